@@ -1,0 +1,52 @@
+/** Import rules of ARCHITECTURE.md: contexts are peers that know each other only through contracts. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'context-imports-other-context',
+      comment: 'A context imports only platform/, optimize/ and contracts/, never another context (ARCHITECTURE.md rule 2).',
+      severity: 'error',
+      from: { path: '^src/contexts/([^/]+)/' },
+      to: { path: '^src/contexts/([^/]+)/', pathNot: '^src/contexts/$1/' },
+    },
+    {
+      name: 'context-imports-app',
+      comment: 'Contexts never import the composition root or the gateway.',
+      severity: 'error',
+      from: { path: '^src/contexts/' },
+      to: { path: '^src/(app|main|cli)\\.ts$|^src/gateway/' },
+    },
+    {
+      name: 'platform-imports-context',
+      comment: 'The platform kernel imports no context and no contract.',
+      severity: 'error',
+      from: { path: '^src/platform/' },
+      to: { path: '^src/(contexts|contracts|gateway|app\\.ts)' },
+    },
+    {
+      name: 'contracts-import-only-platform',
+      comment: 'contracts/ is the published language: it may import platform types and other contracts only.',
+      severity: 'error',
+      from: { path: '^src/contracts/' },
+      to: { path: '^src/', pathNot: '^src/(platform|contracts)/' },
+    },
+    {
+      name: 'optimize-is-pure',
+      comment: 'optimize/ holds pure algorithms: no I/O, no platform, no contexts.',
+      severity: 'error',
+      from: { path: '^src/optimize/' },
+      to: { path: '^src/(platform|contexts|contracts|gateway)|^(node:)?(fs|net|http|https|child_process|pg)$', dependencyTypes: ['local', 'npm', 'core', 'npm-dev'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};
