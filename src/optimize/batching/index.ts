@@ -1,0 +1,68 @@
+import { BatchCoster } from './batch-cost.ts';
+import { fcfsBatches } from './fcfs.ts';
+import { iteratedLocalSearch } from './ils.ts';
+import { createRng } from './prng.ts';
+import { savingsBatches } from './savings.ts';
+import { seedBatches } from './seed.ts';
+import type { SeedOptions } from './seed.ts';
+import type { BatchingInput, BatchingMethod, BatchingResult } from './types.ts';
+import { validateBatchingInput } from './validate.ts';
+
+export type { BatchingInput, BatchingMethod, BatchingResult, Order } from './types.ts';
+export type { AdditionRule, SeedOptions, SeedRule } from './seed.ts';
+export { BatchCoster } from './batch-cost.ts';
+export { createRng, shuffle } from './prng.ts';
+export type { Rng } from './prng.ts';
+
+export interface BatchOrdersOptions extends SeedOptions {
+  /** Orders exchanged per ILS perturbation. */
+  readonly perturbationSwaps?: number;
+  /** ILS threshold-accepting bound as a fraction of the start length. */
+  readonly threshold?: number;
+}
+
+/**
+ * Groups orders into cart batches. `ils` (default) starts from the better of the Clarke–Wright and seed
+ * solutions and improves it by iterated local search within `timeBudgetMs`, which includes construction.
+ */
+export function batchOrders(
+  input: BatchingInput,
+  method: BatchingMethod = 'ils',
+  options: BatchOrdersOptions = {},
+): BatchingResult {
+  const started = performance.now();
+  validateBatchingInput(input);
+  const { orders, capacity, layout, router } = input;
+  const coster = new BatchCoster(layout, orders, router);
+  const n = orders.length;
+  let batches: number[][];
+  switch (method) {
+    case 'fcfs':
+      batches = fcfsBatches(coster, n, capacity);
+      break;
+    case 'seed':
+      batches = seedBatches(coster, layout, orders, capacity, options);
+      break;
+    case 'savings':
+      batches = savingsBatches(coster, n, capacity);
+      break;
+    case 'ils': {
+      const total = (bs: readonly number[][]): number => bs.reduce((s, b) => s + coster.cost(b), 0);
+      const cw = savingsBatches(coster, n, capacity);
+      const sd = seedBatches(coster, layout, orders, capacity, options);
+      const initial = total(sd) < total(cw) ? sd : cw;
+      batches = iteratedLocalSearch(coster, initial, {
+        capacity,
+        rng: createRng(input.seed ?? 1),
+        deadline: started + (input.timeBudgetMs ?? 1000),
+        maxIterations: input.maxIterations ?? Infinity,
+        ...(options.perturbationSwaps === undefined ? {} : { perturbationSwaps: options.perturbationSwaps }),
+        ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+      });
+      break;
+    }
+  }
+  const ids = batches.map((b) => b.map((i) => orders[i]?.id ?? ''));
+  const length = batches.reduce((s, b) => s + coster.cost(b), 0);
+  return { batches: ids, length };
+}
