@@ -200,11 +200,16 @@ export function iteratedLocalSearch(coster: BatchCoster, initial: readonly numbe
   const threshold0 = (options.threshold ?? 0.005) * current.total;
   const t0 = performance.now();
   const span = Math.max(1, deadline - t0);
+  let idle = 0;
   for (let it = 0; it < maxIterations && !timeUp(); it++) {
     const candidate = clone(current);
     const changed = perturb(candidate);
-    // Fewer than two batches, or no feasible exchange: nothing left to explore.
-    if (changed.length === 0) break;
+    if (changed.length === 0) {
+      // Fewer than two batches, or carts too full for any exchange: stop once retrying looks futile.
+      if (++idle > 100) break;
+      continue;
+    }
+    idle = 0;
     localSearch(candidate, changed);
     // Threshold accepting: tolerate slightly worse solutions early to leave local optima, less so later.
     const progress = Math.min(
