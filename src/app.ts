@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from './platform/config/config.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { Database } from './platform/db/database.ts';
+import { loadMigrations, migrate } from './platform/db/migrations.ts';
+import { EventBus } from './platform/bus/event-bus.ts';
+import { InlineTransport, type Transport } from './platform/bus/transport.ts';
+import { ApiKeys } from './platform/http/auth.ts';
+import { IdempotencyKeys } from './platform/http/idempotency.ts';
+import { platformRoutes } from './platform/http/platform-routes.ts';
+import { createHttp, type HttpApp } from './platform/http/server.ts';
+import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
+import type { ContextModule, PlatformDeps } from './platform/module.ts';
+import { createLogger } from './platform/telemetry/logger.ts';
+import { Metrics } from './platform/telemetry/metrics.ts';
+import type { CatalogApi } from './contracts/catalog.ts';
+import type { InventoryApi } from './contracts/inventory.ts';
+import type { LocationMasterApi } from './contracts/location-master.ts';
+import { catalogContext } from './contexts/catalog/index.ts';
+import { locationMasterContext } from './contexts/location-master/index.ts';
+import { inventoryContext } from './contexts/inventory/index.ts';
+import { ordersContext } from './contexts/orders/index.ts';
+import { wavesContext } from './contexts/waves/index.ts';
+import { tasksContext } from './contexts/tasks/index.ts';
+import { pickingContext } from './contexts/picking/index.ts';
+import { packShipContext } from './contexts/pack-ship/index.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface BuildOptions {
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly transport?: Transport;
+  /** Start the outbox relay (default true); tests of crash safety start it later. */
+  readonly startRelay?: boolean;
+  readonly retryDelaysMs?: readonly number[];
+}
+
+export interface PakLogApp {
+  readonly http: HttpApp;
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly apiKeys: ApiKeys;
+  readonly modules: readonly ContextModule[];
+  /** The admin key generated on this start, when none existed and none was configured. */
+  readonly generatedAdminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship'] as const;
+
+/**
+ * The composition root: platform + the selected contexts → a ready fastify instance (no listen).
+ * Contexts know each other only through contracts; here each gets the implementations it needs.
+ */
+export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
+  const log = createLogger(config.logLevel);
+  const db = new Database(databaseUrl, { max: config.dbPoolSize });
+  const metrics = new Metrics();
+  const ids = options.ids ?? uuidv7Ids;
+  const clock = options.clock ?? systemClock;
+  const transport = options.transport ?? new InlineTransport();
+  const bus = new EventBus({
+    db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
+    ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
+    onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+  });
+  const apiKeys = new ApiKeys(db, ids);
+  const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db) };
+
+  const catalog = catalogContext(deps);
+  const locations = locationMasterContext(deps);
+  const catalogApi: CatalogApi = catalog.api;
+  const locationsApi: LocationMasterApi = locations.api;
+  const inventory = inventoryContext(deps, { catalog: catalogApi, locations: locationsApi });
+  const inventoryApi: InventoryApi = inventory.api;
+  const all: ContextModule[] = [
+    catalog,
+    locations,
+    inventory,
+    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi }),
+    wavesContext(deps, { locations: locationsApi }),
+    tasksContext(deps),
+    pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
+    packShipContext(deps, { catalog: catalogApi }),
+  ];
+  const selected = config.contexts === 'all' ? all : all.filter((m) => config.contexts.includes(m.name));
+
+  await migrate(db, [
+    { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
+    ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
+  ]);
+  const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
+
+  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION });
+  await platformRoutes(http, { db, bus, metrics, apiKeys });
+  for (const m of selected) {
+    const routes = m.routes;
+    if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });
+    if (m.subscriptions !== undefined && m.subscriptions.length > 0) await bus.subscribe(m.schema, m.subscriptions);
+  }
+  await http.ready();
+  if (options.startRelay !== false) bus.start();
+
+  return {
+    http, db, bus, apiKeys, modules: selected, generatedAdminKey,
+    async close() {
+      await http.close();
+      await bus.stop();
+      await transport.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/** inventory: the stock ledger, balances, allocations and reservations. */
+
+export const STOCK_STATUSES = ['AVAILABLE', 'HOLD', 'QUARANTINE', 'DAMAGED'] as const;
+export type StockStatus = (typeof STOCK_STATUSES)[number];
+
+export const MOVEMENT_TYPES = ['RECEIPT', 'PUTAWAY', 'MOVE', 'ALLOCATE', 'DEALLOCATE', 'RESERVE', 'UNRESERVE', 'PICK', 'PACK', 'SHIP', 'ADJUST', 'COUNT', 'HOLD', 'RELEASE'] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_PICK', 'EXPIRED', 'CORRECTION'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export const InventoryEvents = {
+  received: 'inventory.stock.received.v1',
+  adjusted: 'inventory.stock.adjusted.v1',
+  /** Outcome of SKU-level allocation for one order: per line allocated or backordered. */
+  allocated: 'inventory.stock.allocated.v1',
+  deallocated: 'inventory.stock.deallocated.v1',
+  /** Location-level reservations made for a released wave. */
+  reserved: 'inventory.stock.reserved.v1',
+  unreserved: 'inventory.stock.unreserved.v1',
+  picked: 'inventory.stock.picked.v1',
+  shipped: 'inventory.stock.shipped.v1',
+} as const;
+
+export interface StockReceived {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly expiresOn: string | null;
+  readonly quantity: number;
+  readonly movementId: string;
+}
+
+export interface StockAdjusted {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly delta: number;
+  readonly reason: AdjustmentReason;
+  readonly movementId: string;
+}
+
+export interface AllocationLine {
+  readonly lineId: string;
+  readonly sku: string;
+  readonly requested: number;
+  /** Either `requested` (allocated) or 0 (backordered): allocation is all-or-nothing per line. */
+  readonly allocated: number;
+}
+
+export interface StockAllocated {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly lines: readonly AllocationLine[];
+  /** True when every line is allocated. */
+  readonly complete: boolean;
+}
+
+export interface StockDeallocated {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
+}
+
+export interface Reservation {
+  readonly reservationId: string;
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly quantity: number;
+}
+
+export interface StockReserved {
+  readonly waveId: string;
+  readonly siteId: string;
+  readonly reservations: readonly Reservation[];
+  /** Lines that could not be reserved in full (stock moved or lost since allocation). */
+  readonly shortages: readonly { readonly orderId: string; readonly lineId: string; readonly sku: string; readonly quantity: number }[];
+}
+
+export interface StockShipped {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly shipmentId: string;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+}
+
+export interface InventoryApi {
+  /** Available-to-promise per SKU at a site: on-hand AVAILABLE − allocated. */
+  atp(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, number>>;
+}

@@ -1,0 +1,53 @@
+/** location-master: sites and locations with coordinates and pick sequence. */
+
+export const LOCATION_TYPES = ['RECEIVING', 'STORAGE', 'PICK_FACE', 'RESERVE', 'STAGING', 'PACK_STATION', 'SHIPPING_DOCK', 'QUARANTINE', 'DEPOT'] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+export const LOCATION_STATUSES = ['ACTIVE', 'BLOCKED', 'INACTIVE'] as const;
+export type LocationStatus = (typeof LOCATION_STATUSES)[number];
+
+export interface Site {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface Location {
+  readonly id: string;
+  readonly siteId: string;
+  /** `SITE-ZONE-AISLE-BAY-LEVEL` style code, unique per site; scanned on the floor. */
+  readonly code: string;
+  readonly type: LocationType;
+  readonly zone: string | null;
+  readonly aisle: number | null;
+  readonly bay: number | null;
+  readonly level: number | null;
+  /** Metres. */
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly pickSequence: number | null;
+  readonly status: LocationStatus;
+}
+
+export const LocationMasterEvents = {
+  siteCreated: 'location-master.site.created.v1',
+  locationCreated: 'location-master.location.created.v1',
+  locationStatusChanged: 'location-master.location.status-changed.v1',
+} as const;
+
+export interface LocationStatusChanged {
+  readonly locationId: string;
+  readonly siteId: string;
+  readonly from: LocationStatus;
+  readonly to: LocationStatus;
+  readonly reason: string | null;
+}
+
+export interface LocationMasterApi {
+  getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>>;
+  getLocationByCode(siteId: string, code: string): Promise<Location | undefined>;
+  getSite(siteId: string): Promise<Site | undefined>;
+  /** Locations of a site of the given types (e.g. the depot, pack stations). */
+  listLocations(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]>;
+}

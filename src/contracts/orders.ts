@@ -1,0 +1,73 @@
+/** orders: fulfilment orders and their lifecycle. */
+
+export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface OrderLineData {
+  readonly lineId: string;
+  readonly lineNo: number;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export interface ShipTo {
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  readonly country: string;
+}
+
+export const OrderEvents = {
+  received: 'orders.order.received.v1',
+  allocated: 'orders.order.allocated.v1',
+  backordered: 'orders.order.backordered.v1',
+  waved: 'orders.order.waved.v1',
+  released: 'orders.order.released.v1',
+  picked: 'orders.order.picked.v1',
+  packed: 'orders.order.packed.v1',
+  shipped: 'orders.order.shipped.v1',
+  cancelled: 'orders.order.cancelled.v1',
+} as const;
+
+export interface OrderReceived {
+  readonly orderId: string;
+  readonly externalId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly lines: readonly OrderLineData[];
+}
+
+/** The order is ready for wave planning: every line allocated. */
+export interface OrderAllocated {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly lines: readonly OrderLineData[];
+}
+
+export interface OrderStatusChanged {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+}
+
+export interface OrderCancelled {
+  readonly orderId: string;
+  readonly siteId: string;
+  /** Status the order had when cancelled: tells consumers what to undo. */
+  readonly previousStatus: OrderStatus;
+  readonly lines: readonly OrderLineData[];
+  readonly reason: string | null;
+}
+
+export interface OrderShipped {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly partial: boolean;
+  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: number; readonly shipped: number }[];
+}

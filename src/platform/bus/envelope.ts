@@ -1,0 +1,43 @@
+/** CloudEvents 1.0 envelope with PakLog's extensions (DOMAIN.md, "Events"). */
+export interface EventEnvelope<T = unknown> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  /** `<context>.<aggregate>.<past tense>.v<major>`, e.g. `orders.order.received.v1`. */
+  readonly type: string;
+  /** The publishing context. */
+  readonly source: string;
+  /** The aggregate id; events of one subject stay in order. */
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: T;
+  readonly correlationid?: string;
+  readonly causationid?: string;
+  readonly traceparent?: string;
+  readonly siteid?: string;
+}
+
+/** What a command emits; the outbox turns it into an envelope. */
+export interface NewEvent<T = unknown> {
+  readonly type: string;
+  readonly subject: string;
+  readonly data: T;
+  readonly siteId?: string;
+}
+
+/** Where an event came from: the request or the event that caused it. */
+export interface EventMeta {
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+}
+
+/** Meta for events emitted while handling `cause`: same correlation, caused by it. */
+export function causedBy(cause: EventEnvelope): EventMeta {
+  const meta: { correlationId: string; causationId: string; traceparent?: string } = {
+    correlationId: cause.correlationid ?? cause.id,
+    causationId: cause.id,
+  };
+  if (cause.traceparent !== undefined) meta.traceparent = cause.traceparent;
+  return meta;
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../db/database.ts';
+import { loadMigrations, migrate } from '../db/migrations.ts';
+import { systemClock } from '../clock.ts';
+import { uuidv7Ids } from '../ids.ts';
+import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { EventBus } from './event-bus.ts';
+import { InlineTransport } from './transport.ts';
+import type { EventEnvelope } from './envelope.ts';
+
+const silent = { warn: () => undefined, error: () => undefined };
+let dbInfo: { url: string; drop: () => Promise<void> };
+let db: Database;
+
+function newBus(handle: (e: EventEnvelope) => Promise<void>, maxAttempts = 3): EventBus {
+  const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts, retryDelaysMs: [0] });
+  void bus.subscribe('consumer_a', [{
+    types: ['test.thing.happened.v1'],
+    handle: async (e, tx) => {
+      await tx.query(`INSERT INTO consumer_a.effects (event_id) VALUES ($1)`, [e.id]);
+      await handle(e);
+    },
+  }]);
+  return bus;
+}
+
+beforeAll(async () => {
+  dbInfo = await createTestDatabase();
+  db = new Database(dbInfo.url);
+  await migrate(db, [
+    { schema: 'platform', migrations: loadMigrations(new URL('../migrations/', import.meta.url)) },
+    { schema: 'consumer_a', inbox: true, migrations: [{ name: '001.sql', sql: 'CREATE TABLE effects (n serial PRIMARY KEY, event_id text NOT NULL)' }] },
+  ]);
+});
+afterAll(async () => {
+  await db.close();
+  await dbInfo.drop();
+});
+
+const effects = async (): Promise<number> => (await db.query<{ n: number }>('SELECT count(*) AS n FROM consumer_a.effects'))[0]!.n;
+
+describe('outbox, relay and inbox', () => {
+  it('dispatches events committed before a crash exactly once after restart', async () => {
+    // "Crash": the command commits its events, but the process dies before the relay runs (it never starts).
+    const crashed = newBus(async () => undefined);
+    await db.tx(async (tx) => {
+      await crashed.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_1', data: { n: 1 } }]);
+    });
+    expect(await effects()).toBe(0);
+    expect(await crashed.pendingCount(db)).toBe(1);
+
+    const restarted = newBus(async () => undefined);
+    restarted.start();
+    await restarted.idle();
+    expect(await effects()).toBe(1);
+
+    // A second restart finds nothing left to dispatch.
+    const again = newBus(async () => undefined);
+    again.start();
+    await again.idle();
+    await Promise.all([restarted.stop(), again.stop()]);
+    expect(await effects()).toBe(1);
+  });
+
+  it('an event delivered twice has one effect (inbox)', async () => {
+    const before = await effects();
+    const bus = newBus(async () => undefined);
+    const [event] = await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_2', data: {} }]));
+    expect(await bus.deliver('consumer_a', event!)).toBe('handled');
+    expect(await bus.deliver('consumer_a', event!)).toBe('duplicate');
+    expect(await effects()).toBe(before + 1);
+  });
+
+  it('rolls back events with the command: nothing is published when the transaction fails', async () => {
+    const bus = newBus(async () => undefined);
+    await expect(db.tx(async (tx) => {
+      await bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_3', data: {} }]);
+      throw new Error('business rule broke after the events were written');
+    })).rejects.toThrow();
+    const rows = await db.query(`SELECT 1 FROM platform.events WHERE subject = 'thing_3'`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('dead-letters after max attempts, with its error, and replays it', async () => {
+    let failing = true;
+    const bus = newBus(async () => {
+      if (failing) throw new Error('downstream is broken');
+    }, 3);
+    const [event] = await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_4', data: {} }]));
+    const before = await effects();
+    expect(await bus.deliver('consumer_a', event!)).toBe('dead-lettered');
+    const [dl] = await db.query<{ id: string; attempts: number; last_error: string }>(`SELECT id, attempts, last_error FROM platform.dead_letters WHERE event_id = $1`, [event!.id]);
+    expect(dl).toMatchObject({ attempts: 3, last_error: 'downstream is broken' });
+    expect(await effects()).toBe(before);
+    failing = false;
+    expect(await bus.replayDeadLetter(dl!.id)).toBe('handled');
+    expect(await effects()).toBe(before + 1);
+    expect(await bus.replayDeadLetter(dl!.id)).toBe('duplicate');
+  });
+
+  it('archives every event in the append-only event store', async () => {
+    await expect(db.query(`UPDATE platform.events SET type = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM platform.events`)).rejects.toThrow(/append-only/);
+  });
+});

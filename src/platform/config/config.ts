@@ -1,0 +1,96 @@
+/** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** External PostgreSQL; when absent the embedded server is started. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bootstrap admin API key; generated and printed once on first start when absent. */
+  readonly adminApiKey: string | undefined;
+  /** Which contexts this process runs (all by default). */
+  readonly contexts: readonly string[] | 'all';
+  readonly seedDemo: boolean;
+  readonly dbPoolSize: number;
+  readonly busMaxAttempts: number;
+  readonly natsUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+  const url = (name: string, protocols: readonly string[]): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const logLevelRaw = str('LOG_LEVEL') ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : undefined;
+  if (logLevel === undefined) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+
+  const adminApiKey = str('PAKLOG_ADMIN_API_KEY');
+  if (adminApiKey !== undefined && adminApiKey.length < 16) {
+    problems.push('PAKLOG_ADMIN_API_KEY must be at least 16 characters long');
+  }
+  const contextsRaw = str('PAKLOG_CONTEXTS');
+  const contexts = contextsRaw === undefined || contextsRaw === 'all' ? 'all' : contextsRaw.split(',').map((c) => c.trim()).filter((c) => c !== '');
+
+  const config: Config = {
+    port: int('PORT', 8080, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: str('PAKLOG_DATA_DIR') ?? 'data',
+    logLevel: logLevel ?? 'info',
+    adminApiKey,
+    contexts,
+    seedDemo: bool('PAKLOG_SEED_DEMO', true),
+    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 10, 1, 500),
+    busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
+    natsUrl: url('NATS_URL', ['nats:', 'tls:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

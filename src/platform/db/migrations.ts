@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ident, type Database } from './database.ts';
+
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** A schema and its ordered plain-SQL migrations, owned by one context (or by the platform itself). */
+export interface MigrationSet {
+  readonly schema: string;
+  readonly migrations: readonly Migration[];
+  /** Create `<schema>.inbox` for idempotent event consumption. */
+  readonly inbox?: boolean;
+}
+
+/** Reads `NNN_name.sql` files from a folder, in name order. */
+export function loadMigrations(dir: URL): Migration[] {
+  const path = fileURLToPath(dir);
+  return readdirSync(path)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => ({ name: f, sql: readFileSync(`${path}/${f}`, 'utf8') }));
+}
+
+const checksum = (sql: string): string => createHash('sha256').update(sql).digest('hex').slice(0, 16);
+
+/**
+ * Applies what has not run yet, each migration in its own transaction, under an advisory lock so that
+ * processes starting together do not race. Applied migrations are recorded with a checksum; an edited
+ * migration that already ran is refused rather than silently ignored.
+ */
+export async function migrate(db: Database, sets: readonly MigrationSet[]): Promise<{ applied: string[] }> {
+  const applied: string[] = [];
+  await db.query(`CREATE SCHEMA IF NOT EXISTS platform`);
+  await db.query(`CREATE TABLE IF NOT EXISTS platform.schema_migrations (
+    schema_name text NOT NULL, name text NOT NULL, checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (schema_name, name))`);
+  for (const set of sets) {
+    await db.tx(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.migrate'))`);
+      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${ident(set.schema)}`);
+      if (set.inbox === true) {
+        await tx.query(`CREATE TABLE IF NOT EXISTS ${ident(set.schema)}.inbox (
+          event_id text PRIMARY KEY, event_type text NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())`);
+      }
+    });
+    const done = new Map(
+      (await db.query<{ name: string; checksum: string }>(
+        `SELECT name, checksum FROM platform.schema_migrations WHERE schema_name = $1`, [set.schema],
+      )).map((r) => [r.name, r.checksum]),
+    );
+    for (const m of set.migrations) {
+      const sum = checksum(m.sql);
+      const previous = done.get(m.name);
+      if (previous !== undefined) {
+        if (previous !== sum) throw new Error(`migration ${set.schema}/${m.name} was changed after it ran (checksum ${previous} → ${sum})`);
+        continue;
+      }
+      await db.tx(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.migrate'))`);
+        const again = await tx.query(`SELECT 1 FROM platform.schema_migrations WHERE schema_name = $1 AND name = $2`, [set.schema, m.name]);
+        if (again.length > 0) return;
+        await tx.query(`SET LOCAL search_path TO ${ident(set.schema)}, public`);
+        await tx.query(m.sql);
+        await tx.query(`INSERT INTO platform.schema_migrations (schema_name, name, checksum) VALUES ($1, $2, $3)`, [set.schema, m.name, sum]);
+        applied.push(`${set.schema}/${m.name}`);
+      });
+    }
+  }
+  return { applied };
+}

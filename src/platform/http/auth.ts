@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { IdGenerator } from '../ids.ts';
+import { ROLES, type Role } from './roles.ts';
+
+/**
+ * API keys are random 32-byte secrets; only their SHA-256 is stored. A fast hash is right here because the secret
+ * has full entropy (a slow KDF protects guessable passwords, not random keys) and it keeps every request cheap.
+ */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export const generateApiKey = (): string => `pk_${randomBytes(32).toString('base64url')}`;
+
+export interface Principal {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export class ApiKeys {
+  private readonly cache = new Map<string, { principal: Principal | undefined; at: number }>();
+  constructor(private readonly db: Database, private readonly ids: IdGenerator) {}
+
+  async create(name: string, role: Role, key: string = generateApiKey()): Promise<{ id: string; key: string }> {
+    const id = this.ids.next('key');
+    await this.db.query(`INSERT INTO platform.api_keys (id, name, role, key_hash) VALUES ($1, $2, $3, $4)`, [id, name, role, hashApiKey(key)]);
+    return { id, key };
+  }
+
+  /** Makes sure the bootstrap admin key exists; returns the key when one had to be generated. */
+  async ensureAdmin(configured: string | undefined): Promise<string | undefined> {
+    if (configured !== undefined) {
+      await this.db.query(
+        `INSERT INTO platform.api_keys (id, name, role, key_hash) VALUES ($1, 'bootstrap admin', 'admin', $2) ON CONFLICT (key_hash) DO NOTHING`,
+        [this.ids.next('key'), hashApiKey(configured)],
+      );
+      return undefined;
+    }
+    const existing = await this.db.query(`SELECT 1 FROM platform.api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1`);
+    if (existing.length > 0) return undefined;
+    return (await this.create('bootstrap admin', 'admin')).key;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const rows = await this.db.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
+    for (const k of this.cache.keys()) this.cache.delete(k);
+    return rows.length > 0;
+  }
+
+  async list(): Promise<{ id: string; name: string; role: Role; createdAt: string; revokedAt: string | null }[]> {
+    const rows = await this.db.query<{ id: string; name: string; role: Role; created_at: Date; revoked_at: Date | null }>(
+      `SELECT id, name, role, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
+  }
+
+  /** Looks a key up; results are cached for a few seconds so a revoked key stops working quickly. */
+  async verify(key: string): Promise<Principal | undefined> {
+    const hash = hashApiKey(key);
+    const hit = this.cache.get(hash);
+    if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.principal;
+    const rows = await this.db.query<{ id: string; name: string; role: Role }>(
+      `SELECT id, name, role FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
+    );
+    const principal = rows[0];
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, at: Date.now() });
+    return principal;
+  }
+}
+
+/** onRequest hook: public routes pass; others need a valid key and a role the route allows. */
+export function authHook(keys: ApiKeys) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const config = request.routeOptions.config;
+    if (config.public === true) return;
+    const header = request.headers['x-api-key'];
+    const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
+    if (key === undefined || key === '') throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
+    const principal = await keys.verify(key);
+    if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    request.principal = principal;
+    const allowed = config.roles ?? ['admin'];
+    if (!allowed.includes(principal.role)) {
+      throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
+    }
+  };
+}
+
+export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);

@@ -1,0 +1,86 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { Database } from '../db/database.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import { AppError } from '../errors.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import type { ApiKeys } from './auth.ts';
+import { CAN, ROLES } from './roles.ts';
+import type { HttpApp } from './server.ts';
+
+/** Health, metrics, the event store, dead letters and API keys: the platform's own routes. */
+export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: EventBus; metrics: Metrics; apiKeys: ApiKeys }): Promise<void> {
+  app.get('/health/live', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { config: { public: true }, schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
+    try {
+      await deps.db.query('SELECT 1');
+      return { status: 'ok', database: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+  app.get('/metrics', { config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
+    void reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  app.get('/api/v1/events', {
+    config: { roles: ['admin', 'manager', 'viewer', 'integration'] },
+    schema: {
+      tags: ['platform'], summary: 'Query the event store by subject, type and time range (oldest first)',
+      querystring: Type.Object({
+        subject: Type.Optional(Type.String({ minLength: 1 })),
+        type: Type.Optional(Type.String({ minLength: 1 })),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    const rows = await deps.db.query<{ seq: number; envelope: unknown }>(
+      `SELECT seq, envelope FROM platform.events
+       WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR type = $2)
+         AND ($3::timestamptz IS NULL OR time >= $3) AND ($4::timestamptz IS NULL OR time < $4) AND seq > $5
+       ORDER BY seq LIMIT $6`,
+      [q.subject ?? null, q.type ?? null, q.from ?? null, q.to ?? null, q.cursor ?? 0, q.limit],
+    );
+    const last = rows.at(-1);
+    return { items: rows.map((r) => r.envelope), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+  });
+
+  app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async () => {
+    const rows = await deps.db.query(
+      `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt", envelope
+       FROM platform.dead_letters ORDER BY created_at DESC LIMIT 500`,
+    );
+    return { items: rows };
+  });
+  app.post('/api/v1/dead-letters/:id/replay', {
+    config: { roles: CAN.admin },
+    schema: { tags: ['platform'], summary: 'Deliver a dead letter to its consumer again', params: Type.Object({ id: Type.String() }) },
+  }, async (req) => {
+    const outcome = await deps.bus.replayDeadLetter(req.params.id);
+    if (outcome === 'not-found') throw new AppError('NOT_FOUND', `No dead letter ${req.params.id}`);
+    return { id: req.params.id, outcome };
+  });
+
+  app.get('/api/v1/api-keys', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'List API keys (never the secrets)' } }, async () => ({ items: await deps.apiKeys.list() }));
+  app.post('/api/v1/api-keys', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags: ['platform'], summary: 'Create an API key; the secret is shown once',
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Union(ROLES.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const created = await deps.apiKeys.create(req.body.name, req.body.role);
+    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, key: created.key });
+  });
+  app.post('/api/v1/api-keys/:id/revoke', {
+    config: { roles: CAN.admin },
+    schema: { tags: ['platform'], summary: 'Revoke an API key', params: Type.Object({ id: Type.String() }) },
+  }, async (req) => {
+    if (!(await deps.apiKeys.revoke(req.params.id))) throw new AppError('NOT_FOUND', `No active API key ${req.params.id}`);
+    return { id: req.params.id, revoked: true };
+  });
+}

@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../errors.ts';
+
+/** RFC 9457 problem details, as every PakLog API error is returned. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  traceId: string;
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
+  const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
+  return validation.map((v) => {
+    let field = `${prefix}${v.instancePath ?? ''}`;
+    if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
+    if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
+    const message = v.params?.additionalProperty !== undefined ? 'is not a known field' : (v.message ?? 'is invalid');
+    return { field: field === '' ? '/' : field, message };
+  });
+}
+
+export function toProblem(error: unknown, traceId: string): Problem {
+  if (error instanceof AppError) {
+    const p: Problem = {
+      type: `https://paklog.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+      title: ERROR_CATALOGUE[error.code].title, status: error.status, detail: error.message, code: error.code, traceId,
+    };
+    if (error.errors.length > 0) p.errors = [...error.errors];
+    return p;
+  }
+  const fe = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (Array.isArray(fe.validation)) {
+    const errors = fieldErrors(fe.validation, fe.validationContext);
+    return {
+      type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status: 400,
+      detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), code: 'VALIDATION_FAILED', errors, traceId,
+    };
+  }
+  const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  if (status === 404) {
+    return { type: 'https://paklog.dev/problems/not-found', title: 'Not found', status, detail: fe.message, code: 'NOT_FOUND', traceId };
+  }
+  if (status < 500) {
+    // Malformed JSON, wrong content type, body too large: the client's fault, described by fastify.
+    return { type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status, detail: fe.message, code: 'VALIDATION_FAILED', traceId };
+  }
+  return { type: 'https://paklog.dev/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'INTERNAL', traceId };
+}
+
+export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const problem = toProblem(error, request.id);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  await reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+}

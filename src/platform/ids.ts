@@ -1,0 +1,36 @@
+import { uuidv7 } from 'uuidv7';
+
+/** Typed id prefixes: an id says what it names (`ord_…`, `wav_…`). */
+export const ID_PREFIXES = [
+  'prd', 'sit', 'loc', 'ord', 'oln', 'wav', 'tsk', 'pkl', 'pln', 'lpn', 'pkg', 'shp',
+  'mov', 'alc', 'rsv', 'evt', 'key', 'dlq', 'rcp', 'adj',
+] as const;
+export type IdPrefix = (typeof ID_PREFIXES)[number];
+
+/** Makes ids; injectable so tests and the simulator control them. */
+export interface IdGenerator {
+  next<P extends IdPrefix>(prefix: P): `${P}_${string}`;
+}
+
+/** Time-ordered ids: the prefix, then a UUIDv7 in 32 lowercase hex digits, so ids sort by creation time. */
+export const uuidv7Ids: IdGenerator = {
+  next(prefix) {
+    return `${prefix}_${uuidv7().replaceAll('-', '')}`;
+  },
+};
+
+/** Deterministic ids for tests: `ord_000001`, `ord_000002`, … per prefix. */
+export function sequentialIds(): IdGenerator {
+  const counters = new Map<string, number>();
+  return {
+    next(prefix) {
+      const n = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, n);
+      return `${prefix}_${String(n).padStart(6, '0')}`;
+    },
+  };
+}
+
+export function hasPrefix(id: string, prefix: IdPrefix): boolean {
+  return id.startsWith(`${prefix}_`);
+}

@@ -1,0 +1,35 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so several apps in one test process do not share counters. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly eventsDelivered: Counter<'consumer' | 'type' | 'outcome'>;
+  private readonly counters = new Map<string, Counter<string>>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'paklog_' });
+    this.httpDuration = new Histogram({
+      name: 'paklog_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.eventsDelivered = new Counter({
+      name: 'paklog_events_delivered_total',
+      help: 'Events delivered to consumers by outcome',
+      labelNames: ['consumer', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  /** A domain counter (e.g. `paklog_orders_received_total`), created once and shared by name. */
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter<string> {
+    const existing = this.counters.get(name);
+    if (existing !== undefined) return existing;
+    const c = new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+    this.counters.set(name, c);
+    return c;
+  }
+}

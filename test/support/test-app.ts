@@ -1,0 +1,59 @@
+import { buildApp, type BuildOptions, type PakLogApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/platform/config/config.ts';
+import { ROLES, type Role } from '../../src/platform/http/roles.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export interface TestResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | number | string[] | undefined>;
+}
+
+export interface TestApp {
+  readonly app: PakLogApp;
+  readonly databaseUrl: string;
+  /** One API key per role. */
+  readonly keys: Readonly<Record<Role, string>>;
+  /** Sends a request through fastify's inject (no socket) as the given role (admin by default; `null` = no key). */
+  request<T = any>(method: string, url: string, options?: { body?: unknown; role?: Role | null; headers?: Record<string, string> }): Promise<TestResponse<T>>;
+  get<T = any>(url: string, role?: Role | null): Promise<TestResponse<T>>;
+  post<T = any>(url: string, body?: unknown, role?: Role | null, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  /** Waits until every committed event has been dispatched and handled. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The whole app on its own fresh database, with silent logs and a key per role. */
+export async function startTestApp(options: BuildOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', ...options.env });
+  const app = await buildApp(config, db.url, { retryDelaysMs: [0, 5, 10], ...options });
+  const keys = {} as Record<Role, string>;
+  for (const role of ROLES) keys[role] = (await app.apiKeys.create(`test ${role}`, role)).key;
+
+  const request = async <T>(method: string, url: string, o: { body?: unknown; role?: Role | null; headers?: Record<string, string> } = {}): Promise<TestResponse<T>> => {
+    const role = o.role === undefined ? 'admin' : o.role;
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (role !== null) headers['x-api-key'] = keys[role];
+    const res = await app.http.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      ...(o.body === undefined ? {} : { payload: o.body as object }),
+    });
+    let body: unknown = res.body;
+    if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body !== '') body = JSON.parse(res.body);
+    return { status: res.statusCode, body: body as T, headers: res.headers };
+  };
+
+  return {
+    app, databaseUrl: db.url, keys, request,
+    get: (url, role) => request('GET', url, role === undefined ? {} : { role }),
+    post: (url, body, role, headers) => request('POST', url, { body, ...(role === undefined ? {} : { role }), ...(headers === undefined ? {} : { headers }) }),
+    settle: () => app.bus.idle(),
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
