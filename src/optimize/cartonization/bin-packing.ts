@@ -8,7 +8,6 @@ import type { Dims, Unit } from './geometry.ts';
 import { fitsAlone } from './geometry.ts';
 import type { Merit } from './extreme-points.ts';
 import { ExtremePointBin, MERITS, better } from './extreme-points.ts';
-import type { SortKey } from './sort-keys.ts';
 import { SORT_KEYS, sortUnits } from './sort-keys.ts';
 import type { Rng } from './prng.ts';
 import { createRng } from './prng.ts';

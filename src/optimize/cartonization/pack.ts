@@ -1,9 +1,9 @@
 /**
  * Carton selection for an order: the cheapest single carton that holds everything (extreme-point heuristic portfolio,
  * with the exact relation search as a fallback for small orders), otherwise a greedy best-fit multi-carton shipment
- * (repeatedly fill the carton with the lowest cost per packed volume, then downsize and merge packages), in the
- * spirit of the "pack the largest carton first, then rightsize" heuristics of Bischoff & Ratcliff (1995) and
- * Crainic, Perboli & Tadei (2008). Pure and deterministic.
+ * (repeatedly fill the carton type with the lowest cost per packed volume, then downsize and merge packages), a
+ * best-fit rule for variable-sized bin packing after Kang & Park (2003), "Algorithms for the variable sized bin
+ * packing problem", EJOR 147. Pure and deterministic.
  */
 import type { Dims, Unit } from './geometry.ts';
 import { fitsAlone, le, makeUnit } from './geometry.ts';
@@ -13,7 +13,7 @@ import type { ExactBox } from './exact.ts';
 import { checkFeasibility, heuristicSingleBin } from './exact.ts';
 import type { CostModel } from './cost.ts';
 import { billableWeightKg, cartonVolume, multiPackageLowerBound, packageCost } from './cost.ts';
-import type { Carton, CartonItem, PackRequest, PackResult, PackedCarton, Placement } from './types.ts';
+import type { Carton, PackRequest, PackResult, PackedCarton, Placement } from './types.ts';
 
 export interface PackOptions {
   /**
@@ -230,4 +230,3 @@ function validate(r: PackRequest): string | undefined {
   return undefined;
 }
 
-export type { CartonItem };
