@@ -42,11 +42,11 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   // The UI's own routes (/docs, /docs/json, assets) are open.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
+import { openDatabase, startServer } from './main.ts';
+import { seedDemo, hasDemoData } from './seed/demo.ts';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/** Runs `fn` against a migrated database without listening, then shuts everything down. */
+async function withApp(fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<void>): Promise<void> {
+  const cfg = config();
+  const { url, embedded } = await openDatabase(cfg);
+  try {
+    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url);
+    try {
+      await fn(app);
+      await app.bus.idle();
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+const program = new Command('paklog').description('PakLog warehouse management and execution system');
+
+program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)').action(async () => {
+  const cfg = config();
+  const started = Date.now();
+  let seeded = false;
+  const running = await startServer(cfg, async (app) => {
+    if (cfg.seedDemo && !(await hasDemoData(app))) {
+      await seedDemo(app);
+      seeded = true;
+    }
+    if (app.generatedAdminKey !== undefined) {
+      console.log(`\nAdmin API key (shown once, keep it safe): ${app.generatedAdminKey}\n`);
+    }
+  });
+  console.log(`PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`);
+  console.log(`  API:     ${running.url}/api/v1`);
+  console.log(`  Docs:    ${running.url}/docs`);
+  console.log(`  Health:  ${running.url}/health/ready`);
+  if (running.app.generatedAdminKey === undefined && cfg.adminApiKey === undefined) {
+    console.log('  Admin key: printed on the first start; create more with POST /api/v1/api-keys');
+  }
+});
+
+program.command('migrate').description('Run pending migrations of every context and exit').action(async () => {
+  await withApp(async (app) => {
+    console.log(`migrations are up to date for ${app.modules.map((m) => m.name).join(', ')}`);
+  });
+});
+
+const seed = program.command('seed').description('Load data');
+seed.command('demo').description('Seed the demo warehouse (site DEMO) if it is not there yet').action(async () => {
+  await withApp(async (app) => {
+    if (await hasDemoData(app)) {
+      console.log('demo data already present');
+      return;
+    }
+    const summary = await seedDemo(app);
+    console.log(`seeded ${JSON.stringify(summary)}`);
+  });
+});
+
+const dl = program.command('dead-letters').description('Events that failed every delivery attempt');
+dl.command('list').action(async () => {
+  await withApp(async (app) => {
+    const rows = await app.db.query(`SELECT id, consumer, type, attempts, last_error, replayed_at FROM platform.dead_letters ORDER BY created_at`);
+    console.log(JSON.stringify(rows, null, 2));
+  });
+});
+dl.command('replay <id>').description('Deliver a dead letter to its consumer again').action(async (id: string) => {
+  await withApp(async (app) => {
+    const outcome = await app.bus.replayDeadLetter(id);
+    console.log(outcome);
+    if (outcome === 'not-found' || outcome === 'dead-lettered') process.exitCode = 1;
+  });
+});
+
+// The optimisation commands (route, batch, pack) read a JSON instance from a file or stdin.
+export function readInput(file: string | undefined): unknown {
+  const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    console.error(`input is not valid JSON: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+
+await program.parseAsync(process.argv);

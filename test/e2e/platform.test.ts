@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('platform edges', () => {
+  it('health, metrics and the API docs are open', async () => {
+    expect((await t.get('/health/live', null)).status).toBe(200);
+    expect((await t.get('/health/ready', null)).body).toMatchObject({ status: 'ok', database: 'ok' });
+    const metrics = await t.get('/metrics', null);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('paklog_http_request_duration_seconds');
+    const docs = await t.get('/docs/json', null);
+    expect(docs.status).toBe(200);
+    expect(docs.body.openapi).toBe('3.0.3');
+    expect(Object.keys(docs.body.paths)).toContain('/api/v1/events');
+    expect((await t.get('/docs', null)).status).toBeLessThan(400);
+  });
+
+  it('every API route needs a key: 401 problem+json without one or with a bad one', async () => {
+    const docs = await t.get('/docs/json', null);
+    const paths = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>);
+    expect(paths.length).toBeGreaterThan(3);
+    for (const [path, methods] of paths) {
+      if (!path.startsWith('/api/')) continue;
+      for (const method of Object.keys(methods)) {
+        const url = path.replace(/\{[^}]+\}/g, 'x_1');
+        const res = await t.request(method.toUpperCase(), url, { role: null, body: method === 'get' ? undefined : {} });
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(res.body.code).toBe('UNAUTHENTICATED');
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+    }
+    const bad = await t.request('GET', '/api/v1/events', { role: null, headers: { 'x-api-key': 'pk_wrong' } });
+    expect(bad.status).toBe(401);
+  });
+
+  it('roles limit what a caller may do: 403 with a stable code', async () => {
+    const res = await t.post('/api/v1/api-keys', { name: 'x', role: 'viewer' }, 'manager');
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    expect((await t.get('/api/v1/dead-letters', 'viewer')).status).toBe(403);
+  });
+
+  it('echoes or creates X-Request-Id and puts it in errors as traceId', async () => {
+    const res = await t.request('GET', '/api/v1/nothing-here', { headers: { 'x-request-id': 'req-123' } });
+    expect(res.status).toBe(404);
+    expect(res.headers['x-request-id']).toBe('req-123');
+    expect(res.body.traceId).toBe('req-123');
+    const generated = await t.get('/health/live', null);
+    expect(String(generated.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('API keys: created keys work until revoked; secrets are never listed', async () => {
+    const created = await t.post('/api/v1/api-keys', { name: 'erp', role: 'integration' });
+    expect(created.status).toBe(201);
+    const key: string = created.body.key;
+    const asErp = () => t.request('GET', '/api/v1/events', { role: null, headers: { 'x-api-key': key } });
+    expect((await asErp()).status).toBe(200);
+    const list = await t.get('/api/v1/api-keys');
+    expect(JSON.stringify(list.body)).not.toContain(key);
+    expect((await t.post(`/api/v1/api-keys/${created.body.id}/revoke`)).status).toBe(200);
+    expect((await asErp()).status).toBe(401);
+  });
+
+  it('bad input to a platform command: 400 naming the field, nothing created', async () => {
+    const before = (await t.get('/api/v1/api-keys')).body.items.length;
+    const res = await t.post('/api/v1/api-keys', { name: '', role: 'boss' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['/name', '/role']));
+    expect((await t.get('/api/v1/api-keys')).body.items.length).toBe(before);
+  });
+
+  it('the event store answers queries by subject, type and time range', async () => {
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'test', [
+      { type: 'test.thing.happened.v1', subject: 'thing_a', data: { n: 1 } },
+      { type: 'test.thing.happened.v1', subject: 'thing_b', data: { n: 2 } },
+    ]));
+    await t.settle();
+    const bySubject = await t.get('/api/v1/events?subject=thing_a', 'viewer');
+    expect(bySubject.body.items).toHaveLength(1);
+    expect(bySubject.body.items[0]).toMatchObject({ specversion: '1.0', type: 'test.thing.happened.v1', subject: 'thing_a', data: { n: 1 } });
+    const byType = await t.get('/api/v1/events?type=test.thing.happened.v1');
+    expect(byType.body.items.length).toBe(2);
+    const future = await t.get(`/api/v1/events?type=test.thing.happened.v1&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect(future.body.items).toHaveLength(0);
+    expect((await t.get('/api/v1/events?from=yesterday')).status).toBe(400);
+  });
+});
