@@ -8,7 +8,7 @@ export function loggerOptions(level: string): LoggerOptions {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ 'log.level': label }),
-      bindings: (b) => ({ 'process.pid': b.pid, 'host.hostname': b.hostname, 'service.name': 'paklog' }),
+      bindings: (b) => ({ 'process.pid': b.pid as unknown, 'host.hostname': b.hostname as unknown, 'service.name': 'paklog' }),
     },
     redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
   };
