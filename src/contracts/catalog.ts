@@ -1,5 +1,9 @@
 /** catalog: products and their barcodes, dimensions and handling flags. */
 
+/** Units of measure a product is handled in: each, case, pallet. */
+export const UOMS = ['EA', 'CS', 'PL'] as const;
+export type Uom = (typeof UOMS)[number];
+
 export interface Product {
   readonly id: string;
   readonly sku: string;

@@ -1,7 +1,17 @@
-// Scaffold: replaced by the context's real module.
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { loadMigrations } from '../../platform/db/migrations.ts';
+import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { catalogRoutes } from './http.ts';
+import { CatalogService } from './service.ts';
 
-export function catalogContext(_deps: PlatformDeps): ContextModule<CatalogApi> & { api: CatalogApi } {
-  return { name: 'catalog', schema: 'catalog', migrations: [], api: { getBySkus: async () => new Map() } };
+/** The catalog context: the item master (products, barcodes, dimensions, handling flags). */
+export function catalogContext(deps: PlatformDeps): ContextWithApi<CatalogApi> {
+  const service = new CatalogService(deps);
+  return {
+    name: 'catalog',
+    schema: 'catalog',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: catalogRoutes(deps, service),
+    api: { getBySkus: (skus) => service.getBySkus(skus) },
+  };
 }

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const newProduct = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  sku: 'MUG-RED', description: 'Red mug', gtin: '4006381333931', lengthMm: 120, widthMm: 90, heightMm: 100, weightG: 350, ...over,
+});
+const productCount = async (): Promise<number> => (await t.app.db.query<{ n: number }>('SELECT count(*) AS n FROM catalog.products'))[0]!.n;
+const eventCount = async (type: string): Promise<number> =>
+  (await t.app.db.query<{ n: number }>('SELECT count(*) AS n FROM platform.events WHERE type = $1', [type]))[0]!.n;
+
+describe('catalog products', () => {
+  it('creates a product with defaults, emits catalog.product.created.v1 and reads it back', async () => {
+    const res = await t.post('/api/v1/products', newProduct(), 'manager');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ sku: 'MUG-RED', gtin: '4006381333931', uom: 'EA', lotControlled: false, expiryControlled: false });
+    expect(res.body.id).toMatch(/^prd_/);
+    await t.settle();
+    const [event] = await t.app.db.query<{ envelope: { subject: string; data: { sku: string } } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'catalog.product.created.v1' AND subject = $1`, [res.body.id],
+    );
+    expect(event?.envelope.data.sku).toBe('MUG-RED');
+
+    const got = await t.get('/api/v1/products/MUG-RED', 'viewer');
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(res.body);
+
+    const metrics = await t.app.http.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/paklog_products_created_total 1/);
+  });
+
+  it('rejects a GTIN with a wrong check digit with 422 naming /gtin, and writes nothing', async () => {
+    const before = await productCount();
+    const events = await eventCount('catalog.product.created.v1');
+    const res = await t.post('/api/v1/products', newProduct({ sku: 'BAD-GTIN', gtin: '4006381333932' }));
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('UNPROCESSABLE');
+    expect(res.body.errors).toEqual([{ field: '/gtin', message: expect.stringMatching(/check digit/) as unknown }]);
+    const wrongLength = await t.post('/api/v1/products', newProduct({ sku: 'BAD-GTIN', gtin: '123456789' }));
+    expect(wrongLength.status).toBe(422);
+    expect(await productCount()).toBe(before);
+    expect(await eventCount('catalog.product.created.v1')).toBe(events);
+    expect((await t.get('/api/v1/products/BAD-GTIN')).status).toBe(404);
+  });
+
+  it('rejects malformed input with 400 naming the fields, and writes nothing', async () => {
+    const before = await productCount();
+    const res = await t.post('/api/v1/products', { sku: 'has space', description: 'x', lengthMm: 0, widthMm: 1.5, heightMm: 1, weightG: 1, colour: 'red' });
+    expect(res.status).toBe(400);
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['/sku', '/lengthMm', '/widthMm', '/colour']));
+    expect(await productCount()).toBe(before);
+  });
+
+  it('answers a duplicate SKU with 409 DUPLICATE and a duplicate GTIN naming /gtin', async () => {
+    const dup = await t.post('/api/v1/products', newProduct({ gtin: null }));
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('DUPLICATE');
+    expect(dup.body.errors).toEqual([{ field: '/sku', message: expect.any(String) as unknown }]);
+    const dupGtin = await t.post('/api/v1/products', newProduct({ sku: 'MUG-BLUE' }));
+    expect(dupGtin.status).toBe(409);
+    expect(dupGtin.body.errors[0].field).toBe('/gtin');
+    expect((await t.get('/api/v1/products/MUG-BLUE')).status).toBe(404);
+  });
+
+  it('replays a create with the same Idempotency-Key and refuses the key for another body', async () => {
+    const headers = { 'idempotency-key': 'create-tea-1' };
+    const first = await t.post('/api/v1/products', newProduct({ sku: 'TEA', gtin: null }), 'integration', headers);
+    const again = await t.post('/api/v1/products', newProduct({ sku: 'TEA', gtin: null }), 'integration', headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const other = await t.post('/api/v1/products', newProduct({ sku: 'COFFEE', gtin: null }), 'integration', headers);
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('requires a key (401) and a master-data role (403 for operator and viewer)', async () => {
+    const before = await productCount();
+    expect((await t.post('/api/v1/products', newProduct({ sku: 'NOKEY', gtin: null }), null)).status).toBe(401);
+    expect((await t.get('/api/v1/products/MUG-RED', null)).status).toBe(401);
+    const operator = await t.post('/api/v1/products', newProduct({ sku: 'OP', gtin: null }), 'operator');
+    expect(operator.status).toBe(403);
+    expect(operator.body.code).toBe('FORBIDDEN');
+    expect((await t.post('/api/v1/products', newProduct({ sku: 'VIEW', gtin: null }), 'viewer')).status).toBe(403);
+    expect(await productCount()).toBe(before);
+  });
+
+  it('answers an unknown SKU with 404', async () => {
+    const res = await t.get('/api/v1/products/NOPE');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it('pages through products in SKU order and searches', async () => {
+    for (const sku of ['PAGE-3', 'PAGE-1', 'PAGE-2']) {
+      expect((await t.post('/api/v1/products', newProduct({ sku, gtin: null, description: `Paging ${sku}` }))).status).toBe(201);
+    }
+    const first = await t.get('/api/v1/products?limit=2&search=paging');
+    expect(first.body.items.map((p: { sku: string }) => p.sku)).toEqual(['PAGE-1', 'PAGE-2']);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await t.get(`/api/v1/products?limit=2&search=paging&cursor=${first.body.nextCursor as string}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ sku: 'PAGE-3' })], nextCursor: null });
+    expect((await t.get('/api/v1/products?search=100%25')).body.items).toEqual([]);
+    expect((await t.get('/api/v1/products?cursor=***')).status).toBe(400);
+  });
+
+  it('answers getBySkus with the known SKUs only', async () => {
+    const api = t.app.modules.find((m) => m.name === 'catalog')!.api as { getBySkus(s: string[]): Promise<ReadonlyMap<string, { sku: string }>> };
+    const found = await api.getBySkus(['MUG-RED', 'TEA', 'UNKNOWN', 'TEA']);
+    expect([...found.keys()].sort()).toEqual(['MUG-RED', 'TEA']);
+    expect(found.get('TEA')?.sku).toBe('TEA');
+  });
+});

@@ -1,0 +1,71 @@
+import { CatalogEvents, type Product, type ProductCreated } from '../../contracts/catalog.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { validateNewProduct, type NewProduct } from './domain/product.ts';
+import { insertProduct, listProducts, productBySku, productsBySkus, takenKeys } from './store.ts';
+
+export interface ProductPage {
+  readonly items: Product[];
+  readonly nextCursor: string | null;
+}
+
+/** Cursors are opaque to clients: the last SKU of the page, base64url-encoded. */
+export const encodeCursor = (sku: string): string => Buffer.from(sku, 'utf8').toString('base64url');
+export const decodeCursor = (cursor: string): string | undefined => {
+  const sku = Buffer.from(cursor, 'base64url').toString('utf8');
+  return sku.length > 0 && encodeCursor(sku) === cursor ? sku : undefined;
+};
+
+export class CatalogService {
+  private readonly created;
+
+  constructor(private readonly deps: PlatformDeps) {
+    this.created = deps.metrics.counter('paklog_products_created_total', 'Products created in the catalog');
+  }
+
+  /** Validates, inserts and announces a product in one transaction; a taken SKU or GTIN is DUPLICATE. */
+  async createProduct(input: NewProduct, meta: EventMeta): Promise<Outcome<Product>> {
+    const errors = validateNewProduct(input);
+    if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
+    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<Product>> => {
+      const product = await insertProduct(tx, this.deps.ids.next('prd'), input, this.deps.clock.now());
+      if (product === undefined) {
+        const taken = await takenKeys(tx, input.sku, input.gtin);
+        const fields: FieldError[] = [];
+        if (taken.sku) fields.push({ field: '/sku', message: `SKU ${input.sku} already exists` });
+        if (taken.gtin) fields.push({ field: '/gtin', message: `GTIN ${input.gtin ?? ''} belongs to another product` });
+        return reject('DUPLICATE', fields.map((f) => f.message).join('; ') || 'The product already exists', fields);
+      }
+      const data: ProductCreated = product;
+      await this.deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productCreated, subject: product.id, data }], meta);
+      return ok(product);
+    });
+    if (outcome.ok) this.created.inc();
+    return outcome;
+  }
+
+  async getProduct(sku: string): Promise<Outcome<Product>> {
+    const product = await productBySku(this.deps.db, sku);
+    return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
+  }
+
+  async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined }): Promise<Outcome<ProductPage>> {
+    let afterSku: string | null = null;
+    if (q.cursor !== undefined) {
+      const decoded = decodeCursor(q.cursor);
+      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
+      afterSku = decoded;
+    }
+    const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
+    const items = await listProducts(this.deps.db, { limit: q.limit, afterSku, search });
+    const last = items.at(-1);
+    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.sku) : null });
+  }
+
+  /** One query, whatever the number of SKUs. */
+  async getBySkus(skus: readonly string[]): Promise<ReadonlyMap<string, Product>> {
+    const products = await productsBySkus(this.deps.db, skus);
+    return new Map(products.map((p) => [p.sku, p]));
+  }
+}

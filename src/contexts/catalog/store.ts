@@ -1,0 +1,59 @@
+import type { Product } from '../../contracts/catalog.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import type { NewProduct } from './domain/product.ts';
+
+const COLUMNS = `id, sku, description, gtin, uom, length_mm AS "lengthMm", width_mm AS "widthMm", height_mm AS "heightMm",
+  weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt"`;
+
+type ProductRow = Omit<Product, 'createdAt'> & { createdAt: Date };
+
+const toProduct = (r: ProductRow): Product => ({ ...r, createdAt: r.createdAt.toISOString() });
+
+/** Inserts unless the SKU or GTIN exists; undefined means a unique key was taken (the caller finds out which). */
+export async function insertProduct(db: Executor, id: string, p: NewProduct, createdAt: Date): Promise<Product | undefined> {
+  const rows = await db.query<ProductRow>(
+    `INSERT INTO catalog.products (id, sku, description, gtin, uom, length_mm, width_mm, height_mm, weight_g, lot_controlled, expiry_controlled, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [id, p.sku, p.description, p.gtin, p.uom, p.lengthMm, p.widthMm, p.heightMm, p.weightG, p.lotControlled, p.expiryControlled, createdAt],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : toProduct(row);
+}
+
+/** Which of the unique keys already belong to a product. */
+export async function takenKeys(db: Executor, sku: string, gtin: string | null): Promise<{ sku: boolean; gtin: boolean }> {
+  const rows = await db.query<{ sku: boolean; gtin: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM catalog.products WHERE sku = $1) AS sku,
+            EXISTS (SELECT 1 FROM catalog.products WHERE $2::text IS NOT NULL AND gtin = $2) AS gtin`,
+    [sku, gtin],
+  );
+  return rows[0] ?? { sku: false, gtin: false };
+}
+
+export async function productBySku(db: Executor, sku: string): Promise<Product | undefined> {
+  const rows = await db.query<ProductRow>(`SELECT ${COLUMNS} FROM catalog.products WHERE sku = $1`, [sku]);
+  const row = rows[0];
+  return row === undefined ? undefined : toProduct(row);
+}
+
+export async function productsBySkus(db: Executor, skus: readonly string[]): Promise<Product[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.query<ProductRow>(`SELECT ${COLUMNS} FROM catalog.products WHERE sku = ANY($1::text[])`, [[...new Set(skus)]]);
+  return rows.map(toProduct);
+}
+
+/** Products in SKU order after `afterSku`, optionally those whose SKU, description or GTIN contains `search`. */
+export async function listProducts(db: Executor, q: { limit: number; afterSku: string | null; search: string | null }): Promise<Product[]> {
+  // LIKE wildcards in the search text are matched literally.
+  const pattern = q.search === null ? null : `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.query<ProductRow>(
+    `SELECT ${COLUMNS} FROM catalog.products
+     WHERE ($1::text IS NULL OR sku > $1)
+       AND ($2::text IS NULL OR sku ILIKE $2 OR description ILIKE $2 OR gtin LIKE $2)
+     ORDER BY sku LIMIT $3`,
+    [q.afterSku, pattern, q.limit],
+  );
+  return rows.map(toProduct);
+}
