@@ -22,6 +22,8 @@ export interface PickListCreated {
   readonly lineCount: number;
   /** Walking distance of the planned route in metres, when coordinates are known. */
   readonly routeLength: number | null;
+  /** The most urgent priority of the list's orders (higher is more urgent); the PICK task is queued with it. */
+  readonly priority: number;
 }
 
 export interface LinePicked {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { TASK_STATUSES, type TaskStatus } from '../../../contracts/tasks.ts';
+import { TASK_TRANSITIONS, canTransition, finishPath } from './task-lifecycle.ts';
+
+describe('task lifecycle', () => {
+  it('follows DOMAIN.md: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
+    expect(canTransition('CREATED', 'QUEUED')).toBe(true);
+    expect(canTransition('QUEUED', 'ASSIGNED')).toBe(true);
+    expect(canTransition('ASSIGNED', 'IN_PROGRESS')).toBe(true);
+    expect(canTransition('IN_PROGRESS', 'COMPLETED')).toBe(true);
+  });
+
+  it('allows reject/timeout, pause, failure-retry and early cancellation', () => {
+    expect(canTransition('ASSIGNED', 'QUEUED')).toBe(true);
+    expect(canTransition('IN_PROGRESS', 'PAUSED')).toBe(true);
+    expect(canTransition('PAUSED', 'IN_PROGRESS')).toBe(true);
+    expect(canTransition('IN_PROGRESS', 'FAILED')).toBe(true);
+    expect(canTransition('FAILED', 'QUEUED')).toBe(true);
+    for (const s of ['CREATED', 'QUEUED', 'ASSIGNED'] as const) expect(canTransition(s, 'CANCELLED')).toBe(true);
+  });
+
+  it('refuses skipping steps and leaving final states', () => {
+    expect(canTransition('QUEUED', 'IN_PROGRESS')).toBe(false);
+    expect(canTransition('ASSIGNED', 'COMPLETED')).toBe(false);
+    expect(canTransition('IN_PROGRESS', 'CANCELLED')).toBe(false);
+    for (const to of TASK_STATUSES) {
+      expect(canTransition('COMPLETED', to)).toBe(false);
+      expect(canTransition('CANCELLED', to)).toBe(false);
+    }
+  });
+
+  it('has a row for every status and only known targets', () => {
+    expect(Object.keys(TASK_TRANSITIONS).sort()).toEqual([...TASK_STATUSES].sort());
+    for (const targets of Object.values(TASK_TRANSITIONS)) for (const t of targets) expect(TASK_STATUSES).toContain(t);
+  });
+
+  it('finishes a task only through legal steps', () => {
+    for (const from of TASK_STATUSES) {
+      let at: TaskStatus = from;
+      for (const next of finishPath(from)) {
+        expect(canTransition(at, next)).toBe(true);
+        at = next;
+      }
+    }
+    expect(finishPath('ASSIGNED')).toEqual(['IN_PROGRESS', 'COMPLETED']);
+    expect(finishPath('QUEUED')).toEqual(['CANCELLED']);
+    expect(finishPath('COMPLETED')).toEqual([]);
+  });
+});

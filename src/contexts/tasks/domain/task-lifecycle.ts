@@ -1,0 +1,50 @@
+import type { TaskStatus } from '../../../contracts/tasks.ts';
+
+/** The task lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
+  CREATED: ['QUEUED', 'CANCELLED'],
+  QUEUED: ['ASSIGNED', 'CANCELLED'],
+  // Back to the queue when the worker rejects it or it times out.
+  ASSIGNED: ['IN_PROGRESS', 'QUEUED', 'CANCELLED'],
+  IN_PROGRESS: ['COMPLETED', 'PAUSED', 'FAILED'],
+  PAUSED: ['IN_PROGRESS'],
+  // Retried by re-queueing (the retry limit is the orchestrator's business).
+  FAILED: ['QUEUED'],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
+  return TASK_TRANSITIONS[from].includes(to);
+}
+
+/** Statuses in which a task belongs to a worker: a worker holds at most one at a time. */
+export const ACTIVE_STATUSES: readonly TaskStatus[] = ['ASSIGNED', 'IN_PROGRESS'];
+
+/**
+ * The moves that finish a task whose work was done (its pick list completed): an assigned task passes through
+ * IN_PROGRESS so that every step stays a legal transition and emits its event; a task nobody claimed is cancelled.
+ */
+export function finishPath(status: TaskStatus): readonly TaskStatus[] {
+  switch (status) {
+    case 'ASSIGNED':
+      return ['IN_PROGRESS', 'COMPLETED'];
+    case 'PAUSED':
+      return ['IN_PROGRESS', 'COMPLETED'];
+    case 'IN_PROGRESS':
+      return ['COMPLETED'];
+    case 'CREATED':
+    case 'QUEUED':
+      return ['CANCELLED'];
+    case 'FAILED':
+    case 'COMPLETED':
+    case 'CANCELLED':
+      return [];
+    default:
+      return assertNeverStatus(status);
+  }
+}
+
+function assertNeverStatus(x: never): never {
+  throw new Error(`unexpected task status: ${String(x)}`);
+}

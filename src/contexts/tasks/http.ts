@@ -1,0 +1,76 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
+import type { TaskService } from './service.ts';
+
+const tags = ['tasks'];
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const WorkerBody = Type.Object({ workerId: Id }, { additionalProperties: false });
+const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void> {
+  app.post('/tasks/next', {
+    config: { roles: CAN.floor },
+    schema: {
+      tags,
+      summary: 'Claim the next task for a worker',
+      description: 'Returns the task the worker already holds (ASSIGNED or IN_PROGRESS), else atomically claims the most urgent, '
+        + 'oldest QUEUED task of the site (optionally of the given types). 200 with the task; 204 with no body when there is no work.',
+      body: Type.Object({
+        workerId: Id,
+        siteId: Id,
+        types: Type.Optional(Type.Array(Type.Union(TASK_TYPES.map((t) => Type.Literal(t))), { minItems: 1, uniqueItems: true })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const task = await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, { correlationId: req.id });
+    if (task === undefined) return reply.status(204).send();
+    return task;
+  });
+
+  app.post('/tasks/:id/start', {
+    config: { roles: CAN.floor },
+    schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS)', params: IdParams, body: WorkerBody },
+  }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, { correlationId: req.id })));
+
+  app.post('/tasks/:id/complete', {
+    config: { roles: CAN.floor },
+    schema: { tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)', params: IdParams, body: WorkerBody },
+  }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, { correlationId: req.id })));
+
+  app.get('/tasks/:id', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'A task', params: IdParams },
+  }, async (req) => {
+    const task = await tasks.get(req.params.id);
+    if (task === undefined) throw new AppError('NOT_FOUND', `No task ${req.params.id}`);
+    return task;
+  });
+
+  app.get('/tasks', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Tasks by site, status and worker (oldest first)',
+      querystring: Type.Object({
+        siteId: Type.Optional(Id),
+        status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))),
+        workerId: Type.Optional(Id),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        cursor: Type.Optional(Id),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    const items = await tasks.list({
+      limit: q.limit,
+      ...(q.siteId === undefined ? {} : { siteId: q.siteId }),
+      ...(q.status === undefined ? {} : { status: q.status }),
+      ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
+      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+    });
+    const last = items.at(-1);
+    return { items, nextCursor: items.length === q.limit && last !== undefined ? last.id : null };
+  });
+}

@@ -1,0 +1,111 @@
+import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { TaskEvents, type TaskChanged, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { canTransition, finishPath } from './domain/task-lifecycle.ts';
+import { taskStore, type Task, type TaskFilter } from './store.ts';
+
+const EVENT_OF: Partial<Record<TaskStatus, string>> = {
+  QUEUED: TaskEvents.created,
+  ASSIGNED: TaskEvents.assigned,
+  IN_PROGRESS: TaskEvents.started,
+  COMPLETED: TaskEvents.completed,
+  CANCELLED: TaskEvents.cancelled,
+};
+
+function changed(task: Task, type: string): NewEvent<TaskChanged> {
+  return {
+    type, subject: task.id, siteId: task.siteId,
+    data: { taskId: task.id, siteId: task.siteId, type: task.type, reference: task.reference, waveId: task.waveId, workerId: task.workerId, status: task.status },
+  };
+}
+
+export interface QueueTask {
+  readonly siteId: string;
+  readonly type: TaskType;
+  readonly reference: string;
+  readonly waveId: string | null;
+  readonly priority: number;
+}
+
+/** Commands and queries of the task pool. */
+export function taskService(deps: PlatformDeps) {
+  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
+
+  /** Applies `to` to a locked task: checks the table, writes, emits. */
+  async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
+    if (!canTransition(task.status, to)) return reject('ILLEGAL_TRANSITION', `Task ${task.id} is ${task.status}; it cannot become ${to}`);
+    const next = await taskStore.setStatus(tx, task.id, to, deps.clock.now());
+    const type = EVENT_OF[to];
+    if (type !== undefined) await emit(tx, [changed(next, type)], meta);
+    return ok(next);
+  }
+
+  /** A worker moves their own task. */
+  async function workerMove(id: string, workerId: string, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
+    return deps.db.tx(async (tx) => {
+      const task = await taskStore.get(tx, id, true);
+      if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+      if (task.workerId !== null && task.workerId !== workerId) {
+        return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is assigned to another worker`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
+      }
+      return move(tx, task, to, meta);
+    });
+  }
+
+  return {
+    /** Queues a task for a piece of work (CREATED → QUEUED at once: nothing holds a new task back yet). Idempotent on the work. */
+    async queue(tx: Tx, t: QueueTask, meta: EventMeta): Promise<Task | undefined> {
+      const task = await taskStore.insert(tx, { ...t, id: deps.ids.next('tsk'), status: 'QUEUED', now: deps.clock.now() });
+      if (task !== undefined) await emit(tx, [changed(task, TaskEvents.created)], meta);
+      return task;
+    },
+
+    /**
+     * The worker's next task: the one they already hold (a reconnecting handheld gets it back), else the site's most
+     * urgent queued task, claimed atomically. `undefined` when the queue is empty.
+     */
+    async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta): Promise<Task | undefined> {
+      return deps.db.tx(async (tx) => {
+        // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker'), hashtext($1))`, [workerId]);
+        const held = await taskStore.activeOf(tx, workerId);
+        if (held !== undefined) return held;
+        const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now());
+        if (claimed === undefined) return undefined;
+        await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
+        deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers').inc();
+        return claimed;
+      });
+    },
+
+    async start(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      return workerMove(id, workerId, 'IN_PROGRESS', meta);
+    },
+
+    async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
+      if (outcome.ok) deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      return outcome;
+    },
+
+    /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
+    async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
+      let task = await taskStore.byReference(tx, type, reference);
+      if (task === undefined) return undefined;
+      for (const to of finishPath(task.status)) {
+        const moved = await move(tx, task, to, meta);
+        if (!moved.ok) throw new Error(`finish path of task ${task.id} broke: ${moved.message}`);
+        task = moved.value;
+      }
+      if (task.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      return task;
+    },
+
+    get: (id: string) => taskStore.get(deps.db, id),
+    list: (f: TaskFilter) => taskStore.list(deps.db, f),
+  };
+}
+
+export type TaskService = ReturnType<typeof taskService>;

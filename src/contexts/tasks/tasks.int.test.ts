@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
+
+let t: TestApp;
+let n = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** Publishes a "pick list created" as picking would, and waits until tasks has queued it. */
+async function listCreated(siteId: string, priority = 0): Promise<string> {
+  const pickListId = `pkl_test${String(++n).padStart(4, '0')}`;
+  const data: PickListCreated = { pickListId, waveId: 'wav_test', siteId, orderIds: [`ord_${n}`], lineCount: 1, routeLength: null, priority };
+  await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCreated, subject: pickListId, siteId, data }]));
+  await t.settle();
+  return pickListId;
+}
+
+async function taskOf(pickListId: string, siteId: string): Promise<any> {
+  const res = await t.get(`/api/v1/tasks?siteId=${siteId}`);
+  return res.body.items.find((x: any) => x.reference === pickListId);
+}
+
+const count = async (sql: string, params: unknown[] = []): Promise<number> =>
+  (await t.app.db.query<{ n: number }>(sql, params))[0]!.n;
+
+describe('tasks', () => {
+  it('queues a PICK task per created pick list, once even when the event is delivered twice', async () => {
+    const pkl = await listCreated('sit_a', 5);
+    const task = await taskOf(pkl, 'sit_a');
+    expect(task).toMatchObject({ type: 'PICK', status: 'QUEUED', reference: pkl, siteId: 'sit_a', waveId: 'wav_test', priority: 5, workerId: null });
+    expect(task.id).toMatch(/^tsk_/);
+    const [event] = await t.app.db.query(`SELECT envelope FROM platform.events WHERE subject = $1`, [pkl]);
+    expect(await t.app.bus.deliver('tasks', event!.envelope)).toBe('duplicate');
+    expect(await count(`SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1`, [pkl])).toBe(1);
+    const created = await t.get(`/api/v1/events?subject=${task.id}&type=tasks.task.created.v1`);
+    expect(created.body.items).toHaveLength(1);
+  });
+
+  it('runs the happy path: next → start → complete, with events, and gives a reconnecting worker its task back', async () => {
+    const low = await listCreated('sit_b', 1);
+    const high = await listCreated('sit_b', 9);
+    const next = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ reference: high, status: 'ASSIGNED', workerId: 'wrk_1' });
+    const again = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    expect(again.body.id).toBe(next.body.id);
+
+    const started = await t.post(`/api/v1/tasks/${next.body.id}/start`, { workerId: 'wrk_1' }, 'operator');
+    expect(started.status).toBe(200);
+    expect(started.body.status).toBe('IN_PROGRESS');
+    const done = await t.post(`/api/v1/tasks/${next.body.id}/complete`, { workerId: 'wrk_1' }, 'operator');
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'COMPLETED', workerId: 'wrk_1' });
+    expect(done.body.completedAt).not.toBeNull();
+
+    const types = (await t.get(`/api/v1/events?subject=${next.body.id}`)).body.items.map((e: any) => e.type);
+    expect(types).toEqual(['tasks.task.created.v1', 'tasks.task.assigned.v1', 'tasks.task.started.v1', 'tasks.task.completed.v1']);
+
+    // The worker is free again and gets the remaining, less urgent task.
+    const second = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    expect(second.body.reference).toBe(low);
+    const none = await t.post('/api/v1/tasks/next', { workerId: 'wrk_2', siteId: 'sit_b' }, 'operator');
+    expect(none.status).toBe(204);
+    expect(none.body).toBe('');
+  });
+
+  it('claims only the requested task types', async () => {
+    await listCreated('sit_types');
+    const res = await t.post('/api/v1/tasks/next', { workerId: 'wrk_types', siteId: 'sit_types', types: ['COUNT'] }, 'operator');
+    expect(res.status).toBe(204);
+  });
+
+  it('completes the task of a completed pick list from ASSIGNED, and cancels one nobody claimed', async () => {
+    const claimedList = await listCreated('sit_c', 2);
+    const idleList = await listCreated('sit_c', 1);
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_c', siteId: 'sit_c' }, 'operator');
+    expect(claimed.body.reference).toBe(claimedList);
+    for (const pickListId of [claimedList, idleList]) {
+      const data: PickListCompleted = { pickListId, waveId: 'wav_test', siteId: 'sit_c', orderIds: [], status: 'COMPLETED' };
+      await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCompleted, subject: pickListId, siteId: 'sit_c', data }]));
+    }
+    await t.settle();
+    expect((await t.get(`/api/v1/tasks/${claimed.body.id}`)).body.status).toBe('COMPLETED');
+    expect((await taskOf(idleList, 'sit_c')).status).toBe('CANCELLED');
+    // Completing it again by hand is an illegal transition.
+    const again = await t.post(`/api/v1/tasks/${claimed.body.id}/complete`, { workerId: 'wrk_c' }, 'operator');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('ILLEGAL_TRANSITION');
+  });
+
+  it('refuses another worker (409 TASK_NOT_ASSIGNED_TO_WORKER) and illegal moves (409 ILLEGAL_TRANSITION), changing nothing', async () => {
+    await listCreated('sit_d');
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_d', siteId: 'sit_d' }, 'operator');
+    const other = await t.post(`/api/v1/tasks/${claimed.body.id}/start`, { workerId: 'wrk_other' }, 'operator');
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('TASK_NOT_ASSIGNED_TO_WORKER');
+    const early = await t.post(`/api/v1/tasks/${claimed.body.id}/complete`, { workerId: 'wrk_d' }, 'operator');
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('ILLEGAL_TRANSITION');
+    const task = (await t.get(`/api/v1/tasks/${claimed.body.id}`)).body;
+    expect(task).toMatchObject({ status: 'ASSIGNED', workerId: 'wrk_d', version: claimed.body.version });
+  });
+
+  it('rejects bad input with 400 naming the fields, and writes nothing', async () => {
+    const pkl = await listCreated('sit_e');
+    const before = await count(`SELECT count(*) AS n FROM platform.events`);
+    const res = await t.post('/api/v1/tasks/next', { workerId: '', types: ['DANCE'], extra: 1 }, 'operator');
+    expect(res.status).toBe(400);
+    const fields = res.body.errors.map((e: any) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['/workerId', '/siteId', '/types/0', '/extra']));
+    const start = await t.post(`/api/v1/tasks/tsk_x/start`, {}, 'operator');
+    expect(start.status).toBe(400);
+    expect(start.body.errors.map((e: any) => e.field)).toContain('/workerId');
+    expect((await taskOf(pkl, 'sit_e')).status).toBe('QUEUED');
+    expect(await count(`SELECT count(*) AS n FROM platform.events`)).toBe(before);
+  });
+
+  it('answers 404 for unknown tasks', async () => {
+    expect((await t.get('/api/v1/tasks/tsk_nope')).status).toBe(404);
+    const res = await t.post('/api/v1/tasks/tsk_nope/start', { workerId: 'wrk_1' }, 'operator');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it('requires a key (401) and a floor role (403 for viewer) to claim; viewer may read', async () => {
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'w', siteId: 's' }, null)).status).toBe(401);
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'w', siteId: 's' }, 'viewer')).status).toBe(403);
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'w', siteId: 's' }, 'integration')).status).toBe(403);
+    expect((await t.get('/api/v1/tasks', 'viewer')).status).toBe(200);
+  });
+
+  it('lists with filters and a cursor', async () => {
+    await listCreated('sit_f');
+    await listCreated('sit_f');
+    await listCreated('sit_f');
+    const page1 = await t.get('/api/v1/tasks?siteId=sit_f&status=QUEUED&limit=2');
+    expect(page1.body.items).toHaveLength(2);
+    expect(page1.body.nextCursor).toBe(page1.body.items[1].id);
+    const page2 = await t.get(`/api/v1/tasks?siteId=sit_f&status=QUEUED&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.nextCursor).toBeNull();
+  });
+
+  it('20 workers racing for 5 tasks: each task is claimed exactly once, 5 workers get one, 15 get none', async () => {
+    for (let i = 0; i < 5; i++) await listCreated('sit_race');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.post('/api/v1/tasks/next', { workerId: `racer_${i}`, siteId: 'sit_race' }, 'operator')),
+    );
+    const won = results.filter((r) => r.status === 200);
+    expect(won).toHaveLength(5);
+    expect(results.filter((r) => r.status === 204)).toHaveLength(15);
+    expect(new Set(won.map((r) => r.body.id)).size).toBe(5);
+    expect(new Set(won.map((r) => r.body.workerId)).size).toBe(5);
+    const rows = await t.app.db.query<{ status: string; worker_id: string }>(`SELECT status, worker_id FROM tasks.tasks WHERE site_id = 'sit_race'`);
+    expect(rows.every((r) => r.status === 'ASSIGNED')).toBe(true);
+    expect(new Set(rows.map((r) => r.worker_id)).size).toBe(5);
+    await t.settle();
+    const assigned = await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.task.assigned.v1' AND site_id = 'sit_race'`);
+    expect(assigned).toBe(5);
+  });
+});
