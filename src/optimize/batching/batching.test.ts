@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Layout, Pick } from '../geometry/layout.ts';
 import { batchOrders } from './index.ts';
 import type { BatchingInput, BatchingMethod, Order } from './index.ts';
+import { route } from '../routing/index.ts';
+import { createRng } from './prng.ts';
 import { sortedRouter } from './test-router.ts';
 
 const layout: Layout = { aisles: 6, blocks: 1, blockLength: 20, aislePitch: 4, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
@@ -107,5 +109,20 @@ describe('batchOrders', () => {
 
   it('handles no orders', () => {
     expect(batchOrders({ orders: [], capacity: 4, layout, router: sortedRouter })).toEqual({ batches: [], length: 0 });
+  });
+
+  it('with the exact router: seed, savings and ILS all beat FCFS on a 30-order instance', () => {
+    const rng = createRng(11);
+    const big: Layout = { aisles: 10, blocks: 1, blockLength: 45, aislePitch: 5, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
+    const orders: Order[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `o${i}`,
+      picks: Array.from({ length: 5 + rng.int(11) }, () => ({ aisle: rng.int(10), block: 0, offset: rng.int(45) + 0.5 })),
+    }));
+    const input: BatchingInput = { orders, capacity: 45, layout: big, router: (l, p) => route(l, p), seed: 1, maxIterations: 40, timeBudgetMs: 20_000 };
+    const fcfs = batchOrders(input, 'fcfs').length;
+    const cw = batchOrders(input, 'savings').length;
+    expect(batchOrders(input, 'seed').length).toBeLessThan(fcfs);
+    expect(cw).toBeLessThan(fcfs);
+    expect(batchOrders(input, 'ils').length).toBeLessThanOrEqual(cw);
   });
 });

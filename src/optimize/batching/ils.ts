@@ -36,7 +36,8 @@ function at<T>(xs: readonly T[], i: number): T {
  * Iterated local search for order batching after Henn, Koch, Doerner, Strauss & Wäscher (2010):
  * SWAP and SHIFT local search between batches, random order exchanges as perturbation, and threshold
  * acceptance (Dueck & Scheuer 1990) with a shrinking threshold in place of their acceptance rule.
- * Improves `initial` (batches of order indices) in place of a copy and returns the best batches found.
+ * Works on a copy of `initial` (batches of order indices) and returns the best batches found; the
+ * caller's deadline bounds the run, `maxIterations` makes it reproducible.
  */
 export function iteratedLocalSearch(coster: BatchCoster, initial: readonly number[][], options: IlsOptions): number[][] {
   const { capacity, rng, deadline, maxIterations } = options;
