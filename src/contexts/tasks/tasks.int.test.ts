@@ -59,7 +59,7 @@ describe('tasks', () => {
     expect(done.body).toMatchObject({ status: 'COMPLETED', workerId: 'wrk_1' });
     expect(done.body.completedAt).not.toBeNull();
 
-    const types = (await t.get(`/api/v1/events?subject=${next.body.id}`)).body.items.map((e: any) => e.type);
+    const types = (await t.get(`/api/v1/events?subject=${next.body.id}`)).body.items.map((e: { type: string }) => e.type);
     expect(types).toEqual(['tasks.task.created.v1', 'tasks.task.assigned.v1', 'tasks.task.started.v1', 'tasks.task.completed.v1']);
 
     // The worker is free again and gets the remaining, less urgent task.
@@ -112,11 +112,11 @@ describe('tasks', () => {
     const before = await count(`SELECT count(*) AS n FROM platform.events`);
     const res = await t.post('/api/v1/tasks/next', { workerId: '', types: ['DANCE'], extra: 1 }, 'operator');
     expect(res.status).toBe(400);
-    const fields = res.body.errors.map((e: any) => e.field);
+    const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['/workerId', '/siteId', '/types/0', '/extra']));
     const start = await t.post(`/api/v1/tasks/tsk_x/start`, {}, 'operator');
     expect(start.status).toBe(400);
-    expect(start.body.errors.map((e: any) => e.field)).toContain('/workerId');
+    expect(start.body.errors.map((e: { field: string }) => e.field)).toContain('/workerId');
     expect((await taskOf(pkl, 'sit_e')).status).toBe('QUEUED');
     expect(await count(`SELECT count(*) AS n FROM platform.events`)).toBe(before);
   });
@@ -155,8 +155,8 @@ describe('tasks', () => {
     const won = results.filter((r) => r.status === 200);
     expect(won).toHaveLength(5);
     expect(results.filter((r) => r.status === 204)).toHaveLength(15);
-    expect(new Set(won.map((r) => r.body.id)).size).toBe(5);
-    expect(new Set(won.map((r) => r.body.workerId)).size).toBe(5);
+    expect(new Set(won.map((r): string => r.body.id)).size).toBe(5);
+    expect(new Set(won.map((r): string => r.body.workerId)).size).toBe(5);
     const rows = await t.app.db.query<{ status: string; worker_id: string }>(`SELECT status, worker_id FROM tasks.tasks WHERE site_id = 'sit_race'`);
     expect(rows.every((r) => r.status === 'ASSIGNED')).toBe(true);
     expect(new Set(rows.map((r) => r.worker_id)).size).toBe(5);
