@@ -155,8 +155,8 @@ describe('tasks', () => {
     const won = results.filter((r) => r.status === 200);
     expect(won).toHaveLength(5);
     expect(results.filter((r) => r.status === 204)).toHaveLength(15);
-    expect(new Set(won.map((r): string => r.body.id)).size).toBe(5);
-    expect(new Set(won.map((r): string => r.body.workerId)).size).toBe(5);
+    expect(new Set(won.map((r) => String(r.body.id))).size).toBe(5);
+    expect(new Set(won.map((r) => String(r.body.workerId))).size).toBe(5);
     const rows = await t.app.db.query<{ status: string; worker_id: string }>(`SELECT status, worker_id FROM tasks.tasks WHERE site_id = 'sit_race'`);
     expect(rows.every((r) => r.status === 'ASSIGNED')).toBe(true);
     expect(new Set(rows.map((r) => r.worker_id)).size).toBe(5);
