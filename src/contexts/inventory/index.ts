@@ -1,9 +1,28 @@
-// Scaffold: replaced by the context's real module.
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { inventoryRoutes } from './http.ts';
+import { InventoryService } from './service.ts';
+import { inventorySubscriptions } from './subscriptions.ts';
 
-export function inventoryContext(_deps: PlatformDeps, _apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule<InventoryApi> & { api: InventoryApi } {
-  return { name: 'inventory', schema: 'inventory', migrations: [], api: { atp: async () => new Map() } };
+/** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
+export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule<InventoryApi> & { api: InventoryApi } {
+  const service = new InventoryService(deps, apis);
+  return {
+    name: 'inventory',
+    schema: 'inventory',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: (app) => inventoryRoutes(app, deps, service),
+    subscriptions: inventorySubscriptions(service),
+    api: {
+      async atp(siteId, skus) {
+        const rows = await service.atp(siteId, skus);
+        const bySku = new Map(rows.map((r) => [r.sku, r.atp]));
+        // Unknown or never-received SKUs have nothing to promise.
+        return new Map(skus.map((s) => [s, bySku.get(s) ?? 0]));
+      },
+    },
+  };
 }

@@ -1,0 +1,74 @@
+/** Pure stock rules of the inventory context (DOMAIN.md, "Stock arithmetic"). */
+
+/** The balance key cannot hold NULL, so "no lot" is stored as ''. */
+export const NO_LOT = '';
+export const toLotKey = (lot: string | null | undefined): string => lot ?? NO_LOT;
+export const fromLotKey = (lot: string): string | null => (lot === NO_LOT ? null : lot);
+
+/**
+ * Picked units leave their location but stay on hand until shipped: they sit on a pseudo-location per order, so the
+ * SKU total is unchanged by a pick and a dispatch knows exactly which units to remove.
+ */
+export const IN_PROCESS_PREFIX = 'IN_PROCESS:';
+export const inProcessLocation = (orderId: string): string => `${IN_PROCESS_PREFIX}${orderId}`;
+export const isInProcess = (locationId: string): boolean => locationId.startsWith(IN_PROCESS_PREFIX);
+
+export const ALLOCATION_STATUSES = ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+/** An order line's allocation: allocated or backordered once, then shipped or cancelled. */
+export const ALLOCATION_TRANSITIONS: Record<AllocationStatus, readonly AllocationStatus[]> = {
+  ALLOCATED: ['SHIPPED', 'CANCELLED'],
+  BACKORDERED: ['CANCELLED'],
+  SHIPPED: [],
+  CANCELLED: [],
+};
+
+export const RESERVATION_STATUSES = ['OPEN', 'PICKED', 'SHORT', 'CANCELLED'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** A reservation stays OPEN while units are left to pick; it ends PICKED (all picked), SHORT (some short) or CANCELLED. */
+export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly ReservationStatus[]> = {
+  OPEN: ['OPEN', 'PICKED', 'SHORT', 'CANCELLED'],
+  PICKED: [],
+  SHORT: [],
+  CANCELLED: [],
+};
+
+export function canTransition<S extends string>(table: Record<S, readonly S[]>, from: S, to: S): boolean {
+  return table[from].includes(to);
+}
+
+export interface ReservationProgress {
+  readonly quantity: number;
+  readonly picked: number;
+  readonly shorted: number;
+}
+
+export const openQuantity = (r: ReservationProgress): number => r.quantity - r.picked - r.shorted;
+
+/** Status after picking or shorting: open while units remain, else PICKED when nothing was short. */
+export function reservationStatusAfter(r: ReservationProgress): ReservationStatus {
+  if (openQuantity(r) > 0) return 'OPEN';
+  return r.shorted > 0 ? 'SHORT' : 'PICKED';
+}
+
+/** Short reasons that mean the units are not where the system thought: the balance is adjusted down. */
+export function shortRemovesStock(reason: 'NOT_FOUND' | 'DAMAGED' | 'OTHER'): boolean {
+  switch (reason) {
+    case 'NOT_FOUND':
+    case 'DAMAGED':
+      return true;
+    case 'OTHER':
+      return false;
+    default: {
+      const never: never = reason;
+      return never;
+    }
+  }
+}
+
+/** A lot expired before `today` (ISO date) is not allocatable nor reservable; it stays on hand until adjusted. */
+export function isExpired(expiresOn: string | null, today: string): boolean {
+  return expiresOn !== null && expiresOn < today;
+}

@@ -1,0 +1,144 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { ADJUSTMENT_REASONS, MOVEMENT_TYPES } from '../../contracts/inventory.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { fromLotKey } from './domain/stock.ts';
+import { balanceView, type InventoryService } from './service.ts';
+import * as store from './store.ts';
+
+const tags = ['inventory'];
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+const Lot = Type.String({ minLength: 1, maxLength: 64 });
+const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
+const Cursor = Type.Optional(Type.Integer({ minimum: 0 }));
+
+function movementView(m: store.MovementRow) {
+  return {
+    id: m.id, type: m.type, siteId: m.site_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
+    deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
+    reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
+  };
+}
+
+export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service: InventoryService): Promise<void> {
+  app.post('/inventory/receipts', {
+    config: { roles: CAN.receive },
+    schema: {
+      tags, summary: 'Receive stock into a location (RECEIPT movement)',
+      description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. Accepts Idempotency-Key.',
+      body: Type.Object({
+        siteId: Id, sku: Sku,
+        locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive(req.body, { correlationId: req.id }))));
+
+  app.post('/inventory/adjustments', {
+    config: { roles: CAN.plan },
+    schema: {
+      tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
+      description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated (409 INSUFFICIENT_STOCK). Accepts Idempotency-Key.',
+      body: Type.Object({
+        siteId: Id, sku: Sku,
+        locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        lot: Type.Optional(Lot),
+        delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
+        reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust(req.body, { correlationId: req.id }))));
+
+  app.get('/inventory/balances', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Balances of a site by SKU and location (in-process stock shows as IN_PROCESS:<orderId>)',
+      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit, cursor: Cursor }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    const rows = await store.listBalances(deps.db, { siteId: q.siteId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
+    const last = rows.at(-1);
+    return { items: rows.map(balanceView), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+  });
+
+  app.get('/inventory/atp', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Available to promise per SKU: on-hand AVAILABLE − allocated − unreserved expired units',
+      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const { siteId, sku } = req.query;
+    const rows = await service.atp(siteId, sku === undefined ? null : [sku]);
+    if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, allocated: 0, expired: 0, atp: 0 }] };
+    return { items: rows };
+  });
+
+  app.get('/inventory/ledger', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Stock movements of a site, oldest first',
+      querystring: Type.Object({
+        siteId: Id, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit, cursor: Cursor,
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    const rows = await store.listMovements(deps.db, { siteId: q.siteId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
+    const last = rows.at(-1);
+    return { items: rows.map(movementView), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+  });
+
+  app.get('/inventory/movements/:id', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'One stock movement', params: Type.Object({ id: Id }, { additionalProperties: false }) },
+  }, async (req) => {
+    const m = await store.getMovement(deps.db, req.params.id);
+    if (m === undefined) throw new AppError('NOT_FOUND', `No movement ${req.params.id}`);
+    return movementView(m);
+  });
+
+  app.get('/inventory/reservations', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Location-level reservations of a wave or an order',
+      querystring: Type.Object({ waveId: Type.Optional(Id), orderId: Type.Optional(Id) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const { waveId, orderId } = req.query;
+    if (waveId === undefined && orderId === undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Filter by waveId or orderId', { errors: [{ field: '/waveId', message: 'give waveId or orderId' }] });
+    }
+    const rows = await store.listReservations(deps.db, { waveId, orderId });
+    return {
+      items: rows.map((r) => ({
+        reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, sku: r.sku,
+        locationId: r.location_id, lot: fromLotKey(r.lot), quantity: r.quantity, picked: r.picked, shorted: r.shorted, status: r.status,
+      })),
+      nextCursor: null,
+    };
+  });
+
+  app.get('/inventory/summary', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
+      description: 'Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
+      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const rows = await store.summary(deps.db, req.query.siteId, req.query.sku);
+    return {
+      items: rows.map((r) => ({
+        sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
+        onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,
+        ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerAllocated: r.ledger_allocated,
+      })),
+    };
+  });
+}

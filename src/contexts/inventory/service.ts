@@ -1,0 +1,465 @@
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import {
+  InventoryEvents, type AdjustmentReason, type AllocationLine, type Reservation, type StockAdjusted, type StockAllocated,
+  type StockDeallocated, type StockReceived, type StockReserved, type StockShipped,
+} from '../../contracts/inventory.ts';
+import type { Location, LocationMasterApi, LocationType } from '../../contracts/location-master.ts';
+import type { OrderCancelled, OrderReceived } from '../../contracts/orders.ts';
+import type { ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import type { LineShorted, LinePicked } from '../../contracts/picking.ts';
+import type { WaveReleased } from '../../contracts/waves.ts';
+import { causedBy, type EventEnvelope, type EventMeta, type NewEvent } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import {
+  fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+} from './domain/stock.ts';
+import { planReservation, type ReservationCandidate } from './domain/reservation-policy.ts';
+import * as store from './store.ts';
+
+const CONTEXT = 'inventory';
+/** Stock at these location types is never reserved for picking: it is arriving, leaving or being packed. */
+const NOT_PICKABLE: readonly LocationType[] = ['RECEIVING', 'SHIPPING_DOCK', 'PACK_STATION', 'DEPOT'];
+
+export interface LocationRef {
+  readonly siteId: string;
+  readonly locationId?: string | undefined;
+  readonly locationCode?: string | undefined;
+}
+
+export interface ReceiptInput extends LocationRef {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly lot?: string | undefined;
+  readonly expiresOn?: string | undefined;
+}
+
+export interface AdjustmentInput extends LocationRef {
+  readonly sku: string;
+  readonly lot?: string | undefined;
+  readonly delta: number;
+  readonly reason: AdjustmentReason;
+}
+
+export interface BalanceView {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly status: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+  readonly expiresOn: string | null;
+  readonly firstReceivedAt: string;
+}
+
+export interface StockChangeResult {
+  readonly movementId: string;
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly quantity: number;
+  readonly balance: BalanceView;
+}
+
+/** A business rejection raised inside a transaction: it rolls the transaction back and becomes an Outcome. */
+class Rejected extends Error {
+  constructor(readonly outcome: Outcome<never>) {
+    super(outcome.ok ? 'rejected' : outcome.message);
+  }
+}
+
+const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
+
+export function balanceView(b: store.BalanceRow): BalanceView {
+  return {
+    siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: fromLotKey(b.lot), status: b.status,
+    onHand: b.on_hand, reserved: b.reserved, available: b.on_hand - b.reserved, expiresOn: b.expires_on,
+    firstReceivedAt: b.first_received_at.toISOString(),
+  };
+}
+
+/** Commands, queries and event reactions of the stock ledger. */
+export class InventoryService {
+  private readonly counters;
+
+  constructor(private readonly deps: PlatformDeps, private readonly apis: { catalog: CatalogApi; locations: LocationMasterApi }) {
+    const c = (name: string, help: string) => deps.metrics.counter(name, help);
+    this.counters = {
+      received: c('paklog_inventory_units_received_total', 'Units received into stock'),
+      adjusted: c('paklog_inventory_units_adjusted_total', 'Units changed by adjustments (absolute)'),
+      allocated: c('paklog_inventory_units_allocated_total', 'Units allocated to order lines'),
+      backordered: c('paklog_inventory_lines_backordered_total', 'Order lines that could not be allocated'),
+      reserved: c('paklog_inventory_units_reserved_total', 'Units reserved at locations for released waves'),
+      picked: c('paklog_inventory_units_picked_total', 'Units picked'),
+      shorted: c('paklog_inventory_units_shorted_total', 'Units short-picked'),
+      shipped: c('paklog_inventory_units_shipped_total', 'Units shipped'),
+    };
+  }
+
+  private today(): string {
+    return isoDate(this.deps.clock.now());
+  }
+
+  // ---------------------------------------------------------------- edge validation shared by commands
+
+  private async resolveLocation(ref: LocationRef): Promise<Outcome<Location>> {
+    const field = ref.locationId !== undefined ? '/locationId' : '/locationCode';
+    if ((ref.locationId === undefined) === (ref.locationCode === undefined)) {
+      return reject('VALIDATION_FAILED', 'Give exactly one of locationId and locationCode', [{ field: '/locationId', message: 'give exactly one of locationId and locationCode' }]);
+    }
+    const location = ref.locationId !== undefined
+      ? (await this.apis.locations.getLocations([ref.locationId])).get(ref.locationId)
+      : await this.apis.locations.getLocationByCode(ref.siteId, ref.locationCode ?? '');
+    if (location === undefined || location.siteId !== ref.siteId) {
+      return reject('UNKNOWN_LOCATION', `No location ${ref.locationId ?? ref.locationCode} at site ${ref.siteId}`, [{ field, message: 'unknown location at this site' }]);
+    }
+    return ok(location);
+  }
+
+  private async run<T>(fn: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+    try {
+      return ok(await this.deps.db.tx(fn));
+    } catch (e) {
+      if (e instanceof Rejected) return e.outcome;
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** A receipt: validated against catalog and location master, then one RECEIPT movement onto an AVAILABLE balance. */
+  async receive(input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
+    const errors: FieldError[] = [];
+    if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
+    if (input.expiresOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn)) errors.push({ field: '/expiresOn', message: 'must be a date (YYYY-MM-DD)' });
+    if (errors.length > 0) return reject('VALIDATION_FAILED', 'The receipt is not valid', errors);
+
+    const product = (await this.apis.catalog.getBySkus([input.sku])).get(input.sku);
+    if (product === undefined) return reject('UNKNOWN_SKU', `Unknown SKU ${input.sku}`, [{ field: '/sku', message: 'unknown SKU' }]);
+    const located = await this.resolveLocation(input);
+    if (!located.ok) return located;
+    const location = located.value;
+    if (location.status !== 'ACTIVE') {
+      return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}`, [{ field: input.locationId !== undefined ? '/locationId' : '/locationCode', message: `location is ${location.status}` }]);
+    }
+    if (product.lotControlled && (input.lot === undefined || input.lot === '')) errors.push({ field: '/lot', message: 'required: the product is lot-controlled' });
+    if (product.expiryControlled && input.expiresOn === undefined) errors.push({ field: '/expiresOn', message: 'required: the product is expiry-controlled' });
+    if (errors.length > 0) return reject('UNPROCESSABLE', 'The receipt misses lot or expiry data', errors);
+
+    const lot = toLotKey(input.lot);
+    const expiresOn = input.expiresOn ?? null;
+    const movementId = this.deps.ids.next('mov');
+    const result = await this.run(async (tx) => {
+      const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
+      const balance = await store.addOnHand(tx, key, input.quantity, expiresOn);
+      await store.changeSkuOnHand(tx, input.siteId, input.sku, input.quantity);
+      await store.insertMovements(tx, [{ id: movementId, type: 'RECEIPT', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.quantity, reference: movementId }]);
+      const data: StockReceived = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity: input.quantity, movementId };
+      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.received, subject: input.sku, siteId: input.siteId, data }], meta);
+      return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.quantity, balance: balanceView(balance) };
+    });
+    if (result.ok) this.counters.received.inc(input.quantity);
+    return result;
+  }
+
+  /** An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. */
+  async adjust(input: AdjustmentInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
+    if (!Number.isInteger(input.delta) || input.delta === 0) return reject('VALIDATION_FAILED', 'The adjustment is not valid', [{ field: '/delta', message: 'must be a non-zero integer' }]);
+    const product = (await this.apis.catalog.getBySkus([input.sku])).get(input.sku);
+    if (product === undefined) return reject('UNKNOWN_SKU', `Unknown SKU ${input.sku}`, [{ field: '/sku', message: 'unknown SKU' }]);
+    const located = await this.resolveLocation(input);
+    if (!located.ok) return located;
+    const location = located.value;
+    const lot = toLotKey(input.lot);
+    const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
+    const movementId = this.deps.ids.next('mov');
+    const result = await this.run(async (tx) => {
+      let balance: store.BalanceRow;
+      if (input.delta > 0) {
+        balance = await store.addOnHand(tx, key, input.delta, null);
+      } else {
+        const changed = await store.changeBalance(tx, key, input.delta, 0);
+        if (changed === undefined) {
+          throw new Rejected(reject('INSUFFICIENT_STOCK', `Removing ${-input.delta} would take on-hand below reserved (or below zero) at ${location.code}`, [{ field: '/delta', message: 'more than the unreserved on-hand' }]));
+        }
+        balance = changed;
+      }
+      const sku = await store.changeSkuOnHand(tx, input.siteId, input.sku, input.delta);
+      if (sku === undefined) {
+        throw new Rejected(reject('INSUFFICIENT_STOCK', `Removing ${-input.delta} would take ${input.sku} below what is allocated to orders`, [{ field: '/delta', message: 'more than the unallocated on-hand' }]));
+      }
+      await store.insertMovements(tx, [{ id: movementId, type: 'ADJUST', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.delta, reason: input.reason, reference: movementId }]);
+      const data: StockAdjusted = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), delta: input.delta, reason: input.reason, movementId };
+      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.adjusted, subject: input.sku, siteId: input.siteId, data }], meta);
+      return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.delta, balance: balanceView(balance) };
+    });
+    if (result.ok) this.counters.adjusted.inc(Math.abs(input.delta));
+    return result;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  async atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; allocated: number; expired: number; atp: number }[]> {
+    const rows = await store.skuStock(this.deps.db, siteId, skus);
+    const today = this.today();
+    const out = [];
+    for (const r of rows) {
+      const expired = await store.expiredFreeQuantity(this.deps.db, siteId, r.sku, today);
+      out.push({ sku: r.sku, onHandAvailable: r.on_hand_available, allocated: r.allocated, expired, atp: Math.max(0, r.on_hand_available - r.allocated - expired) });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- reactions (each runs in the inbox transaction `tx`)
+
+  /** Allocates each line all-or-nothing, in SKU order, with a conditional update per line. */
+  async allocateOrder(event: EventEnvelope, tx: Tx): Promise<void> {
+    const order = event.data as OrderReceived;
+    const existing = await store.lockAllocations(tx, order.orderId);
+    // Cancelled before we saw it (or already handled under another event id): nothing to allocate.
+    if (existing.some((r) => r.status === 'CANCELLED')) return;
+    // Claim the lines first: a line is allocated at most once, even if the order arrives twice under two event ids.
+    const claimed = await store.insertAllocations(tx, order.lines.map((l) => ({
+      order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'BACKORDERED' as const,
+    })));
+    if (claimed.length === 0) return;
+    const today = this.today();
+    const allocatedByLine = new Map<string, number>();
+    const movements: store.NewMovement[] = [];
+    const bySku = [...claimed].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.line_id < b.line_id ? -1 : 1));
+    for (const line of bySku) {
+      const expired = await store.expiredFreeQuantity(tx, order.siteId, line.sku, today);
+      const won = line.requested > 0 && await store.tryAllocate(tx, order.siteId, line.sku, line.requested, expired);
+      if (!won) continue;
+      allocatedByLine.set(line.line_id, line.requested);
+      await store.updateAllocation(tx, order.orderId, line.line_id, line.requested, 0, 'ALLOCATED');
+      movements.push({ id: this.deps.ids.next('mov'), type: 'ALLOCATE', siteId: order.siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reference: order.orderId });
+    }
+    await store.insertMovements(tx, movements);
+    const claimedIds = new Set(claimed.map((c) => c.line_id));
+    const lines: AllocationLine[] = order.lines.filter((l) => claimedIds.has(l.lineId)).map((l) => ({
+      lineId: l.lineId, sku: l.sku, requested: l.quantity, allocated: allocatedByLine.get(l.lineId) ?? 0,
+    }));
+    const data: StockAllocated = { orderId: order.orderId, siteId: order.siteId, lines, complete: lines.every((l) => l.allocated === l.requested) };
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }], causedBy(event));
+    const units = [...allocatedByLine.values()].reduce((a, b) => a + b, 0);
+    const backordered = lines.filter((l) => l.allocated === 0).length;
+    tx.afterCommit(() => {
+      this.counters.allocated.inc(units);
+      this.counters.backordered.inc(backordered);
+    });
+  }
+
+  /** Undoes exactly what the order still holds: its allocations and any open reservations. */
+  async deallocateOrder(event: EventEnvelope, tx: Tx): Promise<void> {
+    const cancel = event.data as OrderCancelled;
+    const rows = await store.lockAllocations(tx, cancel.orderId);
+    const movements: store.NewMovement[] = [];
+    const released: { lineId: string; sku: string; quantity: number }[] = [];
+    const bySku = [...rows].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.line_id < b.line_id ? -1 : 1));
+    for (const r of bySku) {
+      if (r.status === 'CANCELLED' || r.status === 'SHIPPED') continue;
+      if (r.allocated > 0) {
+        await store.releaseAllocated(tx, r.site_id, r.sku, r.allocated);
+        movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated, reason: 'ORDER_CANCELLED', reference: cancel.orderId });
+        released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
+      }
+      await store.updateAllocation(tx, r.order_id, r.line_id, 0, r.shipped, 'CANCELLED');
+    }
+    // Lines never seen (the cancel overtook the order): a tombstone keeps a late order-received from allocating them.
+    const known = new Set(rows.map((r) => r.line_id));
+    await store.insertAllocations(tx, cancel.lines.filter((l) => !known.has(l.lineId)).map((l) => ({
+      order_id: cancel.orderId, line_id: l.lineId, site_id: cancel.siteId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'CANCELLED' as const,
+    })));
+    for (const r of await store.lockOpenReservationsOfOrder(tx, cancel.orderId)) {
+      const open = openQuantity(r);
+      if (open > 0) {
+        const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
+        if ((await store.changeBalance(tx, key, 0, -open)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
+        movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open, reason: 'ORDER_CANCELLED', reference: r.wave_id });
+      }
+      await store.updateReservation(tx, r.id, r.picked, r.shorted, 'CANCELLED');
+    }
+    await store.insertMovements(tx, movements);
+    const data: StockDeallocated = { orderId: cancel.orderId, siteId: cancel.siteId, lines: released };
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }], causedBy(event));
+  }
+
+  /** Releases `quantity` of an order line's allocation (short pick, reservation shortage); never more than it holds. */
+  private async deallocateLine(tx: Tx, orderId: string, lineId: string, quantity: number, reason: string, movements: store.NewMovement[]): Promise<void> {
+    const row = (await store.lockAllocations(tx, orderId)).find((r) => r.line_id === lineId);
+    if (row === undefined || row.status !== 'ALLOCATED') return;
+    const q = Math.min(quantity, row.allocated);
+    if (q <= 0) return;
+    await store.releaseAllocated(tx, row.site_id, row.sku, q);
+    await store.updateAllocation(tx, orderId, lineId, row.allocated - q, row.shipped, 'ALLOCATED');
+    movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: row.site_id, sku: row.sku, locationId: null, lot: '', deltaAllocated: -q, reason, reference: orderId });
+  }
+
+  /**
+   * Location-level reservations for every line of a released wave. Per SKU (in SKU order) the free balances are
+   * locked in key order, the policy plans the takes, and each take is a guarded update of `reserved`.
+   */
+  async reserveWave(event: EventEnvelope, tx: Tx): Promise<void> {
+    const wave = event.data as WaveReleased;
+    if (await store.hasReservationsForWave(tx, wave.waveId)) return;
+    const lines = wave.orders.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, ...l })))
+      .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.orderId !== b.orderId ? (a.orderId < b.orderId ? -1 : 1) : a.lineId < b.lineId ? -1 : 1));
+    const skus = [...new Set(lines.map((l) => l.sku))];
+    const today = this.today();
+    const reservations: Reservation[] = [];
+    const shortages: { orderId: string; lineId: string; sku: string; quantity: number }[] = [];
+    const movements: store.NewMovement[] = [];
+    const rows: Omit<store.ReservationRow, 'picked' | 'shorted' | 'status'>[] = [];
+    for (const sku of skus) {
+      const balances = await store.lockFreeBalances(tx, wave.siteId, sku);
+      const locations = balances.length === 0 ? new Map<string, Location>() : await this.apis.locations.getLocations([...new Set(balances.map((b) => b.location_id))]);
+      const free = new Map<string, ReservationCandidate>();
+      for (const b of balances) {
+        const loc = locations.get(b.location_id);
+        if (loc === undefined || loc.siteId !== wave.siteId || loc.status !== 'ACTIVE' || NOT_PICKABLE.includes(loc.type)) continue;
+        if (isExpired(b.expires_on, today)) continue;
+        free.set(`${b.location_id}\u0000${b.lot}`, {
+          locationId: b.location_id, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on,
+          firstReceivedAt: b.first_received_at.toISOString(), pickFace: loc.type === 'PICK_FACE', pickSequence: loc.pickSequence,
+        });
+      }
+      // Expiry-controlled SKUs are the ones received with dates; dated stock rotates first-expired-first-out.
+      const policy = [...free.values()].some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
+      for (const line of lines.filter((l) => l.sku === sku)) {
+        const takes = planReservation(policy, line.quantity, [...free.values()]);
+        let got = 0;
+        for (const take of takes) {
+          const key = { siteId: wave.siteId, sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' as const };
+          // The rows are locked, so this cannot fail unless the plan is wrong; the guard keeps it honest anyway.
+          if ((await store.changeBalance(tx, key, 0, take.quantity)) === undefined) throw new Error(`over-reservation refused at ${take.locationId}`);
+          const id = this.deps.ids.next('rsv');
+          rows.push({ id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku, location_id: take.locationId, lot: take.lot, quantity: take.quantity });
+          reservations.push({ reservationId: id, orderId: line.orderId, lineId: line.lineId, sku, locationId: take.locationId, lot: fromLotKey(take.lot), quantity: take.quantity });
+          movements.push({ id: this.deps.ids.next('mov'), type: 'RESERVE', siteId: wave.siteId, sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId });
+          const k = `${take.locationId}\u0000${take.lot}`;
+          const c = free.get(k);
+          if (c !== undefined) free.set(k, { ...c, free: c.free - take.quantity });
+          got += take.quantity;
+        }
+        if (got < line.quantity) {
+          const missing = line.quantity - got;
+          shortages.push({ orderId: line.orderId, lineId: line.lineId, sku, quantity: missing });
+          // The allocation is no longer backed by reservable stock: release it so ATP stays true.
+          await this.deallocateLine(tx, line.orderId, line.lineId, missing, 'RESERVATION_SHORTAGE', movements);
+        }
+      }
+    }
+    await store.insertReservations(tx, rows);
+    await store.insertMovements(tx, movements);
+    const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages };
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }], causedBy(event));
+    const units = reservations.reduce((a, r) => a + r.quantity, 0);
+    tx.afterCommit(() => this.counters.reserved.inc(units));
+  }
+
+  private async lockReservationFor(tx: Tx, reservationId: string): Promise<store.ReservationRow> {
+    const r = await store.lockReservation(tx, reservationId);
+    if (r === undefined) throw new AppError('NOT_FOUND', `No reservation ${reservationId}`);
+    return r;
+  }
+
+  /** PICK: the units leave the location (on-hand and reserved) and land on the order's in-process balance. */
+  async pickLine(event: EventEnvelope, tx: Tx): Promise<void> {
+    const pick = event.data as LinePicked;
+    const r = await this.lockReservationFor(tx, pick.reservationId);
+    const q = pick.quantity;
+    if (q <= 0) return;
+    if (r.status !== 'OPEN' || q > openQuantity(r)) {
+      throw new AppError('QUANTITY_EXCEEDS_OPEN', `Pick of ${q} exceeds the ${openQuantity(r)} open on reservation ${r.id} (${r.status})`);
+    }
+    const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
+    const from = await store.changeBalance(tx, key, -q, -q);
+    if (from === undefined) throw new Error(`balance at ${r.location_id} cannot give ${q} reserved units`);
+    const inProcess = inProcessLocation(r.order_id);
+    await store.addOnHand(tx, { ...key, locationId: inProcess }, q, from.expires_on);
+    await store.updateReservation(tx, r.id, r.picked + q, r.shorted, reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted }));
+    await store.insertMovements(tx, [
+      { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, deltaReserved: -q, reference: r.order_id },
+      { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
+    ]);
+    tx.afterCommit(() => this.counters.picked.inc(q));
+  }
+
+  /** Short pick: unreserve and deallocate the missing units; when they are not there at all, adjust them away. */
+  async shortLine(event: EventEnvelope, tx: Tx): Promise<void> {
+    const short = event.data as LineShorted;
+    const r = await this.lockReservationFor(tx, short.reservationId);
+    const s = Math.min(short.shortQuantity, openQuantity(r));
+    if (r.status !== 'OPEN' || s <= 0) return;
+    const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
+    const movements: store.NewMovement[] = [];
+    if ((await store.changeBalance(tx, key, 0, -s)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
+    movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
+    await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
+    await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
+    const events: NewEvent[] = [];
+    if (shortRemovesStock(short.reason)) {
+      // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
+      if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);
+      if ((await store.changeSkuOnHand(tx, r.site_id, r.sku, -s)) === undefined) throw new Error(`SKU ${r.sku} would go below allocated`);
+      const movementId = this.deps.ids.next('mov');
+      movements.push({ id: movementId, type: 'ADJUST', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -s, reason: 'SHORT_PICK', reference: r.order_id });
+      const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s, reason: 'SHORT_PICK', movementId };
+      events.push({ type: InventoryEvents.adjusted, subject: r.sku, siteId: r.site_id, data });
+    }
+    await store.insertMovements(tx, movements);
+    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+    tx.afterCommit(() => this.counters.shorted.inc(s));
+  }
+
+  /** SHIP: the dispatched units leave the order's in-process balance and their allocation is released. */
+  async shipShipment(event: EventEnvelope, tx: Tx): Promise<void> {
+    const shipment = event.data as ShipmentDispatched;
+    const inProcess = inProcessLocation(shipment.orderId);
+    const movements: store.NewMovement[] = [];
+    const perSku = new Map<string, number>();
+    const lines = [...shipment.lines].filter((l) => l.quantity > 0)
+      .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.lineId < b.lineId ? -1 : 1));
+    const allocations = new Map((await store.lockAllocations(tx, shipment.orderId)).map((a) => [a.line_id, a]));
+    for (const line of lines) {
+      let left = line.quantity;
+      const firstMovement = movements.length;
+      for (const b of await store.lockInProcess(tx, shipment.siteId, line.sku, inProcess)) {
+        if (left === 0) break;
+        const t = Math.min(left, b.on_hand - b.reserved);
+        if (t <= 0) continue;
+        const key = { siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, status: b.status };
+        if ((await store.changeBalance(tx, key, -t, 0)) === undefined) throw new Error(`in-process balance of ${shipment.orderId} cannot give ${t}`);
+        movements.push({ id: this.deps.ids.next('mov'), type: 'SHIP', siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, deltaOnHand: -t, reference: shipment.shipmentId });
+        left -= t;
+      }
+      if (left > 0) throw new Error(`shipment ${shipment.shipmentId} ships ${line.quantity} ${line.sku} but only ${line.quantity - left} were picked for ${shipment.orderId}`);
+      const alloc = allocations.get(line.lineId);
+      const release = alloc === undefined || alloc.status !== 'ALLOCATED' ? 0 : Math.min(line.quantity, alloc.allocated);
+      if (alloc !== undefined && alloc.status === 'ALLOCATED') {
+        const remaining = alloc.allocated - release;
+        await store.updateAllocation(tx, alloc.order_id, alloc.line_id, remaining, alloc.shipped + line.quantity, remaining === 0 ? 'SHIPPED' : 'ALLOCATED');
+        allocations.set(line.lineId, { ...alloc, allocated: remaining, shipped: alloc.shipped + line.quantity, status: remaining === 0 ? 'SHIPPED' : 'ALLOCATED' });
+      }
+      if (release > 0) {
+        await store.releaseAllocated(tx, shipment.siteId, line.sku, release);
+        const m = movements[firstMovement];
+        if (m !== undefined) movements[firstMovement] = { ...m, deltaAllocated: -release };
+      }
+      if ((await store.changeSkuOnHand(tx, shipment.siteId, line.sku, -line.quantity)) === undefined) {
+        throw new Error(`shipping ${line.quantity} ${line.sku} would take SKU stock below allocated`);
+      }
+      perSku.set(line.sku, (perSku.get(line.sku) ?? 0) + line.quantity);
+    }
+    await store.insertMovements(tx, movements);
+    const data: StockShipped = { orderId: shipment.orderId, siteId: shipment.siteId, shipmentId: shipment.shipmentId, lines: [...perSku].map(([sku, quantity]) => ({ sku, quantity })) };
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }], causedBy(event));
+    const units = [...perSku.values()].reduce((a, b) => a + b, 0);
+    tx.afterCommit(() => this.counters.shipped.inc(units));
+  }
+}

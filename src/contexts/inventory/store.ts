@@ -1,0 +1,349 @@
+import type { Executor } from '../../platform/db/database.ts';
+import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
+import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
+
+/** SQL of the inventory schema. Every function takes the executor (pool or transaction) its caller chose. */
+
+export interface NewMovement {
+  readonly id: string;
+  readonly type: MovementType;
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string | null;
+  readonly lot: string;
+  readonly status?: StockStatus;
+  readonly deltaOnHand?: number;
+  readonly deltaReserved?: number;
+  readonly deltaAllocated?: number;
+  readonly reason?: string | null;
+  readonly reference?: string | null;
+}
+
+export interface MovementRow {
+  seq: number;
+  id: string;
+  type: MovementType;
+  site_id: string;
+  sku: string;
+  location_id: string | null;
+  lot: string;
+  status: StockStatus;
+  delta_on_hand: number;
+  delta_reserved: number;
+  delta_allocated: number;
+  reason: string | null;
+  reference: string | null;
+  created_at: Date;
+}
+
+export interface BalanceRow {
+  seq: number;
+  site_id: string;
+  sku: string;
+  location_id: string;
+  lot: string;
+  status: StockStatus;
+  on_hand: number;
+  reserved: number;
+  expires_on: string | null;
+  first_received_at: Date;
+}
+
+export interface BalanceKey {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string;
+  readonly status: StockStatus;
+}
+
+export interface AllocationRow {
+  order_id: string;
+  line_id: string;
+  site_id: string;
+  sku: string;
+  requested: number;
+  allocated: number;
+  shipped: number;
+  status: AllocationStatus;
+}
+
+export interface ReservationRow {
+  id: string;
+  wave_id: string;
+  order_id: string;
+  line_id: string;
+  site_id: string;
+  sku: string;
+  location_id: string;
+  lot: string;
+  quantity: number;
+  picked: number;
+  shorted: number;
+  status: ReservationStatus;
+}
+
+export interface SkuStockRow {
+  site_id: string;
+  sku: string;
+  on_hand_available: number;
+  allocated: number;
+}
+
+const BALANCE_COLUMNS = `seq, site_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
+
+export async function insertMovements(db: Executor, movements: readonly NewMovement[]): Promise<void> {
+  if (movements.length === 0) return;
+  const rows = movements.map((m) => ({
+    id: m.id, type: m.type, site_id: m.siteId, sku: m.sku, location_id: m.locationId, lot: m.lot, status: m.status ?? 'AVAILABLE',
+    delta_on_hand: m.deltaOnHand ?? 0, delta_reserved: m.deltaReserved ?? 0, delta_allocated: m.deltaAllocated ?? 0,
+    reason: m.reason ?? null, reference: m.reference ?? null,
+  }));
+  // One statement whatever the number of movements; ordinality keeps the ledger in the caller's order.
+  await db.query(
+    `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference)
+     SELECT r.id, r.type, r.site_id, r.sku, r.location_id, r.lot, r.status, r.delta_on_hand, r.delta_reserved, r.delta_allocated, r.reason, r.reference
+     FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS r(id text, type text, site_id text, sku text, location_id text, lot text, status text,
+       delta_on_hand int, delta_reserved int, delta_allocated int, reason text, reference text, n bigint)
+     ORDER BY n`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Adds units to a balance, creating it; a lot keeps its earliest known expiry. */
+export async function addOnHand(db: Executor, key: BalanceKey, quantity: number, expiresOn: string | null): Promise<BalanceRow> {
+  const rows = await db.query<BalanceRow>(
+    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (site_id, sku, location_id, lot, status) DO UPDATE
+       SET on_hand = b.on_hand + EXCLUDED.on_hand,
+           expires_on = CASE WHEN b.expires_on IS NULL THEN EXCLUDED.expires_on
+                             WHEN EXCLUDED.expires_on IS NULL THEN b.expires_on
+                             ELSE LEAST(b.expires_on, EXCLUDED.expires_on) END,
+           updated_at = now()
+     RETURNING ${BALANCE_COLUMNS}`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Conditional change of a balance: applies the deltas only when the result keeps reserved ≤ on-hand and both ≥ 0.
+ * Returns undefined when the balance is missing or the change would break the rule (the caller decides what that means).
+ */
+export async function changeBalance(db: Executor, key: BalanceKey, deltaOnHand: number, deltaReserved: number): Promise<BalanceRow | undefined> {
+  const rows = await db.query<BalanceRow>(
+    `UPDATE inventory.balances SET on_hand = on_hand + $6, reserved = reserved + $7, updated_at = now()
+     WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5
+       AND on_hand + $6 >= 0 AND reserved + $7 >= 0 AND reserved + $7 <= on_hand + $6
+     RETURNING ${BALANCE_COLUMNS}`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, deltaOnHand, deltaReserved],
+  );
+  return rows[0];
+}
+
+export async function getBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
+  const rows = await db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status],
+  );
+  return rows[0];
+}
+
+/**
+ * Locks the AVAILABLE balances of a SKU that still have free units, outside in-process stock, in key order
+ * (every reserver locks in the same order, so they queue instead of deadlocking).
+ */
+export async function lockFreeBalances(db: Executor, siteId: string, sku: string): Promise<BalanceRow[]> {
+  return db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%' AND on_hand > reserved
+     ORDER BY location_id, lot, status FOR UPDATE`,
+    [siteId, sku],
+  );
+}
+
+/** In-process balances of one order and SKU, locked, oldest lot first. */
+export async function lockInProcess(db: Executor, siteId: string, sku: string, locationId: string): Promise<BalanceRow[]> {
+  return db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND status = 'AVAILABLE' AND on_hand > 0
+     ORDER BY expires_on NULLS LAST, lot FOR UPDATE`,
+    [siteId, sku, locationId],
+  );
+}
+
+/** SKU-level on-hand follows every AVAILABLE balance change; refused (undefined) when it would go below allocated. */
+export async function changeSkuOnHand(db: Executor, siteId: string, sku: string, delta: number): Promise<SkuStockRow | undefined> {
+  const rows = await db.query<SkuStockRow>(
+    `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available) VALUES ($1, $2, $3)
+     ON CONFLICT (site_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available
+       WHERE s.on_hand_available + EXCLUDED.on_hand_available >= s.allocated
+     RETURNING site_id, sku, on_hand_available, allocated`,
+    [siteId, sku, delta],
+  );
+  return rows[0];
+}
+
+/**
+ * The allocation race in one statement: the row is updated only if enough unallocated, unexpired stock remains.
+ * Concurrent callers queue on the row lock and re-check the condition on the committed value (READ COMMITTED).
+ */
+export async function tryAllocate(db: Executor, siteId: string, sku: string, quantity: number, expiredFree: number): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE inventory.sku_stock SET allocated = allocated + $3
+     WHERE site_id = $1 AND sku = $2 AND on_hand_available - allocated - $4 >= $3 RETURNING 1`,
+    [siteId, sku, quantity, expiredFree],
+  );
+  return rows.length === 1;
+}
+
+export async function releaseAllocated(db: Executor, siteId: string, sku: string, quantity: number): Promise<void> {
+  await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND sku = $2`, [siteId, sku, quantity]);
+}
+
+/** Unreserved units of expired lots: on hand, but not promisable. */
+export async function expiredFreeQuantity(db: Executor, siteId: string, sku: string, today: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT COALESCE(sum(on_hand - reserved), 0)::int8 AS n FROM inventory.balances
+     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND expires_on < $3::date AND location_id NOT LIKE 'IN\\_PROCESS:%'`,
+    [siteId, sku, today],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function skuStock(db: Executor, siteId: string, skus: readonly string[] | null): Promise<SkuStockRow[]> {
+  return db.query<SkuStockRow>(
+    `SELECT site_id, sku, on_hand_available, allocated FROM inventory.sku_stock
+     WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) ORDER BY sku`,
+    [siteId, skus],
+  );
+}
+
+/** Inserts allocation rows that do not exist yet; returns the ones inserted (a line is allocated at most once). */
+export async function insertAllocations(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[]): Promise<AllocationRow[]> {
+  if (rows.length === 0) return [];
+  return db.query<AllocationRow>(
+    `INSERT INTO inventory.allocations (order_id, line_id, site_id, sku, requested, allocated, status)
+     SELECT r.order_id, r.line_id, r.site_id, r.sku, r.requested, r.allocated, r.status
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, sku text, requested int, allocated int, status text)
+     ON CONFLICT (order_id, line_id) DO NOTHING
+     RETURNING order_id, line_id, site_id, sku, requested, allocated, shipped, status`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export async function lockAllocations(db: Executor, orderId: string): Promise<AllocationRow[]> {
+  return db.query<AllocationRow>(
+    `SELECT order_id, line_id, site_id, sku, requested, allocated, shipped, status FROM inventory.allocations
+     WHERE order_id = $1 ORDER BY line_id FOR UPDATE`,
+    [orderId],
+  );
+}
+
+export async function updateAllocation(db: Executor, orderId: string, lineId: string, allocated: number, shipped: number, status: AllocationStatus): Promise<void> {
+  await db.query(
+    `UPDATE inventory.allocations SET allocated = $3, shipped = $4, status = $5, updated_at = now() WHERE order_id = $1 AND line_id = $2`,
+    [orderId, lineId, allocated, shipped, status],
+  );
+}
+
+export async function insertReservations(db: Executor, rows: readonly Omit<ReservationRow, 'picked' | 'shorted' | 'status'>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.reservations (id, wave_id, order_id, line_id, site_id, sku, location_id, lot, quantity, status)
+     SELECT r.id, r.wave_id, r.order_id, r.line_id, r.site_id, r.sku, r.location_id, r.lot, r.quantity, 'OPEN'
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, wave_id text, order_id text, line_id text, site_id text, sku text, location_id text, lot text, quantity int)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+const RESERVATION_COLUMNS = `id, wave_id, order_id, line_id, site_id, sku, location_id, lot, quantity, picked, shorted, status`;
+
+export async function hasReservationsForWave(db: Executor, waveId: string): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM inventory.reservations WHERE wave_id = $1 LIMIT 1`, [waveId])).length > 0;
+}
+
+export async function lockReservation(db: Executor, id: string): Promise<ReservationRow | undefined> {
+  const rows = await db.query<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM inventory.reservations WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+export async function lockOpenReservationsOfOrder(db: Executor, orderId: string): Promise<ReservationRow[]> {
+  return db.query<ReservationRow>(
+    `SELECT ${RESERVATION_COLUMNS} FROM inventory.reservations WHERE order_id = $1 AND status = 'OPEN' ORDER BY id FOR UPDATE`, [orderId],
+  );
+}
+
+export async function updateReservation(db: Executor, id: string, picked: number, shorted: number, status: ReservationStatus): Promise<void> {
+  await db.query(`UPDATE inventory.reservations SET picked = $2, shorted = $3, status = $4, updated_at = now() WHERE id = $1`, [id, picked, shorted, status]);
+}
+
+export async function listReservations(db: Executor, filter: { waveId?: string | undefined; orderId?: string | undefined }): Promise<ReservationRow[]> {
+  return db.query<ReservationRow>(
+    `SELECT ${RESERVATION_COLUMNS} FROM inventory.reservations
+     WHERE ($1::text IS NULL OR wave_id = $1) AND ($2::text IS NULL OR order_id = $2) ORDER BY id LIMIT 1000`,
+    [filter.waveId ?? null, filter.orderId ?? null],
+  );
+}
+
+export async function listBalances(db: Executor, q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; cursor: number }): Promise<BalanceRow[]> {
+  return db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR location_id = $3) AND seq > $4
+     ORDER BY seq LIMIT $5`,
+    [q.siteId, q.sku ?? null, q.locationId ?? null, q.cursor, q.limit],
+  );
+}
+
+const MOVEMENT_COLUMNS = `seq, id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference, created_at`;
+
+export async function listMovements(db: Executor, q: { siteId: string; sku?: string | undefined; type?: string | undefined; limit: number; cursor: number }): Promise<MovementRow[]> {
+  return db.query<MovementRow>(
+    `SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements
+     WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR type = $3) AND seq > $4
+     ORDER BY seq LIMIT $5`,
+    [q.siteId, q.sku ?? null, q.type ?? null, q.cursor, q.limit],
+  );
+}
+
+export async function getMovement(db: Executor, id: string): Promise<MovementRow | undefined> {
+  return (await db.query<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements WHERE id = $1`, [id]))[0];
+}
+
+export interface SummaryRow {
+  sku: string;
+  received: number;
+  shipped: number;
+  adjusted: number;
+  ledger_on_hand: number;
+  ledger_reserved: number;
+  ledger_allocated: number;
+  on_hand: number;
+  on_hand_available: number;
+  reserved: number;
+  allocated: number;
+}
+
+/** Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. */
+export async function summary(db: Executor, siteId: string, sku: string | undefined): Promise<SummaryRow[]> {
+  return db.query<SummaryRow>(
+    `WITH l AS (
+       SELECT sku,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'RECEIPT'), 0)::int8 AS received,
+              COALESCE(-sum(delta_on_hand) FILTER (WHERE type = 'SHIP'), 0)::int8 AS shipped,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'ADJUST'), 0)::int8 AS adjusted,
+              sum(delta_on_hand)::int8 AS ledger_on_hand, sum(delta_reserved)::int8 AS ledger_reserved,
+              sum(delta_allocated)::int8 AS ledger_allocated
+       FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku),
+     b AS (
+       SELECT sku, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
+       FROM inventory.balances WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku)
+     SELECT l.sku, l.received, l.shipped, l.adjusted, l.ledger_on_hand, l.ledger_reserved, l.ledger_allocated,
+            COALESCE(b.on_hand, 0)::int8 AS on_hand, COALESCE(b.reserved, 0)::int8 AS reserved,
+            COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.allocated, 0)::int8 AS allocated
+     FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN inventory.sku_stock s ON s.site_id = $1 AND s.sku = l.sku
+     ORDER BY l.sku`,
+    [siteId, sku ?? null],
+  );
+}
