@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { buildApp } from './app.ts';
+import type { PakLogApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
-import { openDatabase, startServer } from './main.ts';
-import { seedDemo, hasDemoData } from './seed/demo.ts';
+import { InputError, runBatch, runPack, runRoute } from './cli/optimize.ts';
 
 function config(): Config {
   try {
@@ -18,7 +17,10 @@ function config(): Config {
 }
 
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
-async function withApp(fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<void>): Promise<void> {
+// The server modules load lazily so the optimisation commands start fast.
+async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
+  const { buildApp } = await import('./app.ts');
+  const { openDatabase } = await import('./main.ts');
   const cfg = config();
   const { url, embedded } = await openDatabase(cfg);
   try {
@@ -37,8 +39,10 @@ async function withApp(fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promis
 const program = new Command('paklog').description('PakLog warehouse management and execution system');
 
 program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)').action(async () => {
-  const cfg = config();
   const started = Date.now();
+  const { startServer } = await import('./main.ts');
+  const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
+  const cfg = config();
   let seeded = false;
   const running = await startServer(cfg, async (app) => {
     if (cfg.seedDemo && !(await hasDemoData(app))) {
@@ -66,6 +70,7 @@ program.command('migrate').description('Run pending migrations of every context 
 
 const seed = program.command('seed').description('Load data');
 seed.command('demo').description('Seed the demo warehouse (site DEMO) if it is not there yet').action(async () => {
+  const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
   await withApp(async (app) => {
     if (await hasDemoData(app)) {
       console.log('demo data already present');
@@ -91,15 +96,31 @@ dl.command('replay <id>').description('Deliver a dead letter to its consumer aga
   });
 });
 
-// The optimisation commands (route, batch, pack) read a JSON instance from a file or stdin.
-export function readInput(file: string | undefined): unknown {
+// The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result.
+function readInput(file: string | undefined): unknown {
   const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
   try {
     return JSON.parse(text);
   } catch (e) {
-    console.error(`input is not valid JSON: ${(e as Error).message}`);
-    process.exit(2);
+    throw new InputError(`input is not valid JSON: ${(e as Error).message}`);
   }
 }
+
+function optimizeCommand(name: string, description: string, run: (input: unknown) => unknown): void {
+  program.command(`${name} [file]`).description(`${description} (JSON from the file or stdin)`).action((file?: string) => {
+    try {
+      console.log(JSON.stringify(run(readInput(file))));
+    } catch (e) {
+      if (e instanceof InputError) {
+        console.error(`paklog ${name}: ${e.message}`);
+        process.exit(2);
+      }
+      throw e;
+    }
+  });
+}
+optimizeCommand('route', 'Sequence picks into the shortest walk (or a classic heuristic with "method")', runRoute);
+optimizeCommand('batch', 'Group orders into cart batches', runBatch);
+optimizeCommand('pack', 'Choose cartons and place items (3D packing)', runPack);
 
 await program.parseAsync(process.argv);
