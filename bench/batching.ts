@@ -37,6 +37,8 @@ export async function main(args: string[]): Promise<void> {
   const seeds = quick ? BATCHING_SEEDS.slice(0, 2) : BATCHING_SEEDS;
   const rows: Row[] = [];
   const started = Date.now();
+  // Other work on the machine slows the time-budgeted search; record how busy it was.
+  const loadAtStart = round(os.loadavg()[0] ?? 0);
   for (const n of BATCHING_ORDER_COUNTS) {
     for (const capacity of BATCHING_CAPACITIES) {
       for (const seed of seeds) {
@@ -93,7 +95,7 @@ export async function main(args: string[]): Promise<void> {
   const result = {
     benchmark: 'batching',
     date: new Date().toISOString(),
-    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}` },
+    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}`, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
     setup: {
       layout:
         'single block, 10 aisles x 90 locations (45 per side, 1 LU each), aisle pitch 5 LU, cross aisles 2 LU, depot in front of the leftmost aisle (after Henn et al. 2010)',

@@ -47,6 +47,8 @@ function travel(inst: SlottingInstance, method: SlottingMethod, seed: number): T
 
 export async function main(_args: string[]): Promise<void> {
   const started = Date.now();
+  // Other work on the machine slows the time-budgeted search; record how busy it was.
+  const loadAtStart = round(os.loadavg()[0] ?? 0);
   const perInstance = INSTANCE_SEEDS.map((instanceSeed) => {
     const inst = slottingInstance(instanceSeed);
     const t = performance.now();
@@ -84,7 +86,7 @@ export async function main(_args: string[]): Promise<void> {
   const result = {
     benchmark: 'slotting',
     date: new Date().toISOString(),
-    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}` },
+    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}`, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
     setup: {
       layout:
         'single block, 10 aisles x 90 locations = 900 (45 per side, 1 LU), aisle pitch 5 LU, cross aisles 2 LU, depot in front of the leftmost aisle',

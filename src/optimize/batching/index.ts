@@ -48,13 +48,15 @@ export function batchOrders(
       break;
     case 'ils': {
       const total = (bs: readonly number[][]): number => bs.reduce((s, b) => s + coster.cost(b), 0);
-      const cw = savingsBatches(coster, n, capacity);
+      const deadline = started + (input.timeBudgetMs ?? 1000);
+      // The budget covers construction too, so a slow or busy machine still gets an answer in time.
+      const cw = savingsBatches(coster, n, capacity, deadline);
       const sd = seedBatches(coster, layout, orders, capacity, options);
       const initial = total(sd) < total(cw) ? sd : cw;
       batches = iteratedLocalSearch(coster, initial, {
         capacity,
         rng: createRng(input.seed ?? 1),
-        deadline: started + (input.timeBudgetMs ?? 1000),
+        deadline,
         maxIterations: input.maxIterations ?? Infinity,
         ...(options.perturbationSwaps === undefined ? {} : { perturbationSwaps: options.perturbationSwaps }),
         ...(options.threshold === undefined ? {} : { threshold: options.threshold }),

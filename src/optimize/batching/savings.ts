@@ -6,7 +6,13 @@ import type { BatchCoster } from './batch-cost.ts';
  * and saves the most route length, recomputing the savings of the merged batch after every merge.
  * Returns batches of order indices.
  */
-export function savingsBatches(coster: BatchCoster, orderCount: number, capacity: number): number[][] {
+export function savingsBatches(
+  coster: BatchCoster,
+  orderCount: number,
+  capacity: number,
+  /** performance.now() time after which merging stops early; the batches so far stay feasible. */
+  deadline = Infinity,
+): number[][] {
   const n = orderCount;
   const members: number[][] = [];
   const load: number[] = [];
@@ -28,9 +34,10 @@ export function savingsBatches(coster: BatchCoster, orderCount: number, capacity
     saving[lo * n + hi] =
       la + lb > capacity ? -Infinity : (cost[lo] ?? 0) + (cost[hi] ?? 0) - coster.cost([...ma, ...mb]);
   };
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) price(a, b);
+  const late = (): boolean => deadline !== Infinity && performance.now() >= deadline;
+  for (let a = 0; a < n && !late(); a++) for (let b = a + 1; b < n; b++) price(a, b);
 
-  for (;;) {
+  while (!late()) {
     let best = -Infinity;
     let bestA = -1;
     let bestB = -1;
