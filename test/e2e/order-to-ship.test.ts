@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+
+/** Acceptance (b): the whole flow through HTTP only, ending with every order SHIPPED and the stock arithmetic intact. */
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.manager);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface LedgerRow { type: string; sku: string; deltaOnHand: number }
+
+async function ledger(siteId: string, sku: string): Promise<LedgerRow[]> {
+  const rows: LedgerRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: { status: number; body: { items: LedgerRow[]; nextCursor: string | null } } = await t.get(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${encodeURIComponent(sku)}&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    expect(res.status).toBe(200);
+    rows.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor !== null);
+  return rows;
+}
+
+describe('order to ship, end to end over HTTP', () => {
+  it('carries 20 orders from intake to shipment, with one short pick', async () => {
+    w = await setupWarehouse(call, { siteCode: 'E2E', aisles: 4, bays: 8, levels: 2, skus: 6 });
+    expect(w.storage.length).toBe(4 * 8 * 2);
+    const received = await receiveStock(call, w, 15, 2);
+    expect(received).toBe(6 * 2 * 15);
+
+    // 20 orders, every third one multi-line.
+    const ordered = new Map<string, number>();
+    const orders: { id: string; lines: { sku: string; quantity: number }[] }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const lines = [{ sku: w.products[i % 6]!.sku, quantity: 1 + (i % 3) }];
+      if (i % 3 === 0) lines.push({ sku: w.products[(i + 2) % 6]!.sku, quantity: 2 }, { sku: w.products[(i + 4) % 6]!.sku, quantity: 1 });
+      const order = await createOrder(call, w.siteId, { externalId: `E2E-${i}`, lines });
+      expect(order.status).toBe('RECEIVED');
+      orders.push({ id: order.id, lines });
+      for (const l of lines) ordered.set(l.sku, (ordered.get(l.sku) ?? 0) + l.quantity);
+    }
+    expect(orders.filter((o) => o.lines.length > 1).length).toBeGreaterThanOrEqual(5);
+    for (const o of orders) await until(`order ${o.id} allocated`, () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+
+    const wave = await planAndRelease(call, w.siteId, 50);
+    expect([...wave.orderIds].sort()).toEqual(orders.map((o) => o.id).sort());
+    for (const o of orders) await until(`order ${o.id} released`, () => orderStatus(call, o.id), (s) => s === 'RELEASED');
+
+    const picked = await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1', 'worker-2'], { shortOne: true, expectedTasks: 20 });
+    expect(picked.tasks.size).toBe(20);
+    expect(new Set(picked.tasks.values())).toEqual(new Set(['worker-1', 'worker-2']));
+    expect(picked.shorted).toHaveLength(1);
+    for (const o of orders) await until(`order ${o.id} picked`, () => orderStatus(call, o.id), (s) => s === 'PICKED');
+    const tasks = await t.get(`/api/v1/tasks?siteId=${w.siteId}&status=COMPLETED&limit=100`);
+    expect(tasks.body.items).toHaveLength(20);
+
+    const floor = injectClient(t.app, t.keys.operator);
+    const tracking = new Set<string>();
+    for (const o of orders) tracking.add((await packAndShip(floor, o.id)).trackingNumber);
+    expect(tracking.size).toBe(20);
+    await t.settle();
+
+    // Every order SHIPPED; the shorted one partially.
+    const short = picked.shorted[0]!;
+    for (const o of orders) {
+      const res = await t.get(`/api/v1/orders/${o.id}`, 'viewer');
+      expect(res.body.status, o.id).toBe('SHIPPED');
+      const shippedUnits = (res.body.lines as { shipped: number }[]).reduce((s, l) => s + l.shipped, 0);
+      const orderedUnits = o.lines.reduce((s, l) => s + l.quantity, 0);
+      expect(shippedUnits).toBe(o.id === short.orderId ? orderedUnits - 1 : orderedUnits);
+    }
+    const shippedEvents = await t.get(`/api/v1/events?type=orders.order.shipped.v1&limit=100`);
+    expect(shippedEvents.body.items).toHaveLength(20);
+    expect(shippedEvents.body.items.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(1);
+
+    // Stock arithmetic per SKU: received − shipped ± adjustments = on-hand; the ledger sums to the balances.
+    const summary = await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`);
+    expect(summary.body.items).toHaveLength(6);
+    for (const s of summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[]) {
+      const expectedShipped = (ordered.get(s.sku) ?? 0) - (s.sku === short.sku ? 1 : 0);
+      expect(s.received, s.sku).toBe(30);
+      expect(s.shipped, s.sku).toBe(expectedShipped);
+      expect(s.adjusted, s.sku).toBe(s.sku === short.sku ? -1 : 0);
+      expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
+      expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
+      expect(s.reserved, s.sku).toBe(0);
+      expect(s.allocated, s.sku).toBe(0);
+      // Independently of the summary: the raw ledger's movements add up to the same numbers.
+      const rows = await ledger(w.siteId, s.sku);
+      const sum = (type: string) => rows.filter((r) => r.type === type).reduce((a, r) => a + r.deltaOnHand, 0);
+      expect(sum('RECEIPT')).toBe(30);
+      expect(-sum('SHIP')).toBe(expectedShipped);
+      expect(rows.reduce((a, r) => a + r.deltaOnHand, 0)).toBe(s.onHand);
+    }
+    const balances = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}`);
+    for (const b of balances.body.items as { onHand: number; reserved: number }[]) {
+      expect(b.onHand).toBeGreaterThanOrEqual(0);
+      expect(b.reserved).toBeLessThanOrEqual(b.onHand);
+    }
+    // Nothing failed along the way.
+    expect((await t.get('/api/v1/dead-letters')).body.items).toHaveLength(0);
+  }, 120_000);
+});

@@ -1,0 +1,168 @@
+/**
+ * Drives the order-to-ship flow through the public HTTP API only. Shared by the end-to-end test and `npm run bench -- flow`,
+ * so the benchmark measures exactly what the test proves.
+ */
+import type { PakLogApp } from '../../src/app.ts';
+
+export interface Call {
+  <T = any>(step: string, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/** An in-process client (fastify inject) that records the latency of every call per step. */
+export function injectClient(app: PakLogApp, key: string, timings?: Map<string, number[]>): Call {
+  return async (step, method, url, body) => {
+    const t0 = performance.now();
+    const res = await app.http.inject({ method, url, headers: { 'x-api-key': key }, ...(body === undefined ? {} : { payload: body as object }) });
+    const elapsed = performance.now() - t0;
+    if (timings !== undefined) {
+      const list = timings.get(step) ?? [];
+      list.push(elapsed);
+      timings.set(step, list);
+    }
+    const parsed: unknown = res.body === '' ? undefined : JSON.parse(res.body);
+    return { status: res.statusCode, body: parsed as any };
+  };
+}
+
+async function ok<T = any>(call: Call, step: string, method: 'GET' | 'POST', url: string, body?: unknown, expected: readonly number[] = [200, 201]): Promise<T> {
+  const res = await call<T>(step, method, url, body);
+  if (!expected.includes(res.status)) throw new Error(`${step}: ${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export function gtin13(n: number): string {
+  const body = `400${String(n).padStart(9, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+export interface Warehouse {
+  siteId: string;
+  storage: { id: string; code: string }[];
+  products: { sku: string; gtin: string }[];
+}
+
+export async function setupWarehouse(call: Call, o: { siteCode: string; aisles: number; bays: number; levels: number; skus: number }): Promise<Warehouse> {
+  const site = await ok<{ id: string }>(call, 'create site', 'POST', '/api/v1/sites', { code: o.siteCode, name: `Site ${o.siteCode}` });
+  await ok(call, 'generate layout', 'POST', `/api/v1/sites/${site.id}/layout`, { aisles: o.aisles, bays: o.bays, levels: o.levels, packStations: 2 });
+  const storage: { id: string; code: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: { id: string; code: string }[]; nextCursor: string | null } = await ok(call, 'list locations', 'GET',
+      `/api/v1/sites/${site.id}/locations?type=STORAGE&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    storage.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  const products: { sku: string; gtin: string }[] = [];
+  for (let i = 0; i < o.skus; i++) {
+    const sku = `${o.siteCode}-SKU-${String(i + 1).padStart(4, '0')}`;
+    const gtin = gtin13(i + 1 + o.siteCode.length * 100000);
+    await ok(call, 'create product', 'POST', '/api/v1/products', {
+      sku, description: `Product ${i + 1}`, gtin, uom: 'EA', lengthMm: 100 + (i % 5) * 40, widthMm: 80 + (i % 3) * 30, heightMm: 50 + (i % 4) * 20, weightG: 200 + (i % 7) * 100,
+    });
+    products.push({ sku, gtin });
+  }
+  return { siteId: site.id, storage, products };
+}
+
+/** Receives `quantity` units of each product into each of `locationsPerSku` storage locations. */
+export async function receiveStock(call: Call, w: Warehouse, quantity: number, locationsPerSku: number): Promise<number> {
+  let units = 0;
+  for (const [i, p] of w.products.entries()) {
+    for (let k = 0; k < locationsPerSku; k++) {
+      const loc = w.storage[(i * locationsPerSku + k * 7) % w.storage.length]!;
+      await ok(call, 'receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku: p.sku, locationId: loc.id, quantity });
+      units += quantity;
+    }
+  }
+  return units;
+}
+
+export interface OrderSpec {
+  externalId: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+export async function createOrder(call: Call, siteId: string, spec: OrderSpec): Promise<{ id: string; status: string }> {
+  return ok(call, 'create order', 'POST', '/api/v1/orders', {
+    externalId: spec.externalId, siteId, carrier: 'OWN_FLEET',
+    shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+    lines: spec.lines,
+  });
+}
+
+/** Polls until `pred` holds (events are handled after commit, within milliseconds in-process). */
+export async function until<T>(what: string, fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function orderStatus(call: Call, id: string): Promise<string> {
+  return (await ok<{ status: string }>(call, 'get order', 'GET', `/api/v1/orders/${id}`)).status;
+}
+
+export async function planAndRelease(call: Call, siteId: string, maxOrders: number): Promise<{ waveId: string; orderIds: string[] }> {
+  const wave = await ok<{ id: string; orderIds: string[] }>(call, 'plan wave', 'POST', '/api/v1/waves', { siteId, maxOrders });
+  await ok(call, 'release wave', 'POST', `/api/v1/waves/${wave.id}/release`);
+  return { waveId: wave.id, orderIds: wave.orderIds };
+}
+
+interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
+
+/**
+ * Workers pull tasks until none is left, scan every line of each pick list into a tote, and (when `shortOne`) short the
+ * first line they meet by one unit with reason NOT_FOUND. Returns what was shorted.
+ */
+export async function workTasks(call: Call, siteId: string, workers: readonly string[], o: { shortOne?: boolean; expectedTasks: number }): Promise<{ tasks: Map<string, string>; shorted: { sku: string; quantity: number; orderId: string }[] }> {
+  const claimed = new Map<string, string>();
+  const shorted: { sku: string; quantity: number; orderId: string }[] = [];
+  let shortLeft = o.shortOne === true ? 1 : 0;
+  const work = async (worker: string): Promise<void> => {
+    for (let idle = 0; idle < 200;) {
+      const next = await call<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId });
+      if (next.status === 204) {
+        if (claimed.size >= o.expectedTasks) return;
+        idle++;
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      if (next.status !== 200) throw new Error(`next task → ${next.status} ${JSON.stringify(next.body)}`);
+      const task = next.body;
+      if (claimed.has(task.id) && claimed.get(task.id) !== worker) throw new Error(`task ${task.id} given to two workers`);
+      claimed.set(task.id, worker);
+      await ok(call, 'start task', 'POST', `/api/v1/tasks/${task.id}/start`, { workerId: worker });
+      const list = await ok<{ id: string; orderIds?: string[]; orderId?: string; lines: PickLine[] }>(call, 'get pick list', 'GET', `/api/v1/pick-lists/${task.reference}`);
+      for (const line of list.lines) {
+        if (line.status !== 'PENDING') continue;
+        const open = line.quantity - line.picked;
+        const toShort = shortLeft > 0 ? 1 : 0;
+        shortLeft -= toShort;
+        if (open - toShort > 0) {
+          await ok(call, 'confirm pick', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+            locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: open - toShort, toteId: `TOTE-${worker}`,
+          });
+        }
+        if (toShort > 0) {
+          await ok(call, 'short pick', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' });
+          shorted.push({ sku: line.sku, quantity: toShort, orderId: (line as unknown as { orderId: string }).orderId ?? list.orderId ?? list.orderIds?.[0] ?? '' });
+        }
+      }
+      idle = 0;
+    }
+  };
+  await Promise.all(workers.map(work));
+  return { tasks: claimed, shorted };
+}
+
+export async function packAndShip(call: Call, orderId: string): Promise<{ shipmentId: string; trackingNumber: string }> {
+  await ok(call, 'pack', 'POST', '/api/v1/packages', { orderId });
+  const shipment = await ok<{ id: string; trackingNumber: string }>(call, 'create shipment', 'POST', '/api/v1/shipments', { orderId });
+  await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`);
+  return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
+}
