@@ -1,8 +1,19 @@
-// Scaffold: replaced by the context's real module.
+import { loadMigrations } from '../../platform/db/migrations.ts';
+import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { pickingRoutes } from './http.ts';
+import { pickingService } from './service.ts';
+import { pickingSubscriptions } from './subscriptions.ts';
 
-export function pickingContext(_deps: PlatformDeps, _apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule {
-  return { name: 'picking', schema: 'picking', migrations: [] };
+/** picking: pick lists from reservations, scan confirmations, short picks. */
+export function pickingContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule {
+  const picking = pickingService(deps, { catalog: apis.catalog, locations: apis.locations });
+  return {
+    name: 'picking',
+    schema: 'picking',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: (app) => pickingRoutes(app, picking),
+    subscriptions: pickingSubscriptions(picking),
+  };
 }

@@ -1,0 +1,171 @@
+import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { StockReserved } from '../../contracts/inventory.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import {
+  PickingEvents, type LinePicked, type LineShorted, type PickListCompleted, type PickListCreated, type ShortReason,
+} from '../../contracts/picking.ts';
+import { decideConfirm, type PickScan } from './domain/confirm-pick.ts';
+import { canMoveList, listOutcome } from './domain/pick-lifecycle.ts';
+import { pickSequenceOrder, type PickSequencer } from './domain/pick-sequence.ts';
+import { pickStore, type NewPickLine, type PickLine, type PickList, type PickListFilter, type PickListHeader } from './store.ts';
+
+export interface PickingOptions {
+  readonly catalog: CatalogApi;
+  readonly locations: LocationMasterApi;
+  /** How the stops of a list are ordered; the pick-sequence order until a router over coordinates replaces it. */
+  readonly sequencer?: PickSequencer;
+}
+
+export type Confirm = PickScan & { readonly toteId: string };
+
+/** Commands and queries of pick execution. */
+export function pickingService(deps: PlatformDeps, options: PickingOptions) {
+  const sequencer = options.sequencer ?? pickSequenceOrder;
+  const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
+  const unitsShorted = deps.metrics.counter('paklog_units_short_picked_total', 'Units closed short at picking');
+  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'picking', events, meta);
+
+  async function load(tx: Tx, id: string): Promise<PickList> {
+    const header = await pickStore.header(tx, id);
+    if (header === undefined) throw new Error(`pick list ${id} vanished`);
+    return { ...header, lines: await pickStore.lines(tx, [id]) };
+  }
+
+  /** Common shape of a floor action on one line: locks list then line (always in that order), checks both are open. */
+  async function onOpenLine(
+    listId: string, lineId: string,
+    act: (tx: Tx, list: PickListHeader, line: PickLine, now: Date) => Promise<Outcome<NewEvent[]>>,
+    meta: EventMeta,
+  ): Promise<Outcome<PickList>> {
+    return deps.db.tx(async (tx) => {
+      const list = await pickStore.header(tx, listId, true);
+      if (list === undefined) return reject('NOT_FOUND', `No pick list ${listId}`);
+      const line = await pickStore.line(tx, listId, lineId, true);
+      if (line === undefined) return reject('NOT_FOUND', `No line ${lineId} on pick list ${listId}`);
+      if (list.status !== 'CREATED' && list.status !== 'IN_PROGRESS') return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
+      const now = deps.clock.now();
+      const acted = await act(tx, list, line, now);
+      if (!acted.ok) return acted;
+      const events = [...acted.value];
+      // The first floor action starts the list.
+      let status = list.status;
+      if (status === 'CREATED' && canMoveList('CREATED', 'IN_PROGRESS')) {
+        await pickStore.setStatus(tx, list.id, 'IN_PROGRESS', now);
+        status = 'IN_PROGRESS';
+      }
+      const lines = await pickStore.lines(tx, [list.id]);
+      const outcome = listOutcome(lines.map((l) => l.status));
+      if (outcome !== 'IN_PROGRESS' && canMoveList(status, outcome)) {
+        await pickStore.setStatus(tx, list.id, outcome, now);
+        const data: PickListCompleted = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds, status: outcome };
+        events.push({ type: PickingEvents.listCompleted, subject: list.id, siteId: list.siteId, data });
+      }
+      await emit(tx, events, meta);
+      return ok(await load(tx, list.id));
+    });
+  }
+
+  return {
+    /** One pick list per order of the reservations (discrete picking), lines in the sequencer's order. */
+    async createFromReservations(tx: Tx, reserved: StockReserved, meta: EventMeta): Promise<PickList[]> {
+      const open = reserved.reservations.filter((r) => r.quantity > 0);
+      if (open.length === 0) return [];
+      const listed = await pickStore.listedReservations(tx, open.map((r) => r.reservationId));
+      const fresh = open.filter((r) => !listed.has(r.reservationId));
+      if (fresh.length === 0) return [];
+
+      const byOrder = new Map<string, typeof fresh>();
+      for (const r of fresh) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
+      // One call each to the catalog and the location master for the whole wave.
+      const products = await options.catalog.getBySkus([...new Set(fresh.map((r) => r.sku))]);
+      const locations = await options.locations.getLocations([...new Set(fresh.map((r) => r.locationId))]);
+      const priorities = await pickStore.priorities(tx, [...byOrder.keys()]);
+      const now = deps.clock.now();
+
+      const created: PickList[] = [];
+      const events: NewEvent[] = [];
+      for (const [orderId, reservations] of byOrder) {
+        const id = deps.ids.next('pkl');
+        const stops = reservations.map((r) => {
+          const loc = locations.get(r.locationId);
+          return {
+            reservation: r, key: r.reservationId, locationId: r.locationId, locationCode: loc?.code ?? null,
+            pickSequence: loc?.pickSequence ?? null, x: loc?.x ?? null, y: loc?.y ?? null,
+          };
+        });
+        const planned = sequencer.sequence(stops);
+        const lines: NewPickLine[] = planned.stops.map((s, i) => ({
+          id: deps.ids.next('pln'), pickListId: id, seq: i + 1, orderId, orderLineId: s.reservation.lineId,
+          reservationId: s.reservation.reservationId, siteId: reserved.siteId, sku: s.reservation.sku,
+          expectedBarcode: products.get(s.reservation.sku)?.gtin ?? null, locationId: s.locationId, locationCode: s.locationCode,
+          pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity,
+        }));
+        const header = {
+          id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds: [orderId], status: 'CREATED' as const,
+          priority: priorities.get(orderId) ?? 0, routeLength: planned.routeLength, createdAt: now.toISOString(),
+        };
+        await pickStore.insertList(tx, header, lines);
+        const data: PickListCreated = {
+          pickListId: id, waveId: header.waveId, siteId: header.siteId, orderIds: header.orderIds, lineCount: lines.length,
+          routeLength: header.routeLength, priority: header.priority,
+        };
+        events.push({ type: PickingEvents.listCreated, subject: id, siteId: header.siteId, data });
+        created.push(await load(tx, id));
+      }
+      await emit(tx, events, meta);
+      return created;
+    },
+
+    savePriority: (tx: Tx, orderId: string, priority: number) => pickStore.savePriority(tx, orderId, priority),
+
+    /** A scan confirmation: right location, right product, no more than is open; partial confirms add up. */
+    async confirm(listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> {
+      const result = await onOpenLine(listId, lineId, async (tx, list, line, now) => {
+        const decided = decideConfirm(line, scan);
+        if (!decided.ok) return decided;
+        const updated = await pickStore.addPicked(tx, line.id, scan.quantity, scan.toteId, now);
+        // The list lock serialises confirms, so this only trips if that invariant is ever broken.
+        if (updated === undefined) return reject('QUANTITY_EXCEEDS_OPEN', 'The line changed; nothing was picked', [{ field: '/quantity', message: 'exceeds what is open' }]);
+        const data: LinePicked = {
+          pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
+          siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
+        };
+        tx.afterCommit(() => unitsPicked.inc(scan.quantity));
+        return ok([{ type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data }]);
+      }, meta);
+      return result;
+    },
+
+    /** Closes a line SHORT for what is still open on it (what was picked stays picked). */
+    async short(listId: string, lineId: string, reason: ShortReason, meta: EventMeta): Promise<Outcome<PickList>> {
+      return onOpenLine(listId, lineId, async (tx, list, line, now) => {
+        if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`);
+        const updated = await pickStore.closeShort(tx, line.id, reason, now);
+        if (updated === undefined) return reject('ILLEGAL_TRANSITION', 'The line is no longer open');
+        const data: LineShorted = {
+          pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
+          siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, shortQuantity: updated.shortQuantity, reason,
+        };
+        tx.afterCommit(() => unitsShorted.inc(updated.shortQuantity));
+        return ok([{ type: PickingEvents.lineShorted, subject: list.id, siteId: list.siteId, data }]);
+      }, meta);
+    },
+
+    async get(id: string): Promise<PickList | undefined> {
+      const header = await pickStore.header(deps.db, id);
+      return header === undefined ? undefined : { ...header, lines: await pickStore.lines(deps.db, [id]) };
+    },
+
+    async list(f: PickListFilter): Promise<PickList[]> {
+      const headers = await pickStore.list(deps.db, f);
+      const lines = await pickStore.lines(deps.db, headers.map((h) => h.id));
+      return headers.map((h) => ({ ...h, lines: lines.filter((l) => l.pickListId === h.id) }));
+    },
+  };
+}
+
+export type PickingService = ReturnType<typeof pickingService>;

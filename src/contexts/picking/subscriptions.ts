@@ -1,0 +1,24 @@
+import { causedBy } from '../../platform/bus/envelope.ts';
+import type { Subscription } from '../../platform/bus/event-bus.ts';
+import { InventoryEvents, type StockReserved } from '../../contracts/inventory.ts';
+import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import type { PickingService } from './service.ts';
+
+/** Reservations of a released wave become pick lists; order priorities are remembered for them. */
+export function pickingSubscriptions(picking: PickingService): Subscription[] {
+  return [
+    {
+      types: [OrderEvents.received],
+      handle: async (event, tx) => {
+        const d = event.data as OrderReceived;
+        await picking.savePriority(tx, d.orderId, d.priority);
+      },
+    },
+    {
+      types: [InventoryEvents.reserved],
+      handle: async (event, tx) => {
+        await picking.createFromReservations(tx, event.data as StockReserved, causedBy(event));
+      },
+    },
+  ];
+}
