@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   QUANTITY_EXCEEDS_OPEN: { status: 422, title: 'Quantity exceeds what is still open' },
   NOTHING_TO_PLAN: { status: 422, title: 'No orders are ready to plan' },
   NOTHING_TO_PACK: { status: 409, title: 'Nothing picked to pack' },
+  NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
   ORDER_RELEASED: { status: 409, title: 'The order has been released to the floor' },
