@@ -34,7 +34,32 @@ export const LocationMasterEvents = {
   siteCreated: 'location-master.site.created.v1',
   locationCreated: 'location-master.location.created.v1',
   locationStatusChanged: 'location-master.location.status-changed.v1',
+  /** One event for a whole generated layout (tens of thousands of locations); read them with the API. */
+  layoutGenerated: 'location-master.layout.generated.v1',
 } as const;
+
+export type SiteCreated = Site;
+export type LocationCreated = Location;
+
+/** Parameters of a generated rectangular layout (metres), as applied. */
+export interface LayoutParameters {
+  readonly aisles: number;
+  readonly bays: number;
+  readonly levels: number;
+  readonly aislePitch: number;
+  readonly bayWidth: number;
+  readonly levelHeight: number;
+  readonly crossAisleWidth: number;
+  readonly packStations: number;
+}
+
+export interface LayoutGenerated {
+  readonly siteId: string;
+  readonly siteCode: string;
+  readonly parameters: LayoutParameters;
+  readonly locationCount: number;
+  readonly countsByType: Partial<Record<LocationType, number>>;
+}
 
 export interface LocationStatusChanged {
   readonly locationId: string;

@@ -1,7 +1,22 @@
-// Scaffold: replaced by the context's real module.
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { loadMigrations } from '../../platform/db/migrations.ts';
+import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { locationMasterRoutes } from './http.ts';
+import { LocationMasterService } from './service.ts';
 
-export function locationMasterContext(_deps: PlatformDeps): ContextModule<LocationMasterApi> & { api: LocationMasterApi } {
-  return { name: 'location-master', schema: 'location_master', migrations: [], api: { getLocations: async () => new Map(), getLocationByCode: async () => undefined, getSite: async () => undefined, listLocations: async () => [] } };
+/** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
+export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> {
+  const service = new LocationMasterService(deps);
+  return {
+    name: 'location-master',
+    schema: 'location_master',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: locationMasterRoutes(deps, service),
+    api: {
+      getLocations: (ids) => service.getLocations(ids),
+      getLocationByCode: (siteId, code) => service.getLocationByCode(siteId, code),
+      getSite: (siteId) => service.findSite(siteId),
+      listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
+    },
+  };
 }

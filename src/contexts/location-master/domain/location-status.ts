@@ -1,0 +1,27 @@
+import type { LocationStatus } from '../../../contracts/location-master.ts';
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+
+/** DOMAIN.md, "Location": ACTIVE ↔ BLOCKED (with a reason), ACTIVE → INACTIVE; INACTIVE is final. */
+export const LOCATION_TRANSITIONS: Record<LocationStatus, readonly LocationStatus[]> = {
+  ACTIVE: ['BLOCKED', 'INACTIVE'],
+  BLOCKED: ['ACTIVE'],
+  INACTIVE: [],
+};
+
+export interface StatusChange {
+  readonly from: LocationStatus;
+  readonly to: LocationStatus;
+  readonly reason: string | null;
+}
+
+/** Decides a status change; blocking needs a reason because the floor must know why a slot is out of use. */
+export function decideStatusChange(from: LocationStatus, to: LocationStatus, reason: string | null): Outcome<StatusChange> {
+  if (!LOCATION_TRANSITIONS[from].includes(to)) {
+    return reject('ILLEGAL_TRANSITION', `A ${from} location cannot become ${to}`);
+  }
+  const trimmed = reason?.trim() ?? '';
+  if (to === 'BLOCKED' && trimmed === '') {
+    return reject('UNPROCESSABLE', 'Blocking a location needs a reason', [{ field: '/reason', message: 'must not be blank' }]);
+  }
+  return ok({ from, to, reason: trimmed === '' ? null : trimmed });
+}

@@ -1,0 +1,156 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
+import { unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { LAYOUT_LIMITS } from './domain/layout-generator.ts';
+import { MAX_COORDINATE, MAX_INDEX } from './domain/location.ts';
+import type { LocationMasterService } from './service.ts';
+
+const tags = ['location-master'];
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
+const LocationTypeSchema = Type.Unsafe<LocationType>({ type: 'string', enum: [...LOCATION_TYPES] });
+const LocationStatusSchema = Type.Unsafe<LocationStatus>({ type: 'string', enum: [...LOCATION_STATUSES] });
+const Metres = (description: string) => Type.Number({ minimum: -MAX_COORDINATE, maximum: MAX_COORDINATE, description });
+const Index = Type.Integer({ minimum: 0, maximum: MAX_INDEX });
+
+const SiteSchema = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+const LocationSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), code: Type.String(), type: LocationTypeSchema, zone: Nullable(Type.String()),
+  aisle: Nullable(Type.Integer()), bay: Nullable(Type.Integer()), level: Nullable(Type.Integer()),
+  x: Type.Number(), y: Type.Number(), z: Type.Number(), pickSequence: Nullable(Type.Integer()), status: LocationStatusSchema,
+});
+const pageOf = <T extends typeof SiteSchema | typeof LocationSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+const IdString = Type.String({ minLength: 1, maxLength: 100 });
+const IdParams = Type.Object({ id: IdString }, { additionalProperties: false });
+const SiteIdParams = Type.Object({ siteId: IdString }, { additionalProperties: false });
+const Paging = { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) };
+
+const layoutNumber = (key: keyof typeof LAYOUT_LIMITS, integer: boolean, description: string) =>
+  (integer ? Type.Integer : Type.Number)({ minimum: LAYOUT_LIMITS[key].min, maximum: LAYOUT_LIMITS[key].max, description });
+
+const LayoutBody = Type.Object({
+  aisles: layoutNumber('aisles', true, 'Pick aisles'),
+  bays: layoutNumber('bays', true, 'Bays along each aisle'),
+  levels: layoutNumber('levels', true, 'Levels per bay; level 1 is the pick face, higher levels reserve'),
+  aislePitch: Type.Optional(layoutNumber('aislePitch', false, 'Metres between aisle centre lines (default 3)')),
+  bayWidth: Type.Optional(layoutNumber('bayWidth', false, 'Metres per bay (default 1.2)')),
+  levelHeight: Type.Optional(layoutNumber('levelHeight', false, 'Metres per level (default 1.5)')),
+  crossAisleWidth: Type.Optional(layoutNumber('crossAisleWidth', false, 'Width of the front cross aisle in metres (default 3)')),
+  packStations: Type.Optional(layoutNumber('packStations', true, 'Pack stations on the front wall (default 2)')),
+}, { additionalProperties: false });
+
+const LayoutResponse = Type.Object({
+  siteId: Type.String(), siteCode: Type.String(),
+  parameters: Type.Object({
+    aisles: Type.Integer(), bays: Type.Integer(), levels: Type.Integer(), aislePitch: Type.Number(), bayWidth: Type.Number(),
+    levelHeight: Type.Number(), crossAisleWidth: Type.Number(), packStations: Type.Integer(),
+  }),
+  locationCount: Type.Integer(),
+  countsByType: Type.Record(Type.String(), Type.Integer()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const ReasonBody = (required: boolean) => {
+  const reason = Type.String({ minLength: 1, maxLength: 500 });
+  return Type.Object({ reason: required ? reason : Type.Optional(reason) }, { additionalProperties: false });
+};
+
+export function locationMasterRoutes(deps: PlatformDeps, service: LocationMasterService): (app: HttpApp) => Promise<void> {
+  return async (app) => {
+    app.post('/sites', {
+      config: { roles: CAN.masterData },
+      schema: {
+        tags, summary: 'Create a site (warehouse) (Idempotency-Key supported)',
+        body: Type.Object({
+          code: Type.String({ pattern: '^[A-Za-z0-9_]{1,16}$', description: 'Short code such as DC1; prefixes location codes' }),
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+        }, { additionalProperties: false }),
+        response: { 201: SiteSchema },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createSite(req.body, { correlationId: req.id }))));
+
+    app.get('/sites', {
+      config: { roles: CAN.read },
+      schema: { tags, summary: 'Sites in code order', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: pageOf(SiteSchema) } },
+    }, async (req) => unwrap(await service.listSites(req.query)));
+
+    app.get('/sites/:id', {
+      config: { roles: CAN.read },
+      schema: { tags, summary: 'A site', params: IdParams, response: { 200: SiteSchema } },
+    }, async (req) => unwrap(await service.getSite(req.params.id)));
+
+    app.post('/sites/:siteId/locations', {
+      config: { roles: CAN.masterData },
+      schema: {
+        tags, summary: 'Create one location in a site (Idempotency-Key supported)', params: SiteIdParams,
+        body: Type.Object({
+          code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Unique in the site, e.g. DC1-A-01-02-1' }),
+          type: LocationTypeSchema,
+          zone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 32 }))),
+          aisle: Type.Optional(Nullable(Index)),
+          bay: Type.Optional(Nullable(Index)),
+          level: Type.Optional(Nullable(Index)),
+          x: Metres('Metres along the front wall'),
+          y: Metres('Metres into the building'),
+          z: Type.Optional(Metres('Metres above the floor (default 0)')),
+          pickSequence: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 2_000_000_000 }))),
+          status: Type.Optional(LocationStatusSchema),
+        }, { additionalProperties: false }),
+        response: { 201: LocationSchema },
+      },
+    }, async (req, reply) => {
+      const b = req.body;
+      return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createLocation(req.params.siteId, {
+        code: b.code, type: b.type, zone: b.zone ?? null, aisle: b.aisle ?? null, bay: b.bay ?? null, level: b.level ?? null,
+        x: b.x, y: b.y, z: b.z ?? 0, pickSequence: b.pickSequence ?? null, status: b.status ?? 'ACTIVE',
+      }, { correlationId: req.id })));
+    });
+
+    app.get('/sites/:siteId/locations', {
+      config: { roles: CAN.read },
+      schema: {
+        tags, summary: 'A site\'s locations in code order, filtered by type, zone and status', params: SiteIdParams,
+        querystring: Type.Object({
+          ...Paging,
+          type: Type.Optional(LocationTypeSchema),
+          zone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+          status: Type.Optional(LocationStatusSchema),
+        }, { additionalProperties: false }),
+        response: { 200: pageOf(LocationSchema) },
+      },
+    }, async (req) => unwrap(await service.listLocations(req.params.siteId, req.query)));
+
+    app.post('/sites/:siteId/layout', {
+      config: { roles: CAN.plan },
+      schema: {
+        tags, summary: 'Generate a rectangular storage layout with depot, docks and pack stations (once per site)',
+        params: SiteIdParams, body: LayoutBody, response: { 201: LayoutResponse },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, { correlationId: req.id }))));
+
+    app.get('/locations/:id', {
+      config: { roles: CAN.read },
+      schema: { tags, summary: 'A location', params: IdParams, response: { 200: LocationSchema } },
+    }, async (req) => unwrap(await service.getLocation(req.params.id)));
+
+    const transitions: readonly { path: string; to: LocationStatus; summary: string; reasonRequired: boolean }[] = [
+      { path: 'block', to: 'BLOCKED', summary: 'Block an ACTIVE location (nothing is picked from or put to it)', reasonRequired: true },
+      { path: 'unblock', to: 'ACTIVE', summary: 'Unblock a BLOCKED location', reasonRequired: false },
+      { path: 'deactivate', to: 'INACTIVE', summary: 'Take an ACTIVE location out of use for good', reasonRequired: false },
+    ];
+    for (const t of transitions) {
+      app.post(`/locations/:id/${t.path}`, {
+        config: { roles: CAN.masterData },
+        schema: { tags, summary: t.summary, params: IdParams, body: ReasonBody(t.reasonRequired), response: { 200: LocationSchema } },
+        // A bare POST (no body) means "no reason"; the schema still rejects anything else.
+        preValidation: async (req) => {
+          if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
+        },
+      }, async (req) => unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, { correlationId: req.id })));
+    }
+  };
+}

@@ -1,0 +1,163 @@
+import {
+  LocationMasterEvents, type LayoutGenerated, type Location, type LocationCreated, type LocationStatus,
+  type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
+} from '../../contracts/location-master.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { countByType, generateLayout, layoutParameters, type LayoutRequest } from './domain/layout-generator.ts';
+import { validateNewLocation, validateNewSite, type NewLocation, type NewSite } from './domain/location.ts';
+import { decideStatusChange } from './domain/location-status.ts';
+import * as store from './store.ts';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface LayoutSummary extends LayoutGenerated {
+  readonly createdAt: string;
+}
+
+/** Cursors are opaque to clients: the last code of the page, base64url-encoded. */
+const encodeCursor = (code: string): string => Buffer.from(code, 'utf8').toString('base64url');
+function decodeCursor(cursor: string | undefined): Outcome<string | null> {
+  if (cursor === undefined) return ok(null);
+  const code = Buffer.from(cursor, 'base64url').toString('utf8');
+  return code.length > 0 && encodeCursor(code) === cursor
+    ? ok(code)
+    : reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
+}
+const page = <T extends { code: string }>(items: T[], limit: number): Page<T> => {
+  const last = items.at(-1);
+  return { items, nextCursor: items.length === limit && last !== undefined ? encodeCursor(last.code) : null };
+};
+
+/** Lets a transaction roll back while the caller still gets a business outcome rather than an exception. */
+class Rejected extends Error {
+  constructor(readonly outcome: Outcome<never>) {
+    super('rejected');
+  }
+}
+
+export class LocationMasterService {
+  constructor(private readonly deps: PlatformDeps) {}
+
+  async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
+    const errors = validateNewSite(input);
+    if (errors.length > 0) return reject('UNPROCESSABLE', 'The site is not valid', errors);
+    return this.deps.db.tx(async (tx): Promise<Outcome<Site>> => {
+      const site = await store.insertSite(tx, { id: this.deps.ids.next('sit'), code: input.code, name: input.name.trim(), createdAt: this.deps.clock.now() });
+      if (site === undefined) return reject('DUPLICATE', `Site ${input.code} already exists`, [{ field: '/code', message: 'is taken by another site' }]);
+      const data: SiteCreated = site;
+      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.siteCreated, subject: site.id, siteId: site.id, data }], meta);
+      return ok(site);
+    });
+  }
+
+  async getSite(id: string): Promise<Outcome<Site>> {
+    const site = await store.siteById(this.deps.db, id);
+    return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
+  }
+
+  async listSites(q: { limit: number; cursor?: string | undefined }): Promise<Outcome<Page<Site>>> {
+    const after = decodeCursor(q.cursor);
+    if (!after.ok) return after;
+    return ok(page(await store.listSites(this.deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
+  }
+
+  async createLocation(siteId: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
+    const errors = validateNewLocation(input);
+    if (errors.length > 0) return reject('UNPROCESSABLE', 'The location is not valid', errors);
+    return this.deps.db.tx(async (tx): Promise<Outcome<Location>> => {
+      if ((await store.siteById(tx, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+      const [location] = await store.insertLocations(tx, siteId, 'MANUAL', [{ id: this.deps.ids.next('loc'), ...input }], this.deps.clock.now());
+      if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
+      const data: LocationCreated = location;
+      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId, data }], meta);
+      return ok(location);
+    });
+  }
+
+  /**
+   * Generates a site's storage layout and its dock, depot and pack locations in one transaction, set-based.
+   * A site gets one generated layout; a second (or concurrent) request, or a generated code that a manually created
+   * location already uses, is DUPLICATE and writes nothing.
+   */
+  async generateLayout(siteId: string, request: LayoutRequest, meta: EventMeta): Promise<Outcome<LayoutSummary>> {
+    const params = layoutParameters(request);
+    if (!params.ok) return params;
+    try {
+      return await this.deps.db.tx(async (tx): Promise<Outcome<LayoutSummary>> => {
+        const site = await store.siteById(tx, siteId);
+        if (site === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+        const planned = generateLayout(site.code, params.value);
+        if (!(await store.claimLayout(tx, siteId, params.value, planned.length))) {
+          return reject('DUPLICATE', `Site ${site.code} already has a generated layout`);
+        }
+        const now = this.deps.clock.now();
+        const rows = planned.map((l) => ({ id: this.deps.ids.next('loc'), status: 'ACTIVE' as const, ...l }));
+        const inserted = await store.insertLocations(tx, siteId, 'LAYOUT', rows, now);
+        if (inserted.length !== rows.length) {
+          const taken = new Set(inserted.map((l) => l.code));
+          const clashes = rows.filter((r) => !taken.has(r.code)).slice(0, 10).map((r) => r.code);
+          throw new Rejected(reject('DUPLICATE', `${rows.length - inserted.length} generated codes already exist in site ${site.code}, e.g. ${clashes.join(', ')}`));
+        }
+        const data: LayoutGenerated = {
+          siteId, siteCode: site.code, parameters: params.value, locationCount: inserted.length, countsByType: countByType(planned),
+        };
+        await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.layoutGenerated, subject: siteId, siteId, data }], meta);
+        return ok({ ...data, createdAt: now.toISOString() });
+      });
+    } catch (e) {
+      if (e instanceof Rejected) return e.outcome;
+      throw e;
+    }
+  }
+
+  async getLocation(id: string): Promise<Outcome<Location>> {
+    const location = await store.locationById(this.deps.db, id);
+    return location === undefined ? reject('NOT_FOUND', `No location ${id}`) : ok(location);
+  }
+
+  async listLocations(siteId: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
+    const after = decodeCursor(q.cursor);
+    if (!after.ok) return after;
+    if ((await store.siteById(this.deps.db, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+    const items = await store.listLocations(this.deps.db, siteId, {
+      type: q.type ?? null, zone: q.zone ?? null, status: q.status ?? null, afterCode: after.value, limit: q.limit,
+    });
+    return ok(page(items, q.limit));
+  }
+
+  /** Locks the location, decides the move with the transition table, saves it and announces it. */
+  async changeStatus(id: string, to: LocationStatus, reason: string | null, meta: EventMeta): Promise<Outcome<Location>> {
+    return this.deps.db.tx(async (tx): Promise<Outcome<Location>> => {
+      const current = await store.locationById(tx, id, { lock: true });
+      if (current === undefined) return reject('NOT_FOUND', `No location ${id}`);
+      const decision = decideStatusChange(current.status, to, reason);
+      if (!decision.ok) return decision;
+      const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
+      const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value };
+      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
+      return ok(updated);
+    });
+  }
+
+  // The contract API: plain queries, one statement each.
+  async getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>> {
+    return new Map((await store.locationsByIds(this.deps.db, ids)).map((l) => [l.id, l]));
+  }
+
+  getLocationByCode(siteId: string, code: string): Promise<Location | undefined> {
+    return store.locationByCode(this.deps.db, siteId, code);
+  }
+
+  findSite(siteId: string): Promise<Site | undefined> {
+    return store.siteById(this.deps.db, siteId);
+  }
+
+  listLocationsOfSite(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]> {
+    return store.locationsOfSite(this.deps.db, siteId, types === undefined ? null : types);
+  }
+}

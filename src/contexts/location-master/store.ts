@@ -1,0 +1,133 @@
+import type { LayoutParameters, Location, LocationStatus, LocationType, Site } from '../../contracts/location-master.ts';
+import type { Executor } from '../../platform/db/database.ts';
+
+const SITE_COLUMNS = `id, code, name, created_at AS "createdAt"`;
+const LOCATION_COLUMNS = `id, site_id AS "siteId", code, type, zone, aisle, bay, level, x, y, z, pick_sequence AS "pickSequence", status`;
+
+type SiteRow = Omit<Site, 'createdAt'> & { createdAt: Date };
+const toSite = (r: SiteRow): Site => ({ ...r, createdAt: r.createdAt.toISOString() });
+
+/** A location row as inserted; ids and site come from the service. */
+export interface LocationInsert {
+  readonly id: string;
+  readonly code: string;
+  readonly type: LocationType;
+  readonly zone: string | null;
+  readonly aisle: number | null;
+  readonly bay: number | null;
+  readonly level: number | null;
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly pickSequence: number | null;
+  readonly status: LocationStatus;
+}
+
+export async function insertSite(db: Executor, site: { id: string; code: string; name: string; createdAt: Date }): Promise<Site | undefined> {
+  const rows = await db.query<SiteRow>(
+    `INSERT INTO location_master.sites (id, code, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING ${SITE_COLUMNS}`,
+    [site.id, site.code, site.name, site.createdAt],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : toSite(row);
+}
+
+export async function siteById(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<Site | undefined> {
+  const rows = await db.query<SiteRow>(`SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [id]);
+  const row = rows[0];
+  return row === undefined ? undefined : toSite(row);
+}
+
+export async function listSites(db: Executor, q: { limit: number; afterCode: string | null }): Promise<Site[]> {
+  const rows = await db.query<SiteRow>(
+    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2`,
+    [q.afterCode, q.limit],
+  );
+  return rows.map(toSite);
+}
+
+/**
+ * Inserts locations of one site set-based (one statement per chunk of rows, whatever their number) and skips codes
+ * the site already has; returns the inserted locations so the caller can tell whether any code was taken.
+ */
+export async function insertLocations(db: Executor, siteId: string, origin: 'MANUAL' | 'LAYOUT', locations: readonly LocationInsert[], createdAt: Date): Promise<Location[]> {
+  const inserted: Location[] = [];
+  const CHUNK = 5000;
+  for (let i = 0; i < locations.length; i += CHUNK) {
+    const chunk = locations.slice(i, i + CHUNK);
+    const rows = await db.query<Location>(
+      `INSERT INTO location_master.locations (id, site_id, code, type, zone, aisle, bay, level, x, y, z, pick_sequence, status, origin, created_at)
+       SELECT r.id, $2, r.code, r.type, r.zone, r.aisle, r.bay, r.level, r.x, r.y, r.z, r."pickSequence", r.status, $3, $4
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, code text, type text, zone text, aisle int4, bay int4, level int4,
+         x numeric, y numeric, z numeric, "pickSequence" int4, status text)
+       ON CONFLICT (site_id, code) DO NOTHING
+       RETURNING ${LOCATION_COLUMNS}`,
+      [JSON.stringify(chunk), siteId, origin, createdAt],
+    );
+    inserted.push(...rows);
+  }
+  return inserted;
+}
+
+/** Claims the site's one generated layout; false when it already has one. */
+export async function claimLayout(db: Executor, siteId: string, parameters: LayoutParameters, locationCount: number): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO location_master.layouts (site_id, parameters, location_count) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+    [siteId, JSON.stringify(parameters), locationCount],
+  );
+  return rows.length > 0;
+}
+
+export async function locationById(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<Location | undefined> {
+  const rows = await db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function locationsByIds(db: Executor, ids: readonly string[]): Promise<Location[]> {
+  if (ids.length === 0) return [];
+  return db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+}
+
+export async function locationByCode(db: Executor, siteId: string, code: string): Promise<Location | undefined> {
+  const rows = await db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE site_id = $1 AND code = $2`, [siteId, code]);
+  return rows[0];
+}
+
+/** A site's locations in walking order (pick sequence, then code), optionally of some types only. */
+export async function locationsOfSite(db: Executor, siteId: string, types: readonly LocationType[] | null): Promise<Location[]> {
+  return db.query<Location>(
+    `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
+     WHERE site_id = $1 AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+     ORDER BY pick_sequence NULLS LAST, code`,
+    [siteId, types === null ? null : [...types]],
+  );
+}
+
+export interface LocationFilter {
+  readonly type: LocationType | null;
+  readonly zone: string | null;
+  readonly status: LocationStatus | null;
+  readonly afterCode: string | null;
+  readonly limit: number;
+}
+
+/** One page of a site's locations in code order. */
+export async function listLocations(db: Executor, siteId: string, f: LocationFilter): Promise<Location[]> {
+  return db.query<Location>(
+    `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
+     WHERE site_id = $1 AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR zone = $3)
+       AND ($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR code > $5)
+     ORDER BY code LIMIT $6`,
+    [siteId, f.type, f.zone, f.status, f.afterCode, f.limit],
+  );
+}
+
+export async function updateStatus(db: Executor, id: string, status: LocationStatus, reason: string | null): Promise<Location> {
+  const rows = await db.query<Location>(
+    `UPDATE location_master.locations SET status = $2, status_reason = $3 WHERE id = $1 RETURNING ${LOCATION_COLUMNS}`,
+    [id, status, reason],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`location ${id} vanished while locked`);
+  return row;
+}
