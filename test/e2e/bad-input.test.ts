@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** Acceptance (f): every command route refuses bad input with problem+json naming fields, and writes nothing. */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** Row counts of every table of every PakLog schema: a write anywhere changes this fingerprint. */
+async function fingerprint(): Promise<Record<string, number>> {
+  const tables = await t.app.db.query<{ s: string; n: string }>(
+    `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { s, n } of tables) {
+    if (s === 'platform' && (n === 'idempotency_keys' || n === 'api_keys')) continue;
+    counts[`${s}.${n}`] = (await t.app.db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
+  }
+  return counts;
+}
+
+describe('bad input changes nothing', () => {
+  it('every POST route: an empty or malformed body → 400/404/409/422 problem+json, and no row anywhere changes', async () => {
+    const docs = await t.get('/docs/json', null);
+    const posts = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([path, methods]) => path.startsWith('/api/v1/') && 'post' in methods && !path.startsWith('/api/v1/dead-letters'))
+      .map(([path]) => path);
+    expect(posts.length).toBeGreaterThanOrEqual(15);
+    const before = await fingerprint();
+    for (const path of posts) {
+      const url = path.replace(/\{[^}]+\}/g, 'unknown_1');
+      for (const body of [{}, { unexpected: true }, 'not json']) {
+        const res = await t.request('POST', url, { body, headers: typeof body === 'string' ? { 'content-type': 'application/json' } : {} });
+        expect([400, 404, 409, 422], `${path} ${JSON.stringify(body)} → ${res.status}`).toContain(res.status);
+        expect(res.headers['content-type'], path).toContain('application/problem+json');
+        expect(typeof res.body.code, path).toBe('string');
+        expect(typeof res.body.detail, path).toBe('string');
+      }
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('field errors name the fields', async () => {
+    const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
+    expect(res.status).toBe(400);
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['/externalId', '/siteId', '/shipTo', '/lines/0/quantity']));
+  });
+
+  it('unknown ids → 404 on reads and commands', async () => {
+    for (const url of ['/api/v1/orders/ord_nope', '/api/v1/waves/wav_nope', '/api/v1/tasks/tsk_nope', '/api/v1/pick-lists/pkl_nope', '/api/v1/locations/loc_nope', '/api/v1/products/NOPE']) {
+      const res = await t.get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.body.code, url).toBe('NOT_FOUND');
+    }
+    expect((await t.post('/api/v1/orders/ord_nope/cancel', {})).status).toBe(404);
+    expect((await t.post('/api/v1/waves/wav_nope/release')).status).toBe(404);
+  });
+});
