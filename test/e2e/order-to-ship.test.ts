@@ -105,6 +105,11 @@ describe('order to ship, end to end over HTTP', () => {
       expect(b.onHand).toBeGreaterThanOrEqual(0);
       expect(b.reserved).toBeLessThanOrEqual(b.onHand);
     }
+    // Illegal transitions are refused with a stable code and change nothing.
+    const cancel = await t.post(`/api/v1/orders/${orders[0]!.id}/cancel`, { reason: 'too late' });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('ILLEGAL_TRANSITION');
+    expect((await t.get(`/api/v1/orders/${orders[0]!.id}`)).body.status).toBe('SHIPPED');
     // Nothing failed along the way.
     expect((await t.get('/api/v1/dead-letters')).body.items).toHaveLength(0);
   }, 120_000);
