@@ -99,6 +99,7 @@ class TourImprover {
   private pos: Int32Array;
   private readonly active: Uint8Array;
   private readonly queue: number[] = [];
+  private readonly scratch: Int32Array;
 
   constructor(d: Float64Array, n: number) {
     this.d = d;
@@ -107,6 +108,7 @@ class TourImprover {
     this.neigh = new Int32Array(n * this.k);
     this.pos = new Int32Array(n);
     this.active = new Uint8Array(n);
+    this.scratch = new Int32Array(n);
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < n; i++) {
       const cand = order.filter((j) => j !== i).sort((a, b) => (d[i * n + a] as number) - (d[i * n + b] as number) || a - b);
@@ -163,7 +165,8 @@ class TourImprover {
 
   /** Tries an improving 2-opt move touching city a; applies the first one found. */
   private twoOpt(a: number): boolean {
-    for (const forward of [true, false]) {
+    for (let dir = 0; dir < 2; dir++) {
+      const forward = dir === 0;
       const b = forward ? this.succ(a) : this.pred(a);
       const dab = this.dist(a, b);
       for (let m = 0; m < this.k; m++) {
@@ -178,7 +181,10 @@ class TourImprover {
           // backward: … e c … b a … →  … e b … c a …  (reverse c..b)
           if (forward) this.reverse(this.pos[b] as number, this.pos[c] as number);
           else this.reverse(this.pos[c] as number, this.pos[b] as number);
-          for (const x of [a, b, c, e]) this.push(x);
+          this.push(a);
+          this.push(b);
+          this.push(c);
+          this.push(e);
           return true;
         }
       }
@@ -190,32 +196,37 @@ class TourImprover {
   private orOpt(a: number): boolean {
     const n = this.n;
     for (let len = 1; len <= 3 && len <= n - 3; len++) {
-      for (const startsAtA of [true, false]) {
-        const i = startsAtA ? (this.pos[a] as number) : ((this.pos[a] as number) - len + 1 + n) % n;
+      for (let side = 0; side < 2; side++) {
+        const i = side === 0 ? (this.pos[a] as number) : ((this.pos[a] as number) - len + 1 + n) % n;
         const s1 = this.tour[i] as number;
         const s2 = this.tour[(i + len - 1) % n] as number;
         const p = this.tour[(i + n - 1) % n] as number;
         const q = this.tour[(i + len) % n] as number;
         const removeGain = this.dist(p, s1) + this.dist(s2, q) - this.dist(p, q);
         if (removeGain <= EPS) continue;
-        const inSeg = (c: number): boolean => ((this.pos[c] as number) - i + n) % n < len;
-        for (const end of [s1, s2]) {
+        for (let which = 0; which < 2; which++) {
+          const end = which === 0 ? s1 : s2;
           for (let m = 0; m < this.k; m++) {
             const c = this.neigh[end * this.k + m] as number;
             if (this.dist(end, c) >= removeGain - EPS) break;
-            if (inSeg(c)) continue;
-            for (const after of [true, false]) {
-              // Insert between c and its successor (after) or its predecessor.
-              const x = after ? c : this.pred(c);
-              const y = after ? this.succ(c) : c;
-              if (inSeg(x) || inSeg(y) || (x === p && y === q)) continue;
+            if (this.inSegment(c, i, len)) continue;
+            for (let side2 = 0; side2 < 2; side2++) {
+              // Insert between c and its successor (side2 = 0) or its predecessor.
+              const x = side2 === 0 ? c : this.pred(c);
+              const y = side2 === 0 ? this.succ(c) : c;
+              if (this.inSegment(x, i, len) || this.inSegment(y, i, len) || (x === p && y === q)) continue;
               const dxy = this.dist(x, y);
               const fwd = this.dist(x, s1) + this.dist(s2, y) - dxy;
               const rev = this.dist(x, s2) + this.dist(s1, y) - dxy;
               const add = Math.min(fwd, rev);
               if (add - removeGain < -EPS) {
                 this.moveSegment(i, len, x, rev < fwd);
-                for (const z of [p, q, s1, s2, x, y]) this.push(z);
+                this.push(p);
+                this.push(q);
+                this.push(s1);
+                this.push(s2);
+                this.push(x);
+                this.push(y);
                 return true;
               }
             }
@@ -226,16 +237,29 @@ class TourImprover {
     return false;
   }
 
+  private inSegment(c: number, i: number, len: number): boolean {
+    return ((this.pos[c] as number) - i + this.n) % this.n < len;
+  }
+
+  /** Moves the len cities from position i to just after city x (optionally reversed), rewriting the tour in one pass. */
   private moveSegment(i: number, len: number, x: number, reversed: boolean): void {
     const n = this.n;
-    const seg: number[] = [];
-    for (let s = 0; s < len; s++) seg.push(this.tour[(i + s) % n] as number);
-    if (reversed) seg.reverse();
-    const inSeg = new Set(seg);
-    const rest = this.tour.filter((c) => !inSeg.has(c));
-    const at = rest.indexOf(x);
-    rest.splice(at + 1, 0, ...seg);
-    this.setTour(rest);
+    const old = this.scratch;
+    for (let s = 0; s < n; s++) old[s] = this.tour[s] as number;
+    let w = 0;
+    // Walk the rest of the cycle starting right after the segment; drop the segment in after x.
+    for (let s = 0; s < n - len; s++) {
+      const c = old[(i + len + s) % n] as number;
+      this.tour[w] = c;
+      this.pos[c] = w++;
+      if (c === x) {
+        for (let k = 0; k < len; k++) {
+          const sc = old[(i + (reversed ? len - 1 - k : k)) % n] as number;
+          this.tour[w] = sc;
+          this.pos[sc] = w++;
+        }
+      }
+    }
   }
 
   /** Runs moves until no city in the queue yields an improvement. */

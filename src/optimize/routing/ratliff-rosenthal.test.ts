@@ -31,8 +31,8 @@ describe('ratliffRosenthal (single block)', () => {
     );
   });
 
-  it('uses an empty aisle to close the loop when that is shorter (worked example)', () => {
-    // Picks deep in aisles 0 and 2; traversing 0 and 2 fully (2 × 12 + 2 × 6) beats two returns (2 × 2 × 11.5).
+  it('traverses two aisles and the back cross aisle when that beats two returns (worked example)', () => {
+    // Picks at the back of aisles 0 and 2 (y = 11): traversing both (2 × 12 + 2 × 6 = 36) beats two returns (2 × 22 + 2 × 6 = 56).
     const layout: Layout = { aisles: 3, blocks: 1, blockLength: 10, aislePitch: 3, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
     const picks = [
       { aisle: 0, block: 0, offset: 10 },
