@@ -66,7 +66,7 @@ export async function seedDemo(app: PakLogApp): Promise<{ site: string; location
   return withSeedKey(app, async (call) => {
     const site = await call<{ id: string }>('POST', '/api/v1/sites', { code: DEMO_SITE, name: 'Demo distribution centre' });
     await call('POST', `/api/v1/sites/${site.id}/layout`, { aisles: 6, bays: 10, levels: 2, packStations: 2 });
-    const storage = await call<{ items: { id: string; code: string; type: string }[] }>('GET', `/api/v1/sites/${site.id}/locations?type=STORAGE&limit=1000`);
+    const pickFaces = await call<{ items: { id: string; code: string; type: string }[] }>('GET', `/api/v1/sites/${site.id}/locations?type=PICK_FACE&limit=1000`);
     let n = 1;
     for (const p of PRODUCTS) {
       await call('POST', '/api/v1/products', {
@@ -77,7 +77,7 @@ export async function seedDemo(app: PakLogApp): Promise<{ site: string; location
     }
     // Two locations per SKU, spread over the aisles, so reservations and routes have choices.
     let receipts = 0;
-    const locs = storage.items;
+    const locs = pickFaces.items;
     for (let i = 0; i < PRODUCTS.length; i++) {
       const p = PRODUCTS[i]!;
       for (const [k, offset] of [0, Math.floor(locs.length / 2)].entries()) {

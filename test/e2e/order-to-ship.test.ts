@@ -32,7 +32,7 @@ async function ledger(siteId: string, sku: string): Promise<LedgerRow[]> {
 describe('order to ship, end to end over HTTP', () => {
   it('carries 20 orders from intake to shipment, with one short pick', async () => {
     w = await setupWarehouse(call, { siteCode: 'E2E', aisles: 4, bays: 8, levels: 2, skus: 6 });
-    expect(w.storage.length).toBe(4 * 8 * 2);
+    expect(w.storage.length).toBe(4 * 8); // level 1 of every bay is a pick face
     const received = await receiveStock(call, w, 15, 2);
     expect(received).toBe(6 * 2 * 15);
 

@@ -50,7 +50,7 @@ export async function setupWarehouse(call: Call, o: { siteCode: string; aisles: 
   let cursor: string | null = null;
   do {
     const page: { items: { id: string; code: string }[]; nextCursor: string | null } = await ok(call, 'list locations', 'GET',
-      `/api/v1/sites/${site.id}/locations?type=STORAGE&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      `/api/v1/sites/${site.id}/locations?type=PICK_FACE&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
     storage.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null);
