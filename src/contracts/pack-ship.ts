@@ -1,5 +1,10 @@
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 
+export const PACKAGE_STATUSES = ['OPEN', 'PACKED', 'LABELLED', 'MANIFESTED', 'SHIPPED'] as const;
+export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
+export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
 export const PackShipEvents = {
   packagePacked: 'pack-ship.package.packed.v1',
   shipmentCreated: 'pack-ship.shipment.created.v1',
@@ -15,6 +20,16 @@ export interface PackagePacked {
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
   /** True when every picked unit of the order is now packed. */
   readonly orderComplete: boolean;
+}
+
+/** A shipment was booked with its carrier and labelled. */
+export interface ShipmentCreated {
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly packageIds: readonly string[];
 }
 
 export interface ShipmentDispatched {

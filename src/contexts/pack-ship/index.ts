@@ -1,7 +1,18 @@
-// Scaffold: replaced by the context's real module.
+import { loadMigrations } from '../../platform/db/migrations.ts';
+import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { packShipRoutes } from './http.ts';
+import { packShipService } from './service.ts';
+import { packShipSubscriptions } from './subscriptions.ts';
 
-export function packShipContext(_deps: PlatformDeps, _apis: { catalog: CatalogApi }): ContextModule {
-  return { name: 'pack-ship', schema: 'pack_ship', migrations: [] };
+/** pack-ship: packages, cartons, shipments and the carrier port. */
+export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi }): ContextModule {
+  const packShip = packShipService(deps, { catalog: apis.catalog });
+  return {
+    name: 'pack-ship',
+    schema: 'pack_ship',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: (app) => packShipRoutes(app, deps, packShip),
+    subscriptions: packShipSubscriptions(packShip),
+  };
 }

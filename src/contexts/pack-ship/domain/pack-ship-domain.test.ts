@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
+import { simplestFitChooser, type Carton, type PackItem } from './carton-chooser.ts';
+import { ownFleetCarrier, ownFleetTrackingNumber } from './carrier.ts';
+import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, canMovePackage, canMoveShipment } from './lifecycles.ts';
+
+const carton = (code: string, l: number, w: number, h: number, maxWeightG = 10_000): Carton =>
+  ({ code, description: code, innerLengthMm: l, innerWidthMm: w, innerHeightMm: h, maxWeightG, tareG: 100, cost: 1 });
+const item = (sku: string, quantity: number, l: number, w: number, h: number, weightG = 100): PackItem =>
+  ({ sku, quantity, lengthMm: l, widthMm: w, heightMm: h, weightG });
+const cartons = [carton('L', 500, 400, 300, 20_000), carton('S', 300, 200, 150), carton('LONG', 1000, 200, 200), carton('M', 400, 300, 200)];
+
+describe('simplest-fit carton chooser', () => {
+  it('takes the smallest carton by volume that holds the volume, the largest item and the weight', () => {
+    expect(simplestFitChooser.choose([item('A', 2, 100, 100, 50)], cartons)?.code).toBe('S');
+    // 300x200x150 = 9 dm³; 10 units of 1 dm³ do not fit by volume.
+    expect(simplestFitChooser.choose([item('A', 10, 100, 100, 100)], cartons)?.code).toBe('M');
+  });
+
+  it('turns items: a 150x350x100 item fits a 400x300x200 carton', () => {
+    expect(simplestFitChooser.choose([item('A', 1, 150, 350, 100)], cartons)?.code).toBe('M');
+  });
+
+  it('takes the long box for a long item, and respects weight limits', () => {
+    expect(simplestFitChooser.choose([item('ROD', 1, 900, 50, 50)], cartons)?.code).toBe('LONG');
+    expect(simplestFitChooser.choose([item('LEAD', 1, 100, 100, 100, 15_000)], cartons)?.code).toBe('L');
+  });
+
+  it('finds nothing when no carton holds the items', () => {
+    expect(simplestFitChooser.choose([item('SOFA', 1, 2000, 900, 800)], cartons)).toBeUndefined();
+    expect(simplestFitChooser.choose([item('LEAD', 1, 100, 100, 100, 50_000)], cartons)).toBeUndefined();
+  });
+});
+
+describe('package and shipment lifecycles', () => {
+  it('packs, labels and ships a package; a label can be voided until it ships', () => {
+    expect(canMovePackage('OPEN', 'PACKED')).toBe(true);
+    expect(canMovePackage('PACKED', 'LABELLED')).toBe(true);
+    expect(canMovePackage('LABELLED', 'SHIPPED')).toBe(true);
+    expect(canMovePackage('LABELLED', 'PACKED')).toBe(true);
+    expect(canMovePackage('PACKED', 'SHIPPED')).toBe(false);
+    for (const to of PACKAGE_STATUSES) expect(canMovePackage('SHIPPED', to)).toBe(false);
+    expect(Object.keys(PACKAGE_TRANSITIONS).sort()).toEqual([...PACKAGE_STATUSES].sort());
+  });
+
+  it('dispatches a shipment once, only after labelling', () => {
+    expect(canMoveShipment('CREATED', 'LABELLED')).toBe(true);
+    expect(canMoveShipment('LABELLED', 'DISPATCHED')).toBe(true);
+    expect(canMoveShipment('CREATED', 'DISPATCHED')).toBe(false);
+    expect(canMoveShipment('DISPATCHED', 'DISPATCHED')).toBe(false);
+    expect(canMoveShipment('DISPATCHED', 'CREATED')).toBe(false);
+    expect(Object.keys(SHIPMENT_TRANSITIONS).sort()).toEqual([...SHIPMENT_STATUSES].sort());
+  });
+});
+
+describe('own fleet carrier', () => {
+  it('issues PK + site tag + sequence tracking numbers and a ZPL label', async () => {
+    expect(ownFleetTrackingNumber('sit_0191abcdef', 42)).toBe('PKABCDEF0000000042');
+    let n = 0;
+    const carrier = ownFleetCarrier(async () => ++n);
+    const a = await carrier.book({ shipmentId: 'shp_1', orderId: 'ord_1', siteId: 'sit_x1', packages: [{ packageId: 'pkg_1', cartonCode: 'S', weightG: 1200 }] });
+    const b = await carrier.book({ shipmentId: 'shp_2', orderId: 'ord_2', siteId: 'sit_x1', packages: [] });
+    expect(a.trackingNumber).not.toBe(b.trackingNumber);
+    expect(a.labelZpl).toMatch(/^\^XA[\s\S]*\^FDPK0000X10000000001\^FS[\s\S]*\^XZ$/);
+  });
+});

@@ -1,0 +1,91 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { PackShipService } from './service.ts';
+
+const tags = ['pack-ship'];
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+const Mm = Type.Integer({ minimum: 1, maximum: 10_000 });
+
+export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip: PackShipService): Promise<void> {
+  app.get('/cartons', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'The carton catalogue, smallest first' },
+  }, async () => ({ items: await packShip.cartons(), nextCursor: null }));
+
+  app.post('/cartons', {
+    config: { roles: CAN.plan },
+    schema: {
+      tags, summary: 'Add a carton to the catalogue (Idempotency-Key supported)',
+      body: Type.Object({
+        code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$' }),
+        description: Type.String({ minLength: 1, maxLength: 200 }),
+        innerLengthMm: Mm,
+        innerWidthMm: Mm,
+        innerHeightMm: Mm,
+        maxWeightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        tareG: Type.Integer({ minimum: 0, maximum: 100_000 }),
+        cost: Type.Number({ minimum: 0, maximum: 100_000 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createCarton(req.body))));
+
+  app.post('/packages', {
+    config: { roles: CAN.floor },
+    schema: {
+      tags,
+      summary: 'Pack every picked, unpacked unit of an order into one package (Idempotency-Key supported)',
+      description: 'The carton is the given one or the smallest that fits (422 NO_CARTON_FITS when none); the weight is the given '
+        + 'one or items + tare. 409 NOTHING_TO_PACK when nothing picked is left to pack.',
+      body: Type.Object({
+        orderId: Id,
+        cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+        weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, { correlationId: req.id }))));
+
+  app.get('/packages/:id', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'A package with its contents', params: IdParams },
+  }, async (req) => {
+    const pkg = await packShip.getPackage(req.params.id);
+    if (pkg === undefined) throw new AppError('NOT_FOUND', `No package ${req.params.id}`);
+    return pkg;
+  });
+
+  app.get('/packages', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Packages of an order',
+      querystring: Type.Object({ orderId: Id }, { additionalProperties: false }),
+    },
+  }, async (req) => ({ items: await packShip.listPackages(req.query.orderId), nextCursor: null }));
+
+  app.post('/shipments', {
+    config: { roles: CAN.floor },
+    schema: {
+      tags,
+      summary: 'Book the packed packages of an order with its carrier and label them (Idempotency-Key supported)',
+      description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package.',
+      body: Type.Object({ orderId: Id }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body.orderId, { correlationId: req.id }))));
+
+  app.post('/shipments/:id/dispatch', {
+    config: { roles: CAN.floor },
+    schema: { tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)', params: IdParams },
+  }, async (req) => unwrap(await packShip.dispatch(req.params.id, { correlationId: req.id })));
+
+  app.get('/shipments/:id', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'A shipment', params: IdParams },
+  }, async (req) => {
+    const shipment = await packShip.getShipment(req.params.id);
+    if (shipment === undefined) throw new AppError('NOT_FOUND', `No shipment ${req.params.id}`);
+    return shipment;
+  });
+}

@@ -1,0 +1,179 @@
+import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import { PackShipEvents, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { simplestFitChooser, itemsWeight, type Carton, type CartonChooser, type PackItem } from './domain/carton-chooser.ts';
+import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
+import { canMovePackage, canMoveShipment } from './domain/lifecycles.ts';
+import { packStore, type Package, type PackageLine, type Shipment } from './store.ts';
+
+export interface PackShipOptions {
+  readonly catalog: CatalogApi;
+  /** Cartonization strategy; the simplest fit until a 3D packer replaces it. */
+  readonly chooser?: CartonChooser;
+  /** Carriers by code, besides the built-in own fleet. */
+  readonly carriers?: readonly Carrier[];
+}
+
+export interface PackInput {
+  readonly orderId: string;
+  readonly cartonCode?: string;
+  readonly weightG?: number;
+}
+
+/** Sums quantities per order line. */
+function byLine(lines: readonly PackageLine[]): PackageLine[] {
+  const sum = new Map<string, PackageLine>();
+  for (const l of lines) {
+    const prev = sum.get(l.lineId);
+    sum.set(l.lineId, { lineId: l.lineId, sku: l.sku, quantity: (prev?.quantity ?? 0) + l.quantity });
+  }
+  return [...sum.values()].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
+}
+
+/** Commands and queries of pack & ship. */
+export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
+  const chooser = options.chooser ?? simplestFitChooser;
+  const ownFleet = ownFleetCarrier(() => packStore.nextTrackingNumber(deps.db));
+  const carriers = new Map<string, Carrier>([[OWN_FLEET, ownFleet], ...(options.carriers ?? []).map((c): [string, Carrier] => [c.code, c])]);
+  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
+  const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
+  const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
+  const shipmentsDispatched = deps.metrics.counter('paklog_shipments_dispatched_total', 'Shipments dispatched');
+  const unitsShipped = deps.metrics.counter('paklog_units_dispatched_total', 'Units dispatched');
+
+  return {
+    /** Packs every picked, unpacked unit of the order into one package. */
+    async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
+      return deps.db.tx(async (tx) => {
+        const order = await packStore.lockOrder(tx, input.orderId);
+        if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
+        const lines = await packStore.orderLines(tx, order.orderId);
+        const toPack: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
+        if (toPack.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
+
+        const cartons = await packStore.cartons(tx);
+        let carton: Carton | undefined;
+        if (input.cartonCode !== undefined) {
+          carton = cartons.find((c) => c.code === input.cartonCode);
+          if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${input.cartonCode}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
+        }
+        const products = await options.catalog.getBySkus([...new Set(toPack.map((l) => l.sku))]);
+        // A product the catalog does not know counts as size and weight zero: the packer's scale and eye decide then.
+        const items: PackItem[] = toPack.map((l) => {
+          const p = products.get(l.sku);
+          return { sku: l.sku, quantity: l.quantity, lengthMm: p?.lengthMm ?? 0, widthMm: p?.widthMm ?? 0, heightMm: p?.heightMm ?? 0, weightG: p?.weightG ?? 0 };
+        });
+        carton ??= chooser.choose(items, cartons);
+        if (carton === undefined) return reject('NO_CARTON_FITS', `No carton holds the ${items.reduce((n, i) => n + i.quantity, 0)} units of order ${order.orderId}`);
+
+        const now = deps.clock.now();
+        if (!canMovePackage('OPEN', 'PACKED')) throw new Error('package lifecycle lost OPEN → PACKED');
+        const pkg: Omit<Package, 'shipmentId'> = {
+          id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code,
+          weightG: input.weightG ?? itemsWeight(items) + carton.tareG, status: 'PACKED', createdAt: now.toISOString(), packedAt: now.toISOString(),
+          lines: toPack,
+        };
+        await packStore.insertPackage(tx, pkg);
+        await packStore.addPacked(tx, order.orderId, toPack);
+        const after = await packStore.orderLines(tx, order.orderId);
+        const data: PackagePacked = {
+          packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: pkg.weightG, lines: toPack,
+          orderComplete: order.pickingStatus !== null && after.every((l) => l.packed === l.picked),
+        };
+        await emit(tx, [{ type: PackShipEvents.packagePacked, subject: pkg.id, siteId: order.siteId, data }], meta);
+        const units = toPack.reduce((n, l) => n + l.quantity, 0);
+        tx.afterCommit(() => {
+          packagesPacked.inc();
+          unitsPacked.inc(units);
+        });
+        return ok({ ...pkg, shipmentId: null });
+      });
+    },
+
+    /** Books the order's packed, unshipped packages with its carrier: one shipment, labelled. */
+    async createShipment(orderId: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+      return deps.db.tx(async (tx) => {
+        const order = await packStore.lockOrder(tx, orderId);
+        if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+        const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
+        if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
+        // Carriers other than the own fleet come with the TMS port; until then the own fleet takes the order.
+        const carrier = carriers.get(order.carrier ?? OWN_FLEET) ?? ownFleet;
+        const id = deps.ids.next('shp');
+        const now = deps.clock.now();
+        await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: carrier.code, now });
+        // A remote carrier would be booked outside the transaction (outbox + saga); the own fleet only takes a number.
+        const booking = await carrier.book({
+          shipmentId: id, orderId, siteId: order.siteId,
+          packages: packages.map((p) => ({ packageId: p.id, cartonCode: p.cartonCode, weightG: p.weightG })),
+        });
+        if (!canMoveShipment('CREATED', 'LABELLED') || !packages.every((p) => canMovePackage(p.status, 'LABELLED'))) {
+          throw new Error('shipment or package lifecycle does not allow labelling');
+        }
+        await packStore.labelShipment(tx, id, booking.trackingNumber, booking.labelZpl, now);
+        await packStore.setPackages(tx, packages.map((p) => p.id), 'LABELLED', id);
+        const data: ShipmentCreated = {
+          shipmentId: id, orderId, siteId: order.siteId, carrier: carrier.code, trackingNumber: booking.trackingNumber, packageIds: packages.map((p) => p.id),
+        };
+        await emit(tx, [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+        const shipment = await packStore.shipment(tx, id);
+        if (shipment === undefined) throw new Error(`shipment ${id} vanished`);
+        return ok(shipment);
+      });
+    },
+
+    /** The van left: LABELLED → DISPATCHED, packages SHIPPED. */
+    async dispatch(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+      return deps.db.tx(async (tx) => {
+        const shipment = await packStore.shipment(tx, id, true);
+        if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        if (!canMoveShipment(shipment.status, 'DISPATCHED')) return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
+        const packages = await packStore.packages(tx, { shipmentId: id }, true);
+        const blocked = packages.find((p) => !canMovePackage(p.status, 'SHIPPED'));
+        if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
+        const now = deps.clock.now();
+        await packStore.dispatchShipment(tx, id, now);
+        await packStore.setPackages(tx, packages.map((p) => p.id), 'SHIPPED', null);
+        const lines = byLine(packages.flatMap((p) => p.lines));
+        await packStore.addShipped(tx, shipment.orderId, lines);
+        const data: ShipmentDispatched = {
+          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier,
+          trackingNumber: shipment.trackingNumber ?? '', packageIds: packages.map((p) => p.id), lines,
+        };
+        await emit(tx, [{ type: PackShipEvents.shipmentDispatched, subject: id, siteId: shipment.siteId, data }], meta);
+        const units = lines.reduce((n, l) => n + l.quantity, 0);
+        tx.afterCommit(() => {
+          shipmentsDispatched.inc();
+          unitsShipped.inc(units);
+        });
+        const after = await packStore.shipment(tx, id);
+        if (after === undefined) throw new Error(`shipment ${id} vanished`);
+        return ok(after);
+      });
+    },
+
+    async createCarton(c: Carton): Promise<Outcome<Carton>> {
+      const created = await packStore.insertCarton(deps.db, c);
+      return created === undefined ? reject('DUPLICATE', `Carton ${c.code} exists`, [{ field: '/code', message: 'is already used' }]) : ok(created);
+    },
+
+    cartons: () => packStore.cartons(deps.db),
+    async getPackage(id: string): Promise<Package | undefined> {
+      return (await packStore.packages(deps.db, { id }))[0];
+    },
+    listPackages: (orderId: string | undefined) => packStore.packages(deps.db, orderId === undefined ? {} : { orderId }),
+    getShipment: (id: string) => packStore.shipment(deps.db, id),
+
+    // --- projections (inside the handler's transaction) ---
+    orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
+    picked: (tx: Tx, p: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, p),
+    async pickingDone(tx: Tx, orderIds: readonly string[], siteId: string, status: 'COMPLETED' | 'PARTIAL'): Promise<void> {
+      for (const orderId of orderIds) await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+    },
+  };
+}
+
+export type PackShipService = ReturnType<typeof packShipService>;

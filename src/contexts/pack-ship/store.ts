@@ -1,0 +1,233 @@
+import type { Executor } from '../../platform/db/database.ts';
+import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
+import type { Carton } from './domain/carton-chooser.ts';
+
+export interface PackOrder {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string | null;
+  readonly pickingStatus: 'COMPLETED' | 'PARTIAL' | null;
+}
+
+export interface PackOrderLine {
+  readonly lineId: string;
+  readonly sku: string;
+  readonly ordered: number;
+  readonly picked: number;
+  readonly packed: number;
+  readonly shipped: number;
+}
+
+export interface PackageLine {
+  readonly lineId: string;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export interface Package {
+  readonly id: string;
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly cartonCode: string;
+  readonly weightG: number;
+  readonly status: PackageStatus;
+  readonly shipmentId: string | null;
+  readonly createdAt: string;
+  readonly packedAt: string | null;
+  readonly lines: readonly PackageLine[];
+}
+
+export interface Shipment {
+  readonly id: string;
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly trackingNumber: string | null;
+  readonly labelZpl: string | null;
+  readonly status: ShipmentStatus;
+  readonly createdAt: string;
+  readonly labelledAt: string | null;
+  readonly dispatchedAt: string | null;
+  readonly packageIds: readonly string[];
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+interface CartonRow {
+  code: string; description: string; inner_length_mm: number; inner_width_mm: number; inner_height_mm: number;
+  max_weight_g: number; tare_g: number; cost: number;
+}
+const toCarton = (r: CartonRow): Carton => ({
+  code: r.code, description: r.description, innerLengthMm: r.inner_length_mm, innerWidthMm: r.inner_width_mm,
+  innerHeightMm: r.inner_height_mm, maxWeightG: r.max_weight_g, tareG: r.tare_g, cost: Number(r.cost),
+});
+
+interface PackageRow {
+  id: string; order_id: string; site_id: string; carton_code: string; weight_g: number; status: PackageStatus;
+  shipment_id: string | null; created_at: Date; packed_at: Date | null;
+}
+interface ShipmentRow {
+  id: string; order_id: string; site_id: string; carrier: string; tracking_number: string | null; label_zpl: string | null;
+  status: ShipmentStatus; created_at: Date; labelled_at: Date | null; dispatched_at: Date | null;
+}
+
+/** SQL of the pack_ship schema. */
+export const packStore = {
+  // --- projections -------------------------------------------------------------------------------------------
+  async orderReceived(db: Executor, o: { orderId: string; siteId: string; carrier: string; lines: readonly { lineId: string; sku: string; quantity: number }[] }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier) VALUES ($1, $2, $3)
+       ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier`,
+      [o.orderId, o.siteId, o.carrier],
+    );
+    await db.query(
+      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
+       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($2::jsonb) l
+       ON CONFLICT (order_id, line_id) DO UPDATE SET ordered = EXCLUDED.ordered, sku = EXCLUDED.sku`,
+      [o.orderId, JSON.stringify(o.lines)],
+    );
+  },
+
+  /** Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). */
+  async addPicked(db: Executor, p: { orderId: string; siteId: string; lineId: string; sku: string; quantity: number }): Promise<void> {
+    await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [p.orderId, p.siteId]);
+    await db.query(
+      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id, line_id) DO UPDATE SET picked = order_lines.picked + EXCLUDED.picked`,
+      [p.orderId, p.lineId, p.sku, p.quantity],
+    );
+  },
+
+  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at`,
+      [orderId, siteId, status, now],
+    );
+  },
+
+  // --- orders ------------------------------------------------------------------------------------------------
+  async lockOrder(db: Executor, orderId: string): Promise<PackOrder | undefined> {
+    const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null }>(
+      `SELECT order_id, site_id, carrier, picking_status FROM pack_ship.orders WHERE order_id = $1 FOR UPDATE`, [orderId],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status };
+  },
+
+  async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
+    return db.query<PackOrderLine>(
+      `SELECT line_id AS "lineId", sku, ordered, picked, packed, shipped FROM pack_ship.order_lines WHERE order_id = $1 ORDER BY line_id`, [orderId],
+    );
+  },
+
+  async addPacked(db: Executor, orderId: string, lines: readonly PackageLine[]): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.order_lines ol SET packed = ol.packed + (l->>'quantity')::int
+         FROM jsonb_array_elements($2::jsonb) l
+        WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'`,
+      [orderId, JSON.stringify(lines)],
+    );
+  },
+
+  async addShipped(db: Executor, orderId: string, lines: readonly PackageLine[]): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.order_lines ol SET shipped = ol.shipped + (l->>'quantity')::int
+         FROM jsonb_array_elements($2::jsonb) l
+        WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'`,
+      [orderId, JSON.stringify(lines)],
+    );
+  },
+
+  // --- cartons -----------------------------------------------------------------------------------------------
+  async cartons(db: Executor): Promise<Carton[]> {
+    const rows = await db.query<CartonRow>(`SELECT * FROM pack_ship.cartons ORDER BY inner_length_mm * inner_width_mm * inner_height_mm, code`);
+    return rows.map(toCarton);
+  },
+
+  async insertCarton(db: Executor, c: Carton): Promise<Carton | undefined> {
+    const rows = await db.query<CartonRow>(
+      `INSERT INTO pack_ship.cartons (code, description, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g, cost)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING *`,
+      [c.code, c.description, c.innerLengthMm, c.innerWidthMm, c.innerHeightMm, c.maxWeightG, c.tareG, c.cost],
+    );
+    return rows[0] === undefined ? undefined : toCarton(rows[0]);
+  },
+
+  // --- packages ----------------------------------------------------------------------------------------------
+  async insertPackage(db: Executor, p: Omit<Package, 'shipmentId'>): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.packages (id, order_id, site_id, carton_code, weight_g, status, created_at, packed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [p.id, p.orderId, p.siteId, p.cartonCode, p.weightG, p.status, p.createdAt, p.packedAt],
+    );
+    await db.query(
+      `INSERT INTO pack_ship.package_lines (package_id, line_id, sku, quantity)
+       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($2::jsonb) l`,
+      [p.id, JSON.stringify(p.lines)],
+    );
+  },
+
+  async packages(db: Executor, where: { id?: string; orderId?: string; shipmentId?: string; status?: PackageStatus; unshipped?: boolean }, lock = false): Promise<Package[]> {
+    const rows = await db.query<PackageRow>(
+      `SELECT * FROM pack_ship.packages
+        WHERE ($1::text IS NULL OR id = $1) AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR shipment_id = $3)
+          AND ($4::text IS NULL OR status = $4) AND (NOT $5 OR shipment_id IS NULL)
+        ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+      [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false],
+    );
+    if (rows.length === 0) return [];
+    const lines = await db.query<PackageLine & { packageId: string }>(
+      `SELECT package_id AS "packageId", line_id AS "lineId", sku, quantity FROM pack_ship.package_lines
+        WHERE package_id = ANY($1::text[]) ORDER BY package_id, line_id`,
+      [rows.map((r) => r.id)],
+    );
+    return rows.map((r) => ({
+      id: r.id, orderId: r.order_id, siteId: r.site_id, cartonCode: r.carton_code, weightG: r.weight_g, status: r.status,
+      shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at),
+      lines: lines.filter((l) => l.packageId === r.id).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+    }));
+  },
+
+  async setPackages(db: Executor, ids: readonly string[], status: PackageStatus, shipmentId: string | null): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.packages SET status = $2, shipment_id = COALESCE($3, shipment_id) WHERE id = ANY($1::text[])`, [ids, status, shipmentId],
+    );
+  },
+
+  // --- shipments ---------------------------------------------------------------------------------------------
+  async nextTrackingNumber(db: Executor): Promise<number> {
+    const rows = await db.query<{ n: number }>(`SELECT nextval('pack_ship.tracking_number_seq') AS n`);
+    return rows[0]?.n ?? 0;
+  },
+
+  async insertShipment(db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.shipments (id, order_id, site_id, carrier, status, created_at) VALUES ($1, $2, $3, $4, 'CREATED', $5)`,
+      [s.id, s.orderId, s.siteId, s.carrier, s.now],
+    );
+  },
+
+  async labelShipment(db: Executor, id: string, trackingNumber: string, labelZpl: string, now: Date): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.shipments SET status = 'LABELLED', tracking_number = $2, label_zpl = $3, labelled_at = $4 WHERE id = $1`,
+      [id, trackingNumber, labelZpl, now],
+    );
+  },
+
+  async dispatchShipment(db: Executor, id: string, now: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET status = 'DISPATCHED', dispatched_at = $2 WHERE id = $1`, [id, now]);
+  },
+
+  async shipment(db: Executor, id: string, lock = false): Promise<Shipment | undefined> {
+    const rows = await db.query<ShipmentRow>(`SELECT * FROM pack_ship.shipments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const r = rows[0];
+    if (r === undefined) return undefined;
+    const pkgs = await db.query<{ id: string }>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
+    return {
+      id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
+      status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at),
+      packageIds: pkgs.map((p) => p.id),
+    };
+  },
+};
