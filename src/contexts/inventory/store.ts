@@ -102,9 +102,9 @@ export async function insertMovements(db: Executor, movements: readonly NewMovem
   // One statement whatever the number of movements; ordinality keeps the ledger in the caller's order.
   await db.query(
     `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference)
-     SELECT r.id, r.type, r.site_id, r.sku, r.location_id, r.lot, r.status, r.delta_on_hand, r.delta_reserved, r.delta_allocated, r.reason, r.reference
-     FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS r(id text, type text, site_id text, sku text, location_id text, lot text, status text,
-       delta_on_hand int, delta_reserved int, delta_allocated int, reason text, reference text, n bigint)
+     SELECT v->>'id', v->>'type', v->>'site_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
+            (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference'
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
      ORDER BY n`,
     [JSON.stringify(rows)],
   );
@@ -175,10 +175,19 @@ export async function lockInProcess(db: Executor, siteId: string, sku: string, l
 
 /** SKU-level on-hand follows every AVAILABLE balance change; refused (undefined) when it would go below allocated. */
 export async function changeSkuOnHand(db: Executor, siteId: string, sku: string, delta: number): Promise<SkuStockRow | undefined> {
+  // Removal updates the existing row only (a proposed INSERT row would trip the CHECK before the conflict is seen).
+  if (delta <= 0) {
+    const rows = await db.query<SkuStockRow>(
+      `UPDATE inventory.sku_stock SET on_hand_available = on_hand_available + $3
+       WHERE site_id = $1 AND sku = $2 AND on_hand_available + $3 >= allocated
+       RETURNING site_id, sku, on_hand_available, allocated`,
+      [siteId, sku, delta],
+    );
+    return rows[0];
+  }
   const rows = await db.query<SkuStockRow>(
     `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available) VALUES ($1, $2, $3)
      ON CONFLICT (site_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available
-       WHERE s.on_hand_available + EXCLUDED.on_hand_available >= s.allocated
      RETURNING site_id, sku, on_hand_available, allocated`,
     [siteId, sku, delta],
   );

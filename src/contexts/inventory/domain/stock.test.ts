@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, canTransition, fromLotKey, inProcessLocation, isExpired, isInProcess,
+  openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+} from './stock.ts';
+
+describe('stock rules', () => {
+  it('maps "no lot" to the empty key and back', () => {
+    expect(toLotKey(undefined)).toBe('');
+    expect(toLotKey(null)).toBe('');
+    expect(fromLotKey('')).toBeNull();
+    expect(fromLotKey('L1')).toBe('L1');
+  });
+
+  it('in-process stock sits on a per-order pseudo-location', () => {
+    expect(inProcessLocation('ord_1')).toBe('IN_PROCESS:ord_1');
+    expect(isInProcess('IN_PROCESS:ord_1')).toBe(true);
+    expect(isInProcess('loc_1')).toBe(false);
+  });
+
+  it('a reservation stays open until every unit is picked or short', () => {
+    expect(openQuantity({ quantity: 5, picked: 2, shorted: 1 })).toBe(2);
+    expect(reservationStatusAfter({ quantity: 5, picked: 2, shorted: 0 })).toBe('OPEN');
+    expect(reservationStatusAfter({ quantity: 5, picked: 5, shorted: 0 })).toBe('PICKED');
+    expect(reservationStatusAfter({ quantity: 5, picked: 3, shorted: 2 })).toBe('SHORT');
+  });
+
+  it('transition tables: terminal states are final', () => {
+    expect(canTransition(ALLOCATION_TRANSITIONS, 'ALLOCATED', 'SHIPPED')).toBe(true);
+    expect(canTransition(ALLOCATION_TRANSITIONS, 'CANCELLED', 'ALLOCATED')).toBe(false);
+    expect(canTransition(ALLOCATION_TRANSITIONS, 'BACKORDERED', 'SHIPPED')).toBe(false);
+    expect(canTransition(RESERVATION_TRANSITIONS, 'OPEN', 'PICKED')).toBe(true);
+    expect(canTransition(RESERVATION_TRANSITIONS, 'PICKED', 'OPEN')).toBe(false);
+  });
+
+  it('only NOT_FOUND and DAMAGED short picks remove the stock', () => {
+    expect(shortRemovesStock('NOT_FOUND')).toBe(true);
+    expect(shortRemovesStock('DAMAGED')).toBe(true);
+    expect(shortRemovesStock('OTHER')).toBe(false);
+  });
+
+  it('a lot is expired from the day after its expiry date', () => {
+    expect(isExpired(null, '2024-05-01')).toBe(false);
+    expect(isExpired('2024-05-01', '2024-05-01')).toBe(false);
+    expect(isExpired('2024-04-30', '2024-05-01')).toBe(true);
+  });
+});

@@ -1,0 +1,359 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { OrderEvents } from '../../contracts/orders.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
+import { WaveEvents } from '../../contracts/waves.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { envelope, eventsOf, movementCount, newLocation, newProduct, newSite, publish, summaryOf, unique } from './test-fixtures.ts';
+
+let t: TestApp;
+let site: { id: string; code: string };
+let storage: { id: string; code: string };
+let storage2: { id: string; code: string };
+let blocked: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  site = await newSite(t);
+  storage = await newLocation(t, site, { pickSequence: 1 });
+  storage2 = await newLocation(t, site, { pickSequence: 2 });
+  blocked = await newLocation(t, site, { status: 'BLOCKED' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const receive = (body: Record<string, unknown>, role?: 'operator' | 'viewer' | null, headers?: Record<string, string>) =>
+  t.post('/api/v1/inventory/receipts', body, role, headers);
+const adjust = (body: Record<string, unknown>, role?: 'operator' | 'manager' | null) => t.post('/api/v1/inventory/adjustments', body, role);
+
+function orderReceived(orderId: string, lines: { lineId: string; sku: string; quantity: number }[]) {
+  return { orderId, externalId: orderId, siteId: site.id, carrier: 'DHL', priority: 5, lines: lines.map((l, i) => ({ ...l, lineNo: i + 1 })) };
+}
+async function placeOrder(lines: { sku: string; quantity: number }[]): Promise<{ orderId: string; lines: { lineId: string; sku: string; quantity: number }[] }> {
+  const orderId = unique('ord_');
+  const withIds = lines.map((l) => ({ lineId: unique('oln_'), ...l }));
+  await publish(t, 'orders', OrderEvents.received, orderId, site.id, orderReceived(orderId, withIds));
+  return { orderId, lines: withIds };
+}
+async function releaseWave(orders: { orderId: string; lines: { lineId: string; sku: string; quantity: number }[] }[]): Promise<any> {
+  const waveId = unique('wav_');
+  await publish(t, 'waves', WaveEvents.released, waveId, site.id, { waveId, siteId: site.id, pickStrategy: 'discrete', orders });
+  const [reserved] = await eventsOf(t, InventoryEvents.reserved, waveId);
+  return reserved!.data;
+}
+async function expectConserved(sku: string): Promise<Record<string, number>> {
+  const s = await summaryOf(t, site.id, sku);
+  expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
+  expect(s.ledgerOnHand).toBe(s.onHand);
+  expect(s.ledgerReserved).toBe(s.reserved);
+  expect(s.ledgerAllocated).toBe(s.allocated);
+  expect(s.allocated).toBeLessThanOrEqual(s.onHandAvailable!);
+  expect(s.reserved).toBeLessThanOrEqual(s.onHand!);
+  return s;
+}
+
+describe('receipts', () => {
+  it('receives stock: RECEIPT movement, balance, event, and an Idempotency-Key replay has one effect', async () => {
+    const sku = await newProduct(t);
+    const body = { siteId: site.id, sku, locationCode: storage.code, quantity: 7 };
+    const first = await receive(body, 'operator', { 'idempotency-key': `rcv-${sku}` });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ sku, locationId: storage.id, lot: null, quantity: 7, balance: { onHand: 7, reserved: 0, available: 7 } });
+    const again = await receive(body, 'operator', { 'idempotency-key': `rcv-${sku}` });
+    expect(again.status).toBe(201);
+    expect(again.body.movementId).toBe(first.body.movementId);
+    await t.settle();
+
+    const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}`, 'viewer');
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.items).toHaveLength(1);
+    expect(ledger.body.items[0]).toMatchObject({ id: first.body.movementId, type: 'RECEIPT', deltaOnHand: 7, locationId: storage.id });
+    const events = await eventsOf(t, InventoryEvents.received, sku);
+    expect(events.map((e) => e.data)).toEqual([{ siteId: site.id, sku, locationId: storage.id, lot: null, expiresOn: null, quantity: 7, movementId: first.body.movementId }]);
+    const atp = await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`, 'viewer');
+    expect(atp.body.items[0]).toMatchObject({ sku, onHandAvailable: 7, allocated: 0, atp: 7 });
+    const balances = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
+    expect(balances.body).toMatchObject({ items: [{ locationId: storage.id, onHand: 7, reserved: 0 }], nextCursor: null });
+    await expectConserved(sku);
+  });
+
+  it('refuses bad input with errors naming the fields, and writes nothing', async () => {
+    const sku = await newProduct(t);
+    const lotSku = await newProduct(t, { lotControlled: true, expiryControlled: true });
+    const before = await movementCount(t);
+
+    const schema = await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 0, colour: 'red' });
+    expect(schema.status).toBe(400);
+    expect(JSON.stringify(schema.body)).toContain('/quantity');
+
+    const both = await receive({ siteId: site.id, sku, locationId: storage.id, locationCode: storage.code, quantity: 1 });
+    expect(both.status).toBe(400);
+    expect(both.body.errors).toEqual([expect.objectContaining({ field: '/locationId' })]);
+
+    const unknownSku = await receive({ siteId: site.id, sku: 'NO-SUCH-SKU', locationId: storage.id, quantity: 1 });
+    expect(unknownSku.status).toBe(422);
+    expect(unknownSku.body).toMatchObject({ code: 'UNKNOWN_SKU', errors: [{ field: '/sku' }] });
+
+    const unknownLocation = await receive({ siteId: site.id, sku, locationId: 'loc_nope', quantity: 1 });
+    expect(unknownLocation.status).toBe(422);
+    expect(unknownLocation.body).toMatchObject({ code: 'UNKNOWN_LOCATION', errors: [{ field: '/locationId' }] });
+
+    const notActive = await receive({ siteId: site.id, sku, locationId: blocked.id, quantity: 1 });
+    expect(notActive.status).toBe(409);
+    expect(notActive.body.code).toBe('LOCATION_NOT_ACTIVE');
+
+    const noLot = await receive({ siteId: site.id, sku: lotSku, locationId: storage.id, quantity: 1 });
+    expect(noLot.status).toBe(422);
+    expect(noLot.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['/expiresOn', '/lot']);
+
+    expect(await movementCount(t)).toBe(before);
+    const balances = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
+    expect(balances.body.items).toEqual([]);
+  });
+
+  it('requires a key (401), refuses viewers (403) and operators on adjustments (403); 404 for an unknown movement', async () => {
+    const sku = await newProduct(t);
+    expect((await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 1 }, null)).status).toBe(401);
+    expect((await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 1 }, 'viewer')).status).toBe(403);
+    expect((await adjust({ siteId: site.id, sku, locationId: storage.id, delta: 1, reason: 'FOUND' }, 'operator')).status).toBe(403);
+    expect((await t.get(`/api/v1/inventory/balances?siteId=${site.id}`, null)).status).toBe(401);
+    const missing = await t.get('/api/v1/inventory/movements/mov_nope', 'viewer');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('adjustments', () => {
+  it('never take on-hand below reserved (409 INSUFFICIENT_STOCK), nor below allocated', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    const order = await placeOrder([{ sku, quantity: 4 }]);
+    const reserved = await releaseWave([order]);
+    expect(reserved.reservations).toEqual([expect.objectContaining({ locationId: storage.id, quantity: 4 })]);
+
+    const before = await movementCount(t);
+    const tooMuch = await adjust({ siteId: site.id, sku, locationId: storage.id, delta: -2, reason: 'LOST' }, 'manager');
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.code).toBe('INSUFFICIENT_STOCK');
+    expect(await movementCount(t)).toBe(before);
+
+    const zero = await adjust({ siteId: site.id, sku, locationId: storage.id, delta: 0, reason: 'LOST' }, 'manager');
+    expect(zero.status).toBe(400);
+    expect(JSON.stringify(zero.body)).toContain('/delta');
+
+    const fine = await adjust({ siteId: site.id, sku, locationId: storage.id, delta: -1, reason: 'DAMAGED' }, 'manager');
+    expect(fine.status).toBe(201);
+    expect(fine.body.balance).toMatchObject({ onHand: 4, reserved: 4 });
+    await t.settle();
+    const adjusted = await eventsOf(t, InventoryEvents.adjusted, sku);
+    expect(adjusted.map((e) => e.data)).toEqual([expect.objectContaining({ delta: -1, reason: 'DAMAGED', locationId: storage.id })]);
+
+    // Unreserved stock elsewhere that is allocated at SKU level cannot be adjusted away either.
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 2 });
+    await placeOrder([{ sku, quantity: 2 }]);
+    const belowAllocated = await adjust({ siteId: site.id, sku, locationId: storage2.id, delta: -1, reason: 'LOST' }, 'manager');
+    expect(belowAllocated.status).toBe(409);
+    expect(belowAllocated.body.code).toBe('INSUFFICIENT_STOCK');
+    await expectConserved(sku);
+  });
+});
+
+describe('allocation', () => {
+  it('allocates all-or-nothing per line and reports backorders', async () => {
+    const sku = await newProduct(t);
+    const other = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 3 });
+    const order = await placeOrder([{ sku, quantity: 2 }, { sku: other, quantity: 1 }, { sku, quantity: 2 }]);
+    const [allocated] = await eventsOf(t, InventoryEvents.allocated, order.orderId);
+    expect(allocated!.data).toEqual({
+      orderId: order.orderId, siteId: site.id, complete: false,
+      lines: [
+        { lineId: order.lines[0]!.lineId, sku, requested: 2, allocated: 2 },
+        { lineId: order.lines[1]!.lineId, sku: other, requested: 1, allocated: 0 },
+        { lineId: order.lines[2]!.lineId, sku, requested: 2, allocated: 0 },
+      ],
+    });
+    const atp = await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`);
+    expect(atp.body.items[0]).toMatchObject({ onHandAvailable: 3, allocated: 2, atp: 1 });
+    await expectConserved(sku);
+  });
+
+  it('50 concurrent allocations of 1 unit against 10 units: exactly 10 win, 40 are backordered', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 10 });
+    const envelopes = Array.from({ length: 50 }, () => {
+      const orderId = unique('ord_');
+      return envelope(OrderEvents.received, 'orders', orderId, orderReceived(orderId, [{ lineId: unique('oln_'), sku, quantity: 1 }]));
+    });
+    const outcomes = await Promise.all(envelopes.map((e) => t.app.bus.deliver('inventory', e)));
+    expect(outcomes.every((o) => o === 'handled')).toBe(true);
+    await t.settle();
+    const rows = await t.app.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int8 AS n FROM inventory.allocations WHERE sku = $1 GROUP BY status ORDER BY status`, [sku],
+    );
+    expect(rows).toEqual([{ status: 'ALLOCATED', n: 10 }, { status: 'BACKORDERED', n: 40 }]);
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(10);
+    const events = await eventsOf(t, InventoryEvents.allocated);
+    const mine = events.filter((e) => (e.data.lines as { sku: string }[])[0]?.sku === sku);
+    expect(mine).toHaveLength(50);
+    expect(mine.filter((e) => e.data.complete === true)).toHaveLength(10);
+  });
+
+  it('a duplicate delivery of one event has one effect', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    const orderId = unique('ord_');
+    const e = envelope(OrderEvents.received, 'orders', orderId, orderReceived(orderId, [{ lineId: unique('oln_'), sku, quantity: 2 }]));
+    const outcomes = await Promise.all([t.app.bus.deliver('inventory', e), t.app.bus.deliver('inventory', e)]);
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
+    expect(await t.app.bus.deliver('inventory', e)).toBe('duplicate');
+    // The same order under a new event id does not allocate twice either.
+    expect(await t.app.bus.deliver('inventory', { ...e, id: unique('evt_test_') })).toBe('handled');
+    await t.settle();
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(2);
+    expect(await eventsOf(t, InventoryEvents.allocated, orderId)).toHaveLength(1);
+  });
+
+  it('cancellation deallocates exactly what the order holds, idempotently, even if never allocated', async () => {
+    const sku = await newProduct(t);
+    const missing = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 4 });
+    const order = await placeOrder([{ sku, quantity: 3 }, { sku: missing, quantity: 1 }]);
+    const cancel = (o: { orderId: string; lines: { lineId: string; sku: string; quantity: number }[] }) =>
+      ({ orderId: o.orderId, siteId: site.id, previousStatus: 'BACKORDERED', lines: o.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null });
+    await publish(t, 'orders', OrderEvents.cancelled, order.orderId, site.id, cancel(order));
+    await publish(t, 'orders', OrderEvents.cancelled, order.orderId, site.id, cancel(order));
+    const dealloc = await eventsOf(t, InventoryEvents.deallocated, order.orderId);
+    expect(dealloc.map((e) => e.data.lines)).toEqual([[{ lineId: order.lines[0]!.lineId, sku, quantity: 3 }], []]);
+    expect((await summaryOf(t, site.id, sku)).allocated).toBe(0);
+
+    // A cancel for an order inventory never saw: nothing to release, and a late order-received allocates nothing.
+    const ghost = { orderId: unique('ord_'), lines: [{ lineId: unique('oln_'), sku, quantity: 1 }] };
+    await publish(t, 'orders', OrderEvents.cancelled, ghost.orderId, site.id, cancel(ghost));
+    await publish(t, 'orders', OrderEvents.received, ghost.orderId, site.id, orderReceived(ghost.orderId, ghost.lines));
+    expect(await eventsOf(t, InventoryEvents.allocated, ghost.orderId)).toHaveLength(0);
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(0);
+  });
+});
+
+describe('reservations, picks, shorts and shipments', () => {
+  it('FEFO reserves the earliest expiry; expired lots are neither allocated nor reserved', async () => {
+    const sku = await newProduct(t, { lotControlled: true, expiryControlled: true });
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 10, lot: 'LATE', expiresOn: '2099-06-01' });
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 10, lot: 'EARLY', expiresOn: '2098-01-01' });
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 10, lot: 'GONE', expiresOn: '2001-01-01' });
+    const atp = await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`);
+    expect(atp.body.items[0]).toMatchObject({ onHandAvailable: 30, expired: 10, atp: 20 });
+    const order = await placeOrder([{ sku, quantity: 3 }]);
+    const reserved = await releaseWave([order]);
+    expect(reserved.shortages).toEqual([]);
+    expect(reserved.reservations).toEqual([expect.objectContaining({ locationId: storage2.id, lot: 'EARLY', quantity: 3 })]);
+    const tooMuch = await placeOrder([{ sku, quantity: 18 }]);
+    const [alloc] = await eventsOf(t, InventoryEvents.allocated, tooMuch.orderId);
+    expect(alloc!.data.complete).toBe(false);
+    await expectConserved(sku);
+  });
+
+  it('never reserves at blocked or non-pickable locations', async () => {
+    const sku = await newProduct(t);
+    const dock = await newLocation(t, site, { type: 'RECEIVING' });
+    await receive({ siteId: site.id, sku, locationId: dock.id, quantity: 5 });
+    const order = await placeOrder([{ sku, quantity: 2 }]);
+    const reserved = await releaseWave([order]);
+    expect(reserved.reservations).toEqual([]);
+    expect(reserved.shortages).toEqual([{ orderId: order.orderId, lineId: order.lines[0]!.lineId, sku, quantity: 2 }]);
+    // The shortage released the allocation, so ATP stays truthful.
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(0);
+  });
+
+  it('concurrent reservations on the last units never over-reserve', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 3 });
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 2 });
+    // Eight waves of one line of 2 units each race for 5 units (not allocated first, to contest the balances only).
+    const waves = Array.from({ length: 8 }, () => {
+      const waveId = unique('wav_');
+      const orderId = unique('ord_');
+      return envelope(WaveEvents.released, 'waves', waveId, { waveId, siteId: site.id, pickStrategy: 'discrete', orders: [{ orderId, lines: [{ lineId: unique('oln_'), sku, quantity: 2 }] }] });
+    });
+    const outcomes = await Promise.all(waves.map((w) => t.app.bus.deliver('inventory', w)));
+    expect(outcomes.every((o) => o === 'handled')).toBe(true);
+    await t.settle();
+    const balances = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
+    for (const b of balances.body.items) expect(b.reserved).toBeLessThanOrEqual(b.onHand);
+    const s = await expectConserved(sku);
+    expect(s.reserved).toBe(5);
+    const rows = await t.app.db.query<{ n: number }>(`SELECT COALESCE(sum(quantity), 0)::int8 AS n FROM inventory.reservations WHERE sku = $1`, [sku]);
+    expect(rows[0]!.n).toBe(5);
+  });
+
+  it('a mixed sequence keeps ledger sums equal to balances: receive, allocate, reserve, pick, short, ship, adjust', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 6 });
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 4 });
+    const order = await placeOrder([{ sku, quantity: 5 }, { sku, quantity: 3 }]);
+    const reserved = await releaseWave([order]);
+    expect(reserved.shortages).toEqual([]);
+    type Rsv = { reservationId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const byLine = (lineId: string): Rsv[] => (reserved.reservations as Rsv[]).filter((r) => r.lineId === lineId);
+    const r1 = byLine(order.lines[0]!.lineId)[0]!;
+    expect(r1).toMatchObject({ quantity: 5 });
+
+    const pick = (r: Rsv, quantity: number) => publish(t, 'picking', PickingEvents.linePicked, 'pkl_1', site.id, {
+      pickListId: 'pkl_1', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity, toteId: 'TOTE-1',
+    });
+    await pick(r1, 5);
+    let s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 10, allocated: 8 });
+    const inProcess = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=IN_PROCESS:${order.orderId}`);
+    expect(inProcess.body.items).toEqual([expect.objectContaining({ sku, onHand: 5, reserved: 0 })]);
+
+    // Line 2: one unit picked, two not found.
+    const line2 = byLine(order.lines[1]!.lineId);
+    const r2 = line2[0]!;
+    await pick(r2, 1);
+    await publish(t, 'picking', PickingEvents.lineShorted, 'pkl_1', site.id, {
+      pickListId: 'pkl_1', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r2.lineId, reservationId: r2.reservationId,
+      siteId: site.id, sku, locationId: r2.locationId, lot: r2.lot, shortQuantity: 2, reason: 'NOT_FOUND',
+    });
+    s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 8, adjusted: -2, allocated: 6, reserved: 0 });
+    const shortAdjust = (await eventsOf(t, InventoryEvents.adjusted, sku)).map((e) => e.data);
+    expect(shortAdjust).toEqual([expect.objectContaining({ delta: -2, reason: 'SHORT_PICK', locationId: r2.locationId })]);
+
+    // A pick beyond what is open is refused (dead-lettered), never applied.
+    const over = envelope(PickingEvents.linePicked, 'picking', 'pkl_1', {
+      pickListId: 'pkl_1', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r1.lineId, reservationId: r1.reservationId,
+      siteId: site.id, sku, locationId: r1.locationId, lot: r1.lot, quantity: 1, toteId: 'TOTE-1',
+    });
+    expect(await t.app.bus.deliver('inventory', over)).toBe('dead-lettered');
+
+    const shipmentId = unique('shp_');
+    await publish(t, 'pack-ship', PackShipEvents.shipmentDispatched, shipmentId, site.id, {
+      shipmentId, orderId: order.orderId, siteId: site.id, carrier: 'DHL', trackingNumber: 'T1', packageIds: ['pkg_1'],
+      lines: [{ lineId: order.lines[0]!.lineId, sku, quantity: 5 }, { lineId: order.lines[1]!.lineId, sku, quantity: 1 }],
+    });
+    s = await expectConserved(sku);
+    expect(s).toMatchObject({ received: 10, shipped: 6, adjusted: -2, onHand: 2, reserved: 0, allocated: 0 });
+    const [shipped] = await eventsOf(t, InventoryEvents.shipped, order.orderId);
+    expect(shipped!.data).toEqual({ orderId: order.orderId, siteId: site.id, shipmentId, lines: [{ sku, quantity: 6 }] });
+    const after = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=IN_PROCESS:${order.orderId}`);
+    expect(after.body.items).toEqual([expect.objectContaining({ onHand: 0 })]);
+
+    await adjust({ siteId: site.id, sku, locationId: storage2.id, delta: 3, reason: 'FOUND' });
+    s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 5, adjusted: 1 });
+    const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&limit=3`);
+    expect(ledger.body.items.map((m: { type: string }) => m.type)).toEqual(['RECEIPT', 'RECEIPT', 'ALLOCATE']);
+    expect(ledger.body.nextCursor).not.toBeNull();
+    const next = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=SHIP&cursor=${ledger.body.nextCursor}`);
+    expect(next.body.items.every((m: { type: string }) => m.type === 'SHIP')).toBe(true);
+  });
+});
