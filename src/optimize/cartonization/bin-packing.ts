@@ -1,7 +1,7 @@
 /**
  * Multi-bin packing with identical bins: extreme-point first fit / best fit decreasing (EP-FFD / EP-BFD of Crainic,
  * Perboli & Tadei 2008) over a portfolio of sort keys and merit functions, followed by a bin-elimination local search
- * (relocate the emptiest bin's items; ruin-and-recreate of the emptiest bin with two others, in the spirit of
+ * (relocate the emptiest bin's items; ruin-and-recreate of the emptiest bin with one to three others, in the spirit of
  * Lodi, Martello & Vigo 2002 "Heuristic algorithms for the three-dimensional bin packing problem").
  */
 import type { Dims, Unit } from './geometry.ts';
@@ -9,6 +9,8 @@ import { fitsAlone } from './geometry.ts';
 import type { Merit } from './extreme-points.ts';
 import { ExtremePointBin, MERITS, better } from './extreme-points.ts';
 import { SORT_KEYS, sortUnits } from './sort-keys.ts';
+
+const CLUSTER_DELTAS: readonly number[] = [0.02, 0.05, 0.2, 0.3, 0.5];
 import type { Rng } from './prng.ts';
 import { createRng } from './prng.ts';
 
@@ -77,8 +79,10 @@ export function packIdenticalBins(
   }
   const lb = options.lowerBound ?? 0;
   let best: ExtremePointBin[] | undefined;
-  outer: for (const key of SORT_KEYS) {
-    const order = sortUnits(units, key, size);
+  const orders = SORT_KEYS.map((key) => sortUnits(units, key, size));
+  // Crainic et al. (2008) tune the cluster width δ per instance; a handful of widths covers most of the benefit.
+  for (const delta of CLUSTER_DELTAS) orders.push(sortUnits(units, 'clustered-area-height', size, delta), sortUnits(units, 'clustered-height-area', size, delta));
+  outer: for (const order of orders) {
     for (const merit of MERITS) {
       for (const strategy of ['best', 'first'] as const) {
         const bins = packInOrder(order, size, maxWeight, merit, strategy);
@@ -105,18 +109,28 @@ function minVolume(bins: readonly ExtremePointBin[]): number {
   return m;
 }
 
-function rebuild(units: readonly Unit[], size: Dims, maxWeight: number, rng: Rng): ExtremePointBin[] | undefined {
-  const key = SORT_KEYS[Math.floor(rng() * SORT_KEYS.length)]!;
-  const merit = MERITS[Math.floor(rng() * MERITS.length)]!;
-  const order = sortUnits(units, key, size);
-  // Perturb the order with a few adjacent swaps so repeated attempts explore different packings.
-  for (let s = 0; s < order.length / 3; s++) {
-    const i = Math.floor(rng() * (order.length - 1));
-    const a = order[i]!;
-    order[i] = order[i + 1]!;
-    order[i + 1] = a;
+/** Re-pack a group of units with the whole portfolio plus a few perturbed orders; the best packing found. */
+function repackGroup(units: readonly Unit[], size: Dims, maxWeight: number, rng: Rng, perturbed: number): ExtremePointBin[] | undefined {
+  let best: ExtremePointBin[] | undefined;
+  const consider = (bins: ExtremePointBin[] | undefined): void => {
+    if (bins !== undefined && (best === undefined || preferable(bins, best))) best = bins;
+  };
+  for (const key of SORT_KEYS) {
+    const order = sortUnits(units, key, size);
+    for (const merit of MERITS) for (const strategy of ['best', 'first'] as const) consider(packInOrder(order, size, maxWeight, merit, strategy));
   }
-  return packInOrder(order, size, maxWeight, merit, rng() < 0.5 ? 'first' : 'best');
+  for (let r = 0; r < perturbed; r++) {
+    const order = sortUnits(units, SORT_KEYS[Math.floor(rng() * SORT_KEYS.length)]!, size);
+    // A few adjacent swaps explore orders near a good one.
+    for (let s = 0; s < order.length / 3; s++) {
+      const i = Math.floor(rng() * (order.length - 1));
+      const a = order[i]!;
+      order[i] = order[i + 1]!;
+      order[i + 1] = a;
+    }
+    consider(packInOrder(order, size, maxWeight, MERITS[Math.floor(rng() * MERITS.length)]!, rng() < 0.5 ? 'first' : 'best'));
+  }
+  return best;
 }
 
 function localSearch(
@@ -165,12 +179,13 @@ function localSearch(
       bins = [...others, rest];
       continue;
     }
-    // Move 2: ruin and recreate the emptiest bin together with two random others.
+    // Move 2: ruin and recreate the emptiest bin together with one to three random others.
     if (bins.length < 2) break;
     const pick = new Set<number>([e]);
-    while (pick.size < Math.min(3, bins.length)) pick.add(Math.floor(rng() * bins.length));
+    const groupSize = Math.min(bins.length, 2 + Math.floor(rng() * 3));
+    while (pick.size < groupSize) pick.add(Math.floor(rng() * bins.length));
     const group = [...pick].flatMap((i) => bins[i]!.boxes.map((b) => b.unit));
-    const rebuilt = rebuild(group, size, maxWeight, rng);
+    const rebuilt = repackGroup(group, size, maxWeight, rng, 4);
     if (rebuilt === undefined) continue;
     if (rebuilt.length < pick.size || (rebuilt.length === pick.size && minVolume(rebuilt) < emptiest.volume)) {
       bins = [...bins.filter((_, i) => !pick.has(i)), ...rebuilt];

@@ -4,7 +4,7 @@ import { checkFeasibility } from './exact.ts';
 import type { Dims, RotationMode, Unit } from './geometry.ts';
 import { makeUnit } from './geometry.ts';
 import { verifyPacking } from './verify.ts';
-import { toPlacements } from './test-support.ts';
+import { toPlacements } from './to-placements.ts';
 
 function units(dims: readonly Dims[], mode: RotationMode = 'all', weight = 1): Unit[] {
   return dims.map((d, i) => makeUnit(i, `u${i}`, d, weight, mode));

@@ -19,7 +19,8 @@ export interface PackOptions {
   /**
    * Exact fallback for small orders: when the heuristic cannot fit all units into a carton that passes the volume,
    * weight and size checks, run the exact search (exact.ts) with this budget before trying the next carton.
-   * `false` gives the pure heuristic. Defaults: maxItems 8, maxNodes 20 000 per carton.
+   * `false` gives the pure heuristic. Defaults: maxItems 8, maxNodes 40 000 search nodes per order (shared by all
+   * cartons tried), which bounds the worst-case time per order to a few tens of milliseconds.
    */
   readonly exact?: false | { readonly maxItems?: number; readonly maxNodes?: number };
 }
@@ -35,7 +36,9 @@ interface Pkg {
 interface Context {
   readonly cartons: readonly Carton[];
   readonly model: CostModel;
-  readonly exact: false | { readonly maxItems: number; readonly maxNodes: number };
+  readonly exact: false | { readonly maxItems: number };
+  /** Search nodes left for the exact fallback of this order. */
+  nodesLeft: number;
 }
 
 export function pack(request: PackRequest, options: PackOptions = {}): PackResult {
@@ -45,8 +48,9 @@ export function pack(request: PackRequest, options: PackOptions = {}): PackResul
     ...(request.dimDivisor !== undefined ? { dimDivisor: request.dimDivisor } : {}),
     ...(request.ratePerKg !== undefined ? { ratePerKg: request.ratePerKg } : {}),
   };
-  const exact = options.exact === false ? false : { maxItems: options.exact?.maxItems ?? 8, maxNodes: options.exact?.maxNodes ?? 20_000 };
-  const ctx: Context = { cartons: request.cartons, model, exact };
+  const exact = options.exact === false ? false : { maxItems: options.exact?.maxItems ?? 8 };
+  const nodesLeft = options.exact === false ? 0 : (options.exact?.maxNodes ?? 40_000);
+  const ctx: Context = { cartons: request.cartons, model, exact, nodesLeft };
 
   const units: Unit[] = [];
   for (const item of request.items) {
@@ -110,12 +114,13 @@ function cheapestSingle(units: readonly Unit[], ctx: Context, allowExact: boolea
     if (!le(weight, carton.maxWeight) || !le(volume, cartonVolume(carton))) continue;
     if (!units.every((u) => fitsAlone(u, size))) continue;
     let boxes: readonly ExactBox[] | undefined = heuristicSingleBin(units, size, carton.maxWeight);
-    if (boxes === undefined && allowExact && ctx.exact !== false && units.length <= ctx.exact.maxItems) {
+    if (boxes === undefined && allowExact && ctx.exact !== false && units.length <= ctx.exact.maxItems && ctx.nodesLeft > 0) {
       const r = checkFeasibility(units, size, carton.maxWeight, {
         searchOnly: true,
         maxItems: ctx.exact.maxItems,
-        maxNodes: ctx.exact.maxNodes,
+        maxNodes: ctx.nodesLeft,
       });
+      ctx.nodesLeft -= r.nodes;
       if (r.status === 'feasible') boxes = r.boxes;
     }
     if (boxes !== undefined) return { carton, boxes, weight, volume, cost: packageCost(carton, weight, ctx.model) };

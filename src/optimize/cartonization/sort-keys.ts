@@ -14,11 +14,11 @@ export const SORT_KEYS: readonly SortKey[] = [
   'clustered-height-area',
 ];
 
-/** Band width of the clustered keys as a fraction of the bin's base area / height. */
-const CLUSTER_DELTA = 0.1;
+/** Default band width δ of the clustered keys as a fraction of the bin's base area / height. */
+export const CLUSTER_DELTA = 0.1;
 
-export function sortUnits(units: readonly Unit[], key: SortKey, bin: Dims): Unit[] {
-  const keyed = units.map((u) => ({ u, k: keyOf(u, key, bin) }));
+export function sortUnits(units: readonly Unit[], key: SortKey, bin: Dims, delta: number = CLUSTER_DELTA): Unit[] {
+  const keyed = units.map((u) => ({ u, k: keyOf(u, key, bin, delta) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < a.k.length; i++) {
       const d = b.k[i]! - a.k[i]!;
@@ -29,7 +29,7 @@ export function sortUnits(units: readonly Unit[], key: SortKey, bin: Dims): Unit
   return keyed.map((e) => e.u);
 }
 
-function keyOf(u: Unit, key: SortKey, bin: Dims): number[] {
+function keyOf(u: Unit, key: SortKey, bin: Dims, delta: number): number[] {
   const [l, w, h] = u.dims;
   const area = l * w;
   switch (key) {
@@ -40,8 +40,8 @@ function keyOf(u: Unit, key: SortKey, bin: Dims): number[] {
     case 'area-height':
       return [area, h];
     case 'clustered-area-height':
-      return [Math.floor(area / (CLUSTER_DELTA * bin[0] * bin[1])), h, area];
+      return [Math.floor(area / (delta * bin[0] * bin[1])), h, area];
     case 'clustered-height-area':
-      return [Math.floor(h / (CLUSTER_DELTA * bin[2])), area, h];
+      return [Math.floor(h / (delta * bin[2])), area, h];
   }
 }

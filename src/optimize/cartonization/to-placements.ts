@@ -1,4 +1,4 @@
-/** Helpers shared by the cartonization tests and benchmark: placed boxes → public placements. */
+/** Placed boxes → public placements (carton coordinates, extents as placed); used by tests and the benchmark. */
 import type { Box, Unit } from './geometry.ts';
 import type { Placement } from './types.ts';
 
