@@ -25,6 +25,8 @@ export const OrderEvents = {
   backordered: 'orders.order.backordered.v1',
   waved: 'orders.order.waved.v1',
   released: 'orders.order.released.v1',
+  /** The first unit of the order was picked or shorted (payload: OrderStatusChanged). */
+  pickingStarted: 'orders.order.picking-started.v1',
   picked: 'orders.order.picked.v1',
   packed: 'orders.order.packed.v1',
   shipped: 'orders.order.shipped.v1',
@@ -49,6 +51,7 @@ export interface OrderAllocated {
   readonly lines: readonly OrderLineData[];
 }
 
+/** Payload of backordered, waved, released, picking-started, picked and packed. */
 export interface OrderStatusChanged {
   readonly orderId: string;
   readonly siteId: string;

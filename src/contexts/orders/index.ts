@@ -1,8 +1,19 @@
-// Scaffold: replaced by the context's real module.
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { loadMigrations } from '../../platform/db/migrations.ts';
+import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { orderRoutes } from './http.ts';
+import { OrderService } from './service.ts';
+import { orderSubscriptions } from './subscriptions.ts';
 
-export function ordersContext(_deps: PlatformDeps, _apis: { catalog: CatalogApi; inventory: InventoryApi }): ContextModule {
-  return { name: 'orders', schema: 'orders', migrations: [] };
+/** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
+export function ordersContext(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: InventoryApi }): ContextModule {
+  const service = new OrderService(deps, apis.catalog);
+  return {
+    name: 'orders',
+    schema: 'orders',
+    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    routes: orderRoutes(deps, service),
+    subscriptions: orderSubscriptions(service),
+  };
 }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/orders.ts';
+import { ORDER_TRANSITIONS, canTransition, cancelDecision, forwardPath } from './order-lifecycle.ts';
+
+describe('order lifecycle', () => {
+  it('follows DOMAIN.md: RECEIVED → ALLOCATED | BACKORDERED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED', () => {
+    const line: OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
+    for (let i = 0; i + 1 < line.length; i++) expect(canTransition(line[i]!, line[i + 1]!)).toBe(true);
+    expect(canTransition('RECEIVED', 'BACKORDERED')).toBe(true);
+    expect(canTransition('BACKORDERED', 'ALLOCATED')).toBe(true);
+  });
+
+  it('returns a WAVED order to ALLOCATED when its wave is cancelled', () => {
+    expect(canTransition('WAVED', 'ALLOCATED')).toBe(true);
+    expect(canTransition('RELEASED', 'WAVED')).toBe(false);
+  });
+
+  it('cancels only before release in this issue', () => {
+    for (const s of ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED'] as const) {
+      expect(canTransition(s, 'CANCELLED')).toBe(true);
+      expect(cancelDecision(s)).toBe('cancel');
+    }
+    for (const s of ['RELEASED', 'PICKING', 'PICKED', 'PACKED'] as const) {
+      expect(canTransition(s, 'CANCELLED')).toBe(false);
+      expect(cancelDecision(s)).toBe('ORDER_RELEASED');
+    }
+    expect(cancelDecision('SHIPPED')).toBe('ILLEGAL_TRANSITION');
+    expect(cancelDecision('CANCELLED')).toBe('ILLEGAL_TRANSITION');
+  });
+
+  it('refuses skipping steps and leaving final states', () => {
+    expect(canTransition('RECEIVED', 'WAVED')).toBe(false);
+    expect(canTransition('BACKORDERED', 'WAVED')).toBe(false);
+    expect(canTransition('RELEASED', 'PICKED')).toBe(false);
+    for (const to of ORDER_STATUSES) {
+      expect(canTransition('SHIPPED', to)).toBe(false);
+      expect(canTransition('CANCELLED', to)).toBe(false);
+    }
+  });
+
+  it('has a row for every status and only known targets', () => {
+    expect(Object.keys(ORDER_TRANSITIONS).sort()).toEqual([...ORDER_STATUSES].sort());
+    for (const targets of Object.values(ORDER_TRANSITIONS)) for (const t of targets) expect(ORDER_STATUSES).toContain(t);
+  });
+
+  it('moves forward through legal steps only, never backwards and never out of CANCELLED', () => {
+    for (const from of ORDER_STATUSES) {
+      for (const to of ORDER_STATUSES) {
+        let at = from;
+        for (const step of forwardPath(from, to)) {
+          expect(canTransition(at, step)).toBe(true);
+          at = step;
+        }
+      }
+    }
+    expect(forwardPath('WAVED', 'PICKING')).toEqual(['RELEASED', 'PICKING']);
+    expect(forwardPath('RELEASED', 'PICKED')).toEqual(['PICKING', 'PICKED']);
+    expect(forwardPath('BACKORDERED', 'ALLOCATED')).toEqual(['ALLOCATED']);
+    expect(forwardPath('PICKED', 'PICKING')).toEqual([]);
+    expect(forwardPath('SHIPPED', 'SHIPPED')).toEqual([]);
+    expect(forwardPath('ALLOCATED', 'BACKORDERED')).toEqual([]);
+    expect(forwardPath('CANCELLED', 'PICKING')).toEqual([]);
+    expect(forwardPath('CANCELLED', 'ALLOCATED')).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isCountryCode, isPartialShipment, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
+
+const order = (over: Partial<NewOrder> = {}): NewOrder => ({
+  externalId: 'SHOP-1', siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: null,
+  shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  lines: [{ sku: 'MUG', quantity: 2 }], ...over,
+});
+
+describe('new order rules', () => {
+  it('accepts a complete order', () => {
+    expect(validateNewOrder(order())).toEqual([]);
+  });
+
+  it('names every bad field', () => {
+    const errors = validateNewOrder(order({
+      priority: 0, shipTo: { name: ' ', line1: 'x', city: 'y', postalCode: 'z', country: 'XX' },
+      lines: [{ sku: 'A', quantity: 0 }, { sku: 'A', quantity: 100_001 }, { sku: 'B', quantity: 1.5 }],
+    }));
+    expect(errors.map((e) => e.field)).toEqual(['/priority', '/shipTo/name', '/shipTo/country', '/lines/0/quantity', '/lines/1/sku', '/lines/1/quantity', '/lines/2/quantity']);
+  });
+
+  it('wants 1 to 500 lines', () => {
+    expect(validateNewOrder(order({ lines: [] })).map((e) => e.field)).toEqual(['/lines']);
+    const many = Array.from({ length: 501 }, (_, i) => ({ sku: `S${i}`, quantity: 1 }));
+    expect(validateNewOrder(order({ lines: many })).map((e) => e.field)).toEqual(['/lines']);
+  });
+
+  it('knows ISO 3166-1 alpha-2 codes, not lookalikes', () => {
+    expect(isCountryCode('DE')).toBe(true);
+    expect(isCountryCode('GB')).toBe(true);
+    expect(isCountryCode('UK')).toBe(false);
+    expect(isCountryCode('EU')).toBe(false);
+    expect(isCountryCode('de')).toBe(false);
+  });
+
+  it('names unknown SKUs by line', () => {
+    expect(unknownSkuErrors([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }], new Set(['A']))).toEqual([{ field: '/lines/1/sku', message: 'unknown SKU B' }]);
+  });
+
+  it('calls a shipment partial when a line shipped less than ordered', () => {
+    expect(isPartialShipment([{ ordered: 2, shipped: 2 }])).toBe(false);
+    expect(isPartialShipment([{ ordered: 2, shipped: 2 }, { ordered: 3, shipped: 1 }])).toBe(true);
+  });
+});

@@ -1,0 +1,76 @@
+import type { ShipTo } from '../../../contracts/orders.ts';
+import type { FieldError } from '../../../platform/errors.ts';
+
+export const MAX_LINES = 500;
+export const MAX_LINE_QUANTITY = 100_000;
+export const DEFAULT_CARRIER = 'OWN_FLEET';
+export const DEFAULT_PRIORITY = 5;
+export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+// ISO 3166-1 alpha-2, officially assigned codes (249). Intl.DisplayNames also knows UK, EU, UN, …, which are not.
+const COUNTRIES = new Set(
+  ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
+    'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT ' +
+    'MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
+    'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG ' +
+    'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' '),
+);
+
+export function isCountryCode(code: string): boolean {
+  return COUNTRIES.has(code);
+}
+
+export interface NewOrderLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export interface NewOrder {
+  readonly externalId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly shipBy: string | null;
+  readonly shipTo: ShipTo;
+  readonly lines: readonly NewOrderLine[];
+}
+
+const blank = (s: string | undefined): boolean => s === undefined || s.trim() === '';
+
+/** Rules an order must meet before it is received (DOMAIN.md: SKUs exist, address complete, quantities positive). */
+export function validateNewOrder(o: NewOrder): FieldError[] {
+  const errors: FieldError[] = [];
+  if (blank(o.externalId)) errors.push({ field: '/externalId', message: 'is required' });
+  if (blank(o.siteId)) errors.push({ field: '/siteId', message: 'is required' });
+  if (blank(o.carrier)) errors.push({ field: '/carrier', message: 'must not be blank' });
+  if (!Number.isInteger(o.priority) || o.priority < 1 || o.priority > 9) errors.push({ field: '/priority', message: 'must be an integer from 1 to 9' });
+  if (o.shipBy !== null && Number.isNaN(Date.parse(o.shipBy))) errors.push({ field: '/shipBy', message: 'must be an ISO-8601 date-time' });
+  for (const f of ['name', 'line1', 'city', 'postalCode'] as const) {
+    if (blank(o.shipTo[f])) errors.push({ field: `/shipTo/${f}`, message: 'is required' });
+  }
+  if (!isCountryCode(o.shipTo.country)) errors.push({ field: '/shipTo/country', message: 'must be an ISO 3166-1 alpha-2 country code' });
+  if (o.lines.length === 0 || o.lines.length > MAX_LINES) errors.push({ field: '/lines', message: `must have 1 to ${MAX_LINES} lines` });
+  const seen = new Map<string, number>();
+  o.lines.forEach((l, i) => {
+    if (!SKU_PATTERN.test(l.sku)) errors.push({ field: `/lines/${i}/sku`, message: 'is not a valid SKU' });
+    const first = seen.get(l.sku);
+    if (first !== undefined) errors.push({ field: `/lines/${i}/sku`, message: `duplicates line ${first}; one line per SKU` });
+    else seen.set(l.sku, i);
+    if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > MAX_LINE_QUANTITY) {
+      errors.push({ field: `/lines/${i}/quantity`, message: `must be an integer from 1 to ${MAX_LINE_QUANTITY}` });
+    }
+  });
+  return errors;
+}
+
+/** Lines whose SKU the catalog does not know, as field errors. */
+export function unknownSkuErrors(lines: readonly NewOrderLine[], known: ReadonlySet<string>): FieldError[] {
+  return lines.flatMap((l, i) => (known.has(l.sku) ? [] : [{ field: `/lines/${i}/sku`, message: `unknown SKU ${l.sku}` }]));
+}
+
+/** A shipment is partial when any line shipped less than was ordered (shorts, cancellations). */
+export function isPartialShipment(lines: readonly { readonly ordered: number; readonly shipped: number }[]): boolean {
+  return lines.some((l) => l.shipped < l.ordered);
+}

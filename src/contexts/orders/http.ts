@@ -1,0 +1,129 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { DEFAULT_CARRIER, DEFAULT_PRIORITY, MAX_LINE_QUANTITY, MAX_LINES } from './domain/order.ts';
+import type { OrderService } from './service.ts';
+
+const tags = ['orders'];
+
+const Status = Type.Unsafe<OrderStatus>(Type.String({ enum: [...ORDER_STATUSES] }));
+
+const ShipToSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  line1: Type.String({ minLength: 1, maxLength: 200 }),
+  line2: Type.Optional(Type.String({ maxLength: 200 })),
+  city: Type.String({ minLength: 1, maxLength: 100 }),
+  postalCode: Type.String({ minLength: 1, maxLength: 20 }),
+  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. DE' }),
+}, { additionalProperties: false });
+
+const SummaryFields = {
+  id: Type.String(),
+  externalId: Type.String(),
+  siteId: Type.String(),
+  carrier: Type.String(),
+  priority: Type.Integer(),
+  shipBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  shipTo: ShipToSchema,
+  status: Status,
+  waveId: Type.Union([Type.String(), Type.Null()]),
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
+const OrderSummarySchema = Type.Object(SummaryFields);
+const OrderSchema = Type.Object({
+  ...SummaryFields,
+  lines: Type.Array(Type.Object({
+    id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(), allocated: Type.Integer(),
+    picked: Type.Integer(), shorted: Type.Integer(), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
+  })),
+  statusHistory: Type.Array(Type.Object({
+    from: Type.Union([Status, Type.Null()]), to: Status, at: Type.String({ format: 'date-time' }), cause: Type.Union([Type.String(), Type.Null()]),
+  })),
+});
+
+const CreateOrderBody = Type.Object({
+  externalId: Type.String({ minLength: 1, maxLength: 100, description: "The client's order id; posting it again returns the existing order" }),
+  siteId: Type.String({ minLength: 1, maxLength: 64 }),
+  carrier: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_CARRIER }),
+  priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
+  shipBy: Type.Optional(Type.String({ format: 'date-time' })),
+  shipTo: ShipToSchema,
+  lines: Type.Array(Type.Object({
+    sku: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_LINES, description: 'One line per SKU' }),
+}, { additionalProperties: false });
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+export function orderRoutes(deps: PlatformDeps, service: OrderService): (app: HttpApp) => Promise<void> {
+  return async (app) => {
+    app.post('/orders', {
+      config: { roles: CAN.intake },
+      schema: {
+        tags, summary: 'Receive an order (idempotent on externalId and Idempotency-Key; 200 when it already existed)', body: CreateOrderBody,
+        response: { 200: OrderSchema, 201: OrderSchema },
+      },
+    }, async (req, reply) => {
+      const b = req.body;
+      let existed = false;
+      const order = await deps.idempotency.run(req, reply, 201, async () => {
+        const result = unwrap(await service.receive({
+          externalId: b.externalId, siteId: b.siteId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
+          shipTo: b.shipTo, lines: b.lines,
+        }, { correlationId: req.id }));
+        existed = !result.created;
+        return result.order;
+      });
+      if (existed) void reply.status(200);
+      return order;
+    });
+
+    app.get('/orders/:id', {
+      config: { roles: CAN.read },
+      schema: { tags, summary: 'An order with its lines and status history', params: IdParams, response: { 200: OrderSchema } },
+    }, async (req, reply) => {
+      const order = unwrap(await service.get(req.params.id));
+      void reply.header('etag', `"${order.version}"`);
+      return order;
+    });
+
+    app.get('/orders', {
+      config: { roles: CAN.read },
+      schema: {
+        tags, summary: 'Orders in creation order',
+        querystring: Type.Object({
+          status: Type.Optional(Status),
+          siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(OrderSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    }, async (req) => unwrap(await service.list(req.query)));
+
+    app.post('/orders/:id/cancel', {
+      config: { roles: CAN.plan },
+      schema: {
+        tags, summary: 'Cancel an order before release (409 ORDER_RELEASED after; If-Match: "<version>" optional)', params: IdParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),
+        response: { 200: OrderSchema },
+      },
+    }, async (req, reply) => {
+      const ifMatch = req.headers['if-match'];
+      const expected = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
+      if (expected !== undefined && !Number.isInteger(expected)) throw new AppError('VALIDATION_FAILED', 'If-Match must be a version', { errors: [{ field: '/headers/if-match', message: 'is not a version' }] });
+      const order = unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, { correlationId: req.id }));
+      void reply.header('etag', `"${order.version}"`);
+      return order;
+    });
+  };
+}

@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  // Only the contexts this file exercises: upstream events are appended by the test itself.
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,orders,waves' } });
+  for (const sku of ['MUG', 'TEA', 'PEN']) {
+    const res = await t.post('/api/v1/products', { sku, description: sku, lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 200 });
+    expect(res.status).toBe(201);
+  }
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface Line { id: string; lineNo: number; sku: string; ordered: number; allocated: number; picked: number; shorted: number; packed: number; shipped: number; cancelled: number }
+interface OrderBody { id: string; siteId: string; externalId: string; version: number; status: string; waveId: string | null; lines: Line[]; statusHistory: { to: string }[] }
+
+let seq = 0;
+const newOrder = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  externalId: `SHOP-${++seq}`, siteId: 'sit_A',
+  shipTo: { name: 'Ada Lovelace', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }], ...over,
+});
+const count = async (sql: string, params: unknown[] = []): Promise<number> => (await t.app.db.query<{ n: number }>(sql, params))[0]!.n;
+const orderCount = (): Promise<number> => count('SELECT count(*) AS n FROM orders.orders');
+const eventCount = (type: string, subject?: string): Promise<number> =>
+  count('SELECT count(*) AS n FROM platform.events WHERE type = $1 AND ($2::text IS NULL OR subject = $2)', [type, subject ?? null]);
+async function emit(source: string, type: string, subject: string, data: unknown): Promise<void> {
+  await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, data }]));
+  await t.settle();
+}
+const getOrder = async (id: string): Promise<OrderBody> => (await t.get<OrderBody>(`/api/v1/orders/${id}`)).body;
+
+async function received(over: Record<string, unknown> = {}): Promise<OrderBody> {
+  const res = await t.post<OrderBody>('/api/v1/orders', newOrder(over), 'integration');
+  expect(res.status).toBe(201);
+  await t.settle();
+  return res.body;
+}
+const allocation = (o: any, allocated: (l: Line) => number) => ({
+  orderId: o.id, siteId: o.siteId,
+  lines: o.lines.map((l: Line) => ({ lineId: l.id, sku: l.sku, requested: l.ordered, allocated: allocated(l) })),
+  complete: o.lines.every((l: Line) => allocated(l) === l.ordered),
+});
+async function allocated(o: OrderBody): Promise<void> {
+  await emit('inventory', 'inventory.stock.allocated.v1', o.id, allocation(o, (l) => l.ordered));
+}
+const released = (o: any, waveId: string) => ({
+  waveId, siteId: o.siteId, pickStrategy: 'discrete',
+  orders: [{ orderId: o.id, lines: o.lines.map((l: Line) => ({ lineId: l.id, sku: l.sku, quantity: l.ordered })) }],
+});
+
+describe('order intake', () => {
+  it('receives an order with defaults, emits orders.order.received.v1 with line ids and reads it back', async () => {
+    const res = await t.post('/api/v1/orders', newOrder({ externalId: 'HAPPY-1', shipBy: '2030-01-02T10:00:00.000Z' }), 'integration');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ externalId: 'HAPPY-1', siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5, status: 'RECEIVED', version: 1, shipBy: '2030-01-02T10:00:00.000Z' });
+    expect(res.body.id).toMatch(/^ord_/);
+    expect(res.body.lines).toEqual([
+      expect.objectContaining({ lineNo: 1, sku: 'MUG', ordered: 2, allocated: 0, picked: 0, shorted: 0, packed: 0, shipped: 0, cancelled: 0 }),
+      expect.objectContaining({ lineNo: 2, sku: 'TEA', ordered: 3 }),
+    ]);
+    expect(res.body.lines[0].id).toMatch(/^oln_/);
+    expect(res.body.statusHistory).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED' })]);
+    await t.settle();
+    const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.received.v1' AND subject = $1`, [res.body.id]);
+    expect(event?.envelope.siteid).toBe('sit_A');
+    expect(event?.envelope.data).toEqual({
+      orderId: res.body.id, externalId: 'HAPPY-1', siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5,
+      lines: res.body.lines.map((l: Line) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+    });
+    const got = await t.get(`/api/v1/orders/${res.body.id}`, 'viewer');
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(res.body);
+    const metrics = await t.app.http.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/paklog_orders_received_total [1-9]/);
+  });
+
+  it('returns the existing order with 200 when the same externalId is posted again, and replays an Idempotency-Key', async () => {
+    const body = newOrder();
+    const first = await t.post('/api/v1/orders', body, 'manager');
+    const again = await t.post('/api/v1/orders', body, 'manager');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+
+    const keyed = newOrder();
+    const headers = { 'idempotency-key': `k-${String(keyed.externalId)}` };
+    const k1 = await t.post('/api/v1/orders', keyed, 'integration', headers);
+    const k2 = await t.post('/api/v1/orders', keyed, 'integration', headers);
+    expect(k1.status).toBe(201);
+    expect(k2.status).toBe(201);
+    expect(k2.headers['idempotent-replayed']).toBe('true');
+    expect(k2.body.id).toBe(k1.body.id);
+    expect(await count('SELECT count(*) AS n FROM orders.orders WHERE external_id = ANY($1)', [[body.externalId, keyed.externalId]])).toBe(2);
+  });
+
+  it('makes exactly one order of 10 concurrent posts with the same externalId', async () => {
+    const body = newOrder({ externalId: 'RACE-1' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.post('/api/v1/orders', body, 'integration')));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.id as string)).size).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM orders.orders WHERE external_id = 'RACE-1'`)).toBe(1);
+    await t.settle();
+    expect(await eventCount('orders.order.received.v1', results[0]!.body.id)).toBe(1);
+  });
+
+  it('rejects bad input with 400/422 naming the fields, and writes nothing', async () => {
+    const before = await orderCount();
+    const events = await eventCount('orders.order.received.v1');
+
+    const missing = await t.post('/api/v1/orders', { siteId: 'sit_A', lines: [{ sku: 'MUG', quantity: 1 }], colour: 'red' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/externalId', '/shipTo', '/colour']));
+
+    const zero = await t.post('/api/v1/orders', newOrder({ lines: [{ sku: 'MUG', quantity: 0 }, { sku: 'TEA', quantity: 1.5 }] }));
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/lines/0/quantity', '/lines/1/quantity']));
+
+    const noLines = await t.post('/api/v1/orders', newOrder({ lines: [], priority: 10 }));
+    expect(noLines.status).toBe(400);
+    expect(noLines.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/lines', '/priority']));
+
+    const countryFormat = await t.post('/api/v1/orders', newOrder({ shipTo: { name: 'A', line1: 'B', city: 'C', postalCode: 'D', country: 'Germany' } }));
+    expect(countryFormat.status).toBe(400);
+    expect(countryFormat.body.errors.map((e: { field: string }) => e.field)).toEqual(['/shipTo/country']);
+
+    const notACountry = await t.post('/api/v1/orders', newOrder({ shipTo: { name: 'A', line1: 'B', city: 'C', postalCode: 'D', country: 'XX' } }));
+    expect(notACountry.status).toBe(422);
+    expect(notACountry.body.errors).toEqual([{ field: '/shipTo/country', message: expect.any(String) }]);
+
+    const duplicate = await t.post('/api/v1/orders', newOrder({ lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'MUG', quantity: 2 }] }));
+    expect(duplicate.status).toBe(422);
+    expect(duplicate.body.errors).toEqual([{ field: '/lines/1/sku', message: expect.stringMatching(/duplicates line 0/) }]);
+
+    const unknown = await t.post('/api/v1/orders', newOrder({ lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'NOPE', quantity: 1 }, { sku: 'GONE', quantity: 1 }] }));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('UNKNOWN_SKU');
+    expect(unknown.body.errors.map((e: { field: string }) => e.field)).toEqual(['/lines/1/sku', '/lines/2/sku']);
+
+    await t.settle();
+    expect(await orderCount()).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM orders.order_lines WHERE sku IN ($1, $2)', ['NOPE', 'GONE'])).toBe(0);
+    expect(await eventCount('orders.order.received.v1')).toBe(events);
+  });
+
+  it('answers 401 without a key, 403 for roles that may not take orders, 404 for an unknown id', async () => {
+    expect((await t.post('/api/v1/orders', newOrder(), null)).status).toBe(401);
+    expect((await t.post('/api/v1/orders', newOrder(), 'operator')).status).toBe(403);
+    expect((await t.post('/api/v1/orders', newOrder(), 'viewer')).status).toBe(403);
+    expect((await t.get('/api/v1/orders', null)).status).toBe(401);
+    const missing = await t.get('/api/v1/orders/ord_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('NOT_FOUND');
+  });
+
+  it('lists orders by status, site and externalId with a cursor', async () => {
+    const a = await received({ siteId: 'sit_LIST' });
+    const b = await received({ siteId: 'sit_LIST' });
+    const c = await received({ siteId: 'sit_LIST' });
+    const page1 = await t.get('/api/v1/orders?siteId=sit_LIST&limit=2', 'viewer');
+    expect(page1.status).toBe(200);
+    expect(page1.body.items.map((o: OrderBody) => o.id)).toEqual([a.id, b.id]);
+    const page2 = await t.get(`/api/v1/orders?siteId=sit_LIST&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body).toEqual({ items: [expect.objectContaining({ id: c.id })], nextCursor: null });
+    const byExt = await t.get(`/api/v1/orders?externalId=${b.externalId}&status=RECEIVED`);
+    expect(byExt.body.items.map((o: OrderBody) => o.id)).toEqual([b.id]);
+    expect((await t.get('/api/v1/orders?status=LOST')).status).toBe(400);
+    expect((await t.get('/api/v1/orders?cursor=%21%21')).status).toBe(400);
+  });
+});
+
+describe('order lifecycle driven by events', () => {
+  it('walks RECEIVED → BACKORDERED → ALLOCATED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED (partial)', async () => {
+    const o = await received();
+    await emit('inventory', 'inventory.stock.allocated.v1', o.id, allocation(o, (l) => (l.sku === 'MUG' ? l.ordered : 0)));
+    let now = await getOrder(o.id);
+    expect(now.status).toBe('BACKORDERED');
+    expect(now.lines.map((l: Line) => l.allocated)).toEqual([2, 0]);
+    expect(await eventCount('orders.order.backordered.v1', o.id)).toBe(1);
+
+    await allocated(o);
+    now = await getOrder(o.id);
+    expect(now.status).toBe('ALLOCATED');
+    const [alloc] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.allocated.v1' AND subject = $1`, [o.id]);
+    expect(alloc?.envelope.data).toMatchObject({ orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5, lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }] });
+    expect(alloc?.envelope.causationid).toBeDefined();
+
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X1', { waveId: 'wav_X1', siteId: 'sit_A', orderIds: [o.id] });
+    expect(await getOrder(o.id)).toMatchObject({ status: 'WAVED', waveId: 'wav_X1' });
+    await emit('waves', 'waves.wave.released.v1', 'wav_X1', released(o, 'wav_X1'));
+    expect((await getOrder(o.id)).status).toBe('RELEASED');
+
+    const mug = o.lines[0]!;
+    const tea = o.lines[1]!;
+    const pick = { pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: o.id, lineId: mug.id, reservationId: 'rsv_1', siteId: 'sit_A', sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 2, toteId: 'T1' };
+    await emit('picking', 'picking.line.picked.v1', 'pkl_1', pick);
+    await emit('picking', 'picking.line.picked.v1', 'pkl_1', { ...pick, pickLineId: 'pln_2', lineId: tea.id, sku: 'TEA', quantity: 1 });
+    await emit('picking', 'picking.line.shorted.v1', 'pkl_1', { ...pick, pickLineId: 'pln_2', lineId: tea.id, sku: 'TEA', shortQuantity: 2, reason: 'NOT_FOUND' });
+    now = await getOrder(o.id);
+    expect(now.status).toBe('PICKING');
+    expect(now.lines.map((l: Line) => [l.picked, l.shorted])).toEqual([[2, 0], [1, 2]]);
+
+    const completed = { pickListId: 'pkl_1', waveId: 'wav_X1', siteId: 'sit_A', orderIds: [o.id], status: 'PARTIAL' };
+    await emit('picking', 'picking.list.completed.v1', 'pkl_1', completed);
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+
+    const pkg = { packageId: 'pkg_1', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 500, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }], orderComplete: false };
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_1', pkg);
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_2', { ...pkg, packageId: 'pkg_2', lines: [{ lineId: tea.id, sku: 'TEA', quantity: 1 }], orderComplete: true });
+    now = await getOrder(o.id);
+    expect(now.status).toBe('PACKED');
+    expect(now.lines.map((l: Line) => l.packed)).toEqual([2, 1]);
+
+    const shipment = { shipmentId: 'shp_1', orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'TRK1', packageIds: ['pkg_1', 'pkg_2'], lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }, { lineId: tea.id, sku: 'TEA', quantity: 1 }] };
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_1', shipment);
+    now = await getOrder(o.id);
+    expect(now.status).toBe('SHIPPED');
+    expect(now.lines.map((l: Line) => l.shipped)).toEqual([2, 1]);
+    expect(now.statusHistory.map((h: { to: string }) => h.to)).toEqual(['RECEIVED', 'BACKORDERED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+    const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
+    expect(shipped?.envelope.data).toEqual({
+      orderId: o.id, siteId: 'sit_A', partial: true,
+      lines: [{ lineId: mug.id, sku: 'MUG', ordered: 2, shipped: 2 }, { lineId: tea.id, sku: 'TEA', ordered: 3, shipped: 1 }],
+    });
+    for (const type of ['waved', 'released', 'picking-started', 'picked', 'packed']) expect(await eventCount(`orders.order.${type}.v1`, o.id)).toBe(1);
+    const metrics = await t.app.http.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/paklog_orders_shipped_total [1-9]/);
+
+    // Late and repeated events never move it backwards.
+    await emit('picking', 'picking.list.completed.v1', 'pkl_1', completed);
+    await allocated(o);
+    await emit('waves', 'waves.wave.released.v1', 'wav_X1', released(o, 'wav_X1'));
+    expect((await getOrder(o.id)).status).toBe('SHIPPED');
+    expect(await eventCount('orders.order.shipped.v1', o.id)).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM platform.dead_letters')).toBe(0);
+  });
+
+  it('ships complete orders as not partial', async () => {
+    const o = await received({ lines: [{ sku: 'PEN', quantity: 1 }] });
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X2', { waveId: 'wav_X2', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.released.v1', 'wav_X2', released(o, 'wav_X2'));
+    await emit('picking', 'picking.list.completed.v1', 'pkl_2', { pickListId: 'pkl_2', waveId: 'wav_X2', siteId: 'sit_A', orderIds: [o.id], status: 'COMPLETED' });
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_3', { packageId: 'pkg_3', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 1, lines: [], orderComplete: true });
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_2', { shipmentId: 'shp_2', orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: ['pkg_3'], lines: [{ lineId: o.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
+    expect((await getOrder(o.id)).status).toBe('SHIPPED');
+    const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
+    expect(shipped?.envelope.data.partial).toBe(false);
+  });
+
+  it('returns a WAVED order to ALLOCATED when its wave is cancelled', async () => {
+    const o = await received();
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X4', { waveId: 'wav_X4', siteId: 'sit_A', orderIds: [o.id] });
+    expect((await getOrder(o.id)).status).toBe('WAVED');
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
+    expect(await getOrder(o.id)).toMatchObject({ status: 'ALLOCATED', waveId: null });
+  });
+
+  it('ignores events for unknown orders without dead-lettering them', async () => {
+    await emit('inventory', 'inventory.stock.allocated.v1', 'ord_ghost', { orderId: 'ord_ghost', siteId: 'sit_A', lines: [], complete: true });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_g', { pickListId: 'pkl_g', waveId: 'wav_g', siteId: 'sit_A', orderIds: ['ord_ghost'], status: 'COMPLETED' });
+    expect(await count(`SELECT count(*) AS n FROM platform.dead_letters WHERE consumer = 'orders'`)).toBe(0);
+  });
+});
+
+describe('order cancellation', () => {
+  it('cancels before release with previousStatus and lines, then refuses a second cancel', async () => {
+    const o = await received();
+    await allocated(o);
+    const res = await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'customer changed mind' }, 'manager');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'customer changed mind' });
+    expect(res.body.lines.map((l: Line) => l.cancelled)).toEqual([2, 3]);
+    await t.settle();
+    const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [o.id]);
+    expect(event?.envelope.data).toEqual({
+      orderId: o.id, siteId: 'sit_A', previousStatus: 'ALLOCATED', reason: 'customer changed mind',
+      lines: o.lines.map((l: Line) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+    });
+    const again = await t.post(`/api/v1/orders/${o.id}/cancel`, {}, 'admin');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('ILLEGAL_TRANSITION');
+    // Events that arrive afterwards leave it cancelled.
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X5', { waveId: 'wav_X5', siteId: 'sit_A', orderIds: [o.id] });
+    expect((await getOrder(o.id)).status).toBe('CANCELLED');
+  });
+
+  it('answers 409 ORDER_RELEASED after release and 409 ILLEGAL_TRANSITION once shipped', async () => {
+    const o = await received({ lines: [{ sku: 'PEN', quantity: 1 }] });
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X6', { waveId: 'wav_X6', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.released.v1', 'wav_X6', released(o, 'wav_X6'));
+    const afterRelease = await t.post(`/api/v1/orders/${o.id}/cancel`, {});
+    expect(afterRelease.status).toBe(409);
+    expect(afterRelease.body.code).toBe('ORDER_RELEASED');
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_3', { shipmentId: 'shp_3', orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: [], lines: [{ lineId: o.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
+    expect((await getOrder(o.id)).status).toBe('SHIPPED');
+    const afterShip = await t.post(`/api/v1/orders/${o.id}/cancel`, {});
+    expect(afterShip.status).toBe(409);
+    expect(afterShip.body.code).toBe('ILLEGAL_TRANSITION');
+    expect(await eventCount('orders.order.cancelled.v1', o.id)).toBe(0);
+  });
+
+  it('refuses operator and viewer (403), no key (401), unknown order (404), stale If-Match (412)', async () => {
+    const o = await received();
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, {}, 'operator')).status).toBe(403);
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, {}, 'viewer')).status).toBe(403);
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, {}, null)).status).toBe(401);
+    expect((await t.post('/api/v1/orders/ord_nope/cancel', {})).status).toBe(404);
+    const stale = await t.request('POST', `/api/v1/orders/${o.id}/cancel`, { body: {}, headers: { 'if-match': '"99"' } });
+    expect(stale.status).toBe(412);
+    expect((await getOrder(o.id)).status).toBe('RECEIVED');
+    const fresh = await t.request('POST', `/api/v1/orders/${o.id}/cancel`, { body: {}, headers: { 'if-match': `"${o.version}"` } });
+    expect(fresh.status).toBe(200);
+  });
+
+  it('serialises a cancel with a concurrent allocation: the order ends CANCELLED either way', async () => {
+    for (let i = 0; i < 5; i++) {
+      const o = await received();
+      const [cancel] = await Promise.all([
+        t.post(`/api/v1/orders/${o.id}/cancel`, {}),
+        t.app.db.tx((tx) => t.app.bus.append(tx, 'inventory', [{ type: 'inventory.stock.allocated.v1', subject: o.id, data: allocation(o, (l) => l.ordered) }])),
+      ]);
+      expect(cancel.status).toBe(200);
+      await t.settle();
+      const now = await getOrder(o.id);
+      expect(now.status).toBe('CANCELLED');
+      expect(now.version).toBe(now.statusHistory.length);
+    }
+  });
+});

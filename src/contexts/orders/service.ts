@@ -1,0 +1,264 @@
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import {
+  OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
+  type OrderStatus, type OrderStatusChanged,
+} from '../../contracts/orders.ts';
+import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { cancelDecision, forwardPath } from './domain/order-lifecycle.ts';
+import { isPartialShipment, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
+import {
+  addLineQuantities, cancelLines, insertHistory, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
+  orderSummary, touch, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+} from './store.ts';
+
+export interface OrderPage {
+  readonly items: OrderSummary[];
+  readonly nextCursor: string | null;
+}
+
+const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string): string | undefined => {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
+};
+
+const lineData = (lines: readonly OrderLine[]): OrderLineData[] =>
+  lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered }));
+
+/** Why an event moved an order: the event type, kept in the status history. */
+export interface Cause {
+  readonly type: string;
+  readonly meta: EventMeta;
+}
+
+export class OrderService {
+  private readonly received;
+  private readonly shipped;
+  private readonly cancelled;
+
+  constructor(private readonly deps: PlatformDeps, private readonly catalog: CatalogApi) {
+    this.received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
+    this.shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
+    this.cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
+  }
+
+  /**
+   * Receives an order: validated, SKUs checked against the catalog (one call), written with its RECEIVED event in one
+   * transaction. Idempotent on the external id: a repeat (also a concurrent one) returns the existing order.
+   */
+  async receive(input: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const errors = validateNewOrder(input);
+    if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
+    const existing = await orderIdByExternalId(this.deps.db, input.externalId);
+    if (existing !== undefined) return this.found(existing, false);
+
+    const products = await this.catalog.getBySkus(input.lines.map((l) => l.sku));
+    const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
+    if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
+
+    const { id, created } = await this.deps.db.tx(async (tx) => {
+      const orderId = this.deps.ids.next('ord');
+      const lines = input.lines.map((l, i) => ({ id: this.deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
+      const inserted = await insertOrder(tx, { ...input, id: orderId, lines }, this.deps.clock.now());
+      if (!inserted) {
+        // Another request received this external id first; the insert waited for its commit, so the row is visible.
+        const other = await orderIdByExternalId(tx, input.externalId);
+        if (other === undefined) throw new Error(`order ${input.externalId} conflicted but cannot be read`);
+        return { id: other, created: false };
+      }
+      const data: OrderReceived = {
+        orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
+        lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+      };
+      await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
+      tx.afterCommit(() => this.received.inc());
+      return { id: orderId, created: true };
+    });
+    return this.found(id, created);
+  }
+
+  private async found(id: string, created: boolean): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const order = await orderById(this.deps.db, id);
+    if (order === undefined) throw new Error(`order ${id} vanished`);
+    return ok({ order, created });
+  }
+
+  async get(id: string): Promise<Outcome<Order>> {
+    const order = await orderById(this.deps.db, id);
+    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
+  }
+
+  async list(q: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined }): Promise<Outcome<OrderPage>> {
+    let afterId: string | null = null;
+    if (q.cursor !== undefined) {
+      const decoded = decodeCursor(q.cursor);
+      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
+      afterId = decoded;
+    }
+    const items = await listOrders(this.deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
+    const last = items.at(-1);
+    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.id) : null });
+  }
+
+  /**
+   * Cancels before release. The row lock serialises this with event handlers moving the same order; the version
+   * condition (and an optional If-Match) makes a lost update impossible rather than unlikely.
+   */
+  async cancel(id: string, reason: string | null, expectedVersion: number | undefined, meta: EventMeta): Promise<Outcome<Order>> {
+    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<Order>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      if (expectedVersion !== undefined && expectedVersion !== o.version) {
+        return reject('VERSION_MISMATCH', `The order is at version ${o.version}, not ${expectedVersion}`);
+      }
+      const decision = cancelDecision(o.status);
+      if (decision === 'ORDER_RELEASED') return reject('ORDER_RELEASED', `Order ${id} is ${o.status}: it has been released to the floor`);
+      if (decision === 'ILLEGAL_TRANSITION') return reject('ILLEGAL_TRANSITION', `Order ${id} is ${o.status} and cannot be cancelled`);
+      const now = this.deps.clock.now();
+      if (!(await updateStatus(tx, id, o.version, 'CANCELLED', now, { cancelReason: reason }))) {
+        return reject('CONFLICT', `Order ${id} changed while cancelling; retry`);
+      }
+      await cancelLines(tx, id);
+      await insertHistory(tx, id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
+      const lines = await orderLines(tx, id);
+      const data: OrderCancelled = { orderId: id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
+      await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: id, siteId: o.siteId, data }], meta);
+      tx.afterCommit(() => this.cancelled.inc());
+      const order = await orderById(tx, id);
+      return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
+    });
+    return outcome;
+  }
+
+  // ---- event-driven changes; each runs in the handler's transaction (inbox idempotency) ----
+
+  /** Records an allocation outcome: ALLOCATED when every line is allocated, else BACKORDERED. */
+  async applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o === undefined) return;
+    if (o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') {
+      this.deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
+      return;
+    }
+    await addLineQuantities(tx, orderId, 'allocated', lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
+    const now = await orderLines(tx, orderId);
+    const complete = now.every((l) => l.allocated >= l.ordered);
+    if (!complete && o.status === 'BACKORDERED') {
+      await touch(tx, orderId, this.deps.clock.now());
+      return;
+    }
+    await this.advance(tx, o, complete ? 'ALLOCATED' : 'BACKORDERED', cause);
+  }
+
+  /** Moves the order forward to `to` (never backwards, never out of CANCELLED), optionally adding line quantities first. */
+  async progress(
+    tx: Tx, orderId: string, to: OrderStatus | null, cause: Cause,
+    options: { quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] }; waveId?: string } = {},
+  ): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o === undefined) return;
+    if (o.status === 'CANCELLED') {
+      this.deps.log.warn({ orderId, type: cause.type }, 'event for a cancelled order ignored');
+      return;
+    }
+    if (options.waveId !== undefined && o.waveId !== null && o.waveId !== options.waveId) {
+      this.deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: o.waveId, type: cause.type }, 'event of another wave ignored');
+      return;
+    }
+    const q = options.quantities;
+    if (q !== undefined) {
+      const changed = await addLineQuantities(tx, orderId, q.column, q.lines);
+      if (changed < new Set(q.lines.map((l) => l.lineId)).size) {
+        this.deps.log.warn({ orderId, type: cause.type }, 'event names lines this order does not have; those were ignored');
+      }
+    }
+    const moved = to !== null && (await this.advance(tx, o, to, cause, options.waveId));
+    if (!moved && q !== undefined) await touch(tx, orderId, this.deps.clock.now());
+  }
+
+  /** WAVED → ALLOCATED when the order's wave was cancelled before release; it goes back to the pool. */
+  async unwave(tx: Tx, orderId: string, waveId: string, cause: Cause): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o === undefined) return;
+    if (o.status !== 'WAVED' || o.waveId !== waveId) {
+      this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'wave cancellation does not concern this order now');
+      return;
+    }
+    const now = this.deps.clock.now();
+    await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null });
+    await insertHistory(tx, orderId, 'WAVED', 'ALLOCATED', now, cause.type);
+  }
+
+  private async lockForEvent(tx: Tx, orderId: string, cause: Cause): Promise<OrderSummary | undefined> {
+    const o = await orderSummary(tx, orderId, true);
+    if (o === undefined) this.deps.log.warn({ orderId, type: cause.type }, 'event for an unknown order ignored');
+    return o;
+  }
+
+  /** Walks the legal steps to `to`, recording each in the history, and announces the arrival. */
+  private async advance(tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause, waveId?: string): Promise<boolean> {
+    const path = forwardPath(o.status, to);
+    if (path.length === 0) {
+      this.deps.log.info({ orderId: o.id, status: o.status, to, type: cause.type }, 'order already there or past it; event ignored');
+      return false;
+    }
+    const now = this.deps.clock.now();
+    let from = o.status;
+    let version = o.version;
+    for (const step of path) {
+      const set = step === 'WAVED' && waveId !== undefined ? { waveId } : {};
+      if (!(await updateStatus(tx, o.id, version, step, now, set))) throw new Error(`order ${o.id} changed under its row lock`);
+      await insertHistory(tx, o.id, from, step, now, cause.type);
+      from = step;
+      version++;
+    }
+    const event = await this.arrivalEvent(tx, o, path.length === 1 ? o.status : (path.at(-2) ?? o.status), to);
+    if (event !== undefined) await this.deps.bus.append(tx, 'orders', [event], cause.meta);
+    if (to === 'SHIPPED') tx.afterCommit(() => this.shipped.inc());
+    return true;
+  }
+
+  private async arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<NewEvent | undefined> {
+    const base = { subject: o.id, siteId: o.siteId };
+    const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from, to };
+    switch (to) {
+      case 'ALLOCATED': {
+        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, lines: lineData(await orderLines(db, o.id)) };
+        return { ...base, type: OrderEvents.allocated, data };
+      }
+      case 'BACKORDERED':
+        return { ...base, type: OrderEvents.backordered, data: changed };
+      case 'WAVED':
+        return { ...base, type: OrderEvents.waved, data: changed };
+      case 'RELEASED':
+        return { ...base, type: OrderEvents.released, data: changed };
+      case 'PICKING':
+        return { ...base, type: OrderEvents.pickingStarted, data: changed };
+      case 'PICKED':
+        return { ...base, type: OrderEvents.picked, data: changed };
+      case 'PACKED':
+        return { ...base, type: OrderEvents.packed, data: changed };
+      case 'SHIPPED': {
+        const lines = await orderLines(db, o.id);
+        const data: OrderShipped = {
+          orderId: o.id, siteId: o.siteId, partial: isPartialShipment(lines),
+          lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped })),
+        };
+        return { ...base, type: OrderEvents.shipped, data };
+      }
+      case 'RECEIVED':
+      case 'CANCELLED':
+        // Announced by the commands that cause them, never reached by an event.
+        return undefined;
+      default:
+        return assertNeverStatus(to);
+    }
+  }
+}
+
+function assertNeverStatus(x: never): never {
+  throw new Error(`unexpected order status: ${String(x)}`);
+}

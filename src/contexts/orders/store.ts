@@ -1,0 +1,175 @@
+import type { OrderStatus, ShipTo } from '../../contracts/orders.ts';
+import type { Executor } from '../../platform/db/database.ts';
+
+export interface OrderLine {
+  readonly id: string;
+  readonly lineNo: number;
+  readonly sku: string;
+  readonly ordered: number;
+  readonly allocated: number;
+  readonly picked: number;
+  readonly shorted: number;
+  readonly packed: number;
+  readonly shipped: number;
+  readonly cancelled: number;
+}
+
+export interface StatusChange {
+  readonly from: OrderStatus | null;
+  readonly to: OrderStatus;
+  readonly at: string;
+  readonly cause: string | null;
+}
+
+export interface OrderSummary {
+  readonly id: string;
+  readonly externalId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly shipBy: string | null;
+  readonly shipTo: ShipTo;
+  readonly status: OrderStatus;
+  readonly waveId: string | null;
+  readonly cancelReason: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface Order extends OrderSummary {
+  readonly lines: OrderLine[];
+  readonly statusHistory: StatusChange[];
+}
+
+const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
+  status, wave_id AS "waveId", cancel_reason AS "cancelReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
+
+type OrderRow = Omit<OrderSummary, 'shipBy' | 'createdAt' | 'updatedAt'> & { shipBy: Date | null; createdAt: Date; updatedAt: Date };
+
+const toSummary = (r: OrderRow): OrderSummary => ({
+  ...r, shipBy: r.shipBy === null ? null : r.shipBy.toISOString(), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+});
+
+export interface OrderInsert {
+  readonly id: string;
+  readonly externalId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly shipBy: string | null;
+  readonly shipTo: ShipTo;
+  readonly lines: readonly { readonly id: string; readonly lineNo: number; readonly sku: string; readonly ordered: number }[];
+}
+
+/**
+ * Inserts a RECEIVED order unless its external id exists; false means another request (maybe a concurrent one, whose
+ * commit this statement waited for) already received it.
+ */
+export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO orders.orders (id, external_id, site_id, carrier, priority, ship_by, ship_to, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8, $8)
+     ON CONFLICT (external_id) DO NOTHING RETURNING 1`,
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now],
+  );
+  if (rows.length === 0) return false;
+  await tx.query(
+    `INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
+     SELECT l->>'id', $1, (l->>'lineNo')::int4, l->>'sku', (l->>'ordered')::int4 FROM jsonb_array_elements($2::jsonb) l`,
+    [o.id, JSON.stringify(o.lines)],
+  );
+  await insertHistory(tx, o.id, null, 'RECEIVED', now, null);
+  return true;
+}
+
+export async function insertHistory(tx: Executor, orderId: string, from: OrderStatus | null, to: OrderStatus, at: Date, cause: string | null): Promise<void> {
+  await tx.query(`INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) VALUES ($1, $2, $3, $4, $5)`, [orderId, from, to, at, cause]);
+}
+
+export async function orderIdByExternalId(db: Executor, externalId: string): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM orders.orders WHERE external_id = $1`, [externalId]);
+  return rows[0]?.id;
+}
+
+/** The order header; `lock` takes the row lock that serialises cancellation with event-driven changes. */
+export async function orderSummary(db: Executor, id: string, lock = false): Promise<OrderSummary | undefined> {
+  const rows = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders.orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const row = rows[0];
+  return row === undefined ? undefined : toSummary(row);
+}
+
+export async function orderLines(db: Executor, orderId: string): Promise<OrderLine[]> {
+  return db.query<OrderLine>(`SELECT ${LINE_COLUMNS} FROM orders.order_lines WHERE order_id = $1 ORDER BY line_no`, [orderId]);
+}
+
+export async function orderById(db: Executor, id: string): Promise<Order | undefined> {
+  const summary = await orderSummary(db, id);
+  if (summary === undefined) return undefined;
+  const lines = await orderLines(db, id);
+  const history = await db.query<{ from: OrderStatus | null; to: OrderStatus; at: Date; cause: string | null }>(
+    `SELECT from_status AS "from", to_status AS "to", at, cause FROM orders.status_history WHERE order_id = $1 ORDER BY seq`, [id],
+  );
+  return { ...summary, lines, statusHistory: history.map((h) => ({ ...h, at: h.at.toISOString() })) };
+}
+
+/**
+ * Moves the order to `to` only if it is still at `version` (the caller read it under a row lock, so this holds; the
+ * condition makes the optimistic contract explicit). Returns false when someone else changed it first.
+ */
+export async function updateStatus(
+  tx: Executor, id: string, version: number, to: OrderStatus, now: Date, set: { waveId?: string | null; cancelReason?: string | null } = {},
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE orders.orders SET status = $3, version = version + 1, updated_at = $4,
+       wave_id = CASE WHEN $5 THEN $6 ELSE wave_id END,
+       cancel_reason = CASE WHEN $7 THEN $8 ELSE cancel_reason END
+     WHERE id = $1 AND version = $2 RETURNING 1`,
+    [id, version, to, now, set.waveId !== undefined, set.waveId ?? null, set.cancelReason !== undefined, set.cancelReason ?? null],
+  );
+  return rows.length === 1;
+}
+
+/** Bumps the version when only line quantities changed. */
+export async function touch(tx: Executor, id: string, now: Date): Promise<void> {
+  await tx.query(`UPDATE orders.orders SET version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);
+}
+
+export type LineQuantity = 'allocated' | 'picked' | 'shorted' | 'packed' | 'shipped';
+
+/**
+ * Adds to one quantity column of lines of one order (`allocated` is set to the larger value instead: an allocation
+ * outcome states the total). Lines of other orders or unknown line ids are left alone; returns how many lines changed.
+ */
+export async function addLineQuantities(
+  tx: Executor, orderId: string, column: LineQuantity, changes: readonly { readonly lineId: string; readonly quantity: number }[],
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  const expr = column === 'allocated' ? 'GREATEST(l.allocated, c.q)' : `l.${column} + c.q`;
+  const rows = await tx.query(
+    `UPDATE orders.order_lines l SET ${column} = ${expr}
+     FROM (SELECT x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($2::jsonb) x GROUP BY 1) c
+     WHERE l.order_id = $1 AND l.id = c.line_id RETURNING 1`,
+    [orderId, JSON.stringify(changes)],
+  );
+  return rows.length;
+}
+
+/** Cancels every open unit: what was not shipped. */
+export async function cancelLines(tx: Executor, orderId: string): Promise<void> {
+  await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped WHERE order_id = $1`, [orderId]);
+}
+
+export async function listOrders(
+  db: Executor, q: { limit: number; afterId: string | null; status: OrderStatus | null; siteId: string | null; externalId: string | null },
+): Promise<OrderSummary[]> {
+  const rows = await db.query<OrderRow>(
+    `SELECT ${COLUMNS} FROM orders.orders
+     WHERE ($1::text IS NULL OR id > $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR site_id = $3)
+       AND ($4::text IS NULL OR external_id = $4)
+     ORDER BY id LIMIT $5`,
+    [q.afterId, q.status, q.siteId, q.externalId, q.limit],
+  );
+  return rows.map(toSummary);
+}
