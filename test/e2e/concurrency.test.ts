@@ -23,6 +23,7 @@ describe('concurrency', () => {
     const sku = w.products[0]!.sku;
     const created = await Promise.all(Array.from({ length: 50 }, (_, i) => createOrder(call, w.siteId, { externalId: `RACE-${i}`, lines: [{ sku, quantity: 1 }] })));
     expect(new Set(created.map((o) => o.id)).size).toBe(50);
+    await t.settle();
     const statuses = await Promise.all(created.map((o) => until(`order ${o.id} decided`, () => orderStatus(call, o.id), (s) => s === 'ALLOCATED' || s === 'BACKORDERED')));
     expect(statuses.filter((s) => s === 'ALLOCATED')).toHaveLength(10);
     expect(statuses.filter((s) => s === 'BACKORDERED')).toHaveLength(40);

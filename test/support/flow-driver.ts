@@ -99,7 +99,7 @@ export async function until<T>(what: string, fn: () => Promise<T>, pred: (v: T) 
     const v = await fn();
     if (pred(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
