@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+
+let t: TestApp;
+let catalogKnows = false;
+const siteId = 'sit_ps1';
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.post('/api/v1/products', { sku: 'BOOK', description: 'Paperback', lengthMm: 200, widthMm: 150, heightMm: 30, weightG: 300 });
+  await t.post('/api/v1/products', { sku: 'SOFA', description: 'Sofa', lengthMm: 2000, widthMm: 900, heightMm: 800, weightG: 40_000 });
+  catalogKnows = (await t.get('/api/v1/products/SOFA')).status === 200;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function publish(source: string, type: string, subject: string, data: unknown): Promise<void> {
+  await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, siteId, data }]));
+  await t.settle();
+}
+async function orderReceived(orderId: string, lines: { sku: string; quantity: number }[]): Promise<void> {
+  const data: OrderReceived = {
+    orderId, externalId: orderId, siteId, carrier: 'OWN_FLEET', priority: 0,
+    lines: lines.map((l, i) => ({ lineId: `oln_${orderId}_${i + 1}`, lineNo: i + 1, sku: l.sku, quantity: l.quantity })),
+  };
+  await publish('orders', OrderEvents.received, orderId, data);
+}
+async function picked(orderId: string, lineNo: number, sku: string, quantity: number): Promise<void> {
+  const data: LinePicked = {
+    pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}_${lineNo}`, orderId, lineId: `oln_${orderId}_${lineNo}`, reservationId: `rsv_${orderId}_${lineNo}`,
+    siteId, sku, locationId: 'loc_1', lot: null, quantity, toteId: 'T1',
+  };
+  await publish('picking', PickingEvents.linePicked, `pkl_${orderId}`, data);
+}
+async function pickingCompleted(orderId: string, status: 'COMPLETED' | 'PARTIAL' = 'COMPLETED'): Promise<void> {
+  const data: PickListCompleted = { pickListId: `pkl_${orderId}`, waveId: 'wav_1', siteId, orderIds: [orderId], status };
+  await publish('picking', PickingEvents.listCompleted, `pkl_${orderId}`, data);
+}
+const count = async (table: string): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
+
+describe('pack & ship', () => {
+  it('seeds the carton catalogue; planners add cartons, operators may not', async () => {
+    const list = await t.get('/api/v1/cartons', 'viewer');
+    expect(list.status).toBe(200);
+    expect(list.body.items.length).toBeGreaterThanOrEqual(6);
+    expect(list.body.items[0]).toMatchObject({ code: 'XS', innerLengthMm: 200, innerWidthMm: 150, innerHeightMm: 100, tareG: 80 });
+    const carton = { code: 'FLAT', description: 'Flat mailer', innerLengthMm: 350, innerWidthMm: 250, innerHeightMm: 40, maxWeightG: 2000, tareG: 30, cost: 0.25 };
+    expect((await t.post('/api/v1/cartons', carton, 'operator')).status).toBe(403);
+    const created = await t.post('/api/v1/cartons', carton, 'manager');
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual(carton);
+    const dup = await t.post('/api/v1/cartons', carton, 'manager');
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('DUPLICATE');
+    const bad = await t.post('/api/v1/cartons', { ...carton, code: 'BAD', innerLengthMm: 0, extra: true }, 'manager');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/innerLengthMm', '/extra']));
+    expect((await t.get('/api/v1/cartons')).body.items.map((c: { code: string }) => c.code)).not.toContain('BAD');
+  });
+
+  it('packs what was picked, ships it and dispatches it once', async () => {
+    await orderReceived('ord_1', [{ sku: 'BOOK', quantity: 3 }]);
+    await picked('ord_1', 1, 'BOOK', 2);
+
+    const first = await t.post('/api/v1/packages', { orderId: 'ord_1' }, 'operator');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ orderId: 'ord_1', siteId, status: 'PACKED', lines: [{ lineId: 'oln_ord_1_1', sku: 'BOOK', quantity: 2 }] });
+    expect(first.body.id).toMatch(/^pkg_/);
+    if (catalogKnows) expect(first.body).toMatchObject({ cartonCode: 'XS', weightG: 2 * 300 + 80 });
+
+    const nothing = await t.post('/api/v1/packages', { orderId: 'ord_1' }, 'operator');
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.code).toBe('NOTHING_TO_PACK');
+
+    await picked('ord_1', 1, 'BOOK', 1);
+    await pickingCompleted('ord_1');
+    const second = await t.post('/api/v1/packages', { orderId: 'ord_1', cartonCode: 'S', weightG: 333 }, 'operator');
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ cartonCode: 'S', weightG: 333, lines: [{ lineId: 'oln_ord_1_1', quantity: 1 }] });
+    await t.settle();
+    const packed = (await t.get('/api/v1/events?type=pack-ship.package.packed.v1')).body.items.filter((e: any) => e.data.orderId === 'ord_1');
+    expect(packed.map((e: any) => Boolean(e.data.orderComplete))).toEqual([false, true]);
+
+    const pkgs = await t.get('/api/v1/packages?orderId=ord_1', 'viewer');
+    expect(pkgs.body.items.map((p: { id: string }) => p.id)).toEqual([first.body.id, second.body.id]);
+    expect((await t.get(`/api/v1/packages/${first.body.id}`)).body.id).toBe(first.body.id);
+
+    const shipment = await t.post('/api/v1/shipments', { orderId: 'ord_1' }, 'operator');
+    expect(shipment.status).toBe(201);
+    expect(shipment.body).toMatchObject({ orderId: 'ord_1', siteId, carrier: 'OWN_FLEET', status: 'LABELLED', packageIds: [first.body.id, second.body.id] });
+    expect(shipment.body.id).toMatch(/^shp_/);
+    expect(shipment.body.trackingNumber).toMatch(/^PK[A-Z0-9]{6}\d{10}$/);
+    expect(shipment.body.labelZpl).toContain(shipment.body.trackingNumber);
+    expect((await t.get(`/api/v1/packages/${first.body.id}`)).body).toMatchObject({ status: 'LABELLED', shipmentId: shipment.body.id });
+
+    const empty = await t.post('/api/v1/shipments', { orderId: 'ord_1' }, 'operator');
+    expect(empty.status).toBe(409);
+    expect(empty.body.code).toBe('NOTHING_TO_SHIP');
+
+    const dispatched = await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator');
+    expect(dispatched.status).toBe(200);
+    expect(dispatched.body.status).toBe('DISPATCHED');
+    const twice = await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator');
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('ILLEGAL_TRANSITION');
+    await t.settle();
+
+    const events = (await t.get(`/api/v1/events?subject=${shipment.body.id}`)).body.items;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['pack-ship.shipment.created.v1', 'pack-ship.shipment.dispatched.v1']);
+    expect(events[1].data).toEqual({
+      shipmentId: shipment.body.id, orderId: 'ord_1', siteId, carrier: 'OWN_FLEET', trackingNumber: shipment.body.trackingNumber,
+      packageIds: [first.body.id, second.body.id], lines: [{ lineId: 'oln_ord_1_1', sku: 'BOOK', quantity: 3 }],
+    });
+    expect((await t.get(`/api/v1/packages/${second.body.id}`)).body.status).toBe('SHIPPED');
+    expect((await t.get(`/api/v1/shipments/${shipment.body.id}`, 'viewer')).body.status).toBe('DISPATCHED');
+  });
+
+  it('issues unique tracking numbers', async () => {
+    const numbers: string[] = [];
+    for (const orderId of ['ord_t1', 'ord_t2']) {
+      await orderReceived(orderId, [{ sku: 'BOOK', quantity: 1 }]);
+      await picked(orderId, 1, 'BOOK', 1);
+      await t.post('/api/v1/packages', { orderId }, 'operator');
+      numbers.push((await t.post('/api/v1/shipments', { orderId }, 'operator')).body.trackingNumber as string);
+    }
+    expect(new Set(numbers).size).toBe(2);
+  });
+
+  it('replays a package create with the same Idempotency-Key instead of packing twice', async () => {
+    await orderReceived('ord_idem', [{ sku: 'BOOK', quantity: 1 }]);
+    await picked('ord_idem', 1, 'BOOK', 1);
+    const headers = { 'idempotency-key': 'pack-ord-idem' };
+    const a = await t.post('/api/v1/packages', { orderId: 'ord_idem' }, 'operator', headers);
+    const b = await t.post('/api/v1/packages', { orderId: 'ord_idem' }, 'operator', headers);
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(a.body.id);
+    expect((await t.get('/api/v1/packages?orderId=ord_idem')).body.items).toHaveLength(1);
+  });
+
+  it('refuses items no carton holds (422 NO_CARTON_FITS), an unknown carton and bad input, writing nothing', async () => {
+    await orderReceived('ord_big', [{ sku: 'SOFA', quantity: 1 }]);
+    await picked('ord_big', 1, 'SOFA', 1);
+    const before = { packages: await count('pack_ship.packages'), events: await count('platform.events') };
+    if (catalogKnows) {
+      const res = await t.post('/api/v1/packages', { orderId: 'ord_big' }, 'operator');
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('NO_CARTON_FITS');
+    }
+    const unknownCarton = await t.post('/api/v1/packages', { orderId: 'ord_big', cartonCode: 'NOPE' }, 'operator');
+    expect(unknownCarton.status).toBe(422);
+    expect(unknownCarton.body.errors).toEqual([{ field: '/cartonCode', message: 'is not a known carton' }]);
+    const bad = await t.post('/api/v1/packages', { weightG: 0, box: 'x' }, 'operator');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/orderId', '/weightG', '/box']));
+    const badShipment = await t.post('/api/v1/shipments', {}, 'operator');
+    expect(badShipment.status).toBe(400);
+    expect(badShipment.body.errors[0].field).toBe('/orderId');
+    expect(await count('pack_ship.packages')).toBe(before.packages);
+    expect(await count('platform.events')).toBe(before.events);
+    const [line] = await t.app.db.query(`SELECT packed FROM pack_ship.order_lines WHERE order_id = 'ord_big'`);
+    expect(line!.packed).toBe(0);
+  });
+
+  it('answers 404 for unknown orders, packages and shipments', async () => {
+    const pack = await t.post('/api/v1/packages', { orderId: 'ord_unknown' }, 'operator');
+    expect(pack.status).toBe(404);
+    expect(pack.body.code).toBe('NOT_FOUND');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_unknown' }, 'operator')).status).toBe(404);
+    expect((await t.get('/api/v1/packages/pkg_nope')).status).toBe(404);
+    expect((await t.get('/api/v1/shipments/shp_nope')).status).toBe(404);
+    expect((await t.post('/api/v1/shipments/shp_nope/dispatch', undefined, 'operator')).status).toBe(404);
+  });
+
+  it('lets operators pack and ship but not viewers (403) nor anonymous callers (401)', async () => {
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_1' }, null)).status).toBe(401);
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_1' }, 'viewer')).status).toBe(403);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_1' }, 'viewer')).status).toBe(403);
+    expect((await t.post('/api/v1/shipments/shp_x/dispatch', undefined, 'viewer')).status).toBe(403);
+    expect((await t.get('/api/v1/cartons', null)).status).toBe(401);
+  });
+});
