@@ -57,6 +57,9 @@ describe('batchOrders', () => {
         const seed = batchOrders(input, 'seed').length;
         const ils = batchOrders(input, 'ils').length;
         expect(ils).toBeLessThanOrEqual(Math.min(cw, seed) + 1e-9);
+        const near = batchOrders(input, 'ils', { neighbours: 2 });
+        expect(near.length).toBeLessThanOrEqual(Math.min(cw, seed) + 1e-9);
+        expect(near.batches.flat().sort()).toEqual(input.orders.map((o) => o.id).sort());
       }),
       { numRuns: 40 },
     );

@@ -11,6 +11,10 @@ export interface IlsOptions {
   readonly perturbationSwaps?: number;
   /** Threshold-accepting bound as a fraction of the current length at the start (default 0.005). */
   readonly threshold?: number;
+  /** Moves of a batch are tried only with this many batches whose picks' centre is nearest (default all). */
+  readonly neighbours?: number;
+  /** Order → mean x and y of its picks, to find nearby batches. */
+  readonly centre?: (order: number) => readonly [number, number];
 }
 
 interface Solution {
@@ -67,11 +71,36 @@ export function iteratedLocalSearch(coster: BatchCoster, initial: readonly numbe
   };
 
   /** Tries every SHIFT and SWAP between batch a and the others; applies the first improving one. */
-  const improveBatch = (s: Solution, a: number, touched: (b: number) => void): boolean => {
+  const neighbours = options.neighbours ?? Infinity;
+  const centreOf = options.centre;
+  const batchCentre = (b: readonly number[]): [number, number] => {
+    let x = 0;
+    let y = 0;
+    for (const o of b) {
+      const c = centreOf?.(o) ?? [0, 0];
+      x += c[0];
+      y += c[1];
+    }
+    return [x / Math.max(1, b.length), y / Math.max(1, b.length)];
+  };
+  /** Partner batches for a: all, or the nearest by centre when the neighbourhood is limited. */
+  const partners = (s: Solution, a: number): number[] => {
     const m = s.batches.length;
     const first = rng.int(m);
-    for (let step = 0; step < m; step++) {
-      const b = (first + step) % m;
+    const all = Array.from({ length: m }, (_, k) => (first + k) % m).filter((b) => b !== a);
+    if (centreOf === undefined || all.length <= neighbours) return all;
+    const [ax, ay] = batchCentre(at(s.batches, a));
+    const dist = new Map(
+      all.map((b) => {
+        const [bx, by] = batchCentre(at(s.batches, b));
+        return [b, Math.abs(ax - bx) + Math.abs(ay - by)];
+      }),
+    );
+    return all.sort((p, q) => (dist.get(p) ?? 0) - (dist.get(q) ?? 0)).slice(0, neighbours);
+  };
+
+  const improveBatch = (s: Solution, a: number, touched: (b: number) => void): boolean => {
+    for (const b of partners(s, a)) {
       if (b === a) continue;
       const A = at(s.batches, a);
       const B = at(s.batches, b);

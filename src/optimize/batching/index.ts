@@ -7,6 +7,7 @@ import { seedBatches } from './seed.ts';
 import type { SeedOptions } from './seed.ts';
 import type { BatchingInput, BatchingMethod, BatchingResult } from './types.ts';
 import { validateBatchingInput } from './validate.ts';
+import { pickPoint } from '../geometry/layout.ts';
 
 export type { BatchingInput, BatchingMethod, BatchingResult, Order } from './types.ts';
 export type { AdditionRule, SeedOptions, SeedRule } from './seed.ts';
@@ -19,6 +20,8 @@ export interface BatchOrdersOptions extends SeedOptions {
   readonly perturbationSwaps?: number;
   /** ILS threshold-accepting bound as a fraction of the start length. */
   readonly threshold?: number;
+  /** ILS tries moves of a batch only with this many nearest batches (by pick centre); default all. */
+  readonly neighbours?: number;
 }
 
 /**
@@ -60,6 +63,7 @@ export function batchOrders(
         maxIterations: input.maxIterations ?? Infinity,
         ...(options.perturbationSwaps === undefined ? {} : { perturbationSwaps: options.perturbationSwaps }),
         ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+        ...(options.neighbours === undefined ? {} : { neighbours: options.neighbours, centre: orderCentres(input) }),
       });
       break;
     }
@@ -67,4 +71,20 @@ export function batchOrders(
   const ids = batches.map((b) => b.map((i) => orders[i]?.id ?? ''));
   const length = batches.reduce((s, b) => s + coster.cost(b), 0);
   return { batches: ids, length };
+}
+
+/** Mean pick point of each order, by input index. */
+function orderCentres(input: BatchingInput): (order: number) => readonly [number, number] {
+  const centres = input.orders.map((o): readonly [number, number] => {
+    let x = 0;
+    let y = 0;
+    for (const p of o.picks) {
+      const pt = pickPoint(input.layout, p);
+      x += pt.x;
+      y += pt.y;
+    }
+    const k = Math.max(1, o.picks.length);
+    return [x / k, y / k];
+  });
+  return (i) => centres[i] ?? [0, 0];
 }
