@@ -32,7 +32,7 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
 
   app.post('/tasks/:id/start', {
     config: { roles: CAN.floor },
-    schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS)', params: IdParams, body: WorkerBody },
+    schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS); repeating it answers the task unchanged', params: IdParams, body: WorkerBody },
   }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, { correlationId: req.id })));
 
   app.post('/tasks/:id/complete', {

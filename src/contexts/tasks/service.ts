@@ -50,6 +50,8 @@ export function taskService(deps: PlatformDeps) {
       if (task.workerId !== null && task.workerId !== workerId) {
         return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is assigned to another worker`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
       }
+      // A handheld that retries "start" (lost answer, reconnect) gets its task back rather than an error.
+      if (to === 'IN_PROGRESS' && task.status === 'IN_PROGRESS') return ok(task);
       return move(tx, task, to, meta);
     });
   }

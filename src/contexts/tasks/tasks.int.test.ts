@@ -54,6 +54,9 @@ describe('tasks', () => {
     const started = await t.post(`/api/v1/tasks/${next.body.id}/start`, { workerId: 'wrk_1' }, 'operator');
     expect(started.status).toBe(200);
     expect(started.body.status).toBe('IN_PROGRESS');
+    const restarted = await t.post(`/api/v1/tasks/${next.body.id}/start`, { workerId: 'wrk_1' }, 'operator');
+    expect(restarted.status).toBe(200);
+    expect(restarted.body.version).toBe(started.body.version);
     const done = await t.post(`/api/v1/tasks/${next.body.id}/complete`, { workerId: 'wrk_1' }, 'operator');
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'COMPLETED', workerId: 'wrk_1' });
