@@ -96,8 +96,9 @@ describe('rectangularLayoutGraph', () => {
         picks.forEach((p, i) => {
           expect(graph.node(nodes[i]!).x).toBeCloseTo(pickPoint(layout, p).x, 9);
           expect(graph.node(nodes[i]!).y).toBeCloseTo(pickPoint(layout, p).y, 9);
-          expect(m[0]![i + 1]).toBeCloseTo(depotDistance(layout, p), 9);
-          picks.forEach((q, j) => expect(m[i + 1]![j + 1]).toBeCloseTo(pickDistance(layout, p, q), 9));
+          // The graph snaps a depot within 1e-9 m of an aisle onto it, so distances agree to that tolerance.
+          expect(m[0]![i + 1]).toBeCloseTo(depotDistance(layout, p), 8);
+          picks.forEach((q, j) => expect(m[i + 1]![j + 1]).toBeCloseTo(pickDistance(layout, p, q), 8));
         });
       }),
       { numRuns: 300 },
