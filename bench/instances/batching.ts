@@ -1,6 +1,6 @@
 // Seeded order-batching instances in the style of Henn, Koch, Doerner, Strauss & Wäscher (2010).
 import type { Layout, Pick } from '../../src/optimize/geometry/layout.ts';
-import { createRng } from '../../src/optimize/batching/index.ts';
+import { createRng } from '../../src/optimize/random.ts';
 import type { Order } from '../../src/optimize/batching/index.ts';
 
 /**

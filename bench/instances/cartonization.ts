@@ -4,8 +4,8 @@
  *    packing problem", Operations Research 48(2), §6 (after Berkey & Wang 1987 for classes 6–8);
  *  - e-commerce orders of 1–10 units drawn from a synthetic SKU assortment, with a 10-carton catalogue.
  */
-import { createRng, randInt } from '../../src/optimize/cartonization/prng.ts';
-import type { Rng } from '../../src/optimize/cartonization/prng.ts';
+import { mulberry32 as createRng, randInt } from '../../src/optimize/random.ts';
+import type { Rng } from '../../src/optimize/random.ts';
 import type { Carton, CartonItem } from '../../src/optimize/cartonization/index.ts';
 
 export interface MpvInstance {

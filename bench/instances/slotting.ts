@@ -1,7 +1,7 @@
 // Seeded slotting instances: Zipf demand over 900 SKUs, product families for correlated orders.
 import type { Layout, Pick } from '../../src/optimize/geometry/layout.ts';
-import { createRng } from '../../src/optimize/batching/index.ts';
-import type { Rng } from '../../src/optimize/batching/index.ts';
+import { createRng } from '../../src/optimize/random.ts';
+import type { SeededRng as Rng } from '../../src/optimize/random.ts';
 import type { Sku } from '../../src/optimize/slotting/index.ts';
 import { BATCHING_LAYOUT, locationPick } from './batching.ts';
 

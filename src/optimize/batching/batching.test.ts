@@ -4,7 +4,7 @@ import type { Layout, Pick } from '../geometry/layout.ts';
 import { batchOrders } from './index.ts';
 import type { BatchingInput, BatchingMethod, Order } from './index.ts';
 import { route } from '../routing/index.ts';
-import { createRng } from './prng.ts';
+import { createRng } from '../random.ts';
 import { sortedRouter } from './test-router.ts';
 
 const layout: Layout = { aisles: 6, blocks: 1, blockLength: 20, aislePitch: 4, crossAisleWidth: 2, depot: { x: 0, y: 0 } };

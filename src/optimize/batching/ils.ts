@@ -1,5 +1,5 @@
 import type { BatchCoster } from './batch-cost.ts';
-import type { Rng } from './prng.ts';
+import type { SeededRng as Rng } from '../random.ts';
 
 export interface IlsOptions {
   readonly capacity: number;

@@ -1,7 +1,7 @@
 import { BatchCoster } from './batch-cost.ts';
 import { fcfsBatches } from './fcfs.ts';
 import { iteratedLocalSearch } from './ils.ts';
-import { createRng } from './prng.ts';
+import { createRng } from '../random.ts';
 import { savingsBatches } from './savings.ts';
 import { seedBatches } from './seed.ts';
 import type { SeedOptions } from './seed.ts';
@@ -12,8 +12,6 @@ import { pickPoint } from '../geometry/layout.ts';
 export type { BatchingInput, BatchingMethod, BatchingResult, Order } from './types.ts';
 export type { AdditionRule, SeedOptions, SeedRule } from './seed.ts';
 export { BatchCoster } from './batch-cost.ts';
-export { createRng, shuffle } from './prng.ts';
-export type { Rng } from './prng.ts';
 
 export interface BatchOrdersOptions extends SeedOptions {
   /** Orders exchanged per ILS perturbation. */

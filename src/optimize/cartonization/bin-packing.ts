@@ -11,8 +11,8 @@ import { ExtremePointBin, MERITS, better } from './extreme-points.ts';
 import { SORT_KEYS, sortUnits } from './sort-keys.ts';
 
 const CLUSTER_DELTAS: readonly number[] = [0.02, 0.05, 0.2, 0.3, 0.5];
-import type { Rng } from './prng.ts';
-import { createRng } from './prng.ts';
+import type { Rng } from '../random.ts';
+import { mulberry32 as createRng } from '../random.ts';
 
 export type FitStrategy = 'first' | 'best';
 

@@ -1,7 +1,7 @@
 import { depotDistance, validateLayout, validatePick } from '../geometry/layout.ts';
 import type { Layout, Pick } from '../geometry/layout.ts';
-import { createRng, shuffle } from '../batching/prng.ts';
-import type { Rng } from '../batching/prng.ts';
+import { createRng, shuffle } from '../random.ts';
+import type { SeededRng as Rng } from '../random.ts';
 import type { SlottingInput, SlottingMethod, SlottingResult, Sku } from './types.ts';
 
 /** Location indices from nearest to farthest from the depot; ties by index keep the result deterministic. */
