@@ -32,3 +32,10 @@ export interface WaveCancelled {
   readonly siteId: string;
   readonly orderIds: readonly string[];
 }
+
+/** Every order of the wave has been picked (its pick lists completed, fully or short). */
+export interface WaveCompleted {
+  readonly waveId: string;
+  readonly siteId: string;
+  readonly orderIds: readonly string[];
+}

@@ -1,0 +1,56 @@
+import type { WaveStatus } from '../../../contracts/waves.ts';
+
+/** The wave lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+export const WAVE_TRANSITIONS: Record<WaveStatus, readonly WaveStatus[]> = {
+  DRAFT: ['PLANNED', 'CANCELLED'],
+  PLANNED: ['RELEASED', 'CANCELLED'],
+  // Released work is on the floor: it finishes, it is not cancelled (compensation is a later issue).
+  RELEASED: ['IN_PROGRESS'],
+  IN_PROGRESS: ['COMPLETED'],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: WaveStatus, to: WaveStatus): boolean {
+  return WAVE_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * The steps a wave takes when pick lists of its orders complete: IN_PROGRESS on the first, COMPLETED once every order
+ * has been picked. Waves that are not on the floor do not move.
+ */
+export function pickProgressPath(status: WaveStatus, allOrdersPicked: boolean): readonly WaveStatus[] {
+  switch (status) {
+    case 'RELEASED':
+      return allOrdersPicked ? ['IN_PROGRESS', 'COMPLETED'] : ['IN_PROGRESS'];
+    case 'IN_PROGRESS':
+      return allOrdersPicked ? ['COMPLETED'] : [];
+    case 'DRAFT':
+    case 'PLANNED':
+    case 'COMPLETED':
+    case 'CANCELLED':
+      return [];
+    default:
+      return assertNeverStatus(status);
+  }
+}
+
+/** Orders may join or leave a wave only before release (DOMAIN.md). */
+export function isOpenForChanges(status: WaveStatus): boolean {
+  switch (status) {
+    case 'DRAFT':
+    case 'PLANNED':
+      return true;
+    case 'RELEASED':
+    case 'IN_PROGRESS':
+    case 'COMPLETED':
+    case 'CANCELLED':
+      return false;
+    default:
+      return assertNeverStatus(status);
+  }
+}
+
+function assertNeverStatus(x: never): never {
+  throw new Error(`unexpected wave status: ${String(x)}`);
+}

@@ -1,0 +1,106 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
+import { unwrap } from '../../platform/errors.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { DEFAULT_MAX_ORDERS, MAX_ORDERS, type WaveService } from './service.ts';
+
+const tags = ['waves'];
+
+const Status = Type.Unsafe<WaveStatus>(Type.String({ enum: [...WAVE_STATUSES] }));
+const Time = Type.String({ format: 'date-time' });
+const MaybeTime = Type.Union([Time, Type.Null()]);
+const Line = Type.Object({ lineId: Type.String(), lineNo: Type.Integer(), sku: Type.String(), quantity: Type.Integer() });
+
+const SummaryFields = {
+  id: Type.String(),
+  siteId: Type.String(),
+  carrier: Type.String(),
+  status: Status,
+  maxOrders: Type.Integer(),
+  orderCount: Type.Integer({ description: 'Orders in the wave, not counting those cancelled out of it' }),
+  version: Type.Integer(),
+  createdAt: Time,
+  updatedAt: Time,
+  releasedAt: MaybeTime,
+  completedAt: MaybeTime,
+  cancelledAt: MaybeTime,
+};
+const WaveSummarySchema = Type.Object(SummaryFields);
+const WaveSchema = Type.Object({
+  ...SummaryFields,
+  orders: Type.Array(Type.Object({
+    orderId: Type.String(), position: Type.Integer(), priority: Type.Integer(), lines: Type.Array(Line),
+    active: Type.Boolean(), removed: Type.Boolean({ description: 'Cancelled out of the wave before release' }), picked: Type.Boolean(),
+  })),
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const SiteId = Type.String({ minLength: 1, maxLength: 64 });
+
+export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: HttpApp) => Promise<void> {
+  return async (app) => {
+    app.post('/waves', {
+      config: { roles: CAN.plan },
+      schema: {
+        tags, summary: 'Plan a wave from allocated orders waiting at a site (one carrier; priority 1 first, then oldest; Idempotency-Key supported)',
+        body: Type.Object({
+          siteId: SiteId,
+          maxOrders: Type.Integer({ minimum: 1, maximum: MAX_ORDERS, default: DEFAULT_MAX_ORDERS }),
+          carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default: the carrier of the order that goes first' })),
+        }, { additionalProperties: false }),
+        response: { 201: WaveSchema },
+      },
+    }, async (req, reply) => {
+      const b = req.body;
+      return deps.idempotency.run(req, reply, 201, async () =>
+        unwrap(await service.plan({ siteId: b.siteId, maxOrders: b.maxOrders, carrier: b.carrier ?? null }, { correlationId: req.id })));
+    });
+
+    app.post('/waves/:id/release', {
+      config: { roles: CAN.plan },
+      schema: { tags, summary: 'Release a PLANNED wave to the floor (discrete picking)', params: IdParams, response: { 200: WaveSchema } },
+    }, async (req) => unwrap(await service.release(req.params.id, { correlationId: req.id })));
+
+    app.post('/waves/:id/cancel', {
+      config: { roles: CAN.plan },
+      schema: { tags, summary: 'Cancel a PLANNED wave; its orders wait in the pool again', params: IdParams, response: { 200: WaveSchema } },
+    }, async (req) => unwrap(await service.cancel(req.params.id, { correlationId: req.id })));
+
+    app.get('/waves/:id', {
+      config: { roles: CAN.read },
+      schema: { tags, summary: 'A wave with its orders', params: IdParams, response: { 200: WaveSchema } },
+    }, async (req) => unwrap(await service.get(req.params.id)));
+
+    app.get('/waves', {
+      config: { roles: CAN.read },
+      schema: {
+        tags, summary: 'Waves in creation order',
+        querystring: Type.Object({
+          siteId: Type.Optional(SiteId),
+          status: Type.Optional(Status),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(WaveSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    }, async (req) => unwrap(await service.list(req.query)));
+
+    app.get('/waves/pool', {
+      config: { roles: CAN.read },
+      schema: {
+        tags, summary: 'Allocated orders of a site not yet released, in planning order (waveId set while in a PLANNED wave)',
+        querystring: Type.Object({ siteId: SiteId, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({
+              orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: Type.Array(Line),
+              allocatedAt: Time, waveId: Type.Union([Type.String(), Type.Null()]),
+            })),
+          }),
+        },
+      },
+    }, async (req) => ({ items: await service.pool(req.query.siteId, req.query.limit) }));
+  };
+}

@@ -1,0 +1,175 @@
+import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
+import {
+  WaveEvents, type WaveCancelled, type WaveCompleted, type WavePlanned, type WaveReleased, type WaveStatus,
+} from '../../contracts/waves.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { canTransition, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
+import {
+  activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
+  releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, waveById, waveOrders, waveSummary,
+  type PoolOrder, type Wave, type WaveSummary,
+} from './store.ts';
+
+export const DEFAULT_MAX_ORDERS = 50;
+export const MAX_ORDERS = 1000;
+
+export interface WavePage {
+  readonly items: WaveSummary[];
+  readonly nextCursor: string | null;
+}
+
+const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string): string | undefined => {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
+};
+
+export class WaveService {
+  private readonly planned;
+  private readonly ordersWaved;
+
+  constructor(private readonly deps: PlatformDeps) {
+    this.planned = deps.metrics.counter('paklog_waves_planned_total', 'Waves planned');
+    this.ordersWaved = deps.metrics.counter('paklog_wave_orders_planned_total', 'Orders put into planned waves');
+  }
+
+  /**
+   * Plans a wave from the site's waiting orders: one carrier (the given one, or that of the order that goes first),
+   * by priority (1 first) then age, up to maxOrders. Claimed rows are locked, so concurrent plans never share an order.
+   */
+  async plan(input: { siteId: string; maxOrders: number; carrier: string | null }, meta: EventMeta): Promise<Outcome<Wave>> {
+    if (!Number.isInteger(input.maxOrders) || input.maxOrders < 1 || input.maxOrders > MAX_ORDERS) {
+      return reject('UNPROCESSABLE', 'maxOrders is out of range', [{ field: '/maxOrders', message: `must be an integer from 1 to ${MAX_ORDERS}` }]);
+    }
+    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<string>> => {
+      const carrier = input.carrier ?? (await firstWaitingCarrier(tx, input.siteId));
+      const orders = carrier === undefined ? [] : await claimWaiting(tx, input.siteId, carrier, input.maxOrders);
+      if (carrier === undefined || orders.length === 0) {
+        return reject('NOTHING_TO_PLAN', `No allocated orders of site ${input.siteId}${input.carrier === null ? '' : ` for carrier ${input.carrier}`} are waiting for a wave`);
+      }
+      const id = this.deps.ids.next('wav');
+      // Created as PLANNED directly: the DRAFT step (editing a wave by hand) has no route yet.
+      await insertWave(tx, { id, siteId: input.siteId, carrier, status: 'PLANNED', maxOrders: input.maxOrders }, orders, this.deps.clock.now());
+      const data: WavePlanned = { waveId: id, siteId: input.siteId, orderIds: orders.map((o) => o.orderId) };
+      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.planned, subject: id, siteId: input.siteId, data }], meta);
+      tx.afterCommit(() => {
+        this.planned.inc();
+        this.ordersWaved.inc(orders.length);
+      });
+      return ok(id);
+    });
+    return outcome.ok ? this.get(outcome.value) : outcome;
+  }
+
+  async release(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
+    return this.change(id, 'RELEASED', async (tx, w) => {
+      const orders = (await waveOrders(tx, id)).filter((o) => o.active);
+      await removeFromPool(tx, orders.map((o) => o.orderId));
+      const data: WaveReleased = {
+        waveId: id, siteId: w.siteId, pickStrategy: 'discrete',
+        orders: orders.map((o) => ({ orderId: o.orderId, lines: o.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })) })),
+      };
+      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.released, subject: id, siteId: w.siteId, data }], meta);
+    });
+  }
+
+  async cancel(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
+    return this.change(id, 'CANCELLED', async (tx, w) => this.announceCancelled(tx, w, meta));
+  }
+
+  /** Locks the wave, checks the transition, moves it and runs `effects` in the same transaction. */
+  private async change(id: string, to: WaveStatus, effects: (tx: Tx, w: WaveSummary) => Promise<void>): Promise<Outcome<Wave>> {
+    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<null>> => {
+      const w = await waveSummary(tx, id, true);
+      if (w === undefined) return reject('NOT_FOUND', `No wave ${id}`);
+      if (!canTransition(w.status, to)) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${w.status} and cannot become ${to}`);
+      if (!(await setWaveStatus(tx, id, w.version, to, this.deps.clock.now()))) return reject('CONFLICT', `Wave ${id} changed meanwhile; retry`);
+      await effects(tx, w);
+      return ok(null);
+    });
+    return outcome.ok ? this.get(id) : outcome;
+  }
+
+  /** The wave is already CANCELLED in `tx`: its orders wait in the pool again, and everyone hears of it. */
+  private async announceCancelled(tx: Tx, w: WaveSummary, meta: EventMeta): Promise<void> {
+    const orders = (await waveOrders(tx, w.id)).filter((o) => o.active);
+    await releaseMembership(tx, w.id);
+    const data: WaveCancelled = { waveId: w.id, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
+    await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.cancelled, subject: w.id, siteId: w.siteId, data }], meta);
+  }
+
+  async get(id: string): Promise<Outcome<Wave>> {
+    const wave = await waveById(this.deps.db, id);
+    return wave === undefined ? reject('NOT_FOUND', `No wave ${id}`) : ok(wave);
+  }
+
+  async list(q: { limit: number; cursor?: string | undefined; siteId?: string | undefined; status?: WaveStatus | undefined }): Promise<Outcome<WavePage>> {
+    let afterId: string | null = null;
+    if (q.cursor !== undefined) {
+      const decoded = decodeCursor(q.cursor);
+      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
+      afterId = decoded;
+    }
+    const items = await listWaves(this.deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });
+    const last = items.at(-1);
+    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.id) : null });
+  }
+
+  async pool(siteId: string, limit: number): Promise<PoolOrder[]> {
+    return poolOrders(this.deps.db, siteId, limit);
+  }
+
+  // ---- reactions to other contexts' events, in the handler's transaction ----
+
+  async orderAllocated(tx: Tx, d: OrderAllocated, allocatedAt: string): Promise<void> {
+    const added = await addToPool(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, priority: d.priority, lines: [...d.lines], allocatedAt });
+    if (!added) this.deps.log.info({ orderId: d.orderId }, 'allocated order already pooled or waved; ignored');
+  }
+
+  /** A cancelled order leaves the pool, and a PLANNED wave; a wave left empty is cancelled. */
+  async orderCancelled(tx: Tx, d: OrderCancelled, meta: EventMeta): Promise<void> {
+    const waveId = await activeWaveOf(tx, d.orderId);
+    // The wave is locked before the pool row, as release does: one lock order, no deadlock.
+    const w = waveId === undefined ? undefined : await waveSummary(tx, waveId, true);
+    if (w !== undefined && !isOpenForChanges(w.status)) {
+      this.deps.log.warn({ orderId: d.orderId, waveId: w.id, status: w.status }, 'cancelled order is in a released wave; left to compensation');
+      return;
+    }
+    await removeFromPool(tx, [d.orderId]);
+    if (w === undefined) return;
+    const now = this.deps.clock.now();
+    await removeOrderFromWave(tx, w.id, d.orderId, now);
+    const remaining = (await waveOrders(tx, w.id)).filter((o) => o.active);
+    if (remaining.length > 0) return;
+    const fresh = await waveSummary(tx, w.id);
+    if (fresh === undefined || !canTransition(fresh.status, 'CANCELLED')) return;
+    await setWaveStatus(tx, w.id, fresh.version, 'CANCELLED', now);
+    await this.announceCancelled(tx, fresh, meta);
+  }
+
+  /** Pick lists of a wave complete: IN_PROGRESS on the first, COMPLETED once every order of the wave is picked. */
+  async pickListCompleted(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
+    const w = await waveSummary(tx, waveId, true);
+    if (w === undefined) {
+      this.deps.log.warn({ waveId }, 'pick list of an unknown wave ignored');
+      return;
+    }
+    const open = await markPicked(tx, waveId, orderIds);
+    let version = w.version;
+    const now = this.deps.clock.now();
+    const path = pickProgressPath(w.status, open === 0);
+    if (path.length === 0) this.deps.log.info({ waveId, status: w.status, open }, 'pick list completion does not move the wave');
+    for (const step of path) {
+      if (!(await setWaveStatus(tx, waveId, version, step, now))) throw new Error(`wave ${waveId} changed under its row lock`);
+      version++;
+    }
+    if (path.at(-1) === 'COMPLETED') {
+      const orders = (await waveOrders(tx, waveId)).filter((o) => o.active);
+      const data: WaveCompleted = { waveId, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
+      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.completed, subject: waveId, siteId: w.siteId, data }], meta);
+    }
+  }
+}

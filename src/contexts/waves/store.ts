@@ -1,0 +1,188 @@
+import type { OrderLineData } from '../../contracts/orders.ts';
+import type { WaveStatus } from '../../contracts/waves.ts';
+import type { Executor } from '../../platform/db/database.ts';
+
+export interface PoolOrder {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly lines: OrderLineData[];
+  readonly allocatedAt: string;
+  readonly waveId: string | null;
+}
+
+export interface WaveOrder {
+  readonly orderId: string;
+  readonly position: number;
+  readonly priority: number;
+  readonly lines: OrderLineData[];
+  readonly active: boolean;
+  readonly removed: boolean;
+  readonly picked: boolean;
+}
+
+export interface WaveSummary {
+  readonly id: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly status: WaveStatus;
+  readonly maxOrders: number;
+  readonly orderCount: number;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly releasedAt: string | null;
+  readonly completedAt: string | null;
+  readonly cancelledAt: string | null;
+}
+
+export interface Wave extends WaveSummary {
+  readonly orders: WaveOrder[];
+}
+
+const WAVE_COLUMNS = `w.id, w.site_id AS "siteId", w.carrier, w.status, w.max_orders AS "maxOrders", w.version,
+  (SELECT count(*) FROM waves.wave_orders o WHERE o.wave_id = w.id AND o.removed_at IS NULL) AS "orderCount",
+  w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.released_at AS "releasedAt", w.completed_at AS "completedAt",
+  w.cancelled_at AS "cancelledAt"`;
+
+type Times = 'createdAt' | 'updatedAt' | 'releasedAt' | 'completedAt' | 'cancelledAt';
+type WaveRow = Omit<WaveSummary, Times> & { createdAt: Date; updatedAt: Date; releasedAt: Date | null; completedAt: Date | null; cancelledAt: Date | null };
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+const toSummary = (r: WaveRow): WaveSummary => ({
+  ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(), releasedAt: iso(r.releasedAt),
+  completedAt: iso(r.completedAt), cancelledAt: iso(r.cancelledAt),
+});
+
+/** Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. */
+export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO waves.order_pool (order_id, site_id, carrier, priority, lines, allocated_at)
+     SELECT $1, $2, $3, $4, $5, $6
+     WHERE NOT EXISTS (SELECT 1 FROM waves.wave_orders WHERE order_id = $1 AND active)
+     ON CONFLICT (order_id) DO NOTHING RETURNING 1`,
+    [o.orderId, o.siteId, o.carrier, o.priority, JSON.stringify(o.lines), o.allocatedAt],
+  );
+  return rows.length === 1;
+}
+
+export async function removeFromPool(tx: Executor, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await tx.query(`DELETE FROM waves.order_pool WHERE order_id = ANY($1::text[])`, [[...orderIds]]);
+}
+
+/** The carrier of the waiting order that goes first: highest priority (1), then oldest. */
+export async function firstWaitingCarrier(tx: Executor, siteId: string): Promise<string | undefined> {
+  const rows = await tx.query<{ carrier: string }>(
+    `SELECT carrier FROM waves.order_pool WHERE site_id = $1 AND wave_id IS NULL ORDER BY priority, allocated_at, order_id LIMIT 1`, [siteId],
+  );
+  return rows[0]?.carrier;
+}
+
+/**
+ * Claims up to `limit` waiting orders of a site and carrier, by priority then age. Rows another planner holds are
+ * skipped, not waited for; rows it committed into a wave no longer match `wave_id IS NULL` when re-checked under lock.
+ * So two concurrent plans never share an order.
+ */
+export async function claimWaiting(tx: Executor, siteId: string, carrier: string, limit: number): Promise<PoolOrder[]> {
+  const rows = await tx.query<Omit<PoolOrder, 'allocatedAt'> & { allocatedAt: Date }>(
+    `SELECT order_id AS "orderId", site_id AS "siteId", carrier, priority, lines, allocated_at AS "allocatedAt", wave_id AS "waveId"
+     FROM waves.order_pool WHERE site_id = $1 AND carrier = $2 AND wave_id IS NULL
+     ORDER BY priority, allocated_at, order_id LIMIT $3
+     FOR UPDATE SKIP LOCKED`,
+    [siteId, carrier, limit],
+  );
+  return rows.map((r) => ({ ...r, allocatedAt: r.allocatedAt.toISOString() }));
+}
+
+export async function insertWave(
+  tx: Executor, w: { id: string; siteId: string; carrier: string; status: WaveStatus; maxOrders: number }, orders: readonly PoolOrder[], now: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO waves.waves (id, site_id, carrier, status, max_orders, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+    [w.id, w.siteId, w.carrier, w.status, w.maxOrders, now],
+  );
+  await tx.query(
+    `INSERT INTO waves.wave_orders (wave_id, order_id, position, priority, lines)
+     SELECT $1, o->>'orderId', (ord)::int4, (o->>'priority')::int4, o->'lines' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(o, ord)`,
+    [w.id, JSON.stringify(orders)],
+  );
+  await tx.query(`UPDATE waves.order_pool SET wave_id = $1 WHERE order_id = ANY($2::text[])`, [w.id, orders.map((o) => o.orderId)]);
+}
+
+export async function waveSummary(db: Executor, id: string, lock = false): Promise<WaveSummary | undefined> {
+  const rows = await db.query<WaveRow>(`SELECT ${WAVE_COLUMNS} FROM waves.waves w WHERE w.id = $1${lock ? ' FOR UPDATE OF w' : ''}`, [id]);
+  const row = rows[0];
+  return row === undefined ? undefined : toSummary(row);
+}
+
+export async function waveOrders(db: Executor, waveId: string): Promise<WaveOrder[]> {
+  return db.query<WaveOrder>(
+    `SELECT order_id AS "orderId", position, priority, lines, active, removed_at IS NOT NULL AS removed, picked
+     FROM waves.wave_orders WHERE wave_id = $1 ORDER BY position`,
+    [waveId],
+  );
+}
+
+export async function waveById(db: Executor, id: string): Promise<Wave | undefined> {
+  const summary = await waveSummary(db, id);
+  if (summary === undefined) return undefined;
+  return { ...summary, orders: await waveOrders(db, id) };
+}
+
+/** Conditional on the version read under the row lock: a lost update shows up as false, never silently. */
+export async function setWaveStatus(tx: Executor, id: string, version: number, to: WaveStatus, now: Date): Promise<boolean> {
+  const stamp = to === 'RELEASED' ? 'released_at' : to === 'COMPLETED' ? 'completed_at' : to === 'CANCELLED' ? 'cancelled_at' : null;
+  const rows = await tx.query(
+    `UPDATE waves.waves SET status = $3, version = version + 1, updated_at = $4${stamp === null ? '' : `, ${stamp} = $4`}
+     WHERE id = $1 AND version = $2 RETURNING 1`,
+    [id, version, to, now],
+  );
+  return rows.length === 1;
+}
+
+/** A cancelled wave lets go of its orders: they wait in the pool again. */
+export async function releaseMembership(tx: Executor, waveId: string): Promise<void> {
+  await tx.query(`UPDATE waves.wave_orders SET active = false WHERE wave_id = $1`, [waveId]);
+  await tx.query(`UPDATE waves.order_pool SET wave_id = NULL WHERE wave_id = $1`, [waveId]);
+}
+
+/** The active wave an order belongs to, if any. */
+export async function activeWaveOf(db: Executor, orderId: string): Promise<string | undefined> {
+  const rows = await db.query<{ waveId: string }>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);
+  return rows[0]?.waveId;
+}
+
+export async function removeOrderFromWave(tx: Executor, waveId: string, orderId: string, now: Date): Promise<void> {
+  await tx.query(`UPDATE waves.wave_orders SET active = false, removed_at = $3 WHERE wave_id = $1 AND order_id = $2`, [waveId, orderId, now]);
+  await tx.query(`UPDATE waves.waves SET version = version + 1, updated_at = $2 WHERE id = $1`, [waveId, now]);
+}
+
+/** Marks orders of a wave picked; returns how many active orders are still not picked. */
+export async function markPicked(tx: Executor, waveId: string, orderIds: readonly string[]): Promise<number> {
+  await tx.query(`UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active`, [waveId, [...orderIds]]);
+  const rows = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM waves.wave_orders WHERE wave_id = $1 AND active AND NOT picked`, [waveId]);
+  return rows[0]?.n ?? 0;
+}
+
+export async function listWaves(
+  db: Executor, q: { limit: number; afterId: string | null; siteId: string | null; status: WaveStatus | null },
+): Promise<WaveSummary[]> {
+  const rows = await db.query<WaveRow>(
+    `SELECT ${WAVE_COLUMNS} FROM waves.waves w
+     WHERE ($1::text IS NULL OR w.id > $1) AND ($2::text IS NULL OR w.site_id = $2) AND ($3::text IS NULL OR w.status = $3)
+     ORDER BY w.id LIMIT $4`,
+    [q.afterId, q.siteId, q.status, q.limit],
+  );
+  return rows.map(toSummary);
+}
+
+export async function poolOrders(db: Executor, siteId: string, limit: number): Promise<PoolOrder[]> {
+  const rows = await db.query<Omit<PoolOrder, 'allocatedAt'> & { allocatedAt: Date }>(
+    `SELECT order_id AS "orderId", site_id AS "siteId", carrier, priority, lines, allocated_at AS "allocatedAt", wave_id AS "waveId"
+     FROM waves.order_pool WHERE site_id = $1 ORDER BY priority, allocated_at, order_id LIMIT $2`,
+    [siteId, limit],
+  );
+  return rows.map((r) => ({ ...r, allocatedAt: r.allocatedAt.toISOString() }));
+}
