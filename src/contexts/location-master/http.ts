@@ -7,6 +7,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { LAYOUT_LIMITS } from './domain/layout-generator.ts';
 import { MAX_COORDINATE, MAX_INDEX } from './domain/location.ts';
 import type { LocationMasterService } from './service.ts';
+import { RECOMMENDATION_METHODS, SLOTTING_LIMITS, type RecommendationMethod } from './use-cases/recommend-slotting.ts';
 
 const tags = ['location-master'];
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -52,6 +53,44 @@ const LayoutResponse = Type.Object({
   locationCount: Type.Integer(),
   countsByType: Type.Record(Type.String(), Type.Integer()),
   createdAt: Type.String({ format: 'date-time' }),
+});
+
+const RecommendationMethodSchema = Type.Unsafe<RecommendationMethod>({
+  type: 'string', enum: [...RECOMMENDATION_METHODS], default: 'turnover',
+  description: 'abc: classes A/B/C (20/30/50 % of SKUs by picks) on ever farther zones, random within a zone; '
+    + 'turnover: most-picked SKU on the nearest location, and so on; coi: cube-per-order index (cubeMm3 / picks ascending); '
+    + 'correlated: turnover order, but SKUs often ordered together (orders) share aisles',
+});
+const SkuCode = Type.String({ minLength: 1, maxLength: 64 });
+
+const SlottingBody = Type.Object({
+  method: Type.Optional(RecommendationMethodSchema),
+  skus: Type.Array(Type.Object({
+    sku: SkuCode,
+    picks: Type.Integer({ minimum: 0, maximum: SLOTTING_LIMITS.picks.max, description: 'Pick lines per period' }),
+    cubeMm3: Type.Optional(Type.Integer({ minimum: 1, maximum: SLOTTING_LIMITS.cubeMm3.max, description: 'Cubic millimetres of average stock or demand; required by coi' })),
+  }, { additionalProperties: false }), { minItems: SLOTTING_LIMITS.skus.min, maxItems: SLOTTING_LIMITS.skus.max, description: 'Unique SKUs, one location each' }),
+  orders: Type.Optional(Type.Array(Type.Array(SkuCode, { maxItems: 100 }), {
+    maxItems: 100_000, description: 'Order history as lists of SKUs (at most 100 per order: pair counting is quadratic), used by correlated; SKUs not in skus are ignored',
+  })),
+  locationTypes: Type.Optional(Type.Array(LocationTypeSchema, {
+    minItems: 1, maxItems: LOCATION_TYPES.length, uniqueItems: true,
+    description: 'Candidate location types (default [PICK_FACE]); only ACTIVE locations are candidates',
+  })),
+}, { additionalProperties: false });
+
+const SlottingResponse = Type.Object({
+  method: RecommendationMethodSchema,
+  assignments: Type.Array(Type.Object({
+    sku: Type.String(), locationId: Type.String(), locationCode: Type.String(),
+    distanceFromDepot: Type.Number({ description: 'One-way walking metres from the depot: along the front cross aisle, then up the aisle' }),
+  }), { description: 'One distinct location per SKU, in the order of the request' }),
+  expectedTravelPerPick: Type.Number({
+    description: 'Expected one-way walking metres from the depot per pick: Σ picks · distanceFromDepot / Σ picks '
+      + '(each SKU weighs 1 when all picks are 0). A round trip is twice this.',
+  }),
+  randomBaselineTravelPerPick: Type.Number({ description: 'The same under random storage: the mean one-way depot distance over all candidate locations' }),
+  savingVsRandom: Type.Number({ description: '1 − expectedTravelPerPick / randomBaselineTravelPerPick: the share of per-pick travel saved (0.25 = 25 %)' }),
 });
 
 const ReasonBody = (required: boolean) => {
@@ -131,6 +170,22 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         params: SiteIdParams, body: LayoutBody, response: { 201: LayoutResponse },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, { correlationId: req.id }))));
+
+    app.post('/sites/:siteId/slotting-recommendations', {
+      config: { roles: CAN.plan },
+      schema: {
+        tags, params: SiteIdParams, body: SlottingBody, response: { 200: SlottingResponse },
+        summary: 'Recommend a location for each SKU by a slotting policy (read-only: computes an answer, persists nothing)',
+        description: 'Candidates are the site\'s ACTIVE locations of locationTypes, fitted to a rectangular aisle layout by their x/y '
+          + 'coordinates; distances are measured from the site\'s DEPOT location. 422 when there are more SKUs than candidates or '
+          + 'no candidates.',
+      },
+    }, async (req) => {
+      const b = req.body;
+      return unwrap(await service.recommendSlotting(req.params.siteId, {
+        method: b.method ?? 'turnover', skus: b.skus, orders: b.orders,
+      }, b.locationTypes ?? ['PICK_FACE']));
+    });
 
     app.get('/locations/:id', {
       config: { roles: CAN.read },

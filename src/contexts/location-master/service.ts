@@ -9,6 +9,7 @@ import { countByType, generateLayout, layoutParameters, type LayoutRequest } fro
 import { validateNewLocation, validateNewSite, type NewLocation, type NewSite } from './domain/location.ts';
 import { decideStatusChange } from './domain/location-status.ts';
 import * as store from './store.ts';
+import { recommendSlotting, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -142,6 +143,21 @@ export class LocationMasterService {
       await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
       return ok(updated);
     });
+  }
+
+  /**
+   * A slotting recommendation over the site's ACTIVE locations of `locationTypes`, measured from its depot. Read-only:
+   * it computes an answer and persists nothing, so it needs no transaction, events or idempotency.
+   */
+  async recommendSlotting(siteId: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
+    if ((await store.siteById(this.deps.db, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+    const [candidates, depots] = await Promise.all([
+      store.activeLocationsOfSite(this.deps.db, siteId, locationTypes),
+      store.activeLocationsOfSite(this.deps.db, siteId, ['DEPOT']),
+    ]);
+    const outcome = recommendSlotting(request, candidates, depots[0]);
+    if (outcome.ok) this.deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed').inc();
+    return outcome;
   }
 
   // The contract API: plain queries, one statement each.

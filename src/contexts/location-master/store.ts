@@ -103,6 +103,16 @@ export async function locationsOfSite(db: Executor, siteId: string, types: reado
   );
 }
 
+/** A site's ACTIVE locations of some types in walking order (pick sequence, then code); for slotting recommendations. */
+export async function activeLocationsOfSite(db: Executor, siteId: string, types: readonly LocationType[]): Promise<Location[]> {
+  return db.query<Location>(
+    `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
+     WHERE site_id = $1 AND type = ANY($2::text[]) AND status = 'ACTIVE'
+     ORDER BY pick_sequence NULLS LAST, code`,
+    [siteId, [...types]],
+  );
+}
+
 export interface LocationFilter {
   readonly type: LocationType | null;
   readonly zone: string | null;
