@@ -62,7 +62,8 @@ describe('concurrency', () => {
     await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[1]!.id, quantity: 100 });
     const orders = await Promise.all(Array.from({ length: 5 }, (_, i) => createOrder(call, w.siteId, { externalId: `TASK-${i}`, lines: [{ sku, quantity: 1 }] })));
     for (const o of orders) await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
-    const wave = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 50 }, 'manager');
+    await t.settle();
+    const wave = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 5 }, 'manager');
     expect(wave.status).toBe(201);
     expect(wave.body.orderIds).toHaveLength(5);
     expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, undefined, 'manager')).status).toBe(200);

@@ -50,6 +50,7 @@ describe('order to ship, end to end over HTTP', () => {
     expect(orders.filter((o) => o.lines.length > 1).length).toBeGreaterThanOrEqual(5);
     for (const o of orders) await until(`order ${o.id} allocated`, () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
 
+    await t.settle(); // the waves context has taken the allocated orders into its pool
     const wave = await planAndRelease(call, w.siteId, 50);
     expect([...wave.orderIds].sort()).toEqual(orders.map((o) => o.id).sort());
     for (const o of orders) await until(`order ${o.id} released`, () => orderStatus(call, o.id), (s) => s === 'RELEASED');

@@ -153,6 +153,8 @@ export async function workTasks(call: Call, siteId: string, workers: readonly st
           shorted.push({ sku: line.sku, quantity: toShort, orderId: (line as unknown as { orderId: string }).orderId ?? list.orderId ?? list.orderIds?.[0] ?? '' });
         }
       }
+      // The handheld closes its task; the pick list's completion may already have done so, which is fine.
+      await ok(call, 'complete task', 'POST', `/api/v1/tasks/${task.id}/complete`, { workerId: worker });
       idle = 0;
     }
   };

@@ -52,6 +52,8 @@ export function taskService(deps: PlatformDeps) {
       }
       // A handheld that retries "start" (lost answer, reconnect) gets its task back rather than an error.
       if (to === 'IN_PROGRESS' && task.status === 'IN_PROGRESS') return ok(task);
+      // Completing a task its work already finished (the pick list's completion event got there first) is not an error.
+      if (to === 'COMPLETED' && task.status === 'COMPLETED') return ok(task);
       return move(tx, task, to, meta);
     });
   }
@@ -87,8 +89,9 @@ export function taskService(deps: PlatformDeps) {
     },
 
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      const before = await taskStore.get(deps.db, id);
       const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
-      if (outcome.ok) deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      if (outcome.ok && before?.status !== 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
       return outcome;
     },
 
