@@ -30,6 +30,7 @@ const SummaryFields = {
 const WaveSummarySchema = Type.Object(SummaryFields);
 const WaveSchema = Type.Object({
   ...SummaryFields,
+  orderIds: Type.Array(Type.String(), { description: 'Orders in pick order, without those cancelled out of the wave' }),
   orders: Type.Array(Type.Object({
     orderId: Type.String(), position: Type.Integer(), priority: Type.Integer(), lines: Type.Array(Line),
     active: Type.Boolean(), removed: Type.Boolean({ description: 'Cancelled out of the wave before release' }), picked: Type.Boolean(),

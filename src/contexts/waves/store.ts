@@ -38,6 +38,8 @@ export interface WaveSummary {
 }
 
 export interface Wave extends WaveSummary {
+  /** The wave's orders in pick order, without those cancelled out of it. */
+  readonly orderIds: string[];
   readonly orders: WaveOrder[];
 }
 
@@ -128,7 +130,8 @@ export async function waveOrders(db: Executor, waveId: string): Promise<WaveOrde
 export async function waveById(db: Executor, id: string): Promise<Wave | undefined> {
   const summary = await waveSummary(db, id);
   if (summary === undefined) return undefined;
-  return { ...summary, orders: await waveOrders(db, id) };
+  const orders = await waveOrders(db, id);
+  return { ...summary, orderIds: orders.filter((o) => !o.removed).map((o) => o.orderId), orders };
 }
 
 /** Conditional on the version read under the row lock: a lost update shows up as false, never silently. */

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 interface Line { id: string; lineNo: number; sku: string; ordered: number }
 interface OrderBody { id: string; siteId: string; status: string; waveId: string | null; lines: Line[] }
-interface WaveBody { id: string; siteId: string; carrier: string; status: string; orderCount: number; version: number; orders: { orderId: string; position: number; active: boolean; removed: boolean; picked: boolean; lines: unknown[] }[] }
+interface WaveBody { id: string; orderIds: string[]; siteId: string; carrier: string; status: string; orderCount: number; version: number; orders: { orderId: string; position: number; active: boolean; removed: boolean; picked: boolean; lines: unknown[] }[] }
 
 let seq = 0;
 const count = async (sql: string, params: unknown[] = []): Promise<number> => (await t.app.db.query<{ n: number }>(sql, params))[0]!.n;
@@ -57,6 +57,7 @@ describe('wave planning', () => {
     expect(first.body).toMatchObject({ siteId: 'sit_P1', carrier: 'DHL', status: 'PLANNED', orderCount: 1, maxOrders: 50 });
     expect(first.body.id).toMatch(/^wav_/);
     expect(first.body.orders.map((o) => o.orderId)).toEqual([b.id]);
+    expect(first.body.orderIds).toEqual([b.id]);
 
     const second = await plan({ siteId: 'sit_P1' });
     expect(second.body).toMatchObject({ carrier: 'OWN_FLEET', orderCount: 3 });
