@@ -10,21 +10,33 @@ import {
 } from '../../contracts/picking.ts';
 import { decideConfirm, type PickScan } from './domain/confirm-pick.ts';
 import { canMoveList, listOutcome } from './domain/pick-lifecycle.ts';
-import { pickSequenceOrder, type PickSequencer } from './domain/pick-sequence.ts';
+import type { PickSequencer } from './domain/pick-sequence.ts';
+import { routingSequencer } from './domain/route-sequence.ts';
+import { siteLayouts, type SiteLayouts } from './site-layouts.ts';
 import { pickStore, type NewPickLine, type PickLine, type PickList, type PickListFilter, type PickListHeader } from './store.ts';
 
 export interface PickingOptions {
   readonly catalog: CatalogApi;
   readonly locations: LocationMasterApi;
-  /** How the stops of a list are ordered; the pick-sequence order until a router over coordinates replaces it. */
+  /**
+   * How the stops of a list are ordered. Default: the optimal picker route over the site's location coordinates
+   * (domain/route-sequence.ts), falling back to the pick-sequence order when the layout is unknown or unfit.
+   */
   readonly sequencer?: PickSequencer;
+  /** Fitted site layouts for the default sequencer; one in-memory cache per service by default. */
+  readonly layouts?: SiteLayouts;
 }
 
 export type Confirm = PickScan & { readonly toteId: string };
 
 /** Commands and queries of pick execution. */
 export function pickingService(deps: PlatformDeps, options: PickingOptions) {
-  const sequencer = options.sequencer ?? pickSequenceOrder;
+  const layouts = options.layouts ?? siteLayouts(options.locations);
+  async function sequencerFor(siteId: string): Promise<PickSequencer> {
+    if (options.sequencer !== undefined) return options.sequencer;
+    const fit = await layouts.get(siteId);
+    return routingSequencer(fit, (reason) => deps.log.debug({ siteId, reason }, 'picking: pick-sequence order, not routed'));
+  }
   const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
   const unitsShorted = deps.metrics.counter('paklog_units_short_picked_total', 'Units closed short at picking');
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'picking', events, meta);
@@ -84,6 +96,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const products = await options.catalog.getBySkus([...new Set(fresh.map((r) => r.sku))]);
       const locations = await options.locations.getLocations([...new Set(fresh.map((r) => r.locationId))]);
       const priorities = await pickStore.priorities(tx, [...byOrder.keys()]);
+      const sequencer = await sequencerFor(reserved.siteId);
       const now = deps.clock.now();
 
       const created: PickList[] = [];
@@ -121,6 +134,11 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
     },
 
     savePriority: (tx: Tx, orderId: string, priority: number) => pickStore.savePriority(tx, orderId, priority),
+
+    /** The site's locations changed: the next pick list re-reads and re-fits its layout (once this commits). */
+    layoutChanged(tx: Tx, siteId: string): void {
+      tx.afterCommit(() => layouts.invalidate(siteId));
+    },
 
     /** A scan confirmation: right location, right product, no more than is open; partial confirms add up. */
     async confirm(listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> {

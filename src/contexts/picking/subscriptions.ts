@@ -1,10 +1,14 @@
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import { InventoryEvents, type StockReserved } from '../../contracts/inventory.ts';
+import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
 import type { PickingService } from './service.ts';
 
-/** Reservations of a released wave become pick lists; order priorities are remembered for them. */
+/**
+ * Reservations of a released wave become pick lists; order priorities are remembered for them; location-master
+ * changes drop the site's cached layout.
+ */
 export function pickingSubscriptions(picking: PickingService): Subscription[] {
   return [
     {
@@ -18,6 +22,14 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
       types: [InventoryEvents.reserved],
       handle: async (event, tx) => {
         await picking.createFromReservations(tx, event.data as StockReserved, causedBy(event));
+      },
+    },
+    {
+      types: [LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged],
+      handle: async (event, tx) => {
+        // Every one of these payloads names its site (LayoutGenerated, Location, LocationStatusChanged).
+        const siteId = event.siteid ?? (event.data as { siteId?: string }).siteId;
+        if (siteId !== undefined) picking.layoutChanged(tx, siteId);
       },
     },
   ];
