@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'bench/results/', 'bin/', '.dependency-cruiser.cjs', 'web/dist/'] },
+  { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', '.dependency-cruiser.cjs', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
