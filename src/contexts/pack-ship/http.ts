@@ -37,16 +37,34 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor },
     schema: {
       tags,
-      summary: 'Pack every picked, unpacked unit of an order into one package (Idempotency-Key supported)',
-      description: 'The carton is the given one or the smallest that fits (422 NO_CARTON_FITS when none); the weight is the given '
-        + 'one or items + tare. 409 NOTHING_TO_PACK when nothing picked is left to pack.',
+      summary: 'Pack picked, unpacked units of an order into one package (Idempotency-Key supported)',
+      description: 'Packs `units` when given, else every picked, unpacked unit. The carton is the given one or the cheapest '
+        + 'the 3D packer fills with all the units (422 NO_CARTON_FITS when no single carton does: GET /packages/suggestion '
+        + 'splits them, then pack each suggested package with `units`); the weight is the given one or items + tare. '
+        + '409 NOTHING_TO_PACK when nothing picked is left to pack.',
       body: Type.Object({
         orderId: Id,
+        units: Type.Optional(Type.Array(Type.Object({
+          lineId: Id,
+          quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 })),
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, { correlationId: req.id }))));
+
+  app.get('/packages/suggestion', {
+    config: { roles: CAN.read },
+    schema: {
+      tags,
+      summary: 'The 3D packer\'s cartons for an order\'s picked, unpacked units, before packing',
+      description: 'The cheapest shipment the packer finds: one carton when that is cheapest, else several, with each unit\'s '
+        + 'placement (mm from the carton\'s inner corner; `itemId` is the order line). Reads only. 404 unknown order, '
+        + '409 NOTHING_TO_PACK, 422 NO_CARTON_FITS when a unit fits no carton.',
+      querystring: Type.Object({ orderId: Id }, { additionalProperties: false }),
+    },
+  }, async (req) => unwrap(await packShip.suggest(req.query.orderId)));
 
   app.get('/packages/:id', {
     config: { roles: CAN.read },

@@ -69,7 +69,8 @@ describe('pack & ship', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ orderId: 'ord_1', siteId, status: 'PACKED', lines: [{ lineId: 'oln_ord_1_1', sku: 'BOOK', quantity: 2 }] });
     expect(first.body.id).toMatch(/^pkg_/);
-    if (catalogKnows) expect(first.body).toMatchObject({ cartonCode: 'XS', weightG: 2 * 300 + 80 });
+    // The cheapest carton the packer fills: two paperbacks lie side by side (200 + 150 turned) in the flat mailer.
+    if (catalogKnows) expect(first.body).toMatchObject({ cartonCode: 'FLAT', weightG: 2 * 300 + 30 });
 
     const nothing = await t.post('/api/v1/packages', { orderId: 'ord_1' }, 'operator');
     expect(nothing.status).toBe(409);
@@ -163,6 +164,50 @@ describe('pack & ship', () => {
     expect(await count('platform.events')).toBe(before.events);
     const [line] = await t.app.db.query(`SELECT packed FROM pack_ship.order_lines WHERE order_id = 'ord_big'`);
     expect(line!.packed).toBe(0);
+  });
+
+  it('suggests cartons for the picked, unpacked units before packing, and packs a chosen unit set', async () => {
+    await orderReceived('ord_sug', [{ sku: 'BOOK', quantity: 4 }, { sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_sug', 1, 'BOOK', 3);
+    await picked('ord_sug', 2, 'BOOK', 2);
+    const res = await t.get('/api/v1/packages/suggestion?orderId=ord_sug', 'viewer');
+    expect(res.status).toBe(200);
+    expect(res.body.orderId).toBe('ord_sug');
+    expect(res.body.cost).toBeGreaterThan(0);
+    const units = (res.body.packages as { units: { lineId: string; quantity: number }[] }[]).flatMap((p) => p.units);
+    const per = (lineId: string) => units.filter((u) => u.lineId === lineId).reduce((n, u) => n + u.quantity, 0);
+    expect([per('oln_ord_sug_1'), per('oln_ord_sug_2')]).toEqual([3, 2]);
+    for (const p of res.body.packages) {
+      expect(typeof p.cartonCode).toBe('string');
+      expect(p.placements).toHaveLength(p.units.reduce((n: number, u: { quantity: number }) => n + u.quantity, 0));
+      expect(p.placements[0]).toMatchObject({ itemId: expect.stringMatching(/^oln_ord_sug_/), x: expect.any(Number), length: expect.any(Number) });
+    }
+    // Reads only.
+    expect((await t.app.db.query(`SELECT packed FROM pack_ship.order_lines WHERE order_id = 'ord_sug' AND packed > 0`))).toHaveLength(0);
+
+    // Bad unit sets are refused naming the fields, writing nothing.
+    const before = await count('pack_ship.packages');
+    const over = await t.post('/api/v1/packages', { orderId: 'ord_sug', units: [{ lineId: 'oln_ord_sug_1', quantity: 4 }, { lineId: 'oln_nope', quantity: 1 }] }, 'operator');
+    expect(over.status).toBe(422);
+    expect(over.body.errors.map((e: { field: string }) => e.field)).toEqual(['/units/0/quantity', '/units/1/lineId']);
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_sug', units: [] }, 'operator')).status).toBe(400);
+    expect(await count('pack_ship.packages')).toBe(before);
+
+    // Pack one line's units; the suggestion then covers what is left.
+    const part = await t.post('/api/v1/packages', { orderId: 'ord_sug', units: [{ lineId: 'oln_ord_sug_2', quantity: 2 }] }, 'operator');
+    expect(part.status).toBe(201);
+    expect(part.body.lines).toEqual([{ lineId: 'oln_ord_sug_2', sku: 'BOOK', quantity: 2 }]);
+    const rest = await t.get('/api/v1/packages/suggestion?orderId=ord_sug');
+    expect((rest.body.packages as { units: { lineId: string }[] }[]).flatMap((p) => p.units.map((u) => u.lineId))).toEqual(['oln_ord_sug_1']);
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_sug' }, 'operator')).status).toBe(201);
+
+    const nothing = await t.get('/api/v1/packages/suggestion?orderId=ord_sug');
+    expect(nothing.status).toBe(409);
+    expect(nothing.body.code).toBe('NOTHING_TO_PACK');
+    const unknown = await t.get('/api/v1/packages/suggestion?orderId=ord_unknown');
+    expect(unknown.status).toBe(404);
+    expect((await t.get('/api/v1/packages/suggestion')).status).toBe(400);
+    expect((await t.get('/api/v1/packages/suggestion?orderId=ord_sug', null)).status).toBe(401);
   });
 
   it('answers 404 for unknown orders, packages and shipments', async () => {

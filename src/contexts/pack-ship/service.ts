@@ -4,14 +4,14 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import { PackShipEvents, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
-import { simplestFitChooser, itemsWeight, type Carton, type CartonChooser, type PackItem } from './domain/carton-chooser.ts';
+import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
 import { canMovePackage, canMoveShipment } from './domain/lifecycles.ts';
 import { packStore, type Package, type PackageLine, type Shipment } from './store.ts';
 
 export interface PackShipOptions {
   readonly catalog: CatalogApi;
-  /** Cartonization strategy; the simplest fit until a 3D packer replaces it. */
+  /** Cartonization strategy; default: the cheapest carton the 3D packer fills with every unit. */
   readonly chooser?: CartonChooser;
   /** Carriers by code, besides the built-in own fleet. */
   readonly carriers?: readonly Carrier[];
@@ -21,6 +21,39 @@ export interface PackInput {
   readonly orderId: string;
   readonly cartonCode?: string;
   readonly weightG?: number;
+  /** Pack only these units (e.g. one package of the suggestion); default: every picked, unpacked unit. */
+  readonly units?: readonly { readonly lineId: string; readonly quantity: number }[];
+}
+
+/** What a packer sees before packing: the packer's cartons for the order's picked, unpacked units. */
+export interface PackingSuggestion {
+  readonly orderId: string;
+  readonly packages: readonly {
+    readonly cartonCode: string;
+    readonly units: readonly PackageLine[];
+    /** Where each unit goes (mm from the carton's inner corner); `itemId` is the order line id. */
+    readonly placements: SuggestedPackage['placements'];
+  }[];
+  readonly cost: number;
+}
+
+/** The units to pack: all open ones, or the requested ones when each is open on its line. */
+function unitsToPack(open: readonly PackageLine[], requested: PackInput['units']): Outcome<PackageLine[]> {
+  if (requested === undefined) return ok([...open]);
+  const errors: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const out: PackageLine[] = [];
+  requested.forEach((u, i) => {
+    const line = open.find((l) => l.lineId === u.lineId);
+    if (seen.has(u.lineId)) errors.push({ field: `/units/${i}/lineId`, message: 'appears twice' });
+    else if (line === undefined) errors.push({ field: `/units/${i}/lineId`, message: 'has no picked, unpacked units on this order' });
+    else if (!Number.isInteger(u.quantity) || u.quantity < 1) errors.push({ field: `/units/${i}/quantity`, message: 'must be a whole number of at least 1' });
+    else if (u.quantity > line.quantity) errors.push({ field: `/units/${i}/quantity`, message: `exceeds the ${line.quantity} picked, unpacked units` });
+    else out.push({ lineId: line.lineId, sku: line.sku, quantity: u.quantity });
+    seen.add(u.lineId);
+  });
+  if (requested.length === 0) errors.push({ field: '/units', message: 'must name at least one line' });
+  return errors.length > 0 ? reject('UNPROCESSABLE', 'Some units cannot be packed', errors) : ok(out.sort((a, b) => (a.lineId < b.lineId ? -1 : 1)));
 }
 
 /** Sums quantities per order line. */
@@ -35,7 +68,17 @@ function byLine(lines: readonly PackageLine[]): PackageLine[] {
 
 /** Commands and queries of pack & ship. */
 export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
-  const chooser = options.chooser ?? simplestFitChooser;
+  const chooser = options.chooser ?? packerChooser;
+
+  /** Catalog sizes and weights of the units; one item per order line (its id is the line id). */
+  async function itemsOf(lines: readonly PackageLine[]): Promise<PackItem[]> {
+    const products = await options.catalog.getBySkus([...new Set(lines.map((l) => l.sku))]);
+    // A product the catalog does not know counts as size and weight zero: the packer's scale and eye decide then.
+    return lines.map((l) => {
+      const p = products.get(l.sku);
+      return { id: l.lineId, sku: l.sku, quantity: l.quantity, lengthMm: p?.lengthMm ?? 0, widthMm: p?.widthMm ?? 0, heightMm: p?.heightMm ?? 0, weightG: p?.weightG ?? 0 };
+    });
+  }
   const ownFleet = ownFleetCarrier(() => packStore.nextTrackingNumber(deps.db));
   const carriers = new Map<string, Carrier>([[OWN_FLEET, ownFleet], ...(options.carriers ?? []).map((c): [string, Carrier] => [c.code, c])]);
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
@@ -51,8 +94,11 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const lines = await packStore.orderLines(tx, order.orderId);
-        const toPack: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
-        if (toPack.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
+        const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
+        if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
+        const chosen = unitsToPack(open, input.units);
+        if (!chosen.ok) return chosen;
+        const toPack = chosen.value;
 
         const cartons = await packStore.cartons(tx);
         let carton: Carton | undefined;
@@ -60,14 +106,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
           carton = cartons.find((c) => c.code === input.cartonCode);
           if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${input.cartonCode}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
         }
-        const products = await options.catalog.getBySkus([...new Set(toPack.map((l) => l.sku))]);
-        // A product the catalog does not know counts as size and weight zero: the packer's scale and eye decide then.
-        const items: PackItem[] = toPack.map((l) => {
-          const p = products.get(l.sku);
-          return { sku: l.sku, quantity: l.quantity, lengthMm: p?.lengthMm ?? 0, widthMm: p?.widthMm ?? 0, heightMm: p?.heightMm ?? 0, weightG: p?.weightG ?? 0 };
-        });
+        const items = await itemsOf(toPack);
         carton ??= chooser.choose(items, cartons);
-        if (carton === undefined) return reject('NO_CARTON_FITS', `No carton holds the ${items.reduce((n, i) => n + i.quantity, 0)} units of order ${order.orderId}`);
+        if (carton === undefined) {
+          return reject('NO_CARTON_FITS', `No single carton holds the ${items.reduce((n, i) => n + i.quantity, 0)} units of order ${order.orderId}: `
+            + `GET /api/v1/packages/suggestion?orderId=${order.orderId} shows how to split them; pack each package with \`units\``);
+        }
 
         const now = deps.clock.now();
         if (!canMovePackage('OPEN', 'PACKED')) throw new Error('package lifecycle lost OPEN → PACKED');
@@ -152,6 +196,27 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         const after = await packStore.shipment(tx, id);
         if (after === undefined) throw new Error(`shipment ${id} vanished`);
         return ok(after);
+      });
+    },
+
+    /** The packer's suggestion for the order's picked, unpacked units; reads only. */
+    async suggest(orderId: string): Promise<Outcome<PackingSuggestion>> {
+      const order = await packStore.lockOrder(deps.db, orderId, false);
+      if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+      const lines = await packStore.orderLines(deps.db, orderId);
+      const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
+      if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${orderId} has no picked units left to pack`);
+      const suggestion = suggestCartons(await itemsOf(open), await packStore.cartons(deps.db));
+      if (!suggestion.ok) return reject('NO_CARTON_FITS', `The units of order ${orderId} cannot be packed: ${suggestion.message}`);
+      const skuOf = new Map(open.map((l) => [l.lineId, l.sku]));
+      return ok({
+        orderId,
+        packages: suggestion.packages.map((p) => ({
+          cartonCode: p.cartonCode,
+          units: p.units.map((u) => ({ lineId: u.id, sku: skuOf.get(u.id) ?? u.sku, quantity: u.quantity })),
+          placements: p.placements,
+        })),
+        cost: suggestion.cost,
       });
     },
 

@@ -107,9 +107,9 @@ export const packStore = {
   },
 
   // --- orders ------------------------------------------------------------------------------------------------
-  async lockOrder(db: Executor, orderId: string): Promise<PackOrder | undefined> {
+  async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null }>(
-      `SELECT order_id, site_id, carrier, picking_status FROM pack_ship.orders WHERE order_id = $1 FOR UPDATE`, [orderId],
+      `SELECT order_id, site_id, carrier, picking_status FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     const r = rows[0];
     return r === undefined ? undefined : { orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
-import { simplestFitChooser, type Carton, type PackItem } from './carton-chooser.ts';
+import { packerChooser, simplestFitChooser, suggestCartons, type Carton, type PackItem } from './carton-chooser.ts';
 import { ownFleetCarrier, ownFleetTrackingNumber } from './carrier.ts';
 import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, canMovePackage, canMoveShipment } from './lifecycles.ts';
 
@@ -29,6 +29,44 @@ describe('simplest-fit carton chooser', () => {
   it('finds nothing when no carton holds the items', () => {
     expect(simplestFitChooser.choose([item('SOFA', 1, 2000, 900, 800)], cartons)).toBeUndefined();
     expect(simplestFitChooser.choose([item('LEAD', 1, 100, 100, 100, 50_000)], cartons)).toBeUndefined();
+  });
+});
+
+describe('3D packer carton chooser', () => {
+  const cube = { ...carton('CUBE', 100, 100, 100), cost: 1 };
+  const double = { ...carton('DOUBLE', 200, 100, 100), cost: 2 };
+
+  it('refuses a tight fit that volume accepts but geometry does not: two 60 mm cubes in a 100 mm cube', () => {
+    const items = [item('C60', 2, 60, 60, 60)];
+    // 2 × 216 cm³ < 1000 cm³ and each cube fits alone, so the volume rule takes the small cube...
+    expect(simplestFitChooser.choose(items, [cube, double])?.code).toBe('CUBE');
+    // ...but 60 + 60 > 100 along every axis: the packer needs the double box.
+    expect(packerChooser.choose(items, [cube, double])?.code).toBe('DOUBLE');
+    expect(packerChooser.choose(items, [cube])).toBeUndefined();
+    expect(packerChooser.choose([item('C60', 1, 60, 60, 60)], [double, cube])?.code).toBe('CUBE');
+  });
+
+  it('takes the cheapest carton that holds everything, turning items, within the weight limit', () => {
+    const cheapFlat = { ...carton('FLAT', 350, 250, 40, 2000), cost: 0.25 };
+    expect(packerChooser.choose([item('BOOK', 2, 200, 150, 30, 300)], [...cartons, cheapFlat])?.code).toBe('FLAT');
+    expect(packerChooser.choose([item('BOOK', 2, 200, 150, 30, 1500)], [...cartons, cheapFlat])?.code).not.toBe('FLAT');
+    expect(packerChooser.choose([item('SOFA', 1, 2000, 900, 800)], cartons)).toBeUndefined();
+  });
+
+  it('counts the weight of products without a size but does not place them', () => {
+    const unsized = item('GIFT', 1, 0, 0, 0, 9_500);
+    expect(packerChooser.choose([unsized], [cube, double])?.code).toBe('CUBE');
+    expect(packerChooser.choose([unsized, item('C60', 1, 60, 60, 60, 600)], [cube, double])).toBeUndefined();
+  });
+
+  it('suggests several cartons when one does not hold the units, placing every unit once', () => {
+    const s = suggestCartons([{ ...item('C60', 3, 60, 60, 60), id: 'oln_1' }], [cube]);
+    if (!s.ok) throw new Error(s.message);
+    expect(s.packages).toHaveLength(3);
+    expect(s.cost).toBe(3);
+    for (const p of s.packages) expect(p).toMatchObject({ cartonCode: 'CUBE', units: [{ id: 'oln_1', sku: 'C60', quantity: 1 }] });
+    expect(s.packages.flatMap((p) => p.placements)).toHaveLength(3);
+    expect(suggestCartons([item('SOFA', 1, 2000, 900, 800)], [cube]).ok).toBe(false);
   });
 });
 
