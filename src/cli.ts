@@ -53,13 +53,16 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
       console.log(`\nAdmin API key (shown once, keep it safe): ${app.generatedAdminKey}\n`);
     }
   });
-  console.log(`PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`);
-  console.log(`  API:     ${running.url}/api/v1`);
-  console.log(`  Docs:    ${running.url}/docs`);
-  console.log(`  Health:  ${running.url}/health/ready`);
+  const lines = [
+    `PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`,
+    `  API:     ${running.url}/api/v1`,
+    `  Docs:    ${running.url}/docs`,
+    `  Health:  ${running.url}/health/ready`,
+  ];
   if (running.app.generatedAdminKey === undefined && cfg.adminApiKey === undefined) {
-    console.log('  Admin key: printed on the first start; create more with POST /api/v1/api-keys');
+    lines.push('  Admin key: printed on the first start; create more with POST /api/v1/api-keys');
   }
+  console.log(lines.join('\n'));
 });
 
 program.command('migrate').description('Run pending migrations of every context and exit').action(async () => {
