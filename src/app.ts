@@ -79,7 +79,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     locations,
     inventory,
     ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi }),
-    wavesContext(deps, { locations: locationsApi }),
+    wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
     tasksContext(deps),
     pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
     packShipContext(deps, { catalog: catalogApi }),

@@ -92,4 +92,10 @@ export interface StockShipped {
 export interface InventoryApi {
   /** Available-to-promise per SKU at a site: on-hand AVAILABLE − allocated. */
   atp(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Read-only hint: per SKU, the location a reservation would most likely take it from (the first AVAILABLE, unexpired
+   * balance with free units in rotation order: earliest expiry, then earliest receipt). SKUs without free stock are
+   * absent. Nothing is locked or reserved; the real reservation may still choose differently.
+   */
+  candidateLocations(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }

@@ -25,6 +25,11 @@ export interface WaveReleased {
     readonly orderId: string;
     readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
   }[];
+  /**
+   * Batch picking only: the wave's orders grouped into cart batches (order ids per batch); every order of `orders`
+   * is in exactly one batch. Picking makes one pick list per batch. Absent for discrete picking.
+   */
+  readonly batches?: readonly (readonly string[])[];
 }
 
 export interface WaveCancelled {

@@ -23,6 +23,7 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
         // Unknown or never-received SKUs have nothing to promise.
         return new Map(skus.map((s) => [s, bySku.get(s) ?? 0]));
       },
+      candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
     },
   };
 }

@@ -214,6 +214,13 @@ export class InventoryService {
     return out;
   }
 
+  /** Where each SKU would most likely be reserved from (a read-only hint for wave batching; see InventoryApi). */
+  async candidateLocations(siteId: string, skus: readonly string[]): Promise<Map<string, string>> {
+    if (skus.length === 0) return new Map();
+    const rows = await store.candidateLocations(this.deps.db, siteId, skus, this.today());
+    return new Map(rows.map((r) => [r.sku, r.location_id]));
+  }
+
   // ---------------------------------------------------------------- reactions (each runs in the inbox transaction `tx`)
 
   /** Allocates each line all-or-nothing, in SKU order, with a conditional update per line. */

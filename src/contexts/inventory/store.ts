@@ -163,6 +163,20 @@ export async function lockFreeBalances(db: Executor, siteId: string, sku: string
   );
 }
 
+/**
+ * Per SKU, the first free, unexpired AVAILABLE balance in rotation order (earliest expiry, undated last, then earliest
+ * receipt, then key): the location a reservation most likely takes. One read, no locks: a hint, not a reservation.
+ */
+export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<{ sku: string; location_id: string }[]> {
+  return db.query<{ sku: string; location_id: string }>(
+    `SELECT DISTINCT ON (sku) sku, location_id FROM inventory.balances
+     WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%'
+       AND on_hand > reserved AND (expires_on IS NULL OR expires_on >= $3::date)
+     ORDER BY sku, expires_on NULLS LAST, first_received_at, location_id, lot`,
+    [siteId, [...skus], today],
+  );
+}
+
 /** In-process balances of one order and SKU, locked, oldest lot first. */
 export async function lockInProcess(db: Executor, siteId: string, sku: string, locationId: string): Promise<BalanceRow[]> {
   return db.query<BalanceRow>(

@@ -4,7 +4,8 @@ import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { DEFAULT_MAX_ORDERS, MAX_ORDERS, type WaveService } from './service.ts';
+import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY } from './domain/batching.ts';
+import { DEFAULT_MAX_ORDERS, MAX_ORDERS, PICK_STRATEGIES, type PickStrategy, type WaveService } from './service.ts';
 
 const tags = ['waves'];
 
@@ -61,8 +62,22 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
 
     app.post('/waves/:id/release', {
       config: { roles: CAN.plan },
-      schema: { tags, summary: 'Release a PLANNED wave to the floor (discrete picking)', params: IdParams, response: { 200: WaveSchema } },
-    }, async (req) => unwrap(await service.release(req.params.id, { correlationId: req.id })));
+      schema: {
+        tags, summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
+        params: IdParams,
+        body: Type.Optional(Type.Object({
+          pickStrategy: Type.Optional(Type.Unsafe<PickStrategy>(Type.String({ enum: [...PICK_STRATEGIES], default: 'discrete' }))),
+          cartCapacity: Type.Optional(Type.Integer({
+            minimum: 1, maximum: MAX_CART_CAPACITY,
+            description: `Units per cart for batch picking (default ${DEFAULT_CART_CAPACITY}); an order larger than the cart is picked alone`,
+          })),
+        }, { additionalProperties: false })),
+        response: { 200: WaveSchema },
+      },
+    }, async (req) => {
+      const b = req.body ?? {};
+      return unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, { correlationId: req.id }));
+    });
 
     app.post('/waves/:id/cancel', {
       config: { roles: CAN.plan },

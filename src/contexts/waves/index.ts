@@ -1,3 +1,4 @@
+import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
@@ -6,11 +7,11 @@ import { WaveService } from './service.ts';
 import { waveSubscriptions } from './subscriptions.ts';
 
 /**
- * waves: the pool of allocated orders and the waves planned from it. The locations API is for batching by route
- * (a later issue); discrete picking does not need it.
+ * waves: the pool of allocated orders and the waves planned from it. The locations and inventory APIs are read
+ * when a wave is released for batch picking (where each order will be picked, to group orders into carts).
  */
-export function wavesContext(deps: PlatformDeps, _apis: { locations: LocationMasterApi }): ContextModule {
-  const service = new WaveService(deps);
+export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMasterApi; inventory: InventoryApi }): ContextModule {
+  const service = new WaveService(deps, apis);
   return {
     name: 'waves',
     schema: 'waves',

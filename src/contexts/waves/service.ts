@@ -1,3 +1,5 @@
+import type { InventoryApi } from '../../contracts/inventory.ts';
+import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
 import {
   WaveEvents, type WaveCancelled, type WaveCompleted, type WavePlanned, type WaveReleased, type WaveStatus,
@@ -6,6 +8,9 @@ import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
+import type { Pick } from '../../optimize/geometry/layout.ts';
+import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
+import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatches, type BatchableOrder } from './domain/batching.ts';
 import { canTransition, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
@@ -13,12 +18,35 @@ import {
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
 
+export const PICK_STRATEGIES = ['discrete', 'batch'] as const;
+export type PickStrategy = (typeof PICK_STRATEGIES)[number];
+
+export interface ReleaseOptions {
+  readonly pickStrategy?: PickStrategy | undefined;
+  /** Units per cart, batch picking only. */
+  readonly cartCapacity?: number | undefined;
+}
+
+export interface WaveApis {
+  readonly locations: LocationMasterApi;
+  readonly inventory: InventoryApi;
+}
+
 export const DEFAULT_MAX_ORDERS = 50;
 export const MAX_ORDERS = 1000;
 
 export interface WavePage {
   readonly items: WaveSummary[];
   readonly nextCursor: string | null;
+}
+
+/** Batches limited to the orders still active at release; an active order missing from them goes alone. */
+function keepActive(batches: readonly (readonly string[])[], active: readonly string[]): string[][] {
+  const live = new Set(active);
+  const kept = batches.map((b) => b.filter((id) => live.has(id))).filter((b) => b.length > 0);
+  const seen = new Set(kept.flat());
+  for (const id of active) if (!seen.has(id)) kept.push([id]);
+  return kept;
 }
 
 const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
@@ -31,7 +59,10 @@ export class WaveService {
   private readonly planned;
   private readonly ordersWaved;
 
-  constructor(private readonly deps: PlatformDeps) {
+  private readonly batchesPlanned;
+
+  constructor(private readonly deps: PlatformDeps, private readonly apis: WaveApis) {
+    this.batchesPlanned = deps.metrics.counter('paklog_wave_batches_planned_total', 'Cart batches planned at batch-picking wave release');
     this.planned = deps.metrics.counter('paklog_waves_planned_total', 'Waves planned');
     this.ordersWaved = deps.metrics.counter('paklog_wave_orders_planned_total', 'Orders put into planned waves');
   }
@@ -64,16 +95,72 @@ export class WaveService {
     return outcome.ok ? this.get(outcome.value) : outcome;
   }
 
-  async release(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
+  /**
+   * Releases a PLANNED wave. Discrete picking: one pick list per order. Batch picking: the orders are grouped into
+   * cart batches (domain/batching.ts) before the transaction, since batching reads other contexts and searches for
+   * up to 300 ms; the transaction then re-checks the wave and keeps the batches to its still-active orders.
+   */
+  async release(id: string, options: ReleaseOptions, meta: EventMeta): Promise<Outcome<Wave>> {
+    const strategy = options.pickStrategy ?? 'discrete';
+    if (!(PICK_STRATEGIES as readonly string[]).includes(strategy)) {
+      return reject('UNPROCESSABLE', 'pickStrategy is not known', [{ field: '/pickStrategy', message: `must be one of ${PICK_STRATEGIES.join(', ')}` }]);
+    }
+    if (options.cartCapacity !== undefined) {
+      if (strategy !== 'batch') return reject('UNPROCESSABLE', 'cartCapacity applies to batch picking only', [{ field: '/cartCapacity', message: 'only with pickStrategy batch' }]);
+      if (!Number.isInteger(options.cartCapacity) || options.cartCapacity < 1 || options.cartCapacity > MAX_CART_CAPACITY) {
+        return reject('UNPROCESSABLE', 'cartCapacity is out of range', [{ field: '/cartCapacity', message: `must be an integer from 1 to ${MAX_CART_CAPACITY}` }]);
+      }
+    }
+    let batches: string[][] | undefined;
+    if (strategy === 'batch') {
+      // Fail fast (404/409) before spending the batching budget; the transaction checks again under the lock.
+      const before = await waveSummary(this.deps.db, id);
+      if (before === undefined) return reject('NOT_FOUND', `No wave ${id}`);
+      if (!canTransition(before.status, 'RELEASED')) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${before.status} and cannot become RELEASED`);
+      const orders = (await waveOrders(this.deps.db, id)).filter((o) => o.active);
+      batches = await this.batchesFor(before.siteId, orders, options.cartCapacity ?? DEFAULT_CART_CAPACITY);
+    }
     return this.change(id, 'RELEASED', async (tx, w) => {
       const orders = (await waveOrders(tx, id)).filter((o) => o.active);
       await removeFromPool(tx, orders.map((o) => o.orderId));
       const data: WaveReleased = {
-        waveId: id, siteId: w.siteId, pickStrategy: 'discrete',
+        waveId: id, siteId: w.siteId, pickStrategy: strategy,
         orders: orders.map((o) => ({ orderId: o.orderId, lines: o.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })) })),
+        ...(batches === undefined ? {} : { batches: keepActive(batches, orders.map((o) => o.orderId)) }),
       };
       await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.released, subject: id, siteId: w.siteId, data }], meta);
+      const n = data.batches?.length ?? 0;
+      if (n > 0) tx.afterCommit(() => this.batchesPlanned.inc(n));
     });
+  }
+
+  /**
+   * Cart batches for the wave's orders. Inventory says where each SKU will most likely be reserved, the location
+   * master gives those locations' codes and the site's coordinates; both are read-only hints (the reservation may
+   * pick another location). When they cannot be read, every order is batched FCFS.
+   */
+  private async batchesFor(siteId: string, orders: readonly BatchableOrder[], capacity: number): Promise<string[][]> {
+    let layout: ReturnType<typeof fitSiteLayout> | undefined;
+    let pickOf: (sku: string) => Pick | undefined = () => undefined;
+    try {
+      const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
+      const candidates = await this.apis.inventory.candidateLocations(siteId, skus);
+      const locations: ReadonlyMap<string, Location> = candidates.size === 0 ? new Map() : await this.apis.locations.getLocations([...new Set(candidates.values())]);
+      layout = fitSiteLayout(await this.apis.locations.listLocations(siteId, ROUTING_LOCATION_TYPES));
+      const fit = layout;
+      if (!fit.ok) this.deps.log.info({ siteId, reason: fit.reason }, 'waves: site layout not fitted; orders batched FCFS');
+      pickOf = (sku) => {
+        const locationId = candidates.get(sku);
+        const code = locationId === undefined ? undefined : locations.get(locationId)?.code;
+        return fit.ok && code !== undefined ? fit.site.picks.get(code) : undefined;
+      };
+    } catch (e) {
+      this.deps.log.warn({ siteId, err: e }, 'waves: pick positions could not be read; orders batched FCFS');
+      layout = undefined;
+    }
+    const plan = planBatches({ orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, pickOf });
+    if (plan.oversize.length > 0) this.deps.log.info({ siteId, orders: plan.oversize, capacity }, 'waves: orders larger than a cart go alone');
+    return plan.batches;
   }
 
   async cancel(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
