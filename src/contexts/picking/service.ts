@@ -27,7 +27,34 @@ export interface PickingOptions {
   readonly layouts?: SiteLayouts;
 }
 
+/**
+ * The confirm's tote. With batch picking a list serves several orders and the picker puts each order's units in that
+ * order's tote (one tote per order on the cart); the API is the same, the tote id is simply per line confirmed.
+ */
 export type Confirm = PickScan & { readonly toteId: string };
+
+/**
+ * Groups reservations into lists: one per batch that has reservations (its orderIds are the batch's orders that do),
+ * in batch order, then one per order outside every batch, in order of first appearance. Pure.
+ */
+export function groupByBatch<R extends { readonly orderId: string }>(
+  reservations: readonly R[], batches: readonly (readonly string[])[],
+): { orderIds: string[]; reservations: R[] }[] {
+  const batchOf = new Map<string, number>();
+  batches.forEach((b, i) => {
+    for (const o of b) if (!batchOf.has(o)) batchOf.set(o, i);
+  });
+  const byOrder = new Map<string, R[]>();
+  for (const r of reservations) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
+  const groups: { orderIds: string[]; reservations: R[] }[] = [];
+  for (const [i, b] of batches.entries()) {
+    // An order named twice (in two batches, or twice in one) goes with its first mention only.
+    const orderIds = [...new Set(b)].filter((o) => byOrder.has(o) && batchOf.get(o) === i);
+    if (orderIds.length > 0) groups.push({ orderIds, reservations: orderIds.flatMap((o) => byOrder.get(o) ?? []) });
+  }
+  for (const [orderId, rs] of byOrder) if (!batchOf.has(orderId)) groups.push({ orderIds: [orderId], reservations: rs });
+  return groups;
+}
 
 /** Commands and queries of pick execution. */
 export function pickingService(deps: PlatformDeps, options: PickingOptions) {
@@ -82,7 +109,12 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
   }
 
   return {
-    /** One pick list per order of the reservations (discrete picking), lines in the sequencer's order. */
+    /**
+     * Pick lists for a wave's reservations, lines in the sequencer's order (one tour per list). Discrete picking: one
+     * list per order. Batch picking (the wave's batches arrived with waves.wave.released): one list per cart batch,
+     * holding the lines of all its orders, each line keeping its own order, line and reservation. Reservations of an
+     * order in no known batch (or of a wave whose batches are unknown) fall back to a list of their own.
+     */
     async createFromReservations(tx: Tx, reserved: StockReserved, meta: EventMeta): Promise<PickList[]> {
       const open = reserved.reservations.filter((r) => r.quantity > 0);
       if (open.length === 0) return [];
@@ -90,18 +122,18 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const fresh = open.filter((r) => !listed.has(r.reservationId));
       if (fresh.length === 0) return [];
 
-      const byOrder = new Map<string, typeof fresh>();
-      for (const r of fresh) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
+      const batches = await pickStore.waveBatches(tx, reserved.waveId);
+      const groups = groupByBatch(fresh, batches ?? []);
       // One call each to the catalog and the location master for the whole wave.
       const products = await options.catalog.getBySkus([...new Set(fresh.map((r) => r.sku))]);
       const locations = await options.locations.getLocations([...new Set(fresh.map((r) => r.locationId))]);
-      const priorities = await pickStore.priorities(tx, [...byOrder.keys()]);
+      const priorities = await pickStore.priorities(tx, [...new Set(fresh.map((r) => r.orderId))]);
       const sequencer = await sequencerFor(reserved.siteId);
       const now = deps.clock.now();
 
       const created: PickList[] = [];
       const events: NewEvent[] = [];
-      for (const [orderId, reservations] of byOrder) {
+      for (const { orderIds, reservations } of groups) {
         const id = deps.ids.next('pkl');
         const stops = reservations.map((r) => {
           const loc = locations.get(r.locationId);
@@ -112,14 +144,15 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
         });
         const planned = sequencer.sequence(stops);
         const lines: NewPickLine[] = planned.stops.map((s, i) => ({
-          id: deps.ids.next('pln'), pickListId: id, seq: i + 1, orderId, orderLineId: s.reservation.lineId,
+          id: deps.ids.next('pln'), pickListId: id, seq: i + 1, orderId: s.reservation.orderId, orderLineId: s.reservation.lineId,
           reservationId: s.reservation.reservationId, siteId: reserved.siteId, sku: s.reservation.sku,
           expectedBarcode: products.get(s.reservation.sku)?.gtin ?? null, locationId: s.locationId, locationCode: s.locationCode,
           pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity,
         }));
         const header = {
-          id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds: [orderId], status: 'CREATED' as const,
-          priority: priorities.get(orderId) ?? 0, routeLength: planned.routeLength, createdAt: now.toISOString(),
+          id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds, status: 'CREATED' as const,
+          // The list carries its most urgent order's priority (higher is more urgent, as PickListCreated says).
+          priority: Math.max(...orderIds.map((o) => priorities.get(o) ?? 0)), routeLength: planned.routeLength, createdAt: now.toISOString(),
         };
         await pickStore.insertList(tx, header, lines);
         const data: PickListCreated = {
@@ -132,6 +165,9 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       await emit(tx, events, meta);
       return created;
     },
+
+    /** A wave released for batch picking: its batches wait for the wave's reservations. */
+    saveWaveBatches: (tx: Tx, waveId: string, batches: readonly (readonly string[])[]) => pickStore.saveWaveBatches(tx, waveId, batches),
 
     savePriority: (tx: Tx, orderId: string, priority: number) => pickStore.savePriority(tx, orderId, priority),
 

@@ -88,6 +88,19 @@ export const pickStore = {
     return new Map(rows.map((r) => [r.order_id, r.priority]));
   },
 
+  /** Remembers a released wave's cart batches; a redelivered event keeps the first copy. */
+  async saveWaveBatches(db: Executor, waveId: string, batches: readonly (readonly string[])[]): Promise<void> {
+    await db.query(
+      `INSERT INTO picking.wave_batches (wave_id, batches) VALUES ($1, $2::jsonb) ON CONFLICT (wave_id) DO NOTHING`,
+      [waveId, JSON.stringify(batches)],
+    );
+  },
+
+  async waveBatches(db: Executor, waveId: string): Promise<string[][] | undefined> {
+    const rows = await db.query<{ batches: string[][] }>(`SELECT batches FROM picking.wave_batches WHERE wave_id = $1`, [waveId]);
+    return rows[0]?.batches;
+  },
+
   /** Reservations already on a list (a wave reserved again must not duplicate picks). */
   async listedReservations(db: Executor, reservationIds: readonly string[]): Promise<Set<string>> {
     const rows = await db.query<{ reservation_id: string }>(

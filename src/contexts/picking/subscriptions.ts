@@ -3,11 +3,12 @@ import type { Subscription } from '../../platform/bus/event-bus.ts';
 import { InventoryEvents, type StockReserved } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { WaveEvents, type WaveReleased } from '../../contracts/waves.ts';
 import type { PickingService } from './service.ts';
 
 /**
- * Reservations of a released wave become pick lists; order priorities are remembered for them; location-master
- * changes drop the site's cached layout.
+ * Reservations of a released wave become pick lists (per cart batch when the wave was released for batch picking);
+ * order priorities and wave batches are remembered for them; location-master changes drop the site's cached layout.
  */
 export function pickingSubscriptions(picking: PickingService): Subscription[] {
   return [
@@ -16,6 +17,13 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
       handle: async (event, tx) => {
         const d = event.data as OrderReceived;
         await picking.savePriority(tx, d.orderId, d.priority);
+      },
+    },
+    {
+      types: [WaveEvents.released],
+      handle: async (event, tx) => {
+        const d = event.data as WaveReleased;
+        if (d.pickStrategy === 'batch' && d.batches !== undefined) await picking.saveWaveBatches(tx, d.waveId, d.batches);
       },
     },
     {

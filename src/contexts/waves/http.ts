@@ -65,17 +65,21 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
       schema: {
         tags, summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
         params: IdParams,
-        body: Type.Optional(Type.Object({
+        body: Type.Object({
           pickStrategy: Type.Optional(Type.Unsafe<PickStrategy>(Type.String({ enum: [...PICK_STRATEGIES], default: 'discrete' }))),
           cartCapacity: Type.Optional(Type.Integer({
             minimum: 1, maximum: MAX_CART_CAPACITY,
             description: `Units per cart for batch picking (default ${DEFAULT_CART_CAPACITY}); an order larger than the cart is picked alone`,
           })),
-        }, { additionalProperties: false })),
+        }, { additionalProperties: false }),
         response: { 200: WaveSchema },
       },
+      // The body is optional: a bodiless release (as before batch picking existed) is a discrete release.
+      preValidation: async (req) => {
+        if (req.body === undefined || req.body === null) req.body = {};
+      },
     }, async (req) => {
-      const b = req.body ?? {};
+      const b = req.body;
       return unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, { correlationId: req.id }));
     });
 
