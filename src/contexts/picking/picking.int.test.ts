@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { InventoryEvents, type Reservation, type StockReserved } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { WaveEvents, type WaveReleased } from '../../contracts/waves.ts';
 
 let t: TestApp;
 let siteId: string;
@@ -213,5 +214,36 @@ describe('picking', () => {
     expect((await t.post(`/api/v1/pick-lists/${c.id}/lines/${line.id}/short`, { reason: 'OTHER' }, 'viewer')).status).toBe(403);
     expect((await t.get('/api/v1/pick-lists', null)).status).toBe(401);
     expect((await confirm(c, line, scan(line), 'operator')).status).toBe(200);
+  });
+
+  it('makes one list per cart batch of a batch-released wave, and falls back to one per order when no batches are known', async () => {
+    const released = async (waveId: string, batches: string[][]): Promise<void> => {
+      // No orders: only the batches matter here (inventory then reserves nothing for this wave).
+      const data: WaveReleased = { waveId, siteId, pickStrategy: 'batch', orders: [], batches };
+      await t.app.db.tx((tx) => t.app.bus.append(tx, 'waves', [{ type: WaveEvents.released, subject: waveId, siteId, data }]));
+      await t.settle();
+    };
+    await orderReceived('ord_b1', 3);
+    await orderReceived('ord_b2', 5);
+    await released('wav_b1', [['ord_b1', 'ord_b2'], ['ord_b3']]);
+    await reserve('wav_b1', [
+      reservation('ord_b1', 'PEN', 'PK1-A-01-01-1', 1), reservation('ord_b2', 'PAD', 'PK1-A-01-03-1', 1),
+      reservation('ord_b2', 'INK', 'PK1-A-01-02-1', 1), reservation('ord_b3', 'PEN', 'PK1-A-01-01-1', 1),
+    ]);
+    const lists = (await t.get('/api/v1/pick-lists?waveId=wav_b1')).body.items;
+    expect(lists.map((l: any) => l.orderIds)).toEqual([['ord_b1', 'ord_b2'], ['ord_b3']]);
+    const cart = lists[0];
+    expect(cart.priority).toBe(5);
+    // One tour over both orders' lines, each line keeping its order.
+    expect(cart.lines.map((l: any) => [l.seq, l.sku, l.orderId])).toEqual([[1, 'INK', 'ord_b2'], [2, 'PAD', 'ord_b2'], [3, 'PEN', 'ord_b1']]);
+    // Totes are per order on the cart: the confirm API is unchanged.
+    expect((await confirm(cart, cart.lines[0], scan(cart.lines[0], { toteId: 'TOTE-B2' }))).status).toBe(200);
+    expect((await confirm(cart, cart.lines[2], scan(cart.lines[2], { toteId: 'TOTE-B1' }))).status).toBe(200);
+
+    // Reserved before (or without) released: discrete; a late released changes nothing.
+    await reserve('wav_b2', [reservation('ord_b4', 'PEN', 'PK1-A-01-01-1', 1), reservation('ord_b5', 'INK', 'PK1-A-01-02-1', 1)]);
+    await released('wav_b2', [['ord_b4', 'ord_b5']]);
+    const discrete = (await t.get('/api/v1/pick-lists?waveId=wav_b2')).body.items;
+    expect(discrete.map((l: any) => l.orderIds)).toEqual([['ord_b4'], ['ord_b5']]);
   });
 });
