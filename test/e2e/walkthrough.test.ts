@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
 
-/** The README's walkthrough (docs/walkthrough.md) runs as written against a freshly started server. */
+/** The README's walkthrough runs as written against a freshly started server. */
 const root = resolve(import.meta.dirname, '../..');
 let server: ChildProcess | undefined;
 let db: { url: string; drop: () => Promise<void> };
@@ -60,8 +60,8 @@ describe('walkthrough', () => {
     expect(startOutput).toContain('demo warehouse');
   });
 
-  it('every bash block of docs/walkthrough.md runs and ends with the order SHIPPED', async () => {
-    const page = readFileSync(resolve(root, 'docs/walkthrough.md'), 'utf8');
+  it('every bash block of the README runs and ends with the order SHIPPED', async () => {
+    const page = readFileSync(resolve(root, 'README.md'), 'utf8');
     const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const script = `set -euo pipefail\n${blocks.join('\n')}`;
