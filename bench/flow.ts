@@ -82,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
       });
       const tCreated = performance.now();
       for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED', 120_000);
+      await app.bus.idle(120_000); // waves has taken every allocated order into its pool
       const tAllocated = performance.now();
       let released = 0;
       while (released < orders) {
