@@ -74,3 +74,6 @@ export interface OrderShipped {
   readonly partial: boolean;
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: number; readonly shipped: number }[];
 }
+
+/** Order priority: 1 is the most urgent, 9 the least; pick lists and tasks follow the same scale. */
+export const ORDER_PRIORITY = { mostUrgent: 1, default: 5, leastUrgent: 9 } as const;

@@ -22,7 +22,7 @@ export interface PickListCreated {
   readonly lineCount: number;
   /** Walking distance of the planned route in metres, when coordinates are known. */
   readonly routeLength: number | null;
-  /** The most urgent priority of the list's orders (higher is more urgent); the PICK task is queued with it. */
+  /** The most urgent priority of the list's orders (1 is the most urgent, 9 the least, as on orders); the PICK task is queued with it. */
   readonly priority: number;
 }
 

@@ -233,7 +233,7 @@ describe('picking', () => {
     const lists = (await t.get('/api/v1/pick-lists?waveId=wav_b1')).body.items;
     expect(lists.map((l: any) => l.orderIds)).toEqual([['ord_b1', 'ord_b2'], ['ord_b3']]);
     const cart = lists[0];
-    expect(cart.priority).toBe(5);
+    expect(cart.priority).toBe(3);
     // One tour over both orders' lines, each line keeping its order.
     expect(cart.lines.map((l: any) => [l.seq, l.sku, l.orderId])).toEqual([[1, 'INK', 'ord_b2'], [2, 'PAD', 'ord_b2'], [3, 'PEN', 'ord_b1']]);
     // Totes are per order on the cart: the confirm API is unchanged.

@@ -1,3 +1,4 @@
+import { ORDER_PRIORITY } from '../../contracts/orders.ts';
 import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -151,8 +152,8 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
         }));
         const header = {
           id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds, status: 'CREATED' as const,
-          // The list carries its most urgent order's priority (higher is more urgent, as PickListCreated says).
-          priority: Math.max(...orderIds.map((o) => priorities.get(o) ?? 0)), routeLength: planned.routeLength, createdAt: now.toISOString(),
+          // The list carries its most urgent order's priority (1 is the most urgent, as on orders).
+          priority: Math.min(...orderIds.map((o) => priorities.get(o) ?? ORDER_PRIORITY.default)), routeLength: planned.routeLength, createdAt: now.toISOString(),
         };
         await pickStore.insertList(tx, header, lines);
         const data: PickListCreated = {

@@ -105,7 +105,7 @@ export const taskStore = {
         WHERE status = 'QUEUED' AND id = (
           SELECT id FROM tasks.tasks
            WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-           ORDER BY priority DESC, created_at, id
+           ORDER BY priority, created_at, id
            FOR UPDATE SKIP LOCKED
            LIMIT 1)
         RETURNING *`,

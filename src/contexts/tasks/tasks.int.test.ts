@@ -43,8 +43,9 @@ describe('tasks', () => {
   });
 
   it('runs the happy path: next → start → complete, with events, and gives a reconnecting worker its task back', async () => {
-    const low = await listCreated('sit_b', 1);
-    const high = await listCreated('sit_b', 9);
+    // Priority 1 is the most urgent, as on orders.
+    const low = await listCreated('sit_b', 9);
+    const high = await listCreated('sit_b', 1);
     const next = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
     expect(next.status).toBe(200);
     expect(next.body).toMatchObject({ reference: high, status: 'ASSIGNED', workerId: 'wrk_1' });
@@ -80,8 +81,8 @@ describe('tasks', () => {
   });
 
   it('completes the task of a completed pick list from ASSIGNED, and cancels one nobody claimed', async () => {
-    const claimedList = await listCreated('sit_c', 2);
-    const idleList = await listCreated('sit_c', 1);
+    const claimedList = await listCreated('sit_c', 1);
+    const idleList = await listCreated('sit_c', 2);
     const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_c', siteId: 'sit_c' }, 'operator');
     expect(claimed.body.reference).toBe(claimedList);
     for (const pickListId of [claimedList, idleList]) {

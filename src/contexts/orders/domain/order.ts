@@ -1,10 +1,11 @@
+import { ORDER_PRIORITY } from '../../../contracts/orders.ts';
 import type { ShipTo } from '../../../contracts/orders.ts';
 import type { FieldError } from '../../../platform/errors.ts';
 
 export const MAX_LINES = 500;
 export const MAX_LINE_QUANTITY = 100_000;
 export const DEFAULT_CARRIER = 'OWN_FLEET';
-export const DEFAULT_PRIORITY = 5;
+export const DEFAULT_PRIORITY = ORDER_PRIORITY.default;
 export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 // ISO 3166-1 alpha-2, officially assigned codes (249). Intl.DisplayNames also knows UK, EU, UN, …, which are not.
