@@ -98,6 +98,25 @@ describe('outbox, relay and inbox', () => {
     expect(await bus.replayDeadLetter(dl!.id)).toBe('duplicate');
   });
 
+  it('delivers a run of events in one transaction, and isolates a failing one', async () => {
+    const bus = newBus(async (e) => {
+      if ((e.data as { poison?: boolean }).poison === true) throw new Error('poisoned');
+    }, 2);
+    const events = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.thing.happened.v1', subject: 'run_1', data: {} },
+      { type: 'test.thing.happened.v1', subject: 'run_2', data: { poison: true } },
+      { type: 'test.thing.happened.v1', subject: 'run_3', data: {} },
+    ]));
+    const before = await effects();
+    await bus.deliverMany('consumer_a', events);
+    expect(await effects()).toBe(before + 2);
+    const dead = await db.query(`SELECT event_id FROM platform.dead_letters WHERE event_id = $1`, [events[1]!.id]);
+    expect(dead).toHaveLength(1);
+    // Delivered again as a run: nothing new happens.
+    await bus.deliverMany('consumer_a', [events[0]!, events[2]!]);
+    expect(await effects()).toBe(before + 2);
+  });
+
   it('archives every event in the append-only event store', async () => {
     await expect(db.query(`UPDATE platform.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM platform.events`)).rejects.toThrow(/append-only/);

@@ -95,26 +95,51 @@ export class EventBus {
     const byType = this.handlers.get(consumer) ?? new Map<string, EventHandler[]>();
     this.handlers.set(consumer, byType);
     for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s.handle]);
-    await this.o.transport.subscribe(consumer, [...byType.keys()], async (event) => {
-      await this.deliver(consumer, event);
-    });
+    await this.o.transport.subscribe(consumer, [...byType.keys()], (events) => this.deliverMany(consumer, events));
+  }
+
+  /**
+   * Delivers a run of events to one consumer in ONE transaction (one commit instead of one per event). If any of them
+   * fails, the run is delivered again event by event, so the others commit and only the failing one retries and, in the
+   * end, is dead-lettered on its own.
+   */
+  async deliverMany(consumer: string, events: readonly EventEnvelope[]): Promise<void> {
+    const [only] = events;
+    if (only !== undefined && events.length === 1) {
+      await this.deliver(consumer, only);
+      return;
+    }
+    let outcomes: ('handled' | 'duplicate')[];
+    try {
+      outcomes = await this.o.db.tx(async (tx) => {
+        const results: ('handled' | 'duplicate')[] = [];
+        for (const event of events) results.push(await this.handleInTx(consumer, event, tx));
+        return results;
+      });
+    } catch {
+      for (const event of events) await this.deliver(consumer, event);
+      return;
+    }
+    events.forEach((e, i) => this.o.onDelivered?.(consumer, e.type, outcomes[i] ?? 'handled'));
+  }
+
+  /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
+  private async handleInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
+    const inserted = await tx.query(
+      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [event.id, event.type],
+    );
+    if (inserted.length === 0) return 'duplicate';
+    for (const h of this.handlers.get(consumer)?.get(event.type) ?? []) await h(event, tx);
+    return 'handled';
   }
 
   /** Delivers one event to one consumer: idempotent on the event id, retried, dead-lettered after maxAttempts. */
   async deliver(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
-    const handlers = this.handlers.get(consumer)?.get(event.type) ?? [];
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       try {
-        const outcome = await this.o.db.tx(async (tx) => {
-          const inserted = await tx.query(
-            `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-            [event.id, event.type],
-          );
-          if (inserted.length === 0) return 'duplicate' as const;
-          for (const h of handlers) await h(event, tx);
-          return 'handled' as const;
-        });
+        const outcome = await this.o.db.tx((tx) => this.handleInTx(consumer, event, tx));
         this.o.onDelivered?.(consumer, event.type, outcome);
         return outcome;
       } catch (e) {

@@ -1,7 +1,10 @@
 import type { EventEnvelope } from './envelope.ts';
 
-/** Receives one event for one consumer; resolves when the consumer has handled it (or dead-lettered it). */
-export type Delivery = (event: EventEnvelope) => Promise<void>;
+/**
+ * Receives events for one consumer, in order; resolves when the consumer has handled (or dead-lettered) every one.
+ * A transport may hand over one event or a run of them.
+ */
+export type Delivery = (events: readonly EventEnvelope[]) => Promise<void>;
 
 /**
  * Moves committed events from the outbox to consumers. The inline transport calls local consumers directly;
@@ -15,17 +18,19 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** In-process transport for the all-in-one mode: delivers to local consumers in order, after commit. */
+/**
+ * In-process transport for the all-in-one mode. Each consumer gets the batch's events it subscribes to, in order;
+ * consumers run side by side, since each writes only its own schema and they meet only through later events.
+ */
 export class InlineTransport implements Transport {
   readonly name = 'inline';
   private readonly subscriptions: { consumer: string; types: ReadonlySet<string>; deliver: Delivery }[] = [];
 
   async publish(events: readonly EventEnvelope[]): Promise<void> {
-    for (const event of events) {
-      for (const s of this.subscriptions) {
-        if (s.types.has(event.type)) await s.deliver(event);
-      }
-    }
+    await Promise.all(this.subscriptions.map(async (s) => {
+      const mine = events.filter((e) => s.types.has(e.type));
+      if (mine.length > 0) await s.deliver(mine);
+    }));
   }
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
