@@ -55,6 +55,12 @@ describe('order to ship, end to end over HTTP', () => {
     expect([...wave.orderIds].sort()).toEqual(orders.map((o) => o.id).sort());
     for (const o of orders) await until(`order ${o.id} released`, () => orderStatus(call, o.id), (s) => s === 'RELEASED');
 
+    // Pick lists are walked in the router's order over the layout's coordinates.
+    await t.settle();
+    const lists = await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}&limit=100`);
+    expect(lists.body.items).toHaveLength(20);
+    for (const l of lists.body.items as { routeLength: number | null }[]) expect(l.routeLength).toBeGreaterThan(0);
+
     const picked = await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1', 'worker-2'], { shortOne: true, expectedTasks: 20 });
     expect(picked.tasks.size).toBe(20);
     expect(new Set(picked.tasks.values())).toEqual(new Set(['worker-1', 'worker-2']));
@@ -106,6 +112,16 @@ describe('order to ship, end to end over HTTP', () => {
       expect(b.onHand).toBeGreaterThanOrEqual(0);
       expect(b.reserved).toBeLessThanOrEqual(b.onHand);
     }
+    // Packages went into cartons the 3D packer chose; domain counters moved.
+    const packages = await t.get(`/api/v1/packages?orderId=${orders[0]!.id}`);
+    expect(packages.body.items[0].cartonCode).toEqual(expect.any(String));
+    const metrics = (await t.get('/metrics', null)).body as string;
+    const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? NaN);
+    expect(counter('paklog_orders_received_total')).toBe(20);
+    expect(counter('paklog_orders_shipped_total')).toBe(20);
+    const unitsOrdered = [...ordered.values()].reduce((a, b) => a + b, 0);
+    expect(counter('paklog_inventory_units_allocated_total')).toBe(unitsOrdered);
+    expect(counter('paklog_inventory_units_picked_total')).toBe(unitsOrdered - 1);
     // Illegal transitions are refused with a stable code and change nothing.
     const cancel = await t.post(`/api/v1/orders/${orders[0]!.id}/cancel`, { reason: 'too late' });
     expect(cancel.status).toBe(409);

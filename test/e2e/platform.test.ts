@@ -48,6 +48,25 @@ describe('platform edges', () => {
     expect((await t.get('/api/v1/dead-letters', 'viewer')).status).toBe(403);
   });
 
+  it('a viewer can write nothing: every POST route answers 403', async () => {
+    const docs = await t.get('/docs/json', null);
+    const posts = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([path, methods]) => path.startsWith('/api/v1/') && 'post' in methods)
+      .map(([path]) => path);
+    expect(posts.length).toBeGreaterThanOrEqual(20);
+    for (const path of posts) {
+      const res = await t.post(path.replace(/\{[^}]+\}/g, 'x_1'), {}, 'viewer');
+      expect(res.status, path).toBe(403);
+      expect(res.body.code, path).toBe('FORBIDDEN');
+    }
+  });
+
+  it('an operator may not create products, cancel orders, plan waves or manage keys', async () => {
+    for (const path of ['/api/v1/products', '/api/v1/orders/ord_1/cancel', '/api/v1/waves', '/api/v1/api-keys', '/api/v1/inventory/adjustments']) {
+      expect((await t.post(path, {}, 'operator')).status, path).toBe(403);
+    }
+  });
+
   it('echoes or creates X-Request-Id and puts it in errors as traceId', async () => {
     const res = await t.request('GET', '/api/v1/nothing-here', { headers: { 'x-request-id': 'req-123' } });
     expect(res.status).toBe(404);
