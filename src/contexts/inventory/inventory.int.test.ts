@@ -259,6 +259,22 @@ describe('reservations, picks, shorts and shipments', () => {
     await expectConserved(sku);
   });
 
+  it('a wave released after the order was cancelled reserves nothing for it (the cancel overtook the release)', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    const cancelled = await placeOrder([{ sku, quantity: 2 }]);
+    const kept = await placeOrder([{ sku, quantity: 1 }]);
+    await publish(t, 'orders', OrderEvents.cancelled, cancelled.orderId, site.id, {
+      orderId: cancelled.orderId, siteId: site.id, previousStatus: 'WAVED', lines: cancelled.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null,
+    });
+    const reserved = await releaseWave([cancelled, kept]);
+    expect(reserved.reservations).toEqual([expect.objectContaining({ orderId: kept.orderId, quantity: 1 })]);
+    expect(reserved.shortages).toEqual([]);
+    const s = await expectConserved(sku);
+    expect(s.reserved).toBe(1);
+    expect(s.allocated).toBe(1);
+  });
+
   it('never reserves at blocked or non-pickable locations', async () => {
     const sku = await newProduct(t);
     const dock = await newLocation(t, site, { type: 'RECEIVING' });

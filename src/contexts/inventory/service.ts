@@ -314,7 +314,12 @@ export class InventoryService {
   async reserveWave(event: EventEnvelope, tx: Tx): Promise<void> {
     const wave = event.data as WaveReleased;
     if (await store.hasReservationsForWave(tx, wave.waveId)) return;
+    // A cancel can overtake the release (the order was cancelled while WAVED, the wave released before it heard):
+    // a line whose allocation is cancelled (or backordered, or shipped) is not reserved, else its units would stay
+    // reserved for an order nobody will pick. Locked, so a concurrent cancel waits for these reservations and then undoes them.
+    const holding = new Map((await store.lockAllocationsOfOrders(tx, wave.orders.map((o) => o.orderId))).map((a) => [`${a.order_id}\u0000${a.line_id}`, a]));
     const lines = wave.orders.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, ...l })))
+      .filter((l) => (holding.get(`${l.orderId}\u0000${l.lineId}`)?.status ?? 'ALLOCATED') === 'ALLOCATED')
       .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.orderId !== b.orderId ? (a.orderId < b.orderId ? -1 : 1) : a.lineId < b.lineId ? -1 : 1));
     const skus = [...new Set(lines.map((l) => l.sku))];
     const today = this.today();

@@ -264,6 +264,16 @@ export async function lockAllocations(db: Executor, orderId: string): Promise<Al
   );
 }
 
+/** Allocation rows of several orders, locked in (order, line) order: the same order every locker of allocations uses. */
+export async function lockAllocationsOfOrders(db: Executor, orderIds: readonly string[]): Promise<AllocationRow[]> {
+  if (orderIds.length === 0) return [];
+  return db.query<AllocationRow>(
+    `SELECT order_id, line_id, site_id, sku, requested, allocated, shipped, status FROM inventory.allocations
+     WHERE order_id = ANY($1::text[]) ORDER BY order_id, line_id FOR UPDATE`,
+    [[...orderIds]],
+  );
+}
+
 export async function updateAllocation(db: Executor, orderId: string, lineId: string, allocated: number, shipped: number, status: AllocationStatus): Promise<void> {
   await db.query(
     `UPDATE inventory.allocations SET allocated = $3, shipped = $4, status = $5, updated_at = now() WHERE order_id = $1 AND line_id = $2`,
