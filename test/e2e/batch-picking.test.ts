@@ -20,18 +20,7 @@ afterAll(async () => {
 interface Line { orderId: string; orderLineId: string; reservationId: string; locationId: string; locationCode: string | null; pickSequence: number | null; quantity: number }
 interface List { id: string; orderIds: string[]; routeLength: number | null; lines: Line[] }
 
-async function locationsOf(siteId: string, type: string): Promise<Location[]> {
-  const out: Location[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: { status: number; body: { items: Location[]; nextCursor: string | null } } =
-      await t.get(`/api/v1/sites/${siteId}/locations?type=${type}&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
-    expect(res.status).toBe(200);
-    out.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor !== null);
-  return out;
-}
+const locationsOf = (siteId: string, type: string): Promise<Location[]> => t.getAll(`/api/v1/sites/${siteId}/locations?type=${type}`);
 
 describe('batch picking, end to end over HTTP', () => {
   it('groups 13 orders into carts of 10 units, picks one list per cart and ships every order', async () => {

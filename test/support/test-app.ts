@@ -18,6 +18,8 @@ export interface TestApp {
   request<T = any>(method: string, url: string, options?: { body?: unknown; role?: Role | null; headers?: Record<string, string> }): Promise<TestResponse<T>>;
   get<T = any>(url: string, role?: Role | null): Promise<TestResponse<T>>;
   post<T = any>(url: string, body?: unknown, role?: Role | null, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  /** Every item of a cursor-paginated list (`{ items, nextCursor }`), following the cursor. */
+  getAll<T = any>(url: string, role?: Role | null): Promise<T[]>;
   /** Waits until every committed event has been dispatched and handled. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +52,17 @@ export async function startTestApp(options: BuildOptions & { env?: Record<string
     app, databaseUrl: db.url, keys, request,
     get: (url, role) => request('GET', url, role === undefined ? {} : { role }),
     post: (url, body, role, headers) => request('POST', url, { body, ...(role === undefined ? {} : { role }), ...(headers === undefined ? {} : { headers }) }),
+    async getAll<T>(url: string, role?: Role | null): Promise<T[]> {
+      const items: T[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: TestResponse<{ items: T[]; nextCursor: string | null }> = await request('GET', `${url}${url.includes('?') ? '&' : '?'}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, role === undefined ? {} : { role });
+        if (page.status !== 200) throw new Error(`GET ${url} → ${page.status} ${JSON.stringify(page.body)}`);
+        items.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      return items;
+    },
     settle: () => app.bus.idle(),
     close: async () => {
       await app.close();
