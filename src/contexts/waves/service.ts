@@ -220,13 +220,21 @@ export class WaveService {
   async orderCancelled(tx: Tx, d: OrderCancelled, meta: EventMeta): Promise<void> {
     const waveId = await activeWaveOf(tx, d.orderId);
     // The wave is locked before the pool row, as release does: one lock order, no deadlock.
-    const w = waveId === undefined ? undefined : await waveSummary(tx, waveId, true);
-    if (w !== undefined && !isOpenForChanges(w.status)) {
+    let w = waveId === undefined ? undefined : await waveSummary(tx, waveId, true);
+    if (w === undefined) {
+      await removeFromPool(tx, [d.orderId]);
+      // A plan holding the pool row made the delete wait; once it committed, the order is in its wave. Look again (a
+      // new statement sees that commit). Locking the wave after the pool row can deadlock with its release: PostgreSQL
+      // breaks that and the transaction is retried, when the wave is either still PLANNED or released.
+      const late = await activeWaveOf(tx, d.orderId);
+      w = late === undefined ? undefined : await waveSummary(tx, late, true);
+      if (w === undefined) return;
+    }
+    if (!isOpenForChanges(w.status)) {
       this.deps.log.warn({ orderId: d.orderId, waveId: w.id, status: w.status }, 'cancelled order is in a released wave; left to compensation');
       return;
     }
     await removeFromPool(tx, [d.orderId]);
-    if (w === undefined) return;
     const now = this.deps.clock.now();
     await removeOrderFromWave(tx, w.id, d.orderId, now);
     const remaining = (await waveOrders(tx, w.id)).filter((o) => o.active);

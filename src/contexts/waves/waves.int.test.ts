@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { claimWaiting, insertWave } from './store.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -193,6 +194,28 @@ describe('wave release, cancellation and completion', () => {
     expect(now).toMatchObject({ status: 'CANCELLED', orderCount: 0 });
     expect(await events('waves.wave.cancelled.v1', wave.id)).toEqual([{ waveId: wave.id, siteId: 'sit_X1', orderIds: [] }]);
     expect(await count(`SELECT count(*) AS n FROM platform.dead_letters`)).toBe(0);
+  });
+
+  it('a cancel handled while a plan holds the order\'s pool row still drops the order from the wave that plan commits', async () => {
+    const o = await pooledOrder('sit_X2');
+    const cancelled = {
+      specversion: '1.0', id: `evt_race_${++seq}`, type: 'orders.order.cancelled.v1', source: 'orders', subject: o.id, time: new Date().toISOString(),
+      datacontenttype: 'application/json', data: { orderId: o.id, siteId: 'sit_X2', previousStatus: 'ALLOCATED', lines: [], reason: null },
+    } as const;
+    const waveId = `wav_race_${seq}`;
+    let delivery: Promise<unknown> | undefined;
+    // What plan() does, with the cancel arriving between its claim of the pool row and its commit.
+    await t.app.db.tx(async (tx) => {
+      const claimed = await claimWaiting(tx, 'sit_X2', 'OWN_FLEET', 10);
+      expect(claimed.map((c) => c.orderId)).toEqual([o.id]);
+      delivery = t.app.bus.deliver('waves', cancelled);
+      await new Promise((r) => setTimeout(r, 300));
+      await insertWave(tx, { id: waveId, siteId: 'sit_X2', carrier: 'OWN_FLEET', status: 'PLANNED', maxOrders: 10 }, claimed, new Date());
+    });
+    expect(await delivery).toBe('handled');
+    expect(await count(`SELECT count(*) AS n FROM waves.wave_orders WHERE order_id = $1 AND active`, [o.id])).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM waves.order_pool WHERE order_id = $1`, [o.id])).toBe(0);
+    expect((await t.get<WaveBody>(`/api/v1/waves/${waveId}`)).body).toMatchObject({ status: 'CANCELLED', orderCount: 0 });
   });
 
   it('goes IN_PROGRESS on the first completed pick list and COMPLETED when every order is picked', async () => {
