@@ -2,7 +2,7 @@ import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import { PackShipEvents, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
@@ -70,17 +70,25 @@ function byLine(lines: readonly PackageLine[]): PackageLine[] {
 export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const chooser = options.chooser ?? packerChooser;
 
+  /**
+   * The catalog's products of an order's lines. Read before a command's transaction, never inside it: the catalog
+   * reads through the pool, and a transaction holding one connection while it waits for a second one hangs the whole
+   * pool once every connection is held that way (as many concurrent packs as the pool is large).
+   */
+  async function productsOf(orderId: string): Promise<ReadonlyMap<string, Product>> {
+    const lines = await packStore.orderLines(deps.db, orderId);
+    return options.catalog.getBySkus([...new Set(lines.map((l) => l.sku))]);
+  }
+
   /** Catalog sizes and weights of the units; one item per order line (its id is the line id). */
-  async function itemsOf(lines: readonly PackageLine[]): Promise<PackItem[]> {
-    const products = await options.catalog.getBySkus([...new Set(lines.map((l) => l.sku))]);
+  function itemsOf(lines: readonly PackageLine[], products: ReadonlyMap<string, Product>): PackItem[] {
     // A product the catalog does not know counts as size and weight zero: the packer's scale and eye decide then.
     return lines.map((l) => {
       const p = products.get(l.sku);
       return { id: l.lineId, sku: l.sku, quantity: l.quantity, lengthMm: p?.lengthMm ?? 0, widthMm: p?.widthMm ?? 0, heightMm: p?.heightMm ?? 0, weightG: p?.weightG ?? 0 };
     });
   }
-  const ownFleet = ownFleetCarrier(() => packStore.nextTrackingNumber(deps.db));
-  const carriers = new Map<string, Carrier>([[OWN_FLEET, ownFleet], ...(options.carriers ?? []).map((c): [string, Carrier] => [c.code, c])]);
+  const carriers = new Map<string, Carrier>((options.carriers ?? []).map((c): [string, Carrier] => [c.code, c]));
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
@@ -90,6 +98,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   return {
     /** Packs every picked, unpacked unit of the order into one package. */
     async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
+      const products = await productsOf(input.orderId);
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
@@ -106,7 +115,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
           carton = cartons.find((c) => c.code === input.cartonCode);
           if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${input.cartonCode}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
         }
-        const items = await itemsOf(toPack);
+        const items = itemsOf(toPack, products);
         carton ??= chooser.choose(items, cartons);
         if (carton === undefined) {
           return reject('NO_CARTON_FITS', `No single carton holds the ${items.reduce((n, i) => n + i.quantity, 0)} units of order ${order.orderId}: `
@@ -145,7 +154,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
         // Carriers other than the own fleet come with the TMS port; until then the own fleet takes the order.
-        const carrier = carriers.get(order.carrier ?? OWN_FLEET) ?? ownFleet;
+        // The own fleet numbers from the sequence through this transaction: a second connection could wait forever.
+        const carrier = carriers.get(order.carrier ?? OWN_FLEET) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(tx));
         const id = deps.ids.next('shp');
         const now = deps.clock.now();
         await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: carrier.code, now });
@@ -206,7 +216,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       const lines = await packStore.orderLines(deps.db, orderId);
       const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
       if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${orderId} has no picked units left to pack`);
-      const suggestion = suggestCartons(await itemsOf(open), await packStore.cartons(deps.db));
+      const suggestion = suggestCartons(itemsOf(open, await productsOf(orderId)), await packStore.cartons(deps.db));
       if (!suggestion.ok) return reject('NO_CARTON_FITS', `The units of order ${orderId} cannot be packed: ${suggestion.message}`);
       const skuOf = new Map(open.map((l) => [l.lineId, l.sku]));
       return ok({
