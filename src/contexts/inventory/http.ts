@@ -13,7 +13,8 @@ const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
 const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
-const Cursor = Type.Optional(Type.Integer({ minimum: 0 }));
+// A ledger/balance seq (bigint); beyond the safe integers it is no cursor this API returned.
+const Cursor = Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }));
 
 function movementView(m: store.MovementRow) {
   return {

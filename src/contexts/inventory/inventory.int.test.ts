@@ -108,6 +108,14 @@ describe('receipts', () => {
     expect(noLot.status).toBe(422);
     expect(noLot.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['/expiresOn', '/lot']);
 
+    // Dates and cursors PostgreSQL cannot hold are refused at the edge or in the service, never a 500.
+    const yearZero = await receive({ siteId: site.id, sku: lotSku, locationId: storage.id, quantity: 1, lot: 'L1', expiresOn: '0000-01-01' });
+    expect(yearZero.status).toBe(400);
+    expect(yearZero.body.errors).toEqual([expect.objectContaining({ field: '/expiresOn' })]);
+    const hugeCursor = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&cursor=99999999999999999999`);
+    expect(hugeCursor.status).toBe(400);
+    expect((await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&cursor=99999999999999999999`)).status).toBe(400);
+
     expect(await movementCount(t)).toBe(before);
     const balances = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
     expect(balances.body.items).toEqual([]);

@@ -135,7 +135,8 @@ export class InventoryService {
   async receive(input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
     const errors: FieldError[] = [];
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
-    if (input.expiresOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn)) errors.push({ field: '/expiresOn', message: 'must be a date (YYYY-MM-DD)' });
+    // Year 0000 passes the pattern but PostgreSQL has no year zero: refused here rather than failing the insert.
+    if (input.expiresOn !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn.startsWith('0000'))) errors.push({ field: '/expiresOn', message: 'must be a date (YYYY-MM-DD)' });
     if (errors.length > 0) return reject('VALIDATION_FAILED', 'The receipt is not valid', errors);
 
     const product = (await this.apis.catalog.getBySkus([input.sku])).get(input.sku);

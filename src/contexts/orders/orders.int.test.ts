@@ -140,6 +140,10 @@ describe('order intake', () => {
     expect(unknown.body.code).toBe('UNKNOWN_SKU');
     expect(unknown.body.errors.map((e: { field: string }) => e.field)).toEqual(['/lines/1/sku', '/lines/2/sku']);
 
+    const yearZero = await t.post('/api/v1/orders', newOrder({ shipBy: '0000-01-01T00:00:00Z' }));
+    expect(yearZero.status).toBe(422);
+    expect(yearZero.body.errors).toEqual([{ field: '/shipBy', message: expect.any(String) }]);
+
     await t.settle();
     expect(await orderCount()).toBe(before);
     expect(await count('SELECT count(*) AS n FROM orders.order_lines WHERE sku IN ($1, $2)', ['NOPE', 'GONE'])).toBe(0);

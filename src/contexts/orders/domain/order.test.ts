@@ -20,6 +20,11 @@ describe('new order rules', () => {
     expect(errors.map((e) => e.field)).toEqual(['/priority', '/shipTo/name', '/shipTo/country', '/lines/0/quantity', '/lines/1/sku', '/lines/1/quantity', '/lines/2/quantity']);
   });
 
+  it('refuses a ship-by PostgreSQL cannot store (year 0000) as a field error, not a 500', () => {
+    expect(validateNewOrder(order({ shipBy: '0000-01-01T00:00:00Z' })).map((e) => e.field)).toEqual(['/shipBy']);
+    expect(validateNewOrder(order({ shipBy: '2030-01-01T00:00:00Z' }))).toEqual([]);
+  });
+
   it('wants 1 to 500 lines', () => {
     expect(validateNewOrder(order({ lines: [] })).map((e) => e.field)).toEqual(['/lines']);
     const many = Array.from({ length: 501 }, (_, i) => ({ sku: `S${i}`, quantity: 1 }));

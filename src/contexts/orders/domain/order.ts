@@ -47,7 +47,8 @@ export function validateNewOrder(o: NewOrder): FieldError[] {
   if (blank(o.siteId)) errors.push({ field: '/siteId', message: 'is required' });
   if (blank(o.carrier)) errors.push({ field: '/carrier', message: 'must not be blank' });
   if (!Number.isInteger(o.priority) || o.priority < 1 || o.priority > 9) errors.push({ field: '/priority', message: 'must be an integer from 1 to 9' });
-  if (o.shipBy !== null && Number.isNaN(Date.parse(o.shipBy))) errors.push({ field: '/shipBy', message: 'must be an ISO-8601 date-time' });
+  // Year 0000 parses in JavaScript but PostgreSQL has no year zero: refused here rather than failing the insert.
+  if (o.shipBy !== null && (Number.isNaN(Date.parse(o.shipBy)) || o.shipBy.startsWith('0000'))) errors.push({ field: '/shipBy', message: 'must be an ISO-8601 date-time' });
   for (const f of ['name', 'line1', 'city', 'postalCode'] as const) {
     if (blank(o.shipTo[f])) errors.push({ field: `/shipTo/${f}`, message: 'is required' });
   }
