@@ -257,6 +257,9 @@ describe('reservations, picks, shorts and shipments', () => {
     await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 10, lot: 'GONE', expiresOn: '2001-01-01' });
     const atp = await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`);
     expect(atp.body.items[0]).toMatchObject({ onHandAvailable: 30, expired: 10, atp: 20 });
+    // The site-wide ATP (one query for every SKU's expired units) says the same.
+    const all = await t.get(`/api/v1/inventory/atp?siteId=${site.id}`);
+    expect(all.body.items.find((i: { sku: string }) => i.sku === sku)).toMatchObject({ onHandAvailable: 30, expired: 10, atp: 20 });
     const order = await placeOrder([{ sku, quantity: 3 }]);
     const reserved = await releaseWave([order]);
     expect(reserved.shortages).toEqual([]);

@@ -206,13 +206,12 @@ export class InventoryService {
 
   async atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; allocated: number; expired: number; atp: number }[]> {
     const rows = await store.skuStock(this.deps.db, siteId, skus);
-    const today = this.today();
-    const out = [];
-    for (const r of rows) {
-      const expired = await store.expiredFreeQuantity(this.deps.db, siteId, r.sku, today);
-      out.push({ sku: r.sku, onHandAvailable: r.on_hand_available, allocated: r.allocated, expired, atp: Math.max(0, r.on_hand_available - r.allocated - expired) });
-    }
-    return out;
+    // One query for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
+    const expiredBySku = await store.expiredFreeBySku(this.deps.db, siteId, skus, this.today());
+    return rows.map((r) => {
+      const expired = expiredBySku.get(r.sku) ?? 0;
+      return { sku: r.sku, onHandAvailable: r.on_hand_available, allocated: r.allocated, expired, atp: Math.max(0, r.on_hand_available - r.allocated - expired) };
+    });
   }
 
   /** Where each SKU would most likely be reserved from (a read-only hint for wave batching; see InventoryApi). */

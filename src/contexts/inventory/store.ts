@@ -235,6 +235,18 @@ export async function expiredFreeQuantity(db: Executor, siteId: string, sku: str
   return rows[0]?.n ?? 0;
 }
 
+/** `expiredFreeQuantity` for many SKUs (all when null) in one query; SKUs without expired units are absent. */
+export async function expiredFreeBySku(db: Executor, siteId: string, skus: readonly string[] | null, today: string): Promise<Map<string, number>> {
+  const rows = await db.query<{ sku: string; n: number }>(
+    `SELECT sku, sum(on_hand - reserved)::int8 AS n FROM inventory.balances
+     WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND status = 'AVAILABLE' AND expires_on < $3::date
+       AND location_id NOT LIKE 'IN\\_PROCESS:%'
+     GROUP BY sku`,
+    [siteId, skus === null ? null : [...skus], today],
+  );
+  return new Map(rows.map((r) => [r.sku, r.n]));
+}
+
 export async function skuStock(db: Executor, siteId: string, skus: readonly string[] | null): Promise<SkuStockRow[]> {
   return db.query<SkuStockRow>(
     `SELECT site_id, sku, on_hand_available, allocated FROM inventory.sku_stock
