@@ -88,7 +88,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       tags,
       summary: 'Book the packed packages of an order with its carrier and label them (Idempotency-Key supported)',
-      description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package.',
+      description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done.',
       body: Type.Object({ orderId: Id }, { additionalProperties: false }),
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body.orderId, { correlationId: req.id }))));

@@ -124,10 +124,31 @@ describe('pack & ship', () => {
     for (const orderId of ['ord_t1', 'ord_t2']) {
       await orderReceived(orderId, [{ sku: 'BOOK', quantity: 1 }]);
       await picked(orderId, 1, 'BOOK', 1);
+      await pickingCompleted(orderId);
       await t.post('/api/v1/packages', { orderId }, 'operator');
       numbers.push((await t.post('/api/v1/shipments', { orderId }, 'operator')).body.trackingNumber as string);
     }
     expect(new Set(numbers).size).toBe(2);
+  });
+
+  it('ships nothing while the order is still being picked (409 CONFLICT, nothing written), then ships once picking is done', async () => {
+    await orderReceived('ord_early', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_early', 1, 'BOOK', 1);
+    const pkg = await t.post('/api/v1/packages', { orderId: 'ord_early' }, 'operator');
+    expect(pkg.status).toBe(201);
+    const shipmentsBefore = await count('pack_ship.shipments');
+    const early = await t.post('/api/v1/shipments', { orderId: 'ord_early' }, 'operator');
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('CONFLICT');
+    expect(await count('pack_ship.shipments')).toBe(shipmentsBefore);
+    expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body).toMatchObject({ status: 'PACKED', shipmentId: null });
+
+    await picked('ord_early', 1, 'BOOK', 1);
+    await pickingCompleted('ord_early');
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_early' }, 'operator')).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: 'ord_early' }, 'operator');
+    expect(shipment.status).toBe(201);
+    expect(shipment.body.packageIds).toHaveLength(2);
   });
 
   it('replays a package create with the same Idempotency-Key instead of packing twice', async () => {

@@ -151,6 +151,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+        // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
+        if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
         // Carriers other than the own fleet come with the TMS port; until then the own fleet takes the order.
