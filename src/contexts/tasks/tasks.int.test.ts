@@ -157,6 +157,24 @@ describe('tasks', () => {
     expect(page2.body.nextCursor).toBeNull();
   });
 
+  it('claims through the queue index: the most urgent, oldest queued task of a site comes without sorting the queue', async () => {
+    // The claim's inner SELECT (store.claimNext): priority 1 first, then the oldest.
+    const plan = await t.app.db.tx(async (tx) => {
+      await tx.query(`SET LOCAL enable_seqscan = off`);
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM tasks.tasks
+          WHERE site_id = $1 AND status = 'QUEUED' AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+          ORDER BY priority, created_at, id
+          FOR UPDATE SKIP LOCKED
+          LIMIT 1`,
+        ['sit_plan', null],
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('tasks_queue_idx');
+    expect(plan).not.toMatch(/Sort/);
+  });
+
   it('20 workers racing for 5 tasks: each task is claimed exactly once, 5 workers get one, 15 get none', async () => {
     for (let i = 0; i < 5; i++) await listCreated('sit_race');
     const results = await Promise.all(
