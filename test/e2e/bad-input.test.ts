@@ -45,6 +45,22 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('values the database cannot store (NUL characters) are a 400, not a 500, and write nothing', async () => {
+    const before = await fingerprint();
+    const nul = 'A\u0000B';
+    for (const [method, url, body] of [
+      ['POST', '/api/v1/products', { sku: nul, description: nul, lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }],
+      ['POST', '/api/v1/sites', { code: 'NUL1', name: nul }],
+      ['GET', `/api/v1/orders?externalId=${encodeURIComponent(nul)}`, undefined],
+      ['GET', `/api/v1/waves/${encodeURIComponent(nul)}`, undefined],
+    ] as const) {
+      const res = await t.request(method, url, body === undefined ? {} : { body });
+      expect(res.status, url).toBe(400);
+      expect(res.body.code, url).toBe('VALIDATION_FAILED');
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);

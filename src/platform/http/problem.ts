@@ -47,6 +47,15 @@ export function toProblem(error: unknown, traceId: string): Problem {
       detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), code: 'VALIDATION_FAILED', errors, traceId,
     };
   }
+  // PostgreSQL class 22 (data exception: NUL in text, a date or number it cannot store, a malformed value) means the
+  // request carried a value the schema let through but the database refuses; the transaction rolled back.
+  const sqlState = (error as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+    return {
+      type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status: 400,
+      detail: 'A value in the request cannot be stored (out of range, malformed, or containing a NUL character)', code: 'VALIDATION_FAILED', traceId,
+    };
+  }
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   if (status === 404) {
     return { type: 'https://paklog.dev/problems/not-found', title: 'Not found', status, detail: fe.message, code: 'NOT_FOUND', traceId };
