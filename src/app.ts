@@ -59,7 +59,9 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
-  const transport = options.transport ?? new InlineTransport();
+  // Consumers run side by side, each holding a transaction and perhaps a second connection for another context's API:
+  // leave connections for the relay and for requests.
+  const transport = options.transport ?? new InlineTransport(Math.max(1, Math.floor((config.dbPoolSize - 2) / 3)));
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),

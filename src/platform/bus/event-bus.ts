@@ -74,16 +74,14 @@ export class EventBus {
       return env as unknown as EventEnvelope;
     });
     const json = JSON.stringify(envelopes);
-    // One statement each for outbox and event store, whatever the number of events.
+    // One statement writes the outbox and the event store, whatever the number of events.
     await tx.query(
-      `INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
-       SELECT e->>'id', e->>'source', e->>'type', e->>'subject', e FROM jsonb_array_elements($1::jsonb) e`,
-      [json],
-    );
-    await tx.query(
-      `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, envelope)
-       SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e
-       FROM jsonb_array_elements($1::jsonb) e`,
+      `WITH o AS (
+         INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
+         SELECT e->>'id', e->>'source', e->>'type', e->>'subject', e FROM jsonb_array_elements($1::jsonb) e
+         RETURNING envelope)
+       INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, envelope)
+       SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e FROM o, LATERAL (SELECT o.envelope AS e) x`,
       [json],
     );
     tx.afterCommit(() => this.kick());

@@ -26,10 +26,19 @@ export class InlineTransport implements Transport {
   readonly name = 'inline';
   private readonly subscriptions: { consumer: string; types: ReadonlySet<string>; deliver: Delivery }[] = [];
 
+  /**
+   * @param concurrency consumers handled at once. Each holds a transaction and may, through another context's API,
+   * need a second connection while it does: keep 1 + 2 × concurrency below the pool size.
+   */
+  constructor(private readonly concurrency = 4) {}
+
   async publish(events: readonly EventEnvelope[]): Promise<void> {
-    await Promise.all(this.subscriptions.map(async (s) => {
-      const mine = events.filter((e) => s.types.has(e.type));
-      if (mine.length > 0) await s.deliver(mine);
+    const work = this.subscriptions
+      .map((s) => ({ s, mine: events.filter((e) => s.types.has(e.type)) }))
+      .filter((w) => w.mine.length > 0);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, async () => {
+      for (let w = work[next++]; w !== undefined; w = work[next++]) await w.s.deliver(w.mine);
     }));
   }
 

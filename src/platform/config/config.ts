@@ -86,7 +86,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
-    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 10, 1, 500),
+    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),

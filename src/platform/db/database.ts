@@ -27,8 +27,10 @@ export class Database implements Executor {
   constructor(connectionString: string, options: { max?: number; applicationName?: string } = {}) {
     this.pool = new pg.Pool({
       connectionString,
-      max: options.max ?? 10,
+      max: options.max ?? 20,
       application_name: options.applicationName ?? 'paklog',
+      // A request that cannot get a connection fails (and is retried by its caller) instead of hanging for ever.
+      connectionTimeoutMillis: 15_000,
     });
     // An idle client losing its server must not crash the process; the next query reports the fault.
     this.pool.on('error', () => undefined);
