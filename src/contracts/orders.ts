@@ -31,6 +31,8 @@ export const OrderEvents = {
   packed: 'orders.order.packed.v1',
   shipped: 'orders.order.shipped.v1',
   cancelled: 'orders.order.cancelled.v1',
+  /** WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again (payload: OrderStatusChanged). */
+  unwaved: 'orders.order.unwaved.v1',
 } as const;
 
 export interface OrderReceived {
@@ -51,7 +53,7 @@ export interface OrderAllocated {
   readonly lines: readonly OrderLineData[];
 }
 
-/** Payload of backordered, waved, released, picking-started, picked and packed. */
+/** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
 export interface OrderStatusChanged {
   readonly orderId: string;
   readonly siteId: string;

@@ -262,8 +262,16 @@ describe('order lifecycle driven by events', () => {
     await emit('waves', 'waves.wave.planned.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
     await emit('waves', 'waves.wave.cancelled.v1', 'wav_X4', { waveId: 'wav_X4', siteId: 'sit_A', orderIds: [o.id] });
     expect((await getOrder(o.id)).status).toBe('WAVED');
+    expect(await eventCount('orders.order.unwaved.v1', o.id)).toBe(0);
     await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
     expect(await getOrder(o.id)).toMatchObject({ status: 'ALLOCATED', waveId: null });
+    // The move back is announced like every other status change.
+    const unwaved = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.unwaved.v1' AND subject = $1`, [o.id]);
+    expect(unwaved.map((e) => e.envelope.data)).toEqual([{ orderId: o.id, siteId: 'sit_A', from: 'WAVED', to: 'ALLOCATED' }]);
+    expect(unwaved[0]?.envelope.causationid).toBeDefined();
+    // A redelivered cancellation announces nothing new.
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
+    expect(await eventCount('orders.order.unwaved.v1', o.id)).toBe(1);
   });
 
   it('ignores events for unknown orders without dead-lettering them', async () => {

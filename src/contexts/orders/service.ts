@@ -188,8 +188,10 @@ export class OrderService {
       return;
     }
     const now = this.deps.clock.now();
-    await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null });
+    if (!(await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
     await insertHistory(tx, orderId, 'WAVED', 'ALLOCATED', now, cause.type);
+    const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: 'WAVED', to: 'ALLOCATED' };
+    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
   private async lockForEvent(tx: Tx, orderId: string, cause: Cause): Promise<OrderSummary | undefined> {
