@@ -11,10 +11,10 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
 import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatches, type BatchableOrder } from './domain/batching.ts';
-import { canTransition, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
+import { cancelledBeforeRelease, canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
-  releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, waveById, waveOrders, waveSummary,
+  releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
 
@@ -231,6 +231,16 @@ export class WaveService {
       if (w === undefined) return;
     }
     if (!isOpenForChanges(w.status)) {
+      if (cancelledBeforeRelease(d.previousStatus) && isOnTheFloor(w.status)) {
+        // The cancel overtook the release: inventory reserved nothing for the order and picking makes no list for it,
+        // so no pick-list completion will ever come for it. It leaves the wave, which completes once the rest is picked.
+        const now = this.deps.clock.now();
+        await removeOrderFromWave(tx, w.id, d.orderId, now);
+        const open = await unpickedCount(tx, w.id);
+        const fresh = await waveSummary(tx, w.id);
+        if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
+        return;
+      }
       this.deps.log.warn({ orderId: d.orderId, waveId: w.id, status: w.status }, 'cancelled order is in a released wave; left to compensation');
       return;
     }
@@ -253,18 +263,24 @@ export class WaveService {
       return;
     }
     const open = await markPicked(tx, waveId, orderIds);
+    const path = await this.progressOnPicks(tx, w, open === 0, meta);
+    if (path.length === 0) this.deps.log.info({ waveId, status: w.status, open }, 'pick list completion does not move the wave');
+  }
+
+  /** Moves a locked wave on the floor forward (IN_PROGRESS, COMPLETED when every active order is picked) and announces completion. */
+  private async progressOnPicks(tx: Tx, w: WaveSummary, allOrdersPicked: boolean, meta: EventMeta): Promise<readonly WaveStatus[]> {
     let version = w.version;
     const now = this.deps.clock.now();
-    const path = pickProgressPath(w.status, open === 0);
-    if (path.length === 0) this.deps.log.info({ waveId, status: w.status, open }, 'pick list completion does not move the wave');
+    const path = pickProgressPath(w.status, allOrdersPicked);
     for (const step of path) {
-      if (!(await setWaveStatus(tx, waveId, version, step, now))) throw new Error(`wave ${waveId} changed under its row lock`);
+      if (!(await setWaveStatus(tx, w.id, version, step, now))) throw new Error(`wave ${w.id} changed under its row lock`);
       version++;
     }
     if (path.at(-1) === 'COMPLETED') {
-      const orders = (await waveOrders(tx, waveId)).filter((o) => o.active);
-      const data: WaveCompleted = { waveId, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
-      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.completed, subject: waveId, siteId: w.siteId, data }], meta);
+      const orders = (await waveOrders(tx, w.id)).filter((o) => o.active);
+      const data: WaveCompleted = { waveId: w.id, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
+      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.completed, subject: w.id, siteId: w.siteId, data }], meta);
     }
+    return path;
   }
 }

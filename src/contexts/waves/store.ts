@@ -165,8 +165,13 @@ export async function removeOrderFromWave(tx: Executor, waveId: string, orderId:
 /** Marks orders of a wave picked; returns how many active orders are still not picked. */
 export async function markPicked(tx: Executor, waveId: string, orderIds: readonly string[]): Promise<number> {
   await tx.query(`UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active`, [waveId, [...orderIds]]);
+  return unpickedCount(tx, waveId);
+}
+
+/** How many active orders of a wave are not picked yet. */
+export async function unpickedCount(tx: Executor, waveId: string): Promise<number> {
   const rows = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM waves.wave_orders WHERE wave_id = $1 AND active AND NOT picked`, [waveId]);
-  return rows[0]?.n ?? 0;
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function listWaves(

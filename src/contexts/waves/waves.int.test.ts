@@ -238,4 +238,54 @@ describe('wave release, cancellation and completion', () => {
     for (const o of [o1, o2]) expect((await order(o.id)).status).toBe('PICKED');
     expect((await t.get('/api/v1/waves?status=COMPLETED&siteId=sit_K1')).body.items).toHaveLength(1);
   });
+
+  it('a released wave whose order was cancelled before release (waves heard of it late) completes without that order', async () => {
+    // What orders announces when an order is cancelled while WAVED; here it reaches waves only after the release.
+    const cancelled = (o: OrderBody, previousStatus: string) => ({
+      orderId: o.id, siteId: o.siteId, previousStatus, reason: null,
+      lines: o.lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+    });
+    const list = (waveId: string, id: string, orderId: string) => ({ pickListId: id, waveId, siteId: 'sit_K2', orderIds: [orderId], status: 'COMPLETED' });
+    const wave = async (): Promise<WaveBody> => {
+      const w = (await plan({ siteId: 'sit_K2' })).body;
+      expect((await t.post(`/api/v1/waves/${w.id}/release`, {})).status).toBe(200);
+      await t.settle();
+      return w;
+    };
+
+    // The cancel arrives first: the other order's pick list then completes the wave.
+    const a1 = await pooledOrder('sit_K2');
+    const a2 = await pooledOrder('sit_K2');
+    const first = await wave();
+    await emit('orders', 'orders.order.cancelled.v1', a1.id, cancelled(a1, 'WAVED'));
+    let now = (await t.get<WaveBody>(`/api/v1/waves/${first.id}`)).body;
+    expect(now.status).toBe('RELEASED');
+    expect(now.orders.find((o) => o.orderId === a1.id)).toMatchObject({ active: false, removed: true });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_K3', list(first.id, 'pkl_K3', a2.id));
+    expect((await t.get<WaveBody>(`/api/v1/waves/${first.id}`)).body.status).toBe('COMPLETED');
+    expect(await events('waves.wave.completed.v1', first.id)).toEqual([{ waveId: first.id, siteId: 'sit_K2', orderIds: [a2.id] }]);
+
+    // The cancel arrives last, when every other order is picked: the cancel itself completes the wave (once).
+    const b1 = await pooledOrder('sit_K2');
+    const b2 = await pooledOrder('sit_K2');
+    const second = await wave();
+    await emit('picking', 'picking.list.completed.v1', 'pkl_K4', list(second.id, 'pkl_K4', b2.id));
+    expect((await t.get<WaveBody>(`/api/v1/waves/${second.id}`)).body.status).toBe('IN_PROGRESS');
+    await emit('orders', 'orders.order.cancelled.v1', b1.id, cancelled(b1, 'ALLOCATED'));
+    await emit('orders', 'orders.order.cancelled.v1', b1.id, cancelled(b1, 'ALLOCATED'));
+    now = (await t.get<WaveBody>(`/api/v1/waves/${second.id}`)).body;
+    expect(now.status).toBe('COMPLETED');
+    expect(await events('waves.wave.completed.v1', second.id)).toEqual([{ waveId: second.id, siteId: 'sit_K2', orderIds: [b2.id] }]);
+
+    // A cancel after release (previousStatus RELEASED) is compensation's business: the order stays active in its wave.
+    const c1 = await pooledOrder('sit_K2');
+    const c2 = await pooledOrder('sit_K2');
+    const third = await wave();
+    await emit('picking', 'picking.list.completed.v1', 'pkl_K5', list(third.id, 'pkl_K5', c2.id));
+    await emit('orders', 'orders.order.cancelled.v1', c1.id, cancelled(c1, 'RELEASED'));
+    now = (await t.get<WaveBody>(`/api/v1/waves/${third.id}`)).body;
+    expect(now.status).toBe('IN_PROGRESS');
+    expect(now.orders.find((o) => o.orderId === c1.id)).toMatchObject({ active: true, removed: false });
+    expect(await count(`SELECT count(*) AS n FROM platform.dead_letters`)).toBe(0);
+  });
 });

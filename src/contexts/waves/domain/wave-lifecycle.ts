@@ -1,3 +1,4 @@
+import type { OrderStatus } from '../../../contracts/orders.ts';
 import type { WaveStatus } from '../../../contracts/waves.ts';
 
 /** The wave lifecycle of DOMAIN.md: who may move where. Enforced only here. */
@@ -49,6 +50,49 @@ export function isOpenForChanges(status: WaveStatus): boolean {
     default:
       return assertNeverStatus(status);
   }
+}
+
+/** Released work on the floor: its orders are being picked and it completes when they all are. */
+export function isOnTheFloor(status: WaveStatus): boolean {
+  switch (status) {
+    case 'RELEASED':
+    case 'IN_PROGRESS':
+      return true;
+    case 'DRAFT':
+    case 'PLANNED':
+    case 'COMPLETED':
+    case 'CANCELLED':
+      return false;
+    default:
+      return assertNeverStatus(status);
+  }
+}
+
+/**
+ * Whether an order cancelled from `previousStatus` was cancelled before its wave's release reached it: then nothing was
+ * reserved or listed for it, and it simply leaves its wave. Later cancellations need compensation on the floor.
+ */
+export function cancelledBeforeRelease(previousStatus: OrderStatus): boolean {
+  switch (previousStatus) {
+    case 'RECEIVED':
+    case 'ALLOCATED':
+    case 'BACKORDERED':
+    case 'WAVED':
+      return true;
+    case 'RELEASED':
+    case 'PICKING':
+    case 'PICKED':
+    case 'PACKED':
+    case 'SHIPPED':
+    case 'CANCELLED':
+      return false;
+    default:
+      return assertNever(previousStatus);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected order status: ${String(x)}`);
 }
 
 function assertNeverStatus(x: never): never {
