@@ -249,6 +249,85 @@ describe('allocation', () => {
   });
 });
 
+describe('backorder retry', () => {
+  const cancelOf = (o: { orderId: string; lines: { lineId: string; sku: string; quantity: number }[] }, previousStatus: string) =>
+    ({ orderId: o.orderId, siteId: site.id, previousStatus, lines: o.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null });
+  const allocations = async (orderId: string) => (await eventsOf(t, InventoryEvents.allocated, orderId)).map((e) => e.data);
+
+  it('a receipt allocates the oldest backordered order first, and a cancel freeing units allocates the next', async () => {
+    const sku = await newProduct(t);
+    const other = await newProduct(t);
+    await receive({ siteId: site.id, sku: other, locationId: storage.id, quantity: 1 });
+    const oldest = await placeOrder([{ sku, quantity: 3 }, { sku: other, quantity: 1 }]);
+    const younger = await placeOrder([{ sku, quantity: 3 }]);
+    expect((await allocations(oldest.orderId)).map((d) => d.complete)).toEqual([false]);
+
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 3 });
+    await t.settle();
+    // Every line of the order with its state now: the one allocated before and the one allocated by the retry.
+    const retried = (await allocations(oldest.orderId))[1]!;
+    expect(retried).toMatchObject({ orderId: oldest.orderId, siteId: site.id, complete: true });
+    expect(retried.lines).toHaveLength(2);
+    expect(retried.lines).toEqual(expect.arrayContaining([
+      { lineId: oldest.lines[0]!.lineId, sku, requested: 3, allocated: 3 },
+      { lineId: oldest.lines[1]!.lineId, sku: other, requested: 1, allocated: 1 },
+    ]));
+    expect(await allocations(younger.orderId)).toHaveLength(1);
+    let s = await expectConserved(sku);
+    expect(s.allocated).toBe(3);
+
+    // The oldest order is cancelled: its 3 units go to the order that waited.
+    await publish(t, 'orders', OrderEvents.cancelled, oldest.orderId, site.id, cancelOf(oldest, 'ALLOCATED'));
+    await t.settle();
+    expect((await allocations(younger.orderId)).map((d) => d.complete)).toEqual([false, true]);
+    s = await expectConserved(sku);
+    expect(s.allocated).toBe(3);
+    const rows = await t.app.db.query<{ order_id: string; status: string }>(`SELECT order_id, status FROM inventory.allocations WHERE sku = $1 ORDER BY order_id`, [sku]);
+    expect(new Map(rows.map((r) => [r.order_id, r.status]))).toEqual(new Map([[oldest.orderId, 'CANCELLED'], [younger.orderId, 'ALLOCATED']]));
+  });
+
+  it('partial availability allocates whole lines only (a positive adjustment retries too)', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 1 });
+    const big = await placeOrder([{ sku, quantity: 5 }]);
+    const small = await placeOrder([{ sku, quantity: 2 }]);
+    expect((await allocations(big.orderId)).map((d) => d.complete)).toEqual([false]);
+    expect((await allocations(small.orderId)).map((d) => d.complete)).toEqual([false]);
+
+    // 3 free units: never 3 of the 5 for the oldest line; the younger line of 2 fits whole.
+    await adjust({ siteId: site.id, sku, locationId: storage.id, delta: 2, reason: 'FOUND' }, 'manager');
+    await t.settle();
+    expect(await allocations(big.orderId)).toHaveLength(1);
+    expect((await allocations(small.orderId)).map((d) => d.complete)).toEqual([false, true]);
+    const [row] = await t.app.db.query<{ allocated: number; status: string }>(`SELECT allocated, status FROM inventory.allocations WHERE order_id = $1`, [big.orderId]);
+    expect(row).toEqual({ allocated: 0, status: 'BACKORDERED' });
+    let s = await expectConserved(sku);
+    expect(s.allocated).toBe(2);
+
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 4 });
+    await t.settle();
+    expect((await allocations(big.orderId)).map((d) => d.complete)).toEqual([false, true]);
+    s = await expectConserved(sku);
+    expect(s.allocated).toBe(7);
+    const ledger = await t.getAll<{ type: string; deltaAllocated: number; reference: string }>(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=ALLOCATE`);
+    expect(ledger.map((m) => [m.reference, m.deltaAllocated])).toEqual([[small.orderId, 2], [big.orderId, 5]]);
+  });
+
+  it('never retries a cancelled order', async () => {
+    const sku = await newProduct(t);
+    const cancelled = await placeOrder([{ sku, quantity: 2 }]);
+    await publish(t, 'orders', OrderEvents.cancelled, cancelled.orderId, site.id, cancelOf(cancelled, 'BACKORDERED'));
+    const waiting = await placeOrder([{ sku, quantity: 2 }]);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 2 });
+    await t.settle();
+    expect(await allocations(cancelled.orderId)).toHaveLength(1);
+    expect((await allocations(waiting.orderId)).map((d) => d.complete)).toEqual([false, true]);
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(2);
+    expect(await t.app.db.query(`SELECT 1 FROM platform.dead_letters`)).toEqual([]);
+  });
+});
+
 describe('reservations, picks, shorts and shipments', () => {
   it('FEFO reserves the earliest expiry; expired lots are neither allocated nor reserved', async () => {
     const sku = await newProduct(t, { lotControlled: true, expiryControlled: true });

@@ -13,12 +13,14 @@ import type { Tx } from '../../platform/db/database.ts';
 import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import {
-  fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+  freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
 } from './domain/stock.ts';
 import { planReservation, type ReservationCandidate } from './domain/reservation-policy.ts';
 import * as store from './store.ts';
 
 const CONTEXT = 'inventory';
+
+type DeallocatedLine = StockDeallocated['lines'][number];
 /** Stock at these location types is never reserved for picking: it is arriving, leaving or being packed. */
 const NOT_PICKABLE: readonly LocationType[] = ['RECEIVING', 'SHIPPING_DOCK', 'PACK_STATION', 'DEPOT'];
 
@@ -239,8 +241,11 @@ export class InventoryService {
     const movements: store.NewMovement[] = [];
     const bySku = [...claimed].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.line_id < b.line_id ? -1 : 1));
     for (const line of bySku) {
+      if (line.requested <= 0) continue;
+      // Queues behind a stock change in flight, so a line backordered here is seen by the retry that change triggers.
+      await store.lockSkuStock(tx, order.siteId, line.sku);
       const expired = await store.expiredFreeQuantity(tx, order.siteId, line.sku, today);
-      const won = line.requested > 0 && await store.tryAllocate(tx, order.siteId, line.sku, line.requested, expired);
+      const won = await store.tryAllocate(tx, order.siteId, line.sku, line.requested, expired);
       if (!won) continue;
       allocatedByLine.set(line.line_id, line.requested);
       await store.updateAllocation(tx, order.orderId, line.line_id, line.requested, 0, 'ALLOCATED');
@@ -297,14 +302,72 @@ export class InventoryService {
   }
 
   /** Releases `quantity` of an order line's allocation (short pick, reservation shortage); never more than it holds. */
-  private async deallocateLine(tx: Tx, orderId: string, lineId: string, quantity: number, reason: string, movements: store.NewMovement[]): Promise<void> {
+  private async deallocateLine(tx: Tx, orderId: string, lineId: string, quantity: number, reason: string, movements: store.NewMovement[]): Promise<DeallocatedLine | undefined> {
     const row = (await store.lockAllocations(tx, orderId)).find((r) => r.line_id === lineId);
-    if (row === undefined || row.status !== 'ALLOCATED') return;
+    if (row === undefined || row.status !== 'ALLOCATED') return undefined;
     const q = Math.min(quantity, row.allocated);
-    if (q <= 0) return;
+    if (q <= 0) return undefined;
     await store.releaseAllocated(tx, row.site_id, row.sku, q);
     await store.updateAllocation(tx, orderId, lineId, row.allocated - q, row.shipped, 'ALLOCATED');
     movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: row.site_id, sku: row.sku, locationId: null, lot: '', deltaAllocated: -q, reason, reference: orderId });
+    return { lineId, sku: row.sku, quantity: q };
+  }
+
+  /** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
+  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): NewEvent[] {
+    const byOrder = new Map<string, DeallocatedLine[]>();
+    for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku, quantity: r.quantity }]);
+    return [...byOrder].map(([orderId, lines]) => {
+      const data: StockDeallocated = { orderId, siteId, lines };
+      return { type: InventoryEvents.deallocated, subject: orderId, siteId, data };
+    });
+  }
+
+  /**
+   * Backorder retry (DOMAIN.md: BACKORDERED → ALLOCATED when stock arrives), run on inventory's own events that free
+   * stock, so it is as durable as they are. Backordered lines of the freed SKUs are tried order by order, oldest first,
+   * each all-or-nothing with the same conditional update as allocation; every order whose allocation changed gets an
+   * `inventory.stock.allocated` with all its lines. Locks: the orders' allocation rows first (id order), then the SKU
+   * rows, as allocation and cancellation take them. Cancelled orders have no BACKORDERED line left, so they never come back.
+   */
+  async retryBackorders(event: EventEnvelope, tx: Tx): Promise<void> {
+    const freed = freedStock(event.type, event.data);
+    if (freed === undefined) return;
+    const { siteId, skus } = freed;
+    const orderIds = await store.backorderedOrders(tx, siteId, skus);
+    if (orderIds.length === 0) return;
+    const rows = new Map<string, store.AllocationRow[]>();
+    for (const r of await store.lockAllocationsOfOrders(tx, orderIds)) rows.set(r.order_id, [...(rows.get(r.order_id) ?? []), { ...r }]);
+    const today = this.today();
+    const expired = new Map<string, number>();
+    const movements: store.NewMovement[] = [];
+    const events: NewEvent[] = [];
+    let units = 0;
+    for (const orderId of orderIds) {
+      const lines = rows.get(orderId) ?? [];
+      if (lines.some((l) => l.status === 'CANCELLED')) continue;
+      const waiting = lines.filter((l) => l.status === 'BACKORDERED' && l.requested > 0 && skus.includes(l.sku) && l.site_id === siteId)
+        .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.line_id < b.line_id ? -1 : 1));
+      let changed = false;
+      for (const line of waiting) {
+        const exp = expired.get(line.sku) ?? await store.expiredFreeQuantity(tx, siteId, line.sku, today);
+        expired.set(line.sku, exp);
+        if (!(await store.tryAllocate(tx, siteId, line.sku, line.requested, exp))) continue;
+        await store.updateAllocation(tx, orderId, line.line_id, line.requested, line.shipped, 'ALLOCATED');
+        line.allocated = line.requested;
+        line.status = 'ALLOCATED';
+        movements.push({ id: this.deps.ids.next('mov'), type: 'ALLOCATE', siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reason: 'BACKORDER_RETRY', reference: orderId });
+        units += line.requested;
+        changed = true;
+      }
+      if (!changed) continue;
+      const state: AllocationLine[] = lines.map((l) => ({ lineId: l.line_id, sku: l.sku, requested: l.requested, allocated: l.status === 'ALLOCATED' ? l.allocated : 0 }));
+      const data: StockAllocated = { orderId, siteId, lines: state, complete: state.every((l) => l.allocated === l.requested) };
+      events.push({ type: InventoryEvents.allocated, subject: orderId, siteId, data });
+    }
+    await store.insertMovements(tx, movements);
+    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+    tx.afterCommit(() => this.counters.allocated.inc(units));
   }
 
   /**
@@ -327,6 +390,7 @@ export class InventoryService {
     const shortages: { orderId: string; lineId: string; sku: string; quantity: number }[] = [];
     const movements: store.NewMovement[] = [];
     const rows: Omit<store.ReservationRow, 'picked' | 'shorted' | 'status'>[] = [];
+    const deallocated: (DeallocatedLine & { orderId: string })[] = [];
     for (const sku of skus) {
       const balances = await store.lockFreeBalances(tx, wave.siteId, sku);
       const locations = balances.length === 0 ? new Map<string, Location>() : await this.apis.locations.getLocations([...new Set(balances.map((b) => b.location_id))]);
@@ -362,14 +426,15 @@ export class InventoryService {
           const missing = line.quantity - got;
           shortages.push({ orderId: line.orderId, lineId: line.lineId, sku, quantity: missing });
           // The allocation is no longer backed by reservable stock: release it so ATP stays true.
-          await this.deallocateLine(tx, line.orderId, line.lineId, missing, 'RESERVATION_SHORTAGE', movements);
+          const released = await this.deallocateLine(tx, line.orderId, line.lineId, missing, 'RESERVATION_SHORTAGE', movements);
+          if (released !== undefined) deallocated.push({ orderId: line.orderId, ...released });
         }
       }
     }
     await store.insertReservations(tx, rows);
     await store.insertMovements(tx, movements);
     const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }], causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...this.deallocatedEvents(wave.siteId, deallocated)], causedBy(event));
     const units = reservations.reduce((a, r) => a + r.quantity, 0);
     tx.afterCommit(() => this.counters.reserved.inc(units));
   }
@@ -413,8 +478,8 @@ export class InventoryService {
     if ((await store.changeBalance(tx, key, 0, -s)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
     movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
     await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
-    await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
-    const events: NewEvent[] = [];
+    const released = await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
+    const events: NewEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
     if (shortRemovesStock(short.reason)) {
       // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
       if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);

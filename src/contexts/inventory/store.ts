@@ -221,6 +221,28 @@ export async function tryAllocate(db: Executor, siteId: string, sku: string, qua
   return rows.length === 1;
 }
 
+/**
+ * Locks a SKU's stock row, creating it empty if needed. Allocation takes this lock before trying, so it queues behind a
+ * receipt (or any other change of the row) instead of deciding on the old stock while that change commits: a line it
+ * backorders is then always visible to the retry the change triggers.
+ */
+export async function lockSkuStock(db: Executor, siteId: string, sku: string): Promise<void> {
+  await db.query(`INSERT INTO inventory.sku_stock (site_id, sku) VALUES ($1, $2) ON CONFLICT (site_id, sku) DO NOTHING`, [siteId, sku]);
+  await db.query(`SELECT 1 FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`, [siteId, sku]);
+}
+
+/** Orders with backordered lines of these SKUs at a site, oldest first (when inventory first saw the order). */
+export async function backorderedOrders(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.query<{ order_id: string }>(
+    `SELECT order_id FROM inventory.allocations
+     WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'BACKORDERED' AND requested > 0
+     GROUP BY order_id ORDER BY min(created_at), order_id`,
+    [siteId, [...skus]],
+  );
+  return rows.map((r) => r.order_id);
+}
+
 export async function releaseAllocated(db: Executor, siteId: string, sku: string, quantity: number): Promise<void> {
   await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND sku = $2`, [siteId, sku, quantity]);
 }

@@ -1,3 +1,4 @@
+import { InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
@@ -14,5 +15,8 @@ export function inventorySubscriptions(service: InventoryService): Subscription[
     { types: [PickingEvents.linePicked], handle: (event, tx) => service.pickLine(event, tx) },
     { types: [PickingEvents.lineShorted], handle: (event, tx) => service.shortLine(event, tx) },
     { types: [PackShipEvents.shipmentDispatched], handle: (event, tx) => service.shipShipment(event, tx) },
+    // Inventory's own events that free stock: backordered lines of those SKUs are retried (in the event's own delivery,
+    // so a crash after the stock change commits loses no retry).
+    { types: [InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated], handle: (event, tx) => service.retryBackorders(event, tx) },
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, canTransition, fromLotKey, inProcessLocation, isExpired, isInProcess,
+  ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, canTransition, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
   openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
 } from './stock.ts';
 
@@ -29,6 +29,7 @@ describe('stock rules', () => {
     expect(canTransition(ALLOCATION_TRANSITIONS, 'ALLOCATED', 'SHIPPED')).toBe(true);
     expect(canTransition(ALLOCATION_TRANSITIONS, 'CANCELLED', 'ALLOCATED')).toBe(false);
     expect(canTransition(ALLOCATION_TRANSITIONS, 'BACKORDERED', 'SHIPPED')).toBe(false);
+    expect(canTransition(ALLOCATION_TRANSITIONS, 'BACKORDERED', 'ALLOCATED')).toBe(true);
     expect(canTransition(RESERVATION_TRANSITIONS, 'OPEN', 'PICKED')).toBe(true);
     expect(canTransition(RESERVATION_TRANSITIONS, 'PICKED', 'OPEN')).toBe(false);
   });
@@ -43,5 +44,15 @@ describe('stock rules', () => {
     expect(isExpired(null, '2024-05-01')).toBe(false);
     expect(isExpired('2024-05-01', '2024-05-01')).toBe(false);
     expect(isExpired('2024-04-30', '2024-05-01')).toBe(true);
+  });
+
+  it('receipts, positive adjustments and deallocations free stock worth a backorder retry', () => {
+    expect(freedStock('inventory.stock.received.v1', { siteId: 's', sku: 'A', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freedStock('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: 1 })).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freedStock('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: -1 })).toBeUndefined();
+    expect(freedStock('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [{ lineId: 'l1', sku: 'B', quantity: 1 }, { lineId: 'l2', sku: 'A', quantity: 2 }] }))
+      .toEqual({ siteId: 's', skus: ['A', 'B'] });
+    expect(freedStock('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [] })).toBeUndefined();
+    expect(freedStock('inventory.stock.shipped.v1', {})).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 /** Pure stock rules of the inventory context (DOMAIN.md, "Stock arithmetic"). */
+import { InventoryEvents, type StockAdjusted, type StockDeallocated, type StockReceived } from '../../../contracts/inventory.ts';
 
 /** The balance key cannot hold NULL, so "no lot" is stored as ''. */
 export const NO_LOT = '';
@@ -16,10 +17,10 @@ export const isInProcess = (locationId: string): boolean => locationId.startsWit
 export const ALLOCATION_STATUSES = ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
-/** An order line's allocation: allocated or backordered once, then shipped or cancelled. */
+/** An order line's allocation: allocated or backordered; a backorder is allocated when stock frees up; then shipped or cancelled. */
 export const ALLOCATION_TRANSITIONS: Record<AllocationStatus, readonly AllocationStatus[]> = {
   ALLOCATED: ['SHIPPED', 'CANCELLED'],
-  BACKORDERED: ['CANCELLED'],
+  BACKORDERED: ['ALLOCATED', 'CANCELLED'],
   SHIPPED: [],
   CANCELLED: [],
 };
@@ -71,4 +72,28 @@ export function shortRemovesStock(reason: 'NOT_FOUND' | 'DAMAGED' | 'OTHER'): bo
 /** A lot expired before `today` (ISO date) is not allocatable nor reservable; it stays on hand until adjusted. */
 export function isExpired(expiresOn: string | null, today: string): boolean {
   return expiresOn !== null && expiresOn < today;
+}
+
+/**
+ * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments
+ * and deallocations. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
+ */
+export function freedStock(type: string, data: unknown): { siteId: string; skus: string[] } | undefined {
+  switch (type) {
+    case InventoryEvents.received: {
+      const d = data as StockReceived;
+      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+    }
+    case InventoryEvents.adjusted: {
+      const d = data as StockAdjusted;
+      return d.delta > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+    }
+    case InventoryEvents.deallocated: {
+      const d = data as StockDeallocated;
+      const skus = [...new Set(d.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
+      return skus.length > 0 ? { siteId: d.siteId, skus } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
