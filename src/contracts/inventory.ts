@@ -14,6 +14,7 @@ export const InventoryEvents = {
   adjusted: 'inventory.stock.adjusted.v1',
   /** Outcome of SKU-level allocation for one order: per line allocated or backordered. */
   allocated: 'inventory.stock.allocated.v1',
+  /** An order's allocation released: its cancellation, a short pick or a reservation shortage (frees stock for backorders). */
   deallocated: 'inventory.stock.deallocated.v1',
   /** Location-level reservations made for a released wave. */
   reserved: 'inventory.stock.reserved.v1',
