@@ -82,7 +82,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     inventory,
     ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi }),
     wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
-    tasksContext(deps),
+    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS }),
     pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
     packShipContext(deps, { catalog: catalogApi }),
   ];
@@ -103,11 +103,13 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   }
   await http.ready();
   if (options.startRelay !== false) bus.start();
+  for (const m of selected) m.start?.();
 
   return {
     http, db, bus, apiKeys, modules: selected, generatedAdminKey,
     async close() {
       await http.close();
+      for (const m of selected) await m.stop?.();
       await bus.stop();
       await transport.close();
       await db.close();

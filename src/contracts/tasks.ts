@@ -11,6 +11,10 @@ export const TaskEvents = {
   started: 'tasks.task.started.v1',
   completed: 'tasks.task.completed.v1',
   cancelled: 'tasks.task.cancelled.v1',
+  /** ASSIGNED → QUEUED: the holding worker turned it down (`TaskRequeued`). */
+  rejected: 'tasks.task.rejected.v1',
+  /** ASSIGNED → QUEUED: not started within PAKLOG_TASK_ASSIGN_TIMEOUT_S of its assignment (`TaskRequeued`). */
+  timedOut: 'tasks.task.timed-out.v1',
 } as const;
 
 export interface TaskChanged {
@@ -22,4 +26,11 @@ export interface TaskChanged {
   readonly waveId: string | null;
   readonly workerId: string | null;
   readonly status: TaskStatus;
+}
+
+/** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
+export interface TaskRequeued extends TaskChanged {
+  readonly previousWorkerId: string;
+  /** The worker's reason on reject (null when none was given); on timeout, the rule that fired. */
+  readonly reason: string | null;
 }

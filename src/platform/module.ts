@@ -32,6 +32,10 @@ export interface ContextModule<Api = unknown> {
   readonly subscriptions?: readonly Subscription[];
   /** The in-process implementation of the context's contract API, handed to contexts that need it. */
   readonly api?: Api;
+  /** Background work the context owns (timers): started once the app is built and the bus runs. */
+  readonly start?: () => void;
+  /** Stops what `start` began and waits for work in flight; called on close before the bus and database stop. */
+  readonly stop?: () => Promise<void>;
 }
 
 /** A context that offers an API to the others. */

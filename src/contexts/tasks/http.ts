@@ -40,6 +40,18 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
     schema: { tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)', params: IdParams, body: WorkerBody },
   }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, { correlationId: req.id })));
 
+  app.post('/tasks/:id/reject', {
+    config: { roles: CAN.floor },
+    schema: {
+      tags,
+      summary: 'Reject an assigned task (ASSIGNED → QUEUED); only its worker may',
+      description: 'The task goes back to the queue with no worker (event tasks.task.rejected.v1). For the next 5 minutes '
+        + '`POST /tasks/next` does not hand it back to the worker who rejected it. A task in progress cannot be rejected: 409 ILLEGAL_TRANSITION.',
+      params: IdParams,
+      body: Type.Object({ workerId: Id, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }),
+    },
+  }, async (req) => unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, { correlationId: req.id })));
+
   app.get('/tasks/:id', {
     config: { roles: CAN.read },
     schema: { tags, summary: 'A task', params: IdParams },

@@ -2,8 +2,8 @@ import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TaskEvents, type TaskChanged, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
-import { canTransition, finishPath } from './domain/task-lifecycle.ts';
+import { TaskEvents, type TaskChanged, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { REJECT_COOLDOWN_MS, canTransition, finishPath } from './domain/task-lifecycle.ts';
 import { taskStore, type Task, type TaskFilter } from './store.ts';
 
 const EVENT_OF: Partial<Record<TaskStatus, string>> = {
@@ -21,6 +21,16 @@ function changed(task: Task, type: string): NewEvent<TaskChanged> {
   };
 }
 
+function requeued(task: Task, type: string, previousWorkerId: string, reason: string | null): NewEvent<TaskRequeued> {
+  const base = changed(task, type);
+  return { ...base, data: { ...base.data, previousWorkerId, reason } };
+}
+
+export interface TaskServiceOptions {
+  /** ASSIGNED tasks not started this long after their assignment go back to the queue (PAKLOG_TASK_ASSIGN_TIMEOUT_S). */
+  readonly assignTimeoutS: number;
+}
+
 export interface QueueTask {
   readonly siteId: string;
   readonly type: TaskType;
@@ -30,7 +40,7 @@ export interface QueueTask {
 }
 
 /** Commands and queries of the task pool. */
-export function taskService(deps: PlatformDeps) {
+export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { assignTimeoutS: 300 }) {
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
@@ -76,7 +86,7 @@ export function taskService(deps: PlatformDeps) {
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker'), hashtext($1))`, [workerId]);
         const held = await taskStore.activeOf(tx, workerId);
         if (held !== undefined) return held;
-        const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now());
+        const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now(), REJECT_COOLDOWN_MS);
         if (claimed === undefined) return undefined;
         await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
         deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers').inc();
@@ -93,6 +103,44 @@ export function taskService(deps: PlatformDeps) {
       const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
       if (outcome.ok && before?.status !== 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
       return outcome;
+    },
+
+    /**
+     * The holding worker turns an assigned task down: ASSIGNED → QUEUED, worker cleared. `next` skips it for this
+     * worker for REJECT_COOLDOWN_MS. A task in progress cannot be rejected (it may be paused, not handed back).
+     */
+    async reject(id: string, workerId: string, reason: string | null, meta: EventMeta): Promise<Outcome<Task>> {
+      return deps.db.tx(async (tx) => {
+        const task = await taskStore.get(tx, id, true);
+        if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+        if (task.workerId !== workerId) {
+          return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is not assigned to worker ${workerId}`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
+        }
+        if (task.status !== 'ASSIGNED' || !canTransition(task.status, 'QUEUED')) {
+          return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only an ASSIGNED task can be rejected`);
+        }
+        const next = await taskStore.reject(tx, id, workerId, deps.clock.now());
+        await emit(tx, [requeued(next, TaskEvents.rejected, workerId, reason)], meta);
+        tx.afterCommit(() => deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker').inc());
+        return ok(next);
+      });
+    },
+
+    /**
+     * Assignment timeout: every ASSIGNED task not started within `assignTimeoutS` goes back to the queue, in one
+     * statement and one transaction with its events. Returns how many were requeued.
+     */
+    async requeueStale(meta: EventMeta = {}): Promise<number> {
+      const now = deps.clock.now();
+      const before = new Date(now.getTime() - options.assignTimeoutS * 1000);
+      const moved = await deps.db.tx(async (tx) => {
+        const stale = await taskStore.requeueStale(tx, before, now);
+        const reason = `not started within ${options.assignTimeoutS} s of its assignment`;
+        if (stale.length > 0) await emit(tx, stale.map((s) => requeued(s.task, TaskEvents.timedOut, s.previousWorkerId, reason)), meta);
+        return stale.length;
+      });
+      if (moved > 0) deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time').inc(moved);
+      return moved;
     },
 
     /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */

@@ -35,6 +35,12 @@ interface TaskRow {
   version: number;
 }
 
+/** A task put back in the queue, with the worker who held it. */
+export interface RequeuedTask {
+  readonly task: Task;
+  readonly previousWorkerId: string;
+}
+
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
 function toTask(r: TaskRow): Task {
@@ -98,20 +104,59 @@ export const taskStore = {
    * Claims the site's most urgent, oldest queued task for the worker in ONE statement: the inner SELECT locks the
    * candidate row and skips rows other claims hold, so concurrent claims never get the same task and never wait.
    */
-  async claimNext(db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null, now: Date): Promise<Task | undefined> {
+  async claimNext(
+    db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null, now: Date, rejectCooldownMs: number,
+  ): Promise<Task | undefined> {
+    // A task the worker rejected less than the cool-down ago is skipped for them (it stays in the queue for the others).
     const rows = await db.query<TaskRow>(
       `UPDATE tasks.tasks
           SET status = 'ASSIGNED', worker_id = $2, assigned_at = $4, updated_at = $4, version = version + 1
         WHERE status = 'QUEUED' AND id = (
           SELECT id FROM tasks.tasks
            WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+             AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
            ORDER BY priority, created_at, id
            FOR UPDATE SKIP LOCKED
            LIMIT 1)
         RETURNING *`,
-      [siteId, workerId, types, now],
+      [siteId, workerId, types, now, rejectCooldownMs],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
+  },
+
+  /** ASSIGNED → QUEUED on the worker's reject (the caller holds the row lock and checked the transition). */
+  async reject(db: Executor, id: string, workerId: string, now: Date): Promise<Task> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks
+          SET status = 'QUEUED', worker_id = NULL, assigned_at = NULL, rejected_by = $2, rejected_at = $3, updated_at = $3, version = version + 1
+        WHERE id = $1 RETURNING *`,
+      [id, workerId, now],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`task ${id} vanished while locked`);
+    return toTask(row);
+  },
+
+  /**
+   * ASSIGNED → QUEUED for every task assigned at or before `assignedBefore` and still not started, in ONE statement.
+   * Rows a worker is moving right now (start, reject) are skipped, not waited for: the next sweep sees them again
+   * if they are still stale. Safe to run from several processes at once.
+   */
+  async requeueStale(db: Executor, assignedBefore: Date, now: Date): Promise<RequeuedTask[]> {
+    const rows = await db.query<TaskRow & { previous_worker_id: string }>(
+      `WITH stale AS (
+         SELECT id, worker_id FROM tasks.tasks
+          WHERE status = 'ASSIGNED' AND assigned_at <= $1
+          ORDER BY assigned_at, id
+          FOR UPDATE SKIP LOCKED)
+       UPDATE tasks.tasks t
+          SET status = 'QUEUED', worker_id = NULL, assigned_at = NULL, updated_at = $2, version = t.version + 1
+         FROM stale
+        WHERE t.id = stale.id
+        RETURNING t.*, stale.worker_id AS previous_worker_id`,
+      [assignedBefore, now],
+    );
+    return rows.map((r) => ({ task: toTask(r), previousWorkerId: r.previous_worker_id })).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));
   },
 
   /** Moves a task to `to`; the caller has checked the transition on the locked row. */

@@ -164,10 +164,11 @@ describe('tasks', () => {
       const rows = await tx.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN SELECT id FROM tasks.tasks
           WHERE site_id = $1 AND status = 'QUEUED' AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+            AND (rejected_by IS DISTINCT FROM $3 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
           ORDER BY priority, created_at, id
           FOR UPDATE SKIP LOCKED
           LIMIT 1`,
-        ['sit_plan', null],
+        ['sit_plan', null, 'wrk_plan', new Date(), 300_000],
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });

@@ -13,6 +13,8 @@ export interface Config {
   readonly seedDemo: boolean;
   readonly dbPoolSize: number;
   readonly busMaxAttempts: number;
+  /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
+  readonly taskAssignTimeoutS: number;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
 }
@@ -88,6 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
     dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
+    taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
   };

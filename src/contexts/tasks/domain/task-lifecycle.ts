@@ -18,6 +18,13 @@ export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
   return TASK_TRANSITIONS[from].includes(to);
 }
 
+/**
+ * How long `next` keeps a rejected task away from the worker who rejected it. Long enough that the handheld's next
+ * tap brings other work, short enough that a task only this worker can reach (one zone, one qualified picker) still
+ * comes back to them rather than waiting forever. Only the last rejecting worker is remembered.
+ */
+export const REJECT_COOLDOWN_MS = 5 * 60_000;
+
 /** Statuses in which a task belongs to a worker: a worker holds at most one at a time. */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['ASSIGNED', 'IN_PROGRESS'];
 
