@@ -10,11 +10,10 @@ import {
   PickingEvents, type LinePicked, type LineShorted, type PickListCompleted, type PickListCreated, type ShortReason,
 } from '../../contracts/picking.ts';
 import { decideConfirm, type PickScan } from './domain/confirm-pick.ts';
-import { canMoveList, listOutcome } from './domain/pick-lifecycle.ts';
 import type { PickSequencer } from './domain/pick-sequence.ts';
 import { routingSequencer } from './domain/route-sequence.ts';
 import { siteLayouts, type SiteLayouts } from './site-layouts.ts';
-import { pickStore, type NewPickLine, type PickLine, type PickList, type PickListFilter, type PickListHeader } from './store.ts';
+import { pickStore, type LineAction, type NewPickLine, type PickLine, type PickList, type PickListFilter, type PickListHeader } from './store.ts';
 
 export interface PickingOptions {
   readonly catalog: CatalogApi;
@@ -33,6 +32,17 @@ export interface PickingOptions {
  * order's tote (one tote per order on the cart); the API is the same, the tote id is simply per line confirmed.
  */
 export type Confirm = PickScan & { readonly toteId: string };
+
+/**
+ * Why a floor action wrote nothing, from what is known of the list and line: unknown line, closed list, or the
+ * domain rule's refusal. Undefined when all of it looks fine, i.e. the line changed after it was seen.
+ */
+function refusal(list: PickListHeader, line: PickLine | undefined, lineId: string, explain: (line: PickLine) => Outcome<unknown>): Outcome<never> | undefined {
+  if (line === undefined) return reject('NOT_FOUND', `No line ${lineId} on pick list ${list.id}`);
+  if (list.status !== 'CREATED' && list.status !== 'IN_PROGRESS') return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
+  const explained = explain(line);
+  return explained.ok ? undefined : explained;
+}
 
 /**
  * Groups reservations into lists: one per batch that has reservations (its orderIds are the batch's orders that do),
@@ -69,43 +79,36 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
   const unitsShorted = deps.metrics.counter('paklog_units_short_picked_total', 'Units closed short at picking');
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'picking', events, meta);
 
-  async function load(tx: Tx, id: string): Promise<PickList> {
-    const header = await pickStore.header(tx, id);
-    if (header === undefined) throw new Error(`pick list ${id} vanished`);
-    return { ...header, lines: await pickStore.lines(tx, [id]) };
-  }
-
-  /** Common shape of a floor action on one line: locks list then line (always in that order), checks both are open. */
-  async function onOpenLine(
-    listId: string, lineId: string,
-    act: (tx: Tx, list: PickListHeader, line: PickLine, now: Date) => Promise<Outcome<NewEvent[]>>,
-    meta: EventMeta,
+  /**
+   * A floor action on one line: one statement acts and moves the list (store.ts actOnLine), one appends the events.
+   * Nothing is read before: the statement's guard decides, and only a refusal is explained, by the domain rules on the
+   * line as the statement saw it — or, when that line still looked fine (a racing action got there first), on a fresh
+   * read of it (the one extra round trip, under contention only).
+   */
+  async function actOnLine(
+    listId: string, lineId: string, action: LineAction, explain: (line: PickLine) => Outcome<unknown>,
+    eventOf: (list: PickListHeader, line: PickLine) => NewEvent, meta: EventMeta,
   ): Promise<Outcome<PickList>> {
     return deps.db.tx(async (tx) => {
-      const list = await pickStore.header(tx, listId, true);
-      if (list === undefined) return reject('NOT_FOUND', `No pick list ${listId}`);
-      const line = await pickStore.line(tx, listId, lineId, true);
-      if (line === undefined) return reject('NOT_FOUND', `No line ${lineId} on pick list ${listId}`);
-      if (list.status !== 'CREATED' && list.status !== 'IN_PROGRESS') return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
       const now = deps.clock.now();
-      const acted = await act(tx, list, line, now);
-      if (!acted.ok) return acted;
-      const events = [...acted.value];
-      // The first floor action starts the list.
-      let status = list.status;
-      if (status === 'CREATED' && canMoveList('CREATED', 'IN_PROGRESS')) {
-        await pickStore.setStatus(tx, list.id, 'IN_PROGRESS', now);
-        status = 'IN_PROGRESS';
+      const acted = await pickStore.actOnLine(tx, listId, lineId, action, now);
+      const { list, after } = acted;
+      if (list === undefined) return reject('NOT_FOUND', `No pick list ${listId}`);
+      if (after === undefined) {
+        const refused = refusal(list, acted.before, lineId, explain);
+        if (refused !== undefined) return refused;
+        const [fresh, freshLine] = [await pickStore.header(tx, listId), await pickStore.line(tx, listId, lineId)];
+        return refusal(fresh ?? list, freshLine, lineId, explain)
+          ?? reject('ILLEGAL_TRANSITION', 'The line changed while this was being recorded; nothing was written');
       }
-      const lines = await pickStore.lines(tx, [list.id]);
-      const outcome = listOutcome(lines.map((l) => l.status));
-      if (outcome !== 'IN_PROGRESS' && canMoveList(status, outcome)) {
-        await pickStore.setStatus(tx, list.id, outcome, now);
-        const data: PickListCompleted = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds, status: outcome };
+      const events = [eventOf(list, after)];
+      // The statement moved the list to COMPLETED or PARTIAL: its last open line just closed.
+      if (list.status === 'COMPLETED' || list.status === 'PARTIAL') {
+        const data: PickListCompleted = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds, status: list.status };
         events.push({ type: PickingEvents.listCompleted, subject: list.id, siteId: list.siteId, data });
       }
       await emit(tx, events, meta);
-      return ok(await load(tx, list.id));
+      return ok({ ...list, lines: acted.lines });
     });
   }
 
@@ -133,6 +136,8 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const now = deps.clock.now();
 
       const created: PickList[] = [];
+      const headers: PickListHeader[] = [];
+      const allLines: NewPickLine[] = [];
       const events: NewEvent[] = [];
       for (const { orderIds, reservations } of groups) {
         const id = deps.ids.next('pkl');
@@ -150,19 +155,26 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
           expectedBarcode: products.get(s.reservation.sku)?.gtin ?? null, locationId: s.locationId, locationCode: s.locationCode,
           pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity,
         }));
-        const header = {
-          id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds, status: 'CREATED' as const,
+        const header: PickListHeader = {
+          id, siteId: reserved.siteId, waveId: reserved.waveId, orderIds, status: 'CREATED',
           // The list carries its most urgent order's priority (1 is the most urgent, as on orders).
-          priority: Math.min(...orderIds.map((o) => priorities.get(o) ?? ORDER_PRIORITY.default)), routeLength: planned.routeLength, createdAt: now.toISOString(),
+          priority: Math.min(...orderIds.map((o) => priorities.get(o) ?? ORDER_PRIORITY.default)), routeLength: planned.routeLength,
+          createdAt: now.toISOString(), updatedAt: now.toISOString(), completedAt: null,
         };
-        await pickStore.insertList(tx, header, lines);
+        headers.push(header);
+        allLines.push(...lines);
         const data: PickListCreated = {
           pickListId: id, waveId: header.waveId, siteId: header.siteId, orderIds: header.orderIds, lineCount: lines.length,
           routeLength: header.routeLength, priority: header.priority,
         };
         events.push({ type: PickingEvents.listCreated, subject: id, siteId: header.siteId, data });
-        created.push(await load(tx, id));
+        created.push({
+          ...header,
+          lines: lines.map((l) => ({ ...l, picked: 0, shortQuantity: 0, shortReason: null, toteId: null, status: 'PENDING' as const, updatedAt: header.createdAt })),
+        });
       }
+      // The whole wave in three statements: its lists, their lines, their events.
+      await pickStore.insertLists(tx, headers, allLines);
       await emit(tx, events, meta);
       return created;
     },
@@ -179,35 +191,33 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
 
     /** A scan confirmation: right location, right product, no more than is open; partial confirms add up. */
     async confirm(listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> {
-      const result = await onOpenLine(listId, lineId, async (tx, list, line, now) => {
-        const decided = decideConfirm(line, scan);
-        if (!decided.ok) return decided;
-        const updated = await pickStore.addPicked(tx, line.id, scan.quantity, scan.toteId, now);
-        // The list lock serialises confirms, so this only trips if that invariant is ever broken.
-        if (updated === undefined) return reject('QUANTITY_EXCEEDS_OPEN', 'The line changed; nothing was picked', [{ field: '/quantity', message: 'exceeds what is open' }]);
+      const result = await actOnLine(listId, lineId, { kind: 'confirm', ...scan }, (line) => decideConfirm(line, scan), (list, line) => {
         const data: LinePicked = {
           pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
           siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
         };
-        tx.afterCommit(() => unitsPicked.inc(scan.quantity));
-        return ok([{ type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data }]);
+        return { type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data };
       }, meta);
+      if (result.ok) unitsPicked.inc(scan.quantity);
       return result;
     },
 
     /** Closes a line SHORT for what is still open on it (what was picked stays picked). */
     async short(listId: string, lineId: string, reason: ShortReason, meta: EventMeta): Promise<Outcome<PickList>> {
-      return onOpenLine(listId, lineId, async (tx, list, line, now) => {
-        if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`);
-        const updated = await pickStore.closeShort(tx, line.id, reason, now);
-        if (updated === undefined) return reject('ILLEGAL_TRANSITION', 'The line is no longer open');
+      const result = await actOnLine(listId, lineId, { kind: 'short', reason }, (line) => (
+        line.status === 'PENDING' ? ok(line) : reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`)
+      ), (list, line) => {
         const data: LineShorted = {
           pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
-          siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, shortQuantity: updated.shortQuantity, reason,
+          siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, shortQuantity: line.shortQuantity, reason,
         };
-        tx.afterCommit(() => unitsShorted.inc(updated.shortQuantity));
-        return ok([{ type: PickingEvents.lineShorted, subject: list.id, siteId: list.siteId, data }]);
+        return { type: PickingEvents.lineShorted, subject: list.id, siteId: list.siteId, data };
       }, meta);
+      if (result.ok) {
+        const line = result.value.lines.find((l) => l.id === lineId);
+        unitsShorted.inc(line?.shortQuantity ?? 0);
+      }
+      return result;
     },
 
     async get(id: string): Promise<PickList | undefined> {

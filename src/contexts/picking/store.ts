@@ -39,30 +39,46 @@ export interface PickListHeader {
 
 export type PickList = PickListHeader & { readonly lines: readonly PickLine[] };
 
+/** pg hands timestamptz as a Date; to_jsonb as ISO text (with an offset). */
+type Stamp = Date | string;
+const iso = (v: Stamp): string => new Date(v).toISOString();
+
 interface ListRow {
   id: string; site_id: string; wave_id: string; order_ids: string[]; status: PickListStatus; priority: number;
-  route_length: number | null; created_at: Date; updated_at: Date; completed_at: Date | null;
+  route_length: number | null; created_at: Stamp; updated_at: Stamp; completed_at: Stamp | null;
 }
 interface LineRow {
   id: string; pick_list_id: string; seq: number; order_id: string; order_line_id: string; reservation_id: string; site_id: string;
   sku: string; expected_barcode: string | null; location_id: string; location_code: string | null; pick_sequence: number | null;
   lot: string | null; quantity: number; picked: number; short_quantity: number; short_reason: ShortReason | null;
-  tote_id: string | null; status: PickLineStatus; updated_at: Date;
+  tote_id: string | null; status: PickLineStatus; updated_at: Stamp;
 }
 
 const toHeader = (r: ListRow): PickListHeader => ({
   id: r.id, siteId: r.site_id, waveId: r.wave_id, orderIds: r.order_ids, status: r.status, priority: r.priority,
-  routeLength: r.route_length, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
-  completedAt: r.completed_at === null ? null : r.completed_at.toISOString(),
+  routeLength: r.route_length === null ? null : Number(r.route_length), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  completedAt: r.completed_at === null ? null : iso(r.completed_at),
 });
 const toLine = (r: LineRow): PickLine => ({
   id: r.id, pickListId: r.pick_list_id, seq: r.seq, orderId: r.order_id, orderLineId: r.order_line_id, reservationId: r.reservation_id,
   siteId: r.site_id, sku: r.sku, expectedBarcode: r.expected_barcode, locationId: r.location_id, locationCode: r.location_code,
   pickSequence: r.pick_sequence, lot: r.lot, quantity: r.quantity, picked: r.picked, shortQuantity: r.short_quantity,
-  shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: r.updated_at.toISOString(),
+  shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: iso(r.updated_at),
 });
 
 export type NewPickLine = Omit<PickLine, 'picked' | 'shortQuantity' | 'shortReason' | 'toteId' | 'status' | 'updatedAt'>;
+
+/** What a floor action does to an open line. */
+export type LineAction =
+  | { readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string }
+  | { readonly kind: 'short'; readonly reason: ShortReason };
+
+export interface LineActed {
+  readonly list: PickListHeader | undefined;
+  readonly before: PickLine | undefined;
+  readonly after: PickLine | undefined;
+  readonly lines: readonly PickLine[];
+}
 
 export interface PickListFilter {
   readonly waveId?: string;
@@ -109,25 +125,44 @@ export const pickStore = {
     return new Set(rows.map((r) => r.reservation_id));
   },
 
-  async insertList(db: Executor, list: Omit<PickListHeader, 'updatedAt' | 'completedAt'>, lines: readonly NewPickLine[]): Promise<void> {
+  /**
+   * All lists of a wave and all their lines in two statements, whatever the number of lists (a 1,000-order wave is
+   * still two INSERTs). Each list starts with every line open.
+   */
+  async insertLists(db: Executor, lists: readonly Omit<PickListHeader, 'updatedAt' | 'completedAt'>[], lines: readonly NewPickLine[]): Promise<void> {
+    if (lists.length === 0) return;
+    const openLines = new Map<string, number>();
+    for (const l of lines) openLines.set(l.pickListId, (openLines.get(l.pickListId) ?? 0) + 1);
+    const createdAt = new Map(lists.map((l) => [l.id, l.createdAt]));
     await db.query(
-      `INSERT INTO picking.pick_lists (id, site_id, wave_id, order_ids, status, priority, route_length, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-      [list.id, list.siteId, list.waveId, list.orderIds, list.status, list.priority, list.routeLength, list.createdAt],
+      `INSERT INTO picking.pick_lists (id, site_id, wave_id, order_ids, status, priority, route_length, open_lines, created_at, updated_at)
+       SELECT id, site_id, wave_id, order_ids, status, priority, route_length, open_lines, created_at, created_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, site_id text, wave_id text, order_ids text[], status text, priority integer,
+                                                 route_length numeric, open_lines integer, created_at timestamptz)`,
+      [JSON.stringify(lists.map((l) => ({
+        id: l.id, site_id: l.siteId, wave_id: l.waveId, order_ids: l.orderIds, status: l.status, priority: l.priority,
+        route_length: l.routeLength, open_lines: openLines.get(l.id) ?? 0, created_at: l.createdAt,
+      })))],
     );
+    if (lines.length === 0) return;
     await db.query(
       `INSERT INTO picking.pick_lines (id, pick_list_id, seq, order_id, order_line_id, reservation_id, site_id, sku, expected_barcode,
          location_id, location_code, pick_sequence, lot, quantity, status, updated_at)
-       SELECT l->>'id', l->>'pickListId', (l->>'seq')::int, l->>'orderId', l->>'orderLineId', l->>'reservationId', l->>'siteId', l->>'sku',
-         l->>'expectedBarcode', l->>'locationId', l->>'locationCode', (l->>'pickSequence')::int, l->>'lot', (l->>'quantity')::int,
-         'PENDING', $2
-       FROM jsonb_array_elements($1::jsonb) l`,
-      [JSON.stringify(lines), list.createdAt],
+       SELECT x.id, x.pick_list_id, x.seq, x.order_id, x.order_line_id, x.reservation_id, x.site_id, x.sku, x.expected_barcode,
+              x.location_id, x.location_code, x.pick_sequence, x.lot, x.quantity, 'PENDING', x.updated_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, pick_list_id text, seq integer, order_id text, order_line_id text,
+                reservation_id text, site_id text, sku text, expected_barcode text, location_id text, location_code text,
+                pick_sequence integer, lot text, quantity integer, updated_at timestamptz)`,
+      [JSON.stringify(lines.map((l) => ({
+        id: l.id, pick_list_id: l.pickListId, seq: l.seq, order_id: l.orderId, order_line_id: l.orderLineId, reservation_id: l.reservationId,
+        site_id: l.siteId, sku: l.sku, expected_barcode: l.expectedBarcode, location_id: l.locationId, location_code: l.locationCode,
+        pick_sequence: l.pickSequence, lot: l.lot, quantity: l.quantity, updated_at: createdAt.get(l.pickListId),
+      })))],
     );
   },
 
-  async header(db: Executor, id: string, lock = false): Promise<PickListHeader | undefined> {
-    const rows = await db.query<ListRow>(`SELECT * FROM picking.pick_lists WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  async header(db: Executor, id: string): Promise<PickListHeader | undefined> {
+    const rows = await db.query<ListRow>(`SELECT * FROM picking.pick_lists WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : toHeader(rows[0]);
   },
 
@@ -136,45 +171,74 @@ export const pickStore = {
     return rows.map(toLine);
   },
 
-  async line(db: Executor, listId: string, lineId: string, lock = false): Promise<PickLine | undefined> {
-    const rows = await db.query<LineRow>(
-      `SELECT * FROM picking.pick_lines WHERE pick_list_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [listId, lineId],
-    );
+  async line(db: Executor, listId: string, lineId: string): Promise<PickLine | undefined> {
+    const rows = await db.query<LineRow>(`SELECT * FROM picking.pick_lines WHERE pick_list_id = $1 AND id = $2`, [listId, lineId]);
     return rows[0] === undefined ? undefined : toLine(rows[0]);
   },
 
-  /** Adds picked units only while the line is open and has room for them: a late or racing confirm updates nothing. */
-  async addPicked(db: Executor, lineId: string, quantity: number, toteId: string, now: Date): Promise<PickLine | undefined> {
-    const rows = await db.query<LineRow>(
-      `UPDATE picking.pick_lines
-          SET picked = picked + $2, tote_id = $3, updated_at = $4,
-              status = CASE WHEN picked + $2 = quantity THEN 'PICKED' ELSE 'PENDING' END
-        WHERE id = $1 AND status = 'PENDING' AND picked + short_quantity + $2 <= quantity
-        RETURNING *`,
-      [lineId, quantity, toteId, now],
+  /**
+   * A floor action on one line of a list, as ONE statement: the line changes only if the list is open and the action's
+   * guard holds on the line's newest version (a conditional UPDATE re-checks its WHERE after waiting for a racing
+   * writer, so concurrent confirms never over-pick); the list moves CREATED → IN_PROGRESS on its first action and to
+   * COMPLETED or PARTIAL when its last open line closes (PICK_LIST_TRANSITIONS and listOutcome, over the list's line
+   * counters — see migration 003). Lock order is always the line, then its list.
+   *
+   * The list row is updated on every action (its updated_at is the last floor activity), so the answer's list is its
+   * newest version. The answer also carries the line as the statement saw it (to name a refusal), the line after the
+   * action (undefined when nothing was written) and all lines of the list — the siblings as of the statement's
+   * snapshot, which under a racing action on the same list may be a moment old.
+   */
+  async actOnLine(db: Executor, listId: string, lineId: string, action: LineAction, now: Date): Promise<LineActed> {
+    // The confirm guard mirrors decideConfirm (domain/confirm-pick.ts); the domain function names the rejection.
+    const [set, guard, params] = action.kind === 'confirm'
+      ? [
+        `picked = l.picked + $4, tote_id = $5, updated_at = $3,
+         status = CASE WHEN l.picked + $4 = l.quantity THEN 'PICKED' ELSE 'PENDING' END`,
+        `$4 >= 1 AND l.picked + l.short_quantity + $4 <= l.quantity
+         AND (CASE WHEN l.location_code IS NULL THEN l.location_id = $6 ELSE l.location_code = $6 END)
+         AND (l.sku = $7 OR l.expected_barcode = $7)`,
+        [action.quantity, action.toteId, action.locationCode, action.barcode],
+      ] as const
+      : [`short_quantity = l.quantity - l.picked, short_reason = $4, status = 'SHORT', updated_at = $3`, 'TRUE', [action.reason]] as const;
+    // Rows come back through to_jsonb: the same keys as the table's, timestamps as text.
+    const rows = await db.query<{ moved: ListRow | null; list: ListRow | null; before: LineRow | null; after: LineRow | null; lines: LineRow[] | null }>(
+      `WITH lst AS (SELECT * FROM picking.pick_lists WHERE id = $1),
+       line_before AS (SELECT * FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1),
+       line_after AS (
+         UPDATE picking.pick_lines l SET ${set}
+           FROM lst
+          WHERE l.id = $2 AND l.pick_list_id = lst.id AND lst.status IN ('CREATED', 'IN_PROGRESS') AND l.status = 'PENDING'
+            AND ${guard}
+          RETURNING l.*),
+       moved AS (
+         UPDATE picking.pick_lists p
+            SET open_lines = p.open_lines - CASE WHEN a.status = 'PENDING' THEN 0 ELSE 1 END,
+                short_lines = p.short_lines + CASE WHEN a.status IN ('SHORT', 'SKIPPED') THEN 1 ELSE 0 END,
+                status = CASE WHEN a.status = 'PENDING' OR p.open_lines > 1 THEN 'IN_PROGRESS'
+                              WHEN a.status IN ('SHORT', 'SKIPPED') OR p.short_lines > 0 THEN 'PARTIAL'
+                              ELSE 'COMPLETED' END,
+                updated_at = $3,
+                completed_at = CASE WHEN a.status <> 'PENDING' AND p.open_lines = 1 THEN $3 ELSE p.completed_at END
+           FROM line_after a
+          WHERE p.id = a.pick_list_id AND p.status IN ('CREATED', 'IN_PROGRESS')
+          RETURNING p.*)
+       SELECT (SELECT to_jsonb(m) FROM moved m) AS moved, (SELECT to_jsonb(l) FROM lst l) AS list,
+              (SELECT to_jsonb(b) FROM line_before b) AS before, (SELECT to_jsonb(a) FROM line_after a) AS after,
+              (SELECT jsonb_agg(x.j ORDER BY x.seq) FROM (
+                 SELECT to_jsonb(a) AS j, a.seq FROM line_after a
+                 UNION ALL SELECT to_jsonb(s), s.seq FROM picking.pick_lines s
+                  WHERE s.pick_list_id = $1 AND NOT (s.id = $2 AND EXISTS (SELECT 1 FROM line_after))) x) AS lines`,
+      [listId, lineId, now, ...params],
     );
-    return rows[0] === undefined ? undefined : toLine(rows[0]);
-  },
-
-  /** Closes an open line SHORT for whatever is still open. */
-  async closeShort(db: Executor, lineId: string, reason: ShortReason, now: Date): Promise<PickLine | undefined> {
-    const rows = await db.query<LineRow>(
-      `UPDATE picking.pick_lines
-          SET short_quantity = quantity - picked, short_reason = $2, status = 'SHORT', updated_at = $3
-        WHERE id = $1 AND status = 'PENDING'
-        RETURNING *`,
-      [lineId, reason, now],
-    );
-    return rows[0] === undefined ? undefined : toLine(rows[0]);
-  },
-
-  async setStatus(db: Executor, id: string, status: PickListStatus, now: Date): Promise<void> {
-    await db.query(
-      `UPDATE picking.pick_lists SET status = $2, updated_at = $3,
-         completed_at = CASE WHEN $2 IN ('COMPLETED', 'PARTIAL', 'CANCELLED') THEN $3 ELSE completed_at END
-       WHERE id = $1`,
-      [id, status, now],
-    );
+    const r = rows[0];
+    if (r === undefined) throw new Error('actOnLine: the statement answered no row');
+    const list = r.moved ?? r.list;
+    return {
+      list: list === null ? undefined : toHeader(list),
+      before: r.before === null ? undefined : toLine(r.before),
+      after: r.after === null ? undefined : toLine(r.after),
+      lines: (r.lines ?? []).map(toLine),
+    };
   },
 
   async list(db: Executor, f: PickListFilter): Promise<PickListHeader[]> {

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { Reservation, StockReserved } from '../../contracts/inventory.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { Database } from '../../platform/db/database.ts';
+import type { IdempotencyKeys } from '../../platform/http/idempotency.ts';
+import { uuidv7Ids } from '../../platform/ids.ts';
+import { createLogger } from '../../platform/telemetry/logger.ts';
+import { Metrics } from '../../platform/telemetry/metrics.ts';
+import { pickSequenceOrder } from './domain/pick-sequence.ts';
+import { pickingService, type PickingService } from './service.ts';
+
+/**
+ * ARCHITECTURE.md: scan confirm is a hot path (one round trip for its work), and wave release is set-based. These tests
+ * count the statements the picking service sends, on a database handle of its own whose connections record them.
+ */
+let t: TestApp;
+let db: Database;
+let picking: PickingService;
+let statements: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  db = new Database(t.databaseUrl, { max: 4 });
+  db.pool.on('connect', (client) => {
+    const c = client as unknown as { query: (...args: unknown[]) => unknown };
+    const original = c.query.bind(client);
+    c.query = (...args: unknown[]) => {
+      const first = args[0];
+      statements.push(typeof first === 'string' ? first : String((first as { text?: unknown }).text));
+      return original(...args);
+    };
+  });
+  // The masters know nothing here: lines carry the location id as their code and the SKU as their barcode.
+  const catalog = { getBySkus: async () => new Map() } as unknown as CatalogApi;
+  const locations = { getLocations: async () => new Map() } as unknown as LocationMasterApi;
+  picking = pickingService({
+    db, bus: t.app.bus, clock: systemClock, ids: uuidv7Ids, metrics: new Metrics(), log: createLogger('silent'),
+    idempotency: undefined as unknown as IdempotencyKeys,
+  }, { catalog, locations, sequencer: pickSequenceOrder });
+});
+afterAll(async () => {
+  await db.close();
+  await t.close();
+});
+
+/** The statements `fn` sends, BEGIN and COMMIT included. */
+async function counted(fn: () => Promise<unknown>): Promise<string[]> {
+  statements = [];
+  await fn();
+  const sent = statements;
+  statements = [];
+  return sent;
+}
+
+let seq = 0;
+function wave(orders: number, linesPerOrder: number): StockReserved {
+  const waveId = `wav_rt${++seq}`;
+  const reservations: Reservation[] = [];
+  for (let o = 0; o < orders; o++) {
+    for (let l = 0; l < linesPerOrder; l++) {
+      reservations.push({ reservationId: `rsv_${waveId}_${o}_${l}`, orderId: `ord_${waveId}_${o}`, lineId: `oln_${o}_${l}`, sku: `SKU${l}`, locationId: `loc_${l}`, lot: null, quantity: 2 });
+    }
+  }
+  return { waveId, siteId: 'sit_rt', reservations, shortages: [] };
+}
+
+const create = (reserved: StockReserved) => db.tx((tx) => picking.createFromReservations(tx, reserved, {}));
+const scan = (line: { locationId: string; sku: string }, quantity: number) => ({ locationCode: line.locationId, barcode: line.sku, quantity, toteId: 'T1' });
+
+describe('picking round trips', () => {
+  it('creates the lists of a 1-order and of a 200-order wave in the same 8 statements (BEGIN, 3 reads, lists, lines, events, COMMIT)', async () => {
+    const one = await counted(() => create(wave(1, 3)));
+    const many = await counted(() => create(wave(200, 3)));
+    expect(one).toHaveLength(8);
+    expect(many).toHaveLength(8);
+    expect(many.filter((s) => /INSERT INTO picking\.pick_lists/.test(s))).toHaveLength(1);
+    expect(many.filter((s) => /INSERT INTO picking\.pick_lines/.test(s))).toHaveLength(1);
+    expect(many.filter((s) => /INSERT INTO platform\.outbox/.test(s))).toHaveLength(1);
+    const lists = await t.app.db.query<{ n: number; lines: number }>(
+      `SELECT count(DISTINCT p.id) AS n, count(*) AS lines FROM picking.pick_lists p JOIN picking.pick_lines l ON l.pick_list_id = p.id WHERE p.wave_id = $1`, [`wav_rt${seq}`],
+    );
+    expect(lists[0]).toEqual({ n: 200, lines: 600 });
+  });
+
+  it('confirms, shorts and completes a list in at most 4 statements each (BEGIN, act, events, COMMIT); refuses in 3 writing nothing', async () => {
+    const [list] = await create(wave(1, 2));
+    const [a, b] = list!.lines;
+    const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
+    expect(partial.length).toBeLessThanOrEqual(4);
+    const wrong = await counted(async () => {
+      const r = await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), locationCode: 'nowhere' }, {});
+      expect(r.ok ? 'ok' : r.code).toBe('WRONG_LOCATION');
+    });
+    expect(wrong.length).toBeLessThanOrEqual(3);
+    const tooMany = await counted(async () => {
+      const r = await picking.confirm(list!.id, a!.id, scan(a!, 2), {});
+      expect(r.ok ? 'ok' : r.code).toBe('QUANTITY_EXCEEDS_OPEN');
+    });
+    expect(tooMany.length).toBeLessThanOrEqual(3);
+    const closing = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
+    expect(closing.length).toBeLessThanOrEqual(4);
+    let done: Awaited<ReturnType<PickingService['short']>> | undefined;
+    const last = await counted(async () => {
+      done = await picking.short(list!.id, b!.id, 'DAMAGED', {});
+    });
+    expect(last.length).toBeLessThanOrEqual(4);
+    expect(done?.ok && done.value).toMatchObject({ status: 'PARTIAL', lines: [{ status: 'PICKED', picked: 2 }, { status: 'SHORT', shortQuantity: 2 }] });
+    const closed = await counted(async () => {
+      const r = await picking.confirm(list!.id, b!.id, scan(b!, 1), {});
+      expect(r.ok ? 'ok' : r.code).toBe('ILLEGAL_TRANSITION');
+    });
+    expect(closed.length).toBeLessThanOrEqual(3);
+  });
+});
