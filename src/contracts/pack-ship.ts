@@ -7,6 +7,8 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const PackShipEvents = {
   packagePacked: 'pack-ship.package.packed.v1',
+  /** Every picked unit of the order is packed and its picking is done: emitted exactly once per order (`OrderPacked`). */
+  orderPacked: 'pack-ship.order.packed.v1',
   shipmentCreated: 'pack-ship.shipment.created.v1',
   shipmentDispatched: 'pack-ship.shipment.dispatched.v1',
 } as const;
@@ -18,8 +20,19 @@ export interface PackagePacked {
   readonly cartonCode: string;
   readonly weightG: number;
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
-  /** True when every picked unit of the order is now packed. */
+  /**
+   * True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1`
+   * follows in the same transaction. Consumers should react to that event: it also covers the order whose picking
+   * completes after its last picked unit was packed, where no package carries `orderComplete: true`.
+   */
   readonly orderComplete: boolean;
+}
+
+/** The order is packed: its picking is done and every picked unit is in one of `packageIds`. Once per order. */
+export interface OrderPacked {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly packageIds: readonly string[];
 }
 
 /** A shipment was booked with its carrier and labelled. */

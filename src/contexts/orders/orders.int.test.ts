@@ -215,6 +215,9 @@ describe('order lifecycle driven by events', () => {
     await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_1', pkg);
     expect((await getOrder(o.id)).status).toBe('PICKED');
     await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_2', { ...pkg, packageId: 'pkg_2', lines: [{ lineId: tea.id, sku: 'TEA', quantity: 1 }], orderComplete: true });
+    // Packages add packed quantities; the order becomes PACKED on pack-ship's one "order packed" announcement.
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: 'sit_A', packageIds: ['pkg_1', 'pkg_2'] });
     now = await getOrder(o.id);
     expect(now.status).toBe('PACKED');
     expect(now.lines.map((l: Line) => l.packed)).toEqual([2, 1]);
@@ -241,6 +244,29 @@ describe('order lifecycle driven by events', () => {
     expect((await getOrder(o.id)).status).toBe('SHIPPED');
     expect(await eventCount('orders.order.shipped.v1', o.id)).toBe(1);
     expect(await count('SELECT count(*) AS n FROM platform.dead_letters')).toBe(0);
+  });
+
+  it('becomes PACKED when pack-ship announces the order packed after picking completed (everything picked was already packed), once', async () => {
+    const o = await received({ lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'TEA', quantity: 1 }] });
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X7', { waveId: 'wav_X7', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.released.v1', 'wav_X7', released(o, 'wav_X7'));
+    const mug = o.lines[0]!;
+    const tea = o.lines[1]!;
+    const pick = { pickListId: 'pkl_7', pickLineId: 'pln_71', orderId: o.id, lineId: mug.id, reservationId: 'rsv_7', siteId: 'sit_A', sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 1, toteId: 'T7' };
+    await emit('picking', 'picking.line.picked.v1', 'pkl_7', pick);
+    // Packed before picking is done: not the order's completion.
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_7', { packageId: 'pkg_7', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 1, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 1 }], orderComplete: false });
+    await emit('picking', 'picking.line.shorted.v1', 'pkl_7', { ...pick, pickLineId: 'pln_72', lineId: tea.id, sku: 'TEA', shortQuantity: 1, reason: 'NOT_FOUND' });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_7', { pickListId: 'pkl_7', waveId: 'wav_X7', siteId: 'sit_A', orderIds: [o.id], status: 'PARTIAL' });
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+
+    const packed = { orderId: o.id, siteId: 'sit_A', packageIds: ['pkg_7'] };
+    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, packed);
+    expect((await getOrder(o.id)).status).toBe('PACKED');
+    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, packed);
+    expect(await eventCount('orders.order.packed.v1', o.id)).toBe(1);
+    expect((await getOrder(o.id)).statusHistory.map((h: { to: string }) => h.to).slice(-2)).toEqual(['PICKED', 'PACKED']);
   });
 
   it('ships complete orders as not partial', async () => {

@@ -1,6 +1,6 @@
 import type { StockAllocated } from '../../contracts/inventory.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
-import { PackShipEvents, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type LineShorted, type PickListCompleted } from '../../contracts/picking.ts';
 import { WaveEvents, type WaveCancelled, type WavePlanned, type WaveReleased } from '../../contracts/waves.ts';
 import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
@@ -69,7 +69,15 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       handle: async (event, tx) => {
         const d = event.data as PackagePacked;
         const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-        await orders.progress(tx, d.orderId, d.orderComplete ? 'PACKED' : null, cause(event), { quantities: { column: 'packed', lines } });
+        // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
+        await orders.progress(tx, d.orderId, null, cause(event), { quantities: { column: 'packed', lines } });
+      },
+    },
+    {
+      types: [PackShipEvents.orderPacked],
+      handle: async (event, tx) => {
+        const d = event.data as OrderPacked;
+        await orders.progress(tx, d.orderId, 'PACKED', cause(event));
       },
     },
     {

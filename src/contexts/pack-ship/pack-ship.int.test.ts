@@ -84,6 +84,9 @@ describe('pack & ship', () => {
     await t.settle();
     const packed = (await t.get('/api/v1/events?type=pack-ship.package.packed.v1')).body.items.filter((e: any) => e.data.orderId === 'ord_1');
     expect(packed.map((e: any) => Boolean(e.data.orderComplete))).toEqual([false, true]);
+    // The order is packed once, by the package that packed its last picked unit.
+    const orderPacked = (await t.get('/api/v1/events?type=pack-ship.order.packed.v1&subject=ord_1')).body.items;
+    expect(orderPacked.map((e: any) => e.data)).toEqual([{ orderId: 'ord_1', siteId, packageIds: [first.body.id, second.body.id] }]);
 
     const pkgs = await t.get('/api/v1/packages?orderId=ord_1', 'viewer');
     expect(pkgs.body.items.map((p: { id: string }) => p.id)).toEqual([first.body.id, second.body.id]);
@@ -117,6 +120,39 @@ describe('pack & ship', () => {
     });
     expect((await t.get(`/api/v1/packages/${second.body.id}`)).body.status).toBe('SHIPPED');
     expect((await t.get(`/api/v1/shipments/${shipment.body.id}`, 'viewer')).body.status).toBe('DISPATCHED');
+  });
+
+  it('announces the order packed when picking completes with every picked unit already packed (the rest shorted), once', async () => {
+    await orderReceived('ord_shorted', [{ sku: 'BOOK', quantity: 1 }, { sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_shorted', 1, 'BOOK', 1);
+    const pkg = await t.post('/api/v1/packages', { orderId: 'ord_shorted' }, 'operator');
+    expect(pkg.status).toBe(201);
+    const orderPacked = async (): Promise<any[]> => (await t.get('/api/v1/events?type=pack-ship.order.packed.v1&subject=ord_shorted')).body.items;
+    expect(await orderPacked()).toEqual([]);
+
+    // Line 2 was shorted: the list completes PARTIAL with nothing left to pack.
+    await pickingCompleted('ord_shorted', 'PARTIAL');
+    const events = await orderPacked();
+    expect(events.map((e: any) => e.data)).toEqual([{ orderId: 'ord_shorted', siteId, packageIds: [pkg.body.id] }]);
+    expect(events[0].source).toBe('pack-ship');
+    // A redelivered or repeated completion announces nothing more.
+    await pickingCompleted('ord_shorted', 'PARTIAL');
+    expect(await orderPacked()).toHaveLength(1);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_shorted' }, 'operator')).status).toBe(201);
+  });
+
+  it('does not announce an order packed while picked units wait to be packed, nor one with nothing packed', async () => {
+    await orderReceived('ord_wait', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_wait', 1, 'BOOK', 2);
+    await pickingCompleted('ord_wait');
+    await orderReceived('ord_none', [{ sku: 'BOOK', quantity: 1 }]);
+    await pickingCompleted('ord_none', 'PARTIAL');
+    const types = async (subject: string) => (await t.get(`/api/v1/events?type=pack-ship.order.packed.v1&subject=${subject}`)).body.items;
+    expect(await types('ord_wait')).toEqual([]);
+    expect(await types('ord_none')).toEqual([]);
+    const pkg = await t.post('/api/v1/packages', { orderId: 'ord_wait' }, 'operator');
+    await t.settle();
+    expect((await types('ord_wait')).map((e: any) => e.data.packageIds)).toEqual([[pkg.body.id]]);
   });
 
   it('issues unique tracking numbers', async () => {

@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
-import { PackShipEvents, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
 import { canMovePackage, canMoveShipment } from './domain/lifecycles.ts';
@@ -95,6 +95,17 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const shipmentsDispatched = deps.metrics.counter('paklog_shipments_dispatched_total', 'Shipments dispatched');
   const unitsShipped = deps.metrics.counter('paklog_units_dispatched_total', 'Units dispatched');
 
+  /**
+   * The order is packed: announced once (the `packed_at` guard), by whichever comes last — the package that packs the
+   * last picked unit after picking is done, or picking completing when every picked unit was already packed.
+   */
+  async function announcePacked(tx: Tx, orderId: string, siteId: string): Promise<NewEvent[]> {
+    if (!(await packStore.markPacked(tx, orderId, deps.clock.now()))) return [];
+    const packageIds = (await packStore.packages(tx, { orderId })).map((p) => p.id);
+    const data: OrderPacked = { orderId, siteId, packageIds };
+    return [{ type: PackShipEvents.orderPacked, subject: orderId, siteId, data }];
+  }
+
   return {
     /** Packs every picked, unpacked unit of the order into one package. */
     async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
@@ -132,11 +143,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         await packStore.insertPackage(tx, pkg);
         await packStore.addPacked(tx, order.orderId, toPack);
         const after = await packStore.orderLines(tx, order.orderId);
+        const orderComplete = order.pickingStatus !== null && after.every((l) => l.packed === l.picked);
         const data: PackagePacked = {
-          packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: pkg.weightG, lines: toPack,
-          orderComplete: order.pickingStatus !== null && after.every((l) => l.packed === l.picked),
+          packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: pkg.weightG, lines: toPack, orderComplete,
         };
-        await emit(tx, [{ type: PackShipEvents.packagePacked, subject: pkg.id, siteId: order.siteId, data }], meta);
+        const completion = orderComplete ? await announcePacked(tx, order.orderId, order.siteId) : [];
+        await emit(tx, [{ type: PackShipEvents.packagePacked, subject: pkg.id, siteId: order.siteId, data }, ...completion], meta);
         const units = toPack.reduce((n, l) => n + l.quantity, 0);
         tx.afterCommit(() => {
           packagesPacked.inc();
@@ -247,8 +259,21 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
     picked: (tx: Tx, p: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, p),
-    async pickingDone(tx: Tx, orderIds: readonly string[], siteId: string, status: 'COMPLETED' | 'PARTIAL'): Promise<void> {
-      for (const orderId of orderIds) await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+    /**
+     * The order's pick list completed: it is ready to pack. When everything picked is already packed (the rest was
+     * shorted) no package will complete it, so it is announced packed here.
+     */
+    async pickingDone(tx: Tx, orderIds: readonly string[], siteId: string, status: 'COMPLETED' | 'PARTIAL', meta: EventMeta): Promise<void> {
+      // Sorted: two handlers locking several orders never wait on each other in a cycle.
+      for (const orderId of [...new Set(orderIds)].sort()) {
+        await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+        const lines = await packStore.orderLines(tx, orderId);
+        const packedSome = lines.some((l) => l.packed > 0);
+        if (!packedSome || lines.some((l) => l.picked > l.packed)) continue;
+        const order = await packStore.lockOrder(tx, orderId);
+        const completion = await announcePacked(tx, orderId, order?.siteId ?? siteId);
+        if (completion.length > 0) await emit(tx, completion, meta);
+      }
     },
   };
 }

@@ -107,6 +107,12 @@ export const packStore = {
   },
 
   // --- orders ------------------------------------------------------------------------------------------------
+  /** Marks the order packed unless it already is; true when this call marked it (the caller then announces it). */
+  async markPacked(db: Executor, orderId: string, now: Date): Promise<boolean> {
+    const rows = await db.query(`UPDATE pack_ship.orders SET packed_at = $2 WHERE order_id = $1 AND packed_at IS NULL RETURNING order_id`, [orderId, now]);
+    return rows.length > 0;
+  },
+
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null }>(
       `SELECT order_id, site_id, carrier, picking_status FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],

@@ -1,9 +1,10 @@
+import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
 import type { PackShipService } from './service.ts';
 
-/** Projections: what each order ordered, what was picked, and when picking finished. */
+/** Projections: what each order ordered, what was picked, and when picking finished (which may complete the order's packing). */
 export function packShipSubscriptions(packShip: PackShipService): Subscription[] {
   return [
     {
@@ -24,7 +25,7 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
       types: [PickingEvents.listCompleted],
       handle: async (event, tx) => {
         const d = event.data as PickListCompleted;
-        await packShip.pickingDone(tx, d.orderIds, d.siteId, d.status);
+        await packShip.pickingDone(tx, d.orderIds, d.siteId, d.status, causedBy(event));
       },
     },
   ];
