@@ -1,5 +1,5 @@
 // Order-batching benchmark: savings in total route length of seed, Clarke–Wright and ILS batching over FCFS.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { machine, writeResult } from './machine.ts';
 import os from 'node:os';
 import { batchOrders } from '../src/optimize/batching/index.ts';
 import type { BatchingMethod } from '../src/optimize/batching/index.ts';
@@ -101,11 +101,10 @@ export async function main(args: string[]): Promise<void> {
     ilsAtLeastSavingsPlus1_5: overall.ils >= overall.savings + 1.5,
     ilsAtMost1sFor100Orders: ilsTime100.maxMs <= 1000,
   };
-  const cpu = os.cpus()[0];
   const result = {
     benchmark: 'batching',
     date: new Date().toISOString(),
-    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}`, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
+    machine: { ...machine(), loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
     setup: {
       layout:
         'single block, 10 aisles x 90 locations (45 per side, 1 LU each), aisle pitch 5 LU, cross aisles 2 LU, depot in front of the leftmost aisle (after Henn et al. 2010)',
@@ -123,8 +122,7 @@ export async function main(args: string[]): Promise<void> {
     rows,
     wallSeconds: round((Date.now() - started) / 1000, 1),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/batching.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('batching', result);
 
   console.log(`batching: ${rows.length} instances, ${result.machine.cpu} x${result.machine.cores}, node ${process.version}`);
   console.log('orders  cap  seed%  C&W%   ILS%   ILS ms (mean/max)  ILS cpu ms  batches FCFS/ILS');

@@ -5,10 +5,7 @@
  *      feasible" is proven by the exact check; parcels per order, void fill and time per order.
  * Writes bench/results/cartonization.json.
  */
-import { cpus } from 'node:os';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { machine, writeResult } from './machine.ts';
 import { performance } from 'node:perf_hooks';
 import {
   checkFeasibility,
@@ -279,14 +276,12 @@ export async function main(args: string[]): Promise<void> {
   const result = {
     benchmark: 'cartonization',
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: process.platform },
+    machine: machine(),
     config: { seeds, sizes, localSearchIterations: iterations, orders: orderCount, dimDivisor: DIM_DIVISOR, exactNodeBudget: exactNodes, cartons: cartonCatalogue() },
     mpv: { seconds: round(mpvSeconds, 1), ...mpv, instances: mpvRows },
     ecommerce: { seconds: round(totalSeconds - mpvSeconds, 1), ...ecommerce },
   };
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'cartonization.json');
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  const out = writeResult('cartonization', result);
 
   console.log(`cartonization benchmark — ${result.machine.cpu}, ${result.machine.cores} cores, node ${result.machine.node}`);
   console.log('\n(a) MPV classes, no rotation: bins used vs L2 (sum over seeds)');

@@ -1,13 +1,15 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 /** What the figures were measured on; every results file carries it. */
-export function machine(): { cpu: string; cores: number; memoryGiB: number; node: string; date: string } {
+export function machine(): { cpu: string; cores: number; memoryGiB: number; node: string; os: string; loadAverage1m: number; date: string } {
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    os: `${platform()} ${release()}`,
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     date: new Date().toISOString(),
   };
 }

@@ -1,6 +1,5 @@
 // Routing benchmark: exactness of the production router against Held–Karp, optimality gaps of all methods, latency.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { machine, writeResult } from './machine.ts';
 import type { Layout, Pick } from '../src/optimize/geometry/layout.ts';
 import { aisleDp } from '../src/optimize/routing/aisle-dp.ts';
 import { classicRoutes, walkLength } from '../src/optimize/routing/heuristics/index.ts';
@@ -154,11 +153,10 @@ export async function main(args: string[]): Promise<void> {
   console.log('\nLatency of route(…, optimal), 50 picks, 20 aisles (per-instance median of 3 runs):');
   for (const t of times) console.log(`B=${t.blocks}: median ${t.medianMs} ms, p99 ${t.p99Ms} ms, max ${t.maxMs} ms (single-run wall p99 ${t.rawP99Ms} ms, process CPU p99 ${t.cpuP99Ms} ms)`);
 
-  const cpus = os.cpus();
   const result = {
     benchmark: 'routing',
     date: new Date().toISOString(),
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, os: `${os.platform()} ${os.release()}` },
+    machine: machine(),
     quick,
     exactness: { instances: ex.length, withinTolerance: within, tolerance: 1e-9, maxAbsDiff },
     gapPercent: cells,
@@ -166,7 +164,6 @@ export async function main(args: string[]): Promise<void> {
     timing: times,
     seconds: round((Date.now() - started) / 1000, 1),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/routing.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('routing', result);
   console.log(`\nwrote bench/results/routing.json in ${result.seconds} s`);
 }

@@ -1,5 +1,5 @@
 // Slotting benchmark: order-route travel of ABC, full-turnover, COI and correlated slotting vs random storage.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { machine, writeResult } from './machine.ts';
 import os from 'node:os';
 import { depotDistance } from '../src/optimize/geometry/layout.ts';
 import type { Pick } from '../src/optimize/geometry/layout.ts';
@@ -82,11 +82,10 @@ export async function main(_args: string[]): Promise<void> {
     METHODS.map((m) => [m, round(mean(perInstance.map((r) => r.savingPct[m] ?? NaN)))]),
   ) as Record<SlottingMethod, number>;
   const targets = { abcAtLeast16: meanSavingPct.abc >= 16, turnoverAtLeast27: meanSavingPct.turnover >= 27 };
-  const cpu = os.cpus()[0];
   const result = {
     benchmark: 'slotting',
     date: new Date().toISOString(),
-    machine: { cpu: cpu?.model ?? 'unknown', cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()}`, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
+    machine: { ...machine(), loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0) },
     setup: {
       layout:
         'single block, 10 aisles x 90 locations = 900 (45 per side, 1 LU), aisle pitch 5 LU, cross aisles 2 LU, depot in front of the leftmost aisle',
@@ -104,8 +103,7 @@ export async function main(_args: string[]): Promise<void> {
     perInstance,
     wallSeconds: round((Date.now() - started) / 1000, 1),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/slotting.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('slotting', result);
 
   console.log(`slotting: ${result.machine.cpu} x${result.machine.cores}, node ${process.version}`);
   console.log('instance  top20%  ' + METHODS.map((m) => `${m} route (saving)`.padStart(27)).join(''));
