@@ -37,9 +37,19 @@ export class InlineTransport implements Transport {
       .map((s) => ({ s, mine: events.filter((e) => s.types.has(e.type)) }))
       .filter((w) => w.mine.length > 0);
     let next = 0;
+    // Every consumer runs to its end even when another fails: publish must not settle while one is still handling
+    // (the relay then rolls back and re-dispatches the batch, and close() ends the pool under it).
+    const failures: unknown[] = [];
     await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, async () => {
-      for (let w = work[next++]; w !== undefined; w = work[next++]) await w.s.deliver(w.mine);
+      for (let w = work[next++]; w !== undefined; w = work[next++]) {
+        try {
+          await w.s.deliver(w.mine);
+        } catch (e) {
+          failures.push(e);
+        }
+      }
     }));
+    if (failures.length > 0) throw failures[0];
   }
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
