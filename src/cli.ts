@@ -95,7 +95,7 @@ dl.command('replay <id>').description('Deliver a dead letter to its consumer aga
   await withApp(async (app) => {
     const outcome = await app.bus.replayDeadLetter(id);
     console.log(outcome);
-    if (outcome === 'not-found' || outcome === 'dead-lettered') process.exitCode = 1;
+    if (outcome === 'not-found' || outcome === 'dead-lettered' || outcome === 'not-subscribed') process.exitCode = 1;
   });
 });
 

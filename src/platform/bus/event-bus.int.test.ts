@@ -98,6 +98,24 @@ describe('outbox, relay and inbox', () => {
     expect(await bus.replayDeadLetter(dl!.id)).toBe('duplicate');
   });
 
+  it('a dead letter replayed by a process that does not run its consumer is refused, not marked handled', async () => {
+    const failing = newBus(async () => {
+      throw new Error('downstream is broken');
+    }, 1);
+    const [event] = await db.tx((tx) => failing.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_5', data: {} }]));
+    expect(await failing.deliver('consumer_a', event!)).toBe('dead-lettered');
+    const [dl] = await db.query<{ id: string }>(`SELECT id FROM platform.dead_letters WHERE event_id = $1`, [event!.id]);
+    // PAKLOG_CONTEXTS without consumer_a: its schema and inbox exist, its handlers are not registered here.
+    const elsewhere = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, retryDelaysMs: [0] });
+    expect(await elsewhere.replayDeadLetter(dl!.id)).toBe('not-subscribed');
+    expect(await db.query(`SELECT 1 FROM consumer_a.inbox WHERE event_id = $1`, [event!.id])).toHaveLength(0);
+    expect((await db.query(`SELECT replayed_at FROM platform.dead_letters WHERE id = $1`, [dl!.id]))[0]).toMatchObject({ replayed_at: null });
+    // The process that runs the consumer still replays it.
+    const before = await effects();
+    expect(await newBus(async () => undefined).replayDeadLetter(dl!.id)).toBe('handled');
+    expect(await effects()).toBe(before + 1);
+  });
+
   it('delivers a run of events in one transaction, and isolates a failing one', async () => {
     const bus = newBus(async (e) => {
       if ((e.data as { poison?: boolean }).poison === true) throw new Error('poisoned');

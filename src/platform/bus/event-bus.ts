@@ -160,13 +160,17 @@ export class EventBus {
     return 'dead-lettered';
   }
 
-  /** Re-delivers a dead letter to its consumer; marks it replayed when the handler succeeds. */
-  async replayDeadLetter(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'not-found'> {
+  /**
+   * Re-delivers a dead letter to its consumer; marks it replayed when the handler succeeds. A process that does not run
+   * the consumer (PAKLOG_CONTEXTS) refuses: delivering would record the event in the inbox with no handler run.
+   */
+  async replayDeadLetter(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'not-found' | 'not-subscribed'> {
     const rows = await this.o.db.query<{ consumer: string; envelope: EventEnvelope }>(
       `SELECT consumer, envelope FROM platform.dead_letters WHERE id = $1`, [id],
     );
     const row = rows[0];
     if (row === undefined) return 'not-found';
+    if ((this.handlers.get(row.consumer)?.get(row.envelope.type) ?? []).length === 0) return 'not-subscribed';
     const outcome = await this.deliver(row.consumer, row.envelope);
     if (outcome !== 'dead-lettered') await this.o.db.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
     return outcome;

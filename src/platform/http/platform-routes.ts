@@ -62,6 +62,7 @@ export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: Ev
   }, async (req) => {
     const outcome = await deps.bus.replayDeadLetter(req.params.id);
     if (outcome === 'not-found') throw new AppError('NOT_FOUND', `No dead letter ${req.params.id}`);
+    if (outcome === 'not-subscribed') throw new AppError('CONFLICT', `This process does not run the consumer of dead letter ${req.params.id}; replay it where that context runs`);
     return { id: req.params.id, outcome };
   });
 
