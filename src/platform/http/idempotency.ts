@@ -20,7 +20,8 @@ export class IdempotencyKeys {
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
     const principal = request.principal?.id ?? 'anonymous';
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    const hash = createHash('sha256').update(route).update(JSON.stringify(request.body ?? null)).digest('hex');
+    // The concrete URL, not the route template: the same key and body sent to another resource is another request.
+    const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(JSON.stringify(request.body ?? null)).digest('hex');
     const claimed = await this.db.query(
       `INSERT INTO platform.idempotency_keys (principal, key, route, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
       [principal, key, route, hash],
@@ -36,15 +37,18 @@ export class IdempotencyKeys {
       reply.status(prior.status_code).header('idempotent-replayed', 'true');
       return prior.response as T;
     }
+    let result: T;
     try {
-      const result = await fn();
-      await this.db.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(result)]);
-      reply.status(status);
-      return result;
+      result = await fn();
     } catch (e) {
       // A failed request leaves no trace, so the client may retry with the same key.
       await this.db.query(`DELETE FROM platform.idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key]);
       throw e;
     }
+    // The work has committed: if its response cannot be stored the claim stays (retries get IN_PROGRESS), since
+    // releasing it would let a retry do the work a second time.
+    await this.db.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(result)]);
+    reply.status(status);
+    return result;
   }
 }
