@@ -16,6 +16,14 @@ function config(): Config {
   }
 }
 
+/**
+ * Whichever command first meets a fresh database generates the admin key, and no later start prints it again:
+ * print it as soon as it exists, before anything else can fail.
+ */
+function printGeneratedAdminKey(app: PakLogApp): void {
+  if (app.generatedAdminKey !== undefined) console.log(`\nAdmin API key (shown once, keep it safe): ${app.generatedAdminKey}\n`);
+}
+
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
 // The server modules load lazily so the optimisation commands start fast.
 async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
@@ -25,6 +33,7 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
   const { url, embedded } = await openDatabase(cfg);
   try {
     const app = await buildApp({ ...cfg, logLevel: 'warn' }, url);
+    printGeneratedAdminKey(app);
     try {
       await fn(app);
       await app.bus.idle();
@@ -45,12 +54,10 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   const cfg = config();
   let seeded = false;
   const running = await startServer(cfg, async (app) => {
+    printGeneratedAdminKey(app);
     if (cfg.seedDemo && !(await hasDemoData(app))) {
       await seedDemo(app);
       seeded = true;
-    }
-    if (app.generatedAdminKey !== undefined) {
-      console.log(`\nAdmin API key (shown once, keep it safe): ${app.generatedAdminKey}\n`);
     }
   });
   const lines = [
