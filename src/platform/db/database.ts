@@ -78,8 +78,9 @@ export class Database implements Executor {
       return value;
     } catch (e) {
       if (!released) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
+        // A client whose ROLLBACK failed may still be inside the transaction: destroy it rather than pool it.
+        const broken = await client.query('ROLLBACK').then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        client.release(broken);
       }
       throw e;
     }
