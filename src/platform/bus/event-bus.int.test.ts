@@ -135,6 +135,30 @@ describe('outbox, relay and inbox', () => {
     expect(await effects()).toBe(before + 2);
   });
 
+  it('a kick that arrives as the relay loop winds down is not lost until the next poll', async () => {
+    const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, pollMs: 60_000 });
+    const internals = bus as unknown as { loop: () => Promise<void> };
+    const loop = internals.loop.bind(bus);
+    let loops = 0;
+    let kicked = false;
+    internals.loop = () => {
+      loops++;
+      const p = loop();
+      // A commit's afterCommit kick landing after the loop's last empty batch, before it is marked finished.
+      void p.then(() => {
+        if (!kicked) {
+          kicked = true;
+          bus.kick();
+        }
+      });
+      return p;
+    };
+    bus.start();
+    await new Promise((r) => setTimeout(r, 200));
+    await bus.stop();
+    expect(loops).toBe(2);
+  });
+
   it('archives every event in the append-only event store', async () => {
     await expect(db.query(`UPDATE platform.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM platform.events`)).rejects.toThrow(/append-only/);

@@ -198,8 +198,11 @@ export class EventBus {
       this.again = true;
       return;
     }
+    this.again = false;
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      // A kick that came after the loop's last check but before this point would otherwise wait for the next poll.
+      if (this.again) this.kick();
     });
   }
 
