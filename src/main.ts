@@ -26,8 +26,16 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
     await embedded?.stop();
     throw e;
   }
-  if (onReady !== undefined) await onReady(app);
-  const address = await app.http.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    if (onReady !== undefined) await onReady(app);
+    address = await app.http.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // A failed seed or a port in use must not leave the pool or the embedded server behind.
+    await app.close();
+    await embedded?.stop();
+    throw e;
+  }
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

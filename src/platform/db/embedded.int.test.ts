@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -53,6 +53,21 @@ describe('embedded PostgreSQL', () => {
       expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(stalePid);
     } finally {
       await server.stop();
+    }
+  }, 120_000);
+
+  it('an initdb interrupted half-way is redone; a lost password file stops with a clear message', async () => {
+    const half = mkdtempSync(join(tmpdir(), 'paklog-embedded-half-'));
+    try {
+      mkdirSync(join(half, 'cluster'), { recursive: true });
+      writeFileSync(join(half, 'cluster', 'PG_VERSION'), '18\n');
+      const server = await startEmbeddedPostgres({ dir: half, fast: true });
+      await server.stop();
+      expect(existsSync(join(half, 'initialised'))).toBe(true);
+      rmSync(join(half, 'password'));
+      await expect(startEmbeddedPostgres({ dir: half, fast: true })).rejects.toThrow(/password is missing/);
+    } finally {
+      rmSync(half, { recursive: true, force: true });
     }
   }, 120_000);
 });

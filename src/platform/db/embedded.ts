@@ -73,9 +73,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   mkdirSync(root, { recursive: true });
   // As root, the server runs as the `postgres` user, which must be able to enter the folder (mkdtemp makes it 0700).
   if (process.getuid?.() === 0) chmodSync(root, 0o755);
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  // `initialised` is written only after initdb succeeded: a cluster without it was interrupted half-way and is redone.
+  const marker = join(root, 'initialised');
+  const fresh = !existsSync(marker);
   if (fresh) rmSync(dataDir, { recursive: true, force: true });
-  if (!existsSync(secretFile) || fresh) writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  if (fresh) writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  else if (!existsSync(secretFile)) {
+    throw new Error(`${secretFile} is missing, so the embedded PostgreSQL in ${dataDir} cannot be opened; restore it, or delete ${root} to start from an empty database`);
+  }
   const password = readFileSync(secretFile, 'utf8').trim();
   const port = await freePort();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
@@ -93,7 +98,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: log,
     onError: (e) => log(String(e)),
   });
-  if (fresh) await pg.initialise();
+  if (fresh) {
+    await pg.initialise();
+    writeFileSync(marker, `${new Date().toISOString()}\n`);
+  }
   else await clearStaleServer(dataDir);
   await pg.start();
   const urlFor = (db: string): string =>

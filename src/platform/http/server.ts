@@ -44,7 +44,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   });
   // The UI's own routes (/docs, /docs/json, assets) are open.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...(route.config ?? {}), public: true };
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
