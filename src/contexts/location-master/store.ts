@@ -1,4 +1,5 @@
 import type { LayoutParameters, Location, LocationStatus, LocationType, Site } from '../../contracts/location-master.ts';
+import type { NewLocation } from './domain/location.ts';
 import type { Executor } from '../../platform/db/database.ts';
 
 const SITE_COLUMNS = `id, code, name, created_at AS "createdAt"`;
@@ -8,20 +9,7 @@ type SiteRow = Omit<Site, 'createdAt'> & { createdAt: Date };
 const toSite = (r: SiteRow): Site => ({ ...r, createdAt: r.createdAt.toISOString() });
 
 /** A location row as inserted; ids and site come from the service. */
-export interface LocationInsert {
-  readonly id: string;
-  readonly code: string;
-  readonly type: LocationType;
-  readonly zone: string | null;
-  readonly aisle: number | null;
-  readonly bay: number | null;
-  readonly level: number | null;
-  readonly x: number;
-  readonly y: number;
-  readonly z: number;
-  readonly pickSequence: number | null;
-  readonly status: LocationStatus;
-}
+export type LocationInsert = NewLocation & { readonly id: string };
 
 export async function insertSite(db: Executor, site: { id: string; code: string; name: string; createdAt: Date }): Promise<Site | undefined> {
   const rows = await db.query<SiteRow>(

@@ -1,4 +1,4 @@
-import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../../contracts/location-master.ts';
+import { LOCATION_STATUSES, LOCATION_TYPES, type Location } from '../../../contracts/location-master.ts';
 import type { FieldError } from '../../../platform/errors.ts';
 
 export const SITE_CODE_PATTERN = /^[A-Za-z0-9_]{1,16}$/;
@@ -12,19 +12,8 @@ export interface NewSite {
   readonly name: string;
 }
 
-export interface NewLocation {
-  readonly code: string;
-  readonly type: LocationType;
-  readonly zone: string | null;
-  readonly aisle: number | null;
-  readonly bay: number | null;
-  readonly level: number | null;
-  readonly x: number;
-  readonly y: number;
-  readonly z: number;
-  readonly pickSequence: number | null;
-  readonly status: LocationStatus;
-}
+/** A location as its creator describes it: everything but the ids the service assigns. */
+export type NewLocation = Omit<Location, 'id' | 'siteId'>;
 
 export function validateNewSite(s: NewSite): FieldError[] {
   const errors: FieldError[] = [];
