@@ -26,7 +26,8 @@ export interface PickListCreated {
   readonly priority: number;
 }
 
-export interface LinePicked {
+/** Which pick line, order line, reservation and stock an event about a pick line concerns. */
+export interface PickLineRef {
   readonly pickListId: string;
   readonly pickLineId: string;
   readonly orderId: string;
@@ -36,20 +37,14 @@ export interface LinePicked {
   readonly sku: string;
   readonly locationId: string;
   readonly lot: string | null;
+}
+
+export interface LinePicked extends PickLineRef {
   readonly quantity: number;
   readonly toteId: string;
 }
 
-export interface LineShorted {
-  readonly pickListId: string;
-  readonly pickLineId: string;
-  readonly orderId: string;
-  readonly lineId: string;
-  readonly reservationId: string;
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
+export interface LineShorted extends PickLineRef {
   /** Units that were not picked on this line. */
   readonly shortQuantity: number;
   readonly reason: ShortReason;
