@@ -81,6 +81,15 @@ describe('platform edges', () => {
     expect(String(generated.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('events carry the request id as correlation id and the W3C traceparent of the request', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const res = await t.post('/api/v1/sites', { code: 'TRACE', name: 'Traced site' }, 'admin', { 'x-request-id': 'req-trace-1', traceparent });
+    expect(res.status).toBe(201);
+    await t.settle();
+    const events = await t.get(`/api/v1/events?subject=${res.body.id}`);
+    expect(events.body.items[0]).toMatchObject({ type: 'location-master.site.created.v1', correlationid: 'req-trace-1', traceparent });
+  });
+
   it('API keys: created keys work until revoked; secrets are never listed', async () => {
     const created = await t.post('/api/v1/api-keys', { name: 'erp', role: 'integration' });
     expect(created.status).toBe(201);

@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -52,7 +53,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createProduct({
         sku: b.sku, description: b.description, gtin: b.gtin ?? null, uom: b.uom, lengthMm: b.lengthMm, widthMm: b.widthMm,
         heightMm: b.heightMm, weightG: b.weightG, lotControlled: b.lotControlled, expiryControlled: b.expiryControlled,
-      }, { correlationId: req.id })));
+      }, requestMeta(req))));
     });
 
     app.get('/products/:sku', {

@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES } from '../../contracts/inventory.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -37,7 +38,7 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive(req.body, { correlationId: req.id }))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive(req.body, requestMeta(req)))));
 
   app.post('/inventory/adjustments', {
     config: { roles: CAN.plan },
@@ -52,7 +53,7 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust(req.body, { correlationId: req.id }))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust(req.body, requestMeta(req)))));
 
   app.get('/inventory/balances', {
     config: { roles: CAN.read },

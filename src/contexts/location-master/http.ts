@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -110,7 +111,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         }, { additionalProperties: false }),
         response: { 201: SiteSchema },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createSite(req.body, { correlationId: req.id }))));
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createSite(req.body, requestMeta(req)))));
 
     app.get('/sites', {
       config: { roles: CAN.read },
@@ -146,7 +147,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
       return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createLocation(req.params.siteId, {
         code: b.code, type: b.type, zone: b.zone ?? null, aisle: b.aisle ?? null, bay: b.bay ?? null, level: b.level ?? null,
         x: b.x, y: b.y, z: b.z ?? 0, pickSequence: b.pickSequence ?? null, status: b.status ?? 'ACTIVE',
-      }, { correlationId: req.id })));
+      }, requestMeta(req))));
     });
 
     app.get('/sites/:siteId/locations', {
@@ -169,7 +170,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         tags, summary: 'Generate a rectangular storage layout with depot, docks and pack stations (once per site)',
         params: SiteIdParams, body: LayoutBody, response: { 201: LayoutResponse },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, { correlationId: req.id }))));
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, requestMeta(req)))));
 
     app.post('/sites/:siteId/slotting-recommendations', {
       config: { roles: CAN.plan },
@@ -205,7 +206,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         preValidation: async (req) => {
           if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
         },
-      }, async (req) => unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, { correlationId: req.id })));
+      }, async (req) => unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, requestMeta(req))));
     }
   };
 }

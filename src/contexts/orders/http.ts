@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -77,7 +78,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService): (app: Ht
         const result = unwrap(await service.receive({
           externalId: b.externalId, siteId: b.siteId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
           shipTo: b.shipTo, lines: b.lines,
-        }, { correlationId: req.id }));
+        }, requestMeta(req)));
         existed = !result.created;
         return result.order;
       });
@@ -121,7 +122,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService): (app: Ht
       const ifMatch = req.headers['if-match'];
       const expected = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
       if (expected !== undefined && !Number.isInteger(expected)) throw new AppError('VALIDATION_FAILED', 'If-Match must be a version', { errors: [{ field: '/headers/if-match', message: 'is not a version' }] });
-      const order = unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, { correlationId: req.id }));
+      const order = unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, requestMeta(req)));
       void reply.header('etag', `"${order.version}"`);
       return order;
     });

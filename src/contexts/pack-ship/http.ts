@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -52,7 +53,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, { correlationId: req.id }))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
 
   app.get('/packages/suggestion', {
     config: { roles: CAN.read },
@@ -91,12 +92,12 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done.',
       body: Type.Object({ orderId: Id }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body.orderId, { correlationId: req.id }))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body.orderId, requestMeta(req)))));
 
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)', params: IdParams },
-  }, async (req) => unwrap(await packShip.dispatch(req.params.id, { correlationId: req.id })));
+  }, async (req) => unwrap(await packShip.dispatch(req.params.id, requestMeta(req))));
 
   app.get('/shipments/:id', {
     config: { roles: CAN.read },

@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -59,7 +60,7 @@ export async function pickingRoutes(app: HttpApp, picking: PickingService): Prom
         toteId: Type.String({ minLength: 1, maxLength: 100 }),
       }, { additionalProperties: false }),
     },
-  }, async (req) => unwrap(await picking.confirm(req.params.id, req.params.lineId, req.body, { correlationId: req.id })));
+  }, async (req) => unwrap(await picking.confirm(req.params.id, req.params.lineId, req.body, requestMeta(req))));
 
   app.post('/pick-lists/:id/lines/:lineId/short', {
     config: { roles: CAN.floor },
@@ -67,5 +68,5 @@ export async function pickingRoutes(app: HttpApp, picking: PickingService): Prom
       tags, summary: 'Close a line short for what is still open on it', params: LineParams,
       body: Type.Object({ reason: Type.Union(SHORT_REASONS.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
     },
-  }, async (req) => unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, { correlationId: req.id })));
+  }, async (req) => unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req))));
 }

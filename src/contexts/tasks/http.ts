@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -25,7 +26,7 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const task = await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, { correlationId: req.id });
+    const task = await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, requestMeta(req));
     if (task === undefined) return reply.status(204).send();
     return task;
   });
@@ -33,12 +34,12 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
   app.post('/tasks/:id/start', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS); repeating it answers the task unchanged', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, { correlationId: req.id })));
+  }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, requestMeta(req))));
 
   app.post('/tasks/:id/complete', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, { correlationId: req.id })));
+  }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req))));
 
   app.post('/tasks/:id/reject', {
     config: { roles: CAN.floor },
@@ -50,7 +51,7 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
       params: IdParams,
       body: Type.Object({ workerId: Id, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }),
     },
-  }, async (req) => unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, { correlationId: req.id })));
+  }, async (req) => unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req))));
 
   app.get('/tasks/:id', {
     config: { roles: CAN.read },

@@ -1,3 +1,4 @@
+import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -57,7 +58,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
     }, async (req, reply) => {
       const b = req.body;
       return deps.idempotency.run(req, reply, 201, async () =>
-        unwrap(await service.plan({ siteId: b.siteId, maxOrders: b.maxOrders, carrier: b.carrier ?? null }, { correlationId: req.id })));
+        unwrap(await service.plan({ siteId: b.siteId, maxOrders: b.maxOrders, carrier: b.carrier ?? null }, requestMeta(req))));
     });
 
     app.post('/waves/:id/release', {
@@ -80,13 +81,13 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
       },
     }, async (req) => {
       const b = req.body;
-      return unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, { correlationId: req.id }));
+      return unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, requestMeta(req)));
     });
 
     app.post('/waves/:id/cancel', {
       config: { roles: CAN.plan },
       schema: { tags, summary: 'Cancel a PLANNED wave; its orders wait in the pool again', params: IdParams, response: { 200: WaveSchema } },
-    }, async (req) => unwrap(await service.cancel(req.params.id, { correlationId: req.id })));
+    }, async (req) => unwrap(await service.cancel(req.params.id, requestMeta(req))));
 
     app.get('/waves/:id', {
       config: { roles: CAN.read },

@@ -41,3 +41,13 @@ export function causedBy(cause: EventEnvelope): EventMeta {
   if (cause.traceparent !== undefined) meta.traceparent = cause.traceparent;
   return meta;
 }
+
+/** Meta for events emitted by an HTTP command: the request id correlates them, a W3C `traceparent` header is carried. */
+export function requestMeta(request: { readonly id: string; readonly headers: Readonly<Record<string, string | string[] | undefined>> }): EventMeta {
+  const header = request.headers.traceparent;
+  const traceparent = Array.isArray(header) ? header[0] : header;
+  // version-traceid-parentid-flags, e.g. 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+  return traceparent !== undefined && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
+    ? { correlationId: request.id, traceparent }
+    : { correlationId: request.id };
+}
