@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import { CatalogEvents, type Product, type ProductCreated } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
@@ -59,8 +60,7 @@ export class CatalogService {
     }
     const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
     const items = await listProducts(this.deps.db, { limit: q.limit, afterSku, search });
-    const last = items.at(-1);
-    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.sku) : null });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.sku)) });
   }
 
   /** One query, whatever the number of SKUs. */

@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES } from '../../contracts/inventory.ts';
@@ -64,8 +65,7 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
   }, async (req) => {
     const q = req.query;
     const rows = await store.listBalances(deps.db, { siteId: q.siteId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
-    const last = rows.at(-1);
-    return { items: rows.map(balanceView), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+    return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
   app.get('/inventory/atp', {
@@ -92,8 +92,7 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
   }, async (req) => {
     const q = req.query;
     const rows = await store.listMovements(deps.db, { siteId: q.siteId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
-    const last = rows.at(-1);
-    return { items: rows.map(movementView), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+    return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
   app.get('/inventory/movements/:id', {

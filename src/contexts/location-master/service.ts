@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import {
   LocationMasterEvents, type LayoutGenerated, type Location, type LocationCreated, type LocationStatus,
   type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
@@ -30,8 +31,7 @@ function decodeCursor(cursor: string | undefined): Outcome<string | null> {
     : reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
 }
 const page = <T extends { code: string }>(items: T[], limit: number): Page<T> => {
-  const last = items.at(-1);
-  return { items, nextCursor: items.length === limit && last !== undefined ? encodeCursor(last.code) : null };
+  return { items, nextCursor: nextCursor(items, limit, (l) => encodeCursor(l.code)) };
 };
 
 /** Lets a transaction roll back while the caller still gets a business outcome rather than an exception. */

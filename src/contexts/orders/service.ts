@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import {
   OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
@@ -99,8 +100,7 @@ export class OrderService {
       afterId = decoded;
     }
     const items = await listOrders(this.deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
-    const last = items.at(-1);
-    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.id) : null });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
   }
 
   /**

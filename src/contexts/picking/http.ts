@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -41,8 +42,7 @@ export async function pickingRoutes(app: HttpApp, picking: PickingService): Prom
       ...(q.status === undefined ? {} : { status: q.status }),
       ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
-    const last = items.at(-1);
-    return { items, nextCursor: items.length === q.limit && last !== undefined ? last.id : null };
+    return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });
 
   app.post('/pick-lists/:id/lines/:lineId/confirm', {

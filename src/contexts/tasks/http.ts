@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -83,7 +84,6 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
       ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
       ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
-    const last = items.at(-1);
-    return { items, nextCursor: items.length === q.limit && last !== undefined ? last.id : null };
+    return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });
 }

@@ -1,3 +1,4 @@
+import { nextCursor } from '../../platform/http/paging.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
@@ -201,8 +202,7 @@ export class WaveService {
       afterId = decoded;
     }
     const items = await listWaves(this.deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });
-    const last = items.at(-1);
-    return ok({ items, nextCursor: items.length === q.limit && last !== undefined ? encodeCursor(last.id) : null });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
   }
 
   async pool(siteId: string, limit: number): Promise<PoolOrder[]> {

@@ -1,3 +1,4 @@
+import { nextCursor } from './paging.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -45,8 +46,7 @@ export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: Ev
        ORDER BY seq LIMIT $6`,
       [q.subject ?? null, q.type ?? null, q.from ?? null, q.to ?? null, q.cursor ?? 0, q.limit],
     );
-    const last = rows.at(-1);
-    return { items: rows.map((r) => r.envelope), nextCursor: rows.length === q.limit && last !== undefined ? last.seq : null };
+    return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
   app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async () => {
