@@ -16,6 +16,7 @@ import { Metrics } from './platform/telemetry/metrics.ts';
 import type { CatalogApi } from './contracts/catalog.ts';
 import type { InventoryApi } from './contracts/inventory.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
+import type { PackShipApi } from './contracts/pack-ship.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
 import { locationMasterContext } from './contexts/location-master/index.ts';
 import { inventoryContext } from './contexts/inventory/index.ts';
@@ -76,15 +77,17 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const locationsApi: LocationMasterApi = locations.api;
   const inventory = inventoryContext(deps, { catalog: catalogApi, locations: locationsApi });
   const inventoryApi: InventoryApi = inventory.api;
+  const packShip = packShipContext(deps, { catalog: catalogApi });
+  const packShipApi: PackShipApi = packShip.api;
   const all: ContextModule[] = [
     catalog,
     locations,
     inventory,
-    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi }),
+    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, packShip: packShipApi }),
     wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
     tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS }),
     pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
-    packShipContext(deps, { catalog: catalogApi }),
+    packShip,
   ];
   const selected = config.contexts === 'all' ? all : all.filter((m) => config.contexts.includes(m.name));
 

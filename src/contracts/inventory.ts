@@ -21,6 +21,8 @@ export const InventoryEvents = {
   unreserved: 'inventory.stock.unreserved.v1',
   picked: 'inventory.stock.picked.v1',
   shipped: 'inventory.stock.shipped.v1',
+  /** Units picked for an order that was then cancelled went back to the locations they were picked from (`StockReturned`). */
+  returned: 'inventory.stock.returned.v1',
 } as const;
 
 export interface StockReceived {
@@ -79,8 +81,20 @@ export interface StockReserved {
   readonly waveId: string;
   readonly siteId: string;
   readonly reservations: readonly Reservation[];
-  /** Lines that could not be reserved in full (stock moved or lost since allocation). */
+  /** Lines that could not be reserved in full (stock moved, blocked or lost since allocation). */
   readonly shortages: readonly { readonly orderId: string; readonly lineId: string; readonly sku: string; readonly quantity: number }[];
+  /**
+   * Orders with any shortage go back to allocation whole: nothing of theirs is reserved in this wave, their short lines
+   * are BACKORDERED (allocated again when stock frees up), the rest stay allocated. `lines` is every line's state.
+   * Orders leaves them BACKORDERED, waves takes them out of the wave, picking makes no list for them.
+   */
+  readonly backordered: readonly { readonly orderId: string; readonly lines: readonly AllocationLine[] }[];
+}
+
+export interface StockReturned {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly lines: readonly { readonly sku: string; readonly locationId: string; readonly lot: string | null; readonly quantity: number }[];
 }
 
 export interface StockShipped {

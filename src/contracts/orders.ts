@@ -59,7 +59,15 @@ export interface OrderStatusChanged {
   readonly siteId: string;
   readonly from: OrderStatus;
   readonly to: OrderStatus;
+  /** Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation. */
+  readonly reason?: string;
 }
+
+/** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
+export const CANCEL_REASONS = {
+  /** Every unit of the order was shorted at picking: nothing is left to pack or ship. */
+  shorted: 'SHORTED',
+} as const;
 
 export interface OrderCancelled {
   readonly orderId: string;

@@ -1,8 +1,11 @@
+import type { EventMeta } from '../platform/bus/envelope.ts';
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 
-export const PACKAGE_STATUSES = ['OPEN', 'PACKED', 'LABELLED', 'MANIFESTED', 'SHIPPED'] as const;
+/** CANCELLED: voided because its order was cancelled before dispatch; its units go back to stock. */
+export const PACKAGE_STATUSES = ['OPEN', 'PACKED', 'LABELLED', 'MANIFESTED', 'SHIPPED', 'CANCELLED'] as const;
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
-export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
+/** CANCELLED: booked but voided (label void) because its order was cancelled before dispatch. */
+export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION', 'CANCELLED'] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const PackShipEvents = {
@@ -11,6 +14,11 @@ export const PackShipEvents = {
   orderPacked: 'pack-ship.order.packed.v1',
   shipmentCreated: 'pack-ship.shipment.created.v1',
   shipmentDispatched: 'pack-ship.shipment.dispatched.v1',
+  /**
+   * Shipping stopped for good for a cancelled order (`ShippingStopped`): its packages and undispatched shipments are
+   * voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.
+   */
+  shippingStopped: 'pack-ship.order.shipping-stopped.v1',
 } as const;
 
 export interface PackagePacked {
@@ -53,4 +61,28 @@ export interface ShipmentDispatched {
   readonly trackingNumber: string;
   readonly packageIds: readonly string[];
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
+}
+
+export interface ShippingStopped {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly reason: string | null;
+  readonly voidedPackageIds: readonly string[];
+  readonly voidedShipmentIds: readonly string[];
+}
+
+/** Why shipping could not be stopped: the order already left the building. */
+export interface AlreadyDispatched {
+  readonly stopped: false;
+  readonly shipmentId: string;
+}
+
+/**
+ * What other contexts may ask of pack & ship synchronously. The dispatch dock is the single decision point of an
+ * order's cancellation: `stopShipping` either stops every future pack, label and dispatch of the order (and voids
+ * what is not dispatched) or says it has already been dispatched. Idempotent; it commits its own transaction and
+ * announces `pack-ship.order.shipping-stopped.v1`, so a caller that crashes after it still sees the cancel through.
+ */
+export interface PackShipApi {
+  stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched>;
 }

@@ -1,6 +1,7 @@
 /** picking: pick lists, scan confirmations, short picks. */
 
-export const PICK_LINE_STATUSES = ['PENDING', 'PICKED', 'SHORT', 'SKIPPED'] as const;
+/** CANCELLED: the line's order was cancelled before it was picked; nobody picks it. */
+export const PICK_LINE_STATUSES = ['PENDING', 'PICKED', 'SHORT', 'SKIPPED', 'CANCELLED'] as const;
 export type PickLineStatus = (typeof PICK_LINE_STATUSES)[number];
 export const PICK_LIST_STATUSES = ['CREATED', 'IN_PROGRESS', 'COMPLETED', 'PARTIAL', 'CANCELLED'] as const;
 export type PickListStatus = (typeof PICK_LIST_STATUSES)[number];
@@ -12,6 +13,8 @@ export const PickingEvents = {
   linePicked: 'picking.line.picked.v1',
   lineShorted: 'picking.line.shorted.v1',
   listCompleted: 'picking.list.completed.v1',
+  /** Every line of the list was cancelled with its order before it was picked: the list's work is withdrawn (`PickListCancelled`). */
+  listCancelled: 'picking.list.cancelled.v1',
 } as const;
 
 export interface PickListCreated {
@@ -56,4 +59,11 @@ export interface PickListCompleted {
   readonly siteId: string;
   readonly orderIds: readonly string[];
   readonly status: 'COMPLETED' | 'PARTIAL';
+}
+
+export interface PickListCancelled {
+  readonly pickListId: string;
+  readonly waveId: string;
+  readonly siteId: string;
+  readonly orderIds: readonly string[];
 }

@@ -27,6 +27,8 @@ export const ERROR_CATALOGUE = {
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
   ORDER_RELEASED: { status: 409, title: 'The order has been released to the floor' },
+  ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
+  ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },

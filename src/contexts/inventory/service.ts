@@ -1,7 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import {
   InventoryEvents, type AdjustmentReason, type AllocationLine, type Reservation, type StockAdjusted, type StockAllocated,
-  type StockDeallocated, type StockReceived, type StockReserved, type StockShipped,
+  type StockDeallocated, type StockReceived, type StockReserved, type StockReturned, type StockShipped,
 } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi, LocationType } from '../../contracts/location-master.ts';
 import type { OrderCancelled, OrderReceived } from '../../contracts/orders.ts';
@@ -15,10 +15,13 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import {
   freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
 } from './domain/stock.ts';
-import { planReservation, type ReservationCandidate } from './domain/reservation-policy.ts';
+import type { ReservationCandidate } from './domain/reservation-policy.ts';
+import { planWaveReservations, type SkuSupply, type WaveLine } from './domain/wave-reservation.ts';
 import * as store from './store.ts';
 
 const CONTEXT = 'inventory';
+/** Movement reason of units picked for an order that was cancelled, put back where they were picked. */
+const RETURN_TO_STOCK = 'RETURN_TO_STOCK';
 
 type DeallocatedLine = StockDeallocated['lines'][number];
 /** Stock at these location types is never reserved for picking: it is arriving, leaving or being packed. */
@@ -296,9 +299,51 @@ export class InventoryService {
       }
       await store.updateReservation(tx, r.id, r.picked, r.shorted, 'CANCELLED');
     }
+    const returned = await this.returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
     await store.insertMovements(tx, movements);
     const data: StockDeallocated = { orderId: cancel.orderId, siteId: cancel.siteId, lines: released };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }], causedBy(event));
+    const events: NewEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
+    if (returned.length > 0) {
+      const back: StockReturned = { orderId: cancel.orderId, siteId: cancel.siteId, lines: returned };
+      events.push({ type: InventoryEvents.returned, subject: cancel.orderId, siteId: cancel.siteId, data: back });
+    }
+    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+  }
+
+  /**
+   * Units picked for an order that is now cancelled sit in its tote (the in-process balance): they go back to the
+   * locations they were picked from, lot by lot, as MOVE movements with reason RETURN_TO_STOCK. Never more than the
+   * tote holds, so running it again moves nothing.
+   */
+  private async returnPickedUnits(tx: Tx, orderId: string, siteId: string, movements: store.NewMovement[]): Promise<StockReturned['lines'][number][]> {
+    const picked = (await store.listReservations(tx, { orderId })).filter((r) => r.picked > 0 && r.site_id === siteId)
+      .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.id < b.id ? -1 : 1));
+    if (picked.length === 0) return [];
+    const inProcess = inProcessLocation(orderId);
+    const inTote = new Map<string, number>();
+    const expiry = new Map<string, string | null>();
+    for (const sku of [...new Set(picked.map((r) => r.sku))]) {
+      for (const b of await store.lockInProcess(tx, siteId, sku, inProcess)) {
+        inTote.set(`${sku}\u0000${b.lot}`, b.on_hand - b.reserved);
+        expiry.set(`${sku}\u0000${b.lot}`, b.expires_on);
+      }
+    }
+    const lines: StockReturned['lines'][number][] = [];
+    for (const r of picked) {
+      const k = `${r.sku}\u0000${r.lot}`;
+      const q = Math.min(r.picked, inTote.get(k) ?? 0);
+      if (q <= 0) continue;
+      inTote.set(k, (inTote.get(k) ?? 0) - q);
+      const tote = { siteId, sku: r.sku, locationId: inProcess, lot: r.lot, status: 'AVAILABLE' as const };
+      if ((await store.changeBalance(tx, tote, -q, 0)) === undefined) throw new Error(`tote of ${orderId} cannot give back ${q} ${r.sku}`);
+      await store.addOnHand(tx, { ...tote, locationId: r.location_id }, q, expiry.get(k) ?? null);
+      movements.push(
+        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
+        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: orderId },
+      );
+      lines.push({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q });
+    }
+    return lines;
   }
 
   /** Releases `quantity` of an order line's allocation (short pick, reservation shortage); never more than it holds. */
@@ -371,8 +416,11 @@ export class InventoryService {
   }
 
   /**
-   * Location-level reservations for every line of a released wave. Per SKU (in SKU order) the free balances are
-   * locked in key order, the policy plans the takes, and each take is a guarded update of `reserved`.
+   * Location-level reservations for every line of a released wave. The free balances of every SKU are locked in key
+   * order (SKU by SKU), the pure planner (domain/wave-reservation.ts) reserves order by order all-or-nothing, and each
+   * take is a guarded update of `reserved`. An order that cannot be reserved in full goes back to allocation whole: its
+   * short lines are deallocated and BACKORDERED (retried when stock frees up), its other lines stay allocated, and the
+   * event's `backordered` tells orders, waves and picking.
    */
   async reserveWave(event: EventEnvelope, tx: Tx): Promise<void> {
     const wave = event.data as WaveReleased;
@@ -380,60 +428,73 @@ export class InventoryService {
     // A cancel can overtake the release (the order was cancelled while WAVED, the wave released before it heard):
     // a line whose allocation is cancelled (or backordered, or shipped) is not reserved, else its units would stay
     // reserved for an order nobody will pick. Locked, so a concurrent cancel waits for these reservations and then undoes them.
-    const holding = new Map((await store.lockAllocationsOfOrders(tx, wave.orders.map((o) => o.orderId))).map((a) => [`${a.order_id}\u0000${a.line_id}`, a]));
-    const lines = wave.orders.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, ...l })))
+    const allocations = await store.lockAllocationsOfOrders(tx, wave.orders.map((o) => o.orderId));
+    const holding = new Map(allocations.map((a) => [`${a.order_id}\u0000${a.line_id}`, a]));
+    const bySkuThenLine = (a: WaveLine, b: WaveLine) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.lineId < b.lineId ? -1 : 1);
+    // Orders in the wave's sequence (who goes first gets the stock), each order's lines by SKU.
+    const lines: WaveLine[] = wave.orders.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, lineId: l.lineId, sku: l.sku, quantity: l.quantity }))
       .filter((l) => (holding.get(`${l.orderId}\u0000${l.lineId}`)?.status ?? 'ALLOCATED') === 'ALLOCATED')
-      .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.orderId !== b.orderId ? (a.orderId < b.orderId ? -1 : 1) : a.lineId < b.lineId ? -1 : 1));
-    const skus = [...new Set(lines.map((l) => l.sku))];
+      .sort(bySkuThenLine));
+    const skus = [...new Set(lines.map((l) => l.sku))].sort();
     const today = this.today();
-    const reservations: Reservation[] = [];
-    const shortages: { orderId: string; lineId: string; sku: string; quantity: number }[] = [];
-    const movements: store.NewMovement[] = [];
-    const rows: Omit<store.ReservationRow, 'picked' | 'shorted' | 'status'>[] = [];
-    const deallocated: (DeallocatedLine & { orderId: string })[] = [];
+    const supply = new Map<string, SkuSupply>();
     for (const sku of skus) {
       const balances = await store.lockFreeBalances(tx, wave.siteId, sku);
       const locations = balances.length === 0 ? new Map<string, Location>() : await this.apis.locations.getLocations([...new Set(balances.map((b) => b.location_id))]);
-      const free = new Map<string, ReservationCandidate>();
+      const candidates: ReservationCandidate[] = [];
       for (const b of balances) {
         const loc = locations.get(b.location_id);
         if (loc === undefined || loc.siteId !== wave.siteId || loc.status !== 'ACTIVE' || NOT_PICKABLE.includes(loc.type)) continue;
         if (isExpired(b.expires_on, today)) continue;
-        free.set(`${b.location_id}\u0000${b.lot}`, {
+        candidates.push({
           locationId: b.location_id, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on,
           firstReceivedAt: b.first_received_at.toISOString(), pickFace: loc.type === 'PICK_FACE', pickSequence: loc.pickSequence,
         });
       }
       // Expiry-controlled SKUs are the ones received with dates; dated stock rotates first-expired-first-out.
-      const policy = [...free.values()].some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
-      for (const line of lines.filter((l) => l.sku === sku)) {
-        const takes = planReservation(policy, line.quantity, [...free.values()]);
-        let got = 0;
-        for (const take of takes) {
-          const key = { siteId: wave.siteId, sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' as const };
-          // The rows are locked, so this cannot fail unless the plan is wrong; the guard keeps it honest anyway.
-          if ((await store.changeBalance(tx, key, 0, take.quantity)) === undefined) throw new Error(`over-reservation refused at ${take.locationId}`);
-          const id = this.deps.ids.next('rsv');
-          rows.push({ id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku, location_id: take.locationId, lot: take.lot, quantity: take.quantity });
-          reservations.push({ reservationId: id, orderId: line.orderId, lineId: line.lineId, sku, locationId: take.locationId, lot: fromLotKey(take.lot), quantity: take.quantity });
-          movements.push({ id: this.deps.ids.next('mov'), type: 'RESERVE', siteId: wave.siteId, sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId });
-          const k = `${take.locationId}\u0000${take.lot}`;
-          const c = free.get(k);
-          if (c !== undefined) free.set(k, { ...c, free: c.free - take.quantity });
-          got += take.quantity;
-        }
-        if (got < line.quantity) {
-          const missing = line.quantity - got;
-          shortages.push({ orderId: line.orderId, lineId: line.lineId, sku, quantity: missing });
-          // The allocation is no longer backed by reservable stock: release it so ATP stays true.
-          const released = await this.deallocateLine(tx, line.orderId, line.lineId, missing, 'RESERVATION_SHORTAGE', movements);
-          if (released !== undefined) deallocated.push({ orderId: line.orderId, ...released });
+      supply.set(sku, { policy: candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO', candidates });
+    }
+    const plan = planWaveReservations(lines, supply);
+
+    const reservations: Reservation[] = [];
+    const movements: store.NewMovement[] = [];
+    const rows: Omit<store.ReservationRow, 'picked' | 'shorted' | 'status'>[] = [];
+    for (const { line, takes } of plan.takes) {
+      for (const take of takes) {
+        const key = { siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' as const };
+        // The rows are locked, so this cannot fail unless the plan is wrong; the guard keeps it honest anyway.
+        if ((await store.changeBalance(tx, key, 0, take.quantity)) === undefined) throw new Error(`over-reservation refused at ${take.locationId}`);
+        const id = this.deps.ids.next('rsv');
+        rows.push({ id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku: line.sku, location_id: take.locationId, lot: take.lot, quantity: take.quantity });
+        reservations.push({ reservationId: id, orderId: line.orderId, lineId: line.lineId, sku: line.sku, locationId: take.locationId, lot: fromLotKey(take.lot), quantity: take.quantity });
+        movements.push({ id: this.deps.ids.next('mov'), type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId });
+      }
+    }
+    // Orders sent back: their short lines are deallocated and wait as backorders; the event carries every line's state.
+    const shortLines = new Set(plan.shortages.map((x) => `${x.line.orderId}\u0000${x.line.lineId}`));
+    const deallocated: (DeallocatedLine & { orderId: string })[] = [];
+    const backordered: StockReserved['backordered'][number][] = [];
+    for (const orderId of plan.backordered) {
+      const state: AllocationLine[] = [];
+      for (const a of allocations.filter((r) => r.order_id === orderId).sort((x, y) => (x.sku !== y.sku ? (x.sku < y.sku ? -1 : 1) : x.line_id < y.line_id ? -1 : 1))) {
+        if (a.status === 'ALLOCATED' && shortLines.has(`${orderId}\u0000${a.line_id}`)) {
+          if (a.allocated > 0) {
+            await store.releaseAllocated(tx, a.site_id, a.sku, a.allocated);
+            movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: a.site_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated, reason: 'RESERVATION_SHORTAGE', reference: orderId });
+            deallocated.push({ orderId, lineId: a.line_id, sku: a.sku, quantity: a.allocated });
+          }
+          await store.updateAllocation(tx, orderId, a.line_id, 0, a.shipped, 'BACKORDERED');
+          state.push({ lineId: a.line_id, sku: a.sku, requested: a.requested, allocated: 0 });
+        } else {
+          state.push({ lineId: a.line_id, sku: a.sku, requested: a.requested, allocated: a.status === 'ALLOCATED' ? a.allocated : 0 });
         }
       }
+      backordered.push({ orderId, lines: state });
     }
     await store.insertReservations(tx, rows);
     await store.insertMovements(tx, movements);
-    const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages };
+    const shortages = plan.shortages.map((x) => ({ orderId: x.line.orderId, lineId: x.line.lineId, sku: x.line.sku, quantity: x.missing }));
+    const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages, backordered };
     await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...this.deallocatedEvents(wave.siteId, deallocated)], causedBy(event));
     const units = reservations.reduce((a, r) => a + r.quantity, 0);
     tx.afterCommit(() => this.counters.reserved.inc(units));
@@ -451,6 +512,20 @@ export class InventoryService {
     const r = await this.lockReservationFor(tx, pick.reservationId);
     const q = pick.quantity;
     if (q <= 0) return;
+    if (r.status === 'CANCELLED') {
+      // Confirmed on the floor before picking heard that the order was cancelled: the units went into the tote and
+      // go straight back where they came from. Recorded as they happened (PICK, then MOVE back); the balances net out.
+      const inProcess = inProcessLocation(r.order_id);
+      await store.insertMovements(tx, [
+        { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, reference: r.order_id },
+        { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
+        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: r.order_id },
+        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: r.order_id },
+      ]);
+      const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q }] };
+      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back }], causedBy(event));
+      return;
+    }
     if (r.status !== 'OPEN' || q > openQuantity(r)) {
       throw new AppError('QUANTITY_EXCEEDS_OPEN', `Pick of ${q} exceeds the ${openQuantity(r)} open on reservation ${r.id} (${r.status})`);
     }

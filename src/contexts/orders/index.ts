@@ -1,5 +1,6 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
@@ -7,8 +8,8 @@ import { OrderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
-export function ordersContext(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: InventoryApi }): ContextModule {
-  const service = new OrderService(deps, apis.catalog);
+export function ordersContext(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: InventoryApi; packShip: PackShipApi }): ContextModule {
+  const service = new OrderService(deps, apis.catalog, apis.packShip);
   return {
     name: 'orders',
     schema: 'orders',

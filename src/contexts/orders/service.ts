@@ -1,17 +1,19 @@
 import { nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { AllocationLine } from '../../contracts/inventory.ts';
 import {
-  OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
+  CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
   type OrderStatus, type OrderStatusChanged,
 } from '../../contracts/orders.ts';
 import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, forwardPath } from './domain/order-lifecycle.ts';
+import { cancelDecision, canTransition, forwardPath } from './domain/order-lifecycle.ts';
 import { isPartialShipment, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  addLineQuantities, cancelLines, insertHistory, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
+  addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
   orderSummary, touch, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
@@ -40,7 +42,7 @@ export class OrderService {
   private readonly shipped;
   private readonly cancelled;
 
-  constructor(private readonly deps: PlatformDeps, private readonly catalog: CatalogApi) {
+  constructor(private readonly deps: PlatformDeps, private readonly catalog: CatalogApi, private readonly packShip: PackShipApi) {
     this.received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
     this.shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
     this.cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
@@ -104,33 +106,94 @@ export class OrderService {
   }
 
   /**
-   * Cancels before release. The row lock serialises this with event handlers moving the same order; the version
-   * condition (and an optional If-Match) makes a lost update impossible rather than unlikely.
+   * Cancels an order in any state before it ships. Pack & ship decides first (PackShipApi.stopShipping): it stops
+   * every future pack, label and dispatch of the order, or answers that the order has left, under the same lock its
+   * dispatch takes, so a dispatch and a cancellation never both succeed. Once it has stopped shipping the cancel is
+   * decided: this transaction records it, and if it never commits (a crash) orders completes it when it hears
+   * `pack-ship.order.shipping-stopped`. The floor compensates on `orders.order.cancelled` (open picks withdrawn,
+   * picked units back to stock, the order out of its wave). The optional If-Match is checked before deciding.
    */
   async cancel(id: string, reason: string | null, expectedVersion: number | undefined, meta: EventMeta): Promise<Outcome<Order>> {
-    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<Order>> => {
+    const seen = await orderSummary(this.deps.db, id);
+    if (seen === undefined) return reject('NOT_FOUND', `No order ${id}`);
+    if (expectedVersion !== undefined && expectedVersion !== seen.version) {
+      return reject('VERSION_MISMATCH', `The order is at version ${seen.version}, not ${expectedVersion}`);
+    }
+    const decision = cancelDecision(seen.status);
+    if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
+    if (decision === 'ALREADY_CANCELLED') return this.cancelledOrder(id);
+    const gate = await this.packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
+    if (!gate.stopped) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
+    await this.deps.db.tx(async (tx) => {
       const o = await orderSummary(tx, id, true);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      if (expectedVersion !== undefined && expectedVersion !== o.version) {
-        return reject('VERSION_MISMATCH', `The order is at version ${o.version}, not ${expectedVersion}`);
-      }
-      const decision = cancelDecision(o.status);
-      if (decision === 'ORDER_RELEASED') return reject('ORDER_RELEASED', `Order ${id} is ${o.status}: it has been released to the floor`);
-      if (decision === 'ILLEGAL_TRANSITION') return reject('ILLEGAL_TRANSITION', `Order ${id} is ${o.status} and cannot be cancelled`);
-      const now = this.deps.clock.now();
-      if (!(await updateStatus(tx, id, o.version, 'CANCELLED', now, { cancelReason: reason }))) {
-        return reject('CONFLICT', `Order ${id} changed while cancelling; retry`);
-      }
-      await cancelLines(tx, id);
-      await insertHistory(tx, id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
-      const lines = await orderLines(tx, id);
-      const data: OrderCancelled = { orderId: id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
-      await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: id, siteId: o.siteId, data }], meta);
-      tx.afterCommit(() => this.cancelled.inc());
-      const order = await orderById(tx, id);
-      return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
+      if (o !== undefined) await this.cancelLocked(tx, o, reason, meta);
     });
-    return outcome;
+    return this.cancelledOrder(id);
+  }
+
+  private async cancelledOrder(id: string): Promise<Outcome<Order>> {
+    const order = await orderById(this.deps.db, id);
+    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
+  }
+
+  /** CANCELLED with its event, unless the locked order is already final. */
+  private async cancelLocked(tx: Tx, o: OrderSummary, reason: string | null, meta: EventMeta): Promise<boolean> {
+    if (o.status === 'CANCELLED') return false;
+    if (o.status === 'SHIPPED') {
+      // Pack & ship said it had stopped shipping, yet the order shipped: a broken invariant, never papered over.
+      throw new Error(`order ${o.id} shipped after its shipping was stopped`);
+    }
+    const now = this.deps.clock.now();
+    if (!(await updateStatus(tx, o.id, o.version, 'CANCELLED', now, { cancelReason: reason }))) throw new Error(`order ${o.id} changed under its row lock`);
+    await cancelLines(tx, o.id);
+    await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
+    const lines = await orderLines(tx, o.id);
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
+    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
+    tx.afterCommit(() => this.cancelled.inc());
+    return true;
+  }
+
+  /** Pack & ship stopped shipping for a cancel whose own transaction did not commit: the cancel is completed here. */
+  async shippingStopped(tx: Tx, orderId: string, reason: string | null, cause: Cause): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o !== undefined) await this.cancelLocked(tx, o, reason, cause.meta);
+  }
+
+  /**
+   * The order's picking is done (its pick list completed): PICKED — or, when every unit was shorted and nothing was
+   * picked, CANCELLED with reason SHORTED, since nothing is left to pack or ship and no other call could move it on.
+   */
+  async pickingDone(tx: Tx, orderId: string, cause: Cause): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o === undefined || o.status === 'CANCELLED') return;
+    const lines = await orderLines(tx, orderId);
+    const nothingPicked = lines.every((l) => l.picked === 0) && lines.some((l) => l.shorted > 0);
+    if (nothingPicked && canTransition(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
+      this.deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
+      await this.cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
+      return;
+    }
+    await this.progress(tx, orderId, 'PICKED', cause);
+  }
+
+  /**
+   * The wave's release could not reserve the whole order: it leaves the wave and waits for allocation again
+   * (BACKORDERED with reason RESERVATION_SHORTAGE); `lines` is inventory's allocation state of every line.
+   */
+  async backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
+    const o = await this.lockForEvent(tx, orderId, cause);
+    if (o === undefined) return;
+    if (!canTransition(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
+      this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
+      return;
+    }
+    const now = this.deps.clock.now();
+    await setLineAllocated(tx, orderId, lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
+    if (!(await updateStatus(tx, orderId, o.version, 'BACKORDERED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
+    await insertHistory(tx, orderId, o.status, 'BACKORDERED', now, `${cause.type}: RESERVATION_SHORTAGE`);
+    const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: 'RESERVATION_SHORTAGE' };
+    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
   // ---- event-driven changes; each runs in the handler's transaction (inbox idempotency) ----

@@ -156,6 +156,16 @@ export async function addLineQuantities(
   return rows.length;
 }
 
+/** Sets the lines' allocated quantities to what inventory says they hold now (after a reservation shortage). */
+export async function setLineAllocated(tx: Executor, orderId: string, lines: readonly { readonly lineId: string; readonly quantity: number }[]): Promise<void> {
+  if (lines.length === 0) return;
+  await tx.query(
+    `UPDATE orders.order_lines l SET allocated = (c->>'quantity')::int4
+     FROM jsonb_array_elements($2::jsonb) c WHERE l.order_id = $1 AND l.id = c->>'lineId'`,
+    [orderId, JSON.stringify(lines)],
+  );
+}
+
 /** Cancels every open unit: what was not shipped. */
 export async function cancelLines(tx: Executor, orderId: string): Promise<void> {
   await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped WHERE order_id = $1`, [orderId]);

@@ -1,6 +1,6 @@
-import type { StockAllocated } from '../../contracts/inventory.ts';
+import type { StockAllocated, StockReserved } from '../../contracts/inventory.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
-import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentDispatched, type ShippingStopped } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type LineShorted, type PickListCompleted } from '../../contracts/picking.ts';
 import { WaveEvents, type WaveCancelled, type WavePlanned, type WaveReleased } from '../../contracts/waves.ts';
 import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
@@ -20,6 +20,21 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       handle: async (event, tx) => {
         const d = event.data as StockAllocated;
         await orders.applyAllocation(tx, d.orderId, d.lines, cause(event));
+      },
+    },
+    {
+      types: [InventoryEvents.reserved],
+      handle: async (event, tx) => {
+        const d = event.data as StockReserved;
+        const back = [...d.backordered].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+        for (const o of back) await orders.backorderedAtRelease(tx, o.orderId, d.waveId, o.lines, cause(event));
+      },
+    },
+    {
+      types: [PackShipEvents.shippingStopped],
+      handle: async (event, tx) => {
+        const d = event.data as ShippingStopped;
+        await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
       },
     },
     {
@@ -61,7 +76,7 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       types: [PickingEvents.listCompleted],
       handle: async (event, tx) => {
         const d = event.data as PickListCompleted;
-        for (const id of sorted(d.orderIds)) await orders.progress(tx, id, 'PICKED', cause(event));
+        for (const id of sorted(d.orderIds)) await orders.pickingDone(tx, id, cause(event));
       },
     },
     {

@@ -1,12 +1,13 @@
 import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import { packShipRoutes } from './http.ts';
 import { packShipService } from './service.ts';
 import { packShipSubscriptions } from './subscriptions.ts';
 
 /** pack-ship: packages, cartons, shipments and the carrier port. */
-export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi }): ContextModule {
+export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi }): ContextWithApi<PackShipApi> {
   const packShip = packShipService(deps, { catalog: apis.catalog });
   return {
     name: 'pack-ship',
@@ -14,5 +15,6 @@ export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi 
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
     routes: (app) => packShipRoutes(app, deps, packShip),
     subscriptions: packShipSubscriptions(packShip),
+    api: { stopShipping: packShip.stopShipping },
   };
 }

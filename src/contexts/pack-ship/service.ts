@@ -3,11 +3,13 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
-import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentCreated, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import {
+  PackShipEvents, type AlreadyDispatched, type OrderPacked, type PackagePacked, type ShipmentCreated, type ShipmentDispatched, type ShippingStopped,
+} from '../../contracts/pack-ship.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
-import { canMovePackage, canMoveShipment } from './domain/lifecycles.ts';
-import { packStore, type Package, type PackageLine, type Shipment } from './store.ts';
+import { canMovePackage, canMoveShipment, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
+import { packStore, type Package, type PackageLine, type PackOrder, type Shipment } from './store.ts';
 
 export interface PackShipOptions {
   readonly catalog: CatalogApi;
@@ -66,6 +68,11 @@ function byLine(lines: readonly PackageLine[]): PackageLine[] {
   return [...sum.values()].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
 }
 
+/** Refuses work on an order whose shipping was stopped by its cancellation. */
+function cancelledRefusal(order: PackOrder): Outcome<never> | undefined {
+  return order.cancelledAt === null ? undefined : reject('ORDER_CANCELLED', `Order ${order.orderId} is cancelled: nothing more is packed, labelled or shipped for it`);
+}
+
 /** Commands and queries of pack & ship. */
 export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const chooser = options.chooser ?? packerChooser;
@@ -106,13 +113,42 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     return [{ type: PackShipEvents.orderPacked, subject: orderId, siteId, data }];
   }
 
+  /**
+   * Stops shipping for a cancelled order under its row lock — the same lock every pack, booking and dispatch takes
+   * first, so a dispatch and a cancellation never both succeed. Voids what has not left; announces it once.
+   */
+  async function stopShippingIn(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<{ stopped: true } | AlreadyDispatched> {
+    const order = await packStore.lockOrCreateOrder(tx, input.orderId, input.siteId);
+    const dispatched = await packStore.dispatchedShipmentOf(tx, input.orderId);
+    if (dispatched !== undefined) return { stopped: false, shipmentId: dispatched };
+    if (order.cancelledAt !== null) return { stopped: true };
+    const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
+    const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
+    await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
+    return { stopped: true };
+  }
+
   return {
+    /** The cancellation's decision point (PackShipApi.stopShipping): stopped, or already dispatched. */
+    stopShipping: (input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
+
+    /**
+     * orders.order.cancelled heard: the same stop, for cancellations decided without asking first (an order whose every
+     * unit was shorted has nothing that could ship). A dispatched order cannot be cancelled: that would be a broken invariant.
+     */
+    async orderCancelled(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<void> {
+      const outcome = await stopShippingIn(tx, input, meta);
+      if (!outcome.stopped) deps.log.error({ orderId: input.orderId, shipmentId: outcome.shipmentId }, 'pack-ship: a cancelled order had already been dispatched');
+    },
+
     /** Packs every picked, unpacked unit of the order into one package. */
     async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
       const products = await productsOf(input.orderId);
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
+        const cancelled = cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
         const lines = await packStore.orderLines(tx, order.orderId);
         const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
         if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
@@ -163,6 +199,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+        const cancelled = cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
         // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
@@ -196,6 +234,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     /** The van left: LABELLED → DISPATCHED, packages SHIPPED. */
     async dispatch(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
       return deps.db.tx(async (tx) => {
+        const seen = await packStore.shipment(tx, id);
+        if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        // The order's row first, as stopShipping takes it: a cancellation and this dispatch are serialised.
+        const order = await packStore.lockOrder(tx, seen.orderId);
+        const cancelled = order === undefined ? undefined : cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
         const shipment = await packStore.shipment(tx, id, true);
         if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
         if (!canMoveShipment(shipment.status, 'DISPATCHED')) return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);

@@ -7,6 +7,8 @@ export interface PackOrder {
   readonly siteId: string;
   readonly carrier: string | null;
   readonly pickingStatus: 'COMPLETED' | 'PARTIAL' | null;
+  /** Set once shipping was stopped for the order's cancellation: nothing more is packed, labelled or dispatched. */
+  readonly cancelledAt: string | null;
 }
 
 export interface PackOrderLine {
@@ -109,16 +111,48 @@ export const packStore = {
   // --- orders ------------------------------------------------------------------------------------------------
   /** Marks the order packed unless it already is; true when this call marked it (the caller then announces it). */
   async markPacked(db: Executor, orderId: string, now: Date): Promise<boolean> {
-    const rows = await db.query(`UPDATE pack_ship.orders SET packed_at = $2 WHERE order_id = $1 AND packed_at IS NULL RETURNING order_id`, [orderId, now]);
+    const rows = await db.query(
+      `UPDATE pack_ship.orders SET packed_at = $2 WHERE order_id = $1 AND packed_at IS NULL AND cancelled_at IS NULL RETURNING order_id`, [orderId, now],
+    );
     return rows.length > 0;
   },
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
-    const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null }>(
-      `SELECT order_id, site_id, carrier, picking_status FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
+    const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null; cancelled_at: Date | null }>(
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     const r = rows[0];
-    return r === undefined ? undefined : { orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status };
+    return r === undefined ? undefined : { orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at) };
+  },
+
+  /** The order's row locked, created as a bare tombstone when pack & ship has not heard of the order yet. */
+  async lockOrCreateOrder(db: Executor, orderId: string, siteId: string): Promise<PackOrder> {
+    await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, siteId]);
+    const order = await packStore.lockOrder(db, orderId);
+    if (order === undefined) throw new Error(`pack-ship order ${orderId} vanished`);
+    return order;
+  },
+
+  /** A shipment of the order that has left (dispatched or later), if any. */
+  async dispatchedShipmentOf(db: Executor, orderId: string): Promise<string | undefined> {
+    const rows = await db.query<{ id: string }>(
+      `SELECT id FROM pack_ship.shipments WHERE order_id = $1 AND dispatched_at IS NOT NULL ORDER BY id LIMIT 1`, [orderId],
+    );
+    return rows[0]?.id;
+  },
+
+  /** Marks the order cancelled and voids its packages and shipments in the given statuses; returns what was voided. */
+  async cancelOrder(
+    db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },
+  ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
+    await db.query(`UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3 WHERE order_id = $1 AND cancelled_at IS NULL`, [orderId, now, reason]);
+    const shipments = await db.query<{ id: string }>(
+      `UPDATE pack_ship.shipments SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.shipments]],
+    );
+    const packages = await db.query<{ id: string }>(
+      `UPDATE pack_ship.packages SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.packages]],
+    );
+    return { packageIds: packages.map((p) => p.id).sort(), shipmentIds: shipments.map((s) => s.id).sort() };
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {

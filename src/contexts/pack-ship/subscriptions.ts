@@ -1,6 +1,6 @@
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
-import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
 import type { PackShipService } from './service.ts';
 
@@ -12,6 +12,13 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
       handle: async (event, tx) => {
         const d = event.data as OrderReceived;
         await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, lines: d.lines });
+      },
+    },
+    {
+      types: [OrderEvents.cancelled],
+      handle: async (event, tx) => {
+        const d = event.data as OrderCancelled;
+        await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));
       },
     },
     {

@@ -44,7 +44,7 @@ function reservation(orderId: string, sku: string, code: string, quantity: numbe
 }
 
 async function reserve(waveId: string, reservations: Reservation[], shortages: StockReserved['shortages'] = []): Promise<void> {
-  const data: StockReserved = { waveId, siteId, reservations, shortages };
+  const data: StockReserved = { waveId, siteId, reservations, shortages, backordered: [] };
   await t.app.db.tx((tx) => t.app.bus.append(tx, 'inventory', [{ type: InventoryEvents.reserved, subject: waveId, siteId, data }]));
   await t.settle();
 }

@@ -64,7 +64,7 @@ function wave(orders: number, linesPerOrder: number): StockReserved {
       reservations.push({ reservationId: `rsv_${waveId}_${o}_${l}`, orderId: `ord_${waveId}_${o}`, lineId: `oln_${o}_${l}`, sku: `SKU${l}`, locationId: `loc_${l}`, lot: null, quantity: 2 });
     }
   }
-  return { waveId, siteId: 'sit_rt', reservations, shortages: [] };
+  return { waveId, siteId: 'sit_rt', reservations, shortages: [], backordered: [] };
 }
 
 const create = (reserved: StockReserved) => db.tx((tx) => picking.createFromReservations(tx, reserved, {}));

@@ -7,7 +7,7 @@ import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { StockReserved } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import {
-  PickingEvents, type LinePicked, type LineShorted, type PickListCompleted, type PickListCreated, type ShortReason,
+  PickingEvents, type LinePicked, type LineShorted, type PickListCancelled, type PickListCompleted, type PickListCreated, type ShortReason,
 } from '../../contracts/picking.ts';
 import { decideConfirm, type PickScan } from './domain/confirm-pick.ts';
 import type { PickSequencer } from './domain/pick-sequence.ts';
@@ -39,6 +39,11 @@ export type Confirm = PickScan & { readonly toteId: string };
  */
 function refusal(list: PickListHeader, line: PickLine | undefined, lineId: string, explain: (line: PickLine) => Outcome<unknown>): Outcome<never> | undefined {
   if (line === undefined) return reject('NOT_FOUND', `No line ${lineId} on pick list ${list.id}`);
+  // A line withdrawn with its cancelled order says so, whatever became of its list.
+  if (line.status === 'CANCELLED') {
+    const explained = explain(line);
+    if (!explained.ok) return explained;
+  }
   if (list.status !== 'CREATED' && list.status !== 'IN_PROGRESS') return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
   const explained = explain(line);
   return explained.ok ? undefined : explained;
@@ -122,8 +127,9 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
     async createFromReservations(tx: Tx, reserved: StockReserved, meta: EventMeta): Promise<PickList[]> {
       const open = reserved.reservations.filter((r) => r.quantity > 0);
       if (open.length === 0) return [];
-      const listed = await pickStore.listedReservations(tx, open.map((r) => r.reservationId));
-      const fresh = open.filter((r) => !listed.has(r.reservationId));
+      // Already listed, or of an order picking knows is cancelled (the release raced the cancel): never picked again.
+      const unlistable = await pickStore.unlistable(tx, open);
+      const fresh = open.filter((r) => !unlistable.has(r.reservationId));
       if (fresh.length === 0) return [];
 
       const batches = await pickStore.waveBatches(tx, reserved.waveId);
@@ -179,6 +185,28 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       return created;
     },
 
+    /**
+     * The order was cancelled: nothing more is picked for it. Its open lines are CANCELLED (a confirm refused with
+     * ORDER_CANCELLED from now on), lists left with no open line close — CANCELLED when all their lines were the
+     * cancelled order's (the task is withdrawn), else COMPLETED or PARTIAL — and a tombstone keeps later
+     * reservations of the order off the floor. What was already picked goes back to stock (inventory's business).
+     */
+    async orderCancelled(tx: Tx, orderId: string, meta: EventMeta): Promise<void> {
+      const now = deps.clock.now();
+      await pickStore.markOrderCancelled(tx, orderId, now);
+      const closed = await pickStore.cancelOrderLines(tx, orderId, now);
+      const events: NewEvent[] = closed.map((list) => {
+        if (list.status === 'CANCELLED') {
+          const data: PickListCancelled = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds };
+          return { type: PickingEvents.listCancelled, subject: list.id, siteId: list.siteId, data };
+        }
+        const status = list.status === 'PARTIAL' ? 'PARTIAL' : 'COMPLETED';
+        const data: PickListCompleted = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds, status };
+        return { type: PickingEvents.listCompleted, subject: list.id, siteId: list.siteId, data };
+      });
+      if (events.length > 0) await emit(tx, events, meta);
+    },
+
     /** A wave released for batch picking: its batches wait for the wave's reservations. */
     saveWaveBatches: (tx: Tx, waveId: string, batches: readonly (readonly string[])[]) => pickStore.saveWaveBatches(tx, waveId, batches),
 
@@ -205,7 +233,9 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
     /** Closes a line SHORT for what is still open on it (what was picked stays picked). */
     async short(listId: string, lineId: string, reason: ShortReason, meta: EventMeta): Promise<Outcome<PickList>> {
       const result = await actOnLine(listId, lineId, { kind: 'short', reason }, (line) => (
-        line.status === 'PENDING' ? ok(line) : reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`)
+        line.status === 'PENDING' ? ok(line)
+          : line.status === 'CANCELLED' ? reject('ORDER_CANCELLED', 'The order of this line was cancelled: nothing is left to pick')
+            : reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`)
       ), (list, line) => {
         const data: LineShorted = {
           pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,

@@ -117,12 +117,18 @@ export const pickStore = {
     return rows[0]?.batches;
   },
 
-  /** Reservations already on a list (a wave reserved again must not duplicate picks). */
-  async listedReservations(db: Executor, reservationIds: readonly string[]): Promise<Set<string>> {
-    const rows = await db.query<{ reservation_id: string }>(
-      `SELECT reservation_id FROM picking.pick_lines WHERE reservation_id = ANY($1::text[])`, [reservationIds],
+  /**
+   * Reservations that must not become pick lines, in one read: those already on a list (a wave reserved again must not
+   * duplicate picks) and those of an order picking knows is cancelled (the release raced the cancel).
+   */
+  async unlistable(db: Executor, reservations: readonly { readonly reservationId: string; readonly orderId: string }[]): Promise<Set<string>> {
+    const rows = await db.query<{ id: string }>(
+      `SELECT r.id FROM unnest($1::text[], $2::text[]) AS r(id, order_id)
+        WHERE EXISTS (SELECT 1 FROM picking.pick_lines l WHERE l.reservation_id = r.id)
+           OR EXISTS (SELECT 1 FROM picking.cancelled_orders c WHERE c.order_id = r.order_id)`,
+      [reservations.map((r) => r.reservationId), reservations.map((r) => r.orderId)],
     );
-    return new Set(rows.map((r) => r.reservation_id));
+    return new Set(rows.map((r) => r.id));
   },
 
   /**
@@ -159,6 +165,39 @@ export const pickStore = {
         pick_sequence: l.pickSequence, lot: l.lot, quantity: l.quantity, updated_at: createdAt.get(l.pickListId),
       })))],
     );
+  },
+
+  /** Remembers that an order was cancelled (a tombstone: its reservations never become pick lines). */
+  async markOrderCancelled(db: Executor, orderId: string, now: Date): Promise<void> {
+    await db.query(`INSERT INTO picking.cancelled_orders (order_id, cancelled_at) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, now]);
+  },
+
+
+  /**
+   * Cancels the order's PENDING lines and moves their lists on: the lines first, then their lists (the lock order of
+   * actOnLine, so a racing confirm and this never wait on each other in a cycle). A line a racing confirm closed is
+   * left as it is. A list whose last open line this closes ends CANCELLED when every line is cancelled, else PARTIAL
+   * or COMPLETED as listOutcome says. Returns the lists that closed here.
+   */
+  async cancelOrderLines(db: Executor, orderId: string, now: Date): Promise<PickListHeader[]> {
+    const cancelled = await db.query<{ pick_list_id: string }>(
+      `UPDATE picking.pick_lines SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'PENDING' RETURNING pick_list_id`,
+      [orderId, now],
+    );
+    if (cancelled.length === 0) return [];
+    const rows = await db.query<ListRow>(
+      `UPDATE picking.pick_lists p
+          SET open_lines = p.open_lines - c.n, updated_at = $2,
+              status = CASE WHEN p.open_lines - c.n > 0 THEN p.status
+                            WHEN NOT EXISTS (SELECT 1 FROM picking.pick_lines l WHERE l.pick_list_id = p.id AND l.status <> 'CANCELLED') THEN 'CANCELLED'
+                            WHEN p.short_lines > 0 THEN 'PARTIAL' ELSE 'COMPLETED' END,
+              completed_at = CASE WHEN p.open_lines - c.n = 0 THEN $2 ELSE p.completed_at END
+         FROM (SELECT x AS id, count(*)::int AS n FROM unnest($1::text[]) x GROUP BY x) c
+        WHERE p.id = c.id AND p.status IN ('CREATED', 'IN_PROGRESS')
+        RETURNING p.*`,
+      [cancelled.map((c) => c.pick_list_id), now],
+    );
+    return rows.map(toHeader).filter((l) => l.status !== 'CREATED' && l.status !== 'IN_PROGRESS').sort((a, b) => (a.id < b.id ? -1 : 1));
   },
 
   async header(db: Executor, id: string): Promise<PickListHeader | undefined> {

@@ -2,7 +2,7 @@ import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import { InventoryEvents, type StockReserved } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
-import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import { WaveEvents, type WaveReleased } from '../../contracts/waves.ts';
 import type { PickingService } from './service.ts';
 
@@ -17,6 +17,13 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
       handle: async (event, tx) => {
         const d = event.data as OrderReceived;
         await picking.savePriority(tx, d.orderId, d.priority);
+      },
+    },
+    {
+      types: [OrderEvents.cancelled],
+      handle: async (event, tx) => {
+        const d = event.data as OrderCancelled;
+        await picking.orderCancelled(tx, d.orderId, causedBy(event));
       },
     },
     {

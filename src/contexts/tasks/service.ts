@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, type TaskChanged, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
-import { REJECT_COOLDOWN_MS, canTransition, finishPath } from './domain/task-lifecycle.ts';
+import { REJECT_COOLDOWN_MS, canTransition, finishPath, withdrawPath } from './domain/task-lifecycle.ts';
 import { taskStore, type Task, type TaskFilter } from './store.ts';
 
 const EVENT_OF: Partial<Record<TaskStatus, string>> = {
@@ -153,6 +153,18 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         task = moved.value;
       }
       if (task.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      return task;
+    },
+
+    /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it. */
+    async withdrawWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
+      let task = await taskStore.byReference(tx, type, reference);
+      if (task === undefined) return undefined;
+      for (const to of withdrawPath(task.status)) {
+        const moved = await move(tx, task, to, meta);
+        if (!moved.ok) throw new Error(`withdraw path of task ${task.id} broke: ${moved.message}`);
+        task = moved.value;
+      }
       return task;
     },
 

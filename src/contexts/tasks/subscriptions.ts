@@ -1,9 +1,9 @@
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
-import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
+import { PickingEvents, type PickListCancelled, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
 import type { TaskService } from './service.ts';
 
-/** Pick lists become PICK tasks; a completed list finishes its task. */
+/** Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. */
 export function taskSubscriptions(tasks: TaskService): Subscription[] {
   return [
     {
@@ -18,6 +18,13 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
       handle: async (event, tx) => {
         const d = event.data as PickListCompleted;
         await tasks.finishWork(tx, 'PICK', d.pickListId, causedBy(event));
+      },
+    },
+    {
+      types: [PickingEvents.listCancelled],
+      handle: async (event, tx) => {
+        const d = event.data as PickListCancelled;
+        await tasks.withdrawWork(tx, 'PICK', d.pickListId, causedBy(event));
       },
     },
   ];

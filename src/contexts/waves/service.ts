@@ -12,7 +12,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
 import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatches, type BatchableOrder } from './domain/batching.ts';
-import { cancelledBeforeRelease, canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
+import { canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
   releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
@@ -231,17 +231,9 @@ export class WaveService {
       if (w === undefined) return;
     }
     if (!isOpenForChanges(w.status)) {
-      if (cancelledBeforeRelease(d.previousStatus) && isOnTheFloor(w.status)) {
-        // The cancel overtook the release: inventory reserved nothing for the order and picking makes no list for it,
-        // so no pick-list completion will ever come for it. It leaves the wave, which completes once the rest is picked.
-        const now = this.deps.clock.now();
-        await removeOrderFromWave(tx, w.id, d.orderId, now);
-        const open = await unpickedCount(tx, w.id);
-        const fresh = await waveSummary(tx, w.id);
-        if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
-        return;
-      }
-      this.deps.log.warn({ orderId: d.orderId, waveId: w.id, status: w.status }, 'cancelled order is in a released wave; left to compensation');
+      // On the floor: picking withdraws the order's open lines (its pick list may never complete for it), so it leaves
+      // the wave, which completes once the rest is picked. A finished wave keeps its history.
+      if (isOnTheFloor(w.status)) await this.leaveReleasedWave(tx, w, d.orderId, meta);
       return;
     }
     await removeFromPool(tx, [d.orderId]);
@@ -253,6 +245,33 @@ export class WaveService {
     if (fresh === undefined || !canTransition(fresh.status, 'CANCELLED')) return;
     await setWaveStatus(tx, w.id, fresh.version, 'CANCELLED', now);
     await this.announceCancelled(tx, fresh, meta);
+  }
+
+  /** A locked wave on the floor loses an order (cancelled, or sent back to allocation); it completes if the rest is picked. */
+  private async leaveReleasedWave(tx: Tx, w: WaveSummary, orderId: string, meta: EventMeta): Promise<void> {
+    await removeOrderFromWave(tx, w.id, orderId, this.deps.clock.now());
+    const open = await unpickedCount(tx, w.id);
+    const fresh = await waveSummary(tx, w.id);
+    if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
+  }
+
+  /**
+   * The release could not reserve these orders (inventory.stock.reserved `backordered`): they go back to allocation,
+   * so no pick list will come for them. They leave the wave, which completes once the rest is picked — or at once
+   * when nothing of it could be reserved.
+   */
+  async ordersBackordered(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
+    if (orderIds.length === 0) return;
+    const w = await waveSummary(tx, waveId, true);
+    if (w === undefined || !isOnTheFloor(w.status)) {
+      this.deps.log.warn({ waveId, status: w?.status, orderIds }, 'orders sent back from a wave that is not on the floor; ignored');
+      return;
+    }
+    const now = this.deps.clock.now();
+    for (const orderId of [...orderIds].sort()) await removeOrderFromWave(tx, w.id, orderId, now);
+    const open = await unpickedCount(tx, w.id);
+    const fresh = await waveSummary(tx, w.id);
+    if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
   }
 
   /** Pick lists of a wave complete: IN_PROGRESS on the first, COMPLETED once every order of the wave is picked. */

@@ -5,7 +5,7 @@ import { claimWaiting, insertWave } from './store.ts';
 let t: TestApp;
 beforeAll(async () => {
   // Real orders feed the pool; allocation and picking events are appended by the test.
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,orders,waves' } });
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,orders,waves,pack-ship' } });
   for (const sku of ['MUG', 'TEA']) {
     expect((await t.post('/api/v1/products', { sku, description: sku, lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 200 })).status).toBe(201);
   }
@@ -277,15 +277,24 @@ describe('wave release, cancellation and completion', () => {
     expect(now.status).toBe('COMPLETED');
     expect(await events('waves.wave.completed.v1', second.id)).toEqual([{ waveId: second.id, siteId: 'sit_K2', orderIds: [b2.id] }]);
 
-    // A cancel after release (previousStatus RELEASED) is compensation's business: the order stays active in its wave.
+    // A cancel after release (previousStatus RELEASED): picking withdraws the order's lines, so it leaves the wave too.
     const c1 = await pooledOrder('sit_K2');
     const c2 = await pooledOrder('sit_K2');
     const third = await wave();
     await emit('picking', 'picking.list.completed.v1', 'pkl_K5', list(third.id, 'pkl_K5', c2.id));
     await emit('orders', 'orders.order.cancelled.v1', c1.id, cancelled(c1, 'RELEASED'));
     now = (await t.get<WaveBody>(`/api/v1/waves/${third.id}`)).body;
-    expect(now.status).toBe('IN_PROGRESS');
-    expect(now.orders.find((o) => o.orderId === c1.id)).toMatchObject({ active: true, removed: false });
+    expect(now.status).toBe('COMPLETED');
+    expect(now.orders.find((o) => o.orderId === c1.id)).toMatchObject({ active: false, removed: true });
+
+    // Orders the release could not reserve go back to allocation and leave the wave; nothing reserved → it completes.
+    const d1 = await pooledOrder('sit_K2');
+    const fourth = await wave();
+    const back = { orderId: d1.id, lines: d1.lines.map((l) => ({ lineId: l.id, sku: l.sku, requested: l.ordered, allocated: 0 })) };
+    await emit('inventory', 'inventory.stock.reserved.v1', fourth.id, { waveId: fourth.id, siteId: 'sit_K2', reservations: [], shortages: [], backordered: [back] });
+    now = (await t.get<WaveBody>(`/api/v1/waves/${fourth.id}`)).body;
+    expect(now.status).toBe('COMPLETED');
+    expect(now.orders.find((o) => o.orderId === d1.id)).toMatchObject({ active: false, removed: true });
     expect(await count(`SELECT count(*) AS n FROM platform.dead_letters`)).toBe(0);
   });
 });

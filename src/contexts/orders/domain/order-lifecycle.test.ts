@@ -15,17 +15,22 @@ describe('order lifecycle', () => {
     expect(canTransition('RELEASED', 'WAVED')).toBe(false);
   });
 
-  it('cancels only before release in this issue', () => {
-    for (const s of ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED'] as const) {
+  it('cancels from any state before SHIPPED; shipped is final', () => {
+    for (const s of ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED'] as const) {
       expect(canTransition(s, 'CANCELLED')).toBe(true);
       expect(cancelDecision(s)).toBe('cancel');
     }
-    for (const s of ['RELEASED', 'PICKING', 'PICKED', 'PACKED'] as const) {
-      expect(canTransition(s, 'CANCELLED')).toBe(false);
-      expect(cancelDecision(s)).toBe('ORDER_RELEASED');
-    }
-    expect(cancelDecision('SHIPPED')).toBe('ILLEGAL_TRANSITION');
-    expect(cancelDecision('CANCELLED')).toBe('ILLEGAL_TRANSITION');
+    expect(canTransition('SHIPPED', 'CANCELLED')).toBe(false);
+    expect(cancelDecision('SHIPPED')).toBe('ORDER_SHIPPED');
+    expect(cancelDecision('CANCELLED')).toBe('ALREADY_CANCELLED');
+  });
+
+  it('sends an order its release could not reserve back to allocation, and no wave news moves it from there', () => {
+    expect(canTransition('RELEASED', 'BACKORDERED')).toBe(true);
+    expect(canTransition('WAVED', 'BACKORDERED')).toBe(true);
+    expect(forwardPath('BACKORDERED', 'RELEASED')).toEqual([]);
+    expect(forwardPath('BACKORDERED', 'WAVED')).toEqual([]);
+    expect(forwardPath('BACKORDERED', 'PICKED')).toEqual([]);
   });
 
   it('refuses skipping steps and leaving final states', () => {

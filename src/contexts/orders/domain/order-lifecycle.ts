@@ -1,18 +1,21 @@
 import type { OrderStatus } from '../../../contracts/orders.ts';
 
-/** The order lifecycle of DOMAIN.md, as far as this issue goes: who may move where. Enforced only here. */
+/**
+ * The order lifecycle of DOMAIN.md: who may move where. Enforced only here. CANCELLED from any state before SHIPPED
+ * (after release the floor compensates: open picks are withdrawn, picked units return to stock, packages are voided).
+ */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   RECEIVED: ['ALLOCATED', 'BACKORDERED', 'CANCELLED'],
   // Stock arrived for what was missing.
   BACKORDERED: ['ALLOCATED', 'CANCELLED'],
   ALLOCATED: ['WAVED', 'CANCELLED'],
-  // Back to ALLOCATED when its wave is cancelled before release.
-  WAVED: ['RELEASED', 'ALLOCATED', 'CANCELLED'],
-  // Cancelling after release needs compensation on the floor (a later issue): not allowed yet.
-  RELEASED: ['PICKING'],
-  PICKING: ['PICKED'],
-  PICKED: ['PACKED'],
-  PACKED: ['SHIPPED'],
+  // Back to ALLOCATED when its wave is cancelled before release; BACKORDERED when its release could not reserve it
+  // (orders may hear of the shortage before it hears of the release).
+  WAVED: ['RELEASED', 'ALLOCATED', 'BACKORDERED', 'CANCELLED'],
+  RELEASED: ['PICKING', 'BACKORDERED', 'CANCELLED'],
+  PICKING: ['PICKED', 'CANCELLED'],
+  PICKED: ['PACKED', 'CANCELLED'],
+  PACKED: ['SHIPPED', 'CANCELLED'],
   SHIPPED: [],
   CANCELLED: [],
 };
@@ -55,26 +58,31 @@ export function forwardPath(from: OrderStatus, to: OrderStatus): readonly OrderS
   const a = rank(from);
   const b = rank(to);
   if (b < a || (b === a && from === to)) return [];
-  if (from === 'BACKORDERED') return b === a ? ['ALLOCATED'] : ['ALLOCATED', ...MAIN_LINE.slice(a + 1, b + 1)];
+  // Only allocation moves a backordered order: news of a wave or of picking is about a wave it has left since
+  // (its release could not reserve it), never about one it is in.
+  if (from === 'BACKORDERED') return b === a ? ['ALLOCATED'] : [];
   return MAIN_LINE.slice(a + 1, b + 1);
 }
 
-/** Cancellation rules of this issue: before release it is a transition, after release a 409 with its own code. */
-export function cancelDecision(status: OrderStatus): 'cancel' | 'ORDER_RELEASED' | 'ILLEGAL_TRANSITION' {
+/**
+ * Whether a cancel request goes ahead: from any state before SHIPPED (pack & ship still has the last word on whether
+ * the order has left); a shipped order is ORDER_SHIPPED; a cancelled one is already where the request wants it.
+ */
+export function cancelDecision(status: OrderStatus): 'cancel' | 'ORDER_SHIPPED' | 'ALREADY_CANCELLED' {
   switch (status) {
     case 'RECEIVED':
     case 'ALLOCATED':
     case 'BACKORDERED':
     case 'WAVED':
-      return 'cancel';
     case 'RELEASED':
     case 'PICKING':
     case 'PICKED':
     case 'PACKED':
-      return 'ORDER_RELEASED';
+      return 'cancel';
     case 'SHIPPED':
+      return 'ORDER_SHIPPED';
     case 'CANCELLED':
-      return 'ILLEGAL_TRANSITION';
+      return 'ALREADY_CANCELLED';
     default:
       return assertNeverStatus(status);
   }

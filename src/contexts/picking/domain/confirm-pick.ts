@@ -30,6 +30,7 @@ export function isLineProduct(line: LineToPick, scanned: string): boolean {
 
 /** Checks a scan confirmation against the line; on success, the line's status and picked count after it. */
 export function decideConfirm(line: LineToPick, scan: PickScan): Outcome<{ picked: number; status: PickLineStatus }> {
+  if (line.status === 'CANCELLED') return reject('ORDER_CANCELLED', 'The order of this line was cancelled: do not pick it');
   if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; nothing is left to pick`);
   if (!isLineLocation(line, scan.locationCode)) {
     return reject('WRONG_LOCATION', 'This is not the location to pick from', [{ field: '/locationCode', message: 'is not the location of this line' }]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES, type TaskStatus } from '../../../contracts/tasks.ts';
-import { TASK_TRANSITIONS, canTransition, finishPath } from './task-lifecycle.ts';
+import { TASK_TRANSITIONS, canTransition, finishPath, withdrawPath } from './task-lifecycle.ts';
 
 describe('task lifecycle', () => {
   it('follows DOMAIN.md: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
@@ -22,7 +22,7 @@ describe('task lifecycle', () => {
   it('refuses skipping steps and leaving final states', () => {
     expect(canTransition('QUEUED', 'IN_PROGRESS')).toBe(false);
     expect(canTransition('ASSIGNED', 'COMPLETED')).toBe(false);
-    expect(canTransition('IN_PROGRESS', 'CANCELLED')).toBe(false);
+    expect(canTransition('COMPLETED', 'CANCELLED')).toBe(false);
     for (const to of TASK_STATUSES) {
       expect(canTransition('COMPLETED', to)).toBe(false);
       expect(canTransition('CANCELLED', to)).toBe(false);
@@ -44,6 +44,14 @@ describe('task lifecycle', () => {
     }
     expect(finishPath('ASSIGNED')).toEqual(['IN_PROGRESS', 'COMPLETED']);
     expect(finishPath('QUEUED')).toEqual(['CANCELLED']);
+  });
+
+  it('withdraws a task in any unfinished state when its work is cancelled', () => {
+    for (const s of ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED'] as const) {
+      expect(withdrawPath(s)).toEqual(['CANCELLED']);
+      expect(canTransition(s, 'CANCELLED')).toBe(true);
+    }
+    for (const s of ['COMPLETED', 'CANCELLED', 'FAILED'] as const) expect(withdrawPath(s)).toEqual([]);
     expect(finishPath('COMPLETED')).toEqual([]);
   });
 });

@@ -6,8 +6,9 @@ export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   QUEUED: ['ASSIGNED', 'CANCELLED'],
   // Back to the queue when the worker rejects it or it times out.
   ASSIGNED: ['IN_PROGRESS', 'QUEUED', 'CANCELLED'],
-  IN_PROGRESS: ['COMPLETED', 'PAUSED', 'FAILED'],
-  PAUSED: ['IN_PROGRESS'],
+  // CANCELLED from IN_PROGRESS or PAUSED: the work was withdrawn under the worker (its order was cancelled).
+  IN_PROGRESS: ['COMPLETED', 'PAUSED', 'FAILED', 'CANCELLED'],
+  PAUSED: ['IN_PROGRESS', 'CANCELLED'],
   // Retried by re-queueing (the retry limit is the orchestrator's business).
   FAILED: ['QUEUED'],
   COMPLETED: [],
@@ -42,6 +43,24 @@ export function finishPath(status: TaskStatus): readonly TaskStatus[] {
       return ['COMPLETED'];
     case 'CREATED':
     case 'QUEUED':
+      return ['CANCELLED'];
+    case 'FAILED':
+    case 'COMPLETED':
+    case 'CANCELLED':
+      return [];
+    default:
+      return assertNeverStatus(status);
+  }
+}
+
+/** The moves that withdraw a task whose work no longer exists (every line of its pick list was cancelled with its order). */
+export function withdrawPath(status: TaskStatus): readonly TaskStatus[] {
+  switch (status) {
+    case 'CREATED':
+    case 'QUEUED':
+    case 'ASSIGNED':
+    case 'IN_PROGRESS':
+    case 'PAUSED':
       return ['CANCELLED'];
     case 'FAILED':
     case 'COMPLETED':

@@ -1,11 +1,10 @@
-import type { OrderStatus } from '../../../contracts/orders.ts';
 import type { WaveStatus } from '../../../contracts/waves.ts';
 
 /** The wave lifecycle of DOMAIN.md: who may move where. Enforced only here. */
 export const WAVE_TRANSITIONS: Record<WaveStatus, readonly WaveStatus[]> = {
   DRAFT: ['PLANNED', 'CANCELLED'],
   PLANNED: ['RELEASED', 'CANCELLED'],
-  // Released work is on the floor: it finishes, it is not cancelled (compensation is a later issue).
+  // Released work is on the floor: it finishes, it is not cancelled; orders cancelled or sent back leave it.
   RELEASED: ['IN_PROGRESS'],
   IN_PROGRESS: ['COMPLETED'],
   COMPLETED: [],
@@ -68,32 +67,6 @@ export function isOnTheFloor(status: WaveStatus): boolean {
   }
 }
 
-/**
- * Whether an order cancelled from `previousStatus` was cancelled before its wave's release reached it: then nothing was
- * reserved or listed for it, and it simply leaves its wave. Later cancellations need compensation on the floor.
- */
-export function cancelledBeforeRelease(previousStatus: OrderStatus): boolean {
-  switch (previousStatus) {
-    case 'RECEIVED':
-    case 'ALLOCATED':
-    case 'BACKORDERED':
-    case 'WAVED':
-      return true;
-    case 'RELEASED':
-    case 'PICKING':
-    case 'PICKED':
-    case 'PACKED':
-    case 'SHIPPED':
-    case 'CANCELLED':
-      return false;
-    default:
-      return assertNever(previousStatus);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected order status: ${String(x)}`);
-}
 
 function assertNeverStatus(x: never): never {
   throw new Error(`unexpected wave status: ${String(x)}`);

@@ -1,0 +1,233 @@
+/**
+ * Off the happy path (issue 6, items 1–3), over HTTP: an order cancelled at any moment before it ships never ships and
+ * its units go back to stock; an order whose every unit was shorted ends CANCELLED (SHORTED); an order its release
+ * cannot reserve goes back to allocation and its wave completes without it. After each: the ledger matches the
+ * balances, nothing is left reserved or allocated for a dead order, and nothing was dead-lettered.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'CX', aisles: 2, bays: 4, levels: 1, skus: 4 });
+  await receiveStock(call, w, 20, 1);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface PickLine { id: string; orderId: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
+interface PickList { id: string; status: string; lines: PickLine[] }
+
+const status = async (orderId: string): Promise<string> => (await t.get(`/api/v1/orders/${orderId}`)).body.status;
+const settled = async (): Promise<void> => t.settle();
+
+async function newOrder(lines: { sku: string; quantity: number }[]): Promise<string> {
+  const o = await createOrder(call, w.siteId, { externalId: `CX-${++seq}`, lines });
+  await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+  return o.id;
+}
+
+async function planWave(orderIds: readonly string[]): Promise<string> {
+  await settled();
+  const res = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 50 });
+  expect(res.status).toBe(201);
+  expect([...res.body.orderIds].sort()).toEqual([...orderIds].sort());
+  await settled();
+  return res.body.id as string;
+}
+
+async function pickListOf(orderId: string): Promise<PickList> {
+  const page = await until('a pick list', () => t.get(`/api/v1/pick-lists?orderId=${orderId}`), (r) => r.body.items.length > 0);
+  return page.body.items[0] as PickList;
+}
+
+const confirm = (list: PickList, line: PickLine, quantity: number) => t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+  locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity, toteId: 'TOTE-1',
+});
+
+/** Conservation per SKU, and no stock held for orders that will never ship. */
+async function expectLedgerTrue(): Promise<void> {
+  await settled();
+  const summary = (await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items as Record<string, number>[];
+  for (const s of summary) {
+    expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
+    expect(s.ledgerOnHand).toBe(s.onHand);
+    expect(s.ledgerReserved).toBe(s.reserved);
+    expect(s.ledgerAllocated).toBe(s.allocated);
+  }
+  // Every allocated unit belongs to an order that is still going somewhere; every reserved unit to an open reservation.
+  const [held] = await t.app.db.query<{ allocated: number; reserved: number; open: number; alloc_rows: number }>(`
+    SELECT (SELECT COALESCE(sum(allocated), 0) FROM inventory.sku_stock)::int8 AS allocated,
+           (SELECT COALESCE(sum(reserved), 0) FROM inventory.balances)::int8 AS reserved,
+           (SELECT COALESCE(sum(quantity - picked - shorted), 0) FROM inventory.reservations WHERE status = 'OPEN')::int8 AS open,
+           (SELECT COALESCE(sum(allocated), 0) FROM inventory.allocations WHERE status = 'ALLOCATED')::int8 AS alloc_rows`);
+  expect(held!.reserved).toBe(held!.open);
+  expect(held!.allocated).toBe(held!.alloc_rows);
+  const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+  expect(dead!.n).toBe(0);
+}
+
+/** A cancelled order holds nothing: no allocation, no reservation, nothing in its tote, no live package or shipment. */
+async function expectNothingHeldFor(orderId: string): Promise<void> {
+  await settled();
+  const [row] = await t.app.db.query<{ allocated: number; open: number; tote: number; packages: number; shipments: number; shipped: number }>(`
+    SELECT (SELECT COALESCE(sum(allocated), 0) FROM inventory.allocations WHERE order_id = $1 AND status = 'ALLOCATED')::int8 AS allocated,
+           (SELECT count(*) FROM inventory.reservations WHERE order_id = $1 AND status = 'OPEN')::int8 AS open,
+           (SELECT COALESCE(sum(on_hand), 0) FROM inventory.balances WHERE location_id = 'IN_PROCESS:' || $1)::int8 AS tote,
+           (SELECT count(*) FROM pack_ship.packages WHERE order_id = $1 AND status <> 'CANCELLED')::int8 AS packages,
+           (SELECT count(*) FROM pack_ship.shipments WHERE order_id = $1 AND status <> 'CANCELLED')::int8 AS shipments,
+           (SELECT count(*) FROM platform.events WHERE type = 'inventory.stock.shipped.v1' AND subject = $1)::int8 AS shipped`, [orderId]);
+  expect(row).toEqual({ allocated: 0, open: 0, tote: 0, packages: 0, shipments: 0, shipped: 0 });
+}
+
+describe('a cancelled order never ships, at whatever moment it is cancelled', () => {
+  it('cancelled a moment after its wave is released (orders still says WAVED): no list is picked, nothing packs or ships', async () => {
+    const orderId = await newOrder([{ sku: w.products[0]!.sku, quantity: 2 }]);
+    const waveId = await planWave([orderId]);
+    const [release, cancel] = await Promise.all([t.post(`/api/v1/waves/${waveId}/release`), t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'raced' })]);
+    expect(release.status).toBe(200);
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('CANCELLED');
+    await settled();
+    // Whatever list was made for it is withdrawn: a confirm is refused, and nothing is packed or shipped.
+    const lists = (await t.get(`/api/v1/pick-lists?orderId=${orderId}`)).body.items as PickList[];
+    for (const list of lists) {
+      expect(list.status).toBe('CANCELLED');
+      const res = await confirm(list, list.lines[0]!, 1);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('ORDER_CANCELLED');
+    }
+    expect((await t.post('/api/v1/packages', { orderId })).body.code).toBe('ORDER_CANCELLED');
+    expect((await t.post('/api/v1/shipments', { orderId })).body.code).toBe('ORDER_CANCELLED');
+    expect((await t.get(`/api/v1/waves/${waveId}`)).body.status).toBe('COMPLETED');
+    const tasks = (await t.get(`/api/v1/tasks?siteId=${w.siteId}&limit=500`)).body.items as { reference: string; status: string }[];
+    for (const list of lists) expect(tasks.find((x) => x.reference === list.id)?.status ?? 'CANCELLED').toBe('CANCELLED');
+    await expectNothingHeldFor(orderId);
+    await expectLedgerTrue();
+  });
+
+  it('cancelled mid-pick: the picked units go back to their location, the rest is refused, the task is withdrawn', async () => {
+    const sku = w.products[1]!.sku;
+    const before = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; onHand: number }[];
+    const orderId = await newOrder([{ sku, quantity: 3 }]);
+    const waveId = await planWave([orderId]);
+    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+    const list = await pickListOf(orderId);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, {})).body.status).toBe('CANCELLED');
+    await settled();
+    const refused = await confirm(list, list.lines[0]!, 1);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('ORDER_CANCELLED');
+    expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${list.lines[0]!.id}/short`, { reason: 'OTHER' })).body.code).toBe('ORDER_CANCELLED');
+    expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status).toBe('CANCELLED');
+    const after = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; onHand: number }[];
+    expect(after.filter((b) => !b.locationId.startsWith('IN_PROCESS:'))).toEqual(before);
+    const returned = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'inventory.stock.returned.v1' AND subject = $1`, [orderId]);
+    expect(returned[0]!.n).toBe(1);
+    expect((await t.get(`/api/v1/waves/${waveId}`)).body.status).toBe('COMPLETED');
+    await expectNothingHeldFor(orderId);
+    await expectLedgerTrue();
+  });
+
+  it('cancelled after packing and labelling: the package and the shipment are voided and the dispatch is refused', async () => {
+    const orderId = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
+    const waveId = await planWave([orderId]);
+    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+    const list = await pickListOf(orderId);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect(shipment.status).toBe(201);
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).body.status).toBe('CANCELLED');
+    const dispatch = await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`);
+    expect(dispatch.status).toBe(409);
+    expect(dispatch.body.code).toBe('ORDER_CANCELLED');
+    expect((await t.get(`/api/v1/shipments/${shipment.body.id}`)).body.status).toBe('CANCELLED');
+    expect(((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { status: string }[]).map((p) => p.status)).toEqual(['CANCELLED']);
+    await expectNothingHeldFor(orderId);
+    await expectLedgerTrue();
+  });
+
+  it('refuses to cancel an order once it has been dispatched (409 ORDER_SHIPPED), and changes nothing', async () => {
+    const orderId = await newOrder([{ sku: w.products[3]!.sku, quantity: 1 }]);
+    const waveId = await planWave([orderId]);
+    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+    const list = await pickListOf(orderId);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`)).status).toBe(200);
+    // Orders may not have heard of the dispatch yet: pack & ship decides.
+    const cancel = await t.post(`/api/v1/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('ORDER_SHIPPED');
+    await settled();
+    expect(await status(orderId)).toBe('SHIPPED');
+    await expectLedgerTrue();
+  });
+});
+
+describe('every order reaches a final or actionable state', () => {
+  it('an order whose every unit was shorted ends CANCELLED with reason SHORTED, and its wave completes', async () => {
+    const orderId = await newOrder([{ sku: w.products[0]!.sku, quantity: 1 }, { sku: w.products[1]!.sku, quantity: 1 }]);
+    const waveId = await planWave([orderId]);
+    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+    const list = await pickListOf(orderId);
+    for (const line of list.lines) expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await settled();
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body;
+    expect(order).toMatchObject({ status: 'CANCELLED', cancelReason: 'SHORTED' });
+    const [event] = await t.app.db.query<{ envelope: { data: { previousStatus: string; reason: string } } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]);
+    expect(event!.envelope.data).toMatchObject({ reason: 'SHORTED' });
+    expect((await t.get(`/api/v1/waves/${waveId}`)).body.status).toBe('COMPLETED');
+    await expectNothingHeldFor(orderId);
+    await expectLedgerTrue();
+  });
+
+  it('an order its release cannot reserve (location blocked after allocation) goes back to BACKORDERED, the wave completes, and it ships once stock arrives', async () => {
+    const sku = w.products[3]!.sku;
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; available: number }[];
+    const onShelf = balances.find((b) => !b.locationId.startsWith('IN_PROCESS:') && b.available > 0)!;
+    const orderId = await newOrder([{ sku, quantity: 2 }]);
+    const waveId = await planWave([orderId]);
+    expect((await t.post(`/api/v1/locations/${onShelf.locationId}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+    await settled();
+    expect(await status(orderId)).toBe('BACKORDERED');
+    const [event] = await t.app.db.query<{ envelope: { data: { from: string; reason: string } } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'orders.order.backordered.v1' AND subject = $1 ORDER BY seq DESC LIMIT 1`, [orderId]);
+    expect(event!.envelope.data).toMatchObject({ from: 'RELEASED', reason: 'RESERVATION_SHORTAGE' });
+    expect((await t.get(`/api/v1/waves/${waveId}`)).body.status).toBe('COMPLETED');
+    expect((await t.get(`/api/v1/pick-lists?orderId=${orderId}`)).body.items).toEqual([]);
+    await expectLedgerTrue();
+
+    // Stock arrives at another pickable location: the backorder is allocated, waved again, picked and shipped.
+    const elsewhere = w.storage.find((l) => l.id !== onShelf.locationId)!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: elsewhere.id, quantity: 2 })).status).toBe(201);
+    await until('allocated again', () => status(orderId), (s) => s === 'ALLOCATED');
+    const again = await planWave([orderId]);
+    expect((await t.post(`/api/v1/waves/${again}/release`)).status).toBe(200);
+    const list = await pickListOf(orderId);
+    expect(list.lines.every((l) => l.locationId !== onShelf.locationId)).toBe(true);
+    expect((await confirm(list, list.lines[0]!, 2)).status).toBe(200);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`)).status).toBe(200);
+    await until('shipped', () => status(orderId), (s) => s === 'SHIPPED');
+    expect((await t.post(`/api/v1/locations/${onShelf.locationId}/unblock`)).status).toBe(200);
+    await expectLedgerTrue();
+  });
+});
