@@ -1,0 +1,191 @@
+/**
+ * Cancels fired at random moments around wave release, picking, packing, booking and dispatch (issue 6, acceptance b):
+ * 240 orders, each with a cancel racing one step of its flow. Whatever wins, no CANCELLED order has a live package or
+ * shipment or a SHIP movement, every cancel's answer agrees with where the order ends, the ledger equals the balances
+ * and what physically moved, and every order and wave ends final (SHIPPED/CANCELLED, COMPLETED).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'RC', aisles: 3, bays: 4, levels: 2, skus: 6 });
+  await receiveStock(call, w, 400, 2);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const PHASES = ['beforeRelease', 'atRelease', 'duringPick', 'afterPick', 'atPack', 'atShipment', 'atDispatch', 'afterDispatch'] as const;
+type Phase = (typeof PHASES)[number];
+
+/** A small seeded generator, so a failing run can be replayed (the seed is in the test name). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(s ^ (s >>> 15), 1 | s);
+    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 20261130);
+const WAVES = 8;
+const ORDERS_PER_WAVE = 30;
+
+interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
+
+it(`240 cancels racing release, pick, pack, booking and dispatch keep every invariant (seed ${SEED})`, async () => {
+  const random = rng(SEED);
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
+  const cancels = new Map<string, Promise<{ status: number; code: string | undefined }>>();
+  const fireCancel = (orderId: string): void => {
+    cancels.set(orderId, pause().then(async () => {
+      const res = await call('cancel', 'POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'race' });
+      return { status: res.status, code: (res.body as { code?: string } | undefined)?.code };
+    }));
+  };
+  const statusOf = async (orderId: string): Promise<string> => (await call<{ status: string }>('get', 'GET', `/api/v1/orders/${orderId}`)).body.status;
+  /** A floor call that may lose its race to the cancel: 409 ORDER_CANCELLED (or a list closed by it) ends the flow. */
+  const step = async (what: string, method: 'POST', url: string, body: unknown, ok: readonly number[]): Promise<any> => {
+    const res = await call(what, method, url, body);
+    if (ok.includes(res.status)) return res.body;
+    const code = (res.body as { code?: string }).code;
+    if (res.status === 409 && (code === 'ORDER_CANCELLED' || code === 'ILLEGAL_TRANSITION')) return undefined;
+    throw new Error(`${what}: ${url} → ${res.status} ${JSON.stringify(res.body)}`);
+  };
+
+  /** Polls gently: 240 flows poll at once, and the event handlers they wait for share the machine with them. */
+  const waitFor = <T>(what: string, fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> => until(what, async () => {
+    const v = await fn();
+    if (!pred(v)) await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 50)));
+    return v;
+  }, pred, 60_000);
+
+  async function flow(orderId: string, phase: Phase): Promise<void> {
+    // The waves were released and every reaction settled: the order has its pick list, or was cancelled.
+    const lists = (await call<{ items: { id: string; lines: PickLine[] }[] }>('lists', 'GET', `/api/v1/pick-lists?orderId=${orderId}`)).body.items;
+    const list = lists[0];
+    if (list === undefined) {
+      expect({ orderId, status: await statusOf(orderId) }).toEqual({ orderId, status: 'CANCELLED' });
+      return;
+    }
+    if (phase === 'duringPick') fireCancel(orderId);
+    for (const line of list.lines) {
+      if (line.status !== 'PENDING') continue;
+      const confirmed = await step('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+        locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity - line.picked, toteId: `T-${orderId}`,
+      }, [200]);
+      if (confirmed === undefined) return;
+    }
+    const picked = await waitFor('picked or cancelled', () => statusOf(orderId), (s) => s === 'PICKED' || s === 'CANCELLED' || s === 'PACKED');
+    if (picked === 'CANCELLED') return;
+    if (phase === 'afterPick') fireCancel(orderId);
+    if (phase === 'atPack') fireCancel(orderId);
+    if ((await step('pack', 'POST', '/api/v1/packages', { orderId }, [201])) === undefined) return;
+    if (phase === 'atShipment') fireCancel(orderId);
+    const shipment = await step('ship', 'POST', '/api/v1/shipments', { orderId }, [201]) as { id: string } | undefined;
+    if (shipment === undefined) return;
+    if (phase === 'atDispatch') fireCancel(orderId);
+    if ((await step('dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`, undefined, [200])) === undefined) return;
+    if (phase === 'afterDispatch') fireCancel(orderId);
+  }
+
+  // All orders first, then the waves planned one after the other; then every wave is released and worked at once.
+  const phaseOf = new Map<string, Phase>();
+  for (let i = 0; i < WAVES * ORDERS_PER_WAVE; i++) {
+    const lines = Array.from({ length: 1 + Math.floor(random() * 2) }, (_, k) => ({ sku: w.products[(i + k * 3) % w.products.length]!.sku, quantity: 1 + Math.floor(random() * 3) }));
+    const o = await createOrder(call, w.siteId, { externalId: `RC-${i}`, lines });
+    phaseOf.set(o.id, PHASES[Math.floor(random() * PHASES.length)]!);
+  }
+  await t.settle();
+  const waves: { id: string; orders: { orderId: string; phase: Phase }[] }[] = [];
+  for (let wave = 0; wave < WAVES; wave++) {
+    const planned = await call<{ id: string; orderIds: string[] }>('plan', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: ORDERS_PER_WAVE });
+    expect(planned.status).toBe(201);
+    expect(planned.body.orderIds).toHaveLength(ORDERS_PER_WAVE);
+    waves.push({ id: planned.body.id, orders: planned.body.orderIds.map((orderId) => ({ orderId, phase: phaseOf.get(orderId)! })) });
+  }
+  await Promise.all(waves.map(async (wave) => {
+    for (const o of wave.orders) if (o.phase === 'beforeRelease') fireCancel(o.orderId);
+    const release = call('release', 'POST', `/api/v1/waves/${wave.id}/release`);
+    for (const o of wave.orders) if (o.phase === 'atRelease') fireCancel(o.orderId);
+    expect((await release).status).toBe(200);
+  }));
+  // Reservations, pick lists and tasks are made while those cancels land.
+  await Promise.all(cancels.values());
+  await t.settle();
+  await Promise.all(waves.flatMap((wave) => wave.orders.map((o) => flow(o.orderId, o.phase))));
+  const all = waves.flatMap((x) => x.orders);
+  const answers = new Map<string, { status: number; code: string | undefined }>();
+  for (const [orderId, p] of cancels) answers.set(orderId, await p);
+  await t.settle();
+
+  // Every order is final, and every cancel's answer agrees with where the order ended.
+  const final = new Map<string, string>();
+  for (const { orderId } of all) final.set(orderId, await statusOf(orderId));
+  for (const { orderId, phase } of all) {
+    const status = final.get(orderId);
+    const answer = answers.get(orderId);
+    if (answer === undefined) {
+      expect({ orderId, phase, status }).toMatchObject({ status: 'SHIPPED' });
+    } else if (answer.status === 200) {
+      expect({ orderId, phase, status }).toMatchObject({ status: 'CANCELLED' });
+    } else {
+      expect({ orderId, phase, answer }).toMatchObject({ answer: { status: 409, code: 'ORDER_SHIPPED' } });
+      expect(status).toBe('SHIPPED');
+    }
+  }
+  const cancelled = [...final].filter(([, s]) => s === 'CANCELLED').map(([id]) => id);
+  const shipped = [...final].filter(([, s]) => s === 'SHIPPED').map(([id]) => id);
+  expect(cancelled.length + shipped.length).toBe(all.length);
+  // The races really happened at every moment: cancels won before release, during picking and before dispatch.
+  expect(cancelled.length).toBeGreaterThan(all.length / 3);
+  expect(shipped.length).toBeGreaterThan(all.length / 10);
+
+  // No CANCELLED order has a live package, a live or dispatched shipment, a SHIP movement, or anything held for it.
+  const [held] = await t.app.db.query<Record<string, number>>(`
+    SELECT (SELECT count(*) FROM pack_ship.packages WHERE order_id = ANY($1) AND status <> 'CANCELLED')::int AS packages,
+           (SELECT count(*) FROM pack_ship.shipments WHERE order_id = ANY($1) AND (status <> 'CANCELLED' OR dispatched_at IS NOT NULL))::int AS shipments,
+           (SELECT count(*) FROM platform.events WHERE type = 'inventory.stock.shipped.v1' AND subject = ANY($1))::int AS ship_events,
+           (SELECT count(*) FROM inventory.movements m WHERE m.type = 'SHIP' AND m.reference IN (SELECT id FROM pack_ship.shipments WHERE order_id = ANY($1)))::int AS ship_movements,
+           (SELECT COALESCE(sum(allocated), 0) FROM inventory.allocations WHERE order_id = ANY($1) AND status = 'ALLOCATED')::int AS allocated,
+           (SELECT count(*) FROM inventory.reservations WHERE order_id = ANY($1) AND status = 'OPEN')::int AS reservations,
+           (SELECT COALESCE(sum(on_hand), 0) FROM inventory.balances WHERE location_id = ANY(SELECT 'IN_PROCESS:' || x FROM unnest($1::text[]) x))::int AS in_totes`,
+  [cancelled]);
+  expect(held).toEqual({ packages: 0, shipments: 0, ship_events: 0, ship_movements: 0, allocated: 0, reservations: 0, in_totes: 0 });
+
+  // The ledger equals the balances, conserves stock, and its SHIP movements are exactly what the shipped orders shipped.
+  const summary = (await call<{ items: Record<string, number>[] }>('summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items;
+  let shippedByLedger = 0;
+  for (const s of summary) {
+    expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
+    expect(s.ledgerOnHand).toBe(s.onHand);
+    expect(s.ledgerReserved).toBe(s.reserved);
+    expect(s.ledgerAllocated).toBe(s.allocated);
+    expect(s.reserved).toBe(0);
+    expect(s.allocated).toBe(0);
+    shippedByLedger += s.shipped!;
+  }
+  const [orderedShipped] = await t.app.db.query<{ n: number }>(`SELECT COALESCE(sum(shipped), 0)::int AS n FROM orders.order_lines WHERE order_id = ANY($1)`, [shipped]);
+  const [packShipped] = await t.app.db.query<{ n: number }>(`SELECT COALESCE(sum(shipped), 0)::int AS n FROM pack_ship.order_lines`);
+  expect(shippedByLedger).toBe(orderedShipped!.n);
+  expect(shippedByLedger).toBe(packShipped!.n);
+  const [inTotes] = await t.app.db.query<{ n: number }>(`SELECT COALESCE(sum(on_hand), 0)::int AS n FROM inventory.balances WHERE location_id LIKE 'IN\\_PROCESS:%'`);
+  expect(inTotes!.n).toBe(0);
+
+  // Waves, pick lists and tasks are all finished; nothing was dead-lettered.
+  const [open] = await t.app.db.query<Record<string, number>>(`
+    SELECT (SELECT count(*) FROM waves.waves WHERE status NOT IN ('COMPLETED', 'CANCELLED'))::int AS waves,
+           (SELECT count(*) FROM picking.pick_lists WHERE status IN ('CREATED', 'IN_PROGRESS'))::int AS lists,
+           (SELECT count(*) FROM tasks.tasks WHERE status NOT IN ('COMPLETED', 'CANCELLED'))::int AS tasks,
+           (SELECT count(*) FROM platform.dead_letters)::int AS dead_letters`);
+  expect(open).toEqual({ waves: 0, lists: 0, tasks: 0, dead_letters: 0 });
+}, 300_000);
