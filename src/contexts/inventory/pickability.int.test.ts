@@ -3,7 +3,9 @@ import { InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { learnBackfilledLocations } from './pickability.ts';
 import { eventsOf, movementCount, newLocation, newProduct, newSite, publish, summaryOf, unique } from './test-fixtures.ts';
 
 /** Issue 6: ATP must not promise what cannot be picked (docks, pack stations, the depot, blocked locations). */
@@ -214,6 +216,48 @@ describe('blocked locations', () => {
     const s = await expectConsistent(sku);
     expect(s.onHand).toBe(2);
     expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 2, unpickable: 1, allocated: 1, atp: 0 });
+  });
+});
+
+describe('locations inventory has not learned yet', () => {
+  it('rows backfilled by migration 003 (type unknown, counted pickable) are learned from location-master; a dock\'s units then leave ATP', async () => {
+    const sku = await newProduct(t);
+    const otherDock = await newLocation(t, site, { type: 'RECEIVING' });
+    await receive(sku, otherDock, 3);
+    // What migration 003 leaves for stock received before it: a row of unknown type, counted pickable.
+    await t.app.db.query(`UPDATE inventory.locations SET type = NULL, status = NULL, pickable = true WHERE location_id = $1`, [otherDock.id]);
+    await t.app.db.query(`UPDATE inventory.sku_stock SET unpickable = 0 WHERE site_id = $1 AND sku = $2`, [site.id, sku]);
+    expect(await atpOf(sku)).toMatchObject({ unpickable: 0, atp: 3 });
+
+    const locations = t.app.modules.find((m) => m.name === 'location-master')!.api as LocationMasterApi;
+    expect(await learnBackfilledLocations(t.app, locations)).toBeGreaterThanOrEqual(1);
+    await t.settle();
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 3, unpickable: 3, atp: 0 });
+    const [flip] = await eventsOf(t, InventoryEvents.pickabilityChanged, otherDock.id);
+    expect(flip?.data).toEqual({ siteId: site.id, locationId: otherDock.id, pickable: false, lines: [{ sku, quantity: 3 }] });
+    await expectConsistent(sku);
+  });
+
+  it('a generated location (no created event) is learned from the first receipt, and its block from the API type', async () => {
+    const layoutSite = await newSite(t);
+    expect((await t.post(`/api/v1/sites/${layoutSite.id}/layout`, { aisles: 1, bays: 2, levels: 1, packStations: 1 })).status).toBe(201);
+    const face = (await t.get(`/api/v1/sites/${layoutSite.id}/locations?type=PICK_FACE&limit=1`)).body.items[0];
+    const rcv = (await t.get(`/api/v1/sites/${layoutSite.id}/locations?type=RECEIVING&limit=1`)).body.items[0];
+    const sku = await newProduct(t);
+    const at = (location: { id: string }, quantity: number) => t.post('/api/v1/inventory/receipts', { siteId: layoutSite.id, sku, locationId: location.id, quantity });
+    expect((await at(rcv, 2)).status).toBe(201);
+    expect((await at(face, 5)).status).toBe(201);
+    const atp = async () => (await t.get(`/api/v1/inventory/atp?siteId=${layoutSite.id}&sku=${sku}`)).body.items[0];
+    expect(await atp()).toMatchObject({ onHandAvailable: 7, unpickable: 2, atp: 5 });
+    expect((await block(face)).status).toBe(200);
+    await t.settle();
+    expect(await atp()).toMatchObject({ unpickable: 7, atp: 0 });
+    // A block of a location inventory never saw (no stock, no event) is learned too, with its type from location-master.
+    const other = (await t.get(`/api/v1/sites/${layoutSite.id}/locations?type=PICK_FACE&limit=2`)).body.items[1];
+    expect((await block(other)).status).toBe(200);
+    await t.settle();
+    const [row] = await t.app.db.query<{ type: string; status: string; pickable: boolean }>(`SELECT type, status, pickable FROM inventory.locations WHERE location_id = $1`, [other.id]);
+    expect(row).toEqual({ type: 'PICK_FACE', status: 'BLOCKED', pickable: false });
   });
 });
 

@@ -82,7 +82,7 @@ export async function onLocationStatusChanged(tx: Tx, change: LocationStatusChan
  * Completes the rows migration 003 backfilled (type unknown, counted pickable) from location-master, a batch at a time.
  * Runs at start; a location-master that cannot answer leaves them for the next start, a status event or a command.
  */
-export async function learnBackfilledLocations(deps: PlatformDeps, locations: LocationMasterApi, batch = 500): Promise<number> {
+export async function learnBackfilledLocations(deps: Pick<PlatformDeps, 'db' | 'bus'>, locations: LocationMasterApi, batch = 500): Promise<number> {
   let learned = 0;
   let after = '';
   for (;;) {
