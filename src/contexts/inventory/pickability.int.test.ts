@@ -104,6 +104,21 @@ describe('stock at non-pickable locations', () => {
     await expectConsistent(sku);
   });
 
+  it('expired units at a non-pickable location are subtracted once (as unpickable), not twice', async () => {
+    const sku = await newProduct(t, { lotControlled: true, expiryControlled: true });
+    const slot = await newLocation(t, site);
+    await receive(sku, slot, 5, { lot: 'FRESH', expiresOn: '2099-12-31' });
+    await receive(sku, dock, 3, { lot: 'OLD', expiresOn: '2001-01-01' });
+    expect(await atpOf(sku)).toEqual({ sku, onHandAvailable: 8, unpickable: 3, allocated: 0, expired: 0, atp: 5 });
+    const order = await createOrder(sku, 5);
+    await t.settle();
+    expect(await orderStatus(order)).toBe('ALLOCATED');
+    // Moved to a pick face, the expired lot is pickable but still not promisable.
+    expect((await move({ sku, lot: 'OLD', quantity: 3, fromLocationId: dock.id, toLocationId: slot.id })).status).toBe(201);
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 8, unpickable: 0, allocated: 5, expired: 3, atp: 0 });
+    await expectConsistent(sku);
+  });
+
   it('a move keeps lot, expiry and first receipt, and an Idempotency-Key replay moves once', async () => {
     const sku = await newProduct(t, { lotControlled: true, expiryControlled: true });
     const slot = await newLocation(t, site);
