@@ -23,6 +23,10 @@ export const InventoryEvents = {
   shipped: 'inventory.stock.shipped.v1',
   /** Units picked for an order that was then cancelled went back to the locations they were picked from (`StockReturned`). */
   returned: 'inventory.stock.returned.v1',
+  /** Units moved between two locations of a site (MOVE movements); into a pickable location it frees stock for backorders. */
+  moved: 'inventory.stock.moved.v1',
+  /** A location holding AVAILABLE units became pickable or not (blocked, unblocked, its type learned): they entered or left ATP. */
+  pickabilityChanged: 'inventory.location.pickability-changed.v1',
 } as const;
 
 export interface StockReceived {
@@ -43,6 +47,29 @@ export interface StockAdjusted {
   readonly delta: number;
   readonly reason: AdjustmentReason;
   readonly movementId: string;
+}
+
+export interface StockMoved {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly lot: string | null;
+  readonly status: StockStatus;
+  readonly quantity: number;
+  readonly fromLocationId: string;
+  readonly toLocationId: string;
+  /** Pickability of both ends when the move committed: AVAILABLE units moved from false to true grew ATP. */
+  readonly fromPickable: boolean;
+  readonly toPickable: boolean;
+  /** The MOVE movement at the source; the one at the target references it. */
+  readonly movementId: string;
+}
+
+export interface LocationPickabilityChanged {
+  readonly siteId: string;
+  readonly locationId: string;
+  readonly pickable: boolean;
+  /** AVAILABLE on-hand at the location per SKU when it flipped (in SKU order): what entered (pickable) or left ATP. */
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
 export interface AllocationLine {
@@ -105,7 +132,10 @@ export interface StockShipped {
 }
 
 export interface InventoryApi {
-  /** Available-to-promise per SKU at a site: on-hand AVAILABLE − allocated. */
+  /**
+   * Available-to-promise per SKU at a site: on-hand AVAILABLE − units at non-pickable locations (receiving, docks,
+   * pack stations, blocked…) − allocated − unreserved expired units at pickable locations; never below 0.
+   */
   atp(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /**
    * Read-only hint: per SKU, the location a reservation would most likely take it from (the first AVAILABLE, unexpired

@@ -75,6 +75,8 @@ describe('walkthrough', () => {
     expect(stderr).toBe('');
     expect(stdout).not.toContain('undefined');
     expect(stdout).toContain('WRONG_LOCATION');
+    // Received at the dock: on hand, not promised until moved to a pick face.
+    expect(stdout).toContain('unpickable 20, atp 0');
     expect(stdout).toMatch(/SHIPPED: WALK-MUG 2\/2, MUG-CERAMIC 1\/1/);
     expect(stdout).toContain('orders.order.shipped.v1');
   }, 120_000);

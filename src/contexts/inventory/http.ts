@@ -1,14 +1,16 @@
 import { nextCursor } from '../../platform/http/paging.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { ADJUSTMENT_REASONS, MOVEMENT_TYPES } from '../../contracts/inventory.ts';
-import { AppError, unwrap } from '../../platform/errors.ts';
+import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import { AppError, unwrap, type Outcome } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { fromLotKey } from './domain/stock.ts';
 import { balanceView, type InventoryService } from './service.ts';
 import * as store from './store.ts';
+import type { MoveInput, MoveResult } from './use-cases/move-stock.ts';
 
 const tags = ['inventory'];
 const Id = Type.String({ minLength: 1, maxLength: 100 });
@@ -26,7 +28,19 @@ function movementView(m: store.MovementRow) {
   };
 }
 
-export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service: InventoryService): Promise<void> {
+const AtpItem = Type.Object({
+  sku: Type.String(),
+  onHandAvailable: Type.Integer({ description: 'AVAILABLE units on hand at the site, in-process (picked, not shipped) units included' }),
+  unpickable: Type.Integer({ description: 'Of those, units at locations nobody picks from: receiving, docks, pack stations, the depot, staging, quarantine, blocked or inactive locations. Move them to a storage location or pick face (POST /inventory/moves) to make them promisable; a blocked location leaves ATP at once and returns when unblocked' }),
+  allocated: Type.Integer({ description: 'Units allocated to order lines' }),
+  expired: Type.Integer({ description: 'Unreserved units of expired lots at pickable locations' }),
+  atp: Type.Integer({ description: 'onHandAvailable − unpickable − allocated − expired, never below 0' }),
+});
+
+export async function inventoryRoutes(
+  app: HttpApp, deps: PlatformDeps, service: InventoryService,
+  useCases: { moveStock: (input: MoveInput, meta: EventMeta) => Promise<Outcome<MoveResult>> },
+): Promise<void> {
   app.post('/inventory/receipts', {
     config: { roles: CAN.receive },
     schema: {
@@ -56,6 +70,24 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust(req.body, requestMeta(req)))));
 
+  app.post('/inventory/moves', {
+    config: { roles: CAN.floor },
+    schema: {
+      tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
+      description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
+        + 'Stock received at a dock is not promised (ATP) until it stands at a pickable location (ACTIVE storage, pick face or reserve): '
+        + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move (409 INSUFFICIENT_STOCK); '
+        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); lot, status, expiry and first-receipt date are kept. Accepts Idempotency-Key.',
+      body: Type.Object({
+        siteId: Id, sku: Sku, lot: Type.Optional(Lot),
+        status: Type.Optional(Type.Union(STOCK_STATUSES.map((s) => Type.Literal(s)), { description: 'Status of the units moved (default AVAILABLE)' })),
+        quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        fromLocationId: Type.Optional(Id), fromLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        toLocationId: Type.Optional(Id), toLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await useCases.moveStock(req.body, requestMeta(req)))));
+
   app.get('/inventory/balances', {
     config: { roles: CAN.read },
     schema: {
@@ -71,13 +103,15 @@ export async function inventoryRoutes(app: HttpApp, deps: PlatformDeps, service:
   app.get('/inventory/atp', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Available to promise per SKU: on-hand AVAILABLE − allocated − unreserved expired units',
+      tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
+      description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`).',
       querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AtpItem) }) },
     },
   }, async (req) => {
     const { siteId, sku } = req.query;
     const rows = await service.atp(siteId, sku === undefined ? null : [sku]);
-    if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, allocated: 0, expired: 0, atp: 0 }] };
+    if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
     return { items: rows };
   });
 

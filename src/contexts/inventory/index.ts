@@ -5,17 +5,30 @@ import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
 import { InventoryService } from './service.ts';
+import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
+import { moveStock } from './use-cases/move-stock.ts';
 
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
 export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule<InventoryApi> & { api: InventoryApi } {
   const service = new InventoryService(deps, apis);
+  let learning: Promise<void> | undefined;
   return {
     name: 'inventory',
     schema: 'inventory',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => inventoryRoutes(app, deps, service),
-    subscriptions: inventorySubscriptions(service),
+    routes: (app) => inventoryRoutes(app, deps, service, { moveStock: (input, meta) => moveStock(deps, apis, input, meta) }),
+    subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+    // Locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
+    start() {
+      learning = learnBackfilledLocations(deps, apis.locations).then(
+        (n) => { if (n > 0) deps.log.info({ locations: n }, 'inventory learned backfilled locations'); },
+        (e: unknown) => { deps.log.warn({ err: e }, 'inventory could not learn backfilled locations yet'); },
+      );
+    },
+    async stop() {
+      await learning;
+    },
     api: {
       async atp(siteId, skus) {
         const rows = await service.atp(siteId, skus);

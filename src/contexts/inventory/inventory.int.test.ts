@@ -368,8 +368,12 @@ describe('reservations, picks, shorts and shipments', () => {
   it('never reserves at blocked or non-pickable locations', async () => {
     const sku = await newProduct(t);
     const dock = await newLocation(t, site, { type: 'RECEIVING' });
+    const slot = await newLocation(t, site);
     await receive({ siteId: site.id, sku, locationId: dock.id, quantity: 5 });
+    await receive({ siteId: site.id, sku, locationId: slot.id, quantity: 2 });
     const order = await placeOrder([{ sku, quantity: 2 }]);
+    expect((await t.post(`/api/v1/locations/${slot.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    await t.settle();
     const reserved = await releaseWave([order]);
     expect(reserved.reservations).toEqual([]);
     expect(reserved.shortages).toEqual([{ orderId: order.orderId, lineId: order.lines[0]!.lineId, sku, quantity: 2 }]);

@@ -3,7 +3,7 @@ import {
   InventoryEvents, type AdjustmentReason, type AllocationLine, type Reservation, type StockAdjusted, type StockAllocated,
   type StockDeallocated, type StockReceived, type StockReserved, type StockReturned, type StockShipped,
 } from '../../contracts/inventory.ts';
-import type { Location, LocationMasterApi, LocationType } from '../../contracts/location-master.ts';
+import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCancelled, OrderReceived } from '../../contracts/orders.ts';
 import type { ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import type { LineShorted, LinePicked } from '../../contracts/picking.ts';
@@ -15,8 +15,10 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import {
   freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
 } from './domain/stock.ts';
+import { isPickable } from './domain/pickability.ts';
 import type { ReservationCandidate } from './domain/reservation-policy.ts';
 import { planWaveReservations, type SkuSupply, type WaveLine } from './domain/wave-reservation.ts';
+import { learnLocation, lockPickable } from './pickability.ts';
 import * as store from './store.ts';
 
 const CONTEXT = 'inventory';
@@ -24,8 +26,6 @@ const CONTEXT = 'inventory';
 const RETURN_TO_STOCK = 'RETURN_TO_STOCK';
 
 type DeallocatedLine = StockDeallocated['lines'][number];
-/** Stock at these location types is never reserved for picking: it is arriving, leaving or being packed. */
-const NOT_PICKABLE: readonly LocationType[] = ['RECEIVING', 'SHIPPING_DOCK', 'PACK_STATION', 'DEPOT'];
 
 export interface LocationRef {
   readonly siteId: string;
@@ -161,11 +161,12 @@ export class InventoryService {
     const movementId = this.deps.ids.next('mov');
     const result = await this.run(async (tx) => {
       const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
+      const { pickable, events: learned } = await learnLocation(tx, location);
       const balance = await store.addOnHand(tx, key, input.quantity, expiresOn);
-      await store.changeSkuOnHand(tx, input.siteId, input.sku, input.quantity);
+      await store.changeSkuOnHand(tx, input.siteId, input.sku, input.quantity, pickable ? 0 : input.quantity);
       await store.insertMovements(tx, [{ id: movementId, type: 'RECEIPT', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.quantity, reference: movementId }]);
       const data: StockReceived = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity: input.quantity, movementId };
-      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.received, subject: input.sku, siteId: input.siteId, data }], meta);
+      await this.deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.received, subject: input.sku, siteId: input.siteId, data }], meta);
       return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.quantity, balance: balanceView(balance) };
     });
     if (result.ok) this.counters.received.inc(input.quantity);
@@ -184,6 +185,7 @@ export class InventoryService {
     const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
     const movementId = this.deps.ids.next('mov');
     const result = await this.run(async (tx) => {
+      const { pickable, events: learned } = await learnLocation(tx, location);
       let balance: store.BalanceRow;
       if (input.delta > 0) {
         balance = await store.addOnHand(tx, key, input.delta, null);
@@ -194,13 +196,13 @@ export class InventoryService {
         }
         balance = changed;
       }
-      const sku = await store.changeSkuOnHand(tx, input.siteId, input.sku, input.delta);
+      const sku = await store.changeSkuOnHand(tx, input.siteId, input.sku, input.delta, pickable ? 0 : input.delta);
       if (sku === undefined) {
         throw new Rejected(reject('INSUFFICIENT_STOCK', `Removing ${-input.delta} would take ${input.sku} below what is allocated to orders`, [{ field: '/delta', message: 'more than the unallocated on-hand' }]));
       }
       await store.insertMovements(tx, [{ id: movementId, type: 'ADJUST', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.delta, reason: input.reason, reference: movementId }]);
       const data: StockAdjusted = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), delta: input.delta, reason: input.reason, movementId };
-      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.adjusted, subject: input.sku, siteId: input.siteId, data }], meta);
+      await this.deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.adjusted, subject: input.sku, siteId: input.siteId, data }], meta);
       return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.delta, balance: balanceView(balance) };
     });
     if (result.ok) this.counters.adjusted.inc(Math.abs(input.delta));
@@ -209,13 +211,17 @@ export class InventoryService {
 
   // ---------------------------------------------------------------- queries
 
-  async atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; allocated: number; expired: number; atp: number }[]> {
+  /** What can be promised: AVAILABLE on-hand that can be picked (not at receiving, docks, blocked…), unexpired, unallocated. */
+  async atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number }[]> {
     const rows = await store.skuStock(this.deps.db, siteId, skus);
     // One query for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
     const expiredBySku = await store.expiredFreeBySku(this.deps.db, siteId, skus, this.today());
     return rows.map((r) => {
       const expired = expiredBySku.get(r.sku) ?? 0;
-      return { sku: r.sku, onHandAvailable: r.on_hand_available, allocated: r.allocated, expired, atp: Math.max(0, r.on_hand_available - r.allocated - expired) };
+      return {
+        sku: r.sku, onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expired,
+        atp: Math.max(0, r.on_hand_available - r.unpickable - r.allocated - expired),
+      };
     });
   }
 
@@ -337,6 +343,8 @@ export class InventoryService {
       const tote = { siteId, sku: r.sku, locationId: inProcess, lot: r.lot, status: 'AVAILABLE' as const };
       if ((await store.changeBalance(tx, tote, -q, 0)) === undefined) throw new Error(`tote of ${orderId} cannot give back ${q} ${r.sku}`);
       await store.addOnHand(tx, { ...tote, locationId: r.location_id }, q, expiry.get(k) ?? null);
+      // Back at a location blocked since the pick: on hand there, but not promisable.
+      if (!(await lockPickable(tx, r.location_id))) await store.changeUnpickable(tx, siteId, r.sku, q);
       movements.push(
         { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
         { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: orderId },
@@ -383,6 +391,8 @@ export class InventoryService {
     if (orderIds.length === 0) return;
     const rows = new Map<string, store.AllocationRow[]>();
     for (const r of await store.lockAllocationsOfOrders(tx, orderIds)) rows.set(r.order_id, [...(rows.get(r.order_id) ?? []), { ...r }]);
+    // The SKU rows up front, in SKU order (the order allocation and pickability flips take them), not order by order.
+    for (const sku of [...skus].sort()) await store.lockSkuStock(tx, siteId, sku);
     const today = this.today();
     const expired = new Map<string, number>();
     const movements: store.NewMovement[] = [];
@@ -444,7 +454,7 @@ export class InventoryService {
       const candidates: ReservationCandidate[] = [];
       for (const b of balances) {
         const loc = locations.get(b.location_id);
-        if (loc === undefined || loc.siteId !== wave.siteId || loc.status !== 'ACTIVE' || NOT_PICKABLE.includes(loc.type)) continue;
+        if (loc === undefined || loc.siteId !== wave.siteId || !isPickable(loc)) continue;
         if (isExpired(b.expires_on, today)) continue;
         candidates.push({
           locationId: b.location_id, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on,
@@ -530,8 +540,11 @@ export class InventoryService {
       throw new AppError('QUANTITY_EXCEEDS_OPEN', `Pick of ${q} exceeds the ${openQuantity(r)} open on reservation ${r.id} (${r.status})`);
     }
     const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
+    const sourcePickable = await lockPickable(tx, r.location_id);
     const from = await store.changeBalance(tx, key, -q, -q);
     if (from === undefined) throw new Error(`balance at ${r.location_id} cannot give ${q} reserved units`);
+    // Units picked from a location blocked since the reservation leave `unpickable`; in process they are never counted.
+    if (!sourcePickable) await store.changeUnpickable(tx, r.site_id, r.sku, -q);
     const inProcess = inProcessLocation(r.order_id);
     await store.addOnHand(tx, { ...key, locationId: inProcess }, q, from.expires_on);
     await store.updateReservation(tx, r.id, r.picked + q, r.shorted, reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted }));
@@ -549,6 +562,8 @@ export class InventoryService {
     const s = Math.min(short.shortQuantity, openQuantity(r));
     if (r.status !== 'OPEN' || s <= 0) return;
     const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
+    // Read before any SKU row is locked: a pickability flip takes the location row first, then SKU rows.
+    const pickable = await lockPickable(tx, r.location_id);
     const movements: store.NewMovement[] = [];
     if ((await store.changeBalance(tx, key, 0, -s)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
     movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
@@ -558,7 +573,7 @@ export class InventoryService {
     if (shortRemovesStock(short.reason)) {
       // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
       if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);
-      if ((await store.changeSkuOnHand(tx, r.site_id, r.sku, -s)) === undefined) throw new Error(`SKU ${r.sku} would go below allocated`);
+      if ((await store.changeSkuOnHand(tx, r.site_id, r.sku, -s, pickable ? 0 : -s)) === undefined) throw new Error(`SKU ${r.sku} would go below allocated`);
       const movementId = this.deps.ids.next('mov');
       movements.push({ id: movementId, type: 'ADJUST', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -s, reason: 'SHORT_PICK', reference: r.order_id });
       const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s, reason: 'SHORT_PICK', movementId };

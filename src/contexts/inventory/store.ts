@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
+import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
 
 /** SQL of the inventory schema. Every function takes the executor (pool or transaction) its caller chose. */
@@ -87,10 +88,16 @@ export interface SkuStockRow {
   site_id: string;
   sku: string;
   on_hand_available: number;
+  /** AVAILABLE on-hand at non-pickable locations (receiving, docks, blocked…): on hand, never promised. */
+  unpickable: number;
   allocated: number;
 }
 
 const BALANCE_COLUMNS = `seq, site_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
+
+/** A balance at a location known to be unpickable: its units are in sku_stock.unpickable already. */
+const AT_UNPICKABLE = `EXISTS (SELECT 1 FROM inventory.locations l WHERE l.location_id = b.location_id AND NOT l.pickable)`;
+
 
 export async function insertMovements(db: Executor, movements: readonly NewMovement[]): Promise<void> {
   if (movements.length === 0) return;
@@ -150,6 +157,18 @@ export async function getBalance(db: Executor, key: BalanceKey): Promise<Balance
   return rows[0];
 }
 
+/** Locks the existing balances among `keys`, in location order, before a change touches several of them (moves). */
+export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.query(
+    `SELECT 1 FROM inventory.balances b
+     JOIN jsonb_to_recordset($1::jsonb) AS k(site_id text, sku text, location_id text, lot text, status text)
+       ON b.site_id = k.site_id AND b.sku = k.sku AND b.location_id = k.location_id AND b.lot = k.lot AND b.status = k.status
+     ORDER BY b.location_id FOR UPDATE OF b`,
+    [JSON.stringify(keys.map((k) => ({ site_id: k.siteId, sku: k.sku, location_id: k.locationId, lot: k.lot, status: k.status })))],
+  );
+}
+
 /**
  * Locks the AVAILABLE balances of a SKU that still have free units, outside in-process stock, in key order
  * (every reserver locks in the same order, so they queue instead of deadlocking).
@@ -169,12 +188,33 @@ export async function lockFreeBalances(db: Executor, siteId: string, sku: string
  */
 export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<{ sku: string; location_id: string }[]> {
   return db.query<{ sku: string; location_id: string }>(
-    `SELECT DISTINCT ON (sku) sku, location_id FROM inventory.balances
+    `SELECT DISTINCT ON (sku) sku, location_id FROM inventory.balances b
      WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%'
-       AND on_hand > reserved AND (expires_on IS NULL OR expires_on >= $3::date)
+       AND on_hand > reserved AND (expires_on IS NULL OR expires_on >= $3::date) AND NOT ${AT_UNPICKABLE}
      ORDER BY sku, expires_on NULLS LAST, first_received_at, location_id, lot`,
     [siteId, [...skus], today],
   );
+}
+
+/**
+ * Adds moved units to the target balance, creating it: the lot keeps its earliest expiry and the balance its earliest
+ * first receipt, so FIFO/FEFO rotation does not treat moved stock as fresh.
+ */
+export async function addMovedOnHand(db: Executor, key: BalanceKey, quantity: number, expiresOn: string | null, firstReceivedAt: Date): Promise<BalanceRow> {
+  const rows = await db.query<BalanceRow>(
+    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on, first_received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (site_id, sku, location_id, lot, status) DO UPDATE
+       SET on_hand = b.on_hand + EXCLUDED.on_hand,
+           expires_on = CASE WHEN b.expires_on IS NULL THEN EXCLUDED.expires_on
+                             WHEN EXCLUDED.expires_on IS NULL THEN b.expires_on
+                             ELSE LEAST(b.expires_on, EXCLUDED.expires_on) END,
+           first_received_at = LEAST(b.first_received_at, EXCLUDED.first_received_at),
+           updated_at = now()
+     RETURNING ${BALANCE_COLUMNS}`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn, firstReceivedAt],
+  );
+  return rows[0]!;
 }
 
 /** In-process balances of one order and SKU, locked, oldest lot first. */
@@ -187,35 +227,46 @@ export async function lockInProcess(db: Executor, siteId: string, sku: string, l
   );
 }
 
-/** SKU-level on-hand follows every AVAILABLE balance change; refused (undefined) when it would go below allocated. */
-export async function changeSkuOnHand(db: Executor, siteId: string, sku: string, delta: number): Promise<SkuStockRow | undefined> {
+/**
+ * SKU-level on-hand follows every AVAILABLE balance change at a real location (and `unpickable` by `unpickableDelta`
+ * when that location is not pickable); refused (undefined) when on-hand would go below allocated.
+ */
+export async function changeSkuOnHand(db: Executor, siteId: string, sku: string, delta: number, unpickableDelta = 0): Promise<SkuStockRow | undefined> {
   // Removal updates the existing row only (a proposed INSERT row would trip the CHECK before the conflict is seen).
   if (delta <= 0) {
     const rows = await db.query<SkuStockRow>(
-      `UPDATE inventory.sku_stock SET on_hand_available = on_hand_available + $3
+      `UPDATE inventory.sku_stock SET on_hand_available = on_hand_available + $3, unpickable = unpickable + $4
        WHERE site_id = $1 AND sku = $2 AND on_hand_available + $3 >= allocated
-       RETURNING site_id, sku, on_hand_available, allocated`,
-      [siteId, sku, delta],
+       RETURNING site_id, sku, on_hand_available, unpickable, allocated`,
+      [siteId, sku, delta, unpickableDelta],
     );
     return rows[0];
   }
   const rows = await db.query<SkuStockRow>(
-    `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available) VALUES ($1, $2, $3)
-     ON CONFLICT (site_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available
-     RETURNING site_id, sku, on_hand_available, allocated`,
-    [siteId, sku, delta],
+    `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available, unpickable) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (site_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available,
+                                              unpickable = s.unpickable + EXCLUDED.unpickable
+     RETURNING site_id, sku, on_hand_available, unpickable, allocated`,
+    [siteId, sku, delta, unpickableDelta],
   );
   return rows[0];
 }
 
+/** Units of a SKU entering (+) or leaving (−) non-pickable locations without changing its on-hand (moves, picks, flips). */
+export async function changeUnpickable(db: Executor, siteId: string, sku: string, delta: number): Promise<void> {
+  if (delta === 0) return;
+  const rows = await db.query(`UPDATE inventory.sku_stock SET unpickable = unpickable + $3 WHERE site_id = $1 AND sku = $2 RETURNING 1`, [siteId, sku, delta]);
+  if (rows.length !== 1) throw new Error(`no stock row for ${sku} at ${siteId} to change unpickable by ${delta}`);
+}
+
 /**
- * The allocation race in one statement: the row is updated only if enough unallocated, unexpired stock remains.
+ * The allocation race in one statement: the row is updated only if enough unallocated, unexpired, pickable stock remains.
  * Concurrent callers queue on the row lock and re-check the condition on the committed value (READ COMMITTED).
  */
 export async function tryAllocate(db: Executor, siteId: string, sku: string, quantity: number, expiredFree: number): Promise<boolean> {
   const rows = await db.query(
     `UPDATE inventory.sku_stock SET allocated = allocated + $3
-     WHERE site_id = $1 AND sku = $2 AND on_hand_available - allocated - $4 >= $3 RETURNING 1`,
+     WHERE site_id = $1 AND sku = $2 AND on_hand_available - unpickable - allocated - $4 >= $3 RETURNING 1`,
     [siteId, sku, quantity, expiredFree],
   );
   return rows.length === 1;
@@ -247,11 +298,12 @@ export async function releaseAllocated(db: Executor, siteId: string, sku: string
   await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND sku = $2`, [siteId, sku, quantity]);
 }
 
-/** Unreserved units of expired lots: on hand, but not promisable. */
+/** Unreserved units of expired lots at pickable locations: on hand, but not promisable (unpickable units are counted apart). */
 export async function expiredFreeQuantity(db: Executor, siteId: string, sku: string, today: string): Promise<number> {
   const rows = await db.query<{ n: number }>(
-    `SELECT COALESCE(sum(on_hand - reserved), 0)::int8 AS n FROM inventory.balances
-     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND expires_on < $3::date AND location_id NOT LIKE 'IN\\_PROCESS:%'`,
+    `SELECT COALESCE(sum(on_hand - reserved), 0)::int8 AS n FROM inventory.balances b
+     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND expires_on < $3::date AND location_id NOT LIKE 'IN\\_PROCESS:%'
+       AND NOT ${AT_UNPICKABLE}`,
     [siteId, sku, today],
   );
   return rows[0]?.n ?? 0;
@@ -260,9 +312,9 @@ export async function expiredFreeQuantity(db: Executor, siteId: string, sku: str
 /** `expiredFreeQuantity` for many SKUs (all when null) in one query; SKUs without expired units are absent. */
 export async function expiredFreeBySku(db: Executor, siteId: string, skus: readonly string[] | null, today: string): Promise<Map<string, number>> {
   const rows = await db.query<{ sku: string; n: number }>(
-    `SELECT sku, sum(on_hand - reserved)::int8 AS n FROM inventory.balances
+    `SELECT sku, sum(on_hand - reserved)::int8 AS n FROM inventory.balances b
      WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND status = 'AVAILABLE' AND expires_on < $3::date
-       AND location_id NOT LIKE 'IN\\_PROCESS:%'
+       AND location_id NOT LIKE 'IN\\_PROCESS:%' AND NOT ${AT_UNPICKABLE}
      GROUP BY sku`,
     [siteId, skus === null ? null : [...skus], today],
   );
@@ -271,7 +323,7 @@ export async function expiredFreeBySku(db: Executor, siteId: string, skus: reado
 
 export async function skuStock(db: Executor, siteId: string, skus: readonly string[] | null): Promise<SkuStockRow[]> {
   return db.query<SkuStockRow>(
-    `SELECT site_id, sku, on_hand_available, allocated FROM inventory.sku_stock
+    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
      WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) ORDER BY sku`,
     [siteId, skus],
   );
@@ -412,5 +464,56 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
      FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN inventory.sku_stock s ON s.site_id = $1 AND s.sku = l.sku
      ORDER BY l.sku`,
     [siteId, sku ?? null],
+  );
+}
+
+// ---------------------------------------------------------------- the location projection (location-master's facts inventory needs)
+
+export interface LocationRow {
+  location_id: string;
+  site_id: string;
+  /** NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
+  type: LocationType | null;
+  status: LocationStatus | null;
+  pickable: boolean;
+}
+
+const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable`;
+
+export async function getLocation(db: Executor, locationId: string): Promise<LocationRow | undefined> {
+  return (await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = $1`, [locationId]))[0];
+}
+
+/**
+ * The projection row a balance change at this location decides from, locked FOR SHARE: balance changes at one location
+ * run side by side, a pickability flip (FOR UPDATE) waits for them and they wait for it.
+ */
+export async function shareLocation(db: Executor, locationId: string): Promise<LocationRow | undefined> {
+  return (await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = $1 FOR SHARE`, [locationId]))[0];
+}
+
+/** Creates the row if missing (pickable, type unknown: what a missing row means) and locks it FOR UPDATE. */
+export async function lockLocation(db: Executor, locationId: string, siteId: string): Promise<LocationRow> {
+  await db.query(`INSERT INTO inventory.locations (location_id, site_id) VALUES ($1, $2) ON CONFLICT (location_id) DO NOTHING`, [locationId, siteId]);
+  return (await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = $1 FOR UPDATE`, [locationId]))[0]!;
+}
+
+export async function updateLocation(db: Executor, locationId: string, type: LocationType, status: LocationStatus, pickable: boolean): Promise<void> {
+  await db.query(`UPDATE inventory.locations SET type = $2, status = $3, pickable = $4, updated_at = now() WHERE location_id = $1`, [locationId, type, status, pickable]);
+}
+
+/** AVAILABLE on-hand at one location per SKU, in SKU order (the order SKU rows are locked in). */
+export async function availableOnHandAt(db: Executor, siteId: string, locationId: string): Promise<{ sku: string; quantity: number }[]> {
+  return db.query<{ sku: string; quantity: number }>(
+    `SELECT sku, sum(on_hand)::int8 AS quantity FROM inventory.balances
+     WHERE site_id = $1 AND location_id = $2 AND status = 'AVAILABLE' GROUP BY sku HAVING sum(on_hand) > 0 ORDER BY sku`,
+    [siteId, locationId],
+  );
+}
+
+/** Backfilled rows whose type inventory has not learned yet, a batch at a time. */
+export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<{ location_id: string; site_id: string }[]> {
+  return db.query<{ location_id: string; site_id: string }>(
+    `SELECT location_id, site_id FROM inventory.locations WHERE type IS NULL AND location_id > $1 ORDER BY location_id LIMIT $2`, [afterId, limit],
   );
 }

@@ -55,4 +55,19 @@ describe('stock rules', () => {
     expect(freedStock('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [] })).toBeUndefined();
     expect(freedStock('inventory.stock.shipped.v1', {})).toBeUndefined();
   });
+
+  it('a move frees stock only when AVAILABLE units go from a non-pickable location to a pickable one', () => {
+    const move = { siteId: 's', sku: 'A', lot: null, status: 'AVAILABLE', quantity: 3, fromLocationId: 'r', toLocationId: 'p', fromPickable: false, toPickable: true, movementId: 'm' };
+    expect(freedStock('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freedStock('inventory.stock.moved.v1', { ...move, fromPickable: true })).toBeUndefined();
+    expect(freedStock('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
+    expect(freedStock('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
+  });
+
+  it('a location that becomes pickable frees the SKUs it holds; one that stops being pickable frees nothing', () => {
+    const flip = { siteId: 's', locationId: 'l', pickable: true, lines: [{ sku: 'B', quantity: 2 }, { sku: 'A', quantity: 1 }, { sku: 'C', quantity: 0 }] };
+    expect(freedStock('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'] });
+    expect(freedStock('inventory.location.pickability-changed.v1', { ...flip, pickable: false })).toBeUndefined();
+    expect(freedStock('inventory.location.pickability-changed.v1', { ...flip, lines: [] })).toBeUndefined();
+  });
 });

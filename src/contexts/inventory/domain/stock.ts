@@ -1,5 +1,7 @@
 /** Pure stock rules of the inventory context (DOMAIN.md, "Stock arithmetic"). */
-import { InventoryEvents, type StockAdjusted, type StockDeallocated, type StockReceived } from '../../../contracts/inventory.ts';
+import {
+  InventoryEvents, type LocationPickabilityChanged, type StockAdjusted, type StockDeallocated, type StockMoved, type StockReceived,
+} from '../../../contracts/inventory.ts';
 
 /** The balance key cannot hold NULL, so "no lot" is stored as ''. */
 export const NO_LOT = '';
@@ -75,8 +77,9 @@ export function isExpired(expiresOn: string | null, today: string): boolean {
 }
 
 /**
- * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments
- * and deallocations. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
+ * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments,
+ * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, and locations that became
+ * pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
  */
 export function freedStock(type: string, data: unknown): { siteId: string; skus: string[] } | undefined {
   switch (type) {
@@ -92,6 +95,15 @@ export function freedStock(type: string, data: unknown): { siteId: string; skus:
       const d = data as StockDeallocated;
       const skus = [...new Set(d.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
       return skus.length > 0 ? { siteId: d.siteId, skus } : undefined;
+    }
+    case InventoryEvents.moved: {
+      const d = data as StockMoved;
+      return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable && !d.fromPickable ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+    }
+    case InventoryEvents.pickabilityChanged: {
+      const d = data as LocationPickabilityChanged;
+      const skus = [...new Set(d.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
+      return d.pickable && skus.length > 0 ? { siteId: d.siteId, skus } : undefined;
     }
     default:
       return undefined;
