@@ -94,7 +94,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
-  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION });
+  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION, limits: config.http });
   await platformRoutes(http, { db, bus, metrics, apiKeys });
   for (const m of selected) {
     const routes = m.routes;
