@@ -16,6 +16,7 @@ import { Metrics } from './platform/telemetry/metrics.ts';
 import type { CatalogApi } from './contracts/catalog.ts';
 import type { InventoryApi } from './contracts/inventory.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
+import type { PackShipApi } from './contracts/pack-ship.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
 import { locationMasterContext } from './contexts/location-master/index.ts';
 import { inventoryContext } from './contexts/inventory/index.ts';
@@ -24,6 +25,7 @@ import { wavesContext } from './contexts/waves/index.ts';
 import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
+import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +36,8 @@ export interface BuildOptions {
   /** Start the outbox relay (default true); tests of crash safety start it later. */
   readonly startRelay?: boolean;
   readonly retryDelaysMs?: readonly number[];
+  /** Carrier adapters besides the built-in own fleet (none exist yet; tests plug in fakes). */
+  readonly carriers?: readonly Carrier[];
 }
 
 export interface PakLogApp {
@@ -76,15 +80,18 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const locationsApi: LocationMasterApi = locations.api;
   const inventory = inventoryContext(deps, { catalog: catalogApi, locations: locationsApi });
   const inventoryApi: InventoryApi = inventory.api;
+  // Orders asks pack-ship which carriers it can book, so an order for another carrier is refused at intake.
+  const packShip = packShipContext(deps, { catalog: catalogApi, ...(options.carriers === undefined ? {} : { carriers: options.carriers }) });
+  const packShipApi: PackShipApi = packShip.api;
   const all: ContextModule[] = [
     catalog,
     locations,
     inventory,
-    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi }),
+    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, locations: locationsApi, packShip: packShipApi }),
     wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
-    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS }),
+    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: locationsApi }),
     pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
-    packShipContext(deps, { catalog: catalogApi }),
+    packShip,
   ];
   const selected = config.contexts === 'all' ? all : all.filter((m) => config.contexts.includes(m.name));
 

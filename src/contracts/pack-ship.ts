@@ -5,6 +5,15 @@ export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
 export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
+/** What other contexts may ask pack-ship synchronously. */
+export interface PackShipApi {
+  /**
+   * Codes of the carriers a shipment can be booked with: the built-in own fleet and any carrier adapter configured.
+   * Orders refuses an order naming another carrier at intake, so no order waits for a carrier nobody can book.
+   */
+  bookableCarriers(): Promise<readonly string[]>;
+}
+
 export const PackShipEvents = {
   packagePacked: 'pack-ship.package.packed.v1',
   /** Every picked unit of the order is packed and its picking is done: emitted exactly once per order (`OrderPacked`). */

@@ -14,7 +14,7 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
     name: 'inventory',
     schema: 'inventory',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => inventoryRoutes(app, deps, service),
+    routes: (app) => inventoryRoutes(app, deps, service, apis.locations),
     subscriptions: inventorySubscriptions(service),
     api: {
       async atp(siteId, skus) {
