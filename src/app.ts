@@ -25,6 +25,7 @@ import { wavesContext } from './contexts/waves/index.ts';
 import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
+import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -35,6 +36,8 @@ export interface BuildOptions {
   /** Start the outbox relay (default true); tests of crash safety start it later. */
   readonly startRelay?: boolean;
   readonly retryDelaysMs?: readonly number[];
+  /** Carrier adapters besides the built-in own fleet (none exist yet; tests plug in fakes). */
+  readonly carriers?: readonly Carrier[];
 }
 
 export interface PakLogApp {
@@ -77,15 +80,16 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const locationsApi: LocationMasterApi = locations.api;
   const inventory = inventoryContext(deps, { catalog: catalogApi, locations: locationsApi });
   const inventoryApi: InventoryApi = inventory.api;
-  const packShip = packShipContext(deps, { catalog: catalogApi });
+  // Orders asks pack-ship which carriers it can book, so an order for another carrier is refused at intake.
+  const packShip = packShipContext(deps, { catalog: catalogApi, ...(options.carriers === undefined ? {} : { carriers: options.carriers }) });
   const packShipApi: PackShipApi = packShip.api;
   const all: ContextModule[] = [
     catalog,
     locations,
     inventory,
-    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, packShip: packShipApi }),
+    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, locations: locationsApi, packShip: packShipApi }),
     wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
-    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS }),
+    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: locationsApi }),
     pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
     packShip,
   ];
@@ -97,7 +101,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
-  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION });
+  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION, limits: config.http });
   await platformRoutes(http, { db, bus, metrics, apiKeys });
   for (const m of selected) {
     const routes = m.routes;

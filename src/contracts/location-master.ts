@@ -1,4 +1,5 @@
 /** location-master: sites and locations with coordinates and pick sequence. */
+import { ok, reject, type Outcome } from '../platform/errors.ts';
 
 export const LOCATION_TYPES = ['RECEIVING', 'STORAGE', 'PICK_FACE', 'RESERVE', 'STAGING', 'PACK_STATION', 'SHIPPING_DOCK', 'QUARANTINE', 'DEPOT'] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
@@ -72,7 +73,17 @@ export interface LocationStatusChanged {
 export interface LocationMasterApi {
   getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>>;
   getLocationByCode(siteId: string, code: string): Promise<Location | undefined>;
-  getSite(siteId: string): Promise<Site | undefined>;
+  /** A site by its id or its code (`DEMO`): contexts resolve a site a request names once, then keep its id. */
+  getSite(idOrCode: string): Promise<Site | undefined>;
   /** Locations of a site of the given types (e.g. the depot, pack stations). */
   listLocations(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]>;
+}
+
+/**
+ * The id of the site a request names by its id or its code (`DEMO`), or UNKNOWN_SITE naming `field`. Contexts call it
+ * once at their edge and keep the id.
+ */
+export async function resolveSiteId(api: Pick<LocationMasterApi, 'getSite'>, idOrCode: string, field = '/siteId'): Promise<Outcome<string>> {
+  const site = await api.getSite(idOrCode);
+  return site === undefined ? reject('UNKNOWN_SITE', `No site ${idOrCode}`, [{ field, message: 'is not the id or code of a site' }]) : ok(site.id);
 }

@@ -77,12 +77,18 @@ export interface AlreadyDispatched {
   readonly shipmentId: string;
 }
 
-/**
- * What other contexts may ask of pack & ship synchronously. The dispatch dock is the single decision point of an
- * order's cancellation: `stopShipping` either stops every future pack, label and dispatch of the order (and voids
- * what is not dispatched) or says it has already been dispatched. Idempotent; it commits its own transaction and
- * announces `pack-ship.order.shipping-stopped.v1`, so a caller that crashes after it still sees the cancel through.
- */
+/** What other contexts may ask of pack & ship synchronously. */
 export interface PackShipApi {
+  /**
+   * Codes of the carriers a shipment can be booked with: the built-in own fleet and any carrier adapter configured.
+   * Orders refuses an order naming another carrier at intake, so no order waits for a carrier nobody can book.
+   */
+  bookableCarriers(): Promise<readonly string[]>;
+  /**
+   * The dispatch dock is the single decision point of an order's cancellation: this either stops every future pack,
+   * label and dispatch of the order (and voids what is not dispatched) or says it has already been dispatched.
+   * Idempotent; it commits its own transaction and announces `pack-ship.order.shipping-stopped.v1`, so a caller that
+   * crashes after it still sees the cancel through.
+   */
   stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched>;
 }

@@ -2,6 +2,7 @@ import { nextCursor } from '../../platform/http/paging.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap, type Outcome } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -38,22 +39,26 @@ const AtpItem = Type.Object({
 });
 
 export async function inventoryRoutes(
-  app: HttpApp, deps: PlatformDeps, service: InventoryService,
+  app: HttpApp, deps: PlatformDeps, service: InventoryService, locations: Pick<LocationMasterApi, 'getSite'>,
   useCases: { moveStock: (input: MoveInput, meta: EventMeta) => Promise<Outcome<MoveResult>> },
 ): Promise<void> {
+  /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
+  const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)' });
+
   app.post('/inventory/receipts', {
     config: { roles: CAN.receive },
     schema: {
       tags, summary: 'Receive stock into a location (RECEIPT movement)',
       description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. Accepts Idempotency-Key.',
       body: Type.Object({
-        siteId: Id, sku: Sku,
+        siteId: SiteRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
 
   app.post('/inventory/adjustments', {
     config: { roles: CAN.plan },
@@ -61,14 +66,14 @@ export async function inventoryRoutes(
       tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
       description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated (409 INSUFFICIENT_STOCK). Accepts Idempotency-Key.',
       body: Type.Object({
-        siteId: Id, sku: Sku,
+        siteId: SiteRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         lot: Type.Optional(Lot),
         delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
 
   app.post('/inventory/moves', {
     config: { roles: CAN.floor },
@@ -92,11 +97,11 @@ export async function inventoryRoutes(
     config: { roles: CAN.read },
     schema: {
       tags, summary: 'Balances of a site by SKU and location (in-process stock shows as IN_PROCESS:<orderId>)',
-      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit, cursor: Cursor }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit, cursor: Cursor }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listBalances(deps.db, { siteId: q.siteId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
+    const rows = await store.listBalances(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
     return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
@@ -105,12 +110,12 @@ export async function inventoryRoutes(
     schema: {
       tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
       description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`).',
-      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(AtpItem) }) },
     },
   }, async (req) => {
-    const { siteId, sku } = req.query;
-    const rows = await service.atp(siteId, sku === undefined ? null : [sku]);
+    const { sku } = req.query;
+    const rows = await service.atp(await siteId(req.query.siteId, '/querystring/siteId'), sku === undefined ? null : [sku]);
     if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
     return { items: rows };
   });
@@ -120,12 +125,12 @@ export async function inventoryRoutes(
     schema: {
       tags, summary: 'Stock movements of a site, oldest first',
       querystring: Type.Object({
-        siteId: Id, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit, cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit, cursor: Cursor,
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listMovements(deps.db, { siteId: q.siteId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
+    const rows = await store.listMovements(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
     return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
@@ -164,10 +169,10 @@ export async function inventoryRoutes(
     schema: {
       tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
       description: 'Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
-      querystring: Type.Object({ siteId: Id, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku) }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const rows = await store.summary(deps.db, req.query.siteId, req.query.sku);
+    const rows = await store.summary(deps.db, await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku);
     return {
       items: rows.map((r) => ({
         sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,

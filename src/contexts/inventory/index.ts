@@ -17,7 +17,7 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
     name: 'inventory',
     schema: 'inventory',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => inventoryRoutes(app, deps, service, { moveStock: (input, meta) => moveStock(deps, apis, input, meta) }),
+    routes: (app) => inventoryRoutes(app, deps, service, apis.locations, { moveStock: (input, meta) => moveStock(deps, apis, input, meta) }),
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
     // Locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
     start() {

@@ -1,4 +1,4 @@
-import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { LocationMasterApi, Site } from '../../contracts/location-master.ts';
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
@@ -7,6 +7,18 @@ import { LocationMasterService } from './service.ts';
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
 export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> {
   const service = new LocationMasterService(deps);
+  // Sites are never renamed or deleted, so a found site is cached: POST /tasks/next resolves its site on every claim.
+  const sites = new Map<string, Site>();
+  const getSite = async (idOrCode: string): Promise<Site | undefined> => {
+    const cached = sites.get(idOrCode);
+    if (cached !== undefined) return cached;
+    const site = await service.findSite(idOrCode);
+    if (site !== undefined && sites.size < 10_000) {
+      sites.set(site.id, site);
+      sites.set(site.code, site);
+    }
+    return site;
+  };
   return {
     name: 'location-master',
     schema: 'location_master',
@@ -15,7 +27,7 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     api: {
       getLocations: (ids) => service.getLocations(ids),
       getLocationByCode: (siteId, code) => service.getLocationByCode(siteId, code),
-      getSite: (siteId) => service.findSite(siteId),
+      getSite,
       listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
     },
   };

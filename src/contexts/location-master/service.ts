@@ -57,7 +57,7 @@ export class LocationMasterService {
   }
 
   async getSite(id: string): Promise<Outcome<Site>> {
-    const site = await store.siteById(this.deps.db, id);
+    const site = await store.siteByIdOrCode(this.deps.db, id);
     return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
   }
 
@@ -67,11 +67,12 @@ export class LocationMasterService {
     return ok(page(await store.listSites(this.deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
   }
 
-  async createLocation(siteId: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
+  async createLocation(site: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
     const errors = validateNewLocation(input);
     if (errors.length > 0) return reject('UNPROCESSABLE', 'The location is not valid', errors);
     return this.deps.db.tx(async (tx): Promise<Outcome<Location>> => {
-      if ((await store.siteById(tx, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+      const siteId = (await store.siteByIdOrCode(tx, site))?.id;
+      if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
       const [location] = await store.insertLocations(tx, siteId, 'MANUAL', [{ id: this.deps.ids.next('loc'), ...input }], this.deps.clock.now());
       if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
       const data: LocationCreated = location;
@@ -85,13 +86,14 @@ export class LocationMasterService {
    * A site gets one generated layout; a second (or concurrent) request, or a generated code that a manually created
    * location already uses, is DUPLICATE and writes nothing.
    */
-  async generateLayout(siteId: string, request: LayoutRequest, meta: EventMeta): Promise<Outcome<LayoutSummary>> {
+  async generateLayout(siteIdOrCode: string, request: LayoutRequest, meta: EventMeta): Promise<Outcome<LayoutSummary>> {
     const params = layoutParameters(request);
     if (!params.ok) return params;
     try {
       return await this.deps.db.tx(async (tx): Promise<Outcome<LayoutSummary>> => {
-        const site = await store.siteById(tx, siteId);
-        if (site === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+        const site = await store.siteByIdOrCode(tx, siteIdOrCode);
+        if (site === undefined) return reject('NOT_FOUND', `No site ${siteIdOrCode}`);
+        const siteId = site.id;
         const planned = generateLayout(site.code, params.value);
         if (!(await store.claimLayout(tx, siteId, params.value, planned.length))) {
           return reject('DUPLICATE', `Site ${site.code} already has a generated layout`);
@@ -121,10 +123,11 @@ export class LocationMasterService {
     return location === undefined ? reject('NOT_FOUND', `No location ${id}`) : ok(location);
   }
 
-  async listLocations(siteId: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
+  async listLocations(site: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
     const after = decodeCursor(q.cursor);
     if (!after.ok) return after;
-    if ((await store.siteById(this.deps.db, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+    const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
+    if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
     const items = await store.listLocations(this.deps.db, siteId, {
       type: q.type ?? null, zone: q.zone ?? null, status: q.status ?? null, afterCode: after.value, limit: q.limit,
     });
@@ -149,8 +152,9 @@ export class LocationMasterService {
    * A slotting recommendation over the site's ACTIVE locations of `locationTypes`, measured from its depot. Read-only:
    * it computes an answer and persists nothing, so it needs no transaction, events or idempotency.
    */
-  async recommendSlotting(siteId: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
-    if ((await store.siteById(this.deps.db, siteId)) === undefined) return reject('NOT_FOUND', `No site ${siteId}`);
+  async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
+    const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
+    if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
     const [candidates, depots] = await Promise.all([
       store.activeLocationsOfSite(this.deps.db, siteId, locationTypes),
       store.activeLocationsOfSite(this.deps.db, siteId, ['DEPOT']),
@@ -169,8 +173,8 @@ export class LocationMasterService {
     return store.locationByCode(this.deps.db, siteId, code);
   }
 
-  findSite(siteId: string): Promise<Site | undefined> {
-    return store.siteById(this.deps.db, siteId);
+  findSite(idOrCode: string): Promise<Site | undefined> {
+    return store.siteByIdOrCode(this.deps.db, idOrCode);
   }
 
   listLocationsOfSite(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]> {

@@ -20,8 +20,13 @@ export async function insertSite(db: Executor, site: { id: string; code: string;
   return row === undefined ? undefined : toSite(row);
 }
 
-export async function siteById(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<Site | undefined> {
-  const rows = await db.query<SiteRow>(`SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [id]);
+/** A site by its id or its code (`DEMO`): every API that takes a site takes either. */
+export async function siteByIdOrCode(db: Executor, idOrCode: string, options: { lock?: boolean } = {}): Promise<Site | undefined> {
+  // An id (`sit_…`, longer than any code) wins should a code ever look like one.
+  const rows = await db.query<SiteRow>(
+    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE id = $1 OR code = $1 ORDER BY id = $1 DESC LIMIT 1${options.lock === true ? ' FOR UPDATE' : ''}`,
+    [idOrCode],
+  );
   const row = rows[0];
   return row === undefined ? undefined : toSite(row);
 }

@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -49,9 +50,12 @@ const OrderSchema = Type.Object({
 });
 
 const CreateOrderBody = Type.Object({
-  externalId: Type.String({ minLength: 1, maxLength: 100, description: "The client's order id; posting it again returns the existing order" }),
-  siteId: Type.String({ minLength: 1, maxLength: 64 }),
-  carrier: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_CARRIER }),
+  externalId: Type.String({
+    minLength: 1, maxLength: 100,
+    description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT",
+  }),
+  siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
+  carrier: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_CARRIER, description: 'A carrier PakLog can book (today OWN_FLEET); 422 UNKNOWN_CARRIER otherwise' }),
   priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
   shipBy: Type.Optional(Type.String({ format: 'date-time' })),
   shipTo: ShipToSchema,
@@ -63,12 +67,12 @@ const CreateOrderBody = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-export function orderRoutes(deps: PlatformDeps, service: OrderService): (app: HttpApp) => Promise<void> {
+export function orderRoutes(deps: PlatformDeps, service: OrderService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/orders', {
       config: { roles: CAN.intake },
       schema: {
-        tags, summary: 'Receive an order (idempotent on externalId and Idempotency-Key; 200 when it already existed)', body: CreateOrderBody,
+        tags, summary: 'Receive an order (idempotent on externalId and Idempotency-Key; 200 when the same order already existed, 409 ORDER_CONFLICT when another did)', body: CreateOrderBody,
         response: { 200: OrderSchema, 201: OrderSchema },
       },
     }, async (req, reply) => {
@@ -101,14 +105,17 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService): (app: Ht
         tags, summary: 'Orders in creation order',
         querystring: Type.Object({
           status: Type.Optional(Status),
-          siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(OrderSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
-    }, async (req) => unwrap(await service.list(req.query)));
+    }, async (req) => {
+      const q = req.query;
+      return unwrap(await service.list(q.siteId === undefined ? q : { ...q, siteId: unwrap(await resolveSiteId(locations, q.siteId, '/querystring/siteId')) }));
+    });
 
     app.post('/orders/:id/cancel', {
       config: { roles: CAN.plan },

@@ -1,5 +1,6 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
@@ -8,13 +9,16 @@ import { OrderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
-export function ordersContext(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: InventoryApi; packShip: PackShipApi }): ContextModule {
-  const service = new OrderService(deps, apis.catalog, apis.packShip);
+export function ordersContext(
+  deps: PlatformDeps,
+  apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
+): ContextModule {
+  const service = new OrderService(deps, apis.catalog, apis.locations, apis.packShip);
   return {
     name: 'orders',
     schema: 'orders',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: orderRoutes(deps, service),
+    routes: orderRoutes(deps, service, apis.locations),
     subscriptions: orderSubscriptions(service),
   };
 }

@@ -2,10 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 let t: TestApp;
+/** The sites the tests use, by code (the code is also how a request may name a site); filled with their ids. */
+const S: Record<string, string> = {};
 beforeAll(async () => {
   // Only the contexts this file exercises: upstream events are appended by the test itself. Pack & ship decides
   // cancellations (its stopShipping API), so it runs too.
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,orders,waves,pack-ship' } });
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' } });
+  for (const code of ['sit_A', 'sit_LIST']) {
+    const site = await t.post('/api/v1/sites', { code, name: code });
+    expect(site.status).toBe(201);
+    S[code] = site.body.id;
+  }
   for (const sku of ['MUG', 'TEA', 'PEN']) {
     const res = await t.post('/api/v1/products', { sku, description: sku, lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 200 });
     expect(res.status).toBe(201);
@@ -20,7 +27,7 @@ interface OrderBody { id: string; siteId: string; externalId: string; version: n
 
 let seq = 0;
 const newOrder = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
-  externalId: `SHOP-${++seq}`, siteId: 'sit_A',
+  externalId: `SHOP-${++seq}`, siteId: S.sit_A!,
   shipTo: { name: 'Ada Lovelace', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
   lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }], ...over,
 });
@@ -57,7 +64,7 @@ describe('order intake', () => {
   it('receives an order with defaults, emits orders.order.received.v1 with line ids and reads it back', async () => {
     const res = await t.post('/api/v1/orders', newOrder({ externalId: 'HAPPY-1', shipBy: '2030-01-02T10:00:00.000Z' }), 'integration');
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ externalId: 'HAPPY-1', siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5, status: 'RECEIVED', version: 1, shipBy: '2030-01-02T10:00:00.000Z' });
+    expect(res.body).toMatchObject({ externalId: 'HAPPY-1', siteId: S.sit_A!, carrier: 'OWN_FLEET', priority: 5, status: 'RECEIVED', version: 1, shipBy: '2030-01-02T10:00:00.000Z' });
     expect(res.body.id).toMatch(/^ord_/);
     expect(res.body.lines).toEqual([
       expect.objectContaining({ lineNo: 1, sku: 'MUG', ordered: 2, allocated: 0, picked: 0, shorted: 0, packed: 0, shipped: 0, cancelled: 0 }),
@@ -67,9 +74,9 @@ describe('order intake', () => {
     expect(res.body.statusHistory).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED' })]);
     await t.settle();
     const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.received.v1' AND subject = $1`, [res.body.id]);
-    expect(event?.envelope.siteid).toBe('sit_A');
+    expect(event?.envelope.siteid).toBe(S.sit_A!);
     expect(event?.envelope.data).toEqual({
-      orderId: res.body.id, externalId: 'HAPPY-1', siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5,
+      orderId: res.body.id, externalId: 'HAPPY-1', siteId: S.sit_A!, carrier: 'OWN_FLEET', priority: 5,
       lines: res.body.lines.map((l: Line) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
     });
     const got = await t.get(`/api/v1/orders/${res.body.id}`, 'viewer');
@@ -112,7 +119,7 @@ describe('order intake', () => {
     const before = await orderCount();
     const events = await eventCount('orders.order.received.v1');
 
-    const missing = await t.post('/api/v1/orders', { siteId: 'sit_A', lines: [{ sku: 'MUG', quantity: 1 }], colour: 'red' });
+    const missing = await t.post('/api/v1/orders', { siteId: S.sit_A!, lines: [{ sku: 'MUG', quantity: 1 }], colour: 'red' });
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['/externalId', '/shipTo', '/colour']));
 
@@ -162,9 +169,9 @@ describe('order intake', () => {
   });
 
   it('lists orders by status, site and externalId with a cursor', async () => {
-    const a = await received({ siteId: 'sit_LIST' });
-    const b = await received({ siteId: 'sit_LIST' });
-    const c = await received({ siteId: 'sit_LIST' });
+    const a = await received({ siteId: S.sit_LIST! });
+    const b = await received({ siteId: S.sit_LIST! });
+    const c = await received({ siteId: S.sit_LIST! });
     const page1 = await t.get('/api/v1/orders?siteId=sit_LIST&limit=2', 'viewer');
     expect(page1.status).toBe(200);
     expect(page1.body.items.map((o: OrderBody) => o.id)).toEqual([a.id, b.id]);
@@ -190,17 +197,17 @@ describe('order lifecycle driven by events', () => {
     now = await getOrder(o.id);
     expect(now.status).toBe('ALLOCATED');
     const [alloc] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.allocated.v1' AND subject = $1`, [o.id]);
-    expect(alloc?.envelope.data).toMatchObject({ orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', priority: 5, lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }] });
+    expect(alloc?.envelope.data).toMatchObject({ orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', priority: 5, lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }] });
     expect(alloc?.envelope.causationid).toBeDefined();
 
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X1', { waveId: 'wav_X1', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X1', { waveId: 'wav_X1', siteId: S.sit_A!, orderIds: [o.id] });
     expect(await getOrder(o.id)).toMatchObject({ status: 'WAVED', waveId: 'wav_X1' });
     await emit('waves', 'waves.wave.released.v1', 'wav_X1', released(o, 'wav_X1'));
     expect((await getOrder(o.id)).status).toBe('RELEASED');
 
     const mug = o.lines[0]!;
     const tea = o.lines[1]!;
-    const pick = { pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: o.id, lineId: mug.id, reservationId: 'rsv_1', siteId: 'sit_A', sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 2, toteId: 'T1' };
+    const pick = { pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: o.id, lineId: mug.id, reservationId: 'rsv_1', siteId: S.sit_A!, sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 2, toteId: 'T1' };
     await emit('picking', 'picking.line.picked.v1', 'pkl_1', pick);
     await emit('picking', 'picking.line.picked.v1', 'pkl_1', { ...pick, pickLineId: 'pln_2', lineId: tea.id, sku: 'TEA', quantity: 1 });
     await emit('picking', 'picking.line.shorted.v1', 'pkl_1', { ...pick, pickLineId: 'pln_2', lineId: tea.id, sku: 'TEA', shortQuantity: 2, reason: 'NOT_FOUND' });
@@ -208,22 +215,22 @@ describe('order lifecycle driven by events', () => {
     expect(now.status).toBe('PICKING');
     expect(now.lines.map((l: Line) => [l.picked, l.shorted])).toEqual([[2, 0], [1, 2]]);
 
-    const completed = { pickListId: 'pkl_1', waveId: 'wav_X1', siteId: 'sit_A', orderIds: [o.id], status: 'PARTIAL' };
+    const completed = { pickListId: 'pkl_1', waveId: 'wav_X1', siteId: S.sit_A!, orderIds: [o.id], status: 'PARTIAL' };
     await emit('picking', 'picking.list.completed.v1', 'pkl_1', completed);
     expect((await getOrder(o.id)).status).toBe('PICKED');
 
-    const pkg = { packageId: 'pkg_1', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 500, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }], orderComplete: false };
+    const pkg = { packageId: 'pkg_1', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 500, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }], orderComplete: false };
     await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_1', pkg);
     expect((await getOrder(o.id)).status).toBe('PICKED');
     await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_2', { ...pkg, packageId: 'pkg_2', lines: [{ lineId: tea.id, sku: 'TEA', quantity: 1 }], orderComplete: true });
     // Packages add packed quantities; the order becomes PACKED on pack-ship's one "order packed" announcement.
     expect((await getOrder(o.id)).status).toBe('PICKED');
-    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: 'sit_A', packageIds: ['pkg_1', 'pkg_2'] });
+    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: S.sit_A!, packageIds: ['pkg_1', 'pkg_2'] });
     now = await getOrder(o.id);
     expect(now.status).toBe('PACKED');
     expect(now.lines.map((l: Line) => l.packed)).toEqual([2, 1]);
 
-    const shipment = { shipmentId: 'shp_1', orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'TRK1', packageIds: ['pkg_1', 'pkg_2'], lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }, { lineId: tea.id, sku: 'TEA', quantity: 1 }] };
+    const shipment = { shipmentId: 'shp_1', orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: 'TRK1', packageIds: ['pkg_1', 'pkg_2'], lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }, { lineId: tea.id, sku: 'TEA', quantity: 1 }] };
     await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_1', shipment);
     now = await getOrder(o.id);
     expect(now.status).toBe('SHIPPED');
@@ -231,7 +238,7 @@ describe('order lifecycle driven by events', () => {
     expect(now.statusHistory.map((h: { to: string }) => h.to)).toEqual(['RECEIVED', 'BACKORDERED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
     const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
     expect(shipped?.envelope.data).toEqual({
-      orderId: o.id, siteId: 'sit_A', partial: true,
+      orderId: o.id, siteId: S.sit_A!, partial: true,
       lines: [{ lineId: mug.id, sku: 'MUG', ordered: 2, shipped: 2 }, { lineId: tea.id, sku: 'TEA', ordered: 3, shipped: 1 }],
     });
     for (const type of ['waved', 'released', 'picking-started', 'picked', 'packed']) expect(await eventCount(`orders.order.${type}.v1`, o.id)).toBe(1);
@@ -250,19 +257,19 @@ describe('order lifecycle driven by events', () => {
   it('becomes PACKED when pack-ship announces the order packed after picking completed (everything picked was already packed), once', async () => {
     const o = await received({ lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'TEA', quantity: 1 }] });
     await allocated(o);
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X7', { waveId: 'wav_X7', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X7', { waveId: 'wav_X7', siteId: S.sit_A!, orderIds: [o.id] });
     await emit('waves', 'waves.wave.released.v1', 'wav_X7', released(o, 'wav_X7'));
     const mug = o.lines[0]!;
     const tea = o.lines[1]!;
-    const pick = { pickListId: 'pkl_7', pickLineId: 'pln_71', orderId: o.id, lineId: mug.id, reservationId: 'rsv_7', siteId: 'sit_A', sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 1, toteId: 'T7' };
+    const pick = { pickListId: 'pkl_7', pickLineId: 'pln_71', orderId: o.id, lineId: mug.id, reservationId: 'rsv_7', siteId: S.sit_A!, sku: 'MUG', locationId: 'loc_1', lot: null, quantity: 1, toteId: 'T7' };
     await emit('picking', 'picking.line.picked.v1', 'pkl_7', pick);
     // Packed before picking is done: not the order's completion.
-    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_7', { packageId: 'pkg_7', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 1, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 1 }], orderComplete: false });
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_7', { packageId: 'pkg_7', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 1, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 1 }], orderComplete: false });
     await emit('picking', 'picking.line.shorted.v1', 'pkl_7', { ...pick, pickLineId: 'pln_72', lineId: tea.id, sku: 'TEA', shortQuantity: 1, reason: 'NOT_FOUND' });
-    await emit('picking', 'picking.list.completed.v1', 'pkl_7', { pickListId: 'pkl_7', waveId: 'wav_X7', siteId: 'sit_A', orderIds: [o.id], status: 'PARTIAL' });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_7', { pickListId: 'pkl_7', waveId: 'wav_X7', siteId: S.sit_A!, orderIds: [o.id], status: 'PARTIAL' });
     expect((await getOrder(o.id)).status).toBe('PICKED');
 
-    const packed = { orderId: o.id, siteId: 'sit_A', packageIds: ['pkg_7'] };
+    const packed = { orderId: o.id, siteId: S.sit_A!, packageIds: ['pkg_7'] };
     await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, packed);
     expect((await getOrder(o.id)).status).toBe('PACKED');
     await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, packed);
@@ -273,11 +280,11 @@ describe('order lifecycle driven by events', () => {
   it('ships complete orders as not partial', async () => {
     const o = await received({ lines: [{ sku: 'PEN', quantity: 1 }] });
     await allocated(o);
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X2', { waveId: 'wav_X2', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X2', { waveId: 'wav_X2', siteId: S.sit_A!, orderIds: [o.id] });
     await emit('waves', 'waves.wave.released.v1', 'wav_X2', released(o, 'wav_X2'));
-    await emit('picking', 'picking.list.completed.v1', 'pkl_2', { pickListId: 'pkl_2', waveId: 'wav_X2', siteId: 'sit_A', orderIds: [o.id], status: 'COMPLETED' });
-    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_3', { packageId: 'pkg_3', orderId: o.id, siteId: 'sit_A', cartonCode: 'S', weightG: 1, lines: [], orderComplete: true });
-    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_2', { shipmentId: 'shp_2', orderId: o.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: ['pkg_3'], lines: [{ lineId: o.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_2', { pickListId: 'pkl_2', waveId: 'wav_X2', siteId: S.sit_A!, orderIds: [o.id], status: 'COMPLETED' });
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_3', { packageId: 'pkg_3', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 1, lines: [], orderComplete: true });
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_2', { shipmentId: 'shp_2', orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: ['pkg_3'], lines: [{ lineId: o.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
     expect((await getOrder(o.id)).status).toBe('SHIPPED');
     const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
     expect(shipped?.envelope.data.partial).toBe(false);
@@ -286,24 +293,24 @@ describe('order lifecycle driven by events', () => {
   it('returns a WAVED order to ALLOCATED when its wave is cancelled', async () => {
     const o = await received();
     await allocated(o);
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
-    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X4', { waveId: 'wav_X4', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X3', { waveId: 'wav_X3', siteId: S.sit_A!, orderIds: [o.id] });
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X4', { waveId: 'wav_X4', siteId: S.sit_A!, orderIds: [o.id] });
     expect((await getOrder(o.id)).status).toBe('WAVED');
     expect(await eventCount('orders.order.unwaved.v1', o.id)).toBe(0);
-    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: S.sit_A!, orderIds: [o.id] });
     expect(await getOrder(o.id)).toMatchObject({ status: 'ALLOCATED', waveId: null });
     // The move back is announced like every other status change.
     const unwaved = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.unwaved.v1' AND subject = $1`, [o.id]);
-    expect(unwaved.map((e) => e.envelope.data)).toEqual([{ orderId: o.id, siteId: 'sit_A', from: 'WAVED', to: 'ALLOCATED' }]);
+    expect(unwaved.map((e) => e.envelope.data)).toEqual([{ orderId: o.id, siteId: S.sit_A!, from: 'WAVED', to: 'ALLOCATED' }]);
     expect(unwaved[0]?.envelope.causationid).toBeDefined();
     // A redelivered cancellation announces nothing new.
-    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: S.sit_A!, orderIds: [o.id] });
     expect(await eventCount('orders.order.unwaved.v1', o.id)).toBe(1);
   });
 
   it('ignores events for unknown orders without dead-lettering them', async () => {
-    await emit('inventory', 'inventory.stock.allocated.v1', 'ord_ghost', { orderId: 'ord_ghost', siteId: 'sit_A', lines: [], complete: true });
-    await emit('picking', 'picking.list.completed.v1', 'pkl_g', { pickListId: 'pkl_g', waveId: 'wav_g', siteId: 'sit_A', orderIds: ['ord_ghost'], status: 'COMPLETED' });
+    await emit('inventory', 'inventory.stock.allocated.v1', 'ord_ghost', { orderId: 'ord_ghost', siteId: S.sit_A!, lines: [], complete: true });
+    await emit('picking', 'picking.list.completed.v1', 'pkl_g', { pickListId: 'pkl_g', waveId: 'wav_g', siteId: S.sit_A!, orderIds: ['ord_ghost'], status: 'COMPLETED' });
     expect(await count(`SELECT count(*) AS n FROM platform.dead_letters WHERE consumer = 'orders'`)).toBe(0);
   });
 });
@@ -319,7 +326,7 @@ describe('order cancellation', () => {
     await t.settle();
     const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [o.id]);
     expect(event?.envelope.data).toEqual({
-      orderId: o.id, siteId: 'sit_A', previousStatus: 'ALLOCATED', reason: 'customer changed mind',
+      orderId: o.id, siteId: S.sit_A!, previousStatus: 'ALLOCATED', reason: 'customer changed mind',
       lines: o.lines.map((l: Line) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
     });
     // A repeated cancel (a client retrying) answers the cancelled order and announces nothing new.
@@ -329,14 +336,14 @@ describe('order cancellation', () => {
     await t.settle();
     expect(await eventCount('orders.order.cancelled.v1', o.id)).toBe(1);
     // Events that arrive afterwards leave it cancelled.
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X5', { waveId: 'wav_X5', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X5', { waveId: 'wav_X5', siteId: S.sit_A!, orderIds: [o.id] });
     expect((await getOrder(o.id)).status).toBe('CANCELLED');
   });
 
   it('cancels after release (the floor compensates), and answers 409 ORDER_SHIPPED once shipped', async () => {
     const o = await received({ lines: [{ sku: 'PEN', quantity: 1 }] });
     await allocated(o);
-    await emit('waves', 'waves.wave.planned.v1', 'wav_X6', { waveId: 'wav_X6', siteId: 'sit_A', orderIds: [o.id] });
+    await emit('waves', 'waves.wave.planned.v1', 'wav_X6', { waveId: 'wav_X6', siteId: S.sit_A!, orderIds: [o.id] });
     await emit('waves', 'waves.wave.released.v1', 'wav_X6', released(o, 'wav_X6'));
     expect((await getOrder(o.id)).status).toBe('RELEASED');
     const afterRelease = await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'fraud check' });
@@ -350,7 +357,7 @@ describe('order cancellation', () => {
 
     const shipped = await received({ lines: [{ sku: 'PEN', quantity: 1 }] });
     await allocated(shipped);
-    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_3', { shipmentId: 'shp_3', orderId: shipped.id, siteId: 'sit_A', carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: [], lines: [{ lineId: shipped.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_3', { shipmentId: 'shp_3', orderId: shipped.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: 'T', packageIds: [], lines: [{ lineId: shipped.lines[0]!.id, sku: 'PEN', quantity: 1 }] });
     expect((await getOrder(shipped.id)).status).toBe('SHIPPED');
     const afterShip = await t.post(`/api/v1/orders/${shipped.id}/cancel`, {});
     expect(afterShip.status).toBe(409);

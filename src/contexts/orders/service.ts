@@ -1,7 +1,8 @@
 import { nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { AllocationLine } from '../../contracts/inventory.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
   type OrderStatus, type OrderStatusChanged,
@@ -11,7 +12,7 @@ import type { Executor, Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, canTransition, forwardPath } from './domain/order-lifecycle.ts';
-import { isPartialShipment, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
+import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
   orderSummary, touch, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
@@ -42,21 +43,37 @@ export class OrderService {
   private readonly shipped;
   private readonly cancelled;
 
-  constructor(private readonly deps: PlatformDeps, private readonly catalog: CatalogApi, private readonly packShip: PackShipApi) {
+  constructor(
+    private readonly deps: PlatformDeps,
+    private readonly catalog: CatalogApi,
+    private readonly locations: Pick<LocationMasterApi, 'getSite'>,
+    private readonly packShip: PackShipApi,
+  ) {
     this.received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
     this.shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
     this.cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
   }
 
   /**
-   * Receives an order: validated, SKUs checked against the catalog (one call), written with its RECEIVED event in one
-   * transaction. Idempotent on the external id: a repeat (also a concurrent one) returns the existing order.
+   * Receives an order: validated, its site (id or code) resolved with location-master and stored by id, its carrier
+   * checked against those pack-ship can book, SKUs checked against the catalog (one call), written with its RECEIVED
+   * event in one transaction. Idempotent on the external id: a repeat with the same content (also a concurrent one)
+   * returns the existing order; one with other content is ORDER_CONFLICT naming what differs.
    */
-  async receive(input: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
-    const errors = validateNewOrder(input);
+  async receive(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const errors = validateNewOrder(request);
     if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
+    const site = await this.locations.getSite(request.siteId);
+    if (site === undefined) return reject('UNKNOWN_SITE', `No site ${request.siteId}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]);
+    const bookable = await this.packShip.bookableCarriers();
+    if (!bookable.includes(request.carrier)) {
+      return reject('UNKNOWN_CARRIER', `PakLog cannot book carrier ${request.carrier}; bookable carriers: ${bookable.join(', ')}`, [
+        { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+      ]);
+    }
+    const input: NewOrder = { ...request, siteId: site.id };
     const existing = await orderIdByExternalId(this.deps.db, input.externalId);
-    if (existing !== undefined) return this.found(existing, false);
+    if (existing !== undefined) return this.foundAgain(existing, input);
 
     const products = await this.catalog.getBySkus(input.lines.map((l) => l.sku));
     const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
@@ -80,13 +97,24 @@ export class OrderService {
       tx.afterCommit(() => this.received.inc());
       return { id: orderId, created: true };
     });
-    return this.found(id, created);
+    return created ? this.found(id) : this.foundAgain(id, input);
   }
 
-  private async found(id: string, created: boolean): Promise<Outcome<{ order: Order; created: boolean }>> {
+  private async found(id: string): Promise<Outcome<{ order: Order; created: boolean }>> {
     const order = await orderById(this.deps.db, id);
     if (order === undefined) throw new Error(`order ${id} vanished`);
-    return ok({ order, created });
+    return ok({ order, created: true });
+  }
+
+  /** The order already received under this external id: the same order when the content is the same, else a conflict. */
+  private async foundAgain(id: string, input: NewOrder): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const order = await orderById(this.deps.db, id);
+    if (order === undefined) throw new Error(`order ${id} vanished`);
+    const differs = orderDifferences(order, input);
+    if (differs.length > 0) {
+      return reject('ORDER_CONFLICT', `Order ${input.externalId} was received with other content (${differs.map((d) => d.field).join(', ')}); send it with a new externalId, or cancel the first`, differs);
+    }
+    return ok({ order, created: false });
   }
 
   async get(id: string): Promise<Outcome<Order>> {

@@ -89,10 +89,16 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       tags,
       summary: 'Book the packed packages of an order with its carrier and label them (Idempotency-Key supported)',
-      description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done.',
-      body: Type.Object({ orderId: Id }, { additionalProperties: false }),
+      description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done; '
+        + "409 CARRIER_NOT_BOOKABLE when PakLog cannot book the order's carrier (name a bookable one in `carrier` to ship with it instead); "
+        + '422 UNKNOWN_CARRIER when `carrier` is not bookable.',
+      body: Type.Object({
+        orderId: Id,
+        carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Book with this carrier instead of the order's (an explicit override); must be bookable" })),
+      }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body.orderId, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
+    unwrap(await packShip.createShipment(req.body.orderId, requestMeta(req), req.body.carrier))));
 
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor },

@@ -1,20 +1,24 @@
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
-import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
 import { packShipService } from './service.ts';
 import { packShipSubscriptions } from './subscriptions.ts';
 
 /** pack-ship: packages, cartons, shipments and the carrier port. */
-export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi }): ContextWithApi<PackShipApi> {
-  const packShip = packShipService(deps, { catalog: apis.catalog });
+export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi; carriers?: readonly Carrier[] }): ContextWithApi<PackShipApi> {
+  const packShip = packShipService(deps, { catalog: apis.catalog, ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }) });
   return {
     name: 'pack-ship',
     schema: 'pack_ship',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
     routes: (app) => packShipRoutes(app, deps, packShip),
     subscriptions: packShipSubscriptions(packShip),
-    api: { stopShipping: packShip.stopShipping },
+    api: {
+      bookableCarriers: async () => packShip.bookableCarriers(),
+      stopShipping: packShip.stopShipping,
+    },
   };
 }

@@ -21,9 +21,9 @@ async function publish(source: string, type: string, subject: string, data: unkn
   await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, siteId, data }]));
   await t.settle();
 }
-async function orderReceived(orderId: string, lines: { sku: string; quantity: number }[]): Promise<void> {
+async function orderReceived(orderId: string, lines: { sku: string; quantity: number }[], carrier = 'OWN_FLEET'): Promise<void> {
   const data: OrderReceived = {
-    orderId, externalId: orderId, siteId, carrier: 'OWN_FLEET', priority: 0,
+    orderId, externalId: orderId, siteId, carrier, priority: 0,
     lines: lines.map((l, i) => ({ lineId: `oln_${orderId}_${i + 1}`, lineNo: i + 1, sku: l.sku, quantity: l.quantity })),
   };
   await publish('orders', OrderEvents.received, orderId, data);
@@ -153,6 +153,25 @@ describe('pack & ship', () => {
     const pkg = await t.post('/api/v1/packages', { orderId: 'ord_wait' }, 'operator');
     await t.settle();
     expect((await types('ord_wait')).map((e: any) => e.data.packageIds)).toEqual([[pkg.body.id]]);
+  });
+
+  it("never books another carrier than the order's: 409 CARRIER_NOT_BOOKABLE, nothing written, unless an explicit bookable override", async () => {
+    // An order received for a carrier PakLog cannot book (intake refuses these now; older ones may exist).
+    await orderReceived('ord_ups', [{ sku: 'BOOK', quantity: 1 }], 'UPS');
+    await picked('ord_ups', 1, 'BOOK', 1);
+    await pickingCompleted('ord_ups');
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_ups' }, 'operator')).status).toBe(201);
+    const shipments = await count('pack_ship.shipments');
+    const refused = await t.post('/api/v1/shipments', { orderId: 'ord_ups' }, 'operator');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CARRIER_NOT_BOOKABLE', errors: [{ field: '/carrier' }] });
+    expect(await count('pack_ship.shipments')).toBe(shipments);
+    const unknown = await t.post('/api/v1/shipments', { orderId: 'ord_ups', carrier: 'DHL' }, 'operator');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('UNKNOWN_CARRIER');
+    const overridden = await t.post('/api/v1/shipments', { orderId: 'ord_ups', carrier: 'OWN_FLEET' }, 'operator');
+    expect(overridden.status).toBe(201);
+    expect(overridden.body).toMatchObject({ orderId: 'ord_ups', carrier: 'OWN_FLEET' });
   });
 
   it('issues unique tracking numbers', async () => {

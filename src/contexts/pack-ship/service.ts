@@ -96,6 +96,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     });
   }
   const carriers = new Map<string, Carrier>((options.carriers ?? []).map((c): [string, Carrier] => [c.code, c]));
+  /** The carriers a shipment can be booked with: the own fleet and the configured adapters. */
+  const bookableCarriers = (): readonly string[] => [OWN_FLEET, ...[...carriers.keys()].filter((c) => c !== OWN_FLEET)];
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
@@ -194,8 +196,19 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       });
     },
 
-    /** Books the order's packed, unshipped packages with its carrier: one shipment, labelled. */
-    async createShipment(orderId: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+    bookableCarriers,
+
+    /**
+     * Books the order's packed, unshipped packages with its carrier: one shipment, labelled. Never with another carrier
+     * than the order's unless the caller names one (`carrierOverride`), which must be bookable.
+     */
+    async createShipment(orderId: string, meta: EventMeta, carrierOverride?: string): Promise<Outcome<Shipment>> {
+      const bookable = bookableCarriers();
+      if (carrierOverride !== undefined && !bookable.includes(carrierOverride)) {
+        return reject('UNKNOWN_CARRIER', `PakLog cannot book ${carrierOverride}; bookable carriers: ${bookable.join(', ')}`, [
+          { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+        ]);
+      }
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
@@ -205,9 +218,15 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
-        // Carriers other than the own fleet come with the TMS port; until then the own fleet takes the order.
+        // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
+        const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
+        if (!bookable.includes(code)) {
+          return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
+            { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },
+          ]);
+        }
         // The own fleet numbers from the sequence through this transaction: a second connection could wait forever.
-        const carrier = carriers.get(order.carrier ?? OWN_FLEET) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(tx));
+        const carrier = carriers.get(code) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(tx));
         const id = deps.ids.next('shp');
         const now = deps.clock.now();
         await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: carrier.code, now });

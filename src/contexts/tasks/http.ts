@@ -5,6 +5,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskService } from './service.ts';
 
 const tags = ['tasks'];
@@ -12,7 +13,12 @@ const Id = Type.String({ minLength: 1, maxLength: 100 });
 const WorkerBody = Type.Object({ workerId: Id }, { additionalProperties: false });
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void> {
+const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)' });
+
+export async function taskRoutes(app: HttpApp, tasks: TaskService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+  /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
+  const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+
   app.post('/tasks/next', {
     config: { roles: CAN.floor },
     schema: {
@@ -22,12 +28,12 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
         + 'oldest QUEUED task of the site (optionally of the given types). 200 with the task; 204 with no body when there is no work.',
       body: Type.Object({
         workerId: Id,
-        siteId: Id,
+        siteId: SiteRef,
         types: Type.Optional(Type.Array(Type.Union(TASK_TYPES.map((t) => Type.Literal(t))), { minItems: 1, uniqueItems: true })),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const task = await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, requestMeta(req));
+    const task = await tasks.next(req.body.workerId, await siteId(req.body.siteId), req.body.types ?? null, requestMeta(req));
     if (task === undefined) return reply.status(204).send();
     return task;
   });
@@ -68,7 +74,7 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
     schema: {
       tags, summary: 'Tasks by site, status and worker (oldest first)',
       querystring: Type.Object({
-        siteId: Type.Optional(Id),
+        siteId: Type.Optional(SiteRef),
         status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))),
         workerId: Type.Optional(Id),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
@@ -79,7 +85,7 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
     const q = req.query;
     const items = await tasks.list({
       limit: q.limit,
-      ...(q.siteId === undefined ? {} : { siteId: q.siteId }),
+      ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
       ...(q.status === undefined ? {} : { status: q.status }),
       ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
       ...(q.cursor === undefined ? {} : { cursor: q.cursor }),

@@ -1,10 +1,13 @@
 import { loadMigrations } from '../../platform/db/migrations.ts';
 import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { taskRoutes } from './http.ts';
 import { taskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
 
 export interface TasksOptions {
+  /** Resolves the site a request names (id or code). */
+  readonly locations: Pick<LocationMasterApi, 'getSite'>;
   /** PAKLOG_TASK_ASSIGN_TIMEOUT_S: an ASSIGNED task not started this long after its assignment goes back to the queue. */
   readonly assignTimeoutS?: number;
 }
@@ -18,7 +21,7 @@ export interface TasksModule extends ContextModule {
 }
 
 /** tasks: the unified task pool and its atomic assignment to workers. */
-export function tasksContext(deps: PlatformDeps, options: TasksOptions = {}): TasksModule {
+export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
   const tasks = taskService(deps, { assignTimeoutS });
   // Sweep often enough that a task waits at most about a quarter of the timeout beyond it, at most every 30 s.
@@ -39,7 +42,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions = {}): Ta
     name: 'tasks',
     schema: 'tasks',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => taskRoutes(app, tasks),
+    routes: (app) => taskRoutes(app, tasks, options.locations),
     subscriptions: taskSubscriptions(tasks),
     requeueStale: () => tasks.requeueStale(),
     start() {

@@ -3,10 +3,17 @@ import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
 
 let t: TestApp;
+/** The sites the tests use, by code; filled with their ids. */
+const S: Record<string, string> = {};
 let n = 0;
 
 beforeAll(async () => {
   t = await startTestApp();
+  for (const code of ['sit_a', 'sit_b', 'sit_c', 'sit_d', 'sit_e', 'sit_f', 'sit_plan', 'sit_race', 'sit_types']) {
+    const site = await t.post('/api/v1/sites', { code, name: code });
+    expect(site.status).toBe(201);
+    S[code] = site.body.id;
+  }
 });
 afterAll(async () => {
   await t.close();
@@ -31,9 +38,9 @@ const count = async (sql: string, params: unknown[] = []): Promise<number> =>
 
 describe('tasks', () => {
   it('queues a PICK task per created pick list, once even when the event is delivered twice', async () => {
-    const pkl = await listCreated('sit_a', 5);
-    const task = await taskOf(pkl, 'sit_a');
-    expect(task).toMatchObject({ type: 'PICK', status: 'QUEUED', reference: pkl, siteId: 'sit_a', waveId: 'wav_test', priority: 5, workerId: null });
+    const pkl = await listCreated(S.sit_a!, 5);
+    const task = await taskOf(pkl, S.sit_a!);
+    expect(task).toMatchObject({ type: 'PICK', status: 'QUEUED', reference: pkl, siteId: S.sit_a!, waveId: 'wav_test', priority: 5, workerId: null });
     expect(task.id).toMatch(/^tsk_/);
     const [event] = await t.app.db.query(`SELECT envelope FROM platform.events WHERE subject = $1`, [pkl]);
     expect(await t.app.bus.deliver('tasks', event!.envelope)).toBe('duplicate');
@@ -44,12 +51,12 @@ describe('tasks', () => {
 
   it('runs the happy path: next → start → complete, with events, and gives a reconnecting worker its task back', async () => {
     // Priority 1 is the most urgent, as on orders.
-    const low = await listCreated('sit_b', 9);
-    const high = await listCreated('sit_b', 1);
-    const next = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    const low = await listCreated(S.sit_b!, 9);
+    const high = await listCreated(S.sit_b!, 1);
+    const next = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: S.sit_b! }, 'operator');
     expect(next.status).toBe(200);
     expect(next.body).toMatchObject({ reference: high, status: 'ASSIGNED', workerId: 'wrk_1' });
-    const again = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    const again = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: S.sit_b! }, 'operator');
     expect(again.body.id).toBe(next.body.id);
 
     const started = await t.post(`/api/v1/tasks/${next.body.id}/start`, { workerId: 'wrk_1' }, 'operator');
@@ -67,31 +74,31 @@ describe('tasks', () => {
     expect(types).toEqual(['tasks.task.created.v1', 'tasks.task.assigned.v1', 'tasks.task.started.v1', 'tasks.task.completed.v1']);
 
     // The worker is free again and gets the remaining, less urgent task.
-    const second = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: 'sit_b' }, 'operator');
+    const second = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: S.sit_b! }, 'operator');
     expect(second.body.reference).toBe(low);
-    const none = await t.post('/api/v1/tasks/next', { workerId: 'wrk_2', siteId: 'sit_b' }, 'operator');
+    const none = await t.post('/api/v1/tasks/next', { workerId: 'wrk_2', siteId: S.sit_b! }, 'operator');
     expect(none.status).toBe(204);
     expect(none.body).toBe('');
   });
 
   it('claims only the requested task types', async () => {
-    await listCreated('sit_types');
-    const res = await t.post('/api/v1/tasks/next', { workerId: 'wrk_types', siteId: 'sit_types', types: ['COUNT'] }, 'operator');
+    await listCreated(S.sit_types!);
+    const res = await t.post('/api/v1/tasks/next', { workerId: 'wrk_types', siteId: S.sit_types!, types: ['COUNT'] }, 'operator');
     expect(res.status).toBe(204);
   });
 
   it('completes the task of a completed pick list from ASSIGNED, and cancels one nobody claimed', async () => {
-    const claimedList = await listCreated('sit_c', 1);
-    const idleList = await listCreated('sit_c', 2);
-    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_c', siteId: 'sit_c' }, 'operator');
+    const claimedList = await listCreated(S.sit_c!, 1);
+    const idleList = await listCreated(S.sit_c!, 2);
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_c', siteId: S.sit_c! }, 'operator');
     expect(claimed.body.reference).toBe(claimedList);
     for (const pickListId of [claimedList, idleList]) {
-      const data: PickListCompleted = { pickListId, waveId: 'wav_test', siteId: 'sit_c', orderIds: [], status: 'COMPLETED' };
-      await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCompleted, subject: pickListId, siteId: 'sit_c', data }]));
+      const data: PickListCompleted = { pickListId, waveId: 'wav_test', siteId: S.sit_c!, orderIds: [], status: 'COMPLETED' };
+      await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCompleted, subject: pickListId, siteId: S.sit_c!, data }]));
     }
     await t.settle();
     expect((await t.get(`/api/v1/tasks/${claimed.body.id}`)).body.status).toBe('COMPLETED');
-    expect((await taskOf(idleList, 'sit_c')).status).toBe('CANCELLED');
+    expect((await taskOf(idleList, S.sit_c!)).status).toBe('CANCELLED');
     // The handheld completing it afterwards gets the completed task back, once, with no second event.
     const completedEvents = async () => (await t.get(`/api/v1/events?type=tasks.task.completed.v1&subject=${claimed.body.id}`)).body.items.length;
     expect(await completedEvents()).toBe(1);
@@ -105,8 +112,8 @@ describe('tasks', () => {
   });
 
   it('refuses another worker (409 TASK_NOT_ASSIGNED_TO_WORKER) and illegal moves (409 ILLEGAL_TRANSITION), changing nothing', async () => {
-    await listCreated('sit_d');
-    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_d', siteId: 'sit_d' }, 'operator');
+    await listCreated(S.sit_d!);
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_d', siteId: S.sit_d! }, 'operator');
     const other = await t.post(`/api/v1/tasks/${claimed.body.id}/start`, { workerId: 'wrk_other' }, 'operator');
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('TASK_NOT_ASSIGNED_TO_WORKER');
@@ -118,7 +125,7 @@ describe('tasks', () => {
   });
 
   it('rejects bad input with 400 naming the fields, and writes nothing', async () => {
-    const pkl = await listCreated('sit_e');
+    const pkl = await listCreated(S.sit_e!);
     const before = await count(`SELECT count(*) AS n FROM platform.events`);
     const res = await t.post('/api/v1/tasks/next', { workerId: '', types: ['DANCE'], extra: 1 }, 'operator');
     expect(res.status).toBe(400);
@@ -127,7 +134,7 @@ describe('tasks', () => {
     const start = await t.post(`/api/v1/tasks/tsk_x/start`, {}, 'operator');
     expect(start.status).toBe(400);
     expect(start.body.errors.map((e: { field: string }) => e.field)).toContain('/workerId');
-    expect((await taskOf(pkl, 'sit_e')).status).toBe('QUEUED');
+    expect((await taskOf(pkl, S.sit_e!)).status).toBe('QUEUED');
     expect(await count(`SELECT count(*) AS n FROM platform.events`)).toBe(before);
   });
 
@@ -146,9 +153,9 @@ describe('tasks', () => {
   });
 
   it('lists with filters and a cursor', async () => {
-    await listCreated('sit_f');
-    await listCreated('sit_f');
-    await listCreated('sit_f');
+    await listCreated(S.sit_f!);
+    await listCreated(S.sit_f!);
+    await listCreated(S.sit_f!);
     const page1 = await t.get('/api/v1/tasks?siteId=sit_f&status=QUEUED&limit=2');
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.nextCursor).toBe(page1.body.items[1].id);
@@ -168,7 +175,7 @@ describe('tasks', () => {
           ORDER BY priority, created_at, id
           FOR UPDATE SKIP LOCKED
           LIMIT 1`,
-        ['sit_plan', null, 'wrk_plan', new Date(), 300_000],
+        [S.sit_plan!, null, 'wrk_plan', new Date(), 300_000],
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
@@ -177,20 +184,20 @@ describe('tasks', () => {
   });
 
   it('20 workers racing for 5 tasks: each task is claimed exactly once, 5 workers get one, 15 get none', async () => {
-    for (let i = 0; i < 5; i++) await listCreated('sit_race');
+    for (let i = 0; i < 5; i++) await listCreated(S.sit_race!);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.post('/api/v1/tasks/next', { workerId: `racer_${i}`, siteId: 'sit_race' }, 'operator')),
+      Array.from({ length: 20 }, (_, i) => t.post('/api/v1/tasks/next', { workerId: `racer_${i}`, siteId: S.sit_race! }, 'operator')),
     );
     const won = results.filter((r) => r.status === 200);
     expect(won).toHaveLength(5);
     expect(results.filter((r) => r.status === 204)).toHaveLength(15);
     expect(new Set(won.map((r) => String(r.body.id))).size).toBe(5);
     expect(new Set(won.map((r) => String(r.body.workerId))).size).toBe(5);
-    const rows = await t.app.db.query<{ status: string; worker_id: string }>(`SELECT status, worker_id FROM tasks.tasks WHERE site_id = 'sit_race'`);
+    const rows = await t.app.db.query<{ status: string; worker_id: string }>(`SELECT status, worker_id FROM tasks.tasks WHERE site_id = '${S.sit_race!}'`);
     expect(rows.every((r) => r.status === 'ASSIGNED')).toBe(true);
     expect(new Set(rows.map((r) => r.worker_id)).size).toBe(5);
     await t.settle();
-    const assigned = await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.task.assigned.v1' AND site_id = 'sit_race'`);
+    const assigned = await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.task.assigned.v1' AND site_id = '${S.sit_race!}'`);
     expect(assigned).toBe(5);
   });
 });

@@ -12,6 +12,8 @@ function fakeDeps() {
   return { deps, tx };
 }
 
+const noSites = { getSite: async () => undefined };
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -20,7 +22,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps every quarter of the timeout once started, and no more once stopped', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = tasksContext(deps, { assignTimeoutS: 60 });
+    const tasks = tasksContext(deps, { assignTimeoutS: 60, locations: noSites });
     vi.advanceTimersByTime(60_000);
     expect(tx).not.toHaveBeenCalled();
 
@@ -35,7 +37,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps at most every 30 s for long timeouts', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = tasksContext(deps, { assignTimeoutS: 3600 });
+    const tasks = tasksContext(deps, { assignTimeoutS: 3600, locations: noSites });
     tasks.start();
     vi.advanceTimersByTime(30_000);
     expect(tx).toHaveBeenCalledTimes(1);

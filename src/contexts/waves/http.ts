@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -40,9 +41,11 @@ const WaveSchema = Type.Object({
 });
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const SiteId = Type.String({ minLength: 1, maxLength: 64 });
+const SiteId = Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO)' });
 
-export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: HttpApp) => Promise<void> {
+export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
+  /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
+  const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   return async (app) => {
     app.post('/waves', {
       config: { roles: CAN.plan },
@@ -58,7 +61,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
     }, async (req, reply) => {
       const b = req.body;
       return deps.idempotency.run(req, reply, 201, async () =>
-        unwrap(await service.plan({ siteId: b.siteId, maxOrders: b.maxOrders, carrier: b.carrier ?? null }, requestMeta(req))));
+        unwrap(await service.plan({ siteId: await siteId(b.siteId), maxOrders: b.maxOrders, carrier: b.carrier ?? null }, requestMeta(req))));
     });
 
     app.post('/waves/:id/release', {
@@ -106,7 +109,10 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
         }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(WaveSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
-    }, async (req) => unwrap(await service.list(req.query)));
+    }, async (req) => {
+      const q = req.query;
+      return unwrap(await service.list(q.siteId === undefined ? q : { ...q, siteId: await siteId(q.siteId, '/querystring/siteId') }));
+    });
 
     app.get('/waves/pool', {
       config: { roles: CAN.read },
@@ -122,6 +128,6 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService): (app: Http
           }),
         },
       },
-    }, async (req) => ({ items: await service.pool(req.query.siteId, req.query.limit) }));
+    }, async (req) => ({ items: await service.pool(await siteId(req.query.siteId, '/querystring/siteId'), req.query.limit) }));
   };
 }

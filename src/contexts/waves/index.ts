@@ -16,7 +16,7 @@ export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMast
     name: 'waves',
     schema: 'waves',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: waveRoutes(deps, service),
+    routes: waveRoutes(deps, service, apis.locations),
     subscriptions: waveSubscriptions(service),
   };
 }

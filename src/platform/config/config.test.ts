@@ -12,6 +12,16 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@h:5432/db', contexts: ['inventory', 'orders'], seedDemo: false, logLevel: 'debug' });
   });
 
+  it('reads the HTTP limits against slow clients, with defaults', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1_000 });
+    const c = loadConfig({
+      PAKLOG_HTTP_REQUEST_TIMEOUT_MS: '500', PAKLOG_HTTP_HEADERS_TIMEOUT_MS: '200', PAKLOG_HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
+      PAKLOG_HTTP_IDLE_TIMEOUT_MS: '400', PAKLOG_HTTP_MAX_CONNECTIONS: '7',
+    });
+    expect(c.http).toEqual({ requestTimeoutMs: 500, headersTimeoutMs: 200, keepAliveTimeoutMs: 300, idleTimeoutMs: 400, maxConnections: 7 });
+    expect(() => loadConfig({ PAKLOG_HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/PAKLOG_HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
   it('names every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', PAKLOG_ADMIN_API_KEY: 'short', PAKLOG_SEED_DEMO: 'maybe' });

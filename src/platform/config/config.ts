@@ -17,6 +17,14 @@ export interface Config {
   readonly taskAssignTimeoutS: number;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Limits against slow and idle clients (`PAKLOG_HTTP_*`). */
+  readonly http: {
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly maxConnections: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +101,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    http: {
+      requestTimeoutMs: int('PAKLOG_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersTimeoutMs: int('PAKLOG_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int('PAKLOG_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 3_600_000),
+      idleTimeoutMs: int('PAKLOG_HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      maxConnections: int('PAKLOG_HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

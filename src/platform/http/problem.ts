@@ -30,6 +30,12 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
   });
 }
 
+/** Codes of the client errors fastify and node raise themselves, by status; any other 4xx is VALIDATION_FAILED. */
+const CLIENT_ERROR_CODES: Readonly<Partial<Record<number, ErrorCode>>> = {
+  404: 'NOT_FOUND', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE',
+  417: 'EXPECTATION_FAILED', 431: 'HEADERS_TOO_LARGE',
+};
+
 export function toProblem(error: unknown, traceId: string): Problem {
   if (error instanceof AppError) {
     const p: Problem = {
@@ -57,12 +63,11 @@ export function toProblem(error: unknown, traceId: string): Problem {
     };
   }
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
-  if (status === 404) {
-    return { type: 'https://paklog.dev/problems/not-found', title: 'Not found', status, detail: fe.message, code: 'NOT_FOUND', traceId };
-  }
   if (status < 500) {
-    // Malformed JSON, wrong content type, body too large: the client's fault, described by fastify.
-    return { type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status, detail: fe.message, code: 'VALIDATION_FAILED', traceId };
+    // Malformed JSON or URL, wrong content type, body too large, a parser error: the client's fault, described by
+    // fastify or node; the code says which kind, the detail says what.
+    const code = CLIENT_ERROR_CODES[status] ?? 'VALIDATION_FAILED';
+    return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: ERROR_CATALOGUE[code].title, status, detail: fe.message, code, traceId };
   }
   return { type: 'https://paklog.dev/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'INTERNAL', traceId };
 }
@@ -70,5 +75,5 @@ export function toProblem(error: unknown, traceId: string): Problem {
 export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const problem = toProblem(error, request.id);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-  await reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+  await reply.status(problem.status).header('x-request-id', request.id).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCountryCode, isPartialShipment, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
+import { isCountryCode, isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
 
 const order = (over: Partial<NewOrder> = {}): NewOrder => ({
   externalId: 'SHOP-1', siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: null,
@@ -46,5 +46,27 @@ describe('new order rules', () => {
   it('calls a shipment partial when a line shipped less than ordered', () => {
     expect(isPartialShipment([{ ordered: 2, shipped: 2 }])).toBe(false);
     expect(isPartialShipment([{ ordered: 2, shipped: 2 }, { ordered: 3, shipped: 1 }])).toBe(true);
+  });
+});
+
+describe('a re-sent order is the same order only when its content is', () => {
+  const received = {
+    siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: '2030-01-02T10:00:00.000Z',
+    shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    lines: [{ sku: 'MUG', ordered: 2 }, { sku: 'TEA', ordered: 1 }],
+  };
+  const again = order({ shipBy: '2030-01-02T11:00:00+01:00', lines: [{ sku: 'TEA', quantity: 1 }, { sku: 'MUG', quantity: 2 }] });
+
+  it('identical: the same instant written otherwise, lines in another order, line2 absent or empty', () => {
+    expect(orderDifferences(received, again)).toEqual([]);
+    expect(orderDifferences(received, order({ ...again, shipTo: { ...again.shipTo, line2: '' } }))).toEqual([]);
+  });
+
+  it('names every field that differs', () => {
+    const fields = (o: NewOrder): string[] => orderDifferences(received, o).map((e) => e.field);
+    expect(fields(order({ ...again, lines: [{ sku: 'MUG', quantity: 3 }, { sku: 'TEA', quantity: 1 }] }))).toEqual(['/lines']);
+    expect(fields(order({ ...again, lines: [{ sku: 'MUG', quantity: 2 }] }))).toEqual(['/lines']);
+    expect(fields(order({ ...again, siteId: 'sit_2', carrier: 'UPS', priority: 1, shipBy: null }))).toEqual(['/siteId', '/carrier', '/priority', '/shipBy']);
+    expect(fields(order({ ...again, shipTo: { ...again.shipTo, line2: 'Flat 3' } }))).toEqual(['/shipTo']);
   });
 });

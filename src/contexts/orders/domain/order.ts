@@ -76,3 +76,38 @@ export function unknownSkuErrors(lines: readonly NewOrderLine[], known: Readonly
 export function isPartialShipment(lines: readonly { readonly ordered: number; readonly shipped: number }[]): boolean {
   return lines.some((l) => l.shipped < l.ordered);
 }
+
+/** What an order was received with: the content a re-sent order is compared against. */
+export interface ReceivedContent {
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly priority: number;
+  readonly shipBy: string | null;
+  readonly shipTo: ShipTo;
+  readonly lines: readonly { readonly sku: string; readonly ordered: number }[];
+}
+
+const instant = (t: string | null): number | null => (t === null ? null : Date.parse(t));
+const shipToKey = (s: ShipTo): string =>
+  JSON.stringify([s.name, s.line1, s.line2 ?? '', s.city, s.postalCode, s.country]);
+const linesKey = (lines: readonly { readonly sku: string; readonly quantity: number }[]): string =>
+  JSON.stringify([...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)).map((l) => [l.sku, l.quantity]));
+
+/**
+ * Where a re-sent order (same external id) differs from the one received; empty when it is the same order. "The same"
+ * is what the warehouse would do with it: the same site (by id, after resolving a code), carrier, priority, ship-by
+ * instant (`…Z` and `+00:00` are one instant), ship-to (an absent `line2` equals an empty one) and the same quantity
+ * per SKU (one line per SKU, so the order of the lines does not matter). Defaults are applied before comparing.
+ */
+export function orderDifferences(received: ReceivedContent, again: NewOrder): FieldError[] {
+  const differs: FieldError[] = [];
+  if (received.siteId !== again.siteId) differs.push({ field: '/siteId', message: 'differs from the order received with this externalId' });
+  if (received.carrier !== again.carrier) differs.push({ field: '/carrier', message: 'differs from the order received with this externalId' });
+  if (received.priority !== again.priority) differs.push({ field: '/priority', message: 'differs from the order received with this externalId' });
+  if (instant(received.shipBy) !== instant(again.shipBy)) differs.push({ field: '/shipBy', message: 'differs from the order received with this externalId' });
+  if (shipToKey(received.shipTo) !== shipToKey(again.shipTo)) differs.push({ field: '/shipTo', message: 'differs from the order received with this externalId' });
+  if (linesKey(received.lines.map((l) => ({ sku: l.sku, quantity: l.ordered }))) !== linesKey(again.lines)) {
+    differs.push({ field: '/lines', message: 'differ from the order received with this externalId' });
+  }
+  return differs;
+}

@@ -1,0 +1,269 @@
+import { connect, type Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * The HTTP layer itself (issue 6): bodies are strictly typed, bodies without a required field are optional, slow
+ * clients are cut off, and every error the server sends (also before routing) is problem+json with a request id.
+ */
+let t: TestApp;
+let port: number;
+beforeAll(async () => {
+  t = await startTestApp({
+    env: {
+      PAKLOG_HTTP_REQUEST_TIMEOUT_MS: '600', PAKLOG_HTTP_HEADERS_TIMEOUT_MS: '400',
+      PAKLOG_HTTP_KEEP_ALIVE_TIMEOUT_MS: '300', PAKLOG_HTTP_IDLE_TIMEOUT_MS: '5000',
+    },
+  });
+  await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.http.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  port = address.port;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function fingerprint(): Promise<Record<string, number>> {
+  const tables = await t.app.db.query<{ s: string; n: string }>(
+    `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { s, n } of tables) {
+    if (s === 'platform' && (n === 'idempotency_keys' || n === 'api_keys')) continue;
+    counts[`${s}.${n}`] = (await t.app.db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
+  }
+  return counts;
+}
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  required?: string[];
+}
+
+/** Every POST route of the OpenAPI document with its JSON body schema (undefined when it takes none). */
+async function postRoutes(): Promise<{ path: string; body: JsonSchema | undefined }[]> {
+  const docs = await t.get('/docs/json', null);
+  return Object.entries(docs.body.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>>)
+    .filter(([path, methods]) => path.startsWith('/api/v1/') && methods.post !== undefined)
+    .map(([path, methods]) => ({ path, body: methods.post!.requestBody?.content?.['application/json']?.schema }));
+}
+
+/** JSON pointers of every number, integer and string field of a body schema (into objects and the first array item). */
+function scalarFields(schema: JsonSchema, pointer = ''): { pointer: string; type: string }[] {
+  if (schema.type === 'object') {
+    return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => scalarFields(s, `${pointer}/${name}`));
+  }
+  if (schema.type === 'array' && schema.items !== undefined) return scalarFields(schema.items, `${pointer}/0`);
+  if (schema.type === 'number' || schema.type === 'integer' || schema.type === 'string') return [{ pointer, type: schema.type }];
+  return [];
+}
+
+/** A body holding only `value` at `pointer` (objects and arrays made on the way). */
+function bodyWith(pointer: string, value: unknown): unknown {
+  const parts = pointer.split('/').slice(1);
+  const build = (i: number): unknown => {
+    if (i === parts.length) return value;
+    const part = parts[i]!;
+    return /^[0-9]+$/.test(part) ? [build(i + 1)] : { [part]: build(i + 1) };
+  };
+  return build(0);
+}
+
+describe('strictly typed JSON bodies (item 4)', () => {
+  it('every POST route: a boolean or an array in place of a number or string → 400 naming the field, nothing written', async () => {
+    const routes = await postRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const before = await fingerprint();
+    let checked = 0;
+    for (const { path, body } of routes) {
+      if (body === undefined || path.startsWith('/api/v1/dead-letters')) continue;
+      const url = path.replace(/\{[^}]+\}/g, 'unknown_1');
+      for (const { pointer, type } of scalarFields(body)) {
+        for (const bad of [true, type === 'string' ? ['A1'] : [2]]) {
+          const res = await t.post(url, bodyWith(pointer, bad));
+          const what = `${path} ${pointer}=${JSON.stringify(bad)}`;
+          expect(res.status, what).toBe(400);
+          expect(res.headers['content-type'], what).toContain('application/problem+json');
+          expect(res.body.code, what).toBe('VALIDATION_FAILED');
+          expect((res.body.errors as { field: string }[]).map((e) => e.field), what).toContain(pointer);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('a product with "widthMm": true or an order line with "quantity": [2] is refused, not stored as 1 or 2', async () => {
+    const product = await t.post('/api/v1/products', { sku: 'STRICT-1', description: 'x', lengthMm: 10, widthMm: true, heightMm: 10, weightG: 5 });
+    expect(product.status).toBe(400);
+    expect(product.body.errors).toContainEqual({ field: '/widthMm', message: 'must be integer' });
+    expect((await t.get('/api/v1/products/STRICT-1')).status).toBe(404);
+    const order = await t.post('/api/v1/orders', {
+      externalId: 'STRICT-ORDER', siteId: 'DEMO', shipTo: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'DE' },
+      lines: [{ sku: 'STRICT-1', quantity: [2] }],
+    });
+    expect(order.status).toBe(400);
+    expect(order.body.errors).toContainEqual({ field: '/lines/0/quantity', message: 'must be integer' });
+  });
+
+  it('query strings and path parameters are still coerced from text', async () => {
+    const res = await t.get('/api/v1/orders?limit=2');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+  });
+});
+
+describe('optional command bodies (item 8)', () => {
+  it('every POST /…/{id}/<action> whose body requires nothing accepts no body and an empty JSON body', async () => {
+    const routes = (await postRoutes()).filter((r) => /\/\{[^}]+\}\/[a-z-]+$/.test(r.path) && (r.body === undefined || (r.body.required ?? []).length === 0));
+    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/orders/{id}/cancel', '/api/v1/waves/{id}/release', '/api/v1/waves/{id}/cancel', '/api/v1/shipments/{id}/dispatch']));
+    for (const { path } of routes) {
+      const url = path.replace(/\{[^}]+\}/g, 'unknown_1');
+      for (const headers of [undefined, { 'content-type': 'application/json' }]) {
+        const res = await t.app.http.inject({ method: 'POST', url, headers: { 'x-api-key': t.keys.admin, ...headers }, ...(headers === undefined ? {} : { payload: '' }) });
+        // Past validation: the unknown id is what fails.
+        expect(res.statusCode, `${path} ${JSON.stringify(headers)} ${res.body}`).toBe(404);
+        expect(res.json().code).toBe('NOT_FOUND');
+      }
+    }
+  });
+
+  it('a body that requires fields is still required: an empty JSON body → 400 "/ must be object"', async () => {
+    const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/products', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' }, payload: '' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toContainEqual({ field: '/', message: 'must be object' });
+  });
+});
+
+/** Sends raw bytes on a fresh socket; resolves with what came back and how long until the server closed it. */
+function rawExchange(write: (socket: Socket) => void, giveUpMs = 5_000): Promise<{ response: string; closedAfterMs: number; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let response = '';
+    const giveUp = setTimeout(() => {
+      socket.destroy();
+      resolve({ response, closedAfterMs: Date.now() - started, closedByServer: false });
+    }, giveUpMs);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => { response += d; });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve({ response, closedAfterMs: Date.now() - started, closedByServer: true });
+    });
+    socket.on('connect', () => write(socket));
+    socket.on('timeout', () => reject(new Error('socket timeout')));
+  });
+}
+
+function problemOf(response: string): { status: number; headers: string; body: Record<string, unknown> } {
+  const [head = '', body = ''] = response.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) as Record<string, unknown> };
+}
+
+describe('slow clients are cut off (item 15)', () => {
+  it('a POST body trickled byte by byte is cut off after the request timeout with a 408 problem', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const result = await rawExchange((socket) => {
+      socket.write(`POST /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${t.keys.admin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      // One byte every 100 ms: never idle long enough for an inactivity timeout, never finished.
+      timer = setInterval(() => { if (!socket.destroyed) socket.write(' '); }, 100);
+    });
+    clearInterval(timer);
+    expect(result.closedByServer).toBe(true);
+    expect(result.closedAfterMs).toBeLessThan(2_500);
+    const p = problemOf(result.response);
+    expect(p.status).toBe(408);
+    expect(p.headers).toContain('content-type: application/problem+json');
+    expect(p.body).toMatchObject({ status: 408, code: 'REQUEST_TIMEOUT' });
+    expect(p.headers).toContain(`x-request-id: ${String(p.body.traceId)}`);
+  });
+
+  it('headers trickled slowly are cut off after the headers timeout', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const result = await rawExchange((socket) => {
+      socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n');
+      timer = setInterval(() => { if (!socket.destroyed) socket.write('X-A: b\r\n'); }, 100);
+    });
+    clearInterval(timer);
+    expect(result.closedByServer).toBe(true);
+    expect(result.closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it('an idle keep-alive connection is closed after the keep-alive timeout', async () => {
+    const result = await rawExchange((socket) => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n'));
+    expect(result.response).toContain('HTTP/1.1 200');
+    expect(result.closedByServer).toBe(true);
+    expect(result.closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it('the connection cap is applied to the server', () => {
+    expect(t.app.http.server.maxConnections).toBe(1_000);
+  });
+});
+
+describe('every error is problem+json with a code and a request id (item 18)', () => {
+  const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: string): void => {
+    expect(res.statusCode, res.body).toBe(status);
+    expect(String(res.headers['content-type'])).toContain('application/problem+json');
+    const body = JSON.parse(res.body) as { code: string; status: number; traceId: string };
+    expect(body).toMatchObject({ code, status });
+    expect(body.traceId).toBe(res.headers['x-request-id']);
+    expect(body.traceId).toMatch(/\S/);
+  };
+
+  it('an over-long path parameter → 414 URI_TOO_LONG', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: `/api/v1/orders/${'x'.repeat(300)}`, headers: { 'x-api-key': t.keys.admin, 'x-request-id': 'long-1' } });
+    expectProblem(res, 414, 'URI_TOO_LONG');
+    expect(res.headers['x-request-id']).toBe('long-1');
+  });
+
+  it('a malformed URL → 400 VALIDATION_FAILED, not FST_ERR_BAD_URL', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/orders/%E0%A4%A', headers: { 'x-api-key': t.keys.admin } });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+  });
+
+  it('a gzipped body → 415 UNSUPPORTED_MEDIA_TYPE, nothing written', async () => {
+    const before = await fingerprint();
+    const payload = gzipSync(JSON.stringify({ code: 'GZ1', name: 'Gzip' }));
+    const res = await t.app.http.inject({
+      method: 'POST', url: '/api/v1/sites', payload,
+      headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
+    expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('an unsupported content type → 415 UNSUPPORTED_MEDIA_TYPE; a body too large → 413 PAYLOAD_TOO_LARGE', async () => {
+    expectProblem(await t.app.http.inject({ method: 'POST', url: '/api/v1/sites', payload: '<a/>', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(await t.app.http.inject({
+      method: 'POST', url: '/api/v1/sites', payload: JSON.stringify({ code: 'X', name: 'x'.repeat(3 * 1024 * 1024) }),
+      headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+    }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('parser errors on the socket: headers too large → 431, malformed request → 400, Expect → 417, all problem+json', async () => {
+    const big = await rawExchange((s) => s.write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const p431 = problemOf(big.response);
+    expect(p431.status).toBe(431);
+    expect(p431.headers).toContain('content-type: application/problem+json');
+    expect(p431.body).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
+    expect(p431.headers).toContain(`x-request-id: ${String(p431.body.traceId)}`);
+
+    const bad = problemOf((await rawExchange((s) => s.write('GARBAGE\r\n\r\n'))).response);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+
+    const expect417 = problemOf((await rawExchange((s) => s.write('GET /health/live HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n'))).response);
+    expect(expect417.status).toBe(417);
+    expect(expect417.headers).toContain('content-type: application/problem+json');
+    expect(expect417.body).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED' });
+  });
+});
