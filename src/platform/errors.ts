@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
   ORDER_RELEASED: { status: 409, title: 'The order has been released to the floor' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  BUSY: { status: 503, title: 'Too many heavy computations are running; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../../platform/workers/worker-pool.ts';
 import type { Layout, Pick } from '../../../optimize/geometry/layout.ts';
 import { route } from '../../../optimize/routing/index.ts';
-import { fcfs, MAX_ORDERS_PER_SEARCH, planBatches, type BatchableOrder } from './batching.ts';
+import { fcfs, MAX_ORDERS_PER_SEARCH, planBatches, planBatchesTask, type BatchableOrder } from './batching.ts';
 
 const layout: Layout = { aisles: 6, blocks: 1, blockLength: 20, aislePitch: 3, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
 /** SKU `A<a>-<offset>` sits in aisle a at that offset. */
@@ -68,5 +69,18 @@ describe('wave batching glue', () => {
     expect([...plan.batches.flat()].sort()).toEqual(many.map((o) => o.orderId).sort());
     for (const b of plan.batches) expect(units(many, b)).toBeLessThanOrEqual(10);
     expect(plan.batches.length).toBeLessThan(many.length / 2);
+  });
+
+  it('runs on a worker thread with plain data (positions by SKU) and plans the same batches', async () => {
+    const picks = new Map(orders.flatMap((o) => o.lines.map((l): [string, Pick] => [l.sku, pickOf(l.sku)!])));
+    const pool = new WorkerPool({ threads: 1, maxQueue: 0 });
+    try {
+      const job = { orders, capacity: 10, layout, picks, timeBudgetMs: 0 };
+      const onThread = await pool.run(planBatchesTask, job);
+      expect(onThread).toEqual(planBatches({ orders, capacity: 10, layout, pickOf, timeBudgetMs: 0 }));
+      expect([...onThread.batches.flat()].sort()).toEqual(orders.map((o) => o.orderId).sort());
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Layout, Pick } from '../../../optimize/geometry/layout.ts';
 import { batchOrders, type Order } from '../../../optimize/batching/index.ts';
 import { route } from '../../../optimize/routing/index.ts';
+import { workerTask } from '../../../platform/workers/worker-pool.ts';
 
 export const DEFAULT_CART_CAPACITY = 40;
 export const MAX_CART_CAPACITY = 500;
@@ -117,3 +118,12 @@ export function planBatches(input: BatchPlanInput): BatchPlan {
   batches.sort((a, b) => first(a) - first(b));
   return { batches, oversize: oversize.map((o) => o.orderId), unplaced: unplacedInWaveOrder.map((o) => o.orderId) };
 }
+
+/** planBatches with plain data in place of `pickOf` (SKU → pick position; absent when unknown), for a worker thread. */
+export function planBatchesJob(job: Omit<BatchPlanInput, 'pickOf'> & { readonly picks: ReadonlyMap<string, Pick> }): BatchPlan {
+  const { picks, ...rest } = job;
+  return planBatches({ ...rest, pickOf: (sku) => picks.get(sku) });
+}
+
+/** The batching search takes up to its budget plus its construction: it runs on the worker pool, off the event loop. */
+export const planBatchesTask = workerTask<typeof planBatchesJob>(new URL(import.meta.url), 'planBatchesJob');
