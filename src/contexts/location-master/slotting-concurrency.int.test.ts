@@ -23,7 +23,7 @@ const skus = Array.from({ length: 200 }, (_, i) => ({ sku: `S${i}`, picks: 1 + (
 const orders = Array.from({ length: 2000 }, (_, o) => Array.from({ length: 100 }, (_, k) => `S${(o * 7 + k * 3) % 200}`).filter((s, k, all) => all.indexOf(s) === k));
 
 describe('heavy slotting requests (issue 6, item 16)', () => {
-  it('do not stall a concurrent cheap request: GET /health/live answers within 300 ms while three run', async () => {
+  it('do not stall a concurrent cheap request: GET /health/live and the event loop wait under 300 ms (a quarter of their time when the machine is loaded) while three run', async () => {
     const url = `/api/v1/sites/${siteId}/slotting-recommendations`;
     // Serialised once: a real client does that in its own process, not on the server's event loop.
     const body = JSON.stringify({ method: 'correlated', skus, orders });
@@ -34,6 +34,7 @@ describe('heavy slotting requests (issue 6, item 16)', () => {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     let done = false;
+    const started = performance.now();
     const heavy = Promise.all(Array.from({ length: 3 }, () => t.post(url, body, 'manager', json))).finally(() => {
       done = true;
     });
@@ -47,10 +48,14 @@ describe('heavy slotting requests (issue 6, item 16)', () => {
       expect(live.status).toBe(200);
     }
     loop.disable();
-    // On the event loop the three runs blocked it for seconds; off it, a probe waits at most for the requests' body
-    // parsing, validation and copying to the worker (tens of ms each). 300 ms is generous so load cannot make it flaky.
-    expect(Math.max(...waits)).toBeLessThan(300);
-    expect(loop.max / 1e6).toBeLessThan(300);
+    const heavyMs = performance.now() - started;
+    // On the event loop the three runs blocked it back to back, so a probe waited about as long as all three took
+    // (5.7 s on the bench machine). Off it, a probe waits only for the requests' body parsing, validation and copying
+    // to the worker (tens of ms each). The bound is 300 ms, or a quarter of the heavy requests' time when other work
+    // on the machine (a full test run) slows everything down: the old code fails either way.
+    const bound = Math.max(300, heavyMs / 4);
+    expect(Math.max(...waits)).toBeLessThan(bound);
+    expect(loop.max / 1e6).toBeLessThan(bound);
     expect(waits.length).toBeGreaterThan(10);
     for (const r of await heavy) {
       expect(r.status).toBe(200);

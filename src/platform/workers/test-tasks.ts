@@ -13,6 +13,10 @@ export function rejectInput(input: { field: string }): never {
   throw new RangeError(`${input.field} is out of range`);
 }
 
-export function crash(): never {
-  process.exit(3);
+/** Dies: an exception nobody catches ends the thread, as a fault in native code or an out-of-memory would. */
+export function crash(): Promise<never> {
+  setTimeout(() => {
+    throw new Error('boom');
+  }, 0);
+  return new Promise<never>(() => undefined);
 }
