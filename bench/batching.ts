@@ -44,7 +44,7 @@ export async function main(args: string[]): Promise<void> {
     for (const capacity of BATCHING_CAPACITIES) {
       for (const seed of seeds) {
         const inst = batchingInstance(n, capacity, seed);
-        // The ILS budget includes its construction phase and scales with size: 900 ms for 100 orders.
+        // The ILS budget is the improvement phase's (after the complete construction) and scales with size: 900 ms for 100 orders.
         const timeBudgetMs = perOrderMs * n;
         const input = { orders: inst.orders, capacity, layout: inst.layout, router, seed, timeBudgetMs };
         const row = { orders: n, capacity, seed, length: {}, batches: {}, ms: {}, cpuMs: {}, saving: {} } as Row;

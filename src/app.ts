@@ -11,6 +11,7 @@ import { platformRoutes } from './platform/http/platform-routes.ts';
 import { createHttp, type HttpApp } from './platform/http/server.ts';
 import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
 import type { ContextModule, PlatformDeps } from './platform/module.ts';
+import { WorkerPool } from './platform/workers/worker-pool.ts';
 import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
 import type { CatalogApi } from './contracts/catalog.ts';
@@ -72,7 +73,8 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
   });
   const apiKeys = new ApiKeys(db, ids);
-  const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db) };
+  const workers = new WorkerPool({ threads: config.workerThreads, maxQueue: config.workerQueue });
+  const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers };
 
   const catalog = catalogContext(deps);
   const locations = locationMasterContext(deps);
@@ -117,6 +119,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     async close() {
       await http.close();
       for (const m of selected) await m.stop?.();
+      await workers.close();
       await bus.stop();
       await transport.close();
       await db.close();

@@ -40,6 +40,7 @@ export const ERROR_CATALOGUE = {
   EXPECTATION_FAILED: { status: 417, title: 'The Expect header cannot be met' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  BUSY: { status: 503, title: 'Too many heavy computations are running; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -7,6 +7,7 @@ import type { HttpApp } from './http/server.ts';
 import type { IdempotencyKeys } from './http/idempotency.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Metrics } from './telemetry/metrics.ts';
+import type { WorkerPool } from './workers/worker-pool.ts';
 
 /** What the platform hands every context. */
 export interface PlatformDeps {
@@ -17,6 +18,8 @@ export interface PlatformDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly idempotency: IdempotencyKeys;
+  /** Worker threads for CPU-heavy pure computations, so they do not block the event loop. */
+  readonly workers: WorkerPool;
 }
 
 /** A bounded context as the composition root sees it: its one registration (STYLE.md, "Shape"). */

@@ -71,8 +71,8 @@ const SlottingBody = Type.Object({
     picks: Type.Integer({ minimum: 0, maximum: SLOTTING_LIMITS.picks.max, description: 'Pick lines per period' }),
     cubeMm3: Type.Optional(Type.Integer({ minimum: 1, maximum: SLOTTING_LIMITS.cubeMm3.max, description: 'Cubic millimetres of average stock or demand; required by coi' })),
   }, { additionalProperties: false }), { minItems: SLOTTING_LIMITS.skus.min, maxItems: SLOTTING_LIMITS.skus.max, description: 'Unique SKUs, one location each' }),
-  orders: Type.Optional(Type.Array(Type.Array(SkuCode, { maxItems: 100 }), {
-    maxItems: 100_000, description: 'Order history as lists of SKUs (at most 100 per order: pair counting is quadratic), used by correlated; SKUs not in skus are ignored',
+  orders: Type.Optional(Type.Array(Type.Array(SkuCode, { maxItems: SLOTTING_LIMITS.orderSkus.max }), {
+    maxItems: SLOTTING_LIMITS.orders.max, description: 'Order history as lists of SKUs (at most 100 per order: pair counting is quadratic), used by correlated; SKUs not in skus are ignored',
   })),
   locationTypes: Type.Optional(Type.Array(LocationTypeSchema, {
     minItems: 1, maxItems: LOCATION_TYPES.length, uniqueItems: true,
@@ -179,7 +179,9 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         summary: 'Recommend a location for each SKU by a slotting policy (read-only: computes an answer, persists nothing)',
         description: 'Candidates are the site\'s ACTIVE locations of locationTypes, fitted to a rectangular aisle layout by their x/y '
           + 'coordinates; distances are measured from the site\'s DEPOT location. 422 when there are more SKUs than candidates or '
-          + 'no candidates.',
+          + `no candidates. Limits: ${SLOTTING_LIMITS.skus.max} SKUs, ${SLOTTING_LIMITS.orders.max} orders of at most `
+          + `${SLOTTING_LIMITS.orderSkus.max} SKUs, a 2 MB body. The computation runs on a worker thread, off the request thread; `
+          + 'when too many are running and waiting the answer is 503 BUSY with Retry-After (retry later).',
       },
     }, async (req) => {
       const b = req.body;

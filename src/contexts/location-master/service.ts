@@ -10,7 +10,7 @@ import { countByType, generateLayout, layoutParameters, type LayoutRequest } fro
 import { validateNewLocation, validateNewSite, type NewLocation, type NewSite } from './domain/location.ts';
 import { decideStatusChange } from './domain/location-status.ts';
 import * as store from './store.ts';
-import { recommendSlotting, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
+import { recommendSlottingTask, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -150,7 +150,8 @@ export class LocationMasterService {
 
   /**
    * A slotting recommendation over the site's ACTIVE locations of `locationTypes`, measured from its depot. Read-only:
-   * it computes an answer and persists nothing, so it needs no transaction, events or idempotency.
+   * it computes an answer and persists nothing, so it needs no transaction, events or idempotency. The computation runs
+   * on a worker thread (503 BUSY when too many wait), so a long correlated run does not stall other requests.
    */
   async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
     const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
@@ -159,7 +160,7 @@ export class LocationMasterService {
       store.activeLocationsOfSite(this.deps.db, siteId, locationTypes),
       store.activeLocationsOfSite(this.deps.db, siteId, ['DEPOT']),
     ]);
-    const outcome = recommendSlotting(request, candidates, depots[0]);
+    const outcome = await this.deps.workers.run(recommendSlottingTask, { request, candidates, depot: depots[0] });
     if (outcome.ok) this.deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed').inc();
     return outcome;
   }

@@ -68,6 +68,9 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
       config: { roles: CAN.plan },
       schema: {
         tags, summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
+        description: 'Batch picking searches the cart batches on a worker thread, off the request thread (300 ms of improvement '
+          + 'per wave, groups of 100 orders); when too many heavy computations are running and waiting the answer is 503 BUSY '
+          + 'with Retry-After, and the wave stays PLANNED.',
         params: IdParams,
         body: Type.Object({
           pickStrategy: Type.Optional(Type.Unsafe<PickStrategy>(Type.String({ enum: [...PICK_STRATEGIES], default: 'discrete' }))),

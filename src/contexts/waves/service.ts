@@ -11,7 +11,7 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
 import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
-import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatches, type BatchableOrder } from './domain/batching.ts';
+import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
@@ -159,7 +159,13 @@ export class WaveService {
       this.deps.log.warn({ siteId, err: e }, 'waves: pick positions could not be read; orders batched FCFS');
       layout = undefined;
     }
-    const plan = planBatches({ orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, pickOf });
+    // The search runs on a worker thread, so it gets plain data: each SKU's position instead of the lookup.
+    const picks = new Map<string, Pick>();
+    for (const sku of new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))) {
+      const p = pickOf(sku);
+      if (p !== undefined) picks.set(sku, p);
+    }
+    const plan = await this.deps.workers.run(planBatchesTask, { orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, picks });
     if (plan.oversize.length > 0) this.deps.log.info({ siteId, orders: plan.oversize, capacity }, 'waves: orders larger than a cart go alone');
     return plan.batches;
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Layout, Pick } from '../geometry/layout.ts';
 import { batchOrders } from './index.ts';
 import type { BatchingInput, BatchingMethod, Order } from './index.ts';
@@ -65,6 +65,18 @@ describe('batchOrders', () => {
     );
   });
 
+  it('ILS is never worse than its construction when the budget is already spent (property, budget 0)', () => {
+    fc.assert(
+      fc.property(instanceArb, (input) => {
+        const spent: BatchingInput = { ...input, timeBudgetMs: 0, maxIterations: Infinity };
+        const cw = batchOrders(spent, 'savings').length;
+        const seed = batchOrders(spent, 'seed').length;
+        expect(batchOrders(spent, 'ils').length).toBeLessThanOrEqual(Math.min(cw, seed) + 1e-9);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('is deterministic for a seed and an iteration limit', () => {
     const orders: Order[] = Array.from({ length: 20 }, (_, i) => ({
       id: `o${i}`,
@@ -127,5 +139,37 @@ describe('batchOrders', () => {
     expect(batchOrders(input, 'seed').length).toBeLessThan(fcfs);
     expect(cw).toBeLessThan(fcfs);
     expect(batchOrders(input, 'ils').length).toBeLessThanOrEqual(cw);
+  });
+});
+
+describe('batchOrders ils under a spent time budget (issue 6, item 12)', () => {
+  // Henn et al. (2010)-style instance: 60 orders of 5–15 items on 10 aisles, exact router.
+  const rng = createRng(23);
+  const big: Layout = { aisles: 10, blocks: 1, blockLength: 45, aislePitch: 5, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
+  const orders: Order[] = Array.from({ length: 60 }, (_, i) => ({
+    id: `o${i}`,
+    picks: Array.from({ length: 5 + rng.int(11) }, () => ({ aisle: rng.int(10), block: 0, offset: rng.int(45) + 0.5 })),
+  }));
+  const input: BatchingInput = { orders, capacity: 45, layout: big, router: (l, p) => route(l, p), seed: 1 };
+  const cw = batchOrders(input, 'savings').length;
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a budget of 0 or 1 ms still completes Clarke–Wright: the result is at least as short', () => {
+    expect(cw).toBeLessThan(batchOrders(input, 'fcfs').length);
+    for (const timeBudgetMs of [0, 1]) {
+      expect(batchOrders({ ...input, timeBudgetMs }, 'ils').length).toBeLessThanOrEqual(cw + 1e-9);
+    }
+  });
+
+  it('a clock that says time is up at once (a loaded machine) still gets full Clarke–Wright quality', () => {
+    // Every reading is an hour after the previous one: any deadline taken during construction has passed.
+    let t = performance.now();
+    vi.spyOn(performance, 'now').mockImplementation(() => (t += 3_600_000));
+    const r = batchOrders({ ...input, timeBudgetMs: 1000 }, 'ils');
+    expect(r.length).toBeLessThanOrEqual(cw + 1e-9);
+    expect(r.batches.flat().sort()).toEqual(orders.map((o) => o.id).sort());
   });
 });

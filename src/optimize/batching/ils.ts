@@ -40,8 +40,8 @@ function at<T>(xs: readonly T[], i: number): T {
  * Iterated local search for order batching after Henn, Koch, Doerner, Strauss & Wäscher (2010):
  * SWAP and SHIFT local search between batches, random order exchanges as perturbation, and threshold
  * acceptance (Dueck & Scheuer 1990) with a shrinking threshold in place of their acceptance rule.
- * Works on a copy of `initial` (batches of order indices) and returns the best batches found; the
- * caller's deadline bounds the run, `maxIterations` makes it reproducible.
+ * Works on a copy of `initial` (batches of order indices) and returns the best batches found, never worse than
+ * `initial`; the caller's deadline bounds the run, `maxIterations` makes it reproducible.
  */
 export function iteratedLocalSearch(coster: BatchCoster, initial: readonly number[][], options: IlsOptions): number[][] {
   const { capacity, rng, deadline, maxIterations } = options;
@@ -224,6 +224,7 @@ export function iteratedLocalSearch(coster: BatchCoster, initial: readonly numbe
     return changed;
   };
 
+  const startTotal = start.total;
   let current = start;
   localSearch(current, current.batches.keys());
   let best = clone(current);
@@ -253,5 +254,7 @@ export function iteratedLocalSearch(coster: BatchCoster, initial: readonly numbe
     if (candidate.total < current.total + threshold) current = candidate;
     if (current.total < best.total - EPS) best = clone(current);
   }
+  // Local search applies improving moves only, so best ≤ start; kept explicit because callers rely on it.
+  if (best.total > startTotal + EPS) return initial.map((b) => [...b]);
   return best.batches.filter((b) => b.length > 0);
 }

@@ -20,7 +20,11 @@ export interface BatchingInput {
   readonly router: Router;
   /** Seed of the PRNG used by the metaheuristic; same seed and iteration limit → same batches. Default 1. */
   readonly seed?: number;
-  /** Wall-clock cap for the metaheuristic in ms (default 1000). Stopping on time makes results machine-dependent. */
+  /**
+   * Wall-clock cap in ms (default 1000) for the metaheuristic's improvement phase, which starts after its construction
+   * (Clarke–Wright and seed, always completed). Stopping on time makes results machine-dependent, never worse than
+   * Clarke–Wright.
+   */
   readonly timeBudgetMs?: number;
   /** Iteration cap for the metaheuristic (default unlimited); set it for reproducible runs. */
   readonly maxIterations?: number;

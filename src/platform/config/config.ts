@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
 export interface Config {
   readonly port: number;
@@ -15,6 +17,10 @@ export interface Config {
   readonly busMaxAttempts: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
+  /** Worker threads for heavy optimisation (slotting, wave batching); 0 runs it on the event loop. */
+  readonly workerThreads: number;
+  /** Heavy computations that may wait for a worker thread; more are refused with 503 BUSY. */
+  readonly workerQueue: number;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
   /** Limits against slow and idle clients (`PAKLOG_HTTP_*`). */
@@ -99,6 +105,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
+    // One thread per spare core (at least one): the event loop keeps a core for requests.
+    workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
+    workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     http: {

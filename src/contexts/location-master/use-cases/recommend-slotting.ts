@@ -1,5 +1,6 @@
 import type { Location } from '../../../contracts/location-master.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../../platform/errors.ts';
+import { workerTask } from '../../../platform/workers/worker-pool.ts';
 import { locationsToLayout, type LocationLike, type LocationsLayout } from '../../../optimize/geometry/graph.ts';
 import { depotDistance } from '../../../optimize/geometry/layout.ts';
 import { slotSkus, type Sku } from '../../../optimize/slotting/index.ts';
@@ -10,6 +11,9 @@ export type RecommendationMethod = (typeof RECOMMENDATION_METHODS)[number];
 
 export const SLOTTING_LIMITS = {
   skus: { min: 1, max: 20_000 },
+  /** Order history for correlated slotting; pair counting is quadratic in an order's SKUs. */
+  orders: { max: 100_000 },
+  orderSkus: { max: 100 },
   picks: { max: 1_000_000_000 },
   cubeMm3: { max: 1_000_000_000_000 },
 } as const;
@@ -168,3 +172,11 @@ export function recommendSlotting(request: SlottingRequest, candidates: readonly
     savingVsRandom: baseline > 0 ? share(1 - expected / baseline) : 0,
   });
 }
+
+/** recommendSlotting with one plain-data argument, as a worker thread runs it. */
+export function recommendSlottingJob(job: { request: SlottingRequest; candidates: readonly Location[]; depot: Location | undefined }): Outcome<SlottingRecommendation> {
+  return recommendSlotting(job.request, job.candidates, job.depot);
+}
+
+/** Correlated slotting over a long order history takes seconds: it runs on the worker pool, off the event loop. */
+export const recommendSlottingTask = workerTask<typeof recommendSlottingJob>(new URL(import.meta.url), 'recommendSlottingJob');

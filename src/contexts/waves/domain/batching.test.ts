@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../../platform/workers/worker-pool.ts';
 import type { Layout, Pick } from '../../../optimize/geometry/layout.ts';
 import { route } from '../../../optimize/routing/index.ts';
-import { fcfs, planBatches, type BatchableOrder } from './batching.ts';
+import { fcfs, MAX_ORDERS_PER_SEARCH, planBatches, planBatchesTask, type BatchableOrder } from './batching.ts';
 
 const layout: Layout = { aisles: 6, blocks: 1, blockLength: 20, aislePitch: 3, crossAisleWidth: 2, depot: { x: 0, y: 0 } };
 /** SKU `A<a>-<offset>` sits in aisle a at that offset. */
@@ -60,5 +61,26 @@ describe('wave batching glue', () => {
   it('fcfs starts a new cart when the next order does not fit and rejects a bad capacity', () => {
     expect(fcfs([order('x', ['s', 4]), order('y', ['s', 4]), order('z', ['s', 3])], 8)).toEqual([['x', 'y'], ['z']]);
     expect(() => planBatches({ orders, capacity: 0, layout, pickOf })).toThrow(RangeError);
+  });
+
+  it('searches a wave larger than MAX_ORDERS_PER_SEARCH in groups: every order once, within capacity', () => {
+    const many = Array.from({ length: MAX_ORDERS_PER_SEARCH * 2 + 7 }, (_, i) => order(`m${String(i).padStart(3, '0')}`, [`A${i % 6}-${1 + (i % 19)}`, 1 + (i % 3)]));
+    const plan = planBatches({ orders: many, capacity: 10, layout, pickOf, timeBudgetMs: 0 });
+    expect([...plan.batches.flat()].sort()).toEqual(many.map((o) => o.orderId).sort());
+    for (const b of plan.batches) expect(units(many, b)).toBeLessThanOrEqual(10);
+    expect(plan.batches.length).toBeLessThan(many.length / 2);
+  });
+
+  it('runs on a worker thread with plain data (positions by SKU) and plans the same batches', async () => {
+    const picks = new Map(orders.flatMap((o) => o.lines.map((l): [string, Pick] => [l.sku, pickOf(l.sku)!])));
+    const pool = new WorkerPool({ threads: 1, maxQueue: 0 });
+    try {
+      const job = { orders, capacity: 10, layout, picks, timeBudgetMs: 0 };
+      const onThread = await pool.run(planBatchesTask, job);
+      expect(onThread).toEqual(planBatches({ orders, capacity: 10, layout, pickOf, timeBudgetMs: 0 }));
+      expect([...onThread.batches.flat()].sort()).toEqual(orders.map((o) => o.orderId).sort());
+    } finally {
+      await pool.close();
+    }
   });
 });
