@@ -54,7 +54,7 @@ export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders'
  * Contexts know each other only through contracts; here each gets the implementations it needs.
  */
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   const db = new Database(databaseUrl, { max: config.dbPoolSize });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
@@ -94,7 +94,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
-  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION });
+  const http = await createHttp({ logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION });
   await platformRoutes(http, { db, bus, metrics, apiKeys });
   for (const m of selected) {
     const routes = m.routes;

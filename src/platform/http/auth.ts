@@ -78,6 +78,12 @@ export class ApiKeys {
     }
   }
 
+  /** Whether a request carries one of {@link withInternalKey}'s keys (its request log is left out). */
+  isInternalRequest(header: string | string[] | undefined): boolean {
+    const key = Array.isArray(header) ? header[0] : header;
+    return this.internal.size > 0 && key !== undefined && this.internal.has(hashApiKey(key));
+  }
+
   async revoke(id: string): Promise<boolean> {
     const rows = await this.db.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
     for (const k of this.cache.keys()) this.cache.delete(k);
