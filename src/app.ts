@@ -59,7 +59,7 @@ export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders'
  * Contexts know each other only through contracts; here each gets the implementations it needs.
  */
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   const db = new Database(databaseUrl, { max: config.dbPoolSize });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
@@ -103,7 +103,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
-  const http = await createHttp({ logLevel: config.logLevel, metrics, apiKeys, version: VERSION, limits: config.http });
+  const http = await createHttp({ logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http });
   await platformRoutes(http, { db, bus, metrics, apiKeys });
   for (const m of selected) {
     const routes = m.routes;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { PakLogApp } from './app.ts';
+import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
 import { InputError, runBatch, runPack, runRoute } from './cli/optimize.ts';
 
@@ -16,13 +17,18 @@ function config(): Config {
   }
 }
 
-/**
- * Whichever command first meets a fresh database generates the admin key, and no later start prints it again:
- * print it as soon as it exists, before anything else can fail.
- */
-function printGeneratedAdminKey(app: PakLogApp): void {
-  if (app.generatedAdminKey !== undefined) console.log(`\nAdmin API key (shown once, keep it safe): ${app.generatedAdminKey}\n`);
+/** Problems the user can act on (a taken port or data folder, an embedded server that cannot run here): one line, no stack. */
+async function failClearly(e: unknown): Promise<never> {
+  const { PortInUseError } = await import('./main.ts');
+  const { DataDirInUseError, EmbeddedSetupError } = await import('./platform/db/embedded.ts');
+  if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError) {
+    console.error(`paklog: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
 }
+
+const keyLine = (key: string): string => `  Admin API key (shown once, keep it safe): ${key}`;
 
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
 // The server modules load lazily so the optimisation commands start fast.
@@ -30,10 +36,13 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
   const { buildApp } = await import('./app.ts');
   const { openDatabase } = await import('./main.ts');
   const cfg = config();
-  const { url, embedded } = await openDatabase(cfg);
+  // A running PakLog keeps its embedded server: this command connects to it and leaves it running.
+  const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
+  if (embedded?.owned === false) console.error('paklog: using the embedded PostgreSQL of the running PakLog');
   try {
     const app = await buildApp({ ...cfg, logLevel: 'warn' }, url);
-    printGeneratedAdminKey(app);
+    // Whichever command first meets a fresh database generates the admin key; no later start prints it again.
+    if (app.generatedAdminKey !== undefined) console.log(`\n${keyLine(app.generatedAdminKey)}\n`);
     try {
       await fn(app);
       await app.bus.idle();
@@ -53,22 +62,36 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
   const cfg = config();
   let seeded = false;
-  const running = await startServer(cfg, async (app) => {
-    printGeneratedAdminKey(app);
-    if (cfg.seedDemo && !(await hasDemoData(app))) {
-      await seedDemo(app);
-      seeded = true;
-    }
-  });
+  let generated: string | undefined;
+  let running: Running;
+  try {
+    running = await startServer(cfg, async (app) => {
+      generated = app.generatedAdminKey;
+      if (cfg.seedDemo && !(await hasDemoData(app))) {
+        await seedDemo(app);
+        seeded = true;
+      }
+    });
+  } catch (e) {
+    // The key is stored by now: a start that fails later must still show it, or nobody ever holds it.
+    if (generated !== undefined) console.log(keyLine(generated));
+    return failClearly(e);
+  }
   const lines = [
+    '',
     `PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`,
     `  API:     ${running.url}/api/v1`,
     `  Docs:    ${running.url}/docs`,
     `  Health:  ${running.url}/health/ready`,
   ];
-  if (running.app.generatedAdminKey === undefined && cfg.adminApiKey === undefined) {
-    lines.push('  Admin key: printed on the first start; create more with POST /api/v1/api-keys');
+  if (running.embedded?.relocated !== undefined) lines.push(`  Data:    ${running.embedded.relocated}`);
+  if (generated !== undefined) {
+    lines.push(keyLine(generated), '  Lost it? Restart once with PAKLOG_ADMIN_API_KEY set to a key of your own (README, Security).');
+  } else if (cfg.adminApiKey === undefined) {
+    lines.push('  Admin key: printed on the first start; lost it? restart once with PAKLOG_ADMIN_API_KEY set (README, Security)');
   }
+  // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
+  lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');
   console.log(lines.join('\n'));
 });
 

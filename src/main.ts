@@ -1,24 +1,49 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { buildApp, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded.ts';
-import { join } from 'node:path';
 
 export interface Running {
   readonly app: PakLogApp;
   readonly url: string;
+  readonly embedded: EmbeddedServer | undefined;
   stop(): Promise<void>;
 }
 
-/** Where the database is: `DATABASE_URL`, or an embedded PostgreSQL in `<dataDir>/pg`. */
-export async function openDatabase(config: Config): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
+/** The HTTP port is taken (by another PakLog, most likely): said in one line. */
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`port ${port} on ${host} is already in use (is PakLog already running? try http://localhost:${port}/health/ready): stop that process, or start with PORT set to a free port`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * Where the database is: `DATABASE_URL`, or the embedded PostgreSQL in `<dataDir>/pg`. A command that only needs the
+ * database (`attach`) connects to the server of a running PakLog rather than starting its own; a second start
+ * (`refuse`) stops with a clear message. Neither ever stops the running one.
+ */
+export async function openDatabase(config: Config, ifInUse: 'attach' | 'refuse' = 'attach'): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined };
-  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg') });
+  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), ifInUse });
   return { url: embedded.url, embedded };
+}
+
+/** Fails fast, before the database is touched, when the HTTP port is already taken. */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? new PortInUseError(host, port) : e));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => ok()));
+  });
 }
 
 /** Starts the whole system and listens; stops the embedded database cleanly on SIGINT/SIGTERM. */
 export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>): Promise<Running> {
-  const { url: dbUrl, embedded } = await openDatabase(config);
+  await checkPortFree(config.host, config.port);
+  const { url: dbUrl, embedded } = await openDatabase(config, 'refuse');
   let app: PakLogApp;
   try {
     app = await buildApp(config, dbUrl);
@@ -34,8 +59,11 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
     // A failed seed or a port in use must not leave the pool or the embedded server behind.
     await app.close();
     await embedded?.stop();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.host, config.port);
     throw e;
   }
+  const url = address.replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost');
+  embedded?.announce(url);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -49,5 +77,5 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
       void stop().then(() => process.exit(0));
     });
   }
-  return { app, url: address.replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost'), stop };
+  return { app, url, embedded, stop };
 }

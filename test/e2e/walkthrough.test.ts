@@ -1,83 +1,90 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
+import { cleanEnv, freePort, repoRoot, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
 
-/** The README's walkthrough runs as written against a freshly started server. */
-const root = resolve(import.meta.dirname, '../..');
-let server: ChildProcess | undefined;
-let db: { url: string; drop: () => Promise<void> };
-let base = '';
-const key = `pk_${randomBytes(24).toString('base64url')}`;
-let startOutput = '';
+/**
+ * The README's walkthrough runs as written against freshly started servers, each on a port other than 8080, in the
+ * two ways the README offers to find the server: pasting the `export` line the start printed, or running the blocks
+ * in the shell where PORT is exported.
+ */
+const page = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-const freePort = () => new Promise<number>((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => done(port));
+function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 120_000 }, (err, out, errOut) => {
+      if (err !== null) fail(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${out}\n--- stderr\n${errOut}`));
+      else done({ stdout: out, stderr: errOut });
+    });
+    child.stdin?.end();
   });
+}
+
+function expectShipped({ stdout, stderr }: { stdout: string; stderr: string }): void {
+  expect(stderr).toBe('');
+  expect(stdout).not.toContain('undefined');
+  expect(stdout).toContain('WRONG_LOCATION');
+  // Received at the dock: on hand, not promised until moved to a pick face.
+  expect(stdout).toContain('unpickable 20, atp 0');
+  expect(stdout).toMatch(/SHIPPED: WALK-MUG 2\/2, MUG-CERAMIC 1\/1/);
+  expect(stdout).toContain('orders.order.shipped.v1');
+}
+
+it('the README has the walkthrough blocks and the LICENSE it announces', () => {
+  expect(blocks.length).toBeGreaterThanOrEqual(8);
+  expect(page).toContain('[LICENSE](LICENSE)');
+  expect(existsSync(resolve(repoRoot, 'LICENSE'))).toBe(true);
+  expect(readFileSync(resolve(repoRoot, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  // Every wait says how long it waits, and waits that long: a deadline, not a count of tries.
+  expect(page).toMatch(/`status_is ORDER STATUS` waits \(10 s at most\)/);
+  expect(blocks[0]).toMatch(/status_is\(\) \{\n\s+local until=\$\(\(SECONDS \+ 10\)\)/);
 });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  const port = await freePort();
-  base = `http://localhost:${port}`;
-  server = spawn(process.execPath, [resolve(root, 'bin/paklog.js'), 'start'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: key, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${startOutput}`)), 90_000);
-    const onData = (chunk: Buffer): void => {
-      startOutput += chunk.toString();
-      if (startOutput.includes('PakLog is ready')) {
-        clearTimeout(timer);
-        ready();
-      }
-    };
-    server!.stdout!.on('data', onData);
-    server!.stderr!.on('data', onData);
-    server!.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${startOutput}`)));
-  });
-}, 120_000);
+describe.each([
+  { how: 'the export line the start printed, pasted into another shell', configuredKey: true },
+  { how: 'PORT exported in the shell that started it, with the key generated on the first start', configuredKey: false },
+])('walkthrough with PORT set to another value: $how', ({ configuredKey }) => {
+  let db: { url: string; drop: () => Promise<void> };
+  let server: StartedPakLog;
+  let port = 0;
+  const configured = `pk_${randomBytes(24).toString('base64url')}`;
 
-afterAll(async () => {
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  await db.drop();
-});
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    port = await freePort();
+    server = await startPakLog(cleanEnv({
+      DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'warn', ...(configuredKey ? { PAKLOG_ADMIN_API_KEY: configured } : {}),
+    }));
+  }, 120_000);
 
-describe('walkthrough', () => {
-  it('npm start prints the URLs and seeds the demo warehouse', () => {
-    expect(startOutput).toContain(`${base}/docs`);
-    expect(startOutput).toContain('demo warehouse');
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('npm start prints the URLs, seeds the demo warehouse and ends with the shell line to paste', () => {
+    const out = server.output();
+    expect(out).toContain(`http://localhost:${port}/docs`);
+    expect(out).toContain('demo warehouse');
+    expect(out).toContain(`Shell:   export PAKLOG=http://localhost:${port}`);
   });
 
   it('every bash block of the README runs and ends with the order SHIPPED', async () => {
-    const page = readFileSync(resolve(root, 'README.md'), 'utf8');
-    const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length).toBeGreaterThanOrEqual(8);
-    const script = `set -euo pipefail\n${blocks.join('\n')}`;
-    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done, fail) => {
-      const child = execFile('bash', ['-c', script], { env: { ...process.env, PAKLOG: base, KEY: key }, timeout: 90_000 }, (err, out, errOut) => {
-        if (err !== null) fail(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${out}\n--- stderr\n${errOut}`));
-        else done({ stdout: out, stderr: errOut });
-      });
-      child.stdin?.end();
-    });
-    expect(stderr).toBe('');
-    expect(stdout).not.toContain('undefined');
-    expect(stdout).toContain('WRONG_LOCATION');
-    // Received at the dock: on hand, not promised until moved to a pick face.
-    expect(stdout).toContain('unpickable 20, atp 0');
-    expect(stdout).toMatch(/SHIPPED: WALK-MUG 2\/2, MUG-CERAMIC 1\/1/);
-    expect(stdout).toContain('orders.order.shipped.v1');
-  }, 120_000);
+    const out = server.output();
+    if (configuredKey) {
+      // Another terminal: nothing but what the banner said, and the admin key its owner knows.
+      const exportLine = out.match(/Shell: +(export PAKLOG=\S+)\n/)?.[1];
+      expect(exportLine).toBeDefined();
+      expectShipped(await bash(`${exportLine}\n${blocks.join('\n')}`, cleanEnv({ KEY: configured })));
+    } else {
+      // The same shell: PORT is exported there, the key is the one the first start printed.
+      const key = out.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];
+      expect(key).toBeDefined();
+      expectShipped(await bash(blocks.join('\n'), cleanEnv({ PORT: String(port), KEY: key! })));
+    }
+  }, 150_000);
 });

@@ -32,4 +32,12 @@ describe('config', () => {
       for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'PAKLOG_ADMIN_API_KEY', 'PAKLOG_SEED_DEMO']) expect(problems).toContain(name);
     }
   });
+
+  it('logs JSON unless on a terminal; PAKLOG_LOG_FORMAT chooses either way', () => {
+    expect(loadConfig({}, false).logFormat).toBe('json');
+    expect(loadConfig({}, true).logFormat).toBe('pretty');
+    expect(loadConfig({ PAKLOG_LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ PAKLOG_LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+    expect(() => loadConfig({ PAKLOG_LOG_FORMAT: 'xml' })).toThrow(/PAKLOG_LOG_FORMAT must be json or pretty/);
+  });
 });

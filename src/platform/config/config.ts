@@ -8,6 +8,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `pretty` (one readable line per entry) on a terminal, JSON (for ELK) otherwise; `PAKLOG_LOG_FORMAT` chooses. */
+  readonly logFormat: 'json' | 'pretty';
   /** Bootstrap admin API key; generated and printed once on first start when absent. */
   readonly adminApiKey: string | undefined;
   /** Which contexts this process runs (all by default). */
@@ -44,7 +46,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+/** `stdoutIsTerminal` decides the default log format: people read a terminal, machines read the rest. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
     const v = env[name]?.trim();
@@ -86,6 +89,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as Config['logLevel']) : undefined;
   if (logLevel === undefined) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
 
+  const logFormatRaw = str('PAKLOG_LOG_FORMAT')?.toLowerCase();
+  if (logFormatRaw !== undefined && logFormatRaw !== 'json' && logFormatRaw !== 'pretty') {
+    problems.push(`PAKLOG_LOG_FORMAT must be json or pretty, got "${logFormatRaw}"`);
+  }
+  const logFormat = logFormatRaw === 'json' || logFormatRaw === 'pretty' ? logFormatRaw : stdoutIsTerminal ? 'pretty' : 'json';
+
   const adminApiKey = str('PAKLOG_ADMIN_API_KEY');
   if (adminApiKey !== undefined && adminApiKey.length < 16) {
     problems.push('PAKLOG_ADMIN_API_KEY must be at least 16 characters long');
@@ -99,6 +108,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: str('PAKLOG_DATA_DIR') ?? 'data',
     logLevel: logLevel ?? 'info',
+    logFormat,
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),

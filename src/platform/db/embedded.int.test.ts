@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { DataDirInUseError, startEmbeddedPostgres } from './embedded.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paklog-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +68,29 @@ describe('embedded PostgreSQL', () => {
       await expect(startEmbeddedPostgres({ dir: half, fast: true })).rejects.toThrow(/password is missing/);
     } finally {
       rmSync(half, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a running server is never stopped by another opener: a command connects to it, a second start is refused', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'paklog-embedded-shared-'));
+    const first = await startEmbeddedPostgres({ dir: shared, fast: true });
+    try {
+      expect(first.owned).toBe(true);
+      const attached = await startEmbeddedPostgres({ dir: shared, fast: true, ifInUse: 'attach' });
+      expect(attached.owned).toBe(false);
+      expect(attached.url).toBe(first.url);
+      await attached.stop();
+      const refused = startEmbeddedPostgres({ dir: shared, fast: true, ifInUse: 'refuse' });
+      await expect(refused).rejects.toBeInstanceOf(DataDirInUseError);
+      await expect(refused).rejects.toThrow(/is in use by PakLog process \d+/);
+      const client = new pg.Client({ connectionString: first.url });
+      await client.connect();
+      const [row] = (await client.query<{ one: number }>('SELECT 1 AS one')).rows;
+      await client.end();
+      expect(row?.one).toBe(1);
+    } finally {
+      await first.stop();
+      rmSync(shared, { recursive: true, force: true });
     }
   }, 120_000);
 });

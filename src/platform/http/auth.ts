@@ -21,6 +21,7 @@ export interface Principal {
 
 export class ApiKeys {
   private readonly cache = new Map<string, { principal: Principal | undefined; at: number }>();
+  private readonly internal = new Map<string, Principal>();
   constructor(private readonly db: Database, private readonly ids: IdGenerator) {}
 
   async create(name: string, role: Role, key: string = generateApiKey()): Promise<{ id: string; key: string }> {
@@ -29,18 +30,58 @@ export class ApiKeys {
     return { id, key };
   }
 
-  /** Makes sure the bootstrap admin key exists; returns the key when one had to be generated. */
+  /**
+   * Makes sure the bootstrap admin key exists; returns the key when one had to be generated. A configured key
+   * (`PAKLOG_ADMIN_API_KEY`) replaces the previous bootstrap key, which is revoked: rotating it, or setting it to
+   * recover a lost generated key, leaves exactly one bootstrap key working.
+   */
   async ensureAdmin(configured: string | undefined): Promise<string | undefined> {
-    if (configured !== undefined) {
-      await this.db.query(
-        `INSERT INTO platform.api_keys (id, name, role, key_hash) VALUES ($1, 'bootstrap admin', 'admin', $2) ON CONFLICT (key_hash) DO NOTHING`,
-        [this.ids.next('key'), hashApiKey(configured)],
+    const generated = await this.db.tx(async (tx) => {
+      // Processes starting together (the server and a CLI command) must not both generate a key.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.bootstrap-admin'))`);
+      if (configured !== undefined) {
+        const hash = hashApiKey(configured);
+        await tx.query(
+          `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap) VALUES ($1, 'bootstrap admin', 'admin', $2, true)
+           ON CONFLICT (key_hash) DO NOTHING`,
+          [this.ids.next('key'), hash],
+        );
+        await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE bootstrap AND revoked_at IS NULL AND key_hash <> $1`, [hash]);
+        return undefined;
+      }
+      const existing = await tx.query(`SELECT 1 FROM platform.api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1`);
+      if (existing.length > 0) return undefined;
+      const key = generateApiKey();
+      await tx.query(
+        `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap) VALUES ($1, 'bootstrap admin', 'admin', $2, true)`,
+        [this.ids.next('key'), hashApiKey(key)],
       );
-      return undefined;
+      return key;
+    });
+    this.cache.clear();
+    return generated;
+  }
+
+  /**
+   * Runs `fn` with a key that exists only in this process's memory, for the app's own in-process calls (the demo
+   * seed): nothing is stored, so a crash leaves no key behind, and the key is gone when `fn` returns. It is a
+   * random 256-bit secret that never leaves the process, like any other key it cannot be guessed from outside.
+   */
+  async withInternalKey<T>(name: string, role: Role, fn: (key: string) => Promise<T>): Promise<T> {
+    const key = generateApiKey();
+    const hash = hashApiKey(key);
+    this.internal.set(hash, { id: `internal:${name}`, name, role });
+    try {
+      return await fn(key);
+    } finally {
+      this.internal.delete(hash);
     }
-    const existing = await this.db.query(`SELECT 1 FROM platform.api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1`);
-    if (existing.length > 0) return undefined;
-    return (await this.create('bootstrap admin', 'admin')).key;
+  }
+
+  /** Whether a request carries one of {@link withInternalKey}'s keys (its request log is left out). */
+  isInternalRequest(header: string | string[] | undefined): boolean {
+    const key = Array.isArray(header) ? header[0] : header;
+    return this.internal.size > 0 && key !== undefined && this.internal.has(hashApiKey(key));
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -59,6 +100,8 @@ export class ApiKeys {
   /** Looks a key up; results are cached for a few seconds so a revoked key stops working quickly. */
   async verify(key: string): Promise<Principal | undefined> {
     const hash = hashApiKey(key);
+    const internal = this.internal.get(hash);
+    if (internal !== undefined) return internal;
     const hit = this.cache.get(hash);
     if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.principal;
     const rows = await this.db.query<{ id: string; name: string; role: Role }>(

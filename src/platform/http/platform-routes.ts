@@ -10,8 +10,9 @@ import type { HttpApp } from './server.ts';
 
 /** Health, metrics, the event store, dead letters and API keys: the platform's own routes. */
 export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: EventBus; metrics: Metrics; apiKeys: ApiKeys }): Promise<void> {
-  app.get('/health/live', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { config: { public: true }, schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
+  // Probes come every few seconds from load balancers, Kubernetes and Prometheus: logged only when something is wrong.
+  app.get('/health/live', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
     try {
       await deps.db.query('SELECT 1');
       return { status: 'ok', database: 'ok' };
@@ -19,7 +20,7 @@ export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: Ev
       return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
     }
   });
-  app.get('/metrics', { config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
     void reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

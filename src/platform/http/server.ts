@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { loggerOptions } from '../telemetry/logger.ts';
+import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { authHook, type ApiKeys } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
@@ -16,6 +16,7 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 
 export interface HttpOptions {
   readonly logLevel: string;
+  readonly logFormat?: LogFormat;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
   readonly version: string;
@@ -46,8 +47,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
-  const app = Fastify({
-    logger: options.logLevel === 'silent' ? false : loggerOptions(options.logLevel),
+  const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
+    ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat) }),
+    // The app's own in-process calls (the demo seed) are not traffic worth a log line.
+    disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];

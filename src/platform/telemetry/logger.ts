@@ -1,4 +1,7 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { prettyStream } from './pretty.ts';
+
+export type LogFormat = 'json' | 'pretty';
 
 /** JSON logs with ECS-style field names, ready for ELK. */
 export function loggerOptions(level: string): LoggerOptions {
@@ -14,8 +17,9 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-export function createLogger(level: string): Logger {
-  return pino(loggerOptions(level));
+/** The same entries either as JSON lines or, for a person at a terminal, as one readable line each. */
+export function createLogger(level: string, format: LogFormat = 'json', destination: DestinationStream = process.stdout): Logger {
+  return pino(loggerOptions(level), format === 'pretty' ? prettyStream(destination) : destination);
 }
 
 export type { Logger };

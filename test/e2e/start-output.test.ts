@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-database.ts';
+import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
+
+/** What a newcomer sees on the first start: the admin key in the final banner, not buried under request logs. */
+let db: { url: string; drop: () => Promise<void> };
+let server: StartedPakLog;
+let port = 0;
+let atReady = '';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  port = await freePort();
+  // Default log level (info) and format (JSON: the output is a pipe, not a terminal), no admin key configured.
+  server = await startPakLog(cleanEnv({ DATABASE_URL: db.url, PORT: String(port) }));
+  atReady = server.output();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await db.drop();
+});
+
+interface Entry { message?: string; reqId?: string; req?: { url?: string } }
+const entries = (text: string): Entry[] => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Entry);
+/** The request log: `incoming request <url>` and `request completed`. */
+const requestLog = (text: string): string[] =>
+  entries(text).filter((e) => e.reqId !== undefined).map((e) => `${e.message}${e.req?.url === undefined ? '' : ` ${e.req.url}`}`);
+
+describe('the first start', () => {
+  it('prints the generated admin key inside the final banner, after every log line', () => {
+    const banner = atReady.slice(atReady.indexOf('PakLog is ready'));
+    const key = banner.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];
+    expect(key).toBeDefined();
+    // The key is printed nowhere before the banner, and no log line comes between the banner's lines.
+    expect(atReady.indexOf(key!)).toBe(atReady.indexOf(banner) + banner.indexOf(key!));
+    expect(banner.split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
+    expect(banner).toMatch(/Lost it\? Restart once with PAKLOG_ADMIN_API_KEY/);
+  });
+
+  it("does not log the demo seed's internal requests nor health probes at info; real requests are logged", async () => {
+    expect(atReady).toContain('with a demo warehouse');
+    expect(requestLog(atReady)).toEqual([]);
+    for (const path of ['/health/ready', '/health/live', '/metrics']) expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(200);
+    const key = atReady.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)![1]!;
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/sites`, { headers: { 'x-api-key': key } })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(requestLog(server.output().slice(atReady.length))).toEqual(['incoming request /api/v1/sites', 'request completed']);
+  });
+
+  it('with PAKLOG_LOG_FORMAT=pretty the logs are readable lines, not JSON', async () => {
+    await server.stop();
+    const p = await freePort();
+    const key = 'pretty-format-admin-key-0123456789';
+    const pretty = await startPakLog(cleanEnv({ DATABASE_URL: db.url, PORT: String(p), PAKLOG_LOG_FORMAT: 'pretty', PAKLOG_ADMIN_API_KEY: key }));
+    try {
+      const before = pretty.output().length;
+      await fetch(`http://127.0.0.1:${p}/api/v1/sites`, { headers: { 'x-api-key': key } });
+      await new Promise((r) => setTimeout(r, 300));
+      const lines = pretty.output().slice(before).split('\n').filter((l) => l !== '');
+      expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}incoming request GET \/api\/v1\/sites reqId=\S+$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}request completed → 200 \(\d+\.\d ms\) reqId=\S+$/));
+      expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
+    } finally {
+      await pretty.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,70 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/** The repository this test runs from. */
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+export const freePort = (): Promise<number> => new Promise((done) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const port = (s.address() as { port: number }).port;
+    s.close(() => done(port));
+  });
+});
+
+/** The environment of a fresh shell: no database URL or admin key inherited from the test run. */
+export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'PAKLOG_ADMIN_API_KEY', 'PAKLOG', 'KEY', 'PORT', 'PAKLOG_DATA_DIR', 'PAKLOG_LOG_FORMAT', 'LOG_LEVEL']) delete base[name];
+  return { ...base, ...env };
+}
+
+export interface StartedPakLog {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/** `paklog start` in `cwd` (the repository by default), resolved once it prints its ready banner. */
+export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<StartedPakLog> {
+  const child = spawn(process.execPath, [resolve(cwd, 'bin/paklog.js'), 'start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`paklog did not start:\n${out}`)), 90_000);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      if (out.includes('PakLog is ready')) {
+        clearTimeout(timer);
+        // The banner is one write; leave a moment for a pipe that splits it.
+        setTimeout(ready, 100);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`paklog exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs a `paklog` command to its end. */
+export function runPakLog(args: readonly string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [resolve(cwd, 'bin/paklog.js'), ...args], { cwd, env, timeout: 90_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      done({ code, stdout, stderr });
+    });
+  });
+}
