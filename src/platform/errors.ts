@@ -30,7 +30,6 @@ export const ERROR_CATALOGUE = {
   NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
-  ORDER_RELEASED: { status: 409, title: 'The order has been released to the floor' },
   ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },

@@ -120,7 +120,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     app.post('/orders/:id/cancel', {
       config: { roles: CAN.plan },
       schema: {
-        tags, summary: 'Cancel an order before release (409 ORDER_RELEASED after; If-Match: "<version>" optional)', params: IdParams,
+        tags, summary: 'Cancel an order at any moment before it ships (409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again; If-Match: "<version>" optional)', params: IdParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),
         response: { 200: OrderSchema },
