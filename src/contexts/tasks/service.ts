@@ -52,6 +52,18 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     return ok(next);
   }
 
+  /** Walks the task of a piece of work along `path(status)`, each step a legal, announced transition. */
+  async function walkWork(tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta): Promise<Task | undefined> {
+    let task = await taskStore.byReference(tx, type, reference);
+    if (task === undefined) return undefined;
+    for (const to of path(task.status)) {
+      const moved = await move(tx, task, to, meta);
+      if (!moved.ok) throw new Error(`task ${task.id} cannot go ${task.status} → ${to}: ${moved.message}`);
+      task = moved.value;
+    }
+    return task;
+  }
+
   /** A worker moves their own task. */
   async function workerMove(id: string, workerId: string, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
     return deps.db.tx(async (tx) => {
@@ -145,28 +157,13 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
 
     /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
     async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
-      let task = await taskStore.byReference(tx, type, reference);
-      if (task === undefined) return undefined;
-      for (const to of finishPath(task.status)) {
-        const moved = await move(tx, task, to, meta);
-        if (!moved.ok) throw new Error(`finish path of task ${task.id} broke: ${moved.message}`);
-        task = moved.value;
-      }
-      if (task.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      const task = await walkWork(tx, type, reference, finishPath, meta);
+      if (task?.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
       return task;
     },
 
     /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it. */
-    async withdrawWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
-      let task = await taskStore.byReference(tx, type, reference);
-      if (task === undefined) return undefined;
-      for (const to of withdrawPath(task.status)) {
-        const moved = await move(tx, task, to, meta);
-        if (!moved.ok) throw new Error(`withdraw path of task ${task.id} broke: ${moved.message}`);
-        task = moved.value;
-      }
-      return task;
-    },
+    withdrawWork: (tx: Tx, type: TaskType, reference: string, meta: EventMeta) => walkWork(tx, type, reference, withdrawPath, meta),
 
     get: (id: string) => taskStore.get(deps.db, id),
     list: (f: TaskFilter) => taskStore.list(deps.db, f),
