@@ -181,11 +181,11 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
           + 'coordinates; distances are measured from the site\'s DEPOT location. 422 when there are more SKUs than candidates or '
           + 'no candidates.',
       },
-    }, async (req) => {
+    }, async (req, reply) => {
       const b = req.body;
-      return unwrap(await service.recommendSlotting(req.params.siteId, {
+      return deps.idempotency.run(req, reply, 200, async () => unwrap(await service.recommendSlotting(req.params.siteId, {
         method: b.method ?? 'turnover', skus: b.skus, orders: b.orders,
-      }, b.locationTypes ?? ['PICK_FACE']));
+      }, b.locationTypes ?? ['PICK_FACE'])));
     });
 
     app.get('/locations/:id', {
@@ -206,7 +206,8 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         preValidation: async (req) => {
           if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
         },
-      }, async (req) => unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, requestMeta(req))));
+      }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+        unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, requestMeta(req)))));
     }
   };
 }

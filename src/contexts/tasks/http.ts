@@ -4,6 +4,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
 import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
 import type { TaskService } from './service.ts';
 
@@ -12,7 +13,7 @@ const Id = Type.String({ minLength: 1, maxLength: 100 });
 const WorkerBody = Type.Object({ workerId: Id }, { additionalProperties: false });
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void> {
+export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskService): Promise<void> {
   app.post('/tasks/next', {
     config: { roles: CAN.floor },
     schema: {
@@ -27,20 +28,22 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const task = await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, requestMeta(req));
-    if (task === undefined) return reply.status(204).send();
+    // "No work" is an answer too: a replay of this key says 204 again (poll with a new key).
+    const task = await deps.idempotency.run(req, reply, (t) => (t === null ? 204 : 200), async () =>
+      (await tasks.next(req.body.workerId, req.body.siteId, req.body.types ?? null, requestMeta(req))) ?? null);
+    if (task === null) return reply.send();
     return task;
   });
 
   app.post('/tasks/:id/start', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS); repeating it answers the task unchanged', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.start(req.params.id, req.body.workerId, requestMeta(req)))));
 
   app.post('/tasks/:id/complete', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req)))));
 
   app.post('/tasks/:id/reject', {
     config: { roles: CAN.floor },
@@ -52,7 +55,8 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService): Promise<void
       params: IdParams,
       body: Type.Object({ workerId: Id, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }),
     },
-  }, async (req) => unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+    unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req)))));
 
   app.get('/tasks/:id', {
     config: { roles: CAN.read },

@@ -39,7 +39,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions = {}): Ta
     name: 'tasks',
     schema: 'tasks',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => taskRoutes(app, tasks),
+    routes: (app) => taskRoutes(app, deps, tasks),
     subscriptions: taskSubscriptions(tasks),
     requeueStale: () => tasks.requeueStale(),
     start() {
