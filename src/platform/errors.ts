@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   VERSION_MISMATCH: { status: 412, title: 'The aggregate changed since it was read' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  IDEMPOTENCY_OUTCOME_UNKNOWN: { status: 409, title: 'The answer to the request with this Idempotency-Key was lost' },
+  SCAN_ID_REUSED: { status: 422, title: 'scanId reused for a different scan' },
   DUPLICATE: { status: 409, title: 'Already exists' },
   UNKNOWN_SKU: { status: 422, title: 'Unknown SKU' },
   UNKNOWN_LOCATION: { status: 422, title: 'Unknown location' },

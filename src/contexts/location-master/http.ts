@@ -183,11 +183,11 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
           + `${SLOTTING_LIMITS.orderSkus.max} SKUs, a 2 MB body. The computation runs on a worker thread, off the request thread; `
           + 'when too many are running and waiting the answer is 503 BUSY with Retry-After (retry later).',
       },
-    }, async (req) => {
+    }, async (req, reply) => {
       const b = req.body;
-      return unwrap(await service.recommendSlotting(req.params.siteId, {
+      return deps.idempotency.run(req, reply, 200, async () => unwrap(await service.recommendSlotting(req.params.siteId, {
         method: b.method ?? 'turnover', skus: b.skus, orders: b.orders,
-      }, b.locationTypes ?? ['PICK_FACE']));
+      }, b.locationTypes ?? ['PICK_FACE'])));
     });
 
     app.get('/locations/:id', {
@@ -208,7 +208,8 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         preValidation: async (req) => {
           if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
         },
-      }, async (req) => unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, requestMeta(req))));
+      }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+        unwrap(await service.changeStatus(req.params.id, t.to, (req.body as { reason?: string } | undefined)?.reason ?? null, requestMeta(req)))));
     }
   };
 }

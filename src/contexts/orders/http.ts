@@ -78,7 +78,8 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     }, async (req, reply) => {
       const b = req.body;
       let existed = false;
-      const order = await deps.idempotency.run(req, reply, 201, async () => {
+      // The status is kept with the answer: a replay of the request that received the order says 201 again.
+      return deps.idempotency.run(req, reply, () => (existed ? 200 : 201), async () => {
         const result = unwrap(await service.receive({
           externalId: b.externalId, siteId: b.siteId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
           shipTo: b.shipTo, lines: b.lines,
@@ -86,8 +87,6 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
         existed = !result.created;
         return result.order;
       });
-      if (existed) void reply.status(200);
-      return order;
     });
 
     app.get('/orders/:id', {
@@ -129,7 +128,8 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       const ifMatch = req.headers['if-match'];
       const expected = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
       if (expected !== undefined && !Number.isInteger(expected)) throw new AppError('VALIDATION_FAILED', 'If-Match must be a version', { errors: [{ field: '/headers/if-match', message: 'is not a version' }] });
-      const order = unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, requestMeta(req)));
+      const order = await deps.idempotency.run(req, reply, 200, async () =>
+        unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, requestMeta(req))));
       void reply.header('etag', `"${order.version}"`);
       return order;
     });

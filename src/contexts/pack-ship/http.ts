@@ -103,7 +103,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)', params: IdParams },
-  }, async (req) => unwrap(await packShip.dispatch(req.params.id, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.dispatch(req.params.id, requestMeta(req)))));
 
   app.get('/shipments/:id', {
     config: { roles: CAN.read },

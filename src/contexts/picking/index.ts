@@ -13,7 +13,7 @@ export function pickingContext(deps: PlatformDeps, apis: { catalog: CatalogApi; 
     name: 'picking',
     schema: 'picking',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => pickingRoutes(app, picking),
+    routes: (app) => pickingRoutes(app, deps, picking),
     subscriptions: pickingSubscriptions(picking),
   };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { InventoryEvents, type Reservation, type StockReserved } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
 import { WaveEvents, type WaveReleased } from '../../contracts/waves.ts';
 
 let t: TestApp;
@@ -245,5 +246,72 @@ describe('picking', () => {
     await released('wav_b2', [['ord_b4', 'ord_b5']]);
     const discrete = (await t.get('/api/v1/pick-lists?waveId=wav_b2')).body.items;
     expect(discrete.map((l: any) => l.orderIds)).toEqual([['ord_b4'], ['ord_b5']]);
+  });
+});
+
+describe('retried scans count once (issue 6 #14)', () => {
+  const picks = async (lineId: string, type: string = PickingEvents.linePicked): Promise<number> =>
+    (await t.app.db.query<{ n: number }>(`SELECT count(*) AS n FROM platform.events WHERE type = $1 AND envelope->'data'->>'pickLineId' = $2`, [type, lineId]))[0]!.n;
+  const lineOf = (list: any, sku: string): any => list.lines.find((l: any) => l.sku === sku);
+
+  it('a confirm sent again with the same Idempotency-Key replays its answer: 1 of 3 stays 1 of 3, one event', async () => {
+    await reserve('wav_retry_1', [reservation('ord_retry_1', 'PEN', 'PK1-A-01-01-1', 3)]);
+    const list = await listOf('ord_retry_1');
+    const line = lineOf(list, 'PEN');
+    const headers = { 'idempotency-key': 'scan-retry-1' };
+    const first = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, scan(line), 'operator', headers);
+    expect(first.status).toBe(200);
+    expect(lineOf(first.body, 'PEN').picked).toBe(1);
+    const again = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, scan(line), 'operator', headers);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(lineOf(again.body, 'PEN').picked).toBe(1);
+    expect(lineOf((await t.get(`/api/v1/pick-lists/${list.id}`)).body, 'PEN').picked).toBe(1);
+    expect(await picks(line.id)).toBe(1);
+  });
+
+  it('a confirm sent again with the same scanId and no header counts once; the scanId with other content is 422 SCAN_ID_REUSED', async () => {
+    await reserve('wav_retry_2', [reservation('ord_retry_2', 'INK', 'PK1-A-01-02-1', 3)]);
+    const list = await listOf('ord_retry_2');
+    const line = lineOf(list, 'INK');
+    const first = await confirm(list, line, scan(line, { scanId: 'hh1-0001' }));
+    expect(first.status).toBe(200);
+    const again = await confirm(list, line, scan(line, { scanId: 'hh1-0001' }));
+    expect(again.status).toBe(200);
+    expect(lineOf(again.body, 'INK').picked).toBe(1);
+    expect(await picks(line.id)).toBe(1);
+
+    const other = await confirm(list, line, scan(line, { scanId: 'hh1-0001', quantity: 2 }));
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('SCAN_ID_REUSED');
+    // A refused scan keeps nothing, its scanId included: the corrected scan goes through under it.
+    const wrong = await confirm(list, line, scan(line, { scanId: 'hh1-0002', locationCode: 'NOWHERE' }));
+    expect(wrong.body.code).toBe('WRONG_LOCATION');
+    const corrected = await confirm(list, line, scan(line, { scanId: 'hh1-0002' }));
+    expect(corrected.status).toBe(200);
+    expect(lineOf(corrected.body, 'INK').picked).toBe(2);
+    expect(await picks(line.id)).toBe(2);
+  });
+
+  it('concurrent copies of one scan (same scanId) count once', async () => {
+    await reserve('wav_retry_3', [reservation('ord_retry_3', 'PAD', 'PK1-A-01-03-1', 5)]);
+    const list = await listOf('ord_retry_3');
+    const line = lineOf(list, 'PAD');
+    const answers = await Promise.all([1, 2, 3, 4].map(() => confirm(list, line, scan(line, { scanId: 'hh2-0001', quantity: 2 }))));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(lineOf((await t.get(`/api/v1/pick-lists/${list.id}`)).body, 'PAD').picked).toBe(2);
+    expect(await picks(line.id)).toBe(1);
+  });
+
+  it('a short sent again with the same scanId closes the line once', async () => {
+    await reserve('wav_retry_4', [reservation('ord_retry_4', 'PEN', 'PK1-A-01-01-1', 2)]);
+    const list = await listOf('ord_retry_4');
+    const line = lineOf(list, 'PEN');
+    const short = () => t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND', scanId: 'hh3-0001' }, 'operator');
+    expect((await short()).status).toBe(200);
+    const again = await short();
+    expect(again.status).toBe(200);
+    expect(lineOf(again.body, 'PEN').status).toBe('SHORT');
+    expect(await picks(line.id, PickingEvents.lineShorted)).toBe(1);
   });
 });

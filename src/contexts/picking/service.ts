@@ -31,7 +31,14 @@ export interface PickingOptions {
  * The confirm's tote. With batch picking a list serves several orders and the picker puts each order's units in that
  * order's tote (one tote per order on the cart); the API is the same, the tote id is simply per line confirmed.
  */
-export type Confirm = PickScan & { readonly toteId: string };
+export type Confirm = PickScan & { readonly toteId: string; readonly scanId?: string | undefined };
+
+/** The same action: a retry of a scan, not another scan under a reused scanId. */
+function sameAction(a: LineAction, b: LineAction): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
+}
 
 /**
  * Why a floor action wrote nothing, from what is known of the list and line: unknown line, closed list, or the
@@ -89,13 +96,33 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
    * Nothing is read before: the statement's guard decides, and only a refusal is explained, by the domain rules on the
    * line as the statement saw it — or, when that line still looked fine (a racing action got there first), on a fresh
    * read of it (the one extra round trip, under contention only).
+   *
+   * With a client `scanId`, the scan is recorded first (one more statement): a retry of a recorded scan answers the
+   * list as it is now and writes nothing; the id reused for another action is refused (SCAN_ID_REUSED).
    */
   async function actOnLine(
     listId: string, lineId: string, action: LineAction, explain: (line: PickLine) => Outcome<unknown>,
-    eventOf: (list: PickListHeader, line: PickLine) => NewEvent, meta: EventMeta,
+    eventOf: (list: PickListHeader, line: PickLine) => NewEvent, meta: EventMeta, scanId?: string,
   ): Promise<Outcome<PickList>> {
     return deps.db.tx(async (tx) => {
       const now = deps.clock.now();
+      if (scanId !== undefined) {
+        const seen = await pickStore.recordScan(tx, listId, scanId, lineId, action, now);
+        if (seen !== undefined) {
+          if (seen.pickLineId !== lineId || !sameAction(seen.action, action)) {
+            return reject('SCAN_ID_REUSED', `scanId ${scanId} was used for another scan on pick list ${listId}`, [{ field: '/scanId', message: 'was used for another scan' }]);
+          }
+          const header = await pickStore.header(tx, listId);
+          if (header === undefined) throw new Error(`pick list ${listId} of a recorded scan vanished`);
+          return ok({ ...header, lines: await pickStore.lines(tx, [listId]) });
+        }
+      }
+      const outcome = await act(tx, now);
+      if (!outcome.ok && scanId !== undefined) await pickStore.forgetScan(tx, listId, scanId);
+      return outcome;
+    });
+
+    async function act(tx: Tx, now: Date): Promise<Outcome<PickList>> {
       const acted = await pickStore.actOnLine(tx, listId, lineId, action, now);
       const { list, after } = acted;
       if (list === undefined) return reject('NOT_FOUND', `No pick list ${listId}`);
@@ -114,7 +141,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       }
       await emit(tx, events, meta);
       return ok({ ...list, lines: acted.lines });
-    });
+    }
   }
 
   return {
@@ -219,19 +246,20 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
 
     /** A scan confirmation: right location, right product, no more than is open; partial confirms add up. */
     async confirm(listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> {
-      const result = await actOnLine(listId, lineId, { kind: 'confirm', ...scan }, (line) => decideConfirm(line, scan), (list, line) => {
+      const action: LineAction = { kind: 'confirm', quantity: scan.quantity, toteId: scan.toteId, locationCode: scan.locationCode, barcode: scan.barcode };
+      const result = await actOnLine(listId, lineId, action, (line) => decideConfirm(line, scan), (list, line) => {
         const data: LinePicked = {
           pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
           siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
         };
         return { type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data };
-      }, meta);
+      }, meta, scan.scanId);
       if (result.ok) unitsPicked.inc(scan.quantity);
       return result;
     },
 
     /** Closes a line SHORT for what is still open on it (what was picked stays picked). */
-    async short(listId: string, lineId: string, reason: ShortReason, meta: EventMeta): Promise<Outcome<PickList>> {
+    async short(listId: string, lineId: string, reason: ShortReason, meta: EventMeta, scanId?: string): Promise<Outcome<PickList>> {
       const result = await actOnLine(listId, lineId, { kind: 'short', reason }, (line) => (
         line.status === 'PENDING' ? ok(line)
           : line.status === 'CANCELLED' ? reject('ORDER_CANCELLED', 'The order of this line was cancelled: nothing is left to pick')
@@ -242,7 +270,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
           siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, shortQuantity: line.shortQuantity, reason,
         };
         return { type: PickingEvents.lineShorted, subject: list.id, siteId: list.siteId, data };
-      }, meta);
+      }, meta, scanId);
       if (result.ok) {
         const line = result.value.lines.find((l) => l.id === lineId);
         unitsShorted.inc(line?.shortQuantity ?? 0);

@@ -73,6 +73,12 @@ export type LineAction =
   | { readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string }
   | { readonly kind: 'short'; readonly reason: ShortReason };
 
+/** A scan recorded under its client scanId: which line it acted on and the action as sent. */
+export interface RecordedScan {
+  readonly pickLineId: string;
+  readonly action: LineAction;
+}
+
 export interface LineActed {
   readonly list: PickListHeader | undefined;
   readonly before: PickLine | undefined;
@@ -278,6 +284,30 @@ export const pickStore = {
       after: r.after === null ? undefined : toLine(r.after),
       lines: (r.lines ?? []).map(toLine),
     };
+  },
+
+  /**
+   * Records a scan under its client scanId; undefined when it is new. When the id is known, the scan recorded first
+   * (waiting for it to commit if it is in flight): a retry, or the id reused for another scan.
+   */
+  async recordScan(db: Executor, listId: string, scanId: string, lineId: string, action: LineAction, now: Date): Promise<RecordedScan | undefined> {
+    const inserted = await db.query(
+      `INSERT INTO picking.scans (pick_list_id, scan_id, pick_line_id, action, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [listId, scanId, lineId, JSON.stringify(action), now],
+    );
+    if (inserted.length > 0) return undefined;
+    const rows = await db.query<{ pick_line_id: string; action: LineAction }>(
+      `SELECT pick_line_id, action FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $2`, [listId, scanId],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`scan ${scanId} of pick list ${listId} conflicted but cannot be read`);
+    return { pickLineId: row.pick_line_id, action: row.action };
+  },
+
+  /** A refused scan writes nothing: its scanId stays free for the corrected scan. */
+  async forgetScan(db: Executor, listId: string, scanId: string): Promise<void> {
+    await db.query(`DELETE FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $2`, [listId, scanId]);
   },
 
   async list(db: Executor, f: PickListFilter): Promise<PickListHeader[]> {

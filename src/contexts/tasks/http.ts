@@ -4,6 +4,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
 import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskService } from './service.ts';
@@ -15,7 +16,7 @@ const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)' });
 
-export async function taskRoutes(app: HttpApp, tasks: TaskService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
 
@@ -33,20 +34,23 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService, locations: Pi
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const task = await tasks.next(req.body.workerId, await siteId(req.body.siteId), req.body.types ?? null, requestMeta(req));
-    if (task === undefined) return reply.status(204).send();
+    const site = await siteId(req.body.siteId);
+    // "No work" is an answer too: a replay of this key says 204 again (poll with a new key).
+    const task = await deps.idempotency.run(req, reply, (t) => (t === null ? 204 : 200), async () =>
+      (await tasks.next(req.body.workerId, site, req.body.types ?? null, requestMeta(req))) ?? null);
+    if (task === null) return reply.send();
     return task;
   });
 
   app.post('/tasks/:id/start', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Start an assigned task (ASSIGNED → IN_PROGRESS); repeating it answers the task unchanged', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.start(req.params.id, req.body.workerId, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.start(req.params.id, req.body.workerId, requestMeta(req)))));
 
   app.post('/tasks/:id/complete', {
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)', params: IdParams, body: WorkerBody },
-  }, async (req) => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req)))));
 
   app.post('/tasks/:id/reject', {
     config: { roles: CAN.floor },
@@ -58,7 +62,8 @@ export async function taskRoutes(app: HttpApp, tasks: TaskService, locations: Pi
       params: IdParams,
       body: Type.Object({ workerId: Id, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }),
     },
-  }, async (req) => unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+    unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req)))));
 
   app.get('/tasks/:id', {
     config: { roles: CAN.read },

@@ -42,7 +42,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     name: 'tasks',
     schema: 'tasks',
     migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
-    routes: (app) => taskRoutes(app, tasks, options.locations),
+    routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     subscriptions: taskSubscriptions(tasks),
     requeueStale: () => tasks.requeueStale(),
     start() {

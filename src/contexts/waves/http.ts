@@ -85,15 +85,16 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
       preValidation: async (req) => {
         if (req.body === undefined || req.body === null) req.body = {};
       },
-    }, async (req) => {
+    }, async (req, reply) => {
       const b = req.body;
-      return unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, requestMeta(req)));
+      return deps.idempotency.run(req, reply, 200, async () =>
+        unwrap(await service.release(req.params.id, { pickStrategy: b.pickStrategy, cartCapacity: b.cartCapacity }, requestMeta(req))));
     });
 
     app.post('/waves/:id/cancel', {
       config: { roles: CAN.plan },
       schema: { tags, summary: 'Cancel a PLANNED wave; its orders wait in the pool again', params: IdParams, response: { 200: WaveSchema } },
-    }, async (req) => unwrap(await service.cancel(req.params.id, requestMeta(req))));
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.cancel(req.params.id, requestMeta(req)))));
 
     app.get('/waves/:id', {
       config: { roles: CAN.read },

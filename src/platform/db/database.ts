@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 
 // int8 (COUNT, SUM of int4, bigserial) arrives as text by default; our values stay far below 2^53.
@@ -20,6 +21,17 @@ export interface Tx extends Executor {
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
+/** The open unit of work of the current async context (see `Database.unitOfWork`). */
+interface UnitOfWork {
+  /** The innermost transaction: the unit's own, or the savepoint of a `tx()` inside it. */
+  readonly tx: Tx;
+  readonly state: {
+    /** False once the unit committed or rolled back: late async work started inside it falls back to the pool. */
+    open: boolean;
+    savepoints: number;
+  };
+}
+
 /** The database port: a node-postgres pool with transactions that retry on serialization failures and deadlocks. */
 export class Database implements Executor {
   readonly pool: pg.Pool;
@@ -36,12 +48,45 @@ export class Database implements Executor {
     this.pool.on('error', () => undefined);
   }
 
+  private readonly unit = new AsyncLocalStorage<UnitOfWork>();
+
+  /** The unit of work this call runs in, if any is still open. */
+  private openUnit(): UnitOfWork | undefined {
+    const u = this.unit.getStore();
+    return u?.state.open === true ? u : undefined;
+  }
+
   async query<R extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    const u = this.openUnit();
+    if (u !== undefined) return u.tx.query<R>(text, params);
     const result = await this.pool.query<R>(text, params as unknown[]);
     return result.rows;
   }
 
+  /**
+   * Runs `fn` as ONE transaction that every `tx()` and `query()` called inside it joins, at any depth and through any
+   * service (AsyncLocalStorage): a route wraps a command this way to commit its own records (the idempotency key and
+   * stored response) together with the command's state and events. A `tx()` inside is a savepoint, so a service that
+   * rolls its own transaction back on a rejection still does; retries on serialization failures and deadlocks re-run
+   * the whole of `fn`. After-commit hooks run once the unit commits, outside it.
+   */
+  async unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.openUnit() !== undefined) throw new Error('a unit of work is already open in this async context');
+    return this.tx((tx) => {
+      const state = { open: true, savepoints: 0 };
+      return this.unit.run({ tx, state }, async () => {
+        try {
+          return await fn(tx);
+        } finally {
+          state.open = false;
+        }
+      });
+    });
+  }
+
   async tx<T>(fn: (tx: Tx) => Promise<T>, options: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {}): Promise<T> {
+    const u = this.openUnit();
+    if (u !== undefined) return this.savepoint(u, fn);
     const retries = options.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -55,6 +100,28 @@ export class Database implements Executor {
         throw e;
       }
     }
+  }
+
+  /**
+   * A transaction inside an open unit of work: a savepoint. Its after-commit hooks go to the enclosing transaction
+   * only if it is released (kept), and run when the unit commits. No retries of its own: the unit's re-run everything.
+   */
+  private async savepoint<T>(u: UnitOfWork, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const name = `paklog_sp_${++u.state.savepoints}`;
+    const hooks: (() => void)[] = [];
+    const inner: Tx = { query: (text, params) => u.tx.query(text, params), afterCommit: (f) => hooks.push(f) };
+    await u.tx.query(`SAVEPOINT ${name}`);
+    let value: T;
+    try {
+      value = await this.unit.run({ tx: inner, state: u.state }, () => fn(inner));
+    } catch (e) {
+      // A broken connection cannot roll back to the savepoint; the unit's own rollback then reports the fault.
+      await u.tx.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+      throw e;
+    }
+    await u.tx.query(`RELEASE SAVEPOINT ${name}`);
+    for (const h of hooks) u.tx.afterCommit(h);
+    return value;
   }
 
   private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string): Promise<T> {
@@ -74,7 +141,10 @@ export class Database implements Executor {
       await client.query('COMMIT');
       client.release();
       released = true;
-      for (const h of hooks) h();
+      // Outside any unit of work: a hook that starts async work (the relay) must not inherit a finished one.
+      this.unit.exit(() => {
+        for (const h of hooks) h();
+      });
       return value;
     } catch (e) {
       if (!released) {

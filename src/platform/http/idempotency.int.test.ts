@@ -1,13 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { Database, type Row } from '../db/database.ts';
+import { Database } from '../db/database.ts';
+import { AppError } from '../errors.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
+  await t.app.db.query(`CREATE TABLE public.idem_work (key text NOT NULL)`);
 });
+
+/** How many times the work of a key was done (committed). */
+const workDone = async (key: string): Promise<number> =>
+  (await t.app.db.query<{ n: number }>(`SELECT count(*) AS n FROM public.idem_work WHERE key = $1`, [key]))[0]!.n;
 afterAll(async () => {
   await t.close();
 });
@@ -16,8 +22,14 @@ const fakeRequest = (key: string, url: string): FastifyRequest => ({
   headers: { 'idempotency-key': key }, principal: { id: 'key_test', name: 'test', role: 'admin' },
   method: 'POST', url, routeOptions: { url }, body: { n: 1 },
 }) as unknown as FastifyRequest;
-const fakeReply = (): FastifyReply => {
-  const reply = { status: () => reply, header: () => reply };
+const fakeReply = (headers: Record<string, string> = {}): FastifyReply => {
+  const reply = {
+    status: () => reply,
+    header: (name: string, value: string) => {
+      headers[name] = value;
+      return reply;
+    },
+  };
   return reply as unknown as FastifyReply;
 };
 
@@ -37,25 +49,76 @@ describe('Idempotency-Key', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('a failure to store the response after the work committed keeps the key claimed, so a retry does not do the work twice', async () => {
-    class FailingStore extends Database {
-      override async query<R extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-        if (text.startsWith('UPDATE platform.idempotency_keys')) throw new Error('connection lost');
-        return super.query<R>(text, params);
-      }
-    }
-    const db = new FailingStore(t.databaseUrl, { max: 2 });
-    try {
-      const keys = new IdempotencyKeys(db);
-      let runs = 0;
-      const work = async (): Promise<{ n: number }> => ({ n: ++runs });
-      await expect(keys.run(fakeRequest('store-fails', '/x'), fakeReply(), 201, work)).rejects.toThrow('connection lost');
-      expect(runs).toBe(1);
-      await expect(keys.run(fakeRequest('store-fails', '/x'), fakeReply(), 201, work)).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
-      expect(runs).toBe(1);
-    } finally {
-      await db.close();
-    }
+  it('a request whose process dies mid-command leaves no claim: the retry does the work once and its answer is replayed', async () => {
+    // The "process" runs on its own pool; its connections are cut while its command waits, and no code of it runs again.
+    const dying = new Database(t.databaseUrl, { max: 2, applicationName: 'idem-dying' });
+    dying.pool.on('connect', (client) => client.on('error', () => undefined));
+    let working: () => void = () => undefined;
+    const inWork = new Promise<void>((r) => {
+      working = r;
+    });
+    void new IdempotencyKeys(dying).run(fakeRequest('dies-1', '/x'), fakeReply(), 201, async () => {
+      await dying.tx((tx) => tx.query(`INSERT INTO public.idem_work (key) VALUES ('dies-1')`));
+      working();
+      // SIGKILL: the query fails when its connection is cut, and nothing of this process runs after that.
+      await dying.query('SELECT pg_sleep(60)').catch(() => new Promise(() => undefined));
+      return { n: 0 };
+    });
+    await inWork;
+    await t.app.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'idem-dying'`);
+
+    const keys = new IdempotencyKeys(t.app.db);
+    let runs = 0;
+    const work = async (): Promise<{ n: number }> => {
+      await t.app.db.tx((tx) => tx.query(`INSERT INTO public.idem_work (key) VALUES ('dies-1')`));
+      return { n: ++runs };
+    };
+    expect(await keys.run(fakeRequest('dies-1', '/x'), fakeReply(), 201, work)).toEqual({ n: 1 });
+    const replayed: Record<string, string> = {};
+    expect(await keys.run(fakeRequest('dies-1', '/x'), fakeReply(replayed), 201, work)).toEqual({ n: 1 });
+    expect(replayed['idempotent-replayed']).toBe('true');
+    expect(runs).toBe(1);
+    expect(await workDone('dies-1')).toBe(1);
+  });
+
+  it('a concurrent duplicate waits for the first and replays its answer instead of 409 IN_PROGRESS', async () => {
+    const keys = new IdempotencyKeys(t.app.db);
+    let runs = 0;
+    const work = async (): Promise<{ n: number }> => {
+      await t.app.db.tx((tx) => tx.query(`INSERT INTO public.idem_work (key) VALUES ('twice-1')`));
+      await new Promise((r) => setTimeout(r, 100));
+      return { n: ++runs };
+    };
+    const answers = await Promise.all([1, 2, 3].map(() => keys.run(fakeRequest('twice-1', '/x'), fakeReply(), 201, work)));
+    expect(answers).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }]);
+    expect(await workDone('twice-1')).toBe(1);
+  });
+
+  it('the response is stored in the work\'s transaction: if it cannot be stored the work rolls back too, and the retry does it once', async () => {
+    const keys = new IdempotencyKeys(t.app.db);
+    let runs = 0;
+    const work = (answer: string) => async (): Promise<{ text: string }> => {
+      await t.app.db.tx((tx) => tx.query(`INSERT INTO public.idem_work (key) VALUES ('store-fails')`));
+      runs++;
+      return { text: answer };
+    };
+    // jsonb refuses \u0000: storing this answer fails after the work was done in the same transaction.
+    await expect(keys.run(fakeRequest('store-fails', '/x'), fakeReply(), 201, work('a\u0000b'))).rejects.toThrow();
+    expect(await workDone('store-fails')).toBe(0);
+    expect(await keys.run(fakeRequest('store-fails', '/x'), fakeReply(), 201, work('ok'))).toEqual({ text: 'ok' });
+    expect(runs).toBe(2);
+    expect(await workDone('store-fails')).toBe(1);
+  });
+
+  it('a business rejection rolls its work back and burns no key: the retry runs', async () => {
+    const keys = new IdempotencyKeys(t.app.db);
+    await expect(keys.run(fakeRequest('rejected-1', '/x'), fakeReply(), 201, async () => {
+      await t.app.db.tx((tx) => tx.query(`INSERT INTO public.idem_work (key) VALUES ('rejected-1')`));
+      throw new AppError('INSUFFICIENT_STOCK', 'no');
+    })).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
+    expect(await workDone('rejected-1')).toBe(0);
+    expect(await t.app.db.query(`SELECT 1 FROM platform.idempotency_keys WHERE key = 'rejected-1'`)).toHaveLength(0);
+    expect(await keys.run(fakeRequest('rejected-1', '/x'), fakeReply(), 201, async () => ({ ok: true }))).toEqual({ ok: true });
   });
 
   it('a first request that fails leaves no claim: the retry runs', async () => {

@@ -3,52 +3,58 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
+/** The answer's status: fixed, or chosen from the answer (e.g. 204 when there is nothing). */
+export type StatusOf<T> = number | ((result: T) => number);
+
 /**
- * `Idempotency-Key` for creating POSTs: the first request claims the key, runs and stores its response; a retry with
- * the same key and body gets the stored response; the same key with another body is refused.
+ * `Idempotency-Key` for every command (POST). The key, the command's work and its stored response commit in ONE
+ * transaction (`Database.unitOfWork`, docs/adr/0010): the first request inserts the key, runs the command (whose own
+ * transaction joins this one) and stores its response before commit. So after any crash the key is either absent (the
+ * work rolled back with it: a retry does it once) or present with the real answer (a retry replays it). A concurrent
+ * duplicate waits on the key's row and then replays the committed answer, or runs itself if the first rolled back.
+ * A request that fails (a business rejection or a fault) leaves no key: the client may retry with it.
  */
 export class IdempotencyKeys {
   constructor(private readonly db: Database) {}
 
-  async run<T>(request: FastifyRequest, reply: FastifyReply, status: number, fn: () => Promise<T>): Promise<T> {
+  async run<T>(request: FastifyRequest, reply: FastifyReply, status: StatusOf<T>, fn: () => Promise<T>): Promise<T> {
     const header = request.headers['idempotency-key'];
     const key = Array.isArray(header) ? header[0] : header;
+    const statusOf = (result: T): number => (typeof status === 'number' ? status : status(result));
     if (key === undefined || key === '') {
-      reply.status(status);
-      return fn();
+      const result = await fn();
+      reply.status(statusOf(result));
+      return result;
     }
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
     const principal = request.principal?.id ?? 'anonymous';
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     // The concrete URL, not the route template: the same key and body sent to another resource is another request.
     const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(JSON.stringify(request.body ?? null)).digest('hex');
-    const claimed = await this.db.query(
-      `INSERT INTO platform.idempotency_keys (principal, key, route, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
-      [principal, key, route, hash],
-    );
-    if (claimed.length === 0) {
-      const rows = await this.db.query<{ request_hash: string; status_code: number | null; response: T | null }>(
-        `SELECT request_hash, status_code, response FROM platform.idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key],
+    const answer = await this.db.unitOfWork(async (tx): Promise<{ status: number; body: T; replayed: boolean }> => {
+      // Waits while another transaction holds the same key uncommitted; then either inserts (it rolled back) or not.
+      const claimed = await tx.query(
+        `INSERT INTO platform.idempotency_keys (principal, key, route, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
+        [principal, key, route, hash],
       );
-      const prior = rows[0];
-      if (prior === undefined) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'Retry the request');
-      if (prior.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
-      if (prior.status_code === null) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this Idempotency-Key is still running', { retryable: true });
-      reply.status(prior.status_code).header('idempotent-replayed', 'true');
-      return prior.response as T;
-    }
-    let result: T;
-    try {
-      result = await fn();
-    } catch (e) {
-      // A failed request leaves no trace, so the client may retry with the same key.
-      await this.db.query(`DELETE FROM platform.idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key]);
-      throw e;
-    }
-    // The work has committed: if its response cannot be stored the claim stays (retries get IN_PROGRESS), since
-    // releasing it would let a retry do the work a second time.
-    await this.db.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(result)]);
-    reply.status(status);
-    return result;
+      if (claimed.length === 0) {
+        const rows = await tx.query<{ request_hash: string; status_code: number | null; response: T | null }>(
+          `SELECT request_hash, status_code, response FROM platform.idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key],
+        );
+        const prior = rows[0];
+        if (prior === undefined) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'Retry the request', { retryable: true });
+        if (prior.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
+        // Only a key claimed by an older PakLog, whose claim committed apart from the work, can lack its answer.
+        if (prior.status_code === null) throw new AppError('IDEMPOTENCY_OUTCOME_UNKNOWN', 'The request with this Idempotency-Key was interrupted before PakLog kept its answer; check the resource before sending it again with a new key');
+        return { status: prior.status_code, body: prior.response as T, replayed: true };
+      }
+      const body = await fn();
+      const code = statusOf(body);
+      await tx.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, code, JSON.stringify(body ?? null)]);
+      return { status: code, body, replayed: false };
+    });
+    reply.status(answer.status);
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return answer.body;
   }
 }

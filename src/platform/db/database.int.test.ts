@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { Database } from './database.ts';
+
+let drop: () => Promise<void>;
+let db: Database;
+let other: Database;
+beforeAll(async () => {
+  const t = await createTestDatabase();
+  drop = t.drop;
+  db = new Database(t.url, { max: 4 });
+  other = new Database(t.url, { max: 2 });
+  await db.query(`CREATE TABLE uow (v text NOT NULL)`);
+});
+afterAll(async () => {
+  await db.close();
+  await other.close();
+  await drop();
+});
+
+const values = async (from: Database = other): Promise<string[]> => (await from.query<{ v: string }>(`SELECT v FROM uow ORDER BY v`)).map((r) => r.v);
+
+describe('Database.unitOfWork', () => {
+  it('every tx() and query() inside joins the one transaction: nothing is visible outside before it commits', async () => {
+    await db.query(`DELETE FROM uow`);
+    await db.unitOfWork(async () => {
+      await db.tx((tx) => tx.query(`INSERT INTO uow VALUES ('a')`));
+      await db.query(`INSERT INTO uow VALUES ('b')`);
+      expect(await values(db)).toEqual(['a', 'b']);
+      expect(await values()).toEqual([]);
+    });
+    expect(await values()).toEqual(['a', 'b']);
+  });
+
+  it('a failing tx() inside rolls back to its savepoint only, and its after-commit hooks are dropped', async () => {
+    await db.query(`DELETE FROM uow`);
+    const ran: string[] = [];
+    await db.unitOfWork(async (unit) => {
+      unit.afterCommit(() => ran.push('unit'));
+      await db.tx(async (tx) => {
+        await tx.query(`INSERT INTO uow VALUES ('kept')`);
+        tx.afterCommit(() => ran.push('kept'));
+      });
+      await expect(db.tx(async (tx) => {
+        await tx.query(`INSERT INTO uow VALUES ('dropped')`);
+        tx.afterCommit(() => ran.push('dropped'));
+        throw new Error('rejected');
+      })).rejects.toThrow('rejected');
+      expect(ran).toEqual([]);
+    });
+    expect(await values()).toEqual(['kept']);
+    expect(ran).toEqual(['unit', 'kept']);
+  });
+
+  it('a failure anywhere rolls back everything the unit did', async () => {
+    await db.query(`DELETE FROM uow`);
+    await expect(db.unitOfWork(async () => {
+      await db.tx((tx) => tx.query(`INSERT INTO uow VALUES ('a')`));
+      throw new Error('fault');
+    })).rejects.toThrow('fault');
+    expect(await values()).toEqual([]);
+  });
+
+  it('after-commit hooks and work started after the unit ended use the pool, not the finished transaction', async () => {
+    await db.query(`DELETE FROM uow`);
+    let late: Promise<unknown> = Promise.resolve();
+    await db.unitOfWork(async (unit) => {
+      unit.afterCommit(() => {
+        late = db.tx((tx) => tx.query(`INSERT INTO uow VALUES ('after')`));
+      });
+    });
+    await late;
+    expect(await values()).toEqual(['after']);
+  });
+});
