@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { authHook, type ApiKeys } from './auth.ts';
@@ -50,7 +50,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
     ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat) }),
     // The app's own in-process calls (the demo seed) are not traffic worth a log line.
-    disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']),
+    logController: new LogController({ disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']) }),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
