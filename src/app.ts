@@ -5,6 +5,9 @@ import { Database } from './platform/db/database.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport } from './platform/bus/transport.ts';
+import { KafkaTransport } from './platform/bus/kafka-transport.ts';
+import { assertNever } from './platform/errors.ts';
+import { NatsTransport } from './platform/bus/nats-transport.ts';
 import { ApiKeys } from './platform/http/auth.ts';
 import { IdempotencyKeys } from './platform/http/idempotency.ts';
 import { platformRoutes } from './platform/http/platform-routes.ts';
@@ -52,6 +55,22 @@ export interface PakLogApp {
   close(): Promise<void>;
 }
 
+/** The configured event transport (PAKLOG_BUS): in-process by default, or a broker shared by several processes. */
+function transportFor(config: Config): Transport {
+  switch (config.bus) {
+    case 'kafka':
+      return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace });
+    case 'nats':
+      return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace });
+    case 'inline':
+      // Consumers run side by side, each holding a transaction and perhaps a second connection for another context's
+      // API: leave connections for the relay and for requests.
+      return new InlineTransport(Math.max(1, Math.floor((config.dbPoolSize - 2) / 3)));
+    default:
+      return assertNever(config.bus);
+  }
+}
+
 export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship'] as const;
 
 /**
@@ -64,9 +83,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
-  // Consumers run side by side, each holding a transaction and perhaps a second connection for another context's API:
-  // leave connections for the relay and for requests.
-  const transport = options.transport ?? new InlineTransport(Math.max(1, Math.floor((config.dbPoolSize - 2) / 3)));
+  const transport = options.transport ?? transportFor(config);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),

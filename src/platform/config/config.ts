@@ -23,6 +23,12 @@ export interface Config {
   readonly workerThreads: number;
   /** Heavy computations that may wait for a worker thread; more are refused with 503 BUSY. */
   readonly workerQueue: number;
+  /** Event transport between processes: `inline` (one process, the default), `nats` (NATS JetStream) or `kafka`. */
+  readonly bus: 'inline' | 'nats' | 'kafka';
+  /** Broker topic/stream namespace, so several installations (or test runs) can share one broker. */
+  readonly busNamespace: string;
+  /** `host:port` list of Kafka brokers (KAFKA_BROKERS). */
+  readonly kafkaBrokers: readonly string[] | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
   /** Limits against slow and idle clients (`PAKLOG_HTTP_*`). */
@@ -102,6 +108,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const contextsRaw = str('PAKLOG_CONTEXTS');
   const contexts = contextsRaw === undefined || contextsRaw === 'all' ? 'all' : contextsRaw.split(',').map((c) => c.trim()).filter((c) => c !== '');
 
+  const busRaw = str('PAKLOG_BUS')?.toLowerCase() ?? 'inline';
+  const bus = busRaw === 'inline' || busRaw === 'nats' || busRaw === 'kafka' ? busRaw : 'inline';
+  if (bus !== busRaw) problems.push(`PAKLOG_BUS must be inline, nats or kafka, got "${busRaw}"`);
+  const kafkaBrokers = str('KAFKA_BROKERS')?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (kafkaBrokers?.some((b) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)) === true) problems.push('KAFKA_BROKERS must be a comma-separated list of host:port');
+  if (bus === 'kafka' && (kafkaBrokers === undefined || kafkaBrokers.length === 0)) problems.push('PAKLOG_BUS=kafka needs KAFKA_BROKERS (e.g. 127.0.0.1:9092)');
+  if (bus === 'nats' && str('NATS_URL') === undefined) problems.push('PAKLOG_BUS=nats needs NATS_URL (e.g. nats://127.0.0.1:4222)');
+  const busNamespace = str('PAKLOG_BUS_NAMESPACE') ?? 'paklog';
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(busNamespace)) problems.push('PAKLOG_BUS_NAMESPACE must be lower-case letters, digits and dashes (at most 40), starting with a letter');
+
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
@@ -118,6 +134,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     // One thread per spare core (at least one): the event loop keeps a core for requests.
     workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),
+    bus,
+    busNamespace,
+    kafkaBrokers,
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     http: {

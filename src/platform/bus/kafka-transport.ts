@@ -1,0 +1,113 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { EventEnvelope } from './envelope.ts';
+import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
+import type { Delivery, Transport } from './transport.ts';
+
+export interface KafkaTransportOptions {
+  /** `host:port` list (KAFKA_BROKERS). */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Partitions of each `paklog.<context>.events` topic the transport creates. */
+  readonly partitions?: number;
+  /** Topic namespace (`<namespace>.<context>.events`) and consumer-group prefix (`<namespace>.<consumer>`); default `paklog`. */
+  readonly namespace?: string;
+  /** How long a failed delivery waits before the partition is read again from its last committed offset. */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * Kafka transport (ADR 0012): the relay produces each committed event to `paklog.<context>.events` keyed by its subject
+ * (its type's first segment; idempotent producer, acks from all in-sync replicas), so one aggregate's events land on one partition in order.
+ * Each subscribing context is a consumer group; it handles a partition's messages one after the other and commits a
+ * message's offset only once the bus has handled (or dead-lettered) it, so a crash or a restart redelivers from the
+ * last committed offset and the inbox turns the repeat into a no-op. A delivery that throws (the database is down)
+ * is retried from the same offset after a pause.
+ */
+export class KafkaTransport implements Transport {
+  readonly name = 'kafka';
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly consumers: Consumer[] = [];
+  private readonly known = new Set<string>();
+
+  constructor(private readonly o: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: o.clientId ?? 'paklog', brokers: [...o.brokers], logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+  }
+
+  /** Creates the topics a producer or consumer is about to use (3 partitions by default), once per process. */
+  private async ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.known.has(t));
+    if (missing.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const create = missing.filter((t) => !existing.has(t));
+      if (create.length > 0) {
+        await admin.createTopics({ waitForLeaders: true, topics: create.map((topic) => ({ topic, numPartitions: this.o.partitions ?? 3 })) });
+      }
+      for (const t of missing) this.known.add(t);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer === undefined) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  async publish(events: readonly EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    const byTopic = new Map<string, EventEnvelope[]>();
+    for (const e of events) {
+      // By the type's context, as consumers subscribe: the same event always lands on the same topic.
+      const topic = topicOf(contextOfType(e.type), this.o.namespace);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), e]);
+    }
+    await this.ensureTopics([...byTopic.keys()]);
+    const producer = await this.connectedProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((e) => ({ key: e.subject ?? e.id, value: JSON.stringify(e), headers: { 'ce-type': e.type, 'ce-id': e.id } })),
+      })),
+    });
+  }
+
+  async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
+    const wanted = new Set(types);
+    const topics = topicsFor(types, this.o.namespace);
+    await this.ensureTopics(topics);
+    const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
+    await c.connect();
+    await c.subscribe({ topics, fromBeginning: true });
+    await c.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ message }) => {
+        if (message.value === null) return;
+        const event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
+        // A topic carries every event of its context; this consumer takes only the types it subscribed to.
+        if (!wanted.has(event.type)) return;
+        // Throwing leaves the offset uncommitted: kafkajs pauses and reads the partition again from this message.
+        await deliver([event]);
+      },
+    });
+    this.consumers.push(c);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.consumers.splice(0)) await c.disconnect();
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+}
