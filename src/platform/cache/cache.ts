@@ -1,0 +1,175 @@
+import { Redis } from 'ioredis';
+import type { Metrics } from '../telemetry/metrics.ts';
+
+/**
+ * A read-through cache for hot reads on the floor (a product by barcode, a location by code, a site's layout). The
+ * owning context invalidates its keys when its events say the thing changed; a TTL bounds how stale a missed
+ * invalidation can leave an entry. A cache is never a source of truth and never a reason to fail: when it cannot
+ * answer, the value is loaded from the database.
+ */
+export interface Cache {
+  readonly kind: 'memory' | 'redis';
+  /** The cached value of `key`, or `load()`'s (remembered for `ttlS` seconds when defined). */
+  getOrLoad<T>(key: string, ttlS: number, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /** Forgets keys (after the thing they hold changed). */
+  delete(...keys: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The in-process default: a bounded map with expiry (oldest entries go first when full). */
+export class MemoryCache implements Cache {
+  readonly kind = 'memory';
+  private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 50_000, private readonly now: () => number = Date.now) {}
+
+  async getOrLoad<T>(key: string, ttlS: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = this.entries.get(key);
+    if (hit !== undefined && hit.expiresAt > this.now()) return hit.value as T;
+    const value = await load();
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, { value, expiresAt: this.now() + ttlS * 1000 });
+      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    }
+    return value;
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    for (const k of keys) this.entries.delete(k);
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+export interface RedisCacheOptions {
+  readonly url: string;
+  /** Key prefix, so installations can share a Redis (`<namespace>:cache:`). */
+  readonly namespace?: string;
+  /** How long one Redis call may take before the value is loaded from the database instead. */
+  readonly timeoutMs?: number;
+  readonly metrics: Metrics;
+  readonly log: { warn(o: object, msg: string): void; info(o: object, msg: string): void };
+}
+
+/**
+ * Redis-backed cache shared by every process of an installation. Calls are bounded (no offline queue, a command
+ * timeout): with Redis gone a read costs one failed call and goes to the database, with a warning (at most one per
+ * outage) and `paklog_cache_errors_total`. An invalidation that could not reach Redis is not forgotten: when Redis is
+ * back, this process clears every key under its prefix before using it again, so nothing stale outlives the outage.
+ */
+export class RedisCache implements Cache {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly errors;
+  private readonly hits;
+  private healthy = true;
+  /** Until the first connection is up, reads go to the database quietly: starting is not an outage. */
+  private connected = false;
+  private flushNeeded = false;
+  private flushing: Promise<void> | undefined;
+
+  constructor(private readonly o: RedisCacheOptions) {
+    this.prefix = `${o.namespace ?? 'paklog'}:cache:`;
+    this.errors = o.metrics.counter('paklog_cache_errors_total', 'Cache calls that failed and fell back to the database', ['op']);
+    this.hits = o.metrics.counter('paklog_cache_reads_total', 'Cache reads by outcome', ['outcome']);
+    this.redis = new Redis(o.url, {
+      lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: o.timeoutMs ?? 250,
+      connectTimeout: 1000, retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    // ioredis reports connection errors as events: they are outages, already handled per call.
+    this.redis.on('error', () => undefined);
+    this.redis.on('ready', () => {
+      if (!this.healthy) o.log.info({}, 'cache: Redis is back');
+      this.healthy = true;
+      this.connected = true;
+    });
+  }
+
+  private failed(op: string, e: unknown): void {
+    this.errors.inc({ op });
+    if (this.healthy) this.o.log.warn({ err: e }, `cache: Redis unavailable (${op}); reading from the database`);
+    this.healthy = false;
+  }
+
+  /** After an invalidation was lost, clear our keys once Redis answers again; until then the cache is bypassed. */
+  private async usable(): Promise<boolean> {
+    if (!this.connected) return false;
+    if (!this.flushNeeded) return true;
+    this.flushing ??= (async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);
+        if (keys.length > 0) await this.redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      this.flushNeeded = false;
+    })().finally(() => {
+      this.flushing = undefined;
+    });
+    try {
+      await this.flushing;
+      return true;
+    } catch (e) {
+      this.failed('flush', e);
+      return false;
+    }
+  }
+
+  async getOrLoad<T>(key: string, ttlS: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const k = this.prefix + key;
+    if (await this.usable()) {
+      try {
+        const raw = await this.redis.get(k);
+        if (raw !== null) {
+          this.hits.inc({ outcome: 'hit' });
+          return JSON.parse(raw) as T;
+        }
+        this.hits.inc({ outcome: 'miss' });
+      } catch (e) {
+        this.failed('get', e);
+        return load();
+      }
+    } else {
+      return load();
+    }
+    const value = await load();
+    if (value !== undefined) {
+      try {
+        await this.redis.set(k, JSON.stringify(value), 'EX', Math.max(1, Math.round(ttlS)));
+      } catch (e) {
+        this.failed('set', e);
+      }
+    }
+    return value;
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    if (!this.connected) {
+      // Nothing can have been cached by this process yet, but another one may have: clear the prefix once connected.
+      this.flushNeeded = true;
+      return;
+    }
+    try {
+      await this.redis.del(...keys.map((k) => this.prefix + k));
+    } catch (e) {
+      this.failed('delete', e);
+      this.flushNeeded = true;
+    }
+  }
+
+  /** Resolves once the first connection is up (or after `timeoutMs`): for tests and warm-up, never required. */
+  async ready(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.connected;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
