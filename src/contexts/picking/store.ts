@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
-import type { Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PickLineStatus, PickListStatus, ShortReason } from '../../contracts/picking.ts';
 import type { PickingPickLines, PickingPickLists } from './db-types.ts';
 
@@ -50,9 +50,8 @@ const LINE_COLUMN_NAMES = [
   'id', 'pick_list_id', 'seq', 'order_id', 'order_line_id', 'reservation_id', 'site_id', 'sku', 'expected_barcode', 'location_id',
   'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at',
 ] as const;
-const columns = (names: readonly string[], alias?: string): string => names.map((c) => (alias === undefined ? c : `${alias}.${c}`)).join(', ');
-const LIST_COLUMNS = columns(LIST_COLUMN_NAMES);
-const LINE_COLUMNS = columns(LINE_COLUMN_NAMES);
+const LIST_COLUMNS = columnList(LIST_COLUMN_NAMES);
+const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES);
 
 /** A list or line as read here: the table's row with statuses narrowed by the CHECKs, stamps as Date or to_jsonb text. */
 type ListRow = Narrowed<Pick<Selectable<PickingPickLists>, (typeof LIST_COLUMN_NAMES)[number]>, {
@@ -208,7 +207,7 @@ export const pickStore = {
               completed_at = CASE WHEN p.open_lines - c.n = 0 THEN $2 ELSE p.completed_at END
          FROM (SELECT x AS id, count(*)::int AS n FROM unnest($1::text[]) x GROUP BY x) c
         WHERE p.id = c.id AND p.status IN ('CREATED', 'IN_PROGRESS')
-        RETURNING ${columns(LIST_COLUMN_NAMES, 'p')}`,
+        RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')}`,
       [cancelled.map((c) => c.pick_list_id), now],
     );
     return rows.map(toHeader).filter((l) => l.status !== 'CREATED' && l.status !== 'IN_PROGRESS').sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -262,7 +261,7 @@ export const pickStore = {
            FROM lst
           WHERE l.id = $2 AND l.pick_list_id = lst.id AND lst.status IN ('CREATED', 'IN_PROGRESS') AND l.status = 'PENDING'
             AND ${guard}
-          RETURNING ${columns(LINE_COLUMN_NAMES, 'l')}),
+          RETURNING ${columnList(LINE_COLUMN_NAMES, 'l')}),
        moved AS (
          UPDATE picking.pick_lists p
             SET open_lines = p.open_lines - CASE WHEN a.status = 'PENDING' THEN 0 ELSE 1 END,
@@ -274,7 +273,7 @@ export const pickStore = {
                 completed_at = CASE WHEN a.status <> 'PENDING' AND p.open_lines = 1 THEN $3 ELSE p.completed_at END
            FROM line_after a
           WHERE p.id = a.pick_list_id AND p.status IN ('CREATED', 'IN_PROGRESS')
-          RETURNING ${columns(LIST_COLUMN_NAMES, 'p')})
+          RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')})
        SELECT (SELECT to_jsonb(m) FROM moved m) AS moved, (SELECT to_jsonb(l) FROM lst l) AS list,
               (SELECT to_jsonb(b) FROM line_before b) AS before, (SELECT to_jsonb(a) FROM line_after a) AS after,
               (SELECT jsonb_agg(x.j ORDER BY x.seq) FROM (

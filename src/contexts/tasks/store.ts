@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
-import type { Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
 import type { TasksTasks } from './db-types.ts';
 
@@ -24,7 +24,7 @@ const COLUMN_NAMES = [
   'id', 'site_id', 'type', 'reference', 'wave_id', 'priority', 'status', 'worker_id',
   'created_at', 'assigned_at', 'started_at', 'completed_at', 'updated_at', 'version',
 ] as const;
-const COLUMNS = COLUMN_NAMES.join(', ');
+const COLUMNS = columnList(COLUMN_NAMES);
 
 /** A task as this store reads it: its columns but the reject marks, type and status narrowed by the CHECKs. */
 type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus }>;
@@ -147,7 +147,7 @@ export const taskStore = {
           SET status = 'QUEUED', worker_id = NULL, assigned_at = NULL, updated_at = $2, version = t.version + 1
          FROM stale
         WHERE t.id = stale.id
-        RETURNING ${COLUMN_NAMES.map((c) => `t.${c}`).join(', ')}, stale.worker_id AS previous_worker_id`,
+        RETURNING ${columnList(COLUMN_NAMES, 't')}, stale.worker_id AS previous_worker_id`,
       [assignedBefore, now],
     );
     return rows.map((r) => ({ task: toTask(r), previousWorkerId: r.previous_worker_id })).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));

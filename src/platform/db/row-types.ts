@@ -24,3 +24,8 @@ type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${
 
 /** A row whose columns are selected under camelCase aliases (`length_mm AS "lengthMm"`). */
 export type Camelized<Row> = { [K in keyof Row & string as CamelCase<K>]: Row[K] };
+
+/** A SELECT or RETURNING list of the named columns, each qualified by `alias` when given (`p.id, p.status`). */
+export function columnList(names: readonly string[], alias?: string): string {
+  return names.map((c) => (alias === undefined ? c : `${alias}.${c}`)).join(', ');
+}
