@@ -145,8 +145,8 @@ export async function lockFreeBalances(db: Executor, siteId: string, sku: string
  * Per SKU, the first free, unexpired AVAILABLE balance in rotation order (earliest expiry, undated last, then earliest
  * receipt, then key): the location a reservation most likely takes. One read, no locks: a hint, not a reservation.
  */
-export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<{ sku: string; location_id: string }[]> {
-  return db.query<{ sku: string; location_id: string }>(
+export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<Pick<Selectable<InventoryBalances>, 'sku' | 'location_id'>[]> {
+  return db.query<Pick<Selectable<InventoryBalances>, 'sku' | 'location_id'>>(
     `SELECT DISTINCT ON (sku) sku, location_id FROM inventory.balances b
      WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%'
        AND on_hand > reserved AND (expires_on IS NULL OR expires_on >= $3::date) AND NOT ${AT_UNPICKABLE}
@@ -244,7 +244,7 @@ export async function lockSkuStock(db: Executor, siteId: string, sku: string): P
 /** Orders with backordered lines of these SKUs at a site, oldest first (when inventory first saw the order). */
 export async function backorderedOrders(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
   if (skus.length === 0) return [];
-  const rows = await db.query<{ order_id: string }>(
+  const rows = await db.query<Pick<Selectable<InventoryAllocations>, 'order_id'>>(
     `SELECT order_id FROM inventory.allocations
      WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'BACKORDERED' AND requested > 0
      GROUP BY order_id ORDER BY min(created_at), order_id`,
@@ -465,8 +465,8 @@ export async function availableOnHandAt(db: Executor, siteId: string, locationId
 }
 
 /** Backfilled rows whose type inventory has not learned yet, a batch at a time. */
-export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<{ location_id: string; site_id: string }[]> {
-  return db.query<{ location_id: string; site_id: string }>(
+export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>[]> {
+  return db.query<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>>(
     `SELECT location_id, site_id FROM inventory.locations WHERE type IS NULL AND location_id > $1 ORDER BY location_id LIMIT $2`, [afterId, limit],
   );
 }

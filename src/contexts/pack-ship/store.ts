@@ -137,7 +137,7 @@ export const packStore = {
 
   /** A shipment of the order that has left (dispatched or later), if any. */
   async dispatchedShipmentOf(db: Executor, orderId: string): Promise<string | undefined> {
-    const rows = await db.query<{ id: string }>(
+    const rows = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
       `SELECT id FROM pack_ship.shipments WHERE order_id = $1 AND dispatched_at IS NOT NULL ORDER BY id LIMIT 1`, [orderId],
     );
     return rows[0]?.id;
@@ -148,10 +148,10 @@ export const packStore = {
     db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },
   ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
     await db.query(`UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3 WHERE order_id = $1 AND cancelled_at IS NULL`, [orderId, now, reason]);
-    const shipments = await db.query<{ id: string }>(
+    const shipments = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
       `UPDATE pack_ship.shipments SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.shipments]],
     );
-    const packages = await db.query<{ id: string }>(
+    const packages = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(
       `UPDATE pack_ship.packages SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.packages]],
     );
     return { packageIds: packages.map((p) => p.id).sort(), shipmentIds: shipments.map((s) => s.id).sort() };
@@ -265,7 +265,7 @@ export const packStore = {
     const rows = await db.query<ShipmentRow>(`SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     const r = rows[0];
     if (r === undefined) return undefined;
-    const pkgs = await db.query<{ id: string }>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
+    const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
     return {
       id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
       status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at),

@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PickLineStatus, PickListStatus, ShortReason } from '../../contracts/picking.ts';
-import type { PickingPickLines, PickingPickLists } from './db-types.ts';
+import type { PickingOrderPriorities, PickingPickLines, PickingPickLists, PickingScans, PickingWaveBatches } from './db-types.ts';
 
 export interface PickLine {
   readonly id: string;
@@ -111,7 +111,7 @@ export const pickStore = {
   },
 
   async priorities(db: Executor, orderIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await db.query<{ order_id: string; priority: number }>(
+    const rows = await db.query<Pick<Selectable<PickingOrderPriorities>, 'order_id' | 'priority'>>(
       `SELECT order_id, priority FROM picking.order_priorities WHERE order_id = ANY($1::text[])`, [orderIds],
     );
     return new Map(rows.map((r) => [r.order_id, r.priority]));
@@ -126,7 +126,7 @@ export const pickStore = {
   },
 
   async waveBatches(db: Executor, waveId: string): Promise<string[][] | undefined> {
-    const rows = await db.query<{ batches: string[][] }>(`SELECT batches FROM picking.wave_batches WHERE wave_id = $1`, [waveId]);
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingWaveBatches>, 'batches'>, { batches: string[][] }>>(`SELECT batches FROM picking.wave_batches WHERE wave_id = $1`, [waveId]);
     return rows[0]?.batches;
   },
 
@@ -193,7 +193,7 @@ export const pickStore = {
    * or COMPLETED as listOutcome says. Returns the lists that closed here.
    */
   async cancelOrderLines(db: Executor, orderId: string, now: Date): Promise<PickListHeader[]> {
-    const cancelled = await db.query<{ pick_list_id: string }>(
+    const cancelled = await db.query<Pick<Selectable<PickingPickLines>, 'pick_list_id'>>(
       `UPDATE picking.pick_lines SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'PENDING' RETURNING pick_list_id`,
       [orderId, now],
     );
@@ -304,7 +304,7 @@ export const pickStore = {
       [listId, scanId, lineId, JSON.stringify(action), now],
     );
     if (inserted.length > 0) return undefined;
-    const rows = await db.query<{ pick_line_id: string; action: LineAction }>(
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingScans>, 'pick_line_id' | 'action'>, { action: LineAction }>>(
       `SELECT pick_line_id, action FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $2`, [listId, scanId],
     );
     const row = rows[0];

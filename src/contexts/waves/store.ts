@@ -161,7 +161,7 @@ export async function releaseMembership(tx: Executor, waveId: string): Promise<v
 
 /** The active wave an order belongs to, if any. */
 export async function activeWaveOf(db: Executor, orderId: string): Promise<string | undefined> {
-  const rows = await db.query<{ waveId: string }>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);
+  const rows = await db.query<Camelized<Pick<Selectable<WavesWaveOrders>, 'wave_id'>>>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);
   return rows[0]?.waveId;
 }
 
