@@ -2,12 +2,14 @@
  * `npm run db:types`: migrates a fresh database with every context's migrations (as `buildApp` does), asks
  * kysely-codegen for the row types of each schema and writes them where the schema's owner lives:
  * `src/platform/db/schema-types.ts` for `platform`, `src/contexts/<context>/db-types.ts` for a context's schema.
- * The staleness test (test/row-types.test.ts) runs the same generation and compares (ADR 0013).
+ * The staleness test (test/row-types.test.ts) runs the same generation and compares (ADR 0013). The generator is the
+ * kysely-codegen devDependency; PAKLOG_KYSELY_CODEGEN may name another copy of its `dist/cli/bin.js`.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -21,8 +23,7 @@ export function codegenBin(): string | undefined {
   const override = process.env['PAKLOG_KYSELY_CODEGEN'];
   if (override !== undefined && override !== '') return override;
   try {
-    const pkg = createRequire(root).resolve('kysely-codegen/package.json');
-    return fileURLToPath(new URL('dist/cli/bin.js', `file://${pkg}`));
+    return join(dirname(createRequire(root).resolve('kysely-codegen/package.json')), 'dist', 'cli', 'bin.js');
   } catch {
     return undefined;
   }
