@@ -1,8 +1,8 @@
 import type { Executor } from '../../platform/db/database.ts';
-import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
+import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
 import type { Carton } from './domain/carton-chooser.ts';
-import type { PackShipCartons, PackShipOrders, PackShipPackages, PackShipShipments } from './db-types.ts';
+import type { PackShipCartons, PackShipOrderLines, PackShipOrders, PackShipPackageLines, PackShipPackages, PackShipShipments } from './db-types.ts';
 
 export interface PackOrder {
   readonly orderId: string;
@@ -158,7 +158,7 @@ export const packStore = {
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
-    return db.query<PackOrderLine>(
+    return db.query<Camelized<Omit<Selectable<PackShipOrderLines>, 'order_id'>>>(
       `SELECT line_id AS "lineId", sku, ordered, picked, packed, shipped FROM pack_ship.order_lines WHERE order_id = $1 ORDER BY line_id`, [orderId],
     );
   },
@@ -219,7 +219,7 @@ export const packStore = {
       [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false],
     );
     if (rows.length === 0) return [];
-    const lines = await db.query<PackageLine & { packageId: string }>(
+    const lines = await db.query<Camelized<Selectable<PackShipPackageLines>>>(
       `SELECT package_id AS "packageId", line_id AS "lineId", sku, quantity FROM pack_ship.package_lines
         WHERE package_id = ANY($1::text[]) ORDER BY package_id, line_id`,
       [rows.map((r) => r.id)],
