@@ -1,11 +1,14 @@
 import type { Product } from '../../contracts/catalog.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import type { Camelized, Selectable } from '../../platform/db/row-types.ts';
+import type { CatalogProducts } from './db-types.ts';
 import type { NewProduct } from './domain/product.ts';
 
 const COLUMNS = `id, sku, description, gtin, uom, length_mm AS "lengthMm", width_mm AS "widthMm", height_mm AS "heightMm",
   weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt"`;
 
-type ProductRow = Omit<Product, 'createdAt'> & { createdAt: Date };
+/** A product as COLUMNS reads it: the table's row under camelCase aliases. */
+type ProductRow = Camelized<Selectable<CatalogProducts>>;
 
 const toProduct = (r: ProductRow): Product => ({ ...r, createdAt: r.createdAt.toISOString() });
 

@@ -1,7 +1,9 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
+import type { InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventorySkuStock } from './db-types.ts';
 
 /** SQL of the inventory schema. Every function takes the executor (pool or transaction) its caller chose. */
 
@@ -20,35 +22,16 @@ export interface NewMovement {
   readonly reference?: string | null;
 }
 
-export interface MovementRow {
-  seq: number;
-  id: string;
-  type: MovementType;
-  site_id: string;
-  sku: string;
-  location_id: string | null;
-  lot: string;
-  status: StockStatus;
-  delta_on_hand: number;
-  delta_reserved: number;
-  delta_allocated: number;
-  reason: string | null;
-  reference: string | null;
-  created_at: Date;
-}
+const MOVEMENT_COLUMN_NAMES = [
+  'seq', 'id', 'type', 'site_id', 'sku', 'location_id', 'lot', 'status', 'delta_on_hand', 'delta_reserved', 'delta_allocated', 'reason', 'reference', 'created_at',
+] as const;
+export type MovementRow = Narrowed<Pick<Selectable<InventoryMovements>, (typeof MOVEMENT_COLUMN_NAMES)[number]>, { type: MovementType; status: StockStatus }>;
 
-export interface BalanceRow {
-  seq: number;
-  site_id: string;
-  sku: string;
-  location_id: string;
-  lot: string;
-  status: StockStatus;
-  on_hand: number;
-  reserved: number;
-  expires_on: string | null;
-  first_received_at: Date;
-}
+/** A balance as BALANCE_COLUMNS reads it: the expiry as `YYYY-MM-DD` text. */
+export type BalanceRow = Narrowed<
+  Pick<Selectable<InventoryBalances>, 'seq' | 'site_id' | 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved' | 'expires_on' | 'first_received_at'>,
+  { status: StockStatus; expires_on: string | null }
+>;
 
 export interface BalanceKey {
   readonly siteId: string;
@@ -58,40 +41,16 @@ export interface BalanceKey {
   readonly status: StockStatus;
 }
 
-export interface AllocationRow {
-  order_id: string;
-  line_id: string;
-  site_id: string;
-  sku: string;
-  requested: number;
-  allocated: number;
-  shipped: number;
-  status: AllocationStatus;
-}
+const ALLOCATION_COLUMN_NAMES = ['order_id', 'line_id', 'site_id', 'sku', 'requested', 'allocated', 'shipped', 'status'] as const;
+const ALLOCATION_COLUMNS = columnList(ALLOCATION_COLUMN_NAMES);
+export type AllocationRow = Narrowed<Pick<Selectable<InventoryAllocations>, (typeof ALLOCATION_COLUMN_NAMES)[number]>, { status: AllocationStatus }>;
 
-export interface ReservationRow {
-  id: string;
-  wave_id: string;
-  order_id: string;
-  line_id: string;
-  site_id: string;
-  sku: string;
-  location_id: string;
-  lot: string;
-  quantity: number;
-  picked: number;
-  shorted: number;
-  status: ReservationStatus;
-}
+const RESERVATION_COLUMN_NAMES = ['id', 'wave_id', 'order_id', 'line_id', 'site_id', 'sku', 'location_id', 'lot', 'quantity', 'picked', 'shorted', 'status'] as const;
+const RESERVATION_COLUMNS = columnList(RESERVATION_COLUMN_NAMES);
+export type ReservationRow = Narrowed<Pick<Selectable<InventoryReservations>, (typeof RESERVATION_COLUMN_NAMES)[number]>, { status: ReservationStatus }>;
 
-export interface SkuStockRow {
-  site_id: string;
-  sku: string;
-  on_hand_available: number;
-  /** AVAILABLE on-hand at non-pickable locations (receiving, docks, blocked…): on hand, never promised. */
-  unpickable: number;
-  allocated: number;
-}
+/** A SKU's stock; `unpickable` is AVAILABLE on-hand at non-pickable locations (receiving, docks, blocked…): on hand, never promised. */
+export type SkuStockRow = Pick<Selectable<InventorySkuStock>, 'site_id' | 'sku' | 'on_hand_available' | 'unpickable' | 'allocated'>;
 
 const BALANCE_COLUMNS = `seq, site_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
 
@@ -186,8 +145,8 @@ export async function lockFreeBalances(db: Executor, siteId: string, sku: string
  * Per SKU, the first free, unexpired AVAILABLE balance in rotation order (earliest expiry, undated last, then earliest
  * receipt, then key): the location a reservation most likely takes. One read, no locks: a hint, not a reservation.
  */
-export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<{ sku: string; location_id: string }[]> {
-  return db.query<{ sku: string; location_id: string }>(
+export async function candidateLocations(db: Executor, siteId: string, skus: readonly string[], today: string): Promise<Pick<Selectable<InventoryBalances>, 'sku' | 'location_id'>[]> {
+  return db.query<Pick<Selectable<InventoryBalances>, 'sku' | 'location_id'>>(
     `SELECT DISTINCT ON (sku) sku, location_id FROM inventory.balances b
      WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%'
        AND on_hand > reserved AND (expires_on IS NULL OR expires_on >= $3::date) AND NOT ${AT_UNPICKABLE}
@@ -285,7 +244,7 @@ export async function lockSkuStock(db: Executor, siteId: string, sku: string): P
 /** Orders with backordered lines of these SKUs at a site, oldest first (when inventory first saw the order). */
 export async function backorderedOrders(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
   if (skus.length === 0) return [];
-  const rows = await db.query<{ order_id: string }>(
+  const rows = await db.query<Pick<Selectable<InventoryAllocations>, 'order_id'>>(
     `SELECT order_id FROM inventory.allocations
      WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'BACKORDERED' AND requested > 0
      GROUP BY order_id ORDER BY min(created_at), order_id`,
@@ -337,14 +296,14 @@ export async function insertAllocations(db: Executor, rows: readonly Omit<Alloca
      SELECT r.order_id, r.line_id, r.site_id, r.sku, r.requested, r.allocated, r.status
      FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, sku text, requested int, allocated int, status text)
      ON CONFLICT (order_id, line_id) DO NOTHING
-     RETURNING order_id, line_id, site_id, sku, requested, allocated, shipped, status`,
+     RETURNING ${ALLOCATION_COLUMNS}`,
     [JSON.stringify(rows)],
   );
 }
 
 export async function lockAllocations(db: Executor, orderId: string): Promise<AllocationRow[]> {
   return db.query<AllocationRow>(
-    `SELECT order_id, line_id, site_id, sku, requested, allocated, shipped, status FROM inventory.allocations
+    `SELECT ${ALLOCATION_COLUMNS} FROM inventory.allocations
      WHERE order_id = $1 ORDER BY line_id FOR UPDATE`,
     [orderId],
   );
@@ -354,7 +313,7 @@ export async function lockAllocations(db: Executor, orderId: string): Promise<Al
 export async function lockAllocationsOfOrders(db: Executor, orderIds: readonly string[]): Promise<AllocationRow[]> {
   if (orderIds.length === 0) return [];
   return db.query<AllocationRow>(
-    `SELECT order_id, line_id, site_id, sku, requested, allocated, shipped, status FROM inventory.allocations
+    `SELECT ${ALLOCATION_COLUMNS} FROM inventory.allocations
      WHERE order_id = ANY($1::text[]) ORDER BY order_id, line_id FOR UPDATE`,
     [[...orderIds]],
   );
@@ -376,8 +335,6 @@ export async function insertReservations(db: Executor, rows: readonly Omit<Reser
     [JSON.stringify(rows)],
   );
 }
-
-const RESERVATION_COLUMNS = `id, wave_id, order_id, line_id, site_id, sku, location_id, lot, quantity, picked, shorted, status`;
 
 export async function hasReservationsForWave(db: Executor, waveId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM inventory.reservations WHERE wave_id = $1 LIMIT 1`, [waveId])).length > 0;
@@ -415,7 +372,7 @@ export async function listBalances(db: Executor, q: { siteId: string; sku?: stri
   );
 }
 
-const MOVEMENT_COLUMNS = `seq, id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference, created_at`;
+const MOVEMENT_COLUMNS = columnList(MOVEMENT_COLUMN_NAMES);
 
 export async function listMovements(db: Executor, q: { siteId: string; sku?: string | undefined; type?: string | undefined; limit: number; cursor: number }): Promise<MovementRow[]> {
   return db.query<MovementRow>(
@@ -469,14 +426,10 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
 
 // ---------------------------------------------------------------- the location projection (location-master's facts inventory needs)
 
-export interface LocationRow {
-  location_id: string;
-  site_id: string;
-  /** NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
-  type: LocationType | null;
-  status: LocationStatus | null;
-  pickable: boolean;
-}
+/** Type and status are NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
+export type LocationRow = Narrowed<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable'>, {
+  type: LocationType | null; status: LocationStatus | null;
+}>;
 
 const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable`;
 
@@ -512,8 +465,8 @@ export async function availableOnHandAt(db: Executor, siteId: string, locationId
 }
 
 /** Backfilled rows whose type inventory has not learned yet, a batch at a time. */
-export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<{ location_id: string; site_id: string }[]> {
-  return db.query<{ location_id: string; site_id: string }>(
+export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>[]> {
+  return db.query<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>>(
     `SELECT location_id, site_id FROM inventory.locations WHERE type IS NULL AND location_id > $1 ORDER BY location_id LIMIT $2`, [afterId, limit],
   );
 }

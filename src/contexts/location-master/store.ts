@@ -1,11 +1,18 @@
 import type { LayoutParameters, Location, LocationStatus, LocationType, Site } from '../../contracts/location-master.ts';
 import type { NewLocation } from './domain/location.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import type { LocationMasterLocations, LocationMasterSites } from './db-types.ts';
 
 const SITE_COLUMNS = `id, code, name, created_at AS "createdAt"`;
 const LOCATION_COLUMNS = `id, site_id AS "siteId", code, type, zone, aisle, bay, level, x, y, z, pick_sequence AS "pickSequence", status`;
 
-type SiteRow = Omit<Site, 'createdAt'> & { createdAt: Date };
+type SiteRow = Camelized<Selectable<LocationMasterSites>>;
+/** A location as LOCATION_COLUMNS reads it: the contract's Location, typed from the table. */
+type LocationRow = Narrowed<
+  Camelized<Pick<Selectable<LocationMasterLocations>, 'id' | 'site_id' | 'code' | 'type' | 'zone' | 'aisle' | 'bay' | 'level' | 'x' | 'y' | 'z' | 'pick_sequence' | 'status'>>,
+  { type: LocationType; status: LocationStatus }
+>;
 const toSite = (r: SiteRow): Site => ({ ...r, createdAt: r.createdAt.toISOString() });
 
 /** A location row as inserted; ids and site come from the service. */
@@ -48,7 +55,7 @@ export async function insertLocations(db: Executor, siteId: string, origin: 'MAN
   const CHUNK = 5000;
   for (let i = 0; i < locations.length; i += CHUNK) {
     const chunk = locations.slice(i, i + CHUNK);
-    const rows = await db.query<Location>(
+    const rows = await db.query<LocationRow>(
       `INSERT INTO location_master.locations (id, site_id, code, type, zone, aisle, bay, level, x, y, z, pick_sequence, status, origin, created_at)
        SELECT r.id, $2, r.code, r.type, r.zone, r.aisle, r.bay, r.level, r.x, r.y, r.z, r."pickSequence", r.status, $3, $4
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, code text, type text, zone text, aisle int4, bay int4, level int4,
@@ -72,23 +79,23 @@ export async function claimLayout(db: Executor, siteId: string, parameters: Layo
 }
 
 export async function locationById(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<Location | undefined> {
-  const rows = await db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [id]);
+  const rows = await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }
 
 export async function locationsByIds(db: Executor, ids: readonly string[]): Promise<Location[]> {
   if (ids.length === 0) return [];
-  return db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+  return db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
 }
 
 export async function locationByCode(db: Executor, siteId: string, code: string): Promise<Location | undefined> {
-  const rows = await db.query<Location>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE site_id = $1 AND code = $2`, [siteId, code]);
+  const rows = await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE site_id = $1 AND code = $2`, [siteId, code]);
   return rows[0];
 }
 
 /** A site's locations in walking order (pick sequence, then code), optionally of some types only. */
 export async function locationsOfSite(db: Executor, siteId: string, types: readonly LocationType[] | null): Promise<Location[]> {
-  return db.query<Location>(
+  return db.query<LocationRow>(
     `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
      WHERE site_id = $1 AND ($2::text[] IS NULL OR type = ANY($2::text[]))
      ORDER BY pick_sequence NULLS LAST, code`,
@@ -98,7 +105,7 @@ export async function locationsOfSite(db: Executor, siteId: string, types: reado
 
 /** A site's ACTIVE locations of some types in walking order (pick sequence, then code); for slotting recommendations. */
 export async function activeLocationsOfSite(db: Executor, siteId: string, types: readonly LocationType[]): Promise<Location[]> {
-  return db.query<Location>(
+  return db.query<LocationRow>(
     `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
      WHERE site_id = $1 AND type = ANY($2::text[]) AND status = 'ACTIVE'
      ORDER BY pick_sequence NULLS LAST, code`,
@@ -116,7 +123,7 @@ export interface LocationFilter {
 
 /** One page of a site's locations in code order. */
 export async function listLocations(db: Executor, siteId: string, f: LocationFilter): Promise<Location[]> {
-  return db.query<Location>(
+  return db.query<LocationRow>(
     `SELECT ${LOCATION_COLUMNS} FROM location_master.locations
      WHERE site_id = $1 AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR zone = $3)
        AND ($4::text IS NULL OR status = $4) AND ($5::text IS NULL OR code > $5)
@@ -126,7 +133,7 @@ export async function listLocations(db: Executor, siteId: string, f: LocationFil
 }
 
 export async function updateStatus(db: Executor, id: string, status: LocationStatus, reason: string | null): Promise<Location> {
-  const rows = await db.query<Location>(
+  const rows = await db.query<LocationRow>(
     `UPDATE location_master.locations SET status = $2, status_reason = $3 WHERE id = $1 RETURNING ${LOCATION_COLUMNS}`,
     [id, status, reason],
   );

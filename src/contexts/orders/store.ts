@@ -1,5 +1,7 @@
 import type { OrderStatus, ShipTo } from '../../contracts/orders.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import type { OrdersOrderLines, OrdersOrders, OrdersStatusHistory } from './db-types.ts';
 
 export interface OrderLine {
   readonly id: string;
@@ -46,7 +48,10 @@ const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", carrier, 
   status, wave_id AS "waveId", cancel_reason AS "cancelReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
 
-type OrderRow = Omit<OrderSummary, 'shipBy' | 'createdAt' | 'updatedAt'> & { shipBy: Date | null; createdAt: Date; updatedAt: Date };
+/** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
+type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, { status: OrderStatus; shipTo: ShipTo }>;
+type LineRow = Camelized<Omit<Selectable<OrdersOrderLines>, 'order_id'>>;
+type HistoryRow = Pick<Selectable<OrdersStatusHistory>, 'at' | 'cause'> & { from: OrderStatus | null; to: OrderStatus };
 
 const toSummary = (r: OrderRow): OrderSummary => ({
   ...r, shipBy: r.shipBy === null ? null : r.shipBy.toISOString(), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
@@ -89,7 +94,7 @@ export async function insertHistory(tx: Executor, orderId: string, from: OrderSt
 }
 
 export async function orderIdByExternalId(db: Executor, externalId: string): Promise<string | undefined> {
-  const rows = await db.query<{ id: string }>(`SELECT id FROM orders.orders WHERE external_id = $1`, [externalId]);
+  const rows = await db.query<Pick<Selectable<OrdersOrders>, 'id'>>(`SELECT id FROM orders.orders WHERE external_id = $1`, [externalId]);
   return rows[0]?.id;
 }
 
@@ -101,14 +106,14 @@ export async function orderSummary(db: Executor, id: string, lock = false): Prom
 }
 
 export async function orderLines(db: Executor, orderId: string): Promise<OrderLine[]> {
-  return db.query<OrderLine>(`SELECT ${LINE_COLUMNS} FROM orders.order_lines WHERE order_id = $1 ORDER BY line_no`, [orderId]);
+  return db.query<LineRow>(`SELECT ${LINE_COLUMNS} FROM orders.order_lines WHERE order_id = $1 ORDER BY line_no`, [orderId]);
 }
 
 export async function orderById(db: Executor, id: string): Promise<Order | undefined> {
   const summary = await orderSummary(db, id);
   if (summary === undefined) return undefined;
   const lines = await orderLines(db, id);
-  const history = await db.query<{ from: OrderStatus | null; to: OrderStatus; at: Date; cause: string | null }>(
+  const history = await db.query<HistoryRow>(
     `SELECT from_status AS "from", to_status AS "to", at, cause FROM orders.status_history WHERE order_id = $1 ORDER BY seq`, [id],
   );
   return { ...summary, lines, statusHistory: history.map((h) => ({ ...h, at: h.at.toISOString() })) };

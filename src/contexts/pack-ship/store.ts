@@ -1,6 +1,8 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
 import type { Carton } from './domain/carton-chooser.ts';
+import type { PackShipCartons, PackShipOrderLines, PackShipOrders, PackShipPackageLines, PackShipPackages, PackShipShipments } from './db-types.ts';
 
 export interface PackOrder {
   readonly orderId: string;
@@ -55,23 +57,23 @@ export interface Shipment {
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-interface CartonRow {
-  code: string; description: string; inner_length_mm: number; inner_width_mm: number; inner_height_mm: number;
-  max_weight_g: number; tare_g: number; cost: number;
-}
+const CARTON_COLUMN_NAMES = ['code', 'description', 'inner_length_mm', 'inner_width_mm', 'inner_height_mm', 'max_weight_g', 'tare_g', 'cost'] as const;
+const CARTON_COLUMNS = columnList(CARTON_COLUMN_NAMES);
+type CartonRow = Pick<Selectable<PackShipCartons>, (typeof CARTON_COLUMN_NAMES)[number]>;
 const toCarton = (r: CartonRow): Carton => ({
   code: r.code, description: r.description, innerLengthMm: r.inner_length_mm, innerWidthMm: r.inner_width_mm,
   innerHeightMm: r.inner_height_mm, maxWeightG: r.max_weight_g, tareG: r.tare_g, cost: Number(r.cost),
 });
 
-interface PackageRow {
-  id: string; order_id: string; site_id: string; carton_code: string; weight_g: number; status: PackageStatus;
-  shipment_id: string | null; created_at: Date; packed_at: Date | null;
-}
-interface ShipmentRow {
-  id: string; order_id: string; site_id: string; carrier: string; tracking_number: string | null; label_zpl: string | null;
-  status: ShipmentStatus; created_at: Date; labelled_at: Date | null; dispatched_at: Date | null;
-}
+const PACKAGE_COLUMN_NAMES = ['id', 'order_id', 'site_id', 'carton_code', 'weight_g', 'status', 'shipment_id', 'created_at', 'packed_at'] as const;
+type PackageRow = Narrowed<Pick<Selectable<PackShipPackages>, (typeof PACKAGE_COLUMN_NAMES)[number]>, { status: PackageStatus }>;
+const SHIPMENT_COLUMN_NAMES = [
+  'id', 'order_id', 'site_id', 'carrier', 'tracking_number', 'label_zpl', 'status', 'created_at', 'labelled_at', 'dispatched_at',
+] as const;
+type ShipmentRow = Narrowed<Pick<Selectable<PackShipShipments>, (typeof SHIPMENT_COLUMN_NAMES)[number]>, { status: ShipmentStatus }>;
+type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at'>, {
+  picking_status: PackOrder['pickingStatus'];
+}>;
 
 /** SQL of the pack_ship schema. */
 export const packStore = {
@@ -118,7 +120,7 @@ export const packStore = {
   },
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
-    const rows = await db.query<{ order_id: string; site_id: string; carrier: string | null; picking_status: 'COMPLETED' | 'PARTIAL' | null; cancelled_at: Date | null }>(
+    const rows = await db.query<OrderRow>(
       `SELECT order_id, site_id, carrier, picking_status, cancelled_at FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     const r = rows[0];
@@ -135,7 +137,7 @@ export const packStore = {
 
   /** A shipment of the order that has left (dispatched or later), if any. */
   async dispatchedShipmentOf(db: Executor, orderId: string): Promise<string | undefined> {
-    const rows = await db.query<{ id: string }>(
+    const rows = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
       `SELECT id FROM pack_ship.shipments WHERE order_id = $1 AND dispatched_at IS NOT NULL ORDER BY id LIMIT 1`, [orderId],
     );
     return rows[0]?.id;
@@ -146,17 +148,17 @@ export const packStore = {
     db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },
   ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
     await db.query(`UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3 WHERE order_id = $1 AND cancelled_at IS NULL`, [orderId, now, reason]);
-    const shipments = await db.query<{ id: string }>(
+    const shipments = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
       `UPDATE pack_ship.shipments SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.shipments]],
     );
-    const packages = await db.query<{ id: string }>(
+    const packages = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(
       `UPDATE pack_ship.packages SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.packages]],
     );
     return { packageIds: packages.map((p) => p.id).sort(), shipmentIds: shipments.map((s) => s.id).sort() };
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
-    return db.query<PackOrderLine>(
+    return db.query<Camelized<Omit<Selectable<PackShipOrderLines>, 'order_id'>>>(
       `SELECT line_id AS "lineId", sku, ordered, picked, packed, shipped FROM pack_ship.order_lines WHERE order_id = $1 ORDER BY line_id`, [orderId],
     );
   },
@@ -181,14 +183,14 @@ export const packStore = {
 
   // --- cartons -----------------------------------------------------------------------------------------------
   async cartons(db: Executor): Promise<Carton[]> {
-    const rows = await db.query<CartonRow>(`SELECT * FROM pack_ship.cartons ORDER BY inner_length_mm * inner_width_mm * inner_height_mm, code`);
+    const rows = await db.query<CartonRow>(`SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons ORDER BY inner_length_mm * inner_width_mm * inner_height_mm, code`);
     return rows.map(toCarton);
   },
 
   async insertCarton(db: Executor, c: Carton): Promise<Carton | undefined> {
     const rows = await db.query<CartonRow>(
       `INSERT INTO pack_ship.cartons (code, description, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g, cost)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING ${CARTON_COLUMNS}`,
       [c.code, c.description, c.innerLengthMm, c.innerWidthMm, c.innerHeightMm, c.maxWeightG, c.tareG, c.cost],
     );
     return rows[0] === undefined ? undefined : toCarton(rows[0]);
@@ -210,14 +212,14 @@ export const packStore = {
 
   async packages(db: Executor, where: { id?: string; orderId?: string; shipmentId?: string; status?: PackageStatus; unshipped?: boolean }, lock = false): Promise<Package[]> {
     const rows = await db.query<PackageRow>(
-      `SELECT * FROM pack_ship.packages
+      `SELECT ${columnList(PACKAGE_COLUMN_NAMES)} FROM pack_ship.packages
         WHERE ($1::text IS NULL OR id = $1) AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR shipment_id = $3)
           AND ($4::text IS NULL OR status = $4) AND (NOT $5 OR shipment_id IS NULL)
         ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
       [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false],
     );
     if (rows.length === 0) return [];
-    const lines = await db.query<PackageLine & { packageId: string }>(
+    const lines = await db.query<Camelized<Selectable<PackShipPackageLines>>>(
       `SELECT package_id AS "packageId", line_id AS "lineId", sku, quantity FROM pack_ship.package_lines
         WHERE package_id = ANY($1::text[]) ORDER BY package_id, line_id`,
       [rows.map((r) => r.id)],
@@ -260,10 +262,10 @@ export const packStore = {
   },
 
   async shipment(db: Executor, id: string, lock = false): Promise<Shipment | undefined> {
-    const rows = await db.query<ShipmentRow>(`SELECT * FROM pack_ship.shipments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await db.query<ShipmentRow>(`SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     const r = rows[0];
     if (r === undefined) return undefined;
-    const pkgs = await db.query<{ id: string }>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
+    const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
     return {
       id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
       status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at),

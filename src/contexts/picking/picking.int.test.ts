@@ -99,7 +99,7 @@ describe('picking', () => {
     expect(tasks.body.items.find((x: any) => x.reference === a.id)).toMatchObject({ type: 'PICK', status: 'QUEUED', priority: 7 });
 
     // Delivered again: no second list.
-    const [event] = await t.app.db.query(`SELECT envelope FROM platform.events WHERE type = $1 AND subject = 'wav_1'`, [InventoryEvents.reserved]);
+    const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = $1 AND subject = 'wav_1'`, [InventoryEvents.reserved]);
     expect(await t.app.bus.deliver('picking', event!.envelope)).toBe('duplicate');
     expect((await t.get('/api/v1/pick-lists?waveId=wav_1')).body.items).toHaveLength(2);
   });

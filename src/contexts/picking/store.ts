@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PickLineStatus, PickListStatus, ShortReason } from '../../contracts/picking.ts';
+import type { PickingOrderPriorities, PickingPickLines, PickingPickLists, PickingScans, PickingWaveBatches } from './db-types.ts';
 
 export interface PickLine {
   readonly id: string;
@@ -43,16 +45,21 @@ export type PickList = PickListHeader & { readonly lines: readonly PickLine[] };
 type Stamp = Date | string;
 const iso = (v: Stamp): string => new Date(v).toISOString();
 
-interface ListRow {
-  id: string; site_id: string; wave_id: string; order_ids: string[]; status: PickListStatus; priority: number;
-  route_length: number | null; created_at: Stamp; updated_at: Stamp; completed_at: Stamp | null;
-}
-interface LineRow {
-  id: string; pick_list_id: string; seq: number; order_id: string; order_line_id: string; reservation_id: string; site_id: string;
-  sku: string; expected_barcode: string | null; location_id: string; location_code: string | null; pick_sequence: number | null;
-  lot: string | null; quantity: number; picked: number; short_quantity: number; short_reason: ShortReason | null;
-  tote_id: string | null; status: PickLineStatus; updated_at: Stamp;
-}
+const LIST_COLUMN_NAMES = ['id', 'site_id', 'wave_id', 'order_ids', 'status', 'priority', 'route_length', 'created_at', 'updated_at', 'completed_at'] as const;
+const LINE_COLUMN_NAMES = [
+  'id', 'pick_list_id', 'seq', 'order_id', 'order_line_id', 'reservation_id', 'site_id', 'sku', 'expected_barcode', 'location_id',
+  'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at',
+] as const;
+const LIST_COLUMNS = columnList(LIST_COLUMN_NAMES);
+const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES);
+
+/** A list or line as read here: the table's row with statuses narrowed by the CHECKs, stamps as Date or to_jsonb text. */
+type ListRow = Narrowed<Pick<Selectable<PickingPickLists>, (typeof LIST_COLUMN_NAMES)[number]>, {
+  status: PickListStatus; created_at: Stamp; updated_at: Stamp; completed_at: Stamp | null;
+}>;
+type LineRow = Narrowed<Pick<Selectable<PickingPickLines>, (typeof LINE_COLUMN_NAMES)[number]>, {
+  status: PickLineStatus; short_reason: ShortReason | null; updated_at: Stamp;
+}>;
 
 const toHeader = (r: ListRow): PickListHeader => ({
   id: r.id, siteId: r.site_id, waveId: r.wave_id, orderIds: r.order_ids, status: r.status, priority: r.priority,
@@ -104,7 +111,7 @@ export const pickStore = {
   },
 
   async priorities(db: Executor, orderIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await db.query<{ order_id: string; priority: number }>(
+    const rows = await db.query<Pick<Selectable<PickingOrderPriorities>, 'order_id' | 'priority'>>(
       `SELECT order_id, priority FROM picking.order_priorities WHERE order_id = ANY($1::text[])`, [orderIds],
     );
     return new Map(rows.map((r) => [r.order_id, r.priority]));
@@ -119,7 +126,7 @@ export const pickStore = {
   },
 
   async waveBatches(db: Executor, waveId: string): Promise<string[][] | undefined> {
-    const rows = await db.query<{ batches: string[][] }>(`SELECT batches FROM picking.wave_batches WHERE wave_id = $1`, [waveId]);
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingWaveBatches>, 'batches'>, { batches: string[][] }>>(`SELECT batches FROM picking.wave_batches WHERE wave_id = $1`, [waveId]);
     return rows[0]?.batches;
   },
 
@@ -186,7 +193,7 @@ export const pickStore = {
    * or COMPLETED as listOutcome says. Returns the lists that closed here.
    */
   async cancelOrderLines(db: Executor, orderId: string, now: Date): Promise<PickListHeader[]> {
-    const cancelled = await db.query<{ pick_list_id: string }>(
+    const cancelled = await db.query<Pick<Selectable<PickingPickLines>, 'pick_list_id'>>(
       `UPDATE picking.pick_lines SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'PENDING' RETURNING pick_list_id`,
       [orderId, now],
     );
@@ -200,24 +207,24 @@ export const pickStore = {
               completed_at = CASE WHEN p.open_lines - c.n = 0 THEN $2 ELSE p.completed_at END
          FROM (SELECT x AS id, count(*)::int AS n FROM unnest($1::text[]) x GROUP BY x) c
         WHERE p.id = c.id AND p.status IN ('CREATED', 'IN_PROGRESS')
-        RETURNING p.*`,
+        RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')}`,
       [cancelled.map((c) => c.pick_list_id), now],
     );
     return rows.map(toHeader).filter((l) => l.status !== 'CREATED' && l.status !== 'IN_PROGRESS').sort((a, b) => (a.id < b.id ? -1 : 1));
   },
 
   async header(db: Executor, id: string): Promise<PickListHeader | undefined> {
-    const rows = await db.query<ListRow>(`SELECT * FROM picking.pick_lists WHERE id = $1`, [id]);
+    const rows = await db.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : toHeader(rows[0]);
   },
 
   async lines(db: Executor, listIds: readonly string[]): Promise<PickLine[]> {
-    const rows = await db.query<LineRow>(`SELECT * FROM picking.pick_lines WHERE pick_list_id = ANY($1::text[]) ORDER BY pick_list_id, seq`, [listIds]);
+    const rows = await db.query<LineRow>(`SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = ANY($1::text[]) ORDER BY pick_list_id, seq`, [listIds]);
     return rows.map(toLine);
   },
 
   async line(db: Executor, listId: string, lineId: string): Promise<PickLine | undefined> {
-    const rows = await db.query<LineRow>(`SELECT * FROM picking.pick_lines WHERE pick_list_id = $1 AND id = $2`, [listId, lineId]);
+    const rows = await db.query<LineRow>(`SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1 AND id = $2`, [listId, lineId]);
     return rows[0] === undefined ? undefined : toLine(rows[0]);
   },
 
@@ -247,14 +254,14 @@ export const pickStore = {
       : [`short_quantity = l.quantity - l.picked, short_reason = $4, status = 'SHORT', updated_at = $3`, 'TRUE', [action.reason]] as const;
     // Rows come back through to_jsonb: the same keys as the table's, timestamps as text.
     const rows = await db.query<{ moved: ListRow | null; list: ListRow | null; before: LineRow | null; after: LineRow | null; lines: LineRow[] | null }>(
-      `WITH lst AS (SELECT * FROM picking.pick_lists WHERE id = $1),
-       line_before AS (SELECT * FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1),
+      `WITH lst AS (SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1),
+       line_before AS (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1),
        line_after AS (
          UPDATE picking.pick_lines l SET ${set}
            FROM lst
           WHERE l.id = $2 AND l.pick_list_id = lst.id AND lst.status IN ('CREATED', 'IN_PROGRESS') AND l.status = 'PENDING'
             AND ${guard}
-          RETURNING l.*),
+          RETURNING ${columnList(LINE_COLUMN_NAMES, 'l')}),
        moved AS (
          UPDATE picking.pick_lists p
             SET open_lines = p.open_lines - CASE WHEN a.status = 'PENDING' THEN 0 ELSE 1 END,
@@ -266,7 +273,7 @@ export const pickStore = {
                 completed_at = CASE WHEN a.status <> 'PENDING' AND p.open_lines = 1 THEN $3 ELSE p.completed_at END
            FROM line_after a
           WHERE p.id = a.pick_list_id AND p.status IN ('CREATED', 'IN_PROGRESS')
-          RETURNING p.*)
+          RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')})
        SELECT (SELECT to_jsonb(m) FROM moved m) AS moved, (SELECT to_jsonb(l) FROM lst l) AS list,
               (SELECT to_jsonb(b) FROM line_before b) AS before, (SELECT to_jsonb(a) FROM line_after a) AS after,
               (SELECT jsonb_agg(x.j ORDER BY x.seq) FROM (
@@ -297,7 +304,7 @@ export const pickStore = {
       [listId, scanId, lineId, JSON.stringify(action), now],
     );
     if (inserted.length > 0) return undefined;
-    const rows = await db.query<{ pick_line_id: string; action: LineAction }>(
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingScans>, 'pick_line_id' | 'action'>, { action: LineAction }>>(
       `SELECT pick_line_id, action FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $2`, [listId, scanId],
     );
     const row = rows[0];
@@ -312,7 +319,7 @@ export const pickStore = {
 
   async list(db: Executor, f: PickListFilter): Promise<PickListHeader[]> {
     const rows = await db.query<ListRow>(
-      `SELECT * FROM picking.pick_lists
+      `SELECT ${LIST_COLUMNS} FROM picking.pick_lists
         WHERE ($1::text IS NULL OR wave_id = $1) AND ($2::text IS NULL OR order_ids @> ARRAY[$2::text])
           AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id > $4)
         ORDER BY id LIMIT $5`,

@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
+import type { TasksTasks } from './db-types.ts';
 
 export interface Task {
   readonly id: string;
@@ -18,22 +20,14 @@ export interface Task {
   readonly version: number;
 }
 
-interface TaskRow {
-  id: string;
-  site_id: string;
-  type: TaskType;
-  reference: string;
-  wave_id: string | null;
-  priority: number;
-  status: TaskStatus;
-  worker_id: string | null;
-  created_at: Date;
-  assigned_at: Date | null;
-  started_at: Date | null;
-  completed_at: Date | null;
-  updated_at: Date;
-  version: number;
-}
+const COLUMN_NAMES = [
+  'id', 'site_id', 'type', 'reference', 'wave_id', 'priority', 'status', 'worker_id',
+  'created_at', 'assigned_at', 'started_at', 'completed_at', 'updated_at', 'version',
+] as const;
+const COLUMNS = columnList(COLUMN_NAMES);
+
+/** A task as this store reads it: its columns but the reject marks, type and status narrowed by the CHECKs. */
+type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus }>;
 
 /** A task put back in the queue, with the worker who held it. */
 export interface RequeuedTask {
@@ -77,25 +71,25 @@ export const taskStore = {
     const rows = await db.query<TaskRow>(
       `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-       ON CONFLICT (type, reference) DO NOTHING RETURNING *`,
+       ON CONFLICT (type, reference) DO NOTHING RETURNING ${COLUMNS}`,
       [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   async get(db: Executor, id: string, lock = false): Promise<Task | undefined> {
-    const rows = await db.query<TaskRow>(`SELECT * FROM tasks.tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks.tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   async byReference(db: Executor, type: TaskType, reference: string): Promise<Task | undefined> {
-    const rows = await db.query<TaskRow>(`SELECT * FROM tasks.tasks WHERE type = $1 AND reference = $2 FOR UPDATE`, [type, reference]);
+    const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 FOR UPDATE`, [type, reference]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   async activeOf(db: Executor, workerId: string): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `SELECT * FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at LIMIT 1`, [workerId],
+      `SELECT ${COLUMNS} FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at LIMIT 1`, [workerId],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -118,7 +112,7 @@ export const taskStore = {
            ORDER BY priority, created_at, id
            FOR UPDATE SKIP LOCKED
            LIMIT 1)
-        RETURNING *`,
+        RETURNING ${COLUMNS}`,
       [siteId, workerId, types, now, rejectCooldownMs],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
@@ -129,7 +123,7 @@ export const taskStore = {
     const rows = await db.query<TaskRow>(
       `UPDATE tasks.tasks
           SET status = 'QUEUED', worker_id = NULL, assigned_at = NULL, rejected_by = $2, rejected_at = $3, updated_at = $3, version = version + 1
-        WHERE id = $1 RETURNING *`,
+        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, workerId, now],
     );
     const row = rows[0];
@@ -153,7 +147,7 @@ export const taskStore = {
           SET status = 'QUEUED', worker_id = NULL, assigned_at = NULL, updated_at = $2, version = t.version + 1
          FROM stale
         WHERE t.id = stale.id
-        RETURNING t.*, stale.worker_id AS previous_worker_id`,
+        RETURNING ${columnList(COLUMN_NAMES, 't')}, stale.worker_id AS previous_worker_id`,
       [assignedBefore, now],
     );
     return rows.map((r) => ({ task: toTask(r), previousWorkerId: r.previous_worker_id })).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));
@@ -166,7 +160,7 @@ export const taskStore = {
           SET status = $2, updated_at = $3, version = version + 1,
               started_at = CASE WHEN $2 = 'IN_PROGRESS' AND started_at IS NULL THEN $3 ELSE started_at END,
               completed_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN $3 ELSE completed_at END
-        WHERE id = $1 RETURNING *`,
+        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, to, now],
     );
     const row = rows[0];
@@ -176,7 +170,7 @@ export const taskStore = {
 
   async list(db: Executor, f: TaskFilter): Promise<Task[]> {
     const rows = await db.query<TaskRow>(
-      `SELECT * FROM tasks.tasks
+      `SELECT ${COLUMNS} FROM tasks.tasks
         WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2)
           AND ($3::text IS NULL OR worker_id = $3) AND ($4::text IS NULL OR id > $4)
         ORDER BY id LIMIT $5`,

@@ -42,7 +42,7 @@ describe('tasks', () => {
     const task = await taskOf(pkl, S.sit_a!);
     expect(task).toMatchObject({ type: 'PICK', status: 'QUEUED', reference: pkl, siteId: S.sit_a!, waveId: 'wav_test', priority: 5, workerId: null });
     expect(task.id).toMatch(/^tsk_/);
-    const [event] = await t.app.db.query(`SELECT envelope FROM platform.events WHERE subject = $1`, [pkl]);
+    const [event] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE subject = $1`, [pkl]);
     expect(await t.app.bus.deliver('tasks', event!.envelope)).toBe('duplicate');
     expect(await count(`SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1`, [pkl])).toBe(1);
     const created = await t.get(`/api/v1/events?subject=${task.id}&type=tasks.task.created.v1`);

@@ -1,6 +1,8 @@
 import type { OrderLineData } from '../../contracts/orders.ts';
 import type { WaveStatus } from '../../contracts/waves.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import type { WavesOrderPool, WavesWaveOrders, WavesWaves } from './db-types.ts';
 
 export interface PoolOrder {
   readonly orderId: string;
@@ -48,8 +50,14 @@ const WAVE_COLUMNS = `w.id, w.site_id AS "siteId", w.carrier, w.status, w.max_or
   w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.released_at AS "releasedAt", w.completed_at AS "completedAt",
   w.cancelled_at AS "cancelledAt"`;
 
-type Times = 'createdAt' | 'updatedAt' | 'releasedAt' | 'completedAt' | 'cancelledAt';
-type WaveRow = Omit<WaveSummary, Times> & { createdAt: Date; updatedAt: Date; releasedAt: Date | null; completedAt: Date | null; cancelledAt: Date | null };
+/** A wave as WAVE_COLUMNS reads it: the table's row under camelCase aliases, with its order count. */
+type WaveRow = Narrowed<Camelized<Selectable<WavesWaves>>, { status: WaveStatus }> & { orderCount: number };
+/** A waiting order as POOL_COLUMNS reads it. */
+type PoolRow = Narrowed<Camelized<Selectable<WavesOrderPool>>, { lines: OrderLineData[] }>;
+type WaveOrderRow = Narrowed<Camelized<Pick<Selectable<WavesWaveOrders>, 'order_id' | 'position' | 'priority' | 'lines' | 'active' | 'picked'>>, {
+  lines: OrderLineData[];
+}> & { removed: boolean };
+const POOL_COLUMNS = `order_id AS "orderId", site_id AS "siteId", carrier, priority, lines, allocated_at AS "allocatedAt", wave_id AS "waveId"`;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 const toSummary = (r: WaveRow): WaveSummary => ({
@@ -76,7 +84,7 @@ export async function removeFromPool(tx: Executor, orderIds: readonly string[]):
 
 /** The carrier of the waiting order that goes first: highest priority (1), then oldest. */
 export async function firstWaitingCarrier(tx: Executor, siteId: string): Promise<string | undefined> {
-  const rows = await tx.query<{ carrier: string }>(
+  const rows = await tx.query<Pick<Selectable<WavesOrderPool>, 'carrier'>>(
     `SELECT carrier FROM waves.order_pool WHERE site_id = $1 AND wave_id IS NULL ORDER BY priority, allocated_at, order_id LIMIT 1`, [siteId],
   );
   return rows[0]?.carrier;
@@ -88,8 +96,8 @@ export async function firstWaitingCarrier(tx: Executor, siteId: string): Promise
  * So two concurrent plans never share an order.
  */
 export async function claimWaiting(tx: Executor, siteId: string, carrier: string, limit: number): Promise<PoolOrder[]> {
-  const rows = await tx.query<Omit<PoolOrder, 'allocatedAt'> & { allocatedAt: Date }>(
-    `SELECT order_id AS "orderId", site_id AS "siteId", carrier, priority, lines, allocated_at AS "allocatedAt", wave_id AS "waveId"
+  const rows = await tx.query<PoolRow>(
+    `SELECT ${POOL_COLUMNS}
      FROM waves.order_pool WHERE site_id = $1 AND carrier = $2 AND wave_id IS NULL
      ORDER BY priority, allocated_at, order_id LIMIT $3
      FOR UPDATE SKIP LOCKED`,
@@ -120,7 +128,7 @@ export async function waveSummary(db: Executor, id: string, lock = false): Promi
 }
 
 export async function waveOrders(db: Executor, waveId: string): Promise<WaveOrder[]> {
-  return db.query<WaveOrder>(
+  return db.query<WaveOrderRow>(
     `SELECT order_id AS "orderId", position, priority, lines, active, removed_at IS NOT NULL AS removed, picked
      FROM waves.wave_orders WHERE wave_id = $1 ORDER BY position`,
     [waveId],
@@ -153,7 +161,7 @@ export async function releaseMembership(tx: Executor, waveId: string): Promise<v
 
 /** The active wave an order belongs to, if any. */
 export async function activeWaveOf(db: Executor, orderId: string): Promise<string | undefined> {
-  const rows = await db.query<{ waveId: string }>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);
+  const rows = await db.query<Camelized<Pick<Selectable<WavesWaveOrders>, 'wave_id'>>>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);
   return rows[0]?.waveId;
 }
 
@@ -187,8 +195,8 @@ export async function listWaves(
 }
 
 export async function poolOrders(db: Executor, siteId: string, limit: number): Promise<PoolOrder[]> {
-  const rows = await db.query<Omit<PoolOrder, 'allocatedAt'> & { allocatedAt: Date }>(
-    `SELECT order_id AS "orderId", site_id AS "siteId", carrier, priority, lines, allocated_at AS "allocatedAt", wave_id AS "waveId"
+  const rows = await db.query<PoolRow>(
+    `SELECT ${POOL_COLUMNS}
      FROM waves.order_pool WHERE site_id = $1 ORDER BY priority, allocated_at, order_id LIMIT $2`,
     [siteId, limit],
   );

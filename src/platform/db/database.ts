@@ -6,12 +6,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // numeric is used for metres and kilograms; two-decimal precision is plenty for floats in JSON.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- row shapes are declared per query by the stores
-export type Row = Record<string, any>;
+/** A result row of unnamed shape. Stores name theirs from the generated row types of their schema (ADR 0013). */
+export type Row = Record<string, unknown>;
 
 /** Anything that runs SQL: the pool or a transaction. Stores take an Executor so callers choose the transaction. */
 export interface Executor {
-  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R extends object = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
 /** A transaction; `afterCommit` callbacks run once it has committed (used to wake the outbox relay). */
@@ -56,10 +56,10 @@ export class Database implements Executor {
     return u?.state.open === true ? u : undefined;
   }
 
-  async query<R extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+  async query<R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     const u = this.openUnit();
     if (u !== undefined) return u.tx.query<R>(text, params);
-    const result = await this.pool.query<R>(text, params as unknown[]);
+    const result = await this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]);
     return result.rows;
   }
 
@@ -128,8 +128,8 @@ export class Database implements Executor {
     const client = await this.pool.connect();
     const hooks: (() => void)[] = [];
     const tx: Tx = {
-      query: async <R extends Row = Row>(text: string, params: readonly unknown[] = []) =>
-        (await client.query<R>(text, params as unknown[])).rows,
+      query: async <R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> =>
+        (await client.query<R & pg.QueryResultRow>(text, params as unknown[])).rows,
       afterCommit: (f) => {
         hooks.push(f);
       },

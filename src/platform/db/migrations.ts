@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ident, type Database } from './database.ts';
+import type { Selectable } from './row-types.ts';
+import type { PlatformSchemaMigrations } from './schema-types.ts';
 
 export interface Migration {
   readonly name: string;
@@ -48,7 +50,7 @@ export async function migrate(db: Database, sets: readonly MigrationSet[]): Prom
       }
     });
     const done = new Map(
-      (await db.query<{ name: string; checksum: string }>(
+      (await db.query<Pick<Selectable<PlatformSchemaMigrations>, 'name' | 'checksum'>>(
         `SELECT name, checksum FROM platform.schema_migrations WHERE schema_name = $1`, [set.schema],
       )).map((r) => [r.name, r.checksum]),
     );

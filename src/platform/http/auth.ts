@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import type { Narrowed, Selectable } from '../db/row-types.ts';
+import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { ROLES, type Role } from './roles.ts';
@@ -9,6 +11,9 @@ import { ROLES, type Role } from './roles.ts';
  * API keys are random 32-byte secrets; only their SHA-256 is stored. A fast hash is right here because the secret
  * has full entropy (a slow KDF protects guessable passwords, not random keys) and it keeps every request cheap.
  */
+/** An API key row as read here, its role narrowed by the CHECK. */
+type ApiKeyRow = Narrowed<Selectable<PlatformApiKeys>, { role: Role }>;
+
 export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 export const generateApiKey = (): string => `pk_${randomBytes(32).toString('base64url')}`;
@@ -91,7 +96,7 @@ export class ApiKeys {
   }
 
   async list(): Promise<{ id: string; name: string; role: Role; createdAt: string; revokedAt: string | null }[]> {
-    const rows = await this.db.query<{ id: string; name: string; role: Role; created_at: Date; revoked_at: Date | null }>(
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'created_at' | 'revoked_at'>>(
       `SELECT id, name, role, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
     );
     return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
@@ -104,7 +109,7 @@ export class ApiKeys {
     if (internal !== undefined) return internal;
     const hit = this.cache.get(hash);
     if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.principal;
-    const rows = await this.db.query<{ id: string; name: string; role: Role }>(
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role'>>(
       `SELECT id, name, role FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
     );
     const principal = rows[0];

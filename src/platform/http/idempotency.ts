@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
+import type { Narrowed, Selectable } from '../db/row-types.ts';
+import type { PlatformIdempotencyKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 
 /** The answer's status: fixed, or chosen from the answer (e.g. 204 when there is nothing). */
@@ -38,7 +40,7 @@ export class IdempotencyKeys {
         [principal, key, route, hash],
       );
       if (claimed.length === 0) {
-        const rows = await tx.query<{ request_hash: string; status_code: number | null; response: T | null }>(
+        const rows = await tx.query<Narrowed<Pick<Selectable<PlatformIdempotencyKeys>, 'request_hash' | 'status_code' | 'response'>, { response: T | null }>>(
           `SELECT request_hash, status_code, response FROM platform.idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key],
         );
         const prior = rows[0];
