@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_ERRORS, contextErrors } from '../src/contracts/errors.ts';
-import { PublishedEvents } from '../src/contracts/events.ts';
+import { PublishedEvents, on, type PublishedEvent } from '../src/contracts/events.ts';
 import { OrderEvents } from '../src/contracts/orders.ts';
 import { AppError, PLATFORM_ERRORS, registerErrors } from '../src/platform/errors.ts';
 import { toProblem } from '../src/platform/http/problem.ts';
@@ -34,6 +34,19 @@ describe('the published language', () => {
     await sub.handle(envelope, 'tx' as never);
     expect(seen).toEqual(['ord_1', 'orders.order.received.v1', 'tx']);
     expect(() => PublishedEvents.on('orders.order.teleported.v1' as never, async () => undefined)).toThrow(/unknown event type/);
+  });
+
+  it('types appended events and handler payloads by name (typecheck proves the @ts-expect-error lines are errors)', () => {
+    const good: PublishedEvent = { type: OrderEvents.cancelled, subject: 'ord_1', data: { orderId: 'ord_1', siteId: 's', previousStatus: 'WAVED', lines: [], reason: null } };
+    // @ts-expect-error the data of orders.order.cancelled.v1 has no `status`, and misses `previousStatus`
+    const wrongData: PublishedEvent = { type: OrderEvents.cancelled, subject: 'ord_1', data: { orderId: 'ord_1', siteId: 's', status: 'WAVED', lines: [], reason: null } };
+    // @ts-expect-error not a published type
+    const unknownType: PublishedEvent = { type: 'orders.order.teleported.v1', subject: 'ord_1', data: {} };
+    on(OrderEvents.received, async (order) => {
+      // @ts-expect-error an order received has no `previousStatus`
+      void order.previousStatus;
+    });
+    expect([good, wrongData, unknownType].map((e) => e.type)).toEqual([OrderEvents.cancelled, OrderEvents.cancelled, 'orders.order.teleported.v1']);
   });
 
   it('checks a payload against its schema', () => {

@@ -8,7 +8,8 @@ import type { OrderCancelled, OrderReceived } from '../../contracts/orders.ts';
 import type { ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import type { LineShorted, LinePicked } from '../../contracts/picking.ts';
 import type { WaveReleased } from '../../contracts/waves.ts';
-import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -307,7 +308,7 @@ export class InventoryService {
     const returned = await this.returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
     await store.insertMovements(tx, movements);
     const data: StockDeallocated = { orderId: cancel.orderId, siteId: cancel.siteId, lines: released };
-    const events: NewEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
+    const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
     if (returned.length > 0) {
       const back: StockReturned = { orderId: cancel.orderId, siteId: cancel.siteId, lines: returned };
       events.push({ type: InventoryEvents.returned, subject: cancel.orderId, siteId: cancel.siteId, data: back });
@@ -366,7 +367,7 @@ export class InventoryService {
   }
 
   /** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
-  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): NewEvent[] {
+  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
     const byOrder = new Map<string, DeallocatedLine[]>();
     for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku, quantity: r.quantity }]);
     return [...byOrder].map(([orderId, lines]) => {
@@ -394,7 +395,7 @@ export class InventoryService {
     const today = this.today();
     const expired = new Map<string, number>();
     const movements: store.NewMovement[] = [];
-    const events: NewEvent[] = [];
+    const events: PublishedEvent[] = [];
     let units = 0;
     for (const orderId of orderIds) {
       const lines = rows.get(orderId) ?? [];
@@ -564,7 +565,7 @@ export class InventoryService {
     movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
     await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
     const released = await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
-    const events: NewEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
+    const events: PublishedEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
     if (shortRemovesStock(short.reason)) {
       // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
       if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);

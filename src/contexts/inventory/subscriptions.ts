@@ -5,7 +5,8 @@ import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
-import { causedBy, type EventEnvelope, type NewEvent } from '../../platform/bus/envelope.ts';
+import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { EventBus, Subscription } from '../../platform/bus/event-bus.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { freedStock } from './domain/stock.ts';
@@ -14,7 +15,7 @@ import type { InventoryService } from './service.ts';
 
 /** What the stock ledger does when the rest of the warehouse moves (docs/dev/contexts.md, flow table). */
 export function inventorySubscriptions(service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi }): Subscription[] {
-  const project = async (tx: Tx, event: EventEnvelope, events: Promise<NewEvent[]>) => {
+  const project = async (tx: Tx, event: EventEnvelope, events: Promise<PublishedEvent[]>) => {
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
   };
   return [
