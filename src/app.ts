@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from './platform/config/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
+import { registerErrors } from './platform/errors.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport } from './platform/bus/transport.ts';
@@ -18,6 +19,7 @@ import { WorkerPool } from './platform/workers/worker-pool.ts';
 import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
 import type { CatalogApi } from './contracts/catalog.ts';
+import { contextErrors } from './contracts/errors.ts';
 import type { InventoryApi } from './contracts/inventory.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { PackShipApi } from './contracts/pack-ship.ts';
@@ -78,6 +80,8 @@ export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders'
  * Contexts know each other only through contracts; here each gets the implementations it needs.
  */
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
+  // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
+  registerErrors(contextErrors());
   const log = createLogger(config.logLevel, config.logFormat);
   const db = new Database(databaseUrl, { max: config.dbPoolSize });
   const metrics = new Metrics();

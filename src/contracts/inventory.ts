@@ -1,4 +1,7 @@
 /** inventory: the stock ledger, balances, allocations and reservations. */
+import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
+import type { ErrorSpecs } from '../platform/errors.ts';
 
 export const STOCK_STATUSES = ['AVAILABLE', 'HOLD', 'QUARANTINE', 'DAMAGED'] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
@@ -12,124 +15,98 @@ export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 export const InventoryEvents = {
   received: 'inventory.stock.received.v1',
   adjusted: 'inventory.stock.adjusted.v1',
-  /** Outcome of SKU-level allocation for one order: per line allocated or backordered. */
   allocated: 'inventory.stock.allocated.v1',
-  /** An order's allocation released: its cancellation, a short pick or a reservation shortage (frees stock for backorders). */
   deallocated: 'inventory.stock.deallocated.v1',
-  /** Location-level reservations made for a released wave. */
   reserved: 'inventory.stock.reserved.v1',
-  unreserved: 'inventory.stock.unreserved.v1',
-  picked: 'inventory.stock.picked.v1',
   shipped: 'inventory.stock.shipped.v1',
-  /** Units picked for an order that was then cancelled went back to the locations they were picked from (`StockReturned`). */
   returned: 'inventory.stock.returned.v1',
-  /** Units moved between two locations of a site (MOVE movements); into a pickable location it frees stock for backorders. */
   moved: 'inventory.stock.moved.v1',
-  /** A location holding AVAILABLE units became pickable or not (blocked, unblocked, its type learned): they entered or left ATP. */
   pickabilityChanged: 'inventory.location.pickability-changed.v1',
 } as const;
 
-export interface StockReceived {
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
-  readonly expiresOn: string | null;
-  readonly quantity: number;
-  readonly movementId: string;
-}
+const Lot = Type.Union([Type.String(), Type.Null()]);
+const SkuQuantity = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
 
-export interface StockAdjusted {
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
-  readonly delta: number;
-  readonly reason: AdjustmentReason;
-  readonly movementId: string;
-}
+export const AllocationLineSchema = Type.Object({
+  lineId: Type.String(),
+  sku: Type.String(),
+  requested: Type.Integer(),
+  allocated: Type.Integer({ description: 'Either `requested` (allocated) or 0 (backordered): allocation is all-or-nothing per line.' }),
+});
+export type AllocationLine = Static<typeof AllocationLineSchema>;
 
-export interface StockMoved {
-  readonly siteId: string;
-  readonly sku: string;
-  readonly lot: string | null;
-  readonly status: StockStatus;
-  readonly quantity: number;
-  readonly fromLocationId: string;
-  readonly toLocationId: string;
-  /** Pickability of both ends when the move committed: AVAILABLE units moved from false to true grew ATP. */
-  readonly fromPickable: boolean;
-  readonly toPickable: boolean;
-  /** The MOVE movement at the source; the one at the target references it. */
-  readonly movementId: string;
-}
+export const ReservationSchema = Type.Object({
+  reservationId: Type.String(),
+  orderId: Type.String(),
+  lineId: Type.String(),
+  sku: Type.String(),
+  locationId: Type.String(),
+  lot: Lot,
+  quantity: Type.Integer(),
+});
+export type Reservation = Static<typeof ReservationSchema>;
 
-export interface LocationPickabilityChanged {
-  readonly siteId: string;
-  readonly locationId: string;
-  readonly pickable: boolean;
-  /** AVAILABLE on-hand at the location per SKU when it flipped (in SKU order): what entered (pickable) or left ATP. */
-  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
-}
+/** The payload of every inventory event, by type name; the description says when it is emitted. */
+export const InventoryEventSchemas = {
+  [InventoryEvents.received]: Type.Object({
+    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
+    quantity: Type.Integer(), movementId: Type.String(),
+  }, { description: 'Units were received at a location (`POST /inventory/receipts`): one RECEIPT movement. Frees stock for backorders.' }),
+  [InventoryEvents.adjusted]: Type.Object({
+    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
+    reason: Type.Enum(ADJUSTMENT_REASONS), movementId: Type.String(),
+  }, { description: 'On-hand at a location was adjusted with a reason (`POST /inventory/adjustments`, or SHORT_PICK when a short pick finds the units gone). A positive one frees stock for backorders.' }),
+  [InventoryEvents.allocated]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), lines: List(AllocationLineSchema),
+    complete: Type.Boolean({ description: 'True when every line is allocated.' }),
+  }, { description: 'Outcome of SKU-level allocation for one order (on `orders.order.received`, or a backorder retry): per line allocated or backordered.' }),
+  [InventoryEvents.deallocated]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() })),
+  }, { description: "An order's allocation released: its cancellation, a short pick or a reservation shortage (frees stock for backorders)." }),
+  [InventoryEvents.reserved]: Type.Object({
+    waveId: Type.String(), siteId: Type.String(), reservations: List(ReservationSchema),
+    shortages: List(Type.Object({ orderId: Type.String(), lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() }), {
+      description: 'Lines that could not be reserved in full (stock moved, blocked or lost since allocation).',
+    }),
+    backordered: List(Type.Object({ orderId: Type.String(), lines: List(AllocationLineSchema) }), {
+      description: 'Orders with any shortage go back to allocation whole: nothing of theirs is reserved in this wave, their short lines are BACKORDERED (allocated again when stock frees up), the rest stay allocated. `lines` is every line\'s state. Orders leaves them BACKORDERED, waves takes them out of the wave, picking makes no list for them.',
+    }),
+  }, { description: 'Location-level reservations made for a released wave (on `waves.wave.released`), FEFO/FIFO, order by order all-or-nothing.' }),
+  [InventoryEvents.shipped]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), shipmentId: Type.String(), lines: List(SkuQuantity),
+  }, { description: "A shipment's units left the building (on `pack-ship.shipment.dispatched`): SHIP movements from the order's in-process balance." }),
+  [InventoryEvents.returned]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    lines: List(Type.Object({ sku: Type.String(), locationId: Type.String(), lot: Lot, quantity: Type.Integer() })),
+  }, { description: 'Units picked for an order that was then cancelled went back to the locations they were picked from.' }),
+  [InventoryEvents.moved]: Type.Object({
+    siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
+    fromLocationId: Type.String(), toLocationId: Type.String(),
+    fromPickable: Type.Boolean({ description: 'Pickability of the source when the move committed: AVAILABLE units moved from false to true grew ATP.' }),
+    toPickable: Type.Boolean({ description: 'Pickability of the target when the move committed.' }),
+    movementId: Type.String({ description: 'The MOVE movement at the source; the one at the target references it.' }),
+  }, { description: 'Units moved between two locations of a site (`POST /inventory/moves`, MOVE movements); into a pickable location it frees stock for backorders.' }),
+  [InventoryEvents.pickabilityChanged]: Type.Object({
+    siteId: Type.String(), locationId: Type.String(), pickable: Type.Boolean(),
+    lines: List(SkuQuantity, { description: 'AVAILABLE on-hand at the location per SKU when it flipped (in SKU order): what entered (pickable) or left ATP.' }),
+  }, { description: 'A location holding AVAILABLE units became pickable or not (blocked, unblocked, its type learned): they entered or left ATP.' }),
+} as const;
 
-export interface AllocationLine {
-  readonly lineId: string;
-  readonly sku: string;
-  readonly requested: number;
-  /** Either `requested` (allocated) or 0 (backordered): allocation is all-or-nothing per line. */
-  readonly allocated: number;
-}
+type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
+export type StockReceived = Payload<typeof InventoryEvents.received>;
+export type StockAdjusted = Payload<typeof InventoryEvents.adjusted>;
+export type StockAllocated = Payload<typeof InventoryEvents.allocated>;
+export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;
+export type StockReserved = Payload<typeof InventoryEvents.reserved>;
+export type StockShipped = Payload<typeof InventoryEvents.shipped>;
+export type StockReturned = Payload<typeof InventoryEvents.returned>;
+export type StockMoved = Payload<typeof InventoryEvents.moved>;
+export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabilityChanged>;
 
-export interface StockAllocated {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly lines: readonly AllocationLine[];
-  /** True when every line is allocated. */
-  readonly complete: boolean;
-}
-
-export interface StockDeallocated {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
-}
-
-export interface Reservation {
-  readonly reservationId: string;
-  readonly orderId: string;
-  readonly lineId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
-  readonly quantity: number;
-}
-
-export interface StockReserved {
-  readonly waveId: string;
-  readonly siteId: string;
-  readonly reservations: readonly Reservation[];
-  /** Lines that could not be reserved in full (stock moved, blocked or lost since allocation). */
-  readonly shortages: readonly { readonly orderId: string; readonly lineId: string; readonly sku: string; readonly quantity: number }[];
-  /**
-   * Orders with any shortage go back to allocation whole: nothing of theirs is reserved in this wave, their short lines
-   * are BACKORDERED (allocated again when stock frees up), the rest stay allocated. `lines` is every line's state.
-   * Orders leaves them BACKORDERED, waves takes them out of the wave, picking makes no list for them.
-   */
-  readonly backordered: readonly { readonly orderId: string; readonly lines: readonly AllocationLine[] }[];
-}
-
-export interface StockReturned {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly lines: readonly { readonly sku: string; readonly locationId: string; readonly lot: string | null; readonly quantity: number }[];
-}
-
-export interface StockShipped {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly shipmentId: string;
-  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
-}
+/** Coded errors of the stock ledger. */
+export const InventoryErrors = {
+  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
+} as const satisfies ErrorSpecs;
 
 export interface InventoryApi {
   /**

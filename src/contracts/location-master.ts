@@ -1,74 +1,82 @@
 /** location-master: sites and locations with coordinates and pick sequence. */
-import { ok, reject, type Outcome } from '../platform/errors.ts';
+import { Type, type Static } from 'typebox';
+import { ok, reject, type ErrorSpecs, type Outcome } from '../platform/errors.ts';
 
 export const LOCATION_TYPES = ['RECEIVING', 'STORAGE', 'PICK_FACE', 'RESERVE', 'STAGING', 'PACK_STATION', 'SHIPPING_DOCK', 'QUARANTINE', 'DEPOT'] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
 export const LOCATION_STATUSES = ['ACTIVE', 'BLOCKED', 'INACTIVE'] as const;
 export type LocationStatus = (typeof LOCATION_STATUSES)[number];
 
-export interface Site {
-  readonly id: string;
-  readonly code: string;
-  readonly name: string;
-  readonly createdAt: string;
-}
+export const SiteSchema = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String({ description: 'ISO-8601 time.' }),
+});
+export type Site = Static<typeof SiteSchema>;
 
-export interface Location {
-  readonly id: string;
-  readonly siteId: string;
-  /** `SITE-ZONE-AISLE-BAY-LEVEL` style code, unique per site; scanned on the floor. */
-  readonly code: string;
-  readonly type: LocationType;
-  readonly zone: string | null;
-  readonly aisle: number | null;
-  readonly bay: number | null;
-  readonly level: number | null;
-  /** Metres. */
-  readonly x: number;
-  readonly y: number;
-  readonly z: number;
-  readonly pickSequence: number | null;
-  readonly status: LocationStatus;
-}
+export const LocationSchema = Type.Object({
+  id: Type.String(),
+  siteId: Type.String(),
+  code: Type.String({ description: '`SITE-ZONE-AISLE-BAY-LEVEL` style code, unique per site; scanned on the floor.' }),
+  type: Type.Enum(LOCATION_TYPES),
+  zone: Type.Union([Type.String(), Type.Null()]),
+  aisle: Type.Union([Type.Integer(), Type.Null()]),
+  bay: Type.Union([Type.Integer(), Type.Null()]),
+  level: Type.Union([Type.Integer(), Type.Null()]),
+  x: Type.Number({ description: 'Metres.' }),
+  y: Type.Number({ description: 'Metres.' }),
+  z: Type.Number({ description: 'Metres.' }),
+  pickSequence: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.Enum(LOCATION_STATUSES),
+});
+export type Location = Static<typeof LocationSchema>;
 
 export const LocationMasterEvents = {
   siteCreated: 'location-master.site.created.v1',
   locationCreated: 'location-master.location.created.v1',
   locationStatusChanged: 'location-master.location.status-changed.v1',
-  /** One event for a whole generated layout (tens of thousands of locations); read them with the API. */
   layoutGenerated: 'location-master.layout.generated.v1',
 } as const;
 
-export type SiteCreated = Site;
-export type LocationCreated = Location;
+export const LayoutParametersSchema = Type.Object({
+  aisles: Type.Integer(),
+  bays: Type.Integer(),
+  levels: Type.Integer(),
+  aislePitch: Type.Number(),
+  bayWidth: Type.Number(),
+  levelHeight: Type.Number(),
+  crossAisleWidth: Type.Number(),
+  packStations: Type.Integer(),
+}, { description: 'Parameters of a generated rectangular layout (metres), as applied.' });
+export type LayoutParameters = Static<typeof LayoutParametersSchema>;
 
-/** Parameters of a generated rectangular layout (metres), as applied. */
-export interface LayoutParameters {
-  readonly aisles: number;
-  readonly bays: number;
-  readonly levels: number;
-  readonly aislePitch: number;
-  readonly bayWidth: number;
-  readonly levelHeight: number;
-  readonly crossAisleWidth: number;
-  readonly packStations: number;
-}
+/** The payload of every location-master event, by type name; the description says when it is emitted. */
+export const LocationMasterEventSchemas = {
+  [LocationMasterEvents.siteCreated]: Type.Object(SiteSchema.properties, { description: 'A site was created (`POST /sites`); the payload is the site.' }),
+  [LocationMasterEvents.locationCreated]: Type.Object(LocationSchema.properties, { description: 'One location was created (`POST /sites/{id}/locations`); the payload is the location.' }),
+  [LocationMasterEvents.locationStatusChanged]: Type.Object({
+    locationId: Type.String(), siteId: Type.String(), from: Type.Enum(LOCATION_STATUSES), to: Type.Enum(LOCATION_STATUSES),
+    reason: Type.Union([Type.String(), Type.Null()]),
+  }, { description: 'A location was blocked, unblocked or deactivated (`POST /locations/{id}/block`, `/unblock`, `/deactivate`).' }),
+  [LocationMasterEvents.layoutGenerated]: Type.Object({
+    siteId: Type.String(), siteCode: Type.String(), parameters: LayoutParametersSchema, locationCount: Type.Integer(),
+    countsByType: Type.Partial(Type.Record(Type.Enum(LOCATION_TYPES), Type.Integer())),
+  }, { description: 'A whole layout was generated for a site (`POST /sites/{id}/layout`): one event for tens of thousands of locations; read them with the API.' }),
+} as const;
 
-export interface LayoutGenerated {
-  readonly siteId: string;
-  readonly siteCode: string;
-  readonly parameters: LayoutParameters;
-  readonly locationCount: number;
-  readonly countsByType: Partial<Record<LocationType, number>>;
-}
+type Payload<T extends keyof typeof LocationMasterEventSchemas> = Static<(typeof LocationMasterEventSchemas)[T]>;
+export type SiteCreated = Payload<typeof LocationMasterEvents.siteCreated>;
+export type LocationCreated = Payload<typeof LocationMasterEvents.locationCreated>;
+export type LocationStatusChanged = Payload<typeof LocationMasterEvents.locationStatusChanged>;
+export type LayoutGenerated = Payload<typeof LocationMasterEvents.layoutGenerated>;
 
-export interface LocationStatusChanged {
-  readonly locationId: string;
-  readonly siteId: string;
-  readonly from: LocationStatus;
-  readonly to: LocationStatus;
-  readonly reason: string | null;
-}
+/** Coded errors of location master. */
+export const LocationMasterErrors = {
+  UNKNOWN_LOCATION: { status: 422, title: 'Unknown location' },
+  UNKNOWN_SITE: { status: 422, title: 'Unknown site' },
+  LOCATION_NOT_ACTIVE: { status: 409, title: 'The location is not active' },
+} as const satisfies ErrorSpecs;
 
 export interface LocationMasterApi {
   getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>>;

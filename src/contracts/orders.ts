@@ -1,14 +1,13 @@
 /** orders: fulfilment orders and their lifecycle. */
+import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
+import type { ErrorSpecs } from '../platform/errors.ts';
 
 export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export interface OrderLineData {
-  readonly lineId: string;
-  readonly lineNo: number;
-  readonly sku: string;
-  readonly quantity: number;
-}
+export const OrderLineDataSchema = Type.Object({ lineId: Type.String(), lineNo: Type.Integer(), sku: Type.String(), quantity: Type.Integer() });
+export type OrderLineData = Static<typeof OrderLineDataSchema>;
 
 export interface ShipTo {
   readonly name: string;
@@ -25,43 +24,13 @@ export const OrderEvents = {
   backordered: 'orders.order.backordered.v1',
   waved: 'orders.order.waved.v1',
   released: 'orders.order.released.v1',
-  /** The first unit of the order was picked or shorted (payload: OrderStatusChanged). */
   pickingStarted: 'orders.order.picking-started.v1',
   picked: 'orders.order.picked.v1',
   packed: 'orders.order.packed.v1',
   shipped: 'orders.order.shipped.v1',
   cancelled: 'orders.order.cancelled.v1',
-  /** WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again (payload: OrderStatusChanged). */
   unwaved: 'orders.order.unwaved.v1',
 } as const;
-
-export interface OrderReceived {
-  readonly orderId: string;
-  readonly externalId: string;
-  readonly siteId: string;
-  readonly carrier: string;
-  readonly priority: number;
-  readonly lines: readonly OrderLineData[];
-}
-
-/** The order is ready for wave planning: every line allocated. */
-export interface OrderAllocated {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly carrier: string;
-  readonly priority: number;
-  readonly lines: readonly OrderLineData[];
-}
-
-/** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
-export interface OrderStatusChanged {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly from: OrderStatus;
-  readonly to: OrderStatus;
-  /** Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation. */
-  readonly reason?: string;
-}
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
 export const CANCEL_REASONS = {
@@ -69,21 +38,56 @@ export const CANCEL_REASONS = {
   shorted: 'SHORTED',
 } as const;
 
-export interface OrderCancelled {
-  readonly orderId: string;
-  readonly siteId: string;
-  /** Status the order had when cancelled: tells consumers what to undo. */
-  readonly previousStatus: OrderStatus;
-  readonly lines: readonly OrderLineData[];
-  readonly reason: string | null;
-}
+const Status = Type.Enum(ORDER_STATUSES);
+/** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
+const OrderStatusChangedSchema = (description: string) => Type.Object({
+  orderId: Type.String(), siteId: Type.String(), from: Status, to: Status,
+  reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation.' })),
+}, { description });
 
-export interface OrderShipped {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly partial: boolean;
-  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly ordered: number; readonly shipped: number }[];
-}
+/** The payload of every orders event, by type name; the description says when it is emitted. */
+export const OrderEventSchemas = {
+  [OrderEvents.received]: Type.Object({
+    orderId: Type.String(), externalId: Type.String(), siteId: Type.String(), carrier: Type.String(),
+    priority: Type.Integer({ description: '1 is the most urgent, 9 the least.' }), lines: List(OrderLineDataSchema),
+  }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
+  [OrderEvents.allocated]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),
+  }, { description: 'The order is ready for wave planning: every line allocated (RECEIVED or BACKORDERED → ALLOCATED).' }),
+  [OrderEvents.backordered]: OrderStatusChangedSchema('Some line could not be allocated (→ BACKORDERED), or a release could not reserve the order (`reason` RESERVATION_SHORTAGE).'),
+  [OrderEvents.waved]: OrderStatusChangedSchema('The order was planned into a wave (→ WAVED).'),
+  [OrderEvents.released]: OrderStatusChangedSchema("The order's wave was released to the floor (→ RELEASED)."),
+  [OrderEvents.pickingStarted]: OrderStatusChangedSchema('The first unit of the order was picked or shorted (→ PICKING).'),
+  [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done (→ PICKED).'),
+  [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED).'),
+  [OrderEvents.shipped]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
+    lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),
+  }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
+  [OrderEvents.cancelled]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    previousStatus: Type.Enum(ORDER_STATUSES, { description: 'Status the order had when cancelled: tells consumers what to undo.' }),
+    lines: List(OrderLineDataSchema),
+    reason: Type.Union([Type.String(), Type.Null()], { description: "The user's reason, or `SHORTED` when every unit was shorted at picking." }),
+  }, { description: 'The order was cancelled (`POST /orders/{id}/cancel` once pack & ship stopped shipping, or every unit shorted).' }),
+  [OrderEvents.unwaved]: OrderStatusChangedSchema("WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again."),
+} as const;
+
+type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
+export type OrderReceived = Payload<typeof OrderEvents.received>;
+/** The order is ready for wave planning: every line allocated. */
+export type OrderAllocated = Payload<typeof OrderEvents.allocated>;
+/** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
+export type OrderStatusChanged = Payload<typeof OrderEvents.waved>;
+export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
+export type OrderShipped = Payload<typeof OrderEvents.shipped>;
+
+/** Coded errors of orders. */
+export const OrdersErrors = {
+  ORDER_CONFLICT: { status: 409, title: 'An order with this external id exists with other content' },
+  ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
+  ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
+} as const satisfies ErrorSpecs;
 
 /** Order priority: 1 is the most urgent, 9 the least; pick lists and tasks follow the same scale. */
 export const ORDER_PRIORITY = { mostUrgent: 1, default: 5, leastUrgent: 9 } as const;

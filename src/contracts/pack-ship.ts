@@ -1,4 +1,7 @@
+import { Type, type Static } from 'typebox';
 import type { EventMeta } from '../platform/bus/envelope.ts';
+import { List } from '../platform/bus/published-language.ts';
+import type { ErrorSpecs } from '../platform/errors.ts';
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 
 /** CANCELLED: voided because its order was cancelled before dispatch; its units go back to stock. */
@@ -10,66 +13,57 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const PackShipEvents = {
   packagePacked: 'pack-ship.package.packed.v1',
-  /** Every picked unit of the order is packed and its picking is done: emitted exactly once per order (`OrderPacked`). */
   orderPacked: 'pack-ship.order.packed.v1',
   shipmentCreated: 'pack-ship.shipment.created.v1',
   shipmentDispatched: 'pack-ship.shipment.dispatched.v1',
-  /**
-   * Shipping stopped for good for a cancelled order (`ShippingStopped`): its packages and undispatched shipments are
-   * voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.
-   */
   shippingStopped: 'pack-ship.order.shipping-stopped.v1',
 } as const;
 
-export interface PackagePacked {
-  readonly packageId: string;
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly cartonCode: string;
-  readonly weightG: number;
-  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
-  /**
-   * True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1`
-   * follows in the same transaction. Consumers should react to that event: it also covers the order whose picking
-   * completes after its last picked unit was packed, where no package carries `orderComplete: true`.
-   */
-  readonly orderComplete: boolean;
-}
+const LineQuantity = Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() });
 
+/** The payload of every pack & ship event, by type name; the description says when it is emitted. */
+export const PackShipEventSchemas = {
+  [PackShipEvents.packagePacked]: Type.Object({
+    packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), cartonCode: Type.String(), weightG: Type.Number(),
+    lines: List(LineQuantity),
+    orderComplete: Type.Boolean({
+      description: 'True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1` follows in the same transaction. Consumers should react to that event: it also covers the order whose picking completes after its last picked unit was packed, where no package carries `orderComplete: true`.',
+    }),
+  }, { description: 'Picked units of an order were packed into a carton (`POST /packages`).' }),
+  [PackShipEvents.orderPacked]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), packageIds: List(Type.String()),
+  }, { description: 'Every picked unit of the order is packed and its picking is done: emitted exactly once per order.' }),
+  [PackShipEvents.shipmentCreated]: Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    packageIds: List(Type.String()),
+  }, { description: 'A shipment was booked with its carrier and labelled (`POST /shipments`).' }),
+  [PackShipEvents.shipmentDispatched]: Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    packageIds: List(Type.String()), lines: List(LineQuantity),
+  }, { description: 'A shipment left the dock (`POST /shipments/{id}/dispatch`).' }),
+  [PackShipEvents.shippingStopped]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), reason: Type.Union([Type.String(), Type.Null()]),
+    voidedPackageIds: List(Type.String()), voidedShipmentIds: List(Type.String()),
+  }, { description: 'Shipping stopped for good for a cancelled order: its packages and undispatched shipments are voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.' }),
+} as const;
+
+type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
+export type PackagePacked = Payload<typeof PackShipEvents.packagePacked>;
 /** The order is packed: its picking is done and every picked unit is in one of `packageIds`. Once per order. */
-export interface OrderPacked {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly packageIds: readonly string[];
-}
-
+export type OrderPacked = Payload<typeof PackShipEvents.orderPacked>;
 /** A shipment was booked with its carrier and labelled. */
-export interface ShipmentCreated {
-  readonly shipmentId: string;
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly carrier: string;
-  readonly trackingNumber: string;
-  readonly packageIds: readonly string[];
-}
+export type ShipmentCreated = Payload<typeof PackShipEvents.shipmentCreated>;
+export type ShipmentDispatched = Payload<typeof PackShipEvents.shipmentDispatched>;
+export type ShippingStopped = Payload<typeof PackShipEvents.shippingStopped>;
 
-export interface ShipmentDispatched {
-  readonly shipmentId: string;
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly carrier: string;
-  readonly trackingNumber: string;
-  readonly packageIds: readonly string[];
-  readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[];
-}
-
-export interface ShippingStopped {
-  readonly orderId: string;
-  readonly siteId: string;
-  readonly reason: string | null;
-  readonly voidedPackageIds: readonly string[];
-  readonly voidedShipmentIds: readonly string[];
-}
+/** Coded errors of pack & ship. */
+export const PackShipErrors = {
+  UNKNOWN_CARRIER: { status: 422, title: 'PakLog cannot book this carrier' },
+  CARRIER_NOT_BOOKABLE: { status: 409, title: "The order's carrier cannot be booked; name a bookable carrier to override it" },
+  NOTHING_TO_PACK: { status: 409, title: 'Nothing picked to pack' },
+  NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
+  NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
+} as const satisfies ErrorSpecs;
 
 /** Why shipping could not be stopped: the order already left the building. */
 export interface AlreadyDispatched {

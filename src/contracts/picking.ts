@@ -1,4 +1,7 @@
 /** picking: pick lists, scan confirmations, short picks. */
+import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
+import type { ErrorSpecs } from '../platform/errors.ts';
 
 /** CANCELLED: the line's order was cancelled before it was picked; nobody picks it. */
 export const PICK_LINE_STATUSES = ['PENDING', 'PICKED', 'SHORT', 'SKIPPED', 'CANCELLED'] as const;
@@ -13,57 +16,52 @@ export const PickingEvents = {
   linePicked: 'picking.line.picked.v1',
   lineShorted: 'picking.line.shorted.v1',
   listCompleted: 'picking.list.completed.v1',
-  /** Every line of the list was cancelled with its order before it was picked: the list's work is withdrawn (`PickListCancelled`). */
   listCancelled: 'picking.list.cancelled.v1',
 } as const;
 
-export interface PickListCreated {
-  readonly pickListId: string;
-  readonly waveId: string;
-  readonly siteId: string;
-  readonly orderIds: readonly string[];
-  readonly lineCount: number;
-  /** Walking distance of the planned route in metres, when coordinates are known. */
-  readonly routeLength: number | null;
-  /** The most urgent priority of the list's orders (1 is the most urgent, 9 the least, as on orders); the PICK task is queued with it. */
-  readonly priority: number;
-}
-
 /** Which pick line, order line, reservation and stock an event about a pick line concerns. */
-export interface PickLineRef {
-  readonly pickListId: string;
-  readonly pickLineId: string;
-  readonly orderId: string;
-  readonly lineId: string;
-  readonly reservationId: string;
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
-}
+const PickLineRefProperties = {
+  pickListId: Type.String(), pickLineId: Type.String(), orderId: Type.String(), lineId: Type.String(), reservationId: Type.String(),
+  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Type.Union([Type.String(), Type.Null()]),
+};
 
-export interface LinePicked extends PickLineRef {
-  readonly quantity: number;
-  readonly toteId: string;
-}
+/** The payload of every picking event, by type name; the description says when it is emitted. */
+export const PickingEventSchemas = {
+  [PickingEvents.listCreated]: Type.Object({
+    pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()), lineCount: Type.Integer(),
+    routeLength: Type.Union([Type.Number(), Type.Null()], { description: 'Walking distance of the planned route in metres, when coordinates are known.' }),
+    priority: Type.Integer({ description: "The most urgent priority of the list's orders (1 is the most urgent, 9 the least, as on orders); the PICK task is queued with it." }),
+  }, { description: "A routed pick list was made from a wave's reservations (on `inventory.stock.reserved`): one per order, or per cart batch." }),
+  [PickingEvents.linePicked]: Type.Object({
+    ...PickLineRefProperties, quantity: Type.Integer(), toteId: Type.String(),
+  }, { description: 'Units of a pick line were confirmed by scan (`POST /pick-lists/{id}/lines/{lineId}/confirm`).' }),
+  [PickingEvents.lineShorted]: Type.Object({
+    ...PickLineRefProperties,
+    shortQuantity: Type.Integer({ description: 'Units that were not picked on this line.' }),
+    reason: Type.Enum(SHORT_REASONS),
+  }, { description: 'A pick line was shorted (`POST /pick-lists/{id}/lines/{lineId}/short`).' }),
+  [PickingEvents.listCompleted]: Type.Object({
+    pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
+    status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')]),
+  }, { description: 'Every line of the list is picked, shorted or cancelled (PARTIAL when any was shorted).' }),
+  [PickingEvents.listCancelled]: Type.Object({
+    pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
+  }, { description: "Every line of the list was cancelled with its order before it was picked: the list's work is withdrawn." }),
+} as const;
 
-export interface LineShorted extends PickLineRef {
-  /** Units that were not picked on this line. */
-  readonly shortQuantity: number;
-  readonly reason: ShortReason;
-}
+type Payload<T extends keyof typeof PickingEventSchemas> = Static<(typeof PickingEventSchemas)[T]>;
+export type PickListCreated = Payload<typeof PickingEvents.listCreated>;
+export type LinePicked = Payload<typeof PickingEvents.linePicked>;
+export type LineShorted = Payload<typeof PickingEvents.lineShorted>;
+/** Which pick line, order line, reservation and stock an event about a pick line concerns. */
+export type PickLineRef = Pick<LinePicked, keyof typeof PickLineRefProperties>;
+export type PickListCompleted = Payload<typeof PickingEvents.listCompleted>;
+export type PickListCancelled = Payload<typeof PickingEvents.listCancelled>;
 
-export interface PickListCompleted {
-  readonly pickListId: string;
-  readonly waveId: string;
-  readonly siteId: string;
-  readonly orderIds: readonly string[];
-  readonly status: 'COMPLETED' | 'PARTIAL';
-}
-
-export interface PickListCancelled {
-  readonly pickListId: string;
-  readonly waveId: string;
-  readonly siteId: string;
-  readonly orderIds: readonly string[];
-}
+/** Coded errors of picking. */
+export const PickingErrors = {
+  WRONG_LOCATION: { status: 422, title: 'Scanned location is not the one to pick from' },
+  WRONG_PRODUCT: { status: 422, title: 'Scanned product is not the one to pick' },
+  QUANTITY_EXCEEDS_OPEN: { status: 422, title: 'Quantity exceeds what is still open' },
+  SCAN_ID_REUSED: { status: 422, title: 'scanId reused for a different scan' },
+} as const satisfies ErrorSpecs;

@@ -1,4 +1,6 @@
 /** tasks: the unified task pool and its atomic assignment to workers. */
+import { Type, type Static } from 'typebox';
+import type { ErrorSpecs } from '../platform/errors.ts';
 
 export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -11,26 +13,38 @@ export const TaskEvents = {
   started: 'tasks.task.started.v1',
   completed: 'tasks.task.completed.v1',
   cancelled: 'tasks.task.cancelled.v1',
-  /** ASSIGNED → QUEUED: the holding worker turned it down (`TaskRequeued`). */
   rejected: 'tasks.task.rejected.v1',
-  /** ASSIGNED → QUEUED: not started within PAKLOG_TASK_ASSIGN_TIMEOUT_S of its assignment (`TaskRequeued`). */
   timedOut: 'tasks.task.timed-out.v1',
 } as const;
 
-export interface TaskChanged {
-  readonly taskId: string;
-  readonly siteId: string;
-  readonly type: TaskType;
-  /** The work the task is about, e.g. a pick list id. */
-  readonly reference: string;
-  readonly waveId: string | null;
-  readonly workerId: string | null;
-  readonly status: TaskStatus;
-}
-
+const TaskChangedProperties = {
+  taskId: Type.String(), siteId: Type.String(), type: Type.Enum(TASK_TYPES),
+  reference: Type.String({ description: 'The work the task is about, e.g. a pick list id.' }),
+  waveId: Type.Union([Type.String(), Type.Null()]), workerId: Type.Union([Type.String(), Type.Null()]), status: Type.Enum(TASK_STATUSES),
+};
+const TaskChangedSchema = (description: string) => Type.Object(TaskChangedProperties, { description });
 /** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
-export interface TaskRequeued extends TaskChanged {
-  readonly previousWorkerId: string;
-  /** The worker's reason on reject (null when none was given); on timeout, the rule that fired. */
-  readonly reason: string | null;
-}
+const TaskRequeuedSchema = (description: string) => Type.Object({
+  ...TaskChangedProperties, previousWorkerId: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()], { description: "The worker's reason on reject (null when none was given); on timeout, the rule that fired." }),
+}, { description });
+
+/** The payload of every tasks event, by type name; the description says when it is emitted. */
+export const TaskEventSchemas = {
+  [TaskEvents.created]: TaskChangedSchema('A task was queued (a PICK task on `picking.list.created`).'),
+  [TaskEvents.assigned]: TaskChangedSchema('A worker claimed the task (`POST /tasks/next`).'),
+  [TaskEvents.started]: TaskChangedSchema('The worker started the task (`POST /tasks/{id}/start`).'),
+  [TaskEvents.completed]: TaskChangedSchema('The task is done (`POST /tasks/{id}/complete`, or its pick list completed).'),
+  [TaskEvents.cancelled]: TaskChangedSchema('The task was withdrawn (its pick list was cancelled with its orders).'),
+  [TaskEvents.rejected]: TaskRequeuedSchema('ASSIGNED → QUEUED: the holding worker turned it down (`POST /tasks/{id}/reject`).'),
+  [TaskEvents.timedOut]: TaskRequeuedSchema('ASSIGNED → QUEUED: not started within PAKLOG_TASK_ASSIGN_TIMEOUT_S of its assignment.'),
+} as const;
+
+export type TaskChanged = Static<(typeof TaskEventSchemas)[typeof TaskEvents.created]>;
+/** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
+export type TaskRequeued = Static<(typeof TaskEventSchemas)[typeof TaskEvents.rejected]>;
+
+/** Coded errors of tasks. */
+export const TasksErrors = {
+  TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
+} as const satisfies ErrorSpecs;

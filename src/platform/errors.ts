@@ -1,39 +1,29 @@
+/** What the HTTP mapper needs of a code: its status and a short title (the detail is the error's message). */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+}
+export type ErrorSpecs = Readonly<Record<string, ErrorSpec>>;
+
 /**
- * The error catalogue: every coded error the platform and contexts raise, with its HTTP status.
- * Business outcomes are returned as typed results; these codes travel through the one HTTP mapper.
+ * The platform's own error codes: validation, auth, not found and conflicts, idempotency, the HTTP layer's refusals,
+ * overload and faults. Each context's codes live in its contract (`src/contracts/<context>.ts`, e.g. `OrdersErrors`);
+ * the composition root registers them (`registerErrors`), so the one HTTP mapper maps every code while the platform
+ * imports no context. Business outcomes are returned as typed results; these codes travel through that mapper.
  */
-export const ERROR_CATALOGUE = {
+export const PLATFORM_ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Not allowed for this role' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   CONFLICT: { status: 409, title: 'Conflict with the current state' },
+  DUPLICATE: { status: 409, title: 'Already exists' },
   ILLEGAL_TRANSITION: { status: 409, title: 'The aggregate is not in a state that allows this' },
   VERSION_MISMATCH: { status: 412, title: 'The aggregate changed since it was read' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   IDEMPOTENCY_OUTCOME_UNKNOWN: { status: 409, title: 'The answer to the request with this Idempotency-Key was lost' },
-  SCAN_ID_REUSED: { status: 422, title: 'scanId reused for a different scan' },
-  DUPLICATE: { status: 409, title: 'Already exists' },
-  UNKNOWN_SKU: { status: 422, title: 'Unknown SKU' },
-  UNKNOWN_LOCATION: { status: 422, title: 'Unknown location' },
-  UNKNOWN_SITE: { status: 422, title: 'Unknown site' },
-  UNKNOWN_CARRIER: { status: 422, title: 'PakLog cannot book this carrier' },
-  CARRIER_NOT_BOOKABLE: { status: 409, title: "The order's carrier cannot be booked; name a bookable carrier to override it" },
-  ORDER_CONFLICT: { status: 409, title: 'An order with this external id exists with other content' },
-  LOCATION_NOT_ACTIVE: { status: 409, title: 'The location is not active' },
-  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
-  WRONG_LOCATION: { status: 422, title: 'Scanned location is not the one to pick from' },
-  WRONG_PRODUCT: { status: 422, title: 'Scanned product is not the one to pick' },
-  QUANTITY_EXCEEDS_OPEN: { status: 422, title: 'Quantity exceeds what is still open' },
-  NOTHING_TO_PLAN: { status: 422, title: 'No orders are ready to plan' },
-  NOTHING_TO_PACK: { status: 409, title: 'Nothing picked to pack' },
-  NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
-  NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
-  TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
-  ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
-  ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
@@ -44,9 +34,39 @@ export const ERROR_CATALOGUE = {
   BUSY: { status: 503, title: 'Too many heavy computations are running; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies ErrorSpecs;
 
-export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
+
+/**
+ * The codes the contracts declare, as keys. Empty here: `src/contracts/errors.ts` fills it by declaration merging, so
+ * `reject('ORDER_SHIPPED', …)` is checked against every contract's catalogue without the platform importing one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ContextErrorCodes {}
+
+export type ErrorCode = PlatformErrorCode | Extract<keyof ContextErrorCodes, string>;
+
+const catalogue = new Map<string, ErrorSpec>(Object.entries(PLATFORM_ERRORS));
+
+/**
+ * Adds contract error codes to the catalogue the HTTP mapper reads (the app does it once, at composition). A code
+ * registered again with the same status and title is accepted; with another, or over a platform code, it is refused.
+ */
+export function registerErrors(specs: ErrorSpecs): void {
+  for (const [code, spec] of Object.entries(specs)) {
+    const known = catalogue.get(code);
+    if (known !== undefined && (known.status !== spec.status || known.title !== spec.title || code in PLATFORM_ERRORS)) {
+      throw new Error(`error code ${code} is already registered as ${known.status} "${known.title}"`);
+    }
+    catalogue.set(code, { status: spec.status, title: spec.title });
+  }
+}
+
+/** Status and title of a code; a code no contract registered is a fault (500), never a client error. */
+export function errorSpec(code: string): ErrorSpec {
+  return catalogue.get(code) ?? { status: 500, title: `Unregistered error code ${code}` };
+}
 
 export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. `/lines/0/quantity`. */
@@ -57,7 +77,6 @@ export interface FieldError {
 /** A coded error: thrown for faults and at the edges; carries everything the HTTP mapper needs. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
   readonly errors: readonly FieldError[];
   readonly retryable: boolean;
 
@@ -65,9 +84,13 @@ export class AppError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERROR_CATALOGUE[code].status;
     this.errors = options.errors ?? [];
     this.retryable = options.retryable ?? false;
+  }
+
+  /** The HTTP status of the code, from the catalogue (read at the edge, after the app registered the contracts' codes). */
+  get status(): number {
+    return errorSpec(this.code).status;
   }
 }
 

@@ -1,6 +1,6 @@
 import { InventoryEvents, type LocationPickabilityChanged } from '../../contracts/inventory.ts';
 import type { Location, LocationCreated, LocationMasterApi, LocationStatus, LocationStatusChanged, LocationType } from '../../contracts/location-master.ts';
-import type { NewEvent } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { isPickable } from './domain/pickability.ts';
@@ -25,7 +25,7 @@ export interface LocationFacts {
 export interface Learned {
   readonly pickable: boolean;
   /** `inventory.location.pickability-changed` when learning flipped a location that holds stock (rows backfilled by migration). */
-  readonly events: NewEvent[];
+  readonly events: PublishedEvent[];
 }
 
 /**
@@ -65,12 +65,12 @@ export async function lockPickable(tx: Tx, locationId: string): Promise<boolean>
 }
 
 /** location-master created a location: learn it, unless a command already did (its data may be newer). */
-export async function onLocationCreated(tx: Tx, location: LocationCreated): Promise<NewEvent[]> {
+export async function onLocationCreated(tx: Tx, location: LocationCreated): Promise<PublishedEvent[]> {
   return (await setFacts(tx, location, true)).events;
 }
 
 /** A status change (block, unblock, deactivate): units there leave or re-enter ATP at once. */
-export async function onLocationStatusChanged(tx: Tx, change: LocationStatusChanged, locations: LocationMasterApi): Promise<NewEvent[]> {
+export async function onLocationStatusChanged(tx: Tx, change: LocationStatusChanged, locations: LocationMasterApi): Promise<PublishedEvent[]> {
   // The event carries no type: a location inventory never heard of (a generated layout) is looked up once.
   const type = (await store.getLocation(tx, change.locationId))?.type
     ?? (await locations.getLocations([change.locationId])).get(change.locationId)?.type;

@@ -8,12 +8,14 @@ import type { OrderCancelled, OrderReceived } from '../../contracts/orders.ts';
 import type { ShipmentDispatched } from '../../contracts/pack-ship.ts';
 import type { LineShorted, LinePicked } from '../../contracts/picking.ts';
 import type { WaveReleased } from '../../contracts/waves.ts';
-import { causedBy, type EventEnvelope, type EventMeta, type NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import {
-  freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+  fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+  type FreedStock,
 } from './domain/stock.ts';
 import { isPickable } from './domain/pickability.ts';
 import type { ReservationCandidate } from './domain/reservation-policy.ts';
@@ -235,8 +237,7 @@ export class InventoryService {
   // ---------------------------------------------------------------- reactions (each runs in the inbox transaction `tx`)
 
   /** Allocates each line all-or-nothing, in SKU order, with a conditional update per line. */
-  async allocateOrder(event: EventEnvelope, tx: Tx): Promise<void> {
-    const order = event.data as OrderReceived;
+  async allocateOrder(tx: Tx, order: OrderReceived, meta: EventMeta): Promise<void> {
     const existing = await store.lockAllocations(tx, order.orderId);
     // Cancelled before we saw it (or already handled under another event id): nothing to allocate.
     if (existing.some((r) => r.status === 'CANCELLED')) return;
@@ -266,7 +267,7 @@ export class InventoryService {
       lineId: l.lineId, sku: l.sku, requested: l.quantity, allocated: allocatedByLine.get(l.lineId) ?? 0,
     }));
     const data: StockAllocated = { orderId: order.orderId, siteId: order.siteId, lines, complete: lines.every((l) => l.allocated === l.requested) };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }], causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }], meta);
     const units = [...allocatedByLine.values()].reduce((a, b) => a + b, 0);
     const backordered = lines.filter((l) => l.allocated === 0).length;
     tx.afterCommit(() => {
@@ -276,8 +277,7 @@ export class InventoryService {
   }
 
   /** Undoes exactly what the order still holds: its allocations and any open reservations. */
-  async deallocateOrder(event: EventEnvelope, tx: Tx): Promise<void> {
-    const cancel = event.data as OrderCancelled;
+  async deallocateOrder(tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> {
     const rows = await store.lockAllocations(tx, cancel.orderId);
     const movements: store.NewMovement[] = [];
     const released: { lineId: string; sku: string; quantity: number }[] = [];
@@ -308,12 +308,12 @@ export class InventoryService {
     const returned = await this.returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
     await store.insertMovements(tx, movements);
     const data: StockDeallocated = { orderId: cancel.orderId, siteId: cancel.siteId, lines: released };
-    const events: NewEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
+    const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
     if (returned.length > 0) {
       const back: StockReturned = { orderId: cancel.orderId, siteId: cancel.siteId, lines: returned };
       events.push({ type: InventoryEvents.returned, subject: cancel.orderId, siteId: cancel.siteId, data: back });
     }
-    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, events, meta);
   }
 
   /**
@@ -367,7 +367,7 @@ export class InventoryService {
   }
 
   /** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
-  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): NewEvent[] {
+  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
     const byOrder = new Map<string, DeallocatedLine[]>();
     for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku, quantity: r.quantity }]);
     return [...byOrder].map(([orderId, lines]) => {
@@ -383,8 +383,7 @@ export class InventoryService {
    * `inventory.stock.allocated` with all its lines. Locks: the orders' allocation rows first (id order), then the SKU
    * rows, as allocation and cancellation take them. Cancelled orders have no BACKORDERED line left, so they never come back.
    */
-  async retryBackorders(event: EventEnvelope, tx: Tx): Promise<void> {
-    const freed = freedStock(event.type, event.data);
+  async retryBackorders(tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<void> {
     if (freed === undefined) return;
     const { siteId, skus } = freed;
     const orderIds = await store.backorderedOrders(tx, siteId, skus);
@@ -396,7 +395,7 @@ export class InventoryService {
     const today = this.today();
     const expired = new Map<string, number>();
     const movements: store.NewMovement[] = [];
-    const events: NewEvent[] = [];
+    const events: PublishedEvent[] = [];
     let units = 0;
     for (const orderId of orderIds) {
       const lines = rows.get(orderId) ?? [];
@@ -421,7 +420,7 @@ export class InventoryService {
       events.push({ type: InventoryEvents.allocated, subject: orderId, siteId, data });
     }
     await store.insertMovements(tx, movements);
-    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, events, meta);
     tx.afterCommit(() => this.counters.allocated.inc(units));
   }
 
@@ -432,8 +431,7 @@ export class InventoryService {
    * short lines are deallocated and BACKORDERED (retried when stock frees up), its other lines stay allocated, and the
    * event's `backordered` tells orders, waves and picking.
    */
-  async reserveWave(event: EventEnvelope, tx: Tx): Promise<void> {
-    const wave = event.data as WaveReleased;
+  async reserveWave(tx: Tx, wave: WaveReleased, meta: EventMeta): Promise<void> {
     if (await store.hasReservationsForWave(tx, wave.waveId)) return;
     // A cancel can overtake the release (the order was cancelled while WAVED, the wave released before it heard):
     // a line whose allocation is cancelled (or backordered, or shipped) is not reserved, else its units would stay
@@ -505,7 +503,7 @@ export class InventoryService {
     await store.insertMovements(tx, movements);
     const shortages = plan.shortages.map((x) => ({ orderId: x.line.orderId, lineId: x.line.lineId, sku: x.line.sku, quantity: x.missing }));
     const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages, backordered };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...this.deallocatedEvents(wave.siteId, deallocated)], causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...this.deallocatedEvents(wave.siteId, deallocated)], meta);
     const units = reservations.reduce((a, r) => a + r.quantity, 0);
     tx.afterCommit(() => this.counters.reserved.inc(units));
   }
@@ -517,8 +515,7 @@ export class InventoryService {
   }
 
   /** PICK: the units leave the location (on-hand and reserved) and land on the order's in-process balance. */
-  async pickLine(event: EventEnvelope, tx: Tx): Promise<void> {
-    const pick = event.data as LinePicked;
+  async pickLine(tx: Tx, pick: LinePicked, meta: EventMeta): Promise<void> {
     const r = await this.lockReservationFor(tx, pick.reservationId);
     const q = pick.quantity;
     if (q <= 0) return;
@@ -533,7 +530,7 @@ export class InventoryService {
         { id: this.deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: r.order_id },
       ]);
       const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q }] };
-      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back }], causedBy(event));
+      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back }], meta);
       return;
     }
     if (r.status !== 'OPEN' || q > openQuantity(r)) {
@@ -556,8 +553,7 @@ export class InventoryService {
   }
 
   /** Short pick: unreserve and deallocate the missing units; when they are not there at all, adjust them away. */
-  async shortLine(event: EventEnvelope, tx: Tx): Promise<void> {
-    const short = event.data as LineShorted;
+  async shortLine(tx: Tx, short: LineShorted, meta: EventMeta): Promise<void> {
     const r = await this.lockReservationFor(tx, short.reservationId);
     const s = Math.min(short.shortQuantity, openQuantity(r));
     if (r.status !== 'OPEN' || s <= 0) return;
@@ -569,7 +565,7 @@ export class InventoryService {
     movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
     await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
     const released = await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
-    const events: NewEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
+    const events: PublishedEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
     if (shortRemovesStock(short.reason)) {
       // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
       if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);
@@ -580,13 +576,12 @@ export class InventoryService {
       events.push({ type: InventoryEvents.adjusted, subject: r.sku, siteId: r.site_id, data });
     }
     await store.insertMovements(tx, movements);
-    await this.deps.bus.append(tx, CONTEXT, events, causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, events, meta);
     tx.afterCommit(() => this.counters.shorted.inc(s));
   }
 
   /** SHIP: the dispatched units leave the order's in-process balance and their allocation is released. */
-  async shipShipment(event: EventEnvelope, tx: Tx): Promise<void> {
-    const shipment = event.data as ShipmentDispatched;
+  async shipShipment(tx: Tx, shipment: ShipmentDispatched, meta: EventMeta): Promise<void> {
     const inProcess = inProcessLocation(shipment.orderId);
     const movements: store.NewMovement[] = [];
     const perSku = new Map<string, number>();
@@ -625,7 +620,7 @@ export class InventoryService {
     }
     await store.insertMovements(tx, movements);
     const data: StockShipped = { orderId: shipment.orderId, siteId: shipment.siteId, shipmentId: shipment.shipmentId, lines: [...perSku].map(([sku, quantity]) => ({ sku, quantity })) };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }], causedBy(event));
+    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }], meta);
     const units = [...perSku.values()].reduce((a, b) => a + b, 0);
     tx.afterCommit(() => this.counters.shipped.inc(units));
   }

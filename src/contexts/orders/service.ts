@@ -7,7 +7,8 @@ import {
   CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
   type OrderStatus, type OrderStatusChanged,
 } from '../../contracts/orders.ts';
-import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -314,7 +315,7 @@ export class OrderService {
     return true;
   }
 
-  private async arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<NewEvent | undefined> {
+  private async arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<PublishedEvent | undefined> {
     const base = { subject: o.id, siteId: o.siteId };
     const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from, to };
     switch (to) {

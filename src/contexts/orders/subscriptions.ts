@@ -1,8 +1,8 @@
-import type { StockAllocated, StockReserved } from '../../contracts/inventory.ts';
+import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
-import { PackShipEvents, type OrderPacked, type PackagePacked, type ShipmentDispatched, type ShippingStopped } from '../../contracts/pack-ship.ts';
-import { PickingEvents, type LinePicked, type LineShorted, type PickListCompleted } from '../../contracts/picking.ts';
-import { WaveEvents, type WaveCancelled, type WavePlanned, type WaveReleased } from '../../contracts/waves.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
+import { WaveEvents } from '../../contracts/waves.ts';
 import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { Cause, OrderService } from './service.ts';
@@ -15,93 +15,45 @@ const sorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 /** The order follows what the other contexts report: allocation, waves, picks, packing and dispatch (contexts.md flow table). */
 export function orderSubscriptions(orders: OrderService): Subscription[] {
   return [
-    {
-      types: [InventoryEvents.allocated],
-      handle: async (event, tx) => {
-        const d = event.data as StockAllocated;
-        await orders.applyAllocation(tx, d.orderId, d.lines, cause(event));
-      },
-    },
-    {
-      types: [InventoryEvents.reserved],
-      handle: async (event, tx) => {
-        const d = event.data as StockReserved;
-        const back = [...d.backordered].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
-        for (const o of back) await orders.backorderedAtRelease(tx, o.orderId, d.waveId, o.lines, cause(event));
-      },
-    },
-    {
-      types: [PackShipEvents.shippingStopped],
-      handle: async (event, tx) => {
-        const d = event.data as ShippingStopped;
-        await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
-      },
-    },
-    {
-      types: [WaveEvents.planned],
-      handle: async (event, tx) => {
-        const d = event.data as WavePlanned;
-        for (const id of sorted(d.orderIds)) await orders.progress(tx, id, 'WAVED', cause(event), { waveId: d.waveId });
-      },
-    },
-    {
-      types: [WaveEvents.cancelled],
-      handle: async (event, tx) => {
-        const d = event.data as WaveCancelled;
-        for (const id of sorted(d.orderIds)) await orders.unwave(tx, id, d.waveId, cause(event));
-      },
-    },
-    {
-      types: [WaveEvents.released],
-      handle: async (event, tx) => {
-        const d = event.data as WaveReleased;
-        for (const id of sorted(d.orders.map((o) => o.orderId))) await orders.progress(tx, id, 'RELEASED', cause(event), { waveId: d.waveId });
-      },
-    },
-    {
-      types: [PickingEvents.linePicked],
-      handle: async (event, tx) => {
-        const d = event.data as LinePicked;
-        await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'picked', lines: [{ lineId: d.lineId, quantity: d.quantity }] } });
-      },
-    },
-    {
-      types: [PickingEvents.lineShorted],
-      handle: async (event, tx) => {
-        const d = event.data as LineShorted;
-        await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'shorted', lines: [{ lineId: d.lineId, quantity: d.shortQuantity }] } });
-      },
-    },
-    {
-      types: [PickingEvents.listCompleted],
-      handle: async (event, tx) => {
-        const d = event.data as PickListCompleted;
-        for (const id of sorted(d.orderIds)) await orders.pickingDone(tx, id, cause(event));
-      },
-    },
-    {
-      types: [PackShipEvents.packagePacked],
-      handle: async (event, tx) => {
-        const d = event.data as PackagePacked;
-        const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-        // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
-        await orders.progress(tx, d.orderId, null, cause(event), { quantities: { column: 'packed', lines } });
-      },
-    },
-    {
-      types: [PackShipEvents.orderPacked],
-      handle: async (event, tx) => {
-        const d = event.data as OrderPacked;
-        await orders.progress(tx, d.orderId, 'PACKED', cause(event));
-      },
-    },
-    {
-      types: [PackShipEvents.shipmentDispatched],
-      handle: async (event, tx) => {
-        const d = event.data as ShipmentDispatched;
-        const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-        await orders.progress(tx, d.orderId, 'SHIPPED', cause(event), { quantities: { column: 'shipped', lines } });
-      },
-    },
+    on(InventoryEvents.allocated, async (d, event, tx) => {
+      await orders.applyAllocation(tx, d.orderId, d.lines, cause(event));
+    }),
+    on(InventoryEvents.reserved, async (d, event, tx) => {
+      const back = [...d.backordered].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+      for (const o of back) await orders.backorderedAtRelease(tx, o.orderId, d.waveId, o.lines, cause(event));
+    }),
+    on(PackShipEvents.shippingStopped, async (d, event, tx) => {
+      await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
+    }),
+    on(WaveEvents.planned, async (d, event, tx) => {
+      for (const id of sorted(d.orderIds)) await orders.progress(tx, id, 'WAVED', cause(event), { waveId: d.waveId });
+    }),
+    on(WaveEvents.cancelled, async (d, event, tx) => {
+      for (const id of sorted(d.orderIds)) await orders.unwave(tx, id, d.waveId, cause(event));
+    }),
+    on(WaveEvents.released, async (d, event, tx) => {
+      for (const id of sorted(d.orders.map((o) => o.orderId))) await orders.progress(tx, id, 'RELEASED', cause(event), { waveId: d.waveId });
+    }),
+    on(PickingEvents.linePicked, async (d, event, tx) => {
+      await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'picked', lines: [{ lineId: d.lineId, quantity: d.quantity }] } });
+    }),
+    on(PickingEvents.lineShorted, async (d, event, tx) => {
+      await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'shorted', lines: [{ lineId: d.lineId, quantity: d.shortQuantity }] } });
+    }),
+    on(PickingEvents.listCompleted, async (d, event, tx) => {
+      for (const id of sorted(d.orderIds)) await orders.pickingDone(tx, id, cause(event));
+    }),
+    on(PackShipEvents.packagePacked, async (d, event, tx) => {
+      const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+      // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
+      await orders.progress(tx, d.orderId, null, cause(event), { quantities: { column: 'packed', lines } });
+    }),
+    on(PackShipEvents.orderPacked, async (d, event, tx) => {
+      await orders.progress(tx, d.orderId, 'PACKED', cause(event));
+    }),
+    on(PackShipEvents.shipmentDispatched, async (d, event, tx) => {
+      const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+      await orders.progress(tx, d.orderId, 'SHIPPED', cause(event), { quantities: { column: 'shipped', lines } });
+    }),
   ];
 }

@@ -1,4 +1,5 @@
-import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -98,7 +99,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const carriers = new Map<string, Carrier>((options.carriers ?? []).map((c): [string, Carrier] => [c.code, c]));
   /** The carriers a shipment can be booked with: the own fleet and the configured adapters. */
   const bookableCarriers = (): readonly string[] => [OWN_FLEET, ...[...carriers.keys()].filter((c) => c !== OWN_FLEET)];
-  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
+  const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
   const shipmentsDispatched = deps.metrics.counter('paklog_shipments_dispatched_total', 'Shipments dispatched');
@@ -108,7 +109,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * The order is packed: announced once (the `packed_at` guard), by whichever comes last — the package that packs the
    * last picked unit after picking is done, or picking completing when every picked unit was already packed.
    */
-  async function announcePacked(tx: Tx, orderId: string, siteId: string): Promise<NewEvent[]> {
+  async function announcePacked(tx: Tx, orderId: string, siteId: string): Promise<PublishedEvent[]> {
     if (!(await packStore.markPacked(tx, orderId, deps.clock.now()))) return [];
     const packageIds = (await packStore.packages(tx, { orderId })).map((p) => p.id);
     const data: OrderPacked = { orderId, siteId, packageIds };

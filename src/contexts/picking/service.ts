@@ -1,5 +1,6 @@
 import { ORDER_PRIORITY } from '../../contracts/orders.ts';
-import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -89,7 +90,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
   }
   const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
   const unitsShorted = deps.metrics.counter('paklog_units_short_picked_total', 'Units closed short at picking');
-  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'picking', events, meta);
+  const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'picking', events, meta);
 
   /**
    * A floor action on one line: one statement acts and moves the list (store.ts actOnLine), one appends the events.
@@ -102,7 +103,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
    */
   async function actOnLine(
     listId: string, lineId: string, action: LineAction, explain: (line: PickLine) => Outcome<unknown>,
-    eventOf: (list: PickListHeader, line: PickLine) => NewEvent, meta: EventMeta, scanId?: string,
+    eventOf: (list: PickListHeader, line: PickLine) => PublishedEvent, meta: EventMeta, scanId?: string,
   ): Promise<Outcome<PickList>> {
     return deps.db.tx(async (tx) => {
       const now = deps.clock.now();
@@ -171,7 +172,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const created: PickList[] = [];
       const headers: PickListHeader[] = [];
       const allLines: NewPickLine[] = [];
-      const events: NewEvent[] = [];
+      const events: PublishedEvent[] = [];
       for (const { orderIds, reservations } of groups) {
         const id = deps.ids.next('pkl');
         const stops = reservations.map((r) => {
@@ -222,7 +223,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const now = deps.clock.now();
       await pickStore.markOrderCancelled(tx, orderId, now);
       const closed = await pickStore.cancelOrderLines(tx, orderId, now);
-      const events: NewEvent[] = closed.map((list) => {
+      const events: PublishedEvent[] = closed.map((list) => {
         if (list.status === 'CANCELLED') {
           const data: PickListCancelled = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds };
           return { type: PickingEvents.listCancelled, subject: list.id, siteId: list.siteId, data };

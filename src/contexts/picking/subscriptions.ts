@@ -1,9 +1,10 @@
+import { on } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { LocationMasterEvents } from '../../contracts/location-master.ts';
+import { OrderEvents } from '../../contracts/orders.ts';
+import { WaveEvents } from '../../contracts/waves.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
-import { InventoryEvents, type StockReserved } from '../../contracts/inventory.ts';
-import { LocationMasterEvents } from '../../contracts/location-master.ts';
-import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
-import { WaveEvents, type WaveReleased } from '../../contracts/waves.ts';
 import type { PickingService } from './service.ts';
 
 /**
@@ -12,40 +13,21 @@ import type { PickingService } from './service.ts';
  */
 export function pickingSubscriptions(picking: PickingService): Subscription[] {
   return [
-    {
-      types: [OrderEvents.received],
-      handle: async (event, tx) => {
-        const d = event.data as OrderReceived;
-        await picking.savePriority(tx, d.orderId, d.priority);
-      },
-    },
-    {
-      types: [OrderEvents.cancelled],
-      handle: async (event, tx) => {
-        const d = event.data as OrderCancelled;
-        await picking.orderCancelled(tx, d.orderId, causedBy(event));
-      },
-    },
-    {
-      types: [WaveEvents.released],
-      handle: async (event, tx) => {
-        const d = event.data as WaveReleased;
-        if (d.pickStrategy === 'batch' && d.batches !== undefined) await picking.saveWaveBatches(tx, d.waveId, d.batches);
-      },
-    },
-    {
-      types: [InventoryEvents.reserved],
-      handle: async (event, tx) => {
-        await picking.createFromReservations(tx, event.data as StockReserved, causedBy(event));
-      },
-    },
-    {
-      types: [LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged],
-      handle: async (event, tx) => {
-        // Every one of these payloads names its site (LayoutGenerated, Location, LocationStatusChanged).
-        const siteId = event.siteid ?? (event.data as { siteId?: string }).siteId;
-        if (siteId !== undefined) picking.layoutChanged(tx, siteId);
-      },
-    },
+    on(OrderEvents.received, async (d, _event, tx) => {
+      await picking.savePriority(tx, d.orderId, d.priority);
+    }),
+    on(OrderEvents.cancelled, async (d, event, tx) => {
+      await picking.orderCancelled(tx, d.orderId, causedBy(event));
+    }),
+    on(WaveEvents.released, async (d, _event, tx) => {
+      if (d.pickStrategy === 'batch' && d.batches !== undefined) await picking.saveWaveBatches(tx, d.waveId, d.batches);
+    }),
+    on(InventoryEvents.reserved, async (d, event, tx) => {
+      await picking.createFromReservations(tx, d, causedBy(event));
+    }),
+    // Every one of these payloads names its site (LayoutGenerated, Location, LocationStatusChanged).
+    on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
+      picking.layoutChanged(tx, event.siteid ?? d.siteId);
+    }),
   ];
 }

@@ -1,12 +1,18 @@
-import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TaskEvents, type TaskChanged, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { TaskEvents, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import { REJECT_COOLDOWN_MS, canTransition, finishPath, withdrawPath } from './domain/task-lifecycle.ts';
 import { taskStore, type Task, type TaskFilter } from './store.ts';
 
-const EVENT_OF: Partial<Record<TaskStatus, string>> = {
+/** Event types whose payload is the task as it now is (`TaskChanged`). */
+type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled'];
+/** Event types of a task sent back to the queue (`TaskRequeued`). */
+type RequeueType = (typeof TaskEvents)['rejected' | 'timedOut'];
+
+const EVENT_OF: Partial<Record<TaskStatus, ChangeType>> = {
   QUEUED: TaskEvents.created,
   ASSIGNED: TaskEvents.assigned,
   IN_PROGRESS: TaskEvents.started,
@@ -14,16 +20,19 @@ const EVENT_OF: Partial<Record<TaskStatus, string>> = {
   CANCELLED: TaskEvents.cancelled,
 };
 
-function changed(task: Task, type: string): NewEvent<TaskChanged> {
+function changed(task: Task, type: ChangeType): PublishedEvent<ChangeType> {
   return {
     type, subject: task.id, siteId: task.siteId,
     data: { taskId: task.id, siteId: task.siteId, type: task.type, reference: task.reference, waveId: task.waveId, workerId: task.workerId, status: task.status },
   };
 }
 
-function requeued(task: Task, type: string, previousWorkerId: string, reason: string | null): NewEvent<TaskRequeued> {
-  const base = changed(task, type);
-  return { ...base, data: { ...base.data, previousWorkerId, reason } };
+function requeued(task: Task, type: RequeueType, previousWorkerId: string, reason: string | null): PublishedEvent<RequeueType> {
+  const data: TaskRequeued = {
+    taskId: task.id, siteId: task.siteId, type: task.type, reference: task.reference, waveId: task.waveId, workerId: task.workerId, status: task.status,
+    previousWorkerId, reason,
+  };
+  return { type, subject: task.id, siteId: task.siteId, data };
 }
 
 export interface TaskServiceOptions {
@@ -41,7 +50,7 @@ export interface QueueTask {
 
 /** Commands and queries of the task pool. */
 export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { assignTimeoutS: 300 }) {
-  const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
+  const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../errors.ts';
+import { AppError, PLATFORM_ERRORS, errorSpec, type ErrorCode, type FieldError } from '../errors.ts';
 
 /** RFC 9457 problem details, as every PakLog API error is returned. */
 export interface Problem {
@@ -31,7 +31,7 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
 }
 
 /** Codes of the client errors fastify and node raise themselves, by status; any other 4xx is VALIDATION_FAILED. */
-const CLIENT_ERROR_CODES: Readonly<Partial<Record<number, ErrorCode>>> = {
+const CLIENT_ERROR_CODES: Readonly<Partial<Record<number, keyof typeof PLATFORM_ERRORS>>> = {
   404: 'NOT_FOUND', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE',
   417: 'EXPECTATION_FAILED', 431: 'HEADERS_TOO_LARGE',
 };
@@ -40,7 +40,7 @@ export function toProblem(error: unknown, traceId: string): Problem {
   if (error instanceof AppError) {
     const p: Problem = {
       type: `https://paklog.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
-      title: ERROR_CATALOGUE[error.code].title, status: error.status, detail: error.message, code: error.code, traceId,
+      title: errorSpec(error.code).title, status: error.status, detail: error.message, code: error.code, traceId,
     };
     if (error.errors.length > 0) p.errors = [...error.errors];
     return p;
@@ -49,7 +49,7 @@ export function toProblem(error: unknown, traceId: string): Problem {
   if (Array.isArray(fe.validation)) {
     const errors = fieldErrors(fe.validation, fe.validationContext);
     return {
-      type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status: 400,
+      type: 'https://paklog.dev/problems/validation-failed', title: PLATFORM_ERRORS.VALIDATION_FAILED.title, status: 400,
       detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), code: 'VALIDATION_FAILED', errors, traceId,
     };
   }
@@ -58,7 +58,7 @@ export function toProblem(error: unknown, traceId: string): Problem {
   const sqlState = (error as { code?: unknown }).code;
   if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
     return {
-      type: 'https://paklog.dev/problems/validation-failed', title: ERROR_CATALOGUE.VALIDATION_FAILED.title, status: 400,
+      type: 'https://paklog.dev/problems/validation-failed', title: PLATFORM_ERRORS.VALIDATION_FAILED.title, status: 400,
       detail: 'A value in the request cannot be stored (out of range, malformed, or containing a NUL character)', code: 'VALIDATION_FAILED', traceId,
     };
   }
@@ -67,7 +67,7 @@ export function toProblem(error: unknown, traceId: string): Problem {
     // Malformed JSON or URL, wrong content type, body too large, a parser error: the client's fault, described by
     // fastify or node; the code says which kind, the detail says what.
     const code = CLIENT_ERROR_CODES[status] ?? 'VALIDATION_FAILED';
-    return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: ERROR_CATALOGUE[code].title, status, detail: fe.message, code, traceId };
+    return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: PLATFORM_ERRORS[code].title, status, detail: fe.message, code, traceId };
   }
   return { type: 'https://paklog.dev/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'INTERNAL', traceId };
 }

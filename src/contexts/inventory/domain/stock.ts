@@ -76,12 +76,18 @@ export function isExpired(expiresOn: string | null, today: string): boolean {
   return expiresOn !== null && expiresOn < today;
 }
 
+/** SKUs of a site whose free stock grew. */
+export interface FreedStock {
+  readonly siteId: string;
+  readonly skus: string[];
+}
+
 /**
  * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments,
  * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, and locations that became
  * pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
  */
-export function freedStock(type: string, data: unknown): { siteId: string; skus: string[] } | undefined {
+export function freedStock(type: string, data: unknown): FreedStock | undefined {
   switch (type) {
     case InventoryEvents.received: {
       const d = data as StockReceived;

@@ -1,0 +1,35 @@
+/**
+ * Every context's error codes, as one catalogue: the composition root registers it with the platform's HTTP mapper
+ * (`registerErrors`), and the declaration below makes the codes known to `AppError`, `reject` and `Outcome`.
+ */
+import type { ErrorSpecs } from '../platform/errors.ts';
+import { CatalogErrors } from './catalog.ts';
+import { InventoryErrors } from './inventory.ts';
+import { LocationMasterErrors } from './location-master.ts';
+import { OrdersErrors } from './orders.ts';
+import { PackShipErrors } from './pack-ship.ts';
+import { PickingErrors } from './picking.ts';
+import { TasksErrors } from './tasks.ts';
+import { WavesErrors } from './waves.ts';
+
+/** Contract error catalogues by producing context (a code is declared once, by the context whose rule it names). */
+export const CONTEXT_ERRORS = {
+  catalog: CatalogErrors,
+  'location-master': LocationMasterErrors,
+  inventory: InventoryErrors,
+  orders: OrdersErrors,
+  waves: WavesErrors,
+  tasks: TasksErrors,
+  picking: PickingErrors,
+  'pack-ship': PackShipErrors,
+} as const satisfies Record<string, ErrorSpecs>;
+
+/** The contracts' codes in one map, ready for `registerErrors`. */
+export const contextErrors = (): ErrorSpecs => Object.assign({}, ...Object.values(CONTEXT_ERRORS)) as ErrorSpecs;
+
+type ContractCode = { [C in keyof typeof CONTEXT_ERRORS]: keyof (typeof CONTEXT_ERRORS)[C] }[keyof typeof CONTEXT_ERRORS];
+
+declare module '../platform/errors.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ContextErrorCodes extends Record<ContractCode, true> {}
+}

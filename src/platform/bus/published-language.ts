@@ -1,0 +1,85 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { Tx } from '../db/database.ts';
+import type { EventEnvelope, NewEvent } from './envelope.ts';
+import type { Subscription } from './event-bus.ts';
+
+/** A published language: event type name (`orders.order.received.v1`) → TypeBox schema of its payload. */
+export type EventSchemas = Readonly<Record<string, TSchema>>;
+
+/** The payload of event type `T`. */
+export type PayloadOf<S extends EventSchemas, T extends keyof S> = Static<S[T]>;
+
+/** The envelope of one of the types `T`, discriminated by `type`, so a handler of several types can narrow `data`. */
+export type EnvelopeOf<S extends EventSchemas, T extends keyof S & string> = T extends unknown
+  ? EventEnvelope<PayloadOf<S, T>> & { readonly type: T }
+  : never;
+
+/** A new event of one of the types of `S`: its `data` must match that type's schema. */
+export type NewEventOf<S extends EventSchemas, T extends keyof S & string = keyof S & string> = T extends unknown
+  ? NewEvent<PayloadOf<S, T>> & { readonly type: T }
+  : never;
+
+/** What a subscription handler receives: the typed payload, its envelope (ids, time, meta) and the inbox transaction. */
+export type TypedHandler<S extends EventSchemas, T extends keyof S & string> = (
+  data: EnvelopeOf<S, T>['data'],
+  event: EnvelopeOf<S, T>,
+  tx: Tx,
+) => Promise<void>;
+
+/** The typed face of the bus for one published language (see `publishedLanguage`). */
+export interface PublishedLanguage<S extends EventSchemas> {
+  readonly schemas: S;
+  /** A subscription to one event type (or several): the handler's `data` is the payload type of the name, no cast. */
+  readonly on: <T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>) => Subscription;
+  /** Whether `type` is a type of this language. */
+  readonly has: (type: string) => type is keyof S & string;
+  /** Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem. */
+  readonly problems: (event: Pick<NewEvent, 'type' | 'data'>) => string[];
+}
+
+/**
+ * Builds the typed subscription API over a map of event schemas. The platform knows no context: the composition
+ * (`src/contracts/events.ts`) hands in every contract's map.
+ */
+export function publishedLanguage<const S extends EventSchemas>(schemas: S): PublishedLanguage<S> {
+  const validators = new Map<string, ReturnType<typeof Compile>>();
+  const validator = (type: string): ReturnType<typeof Compile> | undefined => {
+    const schema = schemas[type];
+    if (schema === undefined) return undefined;
+    let v = validators.get(type);
+    if (v === undefined) {
+      v = Compile(schema);
+      validators.set(type, v);
+    }
+    return v;
+  };
+  return {
+    schemas,
+    on<T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>): Subscription {
+      const list: readonly string[] = typeof types === 'string' ? [types] : types;
+      for (const t of list) if (!(t in schemas)) throw new Error(`unknown event type ${t}`);
+      // The bus delivers only the subscribed types, and their payloads are what the producers appended (checked against
+      // the schema where `problems` runs): the envelope is the typed one.
+      return {
+        types: list,
+        handle: (event, tx) => {
+          const typed = event as EnvelopeOf<S, T>;
+          return handle(typed.data, typed, tx);
+        },
+      };
+    },
+    has(type: string): type is keyof S & string {
+      return type in schemas;
+    },
+    problems(event) {
+      const v = validator(event.type);
+      if (v === undefined) return [`${event.type} is not a published event type`];
+      return v.Check(event.data) ? [] : [...v.Errors(event.data)].map((e) => `${event.type} ${e.instancePath || '/'} ${e.message}`);
+    },
+  };
+}
+
+/** A read-only array schema (payload arrays are never mutated by consumers). */
+export const List = <T extends TSchema>(item: T, options?: Parameters<typeof Type.Array>[1]) => Type.Immutable(Type.Array(item, options));
+
