@@ -13,7 +13,8 @@ import type { Tx } from '../../platform/db/database.ts';
 import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import {
-  freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+  allocationLifecycle, freedStock, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationLifecycle, reservationStatusAfter,
+  shortRemovesStock, toLotKey,
 } from './domain/stock.ts';
 import { isPickable } from './domain/pickability.ts';
 import type { ReservationCandidate } from './domain/reservation-policy.ts';
@@ -257,6 +258,7 @@ export class InventoryService {
       const won = await store.tryAllocate(tx, order.siteId, line.sku, line.requested, expired);
       if (!won) continue;
       allocatedByLine.set(line.line_id, line.requested);
+      allocationLifecycle.assertCan(line.status, 'ALLOCATED');
       await store.updateAllocation(tx, order.orderId, line.line_id, line.requested, 0, 'ALLOCATED');
       movements.push({ id: this.deps.ids.next('mov'), type: 'ALLOCATE', siteId: order.siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reference: order.orderId });
     }
@@ -289,6 +291,7 @@ export class InventoryService {
         movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated, reason: 'ORDER_CANCELLED', reference: cancel.orderId });
         released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
       }
+      allocationLifecycle.assertCan(r.status, 'CANCELLED');
       await store.updateAllocation(tx, r.order_id, r.line_id, 0, r.shipped, 'CANCELLED');
     }
     // Lines never seen (the cancel overtook the order): a tombstone keeps a late order-received from allocating them.
@@ -303,6 +306,7 @@ export class InventoryService {
         if ((await store.changeBalance(tx, key, 0, -open)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
         movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open, reason: 'ORDER_CANCELLED', reference: r.wave_id });
       }
+      reservationLifecycle.assertCan(r.status, 'CANCELLED');
       await store.updateReservation(tx, r.id, r.picked, r.shorted, 'CANCELLED');
     }
     const returned = await this.returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
@@ -361,6 +365,7 @@ export class InventoryService {
     const q = Math.min(quantity, row.allocated);
     if (q <= 0) return undefined;
     await store.releaseAllocated(tx, row.site_id, row.sku, q);
+    allocationLifecycle.assertCan(row.status, 'ALLOCATED');
     await store.updateAllocation(tx, orderId, lineId, row.allocated - q, row.shipped, 'ALLOCATED');
     movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: row.site_id, sku: row.sku, locationId: null, lot: '', deltaAllocated: -q, reason, reference: orderId });
     return { lineId, sku: row.sku, quantity: q };
@@ -408,6 +413,7 @@ export class InventoryService {
         const exp = expired.get(line.sku) ?? await store.expiredFreeQuantity(tx, siteId, line.sku, today);
         expired.set(line.sku, exp);
         if (!(await store.tryAllocate(tx, siteId, line.sku, line.requested, exp))) continue;
+        allocationLifecycle.assertCan(line.status, 'ALLOCATED');
         await store.updateAllocation(tx, orderId, line.line_id, line.requested, line.shipped, 'ALLOCATED');
         line.allocated = line.requested;
         line.status = 'ALLOCATED';
@@ -493,6 +499,7 @@ export class InventoryService {
             movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: a.site_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated, reason: 'RESERVATION_SHORTAGE', reference: orderId });
             deallocated.push({ orderId, lineId: a.line_id, sku: a.sku, quantity: a.allocated });
           }
+          allocationLifecycle.assertCan(a.status, 'BACKORDERED');
           await store.updateAllocation(tx, orderId, a.line_id, 0, a.shipped, 'BACKORDERED');
           state.push({ lineId: a.line_id, sku: a.sku, requested: a.requested, allocated: 0 });
         } else {
@@ -547,7 +554,9 @@ export class InventoryService {
     if (!sourcePickable) await store.changeUnpickable(tx, r.site_id, r.sku, -q);
     const inProcess = inProcessLocation(r.order_id);
     await store.addOnHand(tx, { ...key, locationId: inProcess }, q, from.expires_on);
-    await store.updateReservation(tx, r.id, r.picked + q, r.shorted, reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted }));
+    const picked = reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted });
+    reservationLifecycle.assertCan(r.status, picked);
+    await store.updateReservation(tx, r.id, r.picked + q, r.shorted, picked);
     await store.insertMovements(tx, [
       { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, deltaReserved: -q, reference: r.order_id },
       { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
@@ -567,7 +576,9 @@ export class InventoryService {
     const movements: store.NewMovement[] = [];
     if ((await store.changeBalance(tx, key, 0, -s)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
     movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
-    await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
+    const shorted = reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s });
+    reservationLifecycle.assertCan(r.status, shorted);
+    await store.updateReservation(tx, r.id, r.picked, r.shorted + s, shorted);
     const released = await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
     const events: NewEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
     if (shortRemovesStock(short.reason)) {
@@ -610,6 +621,7 @@ export class InventoryService {
       const release = alloc === undefined || alloc.status !== 'ALLOCATED' ? 0 : Math.min(line.quantity, alloc.allocated);
       if (alloc !== undefined && alloc.status === 'ALLOCATED') {
         const remaining = alloc.allocated - release;
+        allocationLifecycle.assertCan(alloc.status, remaining === 0 ? 'SHIPPED' : 'ALLOCATED');
         await store.updateAllocation(tx, alloc.order_id, alloc.line_id, remaining, alloc.shipped + line.quantity, remaining === 0 ? 'SHIPPED' : 'ALLOCATED');
         allocations.set(line.lineId, { ...alloc, allocated: remaining, shipped: alloc.shipped + line.quantity, status: remaining === 0 ? 'SHIPPED' : 'ALLOCATED' });
       }

@@ -9,9 +9,9 @@ import {
 } from '../../contracts/orders.ts';
 import type { EventMeta, NewEvent } from '../../platform/bus/envelope.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
-import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, canTransition, forwardPath } from './domain/order-lifecycle.ts';
+import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
@@ -171,6 +171,7 @@ export class OrderService {
       // Pack & ship said it had stopped shipping, yet the order shipped: a broken invariant, never papered over.
       throw new Error(`order ${o.id} shipped after its shipping was stopped`);
     }
+    orderLifecycle.assertCan(o.status, 'CANCELLED');
     const now = this.deps.clock.now();
     if (!(await updateStatus(tx, o.id, o.version, 'CANCELLED', now, { cancelReason: reason }))) throw new Error(`order ${o.id} changed under its row lock`);
     await cancelLines(tx, o.id);
@@ -197,7 +198,7 @@ export class OrderService {
     if (o === undefined || o.status === 'CANCELLED') return;
     const lines = await orderLines(tx, orderId);
     const nothingPicked = lines.every((l) => l.picked === 0) && lines.some((l) => l.shorted > 0);
-    if (nothingPicked && canTransition(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
+    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
       this.deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
       await this.cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
       return;
@@ -212,7 +213,7 @@ export class OrderService {
   async backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
     const o = await this.lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if (!canTransition(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
+    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
       this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
       return;
     }
@@ -278,6 +279,7 @@ export class OrderService {
       this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'wave cancellation does not concern this order now');
       return;
     }
+    orderLifecycle.assertCan(o.status, 'ALLOCATED');
     const now = this.deps.clock.now();
     if (!(await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
     await insertHistory(tx, orderId, 'WAVED', 'ALLOCATED', now, cause.type);
@@ -302,6 +304,7 @@ export class OrderService {
     let from = o.status;
     let version = o.version;
     for (const step of path) {
+      orderLifecycle.assertCan(from, step);
       const set = step === 'WAVED' && waveId !== undefined ? { waveId } : {};
       if (!(await updateStatus(tx, o.id, version, step, now, set))) throw new Error(`order ${o.id} changed under its row lock`);
       await insertHistory(tx, o.id, from, step, now, cause.type);
@@ -347,11 +350,7 @@ export class OrderService {
         // Announced by the commands that cause them, never reached by an event.
         return undefined;
       default:
-        return assertNeverStatus(to);
+        return assertNever(to, 'order status');
     }
   }
-}
-
-function assertNeverStatus(x: never): never {
-  throw new Error(`unexpected order status: ${String(x)}`);
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, type TaskChanged, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
-import { REJECT_COOLDOWN_MS, canTransition, finishPath, withdrawPath } from './domain/task-lifecycle.ts';
+import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { taskStore, type Task, type TaskFilter } from './store.ts';
 
 const EVENT_OF: Partial<Record<TaskStatus, string>> = {
@@ -45,7 +45,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
-    if (!canTransition(task.status, to)) return reject('ILLEGAL_TRANSITION', `Task ${task.id} is ${task.status}; it cannot become ${to}`);
+    const legal = taskLifecycle.check(task.status, to, `Task ${task.id} is ${task.status}; it cannot become ${to}`);
+    if (!legal.ok) return legal;
     const next = await taskStore.setStatus(tx, task.id, to, deps.clock.now());
     const type = EVENT_OF[to];
     if (type !== undefined) await emit(tx, [changed(next, type)], meta);
@@ -100,6 +101,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (held !== undefined) return held;
         const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now(), REJECT_COOLDOWN_MS);
         if (claimed === undefined) return undefined;
+        taskLifecycle.assertCan('QUEUED', claimed.status); // the claim's statement moved it from QUEUED
         await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
         deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers').inc();
         return claimed;
@@ -128,7 +130,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (task.workerId !== workerId) {
           return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is not assigned to worker ${workerId}`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
         }
-        if (task.status !== 'ASSIGNED' || !canTransition(task.status, 'QUEUED')) {
+        if (task.status !== 'ASSIGNED' || !taskLifecycle.can(task.status, 'QUEUED')) {
           return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only an ASSIGNED task can be rejected`);
         }
         const next = await taskStore.reject(tx, id, workerId, deps.clock.now());
@@ -147,6 +149,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       const before = new Date(now.getTime() - options.assignTimeoutS * 1000);
       const moved = await deps.db.tx(async (tx) => {
         const stale = await taskStore.requeueStale(tx, before, now);
+        for (const s of stale) taskLifecycle.assertCan('ASSIGNED', s.task.status); // the statement took ASSIGNED tasks only
         const reason = `not started within ${options.assignTimeoutS} s of its assignment`;
         if (stale.length > 0) await emit(tx, stale.map((s) => requeued(s.task, TaskEvents.timedOut, s.previousWorkerId, reason)), meta);
         return stale.length;

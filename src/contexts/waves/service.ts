@@ -12,7 +12,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
 import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
-import { canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
+import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
   releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
@@ -117,7 +117,8 @@ export class WaveService {
       // Fail fast (404/409) before spending the batching budget; the transaction checks again under the lock.
       const before = await waveSummary(this.deps.db, id);
       if (before === undefined) return reject('NOT_FOUND', `No wave ${id}`);
-      if (!canTransition(before.status, 'RELEASED')) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${before.status} and cannot become RELEASED`);
+      const legal = waveLifecycle.check(before.status, 'RELEASED', `Wave ${id} is ${before.status} and cannot become RELEASED`);
+      if (!legal.ok) return legal;
       const orders = (await waveOrders(this.deps.db, id)).filter((o) => o.active);
       batches = await this.batchesFor(before.siteId, orders, options.cartCapacity ?? DEFAULT_CART_CAPACITY);
     }
@@ -179,7 +180,8 @@ export class WaveService {
     const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<null>> => {
       const w = await waveSummary(tx, id, true);
       if (w === undefined) return reject('NOT_FOUND', `No wave ${id}`);
-      if (!canTransition(w.status, to)) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${w.status} and cannot become ${to}`);
+      const legal = waveLifecycle.check(w.status, to, `Wave ${id} is ${w.status} and cannot become ${to}`);
+      if (!legal.ok) return legal;
       if (!(await setWaveStatus(tx, id, w.version, to, this.deps.clock.now()))) return reject('CONFLICT', `Wave ${id} changed meanwhile; retry`);
       await effects(tx, w);
       return ok(null);
@@ -248,7 +250,7 @@ export class WaveService {
     const remaining = (await waveOrders(tx, w.id)).filter((o) => o.active);
     if (remaining.length > 0) return;
     const fresh = await waveSummary(tx, w.id);
-    if (fresh === undefined || !canTransition(fresh.status, 'CANCELLED')) return;
+    if (fresh === undefined || !waveLifecycle.can(fresh.status, 'CANCELLED')) return;
     await setWaveStatus(tx, w.id, fresh.version, 'CANCELLED', now);
     await this.announceCancelled(tx, fresh, meta);
   }
@@ -297,7 +299,10 @@ export class WaveService {
     let version = w.version;
     const now = this.deps.clock.now();
     const path = pickProgressPath(w.status, allOrdersPicked);
+    let from = w.status;
     for (const step of path) {
+      waveLifecycle.assertCan(from, step);
+      from = step;
       if (!(await setWaveStatus(tx, w.id, version, step, now))) throw new Error(`wave ${w.id} changed under its row lock`);
       version++;
     }
