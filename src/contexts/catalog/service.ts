@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CatalogEvents, type Product, type ProductCreated } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
@@ -10,13 +10,6 @@ export interface ProductPage {
   readonly items: Product[];
   readonly nextCursor: string | null;
 }
-
-/** Cursors are opaque to clients: the last SKU of the page, base64url-encoded. */
-export const encodeCursor = (sku: string): string => Buffer.from(sku, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string): string | undefined => {
-  const sku = Buffer.from(cursor, 'base64url').toString('utf8');
-  return sku.length > 0 && encodeCursor(sku) === cursor ? sku : undefined;
-};
 
 export class CatalogService {
   private readonly created;
@@ -52,15 +45,12 @@ export class CatalogService {
   }
 
   async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined }): Promise<Outcome<ProductPage>> {
-    let afterSku: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterSku = decoded;
-    }
+    const after = cursorKey(q.cursor); // the last SKU of the previous page
+    if (!after.ok) return after;
+    const afterSku = after.value;
     const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
     const items = await listProducts(this.deps.db, { limit: q.limit, afterSku, search });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.sku)) });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.sku) });
   }
 
   /** One query, whatever the number of SKUs. */

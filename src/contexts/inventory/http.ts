@@ -1,4 +1,5 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorSeq, nextCursor } from '../../platform/http/paging.ts';
+import { Cursor, Id, Limit, Sku } from '../../platform/http/schemas.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
@@ -14,12 +15,7 @@ import * as store from './store.ts';
 import type { MoveInput, MoveResult } from './use-cases/move-stock.ts';
 
 const tags = ['inventory'];
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
-const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
-// A ledger/balance seq (bigint); beyond the safe integers it is no cursor this API returned.
-const Cursor = Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }));
 
 function movementView(m: store.MovementRow) {
   return {
@@ -97,11 +93,13 @@ export async function inventoryRoutes(
     config: { roles: CAN.read },
     schema: {
       tags, summary: 'Balances of a site by SKU and location (in-process stock shows as IN_PROCESS:<orderId>)',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit, cursor: Cursor }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listBalances(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
+    // Balances and movements are listed by their seq (a bigint): the cursor is the last seq of the page.
+    const after = unwrap(cursorSeq(q.cursor));
+    const rows = await store.listBalances(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: after });
     return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
@@ -125,12 +123,13 @@ export async function inventoryRoutes(
     schema: {
       tags, summary: 'Stock movements of a site, oldest first',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit, cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listMovements(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
+    const after = unwrap(cursorSeq(q.cursor));
+    const rows = await store.listMovements(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, cursor: after });
     return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 

@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import {
   LocationMasterEvents, type LayoutGenerated, type Location, type LocationCreated, type LocationStatus,
   type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
@@ -21,17 +21,9 @@ export interface LayoutSummary extends LayoutGenerated {
   readonly createdAt: string;
 }
 
-/** Cursors are opaque to clients: the last code of the page, base64url-encoded. */
-const encodeCursor = (code: string): string => Buffer.from(code, 'utf8').toString('base64url');
-function decodeCursor(cursor: string | undefined): Outcome<string | null> {
-  if (cursor === undefined) return ok(null);
-  const code = Buffer.from(cursor, 'base64url').toString('utf8');
-  return code.length > 0 && encodeCursor(code) === cursor
-    ? ok(code)
-    : reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-}
+/** Sites and locations are listed by code: the cursor is the last code of the page. */
 const page = <T extends { code: string }>(items: T[], limit: number): Page<T> => {
-  return { items, nextCursor: nextCursor(items, limit, (l) => encodeCursor(l.code)) };
+  return { items, nextCursor: nextCursor(items, limit, (l) => l.code) };
 };
 
 /** Lets a transaction roll back while the caller still gets a business outcome rather than an exception. */
@@ -62,7 +54,7 @@ export class LocationMasterService {
   }
 
   async listSites(q: { limit: number; cursor?: string | undefined }): Promise<Outcome<Page<Site>>> {
-    const after = decodeCursor(q.cursor);
+    const after = cursorKey(q.cursor);
     if (!after.ok) return after;
     return ok(page(await store.listSites(this.deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
   }
@@ -124,7 +116,7 @@ export class LocationMasterService {
   }
 
   async listLocations(site: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
-    const after = decodeCursor(q.cursor);
+    const after = cursorKey(q.cursor);
     if (!after.ok) return after;
     const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
     if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);

@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
@@ -22,12 +22,6 @@ export interface OrderPage {
   readonly items: OrderSummary[];
   readonly nextCursor: string | null;
 }
-
-const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string): string | undefined => {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
-};
 
 const lineData = (lines: readonly OrderLine[]): OrderLineData[] =>
   lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered }));
@@ -123,14 +117,11 @@ export class OrderService {
   }
 
   async list(q: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined }): Promise<Outcome<OrderPage>> {
-    let afterId: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterId = decoded;
-    }
+    const after = cursorKey(q.cursor); // the last id of the previous page
+    if (!after.ok) return after;
+    const afterId = after.value;
     const items = await listOrders(this.deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
@@ -49,12 +49,6 @@ function keepActive(batches: readonly (readonly string[])[], active: readonly st
   for (const id of active) if (!seen.has(id)) kept.push([id]);
   return kept;
 }
-
-const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string): string | undefined => {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
-};
 
 export class WaveService {
   private readonly planned;
@@ -203,14 +197,11 @@ export class WaveService {
   }
 
   async list(q: { limit: number; cursor?: string | undefined; siteId?: string | undefined; status?: WaveStatus | undefined }): Promise<Outcome<WavePage>> {
-    let afterId: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterId = decoded;
-    }
+    const after = cursorKey(q.cursor); // the last id of the previous page
+    if (!after.ok) return after;
+    const afterId = after.value;
     const items = await listWaves(this.deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
   }
 
   async pool(siteId: string, limit: number): Promise<PoolOrder[]> {
