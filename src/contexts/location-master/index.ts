@@ -1,6 +1,5 @@
 import type { LocationMasterApi, Site } from '../../contracts/location-master.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
 import { LocationMasterService } from './service.ts';
 
@@ -19,10 +18,10 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     }
     return site;
   };
-  return {
+  return defineContext({
     name: 'location-master',
     schema: 'location_master',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
     routes: locationMasterRoutes(deps, service),
     api: {
       getLocations: (ids) => service.getLocations(ids),
@@ -30,5 +29,5 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
       getSite,
       listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
     },
-  };
+  });
 }

@@ -2,8 +2,7 @@ import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
 import { OrderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
@@ -14,11 +13,12 @@ export function ordersContext(
   apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
 ): ContextModule {
   const service = new OrderService(deps, apis.catalog, apis.locations, apis.packShip);
-  return {
+  return defineContext({
     name: 'orders',
     schema: 'orders',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: orderRoutes(deps, service, apis.locations),
     subscriptions: orderSubscriptions(service),
-  };
+  });
 }

@@ -1,7 +1,6 @@
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { waveRoutes } from './http.ts';
 import { WaveService } from './service.ts';
 import { waveSubscriptions } from './subscriptions.ts';
@@ -12,11 +11,12 @@ import { waveSubscriptions } from './subscriptions.ts';
  */
 export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMasterApi; inventory: InventoryApi }): ContextModule {
   const service = new WaveService(deps, apis);
-  return {
+  return defineContext({
     name: 'waves',
     schema: 'waves',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: waveRoutes(deps, service, apis.locations),
     subscriptions: waveSubscriptions(service),
-  };
+  });
 }
