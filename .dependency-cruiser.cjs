@@ -37,6 +37,13 @@ module.exports = {
       to: { path: '^src/(platform|contexts|contracts|gateway)|^(node:)?(fs|net|http|https|child_process|pg)$', dependencyTypes: ['local', 'npm', 'core', 'npm-dev'] },
     },
     {
+      name: 'http-reaches-no-store',
+      comment: "A context's routes (http.ts) call its service, use cases or queries, never its store: SQL stays behind the rules.",
+      severity: 'error',
+      from: { path: '^src/contexts/[^/]+/http\\.ts$' },
+      to: { path: ['^src/contexts/[^/]+/store\\.ts$', '^src/contexts/[^/]+/[a-z0-9-]+-store\\.ts$'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^src/' },
