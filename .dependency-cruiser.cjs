@@ -1,9 +1,9 @@
-/** Import rules of ARCHITECTURE.md: contexts are peers that know each other only through contracts. */
+/** Import rules (ADR 0001): contexts are peers that know each other only through contracts. */
 module.exports = {
   forbidden: [
     {
       name: 'context-imports-other-context',
-      comment: 'A context imports only platform/, optimize/ and contracts/, never another context (ARCHITECTURE.md rule 2).',
+      comment: 'A context imports only platform/, optimize/ and contracts/, never another context (ADR 0001).',
       severity: 'error',
       from: { path: '^src/contexts/([^/]+)/' },
       to: { path: '^src/contexts/([^/]+)/', pathNot: '^src/contexts/$1/' },

@@ -37,7 +37,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('import boundaries (ARCHITECTURE.md rule 2)', () => {
+describe('import boundaries (ADR 0001)', () => {
   it('fails when a context imports another context', async () => {
     const dir = tree({
       'src/contexts/orders/index.ts': "import { reserve } from '../inventory/store.ts';\nexport const x = reserve;\n",

@@ -1,11 +1,11 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { catalogRoutes } from './http.ts';
-import { CatalogService } from './service.ts';
+import { catalogService } from './service.ts';
 
 /** The catalog context: the item master (products, barcodes, dimensions, handling flags). */
 export function catalogContext(deps: PlatformDeps): ContextWithApi<CatalogApi> {
-  const service = new CatalogService(deps);
+  const service = catalogService(deps);
   return defineContext({
     name: 'catalog',
     schema: 'catalog',

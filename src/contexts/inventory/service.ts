@@ -382,7 +382,7 @@ export class InventoryService {
   }
 
   /**
-   * Backorder retry (DOMAIN.md: BACKORDERED → ALLOCATED when stock arrives), run on inventory's own events that free
+   * Backorder retry (BACKORDERED → ALLOCATED when stock arrives), run on inventory's own events that free
    * stock, so it is as durable as they are. Backordered lines of the freed SKUs are tried order by order, oldest first,
    * each all-or-nothing with the same conditional update as allocation; every order whose allocation changed gets an
    * `inventory.stock.allocated` with all its lines. Locks: the orders' allocation rows first (id order), then the SKU

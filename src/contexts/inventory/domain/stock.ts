@@ -1,4 +1,4 @@
-/** Pure stock rules of the inventory context (DOMAIN.md, "Stock arithmetic"). */
+/** Pure stock rules of the inventory context (stock arithmetic; the database enforces them too: migrations/001_init.sql). */
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 import {
   InventoryEvents, type LocationPickabilityChanged, type StockAdjusted, type StockDeallocated, type StockMoved, type StockReceived,

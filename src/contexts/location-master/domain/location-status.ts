@@ -2,7 +2,7 @@ import type { LocationStatus } from '../../../contracts/location-master.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** DOMAIN.md, "Location": ACTIVE ↔ BLOCKED (with a reason), ACTIVE → INACTIVE; INACTIVE is final. */
+/** Location status: ACTIVE ↔ BLOCKED (with a reason), ACTIVE → INACTIVE; INACTIVE is final. */
 export const LOCATION_TRANSITIONS: Record<LocationStatus, readonly LocationStatus[]> = {
   ACTIVE: ['BLOCKED', 'INACTIVE'],
   BLOCKED: ['ACTIVE'],

@@ -5,7 +5,7 @@ import { ORDER_TRANSITIONS, cancelDecision, forwardPath, orderLifecycle } from '
 const canTransition = orderLifecycle.can;
 
 describe('order lifecycle', () => {
-  it('follows DOMAIN.md: RECEIVED → ALLOCATED | BACKORDERED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED', () => {
+  it('follows the lifecycle: RECEIVED → ALLOCATED | BACKORDERED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED', () => {
     const line: OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
     for (let i = 0; i + 1 < line.length; i++) expect(canTransition(line[i]!, line[i + 1]!)).toBe(true);
     expect(canTransition('RECEIVED', 'BACKORDERED')).toBe(true);

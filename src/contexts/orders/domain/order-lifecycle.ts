@@ -3,7 +3,7 @@ import { assertNever } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /**
- * The order lifecycle of DOMAIN.md: who may move where. Enforced only here. CANCELLED from any state before SHIPPED
+ * The order lifecycle: who may move where. Enforced through `orderLifecycle` below. CANCELLED from any state before SHIPPED
  * (after release the floor compensates: open picks are withdrawn, picked units return to stock, packages are voided).
  */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {

@@ -2,7 +2,7 @@ import type { PackageStatus, ShipmentStatus } from '../../../contracts/pack-ship
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /**
- * Package lifecycle (DOMAIN.md); LABELLED → PACKED is a voided label (allowed until dispatch); any package not yet
+ * Package lifecycle; LABELLED → PACKED is a voided label (allowed until dispatch); any package not yet
  * shipped is voided (CANCELLED) when its order is cancelled.
  */
 export const PACKAGE_TRANSITIONS: Record<PackageStatus, readonly PackageStatus[]> = {
@@ -21,7 +21,7 @@ export const packageLifecycle = defineLifecycle('package', PACKAGE_TRANSITIONS, 
 export const VOIDABLE_PACKAGE_STATUSES: readonly PackageStatus[] = (Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[])
   .filter((s) => packageLifecycle.can(s, 'CANCELLED'));
 
-/** Shipment lifecycle (DOMAIN.md); LABELLED → CREATED is a voided label; CANCELLED voids a booking whose order was cancelled. */
+/** Shipment lifecycle; LABELLED → CREATED is a voided label; CANCELLED voids a booking whose order was cancelled. */
 export const SHIPMENT_TRANSITIONS: Record<ShipmentStatus, readonly ShipmentStatus[]> = {
   CREATED: ['LABELLED', 'CANCELLED'],
   LABELLED: ['DISPATCHED', 'CREATED', 'CANCELLED'],

@@ -1,7 +1,7 @@
 import type { PickLineStatus, PickListStatus } from '../../../contracts/picking.ts';
 import { defineLifecycle, type Lifecycle } from '../../../platform/lifecycle.ts';
 
-/** Pick line lifecycle (DOMAIN.md): a line closes once, as PICKED, SHORT or SKIPPED, or CANCELLED with its order. */
+/** Pick line lifecycle: a line closes once, as PICKED, SHORT or SKIPPED, or CANCELLED with its order. */
 export const PICK_LINE_TRANSITIONS: Record<PickLineStatus, readonly PickLineStatus[]> = {
   PENDING: ['PICKED', 'SHORT', 'SKIPPED', 'CANCELLED'],
   PICKED: [],
@@ -10,7 +10,7 @@ export const PICK_LINE_TRANSITIONS: Record<PickLineStatus, readonly PickLineStat
   CANCELLED: [],
 };
 
-/** Pick list lifecycle (DOMAIN.md): CREATED → IN_PROGRESS → COMPLETED | PARTIAL, or CANCELLED. */
+/** Pick list lifecycle: CREATED → IN_PROGRESS → COMPLETED | PARTIAL, or CANCELLED. */
 export const PICK_LIST_TRANSITIONS: Record<PickListStatus, readonly PickListStatus[]> = {
   CREATED: ['IN_PROGRESS', 'CANCELLED'],
   IN_PROGRESS: ['COMPLETED', 'PARTIAL', 'CANCELLED'],

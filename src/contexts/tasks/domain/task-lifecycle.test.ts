@@ -5,7 +5,7 @@ import { TASK_TRANSITIONS, finishPath, taskLifecycle, withdrawPath } from './tas
 const canTransition = taskLifecycle.can;
 
 describe('task lifecycle', () => {
-  it('follows DOMAIN.md: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
+  it('follows the lifecycle: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
     expect(canTransition('CREATED', 'QUEUED')).toBe(true);
     expect(canTransition('QUEUED', 'ASSIGNED')).toBe(true);
     expect(canTransition('ASSIGNED', 'IN_PROGRESS')).toBe(true);

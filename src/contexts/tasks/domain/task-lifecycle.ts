@@ -2,7 +2,7 @@ import type { TaskStatus } from '../../../contracts/tasks.ts';
 import { assertNever } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** The task lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+/** The task lifecycle: who may move where. Enforced through `taskLifecycle` below. */
 export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   CREATED: ['QUEUED', 'CANCELLED'],
   QUEUED: ['ASSIGNED', 'CANCELLED'],

@@ -5,7 +5,7 @@ import { WAVE_TRANSITIONS, isOnTheFloor, isOpenForChanges, pickProgressPath, wav
 const canTransition = waveLifecycle.can;
 
 describe('wave lifecycle', () => {
-  it('follows DOMAIN.md: DRAFT → PLANNED → RELEASED → IN_PROGRESS → COMPLETED', () => {
+  it('follows the lifecycle: DRAFT → PLANNED → RELEASED → IN_PROGRESS → COMPLETED', () => {
     expect(canTransition('DRAFT', 'PLANNED')).toBe(true);
     expect(canTransition('PLANNED', 'RELEASED')).toBe(true);
     expect(canTransition('RELEASED', 'IN_PROGRESS')).toBe(true);

@@ -2,7 +2,7 @@ import type { WaveStatus } from '../../../contracts/waves.ts';
 import { assertNever } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** The wave lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+/** The wave lifecycle: who may move where. Enforced through `waveLifecycle` below. */
 export const WAVE_TRANSITIONS: Record<WaveStatus, readonly WaveStatus[]> = {
   DRAFT: ['PLANNED', 'CANCELLED'],
   PLANNED: ['RELEASED', 'CANCELLED'],
@@ -36,7 +36,7 @@ export function pickProgressPath(status: WaveStatus, allOrdersPicked: boolean): 
   }
 }
 
-/** Orders may join or leave a wave only before release (DOMAIN.md). */
+/** Orders may join or leave a wave only before release. */
 export function isOpenForChanges(status: WaveStatus): boolean {
   switch (status) {
     case 'DRAFT':
