@@ -2,7 +2,7 @@ import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { waveRoutes } from './http.ts';
-import { WaveService } from './service.ts';
+import { waveService } from './service.ts';
 import { waveSubscriptions } from './subscriptions.ts';
 
 /**
@@ -10,7 +10,7 @@ import { waveSubscriptions } from './subscriptions.ts';
  * when a wave is released for batch picking (where each order will be picked, to group orders into carts).
  */
 export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMasterApi; inventory: InventoryApi }): ContextModule {
-  const service = new WaveService(deps, apis);
+  const service = waveService(deps, apis);
   return defineContext({
     name: 'waves',
     schema: 'waves',
