@@ -4,7 +4,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
-import { OrderService } from './service.ts';
+import { orderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
@@ -12,7 +12,7 @@ export function ordersContext(
   deps: PlatformDeps,
   apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
 ): ContextModule {
-  const service = new OrderService(deps, apis.catalog, apis.locations, apis.packShip);
+  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip);
   return defineContext({
     name: 'orders',
     schema: 'orders',
