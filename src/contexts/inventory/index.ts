@@ -3,14 +3,14 @@ import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
-import { InventoryService } from './service.ts';
+import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 import { moveStock } from './use-cases/move-stock.ts';
 
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
 export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextWithApi<InventoryApi> {
-  const service = new InventoryService(deps, apis);
+  const service = inventoryService(deps, apis);
   return defineContext({
     name: 'inventory',
     schema: 'inventory',
