@@ -90,16 +90,15 @@ export function balanceView(b: store.BalanceRow): BalanceView {
 
 /** Commands, queries and event reactions of the stock ledger. */
 export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }) {
-  const c = (name: string, help: string) => deps.metrics.counter(name, help);
   const counters = {
-    received: c('paklog_inventory_units_received_total', 'Units received into stock'),
-    adjusted: c('paklog_inventory_units_adjusted_total', 'Units changed by adjustments (absolute)'),
-    allocated: c('paklog_inventory_units_allocated_total', 'Units allocated to order lines'),
-    backordered: c('paklog_inventory_lines_backordered_total', 'Order lines that could not be allocated'),
-    reserved: c('paklog_inventory_units_reserved_total', 'Units reserved at locations for released waves'),
-    picked: c('paklog_inventory_units_picked_total', 'Units picked'),
-    shorted: c('paklog_inventory_units_shorted_total', 'Units short-picked'),
-    shipped: c('paklog_inventory_units_shipped_total', 'Units shipped'),
+    received: deps.metrics.counter('paklog_inventory_units_received_total', 'Units received into stock'),
+    adjusted: deps.metrics.counter('paklog_inventory_units_adjusted_total', 'Units changed by adjustments (absolute)'),
+    allocated: deps.metrics.counter('paklog_inventory_units_allocated_total', 'Units allocated to order lines'),
+    backordered: deps.metrics.counter('paklog_inventory_lines_backordered_total', 'Order lines that could not be allocated'),
+    reserved: deps.metrics.counter('paklog_inventory_units_reserved_total', 'Units reserved at locations for released waves'),
+    picked: deps.metrics.counter('paklog_inventory_units_picked_total', 'Units picked'),
+    shorted: deps.metrics.counter('paklog_inventory_units_shorted_total', 'Units short-picked'),
+    shipped: deps.metrics.counter('paklog_inventory_units_shipped_total', 'Units shipped'),
   };
 
   function todayIso(): string {

@@ -35,6 +35,7 @@ class Rejected extends Error {
 
 /** Sites, locations and layouts; also the in-process implementation of the location-master contract API. */
 export function locationMasterService(deps: PlatformDeps) {
+  const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
   return {
     async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
       const errors = validateNewSite(input);
@@ -153,7 +154,7 @@ export function locationMasterService(deps: PlatformDeps) {
         store.activeLocationsOfSite(deps.db, siteId, ['DEPOT']),
       ]);
       const outcome = await deps.workers.run(recommendSlottingTask, { request, candidates, depot: depots[0] });
-      if (outcome.ok) deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed').inc();
+      if (outcome.ok) slottingRecommendations.inc();
       return outcome;
     },
 

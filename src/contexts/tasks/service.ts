@@ -42,6 +42,10 @@ export interface QueueTask {
 /** Commands and queries of the task pool. */
 export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { assignTimeoutS: 300 }) {
   const emit = (tx: Tx, events: NewEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
+  const assigned = deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers');
+  const completed = deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed');
+  const rejected = deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker');
+  const timedOut = deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time');
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
@@ -103,7 +107,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (claimed === undefined) return undefined;
         taskLifecycle.assertCan('QUEUED', claimed.status); // the claim's statement moved it from QUEUED
         await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
-        deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers').inc();
+        assigned.inc();
         return claimed;
       });
     },
@@ -115,7 +119,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
       const before = await taskStore.get(deps.db, id);
       const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
-      if (outcome.ok && before?.status !== 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      if (outcome.ok && before?.status !== 'COMPLETED') completed.inc();
       return outcome;
     },
 
@@ -135,7 +139,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         }
         const next = await taskStore.reject(tx, id, workerId, deps.clock.now());
         await emit(tx, [requeued(next, TaskEvents.rejected, workerId, reason)], meta);
-        tx.afterCommit(() => deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker').inc());
+        tx.afterCommit(() => rejected.inc());
         return ok(next);
       });
     },
@@ -154,14 +158,14 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (stale.length > 0) await emit(tx, stale.map((s) => requeued(s.task, TaskEvents.timedOut, s.previousWorkerId, reason)), meta);
         return stale.length;
       });
-      if (moved > 0) deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time').inc(moved);
+      if (moved > 0) timedOut.inc(moved);
       return moved;
     },
 
     /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
     async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
       const task = await walkWork(tx, type, reference, finishPath, meta);
-      if (task?.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      if (task?.status === 'COMPLETED') completed.inc();
       return task;
     },
 
