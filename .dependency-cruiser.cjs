@@ -1,9 +1,9 @@
-/** Import rules of ARCHITECTURE.md: contexts are peers that know each other only through contracts. */
+/** Import rules (ADR 0001): contexts are peers that know each other only through contracts. */
 module.exports = {
   forbidden: [
     {
       name: 'context-imports-other-context',
-      comment: 'A context imports only platform/, optimize/ and contracts/, never another context (ARCHITECTURE.md rule 2).',
+      comment: 'A context imports only platform/, optimize/ and contracts/, never another context (ADR 0001).',
       severity: 'error',
       from: { path: '^src/contexts/([^/]+)/' },
       to: { path: '^src/contexts/([^/]+)/', pathNot: '^src/contexts/$1/' },
@@ -35,6 +35,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/optimize/' },
       to: { path: '^src/(platform|contexts|contracts|gateway)|^(node:)?(fs|net|http|https|child_process|pg)$', dependencyTypes: ['local', 'npm', 'core', 'npm-dev'] },
+    },
+    {
+      name: 'http-reaches-no-store',
+      comment: "A context's routes (http.ts) call its service, use cases or queries, never its store: SQL stays behind the rules.",
+      severity: 'error',
+      from: { path: '^src/contexts/[^/]+/http\\.ts$' },
+      to: { path: ['^src/contexts/[^/]+/store\\.ts$', '^src/contexts/[^/]+/[a-z0-9-]+-store\\.ts$'] },
     },
     {
       name: 'no-circular',

@@ -2,6 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Names of helpers the platform owns; a context that declares its own has copied one (docs/dev/contexts.md). */
+const PLATFORM_HELPERS = '/^(canTransition|canMove[A-Z]\\w*|assertNever\\w*|encodeCursor|decodeCursor)$/';
+
+/** The context kit's rules: one lifecycle helper, one never-check, one cursor codec, jobs instead of timers. */
+export const kitRules = {
+  files: ['src/contexts/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-syntax': ['error',
+      { selector: `FunctionDeclaration[id.name=${PLATFORM_HELPERS}]`, message: 'Use the platform helper: defineLifecycle (platform/lifecycle.ts), assertNever (platform/errors.ts) or the cursor codec (platform/http/paging.ts).' },
+      { selector: `VariableDeclarator[id.name=${PLATFORM_HELPERS}]`, message: 'Use the platform helper: defineLifecycle (platform/lifecycle.ts), assertNever (platform/errors.ts) or the cursor codec (platform/http/paging.ts).' },
+      { selector: "Literal[value='base64url']", message: 'Cursors are encoded by the one codec in platform/http/paging.ts.' },
+      { selector: 'CallExpression[callee.name=/^(setInterval|setTimeout)$/]', message: 'Background work is a job declared in the context (defineContext jobs, platform/jobs.ts), not a private timer.' },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', '.dependency-cruiser.cjs', 'web/dist/'] },
   js.configs.recommended,
@@ -19,6 +36,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
+  kitRules,
   {
     files: ['**/*.test.ts', 'test/**', 'bench/**'],
     rules: {

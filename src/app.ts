@@ -14,6 +14,7 @@ import { IdempotencyKeys } from './platform/http/idempotency.ts';
 import { platformRoutes } from './platform/http/platform-routes.ts';
 import { createHttp, type HttpApp } from './platform/http/server.ts';
 import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
+import { jobRunner } from './platform/jobs.ts';
 import type { ContextModule, PlatformDeps } from './platform/module.ts';
 import { WorkerPool } from './platform/workers/worker-pool.ts';
 import { createLogger } from './platform/telemetry/logger.ts';
@@ -133,13 +134,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   }
   await http.ready();
   if (options.startRelay !== false) bus.start();
-  for (const m of selected) m.start?.();
+  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []));
+  jobs.start();
 
   return {
     http, db, bus, apiKeys, modules: selected, generatedAdminKey,
     async close() {
       await http.close();
-      for (const m of selected) await m.stop?.();
+      await jobs.stop();
       await workers.close();
       await bus.stop();
       await transport.close();

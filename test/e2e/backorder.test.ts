@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 
-/** DOMAIN.md: BACKORDERED → ALLOCATED when stock arrives. Through HTTP only. */
+/** BACKORDERED → ALLOCATED when stock arrives. Through HTTP only. */
 let t: TestApp;
 let call: Call;
 

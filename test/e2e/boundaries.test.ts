@@ -37,7 +37,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('import boundaries (ARCHITECTURE.md rule 2)', () => {
+describe('import boundaries (ADR 0001)', () => {
   it('fails when a context imports another context', async () => {
     const dir = tree({
       'src/contexts/orders/index.ts': "import { reserve } from '../inventory/store.ts';\nexport const x = reserve;\n",
@@ -58,6 +58,31 @@ describe('import boundaries (ARCHITECTURE.md rule 2)', () => {
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('platform-imports-context');
     expect(result.output).toContain('optimize-is-pure');
+  });
+
+  it('fails when a context\'s http.ts reaches a store (store.ts or *-store.ts)', async () => {
+    const dir = tree({
+      'src/contexts/orders/http.ts': "import { rows } from './store.ts';\nexport const x = rows;\n",
+      'src/contexts/orders/store.ts': 'export const rows = 1;\n',
+      'src/contexts/picking/http.ts': "import { lines } from './pick-store.ts';\nexport const y = lines;\n",
+      'src/contexts/picking/pick-store.ts': 'export const lines = 1;\n',
+    });
+    const result = await cruise(dir);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('http-reaches-no-store');
+    expect(result.output).toContain('src/contexts/orders/http.ts');
+    expect(result.output).toContain('src/contexts/picking/http.ts');
+  });
+
+  it('lets http.ts call the service, which reaches the store', async () => {
+    const dir = tree({
+      'src/contexts/orders/http.ts': "import { list } from './service.ts';\nexport const x = list;\n",
+      'src/contexts/orders/service.ts': "import { rows } from './store.ts';\nexport const list = rows;\n",
+      'src/contexts/orders/store.ts': 'export const rows = 1;\n',
+    });
+    const result = await cruise(dir);
+    expect(result.output).not.toContain('http-reaches-no-store');
+    expect(result.code).toBe(0);
   });
 
   it('passes when contexts meet only through contracts', async () => {

@@ -1,5 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { Cursor, Limit, Page, Sku } from '../../platform/http/schemas.ts';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -59,7 +60,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
     app.get('/products/:sku', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'A product by SKU', params: Type.Object({ sku: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        tags, summary: 'A product by SKU', params: Type.Object({ sku: Sku }, { additionalProperties: false }),
         response: { 200: ProductSchema },
       },
     }, async (req) => unwrap(await service.getProduct(req.params.sku)));
@@ -69,11 +70,11 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       schema: {
         tags, summary: 'Products in SKU order; `search` matches SKU, description or GTIN',
         querystring: Type.Object({
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          limit: Limit(500, 50),
+          cursor: Cursor,
           search: Type.Optional(Type.String({ maxLength: 200 })),
         }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(ProductSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: Page(ProductSchema) },
       },
     }, async (req) => unwrap(await service.listProducts(req.query)));
   };

@@ -1,17 +1,16 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { catalogRoutes } from './http.ts';
-import { CatalogService } from './service.ts';
+import { catalogService } from './service.ts';
 
 /** The catalog context: the item master (products, barcodes, dimensions, handling flags). */
 export function catalogContext(deps: PlatformDeps): ContextWithApi<CatalogApi> {
-  const service = new CatalogService(deps);
-  return {
+  const service = catalogService(deps);
+  return defineContext({
     name: 'catalog',
     schema: 'catalog',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
     routes: catalogRoutes(deps, service),
     api: { getBySkus: (skus) => service.getBySkus(skus) },
-  };
+  });
 }

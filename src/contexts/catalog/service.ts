@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CatalogEvents, type Product, type ProductCreated } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
@@ -11,61 +11,51 @@ export interface ProductPage {
   readonly nextCursor: string | null;
 }
 
-/** Cursors are opaque to clients: the last SKU of the page, base64url-encoded. */
-export const encodeCursor = (sku: string): string => Buffer.from(sku, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string): string | undefined => {
-  const sku = Buffer.from(cursor, 'base64url').toString('utf8');
-  return sku.length > 0 && encodeCursor(sku) === cursor ? sku : undefined;
-};
+/** Commands and queries of the item master. */
+export function catalogService(deps: PlatformDeps) {
+  const created = deps.metrics.counter('paklog_products_created_total', 'Products created in the catalog');
 
-export class CatalogService {
-  private readonly created;
+  return {
+    /** Validates, inserts and announces a product in one transaction; a taken SKU or GTIN is DUPLICATE. */
+    async createProduct(input: NewProduct, meta: EventMeta): Promise<Outcome<Product>> {
+      const errors = validateNewProduct(input);
+      if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
+      const outcome = await deps.db.tx(async (tx): Promise<Outcome<Product>> => {
+        const product = await insertProduct(tx, deps.ids.next('prd'), input, deps.clock.now());
+        if (product === undefined) {
+          const taken = await takenKeys(tx, input.sku, input.gtin);
+          const fields: FieldError[] = [];
+          if (taken.sku) fields.push({ field: '/sku', message: `SKU ${input.sku} already exists` });
+          if (taken.gtin) fields.push({ field: '/gtin', message: `GTIN ${input.gtin ?? ''} belongs to another product` });
+          return reject('DUPLICATE', fields.map((f) => f.message).join('; ') || 'The product already exists', fields);
+        }
+        const data: ProductCreated = product;
+        await deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productCreated, subject: product.id, data }], meta);
+        return ok(product);
+      });
+      if (outcome.ok) created.inc();
+      return outcome;
+    },
 
-  constructor(private readonly deps: PlatformDeps) {
-    this.created = deps.metrics.counter('paklog_products_created_total', 'Products created in the catalog');
-  }
+    async getProduct(sku: string): Promise<Outcome<Product>> {
+      const product = await productBySku(deps.db, sku);
+      return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
+    },
 
-  /** Validates, inserts and announces a product in one transaction; a taken SKU or GTIN is DUPLICATE. */
-  async createProduct(input: NewProduct, meta: EventMeta): Promise<Outcome<Product>> {
-    const errors = validateNewProduct(input);
-    if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
-    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<Product>> => {
-      const product = await insertProduct(tx, this.deps.ids.next('prd'), input, this.deps.clock.now());
-      if (product === undefined) {
-        const taken = await takenKeys(tx, input.sku, input.gtin);
-        const fields: FieldError[] = [];
-        if (taken.sku) fields.push({ field: '/sku', message: `SKU ${input.sku} already exists` });
-        if (taken.gtin) fields.push({ field: '/gtin', message: `GTIN ${input.gtin ?? ''} belongs to another product` });
-        return reject('DUPLICATE', fields.map((f) => f.message).join('; ') || 'The product already exists', fields);
-      }
-      const data: ProductCreated = product;
-      await this.deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productCreated, subject: product.id, data }], meta);
-      return ok(product);
-    });
-    if (outcome.ok) this.created.inc();
-    return outcome;
-  }
+    async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined }): Promise<Outcome<ProductPage>> {
+      const after = cursorKey(q.cursor); // the last SKU of the previous page
+      if (!after.ok) return after;
+      const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
+      const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search });
+      return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.sku) });
+    },
 
-  async getProduct(sku: string): Promise<Outcome<Product>> {
-    const product = await productBySku(this.deps.db, sku);
-    return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
-  }
-
-  async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined }): Promise<Outcome<ProductPage>> {
-    let afterSku: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterSku = decoded;
-    }
-    const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
-    const items = await listProducts(this.deps.db, { limit: q.limit, afterSku, search });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.sku)) });
-  }
-
-  /** One query, whatever the number of SKUs. */
-  async getBySkus(skus: readonly string[]): Promise<ReadonlyMap<string, Product>> {
-    const products = await productsBySkus(this.deps.db, skus);
-    return new Map(products.map((p) => [p.sku, p]));
-  }
+    /** One query, whatever the number of SKUs. */
+    async getBySkus(skus: readonly string[]): Promise<ReadonlyMap<string, Product>> {
+      const products = await productsBySkus(deps.db, skus);
+      return new Map(products.map((p) => [p.sku, p]));
+    },
+  };
 }
+
+export type CatalogService = ReturnType<typeof catalogService>;

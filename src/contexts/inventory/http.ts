@@ -1,4 +1,5 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorSeq } from '../../platform/http/paging.ts';
+import { Cursor, Id, Limit, Sku } from '../../platform/http/schemas.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
@@ -8,26 +9,12 @@ import { AppError, unwrap, type Outcome } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { fromLotKey } from './domain/stock.ts';
-import { balanceView, type InventoryService } from './service.ts';
-import * as store from './store.ts';
+import type { InventoryService } from './service.ts';
+import { inventoryQueries } from './queries.ts';
 import type { MoveInput, MoveResult } from './use-cases/move-stock.ts';
 
 const tags = ['inventory'];
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-const Sku = Type.String({ minLength: 1, maxLength: 64 });
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
-const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
-// A ledger/balance seq (bigint); beyond the safe integers it is no cursor this API returned.
-const Cursor = Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }));
-
-function movementView(m: store.MovementRow) {
-  return {
-    id: m.id, type: m.type, siteId: m.site_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
-    deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
-    reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
-  };
-}
 
 const AtpItem = Type.Object({
   sku: Type.String(),
@@ -45,6 +32,7 @@ export async function inventoryRoutes(
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)' });
+  const queries = inventoryQueries(deps.db);
 
   app.post('/inventory/receipts', {
     config: { roles: CAN.receive },
@@ -97,12 +85,12 @@ export async function inventoryRoutes(
     config: { roles: CAN.read },
     schema: {
       tags, summary: 'Balances of a site by SKU and location (in-process stock shows as IN_PROCESS:<orderId>)',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit, cursor: Cursor }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listBalances(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.cursor ?? 0 });
-    return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
+    const after = unwrap(cursorSeq(q.cursor));
+    return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
   });
 
   app.get('/inventory/atp', {
@@ -125,22 +113,22 @@ export async function inventoryRoutes(
     schema: {
       tags, summary: 'Stock movements of a site, oldest first',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit, cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
-    const rows = await store.listMovements(deps.db, { siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, cursor: q.cursor ?? 0 });
-    return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
+    const after = unwrap(cursorSeq(q.cursor));
+    return queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, after });
   });
 
   app.get('/inventory/movements/:id', {
     config: { roles: CAN.read },
     schema: { tags, summary: 'One stock movement', params: Type.Object({ id: Id }, { additionalProperties: false }) },
   }, async (req) => {
-    const m = await store.getMovement(deps.db, req.params.id);
+    const m = await queries.movement(req.params.id);
     if (m === undefined) throw new AppError('NOT_FOUND', `No movement ${req.params.id}`);
-    return movementView(m);
+    return m;
   });
 
   app.get('/inventory/reservations', {
@@ -154,14 +142,7 @@ export async function inventoryRoutes(
     if (waveId === undefined && orderId === undefined) {
       throw new AppError('VALIDATION_FAILED', 'Filter by waveId or orderId', { errors: [{ field: '/waveId', message: 'give waveId or orderId' }] });
     }
-    const rows = await store.listReservations(deps.db, { waveId, orderId });
-    return {
-      items: rows.map((r) => ({
-        reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, sku: r.sku,
-        locationId: r.location_id, lot: fromLotKey(r.lot), quantity: r.quantity, picked: r.picked, shorted: r.shorted, status: r.status,
-      })),
-      nextCursor: null,
-    };
+    return { items: await queries.reservations({ waveId, orderId }), nextCursor: null };
   });
 
   app.get('/inventory/summary', {
@@ -172,13 +153,6 @@ export async function inventoryRoutes(
       querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku) }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const rows = await store.summary(deps.db, await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku);
-    return {
-      items: rows.map((r) => ({
-        sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
-        onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,
-        ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerAllocated: r.ledger_allocated,
-      })),
-    };
+    return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku) };
   });
 }

@@ -1,34 +1,31 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { PlatformDeps, ContextModule } from '../../platform/module.ts';
+import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
-import { InventoryService } from './service.ts';
+import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 import { moveStock } from './use-cases/move-stock.ts';
 
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
-export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule<InventoryApi> & { api: InventoryApi } {
-  const service = new InventoryService(deps, apis);
-  let learning: Promise<void> | undefined;
-  return {
+export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextWithApi<InventoryApi> {
+  const service = inventoryService(deps, apis);
+  return defineContext({
     name: 'inventory',
     schema: 'inventory',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: (app) => inventoryRoutes(app, deps, service, apis.locations, { moveStock: (input, meta) => moveStock(deps, apis, input, meta) }),
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
-    // Locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
-    start() {
-      learning = learnBackfilledLocations(deps, apis.locations).then(
+    jobs: [{
+      // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
+      name: 'inventory.learn-backfilled-locations',
+      run: () => learnBackfilledLocations(deps, apis.locations).then(
         (n) => { if (n > 0) deps.log.info({ locations: n }, 'inventory learned backfilled locations'); },
         (e: unknown) => { deps.log.warn({ err: e }, 'inventory could not learn backfilled locations yet'); },
-      );
-    },
-    async stop() {
-      await learning;
-    },
+      ),
+    }],
     api: {
       async atp(siteId, skus) {
         const rows = await service.atp(siteId, skus);
@@ -38,5 +35,5 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
       },
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
     },
-  };
+  });
 }

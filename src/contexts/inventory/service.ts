@@ -14,8 +14,8 @@ import type { Tx } from '../../platform/db/database.ts';
 import { AppError, ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import {
-  fromLotKey, inProcessLocation, isExpired, openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
-  type FreedStock,
+  allocationLifecycle, fromLotKey, inProcessLocation, isExpired, openQuantity, reservationLifecycle, reservationStatusAfter,
+  shortRemovesStock, toLotKey, type FreedStock,
 } from './domain/stock.ts';
 import { isPickable } from './domain/pickability.ts';
 import type { ReservationCandidate } from './domain/reservation-policy.ts';
@@ -90,46 +90,41 @@ export function balanceView(b: store.BalanceRow): BalanceView {
 }
 
 /** Commands, queries and event reactions of the stock ledger. */
-export class InventoryService {
-  private readonly counters;
+export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }) {
+  const counters = {
+    received: deps.metrics.counter('paklog_inventory_units_received_total', 'Units received into stock'),
+    adjusted: deps.metrics.counter('paklog_inventory_units_adjusted_total', 'Units changed by adjustments (absolute)'),
+    allocated: deps.metrics.counter('paklog_inventory_units_allocated_total', 'Units allocated to order lines'),
+    backordered: deps.metrics.counter('paklog_inventory_lines_backordered_total', 'Order lines that could not be allocated'),
+    reserved: deps.metrics.counter('paklog_inventory_units_reserved_total', 'Units reserved at locations for released waves'),
+    picked: deps.metrics.counter('paklog_inventory_units_picked_total', 'Units picked'),
+    shorted: deps.metrics.counter('paklog_inventory_units_shorted_total', 'Units short-picked'),
+    shipped: deps.metrics.counter('paklog_inventory_units_shipped_total', 'Units shipped'),
+  };
 
-  constructor(private readonly deps: PlatformDeps, private readonly apis: { catalog: CatalogApi; locations: LocationMasterApi }) {
-    const c = (name: string, help: string) => deps.metrics.counter(name, help);
-    this.counters = {
-      received: c('paklog_inventory_units_received_total', 'Units received into stock'),
-      adjusted: c('paklog_inventory_units_adjusted_total', 'Units changed by adjustments (absolute)'),
-      allocated: c('paklog_inventory_units_allocated_total', 'Units allocated to order lines'),
-      backordered: c('paklog_inventory_lines_backordered_total', 'Order lines that could not be allocated'),
-      reserved: c('paklog_inventory_units_reserved_total', 'Units reserved at locations for released waves'),
-      picked: c('paklog_inventory_units_picked_total', 'Units picked'),
-      shorted: c('paklog_inventory_units_shorted_total', 'Units short-picked'),
-      shipped: c('paklog_inventory_units_shipped_total', 'Units shipped'),
-    };
-  }
-
-  private today(): string {
-    return isoDate(this.deps.clock.now());
+  function todayIso(): string {
+    return isoDate(deps.clock.now());
   }
 
   // ---------------------------------------------------------------- edge validation shared by commands
 
-  private async resolveLocation(ref: LocationRef): Promise<Outcome<Location>> {
+  async function resolveLocation(ref: LocationRef): Promise<Outcome<Location>> {
     const field = ref.locationId !== undefined ? '/locationId' : '/locationCode';
     if ((ref.locationId === undefined) === (ref.locationCode === undefined)) {
       return reject('VALIDATION_FAILED', 'Give exactly one of locationId and locationCode', [{ field: '/locationId', message: 'give exactly one of locationId and locationCode' }]);
     }
     const location = ref.locationId !== undefined
-      ? (await this.apis.locations.getLocations([ref.locationId])).get(ref.locationId)
-      : await this.apis.locations.getLocationByCode(ref.siteId, ref.locationCode ?? '');
+      ? (await apis.locations.getLocations([ref.locationId])).get(ref.locationId)
+      : await apis.locations.getLocationByCode(ref.siteId, ref.locationCode ?? '');
     if (location === undefined || location.siteId !== ref.siteId) {
       return reject('UNKNOWN_LOCATION', `No location ${ref.locationId ?? ref.locationCode} at site ${ref.siteId}`, [{ field, message: 'unknown location at this site' }]);
     }
     return ok(location);
   }
 
-  private async run<T>(fn: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+  async function run<T>(fn: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
     try {
-      return ok(await this.deps.db.tx(fn));
+      return ok(await deps.db.tx(fn));
     } catch (e) {
       if (e instanceof Rejected) return e.outcome;
       throw e;
@@ -139,16 +134,16 @@ export class InventoryService {
   // ---------------------------------------------------------------- commands
 
   /** A receipt: validated against catalog and location master, then one RECEIPT movement onto an AVAILABLE balance. */
-  async receive(input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
+  async function receive(input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
     const errors: FieldError[] = [];
     if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
     // Year 0000 passes the pattern but PostgreSQL has no year zero: refused here rather than failing the insert.
     if (input.expiresOn !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn.startsWith('0000'))) errors.push({ field: '/expiresOn', message: 'must be a date (YYYY-MM-DD)' });
     if (errors.length > 0) return reject('VALIDATION_FAILED', 'The receipt is not valid', errors);
 
-    const product = (await this.apis.catalog.getBySkus([input.sku])).get(input.sku);
+    const product = (await apis.catalog.getBySkus([input.sku])).get(input.sku);
     if (product === undefined) return reject('UNKNOWN_SKU', `Unknown SKU ${input.sku}`, [{ field: '/sku', message: 'unknown SKU' }]);
-    const located = await this.resolveLocation(input);
+    const located = await resolveLocation(input);
     if (!located.ok) return located;
     const location = located.value;
     if (location.status !== 'ACTIVE') {
@@ -160,33 +155,33 @@ export class InventoryService {
 
     const lot = toLotKey(input.lot);
     const expiresOn = input.expiresOn ?? null;
-    const movementId = this.deps.ids.next('mov');
-    const result = await this.run(async (tx) => {
+    const movementId = deps.ids.next('mov');
+    const result = await run(async (tx) => {
       const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
       const { pickable, events: learned } = await learnLocation(tx, location);
       const balance = await store.addOnHand(tx, key, input.quantity, expiresOn);
       await store.changeSkuOnHand(tx, input.siteId, input.sku, input.quantity, pickable ? 0 : input.quantity);
       await store.insertMovements(tx, [{ id: movementId, type: 'RECEIPT', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.quantity, reference: movementId }]);
       const data: StockReceived = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity: input.quantity, movementId };
-      await this.deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.received, subject: input.sku, siteId: input.siteId, data }], meta);
+      await deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.received, subject: input.sku, siteId: input.siteId, data }], meta);
       return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.quantity, balance: balanceView(balance) };
     });
-    if (result.ok) this.counters.received.inc(input.quantity);
+    if (result.ok) counters.received.inc(input.quantity);
     return result;
   }
 
   /** An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. */
-  async adjust(input: AdjustmentInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
+  async function adjust(input: AdjustmentInput, meta: EventMeta): Promise<Outcome<StockChangeResult>> {
     if (!Number.isInteger(input.delta) || input.delta === 0) return reject('VALIDATION_FAILED', 'The adjustment is not valid', [{ field: '/delta', message: 'must be a non-zero integer' }]);
-    const product = (await this.apis.catalog.getBySkus([input.sku])).get(input.sku);
+    const product = (await apis.catalog.getBySkus([input.sku])).get(input.sku);
     if (product === undefined) return reject('UNKNOWN_SKU', `Unknown SKU ${input.sku}`, [{ field: '/sku', message: 'unknown SKU' }]);
-    const located = await this.resolveLocation(input);
+    const located = await resolveLocation(input);
     if (!located.ok) return located;
     const location = located.value;
     const lot = toLotKey(input.lot);
     const key = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot, status: 'AVAILABLE' as const };
-    const movementId = this.deps.ids.next('mov');
-    const result = await this.run(async (tx) => {
+    const movementId = deps.ids.next('mov');
+    const result = await run(async (tx) => {
       const { pickable, events: learned } = await learnLocation(tx, location);
       let balance: store.BalanceRow;
       if (input.delta > 0) {
@@ -204,20 +199,20 @@ export class InventoryService {
       }
       await store.insertMovements(tx, [{ id: movementId, type: 'ADJUST', siteId: input.siteId, sku: input.sku, locationId: location.id, lot, deltaOnHand: input.delta, reason: input.reason, reference: movementId }]);
       const data: StockAdjusted = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), delta: input.delta, reason: input.reason, movementId };
-      await this.deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.adjusted, subject: input.sku, siteId: input.siteId, data }], meta);
+      await deps.bus.append(tx, CONTEXT, [...learned, { type: InventoryEvents.adjusted, subject: input.sku, siteId: input.siteId, data }], meta);
       return { movementId, siteId: input.siteId, sku: input.sku, locationId: location.id, lot: fromLotKey(lot), quantity: input.delta, balance: balanceView(balance) };
     });
-    if (result.ok) this.counters.adjusted.inc(Math.abs(input.delta));
+    if (result.ok) counters.adjusted.inc(Math.abs(input.delta));
     return result;
   }
 
   // ---------------------------------------------------------------- queries
 
   /** What can be promised: AVAILABLE on-hand that can be picked (not at receiving, docks, blocked…), unexpired, unallocated. */
-  async atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number }[]> {
-    const rows = await store.skuStock(this.deps.db, siteId, skus);
+  async function atp(siteId: string, skus: readonly string[] | null): Promise<{ sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number }[]> {
+    const rows = await store.skuStock(deps.db, siteId, skus);
     // One query for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
-    const expiredBySku = await store.expiredFreeBySku(this.deps.db, siteId, skus, this.today());
+    const expiredBySku = await store.expiredFreeBySku(deps.db, siteId, skus, todayIso());
     return rows.map((r) => {
       const expired = expiredBySku.get(r.sku) ?? 0;
       return {
@@ -228,16 +223,16 @@ export class InventoryService {
   }
 
   /** Where each SKU would most likely be reserved from (a read-only hint for wave batching; see InventoryApi). */
-  async candidateLocations(siteId: string, skus: readonly string[]): Promise<Map<string, string>> {
+  async function candidateLocations(siteId: string, skus: readonly string[]): Promise<Map<string, string>> {
     if (skus.length === 0) return new Map();
-    const rows = await store.candidateLocations(this.deps.db, siteId, skus, this.today());
+    const rows = await store.candidateLocations(deps.db, siteId, skus, todayIso());
     return new Map(rows.map((r) => [r.sku, r.location_id]));
   }
 
   // ---------------------------------------------------------------- reactions (each runs in the inbox transaction `tx`)
 
   /** Allocates each line all-or-nothing, in SKU order, with a conditional update per line. */
-  async allocateOrder(tx: Tx, order: OrderReceived, meta: EventMeta): Promise<void> {
+  async function allocateOrder(tx: Tx, order: OrderReceived, meta: EventMeta): Promise<void> {
     const existing = await store.lockAllocations(tx, order.orderId);
     // Cancelled before we saw it (or already handled under another event id): nothing to allocate.
     if (existing.some((r) => r.status === 'CANCELLED')) return;
@@ -246,7 +241,7 @@ export class InventoryService {
       order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'BACKORDERED' as const,
     })));
     if (claimed.length === 0) return;
-    const today = this.today();
+    const today = todayIso();
     const allocatedByLine = new Map<string, number>();
     const movements: store.NewMovement[] = [];
     const bySku = [...claimed].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.line_id < b.line_id ? -1 : 1));
@@ -258,8 +253,9 @@ export class InventoryService {
       const won = await store.tryAllocate(tx, order.siteId, line.sku, line.requested, expired);
       if (!won) continue;
       allocatedByLine.set(line.line_id, line.requested);
+      allocationLifecycle.assertCan(line.status, 'ALLOCATED');
       await store.updateAllocation(tx, order.orderId, line.line_id, line.requested, 0, 'ALLOCATED');
-      movements.push({ id: this.deps.ids.next('mov'), type: 'ALLOCATE', siteId: order.siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reference: order.orderId });
+      movements.push({ id: deps.ids.next('mov'), type: 'ALLOCATE', siteId: order.siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reference: order.orderId });
     }
     await store.insertMovements(tx, movements);
     const claimedIds = new Set(claimed.map((c) => c.line_id));
@@ -267,17 +263,17 @@ export class InventoryService {
       lineId: l.lineId, sku: l.sku, requested: l.quantity, allocated: allocatedByLine.get(l.lineId) ?? 0,
     }));
     const data: StockAllocated = { orderId: order.orderId, siteId: order.siteId, lines, complete: lines.every((l) => l.allocated === l.requested) };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }], meta);
+    await deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }], meta);
     const units = [...allocatedByLine.values()].reduce((a, b) => a + b, 0);
     const backordered = lines.filter((l) => l.allocated === 0).length;
     tx.afterCommit(() => {
-      this.counters.allocated.inc(units);
-      this.counters.backordered.inc(backordered);
+      counters.allocated.inc(units);
+      counters.backordered.inc(backordered);
     });
   }
 
   /** Undoes exactly what the order still holds: its allocations and any open reservations. */
-  async deallocateOrder(tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> {
+  async function deallocateOrder(tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> {
     const rows = await store.lockAllocations(tx, cancel.orderId);
     const movements: store.NewMovement[] = [];
     const released: { lineId: string; sku: string; quantity: number }[] = [];
@@ -286,9 +282,10 @@ export class InventoryService {
       if (r.status === 'CANCELLED' || r.status === 'SHIPPED') continue;
       if (r.allocated > 0) {
         await store.releaseAllocated(tx, r.site_id, r.sku, r.allocated);
-        movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated, reason: 'ORDER_CANCELLED', reference: cancel.orderId });
+        movements.push({ id: deps.ids.next('mov'), type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated, reason: 'ORDER_CANCELLED', reference: cancel.orderId });
         released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
       }
+      allocationLifecycle.assertCan(r.status, 'CANCELLED');
       await store.updateAllocation(tx, r.order_id, r.line_id, 0, r.shipped, 'CANCELLED');
     }
     // Lines never seen (the cancel overtook the order): a tombstone keeps a late order-received from allocating them.
@@ -301,11 +298,12 @@ export class InventoryService {
       if (open > 0) {
         const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
         if ((await store.changeBalance(tx, key, 0, -open)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
-        movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open, reason: 'ORDER_CANCELLED', reference: r.wave_id });
+        movements.push({ id: deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open, reason: 'ORDER_CANCELLED', reference: r.wave_id });
       }
+      reservationLifecycle.assertCan(r.status, 'CANCELLED');
       await store.updateReservation(tx, r.id, r.picked, r.shorted, 'CANCELLED');
     }
-    const returned = await this.returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
+    const returned = await returnPickedUnits(tx, cancel.orderId, cancel.siteId, movements);
     await store.insertMovements(tx, movements);
     const data: StockDeallocated = { orderId: cancel.orderId, siteId: cancel.siteId, lines: released };
     const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: cancel.orderId, siteId: cancel.siteId, data }];
@@ -313,7 +311,7 @@ export class InventoryService {
       const back: StockReturned = { orderId: cancel.orderId, siteId: cancel.siteId, lines: returned };
       events.push({ type: InventoryEvents.returned, subject: cancel.orderId, siteId: cancel.siteId, data: back });
     }
-    await this.deps.bus.append(tx, CONTEXT, events, meta);
+    await deps.bus.append(tx, CONTEXT, events, meta);
   }
 
   /**
@@ -321,7 +319,7 @@ export class InventoryService {
    * locations they were picked from, lot by lot, as MOVE movements with reason RETURN_TO_STOCK. Never more than the
    * tote holds, so running it again moves nothing.
    */
-  private async returnPickedUnits(tx: Tx, orderId: string, siteId: string, movements: store.NewMovement[]): Promise<StockReturned['lines'][number][]> {
+  async function returnPickedUnits(tx: Tx, orderId: string, siteId: string, movements: store.NewMovement[]): Promise<StockReturned['lines'][number][]> {
     const picked = (await store.listReservations(tx, { orderId })).filter((r) => r.picked > 0 && r.site_id === siteId)
       .sort((a, b) => (a.sku !== b.sku ? (a.sku < b.sku ? -1 : 1) : a.id < b.id ? -1 : 1));
     if (picked.length === 0) return [];
@@ -346,8 +344,8 @@ export class InventoryService {
       // Back at a location blocked since the pick: on hand there, but not promisable.
       if (!(await lockPickable(tx, r.location_id))) await store.changeUnpickable(tx, siteId, r.sku, q);
       movements.push(
-        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
-        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: orderId },
+        { id: deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
+        { id: deps.ids.next('mov'), type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: orderId },
       );
       lines.push({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q });
     }
@@ -355,19 +353,20 @@ export class InventoryService {
   }
 
   /** Releases `quantity` of an order line's allocation (short pick, reservation shortage); never more than it holds. */
-  private async deallocateLine(tx: Tx, orderId: string, lineId: string, quantity: number, reason: string, movements: store.NewMovement[]): Promise<DeallocatedLine | undefined> {
+  async function deallocateLine(tx: Tx, orderId: string, lineId: string, quantity: number, reason: string, movements: store.NewMovement[]): Promise<DeallocatedLine | undefined> {
     const row = (await store.lockAllocations(tx, orderId)).find((r) => r.line_id === lineId);
     if (row === undefined || row.status !== 'ALLOCATED') return undefined;
     const q = Math.min(quantity, row.allocated);
     if (q <= 0) return undefined;
     await store.releaseAllocated(tx, row.site_id, row.sku, q);
+    allocationLifecycle.assertCan(row.status, 'ALLOCATED');
     await store.updateAllocation(tx, orderId, lineId, row.allocated - q, row.shipped, 'ALLOCATED');
-    movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: row.site_id, sku: row.sku, locationId: null, lot: '', deltaAllocated: -q, reason, reference: orderId });
+    movements.push({ id: deps.ids.next('mov'), type: 'DEALLOCATE', siteId: row.site_id, sku: row.sku, locationId: null, lot: '', deltaAllocated: -q, reason, reference: orderId });
     return { lineId, sku: row.sku, quantity: q };
   }
 
   /** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
-  private deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
+  function deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
     const byOrder = new Map<string, DeallocatedLine[]>();
     for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku, quantity: r.quantity }]);
     return [...byOrder].map(([orderId, lines]) => {
@@ -377,13 +376,13 @@ export class InventoryService {
   }
 
   /**
-   * Backorder retry (DOMAIN.md: BACKORDERED → ALLOCATED when stock arrives), run on inventory's own events that free
+   * Backorder retry (BACKORDERED → ALLOCATED when stock arrives), run on inventory's own events that free
    * stock, so it is as durable as they are. Backordered lines of the freed SKUs are tried order by order, oldest first,
    * each all-or-nothing with the same conditional update as allocation; every order whose allocation changed gets an
    * `inventory.stock.allocated` with all its lines. Locks: the orders' allocation rows first (id order), then the SKU
    * rows, as allocation and cancellation take them. Cancelled orders have no BACKORDERED line left, so they never come back.
    */
-  async retryBackorders(tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<void> {
+  async function retryBackorders(tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<void> {
     if (freed === undefined) return;
     const { siteId, skus } = freed;
     const orderIds = await store.backorderedOrders(tx, siteId, skus);
@@ -392,7 +391,7 @@ export class InventoryService {
     for (const r of await store.lockAllocationsOfOrders(tx, orderIds)) rows.set(r.order_id, [...(rows.get(r.order_id) ?? []), { ...r }]);
     // The SKU rows up front, in SKU order (the order allocation and pickability flips take them), not order by order.
     for (const sku of [...skus].sort()) await store.lockSkuStock(tx, siteId, sku);
-    const today = this.today();
+    const today = todayIso();
     const expired = new Map<string, number>();
     const movements: store.NewMovement[] = [];
     const events: PublishedEvent[] = [];
@@ -407,10 +406,11 @@ export class InventoryService {
         const exp = expired.get(line.sku) ?? await store.expiredFreeQuantity(tx, siteId, line.sku, today);
         expired.set(line.sku, exp);
         if (!(await store.tryAllocate(tx, siteId, line.sku, line.requested, exp))) continue;
+        allocationLifecycle.assertCan(line.status, 'ALLOCATED');
         await store.updateAllocation(tx, orderId, line.line_id, line.requested, line.shipped, 'ALLOCATED');
         line.allocated = line.requested;
         line.status = 'ALLOCATED';
-        movements.push({ id: this.deps.ids.next('mov'), type: 'ALLOCATE', siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reason: 'BACKORDER_RETRY', reference: orderId });
+        movements.push({ id: deps.ids.next('mov'), type: 'ALLOCATE', siteId, sku: line.sku, locationId: null, lot: '', deltaAllocated: line.requested, reason: 'BACKORDER_RETRY', reference: orderId });
         units += line.requested;
         changed = true;
       }
@@ -420,8 +420,8 @@ export class InventoryService {
       events.push({ type: InventoryEvents.allocated, subject: orderId, siteId, data });
     }
     await store.insertMovements(tx, movements);
-    await this.deps.bus.append(tx, CONTEXT, events, meta);
-    tx.afterCommit(() => this.counters.allocated.inc(units));
+    await deps.bus.append(tx, CONTEXT, events, meta);
+    tx.afterCommit(() => counters.allocated.inc(units));
   }
 
   /**
@@ -431,7 +431,7 @@ export class InventoryService {
    * short lines are deallocated and BACKORDERED (retried when stock frees up), its other lines stay allocated, and the
    * event's `backordered` tells orders, waves and picking.
    */
-  async reserveWave(tx: Tx, wave: WaveReleased, meta: EventMeta): Promise<void> {
+  async function reserveWave(tx: Tx, wave: WaveReleased, meta: EventMeta): Promise<void> {
     if (await store.hasReservationsForWave(tx, wave.waveId)) return;
     // A cancel can overtake the release (the order was cancelled while WAVED, the wave released before it heard):
     // a line whose allocation is cancelled (or backordered, or shipped) is not reserved, else its units would stay
@@ -444,11 +444,11 @@ export class InventoryService {
       .filter((l) => (holding.get(`${l.orderId}\u0000${l.lineId}`)?.status ?? 'ALLOCATED') === 'ALLOCATED')
       .sort(bySkuThenLine));
     const skus = [...new Set(lines.map((l) => l.sku))].sort();
-    const today = this.today();
+    const today = todayIso();
     const supply = new Map<string, SkuSupply>();
     for (const sku of skus) {
       const balances = await store.lockFreeBalances(tx, wave.siteId, sku);
-      const locations = balances.length === 0 ? new Map<string, Location>() : await this.apis.locations.getLocations([...new Set(balances.map((b) => b.location_id))]);
+      const locations = balances.length === 0 ? new Map<string, Location>() : await apis.locations.getLocations([...new Set(balances.map((b) => b.location_id))]);
       const candidates: ReservationCandidate[] = [];
       for (const b of balances) {
         const loc = locations.get(b.location_id);
@@ -472,10 +472,10 @@ export class InventoryService {
         const key = { siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' as const };
         // The rows are locked, so this cannot fail unless the plan is wrong; the guard keeps it honest anyway.
         if ((await store.changeBalance(tx, key, 0, take.quantity)) === undefined) throw new Error(`over-reservation refused at ${take.locationId}`);
-        const id = this.deps.ids.next('rsv');
+        const id = deps.ids.next('rsv');
         rows.push({ id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku: line.sku, location_id: take.locationId, lot: take.lot, quantity: take.quantity });
         reservations.push({ reservationId: id, orderId: line.orderId, lineId: line.lineId, sku: line.sku, locationId: take.locationId, lot: fromLotKey(take.lot), quantity: take.quantity });
-        movements.push({ id: this.deps.ids.next('mov'), type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId });
+        movements.push({ id: deps.ids.next('mov'), type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId });
       }
     }
     // Orders sent back: their short lines are deallocated and wait as backorders; the event carries every line's state.
@@ -488,9 +488,10 @@ export class InventoryService {
         if (a.status === 'ALLOCATED' && shortLines.has(`${orderId}\u0000${a.line_id}`)) {
           if (a.allocated > 0) {
             await store.releaseAllocated(tx, a.site_id, a.sku, a.allocated);
-            movements.push({ id: this.deps.ids.next('mov'), type: 'DEALLOCATE', siteId: a.site_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated, reason: 'RESERVATION_SHORTAGE', reference: orderId });
+            movements.push({ id: deps.ids.next('mov'), type: 'DEALLOCATE', siteId: a.site_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated, reason: 'RESERVATION_SHORTAGE', reference: orderId });
             deallocated.push({ orderId, lineId: a.line_id, sku: a.sku, quantity: a.allocated });
           }
+          allocationLifecycle.assertCan(a.status, 'BACKORDERED');
           await store.updateAllocation(tx, orderId, a.line_id, 0, a.shipped, 'BACKORDERED');
           state.push({ lineId: a.line_id, sku: a.sku, requested: a.requested, allocated: 0 });
         } else {
@@ -503,20 +504,20 @@ export class InventoryService {
     await store.insertMovements(tx, movements);
     const shortages = plan.shortages.map((x) => ({ orderId: x.line.orderId, lineId: x.line.lineId, sku: x.line.sku, quantity: x.missing }));
     const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations, shortages, backordered };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...this.deallocatedEvents(wave.siteId, deallocated)], meta);
+    await deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...deallocatedEvents(wave.siteId, deallocated)], meta);
     const units = reservations.reduce((a, r) => a + r.quantity, 0);
-    tx.afterCommit(() => this.counters.reserved.inc(units));
+    tx.afterCommit(() => counters.reserved.inc(units));
   }
 
-  private async lockReservationFor(tx: Tx, reservationId: string): Promise<store.ReservationRow> {
+  async function lockReservationFor(tx: Tx, reservationId: string): Promise<store.ReservationRow> {
     const r = await store.lockReservation(tx, reservationId);
     if (r === undefined) throw new AppError('NOT_FOUND', `No reservation ${reservationId}`);
     return r;
   }
 
   /** PICK: the units leave the location (on-hand and reserved) and land on the order's in-process balance. */
-  async pickLine(tx: Tx, pick: LinePicked, meta: EventMeta): Promise<void> {
-    const r = await this.lockReservationFor(tx, pick.reservationId);
+  async function pickLine(tx: Tx, pick: LinePicked, meta: EventMeta): Promise<void> {
+    const r = await lockReservationFor(tx, pick.reservationId);
     const q = pick.quantity;
     if (q <= 0) return;
     if (r.status === 'CANCELLED') {
@@ -524,13 +525,13 @@ export class InventoryService {
       // go straight back where they came from. Recorded as they happened (PICK, then MOVE back); the balances net out.
       const inProcess = inProcessLocation(r.order_id);
       await store.insertMovements(tx, [
-        { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, reference: r.order_id },
-        { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
-        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: r.order_id },
-        { id: this.deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: r.order_id },
+        { id: deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, reference: r.order_id },
+        { id: deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
+        { id: deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: r.order_id },
+        { id: deps.ids.next('mov'), type: 'MOVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: r.order_id },
       ]);
       const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q }] };
-      await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back }], meta);
+      await deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back }], meta);
       return;
     }
     if (r.status !== 'OPEN' || q > openQuantity(r)) {
@@ -544,17 +545,19 @@ export class InventoryService {
     if (!sourcePickable) await store.changeUnpickable(tx, r.site_id, r.sku, -q);
     const inProcess = inProcessLocation(r.order_id);
     await store.addOnHand(tx, { ...key, locationId: inProcess }, q, from.expires_on);
-    await store.updateReservation(tx, r.id, r.picked + q, r.shorted, reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted }));
+    const picked = reservationStatusAfter({ quantity: r.quantity, picked: r.picked + q, shorted: r.shorted });
+    reservationLifecycle.assertCan(r.status, picked);
+    await store.updateReservation(tx, r.id, r.picked + q, r.shorted, picked);
     await store.insertMovements(tx, [
-      { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, deltaReserved: -q, reference: r.order_id },
-      { id: this.deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
+      { id: deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -q, deltaReserved: -q, reference: r.order_id },
+      { id: deps.ids.next('mov'), type: 'PICK', siteId: r.site_id, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: q, reason: `tote ${pick.toteId}`, reference: r.order_id },
     ]);
-    tx.afterCommit(() => this.counters.picked.inc(q));
+    tx.afterCommit(() => counters.picked.inc(q));
   }
 
   /** Short pick: unreserve and deallocate the missing units; when they are not there at all, adjust them away. */
-  async shortLine(tx: Tx, short: LineShorted, meta: EventMeta): Promise<void> {
-    const r = await this.lockReservationFor(tx, short.reservationId);
+  async function shortLine(tx: Tx, short: LineShorted, meta: EventMeta): Promise<void> {
+    const r = await lockReservationFor(tx, short.reservationId);
     const s = Math.min(short.shortQuantity, openQuantity(r));
     if (r.status !== 'OPEN' || s <= 0) return;
     const key = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' as const };
@@ -562,26 +565,28 @@ export class InventoryService {
     const pickable = await lockPickable(tx, r.location_id);
     const movements: store.NewMovement[] = [];
     if ((await store.changeBalance(tx, key, 0, -s)) === undefined) throw new Error(`reservation ${r.id} holds more than its balance`);
-    movements.push({ id: this.deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
-    await store.updateReservation(tx, r.id, r.picked, r.shorted + s, reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s }));
-    const released = await this.deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
-    const events: PublishedEvent[] = this.deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
+    movements.push({ id: deps.ids.next('mov'), type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -s, reason: `SHORT_${short.reason}`, reference: r.order_id });
+    const shorted = reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s });
+    reservationLifecycle.assertCan(r.status, shorted);
+    await store.updateReservation(tx, r.id, r.picked, r.shorted + s, shorted);
+    const released = await deallocateLine(tx, r.order_id, r.line_id, s, 'SHORT_PICK', movements);
+    const events: PublishedEvent[] = deallocatedEvents(r.site_id, released === undefined ? [] : [{ orderId: r.order_id, ...released }]);
     if (shortRemovesStock(short.reason)) {
       // Deallocated first, so SKU on-hand may drop by the same amount without going below allocated.
       if ((await store.changeBalance(tx, key, -s, 0)) === undefined) throw new Error(`balance at ${r.location_id} cannot lose ${s} units`);
       if ((await store.changeSkuOnHand(tx, r.site_id, r.sku, -s, pickable ? 0 : -s)) === undefined) throw new Error(`SKU ${r.sku} would go below allocated`);
-      const movementId = this.deps.ids.next('mov');
+      const movementId = deps.ids.next('mov');
       movements.push({ id: movementId, type: 'ADJUST', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: -s, reason: 'SHORT_PICK', reference: r.order_id });
       const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s, reason: 'SHORT_PICK', movementId };
       events.push({ type: InventoryEvents.adjusted, subject: r.sku, siteId: r.site_id, data });
     }
     await store.insertMovements(tx, movements);
-    await this.deps.bus.append(tx, CONTEXT, events, meta);
-    tx.afterCommit(() => this.counters.shorted.inc(s));
+    await deps.bus.append(tx, CONTEXT, events, meta);
+    tx.afterCommit(() => counters.shorted.inc(s));
   }
 
   /** SHIP: the dispatched units leave the order's in-process balance and their allocation is released. */
-  async shipShipment(tx: Tx, shipment: ShipmentDispatched, meta: EventMeta): Promise<void> {
+  async function shipShipment(tx: Tx, shipment: ShipmentDispatched, meta: EventMeta): Promise<void> {
     const inProcess = inProcessLocation(shipment.orderId);
     const movements: store.NewMovement[] = [];
     const perSku = new Map<string, number>();
@@ -597,7 +602,7 @@ export class InventoryService {
         if (t <= 0) continue;
         const key = { siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, status: b.status };
         if ((await store.changeBalance(tx, key, -t, 0)) === undefined) throw new Error(`in-process balance of ${shipment.orderId} cannot give ${t}`);
-        movements.push({ id: this.deps.ids.next('mov'), type: 'SHIP', siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, deltaOnHand: -t, reference: shipment.shipmentId });
+        movements.push({ id: deps.ids.next('mov'), type: 'SHIP', siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, deltaOnHand: -t, reference: shipment.shipmentId });
         left -= t;
       }
       if (left > 0) throw new Error(`shipment ${shipment.shipmentId} ships ${line.quantity} ${line.sku} but only ${line.quantity - left} were picked for ${shipment.orderId}`);
@@ -605,6 +610,7 @@ export class InventoryService {
       const release = alloc === undefined || alloc.status !== 'ALLOCATED' ? 0 : Math.min(line.quantity, alloc.allocated);
       if (alloc !== undefined && alloc.status === 'ALLOCATED') {
         const remaining = alloc.allocated - release;
+        allocationLifecycle.assertCan(alloc.status, remaining === 0 ? 'SHIPPED' : 'ALLOCATED');
         await store.updateAllocation(tx, alloc.order_id, alloc.line_id, remaining, alloc.shipped + line.quantity, remaining === 0 ? 'SHIPPED' : 'ALLOCATED');
         allocations.set(line.lineId, { ...alloc, allocated: remaining, shipped: alloc.shipped + line.quantity, status: remaining === 0 ? 'SHIPPED' : 'ALLOCATED' });
       }
@@ -620,8 +626,14 @@ export class InventoryService {
     }
     await store.insertMovements(tx, movements);
     const data: StockShipped = { orderId: shipment.orderId, siteId: shipment.siteId, shipmentId: shipment.shipmentId, lines: [...perSku].map(([sku, quantity]) => ({ sku, quantity })) };
-    await this.deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }], meta);
+    await deps.bus.append(tx, CONTEXT, [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }], meta);
     const units = [...perSku.values()].reduce((a, b) => a + b, 0);
-    tx.afterCommit(() => this.counters.shipped.inc(units));
+    tx.afterCommit(() => counters.shipped.inc(units));
   }
+
+  return {
+    receive, adjust, atp, candidateLocations, allocateOrder, deallocateOrder, retryBackorders, reserveWave, pickLine, shortLine, shipShipment,
+  };
 }
+
+export type InventoryService = ReturnType<typeof inventoryService>;

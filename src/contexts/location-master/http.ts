@@ -1,5 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { Cursor, Id, Limit, Page, Sku } from '../../platform/http/schemas.ts';
 import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -23,13 +24,9 @@ const LocationSchema = Type.Object({
   aisle: Nullable(Type.Integer()), bay: Nullable(Type.Integer()), level: Nullable(Type.Integer()),
   x: Type.Number(), y: Type.Number(), z: Type.Number(), pickSequence: Nullable(Type.Integer()), status: LocationStatusSchema,
 });
-const pageOf = <T extends typeof SiteSchema | typeof LocationSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
-
-const IdString = Type.String({ minLength: 1, maxLength: 100 });
-const IdParams = Type.Object({ id: IdString }, { additionalProperties: false });
-const SiteIdParams = Type.Object({ siteId: IdString }, { additionalProperties: false });
-const Paging = { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) };
+const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+const SiteIdParams = Type.Object({ siteId: Id }, { additionalProperties: false });
+const Paging = { limit: Limit(1000, 100), cursor: Cursor };
 
 const layoutNumber = (key: keyof typeof LAYOUT_LIMITS, integer: boolean, description: string) =>
   (integer ? Type.Integer : Type.Number)({ minimum: LAYOUT_LIMITS[key].min, maximum: LAYOUT_LIMITS[key].max, description });
@@ -62,16 +59,15 @@ const RecommendationMethodSchema = Type.Unsafe<RecommendationMethod>({
     + 'turnover: most-picked SKU on the nearest location, and so on; coi: cube-per-order index (cubeMm3 / picks ascending); '
     + 'correlated: turnover order, but SKUs often ordered together (orders) share aisles',
 });
-const SkuCode = Type.String({ minLength: 1, maxLength: 64 });
 
 const SlottingBody = Type.Object({
   method: Type.Optional(RecommendationMethodSchema),
   skus: Type.Array(Type.Object({
-    sku: SkuCode,
+    sku: Sku,
     picks: Type.Integer({ minimum: 0, maximum: SLOTTING_LIMITS.picks.max, description: 'Pick lines per period' }),
     cubeMm3: Type.Optional(Type.Integer({ minimum: 1, maximum: SLOTTING_LIMITS.cubeMm3.max, description: 'Cubic millimetres of average stock or demand; required by coi' })),
   }, { additionalProperties: false }), { minItems: SLOTTING_LIMITS.skus.min, maxItems: SLOTTING_LIMITS.skus.max, description: 'Unique SKUs, one location each' }),
-  orders: Type.Optional(Type.Array(Type.Array(SkuCode, { maxItems: SLOTTING_LIMITS.orderSkus.max }), {
+  orders: Type.Optional(Type.Array(Type.Array(Sku, { maxItems: SLOTTING_LIMITS.orderSkus.max }), {
     maxItems: SLOTTING_LIMITS.orders.max, description: 'Order history as lists of SKUs (at most 100 per order: pair counting is quadratic), used by correlated; SKUs not in skus are ignored',
   })),
   locationTypes: Type.Optional(Type.Array(LocationTypeSchema, {
@@ -115,7 +111,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
 
     app.get('/sites', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'Sites in code order', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: pageOf(SiteSchema) } },
+      schema: { tags, summary: 'Sites in code order', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: Page(SiteSchema) } },
     }, async (req) => unwrap(await service.listSites(req.query)));
 
     app.get('/sites/:id', {
@@ -160,7 +156,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
           zone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
           status: Type.Optional(LocationStatusSchema),
         }, { additionalProperties: false }),
-        response: { 200: pageOf(LocationSchema) },
+        response: { 200: Page(LocationSchema) },
       },
     }, async (req) => unwrap(await service.listLocations(req.params.siteId, req.query)));
 

@@ -1,12 +1,11 @@
 import type { LocationMasterApi, Site } from '../../contracts/location-master.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
-import { LocationMasterService } from './service.ts';
+import { locationMasterService } from './service.ts';
 
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
 export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> {
-  const service = new LocationMasterService(deps);
+  const service = locationMasterService(deps);
   // Sites are never renamed or deleted, so a found site is cached: POST /tasks/next resolves its site on every claim.
   const sites = new Map<string, Site>();
   const getSite = async (idOrCode: string): Promise<Site | undefined> => {
@@ -19,10 +18,10 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     }
     return site;
   };
-  return {
+  return defineContext({
     name: 'location-master',
     schema: 'location_master',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
     routes: locationMasterRoutes(deps, service),
     api: {
       getLocations: (ids) => service.getLocations(ids),
@@ -30,5 +29,5 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
       getSite,
       listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import {
   LocationMasterEvents, type LayoutGenerated, type Location, type LocationCreated, type LocationStatus,
   type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
@@ -21,17 +21,9 @@ export interface LayoutSummary extends LayoutGenerated {
   readonly createdAt: string;
 }
 
-/** Cursors are opaque to clients: the last code of the page, base64url-encoded. */
-const encodeCursor = (code: string): string => Buffer.from(code, 'utf8').toString('base64url');
-function decodeCursor(cursor: string | undefined): Outcome<string | null> {
-  if (cursor === undefined) return ok(null);
-  const code = Buffer.from(cursor, 'base64url').toString('utf8');
-  return code.length > 0 && encodeCursor(code) === cursor
-    ? ok(code)
-    : reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-}
+/** Sites and locations are listed by code: the cursor is the last code of the page. */
 const page = <T extends { code: string }>(items: T[], limit: number): Page<T> => {
-  return { items, nextCursor: nextCursor(items, limit, (l) => encodeCursor(l.code)) };
+  return { items, nextCursor: nextCursor(items, limit, (l) => l.code) };
 };
 
 /** Lets a transaction roll back while the caller still gets a business outcome rather than an exception. */
@@ -41,144 +33,148 @@ class Rejected extends Error {
   }
 }
 
-export class LocationMasterService {
-  constructor(private readonly deps: PlatformDeps) {}
-
-  async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
-    const errors = validateNewSite(input);
-    if (errors.length > 0) return reject('UNPROCESSABLE', 'The site is not valid', errors);
-    return this.deps.db.tx(async (tx): Promise<Outcome<Site>> => {
-      const site = await store.insertSite(tx, { id: this.deps.ids.next('sit'), code: input.code, name: input.name.trim(), createdAt: this.deps.clock.now() });
-      if (site === undefined) return reject('DUPLICATE', `Site ${input.code} already exists`, [{ field: '/code', message: 'is taken by another site' }]);
-      const data: SiteCreated = site;
-      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.siteCreated, subject: site.id, siteId: site.id, data }], meta);
-      return ok(site);
-    });
-  }
-
-  async getSite(id: string): Promise<Outcome<Site>> {
-    const site = await store.siteByIdOrCode(this.deps.db, id);
-    return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
-  }
-
-  async listSites(q: { limit: number; cursor?: string | undefined }): Promise<Outcome<Page<Site>>> {
-    const after = decodeCursor(q.cursor);
-    if (!after.ok) return after;
-    return ok(page(await store.listSites(this.deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
-  }
-
-  async createLocation(site: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
-    const errors = validateNewLocation(input);
-    if (errors.length > 0) return reject('UNPROCESSABLE', 'The location is not valid', errors);
-    return this.deps.db.tx(async (tx): Promise<Outcome<Location>> => {
-      const siteId = (await store.siteByIdOrCode(tx, site))?.id;
-      if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
-      const [location] = await store.insertLocations(tx, siteId, 'MANUAL', [{ id: this.deps.ids.next('loc'), ...input }], this.deps.clock.now());
-      if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
-      const data: LocationCreated = location;
-      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId, data }], meta);
-      return ok(location);
-    });
-  }
-
-  /**
-   * Generates a site's storage layout and its dock, depot and pack locations in one transaction, set-based.
-   * A site gets one generated layout; a second (or concurrent) request, or a generated code that a manually created
-   * location already uses, is DUPLICATE and writes nothing.
-   */
-  async generateLayout(siteIdOrCode: string, request: LayoutRequest, meta: EventMeta): Promise<Outcome<LayoutSummary>> {
-    const params = layoutParameters(request);
-    if (!params.ok) return params;
-    try {
-      return await this.deps.db.tx(async (tx): Promise<Outcome<LayoutSummary>> => {
-        const site = await store.siteByIdOrCode(tx, siteIdOrCode);
-        if (site === undefined) return reject('NOT_FOUND', `No site ${siteIdOrCode}`);
-        const siteId = site.id;
-        const planned = generateLayout(site.code, params.value);
-        if (!(await store.claimLayout(tx, siteId, params.value, planned.length))) {
-          return reject('DUPLICATE', `Site ${site.code} already has a generated layout`);
-        }
-        const now = this.deps.clock.now();
-        const rows = planned.map((l) => ({ id: this.deps.ids.next('loc'), status: 'ACTIVE' as const, ...l }));
-        const inserted = await store.insertLocations(tx, siteId, 'LAYOUT', rows, now);
-        if (inserted.length !== rows.length) {
-          const taken = new Set(inserted.map((l) => l.code));
-          const clashes = rows.filter((r) => !taken.has(r.code)).slice(0, 10).map((r) => r.code);
-          throw new Rejected(reject('DUPLICATE', `${rows.length - inserted.length} generated codes already exist in site ${site.code}, e.g. ${clashes.join(', ')}`));
-        }
-        const data: LayoutGenerated = {
-          siteId, siteCode: site.code, parameters: params.value, locationCount: inserted.length, countsByType: countByType(planned),
-        };
-        await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.layoutGenerated, subject: siteId, siteId, data }], meta);
-        return ok({ ...data, createdAt: now.toISOString() });
+/** Sites, locations and layouts; also the in-process implementation of the location-master contract API. */
+export function locationMasterService(deps: PlatformDeps) {
+  const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
+  return {
+    async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
+      const errors = validateNewSite(input);
+      if (errors.length > 0) return reject('UNPROCESSABLE', 'The site is not valid', errors);
+      return deps.db.tx(async (tx): Promise<Outcome<Site>> => {
+        const site = await store.insertSite(tx, { id: deps.ids.next('sit'), code: input.code, name: input.name.trim(), createdAt: deps.clock.now() });
+        if (site === undefined) return reject('DUPLICATE', `Site ${input.code} already exists`, [{ field: '/code', message: 'is taken by another site' }]);
+        const data: SiteCreated = site;
+        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.siteCreated, subject: site.id, siteId: site.id, data }], meta);
+        return ok(site);
       });
-    } catch (e) {
-      if (e instanceof Rejected) return e.outcome;
-      throw e;
-    }
-  }
+    },
 
-  async getLocation(id: string): Promise<Outcome<Location>> {
-    const location = await store.locationById(this.deps.db, id);
-    return location === undefined ? reject('NOT_FOUND', `No location ${id}`) : ok(location);
-  }
+    async getSite(id: string): Promise<Outcome<Site>> {
+      const site = await store.siteByIdOrCode(deps.db, id);
+      return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
+    },
 
-  async listLocations(site: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
-    const after = decodeCursor(q.cursor);
-    if (!after.ok) return after;
-    const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
-    if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
-    const items = await store.listLocations(this.deps.db, siteId, {
-      type: q.type ?? null, zone: q.zone ?? null, status: q.status ?? null, afterCode: after.value, limit: q.limit,
-    });
-    return ok(page(items, q.limit));
-  }
+    async listSites(q: { limit: number; cursor?: string | undefined }): Promise<Outcome<Page<Site>>> {
+      const after = cursorKey(q.cursor);
+      if (!after.ok) return after;
+      return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
+    },
 
-  /** Locks the location, decides the move with the transition table, saves it and announces it. */
-  async changeStatus(id: string, to: LocationStatus, reason: string | null, meta: EventMeta): Promise<Outcome<Location>> {
-    return this.deps.db.tx(async (tx): Promise<Outcome<Location>> => {
-      const current = await store.locationById(tx, id, { lock: true });
-      if (current === undefined) return reject('NOT_FOUND', `No location ${id}`);
-      const decision = decideStatusChange(current.status, to, reason);
-      if (!decision.ok) return decision;
-      const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
-      const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value };
-      await this.deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
-      return ok(updated);
-    });
-  }
+    async createLocation(site: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
+      const errors = validateNewLocation(input);
+      if (errors.length > 0) return reject('UNPROCESSABLE', 'The location is not valid', errors);
+      return deps.db.tx(async (tx): Promise<Outcome<Location>> => {
+        const siteId = (await store.siteByIdOrCode(tx, site))?.id;
+        if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
+        const [location] = await store.insertLocations(tx, siteId, 'MANUAL', [{ id: deps.ids.next('loc'), ...input }], deps.clock.now());
+        if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
+        const data: LocationCreated = location;
+        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId, data }], meta);
+        return ok(location);
+      });
+    },
 
-  /**
-   * A slotting recommendation over the site's ACTIVE locations of `locationTypes`, measured from its depot. Read-only:
-   * it computes an answer and persists nothing, so it needs no transaction, events or idempotency. The computation runs
-   * on a worker thread (503 BUSY when too many wait), so a long correlated run does not stall other requests.
-   */
-  async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
-    const siteId = (await store.siteByIdOrCode(this.deps.db, site))?.id;
-    if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
-    const [candidates, depots] = await Promise.all([
-      store.activeLocationsOfSite(this.deps.db, siteId, locationTypes),
-      store.activeLocationsOfSite(this.deps.db, siteId, ['DEPOT']),
-    ]);
-    const outcome = await this.deps.workers.run(recommendSlottingTask, { request, candidates, depot: depots[0] });
-    if (outcome.ok) this.deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed').inc();
-    return outcome;
-  }
+    /**
+     * Generates a site's storage layout and its dock, depot and pack locations in one transaction, set-based.
+     * A site gets one generated layout; a second (or concurrent) request, or a generated code that a manually created
+     * location already uses, is DUPLICATE and writes nothing.
+     */
+    async generateLayout(siteIdOrCode: string, request: LayoutRequest, meta: EventMeta): Promise<Outcome<LayoutSummary>> {
+      const params = layoutParameters(request);
+      if (!params.ok) return params;
+      try {
+        return await deps.db.tx(async (tx): Promise<Outcome<LayoutSummary>> => {
+          const site = await store.siteByIdOrCode(tx, siteIdOrCode);
+          if (site === undefined) return reject('NOT_FOUND', `No site ${siteIdOrCode}`);
+          const siteId = site.id;
+          const planned = generateLayout(site.code, params.value);
+          if (!(await store.claimLayout(tx, siteId, params.value, planned.length))) {
+            return reject('DUPLICATE', `Site ${site.code} already has a generated layout`);
+          }
+          const now = deps.clock.now();
+          const rows = planned.map((l) => ({ id: deps.ids.next('loc'), status: 'ACTIVE' as const, ...l }));
+          const inserted = await store.insertLocations(tx, siteId, 'LAYOUT', rows, now);
+          if (inserted.length !== rows.length) {
+            const taken = new Set(inserted.map((l) => l.code));
+            const clashes = rows.filter((r) => !taken.has(r.code)).slice(0, 10).map((r) => r.code);
+            throw new Rejected(reject('DUPLICATE', `${rows.length - inserted.length} generated codes already exist in site ${site.code}, e.g. ${clashes.join(', ')}`));
+          }
+          const data: LayoutGenerated = {
+            siteId, siteCode: site.code, parameters: params.value, locationCount: inserted.length, countsByType: countByType(planned),
+          };
+          await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.layoutGenerated, subject: siteId, siteId, data }], meta);
+          return ok({ ...data, createdAt: now.toISOString() });
+        });
+      } catch (e) {
+        if (e instanceof Rejected) return e.outcome;
+        throw e;
+      }
+    },
 
-  // The contract API: plain queries, one statement each.
-  async getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>> {
-    return new Map((await store.locationsByIds(this.deps.db, ids)).map((l) => [l.id, l]));
-  }
+    async getLocation(id: string): Promise<Outcome<Location>> {
+      const location = await store.locationById(deps.db, id);
+      return location === undefined ? reject('NOT_FOUND', `No location ${id}`) : ok(location);
+    },
 
-  getLocationByCode(siteId: string, code: string): Promise<Location | undefined> {
-    return store.locationByCode(this.deps.db, siteId, code);
-  }
+    async listLocations(site: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
+      const after = cursorKey(q.cursor);
+      if (!after.ok) return after;
+      const siteId = (await store.siteByIdOrCode(deps.db, site))?.id;
+      if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
+      const items = await store.listLocations(deps.db, siteId, {
+        type: q.type ?? null, zone: q.zone ?? null, status: q.status ?? null, afterCode: after.value, limit: q.limit,
+      });
+      return ok(page(items, q.limit));
+    },
 
-  findSite(idOrCode: string): Promise<Site | undefined> {
-    return store.siteByIdOrCode(this.deps.db, idOrCode);
-  }
+    /** Locks the location, decides the move with the transition table, saves it and announces it. */
+    async changeStatus(id: string, to: LocationStatus, reason: string | null, meta: EventMeta): Promise<Outcome<Location>> {
+      return deps.db.tx(async (tx): Promise<Outcome<Location>> => {
+        const current = await store.locationById(tx, id, { lock: true });
+        if (current === undefined) return reject('NOT_FOUND', `No location ${id}`);
+        const decision = decideStatusChange(current.status, to, reason);
+        if (!decision.ok) return decision;
+        const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
+        const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value };
+        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
+        return ok(updated);
+      });
+    },
 
-  listLocationsOfSite(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]> {
-    return store.locationsOfSite(this.deps.db, siteId, types === undefined ? null : types);
-  }
+    /**
+     * A slotting recommendation over the site's ACTIVE locations of `locationTypes`, measured from its depot. Read-only:
+     * it computes an answer and persists nothing, so it needs no transaction, events or idempotency. The computation runs
+     * on a worker thread (503 BUSY when too many wait), so a long correlated run does not stall other requests.
+     */
+    async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
+      const siteId = (await store.siteByIdOrCode(deps.db, site))?.id;
+      if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
+      const [candidates, depots] = await Promise.all([
+        store.activeLocationsOfSite(deps.db, siteId, locationTypes),
+        store.activeLocationsOfSite(deps.db, siteId, ['DEPOT']),
+      ]);
+      const outcome = await deps.workers.run(recommendSlottingTask, { request, candidates, depot: depots[0] });
+      if (outcome.ok) slottingRecommendations.inc();
+      return outcome;
+    },
+
+    // The contract API: plain queries, one statement each.
+    async getLocations(ids: readonly string[]): Promise<ReadonlyMap<string, Location>> {
+      return new Map((await store.locationsByIds(deps.db, ids)).map((l) => [l.id, l]));
+    },
+
+    getLocationByCode(siteId: string, code: string): Promise<Location | undefined> {
+      return store.locationByCode(deps.db, siteId, code);
+    },
+
+    findSite(idOrCode: string): Promise<Site | undefined> {
+      return store.siteByIdOrCode(deps.db, idOrCode);
+    },
+
+    listLocationsOfSite(siteId: string, types?: readonly LocationType[]): Promise<readonly Location[]> {
+      return store.locationsOfSite(deps.db, siteId, types === undefined ? null : types);
+    },
+  };
 }
+
+export type LocationMasterService = ReturnType<typeof locationMasterService>;

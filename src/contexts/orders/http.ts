@@ -1,5 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { Cursor, Limit, Page } from '../../platform/http/schemas.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -106,10 +107,10 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
           status: Type.Optional(Status),
           siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          limit: Limit(500, 50),
+          cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(OrderSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: Page(OrderSummarySchema) },
       },
     }, async (req) => {
       const q = req.query;

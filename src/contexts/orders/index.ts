@@ -2,10 +2,9 @@ import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
-import { OrderService } from './service.ts';
+import { orderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
@@ -13,12 +12,13 @@ export function ordersContext(
   deps: PlatformDeps,
   apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
 ): ContextModule {
-  const service = new OrderService(deps, apis.catalog, apis.locations, apis.packShip);
-  return {
+  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip);
+  return defineContext({
     name: 'orders',
     schema: 'orders',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: orderRoutes(deps, service, apis.locations),
     subscriptions: orderSubscriptions(service),
-  };
+  });
 }

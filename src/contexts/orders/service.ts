@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
@@ -10,9 +10,9 @@ import {
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
-import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, canTransition, forwardPath } from './domain/order-lifecycle.ts';
+import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
@@ -24,12 +24,6 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
-const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string): string | undefined => {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
-};
-
 const lineData = (lines: readonly OrderLine[]): OrderLineData[] =>
   lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered }));
 
@@ -39,21 +33,13 @@ export interface Cause {
   readonly meta: EventMeta;
 }
 
-export class OrderService {
-  private readonly received;
-  private readonly shipped;
-  private readonly cancelled;
-
-  constructor(
-    private readonly deps: PlatformDeps,
-    private readonly catalog: CatalogApi,
-    private readonly locations: Pick<LocationMasterApi, 'getSite'>,
-    private readonly packShip: PackShipApi,
-  ) {
-    this.received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
-    this.shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
-    this.cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
-  }
+/** Commands and queries of fulfilment orders, and the lifecycle moves other contexts' events cause. */
+export function orderService(
+  deps: PlatformDeps, catalog: CatalogApi, locations: Pick<LocationMasterApi, 'getSite'>, packShip: PackShipApi,
+) {
+  const received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
+  const shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
+  const cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
 
   /**
    * Receives an order: validated, its site (id or code) resolved with location-master and stored by id, its carrier
@@ -61,29 +47,29 @@ export class OrderService {
    * event in one transaction. Idempotent on the external id: a repeat with the same content (also a concurrent one)
    * returns the existing order; one with other content is ORDER_CONFLICT naming what differs.
    */
-  async receive(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
+  async function receive(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
     const errors = validateNewOrder(request);
     if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
-    const site = await this.locations.getSite(request.siteId);
+    const site = await locations.getSite(request.siteId);
     if (site === undefined) return reject('UNKNOWN_SITE', `No site ${request.siteId}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]);
-    const bookable = await this.packShip.bookableCarriers();
+    const bookable = await packShip.bookableCarriers();
     if (!bookable.includes(request.carrier)) {
       return reject('UNKNOWN_CARRIER', `PakLog cannot book carrier ${request.carrier}; bookable carriers: ${bookable.join(', ')}`, [
         { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
       ]);
     }
     const input: NewOrder = { ...request, siteId: site.id };
-    const existing = await orderIdByExternalId(this.deps.db, input.externalId);
-    if (existing !== undefined) return this.foundAgain(existing, input);
+    const existing = await orderIdByExternalId(deps.db, input.externalId);
+    if (existing !== undefined) return foundAgain(existing, input);
 
-    const products = await this.catalog.getBySkus(input.lines.map((l) => l.sku));
+    const products = await catalog.getBySkus(input.lines.map((l) => l.sku));
     const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
     if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
 
-    const { id, created } = await this.deps.db.tx(async (tx) => {
-      const orderId = this.deps.ids.next('ord');
-      const lines = input.lines.map((l, i) => ({ id: this.deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
-      const inserted = await insertOrder(tx, { ...input, id: orderId, lines }, this.deps.clock.now());
+    const { id, created } = await deps.db.tx(async (tx) => {
+      const orderId = deps.ids.next('ord');
+      const lines = input.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
+      const inserted = await insertOrder(tx, { ...input, id: orderId, lines }, deps.clock.now());
       if (!inserted) {
         // Another request received this external id first; the insert waited for its commit, so the row is visible.
         const other = await orderIdByExternalId(tx, input.externalId);
@@ -94,22 +80,22 @@ export class OrderService {
         orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
         lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
       };
-      await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
-      tx.afterCommit(() => this.received.inc());
+      await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
+      tx.afterCommit(() => received.inc());
       return { id: orderId, created: true };
     });
-    return created ? this.found(id) : this.foundAgain(id, input);
+    return created ? found(id) : foundAgain(id, input);
   }
 
-  private async found(id: string): Promise<Outcome<{ order: Order; created: boolean }>> {
-    const order = await orderById(this.deps.db, id);
+  async function found(id: string): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const order = await orderById(deps.db, id);
     if (order === undefined) throw new Error(`order ${id} vanished`);
     return ok({ order, created: true });
   }
 
   /** The order already received under this external id: the same order when the content is the same, else a conflict. */
-  private async foundAgain(id: string, input: NewOrder): Promise<Outcome<{ order: Order; created: boolean }>> {
-    const order = await orderById(this.deps.db, id);
+  async function foundAgain(id: string, input: NewOrder): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const order = await orderById(deps.db, id);
     if (order === undefined) throw new Error(`order ${id} vanished`);
     const differs = orderDifferences(order, input);
     if (differs.length > 0) {
@@ -118,20 +104,17 @@ export class OrderService {
     return ok({ order, created: false });
   }
 
-  async get(id: string): Promise<Outcome<Order>> {
-    const order = await orderById(this.deps.db, id);
+  async function get(id: string): Promise<Outcome<Order>> {
+    const order = await orderById(deps.db, id);
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
   }
 
-  async list(q: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined }): Promise<Outcome<OrderPage>> {
-    let afterId: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterId = decoded;
-    }
-    const items = await listOrders(this.deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
+  async function list(q: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined }): Promise<Outcome<OrderPage>> {
+    const after = cursorKey(q.cursor); // the last id of the previous page
+    if (!after.ok) return after;
+    const afterId = after.value;
+    const items = await listOrders(deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
   }
 
   /**
@@ -142,180 +125,183 @@ export class OrderService {
    * `pack-ship.order.shipping-stopped`. The floor compensates on `orders.order.cancelled` (open picks withdrawn,
    * picked units back to stock, the order out of its wave). The optional If-Match is checked before deciding.
    */
-  async cancel(id: string, reason: string | null, expectedVersion: number | undefined, meta: EventMeta): Promise<Outcome<Order>> {
-    const seen = await orderSummary(this.deps.db, id);
+  async function cancel(id: string, reason: string | null, expectedVersion: number | undefined, meta: EventMeta): Promise<Outcome<Order>> {
+    const seen = await orderSummary(deps.db, id);
     if (seen === undefined) return reject('NOT_FOUND', `No order ${id}`);
     if (expectedVersion !== undefined && expectedVersion !== seen.version) {
       return reject('VERSION_MISMATCH', `The order is at version ${seen.version}, not ${expectedVersion}`);
     }
     const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
-    if (decision === 'ALREADY_CANCELLED') return this.cancelledOrder(id);
-    const gate = await this.packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
+    if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
+    const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
     if (!gate.stopped) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
-    await this.deps.db.tx(async (tx) => {
+    await deps.db.tx(async (tx) => {
       const o = await orderSummary(tx, id, true);
-      if (o !== undefined) await this.cancelLocked(tx, o, reason, meta);
+      if (o !== undefined) await cancelLocked(tx, o, reason, meta);
     });
-    return this.cancelledOrder(id);
+    return cancelledOrder(id);
   }
 
-  private async cancelledOrder(id: string): Promise<Outcome<Order>> {
-    const order = await orderById(this.deps.db, id);
+  async function cancelledOrder(id: string): Promise<Outcome<Order>> {
+    const order = await orderById(deps.db, id);
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
   }
 
   /** CANCELLED with its event, unless the locked order is already final. */
-  private async cancelLocked(tx: Tx, o: OrderSummary, reason: string | null, meta: EventMeta): Promise<boolean> {
+  async function cancelLocked(tx: Tx, o: OrderSummary, reason: string | null, meta: EventMeta): Promise<boolean> {
     if (o.status === 'CANCELLED') return false;
     if (o.status === 'SHIPPED') {
       // Pack & ship said it had stopped shipping, yet the order shipped: a broken invariant, never papered over.
       throw new Error(`order ${o.id} shipped after its shipping was stopped`);
     }
-    const now = this.deps.clock.now();
+    orderLifecycle.assertCan(o.status, 'CANCELLED');
+    const now = deps.clock.now();
     if (!(await updateStatus(tx, o.id, o.version, 'CANCELLED', now, { cancelReason: reason }))) throw new Error(`order ${o.id} changed under its row lock`);
     await cancelLines(tx, o.id);
     await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
     const lines = await orderLines(tx, o.id);
     const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
-    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
-    tx.afterCommit(() => this.cancelled.inc());
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
+    tx.afterCommit(() => cancelled.inc());
     return true;
   }
 
   /** Pack & ship stopped shipping for a cancel whose own transaction did not commit: the cancel is completed here. */
-  async shippingStopped(tx: Tx, orderId: string, reason: string | null, cause: Cause): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
-    if (o !== undefined) await this.cancelLocked(tx, o, reason, cause.meta);
+  async function shippingStopped(tx: Tx, orderId: string, reason: string | null, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, orderId, cause);
+    if (o !== undefined) await cancelLocked(tx, o, reason, cause.meta);
   }
 
   /**
    * The order's picking is done (its pick list completed): PICKED — or, when every unit was shorted and nothing was
    * picked, CANCELLED with reason SHORTED, since nothing is left to pack or ship and no other call could move it on.
    */
-  async pickingDone(tx: Tx, orderId: string, cause: Cause): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
+  async function pickingDone(tx: Tx, orderId: string, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined || o.status === 'CANCELLED') return;
     const lines = await orderLines(tx, orderId);
     const nothingPicked = lines.every((l) => l.picked === 0) && lines.some((l) => l.shorted > 0);
-    if (nothingPicked && canTransition(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
-      this.deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
-      await this.cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
+    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
+      deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
+      await cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
       return;
     }
-    await this.progress(tx, orderId, 'PICKED', cause);
+    await progress(tx, orderId, 'PICKED', cause);
   }
 
   /**
    * The wave's release could not reserve the whole order: it leaves the wave and waits for allocation again
    * (BACKORDERED with reason RESERVATION_SHORTAGE); `lines` is inventory's allocation state of every line.
    */
-  async backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
+  async function backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if (!canTransition(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
-      this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
+    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
+      deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
       return;
     }
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     await setLineAllocated(tx, orderId, lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
     if (!(await updateStatus(tx, orderId, o.version, 'BACKORDERED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
     await insertHistory(tx, orderId, o.status, 'BACKORDERED', now, `${cause.type}: RESERVATION_SHORTAGE`);
     const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: 'RESERVATION_SHORTAGE' };
-    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
   // ---- event-driven changes; each runs in the handler's transaction (inbox idempotency) ----
 
   /** Records an allocation outcome: ALLOCATED when every line is allocated, else BACKORDERED. */
-  async applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
+  async function applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
     if (o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') {
-      this.deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
+      deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
       return;
     }
     await addLineQuantities(tx, orderId, 'allocated', lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
     const now = await orderLines(tx, orderId);
     const complete = now.every((l) => l.allocated >= l.ordered);
     if (!complete && o.status === 'BACKORDERED') {
-      await touch(tx, orderId, this.deps.clock.now());
+      await touch(tx, orderId, deps.clock.now());
       return;
     }
-    await this.advance(tx, o, complete ? 'ALLOCATED' : 'BACKORDERED', cause);
+    await advance(tx, o, complete ? 'ALLOCATED' : 'BACKORDERED', cause);
   }
 
   /** Moves the order forward to `to` (never backwards, never out of CANCELLED), optionally adding line quantities first. */
-  async progress(
+  async function progress(
     tx: Tx, orderId: string, to: OrderStatus | null, cause: Cause,
     options: { quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] }; waveId?: string } = {},
   ): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
+    const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
     if (o.status === 'CANCELLED') {
-      this.deps.log.warn({ orderId, type: cause.type }, 'event for a cancelled order ignored');
+      deps.log.warn({ orderId, type: cause.type }, 'event for a cancelled order ignored');
       return;
     }
     if (options.waveId !== undefined && o.waveId !== null && o.waveId !== options.waveId) {
-      this.deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: o.waveId, type: cause.type }, 'event of another wave ignored');
+      deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: o.waveId, type: cause.type }, 'event of another wave ignored');
       return;
     }
     const q = options.quantities;
     if (q !== undefined) {
       const changed = await addLineQuantities(tx, orderId, q.column, q.lines);
       if (changed < new Set(q.lines.map((l) => l.lineId)).size) {
-        this.deps.log.warn({ orderId, type: cause.type }, 'event names lines this order does not have; those were ignored');
+        deps.log.warn({ orderId, type: cause.type }, 'event names lines this order does not have; those were ignored');
       }
     }
-    const moved = to !== null && (await this.advance(tx, o, to, cause, options.waveId));
-    if (!moved && q !== undefined) await touch(tx, orderId, this.deps.clock.now());
+    const moved = to !== null && (await advance(tx, o, to, cause, options.waveId));
+    if (!moved && q !== undefined) await touch(tx, orderId, deps.clock.now());
   }
 
   /** WAVED → ALLOCATED when the order's wave was cancelled before release; it goes back to the pool. */
-  async unwave(tx: Tx, orderId: string, waveId: string, cause: Cause): Promise<void> {
-    const o = await this.lockForEvent(tx, orderId, cause);
+  async function unwave(tx: Tx, orderId: string, waveId: string, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
     if (o.status !== 'WAVED' || o.waveId !== waveId) {
-      this.deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'wave cancellation does not concern this order now');
+      deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'wave cancellation does not concern this order now');
       return;
     }
-    const now = this.deps.clock.now();
+    orderLifecycle.assertCan(o.status, 'ALLOCATED');
+    const now = deps.clock.now();
     if (!(await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
     await insertHistory(tx, orderId, 'WAVED', 'ALLOCATED', now, cause.type);
     const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: 'WAVED', to: 'ALLOCATED' };
-    await this.deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
-  private async lockForEvent(tx: Tx, orderId: string, cause: Cause): Promise<OrderSummary | undefined> {
+  async function lockForEvent(tx: Tx, orderId: string, cause: Cause): Promise<OrderSummary | undefined> {
     const o = await orderSummary(tx, orderId, true);
-    if (o === undefined) this.deps.log.warn({ orderId, type: cause.type }, 'event for an unknown order ignored');
+    if (o === undefined) deps.log.warn({ orderId, type: cause.type }, 'event for an unknown order ignored');
     return o;
   }
 
   /** Walks the legal steps to `to`, recording each in the history, and announces the arrival. */
-  private async advance(tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause, waveId?: string): Promise<boolean> {
+  async function advance(tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause, waveId?: string): Promise<boolean> {
     const path = forwardPath(o.status, to);
     if (path.length === 0) {
-      this.deps.log.info({ orderId: o.id, status: o.status, to, type: cause.type }, 'order already there or past it; event ignored');
+      deps.log.info({ orderId: o.id, status: o.status, to, type: cause.type }, 'order already there or past it; event ignored');
       return false;
     }
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     let from = o.status;
     let version = o.version;
     for (const step of path) {
+      orderLifecycle.assertCan(from, step);
       const set = step === 'WAVED' && waveId !== undefined ? { waveId } : {};
       if (!(await updateStatus(tx, o.id, version, step, now, set))) throw new Error(`order ${o.id} changed under its row lock`);
       await insertHistory(tx, o.id, from, step, now, cause.type);
       from = step;
       version++;
     }
-    const event = await this.arrivalEvent(tx, o, path.length === 1 ? o.status : (path.at(-2) ?? o.status), to);
-    if (event !== undefined) await this.deps.bus.append(tx, 'orders', [event], cause.meta);
-    if (to === 'SHIPPED') tx.afterCommit(() => this.shipped.inc());
+    const event = await arrivalEvent(tx, o, path.length === 1 ? o.status : (path.at(-2) ?? o.status), to);
+    if (event !== undefined) await deps.bus.append(tx, 'orders', [event], cause.meta);
+    if (to === 'SHIPPED') tx.afterCommit(() => shipped.inc());
     return true;
   }
 
-  private async arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<PublishedEvent | undefined> {
+  async function arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<PublishedEvent | undefined> {
     const base = { subject: o.id, siteId: o.siteId };
     const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from, to };
     switch (to) {
@@ -348,11 +334,13 @@ export class OrderService {
         // Announced by the commands that cause them, never reached by an event.
         return undefined;
       default:
-        return assertNeverStatus(to);
+        return assertNever(to, 'order status');
     }
   }
+
+  return {
+    receive, get, list, cancel, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave,
+  };
 }
 
-function assertNeverStatus(x: never): never {
-  throw new Error(`unexpected order status: ${String(x)}`);
-}
+export type OrderService = ReturnType<typeof orderService>;

@@ -1,5 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { Id } from '../../platform/http/schemas.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -7,7 +8,6 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { PackShipService } from './service.ts';
 
 const tags = ['pack-ship'];
-const Id = Type.String({ minLength: 1, maxLength: 100 });
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 const Mm = Type.Integer({ minimum: 1, maximum: 10_000 });
 

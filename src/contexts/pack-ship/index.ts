@@ -1,5 +1,4 @@
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextWithApi, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { Carrier } from './domain/carrier.ts';
@@ -10,15 +9,16 @@ import { packShipSubscriptions } from './subscriptions.ts';
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi; carriers?: readonly Carrier[] }): ContextWithApi<PackShipApi> {
   const packShip = packShipService(deps, { catalog: apis.catalog, ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }) });
-  return {
+  return defineContext({
     name: 'pack-ship',
     schema: 'pack_ship',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: { catalog: apis.catalog },
     routes: (app) => packShipRoutes(app, deps, packShip),
     subscriptions: packShipSubscriptions(packShip),
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,
     },
-  };
+  });
 }

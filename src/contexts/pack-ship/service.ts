@@ -9,7 +9,7 @@ import {
 } from '../../contracts/pack-ship.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
-import { canMovePackage, canMoveShipment, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
+import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
 import { packStore, type Package, type PackageLine, type PackOrder, type Shipment } from './store.ts';
 
 export interface PackShipOptions {
@@ -173,7 +173,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         }
 
         const now = deps.clock.now();
-        if (!canMovePackage('OPEN', 'PACKED')) throw new Error('package lifecycle lost OPEN → PACKED');
+        packageLifecycle.assertCan('OPEN', 'PACKED');
         const pkg: Omit<Package, 'shipmentId'> = {
           id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code,
           weightG: input.weightG ?? itemsWeight(items) + carton.tareG, status: 'PACKED', createdAt: now.toISOString(), packedAt: now.toISOString(),
@@ -236,9 +236,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
           shipmentId: id, orderId, siteId: order.siteId,
           packages: packages.map((p) => ({ packageId: p.id, cartonCode: p.cartonCode, weightG: p.weightG })),
         });
-        if (!canMoveShipment('CREATED', 'LABELLED') || !packages.every((p) => canMovePackage(p.status, 'LABELLED'))) {
-          throw new Error('shipment or package lifecycle does not allow labelling');
-        }
+        shipmentLifecycle.assertCan('CREATED', 'LABELLED');
+        for (const p of packages) packageLifecycle.assertCan(p.status, 'LABELLED');
         await packStore.labelShipment(tx, id, booking.trackingNumber, booking.labelZpl, now);
         await packStore.setPackages(tx, packages.map((p) => p.id), 'LABELLED', id);
         const data: ShipmentCreated = {
@@ -262,9 +261,10 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (cancelled !== undefined) return cancelled;
         const shipment = await packStore.shipment(tx, id, true);
         if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        if (!canMoveShipment(shipment.status, 'DISPATCHED')) return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
+        const legal = shipmentLifecycle.check(shipment.status, 'DISPATCHED', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
+        if (!legal.ok) return legal;
         const packages = await packStore.packages(tx, { shipmentId: id }, true);
-        const blocked = packages.find((p) => !canMovePackage(p.status, 'SHIPPED'));
+        const blocked = packages.find((p) => !packageLifecycle.can(p.status, 'SHIPPED'));
         if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
         const now = deps.clock.now();
         await packStore.dispatchShipment(tx, id, now);

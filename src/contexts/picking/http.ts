@@ -1,4 +1,5 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { Cursor, Id, Limit } from '../../platform/http/schemas.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -9,7 +10,6 @@ import { PICK_LIST_STATUSES, SHORT_REASONS } from '../../contracts/picking.ts';
 import type { PickingService } from './service.ts';
 
 const tags = ['picking'];
-const Id = Type.String({ minLength: 1, maxLength: 100 });
 const LineParams = Type.Object({ id: Id, lineId: Id }, { additionalProperties: false });
 const ScanId = Type.Optional(Type.String({
   minLength: 1, maxLength: 100,
@@ -35,18 +35,19 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         waveId: Type.Optional(Id),
         orderId: Type.Optional(Id),
         status: Type.Optional(Type.Union(PICK_LIST_STATUSES.map((s) => Type.Literal(s)))),
-        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        cursor: Type.Optional(Id),
+        limit: Limit(200, 50),
+        cursor: Cursor,
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const q = req.query;
+    const after = unwrap(cursorKey(q.cursor)); // the last id of the previous page
     const items = await picking.list({
       limit: q.limit,
       ...(q.waveId === undefined ? {} : { waveId: q.waveId }),
       ...(q.orderId === undefined ? {} : { orderId: q.orderId }),
       ...(q.status === undefined ? {} : { status: q.status }),
-      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      ...(after === null ? {} : { cursor: after }),
     });
     return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });

@@ -1,5 +1,4 @@
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { pickingRoutes } from './http.ts';
@@ -9,11 +8,12 @@ import { pickingSubscriptions } from './subscriptions.ts';
 /** picking: pick lists from reservations, scan confirmations, short picks. */
 export function pickingContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextModule {
   const picking = pickingService(deps, { catalog: apis.catalog, locations: apis.locations });
-  return {
+  return defineContext({
     name: 'picking',
     schema: 'picking',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: (app) => pickingRoutes(app, deps, picking),
     subscriptions: pickingSubscriptions(picking),
-  };
+  });
 }

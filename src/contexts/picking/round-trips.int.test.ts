@@ -14,7 +14,7 @@ import { pickSequenceOrder } from './domain/pick-sequence.ts';
 import { pickingService, type PickingService } from './service.ts';
 
 /**
- * ARCHITECTURE.md: scan confirm is a hot path (one round trip for its work), and wave release is set-based. These tests
+ * Scan confirm is a hot path (one round trip for its work), and wave release is set-based. These tests
  * count the statements the picking service sends, on a database handle of its own whose connections record them.
  */
 let t: TestApp;

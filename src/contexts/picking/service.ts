@@ -10,6 +10,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import {
   PickingEvents, type LinePicked, type LineShorted, type PickListCancelled, type PickListCompleted, type PickListCreated, type ShortReason,
 } from '../../contracts/picking.ts';
+import { assertMoved, pickLineLifecycle, pickListLifecycle } from './domain/pick-lifecycle.ts';
 import { decideConfirm, type PickScan } from './domain/confirm-pick.ts';
 import type { PickSequencer } from './domain/pick-sequence.ts';
 import { routingSequencer } from './domain/route-sequence.ts';
@@ -134,6 +135,9 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
         return refusal(fresh ?? list, freshLine, lineId, explain)
           ?? reject('ILLEGAL_TRANSITION', 'The line changed while this was being recorded; nothing was written');
       }
+      // The statement moved the line and its list in SQL: each move must be one the lifecycle tables allow.
+      if (acted.before !== undefined) assertMoved(pickLineLifecycle, acted.before.status, after.status);
+      if (acted.listStatusBefore !== undefined) assertMoved(pickListLifecycle, acted.listStatusBefore, list.status, 'IN_PROGRESS');
       const events = [eventOf(list, after)];
       // The statement moved the list to COMPLETED or PARTIAL: its last open line just closed.
       if (list.status === 'COMPLETED' || list.status === 'PARTIAL') {
@@ -223,6 +227,10 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions) {
       const now = deps.clock.now();
       await pickStore.markOrderCancelled(tx, orderId, now);
       const closed = await pickStore.cancelOrderLines(tx, orderId, now);
+      // The statement took open lists only (CREATED or IN_PROGRESS): where each ended must be reachable from one of them.
+      for (const list of closed) {
+        if (!pickListLifecycle.can('IN_PROGRESS', list.status)) pickListLifecycle.assertCan('CREATED', list.status);
+      }
       const events: PublishedEvent[] = closed.map((list) => {
         if (list.status === 'CANCELLED') {
           const data: PickListCancelled = { pickListId: list.id, waveId: list.waveId, siteId: list.siteId, orderIds: list.orderIds };

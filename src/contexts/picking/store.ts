@@ -88,6 +88,8 @@ export interface RecordedScan {
 
 export interface LineActed {
   readonly list: PickListHeader | undefined;
+  /** The list's status as the statement found it (what `list` moved from). */
+  readonly listStatusBefore: PickListStatus | undefined;
   readonly before: PickLine | undefined;
   readonly after: PickLine | undefined;
   readonly lines: readonly PickLine[];
@@ -287,6 +289,7 @@ export const pickStore = {
     const list = r.moved ?? r.list;
     return {
       list: list === null ? undefined : toHeader(list),
+      listStatusBefore: r.list?.status,
       before: r.before === null ? undefined : toLine(r.before),
       after: r.after === null ? undefined : toLine(r.after),
       lines: (r.lines ?? []).map(toLine),

@@ -4,7 +4,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
-import { REJECT_COOLDOWN_MS, canTransition, finishPath, withdrawPath } from './domain/task-lifecycle.ts';
+import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { taskStore, type Task, type TaskFilter } from './store.ts';
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
@@ -51,10 +51,15 @@ export interface QueueTask {
 /** Commands and queries of the task pool. */
 export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { assignTimeoutS: 300 }) {
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'tasks', events, meta);
+  const assigned = deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers');
+  const completed = deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed');
+  const rejected = deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker');
+  const timedOut = deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time');
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
-    if (!canTransition(task.status, to)) return reject('ILLEGAL_TRANSITION', `Task ${task.id} is ${task.status}; it cannot become ${to}`);
+    const legal = taskLifecycle.check(task.status, to, `Task ${task.id} is ${task.status}; it cannot become ${to}`);
+    if (!legal.ok) return legal;
     const next = await taskStore.setStatus(tx, task.id, to, deps.clock.now());
     const type = EVENT_OF[to];
     if (type !== undefined) await emit(tx, [changed(next, type)], meta);
@@ -109,8 +114,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (held !== undefined) return held;
         const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now(), REJECT_COOLDOWN_MS);
         if (claimed === undefined) return undefined;
+        taskLifecycle.assertCan('QUEUED', claimed.status); // the claim's statement moved it from QUEUED
         await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
-        deps.metrics.counter('paklog_tasks_assigned_total', 'Tasks claimed by workers').inc();
+        assigned.inc();
         return claimed;
       });
     },
@@ -122,7 +128,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
       const before = await taskStore.get(deps.db, id);
       const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
-      if (outcome.ok && before?.status !== 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      if (outcome.ok && before?.status !== 'COMPLETED') completed.inc();
       return outcome;
     },
 
@@ -137,12 +143,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (task.workerId !== workerId) {
           return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is not assigned to worker ${workerId}`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
         }
-        if (task.status !== 'ASSIGNED' || !canTransition(task.status, 'QUEUED')) {
+        if (task.status !== 'ASSIGNED' || !taskLifecycle.can(task.status, 'QUEUED')) {
           return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only an ASSIGNED task can be rejected`);
         }
         const next = await taskStore.reject(tx, id, workerId, deps.clock.now());
         await emit(tx, [requeued(next, TaskEvents.rejected, workerId, reason)], meta);
-        tx.afterCommit(() => deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker').inc());
+        tx.afterCommit(() => rejected.inc());
         return ok(next);
       });
     },
@@ -156,18 +162,19 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       const before = new Date(now.getTime() - options.assignTimeoutS * 1000);
       const moved = await deps.db.tx(async (tx) => {
         const stale = await taskStore.requeueStale(tx, before, now);
+        for (const s of stale) taskLifecycle.assertCan('ASSIGNED', s.task.status); // the statement took ASSIGNED tasks only
         const reason = `not started within ${options.assignTimeoutS} s of its assignment`;
         if (stale.length > 0) await emit(tx, stale.map((s) => requeued(s.task, TaskEvents.timedOut, s.previousWorkerId, reason)), meta);
         return stale.length;
       });
-      if (moved > 0) deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time').inc(moved);
+      if (moved > 0) timedOut.inc(moved);
       return moved;
     },
 
     /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
     async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
       const task = await walkWork(tx, type, reference, finishPath, meta);
-      if (task?.status === 'COMPLETED') deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed').inc();
+      if (task?.status === 'COMPLETED') completed.inc();
       return task;
     },
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { jobRunner } from '../../platform/jobs.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { tasksContext } from './index.ts';
 
@@ -22,7 +23,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps every quarter of the timeout once started, and no more once stopped', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = tasksContext(deps, { assignTimeoutS: 60, locations: noSites });
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 60, locations: noSites }).jobs ?? []);
     vi.advanceTimersByTime(60_000);
     expect(tx).not.toHaveBeenCalled();
 
@@ -37,7 +38,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps at most every 30 s for long timeouts', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = tasksContext(deps, { assignTimeoutS: 3600, locations: noSites });
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 3600, locations: noSites }).jobs ?? []);
     tasks.start();
     vi.advanceTimersByTime(30_000);
     expect(tx).toHaveBeenCalledTimes(1);

@@ -1,5 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { Cursor, Limit, Page } from '../../platform/http/schemas.ts';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -108,10 +109,10 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
         querystring: Type.Object({
           siteId: Type.Optional(SiteId),
           status: Type.Optional(Status),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          limit: Limit(500, 50),
+          cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(WaveSummarySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: Page(WaveSummarySchema) },
       },
     }, async (req) => {
       const q = req.query;
@@ -122,7 +123,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
       config: { roles: CAN.read },
       schema: {
         tags, summary: 'Allocated orders of a site not yet released, in planning order (waveId set while in a PLANNED wave)',
-        querystring: Type.Object({ siteId: SiteId, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }, { additionalProperties: false }),
+        querystring: Type.Object({ siteId: SiteId, limit: Limit(1000, 100) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({

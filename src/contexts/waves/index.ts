@@ -1,9 +1,8 @@
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { loadMigrations } from '../../platform/db/migrations.ts';
-import type { ContextModule, PlatformDeps } from '../../platform/module.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { waveRoutes } from './http.ts';
-import { WaveService } from './service.ts';
+import { waveService } from './service.ts';
 import { waveSubscriptions } from './subscriptions.ts';
 
 /**
@@ -11,12 +10,13 @@ import { waveSubscriptions } from './subscriptions.ts';
  * when a wave is released for batch picking (where each order will be picked, to group orders into carts).
  */
 export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMasterApi; inventory: InventoryApi }): ContextModule {
-  const service = new WaveService(deps, apis);
-  return {
+  const service = waveService(deps, apis);
+  return defineContext({
     name: 'waves',
     schema: 'waves',
-    migrations: loadMigrations(new URL('./migrations/', import.meta.url)),
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: apis,
     routes: waveRoutes(deps, service, apis.locations),
     subscriptions: waveSubscriptions(service),
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { nextCursor } from '../../platform/http/paging.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
@@ -12,7 +12,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
 import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
-import { canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './domain/wave-lifecycle.ts';
+import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
   releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
@@ -50,50 +50,38 @@ function keepActive(batches: readonly (readonly string[])[], active: readonly st
   return kept;
 }
 
-const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string): string | undefined => {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return id.length > 0 && encodeCursor(id) === cursor ? id : undefined;
-};
-
-export class WaveService {
-  private readonly planned;
-  private readonly ordersWaved;
-
-  private readonly batchesPlanned;
-
-  constructor(private readonly deps: PlatformDeps, private readonly apis: WaveApis) {
-    this.batchesPlanned = deps.metrics.counter('paklog_wave_batches_planned_total', 'Cart batches planned at batch-picking wave release');
-    this.planned = deps.metrics.counter('paklog_waves_planned_total', 'Waves planned');
-    this.ordersWaved = deps.metrics.counter('paklog_wave_orders_planned_total', 'Orders put into planned waves');
-  }
+/** Commands and queries of the wave pool, and its reactions to orders, inventory and picking. */
+export function waveService(deps: PlatformDeps, apis: WaveApis) {
+  const batchesPlanned = deps.metrics.counter('paklog_wave_batches_planned_total', 'Cart batches planned at batch-picking wave release');
+  const planned = deps.metrics.counter('paklog_waves_planned_total', 'Waves planned');
+  const ordersWaved = deps.metrics.counter('paklog_wave_orders_planned_total', 'Orders put into planned waves');
 
   /**
    * Plans a wave from the site's waiting orders: one carrier (the given one, or that of the order that goes first),
    * by priority (1 first) then age, up to maxOrders. Claimed rows are locked, so concurrent plans never share an order.
    */
-  async plan(input: { siteId: string; maxOrders: number; carrier: string | null }, meta: EventMeta): Promise<Outcome<Wave>> {
+  async function plan(input: { siteId: string; maxOrders: number; carrier: string | null }, meta: EventMeta): Promise<Outcome<Wave>> {
     if (!Number.isInteger(input.maxOrders) || input.maxOrders < 1 || input.maxOrders > MAX_ORDERS) {
       return reject('UNPROCESSABLE', 'maxOrders is out of range', [{ field: '/maxOrders', message: `must be an integer from 1 to ${MAX_ORDERS}` }]);
     }
-    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<string>> => {
+    const outcome = await deps.db.tx(async (tx): Promise<Outcome<string>> => {
       const carrier = input.carrier ?? (await firstWaitingCarrier(tx, input.siteId));
       const orders = carrier === undefined ? [] : await claimWaiting(tx, input.siteId, carrier, input.maxOrders);
       if (carrier === undefined || orders.length === 0) {
         return reject('NOTHING_TO_PLAN', `No allocated orders of site ${input.siteId}${input.carrier === null ? '' : ` for carrier ${input.carrier}`} are waiting for a wave`);
       }
-      const id = this.deps.ids.next('wav');
+      const id = deps.ids.next('wav');
       // Created as PLANNED directly: the DRAFT step (editing a wave by hand) has no route yet.
-      await insertWave(tx, { id, siteId: input.siteId, carrier, status: 'PLANNED', maxOrders: input.maxOrders }, orders, this.deps.clock.now());
+      await insertWave(tx, { id, siteId: input.siteId, carrier, status: 'PLANNED', maxOrders: input.maxOrders }, orders, deps.clock.now());
       const data: WavePlanned = { waveId: id, siteId: input.siteId, orderIds: orders.map((o) => o.orderId) };
-      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.planned, subject: id, siteId: input.siteId, data }], meta);
+      await deps.bus.append(tx, 'waves', [{ type: WaveEvents.planned, subject: id, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => {
-        this.planned.inc();
-        this.ordersWaved.inc(orders.length);
+        planned.inc();
+        ordersWaved.inc(orders.length);
       });
       return ok(id);
     });
-    return outcome.ok ? this.get(outcome.value) : outcome;
+    return outcome.ok ? get(outcome.value) : outcome;
   }
 
   /**
@@ -101,7 +89,7 @@ export class WaveService {
    * cart batches (domain/batching.ts) before the transaction, since batching reads other contexts and searches for
    * up to 300 ms; the transaction then re-checks the wave and keeps the batches to its still-active orders.
    */
-  async release(id: string, options: ReleaseOptions, meta: EventMeta): Promise<Outcome<Wave>> {
+  async function release(id: string, options: ReleaseOptions, meta: EventMeta): Promise<Outcome<Wave>> {
     const strategy = options.pickStrategy ?? 'discrete';
     if (!(PICK_STRATEGIES as readonly string[]).includes(strategy)) {
       return reject('UNPROCESSABLE', 'pickStrategy is not known', [{ field: '/pickStrategy', message: `must be one of ${PICK_STRATEGIES.join(', ')}` }]);
@@ -115,13 +103,14 @@ export class WaveService {
     let batches: string[][] | undefined;
     if (strategy === 'batch') {
       // Fail fast (404/409) before spending the batching budget; the transaction checks again under the lock.
-      const before = await waveSummary(this.deps.db, id);
+      const before = await waveSummary(deps.db, id);
       if (before === undefined) return reject('NOT_FOUND', `No wave ${id}`);
-      if (!canTransition(before.status, 'RELEASED')) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${before.status} and cannot become RELEASED`);
-      const orders = (await waveOrders(this.deps.db, id)).filter((o) => o.active);
-      batches = await this.batchesFor(before.siteId, orders, options.cartCapacity ?? DEFAULT_CART_CAPACITY);
+      const legal = waveLifecycle.check(before.status, 'RELEASED', `Wave ${id} is ${before.status} and cannot become RELEASED`);
+      if (!legal.ok) return legal;
+      const orders = (await waveOrders(deps.db, id)).filter((o) => o.active);
+      batches = await batchesFor(before.siteId, orders, options.cartCapacity ?? DEFAULT_CART_CAPACITY);
     }
-    return this.change(id, 'RELEASED', async (tx, w) => {
+    return change(id, 'RELEASED', async (tx, w) => {
       const orders = (await waveOrders(tx, id)).filter((o) => o.active);
       await removeFromPool(tx, orders.map((o) => o.orderId));
       const data: WaveReleased = {
@@ -129,9 +118,9 @@ export class WaveService {
         orders: orders.map((o) => ({ orderId: o.orderId, lines: o.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })) })),
         ...(batches === undefined ? {} : { batches: keepActive(batches, orders.map((o) => o.orderId)) }),
       };
-      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.released, subject: id, siteId: w.siteId, data }], meta);
+      await deps.bus.append(tx, 'waves', [{ type: WaveEvents.released, subject: id, siteId: w.siteId, data }], meta);
       const n = data.batches?.length ?? 0;
-      if (n > 0) tx.afterCommit(() => this.batchesPlanned.inc(n));
+      if (n > 0) tx.afterCommit(() => batchesPlanned.inc(n));
     });
   }
 
@@ -140,23 +129,23 @@ export class WaveService {
    * master gives those locations' codes and the site's coordinates; both are read-only hints (the reservation may
    * pick another location). When they cannot be read, every order is batched FCFS.
    */
-  private async batchesFor(siteId: string, orders: readonly BatchableOrder[], capacity: number): Promise<string[][]> {
+  async function batchesFor(siteId: string, orders: readonly BatchableOrder[], capacity: number): Promise<string[][]> {
     let layout: ReturnType<typeof fitSiteLayout> | undefined;
     let pickOf: (sku: string) => Pick | undefined = () => undefined;
     try {
       const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
-      const candidates = await this.apis.inventory.candidateLocations(siteId, skus);
-      const locations: ReadonlyMap<string, Location> = candidates.size === 0 ? new Map() : await this.apis.locations.getLocations([...new Set(candidates.values())]);
-      layout = fitSiteLayout(await this.apis.locations.listLocations(siteId, ROUTING_LOCATION_TYPES));
+      const candidates = await apis.inventory.candidateLocations(siteId, skus);
+      const locations: ReadonlyMap<string, Location> = candidates.size === 0 ? new Map() : await apis.locations.getLocations([...new Set(candidates.values())]);
+      layout = fitSiteLayout(await apis.locations.listLocations(siteId, ROUTING_LOCATION_TYPES));
       const fit = layout;
-      if (!fit.ok) this.deps.log.info({ siteId, reason: fit.reason }, 'waves: site layout not fitted; orders batched FCFS');
+      if (!fit.ok) deps.log.info({ siteId, reason: fit.reason }, 'waves: site layout not fitted; orders batched FCFS');
       pickOf = (sku) => {
         const locationId = candidates.get(sku);
         const code = locationId === undefined ? undefined : locations.get(locationId)?.code;
         return fit.ok && code !== undefined ? fit.site.picks.get(code) : undefined;
       };
     } catch (e) {
-      this.deps.log.warn({ siteId, err: e }, 'waves: pick positions could not be read; orders batched FCFS');
+      deps.log.warn({ siteId, err: e }, 'waves: pick positions could not be read; orders batched FCFS');
       layout = undefined;
     }
     // The search runs on a worker thread, so it gets plain data: each SKU's position instead of the lookup.
@@ -165,65 +154,63 @@ export class WaveService {
       const p = pickOf(sku);
       if (p !== undefined) picks.set(sku, p);
     }
-    const plan = await this.deps.workers.run(planBatchesTask, { orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, picks });
-    if (plan.oversize.length > 0) this.deps.log.info({ siteId, orders: plan.oversize, capacity }, 'waves: orders larger than a cart go alone');
+    const plan = await deps.workers.run(planBatchesTask, { orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, picks });
+    if (plan.oversize.length > 0) deps.log.info({ siteId, orders: plan.oversize, capacity }, 'waves: orders larger than a cart go alone');
     return plan.batches;
   }
 
-  async cancel(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
-    return this.change(id, 'CANCELLED', async (tx, w) => this.announceCancelled(tx, w, meta));
+  async function cancel(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
+    return change(id, 'CANCELLED', async (tx, w) => announceCancelled(tx, w, meta));
   }
 
   /** Locks the wave, checks the transition, moves it and runs `effects` in the same transaction. */
-  private async change(id: string, to: WaveStatus, effects: (tx: Tx, w: WaveSummary) => Promise<void>): Promise<Outcome<Wave>> {
-    const outcome = await this.deps.db.tx(async (tx): Promise<Outcome<null>> => {
+  async function change(id: string, to: WaveStatus, effects: (tx: Tx, w: WaveSummary) => Promise<void>): Promise<Outcome<Wave>> {
+    const outcome = await deps.db.tx(async (tx): Promise<Outcome<null>> => {
       const w = await waveSummary(tx, id, true);
       if (w === undefined) return reject('NOT_FOUND', `No wave ${id}`);
-      if (!canTransition(w.status, to)) return reject('ILLEGAL_TRANSITION', `Wave ${id} is ${w.status} and cannot become ${to}`);
-      if (!(await setWaveStatus(tx, id, w.version, to, this.deps.clock.now()))) return reject('CONFLICT', `Wave ${id} changed meanwhile; retry`);
+      const legal = waveLifecycle.check(w.status, to, `Wave ${id} is ${w.status} and cannot become ${to}`);
+      if (!legal.ok) return legal;
+      if (!(await setWaveStatus(tx, id, w.version, to, deps.clock.now()))) return reject('CONFLICT', `Wave ${id} changed meanwhile; retry`);
       await effects(tx, w);
       return ok(null);
     });
-    return outcome.ok ? this.get(id) : outcome;
+    return outcome.ok ? get(id) : outcome;
   }
 
   /** The wave is already CANCELLED in `tx`: its orders wait in the pool again, and everyone hears of it. */
-  private async announceCancelled(tx: Tx, w: WaveSummary, meta: EventMeta): Promise<void> {
+  async function announceCancelled(tx: Tx, w: WaveSummary, meta: EventMeta): Promise<void> {
     const orders = (await waveOrders(tx, w.id)).filter((o) => o.active);
     await releaseMembership(tx, w.id);
     const data: WaveCancelled = { waveId: w.id, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
-    await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.cancelled, subject: w.id, siteId: w.siteId, data }], meta);
+    await deps.bus.append(tx, 'waves', [{ type: WaveEvents.cancelled, subject: w.id, siteId: w.siteId, data }], meta);
   }
 
-  async get(id: string): Promise<Outcome<Wave>> {
-    const wave = await waveById(this.deps.db, id);
+  async function get(id: string): Promise<Outcome<Wave>> {
+    const wave = await waveById(deps.db, id);
     return wave === undefined ? reject('NOT_FOUND', `No wave ${id}`) : ok(wave);
   }
 
-  async list(q: { limit: number; cursor?: string | undefined; siteId?: string | undefined; status?: WaveStatus | undefined }): Promise<Outcome<WavePage>> {
-    let afterId: string | null = null;
-    if (q.cursor !== undefined) {
-      const decoded = decodeCursor(q.cursor);
-      if (decoded === undefined) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
-      afterId = decoded;
-    }
-    const items = await listWaves(this.deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => encodeCursor(l.id)) });
+  async function list(q: { limit: number; cursor?: string | undefined; siteId?: string | undefined; status?: WaveStatus | undefined }): Promise<Outcome<WavePage>> {
+    const after = cursorKey(q.cursor); // the last id of the previous page
+    if (!after.ok) return after;
+    const afterId = after.value;
+    const items = await listWaves(deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });
+    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
   }
 
-  async pool(siteId: string, limit: number): Promise<PoolOrder[]> {
-    return poolOrders(this.deps.db, siteId, limit);
+  async function pool(siteId: string, limit: number): Promise<PoolOrder[]> {
+    return poolOrders(deps.db, siteId, limit);
   }
 
   // ---- reactions to other contexts' events, in the handler's transaction ----
 
-  async orderAllocated(tx: Tx, d: OrderAllocated, allocatedAt: string): Promise<void> {
+  async function orderAllocated(tx: Tx, d: OrderAllocated, allocatedAt: string): Promise<void> {
     const added = await addToPool(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, priority: d.priority, lines: [...d.lines], allocatedAt });
-    if (!added) this.deps.log.info({ orderId: d.orderId }, 'allocated order already pooled or waved; ignored');
+    if (!added) deps.log.info({ orderId: d.orderId }, 'allocated order already pooled or waved; ignored');
   }
 
   /** A cancelled order leaves the pool, and a PLANNED wave; a wave left empty is cancelled. */
-  async orderCancelled(tx: Tx, d: OrderCancelled, meta: EventMeta): Promise<void> {
+  async function orderCancelled(tx: Tx, d: OrderCancelled, meta: EventMeta): Promise<void> {
     const waveId = await activeWaveOf(tx, d.orderId);
     // The wave is locked before the pool row, as release does: one lock order, no deadlock.
     let w = waveId === undefined ? undefined : await waveSummary(tx, waveId, true);
@@ -239,26 +226,26 @@ export class WaveService {
     if (!isOpenForChanges(w.status)) {
       // On the floor: picking withdraws the order's open lines (its pick list may never complete for it), so it leaves
       // the wave, which completes once the rest is picked. A finished wave keeps its history.
-      if (isOnTheFloor(w.status)) await this.leaveReleasedWave(tx, w, d.orderId, meta);
+      if (isOnTheFloor(w.status)) await leaveReleasedWave(tx, w, d.orderId, meta);
       return;
     }
     await removeFromPool(tx, [d.orderId]);
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     await removeOrderFromWave(tx, w.id, d.orderId, now);
     const remaining = (await waveOrders(tx, w.id)).filter((o) => o.active);
     if (remaining.length > 0) return;
     const fresh = await waveSummary(tx, w.id);
-    if (fresh === undefined || !canTransition(fresh.status, 'CANCELLED')) return;
+    if (fresh === undefined || !waveLifecycle.can(fresh.status, 'CANCELLED')) return;
     await setWaveStatus(tx, w.id, fresh.version, 'CANCELLED', now);
-    await this.announceCancelled(tx, fresh, meta);
+    await announceCancelled(tx, fresh, meta);
   }
 
   /** A locked wave on the floor loses an order (cancelled, or sent back to allocation); it completes if the rest is picked. */
-  private async leaveReleasedWave(tx: Tx, w: WaveSummary, orderId: string, meta: EventMeta): Promise<void> {
-    await removeOrderFromWave(tx, w.id, orderId, this.deps.clock.now());
+  async function leaveReleasedWave(tx: Tx, w: WaveSummary, orderId: string, meta: EventMeta): Promise<void> {
+    await removeOrderFromWave(tx, w.id, orderId, deps.clock.now());
     const open = await unpickedCount(tx, w.id);
     const fresh = await waveSummary(tx, w.id);
-    if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
+    if (fresh !== undefined && open === 0) await progressOnPicks(tx, fresh, true, meta);
   }
 
   /**
@@ -266,46 +253,55 @@ export class WaveService {
    * so no pick list will come for them. They leave the wave, which completes once the rest is picked — or at once
    * when nothing of it could be reserved.
    */
-  async ordersBackordered(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
+  async function ordersBackordered(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
     if (orderIds.length === 0) return;
     const w = await waveSummary(tx, waveId, true);
     if (w === undefined || !isOnTheFloor(w.status)) {
-      this.deps.log.warn({ waveId, status: w?.status, orderIds }, 'orders sent back from a wave that is not on the floor; ignored');
+      deps.log.warn({ waveId, status: w?.status, orderIds }, 'orders sent back from a wave that is not on the floor; ignored');
       return;
     }
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     for (const orderId of [...orderIds].sort()) await removeOrderFromWave(tx, w.id, orderId, now);
     const open = await unpickedCount(tx, w.id);
     const fresh = await waveSummary(tx, w.id);
-    if (fresh !== undefined && open === 0) await this.progressOnPicks(tx, fresh, true, meta);
+    if (fresh !== undefined && open === 0) await progressOnPicks(tx, fresh, true, meta);
   }
 
   /** Pick lists of a wave complete: IN_PROGRESS on the first, COMPLETED once every order of the wave is picked. */
-  async pickListCompleted(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
+  async function pickListCompleted(tx: Tx, waveId: string, orderIds: readonly string[], meta: EventMeta): Promise<void> {
     const w = await waveSummary(tx, waveId, true);
     if (w === undefined) {
-      this.deps.log.warn({ waveId }, 'pick list of an unknown wave ignored');
+      deps.log.warn({ waveId }, 'pick list of an unknown wave ignored');
       return;
     }
     const open = await markPicked(tx, waveId, orderIds);
-    const path = await this.progressOnPicks(tx, w, open === 0, meta);
-    if (path.length === 0) this.deps.log.info({ waveId, status: w.status, open }, 'pick list completion does not move the wave');
+    const path = await progressOnPicks(tx, w, open === 0, meta);
+    if (path.length === 0) deps.log.info({ waveId, status: w.status, open }, 'pick list completion does not move the wave');
   }
 
   /** Moves a locked wave on the floor forward (IN_PROGRESS, COMPLETED when every active order is picked) and announces completion. */
-  private async progressOnPicks(tx: Tx, w: WaveSummary, allOrdersPicked: boolean, meta: EventMeta): Promise<readonly WaveStatus[]> {
+  async function progressOnPicks(tx: Tx, w: WaveSummary, allOrdersPicked: boolean, meta: EventMeta): Promise<readonly WaveStatus[]> {
     let version = w.version;
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     const path = pickProgressPath(w.status, allOrdersPicked);
+    let from = w.status;
     for (const step of path) {
+      waveLifecycle.assertCan(from, step);
+      from = step;
       if (!(await setWaveStatus(tx, w.id, version, step, now))) throw new Error(`wave ${w.id} changed under its row lock`);
       version++;
     }
     if (path.at(-1) === 'COMPLETED') {
       const orders = (await waveOrders(tx, w.id)).filter((o) => o.active);
       const data: WaveCompleted = { waveId: w.id, siteId: w.siteId, orderIds: orders.map((o) => o.orderId) };
-      await this.deps.bus.append(tx, 'waves', [{ type: WaveEvents.completed, subject: w.id, siteId: w.siteId, data }], meta);
+      await deps.bus.append(tx, 'waves', [{ type: WaveEvents.completed, subject: w.id, siteId: w.siteId, data }], meta);
     }
     return path;
   }
+
+  return {
+    plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, ordersBackordered, pickListCompleted,
+  };
 }
+
+export type WaveService = ReturnType<typeof waveService>;

@@ -1,5 +1,46 @@
-/** Cursor of the next page: the last row's cursor when the page came back full, else null (no more rows). */
-export function nextCursor<T, C>(rows: readonly T[], limit: number, cursorOf: (last: T) => C): C | null {
+import { reject, ok, type Outcome } from '../errors.ts';
+
+/**
+ * The one cursor codec of every list. A cursor is opaque to clients: the page's last key (an id, a code, a SKU or a
+ * sequence number), base64url-encoded. Decoding refuses anything this API did not return, so a list answers 400 for
+ * a made-up cursor instead of reading from somewhere arbitrary.
+ */
+export function encodeCursor(key: string | number): string {
+  return Buffer.from(String(key), 'utf8').toString('base64url');
+}
+
+/** The key of a cursor this API returned, or undefined. */
+export function decodeCursor(cursor: string): string | undefined {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  return key.length > 0 && encodeCursor(key) === cursor ? key : undefined;
+}
+
+const refused = (): Outcome<never, 'VALIDATION_FAILED'> =>
+  reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
+
+/** `?cursor=` of a list keyed by text: null on the first page, a 400 rejection when it is no cursor of ours. */
+export function cursorKey(cursor: string | undefined): Outcome<string | null, 'VALIDATION_FAILED'> {
+  if (cursor === undefined) return ok(null);
+  const key = decodeCursor(cursor);
+  return key === undefined ? refused() : ok(key);
+}
+
+/** `?cursor=` of a list keyed by a sequence number (a bigint column): 0 on the first page, 400 beyond the safe integers. */
+export function cursorSeq(cursor: string | undefined): Outcome<number, 'VALIDATION_FAILED'> {
+  if (cursor === undefined) return ok(0);
+  const key = decodeCursor(cursor);
+  const seq = key !== undefined && /^\d{1,16}$/.test(key) ? Number(key) : NaN;
+  return Number.isSafeInteger(seq) ? ok(seq) : refused();
+}
+
+/** Key of the next page: the last row's key when the page came back full, else null (no more rows). */
+export function nextKey<T, K>(rows: readonly T[], limit: number, keyOf: (last: T) => K): K | null {
   const last = rows.at(-1);
-  return rows.length === limit && last !== undefined ? cursorOf(last) : null;
+  return rows.length === limit && last !== undefined ? keyOf(last) : null;
+}
+
+/** Cursor of the next page: the last row's key, encoded, when the page came back full, else null (no more rows). */
+export function nextCursor<T>(rows: readonly T[], limit: number, keyOf: (last: T) => string | number): string | null {
+  const key = nextKey(rows, limit, keyOf);
+  return key === null ? null : encodeCursor(key);
 }

@@ -1,8 +1,9 @@
-import { nextCursor } from './paging.ts';
+import { cursorSeq, nextCursor } from './paging.ts';
+import { Cursor, Limit } from './schemas.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
-import { AppError } from '../errors.ts';
+import { AppError, unwrap } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { ApiKeys } from './auth.ts';
 import { CAN, ROLES } from './roles.ts';
@@ -34,18 +35,19 @@ export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: Ev
         type: Type.Optional(Type.String({ minLength: 1 })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
-        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-        cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+        limit: Limit(1000, 100),
+        cursor: Cursor,
       }),
     },
   }, async (req) => {
     const q = req.query;
+    const after = unwrap(cursorSeq(q.cursor)); // the last seq of the previous page
     const rows = await deps.db.query<{ seq: number; envelope: unknown }>(
       `SELECT seq, envelope FROM platform.events
        WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR type = $2)
          AND ($3::timestamptz IS NULL OR time >= $3) AND ($4::timestamptz IS NULL OR time < $4) AND seq > $5
        ORDER BY seq LIMIT $6`,
-      [q.subject ?? null, q.type ?? null, q.from ?? null, q.to ?? null, q.cursor ?? 0, q.limit],
+      [q.subject ?? null, q.type ?? null, q.from ?? null, q.to ?? null, after, q.limit],
     );
     return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });

@@ -1,4 +1,4 @@
-/** Roles of ARCHITECTURE.md; each route declares which of them may call it. */
+/** The five roles of ADR 0005; each route declares which of them may call it. */
 export const ROLES = ['admin', 'manager', 'operator', 'integration', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -5,7 +5,7 @@ export const PICKABLE_TYPES: readonly LocationType[] = ['STORAGE', 'PICK_FACE', 
 
 /**
  * Whether units at a location can be picked, hence promised (ATP) and allocated: the location is ACTIVE and of a
- * pickable type. A blocked location is never picked from (DOMAIN.md, "Location"), so its stock leaves ATP at once.
+ * pickable type. A blocked location is never picked from, so its stock leaves ATP at once.
  */
 export function isPickable(location: { readonly type: LocationType; readonly status: LocationStatus }): boolean {
   return location.status === 'ACTIVE' && PICKABLE_TYPES.includes(location.type);

@@ -1,5 +1,5 @@
 /**
- * Which balances a pick line is reserved from (DOMAIN.md: FEFO for expiry-controlled SKUs, FIFO by receipt
+ * Which balances a pick line is reserved from (FEFO for expiry-controlled SKUs, FIFO by receipt
  * otherwise; pick faces before reserve; never split a lot within one pick line unless needed).
  */
 

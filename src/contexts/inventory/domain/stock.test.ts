@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, canTransition, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
-  openQuantity, reservationStatusAfter, shortRemovesStock, toLotKey,
+  ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, allocationLifecycle, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
+  openQuantity, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey,
 } from './stock.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
+
+const canTransition = <S extends string>(table: Record<S, readonly S[]>, from: S, to: S): boolean => defineLifecycle('test', table, []).can(from, to);
 
 describe('stock rules', () => {
   it('maps "no lot" to the empty key and back', () => {
@@ -69,5 +72,17 @@ describe('stock rules', () => {
     expect(freedStock('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'] });
     expect(freedStock('inventory.location.pickability-changed.v1', { ...flip, pickable: false })).toBeUndefined();
     expect(freedStock('inventory.location.pickability-changed.v1', { ...flip, lines: [] })).toBeUndefined();
+  });
+});
+
+describe('allocationLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(allocationLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('reservationLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(reservationLifecycle.unreachable()).toEqual([]);
   });
 });

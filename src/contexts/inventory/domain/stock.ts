@@ -1,4 +1,5 @@
-/** Pure stock rules of the inventory context (DOMAIN.md, "Stock arithmetic"). */
+/** Pure stock rules of the inventory context (stock arithmetic; the database enforces them too: migrations/001_init.sql). */
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 import {
   InventoryEvents, type LocationPickabilityChanged, type StockAdjusted, type StockDeallocated, type StockMoved, type StockReceived,
 } from '../../../contracts/inventory.ts';
@@ -19,9 +20,13 @@ export const isInProcess = (locationId: string): boolean => locationId.startsWit
 export const ALLOCATION_STATUSES = ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
-/** An order line's allocation: allocated or backordered; a backorder is allocated when stock frees up; then shipped or cancelled. */
+/**
+ * An order line's allocation: allocated or backordered; a backorder is allocated when stock frees up; then shipped or
+ * cancelled. An allocated line stays ALLOCATED while a short pick or a partial shipment lowers it, and goes back to
+ * BACKORDERED when its wave's release could not reserve it (reservation shortage).
+ */
 export const ALLOCATION_TRANSITIONS: Record<AllocationStatus, readonly AllocationStatus[]> = {
-  ALLOCATED: ['SHIPPED', 'CANCELLED'],
+  ALLOCATED: ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'],
   BACKORDERED: ['ALLOCATED', 'CANCELLED'],
   SHIPPED: [],
   CANCELLED: [],
@@ -38,9 +43,9 @@ export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly Reserva
   CANCELLED: [],
 };
 
-export function canTransition<S extends string>(table: Record<S, readonly S[]>, from: S, to: S): boolean {
-  return table[from].includes(to);
-}
+/** The tables the code enforces (platform/lifecycle.ts): a line is claimed BACKORDERED (a tombstone CANCELLED), a reservation made OPEN. */
+export const allocationLifecycle = defineLifecycle('allocation', ALLOCATION_TRANSITIONS, ['BACKORDERED', 'CANCELLED']);
+export const reservationLifecycle = defineLifecycle('reservation', RESERVATION_TRANSITIONS, ['OPEN']);
 
 export interface ReservationProgress {
   readonly quantity: number;

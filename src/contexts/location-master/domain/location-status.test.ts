@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCATION_STATUSES } from '../../../contracts/location-master.ts';
-import { decideStatusChange, LOCATION_TRANSITIONS } from './location-status.ts';
+import { decideStatusChange, locationLifecycle, LOCATION_TRANSITIONS } from './location-status.ts';
 
 describe('location status transitions', () => {
   it('allows exactly ACTIVE ↔ BLOCKED and ACTIVE → INACTIVE', () => {
@@ -20,5 +20,11 @@ describe('location status transitions', () => {
     for (const to of LOCATION_STATUSES) expect(decideStatusChange('INACTIVE', to, 'x')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
     expect(decideStatusChange('BLOCKED', 'INACTIVE', null)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
     expect(decideStatusChange('BLOCKED', 'BLOCKED', 'again')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+  });
+});
+
+describe('locationLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(locationLifecycle.unreachable()).toEqual([]);
   });
 });

@@ -1,12 +1,16 @@
 import type { LocationStatus } from '../../../contracts/location-master.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** DOMAIN.md, "Location": ACTIVE ↔ BLOCKED (with a reason), ACTIVE → INACTIVE; INACTIVE is final. */
+/** Location status: ACTIVE ↔ BLOCKED (with a reason), ACTIVE → INACTIVE; INACTIVE is final. */
 export const LOCATION_TRANSITIONS: Record<LocationStatus, readonly LocationStatus[]> = {
   ACTIVE: ['BLOCKED', 'INACTIVE'],
   BLOCKED: ['ACTIVE'],
   INACTIVE: [],
 };
+
+/** The table the code enforces (platform/lifecycle.ts): a location is created ACTIVE. */
+export const locationLifecycle = defineLifecycle('location', LOCATION_TRANSITIONS, ['ACTIVE']);
 
 export interface StatusChange {
   readonly from: LocationStatus;
@@ -16,9 +20,8 @@ export interface StatusChange {
 
 /** Decides a status change; blocking needs a reason because the floor must know why a slot is out of use. */
 export function decideStatusChange(from: LocationStatus, to: LocationStatus, reason: string | null): Outcome<StatusChange> {
-  if (!LOCATION_TRANSITIONS[from].includes(to)) {
-    return reject('ILLEGAL_TRANSITION', `A ${from} location cannot become ${to}`);
-  }
+  const legal = locationLifecycle.check(from, to, `A ${from} location cannot become ${to}`);
+  if (!legal.ok) return legal;
   const trimmed = reason?.trim() ?? '';
   if (to === 'BLOCKED' && trimmed === '') {
     return reject('UNPROCESSABLE', 'Blocking a location needs a reason', [{ field: '/reason', message: 'must not be blank' }]);

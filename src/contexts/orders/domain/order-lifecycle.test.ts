@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/orders.ts';
-import { ORDER_TRANSITIONS, canTransition, cancelDecision, forwardPath } from './order-lifecycle.ts';
+import { ORDER_TRANSITIONS, cancelDecision, forwardPath, orderLifecycle } from './order-lifecycle.ts';
+
+const canTransition = orderLifecycle.can;
 
 describe('order lifecycle', () => {
-  it('follows DOMAIN.md: RECEIVED → ALLOCATED | BACKORDERED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED', () => {
+  it('follows the lifecycle: RECEIVED → ALLOCATED | BACKORDERED → WAVED → RELEASED → PICKING → PICKED → PACKED → SHIPPED', () => {
     const line: OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
     for (let i = 0; i + 1 < line.length; i++) expect(canTransition(line[i]!, line[i + 1]!)).toBe(true);
     expect(canTransition('RECEIVED', 'BACKORDERED')).toBe(true);
@@ -66,5 +68,18 @@ describe('order lifecycle', () => {
     expect(forwardPath('ALLOCATED', 'BACKORDERED')).toEqual([]);
     expect(forwardPath('CANCELLED', 'PICKING')).toEqual([]);
     expect(forwardPath('CANCELLED', 'ALLOCATED')).toEqual([]);
+  });
+});
+
+describe('orderLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(orderLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('an illegal transition is refused through the lifecycle helper', () => {
+  it('a shipped order cannot be cancelled: assertCan throws ILLEGAL_TRANSITION (409), check returns the rejection', () => {
+    expect(() => orderLifecycle.assertCan('SHIPPED', 'CANCELLED')).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', status: 409 }));
+    expect(orderLifecycle.check('SHIPPED', 'CANCELLED')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
   });
 });

@@ -1,7 +1,9 @@
 import type { OrderStatus } from '../../../contracts/orders.ts';
+import { assertNever } from '../../../platform/errors.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /**
- * The order lifecycle of DOMAIN.md: who may move where. Enforced only here. CANCELLED from any state before SHIPPED
+ * The order lifecycle: who may move where. Enforced through `orderLifecycle` below. CANCELLED from any state before SHIPPED
  * (after release the floor compensates: open picks are withdrawn, picked units return to stock, packages are voided).
  */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -20,9 +22,8 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   CANCELLED: [],
 };
 
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return ORDER_TRANSITIONS[from].includes(to);
-}
+/** The table the code enforces (platform/lifecycle.ts): an order is born RECEIVED. */
+export const orderLifecycle = defineLifecycle('order', ORDER_TRANSITIONS, ['RECEIVED']);
 
 /** The forward path an order walks when nothing goes wrong. */
 const MAIN_LINE: readonly OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
@@ -44,7 +45,7 @@ function rank(status: OrderStatus): number {
     case 'SHIPPED':
       return MAIN_LINE.indexOf(status);
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'order status');
   }
 }
 
@@ -54,7 +55,7 @@ function rank(status: OrderStatus): number {
  * backwards), or when the order is cancelled; otherwise each step is a legal transition.
  */
 export function forwardPath(from: OrderStatus, to: OrderStatus): readonly OrderStatus[] {
-  if (from === 'CANCELLED' || to === 'CANCELLED' || to === 'BACKORDERED') return canTransition(from, to) ? [to] : [];
+  if (from === 'CANCELLED' || to === 'CANCELLED' || to === 'BACKORDERED') return orderLifecycle.can(from, to) ? [to] : [];
   const a = rank(from);
   const b = rank(to);
   if (b < a || (b === a && from === to)) return [];
@@ -84,10 +85,6 @@ export function cancelDecision(status: OrderStatus): 'cancel' | 'ORDER_SHIPPED' 
     case 'CANCELLED':
       return 'ALREADY_CANCELLED';
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'order status');
   }
-}
-
-function assertNeverStatus(x: never): never {
-  throw new Error(`unexpected order status: ${String(x)}`);
 }

@@ -40,7 +40,7 @@ export interface NewOrder {
 
 const blank = (s: string | undefined): boolean => s === undefined || s.trim() === '';
 
-/** Rules an order must meet before it is received (DOMAIN.md: SKUs exist, address complete, quantities positive). */
+/** Rules an order must meet before it is received (SKUs exist, address complete, quantities positive). */
 export function validateNewOrder(o: NewOrder): FieldError[] {
   const errors: FieldError[] = [];
   if (blank(o.externalId)) errors.push({ field: '/externalId', message: 'is required' });

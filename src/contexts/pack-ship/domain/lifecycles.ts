@@ -1,7 +1,8 @@
 import type { PackageStatus, ShipmentStatus } from '../../../contracts/pack-ship.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /**
- * Package lifecycle (DOMAIN.md); LABELLED → PACKED is a voided label (allowed until dispatch); any package not yet
+ * Package lifecycle; LABELLED → PACKED is a voided label (allowed until dispatch); any package not yet
  * shipped is voided (CANCELLED) when its order is cancelled.
  */
 export const PACKAGE_TRANSITIONS: Record<PackageStatus, readonly PackageStatus[]> = {
@@ -13,11 +14,14 @@ export const PACKAGE_TRANSITIONS: Record<PackageStatus, readonly PackageStatus[]
   CANCELLED: [],
 };
 
-/** Packages a cancellation voids: every one that has not left. */
-export const VOIDABLE_PACKAGE_STATUSES: readonly PackageStatus[] = (Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[])
-  .filter((s) => PACKAGE_TRANSITIONS[s].includes('CANCELLED'));
+/** The table the code enforces (platform/lifecycle.ts). A package is written PACKED at once (it was OPEN while packed). */
+export const packageLifecycle = defineLifecycle('package', PACKAGE_TRANSITIONS, ['OPEN']);
 
-/** Shipment lifecycle (DOMAIN.md); LABELLED → CREATED is a voided label; CANCELLED voids a booking whose order was cancelled. */
+/** Packages a cancellation voids: every one that has not left (the store's void statement takes these only). */
+export const VOIDABLE_PACKAGE_STATUSES: readonly PackageStatus[] = (Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[])
+  .filter((s) => packageLifecycle.can(s, 'CANCELLED'));
+
+/** Shipment lifecycle; LABELLED → CREATED is a voided label; CANCELLED voids a booking whose order was cancelled. */
 export const SHIPMENT_TRANSITIONS: Record<ShipmentStatus, readonly ShipmentStatus[]> = {
   CREATED: ['LABELLED', 'CANCELLED'],
   LABELLED: ['DISPATCHED', 'CREATED', 'CANCELLED'],
@@ -28,9 +32,8 @@ export const SHIPMENT_TRANSITIONS: Record<ShipmentStatus, readonly ShipmentStatu
   CANCELLED: [],
 };
 
-/** Shipments a cancellation voids: booked, not dispatched. */
-export const VOIDABLE_SHIPMENT_STATUSES: readonly ShipmentStatus[] = (Object.keys(SHIPMENT_TRANSITIONS) as ShipmentStatus[])
-  .filter((s) => SHIPMENT_TRANSITIONS[s].includes('CANCELLED'));
+export const shipmentLifecycle = defineLifecycle('shipment', SHIPMENT_TRANSITIONS, ['CREATED']);
 
-export const canMovePackage = (from: PackageStatus, to: PackageStatus): boolean => PACKAGE_TRANSITIONS[from].includes(to);
-export const canMoveShipment = (from: ShipmentStatus, to: ShipmentStatus): boolean => SHIPMENT_TRANSITIONS[from].includes(to);
+/** Shipments a cancellation voids: booked, not dispatched (the store's void statement takes these only). */
+export const VOIDABLE_SHIPMENT_STATUSES: readonly ShipmentStatus[] = (Object.keys(SHIPMENT_TRANSITIONS) as ShipmentStatus[])
+  .filter((s) => shipmentLifecycle.can(s, 'CANCELLED'));

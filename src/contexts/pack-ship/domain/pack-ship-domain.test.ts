@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
 import { packerChooser, simplestFitChooser, suggestCartons, type Carton, type PackItem } from './carton-chooser.ts';
 import { ownFleetCarrier, ownFleetTrackingNumber } from './carrier.ts';
-import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, canMovePackage, canMoveShipment } from './lifecycles.ts';
+import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, packageLifecycle, shipmentLifecycle } from './lifecycles.ts';
+
+const canMovePackage = packageLifecycle.can;
+const canMoveShipment = shipmentLifecycle.can;
 
 const carton = (code: string, l: number, w: number, h: number, maxWeightG = 10_000): Carton =>
   ({ code, description: code, innerLengthMm: l, innerWidthMm: w, innerHeightMm: h, maxWeightG, tareG: 100, cost: 1 });
@@ -100,5 +103,17 @@ describe('own fleet carrier', () => {
     const b = await carrier.book({ shipmentId: 'shp_2', orderId: 'ord_2', siteId: 'sit_x1', packages: [] });
     expect(a.trackingNumber).not.toBe(b.trackingNumber);
     expect(a.labelZpl).toMatch(/^\^XA[\s\S]*\^FDPK0000X10000000001\^FS[\s\S]*\^XZ$/);
+  });
+});
+
+describe('packageLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(packageLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('shipmentLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(shipmentLifecycle.unreachable()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { PickLineStatus, PickListStatus } from '../../../contracts/picking.ts';
+import { defineLifecycle, type Lifecycle } from '../../../platform/lifecycle.ts';
 
-/** Pick line lifecycle (DOMAIN.md): a line closes once, as PICKED, SHORT or SKIPPED, or CANCELLED with its order. */
+/** Pick line lifecycle: a line closes once, as PICKED, SHORT or SKIPPED, or CANCELLED with its order. */
 export const PICK_LINE_TRANSITIONS: Record<PickLineStatus, readonly PickLineStatus[]> = {
   PENDING: ['PICKED', 'SHORT', 'SKIPPED', 'CANCELLED'],
   PICKED: [],
@@ -9,7 +10,7 @@ export const PICK_LINE_TRANSITIONS: Record<PickLineStatus, readonly PickLineStat
   CANCELLED: [],
 };
 
-/** Pick list lifecycle (DOMAIN.md): CREATED → IN_PROGRESS → COMPLETED | PARTIAL, or CANCELLED. */
+/** Pick list lifecycle: CREATED → IN_PROGRESS → COMPLETED | PARTIAL, or CANCELLED. */
 export const PICK_LIST_TRANSITIONS: Record<PickListStatus, readonly PickListStatus[]> = {
   CREATED: ['IN_PROGRESS', 'CANCELLED'],
   IN_PROGRESS: ['COMPLETED', 'PARTIAL', 'CANCELLED'],
@@ -18,8 +19,23 @@ export const PICK_LIST_TRANSITIONS: Record<PickListStatus, readonly PickListStat
   CANCELLED: [],
 };
 
-export const canMoveLine = (from: PickLineStatus, to: PickLineStatus): boolean => PICK_LINE_TRANSITIONS[from].includes(to);
-export const canMoveList = (from: PickListStatus, to: PickListStatus): boolean => PICK_LIST_TRANSITIONS[from].includes(to);
+/** The tables the code enforces (platform/lifecycle.ts); store.ts moves lines and lists in SQL, the service checks each move. */
+export const pickLineLifecycle = defineLifecycle('pick line', PICK_LINE_TRANSITIONS, ['PENDING']);
+export const pickListLifecycle = defineLifecycle('pick list', PICK_LIST_TRANSITIONS, ['CREATED']);
+
+/**
+ * Checks a move one statement made: nothing when the status stayed, else `from → to` — or, for a list's first action
+ * that also closes its last line (CREATED → COMPLETED in one statement), the two steps through IN_PROGRESS.
+ */
+export function assertMoved<S extends string>(lifecycle: Lifecycle<S>, from: S, to: S, via?: S): void {
+  if (from === to) return;
+  if (via !== undefined && !lifecycle.can(from, to) && from !== via && to !== via) {
+    lifecycle.assertCan(from, via);
+    lifecycle.assertCan(via, to);
+    return;
+  }
+  lifecycle.assertCan(from, to);
+}
 
 /**
  * Where a list in progress goes once its lines are as given: still IN_PROGRESS while a line is PENDING, CANCELLED when

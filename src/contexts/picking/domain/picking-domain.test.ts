@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PICK_LINE_STATUSES, PICK_LIST_STATUSES } from '../../../contracts/picking.ts';
 import { decideConfirm, type LineToPick } from './confirm-pick.ts';
-import { PICK_LINE_TRANSITIONS, PICK_LIST_TRANSITIONS, canMoveLine, canMoveList, listOutcome } from './pick-lifecycle.ts';
+import { PICK_LINE_TRANSITIONS, PICK_LIST_TRANSITIONS, listOutcome, pickLineLifecycle, pickListLifecycle } from './pick-lifecycle.ts';
+
+const canMoveLine = pickLineLifecycle.can;
+const canMoveList = pickListLifecycle.can;
 import { pickSequenceOrder } from './pick-sequence.ts';
 
 describe('pick line and list lifecycles', () => {
@@ -67,5 +70,17 @@ describe('pick sequence order', () => {
     ]);
     expect(stops.map((s) => s.key)).toEqual(['e', 'c', 'b', 'd', 'a']);
     expect(routeLength).toBeNull();
+  });
+});
+
+describe('pickLineLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(pickLineLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('pickListLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(pickListLifecycle.unreachable()).toEqual([]);
   });
 });

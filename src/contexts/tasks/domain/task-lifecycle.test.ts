@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES, type TaskStatus } from '../../../contracts/tasks.ts';
-import { TASK_TRANSITIONS, canTransition, finishPath, withdrawPath } from './task-lifecycle.ts';
+import { TASK_TRANSITIONS, finishPath, taskLifecycle, withdrawPath } from './task-lifecycle.ts';
+
+const canTransition = taskLifecycle.can;
 
 describe('task lifecycle', () => {
-  it('follows DOMAIN.md: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
+  it('follows the lifecycle: CREATED → QUEUED → ASSIGNED → IN_PROGRESS → COMPLETED', () => {
     expect(canTransition('CREATED', 'QUEUED')).toBe(true);
     expect(canTransition('QUEUED', 'ASSIGNED')).toBe(true);
     expect(canTransition('ASSIGNED', 'IN_PROGRESS')).toBe(true);
@@ -53,5 +55,11 @@ describe('task lifecycle', () => {
     }
     for (const s of ['COMPLETED', 'CANCELLED', 'FAILED'] as const) expect(withdrawPath(s)).toEqual([]);
     expect(finishPath('COMPLETED')).toEqual([]);
+  });
+});
+
+describe('taskLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(taskLifecycle.unreachable()).toEqual([]);
   });
 });

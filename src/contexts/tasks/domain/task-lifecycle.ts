@@ -1,6 +1,8 @@
 import type { TaskStatus } from '../../../contracts/tasks.ts';
+import { assertNever } from '../../../platform/errors.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** The task lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+/** The task lifecycle: who may move where. Enforced through `taskLifecycle` below. */
 export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   CREATED: ['QUEUED', 'CANCELLED'],
   QUEUED: ['ASSIGNED', 'CANCELLED'],
@@ -15,9 +17,8 @@ export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   CANCELLED: [],
 };
 
-export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
-  return TASK_TRANSITIONS[from].includes(to);
-}
+/** The table the code enforces (platform/lifecycle.ts): tasks are born CREATED or, from a pick list, QUEUED. */
+export const taskLifecycle = defineLifecycle('task', TASK_TRANSITIONS, ['CREATED', 'QUEUED']);
 
 /**
  * How long `next` keeps a rejected task away from the worker who rejected it. Long enough that the handheld's next
@@ -49,7 +50,7 @@ export function finishPath(status: TaskStatus): readonly TaskStatus[] {
     case 'CANCELLED':
       return [];
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'task status');
   }
 }
 
@@ -67,10 +68,6 @@ export function withdrawPath(status: TaskStatus): readonly TaskStatus[] {
     case 'CANCELLED':
       return [];
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'task status');
   }
-}
-
-function assertNeverStatus(x: never): never {
-  throw new Error(`unexpected task status: ${String(x)}`);
 }

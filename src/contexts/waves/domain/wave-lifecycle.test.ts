@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { WAVE_STATUSES, type WaveStatus } from '../../../contracts/waves.ts';
-import { WAVE_TRANSITIONS, canTransition, isOnTheFloor, isOpenForChanges, pickProgressPath } from './wave-lifecycle.ts';
+import { WAVE_TRANSITIONS, isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './wave-lifecycle.ts';
+
+const canTransition = waveLifecycle.can;
 
 describe('wave lifecycle', () => {
-  it('follows DOMAIN.md: DRAFT → PLANNED → RELEASED → IN_PROGRESS → COMPLETED', () => {
+  it('follows the lifecycle: DRAFT → PLANNED → RELEASED → IN_PROGRESS → COMPLETED', () => {
     expect(canTransition('DRAFT', 'PLANNED')).toBe(true);
     expect(canTransition('PLANNED', 'RELEASED')).toBe(true);
     expect(canTransition('RELEASED', 'IN_PROGRESS')).toBe(true);
@@ -54,5 +56,11 @@ describe('wave lifecycle', () => {
 
   it('is on the floor once released and until completed (orders cancelled then leave it)', () => {
     expect(WAVE_STATUSES.filter(isOnTheFloor)).toEqual(['RELEASED', 'IN_PROGRESS']);
+  });
+});
+
+describe('waveLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(waveLifecycle.unreachable()).toEqual([]);
   });
 });

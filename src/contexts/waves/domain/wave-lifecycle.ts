@@ -1,6 +1,8 @@
 import type { WaveStatus } from '../../../contracts/waves.ts';
+import { assertNever } from '../../../platform/errors.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** The wave lifecycle of DOMAIN.md: who may move where. Enforced only here. */
+/** The wave lifecycle: who may move where. Enforced through `waveLifecycle` below. */
 export const WAVE_TRANSITIONS: Record<WaveStatus, readonly WaveStatus[]> = {
   DRAFT: ['PLANNED', 'CANCELLED'],
   PLANNED: ['RELEASED', 'CANCELLED'],
@@ -11,9 +13,8 @@ export const WAVE_TRANSITIONS: Record<WaveStatus, readonly WaveStatus[]> = {
   CANCELLED: [],
 };
 
-export function canTransition(from: WaveStatus, to: WaveStatus): boolean {
-  return WAVE_TRANSITIONS[from].includes(to);
-}
+/** The table the code enforces (platform/lifecycle.ts): a wave is born DRAFT or, planned at once, PLANNED. */
+export const waveLifecycle = defineLifecycle('wave', WAVE_TRANSITIONS, ['DRAFT', 'PLANNED']);
 
 /**
  * The steps a wave takes when pick lists of its orders complete: IN_PROGRESS on the first, COMPLETED once every order
@@ -31,11 +32,11 @@ export function pickProgressPath(status: WaveStatus, allOrdersPicked: boolean): 
     case 'CANCELLED':
       return [];
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'wave status');
   }
 }
 
-/** Orders may join or leave a wave only before release (DOMAIN.md). */
+/** Orders may join or leave a wave only before release. */
 export function isOpenForChanges(status: WaveStatus): boolean {
   switch (status) {
     case 'DRAFT':
@@ -47,7 +48,7 @@ export function isOpenForChanges(status: WaveStatus): boolean {
     case 'CANCELLED':
       return false;
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'wave status');
   }
 }
 
@@ -63,11 +64,6 @@ export function isOnTheFloor(status: WaveStatus): boolean {
     case 'CANCELLED':
       return false;
     default:
-      return assertNeverStatus(status);
+      return assertNever(status, 'wave status');
   }
-}
-
-
-function assertNeverStatus(x: never): never {
-  throw new Error(`unexpected wave status: ${String(x)}`);
 }

@@ -1,0 +1,53 @@
+import type { Executor } from '../../platform/db/database.ts';
+import { nextCursor } from '../../platform/http/paging.ts';
+import { fromLotKey } from './domain/stock.ts';
+import { balanceView } from './service.ts';
+import * as store from './store.ts';
+
+function movementView(m: store.MovementRow) {
+  return {
+    id: m.id, type: m.type, siteId: m.site_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
+    deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
+    reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
+  };
+}
+
+/**
+ * The read side of the stock ledger as the HTTP edge shows it: pages and views over the store (http.ts never reaches
+ * the store itself). Balances and movements are listed by their seq (a bigint): the cursor is the last seq of the page.
+ */
+export function inventoryQueries(db: Executor) {
+  return {
+    async balances(q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listBalances(db, { siteId: q.siteId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.after });
+      return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
+    },
+
+    async movements(q: { siteId: string; sku?: string | undefined; type?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listMovements(db, { siteId: q.siteId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.after });
+      return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
+    },
+
+    async movement(id: string) {
+      const m = await store.getMovement(db, id);
+      return m === undefined ? undefined : movementView(m);
+    },
+
+    async reservations(filter: { waveId?: string | undefined; orderId?: string | undefined }) {
+      const rows = await store.listReservations(db, filter);
+      return rows.map((r) => ({
+        reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, sku: r.sku,
+        locationId: r.location_id, lot: fromLotKey(r.lot), quantity: r.quantity, picked: r.picked, shorted: r.shorted, status: r.status,
+      }));
+    },
+
+    async summary(siteId: string, sku: string | undefined) {
+      const rows = await store.summary(db, siteId, sku);
+      return rows.map((r) => ({
+        sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
+        onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,
+        ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerAllocated: r.ledger_allocated,
+      }));
+    },
+  };
+}
