@@ -32,8 +32,6 @@ export interface PublishedLanguage<S extends EventSchemas> {
   readonly schemas: S;
   /** A subscription to one event type (or several): the handler's `data` is the payload type of the name, no cast. */
   readonly on: <T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>) => Subscription;
-  /** Whether `type` is a type of this language. */
-  readonly has: (type: string) => type is keyof S & string;
   /** Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem. */
   readonly problems: (event: Pick<NewEvent, 'type' | 'data'>) => string[];
 }
@@ -68,9 +66,6 @@ export function publishedLanguage<const S extends EventSchemas>(schemas: S): Pub
           return handle(typed.data, typed, tx);
         },
       };
-    },
-    has(type: string): type is keyof S & string {
-      return type in schemas;
     },
     problems(event) {
       const v = validator(event.type);
