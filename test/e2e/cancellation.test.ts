@@ -53,6 +53,20 @@ const confirm = (list: PickList, line: PickLine, quantity: number) => t.post(`/a
   locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity, toteId: 'TOTE-1',
 });
 
+/** An order of one unit of `sku`, released, picked, packed and booked (labelled), not dispatched. */
+async function packedAndLabelled(sku: string): Promise<{ orderId: string; shipmentId: string }> {
+  const orderId = await newOrder([{ sku, quantity: 1 }]);
+  const waveId = await planWave([orderId]);
+  expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+  const list = await pickListOf(orderId);
+  expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+  await until('picked', () => status(orderId), (s) => s === 'PICKED');
+  expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+  const shipment = await t.post('/api/v1/shipments', { orderId });
+  expect(shipment.status).toBe(201);
+  return { orderId, shipmentId: shipment.body.id as string };
+}
+
 /** Conservation per SKU, and no stock held for orders that will never ship. */
 async function expectLedgerTrue(): Promise<void> {
   await settled();
@@ -139,35 +153,20 @@ describe('a cancelled order never ships, at whatever moment it is cancelled', ()
   });
 
   it('cancelled after packing and labelling: the package and the shipment are voided and the dispatch is refused', async () => {
-    const orderId = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
-    const waveId = await planWave([orderId]);
-    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
-    const list = await pickListOf(orderId);
-    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
-    const shipment = await t.post('/api/v1/shipments', { orderId });
-    expect(shipment.status).toBe(201);
+    const { orderId, shipmentId } = await packedAndLabelled(w.products[2]!.sku);
     expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).body.status).toBe('CANCELLED');
-    const dispatch = await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`);
+    const dispatch = await t.post(`/api/v1/shipments/${shipmentId}/dispatch`);
     expect(dispatch.status).toBe(409);
     expect(dispatch.body.code).toBe('ORDER_CANCELLED');
-    expect((await t.get(`/api/v1/shipments/${shipment.body.id}`)).body.status).toBe('CANCELLED');
+    expect((await t.get(`/api/v1/shipments/${shipmentId}`)).body.status).toBe('CANCELLED');
     expect(((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { status: string }[]).map((p) => p.status)).toEqual(['CANCELLED']);
     await expectNothingHeldFor(orderId);
     await expectLedgerTrue();
   });
 
   it('refuses to cancel an order once it has been dispatched (409 ORDER_SHIPPED), and changes nothing', async () => {
-    const orderId = await newOrder([{ sku: w.products[3]!.sku, quantity: 1 }]);
-    const waveId = await planWave([orderId]);
-    expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
-    const list = await pickListOf(orderId);
-    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
-    const shipment = await t.post('/api/v1/shipments', { orderId });
-    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`)).status).toBe(200);
+    const { orderId, shipmentId } = await packedAndLabelled(w.products[3]!.sku);
+    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).status).toBe(200);
     // Orders may not have heard of the dispatch yet: pack & ship decides.
     const cancel = await t.post(`/api/v1/orders/${orderId}/cancel`, {});
     expect(cancel.status).toBe(409);

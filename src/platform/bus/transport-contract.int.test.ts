@@ -184,8 +184,9 @@ for (const flavour of FLAVOURS) {
       expect(await o.bus.replayDeadLetter(letter!.id)).toBe('duplicate');
     });
 
-    it('a consumer that restarts resumes where it stopped: nothing lost, nothing handled again', async (ctx) => {
-      if (!available || flavour.name === 'inline') ctx.skip(); // inline has no offsets: the relay holds the events
+    // Brokers only: inline has no offsets to resume from (the relay holds undelivered events in the outbox).
+    it.runIf(flavour.name !== 'inline')('a consumer that restarts resumes where it stopped: nothing lost, nothing handled again', async (ctx) => {
+      if (!available) ctx.skip();
       const s = await scenario();
       const first = await s.start();
       await s.append(first.bus, Array.from({ length: 10 }, (_, i) => ({ subject: `agg_${i % 2}`, k: i })));
