@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.ts';
 import type { Config } from './platform/config/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
@@ -96,7 +98,10 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   });
   const apiKeys = new ApiKeys(db, ids);
   const workers = new WorkerPool({ threads: config.workerThreads, maxQueue: config.workerQueue });
-  const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers };
+  const cache: Cache = config.redisUrl === undefined ? new MemoryCache()
+    // One namespace per installation: the processes sharing this database share their cache entries, nobody else does.
+    : new RedisCache({ url: config.redisUrl, namespace: `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`, metrics, log });
+  const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
   const catalog = catalogContext(deps);
   const locations = locationMasterContext(deps);
@@ -143,6 +148,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
       await http.close();
       await jobs.stop();
       await workers.close();
+      await cache.close();
       await bus.stop();
       await transport.close();
       await db.close();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Cache } from './cache/cache.ts';
 import type { Clock } from './clock.ts';
 import type { Database } from './db/database.ts';
 import { loadMigrations, type Migration } from './db/migrations.ts';
@@ -21,6 +22,8 @@ export interface PlatformDeps {
   readonly idempotency: IdempotencyKeys;
   /** Worker threads for CPU-heavy pure computations, so they do not block the event loop. */
   readonly workers: WorkerPool;
+  /** Read-through cache for hot reads (memory, or Redis shared by the installation's processes when REDIS_URL is set). */
+  readonly cache: Cache;
 }
 
 /** A bounded context as the composition root sees it: its one registration (made by `defineContext`). */

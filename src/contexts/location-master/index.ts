@@ -1,7 +1,7 @@
 import type { LocationMasterApi, Site } from '../../contracts/location-master.ts';
 import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
-import { locationMasterService } from './service.ts';
+import { LOCATION_TTL_S, locationCodeKey, locationMasterService } from './service.ts';
 
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
 export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> {
@@ -25,7 +25,8 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     routes: locationMasterRoutes(deps, service),
     api: {
       getLocations: (ids) => service.getLocations(ids),
-      getLocationByCode: (siteId, code) => service.getLocationByCode(siteId, code),
+      // A hot read on the floor (scans and receipts name locations by code): cached, forgotten when the location changes.
+      getLocationByCode: (siteId, code) => deps.cache.getOrLoad(locationCodeKey(siteId, code), LOCATION_TTL_S, () => service.getLocationByCode(siteId, code)),
       getSite,
       listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
     },

@@ -34,6 +34,11 @@ class Rejected extends Error {
 }
 
 /** Sites, locations and layouts; also the in-process implementation of the location-master contract API. */
+/** Cache key of a location looked up by its code (the floor's hot read; the location-master API caches it). */
+export const locationCodeKey = (siteId: string, code: string): string => `location-master:location-by-code:${siteId}:${code}`;
+/** How long a cached location may live if an invalidation is ever missed. */
+export const LOCATION_TTL_S = 60;
+
 export function locationMasterService(deps: PlatformDeps) {
   const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
   return {
@@ -137,6 +142,9 @@ export function locationMasterService(deps: PlatformDeps) {
         const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
         const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value };
         await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
+        // The cached copy goes once the change is committed. The delete is sent at once, ahead of this process's later
+        // reads on the same cache connection; other processes may read the old copy for the few milliseconds it takes.
+        tx.afterCommit(() => void deps.cache.delete(locationCodeKey(current.siteId, current.code)));
         return ok(updated);
       });
     },

@@ -9,6 +9,7 @@ import type { IdempotencyKeys } from '../../platform/http/idempotency.ts';
 import { uuidv7Ids } from '../../platform/ids.ts';
 import { createLogger } from '../../platform/telemetry/logger.ts';
 import { Metrics } from '../../platform/telemetry/metrics.ts';
+import { MemoryCache } from '../../platform/cache/cache.ts';
 import { WorkerPool } from '../../platform/workers/worker-pool.ts';
 import { pickSequenceOrder } from './domain/pick-sequence.ts';
 import { pickingService, type PickingService } from './service.ts';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   const locations = { getLocations: async () => new Map() } as unknown as LocationMasterApi;
   picking = pickingService({
     db, bus: t.app.bus, clock: systemClock, ids: uuidv7Ids, metrics: new Metrics(), log: createLogger('silent'),
-    idempotency: undefined as unknown as IdempotencyKeys, workers: new WorkerPool({ threads: 0, maxQueue: 0 }),
+    idempotency: undefined as unknown as IdempotencyKeys, workers: new WorkerPool({ threads: 0, maxQueue: 0 }), cache: new MemoryCache(),
   }, { catalog, locations, sequencer: pickSequenceOrder });
 });
 afterAll(async () => {
