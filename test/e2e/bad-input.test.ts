@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Acceptance (f): every command route refuses bad input with problem+json naming fields, and writes nothing. */
@@ -10,19 +11,7 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Row counts of every table of every PakLog schema: a write anywhere changes this fingerprint. */
-async function fingerprint(): Promise<Record<string, number>> {
-  const tables = await t.app.db.query<{ s: string; n: string }>(
-    `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-  );
-  const counts: Record<string, number> = {};
-  for (const { s, n } of tables) {
-    if (s === 'platform' && (n === 'idempotency_keys' || n === 'api_keys')) continue;
-    counts[`${s}.${n}`] = (await t.app.db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
-  }
-  return counts;
-}
+const fingerprint = (): Promise<Record<string, number>> => tableFingerprint(t.app.db);
 
 describe('bad input changes nothing', () => {
   it('every POST route: an empty or malformed body → 400/404/409/422 problem+json, and no row anywhere changes', async () => {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -25,18 +26,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function fingerprint(): Promise<Record<string, number>> {
-  const tables = await t.app.db.query<{ s: string; n: string }>(
-    `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-  );
-  const counts: Record<string, number> = {};
-  for (const { s, n } of tables) {
-    if (s === 'platform' && (n === 'idempotency_keys' || n === 'api_keys')) continue;
-    counts[`${s}.${n}`] = (await t.app.db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
-  }
-  return counts;
-}
+const fingerprint = (): Promise<Record<string, number>> => tableFingerprint(t.app.db);
 
 interface JsonSchema {
   type?: string;

@@ -1,0 +1,18 @@
+import type { Executor } from '../../src/platform/db/database.ts';
+
+/**
+ * Row counts of every table of every PakLog schema: a write anywhere changes this fingerprint, so a test can prove that
+ * refused input wrote nothing. Key tables are left out (the test itself creates keys).
+ */
+export async function tableFingerprint(db: Executor): Promise<Record<string, number>> {
+  const tables = await db.query<{ s: string; n: string }>(
+    `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { s, n } of tables) {
+    if (s === 'platform' && (n === 'idempotency_keys' || n === 'api_keys')) continue;
+    counts[`${s}.${n}`] = (await db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
+  }
+  return counts;
+}
