@@ -47,6 +47,8 @@ export interface BuildOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Carrier adapters besides the built-in own fleet (none exist yet; tests plug in fakes). */
   readonly carriers?: readonly Carrier[];
+  /** APIs of contexts this process does not run (split mode): gRPC clients to the processes that run them. */
+  readonly remoteApis?: RemoteApis;
 }
 
 export interface PakLogApp {
@@ -61,7 +63,7 @@ export interface PakLogApp {
 }
 
 /** The configured event transport (PAKLOG_BUS): in-process by default, or a broker shared by several processes. */
-function transportFor(config: Config): Transport {
+export function transportFor(config: Config): Transport {
   switch (config.bus) {
     case 'kafka':
       return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace });
@@ -77,6 +79,82 @@ function transportFor(config: Config): Transport {
 }
 
 export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship'] as const;
+export type ContextName = (typeof ALL_CONTEXTS)[number];
+
+/** The contract APIs contexts call synchronously, and the context that owns each. */
+export interface ContractApis {
+  readonly catalog: CatalogApi;
+  readonly locations: LocationMasterApi;
+  readonly inventory: InventoryApi;
+  readonly packShip: PackShipApi;
+}
+export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
+  catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship',
+};
+
+/** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
+export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextName) => ContractApis[K];
+
+/**
+ * The contexts this process runs (`PAKLOG_CONTEXTS`), each handed the contract APIs it requires: the in-process
+ * implementation when the owning context runs here, a remote one otherwise — the context cannot tell which. Only
+ * selected contexts are built, so a process never touches the tables of a context it does not run.
+ */
+function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions): ContextModule[] {
+  const runs = (name: ContextName): boolean => config.contexts === 'all' || config.contexts.includes(name);
+  const unknown = config.contexts === 'all' ? [] : config.contexts.filter((c) => !(ALL_CONTEXTS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`);
+  const local: Partial<Record<keyof ContractApis, ContractApis[keyof ContractApis]>> = {};
+  const api = <K extends keyof ContractApis>(name: K): ContractApis[K] => {
+    const here = local[name] as ContractApis[K] | undefined;
+    if (here !== undefined) return here;
+    if (options.remoteApis === undefined) {
+      throw new Error(`a context of this process needs the ${API_OWNERS[name]} API: run ${API_OWNERS[name]} here too, or give its gRPC address in PAKLOG_RPC_PEERS`);
+    }
+    return options.remoteApis(name, API_OWNERS[name]);
+  };
+  const modules: ContextModule[] = [];
+  if (runs('catalog')) {
+    const m = catalogContext(deps);
+    local.catalog = m.api;
+    modules.push(m);
+  }
+  if (runs('location-master')) {
+    const m = locationMasterContext(deps);
+    local.locations = m.api;
+    modules.push(m);
+  }
+  if (runs('inventory')) {
+    const m = inventoryContext(deps, { catalog: api('catalog'), locations: api('locations') });
+    local.inventory = m.api;
+    modules.push(m);
+  }
+  if (runs('pack-ship')) {
+    // Orders asks pack-ship which carriers it can book, so an order for another carrier is refused at intake.
+    const m = packShipContext(deps, { catalog: api('catalog'), ...(options.carriers === undefined ? {} : { carriers: options.carriers }) });
+    local.packShip = m.api;
+    modules.push(m);
+  }
+  if (runs('orders')) {
+    modules.push(ordersContext(deps, { catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip') }));
+  }
+  if (runs('waves')) modules.push(wavesContext(deps, { locations: api('locations'), inventory: api('inventory') }));
+  if (runs('tasks')) modules.push(tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') }));
+  if (runs('picking')) modules.push(pickingContext(deps, { catalog: api('catalog'), locations: api('locations') }));
+  const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
+  return modules.sort((a, b) => order(a) - order(b));
+}
+
+/** The in-process contract APIs of the contexts this app runs (served over gRPC to the other processes). */
+export function localApis(app: PakLogApp): Partial<ContractApis> {
+  const find = (name: ContextName): unknown => app.modules.find((m) => m.name === name)?.api;
+  const out: Partial<Record<keyof ContractApis, unknown>> = {};
+  for (const [key, owner] of Object.entries(API_OWNERS) as [keyof ContractApis, ContextName][]) {
+    const impl = find(owner);
+    if (impl !== undefined) out[key] = impl;
+  }
+  return out as Partial<ContractApis>;
+}
 
 /**
  * The composition root: platform + the selected contexts → a ready fastify instance (no listen).
@@ -103,35 +181,17 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     : new RedisCache({ url: config.redisUrl, namespace: `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`, metrics, log });
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
-  const catalog = catalogContext(deps);
-  const locations = locationMasterContext(deps);
-  const catalogApi: CatalogApi = catalog.api;
-  const locationsApi: LocationMasterApi = locations.api;
-  const inventory = inventoryContext(deps, { catalog: catalogApi, locations: locationsApi });
-  const inventoryApi: InventoryApi = inventory.api;
-  // Orders asks pack-ship which carriers it can book, so an order for another carrier is refused at intake.
-  const packShip = packShipContext(deps, { catalog: catalogApi, ...(options.carriers === undefined ? {} : { carriers: options.carriers }) });
-  const packShipApi: PackShipApi = packShip.api;
-  const all: ContextModule[] = [
-    catalog,
-    locations,
-    inventory,
-    ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, locations: locationsApi, packShip: packShipApi }),
-    wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
-    tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: locationsApi }),
-    pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
-    packShip,
-  ];
-  const selected = config.contexts === 'all' ? all : all.filter((m) => config.contexts.includes(m.name));
-
+  const selected = composeContexts(config, deps, options);
   await migrate(db, [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
-  const http = await createHttp({ logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http });
-  await platformRoutes(http, { db, bus, metrics, apiKeys });
+  const http = await createHttp({
+    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http, gatewaySecret: config.gatewaySecret,
+  });
+  await platformRoutes(http, { db, bus, metrics, apiKeys, ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }) });
   for (const m of selected) {
     const routes = m.routes;
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });

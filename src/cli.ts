@@ -67,7 +67,8 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   try {
     running = await startServer(cfg, async (app) => {
       generated = app.generatedAdminKey;
-      if (cfg.seedDemo && !(await hasDemoData(app))) {
+      // A split process runs only some contexts: the demo is seeded through the gateway, not here.
+      if (cfg.seedDemo && cfg.contexts === 'all' && !(await hasDemoData(app))) {
         await seedDemo(app);
         seeded = true;
       }
@@ -93,6 +94,30 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
   lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');
   console.log(lines.join('\n'));
+});
+
+program.command('gateway').description('Split mode: the single entry point routing /api/v1 to the service processes (PAKLOG_SERVICES)').action(async () => {
+  const { buildGateway } = await import('./gateway/gateway.ts');
+  const cfg = config();
+  if (cfg.databaseUrl === undefined) {
+    console.error('paklog gateway: set DATABASE_URL to the gateway\'s own database (API keys and the event store)');
+    process.exit(2);
+  }
+  const gateway = await buildGateway(cfg, cfg.databaseUrl).catch((e: unknown) => {
+    console.error(`paklog gateway: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+  const address = await gateway.http.listen({ port: cfg.port, host: cfg.host });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void gateway.close().then(() => process.exit(0));
+    });
+  }
+  const url = address.replace('127.0.0.1', 'localhost');
+  console.log([
+    '', `PakLog gateway is ready in front of ${cfg.services.length} services`, `  API:     ${url}/api/v1`, `  Docs:    ${url}/docs`,
+    `  Health:  ${url}/health/ready`, ...(gateway.generatedAdminKey === undefined ? [] : [keyLine(gateway.generatedAdminKey)]), '',
+  ].join('\n'));
 });
 
 program.command('migrate').description('Run pending migrations of every context and exit').action(async () => {

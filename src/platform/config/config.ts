@@ -31,6 +31,14 @@ export interface Config {
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Split mode: port of this process's gRPC server for the contract APIs of the contexts it runs (PAKLOG_RPC_PORT). */
+  readonly rpcPort: number | undefined;
+  /** Split mode: `context=host:port` of the processes running the contexts this one calls (PAKLOG_RPC_PEERS). */
+  readonly rpcPeers: Readonly<Record<string, string>>;
+  /** Split mode: shared by the gateway and the services; the gateway signs the callers it authenticated with it. */
+  readonly gatewaySecret: string | undefined;
+  /** The gateway: base URLs of the service processes it routes to (PAKLOG_SERVICES). */
+  readonly services: readonly string[];
   /** Limits against slow and idle clients (`PAKLOG_HTTP_*`). */
   readonly http: {
     readonly requestTimeoutMs: number;
@@ -118,6 +126,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const busNamespace = str('PAKLOG_BUS_NAMESPACE') ?? 'paklog';
   if (!/^[a-z][a-z0-9-]{0,39}$/.test(busNamespace)) problems.push('PAKLOG_BUS_NAMESPACE must be lower-case letters, digits and dashes (at most 40), starting with a letter');
 
+  const rpcPortRaw = str('PAKLOG_RPC_PORT');
+  const rpcPort = rpcPortRaw === undefined ? undefined : int('PAKLOG_RPC_PORT', 0, 0, 65535);
+  const rpcPeers: Record<string, string> = {};
+  for (const entry of (str('PAKLOG_RPC_PEERS') ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const m = /^([a-z][a-z-]*)=([A-Za-z0-9.-]+:\d{1,5})$/.exec(entry);
+    if (m === null) problems.push(`PAKLOG_RPC_PEERS must be a comma-separated list of context=host:port, got "${entry}"`);
+    else rpcPeers[m[1] ?? ''] = m[2] ?? '';
+  }
+  const gatewaySecret = str('PAKLOG_GATEWAY_SECRET');
+  if (gatewaySecret !== undefined && gatewaySecret.length < 32) problems.push('PAKLOG_GATEWAY_SECRET must be at least 32 characters long');
+  const services = (str('PAKLOG_SERVICES') ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  for (const u of services) {
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(u)) problems.push(`PAKLOG_SERVICES must be a comma-separated list of base URLs (http://host:port), got "${u}"`);
+  }
+
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
@@ -139,6 +162,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     kafkaBrokers,
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    rpcPort,
+    rpcPeers,
+    gatewaySecret,
+    services: services.map((u) => u.replace(/\/$/, '')),
     http: {
       requestTimeoutMs: int('PAKLOG_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
       headersTimeoutMs: int('PAKLOG_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),

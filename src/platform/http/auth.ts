@@ -5,6 +5,7 @@ import type { Narrowed, Selectable } from '../db/row-types.ts';
 import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
+import { PRINCIPAL_HEADER, verifyPrincipal } from './forwarded-principal.ts';
 import { ROLES, type Role } from './roles.ts';
 
 /**
@@ -120,22 +121,34 @@ export class ApiKeys {
 }
 
 /** onRequest hook: public routes pass; others need a valid key and a role the route allows. */
-export function authHook(keys: ApiKeys) {
+export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | undefined } = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
+    const forwarded = request.headers[PRINCIPAL_HEADER];
+    if (forwarded !== undefined && options.gatewaySecret !== undefined) {
+      // Split mode: the gateway authenticated the caller; this service still decides what the role may do.
+      const principal = verifyPrincipal(Array.isArray(forwarded) ? forwarded[0] ?? '' : forwarded, options.gatewaySecret);
+      if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The gateway assertion is not valid or has expired');
+      authorise(request, principal, config.roles);
+      return;
+    }
     const header = request.headers['x-api-key'];
     const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
     if (key === undefined || key === '') throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
     const principal = await keys.verify(key);
     if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
-    request.principal = principal;
-    const allowed = config.roles ?? ['admin'];
-    if (!allowed.includes(principal.role)) {
-      throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
-    }
+    authorise(request, principal, config.roles);
   };
+}
+
+function authorise(request: FastifyRequest, principal: Principal, roles: readonly Role[] | undefined): void {
+  request.principal = principal;
+  const allowed = roles ?? ['admin'];
+  if (!allowed.includes(principal.role)) {
+    throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
+  }
 }
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);

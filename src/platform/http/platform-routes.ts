@@ -1,6 +1,7 @@
 import { cursorSeq, nextCursor } from './paging.ts';
 import { Cursor, Limit } from './schemas.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { AppError, unwrap } from '../errors.ts';
@@ -10,16 +11,35 @@ import { CAN, ROLES } from './roles.ts';
 import type { HttpApp } from './server.ts';
 
 /** Health, metrics, the event store, dead letters and API keys: the platform's own routes. */
-export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: EventBus; metrics: Metrics; apiKeys: ApiKeys }): Promise<void> {
+export interface PlatformRouteDeps {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly metrics: Metrics;
+  readonly apiKeys: ApiKeys;
+  /** What this process runs, reported by readiness (a service process of a split deployment). */
+  readonly contexts?: readonly string[];
+  /** More to check for readiness than the database (the gateway: every service). */
+  readonly readiness?: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** Where dead letters live when not (only) here: the gateway lists and replays its services' ones. */
+  readonly deadLetters?: {
+    list(req: FastifyRequest): Promise<readonly Record<string, unknown>[]>;
+    replay(req: FastifyRequest, id: string): Promise<{ status: number; body: unknown } | undefined>;
+  };
+}
+
+export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Promise<void> {
   // Probes come every few seconds from load balancers, Kubernetes and Prometheus: logged only when something is wrong.
   app.get('/health/live', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
+    const contexts = deps.contexts === undefined ? {} : { contexts: deps.contexts };
     try {
       await deps.db.query('SELECT 1');
-      return { status: 'ok', database: 'ok' };
     } catch {
-      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+      return reply.status(503).send({ status: 'unavailable', database: 'unreachable', ...contexts });
     }
+    const more = await deps.readiness?.();
+    if (more !== undefined && !more.ready) return reply.status(503).send({ status: 'unavailable', database: 'ok', ...contexts, ...more.details });
+    return { status: 'ok', database: 'ok', ...contexts, ...more?.details };
   });
   app.get('/metrics', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
     void reply.header('content-type', deps.metrics.registry.contentType);
@@ -52,19 +72,23 @@ export async function platformRoutes(app: HttpApp, deps: { db: Database; bus: Ev
     return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
-  app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async () => {
+  app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async (req) => {
     const rows = await deps.db.query(
       `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt", envelope
        FROM platform.dead_letters ORDER BY created_at DESC LIMIT 500`,
     );
-    return { items: rows };
+    return { items: deps.deadLetters === undefined ? rows : [...rows, ...(await deps.deadLetters.list(req))] };
   });
   app.post('/api/v1/dead-letters/:id/replay', {
     config: { roles: CAN.admin },
     schema: { tags: ['platform'], summary: 'Deliver a dead letter to its consumer again', params: Type.Object({ id: Type.String() }) },
-  }, async (req) => {
+  }, async (req, reply) => {
     const outcome = await deps.bus.replayDeadLetter(req.params.id);
-    if (outcome === 'not-found') throw new AppError('NOT_FOUND', `No dead letter ${req.params.id}`);
+    if (outcome === 'not-found') {
+      const elsewhere = await deps.deadLetters?.replay(req, req.params.id);
+      if (elsewhere !== undefined) return reply.status(elsewhere.status).send(elsewhere.body);
+      throw new AppError('NOT_FOUND', `No dead letter ${req.params.id}`);
+    }
     if (outcome === 'not-subscribed') throw new AppError('CONFLICT', `This process does not run the consumer of dead letter ${req.params.id}; replay it where that context runs`);
     return { id: req.params.id, outcome };
   });

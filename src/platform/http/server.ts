@@ -21,6 +21,10 @@ export interface HttpOptions {
   readonly apiKeys: ApiKeys;
   readonly version: string;
   readonly limits?: HttpLimits;
+  /** Split mode: trust callers the gateway authenticated and signed with this secret (PAKLOG_GATEWAY_SECRET). */
+  readonly gatewaySecret?: string | undefined;
+  /** Adds to the generated OpenAPI document (the gateway merges its services' documents in). */
+  readonly transformOpenApi?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** Connection limits against slow or idle clients (milliseconds; see `PAKLOG_HTTP_*` in the README). */
@@ -103,6 +107,12 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
       security: [{ apiKey: [] }],
     },
+    ...(options.transformOpenApi === undefined ? {} : {
+      transformObject: (doc) => {
+        const generated: Record<string, unknown> = 'openapiObject' in doc ? { ...doc.openapiObject } : { ...doc.swaggerObject };
+        return options.transformOpenApi?.(generated) ?? generated;
+      },
+    }),
   });
   // The UI's own routes (/docs, /docs/json, assets) are open.
   app.addHook('onRoute', (route) => {
@@ -113,7 +123,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  app.addHook('onRequest', authHook(options.apiKeys));
+  app.addHook('onRequest', authHook(options.apiKeys, { gatewaySecret: options.gatewaySecret }));
   // A compressed body would reach the JSON parser as bytes it cannot read, or be taken for something else.
   app.addHook('preParsing', async (request) => {
     const encoding = request.headers['content-encoding'];

@@ -1,0 +1,207 @@
+import replyFrom from '@fastify/reply-from';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { transportFor, VERSION } from '../app.ts';
+import { PublishedEvents } from '../contracts/events.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { Config } from '../platform/config/config.ts';
+import { Database } from '../platform/db/database.ts';
+import { loadMigrations, migrate } from '../platform/db/migrations.ts';
+import { EventBus } from '../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../platform/bus/envelope.ts';
+import { AppError } from '../platform/errors.ts';
+import { ApiKeys, type Principal } from '../platform/http/auth.ts';
+import { PRINCIPAL_HEADER, signPrincipal } from '../platform/http/forwarded-principal.ts';
+import { platformRoutes } from '../platform/http/platform-routes.ts';
+import { ROLES } from '../platform/http/roles.ts';
+import { createHttp, type HttpApp } from '../platform/http/server.ts';
+import { uuidv7Ids } from '../platform/ids.ts';
+import { createLogger } from '../platform/telemetry/logger.ts';
+import { Metrics } from '../platform/telemetry/metrics.ts';
+
+/** The consumer (and schema) of the event store in split mode: a subscriber to every published event type. */
+export const EVENT_STORE_CONSUMER = 'event_store';
+/** Routes the gateway answers itself: its API keys, its event store and the dead letters of every service. */
+const OWN_PATHS = ['/api/v1/api-keys', '/api/v1/events', '/api/v1/dead-letters'];
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+interface ServiceDoc {
+  readonly url: string;
+  readonly paths: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly schemas: Readonly<Record<string, unknown>>;
+}
+
+export interface Gateway {
+  readonly http: HttpApp;
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly generatedAdminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Reads a service's OpenAPI document, waiting for the service to come up (split processes start in any order). */
+async function discover(url: string, waitMs: number): Promise<ServiceDoc> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/docs/json`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) {
+        const doc = (await res.json()) as { paths?: ServiceDoc['paths']; components?: { schemas?: ServiceDoc['schemas'] } };
+        return { url, paths: doc.paths ?? {}, schemas: doc.components?.schemas ?? {} };
+      }
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`service ${url} did not answer ${url}/docs/json within ${waitMs / 1000} s: is it running?`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const isOwn = (path: string): boolean => OWN_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+
+/**
+ * `paklog gateway`: the single entry point of a split deployment. It authenticates every call (it owns the API keys),
+ * routes `/api/v1/*` to the service whose OpenAPI document declares the route (the service authorises the role from
+ * the signed principal the gateway forwards), serves `/docs` with the services' documents merged, reports every
+ * service in `/health/ready`, lists and replays every service's dead letters, and keeps the event store: a consumer of
+ * every published event type appends each event once to its own database, queryable at `GET /api/v1/events`.
+ */
+export async function buildGateway(config: Config, databaseUrl: string, options: { discoverWaitMs?: number } = {}): Promise<Gateway> {
+  const secret = config.gatewaySecret;
+  if (secret === undefined) throw new Error('the gateway needs PAKLOG_GATEWAY_SECRET (the same value as its services)');
+  if (config.services.length === 0) throw new Error('the gateway needs PAKLOG_SERVICES: the base URLs of the service processes');
+  const log = createLogger(config.logLevel, config.logFormat);
+  const db = new Database(databaseUrl, { max: config.dbPoolSize });
+  const metrics = new Metrics();
+  const transport = transportFor(config);
+  const bus = new EventBus({
+    db, ids: uuidv7Ids, clock: systemClock, transport, log, maxAttempts: config.busMaxAttempts,
+    onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+  });
+  try {
+    await migrate(db, [
+      { schema: 'platform', migrations: loadMigrations(new URL('../platform/migrations/', import.meta.url)) },
+      { schema: EVENT_STORE_CONSUMER, migrations: [], inbox: true },
+    ]);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const apiKeys = new ApiKeys(db, uuidv7Ids);
+  const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
+  const docs = await Promise.all(config.services.map((url) => discover(url, options.discoverWaitMs ?? 60_000)));
+
+  const http = await createHttp({
+    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http,
+    transformOpenApi: (own) => mergeDocuments(own, docs),
+  });
+  await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
+  const forwardHeaders = (req: FastifyRequest): Record<string, string> => {
+    const principal: Principal | undefined = req.principal;
+    if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
+    return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
+  };
+  const forward = (service: string) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const extra = forwardHeaders(req);
+    await reply.from(`${service}${req.url}`, {
+      rewriteRequestHeaders: (_req, headers) => {
+        // The caller's key stays at the gateway; the service trusts the signed principal instead.
+        const { 'x-api-key': _key, authorization: _auth, ...rest } = headers;
+        return { ...rest, ...extra, 'x-request-id': req.id };
+      },
+      onError: (r, { error }) => {
+        const message = error instanceof Error ? error.message : String(error);
+        void r.code(503).type('application/problem+json').send({
+          type: 'about:blank', title: 'A dependency is unavailable', status: 503, code: 'UNAVAILABLE',
+          detail: `The service behind this route (${service}) did not answer: ${message}`, traceId: req.id,
+        });
+      },
+    });
+  };
+
+  const routed = new Set<string>();
+  for (const doc of docs) {
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/api/v1/') || isOwn(path)) continue;
+      for (const method of METHODS) {
+        if (operations[method] === undefined) continue;
+        const url = path.replace(/\{([^}]+)\}/g, ':$1');
+        const key = `${method} ${url}`;
+        if (routed.has(key)) throw new Error(`two services declare ${method.toUpperCase()} ${path}`);
+        routed.add(key);
+        // Any authenticated caller passes here; the owning service checks the role against its route.
+        http.route({ method: method.toUpperCase(), url, config: { roles: ROLES }, schema: { hide: true }, handler: forward(doc.url) });
+      }
+    }
+  }
+
+  await platformRoutes(http, {
+    db, bus, metrics, apiKeys,
+    readiness: async () => {
+      const services = await Promise.all(config.services.map(async (url) => {
+        try {
+          const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+          return { url, status: res.ok ? 'ok' : 'unavailable', ...(await res.json() as object) };
+        } catch {
+          return { url, status: 'unreachable' };
+        }
+      }));
+      return { ready: services.every((s) => s.status === 'ok'), details: { services } };
+    },
+    deadLetters: {
+      list: async (req) => {
+        const lists = await Promise.all(config.services.map(async (url) => {
+          const res = await fetch(`${url}/api/v1/dead-letters`, { headers: forwardHeaders(req), signal: AbortSignal.timeout(5_000) });
+          if (!res.ok) throw new AppError('UNAVAILABLE', `The dead letters of ${url} could not be read (HTTP ${res.status})`, { retryable: true });
+          return ((await res.json()) as { items: Record<string, unknown>[] }).items.map((d) => ({ ...d, service: url }));
+        }));
+        return lists.flat();
+      },
+      replay: async (req, id) => {
+        for (const url of config.services) {
+          const res = await fetch(`${url}/api/v1/dead-letters/${encodeURIComponent(id)}/replay`, {
+            method: 'POST', headers: forwardHeaders(req), signal: AbortSignal.timeout(30_000),
+          });
+          if (res.status === 404) continue;
+          return { status: res.status, body: (await res.json()) };
+        }
+        return undefined;
+      },
+    },
+  });
+  await http.ready();
+
+  // The event store: every event once (its id is unique; the inbox makes a redelivery a no-op).
+  await bus.subscribe(EVENT_STORE_CONSUMER, [{
+    types: Object.keys(PublishedEvents.schemas),
+    handle: async (event: EventEnvelope, tx) => {
+      await tx.query(
+        `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, envelope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+        [event.id, event.source, event.type, event.subject, event.time, event.siteid ?? null, event.correlationid ?? null, JSON.stringify(event)],
+      );
+    },
+  }]);
+  bus.start();
+
+  return {
+    http, db, bus, generatedAdminKey,
+    async close() {
+      await http.close();
+      await bus.stop();
+      await transport.close();
+      await db.close();
+    },
+  };
+}
+
+/** The gateway's own document with every service's paths and component schemas added. */
+function mergeDocuments(own: Record<string, unknown>, docs: readonly ServiceDoc[]): Record<string, unknown> {
+  const paths: Record<string, unknown> = { ...(own.paths as Record<string, unknown> | undefined) };
+  const components = { ...(own.components as Record<string, unknown> | undefined) };
+  const schemas: Record<string, unknown> = { ...(components.schemas as Record<string, unknown> | undefined) };
+  for (const doc of docs) {
+    for (const [path, ops] of Object.entries(doc.paths)) if (path.startsWith('/api/v1/') && !isOwn(path)) paths[path] = ops;
+    Object.assign(schemas, doc.schemas);
+  }
+  return { ...own, paths, components: { ...components, schemas } };
+}

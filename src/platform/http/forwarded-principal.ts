@@ -1,0 +1,48 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ROLES, type Role } from './roles.ts';
+
+/** Who the gateway says is calling (the same shape as an API key's principal). */
+export interface ForwardedPrincipal {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+
+/**
+ * In split mode the gateway authenticates each request once (it owns the API keys) and forwards the caller to the
+ * service that owns the route as a signed assertion: `x-paklog-principal: <base64url JSON>.<issued-at ms>.<HMAC>`,
+ * the HMAC-SHA256 of the first two parts under `PAKLOG_GATEWAY_SECRET`, which only the installation's processes know.
+ * The service authorises the role itself (the gateway does not know the routes' roles). An assertion older than
+ * `MAX_AGE_MS` is refused, so a captured header is of little use.
+ */
+export const PRINCIPAL_HEADER = 'x-paklog-principal';
+const MAX_AGE_MS = 60_000;
+
+const mac = (secret: string, payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
+
+export function signPrincipal(principal: ForwardedPrincipal, secret: string, now: number = Date.now()): string {
+  const body = Buffer.from(JSON.stringify({ id: principal.id, name: principal.name, role: principal.role })).toString('base64url');
+  const payload = `${body}.${now}`;
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+/** The principal of a valid, fresh assertion; undefined for anything else (never throws on garbage). */
+export function verifyPrincipal(header: string, secret: string, now: number = Date.now()): ForwardedPrincipal | undefined {
+  const [body, issued, signature, ...rest] = header.split('.');
+  if (body === undefined || issued === undefined || signature === undefined || rest.length > 0) return undefined;
+  const expected = mac(secret, `${body}.${issued}`);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const at = Number(issued);
+  if (!Number.isSafeInteger(at) || Math.abs(now - at) > MAX_AGE_MS) return undefined;
+  try {
+    const p: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    if (typeof p !== 'object' || p === null) return undefined;
+    const { id, name, role } = p as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof name !== 'string' || typeof role !== 'string' || !isRole(role)) return undefined;
+    return { id, name, role };
+  } catch {
+    return undefined;
+  }
+}
