@@ -4,48 +4,10 @@
  * fails the test. Each run uses its own namespace (topics, streams, consumer groups) and removes it afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { BROKERS, reachable } from '../support/brokers.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, until } from '../support/flow-driver.ts';
 import { startTestApp } from '../support/test-app.ts';
-
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-
-function reachable(hostPort: string): Promise<boolean> {
-  const url = new URL(hostPort.includes('://') ? hostPort : `tcp://${hostPort}`);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: url.hostname, port: Number(url.port) });
-    socket.setTimeout(1500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-const BROKERS = [
-  {
-    bus: 'kafka', address: KAFKA_BROKERS.split(',')[0]!, env: { KAFKA_BROKERS },
-    async cleanUp(ns: string) {
-      const admin = new Kafka({ clientId: 'paklog-test', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${ns}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      await admin.disconnect();
-    },
-  },
-  {
-    bus: 'nats', address: NATS_URL, env: { NATS_URL },
-    async cleanUp(ns: string) {
-      const nc = await connect({ servers: NATS_URL });
-      await (await jetstreamManager(nc)).streams.delete(ns.toUpperCase()).catch(() => false);
-      await nc.drain();
-    },
-  },
-] as const;
 
 describe.each(BROKERS)('order to ship with PAKLOG_BUS=$bus', (broker) => {
   it('an order is allocated, waved, picked, packed and shipped through the broker; stock conserves', async (ctx) => {

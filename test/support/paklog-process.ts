@@ -27,14 +27,14 @@ export interface StartedPakLog {
 }
 
 /** `paklog start` in `cwd` (the repository by default), resolved once it prints its ready banner. */
-export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<StartedPakLog> {
-  const child = spawn(process.execPath, [resolve(cwd, 'bin/paklog.js'), 'start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, command: 'start' | 'gateway' = 'start'): Promise<StartedPakLog> {
+  const child = spawn(process.execPath, [resolve(cwd, 'bin/paklog.js'), command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`paklog did not start:\n${out}`)), 90_000);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
-      if (out.includes('PakLog is ready')) {
+      if (out.includes('PakLog is ready') || out.includes('PakLog gateway is ready')) {
         clearTimeout(timer);
         // The banner is one write; leave a moment for a pipe that splits it.
         setTimeout(ready, 100);

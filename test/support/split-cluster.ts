@@ -1,0 +1,132 @@
+/**
+ * A split deployment in real processes, as docs/operations/distributed.md runs it by hand: a gateway and service
+ * processes, each on its own database, talking over a broker (Kafka or NATS) and gRPC. Used by the split end-to-end
+ * test, the split fault test and `npm run bench -- flow --mode split`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Call } from './flow-driver.ts';
+import { cleanEnv, freePort, startPakLog, type StartedPakLog } from './paklog-process.ts';
+
+export type SplitBus = 'kafka' | 'nats';
+
+/** The services of acceptance (b): orders + waves; catalog + location-master + inventory; tasks + picking + pack-ship. */
+export const SPLIT_SERVICES = [
+  { name: 'stock', contexts: ['catalog', 'location-master', 'inventory'] },
+  { name: 'flow', contexts: ['orders', 'waves'] },
+  { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship'] },
+] as const;
+
+/** Which service answers for a context's gRPC API. */
+const API_CONTEXTS = ['catalog', 'location-master', 'inventory', 'pack-ship'] as const;
+
+interface ServiceProcess {
+  readonly name: string;
+  readonly contexts: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly url: string;
+  process: StartedPakLog;
+}
+
+export interface SplitCluster {
+  readonly gatewayUrl: string;
+  readonly adminKey: string;
+  readonly services: readonly ServiceProcess[];
+  readonly gateway: StartedPakLog;
+  /** An HTTP client through the gateway. */
+  client(key: string, timings?: Map<string, number[]>): Call;
+  /** kill -9 a service and start it again on the same port and database; resolves once it is ready. */
+  crashAndRestart(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SplitOptions {
+  readonly bus: SplitBus;
+  /** One fresh database URL per process: the gateway's and one per service. */
+  readonly databases: { gateway: string; services: readonly string[] };
+  readonly extraEnv?: Record<string, string>;
+}
+
+export function brokerEnv(bus: SplitBus): Record<string, string> {
+  return bus === 'kafka'
+    ? { PAKLOG_BUS: 'kafka', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' }
+    : { PAKLOG_BUS: 'nats', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' };
+}
+
+export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> {
+  const adminKey = `pk_split_${randomBytes(16).toString('hex')}`;
+  const common = {
+    ...brokerEnv(o.bus),
+    PAKLOG_BUS_NAMESPACE: `split-${randomBytes(4).toString('hex')}`,
+    PAKLOG_GATEWAY_SECRET: randomBytes(24).toString('hex'),
+    PAKLOG_ADMIN_API_KEY: adminKey,
+    PAKLOG_SEED_DEMO: 'false',
+    PAKLOG_LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+    PAKLOG_WORKER_THREADS: '0',
+    ...o.extraEnv,
+  };
+  const ports = await Promise.all(SPLIT_SERVICES.map(async () => ({ http: await freePort(), rpc: await freePort() })));
+  const peers = API_CONTEXTS.map((c) => {
+    const i = SPLIT_SERVICES.findIndex((s) => (s.contexts as readonly string[]).includes(c));
+    return `${c}=127.0.0.1:${ports[i]!.rpc}`;
+  }).join(',');
+  const services: ServiceProcess[] = SPLIT_SERVICES.map((s, i) => ({
+    name: s.name, contexts: s.contexts, url: `http://127.0.0.1:${ports[i]!.http}`, process: undefined as unknown as StartedPakLog,
+    env: cleanEnv({
+      ...common, DATABASE_URL: o.databases.services[i]!, PAKLOG_CONTEXTS: s.contexts.join(','),
+      PORT: String(ports[i]!.http), PAKLOG_RPC_PORT: String(ports[i]!.rpc), PAKLOG_RPC_PEERS: peers,
+    }),
+  }));
+  const started: StartedPakLog[] = [];
+  try {
+    await Promise.all(services.map(async (s) => {
+      s.process = await startPakLog(s.env);
+      started.push(s.process);
+    }));
+    const gatewayPort = await freePort();
+    const gateway = await startPakLog(cleanEnv({
+      ...common, DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_SERVICES: services.map((s) => s.url).join(','),
+    }), undefined, 'gateway');
+    started.push(gateway);
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    return {
+      gatewayUrl, adminKey, services, gateway,
+      client: (key, timings) => httpClient(gatewayUrl, key, timings),
+      async crashAndRestart(name) {
+        const s = services.find((x) => x.name === name);
+        if (s === undefined) throw new Error(`no service ${name}`);
+        const exited = new Promise((r) => s.process.child.once('exit', r));
+        s.process.child.kill('SIGKILL');
+        await exited;
+        s.process = await startPakLog(s.env);
+      },
+      async close() {
+        await gateway.stop();
+        await Promise.all(services.map((s) => s.process.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw e;
+  }
+}
+
+/** A client over real HTTP (fetch), with per-step timings like the in-process one. */
+export function httpClient(baseUrl: string, key: string, timings?: Map<string, number[]>): Call {
+  return async (step, method, url, body) => {
+    const t0 = performance.now();
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const elapsed = performance.now() - t0;
+    if (timings !== undefined) {
+      const list = timings.get(step) ?? [];
+      list.push(elapsed);
+      timings.set(step, list);
+    }
+    return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+}
