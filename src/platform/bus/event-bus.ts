@@ -245,7 +245,7 @@ export class EventBus {
         `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
-      await this.o.transport.publish(rows.map((r) => r.envelope));
+      await this.o.db.handOff(() => this.o.transport.publish(rows.map((r) => r.envelope)));
       await tx.query(`UPDATE platform.outbox SET dispatched_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });

@@ -16,6 +16,8 @@ export interface Config {
   readonly contexts: readonly string[] | 'all';
   readonly seedDemo: boolean;
   readonly dbPoolSize: number;
+  /** Refuse a second connection asked for while a transaction is open in the same call (PAKLOG_DB_STRICT_NESTING; tests). */
+  readonly dbStrictNesting: boolean;
   readonly busMaxAttempts: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
@@ -152,6 +154,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
     dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
+    dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     // One thread per spare core (at least one): the event loop keeps a core for requests.

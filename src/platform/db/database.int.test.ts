@@ -73,3 +73,25 @@ describe('Database.unitOfWork', () => {
     expect(await values()).toEqual(['after']);
   });
 });
+
+describe('strict nesting (handler purity)', () => {
+  it('refuses a second connection asked for inside an open transaction, and allows it before, after and handed off', async () => {
+    const t = await createTestDatabase();
+    const strict = new Database(t.url, { max: 3, strictNesting: true });
+    try {
+      await strict.query('SELECT 1');
+      await expect(strict.tx(async () => strict.query('SELECT 1'))).rejects.toThrow(/second connection/);
+      await expect(strict.tx(async () => strict.tx(async (tx) => tx.query('SELECT 1')))).rejects.toThrow(/second connection/);
+      // Inside a unit of work a nested tx is a savepoint and a query joins it: one connection.
+      await strict.unitOfWork(async () => { await strict.query('SELECT 1'); await strict.tx((tx) => tx.query('SELECT 1')); });
+      await strict.tx(async () => strict.handOff(() => strict.query('SELECT 1')));
+      // Work started in a transaction and still running after it committed is not nested.
+      let late: Promise<unknown> = Promise.resolve();
+      await strict.tx(async (tx) => { tx.afterCommit(() => { late = strict.query('SELECT 1'); }); });
+      await late;
+    } finally {
+      await strict.close();
+      await t.drop();
+    }
+  });
+});

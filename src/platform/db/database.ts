@@ -35,8 +35,15 @@ interface UnitOfWork {
 /** The database port: a node-postgres pool with transactions that retry on serialization failures and deadlocks. */
 export class Database implements Executor {
   readonly pool: pg.Pool;
+  private readonly strict: boolean;
 
-  constructor(connectionString: string, options: { max?: number; applicationName?: string } = {}) {
+  /**
+   * @param options.strictNesting refuse a second connection asked for while the same async context holds a
+   * transaction (tests turn it on): a handler that calls another context's API inside its transaction holds one
+   * connection and waits for another, and enough of them at once exhaust the pool for good. See docs/adr/0015.
+   */
+  constructor(connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean } = {}) {
+    this.strict = options.strictNesting ?? false;
     this.pool = new pg.Pool({
       connectionString,
       max: options.max ?? 20,
@@ -49,6 +56,23 @@ export class Database implements Executor {
   }
 
   private readonly unit = new AsyncLocalStorage<UnitOfWork>();
+  /** The transaction (not unit of work) this async context holds a connection for, while it is open. */
+  private readonly holding = new AsyncLocalStorage<{ open: boolean }>();
+
+  /**
+   * Runs `fn` as work of its own that the open transaction waits for without sharing it: the outbox relay holds its
+   * batch's row locks while the inline transport's consumers run their own transactions. Exempt from strict nesting
+   * because it is one bounded connection (the relay's), not one per handler.
+   */
+  handOff<T>(fn: () => Promise<T>): Promise<T> {
+    return this.holding.exit(fn);
+  }
+
+  private checkNesting(what: string): void {
+    if (this.strict && this.holding.getStore()?.open === true) {
+      throw new Error(`${what} asked for a second connection while this async context holds a transaction open: read before the transaction, or keep a local projection`);
+    }
+  }
 
   /** The unit of work this call runs in, if any is still open. */
   private openUnit(): UnitOfWork | undefined {
@@ -59,6 +83,7 @@ export class Database implements Executor {
   async query<R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     const u = this.openUnit();
     if (u !== undefined) return u.tx.query<R>(text, params);
+    this.checkNesting(`query "${text.slice(0, 60).replace(/\s+/g, ' ')}"`);
     const result = await this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]);
     return result.rows;
   }
@@ -125,6 +150,7 @@ export class Database implements Executor {
   }
 
   private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string): Promise<T> {
+    this.checkNesting('a transaction');
     const client = await this.pool.connect();
     const hooks: (() => void)[] = [];
     const tx: Tx = {
@@ -137,7 +163,13 @@ export class Database implements Executor {
     let released = false;
     try {
       await client.query(isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
-      const value = await fn(tx);
+      const holding = { open: true };
+      let value: T;
+      try {
+        value = await this.holding.run(holding, () => fn(tx));
+      } finally {
+        holding.open = false;
+      }
       await client.query('COMMIT');
       client.release();
       released = true;
