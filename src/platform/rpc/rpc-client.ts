@@ -38,11 +38,12 @@ export const CHANNEL_OPTIONS: ChannelOptions = {
 };
 
 /**
- * A channel to `target` (`host:port`). Only UNAVAILABLE is retried: the remote is down, restarting or unreachable,
- * and another try may find it back. Usually the call never reached an implementation, but a connection lost mid-call
- * is UNAVAILABLE too, so only idempotent methods belong behind this channel (every contract API method is a query,
- * or idempotent like `stopShipping`). Every other status is the remote's answer and is re-thrown as the AppError it
- * sent. DEADLINE_EXCEEDED is not retried (the time is up) and becomes UNAVAILABLE, as a remote that stays down does.
+ * A channel to `target` (`host:port`). Only UNAVAILABLE from the transport (no PakLog error code in the trailers) is
+ * retried: the remote is down, restarting or unreachable, and another try may find it back. Usually the call never
+ * reached an implementation, but a connection lost mid-call is UNAVAILABLE too, so only idempotent methods belong
+ * behind this channel (every contract API method is a query, or idempotent like `stopShipping`). Every other status,
+ * a 503 AppError such as BUSY included, is the remote's answer and is re-thrown as the AppError it sent.
+ * DEADLINE_EXCEEDED is not retried (the time is up) and becomes UNAVAILABLE, as a remote that stays down does.
  */
 export function rpcChannel(target: string, policy: RpcCallPolicy = {}): RpcChannel {
   const deadlineMs = policy.deadlineMs ?? 5_000;
@@ -66,7 +67,8 @@ export function rpcChannel(target: string, policy: RpcCallPolicy = {}): RpcChann
         } catch (error) {
           if (!isServiceError(error)) throw error;
           const left = deadline - Date.now();
-          if (error.code !== status.UNAVAILABLE || left <= 0) {
+          // A PakLog error the remote sent (even a 503 like BUSY) is its answer, re-thrown for the caller to judge.
+          if (error.code !== status.UNAVAILABLE || !isUnreachable(error) || left <= 0) {
             if (isUnreachable(error)) {
               throw new AppError('UNAVAILABLE', `${method.path}: ${target} did not answer within ${deadlineMs} ms (${tries} attempts; last: ${status[error.code]} ${error.details})`, { retryable: true, cause: error });
             }
