@@ -10,17 +10,24 @@ module.exports = {
     },
     {
       name: 'context-imports-app',
-      comment: 'Contexts never import the composition root or the gateway.',
+      comment: 'Contexts never import the composition root, the gateway or the gRPC adapters (they are handed their APIs).',
       severity: 'error',
       from: { path: '^src/contexts/' },
-      to: { path: '^src/(app|main|cli)\\.ts$|^src/gateway/' },
+      to: { path: '^src/(app|main|cli)\\.ts$|^src/(gateway|rpc)/' },
     },
     {
       name: 'platform-imports-context',
       comment: 'The platform kernel imports no context and no contract.',
       severity: 'error',
       from: { path: '^src/platform/' },
-      to: { path: '^src/(contexts|contracts|gateway|app\\.ts)' },
+      to: { path: '^src/(contexts|contracts|gateway|rpc|app\\.ts)' },
+    },
+    {
+      name: 'rpc-adapters-import-contracts-and-platform',
+      comment: 'src/rpc/ maps contract APIs to gRPC messages (ADR 0015): it knows contracts and the platform, never a context, so a process can call a context it does not run.',
+      severity: 'error',
+      from: { path: '^src/rpc/' },
+      to: { path: '^src/', pathNot: '^src/(platform|contracts|rpc)/' },
     },
     {
       name: 'contracts-import-only-platform',

@@ -1,0 +1,72 @@
+import { Server, ServerCredentials, status, type handleUnaryCall, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { toGrpcStatus } from './rpc-errors.ts';
+
+/** One gRPC service: its full name (`paklog.catalog.v1.CatalogService`), definition and handlers. */
+export interface RpcService {
+  readonly name: string;
+  readonly definition: ServiceDefinition;
+  readonly implementation: UntypedServiceImplementation;
+}
+
+export interface RpcServer {
+  /** The bound port (the one asked for, or the one the OS chose for port 0). */
+  readonly port: number;
+  /** Stops accepting calls, lets running ones finish for up to `graceMs`, then cuts them. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A unary handler around an async function: its value is the answer, an error it throws becomes the status
+ * `toGrpcStatus` makes (faults are logged here, since their message does not travel).
+ */
+export function unaryHandler<Req, Res>(log: Logger, run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    run(call.request, call).then(
+      (response) => callback(null, response),
+      (error: unknown) => {
+        const answer = toGrpcStatus(error);
+        if (answer.code === status.INTERNAL) log.error({ err: error, method: call.getPath() }, 'rpc call failed');
+        callback({ ...answer, name: 'RpcError', message: answer.details ?? '' });
+      },
+    );
+  };
+}
+
+/**
+ * Starts a gRPC server (plaintext h2c: inside the cluster the mesh encrypts) with the given services, server
+ * reflection listing them (so grpcurl and friends need no `.proto` files) and the standard health service.
+ */
+export async function startRpcServer(o: { host: string; port: number; services: readonly RpcService[]; protos: PackageDefinition; log: Logger }): Promise<RpcServer> {
+  const server = new Server();
+  for (const s of o.services) server.addService(s.definition, s.implementation);
+  new ReflectionService(o.protos, { services: o.services.map((s) => s.name) }).addToServer(server);
+  // '' is the whole server; each service answers for itself too, as grpc_health_probe -service expects.
+  const health: ServingStatusMap = { '': 'SERVING' };
+  for (const s of o.services) health[s.name] = 'SERVING';
+  new HealthImplementation(health).addToServer(server);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${o.host}:${o.port}`, ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
+  });
+  o.log.info({ host: o.host, port, services: o.services.map((s) => s.name) }, 'rpc server listening');
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close(graceMs = 2_000) {
+      closing ??= new Promise<void>((resolve) => {
+        const cut = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * "The caller cannot tell which": one suite of assertions about the four contract APIs, run against the in-process
+ * implementations of an app on the test database and against gRPC clients of `serveRpc` serving those same
+ * implementations. Same values, same Map/undefined/union shapes, same AppErrors.
+ */
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogApi } from '../contracts/catalog.ts';
+import type { InventoryApi } from '../contracts/inventory.ts';
+import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
+import type { PackShipApi } from '../contracts/pack-ship.ts';
+import { AppError, unwrap } from '../platform/errors.ts';
+import type { RpcServer } from '../platform/rpc/rpc-server.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../../test/support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
+import { rpcClients, serveRpc, type ContractApis } from './contract-rpc.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let local: ContractApis;
+let server: RpcServer;
+let remote: ReturnType<typeof rpcClients>;
+let dispatched: { orderId: string; shipmentId: string };
+
+const SITE = 'RPC';
+const NO_GTIN_SKU = 'RPC-NO-GTIN';
+
+function apiOf<Api>(name: string): Api {
+  const api = t.app.modules.find((m) => m.name === name)?.api;
+  if (api === undefined) throw new Error(`context ${name} has no API`);
+  return api as Api;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: SITE, aisles: 1, bays: 3, levels: 1, skus: 3 });
+  expect((await call('product without gtin', 'POST', '/api/v1/products', { sku: NO_GTIN_SKU, description: 'Loose', uom: 'EA', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 5 })).status).toBe(201);
+  await receiveStock(call, w, 10, 1);
+  // One order all the way out of the door, for stopShipping's "already dispatched" answer.
+  const order = await createOrder(call, w.siteId, { externalId: 'RPC-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+  await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+  await planAndRelease(call, w.siteId, 10);
+  await t.settle();
+  await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
+  await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+  dispatched = { orderId: order.id, shipmentId: (await packAndShip(call, order.id)).shipmentId };
+  await t.settle();
+
+  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship') };
+  server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
+  remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
+});
+
+afterAll(async () => {
+  remote?.close();
+  await server?.close();
+  await t?.close();
+});
+
+const transports: [string, () => ContractApis][] = [['in-process', () => local], ['gRPC', () => remote]];
+
+describe.each(transports)('the contract APIs, %s', (transport, apis) => {
+  it('CatalogApi.getBySkus: a Map by SKU, unknown SKUs absent, a missing GTIN null', async () => {
+    const [first] = w.products;
+    const products = await apis().catalog.getBySkus([first!.sku, NO_GTIN_SKU, 'NOPE']);
+    expect(products).toBeInstanceOf(Map);
+    expect([...products.keys()].sort()).toEqual([first!.sku, NO_GTIN_SKU].sort());
+    expect(products.get(first!.sku)).toMatchObject({ sku: first!.sku, gtin: first!.gtin, uom: 'EA', lengthMm: 100, lotControlled: false });
+    expect(products.get(NO_GTIN_SKU)).toMatchObject({ sku: NO_GTIN_SKU, gtin: null, weightG: 5 });
+    expect(await apis().catalog.getBySkus([])).toEqual(new Map());
+  });
+
+  it('LocationMasterApi.getSite: by id or code, undefined when unknown; resolveSiteId refuses with UNKNOWN_SITE', async () => {
+    const site = await apis().locations.getSite(SITE);
+    expect(site).toMatchObject({ id: w.siteId, code: SITE, name: `Site ${SITE}` });
+    expect(await apis().locations.getSite(w.siteId)).toEqual(site);
+    expect(await apis().locations.getSite('NOPE')).toBeUndefined();
+    const refusal = await resolveSiteId(apis().locations, 'NOPE').then(unwrap).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ code: 'UNKNOWN_SITE', status: 422, errors: [{ field: '/siteId', message: 'is not the id or code of a site' }] });
+  });
+
+  it('LocationMasterApi.getLocations / getLocationByCode: a Map by id, undefined for an unknown code, nulls kept', async () => {
+    const [a, b] = w.storage;
+    const byId = await apis().locations.getLocations([a!.id, b!.id, 'loc_nope']);
+    expect([...byId.keys()].sort()).toEqual([a!.id, b!.id].sort());
+    expect(byId.get(a!.id)).toMatchObject({ id: a!.id, code: a!.code, siteId: w.siteId, type: 'PICK_FACE', status: 'ACTIVE' });
+    expect(await apis().locations.getLocationByCode(w.siteId, a!.code)).toEqual(byId.get(a!.id));
+    expect(await apis().locations.getLocationByCode(w.siteId, 'NOPE')).toBeUndefined();
+    // Pack stations of a generated layout have no aisle: the null survives the trip.
+    const [station] = await apis().locations.listLocations(w.siteId, ['PACK_STATION']);
+    expect(station).toMatchObject({ type: 'PACK_STATION', aisle: null });
+  });
+
+  it('LocationMasterApi.listLocations: every type when none is given, none for an empty list', async () => {
+    const all = await apis().locations.listLocations(w.siteId);
+    expect(all.length).toBeGreaterThan(w.storage.length);
+    const faces = await apis().locations.listLocations(w.siteId, ['PICK_FACE', 'DEPOT']);
+    expect(faces.filter((l) => l.type === 'PICK_FACE').map((l) => l.id).sort()).toEqual(w.storage.map((l) => l.id).sort());
+    expect(faces.every((l) => l.type === 'PICK_FACE' || l.type === 'DEPOT')).toBe(true);
+    expect(all.filter((l) => l.type === 'PICK_FACE' || l.type === 'DEPOT')).toEqual(faces);
+    expect(await apis().locations.listLocations(w.siteId, [])).toEqual([]);
+    expect(await apis().locations.listLocations('sit_nope')).toEqual([]);
+  });
+
+  it('InventoryApi.atp and candidateLocations: every asked SKU in the ATP map, only stocked ones as candidates', async () => {
+    const [, second] = w.products;
+    const atp = await apis().inventory.atp(w.siteId, [second!.sku, 'NOPE']);
+    expect(atp).toEqual(new Map([[second!.sku, 10], ['NOPE', 0]]));
+    const candidates = await apis().inventory.candidateLocations(w.siteId, [second!.sku, 'NOPE']);
+    expect([...candidates.keys()]).toEqual([second!.sku]);
+    expect(w.storage.map((l) => l.id)).toContain(candidates.get(second!.sku));
+  });
+
+  it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
+    expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
+    expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });
+
+    const orderId = `ord_rpc_${transport.replace(/\W/g, '')}`;
+    const meta = { correlationId: `corr-${transport}`, causationId: `cause-${transport}` };
+    expect(await apis().packShip.stopShipping({ orderId, siteId: w.siteId, reason: null }, meta)).toEqual({ stopped: true });
+    expect(await apis().packShip.stopShipping({ orderId, siteId: w.siteId, reason: null }, meta)).toEqual({ stopped: true });
+    const events = await t.app.db.query<{ envelope: { correlationid?: string; causationid?: string; data: { reason: unknown } } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'pack-ship.order.shipping-stopped.v1' AND subject = $1`, [orderId]);
+    expect(events.map((e) => ({ correlationid: e.envelope.correlationid, causationid: e.envelope.causationid, reason: e.envelope.data.reason })))
+      .toEqual([{ correlationid: meta.correlationId, causationid: meta.causationId, reason: null }]);
+  });
+});
+
+describe('in-process and gRPC side by side', () => {
+  it('answer the very same values', async () => {
+    const ids = w.storage.map((l) => l.id);
+    const skus = [...w.products.map((p) => p.sku), NO_GTIN_SKU, 'NOPE'];
+    const ask = async (apis: ContractApis): Promise<unknown[]> => [
+      await apis.catalog.getBySkus(skus),
+      await apis.locations.getLocations(ids),
+      await apis.locations.listLocations(w.siteId),
+      await apis.locations.getSite(SITE),
+      await apis.inventory.atp(w.siteId, skus),
+      await apis.inventory.candidateLocations(w.siteId, skus),
+      await apis.packShip.bookableCarriers(),
+    ];
+    expect(await ask(remote)).toEqual(await ask(local));
+  });
+});

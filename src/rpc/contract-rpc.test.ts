@@ -1,0 +1,170 @@
+/**
+ * The gRPC transport of the contract APIs with fake implementations (no database): errors cross as the same AppError,
+ * deadlines end in UNAVAILABLE, a server that comes up late is reached by the retries, reflection and health answer.
+ */
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { service as healthService } from 'grpc-health-check';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CatalogApi, Product } from '../contracts/catalog.ts';
+import type { PackShipApi } from '../contracts/pack-ship.ts';
+import { AppError } from '../platform/errors.ts';
+import { rpcChannel } from '../platform/rpc/rpc-client.ts';
+import type { RpcServer } from '../platform/rpc/rpc-server.ts';
+import { rpcClients, serveRpc } from './contract-rpc.ts';
+
+const log = pino({ level: 'silent' });
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+async function serve(apis: Parameters<typeof serveRpc>[0]['apis'], port = 0): Promise<RpcServer> {
+  const server = await serveRpc({ host: '127.0.0.1', port, apis, log });
+  open.push({ close: () => server.close(0) });
+  return server;
+}
+
+function clients(port: number, deadlineMs?: number): ReturnType<typeof rpcClients> {
+  const c = rpcClients(`127.0.0.1:${port}`, deadlineMs === undefined ? {} : { deadlineMs });
+  open.push(c);
+  return c;
+}
+
+const product: Product = {
+  id: 'prd_1', sku: 'SKU-1', description: 'Tea — 50 g', gtin: null, uom: 'EA', lengthMm: 100.5, widthMm: 80, heightMm: 50, weightG: 250,
+  lotControlled: false, expiryControlled: true, createdAt: '2026-01-02T03:04:05.000Z',
+};
+const catalog = (getBySkus: CatalogApi['getBySkus']): CatalogApi => ({ getBySkus });
+
+/** A port nothing listens on: bound by the OS, then released. */
+async function freePort(): Promise<number> {
+  const probe = await serveRpc({ host: '127.0.0.1', port: 0, apis: {}, log });
+  await probe.close(0);
+  return probe.port;
+}
+
+describe('errors across gRPC', () => {
+  it("an implementation's AppError is re-thrown with the same code, message, field errors and retryable flag", async () => {
+    const server = await serve({
+      catalog: catalog(async () => {
+        throw new AppError('UNKNOWN_SKU', 'No SKU “ÜBER-1”', { errors: [{ field: '/lines/0/sku', message: 'is not a product' }] });
+      }),
+      packShip: {
+        bookableCarriers: async () => { throw new AppError('BUSY', 'Too busy', { retryable: true }); },
+        stopShipping: async () => ({ stopped: true }),
+      },
+    });
+    const c = clients(server.port);
+    const error: unknown = await c.catalog.getBySkus(['ÜBER-1']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'UNKNOWN_SKU', message: 'No SKU “ÜBER-1”', errors: [{ field: '/lines/0/sku', message: 'is not a product' }], retryable: false, status: 422 });
+    await expect(c.packShip.bookableCarriers()).rejects.toMatchObject({ code: 'BUSY', retryable: true, status: 503 });
+  });
+
+  it('a fault that is not an AppError crosses as INTERNAL without its message', async () => {
+    const server = await serve({ catalog: catalog(async () => { throw new Error('connection string postgres://secret'); }) });
+    const error = await clients(server.port).catalog.getBySkus(['A']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INTERNAL', message: 'An unexpected error occurred; it has been logged' });
+    expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('a service this server does not run answers INTERNAL (UNIMPLEMENTED), not UNAVAILABLE', async () => {
+    const server = await serve({ catalog: catalog(async () => new Map()) });
+    await expect(clients(server.port).inventory.atp('site', ['A'])).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('UNIMPLEMENTED') });
+  });
+});
+
+describe('deadlines and retries', () => {
+  it('a call the remote does not answer within the deadline fails with UNAVAILABLE', async () => {
+    const server = await serve({ catalog: catalog(async () => { await sleep(1_000); return new Map(); }) });
+    const t0 = Date.now();
+    await expect(clients(server.port, 150).catalog.getBySkus(['A'])).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 503, retryable: true });
+    expect(Date.now() - t0).toBeLessThan(900);
+  });
+
+  it('a remote that stays down fails with UNAVAILABLE once the deadline has passed, after retrying', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const error = await clients(port, 400).catalog.getBySkus(['A']).catch((e: unknown) => e);
+    const elapsed = Date.now() - t0;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/did not answer within 400 ms \(\d+ attempts/) });
+    expect(Number(/\((\d+) attempts/.exec((error as Error).message)?.[1])).toBeGreaterThan(1);
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('a server started after the first attempt answers the same call, thanks to the retries', async () => {
+    const port = await freePort();
+    const c = clients(port, 5_000);
+    const answer = c.catalog.getBySkus(['SKU-1']);
+    await sleep(400);
+    await serve({ catalog: catalog(async (skus) => new Map(skus.map((s) => [s, { ...product, sku: s }]))) }, port);
+    expect(await answer).toEqual(new Map([['SKU-1', product]]));
+  });
+
+  it('a restarted server is reached again by the same clients', async () => {
+    const port = await freePort();
+    const api = catalog(async () => new Map([['SKU-1', product]]));
+    const first = await serveRpc({ host: '127.0.0.1', port, apis: { catalog: api }, log });
+    const c = clients(port, 5_000);
+    expect((await c.catalog.getBySkus(['SKU-1'])).size).toBe(1);
+    await first.close(0);
+    const during = c.catalog.getBySkus(['SKU-1']);
+    await sleep(300);
+    await serve({ catalog: api }, port);
+    expect((await during).get('SKU-1')).toEqual(product);
+  });
+
+  it('stopShipping carries its EventMeta and both answers of the union', async () => {
+    const seen: unknown[] = [];
+    const packShip: PackShipApi = {
+      bookableCarriers: async () => ['OWN_FLEET'],
+      async stopShipping(input, meta) {
+        seen.push({ input, meta });
+        return input.orderId === 'ord_gone' ? { stopped: false, shipmentId: 'shp_1' } : { stopped: true };
+      },
+    };
+    const c = clients((await serve({ packShip })).port);
+    expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
+    expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
+    expect(seen).toEqual([
+      { input: { orderId: 'ord_1', siteId: 'sit_1', reason: null }, meta: { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
+      { input: { orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, meta: {} },
+    ]);
+  });
+});
+
+describe('discovery', () => {
+  it('server reflection lists the services this server runs', async () => {
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }) } });
+    const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
+    const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
+    const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+    open.push(client);
+    const ask = (request: object): Promise<any> => new Promise((resolve, reject) => {
+      const stream = client.ServerReflectionInfo();
+      stream.on('data', (m: unknown) => { resolve(m); stream.end(); });
+      stream.on('error', reject);
+      stream.write(request);
+    });
+    const listed = await ask({ list_services: '*' });
+    expect(listed.list_services_response.service.map((s: { name: string }) => s.name).sort()).toEqual(['paklog.catalog.v1.CatalogService', 'paklog.pack_ship.v1.PackShipService']);
+    // What grpcurl's `describe` reads: the file declaring the service, as descriptors.
+    const described = await ask({ file_containing_symbol: 'paklog.catalog.v1.CatalogService' });
+    expect(described.file_descriptor_response.file_descriptor_proto.length).toBeGreaterThan(0);
+    expect(Buffer.from(described.file_descriptor_response.file_descriptor_proto[0]).toString('latin1')).toContain('GetBySkus');
+  });
+
+  it('the standard health service answers SERVING for the server and each service it runs', async () => {
+    const server = await serve({ catalog: catalog(async () => new Map()) });
+    const channel = rpcChannel(`127.0.0.1:${server.port}`);
+    open.push(channel);
+    expect(await channel.call(healthService.Check!, { service: '' })).toMatchObject({ status: 'SERVING' });
+    expect(await channel.call(healthService.Check!, { service: 'paklog.catalog.v1.CatalogService' })).toMatchObject({ status: 'SERVING' });
+  });
+});

@@ -1,0 +1,52 @@
+// Original file: paklog/catalog/v1/catalog.proto
+
+
+/**
+ * A product (Product in the contract).
+ */
+export interface Product {
+  'id'?: (string);
+  'sku'?: (string);
+  'description'?: (string);
+  /**
+   * Absent when the product has no GTIN (null in the contract).
+   */
+  'gtin'?: (string);
+  'uom'?: (string);
+  'lengthMm'?: (number | string);
+  'widthMm'?: (number | string);
+  'heightMm'?: (number | string);
+  'weightG'?: (number | string);
+  'lotControlled'?: (boolean);
+  'expiryControlled'?: (boolean);
+  /**
+   * ISO-8601 time.
+   */
+  'createdAt'?: (string);
+  '_gtin'?: "gtin";
+}
+
+/**
+ * A product (Product in the contract).
+ */
+export interface Product__Output {
+  'id': (string);
+  'sku': (string);
+  'description': (string);
+  /**
+   * Absent when the product has no GTIN (null in the contract).
+   */
+  'gtin'?: (string);
+  'uom': (string);
+  'lengthMm': (number);
+  'widthMm': (number);
+  'heightMm': (number);
+  'weightG': (number);
+  'lotControlled': (boolean);
+  'expiryControlled': (boolean);
+  /**
+   * ISO-8601 time.
+   */
+  'createdAt': (string);
+  '_gtin'?: "gtin";
+}

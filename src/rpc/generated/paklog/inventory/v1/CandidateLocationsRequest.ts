@@ -1,0 +1,12 @@
+// Original file: paklog/inventory/v1/inventory.proto
+
+
+export interface CandidateLocationsRequest {
+  'siteId'?: (string);
+  'skus'?: (string)[];
+}
+
+export interface CandidateLocationsRequest__Output {
+  'siteId': (string);
+  'skus': (string)[];
+}

@@ -1,0 +1,59 @@
+// Original file: paklog/inventory/v1/inventory.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AtpRequest as _paklog_inventory_v1_AtpRequest, AtpRequest__Output as _paklog_inventory_v1_AtpRequest__Output } from '../../../paklog/inventory/v1/AtpRequest.ts';
+import type { AtpResponse as _paklog_inventory_v1_AtpResponse, AtpResponse__Output as _paklog_inventory_v1_AtpResponse__Output } from '../../../paklog/inventory/v1/AtpResponse.ts';
+import type { CandidateLocationsRequest as _paklog_inventory_v1_CandidateLocationsRequest, CandidateLocationsRequest__Output as _paklog_inventory_v1_CandidateLocationsRequest__Output } from '../../../paklog/inventory/v1/CandidateLocationsRequest.ts';
+import type { CandidateLocationsResponse as _paklog_inventory_v1_CandidateLocationsResponse, CandidateLocationsResponse__Output as _paklog_inventory_v1_CandidateLocationsResponse__Output } from '../../../paklog/inventory/v1/CandidateLocationsResponse.ts';
+
+export interface InventoryServiceClient extends grpc.Client {
+  /**
+   * Available-to-promise per SKU at a site (every SKU asked for is in the map, 0 when nothing can be promised).
+   */
+  Atp(argument: _paklog_inventory_v1_AtpRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  Atp(argument: _paklog_inventory_v1_AtpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  Atp(argument: _paklog_inventory_v1_AtpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  Atp(argument: _paklog_inventory_v1_AtpRequest, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Available-to-promise per SKU at a site (every SKU asked for is in the map, 0 when nothing can be promised).
+   */
+  atp(argument: _paklog_inventory_v1_AtpRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  atp(argument: _paklog_inventory_v1_AtpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  atp(argument: _paklog_inventory_v1_AtpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  atp(argument: _paklog_inventory_v1_AtpRequest, callback: grpc.requestCallback<_paklog_inventory_v1_AtpResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Read-only hint: per SKU, the location a reservation would most likely take it from; SKUs without free stock are absent.
+   */
+  CandidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  CandidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  CandidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  CandidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Read-only hint: per SKU, the location a reservation would most likely take it from; SKUs without free stock are absent.
+   */
+  candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Available-to-promise per SKU at a site (every SKU asked for is in the map, 0 when nothing can be promised).
+   */
+  Atp: grpc.handleUnaryCall<_paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse>;
+  
+  /**
+   * Read-only hint: per SKU, the location a reservation would most likely take it from; SKUs without free stock are absent.
+   */
+  CandidateLocations: grpc.handleUnaryCall<_paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse>;
+  
+}
+
+export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
+  Atp: MethodDefinition<_paklog_inventory_v1_AtpRequest, _paklog_inventory_v1_AtpResponse, _paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse__Output>
+  CandidateLocations: MethodDefinition<_paklog_inventory_v1_CandidateLocationsRequest, _paklog_inventory_v1_CandidateLocationsResponse, _paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse__Output>
+}

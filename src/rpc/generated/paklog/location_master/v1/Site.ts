@@ -1,0 +1,22 @@
+// Original file: paklog/location_master/v1/location_master.proto
+
+
+export interface Site {
+  'id'?: (string);
+  'code'?: (string);
+  'name'?: (string);
+  /**
+   * ISO-8601 time.
+   */
+  'createdAt'?: (string);
+}
+
+export interface Site__Output {
+  'id': (string);
+  'code': (string);
+  'name': (string);
+  /**
+   * ISO-8601 time.
+   */
+  'createdAt': (string);
+}

@@ -1,0 +1,62 @@
+// Original file: paklog/pack_ship/v1/pack_ship.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BookableCarriersRequest as _paklog_pack_ship_v1_BookableCarriersRequest, BookableCarriersRequest__Output as _paklog_pack_ship_v1_BookableCarriersRequest__Output } from '../../../paklog/pack_ship/v1/BookableCarriersRequest.ts';
+import type { BookableCarriersResponse as _paklog_pack_ship_v1_BookableCarriersResponse, BookableCarriersResponse__Output as _paklog_pack_ship_v1_BookableCarriersResponse__Output } from '../../../paklog/pack_ship/v1/BookableCarriersResponse.ts';
+import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
+import type { StopShippingResponse as _paklog_pack_ship_v1_StopShippingResponse, StopShippingResponse__Output as _paklog_pack_ship_v1_StopShippingResponse__Output } from '../../../paklog/pack_ship/v1/StopShippingResponse.ts';
+
+export interface PackShipServiceClient extends grpc.Client {
+  /**
+   * Codes of the carriers a shipment can be booked with.
+   */
+  BookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  BookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  BookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  BookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Codes of the carriers a shipment can be booked with.
+   */
+  bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
+   * caller may retry it.
+   */
+  StopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  StopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  StopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  StopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
+   * caller may retry it.
+   */
+  stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Codes of the carriers a shipment can be booked with.
+   */
+  BookableCarriers: grpc.handleUnaryCall<_paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse>;
+  
+  /**
+   * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
+   * caller may retry it.
+   */
+  StopShipping: grpc.handleUnaryCall<_paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse>;
+  
+}
+
+export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
+  BookableCarriers: MethodDefinition<_paklog_pack_ship_v1_BookableCarriersRequest, _paklog_pack_ship_v1_BookableCarriersResponse, _paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse__Output>
+  StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
+}

@@ -1,0 +1,25 @@
+// Original file: paklog/pack_ship/v1/pack_ship.proto
+
+import type { EventMeta as _paklog_pack_ship_v1_EventMeta, EventMeta__Output as _paklog_pack_ship_v1_EventMeta__Output } from '../../../paklog/pack_ship/v1/EventMeta.ts';
+
+export interface StopShippingRequest {
+  'orderId'?: (string);
+  'siteId'?: (string);
+  /**
+   * Absent when no reason was given (null in the contract).
+   */
+  'reason'?: (string);
+  'meta'?: (_paklog_pack_ship_v1_EventMeta | null);
+  '_reason'?: "reason";
+}
+
+export interface StopShippingRequest__Output {
+  'orderId': (string);
+  'siteId': (string);
+  /**
+   * Absent when no reason was given (null in the contract).
+   */
+  'reason'?: (string);
+  'meta': (_paklog_pack_ship_v1_EventMeta__Output | null);
+  '_reason'?: "reason";
+}

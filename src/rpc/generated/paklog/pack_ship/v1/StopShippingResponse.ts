@@ -1,0 +1,16 @@
+// Original file: paklog/pack_ship/v1/pack_ship.proto
+
+import type { Stopped as _paklog_pack_ship_v1_Stopped, Stopped__Output as _paklog_pack_ship_v1_Stopped__Output } from '../../../paklog/pack_ship/v1/Stopped.ts';
+import type { AlreadyDispatched as _paklog_pack_ship_v1_AlreadyDispatched, AlreadyDispatched__Output as _paklog_pack_ship_v1_AlreadyDispatched__Output } from '../../../paklog/pack_ship/v1/AlreadyDispatched.ts';
+
+export interface StopShippingResponse {
+  'stopped'?: (_paklog_pack_ship_v1_Stopped | null);
+  'alreadyDispatched'?: (_paklog_pack_ship_v1_AlreadyDispatched | null);
+  'result'?: "stopped"|"alreadyDispatched";
+}
+
+export interface StopShippingResponse__Output {
+  'stopped'?: (_paklog_pack_ship_v1_Stopped__Output | null);
+  'alreadyDispatched'?: (_paklog_pack_ship_v1_AlreadyDispatched__Output | null);
+  'result'?: "stopped"|"alreadyDispatched";
+}

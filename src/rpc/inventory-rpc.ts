@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { InventoryApi } from '../contracts/inventory.ts';
+import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
+import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
+import type { InventoryServiceDefinition, InventoryServiceHandlers } from './generated/paklog/inventory/v1/InventoryService.ts';
+import { paklogServices } from './protos.ts';
+
+/** Inventory's in-process API served as `paklog.inventory.v1.InventoryService`. */
+export function inventoryService(api: InventoryApi, log: Logger): RpcService {
+  const implementation: InventoryServiceHandlers = {
+    Atp: unaryHandler(log, async (req) => ({ quantities: Object.fromEntries(await api.atp(req.siteId, req.skus)) })),
+    CandidateLocations: unaryHandler(log, async (req) => ({ locationIds: Object.fromEntries(await api.candidateLocations(req.siteId, req.skus)) })),
+  };
+  return { name: 'paklog.inventory.v1.InventoryService', definition: paklogServices().inventory, implementation };
+}
+
+/** InventoryApi over gRPC. */
+export function inventoryClient(channel: RpcChannel, service: InventoryServiceDefinition = paklogServices().inventory): InventoryApi {
+  return {
+    async atp(siteId, skus) {
+      const res = await channel.call(service.Atp, { siteId, skus: [...skus] });
+      return new Map(Object.entries(res.quantities));
+    },
+    async candidateLocations(siteId, skus) {
+      const res = await channel.call(service.CandidateLocations, { siteId, skus: [...skus] });
+      return new Map(Object.entries(res.locationIds));
+    },
+  };
+}

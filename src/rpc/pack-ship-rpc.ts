@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { EventMeta } from '../platform/bus/envelope.ts';
+import { AppError, assertNever } from '../platform/errors.ts';
+import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
+import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
+import type { EventMeta as EventMetaMessage, EventMeta__Output as EventMetaOutput } from './generated/paklog/pack_ship/v1/EventMeta.ts';
+import type { PackShipServiceDefinition, PackShipServiceHandlers } from './generated/paklog/pack_ship/v1/PackShipService.ts';
+import { paklogServices } from './protos.ts';
+
+/** Both are all-optional; only the ids that were set cross, so the event gets the same meta as in-process. */
+function metaMessage(meta: EventMeta): EventMetaMessage {
+  return {
+    ...(meta.correlationId === undefined ? {} : { correlationId: meta.correlationId }),
+    ...(meta.causationId === undefined ? {} : { causationId: meta.causationId }),
+    ...(meta.traceparent === undefined ? {} : { traceparent: meta.traceparent }),
+  };
+}
+
+function eventMeta(m: EventMetaOutput | null): EventMeta {
+  if (m === null) return {};
+  return {
+    ...(m.correlationId === undefined ? {} : { correlationId: m.correlationId }),
+    ...(m.causationId === undefined ? {} : { causationId: m.causationId }),
+    ...(m.traceparent === undefined ? {} : { traceparent: m.traceparent }),
+  };
+}
+
+/** Pack & ship's in-process API served as `paklog.pack_ship.v1.PackShipService`. */
+export function packShipService(api: PackShipApi, log: Logger): RpcService {
+  const implementation: PackShipServiceHandlers = {
+    BookableCarriers: unaryHandler(log, async () => ({ carriers: [...await api.bookableCarriers()] })),
+    StopShipping: unaryHandler(log, async (req) => {
+      const outcome = await api.stopShipping({ orderId: req.orderId, siteId: req.siteId, reason: req.reason ?? null }, eventMeta(req.meta));
+      return outcome.stopped ? { stopped: {} } : { alreadyDispatched: { shipmentId: outcome.shipmentId } };
+    }),
+  };
+  return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
+}
+
+/** PackShipApi over gRPC; `stopShipping` is idempotent, so the channel may retry it. */
+export function packShipClient(channel: RpcChannel, service: PackShipServiceDefinition = paklogServices().packShip): PackShipApi {
+  return {
+    async bookableCarriers() {
+      return (await channel.call(service.BookableCarriers, {})).carriers;
+    },
+    async stopShipping(input, meta) {
+      const res = await channel.call(service.StopShipping, {
+        orderId: input.orderId, siteId: input.siteId, ...(input.reason === null ? {} : { reason: input.reason }), meta: metaMessage(meta),
+      });
+      switch (res.result) {
+        case 'stopped': return { stopped: true };
+        case 'alreadyDispatched':
+          if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
+          break;
+        case undefined: break;
+        default: return assertNever(res.result, 'StopShipping result');
+      }
+      throw new AppError('INTERNAL', 'StopShipping answered neither stopped nor alreadyDispatched');
+    },
+  };
+}
