@@ -19,13 +19,11 @@ import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
 import { jobRunner } from './platform/jobs.ts';
 import type { ContextModule, PlatformDeps } from './platform/module.ts';
 import { WorkerPool } from './platform/workers/worker-pool.ts';
+import type { Logger } from 'pino';
 import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
-import type { CatalogApi } from './contracts/catalog.ts';
 import { contextErrors } from './contracts/errors.ts';
-import type { InventoryApi } from './contracts/inventory.ts';
-import type { LocationMasterApi } from './contracts/location-master.ts';
-import type { PackShipApi } from './contracts/pack-ship.ts';
+import { rpcClients, serveRpc, type ContractApis } from './rpc/contract-rpc.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
 import { locationMasterContext } from './contexts/location-master/index.ts';
 import { inventoryContext } from './contexts/inventory/index.ts';
@@ -81,13 +79,6 @@ export function transportFor(config: Config): Transport {
 export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
-/** The contract APIs contexts call synchronously, and the context that owns each. */
-export interface ContractApis {
-  readonly catalog: CatalogApi;
-  readonly locations: LocationMasterApi;
-  readonly inventory: InventoryApi;
-  readonly packShip: PackShipApi;
-}
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
   catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship',
 };
@@ -145,15 +136,35 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   return modules.sort((a, b) => order(a) - order(b));
 }
 
-/** The in-process contract APIs of the contexts this app runs (served over gRPC to the other processes). */
-export function localApis(app: PakLogApp): Partial<ContractApis> {
-  const find = (name: ContextName): unknown => app.modules.find((m) => m.name === name)?.api;
+/** The in-process contract APIs of the contexts a process runs (served over gRPC to the other processes). */
+function localApis(modules: readonly ContextModule[]): Partial<ContractApis> {
+  const find = (name: ContextName): unknown => modules.find((m) => m.name === name)?.api;
   const out: Partial<Record<keyof ContractApis, unknown>> = {};
   for (const [key, owner] of Object.entries(API_OWNERS) as [keyof ContractApis, ContextName][]) {
     const impl = find(owner);
     if (impl !== undefined) out[key] = impl;
   }
   return out as Partial<ContractApis>;
+}
+
+/** gRPC clients to the processes named in PAKLOG_RPC_PEERS, one channel per address, made when first needed. */
+function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 'remoteApis'>; close(): void } {
+  const channels = new Map<string, ReturnType<typeof rpcClients>>();
+  if (Object.keys(config.rpcPeers).length === 0) return { option: {}, close: () => undefined };
+  const remoteApis: RemoteApis = (api, owner) => {
+    const target = config.rpcPeers[owner];
+    if (target === undefined) {
+      throw new Error(`a context of this process needs the ${owner} API: run ${owner} here too, or add ${owner}=host:port to PAKLOG_RPC_PEERS`);
+    }
+    let clients = channels.get(target);
+    if (clients === undefined) {
+      clients = rpcClients(target);
+      channels.set(target, clients);
+      log.info({ owner, target }, 'calling a remote context over gRPC');
+    }
+    return clients[api];
+  };
+  return { option: { remoteApis }, close: () => { for (const c of channels.values()) c.close(); } };
 }
 
 /**
@@ -181,7 +192,8 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     : new RedisCache({ url: config.redisUrl, namespace: `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`, metrics, log });
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
-  const selected = composeContexts(config, deps, options);
+  const peers = remotePeers(config, log);
+  const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options);
   await migrate(db, [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
@@ -198,6 +210,8 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     if (m.subscriptions !== undefined && m.subscriptions.length > 0) await bus.subscribe(m.schema, m.subscriptions);
   }
   await http.ready();
+  // Split mode: the contract APIs of the contexts running here, served to the other processes.
+  const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
   const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []));
   jobs.start();
@@ -206,11 +220,13 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     http, db, bus, apiKeys, modules: selected, generatedAdminKey,
     async close() {
       await http.close();
+      await rpc?.close();
       await jobs.stop();
       await workers.close();
       await cache.close();
       await bus.stop();
       await transport.close();
+      peers.close();
       await db.close();
     },
   };
