@@ -42,7 +42,8 @@ async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): P
   if (onlyIfUnknown && row.type !== null) return { pickable: row.pickable, events: [] };
   const pickable = isPickable(facts);
   const samePickSequence = facts.pickSequence === undefined || row.pick_sequence === facts.pickSequence;
-  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable, events: [] };
+  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable,
+    events: [] };
   await store.updateLocation(tx, facts.id, { type: facts.type, status: facts.status, pickable, pickSequence: facts.pickSequence });
   if (row.pickable === pickable) return { pickable, events: [] };
   const lines = await store.availableOnHandAt(tx, facts.siteId, facts.id);
@@ -56,7 +57,8 @@ async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): P
  * For a command about to change a balance at `location` (data it fetched from location-master): the row locked
  * FOR SHARE when inventory already knows the location, else created (or its backfilled row completed) from that data.
  */
-export async function learnLocation(tx: Tx, location: Pick<Location, 'id' | 'siteId' | 'type' | 'status' | 'pickSequence'>): Promise<Learned> {
+export async function learnLocation(tx: Tx, location: Pick<Location,
+  'id' | 'siteId' | 'type' | 'status' | 'pickSequence'>): Promise<Learned> {
   // A known type never becomes unknown again, so the plain read decides which lock to take (no SHARE → UPDATE upgrade).
   if ((await store.getLocation(tx, location.id))?.type != null) {
     const row = await store.shareLocation(tx, location.id);

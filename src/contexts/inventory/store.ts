@@ -464,7 +464,8 @@ export async function lockLocation(db: Executor, locationId: string, siteId: str
 
 /** Sets a location's facts; a pick sequence left undefined keeps the one known (status events do not carry it). */
 export async function updateLocation(
-  db: Executor, locationId: string, facts: { type: LocationType; status: LocationStatus; pickable: boolean; pickSequence?: number | null | undefined },
+  db: Executor, locationId: string,
+    facts: { type: LocationType; status: LocationStatus; pickable: boolean; pickSequence?: number | null | undefined },
 ): Promise<void> {
   await db.query(
     `UPDATE inventory.locations SET type = $2, status = $3, pickable = $4,

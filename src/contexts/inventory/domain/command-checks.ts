@@ -21,7 +21,8 @@ export function located<L extends Pick<Location, 'siteId'>>(
 ): Outcome<L, 'VALIDATION_FAILED' | 'UNKNOWN_LOCATION'> {
   if (!namesOne(ref)) {
     const both = `${ref.name}Id and ${ref.name}Code`;
-    return reject('VALIDATION_FAILED', `Give exactly one of ${both}`, [{ field: `/${ref.name}Id`, message: `give exactly one of ${both}` }]);
+    return reject('VALIDATION_FAILED',
+      `Give exactly one of ${both}`, [{ field: `/${ref.name}Id`, message: `give exactly one of ${both}` }]);
   }
   if (found === undefined || found.siteId !== siteId) {
     const errors = [{ field: refField(ref), message: 'unknown location at this site' }];

@@ -44,7 +44,8 @@ export type DeallocatedLine = StockDeallocated['lines'][number];
 /** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
 export function deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
   const byOrder = new Map<string, DeallocatedLine[]>();
-  for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku, quantity: r.quantity }]);
+  for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku,
+    quantity: r.quantity }]);
   return [...byOrder].map(([orderId, lines]) => {
     const data: StockDeallocated = { orderId, siteId, lines };
     return { type: InventoryEvents.deallocated, subject: orderId, siteId, data };

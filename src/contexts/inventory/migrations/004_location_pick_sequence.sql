@@ -4,6 +4,6 @@
 -- created events, the location data a command fetched, the start job for backfilled rows); status events keep it.
 --
 -- Assumption: rows learned before this migration keep a NULL pick sequence (they rotate by location id on a tie) until
--- relearned (never, today: learned rows are not fetched again). No backfill: the all-in-one process starts location-master and inventory together, so every location
--- created since inventory subscribed is learned whole.
+-- relearned (never, today: learned rows are not fetched again). No backfill: the all-in-one process starts
+-- location-master and inventory together, so every location created since inventory subscribed is learned whole.
 ALTER TABLE locations ADD COLUMN pick_sequence integer;

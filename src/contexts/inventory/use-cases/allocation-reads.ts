@@ -18,7 +18,8 @@ export async function lockStockFacts(tx: Tx, siteId: string, skus: readonly stri
 }
 
 /** The conditional UPDATE behind a decided allocation: on locked rows it cannot refuse unless the decider is wrong. */
-export async function tryAllocateOrFail(tx: Tx, siteId: string, sku: string, quantity: number, stock: ReadonlyMap<string, SkuStockFacts>): Promise<void> {
+export async function tryAllocateOrFail(tx: Tx, siteId: string, sku: string, quantity: number, stock: ReadonlyMap<string,
+  SkuStockFacts>): Promise<void> {
   if (!(await store.tryAllocate(tx, siteId, sku, quantity, stock.get(sku)?.expiredFree ?? 0))) {
     throw new Error(`allocation of ${quantity} ${sku} refused on a locked stock row`);
   }

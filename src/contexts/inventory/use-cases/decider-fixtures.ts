@@ -13,7 +13,8 @@ export function location(o: Partial<Location> = {}): Location {
 }
 
 export function allocation(o: Partial<AllocationFacts> = {}): AllocationFacts {
-  return { order_id: 'ord_1', line_id: 'l1', site_id: SITE, sku: 'SKU-A', requested: 2, allocated: 2, shipped: 0, status: 'ALLOCATED', ...o };
+  return { order_id: 'ord_1', line_id: 'l1', site_id: SITE, sku: 'SKU-A', requested: 2, allocated: 2, shipped: 0, status: 'ALLOCATED',
+    ...o };
 }
 
 export function reservation(o: Partial<ReservationFacts> = {}): ReservationFacts {

@@ -18,7 +18,8 @@ export interface StockApis {
 
 /** Appends the decision's movements (ids given where no event names them) and its events, in the handler's transaction. */
 export async function record(
-  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, movements: readonly PlannedMovement[], events: readonly PublishedEvent[], meta: EventMeta,
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, movements: readonly PlannedMovement[], events: readonly PublishedEvent[],
+    meta: EventMeta,
 ): Promise<void> {
   await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov') })));
   await deps.bus.append(tx, 'inventory', events, meta);
@@ -34,7 +35,8 @@ export async function changeBalanceOrFail(
 }
 
 /** SKU on-hand change the decider allowed: refused only if the decision was wrong. */
-export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, sku: string, delta: number, unpickable: number, fault: string): Promise<void> {
+export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, sku: string, delta: number, unpickable: number,
+  fault: string): Promise<void> {
   if ((await store.changeSkuOnHand(tx, siteId, sku, delta, unpickable)) === undefined) throw new Error(fault);
 }
 

@@ -25,7 +25,8 @@ describe('inventory rejections', () => {
   const tested = new Set(matches([deciderTests], /\.thenRejects\(\s*'([A-Z_]+)'/g));
 
   it('are found in the sources (the scan works)', () => {
-    expect([...returned]).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'UNKNOWN_SKU', 'INSUFFICIENT_STOCK', 'QUANTITY_EXCEEDS_OPEN']));
+    expect([...returned]).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'UNKNOWN_SKU', 'INSUFFICIENT_STOCK',
+      'QUANTITY_EXCEEDS_OPEN']));
   });
 
   it('are all named with a literal code, so the scan sees every one', () => {

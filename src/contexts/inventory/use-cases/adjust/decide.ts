@@ -67,7 +67,8 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
   const data: StockAdjusted = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), delta, reason, movementId };
   return ok({
     key: { siteId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, delta, unpickable: state.pickable ? 0 : delta,
-    movements: [{ id: movementId, type: 'ADJUST', siteId, sku, locationId: location.id, lot, deltaOnHand: delta, reason, reference: movementId }],
+    movements: [{ id: movementId, type: 'ADJUST', siteId, sku, locationId: location.id, lot, deltaOnHand: delta, reason,
+      reference: movementId }],
     events: [{ type: InventoryEvents.adjusted, subject: sku, siteId, data }],
   });
 };

@@ -18,7 +18,8 @@ const stock = (a: number, b: number) => new Map([
 describe('claiming the lines of a received order', () => {
   const spec = deciderSpec(decideClaim);
   it('claims every line not claimed yet, BACKORDERED until allocated', () => {
-    spec.given({ existing: [allocation({ line_id: 'l1' })] }).when(order).then((claims) => expect(claims.map((c) => [c.line_id, c.status])).toEqual([['l2', 'BACKORDERED']]));
+    spec.given({ existing: [allocation({ line_id: 'l1' })] }).when(order).then((claims) => expect(claims.map((c) => [c.line_id,
+      c.status])).toEqual([['l2', 'BACKORDERED']]));
   });
   it('claims nothing for an order cancelled before inventory saw it', () => {
     spec.given({ existing: [allocation({ line_id: 'l1', status: 'CANCELLED' })] }).when(order).then([]);

@@ -34,11 +34,13 @@ export interface NewAllocation {
  * Which lines of a received order to claim (insert BACKORDERED, at most once per line): none when the order was
  * cancelled before inventory saw it (its tombstones are CANCELLED rows), else the lines not claimed yet.
  */
-export const decideClaim: Decide<{ readonly existing: readonly AllocationFacts[] }, OrderReceived, readonly NewAllocation[], never> = (state, order) => {
+export const decideClaim: Decide<{ readonly existing: readonly AllocationFacts[] }, OrderReceived, readonly NewAllocation[],
+  never> = (state, order) => {
   if (state.existing.some((r) => r.status === 'CANCELLED')) return ok([]);
   const known = new Set(state.existing.map((r) => r.line_id));
   return ok(order.lines.filter((l) => !known.has(l.lineId)).map((l) => ({
-    order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'BACKORDERED' as const,
+    order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, sku: l.sku, requested: l.quantity, allocated: 0,
+      status: 'BACKORDERED' as const,
   })));
 };
 
@@ -76,7 +78,8 @@ export const decideAllocation: Decide<AllocateState, OrderReceived, AllocateDeci
   const lines: AllocationLine[] = order.lines.filter((l) => claimedIds.has(l.lineId)).map((l) => ({
     lineId: l.lineId, sku: l.sku, requested: l.quantity, allocated: allocatedByLine.get(l.lineId) ?? 0,
   }));
-  const data: StockAllocated = { orderId: order.orderId, siteId: order.siteId, lines, complete: lines.every((l) => l.allocated === l.requested) };
+  const data: StockAllocated = { orderId: order.orderId, siteId: order.siteId, lines,
+    complete: lines.every((l) => l.allocated === l.requested) };
   return ok({
     allocate, movements, events: [{ type: InventoryEvents.allocated, subject: order.orderId, siteId: order.siteId, data }],
     units: allocate.reduce((n, a) => n + a.allocated, 0), backorderedLines: lines.filter((l) => l.allocated === 0).length,

@@ -25,7 +25,8 @@ describe('cancelling an order', () => {
       expect(d.unreserves.map((u) => u.quantity)).toEqual([2]);
       expect(d.returns).toEqual([{
         tote: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' },
-        target: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 1, expiresOn: null, unpickable: 1,
+        target: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 1, expiresOn: null,
+          unpickable: 1,
       }]);
       expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.deallocated.v1', 'inventory.stock.returned.v1']);
     });

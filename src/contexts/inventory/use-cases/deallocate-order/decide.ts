@@ -82,7 +82,8 @@ export const decideCancel: Decide<CancelState, OrderCancelled, CancelDecision, n
     if (r.allocated > 0) {
       releases.push({ siteId: r.site_id, sku: r.sku, quantity: r.allocated });
       movements.push({
-        type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated, reason: 'ORDER_CANCELLED', reference: orderId,
+        type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated,
+          reason: 'ORDER_CANCELLED', reference: orderId,
       });
       released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
     }
@@ -100,7 +101,8 @@ export const decideCancel: Decide<CancelState, OrderCancelled, CancelDecision, n
     if (open > 0) {
       unreserves.push({ key: reservedBalance(r), quantity: open, reservationId: r.id });
       movements.push({
-        type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open, reason: 'ORDER_CANCELLED', reference: r.wave_id,
+        type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open,
+          reason: 'ORDER_CANCELLED', reference: r.wave_id,
       });
     }
     reservationLifecycle.assertCan(r.status, 'CANCELLED');
@@ -134,10 +136,12 @@ function returnPickedUnits(
     inTote.set(k, (inTote.get(k) ?? 0) - q);
     const tote: BalanceKey = { siteId, sku: r.sku, locationId: inProcess, lot: r.lot, status: 'AVAILABLE' };
     const pickable = state.pickable.get(r.location_id) ?? true;
-    returns.push({ tote, target: { ...tote, locationId: r.location_id }, quantity: q, expiresOn: expiry.get(k) ?? null, unpickable: pickable ? 0 : q });
+    returns.push({ tote, target: { ...tote, locationId: r.location_id }, quantity: q, expiresOn: expiry.get(k) ?? null,
+      unpickable: pickable ? 0 : q });
     movements.push(
       { type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
-      { type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK, reference: orderId },
+      { type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK,
+        reference: orderId },
     );
     lines.push({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q });
   }

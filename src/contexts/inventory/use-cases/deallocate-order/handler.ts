@@ -17,7 +17,8 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
   return async (tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> => {
     const allocations = await store.lockAllocations(tx, cancel.orderId);
     const openReservations = await store.lockOpenReservationsOfOrder(tx, cancel.orderId);
-    const picked = (await store.listReservations(tx, { orderId: cancel.orderId })).filter((r) => r.picked > 0 && r.site_id === cancel.siteId);
+    const picked = (await store.listReservations(tx,
+      { orderId: cancel.orderId })).filter((r) => r.picked > 0 && r.site_id === cancel.siteId);
     const tote = [];
     for (const sku of [...new Set(picked.map((r) => r.sku))].sort()) {
       for (const b of await store.lockInProcess(tx, cancel.siteId, sku, inProcessLocation(cancel.orderId))) {
@@ -31,7 +32,8 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
     for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
     await store.insertAllocations(tx, d.tombstones);
-    for (const u of d.unreserves) await changeBalanceOrFail(tx, u.key, 0, -u.quantity, `reservation ${u.reservationId} holds more than its balance`);
+    for (const u of d.unreserves) await changeBalanceOrFail(tx, u.key, 0, -u.quantity,
+      `reservation ${u.reservationId} holds more than its balance`);
     for (const c of d.reservationChanges) await store.updateReservation(tx, c.id, c.picked, c.shorted, c.status);
     for (const r of d.returns) {
       await changeBalanceOrFail(tx, r.tote, -r.quantity, 0, `tote of ${cancel.orderId} cannot give back ${r.quantity} ${r.tote.sku}`);

@@ -21,7 +21,8 @@ describe('move stock', () => {
       expect(d.unpickable).toBe(-4);
       expect(d.expiresOn).toBe('2026-09-01');
       expect(d.firstReceivedAt).toBe(received);
-      expect(d.movements.map((m) => [m.locationId, m.deltaOnHand, m.reason])).toEqual([['loc_dock', -4, 'to A-01'], ['loc_shelf', 4, 'from DOCK-1']]);
+      expect(d.movements.map((m) => [m.locationId, m.deltaOnHand, m.reason])).toEqual([['loc_dock', -4, 'to A-01'], ['loc_shelf', 4,
+        'from DOCK-1']]);
       expect(d.events[0]?.data).toMatchObject({ fromPickable: false, toPickable: true, quantity: 4, movementId: 'mov_1' });
     });
   });
@@ -44,7 +45,8 @@ describe('move stock', () => {
   });
 
   it('refuses a move onto the source location', () => {
-    spec.given({ ...atDock, to: dock }).when(move({ toLocationId: 'loc_dock' })).thenRejects('UNPROCESSABLE', { fields: ['/toLocationId'] });
+    spec.given({ ...atDock, to: dock }).when(move({ toLocationId: 'loc_dock' })).thenRejects('UNPROCESSABLE',
+      { fields: ['/toLocationId'] });
   });
 
   it('refuses a target that is not ACTIVE, but empties a blocked source', () => {

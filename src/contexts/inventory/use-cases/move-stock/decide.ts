@@ -28,7 +28,9 @@ export interface MoveState {
   readonly fromPickable: boolean;
   readonly toPickable: boolean;
   /** The source balance, locked with the target's in location order (undefined: none). */
-  readonly source: { readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
+  readonly source: {
+    readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date;
+  } | undefined;
 }
 
 export type MoveCommand = MoveInput & { readonly movementId: string };
@@ -47,7 +49,8 @@ export interface MoveDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type MoveRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK';
+export type MoveRejection =
+  | 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK';
 
 export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (end === 'from'
   ? { name: 'fromLocation', id: input.fromLocationId, code: input.fromLocationCode }
@@ -71,9 +74,11 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   const from = fromFound.value;
   const to = toFound.value;
   const toField = refField(endRef(input, 'to'));
-  if (from.id === to.id) return reject('UNPROCESSABLE', 'Source and target are the same location', [{ field: toField, message: 'is the source location' }]);
+  if (from.id === to.id) return reject('UNPROCESSABLE', 'Source and target are the same location', [{ field: toField,
+    message: 'is the source location' }]);
   if (to.status !== 'ACTIVE') {
-    return reject('LOCATION_NOT_ACTIVE', `Location ${to.code} is ${to.status}: nothing is put to it`, [{ field: toField, message: `location is ${to.status}` }]);
+    return reject('LOCATION_NOT_ACTIVE',
+      `Location ${to.code} is ${to.status}: nothing is put to it`, [{ field: toField, message: `location is ${to.status}` }]);
   }
   const { siteId, sku, quantity: q, movementId } = input;
   const status: StockStatus = input.status ?? 'AVAILABLE';
@@ -86,14 +91,17 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   const { fromPickable, toPickable } = state;
   const fromKey: BalanceKey = { siteId, sku, locationId: from.id, lot, status };
   const data: StockMoved = {
-    siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable, movementId,
+    siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,
+      movementId,
   };
   return ok({
-    from, to, fromKey, toKey: { ...fromKey, locationId: to.id }, quantity: q, expiresOn: source.expires_on, firstReceivedAt: source.first_received_at,
+    from, to, fromKey, toKey: { ...fromKey, locationId: to.id }, quantity: q, expiresOn: source.expires_on,
+      firstReceivedAt: source.first_received_at,
     // Only AVAILABLE units count in `unpickable`.
     unpickable: status === 'AVAILABLE' ? (toPickable ? 0 : q) - (fromPickable ? 0 : q) : 0,
     movements: [
-      { id: movementId, type: 'MOVE', siteId, sku, locationId: from.id, lot, status, deltaOnHand: -q, reason: `to ${to.code}`, reference: movementId },
+      { id: movementId, type: 'MOVE', siteId, sku, locationId: from.id, lot, status, deltaOnHand: -q,
+        reason: `to ${to.code}`, reference: movementId },
       { type: 'MOVE', siteId, sku, locationId: to.id, lot, status, deltaOnHand: q, reason: `from ${from.code}`, reference: movementId },
     ],
     events: [{ type: InventoryEvents.moved, subject: sku, siteId, data }],

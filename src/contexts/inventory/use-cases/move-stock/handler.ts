@@ -41,7 +41,8 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
         const learnedFirst = await learnLocation(tx, first);
         const learnedSecond = await learnLocation(tx, second);
         learned = from === first ? { from: learnedFirst, to: learnedSecond } : { from: learnedSecond, to: learnedFirst };
-        const fromKey = { siteId: input.siteId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' };
+        const fromKey = { siteId: input.siteId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot),
+          status: input.status ?? 'AVAILABLE' };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: to.id }]);
         source = await store.getBalance(tx, fromKey);
       }

@@ -16,7 +16,8 @@ describe('picking a line', () => {
     spec.given(open).when(pick(2)).then((d) => {
       expect(d.take).toEqual({
         from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
-        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2, expiresOn: '2026-05-01',
+        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
+          expiresOn: '2026-05-01',
       });
       expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 2, shorted: 0, status: 'OPEN' });
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand, m.deltaReserved ?? 0])).toEqual([
@@ -38,7 +39,8 @@ describe('picking a line', () => {
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand])).toEqual([
         ['PICK', 'loc_a', -2], ['PICK', 'IN_PROCESS:ord_1', 2], ['MOVE', 'IN_PROCESS:ord_1', -2], ['MOVE', 'loc_a', 2],
       ]);
-      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ sku: 'SKU-A', locationId: 'loc_a', lot: null, quantity: 2 }] }]);
+      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ sku: 'SKU-A', locationId: 'loc_a',
+        lot: null, quantity: 2 }] }]);
     });
   });
 

@@ -19,7 +19,9 @@ export interface PickState {
 
 export interface PickDecision {
   /** The units leave the location (on-hand and reserved) and land on the order's in-process balance. */
-  readonly take: { readonly from: BalanceKey; readonly to: BalanceKey; readonly quantity: number; readonly expiresOn: string | null } | undefined;
+  readonly take: {
+    readonly from: BalanceKey; readonly to: BalanceKey; readonly quantity: number; readonly expiresOn: string | null;
+  } | undefined;
   /** Units leaving `sku_stock.unpickable`: picked from a location blocked since the reservation. */
   readonly unpickable: number;
   readonly reservationChange: ReservationChange | undefined;
@@ -42,7 +44,8 @@ export const decidePick: Decide<PickState, LinePicked, PickDecision, 'NOT_FOUND'
   const inProcess = inProcessLocation(r.order_id);
   const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
   if (r.status === 'CANCELLED') {
-    const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q }] };
+    const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: r.location_id,
+      lot: fromLotKey(r.lot), quantity: q }] };
     return ok({
       ...NOTHING,
       movements: [

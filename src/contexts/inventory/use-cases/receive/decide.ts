@@ -59,12 +59,14 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
   if (!found.ok) return found;
   const location = found.value;
   if (location.status !== 'ACTIVE') {
-    return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}`, [{ field: refField(ref), message: `location is ${location.status}` }]);
+    return reject('LOCATION_NOT_ACTIVE',
+      `Location ${location.code} is ${location.status}`, [{ field: refField(ref), message: `location is ${location.status}` }]);
   }
   if (product.value.lotControlled && (input.lot === undefined || input.lot === '')) {
     errors.push({ field: '/lot', message: 'required: the product is lot-controlled' });
   }
-  if (product.value.expiryControlled && input.expiresOn === undefined) errors.push({ field: '/expiresOn', message: 'required: the product is expiry-controlled' });
+  if (product.value.expiryControlled && input.expiresOn === undefined) errors.push({ field: '/expiresOn',
+    message: 'required: the product is expiry-controlled' });
   if (errors.length > 0) return reject('UNPROCESSABLE', 'The receipt misses lot or expiry data', errors);
 
   const { siteId, sku, quantity, movementId } = input;
@@ -73,7 +75,8 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
   const data: StockReceived = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId };
   return ok({
     key: { siteId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, quantity, expiresOn, unpickable: state.pickable ? 0 : quantity,
-    movements: [{ id: movementId, type: 'RECEIPT', siteId, sku, locationId: location.id, lot, deltaOnHand: quantity, reference: movementId }],
+    movements: [{ id: movementId, type: 'RECEIPT', siteId, sku, locationId: location.id, lot, deltaOnHand: quantity,
+      reference: movementId }],
     events: [{ type: InventoryEvents.received, subject: sku, siteId, data }],
   });
 };

@@ -4,7 +4,9 @@ import type { LocationStatus, LocationType } from '../../../../contracts/locatio
 import type { WaveReleased } from '../../../../contracts/waves.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
-import { deallocatedEvents, isoDate, skuThenLine, type BalanceKey, type DeallocatedLine, type PlannedMovement } from '../../domain/ledger.ts';
+import {
+  deallocatedEvents, isoDate, skuThenLine, type BalanceKey, type DeallocatedLine, type PlannedMovement,
+} from '../../domain/ledger.ts';
 import { isPickable } from '../../domain/pickability.ts';
 import type { ReservationCandidate } from '../../domain/reservation-policy.ts';
 import { allocationLifecycle, fromLotKey, isExpired } from '../../domain/stock.ts';
@@ -112,7 +114,8 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
   const movements: PlannedMovement[] = [];
   for (const { line, takes } of plan.takes) {
     for (const take of takes) {
-      reserve.push({ key: { siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' }, quantity: take.quantity });
+      reserve.push({ key: { siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' },
+        quantity: take.quantity });
       const id = wave.newReservationId();
       reservations.push({
         id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku: line.sku,
@@ -123,7 +126,8 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
         lot: fromLotKey(take.lot), quantity: take.quantity,
       });
       movements.push({
-        type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity, reference: wave.waveId,
+        type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity,
+          reference: wave.waveId,
       });
     }
   }
@@ -160,7 +164,8 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
   const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations: published, shortages, backordered };
   return ok({
     reserve, reservations, releases, allocationChanges, movements,
-    events: [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...deallocatedEvents(wave.siteId, deallocated)],
+    events: [{ type: InventoryEvents.reserved, subject: wave.waveId, siteId: wave.siteId, data }, ...deallocatedEvents(wave.siteId,
+      deallocated)],
     units: published.reduce((n, r) => n + r.quantity, 0),
   });
 };

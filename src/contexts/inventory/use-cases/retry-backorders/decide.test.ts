@@ -14,7 +14,8 @@ describe('retrying backorders', () => {
     spec.given({ orders, stock: stock(4) }).when(freed).then((d) => {
       expect(d.allocate.map((a) => a.orderId)).toEqual(['ord_1']);
       expect(d.movements[0]).toMatchObject({ reason: 'BACKORDER_RETRY', deltaAllocated: 3 });
-      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ lineId: 'l1', sku: 'SKU-A', requested: 3, allocated: 3 }], complete: true }]);
+      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ lineId: 'l1', sku: 'SKU-A', requested: 3,
+        allocated: 3 }], complete: true }]);
     });
   });
   it('never brings a cancelled order back', () => {

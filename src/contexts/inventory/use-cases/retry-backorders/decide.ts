@@ -42,11 +42,13 @@ export const decideRetry: Decide<RetryState, FreedStock, RetryDecision, never> =
       allocationLifecycle.assertCan(l.status, 'ALLOCATED');
       allocate.push({ orderId, lineId: l.line_id, sku: l.sku, allocated: l.requested, shipped: l.shipped, status: 'ALLOCATED' });
       movements.push({
-        type: 'ALLOCATE', siteId, sku: l.sku, locationId: null, lot: '', deltaAllocated: l.requested, reason: 'BACKORDER_RETRY', reference: orderId,
+        type: 'ALLOCATE', siteId, sku: l.sku, locationId: null, lot: '', deltaAllocated: l.requested, reason: 'BACKORDER_RETRY',
+          reference: orderId,
       });
     }
     const state: AllocationLine[] = lines.map((l) => ({
-      lineId: l.line_id, sku: l.sku, requested: l.requested, allocated: won.has(l.line_id) ? l.requested : l.status === 'ALLOCATED' ? l.allocated : 0,
+      lineId: l.line_id, sku: l.sku, requested: l.requested,
+        allocated: won.has(l.line_id) ? l.requested : l.status === 'ALLOCATED' ? l.allocated : 0,
     }));
     const data: StockAllocated = { orderId, siteId, lines: state, complete: state.every((l) => l.allocated === l.requested) };
     events.push({ type: InventoryEvents.allocated, subject: orderId, siteId, data });

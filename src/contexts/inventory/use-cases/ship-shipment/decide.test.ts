@@ -6,9 +6,11 @@ import { decideShipment, type ShipState } from './decide.ts';
 
 const spec = deciderSpec(decideShipment);
 const key = (lot: string) => ({ siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
-const picked: ShipState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: new Map([['SKU-A', [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }]]]) };
+const picked: ShipState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: new Map([['SKU-A', [{ key: key('L1'),
+  free: 1 }, { key: key('L2'), free: 2 }]]]) };
 const dispatch = (quantity: number): ShipmentDispatched => ({
-  shipmentId: 'shp_1', orderId: 'ord_1', siteId: SITE, carrier: 'DHL', trackingNumber: 'T', packageIds: [], lines: [{ lineId: 'l1', sku: 'SKU-A', quantity }],
+  shipmentId: 'shp_1', orderId: 'ord_1', siteId: SITE, carrier: 'DHL', trackingNumber: 'T', packageIds: [], lines: [{ lineId: 'l1',
+    sku: 'SKU-A', quantity }],
 });
 
 describe('shipping a shipment', () => {
@@ -22,7 +24,8 @@ describe('shipping a shipment', () => {
   });
 
   it('a partial shipment keeps the rest allocated', () => {
-    spec.given(picked).when(dispatch(1)).then((d) => expect(d.allocationChanges[0]).toMatchObject({ allocated: 2, shipped: 1, status: 'ALLOCATED' }));
+    spec.given(picked).when(dispatch(1)).then((d) => expect(d.allocationChanges[0]).toMatchObject({ allocated: 2, shipped: 1,
+      status: 'ALLOCATED' }));
   });
 
   it('shipping more than was picked is a broken invariant, thrown', () => {

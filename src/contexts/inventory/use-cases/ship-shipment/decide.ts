@@ -60,7 +60,9 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       need -= t;
     }
     if (need > 0) {
-      throw new Error(`shipment ${shipment.shipmentId} ships ${line.quantity} ${line.sku} but only ${line.quantity - need} were picked for ${shipment.orderId}`);
+      const got = line.quantity - need;
+      const what = `${line.quantity} ${line.sku}`;
+      throw new Error(`shipment ${shipment.shipmentId} ships ${what} but only ${got} were picked for ${shipment.orderId}`);
     }
     const alloc = allocations.get(line.lineId);
     if (alloc !== undefined && alloc.status === 'ALLOCATED') {
@@ -68,7 +70,8 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       const remaining = alloc.allocated - release;
       const status = remaining === 0 ? 'SHIPPED' : 'ALLOCATED';
       allocationLifecycle.assertCan(alloc.status, status);
-      const change = { orderId: alloc.order_id, lineId: alloc.line_id, allocated: remaining, shipped: alloc.shipped + line.quantity, status } as const;
+      const change = { orderId: alloc.order_id, lineId: alloc.line_id, allocated: remaining, shipped: alloc.shipped + line.quantity,
+        status } as const;
       allocationChanges.push(change);
       allocations.set(line.lineId, { ...alloc, allocated: remaining, shipped: change.shipped, status });
       if (release > 0) {
@@ -80,7 +83,8 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
     perSku.set(line.sku, (perSku.get(line.sku) ?? 0) + line.quantity);
   }
   const data: StockShipped = {
-    orderId: shipment.orderId, siteId: shipment.siteId, shipmentId: shipment.shipmentId, lines: [...perSku].map(([sku, quantity]) => ({ sku, quantity })),
+    orderId: shipment.orderId, siteId: shipment.siteId, shipmentId: shipment.shipmentId, lines: [...perSku].map(([sku,
+      quantity]) => ({ sku, quantity })),
   };
   return ok({
     takes, allocationChanges, releases, onHand: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), movements,

@@ -21,11 +21,13 @@ export function shipShipmentHandler(deps: PlatformDeps, counters: InventoryCount
       })));
     }
     const d = unwrap(decideShipment({ allocations, tote }, shipment, deps.clock.now()));
-    for (const t of d.takes) await changeBalanceOrFail(tx, t.key, -t.quantity, 0, `in-process balance of ${shipment.orderId} cannot give ${t.quantity}`);
+    for (const t of d.takes) await changeBalanceOrFail(tx, t.key, -t.quantity, 0,
+      `in-process balance of ${shipment.orderId} cannot give ${t.quantity}`);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
     for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
     for (const l of d.onHand) {
-      await changeSkuOnHandOrFail(tx, shipment.siteId, l.sku, -l.quantity, 0, `shipping ${l.quantity} ${l.sku} would take SKU stock below allocated`);
+      await changeSkuOnHandOrFail(tx, shipment.siteId, l.sku, -l.quantity, 0,
+        `shipping ${l.quantity} ${l.sku} would take SKU stock below allocated`);
     }
     await record(tx, deps, d.movements, d.events, meta);
     tx.afterCommit(() => counters.shipped.inc(d.units));

@@ -17,8 +17,10 @@ describe('shorting a line', () => {
       expect(d.unreserve?.quantity).toBe(2);
       expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 0, shorted: 2, status: 'OPEN' });
       expect(d.release).toMatchObject({ sku: 'SKU-A', quantity: 2, change: { allocated: 1, status: 'ALLOCATED' } });
-      expect(d.remove).toEqual({ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 2, unpickable: 0 });
-      expect(d.movements.map((m) => [m.type, m.reason])).toEqual([['UNRESERVE', 'SHORT_NOT_FOUND'], ['DEALLOCATE', 'SHORT_PICK'], ['ADJUST', 'SHORT_PICK']]);
+      expect(d.remove).toEqual({ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 2,
+        unpickable: 0 });
+      expect(d.movements.map((m) => [m.type, m.reason])).toEqual([['UNRESERVE', 'SHORT_NOT_FOUND'], ['DEALLOCATE', 'SHORT_PICK'],
+        ['ADJUST', 'SHORT_PICK']]);
       expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.deallocated.v1', 'inventory.stock.adjusted.v1']);
       expect(d.events[1]?.data).toMatchObject({ delta: -2, movementId: 'mov_adj' });
     });
@@ -32,7 +34,8 @@ describe('shorting a line', () => {
   });
 
   it('does nothing on a reservation no longer open', () => {
-    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }) }).when(short(1, 'DAMAGED')).then((d) => expect(d.movements).toEqual([]));
+    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }) }).when(short(1,
+      'DAMAGED')).then((d) => expect(d.movements).toEqual([]));
   });
 
   it('refuses a short of a reservation that does not exist', () => {

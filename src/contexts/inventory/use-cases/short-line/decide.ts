@@ -4,7 +4,9 @@ import type { LineShorted } from '../../../../contracts/picking.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { deallocatedEvents, reservedBalance, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
-import { allocationLifecycle, fromLotKey, openQuantity, reservationLifecycle, reservationStatusAfter, shortRemovesStock } from '../../domain/stock.ts';
+import {
+  allocationLifecycle, fromLotKey, openQuantity, reservationLifecycle, reservationStatusAfter, shortRemovesStock,
+} from '../../domain/stock.ts';
 import type { AllocationFacts } from '../allocate-order/decide.ts';
 import type { ReservationChange, ReservationFacts } from '../deallocate-order/decide.ts';
 import type { AllocationChange, Release } from '../ledger-writes.ts';
@@ -32,7 +34,8 @@ export interface ShortDecision {
   readonly units: number;
 }
 
-const NOTHING: ShortDecision = { unreserve: undefined, reservationChange: undefined, release: undefined, remove: undefined, movements: [], events: [], units: 0 };
+const NOTHING: ShortDecision = { unreserve: undefined, reservationChange: undefined, release: undefined, remove: undefined, movements: [],
+  events: [], units: 0 };
 
 /**
  * Short pick: unreserve and deallocate the missing units (never more than the line holds); when they are not there
@@ -46,7 +49,8 @@ export const decideShort: Decide<ShortState, ShortCommand, ShortDecision, 'NOT_F
   if (r.status !== 'OPEN' || s <= 0) return ok(NOTHING);
   const key = reservedBalance(r);
   const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
-  const movements: PlannedMovement[] = [{ ...at, type: 'UNRESERVE', locationId: r.location_id, deltaReserved: -s, reason: `SHORT_${short.reason}` }];
+  const movements: PlannedMovement[] = [{ ...at, type: 'UNRESERVE', locationId: r.location_id, deltaReserved: -s,
+    reason: `SHORT_${short.reason}` }];
   const status = reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s });
   reservationLifecycle.assertCan(r.status, status);
 
@@ -55,19 +59,24 @@ export const decideShort: Decide<ShortState, ShortCommand, ShortDecision, 'NOT_F
   const q = a === undefined || a.status !== 'ALLOCATED' ? 0 : Math.min(s, a.allocated);
   if (a !== undefined && q > 0) {
     allocationLifecycle.assertCan(a.status, 'ALLOCATED');
-    const change: AllocationChange = { orderId: r.order_id, lineId: r.line_id, allocated: a.allocated - q, shipped: a.shipped, status: 'ALLOCATED' };
+    const change: AllocationChange = { orderId: r.order_id, lineId: r.line_id, allocated: a.allocated - q, shipped: a.shipped,
+      status: 'ALLOCATED' };
     release = { siteId: a.site_id, sku: a.sku, quantity: q, change };
-    movements.push({ ...at, siteId: a.site_id, sku: a.sku, type: 'DEALLOCATE', locationId: null, lot: '', deltaAllocated: -q, reason: 'SHORT_PICK' });
+    movements.push({ ...at, siteId: a.site_id, sku: a.sku, type: 'DEALLOCATE', locationId: null, lot: '', deltaAllocated: -q,
+      reason: 'SHORT_PICK' });
   }
-  const events = deallocatedEvents(r.site_id, release === undefined ? [] : [{ orderId: r.order_id, lineId: r.line_id, sku: release.sku, quantity: q }]);
+  const events = deallocatedEvents(r.site_id, release === undefined ? [] : [{ orderId: r.order_id, lineId: r.line_id, sku: release.sku,
+    quantity: q }]);
   let remove: ShortDecision['remove'];
   if (shortRemovesStock(short.reason)) {
     remove = { key, quantity: s, unpickable: state.pickable ? 0 : -s };
     movements.push({ ...at, id: short.movementId, type: 'ADJUST', locationId: r.location_id, deltaOnHand: -s, reason: 'SHORT_PICK' });
-    const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s, reason: 'SHORT_PICK', movementId: short.movementId };
+    const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s,
+      reason: 'SHORT_PICK', movementId: short.movementId };
     events.push({ type: InventoryEvents.adjusted, subject: r.sku, siteId: r.site_id, data });
   }
   return ok({
-    unreserve: { key, quantity: s }, reservationChange: { id: r.id, picked: r.picked, shorted: r.shorted + s, status }, release, remove, movements, events, units: s,
+    unreserve: { key, quantity: s }, reservationChange: { id: r.id, picked: r.picked, shorted: r.shorted + s, status }, release, remove,
+      movements, events, units: s,
   });
 };
