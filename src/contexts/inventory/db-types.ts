@@ -46,6 +46,7 @@ export interface InventoryInbox {
 
 export interface InventoryLocations {
   location_id: string;
+  pick_sequence: number | null;
   pickable: Generated<boolean>;
   site_id: string;
   status: string | null;

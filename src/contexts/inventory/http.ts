@@ -4,14 +4,12 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
-import type { EventMeta } from '../../platform/bus/envelope.ts';
-import { AppError, unwrap, type Outcome } from '../../platform/errors.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
-import type { MoveInput, MoveResult } from './use-cases/move-stock.ts';
 
 const tags = ['inventory'];
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
@@ -27,7 +25,6 @@ const AtpItem = Type.Object({
 
 export async function inventoryRoutes(
   app: HttpApp, deps: PlatformDeps, service: InventoryService, locations: Pick<LocationMasterApi, 'getSite'>,
-  useCases: { moveStock: (input: MoveInput, meta: EventMeta) => Promise<Outcome<MoveResult>> },
 ): Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
@@ -79,7 +76,7 @@ export async function inventoryRoutes(
         toLocationId: Type.Optional(Id), toLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       }, { additionalProperties: false }),
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await useCases.moveStock(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.moveStock(req.body, requestMeta(req)))));
 
   app.get('/inventory/balances', {
     config: { roles: CAN.read },

@@ -6,7 +6,6 @@ import { inventoryRoutes } from './http.ts';
 import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
-import { moveStock } from './use-cases/move-stock.ts';
 
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
 export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextWithApi<InventoryApi> {
@@ -16,7 +15,7 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
     schema: 'inventory',
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
-    routes: (app) => inventoryRoutes(app, deps, service, apis.locations, { moveStock: (input, meta) => moveStock(deps, apis, input, meta) }),
+    routes: (app) => inventoryRoutes(app, deps, service, apis.locations),
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
     jobs: [{
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).

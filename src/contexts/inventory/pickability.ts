@@ -20,6 +20,8 @@ export interface LocationFacts {
   readonly siteId: string;
   readonly type: LocationType;
   readonly status: LocationStatus;
+  /** Learned with the rest when the source carries it (created events, command data); status events keep the known one. */
+  readonly pickSequence?: number | null | undefined;
 }
 
 export interface Learned {
@@ -27,6 +29,9 @@ export interface Learned {
   /** `inventory.location.pickability-changed` when learning flipped a location that holds stock (rows backfilled by migration). */
   readonly events: PublishedEvent[];
 }
+
+/** A location a command named that location-master does not know: nothing learned (the decision refuses it anyway). */
+export const NOT_LEARNED: Learned = { pickable: true, events: [] };
 
 /**
  * Sets a location's facts under FOR UPDATE (only when its type is unknown, with `onlyIfUnknown`). When pickability
@@ -36,8 +41,10 @@ async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): P
   const row = await store.lockLocation(tx, facts.id, facts.siteId);
   if (onlyIfUnknown && row.type !== null) return { pickable: row.pickable, events: [] };
   const pickable = isPickable(facts);
-  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable) return { pickable, events: [] };
-  await store.updateLocation(tx, facts.id, facts.type, facts.status, pickable);
+  const samePickSequence = facts.pickSequence === undefined || row.pick_sequence === facts.pickSequence;
+  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable,
+    events: [] };
+  await store.updateLocation(tx, facts.id, { type: facts.type, status: facts.status, pickable, pickSequence: facts.pickSequence });
   if (row.pickable === pickable) return { pickable, events: [] };
   const lines = await store.availableOnHandAt(tx, facts.siteId, facts.id);
   for (const l of lines) await store.changeUnpickable(tx, facts.siteId, l.sku, pickable ? -l.quantity : l.quantity);
@@ -50,7 +57,8 @@ async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): P
  * For a command about to change a balance at `location` (data it fetched from location-master): the row locked
  * FOR SHARE when inventory already knows the location, else created (or its backfilled row completed) from that data.
  */
-export async function learnLocation(tx: Tx, location: Pick<Location, 'id' | 'siteId' | 'type' | 'status'>): Promise<Learned> {
+export async function learnLocation(tx: Tx, location: Pick<Location,
+  'id' | 'siteId' | 'type' | 'status' | 'pickSequence'>): Promise<Learned> {
   // A known type never becomes unknown again, so the plain read decides which lock to take (no SHARE → UPDATE upgrade).
   if ((await store.getLocation(tx, location.id))?.type != null) {
     const row = await store.shareLocation(tx, location.id);

@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import { fromLotKey } from './domain/stock.ts';
-import { balanceView } from './service.ts';
+import { balanceView } from './views.ts';
 import * as store from './store.ts';
 
 function movementView(m: store.MovementRow) {

@@ -2,25 +2,16 @@ import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
+import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
 import type { InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventorySkuStock } from './db-types.ts';
 
 /** SQL of the inventory schema. Every function takes the executor (pool or transaction) its caller chose. */
 
-export interface NewMovement {
-  readonly id: string;
-  readonly type: MovementType;
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string | null;
-  readonly lot: string;
-  readonly status?: StockStatus;
-  readonly deltaOnHand?: number;
-  readonly deltaReserved?: number;
-  readonly deltaAllocated?: number;
-  readonly reason?: string | null;
-  readonly reference?: string | null;
-}
+export type { BalanceKey } from './domain/ledger.ts';
+
+/** A movement as the ledger stores it: a decision's planned movement with its id. */
+export type NewMovement = PlannedMovement & { readonly id: string };
 
 const MOVEMENT_COLUMN_NAMES = [
   'seq', 'id', 'type', 'site_id', 'sku', 'location_id', 'lot', 'status', 'delta_on_hand', 'delta_reserved', 'delta_allocated', 'reason', 'reference', 'created_at',
@@ -32,14 +23,6 @@ export type BalanceRow = Narrowed<
   Pick<Selectable<InventoryBalances>, 'seq' | 'site_id' | 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved' | 'expires_on' | 'first_received_at'>,
   { status: StockStatus; expires_on: string | null }
 >;
-
-export interface BalanceKey {
-  readonly siteId: string;
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string;
-  readonly status: StockStatus;
-}
 
 const ALLOCATION_COLUMN_NAMES = ['order_id', 'line_id', 'site_id', 'sku', 'requested', 'allocated', 'shipped', 'status'] as const;
 const ALLOCATION_COLUMNS = columnList(ALLOCATION_COLUMN_NAMES);
@@ -104,6 +87,16 @@ export async function changeBalance(db: Executor, key: BalanceKey, deltaOnHand: 
        AND on_hand + $6 >= 0 AND reserved + $7 >= 0 AND reserved + $7 <= on_hand + $6
      RETURNING ${BALANCE_COLUMNS}`,
     [key.siteId, key.sku, key.locationId, key.lot, key.status, deltaOnHand, deltaReserved],
+  );
+  return rows[0];
+}
+
+/** One balance, locked FOR UPDATE: what a command decides a removal from. */
+export async function lockBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
+  const rows = await db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5 FOR UPDATE`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status],
   );
   return rows[0];
 }
@@ -236,9 +229,20 @@ export async function tryAllocate(db: Executor, siteId: string, sku: string, qua
  * receipt (or any other change of the row) instead of deciding on the old stock while that change commits: a line it
  * backorders is then always visible to the retry the change triggers.
  */
-export async function lockSkuStock(db: Executor, siteId: string, sku: string): Promise<void> {
+export async function lockSkuStock(db: Executor, siteId: string, sku: string): Promise<SkuStockRow> {
   await db.query(`INSERT INTO inventory.sku_stock (site_id, sku) VALUES ($1, $2) ON CONFLICT (site_id, sku) DO NOTHING`, [siteId, sku]);
-  await db.query(`SELECT 1 FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`, [siteId, sku]);
+  return (await db.query<SkuStockRow>(
+    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`,
+    [siteId, sku],
+  ))[0]!;
+}
+
+/** A SKU's stock row locked FOR UPDATE, without creating it (a removal decides from it; a missing row holds nothing). */
+export async function lockExistingSkuStock(db: Executor, siteId: string, sku: string): Promise<SkuStockRow | undefined> {
+  return (await db.query<SkuStockRow>(
+    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`,
+    [siteId, sku],
+  ))[0];
 }
 
 /** Orders with backordered lines of these SKUs at a site, oldest first (when inventory first saw the order). */
@@ -427,11 +431,18 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
 // ---------------------------------------------------------------- the location projection (location-master's facts inventory needs)
 
 /** Type and status are NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
-export type LocationRow = Narrowed<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable'>, {
-  type: LocationType | null; status: LocationStatus | null;
-}>;
+export type LocationRow = Narrowed<
+  Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable' | 'pick_sequence'>,
+  { type: LocationType | null; status: LocationStatus | null }
+>;
 
-const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable`;
+const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable, pick_sequence`;
+
+/** Projection rows of these locations, unlocked: what a wave release reads instead of asking location-master. */
+export async function locationsByIds(db: Executor, ids: readonly string[]): Promise<LocationRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = ANY($1::text[])`, [[...ids]]);
+}
 
 export async function getLocation(db: Executor, locationId: string): Promise<LocationRow | undefined> {
   return (await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = $1`, [locationId]))[0];
@@ -451,8 +462,17 @@ export async function lockLocation(db: Executor, locationId: string, siteId: str
   return (await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = $1 FOR UPDATE`, [locationId]))[0]!;
 }
 
-export async function updateLocation(db: Executor, locationId: string, type: LocationType, status: LocationStatus, pickable: boolean): Promise<void> {
-  await db.query(`UPDATE inventory.locations SET type = $2, status = $3, pickable = $4, updated_at = now() WHERE location_id = $1`, [locationId, type, status, pickable]);
+/** Sets a location's facts; a pick sequence left undefined keeps the one known (status events do not carry it). */
+export async function updateLocation(
+  db: Executor, locationId: string,
+    facts: { type: LocationType; status: LocationStatus; pickable: boolean; pickSequence?: number | null | undefined },
+): Promise<void> {
+  await db.query(
+    `UPDATE inventory.locations SET type = $2, status = $3, pickable = $4,
+       pick_sequence = CASE WHEN $5 THEN $6::int ELSE pick_sequence END, updated_at = now()
+     WHERE location_id = $1`,
+    [locationId, facts.type, facts.status, facts.pickable, facts.pickSequence !== undefined, facts.pickSequence ?? null],
+  );
 }
 
 /** AVAILABLE on-hand at one location per SKU, in SKU order (the order SKU rows are locked in). */

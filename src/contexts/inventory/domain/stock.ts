@@ -17,6 +17,9 @@ export const IN_PROCESS_PREFIX = 'IN_PROCESS:';
 export const inProcessLocation = (orderId: string): string => `${IN_PROCESS_PREFIX}${orderId}`;
 export const isInProcess = (locationId: string): boolean => locationId.startsWith(IN_PROCESS_PREFIX);
 
+/** Movement reason of units picked for an order that was cancelled, put back where they were picked. */
+export const RETURN_TO_STOCK = 'RETURN_TO_STOCK';
+
 export const ALLOCATION_STATUSES = ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 

@@ -1,0 +1,53 @@
+/** What every inventory decision is made of: balances it names, movements it appends, events it announces. Pure. */
+import type { PublishedEvent } from '../../../contracts/events.ts';
+import { InventoryEvents, type MovementType, type StockDeallocated, type StockStatus } from '../../../contracts/inventory.ts';
+
+export interface BalanceKey {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string;
+  readonly status: StockStatus;
+}
+
+/** A movement a decision appends; the handler gives it an id unless an event already names it. */
+export interface PlannedMovement {
+  readonly id?: string;
+  readonly type: MovementType;
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string | null;
+  readonly lot: string;
+  readonly status?: StockStatus;
+  readonly deltaOnHand?: number;
+  readonly deltaReserved?: number;
+  readonly deltaAllocated?: number;
+  readonly reason?: string | null;
+  readonly reference?: string | null;
+}
+
+/** The AVAILABLE balance a reservation holds units of. */
+export function reservedBalance(r: { site_id: string; sku: string; location_id: string; lot: string }): BalanceKey {
+  return { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' };
+}
+
+/** SKU, then line: the order SKU rows are locked and lines are allocated in, everywhere. */
+export function skuThenLine(a: { sku: string; line: string }, b: { sku: string; line: string }): number {
+  if (a.sku !== b.sku) return a.sku < b.sku ? -1 : 1;
+  return a.line < b.line ? -1 : a.line > b.line ? 1 : 0;
+}
+
+export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
+
+export type DeallocatedLine = StockDeallocated['lines'][number];
+
+/** `inventory.stock.deallocated` per order for partial releases (short picks, reservation shortages): they free units too. */
+export function deallocatedEvents(siteId: string, released: readonly (DeallocatedLine & { orderId: string })[]): PublishedEvent[] {
+  const byOrder = new Map<string, DeallocatedLine[]>();
+  for (const r of released) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), { lineId: r.lineId, sku: r.sku,
+    quantity: r.quantity }]);
+  return [...byOrder].map(([orderId, lines]) => {
+    const data: StockDeallocated = { orderId, siteId, lines };
+    return { type: InventoryEvents.deallocated, subject: orderId, siteId, data };
+  });
+}

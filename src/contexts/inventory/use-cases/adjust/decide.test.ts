@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import { decideAdjust, type AdjustCommand, type AdjustState } from './decide.ts';
+
+const spec = deciderSpec(decideAdjust);
+const stocked: AdjustState = {
+  product: { sku: 'SKU-A' }, location: location(), pickable: true,
+  balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, allocated: 3 },
+};
+const adjustment = (o: Partial<AdjustCommand> = {}): AdjustCommand => ({
+  siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
+});
+
+describe('adjust', () => {
+  it('removes unreserved, unallocated units with one ADJUST movement', () => {
+    spec.given(stocked).when(adjustment({ delta: -6 })).then((d) => {
+      expect(d.delta).toBe(-6);
+      expect(d.movements).toEqual([{ id: 'mov_1', type: 'ADJUST', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '',
+        deltaOnHand: -6, reason: 'DAMAGED', reference: 'mov_1' }]);
+    });
+  });
+
+  it('adds units where there is no balance yet; at a blocked location they are unpickable', () => {
+    spec.given({ ...stocked, pickable: false, balance: undefined, skuStock: undefined }).when(adjustment({ delta: 3, reason: 'FOUND' }))
+      .then((d) => expect(d.unpickable).toBe(3));
+  });
+
+  it('refuses a zero delta', () => {
+    spec.given(stocked).when(adjustment({ delta: 0 })).thenRejects('VALIDATION_FAILED', { fields: ['/delta'] });
+  });
+
+  it('refuses an unknown SKU and an unknown location', () => {
+    spec.given({ ...stocked, product: undefined }).when(adjustment()).thenRejects('UNKNOWN_SKU');
+    spec.given({ ...stocked, location: undefined }).when(adjustment()).thenRejects('UNKNOWN_LOCATION', { fields: ['/locationId'] });
+  });
+
+  it('refuses to take on-hand below what is reserved there, or a balance that does not exist', () => {
+    spec.given(stocked).when(adjustment({ delta: -7 })).thenRejects('INSUFFICIENT_STOCK', { message: /below reserved/ });
+    spec.given({ ...stocked, balance: undefined }).when(adjustment()).thenRejects('INSUFFICIENT_STOCK', { message: /below reserved/ });
+  });
+
+  it('refuses to take the SKU below what is allocated to orders', () => {
+    spec.given({ ...stocked, skuStock: { on_hand_available: 4, allocated: 3 } }).when(adjustment({ delta: -2 }))
+      .thenRejects('INSUFFICIENT_STOCK', { message: /allocated to orders/ });
+  });
+});

@@ -1,0 +1,74 @@
+import type { Product } from '../../../../contracts/catalog.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type AdjustmentReason, type StockAdjusted } from '../../../../contracts/inventory.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject } from '../../../../platform/errors.ts';
+import { knownProduct, located } from '../../domain/command-checks.ts';
+import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import { locationRef } from '../receive/decide.ts';
+
+export interface AdjustmentInput {
+  readonly siteId: string;
+  readonly locationId?: string | undefined;
+  readonly locationCode?: string | undefined;
+  readonly sku: string;
+  readonly lot?: string | undefined;
+  readonly delta: number;
+  readonly reason: AdjustmentReason;
+}
+
+export interface AdjustState {
+  readonly product: Pick<Product, 'sku'> | undefined;
+  readonly location: Location | undefined;
+  readonly pickable: boolean;
+  /** The AVAILABLE balance adjusted and the SKU's stock row, both locked (undefined: none yet). */
+  readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
+  readonly skuStock: { readonly on_hand_available: number; readonly allocated: number } | undefined;
+}
+
+export type AdjustCommand = AdjustmentInput & { readonly movementId: string };
+
+export interface AdjustDecision {
+  readonly key: BalanceKey;
+  readonly delta: number;
+  readonly unpickable: number;
+  readonly movements: readonly PlannedMovement[];
+  readonly events: readonly PublishedEvent[];
+}
+
+export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK';
+
+/** An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. */
+export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, AdjustRejection> = (state, input) => {
+  if (!Number.isInteger(input.delta) || input.delta === 0) {
+    return reject('VALIDATION_FAILED', 'The adjustment is not valid', [{ field: '/delta', message: 'must be a non-zero integer' }]);
+  }
+  const product = knownProduct(input.sku, state.product);
+  if (!product.ok) return product;
+  const found = located(input.siteId, locationRef(input), state.location);
+  if (!found.ok) return found;
+  const location = found.value;
+  const { siteId, sku, delta, reason, movementId } = input;
+  if (delta < 0) {
+    const b = state.balance;
+    if (b === undefined || b.on_hand + delta < 0 || b.reserved > b.on_hand + delta) {
+      const message = `Removing ${-delta} would take on-hand below reserved (or below zero) at ${location.code}`;
+      return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unreserved on-hand' }]);
+    }
+    const s = state.skuStock;
+    if (s === undefined || s.on_hand_available + delta < s.allocated) {
+      const message = `Removing ${-delta} would take ${sku} below what is allocated to orders`;
+      return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unallocated on-hand' }]);
+    }
+  }
+  const lot = toLotKey(input.lot);
+  const data: StockAdjusted = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), delta, reason, movementId };
+  return ok({
+    key: { siteId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, delta, unpickable: state.pickable ? 0 : delta,
+    movements: [{ id: movementId, type: 'ADJUST', siteId, sku, locationId: location.id, lot, deltaOnHand: delta, reason,
+      reference: movementId }],
+    events: [{ type: InventoryEvents.adjusted, subject: sku, siteId, data }],
+  });
+};

@@ -1,0 +1,41 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import { balanceView, type StockChangeResult } from '../../views.ts';
+import { changeBalanceOrFail, changeSkuOnHandOrFail, lookUp, record, type StockApis } from '../ledger-writes.ts';
+import type { InventoryCounters } from '../metrics.ts';
+import { locationRef } from '../receive/decide.ts';
+import { decideAdjust, type AdjustmentInput, type AdjustRejection } from './decide.ts';
+
+/** POST /inventory/adjustments: the balance and the SKU row are locked (in that order) before deciding a removal. */
+export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: InventoryCounters) {
+  return async (input: AdjustmentInput, meta: EventMeta): Promise<Outcome<StockChangeResult, AdjustRejection>> => {
+    const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    const movementId = deps.ids.next('mov');
+    const result = await decideInTx(deps.db, async (tx) => {
+      const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
+      const key = { siteId: input.siteId, sku: input.sku, locationId: location?.id ?? '', lot: toLotKey(input.lot),
+        status: 'AVAILABLE' as const };
+      const balance = location === undefined ? undefined : await store.lockBalance(tx, key);
+      const skuStock = location === undefined ? undefined : await store.lockExistingSkuStock(tx, input.siteId, input.sku);
+      const decision = decideAdjust({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
+        deps.clock.now());
+      if (!decision.ok) return decision;
+      const d = decision.value;
+      const after = d.delta > 0
+        ? await store.addOnHand(tx, d.key, d.delta, null)
+        : await changeBalanceOrFail(tx, d.key, d.delta, 0, `adjustment of ${d.delta} refused at ${d.key.locationId}`);
+      await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.sku, d.delta, d.unpickable,
+        `adjustment of ${d.delta} ${d.key.sku} went below allocated`);
+      await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+      const { siteId, sku, locationId, lot } = d.key;
+      return ok({ movementId, siteId, sku, locationId, lot: fromLotKey(lot), quantity: d.delta, balance: balanceView(after) });
+    });
+    if (result.ok) counters.adjusted.inc(Math.abs(input.delta));
+    return result;
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import { decideMove, type MoveCommand, type MoveState } from './decide.ts';
+
+const spec = deciderSpec(decideMove);
+const dock = location({ id: 'loc_dock', code: 'DOCK-1', type: 'RECEIVING' });
+const shelf = location({ id: 'loc_shelf', code: 'A-01' });
+const received = new Date('2026-01-02T08:00:00.000Z');
+const atDock: MoveState = {
+  product: { sku: 'SKU-A' }, from: dock, to: shelf, fromPickable: false, toPickable: true,
+  source: { on_hand: 5, reserved: 1, expires_on: '2026-09-01', first_received_at: received },
+};
+const move = (o: Partial<MoveCommand> = {}): MoveCommand => ({
+  siteId: SITE, sku: 'SKU-A', quantity: 4, fromLocationId: 'loc_dock', toLocationId: 'loc_shelf', movementId: 'mov_1', ...o,
+});
+
+describe('move stock', () => {
+  it('moves unreserved units from the dock to a shelf: two MOVE movements, they leave unpickable, expiry and receipt kept', () => {
+    spec.given(atDock).when(move()).then((d) => {
+      expect(d.unpickable).toBe(-4);
+      expect(d.expiresOn).toBe('2026-09-01');
+      expect(d.firstReceivedAt).toBe(received);
+      expect(d.movements.map((m) => [m.locationId, m.deltaOnHand, m.reason])).toEqual([['loc_dock', -4, 'to A-01'], ['loc_shelf', 4,
+        'from DOCK-1']]);
+      expect(d.events[0]?.data).toMatchObject({ fromPickable: false, toPickable: true, quantity: 4, movementId: 'mov_1' });
+    });
+  });
+
+  it('leaves unpickable alone for stock that is not AVAILABLE', () => {
+    spec.given(atDock).when(move({ status: 'HOLD' })).then((d) => expect(d.unpickable).toBe(0));
+  });
+
+  it('refuses a quantity that is not positive', () => {
+    spec.given(atDock).when(move({ quantity: -1 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
+  });
+
+  it('refuses an end named both ways', () => {
+    spec.given(atDock).when(move({ toLocationCode: 'A-01' })).thenRejects('VALIDATION_FAILED', { fields: ['/toLocationId'] });
+  });
+
+  it('refuses an unknown SKU and an unknown end', () => {
+    spec.given({ ...atDock, product: undefined }).when(move()).thenRejects('UNKNOWN_SKU');
+    spec.given({ ...atDock, from: undefined }).when(move()).thenRejects('UNKNOWN_LOCATION', { fields: ['/fromLocationId'] });
+  });
+
+  it('refuses a move onto the source location', () => {
+    spec.given({ ...atDock, to: dock }).when(move({ toLocationId: 'loc_dock' })).thenRejects('UNPROCESSABLE',
+      { fields: ['/toLocationId'] });
+  });
+
+  it('refuses a target that is not ACTIVE, but empties a blocked source', () => {
+    spec.given({ ...atDock, to: location({ id: 'loc_shelf', status: 'BLOCKED' }) }).when(move()).thenRejects('LOCATION_NOT_ACTIVE');
+    spec.given({ ...atDock, from: location({ id: 'loc_dock', status: 'BLOCKED' }) }).when(move()).then((d) => expect(d.quantity).toBe(4));
+  });
+
+  it('refuses more than the unreserved units at the source', () => {
+    spec.given(atDock).when(move({ quantity: 5 })).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'] });
+    spec.given({ ...atDock, source: undefined }).when(move()).thenRejects('INSUFFICIENT_STOCK');
+  });
+});

@@ -1,0 +1,109 @@
+import type { Product } from '../../../../contracts/catalog.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type StockMoved, type StockStatus } from '../../../../contracts/inventory.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject } from '../../../../platform/errors.ts';
+import { knownProduct, located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
+import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+
+export interface MoveInput {
+  readonly siteId: string;
+  readonly sku: string;
+  readonly lot?: string | undefined;
+  /** The stock status moved (default AVAILABLE); it stays the same at the target. */
+  readonly status?: StockStatus | undefined;
+  readonly quantity: number;
+  readonly fromLocationId?: string | undefined;
+  readonly fromLocationCode?: string | undefined;
+  readonly toLocationId?: string | undefined;
+  readonly toLocationCode?: string | undefined;
+}
+
+export interface MoveState {
+  readonly product: Pick<Product, 'sku'> | undefined;
+  readonly from: Location | undefined;
+  readonly to: Location | undefined;
+  readonly fromPickable: boolean;
+  readonly toPickable: boolean;
+  /** The source balance, locked with the target's in location order (undefined: none). */
+  readonly source: {
+    readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date;
+  } | undefined;
+}
+
+export type MoveCommand = MoveInput & { readonly movementId: string };
+
+export interface MoveDecision {
+  readonly from: Location;
+  readonly to: Location;
+  readonly fromKey: BalanceKey;
+  readonly toKey: BalanceKey;
+  readonly quantity: number;
+  /** The target keeps the source's expiry and first receipt, so rotation does not treat moved stock as fresh. */
+  readonly expiresOn: string | null;
+  readonly firstReceivedAt: Date;
+  readonly unpickable: number;
+  readonly movements: readonly PlannedMovement[];
+  readonly events: readonly PublishedEvent[];
+}
+
+export type MoveRejection =
+  | 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK';
+
+export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (end === 'from'
+  ? { name: 'fromLocation', id: input.fromLocationId, code: input.fromLocationCode }
+  : { name: 'toLocation', id: input.toLocationId, code: input.toLocationCode });
+
+/**
+ * Moves unreserved units of one balance to another location of the site: two MOVE movements (−q at the source, +q at
+ * the target, same lot and status). How stock received at a dock becomes pickable before full putaway exists. The
+ * target must be ACTIVE; the source may be blocked (emptying it is how a blocked slot is fixed).
+ */
+export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveRejection> = (state, input) => {
+  if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
+    return reject('VALIDATION_FAILED', 'The move is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);
+  }
+  const product = knownProduct(input.sku, state.product);
+  if (!product.ok) return product;
+  const fromFound = located(input.siteId, endRef(input, 'from'), state.from);
+  if (!fromFound.ok) return fromFound;
+  const toFound = located(input.siteId, endRef(input, 'to'), state.to);
+  if (!toFound.ok) return toFound;
+  const from = fromFound.value;
+  const to = toFound.value;
+  const toField = refField(endRef(input, 'to'));
+  if (from.id === to.id) return reject('UNPROCESSABLE', 'Source and target are the same location', [{ field: toField,
+    message: 'is the source location' }]);
+  if (to.status !== 'ACTIVE') {
+    return reject('LOCATION_NOT_ACTIVE',
+      `Location ${to.code} is ${to.status}: nothing is put to it`, [{ field: toField, message: `location is ${to.status}` }]);
+  }
+  const { siteId, sku, quantity: q, movementId } = input;
+  const status: StockStatus = input.status ?? 'AVAILABLE';
+  const lot = toLotKey(input.lot);
+  const source = state.source;
+  if (source === undefined || source.on_hand - source.reserved < q) {
+    const message = `Fewer than ${q} unreserved ${status} units of ${sku} at ${from.code}`;
+    return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the unreserved on-hand at the source' }]);
+  }
+  const { fromPickable, toPickable } = state;
+  const fromKey: BalanceKey = { siteId, sku, locationId: from.id, lot, status };
+  const data: StockMoved = {
+    siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,
+      movementId,
+  };
+  return ok({
+    from, to, fromKey, toKey: { ...fromKey, locationId: to.id }, quantity: q, expiresOn: source.expires_on,
+      firstReceivedAt: source.first_received_at,
+    // Only AVAILABLE units count in `unpickable`.
+    unpickable: status === 'AVAILABLE' ? (toPickable ? 0 : q) - (fromPickable ? 0 : q) : 0,
+    movements: [
+      { id: movementId, type: 'MOVE', siteId, sku, locationId: from.id, lot, status, deltaOnHand: -q,
+        reason: `to ${to.code}`, reference: movementId },
+      { type: 'MOVE', siteId, sku, locationId: to.id, lot, status, deltaOnHand: q, reason: `from ${from.code}`, reference: movementId },
+    ],
+    events: [{ type: InventoryEvents.moved, subject: sku, siteId, data }],
+  });
+};

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { LinePicked } from '../../../../contracts/picking.ts';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { reservation, SITE } from '../decider-fixtures.ts';
+import { decidePick, type PickState } from './decide.ts';
+
+const spec = deciderSpec(decidePick);
+const open: PickState = { reservation: reservation(), sourcePickable: true, sourceExpiresOn: '2026-05-01' };
+const pick = (quantity: number): LinePicked => ({
+  pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'l1', reservationId: 'rsv_1', siteId: SITE, sku: 'SKU-A',
+  locationId: 'loc_a', lot: null, quantity, toteId: 'TOTE-1',
+});
+
+describe('picking a line', () => {
+  it('moves the units from the location (on-hand and reserved) to the order in process, keeping their expiry', () => {
+    spec.given(open).when(pick(2)).then((d) => {
+      expect(d.take).toEqual({
+        from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
+        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
+          expiresOn: '2026-05-01',
+      });
+      expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 2, shorted: 0, status: 'OPEN' });
+      expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand, m.deltaReserved ?? 0])).toEqual([
+        ['PICK', 'loc_a', -2, -2], ['PICK', 'IN_PROCESS:ord_1', 2, 0],
+      ]);
+    });
+  });
+
+  it('closes the reservation PICKED with its last unit; units from a location blocked since leave unpickable', () => {
+    spec.given({ ...open, sourcePickable: false }).when(pick(3)).then((d) => {
+      expect(d.reservationChange?.status).toBe('PICKED');
+      expect(d.unpickable).toBe(-3);
+    });
+  });
+
+  it('puts the units of a cancelled reservation straight back: PICK then MOVE back, and says so', () => {
+    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }) }).when(pick(2)).then((d) => {
+      expect(d.take).toBeUndefined();
+      expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand])).toEqual([
+        ['PICK', 'loc_a', -2], ['PICK', 'IN_PROCESS:ord_1', 2], ['MOVE', 'IN_PROCESS:ord_1', -2], ['MOVE', 'loc_a', 2],
+      ]);
+      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ sku: 'SKU-A', locationId: 'loc_a',
+        lot: null, quantity: 2 }] }]);
+    });
+  });
+
+  it('does nothing for a pick of no units', () => {
+    spec.given(open).when(pick(0)).then((d) => expect(d.movements).toEqual([]));
+  });
+
+  it('refuses a pick of a reservation that does not exist', () => {
+    spec.given({ ...open, reservation: undefined }).when(pick(1)).thenRejects('NOT_FOUND');
+  });
+
+  it('refuses more than the reservation has open, or a pick of a closed one', () => {
+    spec.given(open).when(pick(4)).thenRejects('QUANTITY_EXCEEDS_OPEN', { message: /exceeds the 3 open/ });
+    spec.given({ ...open, reservation: reservation({ status: 'SHORT', shorted: 3 }) }).when(pick(1)).thenRejects('QUANTITY_EXCEEDS_OPEN');
+  });
+});

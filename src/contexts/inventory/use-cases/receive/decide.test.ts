@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import { decideReceive, type ReceiveCommand, type ReceiveState } from './decide.ts';
+
+const spec = deciderSpec(decideReceive);
+const plain = { lotControlled: false, expiryControlled: false };
+const known: ReceiveState = { product: plain, location: location(), pickable: true };
+const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', quantity: 5,
+  movementId: 'mov_1', ...o });
+
+describe('receive', () => {
+  it('puts the units on the AVAILABLE balance with one RECEIPT movement and announces them', () => {
+    spec.given(known).when(receipt({ lot: 'L1', expiresOn: '2026-06-30' })).then((d) => {
+      expect(d.key).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', status: 'AVAILABLE' });
+      expect(d.unpickable).toBe(0);
+      expect(d.movements).toEqual([{ id: 'mov_1', type: 'RECEIPT', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1',
+        deltaOnHand: 5, reference: 'mov_1' }]);
+      expect(d.events.map((e) => e.data)).toEqual([{ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', expiresOn: '2026-06-30',
+        quantity: 5, movementId: 'mov_1' }]);
+    });
+  });
+
+  it('counts units received at a location nobody picks from as unpickable', () => {
+    spec.given({ ...known, location: location({ type: 'RECEIVING' }),
+      pickable: false }).when(receipt()).then((d) => expect(d.unpickable).toBe(5));
+  });
+
+  it('refuses a quantity that is not a positive integer and a malformed expiry, naming both fields', () => {
+    spec.given(known).when(receipt({ quantity: 0, expiresOn: '0000-01-01' })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity',
+      '/expiresOn'] });
+  });
+
+  it('refuses a location named both by id and by code', () => {
+    spec.given(known).when(receipt({ locationCode: 'A-01' })).thenRejects('VALIDATION_FAILED', { fields: ['/locationId'] });
+  });
+
+  it('refuses a SKU the catalog does not know', () => {
+    spec.given({ ...known, product: undefined }).when(receipt()).thenRejects('UNKNOWN_SKU', { fields: ['/sku'] });
+  });
+
+  it('refuses a location location-master does not know, or one of another site', () => {
+    spec.given({ ...known, location: undefined }).when(receipt({ locationId: undefined,
+      locationCode: 'X' })).thenRejects('UNKNOWN_LOCATION', { fields: ['/locationCode'] });
+    spec.given({ ...known, location: location({ siteId: 'site_2' }) }).when(receipt()).thenRejects('UNKNOWN_LOCATION',
+      { fields: ['/locationId'] });
+  });
+
+  it('refuses a location that is not ACTIVE', () => {
+    spec.given({ ...known, location: location({ status: 'BLOCKED' }) }).when(receipt()).thenRejects('LOCATION_NOT_ACTIVE',
+      { message: /BLOCKED/ });
+  });
+
+  it('refuses a lot- and expiry-controlled product received without lot or expiry', () => {
+    spec.given({ ...known, product: { lotControlled: true, expiryControlled: true } }).when(receipt())
+      .thenRejects('UNPROCESSABLE', { fields: ['/lot', '/expiresOn'] });
+  });
+});

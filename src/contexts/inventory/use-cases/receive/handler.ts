@@ -1,0 +1,32 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { fromLotKey } from '../../domain/stock.ts';
+import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import { balanceView, type StockChangeResult } from '../../views.ts';
+import { lookUp, record, type StockApis } from '../ledger-writes.ts';
+import type { InventoryCounters } from '../metrics.ts';
+import { decideReceive, locationRef, type ReceiptInput, type ReceiveRejection } from './decide.ts';
+
+/** POST /inventory/receipts: catalog and location-master first, then learn, decide and write in one transaction. */
+export function receiveHandler(deps: PlatformDeps, apis: StockApis, counters: InventoryCounters) {
+  return async (input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult, ReceiveRejection>> => {
+    const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    const movementId = deps.ids.next('mov');
+    const result = await decideInTx(deps.db, async (tx) => {
+      const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
+      const decision = decideReceive({ product, location, pickable: learned.pickable }, { ...input, movementId }, deps.clock.now());
+      if (!decision.ok) return decision;
+      const d = decision.value;
+      const balance = await store.addOnHand(tx, d.key, d.quantity, d.expiresOn);
+      await store.changeSkuOnHand(tx, d.key.siteId, d.key.sku, d.quantity, d.unpickable);
+      await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+      const { siteId, sku, locationId, lot } = d.key;
+      return ok({ movementId, siteId, sku, locationId, lot: fromLotKey(lot), quantity: d.quantity, balance: balanceView(balance) });
+    });
+    if (result.ok) counters.received.inc(input.quantity);
+    return result;
+  };
+}

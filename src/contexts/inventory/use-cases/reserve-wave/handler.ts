@@ -1,0 +1,37 @@
+import type { WaveReleased } from '../../../../contracts/waves.ts';
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import { unwrap } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import * as store from '../../store.ts';
+import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
+import type { InventoryCounters } from '../metrics.ts';
+import { decideReservation } from './decide.ts';
+
+/**
+ * On `waves.wave.released`. Locks the wave's allocation rows (a concurrent cancel waits for these reservations, then
+ * undoes them), then every SKU's free balances in key order, SKU by SKU. Location facts come from inventory's own
+ * projection, read without a lock as location-master's answer was: no other context is called while balances are held.
+ */
+export function reserveWaveHandler(deps: PlatformDeps, counters: InventoryCounters) {
+  return async (tx: Tx, wave: WaveReleased, meta: EventMeta): Promise<void> => {
+    // A redelivered release finds its reservations made.
+    if (await store.hasReservationsForWave(tx, wave.waveId)) return;
+    const allocations = await store.lockAllocationsOfOrders(tx, wave.orders.map((o) => o.orderId));
+    // Every SKU of the wave, even one whose lines a cancel overtook: a few more locks, in the same SKU order.
+    const skus = [...new Set(wave.orders.flatMap((o) => o.lines.map((l) => l.sku)))].sort();
+    const balances = new Map<string, store.BalanceRow[]>();
+    for (const sku of skus) balances.set(sku, await store.lockFreeBalances(tx, wave.siteId, sku));
+    const locationIds = [...new Set([...balances.values()].flat().map((b) => b.location_id))];
+    const locations = new Map((await store.locationsByIds(tx, locationIds)).map((l) => [l.location_id, l]));
+    const command = { ...wave, newReservationId: () => deps.ids.next('rsv') };
+    const d = unwrap(decideReservation({ allocations, balances, locations }, command, deps.clock.now()));
+
+    for (const r of d.reserve) await changeBalanceOrFail(tx, r.key, 0, r.quantity, `over-reservation refused at ${r.key.locationId}`);
+    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
+    for (const c of d.allocationChanges) await saveAllocation(tx, c);
+    await store.insertReservations(tx, d.reservations);
+    await record(tx, deps, d.movements, d.events, meta);
+    tx.afterCommit(() => counters.reserved.inc(d.units));
+  };
+}

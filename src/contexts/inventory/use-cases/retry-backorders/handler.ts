@@ -1,0 +1,34 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import { unwrap } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { isoDate } from '../../domain/ledger.ts';
+import type { FreedStock } from '../../domain/stock.ts';
+import * as store from '../../store.ts';
+import { lockStockFacts, tryAllocateOrFail } from '../allocation-reads.ts';
+import { record, saveAllocation } from '../ledger-writes.ts';
+import type { InventoryCounters } from '../metrics.ts';
+import { decideRetry } from './decide.ts';
+
+/**
+ * On inventory's own events that free stock, so the retry is as durable as they are. Locks: the orders' allocation
+ * rows first (id order), then the SKU rows in SKU order, as allocation and cancellation take them.
+ */
+export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCounters) {
+  return async (tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<void> => {
+    if (freed === undefined) return;
+    const orderIds = await store.backorderedOrders(tx, freed.siteId, freed.skus);
+    if (orderIds.length === 0) return;
+    const rows = await store.lockAllocationsOfOrders(tx, orderIds);
+    const orders = orderIds.map((orderId) => ({ orderId, lines: rows.filter((r) => r.order_id === orderId) }));
+    const now = deps.clock.now();
+    const stock = await lockStockFacts(tx, freed.siteId, freed.skus, isoDate(now));
+    const d = unwrap(decideRetry({ orders, stock }, freed, now));
+    for (const a of d.allocate) {
+      await tryAllocateOrFail(tx, freed.siteId, a.sku, a.allocated, stock);
+      await saveAllocation(tx, a);
+    }
+    await record(tx, deps, d.movements, d.events, meta);
+    tx.afterCommit(() => counters.allocated.inc(d.units));
+  };
+}
