@@ -119,7 +119,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     ordersContext(deps, { catalog: catalogApi, inventory: inventoryApi, locations: locationsApi, packShip: packShipApi }),
     wavesContext(deps, { locations: locationsApi, inventory: inventoryApi }),
     tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: locationsApi }),
-    pickingContext(deps, { catalog: catalogApi, locations: locationsApi }),
+    pickingContext(deps),
     packShip,
   ];
   const selected = config.contexts === 'all' ? all : all.filter((m) => config.contexts.includes(m.name));
