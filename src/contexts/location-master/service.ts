@@ -1,7 +1,8 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import {
-  LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location, type LocationCreated, type LocationStatus,
+  LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
+  type LocationCreated, type LocationStatus,
   type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
 } from '../../contracts/location-master.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';

@@ -85,7 +85,8 @@ describe('picking round trips', () => {
 
   // Issue 7 item 3 moved the confirm rule out of the SQL into the decider: the line and list are read under lock, then
   // written guarded by what was read — one statement more than the single guarded UPDATE that restated the rule.
-  it('confirms, shorts and completes a list in 5 statements each (BEGIN, load, write, events, COMMIT); refuses in 3 (BEGIN, load, ROLLBACK) writing nothing', async () => {
+  it('confirms, shorts and completes a list in 5 statements each (BEGIN, load, write, events, COMMIT); '
+    + 'refuses in 3 (BEGIN, load, ROLLBACK) writing nothing', async () => {
     const [list] = await create(wave(1, 2));
     const [a, b] = list!.lines;
     const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));

@@ -74,7 +74,8 @@ export const pickStore = {
     const rows = await db.query<{ priorities: Priority[] | null; products: Product[] | null; locations: Loc[] | null }>(
       `SELECT (SELECT jsonb_agg(jsonb_build_object('order_id', order_id, 'priority', priority))
                  FROM picking.order_priorities WHERE order_id = ANY($1::text[])) AS priorities,
-              (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'gtin', gtin)) FROM picking.products WHERE sku = ANY($2::text[])) AS products,
+              (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'gtin', gtin))
+                 FROM picking.products WHERE sku = ANY($2::text[])) AS products,
               (SELECT jsonb_agg(jsonb_build_object('id', id, 'code', code, 'pick_sequence', pick_sequence, 'x', x, 'y', y))
                  FROM picking.locations WHERE id = ANY($3::text[])) AS locations`,
       [q.orderIds, q.skus, q.locationIds],
@@ -105,7 +106,8 @@ export const pickStore = {
                 x numeric, y numeric, z numeric, pick_sequence integer)
        ON CONFLICT (id) DO NOTHING`,
       [JSON.stringify(locations.map((l) => ({
-        id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, aisle: l.aisle, x: l.x, y: l.y, z: l.z, pick_sequence: l.pickSequence,
+        id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, aisle: l.aisle, x: l.x, y: l.y, z: l.z,
+        pick_sequence: l.pickSequence,
       })))],
     );
   },
@@ -219,7 +221,9 @@ export const pickStore = {
    * still as the use case read it (`before`: a compare-and-set on status and quantities or counters). The use case
    * read the rows under lock, so a row that moved anyway is a fault: this throws, and the transaction rolls back.
    */
-  async saveChanges(db: Executor, changes: { lines: readonly Change<PickLine>[]; lists: readonly Change<CountedPickList>[] }): Promise<void> {
+  async saveChanges(
+    db: Executor, changes: { lines: readonly Change<PickLine>[]; lists: readonly Change<CountedPickList>[] },
+  ): Promise<void> {
     const rows = await db.query<{ lines: number; lists: number }>(
       `WITH ln AS (
          UPDATE picking.pick_lines l
@@ -244,14 +248,16 @@ export const pickStore = {
           updated_at: a.updatedAt, was_status: b.status, was_picked: b.picked, was_short: b.shortQuantity,
         }))),
         JSON.stringify(changes.lists.map(({ before: b, after: a }) => ({
-          id: a.id, status: a.status, open_lines: a.openLines, short_lines: a.shortLines, updated_at: a.updatedAt, completed_at: a.completedAt,
+          id: a.id, status: a.status, open_lines: a.openLines, short_lines: a.shortLines, updated_at: a.updatedAt,
+          completed_at: a.completedAt,
           was_status: b.status, was_open: b.openLines, was_short: b.shortLines,
         }))),
       ],
     );
     const written = rows[0];
     if (written?.lines !== changes.lines.length || written.lists !== changes.lists.length) {
-      throw new Error(`picking: a pick line or list changed under its lock (wrote ${JSON.stringify(written)} of ${changes.lines.length} lines, `
+      throw new Error(`picking: a pick line or list changed under its lock (wrote ${JSON.stringify(written)} of `
+        + `${changes.lines.length} lines, `
         + `${changes.lists.length} lists); nothing is written`);
     }
   },
@@ -279,7 +285,8 @@ export const pickStore = {
        SELECT (SELECT to_jsonb(l) FROM line l) AS line,
               (SELECT to_jsonb(p) FROM (SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists
                                          WHERE id = $1 AND (SELECT count(*) FROM line) >= 0 FOR UPDATE) p) AS list,
-              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq) FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines`,
+              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq)
+                 FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines`,
       [listId, lineId],
     );
     const r = rows[0];

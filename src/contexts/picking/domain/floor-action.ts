@@ -1,7 +1,7 @@
 import type { PublishedEvent } from '../../../contracts/events.ts';
 import { PickingEvents, type PickListCompleted } from '../../../contracts/picking.ts';
 import { ok, reject, type ErrorCode, type Outcome } from '../../../platform/errors.ts';
-import { lineMoved } from './pick-lifecycle.ts';
+import { isOpenList, lineMoved } from './pick-lifecycle.ts';
 import type { Change, CountedPickList, LineAction, PickLine, PickListHeader, RecordedScan } from './pick-list.ts';
 
 /**
@@ -28,7 +28,10 @@ export type LineChange = Pick<PickLine, 'picked' | 'shortQuantity' | 'shortReaso
 export type FloorDecision =
   /** A retry of a recorded scan: nothing is written, the list is answered as it is now. */
   | { readonly kind: 'replay'; readonly list: CountedPickList }
-  | { readonly kind: 'act'; readonly line: Change<PickLine>; readonly list: Change<CountedPickList>; readonly events: readonly PublishedEvent[] };
+  | {
+    readonly kind: 'act'; readonly line: Change<PickLine>; readonly list: Change<CountedPickList>;
+    readonly events: readonly PublishedEvent[];
+  };
 
 /** Refusals every floor action shares; each action adds those of its own rule. */
 export type FloorCode = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'SCAN_ID_REUSED';
@@ -39,8 +42,6 @@ function sameAction(a: LineAction, b: LineAction): boolean {
   const y: Readonly<Record<string, unknown>> = b;
   return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
 }
-
-const isOpen = (list: PickListHeader): boolean => list.status === 'CREATED' || list.status === 'IN_PROGRESS';
 
 /**
  * The part of a floor action's decision every action shares: a recorded scanId (retry or reuse), the list and line
@@ -62,7 +63,7 @@ export function decideFloorAction<A extends LineAction, C extends ErrorCode>(
   }
   if (line === undefined) return reject('NOT_FOUND', `No line ${command.lineId} on pick list ${list.id}`);
   // A line withdrawn with its cancelled order says so (the rule's refusal), whatever became of its list.
-  if (line.status !== 'CANCELLED' && !isOpen(list)) return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
+  if (line.status !== 'CANCELLED' && !isOpenList(list)) return reject('ILLEGAL_TRANSITION', `The pick list is ${list.status}`);
   const change = rule(line);
   if (!change.ok) return change;
   const after: PickLine = { ...line, ...change.value, updatedAt: now.toISOString() };

@@ -24,9 +24,13 @@ export const PICK_LIST_TRANSITIONS: Record<PickListStatus, readonly PickListStat
 export const pickLineLifecycle = defineLifecycle('pick line', PICK_LINE_TRANSITIONS, ['PENDING']);
 export const pickListLifecycle = defineLifecycle('pick list', PICK_LIST_TRANSITIONS, ['CREATED']);
 
+/** A list still on the floor: its lines may be picked, shorted or cancelled. */
+export const isOpenList = (list: { readonly status: PickListStatus }): boolean =>
+  list.status === 'CREATED' || list.status === 'IN_PROGRESS';
+
 /**
- * Checks a move one statement made: nothing when the status stayed, else `from → to` — or, for a list's first action
- * that also closes its last line (CREATED → COMPLETED in one statement), the two steps through IN_PROGRESS.
+ * Checks a decided move: nothing when the status stayed, else `from → to` — or, for a list's first action
+ * that also closes its last line (CREATED → COMPLETED at once), the two steps through IN_PROGRESS.
  */
 export function assertMoved<S extends string>(lifecycle: Lifecycle<S>, from: S, to: S, via?: S): void {
   if (from === to) return;

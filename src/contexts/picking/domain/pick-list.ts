@@ -54,7 +54,9 @@ export type NewPickLine = Omit<PickLine, 'picked' | 'shortQuantity' | 'shortReas
 
 /** What a floor action does to an open line. */
 export type LineAction =
-  | { readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string }
+  | {
+    readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string;
+  }
   | { readonly kind: 'short'; readonly reason: ShortReason };
 
 /** A scan recorded under its client scanId: which line it acted on and the action as sent. */

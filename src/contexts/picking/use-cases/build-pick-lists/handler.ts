@@ -24,10 +24,12 @@ export function buildPickListsHandler(
     const unlistable = await pickStore.unlistable(tx, open);
     const batches = await pickStore.waveBatches(tx, reserved.waveId);
     const facts = await pickStore.facts(tx, {
-      orderIds: distinct(open.map((r) => r.orderId)), skus: distinct(open.map((r) => r.sku)), locationIds: distinct(open.map((r) => r.locationId)),
+      orderIds: distinct(open.map((r) => r.orderId)), skus: distinct(open.map((r) => r.sku)),
+      locationIds: distinct(open.map((r) => r.locationId)),
     });
     const sequencer = await sequencerFor(tx, reserved.siteId);
-    const { lists, events } = unwrap(decideBuildPickLists({ unlistable, batches, ...facts, sequencer }, { reserved, ids: deps.ids }, deps.clock.now()));
+    const state = { unlistable, batches, ...facts, sequencer };
+    const { lists, events } = unwrap(decideBuildPickLists(state, { reserved, ids: deps.ids }, deps.clock.now()));
     if (lists.length === 0) return [];
     await pickStore.insertLists(tx, lists, lists.flatMap((l) => l.lines));
     await deps.bus.append(tx, 'picking', events, meta);

@@ -22,11 +22,13 @@ describe('withdraw the open lines of a cancelled order', () => {
   });
 
   it('completes a batch list whose other lines are closed: PARTIAL when one went short, COMPLETED when all were picked', () => {
-    const statuses = (other: 'SHORT' | 'PICKED') => new Map([['pkl_1', [{ id: 'pln_1', status: 'PENDING' as const }, { id: 'pln_2', status: other }]]]);
+    const statuses = (other: 'SHORT' | 'PICKED') =>
+      new Map([['pkl_1', [{ id: 'pln_1', status: 'PENDING' as const }, { id: 'pln_2', status: other }]]]);
     const list = newPickList({ status: 'IN_PROGRESS', orderIds: ['ord_1', 'ord_2'] });
     spec.given({ lines: [mine], lists: [{ ...list, shortLines: 1 }], statuses: statuses('SHORT') }).when({ orderId: 'ord_1' }).then((d) => {
       expect(d.lists.map((l) => l.after.status)).toEqual(['PARTIAL']);
-      expect(d.events.map((e) => [e.type, e.data])).toEqual([['picking.list.completed.v1', expect.objectContaining({ status: 'PARTIAL' })]]);
+      expect(d.events.map((e) => [e.type, e.data]))
+        .toEqual([['picking.list.completed.v1', expect.objectContaining({ status: 'PARTIAL' })]]);
     });
     spec.given({ lines: [mine], lists: [list], statuses: statuses('PICKED') }).when({ orderId: 'ord_1' }).then((d) => {
       expect(d.lists.map((l) => l.after.status)).toEqual(['COMPLETED']);
@@ -44,7 +46,9 @@ describe('withdraw the open lines of a cancelled order', () => {
 
   it('announces the lists it closes in list id order', () => {
     const other = newPickLine({ id: 'pln_3', pickListId: 'pkl_2' });
-    const statuses = new Map([['pkl_1', [{ id: 'pln_1', status: 'PENDING' as const }]], ['pkl_2', [{ id: 'pln_3', status: 'PENDING' as const }]]]);
+    const statuses = new Map([
+      ['pkl_1', [{ id: 'pln_1', status: 'PENDING' as const }]], ['pkl_2', [{ id: 'pln_3', status: 'PENDING' as const }]],
+    ]);
     spec.given({ lines: [mine, other], lists: [newPickList(), newPickList({ id: 'pkl_2' })], statuses }).when({ orderId: 'ord_1' })
       .then((d) => expect(d.events.map((e) => e.subject)).toEqual(['pkl_1', 'pkl_2']));
   });

@@ -2,7 +2,7 @@ import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { PickingEvents, type PickLineStatus, type PickListCancelled, type PickListCompleted } from '../../../../contracts/picking.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
-import { listOutcomeOf, pickLineLifecycle, pickListLifecycle } from '../../domain/pick-lifecycle.ts';
+import { isOpenList, listOutcomeOf, pickLineLifecycle, pickListLifecycle } from '../../domain/pick-lifecycle.ts';
 import type { Change, CountedPickList, PickLine } from '../../domain/pick-list.ts';
 
 export interface CancelState {
@@ -24,8 +24,6 @@ export interface OrderLinesCancelled {
   readonly events: readonly PublishedEvent[];
 }
 
-const isOpen = (list: CountedPickList): boolean => list.status === 'CREATED' || list.status === 'IN_PROGRESS';
-
 /**
  * The order was cancelled: nothing more is picked for it. Its open lines are CANCELLED (a confirm is refused with
  * ORDER_CANCELLED from then on); a list left with no open line closes — CANCELLED when all its lines were cancelled
@@ -42,20 +40,23 @@ export const decideCancelOrderLines: Decide<CancelState, CancelOrderLines, Order
   const lists: Change<CountedPickList>[] = [];
   const events: PublishedEvent[] = [];
   for (const list of state.lists) {
-    if (!isOpen(list)) continue;
+    if (!isOpenList(list)) continue;
     const mine = lines.filter((l) => l.after.pickListId === list.id).length;
     const openLines = list.openLines - mine;
     const all = state.statuses.get(list.id) ?? [];
     const cancelledOnly = all.length > 0 && all.every((l) => l.status === 'CANCELLED' || cancelledOn.has(l.id));
     const status = openLines > 0 ? list.status : listOutcomeOf({ open: openLines, short: list.shortLines, cancelledOnly });
     if (status !== list.status && !pickListLifecycle.can('IN_PROGRESS', status)) pickListLifecycle.assertCan('CREATED', status);
-    const after: CountedPickList = { ...list, openLines, status, updatedAt: stamp, completedAt: openLines === 0 ? stamp : list.completedAt };
+    const completedAt = openLines === 0 ? stamp : list.completedAt;
+    const after: CountedPickList = { ...list, openLines, status, updatedAt: stamp, completedAt };
     lists.push({ before: list, after });
     if (after.status === 'CANCELLED') {
       const data: PickListCancelled = { pickListId: after.id, waveId: after.waveId, siteId: after.siteId, orderIds: after.orderIds };
       events.push({ type: PickingEvents.listCancelled, subject: after.id, siteId: after.siteId, data });
     } else if (after.status === 'COMPLETED' || after.status === 'PARTIAL') {
-      const data: PickListCompleted = { pickListId: after.id, waveId: after.waveId, siteId: after.siteId, orderIds: after.orderIds, status: after.status };
+      const data: PickListCompleted = {
+        pickListId: after.id, waveId: after.waveId, siteId: after.siteId, orderIds: after.orderIds, status: after.status,
+      };
       events.push({ type: PickingEvents.listCompleted, subject: after.id, siteId: after.siteId, data });
     }
   }

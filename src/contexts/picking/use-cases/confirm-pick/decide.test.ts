@@ -24,7 +24,8 @@ describe('confirm a pick by scan', () => {
         {
           type: 'picking.line.picked.v1', subject: 'pkl_1', siteId: 'sit_1',
           data: {
-            pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'oln_1', reservationId: 'rsv_1', siteId: 'sit_1', sku: 'SKU-1',
+            pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'oln_1', reservationId: 'rsv_1', siteId: 'sit_1',
+            sku: 'SKU-1',
             locationId: 'loc_1', lot: null, quantity: 3, toteId: 'TOTE-1',
           },
         },
@@ -38,7 +39,8 @@ describe('confirm a pick by scan', () => {
 
   it('adds up partial picks: the line stays PENDING, the list goes IN_PROGRESS, nothing completes', () => {
     const first = spec.given(open).when(confirm({ quantity: 1, barcode: 'SKU-1' })).then((d) => {
-      expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status, d.events.length]).toEqual([1, 'PENDING', 'IN_PROGRESS', 1]);
+      expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status, d.events.length])
+        .toEqual([1, 'PENDING', 'IN_PROGRESS', 1]);
     });
     if (first.kind !== 'act') throw new Error('expected an act');
     spec.given({ list: first.list.after, line: first.line.after, scan: undefined }).when(confirm({ quantity: 2 })).then((d) => {
@@ -61,7 +63,8 @@ describe('confirm a pick by scan', () => {
 
   it('answers a retried scan (same scanId, same content) as a replay that writes nothing', () => {
     const scan = { pickLineId: 'pln_1', action: confirm().action };
-    spec.given({ list, line: newPickLine({ picked: 3, status: 'PICKED' }), scan }).when(confirm({}, 'scan-1')).then({ kind: 'replay', list });
+    spec.given({ list, line: newPickLine({ picked: 3, status: 'PICKED' }), scan }).when(confirm({}, 'scan-1'))
+      .then({ kind: 'replay', list });
   });
 
   it('refuses the scanId reused for another scan, on this line or another', () => {
@@ -71,7 +74,8 @@ describe('confirm a pick by scan', () => {
   });
 
   it('refuses an unknown list or line', () => {
-    spec.given({ list: undefined, line: undefined, scan: undefined }).when(confirm()).thenRejects('NOT_FOUND', { message: /No pick list pkl_1/ });
+    spec.given({ list: undefined, line: undefined, scan: undefined }).when(confirm())
+      .thenRejects('NOT_FOUND', { message: /No pick list pkl_1/ });
     spec.given({ list, line: undefined, scan: undefined }).when(confirm()).thenRejects('NOT_FOUND', { message: /No line pln_1/ });
   });
 

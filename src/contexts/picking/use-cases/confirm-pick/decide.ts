@@ -37,7 +37,9 @@ export function isLineProduct(line: LineToPick, scanned: string): boolean {
  * The confirm rule, and its only copy (the store writes what it decides, guarded by the values it decided from):
  * checks a scan confirmation against the line; on success, the line's picked count and status after it.
  */
-export function decideConfirm(line: LineToPick, scan: PickScan): Outcome<{ picked: number; status: PickLineStatus }, ConfirmCode | 'ILLEGAL_TRANSITION'> {
+export function decideConfirm(
+  line: LineToPick, scan: PickScan,
+): Outcome<{ picked: number; status: PickLineStatus }, ConfirmCode | 'ILLEGAL_TRANSITION'> {
   if (line.status === 'CANCELLED') return reject('ORDER_CANCELLED', 'The order of this line was cancelled: do not pick it');
   if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; nothing is left to pick`);
   if (!isLineLocation(line, scan.locationCode)) {

@@ -12,7 +12,8 @@ export type Confirm = PickScan & { readonly toteId: string; readonly scanId?: st
 export function confirmPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: FloorActions) {
   const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
   return async (listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> => {
-    const action = { kind: 'confirm', quantity: scan.quantity, toteId: scan.toteId, locationCode: scan.locationCode, barcode: scan.barcode } as const;
+    const { quantity, toteId, locationCode, barcode } = scan;
+    const action = { kind: 'confirm', quantity, toteId, locationCode, barcode } as const;
     const result = await act({ listId, lineId, action, scanId: scan.scanId }, decideConfirmPick, meta);
     if (result.ok) unitsPicked.inc(scan.quantity);
     return result;

@@ -22,7 +22,8 @@ describe('close a line short', () => {
         {
           type: 'picking.line.shorted.v1', subject: 'pkl_1', siteId: 'sit_1',
           data: {
-            pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'oln_1', reservationId: 'rsv_1', siteId: 'sit_1', sku: 'SKU-1',
+            pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'oln_1', reservationId: 'rsv_1', siteId: 'sit_1',
+            sku: 'SKU-1',
             locationId: 'loc_1', lot: null, shortQuantity: 2, reason: 'DAMAGED',
           },
         },
@@ -36,7 +37,8 @@ describe('close a line short', () => {
 
   it('leaves the list IN_PROGRESS while other lines are open', () => {
     spec.given({ ...open, list: newPickList({ openLines: 2 }) }).when(short()).then((d) => {
-      expect(d.kind === 'act' && [d.list.after.status, d.list.after.openLines, d.list.after.shortLines, d.events.length]).toEqual(['IN_PROGRESS', 1, 1, 1]);
+      expect(d.kind === 'act' && [d.list.after.status, d.list.after.openLines, d.list.after.shortLines, d.events.length])
+        .toEqual(['IN_PROGRESS', 1, 1, 1]);
     });
   });
 

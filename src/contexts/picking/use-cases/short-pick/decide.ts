@@ -13,7 +13,8 @@ export const decideShortPick: Decide<FloorState, ShortPick, FloorDecision, Short
   return decideFloorAction(state, command, now, (line) => {
     if (line.status === 'CANCELLED') return reject('ORDER_CANCELLED', 'The order of this line was cancelled: nothing is left to pick');
     if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; it cannot go short`);
-    return ok({ picked: line.picked, shortQuantity: line.quantity - line.picked, shortReason: reason, toteId: line.toteId, status: 'SHORT' as const });
+    const shortQuantity = line.quantity - line.picked;
+    return ok({ picked: line.picked, shortQuantity, shortReason: reason, toteId: line.toteId, status: 'SHORT' as const });
   }, (list, line) => {
     const data: LineShorted = {
       pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
