@@ -131,7 +131,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   }
   if (runs('waves')) modules.push(wavesContext(deps, { locations: api('locations'), inventory: api('inventory') }));
   if (runs('tasks')) modules.push(tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') }));
-  if (runs('picking')) modules.push(pickingContext(deps, { catalog: api('catalog'), locations: api('locations') }));
+  if (runs('picking')) modules.push(pickingContext(deps));
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
 }

@@ -1,5 +1,6 @@
 /** location-master: sites and locations with coordinates and pick sequence. */
 import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
 import { ok, reject, type ErrorSpecs, type Outcome } from '../platform/errors.ts';
 
 export const LOCATION_TYPES = ['RECEIVING', 'STORAGE', 'PICK_FACE', 'RESERVE', 'STAGING', 'PACK_STATION', 'SHIPPING_DOCK', 'QUARANTINE', 'DEPOT'] as const;
@@ -37,7 +38,11 @@ export const LocationMasterEvents = {
   locationCreated: 'location-master.location.created.v1',
   locationStatusChanged: 'location-master.location.status-changed.v1',
   layoutGenerated: 'location-master.layout.generated.v1',
+  layoutLocationsGenerated: 'location-master.layout.locations-generated.v1',
 } as const;
+
+/** How many locations one `layout.locations-generated` event carries at most (an event stays well under 1 MB for brokers). */
+export const LAYOUT_LOCATIONS_PER_EVENT = 1000;
 
 export const LayoutParametersSchema = Type.Object({
   aisles: Type.Integer(),
@@ -63,6 +68,15 @@ export const LocationMasterEventSchemas = {
     siteId: Type.String(), siteCode: Type.String(), parameters: LayoutParametersSchema, locationCount: Type.Integer(),
     countsByType: Type.Partial(Type.Record(Type.Enum(LOCATION_TYPES), Type.Integer())),
   }, { description: 'A whole layout was generated for a site (`POST /sites/{id}/layout`): one event for tens of thousands of locations; read them with the API.' }),
+  [LocationMasterEvents.layoutLocationsGenerated]: Type.Object({
+    siteId: Type.String(),
+    part: Type.Integer({ minimum: 1, description: 'This part\'s number, from 1.' }),
+    parts: Type.Integer({ minimum: 1, description: 'How many parts the layout\'s locations were published in.' }),
+    locations: List(LocationSchema),
+  }, {
+    description: 'The locations a generated layout created, in parts of at most 1,000 (`POST /sites/{id}/layout`), appended with '
+      + '`layout.generated` in the same transaction: for contexts that keep their own projection of locations.',
+  }),
 } as const;
 
 type Payload<T extends keyof typeof LocationMasterEventSchemas> = Static<(typeof LocationMasterEventSchemas)[T]>;
@@ -70,6 +84,7 @@ export type SiteCreated = Payload<typeof LocationMasterEvents.siteCreated>;
 export type LocationCreated = Payload<typeof LocationMasterEvents.locationCreated>;
 export type LocationStatusChanged = Payload<typeof LocationMasterEvents.locationStatusChanged>;
 export type LayoutGenerated = Payload<typeof LocationMasterEvents.layoutGenerated>;
+export type LayoutLocationsGenerated = Payload<typeof LocationMasterEvents.layoutLocationsGenerated>;
 
 /** Coded errors of location master. */
 export const LocationMasterErrors = {

@@ -1,6 +1,8 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
 import {
-  LocationMasterEvents, type LayoutGenerated, type Location, type LocationCreated, type LocationStatus,
+  LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
+  type LocationCreated, type LocationStatus,
   type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
 } from '../../contracts/location-master.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -107,7 +109,17 @@ export function locationMasterService(deps: PlatformDeps) {
           const data: LayoutGenerated = {
             siteId, siteCode: site.code, parameters: params.value, locationCount: inserted.length, countsByType: countByType(planned),
           };
-          await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.layoutGenerated, subject: siteId, siteId, data }], meta);
+          // The locations themselves go in parts, so a context can keep a projection without calling back for them.
+          const parts = Math.ceil(inserted.length / LAYOUT_LOCATIONS_PER_EVENT);
+          const located = Array.from({ length: parts }, (_, i): PublishedEvent => {
+            const part: LayoutLocationsGenerated = {
+              siteId, part: i + 1, parts, locations: inserted.slice(i * LAYOUT_LOCATIONS_PER_EVENT, (i + 1) * LAYOUT_LOCATIONS_PER_EVENT),
+            };
+            return { type: LocationMasterEvents.layoutLocationsGenerated, subject: siteId, siteId, data: part };
+          });
+          await deps.bus.append(tx, 'location-master', [
+            ...located, { type: LocationMasterEvents.layoutGenerated, subject: siteId, siteId, data },
+          ], meta);
           return ok({ ...data, createdAt: now.toISOString() });
         });
       } catch (e) {

@@ -34,6 +34,19 @@ export interface PickingInbox {
   handled_at: Generated<Date>;
 }
 
+export interface PickingLocations {
+  aisle: number | null;
+  code: string;
+  id: string;
+  pick_sequence: number | null;
+  site_id: string;
+  type: string;
+  x: number;
+  y: number;
+  z: number;
+  zone: string | null;
+}
+
 export interface PickingOrderPriorities {
   order_id: string;
   priority: number;
@@ -77,6 +90,11 @@ export interface PickingPickLists {
   wave_id: string;
 }
 
+export interface PickingProducts {
+  gtin: string | null;
+  sku: string;
+}
+
 export interface PickingScans {
   action: Json;
   created_at: Date;
@@ -93,9 +111,11 @@ export interface PickingWaveBatches {
 export interface DB {
   "picking.cancelled_orders": PickingCancelledOrders;
   "picking.inbox": PickingInbox;
+  "picking.locations": PickingLocations;
   "picking.order_priorities": PickingOrderPriorities;
   "picking.pick_lines": PickingPickLines;
   "picking.pick_lists": PickingPickLists;
+  "picking.products": PickingProducts;
   "picking.scans": PickingScans;
   "picking.wave_batches": PickingWaveBatches;
 }

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { Reservation, StockReserved } from '../../contracts/inventory.ts';
-import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { Database } from '../../platform/db/database.ts';
 import type { IdempotencyKeys } from '../../platform/http/idempotency.ts';
@@ -15,7 +13,7 @@ import { pickSequenceOrder } from './domain/pick-sequence.ts';
 import { pickingService, type PickingService } from './service.ts';
 
 /**
- * Scan confirm is a hot path (one round trip for its work), and wave release is set-based. These tests
+ * Scan confirm is a hot path (one read under lock, one guarded write), and wave release is set-based. These tests
  * count the statements the picking service sends, on a database handle of its own whose connections record them.
  */
 let t: TestApp;
@@ -35,13 +33,11 @@ beforeAll(async () => {
       return original(...args);
     };
   });
-  // The masters know nothing here: lines carry the location id as their code and the SKU as their barcode.
-  const catalog = { getBySkus: async () => new Map() } as unknown as CatalogApi;
-  const locations = { getLocations: async () => new Map() } as unknown as LocationMasterApi;
+  // Picking's projections know none of these SKUs and locations: lines carry the location id as their code and the SKU as their barcode.
   picking = pickingService({
     db, bus: t.app.bus, clock: systemClock, ids: uuidv7Ids, metrics: new Metrics(), log: createLogger('silent'),
     idempotency: undefined as unknown as IdempotencyKeys, workers: new WorkerPool({ threads: 0, maxQueue: 0 }), cache: new MemoryCache(),
-  }, { catalog, locations, sequencer: pickSequenceOrder });
+  }, { sequencer: pickSequenceOrder });
 });
 afterAll(async () => {
   await db.close();
@@ -87,11 +83,14 @@ describe('picking round trips', () => {
     expect(lists[0]).toEqual({ n: 200, lines: 600 });
   });
 
-  it('confirms, shorts and completes a list in 4 statements each (BEGIN, act, events, COMMIT); refuses in 3 (BEGIN, act, COMMIT) writing nothing', async () => {
+  // Issue 7 item 3 moved the confirm rule out of the SQL into the decider: the line and list are read under lock, then
+  // written guarded by what was read — one statement more than the single guarded UPDATE that restated the rule.
+  it('confirms, shorts and completes a list in 5 statements each (BEGIN, load, write, events, COMMIT); '
+    + 'refuses in 3 (BEGIN, load, ROLLBACK) writing nothing', async () => {
     const [list] = await create(wave(1, 2));
     const [a, b] = list!.lines;
     const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(partial).toHaveLength(4);
+    expect(partial).toHaveLength(5);
     const wrong = await counted(async () => {
       const r = await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), locationCode: 'nowhere' }, {});
       expect(r.ok ? 'ok' : r.code).toBe('WRONG_LOCATION');
@@ -103,12 +102,12 @@ describe('picking round trips', () => {
     });
     expect(tooMany).toHaveLength(3);
     const closing = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(closing).toHaveLength(4);
+    expect(closing).toHaveLength(5);
     let done: Awaited<ReturnType<PickingService['short']>> | undefined;
     const last = await counted(async () => {
       done = await picking.short(list!.id, b!.id, 'DAMAGED', {});
     });
-    expect(last).toHaveLength(4);
+    expect(last).toHaveLength(5);
     expect(done?.ok && done.value).toMatchObject({ status: 'PARTIAL', lines: [{ status: 'PICKED', picked: 2 }, { status: 'SHORT', shortQuantity: 2 }] });
     const closed = await counted(async () => {
       const r = await picking.confirm(list!.id, b!.id, scan(b!, 1), {});

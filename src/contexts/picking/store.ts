@@ -1,45 +1,12 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
+import type { Location, LocationType } from '../../contracts/location-master.ts';
 import type { PickLineStatus, PickListStatus, ShortReason } from '../../contracts/picking.ts';
-import type { PickingOrderPriorities, PickingPickLines, PickingPickLists, PickingScans, PickingWaveBatches } from './db-types.ts';
-
-export interface PickLine {
-  readonly id: string;
-  readonly pickListId: string;
-  readonly seq: number;
-  readonly orderId: string;
-  readonly orderLineId: string;
-  readonly reservationId: string;
-  readonly siteId: string;
-  readonly sku: string;
-  readonly expectedBarcode: string | null;
-  readonly locationId: string;
-  readonly locationCode: string | null;
-  readonly pickSequence: number | null;
-  readonly lot: string | null;
-  readonly quantity: number;
-  readonly picked: number;
-  readonly shortQuantity: number;
-  readonly shortReason: ShortReason | null;
-  readonly toteId: string | null;
-  readonly status: PickLineStatus;
-  readonly updatedAt: string;
-}
-
-export interface PickListHeader {
-  readonly id: string;
-  readonly siteId: string;
-  readonly waveId: string;
-  readonly orderIds: readonly string[];
-  readonly status: PickListStatus;
-  readonly priority: number;
-  readonly routeLength: number | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly completedAt: string | null;
-}
-
-export type PickList = PickListHeader & { readonly lines: readonly PickLine[] };
+import type { SiteLocation } from '../../optimize/geometry/site-layout.ts';
+import type { Change, CountedPickList, LineAction, NewPickLine, PickLine, PickListHeader, RecordedScan } from './domain/pick-list.ts';
+import type {
+  PickingLocations, PickingOrderPriorities, PickingPickLines, PickingPickLists, PickingProducts, PickingScans, PickingWaveBatches,
+} from './db-types.ts';
 
 /** pg hands timestamptz as a Date; to_jsonb as ISO text (with an offset). */
 type Stamp = Date | string;
@@ -51,12 +18,14 @@ const LINE_COLUMN_NAMES = [
   'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at',
 ] as const;
 const LIST_COLUMNS = columnList(LIST_COLUMN_NAMES);
+const COUNTED_LIST_COLUMN_NAMES = [...LIST_COLUMN_NAMES, 'open_lines', 'short_lines'] as const;
 const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES);
 
 /** A list or line as read here: the table's row with statuses narrowed by the CHECKs, stamps as Date or to_jsonb text. */
 type ListRow = Narrowed<Pick<Selectable<PickingPickLists>, (typeof LIST_COLUMN_NAMES)[number]>, {
   status: PickListStatus; created_at: Stamp; updated_at: Stamp; completed_at: Stamp | null;
 }>;
+type CountedListRow = ListRow & Pick<Selectable<PickingPickLists>, 'open_lines' | 'short_lines'>;
 type LineRow = Narrowed<Pick<Selectable<PickingPickLines>, (typeof LINE_COLUMN_NAMES)[number]>, {
   status: PickLineStatus; short_reason: ShortReason | null; updated_at: Stamp;
 }>;
@@ -66,34 +35,13 @@ const toHeader = (r: ListRow): PickListHeader => ({
   routeLength: r.route_length === null ? null : Number(r.route_length), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   completedAt: r.completed_at === null ? null : iso(r.completed_at),
 });
+const toCounted = (r: CountedListRow): CountedPickList => ({ ...toHeader(r), openLines: r.open_lines, shortLines: r.short_lines });
 const toLine = (r: LineRow): PickLine => ({
   id: r.id, pickListId: r.pick_list_id, seq: r.seq, orderId: r.order_id, orderLineId: r.order_line_id, reservationId: r.reservation_id,
   siteId: r.site_id, sku: r.sku, expectedBarcode: r.expected_barcode, locationId: r.location_id, locationCode: r.location_code,
   pickSequence: r.pick_sequence, lot: r.lot, quantity: r.quantity, picked: r.picked, shortQuantity: r.short_quantity,
   shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: iso(r.updated_at),
 });
-
-export type NewPickLine = Omit<PickLine, 'picked' | 'shortQuantity' | 'shortReason' | 'toteId' | 'status' | 'updatedAt'>;
-
-/** What a floor action does to an open line. */
-export type LineAction =
-  | { readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string }
-  | { readonly kind: 'short'; readonly reason: ShortReason };
-
-/** A scan recorded under its client scanId: which line it acted on and the action as sent. */
-export interface RecordedScan {
-  readonly pickLineId: string;
-  readonly action: LineAction;
-}
-
-export interface LineActed {
-  readonly list: PickListHeader | undefined;
-  /** The list's status as the statement found it (what `list` moved from). */
-  readonly listStatusBefore: PickListStatus | undefined;
-  readonly before: PickLine | undefined;
-  readonly after: PickLine | undefined;
-  readonly lines: readonly PickLine[];
-}
 
 export interface PickListFilter {
   readonly waveId?: string;
@@ -112,11 +60,65 @@ export const pickStore = {
     );
   },
 
-  async priorities(db: Executor, orderIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await db.query<Pick<Selectable<PickingOrderPriorities>, 'order_id' | 'priority'>>(
-      `SELECT order_id, priority FROM picking.order_priorities WHERE order_id = ANY($1::text[])`, [orderIds],
+  /**
+   * What list building needs of other contexts, from picking's own projections, in one read: the orders' priorities,
+   * the products' GTINs and the locations' codes, sequence and coordinates. What a projection has not heard of is absent.
+   */
+  async facts(db: Executor, q: { orderIds: readonly string[]; skus: readonly string[]; locationIds: readonly string[] }): Promise<{
+    priorities: Map<string, number>; products: Map<string, { gtin: string | null }>;
+    locations: Map<string, { code: string; pickSequence: number | null; x: number; y: number }>;
+  }> {
+    type Priority = Pick<Selectable<PickingOrderPriorities>, 'order_id' | 'priority'>;
+    type Product = Pick<Selectable<PickingProducts>, 'sku' | 'gtin'>;
+    type Loc = Pick<Selectable<PickingLocations>, 'id' | 'code' | 'pick_sequence' | 'x' | 'y'>;
+    const rows = await db.query<{ priorities: Priority[] | null; products: Product[] | null; locations: Loc[] | null }>(
+      `SELECT (SELECT jsonb_agg(jsonb_build_object('order_id', order_id, 'priority', priority))
+                 FROM picking.order_priorities WHERE order_id = ANY($1::text[])) AS priorities,
+              (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'gtin', gtin))
+                 FROM picking.products WHERE sku = ANY($2::text[])) AS products,
+              (SELECT jsonb_agg(jsonb_build_object('id', id, 'code', code, 'pick_sequence', pick_sequence, 'x', x, 'y', y))
+                 FROM picking.locations WHERE id = ANY($3::text[])) AS locations`,
+      [q.orderIds, q.skus, q.locationIds],
     );
-    return new Map(rows.map((r) => [r.order_id, r.priority]));
+    const r = rows[0];
+    return {
+      priorities: new Map((r?.priorities ?? []).map((p) => [p.order_id, p.priority])),
+      products: new Map((r?.products ?? []).map((p) => [p.sku, { gtin: p.gtin }])),
+      locations: new Map((r?.locations ?? []).map((l) => [l.id, { code: l.code, pickSequence: l.pick_sequence, x: l.x, y: l.y }])),
+    };
+  },
+
+  /** catalog.product.created: products never change, so the first copy stays (a redelivery or a late copy is a no-op). */
+  async learnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
+    await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO NOTHING`, [product.sku, product.gtin]);
+  },
+
+  /**
+   * Locations from location-master events, in one statement however many (a generated layout's part holds 1,000).
+   * What picking keeps of a location never changes once it exists, so the first copy stays.
+   */
+  async learnLocations(db: Executor, locations: readonly Location[]): Promise<void> {
+    if (locations.length === 0) return;
+    await db.query(
+      `INSERT INTO picking.locations (id, site_id, code, type, zone, aisle, x, y, z, pick_sequence)
+       SELECT id, site_id, code, type, zone, aisle, x, y, z, pick_sequence
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, site_id text, code text, type text, zone text, aisle integer,
+                x numeric, y numeric, z numeric, pick_sequence integer)
+       ON CONFLICT (id) DO NOTHING`,
+      [JSON.stringify(locations.map((l) => ({
+        id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, aisle: l.aisle, x: l.x, y: l.y, z: l.z,
+        pick_sequence: l.pickSequence,
+      })))],
+    );
+  },
+
+  /** A site's locations of some types as the router fits its layout to them, in the location master's listing order. */
+  async siteLocations(db: Executor, siteId: string, types: readonly LocationType[]): Promise<SiteLocation[]> {
+    return db.query<Pick<Selectable<PickingLocations>, 'code' | 'type' | 'zone' | 'aisle' | 'x' | 'y' | 'z'>>(
+      `SELECT code, type, zone, aisle, x, y, z FROM picking.locations
+        WHERE site_id = $1 AND type = ANY($2::text[]) ORDER BY pick_sequence NULLS LAST, code`,
+      [siteId, [...types]],
+    );
   },
 
   /** Remembers a released wave's cart batches; a redelivered event keeps the first copy. */
@@ -188,31 +190,76 @@ export const pickStore = {
   },
 
 
+  /** The order's PENDING lines, locked in id order (lines before lists, as every use case locks them). */
+  async lockPendingLines(db: Executor, orderId: string): Promise<PickLine[]> {
+    const rows = await db.query<LineRow>(
+      `SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE order_id = $1 AND status = 'PENDING' ORDER BY id FOR UPDATE`, [orderId],
+    );
+    return rows.map(toLine);
+  },
+
+  /** Lists with their counters, locked in id order. */
+  async lockLists(db: Executor, ids: readonly string[]): Promise<CountedPickList[]> {
+    const rows = await db.query<CountedListRow>(
+      `SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ids],
+    );
+    return rows.map(toCounted);
+  },
+
+  /** Every line of the lists with its status, by list id (read after the lists were locked, so closers have committed). */
+  async lineStatuses(db: Executor, listIds: readonly string[]): Promise<Map<string, { id: string; status: PickLineStatus }[]>> {
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingPickLines>, 'id' | 'pick_list_id' | 'status'>, { status: PickLineStatus }>>(
+      `SELECT id, pick_list_id, status FROM picking.pick_lines WHERE pick_list_id = ANY($1::text[]) ORDER BY id`, [listIds],
+    );
+    const out = new Map<string, { id: string; status: PickLineStatus }[]>();
+    for (const r of rows) out.set(r.pick_list_id, [...(out.get(r.pick_list_id) ?? []), { id: r.id, status: r.status }]);
+    return out;
+  },
+
   /**
-   * Cancels the order's PENDING lines and moves their lists on: the lines first, then their lists (the lock order of
-   * actOnLine, so a racing confirm and this never wait on each other in a cycle). A line a racing confirm closed is
-   * left as it is. A list whose last open line this closes ends CANCELLED when every line is cancelled, else PARTIAL
-   * or COMPLETED as listOutcome says. Returns the lists that closed here.
+   * Writes what a use case decided, in one statement: each line and list gets its `after` values only if its row is
+   * still as the use case read it (`before`: a compare-and-set on status and quantities or counters). The use case
+   * read the rows under lock, so a row that moved anyway is a fault: this throws, and the transaction rolls back.
    */
-  async cancelOrderLines(db: Executor, orderId: string, now: Date): Promise<PickListHeader[]> {
-    const cancelled = await db.query<Pick<Selectable<PickingPickLines>, 'pick_list_id'>>(
-      `UPDATE picking.pick_lines SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'PENDING' RETURNING pick_list_id`,
-      [orderId, now],
+  async saveChanges(
+    db: Executor, changes: { lines: readonly Change<PickLine>[]; lists: readonly Change<CountedPickList>[] },
+  ): Promise<void> {
+    const rows = await db.query<{ lines: number; lists: number }>(
+      `WITH ln AS (
+         UPDATE picking.pick_lines l
+            SET picked = x.picked, short_quantity = x.short_quantity, short_reason = x.short_reason, tote_id = x.tote_id,
+                status = x.status, updated_at = x.updated_at
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, picked integer, short_quantity integer, short_reason text, tote_id text,
+                  status text, updated_at timestamptz, was_status text, was_picked integer, was_short integer)
+          WHERE l.id = x.id AND l.status = x.was_status AND l.picked = x.was_picked AND l.short_quantity = x.was_short
+          RETURNING l.id),
+       ls AS (
+         UPDATE picking.pick_lists p
+            SET status = x.status, open_lines = x.open_lines, short_lines = x.short_lines, updated_at = x.updated_at,
+                completed_at = x.completed_at
+           FROM jsonb_to_recordset($2::jsonb) AS x(id text, status text, open_lines integer, short_lines integer, updated_at timestamptz,
+                  completed_at timestamptz, was_status text, was_open integer, was_short integer)
+          WHERE p.id = x.id AND p.status = x.was_status AND p.open_lines = x.was_open AND p.short_lines = x.was_short
+          RETURNING p.id)
+       SELECT (SELECT count(*) FROM ln)::int AS lines, (SELECT count(*) FROM ls)::int AS lists`,
+      [
+        JSON.stringify(changes.lines.map(({ before: b, after: a }) => ({
+          id: a.id, picked: a.picked, short_quantity: a.shortQuantity, short_reason: a.shortReason, tote_id: a.toteId, status: a.status,
+          updated_at: a.updatedAt, was_status: b.status, was_picked: b.picked, was_short: b.shortQuantity,
+        }))),
+        JSON.stringify(changes.lists.map(({ before: b, after: a }) => ({
+          id: a.id, status: a.status, open_lines: a.openLines, short_lines: a.shortLines, updated_at: a.updatedAt,
+          completed_at: a.completedAt,
+          was_status: b.status, was_open: b.openLines, was_short: b.shortLines,
+        }))),
+      ],
     );
-    if (cancelled.length === 0) return [];
-    const rows = await db.query<ListRow>(
-      `UPDATE picking.pick_lists p
-          SET open_lines = p.open_lines - c.n, updated_at = $2,
-              status = CASE WHEN p.open_lines - c.n > 0 THEN p.status
-                            WHEN NOT EXISTS (SELECT 1 FROM picking.pick_lines l WHERE l.pick_list_id = p.id AND l.status <> 'CANCELLED') THEN 'CANCELLED'
-                            WHEN p.short_lines > 0 THEN 'PARTIAL' ELSE 'COMPLETED' END,
-              completed_at = CASE WHEN p.open_lines - c.n = 0 THEN $2 ELSE p.completed_at END
-         FROM (SELECT x AS id, count(*)::int AS n FROM unnest($1::text[]) x GROUP BY x) c
-        WHERE p.id = c.id AND p.status IN ('CREATED', 'IN_PROGRESS')
-        RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')}`,
-      [cancelled.map((c) => c.pick_list_id), now],
-    );
-    return rows.map(toHeader).filter((l) => l.status !== 'CREATED' && l.status !== 'IN_PROGRESS').sort((a, b) => (a.id < b.id ? -1 : 1));
+    const written = rows[0];
+    if (written?.lines !== changes.lines.length || written.lists !== changes.lists.length) {
+      throw new Error(`picking: a pick line or list changed under its lock (wrote ${JSON.stringify(written)} of `
+        + `${changes.lines.length} lines, `
+        + `${changes.lists.length} lists); nothing is written`);
+    }
   },
 
   async header(db: Executor, id: string): Promise<PickListHeader | undefined> {
@@ -225,73 +272,28 @@ export const pickStore = {
     return rows.map(toLine);
   },
 
-  async line(db: Executor, listId: string, lineId: string): Promise<PickLine | undefined> {
-    const rows = await db.query<LineRow>(`SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1 AND id = $2`, [listId, lineId]);
-    return rows[0] === undefined ? undefined : toLine(rows[0]);
-  },
-
   /**
-   * A floor action on one line of a list, as ONE statement: the line changes only if the list is open and the action's
-   * guard holds on the line's newest version (a conditional UPDATE re-checks its WHERE after waiting for a racing
-   * writer, so concurrent confirms never over-pick); the list moves CREATED → IN_PROGRESS on its first action and to
-   * COMPLETED or PARTIAL when its last open line closes (PICK_LIST_TRANSITIONS and listOutcome, over the list's line
-   * counters — see migration 003). Lock order is always the line, then its list.
-   *
-   * The list row is updated on every action (its updated_at is the last floor activity), so the answer's list is its
-   * newest version. The answer also carries the line as the statement saw it (to name a refusal), the line after the
-   * action (undefined when nothing was written) and all lines of the list — the siblings as of the statement's
-   * snapshot, which under a racing action on the same list may be a moment old.
+   * A floor action's state in ONE statement: the line locked, then its list (the list's FOR UPDATE waits for the
+   * line's, as its filter reads the line first: the lock order of every use case), each at its newest version; and all
+   * lines of the list for the answer — the siblings as of the statement's snapshot, which under a racing action on
+   * the same list may be a moment old.
    */
-  async actOnLine(db: Executor, listId: string, lineId: string, action: LineAction, now: Date): Promise<LineActed> {
-    // The confirm guard mirrors decideConfirm (domain/confirm-pick.ts); the domain function names the rejection.
-    const [set, guard, params] = action.kind === 'confirm'
-      ? [
-        `picked = l.picked + $4, tote_id = $5, updated_at = $3,
-         status = CASE WHEN l.picked + $4 = l.quantity THEN 'PICKED' ELSE 'PENDING' END`,
-        `$4 >= 1 AND l.picked + l.short_quantity + $4 <= l.quantity
-         AND (CASE WHEN l.location_code IS NULL THEN l.location_id = $6 ELSE l.location_code = $6 END)
-         AND (l.sku = $7 OR l.expected_barcode = $7)`,
-        [action.quantity, action.toteId, action.locationCode, action.barcode],
-      ] as const
-      : [`short_quantity = l.quantity - l.picked, short_reason = $4, status = 'SHORT', updated_at = $3`, 'TRUE', [action.reason]] as const;
+  async lockLine(db: Executor, listId: string, lineId: string): Promise<{ list?: CountedPickList; line?: PickLine; lines: PickLine[] }> {
     // Rows come back through to_jsonb: the same keys as the table's, timestamps as text.
-    const rows = await db.query<{ moved: ListRow | null; list: ListRow | null; before: LineRow | null; after: LineRow | null; lines: LineRow[] | null }>(
-      `WITH lst AS (SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1),
-       line_before AS (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1),
-       line_after AS (
-         UPDATE picking.pick_lines l SET ${set}
-           FROM lst
-          WHERE l.id = $2 AND l.pick_list_id = lst.id AND lst.status IN ('CREATED', 'IN_PROGRESS') AND l.status = 'PENDING'
-            AND ${guard}
-          RETURNING ${columnList(LINE_COLUMN_NAMES, 'l')}),
-       moved AS (
-         UPDATE picking.pick_lists p
-            SET open_lines = p.open_lines - CASE WHEN a.status = 'PENDING' THEN 0 ELSE 1 END,
-                short_lines = p.short_lines + CASE WHEN a.status IN ('SHORT', 'SKIPPED') THEN 1 ELSE 0 END,
-                status = CASE WHEN a.status = 'PENDING' OR p.open_lines > 1 THEN 'IN_PROGRESS'
-                              WHEN a.status IN ('SHORT', 'SKIPPED') OR p.short_lines > 0 THEN 'PARTIAL'
-                              ELSE 'COMPLETED' END,
-                updated_at = $3,
-                completed_at = CASE WHEN a.status <> 'PENDING' AND p.open_lines = 1 THEN $3 ELSE p.completed_at END
-           FROM line_after a
-          WHERE p.id = a.pick_list_id AND p.status IN ('CREATED', 'IN_PROGRESS')
-          RETURNING ${columnList(LIST_COLUMN_NAMES, 'p')})
-       SELECT (SELECT to_jsonb(m) FROM moved m) AS moved, (SELECT to_jsonb(l) FROM lst l) AS list,
-              (SELECT to_jsonb(b) FROM line_before b) AS before, (SELECT to_jsonb(a) FROM line_after a) AS after,
-              (SELECT jsonb_agg(x.j ORDER BY x.seq) FROM (
-                 SELECT to_jsonb(a) AS j, a.seq FROM line_after a
-                 UNION ALL SELECT to_jsonb(s), s.seq FROM picking.pick_lines s
-                  WHERE s.pick_list_id = $1 AND NOT (s.id = $2 AND EXISTS (SELECT 1 FROM line_after))) x) AS lines`,
-      [listId, lineId, now, ...params],
+    const rows = await db.query<{ line: LineRow | null; list: CountedListRow | null; lines: LineRow[] | null }>(
+      `WITH line AS MATERIALIZED (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1 FOR UPDATE)
+       SELECT (SELECT to_jsonb(l) FROM line l) AS line,
+              (SELECT to_jsonb(p) FROM (SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists
+                                         WHERE id = $1 AND (SELECT count(*) FROM line) >= 0 FOR UPDATE) p) AS list,
+              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq)
+                 FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines`,
+      [listId, lineId],
     );
     const r = rows[0];
-    if (r === undefined) throw new Error('actOnLine: the statement answered no row');
-    const list = r.moved ?? r.list;
+    if (r === undefined) throw new Error('lockLine: the statement answered no row');
     return {
-      list: list === null ? undefined : toHeader(list),
-      listStatusBefore: r.list?.status,
-      before: r.before === null ? undefined : toLine(r.before),
-      after: r.after === null ? undefined : toLine(r.after),
+      ...(r.list === null ? {} : { list: toCounted(r.list) }),
+      ...(r.line === null ? {} : { line: toLine(r.line) }),
       lines: (r.lines ?? []).map(toLine),
     };
   },
@@ -313,11 +315,6 @@ export const pickStore = {
     const row = rows[0];
     if (row === undefined) throw new Error(`scan ${scanId} of pick list ${listId} conflicted but cannot be read`);
     return { pickLineId: row.pick_line_id, action: row.action };
-  },
-
-  /** A refused scan writes nothing: its scanId stays free for the corrected scan. */
-  async forgetScan(db: Executor, listId: string, scanId: string): Promise<void> {
-    await db.query(`DELETE FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $2`, [listId, scanId]);
   },
 
   async list(db: Executor, f: PickListFilter): Promise<PickListHeader[]> {

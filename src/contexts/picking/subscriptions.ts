@@ -1,3 +1,4 @@
+import { CatalogEvents } from '../../contracts/catalog.ts';
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
@@ -9,7 +10,8 @@ import type { PickingService } from './service.ts';
 
 /**
  * Reservations of a released wave become pick lists (per cart batch when the wave was released for batch picking);
- * order priorities and wave batches are remembered for them; location-master changes drop the site's cached layout.
+ * order priorities, wave batches, products and locations are projected for them, so building a list calls no other
+ * context; location-master changes drop the site's cached layout.
  */
 export function pickingSubscriptions(picking: PickingService): Subscription[] {
   return [
@@ -25,8 +27,19 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await picking.createFromReservations(tx, d, causedBy(event));
     }),
-    // Every one of these payloads names its site (LayoutGenerated, Location, LocationStatusChanged).
-    on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
+    on(CatalogEvents.productCreated, async (d, _event, tx) => {
+      await picking.learnProduct(tx, d);
+    }),
+    on(LocationMasterEvents.locationCreated, async (d, _event, tx) => {
+      await picking.learnLocations(tx, [d]);
+      picking.layoutChanged(tx, d.siteId);
+    }),
+    on(LocationMasterEvents.layoutLocationsGenerated, async (d, _event, tx) => {
+      await picking.learnLocations(tx, d.locations);
+      picking.layoutChanged(tx, d.siteId);
+    }),
+    // Both payloads name their site (LayoutGenerated, LocationStatusChanged).
+    on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
       picking.layoutChanged(tx, event.siteid ?? d.siteId);
     }),
   ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PICK_LINE_STATUSES, PICK_LIST_STATUSES } from '../../../contracts/picking.ts';
-import { decideConfirm, type LineToPick } from './confirm-pick.ts';
+import { decideConfirm, type LineToPick } from '../use-cases/confirm-pick/decide.ts';
 import { PICK_LINE_TRANSITIONS, PICK_LIST_TRANSITIONS, listOutcome, pickLineLifecycle, pickListLifecycle } from './pick-lifecycle.ts';
 
 const canMoveLine = pickLineLifecycle.can;

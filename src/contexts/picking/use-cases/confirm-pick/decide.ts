@@ -1,5 +1,8 @@
-import { ok, reject, type Outcome } from '../../../platform/errors.ts';
-import type { PickLineStatus } from '../../../contracts/picking.ts';
+import { PickingEvents, type LinePicked, type PickLineStatus } from '../../../../contracts/picking.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
+import { decideFloorAction, type FloorCode, type FloorCommand, type FloorDecision, type FloorState } from '../../domain/floor-action.ts';
+import type { LineAction } from '../../domain/pick-list.ts';
 
 /** What the decision needs to know of a line. */
 export interface LineToPick {
@@ -18,6 +21,8 @@ export interface PickScan {
   readonly quantity: number;
 }
 
+export type ConfirmCode = 'ORDER_CANCELLED' | 'WRONG_LOCATION' | 'WRONG_PRODUCT' | 'VALIDATION_FAILED' | 'QUANTITY_EXCEEDS_OPEN';
+
 /** The scanned location must be the line's: its code (or its id when the code is not known). */
 export function isLineLocation(line: LineToPick, scanned: string): boolean {
   return line.locationCode === null ? scanned === line.locationId : scanned === line.locationCode;
@@ -28,8 +33,13 @@ export function isLineProduct(line: LineToPick, scanned: string): boolean {
   return scanned === line.sku || (line.expectedBarcode !== null && scanned === line.expectedBarcode);
 }
 
-/** Checks a scan confirmation against the line; on success, the line's status and picked count after it. */
-export function decideConfirm(line: LineToPick, scan: PickScan): Outcome<{ picked: number; status: PickLineStatus }> {
+/**
+ * The confirm rule, and its only copy (the store writes what it decides, guarded by the values it decided from):
+ * checks a scan confirmation against the line; on success, the line's picked count and status after it.
+ */
+export function decideConfirm(
+  line: LineToPick, scan: PickScan,
+): Outcome<{ picked: number; status: PickLineStatus }, ConfirmCode | 'ILLEGAL_TRANSITION'> {
   if (line.status === 'CANCELLED') return reject('ORDER_CANCELLED', 'The order of this line was cancelled: do not pick it');
   if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; nothing is left to pick`);
   if (!isLineLocation(line, scan.locationCode)) {
@@ -48,3 +58,24 @@ export function decideConfirm(line: LineToPick, scan: PickScan): Outcome<{ picke
   const picked = line.picked + scan.quantity;
   return ok({ picked, status: picked === line.quantity ? 'PICKED' : 'PENDING' });
 }
+
+export type ConfirmPick = FloorCommand<Extract<LineAction, { kind: 'confirm' }>>;
+
+/**
+ * A scan confirmation: right location, right product, no more than is open; partial confirms add up. With batch
+ * picking a list serves several orders and each order's units go into that order's tote: the tote is per confirm.
+ */
+export const decideConfirmPick: Decide<FloorState, ConfirmPick, FloorDecision, ConfirmCode | FloorCode> = (state, command, now) => {
+  const scan = command.action;
+  return decideFloorAction(state, command, now, (line) => {
+    const decided = decideConfirm(line, scan);
+    if (!decided.ok) return decided;
+    return ok({ ...decided.value, shortQuantity: line.shortQuantity, shortReason: line.shortReason, toteId: scan.toteId });
+  }, (list, line) => {
+    const data: LinePicked = {
+      pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
+      siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
+    };
+    return { type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data };
+  });
+};

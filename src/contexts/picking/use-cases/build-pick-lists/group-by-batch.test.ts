@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupByBatch } from './service.ts';
+import { groupByBatch } from './decide.ts';
 
 const r = (orderId: string, n: number) => ({ orderId, reservationId: `rsv_${orderId}_${n}` });
 

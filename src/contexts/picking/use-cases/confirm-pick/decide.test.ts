@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec, T0 } from '../../../../platform/testing/given-when-then.ts';
+import type { FloorState } from '../../domain/floor-action.ts';
+import { newPickLine, newPickList } from '../../test-fixtures.ts';
+import { decideConfirmPick, type ConfirmPick } from './decide.ts';
+
+const spec = deciderSpec(decideConfirmPick);
+const line = newPickLine();
+const list = newPickList();
+const open: FloorState = { list, line, scan: undefined };
+const confirm = (over: Partial<ConfirmPick['action']> = {}, scanId?: string): ConfirmPick => ({
+  listId: 'pkl_1', lineId: 'pln_1', scanId,
+  action: { kind: 'confirm', locationCode: 'DC1-A-01-01-1', barcode: '4006381333931', quantity: 3, toteId: 'TOTE-1', ...over },
+});
+const stamp = T0.toISOString();
+
+describe('confirm a pick by scan', () => {
+  it('picks the whole line: the line is PICKED into the tote, and the list completes with it', () => {
+    spec.given(open).when(confirm()).then({
+      kind: 'act',
+      line: { before: line, after: { ...line, picked: 3, status: 'PICKED', toteId: 'TOTE-1', updatedAt: stamp } },
+      list: { before: list, after: { ...list, status: 'COMPLETED', openLines: 0, updatedAt: stamp, completedAt: stamp } },
+      events: [
+        {
+          type: 'picking.line.picked.v1', subject: 'pkl_1', siteId: 'sit_1',
+          data: {
+            pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'oln_1', reservationId: 'rsv_1', siteId: 'sit_1',
+            sku: 'SKU-1',
+            locationId: 'loc_1', lot: null, quantity: 3, toteId: 'TOTE-1',
+          },
+        },
+        {
+          type: 'picking.list.completed.v1', subject: 'pkl_1', siteId: 'sit_1',
+          data: { pickListId: 'pkl_1', waveId: 'wav_1', siteId: 'sit_1', orderIds: ['ord_1'], status: 'COMPLETED' },
+        },
+      ],
+    });
+  });
+
+  it('adds up partial picks: the line stays PENDING, the list goes IN_PROGRESS, nothing completes', () => {
+    const first = spec.given(open).when(confirm({ quantity: 1, barcode: 'SKU-1' })).then((d) => {
+      expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status, d.events.length])
+        .toEqual([1, 'PENDING', 'IN_PROGRESS', 1]);
+    });
+    if (first.kind !== 'act') throw new Error('expected an act');
+    spec.given({ list: first.list.after, line: first.line.after, scan: undefined }).when(confirm({ quantity: 2 })).then((d) => {
+      expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status]).toEqual([3, 'PICKED', 'COMPLETED']);
+    });
+  });
+
+  it('ends the list PARTIAL when an earlier line went short', () => {
+    spec.given({ ...open, list: newPickList({ status: 'IN_PROGRESS', shortLines: 1 }) }).when(confirm()).then((d) => {
+      expect(d.kind === 'act' && d.events.map((e) => e.type)).toEqual(['picking.line.picked.v1', 'picking.list.completed.v1']);
+      expect(d.kind === 'act' && d.list.after.status).toBe('PARTIAL');
+    });
+  });
+
+  it('accepts the location id where the location master did not know the location when the list was made', () => {
+    const unknown: FloorState = { ...open, line: newPickLine({ locationCode: null }) };
+    spec.given(unknown).when(confirm({ locationCode: 'loc_1' })).then((d) => expect(d.kind).toBe('act'));
+    spec.given(unknown).when(confirm()).thenRejects('WRONG_LOCATION', { fields: ['/locationCode'] });
+  });
+
+  it('answers a retried scan (same scanId, same content) as a replay that writes nothing', () => {
+    const scan = { pickLineId: 'pln_1', action: confirm().action };
+    spec.given({ list, line: newPickLine({ picked: 3, status: 'PICKED' }), scan }).when(confirm({}, 'scan-1'))
+      .then({ kind: 'replay', list });
+  });
+
+  it('refuses the scanId reused for another scan, on this line or another', () => {
+    const scan = { pickLineId: 'pln_1', action: confirm({ quantity: 1 }).action };
+    spec.given({ ...open, scan }).when(confirm({}, 'scan-1')).thenRejects('SCAN_ID_REUSED', { fields: ['/scanId'] });
+    spec.given({ ...open, scan: { ...scan, pickLineId: 'pln_2' } }).when(confirm({ quantity: 1 }, 'scan-1')).thenRejects('SCAN_ID_REUSED');
+  });
+
+  it('refuses an unknown list or line', () => {
+    spec.given({ list: undefined, line: undefined, scan: undefined }).when(confirm())
+      .thenRejects('NOT_FOUND', { message: /No pick list pkl_1/ });
+    spec.given({ list, line: undefined, scan: undefined }).when(confirm()).thenRejects('NOT_FOUND', { message: /No line pln_1/ });
+  });
+
+  it('refuses a pick on a line cancelled with its order, whatever became of its list', () => {
+    const cancelled = newPickLine({ status: 'CANCELLED' });
+    spec.given({ ...open, line: cancelled }).when(confirm()).thenRejects('ORDER_CANCELLED');
+    spec.given({ list: newPickList({ status: 'CANCELLED', openLines: 0 }), line: cancelled, scan: undefined }).when(confirm())
+      .thenRejects('ORDER_CANCELLED');
+  });
+
+  it('refuses a closed line, and any line of a closed list', () => {
+    spec.given({ ...open, line: newPickLine({ picked: 3, status: 'PICKED' }) }).when(confirm({ quantity: 1 }))
+      .thenRejects('ILLEGAL_TRANSITION', { message: /line is PICKED/ });
+    spec.given({ ...open, list: newPickList({ status: 'COMPLETED', openLines: 0 }) }).when(confirm())
+      .thenRejects('ILLEGAL_TRANSITION', { message: /pick list is COMPLETED/ });
+  });
+
+  it('refuses the wrong location, the wrong product, a quantity that is not a whole unit and more than is open', () => {
+    spec.given(open).when(confirm({ locationCode: 'DC1-A-01-02-1' })).thenRejects('WRONG_LOCATION', { fields: ['/locationCode'] });
+    spec.given(open).when(confirm({ barcode: '0000000000000' })).thenRejects('WRONG_PRODUCT', { fields: ['/barcode'] });
+    spec.given(open).when(confirm({ quantity: 0 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
+    spec.given(open).when(confirm({ quantity: 1.5 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
+    spec.given({ ...open, line: newPickLine({ picked: 2 }) }).when(confirm({ quantity: 2 }))
+      .thenRejects('QUANTITY_EXCEEDS_OPEN', { message: /Only 1 left/, fields: ['/quantity'] });
+  });
+});
