@@ -23,6 +23,7 @@ import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
 import type { CatalogApi } from './contracts/catalog.ts';
 import { contextErrors } from './contracts/errors.ts';
+import { PublishedEvents } from './contracts/events.ts';
 import type { InventoryApi } from './contracts/inventory.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { PackShipApi } from './contracts/pack-ship.ts';
@@ -91,10 +92,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
   const transport = options.transport ?? transportFor(config);
+  const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+    // The contracts' event schemas, like their error codes, reach the platform from here: events are validated on the wire.
+    contract: PublishedEvents,
+    onInvalid: (stage, consumer, type) => invalidEvents.inc({ stage, consumer, type }),
   });
   const apiKeys = new ApiKeys(db, ids);
   const workers = new WorkerPool({ threads: config.workerThreads, maxQueue: config.workerQueue });
