@@ -245,12 +245,13 @@ export class EventBus {
    * before it is dead-lettered again. A dead letter the relay refused is handed back to the relay (`published`).
    */
   async replayDeadLetter(id: string): Promise<ReplayOutcome> {
-    const rows = await this.o.db.query<{ consumer: string; envelope: EventEnvelope }>(
-      `SELECT consumer, envelope FROM platform.dead_letters WHERE id = $1`, [id],
+    const rows = await this.o.db.query<{ consumer: string; envelope: EventEnvelope; replayed: boolean }>(
+      `SELECT consumer, envelope, replayed_at IS NOT NULL AS replayed FROM platform.dead_letters WHERE id = $1`, [id],
     );
     const row = rows[0];
     if (row === undefined) return 'not-found';
-    if (row.consumer === PUBLISH_DEAD_LETTER) return this.republish(id, row.envelope);
+    // Handed back to the relay once already: consumers' inboxes would drop a second copy, so none is sent.
+    if (row.consumer === PUBLISH_DEAD_LETTER) return row.replayed ? 'duplicate' : this.republish(id, row.envelope);
     if ((this.handlers.get(row.consumer)?.get(row.envelope.type) ?? []).length === 0) return 'not-subscribed';
     // A refusal on receipt holds the inbox row (a redelivery is a no-op): release it, and in the same transaction drop
     // the prefix that says it is held, so a second replay (or one after a crash right here) never releases the row of

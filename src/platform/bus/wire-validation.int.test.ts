@@ -142,6 +142,8 @@ describe('validation on publish (the outbox relay)', () => {
     await after.bus.stop();
     expect(await effectsOf('pub_4')).toEqual([bad!.id]);
     expect((await deadLetter(PUBLISH_DEAD_LETTER, bad!.id))!.replayed_at).not.toBeNull();
+    expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
+    expect(await after.bus.pendingCount(db)).toBe(0);
   });
 });
 
