@@ -24,6 +24,7 @@ import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
 import { contextErrors } from './contracts/errors.ts';
 import { rpcClients, serveRpc, type ContractApis } from './rpc/contract-rpc.ts';
+import { PublishedEvents } from './contracts/events.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
 import { locationMasterContext } from './contexts/location-master/index.ts';
 import { inventoryContext } from './contexts/inventory/index.ts';
@@ -180,10 +181,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
   const transport = options.transport ?? transportFor(config);
+  const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+    // The contracts' event schemas, like their error codes, reach the platform from here: events are validated on the wire.
+    contract: PublishedEvents,
+    onInvalid: (stage, consumer, type) => invalidEvents.inc({ stage, consumer, type }),
   });
   const apiKeys = new ApiKeys(db, ids);
   const workers = new WorkerPool({ threads: config.workerThreads, maxQueue: config.workerQueue });

@@ -13,6 +13,22 @@ export interface Subscription {
   readonly handle: EventHandler;
 }
 
+/**
+ * What the bus checks events against on the wire: the published language (`publishedLanguage(...)`), registered by the
+ * composition root so the platform imports no contract. `problems` is empty when the payload conforms to its type's schema.
+ */
+export interface EventContract {
+  problems(event: Pick<NewEvent, 'type' | 'data'>): string[];
+}
+
+/** The `consumer` of a dead letter the relay refused to publish: not a schema name, so it never clashes with a context. */
+export const PUBLISH_DEAD_LETTER = '(publish)';
+/**
+ * How the `last_error` of a dead letter refused by validation starts. On receipt such a refusal also holds the event's
+ * inbox row (so a redelivery is a no-op); a replay recognises it by this prefix and releases the row first.
+ */
+export const INVALID_EVENT = 'invalid event: ';
+
 interface Logger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -32,7 +48,17 @@ export interface EventBusOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Called after each delivery with its outcome (metrics). */
   readonly onDelivered?: (consumer: string, type: string, outcome: 'handled' | 'duplicate' | 'dead-lettered') => void;
+  /**
+   * The contract events are validated against before they are published and when they are received (issue 8 §3).
+   * Without one the bus checks nothing: tests of the bus itself run with made-up types.
+   */
+  readonly contract?: EventContract;
+  /** Called when an event is refused by validation and dead-lettered: by the relay (`publish`) or for a consumer (`receipt`). */
+  readonly onInvalid?: (stage: 'publish' | 'receipt', consumer: string, type: string) => void;
 }
+
+/** What a replay did: the delivery outcomes, `published` for a refused publish handed back to the relay, or why not. */
+export type ReplayOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed';
 
 type OutboxRow = {
   seq: number;
@@ -47,7 +73,7 @@ type OutboxRow = {
  *   the handler's effects (at-least-once delivery, exactly-once effect), and dead-letters after N failures.
  */
 export class EventBus {
-  private readonly o: Required<Omit<EventBusOptions, 'onDelivered'>> & Pick<EventBusOptions, 'onDelivered'>;
+  private readonly o: Required<Omit<EventBusOptions, 'onDelivered' | 'contract' | 'onInvalid'>> & Pick<EventBusOptions, 'onDelivered' | 'contract' | 'onInvalid'>;
   private running: Promise<void> | undefined;
   private again = false;
   private started = false;
@@ -102,23 +128,27 @@ export class EventBus {
    * end, is dead-lettered on its own.
    */
   async deliverMany(consumer: string, events: readonly EventEnvelope[]): Promise<void> {
-    const [only] = events;
-    if (only !== undefined && events.length === 1) {
-      await this.deliver(consumer, only);
+    // An invalid event is settled on its own before the run opens its transaction: it never reaches a handler.
+    const valid: EventEnvelope[] = [];
+    for (const event of events) if ((await this.refuseIfInvalid(consumer, event)) === undefined) valid.push(event);
+    const [only] = valid;
+    if (only !== undefined && valid.length === 1) {
+      await this.deliverValid(consumer, only);
       return;
     }
+    if (valid.length === 0) return;
     let outcomes: ('handled' | 'duplicate')[];
     try {
       outcomes = await this.o.db.tx(async (tx) => {
         const results: ('handled' | 'duplicate')[] = [];
-        for (const event of events) results.push(await this.handleInTx(consumer, event, tx));
+        for (const event of valid) results.push(await this.handleInTx(consumer, event, tx));
         return results;
       });
     } catch {
-      for (const event of events) await this.deliver(consumer, event);
+      for (const event of valid) await this.deliverValid(consumer, event);
       return;
     }
-    events.forEach((e, i) => this.o.onDelivered?.(consumer, e.type, outcomes[i] ?? 'handled'));
+    valid.forEach((e, i) => this.o.onDelivered?.(consumer, e.type, outcomes[i] ?? 'handled'));
   }
 
   /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
@@ -132,8 +162,62 @@ export class EventBus {
     return 'handled';
   }
 
-  /** Delivers one event to one consumer: idempotent on the event id, retried, dead-lettered after maxAttempts. */
+  /**
+   * Delivers one event to one consumer: validated against the contract, idempotent on the event id, retried,
+   * dead-lettered after maxAttempts.
+   */
   async deliver(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
+    return (await this.refuseIfInvalid(consumer, event)) ?? this.deliverValid(consumer, event);
+  }
+
+  /**
+   * The problems of an event against the contract, or undefined when it conforms (or no contract is registered).
+   * TypeBox reports at most 8 errors per value (its `maxErrors`), so a payload broken everywhere stays a short line.
+   */
+  private refusalOf(event: Pick<NewEvent, 'type' | 'data'>): string | undefined {
+    const problems = this.o.contract?.problems(event) ?? [];
+    return problems.length === 0 ? undefined : INVALID_EVENT + problems.join('; ');
+  }
+
+  /**
+   * Settles an event that breaks its contract for one consumer, before any handler transaction: its inbox row and its
+   * dead letter are written together, so a redelivery is a duplicate and nothing of it is ever half-applied. Undefined
+   * when the event is valid.
+   */
+  private async refuseIfInvalid(consumer: string, event: EventEnvelope): Promise<'duplicate' | 'dead-lettered' | undefined> {
+    const error = this.refusalOf(event);
+    if (error === undefined) return undefined;
+    const outcome = await this.o.db.tx(async (tx): Promise<'duplicate' | 'dead-lettered'> => {
+      const inserted = await tx.query(
+        `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+        [event.id, event.type],
+      );
+      // Already settled (handled before the schema changed, or refused already): a redelivery changes nothing.
+      if (inserted.length === 0) return 'duplicate';
+      await this.deadLetter(tx, consumer, event, 1, error);
+      return 'dead-lettered';
+    });
+    if (outcome === 'dead-lettered') {
+      this.o.log.error({ consumer, eventId: event.id, type: event.type, error }, 'invalid event dead-lettered on receipt');
+      this.o.onInvalid?.('receipt', consumer, event.type);
+    }
+    this.o.onDelivered?.(consumer, event.type, outcome);
+    return outcome;
+  }
+
+  /** Writes (or renews) a dead letter; one row per consumer and event, whatever the number of times it died. */
+  private async deadLetter(db: Executor, consumer: string, event: EventEnvelope, attempts: number, error: string): Promise<void> {
+    await db.query(
+      `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = dead_letters.attempts + EXCLUDED.attempts,
+         last_error = EXCLUDED.last_error, replayed_at = NULL`,
+      [this.o.ids.next('dlq'), consumer, event.id, event.type, JSON.stringify(event), attempts, error],
+    );
+  }
+
+  /** Delivers an event already validated: idempotent on the event id, retried, dead-lettered after maxAttempts. */
+  private async deliverValid(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       try {
@@ -148,13 +232,7 @@ export class EventBus {
       }
     }
     const message = lastError instanceof Error ? lastError.message : String(lastError);
-    await this.o.db.query(
-      `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = dead_letters.attempts + EXCLUDED.attempts,
-         last_error = EXCLUDED.last_error, replayed_at = NULL`,
-      [this.o.ids.next('dlq'), consumer, event.id, event.type, JSON.stringify(event), this.o.maxAttempts, message],
-    );
+    await this.deadLetter(this.o.db, consumer, event, this.o.maxAttempts, message);
     this.o.log.error({ consumer, eventId: event.id, type: event.type, error: message }, 'event dead-lettered');
     this.o.onDelivered?.(consumer, event.type, 'dead-lettered');
     return 'dead-lettered';
@@ -163,17 +241,54 @@ export class EventBus {
   /**
    * Re-delivers a dead letter to its consumer; marks it replayed when the handler succeeds. A process that does not run
    * the consumer (PAKLOG_CONTEXTS) refuses: delivering would record the event in the inbox with no handler run.
+   * The event is validated again, so a replay after a fix (a consumer that learnt the new schema) passes, and one
+   * before it is dead-lettered again. A dead letter the relay refused is handed back to the relay (`published`).
    */
-  async replayDeadLetter(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'not-found' | 'not-subscribed'> {
-    const rows = await this.o.db.query<{ consumer: string; envelope: EventEnvelope }>(
-      `SELECT consumer, envelope FROM platform.dead_letters WHERE id = $1`, [id],
+  async replayDeadLetter(id: string): Promise<ReplayOutcome> {
+    const rows = await this.o.db.query<{ consumer: string; envelope: EventEnvelope; replayed: boolean }>(
+      `SELECT consumer, envelope, replayed_at IS NOT NULL AS replayed FROM platform.dead_letters WHERE id = $1`, [id],
     );
     const row = rows[0];
     if (row === undefined) return 'not-found';
+    // Handed back to the relay once already: consumers' inboxes would drop a second copy, so none is sent.
+    if (row.consumer === PUBLISH_DEAD_LETTER) return row.replayed ? 'duplicate' : this.republish(id, row.envelope);
     if ((this.handlers.get(row.consumer)?.get(row.envelope.type) ?? []).length === 0) return 'not-subscribed';
+    // A refusal on receipt holds the inbox row (a redelivery is a no-op): release it, and in the same transaction drop
+    // the prefix that says it is held, so a second replay (or one after a crash right here) never releases the row of
+    // an event that was handled since. From here on the dead letter is like any other: deliver validates again.
+    await this.o.db.tx(async (tx) => {
+      const held = await tx.query(
+        `UPDATE platform.dead_letters SET last_error = 'replayed after ' || last_error
+         WHERE id = $1 AND replayed_at IS NULL AND starts_with(last_error, $2) RETURNING 1`,
+        [id, INVALID_EVENT],
+      );
+      if (held.length > 0) await tx.query(`DELETE FROM ${ident(row.consumer)}.inbox WHERE event_id = $1`, [row.envelope.id]);
+    });
     const outcome = await this.deliver(row.consumer, row.envelope);
     if (outcome !== 'dead-lettered') await this.o.db.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
     return outcome;
+  }
+
+  /**
+   * Hands an event the relay refused back to it, if it passes now: its outbox row is pending again (the relay validates
+   * it once more on the way out). Still invalid, it stays dead-lettered with the new problems.
+   */
+  private async republish(id: string, event: EventEnvelope): Promise<'published' | 'dead-lettered'> {
+    const error = this.refusalOf(event);
+    if (error !== undefined) {
+      await this.o.db.query(`UPDATE platform.dead_letters SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error]);
+      return 'dead-lettered';
+    }
+    await this.o.db.tx(async (tx) => {
+      await tx.query(
+        `INSERT INTO platform.outbox (event_id, source, type, subject, envelope) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (event_id) DO UPDATE SET dispatched_at = NULL`,
+        [event.id, event.source, event.type, event.subject, JSON.stringify(event)],
+      );
+      await tx.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
+      tx.afterCommit(() => this.kick());
+    });
+    return 'published';
   }
 
   /** Starts the relay: dispatches anything left by a crash, then follows commits and polls. */
@@ -238,14 +353,35 @@ export class EventBus {
     } while (this.again && this.started);
   }
 
-  /** Locks a batch of pending rows (other relays skip them), hands them to the transport, marks them dispatched. */
+  /**
+   * Locks a batch of pending rows (other relays skip them), hands them to the transport, marks them dispatched.
+   * An event that breaks its contract is not published: it is dead-lettered (consumer `(publish)`) in the same
+   * transaction and its row marked dispatched, so the outbox moves on. The events after it, of its subject too, go out:
+   * holding them would stop the aggregate for good over what is a producer bug, and a dead letter never holds up its
+   * key elsewhere on the bus either (ADR 0015).
+   */
   private async dispatchBatch(): Promise<number> {
     return this.o.db.tx(async (tx) => {
       const rows = await tx.query<OutboxRow>(
         `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
-      await this.o.db.handOff(() => this.o.transport.publish(rows.map((r) => r.envelope)));
+      const valid: EventEnvelope[] = [];
+      const refused: { event: EventEnvelope; error: string }[] = [];
+      for (const { envelope } of rows) {
+        const error = this.refusalOf(envelope);
+        if (error === undefined) valid.push(envelope);
+        else refused.push({ event: envelope, error });
+      }
+      for (const r of refused) await this.deadLetter(tx, PUBLISH_DEAD_LETTER, r.event, 1, r.error);
+      if (valid.length > 0) await this.o.db.handOff(() => this.o.transport.publish(valid));
+      // Logged and counted once the batch is handed over; a rollback re-validates the rows on the next pass anyway.
+      tx.afterCommit(() => {
+        for (const r of refused) {
+          this.o.log.error({ eventId: r.event.id, type: r.event.type, subject: r.event.subject, error: r.error }, 'invalid event dead-lettered, not published');
+          this.o.onInvalid?.('publish', PUBLISH_DEAD_LETTER, r.event.type);
+        }
+      });
       await tx.query(`UPDATE platform.outbox SET dispatched_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });

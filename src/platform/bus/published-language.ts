@@ -32,7 +32,11 @@ export interface PublishedLanguage<S extends EventSchemas> {
   readonly schemas: S;
   /** A subscription to one event type (or several): the handler's `data` is the payload type of the name, no cast. */
   readonly on: <T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>) => Subscription;
-  /** Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem. */
+  /**
+   * Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem.
+   * Each reads `<type> <path> <message>`. Validators are compiled once per type, on first use; the bus calls this for
+   * every event it publishes and receives.
+   */
   readonly problems: (event: Pick<NewEvent, 'type' | 'data'>) => string[];
 }
 
@@ -43,6 +47,8 @@ export interface PublishedLanguage<S extends EventSchemas> {
 export function publishedLanguage<const S extends EventSchemas>(schemas: S): PublishedLanguage<S> {
   const validators = new Map<string, ReturnType<typeof Compile>>();
   const validator = (type: string): ReturnType<typeof Compile> | undefined => {
+    // Own keys only: a type named like an Object.prototype member (`constructor`) must not find a "schema" there.
+    if (!Object.hasOwn(schemas, type)) return undefined;
     const schema = schemas[type];
     if (schema === undefined) return undefined;
     let v = validators.get(type);
@@ -56,9 +62,9 @@ export function publishedLanguage<const S extends EventSchemas>(schemas: S): Pub
     schemas,
     on<T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>): Subscription {
       const list: readonly string[] = typeof types === 'string' ? [types] : types;
-      for (const t of list) if (!(t in schemas)) throw new Error(`unknown event type ${t}`);
-      // The bus delivers only the subscribed types, and their payloads are what the producers appended (checked against
-      // the schema where `problems` runs): the envelope is the typed one.
+      for (const t of list) if (!Object.hasOwn(schemas, t)) throw new Error(`unknown event type ${t}`);
+      // The bus delivers only the subscribed types, and a bus given this language as its contract (the app's) validates
+      // every payload against its schema on publish and on receipt: the envelope is the typed one.
       return {
         types: list,
         handle: (event, tx) => {

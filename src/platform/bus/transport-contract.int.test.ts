@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kafka, logLevel } from 'kafkajs';
 import net from 'node:net';
+import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { systemClock } from '../clock.ts';
@@ -16,9 +17,10 @@ import { Database } from '../db/database.ts';
 import { loadMigrations, migrate } from '../db/migrations.ts';
 import { uuidv7Ids } from '../ids.ts';
 import type { EventEnvelope } from './envelope.ts';
-import { EventBus } from './event-bus.ts';
+import { EventBus, PUBLISH_DEAD_LETTER } from './event-bus.ts';
 import { KafkaTransport } from './kafka-transport.ts';
 import { NatsTransport } from './nats-transport.ts';
+import { publishedLanguage } from './published-language.ts';
 import { InlineTransport, type Transport } from './transport.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -112,9 +114,11 @@ for (const flavour of FLAVOURS) {
       await migrate(db, [{ schema: consumer, inbox: true, migrations: [{ name: '001.sql', sql: 'CREATE TABLE effects (n serial PRIMARY KEY, event_id text NOT NULL, subject text NOT NULL, k integer NOT NULL)' }] }]);
       const handled: string[] = [];
       let failUntil = 0;
+      // Every bus of the suite validates on the wire, as the app's does: the test's one type carries an integer `k`.
+      const contract = publishedLanguage({ [type]: Type.Object({ k: Type.Integer() }) });
       const start = async (): Promise<{ bus: EventBus; transport: Transport }> => {
         const transport = flavour.make(run);
-        const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport, log: silent, maxAttempts: 2, retryDelaysMs: [0] });
+        const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport, log: silent, maxAttempts: 2, retryDelaysMs: [0], contract });
         await bus.subscribe(consumer, [{
           types: [type],
           handle: async (e, tx) => {
@@ -136,7 +140,7 @@ for (const flavour of FLAVOURS) {
       };
       const append = (bus: EventBus, events: { subject: string; k: number }[]) => db.tx((tx) => bus.append(tx, run, events.map((e) => ({ type, subject: e.subject, data: { k: e.k } }))));
       const effects = () => db.query<{ event_id: string; subject: string; k: number }>(`SELECT event_id, subject, k FROM ${consumer}.effects ORDER BY n`);
-      return { run, type, consumer, handled, start, stop, append, effects, failFor: (ms: number) => { failUntil = Date.now() + ms; } };
+      return { run, type, consumer, contract, handled, start, stop, append, effects, failFor: (ms: number) => { failUntil = Date.now() + ms; } };
     }
 
     it('delivers every committed event once, in order per subject (aggregate)', async (ctx) => {
@@ -184,6 +188,55 @@ for (const flavour of FLAVOURS) {
       expect(await o.bus.replayDeadLetter(letter!.id)).toBe('duplicate');
     });
 
+    const deadLetter = async (consumer: string, eventId: string) => (await db.query<{ id: string; attempts: number; last_error: string }>(
+      `SELECT id, attempts, last_error FROM platform.dead_letters WHERE consumer = $1 AND event_id = $2`, [consumer, eventId],
+    ))[0];
+
+    it('an event that breaks its contract is not published: dead-lettered with its error, and the events after it go out', async (ctx) => {
+      if (!available) ctx.skip();
+      const s = await scenario();
+      const o = await s.start();
+      const [bad, good] = await db.tx((tx) => o.bus.append(tx, s.run, [
+        { type: s.type, subject: 'agg_p', data: { k: 'one' } },
+        { type: s.type, subject: 'agg_p', data: { k: 2 } },
+      ]));
+      await until('the valid event after it', async () => (await s.effects()).length === 1);
+      // The relay commits the dead letter with the batch, once the transport took it (inline: once consumers handled it).
+      await until('the dead letter', async () => (await deadLetter(PUBLISH_DEAD_LETTER, bad!.id)) !== undefined);
+      expect((await s.effects()).map((r) => r.event_id)).toEqual([good!.id]);
+      expect(await deadLetter(PUBLISH_DEAD_LETTER, bad!.id)).toMatchObject({ attempts: 1, last_error: `invalid event: ${s.type} /k must be integer` });
+      expect(await o.bus.pendingCount(db)).toBe(0);
+      expect(s.handled).not.toContain(bad!.id);
+    });
+
+    it('an invalid event put on the wire by a foreign producer is dead-lettered for the consumer, never handled, and a replay validates it again', async (ctx) => {
+      if (!available) ctx.skip();
+      const s = await scenario();
+      const o = await s.start();
+      const forged = (k: unknown): EventEnvelope => ({
+        specversion: '1.0', id: uuidv7Ids.next('evt'), type: s.type, source: s.run, subject: 'agg_f', time: new Date().toISOString(),
+        datacontenttype: 'application/json', data: { k },
+      });
+      const bad = forged('x');
+      const good = forged(7);
+      // Past the outbox and its relay, straight onto the transport (the broker's topic), as another producer would.
+      await o.transport.publish([bad, good]);
+      await until('the valid event after it', async () => (await s.effects()).length === 1);
+      await until('the dead letter', async () => (await deadLetter(s.consumer, bad.id)) !== undefined);
+      expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 1, last_error: `invalid event: ${s.type} /k must be integer` });
+      // Redelivered (a producer retrying it): the inbox settled it, nothing changes.
+      await o.transport.publish([bad]);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 1 });
+      expect(s.handled).toEqual([good.id]);
+      // A replay is validated like a delivery: still invalid, it stays a dead letter and the handler is not called.
+      const letter = (await deadLetter(s.consumer, bad.id))!;
+      expect(await o.bus.replayDeadLetter(letter.id)).toBe('dead-lettered');
+      expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 2 });
+      expect(s.handled).toEqual([good.id]);
+      expect((await s.effects()).map((r) => r.event_id)).toEqual([good.id]);
+    });
+
     // Brokers only: inline has no offsets to resume from (the relay holds undelivered events in the outbox).
     it.runIf(flavour.name !== 'inline')('a consumer that restarts resumes where it stopped: nothing lost, nothing handled again', async (ctx) => {
       if (!available) ctx.skip();
@@ -193,7 +246,7 @@ for (const flavour of FLAVOURS) {
       await until('10 effects', async () => (await s.effects()).length === 10);
       await s.stop(first);
       // While the consumer is down another process (here: a producer-only bus) keeps committing events.
-      const producer = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: flavour.make(s.run), log: silent, maxAttempts: 2 });
+      const producer = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: flavour.make(s.run), log: silent, maxAttempts: 2, contract: s.contract });
       producer.start();
       await s.append(producer, Array.from({ length: 10 }, (_, i) => ({ subject: `agg_${i % 2}`, k: 10 + i })));
       await producer.idle();
