@@ -69,9 +69,9 @@ export function transportFor(config: Config): Transport {
     case 'nats':
       return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace });
     case 'inline':
-      // Consumers run side by side, each holding a transaction and perhaps a second connection for another context's
-      // API: leave connections for the relay and for requests.
-      return new InlineTransport(Math.max(1, Math.floor((config.dbPoolSize - 2) / 3)));
+      // Consumers run side by side, one connection each (a handler never asks for a second: ADR 0016); the relay
+      // holds one while they run, and requests need the rest.
+      return new InlineTransport(Math.max(1, Math.min(4, Math.floor(config.dbPoolSize / 2) - 1)));
     default:
       return assertNever(config.bus);
   }

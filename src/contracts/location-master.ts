@@ -63,6 +63,7 @@ export const LocationMasterEventSchemas = {
   [LocationMasterEvents.locationStatusChanged]: Type.Object({
     locationId: Type.String(), siteId: Type.String(), from: Type.Enum(LOCATION_STATUSES), to: Type.Enum(LOCATION_STATUSES),
     reason: Type.Union([Type.String(), Type.Null()]),
+    type: Type.Optional(Type.Enum(LOCATION_TYPES, { description: 'The location\'s type, so a consumer that never heard of it needs no lookup (added in place: optional).' })),
   }, { description: 'A location was blocked, unblocked or deactivated (`POST /locations/{id}/block`, `/unblock`, `/deactivate`).' }),
   [LocationMasterEvents.layoutGenerated]: Type.Object({
     siteId: Type.String(), siteCode: Type.String(), parameters: LayoutParametersSchema, locationCount: Type.Integer(),

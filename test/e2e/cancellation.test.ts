@@ -61,6 +61,8 @@ async function packedAndLabelled(sku: string): Promise<{ orderId: string; shipme
   const list = await pickListOf(orderId);
   expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
   await until('picked', () => status(orderId), (s) => s === 'PICKED');
+  // Orders and pack-ship hear of the pick side by side: the pack may wait a moment for pack-ship's side.
+  await t.settle();
   expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
   const shipment = await t.post('/api/v1/shipments', { orderId });
   expect(shipment.status).toBe(201);

@@ -1,4 +1,5 @@
-import { buildApp, type BuildOptions, type PakLogApp } from '../../src/app.ts';
+import { buildApp, type BuildOptions, type PakLogApp, type RemoteApis } from '../../src/app.ts';
+import type { ContractApis } from '../../src/rpc/contract-rpc.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import { ROLES, type Role } from '../../src/platform/http/roles.ts';
 import { createTestDatabase } from './test-database.ts';
@@ -25,11 +26,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * A test that runs only some contexts (PAKLOG_CONTEXTS) appends the others' events itself; their APIs are not there,
+ * and a call to one fails loudly naming the context rather than reaching tables that do not exist.
+ */
+const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: string): ContractApis[K] =>
+  new Proxy({}, {
+    get: (_target, method) => (method === 'then' ? undefined : () => Promise.reject(new Error(`${owner} does not run in this test (PAKLOG_CONTEXTS)`))),
+  }) as ContractApis[K];
+
 /** The whole app on its own fresh database, with silent logs and a key per role. */
 export async function startTestApp(options: BuildOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', ...options.env });
-  const app = await buildApp(config, db.url, { retryDelaysMs: [0, 5, 10], ...options });
+  const config = loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_STRICT_NESTING: 'true', ...options.env });
+  const app = await buildApp(config, db.url, { retryDelaysMs: [0, 5, 10], remoteApis: notRunHere, ...options });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await app.apiKeys.create(`test ${role}`, role)).key;
 

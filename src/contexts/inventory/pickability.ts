@@ -78,11 +78,10 @@ export async function onLocationCreated(tx: Tx, location: LocationCreated): Prom
 }
 
 /** A status change (block, unblock, deactivate): units there leave or re-enter ATP at once. */
-export async function onLocationStatusChanged(tx: Tx, change: LocationStatusChanged, locations: LocationMasterApi): Promise<PublishedEvent[]> {
-  // The event carries no type: a location inventory never heard of (a generated layout) is looked up once.
-  const type = (await store.getLocation(tx, change.locationId))?.type
-    ?? (await locations.getLocations([change.locationId])).get(change.locationId)?.type;
-  if (type === undefined) return [];
+export async function onLocationStatusChanged(tx: Tx, change: LocationStatusChanged): Promise<PublishedEvent[]> {
+  // The event names the type (older producers did not: then what this projection learned, or nothing to do).
+  const type = change.type ?? (await store.getLocation(tx, change.locationId))?.type;
+  if (type === undefined || type === null) return [];
   return (await setFacts(tx, { id: change.locationId, siteId: change.siteId, type, status: change.to }, false)).events;
 }
 

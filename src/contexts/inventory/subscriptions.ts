@@ -27,7 +27,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
-    on(LocationMasterEvents.locationStatusChanged, (change, event, tx) => project(tx, event, onLocationStatusChanged(tx, change, deps.locations))),
+    on(LocationMasterEvents.locationStatusChanged, (change, event, tx) => project(tx, event, onLocationStatusChanged(tx, change))),
     // Inventory's own events that free stock: backordered lines of those SKUs are retried (in the event's own delivery,
     // so a crash after the stock change commits loses no retry).
     on(

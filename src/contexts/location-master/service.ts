@@ -152,7 +152,7 @@ export function locationMasterService(deps: PlatformDeps) {
         const decision = decideStatusChange(current.status, to, reason);
         if (!decision.ok) return decision;
         const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
-        const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value };
+        const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value, type: current.type };
         await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationStatusChanged, subject: id, siteId: current.siteId, data }], meta);
         // The cached copy goes once the change is committed. The delete is sent at once, ahead of this process's later
         // reads on the same cache connection; other processes may read the old copy for the few milliseconds it takes.

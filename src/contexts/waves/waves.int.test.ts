@@ -217,7 +217,8 @@ describe('wave release, cancellation and completion', () => {
     await t.app.db.tx(async (tx) => {
       const claimed = await claimWaiting(tx, S.sit_X2!, 'OWN_FLEET', 10);
       expect(claimed.map((c) => c.orderId)).toEqual([o.id]);
-      delivery = t.app.bus.deliver('waves', cancelled);
+      // Another consumer's delivery, started from inside this transaction only to time it: it runs on its own connection.
+      delivery = t.app.db.handOff(() => t.app.bus.deliver('waves', cancelled));
       await new Promise((r) => setTimeout(r, 300));
       await insertWave(tx, { id: waveId, siteId: S.sit_X2!, carrier: 'OWN_FLEET', status: 'PLANNED', maxOrders: 10 }, claimed, new Date());
     });

@@ -358,7 +358,7 @@ export class EventBus {
    * An event that breaks its contract is not published: it is dead-lettered (consumer `(publish)`) in the same
    * transaction and its row marked dispatched, so the outbox moves on. The events after it, of its subject too, go out:
    * holding them would stop the aggregate for good over what is a producer bug, and a dead letter never holds up its
-   * key elsewhere on the bus either (ADR 0015).
+   * key elsewhere on the bus either (ADR 0017).
    */
   private async dispatchBatch(): Promise<number> {
     return this.o.db.tx(async (tx) => {

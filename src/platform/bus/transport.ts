@@ -27,8 +27,8 @@ export class InlineTransport implements Transport {
   private readonly subscriptions: { consumer: string; types: ReadonlySet<string>; deliver: Delivery }[] = [];
 
   /**
-   * @param concurrency consumers handled at once. Each holds a transaction and may, through another context's API,
-   * need a second connection while it does: keep 1 + 2 × concurrency below the pool size.
+   * @param concurrency consumers handled at once, each holding one connection for its transaction (handlers never
+   * ask for a second: ADR 0016) while the relay holds one: keep 1 + concurrency below the pool size.
    */
   constructor(private readonly concurrency = 4) {}
 

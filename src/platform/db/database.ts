@@ -40,7 +40,7 @@ export class Database implements Executor {
   /**
    * @param options.strictNesting refuse a second connection asked for while the same async context holds a
    * transaction (tests turn it on): a handler that calls another context's API inside its transaction holds one
-   * connection and waits for another, and enough of them at once exhaust the pool for good. See docs/adr/0015.
+   * connection and waits for another, and enough of them at once exhaust the pool for good. See docs/adr/0016.
    */
   constructor(connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean } = {}) {
     this.strict = options.strictNesting ?? false;
