@@ -130,3 +130,37 @@ export function httpClient(baseUrl: string, key: string, timings?: Map<string, n
     return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
   };
 }
+
+/**
+ * A client that rides out a service restarting behind the gateway: each logical call carries its own
+ * `Idempotency-Key` (POSTs), and is sent again with the same key on a network error, a 5xx or 409 IDEMPOTENCY_IN_PROGRESS
+ * — so a command that committed before its process died is answered from its stored response, never run twice.
+ */
+export function resilientClient(baseUrl: string, key: string, o: { giveUpMs?: number; retries?: { n: number } } = {}): Call {
+  return async (step, method, url, body) => {
+    const idempotencyKey = `${step.replace(/[^A-Za-z0-9]/g, '-')}-${randomBytes(8).toString('hex')}`;
+    const deadline = Date.now() + (o.giveUpMs ?? 90_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${baseUrl}${url}`, {
+          method,
+          headers: {
+            'x-api-key': key, ...(method === 'POST' ? { 'idempotency-key': idempotencyKey } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const text = await res.text();
+        const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+        const code = (parsed as { code?: string } | undefined)?.code;
+        const transient = res.status >= 500 || (res.status === 409 && code === 'IDEMPOTENCY_IN_PROGRESS');
+        if (!transient || Date.now() > deadline) return { status: res.status, body: parsed as never };
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`${step}: ${method} ${url} kept failing: ${(e as Error).message}`);
+      }
+      if (o.retries !== undefined) o.retries.n++;
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** Math.min(attempt, 5))));
+    }
+  };
+}
