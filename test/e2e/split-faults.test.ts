@@ -156,24 +156,29 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
     const killed = new Map<string, number>();
     // A kill every 0.3–1.5 s of a service that is up; its restart runs meanwhile, so two may be down at once.
     const restarting = new Map<string, Promise<void>>();
+    const failed: unknown[] = [];
     const chaos = (async () => {
       while (!stop && kills < KILLS) {
         await sleep(300 + Math.random() * 1_200);
         const up = cluster!.services.filter((x) => !restarting.has(x.name));
         if (up.length === 0) continue;
         const victim = up[Math.floor(Math.random() * up.length)]!.name;
-        restarting.set(victim, cluster!.crashAndRestart(victim).finally(() => restarting.delete(victim)));
+        restarting.set(victim, cluster!.crashAndRestart(victim).catch((e: unknown) => { failed.push(e); }).finally(() => restarting.delete(victim)));
         killed.set(victim, (killed.get(victim) ?? 0) + 1);
         kills++;
       }
       await Promise.all(restarting.values());
     })();
     try {
-      for (let r = 0; kills < KILLS; r++) await round(h, w, `KILL-${r}`, 6);
+      for (let r = 0; kills < KILLS; r++) {
+        if (failed.length > 0) throw failed[0];
+        await round(h, w, `KILL-${r}`, 6);
+      }
     } finally {
       stop = true;
       await chaos;
     }
+    if (failed.length > 0) throw failed[0];
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(killed.size).toBe(3);
     await expectConserved(h, w, 600);

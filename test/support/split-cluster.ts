@@ -98,7 +98,19 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
         const exited = new Promise((r) => s.process.child.once('exit', r));
         s.process.child.kill('SIGKILL');
         await exited;
-        s.process = await startPakLog(s.env);
+        // A start can fail on a loaded machine (its ports are taken again by a moment, its banner comes late): try again,
+        // and say why when it never comes back.
+        const failures: string[] = [];
+        for (let attempt = 0; ; attempt++) {
+          try {
+            s.process = await startPakLog(s.env);
+            return;
+          } catch (e) {
+            failures.push((e as Error).message.slice(-2_000));
+            if (attempt >= 4) throw new Error(`service ${name} did not come back after a kill:\n${failures.join('\n---\n')}`);
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
       },
       async close() {
         await gateway.stop();

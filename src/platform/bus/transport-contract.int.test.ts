@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kafka, logLevel } from 'kafkajs';
-import net from 'node:net';
+import { reachable } from '../../../test/support/brokers.ts';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
@@ -26,16 +26,6 @@ import { InlineTransport, type Transport } from './transport.ts';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-function reachable(hostPort: string): Promise<boolean> {
-  const url = new URL(hostPort.includes('://') ? hostPort : `tcp://${hostPort}`);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: url.hostname, port: Number(url.port) });
-    socket.setTimeout(1500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 interface Flavour {
   readonly name: string;

@@ -9,22 +9,14 @@ import {
 } from '../../domain/stock.ts';
 import type { AllocationFacts, NewAllocation } from '../allocate-order/decide.ts';
 import type { AllocationChange, Release } from '../ledger-writes.ts';
+import type { NewReservation } from '../reserve-wave/decide.ts';
 
-/** A reservation row as the deciders read it. */
-export interface ReservationFacts {
-  readonly id: string;
-  readonly wave_id: string;
-  readonly order_id: string;
-  readonly line_id: string;
-  readonly site_id: string;
-  readonly sku: string;
-  readonly location_id: string;
-  readonly lot: string;
-  readonly quantity: number;
+/** A reservation row as the deciders read it: what reserve-wave wrote, and how far picking got. */
+export type ReservationFacts = NewReservation & {
   readonly picked: number;
   readonly shorted: number;
   readonly status: ReservationStatus;
-}
+};
 
 export interface ReservationChange {
   readonly id: string;
