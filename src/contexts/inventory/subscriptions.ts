@@ -32,7 +32,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     // so a crash after the stock change commits loses no retry).
     on(
       [InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged],
-      (data, event, tx) => service.retryBackorders(tx, freedStock(event.type, data), causedBy(event)),
+      (_data, event, tx) => service.retryBackorders(tx, freedStock(event), causedBy(event)),
     ),
   ];
 }

@@ -1,8 +1,8 @@
 /** Pure stock rules of the inventory context (stock arithmetic; the database enforces them too: migrations/001_init.sql). */
+import type { EnvelopeFor } from '../../../contracts/events.ts';
+import { InventoryEvents } from '../../../contracts/inventory.ts';
+import { assertNever } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
-import {
-  InventoryEvents, type LocationPickabilityChanged, type StockAdjusted, type StockDeallocated, type StockMoved, type StockReceived,
-} from '../../../contracts/inventory.ts';
 
 /** The balance key cannot hold NULL, so "no lot" is stored as ''. */
 export const NO_LOT = '';
@@ -95,31 +95,37 @@ export interface FreedStock {
  * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, and locations that became
  * pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
  */
-export function freedStock(type: string, data: unknown): FreedStock | undefined {
-  switch (type) {
+type FreeingType =
+  | typeof InventoryEvents.received | typeof InventoryEvents.adjusted | typeof InventoryEvents.deallocated
+  | typeof InventoryEvents.moved | typeof InventoryEvents.pickabilityChanged;
+/** An inventory event that may free stock, with its payload (`type` narrows `data`). */
+export type FreeingEvent = { [T in FreeingType]: { readonly type: T; readonly data: EnvelopeFor<T>['data'] } }[FreeingType];
+
+export function freedStock(event: FreeingEvent): FreedStock | undefined {
+  const skusOf = (lines: readonly { sku: string; quantity: number }[]): string[] =>
+    [...new Set(lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
+  switch (event.type) {
     case InventoryEvents.received: {
-      const d = data as StockReceived;
+      const d = event.data;
       return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
     }
     case InventoryEvents.adjusted: {
-      const d = data as StockAdjusted;
+      const d = event.data;
       return d.delta > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
     }
     case InventoryEvents.deallocated: {
-      const d = data as StockDeallocated;
-      const skus = [...new Set(d.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
-      return skus.length > 0 ? { siteId: d.siteId, skus } : undefined;
+      const skus = skusOf(event.data.lines);
+      return skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
     }
     case InventoryEvents.moved: {
-      const d = data as StockMoved;
+      const d = event.data;
       return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable && !d.fromPickable ? { siteId: d.siteId, skus: [d.sku] } : undefined;
     }
     case InventoryEvents.pickabilityChanged: {
-      const d = data as LocationPickabilityChanged;
-      const skus = [...new Set(d.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort();
-      return d.pickable && skus.length > 0 ? { siteId: d.siteId, skus } : undefined;
+      const skus = skusOf(event.data.lines);
+      return event.data.pickable && skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
     }
     default:
-      return undefined;
+      return assertNever(event, 'stock event');
   }
 }
