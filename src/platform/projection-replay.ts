@@ -26,8 +26,9 @@ export class ReplayError extends Error {
 /**
  * Rebuilds one projection from the event store in ONE transaction: truncates its tables (which locks them, so live
  * handlers of its events wait and apply theirs after the commit, and nobody reads a half-built table), hands every event
- * of its types to its handlers in event-store order, page by page, then checks that the store held every event this
- * context's inbox says it handled (a lagging or wrong store would otherwise lose rows) and commits.
+ * of its types to its handlers in event-store order, page by page, then checks that no handler emitted an event and
+ * that the store held every event this context's inbox says it handled (a lagging or wrong store would otherwise lose
+ * rows), and commits.
  */
 export async function replayProjection(
   db: Database, module: Pick<ContextModule, 'name' | 'schema'>, projection: Projection, source: EventSource, contract?: EventContract,
@@ -60,6 +61,12 @@ export async function replayProjection(
         }
         events++;
       }
+    }
+    // Events written by this transaction are still pending (the relay cannot see them yet): the partial index finds them.
+    const emitted = await tx.query(`SELECT 1 FROM platform.outbox WHERE dispatched_at IS NULL AND xmin = pg_current_xact_id()::xid LIMIT 1`);
+    if (emitted.length > 0) {
+      throw new ReplayError(`${module.name} ${projection.name}: a handler emitted events, so this is no projection a replay may rebuild `
+        + `(docs/dev/contexts.md). Nothing was changed.`);
     }
     const missing = await tx.query<{ event_id: string }>(
       `SELECT event_id FROM ${schema}.inbox i WHERE event_type = ANY($1::text[])

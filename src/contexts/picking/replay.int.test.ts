@@ -6,7 +6,9 @@ import { PublishedEvents } from '../../contracts/events.ts';
 import { buildGateway } from '../../gateway/gateway.ts';
 import { localEventStore, remoteEventStore, type EventSource } from '../../platform/bus/event-store.ts';
 import { loadConfig } from '../../platform/config/config.ts';
-import { replayContext, ReplayError, type ReplayResult } from '../../platform/projection-replay.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { replayContext, replayProjection, ReplayError, type ReplayResult } from '../../platform/projection-replay.ts';
 
 /** `paklog replay picking`: picking's products and locations rebuilt from the event store (issue 8 §4). */
 let t: TestApp;
@@ -139,6 +141,23 @@ describe('paklog replay picking (all-in-one: the local event store)', () => {
     await expect(replay(lagging)).rejects.toThrow(ReplayError);
     await expect(replay(lagging)).rejects.toThrow(/a lagging store lacks events picking has handled/);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses to commit a "projection" whose handler emits events', async () => {
+    const emitting = {
+      name: 'products', tables: ['products'],
+      subscriptions: [{
+        types: ['catalog.product.created.v1'],
+        handle: async (event: EventEnvelope, tx: Tx) => {
+          await t.app.bus.append(tx, 'picking', [{ type: 'picking.made-up.v1', subject: event.subject, data: {} }]);
+        },
+      }],
+    };
+    const pending = await t.app.bus.pendingCount(t.app.db);
+    await expect(replayProjection(t.app.db, { name: 'picking', schema: 'picking' }, emitting, localEventStore()))
+      .rejects.toThrow(/picking products: a handler emitted events/);
+    expect(await snapshot()).toEqual(before);
+    expect(await t.app.bus.pendingCount(t.app.db)).toBe(pending);
   });
 
   it('refuses a context that declares no projection, or a projection it does not have', async () => {
