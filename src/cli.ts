@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { PakLogApp } from './app.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
@@ -153,6 +153,42 @@ dl.command('replay <id>').description('Deliver a dead letter to its consumer aga
     if (outcome === 'not-found' || outcome === 'dead-lettered' || outcome === 'not-subscribed') process.exitCode = 1;
   });
 });
+
+program.command('replay <context>')
+  .description("Rebuild a context's projections from the event store (or backfill them on an older installation)")
+  .option('--projection <name>', 'only this projection (all of the context\'s by default)')
+  .addOption(new Option('--gateway <url>', 'read the events from this PakLog API: the gateway of a split deployment').env('PAKLOG_GATEWAY_URL'))
+  .addOption(new Option('--api-key <key>', 'API key for --gateway (a role that may read events)').env('PAKLOG_API_KEY'))
+  .action(async (context: string, o: { projection?: string; gateway?: string; apiKey?: string }) => {
+    const { localEventStore, remoteEventStore } = await import('./platform/bus/event-store.ts');
+    const { replayContext, ReplayError } = await import('./platform/projection-replay.ts');
+    const { PublishedEvents } = await import('./contracts/events.ts');
+    const cfg = config();
+    if (o.gateway === undefined && cfg.contexts !== 'all') {
+      // A service's own platform.events holds only its own events: rebuilding from it would empty the projection.
+      console.error('paklog replay: in a split deployment the event store is the gateway\'s: set PAKLOG_GATEWAY_URL (or --gateway) and PAKLOG_API_KEY');
+      process.exit(2);
+    }
+    if (o.gateway !== undefined && o.apiKey === undefined) {
+      console.error('paklog replay: --gateway needs an API key: set PAKLOG_API_KEY (or --api-key)');
+      process.exit(2);
+    }
+    const source = o.gateway === undefined ? localEventStore() : remoteEventStore({ url: o.gateway, apiKey: o.apiKey ?? '' });
+    await withApp(async (app) => {
+      try {
+        const results = await replayContext(app.db, app.modules, context, { projection: o.projection, source, contract: PublishedEvents });
+        for (const r of results) {
+          const rows = Object.entries(r.rows).map(([t, n]) => `${t} ${n} rows`).join(', ');
+          const skipped = r.skipped === 0 ? '' : ` (${r.skipped} skipped: they break their contract schema)`;
+          console.log(`${r.context} ${r.projection}: ${r.events} events replayed from ${source.description}${skipped}; ${rows}`);
+        }
+      } catch (e) {
+        if (!(e instanceof ReplayError)) throw e;
+        console.error(`paklog replay: ${e.message}`);
+        process.exitCode = 1;
+      }
+    });
+  });
 
 // The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result.
 function readInput(file: string | undefined): unknown {

@@ -37,12 +37,29 @@ export interface ContextModule<Api = unknown> {
   readonly requires: readonly string[];
   /** REST routes, mounted under /api/v1. */
   readonly routes?: (app: HttpApp) => Promise<void>;
-  /** Handlers for other contexts' events (idempotent through the context's inbox). */
+  /** Handlers for other contexts' events (idempotent through the context's inbox), its projections' handlers included. */
   readonly subscriptions?: readonly Subscription[];
+  /** The projections `paklog replay` can rebuild from the event store (their handlers are among `subscriptions`). */
+  readonly projections?: readonly Projection[];
   /** Background work (periodic or once at start), run by the platform's jobs runner once the app is built and the bus runs. */
   readonly jobs?: readonly Job[];
   /** The in-process implementation of the context's contract API, handed to contexts that need it. */
   readonly api?: Api;
+}
+
+/**
+ * A projection of other contexts' events into tables of this context, rebuildable by `paklog replay <context>`: its
+ * tables are written only by its handlers, and those are idempotent and do nothing else (no event emitted, no other
+ * table written; an after-commit cache invalidation is fine). A table that also moves other state, or whose handler
+ * emits events, is not a projection: rebuilding it would be a reconciliation, not a replay. See docs/dev/contexts.md.
+ */
+export interface Projection {
+  /** kebab-case, unique in the context (`products`). */
+  readonly name: string;
+  /** Its tables, in the context's schema (unqualified names); truncated and refilled by a replay. */
+  readonly tables: readonly string[];
+  /** The handlers that feed it; registered with the bus like the context's other subscriptions. */
+  readonly subscriptions: readonly Subscription[];
 }
 
 /** A context that offers an API to the others. */
@@ -58,14 +75,17 @@ export interface ContextDefinition<Api> {
   readonly requires?: Readonly<Record<string, unknown>>;
   readonly routes?: (app: HttpApp) => Promise<void>;
   readonly subscriptions?: readonly Subscription[];
+  /** Tables fed only by idempotent handlers of other contexts' events, that `paklog replay` rebuilds (see `Projection`). */
+  readonly projections?: readonly Projection[];
   readonly jobs?: readonly Job[];
   readonly api?: Api;
 }
 
 /**
  * The context kit: one declaration per context — name, schema, migrations, what it requires, its routes,
- * subscriptions, jobs and contract API. Checks the names the platform relies on (kebab-case name, snake_case schema,
- * jobs named `<context>.<what>` and unique) and loads the migrations.
+ * subscriptions, projections, jobs and contract API. Checks the names the platform relies on (kebab-case name,
+ * snake_case schema, jobs named `<context>.<what>` and unique, projections named uniquely over tables of their own) and
+ * loads the migrations. The projections' handlers join the subscriptions.
  */
 export function defineContext<Api>(def: ContextDefinition<Api> & { readonly api: Api }): ContextWithApi<Api>;
 export function defineContext(def: ContextDefinition<never>): ContextModule;
@@ -77,6 +97,33 @@ export function defineContext<Api>(def: ContextDefinition<Api>): ContextModule<A
     if (!name.startsWith(`${def.name}.`)) throw new Error(`context ${def.name}: job ${name} must be named ${def.name}.<what>`);
   }
   if (new Set(jobNames).size !== jobNames.length) throw new Error(`context ${def.name}: two jobs share a name`);
-  const { migrations, requires, ...rest } = def;
-  return { ...rest, migrations: loadMigrations(migrations), requires: Object.keys(requires ?? {}) };
+  checkProjections(def.name, def.projections ?? []);
+  const { migrations, requires, projections, subscriptions, ...rest } = def;
+  const all = [...(subscriptions ?? []), ...(projections ?? []).flatMap((p) => p.subscriptions)];
+  return {
+    ...rest,
+    ...(all.length === 0 ? {} : { subscriptions: all }),
+    ...(projections === undefined ? {} : { projections }),
+    migrations: loadMigrations(migrations),
+    requires: Object.keys(requires ?? {}),
+  };
+}
+
+function checkProjections(context: string, projections: readonly Projection[]): void {
+  const names = new Set<string>();
+  const tables = new Set<string>();
+  for (const p of projections) {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(p.name)) throw new Error(`context ${context}: projection name ${p.name} is not kebab-case`);
+    if (names.has(p.name)) throw new Error(`context ${context}: two projections are named ${p.name}`);
+    names.add(p.name);
+    if (p.tables.length === 0) throw new Error(`context ${context}: projection ${p.name} names no table`);
+    if (p.subscriptions.length === 0) throw new Error(`context ${context}: projection ${p.name} has no handler`);
+    for (const t of p.tables) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(t)) throw new Error(`context ${context}: projection ${p.name}: table ${t} is not an unqualified snake_case name`);
+      if (t === 'inbox') throw new Error(`context ${context}: projection ${p.name}: the inbox is the bus's, not a projection's`);
+      // A replay truncates the tables: one fed by two projections would lose the other's rows.
+      if (tables.has(t)) throw new Error(`context ${context}: table ${t} belongs to two projections`);
+      tables.add(t);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { pickingRoutes } from './http.ts';
 import { pickingService } from './service.ts';
-import { pickingSubscriptions } from './subscriptions.ts';
+import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
 
 /**
  * picking: pick lists from reservations, scan confirmations, short picks. It requires no other context's API: what
@@ -15,5 +15,7 @@ export function pickingContext(deps: PlatformDeps): ContextModule {
     migrations: new URL('./migrations/', import.meta.url),
     routes: (app) => pickingRoutes(app, deps, picking),
     subscriptions: pickingSubscriptions(picking),
+    // Rebuildable with `paklog replay picking` (docs/operations/distributed.md, Rebuilding projections).
+    projections: pickingProjections(picking),
   });
 }

@@ -6,12 +6,13 @@ import { OrderEvents } from '../../contracts/orders.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
+import type { Projection } from '../../platform/module.ts';
 import type { PickingService } from './service.ts';
 
 /**
  * Reservations of a released wave become pick lists (per cart batch when the wave was released for batch picking);
- * order priorities, wave batches, products and locations are projected for them, so building a list calls no other
- * context; location-master changes drop the site's cached layout.
+ * order priorities and wave batches are kept for them, and products and locations projected (`pickingProjections`), so
+ * building a list calls no other context; location-master changes drop the site's cached layout.
  */
 export function pickingSubscriptions(picking: PickingService): Subscription[] {
   return [
@@ -27,20 +28,43 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await picking.createFromReservations(tx, d, causedBy(event));
     }),
-    on(CatalogEvents.productCreated, async (d, _event, tx) => {
-      await picking.learnProduct(tx, d);
-    }),
-    on(LocationMasterEvents.locationCreated, async (d, _event, tx) => {
-      await picking.learnLocations(tx, [d]);
-      picking.layoutChanged(tx, d.siteId);
-    }),
-    on(LocationMasterEvents.layoutLocationsGenerated, async (d, _event, tx) => {
-      await picking.learnLocations(tx, d.locations);
-      picking.layoutChanged(tx, d.siteId);
-    }),
     // Both payloads name their site (LayoutGenerated, LocationStatusChanged).
     on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
       picking.layoutChanged(tx, event.siteid ?? d.siteId);
     }),
+  ];
+}
+
+/**
+ * Products and locations as picking needs them, from the catalog's and location-master's events. Each table is written
+ * only here, by inserts that keep the first copy and do nothing else (dropping the cached layout after commit is no
+ * state), so `paklog replay picking` can rebuild them from the event store, or backfill them on an installation older
+ * than migrations 006 and 007.
+ */
+export function pickingProjections(picking: PickingService): Projection[] {
+  return [
+    {
+      name: 'products',
+      tables: ['products'],
+      subscriptions: [
+        on(CatalogEvents.productCreated, async (d, _event, tx) => {
+          await picking.learnProduct(tx, d);
+        }),
+      ],
+    },
+    {
+      name: 'locations',
+      tables: ['locations'],
+      subscriptions: [
+        on(LocationMasterEvents.locationCreated, async (d, _event, tx) => {
+          await picking.learnLocations(tx, [d]);
+          picking.layoutChanged(tx, d.siteId);
+        }),
+        on(LocationMasterEvents.layoutLocationsGenerated, async (d, _event, tx) => {
+          await picking.learnLocations(tx, d.locations);
+          picking.layoutChanged(tx, d.siteId);
+        }),
+      ],
+    },
   ];
 }
