@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerReachable, reachable } from '../support/brokers.ts';
 import { createOrder, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { freePort } from '../support/paklog-process.ts';
-import { resilientClient, startSplitCluster, type SplitCluster } from '../support/split-cluster.ts';
+import { packAndShipWhenReady, resilientClient, startSplitCluster, type SplitCluster } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const KILLS = Number(process.env.PAKLOG_SPLIT_KILLS ?? 50);
@@ -76,22 +76,6 @@ async function round(h: Harness, w: Warehouse, tag: string, n: number): Promise<
   for (const id of mine) await until(`order ${id} shipped`, () => status(id), (s) => s === 'SHIPPED', 120_000);
 }
 
-/**
- * Pack-ship learns of the picks and of the end of picking through the broker. It says "still being picked" (409
- * CONFLICT) to a shipment until the end of picking arrived, and the picks of a list come before its end: once it
- * answers NOTHING_TO_SHIP instead, every unit is there to pack.
- */
-async function packAndShipWhenReady(floor: Call, orderId: string): Promise<void> {
-  await until(`pack-ship knows ${orderId} is picked`, async () => (await floor('probe shipment', 'POST', '/api/v1/shipments', { orderId })).body as { code?: string },
-    (b) => b.code === 'NOTHING_TO_SHIP', 120_000);
-  const packed = await floor('pack', 'POST', '/api/v1/packages', { orderId });
-  expect(packed.status, JSON.stringify(packed.body)).toBe(201);
-  const shipment = await floor('create shipment', 'POST', '/api/v1/shipments', { orderId });
-  expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
-  const dispatched = await floor('dispatch', 'POST', `/api/v1/shipments/${(shipment.body as { id: string }).id}/dispatch`);
-  expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
-}
-
 /** Nothing lost or duplicated: orders, events, units. */
 async function expectConserved(h: Harness, w: Warehouse, receivedPerSku: number): Promise<void> {
   const ordered = new Map<string, number>();
@@ -130,7 +114,9 @@ async function expectConserved(h: Harness, w: Warehouse, receivedPerSku: number)
 
 async function databases(drops: (() => Promise<void>)[]): Promise<{ gateway: string; services: string[] }> {
   const dbs = await Promise.all([0, 1, 2, 3].map(() => createTestDatabase()));
-  drops.push(...dbs.map((d) => d.drop));
+  // PAKLOG_KEEP_DATABASES=1 leaves them for a post-mortem (their URLs are printed).
+  if (process.env.PAKLOG_KEEP_DATABASES === '1') console.log(`split databases: ${dbs.map((d) => d.url).join(' ')}`);
+  else drops.push(...dbs.map((d) => d.drop));
   return { gateway: dbs[0]!.url, services: dbs.slice(1).map((d) => d.url) };
 }
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 import { brokerReachable } from '../support/brokers.ts';
-import { startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
+import { packAndShipWhenReady, startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
@@ -81,11 +81,7 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(picked.tasks.size).toBe(lists);
       expect(picked.shorted).toHaveLength(1);
       for (const o of orders) await until(`order ${o.id} picked`, () => orderStatus(call, o.id), (s) => s === 'PICKED', 60_000);
-      for (const o of orders) {
-        // Pack-ship hears of the picks through the broker: packing waits for it.
-        await until(`order ${o.id} packed`, async () => (await floor('pack', 'POST', '/api/v1/packages', { orderId: o.id })).status, (s) => s === 201, 30_000);
-        await shipPacked(floor, o.id);
-      }
+      for (const o of orders) await packAndShipWhenReady(floor, o.id);
       for (const o of orders) await until(`order ${o.id} shipped`, () => orderStatus(call, o.id), (s) => s === 'SHIPPED', 60_000);
 
       // Conservation, as in the all-in-one test: received − shipped ± adjustments = on-hand, the ledger agrees.
@@ -122,12 +118,4 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect((await c.client('pk_not_a_key')('anon', 'GET', '/api/v1/orders')).status).toBe(401);
     }, 300_000);
   });
-}
-
-/** Ship a packed order: the shipment, then dispatch (the package exists already). */
-async function shipPacked(call: Call, orderId: string): Promise<void> {
-  const shipment = await call<{ id: string }>('create shipment', 'POST', '/api/v1/shipments', { orderId });
-  if (shipment.status !== 201) throw new Error(`shipment for ${orderId} → ${shipment.status} ${JSON.stringify(shipment.body)}`);
-  const dispatched = await call('dispatch', 'POST', `/api/v1/shipments/${shipment.body.id}/dispatch`);
-  if (dispatched.status !== 200) throw new Error(`dispatch ${shipment.body.id} → ${dispatched.status} ${JSON.stringify(dispatched.body)}`);
 }

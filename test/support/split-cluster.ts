@@ -4,7 +4,7 @@
  * test, the split fault test and `npm run bench -- flow --mode split`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Call } from './flow-driver.ts';
+import { until, type Call } from './flow-driver.ts';
 import { cleanEnv, freePort, startPakLog, type StartedPakLog } from './paklog-process.ts';
 
 export type SplitBus = 'kafka' | 'nats';
@@ -176,3 +176,20 @@ export function resilientClient(baseUrl: string, key: string, o: { giveUpMs?: nu
     }
   };
 }
+
+/**
+ * Pack-ship learns of the picks and of the end of picking through the broker. It says "still being picked" (409
+ * CONFLICT) to a shipment until the end of picking arrived, and the picks of a list come before its end: once it
+ * answers NOTHING_TO_SHIP instead, every unit is there to pack.
+ */
+export async function packAndShipWhenReady(floor: Call, orderId: string): Promise<void> {
+  await until(`pack-ship knows ${orderId} is picked`, async () => (await floor('probe shipment', 'POST', '/api/v1/shipments', { orderId })).body as { code?: string },
+    (b) => b.code === 'NOTHING_TO_SHIP', 120_000);
+  const packed = await floor('pack', 'POST', '/api/v1/packages', { orderId });
+  if (packed.status !== 201) throw new Error(`pack ${orderId} → ${packed.status} ${JSON.stringify(packed.body)}`);
+  const shipment = await floor('create shipment', 'POST', '/api/v1/shipments', { orderId });
+  if (shipment.status !== 201) throw new Error(`shipment ${orderId} → ${shipment.status} ${JSON.stringify(shipment.body)}`);
+  const dispatched = await floor('dispatch', 'POST', `/api/v1/shipments/${(shipment.body as { id: string }).id}/dispatch`);
+  if (dispatched.status !== 200) throw new Error(`dispatch ${orderId} → ${dispatched.status} ${JSON.stringify(dispatched.body)}`);
+}
+
