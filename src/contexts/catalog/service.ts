@@ -6,6 +6,15 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { validateNewProduct, type NewProduct } from './domain/product.ts';
 import { insertProduct, listProducts, productBySku, productsBySkus, takenKeys } from './store.ts';
 
+/** Cache key of a product by SKU: every receipt, move, order and pack reads its products so. */
+const KEY_PREFIX = 'catalog:product:';
+export const productKey = (sku: string): string => KEY_PREFIX + sku;
+/**
+ * How long a cached product may live if an invalidation is ever missed. Products are not changed once created; an
+ * unknown SKU is not cached at all, so a product created after a miss is found by the next read.
+ */
+export const PRODUCT_TTL_S = 300;
+
 export interface ProductPage {
   readonly items: Product[];
   readonly nextCursor: string | null;
@@ -31,6 +40,9 @@ export function catalogService(deps: PlatformDeps) {
         }
         const data: ProductCreated = product;
         await deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productCreated, subject: product.id, data }], meta);
+        // Nothing should be cached under a SKU that did not exist; a copy left by an earlier database of the same
+        // installation namespace would be, so it goes once this product is committed.
+        tx.afterCommit(() => void deps.cache.delete(productKey(product.sku)));
         return ok(product);
       });
       if (outcome.ok) created.inc();
@@ -38,7 +50,7 @@ export function catalogService(deps: PlatformDeps) {
     },
 
     async getProduct(sku: string): Promise<Outcome<Product>> {
-      const product = await productBySku(deps.db, sku);
+      const product = await deps.cache.getOrLoad(productKey(sku), PRODUCT_TTL_S, () => productBySku(deps.db, sku));
       return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
     },
 
@@ -50,10 +62,13 @@ export function catalogService(deps: PlatformDeps) {
       return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.sku) });
     },
 
-    /** One query, whatever the number of SKUs. */
+    /** From the cache, and one query for the SKUs it does not hold, whatever their number. */
     async getBySkus(skus: readonly string[]): Promise<ReadonlyMap<string, Product>> {
-      const products = await productsBySkus(deps.db, skus);
-      return new Map(products.map((p) => [p.sku, p]));
+      const cached = await deps.cache.getManyOrLoad(skus.map(productKey), PRODUCT_TTL_S, async (missing) => {
+        const products = await productsBySkus(deps.db, missing.map((k) => k.slice(KEY_PREFIX.length)));
+        return new Map(products.map((p) => [productKey(p.sku), p]));
+      });
+      return new Map([...cached.values()].map((p: Product) => [p.sku, p]));
     },
   };
 }

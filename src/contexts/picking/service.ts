@@ -18,7 +18,7 @@ export interface PickingOptions {
    * (domain/route-sequence.ts), falling back to the pick-sequence order when the layout is unknown or unfit.
    */
   readonly sequencer?: PickSequencer;
-  /** Fitted site layouts for the default sequencer; one in-memory cache per service by default. */
+  /** Fitted site layouts for the default sequencer; by default in the platform cache (`deps.cache`). */
   readonly layouts?: SiteLayouts;
 }
 
@@ -27,10 +27,10 @@ export interface PickingOptions {
  * and its queries, wired once.
  */
 export function pickingService(deps: PlatformDeps, options: PickingOptions = {}) {
-  const layouts = options.layouts ?? siteLayouts();
+  const layouts = options.layouts ?? siteLayouts(deps.cache);
   async function sequencerFor(tx: Tx, siteId: string): Promise<PickSequencer> {
     if (options.sequencer !== undefined) return options.sequencer;
-    const fit = await layouts.get(siteId, () => pickStore.siteLocations(tx, siteId, ROUTING_LOCATION_TYPES));
+    const fit = await layouts.get(tx, siteId, () => pickStore.siteLocations(tx, siteId, ROUTING_LOCATION_TYPES));
     return routingSequencer(fit, (reason) => deps.log.debug({ siteId, reason }, 'picking: pick-sequence order, not routed'));
   }
   const act = floorActions(deps);
@@ -49,7 +49,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
 
     /** The site's locations changed: the next pick list re-reads and re-fits its layout (once this commits). */
     layoutChanged(tx: Tx, siteId: string): void {
-      tx.afterCommit(() => layouts.invalidate(siteId));
+      layouts.changed(tx, siteId);
     },
 
     async get(id: string): Promise<PickList | undefined> {

@@ -10,7 +10,9 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { Pick } from '../../optimize/geometry/layout.ts';
-import { fitSiteLayout, ROUTING_LOCATION_TYPES } from '../../optimize/geometry/site-layout.ts';
+import {
+  fitSiteLayout, reviveSiteLayoutFit, ROUTING_LOCATION_TYPES, storeSiteLayoutFit, type SiteLayoutFit,
+} from '../../optimize/geometry/site-layout.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
@@ -32,6 +34,11 @@ export interface WaveApis {
   readonly locations: LocationMasterApi;
   readonly inventory: InventoryApi;
 }
+
+/** Cache key of the site layout waves fits for cart batching (from the location master's locations of the site). */
+export const siteLayoutKey = (siteId: string): string => `waves:site-layout:${siteId}`;
+/** How long a fitted site layout is reused if an invalidation is ever missed. */
+export const SITE_LAYOUT_TTL_S = 60;
 
 export const DEFAULT_MAX_ORDERS = 50;
 export const MAX_ORDERS = 1000;
@@ -130,13 +137,13 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
    * pick another location). When they cannot be read, every order is batched FCFS.
    */
   async function batchesFor(siteId: string, orders: readonly BatchableOrder[], capacity: number): Promise<string[][]> {
-    let layout: ReturnType<typeof fitSiteLayout> | undefined;
+    let layout: SiteLayoutFit | undefined;
     let pickOf: (sku: string) => Pick | undefined = () => undefined;
     try {
       const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
       const candidates = await apis.inventory.candidateLocations(siteId, skus);
       const locations: ReadonlyMap<string, Location> = candidates.size === 0 ? new Map() : await apis.locations.getLocations([...new Set(candidates.values())]);
-      layout = fitSiteLayout(await apis.locations.listLocations(siteId, ROUTING_LOCATION_TYPES));
+      layout = await siteLayout(siteId);
       const fit = layout;
       if (!fit.ok) deps.log.info({ siteId, reason: fit.reason }, 'waves: site layout not fitted; orders batched FCFS');
       pickOf = (sku) => {
@@ -157,6 +164,19 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     const plan = await deps.workers.run(planBatchesTask, { orders, capacity, layout: layout?.ok === true ? layout.site.layout : undefined, picks });
     if (plan.oversize.length > 0) deps.log.info({ siteId, orders: plan.oversize, capacity }, 'waves: orders larger than a cart go alone');
     return plan.batches;
+  }
+
+  /** The site's fitted layout, cached until a location of the site changes (`siteLayoutChanged`). */
+  async function siteLayout(siteId: string): Promise<SiteLayoutFit> {
+    const stored = await deps.cache.getOrLoad(siteLayoutKey(siteId), SITE_LAYOUT_TTL_S, async () =>
+      storeSiteLayoutFit(fitSiteLayout(await apis.locations.listLocations(siteId, ROUTING_LOCATION_TYPES))));
+    // The loader always answers, so the cache does too.
+    return reviveSiteLayoutFit(stored!);
+  }
+
+  /** A location-master event for the site: the cached layout goes once the handler's transaction commits. */
+  function siteLayoutChanged(tx: Tx, siteId: string): void {
+    tx.afterCommit(() => void deps.cache.delete(siteLayoutKey(siteId)));
   }
 
   async function cancel(id: string, meta: EventMeta): Promise<Outcome<Wave>> {
@@ -301,6 +321,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
 
   return {
     plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, ordersBackordered, pickListCompleted,
+    siteLayoutChanged,
   };
 }
 

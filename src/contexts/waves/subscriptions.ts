@@ -1,12 +1,16 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { WaveService } from './service.ts';
 
-/** The pool follows the orders; waves follow their pick lists; orders a release could not reserve leave their wave. */
+/**
+ * The pool follows the orders; waves follow their pick lists; orders a release could not reserve leave their wave;
+ * location-master changes drop the site's cached layout (cart batching).
+ */
 export function waveSubscriptions(waves: WaveService): Subscription[] {
   return [
     // The event time is when the order became ready: it orders the pool by age.
@@ -18,5 +22,9 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     on(PickingEvents.listCompleted, async (d, event, tx) => {
       await waves.pickListCompleted(tx, d.waveId, d.orderIds, causedBy(event));
     }),
+    on([
+      LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged,
+      LocationMasterEvents.layoutGenerated, LocationMasterEvents.layoutLocationsGenerated,
+    ], async (d, _event, tx) => waves.siteLayoutChanged(tx, d.siteId)),
   ];
 }

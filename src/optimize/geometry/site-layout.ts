@@ -86,3 +86,16 @@ export function fitSiteLayout(locations: readonly SiteLocation[]): SiteLayoutFit
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/** A fit as plain JSON (pick positions as entries), so a cache shared by processes (Redis) can hold it. */
+export type StoredSiteLayoutFit =
+  | { readonly ok: true; readonly site: { readonly layout: Layout; readonly picks: readonly (readonly [string, Pick])[]; readonly approach: number } }
+  | { readonly ok: false; readonly reason: string };
+
+export function storeSiteLayoutFit(fit: SiteLayoutFit): StoredSiteLayoutFit {
+  return fit.ok ? { ok: true, site: { layout: fit.site.layout, picks: [...fit.site.picks], approach: fit.site.approach } } : fit;
+}
+
+export function reviveSiteLayoutFit(stored: StoredSiteLayoutFit): SiteLayoutFit {
+  return stored.ok ? { ok: true, site: { layout: stored.site.layout, picks: new Map(stored.site.picks), approach: stored.site.approach } } : stored;
+}

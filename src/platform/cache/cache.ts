@@ -11,6 +11,11 @@ export interface Cache {
   readonly kind: 'memory' | 'redis';
   /** The cached value of `key`, or `load()`'s (remembered for `ttlS` seconds when defined). */
   getOrLoad<T>(key: string, ttlS: number, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /**
+   * The cached values of `keys`; the missing ones come from one `load(missing)` (remembered for `ttlS` seconds). A key
+   * `load` leaves out is absent from the result and not remembered: a miss is asked again next time.
+   */
+  getManyOrLoad<T>(keys: readonly string[], ttlS: number, load: (missing: readonly string[]) => Promise<ReadonlyMap<string, T>>): Promise<Map<string, T>>;
   /** Forgets keys (after the thing they hold changed). */
   delete(...keys: string[]): Promise<void>;
   close(): Promise<void>;
@@ -27,12 +32,30 @@ export class MemoryCache implements Cache {
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.expiresAt > this.now()) return hit.value as T;
     const value = await load();
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, { value, expiresAt: this.now() + ttlS * 1000 });
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    }
+    if (value !== undefined) this.remember(key, value, ttlS);
     return value;
+  }
+
+  async getManyOrLoad<T>(keys: readonly string[], ttlS: number, load: (missing: readonly string[]) => Promise<ReadonlyMap<string, T>>): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.entries.get(key);
+      if (hit !== undefined && hit.expiresAt > this.now()) found.set(key, hit.value as T);
+      else missing.push(key);
+    }
+    if (missing.length === 0) return found;
+    for (const [key, value] of await load(missing)) {
+      found.set(key, value);
+      this.remember(key, value, ttlS);
+    }
+    return found;
+  }
+
+  private remember(key: string, value: unknown, ttlS: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.now() + ttlS * 1000 });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -145,6 +168,45 @@ export class RedisCache implements Cache {
       }
     }
     return value;
+  }
+
+  async getManyOrLoad<T>(keys: readonly string[], ttlS: number, load: (missing: readonly string[]) => Promise<ReadonlyMap<string, T>>): Promise<Map<string, T>> {
+    const unique = [...new Set(keys)];
+    const found = new Map<string, T>();
+    if (unique.length === 0) return found;
+    if (!(await this.usable())) return new Map(await load(unique));
+    let raws: (string | null)[];
+    try {
+      raws = await this.redis.mget(...unique.map((k) => this.prefix + k));
+    } catch (e) {
+      this.failed('get', e);
+      return new Map(await load(unique));
+    }
+    const missing: string[] = [];
+    unique.forEach((key, i) => {
+      const raw = raws[i];
+      if (raw === null || raw === undefined) missing.push(key);
+      else found.set(key, JSON.parse(raw) as T);
+    });
+    if (found.size > 0) this.hits.inc({ outcome: 'hit' }, found.size);
+    if (missing.length === 0) return found;
+    this.hits.inc({ outcome: 'miss' }, missing.length);
+    const loaded = await load(missing);
+    if (loaded.size === 0) return found;
+    const ex = Math.max(1, Math.round(ttlS));
+    const write = this.redis.pipeline();
+    for (const [key, value] of loaded) {
+      found.set(key, value);
+      write.set(this.prefix + key, JSON.stringify(value), 'EX', ex);
+    }
+    try {
+      // A pipeline reports a failed command in its results rather than by rejecting.
+      const failure = (await write.exec())?.find(([err]) => err !== null)?.[0];
+      if (failure !== undefined && failure !== null) this.failed('set', failure);
+    } catch (e) {
+      this.failed('set', e);
+    }
+    return found;
   }
 
   async delete(...keys: string[]): Promise<void> {
