@@ -5,6 +5,7 @@ import { systemClock } from '../clock.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { EventBus } from './event-bus.ts';
+import { EventNotReady } from './not-ready.ts';
 import { InlineTransport } from './transport.ts';
 import type { EventEnvelope } from './envelope.ts';
 
@@ -12,8 +13,11 @@ const silent = { warn: () => undefined, error: () => undefined };
 let dbInfo: { url: string; drop: () => Promise<void> };
 let db: Database;
 
-function newBus(handle: (e: EventEnvelope) => Promise<void>, maxAttempts = 3): EventBus {
-  const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts, retryDelaysMs: [0] });
+function newBus(handle: (e: EventEnvelope) => Promise<void>, maxAttempts = 3, notReadyTimeoutMs?: number): EventBus {
+  const bus = new EventBus({
+    db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts, retryDelaysMs: [0],
+    ...(notReadyTimeoutMs === undefined ? {} : { notReadyTimeoutMs }),
+  });
   void bus.subscribe('consumer_a', [{
     types: ['test.thing.happened.v1'],
     handle: async (e, tx) => {
@@ -79,6 +83,29 @@ describe('outbox, relay and inbox', () => {
     })).rejects.toThrow();
     const rows = await db.query(`SELECT 1 FROM platform.events WHERE subject = 'thing_3'`);
     expect(rows).toHaveLength(0);
+  });
+
+  it('waits for an event a handler says is not ready yet, past max attempts, without dead-lettering it', async () => {
+    let calls = 0;
+    const bus = newBus(async () => {
+      if (++calls <= 6) throw new EventNotReady('the picks of this shipment have not arrived yet');
+    }, 3);
+    const [event] = await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_nr', data: {} }]));
+    const before = await effects();
+    expect(await bus.deliver('consumer_a', event!)).toBe('handled');
+    expect(calls).toBe(7);
+    expect(await effects()).toBe(before + 1);
+    expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE event_id = $1`, [event!.id])).toHaveLength(0);
+  });
+
+  it('dead-letters an event that stays not ready past its timeout, saying why', async () => {
+    const bus = newBus(async () => {
+      throw new EventNotReady('the picks of this shipment have not arrived yet');
+    }, 3, 300);
+    const [event] = await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_nr2', data: {} }]));
+    expect(await bus.deliver('consumer_a', event!)).toBe('dead-lettered');
+    const [dl] = await db.query<{ last_error: string }>(`SELECT last_error FROM platform.dead_letters WHERE event_id = $1`, [event!.id]);
+    expect(dl!.last_error).toMatch(/have not arrived yet/);
   });
 
   it('dead-letters after max attempts, with its error, and replays it', async () => {

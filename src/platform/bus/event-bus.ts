@@ -1,3 +1,4 @@
+import { EventNotReady } from './not-ready.ts';
 import type { Clock } from '../clock.ts';
 import { ident, type Database, type Executor, type Tx } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -46,6 +47,8 @@ export interface EventBusOptions {
   readonly pollMs?: number;
   /** Backoff between attempts of one delivery (ms), indexed by attempt. */
   readonly retryDelaysMs?: readonly number[];
+  /** How long a handler may say its event is not ready (`EventNotReady`) before it is dead-lettered (ms). */
+  readonly notReadyTimeoutMs?: number;
   /** Called after each delivery with its outcome (metrics). */
   readonly onDelivered?: (consumer: string, type: string, outcome: 'handled' | 'duplicate' | 'dead-lettered') => void;
   /**
@@ -81,7 +84,7 @@ export class EventBus {
   private readonly handlers = new Map<string, Map<string, EventHandler[]>>();
 
   constructor(options: EventBusOptions) {
-    this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], ...options };
+    this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], notReadyTimeoutMs: 600_000, ...options };
   }
 
   /** Writes events to the outbox and the event store as part of `tx`; the relay dispatches them after commit. */
@@ -219,13 +222,21 @@ export class EventBus {
   /** Delivers an event already validated: idempotent on the event id, retried, dead-lettered after maxAttempts. */
   private async deliverValid(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
     let lastError: unknown;
-    for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
+    const waitingSince = Date.now();
+    for (let attempt = 1, waits = 0; attempt <= this.o.maxAttempts; attempt++) {
       try {
         const outcome = await this.o.db.tx((tx) => this.handleInTx(consumer, event, tx));
         this.o.onDelivered?.(consumer, event.type, outcome);
         return outcome;
       } catch (e) {
         lastError = e;
+        if (e instanceof EventNotReady && Date.now() - waitingSince < this.o.notReadyTimeoutMs) {
+          // Waiting for another stream to catch up is not a failure: the same attempt again, after a growing pause.
+          if (waits === 0) this.o.log.warn({ consumer, eventId: event.id, type: event.type, reason: e.message }, 'event waits for an earlier one');
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(waits++, 7))));
+          attempt--;
+          continue;
+        }
         this.o.log.warn({ err: e, consumer, eventId: event.id, type: event.type, attempt }, 'event handler failed');
         const delay = this.o.retryDelaysMs[Math.min(attempt - 1, this.o.retryDelaysMs.length - 1)] ?? 0;
         if (attempt < this.o.maxAttempts && delay > 0) await new Promise((r) => setTimeout(r, delay));

@@ -2,6 +2,7 @@ import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type StockShipped } from '../../../../contracts/inventory.ts';
 import type { ShipmentDispatched } from '../../../../contracts/pack-ship.ts';
 import type { Decide } from '../../../../platform/decider.ts';
+import { EventNotReady } from '../../../../platform/bus/not-ready.ts';
 import { ok } from '../../../../platform/errors.ts';
 import { skuThenLine, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
 import { allocationLifecycle } from '../../domain/stock.ts';
@@ -60,9 +61,11 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       need -= t;
     }
     if (need > 0) {
+      // Pack & ship packs only picked units, so the picks exist: they come on picking's stream, the dispatch on pack &
+      // ship's, and after a restart this consumer may hear of the dispatch first. Wait for them (the bus retries).
       const got = line.quantity - need;
       const what = `${line.quantity} ${line.sku}`;
-      throw new Error(`shipment ${shipment.shipmentId} ships ${what} but only ${got} were picked for ${shipment.orderId}`);
+      throw new EventNotReady(`shipment ${shipment.shipmentId} ships ${what} but only ${got} picks of ${shipment.orderId} have been heard of yet`);
     }
     const alloc = allocations.get(line.lineId);
     if (alloc !== undefined && alloc.status === 'ALLOCATED') {
