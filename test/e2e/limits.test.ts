@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PakLogApp } from '../../src/app.ts';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import type { RedisRateLimitStore } from '../../src/platform/http/rate-limit.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 
 /**
  * Limits and hygiene (issue 9): rate limits per key and route class, failed authentications per address, CORS,
@@ -235,5 +237,60 @@ describe('two processes sharing Redis (acceptance d)', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('paklog_rate_limited_total');
     expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/events`)).status).toBe(404);
+  });
+});
+
+describe('two gateways sharing Redis (split mode, acceptance d)', () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+
+  it('one combined limit per key across gateways; a service\'s heavy routes are heavy at the gateway; the service does not count again', async (ctx) => {
+    const url = new URL(REDIS_URL);
+    if (!(await portOpen(url.hostname, Number(url.port || 6379)))) {
+      if (process.env.CI === 'true') throw new Error(`Redis is not reachable at ${REDIS_URL}; CI needs it`);
+      ctx.skip();
+    }
+    const secret = randomBytes(24).toString('hex');
+    const limits = { PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '2', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '1' };
+    // The service allows one read a minute: were it to count the gateway's callers again, the second read would fail.
+    const service = await startTestApp({ env: { PAKLOG_CONTEXTS: 'waves', PAKLOG_GATEWAY_SECRET: secret, ...limits, PAKLOG_RATE_LIMIT_READ_PER_MIN: '1' } });
+    closers.push(() => service.close());
+    const serviceUrl = (await service.app.http.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    const db = await createTestDatabase();
+    closers.push(() => db.drop());
+    const adminKey = `pk_gw_${randomBytes(12).toString('hex')}`;
+    const env = {
+      LOG_LEVEL: 'silent', REDIS_URL, PAKLOG_BUS_NAMESPACE: `gw${randomBytes(4).toString('hex')}`, PAKLOG_GATEWAY_SECRET: secret,
+      PAKLOG_SERVICES: serviceUrl, PAKLOG_ADMIN_API_KEY: adminKey, ...limits,
+    };
+    const gateways: Gateway[] = [];
+    for (let i = 0; i < 2; i++) {
+      const g = await buildGateway(loadConfig(env), db.url, { discoverWaitMs: 10_000 });
+      closers.push(() => g.close());
+      gateways.push(g);
+    }
+    const [a, b] = gateways as [Gateway, Gateway];
+    const call = (g: Gateway, method: 'GET' | 'POST', path: string, body?: object) =>
+      g.http.inject({ method, url: path, headers: { 'x-api-key': adminKey }, ...(body === undefined ? {} : { payload: body }) });
+    // Wave planning is heavy (from the service's document): one across both gateways.
+    const first = await call(a, 'POST', '/api/v1/waves', { siteId: 'NOPE' });
+    expect(first.statusCode).not.toBe(429);
+    expect(first.headers['ratelimit-limit']).toBe('1');
+    expect((await call(b, 'POST', '/api/v1/waves', { siteId: 'NOPE' })).statusCode).toBe(429);
+    // Commands: two across both gateways, then 429 on either.
+    expect((await call(b, 'POST', '/api/v1/api-keys', { name: 'g1', role: 'viewer' })).statusCode).toBe(201);
+    expect((await call(a, 'POST', '/api/v1/api-keys', { name: 'g2', role: 'viewer' })).statusCode).toBe(201);
+    const refused = await call(b, 'POST', '/api/v1/api-keys', { name: 'g3', role: 'viewer' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Reads still pass, forwarded to the service, which does not limit the gateway's signed callers again.
+    for (let i = 0; i < 4; i++) {
+      const read = await call(i % 2 === 0 ? a : b, 'GET', '/api/v1/waves?siteId=NOPE');
+      expect(read.statusCode).not.toBe(429);
+      expect(read.headers['ratelimit-limit']).toBe('6000');
+    }
   });
 });
