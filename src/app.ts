@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.ts';
-import type { Config } from './platform/config/config.ts';
+import { installationNamespace, type Config } from './platform/config/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
@@ -14,7 +13,8 @@ import { NatsTransport } from './platform/bus/nats-transport.ts';
 import { ApiKeys } from './platform/http/auth.ts';
 import { IdempotencyKeys } from './platform/http/idempotency.ts';
 import { platformRoutes } from './platform/http/platform-routes.ts';
-import { createHttp, type HttpApp } from './platform/http/server.ts';
+import { rateLimiterFor, type RateLimiter } from './platform/http/rate-limit.ts';
+import { createHttp, type HttpApp, type HttpOptions } from './platform/http/server.ts';
 import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
 import { jobRunner } from './platform/jobs.ts';
 import type { ContextModule, PlatformDeps } from './platform/module.ts';
@@ -58,7 +58,13 @@ export interface PakLogApp {
   readonly modules: readonly ContextModule[];
   /** The admin key generated on this start, when none existed and none was configured. */
   readonly generatedAdminKey: string | undefined;
+  readonly rateLimiter: RateLimiter;
   close(): Promise<void>;
+}
+
+/** The HTTP settings the all-in-one process and the gateway share: body size, CORS, HSTS, where `/metrics` is. */
+export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' | 'corsOrigins' | 'hstsMaxAgeS' | 'metricsEndpoint'> {
+  return { bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins, hstsMaxAgeS: config.hstsMaxAgeS, metricsEndpoint: config.metricsEndpoint };
 }
 
 /** The configured event transport (PAKLOG_BUS): in-process by default, or a broker shared by several processes. */
@@ -194,7 +200,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const workers = new WorkerPool({ threads: config.workerThreads, maxQueue: config.workerQueue });
   const cache: Cache = config.redisUrl === undefined ? new MemoryCache()
     // One namespace per installation: the processes sharing this database share their cache entries, nobody else does.
-    : new RedisCache({ url: config.redisUrl, namespace: `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`, metrics, log });
+    : new RedisCache({ url: config.redisUrl, namespace: installationNamespace(config, databaseUrl), metrics, log });
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
   const peers = remotePeers(config, log);
@@ -205,10 +211,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
 
+  const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
     logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http, gatewaySecret: config.gatewaySecret,
+    ...httpHygiene(config), rateLimiter,
   });
-  await platformRoutes(http, { db, bus, metrics, apiKeys, ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }) });
+  await platformRoutes(http, {
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
+  });
   for (const m of selected) {
     const routes = m.routes;
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });
@@ -222,13 +232,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   jobs.start();
 
   return {
-    http, db, bus, apiKeys, modules: selected, generatedAdminKey,
+    http, db, bus, apiKeys, modules: selected, generatedAdminKey, rateLimiter,
     async close() {
       await http.close();
       await rpc?.close();
       await jobs.stop();
       await workers.close();
       await cache.close();
+      await rateLimiter.close();
       await bus.stop();
       await transport.close();
       peers.close();

@@ -1,6 +1,6 @@
 import replyFrom from '@fastify/reply-from';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { transportFor, VERSION } from '../app.ts';
+import { httpHygiene, transportFor, VERSION } from '../app.ts';
 import { PublishedEvents } from '../contracts/events.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config/config.ts';
@@ -12,6 +12,7 @@ import { AppError } from '../platform/errors.ts';
 import { ApiKeys, type Principal } from '../platform/http/auth.ts';
 import { PRINCIPAL_HEADER, signPrincipal } from '../platform/http/forwarded-principal.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
+import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
 import { ROLES } from '../platform/http/roles.ts';
 import { createHttp, type HttpApp } from '../platform/http/server.ts';
 import { uuidv7Ids } from '../platform/ids.ts';
@@ -90,9 +91,11 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
   const docs = await Promise.all(config.services.map((url) => discover(url, options.discoverWaitMs ?? 60_000)));
 
+  // The gateways of an installation share its database, so they share the counters (in Redis) too.
+  const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
     logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http,
-    transformOpenApi: (own) => mergeDocuments(own, docs),
+    transformOpenApi: (own) => mergeDocuments(own, docs), ...httpHygiene(config), rateLimiter,
   });
   await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
   const forwardHeaders = (req: FastifyRequest): Record<string, string> => {
@@ -128,14 +131,18 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
         const key = `${method} ${url}`;
         if (routed.has(key)) throw new Error(`two services declare ${method.toUpperCase()} ${path}`);
         routed.add(key);
-        // Any authenticated caller passes here; the owning service checks the role against its route.
-        http.route({ method: method.toUpperCase(), url, config: { roles: ROLES }, schema: { hide: true }, handler: forward(doc.url) });
+        // Any authenticated caller passes here; the owning service checks the role against its route. Its rate class
+        // (heavy) comes from the service's document.
+        const rateClass = (operations[method] as Readonly<Record<string, unknown>>)[RATE_CLASS_EXTENSION];
+        http.route({
+          method: method.toUpperCase(), url, config: { roles: ROLES, ...(isRateClass(rateClass) ? { rateClass } : {}) }, schema: { hide: true }, handler: forward(doc.url),
+        });
       }
     }
   }
 
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys,
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint,
     readiness: async () => {
       const services = await Promise.all(config.services.map(async (url) => {
         try {
@@ -187,6 +194,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     http, db, bus, generatedAdminKey,
     async close() {
       await http.close();
+      await rateLimiter.close();
       await bus.stop();
       await transport.close();
       await db.close();

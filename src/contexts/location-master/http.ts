@@ -169,7 +169,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, requestMeta(req)))));
 
     app.post('/sites/:siteId/slotting-recommendations', {
-      config: { roles: CAN.plan },
+      config: { roles: CAN.plan, rateClass: 'heavy' },
       schema: {
         tags, params: SiteIdParams, body: SlottingBody, response: { 200: SlottingResponse },
         summary: 'Recommend a location for each SKU by a slotting policy (read-only: computes an answer, persists nothing)',

@@ -49,7 +49,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   return async (app) => {
     app.post('/waves', {
-      config: { roles: CAN.plan },
+      config: { roles: CAN.plan, rateClass: 'heavy' },
       schema: {
         tags, summary: 'Plan a wave from allocated orders waiting at a site (one carrier; priority 1 first, then oldest; Idempotency-Key supported)',
         body: Type.Object({
@@ -66,7 +66,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
     });
 
     app.post('/waves/:id/release', {
-      config: { roles: CAN.plan },
+      config: { roles: CAN.plan, rateClass: 'heavy' },
       schema: {
         tags, summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
         description: 'Batch picking searches the cart batches on a worker thread, off the request thread (300 ms of improvement '

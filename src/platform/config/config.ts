@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
 /** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
@@ -48,6 +49,25 @@ export interface Config {
     readonly keepAliveTimeoutMs: number;
     readonly idleTimeoutMs: number;
     readonly maxConnections: number;
+  };
+  /** Largest request body accepted, in bytes (`PAKLOG_HTTP_BODY_LIMIT_BYTES`); more is 413. */
+  readonly bodyLimitBytes: number;
+  /** Requests per minute per API key and route class (0 = unlimited), and refused keys per client address (`PAKLOG_RATE_LIMIT_*`). */
+  readonly rateLimits: {
+    readonly readPerMin: number;
+    readonly commandPerMin: number;
+    readonly heavyPerMin: number;
+    readonly authFailuresPerMin: number;
+  };
+  /** Browser origins allowed to call the API (`PAKLOG_CORS_ORIGINS`; `*` for any); empty = no CORS headers. */
+  readonly corsOrigins: readonly string[];
+  /** `Strict-Transport-Security` max-age in seconds, only behind TLS (`PAKLOG_HSTS_MAX_AGE_S`); 0 = not sent. */
+  readonly hstsMaxAgeS: number;
+  /** Where `/metrics` is served: a separate loopback port, behind a bearer key, or (neither) open on the main port. */
+  readonly metricsEndpoint: {
+    readonly port: number | undefined;
+    readonly host: string;
+    readonly key: string | undefined;
   };
 }
 
@@ -143,8 +163,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (!/^https?:\/\/[^\s/]+\/?$/.test(u)) problems.push(`PAKLOG_SERVICES must be a comma-separated list of base URLs (http://host:port), got "${u}"`);
   }
 
+  const corsOrigins = (str('PAKLOG_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o !== '');
+  for (const o of corsOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^\s/]+$/.test(o)) problems.push(`PAKLOG_CORS_ORIGINS must be * or a comma-separated list of origins (https://host[:port]), got "${o}"`);
+  }
+  if (corsOrigins.includes('*') && corsOrigins.length > 1) problems.push('PAKLOG_CORS_ORIGINS is either * alone or a list of origins');
+  const metricsPort = str('PAKLOG_METRICS_PORT') === undefined ? undefined : int('PAKLOG_METRICS_PORT', 0, 0, 65535);
+  const metricsKey = str('PAKLOG_METRICS_KEY');
+  if (metricsKey !== undefined && metricsKey.length < 16) problems.push('PAKLOG_METRICS_KEY must be at least 16 characters long');
+  if (metricsKey !== undefined && metricsPort !== undefined) problems.push('PAKLOG_METRICS_PORT and PAKLOG_METRICS_KEY are alternatives: set one');
+  const mainPort = int('PORT', 8080, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === mainPort) problems.push('PAKLOG_METRICS_PORT must differ from PORT');
+
   const config: Config = {
-    port: int('PORT', 8080, 0, 65535),
+    port: mainPort,
     host: str('HOST') ?? '127.0.0.1',
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: str('PAKLOG_DATA_DIR') ?? 'data',
@@ -176,7 +208,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       idleTimeoutMs: int('PAKLOG_HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxConnections: int('PAKLOG_HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000),
     },
+    bodyLimitBytes: int('PAKLOG_HTTP_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    // Generous: a scanner or an integration never meets them; a runaway client loop does (ADR 0018).
+    rateLimits: {
+      readPerMin: int('PAKLOG_RATE_LIMIT_READ_PER_MIN', 6_000, 0, 10_000_000),
+      commandPerMin: int('PAKLOG_RATE_LIMIT_COMMAND_PER_MIN', 3_000, 0, 10_000_000),
+      heavyPerMin: int('PAKLOG_RATE_LIMIT_HEAVY_PER_MIN', 120, 0, 10_000_000),
+      authFailuresPerMin: int('PAKLOG_AUTH_FAILURES_PER_MIN', 30, 0, 10_000_000),
+    },
+    corsOrigins,
+    hstsMaxAgeS: int('PAKLOG_HSTS_MAX_AGE_S', 0, 0, 100_000_000),
+    metricsEndpoint: { port: metricsPort, host: str('PAKLOG_METRICS_HOST') ?? '127.0.0.1', key: metricsKey },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The key prefix of one installation in a shared Redis (cache entries, rate-limit counters): the processes sharing a
+ * database share it, nobody else does.
+ */
+export function installationNamespace(config: Pick<Config, 'busNamespace'>, databaseUrl: string): string {
+  return `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
 }

@@ -120,9 +120,19 @@ export class ApiKeys {
   }
 }
 
-/** onRequest hook: public routes pass; others need a valid key and a role the route allows. */
-export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | undefined } = {}) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/** Counts refused keys per client address and refuses an address that failed too often (rate-limit.ts). */
+export interface AuthFailureGuard {
+  checkAuthFailures(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  recordAuthFailure(request: FastifyRequest): Promise<void>;
+}
+
+/**
+ * onRequest hook: public routes pass; others need a valid key and a role the route allows. With a guard, a key from an
+ * address that presented too many wrong ones is refused (429) before it is looked up. A request without any key is
+ * not counted: it guesses nothing and costs no lookup.
+ */
+export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | undefined; failures?: AuthFailureGuard | undefined } = {}) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
     const forwarded = request.headers[PRINCIPAL_HEADER];
@@ -137,8 +147,12 @@ export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | unde
     const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
     if (key === undefined || key === '') throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
+    await options.failures?.checkAuthFailures(request, reply);
     const principal = await keys.verify(key);
-    if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    if (principal === undefined) {
+      await options.failures?.recordAuthFailure(request);
+      throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    }
     authorise(request, principal, config.roles);
   };
 }

@@ -5,11 +5,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { readEventStore } from '../bus/event-store.ts';
+import { timingSafeEqual } from 'node:crypto';
 import { AppError, unwrap } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { ApiKeys } from './auth.ts';
 import { CAN, ROLES } from './roles.ts';
-import type { HttpApp } from './server.ts';
+import type { HttpApp, MetricsEndpoint } from './server.ts';
 
 /** Health, metrics, the event store, dead letters and API keys: the platform's own routes. */
 export interface PlatformRouteDeps {
@@ -21,6 +22,8 @@ export interface PlatformRouteDeps {
   readonly contexts?: readonly string[];
   /** More to check for readiness than the database (the gateway: every service). */
   readonly readiness?: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** Where `/metrics` is served (default: open on this port). */
+  readonly metricsEndpoint?: MetricsEndpoint;
   /** Where dead letters live when not (only) here: the gateway lists and replays its services' ones. */
   readonly deadLetters?: {
     list(req: FastifyRequest): Promise<readonly Record<string, unknown>[]>;
@@ -42,10 +45,19 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     if (more !== undefined && !more.ready) return reply.status(503).send({ status: 'unavailable', database: 'ok', ...contexts, ...more.details });
     return { status: 'ok', database: 'ok', ...contexts, ...more?.details };
   });
-  app.get('/metrics', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
-    void reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
+  // Metrics show business volumes: on their own (loopback) listener when PAKLOG_METRICS_PORT is set, behind a bearer
+  // key with PAKLOG_METRICS_KEY, else open like the probes.
+  const metricsKey = deps.metricsEndpoint?.key;
+  if (deps.metricsEndpoint?.port === undefined) {
+    app.get('/metrics', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (req, reply) => {
+      if (metricsKey !== undefined && !sameSecret(req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1], metricsKey)) {
+        void reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new AppError('UNAUTHENTICATED', 'Send the metrics key (PAKLOG_METRICS_KEY) as Authorization: Bearer <key>');
+      }
+      void reply.header('content-type', deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    });
+  }
 
   app.get('/api/v1/events', {
     config: { roles: ['admin', 'manager', 'viewer', 'integration'] },
@@ -108,4 +120,12 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     if (!(await deps.apiKeys.revoke(req.params.id))) throw new AppError('NOT_FOUND', `No active API key ${req.params.id}`);
     return { id: req.params.id, revoked: true };
   });
+}
+
+/** Compares a presented secret with the configured one in constant time. */
+function sameSecret(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

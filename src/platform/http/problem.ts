@@ -75,7 +75,10 @@ export function toProblem(error: unknown, traceId: string): Problem {
 export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const problem = toProblem(error, request.id);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-  // A retryable refusal (BUSY) says when to come back; the computations it waits for take seconds at most.
-  if (error instanceof AppError && error.retryable && (problem.status === 503 || problem.status === 429)) void reply.header('retry-after', '1');
+  // A retryable refusal (BUSY) says when to come back; the computations it waits for take seconds at most. A rate
+  // limit has set its own (the end of its window).
+  if (error instanceof AppError && error.retryable && (problem.status === 503 || problem.status === 429) && !reply.hasHeader('retry-after')) {
+    void reply.header('retry-after', '1');
+  }
   await reply.status(problem.status).header('x-request-id', request.id).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,6 +12,8 @@ import { authHook, type ApiKeys } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { partValidators } from './validation.ts';
+import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
+import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -25,7 +28,33 @@ export interface HttpOptions {
   readonly gatewaySecret?: string | undefined;
   /** Adds to the generated OpenAPI document (the gateway merges its services' documents in). */
   readonly transformOpenApi?: (document: Record<string, unknown>) => Record<string, unknown>;
+  /** Per-key and per-address limits (absent: none). Callers the gateway signed are not limited again behind it. */
+  readonly rateLimiter?: RateLimiter | undefined;
+  /** Largest request body in bytes (2 MiB by default). */
+  readonly bodyLimitBytes?: number;
+  /** Browser origins allowed by CORS (`*` for any); empty or absent: no CORS headers. */
+  readonly corsOrigins?: readonly string[];
+  /** Sends `Strict-Transport-Security` with this max-age when above 0 (only behind TLS). */
+  readonly hstsMaxAgeS?: number;
+  /** `/metrics` on its own listener (started and stopped with the main one) instead of the main port. */
+  readonly metricsEndpoint?: MetricsEndpoint;
 }
+
+/** Where `/metrics` is served: `port` = its own listener on `host`; `key` = the main port, with `Authorization: Bearer`. */
+export interface MetricsEndpoint {
+  readonly port: number | undefined;
+  readonly host: string;
+  readonly key: string | undefined;
+}
+
+/** Headers the API lets browsers send and read (CORS). */
+const CORS_ALLOWED_HEADERS = ['X-Api-Key', 'Authorization', 'Idempotency-Key', 'If-Match', 'Content-Type', 'X-Request-Id'];
+const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Location', 'ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+/** The API answers JSON: nothing in it may load, run or be framed. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Swagger UI loads its own scripts and styles, sets inline styles and shows data: images; it is still never framed. */
+const DOCS_CSP = "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; img-src 'self' data:; "
+  + "object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'";
 
 /** Connection limits against slow or idle clients (milliseconds; see `PAKLOG_HTTP_*` in the README). */
 export interface HttpLimits {
@@ -63,7 +92,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     },
     // Query strings and path parameters are coerced (they are text), JSON bodies are not: see validation.ts.
     schemaController: { compilersFactory: { buildValidator: partValidators() } },
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: options.bodyLimitBytes ?? 2 * 1024 * 1024,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
@@ -114,16 +143,45 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       },
     }),
   });
-  // The UI's own routes (/docs, /docs/json, assets) are open.
   app.addHook('onRoute', (route) => {
-    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...(route.config ?? {}), public: true };
+    // The UI's own routes (/docs, /docs/json, assets) are open, and so are CORS preflights (a browser sends no key).
+    if (route.url === '/docs' || route.url.startsWith('/docs/') || route.method === 'OPTIONS') route.config = { ...(route.config ?? {}), public: true };
+    // The class travels in the OpenAPI document, so the gateway limits a service's heavy routes as heavy too.
+    if (route.config?.rateClass !== undefined) {
+      const schema: Record<string, unknown> = { ...(route.schema ?? {}), [RATE_CLASS_EXTENSION]: route.config.rateClass };
+      route.schema = schema;
+    }
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  const hsts = options.hstsMaxAgeS !== undefined && options.hstsMaxAgeS > 0 ? `max-age=${options.hstsMaxAgeS}; includeSubDomains` : undefined;
   app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-frame-options', 'DENY')
+      .header('cross-origin-opener-policy', 'same-origin')
+      .header('content-security-policy', request.url === '/docs' || request.url.startsWith('/docs/') ? DOCS_CSP : API_CSP);
+    if (hsts !== undefined) void reply.header('strict-transport-security', hsts);
   });
-  app.addHook('onRequest', authHook(options.apiKeys, { gatewaySecret: options.gatewaySecret }));
+  const origins = options.corsOrigins ?? [];
+  if (origins.length > 0) {
+    // Keys travel in headers, never cookies: no credentials, so `*` is safe to offer.
+    await app.register(cors, {
+      origin: origins.includes('*') ? '*' : [...origins], credentials: false, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: CORS_ALLOWED_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS, maxAge: 600, strictPreflight: true,
+    });
+  }
+  const limiter = options.rateLimiter;
+  app.addHook('onRequest', authHook(options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
+  if (limiter !== undefined) {
+    const limit = limiter.hook();
+    // Behind the gateway (a signed principal), the gateway has counted the request already.
+    app.addHook('onRequest', async (request, reply) => {
+      if (options.gatewaySecret !== undefined && request.headers[PRINCIPAL_HEADER] !== undefined) return;
+      await limit(request, reply);
+    });
+  }
   // A compressed body would reach the JSON parser as bytes it cannot read, or be taken for something else.
   app.addHook('preParsing', async (request) => {
     const encoding = request.headers['content-encoding'];
@@ -138,10 +196,45 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     options.metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.setErrorHandler(async (error, request, reply) => sendProblem(error, request, reply));
+  const metricsPort = options.metricsEndpoint?.port;
+  if (metricsPort !== undefined) {
+    let metricsServer: Server | undefined;
+    app.addHook('onListen', async () => {
+      metricsServer = await serveMetrics(options.metrics, options.metricsEndpoint?.host ?? '127.0.0.1', metricsPort);
+      const address = metricsServer.address();
+      app.log.info({ address }, 'metrics: served on their own listener');
+    });
+    app.addHook('onClose', async () => {
+      await new Promise<void>((done) => {
+        if (metricsServer === undefined) done();
+        else metricsServer.close(() => done());
+      });
+    });
+  }
   app.setNotFoundHandler({}, async (request, reply) =>
     sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply),
   );
   return app;
+}
+
+/** `/metrics` alone on `host:port` (loopback by default), for Prometheus only: business volumes stay off the API port. */
+async function serveMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then((text) => {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+    }, () => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n');
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen({ port, host }, () => ok());
+  });
+  return server;
 }
 
 /** Answers an error of the HTTP parser on the raw socket as problem+json, then closes it. */
