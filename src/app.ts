@@ -190,6 +190,9 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
+    // One outbox orders every event in one process: an event that is not ready there never will be (and waiting would
+    // hold the relay). Across a broker the other stream may just be behind.
+    notReadyTimeoutMs: config.bus === 'inline' ? 0 : 600_000,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
     // The contracts' event schemas, like their error codes, reach the platform from here: events are validated on the wire.
