@@ -237,13 +237,15 @@ type FlowRun = Awaited<ReturnType<typeof driveFlow>>;
 
 /**
  * Starts the split cluster, trying again when a service dies at boot: on a loaded machine Kafka may not yet list the
- * leader of a topic it has just created (UNKNOWN_TOPIC_OR_PARTITION), and a service exits on it. The databases'
- * migrations are idempotent, so a second boot on them is a normal restart.
+ * topic that another service has just created (UNKNOWN_TOPIC_OR_PARTITION: the services boot side by side on a fresh
+ * namespace), and a service exits on it. The next attempt keeps the namespace, so its topics exist by then; the
+ * databases' migrations are idempotent, so a second boot on them is a normal restart.
  */
 async function startCluster(bus: SplitBus, gateway: string, services: readonly string[]): Promise<SplitCluster> {
+  const namespace = `bench-${randomBytes(4).toString('hex')}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startSplitCluster({ bus, databases: { gateway, services } });
+      return await startSplitCluster({ bus, databases: { gateway, services }, extraEnv: { PAKLOG_BUS_NAMESPACE: namespace } });
     } catch (e) {
       if (attempt >= 3) throw e;
       console.log(`the split cluster did not start (attempt ${attempt}): ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ')}`);
