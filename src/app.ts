@@ -195,6 +195,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     notReadyTimeoutMs: config.bus === 'inline' ? 0 : 600_000,
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+    onHandled: (consumer, _type, seconds) => metrics.eventHandledLatency.observe({ consumer }, seconds),
     // The contracts' event schemas, like their error codes, reach the platform from here: events are validated on the wire.
     contract: PublishedEvents,
     onInvalid: (stage, consumer, type) => invalidEvents.inc({ stage, consumer, type }),

@@ -77,6 +77,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const bus = new EventBus({
     db, ids: uuidv7Ids, clock: systemClock, transport, log, maxAttempts: config.busMaxAttempts,
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),
+    onHandled: (consumer, _type, seconds) => metrics.eventHandledLatency.observe({ consumer }, seconds),
   });
   try {
     await migrate(db, [

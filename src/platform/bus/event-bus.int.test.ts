@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../db/database.ts';
 import { loadMigrations, migrate } from '../db/migrations.ts';
-import { systemClock } from '../clock.ts';
+import { manualClock, systemClock } from '../clock.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { Metrics } from '../telemetry/metrics.ts';
 import { EventBus } from './event-bus.ts';
 import { EventNotReady } from './not-ready.ts';
 import { InlineTransport } from './transport.ts';
@@ -160,6 +161,45 @@ describe('outbox, relay and inbox', () => {
     // Delivered again as a run: nothing new happens.
     await bus.deliverMany('consumer_a', [events[0]!, events[2]!]);
     expect(await effects()).toBe(before + 2);
+  });
+
+  it('observes the latency from append to a consumer\'s commit once per handled event, not for duplicates', async () => {
+    const clock = manualClock(new Date('2026-01-05T08:00:00.000Z'));
+    const metrics = new Metrics({ defaultMetrics: false });
+    const seen: { consumer: string; type: string; seconds: number }[] = [];
+    const bus = new EventBus({
+      db, ids: uuidv7Ids, clock, transport: new InlineTransport(), log: silent,
+      onHandled: (consumer, type, seconds) => {
+        seen.push({ consumer, type, seconds });
+        metrics.eventHandledLatency.observe({ consumer }, seconds);
+      },
+    });
+    await bus.subscribe('consumer_a', [{ types: ['test.thing.happened.v1'], handle: async () => undefined }]);
+    const [first, second] = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.thing.happened.v1', subject: 'lat_1', data: {} },
+      { type: 'test.thing.happened.v1', subject: 'lat_2', data: {} },
+    ]));
+    clock.advance(42);
+    await bus.deliverMany('consumer_a', [first!, second!]);
+    clock.advance(100);
+    expect(await bus.deliver('consumer_a', first!)).toBe('duplicate');
+    const [third] = await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'lat_3', data: {} }]));
+    clock.advance(7);
+    expect(await bus.deliver('consumer_a', third!)).toBe('handled');
+
+    expect(seen).toEqual([
+      { consumer: 'consumer_a', type: 'test.thing.happened.v1', seconds: 0.042 },
+      { consumer: 'consumer_a', type: 'test.thing.happened.v1', seconds: 0.042 },
+      { consumer: 'consumer_a', type: 'test.thing.happened.v1', seconds: 0.007 },
+    ]);
+    const values = (await metrics.eventHandledLatency.get()).values;
+    const bucket = (le: number): number | undefined =>
+      values.find((v) => v.metricName === 'paklog_event_handled_latency_seconds_bucket' && (v.labels as { le?: number }).le === le)?.value;
+    expect(bucket(0.005)).toBe(0);
+    expect(bucket(0.01)).toBe(1);
+    expect(bucket(0.035)).toBe(1);
+    expect(bucket(0.05)).toBe(3);
+    expect(values.find((v) => v.metricName === 'paklog_event_handled_latency_seconds_count')?.value).toBe(3);
   });
 
   it('a kick that arrives as the relay loop winds down is not lost until the next poll', async () => {

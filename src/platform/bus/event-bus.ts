@@ -52,6 +52,12 @@ export interface EventBusOptions {
   /** Called after each delivery with its outcome (metrics). */
   readonly onDelivered?: (consumer: string, type: string, outcome: 'handled' | 'duplicate' | 'dead-lettered') => void;
   /**
+   * Called once a consumer's handling of an event has committed, with the seconds since the event was appended (its
+   * `time`, set in the producer's transaction, by the producer's clock): the end-to-end latency of the event (metrics).
+   * Not called for duplicates or dead letters.
+   */
+  readonly onHandled?: (consumer: string, type: string, secondsSinceAppend: number) => void;
+  /**
    * The contract events are validated against before they are published and when they are received (issue 8 §3).
    * Without one the bus checks nothing: tests of the bus itself run with made-up types.
    */
@@ -62,6 +68,8 @@ export interface EventBusOptions {
 
 /** What a replay did: the delivery outcomes, `published` for a refused publish handed back to the relay, or why not. */
 export type ReplayOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed';
+
+type Hooks = 'onDelivered' | 'onHandled' | 'contract' | 'onInvalid';
 
 type OutboxRow = {
   seq: number;
@@ -76,7 +84,7 @@ type OutboxRow = {
  *   the handler's effects (at-least-once delivery, exactly-once effect), and dead-letters after N failures.
  */
 export class EventBus {
-  private readonly o: Required<Omit<EventBusOptions, 'onDelivered' | 'contract' | 'onInvalid'>> & Pick<EventBusOptions, 'onDelivered' | 'contract' | 'onInvalid'>;
+  private readonly o: Required<Omit<EventBusOptions, Hooks>> & Pick<EventBusOptions, Hooks>;
   private running: Promise<void> | undefined;
   private again = false;
   private started = false;
@@ -151,7 +159,16 @@ export class EventBus {
       for (const event of valid) await this.deliverValid(consumer, event);
       return;
     }
-    valid.forEach((e, i) => this.o.onDelivered?.(consumer, e.type, outcomes[i] ?? 'handled'));
+    valid.forEach((e, i) => this.delivered(consumer, e, outcomes[i] ?? 'handled'));
+  }
+
+  /** Reports a settled delivery to the hooks; a handled one with its latency since append. */
+  private delivered(consumer: string, event: EventEnvelope, outcome: 'handled' | 'duplicate' | 'dead-lettered'): void {
+    this.o.onDelivered?.(consumer, event.type, outcome);
+    if (outcome !== 'handled' || this.o.onHandled === undefined) return;
+    const appended = Date.parse(event.time);
+    // Clamped: another host's clock may run a little ahead of this one.
+    if (Number.isFinite(appended)) this.o.onHandled(consumer, event.type, Math.max(0, this.o.clock.now().getTime() - appended) / 1000);
   }
 
   /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
@@ -226,7 +243,7 @@ export class EventBus {
     for (let attempt = 1, waits = 0; attempt <= this.o.maxAttempts; attempt++) {
       try {
         const outcome = await this.o.db.tx((tx) => this.handleInTx(consumer, event, tx));
-        this.o.onDelivered?.(consumer, event.type, outcome);
+        this.delivered(consumer, event, outcome);
         return outcome;
       } catch (e) {
         lastError = e;

@@ -5,6 +5,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly eventsDelivered: Counter<'consumer' | 'type' | 'outcome'>;
+  readonly eventHandledLatency: Histogram<'consumer'>;
   private readonly counters = new Map<string, Counter<string>>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -20,6 +21,14 @@ export class Metrics {
       name: 'paklog_events_delivered_total',
       help: 'Events delivered to consumers by outcome',
       labelNames: ['consumer', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.eventHandledLatency = new Histogram({
+      name: 'paklog_event_handled_latency_seconds',
+      help: 'From an event\'s append (its time, in the producer\'s transaction) to the commit of a consumer\'s handling of it',
+      labelNames: ['consumer'],
+      // Fine around 100 ms, the end-to-end target of issue 8, so a p99 read from the buckets says which side of it it is.
+      buckets: [0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
   }
