@@ -15,6 +15,9 @@ import { loadavg } from 'node:os';
 import { createOrder, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../test/support/flow-driver.ts';
 import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient, startSplitCluster, type SplitBus, type SplitCluster } from '../test/support/split-cluster.ts';
+
+/** The bench drives everything with one key: it measures the flow, not the per-key limits (0 = none). */
+const NO_RATE_LIMITS = { PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0' };
 import { machine, percentile, writeResult } from './machine.ts';
 import { freshDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds, rawCommitRate, stringArg } from './support.ts';
 
@@ -245,7 +248,7 @@ async function startCluster(bus: SplitBus, gateway: string, services: readonly s
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startSplitCluster({ bus, databases: { gateway, services }, extraEnv: { PAKLOG_BUS_NAMESPACE: namespace } });
+      return await startSplitCluster({ bus, databases: { gateway, services }, extraEnv: { PAKLOG_BUS_NAMESPACE: namespace, ...NO_RATE_LIMITS } });
     } catch (e) {
       if (attempt >= 3) throw e;
       console.log(`the split cluster did not start (attempt ${attempt}): ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ')}`);
@@ -279,7 +282,7 @@ export async function splitFlow(args: string[]): Promise<void> {
     // As split-cluster.ts starts each service, but every context in one process and the in-process bus.
     const single = await startPakLog(cleanEnv({
       DATABASE_URL: dbs[0]!.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_BUS: 'inline', PAKLOG_SEED_DEMO: 'false',
-      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0',
+      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
     }));
     try {
       const url = `http://127.0.0.1:${port}`;
