@@ -19,7 +19,7 @@ import { httpClient, startSplitCluster, type SplitBus, type SplitCluster } from 
 /** The bench drives everything with one key: it measures the flow, not the per-key limits (0 = none). */
 const NO_RATE_LIMITS = { PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0' };
 import { machine, percentile, writeResult } from './machine.ts';
-import { freshDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds, rawCommitRate, stringArg } from './support.ts';
+import { benchDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds, rawCommitRate, stringArg } from './support.ts';
 
 /** A deployment under test: how to call it, where its metrics are, which processes are its own. */
 interface Target {
@@ -271,7 +271,7 @@ export async function splitFlow(args: string[]): Promise<void> {
   const env = process.env.PAKLOG_BENCH_DATABASE_URL;
   const serverUrl = env === undefined || env === '' ? 'postgres://postgres@127.0.0.1:5432/test' : env;
   const loadAtStart = loadavg()[0] ?? 0;
-  const dbs = await Promise.all([0, 1, 2, 3, 4].map(() => freshDatabase(serverUrl)));
+  const dbs = await Promise.all([0, 1, 2, 3, 4].map(() => benchDatabase(serverUrl)));
   let allInOne: FlowRun;
   let split: FlowRun;
   let commitsPerSecond: number;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { freshDatabase } from '../test/support/fresh-database.ts';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
@@ -23,24 +23,7 @@ export async function inPool<T>(items: readonly T[], concurrency: number, fn: (i
 }
 
 /** A fresh database on a PostgreSQL server (a server URL), dropped by `drop`. */
-export async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export const benchDatabase = (serverUrl: string): ReturnType<typeof freshDatabase> => freshDatabase(serverUrl, 'paklog_bench');
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere). */
 export function processCpuSeconds(pid: number | undefined): number {
