@@ -8,18 +8,7 @@ import { skuThenLine, type PlannedMovement } from '../../domain/ledger.ts';
 import { allocationLifecycle, type AllocationStatus } from '../../domain/stock.ts';
 import type { AllocationChange } from '../ledger-writes.ts';
 
-/** An allocation row as the deciders read it. */
-export interface AllocationFacts {
-  readonly order_id: string;
-  readonly line_id: string;
-  readonly site_id: string;
-  readonly sku: string;
-  readonly requested: number;
-  readonly allocated: number;
-  readonly shipped: number;
-  readonly status: AllocationStatus;
-}
-
+/** An allocation row as allocate-order claims it. */
 export interface NewAllocation {
   readonly order_id: string;
   readonly line_id: string;
@@ -29,6 +18,9 @@ export interface NewAllocation {
   readonly allocated: number;
   readonly status: AllocationStatus;
 }
+
+/** An allocation row as the deciders read it: as claimed, and what has shipped of it. */
+export type AllocationFacts = NewAllocation & { readonly shipped: number };
 
 /**
  * Which lines of a received order to claim (insert BACKORDERED, at most once per line): none when the order was
