@@ -49,6 +49,13 @@ export class KafkaTransport implements Transport {
       if (create.length > 0) {
         await admin.createTopics({ waitForLeaders: true, topics: create.map((topic) => ({ topic, numPartitions: this.o.partitions ?? 3 })) });
       }
+      // A topic another process has just created may not be in every broker's metadata yet: wait until each partition
+      // has a leader, or a consumer's subscribe fails with UNKNOWN_TOPIC_OR_PARTITION.
+      await whileRetriable(async () => {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics: missing });
+        const leaderless = described.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+      });
       for (const t of missing) this.known.add(t);
     } finally {
       await admin.disconnect();
@@ -87,9 +94,19 @@ export class KafkaTransport implements Transport {
     const wanted = new Set(types);
     const topics = topicsFor(types, this.o.namespace);
     await this.ensureTopics(topics);
+    const c = await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver));
+    this.consumers.push(c);
+  }
+
+  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<Consumer> {
     const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
-    await c.connect();
-    await c.subscribe({ topics, fromBeginning: true });
+    try {
+      await c.connect();
+      await c.subscribe({ topics: [...topics], fromBeginning: true });
+    } catch (e) {
+      await c.disconnect().catch(() => undefined);
+      throw e;
+    }
     await c.run({
       autoCommit: true,
       partitionsConsumedConcurrently: 1,
@@ -102,12 +119,29 @@ export class KafkaTransport implements Transport {
         await deliver([event]);
       },
     });
-    this.consumers.push(c);
+    return c;
   }
 
   async close(): Promise<void> {
     for (const c of this.consumers.splice(0)) await c.disconnect();
     await this.producer?.disconnect();
     this.producer = undefined;
+  }
+}
+
+/**
+ * Runs `fn` again while it fails with an error Kafka marks retriable (a topic's metadata not yet propagated, a leader
+ * being elected), up to `deadlineMs`; any other error, or the last one, is thrown.
+ */
+async function whileRetriable<T>(fn: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      const retriable = (e as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() + pause > until) throw e;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
