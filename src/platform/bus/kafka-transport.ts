@@ -18,11 +18,16 @@ export interface KafkaTransportOptions {
 /**
  * Kafka transport (ADR 0012): the relay produces each committed event to `paklog.<context>.events` keyed by its subject
  * (its type's first segment; idempotent producer, acks from all in-sync replicas), so one aggregate's events land on one partition in order.
- * Each subscribing context is a consumer group; it handles a partition's messages one after the other and commits a
- * message's offset only once the bus has handled (or dead-lettered) it, so a crash or a restart redelivers from the
+ * Each subscribing context is a consumer group; it hands a partition's messages to the bus in runs, in order, and commits
+ * a run's offsets only once the bus has handled (or dead-lettered) them, so a crash or a restart redelivers from the
  * last committed offset and the inbox turns the repeat into a no-op. A delivery that throws (the database is down)
  * is retried from the same offset after a pause.
  */
+/** Messages handed to the bus at once (one transaction); a batch Kafka fetched is cut into runs of this length. */
+const RUN_LENGTH = 100;
+/** Below the consumer's 30 s session timeout, so a long run never costs the member its partitions. */
+const HEARTBEAT_MS = 3_000;
+
 export class KafkaTransport implements Transport {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
@@ -110,13 +115,30 @@ export class KafkaTransport implements Transport {
     await c.run({
       autoCommit: true,
       partitionsConsumedConcurrently: 1,
-      eachMessage: async ({ message }) => {
-        if (message.value === null) return;
-        const event = JSON.parse(message.value.toString('utf8')) as EventEnvelope;
-        // A topic carries every event of its context; this consumer takes only the types it subscribed to.
-        if (!wanted.has(event.type)) return;
-        // Throwing leaves the offset uncommitted: kafkajs pauses and reads the partition again from this message.
-        await deliver([event]);
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const heartbeat = (): Promise<void> => payload.heartbeat();
+        // A run of a partition's messages is handled in one transaction (the bus's deliverMany) instead of one per
+        // message; the group hears from this member while a run waits (an event not ready yet may wait minutes).
+        const pulse = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+        try {
+          for (let from = 0; from < batch.messages.length && payload.isRunning() && !payload.isStale(); from += RUN_LENGTH) {
+            const run = batch.messages.slice(from, from + RUN_LENGTH);
+            // A topic carries every event of its context; this consumer takes only the types it subscribed to.
+            const events = run.flatMap((m) => {
+              if (m.value === null) return [];
+              const event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
+              return wanted.has(event.type) ? [event] : [];
+            });
+            // Throwing leaves the run's offsets unresolved: kafkajs pauses and reads the partition again from there.
+            if (events.length > 0) await deliver(events);
+            for (const m of run) payload.resolveOffset(m.offset);
+            await heartbeat();
+          }
+        } finally {
+          clearInterval(pulse);
+        }
       },
     });
     return c;

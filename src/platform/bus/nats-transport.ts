@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
 import type { Delivery, Transport } from './transport.ts';
@@ -18,11 +18,16 @@ export interface NatsTransportOptions {
 
 const durableName = (...parts: string[]): string => parts.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
 
+/** Messages handed to the bus at once (one transaction). */
+const RUN_LENGTH = 100;
+/** Well below the consumers' 30 s `ack_wait`: a run that waits keeps its messages. */
+const IN_PROGRESS_MS = 10_000;
+
 /**
  * NATS JetStream transport: the relay publishes each committed event to `<namespace>.<context>.events` with the event id as
  * the message id (JetStream drops a re-published duplicate within its window); a file-backed stream keeps them. Each
- * subscribing context reads each topic through a durable, explicitly acked pull consumer and handles its messages one
- * after the other (nats-server 2.9 takes one filter subject per consumer). A message is acked only once the bus has
+ * subscribing context reads each topic through a durable, explicitly acked pull consumer and hands its messages to the
+ * bus in runs, in order (nats-server 2.9 takes one filter subject per consumer). A message is acked only once the bus has
  * handled (or dead-lettered) it; a delivery that throws is retried in place, so the topic's order holds. A restart
  * resumes after the last acked message; the inbox turns a redelivery into a no-op.
  */
@@ -58,8 +63,9 @@ export class NatsTransport implements Transport {
   async publish(events: readonly EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     const { js } = await this.client();
-    // In order, each acknowledged by the stream before the next: a subject's events keep the outbox order.
-    for (const e of events) await js.publish(topicOf(contextOfType(e.type), this.namespace), JSON.stringify(e), { msgID: e.id });
+    // Pipelined on the one connection, so the stream stores them in the outbox order; the batch counts as handed over
+    // once every one is acknowledged. If one fails the relay sends the batch again and the message ids drop the repeats.
+    await Promise.all(events.map((e) => js.publish(topicOf(contextOfType(e.type), this.namespace), JSON.stringify(e), { msgID: e.id })));
   }
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
@@ -77,25 +83,57 @@ export class NatsTransport implements Transport {
       }
       const c = await js.consumers.get(this.streamName, name);
       const messages = await c.consume({ max_messages: 100 });
-      const done = (async () => {
-        for await (const m of messages) {
-          const event = m.json<EventEnvelope>();
-          if (wanted.has(event.type)) {
-            for (;;) {
-              try {
-                await deliver([event]);
-                break;
-              } catch {
-                if (this.closing) return;
-                m.working();
-                await new Promise((r) => setTimeout(r, this.o.retryDelayMs ?? 200));
-              }
-            }
-          }
-          m.ack();
-        }
-      })();
+      const done = this.drain(messages, wanted, deliver);
       this.running.push({ messages, done });
+    }
+  }
+
+  /**
+   * Hands the consumer's messages to the bus in runs: what has already arrived (up to RUN_LENGTH) goes in one delivery,
+   * one transaction, and is acked together once handled. A run that throws is retried in place, so the topic's order
+   * holds; while it waits the messages are kept in progress, or the server would redeliver them after `ack_wait`.
+   */
+  private async drain(messages: ConsumerMessages, wanted: ReadonlySet<string>, deliver: Delivery): Promise<void> {
+    const it = messages[Symbol.asyncIterator]();
+    // The next message, if one has already arrived: an iterator step that does not settle within the current turn
+    // of the event loop is kept for the next run (the iterator's own pending count is not reliable for this).
+    let waiting: Promise<IteratorResult<JsMsg>> | undefined;
+    const arrived = async (): Promise<IteratorResult<JsMsg> | undefined> => {
+      waiting ??= it.next();
+      const step = await Promise.race([waiting, new Promise<undefined>((r) => setImmediate(() => r(undefined)))]);
+      if (step !== undefined) waiting = undefined;
+      return step;
+    };
+    for (;;) {
+      const first = await (waiting ?? it.next());
+      waiting = undefined;
+      if (first.done === true) return;
+      const run: JsMsg[] = [first.value];
+      while (run.length < RUN_LENGTH) {
+        const next = await arrived();
+        if (next === undefined || next.done === true) {
+          // The iterator's end is seen again by the next run's first step.
+          if (next?.done === true) waiting = Promise.resolve(next);
+          break;
+        }
+        run.push(next.value);
+      }
+      const events = run.map((m) => m.json<EventEnvelope>()).filter((e) => wanted.has(e.type));
+      const pulse = setInterval(() => { for (const m of run) m.working(); }, IN_PROGRESS_MS);
+      try {
+        for (;;) {
+          try {
+            if (events.length > 0) await deliver(events);
+            break;
+          } catch {
+            if (this.closing) return;
+            await new Promise((r) => setTimeout(r, this.o.retryDelayMs ?? 200));
+          }
+        }
+      } finally {
+        clearInterval(pulse);
+      }
+      for (const m of run) m.ack();
     }
   }
 

@@ -10,7 +10,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kafka, logLevel } from 'kafkajs';
 import { reachable } from '../../../test/support/brokers.ts';
 import { Type } from 'typebox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { systemClock } from '../clock.ts';
 import { Database } from '../db/database.ts';
@@ -85,11 +85,15 @@ for (const flavour of FLAVOURS) {
       db = new Database(dbInfo.url);
       await migrate(db, [{ schema: 'platform', migrations: loadMigrations(new URL('../migrations/', import.meta.url)) }]);
     });
-    afterAll(async () => {
-      for (const o of opened) {
+    // Each test's buses stop with it: a relay left running would dispatch the next test's outbox rows through its own
+    // transport, whose namespace no consumer of that test reads (each test runs in a namespace of its own).
+    afterEach(async () => {
+      for (const o of opened.splice(0)) {
         await o.bus.stop();
         await o.transport.close();
       }
+    });
+    afterAll(async () => {
       if (available) await flavour.cleanUp(runs);
       if (db !== undefined) await db.close();
       await dbInfo?.drop();
