@@ -277,6 +277,18 @@ export function authorizeSite(principal: Principal, siteId: string, roles: reado
   }
 }
 
+/**
+ * The whole check for adapters without REST's hooks (GraphQL resolvers, gRPC methods): `roles` at `siteId` when the
+ * operation is about a site, else the caller's overall role. Throws FORBIDDEN / FORBIDDEN_AT_SITE.
+ */
+export function authorize(principal: Principal, roles: readonly Role[], siteId?: string): void {
+  if (siteId !== undefined) {
+    authorizeSite(principal, siteId, roles);
+    return;
+  }
+  if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', `Role ${principal.role} may not do this`);
+}
+
 /** How the site guard learns sites: a site code → its id, a resource id (`ord_…`, `wav_…`) → its site. */
 export interface SiteLookups {
   /** The id of the site a reference (id or code) names; undefined when none does. */
