@@ -10,7 +10,11 @@ import { InlineTransport, type Transport } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
 import { assertNever } from './platform/errors.ts';
 import { NatsTransport } from './platform/bus/nats-transport.ts';
-import { ApiKeys } from './platform/http/auth.ts';
+import { ApiKeys, Authenticator, type SiteLookups } from './platform/http/auth.ts';
+import { identityRoutes } from './platform/http/identity-routes.ts';
+import { Identity } from './platform/identity/identity.ts';
+import { OidcVerifier } from './platform/identity/oidc.ts';
+import type { LocationMasterApi } from './contracts/location-master.ts';
 import { IdempotencyKeys } from './platform/http/idempotency.ts';
 import { platformRoutes } from './platform/http/platform-routes.ts';
 import { rateLimiterFor, type RateLimiter } from './platform/http/rate-limit.ts';
@@ -55,6 +59,10 @@ export interface PakLogApp {
   readonly db: Database;
   readonly bus: EventBus;
   readonly apiKeys: ApiKeys;
+  /** People: users, per-site grants, sessions (ADR 0019). */
+  readonly identity: Identity;
+  /** Credentials → principal, for every transport (REST, GraphQL, gRPC). */
+  readonly authenticator: Authenticator;
   readonly modules: readonly ContextModule[];
   /** The admin key generated on this start, when none existed and none was configured. */
   readonly generatedAdminKey: string | undefined;
@@ -65,6 +73,25 @@ export interface PakLogApp {
 /** The HTTP settings the all-in-one process and the gateway share: body size, CORS, HSTS, where `/metrics` is. */
 export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' | 'corsOrigins' | 'hstsMaxAgeS' | 'metricsEndpoint'> {
   return { bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins, hstsMaxAgeS: config.hstsMaxAgeS, metricsEndpoint: config.metricsEndpoint };
+}
+
+/**
+ * How per-site roles learn a request's site (ADR 0019): a site code through location-master (wherever it runs), a
+ * resource id through the context owning its prefix, if it runs here. A lookup that fails leaves the reference as is.
+ */
+export function siteLookups(modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined): Required<SiteLookups> {
+  const byPrefix = new Map<string, (id: string) => Promise<string | undefined>>();
+  for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
+  return {
+    resolveSite: async (ref) => {
+      try {
+        return (await locations()?.getSite(ref))?.id;
+      } catch {
+        return undefined;
+      }
+    },
+    siteOfResource: async (id) => byPrefix.get(id.slice(0, id.indexOf('_')))?.(id),
+  };
 }
 
 /** The configured event transport (PAKLOG_BUS): in-process by default, or a broker shared by several processes. */
@@ -214,15 +241,28 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
   ]);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
+  const identity = new Identity(db, ids, clock, config.identity);
+  await identity.ensureJwtSecret(config.identity.jwtSecret);
+  const oidc = config.identity.oidc === undefined ? undefined : new OidcVerifier(config.identity.oidc);
+  const authenticator = new Authenticator(apiKeys, identity, oidc);
+  const locations = (): LocationMasterApi | undefined => {
+    const here = selected.find((m) => m.name === 'location-master')?.api as LocationMasterApi | undefined;
+    if (here !== undefined) return here;
+    const remote = options.remoteApis ?? peers.option.remoteApis;
+    return remote?.('locations', 'location-master');
+  };
+  const lookups = siteLookups(selected, locations);
 
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
-    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http, gatewaySecret: config.gatewaySecret,
-    ...httpHygiene(config), rateLimiter,
+    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
+    gatewaySecret: config.gatewaySecret, ...httpHygiene(config), rateLimiter,
   });
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite,
+    ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
   });
+  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite });
   for (const m of selected) {
     const routes = m.routes;
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });
@@ -236,7 +276,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   jobs.start();
 
   return {
-    http, db, bus, apiKeys, modules: selected, generatedAdminKey, rateLimiter,
+    http, db, bus, apiKeys, identity, authenticator, modules: selected, generatedAdminKey, rateLimiter,
     async close() {
       await http.close();
       await rpc?.close();

@@ -9,7 +9,10 @@ import { loadMigrations, migrate } from '../platform/db/migrations.ts';
 import { EventBus } from '../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../platform/bus/envelope.ts';
 import { AppError } from '../platform/errors.ts';
-import { ApiKeys, type Principal } from '../platform/http/auth.ts';
+import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts';
+import { identityRoutes } from '../platform/http/identity-routes.ts';
+import { Identity } from '../platform/identity/identity.ts';
+import { OidcVerifier } from '../platform/identity/oidc.ts';
 import { PRINCIPAL_HEADER, signPrincipal } from '../platform/http/forwarded-principal.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
@@ -21,8 +24,11 @@ import { Metrics } from '../platform/telemetry/metrics.ts';
 
 /** The consumer (and schema) of the event store in split mode: a subscriber to every published event type. */
 export const EVENT_STORE_CONSUMER = 'event_store';
-/** Routes the gateway answers itself: its API keys, its event store and the dead letters of every service. */
-const OWN_PATHS = ['/api/v1/api-keys', '/api/v1/events', '/api/v1/dead-letters'];
+/**
+ * Routes the gateway answers itself: its API keys, people and their sign-in, its event store and audit trail, and the
+ * dead letters of every service.
+ */
+const OWN_PATHS = ['/api/v1/api-keys', '/api/v1/events', '/api/v1/dead-letters', '/api/v1/audit', '/api/v1/auth', '/api/v1/users'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 interface ServiceDoc {
@@ -90,12 +96,16 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   }
   const apiKeys = new ApiKeys(db, uuidv7Ids);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
+  // People sign in here; the services trust the principal the gateway signs (its kind, sites and worker included).
+  const identity = new Identity(db, uuidv7Ids, systemClock, config.identity);
+  await identity.ensureJwtSecret(config.identity.jwtSecret);
+  const authenticator = new Authenticator(apiKeys, identity, config.identity.oidc === undefined ? undefined : new OidcVerifier(config.identity.oidc));
   const docs = await Promise.all(config.services.map((url) => discover(url, options.discoverWaitMs ?? 60_000)));
 
   // The gateways of an installation share its database, so they share the counters (in Redis) too.
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
-    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, version: VERSION, limits: config.http,
+    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, version: VERSION, limits: config.http,
     transformOpenApi: (own) => mergeDocuments(own, docs), ...httpHygiene(config), rateLimiter,
   });
   await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
@@ -176,6 +186,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
       },
     },
   });
+  await identityRoutes(http, { identity, failures: rateLimiter });
   await http.ready();
 
   // The event store: every event once (its id is unique; the inbox makes a redelivery a no-op).
@@ -183,9 +194,10 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     types: Object.keys(PublishedEvents.schemas),
     handle: async (event: EventEnvelope, tx) => {
       await tx.query(
-        `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, envelope)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
-        [event.id, event.source, event.type, event.subject, event.time, event.siteid ?? null, event.correlationid ?? null, JSON.stringify(event)],
+        `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
+        [event.id, event.source, event.type, event.subject, event.time, event.siteid ?? null, event.correlationid ?? null, event.actorid ?? null,
+          JSON.stringify(event)],
       );
     },
   }]);

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Cache } from './cache/cache.ts';
 import type { Clock } from './clock.ts';
-import type { Database } from './db/database.ts';
+import type { Database, Executor } from './db/database.ts';
 import { loadMigrations, type Migration } from './db/migrations.ts';
 import type { EventBus, Subscription } from './bus/event-bus.ts';
 import type { HttpApp } from './http/server.ts';
 import type { IdempotencyKeys } from './http/idempotency.ts';
-import type { IdGenerator } from './ids.ts';
+import type { IdGenerator, IdPrefix } from './ids.ts';
 import type { Job } from './jobs.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import type { WorkerPool } from './workers/worker-pool.ts';
@@ -45,6 +45,16 @@ export interface ContextModule<Api = unknown> {
   readonly jobs?: readonly Job[];
   /** The in-process implementation of the context's contract API, handed to contexts that need it. */
   readonly api?: Api;
+  /** The site of a resource of this context, by its id's prefix (`wav` → its wave's site): per-site roles (ADR 0019). */
+  readonly sitesOf?: SitesOf;
+}
+
+/** Id prefix → the site of the resource an id names (undefined when there is none). */
+export type SitesOf = Readonly<Partial<Record<IdPrefix, (id: string) => Promise<string | undefined>>>>;
+
+/** The site lookup of a context's table with `id` and `site_id` columns (the context names its own table). */
+export function siteOfRow(db: Executor, table: string): (id: string) => Promise<string | undefined> {
+  return async (id) => (await db.query<{ site_id: string }>(`SELECT site_id FROM ${table} WHERE id = $1`, [id]))[0]?.site_id;
 }
 
 /**
@@ -79,6 +89,7 @@ export interface ContextDefinition<Api> {
   readonly projections?: readonly Projection[];
   readonly jobs?: readonly Job[];
   readonly api?: Api;
+  readonly sitesOf?: SitesOf;
 }
 
 /**

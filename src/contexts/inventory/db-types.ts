@@ -55,6 +55,9 @@ export interface InventoryLocations {
 }
 
 export interface InventoryMovements {
+  actor_id: string | null;
+  actor_kind: string | null;
+  actor_role: string | null;
   created_at: Generated<Date>;
   delta_allocated: Generated<number>;
   delta_on_hand: Generated<number>;

@@ -9,6 +9,8 @@ function movementView(m: store.MovementRow) {
     id: m.id, type: m.type, siteId: m.site_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
     deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
     reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
+    // Who caused it (ADR 0019): the caller of the request at the root of the chain; null for jobs and older movements.
+    actor: m.actor_id === null ? null : { kind: m.actor_kind, id: m.actor_id, role: m.actor_role },
   };
 }
 

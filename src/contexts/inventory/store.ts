@@ -1,3 +1,4 @@
+import type { Actor } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
@@ -11,10 +12,11 @@ import type { InventoryAllocations, InventoryBalances, InventoryLocations, Inven
 export type { BalanceKey } from './domain/ledger.ts';
 
 /** A movement as the ledger stores it: a decision's planned movement with its id. */
-export type NewMovement = PlannedMovement & { readonly id: string };
+export type NewMovement = PlannedMovement & { readonly id: string; readonly actor?: Actor | undefined };
 
 const MOVEMENT_COLUMN_NAMES = [
   'seq', 'id', 'type', 'site_id', 'sku', 'location_id', 'lot', 'status', 'delta_on_hand', 'delta_reserved', 'delta_allocated', 'reason', 'reference', 'created_at',
+  'actor_id', 'actor_kind', 'actor_role',
 ] as const;
 export type MovementRow = Narrowed<Pick<Selectable<InventoryMovements>, (typeof MOVEMENT_COLUMN_NAMES)[number]>, { type: MovementType; status: StockStatus }>;
 
@@ -47,12 +49,15 @@ export async function insertMovements(db: Executor, movements: readonly NewMovem
     id: m.id, type: m.type, site_id: m.siteId, sku: m.sku, location_id: m.locationId, lot: m.lot, status: m.status ?? 'AVAILABLE',
     delta_on_hand: m.deltaOnHand ?? 0, delta_reserved: m.deltaReserved ?? 0, delta_allocated: m.deltaAllocated ?? 0,
     reason: m.reason ?? null, reference: m.reference ?? null,
+    actor_id: m.actor?.id ?? null, actor_kind: m.actor?.kind ?? null, actor_role: m.actor?.role ?? null,
   }));
   // One statement whatever the number of movements; ordinality keeps the ledger in the caller's order.
   await db.query(
-    `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference)
+    `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
+                                      actor_id, actor_kind, actor_role)
      SELECT v->>'id', v->>'type', v->>'site_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
-            (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference'
+            (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference',
+            v->>'actor_id', v->>'actor_kind', v->>'actor_role'
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
      ORDER BY n`,
     [JSON.stringify(rows)],

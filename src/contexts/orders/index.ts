@@ -2,7 +2,7 @@ import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
-import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
 import { orderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
@@ -19,6 +19,7 @@ export function ordersContext(
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
     routes: orderRoutes(deps, service, apis.locations),
+    sitesOf: { ord: siteOfRow(deps.db, 'orders.orders') },
     subscriptions: orderSubscriptions(service),
   });
 }

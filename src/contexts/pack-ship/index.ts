@@ -1,4 +1,4 @@
-import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { Carrier } from './domain/carrier.ts';
@@ -15,6 +15,7 @@ export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi;
     migrations: new URL('./migrations/', import.meta.url),
     requires: { catalog: apis.catalog },
     routes: (app) => packShipRoutes(app, deps, packShip),
+    sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages') },
     subscriptions: packShipSubscriptions(packShip),
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),

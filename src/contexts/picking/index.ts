@@ -1,4 +1,4 @@
-import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { pickingRoutes } from './http.ts';
 import { pickingService } from './service.ts';
 import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
@@ -14,6 +14,7 @@ export function pickingContext(deps: PlatformDeps): ContextModule {
     schema: 'picking',
     migrations: new URL('./migrations/', import.meta.url),
     routes: (app) => pickingRoutes(app, deps, picking),
+    sitesOf: { pkl: siteOfRow(deps.db, 'picking.pick_lists') },
     subscriptions: pickingSubscriptions(picking),
     // Rebuildable with `paklog replay picking` (docs/operations/distributed.md, Rebuilding projections).
     projections: pickingProjections(picking),

@@ -1,4 +1,4 @@
-import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { taskRoutes } from './http.ts';
 import { taskService } from './service.ts';
@@ -27,6 +27,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     migrations: new URL('./migrations/', import.meta.url),
     requires: { locations: options.locations },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
+    sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
     subscriptions: taskSubscriptions(tasks),
     jobs: [{
       name: 'tasks.assignment-timeout',

@@ -1,6 +1,6 @@
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { waveRoutes } from './http.ts';
 import { waveService } from './service.ts';
 import { waveSubscriptions } from './subscriptions.ts';
@@ -17,6 +17,7 @@ export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMast
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
     routes: waveRoutes(deps, service, apis.locations),
+    sitesOf: { wav: siteOfRow(deps.db, 'waves.waves') },
     subscriptions: waveSubscriptions(service),
   });
 }

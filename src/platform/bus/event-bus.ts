@@ -108,6 +108,11 @@ export class EventBus {
       if (meta.causationId !== undefined) env.causationid = meta.causationId;
       if (meta.traceparent !== undefined) env.traceparent = meta.traceparent;
       if (e.siteId !== undefined) env.siteid = e.siteId;
+      if (meta.actor !== undefined) {
+        env.actorid = meta.actor.id;
+        env.actorkind = meta.actor.kind;
+        env.actorrole = meta.actor.role;
+      }
       return env as unknown as EventEnvelope;
     });
     const json = JSON.stringify(envelopes);
@@ -117,8 +122,9 @@ export class EventBus {
          INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
          SELECT e->>'id', e->>'source', e->>'type', e->>'subject', e FROM jsonb_array_elements($1::jsonb) e
          RETURNING envelope)
-       INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, envelope)
-       SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e FROM o, LATERAL (SELECT o.envelope AS e) x`,
+       INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
+       SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e->>'actorid', e
+       FROM o, LATERAL (SELECT o.envelope AS e) x`,
       [json],
     );
     tx.afterCommit(() => this.kick());

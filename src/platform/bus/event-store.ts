@@ -26,6 +26,28 @@ export async function readEventStore(db: Executor, q: EventStoreQuery): Promise<
   );
 }
 
+/** What `GET /api/v1/audit` asks: events by actor, site, type(s) and time range. */
+export interface AuditQuery {
+  readonly actorId?: string | undefined;
+  readonly siteId?: string | undefined;
+  readonly types?: readonly string[] | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly after: number;
+  readonly limit: number;
+}
+
+/** One page of the audit trail: events with who caused them, oldest first (`seq` order). */
+export async function readAuditTrail(db: Executor, q: AuditQuery): Promise<{ seq: number; envelope: EventEnvelope }[]> {
+  return db.query<{ seq: number; envelope: EventEnvelope }>(
+    `SELECT seq, envelope FROM platform.events
+     WHERE ($1::text IS NULL OR actor_id = $1) AND ($2::text IS NULL OR site_id = $2) AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+       AND ($4::timestamptz IS NULL OR time >= $4) AND ($5::timestamptz IS NULL OR time < $5) AND seq > $6
+     ORDER BY seq LIMIT $7`,
+    [q.actorId ?? null, q.siteId ?? null, q.types === undefined ? null : [...q.types], q.from ?? null, q.to ?? null, q.after, q.limit],
+  );
+}
+
 /** Where a replay reads events from: page by page in event-store order, so a large store is never held in memory. */
 export interface EventSource {
   /** Says where the events come from, for the operator (`the local event store`, `the event store at <url>`). */

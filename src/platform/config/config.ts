@@ -69,6 +69,26 @@ export interface Config {
     readonly host: string;
     readonly key: string | undefined;
   };
+  /** People's sessions (ADR 0019): see `PAKLOG_JWT_*` and `PAKLOG_OIDC_*` in the README. */
+  readonly identity: IdentityConfig;
+}
+
+/** Sign-in of people: PakLog's own access JWTs and refresh tokens, and an optional external OIDC provider. */
+export interface IdentityConfig {
+  /** HS256 secret of PakLog's access tokens; absent: one is generated at first start and kept in the database. */
+  readonly jwtSecret: string | undefined;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
+  readonly oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  /** Absent: the issuer's discovery document's `jwks_uri`, else `<issuer>/.well-known/jwks.json`. */
+  readonly jwksUrl: string | undefined;
+  readonly audience: string;
+  /** The claim naming the PakLog user (its `oidc_subject`); `sub` by default. */
+  readonly subjectClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +193,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (metricsKey !== undefined && metricsKey.length < 16) problems.push('PAKLOG_METRICS_KEY must be at least 16 characters long');
   if (metricsKey !== undefined && metricsPort !== undefined) problems.push('PAKLOG_METRICS_PORT and PAKLOG_METRICS_KEY are alternatives: set one');
   const mainPort = int('PORT', 8080, 0, 65535);
+  const jwtSecret = str('PAKLOG_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('PAKLOG_JWT_SECRET must be at least 32 characters long');
+  const oidcIssuer = url('PAKLOG_OIDC_ISSUER', ['https:', 'http:']);
+  const oidcAudience = str('PAKLOG_OIDC_AUDIENCE');
+  if (oidcIssuer !== undefined && oidcAudience === undefined) problems.push('PAKLOG_OIDC_ISSUER needs PAKLOG_OIDC_AUDIENCE (the client id tokens are issued for)');
+  const oidcJwksUrl = url('PAKLOG_OIDC_JWKS_URL', ['https:', 'http:']);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === mainPort) problems.push('PAKLOG_METRICS_PORT must differ from PORT');
 
   const config: Config = {
@@ -219,6 +245,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     corsOrigins,
     hstsMaxAgeS: int('PAKLOG_HSTS_MAX_AGE_S', 0, 0, 100_000_000),
     metricsEndpoint: { port: metricsPort, host: str('PAKLOG_METRICS_HOST') ?? '127.0.0.1', key: metricsKey },
+    identity: {
+      jwtSecret,
+      accessTokenTtlS: int('PAKLOG_JWT_ACCESS_TTL_S', 900, 30, 86_400),
+      refreshTokenTtlS: int('PAKLOG_JWT_REFRESH_TTL_S', 14 * 86_400, 300, 365 * 86_400),
+      oidc: oidcIssuer === undefined || oidcAudience === undefined ? undefined : {
+        issuer: oidcIssuer, jwksUrl: oidcJwksUrl, audience: oidcAudience, subjectClaim: str('PAKLOG_OIDC_SUBJECT_CLAIM') ?? 'sub',
+      },
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

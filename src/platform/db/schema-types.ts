@@ -31,6 +31,7 @@ export interface PlatformApiKeys {
   name: string;
   revoked_at: Date | null;
   role: string;
+  site_ids: string[] | null;
 }
 
 export interface PlatformDeadLetters {
@@ -46,6 +47,7 @@ export interface PlatformDeadLetters {
 }
 
 export interface PlatformEvents {
+  actor_id: string | null;
   correlation_id: string | null;
   envelope: Json;
   event_id: string;
@@ -78,11 +80,46 @@ export interface PlatformOutbox {
   type: string;
 }
 
+export interface PlatformRefreshTokens {
+  created_at: Generated<Date>;
+  expires_at: Date;
+  family_id: string;
+  id: string;
+  revoked_at: Date | null;
+  token_hash: string;
+  used_at: Date | null;
+  user_id: string;
+}
+
 export interface PlatformSchemaMigrations {
   applied_at: Generated<Date>;
   checksum: string;
   name: string;
   schema_name: string;
+}
+
+export interface PlatformSettings {
+  created_at: Generated<Date>;
+  name: string;
+  value: string;
+}
+
+export interface PlatformUserGrants {
+  granted_at: Generated<Date>;
+  role: string;
+  site_id: string;
+  user_id: string;
+}
+
+export interface PlatformUsers {
+  created_at: Generated<Date>;
+  disabled_at: Date | null;
+  display_name: string;
+  id: string;
+  oidc_subject: string | null;
+  password_hash: string | null;
+  username: string;
+  worker_id: string | null;
 }
 
 export interface DB {
@@ -91,5 +128,9 @@ export interface DB {
   "platform.events": PlatformEvents;
   "platform.idempotency_keys": PlatformIdempotencyKeys;
   "platform.outbox": PlatformOutbox;
+  "platform.refresh_tokens": PlatformRefreshTokens;
   "platform.schema_migrations": PlatformSchemaMigrations;
+  "platform.settings": PlatformSettings;
+  "platform.user_grants": PlatformUserGrants;
+  "platform.users": PlatformUsers;
 }

@@ -6,7 +6,10 @@ import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { PRINCIPAL_HEADER, verifyPrincipal } from './forwarded-principal.ts';
-import { ROLES, type Role } from './roles.ts';
+import type { Identity, UserLookup } from '../identity/identity.ts';
+import type { OidcVerifier } from '../identity/oidc.ts';
+import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
+import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, type Principal, type Role } from './roles.ts';
 
 /**
  * API keys are random 32-byte secrets; only their SHA-256 is stored. A fast hash is right here because the secret
@@ -19,10 +22,13 @@ export const hashApiKey = (key: string): string => createHash('sha256').update(k
 
 export const generateApiKey = (): string => `pk_${randomBytes(32).toString('base64url')}`;
 
-export interface Principal {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
+export type { Principal } from './roles.ts';
+
+/** A key's principal: its role at its sites, or at every site when it is not scoped. */
+function keyPrincipal(kind: 'key' | 'internal', id: string, name: string, role: Role, siteIds: readonly string[] | null): Principal {
+  const sites: Record<string, Role> = {};
+  for (const s of siteIds ?? [ALL_SITES]) sites[s] = role;
+  return { kind, id, name, role, sites };
 }
 
 export class ApiKeys {
@@ -30,9 +36,13 @@ export class ApiKeys {
   private readonly internal = new Map<string, Principal>();
   constructor(private readonly db: Database, private readonly ids: IdGenerator) {}
 
-  async create(name: string, role: Role, key: string = generateApiKey()): Promise<{ id: string; key: string }> {
+  /** A new key; `siteIds` limits it to those sites (absent or null: every site, as keys always did). */
+  async create(name: string, role: Role, key: string = generateApiKey(), siteIds: readonly string[] | null = null): Promise<{ id: string; key: string }> {
     const id = this.ids.next('key');
-    await this.db.query(`INSERT INTO platform.api_keys (id, name, role, key_hash) VALUES ($1, $2, $3, $4)`, [id, name, role, hashApiKey(key)]);
+    await this.db.query(
+      `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids) VALUES ($1, $2, $3, $4, $5)`,
+      [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds]],
+    );
     return { id, key };
   }
 
@@ -76,7 +86,7 @@ export class ApiKeys {
   async withInternalKey<T>(name: string, role: Role, fn: (key: string) => Promise<T>): Promise<T> {
     const key = generateApiKey();
     const hash = hashApiKey(key);
-    this.internal.set(hash, { id: `internal:${name}`, name, role });
+    this.internal.set(hash, keyPrincipal('internal', `internal:${name}`, name, role, null));
     try {
       return await fn(key);
     } finally {
@@ -96,11 +106,13 @@ export class ApiKeys {
     return rows.length > 0;
   }
 
-  async list(): Promise<{ id: string; name: string; role: Role; createdAt: string; revokedAt: string | null }[]> {
-    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'created_at' | 'revoked_at'>>(
-      `SELECT id, name, role, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
+  async list(): Promise<{ id: string; name: string; role: Role; siteIds: string[] | null; createdAt: string; revokedAt: string | null }[]> {
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids' | 'created_at' | 'revoked_at'>>(
+      `SELECT id, name, role, site_ids, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
+    return rows.map((r) => ({
+      id: r.id, name: r.name, role: r.role, siteIds: r.site_ids, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
+    }));
   }
 
   /** Looks a key up; results are cached for a few seconds so a revoked key stops working quickly. */
@@ -110,10 +122,11 @@ export class ApiKeys {
     if (internal !== undefined) return internal;
     const hit = this.cache.get(hash);
     if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.principal;
-    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role'>>(
-      `SELECT id, name, role FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids'>>(
+      `SELECT id, name, role, site_ids FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
     );
-    const principal = rows[0];
+    const row = rows[0];
+    const principal = row === undefined ? undefined : keyPrincipal('key', row.id, row.name, row.role, row.site_ids);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, at: Date.now() });
     return principal;
@@ -126,12 +139,98 @@ export interface AuthFailureGuard {
   recordAuthFailure(request: FastifyRequest): Promise<void>;
 }
 
+/** What a caller presents: an API key (`X-Api-Key`), or a bearer credential (an API key, PakLog's JWT or an OIDC JWT). */
+export interface Credentials {
+  readonly apiKey?: string | undefined;
+  readonly bearer?: string | undefined;
+}
+
+/** The credentials of a request's (or a gRPC call's) headers: `X-Api-Key` and `Authorization: Bearer <key or JWT>`. */
+export function credentialsFrom(headers: Readonly<Record<string, string | string[] | undefined>>): Credentials {
+  const header = headers['x-api-key'];
+  const authorization = headers.authorization;
+  const bearer = (Array.isArray(authorization) ? authorization[0] : authorization)?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { apiKey: Array.isArray(header) ? header[0] : header, bearer };
+}
+
 /**
- * onRequest hook: public routes pass; others need a valid key and a role the route allows. With a guard, a key from an
- * address that presented too many wrong ones is refused (429) before it is looked up. A request without any key is
- * not counted: it guesses nothing and costs no lookup.
+ * Turns credentials into a principal (ADR 0005, 0019), for every transport: the REST hook below, GraphQL and gRPC.
+ * An API key is looked up by its hash; a JWT is verified by its issuer: PakLog's own access tokens with the HS256
+ * secret, an external provider's (PAKLOG_OIDC_ISSUER) with the provider's JWKS, and then mapped to the user whose
+ * `oidc_subject` it names. Every refusal is a coded 401/403 (`AppError`).
  */
-export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | undefined; failures?: AuthFailureGuard | undefined } = {}) {
+export class Authenticator {
+  constructor(
+    readonly apiKeys: ApiKeys,
+    private readonly identity?: Identity | undefined,
+    private readonly oidc?: OidcVerifier | undefined,
+  ) {}
+
+  /** Whether `credentials` carry anything to check (a request without any is refused, but counts as no failed guess). */
+  static presents(credentials: Credentials): boolean {
+    return (credentials.apiKey ?? '') !== '' || (credentials.bearer ?? '') !== '';
+  }
+
+  async authenticate(credentials: Credentials): Promise<Principal> {
+    const apiKey = credentials.apiKey !== undefined && credentials.apiKey !== '' ? credentials.apiKey : undefined;
+    const secret = apiKey ?? credentials.bearer;
+    if (secret === undefined || secret === '') {
+      throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header, or a token as Authorization: Bearer <token>');
+    }
+    if (apiKey === undefined && looksLikeJwt(secret)) return this.fromJwt(secret);
+    const principal = await this.apiKeys.verify(secret);
+    if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    return principal;
+  }
+
+  private async fromJwt(token: string): Promise<Principal> {
+    const issuer = unverifiedIssuer(token);
+    if (issuer === PAKLOG_ISSUER && this.identity !== undefined) {
+      const check = await verifyAccessToken(this.identity.jwtSecret, token);
+      if (!check.ok) {
+        throw check.reason === 'expired'
+          ? new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one at POST /api/v1/auth/refresh')
+          : new AppError('UNAUTHENTICATED', 'The access token is not valid');
+      }
+      return userPrincipal(await this.identity.byId(check.claims.sub));
+    }
+    if (this.oidc !== undefined && this.identity !== undefined && issuer === this.oidc.issuer) {
+      const check = await this.oidc.verify(token);
+      if (!check.ok) {
+        if (check.reason === 'unavailable') throw new AppError('UNAVAILABLE', check.detail, { retryable: true });
+        throw new AppError(check.reason === 'expired' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED', check.detail);
+      }
+      const found = await this.identity.bySubject(check.subject);
+      if (!found.ok && found.reason === 'unknown') {
+        throw new AppError('UNKNOWN_OIDC_SUBJECT', `No PakLog user is linked to the identity "${check.subject}"; an admin links it (oidcSubject)`);
+      }
+      return userPrincipal(found);
+    }
+    throw new AppError('UNAUTHENTICATED', 'The token is not valid: it was not issued by PakLog or by the configured identity provider');
+  }
+}
+
+function userPrincipal(found: UserLookup): Principal {
+  if (found.ok) return found.principal;
+  switch (found.reason) {
+    case 'unknown': throw new AppError('UNAUTHENTICATED', 'The token names no user');
+    case 'disabled': throw new AppError('USER_DISABLED', 'The user is disabled');
+    case 'no-role': throw new AppError('FORBIDDEN', 'The user has no role at any site yet; an admin grants one');
+    default: {
+      const never: never = found.reason;
+      throw new Error(`unknown lookup outcome ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * onRequest hook: public routes pass; others need valid credentials and a role the route allows (at some site: the
+ * site itself is checked by {@link siteGuard} once the body is parsed). With a guard, credentials from an address
+ * that presented too many wrong ones are refused (429) before they are checked. A request without any credential
+ * is not counted: it guesses nothing and costs no lookup.
+ */
+export function authHook(auth: Authenticator | ApiKeys, options: { gatewaySecret?: string | undefined; failures?: AuthFailureGuard | undefined } = {}) {
+  const authenticator = auth instanceof Authenticator ? auth : new Authenticator(auth);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
@@ -143,15 +242,14 @@ export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | unde
       authorise(request, principal, config.roles);
       return;
     }
-    const header = request.headers['x-api-key'];
-    const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
-    if (key === undefined || key === '') throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
-    await options.failures?.checkAuthFailures(request, reply);
-    const principal = await keys.verify(key);
-    if (principal === undefined) {
-      await options.failures?.recordAuthFailure(request);
-      throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    const credentials = credentialsFrom(request.headers);
+    if (Authenticator.presents(credentials)) await options.failures?.checkAuthFailures(request, reply);
+    let principal: Principal;
+    try {
+      principal = await authenticator.authenticate(credentials);
+    } catch (e) {
+      if (Authenticator.presents(credentials) && e instanceof AppError && e.status === 401) await options.failures?.recordAuthFailure(request);
+      throw e;
     }
     authorise(request, principal, config.roles);
   };
@@ -160,8 +258,120 @@ export function authHook(keys: ApiKeys, options: { gatewaySecret?: string | unde
 function authorise(request: FastifyRequest, principal: Principal, roles: readonly Role[] | undefined): void {
   request.principal = principal;
   const allowed = roles ?? ['admin'];
-  if (!allowed.includes(principal.role)) {
+  // A role the route allows at some site lets the request through to the site check; a caller alike everywhere is done.
+  if (!allowed.includes(principal.role) && !Object.values(principal.sites).some((r) => allowed.includes(r))) {
     throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
+  }
+}
+
+/**
+ * Whether `principal` may do what `roles` allow at `siteId` (its role there); throws FORBIDDEN_AT_SITE otherwise. For
+ * handlers (REST, GraphQL, gRPC) that learn a resource's site only once they have loaded it.
+ */
+export function authorizeSite(principal: Principal, siteId: string, roles: readonly Role[]): void {
+  const role = roleAt(principal, siteId);
+  if (role === undefined || !roles.includes(role)) {
+    throw new AppError('FORBIDDEN_AT_SITE', role === undefined
+      ? `${principal.name} has no role at site ${siteId}`
+      : `Role ${role} at site ${siteId} may not do this`);
+  }
+}
+
+/**
+ * The whole check for adapters without REST's hooks (GraphQL resolvers, gRPC methods): `roles` at `siteId` when the
+ * operation is about a site, else the caller's overall role. Throws FORBIDDEN / FORBIDDEN_AT_SITE.
+ */
+export function authorize(principal: Principal, roles: readonly Role[], siteId?: string): void {
+  if (siteId !== undefined) {
+    authorizeSite(principal, siteId, roles);
+    return;
+  }
+  if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', `Role ${principal.role} may not do this`);
+}
+
+/** How the site guard learns sites: a site code → its id, a resource id (`ord_…`, `wav_…`) → its site. */
+export interface SiteLookups {
+  /** The id of the site a reference (id or code) names; undefined when none does. */
+  readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
+  /** The site of the resource an id names, when the id's kind is one the app knows (undefined otherwise). */
+  readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
+}
+
+/** Body fields that name another resource whose site counts (`POST /packages { orderId }`). */
+const RESOURCE_FIELDS = ['orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId'] as const;
+
+/**
+ * preHandler hook (after validation): for a caller whose role differs by site (a user with per-site grants, a key
+ * scoped to sites), the role at the site the request is about is the one the route's roles are checked against. The
+ * site is the one the request names (`siteId` in path, query or body; `/sites/:id`), else the one of the resource
+ * its path (or body) names (`/waves/:id/release`). A list that can be filtered by site must name one; a request about
+ * no site is decided by the caller's overall role. A caller alike at every site (admins, unscoped keys) costs nothing.
+ */
+export function siteGuard(lookups: SiteLookups) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const principal = request.principal;
+    if (principal === undefined || actsEverywhereAlike(principal) || request.routeOptions.config.public === true) return;
+    const allowed = request.routeOptions.config.roles ?? ['admin'];
+    const sites = await sitesInQuestion(request, lookups);
+    if (sites.size === 0) {
+      if (takesSiteFilter(request)) throw new AppError('SITE_REQUIRED', 'Name the site (siteId): this caller may act only at some sites');
+      if (!allowed.includes(principal.role)) {
+        throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
+      }
+      return;
+    }
+    for (const site of sites) authorizeSite(principal, site, allowed);
+  };
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const fieldsOf = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
+
+async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): Promise<Set<string>> {
+  const params = fieldsOf(request.params);
+  const query = fieldsOf(request.query);
+  const body = fieldsOf(request.body);
+  const url = request.routeOptions.url ?? '';
+  const refs = [text(params.siteId), text(query.siteId), text(body.siteId), /\/sites\/:id(\/|$)/.test(url) ? text(params.id) : undefined]
+    .filter((r): r is string => r !== undefined);
+  const sites = new Set<string>();
+  for (const ref of refs) sites.add((await lookups.resolveSite?.(ref)) ?? ref);
+  if (sites.size === 0 && lookups.siteOfResource !== undefined) {
+    const ids = [...Object.values(params), ...RESOURCE_FIELDS.map((f) => body[f])].map(text).filter((v): v is string => v !== undefined);
+    for (const id of ids) {
+      const site = await lookups.siteOfResource(id);
+      if (site !== undefined) sites.add(site);
+    }
+  }
+  return sites;
+}
+
+/** Whether the route's query string can filter by site (a list a site-scoped caller must narrow to one of its sites). */
+function takesSiteFilter(request: FastifyRequest): boolean {
+  const schema = fieldsOf(request.routeOptions.schema?.querystring);
+  return Object.hasOwn(fieldsOf(schema.properties), 'siteId');
+}
+
+/**
+ * preValidation hook: on the floor the acting worker is the person signed in (ADR 0019). For a user, a body's
+ * `workerId` must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in when absent.
+ * Keys (integrations, shared handheld keys) name the worker as before.
+ */
+export async function actingWorkerHook(request: FastifyRequest): Promise<void> {
+  const principal = request.principal;
+  if (principal?.kind !== 'user' || principal.workerId === undefined) return;
+  const schema = fieldsOf(request.routeOptions.schema?.body);
+  if (!Object.hasOwn(fieldsOf(schema.properties), 'workerId')) return;
+  if (request.body !== undefined && (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))) return;
+  const body = fieldsOf(request.body);
+  if (body.workerId === undefined) {
+    request.body = { ...body, workerId: principal.workerId };
+    return;
+  }
+  if (body.workerId !== principal.workerId) {
+    throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body.workerId)}`, {
+      errors: [{ field: '/workerId', message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
+    });
   }
 }
 

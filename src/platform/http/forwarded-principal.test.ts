@@ -1,13 +1,27 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signPrincipal, verifyPrincipal } from './forwarded-principal.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
-const picker = { id: 'key_1', name: 'scanner 7', role: 'operator' as const };
+const picker = { kind: 'key' as const, id: 'key_1', name: 'scanner 7', role: 'operator' as const, sites: { '*': 'operator' as const } };
+const person = {
+  kind: 'user' as const, id: 'usr_1', name: 'Ana', role: 'manager' as const, sites: { sit_a: 'manager' as const, sit_b: 'viewer' as const }, workerId: 'ana',
+};
 
 describe('the principal the gateway forwards', () => {
   it('is accepted as signed, within its minute', () => {
     const now = 1_700_000_000_000;
     expect(verifyPrincipal(signPrincipal(picker, secret, now), secret, now + 30_000)).toEqual(picker);
+  });
+  it('carries a person\'s kind, per-site roles and worker id', () => {
+    const now = 1_700_000_000_000;
+    expect(verifyPrincipal(signPrincipal(person, secret, now), secret, now)).toEqual(person);
+  });
+  it('of an older gateway (no kind, no sites) is a key acting at every site', () => {
+    const now = 1_700_000_000_000;
+    const body = Buffer.from(JSON.stringify({ id: 'key_1', name: 'scanner 7', role: 'operator' })).toString('base64url');
+    const mac = createHmac('sha256', secret).update(`${body}.${now}`).digest('base64url');
+    expect(verifyPrincipal(`${body}.${now}.${mac}`, secret, now)).toEqual(picker);
   });
   it('is refused when stale, from the future, signed with another secret or tampered with', () => {
     const now = 1_700_000_000_000;

@@ -1,13 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ROLES, type Role } from './roles.ts';
+import { ALL_SITES, ROLES, type Principal, type Role } from './roles.ts';
 
-/** Who the gateway says is calling (the same shape as an API key's principal). */
-export interface ForwardedPrincipal {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-}
-const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+/** Who the gateway says is calling: the principal it authenticated (its kind, sites and worker included). */
+export type ForwardedPrincipal = Principal;
+const isRole = (r: unknown): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r);
+const KINDS: readonly unknown[] = ['user', 'key', 'internal'];
 
 /**
  * In split mode the gateway authenticates each request once (it owns the API keys) and forwards the caller to the
@@ -22,7 +19,8 @@ const MAX_AGE_MS = 60_000;
 const mac = (secret: string, payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
 
 export function signPrincipal(principal: ForwardedPrincipal, secret: string, now: number = Date.now()): string {
-  const body = Buffer.from(JSON.stringify({ id: principal.id, name: principal.name, role: principal.role })).toString('base64url');
+  const { id, name, role, kind, sites, workerId } = principal;
+  const body = Buffer.from(JSON.stringify({ id, name, role, kind, sites, ...(workerId === undefined ? {} : { workerId }) })).toString('base64url');
   const payload = `${body}.${now}`;
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
@@ -39,9 +37,19 @@ export function verifyPrincipal(header: string, secret: string, now: number = Da
   try {
     const p: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     if (typeof p !== 'object' || p === null) return undefined;
-    const { id, name, role } = p as Record<string, unknown>;
-    if (typeof id !== 'string' || typeof name !== 'string' || typeof role !== 'string' || !isRole(role)) return undefined;
-    return { id, name, role };
+    const { id, name, role, kind, sites, workerId } = p as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof name !== 'string' || !isRole(role)) return undefined;
+    // An assertion of an older gateway (no kind, no sites) is a key acting at every site, as keys did then.
+    const siteRoles: Record<string, Role> = {};
+    if (typeof sites === 'object' && sites !== null) {
+      for (const [site, r] of Object.entries(sites)) if (isRole(r)) siteRoles[site] = r;
+    } else {
+      siteRoles[ALL_SITES] = role;
+    }
+    return {
+      id, name, role, kind: KINDS.includes(kind) ? kind as Principal['kind'] : 'key', sites: siteRoles,
+      ...(typeof workerId === 'string' ? { workerId } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -4,7 +4,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
-import { readEventStore } from '../bus/event-store.ts';
+import { readAuditTrail, readEventStore } from '../bus/event-store.ts';
+import { actorOf } from '../bus/envelope.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, unwrap } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -22,6 +23,8 @@ export interface PlatformRouteDeps {
   readonly contexts?: readonly string[];
   /** More to check for readiness than the database (the gateway: every service). */
   readonly readiness?: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
+  /** A site code or id → the site's id (the audit trail's site filter); absent: taken as an id. */
+  readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
   /** Where `/metrics` is served (default: open on this port). */
   readonly metricsEndpoint?: MetricsEndpoint;
   /** Where dead letters live when not (only) here: the gateway lists and replays its services' ones. */
@@ -81,6 +84,37 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
+  app.get('/api/v1/audit', {
+    config: { roles: ['admin', 'manager'] },
+    schema: {
+      tags: ['platform'], summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
+      description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
+        + 'events caused. A caller with roles at some sites only must name one of them (siteId).',
+      querystring: Type.Object({
+        actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
+        siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        limit: Limit(1000, 100),
+        cursor: Cursor,
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorSeq(q.cursor));
+    const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const siteId = q.siteId === undefined ? undefined : (await deps.resolveSite?.(q.siteId)) ?? q.siteId;
+    const rows = await readAuditTrail(deps.db, { actorId: q.actor, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
+    return {
+      items: rows.map(({ envelope: e }) => ({
+        eventId: e.id, type: e.type, source: e.source, subject: e.subject, time: e.time, siteId: e.siteid ?? null,
+        actor: actorOf(e) ?? null, correlationId: e.correlationid ?? null, causationId: e.causationid ?? null, data: e.data,
+      })),
+      nextCursor: nextCursor(rows, q.limit, (l) => l.seq),
+    };
+  });
+
   app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async (req) => {
     const rows = await deps.db.query(
       `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt", envelope
@@ -107,11 +141,22 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     config: { roles: CAN.admin },
     schema: {
       tags: ['platform'], summary: 'Create an API key; the secret is shown once',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Union(ROLES.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 100 }),
+        role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+        siteIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+          minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at; absent: every site',
+        })),
+      }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const created = await deps.apiKeys.create(req.body.name, req.body.role);
-    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, key: created.key });
+    const siteIds = req.body.siteIds === undefined ? null : await Promise.all(req.body.siteIds.map(async (ref, i) => {
+      const id = deps.resolveSite === undefined ? ref : await deps.resolveSite(ref);
+      if (id === undefined) throw new AppError('VALIDATION_FAILED', `No site ${ref}`, { errors: [{ field: `/siteIds/${i}`, message: 'is not the id or code of a site' }] });
+      return id;
+    }));
+    const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds);
+    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, siteIds, key: created.key });
   });
   app.post('/api/v1/api-keys/:id/revoke', {
     config: { roles: CAN.admin },

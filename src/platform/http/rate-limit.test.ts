@@ -34,7 +34,7 @@ async function limitedApp(store: RateLimitStore, metrics: Metrics, warnings: str
   const limiter = new RateLimiter(store, { ...DEFAULT_RATE_LIMITS, commandPerMin: 2 }, metrics, { warn: (_o, m) => warnings.push(m), info: () => undefined });
   const app = Fastify();
   app.addHook('onRequest', async (req) => {
-    req.principal = { id: String(req.headers['x-who']), name: 'test', role: 'admin' };
+    req.principal = { kind: 'key', id: String(req.headers['x-who']), name: 'test', role: 'admin', sites: { '*': 'admin' } };
   });
   app.addHook('onRequest', limiter.hook());
   app.setErrorHandler(async (e, req, reply) => sendProblem(e, req, reply));

@@ -20,6 +20,43 @@ export const CAN = {
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Every site: a grant or key scope that is not limited to one site. */
+export const ALL_SITES = '*';
+
+/**
+ * Who is calling, once authenticated (ADR 0019): a person (`user`, password or OIDC), an API key (`key`), or the app's
+ * own in-process calls (`internal`). `sites` maps a site id (or `*`) to the role there; `role` is the role where no
+ * site is in question: the `*` grant, else the best of its sites' roles.
+ */
+export interface Principal {
+  readonly kind: 'user' | 'key' | 'internal';
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly sites: Readonly<Record<string, Role>>;
+  /** The worker a person acts as on the floor (users only). */
+  readonly workerId?: string;
+}
+
+/** The role of `principal` at a site: that site's grant, else its `*` grant; undefined = no access there. */
+export function roleAt(principal: Pick<Principal, 'sites'>, siteId: string): Role | undefined {
+  return Object.hasOwn(principal.sites, siteId) ? principal.sites[siteId] : principal.sites[ALL_SITES];
+}
+
+/** Whether the principal has the same role at every site (its role alone decides; no site needs resolving). */
+export function actsEverywhereAlike(principal: Pick<Principal, 'role' | 'sites'>): boolean {
+  const entries = Object.entries(principal.sites);
+  return entries.length === 1 && entries[0]?.[0] === ALL_SITES && entries[0][1] === principal.role;
+}
+
+/** The role where no site is in question: the `*` grant, else the highest one (ROLES order: admin first). */
+export function overallRole(sites: Readonly<Record<string, Role>>): Role | undefined {
+  const all = sites[ALL_SITES];
+  if (all !== undefined) return all;
+  const held = new Set(Object.values(sites));
+  return ROLES.find((r) => held.has(r));
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed to call the route; absent means admin only. Ignored when `public`. */
@@ -28,6 +65,6 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyRequest {
-    principal?: { id: string; name: string; role: Role };
+    principal?: Principal;
   }
 }

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
-import { authHook, type ApiKeys } from './auth.ts';
+import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { partValidators } from './validation.ts';
@@ -22,6 +22,13 @@ export interface HttpOptions {
   readonly logFormat?: LogFormat;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
+  /** API keys, people's JWTs and OIDC (ADR 0019); absent: API keys only. */
+  readonly authenticator?: Authenticator | undefined;
+  /**
+   * How per-site roles find the site a request is about. Absent (the gateway, which forwards to services that check
+   * it): no site check here, only the role at some site.
+   */
+  readonly siteLookups?: SiteLookups | undefined;
   readonly version: string;
   readonly limits?: HttpLimits;
   /** Split mode: trust callers the gateway authenticated and signed with this secret (PAKLOG_GATEWAY_SECRET). */
@@ -132,9 +139,15 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'PakLog API', version: options.version, description: 'Warehouse management and execution. Authenticate with the X-Api-Key header.' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } } },
-      security: [{ apiKey: [] }],
+      info: {
+        title: 'PakLog API', version: options.version,
+        description: 'Warehouse management and execution. Authenticate with the X-Api-Key header (integrations), or as a person with '
+          + '`Authorization: Bearer <access token>` from POST /api/v1/auth/login (or your identity provider\'s token).',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
     },
     ...(options.transformOpenApi === undefined ? {} : {
       transformObject: (doc) => {
@@ -173,7 +186,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     });
   }
   const limiter = options.rateLimiter;
-  app.addHook('onRequest', authHook(options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
+  app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
+  // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.
+  app.addHook('preValidation', actingWorkerHook);
+  if (options.siteLookups !== undefined) app.addHook('preHandler', siteGuard(options.siteLookups));
   if (limiter !== undefined) {
     const limit = limiter.hook();
     // Behind the gateway (a signed principal), the gateway has counted the request already.

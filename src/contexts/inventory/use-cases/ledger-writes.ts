@@ -16,12 +16,15 @@ export interface StockApis {
   readonly locations: LocationMasterApi;
 }
 
-/** Appends the decision's movements (ids given where no event names them) and its events, in the handler's transaction. */
+/**
+ * Appends the decision's movements (ids given where no event names them) and its events, in the handler's transaction.
+ * Both carry the meta's actor: the caller of the request, or the actor of the event that caused this one.
+ */
 export async function record(
   tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, movements: readonly PlannedMovement[], events: readonly PublishedEvent[],
     meta: EventMeta,
 ): Promise<void> {
-  await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov') })));
+  await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor })));
   await deps.bus.append(tx, 'inventory', events, meta);
 }
 

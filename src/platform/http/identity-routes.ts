@@ -1,0 +1,167 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { Identity, UserView } from '../identity/identity.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../identity/passwords.ts';
+import type { AuthFailureGuard } from './auth.ts';
+import { ALL_SITES, CAN, ROLES, type Role } from './roles.ts';
+import type { HttpApp } from './server.ts';
+
+export interface IdentityRouteDeps {
+  readonly identity: Identity;
+  /** Failed sign-ins count against the client address, like refused keys (rate-limit.ts). */
+  readonly failures?: AuthFailureGuard | undefined;
+  /** A site code or id → the site's id (grants are kept by id); undefined for no such site. */
+  readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
+}
+
+const tags = ['identity'];
+const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$', examples: ['ana.lopez'] });
+const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: ['correct horse battery staple'] });
+const SiteOrAll = Type.String({ minLength: 1, maxLength: 100, description: 'A site id or code, or * for every site', examples: ['DEMO', '*'] });
+const Grant = Type.Object({ siteId: SiteOrAll, role: RoleSchema }, { additionalProperties: false });
+const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+/** Sign-in, sessions and user administration (ADR 0019). */
+export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Promise<void> {
+  const { identity } = deps;
+  const siteIdOf = async (ref: string, field: string): Promise<string> => {
+    if (ref === ALL_SITES || deps.resolveSite === undefined) return ref;
+    const id = await deps.resolveSite(ref);
+    if (id === undefined) throw new AppError('VALIDATION_FAILED', `No site ${ref}`, { errors: [{ field, message: 'is not the id or code of a site' }] });
+    return id;
+  };
+  const grantsOf = async (grants: readonly { siteId: string; role: Role }[] | undefined): Promise<{ siteId: string; role: Role }[]> =>
+    Promise.all((grants ?? []).map(async (g, i) => ({ siteId: await siteIdOf(g.siteId, `/grants/${i}/siteId`), role: g.role })));
+  const found = (user: UserView | undefined, id: string): UserView => {
+    if (user === undefined) throw new AppError('NOT_FOUND', `No user ${id}`);
+    return user;
+  };
+  const failed = async (req: FastifyRequest, error: AppError): Promise<never> => {
+    await deps.failures?.recordAuthFailure(req);
+    throw error;
+  };
+
+  app.post('/api/v1/auth/login', {
+    config: { public: true },
+    schema: {
+      tags, summary: 'Sign in with a username and password', operationId: 'login', security: [],
+      description: 'Answers a short-lived access token (send it as `Authorization: Bearer`) and a refresh token. Failed attempts count '
+        + 'against the client address like refused API keys (429 with Retry-After when too many).',
+      body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    await deps.failures?.checkAuthFailures(req, reply);
+    const checked = await identity.checkPassword(req.body.username, req.body.password);
+    if (checked === undefined) return failed(req, new AppError('INVALID_CREDENTIALS', 'The username or the password is wrong'));
+    if (!checked.ok) {
+      return failed(req, checked.reason === 'disabled'
+        ? new AppError('USER_DISABLED', 'The user is disabled')
+        : new AppError('FORBIDDEN', 'The user has no role at any site yet; an admin grants one'));
+    }
+    return { ...(await identity.startSession(checked.principal.id)), userId: checked.principal.id };
+  });
+
+  app.post('/api/v1/auth/refresh', {
+    config: { public: true },
+    schema: {
+      tags, summary: 'Exchange a refresh token for a new access and refresh token', operationId: 'refreshSession', security: [],
+      description: 'A refresh token is good once. Presenting a used one again revokes its whole session (401 REFRESH_TOKEN_REUSED).',
+      body: RefreshBody,
+    },
+  }, async (req, reply) => {
+    await deps.failures?.checkAuthFailures(req, reply);
+    const outcome = await identity.refresh(req.body.refreshToken);
+    if (outcome.ok) return outcome.session;
+    switch (outcome.reason) {
+      case 'reused': return failed(req, new AppError('REFRESH_TOKEN_REUSED', 'The refresh token was used already: every token of this session is revoked'));
+      case 'expired': return failed(req, new AppError('TOKEN_EXPIRED', 'The refresh token has expired; sign in again'));
+      case 'disabled': return failed(req, new AppError('USER_DISABLED', 'The user is disabled'));
+      case 'invalid': return failed(req, new AppError('UNAUTHENTICATED', 'The refresh token is not valid or was revoked'));
+      default: {
+        const never: never = outcome.reason;
+        throw new Error(`unknown refresh outcome ${String(never)}`);
+      }
+    }
+  });
+
+  app.post('/api/v1/auth/logout', {
+    config: { public: true },
+    schema: {
+      tags, summary: 'End a session (revoke its refresh tokens)', operationId: 'logout', security: [],
+      description: 'Always 204, whether the token was known or not. Access tokens already issued stay valid until they expire (minutes).',
+      body: RefreshBody,
+    },
+  }, async (req, reply) => {
+    await identity.logout(req.body.refreshToken);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/auth/me', {
+    config: { roles: CAN.read },
+    schema: { tags, summary: 'Who the credentials name: kind, role, role per site, worker id', operationId: 'whoAmI' },
+  }, async (req) => {
+    const p = req.principal!;
+    return { kind: p.kind, id: p.id, name: p.name, role: p.role, sites: p.sites, workerId: p.workerId ?? null };
+  });
+
+  app.get('/api/v1/users', {
+    config: { roles: CAN.admin }, schema: { tags, summary: 'List users (never their passwords)', operationId: 'listUsers' },
+  }, async () => ({ items: await identity.list() }));
+
+  app.post('/api/v1/users', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'Create a user', operationId: 'createUser',
+      description: 'A person signs in with the password, or through the identity provider whose token names `oidcSubject`. '
+        + '`workerId` is who the person acts as on the floor (the username by default).',
+      body: Type.Object({
+        username: Username,
+        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        password: Type.Optional(Password),
+        oidcSubject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        grants: Type.Optional(Type.Array(Grant, { maxItems: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const b = req.body;
+    const user = await identity.create({ ...b, grants: await grantsOf(b.grants) });
+    return reply.status(201).header('location', `/api/v1/users/${user.id}`).send(user);
+  });
+
+  app.get('/api/v1/users/:id', {
+    config: { roles: CAN.admin },
+    schema: { tags, summary: 'One user', operationId: 'getUser', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }) },
+  }, async (req) => found(await identity.get(req.params.id), req.params.id));
+
+  app.post('/api/v1/users/:id/disable', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'Disable a user: its sessions end, it can no longer sign in', operationId: 'disableUser',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+    },
+  }, async (req) => found(await identity.disable(req.params.id), req.params.id));
+
+  app.post('/api/v1/users/:id/grants', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'Give a user a role at a site (or * for every site); replaces its role there', operationId: 'grantRole',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), body: Grant,
+    },
+  }, async (req) => found(await identity.grant(req.params.id, await siteIdOf(req.body.siteId, '/siteId'), req.body.role), req.params.id));
+
+  app.delete('/api/v1/users/:id/grants/:site', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'Take a user\'s role at a site (or * for its every-site role) away', operationId: 'revokeRole',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), site: SiteOrAll }),
+    },
+  }, async (req) => {
+    if (!(await identity.revokeGrant(req.params.id, await siteIdOf(req.params.site, '/site')))) {
+      throw new AppError('NOT_FOUND', `User ${req.params.id} has no role at ${req.params.site}`);
+    }
+    return found(await identity.get(req.params.id), req.params.id);
+  });
+}

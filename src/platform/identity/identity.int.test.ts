@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+
+/** A local identity provider: a discovery document and a JWKS with one RSA key, served on a loopback port. */
+let idp: Server;
+let issuer: string;
+let signingKey: CryptoKey;
+let strangerKey: CryptoKey;
+let t: TestApp;
+const AUDIENCE = 'paklog-test';
+const password = 'correct horse battery staple';
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256');
+  signingKey = pair.privateKey;
+  strangerKey = (await generateKeyPair('RS256')).privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  idp = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/keys` }));
+    else if (req.url === '/keys') res.end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end('{}');
+  });
+  await new Promise<void>((done) => idp.listen(0, '127.0.0.1', done));
+  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  t = await startTestApp({ env: { PAKLOG_OIDC_ISSUER: issuer, PAKLOG_OIDC_AUDIENCE: AUDIENCE } });
+});
+afterAll(async () => {
+  await t?.close();
+  await new Promise((done) => idp.close(done));
+});
+
+const bearer = (token: string): { authorization: string } => ({ authorization: `Bearer ${token}` });
+const me = (token: string) => t.request('GET', '/api/v1/auth/me', { role: null, headers: bearer(token) });
+const login = (username: string, pw: string) => t.request('POST', '/api/v1/auth/login', { role: null, body: { username, password: pw } });
+const refresh = (refreshToken: string) => t.request('POST', '/api/v1/auth/refresh', { role: null, body: { refreshToken } });
+
+let n = 0;
+async function newUser(extra: Record<string, unknown> = {}): Promise<{ id: string; username: string }> {
+  const username = `person.${++n}`;
+  const res = await t.post('/api/v1/users', { username, displayName: `Person ${n}`, password, grants: [{ siteId: '*', role: 'operator' }], ...extra });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+describe('signing in with a password', () => {
+  it('answers an access token that names the person, and refuses wrong passwords and unknown users alike', async () => {
+    const user = await newUser();
+    const ok = await login(user.username, password);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, userId: user.id });
+    const who = await me(ok.body.accessToken);
+    expect(who.status).toBe(200);
+    expect(who.body).toEqual({ kind: 'user', id: user.id, name: `Person ${n}`, role: 'operator', sites: { '*': 'operator' }, workerId: user.username });
+    for (const [u, p] of [[user.username, `${password}!`], ['nobody', password]] as const) {
+      const bad = await login(u, p);
+      expect(bad.status).toBe(401);
+      expect(bad.body.code).toBe('INVALID_CREDENTIALS');
+    }
+    // The stored hash is argon2id; the API never shows it.
+    const rows = await t.app.db.query<{ password_hash: string }>(`SELECT password_hash FROM platform.users WHERE id = $1`, [user.id]);
+    expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify((await t.get(`/api/v1/users/${user.id}`)).body)).not.toContain('argon2');
+  });
+
+  it('a refresh token is good once: it rotates, and presenting a used one revokes the whole session', async () => {
+    const user = await newUser();
+    const first = (await login(user.username, password)).body;
+    const second = await refresh(first.refreshToken);
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    expect((await me(second.body.accessToken)).status).toBe(200);
+    const reused = await refresh(first.refreshToken);
+    expect(reused.status).toBe(401);
+    expect(reused.body.code).toBe('REFRESH_TOKEN_REUSED');
+    // The thief's use revoked the family: the legitimate newer token is dead too.
+    const after = await refresh(second.body.refreshToken);
+    expect(after.status).toBe(401);
+    // Another session of the same person is untouched.
+    const other = (await login(user.username, password)).body;
+    expect((await refresh(other.refreshToken)).status).toBe(200);
+  });
+
+  it('logout ends the session: its refresh token no longer works', async () => {
+    const user = await newUser();
+    const s = (await login(user.username, password)).body;
+    expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: s.refreshToken } })).status).toBe(204);
+    const res = await refresh(s.refreshToken);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('a disabled user can neither use its tokens, refresh, nor sign in', async () => {
+    const user = await newUser();
+    const s = (await login(user.username, password)).body;
+    expect((await t.post(`/api/v1/users/${user.id}/disable`)).body.disabledAt).not.toBeNull();
+    expect((await me(s.accessToken)).body.code).toBe('USER_DISABLED');
+    expect((await refresh(s.refreshToken)).status).toBe(401);
+    const again = await login(user.username, password);
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('USER_DISABLED');
+  });
+
+  it('only admins manage users', async () => {
+    expect((await t.post('/api/v1/users', { username: 'x', password }, 'manager')).status).toBe(403);
+    expect((await t.get('/api/v1/users', 'manager')).status).toBe(403);
+    const dup = await t.post('/api/v1/users', { username: `person.${n}`, password });
+    expect(dup.status).toBe(409);
+    const weak = await t.post('/api/v1/users', { username: 'weak', password: 'short' });
+    expect(weak.status).toBe(400);
+  });
+
+  it('the JWT secret generated at first start is kept, so a token survives a restart of the process', async () => {
+    const rows = await t.app.db.query<{ value: string }>(`SELECT value FROM platform.settings WHERE name = 'jwt_secret'`);
+    expect(rows[0]?.value).toBe(t.app.identity.jwtSecret);
+    expect(t.app.identity.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+describe('signing in through an OIDC provider (local JWKS)', () => {
+  const token = async (o: { sub?: string; aud?: string; exp?: number | string; key?: CryptoKey; kid?: string } = {}): Promise<string> =>
+    new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'k1' }).setIssuer(issuer).setAudience(o.aud ?? AUDIENCE)
+      .setSubject(o.sub ?? 'idp|ana').setIssuedAt().setExpirationTime(o.exp ?? '5m').sign(o.key ?? signingKey);
+
+  it('a valid token of a linked subject acts as that user, with its grants', async () => {
+    const user = await newUser({ oidcSubject: 'idp|ana', grants: [{ siteId: '*', role: 'manager' }] });
+    const res = await me(await token());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ kind: 'user', id: user.id, role: 'manager' });
+  });
+
+  it('refuses a wrong audience, an expired token and a key the provider does not publish', async () => {
+    const wrongAudience = await me(await token({ aud: 'another-app' }));
+    expect(wrongAudience.status).toBe(401);
+    expect(wrongAudience.body.code).toBe('UNAUTHENTICATED');
+    const expired = await me(await token({ exp: Math.floor(Date.now() / 1000) - 120 }));
+    expect(expired.status).toBe(401);
+    expect(expired.body.code).toBe('TOKEN_EXPIRED');
+    for (const forged of [await token({ key: strangerKey }), await token({ key: strangerKey, kid: 'k2' })]) {
+      const res = await me(forged);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('an unknown subject is told so: no PakLog user is linked to it', async () => {
+    const res = await me(await token({ sub: 'idp|stranger' }));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('UNKNOWN_OIDC_SUBJECT');
+  });
+});
+
+describe('failed sign-ins', () => {
+  it('count against the client address like refused keys: 429 with Retry-After', async () => {
+    let last = await login('nobody', 'wrong password');
+    for (let i = 0; i < 40 && last.status !== 429; i++) last = await login('nobody', 'wrong password');
+    expect(last.status).toBe(429);
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

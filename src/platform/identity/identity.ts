@@ -1,0 +1,258 @@
+import type { Clock } from '../clock.ts';
+import type { Database, Executor } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { IdGenerator } from '../ids.ts';
+import { overallRole, type Principal, type Role } from '../http/roles.ts';
+import { hashPassword, needsRehash, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { generateJwtSecret, generateRefreshToken, hashToken, signAccessToken } from './tokens.ts';
+
+/** A user as the API shows it (never the password hash). */
+export interface UserView {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  /** The worker id this person acts as on the floor. */
+  readonly workerId: string;
+  readonly oidcSubject: string | null;
+  readonly grants: readonly { siteId: string; role: Role }[];
+  readonly createdAt: string;
+  readonly disabledAt: string | null;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly displayName?: string | undefined;
+  readonly password?: string | undefined;
+  readonly oidcSubject?: string | undefined;
+  readonly workerId?: string | undefined;
+  readonly grants?: readonly { siteId: string; role: Role }[] | undefined;
+}
+
+/** What a sign-in or a refresh hands back. */
+export interface Session {
+  readonly tokenType: 'Bearer';
+  readonly accessToken: string;
+  /** Seconds the access token is valid. */
+  readonly expiresIn: number;
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: string;
+}
+
+/** Why a user cannot act: unknown to PakLog, disabled, or without any role. */
+export type UserLookup = { ok: true; principal: Principal } | { ok: false; reason: 'unknown' | 'disabled' | 'no-role' };
+
+export type RefreshOutcome = { ok: true; session: Session } | { ok: false; reason: 'invalid' | 'expired' | 'reused' | 'disabled' };
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string | null;
+  oidc_subject: string | null;
+  worker_id: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+  grants: { site_id: string; role: Role }[];
+}
+
+const USER_SELECT = `SELECT u.id, u.username, u.display_name, u.password_hash, u.oidc_subject, u.worker_id, u.created_at, u.disabled_at,
+    COALESCE((SELECT json_agg(json_build_object('site_id', g.site_id, 'role', g.role) ORDER BY g.site_id)
+              FROM platform.user_grants g WHERE g.user_id = u.id), '[]'::json) AS grants
+  FROM platform.users u`;
+
+const view = (u: UserRow): UserView => ({
+  id: u.id, username: u.username, displayName: u.display_name, workerId: u.worker_id ?? u.username, oidcSubject: u.oidc_subject,
+  grants: u.grants.map((g) => ({ siteId: g.site_id, role: g.role })),
+  createdAt: u.created_at.toISOString(), disabledAt: u.disabled_at?.toISOString() ?? null,
+});
+
+function lookup(u: UserRow | undefined): UserLookup {
+  if (u === undefined) return { ok: false, reason: 'unknown' };
+  if (u.disabled_at !== null) return { ok: false, reason: 'disabled' };
+  const sites: Record<string, Role> = {};
+  for (const g of u.grants) sites[g.site_id] = g.role;
+  const role = overallRole(sites);
+  if (role === undefined) return { ok: false, reason: 'no-role' };
+  return { ok: true, principal: { kind: 'user', id: u.id, name: u.display_name, role, sites, workerId: u.worker_id ?? u.username } };
+}
+
+/**
+ * People (ADR 0019): users, their role per site, and their sessions (access JWT + rotated refresh token). Lookups of
+ * a user by id or OIDC subject are cached for a few seconds, like API keys, so a disabled user or a revoked grant
+ * stops working quickly without a query per request; this process forgets at once what it changed itself.
+ */
+export class Identity {
+  private readonly cache = new Map<string, { found: UserLookup; at: number }>();
+  private secret: string | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly options: { accessTokenTtlS: number; refreshTokenTtlS: number },
+  ) {}
+
+  /**
+   * The HS256 secret: the configured one, else the one generated at first start and kept in `platform.settings`, so
+   * sessions survive a restart of the quick start (production sets PAKLOG_JWT_SECRET; see the README).
+   */
+  async ensureJwtSecret(configured: string | undefined): Promise<void> {
+    if (configured !== undefined) {
+      this.secret = configured;
+      return;
+    }
+    await this.db.query(`INSERT INTO platform.settings (name, value) VALUES ('jwt_secret', $1) ON CONFLICT (name) DO NOTHING`, [generateJwtSecret()]);
+    const rows = await this.db.query<{ value: string }>(`SELECT value FROM platform.settings WHERE name = 'jwt_secret'`);
+    this.secret = rows[0]?.value;
+  }
+
+  get jwtSecret(): string {
+    if (this.secret === undefined) throw new Error('Identity.ensureJwtSecret was not called');
+    return this.secret;
+  }
+
+  async create(u: NewUser): Promise<UserView> {
+    const id = this.ids.next('usr');
+    const hash = u.password === undefined ? null : await hashPassword(u.password);
+    await this.db.tx(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO platform.users (id, username, display_name, password_hash, oidc_subject, worker_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [id, u.username, u.displayName ?? u.username, hash, u.oidcSubject ?? null, u.workerId ?? null],
+      );
+      if (inserted.length === 0) {
+        const field = (await tx.query(`SELECT 1 FROM platform.users WHERE username = $1`, [u.username])).length > 0 ? 'username' : 'oidcSubject';
+        throw new AppError('DUPLICATE', `A user with this ${field} exists already`, { errors: [{ field: `/${field}`, message: 'is taken' }] });
+      }
+      for (const g of u.grants ?? []) await this.upsertGrant(tx, id, g.siteId, g.role);
+    });
+    return (await this.get(id))!;
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.db.query<UserRow>(`${USER_SELECT} ORDER BY u.created_at, u.id`)).map(view);
+  }
+
+  async get(id: string): Promise<UserView | undefined> {
+    const row = (await this.db.query<UserRow>(`${USER_SELECT} WHERE u.id = $1`, [id]))[0];
+    return row === undefined ? undefined : view(row);
+  }
+
+  /** Disables a user and revokes every refresh token it holds; its access tokens stop working within seconds. */
+  async disable(id: string): Promise<UserView | undefined> {
+    const found = await this.db.tx(async (tx) => {
+      const rows = await tx.query(`UPDATE platform.users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING 1`, [id]);
+      await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      return rows.length > 0;
+    });
+    this.cache.clear();
+    return found ? this.get(id) : undefined;
+  }
+
+  async grant(userId: string, siteId: string, role: Role): Promise<UserView | undefined> {
+    if ((await this.get(userId)) === undefined) return undefined;
+    await this.upsertGrant(this.db, userId, siteId, role);
+    this.cache.clear();
+    return this.get(userId);
+  }
+
+  /** Removes the user's grant at `siteId` (`*`: its every-site grant); false when there was none. */
+  async revokeGrant(userId: string, siteId: string): Promise<boolean> {
+    const rows = await this.db.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId]);
+    this.cache.clear();
+    return rows.length > 0;
+  }
+
+  /** The principal of the user an access token names. */
+  byId(id: string): Promise<UserLookup> {
+    return this.cached(`id:${id}`, `${USER_SELECT} WHERE u.id = $1`, id);
+  }
+
+  /** The principal of the user an external provider's token names (its `oidc_subject`). */
+  bySubject(subject: string): Promise<UserLookup> {
+    return this.cached(`sub:${subject}`, `${USER_SELECT} WHERE u.oidc_subject = $1`, subject);
+  }
+
+  /**
+   * Checks a username and password: the user's principal, or undefined for any mismatch (unknown user, wrong password,
+   * no password) so a caller cannot tell which. A disabled user or one without a role is told why.
+   */
+  async checkPassword(username: string, password: string): Promise<UserLookup | undefined> {
+    const row = (await this.db.query<UserRow>(`${USER_SELECT} WHERE u.username = $1`, [username]))[0];
+    if (row?.password_hash === undefined || row.password_hash === null) return verifyAgainstDecoy(password).then(() => undefined);
+    if (!(await verifyPassword(row.password_hash, password))) return undefined;
+    if (needsRehash(row.password_hash)) {
+      await this.db.query(`UPDATE platform.users SET password_hash = $2 WHERE id = $1`, [row.id, await hashPassword(password)]);
+    }
+    return lookup(row);
+  }
+
+  /** A new session for a user: an access token and the first refresh token of a new family. */
+  async startSession(userId: string): Promise<Session> {
+    return this.issue(this.db, userId, this.ids.next('rft'));
+  }
+
+  /**
+   * Exchanges a refresh token for a new session of the same family. A token is good once: presenting a used (or
+   * revoked) one again means two parties hold it, so the whole family is revoked and the caller must sign in again.
+   */
+  async refresh(token: string): Promise<RefreshOutcome> {
+    const outcome = await this.db.tx(async (tx): Promise<RefreshOutcome> => {
+      const rows = await tx.query<{ id: string; family_id: string; user_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
+        `SELECT id, family_id, user_id, expires_at, used_at, revoked_at FROM platform.refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+        [hashToken(token)],
+      );
+      const t = rows[0];
+      if (t === undefined) return { ok: false, reason: 'invalid' };
+      if (t.used_at !== null || t.revoked_at !== null) {
+        await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [t.family_id]);
+        return { ok: false, reason: t.used_at !== null ? 'reused' : 'invalid' };
+      }
+      if (t.expires_at.getTime() <= this.clock.now().getTime()) return { ok: false, reason: 'expired' };
+      const user = await tx.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM platform.users WHERE id = $1`, [t.user_id]);
+      if (user[0]?.disabled_at !== null) return { ok: false, reason: 'disabled' };
+      await tx.query(`UPDATE platform.refresh_tokens SET used_at = now() WHERE id = $1`, [t.id]);
+      return { ok: true, session: await this.issue(tx, t.user_id, t.family_id) };
+    });
+    return outcome;
+  }
+
+  /** Ends the session a refresh token belongs to (its whole family); false when the token is unknown. */
+  async logout(token: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE platform.refresh_tokens SET revoked_at = now()
+       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING 1`,
+      [hashToken(token)],
+    );
+    return rows.length > 0;
+  }
+
+  private async issue(db: Executor, userId: string, familyId: string): Promise<Session> {
+    const now = this.clock.now();
+    const refreshToken = generateRefreshToken();
+    const refreshExpiresAt = new Date(now.getTime() + this.options.refreshTokenTtlS * 1000);
+    await db.query(
+      `INSERT INTO platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [this.ids.next('rft'), familyId, userId, hashToken(refreshToken), refreshExpiresAt],
+    );
+    const access = await signAccessToken(this.jwtSecret, userId, this.options.accessTokenTtlS, now);
+    return { tokenType: 'Bearer', accessToken: access.token, expiresIn: this.options.accessTokenTtlS, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
+  }
+
+  private async upsertGrant(db: Executor, userId: string, siteId: string, role: Role): Promise<void> {
+    await db.query(
+      `INSERT INTO platform.user_grants (user_id, site_id, role) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, site_id) DO UPDATE SET role = EXCLUDED.role, granted_at = now()`,
+      [userId, siteId, role],
+    );
+  }
+
+  private async cached(key: string, sql: string, value: string): Promise<UserLookup> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.found;
+    const found = lookup((await this.db.query<UserRow>(sql, [value]))[0]);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { found, at: Date.now() });
+    return found;
+  }
+}

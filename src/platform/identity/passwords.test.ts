@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ARGON2ID_PARAMS, hashPassword, needsRehash, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+
+describe('passwords', () => {
+  it('are hashed with argon2id at the documented parameters, salted per hash', async () => {
+    const a = await hashPassword('correct horse battery staple');
+    expect(a).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${ARGON2ID_PARAMS.memoryCost},t=${ARGON2ID_PARAMS.timeCost},p=${ARGON2ID_PARAMS.parallelism}\\$`));
+    expect(await hashPassword('correct horse battery staple')).not.toBe(a);
+    expect(await verifyPassword(a, 'correct horse battery staple')).toBe(true);
+    expect(await verifyPassword(a, 'correct horse battery stapl')).toBe(false);
+  });
+
+  it('a malformed stored hash is a mismatch, not an exception', async () => {
+    expect(await verifyPassword('not a hash', 'anything')).toBe(false);
+    expect(await verifyAgainstDecoy('anything')).toBe(false);
+  });
+
+  it('weaker hashes are marked for rehashing', () => {
+    expect(needsRehash('$argon2id$v=19$m=4096,t=3,p=1$c2FsdHNhbHQ$aGFzaA')).toBe(true);
+    expect(needsRehash('$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA')).toBe(true);
+    expect(needsRehash('$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA')).toBe(false);
+  });
+});
