@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTO_OPTIONS } from '../src/platform/rpc/protos.ts';
-import { PROTO_FILES, PROTO_ROOT } from '../src/rpc/protos.ts';
+import { PROTO_FILES, PROTO_ROOT, PUBLIC_PROTO_FILES } from '../src/rpc/protos.ts';
 
 export const GENERATED_DIR = fileURLToPath(new URL('../src/rpc/generated/', import.meta.url));
 
@@ -22,7 +22,7 @@ export function generateProtoTypes(outDir: string): void {
     typeof value === 'boolean' ? (value ? [`--${name}`] : []) : [`--${name}`, value]);
   execFileSync(process.execPath, [
     generator, ...flags, '--includeComments', '--grpcLib', '@grpc/grpc-js', '--importFileExtension', '.ts',
-    '-I', '.', '-O', outDir, ...PROTO_FILES,
+    '-I', '.', '-O', outDir, ...PROTO_FILES, ...PUBLIC_PROTO_FILES,
     // Run from proto/ so the "Original file" comments name the file relative to it, the same on every checkout.
   ], { cwd: fileURLToPath(PROTO_ROOT), stdio: ['ignore', 'ignore', 'inherit'] });
 }

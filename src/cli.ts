@@ -85,6 +85,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     `  Docs:    ${running.url}/docs`,
     `  Health:  ${running.url}/health/ready`,
   ];
+  if (running.grpc !== undefined) lines.push(`  gRPC:    ${running.grpc} (paklog.floor.v1.Floor, paklog.integration.v1.Integration; reflection on)`);
   if (running.embedded?.relocated !== undefined) lines.push(`  Data:    ${running.embedded.relocated}`);
   if (generated !== undefined) {
     lines.push(keyLine(generated), '  Lost it? Restart once with PAKLOG_ADMIN_API_KEY set to a key of your own (README, Security).');
@@ -107,16 +108,29 @@ program.command('gateway').description('Split mode: the single entry point routi
     console.error(`paklog gateway: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   });
+  const { checkPortFree, startGrpcApi } = await import('./main.ts');
   const address = await gateway.http.listen({ port: cfg.port, host: cfg.host });
+  // The public gRPC API runs its REST operations on the gateway, which routes them to the services.
+  const grpc = await checkPortFree(cfg.host, cfg.grpcPort, 'PAKLOG_GRPC_PORT')
+    .then(() => startGrpcApi(gateway.http, cfg, cfg.grpcPort))
+    .catch(async (e: unknown) => {
+      await gateway.close();
+      return failClearly(e);
+    });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void gateway.close().then(() => process.exit(0));
+      void (async () => {
+        await grpc?.close();
+        await gateway.close();
+      })().then(() => process.exit(0));
     });
   }
   const url = address.replace('127.0.0.1', 'localhost');
   console.log([
     '', `PakLog gateway is ready in front of ${cfg.services.length} services`, `  API:     ${url}/api/v1`, `  Docs:    ${url}/docs`,
-    `  Health:  ${url}/health/ready`, ...(gateway.generatedAdminKey === undefined ? [] : [keyLine(gateway.generatedAdminKey)]), '',
+    `  Health:  ${url}/health/ready`,
+    ...(grpc === undefined ? [] : [`  gRPC:    ${cfg.host}:${grpc.port} (paklog.floor.v1.Floor, paklog.integration.v1.Integration; reflection on)`]),
+    ...(gateway.generatedAdminKey === undefined ? [] : [keyLine(gateway.generatedAdminKey)]), '',
   ].join('\n'));
 });
 

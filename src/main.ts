@@ -3,18 +3,24 @@ import { join } from 'node:path';
 import { buildApp, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded.ts';
+import type { HttpApp } from './platform/http/server.ts';
+import type { RpcServer } from './platform/rpc/rpc-server.ts';
+import { createLogger } from './platform/telemetry/logger.ts';
 
 export interface Running {
   readonly app: PakLogApp;
   readonly url: string;
   readonly embedded: EmbeddedServer | undefined;
+  /** `host:port` of the public gRPC API, when served (PAKLOG_GRPC_PORT). */
+  readonly grpc: string | undefined;
   stop(): Promise<void>;
 }
 
 /** The HTTP port is taken (by another PakLog, most likely): said in one line. */
 export class PortInUseError extends Error {
-  constructor(host: string, port: number) {
-    super(`port ${port} on ${host} is already in use (is PakLog already running? try http://localhost:${port}/health/ready): stop that process, or start with PORT set to a free port`);
+  constructor(host: string, port: number, variable: 'PORT' | 'PAKLOG_GRPC_PORT' = 'PORT') {
+    const probe = variable === 'PORT' ? ` try http://localhost:${port}/health/ready` : '';
+    super(`port ${port} on ${host} is already in use (is PakLog already running?${probe}): stop that process, or start with ${variable} set to a free port${variable === 'PAKLOG_GRPC_PORT' ? ' (or off)' : ''}`);
     this.name = 'PortInUseError';
   }
 }
@@ -30,12 +36,12 @@ export async function openDatabase(config: Config, ifInUse: 'attach' | 'refuse' 
   return { url: embedded.url, embedded };
 }
 
-/** Fails fast, before the database is touched, when the HTTP port is already taken. */
-async function checkPortFree(host: string, port: number): Promise<void> {
-  if (port === 0) return;
+/** Fails fast, before the database is touched, when the HTTP (or gRPC) port is already taken. */
+export async function checkPortFree(host: string, port: number | undefined, variable: 'PORT' | 'PAKLOG_GRPC_PORT' = 'PORT'): Promise<void> {
+  if (port === undefined || port === 0) return;
   await new Promise<void>((ok, fail) => {
     const probe = createServer();
-    probe.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? new PortInUseError(host, port) : e));
+    probe.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? new PortInUseError(host, port, variable) : e));
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => ok()));
   });
 }
@@ -43,6 +49,9 @@ async function checkPortFree(host: string, port: number): Promise<void> {
 /** Starts the whole system and listens; stops the embedded database cleanly on SIGINT/SIGTERM. */
 export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>): Promise<Running> {
   await checkPortFree(config.host, config.port);
+  // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
+  const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
+  await checkPortFree(config.host, grpcPort, 'PAKLOG_GRPC_PORT');
   const { url: dbUrl, embedded } = await openDatabase(config, 'refuse');
   let app: PakLogApp;
   try {
@@ -52,9 +61,11 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
     throw e;
   }
   let address: string;
+  let grpc: RpcServer | undefined;
   try {
     if (onReady !== undefined) await onReady(app);
     address = await app.http.listen({ port: config.port, host: config.host });
+    grpc = await startGrpcApi(app.http, config, grpcPort);
   } catch (e) {
     // A failed seed or a port in use must not leave the pool or the embedded server behind.
     await app.close();
@@ -67,6 +78,7 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await grpc?.close();
       await app.close();
       await embedded?.stop();
     })();
@@ -77,5 +89,20 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
       void stop().then(() => process.exit(0));
     });
   }
-  return { app, url, embedded, stop };
+  return { app, url, embedded, grpc: grpc === undefined ? undefined : `${config.host}:${grpc.port}`, stop };
+}
+
+/**
+ * The public gRPC API over `http` on `port` (undefined: not served). Loaded lazily: a process without it never parses
+ * its `.proto` files. A port taken since the check says so as the HTTP port does.
+ */
+export async function startGrpcApi(http: HttpApp, config: Config, port: number | undefined): Promise<RpcServer | undefined> {
+  if (port === undefined) return undefined;
+  const { serveGrpcApi } = await import('./gateway/grpc/public-api.ts');
+  try {
+    return await serveGrpcApi({ http, host: config.host, port, log: createLogger(config.logLevel, config.logFormat) });
+  } catch (e) {
+    if (/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw new PortInUseError(config.host, port, 'PAKLOG_GRPC_PORT');
+    throw e;
+  }
 }

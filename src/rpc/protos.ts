@@ -2,6 +2,8 @@ import { loadPackageDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { loadProtos } from '../platform/rpc/protos.ts';
 import type { ProtoGrpcType as CatalogProto } from './generated/catalog.ts';
+import type { ProtoGrpcType as FloorProto } from './generated/floor.ts';
+import type { ProtoGrpcType as IntegrationProto } from './generated/integration.ts';
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
 import type { ProtoGrpcType as LocationMasterProto } from './generated/location_master.ts';
 import type { ProtoGrpcType as PackShipProto } from './generated/pack_ship.ts';
@@ -15,6 +17,15 @@ export const PROTO_FILES = [
   'paklog/location_master/v1/location_master.proto',
   'paklog/inventory/v1/inventory.proto',
   'paklog/pack_ship/v1/pack_ship.proto',
+] as const;
+
+/**
+ * The public API (floor and integration services) of `paklog start` and `paklog gateway` (src/gateway/grpc/), package
+ * `paklog.<area>.v1`: loaded and served apart from the contract APIs, generated into the same folder.
+ */
+export const PUBLIC_PROTO_FILES = [
+  'paklog/floor/v1/floor.proto',
+  'paklog/integration/v1/integration.proto',
 ] as const;
 
 /** The generated view of the loaded packages: every file's `ProtoGrpcType` at once. */
@@ -45,4 +56,26 @@ export function paklogServices(): ReturnType<typeof servicesOf> {
   // The generated types describe what loadPackageDefinition builds from these files with PROTO_OPTIONS.
   services ??= servicesOf(loadPackageDefinition(paklogProtos()) as unknown as PakLogProtos);
   return services;
+}
+
+/** The generated view of the public API's packages. */
+export type PublicProtos = FloorProto & IntegrationProto;
+
+let publicLoaded: PackageDefinition | undefined;
+
+/** The package definition of the public API, parsed once per process. */
+export function publicProtos(): PackageDefinition {
+  publicLoaded ??= loadProtos(PROTO_ROOT, PUBLIC_PROTO_FILES);
+  return publicLoaded;
+}
+
+let publicDefs: { floor: PublicProtos['paklog']['floor']['v1']['Floor']['service']; integration: PublicProtos['paklog']['integration']['v1']['Integration']['service'] } | undefined;
+
+/** The public services' definitions (paths, serializers), from the one loaded package definition. */
+export function publicServices(): NonNullable<typeof publicDefs> {
+  if (publicDefs === undefined) {
+    const { floor, integration } = (loadPackageDefinition(publicProtos()) as unknown as PublicProtos).paklog;
+    publicDefs = { floor: floor.v1.Floor.service, integration: integration.v1.Integration.service };
+  }
+  return publicDefs;
 }

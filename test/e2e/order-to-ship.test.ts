@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { expectStockConserved } from '../support/conservation.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /** Acceptance (b): the whole flow through HTTP only, ending with every order SHIPPED and the stock arithmetic intact. */
@@ -14,10 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface LedgerRow { type: string; sku: string; deltaOnHand: number }
-
-const ledger = (siteId: string, sku: string): Promise<LedgerRow[]> => t.getAll(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${encodeURIComponent(sku)}`);
 
 describe('order to ship, end to end over HTTP', () => {
   it('carries 20 orders from intake to shipment, with one short pick', async () => {
@@ -65,43 +62,9 @@ describe('order to ship, end to end over HTTP', () => {
     expect(tracking.size).toBe(20);
     await t.settle();
 
-    // Every order SHIPPED; the shorted one partially.
+    // Every order SHIPPED (the shorted one partially), and the stock arithmetic holds per SKU.
     const short = picked.shorted[0]!;
-    for (const o of orders) {
-      const res = await t.get(`/api/v1/orders/${o.id}`, 'viewer');
-      expect(res.body.status, o.id).toBe('SHIPPED');
-      const shippedUnits = (res.body.lines as { shipped: number }[]).reduce((s, l) => s + l.shipped, 0);
-      const orderedUnits = o.lines.reduce((s, l) => s + l.quantity, 0);
-      expect(shippedUnits).toBe(o.id === short.orderId ? orderedUnits - 1 : orderedUnits);
-    }
-    const shippedEvents = await t.get(`/api/v1/events?type=orders.order.shipped.v1&limit=100`);
-    expect(shippedEvents.body.items).toHaveLength(20);
-    expect(shippedEvents.body.items.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(1);
-
-    // Stock arithmetic per SKU: received − shipped ± adjustments = on-hand; the ledger sums to the balances.
-    const summary = await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`);
-    expect(summary.body.items).toHaveLength(6);
-    for (const s of summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[]) {
-      const expectedShipped = (ordered.get(s.sku) ?? 0) - (s.sku === short.sku ? 1 : 0);
-      expect(s.received, s.sku).toBe(30);
-      expect(s.shipped, s.sku).toBe(expectedShipped);
-      expect(s.adjusted, s.sku).toBe(s.sku === short.sku ? -1 : 0);
-      expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
-      expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
-      expect(s.reserved, s.sku).toBe(0);
-      expect(s.allocated, s.sku).toBe(0);
-      // Independently of the summary: the raw ledger's movements add up to the same numbers.
-      const rows = await ledger(w.siteId, s.sku);
-      const sum = (type: string) => rows.filter((r) => r.type === type).reduce((a, r) => a + r.deltaOnHand, 0);
-      expect(sum('RECEIPT')).toBe(30);
-      expect(-sum('SHIP')).toBe(expectedShipped);
-      expect(rows.reduce((a, r) => a + r.deltaOnHand, 0)).toBe(s.onHand);
-    }
-    const balances = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}`);
-    for (const b of balances.body.items as { onHand: number; reserved: number }[]) {
-      expect(b.onHand).toBeGreaterThanOrEqual(0);
-      expect(b.reserved).toBeLessThanOrEqual(b.onHand);
-    }
+    await expectStockConserved(t, { siteId: w.siteId, orders, ordered, short, receivedPerSku: 30, skus: 6 });
     // Packages went into cartons the 3D packer chose; domain counters moved.
     const packages = await t.get(`/api/v1/packages?orderId=${orders[0]!.id}`);
     expect(packages.body.items[0].cartonCode).toEqual(expect.any(String));

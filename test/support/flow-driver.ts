@@ -113,48 +113,79 @@ export async function planAndRelease(call: Call, siteId: string, maxOrders: numb
   return { waveId: wave.id, orderIds: wave.orderIds };
 }
 
-interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
+export interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string; orderId?: string }
+export interface PickListView { id: string; orderIds?: string[]; orderId?: string; lines: PickLine[] }
+
+/**
+ * The floor steps of a handheld, whatever the protocol: REST (`restFloor`) or gRPC (test/support/grpc-floor.ts). Each
+ * throws on a refusal; `nextTask` answers undefined when there is no work.
+ */
+export interface FloorOps {
+  nextTask(worker: string, siteId: string): Promise<{ id: string; reference: string } | undefined>;
+  startTask(taskId: string, worker: string): Promise<void>;
+  pickList(id: string): Promise<PickListView>;
+  confirm(listId: string, lineId: string, scan: { locationCode: string; barcode: string; quantity: number; toteId: string }): Promise<void>;
+  short(listId: string, lineId: string, reason: string): Promise<void>;
+  complete(taskId: string, worker: string): Promise<void>;
+}
+
+/** The floor steps over the REST API, with the step names `Call` records timings under. */
+export function restFloor(call: Call): FloorOps {
+  return {
+    async nextTask(worker, siteId) {
+      const next = await call<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId });
+      if (next.status === 204) return undefined;
+      if (next.status !== 200) throw new Error(`next task → ${next.status} ${JSON.stringify(next.body)}`);
+      return next.body;
+    },
+    startTask: async (taskId, worker) => { await ok(call, 'start task', 'POST', `/api/v1/tasks/${taskId}/start`, { workerId: worker }); },
+    pickList: (id) => ok<PickListView>(call, 'get pick list', 'GET', `/api/v1/pick-lists/${id}`),
+    confirm: async (listId, lineId, scan) => { await ok(call, 'confirm pick', 'POST', `/api/v1/pick-lists/${listId}/lines/${lineId}/confirm`, scan); },
+    short: async (listId, lineId, reason) => { await ok(call, 'short pick', 'POST', `/api/v1/pick-lists/${listId}/lines/${lineId}/short`, { reason }); },
+    complete: async (taskId, worker) => { await ok(call, 'complete task', 'POST', `/api/v1/tasks/${taskId}/complete`, { workerId: worker }); },
+  };
+}
 
 /**
  * Workers pull tasks until none is left, scan every line of each pick list into a tote, and (when `shortOne`) short the
- * first line they meet by one unit with reason NOT_FOUND. Returns what was shorted.
+ * first line they meet by one unit with reason NOT_FOUND. Returns what was shorted. `floor` is a REST `Call` or any
+ * protocol's `FloorOps`.
  */
-export async function workTasks(call: Call, siteId: string, workers: readonly string[], o: { shortOne?: boolean; expectedTasks: number }): Promise<{ tasks: Map<string, string>; shorted: { sku: string; quantity: number; orderId: string }[] }> {
+export async function workTasks(floor: Call | FloorOps, siteId: string, workers: readonly string[], o: { shortOne?: boolean; expectedTasks: number }): Promise<{ tasks: Map<string, string>; shorted: { sku: string; quantity: number; orderId: string }[] }> {
+  const ops = typeof floor === 'function' ? restFloor(floor) : floor;
   const claimed = new Map<string, string>();
   const shorted: { sku: string; quantity: number; orderId: string }[] = [];
   let shortLeft = o.shortOne === true ? 1 : 0;
   const work = async (worker: string): Promise<void> => {
     for (let idle = 0; idle < 200;) {
-      const next = await call<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId });
-      if (next.status === 204) {
+      const task = await ops.nextTask(worker, siteId);
+      if (task === undefined) {
         if (claimed.size >= o.expectedTasks) return;
         idle++;
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      if (next.status !== 200) throw new Error(`next task → ${next.status} ${JSON.stringify(next.body)}`);
-      const task = next.body;
       if (claimed.has(task.id) && claimed.get(task.id) !== worker) throw new Error(`task ${task.id} given to two workers`);
       claimed.set(task.id, worker);
-      await ok(call, 'start task', 'POST', `/api/v1/tasks/${task.id}/start`, { workerId: worker });
-      const list = await ok<{ id: string; orderIds?: string[]; orderId?: string; lines: PickLine[] }>(call, 'get pick list', 'GET', `/api/v1/pick-lists/${task.reference}`);
+      await ops.startTask(task.id, worker);
+      const list = await ops.pickList(task.reference);
       for (const line of list.lines) {
         if (line.status !== 'PENDING') continue;
         const open = line.quantity - line.picked;
         const toShort = shortLeft > 0 ? 1 : 0;
         shortLeft -= toShort;
         if (open - toShort > 0) {
-          await ok(call, 'confirm pick', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+          await ops.confirm(list.id, line.id, {
             locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: open - toShort, toteId: `TOTE-${worker}`,
           });
         }
         if (toShort > 0) {
-          await ok(call, 'short pick', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' });
-          shorted.push({ sku: line.sku, quantity: toShort, orderId: (line as unknown as { orderId: string }).orderId ?? list.orderId ?? list.orderIds?.[0] ?? '' });
+          await ops.short(list.id, line.id, 'NOT_FOUND');
+          shorted.push({ sku: line.sku, quantity: toShort, orderId: line.orderId ?? list.orderId ?? list.orderIds?.[0] ?? '' });
         }
       }
       // The handheld closes its task; the pick list's completion may already have done so, which is fine.
-      await ok(call, 'complete task', 'POST', `/api/v1/tasks/${task.id}/complete`, { workerId: worker });
+      await ops.complete(task.id, worker);
       idle = 0;
     }
   };

@@ -12,11 +12,14 @@ export const freePort = (): Promise<number> => new Promise((done) => {
   });
 });
 
-/** The environment of a fresh shell: no database URL or admin key inherited from the test run. */
+/**
+ * The environment of a fresh shell: no database URL or admin key inherited from the test run. The public gRPC API
+ * takes any free port (its default 50051 would clash between servers started side by side) unless `env` names one.
+ */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'PAKLOG_ADMIN_API_KEY', 'PAKLOG', 'KEY', 'PORT', 'PAKLOG_DATA_DIR', 'PAKLOG_LOG_FORMAT', 'LOG_LEVEL']) delete base[name];
-  return { ...base, ...env };
+  for (const name of ['DATABASE_URL', 'PAKLOG_ADMIN_API_KEY', 'PAKLOG', 'KEY', 'PORT', 'PAKLOG_DATA_DIR', 'PAKLOG_LOG_FORMAT', 'LOG_LEVEL', 'PAKLOG_GRPC_PORT']) delete base[name];
+  return { ...base, PAKLOG_GRPC_PORT: '0', ...env };
 }
 
 export interface StartedPakLog {

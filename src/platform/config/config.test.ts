@@ -33,6 +33,14 @@ describe('config', () => {
     }
   });
 
+  it('serves the public gRPC API on 50051 by default; 0 lets the OS choose, off turns it off, a clash is refused', () => {
+    expect(loadConfig({}).grpcPort).toBe(50051);
+    expect(loadConfig({ PAKLOG_GRPC_PORT: '0' }).grpcPort).toBe(0);
+    expect(loadConfig({ PAKLOG_GRPC_PORT: 'OFF' }).grpcPort).toBeUndefined();
+    expect(() => loadConfig({ PAKLOG_GRPC_PORT: 'on' })).toThrow(/PAKLOG_GRPC_PORT must be an integer/);
+    expect(() => loadConfig({ PORT: '9000', PAKLOG_GRPC_PORT: '9000' })).toThrow(/PAKLOG_GRPC_PORT must differ from PORT/);
+  });
+
   it('logs JSON unless on a terminal; PAKLOG_LOG_FORMAT chooses either way', () => {
     expect(loadConfig({}, false).logFormat).toBe('json');
     expect(loadConfig({}, true).logFormat).toBe('pretty');

@@ -36,6 +36,11 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Split mode: port of this process's gRPC server for the contract APIs of the contexts it runs (PAKLOG_RPC_PORT). */
   readonly rpcPort: number | undefined;
+  /**
+   * Port of the public gRPC API (floor and integration services) of `paklog start` (all contexts) and `paklog gateway`
+   * (PAKLOG_GRPC_PORT; default 50051, 0 = any free port, `off` = not served). Split-mode services never serve it.
+   */
+  readonly grpcPort: number | undefined;
   /** Split mode: `context=host:port` of the processes running the contexts this one calls (PAKLOG_RPC_PEERS). */
   readonly rpcPeers: Readonly<Record<string, string>>;
   /** Split mode: shared by the gateway and the services; the gateway signs the callers it authenticated with it. */
@@ -170,6 +175,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
   const rpcPortRaw = str('PAKLOG_RPC_PORT');
   const rpcPort = rpcPortRaw === undefined ? undefined : int('PAKLOG_RPC_PORT', 0, 0, 65535);
+  const grpcPortRaw = str('PAKLOG_GRPC_PORT')?.toLowerCase();
+  const grpcPort = grpcPortRaw === 'off' ? undefined : int('PAKLOG_GRPC_PORT', 50051, 0, 65535);
   const rpcPeers: Record<string, string> = {};
   for (const entry of (str('PAKLOG_RPC_PEERS') ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
     const m = /^([a-z][a-z-]*)=([A-Za-z0-9.-]+:\d{1,5})$/.exec(entry);
@@ -200,6 +207,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (oidcIssuer !== undefined && oidcAudience === undefined) problems.push('PAKLOG_OIDC_ISSUER needs PAKLOG_OIDC_AUDIENCE (the client id tokens are issued for)');
   const oidcJwksUrl = url('PAKLOG_OIDC_JWKS_URL', ['https:', 'http:']);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === mainPort) problems.push('PAKLOG_METRICS_PORT must differ from PORT');
+  if (grpcPort !== undefined && grpcPort !== 0 && [mainPort, rpcPort, metricsPort].includes(grpcPort)) {
+    problems.push('PAKLOG_GRPC_PORT must differ from PORT, PAKLOG_RPC_PORT and PAKLOG_METRICS_PORT');
+  }
 
   const config: Config = {
     port: mainPort,
@@ -224,6 +234,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     rpcPort,
+    grpcPort,
     rpcPeers,
     gatewaySecret,
     services: services.map((u) => u.replace(/\/$/, '')),

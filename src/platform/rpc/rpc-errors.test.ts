@@ -2,7 +2,9 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { protoEnum } from './proto-enum.ts';
-import { ERROR_CODE_KEY, fromGrpcError, grpcStatusOf, toGrpcStatus } from './rpc-errors.ts';
+import {
+  ERROR_CODE_KEY, ERROR_RETRYABLE_KEY, FIELD_ERRORS_KEY, fromGrpcError, grpcStatusOf, problemToGrpcStatus, REQUEST_ID_KEY, RETRY_AFTER_KEY, toGrpcStatus,
+} from './rpc-errors.ts';
 
 /** What a client receives for a status the server sent. */
 function received(answer: ReturnType<typeof toGrpcStatus>): ServiceError {
@@ -11,10 +13,16 @@ function received(answer: ReturnType<typeof toGrpcStatus>): ServiceError {
 
 describe('PakLog errors as gRPC statuses', () => {
   it('maps the HTTP statuses of the catalogue to the gRPC codes generic tooling expects', () => {
-    expect([400, 401, 403, 404, 408, 409, 412, 422, 429, 500, 503].map((s) => status[grpcStatusOf(s)])).toEqual([
-      'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'NOT_FOUND', 'DEADLINE_EXCEEDED', 'ABORTED',
+    expect([400, 401, 403, 404, 408, 412, 422, 429, 500, 503].map((s) => status[grpcStatusOf(s, 'ANY')])).toEqual([
+      'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'NOT_FOUND', 'DEADLINE_EXCEEDED',
       'FAILED_PRECONDITION', 'INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE',
     ]);
+  });
+
+  it('a 409 is ABORTED when a retry may pass (a concurrent writer, a running first attempt), FAILED_PRECONDITION when the state forbids it', () => {
+    expect(['CONFLICT', 'IDEMPOTENCY_IN_PROGRESS'].map((c) => status[grpcStatusOf(409, c)])).toEqual(['ABORTED', 'ABORTED']);
+    expect(['ILLEGAL_TRANSITION', 'ORDER_SHIPPED', 'INSUFFICIENT_STOCK', 'TASK_NOT_ASSIGNED_TO_WORKER', 'IDEMPOTENCY_OUTCOME_UNKNOWN', 'DUPLICATE']
+      .map((c) => status[grpcStatusOf(409, c)])).toEqual(Array(6).fill('FAILED_PRECONDITION'));
   });
 
   it('an AppError survives the round trip: code, message, field errors, retryable', () => {
@@ -38,6 +46,38 @@ describe('PakLog errors as gRPC statuses', () => {
     const answer = toGrpcStatus(new Error('password=hunter2'));
     expect(answer).toMatchObject({ code: status.INTERNAL, details: 'An unexpected error occurred; it has been logged' });
     expect(answer.metadata?.get(ERROR_CODE_KEY)).toEqual(['INTERNAL']);
+  });
+});
+
+describe('REST problem+json answers as gRPC statuses (the public API)', () => {
+  const problem = (httpStatus: number, code: string, extra: object = {}) =>
+    problemToGrpcStatus(httpStatus, { type: 'x', title: 't', status: httpStatus, code, detail: `detail of ${code}`, traceId: 'req-1', ...extra }, { requestId: 'req-1' });
+
+  it('maps every status of the brief, with the code, the request id and the message', () => {
+    const cases: [number, string, string][] = [
+      [400, 'VALIDATION_FAILED', 'INVALID_ARGUMENT'], [422, 'WRONG_LOCATION', 'INVALID_ARGUMENT'], [401, 'UNAUTHENTICATED', 'UNAUTHENTICATED'],
+      [403, 'FORBIDDEN', 'PERMISSION_DENIED'], [404, 'NOT_FOUND', 'NOT_FOUND'], [409, 'ILLEGAL_TRANSITION', 'FAILED_PRECONDITION'],
+      [409, 'IDEMPOTENCY_IN_PROGRESS', 'ABORTED'], [429, 'RATE_LIMITED', 'RESOURCE_EXHAUSTED'], [503, 'BUSY', 'UNAVAILABLE'], [500, 'INTERNAL', 'INTERNAL'],
+    ];
+    for (const [httpStatus, code, expected] of cases) {
+      const answer = problem(httpStatus, code);
+      expect(status[answer.code], code).toBe(expected);
+      expect(answer.details).toBe(`detail of ${code}`);
+      expect(answer.metadata?.get(ERROR_CODE_KEY)).toEqual([code]);
+      expect(answer.metadata?.get(REQUEST_ID_KEY)).toEqual(['req-1']);
+    }
+  });
+
+  it('carries field errors and Retry-After; a refusal with Retry-After is retryable', () => {
+    const answer = problemToGrpcStatus(429, { status: 429, code: 'RATE_LIMITED', detail: 'slow down', errors: [{ field: '/quantity', message: 'ü too big' }, 'junk'] }, { retryAfter: '7' });
+    expect(answer.metadata?.get(RETRY_AFTER_KEY)).toEqual(['7']);
+    expect(answer.metadata?.get(ERROR_RETRYABLE_KEY)).toEqual(['true']);
+    expect(JSON.parse((answer.metadata?.get(FIELD_ERRORS_KEY)[0] as Buffer).toString('utf8'))).toEqual([{ field: '/quantity', message: 'ü too big' }]);
+  });
+
+  it('a body that is no problem still maps by status', () => {
+    expect(problemToGrpcStatus(502, 'Bad gateway')).toMatchObject({ code: status.INTERNAL, details: 'The REST operation answered HTTP 502' });
+    expect(problemToGrpcStatus(400, null).metadata?.get(ERROR_CODE_KEY)).toEqual(['VALIDATION_FAILED']);
   });
 });
 

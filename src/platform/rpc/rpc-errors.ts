@@ -11,15 +11,29 @@ export const ERROR_CODE_KEY = 'paklog-error-code';
 export const ERROR_RETRYABLE_KEY = 'paklog-error-retryable';
 export const FIELD_ERRORS_KEY = 'paklog-field-errors-bin';
 
-/** The gRPC status for an HTTP status (the catalogue states errors as HTTP statuses; one table translates). */
-export function grpcStatusOf(httpStatus: number): status {
+export const RETRY_AFTER_KEY = 'retry-after';
+export const REQUEST_ID_KEY = 'x-request-id';
+
+/**
+ * 409s a retry of the same call may get past (another writer got there first, the first attempt of this idempotency
+ * key is still running): ABORTED, which gRPC reserves for concurrency conflicts. Every other 409 says the aggregate's
+ * state forbids the command (ILLEGAL_TRANSITION, ORDER_SHIPPED, INSUFFICIENT_STOCK, TASK_NOT_ASSIGNED_TO_WORKER…):
+ * FAILED_PRECONDITION, which gRPC clients do not retry until the state changes.
+ */
+const RETRY_MAY_PASS = new Set(['CONFLICT', 'IDEMPOTENCY_IN_PROGRESS']);
+
+/**
+ * The gRPC status for a PakLog error, from its HTTP status and code: the one table translating both the contract APIs'
+ * errors and the public API's problem+json answers (the catalogue states errors as HTTP statuses).
+ */
+export function grpcStatusOf(httpStatus: number, code: string): status {
   switch (httpStatus) {
     case 400: case 413: case 414: case 415: case 417: case 422: case 431: return status.INVALID_ARGUMENT;
     case 401: return status.UNAUTHENTICATED;
     case 403: return status.PERMISSION_DENIED;
     case 404: return status.NOT_FOUND;
     case 408: return status.DEADLINE_EXCEEDED;
-    case 409: return status.ABORTED;
+    case 409: return RETRY_MAY_PASS.has(code) ? status.ABORTED : status.FAILED_PRECONDITION;
     case 412: return status.FAILED_PRECONDITION;
     case 429: return status.RESOURCE_EXHAUSTED;
     case 503: return status.UNAVAILABLE;
@@ -27,20 +41,59 @@ export function grpcStatusOf(httpStatus: number): status {
   }
 }
 
+/** What a refusal carries, whether it was thrown in-process (AppError) or answered by REST (problem+json). */
+interface Refusal {
+  readonly httpStatus: number;
+  readonly code: string;
+  readonly message: string;
+  readonly errors: readonly FieldError[];
+  readonly retryable: boolean;
+  /** Seconds to wait before a retry (REST's Retry-After), sent as the `retry-after` trailer. */
+  readonly retryAfterS?: string | undefined;
+  /** The request id of the REST call, so a log line can be found from the client's error. */
+  readonly requestId?: string | undefined;
+}
+
+type GrpcAnswer = Partial<StatusObject> & { code: status };
+
+function refusalStatus(r: Refusal): GrpcAnswer {
+  const metadata = new Metadata();
+  metadata.set(ERROR_CODE_KEY, r.code);
+  if (r.retryable) metadata.set(ERROR_RETRYABLE_KEY, 'true');
+  if (r.errors.length > 0) metadata.set(FIELD_ERRORS_KEY, Buffer.from(JSON.stringify(r.errors), 'utf8'));
+  if (r.retryAfterS !== undefined) metadata.set(RETRY_AFTER_KEY, r.retryAfterS);
+  if (r.requestId !== undefined) metadata.set(REQUEST_ID_KEY, r.requestId);
+  return { code: grpcStatusOf(r.httpStatus, r.code), details: r.message, metadata };
+}
+
 /**
  * The status a server answers for an error thrown by an implementation. Anything but an AppError is a fault whose
  * message stays in the server's log, as the HTTP mapper does.
  */
-export function toGrpcStatus(error: unknown): Partial<StatusObject> & { code: status } {
-  const metadata = new Metadata();
+export function toGrpcStatus(error: unknown): GrpcAnswer {
   if (!(error instanceof AppError)) {
+    const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, 'INTERNAL');
     return { code: status.INTERNAL, details: 'An unexpected error occurred; it has been logged', metadata };
   }
-  metadata.set(ERROR_CODE_KEY, error.code);
-  if (error.retryable) metadata.set(ERROR_RETRYABLE_KEY, 'true');
-  if (error.errors.length > 0) metadata.set(FIELD_ERRORS_KEY, Buffer.from(JSON.stringify(error.errors), 'utf8'));
-  return { code: grpcStatusOf(errorSpec(error.code).status), details: error.message, metadata };
+  return refusalStatus({ httpStatus: errorSpec(error.code).status, code: error.code, message: error.message, errors: error.errors, retryable: error.retryable });
+}
+
+/**
+ * The status for a problem+json answer of the REST API (the public gRPC API runs REST operations): its code in the
+ * trailers, its detail as the status details, its field errors; a Retry-After makes it retryable. A body that is no
+ * problem (it should not happen) is INTERNAL, naming the HTTP status.
+ */
+export function problemToGrpcStatus(httpStatus: number, body: unknown, headers: { retryAfter?: string | undefined; requestId?: string | undefined } = {}): GrpcAnswer {
+  const p = (typeof body === 'object' && body !== null ? body : {}) as { code?: unknown; detail?: unknown; errors?: unknown };
+  const code = typeof p.code === 'string' ? p.code : httpStatus >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
+  const message = typeof p.detail === 'string' ? p.detail : `The REST operation answered HTTP ${httpStatus}`;
+  const errors = Array.isArray(p.errors)
+    ? p.errors.filter((e): e is FieldError => typeof e === 'object' && e !== null && typeof (e as FieldError).field === 'string' && typeof (e as FieldError).message === 'string')
+    : [];
+  return refusalStatus({
+    httpStatus, code, message, errors, retryable: headers.retryAfter !== undefined, retryAfterS: headers.retryAfter, requestId: headers.requestId,
+  });
 }
 
 function fieldErrorsOf(metadata: Metadata): FieldError[] {

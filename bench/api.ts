@@ -1,0 +1,234 @@
+/**
+ * `npm run bench -- api [--handhelds=50] [--tasks=300]` (issue 9 acceptance f): the handheld hot path over each
+ * public protocol side by side. One `paklog start` process (every context, inline bus) on a fresh PostgreSQL database
+ * serves REST and gRPC on real loopback sockets; for each protocol leg the bench seeds `--tasks` orders through REST,
+ * releases them in waves, then runs `--handhelds` simulated handhelds concurrently, each looping next task → start →
+ * get pick list → scan-confirm every line → complete until the queue is empty. It reports p50/p99 of next task and
+ * scan-confirm (and the other steps) per protocol, measured by the client, as a handheld sees them.
+ *
+ * Protocol legs are a list (`LEGS`): REST and gRPC here; a `graphql` leg runs when the server answers `/graphql` and
+ * test/support/graphql-floor.ts exports `graphqlFloor(url, key, timings): FloorOps` (the GraphQL gateway's branch).
+ * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { createOrder, receiveStock, restFloor, setupWarehouse, type Call, type FloorOps, type Warehouse } from '../test/support/flow-driver.ts';
+import { credentialsMetadata, grpcFloor, publicClients } from '../test/support/grpc-floor.ts';
+import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
+import { httpClient } from '../test/support/split-cluster.ts';
+import { machine, percentile, writeResult } from './machine.ts';
+import { benchDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds } from './support.ts';
+
+interface Server {
+  readonly url: string;
+  readonly grpcTarget: string;
+}
+
+/** One protocol a handheld may speak: whether this server offers it, and its floor steps with timings. */
+interface Leg {
+  readonly name: string;
+  available(server: Server): Promise<string | true>;
+  floor(server: Server, key: string, timings: Map<string, number[]>): Promise<{ ops: FloorOps; close(): void }>;
+}
+
+const LEGS: readonly Leg[] = [
+  {
+    name: 'rest',
+    available: async () => true,
+    floor: async (s, key, timings) => ({ ops: restFloor(httpClient(s.url, key, timings)), close: () => undefined }),
+  },
+  {
+    name: 'grpc',
+    available: async () => true,
+    async floor(s, key, timings) {
+      const clients = publicClients(s.grpcTarget);
+      const metadata = credentialsMetadata({ apiKey: key });
+      return { ops: grpcFloor(clients.floor, () => metadata, timings), close: () => clients.close() };
+    },
+  },
+  {
+    name: 'graphql',
+    async available(s) {
+      const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }).catch(() => undefined);
+      if (res === undefined || res.status === 404) return 'the server has no /graphql';
+      try {
+        await import(GRAPHQL_FLOOR);
+        return true;
+      } catch {
+        return 'test/support/graphql-floor.ts is missing (add graphqlFloor after merging the GraphQL gateway)';
+      }
+    },
+    async floor(s, key, timings) {
+      const { graphqlFloor } = (await import(GRAPHQL_FLOOR)) as { graphqlFloor: (url: string, key: string, t: Map<string, number[]>) => FloorOps };
+      return { ops: graphqlFloor(s.url, key, timings), close: () => undefined };
+    },
+  },
+];
+const GRAPHQL_FLOOR = '../test/support/graphql-floor.ts';
+
+const NO_RATE_LIMITS = { PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0' };
+
+async function count(call: Call, url: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const page: { status: number; body: { items: unknown[]; nextCursor: string | null } } = await call('count', 'GET', `${url}&limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    if (page.status !== 200) throw new Error(`GET ${url} → ${page.status}`);
+    n += page.body.items.length;
+    cursor = page.body.nextCursor;
+  } while (cursor !== null);
+  return n;
+}
+
+async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `n` orders of 1–3 lines, allocated, released in waves: `n` queued pick tasks. Returns the scan-confirms they hold. */
+async function seedWork(admin: Call, w: Warehouse, leg: string, n: number): Promise<number> {
+  let lines = 0;
+  const specs = Array.from({ length: n }, (_, i) => {
+    const k = 1 + (i % 3);
+    lines += k;
+    return { externalId: `${leg}-${i}`, lines: Array.from({ length: k }, (_, j) => ({ sku: w.products[(i * 7 + j * 13) % w.products.length]!.sku, quantity: 1 + ((i + j) % 2) })) };
+  });
+  await inPool(specs, 8, async (spec) => { await createOrder(admin, w.siteId, spec); });
+  await waitFor('orders allocated', async () => (await count(admin, `/api/v1/orders?siteId=${w.siteId}&status=ALLOCATED`)) >= n);
+  // An allocated order joins the waves' pool when its event is handled, a moment after: plan again until all are in.
+  let released = 0;
+  await waitFor('waves planned', async () => {
+    const planned = await admin<{ id: string; orderIds: string[]; code?: string }>('plan wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 200 });
+    if (planned.status === 422 && planned.body.code === 'NOTHING_TO_PLAN') return false;
+    if (planned.status !== 201) throw new Error(`plan wave → ${planned.status} ${JSON.stringify(planned.body)}`);
+    const release = await admin('release wave', 'POST', `/api/v1/waves/${planned.body.id}/release`);
+    if (release.status !== 200 && release.status !== 201) throw new Error(`release wave → ${release.status} ${JSON.stringify(release.body)}`);
+    released += planned.body.orderIds.length;
+    return released >= n;
+  });
+  let last = -1;
+  await waitFor('tasks queued', async () => {
+    const queued = await count(admin, `/api/v1/tasks?siteId=${w.siteId}&status=QUEUED`);
+    const stable = queued === last && queued >= n;
+    last = queued;
+    return stable;
+  });
+  return lines;
+}
+
+interface Stat { readonly calls: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number }
+function stat(list: readonly number[] | undefined): Stat {
+  const sorted = [...(list ?? [])].sort((a, b) => a - b);
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return { calls: sorted.length, p50Ms: r(percentile(sorted, 50)), p99Ms: r(percentile(sorted, 99)), maxMs: r(sorted.at(-1) ?? NaN) };
+}
+
+async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handhelds: number, pid: number | undefined) {
+  const timings = new Map<string, number[]>();
+  const floor = await leg.floor(server, key, timings);
+  const { ops } = floor;
+  const idle: number[] = [];
+  let tasks = 0;
+  const cpu0 = processCpuSeconds(pid);
+  const machine0 = machineCpuTicks();
+  const t0 = performance.now();
+  try {
+    await Promise.all(Array.from({ length: handhelds }, async (_, h) => {
+      const worker = `hh-${leg.name}-${h}`;
+      for (;;) {
+        const s = performance.now();
+        const task = await ops.nextTask(worker, w.siteId);
+        if (task === undefined) {
+          idle.push(performance.now() - s);
+          return;
+        }
+        await ops.startTask(task.id, worker);
+        const list = await ops.pickList(task.reference);
+        for (const line of list.lines) {
+          if (line.status !== 'PENDING') continue;
+          await ops.confirm(list.id, line.id, {
+            locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity - line.picked, toteId: `TOTE-${worker}`,
+          });
+        }
+        await ops.complete(task.id, worker);
+        tasks++;
+      }
+    }));
+  } finally {
+    floor.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const machine1 = machineCpuTicks();
+  // The answers with a task: the idle polls at the end are another query (nothing to claim).
+  const nextTask = timings.get('next task')?.slice() ?? [];
+  return {
+    protocol: leg.name, handhelds, tasks, seconds: +seconds.toFixed(1), tasksPerSecond: +(tasks / seconds).toFixed(1),
+    scansPerSecond: +((timings.get('confirm pick')?.length ?? 0) / seconds).toFixed(1),
+    serverCpuSeconds: +(processCpuSeconds(pid) - cpu0).toFixed(1),
+    machineBusyPercent: machine1.total === machine0.total ? NaN : Math.round((100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)),
+    nextTask: stat(nextTask), scanConfirm: stat(timings.get('confirm pick')),
+    startTask: stat(timings.get('start task')), getPickList: stat(timings.get('get pick list')), completeTask: stat(timings.get('complete task')),
+    idleNextTask: stat(idle),
+  };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const handhelds = numberArg(args, 'handhelds', 50);
+  const tasksPerLeg = numberArg(args, 'tasks', 300);
+  const env = process.env.PAKLOG_BENCH_DATABASE_URL;
+  const serverUrl = env === undefined || env === '' ? 'postgres://postgres@127.0.0.1:5432/test' : env;
+  const loadAtStart = loadavg().map((x) => +x.toFixed(2));
+  const db = await benchDatabase(serverUrl);
+  const adminKey = `pk_bench_${randomBytes(16).toString('hex')}`;
+  const [port, grpcPort] = [await freePort(), await freePort()];
+  const paklog = await startPakLog(cleanEnv({
+    DATABASE_URL: db.url, PORT: String(port), PAKLOG_GRPC_PORT: String(grpcPort), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
+    PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+  }));
+  const legs: ReturnType<typeof runLeg> extends Promise<infer R> ? R[] : never = [];
+  const skipped: { protocol: string; reason: string }[] = [];
+  try {
+    const server: Server = { url: `http://127.0.0.1:${port}`, grpcTarget: `127.0.0.1:${grpcPort}` };
+    const admin = httpClient(server.url, adminKey);
+    const created = await admin<{ key: string }>('key', 'POST', '/api/v1/api-keys', { name: 'bench handhelds', role: 'operator' });
+    const operatorKey = created.body.key;
+    console.log('seeding the warehouse …');
+    const w = await setupWarehouse(admin, { siteCode: 'API', aisles: 10, bays: 10, levels: 2, skus: 40 });
+    await receiveStock(admin, w, 5_000, 2);
+    for (const leg of LEGS) {
+      const available = await leg.available(server);
+      if (available !== true) {
+        skipped.push({ protocol: leg.name, reason: available });
+        console.log(`${leg.name}: skipped (${available})`);
+        continue;
+      }
+      console.log(`${leg.name}: seeding ${tasksPerLeg} pick tasks …`);
+      const lines = await seedWork(admin, w, leg.name, tasksPerLeg);
+      console.log(`${leg.name}: ${handhelds} handhelds working ${tasksPerLeg} tasks (${lines} scans) …`);
+      const r = await runLeg(leg, server, operatorKey, w, handhelds, paklog.child.pid);
+      console.log(`${leg.name}: next task p50 ${r.nextTask.p50Ms} ms p99 ${r.nextTask.p99Ms} ms; scan-confirm p50 ${r.scanConfirm.p50Ms} ms p99 ${r.scanConfirm.p99Ms} ms; ${r.scansPerSecond} scans/s`);
+      legs.push(r);
+    }
+  } finally {
+    await paklog.stop();
+    await db.drop();
+  }
+  const result = {
+    benchmark: 'api', machine: machine(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
+    setup: `one paklog start process (all contexts, inline bus, no worker threads, rate limits off) on a fresh PostgreSQL database; `
+      + `${handhelds} handhelds in the bench process over loopback sockets (REST: fetch with keep-alive; gRPC: one grpc-js channel); `
+      + `latency measured by the client; next task counts the answers with a task`,
+    targets: { scanConfirmP99Ms: 50, nextTaskP99Ms: 100 },
+    met: Object.fromEntries(legs.map((l) => [l.protocol, { scanConfirm: l.scanConfirm.p99Ms <= 50, nextTask: l.nextTask.p99Ms <= 100 }])),
+    legs, skipped,
+  };
+  const file = writeResult('api', result);
+  console.table(legs.map((l) => ({
+    protocol: l.protocol, 'next p50': l.nextTask.p50Ms, 'next p99': l.nextTask.p99Ms, 'scan p50': l.scanConfirm.p50Ms, 'scan p99': l.scanConfirm.p99Ms,
+    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'machine busy %': l.machineBusyPercent,
+  })));
+  console.log(`written to ${file}`);
+}

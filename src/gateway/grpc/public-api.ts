@@ -1,0 +1,83 @@
+/**
+ * The public gRPC API: `paklog.floor.v1.Floor` for handhelds and `paklog.integration.v1.Integration` for storefronts
+ * and ERPs, each method one REST operation run in-process (rest-bridge.ts, ADR 0019). Served by `paklog start` and by
+ * `paklog gateway` on PAKLOG_GRPC_PORT, with server reflection and the health service.
+ */
+import type { Logger } from 'pino';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { startRpcServer, type RpcServer, type RpcService } from '../../platform/rpc/rpc-server.ts';
+import type { FloorHandlers } from '../../rpc/generated/paklog/floor/v1/Floor.ts';
+import type { NextTaskResponse } from '../../rpc/generated/paklog/floor/v1/NextTaskResponse.ts';
+import type { PickList } from '../../rpc/generated/paklog/floor/v1/PickList.ts';
+import type { Task } from '../../rpc/generated/paklog/floor/v1/Task.ts';
+import type { CreateOrderResponse } from '../../rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
+import type { GetAtpResponse } from '../../rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
+import type { IntegrationHandlers } from '../../rpc/generated/paklog/integration/v1/Integration.ts';
+import type { Order } from '../../rpc/generated/paklog/integration/v1/Order.ts';
+import { publicProtos, publicServices } from '../../rpc/protos.ts';
+import { pathPart, restHandler, type RestAnswer } from './rest-bridge.ts';
+
+export const FLOOR_SERVICE = 'paklog.floor.v1.Floor';
+export const INTEGRATION_SERVICE = 'paklog.integration.v1.Integration';
+
+/** A body without the fields the request left unset (REST tells a missing field from an empty one). */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null));
+}
+
+// The REST answers have the messages' shape (field for field, camelCase; null is an unset optional field): the
+// protobuf serializer reads them as they are.
+const as = <T>() => (answer: RestAnswer): T => answer.body as T;
+
+function floorService(http: HttpApp, log: Logger): RpcService {
+  const implementation: FloorHandlers = {
+    NextTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: '/tasks/next', body: defined({ workerId: r.workerId, siteId: r.siteId, types: r.types.length === 0 ? undefined : r.types }),
+    }), (a): NextTaskResponse => (a.status === 204 ? {} : { task: a.body as Task })),
+    StartTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/start`, body: { workerId: r.workerId },
+    }), as<Task>()),
+    CompleteTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/complete`, body: { workerId: r.workerId },
+    }), as<Task>()),
+    GetPickList: restHandler(http, log, (r) => ({ method: 'GET', url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}` }), as<PickList>()),
+    ConfirmPick: restHandler(http, log, (r) => ({
+      method: 'POST',
+      url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}/lines/${pathPart('line_id', r.lineId)}/confirm`,
+      body: defined({ locationCode: r.locationCode, barcode: r.barcode, quantity: r.quantity, toteId: r.toteId, scanId: r.scanId }),
+    }), as<PickList>()),
+    ShortPick: restHandler(http, log, (r) => ({
+      method: 'POST',
+      url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}/lines/${pathPart('line_id', r.lineId)}/short`,
+      body: defined({ reason: r.reason, scanId: r.scanId }),
+    }), as<PickList>()),
+  };
+  return { name: FLOOR_SERVICE, definition: publicServices().floor, implementation };
+}
+
+function integrationService(http: HttpApp, log: Logger): RpcService {
+  const implementation: IntegrationHandlers = {
+    CreateOrder: restHandler(http, log, (r) => ({
+      method: 'POST', url: '/orders',
+      body: defined({
+        externalId: r.externalId, siteId: r.siteId, carrier: r.carrier, priority: r.priority, shipBy: r.shipBy,
+        shipTo: r.shipTo === null ? undefined : defined({
+          name: r.shipTo.name, line1: r.shipTo.line1, line2: r.shipTo.line2, city: r.shipTo.city, postalCode: r.shipTo.postalCode, country: r.shipTo.country,
+        }),
+        lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      }),
+    }), (a): CreateOrderResponse => ({ order: a.body as Order, created: a.status === 201 })),
+    GetAtp: restHandler(http, log, (r) => ({
+      method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, sku: r.sku }) as Record<string, string>).toString()}`,
+    }), as<GetAtpResponse>()),
+  };
+  return { name: INTEGRATION_SERVICE, definition: publicServices().integration, implementation };
+}
+
+/** Serves the public API over `http` (the all-in-one app, or the gateway that routes to the services) on `host:port`. */
+export function serveGrpcApi(o: { http: HttpApp; host: string; port: number; log: Logger }): Promise<RpcServer> {
+  return startRpcServer({
+    host: o.host, port: o.port, protos: publicProtos(), log: o.log,
+    services: [floorService(o.http, o.log), integrationService(o.http, o.log)],
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The REST bridge on its own: what metadata becomes headers, the client address, and a call that arrives after its
+ * deadline runs nothing. The whole API over a socket is test/e2e/grpc-floor.test.ts.
+ */
+import { Metadata, status, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { peerAddress, restHandler, restHeaders } from './rest-bridge.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** Runs a handler with a call as grpc-js hands it over; resolves with the error or the answer. */
+function run<Req>(handler: ReturnType<typeof restHandler<Req, unknown>>, request: Req, o: { metadata: Metadata; deadline?: number }): Promise<{ error: ServiceError | null; value: unknown }> {
+  const call = {
+    request, metadata: o.metadata, cancelled: false, getDeadline: () => o.deadline ?? Infinity, getPeer: () => '[::ffff:10.1.2.3]:5555', getPath: () => '/x',
+  } as unknown as ServerUnaryCall<Req, unknown>;
+  return new Promise((resolve) => {
+    handler(call, (error, value) => resolve({ error: error as ServiceError | null, value }));
+  });
+}
+
+describe('the REST bridge', () => {
+  it('forwards credentials, idempotency key and trace context as headers, nothing else', () => {
+    const m = new Metadata();
+    m.set('authorization', 'Bearer abc');
+    m.set('x-api-key', 'pk_1');
+    m.set('idempotency-key', 'k-1');
+    m.set('traceparent', '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01');
+    m.set('x-paklog-principal', 'forged');
+    m.set('user-agent', 'grpc-node');
+    expect(restHeaders(m)).toEqual({
+      authorization: 'Bearer abc', 'x-api-key': 'pk_1', 'idempotency-key': 'k-1', traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+    });
+  });
+
+  it('reads the client address from the peer', () => {
+    expect(peerAddress('127.0.0.1:5000')).toBe('127.0.0.1');
+    expect(peerAddress('[::1]:5000')).toBe('::1');
+    expect(peerAddress('ipv4:10.0.0.7:80')).toBe('10.0.0.7');
+    expect(peerAddress('unix:/tmp/x')).toBe('127.0.0.1');
+  });
+
+  it('runs the REST operation with the caller\'s key and answers its body', async () => {
+    const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'BRG', name: 'Bridge' } }), (a) => a);
+    const m = new Metadata();
+    m.set('x-api-key', t.keys.manager);
+    const answer = await run(handler, {}, { metadata: m });
+    expect(answer.error).toBeNull();
+    expect(answer.value).toMatchObject({ status: 201, body: { code: 'BRG' } });
+    const again = await run(handler, {}, { metadata: m });
+    expect(again.error).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringContaining('BRG') });
+    expect(again.error?.metadata.get('paklog-error-code')).toEqual(['DUPLICATE']);
+    expect(again.error?.metadata.get('x-request-id')).toHaveLength(1);
+  });
+
+  it('a call past its deadline is answered DEADLINE_EXCEEDED and runs nothing', async () => {
+    const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'LATE', name: 'Late' } }), (a) => a);
+    const m = new Metadata();
+    m.set('x-api-key', t.keys.manager);
+    const answer = await run(handler, {}, { metadata: m, deadline: Date.now() - 1 });
+    expect(answer.error).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    expect(answer.error?.metadata.get('paklog-error-code')).toEqual(['REQUEST_TIMEOUT']);
+    const sites = await t.get('/api/v1/sites');
+    expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('LATE');
+  });
+});

@@ -1,0 +1,113 @@
+import { type handleUnaryCall, type Metadata, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { problemToGrpcStatus, toGrpcStatus } from '../../platform/rpc/rpc-errors.ts';
+
+/**
+ * The public gRPC API is a protocol adapter over the REST API (ADR 0019): each method runs its REST operation in this
+ * process with fastify's `inject`, so authentication, roles, validation, idempotency, rate limits, audit and error codes
+ * are the REST code path, not a second one. No socket and no JSON over the network: the cost over a direct call is
+ * routing, schema validation and one JSON round trip in memory.
+ */
+
+/** The REST operation a gRPC call runs: `url` below `/api/v1`, and the JSON body of a POST. */
+export interface RestOperation {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly body?: Readonly<Record<string, unknown>>;
+}
+
+/** What the REST operation answered: its status (2xx) and its JSON body (undefined for 204). */
+export interface RestAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** The call metadata REST reads as headers: credentials, the idempotency key and the trace context. */
+const FORWARDED_METADATA = ['authorization', 'x-api-key', 'idempotency-key', 'traceparent', 'tracestate', 'x-request-id'] as const;
+
+/** REST headers from gRPC metadata (ASCII values only; a binary `-bin` key is never one of these). */
+export function restHeaders(metadata: Metadata): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_METADATA) {
+    const [value] = metadata.get(name);
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/** The client's address from grpc-js's peer (`1.2.3.4:5678`, `[::1]:5678`): REST counts failed logins per address. */
+export function peerAddress(peer: string): string {
+  const m = /^(?:ipv[46]:)?\[?([^\]]*?)\]?:\d+$/.exec(peer);
+  return m?.[1] ?? '127.0.0.1';
+}
+
+/** The deadline of a call as epoch milliseconds (Infinity without one). */
+function deadlineMs(call: ServerUnaryCall<unknown, unknown>): number {
+  const d = call.getDeadline();
+  return d instanceof Date ? d.getTime() : d;
+}
+
+/** A request field that names a resource in the REST path: empty would route to another operation, so it is refused here. */
+export class MissingPathField extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is required`);
+    this.name = 'MissingPathField';
+  }
+}
+
+/** `value` URL-encoded for a REST path, or MissingPathField when empty. */
+export function pathPart(field: string, value: string): string {
+  if (value === '') throw new MissingPathField(field);
+  return encodeURIComponent(value);
+}
+
+/**
+ * A unary handler running the REST operation `toRest` makes of the request and answering `toReply` of its 2xx answer;
+ * any other answer becomes the gRPC status mapped from its problem+json (`problemToGrpcStatus`, the one mapping).
+ * A call whose deadline has passed (or that the client cancelled) before it starts is answered DEADLINE_EXCEEDED and
+ * runs nothing. A started operation is not interrupted: it commits or not as a whole, like a REST request whose client
+ * hung up, and the client that gave up learns which by retrying with the same `idempotency-key`.
+ */
+export function restHandler<Req, Res>(
+  http: HttpApp, log: Logger, toRest: (request: Req) => RestOperation, toReply: (answer: RestAnswer) => Res,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const fail = (answer: ReturnType<typeof toGrpcStatus>): void => callback({ ...answer, name: 'RpcError', message: answer.details ?? '' });
+    if (call.cancelled || deadlineMs(call) <= Date.now()) {
+      fail(problemToGrpcStatus(408, { code: 'REQUEST_TIMEOUT', detail: 'The call reached PakLog after its deadline; nothing was done' }));
+      return;
+    }
+    let op: RestOperation;
+    try {
+      op = toRest(call.request);
+    } catch (e) {
+      if (!(e instanceof MissingPathField)) throw e;
+      fail(problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: 'is required' }] }));
+      return;
+    }
+    http.inject({
+      method: op.method,
+      url: `/api/v1${op.url}`,
+      headers: restHeaders(call.metadata),
+      remoteAddress: peerAddress(call.getPeer()),
+      ...(op.body === undefined ? {} : { payload: op.body }),
+    }).then((res) => {
+      const body: unknown = res.body === '' ? undefined : JSON.parse(res.body);
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        callback(null, toReply({ status: res.statusCode, body }));
+        return;
+      }
+      const header = (name: string): string | undefined => {
+        const v = res.headers[name];
+        return v === undefined ? undefined : String(v);
+      };
+      fail(problemToGrpcStatus(res.statusCode, body, { retryAfter: header('retry-after'), requestId: header('x-request-id') }));
+    }).catch((error: unknown) => {
+      // inject itself failed, or the answer was no JSON: a fault of this adapter, logged here as REST logs its own.
+      log.error({ err: error, method: call.getPath() }, 'grpc call failed');
+      fail(toGrpcStatus(error));
+    });
+  };
+}
+

@@ -1,0 +1,42 @@
+// Original file: paklog/floor/v1/floor.proto
+
+
+export interface ConfirmPickRequest {
+  'pickListId'?: (string);
+  'lineId'?: (string);
+  /**
+   * The scanned location code.
+   */
+  'locationCode'?: (string);
+  /**
+   * The scanned product barcode (GTIN or SKU).
+   */
+  'barcode'?: (string);
+  'quantity'?: (number);
+  'toteId'?: (string);
+  /**
+   * The handheld's id for this scan: a retry with the same scan id counts nothing twice.
+   */
+  'scanId'?: (string);
+  '_scanId'?: "scanId";
+}
+
+export interface ConfirmPickRequest__Output {
+  'pickListId': (string);
+  'lineId': (string);
+  /**
+   * The scanned location code.
+   */
+  'locationCode': (string);
+  /**
+   * The scanned product barcode (GTIN or SKU).
+   */
+  'barcode': (string);
+  'quantity': (number);
+  'toteId': (string);
+  /**
+   * The handheld's id for this scan: a retry with the same scan id counts nothing twice.
+   */
+  'scanId'?: (string);
+  '_scanId'?: "scanId";
+}

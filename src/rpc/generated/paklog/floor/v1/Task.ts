@@ -1,0 +1,58 @@
+// Original file: paklog/floor/v1/floor.proto
+
+
+/**
+ * A task (GET /tasks/{id}). Times are ISO-8601; an absent optional field is null in REST.
+ */
+export interface Task {
+  'id'?: (string);
+  'siteId'?: (string);
+  'type'?: (string);
+  /**
+   * What to work on: the pick list id of a PICK task.
+   */
+  'reference'?: (string);
+  'waveId'?: (string);
+  'priority'?: (number);
+  'status'?: (string);
+  'workerId'?: (string);
+  'createdAt'?: (string);
+  'assignedAt'?: (string);
+  'startedAt'?: (string);
+  'completedAt'?: (string);
+  'updatedAt'?: (string);
+  'version'?: (number);
+  '_waveId'?: "waveId";
+  '_workerId'?: "workerId";
+  '_assignedAt'?: "assignedAt";
+  '_startedAt'?: "startedAt";
+  '_completedAt'?: "completedAt";
+}
+
+/**
+ * A task (GET /tasks/{id}). Times are ISO-8601; an absent optional field is null in REST.
+ */
+export interface Task__Output {
+  'id': (string);
+  'siteId': (string);
+  'type': (string);
+  /**
+   * What to work on: the pick list id of a PICK task.
+   */
+  'reference': (string);
+  'waveId'?: (string);
+  'priority': (number);
+  'status': (string);
+  'workerId'?: (string);
+  'createdAt': (string);
+  'assignedAt'?: (string);
+  'startedAt'?: (string);
+  'completedAt'?: (string);
+  'updatedAt': (string);
+  'version': (number);
+  '_waveId'?: "waveId";
+  '_workerId'?: "workerId";
+  '_assignedAt'?: "assignedAt";
+  '_startedAt'?: "startedAt";
+  '_completedAt'?: "completedAt";
+}

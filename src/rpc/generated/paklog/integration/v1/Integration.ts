@@ -1,0 +1,62 @@
+// Original file: paklog/integration/v1/integration.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateOrderRequest as _paklog_integration_v1_CreateOrderRequest, CreateOrderRequest__Output as _paklog_integration_v1_CreateOrderRequest__Output } from '../../../paklog/integration/v1/CreateOrderRequest.ts';
+import type { CreateOrderResponse as _paklog_integration_v1_CreateOrderResponse, CreateOrderResponse__Output as _paklog_integration_v1_CreateOrderResponse__Output } from '../../../paklog/integration/v1/CreateOrderResponse.ts';
+import type { GetAtpRequest as _paklog_integration_v1_GetAtpRequest, GetAtpRequest__Output as _paklog_integration_v1_GetAtpRequest__Output } from '../../../paklog/integration/v1/GetAtpRequest.ts';
+import type { GetAtpResponse as _paklog_integration_v1_GetAtpResponse, GetAtpResponse__Output as _paklog_integration_v1_GetAtpResponse__Output } from '../../../paklog/integration/v1/GetAtpResponse.ts';
+
+export interface IntegrationClient extends grpc.Client {
+  /**
+   * POST /orders: idempotent on external_id (and on the idempotency-key metadata); `created` is false when the same
+   * order already existed (REST 200), true when it was received now (REST 201).
+   */
+  CreateOrder(argument: _paklog_integration_v1_CreateOrderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  CreateOrder(argument: _paklog_integration_v1_CreateOrderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  CreateOrder(argument: _paklog_integration_v1_CreateOrderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  CreateOrder(argument: _paklog_integration_v1_CreateOrderRequest, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /orders: idempotent on external_id (and on the idempotency-key metadata); `created` is false when the same
+   * order already existed (REST 200), true when it was received now (REST 201).
+   */
+  createOrder(argument: _paklog_integration_v1_CreateOrderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  createOrder(argument: _paklog_integration_v1_CreateOrderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  createOrder(argument: _paklog_integration_v1_CreateOrderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  createOrder(argument: _paklog_integration_v1_CreateOrderRequest, callback: grpc.requestCallback<_paklog_integration_v1_CreateOrderResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * GET /inventory/atp: available to promise per SKU at a site.
+   */
+  GetAtp(argument: _paklog_integration_v1_GetAtpRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  GetAtp(argument: _paklog_integration_v1_GetAtpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  GetAtp(argument: _paklog_integration_v1_GetAtpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  GetAtp(argument: _paklog_integration_v1_GetAtpRequest, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GET /inventory/atp: available to promise per SKU at a site.
+   */
+  getAtp(argument: _paklog_integration_v1_GetAtpRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  getAtp(argument: _paklog_integration_v1_GetAtpRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  getAtp(argument: _paklog_integration_v1_GetAtpRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  getAtp(argument: _paklog_integration_v1_GetAtpRequest, callback: grpc.requestCallback<_paklog_integration_v1_GetAtpResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * POST /orders: idempotent on external_id (and on the idempotency-key metadata); `created` is false when the same
+   * order already existed (REST 200), true when it was received now (REST 201).
+   */
+  CreateOrder: grpc.handleUnaryCall<_paklog_integration_v1_CreateOrderRequest__Output, _paklog_integration_v1_CreateOrderResponse>;
+  
+  /**
+   * GET /inventory/atp: available to promise per SKU at a site.
+   */
+  GetAtp: grpc.handleUnaryCall<_paklog_integration_v1_GetAtpRequest__Output, _paklog_integration_v1_GetAtpResponse>;
+  
+}
+
+export interface IntegrationDefinition extends grpc.ServiceDefinition {
+  CreateOrder: MethodDefinition<_paklog_integration_v1_CreateOrderRequest, _paklog_integration_v1_CreateOrderResponse, _paklog_integration_v1_CreateOrderRequest__Output, _paklog_integration_v1_CreateOrderResponse__Output>
+  GetAtp: MethodDefinition<_paklog_integration_v1_GetAtpRequest, _paklog_integration_v1_GetAtpResponse, _paklog_integration_v1_GetAtpRequest__Output, _paklog_integration_v1_GetAtpResponse__Output>
+}

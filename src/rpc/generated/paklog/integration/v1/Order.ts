@@ -1,0 +1,53 @@
+// Original file: paklog/integration/v1/integration.proto
+
+import type { ShipTo as _paklog_integration_v1_ShipTo, ShipTo__Output as _paklog_integration_v1_ShipTo__Output } from '../../../paklog/integration/v1/ShipTo.ts';
+import type { OrderLine as _paklog_integration_v1_OrderLine, OrderLine__Output as _paklog_integration_v1_OrderLine__Output } from '../../../paklog/integration/v1/OrderLine.ts';
+import type { StatusChange as _paklog_integration_v1_StatusChange, StatusChange__Output as _paklog_integration_v1_StatusChange__Output } from '../../../paklog/integration/v1/StatusChange.ts';
+
+/**
+ * An order (GET /orders/{id}).
+ */
+export interface Order {
+  'id'?: (string);
+  'externalId'?: (string);
+  'siteId'?: (string);
+  'carrier'?: (string);
+  'priority'?: (number);
+  'shipBy'?: (string);
+  'shipTo'?: (_paklog_integration_v1_ShipTo | null);
+  'status'?: (string);
+  'waveId'?: (string);
+  'cancelReason'?: (string);
+  'version'?: (number);
+  'createdAt'?: (string);
+  'updatedAt'?: (string);
+  'lines'?: (_paklog_integration_v1_OrderLine)[];
+  'statusHistory'?: (_paklog_integration_v1_StatusChange)[];
+  '_shipBy'?: "shipBy";
+  '_waveId'?: "waveId";
+  '_cancelReason'?: "cancelReason";
+}
+
+/**
+ * An order (GET /orders/{id}).
+ */
+export interface Order__Output {
+  'id': (string);
+  'externalId': (string);
+  'siteId': (string);
+  'carrier': (string);
+  'priority': (number);
+  'shipBy'?: (string);
+  'shipTo': (_paklog_integration_v1_ShipTo__Output | null);
+  'status': (string);
+  'waveId'?: (string);
+  'cancelReason'?: (string);
+  'version': (number);
+  'createdAt': (string);
+  'updatedAt': (string);
+  'lines': (_paklog_integration_v1_OrderLine__Output)[];
+  'statusHistory': (_paklog_integration_v1_StatusChange__Output)[];
+  '_shipBy'?: "shipBy";
+  '_waveId'?: "waveId";
+  '_cancelReason'?: "cancelReason";
+}

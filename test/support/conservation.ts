@@ -1,0 +1,59 @@
+/**
+ * The conservation checks at the end of an order-to-ship run, shared by every protocol's end-to-end flow (REST in
+ * order-to-ship.test.ts, gRPC for the floor steps in grpc-floor.test.ts): every order SHIPPED (the shorted one
+ * partially), one shipped event each, and per SKU received − shipped ± adjustments = on-hand, with the raw ledger
+ * adding up to the same numbers and nothing left reserved or allocated.
+ */
+import { expect } from 'vitest';
+import type { TestApp } from './test-app.ts';
+
+export interface FlowRun {
+  readonly siteId: string;
+  readonly orders: readonly { id: string; lines: readonly { sku: string; quantity: number }[] }[];
+  /** Units ordered per SKU. */
+  readonly ordered: ReadonlyMap<string, number>;
+  /** The one line shorted by one unit. */
+  readonly short: { sku: string; orderId: string };
+  readonly receivedPerSku: number;
+  readonly skus: number;
+}
+
+interface LedgerRow { type: string; sku: string; deltaOnHand: number }
+
+export async function expectStockConserved(t: TestApp, run: FlowRun): Promise<void> {
+  const { siteId, orders, ordered, short } = run;
+  for (const o of orders) {
+    const res = await t.get(`/api/v1/orders/${o.id}`, 'viewer');
+    expect(res.body.status, o.id).toBe('SHIPPED');
+    const shippedUnits = (res.body.lines as { shipped: number }[]).reduce((s, l) => s + l.shipped, 0);
+    const orderedUnits = o.lines.reduce((s, l) => s + l.quantity, 0);
+    expect(shippedUnits).toBe(o.id === short.orderId ? orderedUnits - 1 : orderedUnits);
+  }
+  const shippedEvents = await t.get(`/api/v1/events?type=orders.order.shipped.v1&limit=100`);
+  expect(shippedEvents.body.items).toHaveLength(orders.length);
+  expect(shippedEvents.body.items.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(1);
+
+  const summary = await t.get(`/api/v1/inventory/summary?siteId=${siteId}`);
+  expect(summary.body.items).toHaveLength(run.skus);
+  for (const s of summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[]) {
+    const expectedShipped = (ordered.get(s.sku) ?? 0) - (s.sku === short.sku ? 1 : 0);
+    expect(s.received, s.sku).toBe(run.receivedPerSku);
+    expect(s.shipped, s.sku).toBe(expectedShipped);
+    expect(s.adjusted, s.sku).toBe(s.sku === short.sku ? -1 : 0);
+    expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
+    expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
+    expect(s.reserved, s.sku).toBe(0);
+    expect(s.allocated, s.sku).toBe(0);
+    // Independently of the summary: the raw ledger's movements add up to the same numbers.
+    const rows = await t.getAll<LedgerRow>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${encodeURIComponent(s.sku)}`);
+    const sum = (type: string) => rows.filter((r) => r.type === type).reduce((a, r) => a + r.deltaOnHand, 0);
+    expect(sum('RECEIPT')).toBe(run.receivedPerSku);
+    expect(-sum('SHIP')).toBe(expectedShipped);
+    expect(rows.reduce((a, r) => a + r.deltaOnHand, 0)).toBe(s.onHand);
+  }
+  const balances = await t.get(`/api/v1/inventory/balances?siteId=${siteId}`);
+  for (const b of balances.body.items as { onHand: number; reserved: number }[]) {
+    expect(b.onHand).toBeGreaterThanOrEqual(0);
+    expect(b.reserved).toBeLessThanOrEqual(b.onHand);
+  }
+}

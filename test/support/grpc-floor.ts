@@ -1,0 +1,109 @@
+/**
+ * A handheld's gRPC client of the public floor API (`paklog.floor.v1.Floor`), as the end-to-end test and the api bench
+ * drive it: grpc-js with the repository's `.proto` files, credentials in the call metadata.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { publicProtos, type PublicProtos } from '../../src/rpc/protos.ts';
+import type { FloorClient } from '../../src/rpc/generated/paklog/floor/v1/Floor.ts';
+import type { NextTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/NextTaskRequest.ts';
+import type { NextTaskResponse__Output } from '../../src/rpc/generated/paklog/floor/v1/NextTaskResponse.ts';
+import type { GetPickListRequest } from '../../src/rpc/generated/paklog/floor/v1/GetPickListRequest.ts';
+import type { PickList__Output } from '../../src/rpc/generated/paklog/floor/v1/PickList.ts';
+import type { IntegrationClient } from '../../src/rpc/generated/paklog/integration/v1/Integration.ts';
+import type { CreateOrderRequest } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderRequest.ts';
+import type { CreateOrderResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
+import type { GetAtpRequest } from '../../src/rpc/generated/paklog/integration/v1/GetAtpRequest.ts';
+import type { GetAtpResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
+import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/StartTaskRequest.ts';
+import type { CompleteTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/CompleteTaskRequest.ts';
+import type { ConfirmPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ConfirmPickRequest.ts';
+import type { ShortPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ShortPickRequest.ts';
+import type { Task__Output } from '../../src/rpc/generated/paklog/floor/v1/Task.ts';
+import type { FloorOps } from './flow-driver.ts';
+
+export interface PublicClients {
+  readonly floor: FloorClient;
+  readonly integration: IntegrationClient;
+  close(): void;
+}
+
+/** Clients of both public services over one channel to `target` (`host:port`). */
+export function publicClients(target: string): PublicClients {
+  const { floor, integration } = (grpc.loadPackageDefinition(publicProtos()) as unknown as PublicProtos).paklog;
+  const f = new floor.v1.Floor(target, grpc.credentials.createInsecure());
+  // The second client shares the first one's channel.
+  const i = new integration.v1.Integration(target, grpc.credentials.createInsecure(), { channelOverride: f.getChannel() });
+  return { floor: f, integration: i, close: () => f.close() };
+}
+
+/** Metadata carrying an API key (`x-api-key`) or a bearer token (`authorization`). */
+export function credentialsMetadata(c: { apiKey?: string; bearer?: string; extra?: Record<string, string> }): grpc.Metadata {
+  const m = new grpc.Metadata();
+  if (c.apiKey !== undefined) m.set('x-api-key', c.apiKey);
+  if (c.bearer !== undefined) m.set('authorization', `Bearer ${c.bearer}`);
+  for (const [k, v] of Object.entries(c.extra ?? {})) m.set(k, v);
+  return m;
+}
+
+type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
+
+/** One unary call as a promise; rejects with the grpc-js ServiceError (code, details, metadata = trailers). */
+export function unary<Req, Res>(method: Unary<Req, Res>, request: Req, metadata: grpc.Metadata, deadlineMs = 10_000): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method(request, metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
+      if (error !== null) reject(error);
+      else if (response === undefined) reject(new Error('no response'));
+      else resolve(response);
+    });
+  });
+}
+
+/** The method `name` of a generated client, bound to it, as one typed promise-returning function. */
+const typed = <Req, Res>(client: grpc.Client, name: string) => (request: Req, metadata: grpc.Metadata, deadlineMs?: number): Promise<Res> =>
+  unary((client as unknown as Record<string, Unary<Req, Res>>)[name]!.bind(client), request, metadata, deadlineMs);
+
+/** Every public method as a typed promise (the generated clients' overloads defeat inference). */
+export function rpcMethods(c: PublicClients) {
+  const { floor: f, integration: i } = c;
+  return {
+    nextTask: typed<NextTaskRequest, NextTaskResponse__Output>(f, 'NextTask'),
+    startTask: typed<StartTaskRequest, Task__Output>(f, 'StartTask'),
+    completeTask: typed<CompleteTaskRequest, Task__Output>(f, 'CompleteTask'),
+    getPickList: typed<GetPickListRequest, PickList__Output>(f, 'GetPickList'),
+    confirmPick: typed<ConfirmPickRequest, PickList__Output>(f, 'ConfirmPick'),
+    shortPick: typed<ShortPickRequest, PickList__Output>(f, 'ShortPick'),
+    createOrder: typed<CreateOrderRequest, CreateOrderResponse__Output>(i, 'CreateOrder'),
+    getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
+  };
+}
+
+/** The floor steps over gRPC; `timings` records each call's latency under the same step names as REST's. */
+export function grpcFloor(client: FloorClient, metadata: () => grpc.Metadata, timings?: Map<string, number[]>): FloorOps {
+  const timed = async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      if (timings !== undefined) {
+        const list = timings.get(step) ?? [];
+        list.push(performance.now() - t0);
+        timings.set(step, list);
+      }
+    }
+  };
+  const m = rpcMethods({ floor: client, integration: client as unknown as IntegrationClient, close: () => undefined });
+  return {
+    async nextTask(workerId, siteId) {
+      const res = await timed('next task', () => m.nextTask({ workerId, siteId }, metadata()));
+      return res.task ?? undefined;
+    },
+    startTask: async (taskId, workerId) => { await timed('start task', () => m.startTask({ taskId, workerId }, metadata())); },
+    pickList: async (pickListId) => {
+      const list = await timed('get pick list', () => m.getPickList({ pickListId }, metadata()));
+      return { id: list.id, orderIds: list.orderIds, lines: list.lines.map((l) => ({ ...l, expectedBarcode: l.expectedBarcode ?? null, locationCode: l.locationCode ?? null })) };
+    },
+    confirm: async (pickListId, lineId, scan) => { await timed('confirm pick', () => m.confirmPick({ pickListId, lineId, ...scan }, metadata())); },
+    short: async (pickListId, lineId, reason) => { await timed('short pick', () => m.shortPick({ pickListId, lineId, reason }, metadata())); },
+    complete: async (taskId, workerId) => { await timed('complete task', () => m.completeTask({ taskId, workerId }, metadata())); },
+  };
+}
