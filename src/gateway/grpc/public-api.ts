@@ -1,6 +1,6 @@
 /**
  * The public gRPC API: `paklog.floor.v1.Floor` for handhelds and `paklog.integration.v1.Integration` for storefronts
- * and ERPs, each method one REST operation run in-process (rest-bridge.ts, ADR 0019). Served by `paklog start` and by
+ * and ERPs, each method one REST operation run in-process (rest-bridge.ts, ADR 0020). Served by `paklog start` and by
  * `paklog gateway` on PAKLOG_GRPC_PORT, with server reflection and the health service.
  */
 import type { Logger } from 'pino';

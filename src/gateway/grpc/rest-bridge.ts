@@ -4,7 +4,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import { problemToGrpcStatus, toGrpcStatus } from '../../platform/rpc/rpc-errors.ts';
 
 /**
- * The public gRPC API is a protocol adapter over the REST API (ADR 0019): each method runs its REST operation in this
+ * The public gRPC API is a protocol adapter over the REST API (ADR 0020): each method runs its REST operation in this
  * process with fastify's `inject`, so authentication, roles, validation, idempotency, rate limits, audit and error codes
  * are the REST code path, not a second one. No socket and no JSON over the network: the cost over a direct call is
  * routing, schema validation and one JSON round trip in memory.
