@@ -128,5 +128,5 @@ export async function command(rest: Rest, url: string, body: unknown, typename: 
   const p = asProblem(res);
   const member = businessMember(p);
   if (member === undefined) throw problemError(p);
-  return { __typename: member, code: p.code, message: p.detail, status: p.status, fieldErrors: p.errors ?? [], traceId: p.traceId ?? null };
+  return { __typename: member, code: p.code, message: p.detail, httpStatus: p.status, fieldErrors: p.errors ?? [], traceId: p.traceId ?? null };
 }

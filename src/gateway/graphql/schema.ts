@@ -35,8 +35,8 @@ interface BusinessError {
   """The stable error code, e.g. ORDER_SHIPPED."""
   code: String!
   message: String!
-  """The HTTP status REST answered."""
-  status: Int!
+  """The HTTP status REST answered (not \`status\`: resources have a status of their own)."""
+  httpStatus: Int!
   traceId: String
 }
 type FieldError {
@@ -44,15 +44,15 @@ type FieldError {
   message: String!
 }
 """404: the resource does not exist."""
-type NotFound implements BusinessError { code: String! message: String! status: Int! traceId: String }
+type NotFound implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
 """409/412: the resource's state does not allow the command (e.g. ORDER_SHIPPED, ILLEGAL_TRANSITION, VERSION_MISMATCH)."""
-type Conflict implements BusinessError { code: String! message: String! status: Int! traceId: String }
+type Conflict implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
 """400/422: the input is not valid (fieldErrors say where)."""
-type ValidationFailed implements BusinessError { code: String! message: String! status: Int! traceId: String fieldErrors: [FieldError!]! }
+type ValidationFailed implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
 """Not enough stock for the command (INSUFFICIENT_STOCK)."""
-type InsufficientStock implements BusinessError { code: String! message: String! status: Int! traceId: String }
+type InsufficientStock implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
 """403: the caller's role may not run this command."""
-type Forbidden implements BusinessError { code: String! message: String! status: Int! traceId: String }
+type Forbidden implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
 
 type ShipTo {
   name: String!
