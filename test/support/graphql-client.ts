@@ -32,7 +32,7 @@ export async function must<T = any>(gql: Gql, query: string, variables?: Record<
 
 /** A graphql-transport-ws subscription on a listening server: collects every `next` payload until closed. */
 export async function subscribe(url: string, connectionInit: Record<string, unknown>, query: string, variables: Record<string, unknown>): Promise<{
-  received: any[]; errors: any[]; ws: WebSocket; closed: Promise<{ code: number; reason: string }>;
+  received: any[]; errors: any[]; ws: WebSocket; closed: Promise<{ code: number; reason: string }>; acked: boolean;
 }> {
   const ws = new WebSocket(url, 'graphql-transport-ws');
   const received: any[] = [];
@@ -52,6 +52,7 @@ export async function subscribe(url: string, connectionInit: Record<string, unkn
     ws.once('error', reject);
   });
   ws.send(JSON.stringify({ type: 'connection_init', payload: connectionInit }));
-  if (await acked) ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-  return { received, errors, ws, closed };
+  const ok = await acked;
+  if (ok) ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+  return { received, errors, ws, closed, acked: ok };
 }

@@ -1,9 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import mercurius, { type MercuriusOptions } from 'mercurius';
+import { GraphQLError } from 'graphql';
+import mercurius, { type MercuriusContext, type MercuriusOptions } from 'mercurius';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ROLES } from '../../platform/http/roles.ts';
+import { sendProblem } from '../../platform/http/problem.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { topicsOf, toProgress } from './progress.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
@@ -60,6 +62,18 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       graphiql: options.graphiql,
       path: '/graphql',
       context: (request) => contextOf(request.headers, request),
+      // The HTTP pipeline's refusals (no credential, a role, a rate limit, a GET that is no websocket) are problem+json
+      // as on every route; only mercurius's own errors (a query that does not parse or validate) are GraphQL answers.
+      errorHandler: async (error, request, reply) => {
+        if (!error.code.startsWith('MER_ERR_')) {
+          await sendProblem(error, request, reply);
+          return;
+        }
+        const { statusCode, response } = mercurius.defaultErrorFormatter(
+          { errors: [new GraphQLError(error.message, { originalError: error })] }, { reply, app: scope } as unknown as MercuriusContext,
+        );
+        await reply.code(statusCode).send(response);
+      },
       additionalRouteOptions: {
         // GET /graphql is public for the websocket upgrade only (browsers cannot send headers on one).
         preHandler: async (request) => {
