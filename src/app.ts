@@ -38,6 +38,7 @@ import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
+import { registerGraphql } from './gateway/graphql/graphql.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -268,6 +269,8 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });
     if (m.subscriptions !== undefined && m.subscriptions.length > 0) await bus.subscribe(m.schema, m.subscriptions);
   }
+  // GraphQL over the REST routes of this process; subscriptions hear the events its relay publishes.
+  await registerGraphql(http, { events: (listener) => bus.observe(listener), graphiql: config.graphiql });
   await http.ready();
   // Split mode: the contract APIs of the contexts running here, served to the other processes.
   const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });

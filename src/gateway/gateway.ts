@@ -21,6 +21,7 @@ import { createHttp, type HttpApp } from '../platform/http/server.ts';
 import { uuidv7Ids } from '../platform/ids.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { Metrics } from '../platform/telemetry/metrics.ts';
+import { registerGraphql } from './graphql/graphql.ts';
 
 /** The consumer (and schema) of the event store in split mode: a subscriber to every published event type. */
 export const EVENT_STORE_CONSUMER = 'event_store';
@@ -187,6 +188,15 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     },
   });
   await identityRoutes(http, { identity, failures: rateLimiter });
+  // GraphQL over the routed REST operations; subscriptions hear the events the event store takes in (below).
+  const observers = new Set<(events: readonly EventEnvelope[]) => void>();
+  await registerGraphql(http, {
+    graphiql: config.graphiql,
+    events: (listener) => {
+      observers.add(listener);
+      return () => observers.delete(listener);
+    },
+  });
   await http.ready();
 
   // The event store: every event once (its id is unique; the inbox makes a redelivery a no-op).
@@ -199,6 +209,9 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
         [event.id, event.source, event.type, event.subject, event.time, event.siteid ?? null, event.correlationid ?? null, event.actorid ?? null,
           JSON.stringify(event)],
       );
+      tx.afterCommit(() => {
+        for (const o of observers) o([event]);
+      });
     },
   }]);
   bus.start();

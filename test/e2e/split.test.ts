@@ -2,7 +2,7 @@
  * Issue 8 acceptance (b): the order-to-ship flow of order-to-ship.test.ts in a split deployment — a gateway and three
  * service processes (catalog + location-master + inventory; orders + waves; tasks + picking + pack-ship), each on its
  * own database, over Kafka, then over NATS — driven only through the gateway, with the same conservation checks.
- * The brokers are those .ci/run starts; with CI=true an unreachable broker fails the test.
+ * GraphQL at the gateway reads the shipped wave across the services. The brokers are those .ci/run starts; with CI=true an unreachable broker fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
@@ -110,6 +110,25 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
       expect(new Set(all.map((e) => (e as unknown as { source: string }).source))).toEqual(
         new Set(['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship']));
+      // GraphQL at the gateway: its fields run as REST calls routed to the services, nested fields batched across them.
+      const gql = async (query: string, variables: Record<string, unknown>): Promise<any> => {
+        const res = await fetch(`${c.gatewayUrl}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': c.adminKey }, body: JSON.stringify({ query, variables }),
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { data: any; errors?: unknown };
+        expect(body.errors).toBeUndefined();
+        return body.data;
+      };
+      const viaGql = await gql(`query($id: ID!) { wave(id: $id) { orders { id status lines { sku shipped product { sku } } shipments { status } } } }`, { id: wave.waveId });
+      expect(viaGql.wave.orders).toHaveLength(20);
+      for (const o of viaGql.wave.orders as { status: string; lines: { sku: string; product: { sku: string } }[]; shipments: { status: string }[] }[]) {
+        expect(o.status).toBe('SHIPPED');
+        expect(o.shipments).toEqual([{ status: 'DISPATCHED' }]);
+        for (const l of o.lines) expect(l.product.sku).toBe(l.sku);
+      }
+      const cancel = await gql('mutation($id: ID!) { cancelOrder(id: $id) { __typename ... on BusinessError { code } } }', { id: orders[0]!.id });
+      expect(cancel.cancelOrder).toEqual({ __typename: 'Conflict', code: 'ORDER_SHIPPED' });
       // Nothing failed along the way, in any service.
       expect((await get('/api/v1/dead-letters')).items).toHaveLength(0);
       // Roles are enforced by the owning service behind the gateway: an operator may not create products.

@@ -32,6 +32,9 @@ function expectShipped({ stdout, stderr }: { stdout: string; stderr: string }): 
   expect(stdout).toContain('unpickable 20, atp 0');
   expect(stdout).toMatch(/SHIPPED: WALK-MUG 2\/2, MUG-CERAMIC 1\/1/);
   expect(stdout).toContain('orders.order.shipped.v1');
+  // The GraphQL examples: a nested read, and a refused cancel as a typed member with the REST code.
+  expect(stdout).toMatch(/"trackingNumber":"[^"]+"/);
+  expect(stdout).toContain('"__typename":"Conflict","code":"ORDER_SHIPPED"');
 }
 
 it('the README has the walkthrough blocks and the LICENSE it announces', () => {

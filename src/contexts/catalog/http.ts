@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, Limit, Page, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, IdList, Limit, Page, Sku, splitList } from '../../platform/http/schemas.ts';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -68,14 +68,18 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
     app.get('/products', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Products in SKU order; `search` matches SKU, description or GTIN',
+        tags, summary: 'Products in SKU order; `search` matches SKU, description or GTIN; `skus=` reads a batch of products',
         querystring: Type.Object({
           limit: Limit(500, 50),
           cursor: Cursor,
           search: Type.Optional(Type.String({ maxLength: 200 })),
+          skus: Type.Optional(IdList(500, 'SKUs')),
         }, { additionalProperties: false }),
         response: { 200: Page(ProductSchema) },
       },
-    }, async (req) => unwrap(await service.listProducts(req.query)));
+    }, async (req) => {
+      const { skus, ...q } = req.query;
+      return unwrap(await service.listProducts(skus === undefined ? q : { ...q, skus: splitList(skus) }));
+    });
   };
 }

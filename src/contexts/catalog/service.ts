@@ -54,11 +54,12 @@ export function catalogService(deps: PlatformDeps) {
       return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
     },
 
-    async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined }): Promise<Outcome<ProductPage>> {
+    /** A page of products; `skus` narrows it to a batch (one statement, like the page itself). */
+    async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined; skus?: readonly string[] }): Promise<Outcome<ProductPage>> {
       const after = cursorKey(q.cursor); // the last SKU of the previous page
       if (!after.ok) return after;
       const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
-      const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search });
+      const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search, skus: q.skus ?? null });
       return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.sku) });
     },
 

@@ -48,15 +48,18 @@ export async function productsBySkus(db: Executor, skus: readonly string[]): Pro
 }
 
 /** Products in SKU order after `afterSku`, optionally those whose SKU, description or GTIN contains `search`. */
-export async function listProducts(db: Executor, q: { limit: number; afterSku: string | null; search: string | null }): Promise<Product[]> {
+export async function listProducts(
+  db: Executor, q: { limit: number; afterSku: string | null; search: string | null; skus?: readonly string[] | null },
+): Promise<Product[]> {
   // LIKE wildcards in the search text are matched literally.
   const pattern = q.search === null ? null : `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db.query<ProductRow>(
     `SELECT ${COLUMNS} FROM catalog.products
      WHERE ($1::text IS NULL OR sku > $1)
        AND ($2::text IS NULL OR sku ILIKE $2 OR description ILIKE $2 OR gtin LIKE $2)
+       AND ($4::text[] IS NULL OR sku = ANY($4))
      ORDER BY sku LIMIT $3`,
-    [q.afterSku, pattern, q.limit],
+    [q.afterSku, pattern, q.limit, q.skus ?? null],
   );
   return rows.map(toProduct);
 }

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, Limit, Page } from '../../platform/http/schemas.ts';
+import { Cursor, IdList, Limit, Page, splitList } from '../../platform/http/schemas.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -38,13 +38,14 @@ const SummaryFields = {
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 };
-const OrderSummarySchema = Type.Object(SummaryFields);
+const OrderLineSchema = Type.Object({
+  id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(), allocated: Type.Integer(),
+  picked: Type.Integer(), shorted: Type.Integer(), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
+});
+const OrderSummarySchema = Type.Object({ ...SummaryFields, lines: Type.Optional(Type.Array(OrderLineSchema, { description: 'With `include=lines` only' })) });
 const OrderSchema = Type.Object({
   ...SummaryFields,
-  lines: Type.Array(Type.Object({
-    id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(), allocated: Type.Integer(),
-    picked: Type.Integer(), shorted: Type.Integer(), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
-  })),
+  lines: Type.Array(OrderLineSchema),
   statusHistory: Type.Array(Type.Object({
     from: Type.Union([Status, Type.Null()]), to: Status, at: Type.String({ format: 'date-time' }), cause: Type.Union([Type.String(), Type.Null()]),
   })),
@@ -102,19 +103,23 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     app.get('/orders', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Orders in creation order',
+        tags, summary: 'Orders in creation order (`ids=` reads a batch of orders, `include=lines` adds their lines)',
         querystring: Type.Object({
           status: Type.Optional(Status),
           siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          ids: Type.Optional(IdList(500, 'order ids')),
+          waveId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          include: Type.Optional(Type.Literal('lines', { description: "`lines`: every order's lines too" })),
           limit: Limit(500, 50),
           cursor: Cursor,
         }, { additionalProperties: false }),
         response: { 200: Page(OrderSummarySchema) },
       },
     }, async (req) => {
-      const q = req.query;
-      return unwrap(await service.list(q.siteId === undefined ? q : { ...q, siteId: unwrap(await resolveSiteId(locations, q.siteId, '/querystring/siteId')) }));
+      const { ids, include, ...q } = req.query;
+      const filter = { ...q, ids: ids === undefined ? undefined : splitList(ids), withLines: include === 'lines' };
+      return unwrap(await service.list(q.siteId === undefined ? filter : { ...filter, siteId: unwrap(await resolveSiteId(locations, q.siteId, '/querystring/siteId')) }));
     });
 
     app.post('/orders/:id/cancel', {

@@ -15,12 +15,13 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, listOrders, orderById, orderIdByExternalId, orderLines,
+  addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   orderSummary, touch, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
 export interface OrderPage {
-  readonly items: OrderSummary[];
+  /** Summaries; with their lines when the list was asked `withLines`. */
+  readonly items: (OrderSummary & { lines?: OrderLine[] })[];
   readonly nextCursor: string | null;
 }
 
@@ -109,12 +110,21 @@ export function orderService(
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
   }
 
-  async function list(q: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined }): Promise<Outcome<OrderPage>> {
+  /** A page of orders; `ids` and `waveId` narrow it, `withLines` adds every order's lines (one more statement). */
+  async function list(q: {
+    limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined;
+    ids?: readonly string[] | undefined; waveId?: string | undefined; withLines?: boolean | undefined;
+  }): Promise<Outcome<OrderPage>> {
     const after = cursorKey(q.cursor); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
-    const items = await listOrders(deps.db, { limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null });
-    return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
+    const items = await listOrders(deps.db, {
+      limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null, ids: q.ids ?? null, waveId: q.waveId ?? null,
+    });
+    const next = nextCursor(items, q.limit, (l) => l.id);
+    if (q.withLines !== true) return ok({ items, nextCursor: next });
+    const lines = await linesOfOrders(deps.db, items.map((o) => o.id));
+    return ok({ items: items.map((o) => ({ ...o, lines: lines.get(o.id) ?? [] })), nextCursor: next });
   }
 
   /**

@@ -176,15 +176,36 @@ export async function cancelLines(tx: Executor, orderId: string): Promise<void> 
   await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped WHERE order_id = $1`, [orderId]);
 }
 
-export async function listOrders(
-  db: Executor, q: { limit: number; afterId: string | null; status: OrderStatus | null; siteId: string | null; externalId: string | null },
-): Promise<OrderSummary[]> {
+export interface OrderFilter {
+  limit: number;
+  afterId: string | null;
+  status: OrderStatus | null;
+  siteId: string | null;
+  externalId: string | null;
+  /** Only these orders (a batch read: `?ids=`). */
+  ids?: readonly string[] | null;
+  waveId?: string | null;
+}
+
+export async function listOrders(db: Executor, q: OrderFilter): Promise<OrderSummary[]> {
   const rows = await db.query<OrderRow>(
     `SELECT ${COLUMNS} FROM orders.orders
      WHERE ($1::text IS NULL OR id > $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR site_id = $3)
-       AND ($4::text IS NULL OR external_id = $4)
+       AND ($4::text IS NULL OR external_id = $4) AND ($6::text[] IS NULL OR id = ANY($6)) AND ($7::text IS NULL OR wave_id = $7)
      ORDER BY id LIMIT $5`,
-    [q.afterId, q.status, q.siteId, q.externalId, q.limit],
+    [q.afterId, q.status, q.siteId, q.externalId, q.limit, q.ids ?? null, q.waveId ?? null],
   );
   return rows.map(toSummary);
+}
+
+/** The lines of several orders in one statement, by order id (each in line order). */
+export async function linesOfOrders(db: Executor, orderIds: readonly string[]): Promise<Map<string, OrderLine[]>> {
+  const out = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
+  if (orderIds.length === 0) return out;
+  const rows = await db.query<LineRow & { orderId: string }>(
+    `SELECT order_id AS "orderId", ${LINE_COLUMNS} FROM orders.order_lines WHERE order_id = ANY($1::text[]) ORDER BY order_id, line_no`,
+    [orderIds],
+  );
+  for (const { orderId, ...line } of rows) out.get(orderId)?.push(line);
+  return out;
 }

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Id } from '../../platform/http/schemas.ts';
+import { Id, IdList, splitList } from '../../platform/http/schemas.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -104,6 +104,14 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor },
     schema: { tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)', params: IdParams },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.dispatch(req.params.id, requestMeta(req)))));
+
+  app.get('/shipments', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'The shipments of a batch of orders (oldest first)',
+      querystring: Type.Object({ orderIds: IdList(500, 'order ids') }, { additionalProperties: false }),
+    },
+  }, async (req) => ({ items: await packShip.shipmentsOfOrders(splitList(req.query.orderIds)), nextCursor: null }));
 
   app.get('/shipments/:id', {
     config: { roles: CAN.read },

@@ -319,6 +319,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     },
     listPackages: (orderId: string | undefined) => packStore.packages(deps.db, orderId === undefined ? {} : { orderId }),
     getShipment: (id: string) => packStore.shipment(deps.db, id),
+    shipmentsOfOrders: (orderIds: readonly string[]) => packStore.shipmentsOfOrders(deps.db, orderIds),
 
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),

@@ -57,6 +57,11 @@ export interface Shipment {
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
+const toShipment = (r: ShipmentRow, packageIds: readonly string[]): Shipment => ({
+  id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
+  status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at), packageIds,
+});
+
 const CARTON_COLUMN_NAMES = ['code', 'description', 'inner_length_mm', 'inner_width_mm', 'inner_height_mm', 'max_weight_g', 'tare_g', 'cost'] as const;
 const CARTON_COLUMNS = columnList(CARTON_COLUMN_NAMES);
 type CartonRow = Pick<Selectable<PackShipCartons>, (typeof CARTON_COLUMN_NAMES)[number]>;
@@ -266,10 +271,19 @@ export const packStore = {
     const r = rows[0];
     if (r === undefined) return undefined;
     const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
-    return {
-      id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
-      status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at),
-      packageIds: pkgs.map((p) => p.id),
-    };
+    return toShipment(r, pkgs.map((p) => p.id));
+  },
+
+  /** The shipments of several orders (oldest first), in two statements whatever their number. */
+  async shipmentsOfOrders(db: Executor, orderIds: readonly string[]): Promise<Shipment[]> {
+    if (orderIds.length === 0) return [];
+    const rows = await db.query<ShipmentRow>(
+      `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments WHERE order_id = ANY($1::text[]) ORDER BY id`, [orderIds],
+    );
+    if (rows.length === 0) return [];
+    const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id' | 'shipment_id'>>(
+      `SELECT id, shipment_id FROM pack_ship.packages WHERE shipment_id = ANY($1::text[]) ORDER BY id`, [rows.map((r) => r.id)],
+    );
+    return rows.map((r) => toShipment(r, pkgs.filter((p) => p.shipment_id === r.id).map((p) => p.id)));
   },
 };

@@ -90,6 +90,7 @@ export class EventBus {
   private started = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly handlers = new Map<string, Map<string, EventHandler[]>>();
+  private readonly observers = new Set<(events: readonly EventEnvelope[]) => void>();
 
   constructor(options: EventBusOptions) {
     this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], notReadyTimeoutMs: 600_000, ...options };
@@ -129,6 +130,16 @@ export class EventBus {
     );
     tx.afterCommit(() => this.kick());
     return envelopes;
+  }
+
+  /**
+   * Calls `listener` with the events this process's relay published, once their batch has committed (with the inline
+   * transport: once every local consumer has handled them). For live views (GraphQL subscriptions), not for effects:
+   * an observer has no inbox and no retry, and misses what happens while it is not registered. Returns the unsubscribe.
+   */
+  observe(listener: (events: readonly EventEnvelope[]) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
   }
 
   /** Registers a consumer's handlers; `consumer` is the consuming context's schema (its inbox lives there). */
@@ -411,6 +422,15 @@ export class EventBus {
       if (valid.length > 0) await this.o.db.handOff(() => this.o.transport.publish(valid));
       // Logged and counted once the batch is handed over; a rollback re-validates the rows on the next pass anyway.
       tx.afterCommit(() => {
+        if (valid.length > 0) {
+          for (const o of this.observers) {
+            try {
+              o(valid);
+            } catch (e) {
+              this.o.log.error({ err: e }, 'an event observer failed');
+            }
+          }
+        }
         for (const r of refused) {
           this.o.log.error({ eventId: r.event.id, type: r.event.type, subject: r.event.subject, error: r.error }, 'invalid event dead-lettered, not published');
           this.o.onInvalid?.('publish', PUBLISH_DEAD_LETTER, r.event.type);

@@ -68,6 +68,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** `Strict-Transport-Security` max-age in seconds, only behind TLS (`PAKLOG_HSTS_MAX_AGE_S`); 0 = not sent. */
   readonly hstsMaxAgeS: number;
+  /** GraphiQL at `/graphiql`: on unless `NODE_ENV=production` (it loads its scripts from a CDN). */
+  readonly graphiql: boolean;
   /** Where `/metrics` is served: a separate loopback port, behind a bearer key, or (neither) open on the main port. */
   readonly metricsEndpoint: {
     readonly port: number | undefined;
@@ -255,6 +257,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     corsOrigins,
     hstsMaxAgeS: int('PAKLOG_HSTS_MAX_AGE_S', 0, 0, 100_000_000),
+    graphiql: env.NODE_ENV !== 'production',
     metricsEndpoint: { port: metricsPort, host: str('PAKLOG_METRICS_HOST') ?? '127.0.0.1', key: metricsKey },
     identity: {
       jwtSecret,

@@ -56,6 +56,24 @@ export class Database implements Executor {
   }
 
   private readonly unit = new AsyncLocalStorage<UnitOfWork>();
+  /** The statement log of a {@link countStatements} call this async context runs in. */
+  private readonly counting = new AsyncLocalStorage<string[]>();
+
+  /**
+   * Runs `fn` and answers the SQL statements it sent, BEGIN and COMMIT included (tests assert that a request runs a
+   * bounded number: no N+1 loops). Only the statements of `fn`'s own async context count, not those of the relay or of
+   * jobs running meanwhile; a fastify `inject` made inside `fn` is part of it.
+   */
+  async countStatements<T>(fn: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
+    const statements: string[] = [];
+    // Awaited inside the run: a lazy thenable (fastify's inject starts on `then`) must start in the counted context.
+    const value = await this.counting.run(statements, async () => await fn());
+    return { value, statements };
+  }
+
+  private counted(text: string): void {
+    this.counting.getStore()?.push(text);
+  }
   /** The transaction (not unit of work) this async context holds a connection for, while it is open. */
   private readonly holding = new AsyncLocalStorage<{ open: boolean }>();
 
@@ -84,6 +102,7 @@ export class Database implements Executor {
     const u = this.openUnit();
     if (u !== undefined) return u.tx.query<R>(text, params);
     this.checkNesting(`query "${text.slice(0, 60).replace(/\s+/g, ' ')}"`);
+    this.counted(text);
     const result = await this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]);
     return result.rows;
   }
@@ -153,16 +172,20 @@ export class Database implements Executor {
     this.checkNesting('a transaction');
     const client = await this.pool.connect();
     const hooks: (() => void)[] = [];
+    const query = (text: string, params?: unknown[]): Promise<pg.QueryResult> => {
+      this.counted(text);
+      return client.query(text, params);
+    };
     const tx: Tx = {
       query: async <R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> =>
-        (await client.query<R & pg.QueryResultRow>(text, params as unknown[])).rows,
+        (await query(text, params as unknown[])).rows as R[],
       afterCommit: (f) => {
         hooks.push(f);
       },
     };
     let released = false;
     try {
-      await client.query(isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+      await query(isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const holding = { open: true };
       let value: T;
       try {
@@ -170,7 +193,7 @@ export class Database implements Executor {
       } finally {
         holding.open = false;
       }
-      await client.query('COMMIT');
+      await query('COMMIT');
       client.release();
       released = true;
       // Outside any unit of work: a hook that starts async work (the relay) must not inherit a finished one.
@@ -181,7 +204,7 @@ export class Database implements Executor {
     } catch (e) {
       if (!released) {
         // A client whose ROLLBACK failed may still be inside the transaction: destroy it rather than pool it.
-        const broken = await client.query('ROLLBACK').then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        const broken = await query('ROLLBACK').then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
         client.release(broken);
       }
       throw e;

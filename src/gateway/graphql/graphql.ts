@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import mercurius, { type MercuriusContext, type MercuriusOptions } from 'mercurius';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { ROLES } from '../../platform/http/roles.ts';
+import { sendProblem } from '../../platform/http/problem.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { topicsOf, toProgress } from './progress.ts';
+import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
+import { forwardedHeaders, hasCredential, restClient } from './rest.ts';
+import { schema } from './schema.ts';
+
+/** Where subscriptions hear committed events: calls the listener with each batch; returns the unsubscribe. */
+export type EventFeed = (listener: (events: readonly EventEnvelope[]) => void) => () => void;
+
+export interface GraphqlOptions {
+  readonly events: EventFeed;
+  /** GraphiQL at `/graphiql` (development only: it loads React and GraphiQL from a CDN). */
+  readonly graphiql: boolean;
+}
+
+/** GraphiQL's page loads its scripts and styles from unpkg and calls `/graphql` here; it is never framed either. */
+const GRAPHIQL_CSP = "default-src 'self'; script-src 'self' https://unpkg.com; style-src 'self' 'unsafe-inline' https://unpkg.com; "
+  + "img-src 'self' data:; font-src 'self' data: https://unpkg.com; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'";
+
+/**
+ * GraphQL at `/graphql` (mercurius): a protocol adapter over the REST operations, each run in-process with the caller's
+ * credentials (rest.ts, docs/dev/graphql.md). POST is authenticated like every route (401 without a credential); GET is
+ * only the websocket of subscriptions, whose `connection_init` payload carries the credential headers. The same in the
+ * all-in-one process and in the gateway of split mode, where the inner calls are routed to the services.
+ */
+export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Promise<void> {
+  const contextOf = (headers: IncomingHttpHeaders | Readonly<Record<string, unknown>>, request?: FastifyRequest): Pick<GraphqlContext, 'rest' | 'idempotencyKey'> => {
+    const { 'idempotency-key': idempotencyKey, ...forwarded } = forwardedHeaders(headers);
+    return {
+      rest: restClient(app, forwarded, request === undefined ? {} : { requestId: request.id, remoteAddress: request.ip }),
+      idempotencyKey,
+    };
+  };
+
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      if (route.url === '/graphql') {
+        // Not in the REST document; any authenticated role may ask (each operation's REST route checks its own roles).
+        route.schema = { ...route.schema, hide: true };
+        route.config = { ...route.config, roles: ROLES, rateClass: 'read', ...(route.method === 'GET' ? { public: true } : {}) };
+      } else if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) {
+        route.schema = { ...route.schema, hide: true };
+        route.config = { ...route.config, public: true };
+      }
+    });
+    scope.addHook('onSend', async (request, reply) => {
+      if (request.url === '/graphiql' || request.url.startsWith('/graphiql/')) void reply.header('content-security-policy', GRAPHIQL_CSP);
+    });
+
+    const gql: MercuriusOptions = {
+      schema,
+      resolvers,
+      loaders,
+      graphiql: options.graphiql,
+      path: '/graphql',
+      context: (request) => contextOf(request.headers, request),
+      // The HTTP pipeline's refusals (no credential, a role, a rate limit, a GET that is no websocket) are problem+json
+      // as on every route; only mercurius's own errors (a query that does not parse or validate) are GraphQL answers.
+      errorHandler: async (error, request, reply) => {
+        if (!error.code.startsWith('MER_ERR_')) {
+          await sendProblem(error, request, reply);
+          return;
+        }
+        const { statusCode, response } = mercurius.defaultErrorFormatter(
+          { errors: [new GraphQLError(error.message, { originalError: error })] }, { reply, app: scope } as unknown as MercuriusContext,
+        );
+        await reply.code(statusCode).send(response);
+      },
+      additionalRouteOptions: {
+        // GET /graphql is public for the websocket upgrade only (browsers cannot send headers on one).
+        preHandler: async (request) => {
+          if (request.method === 'GET' && (request as FastifyRequest & { ws?: boolean }).ws !== true) {
+            throw new AppError('VALIDATION_FAILED', 'GET /graphql serves subscriptions over a websocket only; send queries and mutations with POST', {
+              errors: [{ field: '/method', message: 'use POST' }],
+            });
+          }
+        },
+      },
+      subscription: {
+        // The credential of a websocket comes in `connection_init` ({ headers: { 'x-api-key': … } } or the headers
+        // themselves); it is checked by `GET /auth/me` (any authenticated caller, site-scoped ones included), and each
+        // subscription reads its subject too.
+        onConnect: async ({ payload }) => {
+          const init = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+          const headers = (typeof init.headers === 'object' && init.headers !== null ? init.headers : init) as Record<string, unknown>;
+          const context = contextOf(headers);
+          const res = await context.rest('GET', '/auth/me');
+          return hasCredential(forwardedHeaders(headers)) && res.status === 200 ? context : false;
+        },
+      },
+    };
+    // mercurius is typed for fastify's default type provider; the app uses TypeBox's.
+    await (scope as unknown as FastifyInstance).register(mercurius, gql);
+
+    const pubsub = scope.graphql.pubsub;
+    const stop = options.events((events) => {
+      for (const event of events) {
+        const payload = toProgress(event);
+        for (const topic of topicsOf(event)) pubsub.publish({ topic, payload });
+      }
+    });
+    scope.addHook('onClose', async () => {
+      stop();
+    });
+  });
+}

@@ -1,0 +1,292 @@
+import { GraphQLScalarType, Kind, type GraphQLResolveInfo, type ValueNode } from 'graphql';
+import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
+import { assertNever } from '../../platform/errors.ts';
+import { orderTopic, siteTasksTopic, waveTopic } from './progress.ts';
+import { command, read, type Rest, type RestOptions } from './rest.ts';
+
+declare module 'mercurius' {
+  /** What every resolver gets: the REST client of the caller, and the request's Idempotency-Key (mutations derive theirs). */
+  interface MercuriusContext {
+    rest: Rest;
+    idempotencyKey: string | undefined;
+  }
+}
+export type GraphqlContext = MercuriusContext;
+
+type Args = Record<string, unknown>;
+type Obj = Record<string, unknown>;
+interface Page<T = Obj> { items: T[]; nextCursor: string | null }
+
+/** Ids per REST batch call: 100 ids of ~30 characters keep the URL well below the 16 KiB header limit of a real socket. */
+const BATCH = 100;
+
+const enc = encodeURIComponent;
+
+/** A query string of the defined arguments (GraphQL `first`/`after` → REST `limit`/`cursor`). */
+function qs(params: Readonly<Record<string, unknown>>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null) continue;
+    const name = k === 'first' ? 'limit' : k === 'after' ? 'cursor' : k;
+    parts.push(`${name}=${enc(Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v))}`);
+  }
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/** A REST page as a connection; the page's cursor is the last edge's and the endCursor. */
+function toConnection<T>(page: Page<T>): { edges: { cursor: string | null; node: T }[]; nodes: T[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } {
+  const last = page.items.length - 1;
+  return {
+    edges: page.items.map((node, i) => ({ node, cursor: i === last ? page.nextCursor : null })),
+    nodes: page.items,
+    pageInfo: { endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null },
+  };
+}
+
+const list = async (rest: Rest, url: string): Promise<ReturnType<typeof toConnection>> => toConnection((await read<Page>(rest, url)) ?? { items: [], nextCursor: null });
+
+function chunks<T>(items: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Orders by id, with their lines, in one REST call per 100 ids (`GET /orders?ids=&include=lines`). */
+async function ordersByIds(rest: Rest, ids: readonly string[]): Promise<Map<string, Obj>> {
+  const unique = [...new Set(ids)];
+  const pages = await Promise.all(chunks(unique).map((c) => read<Page>(rest, `/orders${qs({ ids: c, include: 'lines', limit: c.length })}`)));
+  return new Map(pages.flatMap((p) => p?.items ?? []).map((o) => [o.id as string, o]));
+}
+
+/** Products by SKU in one REST call per 100 SKUs (`GET /products?skus=`). */
+async function productsBySkus(rest: Rest, skus: readonly string[]): Promise<Map<string, Obj>> {
+  const unique = [...new Set(skus)];
+  const pages = await Promise.all(chunks(unique).map((c) => read<Page>(rest, `/products${qs({ skus: c, limit: c.length })}`)));
+  return new Map(pages.flatMap((p) => p?.items ?? []).map((p) => [p.sku as string, p]));
+}
+
+/** Each distinct id read once (`GET /<resource>/{id}`), for resources without a batch filter and few distinct ids. */
+async function eachOnce(rest: Rest, resource: string, ids: readonly string[]): Promise<Map<string, Obj | null>> {
+  const unique = [...new Set(ids)];
+  const rows = await Promise.all(unique.map((id) => read<Obj>(rest, `/${resource}/${enc(id)}`, true)));
+  return new Map(unique.map((id, i) => [id, rows[i] ?? null]));
+}
+
+/** Every page of a list (a wave's pick lists): nested fields show the whole collection. */
+async function all(rest: Rest, url: string): Promise<Obj[]> {
+  const items: Obj[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page | null = await read<Page>(rest, `${url}${cursor === null ? '' : `&cursor=${enc(cursor)}`}`);
+    items.push(...(page?.items ?? []));
+    cursor = page?.nextCursor ?? null;
+  } while (cursor !== null);
+  return items;
+}
+
+type Queries = { obj: Obj; params: Args }[];
+
+const productLoader = async (queries: Queries, ctx: GraphqlContext): Promise<(Obj | null)[]> => {
+  const products = await productsBySkus(ctx.rest, queries.map((q) => q.obj.sku as string));
+  return queries.map((q) => products.get(q.obj.sku as string) ?? null);
+};
+
+const orderLoader = (idOf: (obj: Obj) => string | null) => async (queries: Queries, ctx: GraphqlContext): Promise<(Obj | null)[]> => {
+  const ids = queries.map((q) => idOf(q.obj)).filter((id): id is string => id !== null);
+  const orders = await ordersByIds(ctx.rest, ids);
+  return queries.map((q) => {
+    const id = idOf(q.obj);
+    return id === null ? null : orders.get(id) ?? null;
+  });
+};
+
+/** The order ids of waves: a wave read by id has them; a wave from a list is read by id once. */
+async function waveOrderIds(rest: Rest, waves: readonly Obj[]): Promise<string[][]> {
+  const missing = waves.filter((w) => !Array.isArray(w.orderIds)).map((w) => w.id as string);
+  const details = missing.length === 0 ? new Map<string, Obj | null>() : await eachOnce(rest, 'waves', missing);
+  return waves.map((w) => (Array.isArray(w.orderIds) ? w.orderIds : details.get(w.id as string)?.orderIds ?? []) as string[]);
+}
+
+/**
+ * Nested fields are loaders (mercurius batches every parent of a field in one call per level): a wave with 100 orders,
+ * their lines and products is 3 REST calls, each a bounded number of SQL statements (test/e2e/graphql-batching.test.ts).
+ */
+export const loaders: MercuriusLoaders<GraphqlContext> = {
+  Wave: {
+    orderIds: async (queries: Queries, ctx) => waveOrderIds(ctx.rest, queries.map((q) => q.obj)),
+    orders: async (queries: Queries, ctx) => {
+      const idLists = await waveOrderIds(ctx.rest, queries.map((q) => q.obj));
+      const orders = await ordersByIds(ctx.rest, idLists.flat());
+      return idLists.map((ids) => ids.map((id) => orders.get(id)).filter((o) => o !== undefined));
+    },
+    pickLists: async (queries: Queries, ctx) => Promise.all(queries.map((q) => all(ctx.rest, `/pick-lists?waveId=${enc(q.obj.id as string)}&limit=200`))),
+  },
+  Order: {
+    lines: async (queries: Queries, ctx) => {
+      const missing = queries.filter((q) => !Array.isArray(q.obj.lines)).map((q) => q.obj.id as string);
+      const orders = missing.length === 0 ? new Map<string, Obj>() : await ordersByIds(ctx.rest, missing);
+      return queries.map((q) => (Array.isArray(q.obj.lines) ? q.obj.lines : orders.get(q.obj.id as string)?.lines ?? []));
+    },
+    // The list does not carry the history; asking for it reads each order (as REST would).
+    statusHistory: async (queries: Queries, ctx) => {
+      const missing = queries.filter((q) => !Array.isArray(q.obj.statusHistory)).map((q) => q.obj.id as string);
+      const orders = missing.length === 0 ? new Map<string, Obj | null>() : await eachOnce(ctx.rest, 'orders', missing);
+      return queries.map((q) => (Array.isArray(q.obj.statusHistory) ? q.obj.statusHistory : orders.get(q.obj.id as string)?.statusHistory ?? []));
+    },
+    wave: async (queries: Queries, ctx) => {
+      const ids = queries.map((q) => q.obj.waveId).filter((id): id is string => typeof id === 'string');
+      const waves = await eachOnce(ctx.rest, 'waves', ids);
+      return queries.map((q) => (typeof q.obj.waveId === 'string' ? waves.get(q.obj.waveId) ?? null : null));
+    },
+    shipments: async (queries: Queries, ctx) => {
+      const ids = [...new Set(queries.map((q) => q.obj.id as string))];
+      const pages = await Promise.all(chunks(ids).map((c) => read<Page>(ctx.rest, `/shipments${qs({ orderIds: c })}`)));
+      const shipments = pages.flatMap((p) => p?.items ?? []);
+      return queries.map((q) => shipments.filter((s) => s.orderId === q.obj.id));
+    },
+    packages: async (queries: Queries, ctx) =>
+      Promise.all(queries.map(async (q) => (await read<Page>(ctx.rest, `/packages?orderId=${enc(q.obj.id as string)}`))?.items ?? [])),
+  },
+  OrderLine: { product: productLoader },
+  PickLine: { product: productLoader },
+  Balance: { product: productLoader },
+  PickList: {
+    orders: async (queries: Queries, ctx) => {
+      const orders = await ordersByIds(ctx.rest, queries.flatMap((q) => q.obj.orderIds as string[]));
+      return queries.map((q) => (q.obj.orderIds as string[]).map((id) => orders.get(id)).filter((o) => o !== undefined));
+    },
+  },
+  Task: {
+    pickList: async (queries: Queries, ctx) => {
+      const refs = queries.filter((q) => q.obj.type === 'PICK').map((q) => q.obj.reference as string);
+      const lists = await eachOnce(ctx.rest, 'pick-lists', refs);
+      return queries.map((q) => (q.obj.type === 'PICK' ? lists.get(q.obj.reference as string) ?? null : null));
+    },
+  },
+  Shipment: { order: orderLoader((s) => s.orderId as string) },
+};
+
+/** The mutation's Idempotency-Key: its argument, else the request's header suffixed with the field's response key. */
+function keyOf(args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo): RestOptions {
+  if (typeof args.idempotencyKey === 'string') return { idempotencyKey: args.idempotencyKey };
+  return ctx.idempotencyKey === undefined ? {} : { idempotencyKey: `${ctx.idempotencyKey}:${String(info.path.key)}` };
+}
+
+/** Arguments that are set, for a REST body (GraphQL's null means "not given" here). */
+function defined(args: Args, ...names: string[]): Obj {
+  const out: Obj = {};
+  for (const n of names) if (args[n] !== undefined && args[n] !== null) out[n] = args[n];
+  return out;
+}
+
+type Resolver = (root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => unknown;
+
+/** A mutation that is one REST command: `url` and `body` from the arguments, its result typed `typename`. */
+const mutation = (typename: string, url: (a: Args) => string, body: (a: Args) => unknown = () => undefined): Resolver =>
+  async (_root, args, ctx, info) => command(ctx.rest, url(args), body(args), typename, keyOf(args, ctx, info));
+
+function parseJsonLiteral(ast: ValueNode): unknown {
+  switch (ast.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.OBJECT:
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, parseJsonLiteral(f.value)]));
+    case Kind.LIST:
+      return ast.values.map(parseJsonLiteral);
+    case Kind.ENUM:
+      return ast.value;
+    case Kind.NULL:
+    case Kind.VARIABLE:
+      return null;
+    default:
+      return assertNever(ast);
+  }
+}
+
+export const resolvers: IResolvers<unknown, GraphqlContext> = {
+  JSON: new GraphQLScalarType({ name: 'JSON', serialize: (v) => v, parseValue: (v) => v, parseLiteral: parseJsonLiteral }),
+  Event: {
+    siteId: (e: Obj) => e.siteid ?? null,
+    correlationId: (e: Obj) => e.correlationid ?? null,
+  },
+  Query: {
+    orders: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/orders${qs(defined(a, 'siteId', 'status', 'externalId', 'waveId', 'first', 'after'))}`),
+    order: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/orders/${enc(a.id as string)}`, true),
+    waves: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/waves${qs(defined(a, 'siteId', 'status', 'first', 'after'))}`),
+    wave: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/waves/${enc(a.id as string)}`, true),
+    tasks: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/tasks${qs(defined(a, 'siteId', 'status', 'workerId', 'first', 'after'))}`),
+    task: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/tasks/${enc(a.id as string)}`, true),
+    pickLists: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/pick-lists${qs(defined(a, 'waveId', 'orderId', 'status', 'first', 'after'))}`),
+    pickList: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/pick-lists/${enc(a.id as string)}`, true),
+    inventoryBalances: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/balances${qs(defined(a, 'siteId', 'sku', 'locationId', 'first', 'after'))}`),
+    ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'sku', 'type', 'first', 'after'))}`),
+    atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'sku'))}`))?.items ?? [],
+    locations: (_r, a: Args, ctx: GraphqlContext) =>
+      list(ctx.rest, `/sites/${enc(a.siteId as string)}/locations${qs(defined(a, 'type', 'zone', 'status', 'first', 'after'))}`),
+    products: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/products${qs(defined(a, 'search', 'skus', 'first', 'after'))}`),
+    product: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/products/${enc(a.sku as string)}`, true),
+    shipments: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/shipments${qs({ orderIds: a.orderIds })}`),
+    shipment: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/shipments/${enc(a.id as string)}`, true),
+    packages: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/packages${qs({ orderId: a.orderId })}`),
+    events: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/events${qs(defined(a, 'subject', 'type', 'from', 'to', 'first', 'after'))}`),
+  },
+  Mutation: {
+    createOrder: mutation('Order', () => '/orders', (a) => {
+      const input = a.input as Args;
+      return { ...defined(input, 'externalId', 'siteId', 'carrier', 'priority', 'shipBy'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
+    }),
+    cancelOrder: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => command(
+      ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',
+      { ...keyOf(args, ctx, info), ...(typeof args.expectedVersion === 'number' ? { headers: { 'if-match': `"${args.expectedVersion}"` } } : {}) },
+    ),
+    planWave: mutation('Wave', () => '/waves', (a) => defined(a, 'siteId', 'maxOrders', 'carrier')),
+    releaseWave: mutation('Wave', (a) => `/waves/${enc(a.id as string)}/release`, (a) => defined(a, 'pickStrategy', 'cartCapacity')),
+    cancelWave: mutation('Wave', (a) => `/waves/${enc(a.id as string)}/cancel`),
+    nextTask: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => {
+      const answer = await command(ctx.rest, '/tasks/next', defined(args, 'workerId', 'siteId', 'types'), 'Task', keyOf(args, ctx, info));
+      // 204: no work for the worker now.
+      return answer.__typename === 'Task' && answer.id === undefined ? { __typename: 'NoTask', message: 'No task is waiting for this worker' } : answer;
+    },
+    startTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/start`, (a) => defined(a, 'workerId')),
+    completeTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/complete`, (a) => defined(a, 'workerId')),
+    rejectTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/reject`, (a) => defined(a, 'workerId', 'reason')),
+    confirmPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/confirm`,
+      (a) => defined(a, 'locationCode', 'barcode', 'quantity', 'toteId', 'scanId')),
+    shortPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/short`,
+      (a) => defined(a, 'reason', 'scanId')),
+    packOrder: mutation('Package', () => '/packages', (a) => defined(a, 'orderId', 'units', 'cartonCode', 'weightG')),
+    createShipment: mutation('Shipment', () => '/shipments', (a) => defined(a, 'orderId', 'carrier')),
+    dispatchShipment: mutation('Shipment', (a) => `/shipments/${enc(a.id as string)}/dispatch`),
+  },
+  Subscription: {
+    // Subscribing reads the subject through REST with the subscriber's credentials: the same authentication and roles,
+    // and NotFound for an unknown id. The payload is the Progress itself.
+    orderProgress: {
+      subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
+        await read(ctx.rest, `/orders/${enc(args.orderId as string)}`);
+        return ctx.pubsub.subscribe(orderTopic(args.orderId as string));
+      },
+      resolve: (payload: unknown) => payload,
+    },
+    waveProgress: {
+      subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
+        await read(ctx.rest, `/waves/${enc(args.waveId as string)}`);
+        return ctx.pubsub.subscribe(waveTopic(args.waveId as string));
+      },
+      resolve: (payload: unknown) => payload,
+    },
+    taskUpdates: {
+      subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
+        const site = await read<{ id: string }>(ctx.rest, `/sites/${enc(args.siteId as string)}`);
+        // Operators see the floor's tasks: the same read REST allows them.
+        await read(ctx.rest, `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`);
+        return ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? ''));
+      },
+      resolve: (payload: unknown) => payload,
+    },
+  },
+} as IResolvers<unknown, GraphqlContext>;

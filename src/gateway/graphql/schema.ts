@@ -1,0 +1,387 @@
+/**
+ * The GraphQL schema: the REST resources as types, their lists as cursor connections, the order-to-ship commands as
+ * mutations answering a union of the result and the typed business errors, and live progress as subscriptions.
+ * Field names and values are those of the REST API (docs/dev/graphql.md).
+ */
+
+/** A cursor connection over a REST list page (`?limit=&cursor=` → `first`/`after`). */
+const connection = (type: string): string => `
+"""A page of ${type} in the REST list's order; page on with \`after: pageInfo.endCursor\`."""
+type ${type}Connection {
+  edges: [${type}Edge!]!
+  nodes: [${type}!]!
+  pageInfo: PageInfo!
+}
+type ${type}Edge {
+  """The REST cursor after this node: set on a page's last edge (REST pages by the last key only), null on the others."""
+  cursor: String
+  node: ${type}!
+}`;
+
+/** A mutation's result: the resource on success, else the business error REST answered (code and message). */
+const result = (name: string, success: string): string =>
+  `union ${name} = ${success} | NotFound | Conflict | ValidationFailed | InsufficientStock | Forbidden`;
+
+export const schema = /* GraphQL */ `
+scalar JSON
+
+type PageInfo {
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"""A refusal of a command, as the REST API's problem+json states it (4xx but 401 and 429; faults stay in errors[])."""
+interface BusinessError {
+  """The stable error code, e.g. ORDER_SHIPPED."""
+  code: String!
+  message: String!
+  """The HTTP status REST answered (not \`status\`: resources have a status of their own)."""
+  httpStatus: Int!
+  traceId: String
+}
+type FieldError {
+  field: String!
+  message: String!
+}
+"""404: the resource does not exist."""
+type NotFound implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+"""409/412: the resource's state does not allow the command (e.g. ORDER_SHIPPED, ILLEGAL_TRANSITION, VERSION_MISMATCH)."""
+type Conflict implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+"""400/422: the input is not valid (fieldErrors say where)."""
+type ValidationFailed implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
+"""Not enough stock for the command (INSUFFICIENT_STOCK)."""
+type InsufficientStock implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+"""403: the caller's role may not run this command."""
+type Forbidden implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+
+type ShipTo {
+  name: String!
+  line1: String!
+  line2: String
+  city: String!
+  postalCode: String!
+  country: String!
+}
+type StatusChange {
+  from: String
+  to: String!
+  at: String!
+  cause: String
+}
+type Order {
+  id: ID!
+  externalId: String!
+  siteId: ID!
+  carrier: String!
+  priority: Int!
+  shipBy: String
+  shipTo: ShipTo!
+  status: String!
+  waveId: ID
+  cancelReason: String
+  version: Int!
+  createdAt: String!
+  updatedAt: String!
+  lines: [OrderLine!]!
+  statusHistory: [StatusChange!]!
+  wave: Wave
+  shipments: [Shipment!]!
+  packages: [Package!]!
+}
+type OrderLine {
+  id: ID!
+  lineNo: Int!
+  sku: String!
+  ordered: Int!
+  allocated: Int!
+  picked: Int!
+  shorted: Int!
+  packed: Int!
+  shipped: Int!
+  cancelled: Int!
+  product: Product
+}
+type Product {
+  id: ID!
+  sku: String!
+  description: String!
+  gtin: String
+  uom: String!
+  lengthMm: Int!
+  widthMm: Int!
+  heightMm: Int!
+  weightG: Int!
+  lotControlled: Boolean!
+  expiryControlled: Boolean!
+  createdAt: String!
+}
+type Wave {
+  id: ID!
+  siteId: ID!
+  carrier: String!
+  status: String!
+  maxOrders: Int!
+  orderCount: Int!
+  version: Int!
+  createdAt: String!
+  updatedAt: String!
+  releasedAt: String
+  completedAt: String
+  cancelledAt: String
+  """The wave's orders in pick order, without those cancelled out of it."""
+  orderIds: [ID!]!
+  orders: [Order!]!
+  pickLists: [PickList!]!
+}
+type Task {
+  id: ID!
+  siteId: ID!
+  type: String!
+  """The pick list of a PICK task."""
+  reference: String!
+  waveId: ID
+  priority: Int!
+  status: String!
+  workerId: String
+  createdAt: String!
+  assignedAt: String
+  startedAt: String
+  completedAt: String
+  updatedAt: String!
+  version: Int!
+  pickList: PickList
+}
+type PickList {
+  id: ID!
+  siteId: ID!
+  waveId: ID!
+  orderIds: [ID!]!
+  status: String!
+  priority: Int!
+  routeLength: Float
+  createdAt: String!
+  updatedAt: String!
+  completedAt: String
+  lines: [PickLine!]!
+  orders: [Order!]!
+}
+type PickLine {
+  id: ID!
+  pickListId: ID!
+  seq: Int!
+  orderId: ID!
+  orderLineId: ID!
+  siteId: ID!
+  sku: String!
+  expectedBarcode: String
+  locationId: ID!
+  locationCode: String
+  pickSequence: Int
+  lot: String
+  quantity: Int!
+  picked: Int!
+  shortQuantity: Int!
+  shortReason: String
+  toteId: String
+  status: String!
+  updatedAt: String!
+  product: Product
+}
+type PackageLine {
+  lineId: ID!
+  sku: String!
+  quantity: Int!
+}
+type Package {
+  id: ID!
+  orderId: ID!
+  siteId: ID!
+  cartonCode: String!
+  weightG: Int!
+  status: String!
+  shipmentId: ID
+  createdAt: String!
+  packedAt: String
+  lines: [PackageLine!]!
+}
+type Shipment {
+  id: ID!
+  orderId: ID!
+  siteId: ID!
+  carrier: String!
+  trackingNumber: String
+  status: String!
+  createdAt: String!
+  labelledAt: String
+  dispatchedAt: String
+  packageIds: [ID!]!
+  order: Order
+}
+type Balance {
+  siteId: ID!
+  sku: String!
+  locationId: ID!
+  lot: String
+  status: String!
+  onHand: Int!
+  reserved: Int!
+  available: Int!
+  expiresOn: String
+  firstReceivedAt: String!
+  product: Product
+}
+"""A stock movement of the ledger."""
+type Movement {
+  id: ID!
+  type: String!
+  siteId: ID!
+  sku: String!
+  locationId: ID!
+  lot: String
+  status: String
+  deltaOnHand: Int!
+  deltaReserved: Int!
+  deltaAllocated: Int!
+  reason: String
+  reference: String
+  createdAt: String!
+}
+type Atp {
+  sku: String!
+  onHandAvailable: Int!
+  unpickable: Int!
+  allocated: Int!
+  expired: Int!
+  atp: Int!
+}
+type Location {
+  id: ID!
+  siteId: ID!
+  code: String!
+  type: String!
+  zone: String
+  aisle: Int
+  bay: Int
+  level: Int
+  x: Float!
+  y: Float!
+  z: Float!
+  pickSequence: Int
+  status: String!
+}
+"""An event of the event store (a CloudEvents envelope)."""
+type Event {
+  id: ID!
+  type: String!
+  source: String!
+  subject: String!
+  time: String!
+  siteId: String
+  correlationId: String
+  data: JSON!
+}
+${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
+
+type Query {
+  orders(siteId: String, status: String, externalId: String, waveId: ID, first: Int = 50, after: String): OrderConnection!
+  order(id: ID!): Order
+  waves(siteId: String, status: String, first: Int = 50, after: String): WaveConnection!
+  wave(id: ID!): Wave
+  tasks(siteId: String, status: String, workerId: String, first: Int = 100, after: String): TaskConnection!
+  task(id: ID!): Task
+  pickLists(waveId: ID, orderId: ID, status: String, first: Int = 50, after: String): PickListConnection!
+  pickList(id: ID!): PickList
+  """Stock balances of a site (GET /inventory/balances)."""
+  inventoryBalances(siteId: String!, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!
+  """The stock ledger's movements (GET /inventory/ledger)."""
+  ledger(siteId: String!, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
+  """Available to promise per SKU."""
+  atp(siteId: String!, sku: String): [Atp!]!
+  locations(siteId: String!, type: String, zone: String, status: String, first: Int = 100, after: String): LocationConnection!
+  products(search: String, skus: [String!], first: Int = 50, after: String): ProductConnection!
+  product(sku: String!): Product
+  shipments(orderIds: [ID!]!): ShipmentConnection!
+  shipment(id: ID!): Shipment
+  packages(orderId: ID!): PackageConnection!
+  events(subject: String, type: String, from: String, to: String, first: Int = 100, after: String): EventConnection!
+}
+
+input ShipToInput {
+  name: String!
+  line1: String!
+  line2: String
+  city: String!
+  postalCode: String!
+  country: String!
+}
+input OrderLineInput {
+  sku: String!
+  quantity: Int!
+}
+input CreateOrderInput {
+  externalId: String!
+  siteId: String!
+  carrier: String
+  priority: Int
+  shipBy: String
+  shipTo: ShipToInput!
+  lines: [OrderLineInput!]!
+}
+input PackUnitInput {
+  lineId: ID!
+  quantity: Int!
+}
+"""POST /tasks/next found no work for the worker."""
+type NoTask {
+  message: String!
+}
+
+${result('OrderResult', 'Order')}
+${result('WaveResult', 'Wave')}
+${result('TaskResult', 'Task')}
+${result('NextTaskResult', 'Task | NoTask')}
+${result('PickListResult', 'PickList')}
+${result('PackageResult', 'Package')}
+${result('ShipmentResult', 'Shipment')}
+
+"""
+The order-to-ship commands, each the REST command of the same name. idempotencyKey: the command's Idempotency-Key; without
+it, a request's Idempotency-Key header is used, suffixed with the mutation's response key (so one header covers a
+document of several mutations, and the same document sent again replays every one).
+"""
+type Mutation {
+  createOrder(input: CreateOrderInput!, idempotencyKey: String): OrderResult!
+  cancelOrder(id: ID!, reason: String, expectedVersion: Int, idempotencyKey: String): OrderResult!
+  planWave(siteId: String!, maxOrders: Int, carrier: String, idempotencyKey: String): WaveResult!
+  releaseWave(id: ID!, pickStrategy: String, cartCapacity: Int, idempotencyKey: String): WaveResult!
+  cancelWave(id: ID!, idempotencyKey: String): WaveResult!
+  nextTask(workerId: ID!, siteId: String!, types: [String!], idempotencyKey: String): NextTaskResult!
+  startTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
+  completeTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
+  rejectTask(id: ID!, workerId: ID!, reason: String, idempotencyKey: String): TaskResult!
+  confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, idempotencyKey: String): PickListResult!
+  shortPick(pickListId: ID!, lineId: ID!, reason: String!, scanId: String, idempotencyKey: String): PickListResult!
+  packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!
+  createShipment(orderId: ID!, carrier: String, idempotencyKey: String): ShipmentResult!
+  dispatchShipment(id: ID!, idempotencyKey: String): ShipmentResult!
+}
+
+"""An event about the subscribed order, wave or site, delivered after it committed."""
+type Progress {
+  eventId: ID!
+  type: String!
+  subject: String!
+  siteId: String
+  time: String!
+  data: JSON!
+}
+
+type Subscription {
+  """Events of one order: waved, released, picked lines, packed, shipped, cancelled."""
+  orderProgress(orderId: ID!): Progress!
+  """Events of one wave and of its orders, pick lists and tasks."""
+  waveProgress(waveId: ID!): Progress!
+  """Task events of a site (id or code): created, assigned, started, completed, rejected, timed out."""
+  taskUpdates(siteId: String!): Progress!
+}
+`;

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
+
+/** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
+let t: TestApp;
+let w: Warehouse;
+let orderIds: string[];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const rest = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(rest, { siteCode: 'GQA', aisles: 1, bays: 4, levels: 1, skus: 3 });
+  await receiveStock(rest, w, 10, 1);
+  orderIds = [];
+  for (let i = 0; i < 3; i++) orderIds.push((await createOrder(rest, w.siteId, { externalId: `GQA-${i}`, lines: [{ sku: w.products[i]!.sku, quantity: 1 }] })).id);
+  await t.settle();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const post = (payload: unknown, headers: Record<string, string> = {}) =>
+  t.app.http.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload: payload as object });
+
+describe('GraphQL authentication', () => {
+  it('refuses a request without a credential, or with a wrong one, before any operation runs (401 UNAUTHENTICATED)', async () => {
+    for (const headers of [{}, { 'x-api-key': 'pk_wrong' }]) {
+      const res = await post({ query: '{ __schema { queryType { name } } }' }, headers);
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    const res = await post({ query: 'mutation { cancelWave(id: "wav_x") { __typename } }' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('answers introspection and queries to any role, and each operation keeps its REST roles', async () => {
+    const viewer = gqlClient(t.app, t.keys.viewer);
+    expect((await must(viewer, '{ __schema { mutationType { name } } }')).__schema.mutationType.name).toBe('Mutation');
+    const orders = await must(viewer, `query($s: String!) { orders(siteId: $s) { nodes { id } } }`, { s: w.siteId });
+    expect(orders.orders.nodes).toHaveLength(3);
+    // GET /api/v1/events is not for operators: the GraphQL field is refused the same way, in errors[] (a query, not a command).
+    const denied = await gqlClient(t.app, t.keys.operator)('{ events(first: 1) { nodes { id } } }');
+    expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    const planned = await must(viewer, `mutation($s: String!) { planWave(siteId: $s) { __typename ... on BusinessError { code } } }`, { s: w.siteId });
+    expect(planned.planWave).toEqual({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+  });
+
+  it('serves GET /graphql only as the subscriptions websocket', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/graphql?query=%7B__typename%7D', headers: { 'x-api-key': t.keys.admin } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('refuses a websocket whose connection_init carries no valid credential, and a subscription to an unknown order', async () => {
+    const address = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${address.replace('http', 'ws')}/graphql`;
+    const query = 'subscription($id: ID!) { orderProgress(orderId: $id) { type } }';
+    for (const init of [{}, { headers: { 'x-api-key': 'pk_wrong' } }]) {
+      const s = await subscribe(url, init, query, { id: orderIds[0] });
+      expect(s.acked).toBe(false);
+      await s.closed;
+      expect(s.received).toEqual([]);
+    }
+    const known = await subscribe(url, { headers: { 'x-api-key': t.keys.viewer } }, query, { id: orderIds[0] });
+    expect(known.acked).toBe(true);
+    known.ws.close();
+    await known.closed;
+    const unknown = await subscribe(url, { 'x-api-key': t.keys.viewer }, query, { id: 'ord_nope' });
+    await expect.poll(() => unknown.errors.length).toBe(1);
+    expect(unknown.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    unknown.ws.close();
+    await unknown.closed;
+  });
+});
+
+describe('GraphQL mutations', () => {
+  it('derives one Idempotency-Key per mutation from the header: the same document sent again replays every one', async () => {
+    const doc = `mutation($a: CreateOrderInput!, $b: CreateOrderInput!) {
+      a: createOrder(input: $a) { ... on Order { id } } b: createOrder(input: $b) { ... on Order { id } } }`;
+    const shipTo = { name: 'X', line1: '1 Road', city: 'Town', postalCode: '1000', country: 'DE' };
+    const input = (n: string) => ({ externalId: n, siteId: w.siteId, shipTo, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    const first = await post({ query: doc, variables: { a: input('GQA-IA'), b: input('GQA-IB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': 'k-1' });
+    const again = await post({ query: doc, variables: { a: input('GQA-IA'), b: input('GQA-IB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': 'k-1' });
+    expect(first.json().data.a.id).not.toBe(first.json().data.b.id);
+    expect(again.json()).toEqual(first.json());
+    // Other content under the same key is refused as REST refuses it.
+    const reused = await post({ query: doc, variables: { a: input('GQA-IC'), b: input('GQA-IB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': 'k-1' });
+    expect(reused.json().data.a).toEqual({});
+    const typed = await post({ query: doc.replace('a: createOrder(input: $a) { ... on Order { id } }', 'a: createOrder(input: $a) { __typename ... on BusinessError { code } }'),
+      variables: { a: input('GQA-IC'), b: input('GQA-IB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': 'k-1' });
+    expect(typed.json().data.a).toEqual({ __typename: 'ValidationFailed', code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+});
+
+describe('GraphiQL', () => {
+  it('is served in development, open and with a CSP that lets it load', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/graphiql' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/html/);
+    expect(res.headers['content-security-policy']).toContain('https://unpkg.com');
+  });
+
+  it('is not served when NODE_ENV=production', async () => {
+    const prod = await startTestApp({ env: { NODE_ENV: 'production' } });
+    try {
+      expect((await prod.get('/graphiql', 'admin')).status).toBe(404);
+      expect((await prod.post('/graphql', { query: '{ __typename }' }, 'viewer')).body).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe('REST batch reads for the loaders', () => {
+  it('reads orders by ids with their lines, products by SKUs and shipments by orders, each in one request', async () => {
+    const ids = orderIds.slice(0, 2);
+    const orders = await t.get(`/api/v1/orders?ids=${ids.join(',')}&include=lines`, 'viewer');
+    expect(orders.status).toBe(200);
+    expect(orders.body.items.map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());
+    for (const o of orders.body.items as { lines: { sku: string; ordered: number }[] }[]) expect(o.lines).toHaveLength(1);
+    const plain = await t.get(`/api/v1/orders?ids=${ids.join(',')}`, 'viewer');
+    expect(plain.body.items[0].lines).toBeUndefined();
+    const none = await t.get('/api/v1/orders?waveId=wav_nope', 'viewer');
+    expect(none.body.items).toEqual([]);
+    const products = await t.get(`/api/v1/products?skus=${w.products[0]!.sku},${w.products[2]!.sku},NOPE`, 'viewer');
+    expect(products.body.items.map((p: { sku: string }) => p.sku)).toEqual([w.products[0]!.sku, w.products[2]!.sku]);
+    const shipments = await t.get(`/api/v1/shipments?orderIds=${ids.join(',')}`, 'viewer');
+    expect(shipments.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('refuses a malformed or too long batch with 400 VALIDATION_FAILED', async () => {
+    for (const url of ['/api/v1/orders?ids=a,,b', '/api/v1/orders?include=history', `/api/v1/products?skus=${Array.from({ length: 501 }, (_, i) => `S${i}`).join(',')}`, '/api/v1/shipments']) {
+      const res = await t.get(url, 'viewer');
+      expect(res.status, url).toBe(400);
+      expect(res.body.code, url).toBe('VALIDATION_FAILED');
+    }
+  });
+});
