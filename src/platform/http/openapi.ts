@@ -54,7 +54,7 @@ const PROBLEM_CODES = 'x-problem-codes';
 
 function problemResponse(status: number, codes: readonly string[]): ProblemResponse {
   const unique = [...new Set(codes)].sort();
-  const description = `${unique.map((c) => `\`${c}\` ${errorSpec(c).title.replace(/^./, (l) => l.toLowerCase())}`).join('; ')} (application/problem+json)`;
+  const description = `${unique.map((c) => `\`${c}\`: ${errorSpec(c).title}`).join('; ')} (application/problem+json)`;
   return { description, content: { [PROBLEM_MEDIA_TYPE]: { schema: problemSchema(unique) } }, [PROBLEM_CODES]: unique };
 }
 
@@ -75,6 +75,8 @@ export const noContent = (description: string): { description: string; type: 'nu
 
 /** The success schema with a description (shown as the response's description in `/docs`). */
 export const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
+
+const SUCCESS: Readonly<Record<string, string>> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
 
 const IDEMPOTENCY_KEY = Type.Optional(Type.String({
   description: 'A key of your own, new for each command and the same on each retry of it (at most 200 characters). A retry gets the '
@@ -127,6 +129,10 @@ export function describeRoute(route: RouteOptions): void {
     schema.headers = { ...headers, properties: { ...properties, 'idempotency-key': IDEMPOTENCY_KEY } };
   }
   addProblems(response, codes);
+  // A success without its own description says what its status means (swagger would write "Default Response").
+  for (const [status, schema] of Object.entries(response)) {
+    if (/^2\d\d$/.test(status) && isObject(schema) && typeof schema.description !== 'string') response[status] = { ...schema, description: SUCCESS[status] ?? 'Success' };
+  }
   schema.response = response;
   route.schema = schema;
 }
