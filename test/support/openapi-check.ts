@@ -75,6 +75,8 @@ export class OpenApiCheck {
     const url = request.routeOptions.url;
     // Not an operation: no route matched (404 handler), or an error before routing, or the docs UI.
     if (url === undefined || url === '/docs' || url.startsWith('/docs/') || request.method === 'OPTIONS' || request.method === 'HEAD') return;
+    // A route hidden from the document on purpose (`schema.hide`, e.g. an endpoint with its own protocol) is not an operation.
+    if ((request.routeOptions.schema as { hide?: boolean } | undefined)?.hide === true) return;
     this.doc ??= http.swagger() as unknown as Doc;
     const operation = this.doc.paths[openApiPath(url)]?.[request.method.toLowerCase()];
     if (operation === undefined) {
