@@ -53,6 +53,8 @@ export interface BuildOptions {
   readonly carriers?: readonly Carrier[];
   /** APIs of contexts this process does not run (split mode): gRPC clients to the processes that run them. */
   readonly remoteApis?: RemoteApis;
+  /** Called on the HTTP app before any route is added (tests add hooks that check every response against the OpenAPI document). */
+  readonly configureHttp?: (http: HttpApp) => void;
 }
 
 export interface PakLogApp {
@@ -259,6 +261,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
     gatewaySecret: config.gatewaySecret, ...httpHygiene(config), rateLimiter,
   });
+  options.configureHttp?.(http);
   await platformRoutes(http, {
     db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite,
     ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),

@@ -3,6 +3,7 @@ import type { ContractApis } from '../../src/rpc/contract-rpc.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import { ROLES, type Role } from '../../src/platform/http/roles.ts';
 import { createTestDatabase } from './test-database.ts';
+import { describeViolations, OpenApiCheck } from './openapi-check.ts';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -35,11 +36,24 @@ const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: st
     get: (_target, method) => (method === 'then' ? undefined : () => Promise.reject(new Error(`${owner} does not run in this test (PAKLOG_CONTEXTS)`))),
   }) as ContractApis[K];
 
-/** The whole app on its own fresh database, with silent logs and a key per role. */
-export async function startTestApp(options: BuildOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
+/**
+ * The whole app on its own fresh database, with silent logs and a key per role. Every response is checked against the
+ * app's OpenAPI document (openapi-check.ts): a request whose response the document does not describe throws, naming the
+ * route, the status and what does not match; violations of requests sent around `request` (inject, a socket) fail `close`.
+ * `openApiCheck: false` turns the check off (a test that sends what the document cannot describe on purpose).
+ */
+export async function startTestApp(options: BuildOptions & { env?: Record<string, string>; openApiCheck?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_STRICT_NESTING: 'true', ...options.env });
-  const app = await buildApp(config, db.url, { retryDelaysMs: [0, 5, 10], remoteApis: notRunHere, ...options });
+  const { openApiCheck = true, ...buildOptions } = options;
+  const check = openApiCheck ? new OpenApiCheck() : undefined;
+  const app = await buildApp(config, db.url, {
+    retryDelaysMs: [0, 5, 10], remoteApis: notRunHere, ...buildOptions,
+    configureHttp: (http) => {
+      check?.install(http);
+      buildOptions.configureHttp?.(http);
+    },
+  });
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await app.apiKeys.create(`test ${role}`, role)).key;
 
@@ -53,6 +67,8 @@ export async function startTestApp(options: BuildOptions & { env?: Record<string
       headers,
       ...(o.body === undefined ? {} : { payload: o.body as object }),
     });
+    const violations = check?.take(String(res.headers['x-request-id'] ?? '')) ?? [];
+    if (violations.length > 0) throw new Error(`${method} ${url}: the response does not match the OpenAPI document:\n${describeViolations(violations)}`);
     let body: unknown = res.body;
     if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body !== '') body = JSON.parse(res.body);
     return { status: res.statusCode, body: body as T, headers: res.headers };
@@ -77,6 +93,8 @@ export async function startTestApp(options: BuildOptions & { env?: Record<string
     close: async () => {
       await app.close();
       await db.drop();
+      const left = check?.takeAll() ?? [];
+      if (left.length > 0) throw new Error(`responses that do not match the OpenAPI document:\n${describeViolations(left)}`);
     },
   };
 }

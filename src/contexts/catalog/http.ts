@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, IdList, Limit, Page, Sku, splitList } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdList, Limit, Nullable, Page, Sku, splitList } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -9,13 +10,13 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { DESCRIPTION_MAX, MAX_G, MAX_MM } from './domain/product.ts';
 import type { CatalogService } from './service.ts';
 
-const tags = ['catalog'];
+const tags: Tag[] = ['Master data'];
 
 const ProductSchema = Type.Object({
   id: Type.String(),
   sku: Type.String(),
   description: Type.String(),
-  gtin: Type.Union([Type.String(), Type.Null()]),
+  gtin: Nullable(Type.String()),
   uom: Type.String(),
   lengthMm: Type.Integer(),
   widthMm: Type.Integer(),
@@ -39,15 +40,24 @@ const CreateProductBody = Type.Object({
   weightG: Type.Integer({ minimum: 1, maximum: MAX_G }),
   lotControlled: Type.Boolean({ default: false }),
   expiryControlled: Type.Boolean({ default: false }),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  examples: [{
+    sku: EXAMPLES.newSku, description: 'Walkthrough mug', gtin: EXAMPLES.newGtin, uom: 'EA', lengthMm: 120, widthMm: 90, heightMm: 100, weightG: 350,
+    lotControlled: false, expiryControlled: false,
+  }],
+});
 
 export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/products', {
-      config: { roles: CAN.masterData },
+      config: { roles: CAN.masterData, idempotent: true },
       schema: {
-        tags, summary: 'Create a product (Idempotency-Key supported)', body: CreateProductBody,
-        response: { 201: ProductSchema },
+        operationId: 'createProduct', tags, summary: 'Create a product',
+        description: 'A product (SKU) with its dimensions and weight, which packing and cartonization use. A GTIN must be 8, 12, 13 or 14 '
+          + 'digits with a valid GS1 check digit (422 UNPROCESSABLE naming /gtin otherwise); a SKU that exists is 409 DUPLICATE.',
+        body: CreateProductBody,
+        response: { 201: ProductSchema, ...problems('DUPLICATE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => {
       const b = req.body;
@@ -60,19 +70,21 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
     app.get('/products/:sku', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'A product by SKU', params: Type.Object({ sku: Sku }, { additionalProperties: false }),
-        response: { 200: ProductSchema },
+        operationId: 'getProduct', tags, summary: 'A product by SKU', description: 'The product with this SKU (404 NOT_FOUND when there is none).',
+        params: Type.Object({ sku: { ...Sku, examples: [EXAMPLES.sku] } }, { additionalProperties: false }),
+        response: { 200: ProductSchema, ...problems('NOT_FOUND') },
       },
     }, async (req) => unwrap(await service.getProduct(req.params.sku)));
 
     app.get('/products', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Products in SKU order; `search` matches SKU, description or GTIN; `skus=` reads a batch of products',
+        operationId: 'listProducts', tags, summary: 'Products in SKU order',
+        description: '`search` matches SKU, description or GTIN. `skus=` reads a batch of products. Pages with `limit` and the previous page\'s `nextCursor`.',
         querystring: Type.Object({
           limit: Limit(500, 50),
           cursor: Cursor,
-          search: Type.Optional(Type.String({ maxLength: 200 })),
+          search: Type.Optional(Type.String({ maxLength: 200, examples: ['MUG'] })),
           skus: Type.Optional(IdList(500, 'SKUs')),
         }, { additionalProperties: false }),
         response: { 200: Page(ProductSchema) },

@@ -1,5 +1,6 @@
 import { cursorSeq } from '../../platform/http/paging.ts';
-import { Cursor, Id, Limit, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
@@ -11,7 +12,38 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
 
-const tags = ['inventory'];
+const tags: Tag[] = ['Inventory'];
+const NullableString = Nullable(Type.String());
+
+const BalanceSchema = Type.Object({
+  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString,
+  status: Type.String({ description: 'AVAILABLE, HOLD, QUARANTINE or DAMAGED; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>' }),
+  onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer({ description: 'onHand − reserved' }),
+  expiresOn: Nullable(Type.String({ format: 'date' })), firstReceivedAt: DateTime,
+});
+const StockChangeSchema = Type.Object({
+  movementId: Type.String(), siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString,
+  quantity: Type.Integer(), balance: BalanceSchema,
+}, { description: 'The movement written and the balance it left' });
+const MoveSchema = Type.Object({
+  movementId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: NullableString, status: Enum(STOCK_STATUSES), quantity: Type.Integer(),
+  fromLocationId: Type.String(), toLocationId: Type.String(), from: BalanceSchema, to: BalanceSchema,
+}, { description: 'The move and the balances it left at both ends' });
+const MovementSchema = Type.Object({
+  id: Type.String(), type: Enum(MOVEMENT_TYPES), siteId: Type.String(), sku: Type.String(), locationId: NullableString, lot: NullableString,
+  status: Type.String(), deltaOnHand: Type.Integer(), deltaReserved: Type.Integer(), deltaAllocated: Type.Integer(),
+  reason: NullableString, reference: Nullable(Type.String({ description: 'What caused it: an order, a wave, a pick line, a shipment, or the movement itself' })),
+  createdAt: DateTime,
+});
+const ReservationSchema = Type.Object({
+  reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),
+  locationId: Type.String(), lot: NullableString, quantity: Type.Integer(), picked: Type.Integer(), shorted: Type.Integer(), status: Type.String(),
+});
+const SummarySchema = Type.Object({
+  sku: Type.String(), received: Type.Integer(), shipped: Type.Integer(), adjusted: Type.Integer(), onHand: Type.Integer(), onHandAvailable: Type.Integer(),
+  reserved: Type.Integer(), allocated: Type.Integer(), ledgerOnHand: Type.Integer(), ledgerReserved: Type.Integer(), ledgerAllocated: Type.Integer(),
+});
+const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
 
 const AtpItem = Type.Object({
@@ -28,61 +60,74 @@ export async function inventoryRoutes(
 ): Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
-  const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)' });
   const queries = inventoryQueries(deps.db);
 
   app.post('/inventory/receipts', {
-    config: { roles: CAN.receive },
+    config: { roles: CAN.receive, idempotent: true },
     schema: {
-      tags, summary: 'Receive stock into a location (RECEIPT movement)',
-      description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. Accepts Idempotency-Key.',
+      operationId: 'receiveStock', tags: ['Inbound'] satisfies Tag[], summary: 'Receive stock into a location (RECEIPT movement)',
+      description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. '
+        + 'Stock at a dock is on hand but not promised until moved to a pickable location (POST /inventory/moves). The example receives '
+        + 'the product the POST /products example creates at the demo\'s receiving dock.',
       body: Type.Object({
         siteId: SiteRef, sku: Sku,
-        locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.receivingDock, quantity: 20 }] }),
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
 
   app.post('/inventory/adjustments', {
-    config: { roles: CAN.plan },
+    config: { roles: CAN.plan, idempotent: true },
     schema: {
-      tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
-      description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated (409 INSUFFICIENT_STOCK). Accepts Idempotency-Key.',
+      operationId: 'adjustStock', tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
+      description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated (409 INSUFFICIENT_STOCK).',
       body: Type.Object({
         siteId: SiteRef, sku: Sku,
-        locationId: Type.Optional(Id), locationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         lot: Type.Optional(Lot),
         delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, delta: 2, reason: 'FOUND' }] }),
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
 
   app.post('/inventory/moves', {
-    config: { roles: CAN.floor },
+    config: { roles: CAN.floor, idempotent: true },
     schema: {
-      tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
+      operationId: 'moveStock', tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
       description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
         + 'Stock received at a dock is not promised (ATP) until it stands at a pickable location (ACTIVE storage, pick face or reserve): '
         + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move (409 INSUFFICIENT_STOCK); '
-        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); lot, status, expiry and first-receipt date are kept. Accepts Idempotency-Key.',
+        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); lot, status, expiry and first-receipt date are kept. The example moves '
+        + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({
-        siteId: Id, sku: Sku, lot: Type.Optional(Lot),
+        siteId: SiteRef, sku: Sku, lot: Type.Optional(Lot),
         status: Type.Optional(Type.Union(STOCK_STATUSES.map((s) => Type.Literal(s)), { description: 'Status of the units moved (default AVAILABLE)' })),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         fromLocationId: Type.Optional(Id), fromLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         toLocationId: Type.Optional(Id), toLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-      }, { additionalProperties: false }),
+      }, {
+        additionalProperties: false,
+        examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
+      }),
+      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.moveStock(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
+    unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
 
   app.get('/inventory/balances', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Balances of a site by SKU and location (in-process stock shows as IN_PROCESS:<orderId>)',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor }, { additionalProperties: false }),
+      operationId: 'listBalances', tags, summary: 'Balances of a site by SKU and location',
+      description: 'One row per SKU, location, lot and status; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>. Paged by `limit` and `cursor`.',
+      querystring: Type.Object({
+        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const q = req.query;
@@ -93,10 +138,10 @@ export async function inventoryRoutes(
   app.get('/inventory/atp', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
+      operationId: 'getAtp', tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
       description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`).',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(AtpItem) }) },
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AtpItem) }), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const { sku } = req.query;
@@ -108,10 +153,13 @@ export async function inventoryRoutes(
   app.get('/inventory/ledger', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Stock movements of a site, oldest first',
+      operationId: 'listMovements', tags, summary: 'Stock movements of a site, oldest first',
+      description: 'The append-only stock ledger, filtered by SKU and movement type; paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional(Sku), type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }),
+        type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
+      response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const q = req.query;
@@ -121,7 +169,11 @@ export async function inventoryRoutes(
 
   app.get('/inventory/movements/:id', {
     config: { roles: CAN.read },
-    schema: { tags, summary: 'One stock movement', params: Type.Object({ id: Id }, { additionalProperties: false }) },
+    schema: {
+      operationId: 'getMovement', tags, summary: 'One stock movement', description: 'A movement by id (404 NOT_FOUND when there is none).',
+      params: Type.Object({ id: IdParam('movement', 'POST /inventory/receipts (movementId)') }, { additionalProperties: false }),
+      response: { 200: MovementSchema, ...problems('NOT_FOUND') },
+    },
   }, async (req) => {
     const m = await queries.movement(req.params.id);
     if (m === undefined) throw new AppError('NOT_FOUND', `No movement ${req.params.id}`);
@@ -131,8 +183,12 @@ export async function inventoryRoutes(
   app.get('/inventory/reservations', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Location-level reservations of a wave or an order',
-      querystring: Type.Object({ waveId: Type.Optional(Id), orderId: Type.Optional(Id) }, { additionalProperties: false }),
+      operationId: 'listReservations', tags, summary: 'Location-level reservations of a wave or an order',
+      description: 'Give waveId or orderId (400 VALIDATION_FAILED otherwise). Reservations are made when a wave is released (POST /waves/{id}/release).',
+      querystring: Type.Object({
+        waveId: Type.Optional(IdParam('wave', 'POST /waves')), orderId: Type.Optional(IdParam('order', 'POST /orders')),
+      }, { additionalProperties: false }),
+      response: { 200: Page(ReservationSchema) },
     },
   }, async (req) => {
     const { waveId, orderId } = req.query;
@@ -145,9 +201,10 @@ export async function inventoryRoutes(
   app.get('/inventory/summary', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
+      operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
       description: 'Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional(Sku) }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku) };

@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, Id, Limit, Page, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdParam, Limit, Page, Sku } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -11,7 +12,7 @@ import { MAX_COORDINATE, MAX_INDEX } from './domain/location.ts';
 import type { LocationMasterService } from './service.ts';
 import { RECOMMENDATION_METHODS, SLOTTING_LIMITS, type RecommendationMethod } from './use-cases/recommend-slotting.ts';
 
-const tags = ['location-master'];
+const tags: Tag[] = ['Master data'];
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 const LocationTypeSchema = Type.Unsafe<LocationType>({ type: 'string', enum: [...LOCATION_TYPES] });
 const LocationStatusSchema = Type.Unsafe<LocationStatus>({ type: 'string', enum: [...LOCATION_STATUSES] });
@@ -24,8 +25,9 @@ const LocationSchema = Type.Object({
   aisle: Nullable(Type.Integer()), bay: Nullable(Type.Integer()), level: Nullable(Type.Integer()),
   x: Type.Number(), y: Type.Number(), z: Type.Number(), pickSequence: Nullable(Type.Integer()), status: LocationStatusSchema,
 });
-const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
-const SiteIdParams = Type.Object({ siteId: Id }, { additionalProperties: false });
+const IdParams = Type.Object({ id: IdParam('location', 'POST /sites/{siteId}/locations (or GET /sites/{siteId}/locations)') }, { additionalProperties: false });
+const SiteRefParam = (example: string) => Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code', examples: [example] });
+const SiteIdParams = Type.Object({ siteId: SiteRefParam(EXAMPLES.site) }, { additionalProperties: false });
 const Paging = { limit: Limit(1000, 100), cursor: Cursor };
 
 const layoutNumber = (key: keyof typeof LAYOUT_LIMITS, integer: boolean, description: string) =>
@@ -40,7 +42,7 @@ const LayoutBody = Type.Object({
   levelHeight: Type.Optional(layoutNumber('levelHeight', false, 'Metres per level (default 1.5)')),
   crossAisleWidth: Type.Optional(layoutNumber('crossAisleWidth', false, 'Width of the front cross aisle in metres (default 3)')),
   packStations: Type.Optional(layoutNumber('packStations', true, 'Pack stations on the front wall (default 2)')),
-}, { additionalProperties: false });
+}, { additionalProperties: false, examples: [{ aisles: 4, bays: 8, levels: 2, packStations: 2 }] });
 
 const LayoutResponse = Type.Object({
   siteId: Type.String(), siteCode: Type.String(),
@@ -98,31 +100,41 @@ const ReasonBody = (required: boolean) => {
 export function locationMasterRoutes(deps: PlatformDeps, service: LocationMasterService): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/sites', {
-      config: { roles: CAN.masterData },
+      config: { roles: CAN.masterData, idempotent: true },
       schema: {
-        tags, summary: 'Create a site (warehouse) (Idempotency-Key supported)',
+        operationId: 'createSite', tags, summary: 'Create a site (warehouse)',
+        description: 'A site with a unique code (409 DUPLICATE when taken). Give it locations one by one or generate a layout.',
         body: Type.Object({
           code: Type.String({ pattern: '^[A-Za-z0-9_]{1,16}$', description: 'Short code such as DC1; prefixes location codes' }),
           name: Type.String({ minLength: 1, maxLength: 200 }),
-        }, { additionalProperties: false }),
-        response: { 201: SiteSchema },
+        }, { additionalProperties: false, examples: [{ code: EXAMPLES.newSite, name: 'Second distribution centre' }] }),
+        response: { 201: SiteSchema, ...problems('DUPLICATE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createSite(req.body, requestMeta(req)))));
 
     app.get('/sites', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'Sites in code order', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: Page(SiteSchema) } },
+      schema: {
+        operationId: 'listSites', tags, summary: 'Sites in code order', description: 'Every site, paged by `limit` and `cursor`.',
+        querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: Page(SiteSchema) },
+      },
     }, async (req) => unwrap(await service.listSites(req.query)));
 
     app.get('/sites/:id', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'A site', params: IdParams, response: { 200: SiteSchema } },
+      schema: {
+        operationId: 'getSite', tags, summary: 'A site', description: 'A site by id or code (404 NOT_FOUND when there is none).',
+        params: Type.Object({ id: SiteRefParam(EXAMPLES.site) }, { additionalProperties: false }), response: { 200: SiteSchema, ...problems('NOT_FOUND') },
+      },
     }, async (req) => unwrap(await service.getSite(req.params.id)));
 
     app.post('/sites/:siteId/locations', {
-      config: { roles: CAN.masterData },
+      config: { roles: CAN.masterData, idempotent: true },
       schema: {
-        tags, summary: 'Create one location in a site (Idempotency-Key supported)', params: SiteIdParams,
+        operationId: 'createLocation', tags, summary: 'Create one location in a site',
+        description: 'A location with a code unique in its site (409 DUPLICATE when taken) and coordinates in metres, which picking '
+          + 'routes use. 404 NOT_FOUND for an unknown site.',
+        params: SiteIdParams,
         body: Type.Object({
           code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Unique in the site, e.g. DC1-A-01-02-1' }),
           type: LocationTypeSchema,
@@ -135,8 +147,8 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
           z: Type.Optional(Metres('Metres above the floor (default 0)')),
           pickSequence: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 2_000_000_000 }))),
           status: Type.Optional(LocationStatusSchema),
-        }, { additionalProperties: false }),
-        response: { 201: LocationSchema },
+        }, { additionalProperties: false, examples: [{ code: 'DEMO-QC-01', type: 'QUARANTINE', zone: 'QC', x: 2, y: 40 }] }),
+        response: { 201: LocationSchema, ...problems('NOT_FOUND', 'DUPLICATE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => {
       const b = req.body;
@@ -149,29 +161,35 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
     app.get('/sites/:siteId/locations', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'A site\'s locations in code order, filtered by type, zone and status', params: SiteIdParams,
+        operationId: 'listLocations', tags, summary: 'A site\'s locations in code order',
+        description: 'Filtered by type, zone and status; paged by `limit` and `cursor`. 404 NOT_FOUND for an unknown site.', params: SiteIdParams,
         querystring: Type.Object({
           ...Paging,
-          type: Type.Optional(LocationTypeSchema),
+          type: Type.Optional({ ...LocationTypeSchema, examples: ['PICK_FACE'] }),
           zone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
           status: Type.Optional(LocationStatusSchema),
         }, { additionalProperties: false }),
-        response: { 200: Page(LocationSchema) },
+        response: { 200: Page(LocationSchema), ...problems('NOT_FOUND') },
       },
     }, async (req) => unwrap(await service.listLocations(req.params.siteId, req.query)));
 
     app.post('/sites/:siteId/layout', {
-      config: { roles: CAN.plan },
+      config: { roles: CAN.plan, idempotent: true },
       schema: {
-        tags, summary: 'Generate a rectangular storage layout with depot, docks and pack stations (once per site)',
-        params: SiteIdParams, body: LayoutBody, response: { 201: LayoutResponse },
+        operationId: 'generateLayout', tags, summary: 'Generate a rectangular storage layout with depot, docks and pack stations',
+        description: 'Once per site (409 DUPLICATE when the site has a layout or locations whose codes it would take; the demo site has one: '
+          + 'the example generates one for site DC2, which the POST /sites example creates). 404 NOT_FOUND for an unknown site.',
+        params: Type.Object({ siteId: SiteRefParam(EXAMPLES.newSite) }, { additionalProperties: false }), body: LayoutBody,
+        response: { 201: LayoutResponse, ...problems('NOT_FOUND', 'DUPLICATE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, requestMeta(req)))));
 
     app.post('/sites/:siteId/slotting-recommendations', {
-      config: { roles: CAN.plan, rateClass: 'heavy' },
+      config: { roles: CAN.plan, rateClass: 'heavy', idempotent: true },
       schema: {
-        tags, params: SiteIdParams, body: SlottingBody, response: { 200: SlottingResponse },
+        operationId: 'recommendSlotting', tags, params: SiteIdParams,
+        body: { ...SlottingBody, examples: [{ method: 'turnover', skus: [{ sku: 'MUG-CERAMIC', picks: 120 }, { sku: 'TSHIRT-BLK-M', picks: 80 }, { sku: 'LAMP-DESK', picks: 5 }] }] },
+        response: { 200: SlottingResponse, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
         summary: 'Recommend a location for each SKU by a slotting policy (read-only: computes an answer, persists nothing)',
         description: 'Candidates are the site\'s ACTIVE locations of locationTypes, fitted to a rectangular aisle layout by their x/y '
           + 'coordinates; distances are measured from the site\'s DEPOT location. 422 when there are more SKUs than candidates or '
@@ -188,18 +206,27 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
 
     app.get('/locations/:id', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'A location', params: IdParams, response: { 200: LocationSchema } },
+      schema: {
+        operationId: 'getLocation', tags, summary: 'A location', description: 'A location by id (404 NOT_FOUND when there is none).',
+        params: IdParams, response: { 200: LocationSchema, ...problems('NOT_FOUND') },
+      },
     }, async (req) => unwrap(await service.getLocation(req.params.id)));
 
-    const transitions: readonly { path: string; to: LocationStatus; summary: string; reasonRequired: boolean }[] = [
-      { path: 'block', to: 'BLOCKED', summary: 'Block an ACTIVE location (nothing is picked from or put to it)', reasonRequired: true },
-      { path: 'unblock', to: 'ACTIVE', summary: 'Unblock a BLOCKED location', reasonRequired: false },
-      { path: 'deactivate', to: 'INACTIVE', summary: 'Take an ACTIVE location out of use for good', reasonRequired: false },
+    const transitions: readonly { path: string; operationId: string; to: LocationStatus; summary: string; reasonRequired: boolean; reason: string }[] = [
+      { path: 'block', operationId: 'blockLocation', to: 'BLOCKED', summary: 'Block an ACTIVE location (nothing is picked from or put to it)', reasonRequired: true, reason: 'Spill in the aisle' },
+      { path: 'unblock', operationId: 'unblockLocation', to: 'ACTIVE', summary: 'Unblock a BLOCKED location', reasonRequired: false, reason: 'Cleaned up' },
+      { path: 'deactivate', operationId: 'deactivateLocation', to: 'INACTIVE', summary: 'Take an ACTIVE location out of use for good', reasonRequired: false, reason: 'Rack removed' },
     ];
     for (const t of transitions) {
       app.post(`/locations/:id/${t.path}`, {
-        config: { roles: CAN.masterData },
-        schema: { tags, summary: t.summary, params: IdParams, body: ReasonBody(t.reasonRequired), response: { 200: LocationSchema } },
+        config: { roles: CAN.masterData, idempotent: true },
+        schema: {
+          operationId: t.operationId, tags, summary: t.summary,
+          description: `Moves the location to ${t.to} by its transition table (409 ILLEGAL_TRANSITION from a status that does not allow it; `
+            + '404 NOT_FOUND for an unknown location). Inventory hears of it within milliseconds: a blocked or inactive location leaves ATP.',
+          params: IdParams, body: { ...ReasonBody(t.reasonRequired), examples: [{ reason: t.reason }] },
+          response: { 200: LocationSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNPROCESSABLE') },
+        },
         // A bare POST (no body) means "no reason"; the schema still rejects anything else.
         preValidation: async (req) => {
           if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};

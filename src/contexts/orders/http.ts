@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, IdList, Limit, Page, splitList } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -10,7 +11,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { DEFAULT_CARRIER, DEFAULT_PRIORITY, MAX_LINE_QUANTITY, MAX_LINES } from './domain/order.ts';
 import type { OrderService } from './service.ts';
 
-const tags = ['orders'];
+const tags: Tag[] = ['Orders'];
 
 const Status = Type.Unsafe<OrderStatus>(Type.String({ enum: [...ORDER_STATUSES] }));
 
@@ -47,7 +48,7 @@ const OrderSchema = Type.Object({
   ...SummaryFields,
   lines: Type.Array(OrderLineSchema),
   statusHistory: Type.Array(Type.Object({
-    from: Type.Union([Status, Type.Null()]), to: Status, at: Type.String({ format: 'date-time' }), cause: Type.Union([Type.String(), Type.Null()]),
+    from: NullableEnum(ORDER_STATUSES), to: Status, at: Type.String({ format: 'date-time' }), cause: Type.Union([Type.String(), Type.Null()]),
   })),
 });
 
@@ -65,17 +66,32 @@ const CreateOrderBody = Type.Object({
     sku: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
     quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }),
   }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_LINES, description: 'One line per SKU' }),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  examples: [{
+    externalId: 'SHOP-10001', siteId: EXAMPLES.site, carrier: 'OWN_FLEET', priority: 1,
+    shipTo: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 7AA', country: 'GB' },
+    lines: [{ sku: EXAMPLES.newSku, quantity: 1 }],
+  }],
+});
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const IdParams = Type.Object({ id: { ...IdParam('order', 'POST /orders (or GET /orders)'), maxLength: 64 } }, { additionalProperties: false });
 
 export function orderRoutes(deps: PlatformDeps, service: OrderService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/orders', {
-      config: { roles: CAN.intake },
+      config: { roles: CAN.intake, idempotent: true },
       schema: {
-        tags, summary: 'Receive an order (idempotent on externalId and Idempotency-Key; 200 when the same order already existed, 409 ORDER_CONFLICT when another did)', body: CreateOrderBody,
-        response: { 200: OrderSchema, 201: OrderSchema },
+        operationId: 'createOrder', tags, summary: 'Receive an order',
+        description: 'Idempotent on externalId and on Idempotency-Key: 201 with the new order; 200 with the order when the same order already '
+          + 'existed; 409 ORDER_CONFLICT when another order has that externalId. 422 UNKNOWN_SITE, UNKNOWN_SKU (naming each bad line) or '
+          + 'UNKNOWN_CARRIER. Inventory allocates it within milliseconds (status ALLOCATED, or BACKORDERED until stock arrives). The example '
+          + 'orders the product the POST /products example creates, received and moved to a pick face by the inventory examples.',
+        body: CreateOrderBody,
+        response: {
+          200: { ...OrderSchema, description: 'The same order existed already' }, 201: { ...OrderSchema, description: 'The order was received' },
+          ...problems('ORDER_CONFLICT', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'UNPROCESSABLE'),
+        },
       },
     }, async (req, reply) => {
       const b = req.body;
@@ -93,7 +109,11 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
 
     app.get('/orders/:id', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'An order with its lines and status history', params: IdParams, response: { 200: OrderSchema } },
+      schema: {
+        operationId: 'getOrder', tags, summary: 'An order with its lines and status history',
+        description: 'The ETag header carries the order\'s version, for If-Match on POST /orders/{id}/cancel. 404 NOT_FOUND for an unknown order.',
+        params: IdParams, response: { 200: OrderSchema, ...problems('NOT_FOUND') },
+      },
     }, async (req, reply) => {
       const order = unwrap(await service.get(req.params.id));
       void reply.header('etag', `"${order.version}"`);
@@ -103,10 +123,11 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     app.get('/orders', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Orders in creation order (`ids=` reads a batch of orders, `include=lines` adds their lines)',
+        operationId: 'listOrders', tags, summary: 'Orders in creation order',
+        description: 'Filtered by status, site and externalId; paged by `limit` and `cursor`. `ids=` reads a batch of orders, `include=lines` adds their lines.',
         querystring: Type.Object({
           status: Type.Optional(Status),
-          siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' })),
+          siteId: Type.Optional({ ...SiteRef, maxLength: 64 }),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           ids: Type.Optional(IdList(500, 'order ids')),
           waveId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -114,7 +135,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
           limit: Limit(500, 50),
           cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(OrderSummarySchema) },
+        response: { 200: Page(OrderSummarySchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const { ids, include, ...q } = req.query;
@@ -123,12 +144,18 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     });
 
     app.post('/orders/:id/cancel', {
-      config: { roles: CAN.plan },
+      config: { roles: CAN.plan, idempotent: true },
       schema: {
-        tags, summary: 'Cancel an order at any moment before it ships (409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again; If-Match: "<version>" optional)', params: IdParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),
-        response: { 200: OrderSchema },
+        operationId: 'cancelOrder', tags, summary: 'Cancel an order at any moment before it ships',
+        description: '409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again. The floor withdraws open picks, returns '
+          + 'picked units to stock and voids packages. With If-Match: "<version>" (the ETag of GET /orders/{id}) a changed order is 412 '
+          + 'VERSION_MISMATCH. The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',
+        params: IdParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$', description: 'The order version the cancellation expects' })) }),
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, {
+          additionalProperties: false, examples: [{ reason: 'Customer changed their mind' }],
+        })),
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'VERSION_MISMATCH') },
       },
     }, async (req, reply) => {
       const ifMatch = req.headers['if-match'];

@@ -1,16 +1,34 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { Cursor, Id, Limit } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { PICK_LIST_STATUSES, SHORT_REASONS } from '../../contracts/picking.ts';
+import { PICK_LINE_STATUSES, PICK_LIST_STATUSES, SHORT_REASONS } from '../../contracts/picking.ts';
 import type { PickingService } from './service.ts';
 
-const tags = ['picking'];
-const LineParams = Type.Object({ id: Id, lineId: Id }, { additionalProperties: false });
+const tags: Tag[] = ['Picking'];
+const ListId = IdParam('pickList', 'POST /tasks/next (a PICK task\'s reference)');
+const LineParams = Type.Object({ id: ListId, lineId: IdParam('pickLine', 'GET /pick-lists/{id} (lines[].id)') }, { additionalProperties: false });
+const NullableString = Nullable(Type.String());
+
+const PickLineSchema = Type.Object({
+  id: Type.String(), pickListId: Type.String(), seq: Type.Integer({ description: 'Position in walking order' }), orderId: Type.String(),
+  orderLineId: Type.String(), reservationId: Type.String(), siteId: Type.String(), sku: Type.String(),
+  expectedBarcode: Nullable(Type.String({ description: 'The GTIN to scan (the SKU when the product has none)' })),
+  locationId: Type.String(), locationCode: NullableString, pickSequence: Nullable(Type.Integer()), lot: NullableString,
+  quantity: Type.Integer(), picked: Type.Integer(), shortQuantity: Type.Integer(), shortReason: NullableEnum(SHORT_REASONS),
+  toteId: NullableString, status: Enum(PICK_LINE_STATUSES), updatedAt: DateTime,
+});
+const PickListSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), waveId: Type.String(), orderIds: List(Type.String()), status: Enum(PICK_LIST_STATUSES),
+  priority: Type.Integer(), routeLength: Nullable(Type.Number({ description: 'Metres walked along the lines in this order' })),
+  createdAt: DateTime, updatedAt: DateTime, completedAt: Nullable(DateTime), lines: List(PickLineSchema),
+});
+const scanProblems = () => problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'WRONG_LOCATION', 'WRONG_PRODUCT', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED');
 const ScanId = Type.Optional(Type.String({
   minLength: 1, maxLength: 100,
   description: 'The handheld\'s id for this scan, unique per pick list: a retry with the same scanId and content answers the list '
@@ -20,7 +38,11 @@ const ScanId = Type.Optional(Type.String({
 export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: PickingService): Promise<void> {
   app.get('/pick-lists/:id', {
     config: { roles: CAN.read },
-    schema: { tags, summary: 'A pick list with its lines in pick sequence', params: Type.Object({ id: Id }, { additionalProperties: false }) },
+    schema: {
+      operationId: 'getPickList', tags, summary: 'A pick list with its lines in pick sequence',
+      description: 'A pick list by id (404 NOT_FOUND when there is none); a PICK task\'s `reference` names it.',
+      params: Type.Object({ id: ListId }, { additionalProperties: false }), response: { 200: PickListSchema, ...problems('NOT_FOUND') },
+    },
   }, async (req) => {
     const list = await picking.get(req.params.id);
     if (list === undefined) throw new AppError('NOT_FOUND', `No pick list ${req.params.id}`);
@@ -30,14 +52,16 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
   app.get('/pick-lists', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'Pick lists by wave, order and status (oldest first)',
+      operationId: 'listPickLists', tags, summary: 'Pick lists by wave, order and status (oldest first)',
+      description: 'Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        waveId: Type.Optional(Id),
-        orderId: Type.Optional(Id),
+        waveId: Type.Optional(IdParam('wave', 'POST /waves')),
+        orderId: Type.Optional(IdParam('order', 'POST /orders')),
         status: Type.Optional(Type.Union(PICK_LIST_STATUSES.map((s) => Type.Literal(s)))),
         limit: Limit(200, 50),
         cursor: Cursor,
       }, { additionalProperties: false }),
+      response: { 200: Page(PickListSchema) },
     },
   }, async (req) => {
     const q = req.query;
@@ -53,13 +77,14 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
   });
 
   app.post('/pick-lists/:id/lines/:lineId/confirm', {
-    config: { roles: CAN.floor },
+    config: { roles: CAN.floor, idempotent: true },
     schema: {
-      tags,
+      operationId: 'confirmPick', tags,
       summary: 'Confirm a pick by scan: location, product barcode (GTIN or SKU), quantity, tote',
       description: '422 WRONG_LOCATION, WRONG_PRODUCT or QUANTITY_EXCEEDS_OPEN, 409 ILLEGAL_TRANSITION on a closed line; nothing is written then. '
         + 'Partial confirms add up; the line is PICKED when complete. Answers the pick list. A retry must not count twice: send '
-        + 'an Idempotency-Key, or a scanId.',
+        + 'an Idempotency-Key, or a scanId. The example scans the line of the POST /orders example\'s order, whose stock the inventory '
+        + 'examples put at DEMO-A-03-05-1.',
       params: LineParams,
       body: Type.Object({
         locationCode: Type.String({ minLength: 1, maxLength: 100 }),
@@ -67,16 +92,23 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         toteId: Type.String({ minLength: 1, maxLength: 100 }),
         scanId: ScanId,
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace, barcode: EXAMPLES.newGtin, quantity: 1, toteId: 'TOTE-7' }] }),
+      response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems() },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
     unwrap(await picking.confirm(req.params.id, req.params.lineId, req.body, requestMeta(req)))));
 
   app.post('/pick-lists/:id/lines/:lineId/short', {
-    config: { roles: CAN.floor },
+    config: { roles: CAN.floor, idempotent: true },
     schema: {
-      tags, summary: 'Close a line short for what is still open on it', params: LineParams,
-      body: Type.Object({ reason: Type.Union(SHORT_REASONS.map((r) => Type.Literal(r))), scanId: ScanId }, { additionalProperties: false }),
+      operationId: 'shortPick', tags, summary: 'Close a line short for what is still open on it',
+      description: 'The open quantity is shorted (inventory takes the reserved units out of stock at the location); 409 ILLEGAL_TRANSITION on a '
+        + 'closed line. An order whose every unit was shorted ends CANCELLED.',
+      params: LineParams,
+      body: Type.Object({ reason: Type.Union(SHORT_REASONS.map((r) => Type.Literal(r))), scanId: ScanId }, {
+        additionalProperties: false, examples: [{ reason: 'NOT_FOUND' }],
+      }),
+      response: { 200: { ...PickListSchema, description: 'The pick list after the short' }, ...scanProblems() },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
     unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req), req.body.scanId))));

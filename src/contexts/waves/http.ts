@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, Limit, Page } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdParam, Limit, Page } from '../../platform/http/schemas.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -10,7 +11,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY } from './domain/batching.ts';
 import { DEFAULT_MAX_ORDERS, MAX_ORDERS, PICK_STRATEGIES, type PickStrategy, type WaveService } from './service.ts';
 
-const tags = ['waves'];
+const tags: Tag[] = ['Waves'];
 
 const Status = Type.Unsafe<WaveStatus>(Type.String({ enum: [...WAVE_STATUSES] }));
 const Time = Type.String({ format: 'date-time' });
@@ -41,23 +42,26 @@ const WaveSchema = Type.Object({
   })),
 });
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const SiteId = Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO)' });
+const IdParams = Type.Object({ id: { ...IdParam('wave', 'POST /waves'), maxLength: 64 } }, { additionalProperties: false });
+const SiteId = Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO)', examples: [EXAMPLES.site] });
 
 export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   return async (app) => {
     app.post('/waves', {
-      config: { roles: CAN.plan, rateClass: 'heavy' },
+      config: { roles: CAN.plan, rateClass: 'heavy', idempotent: true },
       schema: {
-        tags, summary: 'Plan a wave from allocated orders waiting at a site (one carrier; priority 1 first, then oldest; Idempotency-Key supported)',
+        operationId: 'planWave', tags, summary: 'Plan a wave from allocated orders waiting at a site',
+        description: 'Takes up to maxOrders allocated orders of one carrier from the pool (GET /waves/pool): priority 1 first, then oldest. '
+          + '422 NOTHING_TO_PLAN when no order waits; 422 UNKNOWN_SITE. The example plans a wave of the most urgent order (the POST /orders '
+          + 'example has priority 1).',
         body: Type.Object({
           siteId: SiteId,
           maxOrders: Type.Integer({ minimum: 1, maximum: MAX_ORDERS, default: DEFAULT_MAX_ORDERS }),
           carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default: the carrier of the order that goes first' })),
-        }, { additionalProperties: false }),
-        response: { 201: WaveSchema },
+        }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, maxOrders: 1 }] }),
+        response: { 201: WaveSchema, ...problems('NOTHING_TO_PLAN', 'UNKNOWN_SITE', 'UNPROCESSABLE', 'CONFLICT') },
       },
     }, async (req, reply) => {
       const b = req.body;
@@ -66,10 +70,12 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
     });
 
     app.post('/waves/:id/release', {
-      config: { roles: CAN.plan, rateClass: 'heavy' },
+      config: { roles: CAN.plan, rateClass: 'heavy', idempotent: true },
       schema: {
-        tags, summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
-        description: 'Batch picking searches the cart batches on a worker thread, off the request thread (300 ms of improvement '
+        operationId: 'releaseWave', tags,
+        summary: 'Release a PLANNED wave to the floor: discrete picking (one pick list per order, the default) or batch picking (orders grouped into carts, one pick list per cart)',
+        description: 'Reserves stock in locations (FEFO/FIFO), builds pick lists in walking order and queues pick tasks. '
+          + '404 NOT_FOUND, 409 ILLEGAL_TRANSITION when the wave is not PLANNED. Batch picking searches the cart batches on a worker thread, off the request thread (300 ms of improvement '
           + 'per wave, groups of 100 orders); when too many heavy computations are running and waiting the answer is 503 BUSY '
           + 'with Retry-After, and the wave stays PLANNED.',
         params: IdParams,
@@ -79,8 +85,8 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
             minimum: 1, maximum: MAX_CART_CAPACITY,
             description: `Units per cart for batch picking (default ${DEFAULT_CART_CAPACITY}); an order larger than the cart is picked alone`,
           })),
-        }, { additionalProperties: false }),
-        response: { 200: WaveSchema },
+        }, { additionalProperties: false, examples: [{ pickStrategy: 'discrete' }] }),
+        response: { 200: WaveSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'CONFLICT', 'UNPROCESSABLE') },
       },
       // The body is optional: a bodiless release (as before batch picking existed) is a discrete release.
       preValidation: async (req) => {
@@ -93,26 +99,34 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
     });
 
     app.post('/waves/:id/cancel', {
-      config: { roles: CAN.plan },
-      schema: { tags, summary: 'Cancel a PLANNED wave; its orders wait in the pool again', params: IdParams, response: { 200: WaveSchema } },
+      config: { roles: CAN.plan, idempotent: true },
+      schema: {
+        operationId: 'cancelWave', tags, summary: 'Cancel a PLANNED wave; its orders wait in the pool again',
+        description: '404 NOT_FOUND; 409 ILLEGAL_TRANSITION when the wave is not PLANNED (a released wave is cancelled order by order). '
+          + 'The example cancels a wave the POST /waves example planned and nobody released.',
+        params: IdParams, response: { 200: WaveSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'CONFLICT') },
+      },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.cancel(req.params.id, requestMeta(req)))));
 
     app.get('/waves/:id', {
       config: { roles: CAN.read },
-      schema: { tags, summary: 'A wave with its orders', params: IdParams, response: { 200: WaveSchema } },
+      schema: {
+        operationId: 'getWave', tags, summary: 'A wave with its orders', description: 'A wave by id (404 NOT_FOUND when there is none).',
+        params: IdParams, response: { 200: WaveSchema, ...problems('NOT_FOUND') },
+      },
     }, async (req) => unwrap(await service.get(req.params.id)));
 
     app.get('/waves', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Waves in creation order',
+        operationId: 'listWaves', tags, summary: 'Waves in creation order', description: 'Filtered by site and status; paged by `limit` and `cursor`.',
         querystring: Type.Object({
           siteId: Type.Optional(SiteId),
           status: Type.Optional(Status),
           limit: Limit(500, 50),
           cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(WaveSummarySchema) },
+        response: { 200: Page(WaveSummarySchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const q = req.query;
@@ -122,7 +136,8 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
     app.get('/waves/pool', {
       config: { roles: CAN.read },
       schema: {
-        tags, summary: 'Allocated orders of a site not yet released, in planning order (waveId set while in a PLANNED wave)',
+        operationId: 'listWavePool', tags, summary: 'Allocated orders of a site not yet released, in planning order',
+        description: 'The orders POST /waves would take next; waveId is set while an order is in a PLANNED wave.',
         querystring: Type.Object({ siteId: SiteId, limit: Limit(1000, 100) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -131,6 +146,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
               allocatedAt: Time, waveId: Type.Union([Type.String(), Type.Null()]),
             })),
           }),
+          ...problems('UNKNOWN_SITE'),
         },
       },
     }, async (req) => ({ items: await service.pool(await siteId(req.query.siteId, '/querystring/siteId'), req.query.limit) }));

@@ -1,7 +1,8 @@
 import { cursorSeq, nextCursor } from './paging.ts';
-import { Cursor, Limit } from './schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page } from './schemas.ts';
+import { problems, type Tag } from './openapi.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { readAuditTrail, readEventStore } from '../bus/event-store.ts';
@@ -34,10 +35,46 @@ export interface PlatformRouteDeps {
   };
 }
 
+const tags: Tag[] = ['Platform'];
+
+const Readiness = Type.Object({
+  status: Type.String({ enum: ['ok', 'unavailable'] }),
+  database: Type.String({ enum: ['ok', 'unreachable'] }),
+  contexts: Type.Optional(List(Type.String(), { description: 'The contexts this process runs (a service of a split deployment)' })),
+}, { additionalProperties: true, description: 'More fields name what else was checked (the gateway: each service)' });
+
+const Envelope = Type.Object({
+  specversion: Type.String(), id: Type.String(), type: Type.String({ description: '<context>.<aggregate>.<past tense>.v<major>' }),
+  source: Type.String(), subject: Type.String(), time: DateTime, datacontenttype: Type.String(),
+  data: Type.Unknown({ description: 'The event\'s payload, as its contract in src/contracts declares it' }),
+  correlationid: Type.Optional(Type.String()), causationid: Type.Optional(Type.String()), traceparent: Type.Optional(Type.String()),
+  siteid: Type.Optional(Type.String()),
+}, { additionalProperties: true, description: 'A CloudEvents 1.0 envelope' });
+
+const DeadLetter = Type.Object({
+  id: Type.String(), consumer: Type.String(), eventId: Type.String(), type: Type.String(), attempts: Type.Integer(),
+  lastError: Nullable(Type.String()), createdAt: DateTime, replayedAt: Nullable(DateTime), envelope: Envelope,
+}, { additionalProperties: true });
+
+const ApiKey = Type.Object({ id: Type.String(), name: Type.String(), role: Enum(ROLES), createdAt: DateTime, revokedAt: Nullable(DateTime) });
+
 export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Promise<void> {
   // Probes come every few seconds from load balancers, Kubernetes and Prometheus: logged only when something is wrong.
-  app.get('/health/live', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
+  app.get('/health/live', {
+    logLevel: 'warn', config: { public: true },
+    schema: {
+      operationId: 'getLiveness', tags, summary: 'Liveness', description: 'The process answers (no credential needed).',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+    },
+  }, async () => ({ status: 'ok' as const }));
+  app.get('/health/ready', {
+    logLevel: 'warn', config: { public: true },
+    schema: {
+      operationId: 'getReadiness', tags, summary: 'Readiness: the database answers',
+      description: '200 when this process can serve requests, 503 when its database (or, behind the gateway, a service) does not answer. No credential needed.',
+      response: { 200: Readiness, 503: { ...Readiness, description: 'Not ready' } },
+    },
+  }, async (_req, reply) => {
     const contexts = deps.contexts === undefined ? {} : { contexts: deps.contexts };
     try {
       await deps.db.query('SELECT 1');
@@ -52,7 +89,18 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
   // key with PAKLOG_METRICS_KEY, else open like the probes.
   const metricsKey = deps.metricsEndpoint?.key;
   if (deps.metricsEndpoint?.port === undefined) {
-    app.get('/metrics', { logLevel: 'warn', config: { public: true }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: true } }, async (req, reply) => {
+    app.get('/metrics', {
+      logLevel: 'warn', config: { public: true },
+      schema: {
+        operationId: 'getMetrics', tags, summary: 'Prometheus metrics',
+        description: 'The Prometheus text format. Open unless PAKLOG_METRICS_KEY is set (then send it as Authorization: Bearer <key>: 401 otherwise); '
+          + 'absent here when PAKLOG_METRICS_PORT serves it on its own listener.',
+        response: {
+          200: { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: Type.String() } } },
+          ...problems('UNAUTHENTICATED'),
+        },
+      },
+    }, async (req, reply) => {
       if (metricsKey !== undefined && !sameSecret(req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1], metricsKey)) {
         void reply.header('www-authenticate', 'Bearer realm="metrics"');
         throw new AppError('UNAUTHENTICATED', 'Send the metrics key (PAKLOG_METRICS_KEY) as Authorization: Bearer <key>');
@@ -65,15 +113,17 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
   app.get('/api/v1/events', {
     config: { roles: ['admin', 'manager', 'viewer', 'integration'] },
     schema: {
-      tags: ['platform'], summary: 'Query the event store by subject, type(s) and time range (oldest first)',
+      operationId: 'listEvents', tags, summary: 'Query the event store by subject, type(s) and time range (oldest first)',
+      description: 'Every event committed, as CloudEvents envelopes; the subject is the aggregate id (an order, a wave, …). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        subject: Type.Optional(Type.String({ minLength: 1 })),
+        subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         limit: Limit(1000, 100),
         cursor: Cursor,
       }),
+      response: { 200: Page(Envelope) },
     },
   }, async (req) => {
     const q = req.query;
@@ -87,7 +137,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
   app.get('/api/v1/audit', {
     config: { roles: ['admin', 'manager'] },
     schema: {
-      tags: ['platform'], summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
+      tags, summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
       description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
         + 'events caused. A caller with roles at some sites only must name one of them (siteId).',
       querystring: Type.Object({
@@ -115,7 +165,15 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     };
   });
 
-  app.get('/api/v1/dead-letters', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'Events that failed every delivery attempt' } }, async (req) => {
+  app.get('/api/v1/dead-letters', {
+    config: { roles: CAN.admin },
+    schema: {
+      operationId: 'listDeadLetters', tags, summary: 'Events that failed every delivery attempt',
+      description: 'The newest 500, per consumer; replay one once its cause is fixed.',
+      // Rows as the database (and, behind the gateway, each service) gives them: typed for the document, not for the handler.
+      response: { 200: Type.Unsafe<unknown>(Type.Object({ items: Type.Array(DeadLetter) })) },
+    },
+  }, async (req) => {
     const rows = await deps.db.query(
       `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt", envelope
        FROM platform.dead_letters ORDER BY created_at DESC LIMIT 500`,
@@ -124,30 +182,54 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
   });
   app.post('/api/v1/dead-letters/:id/replay', {
     config: { roles: CAN.admin },
-    schema: { tags: ['platform'], summary: 'Deliver a dead letter to its consumer again', params: Type.Object({ id: Type.String() }) },
+    schema: {
+      operationId: 'replayDeadLetter', tags, summary: 'Deliver a dead letter to its consumer again',
+      description: 'Validates the event again and delivers it to its consumer (`outcome` says what happened). 404 NOT_FOUND; 409 CONFLICT when '
+        + 'this process does not run the consumer. Ids from GET /dead-letters.',
+      params: Type.Object({ id: IdParam('deadLetter', 'GET /dead-letters') }),
+      response: {
+        200: Type.Object({ id: Type.String(), outcome: Type.String({ enum: ['handled', 'duplicate', 'dead-lettered', 'published'] }) }, { additionalProperties: true }),
+        ...problems('NOT_FOUND', 'CONFLICT'),
+      },
+    },
   }, async (req, reply) => {
     const outcome = await deps.bus.replayDeadLetter(req.params.id);
     if (outcome === 'not-found') {
       const elsewhere = await deps.deadLetters?.replay(req, req.params.id);
-      if (elsewhere !== undefined) return reply.status(elsewhere.status).send(elsewhere.body);
+      // The service's own answer, whatever its status, passed through as it came.
+      if (elsewhere !== undefined) return (reply as FastifyReply).status(elsewhere.status).send(elsewhere.body);
       throw new AppError('NOT_FOUND', `No dead letter ${req.params.id}`);
     }
     if (outcome === 'not-subscribed') throw new AppError('CONFLICT', `This process does not run the consumer of dead letter ${req.params.id}; replay it where that context runs`);
     return { id: req.params.id, outcome };
   });
 
-  app.get('/api/v1/api-keys', { config: { roles: CAN.admin }, schema: { tags: ['platform'], summary: 'List API keys (never the secrets)' } }, async () => ({ items: await deps.apiKeys.list() }));
+  app.get('/api/v1/api-keys', {
+    config: { roles: CAN.admin },
+    schema: {
+      operationId: 'listApiKeys', tags, summary: 'List API keys (never the secrets)', description: 'Every key, revoked ones included, oldest first.',
+      response: { 200: Type.Object({ items: Type.Array(ApiKey) }) },
+    },
+  }, async () => ({ items: await deps.apiKeys.list() }));
   app.post('/api/v1/api-keys', {
     config: { roles: CAN.admin },
     schema: {
-      tags: ['platform'], summary: 'Create an API key; the secret is shown once',
+      operationId: 'createApiKey', tags, summary: 'Create an API key; the secret is shown once',
+      description: 'A key for an integration (storefront, ERP, TMS) or a person, with one role (ADR 0005). Only its hash is stored: keep `key`.',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100 }),
         role: Type.Union(ROLES.map((r) => Type.Literal(r))),
         siteIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
           minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at; absent: every site',
         })),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ name: 'storefront', role: 'integration' }] }),
+      response: {
+        201: Type.Object({
+          id: Type.String(), name: Type.String(), role: Enum(ROLES),
+          siteIds: Nullable(Type.Array(Type.String(), { description: 'The sites the key may act at; null: every site' })),
+          key: Type.String({ description: 'The secret; send it as X-Api-Key' }),
+        }),
+      },
     },
   }, async (req, reply) => {
     const siteIds = req.body.siteIds === undefined ? null : await Promise.all(req.body.siteIds.map(async (ref, i) => {
@@ -160,7 +242,11 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
   });
   app.post('/api/v1/api-keys/:id/revoke', {
     config: { roles: CAN.admin },
-    schema: { tags: ['platform'], summary: 'Revoke an API key', params: Type.Object({ id: Type.String() }) },
+    schema: {
+      operationId: 'revokeApiKey', tags, summary: 'Revoke an API key', description: 'The key stops working within seconds. 404 NOT_FOUND when no active key has this id.',
+      params: Type.Object({ id: IdParam('apiKey', 'POST /api-keys') }),
+      response: { 200: Type.Object({ id: Type.String(), revoked: Type.Boolean() }), ...problems('NOT_FOUND') },
+    },
   }, async (req) => {
     if (!(await deps.apiKeys.revoke(req.params.id))) throw new AppError('NOT_FOUND', `No active API key ${req.params.id}`);
     return { id: req.params.id, revoked: true };

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 
 /** HTTP schemas every context shares, so one id, SKU or page looks the same across the API (and in OpenAPI). */
 
@@ -29,3 +29,58 @@ export const IdList = (max: number, what = 'ids') => Type.String({
 
 /** The items of an {@link IdList} value, without duplicates. */
 export const splitList = (value: string): string[] => [...new Set(value.split(','))];
+
+/** A value or null (OpenAPI 3.0: `nullable: true`). */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** One of `values` or null: null is listed in the enum too, as OpenAPI 3.0 (and Ajv) need for a nullable enum. */
+export const NullableEnum = <T extends string>(values: readonly T[]) => Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null] });
+
+/** One of `values`. */
+export const Enum = <T extends string>(values: readonly T[], options: { description?: string; default?: T } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+
+/** An instant, ISO 8601 in UTC. */
+export const DateTime = Type.String({ format: 'date-time' });
+
+/** A site named by its id or its code (e.g. DEMO, the demo warehouse `npm start` seeds). */
+export const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)', examples: ['DEMO'] });
+
+/**
+ * What the request examples in the OpenAPI document refer to: the demo warehouse `npm start` seeds (src/seed/demo.ts)
+ * and, for generated ids, a stand-in in the id's format whose description names the call that returns the real one
+ * (test/e2e/openapi-examples.test.ts sends every example in that order, replacing only these stand-ins).
+ */
+export const EXAMPLES = {
+  site: 'DEMO',
+  /** Created by the POST /sites example (the demo site already has a layout). */
+  newSite: 'DC2',
+  sku: 'MUG-CERAMIC',
+  /** Created by the POST /products example (GTIN-13 with a valid GS1 check digit). */
+  newSku: 'WALK-MUG',
+  newGtin: '4006381333931',
+  receivingDock: 'DEMO-RCV-01',
+  pickFace: 'DEMO-A-03-05-1',
+  ids: {
+    location: 'loc_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    movement: 'mov_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    order: 'ord_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    orderLine: 'oln_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    wave: 'wav_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    task: 'tsk_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    pickList: 'pkl_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    pickLine: 'pln_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    package: 'pkg_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    shipment: 'shp_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    apiKey: 'key_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    deadLetter: 'dlq_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+  },
+} as const;
+
+/** An id path parameter with its stand-in example and the call that returns a real one. */
+export const IdParam = (kind: keyof typeof EXAMPLES.ids, from: string) =>
+  Type.String({ minLength: 1, maxLength: 100, description: `The id ${from} returns`, examples: [EXAMPLES.ids[kind]] });
+
+/** An array the handler may return as readonly (the views are; TypeBox's arrays are mutable). */
+export const List = <T extends TSchema>(item: T, options: { description?: string } = {}) =>
+  Type.Unsafe<readonly Static<T>[]>(Type.Array(item, options));

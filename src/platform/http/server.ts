@@ -12,6 +12,7 @@ import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { partValidators } from './validation.ts';
+import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
 
@@ -62,6 +63,13 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 /** Swagger UI loads its own scripts and styles, sets inline styles and shows data: images; it is still never framed. */
 const DOCS_CSP = "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; img-src 'self' data:; "
   + "object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'";
+
+const API_DESCRIPTION = 'Warehouse management and execution. Authenticate with the X-Api-Key header (`npm start` prints an admin key '
+  + 'on its first start), or as a person with `Authorization: Bearer <access token>` from POST /api/v1/auth/login '
+  + '(or your identity provider\'s token). The request examples run as they are against the demo warehouse that `npm start` seeds (site `DEMO`, '
+  + 'SKUs such as `MUG-CERAMIC`, locations such as `DEMO-A-03-05-1`); an example that names an order, wave, task, pick list, '
+  + 'package or shipment id says in its description which call returns that id. Errors are RFC 9457 problem+json with a '
+  + 'stable `code`; each operation lists the codes it can answer.';
 
 /** Connection limits against slow or idle clients (milliseconds; see `PAKLOG_HTTP_*` in the README). */
 export interface HttpLimits {
@@ -139,13 +147,11 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: {
-        title: 'PakLog API', version: options.version,
-        description: 'Warehouse management and execution. Authenticate with the X-Api-Key header (integrations), or as a person with '
-          + '`Authorization: Bearer <access token>` from POST /api/v1/auth/login (or your identity provider\'s token).',
-      },
+      info: { title: 'PakLog API', version: options.version, description: API_DESCRIPTION },
+      tags: TAGS.map((t) => ({ ...t })),
       components: {
         securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: { Problem: PROBLEM_COMPONENT },
       },
       security: [{ apiKey: [] }, { bearer: [] }],
     },
@@ -164,6 +170,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       const schema: Record<string, unknown> = { ...(route.schema ?? {}), [RATE_CLASS_EXTENSION]: route.config.rateClass };
       route.schema = schema;
     }
+    describeRoute(route);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 

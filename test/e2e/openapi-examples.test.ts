@@ -1,0 +1,284 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAGS } from '../../src/platform/http/openapi.ts';
+import { EXAMPLES } from '../../src/platform/http/schemas.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { Database } from '../../src/platform/db/database.ts';
+import { startTestApp, type TestApp, type TestResponse } from '../support/test-app.ts';
+
+/**
+ * The OpenAPI document is what `/docs` shows: every operation is described well enough to call, and its request
+ * examples work as they are on the demo warehouse `npm start` seeds. Only the stand-ins for generated ids
+ * (EXAMPLES.ids, whose descriptions name the call that returns a real one) are replaced by the ids earlier calls returned.
+ */
+
+interface Parameter { in: string; name: string; required?: boolean; example?: unknown; schema?: { example?: unknown } }
+interface Operation {
+  operationId?: string; summary?: string; description?: string; tags?: string[]; security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> };
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+interface Doc { paths: Record<string, Record<string, Operation>>; tags?: { name: string }[]; components: Record<string, unknown> }
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+function operationsOf(doc: Doc): { method: string; path: string; op: Operation }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ method, path, op })));
+}
+
+describe('the OpenAPI document', () => {
+  let t: TestApp;
+  let doc: Doc;
+  beforeAll(async () => {
+    t = await startTestApp();
+    doc = t.app.http.swagger() as unknown as Doc;
+  });
+  afterAll(async () => t.close());
+
+  it('describes every operation: a unique camelCase operationId, summary, description, process tags, its 2xx and its problems', () => {
+    const ops = operationsOf(doc);
+    expect(ops.length).toBeGreaterThan(50);
+    const ids = ops.map((o) => o.op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const tagNames: readonly string[] = TAGS.map((x) => x.name);
+    expect(doc.tags?.map((x) => x.name)).toEqual(tagNames);
+    for (const { method, path, op } of ops) {
+      const name = `${method.toUpperCase()} ${path}`;
+      expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(op.summary, name).toBeTruthy();
+      expect(op.description, name).toBeTruthy();
+      expect(op.tags?.length, name).toBe(1);
+      expect(tagNames, name).toContain(op.tags?.[0]);
+      const statuses = Object.keys(op.responses);
+      expect(statuses.some((s) => /^2\d\d$/.test(s)), `${name} has a 2xx`).toBe(true);
+      expect(statuses, name).not.toContain('default');
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (status.startsWith('4')) expect(Object.keys(response.content ?? {}), `${name} ${status}`).toEqual(['application/problem+json']);
+      }
+      const isPublic = path.startsWith('/health/') || path === '/metrics';
+      if (isPublic) {
+        expect(op.security, `${name} is open`).toEqual([]);
+      } else {
+        expect(op.security, `${name} needs the key`).toBeUndefined();
+        expect(statuses, name).toEqual(expect.arrayContaining(['401', '403', '429']));
+      }
+      if ((op.parameters ?? []).length > 0 || op.requestBody !== undefined) expect(statuses, `${name} validates its input`).toContain('400');
+      // Every POST of a context honours Idempotency-Key (the platform's own key and dead-letter commands do not).
+      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters)/.test(path);
+      const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
+      expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
+      if (idempotent) expect(statuses, name).toEqual(expect.arrayContaining(['409', '422']));
+      // A request a user can send from /docs as it is: a body example, and an example for every path parameter.
+      if (op.requestBody !== undefined) expect(op.requestBody.content['application/json']?.example, `${name} body example`).toBeDefined();
+      for (const p of (op.parameters ?? []).filter((x) => x.in === 'path')) expect(p.example ?? p.schema?.example, `${name} {${p.name}} example`).toBeDefined();
+    }
+    expect(doc.components.schemas).toHaveProperty('Problem');
+  });
+
+  it('lists each route\'s business codes on its problem responses', () => {
+    const cancel = doc.paths['/api/v1/orders/{id}/cancel']?.post;
+    const codes = (status: string) =>
+      ((cancel?.responses[status]?.content?.['application/problem+json'] as { schema: { properties: { code: { enum: string[] } } } }).schema.properties.code.enum);
+    expect(codes('409')).toEqual(expect.arrayContaining(['ORDER_SHIPPED', 'IDEMPOTENCY_IN_PROGRESS']));
+    expect(codes('404')).toEqual(['NOT_FOUND']);
+    expect(codes('412')).toEqual(['VERSION_MISMATCH']);
+    const next = doc.paths['/api/v1/tasks/next']?.post;
+    expect(Object.keys(next?.responses ?? {})).toEqual(expect.arrayContaining(['200', '204']));
+    expect(next?.responses['204']?.content).toBeUndefined();
+  });
+});
+
+describe('the response check of the test app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      configureHttp: (http) => {
+        const schema = { operationId: 'broken', summary: 'A route that breaks its own document', response: { 200: Type.Object({ a: Type.String() }) } };
+        http.get('/test/undescribed-status', { config: { public: true }, schema }, async (_req, reply) => reply.status(202 as 200).send({ a: 'x' }));
+        http.get('/test/dropped-field', { config: { public: true }, schema }, async () => ({ a: 'x', b: 2 }) as { a: string });
+        http.get('/test/wrong-type', { config: { public: true }, schema }, async () => ({ a: 7 }) as unknown as { a: string });
+      },
+    });
+  });
+  afterAll(async () => t.close());
+
+  it('fails a request whose status is not described, whose field the serializer dropped, or whose body the serializer had to coerce', async () => {
+    await expect(t.get('/test/undescribed-status')).rejects.toThrow(/GET \/test\/undescribed-status → 202: status 202 is not described/);
+    await expect(t.get('/test/dropped-field')).rejects.toThrow(/serializer changed the body/);
+    await expect(t.get('/test/wrong-type')).rejects.toThrow(/serializer changed the body/);
+  });
+});
+
+describe('every request example of the document, sent as it is to the demo warehouse', () => {
+  let t: TestApp;
+  let doc: Doc;
+  /** Stand-in id → the real id an earlier call returned. */
+  const real = new Map<string, string>();
+  const sent = new Set<string>();
+  const byId = new Map<string, { method: string; path: string; op: Operation }>();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedDemo(t.app);
+    await t.settle();
+    doc = t.app.http.swagger() as unknown as Doc;
+    for (const o of operationsOf(doc)) byId.set(o.op.operationId ?? '', o);
+  });
+  afterAll(async () => t.close());
+
+  const use = (kind: keyof typeof EXAMPLES.ids, id: string): void => {
+    real.set(EXAMPLES.ids[kind], id);
+  };
+  const substitute = (value: unknown): unknown => {
+    if (typeof value === 'string') return real.get(value) ?? value;
+    if (Array.isArray(value)) return value.map(substitute);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    return value;
+  };
+
+  /** Sends the operation's example request (path, query and body examples) with the admin key, or none on an open route. */
+  async function example<T = any>(operationId: string): Promise<TestResponse<T>> {
+    const o = byId.get(operationId);
+    if (o === undefined) throw new Error(`no operation ${operationId}`);
+    sent.add(operationId);
+    let url = o.path;
+    const query = new URLSearchParams();
+    for (const p of o.op.parameters ?? []) {
+      const value = substitute(p.example ?? p.schema?.example);
+      if (value === undefined) continue;
+      const ex = typeof value === 'string' ? value : JSON.stringify(value);
+      if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(ex));
+      if (p.in === 'query') query.set(p.name, ex);
+    }
+    if (query.size > 0) url += `?${query.toString()}`;
+    const body = substitute(o.op.requestBody?.content['application/json']?.example);
+    const res = await t.request<T>(o.method.toUpperCase(), url, { ...(body === undefined ? {} : { body }), ...(o.op.security?.length === 0 ? { role: null } : {}) });
+    expect(res.status, `${operationId}: ${o.method.toUpperCase()} ${url} ${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(200);
+    expect(res.status, `${operationId}: ${o.method.toUpperCase()} ${url} → ${JSON.stringify(res.body)}`).toBeLessThan(300);
+    return res;
+  }
+
+  /** Repeats an example until `done` holds of its answer (events reach the other contexts a few milliseconds after commit). */
+  async function until<T = any>(operationId: string, done: (body: T) => boolean): Promise<T> {
+    for (let i = 0; i < 100; i++) {
+      await t.settle();
+      const res = await example<T>(operationId);
+      if (done(res.body)) return res.body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${operationId} never answered what the test waits for`);
+  }
+
+  it('gets 2xx for every operation, from intake to shipment', async () => {
+    for (const id of ['getLiveness', 'getReadiness', 'getMetrics']) await example(id);
+
+    // Master data: a product, a second site with a generated layout, a location of the demo site through its life.
+    await example('createProduct');
+    await example('getProduct');
+    expect((await example('listProducts')).body.items.length).toBeGreaterThan(0);
+    await example('createSite');
+    await example('generateLayout');
+    await example('listSites');
+    await example('getSite');
+    use('location', (await example('createLocation')).body.id);
+    await example('getLocation');
+    await example('listLocations');
+    for (const id of ['blockLocation', 'unblockLocation', 'deactivateLocation']) await example(id);
+    expect((await example('recommendSlotting')).body.assignments).toHaveLength(3);
+    await example('createCarton');
+    await example('listCartons');
+
+    // Inbound and inventory: the new product received at the dock, moved to a pick face, found two more.
+    use('movement', (await example('receiveStock')).body.movementId);
+    await example('getMovement');
+    await example('moveStock');
+    await example('adjustStock');
+    for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary']) await example(id);
+
+    // The order, allocated within milliseconds; a wave of it (priority 1 goes first) released to the floor.
+    const order = (await example('createOrder')).body;
+    use('order', order.id);
+    await until('getOrder', (o) => o.status === 'ALLOCATED');
+    await example('listOrders');
+    await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === order.id));
+    const wave = (await example('planWave')).body;
+    expect(wave.orderIds).toEqual([order.id]);
+    use('wave', wave.id);
+    await example('getWave');
+    await example('listWaves');
+    await example('releaseWave');
+    await t.settle();
+    await example('listReservations');
+
+    // Alice picks it: next task, start, the scan the example describes, complete.
+    const task = await until('claimNextTask', (x) => x !== '' && x?.id !== undefined);
+    use('task', task.id);
+    use('pickList', task.reference);
+    await example('getTask');
+    await example('listTasks');
+    await example('listPickLists');
+    await example('startTask');
+    const list = (await example('getPickList')).body;
+    use('pickLine', list.lines[0].id);
+    expect((await example('confirmPick')).body.lines[0].status).toBe('PICKED');
+    await example('completeTask');
+
+    // A second wave: Alice is handed its task and rejects it; a line of its list is picked short.
+    await t.settle();
+    use('wave', (await example('planWave')).body.id);
+    await example('releaseWave');
+    const second = await until('claimNextTask', (x) => x !== '' && x?.id !== undefined);
+    use('task', second.id);
+    await example('rejectTask');
+    use('pickList', second.reference);
+    use('pickLine', (await example('getPickList')).body.lines[0].id);
+    await example('shortPick');
+    // A third wave nobody releases is cancelled.
+    await t.settle();
+    use('wave', (await example('planWave')).body.id);
+    await example('cancelWave');
+
+    // Pack and ship the order once it is picked.
+    use('order', order.id);
+    await until('getOrder', (o) => o.status === 'PICKED');
+    await example('suggestPackages');
+    use('package', (await example('packOrder')).body.id);
+    await example('getPackage');
+    await example('listPackages');
+    use('shipment', (await example('createShipment')).body.id);
+    await example('getShipment');
+    await example('dispatchShipment');
+    await until('getOrder', (o) => o.status === 'SHIPPED');
+
+    // One of the demo's waiting orders is cancelled.
+    const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
+    use('order', waiting.id);
+    expect((await example('cancelOrder')).body.status).toBe('CANCELLED');
+
+    // Platform: the order's events, API keys, a dead letter replayed.
+    use('order', order.id);
+    const events = (await example('listEvents')).body.items as { id: string; type: string }[];
+    expect(events.map((e) => e.type)).toContain('orders.order.received.v1');
+    use('apiKey', (await example('createApiKey')).body.id);
+    await example('listApiKeys');
+    await example('revokeApiKey');
+    // No delivery failed on the demo: make a dead letter of an event inventory has handled, as a failed delivery would.
+    const received = events.find((e) => e.type === 'orders.order.received.v1')!;
+    const db = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db.query(
+        `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error)
+         SELECT 'dlq_example', 'inventory', event_id, type, envelope, 5, 'example' FROM platform.events WHERE event_id = $1`, [received.id],
+      );
+    } finally {
+      await db.close();
+    }
+    use('deadLetter', 'dlq_example');
+    await example('listDeadLetters');
+    expect((await example('replayDeadLetter')).body.outcome).toBe('duplicate');
+
+    expect([...byId.keys()].filter((id) => !sent.has(id))).toEqual([]);
+  });
+});
