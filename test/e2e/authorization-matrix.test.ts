@@ -1,0 +1,396 @@
+/**
+ * Issue 9 acceptance a: the authorization matrix, generated from the running app, in one test file.
+ *
+ * - REST: every route the app registered (not the public ones) × every kind of caller: a key per role, a signed-in
+ *   person per role, a manager of one site only (as a person and as a site-scoped key), no credential, an invalid and an
+ *   expired JWT, a revoked key. The expected answer comes from the route's own `roles`: 401 without a valid credential,
+ *   403 for a role the route does not allow, anything but 401/403 otherwise; a site-scoped caller naming another site is
+ *   refused 403 FORBIDDEN_AT_SITE, and acts at its own.
+ * - GraphQL: every query and mutation field of the schema (introspected), called with minimal arguments; the roles it
+ *   needs are those of the REST operations it runs (recorded on an admin call), and every role is checked against them.
+ * - gRPC: every method of the public services, the same way.
+ * - A worker acting as another is refused on all three.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { FastifyRequest } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
+import { ROLES, type Role } from '../../src/platform/http/roles.ts';
+import { signAccessToken } from '../../src/platform/identity/tokens.ts';
+import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
+import { publicServices } from '../../src/rpc/protos.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+interface RouteRow {
+  readonly method: string;
+  readonly url: string;
+  readonly roles: readonly Role[];
+  readonly schema: { querystring?: unknown; body?: unknown };
+}
+
+/** A caller of the matrix: the headers it sends and the role it should be judged by (undefined: not authenticated). */
+interface Caller {
+  readonly name: string;
+  readonly headers: Record<string, string>;
+  readonly role: Role | undefined;
+  /** A signed-in person's worker id (the username): on the floor it acts as itself, the matrix never as another. */
+  readonly worker?: string;
+}
+
+const routes: RouteRow[] = [];
+/** The REST operations (`METHOD /url`) run while a probe records, GraphQL's and gRPC's inner requests included. */
+let recording: Set<string> | undefined;
+
+let t: TestApp;
+let grpcServer: RpcServer;
+let siteA: string;
+let siteB: string;
+let orderB: string;
+const keyCallers: Caller[] = [];
+const personCallers: Caller[] = [];
+const refused: Caller[] = [];
+const siteScoped: Caller[] = [];
+let operatorPerson: Caller;
+
+const props = (schema: unknown): Record<string, { examples?: unknown[] }> =>
+  ((schema as { properties?: Record<string, { examples?: unknown[] }> } | undefined)?.properties ?? {});
+const required = (schema: unknown): string[] => (schema as { required?: string[] } | undefined)?.required ?? [];
+const allowed = (route: RouteRow, role: Role): boolean => route.roles.includes(role);
+const namesSite = (r: RouteRow): boolean =>
+  'siteId' in props(r.schema.querystring) || 'siteId' in props(r.schema.body) || /\/sites\/:(id|siteId)(\/|$)/.test(r.url);
+const label = (r: RouteRow): string => `${r.method} ${r.url}`;
+
+/** The request a matrix row sends: path ids that match nothing, and the route's own example body when it has one. */
+function requestOf(r: RouteRow, site?: string): { url: string; body?: unknown } {
+  const isSite = (name: string): boolean => name === 'siteId' || (name === 'id' && /\/sites\/:id/.test(r.url));
+  const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (isSite(name) && site !== undefined ? site : `x_none_${name}`));
+  const query = new URLSearchParams();
+  const q = r.schema.querystring;
+  for (const name of required(q)) {
+    const example = props(q)[name]?.examples?.[0];
+    if (typeof example === 'string' || typeof example === 'number') query.set(name, String(example));
+  }
+  if (site !== undefined && 'siteId' in props(q)) query.set('siteId', site);
+  const full = query.size === 0 ? url : `${url}?${query.toString()}`;
+  if (r.method === 'GET' || r.method === 'DELETE') return { url: full };
+  const example = (r.schema.body as { examples?: unknown[] } | undefined)?.examples?.[0];
+  const body = typeof example === 'object' && example !== null ? { ...example } as Record<string, unknown> : {};
+  if (site !== undefined && 'siteId' in props(r.schema.body)) body.siteId = site;
+  return { url: full, body };
+}
+
+/** The body as `caller` sends it: a person names itself as the worker (acting as another is its own test). */
+function ownWorker(body: unknown, caller: Caller): unknown {
+  if (caller.worker === undefined || typeof body !== 'object' || body === null || !('workerId' in body)) return body;
+  return { ...body, workerId: caller.worker };
+}
+
+async function send(caller: Caller, method: string, url: string, body?: unknown): Promise<{ status: number; code?: string }> {
+  const res = await t.app.http.inject({ method: method as 'GET', url, headers: caller.headers, ...(body === undefined ? {} : { payload: body as object }) });
+  const parsed = res.body.startsWith('{') ? JSON.parse(res.body) as { code?: string } : {};
+  return { status: res.statusCode, ...(parsed.code === undefined ? {} : { code: parsed.code }) };
+}
+
+/** Runs `probe` while recording which REST operations it reaches (GraphQL's and gRPC's inner requests included). */
+async function reaching<T>(probe: () => Promise<T>): Promise<{ result: T; operations: RouteRow[] }> {
+  const seen = new Set<string>();
+  recording = seen;
+  try {
+    const result = await probe();
+    return { result, operations: routes.filter((r) => seen.has(label(r))) };
+  } finally {
+    recording = undefined;
+  }
+}
+
+/** The roles that may run every one of `operations`. */
+const rolesOf = (operations: readonly RouteRow[]): Role[] => ROLES.filter((role) => operations.every((r) => r.roles.includes(role)));
+
+beforeAll(async () => {
+  t = await startTestApp({
+    openApiCheck: false,
+    env: {
+      // The matrix sends a few thousand requests from one address with many wrong credentials, on purpose.
+      PAKLOG_AUTH_FAILURES_PER_MIN: '1000000', PAKLOG_RATE_LIMIT_READ_PER_MIN: '1000000',
+      PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '1000000', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '1000000',
+    },
+    configureHttp: (http) => {
+      http.addHook('onRoute', (route) => {
+        if (route.config?.public === true) return;
+        if (route.url.startsWith('/graphql') || route.url.startsWith('/graphiql') || route.url.startsWith('/docs')) return;
+        for (const method of [route.method].flat()) {
+          if (method === 'HEAD' || method === 'OPTIONS') continue;
+          routes.push({ method, url: route.url, roles: route.config?.roles ?? ['admin'], schema: route.schema ?? {} });
+        }
+      });
+      http.addHook('onResponse', async (request: FastifyRequest) => {
+        recording?.add(`${request.method} ${request.routeOptions.url ?? ''}`);
+      });
+    },
+  });
+  await seedDemo(t.app);
+  grpcServer = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+
+  const admin = (method: string, url: string, body?: unknown) => t.request(method, url, body === undefined ? {} : { body });
+  siteA = (await t.get('/api/v1/sites?limit=1000')).body.items.find((x: { code: string }) => x.code === 'DEMO')?.id;
+  siteB = (await admin('POST', '/api/v1/sites', { code: 'MXB', name: 'The other site' })).body.id;
+  expect(siteA).toBeTruthy();
+  expect(siteB).toBeTruthy();
+  const product = (await t.get('/api/v1/products?limit=1')).body.items[0].sku as string;
+  const created = await admin('POST', '/api/v1/orders', {
+    externalId: 'MATRIX-B-1', siteId: siteB, carrier: 'OWN_FLEET',
+    shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+    lines: [{ sku: product, quantity: 1 }],
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  orderB = created.body.id;
+
+  for (const role of ROLES) keyCallers.push({ name: `${role} key`, headers: { 'x-api-key': t.keys[role] }, role });
+  const password = 'a long enough password for the matrix';
+  const signIn = async (username: string, grants: { siteId: string; role: Role }[]): Promise<{ token: string; id: string }> => {
+    const user = await admin('POST', '/api/v1/users', { username, password, grants });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username, password } });
+    expect(session.status).toBe(200);
+    return { token: session.body.accessToken, id: user.body.id };
+  };
+  for (const role of ROLES) {
+    const { token } = await signIn(`matrix-${role}`, [{ siteId: '*', role }]);
+    personCallers.push({ name: `${role} person`, headers: { authorization: `Bearer ${token}` }, role, worker: `matrix-${role}` });
+  }
+  operatorPerson = personCallers.find((c) => c.role === 'operator')!;
+
+  const managerA = await signIn('matrix-manager-a', [{ siteId: siteA, role: 'manager' }]);
+  siteScoped.push({ name: 'manager of site A only (person)', headers: { authorization: `Bearer ${managerA.token}` }, role: 'manager', worker: 'matrix-manager-a' });
+  const scopedKey = await admin('POST', '/api/v1/api-keys', { name: 'matrix site A', role: 'manager', siteIds: [siteA] });
+  expect(scopedKey.status, JSON.stringify(scopedKey.body)).toBe(201);
+  siteScoped.push({ name: 'manager key scoped to site A', headers: { 'x-api-key': scopedKey.body.key }, role: 'manager' });
+
+  const revoked = await admin('POST', '/api/v1/api-keys', { name: 'matrix revoked', role: 'admin' });
+  expect((await admin('POST', `/api/v1/api-keys/${revoked.body.id}/revoke`)).status).toBeLessThan(300);
+  const expired = await signAccessToken(t.app.identity.jwtSecret, managerA.id, 60, new Date(Date.now() - 3_600_000));
+  refused.push(
+    { name: 'no credential', headers: {}, role: undefined },
+    { name: 'invalid JWT', headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bm90LXNpZ25lZA' }, role: undefined },
+    { name: 'expired JWT', headers: { authorization: `Bearer ${expired.token}` }, role: undefined },
+    { name: 'revoked key', headers: { 'x-api-key': revoked.body.key }, role: undefined },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await grpcServer?.close();
+  await t?.close();
+});
+
+describe('REST: every route × every caller', () => {
+  it('answers 401 without a valid credential, 403 to a role the route does not allow, and lets the others through', async () => {
+    expect(routes.length).toBeGreaterThan(60);
+    const wrong: string[] = [];
+    for (const r of routes) {
+      const { url, body } = requestOf(r);
+      for (const caller of [...refused, ...keyCallers, ...personCallers]) {
+        const res = await send(caller, r.method, url, ownWorker(body, caller));
+        const expected = caller.role === undefined ? '401' : allowed(r, caller.role) ? 'not 401/403' : '403';
+        const ok = expected === 'not 401/403' ? res.status !== 401 && res.status !== 403 : String(res.status) === expected;
+        if (!ok) wrong.push(`${label(r)} as ${caller.name}: ${res.status} ${res.code ?? ''}, expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
+  it('a caller of one site only is refused at another site (FORBIDDEN_AT_SITE) and acts at its own', async () => {
+    const siteRoutes = routes.filter(namesSite);
+    expect(siteRoutes.length).toBeGreaterThan(10);
+    const wrong: string[] = [];
+    for (const r of siteRoutes) {
+      for (const caller of siteScoped) {
+        const atB = requestOf(r, siteB);
+        const other = await send(caller, r.method, atB.url, ownWorker(atB.body, caller));
+        if (!allowed(r, 'manager')) {
+          if (other.status !== 403) wrong.push(`${label(r)} at B as ${caller.name}: ${other.status}, expected 403`);
+          continue;
+        }
+        if (other.status !== 403 || other.code !== 'FORBIDDEN_AT_SITE') {
+          wrong.push(`${label(r)} at B as ${caller.name}: ${other.status} ${other.code ?? ''}, expected 403 FORBIDDEN_AT_SITE`);
+        }
+        const atA = requestOf(r, siteA);
+        const own = await send(caller, r.method, atA.url, ownWorker(atA.body, caller));
+        if (own.status === 401 || own.status === 403) wrong.push(`${label(r)} at A as ${caller.name}: ${own.status} ${own.code ?? ''}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+
+  it('a command on a resource of another site is refused at the resource\'s site', async () => {
+    for (const caller of siteScoped) {
+      for (const [method, url, body] of [['GET', `/api/v1/orders/${orderB}`], ['POST', `/api/v1/orders/${orderB}/cancel`, { reason: 'matrix' }]] as const) {
+        const res = await send(caller, method, url, body);
+        expect({ caller: caller.name, url, ...res }).toMatchObject({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      }
+    }
+    expect((await t.get(`/api/v1/orders/${orderB}`)).body.status).not.toBe('CANCELLED');
+  });
+
+  it('a worker may not act as another', async () => {
+    const res = await send(operatorPerson, 'POST', '/api/v1/tasks/next', { siteId: siteA, workerId: 'someone-else' });
+    expect(res).toMatchObject({ status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+  });
+});
+
+interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
+interface SchemaType {
+  name: string;
+  kind: string;
+  fields: { name: string; args: { name: string; type: TypeRef }[]; type: TypeRef }[] | null;
+  inputFields: { name: string; type: TypeRef }[] | null;
+  enumValues: { name: string }[] | null;
+}
+const TYPE_REF = 'kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } }';
+const INTROSPECTION = `{ __schema { queryType { name } mutationType { name } types { name kind
+  fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } } inputFields { name type { ${TYPE_REF} } } enumValues { name } } } }`;
+
+async function graphql(caller: Caller, query: string): Promise<{ status: number; json: any }> {
+  const res = await t.app.http.inject({ method: 'POST', url: '/graphql', headers: { ...caller.headers, 'content-type': 'application/json' }, payload: { query } });
+  return { status: res.statusCode, json: res.body === '' ? {} : JSON.parse(res.body) };
+}
+
+/** A GraphQL literal for a required argument: ids that match nothing, the first enum value, required input fields only. */
+function literal(type: TypeRef, types: ReadonlyMap<string, SchemaType>, name = ''): string {
+  if (type.kind === 'NON_NULL') return literal(type.ofType!, types, name);
+  if (type.kind === 'LIST') return '[]';
+  const named = types.get(type.name ?? '');
+  if (type.kind === 'ENUM') return named?.enumValues?.[0]?.name ?? 'X';
+  if (type.kind === 'INPUT_OBJECT') {
+    const fields = (named?.inputFields ?? []).filter((f) => f.type.kind === 'NON_NULL');
+    return `{ ${fields.map((f) => `${f.name}: ${literal(f.type, types, f.name)}`).join(', ')} }`;
+  }
+  if (type.name === 'Int' || type.name === 'Float') return '1';
+  if (name === 'workerId') return WORKER;
+  return type.name === 'Boolean' ? 'false' : JSON.stringify('x_none');
+}
+
+/** Where a query names the worker; each caller puts its own (a person itself, a key any worker). */
+const WORKER = '"$WORKER"';
+const asCaller = (query: string, caller: Caller): string => query.replaceAll(WORKER, JSON.stringify(caller.worker ?? 'x_none'));
+
+const unwrap = (type: TypeRef): TypeRef => (type.ofType === null ? type : unwrap(type.ofType));
+
+/** Whether a GraphQL answer refuses the caller: a 403, a `Forbidden` member, or a FORBIDDEN error. */
+function refusedByRole(field: string, res: { status: number; json: any }): boolean {
+  if (res.status === 403) return true;
+  if (res.json?.data?.[field]?.__typename === 'Forbidden') return true;
+  return ((res.json?.errors ?? []) as { extensions?: { code?: string } }[]).some((e) => e.extensions?.code === 'FORBIDDEN' || e.extensions?.code === 'FORBIDDEN_AT_SITE');
+}
+
+describe('GraphQL: every query and mutation × every role', () => {
+  it('refuses exactly the roles the REST operations behind a field refuse; no credential is 401', async () => {
+    const admin = keyCallers.find((c) => c.role === 'admin')!;
+    const schema = (await graphql(admin, INTROSPECTION)).json.data.__schema as { queryType: { name: string }; mutationType: { name: string }; types: SchemaType[] };
+    const types = new Map(schema.types.map((ty) => [ty.name, ty]));
+    const operations = (['query', 'mutation'] as const).flatMap((kind) => {
+      const root = types.get(kind === 'query' ? schema.queryType.name : schema.mutationType.name)!;
+      return (root.fields ?? []).map((f) => {
+        const args = f.args.filter((a) => a.type.kind === 'NON_NULL' || a.name === 'workerId').map((a) => `${a.name}: ${literal(a.type, types, a.name)}`);
+        const selection = ['OBJECT', 'UNION', 'INTERFACE'].includes(unwrap(f.type).kind) ? ' { __typename }' : '';
+        return { name: `${kind} ${f.name}`, field: f.name, query: `${kind} { ${f.name}${args.length === 0 ? '' : `(${args.join(', ')})`}${selection} }` };
+      });
+    });
+    expect(operations.length).toBeGreaterThan(25);
+    const wrong: string[] = [];
+    for (const op of operations) {
+      const { result, operations: reached } = await reaching(() => graphql(admin, asCaller(op.query, admin)));
+      if (reached.length === 0) {
+        wrong.push(`${op.name} reached no REST operation: ${JSON.stringify(result.json).slice(0, 200)}`);
+        continue;
+      }
+      const may = rolesOf(reached);
+      for (const caller of [...keyCallers, ...personCallers]) {
+        const res = await graphql(caller, asCaller(op.query, caller));
+        const isRefused = refusedByRole(op.field, res);
+        if (isRefused === may.includes(caller.role!)) {
+          wrong.push(`${op.name} as ${caller.name}: ${isRefused ? 'refused' : 'not refused'} (may: ${may.join(', ')}) ${JSON.stringify(res.json).slice(0, 160)}`);
+        }
+      }
+      for (const caller of refused) {
+        const res = await graphql(caller, asCaller(op.query, caller));
+        if (res.status !== 401) wrong.push(`${op.name} as ${caller.name}: HTTP ${res.status}, expected 401`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
+  it('a worker may not act as another', async () => {
+    const res = await graphql(operatorPerson, `mutation { nextTask(siteId: "${siteA}", workerId: "someone-else") { __typename ... on BusinessError { code } } }`);
+    expect(res.json.data?.nextTask ?? res.json).toMatchObject({ __typename: 'Forbidden', code: 'ACTING_AS_ANOTHER_WORKER' });
+  });
+});
+
+interface FieldDescriptor { name: string; type: string; label?: string }
+interface MethodDefinition {
+  path: string;
+  requestType: { type: { field: FieldDescriptor[] } };
+  requestSerialize: (value: unknown) => Buffer;
+  responseDeserialize: (bytes: Buffer) => unknown;
+}
+
+const camel = (name: string): string => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A request with every scalar field set: strings that match nothing, numbers 1, lists and messages empty. */
+function minimalRequest(def: MethodDefinition): Record<string, unknown> {
+  const request: Record<string, unknown> = {};
+  for (const f of def.requestType.type.field) {
+    if (f.label === 'LABEL_REPEATED' || f.type === 'TYPE_MESSAGE') continue;
+    request[camel(f.name)] = f.type === 'TYPE_STRING' ? 'x_none' : f.type === 'TYPE_BOOL' ? false : 1;
+  }
+  return request;
+}
+
+function grpcCall(client: grpc.Client, def: MethodDefinition, request: unknown, caller: Caller, extra: Record<string, string> = {}) {
+  const md = new grpc.Metadata();
+  for (const [k, v] of Object.entries({ ...caller.headers, ...extra })) md.set(k, v);
+  return new Promise<{ status: string; code: string | undefined }>((done) => {
+    client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, request, md, { deadline: Date.now() + 10_000 }, (err) => {
+      done(err === null ? { status: 'OK', code: undefined } : { status: grpc.status[err.code], code: err.metadata.get('paklog-error-code')[0]?.toString() });
+    });
+  });
+}
+
+describe('gRPC: every method of the public services × every role', () => {
+  it('refuses exactly the roles the REST operation behind a method refuses; no valid credential is UNAUTHENTICATED', async () => {
+    const client = new grpc.Client(`127.0.0.1:${grpcServer.port}`, grpc.credentials.createInsecure());
+    try {
+      const admin = keyCallers.find((c) => c.role === 'admin')!;
+      const methods = Object.values(publicServices()).flatMap((service) => Object.entries(service as unknown as Record<string, MethodDefinition>));
+      expect(methods.length).toBeGreaterThanOrEqual(8);
+      const wrong: string[] = [];
+      for (const [name, def] of methods) {
+        const request = minimalRequest(def);
+        const { operations: reached } = await reaching(() => grpcCall(client, def, request, admin));
+        if (reached.length === 0) {
+          wrong.push(`${name} reached no REST operation`);
+          continue;
+        }
+        const may = rolesOf(reached);
+        for (const caller of [...keyCallers, ...personCallers]) {
+          const res = await grpcCall(client, def, 'workerId' in request ? { ...request, workerId: caller.worker ?? 'x_none' } : request, caller);
+          if ((res.status === 'PERMISSION_DENIED') === may.includes(caller.role!) || res.status === 'UNAUTHENTICATED') {
+            wrong.push(`${name} as ${caller.name}: ${res.status} ${res.code ?? ''} (may: ${may.join(', ')})`);
+          }
+        }
+        for (const caller of refused) {
+          const res = await grpcCall(client, def, request, caller);
+          if (res.status !== 'UNAUTHENTICATED') wrong.push(`${name} as ${caller.name}: ${res.status}, expected UNAUTHENTICATED`);
+        }
+      }
+      expect(wrong).toEqual([]);
+
+      const nextTask = methods.find(([name]) => name === 'NextTask')![1];
+      expect(await grpcCall(client, nextTask, { siteId: siteA, workerId: 'someone-else' }, operatorPerson))
+        .toEqual({ status: 'PERMISSION_DENIED', code: 'ACTING_AS_ANOTHER_WORKER' });
+    } finally {
+      client.close();
+    }
+  }, 300_000);
+});
