@@ -57,7 +57,8 @@ describe('the OpenAPI document', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         if (status.startsWith('4')) expect(Object.keys(response.content ?? {}), `${name} ${status}`).toEqual(['application/problem+json']);
       }
-      const isPublic = path.startsWith('/health/') || path === '/metrics';
+      // Signing in, refreshing and signing out are what a caller without credentials does (ADR 0019).
+      const isPublic = path.startsWith('/health/') || path === '/metrics' || /^\/api\/v1\/auth\/(login|refresh|logout)$/.test(path);
       if (isPublic) {
         expect(op.security, `${name} is open`).toEqual([]);
       } else {
@@ -65,8 +66,11 @@ describe('the OpenAPI document', () => {
         expect(statuses, name).toEqual(expect.arrayContaining(['401', '403', '429']));
       }
       if ((op.parameters ?? []).length > 0 || op.requestBody !== undefined) expect(statuses, `${name} validates its input`).toContain('400');
-      // Every POST of a context honours Idempotency-Key (the platform's own key and dead-letter commands do not).
-      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters)/.test(path);
+      // Every POST of a context honours Idempotency-Key. The platform's own commands do not: API keys and dead letters, and
+      // identity (ADR 0019): a sign-in or a refresh must not be replayed from a stored answer (it would hand out the same
+      // tokens again, and a used refresh token must be refused), logout is harmless to repeat, and the user commands are
+      // administration like API keys (disable and grant are the same when repeated; a repeated create is 409 DUPLICATE).
+      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path);
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
       if (idempotent) expect(statuses, name).toEqual(expect.arrayContaining(['409', '422']));
@@ -251,6 +255,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getShipment');
     await example('dispatchShipment');
     await until('getOrder', (o) => o.status === 'SHIPPED');
+    expect((await example('listShipments')).body.items.map((x: { orderId: string }) => x.orderId)).toEqual([order.id]);
 
     // One of the demo's waiting orders is cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
@@ -278,6 +283,23 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('deadLetter', 'dlq_example');
     await example('listDeadLetters');
     expect((await example('replayDeadLetter')).body.outcome).toBe('duplicate');
+    expect((await example('listAudit')).body.items.length).toBeGreaterThan(0);
+
+    // Identity: a person with a role at the demo site, made a manager of the second site and back; signed in, the
+    // session refreshed and ended; then disabled.
+    const user = (await example('createUser')).body;
+    use('user', user.id);
+    await example('getUser');
+    expect((await example('listUsers')).body.items.map((u: { id: string }) => u.id)).toContain(user.id);
+    expect((await example('grantRole')).body.grants).toHaveLength(2);
+    const session = (await example('login')).body;
+    expect(session.userId).toBe(user.id);
+    use('refreshToken', session.refreshToken);
+    expect((await example('whoAmI')).body.kind).toBe('key');
+    use('refreshToken', (await example('refreshSession')).body.refreshToken);
+    await example('logout');
+    expect((await example('revokeRole')).body.grants).toHaveLength(1);
+    expect((await example('disableUser')).body.disabledAt).not.toBeNull();
 
     expect([...byId.keys()].filter((id) => !sent.has(id))).toEqual([]);
   });

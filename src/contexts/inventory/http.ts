@@ -1,5 +1,5 @@
 import { cursorSeq } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -34,6 +34,7 @@ const MovementSchema = Type.Object({
   status: Type.String(), deltaOnHand: Type.Integer(), deltaReserved: Type.Integer(), deltaAllocated: Type.Integer(),
   reason: NullableString, reference: Nullable(Type.String({ description: 'What caused it: an order, a wave, a pick line, a shipment, or the movement itself' })),
   createdAt: DateTime,
+  actor: Nullable({ ...Actor, description: 'Who caused it (null on movements written before actors were recorded)' }),
 });
 const ReservationSchema = Type.Object({
   reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),

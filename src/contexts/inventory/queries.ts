@@ -1,3 +1,4 @@
+import type { ActorKind } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import { fromLotKey } from './domain/stock.ts';
@@ -10,7 +11,10 @@ function movementView(m: store.MovementRow) {
     deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
     reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
     // Who caused it (ADR 0019): the caller of the request at the root of the chain; null for jobs and older movements.
-    actor: m.actor_id === null ? null : { kind: m.actor_kind, id: m.actor_id, role: m.actor_role },
+    // The three columns are written together (store.ts); the kind is one of ActorKind (a CHECK constraint).
+    actor: m.actor_id === null || m.actor_kind === null || m.actor_role === null
+      ? null
+      : { kind: m.actor_kind as ActorKind, id: m.actor_id, role: m.actor_role },
   };
 }
 

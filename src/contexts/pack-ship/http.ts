@@ -162,8 +162,13 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   app.get('/shipments', {
     config: { roles: CAN.read },
     schema: {
-      tags, summary: 'The shipments of a batch of orders (oldest first)',
-      querystring: Type.Object({ orderIds: IdList(500, 'order ids') }, { additionalProperties: false }),
+      operationId: 'listShipments', tags, summary: 'The shipments of a batch of orders (oldest first)',
+      description: 'Every shipment of the orders `orderIds` names (ids POST /orders returns), on one page. The example lists the '
+        + 'POST /orders example\'s order\'s shipments.',
+      querystring: Type.Object({
+        orderIds: { ...IdList(500, 'order ids'), examples: [EXAMPLES.ids.order] },
+      }, { additionalProperties: false }),
+      response: { 200: Page(ShipmentSchema) },
     },
   }, async (req) => ({ items: await packShip.shipmentsOfOrders(splitList(req.query.orderIds)), nextCursor: null }));
 

@@ -6,6 +6,8 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../identity/passwords.ts';
 import type { AuthFailureGuard } from './auth.ts';
 import { ALL_SITES, CAN, ROLES, type Role } from './roles.ts';
 import type { HttpApp } from './server.ts';
+import { noContent, problems, type Tag } from './openapi.ts';
+import { DateTime, Enum, EXAMPLES, IdParam, List, Nullable } from './schemas.ts';
 
 export interface IdentityRouteDeps {
   readonly identity: Identity;
@@ -15,13 +17,44 @@ export interface IdentityRouteDeps {
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
 }
 
-const tags = ['identity'];
+const tags: Tag[] = ['Identity'];
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
-const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$', examples: ['ana.lopez'] });
-const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: ['correct horse battery staple'] });
+const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$', examples: [EXAMPLES.user.username] });
+const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: [EXAMPLES.user.password] });
 const SiteOrAll = Type.String({ minLength: 1, maxLength: 100, description: 'A site id or code, or * for every site', examples: ['DEMO', '*'] });
 const Grant = Type.Object({ siteId: SiteOrAll, role: RoleSchema }, { additionalProperties: false });
-const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+const RefreshBody = Type.Object({
+  refreshToken: Type.String({ minLength: 1, maxLength: 200, description: 'The refreshToken POST /auth/login or /auth/refresh returned' }),
+}, { additionalProperties: false, examples: [{ refreshToken: EXAMPLES.ids.refreshToken }] });
+const UserParams = Type.Object({ id: IdParam('user', 'POST /users') });
+
+const Session = Type.Object({
+  tokenType: Type.Literal('Bearer'),
+  accessToken: Type.String({ description: 'A JWT; send it as Authorization: Bearer <accessToken>' }),
+  expiresIn: Type.Integer({ description: 'Seconds the access token is valid' }),
+  refreshToken: Type.String({ description: 'Good once, at POST /auth/refresh; keep it secret' }),
+  refreshExpiresAt: DateTime,
+});
+const SignedIn = Type.Object({ ...Session.properties, userId: Type.String() });
+const Sites = Type.Unsafe<Record<string, Role>>({
+  type: 'object', additionalProperties: Enum(ROLES), description: 'The role at each site id (* = every site)',
+});
+const Me = Type.Object({
+  kind: Enum(['user', 'key', 'internal'] as const, { description: 'A person, an API key, or the app\'s own calls' }),
+  id: Type.String({ description: 'The user id (usr_…) or the key id (key_…)' }),
+  name: Type.String(),
+  role: Enum(ROLES, { description: 'The role where no site is in question' }),
+  sites: Sites,
+  workerId: Nullable(Type.String({ description: 'Who a person acts as on the floor; null for keys' })),
+});
+const User = Type.Object({
+  id: Type.String(), username: Type.String(), displayName: Type.String(),
+  workerId: Type.String({ description: 'Who the person acts as on the floor' }),
+  oidcSubject: Nullable(Type.String({ description: 'The identity provider\'s subject (sub) linked to this user' })),
+  grants: List(Type.Object({ siteId: Type.String({ description: 'A site id, or *' }), role: Enum(ROLES) })),
+  createdAt: DateTime,
+  disabledAt: Nullable(DateTime),
+}, { description: 'A user (never its password)' });
 
 /** Sign-in, sessions and user administration (ADR 0019). */
 export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Promise<void> {
@@ -49,7 +82,10 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       tags, summary: 'Sign in with a username and password', operationId: 'login', security: [],
       description: 'Answers a short-lived access token (send it as `Authorization: Bearer`) and a refresh token. Failed attempts count '
         + 'against the client address like refused API keys (429 with Retry-After when too many).',
-      body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }) }, { additionalProperties: false }),
+      body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }) }, {
+        additionalProperties: false, examples: [{ username: EXAMPLES.user.username, password: EXAMPLES.user.password }],
+      }),
+      response: { 200: SignedIn, ...problems('INVALID_CREDENTIALS', 'USER_DISABLED', 'FORBIDDEN', 'RATE_LIMITED', 'INTERNAL') },
     },
   }, async (req, reply) => {
     await deps.failures?.checkAuthFailures(req, reply);
@@ -67,8 +103,13 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     config: { public: true },
     schema: {
       tags, summary: 'Exchange a refresh token for a new access and refresh token', operationId: 'refreshSession', security: [],
-      description: 'A refresh token is good once. Presenting a used one again revokes its whole session (401 REFRESH_TOKEN_REUSED).',
+      description: 'A refresh token is good once. Presenting a used one again revokes its whole session (401 REFRESH_TOKEN_REUSED); '
+        + 'an expired one is 401 TOKEN_EXPIRED. Failed attempts count against the client address like failed sign-ins.',
       body: RefreshBody,
+      response: {
+        200: Session,
+        ...problems('REFRESH_TOKEN_REUSED', 'TOKEN_EXPIRED', 'USER_DISABLED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'INTERNAL'),
+      },
     },
   }, async (req, reply) => {
     await deps.failures?.checkAuthFailures(req, reply);
@@ -92,22 +133,33 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       tags, summary: 'End a session (revoke its refresh tokens)', operationId: 'logout', security: [],
       description: 'Always 204, whether the token was known or not. Access tokens already issued stay valid until they expire (minutes).',
       body: RefreshBody,
+      response: { 204: noContent('The session is over'), ...problems('INTERNAL') },
     },
   }, async (req, reply) => {
     await identity.logout(req.body.refreshToken);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   app.get('/api/v1/auth/me', {
     config: { roles: CAN.read },
-    schema: { tags, summary: 'Who the credentials name: kind, role, role per site, worker id', operationId: 'whoAmI' },
+    schema: {
+      tags, summary: 'Who the credentials name: kind, role, role per site, worker id', operationId: 'whoAmI',
+      description: 'The caller as PakLog sees it: a person signed in (password or identity provider token) or an API key, its role '
+        + 'where no site is in question and its role at each site (an unscoped key: * for every site).',
+      response: { 200: Me },
+    },
   }, async (req) => {
     const p = req.principal!;
     return { kind: p.kind, id: p.id, name: p.name, role: p.role, sites: p.sites, workerId: p.workerId ?? null };
   });
 
   app.get('/api/v1/users', {
-    config: { roles: CAN.admin }, schema: { tags, summary: 'List users (never their passwords)', operationId: 'listUsers' },
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'List users (never their passwords)', operationId: 'listUsers',
+      description: 'Every user, disabled ones included, oldest first, with their roles per site.',
+      response: { 200: Type.Object({ items: List(User) }) },
+    },
   }, async () => ({ items: await identity.list() }));
 
   app.post('/api/v1/users', {
@@ -115,7 +167,8 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     schema: {
       tags, summary: 'Create a user', operationId: 'createUser',
       description: 'A person signs in with the password, or through the identity provider whose token names `oidcSubject`. '
-        + '`workerId` is who the person acts as on the floor (the username by default).',
+        + '`workerId` is who the person acts as on the floor (the username by default). Grants name sites by id or code (400 '
+        + 'VALIDATION_FAILED when there is no such site); 409 DUPLICATE when the username or the subject is taken.',
       body: Type.Object({
         username: Username,
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -123,7 +176,11 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         oidcSubject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
         workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         grants: Type.Optional(Type.Array(Grant, { maxItems: 100 })),
-      }, { additionalProperties: false }),
+      }, {
+        additionalProperties: false,
+        examples: [{ ...EXAMPLES.user, grants: [{ siteId: EXAMPLES.site, role: 'operator' }] }],
+      }),
+      response: { 201: User, ...problems('DUPLICATE') },
     },
   }, async (req, reply) => {
     const b = req.body;
@@ -133,14 +190,20 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
 
   app.get('/api/v1/users/:id', {
     config: { roles: CAN.admin },
-    schema: { tags, summary: 'One user', operationId: 'getUser', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }) },
+    schema: {
+      tags, summary: 'One user', operationId: 'getUser',
+      description: 'A user by id, with its roles per site (404 NOT_FOUND when there is none).',
+      params: UserParams, response: { 200: User, ...problems('NOT_FOUND') },
+    },
   }, async (req) => found(await identity.get(req.params.id), req.params.id));
 
   app.post('/api/v1/users/:id/disable', {
     config: { roles: CAN.admin },
     schema: {
       tags, summary: 'Disable a user: its sessions end, it can no longer sign in', operationId: 'disableUser',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+      description: 'Its refresh tokens are revoked at once and its access tokens stop working within seconds. Disabling a disabled '
+        + 'user changes nothing. 404 NOT_FOUND when there is no such user.',
+      params: UserParams, response: { 200: User, ...problems('NOT_FOUND') },
     },
   }, async (req) => found(await identity.disable(req.params.id), req.params.id));
 
@@ -148,7 +211,12 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     config: { roles: CAN.admin },
     schema: {
       tags, summary: 'Give a user a role at a site (or * for every site); replaces its role there', operationId: 'grantRole',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }), body: Grant,
+      description: 'The site by id or code (400 VALIDATION_FAILED when there is no such site), or * for every site. The user acts with '
+        + 'the new role within seconds. 404 NOT_FOUND when there is no such user. The example makes the user a manager of the POST '
+        + '/sites example\'s site.',
+      params: UserParams,
+      body: { ...Grant, examples: [{ siteId: EXAMPLES.newSite, role: 'manager' }] },
+      response: { 200: User, ...problems('NOT_FOUND') },
     },
   }, async (req) => found(await identity.grant(req.params.id, await siteIdOf(req.body.siteId, '/siteId'), req.body.role), req.params.id));
 
@@ -156,7 +224,10 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     config: { roles: CAN.admin },
     schema: {
       tags, summary: 'Take a user\'s role at a site (or * for its every-site role) away', operationId: 'revokeRole',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), site: SiteOrAll }),
+      description: 'The site by id or code, or *. 404 NOT_FOUND when there is no such user or it has no role there. The example takes back '
+        + 'the role the POST /users/{id}/grants example gave.',
+      params: Type.Object({ id: IdParam('user', 'POST /users'), site: { ...SiteOrAll, examples: [EXAMPLES.newSite] } }),
+      response: { 200: User, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
     if (!(await identity.revokeGrant(req.params.id, await siteIdOf(req.params.site, '/site')))) {

@@ -20,7 +20,8 @@ export const TAGS = [
   { name: 'Tasks', description: 'Floor work claimed by operators: next task, start, complete, reject' },
   { name: 'Picking', description: 'Pick lists in walking order; scan-verified confirmations and shorts' },
   { name: 'Pack & ship', description: 'Cartons, packing with 3D carton suggestions, shipments and dispatch' },
-  { name: 'Platform', description: 'Health, metrics, the event store, dead letters, API keys' },
+  { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },
+  { name: 'Platform', description: 'Health, metrics, the event store, the audit trail, dead letters, API keys' },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 
@@ -88,6 +89,10 @@ const IDEMPOTENCY_KEY = Type.Optional(Type.String({
 type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Whether an object schema names `name` among its properties. */
+const hasProperty = (schema: unknown, name: string): boolean =>
+  isObject(schema) && isObject(schema.properties) && Object.hasOwn(schema.properties, name);
+
 /** Adds problem responses of `codes` to `response`, merging with a problem response already declared for that status. */
 function addProblems(response: Schema, codes: readonly ErrorCode[]): void {
   for (const [status, added] of Object.entries(problems(...codes))) {
@@ -117,7 +122,17 @@ export function describeRoute(route: RouteOptions): void {
   const response: Schema = { ...(isObject(schema.response) ? schema.response : {}) };
   const codes: ErrorCode[] = [];
   if (config.public === true) schema.security = [];
-  else codes.push('UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'INTERNAL');
+  else {
+    // What the auth hooks (auth.ts) can answer before the handler runs: a refused key or token (an expired one, a
+    // disabled user), a role not allowed here or at the request's site, an identity provider subject no user is linked
+    // to, the provider's keys out of reach (503), and the rate limits.
+    codes.push('UNAUTHENTICATED', 'TOKEN_EXPIRED', 'USER_DISABLED', 'FORBIDDEN', 'FORBIDDEN_AT_SITE', 'UNKNOWN_OIDC_SUBJECT',
+      'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE');
+    // A caller with roles at some sites only must name one in a list that filters by site (siteGuard).
+    if (hasProperty(schema.querystring, 'siteId')) codes.push('SITE_REQUIRED');
+    // A signed-in person acts on the floor as its own worker (actingWorkerHook).
+    if (hasProperty(schema.body, 'workerId')) codes.push('ACTING_AS_ANOTHER_WORKER');
+  }
   const takesInput = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined;
   if (takesInput) codes.push('VALIDATION_FAILED');
   if (schema.body !== undefined) codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');

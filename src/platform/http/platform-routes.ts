@@ -1,5 +1,5 @@
 import { cursorSeq, nextCursor } from './paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page } from './schemas.ts';
+import { Actor, Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef } from './schemas.ts';
 import { problems, type Tag } from './openapi.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -49,6 +49,9 @@ const Envelope = Type.Object({
   data: Type.Unknown({ description: 'The event\'s payload, as its contract in src/contracts declares it' }),
   correlationid: Type.Optional(Type.String()), causationid: Type.Optional(Type.String()), traceparent: Type.Optional(Type.String()),
   siteid: Type.Optional(Type.String()),
+  actorid: Type.Optional(Type.String({ description: 'Who caused it: a user id, an API key id or the internal caller' })),
+  actorkind: Type.Optional(Type.String({ enum: ['user', 'key', 'internal'] })),
+  actorrole: Type.Optional(Type.String()),
 }, { additionalProperties: true, description: 'A CloudEvents 1.0 envelope' });
 
 const DeadLetter = Type.Object({
@@ -56,7 +59,19 @@ const DeadLetter = Type.Object({
   lastError: Nullable(Type.String()), createdAt: DateTime, replayedAt: Nullable(DateTime), envelope: Envelope,
 }, { additionalProperties: true });
 
-const ApiKey = Type.Object({ id: Type.String(), name: Type.String(), role: Enum(ROLES), createdAt: DateTime, revokedAt: Nullable(DateTime) });
+const SiteIds = Nullable(List(Type.String(), { description: 'The sites the key may act at; null: every site' }));
+const ApiKey = Type.Object({
+  id: Type.String(), name: Type.String(), role: Enum(ROLES), siteIds: SiteIds, createdAt: DateTime, revokedAt: Nullable(DateTime),
+});
+
+const AuditEntry = Type.Object({
+  eventId: Type.String(), type: Type.String(), source: Type.String(), subject: Type.String(), time: DateTime,
+  siteId: Nullable(Type.String()),
+  actor: Nullable(Actor),
+  correlationId: Nullable(Type.String({ description: 'The request that started the chain of events' })),
+  causationId: Nullable(Type.String({ description: 'The event that caused this one' })),
+  data: Type.Unknown({ description: 'The event\'s payload, as its contract in src/contracts declares it' }),
+});
 
 export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Promise<void> {
   // Probes come every few seconds from load balancers, Kubernetes and Prometheus: logged only when something is wrong.
@@ -139,16 +154,17 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     schema: {
       tags, summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
       description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
-        + 'events caused. A caller with roles at some sites only must name one of them (siteId).',
+        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
-        siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         limit: Limit(1000, 100),
         cursor: Cursor,
       }, { additionalProperties: false }),
+      response: { 200: Page(AuditEntry) },
     },
   }, async (req) => {
     const q = req.query;

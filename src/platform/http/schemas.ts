@@ -43,6 +43,13 @@ export const Enum = <T extends string>(values: readonly T[], options: { descript
 /** An instant, ISO 8601 in UTC. */
 export const DateTime = Type.String({ format: 'date-time' });
 
+/** Who did something (ADR 0019): a person, an API key, or the app's own calls, with the role it acted in. */
+export const Actor = Type.Object({
+  kind: Enum(['user', 'key', 'internal'] as const),
+  id: Type.String({ description: 'A user id (usr_…), an API key id (key_…) or the internal caller' }),
+  role: Type.String(),
+}, { description: 'Who did it' });
+
 /** A site named by its id or its code (e.g. DEMO, the demo warehouse `npm start` seeds). */
 export const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)', examples: ['DEMO'] });
 
@@ -61,6 +68,8 @@ export const EXAMPLES = {
   newGtin: '4006381333931',
   receivingDock: 'DEMO-RCV-01',
   pickFace: 'DEMO-A-03-05-1',
+  /** Created by the POST /users example, then signed in by the POST /auth/login example. */
+  user: { username: 'ana.lopez', displayName: 'Ana López', password: 'correct horse battery staple' },
   ids: {
     location: 'loc_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     movement: 'mov_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
@@ -74,6 +83,9 @@ export const EXAMPLES = {
     shipment: 'shp_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     apiKey: 'key_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     deadLetter: 'dlq_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    user: 'usr_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    /** Not an id but a secret POST /auth/login (or /auth/refresh) returns; the same kind of stand-in. */
+    refreshToken: 'prt_Zk3xQw9vR2mT7bN4cY8pL1sD6hJ0gF5aE3uK9oI2wXq',
   },
 } as const;
 
