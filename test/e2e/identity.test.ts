@@ -99,7 +99,7 @@ describe('roles per site', () => {
 });
 
 describe('the acting worker is the person signed in', () => {
-  it('a worker may not take, start or complete tasks as someone else; an absent workerId is the caller', async () => {
+  it('a worker may not take, start, complete or scan on tasks of someone else; an absent workerId is the caller', async () => {
     const bo = await person('bo', [{ siteId: '*', role: 'operator' }]);
     const other = await bo.call('next as eve', 'POST', '/api/v1/tasks/next', { workerId: 'eve', siteId: siteA.siteId });
     expect(other.status).toBe(403);
@@ -115,6 +115,18 @@ describe('the acting worker is the person signed in', () => {
     const start = await bo.call('start as eve', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'eve' });
     expect(start.body.code).toBe('ACTING_AS_ANOTHER_WORKER');
     expect((await bo.call('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    // On the floor a person scans only on the pick list its own task holds: not confirm, not short on another's.
+    await t.settle();
+    const cy = await person('cy', [{ siteId: '*', role: 'operator' }]);
+    const list = (await bo.call('list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+    const line = list.lines[0];
+    const lineUrl = `/api/v1/pick-lists/${list.id}/lines/${line.id}`;
+    const scan = { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-CY' };
+    for (const [action, body] of [['confirm', scan], ['short', { reason: 'NOT_FOUND' }]] as const) {
+      const taken = await cy.call(`${action} on bo's list`, 'POST', `${lineUrl}/${action}`, body);
+      expect({ action, status: taken.status, code: taken.body.code }).toEqual({ action, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+    expect((await bo.call('pick list after', 'GET', `/api/v1/pick-lists/${list.id}`)).body.lines[0].picked).toBe(0);
     // Keys name the worker, as integrations and shared handhelds always did.
     const operatorKey = injectClient(t.app, t.keys.operator);
     expect((await operatorKey('next', 'POST', '/api/v1/tasks/next', { workerId: 'handheld-7', siteId: siteA.siteId })).status).not.toBe(403);

@@ -34,6 +34,12 @@ export interface PickingInbox {
   handled_at: Generated<Date>;
 }
 
+export interface PickingListWorkers {
+  pick_list_id: string;
+  task_id: string;
+  worker_id: string | null;
+}
+
 export interface PickingLocations {
   aisle: number | null;
   code: string;
@@ -111,6 +117,7 @@ export interface PickingWaveBatches {
 export interface DB {
   "picking.cancelled_orders": PickingCancelledOrders;
   "picking.inbox": PickingInbox;
+  "picking.list_workers": PickingListWorkers;
   "picking.locations": PickingLocations;
   "picking.order_priorities": PickingOrderPriorities;
   "picking.pick_lines": PickingPickLines;

@@ -4,6 +4,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -28,7 +29,11 @@ const PickListSchema = Type.Object({
   priority: Type.Integer(), routeLength: Nullable(Type.Number({ description: 'Metres walked along the lines in this order' })),
   createdAt: DateTime, updatedAt: DateTime, completedAt: Nullable(DateTime), lines: List(PickLineSchema),
 });
-const scanProblems = () => problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'WRONG_LOCATION', 'WRONG_PRODUCT', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED');
+// ACTING_AS_ANOTHER_WORKER: a signed-in person scanning on a pick list another worker's task holds.
+const scanProblems = () => problems(
+  'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'WRONG_LOCATION', 'WRONG_PRODUCT', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED',
+  'ACTING_AS_ANOTHER_WORKER',
+);
 const ScanId = Type.Optional(Type.String({
   minLength: 1, maxLength: 100,
   description: 'The handheld\'s id for this scan, unique per pick list: a retry with the same scanId and content answers the list '
@@ -96,7 +101,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
       response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems() },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
-    unwrap(await picking.confirm(req.params.id, req.params.lineId, req.body, requestMeta(req)))));
+    unwrap(await picking.confirm(req.params.id, req.params.lineId, { ...req.body, actingWorker: actingWorkerOf(req) }, requestMeta(req)))));
 
   app.post('/pick-lists/:id/lines/:lineId/short', {
     config: { roles: CAN.floor, idempotent: true },
@@ -111,5 +116,5 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
       response: { 200: { ...PickListSchema, description: 'The pick list after the short' }, ...scanProblems() },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
-    unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req), req.body.scanId))));
+    unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req), req.body.scanId, actingWorkerOf(req)))));
 }

@@ -82,6 +82,8 @@ describe('paklog replay picking (all-in-one: the local event store)', () => {
     expect(first).toEqual([
       { context: 'picking', projection: 'products', events: SKUS.length, skipped: 0, rows: { products: SKUS.length } },
       { context: 'picking', projection: 'locations', events: 3, skipped: 0, rows: { locations: before.locations.length } },
+      // No task was assigned in this test: nothing to rebuild, and nothing left behind.
+      { context: 'picking', projection: 'list-workers', events: 0, skipped: 0, rows: { list_workers: 0 } },
     ]);
     expect(await replay()).toEqual(first);
     expect(await snapshot()).toEqual(before);
@@ -163,7 +165,7 @@ describe('paklog replay picking (all-in-one: the local event store)', () => {
   it('refuses a context that declares no projection, or a projection it does not have', async () => {
     const source = localEventStore();
     await expect(replayContext(t.app.db, t.app.modules, 'inventory', { source })).rejects.toThrow(/inventory declares no projection/);
-    await expect(replayContext(t.app.db, t.app.modules, 'picking', { source, projection: 'orders' })).rejects.toThrow(/has no projection orders \(it has products, locations\)/);
+    await expect(replayContext(t.app.db, t.app.modules, 'picking', { source, projection: 'orders' })).rejects.toThrow(/has no projection orders \(it has products, locations, list-workers\)/);
     await expect(replayContext(t.app.db, t.app.modules, 'billing', { source })).rejects.toThrow(/billing does not run in this process/);
   });
 
@@ -213,7 +215,7 @@ describe('paklog replay picking (split: the gateway\'s event store over HTTP)', 
       const source = remoteEventStore({ url: gwAddress, apiKey: adminKey, pageSize: 2 });
       const results = await replay(source);
       expect(await snapshot()).toEqual(before);
-      expect(results.map((r) => [r.projection, r.events])).toEqual([['products', SKUS.length + 1], ['locations', 3]]);
+      expect(results.map((r) => [r.projection, r.events])).toEqual([['products', SKUS.length + 1], ['locations', 3], ['list-workers', 0]]);
       expect(source.description).toBe(`the event store at ${gwAddress}`);
       // A key the gateway does not know: the replay fails before anything is committed.
       await corrupt();

@@ -44,6 +44,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     /** A wave released for batch picking: its batches wait for the wave's reservations. */
     saveWaveBatches: (tx: Tx, waveId: string, batches: readonly (readonly string[])[]) => pickStore.saveWaveBatches(tx, waveId, batches),
     savePriority: (tx: Tx, orderId: string, priority: number) => pickStore.savePriority(tx, orderId, priority),
+    holdList: (tx: Tx, listId: string, taskId: string, workerId: string | null) => pickStore.holdList(tx, listId, taskId, workerId),
     learnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.learnProduct(tx, product),
     learnLocations: (tx: Tx, locations: readonly Location[]) => pickStore.learnLocations(tx, locations),
 

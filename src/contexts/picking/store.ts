@@ -89,6 +89,15 @@ export const pickStore = {
   },
 
   /** catalog.product.created: products never change, so the first copy stays (a redelivery or a late copy is a no-op). */
+  /** The worker whose task now holds a pick list (assigned or started), or null when it went back to the queue. */
+  async holdList(db: Executor, listId: string, taskId: string, workerId: string | null): Promise<void> {
+    await db.query(
+      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) VALUES ($1, $2, $3)
+       ON CONFLICT (pick_list_id) DO UPDATE SET task_id = EXCLUDED.task_id, worker_id = EXCLUDED.worker_id`,
+      [listId, taskId, workerId],
+    );
+  },
+
   async learnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
     await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO NOTHING`, [product.sku, product.gtin]);
   },
@@ -278,15 +287,16 @@ export const pickStore = {
    * lines of the list for the answer — the siblings as of the statement's snapshot, which under a racing action on
    * the same list may be a moment old.
    */
-  async lockLine(db: Executor, listId: string, lineId: string): Promise<{ list?: CountedPickList; line?: PickLine; lines: PickLine[] }> {
+  async lockLine(db: Executor, listId: string, lineId: string): Promise<{ list?: CountedPickList; line?: PickLine; lines: PickLine[]; worker: string | null }> {
     // Rows come back through to_jsonb: the same keys as the table's, timestamps as text.
-    const rows = await db.query<{ line: LineRow | null; list: CountedListRow | null; lines: LineRow[] | null }>(
+    const rows = await db.query<{ line: LineRow | null; list: CountedListRow | null; lines: LineRow[] | null; worker: string | null }>(
       `WITH line AS MATERIALIZED (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1 FOR UPDATE)
        SELECT (SELECT to_jsonb(l) FROM line l) AS line,
               (SELECT to_jsonb(p) FROM (SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists
                                          WHERE id = $1 AND (SELECT count(*) FROM line) >= 0 FOR UPDATE) p) AS list,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq)
-                 FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines`,
+                 FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines,
+              (SELECT worker_id FROM picking.list_workers WHERE pick_list_id = $1) AS worker`,
       [listId, lineId],
     );
     const r = rows[0];
@@ -295,6 +305,7 @@ export const pickStore = {
       ...(r.list === null ? {} : { list: toCounted(r.list) }),
       ...(r.line === null ? {} : { line: toLine(r.line) }),
       lines: (r.lines ?? []).map(toLine),
+      worker: r.worker,
     };
   },
 

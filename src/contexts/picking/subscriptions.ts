@@ -3,6 +3,7 @@ import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
+import { TaskEvents } from '../../contracts/tasks.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -36,10 +37,10 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
 }
 
 /**
- * Products and locations as picking needs them, from the catalog's and location-master's events. Each table is written
- * only here, by inserts that keep the first copy and do nothing else (dropping the cached layout after commit is no
- * state), so `paklog replay picking` can rebuild them from the event store, or backfill them on an installation older
- * than migrations 006 and 007.
+ * Products, locations and the worker holding each list, as picking needs them, from the catalog's, location-master's
+ * and tasks' events. Each table is written only here, by idempotent upserts that do nothing else (dropping the cached
+ * layout after commit is no state), so `paklog replay picking` can rebuild them from the event store, or backfill them
+ * on an installation older than migrations 006, 007 and 008.
  */
 export function pickingProjections(picking: PickingService): Projection[] {
   return [
@@ -63,6 +64,16 @@ export function pickingProjections(picking: PickingService): Projection[] {
         on(LocationMasterEvents.layoutLocationsGenerated, async (d, _event, tx) => {
           await picking.learnLocations(tx, d.locations);
           picking.layoutChanged(tx, d.siteId);
+        }),
+      ],
+    },
+    {
+      // Which worker's task holds each pick list: a signed-in person scans only on its own (floor-action.ts).
+      name: 'list-workers',
+      tables: ['list_workers'],
+      subscriptions: [
+        on([TaskEvents.assigned, TaskEvents.started, TaskEvents.rejected, TaskEvents.timedOut], async (d, _event, tx) => {
+          if (d.type === 'PICK') await picking.holdList(tx, d.reference, d.taskId, d.workerId);
         }),
       ],
     },

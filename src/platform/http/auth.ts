@@ -352,6 +352,10 @@ function takesSiteFilter(request: FastifyRequest): boolean {
   return Object.hasOwn(fieldsOf(schema.properties), 'siteId');
 }
 
+/** The worker a request acts as when a person signed in (their worker id); undefined for keys, which name no one. */
+export const actingWorkerOf = (request: FastifyRequest): string | undefined =>
+  (request.principal?.kind === 'user' ? request.principal.workerId : undefined);
+
 /**
  * preValidation hook: on the floor the acting worker is the person signed in (ADR 0019). For a user, a body's
  * `workerId` must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in when absent.

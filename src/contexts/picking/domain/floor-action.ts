@@ -13,6 +13,8 @@ export interface FloorState {
   readonly list: CountedPickList | undefined;
   readonly line: PickLine | undefined;
   readonly scan: RecordedScan | undefined;
+  /** The worker whose task holds the list (tasks' assignment, projected), or null when none holds it now. */
+  readonly worker?: string | null | undefined;
 }
 
 export interface FloorCommand<A extends LineAction> {
@@ -20,6 +22,8 @@ export interface FloorCommand<A extends LineAction> {
   readonly lineId: string;
   readonly action: A;
   readonly scanId?: string | undefined;
+  /** The signed-in person who scans (ADR 0019); undefined for a key, which names no one. */
+  readonly actingWorker?: string | undefined;
 }
 
 /** What an action does to the line's own fields (its rule decides; the list follows from it). */
@@ -34,7 +38,7 @@ export type FloorDecision =
   };
 
 /** Refusals every floor action shares; each action adds those of its own rule. */
-export type FloorCode = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'SCAN_ID_REUSED';
+export type FloorCode = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'SCAN_ID_REUSED' | 'ACTING_AS_ANOTHER_WORKER';
 
 /** The same action: a retry of a scan, not another scan under a reused scanId. */
 function sameAction(a: LineAction, b: LineAction): boolean {
@@ -56,6 +60,11 @@ export function decideFloorAction<A extends LineAction, C extends ErrorCode>(
 ): Outcome<FloorDecision, C | FloorCode> {
   const { list, line, scan } = state;
   if (list === undefined) return reject('NOT_FOUND', `No pick list ${command.listId}`);
+  // A person scans only on the list its own task holds; a list no task holds yet (or a key's scan) is not checked here.
+  const { worker } = state;
+  if (command.actingWorker !== undefined && worker !== undefined && worker !== null && worker !== command.actingWorker) {
+    return reject('ACTING_AS_ANOTHER_WORKER', `Pick list ${list.id} is held by worker ${worker}, not ${command.actingWorker}`);
+  }
   if (scan !== undefined) {
     if (scan.pickLineId === command.lineId && sameAction(scan.action, command.action)) return ok({ kind: 'replay', list });
     return reject('SCAN_ID_REUSED', `scanId ${command.scanId ?? ''} was used for another scan on pick list ${list.id}`,

@@ -21,8 +21,8 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
       const now = deps.clock.now();
       const { listId, lineId, scanId, action } = command;
       const scan = scanId === undefined ? undefined : await pickStore.recordScan(tx, listId, scanId, lineId, action, now);
-      const { list, line, lines } = await pickStore.lockLine(tx, listId, lineId);
-      const decided = decide({ list, line, scan }, command, now);
+      const { list, line, lines, worker } = await pickStore.lockLine(tx, listId, lineId);
+      const decided = decide({ list, line, scan, worker }, command, now);
       if (!decided.ok) return decided;
       const d = decided.value;
       if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });

@@ -73,6 +73,13 @@ describe('confirm a pick by scan', () => {
     spec.given({ ...open, scan: { ...scan, pickLineId: 'pln_2' } }).when(confirm({ quantity: 1 }, 'scan-1')).thenRejects('SCAN_ID_REUSED');
   });
 
+  it('a signed-in worker scans only on the list its own task holds; a list no task holds, or a key, is not checked', () => {
+    spec.given({ ...open, worker: 'ann' }).when({ ...confirm(), actingWorker: 'bob' })
+      .thenRejects('ACTING_AS_ANOTHER_WORKER', { message: /held by worker ann, not bob/ });
+    spec.given({ ...open, worker: 'ann' }).when({ ...confirm(), actingWorker: 'ann' }).then((d) => expect(d.kind).toBe('act'));
+    spec.given({ ...open, worker: null }).when({ ...confirm(), actingWorker: 'bob' }).then((d) => expect(d.kind).toBe('act'));
+  });
+
   it('refuses an unknown list or line', () => {
     spec.given({ list: undefined, line: undefined, scan: undefined }).when(confirm())
       .thenRejects('NOT_FOUND', { message: /No pick list pkl_1/ });

@@ -48,6 +48,14 @@ describe('close a line short', () => {
     spec.given({ ...open, scan }).when(short('scan-1', 'NOT_FOUND')).thenRejects('SCAN_ID_REUSED', { fields: ['/scanId'] });
   });
 
+  it('a signed-in worker shorts only on the list its own task holds; a list no task holds, or a key, is not checked', () => {
+    spec.given({ ...open, worker: 'ann' }).when({ ...short(), actingWorker: 'bob' })
+      .thenRejects('ACTING_AS_ANOTHER_WORKER', { message: /held by worker ann, not bob/ });
+    spec.given({ ...open, worker: 'ann' }).when({ ...short(), actingWorker: 'ann' }).then((d) => expect(d.kind).toBe('act'));
+    spec.given({ ...open, worker: null }).when({ ...short(), actingWorker: 'bob' }).then((d) => expect(d.kind).toBe('act'));
+    spec.given({ ...open, worker: 'ann' }).when(short()).then((d) => expect(d.kind).toBe('act'));
+  });
+
   it('refuses an unknown list or line', () => {
     spec.given({ list: undefined, line: undefined, scan: undefined }).when(short()).thenRejects('NOT_FOUND');
     spec.given({ list, line: undefined, scan: undefined }).when(short()).thenRejects('NOT_FOUND', { message: /No line pln_1/ });
