@@ -153,8 +153,13 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     }
   }
 
+  // A site named by its code (grants, audit filters) is kept by id: asked of location-master through the routes above.
+  const resolveSite = async (ref: string): Promise<string | undefined> => apiKeys.withInternalKey('site lookup', 'admin', async (key) => {
+    const res = await http.inject({ method: 'GET', url: `/api/v1/sites/${encodeURIComponent(ref)}`, headers: { 'x-api-key': key } });
+    return res.statusCode === 200 ? (JSON.parse(res.body) as { id?: string }).id : undefined;
+  });
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint,
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite,
     readiness: async () => {
       const services = await Promise.all(config.services.map(async (url) => {
         try {
@@ -187,7 +192,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
       },
     },
   });
-  await identityRoutes(http, { identity, failures: rateLimiter });
+  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite });
   // GraphQL over the routed REST operations; subscriptions hear the events the event store takes in (below).
   const observers = new Set<(events: readonly EventEnvelope[]) => void>();
   await registerGraphql(http, {

@@ -135,6 +135,18 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       const refused = await floor('refused', 'POST', '/api/v1/products', { sku: 'NOPE', description: 'x', uom: 'EA' });
       expect(refused.status).toBe(403);
       expect((await c.client('pk_not_a_key')('anon', 'GET', '/api/v1/orders')).status).toBe(401);
+      // People sign in at the gateway; a grant named by site code is kept by the site's id (asked of location-master),
+      // and the services behind enforce the role at that site: a manager of SPLIT only reads SPLIT, and nothing else.
+      const user = await admin('user', 'POST', '/api/v1/users', { username: `split-${bus}`, password: 'a password long enough', grants: [{ siteId: 'SPLIT', role: 'manager' }] });
+      expect(user.status, JSON.stringify(user.body)).toBe(201);
+      expect((user.body as { grants: unknown[] }).grants).toEqual([{ siteId: w.siteId, role: 'manager' }]);
+      const login = await c.client('')('login', 'POST', '/api/v1/auth/login', { username: `split-${bus}`, password: 'a password long enough' });
+      expect(login.status).toBe(200);
+      const person = async (url: string): Promise<number> => (await fetch(`${c.gatewayUrl}${url}`, {
+        headers: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` },
+      })).status;
+      expect(await person(`/api/v1/orders?siteId=${w.siteId}&limit=1`)).toBe(200);
+      expect(await person('/api/v1/orders?limit=1')).toBe(403);
     }, 300_000);
   });
 }
