@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- api [--handhelds=50] [--tasks=300] [--think-ms=250]` (issue 9 acceptance f): the handheld hot path over each
- * public protocol side by side. One `paklog start` process (every context, inline bus) on a fresh PostgreSQL database
- * serves REST and gRPC on real loopback sockets; for each protocol leg the bench seeds `--tasks` orders through REST,
+ * `npm run bench -- api [--handhelds=50] [--tasks=600] [--think-ms=250]` (issue 9 acceptance f): the handheld hot path over each
+ * public protocol side by side. For each protocol leg, one `paklog start` process (every context, inline bus) on a fresh
+ * PostgreSQL database serves it on real loopback sockets; the bench seeds the same warehouse and `--tasks` orders through REST,
  * releases them in waves, then runs `--handhelds` simulated handhelds concurrently, each looping next task → start →
  * get pick list → scan-confirm every line → complete until the queue is empty. It reports p50/p99 of next task and
  * scan-confirm (and the other steps) per protocol, measured by the client, as a handheld sees them.
@@ -188,49 +188,48 @@ async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handh
 
 export async function main(args: string[]): Promise<void> {
   const handhelds = numberArg(args, 'handhelds', 50);
-  const tasksPerLeg = numberArg(args, 'tasks', 300);
+  const tasksPerLeg = numberArg(args, 'tasks', 600);
   const thinkMs = numberArg(args, 'think-ms', 250);
   const env = process.env.PAKLOG_BENCH_DATABASE_URL;
   const serverUrl = env === undefined || env === '' ? 'postgres://postgres@127.0.0.1:5432/test' : env;
   const loadAtStart = loadavg().map((x) => +x.toFixed(2));
-  const db = await benchDatabase(serverUrl);
-  const adminKey = `pk_bench_${randomBytes(16).toString('hex')}`;
-  const [port, grpcPort] = [await freePort(), await freePort()];
-  const paklog = await startPakLog(cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), PAKLOG_GRPC_PORT: String(grpcPort), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
-  }));
   const legs: ReturnType<typeof runLeg> extends Promise<infer R> ? R[] : never = [];
   const skipped: { protocol: string; reason: string }[] = [];
-  try {
-    const server: Server = { url: `http://127.0.0.1:${port}`, grpcTarget: `127.0.0.1:${grpcPort}` };
-    const admin = httpClient(server.url, adminKey);
-    const created = await admin<{ key: string }>('key', 'POST', '/api/v1/api-keys', { name: 'bench handhelds', role: 'operator' });
-    const operatorKey = created.body.key;
-    console.log('seeding the warehouse …');
-    const w = await setupWarehouse(admin, { siteCode: 'API', aisles: 10, bays: 10, levels: 2, skus: 40 });
-    await receiveStock(admin, w, 5_000, 2);
-    for (const leg of LEGS) {
+  // Each protocol gets a server of its own on a fresh database, seeded alike: no leg runs on the rows an earlier one left.
+  for (const leg of LEGS) {
+    const db = await benchDatabase(serverUrl);
+    const adminKey = `pk_bench_${randomBytes(16).toString('hex')}`;
+    const [port, grpcPort] = [await freePort(), await freePort()];
+    const paklog = await startPakLog(cleanEnv({
+      DATABASE_URL: db.url, PORT: String(port), PAKLOG_GRPC_PORT: String(grpcPort), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
+      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+    }));
+    try {
+      const server: Server = { url: `http://127.0.0.1:${port}`, grpcTarget: `127.0.0.1:${grpcPort}` };
       const available = await leg.available(server);
       if (available !== true) {
         skipped.push({ protocol: leg.name, reason: available });
         console.log(`${leg.name}: skipped (${available})`);
         continue;
       }
-      console.log(`${leg.name}: seeding ${tasksPerLeg} pick tasks …`);
+      const admin = httpClient(server.url, adminKey);
+      const created = await admin<{ key: string }>('key', 'POST', '/api/v1/api-keys', { name: 'bench handhelds', role: 'operator' });
+      console.log(`${leg.name}: seeding the warehouse and ${tasksPerLeg} pick tasks …`);
+      const w = await setupWarehouse(admin, { siteCode: 'API', aisles: 10, bays: 10, levels: 2, skus: 40 });
+      await receiveStock(admin, w, 5_000, 2);
       const lines = await seedWork(admin, w, leg.name, tasksPerLeg);
       console.log(`${leg.name}: ${handhelds} handhelds working ${tasksPerLeg} tasks (${lines} scans) …`);
-      const r = await runLeg(leg, server, operatorKey, w, handhelds, thinkMs, paklog.child.pid);
+      const r = await runLeg(leg, server, created.body.key, w, handhelds, thinkMs, paklog.child.pid);
       console.log(`${leg.name}: next task p50 ${r.nextTask.p50Ms} ms p99 ${r.nextTask.p99Ms} ms; scan-confirm p50 ${r.scanConfirm.p50Ms} ms p99 ${r.scanConfirm.p99Ms} ms; ${r.scansPerSecond} scans/s`);
       legs.push(r);
+    } finally {
+      await paklog.stop();
+      await db.drop();
     }
-  } finally {
-    await paklog.stop();
-    await db.drop();
   }
   const result = {
     benchmark: 'api', machine: machine(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
-    setup: `one paklog start process (all contexts, inline bus, no worker threads, rate limits off) on a fresh PostgreSQL database; `
+    setup: `per protocol, one paklog start process (all contexts, inline bus, no worker threads, rate limits off) on a fresh PostgreSQL database; `
       + `${handhelds} handhelds in the bench process, ${thinkMs} ms (±50 %) between a handheld's actions, over loopback sockets (REST: fetch with keep-alive; gRPC: one grpc-js channel); `
       + `latency measured by the client; next task counts the answers with a task`,
     targets: { scanConfirmP99Ms: 50, nextTaskP99Ms: 100 },

@@ -61,6 +61,8 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       loaders,
       graphiql: options.graphiql,
       path: '/graphql',
+      // A query document seen once is compiled (graphql-jit): the handhelds send the same few documents all shift long.
+      jit: 1,
       context: (request) => contextOf(request.headers, request),
       // The HTTP pipeline's refusals (no credential, a role, a rate limit, a GET that is no websocket) are problem+json
       // as on every route; only mercurius's own errors (a query that does not parse or validate) are GraphQL answers.
