@@ -48,6 +48,8 @@ const LEGS: readonly Leg[] = [
     available: async () => true,
     async floor(s, key, timings) {
       const clients = publicClients(s.grpcTarget);
+      // A handheld keeps its channel open all shift: connect it before the clock runs, as REST's keep-alive sockets are.
+      await new Promise<void>((ready, fail) => clients.floor.waitForReady(Date.now() + 10_000, (e) => (e === undefined || e === null ? ready() : fail(e))));
       const metadata = credentialsMetadata({ apiKey: key });
       return { ops: grpcFloor(clients.floor, () => metadata, timings), close: () => clients.close() };
     },
