@@ -84,6 +84,14 @@ describe('roles per site', () => {
     expect((await carl.call('read A', 'GET', `/api/v1/orders?siteId=${siteA.siteId}`)).status).toBe(200);
     const orderB = await createOrder(admin, siteB.siteId, { externalId: 'B-READ', lines: [{ sku: siteB.products[0]!.sku, quantity: 1 }] });
     expect((await carl.call('get B', 'GET', `/api/v1/orders/${orderB.id}`)).status).toBe(403);
+    // The event store too: only the events of a site the caller has a role at.
+    await t.settle();
+    expect((await carl.call('all events', 'GET', '/api/v1/events?limit=10')).body.code).toBe('SITE_REQUIRED');
+    expect((await carl.call('B events', 'GET', `/api/v1/events?siteId=${siteB.siteId}`)).body.code).toBe('FORBIDDEN_AT_SITE');
+    const eventsA = await carl.call('A events', 'GET', `/api/v1/events?siteId=SA&limit=1000`);
+    expect(eventsA.status).toBe(200);
+    expect(eventsA.body.items.length).toBeGreaterThan(0);
+    expect(new Set(eventsA.body.items.map((e: { siteid?: string }) => e.siteid))).toEqual(new Set([siteA.siteId]));
   });
 
   it('an API key scoped to site A acts there only; unscoped keys act everywhere as before', async () => {

@@ -4,6 +4,8 @@ import type { EventEnvelope } from './envelope.ts';
 /** What `GET /api/v1/events` and a replay ask of the event store (`platform.events`). */
 export interface EventStoreQuery {
   readonly subject?: string | undefined;
+  /** Only the events of this site (events with no site, e.g. the catalog's, are then left out). */
+  readonly siteId?: string | undefined;
   /** Any of these types (all types when absent). */
   readonly types?: readonly string[] | undefined;
   /** `time >= from` */
@@ -21,8 +23,9 @@ export async function readEventStore(db: Executor, q: EventStoreQuery): Promise<
     `SELECT seq, envelope FROM platform.events
      WHERE ($1::text IS NULL OR subject = $1) AND ($2::text[] IS NULL OR type = ANY($2::text[]))
        AND ($3::timestamptz IS NULL OR time >= $3) AND ($4::timestamptz IS NULL OR time < $4) AND seq > $5
+       AND ($7::text IS NULL OR site_id = $7)
      ORDER BY seq LIMIT $6`,
-    [q.subject ?? null, q.types === undefined ? null : [...q.types], q.from ?? null, q.to ?? null, q.after, q.limit],
+    [q.subject ?? null, q.types === undefined ? null : [...q.types], q.from ?? null, q.to ?? null, q.after, q.limit, q.siteId ?? null],
   );
 }
 

@@ -129,8 +129,10 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     config: { roles: ['admin', 'manager', 'viewer', 'integration'] },
     schema: {
       operationId: 'listEvents', tags, summary: 'Query the event store by subject, type(s) and time range (oldest first)',
-      description: 'Every event committed, as CloudEvents envelopes; the subject is the aggregate id (an order, a wave, …). Paged by `limit` and `cursor`.',
+      description: 'Every event committed, as CloudEvents envelopes; the subject is the aggregate id (an order, a wave, …). Paged by `limit` and `cursor`. '
+        + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out.',
       querystring: Type.Object({
+        siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
         subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -145,7 +147,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     const after = unwrap(cursorSeq(q.cursor)); // the last seq of the previous page
     // Several types in one stream keep their store order across types (a replay of a projection fed by several reads so).
     const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const rows = await readEventStore(deps.db, { subject: q.subject, types, from: q.from, to: q.to, after, limit: q.limit });
+    const siteId = q.siteId === undefined ? undefined : (await deps.resolveSite?.(q.siteId)) ?? q.siteId;
+    const rows = await readEventStore(deps.db, { subject: q.subject, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
     return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
 
