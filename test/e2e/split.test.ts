@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 import { brokerReachable } from '../support/brokers.ts';
+import { credentialsMetadata, publicClients, rpcMethods } from '../support/grpc-floor.ts';
 import { packAndShipWhenReady, startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -135,6 +136,20 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       const refused = await floor('refused', 'POST', '/api/v1/products', { sku: 'NOPE', description: 'x', uom: 'EA' });
       expect(refused.status).toBe(403);
       expect((await c.client('pk_not_a_key')('anon', 'GET', '/api/v1/orders')).status).toBe(401);
+      // The public gRPC API at the gateway runs its REST operations through the gateway's routing to the services.
+      const clients = publicClients(c.grpcTarget);
+      try {
+        const rpc = rpcMethods(clients);
+        const sku = w.products[0]!.sku;
+        const atp = await rpc.getAtp({ siteId: w.siteId, sku }, credentialsMetadata({ apiKey: c.adminKey }));
+        const rest = await get(`/api/v1/inventory/atp?siteId=${w.siteId}&sku=${sku}`);
+        const pick = (items: { sku: string; atp: number; allocated: number }[]) => items.map(({ sku: s, atp: a, allocated }) => ({ sku: s, atp: a, allocated }));
+        expect(atp.items.length).toBeGreaterThan(0);
+        expect(pick(atp.items)).toEqual(pick(rest.items));
+        await expect(rpc.getAtp({ siteId: w.siteId, sku }, credentialsMetadata({ apiKey: 'pk_not_a_key' }))).rejects.toMatchObject({ code: 16 });
+      } finally {
+        clients.close();
+      }
       // People sign in at the gateway; a grant named by site code is kept by the site's id (asked of location-master),
       // and the services behind enforce the role at that site: a manager of SPLIT only reads SPLIT, and nothing else.
       const user = await admin('user', 'POST', '/api/v1/users', { username: `split-${bus}`, password: 'a password long enough', grants: [{ siteId: 'SPLIT', role: 'manager' }] });

@@ -29,6 +29,8 @@ interface ServiceProcess {
 
 export interface SplitCluster {
   readonly gatewayUrl: string;
+  /** The gateway's public gRPC API (`host:port`). */
+  readonly grpcTarget: string;
   readonly adminKey: string;
   readonly services: readonly ServiceProcess[];
   readonly gateway: StartedPakLog;
@@ -83,14 +85,15 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
       s.process = await startPakLog(s.env);
       started.push(s.process);
     }));
-    const gatewayPort = await freePort();
+    const [gatewayPort, grpcPort] = [await freePort(), await freePort()];
     const gateway = await startPakLog(cleanEnv({
-      ...common, DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_SERVICES: services.map((s) => s.url).join(','),
+      ...common, DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_GRPC_PORT: String(grpcPort),
+      PAKLOG_SERVICES: services.map((s) => s.url).join(','),
     }), undefined, 'gateway');
     started.push(gateway);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     return {
-      gatewayUrl, adminKey, services, gateway,
+      gatewayUrl, grpcTarget: `127.0.0.1:${grpcPort}`, adminKey, services, gateway,
       client: (key, timings) => httpClient(gatewayUrl, key, timings),
       async crashAndRestart(name) {
         const s = services.find((x) => x.name === name);
