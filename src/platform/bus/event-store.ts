@@ -1,11 +1,13 @@
 import type { Executor } from '../db/database.ts';
 import type { EventEnvelope } from './envelope.ts';
 
-/** What `GET /api/v1/events` and a replay ask of the event store (`platform.events`). */
+/** What `GET /api/v1/events`, `GET /api/v1/audit` and a replay ask of the event store (`platform.events`). */
 export interface EventStoreQuery {
   readonly subject?: string | undefined;
   /** Only the events of this site (events with no site, e.g. the catalog's, are then left out). */
   readonly siteId?: string | undefined;
+  /** Only the events this actor (a user or key id) caused, directly or through the events its commands caused. */
+  readonly actorId?: string | undefined;
   /** Any of these types (all types when absent). */
   readonly types?: readonly string[] | undefined;
   /** `time >= from` */
@@ -21,33 +23,14 @@ export interface EventStoreQuery {
 export async function readEventStore(db: Executor, q: EventStoreQuery): Promise<{ seq: number; envelope: EventEnvelope }[]> {
   return db.query<{ seq: number; envelope: EventEnvelope }>(
     `SELECT seq, envelope FROM platform.events
-     WHERE ($1::text IS NULL OR subject = $1) AND ($2::text[] IS NULL OR type = ANY($2::text[]))
-       AND ($3::timestamptz IS NULL OR time >= $3) AND ($4::timestamptz IS NULL OR time < $4) AND seq > $5
-       AND ($7::text IS NULL OR site_id = $7)
-     ORDER BY seq LIMIT $6`,
-    [q.subject ?? null, q.types === undefined ? null : [...q.types], q.from ?? null, q.to ?? null, q.after, q.limit, q.siteId ?? null],
-  );
-}
-
-/** What `GET /api/v1/audit` asks: events by actor, site, type(s) and time range. */
-export interface AuditQuery {
-  readonly actorId?: string | undefined;
-  readonly siteId?: string | undefined;
-  readonly types?: readonly string[] | undefined;
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
-  readonly after: number;
-  readonly limit: number;
-}
-
-/** One page of the audit trail: events with who caused them, oldest first (`seq` order). */
-export async function readAuditTrail(db: Executor, q: AuditQuery): Promise<{ seq: number; envelope: EventEnvelope }[]> {
-  return db.query<{ seq: number; envelope: EventEnvelope }>(
-    `SELECT seq, envelope FROM platform.events
-     WHERE ($1::text IS NULL OR actor_id = $1) AND ($2::text IS NULL OR site_id = $2) AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-       AND ($4::timestamptz IS NULL OR time >= $4) AND ($5::timestamptz IS NULL OR time < $5) AND seq > $6
-     ORDER BY seq LIMIT $7`,
-    [q.actorId ?? null, q.siteId ?? null, q.types === undefined ? null : [...q.types], q.from ?? null, q.to ?? null, q.after, q.limit],
+     WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR site_id = $2) AND ($3::text IS NULL OR actor_id = $3)
+       AND ($4::text[] IS NULL OR type = ANY($4::text[]))
+       AND ($5::timestamptz IS NULL OR time >= $5) AND ($6::timestamptz IS NULL OR time < $6) AND seq > $7
+     ORDER BY seq LIMIT $8`,
+    [
+      q.subject ?? null, q.siteId ?? null, q.actorId ?? null, q.types === undefined ? null : [...q.types],
+      q.from ?? null, q.to ?? null, q.after, q.limit,
+    ],
   );
 }
 

@@ -5,7 +5,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
-import { readAuditTrail, readEventStore } from '../bus/event-store.ts';
+import { readEventStore } from '../bus/event-store.ts';
 import { actorOf } from '../bus/envelope.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, unwrap } from '../errors.ts';
@@ -174,7 +174,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     const after = unwrap(cursorSeq(q.cursor));
     const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const siteId = q.siteId === undefined ? undefined : (await deps.resolveSite?.(q.siteId)) ?? q.siteId;
-    const rows = await readAuditTrail(deps.db, { actorId: q.actor, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
+    const rows = await readEventStore(deps.db, { actorId: q.actor, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
     return {
       items: rows.map(({ envelope: e }) => ({
         eventId: e.id, type: e.type, source: e.source, subject: e.subject, time: e.time, siteId: e.siteid ?? null,
