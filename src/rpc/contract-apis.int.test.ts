@@ -41,6 +41,8 @@ beforeAll(async () => {
   // One order all the way out of the door, for stopShipping's "already dispatched" answer.
   const order = await createOrder(call, w.siteId, { externalId: 'RPC-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
   await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+  // The waves' pool hears of the allocation a moment after the order says ALLOCATED.
+  await t.settle();
   await planAndRelease(call, w.siteId, 10);
   await t.settle();
   await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
