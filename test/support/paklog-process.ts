@@ -5,12 +5,31 @@ import { resolve } from 'node:path';
 /** The repository this test runs from. */
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
-export const freePort = (): Promise<number> => new Promise((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => done(port));
-  });
+const canListen = (port: number): Promise<boolean> => new Promise((done) => {
+  const s = createServer();
+  s.once('error', () => done(false));
+  s.listen(port, '127.0.0.1', () => s.close(() => done(true)));
 });
+
+/** Ports this test process handed out already: never twice, even once their server is gone. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on, taken below the kernel's ephemeral range (Linux: 32768–60999). A port from that range,
+ * once its server is killed, can become the local port of any process's next outgoing connection (a database pool,
+ * a keep-alive socket), and a service restarted on it then cannot listen there: the fault tests restart services on
+ * their ports dozens of times.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    // Claimed before the check, so two calls at once never hand out the same port.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
 
 /**
  * The environment of a fresh shell: no database URL or admin key inherited from the test run. The public gRPC API
