@@ -167,6 +167,11 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
         if (failed.length > 0) throw failed[0];
         await round(h, w, `KILL-${r}`, 6);
       }
+    } catch (e) {
+      // A service that did not come back makes the flow fail too: the cause is the restart, so report that.
+      stop = true;
+      await chaos;
+      throw failed.length > 0 ? failed[0] : e;
     } finally {
       stop = true;
       await chaos;
