@@ -44,7 +44,13 @@ const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: st
  */
 export async function startTestApp(options: BuildOptions & { env?: Record<string, string>; openApiCheck?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_STRICT_NESTING: 'true', ...options.env });
+  // Per-key rate limits are off unless a test sets them (test/e2e/limits.test.ts): suites that drive hundreds of orders
+  // with one key measure the warehouse, not the limiter (cancel-races read past the default 6,000 reads a minute).
+  const config = loadConfig({
+    LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_STRICT_NESTING: 'true',
+    PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0',
+    ...options.env,
+  });
   const { openApiCheck = true, ...buildOptions } = options;
   const check = openApiCheck ? new OpenApiCheck() : undefined;
   const app = await buildApp(config, db.url, {
