@@ -108,6 +108,9 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const http = await createHttp({
     logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, version: VERSION, limits: config.http,
     transformOpenApi: (own) => mergeDocuments(own, docs), ...httpHygiene(config), rateLimiter,
+    // The routes the gateway answers itself (events, audit, dead letters, keys) are guarded by site here; forwarded ones
+    // by the service that owns them. A site named by code is resolved through location-master (below).
+    siteLookups: { resolveSite: (ref) => resolveSite(ref) },
   });
   await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
   const forwardHeaders = (req: FastifyRequest): Record<string, string> => {
@@ -147,7 +150,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
         // (heavy) comes from the service's document.
         const rateClass = (operations[method] as Readonly<Record<string, unknown>>)[RATE_CLASS_EXTENSION];
         http.route({
-          method: method.toUpperCase(), url, config: { roles: ROLES, ...(isRateClass(rateClass) ? { rateClass } : {}) }, schema: { hide: true }, handler: forward(doc.url),
+          method: method.toUpperCase(), url, config: { roles: ROLES, forwarded: true, ...(isRateClass(rateClass) ? { rateClass } : {}) }, schema: { hide: true }, handler: forward(doc.url),
         });
       }
     }

@@ -132,6 +132,17 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(cancel.cancelOrder).toEqual({ __typename: 'Conflict', code: 'ORDER_SHIPPED' });
       // Nothing failed along the way, in any service.
       expect((await get('/api/v1/dead-letters')).items).toHaveLength(0);
+      // The gateway's own routes (event store, audit) guard sites too: a key of one site must name it and sees only it.
+      const scoped = await admin('scoped', 'POST', '/api/v1/api-keys', { name: 'split site-scoped', role: 'manager', siteIds: [w.siteId] });
+      expect(scoped.status, JSON.stringify(scoped.body)).toBe(201);
+      const siteCaller: Call = c.client((scoped.body as { key: string }).key);
+      for (const path of ['/api/v1/events', '/api/v1/audit']) {
+        const unnamed = await siteCaller('unnamed', 'GET', `${path}?limit=5`);
+        expect(unnamed.status, path).toBe(403);
+        expect((unnamed.body as { code: string }).code, path).toBe('SITE_REQUIRED');
+        expect((await siteCaller('other', 'GET', `${path}?limit=5&siteId=sit_elsewhere`)).status, path).toBe(403);
+        expect((await siteCaller('own', 'GET', `${path}?limit=5&siteId=SPLIT`)).status, path).toBe(200);
+      }
       // Roles are enforced by the owning service behind the gateway: an operator may not create products.
       const refused = await floor('refused', 'POST', '/api/v1/products', { sku: 'NOPE', description: 'x', uom: 'EA' });
       expect(refused.status).toBe(403);

@@ -63,6 +63,11 @@ declare module 'fastify' {
     roles?: readonly Role[];
     /** Health, metrics and docs are open. */
     public?: boolean;
+    /**
+     * The gateway forwards the route to the service that owns it, which checks roles and sites against the signed
+     * principal; the gateway's own site guard leaves it alone (one check, where the route is declared).
+     */
+    forwarded?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
