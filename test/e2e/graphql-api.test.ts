@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
+import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 
 /** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
 let t: TestApp;
@@ -20,6 +21,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+
+let listening: string | undefined;
+/** The websocket URL of /graphql on the test app, listening on a free loopback port (once per file). */
+async function wsUrl(): Promise<string> {
+  listening ??= await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  return `${listening.replace('http', 'ws')}/graphql`;
+}
 
 const post = (payload: unknown, headers: Record<string, string> = {}) =>
   t.app.http.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload: payload as object });
@@ -54,8 +62,7 @@ describe('GraphQL authentication', () => {
   });
 
   it('refuses a websocket whose connection_init carries no valid credential, and a subscription to an unknown order', async () => {
-    const address = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
-    const url = `${address.replace('http', 'ws')}/graphql`;
+    const url = await wsUrl();
     const query = 'subscription($id: ID!) { orderProgress(orderId: $id) { type } }';
     for (const init of [{}, { headers: { 'x-api-key': 'pk_wrong' } }]) {
       const s = await subscribe(url, init, query, { id: orderIds[0] });
@@ -72,6 +79,30 @@ describe('GraphQL authentication', () => {
     expect(unknown.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
     unknown.ws.close();
     await unknown.closed;
+  });
+});
+
+describe('GraphQL subscriptions and revoked credentials', () => {
+  it('ends the subscription of a key revoked while its socket is open; other subscribers go on receiving', async () => {
+    const url = await wsUrl();
+    const query = 'subscription($id: ID!) { orderProgress(orderId: $id) { type } }';
+    const created = await t.post('/api/v1/api-keys', { name: 'gql revoked', role: 'viewer' }, 'admin');
+    expect(created.status).toBe(201);
+    const { id, key } = created.body as { id: string; key: string };
+    const revoked = await subscribe(url, { headers: { 'x-api-key': key } }, query, { id: orderIds[2] });
+    const kept = await subscribe(url, { headers: { 'x-api-key': t.keys.viewer } }, query, { id: orderIds[2] });
+    expect(revoked.acked && kept.acked).toBe(true);
+    expect((await t.post(`/api/v1/api-keys/${id}/revoke`, {}, 'admin')).status).toBe(200);
+    // The credential is trusted for SUBSCRIPTION_RECHECK_MS; the next event after that asks again.
+    await new Promise((r) => setTimeout(r, SUBSCRIPTION_RECHECK_MS + 200));
+    expect((await t.post(`/api/v1/orders/${orderIds[2]}/cancel`, { reason: 'subscription test' }, 'manager')).status).toBe(200);
+    await expect.poll(() => kept.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => revoked.completed(), { timeout: 10_000 }).toBe(true);
+    expect(revoked.received).toEqual([]);
+    for (const s of [revoked, kept]) {
+      s.ws.close();
+      await s.closed;
+    }
   });
 });
 

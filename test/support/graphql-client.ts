@@ -32,11 +32,12 @@ export async function must<T = any>(gql: Gql, query: string, variables?: Record<
 
 /** A graphql-transport-ws subscription on a listening server: collects every `next` payload until closed. */
 export async function subscribe(url: string, connectionInit: Record<string, unknown>, query: string, variables: Record<string, unknown>): Promise<{
-  received: any[]; errors: any[]; ws: WebSocket; closed: Promise<{ code: number; reason: string }>; acked: boolean;
+  received: any[]; errors: any[]; ws: WebSocket; closed: Promise<{ code: number; reason: string }>; acked: boolean; completed: () => boolean;
 }> {
   const ws = new WebSocket(url, 'graphql-transport-ws');
   const received: any[] = [];
   const errors: any[] = [];
+  let completed = false;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   const acked = new Promise<boolean>((resolve) => {
     ws.on('message', (raw) => {
@@ -44,6 +45,7 @@ export async function subscribe(url: string, connectionInit: Record<string, unkn
       if (m.type === 'connection_ack') resolve(true);
       else if (m.type === 'next') received.push(m.payload);
       else if (m.type === 'error' || m.type === 'connection_error') errors.push(m.payload);
+      else if (m.type === 'complete') completed = true;
     });
     ws.on('close', () => resolve(false));
   });
@@ -54,5 +56,5 @@ export async function subscribe(url: string, connectionInit: Record<string, unkn
   ws.send(JSON.stringify({ type: 'connection_init', payload: connectionInit }));
   const ok = await acked;
   if (ok) ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-  return { received, errors, ws, closed, acked: ok };
+  return { received, errors, ws, closed, acked: ok, completed: () => completed };
 }

@@ -264,18 +264,19 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   },
   Subscription: {
     // Subscribing reads the subject through REST with the subscriber's credentials: the same authentication and roles,
-    // and NotFound for an unknown id. The payload is the Progress itself.
+    // and NotFound for an unknown id. The payload is the Progress itself. The credential is checked again while the
+    // socket lives (whileAuthorized): a revoked key or an ended session stops receiving.
     orderProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
         await read(ctx.rest, `/orders/${enc(args.orderId as string)}`);
-        return ctx.pubsub.subscribe(orderTopic(args.orderId as string));
+        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
     waveProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
         await read(ctx.rest, `/waves/${enc(args.waveId as string)}`);
-        return ctx.pubsub.subscribe(waveTopic(args.waveId as string));
+        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(waveTopic(args.waveId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
@@ -284,9 +285,28 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
         const site = await read<{ id: string }>(ctx.rest, `/sites/${enc(args.siteId as string)}`);
         // Operators see the floor's tasks: the same read REST allows them.
         await read(ctx.rest, `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`);
-        return ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? ''));
+        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? '')));
       },
       resolve: (payload: unknown) => payload,
     },
   },
 } as IResolvers<unknown, GraphqlContext>;
+
+/** How long a subscription's credential is trusted before the next event makes it ask again (`GET /auth/me`). */
+export const SUBSCRIPTION_RECHECK_MS = 5_000;
+
+/**
+ * The events of `source` while the subscriber's credential still works: before an event is sent, a credential last
+ * checked more than {@link SUBSCRIPTION_RECHECK_MS} ago is checked again, and a refused one ends the subscription
+ * (the client gets `complete`). A revoked key or a signed-out session thus stops receiving within a few seconds.
+ */
+export async function* whileAuthorized<T>(rest: Rest, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
+  let checkedAt = Date.now();
+  for await (const item of source) {
+    if (Date.now() - checkedAt >= recheckMs) {
+      if ((await rest('GET', '/auth/me')).status !== 200) return;
+      checkedAt = Date.now();
+    }
+    yield item;
+  }
+}
