@@ -73,7 +73,7 @@ export interface SagaRuntimeOptions {
   /** In the transaction that records a saga's end: the owner's events and escalations. */
   readonly onFinished?: (tx: Tx, saga: SagaView, escalate: boolean) => Promise<void>;
   /** Called at each step boundary (fault injection for the crash test). */
-  readonly boundary?: (b: SagaBoundary) => void;
+  readonly boundary?: ((b: SagaBoundary) => void) | undefined;
 }
 
 interface SagaRow {
@@ -260,7 +260,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
                   ) THEN LEAST($12::timestamptz, $10) ELSE $12::timestamptz END
           WHERE id = $1 AND version = $2
           RETURNING ${SAGA_COLUMNS}`,
-        [r.id, r.version, s.status, s.step, def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
+        [r.id, r.version, s.status, s.step, s.status === 'COMPLETED' || s.status === 'COMPENSATED' ? null : def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
           now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq],
       );
       const saved = rows[0];
@@ -341,7 +341,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
               count(*) FILTER (WHERE status = 'RUNNING')::int AS running,
               count(*) FILTER (WHERE status = 'COMPENSATING')::int AS compensating,
               count(*) FILTER (WHERE status IN ('RUNNING', 'COMPENSATING')
-                                 AND (deadline < $1 - interval '1 minute' OR next_run_at < $1 - interval '1 minute'))::int AS stuck,
+                                 AND (deadline < $1::timestamptz - interval '1 minute' OR next_run_at < $1::timestamptz - interval '1 minute'))::int AS stuck,
               count(*) FILTER (WHERE status = 'FAILED')::int AS failed
          FROM ${t('sagas')} GROUP BY type`,
       [o.clock.now()],
