@@ -56,7 +56,9 @@ export function shipByOf(intake: Date, cutoffMin: number | undefined): Date | nu
 export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]): FulfilmentData {
   let next = d;
   for (const s of signals) {
-    const m = s.data as OrderMoved;
+    // Saga signals are the runtime's, not published events: what this saga's subscriptions put in (`OrderMoved`).
+    const payload: unknown = s.data;
+    const m = payload as OrderMoved;
     if (next.outcome !== null) break;
     if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
     else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };

@@ -50,7 +50,8 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
     ...options.ports,
     orderFacts: async (orderId) => {
       const saga = await late.sagas?.byKey(deps.db, FULFILMENT, orderId);
-      const d = saga?.data as FulfilmentData | undefined;
+      const stored: unknown = saga?.data;
+      const d = stored as FulfilmentData | undefined;
       return d === undefined ? undefined : { siteId: d.siteId, status: d.status, skus: d.skus };
     },
   });
