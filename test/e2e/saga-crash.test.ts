@@ -12,6 +12,10 @@ import {
   COMPENSATING, CRASH_SCHEMA, HAPPY, LEASE_GRACE_MS, STEPS, crashSagas, createCrashTables, recordFinished,
 } from '../support/saga-crash-sagas.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import {
+  createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until as untilValue, workTasks, type Call,
+} from '../support/flow-driver.ts';
+import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
 
 /**
  * Acceptance (c) of issue 10: a saga runner is killed with SIGKILL at every boundary between saga steps — before and
@@ -188,5 +192,79 @@ describe('saga runner killed between every pair of steps', () => {
       `SELECT count(*)::int AS n FROM (SELECT idempotency_key FROM ${CRASH_SCHEMA}.invocations WHERE idempotency_key NOT LIKE '%:s4:RUN'
         GROUP BY idempotency_key HAVING count(*) > 1) x`);
     expect(reruns[0]!.n).toBeGreaterThanOrEqual(REPEATS * (STEPS.length + 3));
+  });
+});
+
+/**
+ * The same on the real thing: `paklog start` (all contexts, a real process) SIGKILLed by PAKLOG_SAGA_CRASH_AT inside the
+ * order fulfilment saga — after its allocate step ran, after its release step ran, after its pick step ran — each time
+ * restarted with the next fault, then without one, while the order goes from intake to shipment. The saga ends once,
+ * each step succeeded once, one completion event, and every ORDER_NOT_MOVING case raised once.
+ */
+describe('a paklog process killed inside the order fulfilment saga', () => {
+  it('ends the saga once, each step recorded once, each exception case once', { timeout: 180_000 }, async () => {
+    const fdb = await createTestDatabase();
+    const port = await freePort();
+    const key = `pk_${'s'.repeat(40)}`;
+    const base = `http://127.0.0.1:${port}`;
+    const env = cleanEnv({
+      DATABASE_URL: fdb.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'error',
+      PAKLOG_SAGA_TICK_MS: '50', PAKLOG_ORDER_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200',
+    });
+    const call: Call = async (_step, method, url, body) => {
+      const res = await fetch(`${base}${url}`, {
+        method, headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+    };
+    const killedBy = (p: StartedPakLog) => new Promise<string | null>((r) => {
+      if (p.child.signalCode !== null || p.child.exitCode !== null) r(p.child.signalCode);
+      else p.child.once('exit', (_code, signal) => r(signal));
+    });
+    let p: StartedPakLog | undefined;
+    try {
+      p = await startPakLog({ ...env, PAKLOG_SAGA_CRASH_AT: 'allocate:after:run' });
+      const w = await setupWarehouse(call, { siteCode: 'KIL', aisles: 1, bays: 2, levels: 1, skus: 1 });
+      await receiveStock(call, w, 5, 1);
+      const order = await createOrder(call, w.siteId, { externalId: 'KILL-1', lines: [{ sku: w.products[0]!.sku, quantity: 2 }] });
+      expect(await killedBy(p)).toBe('SIGKILL');
+
+      // Restarted: the allocate step runs again and advances (the order was allocated meanwhile); the release step waits.
+      p = await startPakLog({ ...env, PAKLOG_SAGA_CRASH_AT: 'release:after:run' });
+      expect(await killedBy(p)).toBe('SIGKILL');
+
+      p = await startPakLog({ ...env, PAKLOG_SAGA_CRASH_AT: 'pick:after:run' });
+      await untilValue('allocated', () => orderStatus(call, order.id), (st) => st === 'ALLOCATED');
+      // The waves pool hears of the allocation a moment after the order says ALLOCATED.
+      await untilValue('wave released', () => planAndRelease(call, w.siteId, 1).then(() => true, () => false), (done) => done);
+      expect(await killedBy(p)).toBe('SIGKILL');
+
+      p = await startPakLog(env);
+      await untilValue('released', () => orderStatus(call, order.id), (st) => st === 'RELEASED');
+      await workTasks(call, w.siteId, ['kil-1'], { expectedTasks: 1 });
+      await untilValue('picked', () => orderStatus(call, order.id), (st) => st === 'PICKED');
+      await packAndShip(call, order.id);
+      const sagas = await untilValue('saga completed', async () => (await call<{ items: { id: string; key: string; status: string }[] }>('sagas', 'GET', '/api/v1/sagas')).body.items,
+        (items) => items.some((x) => x.key === order.id && x.status === 'COMPLETED'), 30_000);
+      expect(sagas.filter((x) => x.key === order.id)).toHaveLength(1);
+      const saga = (await call<{ steps: { step: string; status: string }[] }>('saga', 'GET', `/api/v1/sagas/${sagas[0]!.id}`)).body;
+      // Each step it reached succeeded once, in order (a shipment heard while it waits in `pack` finishes it there).
+      const succeeded = saga.steps.filter((x) => x.status === 'SUCCEEDED').map((x) => x.step);
+      expect(['allocate', 'release', 'pick', 'pack', 'ship'].slice(0, succeeded.length)).toEqual(succeeded);
+      expect(succeeded.length).toBeGreaterThanOrEqual(4);
+      expect(saga.steps).toHaveLength(succeeded.length);
+      const events = await untilValue('completion event', async () => (await call<{ items: { subject: string }[] }>('events', 'GET', '/api/v1/events?type=orchestration.saga.completed.v1&limit=100')).body.items,
+        (items) => items.length > 0);
+      expect(events.filter((e) => e.subject === sagas[0]!.id)).toHaveLength(1);
+      const xs = (await call<{ items: { kind: string; subject: string; details: { status: string; since: string } }[] }>('exceptions', 'GET', '/api/v1/exceptions?kind=ORDER_NOT_MOVING&limit=500')).body.items
+        .filter((x) => x.subject === order.id);
+      const cases = xs.map((x) => `${x.details.status}@${x.details.since}`);
+      expect(new Set(cases).size).toBe(cases.length);
+    } finally {
+      await p?.stop();
+      await fdb.drop();
+    }
   });
 });

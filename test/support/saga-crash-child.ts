@@ -14,10 +14,12 @@ import { crashSagas, LEASE_GRACE_MS, parseCrashAt, recordFinished } from './saga
 const db = new Database(process.env['DATABASE_URL'] ?? '', { max: 4 });
 const log = { error: (o: object, m: string) => console.error(m, o), warn: () => undefined };
 // Connected before it says it is ready: the kill measures the saga, not a connection's handshake.
-await Promise.all([db.query('SELECT 1'), db.query('SELECT 1')]);
-console.log('LOADED');
-const lines = createInterface({ input: process.stdin });
-lines.once('line', (line) => {
+void Promise.all([db.query('SELECT 1'), db.query('SELECT 1')]).then(() => {
+  console.log('LOADED');
+  createInterface({ input: process.stdin }).once('line', run);
+});
+
+function run(line: string): void {
   const order = JSON.parse(line) as { sagaId: string; lane: number; crashAt?: string };
   const crashAt = parseCrashAt(order.crashAt ?? process.env['PAKLOG_SAGA_CRASH_AT']);
   const runtime = sagaRuntime({
@@ -39,4 +41,4 @@ lines.once('line', (line) => {
     await db.close();
     process.exit(0);
   })();
-});
+}
