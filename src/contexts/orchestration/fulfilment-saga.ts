@@ -6,7 +6,7 @@
  */
 import { advance, defineSaga, finish, wait, type SagaDefinition, type SagaSignal, type StepContext, type StepResult } from '../../platform/saga/saga.ts';
 import type { OrderStatus } from '../../contracts/orders.ts';
-import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
+import type { ExceptionService } from './exceptions.ts';
 
 export const FULFILMENT = 'order-fulfilment';
 
@@ -23,6 +23,8 @@ export interface FulfilmentData {
   readonly shipBy: string | null;
   /** How it ended: SHIPPED or CANCELLED. */
   readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
+  /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
+  readonly alerted?: boolean;
 }
 
 /** The signal every orders event becomes: the status the order moved to, and when. */
@@ -69,12 +71,14 @@ export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]):
 const minutes = (ms: number): number => Math.round(ms / 60_000);
 
 export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOptions): SagaDefinition<FulfilmentData> {
-  /** The alarms that are due now, raised once per case; the time of the next one, or null. */
-  async function alarms(d: FulfilmentData, now: Date): Promise<Date | null> {
+  /** The alarms that are due now, raised once per case; whether one is raised, and the time of the next one (or null). */
+  async function alarms(d: FulfilmentData, now: Date): Promise<{ raised: boolean; next: Date | null }> {
+    let raised = false;
     const movedAt = new Date(d.lastMoveAt).getTime();
     const stallAt = movedAt + o.stallMs;
     let next: number | null = null;
     if (now.getTime() >= stallAt) {
+      raised = true;
       await exceptions.raiseNow({
         kind: 'ORDER_NOT_MOVING', caseKey: `${d.orderId}:${d.status}:${d.lastMoveAt}`, subject: d.orderId, siteId: d.siteId,
         reason: `Order ${d.orderId} has been ${d.status} since ${d.lastMoveAt} (${minutes(now.getTime() - movedAt)} min, limit ${minutes(o.stallMs)} min)`,
@@ -87,6 +91,7 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
       const shipBy = new Date(d.shipBy).getTime();
       const riskAt = shipBy - o.cutoffMarginMs;
       if (now.getTime() >= riskAt) {
+        raised = true;
         await exceptions.raiseNow({
           kind: 'CUTOFF_AT_RISK', caseKey: `${d.orderId}:${d.shipBy}`, subject: d.orderId, siteId: d.siteId,
           reason: `Order ${d.orderId} (${d.carrier}) is ${d.status} and must ship by ${d.shipBy}: not packed ${minutes(o.cutoffMarginMs)} min before the cut-off`,
@@ -96,23 +101,22 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
         next = next === null ? riskAt : Math.min(next, riskAt);
       }
     }
-    return next === null ? null : new Date(next);
+    return { raised, next: next === null ? null : new Date(next) };
   }
 
   /** The step that waits for the order to reach `target` (or beyond), keeping the timers meanwhile. */
   const follow = (target: OrderStatus) => async (ctx: StepContext<FulfilmentData>): Promise<StepResult<FulfilmentData>> => {
     const before = ctx.data;
     const d = applySignals(before, ctx.signals);
-    if (d.outcome !== null) {
-      await exceptions.clearNow(ORDER_KINDS, d.orderId, `order ${d.outcome.toLowerCase()}`);
-      return finish(d);
-    }
-    if (d.status !== before.status) {
+    // (The subscriptions clear the order's exceptions when it ships or is cancelled.)
+    if (d.outcome !== null) return finish(d);
+    if (d.status !== before.status && d.alerted === true) {
       await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`);
       if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');
     }
     if (PROGRESS[d.status] >= PROGRESS[target]) return advance(d);
-    return wait(d, await alarms(d, ctx.now));
+    const { raised, next } = await alarms(d, ctx.now);
+    return wait(raised ? { ...d, alerted: true } : d, next);
   };
 
   const step = (name: string, target: OrderStatus) => ({

@@ -122,6 +122,16 @@ describe('exceptions and their actions', () => {
     expect((await t.get(`/api/v1/sagas/${saga!.id}`)).body.data).toMatchObject({ outcome: 'CANCELLED' });
   });
 
+  it('ORDER_NOT_MOVING clears by itself when the order moves (stock arrives, it is allocated)', async () => {
+    const sku = w.products[2]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-MOVES', lines: [{ sku, quantity: 1 }] });
+    const x = await openException('ORDER_NOT_MOVING', order.id);
+    expect((await receive(sku, w.storage[2]!.id, 1)).status).toBe(201);
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    const cleared = await until('cleared', () => t.get(`/api/v1/exceptions/${x.id}`, 'viewer'), (r) => r.body.status === 'RESOLVED');
+    expect(cleared.body).toMatchObject({ resolution: 'auto: the order moved to ALLOCATED', resolvedBy: null });
+  });
+
   it('RESERVATION_SHORTAGE: orders sent back from their wave; retry says why not, cancel resolves one, stock back resolves the other', async () => {
     const sku = w.products[3]!.sku;
     const location = w.storage[3]!;
