@@ -37,6 +37,10 @@ import { wavesContext } from './contexts/waves/index.ts';
 import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
+import { orchestrationContext } from './contexts/orchestration/index.ts';
+import type { InventoryCommands } from './contracts/inventory.ts';
+import type { OrderCommands } from './contracts/orders.ts';
+import type { TaskCommands } from './contracts/tasks.ts';
 import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
 import { registerGraphql } from './gateway/graphql/graphql.ts';
 
@@ -113,7 +117,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -142,6 +146,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     return options.remoteApis(name, API_OWNERS[name]);
   };
   const modules: ContextModule[] = [];
+  // The in-process commands orchestration's exception actions run, of the contexts this process runs.
+  const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands } = {};
   if (runs('catalog')) {
     const m = catalogContext(deps);
     local.catalog = m.api;
@@ -155,6 +161,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('inventory')) {
     const m = inventoryContext(deps, { catalog: api('catalog'), locations: api('locations') });
     local.inventory = m.api;
+    commands.inventory = m.commands;
     modules.push(m);
   }
   if (runs('pack-ship')) {
@@ -164,13 +171,38 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('orders')) {
-    modules.push(ordersContext(deps, { catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip') }));
+    const m = ordersContext(deps, { catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip') });
+    commands.orders = m.commands;
+    modules.push(m);
   }
   if (runs('waves')) modules.push(wavesContext(deps, { locations: api('locations'), inventory: api('inventory') }));
-  if (runs('tasks')) modules.push(tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') }));
+  if (runs('tasks')) {
+    const m = tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') });
+    commands.tasks = m.commands;
+    modules.push(m);
+  }
   if (runs('picking')) modules.push(pickingContext(deps));
+  if (runs('orchestration')) {
+    modules.push(orchestrationContext(deps, {
+      locations: api('locations'),
+      ports: {
+        ...commands,
+        deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
+      },
+      orderStallS: config.orderStallS, taskStallS: config.taskStallS, cutoffMarginMin: config.cutoffMarginMin,
+      scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
+    }));
+  }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
+}
+
+/** PAKLOG_SAGA_CRASH_AT (crash tests only): SIGKILL this process at that saga step boundary, as a power cut would. */
+function sagaCrashHook(at: string | undefined): ((b: { step: string; when: string; kind: string }) => void) | undefined {
+  if (at === undefined) return undefined;
+  return (b) => {
+    if (`${b.step}:${b.when}:${b.kind}` === at) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /** The in-process contract APIs of the contexts a process runs (served over gRPC to the other processes). */

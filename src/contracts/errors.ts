@@ -6,6 +6,7 @@ import type { ErrorSpecs } from '../platform/errors.ts';
 import { CatalogErrors } from './catalog.ts';
 import { InventoryErrors } from './inventory.ts';
 import { LocationMasterErrors } from './location-master.ts';
+import { OrchestrationErrors } from './orchestration.ts';
 import { OrdersErrors } from './orders.ts';
 import { PackShipErrors } from './pack-ship.ts';
 import { PickingErrors } from './picking.ts';
@@ -22,6 +23,7 @@ export const CONTEXT_ERRORS = {
   tasks: TasksErrors,
   picking: PickingErrors,
   'pack-ship': PackShipErrors,
+  orchestration: OrchestrationErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

@@ -6,6 +6,7 @@ import { publishedLanguage, type EnvelopeOf, type NewEventOf } from '../platform
 import { CatalogEventSchemas } from './catalog.ts';
 import { InventoryEventSchemas } from './inventory.ts';
 import { LocationMasterEventSchemas } from './location-master.ts';
+import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
 import { PickingEventSchemas } from './picking.ts';
@@ -22,6 +23,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   tasks: TaskEventSchemas,
   picking: PickingEventSchemas,
   'pack-ship': PackShipEventSchemas,
+  orchestration: OrchestrationEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -33,6 +35,7 @@ export const PublishedEvents = publishedLanguage({
   ...TaskEventSchemas,
   ...PickingEventSchemas,
   ...PackShipEventSchemas,
+  ...OrchestrationEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

@@ -1,4 +1,5 @@
 /** inventory: the stock ledger, balances, allocations and reservations. */
+import type { EventMeta } from '../platform/bus/envelope.ts';
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
 import type { ErrorSpecs } from '../platform/errors.ts';
@@ -107,6 +108,15 @@ export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabil
 export const InventoryErrors = {
   INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
 } as const satisfies ErrorSpecs;
+
+/** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */
+export interface InventoryCommands {
+  /**
+   * Runs the backorder retry now for these SKUs (as freed stock does): backordered lines are allocated oldest order
+   * first, whole lines only. Returns the orders now completely allocated.
+   */
+  retryBackorders(siteId: string, skus: readonly string[], meta: EventMeta): Promise<readonly string[]>;
+}
 
 export interface InventoryApi {
   /**

@@ -1,7 +1,8 @@
 /** orders: fulfilment orders and their lifecycle. */
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
-import type { ErrorSpecs } from '../platform/errors.ts';
+import type { EventMeta } from '../platform/bus/envelope.ts';
+import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
 
 export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -81,6 +82,12 @@ export type OrderAllocated = Payload<typeof OrderEvents.allocated>;
 export type OrderStatusChanged = Payload<typeof OrderEvents.waved>;
 export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
 export type OrderShipped = Payload<typeof OrderEvents.shipped>;
+
+/** The order commands other contexts run in-process (orchestration's exception actions). */
+export interface OrderCommands {
+  /** `POST /orders/{id}/cancel` as a call: the cancelled order's status, or NOT_FOUND / ORDER_SHIPPED. */
+  cancel(orderId: string, reason: string | null, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus }>>;
+}
 
 /** Coded errors of orders. */
 export const OrdersErrors = {

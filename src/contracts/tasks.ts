@@ -1,6 +1,7 @@
 /** tasks: the unified task pool and its atomic assignment to workers. */
 import { Type, type Static } from 'typebox';
-import type { ErrorSpecs } from '../platform/errors.ts';
+import type { EventMeta } from '../platform/bus/envelope.ts';
+import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
 
 export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -15,6 +16,7 @@ export const TaskEvents = {
   cancelled: 'tasks.task.cancelled.v1',
   rejected: 'tasks.task.rejected.v1',
   timedOut: 'tasks.task.timed-out.v1',
+  reprioritised: 'tasks.task.reprioritised.v1',
 } as const;
 
 const TaskChangedProperties = {
@@ -38,11 +40,23 @@ export const TaskEventSchemas = {
   [TaskEvents.cancelled]: TaskChangedSchema('The task was withdrawn (its pick list was cancelled with its orders).'),
   [TaskEvents.rejected]: TaskRequeuedSchema('ASSIGNED → QUEUED: the holding worker turned it down (`POST /tasks/{id}/reject`).'),
   [TaskEvents.timedOut]: TaskRequeuedSchema('ASSIGNED → QUEUED: not started within PAKLOG_TASK_ASSIGN_TIMEOUT_S of its assignment.'),
+  [TaskEvents.reprioritised]: Type.Object({
+    ...TaskChangedProperties, priority: Type.Integer({ description: 'The new priority (1 is the most urgent).' }), previousPriority: Type.Integer(),
+  }, { description: "A task waiting or held got a new priority (a supervisor's reprioritise on a TASK_NOT_STARTED exception)." }),
 } as const;
 
 export type TaskChanged = Static<(typeof TaskEventSchemas)[typeof TaskEvents.created]>;
 /** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
 export type TaskRequeued = Static<(typeof TaskEventSchemas)[typeof TaskEvents.rejected]>;
+
+/**
+ * The task commands other contexts run (in-process; orchestration's exception actions). Kept to one small method, as
+ * the task engine is free to change the rest.
+ */
+export interface TaskCommands {
+  /** Gives a task not yet started a new priority (1 is the most urgent): the task, or NOT_FOUND / ILLEGAL_TRANSITION. */
+  reprioritise(taskId: string, priority: number, meta: EventMeta): Promise<Outcome<{ taskId: string; priority: number; status: TaskStatus }>>;
+}
 
 /** Coded errors of tasks. */
 export const TasksErrors = {

@@ -283,6 +283,30 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('deadLetter', 'dlq_example');
     await example('listDeadLetters');
     expect((await example('replayDeadLetter')).body.outcome).toBe('duplicate');
+
+    // Orchestration: the shipped order's saga, the site's carrier cut-offs, and a dead letter as a supervisor's exception
+    // (made the same way; the stuck-work scan, run now rather than at its period, raises it), discarded.
+    await example('setCarrierCutoffs');
+    expect((await example('getCarrierCutoffs')).body.cutoffs).toEqual([{ carrier: 'OWN_FLEET', cutoff: '16:00' }]);
+    const saga = (await t.get(`/api/v1/sagas?type=order-fulfilment&limit=500`)).body.items.find((x: { key: string }) => x.key === order.id);
+    use('saga', saga.id);
+    await example('listSagas');
+    expect((await example('getSaga')).body.key).toBe(order.id);
+    const db2 = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db2.query(
+        `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error)
+         SELECT 'dlq_example_2', 'waves', event_id, type, envelope, 5, 'example' FROM platform.events WHERE event_id = $1`, [received.id],
+      );
+    } finally {
+      await db2.close();
+    }
+    await (t.app.modules.find((m) => m.name === 'orchestration') as unknown as { scanStuckWork(): Promise<number> }).scanStuckWork();
+    const raised = (await t.get('/api/v1/exceptions?status=OPEN&kind=DEAD_LETTER')).body.items.find((x: { subject: string }) => x.subject === 'dlq_example_2');
+    use('exception', raised.id);
+    await example('listExceptions');
+    await example('getException');
+    expect((await example('actOnException')).body.status).toBe('RESOLVED');
     expect((await example('listAudit')).body.items.length).toBeGreaterThan(0);
 
     // Identity: a person with a role at the demo site, made a manager of the second site and back; signed in, the

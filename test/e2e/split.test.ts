@@ -101,6 +101,9 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       // The event store behind the gateway holds every service's events, each once.
       await until('the event store has every shipment', async () => (await get('/api/v1/events?type=orders.order.shipped.v1&limit=100')).items.length,
         (n) => n === 20, 60_000);
+      // Orchestration (in the flow service) ends each order's fulfilment saga at its next tick after the shipment.
+      await until('every fulfilment saga ended', async () => (await get('/api/v1/events?type=orchestration.saga.completed.v1&limit=100')).items.length,
+        (n) => n === 20, 60_000);
       const all: { id: string }[] = [];
       let cursor: string | null = null;
       do {
@@ -110,7 +113,7 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       } while (cursor !== null);
       expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
       expect(new Set(all.map((e) => (e as unknown as { source: string }).source))).toEqual(
-        new Set(['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship']));
+        new Set(['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration']));
       // GraphQL at the gateway: its fields run as REST calls routed to the services, nested fields batched across them.
       const gql = async (query: string, variables: Record<string, unknown>): Promise<any> => {
         const res = await fetch(`${c.gatewayUrl}/graphql`, {

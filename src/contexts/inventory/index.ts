@@ -1,5 +1,5 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { InventoryApi } from '../../contracts/inventory.ts';
+import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
@@ -8,9 +8,14 @@ import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
-export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi }): ContextWithApi<InventoryApi> {
+export function inventoryContext(
+  deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi },
+): ContextWithApi<InventoryApi> & { readonly commands: InventoryCommands } {
   const service = inventoryService(deps, apis);
-  return defineContext({
+  const commands: InventoryCommands = {
+    retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
+  };
+  const module: ContextWithApi<InventoryApi> = defineContext({
     name: 'inventory',
     schema: 'inventory',
     migrations: new URL('./migrations/', import.meta.url),
@@ -35,4 +40,5 @@ export function inventoryContext(deps: PlatformDeps, apis: { catalog: CatalogApi
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
     },
   });
+  return { ...module, commands };
 }

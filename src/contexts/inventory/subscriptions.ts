@@ -32,7 +32,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     // so a crash after the stock change commits loses no retry).
     on(
       [InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged],
-      (_data, event, tx) => service.retryBackorders(tx, freedStock(event), causedBy(event)),
+      async (_data, event, tx) => { await service.retryBackorders(tx, freedStock(event), causedBy(event)); },
     ),
   ];
 }

@@ -1,6 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { orderRoutes } from './http.ts';
@@ -11,9 +12,15 @@ import { orderSubscriptions } from './subscriptions.ts';
 export function ordersContext(
   deps: PlatformDeps,
   apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
-): ContextModule {
+): ContextModule & { readonly commands: OrderCommands } {
   const service = orderService(deps, apis.catalog, apis.locations, apis.packShip);
-  return defineContext({
+  const commands: OrderCommands = {
+    async cancel(orderId, reason, meta) {
+      const outcome = await service.cancel(orderId, reason, undefined, meta);
+      return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;
+    },
+  };
+  const module = defineContext({
     name: 'orders',
     schema: 'orders',
     migrations: new URL('./migrations/', import.meta.url),
@@ -22,4 +29,5 @@ export function ordersContext(
     sitesOf: { ord: siteOfRow(deps.db, 'orders.orders') },
     subscriptions: orderSubscriptions(service),
   });
+  return { ...module, commands };
 }

@@ -1,5 +1,6 @@
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
 import { taskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
@@ -15,6 +16,8 @@ export interface TasksOptions {
 export interface TasksModule extends ContextModule {
   /** Requeues every ASSIGNED task past the timeout now; returns how many. */
   requeueStale(): Promise<number>;
+  /** What orchestration's exception actions may do to tasks (in-process only). */
+  readonly commands: TaskCommands;
 }
 
 /** tasks: the unified task pool and its atomic assignment to workers. The reference example of docs/dev/contexts.md. */
@@ -36,5 +39,11 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
       run: () => tasks.requeueStale(),
     }],
   });
-  return { ...module, requeueStale: () => tasks.requeueStale() };
+  const commands: TaskCommands = {
+    async reprioritise(taskId, priority, meta) {
+      const outcome = await tasks.reprioritise(taskId, priority, meta);
+      return outcome.ok ? { ok: true, value: { taskId: outcome.value.id, priority: outcome.value.priority, status: outcome.value.status } } : outcome;
+    },
+  };
+  return { ...module, requeueStale: () => tasks.requeueStale(), commands };
 }

@@ -181,6 +181,22 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it. */
     withdrawWork: (tx: Tx, type: TaskType, reference: string, meta: EventMeta) => walkWork(tx, type, reference, withdrawPath, meta),
 
+    /** A task not started yet (QUEUED or ASSIGNED) gets a new priority, announced (`tasks.task.reprioritised`). */
+    async reprioritise(id: string, priority: number, meta: EventMeta): Promise<Outcome<Task>> {
+      return deps.db.tx(async (tx) => {
+        const task = await taskStore.get(tx, id, true);
+        if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+        if (task.status !== 'QUEUED' && task.status !== 'ASSIGNED') return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only a task not started yet can be reprioritised`);
+        if (task.priority === priority) return ok(task);
+        const next = await taskStore.setPriority(tx, id, priority, deps.clock.now());
+        await emit(tx, [{
+          type: TaskEvents.reprioritised, subject: next.id, siteId: next.siteId,
+          data: { ...changed(next, TaskEvents.created).data, priority: next.priority, previousPriority: task.priority },
+        }], meta);
+        return ok(next);
+      });
+    },
+
     get: (id: string) => taskStore.get(deps.db, id),
     list: (f: TaskFilter) => taskStore.list(deps.db, f),
   };

@@ -77,6 +77,14 @@ export const taskStore = {
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
+  /** A waiting or held task's new priority (1 is the most urgent); the version moves. */
+  async setPriority(tx: Executor, id: string, priority: number, now: Date): Promise<Task> {
+    const rows = await tx.query<TaskRow>(
+      `UPDATE tasks.tasks SET priority = $2, updated_at = $3, version = version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [id, priority, now]);
+    if (rows[0] === undefined) throw new Error(`task ${id} vanished under its row lock`);
+    return toTask(rows[0]);
+  },
+
   async get(db: Executor, id: string, lock = false): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks.tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);

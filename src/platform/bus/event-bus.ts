@@ -283,6 +283,14 @@ export class EventBus {
     return 'dead-lettered';
   }
 
+  /** The dead letters of this process's database not replayed yet, oldest first (orchestration's DEAD_LETTER exceptions). */
+  async openDeadLetters(limit = 10_000): Promise<{ id: string; consumer: string; type: string; eventId: string; siteId: string | null; lastError: string }[]> {
+    return this.o.db.query(
+      `SELECT id, consumer, type, event_id AS "eventId", envelope->>'siteid' AS "siteId", last_error AS "lastError"
+         FROM platform.dead_letters WHERE replayed_at IS NULL ORDER BY created_at, id LIMIT $1`, [limit],
+    );
+  }
+
   /**
    * Re-delivers a dead letter to its consumer; marks it replayed when the handler succeeds. A process that does not run
    * the consumer (PAKLOG_CONTEXTS) refuses: delivering would record the event in the inbox with no handler run.

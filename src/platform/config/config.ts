@@ -22,6 +22,18 @@ export interface Config {
   readonly busMaxAttempts: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
+  /** Orchestration (docs/operations/exceptions.md): an order in one non-final state this long raises ORDER_NOT_MOVING. */
+  readonly orderStallS: number;
+  /** A task QUEUED this long without being taken raises TASK_NOT_STARTED. */
+  readonly taskStallS: number;
+  /** CUTOFF_AT_RISK is raised for an order not packed this many minutes before its carrier's cut-off. */
+  readonly cutoffMarginMin: number;
+  /** Period of the stuck-work scan (dead letters, tasks nobody takes), milliseconds. */
+  readonly exceptionScanMs: number;
+  /** Period of the saga runner, milliseconds. */
+  readonly sagaTickMs: number;
+  /** Crash tests only: `<step>:<before|after>:<run|compensate>` at which the process SIGKILLs itself. */
+  readonly sagaCrashAt: string | undefined;
   /** Worker threads for heavy optimisation (slotting, wave batching); 0 runs it on the event loop. */
   readonly workerThreads: number;
   /** Heavy computations that may wait for a worker thread; more are refused with 503 BUSY. */
@@ -213,6 +225,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push('PAKLOG_GRPC_PORT must differ from PORT, PAKLOG_RPC_PORT and PAKLOG_METRICS_PORT');
   }
 
+  function sagaCrashAt(): string | undefined {
+    const v = str('PAKLOG_SAGA_CRASH_AT');
+    if (v !== undefined && !/^[a-z0-9-]+:(before|after):(run|compensate)$/.test(v)) problems.push(`PAKLOG_SAGA_CRASH_AT must be <step>:<before|after>:<run|compensate>, got "${v}"`);
+    return v;
+  }
+
   const config: Config = {
     port: mainPort,
     host: str('HOST') ?? '127.0.0.1',
@@ -227,6 +245,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
+    orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),
+    taskStallS: int('PAKLOG_TASK_STALL_S', 900, 1, 30 * 86_400),
+    cutoffMarginMin: int('PAKLOG_CUTOFF_MARGIN_MIN', 60, 0, 24 * 60),
+    exceptionScanMs: int('PAKLOG_EXCEPTION_SCAN_MS', 30_000, 100, 3_600_000),
+    sagaTickMs: int('PAKLOG_SAGA_TICK_MS', 1_000, 20, 60_000),
+    sagaCrashAt: sagaCrashAt(),
     // One thread per spare core (at least one): the event loop keeps a core for requests.
     workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),

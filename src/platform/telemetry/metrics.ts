@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so several apps in one test process do not share counters. */
 export class Metrics {
@@ -7,6 +7,7 @@ export class Metrics {
   readonly eventsDelivered: Counter<'consumer' | 'type' | 'outcome'>;
   readonly eventHandledLatency: Histogram<'consumer'>;
   private readonly counters = new Map<string, Counter<string>>();
+  private readonly gauges = new Map<string, Gauge<string>>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'paklog_' });
@@ -40,5 +41,20 @@ export class Metrics {
     const c = new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
     this.counters.set(name, c);
     return c;
+  }
+
+  /**
+   * A gauge read when /metrics is scraped: `collect` sets its values then (e.g. sagas by status, counted in the
+   * database), so every process sharing the database reports the same figure. Created once and shared by name.
+   */
+  gauge(name: string, help: string, labelNames: readonly string[], collect: (g: Gauge<string>) => Promise<void>): Gauge<string> {
+    const existing = this.gauges.get(name);
+    if (existing !== undefined) return existing;
+    const g: Gauge<string> = new Gauge({
+      name, help, labelNames: [...labelNames], registers: [this.registry],
+      async collect() { await collect(g); },
+    });
+    this.gauges.set(name, g);
+    return g;
   }
 }

@@ -1,6 +1,7 @@
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { isoDate } from '../../domain/ledger.ts';
 import type { FreedStock } from '../../domain/stock.ts';
@@ -15,10 +16,11 @@ import { decideRetry } from './decide.ts';
  * rows first (id order), then the SKU rows in SKU order, as allocation and cancellation take them.
  */
 export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCounters) {
-  return async (tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<void> => {
-    if (freed === undefined) return;
+  /** Returns the orders the retry allocated completely. */
+  return async (tx: Tx, freed: FreedStock | undefined, meta: EventMeta): Promise<string[]> => {
+    if (freed === undefined) return [];
     const orderIds = await store.backorderedOrders(tx, freed.siteId, freed.skus);
-    if (orderIds.length === 0) return;
+    if (orderIds.length === 0) return [];
     const rows = await store.lockAllocationsOfOrders(tx, orderIds);
     const orders = orderIds.map((orderId) => ({ orderId, lines: rows.filter((r) => r.order_id === orderId) }));
     const now = deps.clock.now();
@@ -30,5 +32,7 @@ export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCo
     }
     await record(tx, deps, d.movements, d.events, meta);
     tx.afterCommit(() => counters.allocated.inc(d.units));
+    // The orders whose lines are now all allocated (their `inventory.stock.allocated` says `complete`).
+    return d.events.flatMap((e) => (e.type === InventoryEvents.allocated && e.data.complete ? [e.data.orderId] : []));
   };
 }

@@ -1,0 +1,174 @@
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { InventoryCommands } from '../../contracts/inventory.ts';
+import {
+  ACTIONS_OF, OrchestrationEvents, type ExceptionAction, type ExceptionKind,
+} from '../../contracts/orchestration.ts';
+import type { OrderCommands } from '../../contracts/orders.ts';
+import type { TaskCommands } from '../../contracts/tasks.ts';
+import { orchestrationStore as store, type ExceptionFilter, type SupervisorException } from './store.ts';
+
+/** A dead letter as the stuck-work scan sees it (the platform's table, through the bus). */
+export interface OpenDeadLetter {
+  readonly id: string;
+  readonly consumer: string;
+  readonly type: string;
+  readonly eventId: string;
+  readonly siteId: string | null;
+  readonly lastError: string;
+}
+
+/**
+ * What the exception actions act on. Each is there when its context runs in this process (orders, inventory and
+ * tasks in-process; dead letters through this process's bus); a missing one makes its actions answer 409
+ * ACTION_UNAVAILABLE rather than pretend.
+ */
+export interface ExceptionPorts {
+  readonly orders?: OrderCommands | undefined;
+  readonly inventory?: InventoryCommands | undefined;
+  readonly tasks?: TaskCommands | undefined;
+  readonly deadLetters?: {
+    open(): Promise<readonly OpenDeadLetter[]>;
+    replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
+  } | undefined;
+  /** The order's current facts, as the fulfilment saga follows them (for retry). */
+  readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[] } | undefined>;
+}
+
+export interface RaiseException {
+  readonly kind: ExceptionKind;
+  readonly caseKey: string;
+  readonly subject: string;
+  readonly siteId: string | null;
+  readonly reason: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** The kinds that are about an order (resolved when the order ships or is cancelled). */
+export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE'];
+
+/** The supervisors' queue: raise (once per case), resolve (by an action, or when the case clears), list. */
+export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
+  const raisedTotal = deps.metrics.counter('paklog_exceptions_raised_total', 'Exceptions raised for supervisors, by kind', ['kind']);
+  const resolvedTotal = deps.metrics.counter('paklog_exceptions_resolved_total', 'Exceptions resolved, by kind and resolution', ['kind', 'resolution']);
+
+  /** Raises the exception in `tx` unless its case has one (open or resolved): the new one, or undefined. */
+  async function raise(tx: Tx, x: RaiseException, meta: EventMeta): Promise<SupervisorException | undefined> {
+    const actions = ACTIONS_OF[x.kind];
+    const created = await store.insertException(tx, { ...x, id: deps.ids.next('exc'), actions, details: x.details ?? {} }, deps.clock.now());
+    if (created === undefined) return undefined;
+    await deps.bus.append(tx, 'orchestration', [{
+      type: OrchestrationEvents.exceptionRaised, subject: created.id, ...(created.siteId === null ? {} : { siteId: created.siteId }),
+      data: { exceptionId: created.id, siteId: created.siteId, kind: created.kind, subject: created.subject, reason: created.reason, actions: [...created.actions] },
+    }], meta);
+    tx.afterCommit(() => raisedTotal.inc({ kind: x.kind }));
+    return created;
+  }
+
+  async function resolveIn(tx: Tx, id: string, resolution: string, resolvedBy: string | null, meta: EventMeta): Promise<SupervisorException | undefined> {
+    const done = await store.resolve(tx, id, resolution, resolvedBy, deps.clock.now());
+    if (done === undefined) return undefined;
+    await deps.bus.append(tx, 'orchestration', [{
+      type: OrchestrationEvents.exceptionResolved, subject: done.id, ...(done.siteId === null ? {} : { siteId: done.siteId }),
+      data: { exceptionId: done.id, siteId: done.siteId, kind: done.kind, subject: done.subject, resolution, resolvedBy },
+    }], meta);
+    tx.afterCommit(() => resolvedTotal.inc({ kind: done.kind, resolution: resolution.startsWith('auto') ? 'auto' : resolution }));
+    return done;
+  }
+
+  /** The case cleared by itself (the order moved, the task was taken): its open exceptions of these kinds resolve. */
+  async function clear(tx: Tx, kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta): Promise<number> {
+    const open = await store.openAbout(tx, kinds, subject);
+    for (const x of open) await resolveIn(tx, x.id, `auto: ${why}`, null, meta);
+    return open.length;
+  }
+
+  const unavailable = (what: string) => reject('ACTION_UNAVAILABLE', `${what} does not run in this process: run the action where it runs, or run orchestration beside it`);
+
+  /** Does what the action says; ok(resolution) when the case is resolved by it, a rejection saying why not otherwise. */
+  async function perform(x: SupervisorException, action: ExceptionAction, meta: EventMeta): Promise<Outcome<string>> {
+    switch (action) {
+      case 'acknowledge':
+        return ok('acknowledge');
+      case 'discard':
+        // The dead letter stays listed (GET /dead-letters) for the record; it is no longer anyone's open case.
+        return ok('discard');
+      case 'expedite':
+        // No context offers an order-priority command yet: expediting is the supervisor's call on the floor, recorded here.
+        return ok('expedite (acknowledged: no priority command exists; expedite the order on the floor)');
+      case 'cancel': {
+        if (ports.orders === undefined) return unavailable('orders');
+        const done = await ports.orders.cancel(x.subject, `exception ${x.id} (${x.kind}): cancelled by a supervisor`, meta);
+        if (!done.ok) return reject('ACTION_FAILED', `The order could not be cancelled: ${done.message}`);
+        return ok('cancel');
+      }
+      case 'retry': {
+        const order = await ports.orderFacts(x.subject);
+        if (order === undefined) return reject('ACTION_FAILED', `Orchestration does not follow order ${x.subject}`);
+        if (order.status !== 'BACKORDERED') {
+          return reject('ACTION_FAILED', `Order ${x.subject} is ${order.status}: only a backordered order can be re-driven (retry its allocation); cancel or acknowledge instead`);
+        }
+        if (ports.inventory === undefined) return unavailable('inventory');
+        const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta);
+        if (!allocated.includes(x.subject)) {
+          return reject('ACTION_FAILED', `Still not enough available stock to allocate order ${x.subject} (SKUs ${order.skus.join(', ')}); receive or move stock, or cancel`);
+        }
+        return ok('retry');
+      }
+      case 'replay': {
+        if (ports.deadLetters === undefined) return unavailable('the bus');
+        const outcome = await ports.deadLetters.replay(x.subject);
+        switch (outcome) {
+          case 'handled': case 'duplicate': case 'published': return ok('replay');
+          case 'dead-lettered': return reject('ACTION_FAILED', `Dead letter ${x.subject} failed again; see its error in GET /dead-letters, fix the cause, then replay or discard`);
+          case 'not-found': return reject('ACTION_FAILED', `Dead letter ${x.subject} is gone; discard the exception`);
+          case 'not-subscribed': return unavailable(`the consumer of dead letter ${x.subject}`);
+          default: return outcome;
+        }
+      }
+      case 'reprioritise': {
+        if (ports.tasks === undefined) return unavailable('tasks');
+        const done = await ports.tasks.reprioritise(x.subject, 1, meta);
+        if (!done.ok) return reject('ACTION_FAILED', `The task could not be reprioritised: ${done.message}`);
+        return ok('reprioritise');
+      }
+      default:
+        return action;
+    }
+  }
+
+  return {
+    raise,
+    /** Raises in its own transaction (a saga step runs outside one). */
+    raiseNow: (x: RaiseException, meta: EventMeta = {}) => deps.db.tx((tx) => raise(tx, x, meta)),
+    clear,
+    clearNow: (kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta = {}) => deps.db.tx((tx) => clear(tx, kinds, subject, why, meta)),
+    resolveIn,
+
+    /**
+     * Runs an action the exception offers: it resolves the exception, or answers why not (409) and leaves it open.
+     * The action's own command runs first (it is idempotent on its side or refuses); the resolution is then recorded
+     * once (a concurrent resolution wins, and this call answers it).
+     */
+    async act(id: string, action: ExceptionAction, by: string, meta: EventMeta): Promise<Outcome<SupervisorException>> {
+      const x = await store.exception(deps.db, id);
+      if (x === undefined) return reject('NOT_FOUND', `No exception ${id}`);
+      if (x.status !== 'OPEN') return reject('EXCEPTION_RESOLVED', `Exception ${id} was resolved (${x.resolution ?? ''}) at ${x.resolvedAt ?? ''}`);
+      if (!x.actions.includes(action)) return reject('ACTION_NOT_OFFERED', `Exception ${id} (${x.kind}) offers ${x.actions.join(', ')}, not ${action}`);
+      const done = await perform(x, action, meta);
+      if (!done.ok) return done;
+      await deps.db.tx((tx) => resolveIn(tx, id, done.value, by, meta));
+      const now = await store.exception(deps.db, id);
+      return now === undefined ? reject('NOT_FOUND', `No exception ${id}`) : ok(now);
+    },
+
+    get: (id: string) => store.exception(deps.db, id),
+    list: (f: ExceptionFilter) => store.listExceptions(deps.db, f),
+    openOfKind: (db: Executor, kind: ExceptionKind) => store.openOfKind(db, kind),
+    openCounts: () => store.openCounts(deps.db),
+  };
+}
+
+export type ExceptionService = ReturnType<typeof exceptionService>;

@@ -1,0 +1,139 @@
+/**
+ * The order fulfilment saga: one per order, from intake to shipment. It owns no stock and moves none (the contexts
+ * do that by choreography, ADR 0011); it follows the order through its milestones, keeps its SLA timers (ship-by =
+ * the carrier's next cut-off, and "not moving" in any state) and raises exceptions when they fire. The catalogue is in
+ * docs/operations/sagas.md.
+ */
+import { advance, defineSaga, finish, wait, type SagaDefinition, type SagaSignal, type StepContext, type StepResult } from '../../platform/saga/saga.ts';
+import type { OrderStatus } from '../../contracts/orders.ts';
+import type { ExceptionService } from './exceptions.ts';
+
+export const FULFILMENT = 'order-fulfilment';
+
+/** What the saga remembers of its order. */
+export interface FulfilmentData {
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly skus: readonly string[];
+  readonly status: OrderStatus;
+  /** When the order last changed status (ISO). */
+  readonly lastMoveAt: string;
+  /** The carrier's next cut-off after intake (ISO), null when the site has none for the carrier. */
+  readonly shipBy: string | null;
+  /** How it ended: SHIPPED or CANCELLED. */
+  readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
+  /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
+  readonly alerted?: boolean;
+}
+
+/** The signal every orders event becomes: the status the order moved to, and when. */
+export interface OrderMoved {
+  readonly status: OrderStatus;
+  readonly at: string;
+  readonly reason?: string | null;
+}
+
+/** How far along an order is (BACKORDERED is back at the start, waiting for stock). */
+const PROGRESS: Record<OrderStatus, number> = {
+  RECEIVED: 0, BACKORDERED: 0, ALLOCATED: 1, WAVED: 2, RELEASED: 3, PICKING: 4, PICKED: 5, PACKED: 6, SHIPPED: 7, CANCELLED: 7,
+};
+
+export interface FulfilmentOptions {
+  /** PAKLOG_ORDER_STALL_S: an order in one non-final state this long raises ORDER_NOT_MOVING. */
+  readonly stallMs: number;
+  /** PAKLOG_CUTOFF_MARGIN_MIN: an order not PACKED this long before its ship-by raises CUTOFF_AT_RISK. */
+  readonly cutoffMarginMs: number;
+}
+
+/** An order's ship-by: the carrier's next cut-off (minutes after midnight UTC) strictly after intake. */
+export function shipByOf(intake: Date, cutoffMin: number | undefined): Date | null {
+  if (cutoffMin === undefined) return null;
+  const day = Date.UTC(intake.getUTCFullYear(), intake.getUTCMonth(), intake.getUTCDate());
+  const today = day + cutoffMin * 60_000;
+  return new Date(today > intake.getTime() ? today : today + 86_400_000);
+}
+
+/** The order's facts after the signals, oldest first (an older status never overwrites a final one). */
+export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]): FulfilmentData {
+  let next = d;
+  for (const s of signals) {
+    // Saga signals are the runtime's, not published events: what this saga's subscriptions put in (`OrderMoved`).
+    const payload: unknown = s.data;
+    const m = payload as OrderMoved;
+    if (next.outcome !== null) break;
+    if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
+    else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };
+  }
+  return next;
+}
+
+const minutes = (ms: number): number => Math.round(ms / 60_000);
+
+export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOptions): SagaDefinition<FulfilmentData> {
+  /** The alarms that are due now, raised once per case; whether one is raised, and the time of the next one (or null). */
+  async function alarms(d: FulfilmentData, now: Date): Promise<{ raised: boolean; next: Date | null }> {
+    let raised = false;
+    const movedAt = new Date(d.lastMoveAt).getTime();
+    const stallAt = movedAt + o.stallMs;
+    let next: number | null = null;
+    if (now.getTime() >= stallAt) {
+      raised = true;
+      await exceptions.raiseNow({
+        kind: 'ORDER_NOT_MOVING', caseKey: `${d.orderId}:${d.status}:${d.lastMoveAt}`, subject: d.orderId, siteId: d.siteId,
+        reason: `Order ${d.orderId} has been ${d.status} since ${d.lastMoveAt} (${minutes(now.getTime() - movedAt)} min, limit ${minutes(o.stallMs)} min)`,
+        details: { orderId: d.orderId, status: d.status, since: d.lastMoveAt },
+      });
+    } else {
+      next = stallAt;
+    }
+    if (d.shipBy !== null && PROGRESS[d.status] < PROGRESS.PACKED) {
+      const shipBy = new Date(d.shipBy).getTime();
+      const riskAt = shipBy - o.cutoffMarginMs;
+      if (now.getTime() >= riskAt) {
+        raised = true;
+        await exceptions.raiseNow({
+          kind: 'CUTOFF_AT_RISK', caseKey: `${d.orderId}:${d.shipBy}`, subject: d.orderId, siteId: d.siteId,
+          reason: `Order ${d.orderId} (${d.carrier}) is ${d.status} and must ship by ${d.shipBy}: not packed ${minutes(o.cutoffMarginMs)} min before the cut-off`,
+          details: { orderId: d.orderId, status: d.status, carrier: d.carrier, shipBy: d.shipBy },
+        });
+      } else {
+        next = next === null ? riskAt : Math.min(next, riskAt);
+      }
+    }
+    return { raised, next: next === null ? null : new Date(next) };
+  }
+
+  /** The step that waits for the order to reach `target` (or beyond), keeping the timers meanwhile. */
+  const follow = (target: OrderStatus) => async (ctx: StepContext<FulfilmentData>): Promise<StepResult<FulfilmentData>> => {
+    const before = ctx.data;
+    const d = applySignals(before, ctx.signals);
+    // (The subscriptions clear the order's exceptions when it ships or is cancelled.)
+    if (d.outcome !== null) return finish(d);
+    if (d.status !== before.status && d.alerted === true) {
+      await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`);
+      if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');
+    }
+    if (PROGRESS[d.status] >= PROGRESS[target]) return advance(d);
+    const { raised, next } = await alarms(d, ctx.now);
+    return wait(raised ? { ...d, alerted: true } : d, next);
+  };
+
+  const step = (name: string, target: OrderStatus) => ({
+    name, run: follow(target),
+    // The waiting step's timeout is the stall limit; its timeout path is the same check (raising ORDER_NOT_MOVING).
+    onTimeout: follow(target),
+    timeoutMs: o.stallMs,
+    retry: { attempts: 5, backoffMs: 1_000 },
+  });
+  return defineSaga<FulfilmentData>({
+    type: FULFILMENT,
+    steps: [
+      step('allocate', 'ALLOCATED'),
+      step('release', 'RELEASED'),
+      step('pick', 'PICKED'),
+      step('pack', 'PACKED'),
+      step('ship', 'SHIPPED'),
+    ],
+  });
+}

@@ -1,0 +1,111 @@
+import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { sagaRuntime, type SagaBoundary, type SagaRuntime } from '../../platform/saga/saga-runtime.ts';
+import type { SagaDefinition } from '../../platform/saga/saga.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { OrchestrationEvents } from '../../contracts/orchestration.ts';
+import { exceptionService, type ExceptionPorts } from './exceptions.ts';
+import { FULFILMENT, fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
+import { orchestrationRoutes } from './http.ts';
+import { orchestrationService } from './service.ts';
+import { stuckWorkScan } from './stuck-work.ts';
+import { orchestrationSubscriptions } from './subscriptions.ts';
+
+export interface OrchestrationOptions {
+  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /** The commands the exception actions run (those of the contexts this process runs) and the bus's dead letters. */
+  readonly ports: Omit<ExceptionPorts, 'orderFacts'>;
+  /** PAKLOG_ORDER_STALL_S */
+  readonly orderStallS: number;
+  /** PAKLOG_TASK_STALL_S */
+  readonly taskStallS: number;
+  /** PAKLOG_CUTOFF_MARGIN_MIN */
+  readonly cutoffMarginMin: number;
+  /** PAKLOG_EXCEPTION_SCAN_MS: period of the stuck-work scan. */
+  readonly scanEveryMs: number;
+  /** PAKLOG_SAGA_TICK_MS: period of the saga runner. */
+  readonly sagaTickMs: number;
+  /** Fault injection at saga step boundaries (PAKLOG_SAGA_CRASH_AT, crash tests only). */
+  readonly sagaBoundary?: ((b: SagaBoundary) => void) | undefined;
+}
+
+/** The orchestration context: its module plus its saga runtime and scan (callable directly, e.g. by tests). */
+export interface OrchestrationModule extends ContextModule {
+  readonly sagas: SagaRuntime;
+  /** Runs the stuck-work scan now; returns how many exceptions it raised. */
+  scanStuckWork(): Promise<number>;
+}
+
+const TERMINAL_EVENT = {
+  COMPLETED: OrchestrationEvents.sagaCompleted,
+  COMPENSATED: OrchestrationEvents.sagaCompensated,
+  FAILED: OrchestrationEvents.sagaFailed,
+} as const;
+
+/** orchestration: durable sagas across contexts (order fulfilment) and the supervisors' exception queue. */
+export function orchestrationContext(deps: PlatformDeps, options: OrchestrationOptions): OrchestrationModule {
+  // The runtime and the exception service need each other (a step raises exceptions, a failed saga escalates):
+  // the exception service reads the fulfilment sagas through this late-bound reference.
+  const late: { sagas?: SagaRuntime } = {};
+  const exceptions = exceptionService(deps, {
+    ...options.ports,
+    orderFacts: async (orderId) => {
+      const saga = await late.sagas?.byKey(deps.db, FULFILMENT, orderId);
+      const stored: unknown = saga?.data;
+      const d = stored as FulfilmentData | undefined;
+      return d === undefined ? undefined : { siteId: d.siteId, status: d.status, skus: d.skus };
+    },
+  });
+  const fulfilment = fulfilmentSaga(exceptions, { stallMs: options.orderStallS * 1000, cutoffMarginMs: options.cutoffMarginMin * 60_000 });
+  const runtime = sagaRuntime({
+    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, metrics: deps.metrics, schema: 'orchestration',
+    sagas: [fulfilment as unknown as SagaDefinition<never>],
+    boundary: options.sagaBoundary,
+    async onFinished(tx, saga, escalate) {
+      const status = saga.status === 'COMPLETED' || saga.status === 'COMPENSATED' || saga.status === 'FAILED' ? saga.status : undefined;
+      if (status === undefined) return;
+      const site = saga.siteId === null ? {} : { siteId: saga.siteId };
+      await deps.bus.append(tx, 'orchestration', [{
+        type: TERMINAL_EVENT[status], subject: saga.id, ...site,
+        data: { sagaId: saga.id, type: saga.type, key: saga.key, siteId: saga.siteId, status, lastError: status === 'COMPLETED' ? null : saga.lastError },
+      }], {});
+      if (escalate) {
+        await exceptions.raise(tx, {
+          kind: 'SAGA_FAILED', caseKey: saga.id, subject: saga.id, siteId: saga.siteId,
+          reason: `Saga ${saga.type} for ${saga.key} failed: a compensation failed after its retries (${saga.lastError ?? 'no error recorded'}); undo by hand what it could not`,
+          details: { sagaId: saga.id, type: saga.type, key: saga.key, step: saga.currentStep },
+        }, {});
+      }
+    },
+  });
+  late.sagas = runtime;
+  const scan = stuckWorkScan(deps, exceptions, options.ports, { taskStallMs: options.taskStallS * 1000 });
+  const service = orchestrationService(deps, runtime, exceptions);
+
+  deps.metrics.gauge('paklog_sagas', 'Sagas by type and state: running, compensating, stuck (past a deadline or due for over a minute), failed',
+    ['type', 'state'], async (g) => {
+      g.reset();
+      for (const c of await runtime.counts()) {
+        for (const state of ['running', 'compensating', 'stuck', 'failed'] as const) g.set({ type: c.type, state }, c[state]);
+      }
+    });
+  deps.metrics.gauge('paklog_exceptions_open', 'Open exceptions in the supervisors\' queue, by kind', ['kind'], async (g) => {
+    g.reset();
+    for (const c of await exceptions.openCounts()) g.set({ kind: c.kind }, c.n);
+  });
+
+  const module = defineContext({
+    name: 'orchestration',
+    schema: 'orchestration',
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: { locations: options.locations },
+    routes: orchestrationRoutes(deps, service, options.locations),
+    sitesOf: { sga: siteOfRow(deps.db, 'orchestration.sagas'), exc: siteOfRow(deps.db, 'orchestration.exceptions') },
+    subscriptions: orchestrationSubscriptions(runtime, exceptions),
+    jobs: [
+      // Each tick runs every due saga one step; a saga whose step has more to do is due again at once.
+      { name: 'orchestration.sagas', everyMs: options.sagaTickMs, run: () => runtime.drain(20) },
+      { name: 'orchestration.stuck-work', everyMs: options.scanEveryMs, run: scan },
+    ],
+  });
+  return { ...module, sagas: runtime, scanStuckWork: scan };
+}

@@ -1,0 +1,29 @@
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { SagaRuntime } from '../../platform/saga/saga-runtime.ts';
+import type { ExceptionService } from './exceptions.ts';
+import { orchestrationStore as store } from './store.ts';
+
+const hhmm = (min: number): string => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+
+/** What the routes use: the saga runtime's reads, the exception queue, the carrier cut-offs. */
+export function orchestrationService(deps: PlatformDeps, sagas: SagaRuntime, exceptions: ExceptionService) {
+  async function cutoffs(siteId: string): Promise<{ siteId: string; cutoffs: { carrier: string; cutoff: string }[] }> {
+    const rows = await store.cutoffs(deps.db, siteId);
+    return { siteId, cutoffs: rows.map((r) => ({ carrier: r.carrier, cutoff: hhmm(r.cutoff_min) })) };
+  }
+  return {
+    sagas: { list: sagas.list, get: sagas.get },
+    exceptions,
+    cutoffs,
+    async setCutoffs(siteId: string, input: readonly { carrier: string; cutoff: string }[]) {
+      const rows = input.map((c) => {
+        const [h, m] = c.cutoff.split(':').map(Number);
+        return { carrier: c.carrier, cutoffMin: (h ?? 0) * 60 + (m ?? 0) };
+      });
+      await deps.db.tx((tx) => store.replaceCutoffs(tx, siteId, rows, deps.clock.now()));
+      return cutoffs(siteId);
+    },
+  };
+}
+
+export type OrchestrationService = ReturnType<typeof orchestrationService>;

@@ -1,0 +1,152 @@
+import type { Executor } from '../../platform/db/database.ts';
+import { columnList } from '../../platform/db/row-types.ts';
+import type { Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import type { ExceptionAction, ExceptionKind, ExceptionStatus } from '../../contracts/orchestration.ts';
+import type { OrchestrationCarrierCutoffs, OrchestrationExceptions, OrchestrationQueuedTasks } from './db-types.ts';
+
+/** An exception as the API shows it. */
+export interface SupervisorException {
+  readonly id: string;
+  readonly siteId: string | null;
+  readonly kind: ExceptionKind;
+  readonly subject: string;
+  readonly reason: string;
+  readonly actions: readonly ExceptionAction[];
+  readonly details: Record<string, unknown>;
+  readonly status: ExceptionStatus;
+  readonly resolution: string | null;
+  readonly resolvedBy: string | null;
+  readonly raisedAt: string;
+  readonly resolvedAt: string | null;
+  readonly version: number;
+}
+
+const EXCEPTION_COLUMN_NAMES = [
+  'id', 'site_id', 'kind', 'case_key', 'subject', 'reason', 'actions', 'details', 'status', 'resolution', 'resolved_by', 'raised_at',
+  'resolved_at', 'version',
+] as const;
+const EXCEPTION_COLUMNS = columnList(EXCEPTION_COLUMN_NAMES);
+type ExceptionRow = Narrowed<Pick<Selectable<OrchestrationExceptions>, (typeof EXCEPTION_COLUMN_NAMES)[number]>, {
+  kind: ExceptionKind; status: ExceptionStatus; actions: ExceptionAction[]; details: Record<string, unknown>;
+}>;
+
+const toException = (r: ExceptionRow): SupervisorException => ({
+  id: r.id, siteId: r.site_id, kind: r.kind, subject: r.subject, reason: r.reason, actions: r.actions, details: r.details, status: r.status,
+  resolution: r.resolution, resolvedBy: r.resolved_by, raisedAt: r.raised_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null,
+  version: r.version,
+});
+
+export interface NewException {
+  readonly id: string;
+  readonly siteId: string | null;
+  readonly kind: ExceptionKind;
+  /** Names the case: the same case raised again changes nothing. */
+  readonly caseKey: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly actions: readonly ExceptionAction[];
+  readonly details: Record<string, unknown>;
+}
+
+export interface ExceptionFilter {
+  readonly siteId?: string;
+  readonly status?: ExceptionStatus;
+  readonly kind?: ExceptionKind;
+  readonly after?: string;
+  readonly limit: number;
+}
+
+export type CarrierCutoff = Pick<Selectable<OrchestrationCarrierCutoffs>, 'carrier' | 'cutoff_min'>;
+export type QueuedTask = Pick<Selectable<OrchestrationQueuedTasks>, 'task_id' | 'site_id' | 'type' | 'reference' | 'queued_at'>;
+
+export const orchestrationStore = {
+  /** Inserts the exception unless its case has one already; the new one, or undefined. */
+  async insertException(db: Executor, x: NewException, now: Date): Promise<SupervisorException | undefined> {
+    const rows = await db.query<ExceptionRow>(
+      `INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9)
+       ON CONFLICT (kind, case_key) DO NOTHING RETURNING ${EXCEPTION_COLUMNS}`,
+      [x.id, x.siteId, x.kind, x.caseKey, x.subject, x.reason, [...x.actions], JSON.stringify(x.details), now],
+    );
+    return rows[0] === undefined ? undefined : toException(rows[0]);
+  },
+
+  async exception(db: Executor, id: string, lock = false): Promise<SupervisorException | undefined> {
+    const rows = await db.query<ExceptionRow>(`SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0] === undefined ? undefined : toException(rows[0]);
+  },
+
+  /** The open exceptions of these kinds about `subject`, locked in id order. */
+  async openAbout(db: Executor, kinds: readonly ExceptionKind[], subject: string): Promise<SupervisorException[]> {
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE subject = $1 AND kind = ANY($2::text[]) AND status = 'OPEN' ORDER BY id FOR UPDATE`,
+      [subject, [...kinds]],
+    );
+    return rows.map(toException);
+  },
+
+  async openOfKind(db: Executor, kind: ExceptionKind): Promise<SupervisorException[]> {
+    const rows = await db.query<ExceptionRow>(`SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE kind = $1 AND status = 'OPEN' ORDER BY id`, [kind]);
+    return rows.map(toException);
+  },
+
+  /** OPEN → RESOLVED, if still open; the resolved exception or undefined. */
+  async resolve(db: Executor, id: string, resolution: string, resolvedBy: string | null, now: Date): Promise<SupervisorException | undefined> {
+    const rows = await db.query<ExceptionRow>(
+      `UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = $2, resolved_by = $3, resolved_at = $4, version = version + 1
+        WHERE id = $1 AND status = 'OPEN' RETURNING ${EXCEPTION_COLUMNS}`,
+      [id, resolution, resolvedBy, now],
+    );
+    return rows[0] === undefined ? undefined : toException(rows[0]);
+  },
+
+  async listExceptions(db: Executor, f: ExceptionFilter): Promise<SupervisorException[]> {
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+        WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR id > $4)
+        ORDER BY id LIMIT $5`,
+      [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit],
+    );
+    return rows.map(toException);
+  },
+
+  async openCounts(db: Executor): Promise<{ kind: string; n: number }[]> {
+    return db.query(`SELECT kind, count(*)::int AS n FROM orchestration.exceptions WHERE status = 'OPEN' GROUP BY kind`);
+  },
+
+  async cutoffs(db: Executor, siteId: string): Promise<CarrierCutoff[]> {
+    return db.query<CarrierCutoff>(`SELECT carrier, cutoff_min FROM orchestration.carrier_cutoffs WHERE site_id = $1 ORDER BY carrier`, [siteId]);
+  },
+
+  async cutoffOf(db: Executor, siteId: string, carrier: string): Promise<number | undefined> {
+    const rows = await db.query<Pick<CarrierCutoff, 'cutoff_min'>>(
+      `SELECT cutoff_min FROM orchestration.carrier_cutoffs WHERE site_id = $1 AND carrier = $2`, [siteId, carrier]);
+    return rows[0]?.cutoff_min;
+  },
+
+  /** The site's table becomes exactly `cutoffs`. */
+  async replaceCutoffs(db: Executor, siteId: string, cutoffs: readonly { carrier: string; cutoffMin: number }[], now: Date): Promise<void> {
+    await db.query(`DELETE FROM orchestration.carrier_cutoffs WHERE site_id = $1`, [siteId]);
+    for (const c of cutoffs) {
+      await db.query(`INSERT INTO orchestration.carrier_cutoffs (site_id, carrier, cutoff_min, updated_at) VALUES ($1, $2, $3, $4)`, [siteId, c.carrier, c.cutoffMin, now]);
+    }
+  },
+
+  /** The task waits in the queue since `queuedAt` (created, rejected or timed out). */
+  async taskQueued(db: Executor, t: { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO orchestration.queued_tasks (task_id, site_id, type, reference, queued_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (task_id) DO UPDATE SET queued_at = GREATEST(queued_tasks.queued_at, EXCLUDED.queued_at)`,
+      [t.taskId, t.siteId, t.type, t.reference, t.queuedAt],
+    );
+  },
+
+  async taskLeftQueue(db: Executor, taskId: string): Promise<void> {
+    await db.query(`DELETE FROM orchestration.queued_tasks WHERE task_id = $1`, [taskId]);
+  },
+
+  async tasksQueuedBefore(db: Executor, before: Date): Promise<QueuedTask[]> {
+    return db.query<QueuedTask>(
+      `SELECT task_id, site_id, type, reference, queued_at FROM orchestration.queued_tasks WHERE queued_at <= $1 ORDER BY queued_at LIMIT 500`, [before]);
+  },
+};

@@ -1,0 +1,46 @@
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { ExceptionPorts, ExceptionService } from './exceptions.ts';
+import { orchestrationStore as store } from './store.ts';
+
+export interface StuckWorkOptions {
+  /** PAKLOG_TASK_STALL_S: a task QUEUED this long without being taken raises TASK_NOT_STARTED. */
+  readonly taskStallMs: number;
+}
+
+/**
+ * The stuck-work scan (job `orchestration.stuck-work`): tasks nobody takes, and dead-lettered events. Each case is
+ * raised once (its case key); a dead letter replayed elsewhere (GET /dead-letters' replay) clears its exception.
+ * Reservation shortages are raised by their event, stalled orders by their fulfilment saga.
+ */
+export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, ports: Pick<ExceptionPorts, 'deadLetters'>, o: StuckWorkOptions) {
+  return async (): Promise<number> => {
+    let raised = 0;
+    const now = deps.clock.now();
+    for (const t of await store.tasksQueuedBefore(deps.db, new Date(now.getTime() - o.taskStallMs))) {
+      const waited = Math.round((now.getTime() - t.queued_at.getTime()) / 1000);
+      const x = await exceptions.raiseNow({
+        kind: 'TASK_NOT_STARTED', caseKey: `${t.task_id}:${t.queued_at.toISOString()}`, subject: t.task_id, siteId: t.site_id,
+        reason: `${t.type} task ${t.task_id} (${t.reference}) has waited in the queue for ${waited} s, nobody has taken it (limit ${Math.round(o.taskStallMs / 1000)} s)`,
+        details: { taskId: t.task_id, type: t.type, reference: t.reference, queuedAt: t.queued_at.toISOString() },
+      });
+      if (x !== undefined) raised++;
+    }
+    const dead = ports.deadLetters;
+    if (dead !== undefined) {
+      const open = await dead.open();
+      for (const l of open) {
+        const x = await exceptions.raiseNow({
+          kind: 'DEAD_LETTER', caseKey: l.id, subject: l.id, siteId: l.siteId,
+          reason: `Event ${l.type} (${l.eventId}) failed every delivery to ${l.consumer}: ${l.lastError.slice(0, 300)}`,
+          details: { deadLetterId: l.id, consumer: l.consumer, type: l.type, eventId: l.eventId },
+        });
+        if (x !== undefined) raised++;
+      }
+      const stillOpen = new Set(open.map((l) => l.id));
+      for (const x of await exceptions.openOfKind(deps.db, 'DEAD_LETTER')) {
+        if (!stillOpen.has(x.subject)) await exceptions.clearNow(['DEAD_LETTER'], x.subject, 'the dead letter was replayed');
+      }
+    }
+    return raised;
+  };
+}

@@ -1,0 +1,71 @@
+/** orchestration: durable sagas across contexts and the supervisors' exception queue. */
+import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
+import type { ErrorSpecs } from '../platform/errors.ts';
+
+export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] as const;
+
+/** What a supervisor is asked to look at (docs/operations/exceptions.md). */
+export const EXCEPTION_KINDS = [
+  'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'SAGA_FAILED',
+] as const;
+export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
+
+/** Every action any exception may offer; each exception lists the ones it offers. */
+export const EXCEPTION_ACTIONS = ['retry', 'cancel', 'expedite', 'replay', 'discard', 'reprioritise', 'acknowledge'] as const;
+export type ExceptionAction = (typeof EXCEPTION_ACTIONS)[number];
+
+/** The actions each kind offers, in the order a supervisor would try them. */
+export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction[]>> = {
+  CUTOFF_AT_RISK: ['expedite', 'acknowledge'],
+  ORDER_NOT_MOVING: ['retry', 'cancel', 'acknowledge'],
+  RESERVATION_SHORTAGE: ['retry', 'cancel', 'acknowledge'],
+  DEAD_LETTER: ['replay', 'discard'],
+  TASK_NOT_STARTED: ['reprioritise', 'acknowledge'],
+  SAGA_FAILED: ['acknowledge'],
+};
+
+export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+export const OrchestrationEvents = {
+  sagaCompleted: 'orchestration.saga.completed.v1',
+  sagaCompensated: 'orchestration.saga.compensated.v1',
+  sagaFailed: 'orchestration.saga.failed.v1',
+  exceptionRaised: 'orchestration.exception.raised.v1',
+  exceptionResolved: 'orchestration.exception.resolved.v1',
+} as const;
+
+const SagaEndedSchema = (description: string) => Type.Object({
+  sagaId: Type.String(), type: Type.String({ description: 'The saga type, e.g. `order-fulfilment`.' }),
+  key: Type.String({ description: 'The business key the saga runs for, e.g. the order id.' }),
+  siteId: Type.Union([Type.String(), Type.Null()]), status: Type.Enum(SAGA_STATUS_VALUES),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'Why it compensated or failed; null when completed.' }),
+}, { description });
+
+/** The payload of every orchestration event, by type name; the description says when it is emitted. */
+export const OrchestrationEventSchemas = {
+  [OrchestrationEvents.sagaCompleted]: SagaEndedSchema('A saga ran all its steps, or finished early (an order shipped or cancelled).'),
+  [OrchestrationEvents.sagaCompensated]: SagaEndedSchema('A saga step failed for good and the steps before it were compensated, newest first.'),
+  [OrchestrationEvents.sagaFailed]: SagaEndedSchema('A compensation failed after its retries: the saga is FAILED and a SAGA_FAILED exception is raised.'),
+  [OrchestrationEvents.exceptionRaised]: Type.Object({
+    exceptionId: Type.String(), siteId: Type.Union([Type.String(), Type.Null()]), kind: Type.Enum(EXCEPTION_KINDS),
+    subject: Type.String({ description: 'What it is about: an order, task or dead letter id.' }),
+    reason: Type.String(), actions: List(Type.Enum(EXCEPTION_ACTIONS)),
+  }, { description: 'A stuck case needs a supervisor (GET /exceptions); raised once per case.' }),
+  [OrchestrationEvents.exceptionResolved]: Type.Object({
+    exceptionId: Type.String(), siteId: Type.Union([Type.String(), Type.Null()]), kind: Type.Enum(EXCEPTION_KINDS), subject: Type.String(),
+    resolution: Type.String({ description: 'The action that resolved it (`retry`, `cancel`, …) or `auto: …` when the case cleared by itself.' }),
+    resolvedBy: Type.Union([Type.String(), Type.Null()], { description: 'Who ran the action (the caller), null when it cleared by itself.' }),
+  }, { description: 'An exception was resolved: by an action (POST /exceptions/{id}/actions/{action}) or because its case cleared.' }),
+} as const;
+
+export type ExceptionRaised = Static<(typeof OrchestrationEventSchemas)[typeof OrchestrationEvents.exceptionRaised]>;
+
+/** Coded errors of orchestration. */
+export const OrchestrationErrors = {
+  EXCEPTION_RESOLVED: { status: 409, title: 'The exception is already resolved' },
+  ACTION_NOT_OFFERED: { status: 409, title: 'The exception does not offer this action' },
+  ACTION_FAILED: { status: 409, title: 'The action could not resolve the exception' },
+  ACTION_UNAVAILABLE: { status: 409, title: 'The context the action needs does not run in this process' },
+} as const satisfies ErrorSpecs;

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../clock.ts';
+import { Database } from '../db/database.ts';
+import { loadMigrations, migrate } from '../db/migrations.ts';
+import { sequentialIds } from '../ids.ts';
+import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { advance, defineSaga, finish, wait, type SagaDefinition, type StepContext } from './saga.ts';
+import { sagaRuntime, type SagaRuntime, type SagaView } from './saga-runtime.ts';
+
+/** The runtime on real PostgreSQL, with a clock the test moves: retries, timeouts, compensation, escalation, resume. */
+let dbInfo: { url: string; drop: () => Promise<void> };
+let db: Database;
+const clock = manualClock(new Date('2026-03-01T08:00:00Z'));
+const log = { error: () => undefined, warn: () => undefined };
+/** What the steps did, in order: `run s1`, `undo s2`… */
+const journal: string[] = [];
+const ended: { saga: SagaView; escalate: boolean }[] = [];
+let failures: Record<string, number> = {};
+
+const act = (kind: 'run' | 'undo', name: string) => async (ctx: StepContext<unknown>) => {
+  journal.push(`${kind} ${name} #${ctx.attempt} ${ctx.idempotencyKey}`);
+  const left = failures[`${kind} ${name}`] ?? 0;
+  if (left > 0) {
+    failures[`${kind} ${name}`] = left - 1;
+    throw new Error(`${kind} ${name} broke`);
+  }
+  return advance(ctx.data);
+};
+const step = (name: string, attempts = 3) => ({
+  name, run: act('run', name), compensate: async (ctx: StepContext<unknown>) => { await act('undo', name)(ctx); },
+  timeoutMs: 10_000, retry: { attempts, backoffMs: 1_000 },
+});
+
+const sagas = [
+  defineSaga({ type: 'three-steps', steps: [step('s1'), step('s2'), step('s3', 2)] }),
+  defineSaga<{ picked: boolean; alarms: number }>({
+    type: 'waits', steps: [{
+      name: 'wait-for-pick', timeoutMs: 60_000, retry: { attempts: 1, backoffMs: 0 },
+      run: async (ctx) => {
+        if (ctx.signals.some((s) => s.name === 'picked')) return finish({ ...ctx.data, picked: true });
+        return wait(ctx.data);
+      },
+      onTimeout: async (ctx) => wait({ ...ctx.data, alarms: ctx.data.alarms + 1 }),
+    }],
+  }),
+  defineSaga({ type: 'times-out', steps: [step('s1'), { name: 'never', run: async (ctx: StepContext<unknown>) => wait(ctx.data), timeoutMs: 5_000, retry: { attempts: 3, backoffMs: 10 } }] }),
+] as unknown as SagaDefinition<never>[];
+
+let rt: SagaRuntime;
+const drain = () => rt.drain(100);
+const history = async (id: string) => (await rt.get(id))!.steps.map((s) => `${s.kind} ${s.step} ${s.attempt} ${s.status}`);
+
+beforeAll(async () => {
+  dbInfo = await createTestDatabase();
+  db = new Database(dbInfo.url, { max: 4 });
+  await migrate(db, [{ schema: 'orchestration', migrations: loadMigrations(new URL('../../contexts/orchestration/migrations/', import.meta.url)) }]);
+  rt = sagaRuntime({
+    db, clock, ids: sequentialIds(), log, schema: 'orchestration', sagas, leaseGraceMs: 1_000,
+    onFinished: async (_tx, saga, escalate) => { ended.push({ saga, escalate }); },
+  });
+});
+afterAll(async () => {
+  await db?.close();
+  await dbInfo?.drop();
+});
+
+describe('saga runtime', () => {
+  it('runs the steps in order, once each, with the idempotency key saga:<id>:<step>:<kind>; a second start is the same saga', async () => {
+    journal.length = 0;
+    failures = {};
+    const { id, created } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-1', { n: 1 }));
+    expect(created).toBe(true);
+    expect(await db.tx((tx) => rt.start(tx, 'three-steps', 'order-1', { n: 2 }))).toEqual({ id, created: false });
+    await drain();
+    expect(journal).toEqual([`run s1 #1 saga:${id}:s1:RUN`, `run s2 #1 saga:${id}:s2:RUN`, `run s3 #1 saga:${id}:s3:RUN`]);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', data: { n: 1 }, currentStep: null });
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+    expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: false })]);
+  });
+
+  it('retries a failing step with exponential backoff (1 s, then 2 s) and goes on when it succeeds', async () => {
+    journal.length = 0;
+    failures = { 'run s2': 2 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-2', {}));
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 's2', attempts: 1, lastError: 'run s2 broke' });
+    clock.advance(999);
+    expect(await rt.runDue()).toBe(0);
+    clock.advance(1);
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ attempts: 2 });
+    clock.advance(1_999);
+    expect(await rt.runDue()).toBe(0);
+    clock.advance(1);
+    await drain();
+    expect((await rt.get(id))!.saga.status).toBe('COMPLETED');
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 FAILED', 'RUN s2 2 FAILED', 'RUN s2 3 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+  });
+
+  it('compensates the done steps in reverse order when a step fails for good: COMPENSATED', async () => {
+    journal.length = 0;
+    failures = { 'run s3': 2 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-3', {}));
+    await drain();
+    clock.advance(1_000);
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPENSATED', lastError: 'run s3 broke' });
+    expect(journal.map((j) => j.split(' #')[0])).toEqual(['run s1', 'run s2', 'run s3', 'run s3', 'undo s2', 'undo s1']);
+    expect(journal.at(-1)).toMatch(new RegExp(`saga:${id}:s1:COMPENSATE$`));
+    expect(await history(id)).toEqual([
+      'RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 FAILED', 'RUN s3 2 FAILED', 'COMPENSATE s2 1 SUCCEEDED', 'COMPENSATE s1 1 SUCCEEDED',
+    ]);
+    expect(ended.find((e) => e.saga.id === id)).toMatchObject({ escalate: false, saga: { status: 'COMPENSATED' } });
+  });
+
+  it('retries a failing compensation, then ends FAILED and escalates (once)', async () => {
+    journal.length = 0;
+    failures = { 'run s3': 2, 'undo s1': 5 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-4', {}));
+    for (let i = 0; i < 6; i++) {
+      await drain();
+      clock.advance(10_000);
+    }
+    const s = (await rt.get(id))!;
+    expect(s.saga).toMatchObject({ status: 'FAILED', currentStep: 's1', lastError: 'undo s1 broke' });
+    expect((await history(id)).filter((h) => h.startsWith('COMPENSATE s1'))).toEqual(['COMPENSATE s1 1 FAILED', 'COMPENSATE s1 2 FAILED', 'COMPENSATE s1 3 FAILED']);
+    expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: true })]);
+  });
+
+  it('a waiting step wakes on its signal; its timeout path runs every timeout while it waits', async () => {
+    const { id } = await db.tx((tx) => rt.start(tx, 'waits', 'order-5', { picked: false, alarms: 0 }));
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', deadline: new Date(clock.now().getTime() + 60_000) });
+    clock.advance(60_000);
+    await drain();
+    expect((await rt.get(id))!.saga.data).toEqual({ picked: false, alarms: 1 });
+    clock.advance(30_000);
+    expect(await rt.runDue()).toBe(0);
+    // A signal before the saga started waits for it too; this one wakes the running saga at once.
+    await db.tx((tx) => rt.signal(tx, 'waits', 'order-5', 'picked', { at: 'now' }));
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', data: { picked: true, alarms: 1 } });
+  });
+
+  it('a waiting step without a timeout path fails for good at its timeout (TIMED_OUT, no retry) and compensates', async () => {
+    journal.length = 0;
+    failures = {};
+    const { id } = await db.tx((tx) => rt.start(tx, 'times-out', 'order-6', {}));
+    await drain();
+    clock.advance(5_000);
+    await drain();
+    expect((await rt.get(id))!.saga.status).toBe('COMPENSATED');
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN never 1 TIMED_OUT', 'COMPENSATE s1 1 SUCCEEDED']);
+  });
+
+  it('resumes a saga whose runner died mid-step once its lease runs out, and records the outcome once', async () => {
+    journal.length = 0;
+    failures = {};
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-7', {}));
+    // A runner claims the saga and dies before recording: its lease (step timeout + grace) holds the saga meanwhile.
+    await db.query(`UPDATE orchestration.sagas SET locked_until = $2, version = version + 1 WHERE id = $1`, [id, new Date(clock.now().getTime() + 11_000)]);
+    expect(await rt.runDue()).toBe(0);
+    clock.advance(11_000);
+    await drain();
+    expect((await rt.get(id))!.saga.status).toBe('COMPLETED');
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+  });
+
+  it('lists by status and type, and counts running, compensating, stuck and failed', async () => {
+    expect((await rt.list({ status: 'FAILED', limit: 10 })).map((s) => s.key)).toEqual(['order-4']);
+    expect((await rt.list({ type: 'waits', limit: 10 })).map((s) => s.key)).toEqual(['order-5']);
+    await db.tx((tx) => rt.start(tx, 'waits', 'order-8', { picked: false, alarms: 0 }));
+    // Due for over a minute and nobody ran it: stuck.
+    clock.advance(61_000);
+    const counts = await rt.counts();
+    expect(counts.find((c) => c.type === 'three-steps')).toMatchObject({ running: 0, failed: 1 });
+    expect(counts.find((c) => c.type === 'waits')).toMatchObject({ running: 1, stuck: 1 });
+  });
+});
