@@ -1,6 +1,7 @@
 /** tasks: the unified task pool and its atomic assignment to workers. */
 import { Type, type Static } from 'typebox';
 import type { ErrorSpecs } from '../platform/errors.ts';
+import { List } from '../platform/bus/published-language.ts';
 
 export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -15,6 +16,9 @@ export const TaskEvents = {
   cancelled: 'tasks.task.cancelled.v1',
   rejected: 'tasks.task.rejected.v1',
   timedOut: 'tasks.task.timed-out.v1',
+  paused: 'tasks.task.paused.v1',
+  resumed: 'tasks.task.resumed.v1',
+  workerProfileChanged: 'tasks.worker.profile-changed.v1',
 } as const;
 
 const TaskChangedProperties = {
@@ -38,6 +42,15 @@ export const TaskEventSchemas = {
   [TaskEvents.cancelled]: TaskChangedSchema('The task was withdrawn (its pick list was cancelled with its orders).'),
   [TaskEvents.rejected]: TaskRequeuedSchema('ASSIGNED → QUEUED: the holding worker turned it down (`POST /tasks/{id}/reject`).'),
   [TaskEvents.timedOut]: TaskRequeuedSchema('ASSIGNED → QUEUED: not started within PAKLOG_TASK_ASSIGN_TIMEOUT_S of its assignment.'),
+  [TaskEvents.paused]: TaskChangedSchema('IN_PROGRESS → PAUSED: the holding worker set the task aside (`POST /tasks/{id}/pause`).'),
+  [TaskEvents.resumed]: TaskChangedSchema('PAUSED → IN_PROGRESS: the holding worker took the task up again (`POST /tasks/{id}/resume`).'),
+  [TaskEvents.workerProfileChanged]: Type.Object({
+    workerId: Type.String(), siteId: Type.String(),
+    zones: List(Type.String(), { description: 'Zones the worker works in; empty = every zone.' }),
+    skills: List(Type.String()), equipment: List(Type.String()),
+    maxTasks: Type.Integer({ description: 'How many tasks the worker may hold at once (ASSIGNED + IN_PROGRESS).' }),
+    locationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the worker was last known to stand.' }),
+  }, { description: "A worker's profile was created or replaced (`PUT /workers/{id}/profile`)." }),
 } as const;
 
 export type TaskChanged = Static<(typeof TaskEventSchemas)[typeof TaskEvents.created]>;
@@ -47,4 +60,5 @@ export type TaskRequeued = Static<(typeof TaskEventSchemas)[typeof TaskEvents.re
 /** Coded errors of tasks. */
 export const TasksErrors = {
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
+  TASK_LIMIT_REACHED: { status: 409, title: 'The worker already holds as many tasks as their profile allows' },
 } as const satisfies ErrorSpecs;

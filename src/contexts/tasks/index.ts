@@ -1,12 +1,14 @@
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { taskRoutes } from './http.ts';
-import { taskService } from './service.ts';
+import { taskService, type TaskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
 
 export interface TasksOptions {
-  /** Resolves the site a request names (id or code). */
-  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /** Resolves the site a request names (id or code); the site's locations give travel between tasks. */
+  readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'listLocations'>;
+  /** How many candidates interleaving chooses among (default domain/ranking.ts INTERLEAVE_TOP_K; 1 = priority order only). */
+  readonly interleaveTopK?: number;
   /** PAKLOG_TASK_ASSIGN_TIMEOUT_S: an ASSIGNED task not started this long after its assignment goes back to the queue. */
   readonly assignTimeoutS?: number;
 }
@@ -15,12 +17,14 @@ export interface TasksOptions {
 export interface TasksModule extends ContextModule {
   /** Requeues every ASSIGNED task past the timeout now; returns how many. */
   requeueStale(): Promise<number>;
+  /** The task engine itself, for in-process drivers (the floor bench, tests). */
+  readonly engine: TaskService;
 }
 
 /** tasks: the unified task pool and its atomic assignment to workers. The reference example of docs/dev/contexts.md. */
 export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
-  const tasks = taskService(deps, { assignTimeoutS });
+  const tasks = taskService(deps, { assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
@@ -36,5 +40,5 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
       run: () => tasks.requeueStale(),
     }],
   });
-  return { ...module, requeueStale: () => tasks.requeueStale() };
+  return { ...module, requeueStale: () => tasks.requeueStale(), engine: tasks };
 }

@@ -1,7 +1,8 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
-import type { TasksTasks } from './db-types.ts';
+import type { TasksTasks, TasksWorkers } from './db-types.ts';
+import type { Eligibility } from './domain/eligibility.ts';
 
 export interface Task {
   readonly id: string;
@@ -18,11 +19,20 @@ export interface Task {
   readonly completedAt: string | null;
   readonly updatedAt: string;
   readonly version: number;
+  /** Where the worker goes to begin (a pick list's first stop, a putaway's source); null when unknown. */
+  readonly locationId: string | null;
+  /** Where the worker stands when the task is done (a pick list's last stop, a putaway's destination). */
+  readonly endLocationId: string | null;
+  readonly dueAt: string | null;
+  readonly zone: string | null;
+  readonly requiredSkills: readonly string[];
+  readonly requiredEquipment: readonly string[];
 }
 
 const COLUMN_NAMES = [
   'id', 'site_id', 'type', 'reference', 'wave_id', 'priority', 'status', 'worker_id',
   'created_at', 'assigned_at', 'started_at', 'completed_at', 'updated_at', 'version',
+  'location_id', 'end_location_id', 'due_at', 'zone', 'required_skills', 'required_equipment',
 ] as const;
 const COLUMNS = columnList(COLUMN_NAMES);
 
@@ -42,6 +52,8 @@ function toTask(r: TaskRow): Task {
     id: r.id, siteId: r.site_id, type: r.type, reference: r.reference, waveId: r.wave_id, priority: r.priority,
     status: r.status, workerId: r.worker_id, createdAt: r.created_at.toISOString(), assignedAt: iso(r.assigned_at),
     startedAt: iso(r.started_at), completedAt: iso(r.completed_at), updatedAt: r.updated_at.toISOString(), version: r.version,
+    locationId: r.location_id, endLocationId: r.end_location_id, dueAt: iso(r.due_at), zone: r.zone,
+    requiredSkills: r.required_skills, requiredEquipment: r.required_equipment,
   };
 }
 
@@ -54,6 +66,14 @@ export interface NewTask {
   readonly priority: number;
   readonly status: TaskStatus;
   readonly now: Date;
+  /** The queue key (domain/ranking.ts `rankAt`). */
+  readonly rankAt: Date;
+  readonly locationId?: string | null | undefined;
+  readonly endLocationId?: string | null | undefined;
+  readonly dueAt?: Date | null | undefined;
+  readonly zone?: string | null | undefined;
+  readonly requiredSkills?: readonly string[] | undefined;
+  readonly requiredEquipment?: readonly string[] | undefined;
 }
 
 export interface TaskFilter {
@@ -64,15 +84,78 @@ export interface TaskFilter {
   readonly limit: number;
 }
 
+/** A queued task with its queue key, as the claim ranks it. */
+export type QueuedTask = Task & { readonly rankAt: Date };
+
+export interface CandidateQuery {
+  readonly siteId: string;
+  readonly workerId: string;
+  readonly types: readonly TaskType[] | null;
+  readonly eligibility: Eligibility;
+  readonly now: Date;
+  readonly rejectCooldownMs: number;
+  readonly dueWindowMs: number;
+  readonly escalated: boolean;
+  readonly limit: number;
+}
+
+/** The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility. */
+const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+     AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
+     AND (zone IS NULL OR $6::text[] IS NULL OR zone = ANY($6::text[]))
+     AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]`;
+
+/** Tasks due within the window, earliest due first (index tasks_due_idx). Exported for the plan test. */
+export const ESCALATED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND due_at IS NOT NULL AND due_at <= $4::timestamptz + make_interval(secs => $9::float8 / 1000)
+   ORDER BY due_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
+/** The queue by effective priority (index tasks_rank_idx). Exported for the plan test. */
+export const RANKED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
+   ORDER BY rank_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
+
+export const candidateParams = (q: CandidateQuery): unknown[] => [
+  q.siteId, q.workerId, q.types, q.now, q.rejectCooldownMs, q.eligibility.zones, q.eligibility.skills, q.eligibility.equipment, q.dueWindowMs, q.limit,
+];
+
+export interface WorkerProfile {
+  readonly workerId: string;
+  readonly siteId: string;
+  readonly zones: readonly string[];
+  readonly skills: readonly string[];
+  readonly equipment: readonly string[];
+  readonly maxTasks: number;
+  readonly locationId: string | null;
+  readonly locationAt: string | null;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export type NewWorkerProfile = Pick<WorkerProfile, 'workerId' | 'siteId' | 'zones' | 'skills' | 'equipment' | 'maxTasks' | 'locationId'>;
+
+const WORKER_COLUMN_NAMES = ['worker_id', 'site_id', 'zones', 'skills', 'equipment', 'max_tasks', 'location_id', 'location_at', 'updated_at', 'version'] as const;
+const WORKER_COLUMNS = columnList(WORKER_COLUMN_NAMES);
+type WorkerRow = Pick<Selectable<TasksWorkers>, (typeof WORKER_COLUMN_NAMES)[number]>;
+
+function toProfile(r: WorkerRow): WorkerProfile {
+  return {
+    workerId: r.worker_id, siteId: r.site_id, zones: r.zones, skills: r.skills, equipment: r.equipment, maxTasks: r.max_tasks,
+    locationId: r.location_id, locationAt: iso(r.location_at), updatedAt: r.updated_at.toISOString(), version: r.version,
+  };
+}
+
 /** SQL of the tasks schema. */
 export const taskStore = {
+
   /** Inserts the task unless one already exists for the same work; returns it only when inserted. */
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+      `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
+                               location_id, end_location_id, due_at, zone, required_skills, required_equipment)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (type, reference) DO NOTHING RETURNING ${COLUMNS}`,
-      [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now],
+      [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
+        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? []],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -87,35 +170,84 @@ export const taskStore = {
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
-  async activeOf(db: Executor, workerId: string): Promise<Task | undefined> {
+  /** The tasks a worker holds and works on (ASSIGNED, IN_PROGRESS), oldest assignment first. Paused ones are not. */
+  async heldBy(db: Executor, workerId: string): Promise<Task[]> {
     const rows = await db.query<TaskRow>(
-      `SELECT ${COLUMNS} FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at LIMIT 1`, [workerId],
+      `SELECT ${COLUMNS} FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at, id`, [workerId],
+    );
+    return rows.map(toTask);
+  },
+
+  /**
+   * Locks and returns up to `limit` queued tasks of the site the worker may take, best first: with `escalated`, the
+   * tasks due within `dueWindowMs` by due time; otherwise every eligible task by its queue key (rank_at). Rows other
+   * claims hold are skipped, not waited for, so concurrent claims never get the same task and never wait.
+   */
+  async candidates(db: Executor, q: CandidateQuery): Promise<QueuedTask[]> {
+    const rows = await db.query<TaskRow & { rank_at: Date }>(q.escalated ? ESCALATED_SQL : RANKED_SQL, candidateParams(q));
+    return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
+  },
+
+  /** QUEUED → ASSIGNED for a task the caller locked (candidates); undefined if it was not queued any more. */
+  async assign(db: Executor, id: string, workerId: string, now: Date): Promise<Task | undefined> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+        WHERE id = $1 AND status = 'QUEUED' RETURNING ${COLUMNS}`,
+      [id, workerId, now],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   /**
-   * Claims the site's most urgent, oldest queued task for the worker in ONE statement: the inner SELECT locks the
-   * candidate row and skips rows other claims hold, so concurrent claims never get the same task and never wait.
+   * Where the worker stands: the end (else the start) location of their last completed task, or their profile's
+   * location if that was set later. Undefined when neither is known.
    */
-  async claimNext(
-    db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null, now: Date, rejectCooldownMs: number,
-  ): Promise<Task | undefined> {
-    // A task the worker rejected less than the cool-down ago is skipped for them (it stays in the queue for the others).
-    const rows = await db.query<TaskRow>(
-      `UPDATE tasks.tasks
-          SET status = 'ASSIGNED', worker_id = $2, assigned_at = $4, updated_at = $4, version = version + 1
-        WHERE status = 'QUEUED' AND id = (
-          SELECT id FROM tasks.tasks
-           WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-             AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
-           ORDER BY priority, created_at, id
-           FOR UPDATE SKIP LOCKED
-           LIMIT 1)
-        RETURNING ${COLUMNS}`,
-      [siteId, workerId, types, now, rejectCooldownMs],
+  async positionOf(db: Executor, workerId: string): Promise<string | undefined> {
+    const rows = await db.query<{ loc: string }>(
+      `SELECT loc FROM (
+         (SELECT coalesce(end_location_id, location_id) AS loc, completed_at AS at FROM tasks.tasks
+           WHERE worker_id = $1 AND status = 'COMPLETED' AND coalesce(end_location_id, location_id) IS NOT NULL
+           ORDER BY completed_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT location_id, location_at FROM tasks.workers WHERE worker_id = $1 AND location_id IS NOT NULL)
+       ) p ORDER BY at DESC NULLS LAST LIMIT 1`,
+      [workerId],
     );
-    return rows[0] === undefined ? undefined : toTask(rows[0]);
+    return rows[0]?.loc;
+  },
+
+  /** Who last rejected each of these tasks, and when (the reject cool-down of a batch assignment). */
+  async rejectMarks(db: Executor, ids: readonly string[]): Promise<Map<string, { by: string; at: Date }>> {
+    const rows = await db.query<{ id: string; rejected_by: string; rejected_at: Date }>(
+      `SELECT id, rejected_by, rejected_at FROM tasks.tasks WHERE id = ANY($1::text[]) AND rejected_by IS NOT NULL`, [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { by: r.rejected_by, at: r.rejected_at }]));
+  },
+
+  async profile(db: Executor, workerId: string): Promise<WorkerProfile | undefined> {
+    const rows = await db.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE worker_id = $1`, [workerId]);
+    return rows[0] === undefined ? undefined : toProfile(rows[0]);
+  },
+
+  async profiles(db: Executor, workerIds: readonly string[]): Promise<Map<string, WorkerProfile>> {
+    const rows = await db.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE worker_id = ANY($1::text[])`, [workerIds]);
+    return new Map(rows.map((r) => [r.worker_id, toProfile(r)]));
+  },
+
+  /** Creates or replaces a worker's profile; the location's time moves only when the location changes. */
+  async putProfile(db: Executor, p: NewWorkerProfile, now: Date): Promise<WorkerProfile> {
+    const rows = await db.query<WorkerRow>(
+      `INSERT INTO tasks.workers (worker_id, site_id, zones, skills, equipment, max_tasks, location_id, location_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE $8::timestamptz END, $8)
+       ON CONFLICT (worker_id) DO UPDATE SET
+         site_id = EXCLUDED.site_id, zones = EXCLUDED.zones, skills = EXCLUDED.skills, equipment = EXCLUDED.equipment,
+         max_tasks = EXCLUDED.max_tasks, location_id = EXCLUDED.location_id,
+         location_at = CASE WHEN EXCLUDED.location_id IS NOT DISTINCT FROM workers.location_id THEN workers.location_at ELSE EXCLUDED.location_at END,
+         updated_at = EXCLUDED.updated_at, version = workers.version + 1
+       RETURNING ${WORKER_COLUMNS}`,
+      [p.workerId, p.siteId, p.zones, p.skills, p.equipment, p.maxTasks, p.locationId, now],
+    );
+    return toProfile(rows[0] as WorkerRow);
   },
 
   /** ASSIGNED → QUEUED on the worker's reject (the caller holds the row lock and checked the transition). */
