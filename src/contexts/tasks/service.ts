@@ -168,33 +168,44 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   /**
    * Claims the best eligible task for the worker: the most urgent escalated one (by due time) if any, else, among the
    * first `k` of the queue, the nearest of those with the best effective priority (domain/ranking.ts chooseTask).
+   * Only the row taken is locked: the first `k` are read unlocked, then claimed in order of preference skipping rows
+   * other claims are taking; if all of them went, the best task nobody is taking, in queue order. So a worker never
+   * hears "no work" while there is a task they may take that no one else is claiming.
    */
   async function claimFor(
-    tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, k: number,
+    tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, k: number, map: TravelMap | undefined,
   ): Promise<{ task: Task; reason: ChoiceReason } | undefined> {
     const now = deps.clock.now();
     const query = { siteId, workerId, types, eligibility: eligibilityOf(profile), now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS };
+    const take = async (locked: QueuedTask | undefined, reason: ChoiceReason) => {
+      if (locked === undefined) return undefined;
+      const task = await taskStore.assign(tx, locked.id, workerId, now);
+      if (task === undefined) throw new Error(`task ${locked.id} was locked by this claim yet not QUEUED`);
+      taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
+      return { task, reason };
+    };
     const escalated = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
-    let chosen: QueuedTask | undefined = escalated[0];
-    let reason: ChoiceReason = 'escalated';
-    if (chosen === undefined) {
-      const ranked = (await taskStore.candidates(tx, { ...query, escalated: false, limit: Math.max(1, k) }))
-        .map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }));
-      if (ranked.length === 0) return undefined;
+    if (escalated[0] !== undefined) return take(escalated[0], 'escalated');
+
+    const ranked = (await taskStore.peek(tx, { ...query, limit: Math.max(1, k) }))
+      .map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }));
+    if (ranked.length > 0) {
       let travel: ((c: (typeof ranked)[number]) => number | undefined) | undefined;
-      if (ranked.length > 1 && k > 1) {
-        const [from, map] = await Promise.all([taskStore.positionOf(tx, workerId), travelFor(siteId)]);
-        if (from !== undefined && map !== undefined) travel = (c) => (c.task.locationId === null ? undefined : map.distance(from, c.task.locationId));
+      if (ranked.length > 1 && k > 1 && map !== undefined) {
+        const from = await taskStore.positionOf(tx, workerId);
+        if (from !== undefined) travel = (c) => (c.task.locationId === null ? undefined : map.distance(from, c.task.locationId));
       }
       const choice = chooseTask(ranked, now, travel, k);
-      chosen = ranked[choice.index]?.task;
-      reason = choice.reason;
+      const preferred = ranked[choice.index];
+      const order = [...(preferred === undefined ? [] : [preferred.id]), ...ranked.map((r) => r.id).filter((id) => id !== preferred?.id)];
+      const task = await taskStore.claimFirst(tx, order, workerId, now);
+      if (task !== undefined) {
+        taskLifecycle.assertCan('QUEUED', task.status);
+        return { task, reason: task.id === preferred?.id ? choice.reason : 'queue-order' };
+      }
     }
-    if (chosen === undefined) return undefined;
-    const task = await taskStore.assign(tx, chosen.id, workerId, now);
-    if (task === undefined) throw new Error(`task ${chosen.id} was locked by this claim yet not QUEUED`);
-    taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
-    return { task, reason };
+    // Every task read was taken meanwhile: the best one nobody is taking now.
+    return take((await taskStore.candidates(tx, { ...query, escalated: false, limit: 1 }))[0], 'queue-order');
   }
   
 
@@ -213,6 +224,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * (ranking and interleaving: domain/ranking.ts), else the oldest task they hold. `undefined` when there is none.
      */
     async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta, opts: { readonly topK?: number } = {}): Promise<Task | undefined> {
+      const k = opts.topK ?? topK;
+      // Read before the transaction (another context's API; cached per site).
+      const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
         // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
         await lockWorkers(tx, [workerId]);
@@ -221,7 +235,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         if (waiting !== undefined) return waiting;
         const profile = await taskStore.profile(tx, workerId);
         if (held.length >= (profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return held[0];
-        const claimed = await claimFor(tx, workerId, siteId, types, profile, opts.topK ?? topK);
+        const claimed = await claimFor(tx, workerId, siteId, types, profile, k, map);
         if (claimed === undefined) return held[0];
         await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {

@@ -114,6 +114,11 @@ export const RANKED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
    WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
    ORDER BY rank_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
 
+/** The same queue read without locking: what interleaving chooses from (a claim then locks only the one it takes). */
+export const PEEK_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
+   ORDER BY rank_at, id LIMIT $10`;
+
 export const candidateParams = (q: CandidateQuery): unknown[] => [
   q.siteId, q.workerId, q.types, q.now, q.rejectCooldownMs, q.eligibility.zones, q.eligibility.skills, q.eligibility.equipment, q.dueWindowMs, q.limit,
 ];
@@ -186,6 +191,28 @@ export const taskStore = {
   async candidates(db: Executor, q: CandidateQuery): Promise<QueuedTask[]> {
     const rows = await db.query<TaskRow & { rank_at: Date }>(q.escalated ? ESCALATED_SQL : RANKED_SQL, candidateParams(q));
     return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
+  },
+
+  /** The first `limit` tasks the worker may take in queue order, not locked (interleaving chooses among them). */
+  async peek(db: Executor, q: Omit<CandidateQuery, 'escalated'>): Promise<QueuedTask[]> {
+    const rows = await db.query<TaskRow & { rank_at: Date }>(PEEK_SQL, candidateParams({ ...q, escalated: false }));
+    return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
+  },
+
+  /**
+   * Claims the first of `ids` (in that order of preference) that is still QUEUED and that no other claim is taking
+   * right now, in ONE statement: a row another transaction holds is skipped, not waited for. Undefined when none is left.
+   */
+  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date): Promise<Task | undefined> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+        WHERE status = 'QUEUED' AND id = (
+          SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
+           ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
+        RETURNING ${COLUMNS}`,
+      [ids, workerId, now],
+    );
+    return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   /** QUEUED → ASSIGNED for a task the caller locked (candidates); undefined if it was not queued any more. */

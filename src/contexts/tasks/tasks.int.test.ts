@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
-import { candidateParams, ESCALATED_SQL, RANKED_SQL } from './store.ts';
+import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL } from './store.ts';
 
 let t: TestApp;
 /** The sites the tests use, by code; filled with their ids. */
@@ -179,6 +179,9 @@ describe('tasks', () => {
     const ranked = await explain(RANKED_SQL);
     expect(ranked).toContain('tasks_rank_idx');
     expect(ranked).not.toMatch(/Sort/);
+    const peek = await explain(PEEK_SQL);
+    expect(peek).toContain('tasks_rank_idx');
+    expect(peek).not.toMatch(/Sort/);
     const escalated = await explain(ESCALATED_SQL);
     expect(escalated).toContain('tasks_due_idx');
     expect(escalated).not.toMatch(/Sort/);
