@@ -165,7 +165,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
   });
 
   app.put('/workers/:id/profile', {
-    config: { roles: CAN.plan, idempotent: true },
+    config: { roles: CAN.plan },
     schema: {
       operationId: 'putWorkerProfile', tags, summary: "Set a worker's profile: zones, skills, equipment, max tasks, location",
       description: 'Creates or replaces the profile (event tasks.worker.profile-changed.v1). `POST /tasks/next` gives the worker only '
@@ -175,19 +175,18 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       params: WorkerParams, body: ProfileBody,
       response: { 200: ProfileSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
     },
-  }, async (req, reply) => {
+  }, async (req) => {
     const b = req.body;
     const site = await siteId(b.siteId);
     const locationId = b.locationId ?? null;
     if (locationId !== null && (await locations.getLocations([locationId])).get(locationId)?.siteId !== site) {
       throw new AppError('UNKNOWN_LOCATION', `No location ${locationId} at site ${b.siteId}`, { errors: [{ field: '/locationId', message: 'is not a location of the site' }] });
     }
-    return deps.idempotency.run(req, reply, 200, async () => {
-      await tasks.putProfile({
-        workerId: req.params.id, siteId: site, zones: b.zones ?? [], skills: b.skills ?? [], equipment: b.equipment ?? [], maxTasks: b.maxTasks ?? 1, locationId,
-      }, requestMeta(req));
-      return tasks.profile(req.params.id);
-    });
+    // A PUT is idempotent by itself: the same profile again is the same profile (one more event, one more version).
+    await tasks.putProfile({
+      workerId: req.params.id, siteId: site, zones: b.zones ?? [], skills: b.skills ?? [], equipment: b.equipment ?? [], maxTasks: b.maxTasks ?? 1, locationId,
+    }, requestMeta(req));
+    return (await tasks.profile(req.params.id))!;
   });
 
   app.get('/workers/:id/profile', {
