@@ -94,7 +94,7 @@ interface SimResult { tasks: number; deadheadM: number; workM: number; shiftEndS
 
 /** Phase 1: both sites on one simulated timeline. */
 async function deadhead(app: PakLogApp, engine: TasksModule['engine'], clock: ReturnType<typeof manualClock>, key: string, o: { tasks: number; workers: number; seed: number; topK: number }) {
-  const sites = { interleaved: await site(app, key, 'FLOOR-I'), fifo: await site(app, key, 'FLOOR-F') };
+  const sites = { interleaved: await site(app, key, 'FLOOR_I'), fifo: await site(app, key, 'FLOOR_F') };
   const stream = taskStream(createRng(o.seed), o.tasks, 4 * 3600);
   const t0 = clock.now().getTime();
   const at = (s: number): void => clock.set(new Date(t0 + s * 1000));
@@ -231,7 +231,7 @@ export async function main(args: string[]): Promise<void> {
       const address = await app.http.listen({ port: 0, host: '127.0.0.1' });
       const base = typeof address === 'string' ? address : `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
       const call = client(base, operator);
-      const lat = await site(app, admin, 'FLOOR-L');
+      const lat = await site(app, admin, 'FLOOR_L');
       const faces = [...lat.byCode.values()].filter((l) => l.type === 'PICK_FACE');
       const queueTasks = async (count: number, siteMap: SiteMap, prefix: string): Promise<void> => {
         const rng = createRng(seed + count);
@@ -276,7 +276,7 @@ export async function main(args: string[]): Promise<void> {
       console.log(`claim latency, ${claimers} workers, no think time: p50 ${saturated.p50Ms} ms, p99 ${saturated.p99Ms} ms (${saturated.requestsPerSecond} req/s)`);
 
       // Phase 3: racers.
-      const race = await site(app, admin, 'FLOOR-R');
+      const race = await site(app, admin, 'FLOOR_R');
       const raceTasks = racers * 3;
       await queueTasks(raceTasks, race, 'race');
       let done = 0;

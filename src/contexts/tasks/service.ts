@@ -173,7 +173,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
    * hears "no work" while there is a task they may take that no one else is claiming.
    */
   async function claimFor(
-    tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, k: number, map: TravelMap | undefined,
+    tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, position: string | undefined,
+    k: number, map: TravelMap | undefined,
   ): Promise<{ task: Task; reason: ChoiceReason } | undefined> {
     const now = deps.clock.now();
     const query = { siteId, workerId, types, eligibility: eligibilityOf(profile), now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS };
@@ -184,27 +185,30 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
       return { task, reason };
     };
-    const escalated = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
-    if (escalated[0] !== undefined) return take(escalated[0], 'escalated');
-
-    const ranked = (await taskStore.peek(tx, { ...query, limit: Math.max(1, k) }))
-      .map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }));
-    if (ranked.length > 0) {
-      let travel: ((c: (typeof ranked)[number]) => number | undefined) | undefined;
-      if (ranked.length > 1 && k > 1 && map !== undefined) {
-        const from = await taskStore.positionOf(tx, workerId);
-        if (from !== undefined) travel = (c) => (c.task.locationId === null ? undefined : map.distance(from, c.task.locationId));
-      }
+    const { escalated, ranked: queued } = await taskStore.peek(tx, { ...query, limit: Math.max(1, k) });
+    if (escalated === undefined && queued.length === 0) return undefined;
+    const ranked = queued.map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }));
+    let preferred: Task | undefined = escalated;
+    let reason: ChoiceReason = 'escalated';
+    if (preferred === undefined && ranked.length > 0) {
+      const travel = ranked.length > 1 && k > 1 && map !== undefined && position !== undefined
+        ? (c: (typeof ranked)[number]) => (c.task.locationId === null ? undefined : map.distance(position, c.task.locationId))
+        : undefined;
       const choice = chooseTask(ranked, now, travel, k);
-      const preferred = ranked[choice.index];
-      const order = [...(preferred === undefined ? [] : [preferred.id]), ...ranked.map((r) => r.id).filter((id) => id !== preferred?.id)];
+      preferred = ranked[choice.index]?.task;
+      reason = choice.reason;
+    }
+    if (preferred !== undefined) {
+      const order = [preferred.id, ...ranked.map((r) => r.id).filter((id) => id !== preferred.id)];
       const task = await taskStore.claimFirst(tx, order, workerId, now);
       if (task !== undefined) {
         taskLifecycle.assertCan('QUEUED', task.status);
-        return { task, reason: task.id === preferred?.id ? choice.reason : 'queue-order' };
+        return { task, reason: task.id === preferred.id ? reason : 'queue-order' };
       }
+      // Every task read was taken meanwhile: an escalated one nobody is taking now, else the best one in queue order.
+      const locked = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
+      if (locked[0] !== undefined) return take(locked[0], 'escalated');
     }
-    // Every task read was taken meanwhile: the best one nobody is taking now.
     return take((await taskStore.candidates(tx, { ...query, escalated: false, limit: 1 }))[0], 'queue-order');
   }
   
@@ -233,9 +237,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const held = await taskStore.heldBy(tx, workerId);
         const waiting = held.find((h) => h.status === 'ASSIGNED');
         if (waiting !== undefined) return waiting;
-        const profile = await taskStore.profile(tx, workerId);
+        const { profile, position } = await taskStore.workerState(tx, workerId);
         if (held.length >= (profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return held[0];
-        const claimed = await claimFor(tx, workerId, siteId, types, profile, k, map);
+        const claimed = await claimFor(tx, workerId, siteId, types, profile, position, k, map);
         if (claimed === undefined) return held[0];
         await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {

@@ -114,10 +114,26 @@ export const RANKED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
    WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
    ORDER BY rank_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
 
-/** The same queue read without locking: what interleaving chooses from (a claim then locks only the one it takes). */
-export const PEEK_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
-   WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
-   ORDER BY rank_at, id LIMIT $10`;
+/**
+ * What a claim chooses from, read without locking in ONE statement: the first task due within the window (flagged
+ * `escalated`), then the first `limit` of the queue by effective priority. A claim then locks only the one it takes.
+ */
+export const PEEK_SQL = `(SELECT ${COLUMNS}, rank_at, true AS escalated FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND due_at IS NOT NULL AND due_at <= $4::timestamptz + make_interval(secs => $9::float8 / 1000)
+   ORDER BY due_at, id LIMIT 1)
+  UNION ALL
+  (SELECT ${COLUMNS}, rank_at, false AS escalated FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE}
+   ORDER BY rank_at, id LIMIT $10)`;
+
+/** Where worker $1 stands: the end (else start) of their last completed task, or their profile location if set later. */
+const POSITION_SQL = `SELECT loc FROM (
+         (SELECT coalesce(end_location_id, location_id) AS loc, completed_at AS at FROM tasks.tasks
+           WHERE worker_id = $1 AND status = 'COMPLETED' AND coalesce(end_location_id, location_id) IS NOT NULL
+           ORDER BY completed_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT location_id, location_at FROM tasks.workers WHERE worker_id = $1 AND location_id IS NOT NULL)
+       ) p ORDER BY at DESC NULLS LAST LIMIT 1`;
 
 export const candidateParams = (q: CandidateQuery): unknown[] => [
   q.siteId, q.workerId, q.types, q.now, q.rejectCooldownMs, q.eligibility.zones, q.eligibility.skills, q.eligibility.equipment, q.dueWindowMs, q.limit,
@@ -193,10 +209,25 @@ export const taskStore = {
     return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
   },
 
-  /** The first `limit` tasks the worker may take in queue order, not locked (interleaving chooses among them). */
-  async peek(db: Executor, q: Omit<CandidateQuery, 'escalated'>): Promise<QueuedTask[]> {
-    const rows = await db.query<TaskRow & { rank_at: Date }>(PEEK_SQL, candidateParams({ ...q, escalated: false }));
-    return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
+  /** The first escalated task and the first `limit` of the queue the worker may take, not locked (PEEK_SQL). */
+  async peek(db: Executor, q: Omit<CandidateQuery, 'escalated'>): Promise<{ escalated: QueuedTask | undefined; ranked: QueuedTask[] }> {
+    const rows = await db.query<TaskRow & { rank_at: Date; escalated: boolean }>(PEEK_SQL, candidateParams({ ...q, escalated: false }));
+    const tasks = rows.map((r) => ({ task: { ...toTask(r), rankAt: r.rank_at }, escalated: r.escalated }));
+    return { escalated: tasks.find((t) => t.escalated)?.task, ranked: tasks.filter((t) => !t.escalated).map((t) => t.task) };
+  },
+
+  /**
+   * The worker's profile (if any) and where they stand, in one statement: the end (else the start) location of their
+   * last completed task, or their profile's location if that was set later.
+   */
+  async workerState(db: Executor, workerId: string): Promise<{ profile: WorkerProfile | undefined; position: string | undefined }> {
+    const rows = await db.query<Partial<WorkerRow> & { found: boolean; position: string | null }>(
+      `SELECT ${columnList(WORKER_COLUMN_NAMES, 'w')}, w.worker_id IS NOT NULL AS found, (${POSITION_SQL}) AS position
+         FROM (SELECT 1) one LEFT JOIN tasks.workers w ON w.worker_id = $1`,
+      [workerId],
+    );
+    const r = rows[0];
+    return { profile: r?.found === true ? toProfile(r as WorkerRow) : undefined, position: r?.position ?? undefined };
   },
 
   /**
@@ -230,17 +261,8 @@ export const taskStore = {
    * location if that was set later. Undefined when neither is known.
    */
   async positionOf(db: Executor, workerId: string): Promise<string | undefined> {
-    const rows = await db.query<{ loc: string }>(
-      `SELECT loc FROM (
-         (SELECT coalesce(end_location_id, location_id) AS loc, completed_at AS at FROM tasks.tasks
-           WHERE worker_id = $1 AND status = 'COMPLETED' AND coalesce(end_location_id, location_id) IS NOT NULL
-           ORDER BY completed_at DESC LIMIT 1)
-         UNION ALL
-         (SELECT location_id, location_at FROM tasks.workers WHERE worker_id = $1 AND location_id IS NOT NULL)
-       ) p ORDER BY at DESC NULLS LAST LIMIT 1`,
-      [workerId],
-    );
-    return rows[0]?.loc;
+    const rows = await db.query<{ loc: string | null }>(`SELECT (${POSITION_SQL}) AS loc`, [workerId]);
+    return rows[0]?.loc ?? undefined;
   },
 
   /** Who last rejected each of these tasks, and when (the reject cool-down of a batch assignment). */

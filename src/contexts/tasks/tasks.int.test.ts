@@ -181,6 +181,7 @@ describe('tasks', () => {
     expect(ranked).not.toMatch(/Sort/);
     const peek = await explain(PEEK_SQL);
     expect(peek).toContain('tasks_rank_idx');
+    expect(peek).toContain('tasks_due_idx');
     expect(peek).not.toMatch(/Sort/);
     const escalated = await explain(ESCALATED_SQL);
     expect(escalated).toContain('tasks_due_idx');
