@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- floor [--tasks=600] [--workers=20] [--claimers=50] [--racers=100] [--think-ms=250] [--seed=10]`
+ * `npm run bench -- floor [--tasks=600] [--workers=20] [--span-min=45] [--claimers=50] [--racers=100] [--think-ms=250] [--seed=10]`
  * (issue 10 acceptance e): the task engine on a 20-aisle site.
  *
  * 1. **Deadhead, with vs without interleaving, same tasks, same run.** Two identical 20-aisle sites are generated through
- *    location-master. One seeded stream of PICK, PUTAWAY and REPLENISH tasks (a backlog at the start of the shift, the
- *    rest arriving over it) is queued into both through the tasks service, at the same simulated times (a manual clock).
+ *    location-master. One seeded stream of PICK, PUTAWAY and REPLENISH tasks (35 % queued at the start of the shift, the
+ *    rest arriving over `--span-min` minutes: more work than 20 workers clear at once, so a queue stands, as on a busy floor) is queued into both through the tasks service, at the same simulated times (a manual clock).
  *    `--workers` simulated workers walk each site: a worker who is free claims the next task through the service
  *    (`next`; site I with interleaving among the top K, site F with K = 1, i.e. priority with ageing, then age), walks
  *    from where they stand to its start (deadhead), does it (walks start → end, plus handling time), completes it, and
@@ -93,9 +93,9 @@ function taskStream(rng: SeededRng, n: number, spanS: number): TaskSpec[] {
 interface SimResult { tasks: number; deadheadM: number; workM: number; shiftEndS: number; idleClaims: number }
 
 /** Phase 1: both sites on one simulated timeline. */
-async function deadhead(app: PakLogApp, engine: TasksModule['engine'], clock: ReturnType<typeof manualClock>, key: string, o: { tasks: number; workers: number; seed: number; topK: number }) {
+async function deadhead(app: PakLogApp, engine: TasksModule['engine'], clock: ReturnType<typeof manualClock>, key: string, o: { tasks: number; workers: number; seed: number; topK: number; spanMin: number }) {
   const sites = { interleaved: await site(app, key, 'FLOOR_I'), fifo: await site(app, key, 'FLOOR_F') };
-  const stream = taskStream(createRng(o.seed), o.tasks, 4 * 3600);
+  const stream = taskStream(createRng(o.seed), o.tasks, o.spanMin * 60);
   const t0 = clock.now().getTime();
   const at = (s: number): void => clock.set(new Date(t0 + s * 1000));
   const legs = [
@@ -177,7 +177,7 @@ async function deadhead(app: PakLogApp, engine: TasksModule['engine'], clock: Re
   return {
     site: `${AISLES} aisles × ${BAYS} bays × ${LEVELS} levels (location-master generator), walking ${SPEED} m/s, handling ${JSON.stringify(HANDLING_S)} s`,
     tasks: o.tasks, mix: { PICK: stream.filter((s) => s.type === 'PICK').length, PUTAWAY: stream.filter((s) => s.type === 'PUTAWAY').length, REPLENISH: stream.filter((s) => s.type === 'REPLENISH').length },
-    workers: o.workers, interleaveTopK: o.topK,
+    workers: o.workers, interleaveTopK: o.topK, arrivals: `35 % queued at the start, the rest uniformly over ${o.spanMin} min`,
     withInterleaving: { deadheadM: round(inter.deadheadM), loadedM: round(inter.workM), shiftEndMin: +(inter.shiftEndS / 60).toFixed(1), deadheadPerTaskM: +(inter.deadheadM / inter.tasks).toFixed(1) },
     withoutInterleaving: { deadheadM: round(fifo.deadheadM), loadedM: round(fifo.workM), shiftEndMin: +(fifo.shiftEndS / 60).toFixed(1), deadheadPerTaskM: +(fifo.deadheadM / fifo.tasks).toFixed(1) },
     deadheadReduction: +(1 - inter.deadheadM / fifo.deadheadM).toFixed(3),
@@ -205,6 +205,7 @@ export async function main(args: string[]): Promise<void> {
   const racers = numberArg(args, 'racers', 100);
   const thinkMs = numberArg(args, 'think-ms', 250);
   const seed = numberArg(args, 'seed', 10);
+  const spanMin = numberArg(args, 'span-min', 45);
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   const clock = manualClock(new Date('2026-12-01T06:00:00Z'));
@@ -216,7 +217,7 @@ export async function main(args: string[]): Promise<void> {
       const key = (await sim.apiKeys.create('bench', 'admin')).key;
       const engine = (sim.modules.find((m) => m.name === 'tasks') as TasksModule).engine;
       const t0 = performance.now();
-      floor = { ...(await deadhead(sim, engine, clock, key, { tasks, workers, seed, topK: 8 })), seconds: +((performance.now() - t0) / 1000).toFixed(1) };
+      floor = { ...(await deadhead(sim, engine, clock, key, { tasks, workers, seed, topK: 8, spanMin })), seconds: +((performance.now() - t0) / 1000).toFixed(1) };
       console.log(`deadhead: ${floor.withInterleaving.deadheadM} m with interleaving vs ${floor.withoutInterleaving.deadheadM} m without → ${(floor.deadheadReduction * 100).toFixed(1)} % less`);
     } finally {
       await sim.close();

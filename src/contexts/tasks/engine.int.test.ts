@@ -211,6 +211,16 @@ describe('task engine', () => {
     expect(saved.body).toMatchObject({ workerId: 'pr_w', siteId: s.id, zones: ['A'], skills: ['count'], equipment: ['cart'], maxTasks: 3, locationId: s.depot, position: s.depot, version: 1 });
     expect((await t.get('/api/v1/workers/pr_w/profile', 'operator')).body).toMatchObject({ maxTasks: 3 });
     expect((await t.get('/api/v1/workers/pr_w/profile', 'viewer')).status).toBe(403);
+    // A person signed in as an operator reads their own profile only.
+    const password = 'a long enough password for the profile test';
+    expect((await t.post('/api/v1/users', { username: 'pr_person', password, grants: [{ siteId: '*', role: 'operator' }] })).status).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'pr_person', password } });
+    const asPerson = { authorization: `Bearer ${session.body.accessToken}` };
+    await profile('pr_person', { siteId: s.id });
+    const notOwn = await t.request('GET', '/api/v1/workers/pr_w/profile', { role: null, headers: asPerson });
+    expect(notOwn.status).toBe(403);
+    expect(notOwn.body.code).toBe('ACTING_AS_ANOTHER_WORKER');
+    expect((await t.request('GET', '/api/v1/workers/pr_person/profile', { role: null, headers: asPerson })).status).toBe(200);
     await t.settle();
     expect(await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.worker.profile-changed.v1' AND subject = 'pr_w'`)).toBe(1);
   });
