@@ -66,7 +66,8 @@ async function site(app: PakLogApp, key: string, code: string): Promise<SiteMap>
 }
 
 /** The shift's tasks: 35 % queued at the start (night receipts to put away, the first waves), the rest over `spanS`. */
-function taskStream(rng: SeededRng, n: number, spanS: number): TaskSpec[] {
+function taskStream(seeded: SeededRng, n: number, spanS: number): TaskSpec[] {
+  const rng = { next: (): number => seeded.next() };
   const face = (aisle: number, bay: number): string => `A-${String(aisle).padStart(2, '0')}-${String(bay).padStart(2, '0')}-1`;
   const reserve = (aisle: number, bay: number): string => `A-${String(aisle).padStart(2, '0')}-${String(bay).padStart(2, '0')}-${randInt(rng.next, 2, LEVELS)}`;
   const out: TaskSpec[] = [];
@@ -235,7 +236,8 @@ export async function main(args: string[]): Promise<void> {
       const lat = await site(app, admin, 'FLOOR_L');
       const faces = [...lat.byCode.values()].filter((l) => l.type === 'PICK_FACE');
       const queueTasks = async (count: number, siteMap: SiteMap, prefix: string): Promise<void> => {
-        const rng = createRng(seed + count);
+        const seeded = createRng(seed + count);
+        const rng = { next: (): number => seeded.next() };
         await inPool(Array.from({ length: count }, (_, i) => i), 4, async (i) => {
           const s = faces[randInt(rng.next, 0, faces.length - 1)]!;
           const e = faces[randInt(rng.next, 0, faces.length - 1)]!;
