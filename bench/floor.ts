@@ -10,8 +10,8 @@
  *    from where they stand to its start (deadhead), does it (walks start → end, plus handling time), completes it, and
  *    claims again. Both sites run on one timeline, event by event. Deadhead is the routing core's walking distance
  *    (the same travel map the engine uses). Reported: total deadhead per site, ratio, and how the tasks were chosen.
- * 2. **Claim latency at `--claimers` concurrent workers over HTTP** (`POST /api/v1/tasks/next` on a real loopback socket
- *    of this process, keep-alive): each worker loops next → start → complete, pausing `--think-ms` (±50 %) between
+ * 2. **Claim latency at `--claimers` concurrent workers over HTTP** (`POST /api/v1/tasks/next` to a `paklog start`
+ *    process on the same database, seeded beforehand in-process, over a loopback socket, keep-alive): each worker loops next → start → complete, pausing `--think-ms` (±50 %) between
  *    requests as a handheld does; a second pass with no pause saturates the server. p50/p99 of next as the client sees it.
  * 3. **`--racers` racing claimers over HTTP**: they loop next → complete with no pause until the queue is empty; then
  *    the database and the event store must show every task assigned exactly once, to the worker who completed it, and
@@ -19,7 +19,9 @@
  *
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test (a fresh database is created on it).
  */
-import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { buildApp, type PakLogApp } from '../src/app.ts';
 import type { TaskType } from '../src/contracts/tasks.ts';
 import type { TasksModule } from '../src/contexts/tasks/index.ts';
@@ -224,40 +226,57 @@ export async function main(args: string[]): Promise<void> {
       await sim.close();
     }
 
-    // Phases 2 and 3 on the real clock, over a loopback socket.
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', ...NO_RATE_LIMITS }), db.url);
+    // Phases 2 and 3: seed in-process (sites, profiles, tasks, an operator key), then serve them from a `paklog start`
+    // process on the same database, driven over real loopback HTTP from this process, as handhelds would.
+    const claimsPerWorker = 20;
+    const raceTasks = racers * 3;
+    const seedApp = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', ...NO_RATE_LIMITS }), db.url);
+    let lat: SiteMap;
+    let race: SiteMap;
+    let operator: string;
     try {
-      const admin = (await app.apiKeys.create('bench-admin', 'admin')).key;
-      const operator = (await app.apiKeys.create('bench-operator', 'operator')).key;
-      const engine = (app.modules.find((m) => m.name === 'tasks') as TasksModule).engine;
-      const address = await app.http.listen({ port: 0, host: '127.0.0.1' });
-      const base = typeof address === 'string' ? address : `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
-      const call = client(base, operator);
-      const lat = await site(app, admin, 'FLOOR_L');
-      const faces = [...lat.byCode.values()].filter((l) => l.type === 'PICK_FACE');
+      const admin = (await seedApp.apiKeys.create('bench-admin', 'admin')).key;
+      operator = (await seedApp.apiKeys.create('bench-operator', 'operator')).key;
+      const engine = (seedApp.modules.find((m) => m.name === 'tasks') as TasksModule).engine;
+      lat = await site(seedApp, admin, 'FLOOR_L');
+      race = await site(seedApp, admin, 'FLOOR_R');
+      const faces = [...lat.byCode.values()].filter((l) => l.type === 'PICK_FACE').map((l) => suffix(l.code));
       const queueTasks = async (count: number, siteMap: SiteMap, prefix: string): Promise<void> => {
         const seeded = createRng(seed + count);
         const rng = { next: (): number => seeded.next() };
         await inPool(Array.from({ length: count }, (_, i) => i), 4, async (i) => {
-          const s = faces[randInt(rng.next, 0, faces.length - 1)]!;
-          const e = faces[randInt(rng.next, 0, faces.length - 1)]!;
-          await app.db.tx((tx) => engine.queue(tx, {
+          const [s, e] = [faces[randInt(rng.next, 0, faces.length - 1)]!, faces[randInt(rng.next, 0, faces.length - 1)]!];
+          await seedApp.db.tx((tx) => engine.queue(tx, {
             siteId: siteMap.id, type: (['PICK', 'PUTAWAY', 'REPLENISH'] as const)[i % 3]!, reference: `${prefix}-${i}`, waveId: null,
-            priority: 3 + (i % 4), locationId: siteMap.byCode.get(suffix(s.code))!.id, endLocationId: siteMap.byCode.get(suffix(e.code))!.id,
+            priority: 3 + (i % 4), locationId: siteMap.byCode.get(s)!.id, endLocationId: siteMap.byCode.get(e)!.id,
           }, {}));
         });
       };
-      const claimsPerWorker = 20;
       await queueTasks(claimers * claimsPerWorker * 2 + 200, lat, 'lat');
-      for (let w = 0; w < claimers; w++) {
-        await app.http.inject({ method: 'PUT', url: `/api/v1/workers/lat-${w}/profile`, headers: { 'x-api-key': admin }, payload: { siteId: lat.id, locationId: faces[w * 7 % faces.length]!.id } });
+      await queueTasks(raceTasks, race, 'race');
+      for (const tag of ['paced', 'sat']) {
+        for (let w = 0; w < claimers; w++) {
+          await seedApp.http.inject({ method: 'PUT', url: `/api/v1/workers/lat-${w}-${tag}/profile`, headers: { 'x-api-key': admin }, payload: { siteId: lat.id, locationId: lat.byCode.get(faces[(w * 7) % faces.length]!)!.id } });
+        }
       }
+      await seedApp.bus.idle(60_000);
+    } finally {
+      await seedApp.close();
+    }
+
+    const port = await freePort();
+    const server = await startPakLog(cleanEnv({
+      DATABASE_URL: db.url, PORT: String(port), PAKLOG_GRPC_PORT: String(await freePort()), PAKLOG_SEED_DEMO: 'false',
+      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+    }));
+    const loadAtStart = +(loadavg()[0] ?? 0).toFixed(2);
+    try {
+      const call = client(`http://127.0.0.1:${port}`, operator);
       const latency = async (think: number, tag: string) => {
         const times: number[] = [];
         const t0 = performance.now();
         await Promise.all(Array.from({ length: claimers }, async (_, w) => {
           const workerId = `lat-${w}-${tag}`;
-          await app.http.inject({ method: 'PUT', url: `/api/v1/workers/${workerId}/profile`, headers: { 'x-api-key': admin }, payload: { siteId: lat.id, locationId: faces[w * 7 % faces.length]!.id } });
           for (let i = 0; i < claimsPerWorker; i++) {
             await pause(think);
             const next = await call('POST', '/api/v1/tasks/next', { workerId, siteId: lat.id });
@@ -279,9 +298,6 @@ export async function main(args: string[]): Promise<void> {
       console.log(`claim latency, ${claimers} workers, no think time: p50 ${saturated.p50Ms} ms, p99 ${saturated.p99Ms} ms (${saturated.requestsPerSecond} req/s)`);
 
       // Phase 3: racers.
-      const race = await site(app, admin, 'FLOOR_R');
-      const raceTasks = racers * 3;
-      await queueTasks(raceTasks, race, 'race');
       let done = 0;
       await Promise.all(Array.from({ length: racers }, async (_, r) => {
         const workerId = `racer-${r}`;
@@ -295,11 +311,24 @@ export async function main(args: string[]): Promise<void> {
           done++;
         }
       }));
-      await app.bus.idle(60_000);
-      const rows = await app.db.query<{ id: string; worker_id: string; status: string }>(`SELECT id, worker_id, status FROM tasks.tasks WHERE site_id = $1`, [race.id]);
-      const events = await app.db.query<{ type: string; subject: string; worker: string }>(
-        `SELECT type, subject, envelope->'data'->>'workerId' AS worker FROM platform.events
-          WHERE site_id = $1 AND type IN ('tasks.task.assigned.v1', 'tasks.task.completed.v1') ORDER BY seq`, [race.id]);
+      const pgc = new pg.Client({ connectionString: db.url });
+      await pgc.connect();
+      let rows: { id: string; worker_id: string; status: string }[];
+      let events: { type: string; subject: string; worker: string }[];
+      try {
+        // The event store is written by the relay a moment after each commit: wait until it has every completion.
+        for (let i = 0; i < 200; i++) {
+          const n = await pgc.query<{ n: string }>(`SELECT count(*) AS n FROM platform.events WHERE site_id = $1 AND type = 'tasks.task.completed.v1'`, [race.id]);
+          if (Number(n.rows[0]!.n) >= raceTasks) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        rows = (await pgc.query<{ id: string; worker_id: string; status: string }>(`SELECT id, worker_id, status FROM tasks.tasks WHERE site_id = $1`, [race.id])).rows;
+        events = (await pgc.query<{ type: string; subject: string; worker: string }>(
+          `SELECT type, subject, envelope->'data'->>'workerId' AS worker FROM platform.events
+            WHERE site_id = $1 AND type IN ('tasks.task.assigned.v1', 'tasks.task.completed.v1') ORDER BY seq`, [race.id])).rows;
+      } finally {
+        await pgc.end();
+      }
       const assignedOf = new Map<string, string[]>();
       const holding = new Map<string, string | undefined>();
       let overlaps = 0;
@@ -318,22 +347,26 @@ export async function main(args: string[]): Promise<void> {
       const racing = {
         racers, tasks: raceTasks, completed: done,
         tasksCompletedInDb: rows.filter((r) => r.status === 'COMPLETED').length,
+        assignedEvents: [...assignedOf.values()].reduce((a, ws) => a + ws.length, 0),
         tasksAssignedMoreThanOnce: twice, eventWorkerNotDbWorker: mismatched, workersHoldingTwoAtOnce: overlaps,
         ok: done === raceTasks && twice === 0 && mismatched === 0 && overlaps === 0 && assignedOf.size === raceTasks,
       };
       console.log(`racing: ${racers} claimers, ${raceTasks} tasks: ${JSON.stringify(racing)}`);
 
       const result = {
-        benchmark: 'floor', machine: machine(), database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server)',
+        benchmark: 'floor', machine: machine(), database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database',
         deadhead: floor,
-        claimLatency: { over: 'HTTP POST /api/v1/tasks/next on a loopback socket of the bench process (fetch, keep-alive)', workers: claimers, paced, saturated },
+        claimLatency: {
+          over: 'HTTP POST /api/v1/tasks/next to a `paklog start` process (all contexts, inline bus) on a loopback socket, from the bench process (fetch, keep-alive); measured by the client',
+          workers: claimers, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: +(loadavg()[0] ?? 0).toFixed(2), paced, saturated,
+        },
         racing,
         targets: { deadheadReductionAtLeast: 0.15, claimP99MsAtMost: 100, met: { deadhead: floor.deadheadReduction >= 0.15, claimP99: paced.p99Ms <= 100, racing: racing.ok } },
       };
       console.log(`written to ${writeResult('floor', result)}`);
       if (!racing.ok) throw new Error('a task was held by two workers, or a worker held two tasks');
     } finally {
-      await app.close();
+      await server.stop();
     }
   } finally {
     await db.drop();
