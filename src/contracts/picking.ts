@@ -31,6 +31,8 @@ export const PickingEventSchemas = {
     pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()), lineCount: Type.Integer(),
     routeLength: Type.Union([Type.Number(), Type.Null()], { description: 'Walking distance of the planned route in metres, when coordinates are known.' }),
     priority: Type.Integer({ description: "The most urgent priority of the list's orders (1 is the most urgent, 9 the least, as on orders); the PICK task is queued with it." }),
+    firstLocationId: Type.Optional(Type.String({ description: "The location of the list's first stop, in walking order (added in place: optional). The PICK task starts there." })),
+    lastLocationId: Type.Optional(Type.String({ description: "The location of the list's last stop (added in place: optional). The PICK task's worker stands there when done." })),
   }, { description: "A routed pick list was made from a wave's reservations (on `inventory.stock.reserved`): one per order, or per cart batch." }),
   [PickingEvents.linePicked]: Type.Object({
     ...PickLineRefProperties, quantity: Type.Integer(), toteId: Type.String(),

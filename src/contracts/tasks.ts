@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import type { EventMeta } from '../platform/bus/envelope.ts';
 import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
+import { List } from '../platform/bus/published-language.ts';
 
 export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -17,6 +18,9 @@ export const TaskEvents = {
   rejected: 'tasks.task.rejected.v1',
   timedOut: 'tasks.task.timed-out.v1',
   reprioritised: 'tasks.task.reprioritised.v1',
+  paused: 'tasks.task.paused.v1',
+  resumed: 'tasks.task.resumed.v1',
+  workerProfileChanged: 'tasks.worker.profile-changed.v1',
 } as const;
 
 const TaskChangedProperties = {
@@ -43,6 +47,15 @@ export const TaskEventSchemas = {
   [TaskEvents.reprioritised]: Type.Object({
     ...TaskChangedProperties, priority: Type.Integer({ description: 'The new priority (1 is the most urgent).' }), previousPriority: Type.Integer(),
   }, { description: "A task waiting or held got a new priority (a supervisor's reprioritise on a TASK_NOT_STARTED exception)." }),
+  [TaskEvents.paused]: TaskChangedSchema('IN_PROGRESS → PAUSED: the holding worker set the task aside (`POST /tasks/{id}/pause`).'),
+  [TaskEvents.resumed]: TaskChangedSchema('PAUSED → IN_PROGRESS: the holding worker took the task up again (`POST /tasks/{id}/resume`).'),
+  [TaskEvents.workerProfileChanged]: Type.Object({
+    workerId: Type.String(), siteId: Type.String(),
+    zones: List(Type.String(), { description: 'Zones the worker works in; empty = every zone.' }),
+    skills: List(Type.String()), equipment: List(Type.String()),
+    maxTasks: Type.Integer({ description: 'How many tasks the worker may hold at once (ASSIGNED + IN_PROGRESS).' }),
+    locationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the worker was last known to stand.' }),
+  }, { description: "A worker's profile was created or replaced (`PUT /workers/{id}/profile`)." }),
 } as const;
 
 export type TaskChanged = Static<(typeof TaskEventSchemas)[typeof TaskEvents.created]>;
@@ -61,4 +74,5 @@ export interface TaskCommands {
 /** Coded errors of tasks. */
 export const TasksErrors = {
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
+  TASK_LIMIT_REACHED: { status: 409, title: 'The worker already holds as many tasks as their profile allows' },
 } as const satisfies ErrorSpecs;

@@ -216,6 +216,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     await t.settle();
     await example('listReservations');
 
+    // Alice's profile (zones, skills, equipment, max tasks) decides which tasks she may be given.
+    await example('putWorkerProfile');
+    await example('getWorkerProfile');
     // Alice picks it: next task, start, the scan the example describes, complete.
     const task = await until('claimNextTask', (x) => x !== '' && x?.id !== undefined);
     use('task', task.id);
@@ -224,6 +227,8 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('listTasks');
     await example('listPickLists');
     await example('startTask');
+    expect((await example('pauseTask')).body.status).toBe('PAUSED');
+    expect((await example('resumeTask')).body.status).toBe('IN_PROGRESS');
     const list = (await example('getPickList')).body;
     use('pickLine', list.lines[0].id);
     expect((await example('confirmPick')).body.lines[0].status).toBe('PICKED');
@@ -308,6 +313,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getException');
     expect((await example('actOnException')).body.status).toBe('RESOLVED');
     expect((await example('listAudit')).body.items.length).toBeGreaterThan(0);
+
+    // A supervisor hands idle workers their next tasks in one go (whatever is queued now; none is an answer too).
+    await example('assignTaskBatch');
 
     // Identity: a person with a role at the demo site, made a manager of the second site and back; signed in, the
     // session refreshed and ended; then disabled.

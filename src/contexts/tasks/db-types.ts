@@ -21,14 +21,23 @@ export interface TasksTasks {
   assigned_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
+  due_at: Date | null;
+  end_location_id: string | null;
   id: string;
+  location_id: string | null;
   /**
    * 1 is the most urgent; ties go to the oldest task
    */
   priority: Generated<number>;
+  /**
+   * created_at + priority x 15 min: the claim orders by it (ageing, ADR 0023)
+   */
+  rank_at: Date;
   reference: string;
   rejected_at: Date | null;
   rejected_by: string | null;
+  required_equipment: Generated<string[]>;
+  required_skills: Generated<string[]>;
   site_id: string;
   started_at: Date | null;
   status: string;
@@ -37,9 +46,24 @@ export interface TasksTasks {
   version: Generated<number>;
   wave_id: string | null;
   worker_id: string | null;
+  zone: string | null;
+}
+
+export interface TasksWorkers {
+  equipment: Generated<string[]>;
+  location_at: Date | null;
+  location_id: string | null;
+  max_tasks: Generated<number>;
+  site_id: string;
+  skills: Generated<string[]>;
+  updated_at: Date;
+  version: Generated<number>;
+  worker_id: string;
+  zones: Generated<string[]>;
 }
 
 export interface DB {
   "tasks.inbox": TasksInbox;
   "tasks.tasks": TasksTasks;
+  "tasks.workers": TasksWorkers;
 }

@@ -1,5 +1,5 @@
 import { nextKey } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import { noContent, problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -10,6 +10,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskService } from './service.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
 
 const tags: Tag[] = ['Tasks'];
 const WorkerId = { ...Id, description: 'The operator doing the work', examples: ['alice'] };
@@ -22,10 +23,32 @@ const TaskSchema = Type.Object({
   waveId: Nullable(Type.String()), priority: Type.Integer({ description: '1 is the most urgent' }), status: Enum(TASK_STATUSES),
   workerId: Nullable(Type.String()), createdAt: DateTime, assignedAt: Nullable(DateTime), startedAt: Nullable(DateTime),
   completedAt: Nullable(DateTime), updatedAt: DateTime, version: Type.Integer(),
+  locationId: Nullable(Type.String({ description: "Where the task starts (a pick list's first stop, a putaway's source)" })),
+  endLocationId: Nullable(Type.String({ description: 'Where the worker stands when the task is done' })),
+  dueAt: Nullable(DateTime),
+  zone: Nullable(Type.String({ description: 'Only workers of this zone may take it (profile zones)' })),
+  requiredSkills: List(Type.String(), { description: 'Skills the worker must have (profile skills)' }),
+  requiredEquipment: List(Type.String(), { description: 'Equipment the worker must have (profile equipment)' }),
 });
+const Labels = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true, description });
+const ProfileBody = Type.Object({
+  siteId: SiteRef,
+  zones: Type.Optional(Labels('Zones the worker works in; empty or absent = every zone')),
+  skills: Type.Optional(Labels('Skills tasks may require (e.g. `forklift-licence`, `hazmat`)')),
+  equipment: Type.Optional(Labels('Equipment the worker has with them (e.g. `reach-truck`, `cart`)')),
+  maxTasks: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'How many tasks (ASSIGNED + IN_PROGRESS) the worker may hold; default 1' })),
+  locationId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, description: 'Where the worker stands now (a location id of the site)' }))),
+}, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, zones: ['A'], skills: ['forklift-licence'], equipment: ['reach-truck'], maxTasks: 1 }] });
+const ProfileSchema = Type.Object({
+  workerId: Type.String(), siteId: Type.String(), zones: List(Type.String()), skills: List(Type.String()),
+  equipment: List(Type.String()), maxTasks: Type.Integer(), locationId: Nullable(Type.String()), locationAt: Nullable(DateTime),
+  position: Nullable(Type.String({ description: 'Where the worker stands now: the end of their last completed task, or locationId if set later' })),
+  updatedAt: DateTime, version: Type.Integer(),
+});
+const WorkerParams = Type.Object({ id: { ...Id, description: 'The worker id (as in POST /tasks/next)', examples: ['alice'] } }, { additionalProperties: false });
 const taskCommandProblems = () => problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER');
 
-export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskService, locations: Pick<LocationMasterApi, 'getSite' | 'getLocations'>): Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
 
@@ -34,8 +57,11 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     schema: {
       operationId: 'claimNextTask', tags,
       summary: 'Claim the next task for a worker',
-      description: 'Returns the task the worker already holds (ASSIGNED or IN_PROGRESS), else atomically claims the most urgent, '
-        + 'oldest QUEUED task of the site (optionally of the given types). 200 with the task; 204 with no body when there is no work.',
+      description: 'Returns an ASSIGNED task the worker already holds, else, while they hold fewer tasks than their profile allows '
+        + '(maxTasks, default 1), atomically claims the best QUEUED task of the site they are eligible for (zone, skills, equipment; '
+        + 'optionally of the given types): a task due within 30 minutes first, else by priority improved one step per 15 minutes of '
+        + 'waiting, and among the first 8 of equal effective priority the nearest to where the worker stands. At their limit, the '
+        + 'task they hold. 200 with the task; 204 with no body when there is no work.',
       body: Type.Object({
         workerId: WorkerId,
         siteId: SiteRef,
@@ -88,6 +114,98 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
     unwrap(await tasks.reject(req.params.id, req.body.workerId, req.body.reason ?? null, requestMeta(req)))));
+
+  app.post('/tasks/:id/pause', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'pauseTask', tags, summary: 'Pause a task in progress (IN_PROGRESS → PAUSED); only its worker may',
+      description: 'The worker keeps the task (event tasks.task.paused.v1) but it no longer counts toward their max tasks, so '
+        + '`POST /tasks/next` may give them another. Pausing a paused task answers it unchanged; 409 ILLEGAL_TRANSITION from any other status.',
+      params: IdParams, body: WorkerBody, response: { 200: TaskSchema, ...taskCommandProblems() },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.pause(req.params.id, req.body.workerId, requestMeta(req)))));
+
+  app.post('/tasks/:id/resume', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'resumeTask', tags, summary: 'Resume a paused task (PAUSED → IN_PROGRESS); only its worker may',
+      description: 'Event tasks.task.resumed.v1. 409 TASK_LIMIT_REACHED when the worker already holds their max tasks (finish or '
+        + 'pause one first). Resuming a task in progress answers it unchanged.',
+      params: IdParams, body: WorkerBody, response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'TASK_LIMIT_REACHED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.resume(req.params.id, req.body.workerId, requestMeta(req)))));
+
+  app.post('/tasks/assign-batch', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'assignTaskBatch', tags, summary: 'Assign idle workers to tasks at once, minimising their total walk',
+      description: 'For supervisors. Every listed worker who holds no ASSIGNED or IN_PROGRESS task gets one eligible QUEUED task of '
+        + 'the site, in one transaction (no task to two workers): the most urgent tasks first, and among equally urgent ones the '
+        + 'pairing with the least total walking from where each worker stands (Hungarian method). A busy worker answers BUSY, a '
+        + 'worker with nothing they may take NO_ELIGIBLE_TASK.',
+      body: Type.Object({
+        siteId: SiteRef,
+        workerIds: Type.Array(WorkerId, { minItems: 1, maxItems: 200, uniqueItems: true }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, workerIds: ['alice', 'bob'] }] }),
+      response: {
+        200: Type.Object({
+          items: List(Type.Object({
+            workerId: Type.String(),
+            task: Nullable(TaskSchema),
+            travel: Type.Optional(Nullable(Type.Number({ description: 'Metres from where the worker stands to the task start, when known' }))),
+            reason: Type.Optional(Type.Union([Type.Literal('BUSY'), Type.Literal('NO_ELIGIBLE_TASK')])),
+          })),
+        }),
+        ...problems('UNKNOWN_SITE'),
+      },
+    },
+  }, async (req, reply) => {
+    const site = await siteId(req.body.siteId);
+    return deps.idempotency.run(req, reply, 200, async () => ({ items: await tasks.assignBatch(site, req.body.workerIds, requestMeta(req)) }));
+  });
+
+  app.put('/workers/:id/profile', {
+    config: { roles: CAN.plan },
+    schema: {
+      operationId: 'putWorkerProfile', tags, summary: "Set a worker's profile: zones, skills, equipment, max tasks, location",
+      description: 'Creates or replaces the profile (event tasks.worker.profile-changed.v1). `POST /tasks/next` gives the worker only '
+        + 'tasks they are eligible for: a task naming a zone needs that zone among the worker\'s zones (none listed = every zone), '
+        + 'and every skill and piece of equipment the task requires. A worker with no profile may take only tasks that require none. '
+        + '422 UNKNOWN_LOCATION when locationId is not a location of the site.',
+      params: WorkerParams, body: ProfileBody,
+      response: { 200: ProfileSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
+    },
+  }, async (req) => {
+    const b = req.body;
+    const site = await siteId(b.siteId);
+    const locationId = b.locationId ?? null;
+    if (locationId !== null && (await locations.getLocations([locationId])).get(locationId)?.siteId !== site) {
+      throw new AppError('UNKNOWN_LOCATION', `No location ${locationId} at site ${b.siteId}`, { errors: [{ field: '/locationId', message: 'is not a location of the site' }] });
+    }
+    // A PUT is idempotent by itself: the same profile again is the same profile (one more event, one more version).
+    await tasks.putProfile({
+      workerId: req.params.id, siteId: site, zones: b.zones ?? [], skills: b.skills ?? [], equipment: b.equipment ?? [], maxTasks: b.maxTasks ?? 1, locationId,
+    }, requestMeta(req));
+    return (await tasks.profile(req.params.id))!;
+  });
+
+  app.get('/workers/:id/profile', {
+    config: { roles: CAN.floor },
+    schema: {
+      operationId: 'getWorkerProfile', tags, summary: "A worker's profile and where they stand",
+      description: 'Managers read any profile; a person signed in as an operator reads only their own (403 ACTING_AS_ANOTHER_WORKER). '
+        + '404 NOT_FOUND when the worker has no profile (they may then take only tasks without zone, skill or equipment).',
+      params: WorkerParams, response: { 200: ProfileSchema, ...problems('NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
+    },
+  }, async (req) => {
+    const acting = actingWorkerOf(req);
+    if (acting !== undefined && acting !== req.params.id && req.principal?.role === 'operator') {
+      throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own profile (${acting}), not ${req.params.id}`, { errors: [{ field: '/id', message: `must be ${acting}` }] });
+    }
+    const profile = await tasks.profile(req.params.id);
+    if (profile === undefined) throw new AppError('NOT_FOUND', `Worker ${req.params.id} has no profile`);
+    return profile;
+  });
 
   app.get('/tasks/:id', {
     config: { roles: CAN.read },

@@ -2,12 +2,14 @@ import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from 
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
-import { taskService } from './service.ts';
+import { taskService, type TaskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
 
 export interface TasksOptions {
-  /** Resolves the site a request names (id or code). */
-  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /** Resolves the site a request names (id or code); the site's locations give travel between tasks. */
+  readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'listLocations'>;
+  /** How many candidates interleaving chooses among (default domain/ranking.ts INTERLEAVE_TOP_K; 1 = priority order only). */
+  readonly interleaveTopK?: number;
   /** PAKLOG_TASK_ASSIGN_TIMEOUT_S: an ASSIGNED task not started this long after its assignment goes back to the queue. */
   readonly assignTimeoutS?: number;
 }
@@ -18,12 +20,14 @@ export interface TasksModule extends ContextModule {
   requeueStale(): Promise<number>;
   /** What orchestration's exception actions may do to tasks (in-process only). */
   readonly commands: TaskCommands;
+  /** The task engine itself, for in-process drivers (the floor bench, tests). */
+  readonly engine: TaskService;
 }
 
 /** tasks: the unified task pool and its atomic assignment to workers. The reference example of docs/dev/contexts.md. */
 export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
-  const tasks = taskService(deps, { assignTimeoutS });
+  const tasks = taskService(deps, { assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
@@ -45,5 +49,5 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
       return outcome.ok ? { ok: true, value: { taskId: outcome.value.id, priority: outcome.value.priority, status: outcome.value.status } } : outcome;
     },
   };
-  return { ...module, requeueStale: () => tasks.requeueStale(), commands };
+  return { ...module, requeueStale: () => tasks.requeueStale(), commands, engine: tasks };
 }

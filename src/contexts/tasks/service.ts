@@ -4,11 +4,16 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
+import { hungarian } from '../../optimize/assignment/hungarian.ts';
+import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibility.ts';
+import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
 import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
-import { taskStore, type Task, type TaskFilter } from './store.ts';
+import { travelMap, type TravelMap } from './domain/travel.ts';
+import { taskStore, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type WorkerProfile } from './store.ts';
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
-type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled'];
+type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled' | 'paused' | 'resumed'];
 /** Event types of a task sent back to the queue (`TaskRequeued`). */
 type RequeueType = (typeof TaskEvents)['rejected' | 'timedOut'];
 
@@ -18,7 +23,12 @@ const EVENT_OF: Partial<Record<TaskStatus, ChangeType>> = {
   IN_PROGRESS: TaskEvents.started,
   COMPLETED: TaskEvents.completed,
   CANCELLED: TaskEvents.cancelled,
+  PAUSED: TaskEvents.paused,
 };
+
+/** The event of a move: taking a paused task up again is a resume, not a second start. */
+const eventOf = (from: TaskStatus, to: TaskStatus): ChangeType | undefined =>
+  (from === 'PAUSED' && to === 'IN_PROGRESS' ? TaskEvents.resumed : EVENT_OF[to]);
 
 function changed(task: Task, type: ChangeType): PublishedEvent<ChangeType> {
   return {
@@ -38,6 +48,10 @@ function requeued(task: Task, type: RequeueType, previousWorkerId: string, reaso
 export interface TaskServiceOptions {
   /** ASSIGNED tasks not started this long after their assignment go back to the queue (PAKLOG_TASK_ASSIGN_TIMEOUT_S). */
   readonly assignTimeoutS: number;
+  /** The site's locations, for travel between them (interleaving, batch assignment); without it, no travel is known. */
+  readonly locations?: Pick<LocationMasterApi, 'listLocations'> | undefined;
+  /** How many candidates interleaving chooses among (1 = plain priority order). */
+  readonly interleaveTopK?: number | undefined;
 }
 
 export interface QueueTask {
@@ -46,7 +60,28 @@ export interface QueueTask {
   readonly reference: string;
   readonly waveId: string | null;
   readonly priority: number;
+  /** Where the task starts (a pick list's first stop, a putaway's source location). */
+  readonly locationId?: string | null | undefined;
+  /** Where the worker stands when it is done. */
+  readonly endLocationId?: string | null | undefined;
+  readonly dueAt?: Date | null | undefined;
+  readonly zone?: string | null | undefined;
+  readonly requiredSkills?: readonly string[] | undefined;
+  readonly requiredEquipment?: readonly string[] | undefined;
 }
+
+/** One worker's result of a batch assignment. */
+export type BatchAssignment =
+  | { readonly workerId: string; readonly task: Task; readonly travel: number | null }
+  | { readonly workerId: string; readonly task: null; readonly reason: 'BUSY' | 'NO_ELIGIBLE_TASK' };
+
+/** How long a site's travel map is reused (locations rarely move; a new layout is seen after this at the latest). */
+export const TRAVEL_MAP_TTL_MS = 60_000;
+
+/** Batch assignment: a pair of a worse effective priority costs more than any walk, so priority wins, travel breaks ties. */
+const LEVEL_COST = 1e7;
+/** A pair the worker may not take: dropped after the solve. */
+const FORBIDDEN_COST = 1e12;
 
 /** Commands and queries of the task pool. */
 export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { assignTimeoutS: 300 }) {
@@ -55,13 +90,15 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   const completed = deps.metrics.counter('paklog_tasks_completed_total', 'Tasks completed');
   const rejected = deps.metrics.counter('paklog_tasks_rejected_total', 'Tasks rejected by their worker');
   const timedOut = deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time');
+  const choices = deps.metrics.counter('paklog_tasks_claim_choice_total', 'Claims by how the task was chosen (queue-order, escalated, nearest)', ['reason']);
+  const topK = options.interleaveTopK ?? INTERLEAVE_TOP_K;
 
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
     const legal = taskLifecycle.check(task.status, to, `Task ${task.id} is ${task.status}; it cannot become ${to}`);
     if (!legal.ok) return legal;
     const next = await taskStore.setStatus(tx, task.id, to, deps.clock.now());
-    const type = EVENT_OF[to];
+    const type = eventOf(task.status, to);
     if (type !== undefined) await emit(tx, [changed(next, type)], meta);
     return ok(next);
   }
@@ -94,30 +131,122 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     });
   }
 
+  /** Serialises every claim, resume and batch assignment of these workers (in one key order: no deadlock). */
+  async function lockWorkers(tx: Tx, workerIds: readonly string[]): Promise<void> {
+    for (const w of [...workerIds].sort()) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker'), hashtext($1))`, [w]);
+  }
+
+  /** The locked task if `workerId` holds it. */
+  async function ownTask(tx: Tx, id: string, workerId: string): Promise<Outcome<Task>> {
+    const task = await taskStore.get(tx, id, true);
+    if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+    if (task.workerId !== workerId) {
+      return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is not assigned to worker ${workerId}`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
+    }
+    return ok(task);
+  }
+
+  const maps = new Map<string, { readonly until: number; readonly map: Promise<TravelMap | undefined> }>();
+  /** The site's travel map, built from its locations once per TRAVEL_MAP_TTL_MS (a failed read is not kept). */
+  function travelFor(siteId: string): Promise<TravelMap | undefined> {
+    const api = options.locations;
+    if (api === undefined) return Promise.resolve(undefined);
+    const hit = maps.get(siteId);
+    if (hit !== undefined && hit.until > performance.now()) return hit.map;
+    const map = api.listLocations(siteId).then(
+      (ls: readonly Location[]) => (ls.length === 0 ? undefined : travelMap(ls)),
+      (e: unknown) => {
+        maps.delete(siteId);
+        deps.log.warn({ err: e, siteId }, 'tasks: could not read the site\'s locations; claiming without travel');
+        return undefined;
+      },
+    );
+    maps.set(siteId, { until: performance.now() + TRAVEL_MAP_TTL_MS, map });
+    return map;
+  }
+
+  /**
+   * Claims the best eligible task for the worker: the most urgent escalated one (by due time) if any, else, among the
+   * first `k` of the queue, the nearest of those with the best effective priority (domain/ranking.ts chooseTask).
+   * Only the row taken is locked: the first `k` are read unlocked, then claimed in order of preference skipping rows
+   * other claims are taking; if all of them went, the best task nobody is taking, in queue order. So a worker never
+   * hears "no work" while there is a task they may take that no one else is claiming.
+   */
+  async function claimFor(
+    tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, position: string | undefined,
+    k: number, map: TravelMap | undefined,
+  ): Promise<{ task: Task; reason: ChoiceReason } | undefined> {
+    const now = deps.clock.now();
+    const query = { siteId, workerId, types, eligibility: eligibilityOf(profile), now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS };
+    const take = async (locked: QueuedTask | undefined, reason: ChoiceReason) => {
+      if (locked === undefined) return undefined;
+      const task = await taskStore.assign(tx, locked.id, workerId, now);
+      if (task === undefined) throw new Error(`task ${locked.id} was locked by this claim yet not QUEUED`);
+      taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
+      return { task, reason };
+    };
+    const { escalated, ranked: queued } = await taskStore.peek(tx, { ...query, limit: Math.max(1, k) });
+    if (escalated === undefined && queued.length === 0) return undefined;
+    const ranked = queued.map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }));
+    let preferred: Task | undefined = escalated;
+    let reason: ChoiceReason = 'escalated';
+    if (preferred === undefined && ranked.length > 0) {
+      const travel = ranked.length > 1 && k > 1 && map !== undefined && position !== undefined
+        ? (c: (typeof ranked)[number]) => (c.task.locationId === null ? undefined : map.distance(position, c.task.locationId))
+        : undefined;
+      const choice = chooseTask(ranked, now, travel, k);
+      preferred = ranked[choice.index]?.task;
+      reason = choice.reason;
+    }
+    if (preferred !== undefined) {
+      const order = [preferred.id, ...ranked.map((r) => r.id).filter((id) => id !== preferred.id)];
+      const task = await taskStore.claimFirst(tx, order, workerId, now);
+      if (task !== undefined) {
+        taskLifecycle.assertCan('QUEUED', task.status);
+        return { task, reason: task.id === preferred.id ? reason : 'queue-order' };
+      }
+      // Every task read was taken meanwhile: an escalated one nobody is taking now, else the best one in queue order.
+      const locked = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
+      if (locked[0] !== undefined) return take(locked[0], 'escalated');
+    }
+    return take((await taskStore.candidates(tx, { ...query, escalated: false, limit: 1 }))[0], 'queue-order');
+  }
+  
+
   return {
     /** Queues a task for a piece of work (CREATED → QUEUED at once: nothing holds a new task back yet). Idempotent on the work. */
     async queue(tx: Tx, t: QueueTask, meta: EventMeta): Promise<Task | undefined> {
-      const task = await taskStore.insert(tx, { ...t, id: deps.ids.next('tsk'), status: 'QUEUED', now: deps.clock.now() });
+      const now = deps.clock.now();
+      const task = await taskStore.insert(tx, { ...t, id: deps.ids.next('tsk'), status: 'QUEUED', now, rankAt: rankAt(now, t.priority) });
       if (task !== undefined) await emit(tx, [changed(task, TaskEvents.created)], meta);
       return task;
     },
 
     /**
-     * The worker's next task: the one they already hold (a reconnecting handheld gets it back), else the site's most
-     * urgent queued task, claimed atomically. `undefined` when the queue is empty.
+     * The worker's next task: an ASSIGNED task they already hold (a reconnecting handheld gets it back), else, while
+     * they hold fewer than their profile's max tasks, the best eligible queued task of the site claimed atomically
+     * (ranking and interleaving: domain/ranking.ts), else the oldest task they hold. `undefined` when there is none.
      */
-    async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta): Promise<Task | undefined> {
+    async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta, opts: { readonly topK?: number } = {}): Promise<Task | undefined> {
+      const k = opts.topK ?? topK;
+      // Read before the transaction (another context's API; cached per site).
+      const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
         // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker'), hashtext($1))`, [workerId]);
-        const held = await taskStore.activeOf(tx, workerId);
-        if (held !== undefined) return held;
-        const claimed = await taskStore.claimNext(tx, siteId, workerId, types, deps.clock.now(), REJECT_COOLDOWN_MS);
-        if (claimed === undefined) return undefined;
-        taskLifecycle.assertCan('QUEUED', claimed.status); // the claim's statement moved it from QUEUED
-        await emit(tx, [changed(claimed, TaskEvents.assigned)], meta);
-        assigned.inc();
-        return claimed;
+        await lockWorkers(tx, [workerId]);
+        const held = await taskStore.heldBy(tx, workerId);
+        const waiting = held.find((h) => h.status === 'ASSIGNED');
+        if (waiting !== undefined) return waiting;
+        const { profile, position } = await taskStore.workerState(tx, workerId);
+        if (held.length >= (profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return held[0];
+        const claimed = await claimFor(tx, workerId, siteId, types, profile, position, k, map);
+        if (claimed === undefined) return held[0];
+        await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
+        tx.afterCommit(() => {
+          assigned.inc();
+          choices.inc({ reason: claimed.reason });
+        });
+        return claimed.task;
       });
     },
 
@@ -151,6 +280,142 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         tx.afterCommit(() => rejected.inc());
         return ok(next);
       });
+    },
+
+    /** The holding worker sets a task in progress aside (IN_PROGRESS → PAUSED); pausing a paused task answers it unchanged. */
+    async pause(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      return deps.db.tx(async (tx) => {
+        const found = await ownTask(tx, id, workerId);
+        if (!found.ok) return found;
+        if (found.value.status === 'PAUSED') return found;
+        return move(tx, found.value, 'PAUSED', meta);
+      });
+    },
+
+    /**
+     * The holding worker takes a paused task up again (PAUSED → IN_PROGRESS), if they hold fewer than their max tasks
+     * (409 TASK_LIMIT_REACHED otherwise: a paused task does not count, a resumed one does). Resuming a task in progress
+     * answers it unchanged.
+     */
+    async resume(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      return deps.db.tx(async (tx) => {
+        await lockWorkers(tx, [workerId]);
+        const found = await ownTask(tx, id, workerId);
+        if (!found.ok) return found;
+        const task = found.value;
+        if (task.status === 'IN_PROGRESS') return found;
+        if (task.status === 'PAUSED') {
+          const max = (await taskStore.profile(tx, workerId))?.maxTasks ?? DEFAULT_MAX_TASKS;
+          const held = await taskStore.heldBy(tx, workerId);
+          if (held.length >= max) {
+            return reject('TASK_LIMIT_REACHED', `Worker ${workerId} holds ${held.length} task(s), their limit is ${max}: finish or pause one first`);
+          }
+        }
+        return move(tx, task, 'IN_PROGRESS', meta);
+      });
+    },
+
+    /** Creates or replaces a worker's profile, with its event. The caller validated the site and location. */
+    async putProfile(p: NewWorkerProfile, meta: EventMeta): Promise<WorkerProfile> {
+      return deps.db.tx(async (tx) => {
+        const saved = await taskStore.putProfile(tx, p, deps.clock.now());
+        await emit(tx, [{
+          type: TaskEvents.workerProfileChanged, subject: saved.workerId, siteId: saved.siteId,
+          data: {
+            workerId: saved.workerId, siteId: saved.siteId, zones: saved.zones, skills: saved.skills, equipment: saved.equipment,
+            maxTasks: saved.maxTasks, locationId: saved.locationId,
+          },
+        }], meta);
+        return saved;
+      });
+    },
+
+    /** A worker's profile with where they stand now (their last completed task's end, or the profile's location). */
+    async profile(workerId: string): Promise<(WorkerProfile & { readonly position: string | null }) | undefined> {
+      const p = await taskStore.profile(deps.db, workerId);
+      if (p === undefined) return undefined;
+      return { ...p, position: (await taskStore.positionOf(deps.db, workerId)) ?? null };
+    },
+
+    /**
+     * Assigns idle workers (holding no ASSIGNED or IN_PROGRESS task) of a batch to queued tasks in ONE transaction:
+     * the best tasks in queue order (2 per worker, at least INTERLEAVE_TOP_K) are locked, and the Hungarian method
+     * (optimize/assignment) pairs workers and tasks so that (1) as many of the most urgent tasks as possible are taken
+     * (a worse effective priority costs more than any walk) and (2) the total walk from where each worker stands to
+     * their task's start is minimal. A worker is only paired with a task they are eligible for. No task goes to two
+     * workers: the rows are locked, and each assignment is a compare-and-set on QUEUED.
+     */
+    async assignBatch(siteId: string, workerIds: readonly string[], meta: EventMeta): Promise<BatchAssignment[]> {
+      const workers = [...new Set(workerIds)];
+      const map = await travelFor(siteId);
+      const out = await deps.db.tx(async (tx) => {
+        await lockWorkers(tx, workers);
+        const now = deps.clock.now();
+        const profiles = await taskStore.profiles(tx, workers);
+        const results = new Map<string, BatchAssignment>();
+        const idle: string[] = [];
+        for (const w of workers) {
+          if ((await taskStore.heldBy(tx, w)).length > 0) results.set(w, { workerId: w, task: null, reason: 'BUSY' });
+          else idle.push(w);
+        }
+        const limit = Math.max(INTERLEAVE_TOP_K, 2 * idle.length);
+        // Locked in queue order with the widest filter (every zone, skill and equipment); per-worker eligibility below.
+        const union = {
+          zones: null,
+          skills: [...new Set([...profiles.values()].flatMap((p) => p.skills))],
+          equipment: [...new Set([...profiles.values()].flatMap((p) => p.equipment))],
+        };
+        const query = { siteId, workerId: '', types: null, eligibility: union, now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS, limit };
+        const escalated = idle.length === 0 ? [] : await taskStore.candidates(tx, { ...query, escalated: true });
+        const ranked = idle.length === 0 ? [] : await taskStore.candidates(tx, { ...query, escalated: false, limit: Math.max(0, limit - escalated.length) });
+        const seen = new Set(escalated.map((t) => t.id));
+        const tasks = [...escalated, ...ranked.filter((t) => !seen.has(t.id))]
+          .map((t) => ({ ...t, createdAt: new Date(t.createdAt), dueAt: t.dueAt === null ? null : new Date(t.dueAt), task: t }))
+          .sort((a, b) => compareRank(a, b, now));
+        const positions = new Map<string, string | undefined>();
+        for (const w of idle) positions.set(w, await taskStore.positionOf(tx, w));
+        const rejectedBy = await taskStore.rejectMarks(tx, tasks.map((t) => t.id));
+        const cooled = (t: QueuedTask, w: string): boolean => {
+          const r = rejectedBy.get(t.id);
+          return r !== undefined && r.by === w && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS;
+        };
+        const cost = idle.map((w) => {
+          const e = eligibilityOf(profiles.get(w));
+          const from = positions.get(w);
+          return tasks.map((t) => {
+            if (!isEligible(t.task, e) || cooled(t.task, w)) return FORBIDDEN_COST;
+            const walk = from === undefined || t.task.locationId === null ? undefined : map?.distance(from, t.task.locationId);
+            return effectivePriority(t, now) * LEVEL_COST + (walk ?? 0);
+          });
+        });
+        const solved = hungarian(cost);
+        const emitted: PublishedEvent[] = [];
+        for (const [i, w] of idle.entries()) {
+          const j = solved.assignment[i] ?? -1;
+          const c = j < 0 ? FORBIDDEN_COST : (cost[i]?.[j] ?? FORBIDDEN_COST);
+          const pick = j < 0 ? undefined : tasks[j];
+          if (pick === undefined || c >= FORBIDDEN_COST) {
+            results.set(w, { workerId: w, task: null, reason: 'NO_ELIGIBLE_TASK' });
+            continue;
+          }
+          const task = await taskStore.assign(tx, pick.id, w, now);
+          if (task === undefined) throw new Error(`task ${pick.id} was locked by this transaction yet not QUEUED`);
+          taskLifecycle.assertCan('QUEUED', task.status);
+          const from = positions.get(w);
+          const walk = from === undefined || task.locationId === null ? undefined : map?.distance(from, task.locationId);
+          results.set(w, { workerId: w, task, travel: walk === undefined ? null : Math.round(walk * 100) / 100 });
+          emitted.push(changed(task, TaskEvents.assigned));
+        }
+        if (emitted.length > 0) await emit(tx, emitted, meta);
+        tx.afterCommit(() => assigned.inc(emitted.length));
+        return workers.map((w) => results.get(w) as BatchAssignment);
+      });
+      return out;
+    },
+
+    /** Walking distance between two locations of a site (metres), as interleaving measures it; undefined when unknown. */
+    async travel(siteId: string, fromId: string, toId: string): Promise<number | undefined> {
+      return (await travelFor(siteId))?.distance(fromId, toId);
     },
 
     /**

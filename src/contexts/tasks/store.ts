@@ -1,7 +1,9 @@
+import { AGEING_STEP_MIN } from './domain/ranking.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
-import type { TasksTasks } from './db-types.ts';
+import type { TasksTasks, TasksWorkers } from './db-types.ts';
+import type { Eligibility } from './domain/eligibility.ts';
 
 export interface Task {
   readonly id: string;
@@ -18,11 +20,20 @@ export interface Task {
   readonly completedAt: string | null;
   readonly updatedAt: string;
   readonly version: number;
+  /** Where the worker goes to begin (a pick list's first stop, a putaway's source); null when unknown. */
+  readonly locationId: string | null;
+  /** Where the worker stands when the task is done (a pick list's last stop, a putaway's destination). */
+  readonly endLocationId: string | null;
+  readonly dueAt: string | null;
+  readonly zone: string | null;
+  readonly requiredSkills: readonly string[];
+  readonly requiredEquipment: readonly string[];
 }
 
 const COLUMN_NAMES = [
   'id', 'site_id', 'type', 'reference', 'wave_id', 'priority', 'status', 'worker_id',
   'created_at', 'assigned_at', 'started_at', 'completed_at', 'updated_at', 'version',
+  'location_id', 'end_location_id', 'due_at', 'zone', 'required_skills', 'required_equipment',
 ] as const;
 const COLUMNS = columnList(COLUMN_NAMES);
 
@@ -42,6 +53,8 @@ function toTask(r: TaskRow): Task {
     id: r.id, siteId: r.site_id, type: r.type, reference: r.reference, waveId: r.wave_id, priority: r.priority,
     status: r.status, workerId: r.worker_id, createdAt: r.created_at.toISOString(), assignedAt: iso(r.assigned_at),
     startedAt: iso(r.started_at), completedAt: iso(r.completed_at), updatedAt: r.updated_at.toISOString(), version: r.version,
+    locationId: r.location_id, endLocationId: r.end_location_id, dueAt: iso(r.due_at), zone: r.zone,
+    requiredSkills: r.required_skills, requiredEquipment: r.required_equipment,
   };
 }
 
@@ -54,6 +67,14 @@ export interface NewTask {
   readonly priority: number;
   readonly status: TaskStatus;
   readonly now: Date;
+  /** The queue key (domain/ranking.ts `rankAt`). */
+  readonly rankAt: Date;
+  readonly locationId?: string | null | undefined;
+  readonly endLocationId?: string | null | undefined;
+  readonly dueAt?: Date | null | undefined;
+  readonly zone?: string | null | undefined;
+  readonly requiredSkills?: readonly string[] | undefined;
+  readonly requiredEquipment?: readonly string[] | undefined;
 }
 
 export interface TaskFilter {
@@ -64,15 +85,99 @@ export interface TaskFilter {
   readonly limit: number;
 }
 
+/** A queued task with its queue key, as the claim ranks it. */
+export type QueuedTask = Task & { readonly rankAt: Date };
+
+export interface CandidateQuery {
+  readonly siteId: string;
+  readonly workerId: string;
+  readonly types: readonly TaskType[] | null;
+  readonly eligibility: Eligibility;
+  readonly now: Date;
+  readonly rejectCooldownMs: number;
+  readonly dueWindowMs: number;
+  readonly escalated: boolean;
+  readonly limit: number;
+}
+
+/** The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility. */
+const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+     AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
+     AND (zone IS NULL OR $6::text[] IS NULL OR zone = ANY($6::text[]))
+     AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]`;
+
+/** Tasks due within the window, earliest due first (index tasks_due_idx). Exported for the plan test. */
+export const ESCALATED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND due_at IS NOT NULL AND due_at <= $4::timestamptz + make_interval(secs => $9::float8 / 1000)
+   ORDER BY due_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
+/** The queue by effective priority (index tasks_rank_idx). Exported for the plan test. */
+export const RANKED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND $9::float8 IS NOT NULL
+   ORDER BY rank_at, id FOR UPDATE SKIP LOCKED LIMIT $10`;
+
+/**
+ * What a claim chooses from, read without locking in ONE statement: the first task due within the window (flagged
+ * `escalated`), then the first `limit` of the queue by effective priority. A claim then locks only the one it takes.
+ */
+export const PEEK_SQL = `(SELECT ${COLUMNS}, rank_at, true AS escalated FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE} AND due_at IS NOT NULL AND due_at <= $4::timestamptz + make_interval(secs => $9::float8 / 1000)
+   ORDER BY due_at, id LIMIT 1)
+  UNION ALL
+  (SELECT ${COLUMNS}, rank_at, false AS escalated FROM tasks.tasks
+   WHERE ${CANDIDATE_WHERE}
+   ORDER BY rank_at, id LIMIT $10)`;
+
+/** Where worker $1 stands: the end (else start) of their last completed task, or their profile location if set later. */
+const POSITION_SQL = `SELECT loc FROM (
+         (SELECT coalesce(end_location_id, location_id) AS loc, completed_at AS at FROM tasks.tasks
+           WHERE worker_id = $1 AND status = 'COMPLETED' AND coalesce(end_location_id, location_id) IS NOT NULL
+           ORDER BY completed_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT location_id, location_at FROM tasks.workers WHERE worker_id = $1 AND location_id IS NOT NULL)
+       ) p ORDER BY at DESC NULLS LAST LIMIT 1`;
+
+export const candidateParams = (q: CandidateQuery): unknown[] => [
+  q.siteId, q.workerId, q.types, q.now, q.rejectCooldownMs, q.eligibility.zones, q.eligibility.skills, q.eligibility.equipment, q.dueWindowMs, q.limit,
+];
+
+export interface WorkerProfile {
+  readonly workerId: string;
+  readonly siteId: string;
+  readonly zones: readonly string[];
+  readonly skills: readonly string[];
+  readonly equipment: readonly string[];
+  readonly maxTasks: number;
+  readonly locationId: string | null;
+  readonly locationAt: string | null;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export type NewWorkerProfile = Pick<WorkerProfile, 'workerId' | 'siteId' | 'zones' | 'skills' | 'equipment' | 'maxTasks' | 'locationId'>;
+
+const WORKER_COLUMN_NAMES = ['worker_id', 'site_id', 'zones', 'skills', 'equipment', 'max_tasks', 'location_id', 'location_at', 'updated_at', 'version'] as const;
+const WORKER_COLUMNS = columnList(WORKER_COLUMN_NAMES);
+type WorkerRow = Pick<Selectable<TasksWorkers>, (typeof WORKER_COLUMN_NAMES)[number]>;
+
+function toProfile(r: WorkerRow): WorkerProfile {
+  return {
+    workerId: r.worker_id, siteId: r.site_id, zones: r.zones, skills: r.skills, equipment: r.equipment, maxTasks: r.max_tasks,
+    locationId: r.location_id, locationAt: iso(r.location_at), updatedAt: r.updated_at.toISOString(), version: r.version,
+  };
+}
+
 /** SQL of the tasks schema. */
 export const taskStore = {
+
   /** Inserts the task unless one already exists for the same work; returns it only when inserted. */
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+      `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
+                               location_id, end_location_id, due_at, zone, required_skills, required_equipment)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (type, reference) DO NOTHING RETURNING ${COLUMNS}`,
-      [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now],
+      [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
+        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? []],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -80,7 +185,9 @@ export const taskStore = {
   /** A waiting or held task's new priority (1 is the most urgent); the version moves. */
   async setPriority(tx: Executor, id: string, priority: number, now: Date): Promise<Task> {
     const rows = await tx.query<TaskRow>(
-      `UPDATE tasks.tasks SET priority = $2, updated_at = $3, version = version + 1 WHERE id = $1 RETURNING ${COLUMNS}`, [id, priority, now]);
+      // The queue key moves with the priority (rank_at = created_at + priority × the ageing step, ADR 0023).
+      `UPDATE tasks.tasks SET priority = $2, rank_at = created_at + $2 * make_interval(mins => $4), updated_at = $3, version = version + 1
+        WHERE id = $1 RETURNING ${COLUMNS}`, [id, priority, now, AGEING_STEP_MIN]);
     if (rows[0] === undefined) throw new Error(`task ${id} vanished under its row lock`);
     return toTask(rows[0]);
   },
@@ -95,35 +202,112 @@ export const taskStore = {
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
-  async activeOf(db: Executor, workerId: string): Promise<Task | undefined> {
+  /** The tasks a worker holds and works on (ASSIGNED, IN_PROGRESS), oldest assignment first. Paused ones are not. */
+  async heldBy(db: Executor, workerId: string): Promise<Task[]> {
     const rows = await db.query<TaskRow>(
-      `SELECT ${COLUMNS} FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at LIMIT 1`, [workerId],
+      `SELECT ${COLUMNS} FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at, id`, [workerId],
+    );
+    return rows.map(toTask);
+  },
+
+  /**
+   * Locks and returns up to `limit` queued tasks of the site the worker may take, best first: with `escalated`, the
+   * tasks due within `dueWindowMs` by due time; otherwise every eligible task by its queue key (rank_at). Rows other
+   * claims hold are skipped, not waited for, so concurrent claims never get the same task and never wait.
+   */
+  async candidates(db: Executor, q: CandidateQuery): Promise<QueuedTask[]> {
+    const rows = await db.query<TaskRow & { rank_at: Date }>(q.escalated ? ESCALATED_SQL : RANKED_SQL, candidateParams(q));
+    return rows.map((r) => ({ ...toTask(r), rankAt: r.rank_at }));
+  },
+
+  /** The first escalated task and the first `limit` of the queue the worker may take, not locked (PEEK_SQL). */
+  async peek(db: Executor, q: Omit<CandidateQuery, 'escalated'>): Promise<{ escalated: QueuedTask | undefined; ranked: QueuedTask[] }> {
+    const rows = await db.query<TaskRow & { rank_at: Date; escalated: boolean }>(PEEK_SQL, candidateParams({ ...q, escalated: false }));
+    const tasks = rows.map((r) => ({ task: { ...toTask(r), rankAt: r.rank_at }, escalated: r.escalated }));
+    return { escalated: tasks.find((t) => t.escalated)?.task, ranked: tasks.filter((t) => !t.escalated).map((t) => t.task) };
+  },
+
+  /**
+   * The worker's profile (if any) and where they stand, in one statement: the end (else the start) location of their
+   * last completed task, or their profile's location if that was set later.
+   */
+  async workerState(db: Executor, workerId: string): Promise<{ profile: WorkerProfile | undefined; position: string | undefined }> {
+    const rows = await db.query<Partial<WorkerRow> & { found: boolean; position: string | null }>(
+      `SELECT ${columnList(WORKER_COLUMN_NAMES, 'w')}, w.worker_id IS NOT NULL AS found, (${POSITION_SQL}) AS position
+         FROM (SELECT 1) one LEFT JOIN tasks.workers w ON w.worker_id = $1`,
+      [workerId],
+    );
+    const r = rows[0];
+    return { profile: r?.found === true ? toProfile(r as WorkerRow) : undefined, position: r?.position ?? undefined };
+  },
+
+  /**
+   * Claims the first of `ids` (in that order of preference) that is still QUEUED and that no other claim is taking
+   * right now, in ONE statement: a row another transaction holds is skipped, not waited for. Undefined when none is left.
+   */
+  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date): Promise<Task | undefined> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+        WHERE status = 'QUEUED' AND id = (
+          SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
+           ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
+        RETURNING ${COLUMNS}`,
+      [ids, workerId, now],
+    );
+    return rows[0] === undefined ? undefined : toTask(rows[0]);
+  },
+
+  /** QUEUED → ASSIGNED for a task the caller locked (candidates); undefined if it was not queued any more. */
+  async assign(db: Executor, id: string, workerId: string, now: Date): Promise<Task | undefined> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+        WHERE id = $1 AND status = 'QUEUED' RETURNING ${COLUMNS}`,
+      [id, workerId, now],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
   /**
-   * Claims the site's most urgent, oldest queued task for the worker in ONE statement: the inner SELECT locks the
-   * candidate row and skips rows other claims hold, so concurrent claims never get the same task and never wait.
+   * Where the worker stands: the end (else the start) location of their last completed task, or their profile's
+   * location if that was set later. Undefined when neither is known.
    */
-  async claimNext(
-    db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null, now: Date, rejectCooldownMs: number,
-  ): Promise<Task | undefined> {
-    // A task the worker rejected less than the cool-down ago is skipped for them (it stays in the queue for the others).
-    const rows = await db.query<TaskRow>(
-      `UPDATE tasks.tasks
-          SET status = 'ASSIGNED', worker_id = $2, assigned_at = $4, updated_at = $4, version = version + 1
-        WHERE status = 'QUEUED' AND id = (
-          SELECT id FROM tasks.tasks
-           WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-             AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
-           ORDER BY priority, created_at, id
-           FOR UPDATE SKIP LOCKED
-           LIMIT 1)
-        RETURNING ${COLUMNS}`,
-      [siteId, workerId, types, now, rejectCooldownMs],
+  async positionOf(db: Executor, workerId: string): Promise<string | undefined> {
+    const rows = await db.query<{ loc: string | null }>(`SELECT (${POSITION_SQL}) AS loc`, [workerId]);
+    return rows[0]?.loc ?? undefined;
+  },
+
+  /** Who last rejected each of these tasks, and when (the reject cool-down of a batch assignment). */
+  async rejectMarks(db: Executor, ids: readonly string[]): Promise<Map<string, { by: string; at: Date }>> {
+    const rows = await db.query<{ id: string; rejected_by: string; rejected_at: Date }>(
+      `SELECT id, rejected_by, rejected_at FROM tasks.tasks WHERE id = ANY($1::text[]) AND rejected_by IS NOT NULL`, [ids],
     );
-    return rows[0] === undefined ? undefined : toTask(rows[0]);
+    return new Map(rows.map((r) => [r.id, { by: r.rejected_by, at: r.rejected_at }]));
+  },
+
+  async profile(db: Executor, workerId: string): Promise<WorkerProfile | undefined> {
+    const rows = await db.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE worker_id = $1`, [workerId]);
+    return rows[0] === undefined ? undefined : toProfile(rows[0]);
+  },
+
+  async profiles(db: Executor, workerIds: readonly string[]): Promise<Map<string, WorkerProfile>> {
+    const rows = await db.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE worker_id = ANY($1::text[])`, [workerIds]);
+    return new Map(rows.map((r) => [r.worker_id, toProfile(r)]));
+  },
+
+  /** Creates or replaces a worker's profile; the location's time moves only when the location changes. */
+  async putProfile(db: Executor, p: NewWorkerProfile, now: Date): Promise<WorkerProfile> {
+    const rows = await db.query<WorkerRow>(
+      `INSERT INTO tasks.workers (worker_id, site_id, zones, skills, equipment, max_tasks, location_id, location_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE $8::timestamptz END, $8)
+       ON CONFLICT (worker_id) DO UPDATE SET
+         site_id = EXCLUDED.site_id, zones = EXCLUDED.zones, skills = EXCLUDED.skills, equipment = EXCLUDED.equipment,
+         max_tasks = EXCLUDED.max_tasks, location_id = EXCLUDED.location_id,
+         location_at = CASE WHEN EXCLUDED.location_id IS NOT DISTINCT FROM workers.location_id THEN workers.location_at ELSE EXCLUDED.location_at END,
+         updated_at = EXCLUDED.updated_at, version = workers.version + 1
+       RETURNING ${WORKER_COLUMNS}`,
+      [p.workerId, p.siteId, p.zones, p.skills, p.equipment, p.maxTasks, p.locationId, now],
+    );
+    return toProfile(rows[0] as WorkerRow);
   },
 
   /** ASSIGNED → QUEUED on the worker's reject (the caller holds the row lock and checked the transition). */

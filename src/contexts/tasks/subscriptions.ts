@@ -8,7 +8,11 @@ import type { TaskService } from './service.ts';
 export function taskSubscriptions(tasks: TaskService): Subscription[] {
   return [
     on(PickingEvents.listCreated, async (d, event, tx) => {
-      await tasks.queue(tx, { siteId: d.siteId, type: 'PICK', reference: d.pickListId, waveId: d.waveId, priority: d.priority ?? 0 }, causedBy(event));
+      // The task starts at the list's first stop and ends at its last, when the event says (older events do not).
+      await tasks.queue(tx, {
+        siteId: d.siteId, type: 'PICK', reference: d.pickListId, waveId: d.waveId, priority: d.priority ?? 0,
+        locationId: d.firstLocationId ?? null, endLocationId: d.lastLocationId ?? null,
+      }, causedBy(event));
     }),
     on(PickingEvents.listCompleted, async (d, event, tx) => {
       await tasks.finishWork(tx, 'PICK', d.pickListId, causedBy(event));

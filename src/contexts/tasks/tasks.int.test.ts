@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
+import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL } from './store.ts';
 
 let t: TestApp;
 /** The sites the tests use, by code; filled with their ids. */
@@ -164,23 +165,27 @@ describe('tasks', () => {
     expect(page2.body.nextCursor).toBeNull();
   });
 
-  it('claims through the queue index: the most urgent, oldest queued task of a site comes without sorting the queue', async () => {
-    // The claim's inner SELECT (store.claimNext): priority 1 first, then the oldest.
-    const plan = await t.app.db.tx(async (tx) => {
+  it('claims through the queue indexes: escalated tasks by due time, the rest by effective priority, without sorting the queue', async () => {
+    // The claim's two SELECTs (store.ts ESCALATED_SQL, RANKED_SQL) with the parameters a claim passes.
+    const explain = (sql: string) => t.app.db.tx(async (tx) => {
       await tx.query(`SET LOCAL enable_seqscan = off`);
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN SELECT id FROM tasks.tasks
-          WHERE site_id = $1 AND status = 'QUEUED' AND ($2::text[] IS NULL OR type = ANY($2::text[]))
-            AND (rejected_by IS DISTINCT FROM $3 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
-          ORDER BY priority, created_at, id
-          FOR UPDATE SKIP LOCKED
-          LIMIT 1`,
-        [S.sit_plan!, null, 'wrk_plan', new Date(), 300_000],
-      );
+      const params = candidateParams({
+        siteId: S.sit_plan!, workerId: 'wrk_plan', types: null, eligibility: { zones: [], skills: [], equipment: [] }, now: new Date(),
+        rejectCooldownMs: 300_000, dueWindowMs: 1_800_000, escalated: false, limit: 8,
+      });
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
-    expect(plan).toContain('tasks_queue_idx');
-    expect(plan).not.toMatch(/Sort/);
+    const ranked = await explain(RANKED_SQL);
+    expect(ranked).toContain('tasks_rank_idx');
+    expect(ranked).not.toMatch(/Sort/);
+    const peek = await explain(PEEK_SQL);
+    expect(peek).toContain('tasks_rank_idx');
+    expect(peek).toContain('tasks_due_idx');
+    expect(peek).not.toMatch(/Sort/);
+    const escalated = await explain(ESCALATED_SQL);
+    expect(escalated).toContain('tasks_due_idx');
+    expect(escalated).not.toMatch(/Sort/);
   });
 
   it('20 workers racing for 5 tasks: each task is claimed exactly once, 5 workers get one, 15 get none', async () => {

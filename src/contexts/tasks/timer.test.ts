@@ -13,7 +13,7 @@ function fakeDeps() {
   return { deps, tx };
 }
 
-const noSites = { getSite: async () => undefined };
+const noSites = { getSite: async () => undefined, getLocations: async () => new Map(), listLocations: async () => [] };
 
 afterEach(() => {
   vi.useRealTimers();

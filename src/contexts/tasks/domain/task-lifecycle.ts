@@ -27,7 +27,7 @@ export const taskLifecycle = defineLifecycle('task', TASK_TRANSITIONS, ['CREATED
  */
 export const REJECT_COOLDOWN_MS = 5 * 60_000;
 
-/** Statuses in which a task belongs to a worker: a worker holds at most one at a time. */
+/** Statuses that count toward a worker's max tasks (profile, default 1); a PAUSED task stays theirs but does not count (ADR 0023). */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['ASSIGNED', 'IN_PROGRESS'];
 
 /**

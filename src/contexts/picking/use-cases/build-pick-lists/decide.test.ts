@@ -37,6 +37,7 @@ describe('build pick lists from a wave\'s reservations', () => {
       type: 'picking.list.created.v1', subject: 'pkl_000001', siteId: 'sit_1',
       data: {
         pickListId: 'pkl_000001', waveId: 'wav_1', siteId: 'sit_1', orderIds: ['ord_a'], lineCount: 2, routeLength: null, priority: 7,
+        firstLocationId: 'loc_2', lastLocationId: 'loc_1',
       },
     }]);
   });

@@ -112,6 +112,7 @@ export const decideBuildPickLists: Decide<ListingState, BuildPickLists, PickList
     const data: PickListCreated = {
       pickListId: id, waveId: header.waveId, siteId: header.siteId, orderIds: header.orderIds, lineCount: planned.stops.length,
       routeLength: header.routeLength, priority: header.priority,
+      ...(planned.stops.length === 0 ? {} : { firstLocationId: planned.stops[0]!.locationId, lastLocationId: planned.stops[planned.stops.length - 1]!.locationId }),
     };
     events.push({ type: PickingEvents.listCreated, subject: id, siteId: header.siteId, data });
   }
