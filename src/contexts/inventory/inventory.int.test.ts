@@ -503,6 +503,9 @@ describe('returns to stock (ADR 0011 addendum)', () => {
     expect(s.onHand).toBe(5);
     expect(await atp()).toMatchObject({ unpickable: 3, atp: 2 });
     expect(await eventsOf(t, InventoryEvents.returnRequested, (await returns())[1]!.id)).toHaveLength(1);
+    // An order for more than can be promised waits: the tote's units are not promised to it.
+    const waiting = await placeOrder([{ sku, quantity: 4 }]);
+    expect((await eventsOf(t, InventoryEvents.allocated, waiting.orderId)).map((e) => e.data.complete)).toEqual([false]);
 
     // Both returns put back at the other location by scan (neither where picked): the tote is empty, ATP whole again.
     for (const x of await returns()) {
@@ -514,6 +517,8 @@ describe('returns to stock (ADR 0011 addendum)', () => {
     expect(Object.fromEntries(balances.map((b) => [b.locationId, b.onHand]))).toEqual({ [storage.id]: 2, [tote]: 0, [storage2.id]: 3 });
     s = await expectConserved(sku);
     expect(s.onHand).toBe(5);
-    expect(await atp()).toMatchObject({ unpickable: 0, atp: 5 });
+    // Back on a shelf, they are promised again: the waiting order is allocated.
+    expect((await eventsOf(t, InventoryEvents.allocated, waiting.orderId)).map((e) => e.data.complete)).toEqual([false, true]);
+    expect(await atp()).toMatchObject({ unpickable: 0, allocated: 4, atp: 1 });
   });
 });
