@@ -56,12 +56,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   const statusOf = async (orderId: string): Promise<string> => (await call<{ status: string }>('get', 'GET', `/api/v1/orders/${orderId}`)).body.status;
   /** A floor call that may lose its race to the cancel: 409 ORDER_CANCELLED (or a list closed by it) ends the flow. */
   const step = async (what: string, method: 'POST', url: string, body: unknown, ok: readonly number[]): Promise<any> => {
-    let res = await call(what, method, url, body);
-    // Orders said PICKED a moment before pack & ship heard the list complete: a booking waits for pack & ship's side.
-    for (let i = 0; i < 100 && res.status === 409 && (res.body as { code?: string }).code === 'CONFLICT'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      res = await call(what, method, url, body);
-    }
+    const res = await call(what, method, url, body);
     if (ok.includes(res.status)) return res.body;
     const code = (res.body as { code?: string }).code;
     if (res.status === 409 && (code === 'ORDER_CANCELLED' || code === 'ILLEGAL_TRANSITION')) return undefined;
