@@ -10,6 +10,10 @@ export type StockStatus = (typeof STOCK_STATUSES)[number];
 export const MOVEMENT_TYPES = ['RECEIPT', 'PUTAWAY', 'MOVE', 'ALLOCATE', 'DEALLOCATE', 'RESERVE', 'UNRESERVE', 'PICK', 'PACK', 'SHIP', 'ADJUST', 'COUNT', 'HOLD', 'RELEASE'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
+/** A return to stock is OPEN while units of it are still in the tote, COMPLETED once every unit was put back by scan. */
+export const RETURN_STATUSES = ['OPEN', 'COMPLETED'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
 export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_PICK', 'EXPIRED', 'CORRECTION'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
@@ -21,6 +25,8 @@ export const InventoryEvents = {
   reserved: 'inventory.stock.reserved.v1',
   shipped: 'inventory.stock.shipped.v1',
   returned: 'inventory.stock.returned.v1',
+  returnRequested: 'inventory.stock.return-requested.v1',
+  returnConfirmed: 'inventory.stock.return-confirmed.v1',
   moved: 'inventory.stock.moved.v1',
   pickabilityChanged: 'inventory.location.pickability-changed.v1',
 } as const;
@@ -79,7 +85,23 @@ export const InventoryEventSchemas = {
   [InventoryEvents.returned]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
     lines: List(Type.Object({ sku: Type.String(), locationId: Type.String(), lot: Lot, quantity: Type.Integer() })),
-  }, { description: 'Units picked for an order that was then cancelled went back to the locations they were picked from.' }),
+  }, { description: 'Units picked for an order that was then cancelled were put back into stock: a return confirmed by scan (`POST /inventory/returns/{id}/confirm`), at the location scanned (MOVE movements, reason RETURN_TO_STOCK). Into a pickable location it frees stock for backorders.' }),
+  [InventoryEvents.returnRequested]: Type.Object({
+    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, quantity: Type.Integer(),
+    fromLocationId: Type.String({ description: "The order's in-process location (`IN_PROCESS:<orderId>`): the units stay there, on hand but not promisable, until the return is confirmed." }),
+    suggestedLocationId: Type.String({ description: 'Where the units were picked from: where the return task suggests putting them.' }),
+  }, { description: 'Units picked for an order that was cancelled (before or after packing, or picked after the cancel) must be walked back to stock: one return per SKU, lot and pick location. Tasks queues a MOVE task for it (reference = returnId).' }),
+  [InventoryEvents.returnConfirmed]: Type.Object({
+    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot,
+    quantity: Type.Integer({ description: 'Units this confirm put back.' }),
+    locationId: Type.String({ description: 'The location scanned: where the units now are.' }),
+    suggestedLocationId: Type.String(),
+    returned: Type.Integer({ description: 'Units of the return put back so far.' }),
+    remaining: Type.Integer({ description: 'Units still in the tote; 0 when the return is COMPLETED.' }),
+    status: Type.Enum(RETURN_STATUSES),
+    workerId: Type.Union([Type.String(), Type.Null()], { description: 'The worker who scanned (the signed-in person\'s worker id), when known.' }),
+    movementId: Type.String({ description: 'The MOVE movement out of the tote; the one at the location references the return.' }),
+  }, { description: 'A return to stock was confirmed by scan, in full (COMPLETED: tasks finishes its MOVE task) or in part.' }),
   [InventoryEvents.moved]: Type.Object({
     siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
     fromLocationId: Type.String(), toLocationId: Type.String(),
@@ -101,6 +123,8 @@ export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;
 export type StockReserved = Payload<typeof InventoryEvents.reserved>;
 export type StockShipped = Payload<typeof InventoryEvents.shipped>;
 export type StockReturned = Payload<typeof InventoryEvents.returned>;
+export type StockReturnRequested = Payload<typeof InventoryEvents.returnRequested>;
+export type StockReturnConfirmed = Payload<typeof InventoryEvents.returnConfirmed>;
 export type StockMoved = Payload<typeof InventoryEvents.moved>;
 export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabilityChanged>;
 

@@ -2,7 +2,8 @@
  * Cancels fired at random moments around wave release, picking, packing, booking and dispatch (issue 6, acceptance b):
  * 240 orders, each with a cancel racing one step of its flow. Whatever wins, no CANCELLED order has a live package or
  * shipment or a SHIP movement, every cancel's answer agrees with where the order ends, the ledger equals the balances
- * and what physically moved, and every order and wave ends final (SHIPPED/CANCELLED, COMPLETED).
+ * and what physically moved, and every order and wave ends final (SHIPPED/CANCELLED, COMPLETED). Units picked for the
+ * orders that were cancelled wait in their totes under returns to stock until confirmed by scan (then the totes are empty).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
@@ -149,6 +150,31 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   // The races really happened at every moment: cancels won before release, during picking and before dispatch.
   expect(cancelled.length).toBeGreaterThan(all.length / 3);
   expect(shipped.length).toBeGreaterThan(all.length / 10);
+
+  // Units picked for the orders that were cancelled wait in their totes, each under an open return to stock (ADR 0011,
+  // addendum), with a MOVE task; no shipped order has a return. The ledger equals the balances while they wait.
+  const [pending] = await t.app.db.query<Record<string, number>>(`
+    SELECT (SELECT COALESCE(sum(on_hand), 0) FROM inventory.balances WHERE location_id = ANY(SELECT 'IN_PROCESS:' || x FROM unnest($1::text[]) x))::int AS in_totes,
+           (SELECT COALESCE(sum(quantity - returned), 0) FROM inventory.returns WHERE status = 'OPEN' AND order_id = ANY($1))::int AS open_returns,
+           (SELECT count(*) FROM inventory.returns WHERE order_id = ANY($2))::int AS returns_of_shipped,
+           (SELECT count(*) FROM inventory.returns r WHERE NOT EXISTS (
+              SELECT 1 FROM tasks.tasks k WHERE k.type = 'MOVE' AND k.reference = r.id AND k.status = 'QUEUED'))::int AS returns_without_task`,
+  [cancelled, shipped]);
+  expect(pending).toMatchObject({ open_returns: pending!.in_totes, returns_of_shipped: 0, returns_without_task: 0 });
+  expect(pending!.in_totes).toBeGreaterThan(0);
+  for (const s of (await call<{ items: Record<string, number>[] }>('summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items) {
+    expect(s.ledgerOnHand).toBe(s.onHand);
+    expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
+  }
+  // Workers put them back, confirming by scan: every other one where it was picked from, the rest at another location.
+  const openReturns = await t.getAll<{ id: string; suggestedLocationId: string }>(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN`);
+  expect(openReturns.length).toBeGreaterThan(0);
+  await Promise.all(openReturns.map(async (r, i) => {
+    const locationId = i % 2 === 0 ? r.suggestedLocationId : w.storage.find((l) => l.id !== r.suggestedLocationId)!.id;
+    const res = await call<{ status: string }>('return', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId });
+    expect({ id: r.id, status: res.status, body: res.body.status }).toEqual({ id: r.id, status: 200, body: 'COMPLETED' });
+  }));
+  await t.settle();
 
   // No CANCELLED order has a live package, a live or dispatched shipment, a SHIP movement, or anything held for it.
   const [held] = await t.app.db.query<Record<string, number>>(`

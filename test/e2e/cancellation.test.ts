@@ -1,6 +1,6 @@
 /**
  * Off the happy path (issue 6, items 1–3), over HTTP: an order cancelled at any moment before it ships never ships and
- * its units go back to stock; an order whose every unit was shorted ends CANCELLED (SHORTED); an order its release
+ * its units go back to stock (picked ones through a return confirmed by scan: see also cancel-every-stage.test.ts); an order whose every unit was shorted ends CANCELLED (SHORTED); an order its release
  * cannot reserve goes back to allocation and its wave completes without it. After each: the ledger matches the
  * balances, nothing is left reserved or allocated for a dead order, and nothing was dead-lettered.
  */
@@ -91,6 +91,21 @@ async function expectLedgerTrue(): Promise<void> {
   expect(dead!.n).toBe(0);
 }
 
+/**
+ * Units left in a cancelled order's tote wait for their return to stock (ADR 0011, addendum): a worker puts them back
+ * and scans the location — here the one they were picked from. Returns how many units went back.
+ */
+async function returnTote(orderId: string): Promise<number> {
+  await settled();
+  const open = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}&status=OPEN`)).body.items as { id: string; open: number; suggestedLocationId: string }[];
+  for (const r of open) {
+    const res = await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator');
+    expect(res.body).toMatchObject({ status: 'COMPLETED', open: 0 });
+  }
+  await settled();
+  return open.reduce((a, r) => a + r.open, 0);
+}
+
 /** A cancelled order holds nothing: no allocation, no reservation, nothing in its tote, no live package or shipment. */
 async function expectNothingHeldFor(orderId: string): Promise<void> {
   await settled();
@@ -145,6 +160,11 @@ describe('a cancelled order never ships, at whatever moment it is cancelled', ()
     expect(refused.body.code).toBe('ORDER_CANCELLED');
     expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${list.lines[0]!.id}/short`, { reason: 'OTHER' })).body.code).toBe('ORDER_CANCELLED');
     expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status).toBe('CANCELLED');
+    // The picked unit waits in the tote for its return to stock; once confirmed by scan, the shelf is as it was.
+    const inTote = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=IN_PROCESS:${orderId}`)).body.items as { onHand: number }[];
+    expect(inTote.map((b) => b.onHand)).toEqual([1]);
+    await expectLedgerTrue();
+    expect(await returnTote(orderId)).toBe(1);
     const after = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; onHand: number }[];
     expect(after.filter((b) => !b.locationId.startsWith('IN_PROCESS:'))).toEqual(before);
     const returned = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'inventory.stock.returned.v1' AND subject = $1`, [orderId]);
@@ -162,6 +182,8 @@ describe('a cancelled order never ships, at whatever moment it is cancelled', ()
     expect(dispatch.body.code).toBe('ORDER_CANCELLED');
     expect((await t.get(`/api/v1/shipments/${shipmentId}`)).body.status).toBe('CANCELLED');
     expect(((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { status: string }[]).map((p) => p.status)).toEqual(['CANCELLED']);
+    // The packed unit goes back to stock once unpacked and put away by scan.
+    expect(await returnTote(orderId)).toBe(1);
     await expectNothingHeldFor(orderId);
     await expectLedgerTrue();
   });

@@ -262,6 +262,31 @@ describe('every request example of the document, sent as it is to the demo wareh
     await until('getOrder', (o) => o.status === 'SHIPPED');
     expect((await example('listShipments')).body.items.map((x: { orderId: string }) => x.orderId)).toEqual([order.id]);
 
+    // An order of the new product is picked, then cancelled: its unit waits in the tote under a return to stock, which
+    // a worker puts back at the pick face and confirms by scan.
+    await t.settle();
+    const back = await t.post('/api/v1/orders', { ...(byId.get('createOrder')!.op.requestBody!.content['application/json']!.example as object),
+      externalId: 'RETURN-EXAMPLE' });
+    expect(back.status).toBe(201);
+    await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === back.body.id));
+    // Priority 1, the demo's waiting orders 5: it goes first.
+    const backWave = (await t.post('/api/v1/waves', { siteId: EXAMPLES.site, maxOrders: 1 })).body;
+    expect(backWave.orderIds).toEqual([back.body.id]);
+    expect((await t.post(`/api/v1/waves/${backWave.id}/release`)).status).toBe(200);
+    await t.settle();
+    const backList = (await t.get(`/api/v1/pick-lists?orderId=${back.body.id}`)).body.items[0];
+    const backLine = backList.lines[0];
+    expect((await t.post(`/api/v1/pick-lists/${backList.id}/lines/${backLine.id}/confirm`, {
+      locationCode: backLine.locationCode, barcode: backLine.expectedBarcode, quantity: backLine.quantity, toteId: 'TOTE-9',
+    })).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${back.body.id}/cancel`, {})).body.status).toBe('CANCELLED');
+    use('order', back.body.id);
+    const returns = (await until('listReturns', (p) => p.items.length > 0)).items as { id: string }[];
+    use('return', returns[0]!.id);
+    await example('getReturn');
+    expect((await example('confirmReturn')).body.status).toBe('COMPLETED');
+
     // One of the demo's waiting orders is cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
     use('order', waiting.id);

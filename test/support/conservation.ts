@@ -57,3 +57,27 @@ export async function expectStockConserved(t: TestApp, run: FlowRun): Promise<vo
     expect(b.reserved).toBeLessThanOrEqual(b.onHand);
   }
 }
+
+interface SummaryRow {
+  sku: string; received: number; shipped: number; adjusted: number; onHand: number; onHandAvailable: number; reserved: number; allocated: number;
+  ledgerOnHand: number; ledgerReserved: number; ledgerAllocated: number;
+}
+
+/**
+ * At any moment, not only at the end of a flow: per SKU the ledger's sums equal the balances (on hand, reserved,
+ * allocated), received − shipped ± adjusted = on hand, and the raw ledger adds up to the same on-hand. Units on their
+ * way (in a tote, waiting for a return to stock) count where they are. Returns the summary per SKU.
+ */
+export async function expectLedgerConserved(t: TestApp, siteId: string): Promise<Map<string, SummaryRow>> {
+  await t.settle();
+  const summary = (await t.get(`/api/v1/inventory/summary?siteId=${siteId}`)).body.items as SummaryRow[];
+  for (const s of summary) {
+    expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
+    expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
+    expect(s.ledgerReserved, s.sku).toBe(s.reserved);
+    expect(s.ledgerAllocated, s.sku).toBe(s.allocated);
+    const rows = await t.getAll<LedgerRow>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${encodeURIComponent(s.sku)}`);
+    expect(rows.reduce((a, r) => a + r.deltaOnHand, 0), s.sku).toBe(s.onHand);
+  }
+  return new Map(summary.map((s) => [s.sku, s]));
+}

@@ -91,6 +91,34 @@ export interface InventoryReservations {
   wave_id: string;
 }
 
+export interface InventoryReturnConfirmations {
+  confirmed_at: Generated<Date>;
+  confirmed_by: string | null;
+  id: string;
+  location_id: string;
+  quantity: number;
+  return_id: string;
+  scan_id: string | null;
+}
+
+export interface InventoryReturns {
+  confirmed_at: Date | null;
+  confirmed_by: string | null;
+  confirmed_location_id: string | null;
+  created_at: Generated<Date>;
+  from_location_id: string;
+  id: string;
+  lot: Generated<string>;
+  order_id: string;
+  quantity: number;
+  returned: Generated<number>;
+  site_id: string;
+  sku: string;
+  status: string;
+  suggested_location_id: string;
+  updated_at: Generated<Date>;
+}
+
 export interface InventorySkuStock {
   allocated: Generated<number>;
   on_hand_available: Generated<number>;
@@ -106,5 +134,7 @@ export interface DB {
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;
   "inventory.reservations": InventoryReservations;
+  "inventory.return_confirmations": InventoryReturnConfirmations;
+  "inventory.returns": InventoryReturns;
   "inventory.sku_stock": InventorySkuStock;
 }

@@ -1,11 +1,12 @@
-import { cursorSeq } from '../../platform/http/paging.ts';
-import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { cursorKey, cursorSeq } from '../../platform/http/paging.ts';
+import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, STOCK_STATUSES } from '../../contracts/inventory.ts';
+import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, RETURN_STATUSES, STOCK_STATUSES } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -44,6 +45,19 @@ const SummarySchema = Type.Object({
   sku: Type.String(), received: Type.Integer(), shipped: Type.Integer(), adjusted: Type.Integer(), onHand: Type.Integer(), onHandAvailable: Type.Integer(),
   reserved: Type.Integer(), allocated: Type.Integer(), ledgerOnHand: Type.Integer(), ledgerReserved: Type.Integer(), ledgerAllocated: Type.Integer(),
 });
+const ReturnSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), orderId: Type.String(), sku: Type.String(), lot: NullableString,
+  quantity: Type.Integer({ description: 'Units of the cancelled order to put back' }),
+  returned: Type.Integer({ description: 'Units put back so far' }), open: Type.Integer({ description: 'Units still in the tote' }),
+  status: Enum(RETURN_STATUSES),
+  fromLocationId: Type.String({ description: "The order's in-process location (IN_PROCESS:<orderId>), where the units wait" }),
+  suggestedLocationId: Type.String({ description: 'Where the units were picked from: the suggestion; the scan decides' }),
+  confirmedLocationId: NullableString, confirmedBy: NullableString, confirmedAt: Nullable(DateTime), createdAt: DateTime,
+  confirmations: List(Type.Object({
+    movementId: Type.String({ description: 'The MOVE movement out of the tote' }), locationId: Type.String(), quantity: Type.Integer(),
+    confirmedBy: NullableString, confirmedAt: DateTime, scanId: NullableString,
+  })),
+}, { description: 'A return to stock: units picked for an order that was cancelled, waiting in its tote until put back by scan' });
 const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
 const Lot = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -119,6 +133,69 @@ export async function inventoryRoutes(
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+
+  app.get('/inventory/returns', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listReturns', tags, summary: 'Returns to stock of a site (units of cancelled orders waiting in their totes), oldest first',
+      description: 'An order cancelled after units were picked (packed or not) leaves them in its tote (IN_PROCESS:<orderId>) with one return per '
+        + 'SKU, lot and pick location, and a MOVE task whose reference is the return id. Filter by status (OPEN: still to put back) and order. '
+        + 'Paged by `limit` and `cursor`.',
+      querystring: Type.Object({
+        siteId: SiteRef, status: Type.Optional(Type.Union(RETURN_STATUSES.map((x) => Type.Literal(x)))),
+        orderId: Type.Optional(IdParam('order', 'POST /orders')), limit: Limit(500, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(ReturnSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorKey(q.cursor));
+    return queries.returns({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, orderId: q.orderId, limit: q.limit, after });
+  });
+
+  app.get('/inventory/returns/:id', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getReturn', tags, summary: 'One return to stock, with its confirms',
+      description: 'A return by id (404 NOT_FOUND when there is none); a MOVE task\'s `reference` names it.',
+      params: Type.Object({ id: IdParam('return', 'GET /inventory/returns (items[].id), or a MOVE task\'s reference,') }, { additionalProperties: false }),
+      response: { 200: ReturnSchema, ...problems('NOT_FOUND') },
+    },
+  }, async (req) => {
+    const r = await queries.return(req.params.id);
+    if (r === undefined) throw new AppError('NOT_FOUND', `No return ${req.params.id}`);
+    return r;
+  });
+
+  app.post('/inventory/returns/:id/confirm', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'confirmReturn', tags,
+      summary: 'Confirm by scan that units of a return were put back into stock, at the location scanned',
+      description: 'Give exactly one of locationId and locationCode: the location scanned, which may differ from the suggested one — the units '
+        + 'go where the scan says (MOVE movements out of the tote, reason RETURN_TO_STOCK). `quantity` defaults to every unit still open; a '
+        + 'partial confirm leaves the rest OPEN. Refused, with nothing changed: an unknown location or another site\'s (422 UNKNOWN_LOCATION), '
+        + 'a BLOCKED or INACTIVE one (409 LOCATION_NOT_ACTIVE), an in-process location (422 UNPROCESSABLE), more than is open (422 '
+        + 'QUANTITY_EXCEEDS_OPEN), a COMPLETED return (409 ILLEGAL_TRANSITION). A retry must not count twice: send an Idempotency-Key, or a '
+        + 'scanId. A signed-in person acts as their own worker (`workerId` filled in; another is 403 ACTING_AS_ANOTHER_WORKER). The example '
+        + 'puts a return back at the demo pick face.',
+      params: Type.Object({ id: IdParam('return', 'GET /inventory/returns (items[].id), or a MOVE task\'s reference,') }, { additionalProperties: false }),
+      body: Type.Object({
+        locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
+        quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who put the units back (a signed-in person: themselves)' })),
+        scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
+      }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
+      response: {
+        200: { ...ReturnSchema, description: 'The return after the confirm' },
+        ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'ILLEGAL_TRANSITION',
+          'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED', 'ACTING_AS_ANOTHER_WORKER'),
+      },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
+    const worker = req.body.workerId ?? actingWorkerOf(req);
+    return unwrap(await service.confirmReturn({ ...req.body, workerId: worker, returnId: req.params.id }, requestMeta(req)));
+  }));
 
   app.get('/inventory/balances', {
     config: { roles: CAN.read },

@@ -1,7 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
 import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
@@ -22,6 +22,8 @@ export function inventoryContext(
     requires: apis,
     routes: (app) => inventoryRoutes(app, deps, service, apis.locations),
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+    // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
+    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns') },
     jobs: [{
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',

@@ -470,3 +470,55 @@ describe('reservations, picks, shorts and shipments', () => {
     expect(next.body.items.every((m: { type: string }) => m.type === 'SHIP')).toBe(true);
   });
 });
+
+describe('returns to stock (ADR 0011 addendum)', () => {
+  it('a cancel leaves picked units in the tote under a return (asked once however often the cancel arrives); a late pick adds one; a scan puts them where it says', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    const order = await placeOrder([{ sku, quantity: 3 }]);
+    const reserved = await releaseWave([order]);
+    const r = reserved.reservations[0] as { reservationId: string; lineId: string; locationId: string; lot: string | null };
+    const pick = (quantity: number) => publish(t, 'picking', PickingEvents.linePicked, 'pkl_r', site.id, {
+      pickListId: 'pkl_r', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity, toteId: 'TOTE-R',
+    });
+    await pick(2);
+    const cancel = { orderId: order.orderId, siteId: site.id, previousStatus: 'PICKING', lines: order.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null };
+    await publish(t, 'orders', OrderEvents.cancelled, order.orderId, site.id, cancel);
+    await publish(t, 'orders', OrderEvents.cancelled, order.orderId, site.id, cancel);
+    const tote = `IN_PROCESS:${order.orderId}`;
+    const returns = async () => (await t.get(`/api/v1/inventory/returns?siteId=${site.id}&orderId=${order.orderId}`)).body.items as { id: string; quantity: number; status: string; suggestedLocationId: string }[];
+    expect((await returns()).map((x) => [x.quantity, x.status, x.suggestedLocationId])).toEqual([[2, 'OPEN', storage.id]]);
+    expect((await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=${tote}`)).body.items).toEqual([expect.objectContaining({ onHand: 2 })]);
+    let s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 5, allocated: 0, reserved: 0 });
+    const atp = async () => (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0];
+    // The tote's units are no one's any more, and not on a shelf: on hand, not promisable.
+    expect(await atp()).toMatchObject({ onHandAvailable: 5, unpickable: 2, allocated: 0, atp: 3 });
+
+    // The picker confirms the last unit before picking heard of the cancel: it lands in the tote, with its own return.
+    await pick(1);
+    expect((await returns()).map((x) => x.quantity)).toEqual([2, 1]);
+    s = await expectConserved(sku);
+    expect(s.onHand).toBe(5);
+    expect(await atp()).toMatchObject({ unpickable: 3, atp: 2 });
+    expect(await eventsOf(t, InventoryEvents.returnRequested, (await returns())[1]!.id)).toHaveLength(1);
+    // An order for more than can be promised waits: the tote's units are not promised to it.
+    const waiting = await placeOrder([{ sku, quantity: 4 }]);
+    expect((await eventsOf(t, InventoryEvents.allocated, waiting.orderId)).map((e) => e.data.complete)).toEqual([false]);
+
+    // Both returns put back at the other location by scan (neither where picked): the tote is empty, ATP whole again.
+    for (const x of await returns()) {
+      const res = await t.post(`/api/v1/inventory/returns/${x.id}/confirm`, { locationCode: storage2.code }, 'operator');
+      expect(res.body).toMatchObject({ status: 'COMPLETED', confirmedLocationId: storage2.id });
+    }
+    await t.settle();
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`)).body.items as { locationId: string; onHand: number }[];
+    expect(Object.fromEntries(balances.map((b) => [b.locationId, b.onHand]))).toEqual({ [storage.id]: 2, [tote]: 0, [storage2.id]: 3 });
+    s = await expectConserved(sku);
+    expect(s.onHand).toBe(5);
+    // Back on a shelf, they are promised again: the waiting order is allocated.
+    expect((await eventsOf(t, InventoryEvents.allocated, waiting.orderId)).map((e) => e.data.complete)).toEqual([false, true]);
+    expect(await atp()).toMatchObject({ unpickable: 0, allocated: 4, atp: 1 });
+  });
+});

@@ -47,11 +47,16 @@ async function createOrder(sku: string, quantity: number): Promise<string> {
 }
 const orderStatus = async (id: string): Promise<string> => (await t.get(`/api/v1/orders/${id}`)).body.status;
 
-/** sku_stock.unpickable next to Σ AVAILABLE on-hand at locations whose projection row is not pickable. */
+/**
+ * sku_stock.unpickable next to Σ AVAILABLE on-hand at locations whose projection row is not pickable, plus the units of
+ * open returns to stock (in a cancelled order's tote: no allocation covers them, nobody may promise them).
+ */
 async function unpickableDrift(sku: string): Promise<{ unpickable: number; recomputed: number }> {
   const rows = await t.app.db.query<{ unpickable: number; recomputed: number }>(
-    `SELECT s.unpickable, COALESCE((SELECT sum(b.on_hand) FROM inventory.balances b JOIN inventory.locations l ON l.location_id = b.location_id
-                                    WHERE b.site_id = s.site_id AND b.sku = s.sku AND b.status = 'AVAILABLE' AND NOT l.pickable), 0)::int8 AS recomputed
+    `SELECT s.unpickable, (COALESCE((SELECT sum(b.on_hand) FROM inventory.balances b JOIN inventory.locations l ON l.location_id = b.location_id
+                                     WHERE b.site_id = s.site_id AND b.sku = s.sku AND b.status = 'AVAILABLE' AND NOT l.pickable), 0)
+                          + COALESCE((SELECT sum(r.quantity - r.returned) FROM inventory.returns r
+                                      WHERE r.site_id = s.site_id AND r.sku = s.sku AND r.status = 'OPEN'), 0))::int8 AS recomputed
      FROM inventory.sku_stock s WHERE s.site_id = $1 AND s.sku = $2`,
     [site.id, sku],
   );

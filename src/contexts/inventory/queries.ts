@@ -2,7 +2,8 @@ import type { ActorKind } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import { fromLotKey } from './domain/stock.ts';
-import { balanceView } from './views.ts';
+import { balanceView, returnView } from './views.ts';
+import type { ReturnStatus } from '../../contracts/inventory.ts';
 import * as store from './store.ts';
 
 function movementView(m: store.MovementRow) {
@@ -45,6 +46,17 @@ export function inventoryQueries(db: Executor) {
         reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, sku: r.sku,
         locationId: r.location_id, lot: fromLotKey(r.lot), quantity: r.quantity, picked: r.picked, shorted: r.shorted, status: r.status,
       }));
+    },
+
+    async returns(q: { siteId: string; status?: ReturnStatus | undefined; orderId?: string | undefined; limit: number; after: string | null }) {
+      const rows = await store.listReturns(db, q);
+      const confirmations = await store.confirmationsOf(db, rows.map((r) => r.id));
+      return { items: rows.map((r) => returnView(r, confirmations)), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
+    },
+
+    async return(id: string) {
+      const r = await store.getReturn(db, id);
+      return r === undefined ? undefined : returnView(r, await store.confirmationsOf(db, [r.id]));
     },
 
     async summary(siteId: string, sku: string | undefined) {

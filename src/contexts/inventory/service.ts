@@ -5,6 +5,7 @@ import { isoDate } from './domain/ledger.ts';
 import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
 import { allocateOrderHandler } from './use-cases/allocate-order/handler.ts';
+import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
 import { inventoryCounters } from './use-cases/metrics.ts';
 import { moveStockHandler } from './use-cases/move-stock/handler.ts';
@@ -50,6 +51,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
     moveStock: moveStockHandler(deps, apis),
+    confirmReturn: confirmReturnHandler(deps, apis),
     atp,
     candidateLocations,
     allocateOrder: allocateOrderHandler(deps, counters),

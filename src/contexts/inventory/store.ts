@@ -5,7 +5,12 @@ import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
-import type { InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventorySkuStock } from './db-types.ts';
+import type { NewReturn } from './domain/returns.ts';
+import type { ReturnStatus } from '../../contracts/inventory.ts';
+import type {
+  InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventoryReturnConfirmations,
+  InventoryReturns, InventorySkuStock,
+} from './db-types.ts';
 
 /** SQL of the inventory schema. Every function takes the executor (pool or transaction) its caller chose. */
 
@@ -493,5 +498,92 @@ export async function availableOnHandAt(db: Executor, siteId: string, locationId
 export async function unlearnedLocations(db: Executor, afterId: string, limit: number): Promise<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>[]> {
   return db.query<Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id'>>(
     `SELECT location_id, site_id FROM inventory.locations WHERE type IS NULL AND location_id > $1 ORDER BY location_id LIMIT $2`, [afterId, limit],
+  );
+}
+
+// ---- Returns to stock (migration 006) ----
+
+const RETURN_COLUMN_NAMES = [
+  'id', 'site_id', 'order_id', 'sku', 'lot', 'quantity', 'returned', 'from_location_id', 'suggested_location_id', 'status',
+  'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'created_at', 'updated_at',
+] as const;
+const RETURN_COLUMNS = columnList(RETURN_COLUMN_NAMES);
+export type ReturnRow = Narrowed<Pick<Selectable<InventoryReturns>, (typeof RETURN_COLUMN_NAMES)[number]>, { status: ReturnStatus }>;
+
+
+export async function insertReturns(db: Executor, rows: readonly NewReturn[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.returns (id, site_id, order_id, sku, lot, quantity, from_location_id, suggested_location_id, status)
+     SELECT r.id, r.site_id, r.order_id, r.sku, r.lot, r.quantity, r.from_location_id, r.suggested_location_id, 'OPEN'
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, order_id text, sku text, lot text, quantity int,
+                                             from_location_id text, suggested_location_id text)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export async function getReturn(db: Executor, id: string): Promise<ReturnRow | undefined> {
+  return (await db.query<ReturnRow>(`SELECT ${RETURN_COLUMNS} FROM inventory.returns WHERE id = $1`, [id]))[0];
+}
+
+export async function lockReturn(db: Executor, id: string): Promise<ReturnRow | undefined> {
+  return (await db.query<ReturnRow>(`SELECT ${RETURN_COLUMNS} FROM inventory.returns WHERE id = $1 FOR UPDATE`, [id]))[0];
+}
+
+/** Units of an order's open returns still in its tote, per SKU and lot (what a new return must not cover twice). */
+export async function openReturnUnits(db: Executor, orderId: string): Promise<{ sku: string; lot: string; open: number }[]> {
+  return db.query<{ sku: string; lot: string; open: number }>(
+    `SELECT sku, lot, sum(quantity - returned)::int AS open FROM inventory.returns
+     WHERE order_id = $1 AND status = 'OPEN' GROUP BY sku, lot ORDER BY sku, lot`,
+    [orderId],
+  );
+}
+
+export async function updateReturn(db: Executor, id: string, c: {
+  returned: number; status: ReturnStatus; locationId: string; confirmedBy: string | null; at: Date;
+}): Promise<ReturnRow> {
+  const rows = await db.query<ReturnRow>(
+    `UPDATE inventory.returns SET returned = $2, status = $3, confirmed_location_id = $4, confirmed_by = $5, confirmed_at = $6, updated_at = now()
+     WHERE id = $1 RETURNING ${RETURN_COLUMNS}`,
+    [id, c.returned, c.status, c.locationId, c.confirmedBy, c.at],
+  );
+  return rows[0]!;
+}
+
+export async function listReturns(db: Executor, q: {
+  siteId: string; status?: ReturnStatus | undefined; orderId?: string | undefined; limit: number; after: string | null;
+}): Promise<ReturnRow[]> {
+  return db.query<ReturnRow>(
+    `SELECT ${RETURN_COLUMNS} FROM inventory.returns
+     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR order_id = $3) AND ($4::text IS NULL OR id > $4)
+     ORDER BY id LIMIT $5`,
+    [q.siteId, q.status ?? null, q.orderId ?? null, q.after, q.limit],
+  );
+}
+
+const CONFIRMATION_COLUMN_NAMES = ['id', 'return_id', 'scan_id', 'location_id', 'quantity', 'confirmed_by', 'confirmed_at'] as const;
+const CONFIRMATION_COLUMNS = columnList(CONFIRMATION_COLUMN_NAMES);
+export type ReturnConfirmationRow = Pick<Selectable<InventoryReturnConfirmations>, (typeof CONFIRMATION_COLUMN_NAMES)[number]>;
+
+export async function insertReturnConfirmation(db: Executor, c: Omit<ReturnConfirmationRow, 'confirmed_at'> & { confirmed_at: Date }): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.return_confirmations (id, return_id, scan_id, location_id, quantity, confirmed_by, confirmed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [c.id, c.return_id, c.scan_id, c.location_id, c.quantity, c.confirmed_by, c.confirmed_at],
+  );
+}
+
+/** The confirm a handheld already sent with this scanId (its retry must count once). */
+export async function confirmationByScan(db: Executor, returnId: string, scanId: string): Promise<ReturnConfirmationRow | undefined> {
+  return (await db.query<ReturnConfirmationRow>(
+    `SELECT ${CONFIRMATION_COLUMNS} FROM inventory.return_confirmations WHERE return_id = $1 AND scan_id = $2`, [returnId, scanId],
+  ))[0];
+}
+
+export async function confirmationsOf(db: Executor, returnIds: readonly string[]): Promise<ReturnConfirmationRow[]> {
+  if (returnIds.length === 0) return [];
+  return db.query<ReturnConfirmationRow>(
+    `SELECT ${CONFIRMATION_COLUMNS} FROM inventory.return_confirmations WHERE return_id = ANY($1::text[]) ORDER BY confirmed_at, id`,
+    [[...returnIds]],
   );
 }

@@ -31,7 +31,10 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     // Inventory's own events that free stock: backordered lines of those SKUs are retried (in the event's own delivery,
     // so a crash after the stock change commits loses no retry).
     on(
-      [InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged],
+      [
+        InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged,
+        InventoryEvents.returned,
+      ],
       async (_data, event, tx) => { await service.retryBackorders(tx, freedStock(event), causedBy(event)); },
     ),
   ];

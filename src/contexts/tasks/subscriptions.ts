@@ -1,10 +1,17 @@
 import { on } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { TaskService } from './service.ts';
 
-/** Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. */
+/** A return to stock (units of a cancelled order walked back from its tote): the middle of the 1 (most urgent) – 9 scale. */
+export const RETURN_TASK_PRIORITY = 5;
+
+/**
+ * Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. A return to stock
+ * (units of a cancelled order in its tote) becomes a MOVE task, finished when the return is confirmed in full by scan.
+ */
 export function taskSubscriptions(tasks: TaskService): Subscription[] {
   return [
     on(PickingEvents.listCreated, async (d, event, tx) => {
@@ -19,6 +26,12 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(PickingEvents.listCancelled, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'PICK', d.pickListId, causedBy(event));
+    }),
+    on(InventoryEvents.returnRequested, async (d, event, tx) => {
+      await tasks.queue(tx, { siteId: d.siteId, type: 'MOVE', reference: d.returnId, waveId: null, priority: RETURN_TASK_PRIORITY }, causedBy(event));
+    }),
+    on(InventoryEvents.returnConfirmed, async (d, event, tx) => {
+      if (d.status === 'COMPLETED') await tasks.finishWork(tx, 'MOVE', d.returnId, causedBy(event));
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, allocationLifecycle, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
-  openQuantity, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
+  openQuantity, RETURN_TRANSITIONS, returnLifecycle, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
 } from './stock.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
@@ -38,6 +38,8 @@ describe('stock rules', () => {
     expect(canTransition(ALLOCATION_TRANSITIONS, 'BACKORDERED', 'ALLOCATED')).toBe(true);
     expect(canTransition(RESERVATION_TRANSITIONS, 'OPEN', 'PICKED')).toBe(true);
     expect(canTransition(RESERVATION_TRANSITIONS, 'PICKED', 'OPEN')).toBe(false);
+    expect(canTransition(RETURN_TRANSITIONS, 'OPEN', 'OPEN')).toBe(true);
+    expect(canTransition(RETURN_TRANSITIONS, 'COMPLETED', 'OPEN')).toBe(false);
   });
 
   it('only NOT_FOUND and DAMAGED short picks remove the stock', () => {
@@ -59,7 +61,10 @@ describe('stock rules', () => {
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [{ lineId: 'l1', sku: 'B', quantity: 1 }, { lineId: 'l2', sku: 'A', quantity: 2 }] }))
       .toEqual({ siteId: 's', skus: ['A', 'B'] });
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [] })).toBeUndefined();
-    // Only the five freeing types reach it (typed at the subscription): anything else is a programming error.
+    // Units of a cancelled order put back from its tote (where nobody could promise them).
+    expect(freed('inventory.stock.returned.v1', { siteId: 's', orderId: 'o', lines: [{ sku: 'B', locationId: 'l', lot: null, quantity: 2 }] }))
+      .toEqual({ siteId: 's', skus: ['B'] });
+    // Only the six freeing types reach it (typed at the subscription): anything else is a programming error.
     expect(() => freed('inventory.stock.shipped.v1', {})).toThrow();
   });
 
@@ -88,5 +93,11 @@ describe('allocationLifecycle (platform/lifecycle.ts)', () => {
 describe('reservationLifecycle (platform/lifecycle.ts)', () => {
   it('every state is reachable from the initial ones', () => {
     expect(reservationLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('returnLifecycle (platform/lifecycle.ts)', () => {
+  it('every state is reachable from the initial ones', () => {
+    expect(returnLifecycle.unreachable()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** Pure stock rules of the inventory context (stock arithmetic; the database enforces them too: migrations/001_init.sql). */
 import type { EnvelopeFor } from '../../../contracts/events.ts';
-import { InventoryEvents } from '../../../contracts/inventory.ts';
+import { InventoryEvents, type ReturnStatus } from '../../../contracts/inventory.ts';
 import { assertNever } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
@@ -17,8 +17,18 @@ export const IN_PROCESS_PREFIX = 'IN_PROCESS:';
 export const inProcessLocation = (orderId: string): string => `${IN_PROCESS_PREFIX}${orderId}`;
 export const isInProcess = (locationId: string): boolean => locationId.startsWith(IN_PROCESS_PREFIX);
 
-/** Movement reason of units picked for an order that was cancelled, put back where they were picked. */
+/** Movement reason of units picked for an order that was cancelled, put back into stock by a confirmed return. */
 export const RETURN_TO_STOCK = 'RETURN_TO_STOCK';
+
+/**
+ * A return to stock (units of a cancelled order waiting in its tote): OPEN while units remain, a partial confirm keeps
+ * it OPEN, the last units put back make it COMPLETED.
+ */
+export const RETURN_TRANSITIONS: Record<ReturnStatus, readonly ReturnStatus[]> = {
+  OPEN: ['OPEN', 'COMPLETED'],
+  COMPLETED: [],
+};
+export const returnLifecycle = defineLifecycle('return', RETURN_TRANSITIONS, ['OPEN']);
 
 export const ALLOCATION_STATUSES = ['ALLOCATED', 'BACKORDERED', 'SHIPPED', 'CANCELLED'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
@@ -92,12 +102,12 @@ export interface FreedStock {
 
 /**
  * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments,
- * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, and locations that became
- * pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
+ * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, returns put back into stock
+ * (from a tote, where nobody could promise them), and locations that became pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
  */
 type FreeingType =
   | typeof InventoryEvents.received | typeof InventoryEvents.adjusted | typeof InventoryEvents.deallocated
-  | typeof InventoryEvents.moved | typeof InventoryEvents.pickabilityChanged;
+  | typeof InventoryEvents.moved | typeof InventoryEvents.pickabilityChanged | typeof InventoryEvents.returned;
 /** An inventory event that may free stock, with its payload (`type` narrows `data`). */
 export type FreeingEvent = { [T in FreeingType]: { readonly type: T; readonly data: EnvelopeFor<T>['data'] } }[FreeingType];
 
@@ -120,6 +130,10 @@ export function freedStock(event: FreeingEvent): FreedStock | undefined {
     case InventoryEvents.moved: {
       const d = event.data;
       return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable && !d.fromPickable ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+    }
+    case InventoryEvents.returned: {
+      const skus = skusOf(event.data.lines);
+      return skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
     }
     case InventoryEvents.pickabilityChanged: {
       const skus = skusOf(event.data.lines);

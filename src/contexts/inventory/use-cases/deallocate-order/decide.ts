@@ -1,12 +1,11 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type StockDeallocated, type StockReturned } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type StockDeallocated } from '../../../../contracts/inventory.ts';
 import type { OrderCancelled } from '../../../../contracts/orders.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import { reservedBalance, skuThenLine, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
-import {
-  allocationLifecycle, fromLotKey, inProcessLocation, openQuantity, reservationLifecycle, RETURN_TO_STOCK, type ReservationStatus,
-} from '../../domain/stock.ts';
+import { requestReturn, unpickableBySku, type NewReturn, type ReturnRequest } from '../../domain/returns.ts';
+import { allocationLifecycle, openQuantity, reservationLifecycle, type ReservationStatus } from '../../domain/stock.ts';
 import type { AllocationFacts, NewAllocation } from '../allocate-order/decide.ts';
 import type { AllocationChange, Release } from '../ledger-writes.ts';
 import type { NewReservation } from '../reserve-wave/decide.ts';
@@ -31,19 +30,12 @@ export interface CancelState {
   readonly openReservations: readonly ReservationFacts[];
   /** Its reservations with picked units, and what its tote (in-process balances, locked) still holds. */
   readonly picked: readonly ReservationFacts[];
-  readonly tote: readonly { readonly sku: string; readonly lot: string; readonly free: number; readonly expiresOn: string | null }[];
-  /** Pickability of the locations picked units go back to (projection rows FOR SHARE). */
-  readonly pickable: ReadonlyMap<string, boolean>;
+  readonly tote: readonly { readonly sku: string; readonly lot: string; readonly free: number }[];
+  /** Units of the tote its OPEN returns already cover, per SKU and lot (a second delivery must not ask twice). */
+  readonly openReturns: readonly { readonly sku: string; readonly lot: string; readonly open: number }[];
 }
 
-export interface StockReturn {
-  readonly tote: BalanceKey;
-  readonly target: BalanceKey;
-  readonly quantity: number;
-  readonly expiresOn: string | null;
-  /** Units that join `sku_stock.unpickable`: back at a location blocked since the pick, on hand but not promisable. */
-  readonly unpickable: number;
-}
+export type CancelCommand = OrderCancelled & { readonly newReturnId: () => string };
 
 export interface CancelDecision {
   readonly releases: readonly Release[];
@@ -51,18 +43,21 @@ export interface CancelDecision {
   readonly tombstones: readonly NewAllocation[];
   readonly unreserves: readonly { readonly key: BalanceKey; readonly quantity: number; readonly reservationId: string }[];
   readonly reservationChanges: readonly ReservationChange[];
-  readonly returns: readonly StockReturn[];
+  /** Returns to stock for the units in the tote, and the units per SKU that leave ATP with them (no allocation covers them now). */
+  readonly returns: readonly NewReturn[];
+  readonly unpickable: readonly { readonly sku: string; readonly delta: number }[];
   readonly movements: readonly PlannedMovement[];
   readonly events: readonly PublishedEvent[];
 }
 
 /**
- * Undoes exactly what a cancelled order still holds: its allocations, its open reservations, and the units already
- * picked into its tote, which go back where they were picked from (MOVE, reason RETURN_TO_STOCK), never more than the
- * tote holds, so a second delivery moves nothing. Lines never seen get a CANCELLED tombstone, so a late
- * order-received does not allocate them.
+ * Undoes exactly what a cancelled order still holds: its allocations and its open reservations. The units already
+ * picked into its tote (packed or not: a package is the tote's units, pack & ship voided it) do not move: each SKU,
+ * lot and pick location gets a return to stock (`inventory.stock.return-requested`, a MOVE task) that a worker confirms
+ * by scan. Never more than the tote holds beyond its open returns, so a second delivery asks nothing twice. Lines
+ * never seen get a CANCELLED tombstone, so a late order-received does not allocate them.
  */
-export const decideCancel: Decide<CancelState, OrderCancelled, CancelDecision, never> = (state, cancel) => {
+export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, never> = (state, cancel) => {
   const { orderId, siteId } = cancel;
   const movements: PlannedMovement[] = [];
   const releases: Release[] = [];
@@ -100,42 +95,33 @@ export const decideCancel: Decide<CancelState, OrderCancelled, CancelDecision, n
     reservationLifecycle.assertCan(r.status, 'CANCELLED');
     reservationChanges.push({ id: r.id, picked: r.picked, shorted: r.shorted, status: 'CANCELLED' });
   }
-  const { returns, lines } = returnPickedUnits(state, cancel, movements);
+  const requests = requestReturns(state, cancel);
   const data: StockDeallocated = { orderId, siteId, lines: released };
-  const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: orderId, siteId, data }];
-  if (lines.length > 0) {
-    const back: StockReturned = { orderId, siteId, lines };
-    events.push({ type: InventoryEvents.returned, subject: orderId, siteId, data: back });
-  }
-  return ok({ releases, allocationChanges, tombstones, unreserves, reservationChanges, returns, movements, events });
+  const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: orderId, siteId, data }, ...requests.map((r) => r.event)];
+  const returns = requests.map((r) => r.row);
+  const unpickable = unpickableBySku(returns.map((r) => ({ sku: r.sku, delta: r.quantity })));
+  return ok({ releases, allocationChanges, tombstones, unreserves, reservationChanges, returns, unpickable, movements, events });
 };
 
-function returnPickedUnits(
-  state: CancelState, cancel: OrderCancelled, movements: PlannedMovement[],
-): { returns: StockReturn[]; lines: StockReturned['lines'][number][] } {
+/** One return per SKU, lot and pick location for the tote's units no open return covers yet, in SKU then reservation order. */
+function requestReturns(state: CancelState, cancel: CancelCommand): ReturnRequest[] {
   const { orderId, siteId } = cancel;
+  const key = (sku: string, lot: string): string => `${sku}\u0000${lot}`;
+  const uncovered = new Map(state.tote.map((b) => [key(b.sku, b.lot), b.free]));
+  for (const r of state.openReturns) uncovered.set(key(r.sku, r.lot), (uncovered.get(key(r.sku, r.lot)) ?? 0) - r.open);
   const picked = state.picked.filter((r) => r.picked > 0 && r.site_id === siteId)
     .sort((a, b) => skuThenLine({ sku: a.sku, line: a.id }, { sku: b.sku, line: b.id }));
-  const inProcess = inProcessLocation(orderId);
-  const inTote = new Map(state.tote.map((b) => [`${b.sku}\u0000${b.lot}`, b.free]));
-  const expiry = new Map(state.tote.map((b) => [`${b.sku}\u0000${b.lot}`, b.expiresOn]));
-  const returns: StockReturn[] = [];
-  const lines: StockReturned['lines'][number][] = [];
+  const byPlace = new Map<string, { sku: string; lot: string; location: string; quantity: number }>();
   for (const r of picked) {
-    const k = `${r.sku}\u0000${r.lot}`;
-    const q = Math.min(r.picked, inTote.get(k) ?? 0);
+    const k = key(r.sku, r.lot);
+    const q = Math.min(r.picked, uncovered.get(k) ?? 0);
     if (q <= 0) continue;
-    inTote.set(k, (inTote.get(k) ?? 0) - q);
-    const tote: BalanceKey = { siteId, sku: r.sku, locationId: inProcess, lot: r.lot, status: 'AVAILABLE' };
-    const pickable = state.pickable.get(r.location_id) ?? true;
-    returns.push({ tote, target: { ...tote, locationId: r.location_id }, quantity: q, expiresOn: expiry.get(k) ?? null,
-      unpickable: pickable ? 0 : q });
-    movements.push(
-      { type: 'MOVE', siteId, sku: r.sku, locationId: inProcess, lot: r.lot, deltaOnHand: -q, reason: RETURN_TO_STOCK, reference: orderId },
-      { type: 'MOVE', siteId, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaOnHand: q, reason: RETURN_TO_STOCK,
-        reference: orderId },
-    );
-    lines.push({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), quantity: q });
+    uncovered.set(k, (uncovered.get(k) ?? 0) - q);
+    const place = `${k}\u0000${r.location_id}`;
+    const prev = byPlace.get(place);
+    byPlace.set(place, { sku: r.sku, lot: r.lot, location: r.location_id, quantity: (prev?.quantity ?? 0) + q });
   }
-  return { returns, lines };
+  return [...byPlace.values()].map((p) => requestReturn({
+    id: cancel.newReturnId(), siteId, orderId, sku: p.sku, lot: p.lot, quantity: p.quantity, pickedFrom: p.location,
+  }));
 }

@@ -4,14 +4,14 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { inProcessLocation } from '../../domain/stock.ts';
-import { lockPickable } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
 import { decideCancel } from './decide.ts';
 
 /**
- * On `orders.order.cancelled`. Loads under lock: allocations, open reservations, the tote's balances (SKU order),
- * then the return locations' projection rows FOR SHARE; then writes what the decision says.
+ * On `orders.order.cancelled`. Loads under lock: allocations, open reservations, the tote's balances (SKU order), and
+ * the order's open returns; then writes what the decision says. The tote's units stay where they are: each return
+ * waits for its confirm by scan (use-cases/confirm-return).
  */
 export function deallocateOrderHandler(deps: PlatformDeps) {
   return async (tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> => {
@@ -22,12 +22,12 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
     const tote = [];
     for (const sku of [...new Set(picked.map((r) => r.sku))].sort()) {
       for (const b of await store.lockInProcess(tx, cancel.siteId, sku, inProcessLocation(cancel.orderId))) {
-        tote.push({ sku, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on });
+        tote.push({ sku, lot: b.lot, free: b.on_hand - b.reserved });
       }
     }
-    const pickable = new Map<string, boolean>();
-    for (const id of [...new Set(picked.map((r) => r.location_id))].sort()) pickable.set(id, await lockPickable(tx, id));
-    const d = unwrap(decideCancel({ allocations, openReservations, picked, tote, pickable }, cancel, deps.clock.now()));
+    const openReturns = await store.openReturnUnits(tx, cancel.orderId);
+    const command = { ...cancel, newReturnId: () => deps.ids.next('rtn') };
+    const d = unwrap(decideCancel({ allocations, openReservations, picked, tote, openReturns }, command, deps.clock.now()));
 
     for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
@@ -35,11 +35,8 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
     for (const u of d.unreserves) await changeBalanceOrFail(tx, u.key, 0, -u.quantity,
       `reservation ${u.reservationId} holds more than its balance`);
     for (const c of d.reservationChanges) await store.updateReservation(tx, c.id, c.picked, c.shorted, c.status);
-    for (const r of d.returns) {
-      await changeBalanceOrFail(tx, r.tote, -r.quantity, 0, `tote of ${cancel.orderId} cannot give back ${r.quantity} ${r.tote.sku}`);
-      await store.addOnHand(tx, r.target, r.quantity, r.expiresOn);
-      await store.changeUnpickable(tx, r.target.siteId, r.target.sku, r.unpickable);
-    }
+    await store.insertReturns(tx, d.returns);
+    for (const u of d.unpickable) await store.changeUnpickable(tx, cancel.siteId, u.sku, u.delta);
     await record(tx, deps, d.movements, d.events, meta);
   };
 }

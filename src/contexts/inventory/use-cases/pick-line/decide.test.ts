@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LinePicked } from '../../../../contracts/picking.ts';
 import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
-import { reservation, SITE } from '../decider-fixtures.ts';
-import { decidePick, type PickState } from './decide.ts';
+import { counter, reservation, SITE } from '../decider-fixtures.ts';
+import { decidePick, type PickCommand, type PickState } from './decide.ts';
 
 const spec = deciderSpec(decidePick);
-const open: PickState = { reservation: reservation(), sourcePickable: true, sourceExpiresOn: '2026-05-01' };
-const pick = (quantity: number): LinePicked => ({
+const open: PickState = { reservation: reservation(), sourcePickable: true, sourceExpiresOn: '2026-05-01', sourceFree: 0 };
+const picked = (quantity: number): LinePicked => ({
   pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'l1', reservationId: 'rsv_1', siteId: SITE, sku: 'SKU-A',
   locationId: 'loc_a', lot: null, quantity, toteId: 'TOTE-1',
 });
+const pick = (quantity: number): PickCommand => ({ ...picked(quantity), newReturnId: counter('rtn') });
 
 describe('picking a line', () => {
   it('moves the units from the location (on-hand and reserved) to the order in process, keeping their expiry', () => {
@@ -17,7 +18,7 @@ describe('picking a line', () => {
       expect(d.take).toEqual({
         from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
         to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
-          expiresOn: '2026-05-01',
+          expiresOn: '2026-05-01', reserved: 2,
       });
       expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 2, shorted: 0, status: 'OPEN' });
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand, m.deltaReserved ?? 0])).toEqual([
@@ -33,14 +34,33 @@ describe('picking a line', () => {
     });
   });
 
-  it('puts the units of a cancelled reservation straight back: PICK then MOVE back, and says so', () => {
-    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }) }).when(pick(2)).then((d) => {
-      expect(d.take).toBeUndefined();
+  it('records the pick of a cancelled reservation into the tote and asks for a return by scan: the units wait there', () => {
+    const cancelled = { ...open, reservation: reservation({ status: 'CANCELLED' }), sourceFree: 5 };
+    spec.given(cancelled).when(pick(2)).then((d) => {
+      expect(d.take).toEqual({
+        from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
+        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
+          expiresOn: '2026-05-01', reserved: 0,
+      });
+      expect(d.reservationChange).toBeUndefined();
+      expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand])).toEqual([['PICK', 'loc_a', -2], ['PICK', 'IN_PROCESS:ord_1', 2]]);
+      // No allocation covers them in the tote: they leave ATP until put back.
+      expect(d.unpickable).toBe(2);
+      expect(d.returnRequest?.row).toMatchObject({ id: 'rtn_1', quantity: 2, suggested_location_id: 'loc_a', from_location_id: 'IN_PROCESS:ord_1' });
+      expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.return-requested.v1']);
+    });
+    // From a location blocked since: they were unpickable there and stay so in the tote.
+    spec.given({ ...cancelled, sourcePickable: false }).when(pick(2)).then((d) => expect(d.unpickable).toBe(0));
+  });
+
+  it('units of a cancelled reservation the location owes to other reservations are recorded as put straight back', () => {
+    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }), sourceFree: 1 }).when(pick(3)).then((d) => {
+      expect(d.take?.quantity).toBe(1);
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand])).toEqual([
-        ['PICK', 'loc_a', -2], ['PICK', 'IN_PROCESS:ord_1', 2], ['MOVE', 'IN_PROCESS:ord_1', -2], ['MOVE', 'loc_a', 2],
+        ['PICK', 'loc_a', -3], ['PICK', 'IN_PROCESS:ord_1', 3], ['MOVE', 'IN_PROCESS:ord_1', -2], ['MOVE', 'loc_a', 2],
       ]);
-      expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ sku: 'SKU-A', locationId: 'loc_a',
-        lot: null, quantity: 2 }] }]);
+      expect(d.returnRequest?.row.quantity).toBe(1);
+      expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.returned.v1', 'inventory.stock.return-requested.v1']);
     });
   });
 

@@ -1,0 +1,312 @@
+/**
+ * Issue 10, acceptance a: an order cancelled at each stage — allocated, waved, released (nothing picked), half picked,
+ * picked, packed and labelled, shipped (409) — ends where it should, its picking task is withdrawn, what it held is
+ * released, and units already in its tote go back to stock only through a return-to-stock MOVE task confirmed by scan,
+ * at the location the scan names (here never the one they were picked from). The ledger equals the balances at every
+ * step, before the return (units in the tote) and after it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { expectLedgerConserved } from '../support/conservation.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let other: Warehouse;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'CS', aisles: 2, bays: 4, levels: 1, skus: 8 });
+  other = await setupWarehouse(call, { siteCode: 'CO', aisles: 1, bays: 1, levels: 1, skus: 0 });
+  await receiveStock(call, w, 20, 1);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const QTY = 4;
+interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number }
+interface PickList { id: string; status: string; lines: PickLine[] }
+interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
+interface Return { id: string; orderId: string; sku: string; quantity: number; returned: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string; confirmedLocationId: string | null; confirmedBy: string | null; confirmations: unknown[] }
+
+const status = async (orderId: string): Promise<string> => (await t.get(`/api/v1/orders/${orderId}`)).body.status;
+
+async function newOrder(sku: string): Promise<string> {
+  const o = await createOrder(call, w.siteId, { externalId: `CS-${++seq}`, lines: [{ sku, quantity: QTY }] });
+  await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+  return o.id;
+}
+
+async function planWave(orderId: string): Promise<string> {
+  await t.settle();
+  const res = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 50 });
+  expect(res.status).toBe(201);
+  expect(res.body.orderIds).toEqual([orderId]);
+  await t.settle();
+  return res.body.id as string;
+}
+
+async function release(orderId: string): Promise<{ list: PickList; task: Task }> {
+  const waveId = await planWave(orderId);
+  expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+  await t.settle();
+  const list = (await t.get(`/api/v1/pick-lists?orderId=${orderId}`)).body.items[0] as PickList;
+  // A picker takes the list's task, as on the floor.
+  const task = (await t.post('/api/v1/tasks/next', { workerId: `picker-${orderId}`, siteId: w.siteId, types: ['PICK'] })).body as Task;
+  expect(task).toMatchObject({ type: 'PICK', reference: list.id, status: 'ASSIGNED' });
+  expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: task.workerId })).status).toBe(200);
+  return { list, task };
+}
+
+async function pick(list: PickList, quantity: number): Promise<void> {
+  const line = list.lines[0]!;
+  const res = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+    locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity, toteId: `TOTE-${list.id}`,
+  });
+  expect(res.status).toBe(200);
+  await t.settle();
+}
+
+async function packAndLabel(orderId: string): Promise<string> {
+  await until('picked', () => status(orderId), (s) => s === 'PICKED');
+  await t.settle();
+  expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+  const shipment = await t.post('/api/v1/shipments', { orderId });
+  expect(shipment.status).toBe(201);
+  return shipment.body.id as string;
+}
+
+const taskOf = async (type: string, reference: string): Promise<Task | undefined> =>
+  ((await t.get(`/api/v1/tasks?siteId=${w.siteId}&limit=500`)).body.items as Task[]).find((x) => x.type === type && x.reference === reference);
+
+const onHandAt = async (sku: string, locationId: string): Promise<number> =>
+  ((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${encodeURIComponent(locationId)}`)).body.items as { onHand: number }[])
+    .reduce((a, b) => a + b.onHand, 0);
+
+const atp = async (sku: string): Promise<number> => (await t.get(`/api/v1/inventory/atp?siteId=${w.siteId}&sku=${sku}`)).body.items[0].atp;
+
+const returnsOf = async (orderId: string): Promise<Return[]> =>
+  (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as Return[];
+
+/** The order holds nothing any more: no allocation, no open reservation, no live package or shipment. */
+async function expectNothingHeld(orderId: string): Promise<void> {
+  const [row] = await t.app.db.query<Record<string, number>>(`
+    SELECT (SELECT COALESCE(sum(allocated), 0) FROM inventory.allocations WHERE order_id = $1 AND status = 'ALLOCATED')::int AS allocated,
+           (SELECT count(*) FROM inventory.reservations WHERE order_id = $1 AND status = 'OPEN')::int AS open_reservations,
+           (SELECT count(*) FROM pack_ship.packages WHERE order_id = $1 AND status <> 'CANCELLED')::int AS packages,
+           (SELECT count(*) FROM pack_ship.shipments WHERE order_id = $1 AND status <> 'CANCELLED')::int AS shipments,
+           (SELECT count(*) FROM platform.dead_letters)::int AS dead_letters`, [orderId]);
+  expect(row).toEqual({ allocated: 0, open_reservations: 0, packages: 0, shipments: 0, dead_letters: 0 });
+}
+
+async function cancel(orderId: string): Promise<void> {
+  const res = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+  expect(res.status).toBe(200);
+  expect(res.body.status).toBe('CANCELLED');
+  await t.settle();
+  expect(await status(orderId)).toBe('CANCELLED');
+  await expectNothingHeld(orderId);
+}
+
+/** A storage location that is not where the SKU was picked from (and holds none of it): where the worker puts the units. */
+const elsewhere = (pickedFrom: string): { id: string; code: string } => w.storage.filter((l) => l.id !== pickedFrom).at(-1)!;
+
+/**
+ * The order's units in its tote: one OPEN return and its queued MOVE task; the units stay in the tote (ledger and
+ * balances agree) and are not promised. A worker claims the task, puts the units at another location than the one
+ * suggested and scans it: the units are there, the tote is empty, return and task are COMPLETED, stock is conserved.
+ */
+async function returnByScan(orderId: string, sku: string, inTote: number, before: { onHand: number; atp: number }): Promise<void> {
+  const tote = `IN_PROCESS:${orderId}`;
+  const [ret, ...more] = await returnsOf(orderId);
+  expect(more).toEqual([]);
+  expect(ret).toMatchObject({ sku, quantity: inTote, returned: 0, open: inTote, status: 'OPEN', fromLocationId: tote });
+  const picked = ret!.suggestedLocationId;
+  expect(await onHandAt(sku, tote)).toBe(inTote);
+  const task = await taskOf('MOVE', ret!.id);
+  expect(task?.status).toBe('QUEUED');
+  const summary = await expectLedgerConserved(t, w.siteId);
+  expect(summary.get(sku)).toMatchObject({ onHand: before.onHand, allocated: 0, reserved: 0 });
+  // Units in a tote are on hand but not promisable: nobody may allocate them before they are back on a shelf.
+  expect(await atp(sku)).toBe(before.atp - inTote);
+
+  const worker = `returner-${orderId}`;
+  const claimed = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['MOVE'] })).body as Task;
+  expect(claimed).toMatchObject({ id: task!.id, type: 'MOVE', reference: ret!.id });
+  expect((await t.post(`/api/v1/tasks/${claimed.id}/start`, { workerId: worker })).status).toBe(200);
+  const target = elsewhere(picked);
+  const [atTarget, atPicked] = [await onHandAt(sku, target.id), await onHandAt(sku, picked)];
+  const res = await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: target.code, workerId: worker }, 'operator');
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ status: 'COMPLETED', returned: inTote, open: 0, confirmedLocationId: target.id, confirmedBy: worker });
+  await t.settle();
+  expect(await onHandAt(sku, target.id)).toBe(atTarget + inTote);
+  expect(await onHandAt(sku, picked)).toBe(atPicked);
+  expect(await onHandAt(sku, tote)).toBe(0);
+  expect((await taskOf('MOVE', ret!.id))?.status).toBe('COMPLETED');
+  const after = await expectLedgerConserved(t, w.siteId);
+  expect(after.get(sku)).toMatchObject({ onHand: before.onHand, allocated: 0, reserved: 0 });
+  expect(await atp(sku)).toBe(before.atp);
+  const moves = (await t.getAll<{ type: string; locationId: string; deltaOnHand: number; reason: string; reference: string }>(
+    `/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}&type=MOVE`)).filter((m) => m.reference === ret!.id);
+  expect(moves.map((m) => [m.locationId, m.deltaOnHand, m.reason])).toEqual([[tote, -inTote, 'RETURN_TO_STOCK'], [target.id, inTote, 'RETURN_TO_STOCK']]);
+}
+
+async function snapshot(sku: string): Promise<{ onHand: number; atp: number }> {
+  const s = await expectLedgerConserved(t, w.siteId);
+  return { onHand: s.get(sku)!.onHand, atp: await atp(sku) };
+}
+
+describe('cancel at every stage (issue 10, acceptance a)', () => {
+  it('ALLOCATED: the allocation is released; nothing to return', async () => {
+    const sku = w.products[0]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    await cancel(orderId);
+    expect(await returnsOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
+  it('WAVED: the order leaves its wave; nothing to return', async () => {
+    const sku = w.products[1]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const waveId = await planWave(orderId);
+    await cancel(orderId);
+    expect(['CANCELLED', 'COMPLETED']).toContain((await t.get(`/api/v1/waves/${waveId}`)).body.status);
+    expect(await returnsOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
+  it('RELEASED, nothing picked: the pick list and its task are withdrawn, the reservation released; nothing to return', async () => {
+    const sku = w.products[2]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list, task } = await release(orderId);
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status).toBe('CANCELLED');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('CANCELLED');
+    expect(await returnsOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
+  it('half picked: the rest of the list and its task are withdrawn; the units in the tote go back through a return confirmed by scan', async () => {
+    const sku = w.products[3]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list, task } = await release(orderId);
+    await pick(list, QTY / 2);
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status).toBe('CANCELLED');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('CANCELLED');
+    await returnByScan(orderId, sku, QTY / 2, before);
+  });
+
+  it('fully PICKED: the picking task is done; the whole tote goes back through a return confirmed by scan', async () => {
+    const sku = w.products[4]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list, task } = await release(orderId);
+    await pick(list, QTY);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('COMPLETED');
+    await cancel(orderId);
+    await returnByScan(orderId, sku, QTY, before);
+  });
+
+  it('PACKED and labelled: package and shipment are voided (unpacked), dispatch is refused, then the units go back by scan', async () => {
+    const sku = w.products[5]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    const shipmentId = await packAndLabel(orderId);
+    expect(await status(orderId)).toBe('PACKED');
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/shipments/${shipmentId}`)).body.status).toBe('CANCELLED');
+    expect(((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { status: string }[]).map((p) => p.status)).toEqual(['CANCELLED']);
+    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).body.code).toBe('ORDER_CANCELLED');
+    await returnByScan(orderId, sku, QTY, before);
+  });
+
+  it('shipped: the cancel is refused (409 ORDER_SHIPPED) and changes nothing', async () => {
+    const sku = w.products[6]!.sku;
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    const shipmentId = await packAndLabel(orderId);
+    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).status).toBe(200);
+    await until('shipped', () => status(orderId), (s) => s === 'SHIPPED');
+    const before = await snapshot(sku);
+    const events = (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events`))[0]!.n;
+    const res = await t.post(`/api/v1/orders/${orderId}/cancel`, {});
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('ORDER_SHIPPED');
+    await t.settle();
+    expect(await status(orderId)).toBe('SHIPPED');
+    expect(await returnsOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events`))[0]!.n).toBe(events);
+  });
+});
+
+describe('confirming a return by scan', () => {
+  it('refuses, changing nothing, a location that does not exist, another site\'s, a blocked or inactive one, a tote, or more than is open; a partial confirm leaves the rest open; a repeated confirm counts once', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    await cancel(orderId);
+    const [ret] = await returnsOf(orderId);
+    const url = `/api/v1/inventory/returns/${ret!.id}/confirm`;
+    const [blocked, inactive, target] = w.storage.filter((l) => l.id !== ret!.suggestedLocationId).slice(0, 3);
+    expect((await t.post(`/api/v1/locations/${blocked!.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    expect((await t.post(`/api/v1/locations/${inactive!.id}/deactivate`, {})).status).toBe(200);
+    const ledgerSize = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.movements`))[0]!.n;
+    const moves = await ledgerSize();
+    const refusals: [unknown, number, string][] = [
+      [{ locationCode: 'NO-SUCH-PLACE' }, 422, 'UNKNOWN_LOCATION'],
+      [{ locationId: other.storage[0]!.id }, 422, 'UNKNOWN_LOCATION'],
+      [{ locationId: blocked!.id }, 409, 'LOCATION_NOT_ACTIVE'],
+      [{ locationCode: inactive!.code }, 409, 'LOCATION_NOT_ACTIVE'],
+      [{ locationId: `IN_PROCESS:${orderId}` }, 422, 'UNPROCESSABLE'],
+      [{ locationCode: target!.code, quantity: QTY + 1 }, 422, 'QUANTITY_EXCEEDS_OPEN'],
+      [{ locationCode: target!.code, locationId: target!.id }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [body, code, name] of refusals) {
+      const res = await t.post(url, body, 'operator');
+      expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: code, code: name });
+    }
+    // A viewer may list returns but not confirm one.
+    expect((await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN`, 'viewer')).status).toBe(200);
+    expect((await t.post(url, { locationCode: target!.code }, 'viewer')).status).toBe(403);
+    expect(await ledgerSize()).toBe(moves);
+    expect((await t.get(`/api/v1/inventory/returns/${ret!.id}`)).body).toMatchObject({ status: 'OPEN', returned: 0, confirmations: [] });
+
+    // One unit, sent twice under one Idempotency-Key; then one under a scanId, sent twice: two units put back in all.
+    const key = { 'idempotency-key': `confirm-${ret!.id}` };
+    for (let i = 0; i < 2; i++) expect((await t.post(url, { locationCode: target!.code, quantity: 1 }, 'operator', key)).body).toMatchObject({ returned: 1, open: QTY - 1, status: 'OPEN' });
+    for (let i = 0; i < 2; i++) expect((await t.post(url, { locationCode: target!.code, quantity: 1, scanId: 'scan-2' }, 'operator')).body).toMatchObject({ returned: 2, status: 'OPEN' });
+    expect((await t.post(url, { locationCode: target!.code, quantity: 2, scanId: 'scan-2' }, 'operator')).body.code).toBe('SCAN_ID_REUSED');
+    await t.settle();
+    expect(await onHandAt(sku, `IN_PROCESS:${orderId}`)).toBe(QTY - 2);
+    expect((await taskOf('MOVE', ret!.id))?.status).toBe('QUEUED');
+    const open = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN`)).body.items as Return[];
+    expect(open.map((r) => [r.id, r.open])).toEqual([[ret!.id, QTY - 2]]);
+    // The rest, with no quantity: every unit still open.
+    expect((await t.post(url, { locationId: target!.id }, 'operator')).body).toMatchObject({ returned: QTY, open: 0, status: 'COMPLETED' });
+    expect((await t.post(url, { locationId: target!.id }, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
+    await t.settle();
+    // Nobody claimed the task: the work was done without it, so it is withdrawn.
+    expect(['COMPLETED', 'CANCELLED']).toContain((await taskOf('MOVE', ret!.id))?.status);
+    const after = await snapshot(sku);
+    expect(after.onHand).toBe(before.onHand);
+    expect(await onHandAt(sku, `IN_PROCESS:${orderId}`)).toBe(0);
+    expect((await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN`)).body.items).toEqual([]);
+  });
+});
