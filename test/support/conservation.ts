@@ -57,3 +57,41 @@ export async function expectStockConserved(t: TestApp, run: FlowRun): Promise<vo
     expect(b.reserved).toBeLessThanOrEqual(b.onHand);
   }
 }
+
+/** What a small flow expects per SKU at its end: units received, shipped and adjusted, and what is still allocated. */
+export interface SkuExpectation {
+  readonly sku: string;
+  readonly received: number;
+  readonly shipped: number;
+  readonly adjusted: number;
+  /** Units still reserved / allocated at the end (0 once every order shipped or was cancelled). */
+  readonly reserved?: number;
+  readonly allocated?: number;
+}
+
+/**
+ * Stock conservation for any flow, per SKU: the summary's ledger sums are as expected, received − shipped ± adjusted =
+ * on-hand, the ledger's on-hand equals the balances', the raw movements add up to the same, and no balance is negative
+ * or over-reserved.
+ */
+export async function expectSkusConserved(t: TestApp, siteId: string, expected: readonly SkuExpectation[]): Promise<void> {
+  const summary = await t.get(`/api/v1/inventory/summary?siteId=${siteId}`);
+  const items = summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[];
+  for (const e of expected) {
+    const s = items.find((i) => i.sku === e.sku);
+    expect(s, e.sku).toBeDefined();
+    if (s === undefined) continue;
+    expect({ received: s.received, shipped: s.shipped, adjusted: s.adjusted }, e.sku).toEqual({ received: e.received, shipped: e.shipped, adjusted: e.adjusted });
+    expect(s.received - s.shipped + s.adjusted, e.sku).toBe(s.onHand);
+    expect(s.ledgerOnHand, e.sku).toBe(s.onHand);
+    expect(s.reserved, e.sku).toBe(e.reserved ?? 0);
+    expect(s.allocated, e.sku).toBe(e.allocated ?? 0);
+    const rows = await t.getAll<LedgerRow>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${encodeURIComponent(e.sku)}`);
+    expect(rows.reduce((a, r) => a + r.deltaOnHand, 0), e.sku).toBe(s.onHand);
+  }
+  const balances = await t.getAll<{ onHand: number; reserved: number }>(`/api/v1/inventory/balances?siteId=${siteId}`);
+  for (const b of balances) {
+    expect(b.onHand).toBeGreaterThanOrEqual(0);
+    expect(b.reserved).toBeLessThanOrEqual(b.onHand);
+  }
+}

@@ -338,4 +338,49 @@ export const pickStore = {
     );
     return rows.map(toHeader);
   },
+
+  // ---- short-pick recovery (ADR 0022) ----
+
+  /** A shorted line waits for inventory to say what became of its units (idempotent). */
+  async awaitRecovery(db: Executor, pickLineId: string, orderId: string, now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) VALUES ($1, $2, $3) ON CONFLICT (pick_line_id) DO NOTHING`,
+      [pickLineId, orderId, now],
+    );
+  },
+
+  async recoverySettled(db: Executor, pickLineId: string): Promise<void> {
+    await db.query(`DELETE FROM picking.awaiting_recovery WHERE pick_line_id = $1`, [pickLineId]);
+  },
+
+  async dropRecoveriesOfOrder(db: Executor, orderId: string): Promise<void> {
+    await db.query(`DELETE FROM picking.awaiting_recovery WHERE order_id = $1`, [orderId]);
+  },
+
+  /**
+   * Serialises every decision about whether an order's picking is done (a list completing, a recovery settling): a
+   * transaction-scoped advisory lock on the order, taken after any line and list lock.
+   */
+  async lockOrderProgress(db: Executor, orderId: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext($1))`, [orderId]);
+  },
+
+  /**
+   * Marks the order's picking done, once, when it is: no open list holds it, no short of it awaits recovery, it is not
+   * cancelled. Answers whether this call marked it, and whether a line of it stayed short.
+   */
+  async markOrderPickedIfDone(db: Executor, orderId: string, now: Date): Promise<{ marked: boolean; short: boolean }> {
+    const rows = await db.query<{ marked: boolean; short: boolean }>(
+      `WITH done AS (
+         SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM picking.pick_lists WHERE order_ids @> ARRAY[$1::text] AND status IN ('CREATED', 'IN_PROGRESS'))
+                    AND NOT EXISTS (SELECT 1 FROM picking.awaiting_recovery WHERE order_id = $1)
+                    AND NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = $1)),
+       ins AS (
+         INSERT INTO picking.orders_picked (order_id, picked_at) SELECT $1, $2 FROM done ON CONFLICT (order_id) DO NOTHING RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM ins) AS marked,
+              EXISTS (SELECT 1 FROM picking.pick_lines WHERE order_id = $1 AND status = 'SHORT') AS short`,
+      [orderId, now],
+    );
+    return rows[0] ?? { marked: false, short: false };
+  },
 };

@@ -41,5 +41,7 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
       await store.changeUnpickable(tx, r.target.siteId, r.target.sku, r.unpickable);
     }
     await record(tx, deps, d.movements, d.events, meta);
+    // Units a short left waiting for stock are no longer wanted (ADR 0022).
+    await store.cancelRecoveriesOfOrder(tx, cancel.orderId, deps.clock.now());
   };
 }
