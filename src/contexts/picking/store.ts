@@ -341,14 +341,6 @@ export const pickStore = {
 
   // ---- short-pick recovery (ADR 0022) ----
 
-  /** A shorted line waits for inventory to say what became of its units (idempotent). */
-  async awaitRecovery(db: Executor, pickLineId: string, orderId: string, now: Date): Promise<void> {
-    await db.query(
-      `INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) VALUES ($1, $2, $3) ON CONFLICT (pick_line_id) DO NOTHING`,
-      [pickLineId, orderId, now],
-    );
-  },
-
   async recoverySettled(db: Executor, pickLineId: string): Promise<void> {
     await db.query(`DELETE FROM picking.awaiting_recovery WHERE pick_line_id = $1`, [pickLineId]);
   },
@@ -363,6 +355,35 @@ export const pickStore = {
    */
   async lockOrderProgress(db: Executor, orderId: string): Promise<void> {
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext($1))`, [orderId]);
+  },
+
+  /**
+   * A floor action's settlement in one statement: a shorted line starts waiting for its recovery (`awaiting`), and the
+   * orders of a list that completed (`orderIds`) are each locked (order progress lock, in id order) and marked picked
+   * when done — no open list, no short awaiting recovery (the one recorded here included), not cancelled. Answers the
+   * orders this call marked.
+   */
+  async settleFloorAction(
+    db: Executor, q: { awaiting: { pickLineId: string; orderId: string } | undefined; orderIds: readonly string[]; now: Date },
+  ): Promise<string[]> {
+    const rows = await db.query<{ order_id: string }>(
+      `WITH aw AS (
+         INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) SELECT $1, $2, $4 WHERE $1::text IS NOT NULL
+         ON CONFLICT (pick_line_id) DO NOTHING),
+       locked AS MATERIALIZED (
+         SELECT o.id, pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext(o.id)) AS l
+           FROM (SELECT DISTINCT unnest($3::text[]) AS id ORDER BY 1) o),
+       done AS (
+         SELECT k.id FROM locked k
+          WHERE k.id IS DISTINCT FROM $2
+            AND NOT EXISTS (SELECT 1 FROM picking.pick_lists WHERE order_ids @> ARRAY[k.id] AND status IN ('CREATED', 'IN_PROGRESS'))
+            AND NOT EXISTS (SELECT 1 FROM picking.awaiting_recovery WHERE order_id = k.id)
+            AND NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = k.id))
+       INSERT INTO picking.orders_picked (order_id, picked_at) SELECT id, $4 FROM done ORDER BY id
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [q.awaiting?.pickLineId ?? null, q.awaiting?.orderId ?? null, [...q.orderIds], q.now],
+    );
+    return rows.map((r) => r.order_id).sort();
   },
 
   /**

@@ -4,31 +4,16 @@ import type { Tx } from '../../../platform/db/database.ts';
 import { pickStore } from '../store.ts';
 
 /**
- * The orders of these lists whose picking is done now, each marked once, in id order (each under its order lock,
- * taken after the caller's line and list locks): no open list of theirs, no short of theirs awaiting recovery.
+ * Settles what a floor action or a cancellation did to its orders' progress, in one statement (ADR 0022): a shorted
+ * line (`awaiting`) waits for inventory to say what became of its units, and a list completion says which of its
+ * orders are done picking with it (`ordersDone`): an order with a short awaiting recovery, another list still open, or
+ * a cancellation, is not. Other events pass unchanged.
  */
-export async function ordersDoneNow(tx: Tx, orderIds: readonly string[], now: Date): Promise<string[]> {
-  const done: string[] = [];
-  for (const orderId of [...new Set(orderIds)].sort()) {
-    await pickStore.lockOrderProgress(tx, orderId);
-    if ((await pickStore.markOrderPickedIfDone(tx, orderId, now)).marked) done.push(orderId);
-  }
-  return done;
-}
-
-/**
- * A list completion says which of its orders are done picking with it (`ordersDone`, ADR 0022): an order with a short
- * awaiting recovery, or another list still open, is not. Other events pass unchanged.
- */
-export async function withOrdersDone(tx: Tx, events: readonly PublishedEvent[], now: Date): Promise<PublishedEvent[]> {
-  const out: PublishedEvent[] = [];
-  for (const e of events) {
-    if (e.type !== PickingEvents.listCompleted) {
-      out.push(e);
-      continue;
-    }
-    const data = e.data;
-    out.push({ ...e, data: { ...data, ordersDone: await ordersDoneNow(tx, data.orderIds, now) } });
-  }
-  return out;
+export async function settleProgress(
+  tx: Tx, events: readonly PublishedEvent[], now: Date, awaiting?: { pickLineId: string; orderId: string },
+): Promise<PublishedEvent[]> {
+  const orderIds = events.flatMap((e) => (e.type === PickingEvents.listCompleted ? e.data.orderIds : []));
+  if (awaiting === undefined && orderIds.length === 0) return [...events];
+  const done = await pickStore.settleFloorAction(tx, { awaiting, orderIds, now });
+  return events.map((e) => (e.type === PickingEvents.listCompleted ? { ...e, data: { ...e.data, ordersDone: done.filter((o) => e.data.orderIds.includes(o)) } } : e));
 }

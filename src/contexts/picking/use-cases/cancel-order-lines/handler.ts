@@ -3,7 +3,7 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { pickStore } from '../../store.ts';
-import { withOrdersDone } from '../order-progress.ts';
+import { settleProgress } from '../order-progress.ts';
 import { decideCancelOrderLines } from './decide.ts';
 
 /**
@@ -24,6 +24,6 @@ export function cancelOrderLinesHandler(deps: Pick<PlatformDeps, 'bus' | 'clock'
     const statuses = await pickStore.lineStatuses(tx, listIds);
     const decision = unwrap(decideCancelOrderLines({ lines, lists, statuses }, { orderId }, now));
     await pickStore.saveChanges(tx, decision);
-    await deps.bus.append(tx, 'picking', await withOrdersDone(tx, decision.events, now), meta);
+    await deps.bus.append(tx, 'picking', await settleProgress(tx, decision.events, now), meta);
   };
 }
