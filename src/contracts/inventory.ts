@@ -29,7 +29,18 @@ export const InventoryEvents = {
   returnConfirmed: 'inventory.stock.return-confirmed.v1',
   moved: 'inventory.stock.moved.v1',
   pickabilityChanged: 'inventory.location.pickability-changed.v1',
+  shortResolved: 'inventory.short.resolved.v1',
 } as const;
+
+/**
+ * What became of the units a short pick left missing (ADR 0024): re-reserved at another pickable location of the site
+ * (`RE_RESERVED`, also when stock arrives for a recovery that waited), shipped short (`SHIPS_SHORT`, the order's
+ * shipComplete is false), or waiting for stock (`AWAITING_STOCK`, shipComplete true: the order does not ship partial).
+ */
+export const SHORT_OUTCOMES = ['RE_RESERVED', 'SHIPS_SHORT', 'AWAITING_STOCK'] as const;
+export type ShortOutcome = (typeof SHORT_OUTCOMES)[number];
+/** The floor work a short with no alternative stock asks for: a replenishment when reserve/storage holds the SKU, else a count. */
+export const SHORT_TASK_TYPES = ['REPLENISH', 'COUNT'] as const;
 
 const Lot = Type.Union([Type.String(), Type.Null()]);
 const SkuQuantity = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
@@ -113,6 +124,20 @@ export const InventoryEventSchemas = {
     siteId: Type.String(), locationId: Type.String(), pickable: Type.Boolean(),
     lines: List(SkuQuantity, { description: 'AVAILABLE on-hand at the location per SKU when it flipped (in SKU order): what entered (pickable) or left ATP.' }),
   }, { description: 'A location holding AVAILABLE units became pickable or not (blocked, unblocked, its type learned): they entered or left ATP.' }),
+  [InventoryEvents.shortResolved]: Type.Object({
+    orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),
+    waveId: Type.String({ description: 'The wave of the shorted reservation; a re-reservation belongs to it too.' }),
+    pickListId: Type.String(), pickLineId: Type.String({ description: 'The shorted pick line this recovery is for.' }),
+    shortedLocationId: Type.String(),
+    quantity: Type.Integer({ description: 'Units the recovery is about: the units the short took from the order line.' }),
+    outcome: Type.Enum(SHORT_OUTCOMES),
+    reservations: List(ReservationSchema, { description: 'RE_RESERVED: where the units are reserved now (never the shorted location).' }),
+    task: Type.Union([Type.Object({
+      type: Type.Enum(SHORT_TASK_TYPES),
+      locationId: Type.String({ description: 'COUNT: the shorted location; REPLENISH: the reserve/storage location holding the most units.' }),
+      reference: Type.String({ description: 'The work reference the task is queued under (one open task per location and SKU).' }),
+    }), Type.Null()], { description: 'When nothing could be re-reserved at once: the replenishment or count the short calls for.' }),
+  }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
@@ -127,6 +152,7 @@ export type StockReturnRequested = Payload<typeof InventoryEvents.returnRequeste
 export type StockReturnConfirmed = Payload<typeof InventoryEvents.returnConfirmed>;
 export type StockMoved = Payload<typeof InventoryEvents.moved>;
 export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabilityChanged>;
+export type ShortResolved = Payload<typeof InventoryEvents.shortResolved>;
 
 /** Coded errors of the stock ledger. */
 export const InventoryErrors = {

@@ -39,11 +39,19 @@ export const CANCEL_REASONS = {
   shorted: 'SHORTED',
 } as const;
 
+/** Why an order is BACKORDERED when it is not plain allocation. */
+export const BACKORDER_REASONS = {
+  /** Its release could not reserve it: it left its wave and waits for allocation. */
+  reservationShortage: 'RESERVATION_SHORTAGE',
+  /** A short pick left units missing, no other location holds them and the order ships complete: it waits for stock, picked units in its tote. */
+  shortPick: 'SHORT_PICK',
+} as const;
+
 const Status = Type.Enum(ORDER_STATUSES);
 /** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
 const OrderStatusChangedSchema = (description: string) => Type.Object({
   orderId: Type.String(), siteId: Type.String(), from: Status, to: Status,
-  reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation.' })),
+  reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation, `SHORT_PICK` for a shipComplete order waiting for stock after a short pick.' })),
 }, { description });
 
 /** The payload of every orders event, by type name; the description says when it is emitted. */
@@ -51,14 +59,15 @@ export const OrderEventSchemas = {
   [OrderEvents.received]: Type.Object({
     orderId: Type.String(), externalId: Type.String(), siteId: Type.String(), carrier: Type.String(),
     priority: Type.Integer({ description: '1 is the most urgent, 9 the least.' }), lines: List(OrderLineDataSchema),
+    shipComplete: Type.Optional(Type.Boolean({ description: 'True: the order never ships partial (a short pick with no stock elsewhere waits for stock). Absent: false.' })),
   }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
   [OrderEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),
   }, { description: 'The order is ready for wave planning: every line allocated (RECEIVED or BACKORDERED → ALLOCATED).' }),
-  [OrderEvents.backordered]: OrderStatusChangedSchema('Some line could not be allocated (→ BACKORDERED), or a release could not reserve the order (`reason` RESERVATION_SHORTAGE).'),
+  [OrderEvents.backordered]: OrderStatusChangedSchema('Some line could not be allocated (→ BACKORDERED), a release could not reserve the order (`reason` RESERVATION_SHORTAGE), or a shipComplete order waits for stock after a short pick (`reason` SHORT_PICK).'),
   [OrderEvents.waved]: OrderStatusChangedSchema('The order was planned into a wave (→ WAVED).'),
   [OrderEvents.released]: OrderStatusChangedSchema("The order's wave was released to the floor (→ RELEASED)."),
-  [OrderEvents.pickingStarted]: OrderStatusChangedSchema('The first unit of the order was picked or shorted (→ PICKING).'),
+  [OrderEvents.pickingStarted]: OrderStatusChangedSchema('The first unit of the order was picked or shorted (→ PICKING), or stock was re-reserved for a shipComplete order waiting after a short pick (BACKORDERED → PICKING).'),
   [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done (→ PICKED).'),
   [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED).'),
   [OrderEvents.shipped]: Type.Object({

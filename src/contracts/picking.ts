@@ -17,6 +17,7 @@ export const PickingEvents = {
   lineShorted: 'picking.line.shorted.v1',
   listCompleted: 'picking.list.completed.v1',
   listCancelled: 'picking.list.cancelled.v1',
+  orderPicked: 'picking.order.picked.v1',
 } as const;
 
 /** Which pick line, order line, reservation and stock an event about a pick line concerns. */
@@ -45,10 +46,18 @@ export const PickingEventSchemas = {
   [PickingEvents.listCompleted]: Type.Object({
     pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
     status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')]),
+    ordersDone: Type.Optional(List(Type.String(), {
+      description: "The list's orders whose picking is done with it (no other list of theirs open, no short of theirs awaiting recovery). "
+        + 'Absent in events written before short-pick recovery: then every order of the list.',
+    })),
   }, { description: 'Every line of the list is picked, shorted or cancelled (PARTIAL when any was shorted).' }),
   [PickingEvents.listCancelled]: Type.Object({
     pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
   }, { description: "Every line of the list was cancelled with its order before it was picked: the list's work is withdrawn." }),
+  [PickingEvents.orderPicked]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), waveId: Type.String(),
+    status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')], { description: 'PARTIAL when a line of the order stayed short.' }),
+  }, { description: "The order's picking is done at a moment no list completes: the recovery of its last short (`inventory.short.resolved`) found nothing more to pick. Otherwise a list's completion says it (`ordersDone`)." }),
 } as const;
 
 type Payload<T extends keyof typeof PickingEventSchemas> = Static<(typeof PickingEventSchemas)[T]>;
@@ -59,6 +68,7 @@ export type LineShorted = Payload<typeof PickingEvents.lineShorted>;
 export type PickLineRef = Pick<LinePicked, keyof typeof PickLineRefProperties>;
 export type PickListCompleted = Payload<typeof PickingEvents.listCompleted>;
 export type PickListCancelled = Payload<typeof PickingEvents.listCancelled>;
+export type OrderPicked = Payload<typeof PickingEvents.orderPicked>;
 
 /** Coded errors of picking. */
 export const PickingErrors = {

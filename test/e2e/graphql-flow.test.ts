@@ -34,12 +34,12 @@ async function ordersWithStatus(siteId: string, status: string): Promise<string[
 }
 
 /** A handheld over GraphQL: next task, start, read its pick list, scan or short each line, complete. */
-async function work(gql: Gql, siteId: string, worker: string, claimed: Map<string, string>, expected: number, shortLeft: { n: number }, shorted: { sku: string; orderId: string }[]): Promise<void> {
+async function work(gql: Gql, siteId: string, worker: string, claimed: Map<string, string>, expected: { n: number }, shortLeft: { n: number }, shorted: { sku: string; orderId: string }[]): Promise<void> {
   for (let idle = 0; idle < 200;) {
     const next = await must(gql, `mutation($w: ID!, $s: String!) { nextTask(workerId: $w, siteId: $s) {
       __typename ... on Task { id reference status } ... on NoTask { message } ${ERROR_FIELDS} } }`, { w: worker, s: siteId });
     if (next.nextTask.__typename === 'NoTask') {
-      if (claimed.size >= expected) return;
+      if (claimed.size >= expected.n) return;
       idle++;
       await new Promise((r) => setTimeout(r, 20));
       continue;
@@ -67,6 +67,8 @@ async function work(gql: Gql, siteId: string, worker: string, claimed: Map<strin
         const short = await must(gql, `mutation($p: ID!, $l: ID!) { shortPick(pickListId: $p, lineId: $l, reason: "NOT_FOUND") { __typename ${ERROR_FIELDS} } }`, { p: list.id, l: line.id });
         expect(short.shortPick.__typename).toBe('PickList');
         shorted.push({ sku: line.sku, orderId: line.orderId });
+        // Another location holds the unit: it is re-reserved there, one more pick list to wait for (ADR 0024).
+        expected.n++;
       }
     }
     // The pick list's completion may have completed the task already: that answers the task again, or a Conflict.
@@ -131,13 +133,13 @@ describe('order to ship, end to end over GraphQL', () => {
     const claimed = new Map<string, string>();
     const shorted: { sku: string; orderId: string }[] = [];
     const shortLeft = { n: 1 };
-    await Promise.all(['worker-1', 'worker-2'].map((worker) => work(operator, w.siteId, worker, claimed, 20, shortLeft, shorted)));
-    expect(claimed.size).toBe(20);
+    await Promise.all(['worker-1', 'worker-2'].map((worker) => work(operator, w.siteId, worker, claimed, { n: 20 }, shortLeft, shorted)));
+    expect(claimed.size).toBe(21);
     expect(new Set(claimed.values())).toEqual(new Set(['worker-1', 'worker-2']));
     expect(shorted).toHaveLength(1);
     await until('20 orders picked', () => ordersWithStatus(w.siteId, 'PICKED'), (ids) => ids.length === 20);
     const tasks = await must(manager, `query($s: String!) { tasks(siteId: $s, status: "COMPLETED") { nodes { id pickList { id } } } }`, { s: w.siteId });
-    expect(tasks.tasks.nodes).toHaveLength(20);
+    expect(tasks.tasks.nodes).toHaveLength(21);
 
     const tracking = new Set<string>();
     for (const o of orders) {
@@ -152,7 +154,7 @@ describe('order to ship, end to end over GraphQL', () => {
     expect(tracking.size).toBe(20);
     await t.settle();
 
-    // Every order SHIPPED (the shorted one partially), read back with its shipments in one query.
+    // Every order SHIPPED complete (the short was covered by another location), read back with its shipments in one query.
     const short = shorted[0]!;
     const shipped = await must(gqlClient(t.app, t.keys.viewer),
       `query($s: String!) { orders(siteId: $s, first: 100) { nodes { id status lines { ordered shipped } shipments { status } } } }`, { s: w.siteId });
@@ -162,11 +164,11 @@ describe('order to ship, end to end over GraphQL', () => {
       expect(o.shipments).toEqual([{ status: 'DISPATCHED' }]);
       const units = o.lines.reduce((s, l) => s + l.shipped, 0);
       const want = o.lines.reduce((s, l) => s + l.ordered, 0);
-      expect(units).toBe(o.id === short.orderId ? want - 1 : want);
+      expect(units).toBe(want);
     }
     const events = await must(manager, `{ events(type: "orders.order.shipped.v1", first: 100) { nodes { subject data } } }`);
     expect(events.events.nodes).toHaveLength(20);
-    expect(events.events.nodes.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(1);
+    expect(events.events.nodes.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(0);
 
     // Stock arithmetic per SKU, from the GraphQL ledger and balances: received − shipped ± adjustments = on-hand.
     for (const p of w.products) {
@@ -177,7 +179,7 @@ describe('order to ship, end to end over GraphQL', () => {
       expect(data.ledger.pageInfo.hasNextPage).toBe(false);
       const rows = data.ledger.nodes as { type: string; deltaOnHand: number }[];
       const sum = (type: string) => rows.filter((r) => r.type === type).reduce((a, r) => a + r.deltaOnHand, 0);
-      const expectedShipped = (ordered.get(p.sku) ?? 0) - (p.sku === short.sku ? 1 : 0);
+      const expectedShipped = ordered.get(p.sku) ?? 0;
       expect(sum('RECEIPT'), p.sku).toBe(30);
       expect(-sum('SHIP'), p.sku).toBe(expectedShipped);
       expect(sum('ADJUST'), p.sku).toBe(p.sku === short.sku ? -1 : 0);

@@ -34,7 +34,7 @@ describe('a pool of two connections', () => {
     expect(wave.orderIds).toHaveLength(6);
     await t.settle();
     const lists = (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}&limit=100`)).body.items as unknown[];
-    const picked = await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['w1'], { shortOne: true, expectedTasks: lists.length });
+    const picked = await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['w1'], { shortOne: true, shortRecovers: true, expectedTasks: lists.length });
     expect(picked.shorted).toHaveLength(1);
     for (const id of orders) await until(`order ${id} picked`, () => orderStatus(call, id), (s) => s === 'PICKED');
     await t.settle();

@@ -133,7 +133,8 @@ export interface FloorOps {
 export function restFloor(call: Call): FloorOps {
   return {
     async nextTask(worker, siteId) {
-      const next = await call<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId });
+      // A picker's handheld: PICK tasks only (a short may queue a COUNT or REPLENISH task for someone else, ADR 0024).
+      const next = await call<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId, types: ['PICK'] });
       if (next.status === 204) return undefined;
       if (next.status !== 200) throw new Error(`next task → ${next.status} ${JSON.stringify(next.body)}`);
       return next.body;
@@ -149,18 +150,20 @@ export function restFloor(call: Call): FloorOps {
 /**
  * Workers pull tasks until none is left, scan every line of each pick list into a tote, and (when `shortOne`) short the
  * first line they meet by one unit with reason NOT_FOUND. Returns what was shorted. `floor` is a REST `Call` or any
- * protocol's `FloorOps`.
+ * protocol's `FloorOps`. `shortRecovers`: another location holds the shorted unit, so the short is re-reserved there
+ * and its pick list is one more task to wait for (ADR 0024).
  */
-export async function workTasks(floor: Call | FloorOps, siteId: string, workers: readonly string[], o: { shortOne?: boolean; expectedTasks: number }): Promise<{ tasks: Map<string, string>; shorted: { sku: string; quantity: number; orderId: string }[] }> {
+export async function workTasks(floor: Call | FloorOps, siteId: string, workers: readonly string[], o: { shortOne?: boolean; shortRecovers?: boolean; expectedTasks: number }): Promise<{ tasks: Map<string, string>; shorted: { sku: string; quantity: number; orderId: string }[] }> {
   const ops = typeof floor === 'function' ? restFloor(floor) : floor;
   const claimed = new Map<string, string>();
   const shorted: { sku: string; quantity: number; orderId: string }[] = [];
   let shortLeft = o.shortOne === true ? 1 : 0;
+  let expectedTasks = o.expectedTasks;
   const work = async (worker: string): Promise<void> => {
     for (let idle = 0; idle < 200;) {
       const task = await ops.nextTask(worker, siteId);
       if (task === undefined) {
-        if (claimed.size >= o.expectedTasks) return;
+        if (claimed.size >= expectedTasks) return;
         idle++;
         await new Promise((r) => setTimeout(r, 20));
         continue;
@@ -181,6 +184,7 @@ export async function workTasks(floor: Call | FloorOps, siteId: string, workers:
         }
         if (toShort > 0) {
           await ops.short(list.id, line.id, 'NOT_FOUND');
+          if (o.shortRecovers === true) expectedTasks++;
           shorted.push({ sku: line.sku, quantity: toShort, orderId: line.orderId ?? list.orderId ?? list.orderIds?.[0] ?? '' });
         }
       }

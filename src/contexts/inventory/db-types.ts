@@ -74,6 +74,11 @@ export interface InventoryMovements {
   type: string;
 }
 
+export interface InventoryOrderPolicies {
+  order_id: string;
+  ship_complete: boolean;
+}
+
 export interface InventoryReservations {
   created_at: Generated<Date>;
   id: string;
@@ -119,6 +124,21 @@ export interface InventoryReturns {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryShortRecoveries {
+  created_at: Date;
+  line_id: string;
+  order_id: string;
+  pick_line_id: string;
+  pick_list_id: string;
+  quantity: number;
+  shorted_location_id: string;
+  site_id: string;
+  sku: string;
+  status: string;
+  updated_at: Date;
+  wave_id: string;
+}
+
 export interface InventorySkuStock {
   allocated: Generated<number>;
   on_hand_available: Generated<number>;
@@ -133,8 +153,10 @@ export interface DB {
   "inventory.inbox": InventoryInbox;
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;
+  "inventory.order_policies": InventoryOrderPolicies;
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;
   "inventory.returns": InventoryReturns;
+  "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
 }

@@ -12,6 +12,7 @@ import { moveStockHandler } from './use-cases/move-stock/handler.ts';
 import { pickLineHandler } from './use-cases/pick-line/handler.ts';
 import { receiveHandler } from './use-cases/receive/handler.ts';
 import { reserveWaveHandler } from './use-cases/reserve-wave/handler.ts';
+import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.ts';
 import { retryBackordersHandler } from './use-cases/retry-backorders/handler.ts';
 import { shipShipmentHandler } from './use-cases/ship-shipment/handler.ts';
 import { shortLineHandler } from './use-cases/short-line/handler.ts';
@@ -57,6 +58,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     allocateOrder: allocateOrderHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
     retryBackorders: retryBackordersHandler(deps, counters),
+    retryShortRecoveries: retryShortRecoveriesHandler(deps, counters),
     reserveWave: reserveWaveHandler(deps, counters),
     pickLine: pickLineHandler(deps, counters),
     shortLine: shortLineHandler(deps, counters),

@@ -587,3 +587,81 @@ export async function confirmationsOf(db: Executor, returnIds: readonly string[]
     [[...returnIds]],
   );
 }
+
+// ---------------------------------------------------------------- short-pick recovery (ADR 0024)
+
+/** The order's short-pick policy, kept from orders.order.received (a redelivery keeps the first copy). */
+export async function saveOrderPolicy(db: Executor, orderId: string, shipComplete: boolean): Promise<void> {
+  await db.query(`INSERT INTO inventory.order_policies (order_id, ship_complete) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, shipComplete]);
+}
+
+/** True when the order ships complete; an order inventory has no policy for ships what was picked. */
+export async function shipsComplete(db: Executor, orderId: string): Promise<boolean> {
+  return (await db.query<{ ship_complete: boolean }>(`SELECT ship_complete FROM inventory.order_policies WHERE order_id = $1`, [orderId]))[0]?.ship_complete ?? false;
+}
+
+/**
+ * AVAILABLE units of a SKU at the site's RESERVE and STORAGE locations (by the projection), other than one location:
+ * where a replenishment could bring units from, most units first. Read without locks: it only chooses a task.
+ */
+export async function reserveStorageStock(db: Executor, siteId: string, sku: string, exceptLocationId: string): Promise<{ location_id: string; quantity: number }[]> {
+  return db.query<{ location_id: string; quantity: number }>(
+    `SELECT b.location_id, sum(b.on_hand)::int AS quantity FROM inventory.balances b
+       JOIN inventory.locations l ON l.location_id = b.location_id
+      WHERE b.site_id = $1 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > 0 AND b.location_id <> $3
+        AND l.type IN ('RESERVE', 'STORAGE')
+      GROUP BY b.location_id ORDER BY 2 DESC, 1`,
+    [siteId, sku, exceptLocationId],
+  );
+}
+
+export interface ShortRecoveryRow {
+  readonly pick_line_id: string;
+  readonly pick_list_id: string;
+  readonly order_id: string;
+  readonly line_id: string;
+  readonly site_id: string;
+  readonly sku: string;
+  readonly wave_id: string;
+  readonly shorted_location_id: string;
+  readonly quantity: number;
+  readonly status: 'WAITING' | 'RESERVED' | 'CANCELLED';
+}
+const RECOVERY_COLUMNS = 'pick_line_id, pick_list_id, order_id, line_id, site_id, sku, wave_id, shorted_location_id, quantity, status';
+
+export async function insertShortRecovery(db: Executor, r: Omit<ShortRecoveryRow, 'status'>, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.short_recoveries (${RECOVERY_COLUMNS}, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', $10, $10) ON CONFLICT (pick_line_id) DO NOTHING`,
+    [r.pick_line_id, r.pick_list_id, r.order_id, r.line_id, r.site_id, r.sku, r.wave_id, r.shorted_location_id, r.quantity, now],
+  );
+}
+
+/** Orders with recoveries waiting for stock of these SKUs at a site, oldest recovery first. */
+export async function ordersWaitingForStock(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.query<{ order_id: string }>(
+    `SELECT order_id FROM inventory.short_recoveries WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'WAITING'
+      GROUP BY order_id ORDER BY min(created_at), order_id`,
+    [siteId, [...skus]],
+  );
+  return rows.map((r) => r.order_id);
+}
+
+/** The waiting recoveries of these orders for these SKUs, locked, oldest first. */
+export async function lockWaitingRecoveries(db: Executor, orderIds: readonly string[], skus: readonly string[]): Promise<ShortRecoveryRow[]> {
+  return db.query<ShortRecoveryRow>(
+    `SELECT ${RECOVERY_COLUMNS} FROM inventory.short_recoveries
+      WHERE order_id = ANY($1::text[]) AND sku = ANY($2::text[]) AND status = 'WAITING' ORDER BY created_at, pick_line_id FOR UPDATE`,
+    [[...orderIds], [...skus]],
+  );
+}
+
+export async function setRecoveryStatus(db: Executor, pickLineId: string, status: ShortRecoveryRow['status'], now: Date): Promise<void> {
+  await db.query(`UPDATE inventory.short_recoveries SET status = $2, updated_at = $3 WHERE pick_line_id = $1`, [pickLineId, status, now]);
+}
+
+/** A cancelled order's waiting recoveries end: nothing is re-reserved for it. */
+export async function cancelRecoveriesOfOrder(db: Executor, orderId: string, now: Date): Promise<void> {
+  await db.query(`UPDATE inventory.short_recoveries SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'WAITING'`, [orderId, now]);
+}

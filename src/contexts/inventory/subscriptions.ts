@@ -28,14 +28,17 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
     on(LocationMasterEvents.locationStatusChanged, (change, event, tx) => project(tx, event, onLocationStatusChanged(tx, change))),
-    // Inventory's own events that free stock: backordered lines of those SKUs are retried (in the event's own delivery,
-    // so a crash after the stock change commits loses no retry).
+    // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
+    // SKUs are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
     on(
       [
         InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged,
         InventoryEvents.returned,
       ],
-      async (_data, event, tx) => { await service.retryBackorders(tx, freedStock(event), causedBy(event)); },
+      async (_data, event, tx) => {
+        await service.retryShortRecoveries(tx, freedStock(event), causedBy(event));
+        await service.retryBackorders(tx, freedStock(event), causedBy(event));
+      },
     ),
   ];
 }

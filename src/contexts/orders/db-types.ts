@@ -44,6 +44,7 @@ export interface OrdersOrderLines {
 }
 
 export interface OrdersOrders {
+  backorder_reason: string | null;
   cancel_reason: string | null;
   carrier: string;
   created_at: Date;
@@ -51,6 +52,7 @@ export interface OrdersOrders {
   id: string;
   priority: number;
   ship_by: Date | null;
+  ship_complete: Generated<boolean>;
   ship_to: Json;
   site_id: string;
   status: string;

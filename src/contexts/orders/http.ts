@@ -35,6 +35,8 @@ const SummaryFields = {
   status: Status,
   waveId: Type.Union([Type.String(), Type.Null()]),
   cancelReason: Type.Union([Type.String(), Type.Null()]),
+  shipComplete: Type.Boolean({ description: 'True: the order never ships partial; a short pick with no stock elsewhere waits for stock (ADR 0024)' }),
+  backorderReason: { ...NullableEnum(['SHORT_PICK'] as const), description: 'SHORT_PICK while a shipComplete order waits for stock after a short pick (its picked units stay in its tote); null otherwise' },
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -62,6 +64,11 @@ const CreateOrderBody = Type.Object({
   priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
   shipBy: Type.Optional(Type.String({ format: 'date-time' })),
   shipTo: ShipToSchema,
+  shipComplete: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'Short-pick policy. false (default): when a short pick finds no stock at another location the order ships what was picked. '
+      + 'true: it never ships partial; it waits (BACKORDERED, reason SHORT_PICK) until stock arrives and the rest is picked',
+  })),
   lines: Type.Array(Type.Object({
     sku: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
     quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }),
@@ -100,7 +107,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       return deps.idempotency.run(req, reply, () => (existed ? 200 : 201), async () => {
         const result = unwrap(await service.receive({
           externalId: b.externalId, siteId: b.siteId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
-          shipTo: b.shipTo, lines: b.lines,
+          shipTo: b.shipTo, shipComplete: b.shipComplete ?? false, lines: b.lines,
         }, requestMeta(req)));
         existed = !result.created;
         return result.order;

@@ -1,10 +1,10 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { AllocationLine } from '../../contracts/inventory.ts';
+import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
-  CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
+  BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
   type OrderStatus, type OrderStatusChanged,
 } from '../../contracts/orders.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -16,7 +16,7 @@ import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-life
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, touch, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+  orderSummary, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
 export interface OrderPage {
@@ -80,6 +80,8 @@ export function orderService(
       const data: OrderReceived = {
         orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
         lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+        // Only when set (ADR 0012: an optional field; consumers read absent as false).
+        ...(input.shipComplete ? { shipComplete: true } : {}),
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => received.inc());
@@ -192,7 +194,8 @@ export function orderService(
     if (o === undefined || o.status === 'CANCELLED') return;
     const lines = await orderLines(tx, orderId);
     const nothingPicked = lines.every((l) => l.picked === 0) && lines.some((l) => l.shorted > 0);
-    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED') && forwardPath(o.status, 'PICKED').length > 0) {
+    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED')
+      && forwardPath(o.status, 'PICKED', o.backorderReason === BACKORDER_REASONS.shortPick).length > 0) {
       deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
       await cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
       return;
@@ -219,13 +222,54 @@ export function orderService(
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
+  /**
+   * What became of a short pick's missing units (ADR 0024). RE_RESERVED: they are back in play (no longer counted
+   * shorted) and an order held for stock goes back to PICKING; AWAITING_STOCK: a shipComplete order is held,
+   * BACKORDERED with reason SHORT_PICK (not packable or shippable: picking is not done); SHIPS_SHORT: nothing to do,
+   * the short was counted when it happened.
+   */
+  async function shortResolved(tx: Tx, r: ShortResolved, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, r.orderId, cause);
+    if (o === undefined || o.status === 'CANCELLED' || o.status === 'SHIPPED') return;
+    const now = deps.clock.now();
+    switch (r.outcome) {
+      case 'SHIPS_SHORT':
+        return;
+      case 'RE_RESERVED': {
+        const clamped = await unshortLine(tx, r.orderId, r.lineId, r.quantity);
+        if (clamped) deps.log.warn({ orderId: r.orderId, lineId: r.lineId, type: cause.type }, 're-reserved more units than the line counts shorted');
+        if (o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick) {
+          orderLifecycle.assertCan(o.status, 'PICKING');
+          if (!(await updateStatus(tx, o.id, o.version, 'PICKING', now))) throw new Error(`order ${o.id} changed under its row lock`);
+          await insertHistory(tx, o.id, o.status, 'PICKING', now, `${cause.type}: stock re-reserved`);
+          const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'PICKING' };
+          await deps.bus.append(tx, 'orders', [{ type: OrderEvents.pickingStarted, subject: o.id, siteId: o.siteId, data }], cause.meta);
+        } else {
+          await touch(tx, o.id, now);
+        }
+        return;
+      }
+      case 'AWAITING_STOCK': {
+        if (o.status === 'BACKORDERED' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
+        const set = { backorderReason: BACKORDER_REASONS.shortPick };
+        if (!(await updateStatus(tx, o.id, o.version, 'BACKORDERED', now, set))) throw new Error(`order ${o.id} changed under its row lock`);
+        await insertHistory(tx, o.id, o.status, 'BACKORDERED', now, `${cause.type}: SHORT_PICK`);
+        const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
+        await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: o.id, siteId: o.siteId, data }], cause.meta);
+        return;
+      }
+      default:
+        assertNever(r.outcome, 'short outcome');
+    }
+  }
+
   // ---- event-driven changes; each runs in the handler's transaction (inbox idempotency) ----
 
   /** Records an allocation outcome: ALLOCATED when every line is allocated, else BACKORDERED. */
   async function applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if (o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') {
+    if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') || o.backorderReason === BACKORDER_REASONS.shortPick) {
       deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
       return;
     }
@@ -289,7 +333,7 @@ export function orderService(
 
   /** Walks the legal steps to `to`, recording each in the history, and announces the arrival. */
   async function advance(tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause, waveId?: string): Promise<boolean> {
-    const path = forwardPath(o.status, to);
+    const path = forwardPath(o.status, to, o.backorderReason === BACKORDER_REASONS.shortPick);
     if (path.length === 0) {
       deps.log.info({ orderId: o.id, status: o.status, to, type: cause.type }, 'order already there or past it; event ignored');
       return false;
@@ -349,7 +393,7 @@ export function orderService(
   }
 
   return {
-    receive, get, list, cancel, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave,
+    receive, get, list, cancel, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
   };
 }
 

@@ -34,6 +34,10 @@ export interface OrderSummary {
   readonly status: OrderStatus;
   readonly waveId: string | null;
   readonly cancelReason: string | null;
+  /** True: never ships partial; a short with no stock elsewhere waits for stock (ADR 0024). */
+  readonly shipComplete: boolean;
+  /** SHORT_PICK while a shipComplete order waits for stock after a short pick; null otherwise. */
+  readonly backorderReason: 'SHORT_PICK' | null;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -45,11 +49,11 @@ export interface Order extends OrderSummary {
 }
 
 const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
-  status, wave_id AS "waveId", cancel_reason AS "cancelReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
 
 /** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
-type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, { status: OrderStatus; shipTo: ShipTo }>;
+type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, { status: OrderStatus; shipTo: ShipTo; backorderReason: 'SHORT_PICK' | null }>;
 type LineRow = Camelized<Omit<Selectable<OrdersOrderLines>, 'order_id'>>;
 type HistoryRow = Pick<Selectable<OrdersStatusHistory>, 'at' | 'cause'> & { from: OrderStatus | null; to: OrderStatus };
 
@@ -65,6 +69,7 @@ export interface OrderInsert {
   readonly priority: number;
   readonly shipBy: string | null;
   readonly shipTo: ShipTo;
+  readonly shipComplete: boolean;
   readonly lines: readonly { readonly id: string; readonly lineNo: number; readonly sku: string; readonly ordered: number }[];
 }
 
@@ -74,10 +79,10 @@ export interface OrderInsert {
  */
 export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<boolean> {
   const rows = await tx.query(
-    `INSERT INTO orders.orders (id, external_id, site_id, carrier, priority, ship_by, ship_to, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8, $8)
+    `INSERT INTO orders.orders (id, external_id, site_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
      ON CONFLICT (external_id) DO NOTHING RETURNING 1`,
-    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now],
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete],
   );
   if (rows.length === 0) return false;
   await tx.query(
@@ -124,14 +129,18 @@ export async function orderById(db: Executor, id: string): Promise<Order | undef
  * condition makes the optimistic contract explicit). Returns false when someone else changed it first.
  */
 export async function updateStatus(
-  tx: Executor, id: string, version: number, to: OrderStatus, now: Date, set: { waveId?: string | null; cancelReason?: string | null } = {},
+  tx: Executor, id: string, version: number, to: OrderStatus, now: Date,
+  set: { waveId?: string | null; cancelReason?: string | null; backorderReason?: 'SHORT_PICK' | null } = {},
 ): Promise<boolean> {
+  // A backorder reason holds only while BACKORDERED: any other move clears it unless the caller sets one.
   const rows = await tx.query(
     `UPDATE orders.orders SET status = $3, version = version + 1, updated_at = $4,
        wave_id = CASE WHEN $5 THEN $6 ELSE wave_id END,
-       cancel_reason = CASE WHEN $7 THEN $8 ELSE cancel_reason END
+       cancel_reason = CASE WHEN $7 THEN $8 ELSE cancel_reason END,
+       backorder_reason = CASE WHEN $9 THEN $10 WHEN $3 = 'BACKORDERED' THEN backorder_reason ELSE NULL END
      WHERE id = $1 AND version = $2 RETURNING 1`,
-    [id, version, to, now, set.waveId !== undefined, set.waveId ?? null, set.cancelReason !== undefined, set.cancelReason ?? null],
+    [id, version, to, now, set.waveId !== undefined, set.waveId ?? null, set.cancelReason !== undefined, set.cancelReason ?? null,
+      set.backorderReason !== undefined, set.backorderReason ?? null],
   );
   return rows.length === 1;
 }
@@ -159,6 +168,20 @@ export async function addLineQuantities(
     [orderId, JSON.stringify(changes)],
   );
   return rows.length;
+}
+
+/**
+ * Units of a line counted shorted that a re-reservation put back in play (ADR 0024). True when the line counted fewer
+ * (the count is clamped at 0: the short is always heard before its recovery, so that would be a fault worth a log).
+ */
+export async function unshortLine(tx: Executor, orderId: string, lineId: string, quantity: number): Promise<boolean> {
+  const rows = await tx.query<{ clamped: boolean }>(
+    `UPDATE orders.order_lines l SET shorted = GREATEST(0, l.shorted - $3)
+       FROM (SELECT shorted AS before FROM orders.order_lines WHERE order_id = $1 AND id = $2) b
+      WHERE l.order_id = $1 AND l.id = $2 RETURNING b.before < $3 AS clamped`,
+    [orderId, lineId, quantity],
+  );
+  return rows[0]?.clamped ?? false;
 }
 
 /** Sets the lines' allocated quantities to what inventory says they hold now (after a reservation shortage). */

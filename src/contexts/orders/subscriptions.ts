@@ -40,8 +40,16 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(PickingEvents.lineShorted, async (d, event, tx) => {
       await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'shorted', lines: [{ lineId: d.lineId, quantity: d.shortQuantity }] } });
     }),
+    // An order's picking is done when a list completes with it done (`ordersDone`; absent in older events: all its
+    // orders), or when the recovery of its last short found nothing more to pick (ADR 0024).
     on(PickingEvents.listCompleted, async (d, event, tx) => {
-      for (const id of sorted(d.orderIds)) await orders.pickingDone(tx, id, cause(event));
+      for (const id of sorted(d.ordersDone ?? d.orderIds)) await orders.pickingDone(tx, id, cause(event));
+    }),
+    on(PickingEvents.orderPicked, async (d, event, tx) => {
+      await orders.pickingDone(tx, d.orderId, cause(event));
+    }),
+    on(InventoryEvents.shortResolved, async (d, event, tx) => {
+      await orders.shortResolved(tx, d, cause(event));
     }),
     on(PackShipEvents.packagePacked, async (d, event, tx) => {
       const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));

@@ -17,8 +17,13 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     on(PickingEvents.linePicked, async (d, _event, tx) => {
       await packShip.picked(tx, { orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity });
     }),
+    // Ready to pack when picking says the order is done: with a list's completion (`ordersDone`; absent in older
+    // events: all its orders), or when the recovery of its last short settles it (ADR 0024).
     on(PickingEvents.listCompleted, async (d, event, tx) => {
-      await packShip.pickingDone(tx, d.orderIds, d.siteId, d.status, causedBy(event));
+      await packShip.pickingDone(tx, d.ordersDone ?? d.orderIds, d.siteId, d.status, causedBy(event));
+    }),
+    on(PickingEvents.orderPicked, async (d, event, tx) => {
+      await packShip.pickingDone(tx, [d.orderId], d.siteId, d.status, causedBy(event));
     }),
   ];
 }

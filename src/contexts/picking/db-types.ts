@@ -23,6 +23,12 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export interface PickingAwaitingRecovery {
+  order_id: string;
+  pick_line_id: string;
+  since: Date;
+}
+
 export interface PickingCancelledOrders {
   cancelled_at: Date;
   order_id: string;
@@ -56,6 +62,11 @@ export interface PickingLocations {
 export interface PickingOrderPriorities {
   order_id: string;
   priority: number;
+}
+
+export interface PickingOrdersPicked {
+  order_id: string;
+  picked_at: Date;
 }
 
 export interface PickingPickLines {
@@ -115,11 +126,13 @@ export interface PickingWaveBatches {
 }
 
 export interface DB {
+  "picking.awaiting_recovery": PickingAwaitingRecovery;
   "picking.cancelled_orders": PickingCancelledOrders;
   "picking.inbox": PickingInbox;
   "picking.list_workers": PickingListWorkers;
   "picking.locations": PickingLocations;
   "picking.order_priorities": PickingOrderPriorities;
+  "picking.orders_picked": PickingOrdersPicked;
   "picking.pick_lines": PickingPickLines;
   "picking.pick_lists": PickingPickLists;
   "picking.products": PickingProducts;

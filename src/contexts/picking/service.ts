@@ -10,6 +10,7 @@ import { buildPickListsHandler } from './use-cases/build-pick-lists/handler.ts';
 import { cancelOrderLinesHandler } from './use-cases/cancel-order-lines/handler.ts';
 import { confirmPickHandler } from './use-cases/confirm-pick/handler.ts';
 import { floorActions } from './use-cases/floor-action.ts';
+import { settleShortHandler } from './use-cases/settle-short/handler.ts';
 import { shortPickHandler } from './use-cases/short-pick/handler.ts';
 
 export interface PickingOptions {
@@ -34,9 +35,11 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     return routingSequencer(fit, (reason) => deps.log.debug({ siteId, reason }, 'picking: pick-sequence order, not routed'));
   }
   const act = floorActions(deps);
+  const createFromReservations = buildPickListsHandler(deps, sequencerFor);
 
   return {
-    createFromReservations: buildPickListsHandler(deps, sequencerFor),
+    createFromReservations,
+    shortResolved: settleShortHandler(deps, createFromReservations),
     orderCancelled: cancelOrderLinesHandler(deps),
     confirm: confirmPickHandler(deps, act),
     short: shortPickHandler(deps, act),

@@ -338,4 +338,70 @@ export const pickStore = {
     );
     return rows.map(toHeader);
   },
+
+  // ---- short-pick recovery (ADR 0024) ----
+
+  async recoverySettled(db: Executor, pickLineId: string): Promise<void> {
+    await db.query(`DELETE FROM picking.awaiting_recovery WHERE pick_line_id = $1`, [pickLineId]);
+  },
+
+  async dropRecoveriesOfOrder(db: Executor, orderId: string): Promise<void> {
+    await db.query(`DELETE FROM picking.awaiting_recovery WHERE order_id = $1`, [orderId]);
+  },
+
+  /**
+   * Serialises every decision about whether an order's picking is done (a list completing, a recovery settling): a
+   * transaction-scoped advisory lock on the order, taken after any line and list lock.
+   */
+  async lockOrderProgress(db: Executor, orderId: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext($1))`, [orderId]);
+  },
+
+  /**
+   * A floor action's settlement in one statement: a shorted line starts waiting for its recovery (`awaiting`), and the
+   * orders of a list that completed (`orderIds`) are each locked (order progress lock, in id order) and marked picked
+   * when done — no open list, no short awaiting recovery (the one recorded here included), not cancelled. Answers the
+   * orders this call marked.
+   */
+  async settleFloorAction(
+    db: Executor, q: { awaiting: { pickLineId: string; orderId: string } | undefined; orderIds: readonly string[]; now: Date },
+  ): Promise<string[]> {
+    const rows = await db.query<{ order_id: string }>(
+      `WITH aw AS (
+         INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) SELECT $1, $2, $4 WHERE $1::text IS NOT NULL
+         ON CONFLICT (pick_line_id) DO NOTHING),
+       locked AS MATERIALIZED (
+         SELECT o.id, pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext(o.id)) AS l
+           FROM (SELECT DISTINCT unnest($3::text[]) AS id ORDER BY 1) o),
+       done AS (
+         SELECT k.id FROM locked k
+          WHERE k.id IS DISTINCT FROM $2
+            AND NOT EXISTS (SELECT 1 FROM picking.pick_lists WHERE order_ids @> ARRAY[k.id] AND status IN ('CREATED', 'IN_PROGRESS'))
+            AND NOT EXISTS (SELECT 1 FROM picking.awaiting_recovery WHERE order_id = k.id)
+            AND NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = k.id))
+       INSERT INTO picking.orders_picked (order_id, picked_at) SELECT id, $4 FROM done ORDER BY id
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [q.awaiting?.pickLineId ?? null, q.awaiting?.orderId ?? null, [...q.orderIds], q.now],
+    );
+    return rows.map((r) => r.order_id).sort();
+  },
+
+  /**
+   * Marks the order's picking done, once, when it is: no open list holds it, no short of it awaits recovery, it is not
+   * cancelled. Answers whether this call marked it, and whether a line of it stayed short.
+   */
+  async markOrderPickedIfDone(db: Executor, orderId: string, now: Date): Promise<{ marked: boolean; short: boolean }> {
+    const rows = await db.query<{ marked: boolean; short: boolean }>(
+      `WITH done AS (
+         SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM picking.pick_lists WHERE order_ids @> ARRAY[$1::text] AND status IN ('CREATED', 'IN_PROGRESS'))
+                    AND NOT EXISTS (SELECT 1 FROM picking.awaiting_recovery WHERE order_id = $1)
+                    AND NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = $1)),
+       ins AS (
+         INSERT INTO picking.orders_picked (order_id, picked_at) SELECT $1, $2 FROM done ON CONFLICT (order_id) DO NOTHING RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM ins) AS marked,
+              EXISTS (SELECT 1 FROM picking.pick_lines WHERE order_id = $1 AND status = 'SHORT') AS short`,
+      [orderId, now],
+    );
+    return rows[0] ?? { marked: false, short: false };
+  },
 };

@@ -29,6 +29,10 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await picking.createFromReservations(tx, d, causedBy(event));
     }),
+    // What became of a short's units: a new list for a re-reservation, or the order's picking settled (ADR 0024).
+    on(InventoryEvents.shortResolved, async (d, event, tx) => {
+      await picking.shortResolved(tx, d, causedBy(event));
+    }),
     // Both payloads name their site (LayoutGenerated, LocationStatusChanged).
     on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
       picking.layoutChanged(tx, event.siteid ?? d.siteId);

@@ -1,5 +1,6 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { ORDER_PRIORITY } from '../../contracts/orders.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -32,6 +33,13 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(InventoryEvents.returnConfirmed, async (d, event, tx) => {
       if (d.status === 'COMPLETED') await tasks.finishWork(tx, 'MOVE', d.returnId, causedBy(event));
+    }),
+    // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the move or
+    // the count, and finishing the task with its outcome, belongs to inbound and inventory control.
+    on(InventoryEvents.shortResolved, async (d, event, tx) => {
+      if (d.task === null) return;
+      await tasks.queue(tx, { siteId: d.siteId, type: d.task.type, reference: d.task.reference, waveId: null, priority: ORDER_PRIORITY.default },
+        causedBy(event));
     }),
   ];
 }

@@ -19,8 +19,12 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await waves.ordersBackordered(tx, d.waveId, d.backordered.map((o) => o.orderId), causedBy(event));
     }),
+    // An order is picked when picking says it is done (ADR 0024): with a list's completion, or on its own.
     on(PickingEvents.listCompleted, async (d, event, tx) => {
-      await waves.pickListCompleted(tx, d.waveId, d.orderIds, causedBy(event));
+      await waves.pickListCompleted(tx, d.waveId, d.ordersDone ?? d.orderIds, causedBy(event));
+    }),
+    on(PickingEvents.orderPicked, async (d, event, tx) => {
+      await waves.pickListCompleted(tx, d.waveId, [d.orderId], causedBy(event));
     }),
     on([
       LocationMasterEvents.locationCreated, LocationMasterEvents.locationStatusChanged,

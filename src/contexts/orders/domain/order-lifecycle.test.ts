@@ -33,6 +33,10 @@ describe('order lifecycle', () => {
     expect(forwardPath('BACKORDERED', 'RELEASED')).toEqual([]);
     expect(forwardPath('BACKORDERED', 'WAVED')).toEqual([]);
     expect(forwardPath('BACKORDERED', 'PICKED')).toEqual([]);
+    // Held mid-pick for stock (reason SHORT_PICK, ADR 0024): news of picking moves it on, news of a wave does not.
+    expect(forwardPath('BACKORDERED', 'PICKED', true)).toEqual(['PICKING', 'PICKED']);
+    expect(forwardPath('BACKORDERED', 'SHIPPED', true)).toEqual(['PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+    expect(forwardPath('BACKORDERED', 'RELEASED', true)).toEqual([]);
   });
 
   it('refuses skipping steps and leaving final states', () => {

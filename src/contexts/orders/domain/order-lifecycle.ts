@@ -8,14 +8,15 @@ import { defineLifecycle } from '../../../platform/lifecycle.ts';
  */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   RECEIVED: ['ALLOCATED', 'BACKORDERED', 'CANCELLED'],
-  // Stock arrived for what was missing.
-  BACKORDERED: ['ALLOCATED', 'CANCELLED'],
+  // Stock arrived for what was missing; PICKING when it was re-reserved for an order held mid-pick (reason SHORT_PICK).
+  BACKORDERED: ['ALLOCATED', 'PICKING', 'CANCELLED'],
   ALLOCATED: ['WAVED', 'CANCELLED'],
   // Back to ALLOCATED when its wave is cancelled before release; BACKORDERED when its release could not reserve it
   // (orders may hear of the shortage before it hears of the release).
   WAVED: ['RELEASED', 'ALLOCATED', 'BACKORDERED', 'CANCELLED'],
   RELEASED: ['PICKING', 'BACKORDERED', 'CANCELLED'],
-  PICKING: ['PICKED', 'CANCELLED'],
+  // BACKORDERED (reason SHORT_PICK): a shipComplete order whose short found no stock anywhere waits for it (ADR 0024).
+  PICKING: ['PICKED', 'BACKORDERED', 'CANCELLED'],
   PICKED: ['PACKED', 'CANCELLED'],
   PACKED: ['SHIPPED', 'CANCELLED'],
   SHIPPED: [],
@@ -54,8 +55,13 @@ function rank(status: OrderStatus): number {
  * may arrive late, twice or ahead of one another): empty when the order is already there or past it (never move
  * backwards), or when the order is cancelled; otherwise each step is a legal transition.
  */
-export function forwardPath(from: OrderStatus, to: OrderStatus): readonly OrderStatus[] {
+export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = false): readonly OrderStatus[] {
   if (from === 'CANCELLED' || to === 'CANCELLED' || to === 'BACKORDERED') return orderLifecycle.can(from, to) ? [to] : [];
+  // Held mid-pick for stock (BACKORDERED, reason SHORT_PICK): news of picking moves it on from PICKING, nothing else does.
+  if (from === 'BACKORDERED' && heldAtPicking) {
+    const b = rank(to);
+    return b < rank('PICKING') ? [] : MAIN_LINE.slice(rank('PICKING'), b + 1);
+  }
   const a = rank(from);
   const b = rank(to);
   if (b < a || (b === a && from === to)) return [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCountryCode, isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
 
 const order = (over: Partial<NewOrder> = {}): NewOrder => ({
-  externalId: 'SHOP-1', siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: null,
+  externalId: 'SHOP-1', siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: null, shipComplete: false,
   shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
   lines: [{ sku: 'MUG', quantity: 2 }], ...over,
 });
@@ -53,7 +53,7 @@ describe('a re-sent order is the same order only when its content is', () => {
   const received = {
     siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: '2030-01-02T10:00:00.000Z',
     shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    lines: [{ sku: 'MUG', ordered: 2 }, { sku: 'TEA', ordered: 1 }],
+    lines: [{ sku: 'MUG', ordered: 2 }, { sku: 'TEA', ordered: 1 }], shipComplete: false,
   };
   const again = order({ shipBy: '2030-01-02T11:00:00+01:00', lines: [{ sku: 'TEA', quantity: 1 }, { sku: 'MUG', quantity: 2 }] });
 
@@ -68,5 +68,6 @@ describe('a re-sent order is the same order only when its content is', () => {
     expect(fields(order({ ...again, lines: [{ sku: 'MUG', quantity: 2 }] }))).toEqual(['/lines']);
     expect(fields(order({ ...again, siteId: 'sit_2', carrier: 'UPS', priority: 1, shipBy: null }))).toEqual(['/siteId', '/carrier', '/priority', '/shipBy']);
     expect(fields(order({ ...again, shipTo: { ...again.shipTo, line2: 'Flat 3' } }))).toEqual(['/shipTo']);
+    expect(fields(order({ ...again, shipComplete: true }))).toEqual(['/shipComplete']);
   });
 });

@@ -35,6 +35,8 @@ export interface NewOrder {
   readonly priority: number;
   readonly shipBy: string | null;
   readonly shipTo: ShipTo;
+  /** Never ship partial (ADR 0024); false when the client leaves it out. */
+  readonly shipComplete: boolean;
   readonly lines: readonly NewOrderLine[];
 }
 
@@ -84,6 +86,7 @@ export interface ReceivedContent {
   readonly priority: number;
   readonly shipBy: string | null;
   readonly shipTo: ShipTo;
+  readonly shipComplete: boolean;
   readonly lines: readonly { readonly sku: string; readonly ordered: number }[];
 }
 
@@ -106,6 +109,7 @@ export function orderDifferences(received: ReceivedContent, again: NewOrder): Fi
   if (received.priority !== again.priority) differs.push({ field: '/priority', message: 'differs from the order received with this externalId' });
   if (instant(received.shipBy) !== instant(again.shipBy)) differs.push({ field: '/shipBy', message: 'differs from the order received with this externalId' });
   if (shipToKey(received.shipTo) !== shipToKey(again.shipTo)) differs.push({ field: '/shipTo', message: 'differs from the order received with this externalId' });
+  if (received.shipComplete !== again.shipComplete) differs.push({ field: '/shipComplete', message: 'differs from the order received with this externalId' });
   if (linesKey(received.lines.map((l) => ({ sku: l.sku, quantity: l.ordered }))) !== linesKey(again.lines)) {
     differs.push({ field: '/lines', message: 'differ from the order received with this externalId' });
   }

@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../../platform/module.ts';
 import type { FloorCommand, FloorDecision, FloorState } from '../domain/floor-action.ts';
 import { headerOf, type LineAction, type PickList } from '../domain/pick-list.ts';
 import { pickStore } from '../store.ts';
+import { settleProgress } from './order-progress.ts';
 
 /**
  * The transaction of a floor action (confirm, short): with a scanId the scan is recorded first, so a concurrent copy
@@ -27,7 +28,10 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
       const d = decided.value;
       if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });
       await pickStore.saveChanges(tx, { lines: [d.line], lists: [d.list] });
-      await deps.bus.append(tx, 'picking', d.events, meta);
+      // A short's units may be re-reserved elsewhere: its order is not done picking until inventory says (ADR 0024).
+      const shorted = d.line.before.status === 'PENDING' && d.line.after.status === 'SHORT';
+      const awaiting = shorted ? { pickLineId: d.line.after.id, orderId: d.line.after.orderId } : undefined;
+      await deps.bus.append(tx, 'picking', await settleProgress(tx, d.events, now, awaiting), meta);
       return ok({ ...headerOf(d.list.after), lines: lines.map((l) => (l.id === d.line.after.id ? d.line.after : l)) });
     });
   };

@@ -14,6 +14,8 @@ import { decideAllocation, decideClaim } from './decide.ts';
 export function allocateOrderHandler(deps: PlatformDeps, counters: InventoryCounters) {
   return async (tx: Tx, order: OrderReceived, meta: EventMeta): Promise<void> => {
     const now = deps.clock.now();
+    // The order's short-pick policy, for a short pick that finds no stock elsewhere (ADR 0024).
+    await store.saveOrderPolicy(tx, order.orderId, order.shipComplete ?? false);
     const existing = await store.lockAllocations(tx, order.orderId);
     const claimed = await store.insertAllocations(tx, unwrap(decideClaim({ existing }, order, now)));
     if (claimed.length === 0) return;

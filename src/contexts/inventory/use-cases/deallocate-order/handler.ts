@@ -38,5 +38,7 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
     await store.insertReturns(tx, d.returns);
     for (const u of d.unpickable) await store.changeUnpickable(tx, cancel.siteId, u.sku, u.delta);
     await record(tx, deps, d.movements, d.events, meta);
+    // Units a short left waiting for stock are no longer wanted (ADR 0024).
+    await store.cancelRecoveriesOfOrder(tx, cancel.orderId, deps.clock.now());
   };
 }

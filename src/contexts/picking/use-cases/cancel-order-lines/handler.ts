@@ -3,6 +3,7 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { pickStore } from '../../store.ts';
+import { settleProgress } from '../order-progress.ts';
 import { decideCancelOrderLines } from './decide.ts';
 
 /**
@@ -15,6 +16,7 @@ export function cancelOrderLinesHandler(deps: Pick<PlatformDeps, 'bus' | 'clock'
   return async (tx: Tx, orderId: string, meta: EventMeta): Promise<void> => {
     const now = deps.clock.now();
     await pickStore.markOrderCancelled(tx, orderId, now);
+    await pickStore.dropRecoveriesOfOrder(tx, orderId);
     const lines = await pickStore.lockPendingLines(tx, orderId);
     if (lines.length === 0) return;
     const listIds = [...new Set(lines.map((l) => l.pickListId))];
@@ -22,6 +24,6 @@ export function cancelOrderLinesHandler(deps: Pick<PlatformDeps, 'bus' | 'clock'
     const statuses = await pickStore.lineStatuses(tx, listIds);
     const decision = unwrap(decideCancelOrderLines({ lines, lists, statuses }, { orderId }, now));
     await pickStore.saveChanges(tx, decision);
-    await deps.bus.append(tx, 'picking', decision.events, meta);
+    await deps.bus.append(tx, 'picking', await settleProgress(tx, decision.events, now), meta);
   };
 }

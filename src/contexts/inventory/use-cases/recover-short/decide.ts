@@ -1,0 +1,129 @@
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type Reservation, type ShortOutcome, type ShortResolved } from '../../../../contracts/inventory.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok } from '../../../../platform/errors.ts';
+import { isoDate, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
+import { isPickable } from '../../domain/pickability.ts';
+import { planReservation, type ReservationCandidate } from '../../domain/reservation-policy.ts';
+import { fromLotKey, isExpired } from '../../domain/stock.ts';
+import type { FreeBalance, LocationFacts, NewReservation } from '../reserve-wave/decide.ts';
+
+/** Which shorted units a recovery is about: the short's own facts, or a recovery row waiting for stock. */
+export interface ShortedUnits {
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly siteId: string;
+  readonly sku: string;
+  readonly waveId: string;
+  readonly pickListId: string;
+  readonly pickLineId: string;
+  readonly shortedLocationId: string;
+  /** Units the short took from the order line's allocation (0: nothing to recover, e.g. the order was cancelled). */
+  readonly quantity: number;
+}
+
+export interface RecoveryState {
+  /** The SKU's free AVAILABLE balances, locked in key order. */
+  readonly balances: readonly FreeBalance[];
+  /** Inventory's projection of those balances' locations. */
+  readonly locations: ReadonlyMap<string, LocationFacts>;
+  /**
+   * Units of the SKU that can be allocated now, after the short released this line's units (on-hand AVAILABLE −
+   * unpickable − allocated − expired free), on the locked SKU row: a re-reservation never takes stock promised to
+   * another order.
+   */
+  readonly allocatable: number;
+  readonly shipComplete: boolean;
+  /** AVAILABLE stock at RESERVE/STORAGE locations other than the shorted one, most units first (chooses the task). */
+  readonly reserveStock: readonly { readonly location_id: string; readonly quantity: number }[];
+}
+
+export interface RecoverCommand extends ShortedUnits {
+  /** `short`: decided with the short (step 1, then 2 and 3); `retry`: a recovery waiting for stock tries again. */
+  readonly mode: 'short' | 'retry';
+  readonly newReservationId: () => string;
+}
+
+export interface RecoveryDecision {
+  /** RE_RESERVED / SHIPS_SHORT / AWAITING_STOCK, or `undefined` for a retry that still finds nothing (no event). */
+  readonly outcome: ShortOutcome | undefined;
+  readonly reserve: readonly { readonly key: BalanceKey; readonly quantity: number }[];
+  readonly reservations: readonly NewReservation[];
+  readonly movements: readonly PlannedMovement[];
+  readonly events: readonly PublishedEvent[];
+}
+
+const NOTHING: RecoveryDecision = { outcome: undefined, reserve: [], reservations: [], movements: [], events: [] };
+
+/** The candidates for a recovery: as a wave's (free, unexpired, pickable, of the site), never the shorted location. */
+function candidatesOf(units: ShortedUnits, state: RecoveryState, today: string): ReservationCandidate[] {
+  const out: ReservationCandidate[] = [];
+  for (const b of state.balances) {
+    if (b.location_id === units.shortedLocationId) continue;
+    const loc = state.locations.get(b.location_id);
+    if (loc === undefined || loc.type === null || loc.status === null || loc.site_id !== units.siteId) continue;
+    if (!isPickable({ type: loc.type, status: loc.status }) || isExpired(b.expires_on, today)) continue;
+    out.push({
+      locationId: b.location_id, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on,
+      firstReceivedAt: b.first_received_at.toISOString(), pickFace: loc.type === 'PICK_FACE', pickSequence: loc.pick_sequence,
+    });
+  }
+  return out;
+}
+
+/**
+ * Short-pick recovery (ADR 0024), for the units a short took from an order line:
+ * 1. re-reserve them at other pickable locations of the site, by the wave's rules (FEFO for dated stock, else FIFO;
+ *    pick faces first), only from stock no other order is promised — all of them or none;
+ * 2. if none, ask for a REPLENISH when RESERVE/STORAGE holds the SKU, else a COUNT at the shorted location;
+ * 3. and then the order's policy: shipComplete false ships what was picked (SHIPS_SHORT), true waits for stock
+ *    (AWAITING_STOCK; a `retry` of the waiting recovery re-reserves when stock frees up, and says nothing until then).
+ */
+export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecision, never> = (state, cmd, now) => {
+  const q = cmd.quantity;
+  const base: Omit<ShortResolved, 'outcome' | 'reservations' | 'task'> = {
+    orderId: cmd.orderId, lineId: cmd.lineId, siteId: cmd.siteId, sku: cmd.sku, waveId: cmd.waveId, pickListId: cmd.pickListId,
+    pickLineId: cmd.pickLineId, shortedLocationId: cmd.shortedLocationId, quantity: q,
+  };
+  const resolved = (data: ShortResolved): PublishedEvent => ({ type: InventoryEvents.shortResolved, subject: cmd.orderId, siteId: cmd.siteId, data });
+  if (q <= 0) {
+    if (cmd.mode === 'retry') return ok(NOTHING);
+    // Nothing of the line was allocated any more (a cancel got there first): picking still learns the short is settled.
+    return ok({ ...NOTHING, outcome: 'SHIPS_SHORT', events: [resolved({ ...base, outcome: 'SHIPS_SHORT', reservations: [], task: null })] });
+  }
+
+  const candidates = candidatesOf(cmd, state, isoDate(now));
+  const policy = candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
+  const takes = state.allocatable >= q ? planReservation(policy, q, candidates) : [];
+  if (takes.reduce((n, t) => n + t.quantity, 0) === q) {
+    const reserve: RecoveryDecision['reserve'][number][] = [];
+    const reservations: NewReservation[] = [];
+    const published: Reservation[] = [];
+    const movements: PlannedMovement[] = [];
+    // The short released the line's units; they are allocated again before they are reserved elsewhere.
+    movements.push({ type: 'ALLOCATE', siteId: cmd.siteId, sku: cmd.sku, locationId: null, lot: '', deltaAllocated: q,
+      reason: 'SHORT_RECOVERY', reference: cmd.orderId });
+    for (const t of takes) {
+      const id = cmd.newReservationId();
+      reserve.push({ key: { siteId: cmd.siteId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, status: 'AVAILABLE' }, quantity: t.quantity });
+      reservations.push({
+        id, wave_id: cmd.waveId, order_id: cmd.orderId, line_id: cmd.lineId, site_id: cmd.siteId, sku: cmd.sku, location_id: t.locationId,
+        lot: t.lot, quantity: t.quantity,
+      });
+      published.push({ reservationId: id, orderId: cmd.orderId, lineId: cmd.lineId, sku: cmd.sku, locationId: t.locationId,
+        lot: fromLotKey(t.lot), quantity: t.quantity });
+      movements.push({ type: 'RESERVE', siteId: cmd.siteId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, deltaReserved: t.quantity,
+        reason: 'SHORT_RECOVERY', reference: cmd.waveId });
+    }
+    return ok({ outcome: 'RE_RESERVED', reserve, reservations, movements,
+      events: [resolved({ ...base, outcome: 'RE_RESERVED', reservations: published, task: null })] });
+  }
+  if (cmd.mode === 'retry') return ok(NOTHING);
+
+  const from = state.reserveStock[0];
+  const task: ShortResolved['task'] = from !== undefined
+    ? { type: 'REPLENISH', locationId: from.location_id, reference: `${cmd.shortedLocationId}:${cmd.sku}:${cmd.pickLineId}` }
+    : { type: 'COUNT', locationId: cmd.shortedLocationId, reference: `${cmd.shortedLocationId}:${cmd.sku}:${cmd.pickLineId}` };
+  const outcome: ShortOutcome = state.shipComplete ? 'AWAITING_STOCK' : 'SHIPS_SHORT';
+  return ok({ ...NOTHING, outcome, events: [resolved({ ...base, outcome, reservations: [], task })] });
+};

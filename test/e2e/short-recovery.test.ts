@@ -1,0 +1,224 @@
+/**
+ * Short-pick recovery (ADR 0024), through HTTP only: a short is re-reserved at another location when one holds the
+ * units; when none does a COUNT (or REPLENISH) task is queued and the order's shipComplete policy decides — ship what
+ * was picked, or wait for stock (BACKORDERED, reason SHORT_PICK), never shipping partial, then ship complete once stock
+ * arrives and the rest is picked. Every run ends with the stock ledger conserved.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSkusConserved } from '../support/conservation.ts';
+import { injectClient, orderStatus, packAndShip, setupWarehouse, until, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let floor: Call;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.manager);
+  floor = injectClient(t.app, t.keys.operator);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface OrderView {
+  status: string; backorderReason: string | null; shipComplete: boolean;
+  lines: { ordered: number; picked: number; shorted: number; shipped: number }[];
+  statusHistory: { from: string | null; to: string; cause: string | null }[];
+}
+const getOrder = async (id: string): Promise<OrderView> => (await call<OrderView>('get order', 'GET', `/api/v1/orders/${id}`)).body;
+
+async function receive(w: Warehouse, sku: string, locationId: string, quantity: number): Promise<void> {
+  expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId, quantity })).status).toBe(201);
+}
+
+async function orderFor(w: Warehouse, externalId: string, sku: string, quantity: number, shipComplete: boolean | undefined): Promise<string> {
+  const res = await call<{ id: string; shipComplete: boolean }>('create order', 'POST', '/api/v1/orders', {
+    externalId, siteId: w.siteId, carrier: 'OWN_FLEET', ...(shipComplete === undefined ? {} : { shipComplete }),
+    shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+    lines: [{ sku, quantity }],
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.shipComplete).toBe(shipComplete ?? false);
+  await until('order allocated', () => orderStatus(call, res.body.id), (s) => s === 'ALLOCATED');
+  await t.settle();
+  return res.body.id;
+}
+
+async function waveAndRelease(w: Warehouse, orderId: string): Promise<void> {
+  const wave = await call<{ id: string; orderIds: string[] }>('plan wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+  expect(wave.body.orderIds).toEqual([orderId]);
+  await until('order waved', () => orderStatus(call, orderId), (s) => s === 'WAVED');
+  expect((await call('release wave', 'POST', `/api/v1/waves/${wave.body.id}/release`)).status).toBe(200);
+  await t.settle();
+}
+
+/**
+ * One worker claims the next PICK task and works its list: `shortUnits` of its (single) line are shorted NOT_FOUND, the
+ * rest confirmed. Answers the list as it was read.
+ */
+async function workNextPick(siteId: string, shortUnits: number): Promise<PickListView> {
+  const next = await floor<{ id: string; reference: string; type: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId, types: ['PICK'] });
+  expect(next.status).toBe(200);
+  expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+  const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+  expect(list.lines).toHaveLength(1);
+  const line = list.lines[0]!;
+  const confirm = line.quantity - line.picked - shortUnits;
+  if (confirm > 0) {
+    const res = await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: confirm, toteId: 'TOTE-1',
+    });
+    expect(res.status).toBe(200);
+  }
+  if (shortUnits > 0) expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' })).status).toBe(200);
+  await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
+  await t.settle();
+  return list;
+}
+
+async function tasksOf(siteId: string, type: string): Promise<{ type: string; reference: string; status: string }[]> {
+  const all = await t.getAll<{ type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${siteId}`);
+  return all.filter((x) => x.type === type);
+}
+
+async function resolvedOutcomes(orderId: string): Promise<{ outcome: string; task: { type: string; locationId: string } | null }[]> {
+  const events = await t.getAll<{ subject: string; data: { outcome: string; task: { type: string; locationId: string } | null } }>(
+    '/api/v1/events?type=inventory.short.resolved.v1');
+  return events.filter((e) => e.subject === orderId).map((e) => ({ outcome: e.data.outcome, task: e.data.task }));
+}
+
+async function shipAndExpect(orderId: string, partial: boolean): Promise<void> {
+  await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+  await t.settle();
+  await packAndShip(call, orderId);
+  await until('order shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+  await t.settle();
+  const shipped = await t.getAll<{ subject: string; data: { partial: boolean } }>('/api/v1/events?type=orders.order.shipped.v1');
+  expect(shipped.filter((e) => e.subject === orderId).map((e) => e.data.partial)).toEqual([partial]);
+}
+
+describe('short-pick recovery', () => {
+  it('(i) another location holds the units: the short is re-reserved there, picked, and the order ships complete', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S1', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 1);
+    await receive(w, sku, b.id, 1);
+    const orderId = await orderFor(w, 'SR-1', sku, 1, undefined);
+    await waveAndRelease(w, orderId);
+
+    const first = await workNextPick(w.siteId, 1);
+    expect(first.lines[0]!.locationId).toBe(a.id);
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'RE_RESERVED', task: null }]);
+    // The order is not done: a new list (with its PICK task) sends the picker to the other location.
+    expect(await orderStatus(call, orderId)).toBe('PICKING');
+    const second = await workNextPick(w.siteId, 0);
+    expect(second.id).not.toBe(first.id);
+    expect(second.lines[0]!.locationId).toBe(b.id);
+
+    await shipAndExpect(orderId, false);
+    expect((await getOrder(orderId)).lines[0]).toMatchObject({ ordered: 1, picked: 1, shorted: 0, shipped: 1 });
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 1, adjusted: -1 }]);
+    expect(await tasksOf(w.siteId, 'COUNT')).toEqual([]);
+  });
+
+  it('(ii) no other location, shipComplete false: a COUNT task is queued at the shorted location and the order ships partial', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S22', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const a = w.storage[0]!;
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-2', sku, 2, false);
+    await waveAndRelease(w, orderId);
+
+    await workNextPick(w.siteId, 1);
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'SHIPS_SHORT', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
+    const counts = await tasksOf(w.siteId, 'COUNT');
+    expect(counts).toHaveLength(1);
+    expect(counts[0]).toMatchObject({ status: 'QUEUED' });
+    expect(counts[0]!.reference.startsWith(`${a.id}:${sku}:`)).toBe(true);
+
+    await shipAndExpect(orderId, true);
+    expect((await getOrder(orderId)).lines[0]).toMatchObject({ ordered: 2, picked: 1, shorted: 1, shipped: 1 });
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 1, adjusted: -1 }]);
+  });
+
+  it('(iii) no other location, shipComplete true: held BACKORDERED (SHORT_PICK), not shippable; stock arrives, the rest is picked, ships complete', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S333', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-3', sku, 2, true);
+    await waveAndRelease(w, orderId);
+
+    await workNextPick(w.siteId, 1);
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
+    await until('order held', () => getOrder(orderId), (o) => o.status === 'BACKORDERED');
+    const held = await getOrder(orderId);
+    expect(held.backorderReason).toBe('SHORT_PICK');
+    expect(held.lines[0]).toMatchObject({ picked: 1, shorted: 1, shipped: 0 });
+    // Not shippable while it waits: pack & ship has not heard that its picking is done.
+    const ship = await call<{ code: string }>('create shipment', 'POST', '/api/v1/shipments', { orderId });
+    expect(ship.status).toBe(409);
+    // The picked unit waits in the order's tote, still allocated; nothing else is allocated or reserved for it.
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 0, adjusted: -1, allocated: 1 }]);
+
+    await receive(w, sku, b.id, 1);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
+
+    await shipAndExpect(orderId, false);
+    const shippedOrder = await getOrder(orderId);
+    expect(shippedOrder.lines[0]).toMatchObject({ ordered: 2, picked: 2, shorted: 0, shipped: 2 });
+    expect(shippedOrder.statusHistory.map((h) => h.to)).toEqual(
+      ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'BACKORDERED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: -1 }]);
+  });
+
+  it('(iv) another location holds the units, shipComplete true: re-reserved there and shipped complete, never held', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S4444', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    await receive(w, sku, b.id, 3);
+    const orderId = await orderFor(w, 'SR-4', sku, 2, true);
+    await waveAndRelease(w, orderId);
+
+    const first = await workNextPick(w.siteId, 2);
+    expect(first.lines[0]!.locationId).toBe(a.id);
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'RE_RESERVED', task: null }]);
+    const second = await workNextPick(w.siteId, 0);
+    expect(second.lines[0]).toMatchObject({ locationId: b.id, quantity: 2 });
+
+    await shipAndExpect(orderId, false);
+    expect((await getOrder(orderId)).statusHistory.map((h) => h.to)).not.toContain('BACKORDERED');
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 2, adjusted: -2 }]);
+  });
+
+  it('a held shipComplete order can be cancelled: its picked units go back to stock and nothing is re-reserved for it later', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S55555', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-5', sku, 2, true);
+    await waveAndRelease(w, orderId);
+    await workNextPick(w.siteId, 1);
+    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+
+    const cancel = await call<{ status: string }>('cancel', 'POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'customer gave up' });
+    expect(cancel.body.status).toBe('CANCELLED');
+    await t.settle();
+    await receive(w, sku, b.id, 1);
+    await t.settle();
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK']);
+    // The picked unit is back where it was picked; nothing of the order is allocated or reserved.
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 0, adjusted: -1 }]);
+    const atA = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${a.id}`);
+    expect(atA.body.items.map((x: { onHand: number }) => x.onHand)).toEqual([1]);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+  });
+});
