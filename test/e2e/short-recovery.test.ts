@@ -215,6 +215,12 @@ describe('short-pick recovery', () => {
     await receive(w, sku, b.id, 1);
     await t.settle();
     expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK']);
+    // The picked unit waits in the tote under a return to stock (ADR 0011); a worker puts it back where it was picked.
+    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string }[];
+    expect(returns).toHaveLength(1);
+    const confirmed = await t.post(`/api/v1/inventory/returns/${returns[0]!.id}/confirm`, { locationId: a.id, workerId: 'sr-worker' }, 'operator');
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    await t.settle();
     // The picked unit is back where it was picked; nothing of the order is allocated or reserved.
     await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 0, adjusted: -1 }]);
     const atA = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${a.id}`);

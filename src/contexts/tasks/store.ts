@@ -186,7 +186,7 @@ export const taskStore = {
   async setPriority(tx: Executor, id: string, priority: number, now: Date): Promise<Task> {
     const rows = await tx.query<TaskRow>(
       // The queue key moves with the priority (rank_at = created_at + priority × the ageing step, ADR 0023).
-      `UPDATE tasks.tasks SET priority = $2, rank_at = created_at + $2 * make_interval(mins => $4), updated_at = $3, version = version + 1
+      `UPDATE tasks.tasks SET priority = $2::int, rank_at = created_at + $2::int * make_interval(mins => $4::int), updated_at = $3, version = version + 1
         WHERE id = $1 RETURNING ${COLUMNS}`, [id, priority, now, AGEING_STEP_MIN]);
     if (rows[0] === undefined) throw new Error(`task ${id} vanished under its row lock`);
     return toTask(rows[0]);
