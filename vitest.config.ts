@@ -1,12 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that start real `paklog` processes or clusters, kill them, or race many requests against timing: they run one
+ * at a time, after the rest, so that no other test's load decides their timeouts. Everything else runs two files at a
+ * time (the CI machine has two cores; each file has its own database).
+ */
+const ALONE = [
+  'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
+  'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts',
+  'test/e2e/walkthrough.test.ts', 'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts',
+  'src/platform/bus/broker-outage.int.test.ts', 'src/platform/db/embedded.int.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-fast-check.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -9,29 +9,49 @@ declare module 'vitest' {
   }
 }
 
+interface SharedServer {
+  readonly url: Promise<string>;
+  users: number;
+  stop(): Promise<void>;
+}
+/** One server per run even with several projects: each project runs this setup, in the same main process. */
+const SHARED = Symbol.for('paklog.test-postgres');
+type WithShared = typeof globalThis & { [SHARED]?: SharedServer };
+
 /**
  * One PostgreSQL server for the whole run: `PAKLOG_TEST_DATABASE_URL` when set (CI points it at the machine's
  * server), otherwise an embedded server started here. With CI=true an unreachable server fails the run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const external = process.env.PAKLOG_TEST_DATABASE_URL;
-  let server: EmbeddedServer | undefined;
-  let url: string;
-  if (external !== undefined && external !== '') {
-    const client = new pg.Client({ connectionString: external, connectionTimeoutMillis: 5000 });
-    try {
-      await client.connect();
-      await client.end();
-    } catch (e) {
-      throw new Error(`PAKLOG_TEST_DATABASE_URL is set but PostgreSQL is unreachable (${(e as Error).message}); tests that need it cannot run`);
-    }
-    url = external;
-  } else {
-    server = await startEmbeddedPostgres({ dir: 'data/test-pg', fast: true });
-    url = server.urlFor('postgres');
+  const holder = globalThis as WithShared;
+  let shared = holder[SHARED];
+  if (shared === undefined) {
+    let server: EmbeddedServer | undefined;
+    const url = (async () => {
+      const external = process.env.PAKLOG_TEST_DATABASE_URL;
+      if (external !== undefined && external !== '') {
+        const client = new pg.Client({ connectionString: external, connectionTimeoutMillis: 5000 });
+        try {
+          await client.connect();
+          await client.end();
+        } catch (e) {
+          throw new Error(`PAKLOG_TEST_DATABASE_URL is set but PostgreSQL is unreachable (${(e as Error).message}); tests that need it cannot run`);
+        }
+        return external;
+      }
+      server = await startEmbeddedPostgres({ dir: 'data/test-pg', fast: true });
+      return server.urlFor('postgres');
+    })();
+    shared = { url, users: 0, stop: async () => server?.stop() };
+    holder[SHARED] = shared;
   }
-  project.provide('pgServerUrl', url);
+  const mine = shared;
+  mine.users += 1;
+  project.provide('pgServerUrl', await mine.url);
   return async () => {
-    await server?.stop();
+    mine.users -= 1;
+    if (mine.users > 0) return;
+    delete holder[SHARED];
+    await mine.stop();
   };
 }
