@@ -3,10 +3,9 @@ import { InventoryEvents, type Reservation, type ShortOutcome, type ShortResolve
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import { isoDate, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
-import { isPickable } from '../../domain/pickability.ts';
 import { planReservation, type ReservationCandidate } from '../../domain/reservation-policy.ts';
-import { fromLotKey, isExpired } from '../../domain/stock.ts';
-import type { FreeBalance, LocationFacts, NewReservation } from '../reserve-wave/decide.ts';
+import { fromLotKey } from '../../domain/stock.ts';
+import { candidatesOf, type FreeBalance, type LocationFacts, type NewReservation } from '../reserve-wave/decide.ts';
 
 /** Which shorted units a recovery is about: the short's own facts, or a recovery row waiting for stock. */
 export interface ShortedUnits {
@@ -55,20 +54,9 @@ export interface RecoveryDecision {
 
 const NOTHING: RecoveryDecision = { outcome: undefined, reserve: [], reservations: [], movements: [], events: [] };
 
-/** The candidates for a recovery: as a wave's (free, unexpired, pickable, of the site), never the shorted location. */
-function candidatesOf(units: ShortedUnits, state: RecoveryState, today: string): ReservationCandidate[] {
-  const out: ReservationCandidate[] = [];
-  for (const b of state.balances) {
-    if (b.location_id === units.shortedLocationId) continue;
-    const loc = state.locations.get(b.location_id);
-    if (loc === undefined || loc.type === null || loc.status === null || loc.site_id !== units.siteId) continue;
-    if (!isPickable({ type: loc.type, status: loc.status }) || isExpired(b.expires_on, today)) continue;
-    out.push({
-      locationId: b.location_id, lot: b.lot, free: b.on_hand - b.reserved, expiresOn: b.expires_on,
-      firstReceivedAt: b.first_received_at.toISOString(), pickFace: loc.type === 'PICK_FACE', pickSequence: loc.pick_sequence,
-    });
-  }
-  return out;
+/** The candidates for a recovery: a wave's (free, unexpired, pickable, of the site), never the shorted location. */
+function recoveryCandidates(units: ShortedUnits, state: RecoveryState, today: string): ReservationCandidate[] {
+  return candidatesOf(units.siteId, state.balances.filter((b) => b.location_id !== units.shortedLocationId), state.locations, today);
 }
 
 /**
@@ -92,7 +80,7 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
     return ok({ ...NOTHING, outcome: 'SHIPS_SHORT', events: [resolved({ ...base, outcome: 'SHIPS_SHORT', reservations: [], task: null })] });
   }
 
-  const candidates = candidatesOf(cmd, state, isoDate(now));
+  const candidates = recoveryCandidates(cmd, state, isoDate(now));
   const policy = candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
   const takes = state.allocatable >= q ? planReservation(policy, q, candidates) : [];
   if (takes.reduce((n, t) => n + t.quantity, 0) === q) {

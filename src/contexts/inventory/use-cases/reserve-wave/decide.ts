@@ -71,7 +71,7 @@ const lineKey = (orderId: string, lineId: string): string => `${orderId}\u0000${
  * sees them. A location the projection has not learned (no row, or a backfilled row without type) is skipped, as one
  * location-master did not answer for was before the projection was read instead.
  */
-function candidatesOf(siteId: string, balances: readonly FreeBalance[], locations: ReadonlyMap<string, LocationFacts>, today: string) {
+export function candidatesOf(siteId: string, balances: readonly FreeBalance[], locations: ReadonlyMap<string, LocationFacts>, today: string): ReservationCandidate[] {
   const candidates: ReservationCandidate[] = [];
   for (const b of balances) {
     const loc = locations.get(b.location_id);
