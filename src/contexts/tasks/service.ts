@@ -10,7 +10,7 @@ import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibili
 import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
 import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { travelMap, type TravelMap } from './domain/travel.ts';
-import { taskStore, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type WorkerProfile } from './store.ts';
+import { taskStore, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
 type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled' | 'paused' | 'resumed'];
@@ -54,20 +54,12 @@ export interface TaskServiceOptions {
   readonly interleaveTopK?: number | undefined;
 }
 
-export interface QueueTask {
+export interface QueueTask extends TaskPlacement {
   readonly siteId: string;
   readonly type: TaskType;
   readonly reference: string;
   readonly waveId: string | null;
   readonly priority: number;
-  /** Where the task starts (a pick list's first stop, a putaway's source location). */
-  readonly locationId?: string | null | undefined;
-  /** Where the worker stands when it is done. */
-  readonly endLocationId?: string | null | undefined;
-  readonly dueAt?: Date | null | undefined;
-  readonly zone?: string | null | undefined;
-  readonly requiredSkills?: readonly string[] | undefined;
-  readonly requiredEquipment?: readonly string[] | undefined;
 }
 
 /** One worker's result of a batch assignment. */

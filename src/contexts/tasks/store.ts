@@ -58,7 +58,7 @@ function toTask(r: TaskRow): Task {
   };
 }
 
-export interface NewTask {
+export interface NewTask extends TaskPlacement {
   readonly id: string;
   readonly siteId: string;
   readonly type: TaskType;
@@ -69,7 +69,13 @@ export interface NewTask {
   readonly now: Date;
   /** The queue key (domain/ranking.ts `rankAt`). */
   readonly rankAt: Date;
+}
+
+/** Where a task is and who may do it: optional on every task (none = anywhere, anyone). */
+export interface TaskPlacement {
+  /** Where the task starts (a pick list's first stop, a putaway's source location). */
   readonly locationId?: string | null | undefined;
+  /** Where the worker stands when it is done. */
   readonly endLocationId?: string | null | undefined;
   readonly dueAt?: Date | null | undefined;
   readonly zone?: string | null | undefined;
