@@ -62,6 +62,7 @@ export const PackShipErrors = {
   CARRIER_NOT_BOOKABLE: { status: 409, title: "The order's carrier cannot be booked; name a bookable carrier to override it" },
   NOTHING_TO_PACK: { status: 409, title: 'Nothing picked to pack' },
   NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
+  UNITS_NOT_PACKED: { status: 409, title: 'Picked units of the order are not packed yet' },
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
 } as const satisfies ErrorSpecs;
 

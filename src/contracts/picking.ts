@@ -50,6 +50,10 @@ export const PickingEventSchemas = {
       description: "The list's orders whose picking is done with it (no other list of theirs open, no short of theirs awaiting recovery). "
         + 'Absent in events written before short-pick recovery: then every order of the list.',
     })),
+    unitsPicked: Type.Optional(List(Type.Object({ orderId: Type.String(), units: Type.Integer({ minimum: 0 }) }), {
+      description: 'For each order of `ordersDone`, the units picked for it over all its lists: a consumer that projects '
+        + '`picking.line.picked` knows it has heard every pick of the order once its own sum matches. Absent in older events.',
+    })),
   }, { description: 'Every line of the list is picked, shorted or cancelled (PARTIAL when any was shorted).' }),
   [PickingEvents.listCancelled]: Type.Object({
     pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
@@ -57,6 +61,7 @@ export const PickingEventSchemas = {
   [PickingEvents.orderPicked]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), waveId: Type.String(),
     status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')], { description: 'PARTIAL when a line of the order stayed short.' }),
+    unitsPicked: Type.Optional(Type.Integer({ minimum: 0, description: 'The units picked for the order over all its lists (absent in older events).' })),
   }, { description: "The order's picking is done at a moment no list completes: the recovery of its last short (`inventory.short.resolved`) found nothing more to pick. Otherwise a list's completion says it (`ordersDone`)." }),
 } as const;
 

@@ -106,7 +106,12 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
         (n) => n === 20, 60_000);
       // Orchestration (in the flow service) ends each order's fulfilment saga at its next tick after the shipment.
       await until('every fulfilment saga ended', async () => (await get('/api/v1/events?type=orchestration.saga.completed.v1&limit=100')).items.length,
-        (n) => n === 20, 60_000);
+        (n) => n === 20, 60_000).catch(async (e: unknown) => {
+        // Says which sagas did not end and what was dead-lettered, so a failure here can be read from the CI log.
+        const open = (await get('/api/v1/sagas?limit=100')).items.filter((x: { status: string }) => x.status !== 'COMPLETED');
+        const dead = (await get('/api/v1/dead-letters')).items.map((d: { consumer: string; type: string; lastError: string }) => [d.consumer, d.type, d.lastError]);
+        throw new Error(`${String(e)}; sagas not ended: ${JSON.stringify(open)}; dead letters: ${JSON.stringify(dead)}`);
+      });
       const all: { id: string }[] = [];
       let cursor: string | null = null;
       do {

@@ -182,8 +182,8 @@ export function resilientClient(baseUrl: string, key: string, o: { giveUpMs?: nu
 
 /**
  * Pack-ship learns of the picks and of the end of picking through the broker. It says "still being picked" (409
- * CONFLICT) to a shipment until the end of picking arrived, and the picks of a list come before its end: once it
- * answers NOTHING_TO_SHIP instead, every unit is there to pack.
+ * CONFLICT) to a shipment until the end of picking arrived, and that end waits until pack-ship has heard of as many
+ * picks as picking made: once it answers NOTHING_TO_SHIP instead, every unit is there to pack.
  */
 export async function packAndShipWhenReady(floor: Call, orderId: string): Promise<void> {
   await until(`pack-ship knows ${orderId} is picked`, async () => (await floor('probe shipment', 'POST', '/api/v1/shipments', { orderId })).body as { code?: string },

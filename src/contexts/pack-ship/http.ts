@@ -135,6 +135,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'createShipment', tags,
       summary: 'Book the packed packages of an order with its carrier and label them',
       description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done; '
+        + '409 UNITS_NOT_PACKED while a picked unit of it is not packed (an order ships whole); '
         + "409 CARRIER_NOT_BOOKABLE when PakLog cannot book the order's carrier (name a bookable one in `carrier` to ship with it instead); "
         + '422 UNKNOWN_CARRIER when `carrier` is not bookable. The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
@@ -143,7 +144,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: {
         201: ShipmentSchema,
-        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER'),
+        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>

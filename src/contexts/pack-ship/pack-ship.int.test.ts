@@ -35,8 +35,11 @@ async function picked(orderId: string, lineNo: number, sku: string, quantity: nu
   };
   await publish('picking', PickingEvents.linePicked, `pkl_${orderId}`, data);
 }
-async function pickingCompleted(orderId: string, status: 'COMPLETED' | 'PARTIAL' = 'COMPLETED'): Promise<void> {
-  const data: PickListCompleted = { pickListId: `pkl_${orderId}`, waveId: 'wav_1', siteId, orderIds: [orderId], status };
+async function pickingCompleted(orderId: string, status: 'COMPLETED' | 'PARTIAL' = 'COMPLETED', unitsPicked?: number): Promise<void> {
+  const data: PickListCompleted = {
+    pickListId: `pkl_${orderId}`, waveId: 'wav_1', siteId, orderIds: [orderId], status,
+    ...(unitsPicked === undefined ? {} : { ordersDone: [orderId], unitsPicked: [{ orderId, units: unitsPicked }] }),
+  };
   await publish('picking', PickingEvents.listCompleted, `pkl_${orderId}`, data);
 }
 const count = async (table: string): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
@@ -204,6 +207,43 @@ describe('pack & ship', () => {
     const shipment = await t.post('/api/v1/shipments', { orderId: 'ord_early' }, 'operator');
     expect(shipment.status).toBe(201);
     expect(shipment.body.packageIds).toHaveLength(2);
+  });
+
+  it('ships an order whole: 409 UNITS_NOT_PACKED while a picked unit is not packed, nothing written; ships once it is', async () => {
+    await orderReceived('ord_whole', [{ sku: 'BOOK', quantity: 2 }, { sku: 'BOOK', quantity: 1 }]);
+    await picked('ord_whole', 1, 'BOOK', 2);
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_whole' }, 'operator')).status).toBe(201);
+    // The second line's pick reaches pack & ship after the first package was packed.
+    await picked('ord_whole', 2, 'BOOK', 1);
+    await pickingCompleted('ord_whole', 'COMPLETED', 3);
+    const before = { shipments: await count('pack_ship.shipments'), events: await count('platform.events') };
+    const early = await t.post('/api/v1/shipments', { orderId: 'ord_whole' }, 'operator');
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'UNITS_NOT_PACKED', detail: expect.stringContaining('1 picked unit') });
+    expect({ shipments: await count('pack_ship.shipments'), events: await count('platform.events') }).toEqual(before);
+
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_whole' }, 'operator')).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: 'ord_whole' }, 'operator');
+    expect(shipment.status).toBe(201);
+    expect(shipment.body.packageIds).toHaveLength(2);
+  });
+
+  it('is not ready to pack before it has heard of every unit picking says it picked (the completion waits, visibly)', async () => {
+    await orderReceived('ord_late', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_late', 1, 'BOOK', 1);
+    // Picking completed with 2 units; one of them has not reached pack & ship yet. In one process such an event can
+    // never become ready (one outbox orders them), so it is dead-lettered for an operator to see and replay.
+    await pickingCompleted('ord_late', 'COMPLETED', 2);
+    const letters = (await t.get('/api/v1/dead-letters')).body.items as { id: string; consumer: string; type: string; lastError: string; envelope: { subject: string } }[];
+    const letter = letters.find((l) => l.type === PickingEvents.listCompleted && l.envelope.subject === 'pkl_ord_late');
+    expect(letter).toMatchObject({ consumer: 'pack_ship', lastError: expect.stringContaining('only 1 have been heard of yet') });
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).body.code).toBe('CONFLICT');
+
+    await picked('ord_late', 1, 'BOOK', 1);
+    expect((await t.post(`/api/v1/dead-letters/${letter!.id}/replay`, {})).body.outcome).toBe('handled');
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
   });
 
   it('replays a package create with the same Idempotency-Key instead of packing twice', async () => {

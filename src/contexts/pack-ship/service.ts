@@ -1,4 +1,5 @@
 import type { EventMeta } from '../../platform/bus/envelope.ts';
+import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -219,6 +220,11 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
+        // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).
+        const unpacked = (await packStore.orderLines(tx, orderId)).reduce((n, l) => n + Math.max(0, l.picked - l.packed), 0);
+        if (unpacked > 0) {
+          return reject('UNITS_NOT_PACKED', `${unpacked} picked unit(s) of order ${orderId} are not packed yet; pack them (POST /api/v1/packages) before shipping`);
+        }
         // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
         const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
         if (!bookable.includes(code)) {
@@ -325,12 +331,20 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
     picked: (tx: Tx, p: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, p),
     /**
-     * The order's pick list completed: it is ready to pack. When everything picked is already packed (the rest was
-     * shorted) no package will complete it, so it is announced packed here.
+     * The order's picking is done: it is ready to pack. When everything picked is already packed (the rest was
+     * shorted) no package will complete it, so it is announced packed here. Picking says how many units it picked for
+     * each order (`unitsPicked`); until this projection has heard of as many (a pick on another partition of the bus,
+     * not consumed yet) the event waits, so an order is never ready to pack — and ship — with picks still on their way.
      */
-    async pickingDone(tx: Tx, orderIds: readonly string[], siteId: string, status: 'COMPLETED' | 'PARTIAL', meta: EventMeta): Promise<void> {
+    async pickingDone(
+      tx: Tx, orders: readonly { orderId: string; unitsPicked: number | undefined }[], siteId: string, status: 'COMPLETED' | 'PARTIAL', meta: EventMeta,
+    ): Promise<void> {
       // Sorted: two handlers locking several orders never wait on each other in a cycle.
-      for (const orderId of [...new Set(orderIds)].sort()) {
+      for (const { orderId, unitsPicked } of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))) {
+        if (unitsPicked !== undefined) {
+          const heard = (await packStore.orderLines(tx, orderId)).reduce((n, l) => n + l.picked, 0);
+          if (heard < unitsPicked) throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
+        }
         await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
         const lines = await packStore.orderLines(tx, orderId);
         const packedSome = lines.some((l) => l.packed > 0);

@@ -20,10 +20,12 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     // Ready to pack when picking says the order is done: with a list's completion (`ordersDone`; absent in older
     // events: all its orders), or when the recovery of its last short settles it (ADR 0024).
     on(PickingEvents.listCompleted, async (d, event, tx) => {
-      await packShip.pickingDone(tx, d.ordersDone ?? d.orderIds, d.siteId, d.status, causedBy(event));
+      const done = [...new Set(d.ordersDone ?? d.orderIds)];
+      const orders = done.map((orderId) => ({ orderId, unitsPicked: d.unitsPicked?.find((u) => u.orderId === orderId)?.units }));
+      await packShip.pickingDone(tx, orders, d.siteId, d.status, causedBy(event));
     }),
     on(PickingEvents.orderPicked, async (d, event, tx) => {
-      await packShip.pickingDone(tx, [d.orderId], d.siteId, d.status, causedBy(event));
+      await packShip.pickingDone(tx, [{ orderId: d.orderId, unitsPicked: d.unitsPicked }], d.siteId, d.status, causedBy(event));
     }),
   ];
 }

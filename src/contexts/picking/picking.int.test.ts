@@ -173,7 +173,7 @@ describe('picking', () => {
     expect(events[1].data).toMatchObject({ pickListId: a.id, pickLineId: pen.id, orderId: 'ord_a', lineId: 'oln_ord_a_PEN', sku: 'PEN', quantity: 2, toteId: 'TOTE-1', siteId });
     expect(events[4].data).toMatchObject({ pickLineId: ink.id, shortQuantity: 1, reason: 'NOT_FOUND', sku: 'INK' });
     // The short awaits its recovery (ADR 0024): the list completes, its order is not done picking with it.
-    expect(events[6].data).toEqual({ pickListId: a.id, waveId: 'wav_1', siteId, orderIds: ['ord_a'], status: 'PARTIAL', ordersDone: [] });
+    expect(events[6].data).toEqual({ pickListId: a.id, waveId: 'wav_1', siteId, orderIds: ['ord_a'], status: 'PARTIAL', ordersDone: [], unitsPicked: [] });
     // Inventory says the short ships short: the order's picking is done then, on its own event.
     const resolved: ShortResolved = {
       orderId: 'ord_a', lineId: 'oln_ord_a_INK', siteId, sku: 'INK', waveId: 'wav_1', pickListId: a.id, pickLineId: ink.id,
@@ -182,7 +182,7 @@ describe('picking', () => {
     await t.app.db.tx((tx) => t.app.bus.append(tx, 'inventory', [{ type: InventoryEvents.shortResolved, subject: 'ord_a', siteId, data: resolved }]));
     await t.settle();
     const picked = (await t.get('/api/v1/events?type=picking.order.picked.v1&subject=ord_a')).body.items;
-    expect(picked.map((e: { data: unknown }) => e.data)).toEqual([{ orderId: 'ord_a', siteId, waveId: 'wav_1', status: 'PARTIAL' }]);
+    expect(picked.map((e: { data: unknown }) => e.data)).toEqual([{ orderId: 'ord_a', siteId, waveId: 'wav_1', status: 'PARTIAL', unitsPicked: 5 }]);
     const metrics = await t.get('/metrics');
     expect(String(metrics.body)).toMatch(/paklog_units_picked_total 5/);
   });

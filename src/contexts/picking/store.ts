@@ -386,6 +386,16 @@ export const pickStore = {
     return rows.map((r) => r.order_id).sort();
   },
 
+  /** The units picked for each of `orderIds` over all their pick lines (an order with none answers 0). */
+  async unitsPicked(db: Executor, orderIds: readonly string[]): Promise<{ orderId: string; units: number }[]> {
+    if (orderIds.length === 0) return [];
+    return db.query<{ orderId: string; units: number }>(
+      `SELECT o.id AS "orderId", COALESCE((SELECT sum(picked) FROM picking.pick_lines WHERE order_id = o.id), 0)::int AS units
+         FROM unnest($1::text[]) AS o(id) ORDER BY o.id`,
+      [[...orderIds]],
+    );
+  },
+
   /**
    * Marks the order's picking done, once, when it is: no open list holds it, no short of it awaits recovery, it is not
    * cancelled. Answers whether this call marked it, and whether a line of it stayed short.

@@ -25,6 +25,9 @@ export interface KafkaTransportOptions {
  */
 /** Messages handed to the bus at once (one transaction); a batch Kafka fetched is cut into runs of this length. */
 const RUN_LENGTH = 100;
+/** How many of its partitions a consumer handles at once (each one's messages still in order). */
+const PARTITIONS_IN_FLIGHT = 8;
+
 /** Below the consumer's 30 s session timeout, so a long run never costs the member its partitions. */
 const HEARTBEAT_MS = 3_000;
 
@@ -114,7 +117,9 @@ export class KafkaTransport implements Transport {
     }
     await c.run({
       autoCommit: true,
-      partitionsConsumedConcurrently: 1,
+      // Partitions are handled side by side, each in its order: a run that waits for an event of another partition
+      // (EventNotReady) must not hold up the partition that carries that event.
+      partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;

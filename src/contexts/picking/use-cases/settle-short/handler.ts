@@ -26,7 +26,8 @@ export function settleShortHandler(
     await pickStore.recoverySettled(tx, r.pickLineId);
     const { marked, short } = await pickStore.markOrderPickedIfDone(tx, r.orderId, now);
     if (!marked) return;
-    const data: OrderPicked = { orderId: r.orderId, siteId: r.siteId, waveId: r.waveId, status: short ? 'PARTIAL' : 'COMPLETED' };
+    const [picked] = await pickStore.unitsPicked(tx, [r.orderId]);
+    const data: OrderPicked = { orderId: r.orderId, siteId: r.siteId, waveId: r.waveId, status: short ? 'PARTIAL' : 'COMPLETED', unitsPicked: picked?.units ?? 0 };
     await deps.bus.append(tx, 'picking', [{ type: PickingEvents.orderPicked, subject: r.orderId, siteId: r.siteId, data }], meta);
   };
 }
