@@ -138,8 +138,10 @@ describe('order to ship, end to end over GraphQL', () => {
     expect(new Set(claimed.values())).toEqual(new Set(['worker-1', 'worker-2']));
     expect(shorted).toHaveLength(1);
     await until('20 orders picked', () => ordersWithStatus(w.siteId, 'PICKED'), (ids) => ids.length === 20);
-    const tasks = await must(manager, `query($s: String!) { tasks(siteId: $s, status: "COMPLETED") { nodes { id pickList { id } } } }`, { s: w.siteId });
+    const tasks = await must(manager, `query($s: String!) { tasks(siteId: $s, status: "COMPLETED", type: "PICK") {
+      nodes { id locationId endLocationId dueAt zone requiredSkills requiredEquipment pickList { id } } } }`, { s: w.siteId });
     expect(tasks.tasks.nodes).toHaveLength(21);
+    expect(tasks.tasks.nodes[0]).toMatchObject({ locationId: expect.any(String), requiredSkills: [], requiredEquipment: [] });
 
     const tracking = new Set<string>();
     for (const o of orders) {

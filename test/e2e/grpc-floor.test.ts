@@ -125,9 +125,11 @@ describe('the public gRPC API', () => {
     await t.settle();
 
     // Refusals of the floor, before the real work: a wrong scan changes nothing.
-    const probe = await rpc.nextTask({ workerId: 'probe', siteId: 'GRPC' }, operator());
+    // A handheld that only does counts finds no work here; one that picks gets a PICK task, with where it starts.
+    expect((await rpc.nextTask({ workerId: 'probe', siteId: 'GRPC', types: ['COUNT'] }, operator())).task ?? null).toBeNull();
+    const probe = await rpc.nextTask({ workerId: 'probe', siteId: 'GRPC', types: ['PICK'] }, operator());
     const task = probe.task!;
-    expect(task).toMatchObject({ status: 'ASSIGNED', workerId: 'probe', type: 'PICK' });
+    expect(task).toMatchObject({ status: 'ASSIGNED', workerId: 'probe', type: 'PICK', locationId: expect.any(String), requiredSkills: [] });
     expect(await refusal(rpc.completeTask({ taskId: task.id, workerId: 'probe' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
     expect(await refusal(rpc.startTask({ taskId: task.id, workerId: 'someone-else' }, operator())))

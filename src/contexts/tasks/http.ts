@@ -222,12 +222,13 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
   app.get('/tasks', {
     config: { roles: CAN.read },
     schema: {
-      operationId: 'listTasks', tags, summary: 'Tasks by site, status and worker (oldest first)',
+      operationId: 'listTasks', tags, summary: 'Tasks by site, status, worker and type (oldest first)',
       description: 'Paged by `limit` and `cursor` (here the last id of the previous page).',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef),
         status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))),
         workerId: Type.Optional(Id),
+        type: Type.Optional(Enum(TASK_TYPES)),
         limit: Limit(500, 100),
         cursor: Cursor,
       }, { additionalProperties: false }),
@@ -240,6 +241,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
       ...(q.status === undefined ? {} : { status: q.status }),
       ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
+      ...(q.type === undefined ? {} : { type: q.type }),
       ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
     // The one list whose cursor is the last id in the clear: handhelds page the task list with it (tasks.int.test.ts).

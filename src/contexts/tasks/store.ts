@@ -87,6 +87,7 @@ export interface TaskFilter {
   readonly siteId?: string;
   readonly status?: TaskStatus;
   readonly workerId?: string;
+  readonly type?: TaskType;
   readonly cursor?: string;
   readonly limit: number;
 }
@@ -370,9 +371,9 @@ export const taskStore = {
     const rows = await db.query<TaskRow>(
       `SELECT ${COLUMNS} FROM tasks.tasks
         WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2)
-          AND ($3::text IS NULL OR worker_id = $3) AND ($4::text IS NULL OR id > $4)
+          AND ($3::text IS NULL OR worker_id = $3) AND ($4::text IS NULL OR id > $4) AND ($6::text IS NULL OR type = $6)
         ORDER BY id LIMIT $5`,
-      [f.siteId ?? null, f.status ?? null, f.workerId ?? null, f.cursor ?? null, f.limit],
+      [f.siteId ?? null, f.status ?? null, f.workerId ?? null, f.cursor ?? null, f.limit, f.type ?? null],
     );
     return rows.map(toTask);
   },

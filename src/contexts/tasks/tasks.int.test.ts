@@ -163,6 +163,11 @@ describe('tasks', () => {
     const page2 = await t.get(`/api/v1/tasks?siteId=sit_f&status=QUEUED&limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body.items).toHaveLength(1);
     expect(page2.body.nextCursor).toBeNull();
+    expect((await t.get('/api/v1/tasks?siteId=sit_f&type=PICK')).body.items).toHaveLength(3);
+    expect((await t.get('/api/v1/tasks?siteId=sit_f&type=COUNT')).body.items).toEqual([]);
+    const bad = await t.get('/api/v1/tasks?siteId=sit_f&type=NAP');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('/querystring/type');
   });
 
   it('claims through the queue indexes: escalated tasks by due time, the rest by effective priority, without sorting the queue', async () => {

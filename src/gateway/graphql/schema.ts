@@ -149,6 +149,15 @@ type Task {
   completedAt: String
   updatedAt: String!
   version: Int!
+  """Where the task starts (a pick list's first stop, a putaway's source)."""
+  locationId: String
+  """Where the worker stands when the task is done."""
+  endLocationId: String
+  dueAt: String
+  """Only workers of this zone may take it."""
+  zone: String
+  requiredSkills: [String!]!
+  requiredEquipment: [String!]!
   pickList: PickList
 }
 type PickList {
@@ -287,7 +296,7 @@ type Query {
   order(id: ID!): Order
   waves(siteId: String, status: String, first: Int = 50, after: String): WaveConnection!
   wave(id: ID!): Wave
-  tasks(siteId: String, status: String, workerId: String, first: Int = 100, after: String): TaskConnection!
+  tasks(siteId: String, status: String, workerId: String, type: String, first: Int = 100, after: String): TaskConnection!
   task(id: ID!): Task
   pickLists(waveId: ID, orderId: ID, status: String, first: Int = 50, after: String): PickListConnection!
   pickList(id: ID!): PickList

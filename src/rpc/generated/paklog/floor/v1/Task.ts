@@ -22,11 +22,27 @@ export interface Task {
   'completedAt'?: (string);
   'updatedAt'?: (string);
   'version'?: (number);
+  /**
+   * Where the task starts (a pick list's first stop, a putaway's source) and where the worker stands when it is done.
+   */
+  'locationId'?: (string);
+  'endLocationId'?: (string);
+  'dueAt'?: (string);
+  /**
+   * Only workers of this zone may take it; the skills and equipment a worker must have (their profile).
+   */
+  'zone'?: (string);
+  'requiredSkills'?: (string)[];
+  'requiredEquipment'?: (string)[];
   '_waveId'?: "waveId";
   '_workerId'?: "workerId";
   '_assignedAt'?: "assignedAt";
   '_startedAt'?: "startedAt";
   '_completedAt'?: "completedAt";
+  '_locationId'?: "locationId";
+  '_endLocationId'?: "endLocationId";
+  '_dueAt'?: "dueAt";
+  '_zone'?: "zone";
 }
 
 /**
@@ -50,9 +66,25 @@ export interface Task__Output {
   'completedAt'?: (string);
   'updatedAt': (string);
   'version': (number);
+  /**
+   * Where the task starts (a pick list's first stop, a putaway's source) and where the worker stands when it is done.
+   */
+  'locationId'?: (string);
+  'endLocationId'?: (string);
+  'dueAt'?: (string);
+  /**
+   * Only workers of this zone may take it; the skills and equipment a worker must have (their profile).
+   */
+  'zone'?: (string);
+  'requiredSkills': (string)[];
+  'requiredEquipment': (string)[];
   '_waveId'?: "waveId";
   '_workerId'?: "workerId";
   '_assignedAt'?: "assignedAt";
   '_startedAt'?: "startedAt";
   '_completedAt'?: "completedAt";
+  '_locationId'?: "locationId";
+  '_endLocationId'?: "endLocationId";
+  '_dueAt'?: "dueAt";
+  '_zone'?: "zone";
 }
