@@ -264,10 +264,18 @@ async function round(w: Warehouse, r: number): Promise<void> {
 
   for (const o of orders) {
     await until(`order ${o.id} picked`, () => get(`/api/v1/orders/${o.id}`), (x) => x.status === 'PICKED' || x.status === 'PACKED');
-    // pack-ship hears of the picks by event: until it has, there is nothing to pack (409), and the key stays free.
-    await command('/api/v1/packages', { orderId: o.id }, [201], ['NOTHING_TO_PACK', 'NOT_FOUND']);
-    sent.packages++;
-    const shipment = await command<{ id: string }>('/api/v1/shipments', { orderId: o.id }, [201], ['CONFLICT']);
+    // pack-ship hears of the picks by event: until it has, there is nothing (or not everything) to pack, and a shipment
+    // waits for the end of picking (409 CONFLICT) and for every picked unit packed (409 UNITS_NOT_PACKED: pack again).
+    let shipment: { id: string } | undefined;
+    for (let i = 0; shipment === undefined; i++) {
+      const packed = await send('POST', '/api/v1/packages', { orderId: o.id });
+      if (packed.status === 201) sent.packages++;
+      else if (!['NOTHING_TO_PACK', 'NOT_FOUND'].includes(packed.body?.code)) throw new Error(`pack ${o.id} → ${packed.status} ${JSON.stringify(packed.body)}`);
+      const shipped = await send('POST', '/api/v1/shipments', { orderId: o.id });
+      if (shipped.status === 201) shipment = shipped.body as { id: string };
+      else if (['CONFLICT', 'UNITS_NOT_PACKED', 'NOTHING_TO_SHIP'].includes(shipped.body?.code) && i < 400) await sleep(50);
+      else throw new Error(`ship ${o.id} → ${shipped.status} ${JSON.stringify(shipped.body)}`);
+    }
     sent.shipments.push(shipment.id);
     await command(`/api/v1/shipments/${shipment.id}/dispatch`, {}, [200]);
   }
