@@ -67,13 +67,14 @@ const scanFields = {
   })),
   locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
 };
-const receiptProblems = problems('VALIDATION_FAILED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
-  'NO_RECEIVING_LOCATION');
 
 /** Inbound: ASNs, receipts against them or blind, putaways confirmed by scan (docs/operations/inbound.md). */
 export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: InboundService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const queries = inboundQueries(deps.db);
+  // Problem responses are built once the error catalogue is registered (when routes are), not at module load.
+  const receiptProblems = problems('VALIDATION_FAILED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE',
+    'NOT_A_RECEIVING_LOCATION', 'NO_RECEIVING_LOCATION');
   const asnParams = Type.Object({ id: IdParam('asn', 'POST /inventory/asns') }, { additionalProperties: false });
   const putawayParams = Type.Object({ id: IdParam('putaway', 'POST /inventory/asns/{id}/receipts (putaway.id)') }, { additionalProperties: false });
 
