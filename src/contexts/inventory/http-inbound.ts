@@ -59,6 +59,10 @@ const ReceiptResultSchema = Type.Object({
   asnId: NullableString, lineNo: Nullable(Type.Integer()), balance: BalanceSchema, putaway: PutawaySchema,
 }, { description: 'The receipt, the balance it left at the receiving location, and the putaway request it made' });
 
+/** The codes every receipt may answer (one `problems()` call per route: its statuses are merged there, not by spreading). */
+const RECEIPT_CODES = ['VALIDATION_FAILED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
+  'NO_RECEIVING_LOCATION'] as const;
+
 const scanFields = {
   sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   lot: Type.Optional(Lot), expiresOn: Type.Optional(IsoDate),
@@ -72,9 +76,6 @@ const scanFields = {
 export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: InboundService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const queries = inboundQueries(deps.db);
-  // Problem responses are built once the error catalogue is registered (when routes are), not at module load.
-  const receiptProblems = problems('VALIDATION_FAILED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE',
-    'NOT_A_RECEIVING_LOCATION', 'NO_RECEIVING_LOCATION');
   const asnParams = Type.Object({ id: IdParam('asn', 'POST /inventory/asns') }, { additionalProperties: false });
   const putawayParams = Type.Object({ id: IdParam('putaway', 'POST /inventory/asns/{id}/receipts (putaway.id)') }, { additionalProperties: false });
 
@@ -167,7 +168,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         lineNo: Type.Optional(Type.Integer({ minimum: 1 })),
         acceptOver: Type.Optional(Type.Boolean({ description: 'Take more than the line still expects (recorded as OVER at close)' })),
       }, { additionalProperties: false, examples: [{ sku: EXAMPLES.newSku, quantity: 20, locationCode: EXAMPLES.receivingDock }] }),
-      response: { 201: ReceiptResultSchema, ...receiptProblems, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'NOT_ON_ASN', 'OVER_RECEIPT') },
+      response: { 201: ReceiptResultSchema, ...problems(...RECEIPT_CODES, 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'NOT_ON_ASN', 'OVER_RECEIPT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.receiveInbound({ ...req.body, asnId: req.params.id }, requestMeta(req)))));
@@ -181,7 +182,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       body: Type.Object({ siteId: SiteRef, ...scanFields }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, quantity: 4, locationCode: EXAMPLES.receivingDock }],
       }),
-      response: { 201: ReceiptResultSchema, ...receiptProblems, ...problems('UNKNOWN_SITE') },
+      response: { 201: ReceiptResultSchema, ...problems(...RECEIPT_CODES, 'UNKNOWN_SITE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.receiveInbound({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));

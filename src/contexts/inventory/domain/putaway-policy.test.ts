@@ -45,6 +45,13 @@ describe('the closest-free putaway strategy', () => {
     expect(closestFreePolicy(request(), [candidate('mixed', 1, { contents: mixed })])).toBeUndefined();
   });
 
+  it('sends damaged or quarantined units to the nearest location that fits, whatever it holds', () => {
+    const mixed = { units: 3, volumeCm3: 0, weightG: 0, skus: ['SKU-B', 'SKU-C'] };
+    expect(closestFreePolicy(request({ status: 'DAMAGED' }), [candidate('mixed', 1, { contents: mixed }), candidate('empty', 8)])?.id).toBe('mixed');
+    expect(closestFreePolicy(request({ status: 'QUARANTINE' }), [candidate('full', 1, { capacity: { units: 3 }, contents: mixed }), candidate('empty', 8)])?.id)
+      .toBe('empty');
+  });
+
   it('breaks a distance tie by pick sequence, then code', () => {
     const seq = (id: string, pickSequence: number | null) => ({ ...candidate(id, 5), location: location({ id, code: id, x: 5, y: 0, pickSequence }) });
     expect(closestFreePolicy(request(), [seq('b', 20), seq('a', null), seq('c', 10)])?.id).toBe('c');

@@ -53,7 +53,8 @@ const distance = (a: Pick<Location, 'x' | 'y'>, b: Pick<Location, 'x' | 'y'>): n
 /**
  * The default strategy: among ACTIVE candidates other than where the units stand, those that fit (capacity in units,
  * volume and weight, when the location has limits), the nearest empty one; when no empty one fits, the nearest that
- * holds only this SKU already (no mixing of SKUs). Ties go to the lower pick sequence, then the code. Location master
+ * holds only this SKU already (no mixing of SKUs in stock). Damaged or quarantined units wait for a disposition in
+ * quarantine, where SKUs mix: the nearest location that fits. Ties go to the lower pick sequence, then the code. Location master
  * carries no restrictions (hazmat, temperature, height) and no slotting class yet, so neither is weighed here.
  */
 export const closestFreePolicy: PutawayPolicy = (request, candidates) => {
@@ -61,6 +62,7 @@ export const closestFreePolicy: PutawayPolicy = (request, candidates) => {
   const byDistance = (a: PutawayCandidate, b: PutawayCandidate): number => distance(request.from, a.location) - distance(request.from, b.location)
     || (a.location.pickSequence ?? Number.MAX_SAFE_INTEGER) - (b.location.pickSequence ?? Number.MAX_SAFE_INTEGER)
     || (a.location.code < b.location.code ? -1 : a.location.code > b.location.code ? 1 : 0);
+  if (request.status !== 'AVAILABLE') return [...usable].sort(byDistance)[0]?.location;
   const empty = usable.filter((c) => c.contents.units === 0).sort(byDistance);
   if (empty[0] !== undefined) return empty[0].location;
   const sameSku = usable.filter((c) => c.contents.skus.length === 1 && c.contents.skus[0] === request.sku).sort(byDistance);
