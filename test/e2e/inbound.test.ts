@@ -29,10 +29,10 @@ describe('inbound: ASN → receive with a discrepancy → putaway by scan → pi
     expect(asn.status).toBe(201);
     const asnId: string = asn.body.id;
 
-    // At the dock: 10 good units arrive; 2 more than the ASN still expects are refused. Nothing can be promised yet.
+    // At the dock: 10 good units arrive; 3 more (one more than the ASN still expects) are refused. Nothing can be promised yet.
     const good = await operator('receive', 'POST', `/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 10 });
     expect(good.status).toBe(201);
-    const over = await operator('receive too many', 'POST', `/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 2 });
+    const over = await operator('receive too many', 'POST', `/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 3 });
     expect([over.status, over.body.code]).toEqual([409, 'OVER_RECEIPT']);
     const dockCode = (await manager('dock', 'GET', `/api/v1/locations/${good.body.locationId}`)).body.code;
     expect(dockCode).toBe('IN-RCV-01');
