@@ -149,3 +149,31 @@ describe('inbound: ASN → receive → putaway', () => {
     expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku: other, quantity: 1 }, 'viewer')).status).toBe(403);
   });
 });
+
+describe('inbound under concurrency', () => {
+  it('parallel scans against one ASN line never take more than it expects', async () => {
+    const sku = await newProduct(t);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 5 }] }, 'manager');
+    const results = await Promise.all(Array.from({ length: 10 }, () =>
+      t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 1 }, 'operator')));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(5).fill('OVER_RECEIPT'));
+    expect((await t.get(`/api/v1/inventory/asns/${asn.body.id}`)).body.lines[0]).toMatchObject({ expected: 5, received: 5, open: 0 });
+    expect((await summaryOf(t, site.id, sku)).onHand).toBe(5);
+  });
+
+  it('two workers confirming one putaway at once move its units once', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 4 }, 'operator');
+    const id = receipt.body.putaway.id;
+    const [a, b] = await Promise.all([
+      t.post(`/api/v1/inventory/putaways/${id}/confirm`, { locationId: near.id, workerId: 'ana' }, 'operator'),
+      t.post(`/api/v1/inventory/putaways/${id}/confirm`, { locationId: far.id, workerId: 'bob' }, 'operator'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.status === 409)!.body.code).toBe('ILLEGAL_TRANSITION');
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([4, 4]);
+    expect((await balances(sku))).toHaveLength(1);
+  });
+});
