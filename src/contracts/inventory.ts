@@ -14,6 +14,19 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
 export const RETURN_STATUSES = ['OPEN', 'COMPLETED'] as const;
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
+/**
+ * An advance shipping notice (expected receipt): OPEN until its first unit is received, RECEIVING while goods arrive,
+ * CLOSED when the dock says it is done (differences recorded as discrepancies), CANCELLED if it never arrives.
+ */
+export const ASN_STATUSES = ['OPEN', 'RECEIVING', 'CLOSED', 'CANCELLED'] as const;
+export type AsnStatus = (typeof ASN_STATUSES)[number];
+/** How an ASN line's receipts differ from what was expected, recorded when the ASN is closed. */
+export const DISCREPANCY_KINDS = ['OVER', 'UNDER', 'DAMAGED'] as const;
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
+/** A putaway request is OPEN while units wait at the receiving location, COMPLETED once every unit was put away by scan. */
+export const PUTAWAY_STATUSES = ['OPEN', 'COMPLETED'] as const;
+export type PutawayStatus = (typeof PUTAWAY_STATUSES)[number];
+
 export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_PICK', 'EXPIRED', 'CORRECTION'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
@@ -30,6 +43,11 @@ export const InventoryEvents = {
   moved: 'inventory.stock.moved.v1',
   pickabilityChanged: 'inventory.location.pickability-changed.v1',
   shortResolved: 'inventory.short.resolved.v1',
+  asnCreated: 'inventory.asn.created.v1',
+  asnCancelled: 'inventory.asn.cancelled.v1',
+  asnClosed: 'inventory.asn.closed.v1',
+  putawayRequested: 'inventory.stock.putaway-requested.v1',
+  putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
 } as const;
 
 /**
@@ -44,6 +62,15 @@ export const SHORT_TASK_TYPES = ['REPLENISH', 'COUNT'] as const;
 
 const Lot = Type.Union([Type.String(), Type.Null()]);
 const SkuQuantity = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
+const NullableText = Type.Union([Type.String(), Type.Null()]);
+
+export const AsnDiscrepancySchema = Type.Object({
+  lineNo: Type.Integer(), sku: Type.String(), lot: Lot, kind: Type.Enum(DISCREPANCY_KINDS),
+  expected: Type.Integer(), received: Type.Integer({ description: 'Every unit received against the line, damaged ones included.' }),
+  damaged: Type.Integer(),
+  quantity: Type.Integer({ description: 'OVER: received − expected; UNDER: expected − received; DAMAGED: the damaged units.' }),
+});
+export type AsnDiscrepancy = Static<typeof AsnDiscrepancySchema>;
 
 export const AllocationLineSchema = Type.Object({
   lineId: Type.String(),
@@ -138,6 +165,39 @@ export const InventoryEventSchemas = {
       reference: Type.String({ description: 'The work reference the task is queued under (one open task per location and SKU).' }),
     }), Type.Null()], { description: 'When nothing could be re-reserved at once: the replenishment or count the short calls for.' }),
   }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
+  [InventoryEvents.asnCreated]: Type.Object({
+    asnId: Type.String(), siteId: Type.String(), supplier: Type.String(), reference: NullableText,
+    expectedOn: Type.Union([Type.String(), Type.Null()], { description: 'The expected arrival date (YYYY-MM-DD).' }),
+    lines: List(Type.Object({
+      lineNo: Type.Integer(), sku: Type.String(), lot: Lot, expiresOn: NullableText, quantity: Type.Integer(),
+      serials: List(Type.String()), expectedLpn: NullableText,
+    })),
+  }, { description: 'An advance shipping notice (expected receipt) was registered (`POST /inventory/asns`).' }),
+  [InventoryEvents.asnCancelled]: Type.Object({
+    asnId: Type.String(), siteId: Type.String(), reason: NullableText,
+  }, { description: 'An ASN nothing was received against was cancelled (`POST /inventory/asns/{id}/cancel`).' }),
+  [InventoryEvents.asnClosed]: Type.Object({
+    asnId: Type.String(), siteId: Type.String(), supplier: Type.String(),
+    discrepancies: List(AsnDiscrepancySchema, { description: 'Per line and kind: over, under and damaged receipts (empty: received as expected).' }),
+  }, { description: 'Receiving against an ASN was closed (`POST /inventory/asns/{id}/close`); its differences are recorded as discrepancies.' }),
+  [InventoryEvents.putawayRequested]: Type.Object({
+    putawayId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
+    asnId: NullableText,
+    fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
+    suggestedLocationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the putaway strategy suggests putting them (null: no location fits); the scan decides.' }),
+    receiptMovementId: Type.String(),
+  }, { description: 'Units were received (`POST /inventory/inbound-receipts`) and wait at the receiving location to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
+  [InventoryEvents.putawayConfirmed]: Type.Object({
+    putawayId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
+    quantity: Type.Integer({ description: 'Units this confirm put away.' }),
+    locationId: Type.String({ description: 'The location scanned: where the units now are.' }),
+    suggestedLocationId: Type.Union([Type.String(), Type.Null()]),
+    putAway: Type.Integer({ description: 'Units of the request put away so far.' }),
+    remaining: Type.Integer({ description: 'Units still at the receiving location; 0 when the putaway is COMPLETED.' }),
+    putawayStatus: Type.Enum(PUTAWAY_STATUSES),
+    workerId: Type.Union([Type.String(), Type.Null()]),
+    movementId: Type.String({ description: 'The PUTAWAY movement out of the receiving location.' }),
+  }, { description: 'A putaway was confirmed by scanning the target location (`POST /inventory/putaways/{id}/confirm`), in full (COMPLETED: tasks finishes its PUTAWAY task) or in part.' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
@@ -153,10 +213,20 @@ export type StockReturnConfirmed = Payload<typeof InventoryEvents.returnConfirme
 export type StockMoved = Payload<typeof InventoryEvents.moved>;
 export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabilityChanged>;
 export type ShortResolved = Payload<typeof InventoryEvents.shortResolved>;
+export type AsnCreated = Payload<typeof InventoryEvents.asnCreated>;
+export type AsnCancelled = Payload<typeof InventoryEvents.asnCancelled>;
+export type AsnClosed = Payload<typeof InventoryEvents.asnClosed>;
+export type PutawayRequested = Payload<typeof InventoryEvents.putawayRequested>;
+export type PutawayConfirmed = Payload<typeof InventoryEvents.putawayConfirmed>;
 
 /** Coded errors of the stock ledger. */
 export const InventoryErrors = {
   INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
+  NOT_ON_ASN: { status: 422, title: 'The ASN expects no such SKU and lot' },
+  OVER_RECEIPT: { status: 409, title: 'More than the ASN line still expects' },
+  NOT_A_RECEIVING_LOCATION: { status: 422, title: 'Goods are received at a RECEIVING location' },
+  NO_RECEIVING_LOCATION: { status: 422, title: 'The site has no active RECEIVING location' },
+  PUTAWAY_TARGET_NOT_ALLOWED: { status: 422, title: 'The scanned location cannot take these units' },
 } as const satisfies ErrorSpecs;
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

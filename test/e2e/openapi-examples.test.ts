@@ -199,6 +199,21 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getMovement');
     await example('moveStock');
     await example('adjustStock');
+    // Inbound: an ASN of the new product, 20 of its 24 units received at the dock and put away at the pick face by scan,
+    // the ASN closed (4 short); a blind receipt of the demo's product; a second ASN cancelled.
+    use('asn', (await example('createAsn')).body.id);
+    await example('listAsns');
+    use('putaway', (await example('receiveAgainstAsn')).body.putaway.id);
+    await example('getAsn');
+    await example('listPutaways');
+    await example('getPutaway');
+    expect((await example('confirmPutaway')).body.status).toBe('COMPLETED');
+    expect((await example('closeAsn')).body.discrepancies).toEqual([expect.objectContaining({ kind: 'UNDER', quantity: 4 })]);
+    // Its putaway is done at once, so the floor's next task below is the wave's pick.
+    const blind = (await example('receiveBlind')).body;
+    expect((await t.post(`/api/v1/inventory/putaways/${blind.putaway.id}/confirm`, { locationCode: EXAMPLES.pickFace })).body.status).toBe('COMPLETED');
+    use('asn', (await example('createAsn')).body.id);
+    expect((await example('cancelAsn')).body.status).toBe('CANCELLED');
     for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary']) await example(id);
 
     // The order, allocated within milliseconds; a wave of it (priority 1 goes first) released to the floor.

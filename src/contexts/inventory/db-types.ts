@@ -24,6 +24,45 @@ export interface InventoryAllocations {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryAsnDiscrepancies {
+  asn_id: string;
+  damaged: number;
+  expected: number;
+  kind: string;
+  line_no: number;
+  lot: Generated<string>;
+  quantity: number;
+  received: number;
+  recorded_at: Generated<Date>;
+  sku: string;
+}
+
+export interface InventoryAsnLines {
+  asn_id: string;
+  damaged: Generated<number>;
+  expected_lpn: string | null;
+  expires_on: Date | null;
+  line_no: number;
+  lot: Generated<string>;
+  quantity: number;
+  received: Generated<number>;
+  serials: Generated<string[]>;
+  sku: string;
+}
+
+export interface InventoryAsns {
+  closed_at: Date | null;
+  created_at: Generated<Date>;
+  expected_on: Date | null;
+  id: string;
+  reason: string | null;
+  reference: string | null;
+  site_id: string;
+  status: string;
+  supplier: string;
+  updated_at: Generated<Date>;
+}
+
 export interface InventoryBalances {
   expires_on: Date | null;
   first_received_at: Generated<Date>;
@@ -77,6 +116,37 @@ export interface InventoryMovements {
 export interface InventoryOrderPolicies {
   order_id: string;
   ship_complete: boolean;
+}
+
+export interface InventoryPutawayConfirmations {
+  confirmed_at: Generated<Date>;
+  confirmed_by: string | null;
+  id: string;
+  location_id: string;
+  putaway_id: string;
+  quantity: number;
+  scan_id: string | null;
+}
+
+export interface InventoryPutaways {
+  asn_id: string | null;
+  confirmed_at: Date | null;
+  confirmed_by: string | null;
+  confirmed_location_id: string | null;
+  created_at: Generated<Date>;
+  from_location_id: string;
+  id: string;
+  line_no: number | null;
+  lot: Generated<string>;
+  put_away: Generated<number>;
+  quantity: number;
+  receipt_movement_id: string;
+  site_id: string;
+  sku: string;
+  status: string;
+  stock_status: string;
+  suggested_location_id: string | null;
+  updated_at: Generated<Date>;
 }
 
 export interface InventoryReservations {
@@ -149,11 +219,16 @@ export interface InventorySkuStock {
 
 export interface DB {
   "inventory.allocations": InventoryAllocations;
+  "inventory.asn_discrepancies": InventoryAsnDiscrepancies;
+  "inventory.asn_lines": InventoryAsnLines;
+  "inventory.asns": InventoryAsns;
   "inventory.balances": InventoryBalances;
   "inventory.inbox": InventoryInbox;
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;
   "inventory.order_policies": InventoryOrderPolicies;
+  "inventory.putaway_confirmations": InventoryPutawayConfirmations;
+  "inventory.putaways": InventoryPutaways;
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;
   "inventory.returns": InventoryReturns;

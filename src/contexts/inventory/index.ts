@@ -3,6 +3,8 @@ import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
+import { inboundRoutes } from './http-inbound.ts';
+import { inboundService } from './inbound-service.ts';
 import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
@@ -12,6 +14,7 @@ export function inventoryContext(
   deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi },
 ): ContextWithApi<InventoryApi> & { readonly commands: InventoryCommands } {
   const service = inventoryService(deps, apis);
+  const inbound = inboundService(deps, apis);
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
   };
@@ -20,10 +23,13 @@ export function inventoryContext(
     schema: 'inventory',
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
-    routes: (app) => inventoryRoutes(app, deps, service, apis.locations),
+    routes: async (app) => {
+      await inventoryRoutes(app, deps, service, apis.locations);
+      await inboundRoutes(app, deps, inbound, apis.locations);
+    },
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
-    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns') },
+    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns'), asn: siteOfRow(deps.db, 'inventory.asns'), put: siteOfRow(deps.db, 'inventory.putaways') },
     jobs: [{
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',

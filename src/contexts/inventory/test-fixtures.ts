@@ -23,10 +23,10 @@ export async function newSite(t: TestApp): Promise<{ id: string; code: string }>
   return { id: res.body.id, code };
 }
 
-export async function newLocation(t: TestApp, site: { id: string; code: string }, o: { type?: string; status?: string; pickSequence?: number } = {}): Promise<{ id: string; code: string }> {
+export async function newLocation(t: TestApp, site: { id: string; code: string }, o: { type?: string; status?: string; pickSequence?: number; x?: number } = {}): Promise<{ id: string; code: string }> {
   const code = `${site.code}-${unique('L')}`;
   const res = await t.post<{ id: string }>(`/api/v1/sites/${site.id}/locations`, {
-    code, type: o.type ?? 'STORAGE', x: 1, y: 1, pickSequence: o.pickSequence ?? null, ...(o.status === undefined ? {} : { status: o.status }),
+    code, type: o.type ?? 'STORAGE', x: o.x ?? 1, y: 1, pickSequence: o.pickSequence ?? null, ...(o.status === undefined ? {} : { status: o.status }),
   });
   if (res.status !== 201) throw new Error(`location: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, code };

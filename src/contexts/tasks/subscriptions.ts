@@ -8,6 +8,8 @@ import type { TaskService } from './service.ts';
 
 /** A return to stock (units of a cancelled order walked back from its tote): the middle of the 1 (most urgent) – 9 scale. */
 export const RETURN_TASK_PRIORITY = 5;
+/** A putaway (received units at the dock): the same middle priority; the dock fills up when it waits too long. */
+export const PUTAWAY_TASK_PRIORITY = 5;
 
 /**
  * Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. A return to stock
@@ -33,6 +35,15 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(InventoryEvents.returnConfirmed, async (d, event, tx) => {
       if (d.status === 'COMPLETED') await tasks.finishWork(tx, 'MOVE', d.returnId, causedBy(event));
+    }),
+    // Received units wait at the receiving location under a putaway request: a PUTAWAY task from there to the
+    // suggested location, finished when the putaway is confirmed in full by scan (issue 11).
+    on(InventoryEvents.putawayRequested, async (d, event, tx) => {
+      await tasks.queue(tx, { siteId: d.siteId, type: 'PUTAWAY', reference: d.putawayId, waveId: null, priority: PUTAWAY_TASK_PRIORITY,
+        locationId: d.fromLocationId, endLocationId: d.suggestedLocationId }, causedBy(event));
+    }),
+    on(InventoryEvents.putawayConfirmed, async (d, event, tx) => {
+      if (d.putawayStatus === 'COMPLETED') await tasks.finishWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
     }),
     // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the move or
     // the count, and finishing the task with its outcome, belongs to inbound and inventory control.

@@ -3,11 +3,15 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
-import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import { learnLocation, NOT_LEARNED, type Learned } from '../../pickability.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import type { BalanceKey } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
-import { decideMove, endRef, type MoveInput, type MoveRejection } from './decide.ts';
+import { decideMove, endRef, type MoveDecision, type MoveInput, type MoveRejection } from './decide.ts';
 import type { StockStatus } from '../../../../contracts/inventory.ts';
 
 export interface MoveResult {
@@ -23,6 +27,39 @@ export interface MoveResult {
   readonly to: BalanceView;
 }
 
+/** Both ends of a move learned (a new location's row made) and their pickability. */
+export interface MoveEnds {
+  readonly learned: { readonly from: Learned; readonly to: Learned };
+  readonly source: store.BalanceRow | undefined;
+}
+
+/**
+ * Locks a move's two ends: both locations' projection rows in id order, then both balances in id order (no deadlock
+ * with the reverse move), and reads the source balance.
+ */
+export async function lockMoveEnds(tx: Tx, key: Omit<BalanceKey, 'locationId'>, from: Location, to: Location): Promise<MoveEnds> {
+  const [first, second] = from.id < to.id ? [from, to] : [to, from];
+  const learnedFirst = await learnLocation(tx, first);
+  const learnedSecond = await learnLocation(tx, second);
+  const learned = from === first ? { from: learnedFirst, to: learnedSecond } : { from: learnedSecond, to: learnedFirst };
+  const fromKey = { ...key, locationId: from.id };
+  await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: to.id }]);
+  return { learned, source: await store.getBalance(tx, fromKey) };
+}
+
+/** A decided move's writes (also a putaway's): source down, target up, `unpickable`, the movements and `events`. */
+export async function writeMove(
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, d: MoveDecision, learned: MoveEnds['learned'], events: readonly PublishedEvent[], meta: EventMeta,
+): Promise<{ sourceAfter: store.BalanceRow; target: store.BalanceRow }> {
+  const q = d.quantity;
+  const sourceAfter = await changeBalanceOrFail(tx, d.fromKey, -q, 0, `move of ${q} refused at ${d.from.id}`);
+  const target = await store.addMovedOnHand(tx, d.toKey, q, d.expiresOn, d.firstReceivedAt);
+  await store.changeUnpickable(tx, d.fromKey.siteId, d.fromKey.sku, d.unpickable);
+  const [firstLearned, secondLearned] = d.from.id < d.to.id ? [learned.from, learned.to] : [learned.to, learned.from];
+  await record(tx, deps, d.movements, [...firstLearned.events, ...secondLearned.events, ...events], meta);
+  return { sourceAfter, target };
+}
+
 /**
  * POST /inventory/moves. Both locations' projection rows are taken in id order, then both balances in id order: no
  * deadlock with the reverse move.
@@ -34,31 +71,17 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
     const to = await findLocation(apis.locations, input.siteId, endRef(input, 'to'));
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
-      let learned = { from: NOT_LEARNED, to: NOT_LEARNED };
-      let source: store.BalanceRow | undefined;
-      if (from !== undefined && to !== undefined) {
-        const [first, second] = from.id < to.id ? [from, to] : [to, from];
-        const learnedFirst = await learnLocation(tx, first);
-        const learnedSecond = await learnLocation(tx, second);
-        learned = from === first ? { from: learnedFirst, to: learnedSecond } : { from: learnedSecond, to: learnedFirst };
-        const fromKey = { siteId: input.siteId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot),
-          status: input.status ?? 'AVAILABLE' };
-        await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: to.id }]);
-        source = await store.getBalance(tx, fromKey);
-      }
+      const { learned, source } = from !== undefined && to !== undefined
+        ? await lockMoveEnds(tx, { siteId: input.siteId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
+        : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
       const state = { product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable, source };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
-      const q = d.quantity;
-      const sourceAfter = await changeBalanceOrFail(tx, d.fromKey, -q, 0, `move of ${q} refused at ${d.from.id}`);
-      const target = await store.addMovedOnHand(tx, d.toKey, q, d.expiresOn, d.firstReceivedAt);
-      await store.changeUnpickable(tx, input.siteId, input.sku, d.unpickable);
-      const [firstLearned, secondLearned] = d.from.id < d.to.id ? [learned.from, learned.to] : [learned.to, learned.from];
-      await record(tx, deps, d.movements, [...firstLearned.events, ...secondLearned.events, ...d.events], meta);
+      const { sourceAfter, target } = await writeMove(tx, deps, d, learned, d.events, meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({
-        movementId, siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: d.from.id, toLocationId: d.to.id,
+        movementId, siteId, sku, lot: fromLotKey(lot), status, quantity: d.quantity, fromLocationId: d.from.id, toLocationId: d.to.id,
         from: balanceView(sourceAfter), to: balanceView(target),
       });
     });

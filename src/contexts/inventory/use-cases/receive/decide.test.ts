@@ -15,7 +15,7 @@ describe('receive', () => {
       expect(d.key).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', status: 'AVAILABLE' });
       expect(d.unpickable).toBe(0);
       expect(d.movements).toEqual([{ id: 'mov_1', type: 'RECEIPT', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1',
-        deltaOnHand: 5, reference: 'mov_1' }]);
+        status: 'AVAILABLE', deltaOnHand: 5, reference: 'mov_1' }]);
       expect(d.events.map((e) => e.data)).toEqual([{ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', expiresOn: '2026-06-30',
         quantity: 5, movementId: 'mov_1' }]);
     });
@@ -24,6 +24,15 @@ describe('receive', () => {
   it('counts units received at a location nobody picks from as unpickable', () => {
     spec.given({ ...known, location: location({ type: 'RECEIVING' }),
       pickable: false }).when(receipt()).then((d) => expect(d.unpickable).toBe(5));
+  });
+
+  it('receives damaged or quarantined units onto their own balance, outside the SKU\'s AVAILABLE stock', () => {
+    spec.given({ ...known, pickable: false }).when(receipt({ status: 'DAMAGED' })).then((d) => {
+      expect(d.key.status).toBe('DAMAGED');
+      expect([d.available, d.unpickable]).toEqual([0, 0]);
+      expect(d.movements[0]).toMatchObject({ type: 'RECEIPT', status: 'DAMAGED', deltaOnHand: 5 });
+    });
+    spec.given(known).when(receipt()).then((d) => expect(d.available).toBe(5));
   });
 
   it('refuses a quantity that is not a positive integer and a malformed expiry, naming both fields', () => {

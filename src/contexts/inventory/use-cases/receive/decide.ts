@@ -1,6 +1,6 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { Product } from '../../../../contracts/catalog.ts';
-import { InventoryEvents, type StockReceived } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type StockReceived, type StockStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
@@ -16,6 +16,8 @@ export interface ReceiptInput {
   readonly quantity: number;
   readonly lot?: string | undefined;
   readonly expiresOn?: string | undefined;
+  /** The units' status (default AVAILABLE): inbound receives damaged units as DAMAGED, or good ones straight into QUARANTINE. */
+  readonly status?: StockStatus | undefined;
 }
 
 export interface ReceiveState {
@@ -32,6 +34,8 @@ export interface ReceiveDecision {
   readonly key: BalanceKey;
   readonly quantity: number;
   readonly expiresOn: string | null;
+  /** Units that join the SKU's AVAILABLE on-hand (`sku_stock.on_hand_available`). */
+  readonly available: number;
   /** Units that join `sku_stock.unpickable`. */
   readonly unpickable: number;
   readonly movements: readonly PlannedMovement[];
@@ -43,7 +47,7 @@ export type ReceiveRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LO
 export const locationRef = (input: { locationId?: string | undefined; locationCode?: string | undefined }): LocationRefOf =>
   ({ name: 'location', id: input.locationId, code: input.locationCode });
 
-/** A receipt: one RECEIPT movement onto the AVAILABLE balance of an ACTIVE location, lot and expiry as the product requires. */
+/** A receipt: one RECEIPT movement onto the AVAILABLE (or the given status's) balance of an ACTIVE location, lot and expiry as the product requires. */
 export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision, ReceiveRejection> = (state, input) => {
   const errors: FieldError[] = [];
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
@@ -72,10 +76,14 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
   const { siteId, sku, quantity, movementId } = input;
   const lot = toLotKey(input.lot);
   const expiresOn = input.expiresOn ?? null;
+  const status = input.status ?? 'AVAILABLE';
   const data: StockReceived = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId };
   return ok({
-    key: { siteId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, quantity, expiresOn, unpickable: state.pickable ? 0 : quantity,
-    movements: [{ id: movementId, type: 'RECEIPT', siteId, sku, locationId: location.id, lot, deltaOnHand: quantity,
+    key: { siteId, sku, locationId: location.id, lot, status }, quantity, expiresOn,
+    // Only AVAILABLE units count in the SKU's stock (and in `unpickable`).
+    available: status === 'AVAILABLE' ? quantity : 0,
+    unpickable: state.pickable || status !== 'AVAILABLE' ? 0 : quantity,
+    movements: [{ id: movementId, type: 'RECEIPT', siteId, sku, locationId: location.id, lot, status, deltaOnHand: quantity,
       reference: movementId }],
     events: [{ type: InventoryEvents.received, subject: sku, siteId, data }],
   });

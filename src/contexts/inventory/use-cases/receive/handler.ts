@@ -8,7 +8,22 @@ import * as store from '../../store.ts';
 import { balanceView, type StockChangeResult } from '../../views.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { decideReceive, locationRef, type ReceiptInput, type ReceiveRejection } from './decide.ts';
+import { decideReceive, locationRef, type ReceiptInput, type ReceiveDecision, type ReceiveRejection } from './decide.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+
+/**
+ * A receipt's writes, the one way stock enters the ledger (also for inbound receipts against an ASN): the balance, the
+ * SKU's AVAILABLE stock, the RECEIPT movement and the events given, in the caller's transaction.
+ */
+export async function writeReceipt(
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, d: ReceiveDecision, events: readonly PublishedEvent[], meta: EventMeta,
+): Promise<store.BalanceRow> {
+  const balance = await store.addOnHand(tx, d.key, d.quantity, d.expiresOn);
+  if (d.available > 0) await store.changeSkuOnHand(tx, d.key.siteId, d.key.sku, d.available, d.unpickable);
+  await record(tx, deps, d.movements, events, meta);
+  return balance;
+}
 
 /** POST /inventory/receipts: catalog and location-master first, then learn, decide and write in one transaction. */
 export function receiveHandler(deps: PlatformDeps, apis: StockApis, counters: InventoryCounters) {
@@ -20,9 +35,7 @@ export function receiveHandler(deps: PlatformDeps, apis: StockApis, counters: In
       const decision = decideReceive({ product, location, pickable: learned.pickable }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
-      const balance = await store.addOnHand(tx, d.key, d.quantity, d.expiresOn);
-      await store.changeSkuOnHand(tx, d.key.siteId, d.key.sku, d.quantity, d.unpickable);
-      await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+      const balance = await writeReceipt(tx, deps, d, [...learned.events, ...d.events], meta);
       const { siteId, sku, locationId, lot } = d.key;
       return ok({ movementId, siteId, sku, locationId, lot: fromLotKey(lot), quantity: d.quantity, balance: balanceView(balance) });
     });

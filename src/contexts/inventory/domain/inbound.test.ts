@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { asnLifecycle, discrepancies, matchLine, putawayLifecycle, putawayTargetTypes, type AsnLineFacts } from './inbound.ts';
+
+const line = (o: Partial<AsnLineFacts> = {}): AsnLineFacts => ({ line_no: 1, sku: 'SKU-A', lot: '', quantity: 10, received: 0, damaged: 0, ...o });
+
+describe('the ASN and putaway lifecycles', () => {
+  it('reach every state from the initial ones', () => {
+    expect(asnLifecycle.unreachable()).toEqual([]);
+    expect(putawayLifecycle.unreachable()).toEqual([]);
+  });
+
+  it('cancel an ASN only before anything was received, and end in CLOSED or CANCELLED', () => {
+    expect(asnLifecycle.can('OPEN', 'CANCELLED')).toBe(true);
+    expect(asnLifecycle.can('RECEIVING', 'CANCELLED')).toBe(false);
+    expect(asnLifecycle.can('RECEIVING', 'RECEIVING')).toBe(true);
+    expect(asnLifecycle.can('CLOSED', 'RECEIVING')).toBe(false);
+    expect(asnLifecycle.can('CANCELLED', 'CLOSED')).toBe(false);
+  });
+});
+
+describe('matching a scan to an ASN line', () => {
+  const lines = [line({ line_no: 1, lot: 'L1', received: 10 }), line({ line_no: 2, lot: 'L1' }), line({ line_no: 3, sku: 'SKU-B' }), line({ line_no: 4, lot: 'L2' })];
+
+  it('takes the first line of the SKU and lot with units still expected', () => {
+    expect(matchLine(lines, 'SKU-A', 'L1')?.line_no).toBe(2);
+    expect(matchLine(lines, 'SKU-B', 'ANY')?.line_no).toBe(3);
+  });
+
+  it('takes a fully received line when it is the only one (an over-receipt)', () => {
+    expect(matchLine([line({ received: 10 })], 'SKU-A', '')?.line_no).toBe(1);
+  });
+
+  it('finds nothing for another SKU or lot, or a named line that does not match', () => {
+    expect(matchLine(lines, 'SKU-C', '')).toBeUndefined();
+    expect(matchLine(lines, 'SKU-A', 'L9')).toBeUndefined();
+    expect(matchLine(lines, 'SKU-A', 'L1', 3)).toBeUndefined();
+    expect(matchLine(lines, 'SKU-A', 'L2', 4)?.line_no).toBe(4);
+  });
+});
+
+describe('discrepancies at close', () => {
+  it('reports over, under and damaged units per line, nothing for a line received as expected', () => {
+    expect(discrepancies([
+      line({ line_no: 2, received: 12, damaged: 1 }), line({ line_no: 1, received: 10 }), line({ line_no: 3, lot: 'L1', received: 4 }),
+    ])).toEqual([
+      { lineNo: 2, sku: 'SKU-A', lot: null, kind: 'OVER', expected: 10, received: 12, damaged: 1, quantity: 2 },
+      { lineNo: 2, sku: 'SKU-A', lot: null, kind: 'DAMAGED', expected: 10, received: 12, damaged: 1, quantity: 1 },
+      { lineNo: 3, sku: 'SKU-A', lot: 'L1', kind: 'UNDER', expected: 10, received: 4, damaged: 0, quantity: 6 },
+    ]);
+  });
+});
+
+describe('putaway targets', () => {
+  it('puts good stock into storage and damaged or quarantined stock into quarantine', () => {
+    expect(putawayTargetTypes('AVAILABLE')).toEqual(['STORAGE', 'PICK_FACE', 'RESERVE']);
+    expect(putawayTargetTypes('DAMAGED')).toEqual(['QUARANTINE']);
+    expect(putawayTargetTypes('QUARANTINE')).toEqual(['QUARANTINE']);
+  });
+});

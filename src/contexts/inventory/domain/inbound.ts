@@ -1,0 +1,73 @@
+/** Inbound rules: the ASN and putaway lifecycles, matching a scan to an ASN line, discrepancies at close. Pure. */
+import type { AsnDiscrepancy, AsnStatus, PutawayStatus, StockStatus } from '../../../contracts/inventory.ts';
+import type { LocationType } from '../../../contracts/location-master.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
+import { fromLotKey } from './stock.ts';
+
+/**
+ * An ASN is OPEN until the first unit is received against it, RECEIVING while goods arrive (every receipt keeps it
+ * there), CLOSED when the dock says it is done (also with nothing received: everything is then UNDER), CANCELLED only
+ * while nothing was received.
+ */
+export const ASN_TRANSITIONS: Record<AsnStatus, readonly AsnStatus[]> = {
+  OPEN: ['RECEIVING', 'CLOSED', 'CANCELLED'],
+  RECEIVING: ['RECEIVING', 'CLOSED'],
+  CLOSED: [],
+  CANCELLED: [],
+};
+export const asnLifecycle = defineLifecycle('ASN', ASN_TRANSITIONS, ['OPEN']);
+
+/** A putaway is OPEN while units wait at the receiving location; a partial confirm keeps it OPEN; the last units complete it. */
+export const PUTAWAY_TRANSITIONS: Record<PutawayStatus, readonly PutawayStatus[]> = {
+  OPEN: ['OPEN', 'COMPLETED'],
+  COMPLETED: [],
+};
+export const putawayLifecycle = defineLifecycle('putaway', PUTAWAY_TRANSITIONS, ['OPEN']);
+
+/** Statuses a receipt may put units in: good stock, damaged stock, or good stock held in quarantine at once. */
+export const RECEIPT_STATUSES = ['AVAILABLE', 'DAMAGED', 'QUARANTINE'] as const satisfies readonly StockStatus[];
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+/**
+ * Where a putaway may put units, by their status: good stock into storage (storage, pick faces, reserve), damaged or
+ * quarantined stock into a QUARANTINE location. The strategy suggests among these; the confirm refuses anything else.
+ */
+export function putawayTargetTypes(status: StockStatus): readonly LocationType[] {
+  return status === 'AVAILABLE' ? ['STORAGE', 'PICK_FACE', 'RESERVE'] : ['QUARANTINE'];
+}
+
+/** An ASN line as the rules see it ('' lot: any lot matches). */
+export interface AsnLineFacts {
+  readonly line_no: number;
+  readonly sku: string;
+  readonly lot: string;
+  readonly quantity: number;
+  readonly received: number;
+  readonly damaged: number;
+}
+
+/**
+ * The line a scan of `sku` and `lot` is received against: the one named by `lineNo` when given, else the first line of
+ * that SKU whose lot is the scanned one or unannounced, preferring one with units still expected. Undefined: not on the ASN.
+ */
+export function matchLine<L extends AsnLineFacts>(lines: readonly L[], sku: string, lot: string, lineNo?: number): L | undefined {
+  const fits = (l: L) => l.sku === sku && (l.lot === '' || l.lot === lot);
+  if (lineNo !== undefined) {
+    const named = lines.find((l) => l.line_no === lineNo);
+    return named !== undefined && fits(named) ? named : undefined;
+  }
+  const candidates = lines.filter(fits).sort((a, b) => a.line_no - b.line_no);
+  return candidates.find((l) => l.received < l.quantity) ?? candidates[0];
+}
+
+/** Per line: over (received beyond expected), under (received short of expected) and damaged units, in line order. */
+export function discrepancies(lines: readonly AsnLineFacts[]): AsnDiscrepancy[] {
+  const out: AsnDiscrepancy[] = [];
+  for (const l of [...lines].sort((a, b) => a.line_no - b.line_no)) {
+    const base = { lineNo: l.line_no, sku: l.sku, lot: fromLotKey(l.lot), expected: l.quantity, received: l.received, damaged: l.damaged };
+    if (l.received > l.quantity) out.push({ ...base, kind: 'OVER', quantity: l.received - l.quantity });
+    if (l.received < l.quantity) out.push({ ...base, kind: 'UNDER', quantity: l.quantity - l.received });
+    if (l.damaged > 0) out.push({ ...base, kind: 'DAMAGED', quantity: l.damaged });
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+/** SQL of inbound: ASNs and their lines and discrepancies, putaway requests and their confirms (inventory schema). */
+import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
+import type { AsnDiscrepancy, AsnStatus, DiscrepancyKind, PutawayStatus, StockStatus } from '../../contracts/inventory.ts';
+import type {
+  InventoryAsnDiscrepancies, InventoryAsnLines, InventoryAsns, InventoryPutawayConfirmations, InventoryPutaways,
+} from './db-types.ts';
+
+const ASN_COLUMN_NAMES = ['id', 'site_id', 'supplier', 'reference', 'expected_on', 'status', 'reason', 'created_at', 'updated_at', 'closed_at'] as const;
+const ASN_COLUMNS = columnList(ASN_COLUMN_NAMES).replace('expected_on', `to_char(expected_on, 'YYYY-MM-DD') AS expected_on`);
+export type AsnRow = Narrowed<Pick<Selectable<InventoryAsns>, (typeof ASN_COLUMN_NAMES)[number]>, { status: AsnStatus; expected_on: string | null }>;
+
+const LINE_COLUMN_NAMES = ['asn_id', 'line_no', 'sku', 'lot', 'expires_on', 'quantity', 'serials', 'expected_lpn', 'received', 'damaged'] as const;
+const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES).replace('expires_on', `to_char(expires_on, 'YYYY-MM-DD') AS expires_on`);
+export type AsnLineRow = Narrowed<Pick<Selectable<InventoryAsnLines>, (typeof LINE_COLUMN_NAMES)[number]>, { expires_on: string | null }>;
+
+const DISCREPANCY_COLUMN_NAMES = ['asn_id', 'line_no', 'kind', 'sku', 'lot', 'expected', 'received', 'damaged', 'quantity', 'recorded_at'] as const;
+const DISCREPANCY_COLUMNS = columnList(DISCREPANCY_COLUMN_NAMES);
+export type DiscrepancyRow = Narrowed<Pick<Selectable<InventoryAsnDiscrepancies>, (typeof DISCREPANCY_COLUMN_NAMES)[number]>, { kind: DiscrepancyKind }>;
+
+const PUTAWAY_COLUMN_NAMES = [
+  'id', 'site_id', 'receipt_movement_id', 'asn_id', 'line_no', 'sku', 'lot', 'stock_status', 'quantity', 'put_away', 'from_location_id',
+  'suggested_location_id', 'status', 'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'created_at',
+] as const;
+const PUTAWAY_COLUMNS = columnList(PUTAWAY_COLUMN_NAMES);
+export type PutawayRow = Narrowed<Pick<Selectable<InventoryPutaways>, (typeof PUTAWAY_COLUMN_NAMES)[number]>, {
+  status: PutawayStatus; stock_status: StockStatus;
+}>;
+
+const CONFIRMATION_COLUMN_NAMES = ['id', 'putaway_id', 'scan_id', 'location_id', 'quantity', 'confirmed_by', 'confirmed_at'] as const;
+const CONFIRMATION_COLUMNS = columnList(CONFIRMATION_COLUMN_NAMES);
+export type PutawayConfirmationRow = Pick<Selectable<InventoryPutawayConfirmations>, (typeof CONFIRMATION_COLUMN_NAMES)[number]>;
+
+// ---------------------------------------------------------------- ASNs
+
+export interface NewAsn {
+  readonly id: string;
+  readonly siteId: string;
+  readonly supplier: string;
+  readonly reference: string | null;
+  readonly expectedOn: string | null;
+  readonly lines: readonly {
+    readonly lineNo: number; readonly sku: string; readonly lot: string; readonly expiresOn: string | null; readonly quantity: number;
+    readonly serials: readonly string[]; readonly expectedLpn: string | null;
+  }[];
+}
+
+export async function insertAsn(db: Executor, a: NewAsn, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.asns (id, site_id, supplier, reference, expected_on, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $6)`,
+    [a.id, a.siteId, a.supplier, a.reference, a.expectedOn, now],
+  );
+  await db.query(
+    `INSERT INTO inventory.asn_lines (asn_id, line_no, sku, lot, expires_on, quantity, serials, expected_lpn)
+     SELECT $1, l.line_no, l.sku, l.lot, l.expires_on, l.quantity, ARRAY(SELECT jsonb_array_elements_text(l.serials)), l.expected_lpn
+     FROM jsonb_to_recordset($2::jsonb) AS l(line_no int, sku text, lot text, expires_on date, quantity int, serials jsonb, expected_lpn text)`,
+    [a.id, JSON.stringify(a.lines.map((l) => ({
+      line_no: l.lineNo, sku: l.sku, lot: l.lot, expires_on: l.expiresOn, quantity: l.quantity, serials: l.serials, expected_lpn: l.expectedLpn,
+    })))],
+  );
+}
+
+export async function getAsn(db: Executor, id: string, lock = false): Promise<AsnRow | undefined> {
+  return (await db.query<AsnRow>(`SELECT ${ASN_COLUMNS} FROM inventory.asns WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
+}
+
+export async function asnLines(db: Executor, asnIds: readonly string[]): Promise<AsnLineRow[]> {
+  if (asnIds.length === 0) return [];
+  return db.query<AsnLineRow>(`SELECT ${LINE_COLUMNS} FROM inventory.asn_lines WHERE asn_id = ANY($1::text[]) ORDER BY asn_id, line_no`, [[...asnIds]]);
+}
+
+export async function setAsnStatus(db: Executor, id: string, status: AsnStatus, now: Date, reason: string | null = null): Promise<void> {
+  const ends = status === 'CLOSED' || status === 'CANCELLED';
+  await db.query(
+    `UPDATE inventory.asns SET status = $2, reason = COALESCE($3, reason), updated_at = $4, closed_at = CASE WHEN $5 THEN $4 ELSE closed_at END
+     WHERE id = $1`,
+    [id, status, reason, now, ends],
+  );
+}
+
+export async function addLineReceipt(db: Executor, asnId: string, lineNo: number, received: number, damaged: number): Promise<void> {
+  await db.query(
+    `UPDATE inventory.asn_lines SET received = received + $3, damaged = damaged + $4 WHERE asn_id = $1 AND line_no = $2`,
+    [asnId, lineNo, received, damaged],
+  );
+}
+
+export async function listAsns(db: Executor, q: { siteId: string; status?: AsnStatus | undefined; limit: number; after: string | null }): Promise<AsnRow[]> {
+  return db.query<AsnRow>(
+    `SELECT ${ASN_COLUMNS} FROM inventory.asns
+     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR id > $3) ORDER BY id LIMIT $4`,
+    [q.siteId, q.status ?? null, q.after, q.limit],
+  );
+}
+
+export async function insertDiscrepancies(db: Executor, asnId: string, rows: readonly AsnDiscrepancy[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.asn_discrepancies (asn_id, line_no, kind, sku, lot, expected, received, damaged, quantity, recorded_at)
+     SELECT $1, d.line_no, d.kind, d.sku, d.lot, d.expected, d.received, d.damaged, d.quantity, $3
+     FROM jsonb_to_recordset($2::jsonb) AS d(line_no int, kind text, sku text, lot text, expected int, received int, damaged int, quantity int)`,
+    [asnId, JSON.stringify(rows.map((d) => ({
+      line_no: d.lineNo, kind: d.kind, sku: d.sku, lot: d.lot ?? '', expected: d.expected, received: d.received, damaged: d.damaged, quantity: d.quantity,
+    }))), now],
+  );
+}
+
+export async function discrepanciesOf(db: Executor, asnIds: readonly string[]): Promise<DiscrepancyRow[]> {
+  if (asnIds.length === 0) return [];
+  return db.query<DiscrepancyRow>(
+    `SELECT ${DISCREPANCY_COLUMNS} FROM inventory.asn_discrepancies WHERE asn_id = ANY($1::text[])
+     ORDER BY asn_id, line_no, array_position(ARRAY['OVER', 'UNDER', 'DAMAGED'], kind)`,
+    [[...asnIds]],
+  );
+}
+
+// ---------------------------------------------------------------- putaways
+
+export type NewPutaway = Omit<PutawayRow, 'put_away' | 'status' | 'confirmed_location_id' | 'confirmed_by' | 'confirmed_at' | 'created_at'>;
+
+export async function insertPutaway(db: Executor, p: NewPutaway, now: Date): Promise<PutawayRow> {
+  const rows = await db.query<PutawayRow>(
+    `INSERT INTO inventory.putaways (id, site_id, receipt_movement_id, asn_id, line_no, sku, lot, stock_status, quantity, from_location_id,
+                                     suggested_location_id, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN', $12, $12) RETURNING ${PUTAWAY_COLUMNS}`,
+    [p.id, p.site_id, p.receipt_movement_id, p.asn_id, p.line_no, p.sku, p.lot, p.stock_status, p.quantity, p.from_location_id,
+      p.suggested_location_id, now],
+  );
+  return rows[0]!;
+}
+
+export async function getPutaway(db: Executor, id: string, lock = false): Promise<PutawayRow | undefined> {
+  return (await db.query<PutawayRow>(`SELECT ${PUTAWAY_COLUMNS} FROM inventory.putaways WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
+}
+
+export async function updatePutaway(db: Executor, id: string, c: {
+  putAway: number; status: PutawayStatus; locationId: string; confirmedBy: string | null; at: Date;
+}): Promise<PutawayRow> {
+  const rows = await db.query<PutawayRow>(
+    `UPDATE inventory.putaways SET put_away = $2, status = $3, confirmed_location_id = $4, confirmed_by = $5, confirmed_at = $6, updated_at = $6
+     WHERE id = $1 RETURNING ${PUTAWAY_COLUMNS}`,
+    [id, c.putAway, c.status, c.locationId, c.confirmedBy, c.at],
+  );
+  return rows[0]!;
+}
+
+export async function listPutaways(db: Executor, q: {
+  siteId: string; status?: PutawayStatus | undefined; asnId?: string | undefined; limit: number; after: string | null;
+}): Promise<PutawayRow[]> {
+  return db.query<PutawayRow>(
+    `SELECT ${PUTAWAY_COLUMNS} FROM inventory.putaways
+     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR asn_id = $3) AND ($4::text IS NULL OR id > $4)
+     ORDER BY id LIMIT $5`,
+    [q.siteId, q.status ?? null, q.asnId ?? null, q.after, q.limit],
+  );
+}
+
+export async function insertPutawayConfirmation(db: Executor, c: PutawayConfirmationRow): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.putaway_confirmations (id, putaway_id, scan_id, location_id, quantity, confirmed_by, confirmed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [c.id, c.putaway_id, c.scan_id, c.location_id, c.quantity, c.confirmed_by, c.confirmed_at],
+  );
+}
+
+export async function putawayConfirmationByScan(db: Executor, putawayId: string, scanId: string): Promise<PutawayConfirmationRow | undefined> {
+  return (await db.query<PutawayConfirmationRow>(
+    `SELECT ${CONFIRMATION_COLUMNS} FROM inventory.putaway_confirmations WHERE putaway_id = $1 AND scan_id = $2`, [putawayId, scanId],
+  ))[0];
+}
+
+export async function putawayConfirmationsOf(db: Executor, putawayIds: readonly string[]): Promise<PutawayConfirmationRow[]> {
+  if (putawayIds.length === 0) return [];
+  return db.query<PutawayConfirmationRow>(
+    `SELECT ${CONFIRMATION_COLUMNS} FROM inventory.putaway_confirmations WHERE putaway_id = ANY($1::text[]) ORDER BY confirmed_at, id`,
+    [[...putawayIds]],
+  );
+}
+
+/** What the given locations hold now, per location and SKU (every status, in-process stock excluded by the ids). */
+export async function contentsAt(db: Executor, siteId: string, locationIds: readonly string[]): Promise<{ location_id: string; sku: string; units: number }[]> {
+  if (locationIds.length === 0) return [];
+  return db.query<{ location_id: string; sku: string; units: number }>(
+    `SELECT location_id, sku, sum(on_hand)::int AS units FROM inventory.balances
+     WHERE site_id = $1 AND location_id = ANY($2::text[]) AND on_hand > 0 GROUP BY location_id, sku ORDER BY location_id, sku`,
+    [siteId, [...locationIds]],
+  );
+}

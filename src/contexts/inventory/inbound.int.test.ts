@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { eventsOf, movementCount, newLocation, newProduct, newSite, summaryOf } from './test-fixtures.ts';
+
+let t: TestApp;
+let site: { id: string; code: string };
+let dock: { id: string; code: string };
+let near: { id: string; code: string };
+let far: { id: string; code: string };
+let blocked: { id: string; code: string };
+let quarantine: { id: string; code: string };
+let packStation: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  site = await newSite(t);
+  dock = await newLocation(t, site, { type: 'RECEIVING', x: 0 });
+  far = await newLocation(t, site, { x: 40 });
+  near = await newLocation(t, site, { x: 5 });
+  blocked = await newLocation(t, site, { x: 1, status: 'BLOCKED' });
+  quarantine = await newLocation(t, site, { type: 'QUARANTINE', x: 60 });
+  packStation = await newLocation(t, site, { type: 'PACK_STATION', x: 2 });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const atp = async (sku: string): Promise<number> => (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0].atp;
+const balances = async (sku: string) => (await t.get<{ items: { locationId: string; status: string; onHand: number }[] }>(
+  `/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`)).body.items.filter((b) => b.onHand > 0).map((b) => [b.locationId, b.status, b.onHand]);
+const tasksFor = async (reference: string) => (await t.getAll<{ type: string; reference: string; status: string; locationId: string | null; endLocationId: string | null }>(
+  `/api/v1/tasks?siteId=${site.id}`)).filter((x) => x.reference === reference);
+
+describe('inbound: ASN → receive → putaway', () => {
+  let sku: string;
+  let asnId: string;
+  let goodPutaway: string;
+  let damagedPutaway: string;
+
+  it('creates an ASN (planners and managers only), refusing unknown SKUs with nothing written', async () => {
+    sku = await newProduct(t);
+    const body = { siteId: site.code, supplier: 'ACME', reference: 'DN-1', expectedOn: '2026-12-02', lines: [{ sku, quantity: 10, expectedLpn: '003401234' }] };
+    expect((await t.post('/api/v1/inventory/asns', body, 'operator')).status).toBe(403);
+    const bad = await t.post('/api/v1/inventory/asns', { ...body, lines: [{ sku: 'NOPE', quantity: 1 }] }, 'manager');
+    expect([bad.status, bad.body.code, bad.body.errors]).toEqual([422, 'UNKNOWN_SKU', [{ field: '/lines/0/sku', message: 'unknown SKU NOPE' }]]);
+    expect((await t.get(`/api/v1/inventory/asns?siteId=${site.id}`)).body.items).toEqual([]);
+    const res = await t.post('/api/v1/inventory/asns', body, 'manager');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ siteId: site.id, status: 'OPEN', supplier: 'ACME', expectedOn: '2026-12-02',
+      lines: [{ lineNo: 1, sku, expected: 10, received: 0, damaged: 0, open: 10, expectedLpn: '003401234' }], discrepancies: [] });
+    asnId = res.body.id;
+    await t.settle();
+    expect((await eventsOf(t, InventoryEvents.asnCreated, asnId))).toHaveLength(1);
+  });
+
+  it('refuses an over-receipt with nothing changed, then receives at the site\'s receiving location: on hand, not promised, a PUTAWAY task queued', async () => {
+    const before = await movementCount(t);
+    const over = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 11 }, 'operator');
+    expect([over.status, over.body.code]).toEqual([409, 'OVER_RECEIPT']);
+    const notOnAsn = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku: await newProduct(t), quantity: 1 }, 'operator');
+    expect([notOnAsn.status, notOnAsn.body.code]).toEqual([422, 'NOT_ON_ASN']);
+    const atStorage = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 1, locationId: near.id }, 'operator');
+    expect([atStorage.status, atStorage.body.code]).toEqual([422, 'NOT_A_RECEIVING_LOCATION']);
+    expect(await movementCount(t)).toBe(before);
+    expect((await t.get(`/api/v1/inventory/asns/${asnId}`)).body.status).toBe('OPEN');
+
+    const res = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 6 }, 'operator');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ locationId: dock.id, status: 'AVAILABLE', quantity: 6, asnId, lineNo: 1, balance: { onHand: 6 },
+      putaway: { status: 'OPEN', quantity: 6, open: 6, fromLocationId: dock.id, suggestedLocationId: near.id } });
+    goodPutaway = res.body.putaway.id;
+    const damaged = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 1, status: 'DAMAGED', locationCode: dock.code }, 'operator');
+    expect(damaged.body).toMatchObject({ status: 'DAMAGED', putaway: { stockStatus: 'DAMAGED', suggestedLocationId: quarantine.id } });
+    damagedPutaway = damaged.body.putaway.id;
+    await t.settle();
+    expect(await atp(sku)).toBe(0);
+    expect((await t.get(`/api/v1/inventory/asns/${asnId}`)).body).toMatchObject({ status: 'RECEIVING', lines: [{ expected: 10, received: 7, damaged: 1, open: 3 }] });
+    expect(await tasksFor(goodPutaway)).toEqual([expect.objectContaining({ type: 'PUTAWAY', status: 'QUEUED', locationId: dock.id, endLocationId: near.id })]);
+  });
+
+  it('refuses bad putaway scans with a code and nothing changed', async () => {
+    const before = await movementCount(t);
+    const confirm = (body: Record<string, unknown>) => t.post(`/api/v1/inventory/putaways/${goodPutaway}/confirm`, body, 'operator');
+    const codes = [
+      await confirm({ locationCode: 'NO-SUCH-PLACE' }), await confirm({ locationId: blocked.id }), await confirm({ locationId: packStation.id }),
+      await confirm({ locationId: dock.id }), await confirm({ locationId: far.id, quantity: 7 }),
+    ].map((r) => [r.status, r.body.code]);
+    expect(codes).toEqual([[422, 'UNKNOWN_LOCATION'], [409, 'LOCATION_NOT_ACTIVE'], [422, 'PUTAWAY_TARGET_NOT_ALLOWED'], [422, 'UNPROCESSABLE'],
+      [422, 'QUANTITY_EXCEEDS_OPEN']]);
+    const damagedToStorage = await t.post(`/api/v1/inventory/putaways/${damagedPutaway}/confirm`, { locationId: near.id }, 'operator');
+    expect([damagedToStorage.status, damagedToStorage.body.code]).toEqual([422, 'PUTAWAY_TARGET_NOT_ALLOWED']);
+    expect(await movementCount(t)).toBe(before);
+    expect((await t.get(`/api/v1/inventory/putaways/${goodPutaway}`)).body).toMatchObject({ status: 'OPEN', putAway: 0 });
+  });
+
+  it('puts away by scan where the worker scanned (not the suggestion): stock moves, joins ATP, the task is done with', async () => {
+    const res = await t.post(`/api/v1/inventory/putaways/${goodPutaway}/confirm`, { locationCode: far.code, scanId: 'scan-1' }, 'operator');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'COMPLETED', putAway: 6, open: 0, confirmedLocationId: far.id, suggestedLocationId: near.id });
+    const retry = await t.post(`/api/v1/inventory/putaways/${goodPutaway}/confirm`, { locationCode: far.code, scanId: 'scan-1' }, 'operator');
+    expect(retry.status).toBe(200);
+    expect(retry.body.confirmations).toHaveLength(1);
+    expect((await t.post(`/api/v1/inventory/putaways/${damagedPutaway}/confirm`, { locationId: quarantine.id }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+    expect(await atp(sku)).toBe(6);
+    expect((await balances(sku)).sort()).toEqual([[far.id, 'AVAILABLE', 6], [quarantine.id, 'DAMAGED', 1]].sort());
+    // Nobody had claimed the task: the work done, the engine withdraws it (a claimed one completes: test/e2e/inbound.test.ts).
+    expect((await tasksFor(goodPutaway)).map((x) => x.status)).toEqual(['CANCELLED']);
+    const ledger = (await t.getAll<{ type: string; reference: string | null; deltaOnHand: number }>(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}`))
+      .filter((m) => m.reference === goodPutaway).map((m) => [m.type, m.deltaOnHand]);
+    expect(ledger).toEqual([['PUTAWAY', -6], ['PUTAWAY', 6]]);
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.received, s.onHand, s.ledgerOnHand]).toEqual([7, 7, 7]);
+  });
+
+  it('closes the ASN with its discrepancies (under and damaged), visible on GET and in an event; nothing more is received', async () => {
+    const res = await t.post(`/api/v1/inventory/asns/${asnId}/close`, {}, 'manager');
+    expect(res.status).toBe(200);
+    const expected = [
+      { lineNo: 1, sku, lot: null, kind: 'UNDER', expected: 10, received: 7, damaged: 1, quantity: 3 },
+      { lineNo: 1, sku, lot: null, kind: 'DAMAGED', expected: 10, received: 7, damaged: 1, quantity: 1 },
+    ];
+    expect(res.body).toMatchObject({ status: 'CLOSED', discrepancies: expected });
+    expect((await t.get(`/api/v1/inventory/asns/${asnId}`)).body.discrepancies).toEqual(expected);
+    await t.settle();
+    expect((await eventsOf(t, InventoryEvents.asnClosed, asnId)).map((e) => e.data['discrepancies'])).toEqual([expected]);
+    const late = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 1 }, 'operator');
+    expect([late.status, late.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect((await t.post(`/api/v1/inventory/asns/${asnId}/close`, {}, 'manager')).status).toBe(409);
+    expect((await t.post(`/api/v1/inventory/asns/${asnId}/cancel`, {}, 'manager')).status).toBe(409);
+  });
+
+  it('cancels an ASN nothing arrived against', async () => {
+    const created = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 2 }] }, 'manager');
+    const res = await t.post(`/api/v1/inventory/asns/${created.body.id}/cancel`, { reason: 'never shipped' }, 'manager');
+    expect(res.body).toMatchObject({ status: 'CANCELLED', reason: 'never shipped' });
+    expect((await t.get(`/api/v1/inventory/asns?siteId=${site.id}&status=CANCELLED`)).body.items.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
+  });
+
+  it('receives blind into QUARANTINE: on hand, never promised, its putaway suggests the quarantine location (SKUs mix there)', async () => {
+    const other = await newProduct(t);
+    const res = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku: other, quantity: 3, status: 'QUARANTINE' }, 'operator');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ asnId: null, status: 'QUARANTINE', locationId: dock.id, putaway: { asnId: null, suggestedLocationId: quarantine.id } });
+    await t.settle();
+    expect(await atp(other)).toBe(0);
+    expect((await t.getAll<{ sku: string }>(`/api/v1/inventory/putaways?siteId=${site.id}&status=OPEN`)).map((p) => p.sku)).toEqual([other]);
+    expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku: other, quantity: 1 }, 'viewer')).status).toBe(403);
+  });
+});
+
+describe('inbound under concurrency', () => {
+  it('parallel scans against one ASN line never take more than it expects', async () => {
+    const sku = await newProduct(t);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 5 }] }, 'manager');
+    const results = await Promise.all(Array.from({ length: 10 }, () =>
+      t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 1 }, 'operator')));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(5).fill('OVER_RECEIPT'));
+    expect((await t.get(`/api/v1/inventory/asns/${asn.body.id}`)).body.lines[0]).toMatchObject({ expected: 5, received: 5, open: 0 });
+    expect((await summaryOf(t, site.id, sku)).onHand).toBe(5);
+  });
+
+  it('two workers confirming one putaway at once move its units once', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 4 }, 'operator');
+    const id = receipt.body.putaway.id;
+    const [a, b] = await Promise.all([
+      t.post(`/api/v1/inventory/putaways/${id}/confirm`, { locationId: near.id, workerId: 'ana' }, 'operator'),
+      t.post(`/api/v1/inventory/putaways/${id}/confirm`, { locationId: far.id, workerId: 'bob' }, 'operator'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.status === 409)!.body.code).toBe('ILLEGAL_TRANSITION');
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([4, 4]);
+    expect((await balances(sku))).toHaveLength(1);
+  });
+});

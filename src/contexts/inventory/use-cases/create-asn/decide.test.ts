@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { SITE } from '../decider-fixtures.ts';
+import { decideCreateAsn, type CreateAsnCommand, type CreateAsnState } from './decide.ts';
+
+const spec = deciderSpec(decideCreateAsn);
+const known: CreateAsnState = { products: new Map([['SKU-A', { lotControlled: false, expiryControlled: false }], ['SKU-B', { lotControlled: true, expiryControlled: true }]]) };
+const asn = (o: Partial<CreateAsnCommand> = {}): CreateAsnCommand => ({
+  asnId: 'asn_1', siteId: SITE, supplier: 'ACME', expectedOn: '2026-02-01',
+  lines: [{ sku: 'SKU-A', quantity: 10 }, { sku: 'SKU-B', quantity: 2, lot: 'L7', expiresOn: '2027-01-01', serials: ['S1', 'S2'], expectedLpn: '00340123450000000018' }],
+  ...o,
+});
+
+describe('creating an ASN', () => {
+  it('numbers the lines from 1 and announces the ASN', () => {
+    spec.given(known).when(asn()).then((d) => {
+      expect(d.asn.lines.map((l) => [l.lineNo, l.sku, l.lot, l.quantity, l.serials.length, l.expectedLpn])).toEqual([
+        [1, 'SKU-A', '', 10, 0, null], [2, 'SKU-B', 'L7', 2, 2, '00340123450000000018'],
+      ]);
+      expect(d.events.map((e) => e.type)).toEqual(['inventory.asn.created.v1']);
+      expect(d.events[0]!.data).toMatchObject({ asnId: 'asn_1', supplier: 'ACME', expectedOn: '2026-02-01', lines: [{ lot: null }, { lot: 'L7' }] });
+    });
+  });
+
+  it('refuses an ASN without lines, a blank supplier, bad quantities and dates, naming the fields', () => {
+    spec.given(known).when(asn({ lines: [], supplier: ' ', expectedOn: '2026-13-45' })).thenRejects('VALIDATION_FAILED', { fields: ['/supplier', '/expectedOn', '/lines'] });
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 0, expiresOn: 'soon' }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/quantity', '/lines/0/expiresOn'] });
+  });
+
+  it('refuses serials that are not one per unit, or announced twice', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 3, serials: ['S1'] }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/serials'] });
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, serials: ['S1'] }, { sku: 'SKU-A', quantity: 1, serials: ['S1'] }] }))
+      .thenRejects('VALIDATION_FAILED', { message: /not valid/, fields: ['/lines/1/serials'] });
+  });
+
+  it('refuses SKUs the catalog does not know, naming each line', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'NOPE', quantity: 1 }, { sku: 'SKU-A', quantity: 1 }, { sku: 'NADA', quantity: 1 }] }))
+      .thenRejects('UNKNOWN_SKU', { fields: ['/lines/0/sku', '/lines/2/sku'] });
+  });
+});

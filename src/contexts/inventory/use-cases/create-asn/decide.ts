@@ -1,0 +1,82 @@
+import type { Product } from '../../../../contracts/catalog.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import type { NewAsn } from '../../inbound-store.ts';
+
+export interface AsnLineInput {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly lot?: string | undefined;
+  readonly expiresOn?: string | undefined;
+  readonly serials?: readonly string[] | undefined;
+  /** The LPN or SSCC the supplier's label carries, as plain text. */
+  readonly expectedLpn?: string | undefined;
+}
+
+export interface CreateAsnInput {
+  readonly siteId: string;
+  readonly supplier: string;
+  readonly reference?: string | undefined;
+  readonly expectedOn?: string | undefined;
+  readonly lines: readonly AsnLineInput[];
+}
+
+export type CreateAsnCommand = CreateAsnInput & { readonly asnId: string };
+
+export interface CreateAsnState {
+  /** The products the lines name, as catalog answered (absent: unknown SKU). */
+  readonly products: ReadonlyMap<string, Pick<Product, 'lotControlled' | 'expiryControlled'>>;
+}
+
+export interface CreateAsnDecision {
+  readonly asn: NewAsn;
+  readonly events: readonly PublishedEvent[];
+}
+
+export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU';
+
+const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !d.startsWith('0000') && !Number.isNaN(Date.parse(d));
+
+/**
+ * An expected receipt from a supplier: lines of known SKUs with positive quantities, numbered from 1 in the order given.
+ * Serial numbers, when announced, are one per unit and unique in the ASN. A lot- or expiry-controlled SKU may be
+ * announced without them: the receipt scan must carry them (the receive rules check it).
+ */
+export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsnDecision, CreateAsnRejection> = (state, input) => {
+  const errors: FieldError[] = [];
+  if (input.supplier.trim() === '') errors.push({ field: '/supplier', message: 'must not be blank' });
+  if (input.expectedOn !== undefined && !isDate(input.expectedOn)) errors.push({ field: '/expectedOn', message: 'must be a date (YYYY-MM-DD)' });
+  if (input.lines.length === 0) errors.push({ field: '/lines', message: 'an ASN has at least one line' });
+  const serialsSeen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push({ field: `/lines/${i}/quantity`, message: 'must be a positive integer' });
+    if (l.expiresOn !== undefined && !isDate(l.expiresOn)) errors.push({ field: `/lines/${i}/expiresOn`, message: 'must be a date (YYYY-MM-DD)' });
+    const serials = l.serials ?? [];
+    if (serials.length > 0 && serials.length !== l.quantity) {
+      errors.push({ field: `/lines/${i}/serials`, message: `one serial per unit: ${l.quantity} expected, ${serials.length} given` });
+    }
+    for (const s of serials) {
+      if (serialsSeen.has(s)) errors.push({ field: `/lines/${i}/serials`, message: `serial ${s} is announced twice` });
+      serialsSeen.add(s);
+    }
+  });
+  if (errors.length > 0) return reject('VALIDATION_FAILED', 'The ASN is not valid', errors);
+  const unknown = input.lines.flatMap((l, i) => (state.products.has(l.sku) ? [] : [{ field: `/lines/${i}/sku`, message: `unknown SKU ${l.sku}` }]));
+  if (unknown.length > 0) return reject('UNKNOWN_SKU', `Unknown SKU ${input.lines.find((l) => !state.products.has(l.sku))?.sku ?? ''}`, unknown);
+
+  const lines = input.lines.map((l, i) => ({
+    lineNo: i + 1, sku: l.sku, lot: toLotKey(l.lot), expiresOn: l.expiresOn ?? null, quantity: l.quantity, serials: l.serials ?? [],
+    expectedLpn: l.expectedLpn ?? null,
+  }));
+  const asn: NewAsn = {
+    id: input.asnId, siteId: input.siteId, supplier: input.supplier.trim(), reference: input.reference ?? null, expectedOn: input.expectedOn ?? null, lines,
+  };
+  const data: AsnCreated = {
+    asnId: asn.id, siteId: asn.siteId, supplier: asn.supplier, reference: asn.reference, expectedOn: asn.expectedOn,
+    lines: lines.map((l) => ({ ...l, lot: fromLotKey(l.lot) })),
+  };
+  return ok({ asn, events: [{ type: InventoryEvents.asnCreated, subject: asn.id, siteId: asn.siteId, data }] });
+};
