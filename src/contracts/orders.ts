@@ -31,6 +31,7 @@ export const OrderEvents = {
   shipped: 'orders.order.shipped.v1',
   cancelled: 'orders.order.cancelled.v1',
   unwaved: 'orders.order.unwaved.v1',
+  reprioritised: 'orders.order.reprioritised.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -81,6 +82,10 @@ export const OrderEventSchemas = {
     reason: Type.Union([Type.String(), Type.Null()], { description: "The user's reason, or `SHORTED` when every unit was shorted at picking." }),
   }, { description: 'The order was cancelled (`POST /orders/{id}/cancel` once pack & ship stopped shipping, or every unit shorted).' }),
   [OrderEvents.unwaved]: OrderStatusChangedSchema("WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again."),
+  [OrderEvents.reprioritised]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    from: Type.Integer({ description: 'The priority it had (1 most urgent, 9 least).' }), to: Type.Integer({ description: 'Its priority now.' }),
+  }, { description: "The order's priority changed (`POST /orders/{id}/reprioritise`, or a supervisor's expedite of an exception): the wave pool, its open pick lists and their tasks that are not started follow." }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -91,11 +96,14 @@ export type OrderAllocated = Payload<typeof OrderEvents.allocated>;
 export type OrderStatusChanged = Payload<typeof OrderEvents.waved>;
 export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
 export type OrderShipped = Payload<typeof OrderEvents.shipped>;
+export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {
   /** `POST /orders/{id}/cancel` as a call: the cancelled order's status, or NOT_FOUND / ORDER_SHIPPED. */
   cancel(orderId: string, reason: string | null, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus }>>;
+  /** `POST /orders/{id}/reprioritise` as a call: the order's priority now, or NOT_FOUND / ORDER_SHIPPED / ORDER_CANCELLED. */
+  reprioritise(orderId: string, priority: number, meta: EventMeta): Promise<Outcome<{ orderId: string; priority: number }>>;
 }
 
 /** Coded errors of orders. */

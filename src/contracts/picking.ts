@@ -18,6 +18,7 @@ export const PickingEvents = {
   listCompleted: 'picking.list.completed.v1',
   listCancelled: 'picking.list.cancelled.v1',
   orderPicked: 'picking.order.picked.v1',
+  listReprioritised: 'picking.list.reprioritised.v1',
 } as const;
 
 /** Which pick line, order line, reservation and stock an event about a pick line concerns. */
@@ -63,6 +64,10 @@ export const PickingEventSchemas = {
     status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')], { description: 'PARTIAL when a line of the order stayed short.' }),
     unitsPicked: Type.Optional(Type.Integer({ minimum: 0, description: 'The units picked for the order over all its lists (absent in older events).' })),
   }, { description: "The order's picking is done at a moment no list completes: the recovery of its last short (`inventory.short.resolved`) found nothing more to pick. Otherwise a list's completion says it (`ordersDone`)." }),
+  [PickingEvents.listReprioritised]: Type.Object({
+    pickListId: Type.String(), waveId: Type.String(), siteId: Type.String(),
+    from: Type.Integer(), to: Type.Integer({ description: "The list's priority now: the most urgent of its orders' (1 most urgent)." }),
+  }, { description: "An open list's priority changed because one of its orders was reprioritised (`orders.order.reprioritised`)." }),
 } as const;
 
 type Payload<T extends keyof typeof PickingEventSchemas> = Static<(typeof PickingEventSchemas)[T]>;
@@ -74,6 +79,7 @@ export type PickLineRef = Pick<LinePicked, keyof typeof PickLineRefProperties>;
 export type PickListCompleted = Payload<typeof PickingEvents.listCompleted>;
 export type PickListCancelled = Payload<typeof PickingEvents.listCancelled>;
 export type OrderPicked = Payload<typeof PickingEvents.orderPicked>;
+export type PickListReprioritised = Payload<typeof PickingEvents.listReprioritised>;
 
 /** Coded errors of picking. */
 export const PickingErrors = {

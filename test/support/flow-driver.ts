@@ -82,13 +82,14 @@ export async function receiveStock(call: Call, w: Warehouse, quantity: number, l
 export interface OrderSpec {
   externalId: string;
   lines: { sku: string; quantity: number }[];
+  priority?: number;
 }
 
 export async function createOrder(call: Call, siteId: string, spec: OrderSpec): Promise<{ id: string; status: string }> {
   return ok(call, 'create order', 'POST', '/api/v1/orders', {
     externalId: spec.externalId, siteId, carrier: 'OWN_FLEET',
     shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
-    lines: spec.lines,
+    lines: spec.lines, ...(spec.priority === undefined ? {} : { priority: spec.priority }),
   });
 }
 

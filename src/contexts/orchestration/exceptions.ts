@@ -95,9 +95,13 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       case 'discard':
         // The dead letter stays listed (GET /dead-letters) for the record; it is no longer anyone's open case.
         return ok('discard');
-      case 'expedite':
-        // No context offers an order-priority command yet: expediting is the supervisor's call on the floor, recorded here.
-        return ok('expedite (acknowledged: no priority command exists; expedite the order on the floor)');
+      case 'expedite': {
+        // The most urgent priority: the wave pool, the order's open pick lists and their tasks not started yet follow.
+        if (ports.orders === undefined) return unavailable('orders');
+        const done = await ports.orders.reprioritise(x.subject, 1, meta);
+        if (!done.ok) return reject('ACTION_FAILED', `The order could not be expedited: ${done.message}`);
+        return ok('expedite');
+      }
       case 'cancel': {
         if (ports.orders === undefined) return unavailable('orders');
         const done = await ports.orders.cancel(x.subject, `exception ${x.id} (${x.kind}): cancelled by a supervisor`, meta);

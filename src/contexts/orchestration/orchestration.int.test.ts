@@ -96,7 +96,9 @@ describe('exceptions and their actions', () => {
     const done = await act(x.id, 'expedite');
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'RESOLVED', resolvedBy: expect.any(String) });
-    expect(done.body.resolution).toMatch(/^expedite/);
+    expect(done.body.resolution).toBe('expedite');
+    // Expedited: the order is the most urgent now (its place in the pool, its lists and tasks: expedite.test.ts).
+    expect((await t.get(`/api/v1/orders/${order.id}`, 'viewer')).body.priority).toBe(1);
     expect((await act(x.id, 'acknowledge')).body.code).toBe('EXCEPTION_RESOLVED');
     // Raised once per case: the saga keeps running and does not raise it again.
     await new Promise((r) => setTimeout(r, 400));

@@ -150,6 +150,21 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       return unwrap(await service.list(q.siteId === undefined ? filter : { ...filter, siteId: unwrap(await resolveSiteId(locations, q.siteId, '/querystring/siteId')) }));
     });
 
+    app.post('/orders/:id/reprioritise', {
+      config: { roles: CAN.plan, idempotent: true },
+      schema: {
+        operationId: 'reprioritiseOrder', tags, summary: 'Give an order another priority (1 expedites it)',
+        description: 'Until it ships: the wave pool orders by it, and its open pick lists and their tasks not started yet take it when it is more '
+          + 'urgent. 409 ORDER_SHIPPED / ORDER_CANCELLED for a final order; the same priority again answers 200 and changes nothing.',
+        params: IdParams,
+        body: Type.Object({ priority: Type.Integer({ minimum: 1, maximum: 9, description: '1 is the most urgent, 9 the least' }) }, {
+          additionalProperties: false, examples: [{ priority: 1 }],
+        }),
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'ORDER_CANCELLED') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+      unwrap(await service.reprioritise(req.params.id, req.body.priority, requestMeta(req)))));
+
     app.post('/orders/:id/cancel', {
       config: { roles: CAN.plan, idempotent: true },
       schema: {

@@ -19,6 +19,10 @@ export function ordersContext(
       const outcome = await service.cancel(orderId, reason, undefined, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;
     },
+    async reprioritise(orderId, priority, meta) {
+      const outcome = await service.reprioritise(orderId, priority, meta);
+      return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, priority: outcome.value.priority } } : outcome;
+    },
   };
   const module = defineContext({
     name: 'orders',

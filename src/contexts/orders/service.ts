@@ -5,7 +5,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
-  type OrderStatus, type OrderStatusChanged,
+  type OrderReprioritised, type OrderStatus, type OrderStatusChanged,
 } from '../../contracts/orders.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
@@ -16,7 +16,7 @@ import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-life
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+  orderSummary, setPriority, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
 export interface OrderPage {
@@ -153,6 +153,25 @@ export function orderService(
       if (o !== undefined) await cancelLocked(tx, o, reason, meta);
     });
     return cancelledOrder(id);
+  }
+
+  /**
+   * Gives a not yet shipped order another priority (1 most urgent): the wave pool, its open pick lists and their tasks
+   * not started yet follow `orders.order.reprioritised`. The same priority again changes nothing and announces nothing.
+   */
+  async function reprioritise(id: string, priority: number, meta: EventMeta): Promise<Outcome<Order>> {
+    const outcome = await deps.db.tx(async (tx): Promise<Outcome<null>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; its priority no longer matters`);
+      if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${id} is cancelled`);
+      if (o.priority === priority) return ok(null);
+      await setPriority(tx, id, priority, deps.clock.now());
+      const data: OrderReprioritised = { orderId: id, siteId: o.siteId, from: o.priority, to: priority };
+      await deps.bus.append(tx, 'orders', [{ type: OrderEvents.reprioritised, subject: id, siteId: o.siteId, data }], meta);
+      return ok(null);
+    });
+    return outcome.ok ? cancelledOrder(id) : outcome;
   }
 
   async function cancelledOrder(id: string): Promise<Outcome<Order>> {
@@ -393,7 +412,7 @@ export function orderService(
   }
 
   return {
-    receive, get, list, cancel, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
+    receive, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
   };
 }
 

@@ -145,6 +145,11 @@ export async function updateStatus(
   return rows.length === 1;
 }
 
+/** Sets the order's priority (its version moves on). */
+export async function setPriority(tx: Executor, id: string, priority: number, now: Date): Promise<void> {
+  await tx.query(`UPDATE orders.orders SET priority = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [id, priority, now]);
+}
+
 /** Bumps the version when only line quantities changed. */
 export async function touch(tx: Executor, id: string, now: Date): Promise<void> {
   await tx.query(`UPDATE orders.orders SET version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);

@@ -1,4 +1,6 @@
 import type { Location } from '../../contracts/location-master.ts';
+import { PickingEvents, type PickListReprioritised } from '../../contracts/picking.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { PickList } from './domain/pick-list.ts';
@@ -47,6 +49,16 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     /** A wave released for batch picking: its batches wait for the wave's reservations. */
     saveWaveBatches: (tx: Tx, waveId: string, batches: readonly (readonly string[])[]) => pickStore.saveWaveBatches(tx, waveId, batches),
     savePriority: (tx: Tx, orderId: string, priority: number) => pickStore.savePriority(tx, orderId, priority),
+
+    /** An order was reprioritised: its open lists take the most urgent priority of their orders, announced for their tasks. */
+    async orderReprioritised(tx: Tx, orderId: string, priority: number, meta: EventMeta): Promise<void> {
+      await pickStore.savePriority(tx, orderId, priority);
+      const changed = await pickStore.reprioritiseOpenLists(tx, orderId);
+      await deps.bus.append(tx, 'picking', changed.map((l) => {
+        const data: PickListReprioritised = { pickListId: l.id, waveId: l.waveId, siteId: l.siteId, from: l.from, to: l.to };
+        return { type: PickingEvents.listReprioritised, subject: l.id, siteId: l.siteId, data };
+      }), meta);
+    },
     holdList: (tx: Tx, listId: string, taskId: string, workerId: string | null) => pickStore.holdList(tx, listId, taskId, workerId),
     learnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.learnProduct(tx, product),
     learnLocations: (tx: Tx, locations: readonly Location[]) => pickStore.learnLocations(tx, locations),

@@ -386,6 +386,25 @@ export const pickStore = {
     return rows.map((r) => r.order_id).sort();
   },
 
+  /**
+   * The open lists holding the order take the most urgent priority of their orders (as known to picking); answers
+   * the lists whose priority changed, with the one they had.
+   */
+  async reprioritiseOpenLists(db: Executor, orderId: string): Promise<{ id: string; siteId: string; waveId: string; from: number; to: number }[]> {
+    return db.query(
+      `WITH open AS (
+         SELECT l.id, l.priority AS from_priority,
+                COALESCE((SELECT min(p.priority) FROM picking.order_priorities p WHERE p.order_id = ANY(l.order_ids)), l.priority) AS to_priority
+           FROM picking.pick_lists l
+          WHERE l.order_ids @> ARRAY[$1::text] AND l.status IN ('CREATED', 'IN_PROGRESS')
+          ORDER BY l.id FOR UPDATE)
+       UPDATE picking.pick_lists l SET priority = o.to_priority, updated_at = now()
+         FROM open o WHERE l.id = o.id AND o.to_priority <> o.from_priority
+       RETURNING l.id, l.site_id AS "siteId", l.wave_id AS "waveId", o.from_priority AS "from", o.to_priority AS "to"`,
+      [orderId],
+    );
+  },
+
   /** The units picked for each of `orderIds` over all their pick lines (an order with none answers 0). */
   async unitsPicked(db: Executor, orderIds: readonly string[]): Promise<{ orderId: string; units: number }[]> {
     if (orderIds.length === 0) return [];

@@ -23,6 +23,9 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await picking.orderCancelled(tx, d.orderId, causedBy(event));
     }),
+    on(OrderEvents.reprioritised, async (d, event, tx) => {
+      await picking.orderReprioritised(tx, d.orderId, d.to, causedBy(event));
+    }),
     on(WaveEvents.released, async (d, _event, tx) => {
       if (d.pickStrategy === 'batch' && d.batches !== undefined) await picking.saveWaveBatches(tx, d.waveId, d.batches);
     }),

@@ -85,6 +85,17 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   const choices = deps.metrics.counter('paklog_tasks_claim_choice_total', 'Claims by how the task was chosen (queue-order, escalated, nearest)', ['reason']);
   const topK = options.interleaveTopK ?? INTERLEAVE_TOP_K;
 
+  /** The locked task takes `priority` (unchanged: nothing announced). */
+  async function reprioritiseIn(tx: Tx, task: Task, priority: number, meta: EventMeta): Promise<Task> {
+    if (task.priority === priority) return task;
+    const next = await taskStore.setPriority(tx, task.id, priority, deps.clock.now());
+    await emit(tx, [{
+      type: TaskEvents.reprioritised, subject: next.id, siteId: next.siteId,
+      data: { ...changed(next, TaskEvents.created).data, priority: next.priority, previousPriority: task.priority },
+    }], meta);
+    return next;
+  }
+
   /** Applies `to` to a locked task: checks the table, writes, emits. */
   async function move(tx: Tx, task: Task, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
     const legal = taskLifecycle.check(task.status, to, `Task ${task.id} is ${task.status}; it cannot become ${to}`);
@@ -439,19 +450,21 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     withdrawWork: (tx: Tx, type: TaskType, reference: string, meta: EventMeta) => walkWork(tx, type, reference, withdrawPath, meta),
 
     /** A task not started yet (QUEUED or ASSIGNED) gets a new priority, announced (`tasks.task.reprioritised`). */
-    async reprioritise(id: string, priority: number, meta: EventMeta): Promise<Outcome<Task>> {
-      return deps.db.tx(async (tx) => {
-        const task = await taskStore.get(tx, id, true);
-        if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
-        if (task.status !== 'QUEUED' && task.status !== 'ASSIGNED') return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only a task not started yet can be reprioritised`);
-        if (task.priority === priority) return ok(task);
-        const next = await taskStore.setPriority(tx, id, priority, deps.clock.now());
-        await emit(tx, [{
-          type: TaskEvents.reprioritised, subject: next.id, siteId: next.siteId,
-          data: { ...changed(next, TaskEvents.created).data, priority: next.priority, previousPriority: task.priority },
-        }], meta);
-        return ok(next);
-      });
+    reprioritise: (id: string, priority: number, meta: EventMeta): Promise<Outcome<Task>> => deps.db.tx(async (tx) => {
+      const task = await taskStore.get(tx, id, true);
+      if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+      if (task.status !== 'QUEUED' && task.status !== 'ASSIGNED') return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only a task not started yet can be reprioritised`);
+      return ok(await reprioritiseIn(tx, task, priority, meta));
+    }),
+
+    /**
+     * `picking.list.reprioritised` heard: the list's PICK task takes the list's priority if it has not started yet (a
+     * task under way keeps its place: its worker is at it already).
+     */
+    async workReprioritised(tx: Tx, type: TaskType, reference: string, priority: number, meta: EventMeta): Promise<void> {
+      const task = await taskStore.byReference(tx, type, reference);
+      if (task === undefined || (task.status !== 'QUEUED' && task.status !== 'ASSIGNED')) return;
+      await reprioritiseIn(tx, task, priority, meta);
     },
 
     get: (id: string) => taskStore.get(deps.db, id),

@@ -30,6 +30,9 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(PickingEvents.listCancelled, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'PICK', d.pickListId, causedBy(event));
     }),
+    on(PickingEvents.listReprioritised, async (d, event, tx) => {
+      await tasks.workReprioritised(tx, 'PICK', d.pickListId, d.to, causedBy(event));
+    }),
     on(InventoryEvents.returnRequested, async (d, event, tx) => {
       await tasks.queue(tx, { siteId: d.siteId, type: 'MOVE', reference: d.returnId, waveId: null, priority: RETURN_TASK_PRIORITY }, causedBy(event));
     }),

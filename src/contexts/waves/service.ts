@@ -17,7 +17,7 @@ import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type Batchab
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
   activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
-  releaseMembership, removeFromPool, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
+  releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
 
@@ -320,7 +320,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
   }
 
   return {
-    plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, ordersBackordered, pickListCompleted,
+    plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
     siteLayoutChanged,
   };
 }

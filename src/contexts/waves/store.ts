@@ -65,6 +65,11 @@ const toSummary = (r: WaveRow): WaveSummary => ({
   completedAt: iso(r.completedAt), cancelledAt: iso(r.cancelledAt),
 });
 
+/** A pool row takes the order's new priority (an order not in the pool: nothing). */
+export async function setPoolPriority(tx: Executor, orderId: string, priority: number): Promise<void> {
+  await tx.query(`UPDATE waves.order_pool SET priority = $2 WHERE order_id = $1`, [orderId, priority]);
+}
+
 /** Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. */
 export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Promise<boolean> {
   const rows = await tx.query(

@@ -16,6 +16,7 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     // The event time is when the order became ready: it orders the pool by age.
     on(OrderEvents.allocated, async (order, event, tx) => waves.orderAllocated(tx, order, event.time)),
     on(OrderEvents.cancelled, async (cancel, event, tx) => waves.orderCancelled(tx, cancel, causedBy(event))),
+    on(OrderEvents.reprioritised, async (d, _event, tx) => waves.orderReprioritised(tx, d.orderId, d.to)),
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await waves.ordersBackordered(tx, d.waveId, d.backordered.map((o) => o.orderId), causedBy(event));
     }),
