@@ -220,6 +220,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     const order = (await example('createOrder')).body;
     use('order', order.id);
     await until('getOrder', (o) => o.status === 'ALLOCATED');
+    expect((await example('reprioritiseOrder')).body.priority).toBe(1);
     await example('listOrders');
     await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === order.id));
     const wave = (await example('planWave')).body;
