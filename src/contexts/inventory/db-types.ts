@@ -45,6 +45,7 @@ export interface InventoryInbox {
 }
 
 export interface InventoryLocations {
+  count_locks: Generated<number>;
   location_id: string;
   pick_sequence: number | null;
   pickable: Generated<boolean>;

@@ -442,11 +442,11 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
 
 /** Type and status are NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
 export type LocationRow = Narrowed<
-  Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable' | 'pick_sequence'>,
+  Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable' | 'pick_sequence' | 'count_locks'>,
   { type: LocationType | null; status: LocationStatus | null }
 >;
 
-const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable, pick_sequence`;
+const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable, pick_sequence, count_locks`;
 
 /** Projection rows of these locations, unlocked: what a wave release reads instead of asking location-master. */
 export async function locationsByIds(db: Executor, ids: readonly string[]): Promise<LocationRow[]> {
@@ -483,6 +483,12 @@ export async function updateLocation(
      WHERE location_id = $1`,
     [locationId, facts.type, facts.status, facts.pickable, facts.pickSequence !== undefined, facts.pickSequence ?? null],
   );
+}
+
+/** A location's open counts and the pickability they leave it with (issue 11: a location under count is not pickable). */
+export async function setCountLocks(db: Executor, locationId: string, countLocks: number, pickable: boolean): Promise<void> {
+  await db.query(`UPDATE inventory.locations SET count_locks = $2, pickable = $3, updated_at = now() WHERE location_id = $1`,
+    [locationId, countLocks, pickable]);
 }
 
 /** AVAILABLE on-hand at one location per SKU, in SKU order (the order SKU rows are locked in). */

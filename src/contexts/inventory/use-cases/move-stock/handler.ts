@@ -46,7 +46,10 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: to.id }]);
         source = await store.getBalance(tx, fromKey);
       }
-      const state = { product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable, source };
+      const state = {
+        product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
+        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source,
+      };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
