@@ -12,6 +12,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
+import { inventoryControlRoutes } from './http-control.ts';
 
 const tags: Tag[] = ['Inventory'];
 const NullableString = Nullable(Type.String());
@@ -287,4 +288,6 @@ export async function inventoryRoutes(
   }, async (req) => {
     return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku) };
   });
+
+  await inventoryControlRoutes(app, deps, service, locations);
 }

@@ -66,11 +66,11 @@ async function flip(tx: Tx, siteId: string, locationId: string, pickable: boolea
 }
 
 /**
- * A cycle count opens (+1) or closes (−1) at a location: the row locked FOR UPDATE (after the counts' rows), its lock
+ * Cycle counts open (+n) or close (−n) at a location: the row locked FOR UPDATE (after the counts' rows), its lock
  * count changed; the first lock takes the location out of ATP, the last release brings it back when location-master's
  * facts allow (an unlearned row counts as pickable, as everywhere).
  */
-export async function changeCountLock(tx: Tx, location: { readonly id: string; readonly siteId: string }, delta: 1 | -1): Promise<PublishedEvent[]> {
+export async function changeCountLock(tx: Tx, location: { readonly id: string; readonly siteId: string }, delta: number): Promise<PublishedEvent[]> {
   const row = await store.lockLocation(tx, location.id, location.siteId);
   const locks = row.count_locks + delta;
   if (locks < 0) throw new Error(`location ${location.id} has no count lock to release`);
