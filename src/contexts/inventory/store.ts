@@ -422,7 +422,7 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
        SELECT sku,
               COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'RECEIPT'), 0)::int8 AS received,
               COALESCE(-sum(delta_on_hand) FILTER (WHERE type = 'SHIP'), 0)::int8 AS shipped,
-              COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'ADJUST'), 0)::int8 AS adjusted,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type IN ('ADJUST', 'COUNT')), 0)::int8 AS adjusted,
               sum(delta_on_hand)::int8 AS ledger_on_hand, sum(delta_reserved)::int8 AS ledger_reserved,
               sum(delta_allocated)::int8 AS ledger_allocated
        FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku),
