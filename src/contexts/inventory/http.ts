@@ -281,7 +281,7 @@ export async function inventoryRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
-      description: 'Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
+      description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
       querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE') },
     },

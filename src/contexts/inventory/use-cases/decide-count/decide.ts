@@ -37,8 +37,10 @@ export const decideCountApproval: Decide<CountApprovalState, CountApprovalComman
   const count = state.count;
   if (count === undefined) return reject('NOT_FOUND', `No count ${cmd.countId}`);
   const status = cmd.approve ? 'COMPLETED' : 'REJECTED';
-  const moved = countLifecycle.check(count.status, status,
-    `Count ${count.id} is ${count.status}: only a count AWAITING_APPROVAL is approved or rejected`);
+  // RECOUNT → COMPLETED is legal too, but only by a recount within tolerance: a manager decides only what awaits them.
+  const message = `Count ${count.id} is ${count.status}: only a count AWAITING_APPROVAL is approved or rejected`;
+  if (count.status !== 'AWAITING_APPROVAL') return reject('ILLEGAL_TRANSITION', message);
+  const moved = countLifecycle.check(count.status, status, message);
   if (!moved.ok) return moved;
   const variance = state.variance;
   if (variance === undefined) throw new Error(`count ${count.id} awaits approval without a submission`);
