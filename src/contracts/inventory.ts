@@ -48,7 +48,32 @@ export const InventoryEvents = {
   asnClosed: 'inventory.asn.closed.v1',
   putawayRequested: 'inventory.stock.putaway-requested.v1',
   putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
+  held: 'inventory.stock.held.v1',
+  holdReleased: 'inventory.stock.hold-released.v1',
+  countRequested: 'inventory.count.requested.v1',
+  countSubmitted: 'inventory.count.submitted.v1',
+  countClosed: 'inventory.count.closed.v1',
 } as const;
+
+/** Statuses stock can be held in (issue 11): never allocatable nor reservable until released back to AVAILABLE. */
+export const HELD_STATUSES = ['HOLD', 'QUARANTINE', 'DAMAGED'] as const;
+export type HeldStatus = (typeof HELD_STATUSES)[number];
+
+/**
+ * A cycle count of one SKU and lot at one location (docs/operations/counting.md): OPEN until its first count, RECOUNT
+ * when that count was beyond tolerance, AWAITING_APPROVAL when the recount was too; COMPLETED once its variance was
+ * applied (COUNT movement), REJECTED when a manager refused the variance (nothing adjusted).
+ */
+export const COUNT_STATUSES = ['OPEN', 'RECOUNT', 'AWAITING_APPROVAL', 'COMPLETED', 'REJECTED'] as const;
+export type CountStatus = (typeof COUNT_STATUSES)[number];
+/** Why a count exists: the ABC schedule (`inventory.count-scheduler`) or a request (`POST /inventory/counts`). */
+export const COUNT_ORIGINS = ['SCHEDULED', 'ON_DEMAND'] as const;
+export type CountOrigin = (typeof COUNT_ORIGINS)[number];
+/** A SKU's counting class: A counted weekly, B monthly, C quarterly. */
+export const ABC_CLASSES = ['A', 'B', 'C'] as const;
+export type AbcClass = (typeof ABC_CLASSES)[number];
+/** What a submitted count led to. */
+export const COUNT_RESULTS = ['ADJUSTED', 'RECOUNT', 'AWAITING_APPROVAL'] as const;
 
 /**
  * What became of the units a short pick left missing (ADR 0024): re-reserved at another pickable location of the site
@@ -198,6 +223,39 @@ export const InventoryEventSchemas = {
     workerId: Type.Union([Type.String(), Type.Null()]),
     movementId: Type.String({ description: 'The PUTAWAY movement out of the receiving location.' }),
   }, { description: 'A putaway was confirmed by scanning the target location (`POST /inventory/putaways/{id}/confirm`), in full (COMPLETED: tasks finishes its PUTAWAY task) or in part.' }),
+  [InventoryEvents.held]: Type.Object({
+    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
+    reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
+  }, { description: 'Units were put on HOLD, QUARANTINE or DAMAGED (`POST /inventory/holds`, HOLD movements): they left ATP at once and are never allocated nor reserved until released.' }),
+  [InventoryEvents.holdReleased]: Type.Object({
+    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, fromStatus: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
+    reason: Type.String(), movementId: Type.String({ description: 'The RELEASE movement out of the held status; the one into AVAILABLE references it.' }),
+  }, { description: 'Held units were released back to AVAILABLE (`POST /inventory/hold-releases`, RELEASE movements); at a pickable location they rejoin ATP and free stock for backorders.' }),
+  [InventoryEvents.countRequested]: Type.Object({
+    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    origin: Type.Enum(COUNT_ORIGINS),
+    attempt: Type.Integer({ description: '1: the first count; 2: the recount a count beyond tolerance asks for.' }),
+    taskReference: Type.String({ description: 'The reference the COUNT task is queued under (one task per attempt).' }),
+  }, { description: 'A blind count is to be done (a count opened, or its recount asked for): tasks queues a COUNT task. The location is under count (not pickable, no moves) until the count closes.' }),
+  [InventoryEvents.countSubmitted]: Type.Object({
+    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    attempt: Type.Integer(), taskReference: Type.String(),
+    counted: Type.Integer({ description: 'Units the counter found.' }),
+    expected: Type.Integer({ description: 'AVAILABLE on-hand the ledger held there when the count was submitted.' }),
+    variance: Type.Integer({ description: 'counted − expected.' }),
+    withinTolerance: Type.Boolean(),
+    result: Type.Enum(COUNT_RESULTS, { description: 'ADJUSTED: within tolerance, applied at once; RECOUNT: a second count is asked for; AWAITING_APPROVAL: the recount was beyond tolerance too.' }),
+    workerId: Type.Union([Type.String(), Type.Null()]),
+  }, { description: 'A counter submitted a count (`POST /inventory/counts/{id}/submit`): tasks finishes that attempt\'s COUNT task.' }),
+  [InventoryEvents.countClosed]: Type.Object({
+    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('REJECTED')]),
+    variance: Type.Integer({ description: 'The variance of the last count submitted.' }),
+    applied: Type.Integer({ description: 'Units the COUNT movement changed on-hand by (0 when rejected or when nothing differed).' }),
+    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The COUNT movement, when the variance was not 0 and applied.' }),
+    decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The manager who approved or rejected, when a count needed approval.' }),
+    reason: Type.Union([Type.String(), Type.Null()]),
+  }, { description: 'A count closed: its variance applied (within tolerance, or approved) or rejected by a manager. The location is released from the count (it rejoins ATP when nothing else counts it).' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
@@ -218,6 +276,11 @@ export type AsnCancelled = Payload<typeof InventoryEvents.asnCancelled>;
 export type AsnClosed = Payload<typeof InventoryEvents.asnClosed>;
 export type PutawayRequested = Payload<typeof InventoryEvents.putawayRequested>;
 export type PutawayConfirmed = Payload<typeof InventoryEvents.putawayConfirmed>;
+export type StockHeld = Payload<typeof InventoryEvents.held>;
+export type StockHoldReleased = Payload<typeof InventoryEvents.holdReleased>;
+export type CountRequested = Payload<typeof InventoryEvents.countRequested>;
+export type CountSubmitted = Payload<typeof InventoryEvents.countSubmitted>;
+export type CountClosed = Payload<typeof InventoryEvents.countClosed>;
 
 /** Coded errors of the stock ledger. */
 export const InventoryErrors = {
@@ -227,6 +290,11 @@ export const InventoryErrors = {
   NOT_A_RECEIVING_LOCATION: { status: 422, title: 'Goods are received at a RECEIVING location' },
   NO_RECEIVING_LOCATION: { status: 422, title: 'The site has no active RECEIVING location' },
   PUTAWAY_TARGET_NOT_ALLOWED: { status: 422, title: 'The scanned location cannot take these units' },
+  STOCK_RESERVED: { status: 409, title: 'The units are reserved for picking' },
+  STOCK_ALLOCATED: { status: 409, title: 'The units are promised to orders' },
+  LOCATION_UNDER_COUNT: { status: 409, title: 'The location is under count' },
+  COUNT_ATTEMPT_MISMATCH: { status: 409, title: 'The count is not at that attempt' },
+  RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
 } as const satisfies ErrorSpecs;
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 /** Typed id prefixes: an id says what it names (`ord_…`, `wav_…`). */
 export const ID_PREFIXES = [
   'prd', 'sit', 'loc', 'ord', 'oln', 'wav', 'tsk', 'pkl', 'pln', 'lpn', 'pkg', 'shp',
-  'mov', 'alc', 'rsv', 'evt', 'key', 'dlq', 'rcp', 'adj', 'usr', 'rft', 'sga', 'exc', 'rtn',
+  'mov', 'alc', 'rsv', 'evt', 'key', 'dlq', 'rcp', 'adj', 'usr', 'rft', 'sga', 'exc', 'rtn', 'cnt',
   // Inbound: advance shipping notices and putaway requests.
   'asn', 'put',
 ] as const;

@@ -303,6 +303,25 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getReturn');
     expect((await example('confirmReturn')).body.status).toBe('COMPLETED');
 
+    // Stock control (issue 11): a unit quarantined and released; tolerance and a counting class; a count of the new
+    // product is counted short twice and rejected, a count of the new location counted long twice and approved.
+    expect((await example('holdStock')).body.toStatus).toBe('QUARANTINE');
+    expect((await example('releaseHold')).body.toStatus).toBe('AVAILABLE');
+    for (const id of ['putCountSettings', 'getCountSettings', 'putCountPolicy', 'listCountPolicies']) await example(id);
+    await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: EXAMPLES.site, toleranceUnits: null, tolerancePercent: null } });
+    use('count', (await example('requestCounts')).body.items[0].id);
+    await example('listCounts');
+    await example('getCount');
+    expect((await example('submitCount')).body.status).toBe('RECOUNT');
+    const recount = (id: string) => t.post(`/api/v1/inventory/counts/${id}/submit`, { attempt: 2, quantity: 0, workerId: 'bob' });
+    expect((await recount(real.get(EXAMPLES.ids.count)!)).body.status).toBe('AWAITING_APPROVAL');
+    expect((await example('rejectCount')).body.status).toBe('REJECTED');
+    const other = (await t.post('/api/v1/inventory/counts', { siteId: EXAMPLES.site, locationIds: [real.get(EXAMPLES.ids.location)], sku: EXAMPLES.newSku })).body.items[0];
+    expect((await t.post(`/api/v1/inventory/counts/${other.id}/submit`, { attempt: 1, quantity: 2, workerId: 'alice' })).body.status).toBe('RECOUNT');
+    expect((await t.post(`/api/v1/inventory/counts/${other.id}/submit`, { attempt: 2, quantity: 2, workerId: 'bob' })).body.status).toBe('AWAITING_APPROVAL');
+    use('count', other.id);
+    expect((await example('approveCount')).body).toMatchObject({ status: 'COMPLETED', applied: 2 });
+
     // One of the demo's waiting orders is cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
     use('order', waiting.id);

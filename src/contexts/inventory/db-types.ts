@@ -77,6 +77,52 @@ export interface InventoryBalances {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryCountPolicies {
+  abc_class: string;
+  last_scheduled_at: Date | null;
+  site_id: string;
+  sku: string;
+  updated_at: Generated<Date>;
+}
+
+export interface InventoryCounts {
+  applied: number | null;
+  closed_at: Date | null;
+  created_at: Date;
+  decided_by: string | null;
+  decision_reason: string | null;
+  id: string;
+  location_id: string;
+  lot: Generated<string>;
+  movement_id: string | null;
+  origin: string;
+  site_id: string;
+  sku: string;
+  status: string;
+  tolerance_percent: number | null;
+  tolerance_units: number | null;
+  updated_at: Date;
+}
+
+export interface InventoryCountSettings {
+  site_id: string;
+  tolerance_percent: number | null;
+  tolerance_units: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface InventoryCountSubmissions {
+  actor_id: string | null;
+  attempt: number;
+  count_id: string;
+  counted: number;
+  expected: number;
+  submitted_at: Date;
+  variance: number;
+  within_tolerance: boolean;
+  worker_id: string | null;
+}
+
 export interface InventoryInbox {
   event_id: string;
   event_type: string;
@@ -84,6 +130,7 @@ export interface InventoryInbox {
 }
 
 export interface InventoryLocations {
+  count_locks: Generated<number>;
   location_id: string;
   pick_sequence: number | null;
   pickable: Generated<boolean>;
@@ -223,6 +270,10 @@ export interface DB {
   "inventory.asn_lines": InventoryAsnLines;
   "inventory.asns": InventoryAsns;
   "inventory.balances": InventoryBalances;
+  "inventory.count_policies": InventoryCountPolicies;
+  "inventory.count_settings": InventoryCountSettings;
+  "inventory.count_submissions": InventoryCountSubmissions;
+  "inventory.counts": InventoryCounts;
   "inventory.inbox": InventoryInbox;
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;

@@ -12,6 +12,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
+import { inventoryControlRoutes } from './http-control.ts';
 
 const tags: Tag[] = ['Inventory'];
 const NullableString = Nullable(Type.String());
@@ -117,7 +118,7 @@ export async function inventoryRoutes(
       description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
         + 'Stock received at a dock is not promised (ATP) until it stands at a pickable location (ACTIVE storage, pick face or reserve): '
         + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move (409 INSUFFICIENT_STOCK); '
-        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); lot, status, expiry and first-receipt date are kept. The example moves '
+        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({
         siteId: SiteRef, sku: Sku, lot: Type.Optional(Lot),
@@ -129,7 +130,7 @@ export async function inventoryRoutes(
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
       }),
-      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK') },
+      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
@@ -280,11 +281,13 @@ export async function inventoryRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
-      description: 'Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
+      description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
       querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku) };
   });
+
+  await inventoryControlRoutes(app, deps, service, locations);
 }

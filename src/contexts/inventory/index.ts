@@ -9,6 +9,9 @@ import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 
+/** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
+export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
+
 /** The stock ledger: receipts, adjustments, allocation, reservations, picks and shipments as movements. */
 export function inventoryContext(
   deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi },
@@ -29,8 +32,12 @@ export function inventoryContext(
     },
     subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
-    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns'), asn: siteOfRow(deps.db, 'inventory.asns'), put: siteOfRow(deps.db, 'inventory.putaways') },
+    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns'), asn: siteOfRow(deps.db, 'inventory.asns'), put: siteOfRow(deps.db, 'inventory.putaways'), cnt: siteOfRow(deps.db, 'inventory.counts') },
     jobs: [{
+      // Cycle counts by ABC class (issue 11): opens the counts that are due, hourly.
+      name: 'inventory.count-scheduler', everyMs: COUNT_SCHEDULER_EVERY_MS,
+      run: async () => { await service.scheduleCounts(); },
+    }, {
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',
       run: () => learnBackfilledLocations(deps, apis.locations).then(

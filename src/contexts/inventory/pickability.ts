@@ -26,12 +26,14 @@ export interface LocationFacts {
 
 export interface Learned {
   readonly pickable: boolean;
+  /** True while an open cycle count holds the location (issue 11): moves from or to it are refused. */
+  readonly underCount: boolean;
   /** `inventory.location.pickability-changed` when learning flipped a location that holds stock (rows backfilled by migration). */
   readonly events: PublishedEvent[];
 }
 
 /** A location a command named that location-master does not know: nothing learned (the decision refuses it anyway). */
-export const NOT_LEARNED: Learned = { pickable: true, events: [] };
+export const NOT_LEARNED: Learned = { pickable: true, underCount: false, events: [] };
 
 /**
  * Sets a location's facts under FOR UPDATE (only when its type is unknown, with `onlyIfUnknown`). When pickability
@@ -39,18 +41,43 @@ export const NOT_LEARNED: Learned = { pickable: true, events: [] };
  */
 async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): Promise<Learned> {
   const row = await store.lockLocation(tx, facts.id, facts.siteId);
-  if (onlyIfUnknown && row.type !== null) return { pickable: row.pickable, events: [] };
-  const pickable = isPickable(facts);
+  const underCount = row.count_locks > 0;
+  if (onlyIfUnknown && row.type !== null) return { pickable: row.pickable, underCount, events: [] };
+  // A location under count stays unpickable whatever its status becomes, until its counts close.
+  const pickable = isPickable(facts) && !underCount;
   const samePickSequence = facts.pickSequence === undefined || row.pick_sequence === facts.pickSequence;
   if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable,
-    events: [] };
+    underCount, events: [] };
   await store.updateLocation(tx, facts.id, { type: facts.type, status: facts.status, pickable, pickSequence: facts.pickSequence });
-  if (row.pickable === pickable) return { pickable, events: [] };
-  const lines = await store.availableOnHandAt(tx, facts.siteId, facts.id);
-  for (const l of lines) await store.changeUnpickable(tx, facts.siteId, l.sku, pickable ? -l.quantity : l.quantity);
-  if (lines.length === 0) return { pickable, events: [] };
-  const data: LocationPickabilityChanged = { siteId: facts.siteId, locationId: facts.id, pickable, lines };
-  return { pickable, events: [{ type: InventoryEvents.pickabilityChanged, subject: facts.id, siteId: facts.siteId, data }] };
+  if (row.pickable === pickable) return { pickable, underCount, events: [] };
+  return { pickable, underCount, events: await flip(tx, facts.siteId, facts.id, pickable) };
+}
+
+/**
+ * A location's pickability flipped (its row locked FOR UPDATE): its AVAILABLE on-hand moves into or out of
+ * `unpickable`, SKU by SKU in SKU order, announced when it holds any.
+ */
+async function flip(tx: Tx, siteId: string, locationId: string, pickable: boolean): Promise<PublishedEvent[]> {
+  const lines = await store.availableOnHandAt(tx, siteId, locationId);
+  for (const l of lines) await store.changeUnpickable(tx, siteId, l.sku, pickable ? -l.quantity : l.quantity);
+  if (lines.length === 0) return [];
+  const data: LocationPickabilityChanged = { siteId, locationId, pickable, lines };
+  return [{ type: InventoryEvents.pickabilityChanged, subject: locationId, siteId, data }];
+}
+
+/**
+ * Cycle counts open (+n) or close (−n) at a location: the row locked FOR UPDATE (after the counts' rows), its lock
+ * count changed; the first lock takes the location out of ATP, the last release brings it back when location-master's
+ * facts allow (an unlearned row counts as pickable, as everywhere).
+ */
+export async function changeCountLock(tx: Tx, location: { readonly id: string; readonly siteId: string }, delta: number): Promise<PublishedEvent[]> {
+  const row = await store.lockLocation(tx, location.id, location.siteId);
+  const locks = row.count_locks + delta;
+  if (locks < 0) throw new Error(`location ${location.id} has no count lock to release`);
+  const byFacts = row.type === null || row.status === null ? true : isPickable({ type: row.type, status: row.status });
+  const pickable = byFacts && locks === 0;
+  await store.setCountLocks(tx, location.id, locks, pickable);
+  return row.pickable === pickable ? [] : flip(tx, location.siteId, location.id, pickable);
 }
 
 /**
@@ -62,7 +89,7 @@ export async function learnLocation(tx: Tx, location: Pick<Location,
   // A known type never becomes unknown again, so the plain read decides which lock to take (no SHARE → UPDATE upgrade).
   if ((await store.getLocation(tx, location.id))?.type != null) {
     const row = await store.shareLocation(tx, location.id);
-    if (row !== undefined) return { pickable: row.pickable, events: [] };
+    if (row !== undefined) return { pickable: row.pickable, underCount: row.count_locks > 0, events: [] };
   }
   return setFacts(tx, location, true);
 }

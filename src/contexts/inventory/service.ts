@@ -16,6 +16,12 @@ import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.t
 import { retryBackordersHandler } from './use-cases/retry-backorders/handler.ts';
 import { shipShipmentHandler } from './use-cases/ship-shipment/handler.ts';
 import { shortLineHandler } from './use-cases/short-line/handler.ts';
+import { decideCountHandler } from './use-cases/decide-count/handler.ts';
+import { holdStockHandler } from './use-cases/hold-stock/handler.ts';
+import { requestCountsHandler } from './use-cases/open-counts/handler.ts';
+import { releaseHoldHandler } from './use-cases/release-hold/handler.ts';
+import { scheduleCountsHandler } from './use-cases/schedule-counts/handler.ts';
+import { submitCountHandler } from './use-cases/submit-count/handler.ts';
 
 /**
  * The stock ledger's commands, event reactions and promise queries, composed from its use cases
@@ -63,6 +69,13 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     pickLine: pickLineHandler(deps, counters),
     shortLine: shortLineHandler(deps, counters),
     shipShipment: shipShipmentHandler(deps, counters),
+    // Stock control (issue 11): holds and cycle counts.
+    holdStock: holdStockHandler(deps, apis),
+    releaseHold: releaseHoldHandler(deps, apis),
+    requestCounts: requestCountsHandler(deps, apis.locations),
+    submitCount: submitCountHandler(deps),
+    decideCount: decideCountHandler(deps),
+    scheduleCounts: scheduleCountsHandler(deps),
   };
 }
 

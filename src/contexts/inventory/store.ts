@@ -6,7 +6,7 @@ import type { LocationStatus, LocationType } from '../../contracts/location-mast
 import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
 import type { NewReturn } from './domain/returns.ts';
-import type { ReturnStatus } from '../../contracts/inventory.ts';
+import type { AbcClass, CountOrigin, CountStatus, ReturnStatus } from '../../contracts/inventory.ts';
 import type {
   InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventoryReturnConfirmations,
   InventoryReturns, InventorySkuStock,
@@ -422,7 +422,7 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
        SELECT sku,
               COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'RECEIPT'), 0)::int8 AS received,
               COALESCE(-sum(delta_on_hand) FILTER (WHERE type = 'SHIP'), 0)::int8 AS shipped,
-              COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'ADJUST'), 0)::int8 AS adjusted,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type IN ('ADJUST', 'COUNT')), 0)::int8 AS adjusted,
               sum(delta_on_hand)::int8 AS ledger_on_hand, sum(delta_reserved)::int8 AS ledger_reserved,
               sum(delta_allocated)::int8 AS ledger_allocated
        FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku),
@@ -442,11 +442,11 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
 
 /** Type and status are NULL while not learned yet (rows backfilled by migration 003); such a row counts as pickable. */
 export type LocationRow = Narrowed<
-  Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable' | 'pick_sequence'>,
+  Pick<Selectable<InventoryLocations>, 'location_id' | 'site_id' | 'type' | 'status' | 'pickable' | 'pick_sequence' | 'count_locks'>,
   { type: LocationType | null; status: LocationStatus | null }
 >;
 
-const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable, pick_sequence`;
+const LOCATION_COLUMNS = `location_id, site_id, type, status, pickable, pick_sequence, count_locks`;
 
 /** Projection rows of these locations, unlocked: what a wave release reads instead of asking location-master. */
 export async function locationsByIds(db: Executor, ids: readonly string[]): Promise<LocationRow[]> {
@@ -483,6 +483,12 @@ export async function updateLocation(
      WHERE location_id = $1`,
     [locationId, facts.type, facts.status, facts.pickable, facts.pickSequence !== undefined, facts.pickSequence ?? null],
   );
+}
+
+/** A location's open counts and the pickability they leave it with (issue 11: a location under count is not pickable). */
+export async function setCountLocks(db: Executor, locationId: string, countLocks: number, pickable: boolean): Promise<void> {
+  await db.query(`UPDATE inventory.locations SET count_locks = $2, pickable = $3, updated_at = now() WHERE location_id = $1`,
+    [locationId, countLocks, pickable]);
 }
 
 /** AVAILABLE on-hand at one location per SKU, in SKU order (the order SKU rows are locked in). */
@@ -664,4 +670,198 @@ export async function setRecoveryStatus(db: Executor, pickLineId: string, status
 /** A cancelled order's waiting recoveries end: nothing is re-reserved for it. */
 export async function cancelRecoveriesOfOrder(db: Executor, orderId: string, now: Date): Promise<void> {
   await db.query(`UPDATE inventory.short_recoveries SET status = 'CANCELLED', updated_at = $2 WHERE order_id = $1 AND status = 'WAITING'`, [orderId, now]);
+}
+
+// ---------------------------------------------------------------- cycle counts (issue 11, migration 008)
+
+export interface CountRow {
+  readonly id: string;
+  readonly site_id: string;
+  readonly location_id: string;
+  readonly sku: string;
+  readonly lot: string;
+  readonly origin: CountOrigin;
+  readonly status: CountStatus;
+  readonly tolerance_units: number | null;
+  readonly tolerance_percent: number | null;
+  readonly applied: number | null;
+  readonly movement_id: string | null;
+  readonly decided_by: string | null;
+  readonly decision_reason: string | null;
+  readonly created_at: Date;
+  readonly updated_at: Date;
+  readonly closed_at: Date | null;
+}
+const COUNT_COLUMNS = `id, site_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent::float8 AS tolerance_percent,
+  applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at`;
+
+export interface CountSubmissionRow {
+  readonly count_id: string;
+  readonly attempt: number;
+  readonly counted: number;
+  readonly expected: number;
+  readonly variance: number;
+  readonly within_tolerance: boolean;
+  readonly worker_id: string | null;
+  readonly actor_id: string | null;
+  readonly submitted_at: Date;
+}
+const SUBMISSION_COLUMNS = 'count_id, attempt, counted, expected, variance, within_tolerance, worker_id, actor_id, submitted_at';
+
+/** A count as a decision opens it. */
+export type NewCount = Pick<CountRow, 'id' | 'site_id' | 'location_id' | 'sku' | 'lot' | 'origin' | 'tolerance_units' | 'tolerance_percent'>;
+
+export async function insertCounts(db: Executor, rows: readonly NewCount[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.counts (id, site_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at)
+     SELECT c.id, c.site_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2
+     FROM jsonb_to_recordset($1::jsonb) AS c(id text, site_id text, location_id text, sku text, lot text, origin text,
+                                             tolerance_units int, tolerance_percent numeric)`,
+    [JSON.stringify(rows), now],
+  );
+}
+
+/** Open counts at these locations (what a new count must not repeat). */
+export async function openCountsAt(db: Executor, locationIds: readonly string[]): Promise<Pick<CountRow, 'id' | 'location_id' | 'sku' | 'lot'>[]> {
+  if (locationIds.length === 0) return [];
+  return db.query<Pick<CountRow, 'id' | 'location_id' | 'sku' | 'lot'>>(
+    `SELECT id, location_id, sku, lot FROM inventory.counts
+     WHERE location_id = ANY($1::text[]) AND status IN ('OPEN', 'RECOUNT', 'AWAITING_APPROVAL') ORDER BY location_id, sku, lot`,
+    [[...locationIds]],
+  );
+}
+
+/** AVAILABLE balances with units at these locations (of these SKUs, when given), in key order: what a count covers. */
+export async function availableBalancesAt(db: Executor, siteId: string, locationIds: readonly string[], skus: readonly string[] | null): Promise<{ location_id: string; sku: string; lot: string }[]> {
+  if (locationIds.length === 0) return [];
+  return db.query<{ location_id: string; sku: string; lot: string }>(
+    `SELECT location_id, sku, lot FROM inventory.balances
+     WHERE site_id = $1 AND location_id = ANY($2::text[]) AND status = 'AVAILABLE' AND on_hand > 0 AND ($3::text[] IS NULL OR sku = ANY($3::text[]))
+     ORDER BY location_id, sku, lot`,
+    [siteId, [...locationIds], skus === null ? null : [...skus]],
+  );
+}
+
+/** Real locations (not in-process) holding AVAILABLE units of these SKUs, in id order. */
+export async function locationsHolding(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.query<{ location_id: string }>(
+    `SELECT DISTINCT location_id FROM inventory.balances
+     WHERE site_id = $1 AND sku = ANY($2::text[]) AND status = 'AVAILABLE' AND on_hand > 0 AND location_id NOT LIKE 'IN\\_PROCESS:%'
+     ORDER BY location_id`,
+    [siteId, [...skus]],
+  );
+  return rows.map((r) => r.location_id);
+}
+
+export async function getCount(db: Executor, id: string): Promise<CountRow | undefined> {
+  return (await db.query<CountRow>(`SELECT ${COUNT_COLUMNS} FROM inventory.counts WHERE id = $1`, [id]))[0];
+}
+
+export async function lockCount(db: Executor, id: string): Promise<CountRow | undefined> {
+  return (await db.query<CountRow>(`SELECT ${COUNT_COLUMNS} FROM inventory.counts WHERE id = $1 FOR UPDATE`, [id]))[0];
+}
+
+export async function countsByIds(db: Executor, ids: readonly string[]): Promise<CountRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<CountRow>(`SELECT ${COUNT_COLUMNS} FROM inventory.counts WHERE id = ANY($1::text[]) ORDER BY id`, [[...ids]]);
+}
+
+export async function listCounts(db: Executor, q: {
+  siteId: string; status?: CountStatus | undefined; locationId?: string | undefined; sku?: string | undefined; limit: number; after: string | null;
+}): Promise<CountRow[]> {
+  return db.query<CountRow>(
+    `SELECT ${COUNT_COLUMNS} FROM inventory.counts
+     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR location_id = $3) AND ($4::text IS NULL OR sku = $4)
+       AND ($5::text IS NULL OR id > $5)
+     ORDER BY id LIMIT $6`,
+    [q.siteId, q.status ?? null, q.locationId ?? null, q.sku ?? null, q.after, q.limit],
+  );
+}
+
+/** A count's new status, as a decision set it; closing ones carry what was applied and who decided. */
+export async function updateCount(db: Executor, id: string, c: {
+  status: CountStatus; applied?: number | null; movementId?: string | null; decidedBy?: string | null; reason?: string | null; now: Date; closed: boolean;
+}): Promise<void> {
+  await db.query(
+    `UPDATE inventory.counts SET status = $2, applied = COALESCE($3, applied), movement_id = COALESCE($4, movement_id),
+       decided_by = COALESCE($5, decided_by), decision_reason = COALESCE($6, decision_reason), updated_at = $7,
+       closed_at = CASE WHEN $8 THEN $7 ELSE closed_at END
+     WHERE id = $1`,
+    [id, c.status, c.applied ?? null, c.movementId ?? null, c.decidedBy ?? null, c.reason ?? null, c.now, c.closed],
+  );
+}
+
+export async function insertCountSubmission(db: Executor, s: CountSubmissionRow): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.count_submissions (${SUBMISSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [s.count_id, s.attempt, s.counted, s.expected, s.variance, s.within_tolerance, s.worker_id, s.actor_id, s.submitted_at],
+  );
+}
+
+export async function submissionsOf(db: Executor, countIds: readonly string[]): Promise<CountSubmissionRow[]> {
+  if (countIds.length === 0) return [];
+  return db.query<CountSubmissionRow>(
+    `SELECT ${SUBMISSION_COLUMNS} FROM inventory.count_submissions WHERE count_id = ANY($1::text[]) ORDER BY count_id, attempt`, [[...countIds]],
+  );
+}
+
+export interface CountSettingsRow {
+  readonly site_id: string;
+  readonly tolerance_units: number | null;
+  readonly tolerance_percent: number | null;
+}
+
+export async function countSettings(db: Executor, siteId: string): Promise<CountSettingsRow | undefined> {
+  return (await db.query<CountSettingsRow>(
+    `SELECT site_id, tolerance_units, tolerance_percent::float8 AS tolerance_percent FROM inventory.count_settings WHERE site_id = $1`, [siteId],
+  ))[0];
+}
+
+export async function putCountSettings(db: Executor, s: CountSettingsRow): Promise<CountSettingsRow> {
+  return (await db.query<CountSettingsRow>(
+    `INSERT INTO inventory.count_settings (site_id, tolerance_units, tolerance_percent) VALUES ($1, $2, $3)
+     ON CONFLICT (site_id) DO UPDATE SET tolerance_units = EXCLUDED.tolerance_units, tolerance_percent = EXCLUDED.tolerance_percent, updated_at = now()
+     RETURNING site_id, tolerance_units, tolerance_percent::float8 AS tolerance_percent`,
+    [s.site_id, s.tolerance_units, s.tolerance_percent],
+  ))[0]!;
+}
+
+export interface CountPolicyRow {
+  readonly site_id: string;
+  readonly sku: string;
+  readonly abc_class: AbcClass;
+  readonly last_scheduled_at: Date | null;
+}
+const POLICY_COLUMNS = 'site_id, sku, abc_class, last_scheduled_at';
+
+export async function putCountPolicy(db: Executor, p: Omit<CountPolicyRow, 'last_scheduled_at'>): Promise<CountPolicyRow> {
+  return (await db.query<CountPolicyRow>(
+    `INSERT INTO inventory.count_policies (site_id, sku, abc_class) VALUES ($1, $2, $3)
+     ON CONFLICT (site_id, sku) DO UPDATE SET abc_class = EXCLUDED.abc_class, updated_at = now()
+     RETURNING ${POLICY_COLUMNS}`,
+    [p.site_id, p.sku, p.abc_class],
+  ))[0]!;
+}
+
+export async function listCountPolicies(db: Executor, q: { siteId: string; limit: number; after: string | null }): Promise<CountPolicyRow[]> {
+  return db.query<CountPolicyRow>(
+    `SELECT ${POLICY_COLUMNS} FROM inventory.count_policies WHERE site_id = $1 AND ($2::text IS NULL OR sku > $2) ORDER BY sku LIMIT $3`,
+    [q.siteId, q.after, q.limit],
+  );
+}
+
+/** Every site's policies, locked (the scheduler decides and marks them in one transaction per site). */
+export async function lockCountPolicies(db: Executor, siteId: string): Promise<CountPolicyRow[]> {
+  return db.query<CountPolicyRow>(`SELECT ${POLICY_COLUMNS} FROM inventory.count_policies WHERE site_id = $1 ORDER BY sku FOR UPDATE`, [siteId]);
+}
+
+export async function sitesWithCountPolicies(db: Executor): Promise<string[]> {
+  return (await db.query<{ site_id: string }>(`SELECT DISTINCT site_id FROM inventory.count_policies ORDER BY site_id`)).map((r) => r.site_id);
+}
+
+export async function markCountsScheduled(db: Executor, siteId: string, skus: readonly string[], now: Date): Promise<void> {
+  if (skus.length === 0) return;
+  await db.query(`UPDATE inventory.count_policies SET last_scheduled_at = $3 WHERE site_id = $1 AND sku = ANY($2::text[])`, [siteId, [...skus], now]);
 }

@@ -33,7 +33,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     on(
       [
         InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged,
-        InventoryEvents.returned,
+        InventoryEvents.returned, InventoryEvents.holdReleased, InventoryEvents.countClosed,
       ],
       async (_data, event, tx) => {
         await service.retryShortRecoveries(tx, freedStock(event), causedBy(event));

@@ -1,6 +1,7 @@
 import { fromLotKey } from './domain/stock.ts';
-import type { BalanceRow, ReturnConfirmationRow, ReturnRow } from './store.ts';
-import type { ReturnStatus } from '../../contracts/inventory.ts';
+import type { BalanceRow, CountRow, CountSubmissionRow, ReturnConfirmationRow, ReturnRow } from './store.ts';
+import type { CountOrigin, CountStatus, ReturnStatus } from '../../contracts/inventory.ts';
+import { awaitedAttempt, countTaskReference } from './domain/counts.ts';
 
 export interface BalanceView {
   readonly siteId: string;
@@ -66,6 +67,59 @@ export function returnView(r: ReturnRow, confirmations: readonly ReturnConfirmat
     confirmations: confirmations.filter((c) => c.return_id === r.id).map((c) => ({
       movementId: c.id, locationId: c.location_id, quantity: c.quantity, confirmedBy: c.confirmed_by,
       confirmedAt: c.confirmed_at.toISOString(), scanId: c.scan_id,
+    })),
+  };
+}
+
+/** A count's submission as a manager sees it (counted against what the ledger held). */
+export interface CountSubmissionView {
+  readonly attempt: number;
+  readonly counted: number;
+  readonly expected: number;
+  readonly variance: number;
+  readonly withinTolerance: boolean;
+  readonly workerId: string | null;
+  readonly submittedAt: string;
+}
+
+/**
+ * A cycle count as the API shows it. `blind` views (what counters get) carry no expected quantity, no variance and no
+ * earlier count: a recount is as blind as the first count.
+ */
+export interface CountView {
+  readonly id: string;
+  readonly siteId: string;
+  readonly locationId: string;
+  readonly sku: string;
+  readonly lot: string | null;
+  readonly origin: CountOrigin;
+  readonly status: CountStatus;
+  /** The attempt a submit must name while the count waits for one (1: count, 2: recount); null otherwise. */
+  readonly attempt: number | null;
+  readonly taskReference: string | null;
+  readonly toleranceUnits: number | null;
+  readonly tolerancePercent: number | null;
+  readonly blind: boolean;
+  readonly applied: number | null;
+  readonly movementId: string | null;
+  readonly decidedBy: string | null;
+  readonly decisionReason: string | null;
+  readonly createdAt: string;
+  readonly closedAt: string | null;
+  readonly submissions: readonly CountSubmissionView[];
+}
+
+export function countView(c: CountRow, submissions: readonly CountSubmissionRow[], blind: boolean): CountView {
+  const attempt = awaitedAttempt(c.status) ?? null;
+  return {
+    id: c.id, siteId: c.site_id, locationId: c.location_id, sku: c.sku, lot: fromLotKey(c.lot), origin: c.origin, status: c.status,
+    attempt, taskReference: attempt === null ? null : countTaskReference(c.id, attempt),
+    toleranceUnits: c.tolerance_units, tolerancePercent: c.tolerance_percent, blind,
+    applied: blind ? null : c.applied, movementId: c.movement_id, decidedBy: c.decided_by, decisionReason: c.decision_reason,
+    createdAt: c.created_at.toISOString(), closedAt: c.closed_at?.toISOString() ?? null,
+    submissions: blind ? [] : submissions.filter((s) => s.count_id === c.id).map((s) => ({
+      attempt: s.attempt, counted: s.counted, expected: s.expected, variance: s.variance, withinTolerance: s.within_tolerance,
+      workerId: s.worker_id, submittedAt: s.submitted_at.toISOString(),
     })),
   };
 }

@@ -10,6 +10,8 @@ import type { TaskService } from './service.ts';
 export const RETURN_TASK_PRIORITY = 5;
 /** A putaway (received units at the dock): the same middle priority; the dock fills up when it waits too long. */
 export const PUTAWAY_TASK_PRIORITY = 5;
+/** A cycle count: as urgent as a return (the location is locked for picks and moves until counted). */
+export const COUNT_TASK_PRIORITY = 5;
 
 /**
  * Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. A return to stock
@@ -47,6 +49,14 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(InventoryEvents.putawayConfirmed, async (d, event, tx) => {
       if (d.putawayStatus === 'COMPLETED') await tasks.finishWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
+    }),
+    // A cycle count (issue 11): each attempt (count, recount) is its own COUNT task, finished when that attempt is submitted.
+    on(InventoryEvents.countRequested, async (d, event, tx) => {
+      await tasks.queue(tx, { siteId: d.siteId, type: 'COUNT', reference: d.taskReference, waveId: null, priority: COUNT_TASK_PRIORITY,
+        locationId: d.locationId }, causedBy(event));
+    }),
+    on(InventoryEvents.countSubmitted, async (d, event, tx) => {
+      await tasks.finishWork(tx, 'COUNT', d.taskReference, causedBy(event));
     }),
     // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the move or
     // the count, and finishing the task with its outcome, belongs to inbound and inventory control.

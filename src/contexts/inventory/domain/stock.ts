@@ -103,11 +103,13 @@ export interface FreedStock {
 /**
  * The SKUs whose free (allocatable) stock at a site an inventory event may have grown: receipts, positive adjustments,
  * deallocations, AVAILABLE units moved from a non-pickable location into a pickable one, returns put back into stock
- * (from a tote, where nobody could promise them), and locations that became pickable while holding stock. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
+ * (from a tote, where nobody could promise them), locations that became pickable while holding stock, held units
+ * released and counts that found units. Undefined when the event frees nothing. Backordered lines of these SKUs are worth a retry.
  */
 type FreeingType =
   | typeof InventoryEvents.received | typeof InventoryEvents.adjusted | typeof InventoryEvents.deallocated
-  | typeof InventoryEvents.moved | typeof InventoryEvents.pickabilityChanged | typeof InventoryEvents.returned;
+  | typeof InventoryEvents.moved | typeof InventoryEvents.pickabilityChanged | typeof InventoryEvents.returned
+  | typeof InventoryEvents.holdReleased | typeof InventoryEvents.countClosed;
 /** An inventory event that may free stock, with its payload (`type` narrows `data`). */
 export type FreeingEvent = { [T in FreeingType]: { readonly type: T; readonly data: EnvelopeFor<T>['data'] } }[FreeingType];
 
@@ -138,6 +140,14 @@ export function freedStock(event: FreeingEvent): FreedStock | undefined {
     case InventoryEvents.pickabilityChanged: {
       const skus = skusOf(event.data.lines);
       return event.data.pickable && skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
+    }
+    case InventoryEvents.holdReleased: {
+      const d = event.data;
+      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+    }
+    case InventoryEvents.countClosed: {
+      const d = event.data;
+      return d.applied > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
     }
     default:
       return assertNever(event, 'stock event');

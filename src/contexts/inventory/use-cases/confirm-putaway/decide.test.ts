@@ -15,7 +15,7 @@ const putaway = (o: Partial<PutawayRow> = {}): PutawayRow => ({
 });
 const state: ConfirmPutawayState = {
   putaway: putaway(), earlierScan: undefined,
-  move: { product: { sku: 'SKU-A' }, from: dock, to: shelf, fromPickable: false, toPickable: true,
+  move: { product: { sku: 'SKU-A' }, from: dock, to: shelf, fromPickable: false, toPickable: true, fromUnderCount: false, toUnderCount: false,
     source: { on_hand: 6, reserved: 0, expires_on: null, first_received_at: at } },
 };
 const confirm = (o: Partial<ConfirmPutawayCommand> = {}): ConfirmPutawayCommand => ({ putawayId: 'put_1', locationCode: 'B-01', movementId: 'mov_9', workerId: 'ana', ...o });

@@ -32,7 +32,10 @@ export function confirmPutawayHandler(deps: PlatformDeps, apis: StockApis) {
       if (putaway !== undefined && earlierScan === undefined && from !== undefined && to !== undefined && to.siteId === putaway.site_id && from.id !== to.id) {
         ends = await lockMoveEnds(tx, { siteId: putaway.site_id, sku: putaway.sku, lot: putaway.lot, status: putaway.stock_status }, from, to);
       }
-      const move = { product, from, to, fromPickable: ends.learned.from.pickable, toPickable: ends.learned.to.pickable, source: ends.source };
+      const move = {
+        product, from, to, fromPickable: ends.learned.from.pickable, toPickable: ends.learned.to.pickable,
+        fromUnderCount: ends.learned.from.underCount, toUnderCount: ends.learned.to.underCount, source: ends.source,
+      };
       const decision = decideConfirmPutaway({ putaway, earlierScan, move }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;

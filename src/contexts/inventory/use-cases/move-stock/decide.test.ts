@@ -8,7 +8,7 @@ const dock = location({ id: 'loc_dock', code: 'DOCK-1', type: 'RECEIVING' });
 const shelf = location({ id: 'loc_shelf', code: 'A-01' });
 const received = new Date('2026-01-02T08:00:00.000Z');
 const atDock: MoveState = {
-  product: { sku: 'SKU-A' }, from: dock, to: shelf, fromPickable: false, toPickable: true,
+  product: { sku: 'SKU-A' }, from: dock, to: shelf, fromPickable: false, toPickable: true, fromUnderCount: false, toUnderCount: false,
   source: { on_hand: 5, reserved: 1, expires_on: '2026-09-01', first_received_at: received },
 };
 const move = (o: Partial<MoveCommand> = {}): MoveCommand => ({
@@ -52,6 +52,12 @@ describe('move stock', () => {
   it('refuses a target that is not ACTIVE, but empties a blocked source', () => {
     spec.given({ ...atDock, to: location({ id: 'loc_shelf', status: 'BLOCKED' }) }).when(move()).thenRejects('LOCATION_NOT_ACTIVE');
     spec.given({ ...atDock, from: location({ id: 'loc_dock', status: 'BLOCKED' }) }).when(move()).then((d) => expect(d.quantity).toBe(4));
+  });
+
+  it('refuses a move from or to a location under count', () => {
+    spec.given({ ...atDock, fromUnderCount: true }).when(move()).thenRejects('LOCATION_UNDER_COUNT', { fields: ['/fromLocationId'] });
+    spec.given({ ...atDock, toUnderCount: true }).when(move({ toLocationId: undefined, toLocationCode: 'A-01' }))
+      .thenRejects('LOCATION_UNDER_COUNT', { fields: ['/toLocationCode'] });
   });
 
   it('refuses more than the unreserved units at the source', () => {

@@ -27,6 +27,9 @@ export interface MoveState {
   readonly to: Location | undefined;
   readonly fromPickable: boolean;
   readonly toPickable: boolean;
+  /** An open cycle count holds the end (issue 11): nothing moves from or to it until counted. */
+  readonly fromUnderCount: boolean;
+  readonly toUnderCount: boolean;
   /** The source balance, locked with the target's in location order (undefined: none). */
   readonly source: {
     readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date;
@@ -50,7 +53,8 @@ export interface MoveDecision {
 }
 
 export type MoveRejection =
-  | 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK';
+  | 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK'
+  | 'LOCATION_UNDER_COUNT';
 
 export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (end === 'from'
   ? { name: 'fromLocation', id: input.fromLocationId, code: input.fromLocationCode }
@@ -79,6 +83,12 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   if (to.status !== 'ACTIVE') {
     return reject('LOCATION_NOT_ACTIVE',
       `Location ${to.code} is ${to.status}: nothing is put to it`, [{ field: toField, message: `location is ${to.status}` }]);
+  }
+  for (const [end, underCount, location] of [['from', state.fromUnderCount, from], ['to', state.toUnderCount, to]] as const) {
+    if (underCount) {
+      return reject('LOCATION_UNDER_COUNT', `Location ${location.code} is under count: nothing moves from or to it until counted`,
+        [{ field: refField(endRef(input, end)), message: 'location is under count' }]);
+    }
   }
   const { siteId, sku, quantity: q, movementId } = input;
   const status: StockStatus = input.status ?? 'AVAILABLE';

@@ -74,7 +74,10 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       const { learned, source } = from !== undefined && to !== undefined
         ? await lockMoveEnds(tx, { siteId: input.siteId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
         : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
-      const state = { product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable, source };
+      const state = {
+        product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
+        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source,
+      };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;

@@ -1,0 +1,47 @@
+/** Read side of cycle counts and their settings (issue 11), for http-control.ts. */
+import type { AbcClass, CountStatus } from '../../contracts/inventory.ts';
+import { nextCursor } from '../../platform/http/paging.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import * as store from './store.ts';
+import { countView, type CountView } from './views.ts';
+
+export function countQueries(db: Executor) {
+  return {
+    /** One count; `blind` leaves out what a counter must not see (expected quantity, variance, earlier counts). */
+    async count(id: string, blind: boolean): Promise<CountView | undefined> {
+      const row = await store.getCount(db, id);
+      return row === undefined ? undefined : countView(row, await store.submissionsOf(db, [id]), blind);
+    },
+
+    async counts(q: {
+      siteId: string; status?: CountStatus | undefined; locationId?: string | undefined; sku?: string | undefined; limit: number; after: string | null;
+    }, blind: boolean): Promise<{ items: CountView[]; nextCursor: string | null }> {
+      const rows = await store.listCounts(db, q);
+      const submissions = blind ? [] : await store.submissionsOf(db, rows.map((r) => r.id));
+      return { items: rows.map((r) => countView(r, submissions, blind)), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
+    },
+
+    async settings(siteId: string): Promise<{ siteId: string; toleranceUnits: number | null; tolerancePercent: number | null }> {
+      const s = await store.countSettings(db, siteId);
+      return { siteId, toleranceUnits: s?.tolerance_units ?? null, tolerancePercent: s?.tolerance_percent ?? null };
+    },
+
+    async putSettings(siteId: string, toleranceUnits: number | null, tolerancePercent: number | null) {
+      const s = await store.putCountSettings(db, { site_id: siteId, tolerance_units: toleranceUnits, tolerance_percent: tolerancePercent });
+      return { siteId, toleranceUnits: s.tolerance_units, tolerancePercent: s.tolerance_percent };
+    },
+
+    async putPolicy(siteId: string, sku: string, abcClass: AbcClass) {
+      return policyView(await store.putCountPolicy(db, { site_id: siteId, sku, abc_class: abcClass }));
+    },
+
+    async policies(q: { siteId: string; limit: number; after: string | null }) {
+      const rows = await store.listCountPolicies(db, q);
+      return { items: rows.map(policyView), nextCursor: nextCursor(rows, q.limit, (r) => r.sku) };
+    },
+  };
+}
+
+function policyView(p: store.CountPolicyRow): { siteId: string; sku: string; abcClass: AbcClass; lastScheduledAt: string | null } {
+  return { siteId: p.site_id, sku: p.sku, abcClass: p.abc_class, lastScheduledAt: p.last_scheduled_at?.toISOString() ?? null };
+}

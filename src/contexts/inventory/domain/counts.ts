@@ -1,0 +1,118 @@
+/** Cycle counts (issue 11, docs/operations/counting.md): lifecycle, tolerance, the ABC schedule. Pure. */
+import type { PublishedEvent } from '../../../contracts/events.ts';
+import { InventoryEvents, type AbcClass, type CountClosed, type CountStatus } from '../../../contracts/inventory.ts';
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import { defineLifecycle } from '../../../platform/lifecycle.ts';
+import type { BalanceKey, PlannedMovement } from './ledger.ts';
+import { fromLotKey } from './stock.ts';
+
+/**
+ * OPEN (waiting for its count) → COMPLETED (within tolerance: applied) | RECOUNT (beyond: a second count by another task);
+ * RECOUNT → COMPLETED | AWAITING_APPROVAL (the recount differs beyond tolerance too); AWAITING_APPROVAL → COMPLETED
+ * (a manager approved: applied) | REJECTED (nothing adjusted).
+ */
+export const COUNT_TRANSITIONS: Record<CountStatus, readonly CountStatus[]> = {
+  OPEN: ['COMPLETED', 'RECOUNT'],
+  RECOUNT: ['COMPLETED', 'AWAITING_APPROVAL'],
+  AWAITING_APPROVAL: ['COMPLETED', 'REJECTED'],
+  COMPLETED: [],
+  REJECTED: [],
+};
+export const countLifecycle = defineLifecycle('count', COUNT_TRANSITIONS, ['OPEN']);
+
+/** Statuses in which a count holds its location (not pickable, no moves). */
+export const OPEN_COUNT_STATUSES: readonly CountStatus[] = ['OPEN', 'RECOUNT', 'AWAITING_APPROVAL'];
+
+/** The attempt a count waits for: 1 while OPEN, 2 while RECOUNT; none otherwise. */
+export function awaitedAttempt(status: CountStatus): 1 | 2 | undefined {
+  return status === 'OPEN' ? 1 : status === 'RECOUNT' ? 2 : undefined;
+}
+
+/** The reference of an attempt's COUNT task (tasks keeps one task per type and reference). */
+export const countTaskReference = (countId: string, attempt: number): string => (attempt === 1 ? countId : `${countId}:recount`);
+
+/** A count's tolerance: a variance within either bound set is accepted; none set means the count must match exactly. */
+export interface Tolerance {
+  readonly units: number | null;
+  readonly percent: number | null;
+}
+
+export function withinTolerance(variance: number, expected: number, t: Tolerance): boolean {
+  const off = Math.abs(variance);
+  if (off === 0) return true;
+  if (t.units !== null && off <= t.units) return true;
+  return t.percent !== null && off * 100 <= expected * t.percent;
+}
+
+/** How often each class is counted: A weekly, B monthly, C quarterly. */
+export const COUNT_INTERVAL_DAYS: Record<AbcClass, number> = { A: 7, B: 30, C: 91 };
+
+/** Whether a SKU's policy calls for a count now: never scheduled, or its last schedule is at least its interval old. */
+export function countDue(policy: { readonly abc_class: AbcClass; readonly last_scheduled_at: Date | null }, now: Date): boolean {
+  if (policy.last_scheduled_at === null) return true;
+  return now.getTime() - policy.last_scheduled_at.getTime() >= COUNT_INTERVAL_DAYS[policy.abc_class] * 86_400_000;
+}
+
+/** The count's own facts a decision needs (a row of `inventory.counts`). */
+export interface CountFacts {
+  readonly id: string;
+  readonly site_id: string;
+  readonly location_id: string;
+  readonly sku: string;
+  readonly lot: string;
+  readonly status: CountStatus;
+  readonly tolerance_units: number | null;
+  readonly tolerance_percent: number | null;
+}
+
+/** The stock a count's variance is applied to: its AVAILABLE balance and the SKU row, both locked. */
+export interface CountedStock {
+  readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
+  readonly skuStock: { readonly on_hand_available: number; readonly allocated: number } | undefined;
+  /** Pickability of the location (false while it is under count, so the units are in `unpickable`). */
+  readonly pickable: boolean;
+}
+
+/** A COUNT movement of the variance: what a closing count writes. */
+export interface CountAdjustment {
+  readonly key: BalanceKey;
+  readonly delta: number;
+  readonly unpickable: number;
+  readonly movement: PlannedMovement;
+}
+
+/**
+ * The COUNT movement that applies a variance (none when it is 0). A negative one never takes on-hand below what is
+ * reserved there (pick or short those first) nor the SKU below what is allocated: INSUFFICIENT_STOCK, nothing changed.
+ */
+export function countAdjustment(count: CountFacts, variance: number, stock: CountedStock, movementId: string): Outcome<CountAdjustment | null, 'INSUFFICIENT_STOCK'> {
+  if (variance === 0) return ok(null);
+  if (variance < 0) {
+    const b = stock.balance;
+    if (b === undefined || b.on_hand + variance < b.reserved) {
+      return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take on-hand below the units reserved at the location: pick or short them first`);
+    }
+    const s = stock.skuStock;
+    if (s === undefined || s.on_hand_available + variance < s.allocated) {
+      return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take ${count.sku} below what is allocated to orders`);
+    }
+  }
+  const key: BalanceKey = { siteId: count.site_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' };
+  return ok({
+    key, delta: variance, unpickable: stock.pickable ? 0 : variance,
+    movement: { id: movementId, type: 'COUNT', siteId: count.site_id, sku: count.sku, locationId: count.location_id, lot: count.lot,
+      deltaOnHand: variance, reason: 'CYCLE_COUNT', reference: count.id },
+  });
+}
+
+/** `inventory.count.closed`: the count is done, its location released from it. */
+export function countClosed(count: CountFacts, c: {
+  readonly status: 'COMPLETED' | 'REJECTED'; readonly variance: number; readonly adjustment: CountAdjustment | null;
+  readonly decidedBy: string | null; readonly reason: string | null;
+}): PublishedEvent {
+  const data: CountClosed = {
+    countId: count.id, siteId: count.site_id, locationId: count.location_id, sku: count.sku, lot: fromLotKey(count.lot), status: c.status,
+    variance: c.variance, applied: c.adjustment?.delta ?? 0, movementId: c.adjustment?.movement.id ?? null, decidedBy: c.decidedBy, reason: c.reason,
+  };
+  return { type: InventoryEvents.countClosed, subject: count.id, siteId: count.site_id, data };
+}

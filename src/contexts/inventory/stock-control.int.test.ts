@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { eventsOf, movementCount, newLocation, newProduct, newSite, unique } from './test-fixtures.ts';
+
+/** Issue 11, holds and cycle counts through their routes on a real database. */
+
+let t: TestApp;
+let site: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  site = await newSite(t);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const receive = async (sku: string, location: { id: string }, quantity: number): Promise<void> => {
+  const res = await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: location.id, quantity });
+  expect(res.status).toBe(201);
+};
+const atp = async (sku: string): Promise<number> => (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0].atp;
+const hold = (body: Record<string, unknown>, role?: 'manager' | 'operator') =>
+  t.post('/api/v1/inventory/holds', { siteId: site.id, status: 'HOLD', reason: 'QA sample', ...body }, role);
+const release = (body: Record<string, unknown>) => t.post('/api/v1/inventory/hold-releases', { siteId: site.id, fromStatus: 'HOLD', reason: 'QA passed', ...body });
+const requestCounts = (body: Record<string, unknown>) => t.post('/api/v1/inventory/counts', { siteId: site.id, ...body }, 'manager');
+const submit = (id: string, body: Record<string, unknown>, role: 'operator' | 'manager' = 'operator') =>
+  t.post(`/api/v1/inventory/counts/${id}/submit`, body, role);
+const onHand = async (sku: string, locationId: string, status = 'AVAILABLE'): Promise<number> => {
+  const res = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${locationId}`);
+  return res.body.items.find((b: { status: string }) => b.status === status)?.onHand ?? 0;
+};
+async function createOrder(sku: string, quantity: number): Promise<string> {
+  const res = await t.post('/api/v1/orders', {
+    externalId: unique('EXT-'), siteId: site.id, carrier: 'OWN_FLEET',
+    shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' }, lines: [{ sku, quantity }],
+  }, 'integration');
+  expect(res.status).toBe(201);
+  await t.settle();
+  return res.body.id;
+}
+const orderStatus = async (id: string): Promise<string> => (await t.get(`/api/v1/orders/${id}`)).body.status;
+async function countTasks(): Promise<{ reference: string; status: string; locationId: string | null }[]> {
+  const tasks = await t.getAll<{ type: string; reference: string; status: string; locationId: string | null }>(`/api/v1/tasks?siteId=${site.id}`);
+  return tasks.filter((x) => x.type === 'COUNT');
+}
+
+describe('holds', () => {
+  it('held stock leaves ATP at once, is never allocated, and a release makes it allocatable again (backorder retried)', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    const res = await hold({ sku, locationCode: shelf.code, quantity: 4, status: 'QUARANTINE', reason: 'supplier recall R-7' }, 'manager');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ fromStatus: 'AVAILABLE', toStatus: 'QUARANTINE', quantity: 4, from: { onHand: 6 }, to: { onHand: 4, status: 'QUARANTINE' } });
+    expect(await atp(sku)).toBe(6);
+    // The ledger records both movements, the reason and the caller.
+    const ledger = (await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=HOLD`)).body.items;
+    expect(ledger.map((m: { status: string; deltaOnHand: number; reason: string }) => [m.status, m.deltaOnHand, m.reason]))
+      .toEqual([['AVAILABLE', -4, 'supplier recall R-7'], ['QUARANTINE', 4, 'supplier recall R-7']]);
+    expect(ledger[0].actor).toMatchObject({ kind: 'key', role: 'manager' });
+    expect((await eventsOf(t, InventoryEvents.held)).some((e) => e.data['movementId'] === res.body.movementId)).toBe(true);
+
+    const order = await createOrder(sku, 8);
+    expect(await orderStatus(order)).toBe('BACKORDERED');
+    const back = await release({ sku, locationId: shelf.id, quantity: 4, fromStatus: 'QUARANTINE' });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ toStatus: 'AVAILABLE', to: { onHand: 10 } });
+    await t.settle();
+    expect(await orderStatus(order)).toBe('ALLOCATED');
+    expect(await atp(sku)).toBe(2);
+  });
+
+  it('refuses units orders were promised, more than is there, and operators, with nothing written', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    await createOrder(sku, 8);
+    const before = await movementCount(t);
+    const promised = await hold({ sku, locationId: shelf.id, quantity: 3 });
+    expect([promised.status, promised.body.code]).toEqual([409, 'STOCK_ALLOCATED']);
+    expect((await hold({ sku, locationId: shelf.id, quantity: 11 })).body.code).toBe('INSUFFICIENT_STOCK');
+    expect((await hold({ sku, locationId: shelf.id, quantity: 1, reason: ' ' })).body.code).toBe('VALIDATION_FAILED');
+    expect((await hold({ sku, locationId: shelf.id, quantity: 1 }, 'operator')).status).toBe(403);
+    expect((await release({ sku, locationId: shelf.id, quantity: 1 })).body.code).toBe('INSUFFICIENT_STOCK');
+    expect(await movementCount(t)).toBe(before);
+    expect((await hold({ sku, locationId: shelf.id, quantity: 2 })).status).toBe(201);
+    expect(await atp(sku)).toBe(0);
+  });
+
+  it('a blocked location\'s units leave ATP as well (pickability.int.test.ts covers the flip); held units there stay out when unblocked', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 6);
+    expect((await hold({ sku, locationId: shelf.id, quantity: 2 })).status).toBe(201);
+    expect((await t.post(`/api/v1/locations/${shelf.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    await t.settle();
+    expect(await atp(sku)).toBe(0);
+    expect((await t.post(`/api/v1/locations/${shelf.id}/unblock`)).status).toBe(200);
+    await t.settle();
+    expect(await atp(sku)).toBe(4);
+  });
+});
+
+describe('cycle counts', () => {
+  it('a count within tolerance: the location leaves ATP and refuses moves while counted, a blind COUNT task, then the variance applied', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    const other = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    const res = await requestCounts({ locationIds: [shelf.id], sku, toleranceUnits: 1 });
+    expect(res.status).toBe(201);
+    const [count] = res.body.items;
+    expect(count).toMatchObject({ status: 'OPEN', attempt: 1, origin: 'ON_DEMAND', toleranceUnits: 1, locationId: shelf.id });
+    await t.settle();
+    expect(await atp(sku)).toBe(0);
+    const move = await t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: 1, fromLocationId: shelf.id, toLocationId: other.id }, 'operator');
+    expect([move.status, move.body.code]).toEqual([409, 'LOCATION_UNDER_COUNT']);
+    const into = await t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: 1, fromLocationId: other.id, toLocationId: shelf.id }, 'operator');
+    expect(into.body.code).toBe('LOCATION_UNDER_COUNT');
+    // The same units are never counted twice.
+    expect((await requestCounts({ locationIds: [shelf.id], sku })).body.items.map((c: { id: string }) => c.id)).toEqual([count.id]);
+    expect(await countTasks()).toContainEqual(expect.objectContaining({ reference: count.id, status: 'QUEUED', locationId: shelf.id }));
+    // The counter sees no expected quantity.
+    const blind = (await t.get(`/api/v1/inventory/counts/${count.id}`, 'operator')).body;
+    expect(blind).toMatchObject({ blind: true, submissions: [] });
+
+    // Alice takes the COUNT task from the queue, counts 9 and submits.
+    const task = await t.post('/api/v1/tasks/next', { workerId: 'alice', siteId: site.id, types: ['COUNT'] }, 'operator');
+    expect(task.body).toMatchObject({ reference: count.id, type: 'COUNT', locationId: shelf.id });
+    expect((await t.post(`/api/v1/tasks/${task.body.id}/start`, { workerId: 'alice' }, 'operator')).status).toBe(200);
+    const done = await submit(count.id, { attempt: 1, quantity: 9, workerId: 'alice' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'COMPLETED', blind: true, applied: null });
+    await t.settle();
+    const seen = (await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body;
+    expect(seen).toMatchObject({ status: 'COMPLETED', applied: -1, submissions: [{ attempt: 1, counted: 9, expected: 10, variance: -1, withinTolerance: true, workerId: 'alice' }] });
+    expect(await onHand(sku, shelf.id)).toBe(9);
+    expect(await atp(sku)).toBe(9);
+    expect((await t.get(`/api/v1/inventory/movements/${seen.movementId}`)).body).toMatchObject({ type: 'COUNT', deltaOnHand: -1, reference: count.id });
+    expect(await countTasks()).toContainEqual(expect.objectContaining({ reference: count.id, status: 'COMPLETED' }));
+    expect((await t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: 1, fromLocationId: shelf.id, toLocationId: other.id }, 'operator')).status).toBe(201);
+  });
+
+  it('beyond tolerance: a recount by another counter, then a manager rejects and nothing is adjusted', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    const [count] = (await requestCounts({ sku })).body.items;
+    expect((await submit(count.id, { attempt: 2, quantity: 5 })).body.code).toBe('COUNT_ATTEMPT_MISMATCH');
+    expect((await submit(count.id, { attempt: 1, quantity: 5, workerId: 'alice' })).body).toMatchObject({ status: 'RECOUNT', attempt: 2, taskReference: `${count.id}:recount` });
+    await t.settle();
+    // The first task was never claimed (the count came in from elsewhere): its work is done, so it leaves the queue.
+    expect(await countTasks()).toEqual(expect.arrayContaining([
+      expect.objectContaining({ reference: count.id, status: 'CANCELLED' }), expect.objectContaining({ reference: `${count.id}:recount`, status: 'QUEUED' })]));
+    expect(await onHand(sku, shelf.id)).toBe(10);
+    expect((await submit(count.id, { attempt: 2, quantity: 5, workerId: 'alice' })).body.code).toBe('RECOUNT_BY_SAME_COUNTER');
+    expect((await submit(count.id, { attempt: 2, quantity: 5, workerId: 'bob' })).body.status).toBe('AWAITING_APPROVAL');
+    expect((await t.get(`/api/v1/inventory/counts?siteId=${site.id}&status=AWAITING_APPROVAL`, 'manager')).body.items.map((c: { id: string }) => c.id)).toContain(count.id);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, {}, 'manager')).status).toBe(400);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/approve`, {}, 'operator')).status).toBe(403);
+    const rejected = await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'found the rest in the overflow bin' }, 'manager');
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', applied: 0, decisionReason: 'found the rest in the overflow bin' });
+    expect(rejected.body.submissions.map((s: { variance: number }) => s.variance)).toEqual([-5, -5]);
+    await t.settle();
+    expect(await onHand(sku, shelf.id)).toBe(10);
+    expect(await atp(sku)).toBe(10);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/approve`, {}, 'manager')).body.code).toBe('ILLEGAL_TRANSITION');
+    const closed = await eventsOf(t, InventoryEvents.countClosed, count.id);
+    expect(closed.map((e) => e.data['status'])).toEqual(['REJECTED']);
+  });
+
+  it('refuses a request that names nothing or an unknown location, and counts nothing twice', async () => {
+    expect((await requestCounts({})).body.code).toBe('VALIDATION_FAILED');
+    expect((await requestCounts({ locationIds: ['loc_nope'] })).body.code).toBe('UNKNOWN_LOCATION');
+    const empty = await newLocation(t, site);
+    expect((await requestCounts({ locationIds: [empty.id] })).body.code).toBe('UNPROCESSABLE');
+  });
+
+  it('the scheduler opens counts of due SKUs (by ABC class) at every location holding them, once per interval', async () => {
+    const sku = await newProduct(t);
+    const a = await newLocation(t, site);
+    const b = await newLocation(t, site);
+    await receive(sku, a, 3);
+    await receive(sku, b, 4);
+    expect((await t.request('PUT', '/api/v1/inventory/count-policies', { body: { siteId: site.id, sku, abcClass: 'A' }, role: 'manager' })).status).toBe(200);
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: site.id, toleranceUnits: 0, tolerancePercent: 10 }, role: 'manager' })).body)
+      .toMatchObject({ toleranceUnits: 0, tolerancePercent: 10 });
+    const scheduler = t.app.modules.flatMap((m) => m.jobs ?? []).find((j) => j.name === 'inventory.count-scheduler');
+    await scheduler!.run();
+    await scheduler!.run();
+    await t.settle();
+    const counts = (await t.get(`/api/v1/inventory/counts?siteId=${site.id}&sku=${sku}`, 'manager')).body.items;
+    expect(counts.map((c: { locationId: string; origin: string; tolerancePercent: number }) => [c.locationId, c.origin, c.tolerancePercent]).sort())
+      .toEqual([[a.id, 'SCHEDULED', 10], [b.id, 'SCHEDULED', 10]].sort());
+    const policies = (await t.get(`/api/v1/inventory/count-policies?siteId=${site.id}`)).body.items;
+    expect(policies.find((p: { sku: string }) => p.sku === sku).lastScheduledAt).not.toBeNull();
+    expect(await atp(sku)).toBe(0);
+  });
+});

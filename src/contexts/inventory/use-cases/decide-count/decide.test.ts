@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { SITE } from '../decider-fixtures.ts';
+import { decideCountApproval, type CountApprovalCommand, type CountApprovalState } from './decide.ts';
+
+const spec = deciderSpec(decideCountApproval);
+const waiting = {
+  id: 'cnt_1', site_id: SITE, location_id: 'loc_a', sku: 'SKU-A', lot: 'L1', status: 'AWAITING_APPROVAL' as const, tolerance_units: 0, tolerance_percent: null,
+};
+const given: CountApprovalState = {
+  count: waiting, variance: -3, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, allocated: 0 }, pickable: false,
+};
+const cmd = (o: Partial<CountApprovalCommand> = {}): CountApprovalCommand => ({ countId: 'cnt_1', approve: true, decidedBy: 'usr_boss', movementId: 'mov_c', ...o });
+
+describe('approve or reject a count', () => {
+  it('applies the recount\'s variance on approval and closes the count', () => {
+    spec.given(given).when(cmd()).then((d) => {
+      expect(d.status).toBe('COMPLETED');
+      expect(d.adjustment?.movement).toMatchObject({ type: 'COUNT', lot: 'L1', deltaOnHand: -3, reference: 'cnt_1' });
+      expect(d.events[0]?.data).toMatchObject({ status: 'COMPLETED', variance: -3, applied: -3, decidedBy: 'usr_boss' });
+    });
+  });
+
+  it('adjusts nothing on rejection, with the reason recorded', () => {
+    spec.given(given).when(cmd({ approve: false, reason: 'miscounted, box behind the rack' })).then((d) => {
+      expect([d.status, d.adjustment]).toEqual(['REJECTED', null]);
+      expect(d.events[0]?.data).toMatchObject({ status: 'REJECTED', applied: 0, movementId: null, reason: 'miscounted, box behind the rack' });
+    });
+  });
+
+  it('refuses a rejection without a reason, a count not awaiting approval and an unknown one', () => {
+    spec.given(given).when(cmd({ approve: false })).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
+    spec.given({ ...given, count: { ...waiting, status: 'RECOUNT' } }).when(cmd()).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: { ...waiting, status: 'COMPLETED' } }).when(cmd({ approve: false, reason: 'x' })).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: undefined }).when(cmd()).thenRejects('NOT_FOUND');
+  });
+
+  it('refuses to apply a loss the reserved or allocated units forbid', () => {
+    spec.given({ ...given, balance: { on_hand: 10, reserved: 8 } }).when(cmd()).thenRejects('INSUFFICIENT_STOCK');
+  });
+});

@@ -1,0 +1,57 @@
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject } from '../../../../platform/errors.ts';
+import { countAdjustment, countClosed, countLifecycle, type CountAdjustment, type CountedStock, type CountFacts } from '../../domain/counts.ts';
+
+export type CountApprovalState = CountedStock & {
+  readonly count: CountFacts | undefined;
+  /** The variance of the last count submitted (the recount's). */
+  readonly variance: number | undefined;
+};
+
+export interface CountApprovalInput {
+  readonly countId: string;
+  readonly approve: boolean;
+  readonly reason?: string | undefined;
+  /** The manager deciding (the caller's actor id). */
+  readonly decidedBy: string | null;
+}
+
+export type CountApprovalCommand = CountApprovalInput & { readonly movementId: string };
+
+export interface CountApprovalDecision {
+  readonly status: 'COMPLETED' | 'REJECTED';
+  readonly adjustment: CountAdjustment | null;
+  readonly events: readonly PublishedEvent[];
+}
+
+export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'INSUFFICIENT_STOCK';
+
+/**
+ * A manager's word on a count whose recount was beyond tolerance: approved, the recount's variance is applied (COUNT
+ * movement); rejected (a reason required), nothing is adjusted. Either way the count closes and frees its location.
+ */
+export const decideCountApproval: Decide<CountApprovalState, CountApprovalCommand, CountApprovalDecision, CountApprovalRejection> = (state, cmd) => {
+  const reason = cmd.reason?.trim() ?? '';
+  if (!cmd.approve && reason === '') return reject('VALIDATION_FAILED', 'A rejection needs a reason', [{ field: '/reason', message: 'must not be blank' }]);
+  const count = state.count;
+  if (count === undefined) return reject('NOT_FOUND', `No count ${cmd.countId}`);
+  const status = cmd.approve ? 'COMPLETED' : 'REJECTED';
+  // RECOUNT → COMPLETED is legal too, but only by a recount within tolerance: a manager decides only what awaits them.
+  const message = `Count ${count.id} is ${count.status}: only a count AWAITING_APPROVAL is approved or rejected`;
+  if (count.status !== 'AWAITING_APPROVAL') return reject('ILLEGAL_TRANSITION', message);
+  const moved = countLifecycle.check(count.status, status, message);
+  if (!moved.ok) return moved;
+  const variance = state.variance;
+  if (variance === undefined) throw new Error(`count ${count.id} awaits approval without a submission`);
+  let adjustment: CountAdjustment | null = null;
+  if (cmd.approve) {
+    const applied = countAdjustment(count, variance, state, cmd.movementId);
+    if (!applied.ok) return applied;
+    adjustment = applied.value;
+  }
+  return ok({
+    status, adjustment,
+    events: [countClosed(count, { status, variance, adjustment, decidedBy: cmd.decidedBy, reason: reason === '' ? null : reason })],
+  });
+};

@@ -1,0 +1,67 @@
+import type { Product } from '../../../../contracts/catalog.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type HeldStatus, type StockHeld } from '../../../../contracts/inventory.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject } from '../../../../platform/errors.ts';
+import { knownProduct, located } from '../../domain/command-checks.ts';
+import { statusChange, type StatusChange, type StatusChangeInput } from '../../domain/holds.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import { locationRef } from '../receive/decide.ts';
+
+export type HoldInput = StatusChangeInput & { readonly status: HeldStatus };
+export type HoldCommand = HoldInput & { readonly movementId: string };
+
+export interface HoldState {
+  readonly product: Pick<Product, 'sku'> | undefined;
+  readonly location: Location | undefined;
+  readonly pickable: boolean;
+  /** The AVAILABLE balance the units leave and the SKU's stock row, both locked (undefined: none). */
+  readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
+  readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
+}
+
+export type HoldDecision = StatusChange & { readonly events: readonly PublishedEvent[] };
+
+export type HoldRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK' | 'STOCK_RESERVED' | 'STOCK_ALLOCATED';
+
+/**
+ * Puts AVAILABLE units on HOLD, QUARANTINE or DAMAGED at their location (HOLD movements): they leave ATP at once and are
+ * never allocated nor reserved until released. Refused, with nothing changed, for units a wave reserved there
+ * (STOCK_RESERVED: pick them or short them first) and for units orders were promised (STOCK_ALLOCATED: the hold would
+ * leave the SKU's allocations uncovered by pickable AVAILABLE stock).
+ */
+export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldRejection> = (state, input) => {
+  if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
+    return reject('VALIDATION_FAILED', 'The hold is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);
+  }
+  if (input.reason.trim() === '') return reject('VALIDATION_FAILED', 'A hold needs a reason', [{ field: '/reason', message: 'must not be blank' }]);
+  const product = knownProduct(input.sku, state.product);
+  if (!product.ok) return product;
+  const found = located(input.siteId, locationRef(input), state.location);
+  if (!found.ok) return found;
+  const location = found.value;
+  const { siteId, sku, quantity: q, status, movementId } = input;
+  const b = state.balance;
+  if (b === undefined || b.on_hand < q) {
+    return reject('INSUFFICIENT_STOCK', `Fewer than ${q} AVAILABLE units of ${sku} at ${location.code}`,
+      [{ field: '/quantity', message: 'more than the AVAILABLE on-hand there' }]);
+  }
+  if (b.on_hand - b.reserved < q) {
+    return reject('STOCK_RESERVED', `${b.reserved} of the ${b.on_hand} units of ${sku} at ${location.code} are reserved for picking: `
+      + `at most ${b.on_hand - b.reserved} can be held`, [{ field: '/quantity', message: 'more than the unreserved on-hand there' }]);
+  }
+  const s = state.skuStock;
+  // At a pickable location the units are part of what covers allocations; elsewhere only the on-hand rule applies.
+  const free = s === undefined ? 0 : state.pickable ? s.on_hand_available - s.unpickable - s.allocated : s.on_hand_available - s.allocated;
+  if (free < q) {
+    return reject('STOCK_ALLOCATED', `Holding ${q} would leave ${sku}'s allocations to orders uncovered (${Math.max(0, free)} unpromised)`,
+      [{ field: '/quantity', message: 'more than the unallocated stock of the SKU' }]);
+  }
+  const lot = toLotKey(input.lot);
+  const reason = input.reason.trim();
+  const change = statusChange({ type: 'HOLD', key: { siteId, sku, locationId: location.id, lot }, from: 'AVAILABLE', to: status, quantity: q,
+    reason, movementId, pickable: state.pickable });
+  const data: StockHeld = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), status, quantity: q, reason, movementId };
+  return ok({ ...change, events: [{ type: InventoryEvents.held, subject: sku, siteId, data }] });
+};

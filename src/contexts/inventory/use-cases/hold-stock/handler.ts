@@ -1,0 +1,35 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { toLotKey } from '../../domain/stock.ts';
+import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import { lookUp, record, type StockApis } from '../ledger-writes.ts';
+import { locationRef } from '../receive/decide.ts';
+import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '../status-writes.ts';
+import { decideHold, type HoldInput, type HoldRejection } from './decide.ts';
+
+/** POST /inventory/holds: location row (FOR SHARE), both balances (status order), then the SKU row, before deciding. */
+export function holdStockHandler(deps: PlatformDeps, apis: StockApis) {
+  return async (input: HoldInput, meta: EventMeta): Promise<Outcome<StatusChangeResult, HoldRejection>> => {
+    const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    const movementId = deps.ids.next('mov');
+    return decideInTx(deps.db, async (tx) => {
+      const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
+      let balance: store.BalanceRow | undefined;
+      let skuStock: store.SkuStockRow | undefined;
+      if (location !== undefined) {
+        const from = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: 'AVAILABLE' as const };
+        balance = await lockStatusBalances(tx, from, { ...from, status: input.status });
+        skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.sku);
+      }
+      const decision = decideHold({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
+        deps.clock.now());
+      if (!decision.ok) return decision;
+      const result = await writeStatusChange(tx, movementId, decision.value);
+      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events], meta);
+      return ok(result);
+    });
+  };
+}

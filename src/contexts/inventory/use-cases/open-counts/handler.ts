@@ -1,0 +1,100 @@
+import type { CountOrigin } from '../../../../contracts/inventory.ts';
+import type { LocationMasterApi } from '../../../../contracts/location-master.ts';
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import type { Tolerance } from '../../domain/counts.ts';
+import { changeCountLock } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import { countView, type CountView } from '../../views.ts';
+import { record } from '../ledger-writes.ts';
+import { decideOpenCounts, type CountTarget, type OpenCountsRejection } from './decide.ts';
+
+export interface OpenCountsScope {
+  readonly siteId: string;
+  readonly origin: CountOrigin;
+  /** Locations to count, in id order (each locked FOR UPDATE before anything is read). */
+  readonly locationIds: readonly string[];
+  /** Only these SKUs (null: every SKU there). */
+  readonly skus: readonly string[] | null;
+  /** True when the caller named both locations and a SKU: a location holding none of it is counted too (expected 0). */
+  readonly countEmpty: boolean;
+  readonly tolerance: Tolerance;
+}
+
+/**
+ * Opens counts in the caller's transaction: locations locked FOR UPDATE in id order (moves and balance changes there
+ * wait, so what is read is what is counted), targets read, the decision written, each location's lock count raised
+ * (the first lock takes its units out of ATP: `inventory.location.pickability-changed`).
+ */
+export async function openCountsInTx(
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, scope: OpenCountsScope, meta: EventMeta,
+): Promise<Outcome<{ opened: readonly string[]; alreadyOpen: readonly string[] }, OpenCountsRejection>> {
+  for (const id of scope.locationIds) await store.lockLocation(tx, id, scope.siteId);
+  const held = await store.availableBalancesAt(tx, scope.siteId, scope.locationIds, scope.skus);
+  const targets: CountTarget[] = [...held];
+  if (scope.countEmpty && scope.skus !== null) {
+    for (const locationId of scope.locationIds) {
+      for (const sku of scope.skus) {
+        if (!held.some((h) => h.location_id === locationId && h.sku === sku)) targets.push({ location_id: locationId, sku, lot: '' });
+      }
+    }
+  }
+  const open = await store.openCountsAt(tx, scope.locationIds);
+  const decision = decideOpenCounts({ targets, open }, {
+    siteId: scope.siteId, origin: scope.origin, tolerance: scope.tolerance, newCountId: () => deps.ids.next('cnt'),
+  }, deps.clock.now());
+  if (!decision.ok) return decision;
+  const d = decision.value;
+  await store.insertCounts(tx, d.counts, deps.clock.now());
+  const flips = [];
+  for (const l of d.locks) flips.push(...await changeCountLock(tx, { id: l.locationId, siteId: scope.siteId }, l.counts));
+  await record(tx, deps, [], [...flips, ...d.events], meta);
+  return ok({ opened: d.counts.map((c) => c.id), alreadyOpen: d.alreadyOpen });
+}
+
+/** What POST /inventory/counts names: locations and/or a SKU, and optionally the count's own tolerance. */
+export interface CountRequest {
+  readonly siteId: string;
+  readonly locationIds?: readonly string[] | undefined;
+  readonly sku?: string | undefined;
+  readonly toleranceUnits?: number | undefined;
+  readonly tolerancePercent?: number | undefined;
+}
+
+/** The site's tolerance, unless the request sets its own (either bound given replaces both). */
+export async function toleranceFor(db: PlatformDeps['db'], siteId: string, own?: { units?: number | undefined; percent?: number | undefined }): Promise<Tolerance> {
+  if (own !== undefined && (own.units !== undefined || own.percent !== undefined)) return { units: own.units ?? null, percent: own.percent ?? null };
+  const s = await store.countSettings(db, siteId);
+  return { units: s?.tolerance_units ?? null, percent: s?.tolerance_percent ?? null };
+}
+
+/** POST /inventory/counts: on-demand counts of locations (every SKU there, or the one named) or of a SKU wherever it is. */
+export function requestCountsHandler(deps: PlatformDeps, locations: LocationMasterApi) {
+  return async (input: CountRequest, meta: EventMeta): Promise<Outcome<CountView[], OpenCountsRejection | 'VALIDATION_FAILED' | 'UNKNOWN_LOCATION'>> => {
+    const named = [...new Set(input.locationIds ?? [])].sort();
+    if (named.length === 0 && input.sku === undefined) {
+      return reject('VALIDATION_FAILED', 'Name locations to count, a SKU, or both', [{ field: '/locationIds', message: 'give locationIds or sku' }]);
+    }
+    const known = await locations.getLocations(named);
+    const unknown = named.filter((id) => known.get(id)?.siteId !== input.siteId);
+    if (unknown.length > 0) {
+      return reject('UNKNOWN_LOCATION', `No location ${unknown.join(', ')} at site ${input.siteId}`,
+        unknown.map((id) => ({ field: `/locationIds/${named.indexOf(id)}`, message: 'unknown location at this site' })));
+    }
+    const tolerance = await toleranceFor(deps.db, input.siteId, { units: input.toleranceUnits, percent: input.tolerancePercent });
+    const skus = input.sku === undefined ? null : [input.sku];
+    const result = await decideInTx(deps.db, async (tx) => {
+      const locationIds = named.length > 0 ? named : await store.locationsHolding(tx, input.siteId, skus ?? []);
+      return openCountsInTx(tx, deps, {
+        siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance,
+      }, meta);
+    });
+    if (!result.ok) return result;
+    const ids = [...result.value.opened, ...result.value.alreadyOpen];
+    const rows = await store.countsByIds(deps.db, ids);
+    return ok(rows.map((r) => countView(r, [], false)));
+  };
+}

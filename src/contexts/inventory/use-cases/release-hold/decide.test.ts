@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import { decideRelease, type ReleaseCommand, type ReleaseState } from './decide.ts';
+
+const spec = deciderSpec(decideRelease);
+const given: ReleaseState = { product: { sku: 'SKU-A' }, location: location({ id: 'loc_shelf' }), pickable: true, balance: { on_hand: 5 } };
+const release = (o: Partial<ReleaseCommand> = {}): ReleaseCommand => ({
+  siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', quantity: 5, fromStatus: 'HOLD', reason: 'inspection passed', movementId: 'mov_2', ...o,
+});
+
+describe('release a hold', () => {
+  it('moves held units back to AVAILABLE: two RELEASE movements, ATP up by the quantity', () => {
+    spec.given(given).when(release()).then((d) => {
+      expect([d.fromKey.status, d.toKey.status, d.availableDelta, d.unpickableDelta]).toEqual(['HOLD', 'AVAILABLE', 5, 0]);
+      expect(d.movements.map((m) => [m.type, m.status, m.deltaOnHand])).toEqual([['RELEASE', 'HOLD', -5], ['RELEASE', 'AVAILABLE', 5]]);
+      expect(d.events[0]?.data).toMatchObject({ fromStatus: 'HOLD', quantity: 5, reason: 'inspection passed' });
+    });
+  });
+
+  it('leaves released units at a non-pickable location unpromised', () => {
+    spec.given({ ...given, pickable: false }).when(release({ quantity: 2 })).then((d) => expect(d.unpickableDelta).toBe(2));
+  });
+
+  it('refuses more than is held in that status, an unknown SKU or location, a bad quantity and a blank reason', () => {
+    spec.given(given).when(release({ quantity: 6 })).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'] });
+    spec.given({ ...given, balance: undefined }).when(release()).thenRejects('INSUFFICIENT_STOCK');
+    spec.given({ ...given, product: undefined }).when(release()).thenRejects('UNKNOWN_SKU');
+    spec.given({ ...given, location: undefined }).when(release()).thenRejects('UNKNOWN_LOCATION');
+    spec.given(given).when(release({ quantity: -1 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
+    spec.given(given).when(release({ reason: '' })).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
+  });
+});

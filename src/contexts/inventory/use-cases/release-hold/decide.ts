@@ -1,0 +1,52 @@
+import type { Product } from '../../../../contracts/catalog.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type HeldStatus, type StockHoldReleased } from '../../../../contracts/inventory.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok, reject } from '../../../../platform/errors.ts';
+import { knownProduct, located } from '../../domain/command-checks.ts';
+import { statusChange, type StatusChange, type StatusChangeInput } from '../../domain/holds.ts';
+import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import { locationRef } from '../receive/decide.ts';
+
+export type ReleaseInput = StatusChangeInput & { readonly fromStatus: HeldStatus };
+export type ReleaseCommand = ReleaseInput & { readonly movementId: string };
+
+export interface ReleaseState {
+  readonly product: Pick<Product, 'sku'> | undefined;
+  readonly location: Location | undefined;
+  readonly pickable: boolean;
+  /** The held balance, locked (undefined: none). */
+  readonly balance: { readonly on_hand: number } | undefined;
+}
+
+export type ReleaseDecision = StatusChange & { readonly events: readonly PublishedEvent[] };
+
+export type ReleaseRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK';
+
+/**
+ * Releases held units back to AVAILABLE at their location (RELEASE movements): at a pickable location they rejoin ATP
+ * at once (and backordered lines are retried); elsewhere they stay on hand, unpromised, like any stock there.
+ */
+export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision, ReleaseRejection> = (state, input) => {
+  if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
+    return reject('VALIDATION_FAILED', 'The release is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);
+  }
+  if (input.reason.trim() === '') return reject('VALIDATION_FAILED', 'A release needs a reason', [{ field: '/reason', message: 'must not be blank' }]);
+  const product = knownProduct(input.sku, state.product);
+  if (!product.ok) return product;
+  const found = located(input.siteId, locationRef(input), state.location);
+  if (!found.ok) return found;
+  const location = found.value;
+  const { siteId, sku, quantity: q, fromStatus, movementId } = input;
+  if (state.balance === undefined || state.balance.on_hand < q) {
+    return reject('INSUFFICIENT_STOCK', `Fewer than ${q} units of ${sku} on ${fromStatus} at ${location.code}`,
+      [{ field: '/quantity', message: `more than the ${fromStatus} on-hand there` }]);
+  }
+  const lot = toLotKey(input.lot);
+  const reason = input.reason.trim();
+  const change = statusChange({ type: 'RELEASE', key: { siteId, sku, locationId: location.id, lot }, from: fromStatus, to: 'AVAILABLE',
+    quantity: q, reason, movementId, pickable: state.pickable });
+  const data: StockHoldReleased = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), fromStatus, quantity: q, reason, movementId };
+  return ok({ ...change, events: [{ type: InventoryEvents.holdReleased, subject: sku, siteId, data }] });
+};

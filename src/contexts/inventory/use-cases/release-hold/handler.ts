@@ -1,0 +1,32 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { toLotKey } from '../../domain/stock.ts';
+import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import type * as store from '../../store.ts';
+import { lookUp, record, type StockApis } from '../ledger-writes.ts';
+import { locationRef } from '../receive/decide.ts';
+import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '../status-writes.ts';
+import { decideRelease, type ReleaseInput, type ReleaseRejection } from './decide.ts';
+
+/** POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert. */
+export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
+  return async (input: ReleaseInput, meta: EventMeta): Promise<Outcome<StatusChangeResult, ReleaseRejection>> => {
+    const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    const movementId = deps.ids.next('mov');
+    return decideInTx(deps.db, async (tx) => {
+      const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
+      let balance: store.BalanceRow | undefined;
+      if (location !== undefined) {
+        const from = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
+        balance = await lockStatusBalances(tx, from, { ...from, status: 'AVAILABLE' });
+      }
+      const decision = decideRelease({ product, location, pickable: learned.pickable, balance }, { ...input, movementId }, deps.clock.now());
+      if (!decision.ok) return decision;
+      const result = await writeStatusChange(tx, movementId, decision.value);
+      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events], meta);
+      return ok(result);
+    });
+  };
+}

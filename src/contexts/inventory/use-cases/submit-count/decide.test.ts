@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { SITE } from '../decider-fixtures.ts';
+import { decideSubmitCount, type SubmitCountCommand, type SubmitCountState } from './decide.ts';
+
+const spec = deciderSpec(decideSubmitCount);
+const open = {
+  id: 'cnt_1', site_id: SITE, location_id: 'loc_a', sku: 'SKU-A', lot: '', status: 'OPEN' as const, origin: 'ON_DEMAND' as const,
+  tolerance_units: 1, tolerance_percent: null,
+};
+// 10 on hand, the location under count (not pickable), 4 of the SKU allocated.
+const given: SubmitCountState = {
+  count: open, first: undefined, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, allocated: 4 }, pickable: false,
+};
+const submit = (o: Partial<SubmitCountCommand> = {}): SubmitCountCommand => ({
+  countId: 'cnt_1', attempt: 1, quantity: 9, workerId: 'alice', movementId: 'mov_c', ...o,
+});
+const types = (events: readonly { type: string }[]): string[] => events.map((e) => e.type);
+
+describe('submit a count', () => {
+  it('applies a variance within tolerance at once: one COUNT movement, the count COMPLETED', () => {
+    spec.given(given).when(submit()).then((d) => {
+      expect([d.status, d.closed]).toEqual(['COMPLETED', true]);
+      expect(d.submission).toEqual({ attempt: 1, counted: 9, expected: 10, variance: -1, withinTolerance: true });
+      expect(d.adjustment?.movement).toMatchObject({ type: 'COUNT', deltaOnHand: -1, reason: 'CYCLE_COUNT', reference: 'cnt_1', id: 'mov_c' });
+      expect(d.adjustment?.unpickable).toBe(-1);
+      expect(types(d.events)).toEqual([InventoryEvents.countSubmitted, InventoryEvents.countClosed]);
+      expect(d.events[1]?.data).toMatchObject({ status: 'COMPLETED', applied: -1, movementId: 'mov_c' });
+    });
+  });
+
+  it('closes an exact count with no movement', () => {
+    spec.given(given).when(submit({ quantity: 10 })).then((d) => expect([d.status, d.adjustment]).toEqual(['COMPLETED', null]));
+  });
+
+  it('asks for a recount by another task when the first count is beyond tolerance; nothing is adjusted', () => {
+    spec.given(given).when(submit({ quantity: 7 })).then((d) => {
+      expect([d.status, d.closed, d.adjustment]).toEqual(['RECOUNT', false, null]);
+      expect(types(d.events)).toEqual([InventoryEvents.countSubmitted, InventoryEvents.countRequested]);
+      expect(d.events[1]?.data).toMatchObject({ attempt: 2, taskReference: 'cnt_1:recount' });
+    });
+  });
+
+  it('asks for a manager when the recount is beyond tolerance too', () => {
+    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2, quantity: 7, workerId: 'bob' }))
+      .then((d) => {
+        expect([d.status, d.closed, d.adjustment]).toEqual(['AWAITING_APPROVAL', false, null]);
+        expect(d.events.map((e) => (e.data as { result?: string }).result)).toEqual(['AWAITING_APPROVAL']);
+      });
+  });
+
+  it('applies a recount within tolerance', () => {
+    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2, quantity: 11, workerId: 'bob' }))
+      .then((d) => expect([d.status, d.adjustment?.delta]).toEqual(['COMPLETED', 1]));
+  });
+
+  it('refuses the first counter as the recounter', () => {
+    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2 }))
+      .thenRejects('RECOUNT_BY_SAME_COUNTER', { fields: ['/workerId'] });
+  });
+
+  it('refuses another attempt than the one awaited, a closed or waiting count, an unknown one and a bad quantity', () => {
+    spec.given(given).when(submit({ attempt: 2 })).thenRejects('COUNT_ATTEMPT_MISMATCH', { fields: ['/attempt'] });
+    spec.given({ ...given, count: { ...open, status: 'AWAITING_APPROVAL' } }).when(submit()).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: { ...open, status: 'COMPLETED' } }).when(submit()).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: undefined }).when(submit()).thenRejects('NOT_FOUND');
+    spec.given(given).when(submit({ quantity: -1 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
+  });
+
+  it('refuses to apply a loss below the units reserved there or below what orders were promised', () => {
+    spec.given({ ...given, balance: { on_hand: 10, reserved: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /reserved/ });
+    spec.given({ ...given, skuStock: { on_hand_available: 10, allocated: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
+  });
+});

@@ -1,0 +1,40 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import * as store from '../../store.ts';
+import { countView, type CountView } from '../../views.ts';
+import { lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
+import { record } from '../ledger-writes.ts';
+import { decideSubmitCount, type SubmitCountInput, type SubmitCountRejection } from './decide.ts';
+
+/**
+ * POST /inventory/counts/{id}/submit: the count row, then its location, balance and SKU row, locked before deciding.
+ * Answers the blind view (the counter learns what happens next, never the expected quantity).
+ */
+export function submitCountHandler(deps: PlatformDeps) {
+  return async (input: SubmitCountInput, meta: EventMeta): Promise<Outcome<CountView, SubmitCountRejection>> => {
+    const movementId = deps.ids.next('mov');
+    return decideInTx(deps.db, async (tx) => {
+      const count = await store.lockCount(tx, input.countId);
+      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true } : await lockCountedStock(tx, count);
+      const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
+      const now = deps.clock.now();
+      const decision = decideSubmitCount({ ...stock, count, first }, { ...input, movementId }, now);
+      if (!decision.ok) return decision;
+      const d = decision.value;
+      const c = count!;
+      await store.insertCountSubmission(tx, {
+        count_id: c.id, attempt: d.submission.attempt, counted: d.submission.counted, expected: d.submission.expected,
+        variance: d.submission.variance, within_tolerance: d.submission.withinTolerance, worker_id: input.workerId,
+        actor_id: meta.actor?.id ?? null, submitted_at: now,
+      });
+      await writeCountAdjustment(tx, d.adjustment);
+      await store.updateCount(tx, c.id, { status: d.status, applied: d.closed ? (d.adjustment?.delta ?? 0) : null,
+        movementId: d.adjustment?.movement.id ?? null, now, closed: d.closed });
+      const released = d.closed ? await releaseCountLock(tx, c) : [];
+      await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released], meta);
+      return ok(countView((await store.getCount(tx, c.id))!, [], true));
+    });
+  };
+}
