@@ -4,6 +4,8 @@ import { uuidv7 } from 'uuidv7';
 export const ID_PREFIXES = [
   'prd', 'sit', 'loc', 'ord', 'oln', 'wav', 'tsk', 'pkl', 'pln', 'lpn', 'pkg', 'shp',
   'mov', 'alc', 'rsv', 'evt', 'key', 'dlq', 'rcp', 'adj', 'usr', 'rft', 'sga', 'exc', 'rtn',
+  // Replenishments and customer returns (RMAs) of inventory (issue 11).
+  'rpl', 'rma',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

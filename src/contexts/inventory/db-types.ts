@@ -79,6 +79,34 @@ export interface InventoryOrderPolicies {
   ship_complete: boolean;
 }
 
+export interface InventoryReplenishments {
+  confirmed_at: Date | null;
+  confirmed_by: string | null;
+  created_at: Generated<Date>;
+  from_location_id: string;
+  id: string;
+  lot: Generated<string>;
+  moved: Generated<number>;
+  quantity: number;
+  site_id: string;
+  sku: string;
+  status: string;
+  to_location_id: string;
+  trigger: string;
+  trigger_reference: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface InventoryReplenishmentSettings {
+  created_at: Generated<Date>;
+  location_id: string;
+  max_quantity: number;
+  min_quantity: number;
+  site_id: string;
+  sku: string;
+  updated_at: Generated<Date>;
+}
+
 export interface InventoryReservations {
   created_at: Generated<Date>;
   id: string;
@@ -154,6 +182,8 @@ export interface DB {
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;
   "inventory.order_policies": InventoryOrderPolicies;
+  "inventory.replenishment_settings": InventoryReplenishmentSettings;
+  "inventory.replenishments": InventoryReplenishments;
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;
   "inventory.returns": InventoryReturns;

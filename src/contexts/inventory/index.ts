@@ -3,6 +3,9 @@ import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
+import { replenishmentRoutes } from './http-replenishment.ts';
+import { replenishmentService } from './service-replenishment.ts';
+import { replenishmentSubscriptions } from './subscriptions-replenishment.ts';
 import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
@@ -12,6 +15,7 @@ export function inventoryContext(
   deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi },
 ): ContextWithApi<InventoryApi> & { readonly commands: InventoryCommands } {
   const service = inventoryService(deps, apis);
+  const replenishment = replenishmentService(deps, apis);
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
   };
@@ -20,10 +24,19 @@ export function inventoryContext(
     schema: 'inventory',
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
-    routes: (app) => inventoryRoutes(app, deps, service, apis.locations),
-    subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+    routes: async (app) => {
+      await inventoryRoutes(app, deps, service, apis.locations);
+      await replenishmentRoutes(app, deps, replenishment, apis.locations);
+    },
+    subscriptions: [
+      ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+      ...replenishmentSubscriptions(service, replenishment),
+    ],
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
-    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns') },
+    sitesOf: {
+      rtn: siteOfRow(deps.db, 'inventory.returns'),
+      rpl: siteOfRow(deps.db, 'inventory.replenishments'),
+    },
     jobs: [{
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',
