@@ -152,6 +152,35 @@ export interface InventoryReturns {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryRmaLines {
+  authorised: number;
+  condition: string | null;
+  inspection_notes: string | null;
+  line_id: string;
+  lot: Generated<string>;
+  quarantined: Generated<number>;
+  reason: string;
+  received: Generated<number>;
+  received_location_id: string | null;
+  restocked: Generated<number>;
+  returned_to_vendor: Generated<number>;
+  rma_id: string;
+  scrapped: Generated<number>;
+  sku: string;
+}
+
+export interface InventoryRmas {
+  created_at: Generated<Date>;
+  customer_ref: string;
+  id: string;
+  notes: string | null;
+  order_ref: string | null;
+  site_id: string;
+  status: string;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
 export interface InventoryShortRecoveries {
   created_at: Date;
   line_id: string;
@@ -187,6 +216,8 @@ export interface DB {
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;
   "inventory.returns": InventoryReturns;
+  "inventory.rma_lines": InventoryRmaLines;
+  "inventory.rmas": InventoryRmas;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
 }

@@ -72,11 +72,11 @@ export async function replenishmentRoutes(
     schema: {
       operationId: 'deleteReplenishmentSetting', tags, summary: 'Remove a pick face\'s min/max for a SKU (404 NOT_FOUND when none)',
       querystring: Type.Object({ locationId: Id, sku: Sku }, { additionalProperties: false }),
-      response: { 204: Type.Null(), ...problems('NOT_FOUND') },
+      response: { 200: Type.Object({ locationId: Type.String(), sku: Type.String(), deleted: Type.Boolean() }), ...problems('NOT_FOUND') },
     },
-  }, async (req, reply) => {
+  }, async (req) => {
     unwrap(await replenishment.deleteSetting(req.query.locationId, req.query.sku));
-    return reply.code(204).send();
+    return { locationId: req.query.locationId, sku: req.query.sku, deleted: true };
   });
 
   app.post('/replenishments', {

@@ -4,6 +4,8 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
 import { replenishmentRoutes } from './http-replenishment.ts';
+import { rmaRoutes } from './http-rma.ts';
+import { rmaService } from './service-rma.ts';
 import { replenishmentService } from './service-replenishment.ts';
 import { replenishmentSubscriptions } from './subscriptions-replenishment.ts';
 import { inventoryService } from './service.ts';
@@ -27,6 +29,7 @@ export function inventoryContext(
     routes: async (app) => {
       await inventoryRoutes(app, deps, service, apis.locations);
       await replenishmentRoutes(app, deps, replenishment, apis.locations);
+      await rmaRoutes(app, deps, rmaService(deps, apis), apis.locations);
     },
     subscriptions: [
       ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
@@ -36,6 +39,7 @@ export function inventoryContext(
     sitesOf: {
       rtn: siteOfRow(deps.db, 'inventory.returns'),
       rpl: siteOfRow(deps.db, 'inventory.replenishments'),
+      rma: siteOfRow(deps.db, 'inventory.rmas'),
     },
     jobs: [{
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).

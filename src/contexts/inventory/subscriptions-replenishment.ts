@@ -10,7 +10,8 @@ import type { ReplenishmentService } from './service-replenishment.ts';
  * Replenishment's reactions (issue 11). Registered after inventory's own, so a pick's handler has moved the stock when
  * the face's level is read. Low stock: a pick, a move out of a face or a negative adjustment there; wave demand: the
  * reservations of a released wave. Landed units: a completed replenishment retries the short picks waiting for the SKU
- * (the face it filled is where they may now be re-reserved), then its backorders.
+ * (the face it filled is where they may now be re-reserved), then its backorders; so do units of a customer return
+ * restocked into a pickable location.
  */
 export function replenishmentSubscriptions(service: InventoryService, replenishment: ReplenishmentService): Subscription[] {
   return [
@@ -27,6 +28,13 @@ export function replenishmentSubscriptions(service: InventoryService, replenishm
     on(InventoryEvents.replenishmentCompleted, async (done, event, tx) => {
       if (done.moved <= 0) return;
       const freed = { siteId: done.siteId, skus: [done.sku] };
+      await service.retryShortRecoveries(tx, freed, causedBy(event));
+      await service.retryBackorders(tx, freed, causedBy(event));
+    }),
+    // Customer returns (RMA): units restocked into a pickable location joined ATP; short picks and backorders of the SKU retry.
+    on(InventoryEvents.rmaInspected, async (inspected, event, tx) => {
+      if (inspected.disposition !== 'RESTOCK' || !inspected.toPickable || inspected.quantity <= 0) return;
+      const freed = { siteId: inspected.siteId, skus: [inspected.sku] };
       await service.retryShortRecoveries(tx, freed, causedBy(event));
       await service.retryBackorders(tx, freed, causedBy(event));
     }),

@@ -1,7 +1,7 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type ReplenishmentRequested, type ReplenishmentTrigger } from '../../../../contracts/inventory.ts';
 import type { Decide } from '../../../../platform/decider.ts';
-import { ok, reject } from '../../../../platform/errors.ts';
+import { assertNever, ok, reject } from '../../../../platform/errors.ts';
 import { isoDate } from '../../domain/ledger.ts';
 import { chooseSource, upToMax, type FaceSetting, type SourceBalance } from '../../domain/replenishment.ts';
 import { fromLotKey } from '../../domain/stock.ts';
@@ -81,10 +81,8 @@ export const decideReplenishmentRequest: Decide<
       }
       wanted = cmd.quantity ?? (s === undefined ? 0 : upToMax(s, state.face.on_hand));
       break;
-    default: {
-      const never: never = cmd.trigger;
-      return never;
-    }
+    default:
+      return assertNever(cmd.trigger, 'replenishment trigger');
   }
   if (wanted <= 0) {
     if (manual) return reject('VALIDATION_FAILED', 'The face is at its max already', [{ field: '/quantity', message: 'nothing to bring' }]);
