@@ -7,7 +7,7 @@ import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
@@ -47,7 +47,7 @@ export async function replenishmentRoutes(
       body: Type.Object({
         siteId: SiteRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         min: Type.Integer({ minimum: 0, maximum: 1_000_000 }), max: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, min: 5, max: 60 }] }),
       response: { 200: SettingSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE') },
     },
   }, async (req) => unwrap(await replenishment.putSetting({ ...req.body, siteId: await siteId(req.body.siteId) })));
@@ -56,8 +56,9 @@ export async function replenishmentRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listReplenishmentSettings', tags, summary: 'Min/max settings of a site, by face and SKU',
+      description: 'Filter by SKU and face; paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional(Sku), locationId: Type.Optional(Id), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(SettingSchema), ...problems('UNKNOWN_SITE') },
     },
@@ -70,13 +71,22 @@ export async function replenishmentRoutes(
   app.delete('/replenishment-settings', {
     config: { roles: CAN.plan },
     schema: {
-      operationId: 'deleteReplenishmentSetting', tags, summary: 'Remove a pick face\'s min/max for a SKU (404 NOT_FOUND when none)',
-      querystring: Type.Object({ locationId: Id, sku: Sku }, { additionalProperties: false }),
-      response: { 200: Type.Object({ locationId: Type.String(), sku: Type.String(), deleted: Type.Boolean() }), ...problems('NOT_FOUND') },
+      operationId: 'deleteReplenishmentSetting', tags, summary: 'Remove a pick face\'s min/max for a SKU',
+      description: 'Give exactly one of locationId and locationCode (the face). 404 NOT_FOUND when the face has no min/max for the SKU. '
+        + 'An open replenishment of the face stays: cancel it with POST /replenishments/{id}/cancel.',
+      querystring: Type.Object({
+        siteId: SiteRef, sku: { ...Sku, examples: [EXAMPLES.sku] }, locationId: Type.Optional(Id),
+        locationCode: Type.Optional({ ...LocationCode, examples: [EXAMPLES.pickFace] }),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ locationId: Type.String(), sku: Type.String(), deleted: Type.Boolean() }),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'VALIDATION_FAILED', 'NOT_FOUND'),
+      },
     },
   }, async (req) => {
-    unwrap(await replenishment.deleteSetting(req.query.locationId, req.query.sku));
-    return { locationId: req.query.locationId, sku: req.query.sku, deleted: true };
+    const q = req.query;
+    const locationId = unwrap(await replenishment.deleteSetting({ ...q, siteId: await siteId(q.siteId, '/querystring/siteId') }));
+    return { locationId, sku: q.sku, deleted: true };
   });
 
   app.post('/replenishments', {
@@ -90,7 +100,7 @@ export async function replenishmentRoutes(
       body: Type.Object({
         siteId: SiteRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, quantity: 5 }] }),
       response: { 201: ReplenishmentSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'VALIDATION_FAILED', 'NO_REPLENISHMENT_SOURCE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
@@ -100,6 +110,7 @@ export async function replenishmentRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listReplenishments', tags, summary: 'Replenishments of a site, oldest first',
+      description: 'Filter by status (OPEN: still to do) and SKU; paged by `limit` and `cursor`. A REPLENISH task\'s reference is a replenishment id.',
       querystring: Type.Object({
         siteId: SiteRef, status: Type.Optional(Enum(REPLENISHMENT_STATUSES)), sku: Type.Optional(Sku), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
@@ -117,7 +128,8 @@ export async function replenishmentRoutes(
   app.get('/replenishments/:id', {
     config: { roles: CAN.read },
     schema: {
-      operationId: 'getReplenishment', tags, summary: 'One replenishment', params: Params,
+      operationId: 'getReplenishment', tags, summary: 'One replenishment',
+      description: 'A replenishment by id (404 NOT_FOUND when there is none).', params: Params,
       response: { 200: ReplenishmentSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
@@ -139,8 +151,8 @@ export async function replenishmentRoutes(
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-      }, { additionalProperties: false }),
+        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who brought the units (a signed-in person: themselves)' })),
+      }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {
         200: ReplenishmentSchema,
         ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_LOCATION', 'WRONG_LOCATION', 'LOCATION_NOT_ACTIVE', 'ILLEGAL_TRANSITION',
@@ -156,8 +168,9 @@ export async function replenishmentRoutes(
     config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'cancelReplenishment', tags, summary: 'Withdraw an open replenishment (its REPLENISH task is cancelled)',
+      description: 'Only an OPEN replenishment (409 ILLEGAL_TRANSITION otherwise). The face may then get a new one from the next trigger.',
       params: Params,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false, examples: [{ reason: 'face refilled by hand' }] }),
       response: { 200: ReplenishmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>

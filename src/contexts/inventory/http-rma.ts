@@ -6,7 +6,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { RmaService } from './service-rma.ts';
@@ -43,7 +43,10 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
         siteId: SiteRef, customerRef: Text(200), orderRef: Type.Optional(Text(200)), notes: Type.Optional(Text(2000)),
         lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), reason: Text(200) },
           { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
-      }, { additionalProperties: false }),
+      }, {
+        additionalProperties: false,
+        examples: [{ siteId: EXAMPLES.site, customerRef: 'CUST-1001', orderRef: 'SO-1001', lines: [{ sku: EXAMPLES.sku, quantity: 2, reason: 'wrong colour' }] }],
+      }),
       response: { 201: RmaSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'VALIDATION_FAILED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
@@ -53,6 +56,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     config: { roles: CAN.read },
     schema: {
       operationId: 'listRmas', tags, summary: 'Customer returns of a site, oldest first',
+      description: 'Filter by status (RECEIVED: units await inspection); paged by `limit` and `cursor`.',
       querystring: Type.Object({ siteId: SiteRef, status: Type.Optional(Enum(RMA_STATUSES)), limit: Limit(500, 100), cursor: Cursor },
         { additionalProperties: false }),
       response: { 200: Page(RmaSchema), ...problems('UNKNOWN_SITE') },
@@ -64,7 +68,10 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
 
   app.get('/rmas/:id', {
     config: { roles: CAN.read },
-    schema: { operationId: 'getRma', tags, summary: 'One customer return, with its lines', params: Params, response: { 200: RmaSchema, ...problems('NOT_FOUND') } },
+    schema: {
+      operationId: 'getRma', tags, summary: 'One customer return, with its lines', description: 'An RMA by id (404 NOT_FOUND when there is none).',
+      params: Params, response: { 200: RmaSchema, ...problems('NOT_FOUND') },
+    },
   }, async (req) => {
     const r = await rmas.get(req.params.id);
     if (r === undefined) throw new AppError('NOT_FOUND', `No RMA ${req.params.id}`);
@@ -85,7 +92,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
         lines: Type.Array(Type.Object({
           lineId: Text(20), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text(64)),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.receivingDock, lines: [{ lineId: '1', quantity: 2 }] }] }),
       response: {
         200: RmaSchema,
         ...problems('NOT_FOUND', 'VALIDATION_FAILED', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'ILLEGAL_TRANSITION', 'OVER_RECEIPT', 'UNPROCESSABLE'),
@@ -102,12 +109,13 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
         + 'promised again when the location is pickable). QUARANTINE: they stay held where received. SCRAP / RETURN_TO_VENDOR: adjusted '
         + 'out of stock (ADJUST, reason SCRAP / RTV). `quantity` defaults to every unit of the line awaiting inspection; the RMA is '
         + 'INSPECTED once every received unit has a disposition.',
-      params: Type.Object({ id: IdParam('rma', 'POST /rmas'), lineId: Text(20) }, { additionalProperties: false }),
+      params: Type.Object({ id: IdParam('rma', 'POST /rmas'), lineId: { ...Text(20), description: 'The line\'s number (lines[].lineId)', examples: ['1'] } },
+        { additionalProperties: false }),
       body: Type.Object({
         disposition: Enum(RMA_DISPOSITIONS), quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         condition: Type.Optional(Text(100)), notes: Type.Optional(Text(2000)),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ disposition: 'RESTOCK', quantity: 1, locationCode: EXAMPLES.pickFace, condition: 'as new' }] }),
       response: {
         200: RmaSchema,
         ...problems('NOT_FOUND', 'VALIDATION_FAILED', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'UNPROCESSABLE', 'ILLEGAL_TRANSITION',
@@ -121,6 +129,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'closeRma', tags, summary: 'Close an inspected RMA (409 ILLEGAL_TRANSITION while units await inspection)',
+      description: 'An INSPECTED RMA is done; units authorised but never sent stay unreceived. More units arriving later reopen it (RECEIVED).',
       params: Params, response: { 200: RmaSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
@@ -130,7 +139,8 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'cancelRma', tags, summary: 'Cancel an RMA nothing was received against (409 ILLEGAL_TRANSITION otherwise)',
-      params: Params, body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+      description: 'Only an AUTHORISED RMA: once units arrived they are inspected and the RMA closed.',
+      params: Params, body: Type.Object({ reason: Text(500) }, { additionalProperties: false, examples: [{ reason: 'customer kept the goods' }] }),
       response: { 200: RmaSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>

@@ -2,6 +2,7 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
+import { located } from '../../domain/command-checks.ts';
 import * as replenishments from '../../replenishment-store.ts';
 import { settingView, type ReplenishmentSettingView } from '../../views-replenishment.ts';
 import { findLocation, type StockApis } from '../ledger-writes.ts';
@@ -19,9 +20,14 @@ export function replenishmentSettingsHandler(deps: PlatformDeps, apis: StockApis
     }))));
   }
 
-  async function remove(locationId: string, sku: string): Promise<Outcome<null, 'NOT_FOUND'>> {
-    const gone = await replenishments.deleteSetting(deps.db, locationId, sku);
-    return gone ? ok(null) : reject('NOT_FOUND', `No min/max for ${sku} at ${locationId}`);
+  /** Removes a face's min/max (the face named by id or code at the site); answers the face's id. */
+  async function remove(input: { siteId: string; sku: string; locationId?: string | undefined; locationCode?: string | undefined }): Promise<
+    Outcome<string, 'NOT_FOUND' | 'UNKNOWN_LOCATION' | 'VALIDATION_FAILED'>> {
+    const ref = settingRef(input);
+    const face = located(input.siteId, ref, await findLocation(apis.locations, input.siteId, ref));
+    if (!face.ok) return face;
+    const gone = await replenishments.deleteSetting(deps.db, face.value.id, input.sku);
+    return gone ? ok(face.value.id) : reject('NOT_FOUND', `No min/max for ${input.sku} at ${face.value.code}`);
   }
 
   return { put, remove };
