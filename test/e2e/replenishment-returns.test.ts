@@ -50,9 +50,9 @@ async function atp(siteId: string, sku: string): Promise<number> {
   return (await call<{ items: { atp: number }[] }>('atp', 'GET', `/api/v1/inventory/atp?siteId=${siteId}&sku=${sku}`)).body.items[0]!.atp;
 }
 
-async function orderAndRelease(w: Warehouse, externalId: string, sku: string, quantity: number): Promise<{ orderId: string; waveId: string }> {
+async function orderAndRelease(w: Warehouse, externalId: string, sku: string, quantity: number, shipComplete = false): Promise<{ orderId: string; waveId: string }> {
   const order = await call<{ id: string }>('order', 'POST', '/api/v1/orders', {
-    externalId, siteId: w.siteId, carrier: 'OWN_FLEET', lines: [{ sku, quantity }],
+    externalId, siteId: w.siteId, carrier: 'OWN_FLEET', lines: [{ sku, quantity }], shipComplete,
     shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
   });
   expect(order.status).toBe(201);
@@ -162,6 +162,49 @@ describe('replenishment triggered by a wave', () => {
     ]);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 23, shipped: 12, adjusted: 0 }]);
     await expectLedgerConserved(t, w.siteId);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+  });
+});
+
+describe('replenishment triggered by a short pick', () => {
+  it('a short at the face with units only in a blocked reserve: a real replenishment; once it lands, the waiting order is re-reserved there and ships complete', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'RP3', aisles: 1, bays: 2, levels: 2, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const face = w.storage[0]!;
+    const reserve = (await locationsOf(w.siteId, 'RESERVE'))[0]!;
+    await receive(w, sku, face.id, 2);
+    const { orderId } = await orderAndRelease(w, 'RP-3', sku, 2, true);
+    // Reserve holds units nobody may pick (blocked): the short cannot be re-reserved there.
+    await receive(w, sku, reserve.id, 10);
+    expect((await call('block', 'POST', `/api/v1/locations/${reserve.id}/block`, { reason: 'racking inspection' })).status).toBe(200);
+    await t.settle();
+
+    const task = await takeTask(w.siteId, 'PICK');
+    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${task.reference}`)).body;
+    const line = list.lines[0]!;
+    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-S',
+    })).status).toBe(200);
+    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' })).status).toBe(200);
+    await floor('complete', 'POST', `/api/v1/tasks/${task.id}/complete`, { workerId: 'w1' });
+    await t.settle();
+
+    const [rpl] = await t.getAll<Replenishment>(`/api/v1/replenishments?siteId=${w.siteId}`);
+    expect(rpl).toMatchObject({ trigger: 'SHORT_PICK', fromLocationId: reserve.id, toLocationId: face.id, quantity: 1, status: 'OPEN', triggerReference: line.id });
+    const resolved = (await t.getAll<{ subject: string; data: { outcome: string; task: { type: string; reference: string } | null } }>(
+      '/api/v1/events?type=inventory.short.resolved.v1')).filter((e) => e.subject === orderId);
+    expect(resolved.map((e) => [e.data.outcome, e.data.task?.type, e.data.task?.reference])).toEqual([['AWAITING_STOCK', 'REPLENISH', rpl!.id]]);
+    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+
+    const replenish = await takeTask(w.siteId, 'REPLENISH');
+    expect(replenish.reference).toBe(rpl!.id);
+    expect((await floor('confirm', 'POST', `/api/v1/replenishments/${rpl!.id}/confirm`, { locationCode: face.code })).status).toBe(200);
+    await t.settle();
+    await until('order picking again', () => orderStatus(call, orderId), (s) => s === 'PICKING');
+    const rest = await pickAll(w.siteId);
+    expect(rest.lines.map((l) => [l.locationId, l.quantity])).toEqual([[face.id, 1]]);
+    await ship(orderId);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 12, shipped: 2, adjusted: -1 }]);
     expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
   });
 });
