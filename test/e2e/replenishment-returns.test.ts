@@ -110,7 +110,7 @@ describe('replenishment triggered by a wave', () => {
     await receive(w, sku, face.id, 3);
     await receive(w, sku, reserve.id, 20);
 
-    // The wave needs 5: the face's 3 cannot cover the line, so reserve's 20 does (one stop), and the face holds 3 free
+    // (Site codes differ in length: setupWarehouse derives GTINs from it.) The wave needs 5: the face's 3 cannot cover the line, so reserve's 20 does (one stop), and the face holds 3 free
     // < min 4: the wave's demand, not met from the face, asks for 10 − 3 = 7 from reserve.
     const { orderId, waveId } = await orderAndRelease(w, 'RP-1', sku, 5);
     const opened = await t.getAll<Replenishment>(`/api/v1/replenishments?siteId=${w.siteId}`);
@@ -168,7 +168,7 @@ describe('replenishment triggered by a wave', () => {
 
 describe('replenishment triggered by a short pick', () => {
   it('a short at the face with units only in a blocked reserve: a real replenishment; once it lands, the waiting order is re-reserved there and ships complete', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'RP3', aisles: 1, bays: 2, levels: 2, skus: 1 });
+    const w = await setupWarehouse(call, { siteCode: 'RPS33', aisles: 1, bays: 2, levels: 2, skus: 1 });
     const sku = w.products[0]!.sku;
     const face = w.storage[0]!;
     const reserve = (await locationsOf(w.siteId, 'RESERVE'))[0]!;
