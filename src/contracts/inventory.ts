@@ -26,6 +26,19 @@ export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 /** A putaway request is OPEN while units wait at the receiving location, COMPLETED once every unit was put away by scan. */
 export const PUTAWAY_STATUSES = ['OPEN', 'COMPLETED'] as const;
 export type PutawayStatus = (typeof PUTAWAY_STATUSES)[number];
+/** A replenishment is OPEN until its move is confirmed by scan (COMPLETED) or it is withdrawn (CANCELLED). */
+export const REPLENISHMENT_STATUSES = ['OPEN', 'COMPLETED', 'CANCELLED'] as const;
+export type ReplenishmentStatus = (typeof REPLENISHMENT_STATUSES)[number];
+/** What asked for a replenishment: a face's free units below min, a short pick, a released wave's demand, or a person. */
+export const REPLENISHMENT_TRIGGERS = ['LOW_STOCK', 'SHORT_PICK', 'WAVE_DEMAND', 'MANUAL'] as const;
+export type ReplenishmentTrigger = (typeof REPLENISHMENT_TRIGGERS)[number];
+
+/** A customer return (RMA): AUTHORISED → RECEIVED → INSPECTED → CLOSED, or CANCELLED before anything arrived. */
+export const RMA_STATUSES = ['AUTHORISED', 'RECEIVED', 'INSPECTED', 'CLOSED', 'CANCELLED'] as const;
+export type RmaStatus = (typeof RMA_STATUSES)[number];
+/** What becomes of inspected returned units. */
+export const RMA_DISPOSITIONS = ['RESTOCK', 'QUARANTINE', 'SCRAP', 'RETURN_TO_VENDOR'] as const;
+export type RmaDisposition = (typeof RMA_DISPOSITIONS)[number];
 
 export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_PICK', 'EXPIRED', 'CORRECTION'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
@@ -53,6 +66,14 @@ export const InventoryEvents = {
   countRequested: 'inventory.count.requested.v1',
   countSubmitted: 'inventory.count.submitted.v1',
   countClosed: 'inventory.count.closed.v1',
+  replenishmentRequested: 'inventory.replenishment.requested.v1',
+  replenishmentCompleted: 'inventory.replenishment.completed.v1',
+  replenishmentCancelled: 'inventory.replenishment.cancelled.v1',
+  rmaAuthorised: 'inventory.rma.authorised.v1',
+  rmaReceived: 'inventory.rma.received.v1',
+  rmaInspected: 'inventory.rma.inspected.v1',
+  rmaClosed: 'inventory.rma.closed.v1',
+  rmaCancelled: 'inventory.rma.cancelled.v1',
 } as const;
 
 /** Statuses stock can be held in (issue 11): never allocatable nor reservable until released back to AVAILABLE. */
@@ -115,6 +136,13 @@ export const ReservationSchema = Type.Object({
   quantity: Type.Integer(),
 });
 export type Reservation = Static<typeof ReservationSchema>;
+
+const ReplenishmentProperties = {
+  replenishmentId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot,
+  fromLocationId: Type.String({ description: 'The reserve/storage location the units come from (first to expire, then oldest).' }),
+  toLocationId: Type.String({ description: 'The pick face they go to.' }),
+  quantity: Type.Integer({ description: 'Units asked for: up to the face\'s max (or the units a short missed), no more than the source holds free.' }),
+};
 
 /** The payload of every inventory event, by type name; the description says when it is emitted. */
 export const InventoryEventSchemas = {
@@ -187,7 +215,7 @@ export const InventoryEventSchemas = {
     task: Type.Union([Type.Object({
       type: Type.Enum(SHORT_TASK_TYPES),
       locationId: Type.String({ description: 'COUNT: the shorted location; REPLENISH: the reserve/storage location holding the most units.' }),
-      reference: Type.String({ description: 'The work reference the task is queued under (one open task per location and SKU).' }),
+      reference: Type.String({ description: 'COUNT: the work reference the task is queued under (one open task per location and SKU). REPLENISH: the replenishment asked for (its id; tasks queues the task on `inventory.replenishment.requested`), or the face, SKU and pick line when no source had free units.' }),
     }), Type.Null()], { description: 'When nothing could be re-reserved at once: the replenishment or count the short calls for.' }),
   }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
   [InventoryEvents.asnCreated]: Type.Object({
@@ -256,6 +284,37 @@ export const InventoryEventSchemas = {
     decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The manager who approved or rejected, when a count needed approval.' }),
     reason: Type.Union([Type.String(), Type.Null()]),
   }, { description: 'A count closed: its variance applied (within tolerance, or approved) or rejected by a manager. The location is released from the count (it rejoins ATP when nothing else counts it).' }),
+  [InventoryEvents.replenishmentRequested]: Type.Object({
+    ...ReplenishmentProperties,
+    trigger: Type.Enum(REPLENISHMENT_TRIGGERS),
+    triggerReference: Type.Union([Type.String(), Type.Null()], { description: 'What caused it: the movement or pick line that left the face low, the wave whose demand it is, the short pick line.' }),
+  }, { description: 'A pick face needs units from a reserve/storage location (below its min, a short pick, a released wave\'s demand, or asked by hand): tasks queues a REPLENISH task (reference = replenishmentId). One open replenishment per face and SKU.' }),
+  [InventoryEvents.replenishmentCompleted]: Type.Object({
+    ...ReplenishmentProperties,
+    moved: Type.Integer({ description: 'Units moved into the face by the confirm (MOVE movements, reason REPLENISH).' }),
+    workerId: Type.Union([Type.String(), Type.Null()]),
+    movementId: Type.String({ description: 'The MOVE movement at the source.' }),
+  }, { description: 'A replenishment was confirmed by scanning the face (`POST /replenishments/{id}/confirm`): tasks finishes its REPLENISH task; short picks waiting for the SKU and its backorders are retried.' }),
+  [InventoryEvents.replenishmentCancelled]: Type.Object({
+    ...ReplenishmentProperties, reason: Type.String(),
+  }, { description: 'An open replenishment was withdrawn (`POST /replenishments/{id}/cancel`): tasks withdraws its REPLENISH task.' }),
+  [InventoryEvents.rmaAuthorised]: Type.Object({
+    rmaId: Type.String(), siteId: Type.String(), customerRef: Type.String(), orderRef: Type.Union([Type.String(), Type.Null()]),
+    lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer(), reason: Type.String() })),
+  }, { description: 'A customer return was authorised (`POST /rmas`): units of these SKUs may be received against it, no more than authorised.' }),
+  [InventoryEvents.rmaReceived]: Type.Object({
+    rmaId: Type.String(), siteId: Type.String(), locationId: Type.String({ description: 'Where the units landed, in QUARANTINE (on hand, never promised).' }),
+    lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), lot: Lot, quantity: Type.Integer(), movementId: Type.String() })),
+  }, { description: 'Units of an RMA were received (`POST /rmas/{id}/receive`): RECEIPT movements in QUARANTINE status, reason RMA.' }),
+  [InventoryEvents.rmaInspected]: Type.Object({
+    rmaId: Type.String(), siteId: Type.String(), lineId: Type.String(), sku: Type.String(), lot: Lot,
+    disposition: Type.Enum(RMA_DISPOSITIONS), quantity: Type.Integer(),
+    locationId: Type.String({ description: 'RESTOCK: the location scanned, where the units are now AVAILABLE; otherwise where they were received.' }),
+    toPickable: Type.Boolean({ description: 'RESTOCK: whether that location is pickable (the units joined ATP).' }),
+    status: Type.Enum(RMA_STATUSES, { description: 'The RMA after this inspection (INSPECTED once every received unit has a disposition).' }),
+  }, { description: 'Units of an RMA line were inspected and dispositioned (`POST /rmas/{id}/lines/{lineId}/inspect`): RESTOCK (RELEASE movements into AVAILABLE; frees stock for backorders), QUARANTINE (stay held), SCRAP or RETURN_TO_VENDOR (ADJUST out, reason SCRAP / RTV).' }),
+  [InventoryEvents.rmaClosed]: Type.Object({ rmaId: Type.String(), siteId: Type.String() }, { description: 'An inspected RMA was closed (`POST /rmas/{id}/close`).' }),
+  [InventoryEvents.rmaCancelled]: Type.Object({ rmaId: Type.String(), siteId: Type.String(), reason: Type.String() }, { description: 'An RMA nothing was received against was cancelled (`POST /rmas/{id}/cancel`).' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
@@ -281,12 +340,18 @@ export type StockHoldReleased = Payload<typeof InventoryEvents.holdReleased>;
 export type CountRequested = Payload<typeof InventoryEvents.countRequested>;
 export type CountSubmitted = Payload<typeof InventoryEvents.countSubmitted>;
 export type CountClosed = Payload<typeof InventoryEvents.countClosed>;
+export type ReplenishmentRequested = Payload<typeof InventoryEvents.replenishmentRequested>;
+export type ReplenishmentCompleted = Payload<typeof InventoryEvents.replenishmentCompleted>;
+export type ReplenishmentCancelled = Payload<typeof InventoryEvents.replenishmentCancelled>;
+export type RmaAuthorised = Payload<typeof InventoryEvents.rmaAuthorised>;
+export type RmaReceived = Payload<typeof InventoryEvents.rmaReceived>;
+export type RmaInspected = Payload<typeof InventoryEvents.rmaInspected>;
 
 /** Coded errors of the stock ledger. */
 export const InventoryErrors = {
   INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
   NOT_ON_ASN: { status: 422, title: 'The ASN expects no such SKU and lot' },
-  OVER_RECEIPT: { status: 409, title: 'More than the ASN line still expects' },
+  OVER_RECEIPT: { status: 409, title: 'More units than the ASN or RMA line still expects' },
   NOT_A_RECEIVING_LOCATION: { status: 422, title: 'Goods are received at a RECEIVING location' },
   NO_RECEIVING_LOCATION: { status: 422, title: 'The site has no active RECEIVING location' },
   PUTAWAY_TARGET_NOT_ALLOWED: { status: 422, title: 'The scanned location cannot take these units' },
@@ -295,6 +360,7 @@ export const InventoryErrors = {
   LOCATION_UNDER_COUNT: { status: 409, title: 'The location is under count' },
   COUNT_ATTEMPT_MISMATCH: { status: 409, title: 'The count is not at that attempt' },
   RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
+  NO_REPLENISHMENT_SOURCE: { status: 409, title: 'No reserve or storage location holds free units of the SKU' },
 } as const satisfies ErrorSpecs;
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

@@ -6,6 +6,8 @@ export const ID_PREFIXES = [
   'mov', 'alc', 'rsv', 'evt', 'key', 'dlq', 'rcp', 'adj', 'usr', 'rft', 'sga', 'exc', 'rtn', 'cnt',
   // Inbound: advance shipping notices and putaway requests.
   'asn', 'put',
+  // Replenishments and customer returns (RMAs) of inventory (issue 11).
+  'rpl', 'rma',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -321,6 +321,35 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await t.post(`/api/v1/inventory/counts/${other.id}/submit`, { attempt: 2, quantity: 2, workerId: 'bob' })).body.status).toBe('AWAITING_APPROVAL');
     use('count', other.id);
     expect((await example('approveCount')).body).toMatchObject({ status: 'COMPLETED', applied: 2 });
+    // Replenishment (issue 11): a min/max for the demo pick face; units in reserve; a replenishment asked for by hand and
+    // confirmed by scanning the face; another withdrawn; the min/max removed.
+    await example('putReplenishmentSetting');
+    await example('listReplenishmentSettings');
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: 'DEMO-A-01-01-2', quantity: 20 })).status)
+      .toBe(201);
+    use('replenishment', (await example('requestReplenishment')).body.id);
+    await example('listReplenishments');
+    await example('getReplenishment');
+    expect((await example('confirmReplenishment')).body.status).toBe('COMPLETED');
+    await t.settle();
+    const another = await t.post('/api/v1/replenishments', { siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, quantity: 2 });
+    expect(another.status).toBe(201);
+    use('replenishment', another.body.id);
+    expect((await example('cancelReplenishment')).body.status).toBe('CANCELLED');
+    await example('deleteReplenishmentSetting');
+
+    // A customer return (RMA): authorised, received at the dock into QUARANTINE, a unit restocked at the pick face and
+    // the other scrapped, closed; another one cancelled before anything arrived.
+    const rma = (await example('authoriseRma')).body;
+    use('rma', rma.id);
+    await example('listRmas');
+    await example('getRma');
+    expect((await example('receiveRma')).body.status).toBe('RECEIVED');
+    expect((await example('inspectRmaLine')).body.lines[0].restocked).toBe(1);
+    expect((await t.post(`/api/v1/rmas/${rma.id}/lines/1/inspect`, { disposition: 'SCRAP' })).body.status).toBe('INSPECTED');
+    expect((await example('closeRma')).body.status).toBe('CLOSED');
+    use('rma', (await t.post('/api/v1/rmas', byId.get('authoriseRma')!.op.requestBody!.content['application/json']!.example)).body.id);
+    expect((await example('cancelRma')).body.status).toBe('CANCELLED');
 
     // One of the demo's waiting orders is cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];

@@ -196,6 +196,34 @@ export interface InventoryPutaways {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryReplenishments {
+  confirmed_at: Date | null;
+  confirmed_by: string | null;
+  created_at: Generated<Date>;
+  from_location_id: string;
+  id: string;
+  lot: Generated<string>;
+  moved: Generated<number>;
+  quantity: number;
+  site_id: string;
+  sku: string;
+  status: string;
+  to_location_id: string;
+  trigger: string;
+  trigger_reference: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface InventoryReplenishmentSettings {
+  created_at: Generated<Date>;
+  location_id: string;
+  max_quantity: number;
+  min_quantity: number;
+  site_id: string;
+  sku: string;
+  updated_at: Generated<Date>;
+}
+
 export interface InventoryReservations {
   created_at: Generated<Date>;
   id: string;
@@ -241,6 +269,35 @@ export interface InventoryReturns {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryRmaLines {
+  authorised: number;
+  condition: string | null;
+  inspection_notes: string | null;
+  line_id: string;
+  lot: Generated<string>;
+  quarantined: Generated<number>;
+  reason: string;
+  received: Generated<number>;
+  received_location_id: string | null;
+  restocked: Generated<number>;
+  returned_to_vendor: Generated<number>;
+  rma_id: string;
+  scrapped: Generated<number>;
+  sku: string;
+}
+
+export interface InventoryRmas {
+  created_at: Generated<Date>;
+  customer_ref: string;
+  id: string;
+  notes: string | null;
+  order_ref: string | null;
+  site_id: string;
+  status: string;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
 export interface InventoryShortRecoveries {
   created_at: Date;
   line_id: string;
@@ -280,9 +337,13 @@ export interface DB {
   "inventory.order_policies": InventoryOrderPolicies;
   "inventory.putaway_confirmations": InventoryPutawayConfirmations;
   "inventory.putaways": InventoryPutaways;
+  "inventory.replenishment_settings": InventoryReplenishmentSettings;
+  "inventory.replenishments": InventoryReplenishments;
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;
   "inventory.returns": InventoryReturns;
+  "inventory.rma_lines": InventoryRmaLines;
+  "inventory.rmas": InventoryRmas;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
 }

@@ -5,6 +5,11 @@ import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from
 import { inventoryRoutes } from './http.ts';
 import { inboundRoutes } from './http-inbound.ts';
 import { inboundService } from './inbound-service.ts';
+import { replenishmentRoutes } from './http-replenishment.ts';
+import { rmaRoutes } from './http-rma.ts';
+import { rmaService } from './service-rma.ts';
+import { replenishmentService } from './service-replenishment.ts';
+import { replenishmentSubscriptions } from './subscriptions-replenishment.ts';
 import { inventoryService } from './service.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
@@ -18,6 +23,7 @@ export function inventoryContext(
 ): ContextWithApi<InventoryApi> & { readonly commands: InventoryCommands } {
   const service = inventoryService(deps, apis);
   const inbound = inboundService(deps, apis);
+  const replenishment = replenishmentService(deps, apis);
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
   };
@@ -29,10 +35,22 @@ export function inventoryContext(
     routes: async (app) => {
       await inventoryRoutes(app, deps, service, apis.locations);
       await inboundRoutes(app, deps, inbound, apis.locations);
+      await replenishmentRoutes(app, deps, replenishment, apis.locations);
+      await rmaRoutes(app, deps, rmaService(deps, apis), apis.locations);
     },
-    subscriptions: inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+    subscriptions: [
+      ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+      ...replenishmentSubscriptions(service, replenishment),
+    ],
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
-    sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns'), asn: siteOfRow(deps.db, 'inventory.asns'), put: siteOfRow(deps.db, 'inventory.putaways'), cnt: siteOfRow(deps.db, 'inventory.counts') },
+    sitesOf: {
+      rtn: siteOfRow(deps.db, 'inventory.returns'),
+      asn: siteOfRow(deps.db, 'inventory.asns'),
+      put: siteOfRow(deps.db, 'inventory.putaways'),
+      cnt: siteOfRow(deps.db, 'inventory.counts'),
+      rpl: siteOfRow(deps.db, 'inventory.replenishments'),
+      rma: siteOfRow(deps.db, 'inventory.rmas'),
+    },
     jobs: [{
       // Cycle counts by ABC class (issue 11): opens the counts that are due, hourly.
       name: 'inventory.count-scheduler', everyMs: COUNT_SCHEDULER_EVERY_MS,

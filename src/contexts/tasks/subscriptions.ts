@@ -12,6 +12,8 @@ export const RETURN_TASK_PRIORITY = 5;
 export const PUTAWAY_TASK_PRIORITY = 5;
 /** A cycle count: as urgent as a return (the location is locked for picks and moves until counted). */
 export const COUNT_TASK_PRIORITY = 5;
+/** A replenishment a short pick or a released wave waits for goes before one that only tops a face up. */
+export const REPLENISH_TASK_PRIORITY = { urgent: 3, topUp: 5 } as const;
 
 /**
  * Pick lists become PICK tasks; a completed list finishes its task, a cancelled one withdraws it. A return to stock
@@ -58,10 +60,25 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(InventoryEvents.countSubmitted, async (d, event, tx) => {
       await tasks.finishWork(tx, 'COUNT', d.taskReference, causedBy(event));
     }),
-    // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the move or
-    // the count, and finishing the task with its outcome, belongs to inbound and inventory control.
+    // A replenishment (issue 11) is a REPLENISH task from the reserve location to the face, finished when confirmed by
+    // scanning the face, withdrawn when the replenishment is cancelled.
+    on(InventoryEvents.replenishmentRequested, async (d, event, tx) => {
+      const priority = d.trigger === 'SHORT_PICK' || d.trigger === 'WAVE_DEMAND' ? REPLENISH_TASK_PRIORITY.urgent : REPLENISH_TASK_PRIORITY.topUp;
+      await tasks.queue(tx, { siteId: d.siteId, type: 'REPLENISH', reference: d.replenishmentId, waveId: null, priority,
+        locationId: d.fromLocationId, endLocationId: d.toLocationId }, causedBy(event));
+    }),
+    on(InventoryEvents.replenishmentCompleted, async (d, event, tx) => {
+      await tasks.finishWork(tx, 'REPLENISH', d.replenishmentId, causedBy(event));
+    }),
+    on(InventoryEvents.replenishmentCancelled, async (d, event, tx) => {
+      await tasks.withdrawWork(tx, 'REPLENISH', d.replenishmentId, causedBy(event));
+    }),
+    // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the count, and
+    // finishing the task with its outcome, belongs to inventory control; a REPLENISH naming a replenishment is queued
+    // from that replenishment's own event above (same type and reference: this one would be a no-op anyway).
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
       if (d.task === null) return;
+      if (d.task.type === 'REPLENISH' && d.task.reference.startsWith('rpl_')) return;
       await tasks.queue(tx, { siteId: d.siteId, type: d.task.type, reference: d.task.reference, waveId: null, priority: ORDER_PRIORITY.default },
         causedBy(event));
     }),

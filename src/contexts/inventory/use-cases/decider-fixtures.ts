@@ -2,6 +2,7 @@
 import type { Location } from '../../../contracts/location-master.ts';
 import type { AllocationFacts } from './allocate-order/decide.ts';
 import type { ReservationFacts } from './deallocate-order/decide.ts';
+import type { RmaLineRow, RmaRow } from '../rma-store.ts';
 
 export const SITE = 'site_1';
 
@@ -29,3 +30,14 @@ export function counter(prefix: string): () => string {
   let n = 0;
   return () => `${prefix}_${++n}`;
 }
+
+const RMA_AT = new Date('2026-05-01T10:00:00Z');
+/** An RMA row as its handlers load it (AUTHORISED, nothing received). */
+export const rmaRow = (o: Partial<RmaRow> = {}): RmaRow => ({
+  id: 'rma_1', site_id: SITE, customer_ref: 'CUST-9', order_ref: null, status: 'AUTHORISED', notes: null, version: 1, created_at: RMA_AT, updated_at: RMA_AT, ...o,
+});
+/** An RMA line as stored: 3 units authorised, none received. */
+export const rmaLine = (o: Partial<RmaLineRow> = {}): RmaLineRow => ({
+  rma_id: 'rma_1', line_id: '1', sku: 'SKU-A', reason: 'wrong size', authorised: 3, received: 0, lot: '', received_location_id: null,
+  restocked: 0, quarantined: 0, scrapped: 0, returned_to_vendor: 0, condition: null, inspection_notes: null, ...o,
+});

@@ -52,6 +52,22 @@ describe('recovering a short pick', () => {
     });
   });
 
+  it('step 2 with a replenishment of the shorted face (issue 11): the REPLENISH task is the replenishment\'s', () => {
+    const replenishment = { id: 'rpl_7', fromLocationId: 'loc_r' };
+    spec.given(state({ balances: [], reserveStock: [{ location_id: 'loc_r2', quantity: 40 }], replenishment })).when(short()).then((d) => {
+      expect(d.events[0]?.data).toMatchObject({ task: { type: 'REPLENISH', locationId: 'loc_r', reference: 'rpl_7' } });
+    });
+  });
+
+  it('a waiting recovery\'s retry may take the shorted face, where a replenishment brings the units; the short itself never does', () => {
+    const refilled = state({ balances: [balance('loc_a', 6)] });
+    spec.given(refilled).when(short()).then((d) => expect(d.outcome).toBe('SHIPS_SHORT'));
+    spec.given(refilled).when(short({ mode: 'retry' })).then((d) => {
+      expect(d.outcome).toBe('RE_RESERVED');
+      expect(d.reservations).toEqual([expect.objectContaining({ location_id: 'loc_a', quantity: 2 })]);
+    });
+  });
+
   it('step 3: shipComplete waits for stock; its retry re-reserves once stock is there and says nothing until then', () => {
     spec.given(state({ balances: [], shipComplete: true })).when(short()).then((d) => expect(d.outcome).toBe('AWAITING_STOCK'));
     spec.given(state({ balances: [] })).when(short({ mode: 'retry' })).then((d) => {

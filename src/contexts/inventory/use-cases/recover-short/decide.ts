@@ -35,6 +35,11 @@ export interface RecoveryState {
   readonly shipComplete: boolean;
   /** AVAILABLE stock at RESERVE/STORAGE locations other than the shorted one, most units first (chooses the task). */
   readonly reserveStock: readonly { readonly location_id: string; readonly quantity: number }[];
+  /**
+   * The replenishment of the shorted face a REPLENISH answers with (issue 11): the face's open one or the one just
+   * asked for; its id is the task's reference. Undefined until asked (or when no source holds free units).
+   */
+  readonly replenishment?: { readonly id: string; readonly fromLocationId: string } | undefined;
 }
 
 export interface RecoverCommand extends ShortedUnits {
@@ -54,16 +59,22 @@ export interface RecoveryDecision {
 
 const NOTHING: RecoveryDecision = { outcome: undefined, reserve: [], reservations: [], movements: [], events: [] };
 
-/** The candidates for a recovery: a wave's (free, unexpired, pickable, of the site), never the shorted location. */
-function recoveryCandidates(units: ShortedUnits, state: RecoveryState, today: string): ReservationCandidate[] {
-  return candidatesOf(units.siteId, state.balances.filter((b) => b.location_id !== units.shortedLocationId), state.locations, today);
+/**
+ * The candidates for a recovery: a wave's (free, unexpired, pickable, of the site); never the shorted location when the
+ * short is decided, but its retry may take it: a retry runs when stock arrived, and a replenishment of the shorted
+ * face (issue 11) brings the units exactly there.
+ */
+function recoveryCandidates(units: ShortedUnits, mode: RecoverCommand['mode'], state: RecoveryState, today: string): ReservationCandidate[] {
+  const balances = mode === 'short' ? state.balances.filter((b) => b.location_id !== units.shortedLocationId) : state.balances;
+  return candidatesOf(units.siteId, balances, state.locations, today);
 }
 
 /**
  * Short-pick recovery (ADR 0024), for the units a short took from an order line:
  * 1. re-reserve them at other pickable locations of the site, by the wave's rules (FEFO for dated stock, else FIFO;
  *    pick faces first), only from stock no other order is promised — all of them or none;
- * 2. if none, ask for a REPLENISH when RESERVE/STORAGE holds the SKU, else a COUNT at the shorted location;
+ * 2. if none, ask for a REPLENISH when RESERVE/STORAGE holds the SKU (a replenishment of the shorted face when one
+ *    can be asked for: the handler asks and decides again with it), else a COUNT at the shorted location;
  * 3. and then the order's policy: shipComplete false ships what was picked (SHIPS_SHORT), true waits for stock
  *    (AWAITING_STOCK; a `retry` of the waiting recovery re-reserves when stock frees up, and says nothing until then).
  */
@@ -80,7 +91,7 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
     return ok({ ...NOTHING, outcome: 'SHIPS_SHORT', events: [resolved({ ...base, outcome: 'SHIPS_SHORT', reservations: [], task: null })] });
   }
 
-  const candidates = recoveryCandidates(cmd, state, isoDate(now));
+  const candidates = recoveryCandidates(cmd, cmd.mode, state, isoDate(now));
   const policy = candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
   const takes = state.allocatable >= q ? planReservation(policy, q, candidates) : [];
   if (takes.reduce((n, t) => n + t.quantity, 0) === q) {
@@ -109,9 +120,13 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
   if (cmd.mode === 'retry') return ok(NOTHING);
 
   const from = state.reserveStock[0];
-  const task: ShortResolved['task'] = from !== undefined
-    ? { type: 'REPLENISH', locationId: from.location_id, reference: `${cmd.shortedLocationId}:${cmd.sku}:${cmd.pickLineId}` }
-    : { type: 'COUNT', locationId: cmd.shortedLocationId, reference: `${cmd.shortedLocationId}:${cmd.sku}:${cmd.pickLineId}` };
+  const rpl = state.replenishment;
+  const reference = `${cmd.shortedLocationId}:${cmd.sku}:${cmd.pickLineId}`;
+  const task: ShortResolved['task'] = rpl !== undefined
+    ? { type: 'REPLENISH', locationId: rpl.fromLocationId, reference: rpl.id }
+    : from !== undefined
+      ? { type: 'REPLENISH', locationId: from.location_id, reference }
+      : { type: 'COUNT', locationId: cmd.shortedLocationId, reference };
   const outcome: ShortOutcome = state.shipComplete ? 'AWAITING_STOCK' : 'SHIPS_SHORT';
   return ok({ ...NOTHING, outcome, events: [resolved({ ...base, outcome, reservations: [], task })] });
 };

@@ -1,3 +1,4 @@
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
@@ -8,7 +9,12 @@ import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import type { FreeBalance, LocationFacts } from '../reserve-wave/decide.ts';
+import { requestReplenishment } from '../request-replenishment/handler.ts';
 import { decideRecovery, type RecoverCommand, type RecoveryDecision, type ShortedUnits } from './decide.ts';
+
+/** Whether a recovery's answer asks for a REPLENISH task. */
+const replenishes = (d: RecoveryDecision): boolean =>
+  d.events.some((e) => e.type === InventoryEvents.shortResolved && e.data.task?.type === 'REPLENISH');
 
 /** The SKU's free balances, locked in key order (as a wave's reservation takes them), and their locations' facts. */
 export async function lockRecoverySupply(tx: Tx, siteId: string, sku: string): Promise<{
@@ -34,8 +40,21 @@ async function recover(
   const allocatable = sku === undefined ? 0 : sku.on_hand_available - sku.unpickable - sku.allocated - expired;
   const shipComplete = await store.shipsComplete(tx, units.orderId);
   const reserveStock = mode === 'short' ? await store.reserveStorageStock(tx, units.siteId, units.sku, units.shortedLocationId) : [];
-  const d = unwrap(decideRecovery({ ...supply, allocatable, shipComplete, reserveStock },
-    { ...units, mode, newReservationId: () => deps.ids.next('rsv') }, deps.clock.now()));
+  const command = { ...units, mode, newReservationId: () => deps.ids.next('rsv') };
+  let d = unwrap(decideRecovery({ ...supply, allocatable, shipComplete, reserveStock }, command, deps.clock.now()));
+  if (replenishes(d)) {
+    // A REPLENISH becomes a real replenishment of the shorted face (issue 11): asked for now (or the face's open one),
+    // and the recovery decided again with it, so its task names the replenishment.
+    const asked = unwrap(await requestReplenishment(tx, deps, {
+      siteId: units.siteId, sku: units.sku, toLocationId: units.shortedLocationId, trigger: 'SHORT_PICK', triggerReference: units.pickLineId,
+      quantity: units.quantity,
+    }, meta));
+    const replenishment = asked.kind === 'new' ? { id: asked.row.id, fromLocationId: asked.row.from_location_id }
+      : asked.kind === 'existing' ? { id: asked.id, fromLocationId: asked.fromLocationId } : undefined;
+    if (replenishment !== undefined) {
+      d = unwrap(decideRecovery({ ...supply, allocatable, shipComplete, reserveStock, replenishment }, command, deps.clock.now()));
+    }
+  }
   if (d.outcome === 'RE_RESERVED') {
     if (!(await store.tryAllocate(tx, units.siteId, units.sku, units.quantity, expired))) {
       throw new Error(`re-allocation of ${units.quantity} ${units.sku} refused on a locked stock row`);

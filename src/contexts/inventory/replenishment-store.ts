@@ -1,0 +1,142 @@
+/** SQL of replenishment (migration 008): min/max settings per pick face and SKU, and the replenishments themselves. */
+import type { Executor } from '../../platform/db/database.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
+import type { ReplenishmentStatus, ReplenishmentTrigger } from '../../contracts/inventory.ts';
+import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
+import type { InventoryReplenishments, InventoryReplenishmentSettings } from './db-types.ts';
+
+const SETTING_COLUMN_NAMES = ['location_id', 'sku', 'site_id', 'min_quantity', 'max_quantity', 'updated_at'] as const;
+const SETTING_COLUMNS = columnList(SETTING_COLUMN_NAMES);
+export type SettingRow = Pick<Selectable<InventoryReplenishmentSettings>, (typeof SETTING_COLUMN_NAMES)[number]>;
+
+const REPLENISHMENT_COLUMN_NAMES = [
+  'id', 'site_id', 'sku', 'lot', 'from_location_id', 'to_location_id', 'quantity', 'moved', 'status', 'trigger', 'trigger_reference',
+  'confirmed_by', 'confirmed_at', 'created_at', 'updated_at',
+] as const;
+const REPLENISHMENT_COLUMNS = columnList(REPLENISHMENT_COLUMN_NAMES);
+export type ReplenishmentRow = Narrowed<Pick<Selectable<InventoryReplenishments>, (typeof REPLENISHMENT_COLUMN_NAMES)[number]>, {
+  status: ReplenishmentStatus; trigger: ReplenishmentTrigger;
+}>;
+export type NewReplenishmentRow = Pick<ReplenishmentRow, 'id' | 'site_id' | 'sku' | 'lot' | 'from_location_id' | 'to_location_id' | 'quantity' |
+  'trigger' | 'trigger_reference'>;
+
+export async function upsertSetting(db: Executor, s: Pick<SettingRow, 'location_id' | 'sku' | 'site_id' | 'min_quantity' | 'max_quantity'>): Promise<SettingRow> {
+  return (await db.query<SettingRow>(
+    `INSERT INTO inventory.replenishment_settings AS s (location_id, sku, site_id, min_quantity, max_quantity) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (location_id, sku) DO UPDATE SET min_quantity = EXCLUDED.min_quantity, max_quantity = EXCLUDED.max_quantity, updated_at = now()
+     RETURNING ${SETTING_COLUMNS}`,
+    [s.location_id, s.sku, s.site_id, s.min_quantity, s.max_quantity],
+  ))[0]!;
+}
+
+export async function deleteSetting(db: Executor, locationId: string, sku: string): Promise<boolean> {
+  return (await db.query(`DELETE FROM inventory.replenishment_settings WHERE location_id = $1 AND sku = $2 RETURNING 1`, [locationId, sku])).length === 1;
+}
+
+export async function getSetting(db: Executor, locationId: string, sku: string): Promise<SettingRow | undefined> {
+  return (await db.query<SettingRow>(`SELECT ${SETTING_COLUMNS} FROM inventory.replenishment_settings WHERE location_id = $1 AND sku = $2`,
+    [locationId, sku]))[0];
+}
+
+/** The faces of these SKUs at a site that have a min/max, in SKU then location order. */
+export async function settingsOfSkus(db: Executor, siteId: string, skus: readonly string[]): Promise<SettingRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<SettingRow>(
+    `SELECT ${SETTING_COLUMNS} FROM inventory.replenishment_settings WHERE site_id = $1 AND sku = ANY($2::text[]) ORDER BY sku, location_id`,
+    [siteId, [...skus]],
+  );
+}
+
+export async function listSettings(db: Executor, q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number;
+  after: string | null; }): Promise<SettingRow[]> {
+  return db.query<SettingRow>(
+    `SELECT ${SETTING_COLUMNS} FROM inventory.replenishment_settings
+      WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR location_id = $3)
+        AND ($4::text IS NULL OR location_id || E'\\u0001' || sku > $4)
+      ORDER BY location_id, sku LIMIT $5`,
+    [q.siteId, q.sku ?? null, q.locationId ?? null, q.after, q.limit],
+  );
+}
+
+/**
+ * Serialises every request for one face and SKU in this transaction (triggers from picks, moves, waves and shorts may
+ * arrive together): the one-open check and the insert then never race. Held by transactions that only read balances
+ * (no row locks), so it cannot close a cycle with the balance locks a short pick holds when it takes it.
+ */
+export async function lockFaceSku(db: Executor, locationId: string, sku: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('inventory.replenishment'), hashtext($1 || E'\\u0001' || $2))`, [locationId, sku]);
+}
+
+export async function openReplenishmentFor(db: Executor, locationId: string, sku: string): Promise<ReplenishmentRow | undefined> {
+  return (await db.query<ReplenishmentRow>(
+    `SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments WHERE to_location_id = $1 AND sku = $2 AND status = 'OPEN'`, [locationId, sku],
+  ))[0];
+}
+
+export async function insertReplenishment(db: Executor, r: NewReplenishmentRow): Promise<ReplenishmentRow> {
+  return (await db.query<ReplenishmentRow>(
+    `INSERT INTO inventory.replenishments (id, site_id, sku, lot, from_location_id, to_location_id, quantity, status, trigger, trigger_reference)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, $9) RETURNING ${REPLENISHMENT_COLUMNS}`,
+    [r.id, r.site_id, r.sku, r.lot, r.from_location_id, r.to_location_id, r.quantity, r.trigger, r.trigger_reference],
+  ))[0]!;
+}
+
+export async function getReplenishment(db: Executor, id: string): Promise<ReplenishmentRow | undefined> {
+  return (await db.query<ReplenishmentRow>(`SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments WHERE id = $1`, [id]))[0];
+}
+
+export async function lockReplenishment(db: Executor, id: string): Promise<ReplenishmentRow | undefined> {
+  return (await db.query<ReplenishmentRow>(`SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments WHERE id = $1 FOR UPDATE`, [id]))[0];
+}
+
+export async function finishReplenishment(db: Executor, id: string, c: { status: ReplenishmentStatus; moved: number; confirmedBy: string | null;
+  at: Date | null; }): Promise<ReplenishmentRow> {
+  return (await db.query<ReplenishmentRow>(
+    `UPDATE inventory.replenishments SET status = $2, moved = $3, confirmed_by = $4, confirmed_at = $5, updated_at = now()
+      WHERE id = $1 RETURNING ${REPLENISHMENT_COLUMNS}`,
+    [id, c.status, c.moved, c.confirmedBy, c.at],
+  ))[0]!;
+}
+
+export async function listReplenishments(db: Executor, q: { siteId: string; status?: ReplenishmentStatus | undefined; sku?: string | undefined;
+  limit: number; after: string | null; }): Promise<ReplenishmentRow[]> {
+  return db.query<ReplenishmentRow>(
+    `SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments
+      WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR sku = $3) AND ($4::text IS NULL OR id > $4)
+      ORDER BY id LIMIT $5`,
+    [q.siteId, q.status ?? null, q.sku ?? null, q.after, q.limit],
+  );
+}
+
+/** A face's AVAILABLE units of a SKU, all lots: what min and max are measured against. */
+export async function faceLevel(db: Executor, siteId: string, locationId: string, sku: string): Promise<{ on_hand: number; reserved: number }> {
+  const row = (await db.query<{ on_hand: number; reserved: number }>(
+    `SELECT COALESCE(sum(on_hand), 0)::int AS on_hand, COALESCE(sum(reserved), 0)::int AS reserved FROM inventory.balances
+      WHERE site_id = $1 AND location_id = $2 AND sku = $3 AND status = 'AVAILABLE'`,
+    [siteId, locationId, sku],
+  ))[0];
+  return row ?? { on_hand: 0, reserved: 0 };
+}
+
+/** A balance a replenishment could take units from, with its location's facts (inventory's projection). */
+export interface SourceBalanceRow {
+  readonly location_id: string;
+  readonly lot: string;
+  readonly on_hand: number;
+  readonly reserved: number;
+  readonly expires_on: string | null;
+  readonly first_received_at: Date;
+  readonly type: LocationType | null;
+  readonly status: LocationStatus | null;
+}
+
+/** AVAILABLE balances of a SKU with free units at a site, other than the face, with their locations' facts (no locks). */
+export async function sourceBalances(db: Executor, siteId: string, sku: string, exceptLocationId: string): Promise<SourceBalanceRow[]> {
+  return db.query<SourceBalanceRow>(
+    `SELECT b.location_id, b.lot, b.on_hand, b.reserved, to_char(b.expires_on, 'YYYY-MM-DD') AS expires_on, b.first_received_at, l.type, l.status
+       FROM inventory.balances b JOIN inventory.locations l ON l.location_id = b.location_id
+      WHERE b.site_id = $1 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > b.reserved AND b.location_id <> $3
+      ORDER BY b.expires_on NULLS LAST, b.first_received_at, b.location_id, b.lot`,
+    [siteId, sku, exceptLocationId],
+  );
+}

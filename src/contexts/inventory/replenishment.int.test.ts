@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { movementCount, newLocation, newProduct, newSite } from './test-fixtures.ts';
+
+/** Replenishment on real PostgreSQL (issue 11): settings, the low-stock trigger, one open per face, concurrent triggers. */
+let t: TestApp;
+let site: { id: string; code: string };
+let face: { id: string; code: string };
+let otherFace: { id: string; code: string };
+let reserve: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  site = await newSite(t);
+  face = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 1 });
+  otherFace = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 2 });
+  reserve = await newLocation(t, site, { type: 'RESERVE', pickSequence: 3 });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const put = (body: Record<string, unknown>, role: 'manager' | 'operator' = 'manager') =>
+  t.request('PUT', '/api/v1/replenishment-settings', { body, role });
+const receive = async (sku: string, locationId: string, quantity: number) =>
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId, quantity })).status).toBe(201);
+const openOf = async (sku: string) =>
+  t.getAll<{ id: string; quantity: number; trigger: string; fromLocationId: string; toLocationId: string }>(
+    `/api/v1/replenishments?siteId=${site.id}&sku=${sku}&status=OPEN`);
+
+describe('replenishment settings', () => {
+  it('are set by planners on pick faces only; bad input writes nothing', async () => {
+    const sku = await newProduct(t);
+    expect((await put({ siteId: site.id, sku, locationId: face.id, min: 2, max: 8 }, 'operator')).status).toBe(403);
+    expect((await put({ siteId: site.id, sku, locationId: reserve.id, min: 2, max: 8 })).body.code).toBe('UNPROCESSABLE');
+    expect((await put({ siteId: site.id, sku, locationId: face.id, min: 9, max: 8 })).body.code).toBe('VALIDATION_FAILED');
+    expect(await t.getAll(`/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}`)).toEqual([]);
+    expect((await put({ siteId: site.id, sku, locationCode: face.code, min: 2, max: 8 })).status).toBe(200);
+    expect((await put({ siteId: site.id, sku, locationId: face.id, min: 3, max: 9 })).body).toMatchObject({ min: 3, max: 9 });
+    expect(await t.getAll(`/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}`)).toEqual([expect.objectContaining({ locationId: face.id, min: 3, max: 9 })]);
+    const gone = await t.request('DELETE', `/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}&locationId=${face.id}`, { role: 'manager' });
+    expect(gone.status).toBe(200);
+    expect((await t.request('DELETE', `/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}&locationId=${face.id}`)).status).toBe(404);
+  });
+});
+
+describe('the low-stock trigger', () => {
+  it('a move out of a face below min asks for units from reserve up to max, once; the confirm moves them and the face may ask again', async () => {
+    const sku = await newProduct(t);
+    await put({ siteId: site.id, sku, locationId: face.id, min: 4, max: 10 });
+    await receive(sku, face.id, 6);
+    await receive(sku, reserve.id, 20);
+    const move = (q: number) => t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: q, fromLocationId: face.id, toLocationId: otherFace.id });
+    expect((await move(2)).status).toBe(201);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect((await move(1)).status).toBe(201);
+    await t.settle();
+    const [rpl] = await openOf(sku);
+    expect(rpl).toMatchObject({ trigger: 'LOW_STOCK', fromLocationId: reserve.id, toLocationId: face.id, quantity: 7 });
+    // A second trigger finds the open one.
+    expect((await move(1)).status).toBe(201);
+    await t.settle();
+    expect((await openOf(sku)).map((r) => r.id)).toEqual([rpl!.id]);
+
+    // A confirm that scans another place, or asks for more than was asked, changes nothing.
+    const before = await movementCount(t);
+    expect((await t.post(`/api/v1/replenishments/${rpl!.id}/confirm`, { locationId: reserve.id }, 'operator')).body.code).toBe('WRONG_LOCATION');
+    expect((await t.post(`/api/v1/replenishments/${rpl!.id}/confirm`, { locationId: face.id, quantity: 8 }, 'operator')).body.code)
+      .toBe('QUANTITY_EXCEEDS_OPEN');
+    expect(await movementCount(t)).toBe(before);
+    const done = await t.post(`/api/v1/replenishments/${rpl!.id}/confirm`, { locationId: face.id, workerId: 'w9' }, 'operator');
+    expect(done.body).toMatchObject({ status: 'COMPLETED', moved: 7, confirmedBy: 'w9' });
+    expect((await t.post(`/api/v1/replenishments/${rpl!.id}/confirm`, { locationId: face.id }, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
+    await t.settle();
+    const task = (await t.getAll<{ type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${site.id}`))
+      .find((x) => x.reference === rpl!.id);
+    // Done by a confirm nobody claimed the task for: the task engine withdraws it (a claimed one completes: the e2e test).
+    expect(task).toMatchObject({ type: 'REPLENISH', status: 'CANCELLED' });
+    const atFace = await t.getAll<{ sku: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${site.id}&locationId=${face.id}`);
+    expect(atFace.filter((b) => b.sku === sku).map((b) => b.onHand)).toEqual([9]);
+  });
+
+  it('concurrent requests for one face and SKU make one replenishment; cancelling it withdraws its task', async () => {
+    const sku = await newProduct(t);
+    await put({ siteId: site.id, sku, locationId: face.id, min: 4, max: 10 });
+    await receive(sku, reserve.id, 30);
+    const answers = await Promise.all(Array.from({ length: 8 }, () =>
+      t.post<{ id: string }>('/api/v1/replenishments', { siteId: site.id, sku, locationId: face.id }, 'manager')));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 8 }, () => 201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const rows = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.replenishments WHERE sku = $1`, [sku]);
+    expect(rows[0]!.n).toBe(1);
+    await t.settle();
+    const id = answers[0]!.body.id;
+    expect((await t.post(`/api/v1/replenishments/${id}/cancel`, { reason: 'not needed' }, 'operator')).status).toBe(403);
+    expect((await t.post(`/api/v1/replenishments/${id}/cancel`, { reason: 'not needed' }, 'manager')).body.status).toBe('CANCELLED');
+    await t.settle();
+    const task = (await t.getAll<{ reference: string; status: string }>(`/api/v1/tasks?siteId=${site.id}`)).find((x) => x.reference === id);
+    expect(task?.status).toBe('CANCELLED');
+    // No source with free units: a person's request is refused, nothing written.
+    const empty = await newProduct(t);
+    const refused = await t.post('/api/v1/replenishments', { siteId: site.id, sku: empty, locationId: face.id, quantity: 3 }, 'manager');
+    expect([refused.status, refused.body.code]).toEqual([409, 'NO_REPLENISHMENT_SOURCE']);
+    expect(await openOf(empty)).toEqual([]);
+  });
+});

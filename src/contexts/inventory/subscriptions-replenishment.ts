@@ -1,0 +1,42 @@
+import { on } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
+import { causedBy } from '../../platform/bus/envelope.ts';
+import type { Subscription } from '../../platform/bus/event-bus.ts';
+import type { InventoryService } from './service.ts';
+import type { ReplenishmentService } from './service-replenishment.ts';
+
+/**
+ * Replenishment's reactions (issue 11). Registered after inventory's own, so a pick's handler has moved the stock when
+ * the face's level is read. Low stock: a pick, a move out of a face or a negative adjustment there; wave demand: the
+ * reservations of a released wave. Landed units: a completed replenishment retries the short picks waiting for the SKU
+ * (the face it filled is where they may now be re-reserved), then its backorders; so do units of a customer return
+ * restocked into a pickable location.
+ */
+export function replenishmentSubscriptions(service: InventoryService, replenishment: ReplenishmentService): Subscription[] {
+  return [
+    on(PickingEvents.linePicked, (pick, event, tx) => replenishment.afterFaceChange(tx, {
+      siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, causedBy(event))),
+    on(InventoryEvents.moved, (move, event, tx) => replenishment.afterFaceChange(tx, {
+      siteId: move.siteId, sku: move.sku, locationId: move.fromLocationId, reference: move.movementId }, causedBy(event))),
+    on(InventoryEvents.adjusted, async (adjustment, event, tx) => {
+      if (adjustment.delta >= 0) return;
+      await replenishment.afterFaceChange(tx, {
+        siteId: adjustment.siteId, sku: adjustment.sku, locationId: adjustment.locationId, reference: adjustment.movementId }, causedBy(event));
+    }),
+    on(InventoryEvents.reserved, (reserved, event, tx) => replenishment.afterWaveReserved(tx, reserved, causedBy(event))),
+    on(InventoryEvents.replenishmentCompleted, async (done, event, tx) => {
+      if (done.moved <= 0) return;
+      const freed = { siteId: done.siteId, skus: [done.sku] };
+      await service.retryShortRecoveries(tx, freed, causedBy(event));
+      await service.retryBackorders(tx, freed, causedBy(event));
+    }),
+    // Customer returns (RMA): units restocked into a pickable location joined ATP; short picks and backorders of the SKU retry.
+    on(InventoryEvents.rmaInspected, async (inspected, event, tx) => {
+      if (inspected.disposition !== 'RESTOCK' || !inspected.toPickable || inspected.quantity <= 0) return;
+      const freed = { siteId: inspected.siteId, skus: [inspected.sku] };
+      await service.retryShortRecoveries(tx, freed, causedBy(event));
+      await service.retryBackorders(tx, freed, causedBy(event));
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { namesOne } from '../../domain/command-checks.ts';
+import { learnLocation, lockPickable, NOT_LEARNED } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import * as replenishments from '../../replenishment-store.ts';
+import { replenishmentView, type ReplenishmentView } from '../../views-replenishment.ts';
+import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
+import {
+  decideCancelReplenishment, decideConfirmReplenishment, scannedFace, type ConfirmReplenishmentInput, type ConfirmReplenishmentRejection,
+} from './decide.ts';
+
+/**
+ * POST /replenishments/{id}/confirm. The replenishment's site is read first (to look the scan up there, before the
+ * transaction); then under lock: the replenishment row, both locations' projection rows in id order (FOR SHARE), both
+ * balances in location order — as a move takes them, so a move and a confirm between the same places queue.
+ */
+export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis) {
+  return async (input: ConfirmReplenishmentInput, meta: EventMeta): Promise<Outcome<ReplenishmentView, ConfirmReplenishmentRejection>> => {
+    const known = await replenishments.getReplenishment(deps.db, input.replenishmentId);
+    const ref = scannedFace(input);
+    const scanned = known === undefined || !namesOne(ref) ? undefined : await findLocation(apis.locations, known.site_id, ref);
+    const movementId = deps.ids.next('mov');
+    return decideInTx(deps.db, async (tx) => {
+      const r = await replenishments.lockReplenishment(tx, input.replenishmentId);
+      let fromPickable = true;
+      let toPickable = true;
+      let learned = NOT_LEARNED;
+      let source: store.BalanceRow | undefined;
+      if (r !== undefined && r.status === 'OPEN' && scanned !== undefined && scanned.id === r.to_location_id) {
+        // The face is learned from the scan (if new); the source is known to the projection (a balance is there).
+        const [first, second] = r.from_location_id < r.to_location_id ? ['from', 'to'] as const : ['to', 'from'] as const;
+        for (const end of [first, second]) {
+          if (end === 'to') {
+            learned = await learnLocation(tx, scanned);
+            toPickable = learned.pickable;
+          } else {
+            fromPickable = await lockPickable(tx, r.from_location_id);
+          }
+        }
+        const fromKey = { siteId: r.site_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
+        await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: r.to_location_id }]);
+        source = await store.getBalance(tx, fromKey);
+      }
+      const decision = decideConfirmReplenishment({ replenishment: r, scanned, fromPickable, toPickable, source }, { ...input, movementId },
+        deps.clock.now());
+      if (!decision.ok) return decision;
+      const d = decision.value;
+      await changeBalanceOrFail(tx, d.from, -d.quantity, 0, `replenishment move of ${d.quantity} refused at ${d.from.locationId}`);
+      await store.addMovedOnHand(tx, d.to, d.quantity, d.expiresOn, d.firstReceivedAt);
+      await store.changeUnpickable(tx, d.from.siteId, d.from.sku, d.unpickable);
+      const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, {
+        status: 'COMPLETED', moved: d.quantity, confirmedBy: input.workerId ?? meta.actor?.id ?? null, at: deps.clock.now(),
+      });
+      await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+      return ok(replenishmentView(updated));
+    });
+  };
+}
+
+/** POST /replenishments/{id}/cancel: an open replenishment is withdrawn, and its REPLENISH task with it. */
+export function cancelReplenishmentHandler(deps: PlatformDeps) {
+  return async (input: { replenishmentId: string; reason: string }, meta: EventMeta): Promise<Outcome<ReplenishmentView, 'NOT_FOUND' | 'ILLEGAL_TRANSITION'>> =>
+    decideInTx(deps.db, async (tx) => {
+      const r = await replenishments.lockReplenishment(tx, input.replenishmentId);
+      const decision = decideCancelReplenishment({ replenishment: r }, input, deps.clock.now());
+      if (!decision.ok) return decision;
+      const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, { status: 'CANCELLED', moved: 0, confirmedBy: null, at: null });
+      await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+      return ok(replenishmentView(updated));
+    });
+}

@@ -1,0 +1,34 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { learnLocation } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import * as rmas from '../../rma-store.ts';
+import { rmaView, type RmaView } from '../../views-rma.ts';
+import { findLocation, record, type StockApis } from '../ledger-writes.ts';
+import { decideReceiveRma, rmaLocationRef, type ReceiveRmaInput, type ReceiveRmaRejection } from './decide.ts';
+
+/**
+ * POST /rmas/{id}/receive. The RMA's site is read first (to look the scanned location up there); then the RMA row is
+ * locked (receipts against one RMA queue), the location learned, and the QUARANTINE balances added to. QUARANTINE
+ * units are not AVAILABLE: SKU stock and ATP do not change.
+ */
+export function receiveRmaHandler(deps: PlatformDeps, apis: StockApis) {
+  return async (input: ReceiveRmaInput, meta: EventMeta): Promise<Outcome<RmaView, ReceiveRmaRejection>> => {
+    const known = await rmas.getRma(deps.db, input.rmaId);
+    const location = known === undefined ? undefined : await findLocation(apis.locations, known.site_id, rmaLocationRef(input));
+    return decideInTx(deps.db, async (tx) => {
+      const rma = await rmas.lockRma(tx, input.rmaId);
+      const lines = rma === undefined ? [] : await rmas.linesOf(tx, rma.id);
+      const d = decideReceiveRma({ rma, lines, location }, { ...input, newMovementId: () => deps.ids.next('mov') }, deps.clock.now());
+      if (!d.ok) return d;
+      const learned = await learnLocation(tx, location!);
+      for (const r of d.value.receipts) await store.addOnHand(tx, r.key, r.quantity, null);
+      for (const l of d.value.lines) await rmas.saveLineReceipt(tx, rma!.id, l.lineId, l.received, l.lot, l.locationId);
+      await rmas.setRmaStatus(tx, rma!.id, d.value.status);
+      await record(tx, deps, d.value.movements, [...learned.events, ...d.value.events], meta);
+      return ok(rmaView((await rmas.getRma(tx, rma!.id))!, await rmas.linesOf(tx, rma!.id)));
+    });
+  };
+}

@@ -1,0 +1,92 @@
+import type { StockReserved } from '../../../../contracts/inventory.ts';
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import { decideInTx } from '../../../../platform/decider.ts';
+import { ok, unwrap, type Outcome } from '../../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { located, type LocationRefOf } from '../../domain/command-checks.ts';
+import * as store from '../../store.ts';
+import * as replenishments from '../../replenishment-store.ts';
+import { replenishmentView, type ReplenishmentView } from '../../views-replenishment.ts';
+import { findLocation, type StockApis } from '../ledger-writes.ts';
+import {
+  decideReplenishmentRequest, type ReplenishmentRequestCommand, type ReplenishmentRequestDecision, type ReplenishmentRequestRejection,
+} from './decide.ts';
+
+export type ReplenishmentAsk = Omit<ReplenishmentRequestCommand, 'id'>;
+
+/**
+ * Decides and writes one request for a face and SKU, in the caller's transaction: serialised per face and SKU (an
+ * advisory lock), then the setting, the face's level, its open replenishment and the candidate sources are read
+ * (no row locks: the confirm re-checks the source under lock).
+ */
+export async function requestReplenishment(
+  tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, meta: EventMeta,
+): Promise<Outcome<ReplenishmentRequestDecision, ReplenishmentRequestRejection>> {
+  await replenishments.lockFaceSku(tx, ask.toLocationId, ask.sku);
+  const setting = await replenishments.getSetting(tx, ask.toLocationId, ask.sku);
+  const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.sku);
+  const open = await replenishments.openReplenishmentFor(tx, ask.toLocationId, ask.sku);
+  const sources = open === undefined ? await replenishments.sourceBalances(tx, ask.siteId, ask.sku, ask.toLocationId) : [];
+  const decision = decideReplenishmentRequest({ setting, face, open, sources }, { ...ask, id: deps.ids.next('rpl') }, deps.clock.now());
+  if (decision.ok && decision.value.kind === 'new') {
+    await replenishments.insertReplenishment(tx, decision.value.row);
+    await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+  }
+  return decision;
+}
+
+/** The triggers: a face changed (pick, move, adjustment), a wave was reserved, a person asked. */
+export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
+  /** After units left a location: when it is a face with a min/max for the SKU and its free units are below min. */
+  async function afterFaceChange(tx: Tx, change: { siteId: string; sku: string; locationId: string; reference: string | null }, meta: EventMeta): Promise<void> {
+    // Most locations have no min/max: a plain read spares them the lock.
+    if ((await replenishments.getSetting(tx, change.locationId, change.sku)) === undefined) return;
+    unwrap(await requestReplenishment(tx, deps, {
+      siteId: change.siteId, sku: change.sku, toLocationId: change.locationId, trigger: 'LOW_STOCK', triggerReference: change.reference,
+    }, meta));
+  }
+
+  /**
+   * After a wave's reservations: every face with a min/max for a SKU of the wave is checked, and asks for units when
+   * its free units fell below min, or when part of the wave's demand for the SKU could not be met from pick faces
+   * (reserved at reserve/storage locations, or short) — faces in location order, SKUs in SKU order.
+   */
+  async function afterWaveReserved(tx: Tx, reserved: StockReserved, meta: EventMeta): Promise<void> {
+    const skus = [...new Set([...reserved.reservations.map((r) => r.sku), ...reserved.shortages.map((s) => s.sku)])].sort();
+    const settings = await replenishments.settingsOfSkus(tx, reserved.siteId, skus);
+    if (settings.length === 0) return;
+    const types = new Map((await store.locationsByIds(tx, [...new Set(reserved.reservations.map((r) => r.locationId))]))
+      .map((l) => [l.location_id, l.type]));
+    const unmet = new Map<string, number>();
+    const add = (sku: string, q: number) => unmet.set(sku, (unmet.get(sku) ?? 0) + q);
+    for (const r of reserved.reservations) if (types.get(r.locationId) !== 'PICK_FACE') add(r.sku, r.quantity);
+    for (const s of reserved.shortages) add(s.sku, s.quantity);
+    for (const s of settings) {
+      unwrap(await requestReplenishment(tx, deps, {
+        siteId: reserved.siteId, sku: s.sku, toLocationId: s.location_id, trigger: 'WAVE_DEMAND', triggerReference: reserved.waveId,
+        quantity: unmet.get(s.sku) ?? 0,
+      }, meta));
+    }
+  }
+
+  /** POST /replenishments: a person asks for units at a face (default: up to its max). */
+  async function requestByHand(input: {
+    siteId: string; sku: string; locationId?: string | undefined; locationCode?: string | undefined; quantity?: number | undefined;
+  }, meta: EventMeta): Promise<Outcome<ReplenishmentView, ReplenishmentRequestRejection | 'UNKNOWN_LOCATION'>> {
+    const ref: LocationRefOf = { name: 'location', id: input.locationId, code: input.locationCode };
+    const face = located(input.siteId, ref, await findLocation(apis.locations, input.siteId, ref));
+    if (!face.ok) return face;
+    return decideInTx(deps.db, async (tx) => {
+      const d = await requestReplenishment(tx, deps, {
+        siteId: input.siteId, sku: input.sku, toLocationId: face.value.id, trigger: 'MANUAL', triggerReference: null, quantity: input.quantity,
+      }, meta);
+      if (!d.ok) return d;
+      const id = d.value.kind === 'new' ? d.value.row.id : d.value.kind === 'existing' ? d.value.id : undefined;
+      if (id === undefined) throw new Error('a manual replenishment request decided nothing');
+      return ok(replenishmentView((await replenishments.getReplenishment(tx, id))!));
+    });
+  }
+
+  return { afterFaceChange, afterWaveReserved, requestByHand };
+}
