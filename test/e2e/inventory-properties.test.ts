@@ -106,15 +106,30 @@ interface Operation<P> {
 }
 
 /** Method parameters are bivariant: an operation on its own parameters is an operation on unknown ones. */
+/** A choice among live rows (SKUs, balances, orders, lines…), taken modulo how many there are when the command runs. */
+const index = fc.nat({ max: 999 });
+const SKU_INDEX = fc.nat({ max: SKUS - 1 });
+
 const op = <P>(o: Operation<P>): Operation<unknown> => o;
 
 /** Refusals of the floor when a cancel, a short or another client got there first. */
 const LOST_RACE: readonly Refusal[] = [[409, 'ORDER_CANCELLED'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT']];
+/** Pack & ship learns of an order from its events: until then (or for an order never released) it knows no such order. */
+const NOT_ON_THE_FLOOR: Refusal = [404, 'NOT_FOUND'];
 
 const OPERATIONS: readonly Operation<unknown>[] = [
   op({
+    name: 'wait', weight: 1,
+    params: fc.integer({ min: 1, max: 40 }),
+    async run(_w, ms) {
+      // A client busy elsewhere: events (allocations, pick lists) land meanwhile.
+      await new Promise((r) => setTimeout(r, ms));
+      return 'ok';
+    },
+  }),
+  op({
     name: 'receive', weight: 3,
-    params: fc.record({ sku: fc.nat(), location: fc.nat(), quantity: fc.integer({ min: 1, max: 12 }) }),
+    params: fc.record({ sku: index, location: index, quantity: fc.integer({ min: 1, max: 12 }) }),
     async run(w, p) {
       const sku = pickOne(w.skus, p.sku)!.sku;
       const location = pickOne(w.locations, p.location)!;
@@ -124,7 +139,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'move', weight: 2,
-    params: fc.record({ sku: fc.nat(), from: fc.nat(), to: fc.nat(), quantity: fc.integer({ min: 1, max: 10 }) }),
+    params: fc.record({ sku: index, from: index, to: index, quantity: fc.integer({ min: 1, max: 10 }) }),
     async run(w, p) {
       const sku = pickOne(w.skus, p.sku)!.sku;
       const from = pickOne(await freeBalances(w, sku), p.from);
@@ -138,7 +153,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   op({
     name: 'adjust', weight: 2,
     params: fc.record({
-      sku: fc.nat(), balance: fc.nat(), location: fc.nat(), up: fc.boolean(), quantity: fc.integer({ min: 1, max: 6 }),
+      sku: index, balance: index, location: index, up: fc.boolean(), quantity: fc.integer({ min: 1, max: 6 }),
       reason: fc.constantFrom(...ADJUSTMENT_REASONS),
     }),
     async run(w, p) {
@@ -158,7 +173,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   op({
     name: 'order', weight: 3,
     params: fc.record({
-      lines: fc.uniqueArray(fc.record({ sku: fc.nat({ max: SKUS - 1 }), quantity: fc.integer({ min: 1, max: 6 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: SKUS }),
+      lines: fc.uniqueArray(fc.record({ sku: SKU_INDEX, quantity: fc.integer({ min: 1, max: 6 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: SKUS }),
       shipComplete: fc.boolean(),
     }),
     async run(w, p) {
@@ -173,7 +188,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'cancel order', weight: 1,
-    params: fc.record({ order: fc.nat() }),
+    params: fc.record({ order: index }),
     async run(w, p) {
       const order = pickOne(w.orders, p.order);
       if (order === undefined) return 'skip';
@@ -181,20 +196,27 @@ const OPERATIONS: readonly Operation<unknown>[] = [
     },
   }),
   op({
-    name: 'plan and release a wave', weight: 2,
-    params: fc.record({ maxOrders: fc.integer({ min: 1, max: 6 }), release: fc.boolean() }),
+    name: 'plan a wave', weight: 2,
+    params: fc.record({ maxOrders: fc.integer({ min: 1, max: 6 }) }),
     async run(w, p) {
       const planned = await send('manager', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: p.maxOrders }, [201],
         [[422, 'NOTHING_TO_PLAN'], [409, 'CONFLICT']]);
-      if (planned.outcome !== 'ok') return planned.outcome;
-      const id = (planned.body as { id: string }).id;
-      w.waves.push(id);
-      return (await send('manager', 'POST', `/api/v1/waves/${id}/release`, undefined, [200], LOST_RACE)).outcome;
+      if (planned.outcome === 'ok') w.waves.push((planned.body as { id: string }).id);
+      return planned.outcome;
+    },
+  }),
+  op({
+    name: 'release a wave', weight: 2,
+    params: fc.record({ wave: index }),
+    async run(w, p) {
+      const wave = pickOne(w.waves, p.wave);
+      if (wave === undefined) return 'skip';
+      return (await send('manager', 'POST', `/api/v1/waves/${wave}/release`, undefined, [200], LOST_RACE)).outcome;
     },
   }),
   op({
     name: 'confirm a pick', weight: 4,
-    params: fc.record({ wave: fc.nat(), line: fc.nat(), all: fc.boolean() }),
+    params: fc.record({ wave: index, line: index, all: fc.boolean() }),
     async run(w, p) {
       const found = await pendingLine(w, p);
       if (found === undefined) return 'skip';
@@ -207,7 +229,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'short a pick', weight: 1,
-    params: fc.record({ wave: fc.nat(), line: fc.nat(), reason: fc.constantFrom(...SHORT_REASONS) }),
+    params: fc.record({ wave: index, line: index, reason: fc.constantFrom(...SHORT_REASONS) }),
     async run(w, p) {
       const found = await pendingLine(w, p);
       if (found === undefined) return 'skip';
@@ -217,28 +239,28 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'pack', weight: 2,
-    params: fc.record({ order: fc.nat() }),
+    params: fc.record({ order: index }),
     async run(w, p) {
       const order = pickOne(w.orders, p.order);
       if (order === undefined) return 'skip';
-      return (await send('operator', 'POST', '/api/v1/packages', { orderId: order }, [201], [...LOST_RACE, [409, 'NOTHING_TO_PACK']])).outcome;
+      return (await send('operator', 'POST', '/api/v1/packages', { orderId: order }, [201], [...LOST_RACE, NOT_ON_THE_FLOOR, [409, 'NOTHING_TO_PACK']])).outcome;
     },
   }),
   op({
     name: 'ship', weight: 2,
-    params: fc.record({ order: fc.nat(), dispatch: fc.boolean() }),
+    params: fc.record({ order: index, dispatch: fc.boolean() }),
     async run(w, p) {
       const order = pickOne(w.orders, p.order);
       if (order === undefined) return 'skip';
       const shipment = await send('operator', 'POST', '/api/v1/shipments', { orderId: order }, [201],
-        [...LOST_RACE, [409, 'UNITS_NOT_PACKED'], [409, 'NOTHING_TO_SHIP']]);
+        [...LOST_RACE, NOT_ON_THE_FLOOR, [409, 'UNITS_NOT_PACKED'], [409, 'NOTHING_TO_SHIP']]);
       if (shipment.outcome !== 'ok' || !p.dispatch) return shipment.outcome;
       return (await send('operator', 'POST', `/api/v1/shipments/${(shipment.body as { id: string }).id}/dispatch`, undefined, [200], LOST_RACE)).outcome;
     },
   }),
   op({
     name: 'put back a cancelled order\'s units', weight: 1,
-    params: fc.record({ ret: fc.nat(), location: fc.nat(), all: fc.boolean() }),
+    params: fc.record({ ret: index, location: index, all: fc.boolean() }),
     async run(w, p) {
       const open = (await get<{ items: ReturnView[] }>(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN&limit=200`)).items;
       const r = pickOne(open, p.ret);
@@ -261,7 +283,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(...OPERATIONS.map((operation) =>
 })));
 
 /** Per client, the commands it sends one after the other; the clients run side by side. */
-const clients = fc.array(fc.array(command, { minLength: 8, maxLength: 16 }), { minLength: CLIENTS, maxLength: CLIENTS });
+const clients = fc.array(fc.array(command, { minLength: 12, maxLength: 30 }), { minLength: CLIENTS, maxLength: CLIENTS });
 
 // ----------------------------------------------------------------------------------------------------------- a run
 
