@@ -85,13 +85,30 @@ async function freeBalances(w: World, sku: string): Promise<Balance[]> {
   return items.filter((b) => !b.locationId.startsWith('IN_PROCESS:') && b.status === 'AVAILABLE' && b.available > 0);
 }
 
-/** A pending line of one of the run's released waves, chosen by indexes. */
-async function pendingLine(w: World, p: { wave: number; line: number }): Promise<{ list: PickList; line: PickLine } | undefined> {
-  const wave = pickOne(w.waves, p.wave);
-  if (wave === undefined) return undefined;
-  const lists = (await get<{ items: PickList[] }>(`/api/v1/pick-lists?waveId=${wave}&limit=200`)).items;
+/**
+ * Where a floor command aims: mostly at what is ready for it now (`ready`), sometimes (aim ≥ 8 of 0–9) at anything the
+ * run created, ready or not: the stale screen of a handheld, a command racing the one before it.
+ */
+const aim = fc.nat({ max: 9 });
+async function target<T>(p: { aim: number; pick: number }, ready: () => Promise<readonly T[]>, any: readonly T[]): Promise<T | undefined> {
+  return pickOne(p.aim >= 8 ? any : await ready(), p.pick);
+}
+
+async function ordersIn(w: World, status: string): Promise<string[]> {
+  return (await get<{ items: { id: string }[] }>(`/api/v1/orders?siteId=${w.siteId}&status=${status}&limit=500`)).items.map((o) => o.id);
+}
+
+async function wavesIn(w: World, statuses: readonly string[]): Promise<string[]> {
+  const items = (await get<{ items: { id: string; status: string }[] }>(`/api/v1/waves?siteId=${w.siteId}&limit=500`)).items;
+  return items.filter((x) => statuses.includes(x.status)).map((x) => x.id);
+}
+
+/** The pending pick lines of the run's released waves (of every wave it planned, when aiming at anything). */
+async function pendingLine(w: World, p: { aim: number; pick: number }): Promise<{ list: PickList; line: PickLine } | undefined> {
+  const waves = p.aim >= 8 ? w.waves : await wavesIn(w, ['RELEASED', 'IN_PROGRESS']);
+  const lists = (await Promise.all(waves.map(async (id) => (await get<{ items: PickList[] }>(`/api/v1/pick-lists?waveId=${id}&limit=200`)).items))).flat();
   const lines = lists.flatMap((list) => list.lines.filter((l) => l.status === 'PENDING').map((line) => ({ list, line })));
-  return pickOne(lines, p.line);
+  return pickOne(lines, p.pick);
 }
 
 // ------------------------------------------------------------------------------------------------------ operations
@@ -119,11 +136,11 @@ const NOT_ON_THE_FLOOR: Refusal = [404, 'NOT_FOUND'];
 
 const OPERATIONS: readonly Operation<unknown>[] = [
   op({
-    name: 'wait', weight: 1,
-    params: fc.integer({ min: 1, max: 40 }),
-    async run(_w, ms) {
-      // A client busy elsewhere: events (allocations, pick lists) land meanwhile.
-      await new Promise((r) => setTimeout(r, ms));
+    name: 'wait', weight: 2,
+    params: fc.record({ ms: fc.integer({ min: 1, max: 40 }), untilIdle: fc.boolean() }),
+    async run(_w, p) {
+      // A client busy elsewhere, or waiting for the floor to catch up: events (allocations, pick lists) land meanwhile.
+      await (p.untilIdle ? t.settle() : new Promise((r) => setTimeout(r, p.ms)));
       return 'ok';
     },
   }),
@@ -207,16 +224,16 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'release a wave', weight: 2,
-    params: fc.record({ wave: index }),
+    params: fc.record({ aim, pick: index }),
     async run(w, p) {
-      const wave = pickOne(w.waves, p.wave);
+      const wave = await target(p, () => wavesIn(w, ['PLANNED']), w.waves);
       if (wave === undefined) return 'skip';
       return (await send('manager', 'POST', `/api/v1/waves/${wave}/release`, undefined, [200], LOST_RACE)).outcome;
     },
   }),
   op({
     name: 'confirm a pick', weight: 4,
-    params: fc.record({ wave: index, line: index, all: fc.boolean() }),
+    params: fc.record({ aim, pick: index, all: fc.boolean() }),
     async run(w, p) {
       const found = await pendingLine(w, p);
       if (found === undefined) return 'skip';
@@ -229,7 +246,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'short a pick', weight: 1,
-    params: fc.record({ wave: index, line: index, reason: fc.constantFrom(...SHORT_REASONS) }),
+    params: fc.record({ aim, pick: index, reason: fc.constantFrom(...SHORT_REASONS) }),
     async run(w, p) {
       const found = await pendingLine(w, p);
       if (found === undefined) return 'skip';
@@ -239,18 +256,18 @@ const OPERATIONS: readonly Operation<unknown>[] = [
   }),
   op({
     name: 'pack', weight: 2,
-    params: fc.record({ order: index }),
+    params: fc.record({ aim, pick: index }),
     async run(w, p) {
-      const order = pickOne(w.orders, p.order);
+      const order = await target(p, () => ordersIn(w, 'PICKED'), w.orders);
       if (order === undefined) return 'skip';
       return (await send('operator', 'POST', '/api/v1/packages', { orderId: order }, [201], [...LOST_RACE, NOT_ON_THE_FLOOR, [409, 'NOTHING_TO_PACK']])).outcome;
     },
   }),
   op({
     name: 'ship', weight: 2,
-    params: fc.record({ order: index, dispatch: fc.boolean() }),
+    params: fc.record({ aim, pick: index, dispatch: fc.boolean() }),
     async run(w, p) {
-      const order = pickOne(w.orders, p.order);
+      const order = await target(p, () => ordersIn(w, 'PACKED'), w.orders);
       if (order === undefined) return 'skip';
       const shipment = await send('operator', 'POST', '/api/v1/shipments', { orderId: order }, [201],
         [...LOST_RACE, NOT_ON_THE_FLOOR, [409, 'UNITS_NOT_PACKED'], [409, 'NOTHING_TO_SHIP']]);
@@ -339,6 +356,7 @@ interface OrderView { id: string; status: string }
 async function drain(w: World): Promise<void> {
   for (const id of w.orders) {
     const o = await get<OrderView>(`/api/v1/orders/${id}`);
+    count('(order status before the drain)', o.status);
     if (o.status !== 'SHIPPED' && o.status !== 'CANCELLED') {
       await send('manager', 'POST', `/api/v1/orders/${id}/cancel`, { reason: 'end of the property run' }, [200], []);
     }

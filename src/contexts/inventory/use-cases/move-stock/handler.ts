@@ -7,7 +7,7 @@ import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
-import { decideMove, endRef, type MoveInput, type MoveRejection } from './decide.ts';
+import { decideMove, endRef, leavesPickable, type MoveInput, type MoveRejection } from './decide.ts';
 import type { StockStatus } from '../../../../contracts/inventory.ts';
 
 export interface MoveResult {
@@ -25,7 +25,7 @@ export interface MoveResult {
 
 /**
  * POST /inventory/moves. Both locations' projection rows are taken in id order, then both balances in id order: no
- * deadlock with the reverse move.
+ * deadlock with the reverse move; then (a move out of the pickable stock) the SKU row, after the balances as everywhere.
  */
 export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: MoveInput, meta: EventMeta): Promise<Outcome<MoveResult, MoveRejection>> => {
@@ -36,6 +36,7 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
     return decideInTx(deps.db, async (tx) => {
       let learned = { from: NOT_LEARNED, to: NOT_LEARNED };
       let source: store.BalanceRow | undefined;
+      let skuStock: store.SkuStockRow | undefined;
       if (from !== undefined && to !== undefined) {
         const [first, second] = from.id < to.id ? [from, to] : [to, from];
         const learnedFirst = await learnLocation(tx, first);
@@ -45,8 +46,11 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
           status: input.status ?? 'AVAILABLE' };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: to.id }]);
         source = await store.getBalance(tx, fromKey);
+        if (leavesPickable(fromKey.status, learned.from.pickable, learned.to.pickable)) {
+          skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.sku);
+        }
       }
-      const state = { product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable, source };
+      const state = { product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable, source, skuStock };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
