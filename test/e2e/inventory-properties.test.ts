@@ -285,7 +285,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
     },
   }),
   op({
-    name: 'put back a cancelled order\'s units', weight: 1,
+    name: 'put back a cancelled order\'s units', weight: 2,
     params: fc.record({ ret: index, location: index, all: fc.boolean() }),
     async run(w, p) {
       const open = (await get<{ items: ReturnView[] }>(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN&limit=200`)).items;
