@@ -2,7 +2,7 @@ import { buildApp, type BuildOptions, type PakLogApp, type RemoteApis } from '..
 import type { ContractApis } from '../../src/rpc/contract-rpc.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import { ROLES, type Role } from '../../src/platform/http/roles.ts';
-import { createTestDatabase } from './test-database.ts';
+import { createTestDatabase, type TestDatabaseOptions } from './test-database.ts';
 import { describeViolations, OpenApiCheck } from './openapi-check.ts';
 
 export interface TestResponse<T = any> {
@@ -41,9 +41,13 @@ const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: st
  * app's OpenAPI document (openapi-check.ts): a request whose response the document does not describe throws, naming the
  * route, the status and what does not match; violations of requests sent around `request` (inject, a socket) fail `close`.
  * `openApiCheck: false` turns the check off (a test that sends what the document cannot describe on purpose).
+ * `close` also checks that the stock is conserved (test-database.ts), unless `skipConservationCheck` says why not.
  */
-export async function startTestApp(options: BuildOptions & { env?: Record<string, string>; openApiCheck?: boolean } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  options: BuildOptions & { env?: Record<string, string>; openApiCheck?: boolean } & TestDatabaseOptions = {},
+): Promise<TestApp> {
+  const { openApiCheck = true, skipConservationCheck, ...buildOptions } = options;
+  const db = await createTestDatabase(skipConservationCheck === undefined ? {} : { skipConservationCheck });
   // Per-key rate limits are off unless a test sets them (test/e2e/limits.test.ts): suites that drive hundreds of orders
   // with one key measure the warehouse, not the limiter (cancel-races read past the default 6,000 reads a minute).
   const config = loadConfig({
@@ -51,7 +55,6 @@ export async function startTestApp(options: BuildOptions & { env?: Record<string
     PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0',
     ...options.env,
   });
-  const { openApiCheck = true, ...buildOptions } = options;
   const check = openApiCheck ? new OpenApiCheck() : undefined;
   const app = await buildApp(config, db.url, {
     retryDelaysMs: [0, 5, 10], remoteApis: notRunHere, ...buildOptions,

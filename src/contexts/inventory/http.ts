@@ -99,7 +99,8 @@ export async function inventoryRoutes(
     config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'adjustStock', tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
-      description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated (409 INSUFFICIENT_STOCK).',
+      description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated, nor (at a '
+        + 'pickable location) the SKU\'s pickable on-hand below what is allocated (409 INSUFFICIENT_STOCK).',
       body: Type.Object({
         siteId: SiteRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
@@ -117,7 +118,8 @@ export async function inventoryRoutes(
       operationId: 'moveStock', tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
       description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
         + 'Stock received at a dock is not promised (ATP) until it stands at a pickable location (ACTIVE storage, pick face or reserve): '
-        + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move (409 INSUFFICIENT_STOCK); '
+        + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move, and AVAILABLE units leave '
+        + 'the pickable locations for one nobody picks from only while the pickable units left still cover what is allocated (409 INSUFFICIENT_STOCK); '
         + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({

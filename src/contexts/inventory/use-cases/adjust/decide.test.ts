@@ -6,7 +6,7 @@ import { decideAdjust, type AdjustCommand, type AdjustState } from './decide.ts'
 const spec = deciderSpec(decideAdjust);
 const stocked: AdjustState = {
   product: { sku: 'SKU-A' }, location: location(), pickable: true,
-  balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, allocated: 3 },
+  balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const adjustment = (o: Partial<AdjustCommand> = {}): AdjustCommand => ({
   siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
@@ -41,7 +41,17 @@ describe('adjust', () => {
   });
 
   it('refuses to take the SKU below what is allocated to orders', () => {
-    spec.given({ ...stocked, skuStock: { on_hand_available: 4, allocated: 3 } }).when(adjustment({ delta: -2 }))
+    spec.given({ ...stocked, skuStock: { on_hand_available: 4, unpickable: 0, allocated: 3 } }).when(adjustment({ delta: -2 }))
       .thenRejects('INSUFFICIENT_STOCK', { message: /allocated to orders/ });
+  });
+
+  it('refuses to take the pickable units below what is allocated, whatever waits at the dock (found by the property test)', () => {
+    // 10 on hand: 4 at a receiving dock, 6 here; 5 allocated. Removing 2 here would leave 4 pickable for 5 promised.
+    const withDock: AdjustState = { ...stocked, balance: { on_hand: 6, reserved: 0 }, skuStock: { on_hand_available: 10, unpickable: 4, allocated: 5 } };
+    spec.given(withDock).when(adjustment({ delta: -2 })).thenRejects('INSUFFICIENT_STOCK', { message: /allocated to orders/ });
+    spec.given(withDock).when(adjustment({ delta: -1 })).then((d) => expect(d.delta).toBe(-1));
+    // At the dock itself the pickable units stay as they are.
+    spec.given({ ...withDock, pickable: false, balance: { on_hand: 4, reserved: 0 } }).when(adjustment({ delta: -4 }))
+      .then((d) => expect(d.unpickable).toBe(-4));
   });
 });

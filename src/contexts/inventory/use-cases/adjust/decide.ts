@@ -25,7 +25,7 @@ export interface AdjustState {
   readonly pickable: boolean;
   /** The AVAILABLE balance adjusted and the SKU's stock row, both locked (undefined: none yet). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
-  readonly skuStock: { readonly on_hand_available: number; readonly allocated: number } | undefined;
+  readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
 }
 
 export type AdjustCommand = AdjustmentInput & { readonly movementId: string };
@@ -40,7 +40,11 @@ export interface AdjustDecision {
 
 export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK';
 
-/** An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. */
+/**
+ * An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. At a
+ * pickable location it never takes the SKU's pickable on-hand (on_hand_available − unpickable) below what is allocated:
+ * units promised to orders stay where a picker can reach them (issue 11: allocated never exceeds ATP).
+ */
 export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, AdjustRejection> = (state, input) => {
   if (!Number.isInteger(input.delta) || input.delta === 0) {
     return reject('VALIDATION_FAILED', 'The adjustment is not valid', [{ field: '/delta', message: 'must be a non-zero integer' }]);
@@ -58,7 +62,8 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
       return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unreserved on-hand' }]);
     }
     const s = state.skuStock;
-    if (s === undefined || s.on_hand_available + delta < s.allocated) {
+    // Removing units at a location nobody picks from leaves the pickable on-hand as it was.
+    if (s === undefined || s.on_hand_available - (state.pickable ? s.unpickable : 0) + delta < s.allocated) {
       const message = `Removing ${-delta} would take ${sku} below what is allocated to orders`;
       return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unallocated on-hand' }]);
     }

@@ -27,6 +27,19 @@ describe('move stock', () => {
     });
   });
 
+  it('refuses to move units to the dock that orders were promised: pickable on-hand stays at least what is allocated (found by the property test)', () => {
+    // 12 AVAILABLE on hand, 2 of them at a dock; 8 allocated: 2 may leave the shelf for the dock, not 3.
+    const onShelf: MoveState = { ...atDock, from: shelf, to: dock, fromPickable: true, toPickable: false,
+      skuStock: { on_hand_available: 12, unpickable: 2, allocated: 8 } };
+    const toDock = { fromLocationId: 'loc_shelf', toLocationId: 'loc_dock' };
+    spec.given(onShelf).when(move({ ...toDock, quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'], message: /allocated to orders/ });
+    spec.given(onShelf).when(move({ ...toDock, quantity: 2 })).then((d) => expect(d.unpickable).toBe(2));
+    // Held stock and moves between pickable locations never count against the promise.
+    spec.given(onShelf).when(move({ ...toDock, quantity: 3, status: 'HOLD' })).then((d) => expect(d.unpickable).toBe(0));
+    spec.given({ ...onShelf, to: location({ id: 'loc_b', code: 'B-01' }), toPickable: true })
+      .when(move({ fromLocationId: 'loc_shelf', toLocationId: 'loc_b', quantity: 4 })).then((d) => expect(d.unpickable).toBe(0));
+  });
+
   it('leaves unpickable alone for stock that is not AVAILABLE', () => {
     spec.given(atDock).when(move({ status: 'HOLD' })).then((d) => expect(d.unpickable).toBe(0));
   });

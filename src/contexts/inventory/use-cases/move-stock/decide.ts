@@ -34,7 +34,16 @@ export interface MoveState {
   readonly source: {
     readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date;
   } | undefined;
+  /**
+   * The SKU's stock row, locked, when the move takes AVAILABLE units from a pickable location to one nobody picks from
+   * (undefined otherwise, and when the SKU has no row: nothing is allocated).
+   */
+  readonly skuStock?: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
 }
+
+/** Whether a move of this status between locations of this pickability takes units out of the pickable on-hand. */
+export const leavesPickable = (status: StockStatus, fromPickable: boolean, toPickable: boolean): boolean =>
+  status === 'AVAILABLE' && fromPickable && !toPickable;
 
 export type MoveCommand = MoveInput & { readonly movementId: string };
 
@@ -63,7 +72,9 @@ export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (
 /**
  * Moves unreserved units of one balance to another location of the site: two MOVE movements (−q at the source, +q at
  * the target, same lot and status). How stock received at a dock becomes pickable before full putaway exists. The
- * target must be ACTIVE; the source may be blocked (emptying it is how a blocked slot is fixed).
+ * target must be ACTIVE; the source may be blocked (emptying it is how a blocked slot is fixed). A move to a location
+ * nobody picks from (a dock, a pack station) never takes the SKU's pickable on-hand below what is allocated to orders
+ * (issue 11: allocated never exceeds ATP).
  */
 export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveRejection> = (state, input) => {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
@@ -99,6 +110,11 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
     return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the unreserved on-hand at the source' }]);
   }
   const { fromPickable, toPickable } = state;
+  const s = state.skuStock;
+  if (leavesPickable(status, fromPickable, toPickable) && s !== undefined && s.on_hand_available - s.unpickable - q < s.allocated) {
+    const message = `Moving ${q} ${sku} to ${to.code}, where nobody picks, would leave fewer pickable units than are allocated to orders`;
+    return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the pickable units not allocated to orders' }]);
+  }
   const fromKey: BalanceKey = { siteId, sku, locationId: from.id, lot, status };
   const data: StockMoved = {
     siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,

@@ -11,7 +11,7 @@ import type { BalanceKey } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
-import { decideMove, endRef, type MoveDecision, type MoveInput, type MoveRejection } from './decide.ts';
+import { decideMove, endRef, leavesPickable, type MoveDecision, type MoveInput, type MoveRejection } from './decide.ts';
 import type { StockStatus } from '../../../../contracts/inventory.ts';
 
 export interface MoveResult {
@@ -62,7 +62,7 @@ export async function writeMove(
 
 /**
  * POST /inventory/moves. Both locations' projection rows are taken in id order, then both balances in id order: no
- * deadlock with the reverse move.
+ * deadlock with the reverse move; then (a move out of the pickable stock) the SKU row, after the balances as everywhere.
  */
 export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: MoveInput, meta: EventMeta): Promise<Outcome<MoveResult, MoveRejection>> => {
@@ -74,9 +74,14 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       const { learned, source } = from !== undefined && to !== undefined
         ? await lockMoveEnds(tx, { siteId: input.siteId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
         : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
+      // A move of AVAILABLE units out of the pickable stock must leave what is allocated covered: the SKU row, locked
+      // after the balances (as adjust does), says how much is.
+      const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable)
+        ? await store.lockExistingSkuStock(tx, input.siteId, input.sku)
+        : undefined;
       const state = {
         product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
-        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source,
+        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock,
       };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
