@@ -157,6 +157,7 @@ export type ShortResolved = Payload<typeof InventoryEvents.shortResolved>;
 /** Coded errors of the stock ledger. */
 export const InventoryErrors = {
   INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
+  AS_OF_IN_FUTURE: { status: 422, title: 'Stock is known up to the present, not beyond' },
 } as const satisfies ErrorSpecs;
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

@@ -4,6 +4,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
 import { inventoryService } from './service.ts';
+import { SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 
@@ -25,6 +26,12 @@ export function inventoryContext(
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
     sitesOf: { rtn: siteOfRow(deps.db, 'inventory.returns') },
     jobs: [{
+      // Point-in-time stock stays fast: a snapshot of every balance key once enough movements came (history.ts).
+      name: 'inventory.snapshot', everyMs: SNAPSHOT_CHECK_MS,
+      run: () => service.history.snapshotIfDue().then((s) => {
+        if (s !== undefined) deps.log.info({ asOf: s.asOf, keys: s.keys, movements: s.movements }, 'inventory took a stock snapshot');
+      }),
+    }, {
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',
       run: () => learnBackfilledLocations(deps, apis.locations).then(

@@ -16,6 +16,8 @@ import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.t
 import { retryBackordersHandler } from './use-cases/retry-backorders/handler.ts';
 import { shipShipmentHandler } from './use-cases/ship-shipment/handler.ts';
 import { shortLineHandler } from './use-cases/short-line/handler.ts';
+import { stockAsOfHandler } from './use-cases/stock-as-of/handler.ts';
+import { stockHistory } from './history.ts';
 
 /**
  * The stock ledger's commands, event reactions and promise queries, composed from its use cases
@@ -63,6 +65,8 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     pickLine: pickLineHandler(deps, counters),
     shortLine: shortLineHandler(deps, counters),
     shipShipment: shipShipmentHandler(deps, counters),
+    stockAsOf: stockAsOfHandler(deps),
+    history: stockHistory(deps),
   };
 }
 
