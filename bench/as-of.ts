@@ -5,7 +5,7 @@
  *
  * The ledger is generated in SQL (generate_series) straight into `inventory.movements` of a fresh bench database:
  * `--rows` movements of one site spread evenly over the last `--days` days, over `--skus` × `--locations` balance keys
- * (a key's movements go +3, −1, −1, … so it never goes negative), balances set to the ledger's sums. Then
+ * (a key's movements go +3, −1, −1, … so it never goes negative), balances and SKU rows set to the ledger's sums. Then
  * `GET /api/v1/inventory/as-of` (fastify inject, viewer key: the whole route) at random instants of the period:
  * 1. **no snapshot**: the whole ledger up to the instant is summed (one SKU; and the whole site, first page of 1,000
  *    keys);
@@ -87,6 +87,9 @@ export async function main(args: string[]): Promise<void> {
         `INSERT INTO inventory.balances (site_id, sku, location_id, lot, status, on_hand)
          SELECT site_id, sku, location_id, lot, status, sum(delta_on_hand) FROM inventory.movements WHERE site_id = $1
           GROUP BY site_id, sku, location_id, lot, status`, [SITE]);
+      await raw.query(
+        `INSERT INTO inventory.sku_stock (site_id, sku, on_hand_available)
+         SELECT site_id, sku, sum(on_hand) FROM inventory.balances WHERE site_id = $1 GROUP BY site_id, sku`, [SITE]);
       await raw.query(`ANALYZE inventory.movements`);
       await raw.query(`ANALYZE inventory.balances`);
       const generateS = +((performance.now() - t0) / 1000).toFixed(1);
