@@ -47,25 +47,30 @@ async function snapshotBefore(db: Executor, at: Date): Promise<{ id: number; as_
 export async function stockAsOf(db: Executor, q: AsOfQuery): Promise<AsOfAnswer> {
   const snap = await snapshotBefore(db, q.at);
   const after = q.after ?? null;
-  const params = [q.siteId, q.at, snap?.id ?? null, snap?.as_of ?? null, q.sku ?? null, q.locationId ?? null, q.lot ?? null,
-    after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, after?.[3] ?? null, q.limit];
-  // The filters are repeated in both branches so each can use its own index (snapshot key, movements by site and time).
+  const params: unknown[] = [q.siteId, q.at, snap?.id ?? null, snap?.as_of ?? null, after?.[0] ?? null, after?.[1] ?? null,
+    after?.[2] ?? null, after?.[3] ?? null, q.limit];
+  // Filters are written only when given, in both branches, so the planner sees plain equalities and can use the
+  // indexes that fit: one SKU's movements by (site_id, sku, seq), a whole site's tail by (site_id, created_at).
+  let filters = '';
+  for (const [column, value] of [['sku', q.sku], ['location_id', q.locationId], ['lot', q.lot]] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    filters += ` AND ${column} = $${params.length}`;
+  }
   const rows = await db.query<KeyTotals>(
     `WITH parts AS (
        SELECT sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances
-        WHERE snapshot_id = $3 AND site_id = $1
-          AND ($5::text IS NULL OR sku = $5) AND ($6::text IS NULL OR location_id = $6) AND ($7::text IS NULL OR lot = $7)
+        WHERE snapshot_id = $3 AND site_id = $1${filters}
        UNION ALL
        SELECT sku, location_id, lot, status, delta_on_hand, delta_reserved FROM inventory.movements
-        WHERE site_id = $1 AND created_at <= $2 AND ($4::timestamptz IS NULL OR created_at > $4) AND location_id IS NOT NULL
-          AND ($5::text IS NULL OR sku = $5) AND ($6::text IS NULL OR location_id = $6) AND ($7::text IS NULL OR lot = $7))
+        WHERE site_id = $1 AND created_at <= $2 AND ($4::timestamptz IS NULL OR created_at > $4) AND location_id IS NOT NULL${filters})
      SELECT sku, location_id, lot, status, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
        FROM parts
-      WHERE $8::text IS NULL OR (sku, location_id, lot, status) > ($8, $9, $10, $11)
+      WHERE $5::text IS NULL OR (sku, location_id, lot, status) > ($5, $6, $7, $8)
       GROUP BY sku, location_id, lot, status
      HAVING sum(on_hand) <> 0 OR sum(reserved) <> 0
       ORDER BY sku, location_id, lot, status
-      LIMIT $12`,
+      LIMIT $9`,
     params,
   );
   return { rows, snapshotAsOf: snap?.as_of ?? null };
