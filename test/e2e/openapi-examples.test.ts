@@ -199,7 +199,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getMovement');
     await example('moveStock');
     await example('adjustStock');
-    for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary']) await example(id);
+    for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary', 'getStockAsOf']) await example(id);
 
     // The order, allocated within milliseconds; a wave of it (priority 1 goes first) released to the floor.
     const order = (await example('createOrder')).body;
