@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { PakLogApp } from './app.ts';
+import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
 import { InputError, runBatch, runPack, runRoute } from './cli/optimize.ts';
@@ -201,6 +202,42 @@ program.command('replay <context>')
         console.error(`paklog replay: ${e.message}`);
         process.exitCode = 1;
       }
+    });
+  });
+
+const inventory = program.command('inventory').description('Stock ledger tools');
+inventory.command('reconcile')
+  .description('Prove the stock tables equal the ledger: balances = Σ movements per key, sku_stock = Σ AVAILABLE balances and '
+    + 'Σ allocations, the latest snapshot = Σ movements up to its instant; prints every difference, exit code 1 when there is any')
+  .option('--site <idOrCode>', 'only this site (all sites by default)')
+  .option('--json', 'print the differences as JSON')
+  .action(async (o: { site?: string; json?: boolean }) => {
+    const { stockHistory } = await import('./contexts/inventory/history.ts');
+    const { systemClock } = await import('./platform/clock.ts');
+    const { resolveSiteId } = await import('./contracts/location-master.ts');
+    await withApp(async (app) => {
+      let siteId: string | null = null;
+      if (o.site !== undefined) {
+        const locations = app.modules.find((m) => m.name === 'location-master')?.api as LocationMasterApi | undefined;
+        const resolved = locations === undefined ? undefined : await resolveSiteId(locations, o.site);
+        if (resolved === undefined || !resolved.ok) {
+          console.error(`paklog inventory reconcile: no site ${o.site}`);
+          process.exitCode = 2;
+          return;
+        }
+        siteId = resolved.value;
+      }
+      const differences = await stockHistory({ db: app.db, clock: systemClock }).reconcile(siteId);
+      if (o.json === true) console.log(JSON.stringify(differences, null, 2));
+      else if (differences.length === 0) console.log(`reconciled: the stock tables equal the ledger${siteId === null ? '' : ` at site ${siteId}`}`);
+      else {
+        console.log(`${differences.length} difference(s) between the stock tables and the ledger:`);
+        for (const d of differences) {
+          const key = d.location_id === null ? `${d.site_id} ${d.sku}` : `${d.site_id} ${d.sku} ${d.location_id} lot '${d.lot ?? ''}' ${d.status ?? ''}`;
+          console.log(`  ${d.check.padEnd(20)} ${key}: ${d.field} is ${d.stored}, expected ${d.expected} (${d.stored - d.expected > 0 ? '+' : ''}${d.stored - d.expected})`);
+        }
+      }
+      if (differences.length > 0) process.exitCode = 1;
     });
   });
 

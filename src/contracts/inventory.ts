@@ -361,6 +361,7 @@ export const InventoryErrors = {
   COUNT_ATTEMPT_MISMATCH: { status: 409, title: 'The count is not at that attempt' },
   RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
   NO_REPLENISHMENT_SOURCE: { status: 409, title: 'No reserve or storage location holds free units of the SKU' },
+  AS_OF_IN_FUTURE: { status: 422, title: 'Stock is known up to the present, not beyond' },
 } as const satisfies ErrorSpecs;
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

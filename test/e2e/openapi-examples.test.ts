@@ -215,6 +215,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('asn', (await example('createAsn')).body.id);
     expect((await example('cancelAsn')).body.status).toBe('CANCELLED');
     for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary']) await example(id);
+    for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary', 'getStockAsOf']) await example(id);
 
     // The order, allocated within milliseconds; a wave of it (priority 1 goes first) released to the floor.
     const order = (await example('createOrder')).body;

@@ -321,6 +321,24 @@ export interface InventorySkuStock {
   unpickable: Generated<number>;
 }
 
+export interface InventorySnapshotBalances {
+  location_id: string;
+  lot: string;
+  on_hand: number;
+  reserved: number;
+  site_id: string;
+  sku: string;
+  snapshot_id: number;
+  status: string;
+}
+
+export interface InventorySnapshots {
+  as_of: Date;
+  id: Generated<number>;
+  ledger_seq: number;
+  taken_at: Generated<Date>;
+}
+
 export interface DB {
   "inventory.allocations": InventoryAllocations;
   "inventory.asn_discrepancies": InventoryAsnDiscrepancies;
@@ -346,4 +364,6 @@ export interface DB {
   "inventory.rmas": InventoryRmas;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
+  "inventory.snapshot_balances": InventorySnapshotBalances;
+  "inventory.snapshots": InventorySnapshots;
 }

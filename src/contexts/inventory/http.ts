@@ -216,6 +216,43 @@ export async function inventoryRoutes(
     return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
   });
 
+  app.get('/inventory/as-of', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getStockAsOf', tags, summary: 'On-hand and reserved per SKU, location, lot and status as of a past instant, rebuilt from the ledger',
+      description: 'Sums the movements created at or before `at` (a movement counts from the start of the transaction that wrote it), '
+        + 'starting from the last stock snapshot before `at`; keys with nothing on hand or reserved are left out. In-process stock (picked, '
+        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by sku, locationId and lot; paged by `limit` and `cursor` in SKU, location, '
+        + 'lot, status order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
+        + 'few seconds may still grow while transactions that started before `at` commit. See docs/operations/stock-history.md.',
+      querystring: Type.Object({
+        siteId: SiteRef,
+        at: { ...DateTime, description: 'The instant, ISO 8601 with an offset (2026-11-30T18:00:00Z)', examples: ['2026-11-30T18:00:00Z'] },
+        sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), lot: Type.Optional(Lot),
+        limit: Limit(5000, 1000), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          siteId: Type.String(), at: DateTime,
+          snapshotAsOf: Nullable({ ...DateTime, description: 'The snapshot the answer was rebuilt from (null: from the first movement)' }),
+          items: Type.Array(Type.Object({
+            sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
+            onHand: Type.Integer(), reserved: Type.Integer(),
+          })),
+          nextCursor: Nullable(Type.String()),
+        }),
+        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE'),
+      },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorKey(q.cursor));
+    return unwrap(await service.stockAsOf({
+      siteId: await siteId(q.siteId, '/querystring/siteId'), at: new Date(q.at), sku: q.sku, locationId: q.locationId, lot: q.lot,
+      limit: q.limit, after,
+    }));
+  });
+
   app.get('/inventory/atp', {
     config: { roles: CAN.read },
     schema: {

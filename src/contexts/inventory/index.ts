@@ -11,6 +11,7 @@ import { rmaService } from './service-rma.ts';
 import { replenishmentService } from './service-replenishment.ts';
 import { replenishmentSubscriptions } from './subscriptions-replenishment.ts';
 import { inventoryService } from './service.ts';
+import { SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 
@@ -55,6 +56,12 @@ export function inventoryContext(
       // Cycle counts by ABC class (issue 11): opens the counts that are due, hourly.
       name: 'inventory.count-scheduler', everyMs: COUNT_SCHEDULER_EVERY_MS,
       run: async () => { await service.scheduleCounts(); },
+    }, {
+      // Point-in-time stock stays fast: a snapshot of every balance key once enough movements came (history.ts).
+      name: 'inventory.snapshot', everyMs: SNAPSHOT_CHECK_MS,
+      run: () => service.history.snapshotIfDue().then((s) => {
+        if (s !== undefined) deps.log.info({ asOf: s.asOf, keys: s.keys, movements: s.movements }, 'inventory took a stock snapshot');
+      }),
     }, {
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).
       name: 'inventory.learn-backfilled-locations',

@@ -22,6 +22,8 @@ import { requestCountsHandler } from './use-cases/open-counts/handler.ts';
 import { releaseHoldHandler } from './use-cases/release-hold/handler.ts';
 import { scheduleCountsHandler } from './use-cases/schedule-counts/handler.ts';
 import { submitCountHandler } from './use-cases/submit-count/handler.ts';
+import { stockAsOfHandler } from './use-cases/stock-as-of/handler.ts';
+import { stockHistory } from './history.ts';
 
 /**
  * The stock ledger's commands, event reactions and promise queries, composed from its use cases
@@ -76,6 +78,8 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     submitCount: submitCountHandler(deps),
     decideCount: decideCountHandler(deps),
     scheduleCounts: scheduleCountsHandler(deps),
+    stockAsOf: stockAsOfHandler(deps),
+    history: stockHistory(deps),
   };
 }
 

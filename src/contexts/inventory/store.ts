@@ -247,6 +247,51 @@ export async function lockSkuStock(db: Executor, siteId: string, sku: string): P
   ))[0]!;
 }
 
+/**
+ * `lockSkuStock` for many SKUs in two statements: the missing rows are created (in SKU order), then every row is locked
+ * FOR UPDATE in SKU order (the lock is taken above the sort), the order every allocation path takes them in.
+ */
+export async function lockSkuStocks(db: Executor, siteId: string, skus: readonly string[]): Promise<SkuStockRow[]> {
+  const sorted = [...new Set(skus)].sort();
+  if (sorted.length === 0) return [];
+  await db.query(
+    `INSERT INTO inventory.sku_stock (site_id, sku) SELECT $1, sku FROM unnest($2::text[]) AS u(sku) ORDER BY sku ON CONFLICT (site_id, sku) DO NOTHING`,
+    [siteId, sorted],
+  );
+  return db.query<SkuStockRow>(
+    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+     WHERE site_id = $1 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE`,
+    [siteId, sorted],
+  );
+}
+
+/**
+ * `tryAllocate` for many SKUs in one statement (one entry per SKU, quantities summed): each row is updated only if it
+ * can still cover its quantity. Returns the SKUs updated; on rows the caller locked, a missing one is a broken invariant.
+ */
+export async function tryAllocateMany(db: Executor, siteId: string, items: readonly { sku: string; quantity: number; expiredFree: number }[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = await db.query<Pick<SkuStockRow, 'sku'>>(
+    `UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
+     FROM unnest($2::text[], $3::int[], $4::int[]) AS v(sku, quantity, expired_free)
+     WHERE s.site_id = $1 AND s.sku = v.sku AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
+     RETURNING s.sku`,
+    [siteId, items.map((i) => i.sku), items.map((i) => i.quantity), items.map((i) => i.expiredFree)],
+  );
+  return rows.map((r) => r.sku);
+}
+
+/** `updateAllocation` for many lines in one statement. */
+export async function updateAllocations(db: Executor, changes: readonly { orderId: string; lineId: string; allocated: number; shipped: number; status: AllocationStatus }[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.query(
+    `UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS v(order_id, line_id, allocated, shipped, status)
+     WHERE a.order_id = v.order_id AND a.line_id = v.line_id`,
+    [changes.map((c) => c.orderId), changes.map((c) => c.lineId), changes.map((c) => c.allocated), changes.map((c) => c.shipped), changes.map((c) => c.status)],
+  );
+}
+
 /** A SKU's stock row locked FOR UPDATE, without creating it (a removal decides from it; a missing row holds nothing). */
 export async function lockExistingSkuStock(db: Executor, siteId: string, sku: string): Promise<SkuStockRow | undefined> {
   return (await db.query<SkuStockRow>(

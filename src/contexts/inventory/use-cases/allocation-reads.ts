@@ -2,25 +2,36 @@
 import type { Tx } from '../../../platform/db/database.ts';
 import type { SkuStockFacts } from '../domain/allocation.ts';
 import * as store from '../store.ts';
+import type { AllocationChange } from './ledger-writes.ts';
 
 /**
  * Locks the SKU rows (created empty if missing) in SKU order, the order allocation, retries and pickability flips take
  * them, and reads each SKU's unreserved expired units at pickable locations.
  */
 export async function lockStockFacts(tx: Tx, siteId: string, skus: readonly string[], today: string): Promise<Map<string, SkuStockFacts>> {
-  const facts = new Map<string, SkuStockFacts>();
-  for (const sku of [...new Set(skus)].sort()) {
-    const row = await store.lockSkuStock(tx, siteId, sku);
-    const expiredFree = await store.expiredFreeQuantity(tx, siteId, sku, today);
-    facts.set(sku, { onHandAvailable: row.on_hand_available, unpickable: row.unpickable, allocated: row.allocated, expiredFree });
-  }
-  return facts;
+  const rows = await store.lockSkuStocks(tx, siteId, skus);
+  if (rows.length === 0) return new Map();
+  // Read after the locks are held (a separate statement, so a fresh snapshot): the stock change this queued behind is seen.
+  const expired = await store.expiredFreeBySku(tx, siteId, rows.map((r) => r.sku), today);
+  return new Map(rows.map((r) => [r.sku, {
+    onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(r.sku) ?? 0,
+  }]));
 }
 
-/** The conditional UPDATE behind a decided allocation: on locked rows it cannot refuse unless the decider is wrong. */
-export async function tryAllocateOrFail(tx: Tx, siteId: string, sku: string, quantity: number, stock: ReadonlyMap<string,
-  SkuStockFacts>): Promise<void> {
-  if (!(await store.tryAllocate(tx, siteId, sku, quantity, stock.get(sku)?.expiredFree ?? 0))) {
-    throw new Error(`allocation of ${quantity} ${sku} refused on a locked stock row`);
+/**
+ * The conditional UPDATEs behind a decision's allocations, one statement for all of its SKUs (quantities summed per SKU),
+ * then the allocation rows in one statement: no round trip per order line on the allocation hot path.
+ */
+export async function applyAllocations(tx: Tx, siteId: string, allocations: readonly (AllocationChange & { readonly sku: string })[],
+  stock: ReadonlyMap<string, SkuStockFacts>): Promise<void> {
+  if (allocations.length === 0) return;
+  const bySku = new Map<string, number>();
+  for (const a of allocations) bySku.set(a.sku, (bySku.get(a.sku) ?? 0) + a.allocated);
+  const items = [...bySku].map(([sku, quantity]) => ({ sku, quantity, expiredFree: stock.get(sku)?.expiredFree ?? 0 }));
+  const updated = await store.tryAllocateMany(tx, siteId, items);
+  if (updated.length !== items.length) {
+    const refused = items.filter((i) => !updated.includes(i.sku)).map((i) => `${i.quantity} ${i.sku}`);
+    throw new Error(`allocation of ${refused.join(', ')} refused on a locked stock row`);
   }
+  await store.updateAllocations(tx, allocations);
 }

@@ -4,9 +4,9 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { isoDate } from '../../domain/ledger.ts';
-import { lockStockFacts, tryAllocateOrFail } from '../allocation-reads.ts';
+import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
 import * as store from '../../store.ts';
-import { record, saveAllocation } from '../ledger-writes.ts';
+import { record } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { decideAllocation, decideClaim } from './decide.ts';
 
@@ -22,10 +22,7 @@ export function allocateOrderHandler(deps: PlatformDeps, counters: InventoryCoun
     // Queues behind a stock change in flight, so a line backordered here is seen by the retry that change triggers.
     const stock = await lockStockFacts(tx, order.siteId, claimed.filter((l) => l.requested > 0).map((l) => l.sku), isoDate(now));
     const d = unwrap(decideAllocation({ claimed, stock }, order, now));
-    for (const a of d.allocate) {
-      await tryAllocateOrFail(tx, order.siteId, a.sku, a.allocated, stock);
-      await saveAllocation(tx, a);
-    }
+    await applyAllocations(tx, order.siteId, d.allocate, stock);
     await record(tx, deps, d.movements, d.events, meta);
     tx.afterCommit(() => {
       counters.allocated.inc(d.units);

@@ -6,8 +6,8 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { isoDate } from '../../domain/ledger.ts';
 import type { FreedStock } from '../../domain/stock.ts';
 import * as store from '../../store.ts';
-import { lockStockFacts, tryAllocateOrFail } from '../allocation-reads.ts';
-import { record, saveAllocation } from '../ledger-writes.ts';
+import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
+import { record } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { decideRetry } from './decide.ts';
 
@@ -26,10 +26,7 @@ export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCo
     const now = deps.clock.now();
     const stock = await lockStockFacts(tx, freed.siteId, freed.skus, isoDate(now));
     const d = unwrap(decideRetry({ orders, stock }, freed, now));
-    for (const a of d.allocate) {
-      await tryAllocateOrFail(tx, freed.siteId, a.sku, a.allocated, stock);
-      await saveAllocation(tx, a);
-    }
+    await applyAllocations(tx, freed.siteId, d.allocate, stock);
     await record(tx, deps, d.movements, d.events, meta);
     tx.afterCommit(() => counters.allocated.inc(d.units));
     // The orders whose lines are now all allocated (their `inventory.stock.allocated` says `complete`).

@@ -1,0 +1,30 @@
+/**
+ * Stock history (issue 11): the snapshot job that keeps point-in-time queries short, and the reconciliation of the stock
+ * tables against the ledger (`paklog inventory reconcile`). Docs: docs/operations/stock-history.md.
+ */
+import type { PlatformDeps } from '../../platform/module.ts';
+import { movementsSinceSnapshot, reconcile, SNAPSHOT_LAG_MS, takeSnapshot, type Difference, type SnapshotTaken } from './history-store.ts';
+
+/** A snapshot is due once this many movements were written since the last one: an as-of query replays at most about that many. */
+export const SNAPSHOT_EVERY_MOVEMENTS = 50_000;
+/** How often the job looks whether one is due. */
+export const SNAPSHOT_CHECK_MS = 5 * 60_000;
+
+export function stockHistory(deps: Pick<PlatformDeps, 'db' | 'clock'>, options: { everyMovements?: number } = {}) {
+  const everyMovements = options.everyMovements ?? SNAPSHOT_EVERY_MOVEMENTS;
+  return {
+    /** The job's run: a snapshot as of `SNAPSHOT_LAG_MS` ago when enough movements came since the last one. */
+    async snapshotIfDue(): Promise<SnapshotTaken | undefined> {
+      if ((await movementsSinceSnapshot(deps.db)) < everyMovements) return undefined;
+      return deps.db.tx((tx) => takeSnapshot(tx, new Date(deps.clock.now().getTime() - SNAPSHOT_LAG_MS)));
+    },
+    /** A snapshot as of an instant (tests, benchmarks, an operator backfilling history): nothing if a later one exists. */
+    snapshot: (asOf: Date): Promise<SnapshotTaken | undefined> => deps.db.tx((tx) => takeSnapshot(tx, asOf)),
+    /** Every difference between the stock tables and the ledger (none on a healthy database), in one consistent read. */
+    reconcile: (siteId: string | null = null): Promise<Difference[]> =>
+      deps.db.tx((tx) => reconcile(tx, siteId), { isolation: 'repeatable read' }),
+  };
+}
+
+export type StockHistory = ReturnType<typeof stockHistory>;
+export type { Difference } from './history-store.ts';
