@@ -293,7 +293,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       if (r === undefined) return 'skip';
       const location = pickOne(w.locations, p.location)!;
       return (await send('operator', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: location.id, quantity: p.all ? r.open : 1 },
-        [200, 201], [[409, 'QUANTITY_EXCEEDS_OPEN'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT']])).outcome;
+        [200, 201], [[422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'QUANTITY_EXCEEDS_OPEN'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT']])).outcome;
     },
   }),
 ];
