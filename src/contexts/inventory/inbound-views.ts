@@ -2,6 +2,7 @@
 import type { AsnDiscrepancy, AsnStatus, PutawayStatus, StockStatus } from '../../contracts/inventory.ts';
 import { fromLotKey } from './domain/stock.ts';
 import type { AsnLineRow, AsnRow, DiscrepancyRow, PutawayConfirmationRow, PutawayRow } from './inbound-store.ts';
+import type { ScanConfirmation } from './views.ts';
 
 export interface AsnView {
   readonly id: string;
@@ -58,10 +59,7 @@ export interface PutawayView {
   readonly confirmedBy: string | null;
   readonly confirmedAt: string | null;
   readonly createdAt: string;
-  readonly confirmations: readonly {
-    readonly movementId: string; readonly locationId: string; readonly quantity: number; readonly confirmedBy: string | null;
-    readonly confirmedAt: string; readonly scanId: string | null;
-  }[];
+  readonly confirmations: readonly ScanConfirmation[];
 }
 
 export function putawayView(p: PutawayRow, confirmations: readonly PutawayConfirmationRow[]): PutawayView {

@@ -36,6 +36,16 @@ export function balanceView(b: BalanceRow): BalanceView {
 }
 
 /** A return to stock as the API shows it, with every confirm so far (oldest first). */
+/** One scan that put units at a location (a return to stock, a putaway): its movement, where, how many, who, when. */
+export interface ScanConfirmation {
+  readonly movementId: string;
+  readonly locationId: string;
+  readonly quantity: number;
+  readonly confirmedBy: string | null;
+  readonly confirmedAt: string;
+  readonly scanId: string | null;
+}
+
 export interface ReturnView {
   readonly id: string;
   readonly siteId: string;
@@ -52,10 +62,7 @@ export interface ReturnView {
   readonly confirmedBy: string | null;
   readonly confirmedAt: string | null;
   readonly createdAt: string;
-  readonly confirmations: readonly {
-    readonly movementId: string; readonly locationId: string; readonly quantity: number; readonly confirmedBy: string | null;
-    readonly confirmedAt: string; readonly scanId: string | null;
-  }[];
+  readonly confirmations: readonly ScanConfirmation[];
 }
 
 export function returnView(r: ReturnRow, confirmations: readonly ReturnConfirmationRow[]): ReturnView {

@@ -11,6 +11,14 @@ export interface BalanceKey {
 }
 
 /** A movement a decision appends; the handler gives it an id unless an event already names it. */
+/** What a decider reads of a locked balance its units leave: how many, how many reserved, and what they carry along. */
+export interface SourceBalance {
+  readonly on_hand: number;
+  readonly reserved: number;
+  readonly expires_on: string | null;
+  readonly first_received_at: Date;
+}
+
 export interface PlannedMovement {
   readonly id?: string;
   readonly type: MovementType;

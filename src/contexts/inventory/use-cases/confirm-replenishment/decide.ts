@@ -4,7 +4,7 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
 import { REPLENISH, replenishmentLifecycle } from '../../domain/replenishment.ts';
 import { fromLotKey } from '../../domain/stock.ts';
 import type { ReplenishmentRow } from '../../replenishment-store.ts';
@@ -30,7 +30,7 @@ export interface ConfirmReplenishmentState {
   readonly fromPickable: boolean;
   readonly toPickable: boolean;
   /** The source balance (locked, with the face's, in location order). */
-  readonly source: { readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
+  readonly source: SourceBalance | undefined;
 }
 
 export interface ConfirmReplenishmentDecision {

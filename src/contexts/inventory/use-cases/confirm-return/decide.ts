@@ -4,7 +4,7 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
 import { fromLotKey, isInProcess, returnLifecycle, RETURN_TO_STOCK } from '../../domain/stock.ts';
 import type { ReturnConfirmationRow, ReturnRow } from '../../store.ts';
 
@@ -30,7 +30,7 @@ export interface ConfirmReturnState {
   readonly location: Location | undefined;
   readonly targetPickable: boolean;
   /** The tote's balance of the return's SKU and lot (locked): the units to put back are there. */
-  readonly tote: { readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
+  readonly tote: SourceBalance | undefined;
   /** The confirm already recorded under this scanId, if any. */
   readonly earlierScan: ReturnConfirmationRow | undefined;
 }

@@ -4,7 +4,7 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok, reject } from '../../../../platform/errors.ts';
 import { located, refField } from '../../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
 import { awaitingInspection, dispositionColumn, RMA, RTV, rmaLifecycle, SCRAP } from '../../domain/rma.ts';
 import { fromLotKey, isInProcess } from '../../domain/stock.ts';
 import type { RmaLineRow, RmaRow } from '../../rma-store.ts';
@@ -33,7 +33,7 @@ export interface InspectRmaState {
   readonly target: Location | undefined;
   readonly targetPickable: boolean;
   /** The line's QUARANTINE balance where it was received (locked). */
-  readonly held: { readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
+  readonly held: SourceBalance | undefined;
 }
 
 export interface InspectRmaDecision {

@@ -5,7 +5,7 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 
 export interface MoveInput {
@@ -31,9 +31,7 @@ export interface MoveState {
   readonly fromUnderCount: boolean;
   readonly toUnderCount: boolean;
   /** The source balance, locked with the target's in location order (undefined: none). */
-  readonly source: {
-    readonly on_hand: number; readonly reserved: number; readonly expires_on: string | null; readonly first_received_at: Date;
-  } | undefined;
+  readonly source: SourceBalance | undefined;
   /**
    * The SKU's stock row, locked, when the move takes AVAILABLE units from a pickable location to one nobody picks from
    * (undefined otherwise, and when the SKU has no row: nothing is allocated).
