@@ -1,7 +1,8 @@
 /**
  * Issue 11, acceptance (b): a property-based concurrency test of the stock rules. Each run is a fresh site where many
- * clients at once send random commands through the REST API (receive, move, adjust, order, cancel, plan and release a
- * wave, confirm or short a pick, pack, ship, put a cancelled order's units back). While they run, an auditor reads the
+ * clients at once send random commands through the REST API (receive, receive at the dock and put away, move, adjust,
+ * hold and release, count (with recounts and a manager's decision), order, cancel, plan and release a wave, confirm or
+ * short a pick, pack, ship, put a cancelled order's units back). While they run, an auditor reads the
  * inventory schema in consistent snapshots; after they stop, and again once every order is driven to a final state,
  * the rules must hold: no negative on-hand, nothing reserved beyond on-hand, nothing allocated beyond the pickable
  * AVAILABLE stock, held stock never reserved, the ledger equal to the balances, every order SHIPPED or CANCELLED with
@@ -17,7 +18,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADJUSTMENT_REASONS } from '../../src/contracts/inventory.ts';
+import { ADJUSTMENT_REASONS, HELD_STATUSES } from '../../src/contracts/inventory.ts';
 import { SHORT_REASONS } from '../../src/contracts/picking.ts';
 import type { Role } from '../../src/platform/http/roles.ts';
 import { assertStockConserved, conservationDifferences, describeDifferences } from '../support/conservation.ts';
@@ -27,6 +28,8 @@ import { startTestApp, type TestApp, type TestResponse } from '../support/test-a
 const SEED = Number(process.env.PAKLOG_PROP_SEED ?? process.env.FC_SEED ?? (process.env.CI === 'true' ? 20261201 : Date.now() % 2_147_483_647));
 const RUNS = Number(process.env.PAKLOG_PROP_RUNS ?? 4);
 const SHRINK = process.env.PAKLOG_PROP_SHRINK === 'true';
+/** Runs added, one at a time, while some kind of command has not succeeded once (see the liveness check at the end). */
+const EXTRA_RUNS = 4;
 const CLIENTS = 8;
 const SKUS = 3;
 
@@ -111,6 +114,48 @@ async function pendingLine(w: World, p: { aim: number; pick: number }): Promise<
   return pickOne(lines, p.pick);
 }
 
+interface CountView { id: string; status: string; attempt: number | null; sku: string; locationId: string; lot: string | null }
+
+/** Units held (HOLD, QUARANTINE, DAMAGED) of a SKU at real locations. */
+async function heldBalances(w: World, sku: string): Promise<Balance[]> {
+  const items = (await get<{ items: Balance[] }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${encodeURIComponent(sku)}&limit=500`)).items;
+  return items.filter((b) => !b.locationId.startsWith('IN_PROCESS:') && b.status !== 'AVAILABLE' && b.onHand > 0);
+}
+
+/** The AVAILABLE units the ledger holds for a count's SKU and lot at its location: what an honest counter finds. */
+async function onShelf(w: World, c: CountView): Promise<number> {
+  const items = (await get<{ items: (Balance & { lot: string | null })[] }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${encodeURIComponent(c.sku)}&limit=500`)).items;
+  return items.filter((b) => b.locationId === c.locationId && b.status === 'AVAILABLE' && (b.lot ?? null) === (c.lot ?? null)).reduce((n, b) => n + b.onHand, 0);
+}
+
+/**
+ * Drives a count to a close: each attempt submits the shelf's quantity off by the next variance (a recount by another
+ * counter), a recount beyond tolerance is approved or rejected. A submission refused (a loss below what is reserved or
+ * promised there, another client's count of the same units) is answered by counting the shelf exactly, which always
+ * closes it. Answers `ok` or the first refusal met.
+ */
+async function closeCount(w: World, id: string, variances: readonly number[], approve: boolean): Promise<Outcome> {
+  let outcome: Outcome = 'ok';
+  for (let step = 0; step < 10; step++) {
+    const c = await get<CountView>(`/api/v1/inventory/counts/${id}`);
+    if (c.status === 'COMPLETED' || c.status === 'REJECTED') return outcome;
+    if (c.status === 'AWAITING_APPROVAL') {
+      const decided = await send('manager', 'POST', `/api/v1/inventory/counts/${id}/${approve ? 'approve' : 'reject'}`, { reason: 'property test' }, [200],
+        [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION']]);
+      if (decided.outcome === 'INSUFFICIENT_STOCK') approve = false;
+      if (decided.outcome !== 'ok' && outcome === 'ok') outcome = decided.outcome;
+      continue;
+    }
+    const attempt = c.attempt ?? 1;
+    const variance = outcome === 'ok' ? (variances[attempt - 1] ?? 0) : 0;
+    const submitted = await send('operator', 'POST', `/api/v1/inventory/counts/${id}/submit`, {
+      attempt, quantity: Math.max(0, (await onShelf(w, c)) + variance), workerId: `counter-${attempt}`,
+    }, [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'COUNT_ATTEMPT_MISMATCH'], [409, 'ILLEGAL_TRANSITION']]);
+    if (submitted.outcome !== 'ok' && outcome === 'ok') outcome = submitted.outcome;
+  }
+  throw new UnexpectedAnswer(`count ${id} did not close`);
+}
+
 // ------------------------------------------------------------------------------------------------------ operations
 
 /** One kind of command: random parameters, and how a client runs it over the API. */
@@ -164,7 +209,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       const to = pickOne(w.locations.filter((l) => l.id !== from.locationId), p.to)!;
       return (await send('operator', 'POST', '/api/v1/inventory/moves', {
         siteId: w.siteId, sku, fromLocationId: from.locationId, toLocationId: to.id, quantity: Math.min(p.quantity, from.available),
-      }, [200, 201], [[409, 'INSUFFICIENT_STOCK']])).outcome;
+      }, [200, 201], [[409, 'INSUFFICIENT_STOCK'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
     },
   }),
   op({
@@ -293,7 +338,69 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       if (r === undefined) return 'skip';
       const location = pickOne(w.locations, p.location)!;
       return (await send('operator', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: location.id, quantity: p.all ? r.open : 1 },
-        [200, 201], [[422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'QUANTITY_EXCEEDS_OPEN'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT']])).outcome;
+        [200, 201], [[422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'QUANTITY_EXCEEDS_OPEN'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
+    },
+  }),
+  op({
+    name: 'receive at the dock', weight: 1,
+    params: fc.record({ sku: index, quantity: fc.integer({ min: 1, max: 8 }) }),
+    async run(w, p) {
+      const dock = w.locations.find((l) => l.type === 'RECEIVING')!;
+      return (await send('operator', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku: pickOne(w.skus, p.sku)!.sku, quantity: p.quantity, locationCode: dock.code },
+        [201], [])).outcome;
+    },
+  }),
+  op({
+    name: 'put away', weight: 1,
+    params: fc.record({ putaway: index, location: index, all: fc.boolean() }),
+    async run(w, p) {
+      const open = (await get<{ items: { id: string; open?: number }[] }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN&limit=200`)).items;
+      const putaway = pickOne(open, p.putaway);
+      if (putaway === undefined) return 'skip';
+      const to = pickOne(w.locations.filter((l) => l.type !== 'RECEIVING'), p.location)!;
+      return (await send('operator', 'POST', `/api/v1/inventory/putaways/${putaway.id}/confirm`, { locationId: to.id, ...(p.all ? {} : { quantity: 1 }) }, [200],
+        [[422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION'], [409, 'CONFLICT'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
+    },
+  }),
+  op({
+    name: 'hold', weight: 1,
+    params: fc.record({ sku: index, balance: index, quantity: fc.integer({ min: 1, max: 5 }), status: fc.constantFrom(...HELD_STATUSES) }),
+    async run(w, p) {
+      const sku = pickOne(w.skus, p.sku)!.sku;
+      const b = pickOne(await freeBalances(w, sku), p.balance);
+      if (b === undefined) return 'skip';
+      return (await send('manager', 'POST', '/api/v1/inventory/holds', {
+        siteId: w.siteId, sku, locationId: b.locationId, quantity: Math.min(p.quantity, b.available), status: p.status, reason: 'property test',
+      }, [201], [[409, 'INSUFFICIENT_STOCK'], [409, 'STOCK_RESERVED'], [409, 'STOCK_ALLOCATED']])).outcome;
+    },
+  }),
+  op({
+    name: 'release a hold', weight: 1,
+    params: fc.record({ sku: index, balance: index, quantity: fc.integer({ min: 1, max: 5 }) }),
+    async run(w, p) {
+      const b = pickOne(await heldBalances(w, pickOne(w.skus, p.sku)!.sku), p.balance);
+      if (b === undefined) return 'skip';
+      return (await send('manager', 'POST', '/api/v1/inventory/hold-releases', {
+        siteId: w.siteId, sku: b.sku, locationId: b.locationId, quantity: Math.min(p.quantity, b.onHand), fromStatus: b.status, reason: 'property test',
+      }, [201], [[409, 'INSUFFICIENT_STOCK']])).outcome;
+    },
+  }),
+  op({
+    name: 'count', weight: 1,
+    params: fc.record({ sku: index, location: index, variance: fc.integer({ min: -4, max: 4 }), recountVariance: fc.integer({ min: -4, max: 4 }), approve: fc.boolean() }),
+    async run(w, p) {
+      // A manager opens a blind count of a SKU at a location; counters find the expected quantity off by `variance`,
+      // a second counter recounts when that is beyond tolerance, and the manager decides. Every count is closed before
+      // the command ends, so a location is never left locked.
+      const sku = pickOne(w.skus, p.sku)!.sku;
+      const location = pickOne(w.locations, p.location)!;
+      const opened = await send('manager', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [location.id], toleranceUnits: 1 }, [201], []);
+      let outcome: Outcome = 'ok';
+      for (const c of (opened.body as { items: CountView[] }).items) {
+        const result = await closeCount(w, c.id, [p.variance, p.recountVariance], p.approve);
+        if (result !== 'ok') outcome = result;
+      }
+      return outcome;
     },
   }),
 ];
@@ -445,9 +552,16 @@ async function runClients(perRound: readonly (readonly (readonly Command[])[])[]
 it(`${CLIENTS} clients (${ROUNDS} rounds) sending random stock, order and floor commands at once never break a stock rule (seed ${SEED}, ${RUNS} runs)`, async () => {
   console.log(`inventory properties: seed ${SEED}, ${RUNS} runs (replay: PAKLOG_PROP_SEED=${SEED})`);
   await fc.assert(fc.asyncProperty(rounds, runClients), { seed: SEED, numRuns: RUNS, endOnFailure: !SHRINK });
-  console.log([...outcomes].map(([name, per]) => `  ${name}: ${[...per].map(([o, n]) => `${o} ${n}`).join(', ')}`).join('\n'));
-  // Every kind of command must have done its work at least once, or the run proved less than it claims.
-  // A shipment is rarely drawn for one of the few orders a random run packs: the drain's shipments count for it.
+  // Every kind of command must have done its work at least once, or the runs proved less than they claim. Random
+  // draws meet a rare state (a pending line to short, a packed order to ship) only most of the time: while a kind has
+  // not, up to EXTRA_RUNS more runs (seeds following SEED) explore further, under the same rules. A shipment is rarely
+  // drawn for one of the few orders a run packs: the drain's shipments count for it.
   const ok = (name: string): number => outcomes.get(name)?.get('ok') ?? 0;
-  for (const operation of OPERATIONS) expect(ok(operation.name) + (operation.name === 'ship' ? ok('(drain) ship') : 0), operation.name).toBeGreaterThan(0);
+  const idle = (): string[] => OPERATIONS.map((o) => o.name).filter((name) => ok(name) + (name === 'ship' ? ok('(drain) ship') : 0) === 0);
+  for (let extra = 1; extra <= EXTRA_RUNS && idle().length > 0; extra++) {
+    console.log(`inventory properties: ${idle().join(', ')} never succeeded yet; one more run (seed ${SEED + extra})`);
+    await fc.assert(fc.asyncProperty(rounds, runClients), { seed: SEED + extra, numRuns: 1, endOnFailure: !SHRINK });
+  }
+  console.log([...outcomes].map(([name, per]) => `  ${name}: ${[...per].map(([o, n]) => `${o} ${n}`).join(', ')}`).join('\n'));
+  expect(idle(), 'kinds of command that never succeeded').toEqual([]);
 }, 180_000);

@@ -80,14 +80,17 @@ describe('inbound: ASN → receive → putaway', () => {
   });
 
   it('refuses bad putaway scans with a code and nothing changed', async () => {
+    const counted = await newLocation(t, site, { x: 30 });
+    await t.settle();
+    expect((await t.post('/api/v1/inventory/counts', { siteId: site.id, locationIds: [counted.id], sku }, 'manager')).status).toBe(201);
     const before = await movementCount(t);
     const confirm = (body: Record<string, unknown>) => t.post(`/api/v1/inventory/putaways/${goodPutaway}/confirm`, body, 'operator');
     const codes = [
       await confirm({ locationCode: 'NO-SUCH-PLACE' }), await confirm({ locationId: blocked.id }), await confirm({ locationId: packStation.id }),
-      await confirm({ locationId: dock.id }), await confirm({ locationId: far.id, quantity: 7 }),
+      await confirm({ locationId: dock.id }), await confirm({ locationId: far.id, quantity: 7 }), await confirm({ locationId: counted.id }),
     ].map((r) => [r.status, r.body.code]);
     expect(codes).toEqual([[422, 'UNKNOWN_LOCATION'], [409, 'LOCATION_NOT_ACTIVE'], [422, 'PUTAWAY_TARGET_NOT_ALLOWED'], [422, 'UNPROCESSABLE'],
-      [422, 'QUANTITY_EXCEEDS_OPEN']]);
+      [422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'LOCATION_UNDER_COUNT']]);
     const damagedToStorage = await t.post(`/api/v1/inventory/putaways/${damagedPutaway}/confirm`, { locationId: near.id }, 'operator');
     expect([damagedToStorage.status, damagedToStorage.body.code]).toEqual([422, 'PUTAWAY_TARGET_NOT_ALLOWED']);
     expect(await movementCount(t)).toBe(before);
