@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files that start real `paklog` processes or clusters, kill them, or race many requests against timing: they run one
  * at a time, after the rest, so that no other test's load decides their timeouts. Everything else runs two files at a
- * time (the CI machine has two cores; each file has its own database).
+ * time (the CI machine has two cores; each file has its own database), in two long-lived workers that import the app's
+ * modules once (`isolate: false`: importing them again for each of ~170 files cost more CPU than the tests themselves).
+ * A test file must therefore leave no global state behind: each starts its own app on its own database.
  */
 const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
@@ -20,7 +22,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ALONE, maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
