@@ -44,6 +44,8 @@ describe('sampling: which plan inspects a trigger, and how much of it', () => {
     // A supplier plan matches receipts of that supplier's ASNs.
     spec.given({ plans: [generic, plan({ id: 'qpl_acme', supplierId: 'ACME' })] }).when(receipt({}, { supplierId: 'ACME' }))
       .then((d) => expect(d.plan?.id).toBe('qpl_acme'));
+    // … and only those: the generic plan saw the receipt itself already.
+    spec.given({ plans: [generic] }).when(receipt({}, { supplierId: 'ACME' })).then({ plan: null, inspection: null });
   });
 
   it('given PERCENT, then a share of the units, at least one and at most the lot', () => {

@@ -43,13 +43,15 @@ export type SamplingDecision =
 const matches = (p: Plan, t: Trigger): boolean => {
   if (!p.active || p.stage !== t.stage || p.siteId !== t.siteId) return false;
   if (p.sku !== null && !t.target.skus.includes(p.sku)) return false;
-  if (p.supplierId !== null && p.supplierId !== t.supplierId) return false;
+  // A trigger naming a supplier (an ASN receipt's putaway) is for that supplier's plans only: the receipt itself was
+  // offered to the other plans already.
+  if (p.supplierId !== t.supplierId && (p.supplierId !== null || t.supplierId !== null)) return false;
   return p.ownerId === null || p.ownerId === t.ownerId;
 };
 
 /**
  * Which plan inspects a trigger, and whether it does this time: the most specific active plan of the stage whose scope
- * (SKU, supplier, owner; unset = any) matches, the oldest among equals. PERCENT and AQL inspect every lot (a share of
+ * (SKU, owner; unset = any; the supplier exactly: a trigger naming one only meets that supplier's plans) matches, the oldest among equals. PERCENT and AQL inspect every lot (a share of
  * its units, or the ISO 2859-1 sample); EVERY_NTH counts the triggers it has seen and inspects the 1st, n+1st, … whole.
  */
 export const decideSampling: Decide<SamplingState, SamplingCommand, SamplingDecision, never> = (state, cmd) => {
