@@ -4,7 +4,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -46,7 +46,7 @@ const InspectionSchema = Type.Object({
   sampleSize: Type.Integer(), acceptance: Type.Integer({ description: 'Ac' }), rejection: Type.Integer({ description: 'Re' }),
   checklist: List(ChecklistItemSchema), status: Enum(INSPECTION_STATUSES), results: Nullable(List(ItemResultSchema)),
   defects: Nullable(Type.Integer()), opportunities: Nullable(Type.Integer()), inspector: Nullable(Type.String()),
-  holdStatus: Enum(HOLD_STATUSES), disposition: Nullable(Enum(DISPOSITIONS)), dispositionNote: Nullable(Type.String()),
+  holdStatus: Enum(HOLD_STATUSES), disposition: NullableEnum(DISPOSITIONS), dispositionNote: Nullable(Type.String()),
   openedAt: DateTime, completedAt: Nullable(DateTime), disposedAt: Nullable(DateTime), version: Type.Integer(),
 });
 const NcSchema = Type.Object({

@@ -193,7 +193,7 @@ export const qualityStore = {
   },
 
   /**
-   * Completed inspections of a site in [from, to), by stage and SKU (a package of several SKUs counts under null):
+   * Completed inspections of a site in [from, to), by stage (in flow order) and SKU (a package of several SKUs counts under null):
    * how many, how many passed at the first inspection, defects and opportunities.
    */
   async kpis(db: Executor, f: { siteId: string; from: Date; to: Date; stage?: InspectionStage | undefined; sku?: string | undefined }): Promise<KpiRow[]> {
@@ -202,7 +202,7 @@ export const qualityStore = {
               coalesce(sum(defects), 0)::int AS defects, coalesce(sum(opportunities), 0)::int AS opportunities
          FROM quality.inspections
         WHERE site_id = $1 AND completed_at >= $2 AND completed_at < $3 AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR sku = $5)
-        GROUP BY stage, sku ORDER BY stage, sku NULLS LAST`, [f.siteId, f.from, f.to, f.stage ?? null, f.sku ?? null]);
+        GROUP BY stage, sku ORDER BY array_position(ARRAY['RECEIVING', 'PICKING', 'PACKING'], stage), sku NULLS LAST`, [f.siteId, f.from, f.to, f.stage ?? null, f.sku ?? null]);
   },
 
   async rememberAsnSupplier(db: Executor, asnId: string, supplier: string): Promise<void> {
