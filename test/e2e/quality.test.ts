@@ -83,6 +83,15 @@ describe('quality holds on stock', () => {
     const held = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items;
     expect(held).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'HOLD', onHand: 1000 })]));
 
+    // The hold announced again under another event id (a replay, a second stream) holds nothing more.
+    const [placed] = await events('quality.hold.placed.v1');
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'quality', [{ type: 'quality.hold.placed.v1', subject: inspection!.id, siteId: w.siteId, data: placed!.data }]));
+    await t.settle();
+    const holds = await t.getAll<{ type: string }>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}`);
+    expect(holds.filter((m) => m.type === 'HOLD')).toHaveLength(2);
+    expect((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items)
+      .toEqual(expect.arrayContaining([expect.objectContaining({ status: 'HOLD', onHand: 1000 })]));
+
     // An order for the held stock backorders.
     const order = await createOrder(call, w.siteId, { externalId: 'QA-STOCK-1', lines: [{ sku, quantity: 5 }] });
     await until('order backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
