@@ -94,7 +94,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
     return deps.idempotency.run(req, reply, 201, async () => unwrap(await quality.createPlan({
       siteId: site, name: b.name, stage: b.stage, sku: b.sku ?? null, supplierId: b.supplierId ?? null, ownerId: b.ownerId ?? null,
       sampling: b.sampling, checklist: b.checklist, ncOwner: b.ncOwner ?? 'quality',
-    }, requestMeta(req))));
+    })));
   });
 
   app.get('/inspection-plans', {

@@ -38,8 +38,8 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi }
   const failed = deps.metrics.counter('paklog_quality_inspections_failed_total', 'Inspections recorded FAILED', ['stage']);
 
   return {
-    async createPlan(input: PlanInput, meta: EventMeta): Promise<Outcome<Plan>> {
-      void meta;
+    /** A plan is configuration: it announces nothing; its inspections do. */
+    async createPlan(input: PlanInput): Promise<Outcome<Plan>> {
       const skuKnown = input.sku === null || (await apis.catalog.getBySkus([input.sku])).has(input.sku);
       const id = deps.ids.next('qpl');
       return decideInTx(deps.db, async (tx) => {
