@@ -12,6 +12,7 @@ import { LocationMasterEvents } from '../src/contracts/location-master.ts';
 import { OrderEvents } from '../src/contracts/orders.ts';
 import { PackShipEvents } from '../src/contracts/pack-ship.ts';
 import { PickingEvents } from '../src/contracts/picking.ts';
+import { QualityEvents } from '../src/contracts/quality.ts';
 import { TaskEvents } from '../src/contracts/tasks.ts';
 import { WaveEvents } from '../src/contracts/waves.ts';
 
@@ -20,25 +21,28 @@ const CONTEXTS = new URL('../src/contexts/', import.meta.url);
 
 /** The name maps subscriptions refer to (`OrderEvents.received`), by the identifier they are imported as. */
 const NAME_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  CatalogEvents, InventoryEvents, LocationMasterEvents, OrderEvents, PackShipEvents, PickingEvents, TaskEvents, WaveEvents,
+  CatalogEvents, InventoryEvents, LocationMasterEvents, OrderEvents, PackShipEvents, PickingEvents, QualityEvents, TaskEvents,
+  WaveEvents,
 };
 
 /**
- * Consumers per event type, read from each context's `subscriptions.ts`: every `XEvents.name` it mentions is a type it
- * subscribes to (subscriptions files name nothing else). An unknown name fails the generation.
+ * Consumers per event type, read from each context's `subscriptions.ts` and `subscriptions-*.ts` (e.g. inventory's
+ * `subscriptions-quality.ts`): every `XEvents.name` they mention is a type it subscribes to (subscriptions files name
+ * nothing else). An unknown name fails the generation.
  */
 export function consumersByType(): Map<string, string[]> {
   const consumers = new Map<string, string[]>();
   for (const context of readdirSync(CONTEXTS).sort()) {
-    let source: string;
+    let files: string[];
     try {
-      source = readFileSync(new URL(`${context}/subscriptions.ts`, CONTEXTS), 'utf8');
+      files = readdirSync(new URL(`${context}/`, CONTEXTS)).filter((f) => /^subscriptions(-[a-z-]+)?\.ts$/.test(f)).sort();
     } catch {
       continue;
     }
+    const source = files.map((f) => readFileSync(new URL(`${context}/${f}`, CONTEXTS), 'utf8')).join('\n');
     for (const [, map, name] of source.matchAll(/\b([A-Z][A-Za-z]*Events)\.([A-Za-z]+)\b/g)) {
       const type = NAME_MAPS[map!]?.[name!];
-      if (type === undefined) throw new Error(`${context}/subscriptions.ts names ${map}.${name}, which no contract declares`);
+      if (type === undefined) throw new Error(`${context}/${files.join(', ')} names ${map}.${name}, which no contract declares`);
       const list = consumers.get(type) ?? [];
       if (!list.includes(context)) list.push(context);
       consumers.set(type, list);

@@ -38,6 +38,7 @@ import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
+import { qualityContext } from './contexts/quality/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -117,7 +118,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -182,6 +183,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('picking')) modules.push(pickingContext(deps));
+  if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations') }));
   if (runs('orchestration')) {
     modules.push(orchestrationContext(deps, {
       locations: api('locations'),

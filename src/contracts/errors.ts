@@ -10,6 +10,7 @@ import { OrchestrationErrors } from './orchestration.ts';
 import { OrdersErrors } from './orders.ts';
 import { PackShipErrors } from './pack-ship.ts';
 import { PickingErrors } from './picking.ts';
+import { QualityErrors } from './quality.ts';
 import { TasksErrors } from './tasks.ts';
 import { WavesErrors } from './waves.ts';
 
@@ -23,6 +24,7 @@ export const CONTEXT_ERRORS = {
   tasks: TasksErrors,
   picking: PickingErrors,
   'pack-ship': PackShipErrors,
+  quality: QualityErrors,
   orchestration: OrchestrationErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 

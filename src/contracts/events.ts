@@ -10,6 +10,7 @@ import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
 import { PickingEventSchemas } from './picking.ts';
+import { QualityEventSchemas } from './quality.ts';
 import { TaskEventSchemas } from './tasks.ts';
 import { WaveEventSchemas } from './waves.ts';
 
@@ -23,6 +24,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   tasks: TaskEventSchemas,
   picking: PickingEventSchemas,
   'pack-ship': PackShipEventSchemas,
+  quality: QualityEventSchemas,
   orchestration: OrchestrationEventSchemas,
 } as const;
 
@@ -35,6 +37,7 @@ export const PublishedEvents = publishedLanguage({
   ...TaskEventSchemas,
   ...PickingEventSchemas,
   ...PackShipEventSchemas,
+  ...QualityEventSchemas,
   ...OrchestrationEventSchemas,
 });
 

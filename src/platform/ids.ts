@@ -8,6 +8,8 @@ export const ID_PREFIXES = [
   'asn', 'put',
   // Replenishments and customer returns (RMAs) of inventory (issue 11).
   'rpl', 'rma',
+  // Quality (issue 13): inspection plans, inspections, non-conformance records.
+  'qpl', 'qin', 'qnc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

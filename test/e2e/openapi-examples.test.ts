@@ -423,6 +423,25 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('revokeRole')).body.grants).toHaveLength(1);
     expect((await example('disableUser')).body.disabledAt).not.toBeNull();
 
+    // Quality (issue 13): a receiving plan for the demo's product; a receipt of it is inspected and fails (its units held),
+    // the hold is released and the non-conformance closed; the site's KPIs; the plan retired.
+    use('inspectionPlan', (await example('createInspectionPlan')).body.id);
+    await example('listInspectionPlans');
+    await example('getInspectionPlan');
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, quantity: 5 })).status)
+      .toBe(201);
+    const opened = (await until('listInspections', (p) => p.items.some((i: { status: string }) => i.status === 'OPEN'))).items as { id: string; status: string }[];
+    use('inspection', opened.find((i) => i.status === 'OPEN')!.id);
+    await example('getInspection');
+    expect((await example('recordInspectionResults')).body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD' });
+    await t.settle();
+    use('nonConformance', (await example('listNonConformances')).body.items[0].id);
+    await example('getNonConformance');
+    expect((await example('disposeInspection')).body.holdStatus).toBe('RELEASED');
+    expect((await example('closeNonConformance')).body.status).toBe('CLOSED');
+    expect((await example('getQualityKpis')).body.items).toEqual([expect.objectContaining({ stage: 'RECEIVING', inspected: 1, passed: 0 })]);
+    expect((await example('deactivateInspectionPlan')).body.active).toBe(false);
+
     expect([...byId.keys()].filter((id) => !sent.has(id))).toEqual([]);
   });
 });

@@ -196,6 +196,19 @@ export interface InventoryPutaways {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryQualityHolds {
+  disposed_at: Date | null;
+  held: number;
+  inspection_id: string;
+  location_id: string;
+  lot: string;
+  placed_at: Date;
+  requested: number;
+  site_id: string;
+  sku: string;
+  status: string;
+}
+
 export interface InventoryReplenishments {
   confirmed_at: Date | null;
   confirmed_by: string | null;
@@ -355,6 +368,7 @@ export interface DB {
   "inventory.order_policies": InventoryOrderPolicies;
   "inventory.putaway_confirmations": InventoryPutawayConfirmations;
   "inventory.putaways": InventoryPutaways;
+  "inventory.quality_holds": InventoryQualityHolds;
   "inventory.replenishment_settings": InventoryReplenishmentSettings;
   "inventory.replenishments": InventoryReplenishments;
   "inventory.reservations": InventoryReservations;

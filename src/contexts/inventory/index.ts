@@ -14,6 +14,7 @@ import { inventoryService } from './service.ts';
 import { SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
+import { qualitySubscriptions } from './subscriptions-quality.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -42,6 +43,7 @@ export function inventoryContext(
     subscriptions: [
       ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
       ...replenishmentSubscriptions(service, replenishment),
+      ...qualitySubscriptions(deps),
     ],
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
     sitesOf: {

@@ -69,6 +69,15 @@ export interface PackShipPackages {
   weight_g: number;
 }
 
+export interface PackShipQualityHolds {
+  disposed_at: Date | null;
+  inspection_id: string;
+  order_id: string;
+  package_id: string;
+  placed_at: Date;
+  status: string;
+}
+
 export interface PackShipShipments {
   carrier: string;
   created_at: Date;
@@ -89,5 +98,6 @@ export interface DB {
   "pack_ship.orders": PackShipOrders;
   "pack_ship.package_lines": PackShipPackageLines;
   "pack_ship.packages": PackShipPackages;
+  "pack_ship.quality_holds": PackShipQualityHolds;
   "pack_ship.shipments": PackShipShipments;
 }

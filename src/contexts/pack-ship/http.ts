@@ -144,7 +144,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: {
         201: ShipmentSchema,
-        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER'),
+        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
@@ -156,7 +156,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'dispatchShipment', tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)',
       description: 'The units leave the stock ledger (SHIP movements) and the order becomes SHIPPED. 404 NOT_FOUND; 409 ILLEGAL_TRANSITION '
         + 'when the shipment is not LABELLED.',
-      params: ShipmentParams, response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      params: ShipmentParams, response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.dispatch(req.params.id, requestMeta(req)))));
 

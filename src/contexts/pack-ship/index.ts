@@ -5,6 +5,7 @@ import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
 import { packShipService } from './service.ts';
 import { packShipSubscriptions } from './subscriptions.ts';
+import { packShipQualitySubscriptions } from './subscriptions-quality.ts';
 
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi; carriers?: readonly Carrier[] }): ContextWithApi<PackShipApi> {
@@ -16,7 +17,7 @@ export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi;
     requires: { catalog: apis.catalog },
     routes: (app) => packShipRoutes(app, deps, packShip),
     sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages') },
-    subscriptions: packShipSubscriptions(packShip),
+    subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock)],
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,

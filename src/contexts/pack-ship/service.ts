@@ -11,6 +11,7 @@ import {
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
+import { qualityHoldRefusal } from './quality-holds.ts';
 import { packStore, type Package, type PackageLine, type PackOrder, type Shipment } from './store.ts';
 
 export interface PackShipOptions {
@@ -220,6 +221,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
+        const held = await qualityHoldRefusal(tx, packages.map((p) => p.id));
+        if (held !== undefined) return held;
         // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).
         const unpacked = (await packStore.orderLines(tx, orderId)).reduce((n, l) => n + Math.max(0, l.picked - l.packed), 0);
         if (unpacked > 0) {
@@ -272,6 +275,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         const packages = await packStore.packages(tx, { shipmentId: id }, true);
         const blocked = packages.find((p) => !packageLifecycle.can(p.status, 'SHIPPED'));
         if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
+        const held = await qualityHoldRefusal(tx, packages.map((p) => p.id));
+        if (held !== undefined) return held;
         const now = deps.clock.now();
         await packStore.dispatchShipment(tx, id, now);
         await packStore.setPackages(tx, packages.map((p) => p.id), 'SHIPPED', null);

@@ -14,7 +14,7 @@ export type HoldCommand = HoldInput & { readonly movementId: string };
 
 export interface HoldState {
   readonly product: Pick<Product, 'sku'> | undefined;
-  readonly location: Location | undefined;
+  readonly location: Pick<Location, 'id' | 'siteId' | 'code'> | undefined;
   readonly pickable: boolean;
   /** The AVAILABLE balance the units leave and the SKU's stock row, both locked (undefined: none). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;

@@ -14,7 +14,7 @@ export type ReleaseCommand = ReleaseInput & { readonly movementId: string };
 
 export interface ReleaseState {
   readonly product: Pick<Product, 'sku'> | undefined;
-  readonly location: Location | undefined;
+  readonly location: Pick<Location, 'id' | 'siteId' | 'code'> | undefined;
   readonly pickable: boolean;
   /** The held balance, locked (undefined: none). */
   readonly balance: { readonly on_hand: number } | undefined;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import type { HoldState } from '../hold-stock/decide.ts';
+import { decideQualityDisposition, decideQualityHold, type QualityDispositionState, type QualityHoldCommand } from './decide.ts';
+
+const shelf = location({ id: 'loc_shelf', code: 'A-01' });
+// 10 on hand at the shelf, 2 reserved for picking; the SKU has 10 AVAILABLE and 3 promised to orders.
+const given: HoldState = { product: { sku: 'SKU-A' }, location: shelf, pickable: true, balance: { on_hand: 10, reserved: 2 },
+  skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 } };
+const hold = (quantity: number): QualityHoldCommand => ({
+  inspectionId: 'qin_1', siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', lot: null, quantity, reason: 'Quality inspection qin_1 failed', movementId: 'mov_1',
+});
+
+describe('quality hold (inventory side)', () => {
+  it('given free units, when a failed inspection holds 4, then 4 go AVAILABLE → HOLD (two HOLD movements)', () => {
+    deciderSpec(decideQualityHold).given(given).when(hold(4)).then((d) => {
+      expect(d.held).toBe(4);
+      expect(d.change?.movements.map((m) => [m.type, m.status, m.deltaOnHand])).toEqual([['HOLD', 'AVAILABLE', -4], ['HOLD', 'HOLD', 4]]);
+    });
+  });
+
+  it('holds no more than the hold rules allow: reserved units and units promised to orders stay', () => {
+    // 10 − 2 reserved = 8 at the shelf; 10 − 3 allocated = 7 for the SKU: 7 held of the 10 inspected.
+    deciderSpec(decideQualityHold).given(given).when(hold(10)).then((d) => expect(d.held).toBe(7));
+    deciderSpec(decideQualityHold).given({ ...given, balance: undefined }).when(hold(10)).then({ held: 0, change: null });
+  });
+
+  const held: QualityDispositionState = {
+    hold: { status: 'HELD', held: 7, key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', lot: '' } },
+    heldBalance: { on_hand: 7 }, location: shelf, pickable: true,
+  };
+  const spec = deciderSpec(decideQualityDisposition);
+
+  it('given 7 held, when RELEASE (or REWORK), then 7 go HOLD → AVAILABLE (RELEASE movements)', () => {
+    for (const disposition of ['RELEASE', 'REWORK'] as const) {
+      spec.given(held).when({ inspectionId: 'qin_1', disposition, movementId: 'mov_2' }).then((d) => {
+        if (d.kind !== 'RELEASE') throw new Error(d.kind);
+        expect(d.change?.movements.map((m) => [m.type, m.status, m.deltaOnHand])).toEqual([['RELEASE', 'HOLD', -7], ['RELEASE', 'AVAILABLE', 7]]);
+      });
+    }
+  });
+
+  it('given 7 held, when SCRAP or RETURN_TO_VENDOR, then one ADJUST −7 out of HOLD (reason SCRAP / RTV)', () => {
+    spec.given(held).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' }).then((d) => {
+      expect(d).toMatchObject({ kind: 'REMOVE', status: 'SCRAPPED', quantity: 7 });
+      if (d.kind === 'REMOVE') expect(d.movements).toEqual([expect.objectContaining({ type: 'ADJUST', status: 'HOLD', deltaOnHand: -7, reason: 'SCRAP' })]);
+    });
+    spec.given(held).when({ inspectionId: 'qin_1', disposition: 'RETURN_TO_VENDOR', movementId: 'mov_2' })
+      .then((d) => expect(d).toMatchObject({ kind: 'REMOVE', status: 'RETURNED', movements: [expect.objectContaining({ reason: 'RTV' })] }));
+  });
+
+  it('only units still held count; a hold disposed of already or never placed is left alone', () => {
+    spec.given({ ...held, heldBalance: { on_hand: 5 } }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' })
+      .then((d) => expect(d).toMatchObject({ quantity: 5 }));
+    spec.given({ ...held, hold: { ...held.hold!, status: 'RELEASED' } }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' }).then({ kind: 'NONE' });
+    spec.given({ ...held, hold: undefined }).when({ inspectionId: 'qin_1', disposition: 'RELEASE', movementId: 'mov_2' }).then({ kind: 'NONE' });
+  });
+});

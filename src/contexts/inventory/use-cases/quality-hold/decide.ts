@@ -1,0 +1,105 @@
+/**
+ * Quality holds (issue 13, ADR 0031): a failed inspection puts the received units on HOLD through the hold use case,
+ * and its disposition releases them through the release use case or takes them out of stock (ADJUST out of HOLD, as a
+ * scrapped RMA unit leaves QUARANTINE). Driven by quality's events, so the quantities are clamped rather than refused:
+ * an event cannot be answered with a 4xx.
+ */
+import type { Disposition } from '../../../../contracts/quality.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { assertNever, ok } from '../../../../platform/errors.ts';
+import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { decideHold, type HoldDecision, type HoldState } from '../hold-stock/decide.ts';
+import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
+
+export const QUALITY_HOLD_STATUS = 'HOLD' as const;
+
+export interface QualityHoldCommand {
+  readonly inspectionId: string;
+  readonly siteId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly quantity: number;
+  readonly reason: string;
+  readonly movementId: string;
+}
+
+/** What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held. */
+export interface QualityHoldDecision {
+  readonly held: number;
+  readonly change: HoldDecision | null;
+}
+
+/**
+ * Holds as many of the inspected units as the hold rules allow: no more than the AVAILABLE on-hand there, less what a
+ * wave reserved (being picked) and, for the SKU, what orders were promised. Zero is a decision too (the units left).
+ */
+export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
+  const b = state.balance;
+  const s = state.skuStock;
+  const free = s === undefined ? 0 : state.pickable ? s.on_hand_available - s.unpickable - s.allocated : s.on_hand_available - s.allocated;
+  const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
+  if (held === 0) return ok({ held: 0, change: null });
+  const hold = decideHold(state, {
+    siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: held, status: QUALITY_HOLD_STATUS,
+    reason: cmd.reason, movementId: cmd.movementId,
+  }, now);
+  // The clamp above is what the hold rules allow: a refusal now is a broken invariant.
+  if (!hold.ok) throw new Error(`quality hold ${cmd.inspectionId}: ${hold.code} ${hold.message}`);
+  return ok({ held, change: hold.value });
+};
+
+export interface QualityDispositionState {
+  /** The hold this inspection placed (undefined: never heard of, e.g. its event is not here yet). */
+  readonly hold: { readonly status: string; readonly held: number; readonly key: Omit<BalanceKey, 'status'> } | undefined;
+  /** The HOLD balance there, locked. */
+  readonly heldBalance: { readonly on_hand: number } | undefined;
+  readonly location: HoldState['location'];
+  readonly pickable: boolean;
+}
+
+export interface QualityDispositionCommand {
+  readonly inspectionId: string;
+  readonly disposition: Disposition;
+  readonly movementId: string;
+}
+
+export type QualityDispositionDecision =
+  | { readonly kind: 'NONE' }
+  | { readonly kind: 'RELEASE'; readonly status: 'RELEASED'; readonly quantity: number; readonly change: ReleaseDecision | null }
+  | { readonly kind: 'REMOVE'; readonly status: 'SCRAPPED' | 'RETURNED'; readonly quantity: number; readonly key: BalanceKey; readonly movements: readonly PlannedMovement[] };
+
+/**
+ * RELEASE and REWORK put the held units back to AVAILABLE (RELEASE movements; at a pickable location they are promised
+ * again); SCRAP and RETURN_TO_VENDOR take them out of stock (ADJUST out of HOLD, reason SCRAP / RTV). Only units still
+ * held there count (a count may have found fewer); a hold already disposed of, or never placed, is left alone.
+ */
+export const decideQualityDisposition: Decide<QualityDispositionState, QualityDispositionCommand, QualityDispositionDecision, never> = (state, cmd, now) => {
+  const h = state.hold;
+  if (h === undefined || h.status !== 'HELD') return ok({ kind: 'NONE' });
+  const quantity = Math.max(0, Math.min(h.held, state.heldBalance?.on_hand ?? 0));
+  const reason = `QUALITY ${cmd.disposition} ${cmd.inspectionId}`;
+  switch (cmd.disposition) {
+    case 'RELEASE':
+    case 'REWORK': {
+      if (quantity === 0) return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: null });
+      const release = decideRelease({ product: { sku: h.key.sku }, location: state.location, pickable: state.pickable, balance: state.heldBalance }, {
+        siteId: h.key.siteId, sku: h.key.sku, locationId: h.key.locationId, lot: h.key.lot, quantity, fromStatus: QUALITY_HOLD_STATUS, reason,
+        movementId: cmd.movementId,
+      }, now);
+      if (!release.ok) throw new Error(`quality release ${cmd.inspectionId}: ${release.code} ${release.message}`);
+      return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: release.value });
+    }
+    case 'SCRAP':
+    case 'RETURN_TO_VENDOR': {
+      const key: BalanceKey = { ...h.key, status: QUALITY_HOLD_STATUS };
+      const movements: PlannedMovement[] = quantity === 0 ? [] : [{
+        id: cmd.movementId, type: 'ADJUST', siteId: key.siteId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: QUALITY_HOLD_STATUS,
+        deltaOnHand: -quantity, reason: cmd.disposition === 'SCRAP' ? 'SCRAP' : 'RTV', reference: cmd.inspectionId,
+      }];
+      return ok({ kind: 'REMOVE', status: cmd.disposition === 'SCRAP' ? 'SCRAPPED' : 'RETURNED', quantity, key, movements });
+    }
+    default:
+      return assertNever(cmd.disposition, 'disposition');
+  }
+};

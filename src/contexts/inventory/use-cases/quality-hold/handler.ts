@@ -1,0 +1,68 @@
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import type { Disposition } from '../../../../contracts/quality.ts';
+import { toLotKey } from '../../domain/stock.ts';
+import { lockPickable } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import * as holds from '../../quality-hold-store.ts';
+import { changeBalanceOrFail, record } from '../ledger-writes.ts';
+import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
+import { decideQualityDisposition, decideQualityHold, QUALITY_HOLD_STATUS, type QualityHoldCommand } from './decide.ts';
+
+/** The location as the hold and release deciders read it: inventory's own projection knows ids, not codes. */
+const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, code: locationId });
+
+/**
+ * `quality.hold.placed` heard (in the event's transaction): the location row (FOR SHARE), both balances in status
+ * order, the SKU row — the hold use case's order — then the hold is decided, written and remembered. A second delivery
+ * finds the remembered row and does nothing.
+ */
+export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+  return async (tx: Tx, cmd: Omit<QualityHoldCommand, 'movementId'>, meta: EventMeta): Promise<void> => {
+    if (await holds.knowsQualityHold(tx, cmd.inspectionId)) return;
+    const pickable = await lockPickable(tx, cmd.locationId);
+    const from = { siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot), status: 'AVAILABLE' as const };
+    const balance = await lockStatusBalances(tx, from, { ...from, status: QUALITY_HOLD_STATUS });
+    const skuStock = await store.lockExistingSkuStock(tx, cmd.siteId, cmd.sku);
+    const movementId = deps.ids.next('mov');
+    const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), pickable, balance, skuStock },
+      { ...cmd, movementId }, deps.clock.now());
+    if (!d.ok) return;
+    const { held, change } = d.value;
+    if (change !== null) {
+      await writeStatusChange(tx, movementId, change);
+      await record(tx, deps, change.movements, change.events, meta);
+    }
+    await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
+      requested: cmd.quantity, held, now: deps.clock.now() });
+  };
+}
+
+/**
+ * `quality.hold.disposed` heard: the hold row (FOR UPDATE), the location (FOR SHARE), the HOLD and AVAILABLE balances
+ * in status order, then the release or the removal is decided and written; the row records what became of it.
+ */
+export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+  return async (tx: Tx, cmd: { inspectionId: string; disposition: Disposition }, meta: EventMeta): Promise<void> => {
+    const row = await holds.lockQualityHold(tx, cmd.inspectionId);
+    if (row === undefined || row.status !== 'HELD') return;
+    const key = { siteId: row.site_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
+    const pickable = await lockPickable(tx, row.location_id);
+    const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
+    const movementId = deps.ids.next('mov');
+    const d = decideQualityDisposition({ hold: { status: row.status, held: row.held, key }, heldBalance, location: at(row.site_id, row.location_id), pickable },
+      { inspectionId: cmd.inspectionId, disposition: cmd.disposition, movementId }, deps.clock.now());
+    if (!d.ok || d.value.kind === 'NONE') return;
+    const v = d.value;
+    if (v.kind === 'RELEASE' && v.change !== null) {
+      await writeStatusChange(tx, movementId, v.change);
+      await record(tx, deps, v.change.movements, v.change.events, meta);
+    }
+    if (v.kind === 'REMOVE' && v.quantity > 0) {
+      await changeBalanceOrFail(tx, v.key, -v.quantity, 0, `quality ${cmd.inspectionId}: held units vanished under lock`);
+      await record(tx, deps, v.movements, [], meta);
+    }
+    await holds.setQualityHoldStatus(tx, cmd.inspectionId, v.status, deps.clock.now());
+  };
+}

@@ -1,0 +1,43 @@
+import { on } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { causedBy } from '../../platform/bus/envelope.ts';
+import type { Subscription } from '../../platform/bus/event-bus.ts';
+import type { QualityService } from './service.ts';
+
+/**
+ * The triggers of inspection plans. RECEIVING: every receipt (`inventory.stock.received`) for the plans with no
+ * supplier scope; the putaway of a receipt against an ASN (`inventory.stock.putaway-requested` with its ASN) for the
+ * plans of that ASN's supplier, which audit that supplier's deliveries on top of the others. PACKING: each package packed.
+ */
+export function qualitySubscriptions(quality: QualityService): Subscription[] {
+  return [
+    on(InventoryEvents.asnCreated, async (asn, _event, tx) => {
+      await quality.rememberAsnSupplier(tx, asn.asnId, asn.supplier);
+    }),
+    on(InventoryEvents.received, async (r, event, tx) => {
+      await quality.sample(tx, {
+        siteId: r.siteId, stage: 'RECEIVING', sourceRef: r.movementId, supplierId: null, ownerId: null,
+        target: { kind: 'STOCK', sku: r.sku, skus: [r.sku], locationId: r.locationId, lot: r.lot, quantity: r.quantity, packageId: null, orderId: null },
+      }, causedBy(event));
+    }),
+    on(InventoryEvents.putawayRequested, async (p, event, tx) => {
+      // Damaged or quarantined units are held already; only AVAILABLE receipts of a known supplier are audited here.
+      if (p.asnId === null || p.status !== 'AVAILABLE') return;
+      const supplier = await quality.supplierOfAsn(tx, p.asnId);
+      if (supplier === null) return;
+      await quality.sample(tx, {
+        siteId: p.siteId, stage: 'RECEIVING', sourceRef: `${p.receiptMovementId}:supplier`, supplierId: supplier, ownerId: null,
+        target: { kind: 'STOCK', sku: p.sku, skus: [p.sku], locationId: p.fromLocationId, lot: p.lot, quantity: p.quantity, packageId: null, orderId: null },
+      }, causedBy(event));
+    }),
+    on(PackShipEvents.packagePacked, async (pkg, event, tx) => {
+      const skus = [...new Set(pkg.lines.map((l) => l.sku))].sort();
+      await quality.sample(tx, {
+        siteId: pkg.siteId, stage: 'PACKING', sourceRef: pkg.packageId, supplierId: null, ownerId: null,
+        target: { kind: 'PACKAGE', sku: skus.length === 1 ? skus[0]! : null, skus, locationId: null, lot: null,
+          quantity: pkg.lines.reduce((n, l) => n + l.quantity, 0), packageId: pkg.packageId, orderId: pkg.orderId },
+      }, causedBy(event));
+    }),
+  ];
+}
