@@ -8,6 +8,8 @@ export const ID_PREFIXES = [
   'asn', 'put',
   // Replenishments and customer returns (RMAs) of inventory (issue 11).
   'rpl', 'rma',
+  // End-of-day carrier manifests of pack & ship (issue 13).
+  'mnf',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
