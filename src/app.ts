@@ -171,7 +171,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       catalog: api('catalog'), locations: api('locations'),
       ...(options.carriers === undefined ? {} : { carriers: options.carriers }),
       carrierConfigs: config.carriersFile === undefined ? [] : parseCarriersFile(readFileSync(config.carriersFile, 'utf8'), config.carriersFile).carriers,
-      gs1: { companyPrefix: config.gs1CompanyPrefix, extensionDigit: config.ssccExtensionDigit },
+      gs1: { companyPrefix: config.gs1CompanyPrefix, extensionDigit: config.ssccExtensionDigit }, trackingPollMs: config.trackingPollMs,
     });
     local.packShip = m.api;
     modules.push(m);

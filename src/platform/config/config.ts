@@ -32,6 +32,8 @@ export interface Config {
   readonly ssccExtensionDigit: number;
   /** A JSON file of rate-table and REST carriers (PAKLOG_CARRIERS_FILE; docs/dev/carriers.md). */
   readonly carriersFile: string | undefined;
+  /** How often carriers with a tracking API are polled (PAKLOG_TRACKING_POLL_MS). */
+  readonly trackingPollMs: number;
   /** CUTOFF_AT_RISK is raised for an order not packed this many minutes before its carrier's cut-off. */
   readonly cutoffMarginMin: number;
   /** Period of the stuck-work scan (dead letters, tasks nobody takes), milliseconds. */
@@ -260,6 +262,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     gs1CompanyPrefix,
     ssccExtensionDigit: int('PAKLOG_SSCC_EXTENSION_DIGIT', 0, 0, 9),
     carriersFile: str('PAKLOG_CARRIERS_FILE'),
+    trackingPollMs: int('PAKLOG_TRACKING_POLL_MS', 300_000, 500, 86_400_000),
     exceptionScanMs: int('PAKLOG_EXCEPTION_SCAN_MS', 30_000, 100, 3_600_000),
     sagaTickMs: int('PAKLOG_SAGA_TICK_MS', 1_000, 20, 60_000),
     sagaCrashAt: sagaCrashAt(),
