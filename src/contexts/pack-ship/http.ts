@@ -283,7 +283,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: 'Expected weight = the catalog weights of its units + the carton\'s tare; the site\'s tolerance (default ±2 %, '
         + 'PUT /pack-station/settings/{siteId}) decides. `check.status` OUT blocks sealing. 409 PACKAGE_EMPTY.',
       params: PackageParams,
-      body: Type.Object({ weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false, examples: [{ weightG: 410 }] }),
+      body: Type.Object({ weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false, examples: [{ weightG: 430 }] }),
       response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.weigh(req.params.id, req.body.weightG))));
