@@ -2,16 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
 
 /** The pack station's refusals write nothing; repack, void, tracking and carrier refusals (issue 13). */
 let t: TestApp;
+let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
 let siteId = '';
 const SHIP_TO = { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'Hamburg', postalCode: '20095', country: 'DE' };
 
 beforeAll(async () => {
+  fake = await startFakeCarrier();
   const dir = mkdtempSync(join(tmpdir(), 'paklog-carriers-'));
   const file = join(dir, 'carriers.json');
   writeFileSync(file, JSON.stringify({ carriers: [
@@ -21,6 +24,7 @@ beforeAll(async () => {
     } },
     // Nothing listens there: every call fails.
     { kind: 'rest', code: 'DOWNCO', baseUrl: 'http://127.0.0.1:9', timeoutMs: 500, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }] },
+    { kind: 'rest', code: 'RESTCO', baseUrl: fake.url, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] },
   ] }));
   t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file } });
   siteId = (await t.post('/api/v1/sites', { code: 'PS2', name: 'Pack station site' })).body.id;
@@ -29,6 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  await fake.close();
 });
 
 async function publish(source: string, type: string, subject: string, data: unknown): Promise<void> {
@@ -124,16 +129,19 @@ describe('pack station', () => {
 
   it('refuses carriers that cannot book it, writing nothing: down (503), no address, no service in the promise', async () => {
     await pickedOrder('ord_c', [{ sku: 'BOOK', quantity: 1 }]);
-    await t.post('/api/v1/packages', { orderId: 'ord_c' }, 'operator');
+    const packed = (await t.post('/api/v1/packages', { orderId: 'ord_c' }, 'operator')).body as { weightG: number };
     const down = await t.post('/api/v1/shipments', { orderId: 'ord_c', carrier: 'DOWNCO' }, 'operator');
     expect(down).toMatchObject({ status: 503, body: { code: 'CARRIER_UNAVAILABLE' } });
-    expect((await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true, maxTransitDays: 1 }, 'operator')).body.code).toBe('NO_SERVICE_MEETS_PROMISE');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true, maxTransitDays: 0 }, 'operator')).body.code).toBe('NO_SERVICE_MEETS_PROMISE');
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true, carrier: 'PARCELCO' }, 'operator')).status).toBe(422);
     expect((await t.get('/api/v1/shipments?orderIds=ord_c')).body.items).toEqual([]);
-    // Rate shopping skips the carrier that is down and books the one that quotes.
+    // Rate shopping skips the carrier that is down and books the cheapest quote: RESTCO SAVER (3 + 0.8/kg) under PARCELCO's 5.
     const shopped = (await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true }, 'operator')).body;
-    expect(shopped).toMatchObject({ carrier: 'PARCELCO', service: 'ECONOMY', price: 5, currency: 'EUR' });
-    expect(shopped.trackingNumber).toMatch(/^PCEC\d{10}$/);
+    expect(shopped).toMatchObject({ carrier: 'RESTCO', service: 'SAVER', price: Math.round((3 + (packed.weightG / 1000) * 0.8) * 100) / 100, currency: 'EUR' });
+    await t.post(`/api/v1/shipments/${shopped.id}/void`, undefined, 'operator');
+    const named = (await t.post('/api/v1/shipments', { orderId: 'ord_c', carrier: 'PARCELCO' }, 'operator')).body;
+    expect(named).toMatchObject({ carrier: 'PARCELCO', service: 'ECONOMY', price: 5, currency: 'EUR' });
+    expect(named.trackingNumber).toMatch(/^PCEC\d{10}$/);
 
     await pickedOrder('ord_old', [{ sku: 'BOOK', quantity: 1 }], { shipTo: false });
     await t.post('/api/v1/packages', { orderId: 'ord_old' }, 'operator');
@@ -141,5 +149,18 @@ describe('pack station', () => {
     // The own fleet takes it; its label says the carrier holds the address.
     const own = (await t.post('/api/v1/shipments', { orderId: 'ord_old' }, 'operator')).body;
     expect(own.labelZpl).toContain('(address held by the carrier)');
+  });
+
+  it("voids a cancelled order's booked label with its carrier", async () => {
+    await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');
+    const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_x', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect(shipment).toMatchObject({ carrier: 'RESTCO', service: 'SAVER', status: 'LABELLED' });
+    expect(fake.booked.has(shipment.trackingNumber)).toBe(true);
+    const cancelled: OrderCancelled = { orderId: 'ord_x', siteId, previousStatus: 'PACKED', lines: [{ lineId: 'oln_ord_x_1', lineNo: 1, sku: 'PEN', quantity: 1 }], reason: 'test' };
+    await publish('orders', OrderEvents.cancelled, 'ord_x', cancelled);
+    expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('CANCELLED');
+    for (let i = 0; i < 100 && fake.booked.has(shipment.trackingNumber); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.booked.has(shipment.trackingNumber)).toBe(false);
   });
 });

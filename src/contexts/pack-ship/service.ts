@@ -219,6 +219,17 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
+    // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
+    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested).
+    const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
+    for (const x of booked) {
+      const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
+      const tracking = x.trackingNumber;
+      if (carrier?.void === undefined || tracking === null) continue;
+      tx.afterCommit(() => {
+        carrier.void?.(tracking).catch((e: unknown) => deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: (e as Error).message }, 'pack-ship: could not void a cancelled order\'s label with its carrier'));
+      });
+    }
     return { stopped: true };
   }
 
