@@ -43,6 +43,7 @@ import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
 import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
+import { parseCarriersFile } from './contexts/pack-ship/carriers/config.ts';
 import { registerGraphql } from './gateway/graphql/graphql.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -167,7 +168,12 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   }
   if (runs('pack-ship')) {
     // Orders asks pack-ship which carriers it can book, so an order for another carrier is refused at intake.
-    const m = packShipContext(deps, { catalog: api('catalog'), ...(options.carriers === undefined ? {} : { carriers: options.carriers }) });
+    const m = packShipContext(deps, {
+      catalog: api('catalog'), locations: api('locations'),
+      ...(options.carriers === undefined ? {} : { carriers: options.carriers }),
+      carrierConfigs: config.carriersFile === undefined ? [] : parseCarriersFile(readFileSync(config.carriersFile, 'utf8'), config.carriersFile).carriers,
+      gs1: { companyPrefix: config.gs1CompanyPrefix, extensionDigit: config.ssccExtensionDigit }, trackingPollMs: config.trackingPollMs,
+    });
     local.packShip = m.api;
     modules.push(m);
   }

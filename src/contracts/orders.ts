@@ -61,6 +61,9 @@ export const OrderEventSchemas = {
     orderId: Type.String(), externalId: Type.String(), siteId: Type.String(), carrier: Type.String(),
     priority: Type.Integer({ description: '1 is the most urgent, 9 the least.' }), lines: List(OrderLineDataSchema),
     shipComplete: Type.Optional(Type.Boolean({ description: 'True: the order never ships partial (a short pick with no stock elsewhere waits for stock). Absent: false.' })),
+    shipTo: Type.Optional(Type.Object({
+      name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
+    }, { description: 'Where the order goes (labels, carriers). Absent in older events.' })),
   }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
   [OrderEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),

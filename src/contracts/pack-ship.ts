@@ -4,11 +4,20 @@ import { List } from '../platform/bus/published-language.ts';
 import type { ErrorSpecs } from '../platform/errors.ts';
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 
-/** CANCELLED: voided because its order was cancelled before dispatch; its units go back to stock. */
-export const PACKAGE_STATUSES = ['OPEN', 'PACKED', 'LABELLED', 'MANIFESTED', 'SHIPPED', 'CANCELLED'] as const;
+/**
+ * OPEN: a carton being filled at a pack station (units scanned in, not sealed). CANCELLED: voided because its order was
+ * cancelled before dispatch; its units go back to stock. REPACKED: opened again at the pack station; its units are
+ * unpacked and go into new packages.
+ */
+export const PACKAGE_STATUSES = ['OPEN', 'PACKED', 'LABELLED', 'MANIFESTED', 'SHIPPED', 'CANCELLED', 'REPACKED'] as const;
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
-/** CANCELLED: booked but voided (label void) because its order was cancelled before dispatch. */
-export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION', 'CANCELLED'] as const;
+/**
+ * CANCELLED: booked but voided (label void) because its order was cancelled before dispatch. VOIDED: its label was
+ * voided before dispatch (`POST /shipments/{id}/void`); its packages can be booked again.
+ */
+export const SHIPMENT_STATUSES = ['CREATED', 'LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION', 'CANCELLED', 'VOIDED'] as const;
+/** What a carrier's tracking says of a dispatched shipment. */
+export const TRACKING_STATUSES = ['IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const PackShipEvents = {
@@ -17,6 +26,10 @@ export const PackShipEvents = {
   shipmentCreated: 'pack-ship.shipment.created.v1',
   shipmentDispatched: 'pack-ship.shipment.dispatched.v1',
   shippingStopped: 'pack-ship.order.shipping-stopped.v1',
+  packageRepacked: 'pack-ship.package.repacked.v1',
+  shipmentVoided: 'pack-ship.shipment.voided.v1',
+  manifestClosed: 'pack-ship.manifest.closed.v1',
+  shipmentTracked: 'pack-ship.shipment.tracked.v1',
 } as const;
 
 const LineQuantity = Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() });
@@ -36,6 +49,7 @@ export const PackShipEventSchemas = {
   [PackShipEvents.shipmentCreated]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
     packageIds: List(Type.String()),
+    service: Type.Optional(Type.String({ description: "The carrier's service booked (absent in older events: the carrier's standard one)." })),
   }, { description: 'A shipment was booked with its carrier and labelled (`POST /shipments`).' }),
   [PackShipEvents.shipmentDispatched]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
@@ -45,6 +59,19 @@ export const PackShipEventSchemas = {
     orderId: Type.String(), siteId: Type.String(), reason: Type.Union([Type.String(), Type.Null()]),
     voidedPackageIds: List(Type.String()), voidedShipmentIds: List(Type.String()),
   }, { description: 'Shipping stopped for good for a cancelled order: its packages and undispatched shipments are voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.' }),
+  [PackShipEvents.packageRepacked]: Type.Object({
+    packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), lines: List(LineQuantity),
+  }, { description: 'A packed (or open) package was opened again at the pack station (`POST /packages/{id}/repack`): its units are unpacked and wait to be packed into new packages.' }),
+  [PackShipEvents.shipmentVoided]: Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(), packageIds: List(Type.String()),
+  }, { description: "A shipment's label was voided before dispatch (`POST /shipments/{id}/void`); its packages are PACKED again and can be booked anew." }),
+  [PackShipEvents.manifestClosed]: Type.Object({
+    manifestId: Type.String(), siteId: Type.String(), carrier: Type.String(), day: Type.String({ description: 'YYYY-MM-DD' }), shipmentIds: List(Type.String()),
+  }, { description: "A carrier's end-of-day manifest was closed (`POST /manifests`): its shipments were handed over." }),
+  [PackShipEvents.shipmentTracked]: Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    status: Type.Enum(TRACKING_STATUSES), at: Type.String({ description: "When the carrier says it happened (ISO-8601)." }),
+  }, { description: 'The carrier reported a dispatched shipment in transit, delivered or in exception (webhook `POST /carrier-events` or the tracking poll); the shipment moved to that status.' }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -55,6 +82,10 @@ export type OrderPacked = Payload<typeof PackShipEvents.orderPacked>;
 export type ShipmentCreated = Payload<typeof PackShipEvents.shipmentCreated>;
 export type ShipmentDispatched = Payload<typeof PackShipEvents.shipmentDispatched>;
 export type ShippingStopped = Payload<typeof PackShipEvents.shippingStopped>;
+export type PackageRepacked = Payload<typeof PackShipEvents.packageRepacked>;
+export type ShipmentVoided = Payload<typeof PackShipEvents.shipmentVoided>;
+export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;
+export type ShipmentTracked = Payload<typeof PackShipEvents.shipmentTracked>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {
@@ -64,6 +95,21 @@ export const PackShipErrors = {
   NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
   UNITS_NOT_PACKED: { status: 409, title: 'Picked units of the order are not packed yet' },
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
+  TOTE_EMPTY: { status: 404, title: 'No picked, unpacked unit is in this tote' },
+  TOTE_HOLDS_SEVERAL_ORDERS: { status: 409, title: 'The tote holds units of several orders; name the order' },
+  BAD_BARCODE: { status: 422, title: 'The scanned barcode is not a valid GTIN (check digit); scan again' },
+  WRONG_ITEM: { status: 422, title: 'The scanned item is not on this order; put it aside' },
+  ITEM_ALREADY_PACKED: { status: 409, title: 'Every picked unit of this item is already packed or scanned' },
+  PACKAGE_EMPTY: { status: 409, title: 'The package has no units' },
+  WEIGHT_NOT_CAPTURED: { status: 409, title: 'Weigh the package before sealing it' },
+  WEIGHT_OUT_OF_TOLERANCE: { status: 409, title: 'The weight is out of tolerance of the expected weight; check the contents' },
+  UNKNOWN_SERVICE: { status: 422, title: 'The carrier offers no such service' },
+  SERVICE_NOT_AVAILABLE: { status: 409, title: 'The requested carrier/service cannot carry this shipment; it is not replaced by another' },
+  NO_SERVICE_MEETS_PROMISE: { status: 409, title: "No bookable service meets the order's promise" },
+  SHIP_TO_MISSING: { status: 409, title: 'The order has no ship-to address; this carrier needs one' },
+  CARRIER_UNAVAILABLE: { status: 503, title: 'The carrier could not be reached or refused the request; nothing was booked' },
+  ALREADY_MANIFESTED: { status: 409, title: 'The shipment was handed over on a manifest; its label cannot be voided' },
+  NOTHING_TO_MANIFEST: { status: 409, title: 'No labelled shipment of this carrier waits for a manifest' },
 } as const satisfies ErrorSpecs;
 
 /** Why shipping could not be stopped: the order already left the building. */

@@ -10,6 +10,8 @@ export const ID_PREFIXES = [
   'rpl', 'rma',
   // Quality (issue 13): inspection plans, inspections, non-conformance records.
   'qpl', 'qin', 'qnc',
+  // End-of-day carrier manifests of pack & ship (issue 13).
+  'mnf',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

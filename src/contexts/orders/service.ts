@@ -82,6 +82,8 @@ export function orderService(
         lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
         // Only when set (ADR 0012: an optional field; consumers read absent as false).
         ...(input.shipComplete ? { shipComplete: true } : {}),
+        // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
+        shipTo: { name: input.shipTo.name, line1: input.shipTo.line1, ...(input.shipTo.line2 === undefined ? {} : { line2: input.shipTo.line2 }), city: input.shipTo.city, postalCode: input.shipTo.postalCode, country: input.shipTo.country },
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => received.inc());

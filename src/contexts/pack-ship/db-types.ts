@@ -11,6 +11,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export interface PackShipCartons {
   code: string;
   cost: number;
@@ -29,6 +41,15 @@ export interface PackShipInbox {
   handled_at: Generated<Date>;
 }
 
+export interface PackShipManifests {
+  carrier: string;
+  closed_at: Date;
+  data: Json;
+  day: Date;
+  id: string;
+  site_id: string;
+}
+
 export interface PackShipOrderLines {
   line_id: string;
   order_id: string;
@@ -43,10 +64,12 @@ export interface PackShipOrders {
   cancel_reason: string | null;
   cancelled_at: Date | null;
   carrier: string | null;
+  external_id: string | null;
   order_id: string;
   packed_at: Date | null;
   picking_status: string | null;
   ready_to_pack_at: Date | null;
+  ship_to: Json | null;
   site_id: string;
 }
 
@@ -60,12 +83,18 @@ export interface PackShipPackageLines {
 export interface PackShipPackages {
   carton_code: string;
   created_at: Date;
+  expected_weight_g: number | null;
   id: string;
   order_id: string;
   packed_at: Date | null;
+  repacked_at: Date | null;
+  sealed_at: Date | null;
   shipment_id: string | null;
   site_id: string;
+  sscc: string | null;
   status: string;
+  tote_id: string | null;
+  weighed_g: number | null;
   weight_g: number;
 }
 
@@ -81,23 +110,57 @@ export interface PackShipQualityHolds {
 export interface PackShipShipments {
   carrier: string;
   created_at: Date;
+  currency: string | null;
+  delivered_at: Date | null;
   dispatched_at: Date | null;
   id: string;
+  in_transit_at: Date | null;
   label_zpl: string | null;
   labelled_at: Date | null;
+  manifest_id: string | null;
   order_id: string;
+  price: number | null;
+  service: Generated<string>;
   site_id: string;
   status: string;
   tracking_number: string | null;
+  voided_at: Date | null;
+}
+
+export interface PackShipSiteSettings {
+  ship_from: Json | null;
+  site_id: string;
+  updated_at: Date;
+  weight_tolerance_pct: Generated<number>;
+}
+
+export interface PackShipToteUnits {
+  line_id: string;
+  order_id: string;
+  quantity: number;
+  sku: string;
+  tote_id: string;
+}
+
+export interface PackShipTrackingEvents {
+  at: Date;
+  detail: string | null;
+  shipment_id: string;
+  status: string;
+  tracking_number: string;
 }
 
 export interface DB {
   "pack_ship.cartons": PackShipCartons;
   "pack_ship.inbox": PackShipInbox;
+  "pack_ship.manifests": PackShipManifests;
   "pack_ship.order_lines": PackShipOrderLines;
   "pack_ship.orders": PackShipOrders;
   "pack_ship.package_lines": PackShipPackageLines;
   "pack_ship.packages": PackShipPackages;
   "pack_ship.quality_holds": PackShipQualityHolds;
   "pack_ship.shipments": PackShipShipments;
+  "pack_ship.site_settings": PackShipSiteSettings;
+  "pack_ship.tote_units": PackShipToteUnits;
+  "pack_ship.tracking_events": PackShipTrackingEvents;
 }

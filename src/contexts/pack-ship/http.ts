@@ -2,7 +2,8 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../contracts/pack-ship.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -21,11 +22,53 @@ const PackageLineSchema = Type.Object({ lineId: Type.String({ description: 'The 
 const PackageSchema = Type.Object({
   id: Type.String(), orderId: Type.String(), siteId: Type.String(), cartonCode: Type.String(), weightG: Type.Integer(), status: Enum(PACKAGE_STATUSES),
   shipmentId: NullableString, createdAt: DateTime, packedAt: Nullable(DateTime), lines: List(PackageLineSchema),
+  sscc: Nullable(Type.String({ description: 'SSCC-18 of the package (GS1 AI 00), given when it is sealed or packed' })),
+  expectedWeightG: Nullable(Type.Integer({ description: 'Items + carton tare from the catalog, when weighed at the pack station (0: a product has no weight)' })),
+  weighedG: Nullable(Type.Integer({ description: "The pack station scale's reading" })),
+  toteId: NullableString,
 });
 const ShipmentSchema = Type.Object({
   id: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: NullableString,
-  labelZpl: Nullable(Type.String({ description: 'The label in ZPL, for a Zebra printer' })), status: Enum(SHIPMENT_STATUSES),
+  labelZpl: Nullable(Type.String({ description: 'The GS1-128 labels in ZPL II, one ^XA…^XZ per package (then the carrier\'s own label, if it sends one)' })),
+  status: Enum(SHIPMENT_STATUSES),
   createdAt: DateTime, labelledAt: Nullable(DateTime), dispatchedAt: Nullable(DateTime), packageIds: List(Type.String()),
+  service: Type.String({ description: "The carrier's service booked" }),
+  price: Nullable(Type.Number({ description: 'What the carrier quoted, surcharges included (null: the carrier does not quote)' })), currency: NullableString,
+  manifestId: NullableString, voidedAt: Nullable(DateTime), deliveredAt: Nullable(DateTime),
+});
+const AddressSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }), line1: Type.String({ maxLength: 200 }), line2: Type.Optional(Type.String({ maxLength: 200 })),
+  city: Type.String({ maxLength: 100 }), postalCode: Type.String({ maxLength: 20 }), country: Type.String({ maxLength: 2 }),
+}, { additionalProperties: false });
+const SettingsSchema = Type.Object({
+  siteId: Type.String(),
+  weightTolerancePct: Type.Number({ description: 'A sealed package may weigh this many % more or less than its contents and carton (default 2)' }),
+  shipFrom: Nullable(AddressSchema),
+});
+const ManifestSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), carrier: Type.String(), day: Type.String({ description: 'YYYY-MM-DD (UTC)' }), closedAt: DateTime,
+  data: Type.Object({
+    shipments: List(Type.Object({
+      shipmentId: Type.String(), orderId: Type.String(), service: Type.String(), trackingNumber: Type.String(),
+      packages: List(Type.Object({ packageId: Type.String(), sscc: NullableString, weightG: Type.Integer() })), weightG: Type.Integer(),
+      shipTo: Nullable(AddressSchema),
+    })),
+  }),
+});
+const WeightCheckSchema = Type.Object({
+  status: Enum(['WITHIN', 'OUT', 'UNCHECKED'] as const, { description: 'OUT blocks sealing; UNCHECKED: a product has no weight in the catalog' }),
+  weighedG: Type.Integer(), expectedG: Nullable(Type.Integer()), tolerancePct: Type.Number(), deviationPct: Nullable(Type.Number()),
+});
+const ToteSchema = Type.Object({
+  toteId: Type.String(), orderId: Type.String(), siteId: Type.String(),
+  units: List(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer(), gtin: NullableString }), { description: 'Units left to pack' }),
+  suggestion: Type.Unsafe<unknown>({ description: 'The packer\'s cartons for the units left (as GET /packages/suggestion); null when none fits' }),
+  openPackageIds: List(Type.String(), { description: 'Packages of the order being filled' }),
+});
+const PackageParams = Type.Object({ id: IdParam('package', 'POST /packages') }, { additionalProperties: false });
+const SiteParams = Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code', examples: [EXAMPLES.site] }) }, { additionalProperties: false });
+const binary = (description: string, types: readonly string[]) => ({
+  description, content: Object.fromEntries(types.map((t) => [t, { schema: Type.Unsafe<Buffer | string>({ type: 'string', format: 'binary' }) }])),
 });
 const SuggestionSchema = Type.Object({
   orderId: Type.String(),
@@ -42,7 +85,8 @@ const SuggestionSchema = Type.Object({
 const Mm = Type.Integer({ minimum: 1, maximum: 10_000 });
 const ShipmentParams = Type.Object({ id: IdParam('shipment', 'POST /shipments') }, { additionalProperties: false });
 
-export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip: PackShipService): Promise<void> {
+export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip: PackShipService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+  const siteIdOf = async (value: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, value, field));
   app.get('/cartons', {
     config: { roles: CAN.read },
     schema: {
@@ -137,18 +181,24 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: '409 NOTHING_TO_SHIP when the order has no packed, unshipped package; 409 CONFLICT while its picking is not done; '
         + '409 UNITS_NOT_PACKED while a picked unit of it is not packed (an order ships whole); '
         + "409 CARRIER_NOT_BOOKABLE when PakLog cannot book the order's carrier (name a bookable one in `carrier` to ship with it instead); "
-        + '422 UNKNOWN_CARRIER when `carrier` is not bookable. The example ships the POST /orders example\'s order once packed.',
+        + '422 UNKNOWN_CARRIER when `carrier` is not bookable. A named `service` is booked as named or refused (422 UNKNOWN_SERVICE, '
+        + '409 SERVICE_NOT_AVAILABLE); without one, the carrier\'s cheapest service that meets `maxTransitDays`. `rateShop` picks the cheapest '
+        + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE). Each package gets a GS1-128 label (SSCC). '
+        + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
         carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Book with this carrier instead of the order's (an explicit override); must be bookable" })),
+        service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Book this service of the carrier, or be refused (422 UNKNOWN_SERVICE, 409 SERVICE_NOT_AVAILABLE): never replaced' })),
+        rateShop: Type.Optional(Type.Boolean({ description: 'Book the cheapest service of any quoting carrier that meets maxTransitDays (409 NO_SERVICE_MEETS_PROMISE when none)' })),
+        maxTransitDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: "The order's promise: delivered within this many working days of dispatch" })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: {
         201: ShipmentSchema,
-        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER', 'PACKAGE_ON_QUALITY_HOLD'),
+        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER',
+          'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await packShip.createShipment(req.body.orderId, requestMeta(req), req.body.carrier))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body, requestMeta(req)))));
 
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor, idempotent: true },
@@ -184,4 +234,196 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     if (shipment === undefined) throw new AppError('NOT_FOUND', `No shipment ${req.params.id}`);
     return shipment;
   });
+
+  // --- pack station -------------------------------------------------------------------------------------------
+  app.get('/pack-station/totes/:toteId', {
+    config: { roles: CAN.floor },
+    schema: {
+      operationId: 'scanTote', tags, summary: 'Scan a tote at the pack station: its order and what is left to pack',
+      description: 'The order whose picked, unpacked units are in the tote, those units (with GTINs to scan), the packer\'s carton '
+        + 'suggestion and the order\'s open packages. 404 TOTE_EMPTY; 409 TOTE_HOLDS_SEVERAL_ORDERS (batch picking): name `orderId`. Reads only.',
+      params: Type.Object({ toteId: Type.String({ minLength: 1, maxLength: 100, examples: ['TOTE-7'] }) }, { additionalProperties: false }),
+      querystring: Type.Object({ orderId: Type.Optional(Id) }, { additionalProperties: false }),
+      response: { 200: ToteSchema, ...problems('TOTE_EMPTY', 'TOTE_HOLDS_SEVERAL_ORDERS') },
+    },
+  }, async (req) => unwrap(await packShip.scanTote(req.params.toteId, req.query.orderId)));
+
+  app.post('/pack-station/packages', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'openPackage', tags, summary: 'Open a carton for an order at the pack station (OPEN package)',
+      description: 'The carton is the packer\'s first suggested one unless `cartonCode` overrides it. Units are then scanned in '
+        + '(POST /packages/{id}/scans), the package weighed and sealed. 409 NOTHING_TO_PACK, 422 NO_CARTON_FITS / UNPROCESSABLE (unknown carton).',
+      body: Type.Object({
+        orderId: OrderId,
+        cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
+        toteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
+      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'UNPROCESSABLE') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.openCarton(req.body, requestMeta(req)))));
+
+  app.post('/packages/:id/scans', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'scanUnit', tags, summary: 'Scan one unit into an open package',
+      description: 'The barcode is the product\'s GTIN or SKU. 422 WRONG_ITEM when it is not on the order, 422 BAD_BARCODE when a GTIN '
+        + 'fails its check digit (a misread), 409 ITEM_ALREADY_PACKED when every picked unit of it is packed or scanned; nothing is written then. '
+        + '409 ILLEGAL_TRANSITION when the package is not OPEN. Send an Idempotency-Key per scan: a repeated scan is one unit.',
+      params: PackageParams,
+      body: Type.Object({ barcode: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false, examples: [{ barcode: EXAMPLES.newGtin }] }),
+      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'WRONG_ITEM', 'BAD_BARCODE', 'ITEM_ALREADY_PACKED', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.scanUnit(req.params.id, req.body.barcode))));
+
+  app.post('/packages/:id/weight', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'weighPackage', tags, summary: 'Record the scale\'s weight of an open package and check it',
+      description: 'Expected weight = the catalog weights of its units + the carton\'s tare; the site\'s tolerance (default ±2 %, '
+        + 'PUT /pack-station/settings/{siteId}) decides. `check.status` OUT blocks sealing. 409 PACKAGE_EMPTY.',
+      params: PackageParams,
+      body: Type.Object({ weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false, examples: [{ weightG: 430 }] }),
+      response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.weigh(req.params.id, req.body.weightG))));
+
+  app.post('/packages/:id/seal', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'sealPackage', tags, summary: 'Seal an open package (OPEN → PACKED) and give it its SSCC',
+      description: '409 WEIGHT_NOT_CAPTURED before a weight, 409 WEIGHT_OUT_OF_TOLERANCE when the weight is off (check the contents, weigh '
+        + 'again), 409 PACKAGE_EMPTY. Emits pack-ship.package.packed (and order.packed when it completes the order), as POST /packages.',
+      params: PackageParams,
+      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req)))));
+
+  app.post('/packages/:id/repack', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'repackPackage', tags, summary: 'Open a package again (→ REPACKED): its units go back to pack',
+      description: 'An OPEN or PACKED package; a labelled one needs its label voided first (409 ILLEGAL_TRANSITION). The units are '
+        + 'unpacked and packed again into new packages.',
+      params: PackageParams,
+      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
+
+  app.get('/pack-station/settings/:siteId', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getPackStationSettings', tags, summary: 'A site\'s pack & ship settings', description: 'Weight tolerance of the pack station and the ship-from address of labels (defaults when never set).',
+      params: SiteParams, response: { 200: SettingsSchema, ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => packShip.getSettings(await siteIdOf(req.params.siteId, '/siteId')));
+
+  app.put('/pack-station/settings/:siteId', {
+    config: { roles: CAN.plan },
+    schema: {
+      operationId: 'putPackStationSettings', tags, summary: 'Set a site\'s weight tolerance and ship-from address',
+      description: 'Replaces both. The tolerance applies to packages weighed from now on.',
+      params: SiteParams,
+      body: Type.Object({ weightTolerancePct: Type.Number({ minimum: 0, maximum: 50 }), shipFrom: Nullable(AddressSchema) }, {
+        additionalProperties: false,
+        examples: [{ weightTolerancePct: 2, shipFrom: { name: 'PakLog Demo DC', line1: '1 Depot Road', city: 'Springfield', postalCode: '12345', country: 'US' } }],
+      }),
+      response: { 200: SettingsSchema, ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => packShip.putSettings({ siteId: await siteIdOf(req.params.siteId, '/siteId'), weightTolerancePct: req.body.weightTolerancePct, shipFrom: req.body.shipFrom }));
+
+  // --- labels and documents -----------------------------------------------------------------------------------
+  app.get('/packages/:id/label', {
+    config: { roles: CAN.floor },
+    schema: {
+      operationId: 'getPackageLabel', tags, summary: 'A package\'s shipping label again (reprint)',
+      description: '`zpl`: the GS1-128 label in ZPL II (4×6 in, 203 dpi); `pdf`: the same label as a PDF page; `png`: the SSCC barcode '
+        + '(GS1-128, AI 00) alone. 409 CONFLICT when the package has no label yet (zpl, pdf) or no SSCC (png).',
+      params: PackageParams,
+      querystring: Type.Object({ format: Type.Optional(Enum(['zpl', 'pdf', 'png'] as const, { default: 'zpl' })) }, { additionalProperties: false }),
+      response: { 200: binary('The label', ['text/plain', 'application/pdf', 'image/png']), ...problems('NOT_FOUND', 'CONFLICT') },
+    },
+  }, async (req, reply) => {
+    const label = unwrap(await packShip.label(req.params.id, req.query.format ?? 'zpl'));
+    return reply.type(label.contentType).send(typeof label.body === 'string' ? label.body : Buffer.from(label.body));
+  });
+
+  app.get('/shipments/:id/packing-slip', {
+    config: { roles: CAN.floor },
+    schema: {
+      operationId: 'getPackingSlip', tags, summary: 'The packing slip of a shipment (PDF)', description: 'Ship-from, ship-to, and each package\'s SSCC, carton and contents.',
+      params: ShipmentParams, response: { 200: binary('The packing slip', ['application/pdf']), ...problems('NOT_FOUND') },
+    },
+  }, async (req, reply) => reply.type('application/pdf').send(Buffer.from(unwrap(await packShip.packingSlip(req.params.id)))));
+
+  app.post('/shipments/:id/void', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
+      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid); the packages are PACKED again and can be '
+        + 'booked anew or repacked. 409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
+      params: ShipmentParams,
+      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.voidShipment(req.params.id, requestMeta(req)))));
+
+  // --- manifests and tracking ---------------------------------------------------------------------------------
+  app.post('/manifests', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'closeManifest', tags, summary: 'Close the end-of-day manifest of a carrier at a site',
+      description: 'Every labelled shipment of the carrier not yet on a manifest is handed over (its packages MANIFESTED; labels can no '
+        + 'longer be voided). The JSON is the manifest\'s data; GET /manifests/{id}/document is its PDF. 409 NOTHING_TO_MANIFEST.',
+      body: Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 100 }), carrier: Type.String({ minLength: 1, maxLength: 64 }) }, {
+        additionalProperties: false, examples: [{ siteId: EXAMPLES.site, carrier: 'OWN_FLEET' }],
+      }),
+      response: { 201: ManifestSchema, ...problems('NOTHING_TO_MANIFEST', 'UNKNOWN_SITE', 'UNPROCESSABLE') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
+    unwrap(await packShip.closeManifest({ siteId: await siteIdOf(req.body.siteId), carrier: req.body.carrier }, requestMeta(req)))));
+
+  app.get('/manifests', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listManifests', tags, summary: 'The manifests of a site (of a day)', description: 'Oldest first, on one page.',
+      querystring: Type.Object({
+        siteId: Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site] }),
+        day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+      }, { additionalProperties: false }),
+      response: { 200: Page(ManifestSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => ({ items: await packShip.listManifests(await siteIdOf(req.query.siteId), req.query.day ?? null), nextCursor: null }));
+
+  const ManifestParams = Type.Object({ id: IdParam('manifest', 'POST /manifests') }, { additionalProperties: false });
+  app.get('/manifests/:id', {
+    config: { roles: CAN.read },
+    schema: { operationId: 'getManifest', tags, summary: 'A manifest', description: 'Its data (404 NOT_FOUND).', params: ManifestParams, response: { 200: ManifestSchema, ...problems('NOT_FOUND') } },
+  }, async (req) => {
+    const m = await packShip.getManifest(req.params.id);
+    if (m === undefined) throw new AppError('NOT_FOUND', `No manifest ${req.params.id}`);
+    return m;
+  });
+
+  app.get('/manifests/:id/document', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getManifestDocument', tags, summary: 'A manifest as the PDF the driver signs', description: 'Every shipment, with totals.',
+      params: ManifestParams, response: { 200: binary('The manifest', ['application/pdf']), ...problems('NOT_FOUND') },
+    },
+  }, async (req, reply) => reply.type('application/pdf').send(Buffer.from(unwrap(await packShip.manifestDocument(req.params.id)))));
+
+  app.post('/carrier-events', {
+    config: { roles: CAN.intake, idempotent: true },
+    schema: {
+      operationId: 'receiveCarrierEvent', tags, summary: 'A carrier\'s tracking event (webhook)',
+      description: 'IN_TRANSIT, DELIVERED or EXCEPTION for a dispatched shipment moves it forward with pack-ship.shipment.tracked; a '
+        + 'repeated event changes nothing, a late one (IN_TRANSIT after DELIVERED) is recorded only. 404 NOT_FOUND for an unknown '
+        + 'tracking number; 409 ILLEGAL_TRANSITION before dispatch. Carriers with a tracking API are also polled.',
+      body: Type.Object({
+        carrier: Type.String({ minLength: 1, maxLength: 64 }), trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
+        status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(Type.String({ maxLength: 500 })),
+      }, { additionalProperties: false, examples: [{ carrier: 'OWN_FLEET', trackingNumber: EXAMPLES.ids.trackingNumber, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' }] }),
+      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.tracked(req.body, requestMeta(req)))));
 }

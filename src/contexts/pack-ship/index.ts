@@ -1,6 +1,8 @@
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { CarrierConfig } from './carriers/config.ts';
 import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
 import { packShipService } from './service.ts';
@@ -8,16 +10,32 @@ import { packShipSubscriptions } from './subscriptions.ts';
 import { packShipQualitySubscriptions } from './subscriptions-quality.ts';
 
 /** pack-ship: packages, cartons, shipments and the carrier port. */
-export function packShipContext(deps: PlatformDeps, apis: { catalog: CatalogApi; carriers?: readonly Carrier[] }): ContextWithApi<PackShipApi> {
-  const packShip = packShipService(deps, { catalog: apis.catalog, ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }) });
+export interface PackShipContextOptions {
+  readonly catalog: CatalogApi;
+  readonly locations: LocationMasterApi;
+  readonly carriers?: readonly Carrier[];
+  readonly carrierConfigs?: readonly CarrierConfig[];
+  readonly gs1?: { readonly companyPrefix: string; readonly extensionDigit: number };
+  /** How often the carriers with a tracking API are polled (ms); default 5 minutes. */
+  readonly trackingPollMs?: number;
+}
+
+export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions): ContextWithApi<PackShipApi> {
+  const packShip = packShipService(deps, {
+    catalog: apis.catalog,
+    ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }),
+    ...(apis.carrierConfigs === undefined ? {} : { carrierConfigs: apis.carrierConfigs }),
+    ...(apis.gs1 === undefined ? {} : { gs1: apis.gs1 }),
+  });
   return defineContext({
     name: 'pack-ship',
     schema: 'pack_ship',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { catalog: apis.catalog },
-    routes: (app) => packShipRoutes(app, deps, packShip),
+    requires: { catalog: apis.catalog, locations: apis.locations },
+    routes: (app) => packShipRoutes(app, deps, packShip, apis.locations),
     sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages') },
     subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock)],
+    jobs: [{ name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } }],
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,

@@ -6,13 +6,25 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type OrderPacked, type PackagePacked, type ShipmentCreated, type ShipmentDispatched, type ShippingStopped,
+  PackShipEvents, type AlreadyDispatched, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  type ShipmentDispatched, type ShipmentTracked, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
+import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
+import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
+import type { CarrierConfig } from './carriers/config.ts';
+import { shippingLabelPdf, shippingLabelZpl, ssccBarcodePng } from './documents/labels.ts';
+import type { ShippingLabelData } from './documents/layout.ts';
+import { manifestPdf, packingSlipPdf } from './documents/sheets.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
-import { OWN_FLEET, ownFleetCarrier, type Carrier } from './domain/carrier.ts';
+import {
+  OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type Parcel, type RateQuote, type TrackingUpdate,
+} from './domain/carrier.ts';
+import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
 import { qualityHoldRefusal } from './quality-holds.ts';
-import { packStore, type Package, type PackageLine, type PackOrder, type Shipment } from './store.ts';
+import { cheapestMeetingPromise } from './domain/rate-shop.ts';
+import { weightCheck, type WeightCheck } from './domain/weight.ts';
+import { packStore, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings } from './store.ts';
 
 export interface PackShipOptions {
   readonly catalog: CatalogApi;
@@ -20,7 +32,40 @@ export interface PackShipOptions {
   readonly chooser?: CartonChooser;
   /** Carriers by code, besides the built-in own fleet. */
   readonly carriers?: readonly Carrier[];
+  /** Rate-table and REST carriers of the carriers file (PAKLOG_CARRIERS_FILE). */
+  readonly carrierConfigs?: readonly CarrierConfig[];
+  /** SSCC numbering: the GS1 company prefix and the extension digit (PAKLOG_GS1_COMPANY_PREFIX, PAKLOG_SSCC_EXTENSION_DIGIT). */
+  readonly gs1?: { readonly companyPrefix: string; readonly extensionDigit: number };
+  /** Environment for `apiKeyEnv` of REST carriers (process.env by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** What `POST /shipments` asks: the order's carrier, a named carrier and/or service (honoured or refused), or rate shopping. */
+export interface ShipmentRequest {
+  readonly orderId: string;
+  readonly carrier?: string;
+  readonly service?: string;
+  /** Book the cheapest service of any rating carrier that meets the promise (not with `carrier`). */
+  readonly rateShop?: boolean;
+  /** The order's promise: delivered within this many working days of dispatch. */
+  readonly maxTransitDays?: number;
+}
+
+/** The pack station's view of a scanned tote: its order, what is left to pack, the packer's cartons, the open packages. */
+export interface ToteView {
+  readonly toteId: string;
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly units: readonly (PackageLine & { readonly gtin: string | null })[];
+  readonly suggestion: PackingSuggestion | null;
+  readonly openPackageIds: readonly string[];
+}
+
+export const DEFAULT_WEIGHT_TOLERANCE_PCT = 2;
+export const DEFAULT_GS1 = { companyPrefix: '0614141', extensionDigit: 0 } as const;
+
+/** Ship-from of a site that has not set one: the site id, so a label never prints another site's address. */
+const unsetShipFrom = (siteId: string): Address => ({ name: `Site ${siteId} (set ship-from: PUT /pack-station/settings/${siteId})`, line1: '', city: '', postalCode: '', country: '' });
 
 export interface PackInput {
   readonly orderId: string;
@@ -99,8 +144,37 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     });
   }
   const carriers = new Map<string, Carrier>((options.carriers ?? []).map((c): [string, Carrier] => [c.code, c]));
+  const env = options.env ?? process.env;
+  const gs1 = options.gs1 ?? DEFAULT_GS1;
+  for (const c of options.carrierConfigs ?? []) {
+    if (c.kind === 'rest') {
+      const apiKey = c.apiKeyEnv === undefined ? undefined : env[c.apiKeyEnv];
+      carriers.set(c.code, restCarrier({ code: c.code, baseUrl: c.baseUrl, services: c.services, ...(apiKey === undefined ? {} : { apiKey }), ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }) }));
+    }
+  }
+  const rateTables = new Map((options.carrierConfigs ?? []).flatMap((c) => (c.kind === 'rate-table' ? [[c.code, c] as const] : [])));
   /** The carriers a shipment can be booked with: the own fleet and the configured adapters. */
-  const bookableCarriers = (): readonly string[] => [OWN_FLEET, ...[...carriers.keys()].filter((c) => c !== OWN_FLEET)];
+  const bookableCarriers = (): readonly string[] => [OWN_FLEET, ...[...carriers.keys(), ...rateTables.keys()].filter((c) => c !== OWN_FLEET)];
+  /**
+   * The carrier of a code, its numbers drawn through `db` (the command's transaction: a second connection could wait
+   * forever). The own fleet and rate-table carriers number from database sequences; adapters number themselves.
+   */
+  function carrierOf(code: string, db: Tx | PlatformDeps['db']): Carrier | undefined {
+    if (code === OWN_FLEET) return carriers.get(OWN_FLEET) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(db));
+    const table = rateTables.get(code);
+    if (table !== undefined) return rateTableCarrier(table, () => packStore.nextCarrierTracking(db));
+    return carriers.get(code);
+  }
+  const servicesOf = (c: Carrier): readonly string[] => (c.services ?? [{ code: STANDARD_SERVICE }]).map((x) => x.code);
+  const settingsOf = async (db: Tx | PlatformDeps['db'], siteId: string): Promise<SiteSettings> =>
+    (await packStore.settings(db, siteId)) ?? { siteId, weightTolerancePct: DEFAULT_WEIGHT_TOLERANCE_PCT, shipFrom: null };
+  const newSscc = async (db: Tx): Promise<string> => sscc({ extensionDigit: gs1.extensionDigit, companyPrefix: gs1.companyPrefix, serial: await packStore.nextSsccSerial(db) });
+  /** Units of each line still to pack: picked, not packed, not scanned into an open package. */
+  async function openUnits(db: Tx | PlatformDeps['db'], orderId: string): Promise<PackageLine[]> {
+    const lines = await packStore.orderLines(db, orderId);
+    const scanned = await packStore.scannedOpen(db, orderId);
+    return lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed - (scanned.get(l.lineId) ?? 0) })).filter((l) => l.quantity > 0);
+  }
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
@@ -118,6 +192,22 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     return [{ type: PackShipEvents.orderPacked, subject: orderId, siteId, data }];
   }
 
+  /** A package was packed (its units already added to the order's packed): its event, and the order's when it completed it. */
+  async function packedEvents(tx: Tx, order: PackOrder, pkg: Package): Promise<PublishedEvent[]> {
+    const after = await packStore.orderLines(tx, order.orderId);
+    const orderComplete = order.pickingStatus !== null && after.every((l) => l.packed === l.picked);
+    const data: PackagePacked = {
+      packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, lines: [...pkg.lines], orderComplete,
+    };
+    const completion = orderComplete ? await announcePacked(tx, order.orderId, order.siteId) : [];
+    const units = pkg.lines.reduce((n, l) => n + l.quantity, 0);
+    tx.afterCommit(() => {
+      packagesPacked.inc();
+      unitsPacked.inc(units);
+    });
+    return [{ type: PackShipEvents.packagePacked, subject: pkg.id, siteId: order.siteId, data }, ...completion];
+  }
+
   /**
    * Stops shipping for a cancelled order under its row lock — the same lock every pack, booking and dispatch takes
    * first, so a dispatch and a cancellation never both succeed. Voids what has not left; announces it once.
@@ -130,7 +220,101 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
+    // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
+    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested).
+    const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
+    for (const x of booked) {
+      const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
+      const tracking = x.trackingNumber;
+      if (carrier?.void === undefined || tracking === null) continue;
+      tx.afterCommit(() => {
+        carrier.void?.(tracking).catch((e: unknown) => deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: (e as Error).message }, 'pack-ship: could not void a cancelled order\'s label with its carrier'));
+      });
+    }
     return { stopped: true };
+  }
+
+  /** What one package's label prints. */
+  function labelData(order: PackOrder, shipFrom: Address, p: Package, packageNo: number, packageCount: number, carrier: string, service: string, trackingNumber: string, at: Date): ShippingLabelData {
+    if (p.sscc === null) throw new Error(`package ${p.id} has no SSCC`);
+    return {
+      sscc: p.sscc, companyPrefixLength: gs1.companyPrefix.length, shipFrom,
+      shipTo: order.shipTo ?? { name: `Order ${order.externalId ?? order.orderId}`, line1: '(address held by the carrier)', city: '', postalCode: '', country: '' },
+      carrier, service, trackingNumber, orderRef: order.externalId ?? order.orderId, packageNo, packageCount, weightG: p.weightG, shipDate: at.toISOString().slice(0, 10),
+    };
+  }
+
+  /** An OPEN package of the pack station, locked with its order (the order row first, as every command). */
+  async function openPackage(tx: Tx, id: string): Promise<Outcome<{ order: PackOrder; pkg: Package }>> {
+    const seen = (await packStore.packages(tx, { id }))[0];
+    if (seen === undefined) return reject('NOT_FOUND', `No package ${id}`);
+    const order = await packStore.lockOrder(tx, seen.orderId);
+    if (order === undefined) return reject('NOT_FOUND', `No order ${seen.orderId} known to pack & ship`);
+    const cancelled = cancelledRefusal(order);
+    if (cancelled !== undefined) return cancelled;
+    const pkg = (await packStore.packages(tx, { id }, true))[0];
+    if (pkg === undefined) return reject('NOT_FOUND', `No package ${id}`);
+    if (pkg.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `Package ${id} is ${pkg.status}; only an OPEN package takes scans, weights and a seal`);
+    return ok({ order, pkg });
+  }
+
+  /** Items + carton tare; null when a product of the package has no weight in the catalog (the check cannot be made). */
+  function expectedWeight(pkg: Package, carton: Carton | undefined, products: ReadonlyMap<string, Product>): number | null {
+    let grams = carton?.tareG ?? 0;
+    for (const l of pkg.lines) {
+      const w = products.get(l.sku)?.weightG ?? 0;
+      if (w <= 0) return null;
+      grams += w * l.quantity;
+    }
+    return grams;
+  }
+
+  /** The packer's suggestion for the order's picked, unpacked units; reads only. */
+async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> {
+    const order = await packStore.lockOrder(deps.db, orderId, false);
+    if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+    const open = await openUnits(deps.db, orderId);
+    if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${orderId} has no picked units left to pack`);
+    const suggestion = suggestCartons(itemsOf(open, await productsOf(orderId)), await packStore.cartons(deps.db));
+    if (!suggestion.ok) return reject('NO_CARTON_FITS', `The units of order ${orderId} cannot be packed: ${suggestion.message}`);
+    const skuOf = new Map(open.map((l) => [l.lineId, l.sku]));
+    return ok({
+      orderId,
+      packages: suggestion.packages.map((p) => ({
+        cartonCode: p.cartonCode,
+        units: p.units.map((u) => ({ lineId: u.id, sku: skuOf.get(u.id) ?? u.sku, quantity: u.quantity })),
+        placements: p.placements,
+      })),
+      cost: suggestion.cost,
+    });
+  }
+
+  /**
+   * A carrier's tracking event (webhook or poll) moves a dispatched shipment forward: IN_TRANSIT, DELIVERED or
+   * EXCEPTION, with an event. A repeated event changes nothing; a late one (IN_TRANSIT after DELIVERED) is recorded only.
+   */
+  async function trackShipment(update: TrackingUpdate & { carrier: string }, meta: EventMeta): Promise<Outcome<Shipment>> {
+    return deps.db.tx(async (tx) => {
+      const id = await packStore.shipmentIdByTracking(tx, update.carrier, update.trackingNumber);
+      if (id === undefined) return reject('NOT_FOUND', `No ${update.carrier} shipment with tracking number ${update.trackingNumber}`);
+      const shipment = await packStore.shipment(tx, id, true);
+      if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+      if (!['DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
+        return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a dispatched shipment is tracked`);
+      }
+      const fresh = await packStore.recordTracking(tx, { shipmentId: id, trackingNumber: update.trackingNumber, status: update.status, at: update.at, detail: update.detail ?? null });
+      if (fresh && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
+        await packStore.setTracked(tx, id, update.status, update.at);
+        const data: ShipmentTracked = {
+          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: update.trackingNumber,
+          status: update.status, at: new Date(update.at).toISOString(),
+        };
+        await emit(tx, [{ type: PackShipEvents.shipmentTracked, subject: id, siteId: shipment.siteId, data }], meta);
+      }
+      const after = await packStore.shipment(tx, id);
+      if (after === undefined) throw new Error(`shipment ${id} vanished`);
+      return ok(after);
+    });
   }
 
   return {
@@ -154,8 +338,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        const lines = await packStore.orderLines(tx, order.orderId);
-        const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
+        const open = await openUnits(tx, order.orderId);
         if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
         const chosen = unitsToPack(open, input.units);
         if (!chosen.ok) return chosen;
@@ -176,41 +359,39 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
 
         const now = deps.clock.now();
         packageLifecycle.assertCan('OPEN', 'PACKED');
-        const pkg: Omit<Package, 'shipmentId'> = {
+        const pkg: Omit<Package, 'shipmentId' | 'expectedWeightG' | 'weighedG'> = {
           id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code,
           weightG: input.weightG ?? itemsWeight(items) + carton.tareG, status: 'PACKED', createdAt: now.toISOString(), packedAt: now.toISOString(),
-          lines: toPack,
+          lines: toPack, sscc: await newSscc(tx), toteId: null,
         };
         await packStore.insertPackage(tx, pkg);
         await packStore.addPacked(tx, order.orderId, toPack);
-        const after = await packStore.orderLines(tx, order.orderId);
-        const orderComplete = order.pickingStatus !== null && after.every((l) => l.packed === l.picked);
-        const data: PackagePacked = {
-          packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: pkg.weightG, lines: toPack, orderComplete,
-        };
-        const completion = orderComplete ? await announcePacked(tx, order.orderId, order.siteId) : [];
-        await emit(tx, [{ type: PackShipEvents.packagePacked, subject: pkg.id, siteId: order.siteId, data }, ...completion], meta);
-        const units = toPack.reduce((n, l) => n + l.quantity, 0);
-        tx.afterCommit(() => {
-          packagesPacked.inc();
-          unitsPacked.inc(units);
-        });
-        return ok({ ...pkg, shipmentId: null });
+        await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }), meta);
+        return ok({ ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null });
       });
     },
 
     bookableCarriers,
 
     /**
-     * Books the order's packed, unshipped packages with its carrier: one shipment, labelled. Never with another carrier
-     * than the order's unless the caller names one (`carrierOverride`), which must be bookable.
+     * Books the order's packed, unshipped packages: one shipment, labelled (a GS1-128 label per package). The carrier is
+     * the order's, or the one the caller names (`carrier`, which must be bookable), or the cheapest that meets the
+     * promise (`rateShop`). A named carrier or service is booked as named or refused with its code; never replaced.
      */
-    async createShipment(orderId: string, meta: EventMeta, carrierOverride?: string): Promise<Outcome<Shipment>> {
+    async createShipment(request: ShipmentRequest, meta: EventMeta): Promise<Outcome<Shipment>> {
+      const orderId = request.orderId;
+      const carrierOverride = request.carrier;
       const bookable = bookableCarriers();
       if (carrierOverride !== undefined && !bookable.includes(carrierOverride)) {
         return reject('UNKNOWN_CARRIER', `PakLog cannot book ${carrierOverride}; bookable carriers: ${bookable.join(', ')}`, [
           { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
         ]);
+      }
+      if (request.rateShop === true && carrierOverride !== undefined) {
+        return reject('UNPROCESSABLE', 'Name a carrier or ask for rate shopping, not both', [{ field: '/rateShop', message: 'cannot go with carrier' }]);
+      }
+      if (request.rateShop === true && request.service !== undefined) {
+        return reject('UNPROCESSABLE', 'A service names a carrier\'s service; rate shopping picks both', [{ field: '/service', message: 'cannot go with rateShop' }]);
       }
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, orderId);
@@ -228,35 +409,220 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
         if (unpacked > 0) {
           return reject('UNITS_NOT_PACKED', `${unpacked} picked unit(s) of order ${orderId} are not packed yet; pack them (POST /api/v1/packages) before shipping`);
         }
-        // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
-        const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
-        if (!bookable.includes(code)) {
-          return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
-            { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },
-          ]);
+        // Packages packed before SSCCs existed get theirs now, so every label carries one.
+        for (const p of packages.filter((x) => x.sscc === null)) await packStore.setSscc(tx, p.id, await newSscc(tx));
+        const packed = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true });
+        const cartons = new Map((await packStore.cartons(tx)).map((c) => [c.code, c]));
+        const settings = await settingsOf(tx, order.siteId);
+        const shipFrom = settings.shipFrom ?? unsetShipFrom(order.siteId);
+        const parcels: Parcel[] = packed.map((p) => {
+          const c = cartons.get(p.cartonCode);
+          return { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: c?.innerLengthMm ?? 0, widthMm: c?.innerWidthMm ?? 0, heightMm: c?.innerHeightMm ?? 0 };
+        });
+        const rateRequest = { siteId: order.siteId, shipFrom, shipTo: order.shipTo, packages: parcels };
+        const promise = { maxTransitDays: request.maxTransitDays ?? null };
+
+        // Which carrier and service: decided before anything is written, so a refusal writes nothing.
+        let chosen: { carrier: Carrier; service: string; quote: RateQuote | undefined };
+        if (request.rateShop === true) {
+          if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address: carriers cannot quote it`);
+          const quotes: RateQuote[] = [];
+          for (const code of bookable) {
+            const c = carrierOf(code, tx);
+            if (c?.rate === undefined) continue;
+            try {
+              quotes.push(...await c.rate(rateRequest));
+            } catch (e) {
+              // One carrier down does not stop rate shopping among the others; it is logged.
+              if (!(e instanceof CarrierUnavailable)) throw e;
+              deps.log.warn({ carrier: code, err: e.message }, 'pack-ship: carrier could not quote');
+            }
+          }
+          const best = cheapestMeetingPromise(quotes, promise);
+          if (best === undefined) {
+            return reject('NO_SERVICE_MEETS_PROMISE', `No carrier quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} (${quotes.length} quote(s) considered)`);
+          }
+          const c = carrierOf(best.carrier, tx);
+          if (c === undefined) throw new Error(`carrier ${best.carrier} quoted but vanished`);
+          chosen = { carrier: c, service: best.service, quote: best };
+        } else {
+          // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
+          const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
+          const c = bookable.includes(code) ? carrierOf(code, tx) : undefined;
+          if (c === undefined) {
+            return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
+              { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },
+            ]);
+          }
+          const services = servicesOf(c);
+          if (request.service !== undefined && !services.includes(request.service)) {
+            return reject('UNKNOWN_SERVICE', `${c.code} offers no service ${request.service}; its services: ${services.join(', ')}`, [
+              { field: '/service', message: `is not a service of ${c.code} (${services.join(', ')})` },
+            ]);
+          }
+          if (c.rate === undefined) {
+            chosen = { carrier: c, service: request.service ?? services[0] ?? STANDARD_SERVICE, quote: undefined };
+          } else {
+            if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address; ${c.code} needs one`);
+            let quotes: readonly RateQuote[];
+            try {
+              quotes = await c.rate(rateRequest);
+            } catch (e) {
+              if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
+              throw e;
+            }
+            if (request.service !== undefined) {
+              const q = quotes.find((x) => x.service === request.service);
+              if (q === undefined) return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} cannot carry order ${orderId} (weight, size or destination); it is not replaced by another service`);
+              if (promise.maxTransitDays !== null && q.transitDays > promise.maxTransitDays) {
+                return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} takes ${q.transitDays} working day(s), more than the promised ${promise.maxTransitDays}; it is not replaced by another service`);
+              }
+              chosen = { carrier: c, service: q.service, quote: q };
+            } else {
+              const best = cheapestMeetingPromise(quotes, promise);
+              if (best === undefined) return reject('NO_SERVICE_MEETS_PROMISE', `No service of ${c.code} can carry order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}`);
+              chosen = { carrier: c, service: best.service, quote: best };
+            }
+          }
         }
-        // The own fleet numbers from the sequence through this transaction: a second connection could wait forever.
-        const carrier = carriers.get(code) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(tx));
+
         const id = deps.ids.next('shp');
         const now = deps.clock.now();
-        await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: carrier.code, now });
-        // A remote carrier would be booked outside the transaction (outbox + saga); the own fleet only takes a number.
-        const booking = await carrier.book({
-          shipmentId: id, orderId, siteId: order.siteId,
-          packages: packages.map((p) => ({ packageId: p.id, cartonCode: p.cartonCode, weightG: p.weightG })),
-        });
-        shipmentLifecycle.assertCan('CREATED', 'LABELLED');
-        for (const p of packages) packageLifecycle.assertCan(p.status, 'LABELLED');
-        await packStore.labelShipment(tx, id, booking.trackingNumber, booking.labelZpl, now);
-        await packStore.setPackages(tx, packages.map((p) => p.id), 'LABELLED', id);
-        const data: ShipmentCreated = {
-          shipmentId: id, orderId, siteId: order.siteId, carrier: carrier.code, trackingNumber: booking.trackingNumber, packageIds: packages.map((p) => p.id),
-        };
-        await emit(tx, [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+        // A remote carrier is called inside the command's transaction (ADR 0032): a failure answers 503 with nothing
+        // written; a fault after the booking voids it again, best effort.
+        let booking;
+        try {
+          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service });
+        } catch (e) {
+          if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
+          throw e;
+        }
+        try {
+          await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now });
+          shipmentLifecycle.assertCan('CREATED', 'LABELLED');
+          for (const p of packed) packageLifecycle.assertCan(p.status, 'LABELLED');
+          const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
+          const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
+          await packStore.labelShipment(tx, id, {
+            trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
+          }, now);
+          await packStore.setPackages(tx, packed.map((p) => p.id), 'LABELLED', id);
+          const data: ShipmentCreated = {
+            shipmentId: id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber, packageIds: packed.map((p) => p.id),
+            service: chosen.service,
+          };
+          await emit(tx, [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+        } catch (e) {
+          if (chosen.carrier.void !== undefined) await chosen.carrier.void(booking.trackingNumber).catch(() => undefined);
+          throw e;
+        }
         const shipment = await packStore.shipment(tx, id);
         if (shipment === undefined) throw new Error(`shipment ${id} vanished`);
         return ok(shipment);
       });
+    },
+
+    /** Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). */
+    async voidShipment(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+      return deps.db.tx(async (tx) => {
+        const seen = await packStore.shipment(tx, id);
+        if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        await packStore.lockOrder(tx, seen.orderId);
+        const shipment = await packStore.shipment(tx, id, true);
+        if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        if (shipment.manifestId !== null && shipment.status === 'LABELLED') {
+          return reject('ALREADY_MANIFESTED', `Shipment ${id} was handed to ${shipment.carrier} on manifest ${shipment.manifestId}; its label cannot be voided`);
+        }
+        const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
+        if (!legal.ok) return legal;
+        const carrier = carrierOf(shipment.carrier, tx);
+        if (carrier?.void !== undefined && shipment.trackingNumber !== null) {
+          try {
+            await carrier.void(shipment.trackingNumber);
+          } catch (e) {
+            if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
+            throw e;
+          }
+        }
+        await packStore.voidShipment(tx, id, deps.clock.now());
+        const data: ShipmentVoided = {
+          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
+        };
+        await emit(tx, [{ type: PackShipEvents.shipmentVoided, subject: id, siteId: shipment.siteId, data }], meta);
+        const after = await packStore.shipment(tx, id);
+        if (after === undefined) throw new Error(`shipment ${id} vanished`);
+        return ok(after);
+      });
+    },
+
+    /** Closes today's manifest of a carrier at a site: every labelled shipment not yet on one, handed over. */
+    async closeManifest(input: { siteId: string; carrier: string }, meta: EventMeta): Promise<Outcome<Manifest>> {
+      return deps.db.tx(async (tx) => {
+        const shipments = await packStore.unmanifested(tx, input.siteId, input.carrier);
+        if (shipments.length === 0) return reject('NOTHING_TO_MANIFEST', `No labelled ${input.carrier} shipment at site ${input.siteId} waits for a manifest`);
+        const pkgs = await packStore.packages(tx, { shipmentIds: shipments.map((x) => x.id) });
+        const shipTo = new Map<string, Address | null>();
+        for (const x of shipments) shipTo.set(x.orderId, (await packStore.lockOrder(tx, x.orderId, false))?.shipTo ?? null);
+        const now = deps.clock.now();
+        const manifest: Manifest = {
+          id: deps.ids.next('mnf'), siteId: input.siteId, carrier: input.carrier, day: now.toISOString().slice(0, 10), closedAt: now.toISOString(),
+          data: {
+            shipments: shipments.map((x) => {
+              const mine = pkgs.filter((p) => p.shipmentId === x.id);
+              return {
+                shipmentId: x.id, orderId: x.orderId, service: x.service, trackingNumber: x.trackingNumber ?? '',
+                packages: mine.map((p) => ({ packageId: p.id, sscc: p.sscc, weightG: p.weightG })), weightG: mine.reduce((n, p) => n + p.weightG, 0),
+                shipTo: shipTo.get(x.orderId) ?? null,
+              };
+            }),
+          },
+        };
+        await packStore.insertManifest(tx, manifest, shipments.map((x) => x.id));
+        const data: ManifestClosed = { manifestId: manifest.id, siteId: input.siteId, carrier: input.carrier, day: manifest.day, shipmentIds: shipments.map((x) => x.id) };
+        await emit(tx, [{ type: PackShipEvents.manifestClosed, subject: manifest.id, siteId: input.siteId, data }], meta);
+        return ok(manifest);
+      });
+    },
+
+    getManifest: (id: string) => packStore.manifest(deps.db, id),
+    listManifests: (siteId: string, day: string | null) => packStore.manifests(deps.db, siteId, day),
+
+    async manifestDocument(id: string): Promise<Outcome<Uint8Array>> {
+      const m = await packStore.manifest(deps.db, id);
+      if (m === undefined) return reject('NOT_FOUND', `No manifest ${id}`);
+      const settings = await settingsOf(deps.db, m.siteId);
+      return ok(await manifestPdf({
+        manifestId: m.id, carrier: m.carrier, siteId: m.siteId, shipFrom: settings.shipFrom ?? unsetShipFrom(m.siteId), day: m.day, closedAt: m.closedAt,
+        shipments: m.data.shipments.map((x) => ({
+          shipmentId: x.shipmentId, orderId: x.orderId, service: x.service, trackingNumber: x.trackingNumber, packages: x.packages.length, weightG: x.weightG,
+          shipTo: x.shipTo === null ? '' : `${x.shipTo.postalCode} ${x.shipTo.city} ${x.shipTo.country}`,
+        })),
+      }));
+    },
+
+    tracked: trackShipment,
+
+    /** The tracking poll (job): asks each carrier that can be polled about its shipments on their way. */
+    async pollTracking(): Promise<number> {
+      let moved = 0;
+      for (const code of bookableCarriers()) {
+        const carrier = carrierOf(code, deps.db);
+        if (carrier?.track === undefined) continue;
+        const open = await packStore.inTransit(deps.db, code);
+        if (open.length === 0) continue;
+        let updates: readonly TrackingUpdate[];
+        try {
+          updates = await carrier.track(open.map((o) => o.trackingNumber));
+        } catch (e) {
+          deps.log.warn({ carrier: code, err: (e as Error).message }, 'pack-ship: tracking poll failed');
+          continue;
+        }
+        for (const u of updates) {
+          const r = await trackShipment({ ...u, carrier: code }, {});
+          if (r.ok) moved++;
+        }
+      }
+      return moved;
     },
 
     /** The van left: LABELLED → DISPATCHED, packages SHIPPED. */
@@ -298,26 +664,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       });
     },
 
-    /** The packer's suggestion for the order's picked, unpacked units; reads only. */
-    async suggest(orderId: string): Promise<Outcome<PackingSuggestion>> {
-      const order = await packStore.lockOrder(deps.db, orderId, false);
-      if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
-      const lines = await packStore.orderLines(deps.db, orderId);
-      const open: PackageLine[] = lines.filter((l) => l.picked > l.packed).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed }));
-      if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${orderId} has no picked units left to pack`);
-      const suggestion = suggestCartons(itemsOf(open, await productsOf(orderId)), await packStore.cartons(deps.db));
-      if (!suggestion.ok) return reject('NO_CARTON_FITS', `The units of order ${orderId} cannot be packed: ${suggestion.message}`);
-      const skuOf = new Map(open.map((l) => [l.lineId, l.sku]));
-      return ok({
-        orderId,
-        packages: suggestion.packages.map((p) => ({
-          cartonCode: p.cartonCode,
-          units: p.units.map((u) => ({ lineId: u.id, sku: skuOf.get(u.id) ?? u.sku, quantity: u.quantity })),
-          placements: p.placements,
-        })),
-        cost: suggestion.cost,
-      });
-    },
+    suggest: suggestFor,
 
     async createCarton(c: Carton): Promise<Outcome<Carton>> {
       const created = await packStore.insertCarton(deps.db, c);
@@ -331,6 +678,208 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     listPackages: (orderId: string | undefined) => packStore.packages(deps.db, orderId === undefined ? {} : { orderId }),
     getShipment: (id: string) => packStore.shipment(deps.db, id),
     shipmentsOfOrders: (orderIds: readonly string[]) => packStore.shipmentsOfOrders(deps.db, orderIds),
+
+    // --- pack station (docs/operations/pack-station.md) ---
+    /** Scan the tote: its order, the units left to pack, the packer's cartons for them, the order's open packages. */
+    async scanTote(toteId: string, orderId: string | undefined): Promise<Outcome<ToteView>> {
+      const inTote = await packStore.toteUnits(deps.db, toteId);
+      const candidates: string[] = [];
+      for (const id of [...new Set(inTote.map((u) => u.orderId))]) {
+        if (orderId !== undefined && id !== orderId) continue;
+        const order = await packStore.lockOrder(deps.db, id, false);
+        if (order !== undefined && order.cancelledAt === null && (await openUnits(deps.db, id)).length > 0) candidates.push(id);
+      }
+      if (candidates.length === 0) return reject('TOTE_EMPTY', `Tote ${toteId} holds no picked, unpacked unit${orderId === undefined ? '' : ` of order ${orderId}`}`);
+      if (candidates.length > 1) {
+        return reject('TOTE_HOLDS_SEVERAL_ORDERS', `Tote ${toteId} holds units of orders ${candidates.join(', ')}; scan it again with one of them`, [
+          { field: '/orderId', message: `name one of ${candidates.join(', ')}` },
+        ]);
+      }
+      const id = candidates[0] ?? '';
+      const order = await packStore.lockOrder(deps.db, id, false);
+      const open = await openUnits(deps.db, id);
+      const products = await productsOf(id);
+      const suggestion = await suggestFor(id);
+      const openPackages = (await packStore.packages(deps.db, { orderId: id, status: 'OPEN' })).map((p) => p.id);
+      return ok({
+        toteId, orderId: id, siteId: order?.siteId ?? '', units: open.map((u) => ({ ...u, gtin: products.get(u.sku)?.gtin ?? null })),
+        suggestion: suggestion.ok ? suggestion.value : null, openPackageIds: openPackages,
+      });
+    },
+
+    /** Opens a carton for the order at the pack station: the packer's suggestion unless the packer overrides it. */
+    async openCarton(input: { orderId: string; cartonCode?: string; toteId?: string }, meta: EventMeta): Promise<Outcome<Package>> {
+      void meta;
+      const suggestion = input.cartonCode === undefined ? await suggestFor(input.orderId) : undefined;
+      if (suggestion !== undefined && !suggestion.ok) return suggestion;
+      return deps.db.tx(async (tx) => {
+        const order = await packStore.lockOrder(tx, input.orderId);
+        if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
+        const cancelled = cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
+        if ((await openUnits(tx, order.orderId)).length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
+        const cartons = await packStore.cartons(tx);
+        const code = input.cartonCode ?? suggestion?.value?.packages[0]?.cartonCode;
+        const carton = cartons.find((c) => c.code === code);
+        if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${code ?? ''}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
+        const now = deps.clock.now().toISOString();
+        const pkg = {
+          id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: carton.tareG, status: 'OPEN' as const,
+          createdAt: now, packedAt: null, lines: [], sscc: null, toteId: input.toteId ?? null,
+        };
+        await packStore.insertPackage(tx, pkg);
+        return ok({ ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null });
+      });
+    },
+
+    /**
+     * Scan one unit into an OPEN package: its SKU or GTIN. A misread GTIN (bad check digit) is 422 BAD_BARCODE, an item
+     * not on the order 422 WRONG_ITEM, an item whose picked units are all packed or scanned 409 ITEM_ALREADY_PACKED.
+     */
+    async scanUnit(packageId: string, barcode: string): Promise<Outcome<Package>> {
+      const seen = (await packStore.packages(deps.db, { id: packageId }))[0];
+      const products = seen === undefined ? new Map<string, Product>() : await productsOf(seen.orderId);
+      return deps.db.tx(async (tx) => {
+        const found = await openPackage(tx, packageId);
+        if (!found.ok) return found;
+        const { order, pkg } = found.value;
+        const lines = await packStore.orderLines(tx, order.orderId);
+        const matches = lines.filter((l) => l.sku === barcode || (products.get(l.sku)?.gtin ?? null) === barcode);
+        if (matches.length === 0) {
+          if (/^[0-9]{8}$|^[0-9]{12,14}$/.test(barcode) && !isValidGtin(barcode)) {
+            return reject('BAD_BARCODE', `${barcode} is not a valid GTIN (check digit): a misread; scan again`, [{ field: '/barcode', message: 'fails the GS1 check digit' }]);
+          }
+          return reject('WRONG_ITEM', `${barcode} is not on order ${order.externalId ?? order.orderId}; put the item aside`, [{ field: '/barcode', message: 'matches no line of the order' }]);
+        }
+        const scanned = await packStore.scannedOpen(tx, order.orderId);
+        const line = matches.find((l) => l.picked - l.packed - (scanned.get(l.lineId) ?? 0) > 0);
+        if (line === undefined) {
+          return reject('ITEM_ALREADY_PACKED', `Every picked unit of ${matches[0]?.sku ?? barcode} on order ${order.externalId ?? order.orderId} is already packed or scanned`, [
+            { field: '/barcode', message: 'no unit of this item is left to pack' },
+          ]);
+        }
+        await packStore.addScannedUnit(tx, pkg.id, { lineId: line.lineId, sku: line.sku });
+        const after = (await packStore.packages(tx, { id: pkg.id }))[0];
+        if (after === undefined) throw new Error(`package ${pkg.id} vanished`);
+        return ok(after);
+      });
+    },
+
+    /** The scale's reading: recorded with the expected weight and the site's tolerance; the answer says whether it passes. */
+    async weigh(packageId: string, weighedG: number): Promise<Outcome<{ package: Package; check: WeightCheck }>> {
+      const seen = (await packStore.packages(deps.db, { id: packageId }))[0];
+      const products = seen === undefined ? new Map<string, Product>() : await productsOf(seen.orderId);
+      return deps.db.tx(async (tx) => {
+        const found = await openPackage(tx, packageId);
+        if (!found.ok) return found;
+        const { order, pkg } = found.value;
+        if (pkg.lines.length === 0) return reject('PACKAGE_EMPTY', `Package ${pkg.id} has no units; scan them before weighing`);
+        const carton = (await packStore.cartons(tx)).find((c) => c.code === pkg.cartonCode);
+        const expected = expectedWeight(pkg, carton, products);
+        const check = weightCheck(weighedG, expected, (await settingsOf(tx, order.siteId)).weightTolerancePct);
+        await packStore.setWeighed(tx, pkg.id, weighedG, expected ?? 0);
+        const after = (await packStore.packages(tx, { id: pkg.id }))[0];
+        if (after === undefined) throw new Error(`package ${pkg.id} vanished`);
+        return ok({ package: after, check });
+      });
+    },
+
+    /**
+     * Seals an OPEN package: weighed, within tolerance of what its contents should weigh now (a unit scanned after
+     * weighing needs a new weight), an SSCC given, PACKED with the events of POST /packages.
+     */
+    async seal(packageId: string, meta: EventMeta): Promise<Outcome<Package>> {
+      const seen = (await packStore.packages(deps.db, { id: packageId }))[0];
+      const products = seen === undefined ? new Map<string, Product>() : await productsOf(seen.orderId);
+      return deps.db.tx(async (tx) => {
+        const found = await openPackage(tx, packageId);
+        if (!found.ok) return found;
+        const { order, pkg } = found.value;
+        if (pkg.lines.length === 0) return reject('PACKAGE_EMPTY', `Package ${pkg.id} has no units; scan them or repack it`);
+        if (pkg.weighedG === null) return reject('WEIGHT_NOT_CAPTURED', `Weigh package ${pkg.id} before sealing it (POST /packages/${pkg.id}/weight)`);
+        const carton = (await packStore.cartons(tx)).find((c) => c.code === pkg.cartonCode);
+        const check = weightCheck(pkg.weighedG, expectedWeight(pkg, carton, products), (await settingsOf(tx, order.siteId)).weightTolerancePct);
+        if (check.status === 'OUT') {
+          return reject('WEIGHT_OUT_OF_TOLERANCE', `Package ${pkg.id} weighs ${pkg.weighedG} g; its contents and carton should weigh ${check.expectedG ?? 0} g `
+            + `(±${check.tolerancePct} %, off by ${check.deviationPct ?? 0} %): check the contents, then weigh again`);
+        }
+        packageLifecycle.assertCan('OPEN', 'PACKED');
+        const code = await newSscc(tx);
+        const now = deps.clock.now();
+        await packStore.seal(tx, pkg.id, code, pkg.weighedG, now);
+        await packStore.addPacked(tx, order.orderId, pkg.lines);
+        const sealed = (await packStore.packages(tx, { id: pkg.id }))[0];
+        if (sealed === undefined) throw new Error(`package ${pkg.id} vanished`);
+        await emit(tx, await packedEvents(tx, order, sealed), meta);
+        return ok(sealed);
+      });
+    },
+
+    /** Opens an OPEN or PACKED (not labelled) package again: REPACKED, its units back to pack into new packages. */
+    async repack(packageId: string, meta: EventMeta): Promise<Outcome<Package>> {
+      return deps.db.tx(async (tx) => {
+        const seen = (await packStore.packages(tx, { id: packageId }))[0];
+        if (seen === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
+        const order = await packStore.lockOrder(tx, seen.orderId);
+        const cancelled = order === undefined ? undefined : cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
+        const pkg = (await packStore.packages(tx, { id: packageId }, true))[0];
+        if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
+        const legal = packageLifecycle.check(pkg.status, 'REPACKED', `Package ${pkg.id} is ${pkg.status}; void its label first (POST /shipments/{id}/void) to repack it`);
+        if (!legal.ok) return legal;
+        await packStore.markRepacked(tx, pkg.id, deps.clock.now());
+        if (pkg.status === 'PACKED') await packStore.removePacked(tx, pkg.orderId, pkg.lines);
+        const data: PackageRepacked = { packageId: pkg.id, orderId: pkg.orderId, siteId: pkg.siteId, lines: [...pkg.lines] };
+        await emit(tx, [{ type: PackShipEvents.packageRepacked, subject: pkg.id, siteId: pkg.siteId, data }], meta);
+        const after = (await packStore.packages(tx, { id: pkg.id }))[0];
+        if (after === undefined) throw new Error(`package ${pkg.id} vanished`);
+        return ok(after);
+      });
+    },
+
+    getSettings: (siteId: string) => settingsOf(deps.db, siteId),
+    async putSettings(input: SiteSettings): Promise<SiteSettings> {
+      await packStore.putSettings(deps.db, input, deps.clock.now());
+      return settingsOf(deps.db, input.siteId);
+    },
+
+    // --- documents ---
+    /** A labelled package's shipping label again (reprint): ZPL, PDF, or the SSCC barcode as PNG. */
+    async label(packageId: string, format: 'zpl' | 'pdf' | 'png'): Promise<Outcome<{ contentType: string; body: string | Uint8Array }>> {
+      const pkg = (await packStore.packages(deps.db, { id: packageId }))[0];
+      if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
+      if (format === 'png') {
+        if (pkg.sscc === null) return reject('CONFLICT', `Package ${packageId} has no SSCC yet: seal it first`);
+        return ok({ contentType: 'image/png', body: await ssccBarcodePng(pkg.sscc) });
+      }
+      const shipment = pkg.shipmentId === null ? undefined : await packStore.shipment(deps.db, pkg.shipmentId);
+      if (shipment === undefined || shipment.trackingNumber === null || !['LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
+        return reject('CONFLICT', `Package ${packageId} is ${pkg.status}: it has no label (book its shipment: POST /shipments)`);
+      }
+      const order = await packStore.lockOrder(deps.db, pkg.orderId, false);
+      if (order === undefined) return reject('NOT_FOUND', `No order ${pkg.orderId}`);
+      const settings = await settingsOf(deps.db, order.siteId);
+      const index = shipment.packageIds.indexOf(pkg.id);
+      const data = labelData(order, settings.shipFrom ?? unsetShipFrom(order.siteId), pkg, index + 1, shipment.packageIds.length, shipment.carrier, shipment.service,
+        shipment.trackingNumber, new Date(shipment.labelledAt ?? shipment.createdAt));
+      return format === 'zpl'
+        ? ok({ contentType: 'text/plain; charset=utf-8', body: shippingLabelZpl(data) })
+        : ok({ contentType: 'application/pdf', body: await shippingLabelPdf(data) });
+    },
+
+    /** The packing slip of a shipment (PDF). */
+    async packingSlip(shipmentId: string): Promise<Outcome<Uint8Array>> {
+      const shipment = await packStore.shipment(deps.db, shipmentId);
+      if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${shipmentId}`);
+      const order = await packStore.lockOrder(deps.db, shipment.orderId, false);
+      const settings = await settingsOf(deps.db, shipment.siteId);
+      const pkgs = await packStore.packages(deps.db, { shipmentIds: [shipment.id] });
+      return ok(await packingSlipPdf({
+        orderRef: order?.externalId ?? shipment.orderId, shipFrom: settings.shipFrom ?? unsetShipFrom(shipment.siteId), shipTo: order?.shipTo ?? null,
+        shipDate: (shipment.labelledAt ?? shipment.createdAt).slice(0, 10),
+        packages: pkgs.map((p, i) => ({ packageNo: i + 1, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lines: p.lines })),
+      }));
+    },
 
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),

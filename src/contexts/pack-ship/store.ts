@@ -1,8 +1,12 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
+import type { Address } from './domain/carrier.ts';
 import type { Carton } from './domain/carton-chooser.ts';
-import type { PackShipCartons, PackShipOrderLines, PackShipOrders, PackShipPackageLines, PackShipPackages, PackShipShipments } from './db-types.ts';
+import type {
+  PackShipCartons, PackShipManifests, PackShipOrderLines, PackShipOrders, PackShipPackageLines, PackShipPackages, PackShipShipments, PackShipSiteSettings,
+  PackShipToteUnits,
+} from './db-types.ts';
 
 export interface PackOrder {
   readonly orderId: string;
@@ -11,6 +15,9 @@ export interface PackOrder {
   readonly pickingStatus: 'COMPLETED' | 'PARTIAL' | null;
   /** Set once shipping was stopped for the order's cancellation: nothing more is packed, labelled or dispatched. */
   readonly cancelledAt: string | null;
+  /** From orders.order.received; null for orders received before issue 13. */
+  readonly shipTo: Address | null;
+  readonly externalId: string | null;
 }
 
 export interface PackOrderLine {
@@ -39,6 +46,13 @@ export interface Package {
   readonly createdAt: string;
   readonly packedAt: string | null;
   readonly lines: readonly PackageLine[];
+  /** SSCC-18, given when the package is sealed (or packed with POST /packages). */
+  readonly sscc: string | null;
+  /** Items + carton tare, from the catalog, when the pack station sealed it. */
+  readonly expectedWeightG: number | null;
+  /** What the pack station's scale read. */
+  readonly weighedG: number | null;
+  readonly toteId: string | null;
 }
 
 export interface Shipment {
@@ -53,6 +67,36 @@ export interface Shipment {
   readonly labelledAt: string | null;
   readonly dispatchedAt: string | null;
   readonly packageIds: readonly string[];
+  readonly service: string;
+  readonly price: number | null;
+  readonly currency: string | null;
+  readonly manifestId: string | null;
+  readonly voidedAt: string | null;
+  readonly deliveredAt: string | null;
+}
+
+export interface SiteSettings {
+  readonly siteId: string;
+  readonly weightTolerancePct: number;
+  readonly shipFrom: Address | null;
+}
+
+export interface Manifest {
+  readonly id: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly day: string;
+  readonly closedAt: string;
+  readonly data: ManifestRecord;
+}
+
+/** The manifest's data as handed to the carrier (also the JSON of `GET /manifests/{id}`). */
+export interface ManifestRecord {
+  readonly shipments: readonly {
+    readonly shipmentId: string; readonly orderId: string; readonly service: string; readonly trackingNumber: string;
+    readonly packages: readonly { readonly packageId: string; readonly sscc: string | null; readonly weightG: number }[];
+    readonly weightG: number; readonly shipTo: Address | null;
+  }[];
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -60,6 +104,8 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 const toShipment = (r: ShipmentRow, packageIds: readonly string[]): Shipment => ({
   id: r.id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, trackingNumber: r.tracking_number, labelZpl: r.label_zpl,
   status: r.status, createdAt: r.created_at.toISOString(), labelledAt: iso(r.labelled_at), dispatchedAt: iso(r.dispatched_at), packageIds,
+  service: r.service, price: r.price === null ? null : Number(r.price), currency: r.currency, manifestId: r.manifest_id,
+  voidedAt: iso(r.voided_at), deliveredAt: iso(r.delivered_at),
 });
 
 const CARTON_COLUMN_NAMES = ['code', 'description', 'inner_length_mm', 'inner_width_mm', 'inner_height_mm', 'max_weight_g', 'tare_g', 'cost'] as const;
@@ -70,24 +116,38 @@ const toCarton = (r: CartonRow): Carton => ({
   innerHeightMm: r.inner_height_mm, maxWeightG: r.max_weight_g, tareG: r.tare_g, cost: Number(r.cost),
 });
 
-const PACKAGE_COLUMN_NAMES = ['id', 'order_id', 'site_id', 'carton_code', 'weight_g', 'status', 'shipment_id', 'created_at', 'packed_at'] as const;
+const PACKAGE_COLUMN_NAMES = [
+  'id', 'order_id', 'site_id', 'carton_code', 'weight_g', 'status', 'shipment_id', 'created_at', 'packed_at', 'sscc', 'expected_weight_g', 'weighed_g', 'tote_id',
+] as const;
 type PackageRow = Narrowed<Pick<Selectable<PackShipPackages>, (typeof PACKAGE_COLUMN_NAMES)[number]>, { status: PackageStatus }>;
 const SHIPMENT_COLUMN_NAMES = [
   'id', 'order_id', 'site_id', 'carrier', 'tracking_number', 'label_zpl', 'status', 'created_at', 'labelled_at', 'dispatched_at',
+  'service', 'price', 'currency', 'manifest_id', 'voided_at', 'delivered_at',
 ] as const;
 type ShipmentRow = Narrowed<Pick<Selectable<PackShipShipments>, (typeof SHIPMENT_COLUMN_NAMES)[number]>, { status: ShipmentStatus }>;
-type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at'>, {
+type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id'>, {
   picking_status: PackOrder['pickingStatus'];
+  ship_to: Address | null;
 }>;
+type SettingsRow = Narrowed<Pick<Selectable<PackShipSiteSettings>, 'site_id' | 'weight_tolerance_pct' | 'ship_from'>, { ship_from: Address | null }>;
+type ManifestRow = Narrowed<Pick<Selectable<PackShipManifests>, 'id' | 'site_id' | 'carrier' | 'day' | 'closed_at' | 'data'>, { data: ManifestRecord }>;
+const toManifest = (r: ManifestRow): Manifest => ({
+  // pg reads a date as local midnight: its local parts are the day.
+  id: r.id, siteId: r.site_id, carrier: r.carrier,
+  day: `${r.day.getFullYear()}-${String(r.day.getMonth() + 1).padStart(2, '0')}-${String(r.day.getDate()).padStart(2, '0')}`, closedAt: r.closed_at.toISOString(), data: r.data,
+});
 
 /** SQL of the pack_ship schema. */
 export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
-  async orderReceived(db: Executor, o: { orderId: string; siteId: string; carrier: string; lines: readonly { lineId: string; sku: string; quantity: number }[] }): Promise<void> {
+  async orderReceived(db: Executor, o: {
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
+  }): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier) VALUES ($1, $2, $3)
-       ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier`,
-      [o.orderId, o.siteId, o.carrier],
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
+         ship_to = EXCLUDED.ship_to`,
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo)],
     );
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
@@ -98,8 +158,15 @@ export const packStore = {
   },
 
   /** Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). */
-  async addPicked(db: Executor, p: { orderId: string; siteId: string; lineId: string; sku: string; quantity: number }): Promise<void> {
+  async addPicked(db: Executor, p: { orderId: string; siteId: string; lineId: string; sku: string; quantity: number; toteId?: string }): Promise<void> {
     await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [p.orderId, p.siteId]);
+    if (p.toteId !== undefined) {
+      await db.query(
+        `INSERT INTO pack_ship.tote_units (order_id, line_id, tote_id, sku, quantity) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (order_id, line_id, tote_id) DO UPDATE SET quantity = tote_units.quantity + EXCLUDED.quantity`,
+        [p.orderId, p.lineId, p.toteId, p.sku, p.quantity],
+      );
+    }
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked) VALUES ($1, $2, $3, $4)
        ON CONFLICT (order_id, line_id) DO UPDATE SET picked = order_lines.picked + EXCLUDED.picked`,
@@ -126,10 +193,13 @@ export const packStore = {
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
-      `SELECT order_id, site_id, carrier, picking_status, cancelled_at FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     const r = rows[0];
-    return r === undefined ? undefined : { orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at) };
+    return r === undefined ? undefined : {
+      orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
+      shipTo: r.ship_to, externalId: r.external_id,
+    };
   },
 
   /** The order's row locked, created as a bare tombstone when pack & ship has not heard of the order yet. */
@@ -202,11 +272,11 @@ export const packStore = {
   },
 
   // --- packages ----------------------------------------------------------------------------------------------
-  async insertPackage(db: Executor, p: Omit<Package, 'shipmentId'>): Promise<void> {
+  async insertPackage(db: Executor, p: Omit<Package, 'shipmentId' | 'expectedWeightG' | 'weighedG'>): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.packages (id, order_id, site_id, carton_code, weight_g, status, created_at, packed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [p.id, p.orderId, p.siteId, p.cartonCode, p.weightG, p.status, p.createdAt, p.packedAt],
+      `INSERT INTO pack_ship.packages (id, order_id, site_id, carton_code, weight_g, status, created_at, packed_at, sscc, tote_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [p.id, p.orderId, p.siteId, p.cartonCode, p.weightG, p.status, p.createdAt, p.packedAt, p.sscc, p.toteId],
     );
     await db.query(
       `INSERT INTO pack_ship.package_lines (package_id, line_id, sku, quantity)
@@ -215,13 +285,15 @@ export const packStore = {
     );
   },
 
-  async packages(db: Executor, where: { id?: string; orderId?: string; shipmentId?: string; status?: PackageStatus; unshipped?: boolean }, lock = false): Promise<Package[]> {
+  async packages(
+    db: Executor, where: { id?: string; orderId?: string; shipmentId?: string; shipmentIds?: readonly string[]; status?: PackageStatus; unshipped?: boolean }, lock = false,
+  ): Promise<Package[]> {
     const rows = await db.query<PackageRow>(
       `SELECT ${columnList(PACKAGE_COLUMN_NAMES)} FROM pack_ship.packages
         WHERE ($1::text IS NULL OR id = $1) AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR shipment_id = $3)
-          AND ($4::text IS NULL OR status = $4) AND (NOT $5 OR shipment_id IS NULL)
+          AND ($4::text IS NULL OR status = $4) AND (NOT $5 OR shipment_id IS NULL) AND ($6::text[] IS NULL OR shipment_id = ANY($6::text[]))
         ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
-      [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false],
+      [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false, where.shipmentIds ?? null],
     );
     if (rows.length === 0) return [];
     const lines = await db.query<Camelized<Selectable<PackShipPackageLines>>>(
@@ -232,8 +304,92 @@ export const packStore = {
     return rows.map((r) => ({
       id: r.id, orderId: r.order_id, siteId: r.site_id, cartonCode: r.carton_code, weightG: r.weight_g, status: r.status,
       shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at),
-      lines: lines.filter((l) => l.packageId === r.id).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+      lines: lines.filter((l) => l.packageId === r.id && l.quantity > 0).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+      sscc: r.sscc, expectedWeightG: r.expected_weight_g, weighedG: r.weighed_g, toteId: r.tote_id,
     }));
+  },
+
+  // --- pack station ------------------------------------------------------------------------------------------
+  /** Units of each order line scanned into OPEN packages (not yet counted as packed). */
+  async scannedOpen(db: Executor, orderId: string): Promise<Map<string, number>> {
+    const rows = await db.query<{ lineId: string; quantity: number }>(
+      `SELECT pl.line_id AS "lineId", SUM(pl.quantity)::int AS quantity FROM pack_ship.package_lines pl
+         JOIN pack_ship.packages p ON p.id = pl.package_id
+        WHERE p.order_id = $1 AND p.status = 'OPEN' GROUP BY pl.line_id`, [orderId],
+    );
+    return new Map(rows.map((r) => [r.lineId, r.quantity]));
+  },
+
+  /** Orders with picked units in the tote, with how many units of each line went into it. */
+  async toteUnits(db: Executor, toteId: string): Promise<Camelized<Omit<Selectable<PackShipToteUnits>, 'tote_id'>>[]> {
+    return db.query(
+      `SELECT order_id AS "orderId", line_id AS "lineId", sku, quantity FROM pack_ship.tote_units WHERE tote_id = $1 AND quantity > 0 ORDER BY order_id, line_id`, [toteId],
+    );
+  },
+
+  async addScannedUnit(db: Executor, packageId: string, line: { lineId: string; sku: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.package_lines (package_id, line_id, sku, quantity) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (package_id, line_id) DO UPDATE SET quantity = package_lines.quantity + 1`,
+      [packageId, line.lineId, line.sku],
+    );
+  },
+
+  async setCarton(db: Executor, packageId: string, cartonCode: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.packages SET carton_code = $2 WHERE id = $1`, [packageId, cartonCode]);
+  },
+
+  async setSscc(db: Executor, packageId: string, sscc: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.packages SET sscc = $2 WHERE id = $1 AND sscc IS NULL`, [packageId, sscc]);
+  },
+
+  async setWeighed(db: Executor, packageId: string, weighedG: number, expectedWeightG: number): Promise<void> {
+    await db.query(`UPDATE pack_ship.packages SET weighed_g = $2, expected_weight_g = $3 WHERE id = $1`, [packageId, weighedG, expectedWeightG]);
+  },
+
+  async seal(db: Executor, packageId: string, sscc: string, weightG: number, now: Date): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.packages SET status = 'PACKED', sscc = $2, weight_g = $3, packed_at = $4, sealed_at = $4 WHERE id = $1 AND status = 'OPEN'`,
+      [packageId, sscc, weightG, now],
+    );
+  },
+
+  async markRepacked(db: Executor, packageId: string, now: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.packages SET status = 'REPACKED', repacked_at = $2 WHERE id = $1`, [packageId, now]);
+  },
+
+  async removePacked(db: Executor, orderId: string, lines: readonly PackageLine[]): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.order_lines ol SET packed = ol.packed - (l->>'quantity')::int
+         FROM jsonb_array_elements($2::jsonb) l
+        WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'`,
+      [orderId, JSON.stringify(lines)],
+    );
+  },
+
+  async nextSsccSerial(db: Executor): Promise<number> {
+    const rows = await db.query<{ n: string }>(`SELECT nextval('pack_ship.sscc_serial_seq')::text AS n`);
+    return Number(rows[0]?.n ?? 0);
+  },
+
+  async nextCarrierTracking(db: Executor): Promise<number> {
+    const rows = await db.query<{ n: string }>(`SELECT nextval('pack_ship.carrier_tracking_seq')::text AS n`);
+    return Number(rows[0]?.n ?? 0);
+  },
+
+  // --- settings ----------------------------------------------------------------------------------------------
+  async settings(db: Executor, siteId: string): Promise<SiteSettings | undefined> {
+    const rows = await db.query<SettingsRow>(`SELECT site_id, weight_tolerance_pct, ship_from FROM pack_ship.site_settings WHERE site_id = $1`, [siteId]);
+    const r = rows[0];
+    return r === undefined ? undefined : { siteId: r.site_id, weightTolerancePct: Number(r.weight_tolerance_pct), shipFrom: r.ship_from };
+  },
+
+  async putSettings(db: Executor, s: SiteSettings, now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.site_settings (site_id, weight_tolerance_pct, ship_from, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (site_id) DO UPDATE SET weight_tolerance_pct = EXCLUDED.weight_tolerance_pct, ship_from = EXCLUDED.ship_from, updated_at = EXCLUDED.updated_at`,
+      [s.siteId, s.weightTolerancePct, s.shipFrom === null ? null : JSON.stringify(s.shipFrom), now],
+    );
   },
 
   async setPackages(db: Executor, ids: readonly string[], status: PackageStatus, shipmentId: string | null): Promise<void> {
@@ -255,10 +411,84 @@ export const packStore = {
     );
   },
 
-  async labelShipment(db: Executor, id: string, trackingNumber: string, labelZpl: string, now: Date): Promise<void> {
+  async labelShipment(db: Executor, id: string, b: { trackingNumber: string; labelZpl: string; service: string; price: number | null; currency: string | null }, now: Date): Promise<void> {
     await db.query(
-      `UPDATE pack_ship.shipments SET status = 'LABELLED', tracking_number = $2, label_zpl = $3, labelled_at = $4 WHERE id = $1`,
-      [id, trackingNumber, labelZpl, now],
+      `UPDATE pack_ship.shipments SET status = 'LABELLED', tracking_number = $2, label_zpl = $3, labelled_at = $4, service = $5, price = $6, currency = $7 WHERE id = $1`,
+      [id, b.trackingNumber, b.labelZpl, now, b.service, b.price, b.currency],
+    );
+  },
+
+  /** The label is void: the shipment VOIDED, its packages PACKED again and free to be booked. */
+  async voidShipment(db: Executor, id: string, now: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET status = 'VOIDED', voided_at = $2 WHERE id = $1`, [id, now]);
+    await db.query(`UPDATE pack_ship.packages SET status = 'PACKED', shipment_id = NULL WHERE shipment_id = $1`, [id]);
+  },
+
+  // --- manifests ---------------------------------------------------------------------------------------------
+  /** Labelled shipments of a carrier at a site not yet on a manifest, locked, oldest first. */
+  async unmanifested(db: Executor, siteId: string, carrier: string): Promise<Shipment[]> {
+    const rows = await db.query<ShipmentRow>(
+      `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments
+        WHERE site_id = $1 AND carrier = $2 AND status = 'LABELLED' AND manifest_id IS NULL ORDER BY id FOR UPDATE`, [siteId, carrier],
+    );
+    if (rows.length === 0) return [];
+    const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id' | 'shipment_id'>>(
+      `SELECT id, shipment_id FROM pack_ship.packages WHERE shipment_id = ANY($1::text[]) ORDER BY id`, [rows.map((r) => r.id)],
+    );
+    return rows.map((r) => toShipment(r, pkgs.filter((p) => p.shipment_id === r.id).map((p) => p.id)));
+  },
+
+  async insertManifest(db: Executor, m: Manifest, shipmentIds: readonly string[]): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.manifests (id, site_id, carrier, day, closed_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [m.id, m.siteId, m.carrier, m.day, m.closedAt, JSON.stringify(m.data)],
+    );
+    await db.query(`UPDATE pack_ship.shipments SET manifest_id = $1 WHERE id = ANY($2::text[])`, [m.id, shipmentIds]);
+    await db.query(`UPDATE pack_ship.packages SET status = 'MANIFESTED' WHERE shipment_id = ANY($1::text[]) AND status = 'LABELLED'`, [shipmentIds]);
+  },
+
+  async manifest(db: Executor, id: string): Promise<Manifest | undefined> {
+    const rows = await db.query<ManifestRow>(`SELECT id, site_id, carrier, day, closed_at, data FROM pack_ship.manifests WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : toManifest(rows[0]);
+  },
+
+  async manifests(db: Executor, siteId: string, day: string | null): Promise<Manifest[]> {
+    const rows = await db.query<ManifestRow>(
+      `SELECT id, site_id, carrier, day, closed_at, data FROM pack_ship.manifests WHERE site_id = $1 AND ($2::date IS NULL OR day = $2::date) ORDER BY id`, [siteId, day],
+    );
+    return rows.map(toManifest);
+  },
+
+  // --- tracking ----------------------------------------------------------------------------------------------
+  async shipmentIdByTracking(db: Executor, carrier: string, trackingNumber: string): Promise<string | undefined> {
+    const rows = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
+      `SELECT id FROM pack_ship.shipments WHERE carrier = $1 AND tracking_number = $2`, [carrier, trackingNumber],
+    );
+    return rows[0]?.id;
+  },
+
+  /** Records a tracking event; false when it was recorded already (a repeated webhook or poll). */
+  async recordTracking(db: Executor, e: { shipmentId: string; trackingNumber: string; status: string; at: string; detail: string | null }): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO pack_ship.tracking_events (shipment_id, tracking_number, status, at, detail) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING shipment_id`, [e.shipmentId, e.trackingNumber, e.status, e.at, e.detail],
+    );
+    return rows.length > 0;
+  },
+
+  async setTracked(db: Executor, id: string, status: 'IN_TRANSIT' | 'DELIVERED' | 'EXCEPTION', at: string): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.shipments SET status = $2,
+         in_transit_at = CASE WHEN $2 = 'IN_TRANSIT' THEN $3::timestamptz ELSE in_transit_at END,
+         delivered_at = CASE WHEN $2 = 'DELIVERED' THEN $3::timestamptz ELSE delivered_at END
+       WHERE id = $1`, [id, status, at],
+    );
+  },
+
+  /** Dispatched shipments still on their way with a carrier, for the tracking poll. */
+  async inTransit(db: Executor, carrier: string): Promise<{ id: string; trackingNumber: string }[]> {
+    return db.query(
+      `SELECT id, tracking_number AS "trackingNumber" FROM pack_ship.shipments WHERE carrier = $1 AND status IN ('DISPATCHED', 'IN_TRANSIT') ORDER BY id LIMIT 500`, [carrier],
     );
   },
 

@@ -9,13 +9,13 @@ import type { PackShipService } from './service.ts';
 export function packShipSubscriptions(packShip: PackShipService): Subscription[] {
   return [
     on(OrderEvents.received, async (d, _event, tx) => {
-      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, lines: d.lines });
+      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, lines: d.lines });
     }),
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));
     }),
     on(PickingEvents.linePicked, async (d, _event, tx) => {
-      await packShip.picked(tx, { orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity });
+      await packShip.picked(tx, { orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity, toteId: d.toteId });
     }),
     // Ready to pack when picking says the order is done: with a list's completion (`ordersDone`; absent in older
     // events: all its orders), or when the recovery of its last short settles it (ADR 0024).

@@ -26,6 +26,14 @@ export interface Config {
   readonly orderStallS: number;
   /** A task QUEUED this long without being taken raises TASK_NOT_STARTED. */
   readonly taskStallS: number;
+  /** Labels (ADR 0032): the GS1 company prefix SSCCs are made from (PAKLOG_GS1_COMPANY_PREFIX, 6-12 digits). */
+  readonly gs1CompanyPrefix: string;
+  /** The SSCC extension digit (PAKLOG_SSCC_EXTENSION_DIGIT, 0-9). */
+  readonly ssccExtensionDigit: number;
+  /** A JSON file of rate-table and REST carriers (PAKLOG_CARRIERS_FILE; docs/dev/carriers.md). */
+  readonly carriersFile: string | undefined;
+  /** How often carriers with a tracking API are polled (PAKLOG_TRACKING_POLL_MS). */
+  readonly trackingPollMs: number;
   /** CUTOFF_AT_RISK is raised for an order not packed this many minutes before its carrier's cut-off. */
   readonly cutoffMarginMin: number;
   /** Period of the stuck-work scan (dead letters, tasks nobody takes), milliseconds. */
@@ -174,6 +182,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (adminApiKey !== undefined && adminApiKey.length < 16) {
     problems.push('PAKLOG_ADMIN_API_KEY must be at least 16 characters long');
   }
+  // GS1's own example prefix (General Specifications) until the installation configures the one GS1 issued to it.
+  const gs1CompanyPrefix = str('PAKLOG_GS1_COMPANY_PREFIX') ?? '0614141';
+  if (!/^[0-9]{6,12}$/.test(gs1CompanyPrefix)) problems.push(`PAKLOG_GS1_COMPANY_PREFIX must be 6 to 12 digits, got "${gs1CompanyPrefix}"`);
   const contextsRaw = str('PAKLOG_CONTEXTS');
   const contexts = contextsRaw === undefined || contextsRaw === 'all' ? 'all' : contextsRaw.split(',').map((c) => c.trim()).filter((c) => c !== '');
 
@@ -248,6 +259,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),
     taskStallS: int('PAKLOG_TASK_STALL_S', 900, 1, 30 * 86_400),
     cutoffMarginMin: int('PAKLOG_CUTOFF_MARGIN_MIN', 60, 0, 24 * 60),
+    gs1CompanyPrefix,
+    ssccExtensionDigit: int('PAKLOG_SSCC_EXTENSION_DIGIT', 0, 0, 9),
+    carriersFile: str('PAKLOG_CARRIERS_FILE'),
+    trackingPollMs: int('PAKLOG_TRACKING_POLL_MS', 300_000, 500, 86_400_000),
     exceptionScanMs: int('PAKLOG_EXCEPTION_SCAN_MS', 30_000, 100, 3_600_000),
     sagaTickMs: int('PAKLOG_SAGA_TICK_MS', 1_000, 20, 60_000),
     sagaCrashAt: sagaCrashAt(),

@@ -95,6 +95,9 @@ export const EXAMPLES = {
     inspectionPlan: 'qpl_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     inspection: 'qin_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     nonConformance: 'qnc_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    manifest: 'mnf_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    /** Not an id but a tracking number POST /shipments returns; the same kind of stand-in. */
+    trackingNumber: 'PK0000000000000000',
     /** Not an id but a secret POST /auth/login (or /auth/refresh) returns; the same kind of stand-in. */
     refreshToken: 'prt_Zk3xQw9vR2mT7bN4cY8pL1sD6hJ0gF5aE3uK9oI2wXq',
   },

@@ -1,24 +1,93 @@
+/** A postal address as labels print it and carriers receive it. */
+export interface Address {
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+}
+
+/** One parcel (package) as a carrier sees it: weights in grams, outer dimensions in millimetres. */
+export interface Parcel {
+  readonly packageId: string;
+  readonly sscc: string | null;
+  readonly cartonCode: string;
+  readonly weightG: number;
+  readonly lengthMm: number;
+  readonly widthMm: number;
+  readonly heightMm: number;
+}
+
+/** What a carrier needs to quote a shipment. */
+export interface RateRequest {
+  readonly siteId: string;
+  readonly shipFrom: Address;
+  /** Null for an order received without an address (older events): only carriers that do not need one can quote. */
+  readonly shipTo: Address | null;
+  readonly packages: readonly Parcel[];
+}
+
 /** What a carrier needs to book a shipment. */
-export interface CarrierShipment {
+export interface CarrierShipment extends RateRequest {
   readonly shipmentId: string;
   readonly orderId: string;
-  readonly siteId: string;
-  readonly packages: readonly { readonly packageId: string; readonly cartonCode: string; readonly weightG: number }[];
+  /** The service booked (one of the carrier's `services`). */
+  readonly service: string;
+}
+
+export interface CarrierService {
+  readonly code: string;
+  readonly name: string;
+  /** Working days from dispatch to delivery the carrier commits to. */
+  readonly transitDays: number;
+}
+
+export interface RateQuote {
+  readonly carrier: string;
+  readonly service: string;
+  /** Price of the whole shipment, in `currency`, surcharges included. */
+  readonly price: number;
+  readonly currency: string;
+  readonly transitDays: number;
 }
 
 export interface CarrierBooking {
   readonly trackingNumber: string;
-  /** The shipping label in ZPL II, ready for a thermal printer. */
-  readonly labelZpl: string;
+  /** The carrier's own label in ZPL II when it sends one; PakLog prints its GS1 label otherwise. */
+  readonly labelZpl?: string;
 }
 
-/** The carrier port: a TMS or a parcel carrier's API plugs in here. */
+export const TRACKING_STATUSES = ['IN_TRANSIT', 'DELIVERED', 'EXCEPTION'] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+export interface TrackingUpdate {
+  readonly trackingNumber: string;
+  readonly status: TrackingStatus;
+  readonly at: string;
+  readonly detail?: string;
+}
+
+/**
+ * The carrier port: a TMS or a parcel carrier's API plugs in here (docs/dev/carriers.md). `book` is required; a
+ * carrier without `rate` is never picked by rate shopping (but can be requested by name), one without `void` has
+ * labels voided on PakLog's side only, one without `track` is tracked by webhook only.
+ */
 export interface Carrier {
   readonly code: string;
+  readonly services?: readonly CarrierService[];
+  /** Quotes for every service that can carry these parcels (none: it cannot). */
+  rate?(request: RateRequest): Promise<readonly RateQuote[]>;
   book(shipment: CarrierShipment): Promise<CarrierBooking>;
+  void?(trackingNumber: string): Promise<void>;
+  /** Tracking events since the last poll, for the poll job. */
+  track?(trackingNumbers: readonly string[]): Promise<readonly TrackingUpdate[]>;
 }
 
 export const OWN_FLEET = 'OWN_FLEET';
+/** The service of a carrier that declares none. */
+export const STANDARD_SERVICE = 'STANDARD';
 
 /** Tracking number of the own fleet: `PK`, the site's tag, and a number from a database sequence (so unique). */
 export function ownFleetTrackingNumber(siteId: string, n: number): string {
@@ -26,7 +95,8 @@ export function ownFleetTrackingNumber(siteId: string, n: number): string {
   return `PK${tag}${String(n).padStart(10, '0')}`;
 }
 
-export function ownFleetLabel(s: CarrierShipment, trackingNumber: string): string {
+/** The own fleet's plain driver label (before GS1-128 labels; kept for printers set up for it). */
+export function ownFleetLabel(s: Pick<CarrierShipment, 'orderId' | 'packages'>, trackingNumber: string): string {
   const weight = s.packages.reduce((w, p) => w + p.weightG, 0);
   return [
     '^XA',
@@ -38,13 +108,24 @@ export function ownFleetLabel(s: CarrierShipment, trackingNumber: string): strin
   ].join('\n');
 }
 
-/** The built-in carrier: the site's own vans. Numbers come from `nextNumber` (a database sequence). */
-export function ownFleetCarrier(nextNumber: () => Promise<number>): Carrier {
+/** The own fleet's one service: next-day delivery by the site's vans, at no carrier price (its cost is the fleet's). */
+export const OWN_FLEET_SERVICES: readonly CarrierService[] = [{ code: STANDARD_SERVICE, name: 'Own fleet next day', transitDays: 1 }];
+
+/**
+ * The built-in carrier: the site's own vans. Numbers come from `nextNumber` (a database sequence). It quotes price 0
+ * only when configured with a price (`quotePrice`): by default it does not take part in rate shopping, since a van
+ * round is not free, merely not invoiced.
+ */
+export function ownFleetCarrier(nextNumber: () => Promise<number>, quotePrice?: number): Carrier {
   return {
     code: OWN_FLEET,
+    services: OWN_FLEET_SERVICES,
+    ...(quotePrice === undefined ? {} : {
+      rate: async () => [{ carrier: OWN_FLEET, service: STANDARD_SERVICE, price: quotePrice, currency: 'EUR', transitDays: 1 }],
+    }),
+    // No label of its own: the vans carry PakLog's GS1-128 labels like any carrier's parcels.
     async book(shipment) {
-      const trackingNumber = ownFleetTrackingNumber(shipment.siteId, await nextNumber());
-      return { trackingNumber, labelZpl: ownFleetLabel(shipment, trackingNumber) };
+      return { trackingNumber: ownFleetTrackingNumber(shipment.siteId, await nextNumber()) };
     },
   };
 }

@@ -2,34 +2,37 @@ import type { PackageStatus, ShipmentStatus } from '../../../contracts/pack-ship
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /**
- * Package lifecycle; LABELLED → PACKED is a voided label (allowed until dispatch); any package not yet
- * shipped is voided (CANCELLED) when its order is cancelled.
+ * Package lifecycle; OPEN is a carton being filled at the pack station, sealed → PACKED; LABELLED → PACKED is a voided
+ * label (allowed until the manifest); any package not yet shipped is voided (CANCELLED) when its order is cancelled;
+ * an open or packed package can be opened again (REPACKED) and its units packed anew.
  */
 export const PACKAGE_TRANSITIONS: Record<PackageStatus, readonly PackageStatus[]> = {
-  OPEN: ['PACKED', 'CANCELLED'],
-  PACKED: ['LABELLED', 'CANCELLED'],
+  OPEN: ['PACKED', 'CANCELLED', 'REPACKED'],
+  PACKED: ['LABELLED', 'CANCELLED', 'REPACKED'],
   LABELLED: ['MANIFESTED', 'SHIPPED', 'PACKED', 'CANCELLED'],
   MANIFESTED: ['SHIPPED', 'CANCELLED'],
   SHIPPED: [],
   CANCELLED: [],
+  REPACKED: [],
 };
 
-/** The table the code enforces (platform/lifecycle.ts). A package is written PACKED at once (it was OPEN while packed). */
+/** The table the code enforces (platform/lifecycle.ts). `POST /packages` writes a package PACKED at once (it was OPEN while packed). */
 export const packageLifecycle = defineLifecycle('package', PACKAGE_TRANSITIONS, ['OPEN']);
 
 /** Packages a cancellation voids: every one that has not left (the store's void statement takes these only). */
 export const VOIDABLE_PACKAGE_STATUSES: readonly PackageStatus[] = (Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[])
   .filter((s) => packageLifecycle.can(s, 'CANCELLED'));
 
-/** Shipment lifecycle; LABELLED → CREATED is a voided label; CANCELLED voids a booking whose order was cancelled. */
+/** Shipment lifecycle; LABELLED → VOIDED is a voided label; CANCELLED voids a booking whose order was cancelled. */
 export const SHIPMENT_TRANSITIONS: Record<ShipmentStatus, readonly ShipmentStatus[]> = {
   CREATED: ['LABELLED', 'CANCELLED'],
-  LABELLED: ['DISPATCHED', 'CREATED', 'CANCELLED'],
+  LABELLED: ['DISPATCHED', 'VOIDED', 'CANCELLED'],
   DISPATCHED: ['IN_TRANSIT', 'DELIVERED', 'EXCEPTION'],
   IN_TRANSIT: ['DELIVERED', 'EXCEPTION'],
   DELIVERED: [],
   EXCEPTION: [],
   CANCELLED: [],
+  VOIDED: [],
 };
 
 export const shipmentLifecycle = defineLifecycle('shipment', SHIPMENT_TRANSITIONS, ['CREATED']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
 import { packerChooser, simplestFitChooser, suggestCartons, type Carton, type PackItem } from './carton-chooser.ts';
-import { ownFleetCarrier, ownFleetTrackingNumber } from './carrier.ts';
+import { ownFleetCarrier, ownFleetLabel, ownFleetTrackingNumber } from './carrier.ts';
 import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, packageLifecycle, shipmentLifecycle } from './lifecycles.ts';
 
 const canMovePackage = packageLifecycle.can;
@@ -99,10 +99,13 @@ describe('own fleet carrier', () => {
     expect(ownFleetTrackingNumber('sit_0191abcdef', 42)).toBe('PKABCDEF0000000042');
     let n = 0;
     const carrier = ownFleetCarrier(async () => ++n);
-    const a = await carrier.book({ shipmentId: 'shp_1', orderId: 'ord_1', siteId: 'sit_x1', packages: [{ packageId: 'pkg_1', cartonCode: 'S', weightG: 1200 }] });
-    const b = await carrier.book({ shipmentId: 'shp_2', orderId: 'ord_2', siteId: 'sit_x1', packages: [] });
+    const addr = { name: 'A', line1: 'L', city: 'C', postalCode: '1', country: 'DE' };
+    const base = { siteId: 'sit_x1', service: 'STANDARD', shipFrom: addr, shipTo: addr };
+    const a = await carrier.book({ ...base, shipmentId: 'shp_1', orderId: 'ord_1', packages: [{ packageId: 'pkg_1', sscc: null, cartonCode: 'S', weightG: 1200, lengthMm: 1, widthMm: 1, heightMm: 1 }] });
+    const b = await carrier.book({ ...base, shipmentId: 'shp_2', orderId: 'ord_2', packages: [] });
     expect(a.trackingNumber).not.toBe(b.trackingNumber);
-    expect(a.labelZpl).toMatch(/^\^XA[\s\S]*\^FDPK0000X10000000001\^FS[\s\S]*\^XZ$/);
+    expect(a.trackingNumber).toBe('PK0000X10000000001');
+    expect(ownFleetLabel({ orderId: 'ord_1', packages: [] }, a.trackingNumber)).toMatch(/^\^XA[\s\S]*\^FDPK0000X10000000001\^FS[\s\S]*\^XZ$/);
   });
 });
 

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCarrier } from '../../../../test/support/fake-carrier.ts';
+import type { CarrierShipment } from '../domain/carrier.ts';
+import { CarrierUnavailable, restCarrier } from './rest-carrier.ts';
+
+const shipment: CarrierShipment = {
+  shipmentId: 'shp_1', orderId: 'ord_1', siteId: 'sit_1', service: 'SAVER',
+  shipFrom: { name: 'DC North', line1: '1 Depot Road', city: 'Hamburg', postalCode: '20095', country: 'DE' },
+  shipTo: { name: 'Ada Lovelace', line1: '12 St James Sq', line2: 'Flat 3', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
+  packages: [
+    { packageId: 'pkg_1', sscc: '340123450000047111', cartonCode: 'M', weightG: 1500, lengthMm: 400, widthMm: 300, heightMm: 200 },
+    { packageId: 'pkg_2', sscc: '340123450000047128', cartonCode: 'S', weightG: 500, lengthMm: 300, widthMm: 200, heightMm: 150 },
+  ],
+};
+
+describe('generic REST carrier adapter against a local fake carrier', () => {
+  let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
+  let carrier: ReturnType<typeof restCarrier>;
+  beforeAll(async () => {
+    fake = await startFakeCarrier({ apiKey: 'secret-key' });
+    carrier = restCarrier({
+      code: 'RESTCO', baseUrl: `${fake.url}/`, apiKey: 'secret-key', timeoutMs: 2000,
+      services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }],
+    });
+  });
+  afterAll(async () => fake.close());
+
+  it('rates with the full address and parcel data; a service not configured is left out', async () => {
+    const quotes = await carrier.rate?.(shipment);
+    expect(quotes).toEqual([
+      { carrier: 'RESTCO', service: 'NEXTDAY', price: 8.4, currency: 'EUR', transitDays: 1 },
+      { carrier: 'RESTCO', service: 'SAVER', price: 4.6, currency: 'EUR', transitDays: 3 },
+    ]);
+    const call = fake.calls.at(-1);
+    expect(call).toMatchObject({ method: 'POST', path: '/rates', authorization: 'Bearer secret-key' });
+    expect(call?.body).toEqual({
+      shipFrom: shipment.shipFrom, shipTo: shipment.shipTo,
+      parcels: [
+        { reference: 'pkg_1', sscc: '340123450000047111', weightG: 1500, lengthMm: 400, widthMm: 300, heightMm: 200 },
+        { reference: 'pkg_2', sscc: '340123450000047128', weightG: 500, lengthMm: 300, widthMm: 200, heightMm: 150 },
+      ],
+    });
+  });
+
+  it('books the requested service and voids it', async () => {
+    const booking = await carrier.book(shipment);
+    expect(booking.trackingNumber).toMatch(/^RC\d{8}$/);
+    expect(fake.calls.at(-1)?.body).toMatchObject({ reference: 'shp_1', orderId: 'ord_1', service: 'SAVER', shipTo: { postalCode: 'SW1Y 4JH' } });
+    expect(fake.booked.has(booking.trackingNumber)).toBe(true);
+    await carrier.void?.(booking.trackingNumber);
+    expect(fake.booked.has(booking.trackingNumber)).toBe(false);
+    // Voiding twice: the carrier says 404, the adapter reports it rather than pretend.
+    await expect(carrier.void?.(booking.trackingNumber)).rejects.toBeInstanceOf(CarrierUnavailable);
+  });
+
+  it('reads tracking events', async () => {
+    fake.addTracking('RC00000042', 'IN_TRANSIT', '2026-12-02T08:00:00.000Z');
+    fake.addTracking('RC00000042', 'DELIVERED', '2026-12-03T12:00:00.000Z');
+    expect(await carrier.track?.(['RC00000042', 'RC99'])).toEqual([
+      { trackingNumber: 'RC00000042', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z' },
+      { trackingNumber: 'RC00000042', status: 'DELIVERED', at: '2026-12-03T12:00:00.000Z' },
+    ]);
+    expect(fake.calls.at(-1)?.path).toBe('/tracking?numbers=RC00000042,RC99');
+  });
+
+  it('refuses an error answer, a malformed answer, a wrong key and an unreachable carrier', async () => {
+    fake.failNext();
+    await expect(carrier.book(shipment)).rejects.toThrow(/answered 503/);
+    fake.malformNext();
+    await expect(carrier.book(shipment)).rejects.toThrow(/no trackingNumber/);
+    fake.malformNext();
+    await expect(carrier.rate?.(shipment)).rejects.toThrow(/no quotes array/);
+    const wrongKey = restCarrier({ code: 'RESTCO', baseUrl: fake.url, apiKey: 'nope', services: [] });
+    await expect(wrongKey.book(shipment)).rejects.toThrow(/answered 401/);
+    const down = restCarrier({ code: 'RESTCO', baseUrl: 'http://127.0.0.1:9', services: [], timeoutMs: 500 });
+    await expect(down.book(shipment)).rejects.toBeInstanceOf(CarrierUnavailable);
+  });
+});

@@ -1,0 +1,99 @@
+import { TRACKING_STATUSES, type Carrier, type CarrierService, type Parcel, type RateQuote, type TrackingUpdate } from '../domain/carrier.ts';
+
+/** Configuration of a carrier reached through PakLog's generic carrier REST API (docs/dev/carriers.md). */
+export interface RestCarrierConfig {
+  readonly code: string;
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when set. */
+  readonly apiKey?: string;
+  readonly services: readonly CarrierService[];
+  /** Per request; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/** The carrier could not be reached or answered with an error: nothing was booked, or the booking is unknown. */
+export class CarrierUnavailable extends Error {
+  constructor(readonly carrier: string, message: string) {
+    super(`${carrier}: ${message}`);
+  }
+}
+
+const parcelBody = (p: Parcel) => ({ reference: p.packageId, sscc: p.sscc, weightG: p.weightG, lengthMm: p.lengthMm, widthMm: p.widthMm, heightMm: p.heightMm });
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The generic REST carrier adapter: `POST /rates`, `POST /shipments`, `DELETE /shipments/{trackingNumber}`,
+ * `GET /tracking?numbers=…`, JSON both ways. Any answer not of the documented shape is refused (CarrierUnavailable),
+ * never guessed at.
+ */
+export function restCarrier(config: RestCarrierConfig): Carrier {
+  const base = config.baseUrl.replace(/\/+$/, '');
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+      });
+    } catch (e) {
+      throw new CarrierUnavailable(config.code, `${method} ${path} failed: ${(e as Error).message}`);
+    }
+    if (!res.ok) throw new CarrierUnavailable(config.code, `${method} ${path} answered ${res.status}`);
+    if (res.status === 204) return undefined;
+    try {
+      return await res.json();
+    } catch {
+      throw new CarrierUnavailable(config.code, `${method} ${path} answered no JSON`);
+    }
+  }
+  const known = new Set(config.services.map((s) => s.code));
+  return {
+    code: config.code,
+    services: config.services,
+    async rate(request) {
+      if (request.shipTo === null) return [];
+      const answer = await call('POST', '/rates', { shipFrom: request.shipFrom, shipTo: request.shipTo, parcels: request.packages.map(parcelBody) });
+      if (!isRecord(answer) || !Array.isArray(answer.quotes)) throw new CarrierUnavailable(config.code, 'POST /rates answered no quotes array');
+      const quotes: RateQuote[] = [];
+      for (const q of answer.quotes as unknown[]) {
+        if (!isRecord(q) || typeof q.service !== 'string' || typeof q.price !== 'number' || typeof q.currency !== 'string' || typeof q.transitDays !== 'number') {
+          throw new CarrierUnavailable(config.code, `POST /rates answered a malformed quote: ${JSON.stringify(q)}`);
+        }
+        // A service the configuration does not name cannot be requested or printed: it is left out.
+        if (known.has(q.service)) quotes.push({ carrier: config.code, service: q.service, price: q.price, currency: q.currency, transitDays: q.transitDays });
+      }
+      return quotes;
+    },
+    async book(shipment) {
+      const answer = await call('POST', '/shipments', {
+        reference: shipment.shipmentId, orderId: shipment.orderId, service: shipment.service,
+        shipFrom: shipment.shipFrom, shipTo: shipment.shipTo, parcels: shipment.packages.map(parcelBody),
+      });
+      if (!isRecord(answer) || typeof answer.trackingNumber !== 'string' || answer.trackingNumber === '') {
+        throw new CarrierUnavailable(config.code, 'POST /shipments answered no trackingNumber');
+      }
+      return { trackingNumber: answer.trackingNumber, ...(typeof answer.labelZpl === 'string' ? { labelZpl: answer.labelZpl } : {}) };
+    },
+    async void(trackingNumber) {
+      await call('DELETE', `/shipments/${encodeURIComponent(trackingNumber)}`);
+    },
+    async track(trackingNumbers) {
+      if (trackingNumbers.length === 0) return [];
+      const answer = await call('GET', `/tracking?numbers=${trackingNumbers.map(encodeURIComponent).join(',')}`);
+      if (!isRecord(answer) || !Array.isArray(answer.events)) throw new CarrierUnavailable(config.code, 'GET /tracking answered no events array');
+      const out: TrackingUpdate[] = [];
+      for (const e of answer.events as unknown[]) {
+        if (!isRecord(e) || typeof e.trackingNumber !== 'string' || typeof e.at !== 'string' || !(TRACKING_STATUSES as readonly unknown[]).includes(e.status)) {
+          throw new CarrierUnavailable(config.code, `GET /tracking answered a malformed event: ${JSON.stringify(e)}`);
+        }
+        out.push({ trackingNumber: e.trackingNumber, status: e.status as TrackingUpdate['status'], at: e.at, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) });
+      }
+      return out;
+    },
+  };
+}

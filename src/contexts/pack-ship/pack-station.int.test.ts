@@ -1,0 +1,166 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
+import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+
+/** The pack station's refusals write nothing; repack, void, tracking and carrier refusals (issue 13). */
+let t: TestApp;
+let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
+let siteId = '';
+const SHIP_TO = { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'Hamburg', postalCode: '20095', country: 'DE' };
+
+beforeAll(async () => {
+  fake = await startFakeCarrier();
+  const dir = mkdtempSync(join(tmpdir(), 'paklog-carriers-'));
+  const file = join(dir, 'carriers.json');
+  writeFileSync(file, JSON.stringify({ carriers: [
+    { kind: 'rate-table', code: 'PARCELCO', trackingPrefix: 'PC', table: {
+      currency: 'EUR', dimDivisor: 5000, zones: [{ zone: 'Z1', country: 'DE' }],
+      services: [{ code: 'ECONOMY', name: 'Economy', transitDays: 3, weightBreaks: [{ upToKg: 30, prices: { Z1: 5 } }] }],
+    } },
+    // Nothing listens there: every call fails.
+    { kind: 'rest', code: 'DOWNCO', baseUrl: 'http://127.0.0.1:9', timeoutMs: 500, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }] },
+    { kind: 'rest', code: 'RESTCO', baseUrl: fake.url, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] },
+  ] }));
+  t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file } });
+  siteId = (await t.post('/api/v1/sites', { code: 'PS2', name: 'Pack station site' })).body.id;
+  await t.post('/api/v1/products', { sku: 'BOOK', description: 'Paperback', gtin: '4006381333931', lengthMm: 200, widthMm: 150, heightMm: 30, weightG: 300 });
+  await t.post('/api/v1/products', { sku: 'PEN', description: 'Pen', lengthMm: 150, widthMm: 15, heightMm: 15, weightG: 20 });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+async function publish(source: string, type: string, subject: string, data: unknown): Promise<void> {
+  await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, siteId, data }]));
+  await t.settle();
+}
+/** An order received, picked into a tote and done picking. `shipTo: false` is an order received before addresses were carried. */
+async function pickedOrder(orderId: string, lines: { sku: string; quantity: number }[], o: { tote?: string; carrier?: string; shipTo?: boolean } = {}): Promise<void> {
+  const data: OrderReceived = {
+    orderId, externalId: `EXT-${orderId}`, siteId, carrier: o.carrier ?? 'OWN_FLEET', priority: 5,
+    lines: lines.map((l, i) => ({ lineId: `oln_${orderId}_${i + 1}`, lineNo: i + 1, sku: l.sku, quantity: l.quantity })),
+    ...(o.shipTo === false ? {} : { shipTo: SHIP_TO }),
+  };
+  await publish('orders', OrderEvents.received, orderId, data);
+  for (const [i, l] of lines.entries()) {
+    const pick: LinePicked = {
+      pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}_${i + 1}`, orderId, lineId: `oln_${orderId}_${i + 1}`, reservationId: `rsv_${orderId}_${i + 1}`,
+      siteId, sku: l.sku, locationId: 'loc_1', lot: null, quantity: l.quantity, toteId: o.tote ?? `TOTE-${orderId}`,
+    };
+    await publish('picking', PickingEvents.linePicked, `pkl_${orderId}`, pick);
+  }
+  const done: PickListCompleted = { pickListId: `pkl_${orderId}`, waveId: 'wav_1', siteId, orderIds: [orderId], status: 'COMPLETED' };
+  await publish('picking', PickingEvents.listCompleted, `pkl_${orderId}`, done);
+}
+const linesOf = async (packageId: string) => (await t.get(`/api/v1/packages/${packageId}`)).body.lines as { sku: string; quantity: number }[];
+
+describe('pack station', () => {
+  it('refuses a wrong item, a misread and an extra unit, writing nothing; a mixed tote needs its order named', async () => {
+    await pickedOrder('ord_a', [{ sku: 'BOOK', quantity: 1 }], { tote: 'T-MIX' });
+    await pickedOrder('ord_b', [{ sku: 'PEN', quantity: 2 }], { tote: 'T-MIX' });
+    const mixed = await t.get('/api/v1/pack-station/totes/T-MIX', 'operator');
+    expect(mixed).toMatchObject({ status: 409, body: { code: 'TOTE_HOLDS_SEVERAL_ORDERS' } });
+    expect((await t.get('/api/v1/pack-station/totes/T-MIX?orderId=ord_a', 'operator')).body).toMatchObject({ orderId: 'ord_a', units: [{ sku: 'BOOK', quantity: 1, gtin: '4006381333931' }] });
+    expect((await t.get('/api/v1/pack-station/totes/T-NONE', 'operator'))).toMatchObject({ status: 404, body: { code: 'TOTE_EMPTY' } });
+
+    const pkg = (await t.post('/api/v1/pack-station/packages', { orderId: 'ord_a' }, 'operator')).body;
+    expect(pkg).toMatchObject({ status: 'OPEN', lines: [] });
+    for (const [barcode, code] of [['PEN', 'WRONG_ITEM'], ['4006381333932', 'BAD_BARCODE'], ['NOT-A-THING', 'WRONG_ITEM']] as const) {
+      expect((await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode }, 'operator')).body.code).toBe(code);
+    }
+    expect(await linesOf(pkg.id)).toEqual([]);
+    expect((await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode: '4006381333931' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode: 'BOOK' }, 'operator')).body.code).toBe('ITEM_ALREADY_PACKED');
+    expect(await linesOf(pkg.id)).toEqual([expect.objectContaining({ sku: 'BOOK', quantity: 1 })]);
+    // The units scanned into the open carton are no longer offered to POST /packages.
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_a' }, 'operator')).body.code).toBe('NOTHING_TO_PACK');
+  });
+
+  it('blocks sealing out of tolerance (the site may widen it), then seals with an SSCC; an empty carton cannot be weighed', async () => {
+    await pickedOrder('ord_w', [{ sku: 'BOOK', quantity: 2 }]);
+    const pkg = (await t.post('/api/v1/pack-station/packages', { orderId: 'ord_w', cartonCode: 'S' }, 'operator')).body;
+    expect((await t.post(`/api/v1/packages/${pkg.id}/weight`, { weightG: 700 }, 'operator')).body.code).toBe('PACKAGE_EMPTY');
+    for (let i = 0; i < 2; i++) await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode: 'BOOK' }, 'operator');
+    // 2 × 300 g + the S carton's 150 g tare = 750 g; 5 % over is out of the default ±2 %.
+    const weighed = await t.post(`/api/v1/packages/${pkg.id}/weight`, { weightG: 788 }, 'operator');
+    expect(weighed.body.check).toEqual({ status: 'OUT', weighedG: 788, expectedG: 750, tolerancePct: 2, deviationPct: 5.07 });
+    expect((await t.post(`/api/v1/packages/${pkg.id}/seal`, undefined, 'operator')).body.code).toBe('WEIGHT_OUT_OF_TOLERANCE');
+    expect((await t.get(`/api/v1/packages/${pkg.id}`)).body).toMatchObject({ status: 'OPEN', sscc: null });
+    expect((await t.request('PUT', '/api/v1/pack-station/settings/PS2', { body: { weightTolerancePct: 6, shipFrom: null }, role: 'operator' })).status).toBe(403);
+    expect((await t.request('PUT', '/api/v1/pack-station/settings/PS2', { body: { weightTolerancePct: 6, shipFrom: null }, role: 'manager' })).body)
+      .toEqual({ siteId, weightTolerancePct: 6, shipFrom: null });
+    const sealed = await t.post(`/api/v1/packages/${pkg.id}/seal`, undefined, 'operator');
+    expect(sealed.body).toMatchObject({ status: 'PACKED', weightG: 788, weighedG: 788, expectedWeightG: 750, sscc: expect.stringMatching(/^0061414\d{11}$/) });
+    expect((await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode: 'BOOK' }, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
+    await t.request('PUT', '/api/v1/pack-station/settings/PS2', { body: { weightTolerancePct: 2, shipFrom: null }, role: 'manager' });
+  });
+
+  it('repacks a sealed package (its units packed again), not a labelled one; voids a label, not a dispatched one', async () => {
+    await pickedOrder('ord_r', [{ sku: 'BOOK', quantity: 1 }]);
+    const first = (await t.post('/api/v1/packages', { orderId: 'ord_r' }, 'operator')).body;
+    expect((await t.post(`/api/v1/packages/${first.id}/repack`, undefined, 'operator')).body.status).toBe('REPACKED');
+    const second = (await t.post('/api/v1/packages', { orderId: 'ord_r' }, 'operator')).body;
+    expect(second.lines).toEqual([expect.objectContaining({ sku: 'BOOK', quantity: 1 })]);
+    const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_r' }, 'operator')).body;
+    expect(shipment).toMatchObject({ status: 'LABELLED', packageIds: [second.id], service: 'STANDARD' });
+    expect((await t.post(`/api/v1/packages/${second.id}/repack`, undefined, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
+    // Tracking before dispatch is refused; an unknown number is 404.
+    expect((await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: shipment.trackingNumber, status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration')).body.code).toBe('ILLEGAL_TRANSITION');
+    expect((await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: 'NOPE', status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration')).status).toBe(404);
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/void`, undefined, 'operator')).body.status).toBe('VOIDED');
+    expect((await t.get(`/api/v1/packages/${second.id}`)).body).toMatchObject({ status: 'PACKED', shipmentId: null });
+    const again = (await t.post('/api/v1/shipments', { orderId: 'ord_r' }, 'operator')).body;
+    expect((await t.post(`/api/v1/shipments/${again.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
+    expect((await t.post(`/api/v1/shipments/${again.id}/void`, undefined, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
+    const delivered = await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration');
+    expect(delivered.body).toMatchObject({ status: 'DELIVERED', deliveredAt: '2026-12-01T10:00:00.000Z' });
+    const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.tracked.v1' AND subject = $1`, [again.id]);
+    expect(events[0]?.n).toBe(1);
+    // The same event again: stored once, no second event.
+    await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration');
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.tracked.v1' AND subject = $1`, [again.id]))[0]?.n).toBe(1);
+  });
+
+  it('refuses carriers that cannot book it, writing nothing: down (503), no address, no service in the promise', async () => {
+    await pickedOrder('ord_c', [{ sku: 'BOOK', quantity: 1 }]);
+    const packed = (await t.post('/api/v1/packages', { orderId: 'ord_c' }, 'operator')).body as { weightG: number };
+    const down = await t.post('/api/v1/shipments', { orderId: 'ord_c', carrier: 'DOWNCO' }, 'operator');
+    expect(down).toMatchObject({ status: 503, body: { code: 'CARRIER_UNAVAILABLE' } });
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true, maxTransitDays: 0 }, 'operator')).body.code).toBe('NO_SERVICE_MEETS_PROMISE');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true, carrier: 'PARCELCO' }, 'operator')).status).toBe(422);
+    expect((await t.get('/api/v1/shipments?orderIds=ord_c')).body.items).toEqual([]);
+    // Rate shopping skips the carrier that is down and books the cheapest quote: RESTCO SAVER (3 + 0.8/kg) under PARCELCO's 5.
+    const shopped = (await t.post('/api/v1/shipments', { orderId: 'ord_c', rateShop: true }, 'operator')).body;
+    expect(shopped).toMatchObject({ carrier: 'RESTCO', service: 'SAVER', price: Math.round((3 + (packed.weightG / 1000) * 0.8) * 100) / 100, currency: 'EUR' });
+    await t.post(`/api/v1/shipments/${shopped.id}/void`, undefined, 'operator');
+    const named = (await t.post('/api/v1/shipments', { orderId: 'ord_c', carrier: 'PARCELCO' }, 'operator')).body;
+    expect(named).toMatchObject({ carrier: 'PARCELCO', service: 'ECONOMY', price: 5, currency: 'EUR' });
+    expect(named.trackingNumber).toMatch(/^PCEC\d{10}$/);
+
+    await pickedOrder('ord_old', [{ sku: 'BOOK', quantity: 1 }], { shipTo: false });
+    await t.post('/api/v1/packages', { orderId: 'ord_old' }, 'operator');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_old', carrier: 'PARCELCO' }, 'operator')).body.code).toBe('SHIP_TO_MISSING');
+    // The own fleet takes it; its label says the carrier holds the address.
+    const own = (await t.post('/api/v1/shipments', { orderId: 'ord_old' }, 'operator')).body;
+    expect(own.labelZpl).toContain('(address held by the carrier)');
+  });
+
+  it("voids a cancelled order's booked label with its carrier", async () => {
+    await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');
+    const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_x', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect(shipment).toMatchObject({ carrier: 'RESTCO', service: 'SAVER', status: 'LABELLED' });
+    expect(fake.booked.has(shipment.trackingNumber)).toBe(true);
+    const cancelled: OrderCancelled = { orderId: 'ord_x', siteId, previousStatus: 'PACKED', lines: [{ lineId: 'oln_ord_x_1', lineNo: 1, sku: 'PEN', quantity: 1 }], reason: 'test' };
+    await publish('orders', OrderEvents.cancelled, 'ord_x', cancelled);
+    expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('CANCELLED');
+    for (let i = 0; i < 100 && fake.booked.has(shipment.trackingNumber); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.booked.has(shipment.trackingNumber)).toBe(false);
+  });
+});

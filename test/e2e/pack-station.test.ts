@@ -1,0 +1,193 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFParse } from 'pdf-parse';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidSscc } from '../../src/contexts/pack-ship/domain/gs1.ts';
+import { rateTableQuotes, type RateTable } from '../../src/contexts/pack-ship/domain/rate-table.ts';
+import { decodeCode128 } from '../support/barcodes.ts';
+import { startFakeCarrier } from '../support/fake-carrier.ts';
+import { injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Acceptance (d) of issue 13: a picked tote is scan-packed into two cartons at the pack station, labelled, booked with
+ * the carrier rate shopping picks, put on the day's manifest, dispatched, and tracked to DELIVERED by the carrier.
+ */
+const PARCELCO: RateTable = {
+  currency: 'EUR', dimDivisor: 5000, roundUpKg: 0.5,
+  zones: [{ zone: 'Z1', country: 'DE', postalPrefixes: ['20'] }, { zone: 'Z2', country: 'DE' }],
+  services: [
+    { code: 'ECONOMY', name: 'Economy', transitDays: 3, weightBreaks: [{ upToKg: 5, prices: { Z1: 4, Z2: 5 } }, { upToKg: 31.5, prices: { Z1: 9, Z2: 11 } }] },
+    { code: 'EXPRESS', name: 'Express', transitDays: 1, weightBreaks: [{ upToKg: 5, prices: { Z1: 9, Z2: 12 } }, { upToKg: 31.5, prices: { Z1: 19, Z2: 22 } }] },
+  ],
+  surcharges: [{ code: 'FUEL', kind: 'PERCENT', amount: 10 }],
+};
+const SHIP_TO = { name: 'Grete Nußbaum', line1: 'Mönckebergstraße 7', city: 'Hamburg', postalCode: '20095', country: 'DE' };
+
+let t: TestApp;
+let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
+let w: Warehouse;
+
+async function raw(path: string, key: string): Promise<{ status: number; type: string; body: Buffer }> {
+  const res = await t.app.http.inject({ method: 'GET', url: path, headers: { 'x-api-key': key } });
+  return { status: res.statusCode, type: String(res.headers['content-type'] ?? ''), body: res.rawPayload };
+}
+async function pdfText(pdf: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(pdf) });
+  try {
+    return (await parser.getText()).text;
+  } finally {
+    await parser.destroy();
+  }
+}
+
+beforeAll(async () => {
+  fake = await startFakeCarrier({ apiKey: 'rest-secret', prefix: 'RC' });
+  const dir = mkdtempSync(join(tmpdir(), 'paklog-carriers-'));
+  const file = join(dir, 'carriers.json');
+  writeFileSync(file, JSON.stringify({
+    carriers: [
+      { kind: 'rate-table', code: 'PARCELCO', trackingPrefix: 'PC', table: PARCELCO },
+      { kind: 'rest', code: 'RESTCO', baseUrl: fake.url, apiKeyEnv: 'PAKLOG_TEST_RESTCO_KEY', timeoutMs: 5000,
+        services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] },
+    ],
+  }));
+  process.env.PAKLOG_TEST_RESTCO_KEY = 'rest-secret';
+  t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file, PAKLOG_GS1_COMPANY_PREFIX: '4012345', PAKLOG_SSCC_EXTENSION_DIGIT: '3', PAKLOG_TRACKING_POLL_MS: '500' } });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+  delete process.env.PAKLOG_TEST_RESTCO_KEY;
+});
+
+describe('pack station to delivery', () => {
+  it('scan-packs a picked tote into two cartons, labels them, rate-shops, manifests, dispatches and tracks to DELIVERED', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    w = await setupWarehouse(call, { siteCode: 'PST', aisles: 2, bays: 4, levels: 2, skus: 3 });
+    await receiveStock(call, w, 20, 1);
+    const [a, b, c] = w.products;
+    if (a === undefined || b === undefined || c === undefined) throw new Error('three products expected');
+    expect((await t.request('PUT', `/api/v1/pack-station/settings/PST`, { body: {
+      weightTolerancePct: 2, shipFrom: { name: 'PakLog DC Hamburg', line1: '1 Depot Road', city: 'Hamburg', postalCode: '20457', country: 'DE' },
+    }, role: 'manager' })).status).toBe(200);
+
+    const created = await t.post('/api/v1/orders', {
+      externalId: 'PST-1', siteId: w.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }, { sku: b.sku, quantity: 2 }],
+    }, 'integration');
+    expect(created.status).toBe(201);
+    const orderId: string = created.body.id;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, w.siteId, 5);
+    await t.settle();
+    await workTasks(floor, w.siteId, ['packer-pick'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+
+    // Scan the tote: its order and what is left to pack, with the packer's suggestion.
+    const tote = await t.get('/api/v1/pack-station/totes/TOTE-packer-pick', 'operator');
+    expect(tote.status).toBe(200);
+    expect(tote.body).toMatchObject({ orderId, units: expect.arrayContaining([expect.objectContaining({ sku: a.sku, quantity: 3, gtin: a.gtin })]) });
+
+    // Carton 1: overridden to M; three units of A by GTIN; a wrong item and a misread are refused.
+    const one = await t.post('/api/v1/pack-station/packages', { orderId, cartonCode: 'M', toteId: 'TOTE-packer-pick' }, 'operator');
+    expect(one.status).toBe(201);
+    expect(one.body).toMatchObject({ status: 'OPEN', cartonCode: 'M' });
+    for (let i = 0; i < 3; i++) expect((await t.post(`/api/v1/packages/${one.body.id}/scans`, { barcode: a.gtin }, 'operator')).status).toBe(200);
+    const wrong = await t.post(`/api/v1/packages/${one.body.id}/scans`, { barcode: c.gtin }, 'operator');
+    expect(wrong).toMatchObject({ status: 422, body: { code: 'WRONG_ITEM' } });
+    expect((await t.post(`/api/v1/packages/${one.body.id}/scans`, { barcode: '4006381333932' }, 'operator')).body.code).toBe('BAD_BARCODE');
+    expect((await t.post(`/api/v1/packages/${one.body.id}/scans`, { barcode: a.gtin }, 'operator')).body.code).toBe('ITEM_ALREADY_PACKED');
+    const products = new Map((await t.getAll<{ sku: string; weightG: number }>(`/api/v1/products`)).map((p) => [p.sku, p]));
+    const cartons = new Map((await t.get('/api/v1/cartons')).body.items.map((x: { code: string; tareG: number }) => [x.code, x]));
+    const expectedOne = 3 * products.get(a.sku)!.weightG + (cartons.get('M') as { tareG: number }).tareG;
+
+    // Out of tolerance: the check says so and sealing is refused, nothing written; a good weight seals it.
+    const heavy = await t.post(`/api/v1/packages/${one.body.id}/weight`, { weightG: Math.round(expectedOne * 1.05) }, 'operator');
+    expect(heavy.body.check).toMatchObject({ status: 'OUT', expectedG: expectedOne, tolerancePct: 2 });
+    const blocked = await t.post(`/api/v1/packages/${one.body.id}/seal`, undefined, 'operator');
+    expect(blocked).toMatchObject({ status: 409, body: { code: 'WEIGHT_OUT_OF_TOLERANCE' } });
+    expect((await t.get(`/api/v1/packages/${one.body.id}`)).body).toMatchObject({ status: 'OPEN', sscc: null });
+    expect((await t.post(`/api/v1/packages/${one.body.id}/weight`, { weightG: expectedOne + Math.floor(expectedOne * 0.015) }, 'operator')).body.check.status).toBe('WITHIN');
+    const sealedOne = await t.post(`/api/v1/packages/${one.body.id}/seal`, undefined, 'operator');
+    expect(sealedOne.body).toMatchObject({ status: 'PACKED', lines: [expect.objectContaining({ sku: a.sku, quantity: 3 })] });
+    expect(isValidSscc(sealedOne.body.sscc)).toBe(true);
+    expect(sealedOne.body.sscc).toMatch(/^34012345/);
+
+    // Carton 2: the packer's suggestion; B twice.
+    const two = await t.post('/api/v1/pack-station/packages', { orderId }, 'operator');
+    expect(two.status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await t.post(`/api/v1/packages/${two.body.id}/scans`, { barcode: b.sku }, 'operator')).status).toBe(200);
+    const expectedTwo = 2 * products.get(b.sku)!.weightG + (cartons.get(two.body.cartonCode) as { tareG: number }).tareG;
+    expect((await t.post(`/api/v1/packages/${two.body.id}/seal`, undefined, 'operator')).body.code).toBe('WEIGHT_NOT_CAPTURED');
+    await t.post(`/api/v1/packages/${two.body.id}/weight`, { weightG: expectedTwo }, 'operator');
+    expect((await t.post(`/api/v1/packages/${two.body.id}/seal`, undefined, 'operator')).body.status).toBe('PACKED');
+    await until('packed', () => orderStatus(call, orderId), (s) => s === 'PACKED');
+
+    // A requested carrier/service is honoured or refused, never replaced; a refusal writes nothing.
+    expect((await t.post('/api/v1/shipments', { orderId, carrier: 'PARCELCO', service: 'OVERNIGHT' }, 'operator')).body.code).toBe('UNKNOWN_SERVICE');
+    const late = await t.post('/api/v1/shipments', { orderId, carrier: 'PARCELCO', service: 'ECONOMY', maxTransitDays: 1 }, 'operator');
+    expect(late).toMatchObject({ status: 409, body: { code: 'SERVICE_NOT_AVAILABLE' } });
+    expect((await t.get(`/api/v1/shipments?orderIds=${orderId}`)).body.items).toEqual([]);
+
+    // Rate shopping within one working day: the cheapest of PARCELCO EXPRESS and RESTCO NEXTDAY.
+    const packages = [sealedOne.body, (await t.get(`/api/v1/packages/${two.body.id}`)).body] as { id: string; weightG: number; cartonCode: string; sscc: string }[];
+    const parcels = packages.map((p) => {
+      const carton = (cartons.get(p.cartonCode) as { innerLengthMm: number; innerWidthMm: number; innerHeightMm: number });
+      return { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: carton.innerLengthMm, widthMm: carton.innerWidthMm, heightMm: carton.innerHeightMm };
+    });
+    const parcelcoExpress = rateTableQuotes('PARCELCO', PARCELCO, SHIP_TO, parcels).find((q) => q.service === 'EXPRESS')!.price;
+    const restNextDay = Math.round((6 + (parcels.reduce((n, p) => n + p.weightG, 0) / 1000) * 1.2) * 100) / 100;
+    const cheapest = parcelcoExpress <= restNextDay ? { carrier: 'PARCELCO', service: 'EXPRESS', price: parcelcoExpress } : { carrier: 'RESTCO', service: 'NEXTDAY', price: restNextDay };
+    const booked = await t.post('/api/v1/shipments', { orderId, rateShop: true, maxTransitDays: 1 }, 'operator');
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({ ...cheapest, status: 'LABELLED', packageIds: packages.map((p) => p.id).sort() });
+    expect(cheapest.carrier).toBe('RESTCO'); // by construction of the fake's prices; the assertion above is the rule
+    expect(fake.calls.find((x) => x.method === 'POST' && x.path === '/shipments')?.body).toMatchObject({ shipTo: SHIP_TO, service: 'NEXTDAY' });
+
+    // Void it (the carrier is told) and book again: a new shipment, a new tracking number.
+    const voided = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator');
+    expect(voided.body).toMatchObject({ status: 'VOIDED' });
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+    const shipment = (await t.post('/api/v1/shipments', { orderId, rateShop: true, maxTransitDays: 1 }, 'operator')).body;
+    expect(shipment).toMatchObject({ carrier: 'RESTCO', service: 'NEXTDAY', status: 'LABELLED' });
+    expect(shipment.trackingNumber).not.toBe(booked.body.trackingNumber);
+    expect(shipment.labelZpl).toContain(`^FD>;>800${packages[0]!.sscc}^FS`);
+    expect(shipment.labelZpl).toContain(`^FD>;>800${packages[1]!.sscc}^FS`);
+
+    // Labels: ZPL and PDF reprints, the SSCC PNG decodes; the packing slip names the address.
+    const zpl = await raw(`/api/v1/packages/${packages[1]!.id}/label?format=zpl`, t.keys.operator);
+    expect(zpl.body.toString('utf8')).toContain('Package 2 of 2');
+    const pdf = await raw(`/api/v1/packages/${packages[0]!.id}/label?format=pdf`, t.keys.operator);
+    expect(pdf.type).toBe('application/pdf');
+    const labelText = await pdfText(pdf.body);
+    for (const s of ['Grete Nußbaum', '20095 Hamburg', 'PakLog DC Hamburg', 'RESTCO', 'NEXTDAY']) expect(labelText).toContain(s);
+    const png = await raw(`/api/v1/packages/${packages[0]!.id}/label?format=png`, t.keys.operator);
+    expect(decodeCode128(PNG.sync.read(png.body))).toBe(`]C100${packages[0]!.sscc}`);
+    expect(await pdfText((await raw(`/api/v1/shipments/${shipment.id}/packing-slip`, t.keys.operator)).body)).toContain('Mönckebergstraße 7');
+
+    // End of day: the RESTCO manifest takes it; its label can no longer be voided.
+    const manifest = await t.post('/api/v1/manifests', { siteId: 'PST', carrier: 'RESTCO' }, 'operator');
+    expect(manifest.status).toBe(201);
+    expect(manifest.body.data.shipments).toEqual([expect.objectContaining({ shipmentId: shipment.id, trackingNumber: shipment.trackingNumber, packages: expect.any(Array) })]);
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/void`, undefined, 'operator')).body.code).toBe('ALREADY_MANIFESTED');
+    expect((await t.post('/api/v1/manifests', { siteId: 'PST', carrier: 'RESTCO' }, 'operator')).body.code).toBe('NOTHING_TO_MANIFEST');
+    expect(await pdfText((await raw(`/api/v1/manifests/${manifest.body.id}/document`, t.keys.operator)).body)).toContain(shipment.trackingNumber);
+    expect((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items.filter((p: { status: string }) => p.status === 'MANIFESTED')).toHaveLength(2);
+
+    // Dispatch, then the carrier: IN_TRANSIT by webhook, DELIVERED by the tracking poll.
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    const transit = await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: '2026-12-02T07:00:00.000Z' }, 'integration');
+    expect(transit.body.status).toBe('IN_TRANSIT');
+    fake.addTracking(shipment.trackingNumber, 'DELIVERED', '2026-12-03T11:30:00.000Z');
+    const delivered = await until('delivered', async () => (await t.get(`/api/v1/shipments/${shipment.id}`)).body, (s) => s.status === 'DELIVERED', 10_000);
+    expect(delivered.deliveredAt).toBe('2026-12-03T11:30:00.000Z');
+    // A late IN_TRANSIT changes nothing.
+    expect((await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: '2026-12-02T09:00:00.000Z' }, 'integration')).body.status).toBe('DELIVERED');
+  }, 120_000);
+});

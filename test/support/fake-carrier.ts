@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake carrier received. */
+export interface CarrierCall {
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | undefined;
+  readonly body: unknown;
+}
+
+/**
+ * A carrier speaking PakLog's generic carrier REST API (docs/dev/carriers.md) on a loopback port: prices by weight,
+ * numbers shipments, forgets voided ones, and reports tracking events the test sets. `failNext` makes the next
+ * request answer 503; `malformNext` makes it answer JSON of the wrong shape.
+ */
+export async function startFakeCarrier(options: { apiKey?: string; prefix?: string } = {}) {
+  const calls: CarrierCall[] = [];
+  const booked = new Map<string, unknown>();
+  const tracking: { trackingNumber: string; status: string; at: string }[] = [];
+  let seq = 0;
+  let failNext = false;
+  let malformNext = false;
+  const readBody = async (req: IncomingMessage): Promise<unknown> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text === '' ? undefined : JSON.parse(text) as unknown;
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      calls.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      const send = (status: number, payload?: unknown): void => {
+        res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
+        res.end(payload === undefined ? undefined : JSON.stringify(payload));
+      };
+      if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(401, { error: 'unauthorized' });
+      if (failNext) {
+        failNext = false;
+        return send(503, { error: 'down' });
+      }
+      if (malformNext) {
+        malformNext = false;
+        return send(200, { unexpected: true });
+      }
+      const b = (body ?? {}) as { parcels?: { weightG: number }[] };
+      if (req.method === 'POST' && url.pathname === '/rates') {
+        const kg = (b.parcels ?? []).reduce((n, p) => n + p.weightG, 0) / 1000;
+        return send(200, { quotes: [
+          { service: 'NEXTDAY', price: Math.round((6 + kg * 1.2) * 100) / 100, currency: 'EUR', transitDays: 1 },
+          { service: 'SAVER', price: Math.round((3 + kg * 0.8) * 100) / 100, currency: 'EUR', transitDays: 3 },
+          { service: 'UNLISTED', price: 0.01, currency: 'EUR', transitDays: 1 },
+        ] });
+      }
+      if (req.method === 'POST' && url.pathname === '/shipments') {
+        const trackingNumber = `${options.prefix ?? 'RC'}${String(++seq).padStart(8, '0')}`;
+        booked.set(trackingNumber, body);
+        return send(201, { trackingNumber });
+      }
+      if (req.method === 'DELETE' && url.pathname.startsWith('/shipments/')) {
+        const n = decodeURIComponent(url.pathname.slice('/shipments/'.length));
+        if (!booked.delete(n)) return send(404, { error: 'unknown' });
+        return send(204);
+      }
+      if (req.method === 'GET' && url.pathname === '/tracking') {
+        const numbers = new Set((url.searchParams.get('numbers') ?? '').split(','));
+        return send(200, { events: tracking.filter((t) => numbers.has(t.trackingNumber)) });
+      }
+      return send(404, { error: 'no route' });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    booked,
+    addTracking: (trackingNumber: string, status: string, at: string) => { tracking.push({ trackingNumber, status, at }); },
+    failNext: () => { failNext = true; },
+    malformNext: () => { malformNext = true; },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
