@@ -12,6 +12,7 @@ import { PackShipErrors } from './pack-ship.ts';
 import { PickingErrors } from './picking.ts';
 import { TasksErrors } from './tasks.ts';
 import { WavesErrors } from './waves.ts';
+import { WorkloadErrors } from './workload.ts';
 
 /** Contract error catalogues by producing context (a code is declared once, by the context whose rule it names). */
 export const CONTEXT_ERRORS = {
@@ -24,6 +25,7 @@ export const CONTEXT_ERRORS = {
   picking: PickingErrors,
   'pack-ship': PackShipErrors,
   orchestration: OrchestrationErrors,
+  workload: WorkloadErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

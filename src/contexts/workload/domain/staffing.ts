@@ -45,12 +45,12 @@ export function headsOf(shifts: readonly Shift[]): Map<string, Float64Array> {
   return heads;
 }
 
-/** `add` more heads in `zone` from minute `fromMin` to the end of the day (a what-if). */
+/** `add` more heads in `zone` from minute `fromMin` to the end of the day (a what-if; negative takes away, never below none). */
 export function withExtraHeads(heads: Heads, zone: string, add: number, fromMin: number): Map<string, Float64Array> {
   const out = new Map<string, Float64Array>();
   for (const [z, row] of heads) out.set(z, Float64Array.from(row));
   const row = out.get(zone) ?? new Float64Array(DAY_MINUTES);
-  for (let m = Math.max(0, fromMin); m < DAY_MINUTES; m += 1) row[m] = (row[m] ?? 0) + add;
+  for (let m = Math.max(0, fromMin); m < DAY_MINUTES; m += 1) row[m] = Math.max(0, (row[m] ?? 0) + add);
   out.set(zone, row);
   return out;
 }
