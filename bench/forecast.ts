@@ -10,11 +10,14 @@ import { seasonalSeries } from '../src/contexts/workload/domain/seasonal-generat
 import { machine, writeResult } from './machine.ts';
 import { numberArg, stringArg } from './support.ts';
 
+interface Scores { wape: number; mape: number }
+interface SeedRow { seed: number; hours: number; origins: number; horizonHours: number; holtWinters: Scores; naiveSeasonal: Scores; backtestMs: number }
+
 export async function main(args: string[]): Promise<void> {
   const seeds = numberArg(args, 'seeds', 16);
   const weeks = numberArg(args, 'weeks', 6);
   const origins = numberArg(args, 'origins', 14);
-  const rows = [];
+  const rows: SeedRow[] = [];
   for (let i = 0; i < seeds; i++) {
     const seed = 14 + i;
     const y = seasonalSeries({ seed, weeks });
@@ -33,7 +36,7 @@ export async function main(args: string[]): Promise<void> {
       + `naive seasonal WAPE ${(row.naiveSeasonal.wape * 100).toFixed(1)}% MAPE ${(row.naiveSeasonal.mape * 100).toFixed(1)}% (${row.backtestMs} ms)`);
   }
   const beats = rows.filter((r) => r.holtWinters.wape < r.naiveSeasonal.wape).length;
-  const mean = (f: (r: (typeof rows)[number]) => number): number => +(rows.reduce((s, r) => s + f(r), 0) / rows.length).toFixed(4);
+  const mean = (f: (r: SeedRow) => number): number => +(rows.reduce((s, r) => s + f(r), 0) / rows.length).toFixed(4);
   const result = {
     benchmark: 'forecast', machine: machine(),
     data: `seasonalSeries({ seed, weeks: ${weeks} }) — hourly lines with daily and weekly seasons, trend, peak days, 15% noise`,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- workload [--lines=10000] [--requests=200] [--out=workload]` (issue 14 acceptance d): the day's
- * staffing plan, `GET /api/v1/workload/plan?site=…` for today, with `--lines` open order lines at the site.
+ * staffing plan, `GET /api/v1/workload/plan?siteId=…` for today, with `--lines` open order lines at the site.
  *
  * The app runs location-master and workload (the plan reads only workload's own tables). The projection's tables are
  * filled in SQL as the floor's events would leave them: open orders (1–4 lines, 1–3 units a line; 85% still to pick,
@@ -140,7 +140,7 @@ export async function main(args: string[]): Promise<void> {
         if (res.statusCode !== 200) throw new Error(`${url} → ${res.statusCode} ${res.body}`);
         return { ms, body: JSON.parse(res.body) as Record<string, unknown> };
       };
-      const planUrl = `/api/v1/workload/plan?site=WLB`;
+      const planUrl = `/api/v1/workload/plan?siteId=WLB`;
       for (let i = 0; i < 5; i++) await get(planUrl);
       const planTimes: number[] = [];
       let last: Record<string, unknown> = {};
@@ -152,7 +152,7 @@ export async function main(args: string[]): Promise<void> {
       const backlog = last['backlog'] as { lines: number; orders: number; workHours: number };
       if (backlog.lines !== lines) throw new Error(`the plan counts ${backlog.lines} open lines, ${lines} were generated`);
       const whatIfTimes: number[] = [];
-      for (let i = 0; i < 50; i++) whatIfTimes.push((await get(`/api/v1/workload/what-if?site=WLB&zone=${ZONES[i % 6]}&add=3&fromHour=14`)).ms);
+      for (let i = 0; i < 50; i++) whatIfTimes.push((await get(`/api/v1/workload/what-if?siteId=WLB&zone=${ZONES[i % 6]}&add=3&fromHour=14`)).ms);
       const plan = timings(planTimes);
       const whatIf = timings(whatIfTimes);
       console.log(`plan: p50 ${plan.p50Ms} / p99 ${plan.p99Ms} / max ${plan.maxMs} ms; what-if: p50 ${whatIf.p50Ms} / p99 ${whatIf.p99Ms} ms`);

@@ -33,7 +33,7 @@ const CarrierOutcome = Type.Object({
   carrier: Type.String(), cutoff: Type.String({ description: 'HH:MM, UTC' }), workHours: Type.Number(), finishAt: Nullable(DateTime),
   missed: Type.Boolean({ description: "Its open work is not done by its cut-off with this roster" }),
 });
-const SiteQuery = { site: SiteRef, date: Type.Optional(Day) };
+const SiteQuery = { siteId: SiteRef, date: Type.Optional(Day) };
 
 export async function workloadRoutes(app: HttpApp, service: WorkloadService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
@@ -43,11 +43,11 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     schema: {
       operationId: 'getLaborStandards', tags, summary: "A site's labour standards",
       description: 'Per task type: fixed seconds + seconds per line + seconds per unit + travel (the route\'s metres, else metres per line) ÷ walking speed.',
-      querystring: Type.Object({ site: SiteRef }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: { 200: Type.Object({ siteId: Type.String(), standards: List(StandardSchema) }), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
-    const site = await siteId(req.query.site, '/querystring/site');
+    const site = await siteId(req.query.siteId, '/querystring/siteId');
     return { siteId: site, standards: await service.standards(site) };
   });
 
@@ -78,7 +78,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       querystring: Type.Object(SiteQuery, { additionalProperties: false }),
       response: { 200: RosterSchema, ...problems('UNKNOWN_SITE') },
     },
-  }, async (req) => service.roster(await siteId(req.query.site, '/querystring/site'), req.query.date));
+  }, async (req) => service.roster(await siteId(req.query.siteId, '/querystring/siteId'), req.query.date));
 
   app.put('/workload/roster', {
     config: { roles: CAN.plan },
@@ -105,7 +105,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       description: 'Over completed tasks in [from, to) (default the last 7 days): lines and units per hour worked (started → completed), '
         + 'travel (planned routes, else metres per line), idle time between the first claim and the last completion, and per task type '
         + 'observed vs standard seconds with the learned correction (shrunk towards 1 while evidence is thin).',
-      querystring: Type.Object({ site: SiteRef, from: Type.Optional(DateTime), to: Type.Optional(DateTime), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef, from: Type.Optional(DateTime), to: Type.Optional(DateTime), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
       response: {
         200: Page(Type.Object({
           workerId: Type.String(), tasks: Type.Integer(), lines: Type.Integer(), units: Type.Integer(), busyHours: Type.Number(),
@@ -120,7 +120,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     },
   }, async (req) => {
     const q = req.query;
-    const site = await siteId(q.site, '/querystring/site');
+    const site = await siteId(q.siteId, '/querystring/siteId');
     const after = unwrap(cursorKey(q.cursor));
     const items = await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after);
     return { items, nextCursor: nextCursor(items, q.limit, (w) => w.workerId) };
@@ -145,7 +145,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
         ...problems('UNKNOWN_SITE', 'PLAN_DATE_PAST'),
       },
     },
-  }, async (req) => unwrap(await service.forecast(await siteId(req.query.site, '/querystring/site'), req.query.date)));
+  }, async (req) => unwrap(await service.forecast(await siteId(req.query.siteId, '/querystring/siteId'), req.query.date)));
 
   app.get('/workload/plan', {
     config: { roles: CAN.read },
@@ -170,7 +170,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
         ...problems('UNKNOWN_SITE', 'PLAN_DATE_PAST'),
       },
     },
-  }, async (req) => unwrap(await service.plan(await siteId(req.query.site, '/querystring/site'), req.query.date)));
+  }, async (req) => unwrap(await service.plan(await siteId(req.query.siteId, '/querystring/siteId'), req.query.date)));
 
   app.get('/workload/what-if', {
     config: { roles: CAN.read },
@@ -192,6 +192,6 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     },
   }, async (req) => {
     const q = req.query;
-    return unwrap(await service.whatIf(await siteId(q.site, '/querystring/site'), q.date, q.zone, q.add, q.fromHour));
+    return unwrap(await service.whatIf(await siteId(q.siteId, '/querystring/siteId'), q.date, q.zone, q.add, q.fromHour));
   });
 }

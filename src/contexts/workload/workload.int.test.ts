@@ -28,17 +28,17 @@ afterAll(async () => t.close());
 
 describe('labour standards', () => {
   it('are the defaults until set; a set standard replaces one task type; bad input is refused and writes nothing', async () => {
-    const before = (await t.get('/api/v1/workload/standards?site=WKL', 'viewer')).body;
+    const before = (await t.get('/api/v1/workload/standards?siteId=WKL', 'viewer')).body;
     expect(before.standards.find((s: { taskType: string }) => s.taskType === 'PICK')).toMatchObject({ isDefault: true, fixedS: 60 });
     const body = { siteId: 'WKL', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2 };
     expect((await t.request('PUT', '/api/v1/workload/standards/PICK', { body, role: 'viewer' })).status).toBe(403);
     const bad = await t.request('PUT', '/api/v1/workload/standards/PICK', { body: { ...body, fixedS: 10, walkSpeedMps: 0 }, role: 'manager' });
     expect(bad.status).toBe(400);
-    expect((await t.get('/api/v1/workload/standards?site=WKL')).body).toEqual(before);
+    expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body).toEqual(before);
     const set = await t.request('PUT', '/api/v1/workload/standards/PICK', { body, role: 'manager' });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2, isDefault: false });
-    expect((await t.get('/api/v1/workload/standards?site=WKL')).body.standards.find((s: { taskType: string }) => s.taskType === 'PACK').isDefault).toBe(true);
+    expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body.standards.find((s: { taskType: string }) => s.taskType === 'PACK').isDefault).toBe(true);
   });
 });
 
@@ -53,7 +53,7 @@ describe('the roster', () => {
     expect(overlap.body.code).toBe('ROSTER_OVERLAP');
     const empty = await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day: tomorrow, shifts: [{ workerId: 'x', zone: 'A', from: '10:00', to: '09:00' }] }, role: 'manager' });
     expect(empty.body.code).toBe('SHIFT_EMPTY');
-    expect((await t.get(`/api/v1/workload/roster?site=WKL&date=${tomorrow}`, 'viewer')).body.shifts).toEqual(shifts);
+    expect((await t.get(`/api/v1/workload/roster?siteId=WKL&date=${tomorrow}`, 'viewer')).body.shifts).toEqual(shifts);
   });
 });
 
@@ -63,7 +63,7 @@ describe('the plan, from the floor\'s events', () => {
     const orders = [];
     for (let i = 0; i < 6; i++) orders.push(await createOrder(call, w.siteId, { externalId: `WKL-${i}`, lines: [{ sku: w.products[i % 3]!.sku, quantity: 2 }] }));
     await t.settle();
-    const plan = await t.get(`/api/v1/workload/plan?site=WKL&date=${tomorrow}`, 'viewer');
+    const plan = await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer');
     expect(plan.status).toBe(200);
     expect(plan.body.backlog).toMatchObject({ orders: 6, lines: 6, units: 12 });
     expect(plan.body.backlog.workHours).toBeGreaterThan(0);
@@ -75,13 +75,13 @@ describe('the plan, from the floor\'s events', () => {
     expect(pickZone.finishAt).not.toBeNull();
     expect(plan.body.hours.find((h: { hour: number; zone: string }) => h.hour === 6 && h.zone === pickZone.zone).rosteredHeads).toBe(1);
 
-    const whatIf = await t.get(`/api/v1/workload/what-if?site=WKL&date=${tomorrow}&zone=${pickZone.zone}&add=3&fromHour=6`, 'viewer');
+    const whatIf = await t.get(`/api/v1/workload/what-if?siteId=WKL&date=${tomorrow}&zone=${pickZone.zone}&add=3&fromHour=6`, 'viewer');
     expect(whatIf.status).toBe(200);
     const finish = (side: { zones: { zone: string; finishAt: string }[] }) => Date.parse(side.zones.find((z) => z.zone === pickZone.zone)!.finishAt);
     expect(finish(whatIf.body.after)).toBeLessThan(finish(whatIf.body.before));
     expect(whatIf.body.before.zones).toEqual(plan.body.zones);
 
-    const past = await t.get('/api/v1/workload/plan?site=WKL&date=2020-01-01', 'viewer');
+    const past = await t.get('/api/v1/workload/plan?siteId=WKL&date=2020-01-01', 'viewer');
     expect(past.status).toBe(422);
     expect(past.body.code).toBe('PLAN_DATE_PAST');
   });
@@ -91,19 +91,19 @@ describe('the plan, from the floor\'s events', () => {
     await t.settle();
     await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['ana'], { expectedTasks: 2 });
     await t.settle();
-    const perf = await t.get('/api/v1/workload/performance?site=WKL', 'viewer');
+    const perf = await t.get('/api/v1/workload/performance?siteId=WKL', 'viewer');
     expect(perf.status).toBe(200);
     const ana = perf.body.items.find((x: { workerId: string }) => x.workerId === 'ana');
     expect(ana).toMatchObject({ tasks: 2, lines: 2, units: 4 });
     expect(ana.byTaskType[0]).toMatchObject({ taskType: 'PICK', tasks: 2 });
     expect(ana.byTaskType[0].standardS).toBeGreaterThan(0);
-    const plan = (await t.get(`/api/v1/workload/plan?site=WKL&date=${tomorrow}`, 'viewer')).body;
+    const plan = (await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer')).body;
     expect(plan.backlog.orders).toBe(6);
     // Two orders now wait only for packing: less work than six to pick and pack.
     expect(plan.backlog.workHours).toBeLessThan(backlogHours);
     // Two days on, today's orders are history: the forecast learns from them and backtests on them.
     offsetMs = 2 * 86_400_000;
-    const forecast = await t.get('/api/v1/workload/forecast?site=WKL', 'viewer');
+    const forecast = await t.get('/api/v1/workload/forecast?siteId=WKL', 'viewer');
     expect(forecast.status).toBe(200);
     expect(forecast.body.method).toBe('holt-winters');
     expect(forecast.body.backtest.map((b: { taskType: string }) => b.taskType)).toEqual(expect.arrayContaining(['PACK', 'PICK']));
