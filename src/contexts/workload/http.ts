@@ -51,23 +51,22 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     return { siteId: site, standards: await service.standards(site) };
   });
 
-  app.put('/workload/standards/:taskType', {
+  app.put('/workload/standards', {
     config: { roles: CAN.plan },
     schema: {
       operationId: 'setLaborStandard', tags, summary: "Set a site's labour standard for a task type",
       description: 'Replaces the standard of one task type at one site; the plan uses it from the next request.',
-      params: Type.Object({ taskType: { ...Enum(TASK_TYPES), examples: ['PICK'] } }, { additionalProperties: false }),
       body: Type.Object({
-        siteId: SiteRef, fixedS: Seconds('Seconds per task'), perLineS: Seconds('Seconds per line'), perUnitS: Seconds('Seconds per unit'),
+        siteId: SiteRef, taskType: Enum(TASK_TYPES), fixedS: Seconds('Seconds per task'), perLineS: Seconds('Seconds per line'), perUnitS: Seconds('Seconds per unit'),
         travelPerLineM: Type.Number({ minimum: 0, maximum: 10_000, description: 'Metres walked per line when no route is planned yet' }),
         walkSpeedMps: Type.Number({ exclusiveMinimum: 0, maximum: 10, description: 'Walking speed, metres per second' }),
-      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, fixedS: 60, perLineS: 12, perUnitS: 3, travelPerLineM: 15, walkSpeedMps: 1.1 }] }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, taskType: 'PICK', fixedS: 60, perLineS: 12, perUnitS: 3, travelPerLineM: 15, walkSpeedMps: 1.1 }] }),
       response: { 200: StandardSchema, ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const site = await siteId(req.body.siteId, '/siteId');
     const { siteId: _, ...s } = req.body;
-    return service.setStandard(site, { taskType: req.params.taskType, ...s });
+    return service.setStandard(site, s);
   });
 
   app.get('/workload/roster', {

@@ -30,12 +30,12 @@ describe('labour standards', () => {
   it('are the defaults until set; a set standard replaces one task type; bad input is refused and writes nothing', async () => {
     const before = (await t.get('/api/v1/workload/standards?siteId=WKL', 'viewer')).body;
     expect(before.standards.find((s: { taskType: string }) => s.taskType === 'PICK')).toMatchObject({ isDefault: true, fixedS: 60 });
-    const body = { siteId: 'WKL', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2 };
-    expect((await t.request('PUT', '/api/v1/workload/standards/PICK', { body, role: 'viewer' })).status).toBe(403);
-    const bad = await t.request('PUT', '/api/v1/workload/standards/PICK', { body: { ...body, fixedS: 10, walkSpeedMps: 0 }, role: 'manager' });
+    const body = { siteId: 'WKL', taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2 };
+    expect((await t.request('PUT', '/api/v1/workload/standards', { body, role: 'viewer' })).status).toBe(403);
+    const bad = await t.request('PUT', '/api/v1/workload/standards', { body: { ...body, fixedS: 10, walkSpeedMps: 0 }, role: 'manager' });
     expect(bad.status).toBe(400);
     expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body).toEqual(before);
-    const set = await t.request('PUT', '/api/v1/workload/standards/PICK', { body, role: 'manager' });
+    const set = await t.request('PUT', '/api/v1/workload/standards', { body, role: 'manager' });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2, isDefault: false });
     expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body.standards.find((s: { taskType: string }) => s.taskType === 'PACK').isDefault).toBe(true);
