@@ -129,14 +129,14 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     config: { roles: CAN.read },
     schema: {
       operationId: 'getWorkForecast', tags, summary: 'Forecast of work by hour, zone and task type',
-      description: 'Lines per hour for the rest of the day from the last 28 days of arrivals (additive Holt–Winters, weekly or daily season; '
-        + 'ADR 0033), and per task type a rolling-origin backtest over the last 7 days: the method\'s WAPE and MAPE beside the naive '
+      description: 'Lines per hour for the rest of the day from the last 28 days of arrivals, per task type (Holt–Winters on log(1 + lines), weekly or daily season; '
+        + 'ADR 0033), split over zones by the site\'s mix of placed pick lines, and per task type a rolling-origin backtest over the last 7 days: the method\'s WAPE and MAPE beside the naive '
         + 'seasonal baseline\'s (the same hour a week, or a day, before).',
       querystring: Type.Object(SiteQuery, { additionalProperties: false }),
       response: {
         200: Type.Object({
           siteId: Type.String(), date: Type.String({ format: 'date' }), method: Type.String({ description: '`holt-winters`, `naive-seasonal` (short history) or `none`' }),
-          hours: List(Type.Object({ hour: Type.Integer(), taskType: Type.String(), zone: Nullable(Type.String({ description: 'null: not placed in a zone yet' })), lines: Type.Number() })),
+          hours: List(Type.Object({ hour: Type.Integer(), taskType: Type.String(), zone: Type.String({ description: 'The zone\'s share by the site\'s mix of placed pick lines; PACK work at PACK; ALL where the site has no zones' }), lines: Type.Number() })),
           backtest: List(Type.Object({
             taskType: Type.String(), origins: Type.Integer(), horizonHours: Type.Integer(), method: ScoresSchema, baseline: ScoresSchema,
           })),

@@ -8,7 +8,7 @@ import {
   DAY_MINUTES, headsOf, requiredHeads, simulateDay, withExtraHeads, type Heads, type PlannedWork, type Shift, type Simulation,
 } from './domain/staffing.ts';
 import { correctionFactor, standardSeconds, standardsWithDefaults, type LaborStandard } from './domain/standards.ts';
-import { workloadStore as store, type ArrivalHour, type ObservedWork } from './store.ts';
+import { workloadStore as store, type ArrivalHour, type ObservedWork, type OpenWork } from './store.ts';
 import { decidePlanDay, type PlanWindow } from './use-cases/plan-day/decide.ts';
 import { decideRoster, type ShiftInput } from './use-cases/set-roster/decide.ts';
 
@@ -38,7 +38,7 @@ export interface WorkerPerformance {
   readonly byTaskType: { taskType: TaskType; tasks: number; observedS: number; standardS: number; correction: number }[];
 }
 
-export interface ForecastHour { readonly hour: number; readonly taskType: string; readonly zone: string | null; readonly lines: number }
+export interface ForecastHour { readonly hour: number; readonly taskType: string; readonly zone: string; readonly lines: number }
 
 /** workload: standards, rosters, performance, forecast and plan; every read is from its own tables (projections). */
 export function workloadService(deps: PlatformDeps) {
@@ -94,27 +94,30 @@ export function workloadService(deps: PlatformDeps) {
     return { from: new Date(w.dayStart.getTime() - HISTORY_DAYS * DAY_MS), to: new Date(Math.max(end, w.dayStart.getTime() - HISTORY_DAYS * DAY_MS)) };
   }
 
-  interface Series { readonly taskType: string; readonly zone: string | null; readonly lines: number[] }
+  interface Series { readonly taskType: string; readonly lines: number[] }
 
+  /**
+   * One series per task type, whatever the zone: recent work is not placed in a zone yet (its pick list is not made),
+   * so per-zone series would all dip at their end. The zones get their share of the forecast by the site's mix.
+   */
   function seriesOf(rows: readonly ArrivalHour[], hours: number): Series[] {
     const map = new Map<string, Series>();
     for (const r of rows) {
-      const key = `${r.taskType}|${r.zone ?? ''}`;
-      let s = map.get(key);
+      let s = map.get(r.taskType);
       if (s === undefined) {
-        s = { taskType: r.taskType, zone: r.zone, lines: new Array<number>(hours).fill(0) };
-        map.set(key, s);
+        s = { taskType: r.taskType, lines: new Array<number>(hours).fill(0) };
+        map.set(r.taskType, s);
       }
       if (r.hourIndex >= 0 && r.hourIndex < hours) s.lines[r.hourIndex] = (s.lines[r.hourIndex] ?? 0) + r.lines;
     }
     return [...map.values()];
   }
 
-  /** Each series forecast over the rest of the day: lines per hour of the day (from the history's end). */
-  function forecastDay(series: readonly Series[], historyEnd: Date, w: PlanWindow): { method: string; hours: ForecastHour[] } {
+  /** Each series forecast over the rest of the day: lines per hour of the day (from the history's end); zone not yet split. */
+  function forecastDay(series: readonly Series[], historyEnd: Date, w: PlanWindow): { method: string; hours: { hour: number; taskType: string; lines: number }[] } {
     const firstHour = Math.round((historyEnd.getTime() - w.dayStart.getTime()) / HOUR_MS);
     const horizon = 24 - firstHour;
-    const hours: ForecastHour[] = [];
+    const hours: { hour: number; taskType: string; lines: number }[] = [];
     let method = 'none';
     if (horizon <= 0) return { method, hours };
     for (const s of series) {
@@ -122,10 +125,26 @@ export function workloadService(deps: PlatformDeps) {
       if (f.method === 'holt-winters' || method === 'none') method = f.method;
       f.values.forEach((lines, k) => {
         const hour = firstHour + k;
-        if (hour >= 0 && hour < 24) hours.push({ hour, taskType: s.taskType, zone: s.zone, lines });
+        if (hour >= 0 && hour < 24) hours.push({ hour, taskType: s.taskType, lines });
       });
     }
     return { method, hours };
+  }
+
+  /**
+   * Where work of no known zone goes: the zones of the site's placed PICK work (open and in the history), in proportion
+   * to their lines; one pool `ALL` when none is placed. PACK work is always at the pack stations.
+   */
+  function zoneMix(open: readonly OpenWork[], arrivals: readonly ArrivalHour[]): { zoned: boolean; spread(taskType: string, zone: string | null): [string, number][] } {
+    const zoneLines = new Map<string, number>();
+    for (const o of open) if (o.zone !== null && o.stage === 'PICK') zoneLines.set(o.zone, (zoneLines.get(o.zone) ?? 0) + o.lines);
+    for (const a of arrivals) if (a.zone !== null && a.taskType === 'PICK') zoneLines.set(a.zone, (zoneLines.get(a.zone) ?? 0) + a.lines);
+    const total = [...zoneLines.values()].reduce((x, v) => x + v, 0);
+    const mix: [string, number][] = total > 0 ? [...zoneLines].sort(([a], [b]) => a.localeCompare(b)).map(([z, v]) => [z, v / total]) : [[ALL_ZONES, 1]];
+    return {
+      zoned: total > 0,
+      spread: (taskType, zone) => (taskType === 'PACK' ? [[PACK_ZONE, 1]] : zone === null || total === 0 ? mix : [[zone, 1]]),
+    };
   }
 
   async function forecast(siteId: string, date: string | undefined): Promise<Outcome<{
@@ -136,8 +155,10 @@ export function workloadService(deps: PlatformDeps) {
     if (!w.ok) return w;
     const hist = historyWindow(w.value, now);
     const hours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
-    const series = seriesOf(await store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), hours);
+    const [arrivals, open] = await Promise.all([store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), store.openWork(deps.db, siteId)]);
+    const series = seriesOf(arrivals, hours);
     const day = forecastDay(series, hist.to, w.value);
+    const mix = zoneMix(open, arrivals);
     const byType = new Map<string, number[]>();
     for (const s of series) {
       const total = byType.get(s.taskType) ?? new Array<number>(hours).fill(0);
@@ -148,7 +169,8 @@ export function workloadService(deps: PlatformDeps) {
       const r = backtest(y, 7, 24);
       return r === null ? [] : [{ taskType, ...r }];
     });
-    return ok({ siteId, date: w.value.day, method: day.method, hours: day.hours.map((h) => ({ ...h, lines: round(h.lines) })), backtest: reports });
+    const split: ForecastHour[] = day.hours.flatMap((h) => mix.spread(h.taskType, null).map(([zone, share]) => ({ hour: h.hour, taskType: h.taskType, zone, lines: round(h.lines * share) })));
+    return ok({ siteId, date: w.value.day, method: day.method, hours: split, backtest: reports });
   }
 
   interface DayModel {
@@ -176,13 +198,7 @@ export function workloadService(deps: PlatformDeps) {
     const std = (t: string): LaborStandard => stds.find((s) => s.taskType === t) ?? stds[0]!;
     const factor = (t: string): number => corr.get(t as TaskType) ?? 1;
 
-    // Where work of no known zone goes: the zones of the site's placed PICK work, in proportion to their lines.
-    const zoneLines = new Map<string, number>();
-    for (const o of open) if (o.zone !== null && o.stage === 'PICK') zoneLines.set(o.zone, (zoneLines.get(o.zone) ?? 0) + o.lines);
-    for (const a of arrivals) if (a.zone !== null && a.taskType === 'PICK') zoneLines.set(a.zone, (zoneLines.get(a.zone) ?? 0) + a.lines);
-    const totalZoned = [...zoneLines.values()].reduce((s, v) => s + v, 0);
-    const mix: [string, number][] = totalZoned > 0 ? [...zoneLines].map(([z, v]) => [z, v / totalZoned]) : [[ALL_ZONES, 1]];
-    const spread = (zone: string | null): [string, number][] => (zone === null || totalZoned === 0 ? mix : [[zone, 1]]);
+    const mix = zoneMix(open, arrivals);
 
     // Per task type, from history: orders per line and units per line (PICK and PACK work arrives as orders).
     const ratio = (t: string, f: (a: ArrivalHour) => number, fallback: number): number => {
@@ -199,7 +215,7 @@ export function workloadService(deps: PlatformDeps) {
       const seconds = factor(taskType) * standardSeconds(std(taskType), { ...amount, travelM: null });
       const cutoff = carrier === null ? undefined : cutoffs.get(carrier);
       const dueMin = cutoff !== undefined && cutoff > availableMin ? cutoff : null;
-      const zones = taskType === 'PACK' ? ([[PACK_ZONE, 1]] as [string, number][]) : spread(zone);
+      const zones = mix.spread(taskType, zone);
       for (const [z, share] of zones) work.push({ zone: z, taskType, seconds: seconds * share, availableMin, dueMin, carrier: dueMin === null ? null : carrier });
       return seconds;
     };
@@ -223,10 +239,10 @@ export function workloadService(deps: PlatformDeps) {
       const amount = h.taskType === 'PICK' || h.taskType === 'PACK'
         ? { tasks: lines * ordersPerLine, lines, units: lines * unitsPerLine }
         : { tasks: lines, lines, units: 0 };
-      forecastS += add(h.taskType, h.zone, amount, Math.max(start, w.fromMin), null);
+      forecastS += add(h.taskType, null, amount, Math.max(start, w.fromMin), null);
     }
     // Without zones every floor shift serves the one pool; pack stations stay apart.
-    const rosterShifts: Shift[] = totalZoned > 0 ? shifts : shifts.map((s) => (s.zone === PACK_ZONE ? s : { ...s, zone: ALL_ZONES }));
+    const rosterShifts: Shift[] = mix.zoned ? shifts : shifts.map((s) => (s.zone === PACK_ZONE ? s : { ...s, zone: ALL_ZONES }));
     return ok({
       window: w, work, heads: headsOf(rosterShifts), corrections: corr,
       backlog: { orders: open.reduce((s, o) => s + o.orders, 0), lines: openLines, units: open.reduce((s, o) => s + o.units, 0), workHours: round(backlogS / 3600) },
