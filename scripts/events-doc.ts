@@ -9,6 +9,7 @@ import { EVENT_SCHEMAS_BY_PRODUCER } from '../src/contracts/events.ts';
 import { CatalogEvents } from '../src/contracts/catalog.ts';
 import { InventoryEvents } from '../src/contracts/inventory.ts';
 import { LocationMasterEvents } from '../src/contracts/location-master.ts';
+import { OrchestrationEvents } from '../src/contracts/orchestration.ts';
 import { OrderEvents } from '../src/contracts/orders.ts';
 import { PackShipEvents } from '../src/contracts/pack-ship.ts';
 import { PickingEvents } from '../src/contracts/picking.ts';
@@ -21,8 +22,8 @@ const CONTEXTS = new URL('../src/contexts/', import.meta.url);
 
 /** The name maps subscriptions refer to (`OrderEvents.received`), by the identifier they are imported as. */
 const NAME_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  CatalogEvents, InventoryEvents, LocationMasterEvents, OrderEvents, PackShipEvents, PickingEvents, QualityEvents, TaskEvents,
-  WaveEvents,
+  CatalogEvents, InventoryEvents, LocationMasterEvents, OrchestrationEvents, OrderEvents, PackShipEvents, PickingEvents, QualityEvents,
+  TaskEvents, WaveEvents,
 };
 
 /**

@@ -39,6 +39,7 @@ import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
 import { qualityContext } from './contexts/quality/index.ts';
+import { workloadContext } from './contexts/workload/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -119,7 +120,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -201,6 +202,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
     }));
   }
+  if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
 }

@@ -13,6 +13,7 @@ import { PickingErrors } from './picking.ts';
 import { QualityErrors } from './quality.ts';
 import { TasksErrors } from './tasks.ts';
 import { WavesErrors } from './waves.ts';
+import { WorkloadErrors } from './workload.ts';
 
 /** Contract error catalogues by producing context (a code is declared once, by the context whose rule it names). */
 export const CONTEXT_ERRORS = {
@@ -26,6 +27,7 @@ export const CONTEXT_ERRORS = {
   'pack-ship': PackShipErrors,
   quality: QualityErrors,
   orchestration: OrchestrationErrors,
+  workload: WorkloadErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

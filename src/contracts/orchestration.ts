@@ -34,6 +34,7 @@ export const OrchestrationEvents = {
   sagaFailed: 'orchestration.saga.failed.v1',
   exceptionRaised: 'orchestration.exception.raised.v1',
   exceptionResolved: 'orchestration.exception.resolved.v1',
+  cutoffsReplaced: 'orchestration.carrier-cutoffs.replaced.v1',
 } as const;
 
 const SagaEndedSchema = (description: string) => Type.Object({
@@ -58,6 +59,12 @@ export const OrchestrationEventSchemas = {
     resolution: Type.String({ description: 'The action that resolved it (`retry`, `cancel`, …) or `auto: …` when the case cleared by itself.' }),
     resolvedBy: Type.Union([Type.String(), Type.Null()], { description: 'Who ran the action (the caller), null when it cleared by itself.' }),
   }, { description: 'An exception was resolved: by an action (POST /exceptions/{id}/actions/{action}) or because its case cleared.' }),
+  [OrchestrationEvents.cutoffsReplaced]: Type.Object({
+    siteId: Type.String(),
+    cutoffs: List(Type.Object({
+      carrier: Type.String(), cutoffMin: Type.Integer({ minimum: 0, maximum: 1439, description: 'Minutes after midnight UTC (960 = 16:00).' }),
+    }), { description: "The site's whole table as it is now." }),
+  }, { description: "A site's carrier cut-offs were replaced (`PUT /sites/{siteId}/carrier-cutoffs`): for contexts that plan against them (workload)." }),
 } as const;
 
 export type ExceptionRaised = Static<(typeof OrchestrationEventSchemas)[typeof OrchestrationEvents.exceptionRaised]>;

@@ -428,6 +428,17 @@ describe('every request example of the document, sent as it is to the demo wareh
     // A supervisor hands idle workers their next tasks in one go (whatever is queued now; none is an answer too).
     await example('assignTaskBatch');
 
+    // Workload: the demo site's standards, today's roster, performance from the tasks worked above, the forecast, the
+    // plan (the carrier cut-off set above reached workload as an event) and a what-if.
+    expect((await example('setLaborStandard')).body).toMatchObject({ taskType: 'PICK', isDefault: false });
+    expect((await example('getLaborStandards')).body.standards).toHaveLength(7);
+    expect((await example('setRoster')).body.shifts).toHaveLength(3);
+    expect((await example('getRoster')).body.shifts).toHaveLength(3);
+    await example('listWorkerPerformance');
+    await example('getWorkForecast');
+    expect((await example('getStaffingPlan')).body.carriers.map((c: { carrier: string }) => c.carrier)).toEqual(expect.any(Array));
+    await example('getStaffingWhatIf');
+
     // Identity: a person with a role at the demo site, made a manager of the second site and back; signed in, the
     // session refreshed and ended; then disabled.
     const user = (await example('createUser')).body;

@@ -166,7 +166,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       if (twice !== undefined) {
         throw new AppError('VALIDATION_FAILED', `Carrier ${twice} is listed twice`, { errors: [{ field: `/cutoffs/${carriers.lastIndexOf(twice)}/carrier`, message: 'is listed twice' }] });
       }
-      return service.setCutoffs(site, req.body.cutoffs);
+      return service.setCutoffs(site, req.body.cutoffs, requestMeta(req));
     });
   };
 }

@@ -1,4 +1,6 @@
+import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
+import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import type { SagaRuntime } from '../../platform/saga/saga-runtime.ts';
 import type { ExceptionService } from './exceptions.ts';
 import { orchestrationStore as store } from './store.ts';
@@ -15,12 +17,16 @@ export function orchestrationService(deps: PlatformDeps, sagas: SagaRuntime, exc
     sagas: { list: sagas.list, get: sagas.get },
     exceptions,
     cutoffs,
-    async setCutoffs(siteId: string, input: readonly { carrier: string; cutoff: string }[]) {
+    async setCutoffs(siteId: string, input: readonly { carrier: string; cutoff: string }[], meta: EventMeta = {}) {
       const rows = input.map((c) => {
         const [h, m] = c.cutoff.split(':').map(Number);
         return { carrier: c.carrier, cutoffMin: (h ?? 0) * 60 + (m ?? 0) };
       });
-      await deps.db.tx((tx) => store.replaceCutoffs(tx, siteId, rows, deps.clock.now()));
+      // Announced with the table, so contexts that plan against cut-offs (workload) keep their own copy.
+      await deps.db.tx(async (tx) => {
+        await store.replaceCutoffs(tx, siteId, rows, deps.clock.now());
+        await deps.bus.append(tx, 'orchestration', [{ type: OrchestrationEvents.cutoffsReplaced, subject: siteId, siteId, data: { siteId, cutoffs: rows } }], meta);
+      });
       return cutoffs(siteId);
     },
   };

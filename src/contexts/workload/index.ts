@@ -1,0 +1,29 @@
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { workloadRoutes } from './http.ts';
+import { workloadService, type WorkloadService } from './service.ts';
+import { WORKLOAD_PROJECTION_TABLES, workloadProjection } from './subscriptions.ts';
+
+export interface WorkloadOptions {
+  /** Resolves the site a request names (id or code). */
+  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+}
+
+export interface WorkloadModule extends ContextModule {
+  /** The plan, forecast and standards, for in-process drivers (the workload bench, tests). */
+  readonly planner: WorkloadService;
+}
+
+/** workload: labour standards, learned corrections, worker performance, the forecast of work and the staffing plan (issue 14). */
+export function workloadContext(deps: PlatformDeps, options: WorkloadOptions): WorkloadModule {
+  const service = workloadService(deps);
+  const module = defineContext({
+    name: 'workload',
+    schema: 'workload',
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: { locations: options.locations },
+    routes: (app) => workloadRoutes(app, service, options.locations),
+    projections: [{ name: 'floor', tables: WORKLOAD_PROJECTION_TABLES, subscriptions: workloadProjection() }],
+  });
+  return { ...module, planner: service };
+}

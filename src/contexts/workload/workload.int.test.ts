@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import {
+  createOrder, injectClient, planAndRelease, receiveStock, setupWarehouse, workTasks, type Call, type Warehouse,
+} from '../../../test/support/flow-driver.ts';
+
+/**
+ * Workload over HTTP on the real flow: standards and rosters set by a manager (bad input writes nothing), the projection
+ * of orders, pick lists and tasks, worker performance from the tasks actually worked, and tomorrow's plan (a day that
+ * starts at midnight whatever the hour the test runs) with its cut-off risk and a what-if.
+ */
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let backlogHours = 0;
+/** The system clock, moved on by `offsetMs` when the test says (to look back at today's work from a later day). */
+let offsetMs = 0;
+const clock = { now: () => new Date(Date.now() + offsetMs) };
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  t = await startTestApp({ clock });
+  call = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(call, { siteCode: 'WKL', aisles: 1, bays: 4, levels: 1, skus: 3 });
+  await receiveStock(call, w, 50, 1);
+});
+afterAll(async () => t.close());
+
+describe('labour standards', () => {
+  it('are the defaults until set; a set standard replaces one task type; bad input is refused and writes nothing', async () => {
+    const before = (await t.get('/api/v1/workload/standards?siteId=WKL', 'viewer')).body;
+    expect(before.standards.find((s: { taskType: string }) => s.taskType === 'PICK')).toMatchObject({ isDefault: true, fixedS: 60 });
+    const body = { siteId: 'WKL', taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2 };
+    expect((await t.request('PUT', '/api/v1/workload/standards', { body, role: 'viewer' })).status).toBe(403);
+    const bad = await t.request('PUT', '/api/v1/workload/standards', { body: { ...body, fixedS: 10, walkSpeedMps: 0 }, role: 'manager' });
+    expect(bad.status).toBe(400);
+    expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body).toEqual(before);
+    const set = await t.request('PUT', '/api/v1/workload/standards', { body, role: 'manager' });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2, isDefault: false });
+    expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body.standards.find((s: { taskType: string }) => s.taskType === 'PACK').isDefault).toBe(true);
+  });
+});
+
+describe('the roster', () => {
+  it('replaces a day; overlapping shifts of a worker or an empty shift are refused (422) and write nothing', async () => {
+    const shifts = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'pat', zone: 'PACK', from: '06:00', to: '14:00' }];
+    expect((await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day: tomorrow, shifts }, role: 'manager' })).status).toBe(200);
+    const overlap = await t.request('PUT', '/api/v1/workload/roster', {
+      body: { siteId: 'WKL', day: tomorrow, shifts: [...shifts, { workerId: 'ana', zone: 'B', from: '13:00', to: '15:00' }] }, role: 'manager',
+    });
+    expect(overlap.status).toBe(422);
+    expect(overlap.body.code).toBe('ROSTER_OVERLAP');
+    const empty = await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day: tomorrow, shifts: [{ workerId: 'x', zone: 'A', from: '10:00', to: '09:00' }] }, role: 'manager' });
+    expect(empty.body.code).toBe('SHIFT_EMPTY');
+    expect((await t.get(`/api/v1/workload/roster?siteId=WKL&date=${tomorrow}`, 'viewer')).body.shifts).toEqual(shifts);
+  });
+});
+
+describe('the plan, from the floor\'s events', () => {
+  it('counts open orders, flags a carrier whose cut-off the roster misses, and the what-if finishes earlier with more heads', async () => {
+    expect((await t.request('PUT', `/api/v1/sites/WKL/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '06:02' }] }, role: 'manager' })).status).toBe(200);
+    const orders = [];
+    for (let i = 0; i < 6; i++) orders.push(await createOrder(call, w.siteId, { externalId: `WKL-${i}`, lines: [{ sku: w.products[i % 3]!.sku, quantity: 2 }] }));
+    await t.settle();
+    const plan = await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer');
+    expect(plan.status).toBe(200);
+    expect(plan.body.backlog).toMatchObject({ orders: 6, lines: 6, units: 12 });
+    expect(plan.body.backlog.workHours).toBeGreaterThan(0);
+    backlogHours = plan.body.backlog.workHours;
+    expect(plan.body.from).toBe(`${tomorrow}T00:00:00.000Z`);
+    // Nobody works before 06:00 and the cut-off is at 06:02: the carrier's work cannot be done in two minutes.
+    expect(plan.body.carriers).toEqual([expect.objectContaining({ carrier: 'OWN_FLEET', cutoff: '06:02', missed: true })]);
+    const pickZone = plan.body.zones.find((z: { zone: string }) => z.zone !== 'PACK');
+    expect(pickZone.finishAt).not.toBeNull();
+    expect(plan.body.hours.find((h: { hour: number; zone: string }) => h.hour === 6 && h.zone === pickZone.zone).rosteredHeads).toBe(1);
+
+    const whatIf = await t.get(`/api/v1/workload/what-if?siteId=WKL&date=${tomorrow}&zone=${pickZone.zone}&add=3&fromHour=6`, 'viewer');
+    expect(whatIf.status).toBe(200);
+    const finish = (side: { zones: { zone: string; finishAt: string }[] }) => Date.parse(side.zones.find((z) => z.zone === pickZone.zone)!.finishAt);
+    expect(finish(whatIf.body.after)).toBeLessThan(finish(whatIf.body.before));
+    expect(whatIf.body.before.zones).toEqual(plan.body.zones);
+
+    const past = await t.get('/api/v1/workload/plan?siteId=WKL&date=2020-01-01', 'viewer');
+    expect(past.status).toBe(422);
+    expect(past.body.code).toBe('PLAN_DATE_PAST');
+  });
+
+  it('learns from tasks worked: performance per worker, and picked orders leave the pick backlog', async () => {
+    await planAndRelease(call, w.siteId, 2);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['ana'], { expectedTasks: 2 });
+    await t.settle();
+    const perf = await t.get('/api/v1/workload/performance?siteId=WKL', 'viewer');
+    expect(perf.status).toBe(200);
+    const ana = perf.body.items.find((x: { workerId: string }) => x.workerId === 'ana');
+    expect(ana).toMatchObject({ tasks: 2, lines: 2, units: 4 });
+    expect(ana.byTaskType[0]).toMatchObject({ taskType: 'PICK', tasks: 2 });
+    expect(ana.byTaskType[0].standardS).toBeGreaterThan(0);
+    const plan = (await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer')).body;
+    expect(plan.backlog.orders).toBe(6);
+    // Two orders now wait only for packing: less work than six to pick and pack.
+    expect(plan.backlog.workHours).toBeLessThan(backlogHours);
+    // Two days on, today's orders are history: the forecast learns from them and backtests on them.
+    offsetMs = 2 * 86_400_000;
+    const forecast = await t.get('/api/v1/workload/forecast?siteId=WKL', 'viewer');
+    expect(forecast.status).toBe(200);
+    expect(forecast.body.method).toBe('holt-winters');
+    expect(forecast.body.backtest.map((b: { taskType: string }) => b.taskType)).toEqual(expect.arrayContaining(['PACK', 'PICK']));
+  });
+});
