@@ -9,6 +9,7 @@ import { LocationMasterEventSchemas } from './location-master.ts';
 import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
+import { PhysicalTrackingEventSchemas } from './physical-tracking.ts';
 import { PickingEventSchemas } from './picking.ts';
 import { TaskEventSchemas } from './tasks.ts';
 import { WaveEventSchemas } from './waves.ts';
@@ -24,6 +25,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   picking: PickingEventSchemas,
   'pack-ship': PackShipEventSchemas,
   orchestration: OrchestrationEventSchemas,
+  'physical-tracking': PhysicalTrackingEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -36,6 +38,7 @@ export const PublishedEvents = publishedLanguage({
   ...PickingEventSchemas,
   ...PackShipEventSchemas,
   ...OrchestrationEventSchemas,
+  ...PhysicalTrackingEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;
