@@ -38,6 +38,7 @@ import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
+import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -117,7 +118,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration', 'physical-tracking'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -193,6 +194,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
     }));
   }
+  if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory') }));
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
 }

@@ -20,6 +20,7 @@ export const TAGS = [
   { name: 'Tasks', description: 'Floor work claimed by operators: next task, start, complete, reject' },
   { name: 'Picking', description: 'Pick lists in walking order; scan-verified confirmations and shorts' },
   { name: 'Pack & ship', description: 'Cartons, packing with 3D carton suggestions, shipments and dispatch' },
+  { name: 'Physical tracking', description: 'Handling units (LPNs: pallets, cases, totes, cartons; SSCC labels), every scan with who, where and when, timelines, physical vs logical stock' },
   { name: 'Orchestration', description: 'Sagas across contexts (order fulfilment), the supervisors\' exception queue and its actions, carrier cut-offs' },
   { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },
   { name: 'Platform', description: 'Health, metrics, the event store, the audit trail, dead letters, API keys' },

@@ -75,11 +75,3 @@ CREATE TABLE asn_lpns (
   PRIMARY KEY (asn_id, line_no)
 );
 CREATE INDEX asn_lpns_code_idx ON asn_lpns (site_id, expected_lpn);
-
--- Projection of inventory.stock.putaway-requested: where a putaway's units wait (the putaway-confirmed event names
--- only the target).
-CREATE TABLE putaway_sources (
-  putaway_id       text PRIMARY KEY,
-  site_id          text NOT NULL,
-  from_location_id text NOT NULL
-);
