@@ -129,7 +129,7 @@ describe("an LPN's timeline from ASN receipt to shipment", () => {
     expect(loader.map((s) => s.meaning)).toEqual(['BUILD', 'LOAD_ONTO_PALLET', 'LOAD_ONTO_PALLET']);
 
     // Physical and logical agree: 8 on the pallet in storage, nothing left at the dock or in process.
-    const rec = await manager('reconcile', 'GET', '/api/v1/physical-tracking/reconciliation?site=LPN');
+    const rec = await manager('reconcile', 'GET', '/api/v1/physical-tracking/reconciliation?siteId=LPN');
     expect(rec.body).toMatchObject({ siteId: w.siteId, differences: [] });
     expect(rec.body.locations).toBeGreaterThanOrEqual(3);
   });

@@ -229,12 +229,12 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       description: 'Per location physical tracking knows (where live LPNs rest or an LPN was scanned, and IN_PROCESS:<orderId> for picked units '
         + 'LPNs hold), SKU and lot: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
         + 'the latest scans that explain it. Loose stock at locations no LPN ever visited is not compared. Empty `differences`: they agree.',
-      querystring: Type.Object({ site: SiteRef }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: {
         200: Type.Object({ siteId: Type.String(), locations: Type.Integer({ description: 'Locations compared' }), differences: List(DifferenceSchema) }),
         ...problems('UNKNOWN_SITE'),
       },
     },
-  }, async (req) => service.reconcile(await siteId(req.query.site, '/querystring/site')));
+  }, async (req) => service.reconcile(await siteId(req.query.siteId, '/querystring/siteId')));
 }
 

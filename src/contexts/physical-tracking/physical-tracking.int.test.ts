@@ -120,7 +120,7 @@ describe('reconciliation: LPN contents against inventory balances per location',
     const storage = w.storage[2]!;
     expect((await t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: storage.code, workerId: 'rx' }, 'operator')).status).toBe(200);
     await t.settle();
-    const reconcile = async () => (await t.get('/api/v1/physical-tracking/reconciliation?site=PT')).body;
+    const reconcile = async () => (await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body;
     const clean = await reconcile();
     expect(clean.differences).toEqual([]);
     expect(clean.locations).toBeGreaterThanOrEqual(2);
