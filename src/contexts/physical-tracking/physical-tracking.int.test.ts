@@ -108,6 +108,22 @@ describe('bad input writes nothing', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('receives an ASN pallet once when its label is scanned at several docks at the same moment', async () => {
+    const sscc = makeSscc(2, '0614141', '000000555');
+    expect((await t.post('/api/v1/inventory/asns', { siteId: 'PT', supplier: 'S', lines: [{ sku: w.products[0]!.sku, quantity: 3, expectedLpn: sscc }] })).status).toBe(201);
+    await t.settle();
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id, deviceId: `HH-${i}` }, 'operator')));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'LPN_CODE_TAKEN')).toBe(true);
+    const received = (await t.getAll<{ code: string }>('/api/v1/lpns?siteId=PT')).filter((l) => l.code === sscc);
+    expect(received).toHaveLength(1);
+    // Tidy for the reconciliation below: inventory never booked it.
+    expect((await t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+  });
+});
+
 describe('reconciliation: LPN contents against inventory balances per location', () => {
   it('reports nothing on a clean run, then a unit moved without an LPN scan and a phantom LPN, with the scans that explain them', async () => {
     const sku = w.products[1]!.sku;

@@ -152,6 +152,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     if (!label.ok) return label;
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();
+      await store.lockCode(tx, cmd.siteId, label.value.code);
       if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
         return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/code', message: 'in use' }]);
       }
@@ -301,6 +302,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
         if (into.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${into.code} is ${into.status}: only an OPEN LPN takes something in`);
         target = await store.updateLpn(tx, into.id, now, { contents: addLines(into.contents, taken) });
       } else {
+        await store.lockCode(tx, source.site_id, label.value.code);
         if (await store.liveByCode(tx, source.site_id, label.value.code) !== undefined) {
           return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/newLpn/code', message: 'in use' }]);
         }
@@ -346,6 +348,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     if (!label.ok) return label;
     const lines = await store.asnLpnLines(tx, cmd.siteId, [label.value.code]);
     if (lines.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
+    await store.lockCode(tx, cmd.siteId, label.value.code);
     if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
       return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
     }
@@ -494,6 +497,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   async function liveOrNew(tx: Tx, siteId: string, label: string, type: LpnType, status: LpnStatus, at: Date): Promise<LpnRow> {
     const c = classifyLpnBarcode(label);
     const code = c.kind === 'INVALID' ? label : c.code;
+    await store.lockCode(tx, siteId, code);
     const found = await store.liveByCode(tx, siteId, code);
     if (found !== undefined) return (await store.lpn(tx, found.id, true))!;
     return store.insertLpn(tx, {

@@ -32,6 +32,14 @@ export async function lockLpns(db: Executor, ids: readonly string[]): Promise<Ma
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/**
+ * Serialises the makers of one label at a site until the transaction ends: two scans of a new pallet label (or two
+ * picks into a new tote) racing would otherwise both find no live LPN and the second would trip the unique index.
+ */
+export async function lockCode(db: Executor, siteId: string, code: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1))`, [`${siteId} ${code}`]);
+}
+
 /** The live LPN of a site with this code. */
 export async function liveByCode(db: Executor, siteId: string, code: string): Promise<LpnRow | undefined> {
   return (await db.query<LpnRow>(`SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ${LIVE}`, [siteId, code]))[0];
