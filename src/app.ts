@@ -40,6 +40,7 @@ import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
 import { qualityContext } from './contexts/quality/index.ts';
 import { workloadContext } from './contexts/workload/index.ts';
+import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -120,7 +121,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -203,6 +204,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     }));
   }
   if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
+  if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory') }));
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
 }

@@ -9,6 +9,7 @@ import { LocationMasterErrors } from './location-master.ts';
 import { OrchestrationErrors } from './orchestration.ts';
 import { OrdersErrors } from './orders.ts';
 import { PackShipErrors } from './pack-ship.ts';
+import { PhysicalTrackingErrors } from './physical-tracking.ts';
 import { PickingErrors } from './picking.ts';
 import { QualityErrors } from './quality.ts';
 import { TasksErrors } from './tasks.ts';
@@ -28,6 +29,7 @@ export const CONTEXT_ERRORS = {
   quality: QualityErrors,
   orchestration: OrchestrationErrors,
   workload: WorkloadErrors,
+  'physical-tracking': PhysicalTrackingErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

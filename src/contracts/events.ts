@@ -9,6 +9,7 @@ import { LocationMasterEventSchemas } from './location-master.ts';
 import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
+import { PhysicalTrackingEventSchemas } from './physical-tracking.ts';
 import { PickingEventSchemas } from './picking.ts';
 import { QualityEventSchemas } from './quality.ts';
 import { TaskEventSchemas } from './tasks.ts';
@@ -26,6 +27,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   'pack-ship': PackShipEventSchemas,
   quality: QualityEventSchemas,
   orchestration: OrchestrationEventSchemas,
+  'physical-tracking': PhysicalTrackingEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -39,6 +41,7 @@ export const PublishedEvents = publishedLanguage({
   ...PackShipEventSchemas,
   ...QualityEventSchemas,
   ...OrchestrationEventSchemas,
+  ...PhysicalTrackingEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

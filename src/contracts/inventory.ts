@@ -43,6 +43,10 @@ export type RmaDisposition = (typeof RMA_DISPOSITIONS)[number];
 export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_PICK', 'EXPIRED', 'CORRECTION'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
+/** Why units moved between two locations (`inventory.stock.moved` `purpose`). */
+export const MOVE_PURPOSES = ['MOVE', 'PUTAWAY', 'REPLENISH'] as const;
+export type MovePurpose = (typeof MOVE_PURPOSES)[number];
+
 export const InventoryEvents = {
   received: 'inventory.stock.received.v1',
   adjusted: 'inventory.stock.adjusted.v1',
@@ -199,6 +203,9 @@ export const InventoryEventSchemas = {
     fromPickable: Type.Boolean({ description: 'Pickability of the source when the move committed: AVAILABLE units moved from false to true grew ATP.' }),
     toPickable: Type.Boolean({ description: 'Pickability of the target when the move committed.' }),
     movementId: Type.String({ description: 'The MOVE movement at the source; the one at the target references it.' }),
+    purpose: Type.Optional(Type.Enum(MOVE_PURPOSES, {
+      description: 'Why the units moved: a plain move (`POST /inventory/moves`), a putaway (`inventory.stock.putaway-confirmed` follows with the same `movementId`) or a replenishment. Added in place (issue 12): absent in older events.',
+    })),
   }, { description: 'Units moved between two locations of a site (`POST /inventory/moves`, MOVE movements); into a pickable location it frees stock for backorders.' }),
   [InventoryEvents.pickabilityChanged]: Type.Object({
     siteId: Type.String(), locationId: Type.String(), pickable: Type.Boolean(),
@@ -250,6 +257,7 @@ export const InventoryEventSchemas = {
     putawayStatus: Type.Enum(PUTAWAY_STATUSES),
     workerId: Type.Union([Type.String(), Type.Null()]),
     movementId: Type.String({ description: 'The PUTAWAY movement out of the receiving location.' }),
+    fromLocationId: Type.Optional(Type.String({ description: 'The receiving location the units were put away from. Added in place (issue 12): absent in older events.' })),
   }, { description: 'A putaway was confirmed by scanning the target location (`POST /inventory/putaways/{id}/confirm`), in full (COMPLETED: tasks finishes its PUTAWAY task) or in part.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
@@ -385,4 +393,18 @@ export interface InventoryApi {
    * absent. Nothing is locked or reserved; the real reservation may still choose differently.
    */
   candidateLocations(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * On-hand per location, SKU and lot (every stock status summed) at the given locations of a site, in that key order;
+   * in-process locations (`IN_PROCESS:<orderId>`) may be asked for too. Zero balances are left out. Physical tracking
+   * reconciles its LPN contents against it (issue 12).
+   */
+  locationBalances(siteId: string, locationIds: readonly string[]): Promise<readonly LocationBalance[]>;
+}
+
+/** Units on hand at one location, of one SKU and lot (null: no lot). */
+export interface LocationBalance {
+  readonly locationId: string;
+  readonly sku: string;
+  readonly lot: string | null;
+  readonly onHand: number;
 }

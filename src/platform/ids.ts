@@ -12,6 +12,8 @@ export const ID_PREFIXES = [
   'qpl', 'qin', 'qnc',
   // End-of-day carrier manifests of pack & ship (issue 13).
   'mnf',
+  // Scans recorded by physical tracking (issue 12).
+  'scn',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -116,6 +116,15 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(w.storage.map((l) => l.id)).toContain(candidates.get(second!.sku));
   });
 
+  it('InventoryApi.locationBalances: on-hand per location, SKU and lot (no lot: null) at the asked locations only', async () => {
+    const [, second] = w.products;
+    const at = candidatesOf(await apis().inventory.candidateLocations(w.siteId, [second!.sku]), second!.sku);
+    const balances = await apis().inventory.locationBalances(w.siteId, [at, 'loc_nope']);
+    expect(balances).toEqual(expect.arrayContaining([{ locationId: at, sku: second!.sku, lot: null, onHand: expect.any(Number) }]));
+    expect(balances.every((b) => b.locationId === at && b.onHand > 0)).toBe(true);
+    expect(await apis().inventory.locationBalances(w.siteId, [])).toEqual([]);
+  });
+
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
     expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });
@@ -147,3 +156,9 @@ describe('in-process and gRPC side by side', () => {
     expect(await ask(remote)).toEqual(await ask(local));
   });
 });
+
+function candidatesOf(map: ReadonlyMap<string, string>, sku: string): string {
+  const at = map.get(sku);
+  if (at === undefined) throw new Error(`no candidate location for ${sku}`);
+  return at;
+}

@@ -10,6 +10,11 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
   const implementation: InventoryServiceHandlers = {
     Atp: unaryHandler(log, async (req) => ({ quantities: Object.fromEntries(await api.atp(req.siteId, req.skus)) })),
     CandidateLocations: unaryHandler(log, async (req) => ({ locationIds: Object.fromEntries(await api.candidateLocations(req.siteId, req.skus)) })),
+    LocationBalances: unaryHandler(log, async (req) => ({
+      balances: (await api.locationBalances(req.siteId, req.locationIds)).map((b) => ({
+        locationId: b.locationId, sku: b.sku, onHand: b.onHand, ...(b.lot === null ? {} : { lot: b.lot }),
+      })),
+    })),
   };
   return { name: 'paklog.inventory.v1.InventoryService', definition: paklogServices().inventory, implementation };
 }
@@ -24,6 +29,10 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async candidateLocations(siteId, skus) {
       const res = await channel.call(service.CandidateLocations, { siteId, skus: [...skus] });
       return new Map(Object.entries(res.locationIds));
+    },
+    async locationBalances(siteId, locationIds) {
+      const res = await channel.call(service.LocationBalances, { siteId, locationIds: [...locationIds] });
+      return res.balances.map((b) => ({ locationId: b.locationId, sku: b.sku, lot: b.lot ?? null, onHand: Number(b.onHand) }));
     },
   };
 }

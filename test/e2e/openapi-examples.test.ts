@@ -373,6 +373,27 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('rma', (await t.post('/api/v1/rmas', byId.get('authoriseRma')!.op.requestBody!.content['application/json']!.example)).body.id);
     expect((await example('cancelRma')).body.status).toBe('CANCELLED');
 
+    // Physical tracking (issue 12): a pallet of two mugs under an SSCC, moved to the new location, a mug split off into
+    // a case and consolidated back, the pallet closed and staged by a scan; its timeline, the site's scans, and physical
+    // against logical stock (the pallet is a phantom: inventory never had it there).
+    const lpn = (await example('buildLpn')).body;
+    use('lpn', lpn.id);
+    await example('getLpn');
+    expect((await example('listLpns')).body.items.map((l: { id: string }) => l.id)).toContain(lpn.id);
+    expect((await example('moveLpn')).body.locationId).toBe(real.get(EXAMPLES.ids.location));
+    const split = (await example('splitLpn')).body;
+    use('lpn', split.target.id);
+    expect((await example('consolidateLpn')).body).toMatchObject({ id: lpn.id, units: 2 });
+    use('lpn', lpn.id);
+    expect((await example('closeLpn')).body.status).toBe('CLOSED');
+    expect((await example('recordScan')).body.lpn.status).toBe('STAGED');
+    expect((await example('getLpnTimeline')).body.items.map((x: { meaning: string }) => x.meaning))
+      .toEqual(['BUILD', 'MOVE', 'SPLIT', 'CONSOLIDATE', 'CLOSE', 'STAGE']);
+    expect((await example('listScans')).body.items.length).toBeGreaterThanOrEqual(5);
+    expect((await example('reconcilePhysicalStock')).body.differences).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'PHYSICAL_ONLY', lpnIds: [lpn.id], physical: 2 }),
+    ]));
+
     // One of the demo's waiting orders is cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
     use('order', waiting.id);

@@ -9,11 +9,11 @@ import { cleanEnv, freePort, startPakLog, type StartedPakLog } from './paklog-pr
 
 export type SplitBus = 'kafka' | 'nats';
 
-/** The services of acceptance (b): orders + waves; catalog + location-master + inventory; tasks + picking + pack-ship. */
+/** The services of acceptance (b): orders + waves; catalog + location-master + inventory; tasks + picking + pack-ship (+ physical-tracking). */
 export const SPLIT_SERVICES = [
   { name: 'stock', contexts: ['catalog', 'location-master', 'inventory'] },
   { name: 'flow', contexts: ['orders', 'waves', 'orchestration', 'workload'] },
-  { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship', 'quality'] },
+  { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship', 'quality', 'physical-tracking'] },
 ] as const;
 
 /** Which service answers for a context's gRPC API. */

@@ -80,6 +80,7 @@ export function inventoryContext(
         return new Map(skus.map((s) => [s, bySku.get(s) ?? 0]));
       },
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
+      locationBalances: (siteId, locationIds) => service.locationBalances(siteId, locationIds),
     },
   });
   return { ...module, commands };

@@ -102,7 +102,7 @@ describe('stock at non-pickable locations', () => {
     const [event] = await eventsOf(t, InventoryEvents.moved, sku);
     expect(event?.data).toEqual({
       siteId: site.id, sku, lot: null, status: 'AVAILABLE', quantity: 4, fromLocationId: dock.id, toLocationId: slot.id,
-      fromPickable: false, toPickable: true, movementId: moved.body.movementId,
+      fromPickable: false, toPickable: true, movementId: moved.body.movementId, purpose: 'MOVE',
     });
     const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=MOVE`);
     expect(ledger.body.items.map((m: { locationId: string; deltaOnHand: number }) => [m.locationId, m.deltaOnHand])).toEqual([[dock.id, -4], [slot.id, 4]]);

@@ -1,7 +1,9 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { LocationBalance } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { isoDate } from './domain/ledger.ts';
+import { fromLotKey } from './domain/stock.ts';
 import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
 import { allocateOrderHandler } from './use-cases/allocate-order/handler.ts';
@@ -56,6 +58,13 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     return new Map(rows.map((r) => [r.sku, r.location_id]));
   }
 
+  /** On-hand per location, SKU and lot at the given locations (see InventoryApi.locationBalances). */
+  async function locationBalances(siteId: string, locationIds: readonly string[]): Promise<LocationBalance[]> {
+    if (locationIds.length === 0) return [];
+    const rows = await store.locationBalances(deps.db, siteId, locationIds);
+    return rows.map((r) => ({ locationId: r.location_id, sku: r.sku, lot: fromLotKey(r.lot), onHand: r.on_hand }));
+  }
+
   return {
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
@@ -63,6 +72,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     confirmReturn: confirmReturnHandler(deps, apis),
     atp,
     candidateLocations,
+    locationBalances,
     allocateOrder: allocateOrderHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
     retryBackorders: retryBackordersHandler(deps, counters),

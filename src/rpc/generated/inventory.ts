@@ -16,6 +16,9 @@ export interface ProtoGrpcType {
         CandidateLocationsRequest: MessageTypeDefinition
         CandidateLocationsResponse: MessageTypeDefinition
         InventoryService: SubtypeConstructor<typeof grpc.Client, _paklog_inventory_v1_InventoryServiceClient> & { service: _paklog_inventory_v1_InventoryServiceDefinition }
+        LocationBalance: MessageTypeDefinition
+        LocationBalancesRequest: MessageTypeDefinition
+        LocationBalancesResponse: MessageTypeDefinition
       }
     }
   }

@@ -85,7 +85,7 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
   }
   const moved = decideMove(state.move, {
     siteId: p.site_id, sku: p.sku, lot: fromLotKey(p.lot) ?? undefined, status: p.stock_status, quantity, fromLocationId: p.from_location_id,
-    toLocationId: input.locationId, toLocationCode: input.locationCode, movementId: input.movementId,
+    toLocationId: input.locationId, toLocationCode: input.locationCode, movementId: input.movementId, purpose: 'PUTAWAY',
   }, now);
   if (!moved.ok) {
     // The move's own rejection (its codes are literal, and tested, in move-stock), with the scanned end's fields renamed:
@@ -105,7 +105,7 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
   const data: PutawayConfirmed = {
     putawayId: p.id, siteId: p.site_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status, quantity, locationId: m.to.id,
     suggestedLocationId: p.suggested_location_id, putAway, remaining: p.quantity - putAway, putawayStatus: status, workerId: input.workerId ?? null,
-    movementId: input.movementId,
+    movementId: input.movementId, fromLocationId: p.from_location_id,
   };
   const move: MoveDecision = {
     ...m, movements: m.movements.map((mv) => ({ ...mv, type: 'PUTAWAY', reason: PUTAWAY_REASON, reference: p.id })),

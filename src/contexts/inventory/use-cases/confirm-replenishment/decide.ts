@@ -94,6 +94,7 @@ export const decideConfirmReplenishment: Decide<
   const moved: StockMoved = {
     siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), status: 'AVAILABLE', quantity, fromLocationId: r.from_location_id,
     toLocationId: r.to_location_id, fromPickable: state.fromPickable, toPickable: state.toPickable, movementId: input.movementId,
+    purpose: 'REPLENISH',
   };
   const completed: ReplenishmentCompleted = {
     replenishmentId: r.id, siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id,

@@ -1,6 +1,6 @@
 import type { Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type StockMoved, type StockStatus } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type MovePurpose, type StockMoved, type StockStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
@@ -19,6 +19,8 @@ export interface MoveInput {
   readonly fromLocationCode?: string | undefined;
   readonly toLocationId?: string | undefined;
   readonly toLocationCode?: string | undefined;
+  /** Why the units move (the event's `purpose`): a plain move unless a putaway says otherwise. */
+  readonly purpose?: MovePurpose | undefined;
 }
 
 export interface MoveState {
@@ -116,7 +118,7 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   const fromKey: BalanceKey = { siteId, sku, locationId: from.id, lot, status };
   const data: StockMoved = {
     siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,
-      movementId,
+      movementId, purpose: input.purpose ?? 'MOVE',
   };
   return ok({
     from, to, fromKey, toKey: { ...fromKey, locationId: to.id }, quantity: q, expiresOn: source.expires_on,

@@ -6,6 +6,8 @@ import type { AtpRequest as _paklog_inventory_v1_AtpRequest, AtpRequest__Output 
 import type { AtpResponse as _paklog_inventory_v1_AtpResponse, AtpResponse__Output as _paklog_inventory_v1_AtpResponse__Output } from '../../../paklog/inventory/v1/AtpResponse.ts';
 import type { CandidateLocationsRequest as _paklog_inventory_v1_CandidateLocationsRequest, CandidateLocationsRequest__Output as _paklog_inventory_v1_CandidateLocationsRequest__Output } from '../../../paklog/inventory/v1/CandidateLocationsRequest.ts';
 import type { CandidateLocationsResponse as _paklog_inventory_v1_CandidateLocationsResponse, CandidateLocationsResponse__Output as _paklog_inventory_v1_CandidateLocationsResponse__Output } from '../../../paklog/inventory/v1/CandidateLocationsResponse.ts';
+import type { LocationBalancesRequest as _paklog_inventory_v1_LocationBalancesRequest, LocationBalancesRequest__Output as _paklog_inventory_v1_LocationBalancesRequest__Output } from '../../../paklog/inventory/v1/LocationBalancesRequest.ts';
+import type { LocationBalancesResponse as _paklog_inventory_v1_LocationBalancesResponse, LocationBalancesResponse__Output as _paklog_inventory_v1_LocationBalancesResponse__Output } from '../../../paklog/inventory/v1/LocationBalancesResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
   /**
@@ -38,6 +40,21 @@ export interface InventoryServiceClient extends grpc.Client {
   candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
   candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * On-hand per location, SKU and lot (statuses summed) at the given locations; zero balances left out.
+   */
+  LocationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  LocationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  LocationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  LocationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * On-hand per location, SKU and lot (statuses summed) at the given locations; zero balances left out.
+   */
+  locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -51,9 +68,15 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
    */
   CandidateLocations: grpc.handleUnaryCall<_paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse>;
   
+  /**
+   * On-hand per location, SKU and lot (statuses summed) at the given locations; zero balances left out.
+   */
+  LocationBalances: grpc.handleUnaryCall<_paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse>;
+  
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   Atp: MethodDefinition<_paklog_inventory_v1_AtpRequest, _paklog_inventory_v1_AtpResponse, _paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse__Output>
   CandidateLocations: MethodDefinition<_paklog_inventory_v1_CandidateLocationsRequest, _paklog_inventory_v1_CandidateLocationsResponse, _paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse__Output>
+  LocationBalances: MethodDefinition<_paklog_inventory_v1_LocationBalancesRequest, _paklog_inventory_v1_LocationBalancesResponse, _paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse__Output>
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { addLines, takeUnits, type ContentLine } from './contents.ts';
+
+const line = (sku: string, quantity: number, more: Partial<ContentLine> = {}): ContentLine =>
+  ({ sku, lot: null, serial: null, owner: null, orderId: null, quantity, ...more });
+
+describe('LPN contents', () => {
+  it('merges lines of the same SKU, lot, serial, owner and order', () => {
+    expect(addLines([line('A', 2)], [line('A', 3), line('A', 1, { lot: 'L1' }), line('B', 0)])).toEqual([line('A', 5), line('A', 1, { lot: 'L1' })]);
+  });
+
+  it('takes units first lines first, keeping their lot', () => {
+    const out = takeUnits([line('A', 2, { lot: 'L1' }), line('B', 1), line('A', 5, { lot: 'L2' })], { sku: 'A', quantity: 4 });
+    expect(out).toEqual({ ok: true, value: { taken: [line('A', 2, { lot: 'L1' }), line('A', 2, { lot: 'L2' })], remaining: [line('B', 1), line('A', 3, { lot: 'L2' })] } });
+  });
+
+  it('takes only the lot or order asked for', () => {
+    const out = takeUnits([line('A', 2, { orderId: 'o1' }), line('A', 2, { orderId: 'o2' })], { sku: 'A', orderId: 'o2', quantity: 2 });
+    expect(out.ok && out.value.remaining).toEqual([line('A', 2, { orderId: 'o1' })]);
+  });
+
+  it('refuses to take more than the LPN holds', () => {
+    expect(takeUnits([line('A', 2)], { sku: 'A', quantity: 3 })).toMatchObject({ ok: false, code: 'INSUFFICIENT_CONTENTS' });
+    expect(takeUnits([line('A', 2, { lot: 'L1' })], { sku: 'A', lot: 'L2', quantity: 1 })).toMatchObject({ ok: false, code: 'INSUFFICIENT_CONTENTS' });
+  });
+});

@@ -1,0 +1,69 @@
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+
+/** A line of what an LPN holds. `orderId` marks units picked for an order (in process: inventory holds them at `IN_PROCESS:<orderId>`). */
+export interface ContentLine {
+  readonly sku: string;
+  readonly lot: string | null;
+  readonly serial: string | null;
+  readonly owner: string | null;
+  readonly orderId: string | null;
+  readonly quantity: number;
+}
+
+/** Which units to take out of an LPN: a SKU, optionally of one lot, order or serial; undefined means any. */
+export interface Want {
+  readonly sku: string;
+  readonly lot?: string | null | undefined;
+  readonly orderId?: string | null | undefined;
+  readonly serial?: string | null | undefined;
+  readonly quantity: number;
+}
+
+const sameKey = (a: ContentLine, b: ContentLine): boolean =>
+  a.sku === b.sku && a.lot === b.lot && a.serial === b.serial && a.owner === b.owner && a.orderId === b.orderId;
+
+const matches = (line: ContentLine, want: Want): boolean =>
+  line.sku === want.sku && (want.lot === undefined || line.lot === want.lot)
+  && (want.orderId === undefined || line.orderId === want.orderId) && (want.serial === undefined || line.serial === want.serial);
+
+/** Adds lines to contents, merging lines of the same SKU, lot, serial, owner and order. */
+export function addLines(contents: readonly ContentLine[], lines: readonly ContentLine[]): ContentLine[] {
+  const out = contents.map((l) => ({ ...l }));
+  for (const line of lines) {
+    if (line.quantity <= 0) continue;
+    const i = out.findIndex((l) => sameKey(l, line));
+    if (i >= 0) out[i] = { ...out[i]!, quantity: out[i]!.quantity + line.quantity };
+    else out.push({ ...line });
+  }
+  return out;
+}
+
+/**
+ * Takes `want.quantity` matching units out of `contents`, first lines first: the lines taken (with their lot, serial,
+ * owner and order) and what remains; INSUFFICIENT_CONTENTS when the LPN holds fewer.
+ */
+export function takeUnits(
+  contents: readonly ContentLine[], want: Want,
+): Outcome<{ taken: ContentLine[]; remaining: ContentLine[] }, 'INSUFFICIENT_CONTENTS'> {
+  const held = contents.filter((l) => matches(l, want)).reduce((s, l) => s + l.quantity, 0);
+  if (held < want.quantity) {
+    return reject('INSUFFICIENT_CONTENTS', `The LPN holds ${held} unit${held === 1 ? '' : 's'} of ${want.sku}${want.lot == null ? '' : ` lot ${want.lot}`}, not ${want.quantity}`);
+  }
+  let left = want.quantity;
+  const taken: ContentLine[] = [];
+  const remaining: ContentLine[] = [];
+  for (const line of contents) {
+    if (left > 0 && matches(line, want)) {
+      const q = Math.min(left, line.quantity);
+      left -= q;
+      taken.push({ ...line, quantity: q });
+      if (line.quantity > q) remaining.push({ ...line, quantity: line.quantity - q });
+    } else {
+      remaining.push(line);
+    }
+  }
+  return ok({ taken, remaining });
+}
+
+/** Units an LPN holds in all. */
+export const unitCount = (contents: readonly ContentLine[]): number => contents.reduce((s, l) => s + l.quantity, 0);

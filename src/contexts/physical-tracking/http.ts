@@ -1,0 +1,240 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import { LPN_STATUSES, LPN_TYPES, SCAN_MEANINGS } from '../../contracts/physical-tracking.ts';
+import { requestMeta } from '../../platform/bus/envelope.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
+import { cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { PhysicalTrackingService } from './service.ts';
+import { scanView } from './service.ts';
+
+const tags: Tag[] = ['Physical tracking'];
+/** The GS1 example SSCC (a valid check digit): the pallet the examples build. */
+const EXAMPLE_SSCC = '106141411234567897';
+const Text = (description: string, examples?: string[]) => Type.String({ minLength: 1, maxLength: 100, description, ...(examples === undefined ? {} : { examples }) });
+const Who = {
+  workerId: Type.Optional(Text('Who scanned', ['alice'])),
+  deviceId: Type.Optional(Text('The handheld or fixed reader', ['HH-07'])),
+};
+
+const ContentLineSchema = Type.Object({
+  sku: Type.String(), lot: Nullable(Type.String()), serial: Nullable(Type.String()), owner: Nullable(Type.String()),
+  orderId: Nullable(Type.String({ description: 'Units picked for this order (in process)' })), quantity: Type.Integer(),
+});
+const LpnSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(),
+  code: Type.String({ description: 'What the label says: an SSCC-18 or an internal code' }), codeKind: Enum(['SSCC', 'INTERNAL'] as const),
+  type: Enum(LPN_TYPES), status: Enum(LPN_STATUSES),
+  parentId: Nullable(Type.String({ description: 'The LPN this one sits in' })), childIds: List(Type.String()),
+  locationId: Nullable(Type.String({ description: 'Where it rests; null while carried or once gone' })),
+  contents: List(ContentLineSchema, { description: 'Units directly in this LPN (not in its children)' }), units: Type.Integer(),
+  asnId: Nullable(Type.String()), createdAt: DateTime, updatedAt: DateTime, version: Type.Integer(),
+});
+const ScanSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), at: DateTime, workerId: Nullable(Type.String()), deviceId: Nullable(Type.String()),
+  locationId: Nullable(Type.String()), fromLocationId: Nullable(Type.String()), lpnId: Nullable(Type.String()),
+  relatedLpnId: Nullable(Type.String({ description: 'The other LPN: the source of a pick or pack, the container of a load, the target of a consolidate or split' })),
+  barcode: Type.String(), meaning: Enum(SCAN_MEANINGS), sku: Nullable(Type.String()), quantity: Nullable(Type.Integer()),
+});
+const DifferenceSchema = Type.Object({
+  locationId: Type.String({ description: 'A location id, or IN_PROCESS:<orderId> for picked units' }), sku: Type.String(), lot: Nullable(Type.String()),
+  physical: Type.Integer({ description: 'Units live LPNs hold there' }), logical: Type.Integer({ description: "Inventory's on-hand there" }),
+  kind: Enum(['PHYSICAL_ONLY', 'LOGICAL_ONLY', 'QUANTITY_MISMATCH'] as const),
+  lpnIds: List(Type.String()), scans: List(ScanSchema, { description: 'The latest scans at or from the location, or of those LPNs, in time order' }),
+});
+const ContentInput = Type.Object({
+  sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  lot: Type.Optional(Text('Lot')), serial: Type.Optional(Text('Serial number')), owner: Type.Optional(Text('Stock owner (3PL client)')),
+}, { additionalProperties: false });
+const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalProperties: false });
+const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION'] as const;
+
+export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, service: PhysicalTrackingService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+  const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+
+  app.post('/lpns', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'buildLpn', tags, summary: 'Build an LPN (pallet, case, tote or carton)',
+      description: 'A new OPEN LPN with an SSCC-18 label (18 digits, optionally behind the AI (00): the GS1 check digit must be valid, else 422 '
+        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents, location, and the LPN it goes into (409 NESTING_TOO_DEEP '
+        + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
+      body: Type.Object({
+        siteId: SiteRef, type: Enum(LPN_TYPES), code: Type.Optional(Text('The label: an SSCC-18 or an internal code')),
+        locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
+        contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH') },
+    },
+  }, async (req, reply) => {
+    const site = await siteId(req.body.siteId, '/siteId');
+    return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.build({ ...req.body, siteId: site }, requestMeta(req))));
+  });
+
+  app.get('/lpns', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listLpns', tags, summary: 'LPNs of a site',
+      description: 'Filter by location and status; in id order (creation order), paged by `limit` and `cursor`.',
+      querystring: Type.Object({
+        siteId: SiteRef, locationId: Type.Optional(Text('Where they rest')), status: Type.Optional(Enum(LPN_STATUSES)),
+        limit: Limit(500, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(LpnSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor)), limit: q.limit });
+    return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
+  });
+
+  app.get('/lpns/:id', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getLpn', tags, summary: 'One LPN: its label, status, place, contents and the LPNs inside it',
+      description: 'An LPN by id (404 NOT_FOUND when there is none).', params: IdParams,
+      response: { 200: LpnSchema, ...problems('NOT_FOUND') },
+    },
+  }, async (req) => {
+    const l = await service.get(req.params.id);
+    if (l === undefined) throw new AppError('NOT_FOUND', `No LPN ${req.params.id}`);
+    return l;
+  });
+
+  app.post('/lpns/:id/move', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
+      description: 'The LPN and its children go to the location (taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
+        + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
+      params: IdParams,
+      body: Type.Object({ locationId: Text('Where it goes'), ...Who }, { additionalProperties: false, examples: [{ locationId: EXAMPLES.ids.location, workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems(...commandProblems) },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
+
+  app.post('/lpns/:id/split', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
+      description: 'Takes the lines (by SKU, optionally lot) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
+        + 'INSUFFICIENT_CONTENTS when it holds fewer. Recorded as a SPLIT scan. The example splits one mug into a new case.',
+      params: IdParams,
+      body: Type.Object({
+        lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')) }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+        into: Type.Optional(Text('An OPEN LPN to put them in (id)')),
+        newLpn: Type.Optional(Type.Object({ type: Enum(LPN_TYPES), code: Type.Optional(Text('Its label')) }, { additionalProperties: false })),
+        ...Who,
+      }, { additionalProperties: false, examples: [{ lines: [{ sku: EXAMPLES.sku, quantity: 1 }], newLpn: { type: 'CASE' }, workerId: 'alice' }] }),
+      response: {
+        201: Type.Object({ source: LpnSchema, target: LpnSchema }),
+        ...problems(...commandProblems, 'INSUFFICIENT_CONTENTS', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NESTING_CYCLE', 'SITE_MISMATCH'),
+      },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.split(req.params.id, req.body, requestMeta(req)))));
+
+  app.post('/lpns/:id/consolidate', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'consolidateLpn', tags, summary: 'Consolidate an LPN into another: all its contents (and the LPNs inside it) move over',
+      description: 'The target must be OPEN (`into`: its id or label); the emptied LPN is CONSUMED (its label is free again). Recorded as a CONSOLIDATE scan. '
+        + 'The example puts the case the split example made back onto the pallet.',
+      params: IdParams,
+      body: Type.Object({ into: Text('The LPN that takes the contents: id or label'), ...Who }, { additionalProperties: false, examples: [{ into: EXAMPLE_SSCC, workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems(...commandProblems, 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.consolidate(req.params.id, req.body, requestMeta(req)))));
+
+  app.post('/lpns/:id/close', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'closeLpn', tags, summary: 'Close an LPN (sealed: it takes nothing more in)',
+      description: 'OPEN → CLOSED (409 ILLEGAL_TRANSITION otherwise); recorded as a CLOSE scan.',
+      params: IdParams,
+      body: Type.Object({ ...Who }, { additionalProperties: false, examples: [{ workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems(...commandProblems) },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
+
+  app.get('/lpns/:id/timeline', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getLpnTimeline', tags, summary: "An LPN's timeline: every scan of it and of the LPNs its units went into, in time order",
+      description: 'From receipt on: its own scans, and, from the moment its units went there, those of the tote they were picked into, the carton '
+        + 'they were packed into and the pallet that carton was loaded onto. Paged by `limit` and `cursor`.',
+      params: IdParams,
+      querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+      response: { 200: Page(ScanSchema), ...problems('NOT_FOUND') },
+    },
+  }, async (req) => {
+    const after = unwrap(cursorSeq(req.query.cursor));
+    const { rows } = unwrap(await service.timeline(req.params.id, after, req.query.limit));
+    return { items: rows.map(scanView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.seq) };
+  });
+
+  app.post('/scans', {
+    config: { roles: CAN.receive, idempotent: true },
+    schema: {
+      operationId: 'recordScan', tags, summary: 'Record a scan from a handheld or fixed reader, with what it meant',
+      description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN) at `locationId`; '
+        + 'MOVE and PUTAWAY_TARGET move the LPN the barcode names to `locationId`; LOAD_ONTO_PALLET puts it into `into` (at most three levels: 409 '
+        + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
+        + 'they are (picks and packs reach LPNs through the picking and pack & ship events). Every scan is published as '
+        + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
+      body: Type.Object({
+        siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCAN_MEANINGS),
+        locationId: Type.Optional(Text('Where: the location scanned or stood at')),
+        into: Type.Optional(Text('LOAD_ONTO_PALLET: the container (id or label)')),
+        lpnType: Type.Optional(Enum(LPN_TYPES, { description: 'RECEIVE_LPN: what the received LPN is (default PALLET)' })),
+        ...Who,
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, barcode: EXAMPLE_SSCC, meaning: 'STAGE', workerId: 'alice', deviceId: 'HH-07' }] }),
+      response: {
+        201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
+        ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
+          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH'),
+      },
+    },
+  }, async (req, reply) => {
+    const site = await siteId(req.body.siteId, '/siteId');
+    return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.scan({ ...req.body, siteId: site }, requestMeta(req))));
+  });
+
+  app.get('/scans', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listScans', tags, summary: 'Scans of a site in time order: per location, per worker, per LPN',
+      description: '`location` matches scans at it or moving things from it; `lpn` scans of it or naming it as the other LPN. Paged by `limit` and `cursor`.',
+      querystring: Type.Object({
+        siteId: SiteRef, location: Type.Optional(Text('A location id')), worker: Type.Optional(Text('A worker id', ['alice'])),
+        lpn: Type.Optional(Text('An LPN id')), limit: Limit(500, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const { rows } = unwrap(await service.scans({
+      siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.location, workerId: q.worker, lpnId: q.lpn, after: unwrap(cursorSeq(q.cursor)), limit: q.limit,
+    }));
+    return { items: rows.map(scanView), nextCursor: nextCursor(rows, q.limit, (r) => r.seq) };
+  });
+
+  app.get('/physical-tracking/reconciliation', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'reconcilePhysicalStock', tags, summary: 'Physical vs logical stock: LPN contents against inventory balances, per location',
+      description: 'Per location physical tracking knows (where live LPNs rest or an LPN was scanned, and IN_PROCESS:<orderId> for picked units '
+        + 'LPNs hold), SKU and lot: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
+        + 'the latest scans that explain it. Loose stock at locations no LPN ever visited is not compared. Empty `differences`: they agree.',
+      querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({ siteId: Type.String(), locations: Type.Integer({ description: 'Locations compared' }), differences: List(DifferenceSchema) }),
+        ...problems('UNKNOWN_SITE'),
+      },
+    },
+  }, async (req) => service.reconcile(await siteId(req.query.siteId, '/querystring/siteId')));
+}
+

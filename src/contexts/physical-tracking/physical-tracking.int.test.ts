@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { tableFingerprint } from '../../../test/support/fingerprint.ts';
+import { injectClient, setupWarehouse, type Call, type Warehouse } from '../../../test/support/flow-driver.ts';
+import { makeSscc } from './domain/sscc.ts';
+
+/** Issue 12: LPN commands, bad input that writes nothing, and the reconciliation of LPN contents against inventory. */
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let dock: { id: string; code: string };
+const fingerprint = (): Promise<Record<string, number>> => tableFingerprint(t.app.db);
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(call, { siteCode: 'PT', aisles: 1, bays: 4, levels: 1, skus: 2 });
+  dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const build = (body: Record<string, unknown>) => t.post('/api/v1/lpns', { siteId: 'PT', ...body }, 'operator');
+
+describe('LPN commands', () => {
+  it('splits units into a new case, consolidates them back, moves a pallet with what is inside it, closes it', async () => {
+    const sku = w.products[0]!.sku;
+    const pallet = (await build({ type: 'PALLET', code: makeSscc(0, '0614141', '000000001'), locationId: w.storage[0]!.id, contents: [{ sku, quantity: 10, lot: 'L1' }] })).body;
+    expect(pallet).toMatchObject({ codeKind: 'SSCC', status: 'OPEN', units: 10 });
+    const split = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku, quantity: 4 }], newLpn: { type: 'CASE', code: 'CASE-1' } }, 'operator');
+    expect(split.status).toBe(201);
+    expect(split.body.source.units).toBe(6);
+    expect(split.body.target).toMatchObject({ type: 'CASE', code: 'CASE-1', units: 4, locationId: w.storage[0]!.id, contents: [expect.objectContaining({ lot: 'L1', quantity: 4 })] });
+    const tooMany = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku, quantity: 7 }] }, 'operator');
+    expect([tooMany.status, tooMany.body.code]).toEqual([409, 'INSUFFICIENT_CONTENTS']);
+    const back = await t.post(`/api/v1/lpns/${split.body.target.id}/consolidate`, { into: pallet.code }, 'operator');
+    expect(back.body).toMatchObject({ id: pallet.id, units: 10 });
+    expect((await t.get(`/api/v1/lpns/${split.body.target.id}`)).body).toMatchObject({ status: 'CONSUMED', units: 0 });
+    // The CASE-1 label is free again.
+    const inner = (await build({ type: 'CASE', code: 'CASE-1', parentId: pallet.id, contents: [{ sku, quantity: 1 }] })).body;
+    expect(inner).toMatchObject({ parentId: pallet.id, locationId: w.storage[0]!.id });
+    const moved = await t.post(`/api/v1/lpns/${pallet.id}/move`, { locationId: w.storage[1]!.id, workerId: 'alice' }, 'operator');
+    expect(moved.body.locationId).toBe(w.storage[1]!.id);
+    expect((await t.get(`/api/v1/lpns/${inner.id}`)).body.locationId).toBe(w.storage[1]!.id);
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const closedAgain = await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator');
+    expect([closedAgain.status, closedAgain.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const scans = (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=PT&lpn=${pallet.id}`)).map((s) => s.meaning);
+    expect(scans).toEqual(['BUILD', 'SPLIT', 'CONSOLIDATE', 'BUILD', 'MOVE', 'CLOSE']);
+    // Tidy for the reconciliation below: these were never in inventory.
+    await t.post('/api/v1/scans', { siteId: 'PT', barcode: pallet.code, meaning: 'SHIP' }, 'operator');
+    expect((await t.get(`/api/v1/lpns/${inner.id}`)).body.status).toBe('SHIPPED');
+  });
+});
+
+describe('bad input writes nothing', () => {
+  it('refuses an SSCC with a wrong check digit (422 INVALID_SSCC)', async () => {
+    const before = await fingerprint();
+    const good = makeSscc(0, '0614141', '000000077');
+    const bad = `${good.slice(0, 17)}${(Number(good[17]) + 1) % 10}`;
+    const res = await build({ type: 'PALLET', code: bad });
+    expect([res.status, res.body.code, res.body.errors]).toEqual([422, 'INVALID_SSCC', [{ field: '/code', message: 'invalid SSCC check digit' }]]);
+    const scan = await t.post('/api/v1/scans', { siteId: 'PT', barcode: `(00)${bad}`, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect([scan.status, scan.body.code]).toEqual([422, 'INVALID_SSCC']);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('refuses a fourth level (409 NESTING_TOO_DEEP) and a cycle (409 NESTING_CYCLE)', async () => {
+    const pallet = (await build({ type: 'PALLET' })).body;
+    const kase = (await build({ type: 'CASE', parentId: pallet.id })).body;
+    const tote = (await build({ type: 'TOTE', code: 'DEEP-TOTE', parentId: kase.id })).body;
+    expect(tote.parentId).toBe(kase.id);
+    const before = await fingerprint();
+    const deep = await build({ type: 'CARTON', parentId: tote.id });
+    expect([deep.status, deep.body.code]).toEqual([409, 'NESTING_TOO_DEEP']);
+    const cycle = await t.post('/api/v1/scans', { siteId: 'PT', barcode: pallet.id, meaning: 'LOAD_ONTO_PALLET', into: 'DEEP-TOTE' }, 'operator');
+    expect([cycle.status, cycle.body.code]).toEqual([409, 'NESTING_CYCLE']);
+    expect(await fingerprint()).toEqual(before);
+    // A case holding a tote (two levels) onto a pallet inside another pallet would make four.
+    const other = (await build({ type: 'PALLET' })).body;
+    const inOther = (await build({ type: 'PALLET', parentId: other.id })).body;
+    const before2 = await fingerprint();
+    const four = await t.post('/api/v1/scans', { siteId: 'PT', barcode: kase.id, meaning: 'LOAD_ONTO_PALLET', into: inOther.id }, 'operator');
+    expect([four.status, four.body.code]).toEqual([409, 'NESTING_TOO_DEEP']);
+    expect(await fingerprint()).toEqual(before2);
+  });
+
+  it('answers 404 for unknown LPNs, labels and ASN LPNs', async () => {
+    const before = await fingerprint();
+    const unknown = 'lpn_00000000000000000000000000000000';
+    for (const [what, res] of [
+      ['move', await t.post(`/api/v1/lpns/${unknown}/move`, { locationId: dock.id }, 'operator')],
+      ['close', await t.post(`/api/v1/lpns/${unknown}/close`, {}, 'operator')],
+      ['split', await t.post(`/api/v1/lpns/${unknown}/split`, { lines: [{ sku: 'X', quantity: 1 }] }, 'operator')],
+      ['consolidate', await t.post(`/api/v1/lpns/${unknown}/consolidate`, { into: 'NOPE' }, 'operator')],
+      ['get', await t.get(`/api/v1/lpns/${unknown}`)],
+      ['timeline', await t.get(`/api/v1/lpns/${unknown}/timeline`)],
+      ['scan move', await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'NO-SUCH-LABEL', meaning: 'MOVE', locationId: dock.id }, 'operator')],
+      ['scan load', await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'NO-SUCH-LABEL', meaning: 'LOAD_ONTO_PALLET', into: 'NOPE' }, 'operator')],
+      ['parent', await build({ type: 'CASE', parentId: unknown })],
+    ] as const) expect([what, res.status, res.body.code]).toEqual([what, 404, 'NOT_FOUND']);
+    const asn = await t.post('/api/v1/scans', { siteId: 'PT', barcode: makeSscc(0, '0614141', '000000099'), meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect([asn.status, asn.body.code]).toEqual([404, 'UNKNOWN_ASN_LPN']);
+    const noWhere = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'X', meaning: 'RECEIVE_LPN' }, 'operator');
+    expect([noWhere.status, noWhere.body.code]).toEqual([422, 'UNPROCESSABLE']);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe('concurrency', () => {
+  it('receives an ASN pallet once when its label is scanned at several docks at the same moment', async () => {
+    const sscc = makeSscc(2, '0614141', '000000555');
+    expect((await t.post('/api/v1/inventory/asns', { siteId: 'PT', supplier: 'S', lines: [{ sku: w.products[0]!.sku, quantity: 3, expectedLpn: sscc }] })).status).toBe(201);
+    await t.settle();
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id, deviceId: `HH-${i}` }, 'operator')));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'LPN_CODE_TAKEN')).toBe(true);
+    const received = (await t.getAll<{ code: string }>('/api/v1/lpns?siteId=PT')).filter((l) => l.code === sscc);
+    expect(received).toHaveLength(1);
+    // Tidy for the reconciliation below: inventory never booked it.
+    expect((await t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+  });
+});
+
+describe('reconciliation: LPN contents against inventory balances per location', () => {
+  it('reports nothing on a clean run, then a unit moved without an LPN scan and a phantom LPN, with the scans that explain them', async () => {
+    const sku = w.products[1]!.sku;
+    const sscc = makeSscc(1, '0614141', '000000123');
+    const asn = (await t.post('/api/v1/inventory/asns', { siteId: 'PT', supplier: 'S', lines: [{ sku, quantity: 12, expectedLpn: sscc }] })).body;
+    await t.settle();
+    const lpn = (await t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id, workerId: 'rx' }, 'operator')).body.lpn;
+    const receipt = (await t.post(`/api/v1/inventory/asns/${asn.id}/receipts`, { sku, quantity: 12, locationCode: dock.code }, 'operator')).body;
+    await t.settle();
+    const storage = w.storage[2]!;
+    expect((await t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: storage.code, workerId: 'rx' }, 'operator')).status).toBe(200);
+    await t.settle();
+    const reconcile = async () => (await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body;
+    const clean = await reconcile();
+    expect(clean.differences).toEqual([]);
+    expect(clean.locations).toBeGreaterThanOrEqual(2);
+
+    // One unit moved in inventory to another location, the pallet not scanned: the pallet's location no longer agrees.
+    const elsewhere = w.storage[3]!;
+    expect((await t.post('/api/v1/inventory/moves', { siteId: 'PT', sku, quantity: 1, fromLocationCode: storage.code, toLocationCode: elsewhere.code })).status).toBe(201);
+    await t.settle();
+    // A phantom LPN: built with units inventory never had there.
+    const phantom = (await build({ type: 'CASE', code: 'PHANTOM-1', locationId: w.storage[3]!.id, contents: [{ sku: w.products[0]!.sku, quantity: 5 }] })).body;
+    const found = await reconcile();
+    expect(found.differences.map((d: { locationId: string; sku: string; physical: number; logical: number; kind: string; lpnIds: string[] }) =>
+      [d.locationId, d.sku, d.physical, d.logical, d.kind, d.lpnIds])).toEqual([
+      [storage.id, sku, 12, 11, 'QUANTITY_MISMATCH', [lpn.id]],
+      [elsewhere.id, w.products[0]!.sku, 5, 0, 'PHYSICAL_ONLY', [phantom.id]],
+      [elsewhere.id, sku, 0, 1, 'LOGICAL_ONLY', []],
+    ].sort((a, b) => `${String(a[0])}${String(a[1])}`.localeCompare(`${String(b[0])}${String(b[1])}`)));
+    const moveDiff = found.differences.find((d: { locationId: string }) => d.locationId === storage.id);
+    // The scans that explain it: the pallet's receipt and putaway there, and the inventory move out of it that named no LPN.
+    expect(moveDiff.scans.map((s: { meaning: string; lpnId: string | null }) => [s.meaning, s.lpnId])).toEqual([
+      ['RECEIVE_LPN', lpn.id], ['PUTAWAY_TARGET', lpn.id], ['MOVE', null],
+    ]);
+    const phantomDiff = found.differences.find((d: { kind: string }) => d.kind === 'PHYSICAL_ONLY');
+    expect(phantomDiff.scans.map((s: { meaning: string; lpnId: string }) => [s.meaning, s.lpnId])).toEqual(expect.arrayContaining([['BUILD', phantom.id]]));
+  });
+});

@@ -1,0 +1,645 @@
+import type { InventoryApi, PutawayConfirmed, StockMoved, AsnCreated } from '../../contracts/inventory.ts';
+import type { PackagePacked, ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import type { LinePicked } from '../../contracts/picking.ts';
+import {
+  PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
+} from '../../contracts/physical-tracking.ts';
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { decideInTx } from '../../platform/decider.ts';
+import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
+import { checkNesting } from './domain/nesting.ts';
+import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
+import * as store from './store.ts';
+import type { LpnRow, ScanRow } from './store.ts';
+
+/** Who scanned, with what, where (all optional: a floor event of another context knows only some of it). */
+export interface ScanActor {
+  readonly workerId?: string | undefined;
+  readonly deviceId?: string | undefined;
+}
+
+export interface ContentInput {
+  readonly sku: string; readonly quantity: number;
+  readonly lot?: string | undefined; readonly serial?: string | undefined; readonly owner?: string | undefined;
+}
+
+export interface LpnView {
+  readonly id: string; readonly siteId: string; readonly code: string; readonly codeKind: 'SSCC' | 'INTERNAL'; readonly type: LpnType;
+  readonly status: LpnStatus; readonly parentId: string | null; readonly childIds: readonly string[]; readonly locationId: string | null;
+  readonly contents: readonly ContentLine[]; readonly units: number; readonly asnId: string | null;
+  readonly createdAt: string; readonly updatedAt: string; readonly version: number;
+}
+
+export interface ScanView {
+  readonly id: string; readonly siteId: string; readonly at: string; readonly workerId: string | null; readonly deviceId: string | null;
+  readonly locationId: string | null; readonly fromLocationId: string | null; readonly lpnId: string | null; readonly relatedLpnId: string | null;
+  readonly barcode: string; readonly meaning: ScanMeaning; readonly sku: string | null; readonly quantity: number | null;
+}
+
+export interface Difference {
+  readonly locationId: string; readonly sku: string; readonly lot: string | null;
+  readonly physical: number; readonly logical: number;
+  /** PHYSICAL_ONLY: LPNs hold units inventory does not (a phantom LPN); LOGICAL_ONLY: inventory holds units no LPN does (moved without an LPN scan); QUANTITY_MISMATCH: both, not the same. */
+  readonly kind: 'PHYSICAL_ONLY' | 'LOGICAL_ONLY' | 'QUANTITY_MISMATCH';
+  readonly lpnIds: readonly string[];
+  readonly scans: readonly ScanView[];
+}
+
+const iso = (d: Date): string => d.toISOString();
+const line = (c: ContentInput): ContentLine =>
+  ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner ?? null, orderId: null, quantity: c.quantity });
+
+export function scanView(r: ScanRow): ScanView {
+  return {
+    id: r.id, siteId: r.site_id, at: iso(r.at), workerId: r.worker_id, deviceId: r.device_id, locationId: r.location_id,
+    fromLocationId: r.from_location_id, lpnId: r.lpn_id, relatedLpnId: r.related_lpn_id, barcode: r.barcode, meaning: r.meaning,
+    sku: r.sku, quantity: r.quantity,
+  };
+}
+
+const EXPLAINING_SCANS = 10;
+
+/** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
+export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: Pick<InventoryApi, 'locationBalances'> }) {
+  const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
+
+  async function view(db: Tx | PlatformDeps['db'], r: LpnRow): Promise<LpnView> {
+    const children = (await store.childIds(db, [r.id])).get(r.id) ?? [];
+    return {
+      id: r.id, siteId: r.site_id, code: r.code, codeKind: r.code_kind, type: r.type, status: r.status, parentId: r.parent_id,
+      childIds: children, locationId: r.location_id, contents: r.contents, units: unitCount(r.contents), asnId: r.asn_id,
+      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version,
+    };
+  }
+
+  /** Records a scan and announces it (`physical-tracking.scan.recorded.v1`) in the caller's transaction. */
+  async function record(tx: Tx, s: Omit<store.NewScan, 'id'>, meta: EventMeta): Promise<ScanRow> {
+    const row = await store.insertScan(tx, { ...s, id: deps.ids.next('scn') });
+    const data: ScanRecorded = {
+      scanId: row.id, siteId: row.site_id, at: iso(row.at), barcode: row.barcode, meaning: row.meaning,
+      ...(row.worker_id === null ? {} : { workerId: row.worker_id }), ...(row.device_id === null ? {} : { deviceId: row.device_id }),
+      ...(row.location_id === null ? {} : { locationId: row.location_id }), ...(row.lpn_id === null ? {} : { lpnId: row.lpn_id }),
+    };
+    await deps.bus.append(tx, 'physical-tracking', [{ type: PhysicalTrackingEvents.scanRecorded, subject: row.lpn_id ?? row.id, siteId: row.site_id, data }], meta);
+    return row;
+  }
+
+  const scanOf = (siteId: string, at: Date, actor: ScanActor, s: Partial<Omit<store.NewScan, 'id' | 'siteId' | 'at'>> & Pick<store.NewScan, 'barcode' | 'meaning'>): Omit<store.NewScan, 'id'> => ({
+    siteId, at, workerId: actor.workerId ?? null, deviceId: actor.deviceId ?? null, locationId: null, fromLocationId: null, lpnId: null,
+    relatedLpnId: null, sku: null, quantity: null, sourceEventId: null, ...s,
+  });
+
+  /** The code an LPN label carries: a valid SSCC (normalised), an internal code, or the INVALID_SSCC rejection naming `field`. */
+  function codeOf(barcode: string, field: string): Outcome<{ code: string; kind: 'SSCC' | 'INTERNAL' }> {
+    const c = classifyLpnBarcode(barcode);
+    if (c.kind === 'INVALID') return reject('INVALID_SSCC', `${barcode} has 18 digits but not a valid GS1 check digit`, [{ field, message: 'invalid SSCC check digit' }]);
+    return ok({ code: c.code, kind: c.kind });
+  }
+
+  /** An LPN named by id or by the code on its label (live LPNs only, for codes). */
+  async function resolve(tx: Tx, siteId: string, ref: string, field: string): Promise<Outcome<LpnRow>> {
+    const byId = ref.startsWith('lpn_') ? await store.lpn(tx, ref, true) : undefined;
+    if (byId !== undefined) return byId.site_id === siteId ? ok(byId) : reject('SITE_MISMATCH', `LPN ${ref} is not of site ${siteId}`, [{ field, message: 'another site' }]);
+    const c = classifyLpnBarcode(ref);
+    const code = c.kind === 'INVALID' ? ref : c.code;
+    const byCode = await store.liveByCode(tx, siteId, code);
+    if (byCode === undefined) return reject('NOT_FOUND', `No live LPN ${ref} at site ${siteId}`, [{ field, message: 'unknown LPN' }]);
+    return ok((await store.lpn(tx, byCode.id, true))!);
+  }
+
+  /** Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. */
+  async function moveTree(tx: Tx, root: LpnRow, locationId: string | null, at: Date): Promise<LpnRow> {
+    const tree = await store.subtree(tx, root.id);
+    let out = root;
+    for (const r of tree) {
+      const updated = await store.updateLpn(tx, r.id, at, { locationId, ...(r.id === root.id ? { parentId: null } : {}) });
+      if (r.id === root.id) out = updated;
+    }
+    return out;
+  }
+
+  /** Walks an LPN through legal steps to a status (every step checked against the lifecycle). */
+  async function walk(tx: Tx, r: LpnRow, path: readonly LpnStatus[], at: Date, extra: { locationId?: string | null } = {}): Promise<LpnRow> {
+    let status = r.status;
+    for (const next of path) {
+      lpnLifecycle.assertCan(status, next);
+      status = next;
+    }
+    return store.updateLpn(tx, r.id, at, { status, ...extra });
+  }
+
+  /** Can `child` go inside `parent`? Same site, parent live and open, three levels at most, no cycle. */
+  async function nestable(tx: Tx, child: LpnRow, parent: LpnRow, field: string): Promise<Outcome<true>> {
+    if (child.site_id !== parent.site_id) return reject('SITE_MISMATCH', `LPNs ${child.id} and ${parent.id} are of different sites`, [{ field, message: 'another site' }]);
+    if (!isLive(child.status)) return reject('ILLEGAL_TRANSITION', `LPN ${child.code} is ${child.status}: it is no longer on the floor`);
+    if (parent.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${parent.code} is ${parent.status}: only an OPEN LPN takes something in`);
+    const nested = checkNesting(child.id, await store.height(tx, child.id), await store.chainUp(tx, parent.id));
+    return nested.ok ? ok(true) : nested;
+  }
+
+  // ---- commands ----
+
+  async function build(cmd: {
+    siteId: string; type: LpnType; code?: string | undefined; locationId?: string | undefined; parentId?: string | undefined;
+    contents?: readonly ContentInput[] | undefined;
+  } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    const id = deps.ids.next('lpn');
+    const label = cmd.code === undefined ? ok({ code: id, kind: 'INTERNAL' as const }) : codeOf(cmd.code, '/code');
+    if (!label.ok) return label;
+    return decideInTx(deps.db, async (tx) => {
+      const now = deps.clock.now();
+      await store.lockCode(tx, cmd.siteId, label.value.code);
+      if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
+        return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/code', message: 'in use' }]);
+      }
+      let locationId = cmd.locationId ?? null;
+      let parent: LpnRow | undefined;
+      if (cmd.parentId !== undefined) {
+        parent = await store.lpn(tx, cmd.parentId, true);
+        if (parent === undefined) return reject('NOT_FOUND', `No LPN ${cmd.parentId}`, [{ field: '/parentId', message: 'unknown LPN' }]);
+        locationId = parent.location_id;
+      }
+      const created = await store.insertLpn(tx, {
+        id, siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type, status: 'OPEN', parentId: null,
+        locationId, contents: addLines([], (cmd.contents ?? []).map(line)), asnId: null, at: now,
+      });
+      let row = created;
+      if (parent !== undefined) {
+        const can = await nestable(tx, created, parent, '/parentId');
+        if (!can.ok) return can;
+        row = await store.updateLpn(tx, id, now, { parentId: parent.id });
+        await store.link(tx, id, parent.id, now);
+      }
+      await record(tx, scanOf(cmd.siteId, now, cmd, {
+        barcode: label.value.code, meaning: 'BUILD', lpnId: id, relatedLpnId: parent?.id ?? null, locationId,
+        quantity: unitCount(row.contents),
+      }), meta);
+      return ok(await view(tx, row));
+    });
+  }
+
+  async function close(id: string, actor: ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return decideInTx(deps.db, async (tx) => {
+      const r = await store.lpn(tx, id, true);
+      if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      const can = lpnLifecycle.check(r.status, 'CLOSED');
+      if (!can.ok) return can;
+      const now = deps.clock.now();
+      const row = await store.updateLpn(tx, id, now, { status: 'CLOSED' });
+      await record(tx, scanOf(r.site_id, now, actor, { barcode: r.code, meaning: 'CLOSE', lpnId: id, locationId: r.location_id }), meta);
+      return ok(await view(tx, row));
+    });
+  }
+
+  async function moveLpn(tx: Tx, r: LpnRow, locationId: string, meaning: ScanMeaning, actor: ScanActor, meta: EventMeta, barcode = r.code): Promise<Outcome<LpnRow>> {
+    if (!isLive(r.status)) return reject('ILLEGAL_TRANSITION', `LPN ${r.code} is ${r.status}: it is no longer on the floor`);
+    const now = deps.clock.now();
+    const moved = await moveTree(tx, r, locationId, now);
+    await record(tx, scanOf(r.site_id, now, actor, {
+      barcode, meaning, lpnId: r.id, locationId, fromLocationId: r.location_id, quantity: unitCount(r.contents),
+    }), meta);
+    return ok(moved);
+  }
+
+  async function move(id: string, cmd: { locationId: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return decideInTx(deps.db, async (tx) => {
+      const r = await store.lpn(tx, id, true);
+      if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      const moved = await moveLpn(tx, r, cmd.locationId, 'MOVE', cmd, meta);
+      return moved.ok ? ok(await view(tx, moved.value)) : moved;
+    });
+  }
+
+  async function nest(tx: Tx, child: LpnRow, parent: LpnRow, actor: ScanActor, meta: EventMeta, field: string, locationId?: string): Promise<Outcome<LpnRow>> {
+    const can = await nestable(tx, child, parent, field);
+    if (!can.ok) return can;
+    const now = deps.clock.now();
+    await moveTree(tx, child, parent.location_id, now);
+    const row = await store.updateLpn(tx, child.id, now, { parentId: parent.id });
+    await store.link(tx, child.id, parent.id, now);
+    await record(tx, scanOf(child.site_id, now, actor, {
+      barcode: child.code, meaning: 'LOAD_ONTO_PALLET', lpnId: child.id, relatedLpnId: parent.id,
+      locationId: locationId ?? parent.location_id, fromLocationId: child.location_id, quantity: unitCount(child.contents),
+    }), meta);
+    return ok(row);
+  }
+
+  async function consolidate(id: string, cmd: { into: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return decideInTx(deps.db, async (tx) => {
+      const named = await store.lpn(tx, id);
+      if (named === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      // `into` by id or label; then both rows locked in id order.
+      const label = classifyLpnBarcode(cmd.into);
+      const intoId = cmd.into.startsWith('lpn_') ? cmd.into
+        : (await store.liveByCode(tx, named.site_id, label.kind === 'INVALID' ? cmd.into : label.code))?.id;
+      const locked = await store.lockLpns(tx, intoId === undefined ? [id] : [id, intoId]);
+      const source = locked.get(id);
+      const target = intoId === undefined ? undefined : locked.get(intoId);
+      if (source === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      if (target === undefined) return reject('NOT_FOUND', `No LPN ${cmd.into}`, [{ field: '/into', message: 'unknown LPN' }]);
+      if (source.id === target.id) return reject('NESTING_CYCLE', 'An LPN cannot be consolidated into itself', [{ field: '/into', message: 'the same LPN' }]);
+      if (source.site_id !== target.site_id) return reject('SITE_MISMATCH', `LPNs ${id} and ${cmd.into} are of different sites`, [{ field: '/into', message: 'another site' }]);
+      if (!isLive(source.status)) return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is ${source.status}: it is no longer on the floor`);
+      if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
+      const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
+      if (!consumed.ok) return consumed;
+      const now = deps.clock.now();
+      // What was inside the source goes inside the target (same nesting rules).
+      const children = (await store.childIds(tx, [source.id])).get(source.id) ?? [];
+      if (children.length > 0) {
+        const chain = await store.chainUp(tx, target.id);
+        if (chain.includes(source.id)) return reject('NESTING_CYCLE', `LPN ${target.code} is inside ${source.code}`, [{ field: '/into', message: 'inside the source' }]);
+        for (const c of children) {
+          const nested = checkNesting(c, await store.height(tx, c), chain);
+          if (!nested.ok) return nested;
+          await store.updateLpn(tx, c, now, { parentId: target.id });
+          await moveTree(tx, (await store.lpn(tx, c, true))!, target.location_id, now);
+          await store.updateLpn(tx, c, now, { parentId: target.id });
+        }
+      }
+      const row = await store.updateLpn(tx, target.id, now, { contents: addLines(target.contents, source.contents) });
+      await store.updateLpn(tx, source.id, now, { status: 'CONSUMED', contents: [], locationId: null, parentId: null });
+      await store.link(tx, source.id, target.id, now);
+      await record(tx, scanOf(source.site_id, now, cmd, {
+        barcode: source.code, meaning: 'CONSOLIDATE', lpnId: source.id, relatedLpnId: target.id, locationId: target.location_id,
+        fromLocationId: source.location_id, quantity: unitCount(source.contents),
+      }), meta);
+      return ok(await view(tx, row));
+    });
+  }
+
+  async function split(id: string, cmd: {
+    lines: readonly { sku: string; quantity: number; lot?: string | undefined }[]; into?: string | undefined;
+    newLpn?: { type: LpnType; code?: string | undefined } | undefined;
+  } & ScanActor, meta: EventMeta): Promise<Outcome<{ source: LpnView; target: LpnView }>> {
+    const newId = deps.ids.next('lpn');
+    const label = cmd.newLpn?.code === undefined ? ok({ code: newId, kind: 'INTERNAL' as const }) : codeOf(cmd.newLpn.code, '/newLpn/code');
+    if (!label.ok) return label;
+    return decideInTx<{ source: LpnView; target: LpnView }, ErrorCode>(deps.db, async (tx) => {
+      const locked = await store.lockLpns(tx, cmd.into === undefined ? [id] : [id, cmd.into]);
+      const source = locked.get(id);
+      if (source === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      if (!isLive(source.status)) return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is ${source.status}: it is no longer on the floor`);
+      let remaining: ContentLine[] = [...source.contents];
+      let taken: ContentLine[] = [];
+      for (const [i, want] of cmd.lines.entries()) {
+        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, quantity: want.quantity });
+        if (!t.ok) return { ...t, errors: [{ field: `/lines/${i}/quantity`, message: t.message }] };
+        remaining = t.value.remaining;
+        taken = addLines(taken, t.value.taken);
+      }
+      const now = deps.clock.now();
+      let target: LpnRow;
+      if (cmd.into !== undefined) {
+        const into = locked.get(cmd.into);
+        if (into === undefined) return reject('NOT_FOUND', `No LPN ${cmd.into}`, [{ field: '/into', message: 'unknown LPN' }]);
+        if (into.id === source.id) return reject('NESTING_CYCLE', 'An LPN cannot be split into itself', [{ field: '/into', message: 'the same LPN' }]);
+        if (into.site_id !== source.site_id) return reject('SITE_MISMATCH', 'The LPNs are of different sites', [{ field: '/into', message: 'another site' }]);
+        if (into.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${into.code} is ${into.status}: only an OPEN LPN takes something in`);
+        target = await store.updateLpn(tx, into.id, now, { contents: addLines(into.contents, taken) });
+      } else {
+        await store.lockCode(tx, source.site_id, label.value.code);
+        if (await store.liveByCode(tx, source.site_id, label.value.code) !== undefined) {
+          return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/newLpn/code', message: 'in use' }]);
+        }
+        target = await store.insertLpn(tx, {
+          id: newId, siteId: source.site_id, code: label.value.code, codeKind: label.value.kind, type: cmd.newLpn?.type ?? source.type,
+          status: 'OPEN', parentId: null, locationId: source.location_id, contents: taken, asnId: null, at: now,
+        });
+      }
+      const src = await store.updateLpn(tx, source.id, now, { contents: remaining });
+      await store.link(tx, source.id, target.id, now);
+      await record(tx, scanOf(source.site_id, now, cmd, {
+        barcode: source.code, meaning: 'SPLIT', lpnId: source.id, relatedLpnId: target.id, locationId: source.location_id,
+        quantity: unitCount(taken),
+      }), meta);
+      return ok({ source: await view(tx, src), target: await view(tx, target) });
+    });
+  }
+
+  /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
+  async function shipTree(tx: Tx, root: LpnRow, actor: ScanActor, meta: EventMeta, at: Date, barcode: string, sourceEventId: string | null): Promise<LpnRow> {
+    let out = root;
+    for (const r of await store.subtree(tx, root.id)) {
+      if (!isLive(r.status)) continue;
+      const shipped = await walk(tx, r, shipPath(r.status), at, { locationId: null });
+      if (r.id === root.id) out = shipped;
+    }
+    await record(tx, scanOf(root.site_id, at, actor, {
+      barcode, meaning: 'SHIP', lpnId: root.id, locationId: root.location_id, quantity: unitCount(root.contents), sourceEventId,
+    }), meta);
+    if (root.parent_id !== null) {
+      const parent = await store.lpn(tx, root.parent_id, true);
+      if (parent !== undefined && isLive(parent.status) && unitCount(parent.contents) === 0) {
+        const siblings = (await store.childIds(tx, [parent.id])).get(parent.id) ?? [];
+        const live = (await store.lockLpns(tx, siblings));
+        if ([...live.values()].every((s) => !isLive(s.status))) await shipTree(tx, parent, actor, meta, at, parent.code, sourceEventId);
+      }
+    }
+    return out;
+  }
+
+  async function receiveAsnLpn(tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, meta: EventMeta): Promise<Outcome<LpnRow>> {
+    const label = codeOf(cmd.barcode, '/barcode');
+    if (!label.ok) return label;
+    const lines = await store.asnLpnLines(tx, cmd.siteId, [label.value.code]);
+    if (lines.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
+    await store.lockCode(tx, cmd.siteId, label.value.code);
+    if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
+      return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
+    }
+    const contents = addLines([], lines.flatMap((l): ContentLine[] => (l.serials.length === l.quantity
+      ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: null, orderId: null, quantity: 1 }))
+      : [{ sku: l.sku, lot: l.lot, serial: null, owner: null, orderId: null, quantity: l.quantity }])));
+    const now = deps.clock.now();
+    const row = await store.insertLpn(tx, {
+      id: deps.ids.next('lpn'), siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
+      parentId: null, locationId: cmd.locationId, contents, asnId: lines[0]!.asn_id, at: now,
+    });
+    await record(tx, scanOf(cmd.siteId, now, cmd, {
+      barcode: cmd.barcode, meaning: 'RECEIVE_LPN', lpnId: row.id, locationId: cmd.locationId, quantity: unitCount(contents),
+    }), meta);
+    return ok(row);
+  }
+
+  /**
+   * A scan from a handheld or fixed reader (`POST /scans`). RECEIVE_LPN receives the ASN LPN the barcode names at the
+   * location; MOVE and PUTAWAY_TARGET move the LPN named to the location; LOAD_ONTO_PALLET puts it into `into`; CLOSE,
+   * STAGE and SHIP change its status; the other meanings are recorded as they are (their effects come with the floor
+   * events of picking and pack & ship).
+   */
+  async function scan(cmd: {
+    siteId: string; barcode: string; meaning: ScanMeaning; locationId?: string | undefined; into?: string | undefined; lpnType?: LpnType | undefined;
+  } & ScanActor, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
+    const needLocation = (): Outcome<string> => (cmd.locationId === undefined
+      ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
+      : ok(cmd.locationId));
+    return decideInTx(deps.db, async (tx) => {
+      let lpn: Outcome<LpnRow | null>;
+      switch (cmd.meaning) {
+        case 'RECEIVE_LPN': {
+          const at = needLocation();
+          lpn = at.ok ? await receiveAsnLpn(tx, { ...cmd, locationId: at.value }, meta) : at;
+          break;
+        }
+        case 'MOVE':
+        case 'PUTAWAY_TARGET': {
+          const at = needLocation();
+          if (!at.ok) return at;
+          const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
+          lpn = r.ok ? await moveLpn(tx, r.value, at.value, cmd.meaning, cmd, meta, cmd.barcode) : r;
+          break;
+        }
+        case 'LOAD_ONTO_PALLET': {
+          if (cmd.into === undefined) return reject('UNPROCESSABLE', 'A LOAD_ONTO_PALLET scan names the container (into)', [{ field: '/into', message: 'required for this meaning' }]);
+          const child = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
+          if (!child.ok) return child;
+          const parent = await resolve(tx, cmd.siteId, cmd.into, '/into');
+          if (!parent.ok) return parent;
+          lpn = await nest(tx, child.value, parent.value, cmd, meta, '/into', cmd.locationId);
+          break;
+        }
+        case 'CLOSE':
+        case 'STAGE':
+        case 'SHIP': {
+          const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
+          if (!r.ok) return r;
+          const now = deps.clock.now();
+          if (cmd.meaning === 'SHIP') {
+            if (!isLive(r.value.status)) return reject('ILLEGAL_TRANSITION', `LPN ${r.value.code} is ${r.value.status}`);
+            lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
+            break;
+          }
+          const path: LpnStatus[] = cmd.meaning === 'CLOSE' ? ['CLOSED'] : r.value.status === 'OPEN' ? ['CLOSED', 'STAGED'] : ['STAGED'];
+          let at = r.value.status;
+          for (const p of path) {
+            const c = lpnLifecycle.check(at, p);
+            if (!c.ok) return c;
+            at = p;
+          }
+          const row = await walk(tx, r.value, path, now, cmd.locationId === undefined ? {} : { locationId: cmd.locationId });
+          await record(tx, scanOf(cmd.siteId, now, cmd, {
+            barcode: cmd.barcode, meaning: cmd.meaning, lpnId: row.id, locationId: cmd.locationId ?? r.value.location_id,
+          }), meta);
+          lpn = ok(row);
+          break;
+        }
+        case 'PICK_INTO_TOTE':
+        case 'PACK_INTO_CARTON':
+        case 'BUILD':
+        case 'CONSOLIDATE':
+        case 'SPLIT': {
+          const c = classifyLpnBarcode(cmd.barcode);
+          const named = c.kind === 'INVALID' ? undefined : await store.liveByCode(tx, cmd.siteId, c.code);
+          await record(tx, scanOf(cmd.siteId, deps.clock.now(), cmd, {
+            barcode: cmd.barcode, meaning: cmd.meaning, lpnId: named?.id ?? null, locationId: cmd.locationId ?? null,
+          }), meta);
+          lpn = ok(named ?? null);
+          break;
+        }
+        default:
+          return assertNever(cmd.meaning, 'scan meaning');
+      }
+      if (!lpn.ok) return lpn;
+      // The scan this command recorded last (a ship of a pallet's last carton records the pallet's too).
+      const recorded = await store.lastScanOfSession(tx);
+      const fresh = lpn.value === null ? null : await store.lpn(tx, lpn.value.id);
+      return ok({ scan: scanView(recorded), lpn: fresh === null || fresh === undefined ? null : await view(tx, fresh) });
+    });
+  }
+
+  // ---- other contexts' floor events ----
+
+  async function onAsnCreated(tx: Tx, d: AsnCreated): Promise<void> {
+    await store.insertAsnLpnLines(tx, d.lines.filter((l) => l.expectedLpn !== null).map((l) => {
+      const raw = l.expectedLpn!.trim();
+      const sscc = normaliseSscc(raw);
+      return {
+        asn_id: d.asnId, line_no: l.lineNo, site_id: d.siteId, expected_lpn: sscc !== undefined && isValidSscc(sscc) ? sscc : raw,
+        sku: l.sku, lot: l.lot, quantity: l.quantity, serials: [...l.serials],
+      };
+    }));
+  }
+
+  /** A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned. */
+  async function onPutawayConfirmed(tx: Tx, d: PutawayConfirmed, at: Date, eventId: string, meta: EventMeta): Promise<void> {
+    const from = d.fromLocationId ?? null;
+    const holder = from === null ? undefined : (await store.liveAt(tx, d.siteId, from)).find((l) =>
+      l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, quantity: d.quantity }).ok);
+    if (holder !== undefined) await moveTree(tx, holder, d.locationId, at);
+    await record(tx, {
+      siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
+      relatedLpnId: null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
+    }, meta);
+  }
+
+  /**
+   * A move of inventory (not a putaway: that one is recorded from its own event): when an LPN at the source holds
+   * exactly the units moved, the LPN moved; otherwise loose units moved, recorded without an LPN (the reconciliation
+   * then shows what LPNs no longer match).
+   */
+  async function onStockMoved(tx: Tx, d: StockMoved, at: Date, eventId: string, meta: EventMeta): Promise<void> {
+    if (d.purpose === 'PUTAWAY') return;
+    const whole = (await store.liveAt(tx, d.siteId, d.fromLocationId)).find((l) => l.parent_id === null
+      && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && unitCount(l.contents) === d.quantity);
+    if (whole !== undefined && ((await store.childIds(tx, [whole.id])).get(whole.id) ?? []).length === 0) await moveTree(tx, whole, d.toLocationId, at);
+    await record(tx, {
+      siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,
+      relatedLpnId: null, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
+    }, meta);
+  }
+
+  /** The live tote (or other LPN) a floor event names by its label, made when the label is new. */
+  async function liveOrNew(tx: Tx, siteId: string, label: string, type: LpnType, status: LpnStatus, at: Date): Promise<LpnRow> {
+    const c = classifyLpnBarcode(label);
+    const code = c.kind === 'INVALID' ? label : c.code;
+    await store.lockCode(tx, siteId, code);
+    const found = await store.liveByCode(tx, siteId, code);
+    if (found !== undefined) return (await store.lpn(tx, found.id, true))!;
+    return store.insertLpn(tx, {
+      id: deps.ids.next('lpn'), siteId, code, codeKind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parentId: null, locationId: null,
+      contents: [], asnId: null, at,
+    });
+  }
+
+  /** Consumes an LPN emptied by a pick or a pack (its code is free again). */
+  async function consumeIfEmpty(tx: Tx, r: LpnRow, at: Date): Promise<void> {
+    if (unitCount(r.contents) > 0 || !lpnLifecycle.can(r.status, 'CONSUMED')) return;
+    if (((await store.childIds(tx, [r.id])).get(r.id) ?? []).length > 0) return;
+    await store.updateLpn(tx, r.id, at, { status: 'CONSUMED', locationId: null });
+  }
+
+  /** Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new). */
+  async function onLinePicked(tx: Tx, d: LinePicked, at: Date, eventId: string, meta: EventMeta): Promise<void> {
+    const want = { sku: d.sku, lot: d.lot, quantity: d.quantity };
+    const source = (await store.liveAt(tx, d.siteId, d.locationId)).find((l) => takeUnits(l.contents, want).ok);
+    let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner: null, orderId: null, quantity: d.quantity }];
+    if (source !== undefined) {
+      const t = takeUnits(source.contents, want);
+      if (t.ok) {
+        moved = t.value.taken;
+        const left = await store.updateLpn(tx, source.id, at, { contents: t.value.remaining });
+        await consumeIfEmpty(tx, left, at);
+      }
+    }
+    const tote = await liveOrNew(tx, d.siteId, d.toteId, 'TOTE', 'OPEN', at);
+    await store.updateLpn(tx, tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
+    if (source !== undefined) await store.link(tx, source.id, tote.id, at);
+    await record(tx, {
+      siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
+      relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
+    }, meta);
+  }
+
+  /** A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them. */
+  async function onPackagePacked(tx: Tx, d: PackagePacked, at: Date, eventId: string, meta: EventMeta): Promise<void> {
+    const totes = await store.liveHoldingOrder(tx, d.siteId, d.orderId);
+    const carton = await liveOrNew(tx, d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
+    let contents = carton.contents;
+    const sources = new Map<string, LpnRow>();
+    for (const l of d.lines) {
+      let left = l.quantity;
+      for (const tote of totes) {
+        if (left === 0) break;
+        const current = sources.get(tote.id) ?? tote;
+        const held = current.contents.filter((c) => c.sku === l.sku && c.orderId === d.orderId).reduce((s, c) => s + c.quantity, 0);
+        const q = Math.min(left, held);
+        if (q === 0) continue;
+        const t = takeUnits(current.contents, { sku: l.sku, orderId: d.orderId, quantity: q });
+        if (!t.ok) continue;
+        contents = addLines(contents, t.value.taken);
+        sources.set(tote.id, { ...current, contents: t.value.remaining });
+        left -= q;
+      }
+      if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: null, orderId: d.orderId, quantity: left }]);
+    }
+    await store.updateLpn(tx, carton.id, at, { contents });
+    for (const s of sources.values()) {
+      const left = await store.updateLpn(tx, s.id, at, { contents: s.contents });
+      await consumeIfEmpty(tx, left, at);
+      await store.link(tx, s.id, carton.id, at);
+    }
+    const related = [...sources.keys()];
+    for (const tote of related.length === 0 ? [null] : related) {
+      await record(tx, {
+        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: null, fromLocationId: null, lpnId: carton.id, relatedLpnId: tote,
+        barcode: d.packageId, meaning: 'PACK_INTO_CARTON', sku: null, quantity: unitCount(contents), sourceEventId: eventId,
+      }, meta);
+    }
+  }
+
+  /** A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton. */
+  async function onShipmentDispatched(tx: Tx, d: ShipmentDispatched, at: Date, eventId: string, meta: EventMeta): Promise<void> {
+    for (const packageId of d.packageIds) {
+      const carton = await store.liveByCode(tx, d.siteId, packageId);
+      if (carton === undefined) continue;
+      await shipTree(tx, (await store.lpn(tx, carton.id, true))!, {}, meta, at, packageId, eventId);
+    }
+  }
+
+  // ---- queries ----
+
+  async function get(id: string): Promise<LpnView | undefined> {
+    const r = await store.lpn(deps.db, id);
+    return r === undefined ? undefined : view(deps.db, r);
+  }
+
+  async function list(q: { siteId: string; locationId?: string | undefined; status?: LpnStatus | undefined; after: string | null; limit: number }): Promise<LpnView[]> {
+    const rows = await store.lpns(deps.db, q);
+    const children = await store.childIds(deps.db, rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id, siteId: r.site_id, code: r.code, codeKind: r.code_kind, type: r.type, status: r.status, parentId: r.parent_id,
+      childIds: children.get(r.id) ?? [], locationId: r.location_id, contents: r.contents, units: unitCount(r.contents), asnId: r.asn_id,
+      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version,
+    }));
+  }
+
+  async function timeline(id: string, after: number, limit: number): Promise<Outcome<{ rows: ScanRow[] }>> {
+    if (await store.lpn(deps.db, id) === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+    if (after !== 0 && !(await store.scanExists(deps.db, after))) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'no such scan' }]);
+    return ok({ rows: await store.timeline(deps.db, id, after, limit) });
+  }
+
+  async function scans(q: { siteId: string; locationId?: string | undefined; workerId?: string | undefined; lpnId?: string | undefined; after: number; limit: number }): Promise<Outcome<{ rows: ScanRow[] }>> {
+    if (q.after !== 0 && !(await store.scanExists(deps.db, q.after))) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'no such scan' }]);
+    return ok({ rows: await store.scans(deps.db, q) });
+  }
+
+  /**
+   * Physical against logical: per tracked location (where live LPNs rest or any LPN was scanned, and the in-process
+   * places of orders LPNs hold units of), SKU and lot, the units LPNs hold against inventory's on-hand, with the scans
+   * that explain each difference.
+   */
+  async function reconcile(siteId: string): Promise<{ siteId: string; locations: number; differences: Difference[] }> {
+    const physical = await store.physicalStock(deps.db, siteId);
+    const tracked = [...new Set([...await store.trackedLocations(deps.db, siteId), ...physical.map((p) => p.location_id)])].sort();
+    const logical = await apis.inventory.locationBalances(siteId, tracked);
+    const key = (l: string, s: string, lot: string | null): string => `${l}\u0000${s}\u0000${lot ?? ''}`;
+    const rows = new Map<string, { locationId: string; sku: string; lot: string | null; physical: number; logical: number; lpnIds: string[] }>();
+    for (const p of physical) rows.set(key(p.location_id, p.sku, p.lot), { locationId: p.location_id, sku: p.sku, lot: p.lot, physical: p.quantity, logical: 0, lpnIds: p.lpn_ids });
+    for (const b of logical) {
+      const k = key(b.locationId, b.sku, b.lot);
+      const r = rows.get(k) ?? { locationId: b.locationId, sku: b.sku, lot: b.lot, physical: 0, logical: 0, lpnIds: [] };
+      rows.set(k, { ...r, logical: r.logical + b.onHand });
+    }
+    const differences: Difference[] = [];
+    for (const r of [...rows.values()].sort((a, b) => key(a.locationId, a.sku, a.lot).localeCompare(key(b.locationId, b.sku, b.lot)))) {
+      if (r.physical === r.logical) continue;
+      const kind = r.logical === 0 ? 'PHYSICAL_ONLY' : r.physical === 0 ? 'LOGICAL_ONLY' : 'QUANTITY_MISMATCH';
+      const explaining = await store.scansExplaining(deps.db, siteId, r.locationId, r.lpnIds, EXPLAINING_SCANS);
+      differences.push({ ...r, kind, scans: explaining.map(scanView) });
+    }
+    return { siteId, locations: tracked.length, differences };
+  }
+
+  return {
+    build, close, move, consolidate, split, scan, get, list, timeline, scans, reconcile,
+    onAsnCreated, onPutawayConfirmed, onStockMoved, onLinePicked, onPackagePacked, onShipmentDispatched,
+  };
+}
+
+export type PhysicalTrackingService = ReturnType<typeof physicalTrackingService>;

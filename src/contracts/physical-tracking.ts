@@ -1,0 +1,50 @@
+/** physical-tracking: handling units (LPNs) on the floor, every scan that touched them, physical vs logical stock. */
+import { Type, type Static } from 'typebox';
+import type { ErrorSpecs } from '../platform/errors.ts';
+
+export const LPN_TYPES = ['PALLET', 'CASE', 'TOTE', 'CARTON'] as const;
+export type LpnType = (typeof LPN_TYPES)[number];
+export const LPN_STATUSES = ['OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT', 'SHIPPED', 'CONSUMED'] as const;
+export type LpnStatus = (typeof LPN_STATUSES)[number];
+/** How an LPN is labelled: a GS1 SSCC-18 (check digit validated) or a PakLog internal code. */
+export const LPN_CODE_KINDS = ['SSCC', 'INTERNAL'] as const;
+export type LpnCodeKind = (typeof LPN_CODE_KINDS)[number];
+/** What a scan meant: the step of the floor flow it recorded. */
+export const SCAN_MEANINGS = [
+  'RECEIVE_LPN', 'PUTAWAY_TARGET', 'PICK_INTO_TOTE', 'PACK_INTO_CARTON', 'LOAD_ONTO_PALLET', 'SHIP', 'MOVE',
+  'BUILD', 'CONSOLIDATE', 'SPLIT', 'CLOSE', 'STAGE',
+] as const;
+export type ScanMeaning = (typeof SCAN_MEANINGS)[number];
+
+export const PhysicalTrackingEvents = {
+  scanRecorded: 'physical-tracking.scan.recorded.v1',
+} as const;
+
+const Optional = (description: string) => Type.Optional(Type.String({ description }));
+
+/** The payload of every physical-tracking event, by type name; the description says when it is emitted. */
+export const PhysicalTrackingEventSchemas = {
+  [PhysicalTrackingEvents.scanRecorded]: Type.Object({
+    scanId: Type.String(), siteId: Type.String(),
+    at: Type.String({ description: 'When the scan happened (ISO-8601).' }),
+    workerId: Optional('Who scanned, when known.'),
+    deviceId: Optional('The handheld or fixed reader, when known.'),
+    locationId: Optional('Where the scan happened (the location scanned or stood at), when known.'),
+    lpnId: Optional('The LPN the scan was about, when it named one.'),
+    barcode: Type.String({ description: 'What was scanned, as read.' }),
+    meaning: Type.Enum(SCAN_MEANINGS),
+  }, { description: 'A scan was recorded (`POST /scans`, an LPN command, or a floor event of another context: putaway, move, pick, pack, dispatch).' }),
+} as const;
+
+export type ScanRecorded = Static<(typeof PhysicalTrackingEventSchemas)[typeof PhysicalTrackingEvents.scanRecorded]>;
+
+/** Coded errors of physical-tracking. */
+export const PhysicalTrackingErrors = {
+  INVALID_SSCC: { status: 422, title: 'The SSCC is not 18 digits with a valid GS1 check digit' },
+  NESTING_TOO_DEEP: { status: 409, title: 'LPNs nest at most three levels deep' },
+  NESTING_CYCLE: { status: 409, title: 'An LPN cannot be put inside itself or inside one it contains' },
+  LPN_CODE_TAKEN: { status: 409, title: 'Another live LPN of the site carries this code' },
+  INSUFFICIENT_CONTENTS: { status: 409, title: 'The LPN does not hold the units asked for' },
+  UNKNOWN_ASN_LPN: { status: 404, title: 'No ASN of the site expects an LPN with this barcode' },
+  SITE_MISMATCH: { status: 409, title: 'The LPNs belong to different sites' },
+} as const satisfies ErrorSpecs;
