@@ -38,6 +38,7 @@ import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
+import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -117,7 +118,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration', 'location-tracking'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -132,7 +133,7 @@ export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextNa
  * implementation when the owning context runs here, a remote one otherwise — the context cannot tell which. Only
  * selected contexts are built, so a process never touches the tables of a context it does not run.
  */
-function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions): ContextModule[] {
+function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions, databaseUrl: string): ContextModule[] {
   const runs = (name: ContextName): boolean => config.contexts === 'all' || config.contexts.includes(name);
   const unknown = config.contexts === 'all' ? [] : config.contexts.filter((c) => !(ALL_CONTEXTS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new Error(`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`);
@@ -191,6 +192,18 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, cutoffMarginMin: config.cutoffMarginMin,
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
+    }));
+  }
+  if (runs('location-tracking')) {
+    modules.push(locationTrackingContext(deps, {
+      mqttUrl: config.mqttUrl,
+      // Live positions are shared by the installation's processes in Redis, under the installation's namespace.
+      redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, namespace: installationNamespace(config, databaseUrl) },
+      settings: {
+        marginM: config.rtls.siteMarginM, snapM: config.rtls.snapM, idleRadiusM: config.rtls.idleRadiusM,
+        stagedMaxS: config.rtls.stagedMaxMin * 60, idleMaxS: config.rtls.idleMaxMin * 60,
+      },
+      alertScanMs: config.rtls.alertScanMs,
     }));
   }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
@@ -270,7 +283,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
   const peers = remotePeers(config, log);
-  const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options);
+  const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options, databaseUrl);
   await migrate(db, [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),

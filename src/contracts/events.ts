@@ -6,6 +6,7 @@ import { publishedLanguage, type EnvelopeOf, type NewEventOf } from '../platform
 import { CatalogEventSchemas } from './catalog.ts';
 import { InventoryEventSchemas } from './inventory.ts';
 import { LocationMasterEventSchemas } from './location-master.ts';
+import { LocationTrackingEventSchemas } from './location-tracking.ts';
 import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
@@ -24,6 +25,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   picking: PickingEventSchemas,
   'pack-ship': PackShipEventSchemas,
   orchestration: OrchestrationEventSchemas,
+  'location-tracking': LocationTrackingEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -36,6 +38,7 @@ export const PublishedEvents = publishedLanguage({
   ...PickingEventSchemas,
   ...PackShipEventSchemas,
   ...OrchestrationEventSchemas,
+  ...LocationTrackingEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

@@ -8,6 +8,8 @@ export const ID_PREFIXES = [
   'asn', 'put',
   // Replenishments and customer returns (RMAs) of inventory (issue 11).
   'rpl', 'rma',
+  // Alerts of location tracking (issue 12).
+  'alr',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

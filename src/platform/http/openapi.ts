@@ -20,6 +20,7 @@ export const TAGS = [
   { name: 'Tasks', description: 'Floor work claimed by operators: next task, start, complete, reject' },
   { name: 'Picking', description: 'Pick lists in walking order; scan-verified confirmations and shorts' },
   { name: 'Pack & ship', description: 'Cartons, packing with 3D carton suggestions, shipments and dispatch' },
+  { name: 'Location tracking', description: 'Where workers, equipment and LPNs are now (RTLS and scans), zone occupancy and dwell, location alerts' },
   { name: 'Orchestration', description: 'Sagas across contexts (order fulfilment), the supervisors\' exception queue and its actions, carrier cut-offs' },
   { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },
   { name: 'Platform', description: 'Health, metrics, the event store, the audit trail, dead letters, API keys' },
