@@ -54,6 +54,7 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
   const lastLog = new Map<string, { at: number; suppressed: number }>();
   const inFlight = new Set<Promise<void>>();
   let client: MqttClient | undefined;
+  let subscribed = false;
 
   const refuse = (topic: string, reason: RejectReason, detail: string): void => {
     const now = Date.now();
@@ -89,9 +90,11 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
       const c = mqtt.connect(o.url, { clientId: `paklog-rtls-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000, clean: true });
       client = c;
       c.on('error', (err) => o.log.warn({ err }, 'rtls: MQTT error'));
+      c.on('close', () => { subscribed = false; });
       c.on('connect', () => {
         c.subscribe(RTLS_TOPIC_FILTER, { qos: 1 }, (err) => {
-          if (err) o.log.error({ err }, 'rtls: subscribe failed');
+          subscribed = err === null || err === undefined;
+          if (!subscribed) o.log.error({ err }, 'rtls: subscribe failed');
           else o.log.info({ url: o.url, topic: RTLS_TOPIC_FILTER }, 'rtls: consuming positions');
         });
       });
@@ -105,7 +108,7 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
       client = undefined;
     },
     /** Whether the subscription is up (tests wait for it). */
-    connected: (): boolean => client?.connected === true,
+    connected: (): boolean => client?.connected === true && subscribed,
   };
 }
 
