@@ -35,8 +35,8 @@ async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => bo
 }
 
 describe.each([
-  { store: 'memory', env: {} as Record<string, string> },
-  { store: 'redis', env: { REDIS_URL } as Record<string, string> },
+  { store: 'memory', env: {} },
+  { store: 'redis', env: { REDIS_URL } },
 ])('the RTLS feed over MQTT, positions in $store', ({ store, env }) => {
   it('counts and logs malformed payloads, unknown kinds and ids, positions outside the site; keeps consuming; applies the good report after them', async (ctx) => {
     await mqttOrSkip(() => ctx.skip());
