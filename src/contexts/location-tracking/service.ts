@@ -44,6 +44,7 @@ export interface Applied {
 const GEOMETRY_TTL_MS = 30_000;
 const NEGATIVE_TTL_MS = 5_000;
 const CAS_ATTEMPTS = 20;
+const LAST_WRITTEN_MAX = 100_000;
 
 /**
  * Location tracking: observations (RTLS reports, scans) → live positions in the position store; zone changes → events
@@ -55,6 +56,10 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
   const sites = new Map<string, { id: string | undefined; at: number }>();
   const known = new Map<string, { yes: boolean; at: number }>();
+  /** Per tracked thing, the tail of its observations being applied in this process. */
+  const chains = new Map<string, Promise<void>>();
+  /** The positions this process wrote last (bounded, oldest out first): the expected value of the next compare-and-set. */
+  const lastWritten = new Map<string, Position>();
 
   const geometry = (siteId: string): Promise<SiteGeometry> => {
     const hit = geometries.get(siteId);
@@ -106,14 +111,38 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
    * position: a crash between the two loses that event; the next change is still announced — ADR 0030).
    */
   async function apply(o: Observation, meta: EventMeta): Promise<Applied> {
+    const key = `${o.kind}:${o.id}`;
+    // One thing's observations are applied one after another in this process, in arrival order: they do not race each
+    // other's compare-and-set (other processes still may; the store settles that).
+    const before = chains.get(key);
+    const run = (before === undefined ? applyNow(o, meta) : before.then(() => applyNow(o, meta), () => applyNow(o, meta)));
+    const settled = run.then(() => undefined, () => undefined);
+    chains.set(key, settled);
+    void settled.then(() => { if (chains.get(key) === settled) chains.delete(key); });
+    return run;
+  }
+
+  async function applyNow(o: Observation, meta: EventMeta): Promise<Applied> {
+    const key = `${o.kind}:${o.id}`;
+    // The position this process wrote last is the likely one held: the compare-and-set says when it is not.
+    let previous = lastWritten.get(key) ?? await positions.get(o.kind, o.id);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const previous = await positions.get(o.kind, o.id);
       const step = advance(previous, o, settings.idleRadiusM);
       if (!step.applied) {
+        // Judged against a remembered position: make sure it is still the held one before calling the report stale.
+        const held = await positions.get(o.kind, o.id);
+        if (held?.rev !== previous?.rev) {
+          previous = held;
+          continue;
+        }
         reports.inc({ outcome: 'stale' });
         return { outcome: 'stale', position: previous! };
       }
-      if (!(await positions.compareAndSet(previous, step.next))) continue;
+      if (!(await positions.compareAndSet(previous, step.next))) {
+        previous = await positions.get(o.kind, o.id);
+        continue;
+      }
+      remember(key, step.next);
       reports.inc({ outcome: 'applied' });
       if (step.change !== null) {
         const change = step.change;
@@ -131,6 +160,12 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     reports.inc({ outcome: 'failed' });
     throw new Error(`position of ${o.kind} ${o.id}: ${CAS_ATTEMPTS} concurrent writers in a row`);
   }
+
+  const remember = (key: string, p: Position): void => {
+    lastWritten.delete(key);
+    lastWritten.set(key, p);
+    if (lastWritten.size > LAST_WRITTEN_MAX) lastWritten.delete(lastWritten.keys().next().value as string);
+  };
 
   return {
     positions,
@@ -157,7 +192,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       }
       const at = geo.nearest(r.x, r.y);
       return ok(await apply({
-        siteId, kind, id, x: r.x, y: r.y, zone: r.zone ?? at?.zone ?? null, locationId: at?.id ?? null, locationType: at?.type ?? null,
+        siteId, kind, id, x: r.x, y: r.y, zone: r.zone ?? at?.zone ?? geo.zoneAt(r.x, r.y), locationId: at?.id ?? null, locationType: at?.type ?? null,
         at: new Date(r.timestamp).toISOString(), source: 'rtls', seq: r.seq ?? null,
       }, meta));
     },

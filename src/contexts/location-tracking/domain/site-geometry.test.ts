@@ -19,6 +19,12 @@ describe('a site\'s geometry', () => {
     expect(geo.nearest(5, 5)).toBeUndefined();
   });
 
+  it('places a point between locations in the zone of the nearest one within the zone distance', () => {
+    expect(geo.zoneAt(5, 5)).toBe('A');
+    expect(geo.zoneAt(10, 14)).toBe('PACK');
+    expect(siteGeometry('sit_1', [loc('a', 0, 0)], 100, 2, 10).zoneAt(50, 50)).toBeNull();
+  });
+
   it('has nothing inside when the site has no location', () => {
     const empty = siteGeometry('sit_2', [], 5, 2);
     expect(empty.bounds).toBeUndefined();
