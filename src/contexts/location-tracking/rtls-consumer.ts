@@ -92,7 +92,7 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
       c.on('error', (err) => o.log.warn({ err }, 'rtls: MQTT error'));
       c.on('close', () => { subscribed = false; });
       c.on('connect', () => {
-        c.subscribe(RTLS_TOPIC_FILTER, { qos: 1 }, (err) => {
+        c.subscribe(RTLS_TOPIC_FILTER, { qos: 0 }, (err) => {
           subscribed = err === null || err === undefined;
           if (!subscribed) o.log.error({ err }, 'rtls: subscribe failed');
           else o.log.info({ url: o.url, topic: RTLS_TOPIC_FILTER }, 'rtls: consuming positions');
