@@ -13,7 +13,7 @@ export type SplitBus = 'kafka' | 'nats';
 export const SPLIT_SERVICES = [
   { name: 'stock', contexts: ['catalog', 'location-master', 'inventory'] },
   { name: 'flow', contexts: ['orders', 'waves', 'orchestration'] },
-  { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship'] },
+  { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship', 'location-tracking'] },
 ] as const;
 
 /** Which service answers for a context's gRPC API. */
