@@ -150,7 +150,7 @@ export async function main(args: string[]): Promise<void> {
     whereIsMs.sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
     const result = {
-      benchmark: 'rtls', machine: machine(), broker: `Mosquitto at ${mqttUrl} (loopback), QoS 1`, store,
+      benchmark: 'rtls', machine: machine(), broker: `Mosquitto at ${mqttUrl} (loopback), published at QoS 1, consumed at QoS 0`, store,
       database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database',
       rate, duration, tags: tagCount,
       published, publishSeconds: r2(publishSeconds), achievedRatePerS: Math.round(published / publishSeconds),
