@@ -12,6 +12,8 @@ import { LocationMasterEvents } from '../src/contracts/location-master.ts';
 import { OrchestrationEvents } from '../src/contracts/orchestration.ts';
 import { OrderEvents } from '../src/contracts/orders.ts';
 import { PackShipEvents } from '../src/contracts/pack-ship.ts';
+import { PhysicalTrackingEvents } from '../src/contracts/physical-tracking.ts';
+import { LocationTrackingEvents } from '../src/contracts/location-tracking.ts';
 import { PickingEvents } from '../src/contracts/picking.ts';
 import { QualityEvents } from '../src/contracts/quality.ts';
 import { TaskEvents } from '../src/contracts/tasks.ts';
@@ -22,8 +24,8 @@ const CONTEXTS = new URL('../src/contexts/', import.meta.url);
 
 /** The name maps subscriptions refer to (`OrderEvents.received`), by the identifier they are imported as. */
 const NAME_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  CatalogEvents, InventoryEvents, LocationMasterEvents, OrchestrationEvents, OrderEvents, PackShipEvents, PickingEvents, QualityEvents,
-  TaskEvents, WaveEvents,
+  CatalogEvents, InventoryEvents, LocationMasterEvents, LocationTrackingEvents, OrchestrationEvents, OrderEvents, PackShipEvents,
+  PhysicalTrackingEvents, PickingEvents, QualityEvents, TaskEvents, WaveEvents,
 };
 
 /**

@@ -41,6 +41,7 @@ import { orchestrationContext } from './contexts/orchestration/index.ts';
 import { qualityContext } from './contexts/quality/index.ts';
 import { workloadContext } from './contexts/workload/index.ts';
 import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
+import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -121,7 +122,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking', 'location-tracking'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -136,7 +137,7 @@ export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextNa
  * implementation when the owning context runs here, a remote one otherwise — the context cannot tell which. Only
  * selected contexts are built, so a process never touches the tables of a context it does not run.
  */
-function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions): ContextModule[] {
+function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions, databaseUrl: string): ContextModule[] {
   const runs = (name: ContextName): boolean => config.contexts === 'all' || config.contexts.includes(name);
   const unknown = config.contexts === 'all' ? [] : config.contexts.filter((c) => !(ALL_CONTEXTS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new Error(`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`);
@@ -205,6 +206,18 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   }
   if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
   if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory') }));
+  if (runs('location-tracking')) {
+    modules.push(locationTrackingContext(deps, {
+      mqttUrl: config.mqttUrl,
+      // Live positions are shared by the installation's processes in Redis, under the installation's namespace.
+      redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, namespace: installationNamespace(config, databaseUrl) },
+      settings: {
+        marginM: config.rtls.siteMarginM, snapM: config.rtls.snapM, idleRadiusM: config.rtls.idleRadiusM,
+        stagedMaxS: config.rtls.stagedMaxMin * 60, idleMaxS: config.rtls.idleMaxMin * 60,
+      },
+      alertScanMs: config.rtls.alertScanMs,
+    }));
+  }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);
   return modules.sort((a, b) => order(a) - order(b));
 }
@@ -282,7 +295,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
   const peers = remotePeers(config, log);
-  const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options);
+  const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options, databaseUrl);
   await migrate(db, [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),

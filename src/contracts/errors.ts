@@ -6,6 +6,7 @@ import type { ErrorSpecs } from '../platform/errors.ts';
 import { CatalogErrors } from './catalog.ts';
 import { InventoryErrors } from './inventory.ts';
 import { LocationMasterErrors } from './location-master.ts';
+import { LocationTrackingErrors } from './location-tracking.ts';
 import { OrchestrationErrors } from './orchestration.ts';
 import { OrdersErrors } from './orders.ts';
 import { PackShipErrors } from './pack-ship.ts';
@@ -30,6 +31,7 @@ export const CONTEXT_ERRORS = {
   orchestration: OrchestrationErrors,
   workload: WorkloadErrors,
   'physical-tracking': PhysicalTrackingErrors,
+  'location-tracking': LocationTrackingErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

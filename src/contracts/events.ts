@@ -6,6 +6,7 @@ import { publishedLanguage, type EnvelopeOf, type NewEventOf } from '../platform
 import { CatalogEventSchemas } from './catalog.ts';
 import { InventoryEventSchemas } from './inventory.ts';
 import { LocationMasterEventSchemas } from './location-master.ts';
+import { LocationTrackingEventSchemas } from './location-tracking.ts';
 import { OrchestrationEventSchemas } from './orchestration.ts';
 import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
@@ -28,6 +29,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   quality: QualityEventSchemas,
   orchestration: OrchestrationEventSchemas,
   'physical-tracking': PhysicalTrackingEventSchemas,
+  'location-tracking': LocationTrackingEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -42,6 +44,7 @@ export const PublishedEvents = publishedLanguage({
   ...QualityEventSchemas,
   ...OrchestrationEventSchemas,
   ...PhysicalTrackingEventSchemas,
+  ...LocationTrackingEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

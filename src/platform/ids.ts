@@ -14,6 +14,8 @@ export const ID_PREFIXES = [
   'mnf',
   // Scans recorded by physical tracking (issue 12).
   'scn',
+  // Alerts of location tracking (issue 12).
+  'alr',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

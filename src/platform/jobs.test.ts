@@ -49,4 +49,21 @@ describe('the jobs runner', () => {
     await runner.stop();
     expect(once).toHaveBeenCalledTimes(1);
   });
+
+  it('aborts the signal of a long-running job on stop and waits for it to return', async () => {
+    let stoppedCleanly = false;
+    const consume = vi.fn(async (signal?: AbortSignal) => {
+      await new Promise<void>((resolve) => signal!.addEventListener('abort', () => resolve(), { once: true }));
+      await new Promise((r) => setTimeout(r, 20)); // finishing the work in hand
+      stoppedCleanly = true;
+    });
+    const runner = jobRunner({ error: vi.fn() }, [{ name: 'test.feed', run: consume }]);
+    runner.start();
+    expect(consume).toHaveBeenCalledTimes(1);
+    const signal = consume.mock.calls[0]![0]!;
+    expect(signal.aborted).toBe(false);
+    await runner.stop();
+    expect(signal.aborted).toBe(true);
+    expect(stoppedCleanly).toBe(true);
+  });
 });

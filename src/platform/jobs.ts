@@ -6,7 +6,11 @@ export interface Job {
   readonly name: string;
   /** Period in milliseconds; without it the job runs once, when the app starts. */
   readonly everyMs?: number;
-  readonly run: () => Promise<unknown>;
+  /**
+   * One run. The runner's `signal` aborts when the app closes: a job without a period that keeps working (a feed
+   * consumer) returns once it has stopped, and the runner waits for it. (Tests call a periodic job's run without one.)
+   */
+  readonly run: (signal?: AbortSignal) => Promise<unknown>;
 }
 
 export interface JobRunner {
@@ -25,11 +29,12 @@ export interface JobRunner {
 export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[]): JobRunner {
   const running = new Map<string, Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
+  const closing = new AbortController();
   let started = false;
 
   const tick = (job: Job): void => {
-    if (running.has(job.name)) return;
-    const run = job.run()
+    if (running.has(job.name) || closing.signal.aborted) return;
+    const run = job.run(closing.signal)
       .then(() => undefined, (err: unknown) => log.error({ err, job: job.name }, `job ${job.name} failed`))
       .finally(() => running.delete(job.name));
     running.set(job.name, run);
@@ -51,6 +56,7 @@ export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[]): Job
     },
     async stop() {
       for (const timer of timers.splice(0)) clearInterval(timer);
+      closing.abort();
       await Promise.all(running.values());
     },
   };

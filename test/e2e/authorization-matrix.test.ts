@@ -27,7 +27,7 @@ interface RouteRow {
   readonly method: string;
   readonly url: string;
   readonly roles: readonly Role[];
-  readonly schema: { querystring?: unknown; body?: unknown };
+  readonly schema: { querystring?: unknown; body?: unknown; params?: unknown };
 }
 
 /** A caller of the matrix: the headers it sends and the role it should be judged by (undefined: not authenticated). */
@@ -62,10 +62,19 @@ const namesSite = (r: RouteRow): boolean =>
   'siteId' in props(r.schema.querystring) || 'siteId' in props(r.schema.body) || /\/sites\/:(id|siteId)(\/|$)/.test(r.url);
 const label = (r: RouteRow): string => `${r.method} ${r.url}`;
 
+/** A path parameter from a closed set (an enum such as a tracked kind): its example, else a value the route refuses. */
+function closedSetExample(schema: unknown): string | undefined {
+  const s = schema as { enum?: unknown[]; anyOf?: { const?: unknown }[]; examples?: unknown[] } | undefined;
+  const closed = s?.enum !== undefined || (s?.anyOf !== undefined && s.anyOf.every((x) => x.const !== undefined));
+  const example = s?.examples?.[0] ?? s?.enum?.[0] ?? s?.anyOf?.[0]?.const;
+  return closed && typeof example === 'string' ? example : undefined;
+}
+
 /** The request a matrix row sends: path ids that match nothing, and the route's own example body when it has one. */
 function requestOf(r: RouteRow, site?: string): { url: string; body?: unknown } {
   const isSite = (name: string): boolean => name === 'siteId' || (name === 'id' && /\/sites\/:id/.test(r.url));
-  const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (isSite(name) && site !== undefined ? site : `x_none_${name}`));
+  const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (isSite(name) && site !== undefined
+    ? site : closedSetExample(props(r.schema.params)[name]) ?? `x_none_${name}`));
   const query = new URLSearchParams();
   const q = r.schema.querystring;
   for (const name of required(q)) {

@@ -129,6 +129,18 @@ describe("an LPN's timeline from ASN receipt to shipment", () => {
     expect(loader.map((s) => s.meaning)).toEqual(['BUILD', 'LOAD_ONTO_PALLET', 'LOAD_ONTO_PALLET']);
 
     // Physical and logical agree: 8 on the pallet in storage, nothing left at the dock or in process.
+    // Location tracking heard every scan: the worker who put the pallet away stands where they scanned last, the
+    // receiver at the dock (positions are written once each scan's delivery committed: wait for them).
+    const whereIs = async (worker: string): Promise<string | undefined> => {
+      for (let i = 0; i < 100; i++) {
+        const res = await t.get<{ locationId: string | null }>(`/api/v1/where-is/worker/${worker}`);
+        if (res.status === 200) return res.body.locationId ?? undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return undefined;
+    };
+    expect([await whereIs('stocker-1'), await whereIs('receiver-1')]).toEqual([storage.id, dock.id]);
+
     const rec = await manager('reconcile', 'GET', '/api/v1/physical-tracking/reconciliation?siteId=LPN');
     expect(rec.body).toMatchObject({ siteId: w.siteId, differences: [] });
     expect(rec.body.locations).toBeGreaterThanOrEqual(3);

@@ -194,6 +194,14 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('createCarton');
     await example('listCartons');
 
+    // Location tracking: a forklift registered, its RTLS position reported over HTTP, found, counted in its zone.
+    await example('trackEntity');
+    expect((await example('reportPosition')).body.outcome).toBe('applied');
+    expect((await example('whereIs')).body).toMatchObject({ kind: 'equipment', id: 'FLT-01', zone: 'A' });
+    expect((await example('listPositions')).body.items.map((p: { id: string }) => p.id)).toContain('FLT-01');
+    expect((await example('getZoneOccupancy')).body.byKind.equipment).toBe(1);
+    await example('listTrackingAlerts');
+
     // Inbound and inventory: the new product received at the dock, moved to a pick face, found two more.
     use('movement', (await example('receiveStock')).body.movementId);
     await example('getMovement');

@@ -54,6 +54,17 @@ export interface Config {
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** The RTLS feed (location-tracking): `mqtt://host:1883`; positions are consumed from it only when set. */
+  readonly mqttUrl: string | undefined;
+  /** Location tracking (`PAKLOG_RTLS_*`, docs/operations/location-tracking.md). */
+  readonly rtls: {
+    readonly siteMarginM: number;
+    readonly snapM: number;
+    readonly idleRadiusM: number;
+    readonly stagedMaxMin: number;
+    readonly idleMaxMin: number;
+    readonly alertScanMs: number;
+  };
   /** Split mode: port of this process's gRPC server for the contract APIs of the contexts it runs (PAKLOG_RPC_PORT). */
   readonly rpcPort: number | undefined;
   /**
@@ -142,6 +153,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const num = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
       return fallback;
     }
     return n;
@@ -274,6 +295,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     kafkaBrokers,
     natsUrl: url('NATS_URL', ['nats:', 'tls:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']),
+    rtls: {
+      siteMarginM: num('PAKLOG_RTLS_SITE_MARGIN_M', 10, 0, 1_000),
+      snapM: num('PAKLOG_RTLS_SNAP_M', 2, 0.1, 100),
+      idleRadiusM: num('PAKLOG_RTLS_IDLE_RADIUS_M', 1.5, 0, 100),
+      stagedMaxMin: int('PAKLOG_RTLS_STAGED_MAX_MIN', 120, 1, 30 * 24 * 60),
+      idleMaxMin: int('PAKLOG_RTLS_IDLE_MAX_MIN', 10, 1, 24 * 60),
+      alertScanMs: int('PAKLOG_RTLS_ALERT_SCAN_MS', 30_000, 100, 3_600_000),
+    },
     rpcPort,
     grpcPort,
     rpcPeers,

@@ -22,6 +22,7 @@ export const TAGS = [
   { name: 'Pack & ship', description: 'Cartons, packing with 3D carton suggestions, shipments and dispatch' },
   { name: 'Quality', description: 'Inspection plans and sampling (ISO 2859-1 AQL), inspections with checklists, quality holds and dispositions, non-conformances, KPIs' },
   { name: 'Physical tracking', description: 'Handling units (LPNs: pallets, cases, totes, cartons; SSCC labels), every scan with who, where and when, timelines, physical vs logical stock' },
+  { name: 'Location tracking', description: 'Where workers, equipment and LPNs are now (RTLS and scans), zone occupancy and dwell, location alerts' },
   { name: 'Orchestration', description: 'Sagas across contexts (order fulfilment), the supervisors\' exception queue and its actions, carrier cut-offs' },
   { name: 'Workload', description: 'Labour standards, worker performance, the forecast of work, rosters and the staffing plan with cut-off risk and what-ifs' },
   { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },

@@ -1,0 +1,177 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { requestMeta } from '../../platform/bus/envelope.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { ALERT_TYPES, POSITION_SOURCES, TRACKED_KINDS } from '../../contracts/location-tracking.ts';
+import type { Position } from './domain/position.ts';
+import type { TrackingService } from './service.ts';
+
+const tags: Tag[] = ['Location tracking'];
+const Kind = Enum(TRACKED_KINDS, { description: 'worker, equipment or lpn' });
+const TrackedParams = Type.Object({
+  kind: { ...Kind, examples: ['equipment'] },
+  id: { ...Id, description: 'The worker id, equipment id (e.g. a forklift\'s fleet number) or LPN id', examples: ['FLT-01'] },
+}, { additionalProperties: false });
+
+const PositionSchema = Type.Object({
+  siteId: Type.String(), kind: Kind, id: Type.String(),
+  x: Type.Number({ description: 'Metres' }), y: Type.Number({ description: 'Metres' }),
+  zone: Nullable(Type.String()),
+  locationId: Nullable(Type.String({ description: 'The location scanned, or the nearest within PAKLOG_RTLS_SNAP_M of an RTLS position' })),
+  locationType: Nullable(Type.String()),
+  at: { ...DateTime, description: 'When it was seen there' },
+  source: Enum(POSITION_SOURCES),
+  seq: Nullable(Type.Integer({ description: 'The sender\'s sequence number of the report' })),
+  zoneSince: Nullable(DateTime), locationSince: Nullable(DateTime),
+  stillSince: { ...DateTime, description: 'Since when it has not moved beyond PAKLOG_RTLS_IDLE_RADIUS_M' },
+});
+const view = (p: Position) => ({
+  siteId: p.siteId, kind: p.kind, id: p.id, x: p.x, y: p.y, zone: p.zone, locationId: p.locationId, locationType: p.locationType,
+  at: p.at, source: p.source, seq: p.seq, zoneSince: p.zoneSince, locationSince: p.locationSince, stillSince: p.stillSince,
+});
+
+const AlertSchema = Type.Object({
+  id: Type.String(), siteId: Type.String(), type: Enum(ALERT_TYPES), kind: Kind, trackedId: Type.String(),
+  zone: Nullable(Type.String()), locationId: Nullable(Type.String()),
+  since: { ...DateTime, description: 'Since when the condition holds' }, thresholdS: Type.Integer(),
+  raisedAt: DateTime, clearedAt: Nullable(DateTime),
+});
+
+export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking: TrackingService): Promise<void> {
+  const siteId = async (ref: string, field = '/siteId'): Promise<string> => {
+    const id = await tracking.resolveSite(ref);
+    if (id === undefined) throw new AppError('UNKNOWN_SITE', `No site ${ref}`, { errors: [{ field, message: 'is not the id or code of a site' }] });
+    return id;
+  };
+
+  app.put('/tracked/:kind/:id', {
+    config: { roles: CAN.plan },
+    schema: {
+      operationId: 'trackEntity', tags, summary: 'Register a worker, piece of equipment or LPN whose positions are tracked',
+      description: 'Only what is registered may report positions (MQTT or POST /positions); reports of anything else are counted as '
+        + '`unknown_id` and dropped. Workers with a task profile and LPNs and workers named by a scan are registered by themselves. '
+        + 'Registering again changes the home site and label.',
+      params: TrackedParams,
+      body: Type.Object({ siteId: SiteRef, label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, {
+        additionalProperties: false, examples: [{ siteId: EXAMPLES.site, label: 'Reach truck 1' }],
+      }),
+      response: {
+        200: Type.Object({ kind: Kind, id: Type.String(), siteId: Type.String(), label: Nullable(Type.String()), registeredAt: DateTime }),
+        ...problems('UNKNOWN_SITE'),
+      },
+    },
+  }, async (req) => unwrap(await tracking.track(req.body.siteId, req.params.kind, req.params.id, req.body.label ?? null)));
+
+  app.post('/positions', {
+    config: { roles: CAN.intake, idempotent: true },
+    schema: {
+      operationId: 'reportPosition', tags, summary: 'Report a position (RTLS over HTTP)',
+      description: 'The same report as an MQTT message on `paklog/<site>/positions/<kind>/<id>`, for feeds without MQTT. '
+        + '`applied` when it is the newest position of the thing, `stale` when a newer one is held (it changes nothing). A change of zone '
+        + 'publishes location-tracking.zone.exited.v1 / .entered.v1. 422 UNKNOWN_TRACKED (register it with PUT /tracked/{kind}/{id}), '
+        + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M) or UNKNOWN_SITE; nothing is written then.',
+      body: Type.Object({
+        siteId: SiteRef, kind: Kind, id: Id,
+        x: Type.Number(), y: Type.Number(),
+        zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+        timestamp: DateTime,
+        seq: Type.Optional(Type.Integer({ minimum: 0 })),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: '2026-01-15T09:30:00.000Z' }] }),
+      response: {
+        200: Type.Object({ outcome: Enum(['applied', 'stale'] as const), position: PositionSchema }),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE'),
+      },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
+    const b = req.body;
+    const { reason: _reason, ...outcome } = await tracking.report(b.siteId, b.kind, b.id, {
+      x: b.x, y: b.y, timestamp: b.timestamp, ...(b.zone === undefined ? {} : { zone: b.zone }), ...(b.seq === undefined ? {} : { seq: b.seq }),
+    }, requestMeta(req));
+    const applied = unwrap(outcome);
+    return { outcome: applied.outcome, position: view(applied.position) };
+  }));
+
+  app.get('/where-is/:kind/:id', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'whereIs', tags, summary: 'Where a worker, piece of equipment or LPN is now',
+      description: 'Its last position (newest report or scan): site, x/y, zone, the location it is at, and since when. 404 when none is known.',
+      params: TrackedParams,
+      response: { 200: PositionSchema, ...problems('NOT_FOUND') },
+    },
+  }, async (req) => {
+    const p = await tracking.whereIs(req.params.kind, req.params.id);
+    if (p === undefined) throw new AppError('NOT_FOUND', `No position of ${req.params.kind} ${req.params.id}`);
+    return view(p);
+  });
+
+  app.get('/positions', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listPositions', tags, summary: 'Live positions at a site',
+      description: 'Every tracked thing\'s current position at the site, optionally in one zone, of one kind or at one location (occupancy of a location), by kind then id.',
+      querystring: Type.Object({
+        siteId: SiteRef, zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50, examples: ['A'] })), kind: Type.Optional(Kind),
+        locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(PositionSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorKey(q.cursor));
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    const all = (await tracking.positions.list(site, q.zone))
+      .filter((p) => (q.kind === undefined || p.kind === q.kind) && (q.locationId === undefined || p.locationId === q.locationId)
+        && (after === null || `${p.kind}:${p.id}` > after));
+    const items = all.slice(0, q.limit);
+    const next = nextKey(items, q.limit, (p) => `${p.kind}:${p.id}`);
+    return { items: items.map(view), nextCursor: next === null || all.length <= q.limit ? null : encodeCursor(next) };
+  });
+
+  app.get('/zones/:zone/occupancy', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'getZoneOccupancy', tags, summary: 'Who and what is in a zone now, and how long they stay',
+      description: 'The tracked things in the zone now (by kind and by location, each with its dwell so far), and the zone\'s finished visits '
+        + 'of the last 24 hours with their mean dwell.',
+      params: Type.Object({ zone: Type.String({ minLength: 1, maxLength: 50, examples: ['A'] }) }, { additionalProperties: false }),
+      querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          siteId: Type.String(), zone: Type.String(), count: Type.Integer(),
+          byKind: Type.Object({ worker: Type.Integer(), equipment: Type.Integer(), lpn: Type.Integer() }),
+          locations: Type.Array(Type.Object({ locationId: Type.String(), count: Type.Integer() }), { description: 'Occupancy per location of the zone' }),
+          occupants: Type.Array(Type.Object({ kind: Kind, id: Type.String(), locationId: Nullable(Type.String()), since: DateTime, dwellS: Type.Number() })),
+          visitsLast24h: Type.Integer(), meanDwellS: Nullable(Type.Number({ description: 'Mean dwell of the visits finished in the last 24 h, seconds' })),
+        }),
+        ...problems('UNKNOWN_SITE'),
+      },
+    },
+  }, async (req) => tracking.occupancy(await siteId(req.query.siteId, '/querystring/siteId'), req.params.zone));
+
+  app.get('/tracking-alerts', {
+    config: { roles: CAN.read },
+    schema: {
+      operationId: 'listTrackingAlerts', tags, summary: 'Location alerts: LPNs staged too long, idle workers',
+      description: 'Raised by the alert scan (every PAKLOG_RTLS_ALERT_SCAN_MS): LPN_STAGED_TOO_LONG when an LPN stays at a STAGING or '
+        + 'SHIPPING_DOCK location longer than PAKLOG_RTLS_STAGED_MAX_MIN, WORKER_IDLE when a worker in a zone does not move beyond '
+        + 'PAKLOG_RTLS_IDLE_RADIUS_M for PAKLOG_RTLS_IDLE_MAX_MIN; cleared when the condition ends. Oldest first.',
+      querystring: Type.Object({
+        siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['OPEN', 'CLEARED'] as const)), limit: Limit(500, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(AlertSchema), ...problems('UNKNOWN_SITE') },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorKey(q.cursor));
+    const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
+    const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
+    const next = nextKey(items, q.limit, (a) => a.id);
+    return { items, nextCursor: next === null ? null : encodeCursor(next) };
+  });
+}

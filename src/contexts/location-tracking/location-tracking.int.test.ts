@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../platform/clock.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import type { LocationTrackingModule } from './index.ts';
+
+const clock = manualClock(new Date('2026-03-02T08:00:00Z'));
+let t: TestApp;
+let tracking: LocationTrackingModule['tracking'];
+let site: { id: string; code: string };
+let face: { id: string; x: number; y: number; zone: string };
+let staging: { id: string; x: number; y: number };
+const later = (s: number): string => new Date(clock.now().getTime() + s * 1000).toISOString();
+
+const events = async (type: string): Promise<{ subject: string; data: any }[]> =>
+  t.app.db.query(`SELECT subject, envelope->'data' AS data FROM platform.events WHERE type = $1 ORDER BY seq`, [type]);
+
+beforeAll(async () => {
+  t = await startTestApp({ clock });
+  tracking = (t.app.modules.find((m) => m.name === 'location-tracking') as LocationTrackingModule).tracking;
+  site = (await t.post('/api/v1/sites', { code: 'LT1', name: 'Tracking site' })).body;
+  expect((await t.post(`/api/v1/sites/${site.id}/layout`, { aisles: 3, bays: 4, levels: 1, packStations: 1 })).status).toBe(201);
+  staging = (await t.post(`/api/v1/sites/${site.id}/locations`, { code: 'LT1-STG-01', type: 'STAGING', zone: 'DOCK', x: 1, y: 2 })).body;
+  const faces = (await t.get(`/api/v1/sites/${site.id}/locations?type=PICK_FACE&limit=100`)).body.items;
+  face = faces[0];
+  await t.settle();
+});
+afterAll(async () => t.close());
+
+describe('location tracking over the API', () => {
+  it('a registered forklift reports positions: where-is, positions by zone, the newest kept when reports come out of order', async () => {
+    expect((await t.request('PUT', '/api/v1/tracked/equipment/FLT-01', { body: { siteId: 'LT1', label: 'Reach truck 1' }, role: 'manager' })).body)
+      .toMatchObject({ kind: 'equipment', id: 'FLT-01', siteId: site.id, label: 'Reach truck 1' });
+    const report = (x: number, y: number, s: number) => t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-01', x, y, timestamp: later(s) }, 'integration');
+    const first = await report(face.x + 0.3, face.y, 0);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ outcome: 'applied', position: { siteId: site.id, zone: face.zone, locationId: face.id, source: 'rtls' } });
+    expect((await report(face.x, face.y + 0.5, 10)).body.outcome).toBe('applied');
+    expect((await report(face.x + 1, face.y + 1, 5)).body.outcome).toBe('stale');
+    const where = (await t.get('/api/v1/where-is/equipment/FLT-01', 'viewer')).body;
+    expect([where.x, where.y, where.at]).toEqual([face.x, face.y + 0.5, later(10)]);
+    expect((await t.get(`/api/v1/positions?siteId=LT1&zone=${face.zone}`)).body.items.map((p: { id: string }) => p.id)).toEqual(['FLT-01']);
+    expect((await t.get(`/api/v1/positions?siteId=LT1&zone=PACK`)).body.items).toEqual([]);
+    expect((await t.get(`/api/v1/positions?siteId=LT1&locationId=${face.id}`)).body.items).toHaveLength(1);
+    expect((await t.get('/api/v1/where-is/equipment/FLT-99')).status).toBe(404);
+  });
+
+  it('refuses a report of something not tracked, outside the site or at an unknown site, and writes nothing', async () => {
+    const before = (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n;
+    const unknown = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'GHOST', x: face.x, y: face.y, timestamp: later(20) }, 'integration');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_TRACKED']);
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-02', { body: { siteId: site.id } });
+    const outside = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-02', x: 5000, y: 5, timestamp: later(20) }, 'integration');
+    expect([outside.status, outside.body.code]).toEqual([422, 'POSITION_OUTSIDE_SITE']);
+    const noSite = await t.post('/api/v1/positions', { siteId: 'NOPE', kind: 'equipment', id: 'FLT-02', x: 1, y: 1, timestamp: later(20) }, 'integration');
+    expect([noSite.status, noSite.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+    expect((await t.get('/api/v1/where-is/equipment/FLT-02')).status).toBe(404);
+    expect((await t.get('/api/v1/where-is/equipment/GHOST')).status).toBe(404);
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n).toBe(before);
+    const metrics = (await t.get('/metrics', null)).body as string;
+    expect(metrics).toMatch(/paklog_rtls_rejected_total\{reason="unknown_id"\} [1-9]/);
+    expect(metrics).toMatch(/paklog_rtls_rejected_total\{reason="outside_site"\} [1-9]/);
+  });
+
+  it('a worker with a task profile is tracked; moving between zones publishes exit (with dwell) and entry through the outbox', async () => {
+    expect((await t.request('PUT', '/api/v1/workers/dora/profile', { body: { siteId: site.id }, role: 'manager' })).status).toBe(200);
+    await t.settle();
+    const pack = (await t.get(`/api/v1/sites/${site.id}/locations?type=PACK_STATION&limit=10`)).body.items[0];
+    const at = (x: number, y: number, s: number) => t.post('/api/v1/positions', { siteId: site.id, kind: 'worker', id: 'dora', x, y, timestamp: later(s) }, 'integration');
+    expect((await at(face.x, face.y, 100)).body.position.zone).toBe(face.zone);
+    expect((await at(pack.x, pack.y, 190)).body.position.zone).toBe('PACK');
+    await t.settle();
+    const entered = (await events('location-tracking.zone.entered.v1')).filter((e) => e.data.id === 'dora').map((e) => [e.data.zone, e.data.fromZone]);
+    expect(entered).toEqual([[face.zone, null], ['PACK', face.zone]]);
+    const exited = (await events('location-tracking.zone.exited.v1')).filter((e) => e.data.id === 'dora').map((e) => [e.data.zone, e.data.dwellS, e.data.toZone]);
+    expect(exited).toEqual([[face.zone, 90, 'PACK']]);
+    const occupancy = (await t.get(`/api/v1/zones/PACK/occupancy?siteId=LT1`)).body;
+    expect(occupancy).toMatchObject({ zone: 'PACK', count: 1, byKind: { worker: 1, equipment: 0, lpn: 0 }, locations: [{ locationId: pack.id, count: 1 }] });
+    const zoneA = (await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT1`)).body;
+    expect([zoneA.visitsLast24h, zoneA.meanDwellS]).toEqual([1, 90]);
+  });
+
+  it('a recorded scan places its LPN and worker at the scanned location; a staged LPN raises an alert after the limit, cleared when it leaves', async () => {
+    const scan = { scanId: 'scn_1', siteId: site.id, at: later(0), workerId: 'erin', deviceId: 'HH-7', locationId: staging.id, lpnId: 'lpn_A', barcode: 'LT1-STG-01', meaning: 'LPN_STAGED' };
+    const placed = await tracking.recordScanPosition(scan);
+    expect(placed.placed).toEqual([{ kind: 'lpn', id: 'lpn_A', outcome: 'applied' }, { kind: 'worker', id: 'erin', outcome: 'applied' }]);
+    expect(await tracking.recordScanPosition(scan)).toEqual({ placed: [{ kind: 'lpn', id: 'lpn_A', outcome: 'stale' }, { kind: 'worker', id: 'erin', outcome: 'stale' }] });
+    expect(await tracking.recordScanPosition({ ...scan, scanId: 'scn_2', locationId: 'loc_nowhere' })).toEqual({ placed: [], reason: 'unknown_location' });
+    expect(await tracking.recordScanPosition({ ...scan, scanId: 'scn_3', locationId: null })).toEqual({ placed: [], reason: 'no_location' });
+    expect((await t.get('/api/v1/where-is/lpn/lpn_A')).body).toMatchObject({ locationId: staging.id, zone: 'DOCK', source: 'scan', x: 1, y: 2 });
+
+    await tracking.scanAlerts();
+    expect((await t.get('/api/v1/tracking-alerts?status=OPEN')).body.items.filter((a: { trackedId: string }) => a.trackedId === 'lpn_A')).toEqual([]);
+    clock.advance(2 * 3600_000 + 1000);
+    await tracking.scanAlerts();
+    const open = (await t.get('/api/v1/tracking-alerts?siteId=LT1&status=OPEN')).body.items;
+    expect(open.find((a: { trackedId: string }) => a.trackedId === 'lpn_A')).toMatchObject({ type: 'LPN_STAGED_TOO_LONG', kind: 'lpn', locationId: staging.id, thresholdS: 7200, clearedAt: null });
+    // The worker who scanned stood still in DOCK as long: idle too (10 minutes by default).
+    expect(open.map((a: { type: string; trackedId: string }) => `${a.type}:${a.trackedId}`)).toContain('WORKER_IDLE:erin');
+    await tracking.scanAlerts(); // raised once
+    expect((await events('location-tracking.alert.raised.v1')).filter((e) => e.data.id === 'lpn_A')).toHaveLength(1);
+
+    await tracking.recordScanPosition({ ...scan, scanId: 'scn_4', at: later(0), locationId: face.id, meaning: 'LPN_MOVED' });
+    await tracking.scanAlerts();
+    const cleared = (await t.get('/api/v1/tracking-alerts?status=CLEARED')).body.items.map((a: { type: string; trackedId: string }) => `${a.type}:${a.trackedId}`);
+    expect(cleared).toEqual(expect.arrayContaining(['LPN_STAGED_TOO_LONG:lpn_A', 'WORKER_IDLE:erin']));
+    expect((await events('location-tracking.alert.cleared.v1')).map((e) => e.data.id)).toEqual(expect.arrayContaining(['lpn_A', 'erin']));
+  });
+});

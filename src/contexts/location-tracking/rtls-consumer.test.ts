@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseMessage } from './rtls-consumer.ts';
+
+const good = JSON.stringify({ x: 1.5, y: 2, zone: 'A', timestamp: '2026-01-01T10:00:00Z' });
+
+describe('reading an RTLS message', () => {
+  it('takes site, kind and id from the topic and the report from the JSON payload', () => {
+    expect(parseMessage('paklog/DEMO/positions/equipment/FLT-01', good)).toEqual({
+      ok: true, site: 'DEMO', kind: 'equipment', id: 'FLT-01', report: { x: 1.5, y: 2, zone: 'A', timestamp: '2026-01-01T10:00:00Z' },
+    });
+  });
+
+  it('refuses, with a reason, a bad topic, an unknown kind, a payload that is not JSON or not a report', () => {
+    const reason = (topic: string, payload: string) => { const p = parseMessage(topic, payload); return p.ok ? 'ok' : p.reason; };
+    expect(reason('paklog/DEMO/positions/equipment', good)).toBe('malformed_topic');
+    expect(reason('paklog/DEMO/positions/equipment/a/b', good)).toBe('malformed_topic');
+    expect(reason('other/DEMO/positions/equipment/x', good)).toBe('malformed_topic');
+    expect(reason('paklog/DEMO/positions/drone/x', good)).toBe('unknown_kind');
+    expect(reason('paklog/DEMO/positions/lpn/x', '{not json')).toBe('malformed_payload');
+    expect(reason('paklog/DEMO/positions/lpn/x', JSON.stringify({ x: 1, timestamp: '2026-01-01T10:00:00Z' }))).toBe('malformed_payload');
+    expect(reason('paklog/DEMO/positions/lpn/x', JSON.stringify({ x: '1', y: 2, timestamp: '2026-01-01T10:00:00Z' }))).toBe('malformed_payload');
+    expect(reason('paklog/DEMO/positions/lpn/x', JSON.stringify({ x: 1, y: 2, timestamp: 'yesterday' }))).toBe('malformed_payload');
+    expect(reason('paklog/DEMO/positions/lpn/x', JSON.stringify({ x: 1, y: 2, timestamp: '2026-01-01T10:00:00Z', extra: true }))).toBe('malformed_payload');
+    expect(reason('paklog/DEMO/positions/lpn/x', 'null')).toBe('malformed_payload');
+  });
+});

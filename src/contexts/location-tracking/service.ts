@@ -1,0 +1,327 @@
+import type { EventMeta } from '../../platform/bus/envelope.ts';
+import type { PublishedEvent } from '../../contracts/events.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
+import type { Location } from '../../contracts/location-master.ts';
+import { LocationTrackingEvents, type PositionReport, type TrackedKind } from '../../contracts/location-tracking.ts';
+import { alertConditions, reconcileAlerts, type AlertLimits } from './domain/alerts.ts';
+import { advance, type Observation, type Position, type ZoneChange } from './domain/position.ts';
+import { siteGeometry, type SiteGeometry } from './domain/site-geometry.ts';
+import type { PositionStore } from './position-store.ts';
+import { trackingStore, type AlertRow } from './store.ts';
+
+export interface TrackingSettings extends AlertLimits {
+  /** Metres around the site's locations still inside the site (PAKLOG_RTLS_SITE_MARGIN_M). */
+  readonly marginM: number;
+  /** An RTLS position within this many metres of a location is at that location (PAKLOG_RTLS_SNAP_M). */
+  readonly snapM: number;
+  /** A worker moving less than this from where they stopped is still (PAKLOG_RTLS_IDLE_RADIUS_M). */
+  readonly idleRadiusM: number;
+}
+
+/** Why a report was refused: the reason label of `paklog_rtls_rejected_total`. */
+export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site';
+
+/** A scan physical-tracking recorded (`physical-tracking.scan.recorded.v1`): the integrator wires that event here. */
+export interface ScanRecorded {
+  readonly scanId: string;
+  readonly siteId: string;
+  readonly at: string;
+  readonly workerId?: string | null | undefined;
+  readonly deviceId?: string | null | undefined;
+  readonly locationId?: string | null | undefined;
+  readonly lpnId?: string | null | undefined;
+  readonly barcode: string;
+  readonly meaning: string;
+}
+
+export interface Applied {
+  readonly outcome: 'applied' | 'stale';
+  readonly position: Position;
+}
+
+const GEOMETRY_TTL_MS = 30_000;
+const NEGATIVE_TTL_MS = 5_000;
+const CAS_ATTEMPTS = 20;
+const LAST_WRITTEN_MAX = 100_000;
+
+/**
+ * Location tracking: observations (RTLS reports, scans) → live positions in the position store; zone changes → events
+ * through the outbox with the dwell history; the alert scan; the queries of the API.
+ */
+export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings) {
+  const reports = deps.metrics.counter('paklog_rtls_reports_total', 'Position reports and scans handled, by outcome (applied, stale: older than the held position, failed)', ['outcome']);
+  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site)', ['reason']);
+  const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
+  const sites = new Map<string, { id: string | undefined; at: number }>();
+  const known = new Map<string, { yes: boolean; at: number }>();
+  /** Per tracked thing, the tail of its observations being applied in this process. */
+  const chains = new Map<string, Promise<void>>();
+  /** The positions this process wrote last (bounded, oldest out first): the expected value of the next compare-and-set. */
+  const lastWritten = new Map<string, Position>();
+
+  const geometry = (siteId: string): Promise<SiteGeometry> => {
+    const hit = geometries.get(siteId);
+    if (hit !== undefined && Date.now() - hit.at < GEOMETRY_TTL_MS) return hit.geo;
+    const geo = trackingStore.siteLocations(deps.db, siteId).then((ls) => siteGeometry(siteId, ls, settings.marginM, settings.snapM));
+    geometries.set(siteId, { geo, at: Date.now() });
+    geo.catch(() => geometries.delete(siteId));
+    return geo;
+  };
+
+  const resolveSite = async (ref: string): Promise<string | undefined> => {
+    const hit = sites.get(ref);
+    if (hit !== undefined && (hit.id !== undefined || Date.now() - hit.at < NEGATIVE_TTL_MS)) return hit.id;
+    const id = (await trackingStore.findSite(deps.db, ref))?.id;
+    sites.set(ref, { id, at: Date.now() });
+    return id;
+  };
+
+  const isTracked = async (kind: TrackedKind, id: string): Promise<boolean> => {
+    const key = `${kind}:${id}`;
+    const hit = known.get(key);
+    if (hit !== undefined && (hit.yes || Date.now() - hit.at < NEGATIVE_TTL_MS)) return hit.yes;
+    const yes = (await trackingStore.findTracked(deps.db, kind, id)) !== undefined;
+    known.set(key, { yes, at: Date.now() });
+    return yes;
+  };
+
+  const zoneEvents = (p: Position, change: ZoneChange): PublishedEvent[] => {
+    const subject = `${p.kind}:${p.id}`;
+    const out: PublishedEvent[] = [];
+    if (change.exited !== null) {
+      out.push({
+        type: LocationTrackingEvents.zoneExited, subject, siteId: p.siteId,
+        data: { siteId: p.siteId, kind: p.kind, id: p.id, zone: change.exited.zone, at: p.at, enteredAt: change.exited.enteredAt, dwellS: change.exited.dwellS, toZone: p.zone },
+      });
+    }
+    if (change.entered !== null) {
+      out.push({
+        type: LocationTrackingEvents.zoneEntered, subject, siteId: p.siteId,
+        data: { siteId: p.siteId, kind: p.kind, id: p.id, zone: change.entered.zone, at: p.at, fromZone: change.exited?.zone ?? null },
+      });
+    }
+    return out;
+  };
+
+  /**
+   * Applies one observation: compare-and-set against the held position until it wins or is stale. A zone change is
+   * then written through the outbox with the finished visit, in one transaction (after the store accepted the
+   * position: a crash between the two loses that event; the next change is still announced — ADR 0030).
+   */
+  async function apply(o: Observation, meta: EventMeta): Promise<Applied> {
+    const key = `${o.kind}:${o.id}`;
+    // One thing's observations are applied one after another in this process, in arrival order: they do not race each
+    // other's compare-and-set (other processes still may; the store settles that).
+    const before = chains.get(key);
+    const run = (before === undefined ? applyNow(o, meta) : before.then(() => applyNow(o, meta), () => applyNow(o, meta)));
+    const settled = run.then(() => undefined, () => undefined);
+    chains.set(key, settled);
+    void settled.then(() => { if (chains.get(key) === settled) chains.delete(key); });
+    return run;
+  }
+
+  async function applyNow(o: Observation, meta: EventMeta): Promise<Applied> {
+    const key = `${o.kind}:${o.id}`;
+    // The position this process wrote last is the likely one held: the compare-and-set says when it is not.
+    let previous = lastWritten.get(key) ?? await positions.get(o.kind, o.id);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const step = advance(previous, o, settings.idleRadiusM);
+      if (!step.applied) {
+        // Judged against a remembered position: make sure it is still the held one before calling the report stale.
+        const held = await positions.get(o.kind, o.id);
+        if (held?.rev !== previous?.rev) {
+          previous = held;
+          continue;
+        }
+        reports.inc({ outcome: 'stale' });
+        return { outcome: 'stale', position: previous! };
+      }
+      if (!(await positions.compareAndSet(previous, step.next))) {
+        previous = await positions.get(o.kind, o.id);
+        continue;
+      }
+      remember(key, step.next);
+      reports.inc({ outcome: 'applied' });
+      if (step.change !== null) {
+        const change = step.change;
+        await deps.db.tx(async (tx) => {
+          if (change.exited !== null) {
+            await trackingStore.recordVisit(tx, {
+              siteId: o.siteId, zone: change.exited.zone, kind: o.kind, id: o.id, enteredAt: change.exited.enteredAt, exitedAt: o.at, dwellS: change.exited.dwellS,
+            });
+          }
+          await deps.bus.append(tx, 'location-tracking', zoneEvents(step.next, change), meta);
+        });
+      }
+      return { outcome: 'applied', position: step.next };
+    }
+    reports.inc({ outcome: 'failed' });
+    throw new Error(`position of ${o.kind} ${o.id}: ${CAS_ATTEMPTS} concurrent writers in a row`);
+  }
+
+  const remember = (key: string, p: Position): void => {
+    lastWritten.delete(key);
+    lastWritten.set(key, p);
+    if (lastWritten.size > LAST_WRITTEN_MAX) lastWritten.delete(lastWritten.keys().next().value as string);
+  };
+
+  return {
+    positions,
+    counters: { reports, rejected },
+
+    /**
+     * An RTLS report for `kind`/`id` at the site named `siteRef` (its id or code): refused when the site, the kind or the
+     * id is unknown or the point is outside the site; else applied (or stale, when a newer position is held).
+     */
+    async report(siteRef: string, kind: TrackedKind, id: string, r: PositionReport, meta: EventMeta = {}): Promise<Outcome<Applied> & { reason?: RejectReason }> {
+      const siteId = await resolveSite(siteRef);
+      if (siteId === undefined) {
+        rejected.inc({ reason: 'unknown_site' });
+        return { ...reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]), reason: 'unknown_site' };
+      }
+      if (!(await isTracked(kind, id))) {
+        rejected.inc({ reason: 'unknown_id' });
+        return { ...reject('UNKNOWN_TRACKED', `No ${kind} ${id} is tracked (register it with PUT /tracked/${kind}/${id})`, [{ field: '/id', message: 'is not tracked' }]), reason: 'unknown_id' };
+      }
+      const geo = await geometry(siteId);
+      if (!geo.inside(r.x, r.y)) {
+        rejected.inc({ reason: 'outside_site' });
+        return { ...reject('POSITION_OUTSIDE_SITE', `(${r.x}, ${r.y}) is outside site ${siteRef}`, [{ field: '/x', message: 'with y, outside the site\'s bounds' }]), reason: 'outside_site' };
+      }
+      const at = geo.nearest(r.x, r.y);
+      return ok(await apply({
+        siteId, kind, id, x: r.x, y: r.y, zone: r.zone ?? at?.zone ?? geo.zoneAt(r.x, r.y), locationId: at?.id ?? null, locationType: at?.type ?? null,
+        at: new Date(r.timestamp).toISOString(), source: 'rtls', seq: r.seq ?? null,
+      }, meta));
+    },
+
+    /** Counts a report refused before it reached `report` (bad topic, kind or payload). */
+    refused(reason: RejectReason): void {
+      rejected.inc({ reason });
+    },
+
+    /**
+     * A recorded scan places its LPN and its worker at the scanned location (the integrator wires
+     * `physical-tracking.scan.recorded.v1` here). A scan names them, so they become tracked. A scan without a location,
+     * or at a location this context does not know, places nothing.
+     */
+    async recordScanPosition(scan: ScanRecorded, meta: EventMeta = {}): Promise<{ placed: { kind: TrackedKind; id: string; outcome: Applied['outcome'] }[]; reason?: 'no_location' | 'unknown_location' }> {
+      if (scan.locationId === undefined || scan.locationId === null) return { placed: [], reason: 'no_location' };
+      const geo = await geometry(scan.siteId);
+      const location = geo.byId.get(scan.locationId);
+      if (location === undefined) {
+        rejected.inc({ reason: 'unknown_location' });
+        return { placed: [], reason: 'unknown_location' };
+      }
+      const subjects: { kind: TrackedKind; id: string }[] = [];
+      if (scan.lpnId !== undefined && scan.lpnId !== null) subjects.push({ kind: 'lpn', id: scan.lpnId });
+      if (scan.workerId !== undefined && scan.workerId !== null) subjects.push({ kind: 'worker', id: scan.workerId });
+      const placed: { kind: TrackedKind; id: string; outcome: Applied['outcome'] }[] = [];
+      for (const s of subjects) {
+        if (!(await isTracked(s.kind, s.id))) {
+          await trackingStore.track(deps.db, { ...s, siteId: scan.siteId, label: null, at: deps.clock.now() });
+          known.set(`${s.kind}:${s.id}`, { yes: true, at: Date.now() });
+        }
+        const applied = await apply({
+          siteId: scan.siteId, kind: s.kind, id: s.id, x: location.x, y: location.y, zone: location.zone, locationId: location.id,
+          locationType: location.type, at: new Date(scan.at).toISOString(), source: 'scan', seq: null,
+        }, meta);
+        placed.push({ ...s, outcome: applied.outcome });
+      }
+      return { placed };
+    },
+
+    /** Registers (or re-homes) something that may report positions. */
+    async track(siteRef: string, kind: TrackedKind, id: string, label: string | null): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string; label: string | null; registeredAt: string }>> {
+      const siteId = await resolveSite(siteRef);
+      if (siteId === undefined) return reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]);
+      await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
+      known.set(`${kind}:${id}`, { yes: true, at: Date.now() });
+      const saved = await trackingStore.findTracked(deps.db, kind, id);
+      return ok({ kind, id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
+    },
+
+    /** A worker with a task profile may report positions (tasks.worker.profile-changed). */
+    async learnWorker(tx: Executor, workerId: string, siteId: string): Promise<void> {
+      await trackingStore.track(tx, { kind: 'worker', id: workerId, siteId, label: null, at: deps.clock.now() });
+    },
+
+    async learnSite(tx: Tx, site: { id: string; code: string }): Promise<void> {
+      await trackingStore.learnSite(tx, site);
+      tx.afterCommit(() => { sites.clear(); });
+    },
+
+    async learnLocations(tx: Tx, siteId: string, locations: readonly Location[]): Promise<void> {
+      await trackingStore.learnLocations(tx, locations);
+      tx.afterCommit(() => { geometries.delete(siteId); });
+    },
+
+    resolveSite,
+
+    whereIs(kind: TrackedKind, id: string): Promise<Position | undefined> {
+      return positions.get(kind, id);
+    },
+
+    /** Who is in a zone now, by location and kind, with their dwell so far; and the zone's finished visits of the last 24 h. */
+    async occupancy(siteId: string, zone: string) {
+      const now = deps.clock.now();
+      const inZone = await positions.list(siteId, zone);
+      const byLocation = new Map<string, number>();
+      const byKind: Record<TrackedKind, number> = { worker: 0, equipment: 0, lpn: 0 };
+      for (const p of inZone) {
+        byKind[p.kind] += 1;
+        if (p.locationId !== null) byLocation.set(p.locationId, (byLocation.get(p.locationId) ?? 0) + 1);
+      }
+      const stats = await trackingStore.visitStats(deps.db, siteId, zone, new Date(now.getTime() - 86_400_000));
+      return {
+        siteId, zone, count: inZone.length, byKind,
+        locations: [...byLocation].sort(([a], [b]) => (a < b ? -1 : 1)).map(([locationId, count]) => ({ locationId, count })),
+        occupants: inZone.map((p) => ({
+          kind: p.kind, id: p.id, locationId: p.locationId, since: p.zoneSince ?? p.at,
+          dwellS: Math.max(0, (now.getTime() - Date.parse(p.zoneSince ?? p.at)) / 1000),
+        })),
+        visitsLast24h: stats.visits, meanDwellS: stats.meanDwellS,
+      };
+    },
+
+    /**
+     * The alert scan: per site, the conditions holding now against the open alerts; new ones raised, ended ones
+     * cleared, each with its event, in one transaction per site. Returns how many alerts changed.
+     */
+    async scanAlerts(): Promise<number> {
+      let changed = 0;
+      for (const siteId of await trackingStore.siteIds(deps.db)) {
+        const holding = alertConditions(await positions.list(siteId), deps.clock.now(), settings);
+        changed += await deps.db.tx(async (tx) => {
+          const now = deps.clock.now();
+          const { raise, clear } = reconcileAlerts(await trackingStore.openAlerts(tx, siteId), holding);
+          const events: PublishedEvent[] = [];
+          for (const c of raise) {
+            const alert: Omit<AlertRow, 'clearedAt'> = {
+              id: deps.ids.next('alr'), siteId, type: c.type, kind: c.position.kind, trackedId: c.position.id, zone: c.position.zone,
+              locationId: c.position.locationId, since: c.since, thresholdS: c.thresholdS, raisedAt: now.toISOString(),
+            };
+            if (!(await trackingStore.insertAlert(tx, alert))) continue;
+            events.push({
+              type: LocationTrackingEvents.alertRaised, subject: alert.id, siteId,
+              data: { alertId: alert.id, siteId, kind: alert.kind, id: alert.trackedId, type: alert.type, zone: alert.zone, locationId: alert.locationId, since: alert.since, thresholdS: alert.thresholdS },
+            });
+          }
+          for (const a of clear) {
+            await trackingStore.clearAlert(tx, a.id, now);
+            events.push({ type: LocationTrackingEvents.alertCleared, subject: a.id, siteId, data: { alertId: a.id, siteId, kind: a.kind, id: a.trackedId, type: a.type } });
+          }
+          if (events.length > 0) await deps.bus.append(tx, 'location-tracking', events, {});
+          return events.length;
+        });
+      }
+      return changed;
+    },
+
+    listAlerts: (f: Parameters<typeof trackingStore.listAlerts>[1]) => trackingStore.listAlerts(deps.db, f),
+  };
+}
+
+export type TrackingService = ReturnType<typeof trackingService>;

@@ -1,0 +1,116 @@
+import type { Executor } from '../../platform/db/database.ts';
+import type { AlertType, TrackedKind } from '../../contracts/location-tracking.ts';
+import type { Location } from '../../contracts/location-master.ts';
+import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
+import type { LocationTrackingAlerts } from './db-types.ts';
+import type { TrackedLocation } from './domain/site-geometry.ts';
+
+export interface AlertRow {
+  readonly id: string;
+  readonly siteId: string;
+  readonly type: AlertType;
+  readonly kind: TrackedKind;
+  readonly trackedId: string;
+  readonly zone: string | null;
+  readonly locationId: string | null;
+  readonly since: string;
+  readonly thresholdS: number;
+  readonly raisedAt: string;
+  readonly clearedAt: string | null;
+}
+
+const ALERT_COLUMNS = columnList(['id', 'site_id', 'type', 'kind', 'tracked_id', 'zone', 'location_id', 'since', 'threshold_s', 'raised_at', 'cleared_at']);
+/** An alert row, type and kind narrowed by the table's CHECKs. */
+type AlertDbRow = Narrowed<Selectable<LocationTrackingAlerts>, { type: AlertType; kind: TrackedKind }>;
+const alertOf = (r: AlertDbRow): AlertRow => ({
+  id: r.id, siteId: r.site_id, type: r.type, kind: r.kind, trackedId: r.tracked_id, zone: r.zone, locationId: r.location_id,
+  since: r.since.toISOString(), thresholdS: r.threshold_s, raisedAt: r.raised_at.toISOString(), clearedAt: r.cleared_at?.toISOString() ?? null,
+});
+
+/** SQL of the location_tracking schema. */
+export const trackingStore = {
+  async learnSite(db: Executor, site: { id: string; code: string }): Promise<void> {
+    await db.query('INSERT INTO location_tracking.sites (id, code) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [site.id, site.code]);
+  },
+
+  async learnLocations(db: Executor, locations: readonly Location[]): Promise<void> {
+    if (locations.length === 0) return;
+    await db.query(
+      `INSERT INTO location_tracking.locations (id, site_id, code, type, zone, x, y)
+       SELECT id, site_id, code, type, zone, x, y
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, code text, type text, zone text, x double precision, y double precision)
+       ON CONFLICT (id) DO NOTHING`,
+      [JSON.stringify(locations.map((l) => ({ id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, x: l.x, y: l.y })))],
+    );
+  },
+
+  /** A site by id or code. */
+  async findSite(db: Executor, idOrCode: string): Promise<{ id: string; code: string } | undefined> {
+    return (await db.query<{ id: string; code: string }>('SELECT id, code FROM location_tracking.sites WHERE id = $1 OR code = $1', [idOrCode]))[0];
+  },
+
+  async siteIds(db: Executor): Promise<string[]> {
+    return (await db.query<{ id: string }>('SELECT id FROM location_tracking.sites ORDER BY id')).map((r) => r.id);
+  },
+
+  async siteLocations(db: Executor, siteId: string): Promise<TrackedLocation[]> {
+    return db.query<TrackedLocation>('SELECT id, code, type, zone, x, y FROM location_tracking.locations WHERE site_id = $1', [siteId]);
+  },
+
+  async track(db: Executor, t: { kind: TrackedKind; id: string; siteId: string; label: string | null; at: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO location_tracking.tracked (kind, id, site_id, label, registered_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kind, id) DO UPDATE SET site_id = EXCLUDED.site_id, label = COALESCE(EXCLUDED.label, location_tracking.tracked.label)`,
+      [t.kind, t.id, t.siteId, t.label, t.at],
+    );
+  },
+
+  async findTracked(db: Executor, kind: TrackedKind, id: string): Promise<{ siteId: string; label: string | null; registeredAt: string } | undefined> {
+    const r = (await db.query<{ site_id: string; label: string | null; registered_at: Date }>(
+      'SELECT site_id, label, registered_at FROM location_tracking.tracked WHERE kind = $1 AND id = $2', [kind, id]))[0];
+    return r === undefined ? undefined : { siteId: r.site_id, label: r.label, registeredAt: r.registered_at.toISOString() };
+  },
+
+  async recordVisit(db: Executor, v: { siteId: string; zone: string; kind: TrackedKind; id: string; enteredAt: string; exitedAt: string; dwellS: number }): Promise<void> {
+    await db.query(
+      `INSERT INTO location_tracking.zone_visits (site_id, zone, kind, tracked_id, entered_at, exited_at, dwell_s) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [v.siteId, v.zone, v.kind, v.id, v.enteredAt, v.exitedAt, v.dwellS],
+    );
+  },
+
+  /** Finished visits of a zone since `since`: how many and their mean dwell. */
+  async visitStats(db: Executor, siteId: string, zone: string, since: Date): Promise<{ visits: number; meanDwellS: number | null }> {
+    const r = (await db.query<{ n: number; mean: number | null }>(
+      `SELECT count(*)::int AS n, avg(dwell_s) AS mean FROM location_tracking.zone_visits WHERE site_id = $1 AND zone = $2 AND exited_at >= $3`,
+      [siteId, zone, since]))[0];
+    return { visits: r?.n ?? 0, meanDwellS: r?.mean ?? null };
+  },
+
+  async openAlerts(db: Executor, siteId: string): Promise<AlertRow[]> {
+    return (await db.query<AlertDbRow>(`SELECT ${ALERT_COLUMNS} FROM location_tracking.alerts WHERE site_id = $1 AND cleared_at IS NULL ORDER BY id FOR UPDATE`, [siteId])).map(alertOf);
+  },
+
+  async insertAlert(db: Executor, a: Omit<AlertRow, 'clearedAt'>): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO location_tracking.alerts (id, site_id, type, kind, tracked_id, zone, location_id, since, threshold_s, raised_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+      [a.id, a.siteId, a.type, a.kind, a.trackedId, a.zone, a.locationId, a.since, a.thresholdS, a.raisedAt],
+    );
+    return rows.length === 1;
+  },
+
+  async clearAlert(db: Executor, id: string, at: Date): Promise<void> {
+    await db.query('UPDATE location_tracking.alerts SET cleared_at = $2 WHERE id = $1 AND cleared_at IS NULL', [id, at]);
+  },
+
+  async listAlerts(db: Executor, f: { siteId?: string | undefined; status?: 'OPEN' | 'CLEARED' | undefined; after: string | null; limit: number }): Promise<AlertRow[]> {
+    return (await db.query<AlertDbRow>(
+      `SELECT ${ALERT_COLUMNS} FROM location_tracking.alerts
+        WHERE ($1::text IS NULL OR site_id = $1)
+          AND ($2::text IS NULL OR ($2 = 'OPEN' AND cleared_at IS NULL) OR ($2 = 'CLEARED' AND cleared_at IS NOT NULL))
+          AND ($3::text IS NULL OR id > $3)
+        ORDER BY id LIMIT $4`,
+      [f.siteId ?? null, f.status ?? null, f.after, f.limit],
+    )).map(alertOf);
+  },
+};
