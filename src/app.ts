@@ -38,6 +38,7 @@ import { tasksContext } from './contexts/tasks/index.ts';
 import { pickingContext } from './contexts/picking/index.ts';
 import { packShipContext } from './contexts/pack-ship/index.ts';
 import { orchestrationContext } from './contexts/orchestration/index.ts';
+import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -117,7 +118,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration', 'integrations'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -191,6 +192,16 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, cutoffMarginMin: config.cutoffMarginMin,
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
+    }));
+  }
+  if (runs('integrations')) {
+    const w = config.webhooks;
+    modules.push(integrationsContext(deps, {
+      locations: api('locations'),
+      // The storefront intake calls orders in-process (OrderCommands has no gRPC form): run both in one process.
+      orders: () => commands.orders,
+      webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
+      tickMs: w.tickMs,
     }));
   }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);

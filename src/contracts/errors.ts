@@ -4,6 +4,7 @@
  */
 import type { ErrorSpecs } from '../platform/errors.ts';
 import { CatalogErrors } from './catalog.ts';
+import { IntegrationsErrors } from './integrations.ts';
 import { InventoryErrors } from './inventory.ts';
 import { LocationMasterErrors } from './location-master.ts';
 import { OrchestrationErrors } from './orchestration.ts';
@@ -24,6 +25,7 @@ export const CONTEXT_ERRORS = {
   picking: PickingErrors,
   'pack-ship': PackShipErrors,
   orchestration: OrchestrationErrors,
+  integrations: IntegrationsErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

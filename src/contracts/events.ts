@@ -4,6 +4,7 @@
  */
 import { publishedLanguage, type EnvelopeOf, type NewEventOf } from '../platform/bus/published-language.ts';
 import { CatalogEventSchemas } from './catalog.ts';
+import { IntegrationsEventSchemas } from './integrations.ts';
 import { InventoryEventSchemas } from './inventory.ts';
 import { LocationMasterEventSchemas } from './location-master.ts';
 import { OrchestrationEventSchemas } from './orchestration.ts';
@@ -24,6 +25,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   picking: PickingEventSchemas,
   'pack-ship': PackShipEventSchemas,
   orchestration: OrchestrationEventSchemas,
+  integrations: IntegrationsEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -36,6 +38,7 @@ export const PublishedEvents = publishedLanguage({
   ...PickingEventSchemas,
   ...PackShipEventSchemas,
   ...OrchestrationEventSchemas,
+  ...IntegrationsEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

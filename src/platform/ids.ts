@@ -8,6 +8,8 @@ export const ID_PREFIXES = [
   'asn', 'put',
   // Replenishments and customer returns (RMAs) of inventory (issue 11).
   'rpl', 'rma',
+  // Webhook subscriptions and deliveries, storefront channels (integrations, ADR 0034).
+  'whs', 'whd', 'sfc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

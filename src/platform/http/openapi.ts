@@ -21,6 +21,7 @@ export const TAGS = [
   { name: 'Picking', description: 'Pick lists in walking order; scan-verified confirmations and shorts' },
   { name: 'Pack & ship', description: 'Cartons, packing with 3D carton suggestions, shipments and dispatch' },
   { name: 'Orchestration', description: 'Sagas across contexts (order fulfilment), the supervisors\' exception queue and its actions, carrier cut-offs' },
+  { name: 'Integrations', description: 'Outbound webhooks (subscriptions, signed deliveries, retries, replay) and inbound storefront order webhooks' },
   { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },
   { name: 'Platform', description: 'Health, metrics, the event store, the audit trail, dead letters, API keys' },
 ] as const;
