@@ -12,7 +12,7 @@ export type SplitBus = 'kafka' | 'nats';
 /** The services of acceptance (b): orders + waves; catalog + location-master + inventory; tasks + picking + pack-ship. */
 export const SPLIT_SERVICES = [
   { name: 'stock', contexts: ['catalog', 'location-master', 'inventory'] },
-  { name: 'flow', contexts: ['orders', 'waves', 'orchestration'] },
+  { name: 'flow', contexts: ['orders', 'waves', 'orchestration', 'integrations'] },
   { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship'] },
 ] as const;
 

@@ -25,7 +25,7 @@ const SubscriptionBody = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, {
   additionalProperties: false,
-  examples: [{ url: 'https://erp.example.com/paklog/webhooks', eventTypes: ['orders.order.*', 'pack-ship.shipment.dispatched.v1'], siteId: EXAMPLES.site }],
+  examples: [{ url: 'http://localhost:9/paklog/webhooks', eventTypes: ['orders.order.*', 'pack-ship.shipment.dispatched.v1'], siteId: EXAMPLES.site }],
 });
 const SubscriptionSchema = Type.Object({
   id: Type.String(), url: Type.String(), eventTypes: Type.Array(Type.String()), siteId: Nullable(Type.String()), ownerId: Nullable(Type.String()),
