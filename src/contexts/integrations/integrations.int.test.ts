@@ -29,6 +29,29 @@ describe('webhook subscriptions', () => {
     expect((await t.get('/api/v1/integrations/webhook-subscriptions')).body.items).toEqual([]);
   });
 
+  it('refuses a storefront order it cannot map (422, naming each field) and writes nothing', async () => {
+    const { createHmac } = await import('node:crypto');
+    await t.post('/api/v1/sites', { code: 'SF', name: 'Storefront site' });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bad.myshopify.com', siteId: 'SF' }, 'integration');
+    expect(ch.status).toBe(201);
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'BAD.myshopify.com', siteId: 'SF' })).body.code).toBe('CHANNEL_EXISTS');
+    const raw = JSON.stringify({ id: 7, line_items: [{ quantity: 0 }], shipping_address: { name: 'X', city: 'Y', zip: '1', country_code: 'Germany' } });
+    const res = await t.app.http.inject({
+      method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+      headers: {
+        'content-type': 'application/json', 'x-shopify-shop-domain': 'bad.myshopify.com', 'x-shopify-webhook-id': 'w-1',
+        'x-shopify-hmac-sha256': createHmac('sha256', ch.body.secret as string).update(raw).digest('base64'),
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    const problem = JSON.parse(res.body) as { code: string; errors: { field: string }[] };
+    expect(problem.code).toBe('STOREFRONT_PAYLOAD_INVALID');
+    expect(problem.errors.map((e) => e.field)).toEqual(['/line_items/0/sku', '/line_items/0/quantity', '/shipping_address/address1', '/shipping_address/country_code']);
+    expect((await t.get('/api/v1/orders')).body.items).toEqual([]);
+    const rows = await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM integrations.inbound_webhooks');
+    expect(rows[0]!.n).toBe(0);
+  });
+
   it('is disabled after N failures in a row (event + state); enabled again, it delivers what waited', async () => {
     // A port nothing listens on: connection refused.
     const probe = createServer();
