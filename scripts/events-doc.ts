@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EVENT_SCHEMAS_BY_PRODUCER } from '../src/contracts/events.ts';
 import { CatalogEvents } from '../src/contracts/catalog.ts';
+import { IntegrationsEvents } from '../src/contracts/integrations.ts';
 import { InventoryEvents } from '../src/contracts/inventory.ts';
 import { LocationMasterEvents } from '../src/contracts/location-master.ts';
 import { OrchestrationEvents } from '../src/contracts/orchestration.ts';
@@ -24,7 +25,7 @@ const CONTEXTS = new URL('../src/contexts/', import.meta.url);
 
 /** The name maps subscriptions refer to (`OrderEvents.received`), by the identifier they are imported as. */
 const NAME_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  CatalogEvents, InventoryEvents, LocationMasterEvents, LocationTrackingEvents, OrchestrationEvents, OrderEvents, PackShipEvents,
+  CatalogEvents, IntegrationsEvents, InventoryEvents, LocationMasterEvents, LocationTrackingEvents, OrchestrationEvents, OrderEvents, PackShipEvents,
   PhysicalTrackingEvents, PickingEvents, QualityEvents, TaskEvents, WaveEvents,
 };
 

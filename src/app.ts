@@ -42,6 +42,7 @@ import { qualityContext } from './contexts/quality/index.ts';
 import { workloadContext } from './contexts/workload/index.ts';
 import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import { locationTrackingContext } from './contexts/location-tracking/index.ts';
+import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -122,7 +123,7 @@ export function transportFor(config: Config): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking', 'location-tracking'] as const;
+export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking', 'location-tracking', 'integrations'] as const;
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
@@ -216,6 +217,16 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
         stagedMaxS: config.rtls.stagedMaxMin * 60, idleMaxS: config.rtls.idleMaxMin * 60,
       },
       alertScanMs: config.rtls.alertScanMs,
+    }));
+  }
+  if (runs('integrations')) {
+    const w = config.webhooks;
+    modules.push(integrationsContext(deps, {
+      locations: api('locations'),
+      // The storefront intake calls orders in-process (OrderCommands has no gRPC form): run both in one process.
+      orders: () => commands.orders,
+      webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
+      tickMs: w.tickMs,
     }));
   }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);

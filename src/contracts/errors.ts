@@ -4,6 +4,7 @@
  */
 import type { ErrorSpecs } from '../platform/errors.ts';
 import { CatalogErrors } from './catalog.ts';
+import { IntegrationsErrors } from './integrations.ts';
 import { InventoryErrors } from './inventory.ts';
 import { LocationMasterErrors } from './location-master.ts';
 import { LocationTrackingErrors } from './location-tracking.ts';
@@ -32,6 +33,7 @@ export const CONTEXT_ERRORS = {
   workload: WorkloadErrors,
   'physical-tracking': PhysicalTrackingErrors,
   'location-tracking': LocationTrackingErrors,
+  integrations: IntegrationsErrors,
 } as const satisfies Record<string, ErrorSpecs>;
 
 /** The contracts' codes in one map, ready for `registerErrors`. */

@@ -4,6 +4,7 @@
  */
 import { publishedLanguage, type EnvelopeOf, type NewEventOf } from '../platform/bus/published-language.ts';
 import { CatalogEventSchemas } from './catalog.ts';
+import { IntegrationsEventSchemas } from './integrations.ts';
 import { InventoryEventSchemas } from './inventory.ts';
 import { LocationMasterEventSchemas } from './location-master.ts';
 import { LocationTrackingEventSchemas } from './location-tracking.ts';
@@ -30,6 +31,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   orchestration: OrchestrationEventSchemas,
   'physical-tracking': PhysicalTrackingEventSchemas,
   'location-tracking': LocationTrackingEventSchemas,
+  integrations: IntegrationsEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -45,6 +47,7 @@ export const PublishedEvents = publishedLanguage({
   ...OrchestrationEventSchemas,
   ...PhysicalTrackingEventSchemas,
   ...LocationTrackingEventSchemas,
+  ...IntegrationsEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

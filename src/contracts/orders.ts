@@ -12,11 +12,30 @@ export type OrderLineData = Static<typeof OrderLineDataSchema>;
 
 export interface ShipTo {
   readonly name: string;
+  /** The consignee's company, when there is one. */
+  readonly company?: string;
   readonly line1: string;
   readonly line2?: string;
+  readonly line3?: string;
   readonly city: string;
+  /** State, province or region (US state, CA province…) as the storefront sends it. */
+  readonly state?: string;
   readonly postalCode: string;
   readonly country: string;
+  /** For the carrier's delivery notice. */
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+/** An order as the intake receives it (`POST /orders` as a call); carrier and priority fall back to the route's defaults. */
+export interface OrderIntake {
+  readonly externalId: string;
+  /** Site id or code. */
+  readonly siteId: string;
+  readonly carrier?: string;
+  readonly priority?: number;
+  readonly shipTo: ShipTo;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
 export const OrderEvents = {
@@ -103,6 +122,11 @@ export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {
+  /**
+   * `POST /orders` as a call (storefront webhooks): the order, `created` false when the same order existed already
+   * (idempotent on externalId), or UNKNOWN_SITE / UNKNOWN_SKU / UNKNOWN_CARRIER / UNPROCESSABLE / ORDER_CONFLICT.
+   */
+  receive(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; created: boolean }>>;
   /** `POST /orders/{id}/cancel` as a call: the cancelled order's status, or NOT_FOUND / ORDER_SHIPPED. */
   cancel(orderId: string, reason: string | null, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus }>>;
   /** `POST /orders/{id}/reprioritise` as a call: the order's priority now, or NOT_FOUND / ORDER_SHIPPED / ORDER_CANCELLED. */

@@ -16,6 +16,8 @@ export const ID_PREFIXES = [
   'scn',
   // Alerts of location tracking (issue 12).
   'alr',
+  // Webhook subscriptions and deliveries, storefront channels (integrations, ADR 0034).
+  'whs', 'whd', 'sfc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Type } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAGS } from '../../src/platform/http/openapi.ts';
@@ -58,7 +59,9 @@ describe('the OpenAPI document', () => {
         if (status.startsWith('4')) expect(Object.keys(response.content ?? {}), `${name} ${status}`).toEqual(['application/problem+json']);
       }
       // Signing in, refreshing and signing out are what a caller without credentials does (ADR 0019).
-      const isPublic = path.startsWith('/health/') || path === '/metrics' || /^\/api\/v1\/auth\/(login|refresh|logout)$/.test(path);
+      // The storefront order webhook is signed by the storefront (HMAC of the body) instead (ADR 0034).
+      const isPublic = path.startsWith('/health/') || path === '/metrics' || /^\/api\/v1\/auth\/(login|refresh|logout)$/.test(path)
+        || path === '/api/v1/integrations/storefront/orders';
       if (isPublic) {
         expect(op.security, `${name} is open`).toEqual([]);
       } else {
@@ -70,7 +73,9 @@ describe('the OpenAPI document', () => {
       // identity (ADR 0019): a sign-in or a refresh must not be replayed from a stored answer (it would hand out the same
       // tokens again, and a used refresh token must be refused), logout is harmless to repeat, and the user commands are
       // administration like API keys (disable and grant are the same when repeated; a repeated create is 409 DUPLICATE).
-      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path);
+      // The storefront order webhook is idempotent on the storefront's own webhook id and order id (X-Shopify-Webhook-Id).
+      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path)
+        && path !== '/api/v1/integrations/storefront/orders';
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
       if (idempotent) expect(statuses, name).toEqual(expect.arrayContaining(['409', '422']));
@@ -502,6 +507,35 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('closeNonConformance')).body.status).toBe('CLOSED');
     expect((await example('getQualityKpis')).body.items).toEqual([expect.objectContaining({ stage: 'RECEIVING', inspected: 1, passed: 0 })]);
     expect((await example('deactivateInspectionPlan')).body.active).toBe(false);
+
+    // Integrations (ADR 0034): a webhook subscription to the demo site's order events, a storefront channel whose signed
+    // order makes a delivery (its receiver is not listening here: it stays PENDING), the delivery log, a replay.
+    const subscription = (await example('createWebhookSubscription')).body;
+    expect(subscription.secret).toMatch(/^whsec_/);
+    use('webhookSubscription', subscription.id);
+    await example('listWebhookSubscriptions');
+    await example('getWebhookSubscription');
+    await example('updateWebhookSubscription');
+    await example('enableWebhookSubscription');
+    const channel = (await example('createStorefrontChannel')).body;
+    await example('listStorefrontChannels');
+    const storefront = byId.get('receiveStorefrontOrder')!;
+    const raw = JSON.stringify(storefront.op.requestBody?.content['application/json']?.example);
+    sent.add('receiveStorefrontOrder');
+    const signed = await t.request('POST', `${storefront.path}`, {
+      role: null, body: raw,
+      headers: {
+        'content-type': 'application/json', 'x-shopify-shop-domain': channel.shopDomain, 'x-shopify-webhook-id': 'example-1',
+        'x-shopify-hmac-sha256': createHmac('sha256', channel.secret as string).update(raw).digest('base64'),
+      },
+    });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+    await t.settle();
+    const deliveries = await until<{ items: { id: string }[] }>('listWebhookDeliveries', (b) => b.items.length > 0);
+    use('webhookDelivery', deliveries.items[0]!.id);
+    await example('getWebhookDelivery');
+    await example('replayWebhookDelivery');
+    await example('deleteWebhookSubscription');
 
     expect([...byId.keys()].filter((id) => !sent.has(id))).toEqual([]);
   });

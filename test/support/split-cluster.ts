@@ -12,7 +12,7 @@ export type SplitBus = 'kafka' | 'nats';
 /** The services of acceptance (b): orders + waves; catalog + location-master + inventory; tasks + picking + pack-ship (+ physical-tracking). */
 export const SPLIT_SERVICES = [
   { name: 'stock', contexts: ['catalog', 'location-master', 'inventory', 'location-tracking'] },
-  { name: 'flow', contexts: ['orders', 'waves', 'orchestration', 'workload'] },
+  { name: 'flow', contexts: ['orders', 'waves', 'orchestration', 'workload', 'integrations'] },
   { name: 'floor', contexts: ['tasks', 'picking', 'pack-ship', 'quality', 'physical-tracking'] },
 ] as const;
 

@@ -17,11 +17,16 @@ const Status = Type.Unsafe<OrderStatus>(Type.String({ enum: [...ORDER_STATUSES] 
 
 const ShipToSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
+  company: Type.Optional(Type.String({ maxLength: 200 })),
   line1: Type.String({ minLength: 1, maxLength: 200 }),
   line2: Type.Optional(Type.String({ maxLength: 200 })),
+  line3: Type.Optional(Type.String({ maxLength: 200 })),
   city: Type.String({ minLength: 1, maxLength: 100 }),
+  state: Type.Optional(Type.String({ maxLength: 100, description: 'State, province or region, e.g. CA or Ontario' })),
   postalCode: Type.String({ minLength: 1, maxLength: 20 }),
   country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. DE' }),
+  phone: Type.Optional(Type.String({ maxLength: 40 })),
+  email: Type.Optional(Type.String({ maxLength: 254 })),
 }, { additionalProperties: false });
 
 const SummaryFields = {

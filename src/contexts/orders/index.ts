@@ -4,6 +4,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { DEFAULT_CARRIER, DEFAULT_PRIORITY } from './domain/order.ts';
 import { orderRoutes } from './http.ts';
 import { orderService } from './service.ts';
 import { orderSubscriptions } from './subscriptions.ts';
@@ -15,6 +16,13 @@ export function ordersContext(
 ): ContextModule & { readonly commands: OrderCommands } {
   const service = orderService(deps, apis.catalog, apis.locations, apis.packShip);
   const commands: OrderCommands = {
+    async receive(order, meta) {
+      const outcome = await service.receive({
+        externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,
+        shipBy: null, shipTo: order.shipTo, shipComplete: false, lines: order.lines,
+      }, meta);
+      return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, created: outcome.value.created } } : outcome;
+    },
     async cancel(orderId, reason, meta) {
       const outcome = await service.cancel(orderId, reason, undefined, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;

@@ -40,6 +40,10 @@ export interface Config {
   readonly exceptionScanMs: number;
   /** Period of the saga runner, milliseconds. */
   readonly sagaTickMs: number;
+  /** Outbound webhooks (docs/operations/webhooks.md): the delivery job's period, retries, timeout, when a subscription is disabled. */
+  readonly webhooks: {
+    readonly tickMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly timeoutMs: number; readonly maxFailures: number;
+  };
   /** Crash tests only: `<step>:<before|after>:<run|compensate>` at which the process SIGKILLs itself. */
   readonly sagaCrashAt: string | undefined;
   /** Worker threads for heavy optimisation (slotting, wave batching); 0 runs it on the event loop. */
@@ -287,6 +291,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     exceptionScanMs: int('PAKLOG_EXCEPTION_SCAN_MS', 30_000, 100, 3_600_000),
     sagaTickMs: int('PAKLOG_SAGA_TICK_MS', 1_000, 20, 60_000),
     sagaCrashAt: sagaCrashAt(),
+    webhooks: {
+      tickMs: int('PAKLOG_WEBHOOK_TICK_MS', 1_000, 20, 60_000),
+      retryBaseMs: int('PAKLOG_WEBHOOK_RETRY_BASE_MS', 1_000, 10, 3_600_000),
+      retryMaxMs: int('PAKLOG_WEBHOOK_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+      timeoutMs: int('PAKLOG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxFailures: int('PAKLOG_WEBHOOK_MAX_FAILURES', 50, 1, 100_000),
+    },
     // One thread per spare core (at least one): the event loop keeps a core for requests.
     workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),

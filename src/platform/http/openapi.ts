@@ -25,6 +25,7 @@ export const TAGS = [
   { name: 'Location tracking', description: 'Where workers, equipment and LPNs are now (RTLS and scans), zone occupancy and dwell, location alerts' },
   { name: 'Orchestration', description: 'Sagas across contexts (order fulfilment), the supervisors\' exception queue and its actions, carrier cut-offs' },
   { name: 'Workload', description: 'Labour standards, worker performance, the forecast of work, rosters and the staffing plan with cut-off risk and what-ifs' },
+  { name: 'Integrations', description: 'Outbound webhooks (subscriptions, signed deliveries, retries, replay) and inbound storefront order webhooks' },
   { name: 'Identity', description: 'Signing in (password or identity provider), sessions, users and their roles per site' },
   { name: 'Platform', description: 'Health, metrics, the event store, the audit trail, dead letters, API keys' },
 ] as const;

@@ -16,6 +16,8 @@ export const CAN = {
   receive: ['admin', 'manager', 'operator', 'integration'],
   /** Floor work: tasks, picks, packing, shipping. */
   floor: ['admin', 'manager', 'operator'],
+  /** Integrations: webhook subscriptions, their deliveries, storefront channels (ADR 0034). */
+  integrations: ['admin', 'integration'],
   /** Platform administration: keys, dead letters. */
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -92,7 +92,7 @@ export interface ReceivedContent {
 
 const instant = (t: string | null): number | null => (t === null ? null : Date.parse(t));
 const shipToKey = (s: ShipTo): string =>
-  JSON.stringify([s.name, s.line1, s.line2 ?? '', s.city, s.postalCode, s.country]);
+  JSON.stringify([s.name, s.line1, s.line2 ?? '', s.city, s.postalCode, s.country, s.company ?? '', s.line3 ?? '', s.state ?? '', s.phone ?? '', s.email ?? '']);
 const linesKey = (lines: readonly { readonly sku: string; readonly quantity: number }[]): string =>
   JSON.stringify([...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)).map((l) => [l.sku, l.quantity]));
 

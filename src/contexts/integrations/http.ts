@@ -1,0 +1,261 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, WEBHOOK_SUBSCRIPTION_STATUSES } from '../../contracts/integrations.ts';
+import { requestMeta } from '../../platform/bus/envelope.ts';
+import { unwrap } from '../../platform/errors.ts';
+import { problems, type Tag } from '../../platform/http/openapi.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CAN } from '../../platform/http/roles.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page } from '../../platform/http/schemas.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import type { IntegrationsService } from './service.ts';
+
+const tags: Tag[] = ['Integrations'];
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+  minItems: 1, maxItems: 50,
+  description: `Event types, or families ending in \`*\` (e.g. \`orders.order.*\`). Offered: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+});
+const SubscriptionBody = Type.Object({
+  url: Type.String({ minLength: 8, maxLength: 2000, description: 'Where deliveries are POSTed (http or https)' }),
+  eventTypes: EventTypes,
+  siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events of this site (id or code)' })),
+  ownerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events whose payload names this ownerId' })),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+}, {
+  additionalProperties: false,
+  examples: [{ url: 'http://localhost:9/paklog/webhooks', eventTypes: ['orders.order.*', 'pack-ship.shipment.dispatched.v1'], siteId: EXAMPLES.site }],
+});
+const SubscriptionSchema = Type.Object({
+  id: Type.String(), url: Type.String(), eventTypes: Type.Array(Type.String()), siteId: Nullable(Type.String()), ownerId: Nullable(Type.String()),
+  description: Nullable(Type.String()), status: Enum(WEBHOOK_SUBSCRIPTION_STATUSES),
+  consecutiveFailures: Type.Integer({ description: 'Failed attempts in a row; at PAKLOG_WEBHOOK_MAX_FAILURES the subscription is DISABLED' }),
+  disabledReason: Nullable(Type.String()), disabledAt: Nullable(DateTime), createdAt: DateTime, updatedAt: DateTime,
+});
+const CreatedSubscriptionSchema = Type.Object({
+  ...SubscriptionSchema.properties,
+  secret: Type.String({ description: 'The signing secret, shown this once: verify the PakLog-Signature header with it' }),
+});
+const DeliverySchema = Type.Object({
+  id: Type.String(), subscriptionId: Type.String(), eventId: Type.String(), eventType: Type.String(),
+  subject: Type.String({ description: 'The event subject; deliveries of one subscription and subject are sent in order' }),
+  status: Enum(WEBHOOK_DELIVERY_STATUSES), attempts: Type.Integer(),
+  nextAttemptAt: Nullable(DateTime), lastStatus: Nullable(Type.Integer({ description: 'The HTTP status of the last attempt; null for a network error' })),
+  lastError: Nullable(Type.String()), createdAt: DateTime, deliveredAt: Nullable(DateTime),
+});
+const DeliveryDetailSchema = Type.Object({
+  ...DeliverySchema.properties,
+  body: Type.String({ description: 'The JSON body sent (the event envelope)' }),
+  attemptLog: Type.Array(Type.Object({
+    attempt: Type.Integer(), at: DateTime, statusCode: Nullable(Type.Integer()), error: Nullable(Type.String()), durationMs: Type.Integer(),
+  })),
+});
+const ChannelSchema = Type.Object({ id: Type.String(), shopDomain: Type.String(), siteId: Type.String(), carrier: Type.String(), createdAt: DateTime });
+
+type SubscriptionView = { disabledAt: Date | null; createdAt: Date; updatedAt: Date };
+const subscriptionView = <S extends SubscriptionView>(s: S) => ({ ...s, disabledAt: iso(s.disabledAt), createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
+type DeliveryView = { seq: string | number; nextAttemptAt: Date; createdAt: Date; deliveredAt: Date | null; status: string };
+const deliveryView = <D extends DeliveryView>({ seq: _seq, ...d }: D) => ({
+  ...d, nextAttemptAt: d.status === 'PENDING' ? d.nextAttemptAt.toISOString() : null, createdAt: d.createdAt.toISOString(), deliveredAt: iso(d.deliveredAt),
+});
+
+const SubscriptionParams = Type.Object({ id: IdParam('webhookSubscription', 'POST /integrations/webhook-subscriptions') }, { additionalProperties: false });
+const DeliveryParams = Type.Object({ id: IdParam('webhookDelivery', 'GET /integrations/webhook-deliveries (items[].id)') }, { additionalProperties: false });
+
+/** A Shopify `orders/create` payload, trimmed to what PakLog reads (other fields are accepted and ignored). */
+const STOREFRONT_EXAMPLE = {
+  id: 820982911946154500, name: '#1001', email: 'ada@example.com',
+  line_items: [{ sku: EXAMPLES.newSku, quantity: 1, requires_shipping: true }],
+  shipping_address: {
+    name: 'Ada Lovelace', company: 'Analytical Engines Ltd', address1: '12 Analytical Row', address2: 'Floor 2', city: 'London',
+    province: 'Greater London', zip: 'N1 7AA', country_code: 'GB', phone: '+44 20 7946 0000',
+  },
+};
+
+export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsService): (app: HttpApp) => Promise<void> {
+  return async (app) => {
+    // The storefront's HMAC signs the raw body: this context's routes keep it beside the parsed JSON.
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      const raw = typeof body === 'string' ? body : body.toString('utf8');
+      (req as unknown as { rawBody: string }).rawBody = raw;
+      if (raw === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(raw) as unknown);
+      } catch (e) {
+        done(Object.assign(new Error(`the body is not JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+      }
+    });
+
+    app.post('/integrations/webhook-subscriptions', {
+      config: { roles: CAN.integrations, idempotent: true },
+      schema: {
+        operationId: 'createWebhookSubscription', tags, summary: 'Subscribe a URL to events (outbound webhook)',
+        description: 'Every matching event is POSTed to the URL, signed (PakLog-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">), '
+          + 'retried with exponential backoff and jitter, in order per subject. The answer carries the signing `secret` — the only time it is shown. '
+          + '422 UNKNOWN_EVENT_TYPE, WEBHOOK_URL_INVALID, UNKNOWN_SITE. See docs/operations/webhooks.md.',
+        body: SubscriptionBody,
+        response: { 201: CreatedSubscriptionSchema, ...problems('UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => subscriptionView(unwrap(await service.createSubscription(req.body)))));
+
+    app.get('/integrations/webhook-subscriptions', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'listWebhookSubscriptions', tags, summary: 'Webhook subscriptions',
+        description: 'In creation order, paged by `limit` and `cursor`; the secret is never shown again.',
+        querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        response: { 200: Page(SubscriptionSchema) },
+      },
+    }, async (req) => {
+      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      return { items: rows.map(subscriptionView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
+    });
+
+    app.get('/integrations/webhook-subscriptions/:id', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'getWebhookSubscription', tags, summary: 'One webhook subscription',
+        description: 'Its state: ACTIVE, or DISABLED with the reason after too many failures in a row. 404 NOT_FOUND.',
+        params: SubscriptionParams, response: { 200: SubscriptionSchema, ...problems('NOT_FOUND') },
+      },
+    }, async (req) => subscriptionView(unwrap(await service.getSubscription(req.params.id))));
+
+    app.put('/integrations/webhook-subscriptions/:id', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'updateWebhookSubscription', tags, summary: 'Change a webhook subscription',
+        description: 'Replaces URL, event types and filters (the secret stays). Deliveries already recorded keep going to the new URL.',
+        params: SubscriptionParams, body: SubscriptionBody,
+        response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE') },
+      },
+    }, async (req) => subscriptionView(unwrap(await service.updateSubscription(req.params.id, req.body))));
+
+    app.post('/integrations/webhook-subscriptions/:id/enable', {
+      config: { roles: CAN.integrations, idempotent: true },
+      schema: {
+        operationId: 'enableWebhookSubscription', tags, summary: 'Enable a disabled webhook subscription',
+        description: 'ACTIVE again with its failure run reset; the deliveries that waited are sent at once, in order. An ACTIVE one is answered as it is.',
+        params: SubscriptionParams, response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => subscriptionView(unwrap(await service.enableSubscription(req.params.id)))));
+
+    app.delete('/integrations/webhook-subscriptions/:id', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'deleteWebhookSubscription', tags, summary: 'Delete a webhook subscription',
+        description: 'No more deliveries are recorded or sent for it; its delivery log stays readable. 404 NOT_FOUND.',
+        params: SubscriptionParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Literal(true) }), ...problems('NOT_FOUND') },
+      },
+    }, async (req) => unwrap(await service.deleteSubscription(req.params.id)));
+
+    app.get('/integrations/webhook-deliveries', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'listWebhookDeliveries', tags, summary: 'The delivery log',
+        description: 'Deliveries in creation order with their attempts, last status and next attempt; filtered by subscription, status and subject.',
+        querystring: Type.Object({
+          subscriptionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          status: Type.Optional(Enum(WEBHOOK_DELIVERY_STATUSES)),
+          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          limit: Limit(500, 100), cursor: Cursor,
+        }, { additionalProperties: false }),
+        response: { 200: Page(DeliverySchema) },
+      },
+    }, async (req) => {
+      const q = req.query;
+      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject }, unwrap(cursorKey(q.cursor)), q.limit);
+      return { items: rows.map(deliveryView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
+    });
+
+    app.get('/integrations/webhook-deliveries/:id', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'getWebhookDelivery', tags, summary: 'One delivery with every attempt',
+        description: 'The body sent and each attempt: when, the HTTP status (null for a network error), the error, how long it took. 404 NOT_FOUND.',
+        params: DeliveryParams, response: { 200: DeliveryDetailSchema, ...problems('NOT_FOUND') },
+      },
+    }, async (req) => {
+      const d = unwrap(await service.getDelivery(req.params.id));
+      return { ...deliveryView(d), attemptLog: d.attemptLog.map((a) => ({ ...a, at: a.at.toISOString() })) };
+    });
+
+    app.post('/integrations/webhook-deliveries/:id/replay', {
+      config: { roles: CAN.integrations, idempotent: true },
+      schema: {
+        operationId: 'replayWebhookDelivery', tags, summary: 'Send a delivery again',
+        description: 'Manual replay: the delivery is PENDING and due now (a delivered one is sent again with the same event id; receivers '
+          + 'deduplicate on it). It still waits for older deliveries of its subscription and subject. 404 NOT_FOUND.',
+        params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => deliveryView(unwrap(await service.replayDelivery(req.params.id)))));
+
+    app.post('/integrations/storefront-channels', {
+      config: { roles: CAN.integrations, idempotent: true },
+      schema: {
+        operationId: 'createStorefrontChannel', tags, summary: 'Connect a storefront (shop) to a site',
+        description: 'Orders its webhooks send (POST /integrations/storefront/orders, X-Shopify-Shop-Domain = shopDomain) go to this site and carrier. '
+          + 'The `secret` (given, e.g. the shop\'s webhook signing secret, or generated) is answered this once. 409 CHANNEL_EXISTS, 422 UNKNOWN_SITE.',
+        body: Type.Object({
+          shopDomain: Type.String({ minLength: 1, maxLength: 255, description: 'e.g. my-shop.myshopify.com' }),
+          siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' }),
+          carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default OWN_FLEET' })),
+          secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200, description: 'The shared secret; generated when absent' })),
+        }, { additionalProperties: false, examples: [{ shopDomain: 'walkthrough-shop.myshopify.com', siteId: EXAMPLES.site, secret: 'shpss_walkthrough_secret_0001' }] }),
+        response: { 201: Type.Object({ ...ChannelSchema.properties, secret: Type.String() }), ...problems('CHANNEL_EXISTS', 'UNKNOWN_SITE') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => {
+      const ch = unwrap(await service.createChannel(req.body));
+      return { ...ch, createdAt: ch.createdAt.toISOString() };
+    }));
+
+    app.get('/integrations/storefront-channels', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'listStorefrontChannels', tags, summary: 'Storefront channels',
+        description: 'Shops connected to sites, in creation order (secrets are never shown again).',
+        querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        response: { 200: Page(ChannelSchema) },
+      },
+    }, async (req) => {
+      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
+    });
+
+    app.post('/integrations/storefront/orders', {
+      // Public: the storefront signs the body instead (X-Shopify-Hmac-Sha256 with the channel's secret).
+      config: { public: true },
+      schema: {
+        operationId: 'receiveStorefrontOrder', tags, summary: 'Inbound storefront order webhook (Shopify style)',
+        description: 'Authenticated by the base64 HMAC-SHA256 of the raw body with the channel\'s secret (X-Shopify-Hmac-Sha256) for the shop '
+          + 'named by X-Shopify-Shop-Domain: 401 WEBHOOK_SIGNATURE_INVALID otherwise. Idempotent on X-Shopify-Webhook-Id (a replayed delivery '
+          + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`). The payload is mapped to '
+          + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
+          + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes.',
+        headers: Type.Object({
+          'x-shopify-shop-domain': Type.String({ minLength: 1, maxLength: 255 }),
+          'x-shopify-hmac-sha256': Type.String({ minLength: 1, maxLength: 200 }),
+          'x-shopify-webhook-id': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }),
+        // A third party's payload: fields PakLog does not read are accepted (and ignored), unlike PakLog's own bodies.
+        body: Type.Object({}, { additionalProperties: true, examples: [STOREFRONT_EXAMPLE], description: 'A Shopify orders/create payload' }),
+        response: {
+          200: Type.Object({ orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean() }, { description: 'Answered before (same webhook id or order)' }),
+          201: Type.Object({ orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean() }, { description: 'The order was received' }),
+          ...problems('WEBHOOK_SIGNATURE_INVALID', 'STOREFRONT_PAYLOAD_INVALID', 'ORDER_INTAKE_UNAVAILABLE', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'ORDER_CONFLICT', 'UNPROCESSABLE'),
+        },
+      },
+    }, async (req, reply) => {
+      const header = (name: string): string | undefined => {
+        const v = req.headers[name];
+        return typeof v === 'string' ? v : undefined;
+      };
+      const answer = unwrap(await service.storefrontOrder({
+        shopDomain: header('x-shopify-shop-domain'), hmac: header('x-shopify-hmac-sha256'), webhookId: header('x-shopify-webhook-id'),
+        rawBody: (req as unknown as { rawBody?: string }).rawBody ?? '', body: req.body,
+      }, requestMeta(req)));
+      return reply.status(answer.duplicate ? 200 : 201).send({ orderId: answer.orderId, externalId: answer.externalId, duplicate: answer.duplicate });
+    });
+  };
+}

@@ -1,0 +1,30 @@
+import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { OrderCommands } from '../../contracts/orders.ts';
+import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { integrationsRoutes } from './http.ts';
+import { integrationsService, type IntegrationsService, type WebhookSettings } from './service.ts';
+import { integrationsSubscriptions } from './subscriptions.ts';
+
+export interface IntegrationsOptions {
+  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /** The order intake as a call, when orders runs in this process (storefront webhooks need it). */
+  readonly orders: () => OrderCommands | undefined;
+  readonly webhooks: WebhookSettings;
+  /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
+  readonly tickMs: number;
+}
+
+/** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034). */
+export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService } {
+  const service = integrationsService(deps, { locations: options.locations, orders: options.orders }, options.webhooks);
+  const module = defineContext({
+    name: 'integrations',
+    schema: 'integrations',
+    migrations: new URL('./migrations/', import.meta.url),
+    requires: { locations: options.locations },
+    routes: integrationsRoutes(deps, service),
+    subscriptions: integrationsSubscriptions(service),
+    jobs: [{ name: 'integrations.webhook-delivery', everyMs: options.tickMs, run: async () => { await service.deliverDue(); } }],
+  });
+  return { ...module, service };
+}

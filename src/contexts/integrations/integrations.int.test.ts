@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { injectClient, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
+
+/** A subscription whose receiver keeps failing is disabled after PAKLOG_WEBHOOK_MAX_FAILURES, with a notice; enabling it sends what waited. */
+let t: TestApp;
+let server: Server | undefined;
+beforeAll(async () => {
+  t = await startTestApp({ env: { PAKLOG_WEBHOOK_TICK_MS: '30', PAKLOG_WEBHOOK_RETRY_BASE_MS: '20', PAKLOG_WEBHOOK_RETRY_MAX_MS: '40', PAKLOG_WEBHOOK_MAX_FAILURES: '3' } });
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  await t.close();
+});
+
+describe('webhook subscriptions', () => {
+  it('refuse unknown event types and bad URLs, writing nothing', async () => {
+    const bad = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'https://x.example/h', eventTypes: ['orders.order.*', 'tasks.task.created.v1'] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('UNKNOWN_EVENT_TYPE');
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: '/eventTypes/1' })]);
+    const url = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'ftp://x.example/h', eventTypes: ['orders.order.*'] });
+    expect(url.body.code).toBe('WEBHOOK_URL_INVALID');
+    const site = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'https://x.example/h', eventTypes: ['orders.order.*'], siteId: 'NOPE' });
+    expect(site.body.code).toBe('UNKNOWN_SITE');
+    expect((await t.get('/api/v1/integrations/webhook-subscriptions')).body.items).toEqual([]);
+  });
+
+  it('refuses a storefront order it cannot map (422, naming each field) and writes nothing', async () => {
+    const { createHmac } = await import('node:crypto');
+    await t.post('/api/v1/sites', { code: 'SF', name: 'Storefront site' });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bad.myshopify.com', siteId: 'SF' }, 'integration');
+    expect(ch.status).toBe(201);
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'BAD.myshopify.com', siteId: 'SF' })).body.code).toBe('CHANNEL_EXISTS');
+    const raw = JSON.stringify({ id: 7, line_items: [{ quantity: 0 }], shipping_address: { name: 'X', city: 'Y', zip: '1', country_code: 'Germany' } });
+    const res = await t.app.http.inject({
+      method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+      headers: {
+        'content-type': 'application/json', 'x-shopify-shop-domain': 'bad.myshopify.com', 'x-shopify-webhook-id': 'w-1',
+        'x-shopify-hmac-sha256': createHmac('sha256', ch.body.secret as string).update(raw).digest('base64'),
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    const problem = JSON.parse(res.body) as { code: string; errors: { field: string }[] };
+    expect(problem.code).toBe('STOREFRONT_PAYLOAD_INVALID');
+    expect(problem.errors.map((e) => e.field)).toEqual(['/line_items/0/sku', '/line_items/0/quantity', '/shipping_address/address1', '/shipping_address/country_code']);
+    expect((await t.get('/api/v1/orders')).body.items).toEqual([]);
+    const rows = await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM integrations.inbound_webhooks');
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('is disabled after N failures in a row (event + state); enabled again, it delivers what waited', async () => {
+    // A port nothing listens on: connection refused.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+
+    const sub = (await t.post('/api/v1/integrations/webhook-subscriptions', { url: `http://127.0.0.1:${port}/hook`, eventTypes: ['inventory.stock.*'] }, 'integration')).body;
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'DIS', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    await receiveStock(call, w, 5, 1);
+
+    const disabled = await until('disabled', async () => (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`)).body, (s) => s.status === 'DISABLED', 15_000);
+    expect(disabled.consecutiveFailures).toBe(3);
+    expect(disabled.disabledReason).toMatch(/3 failed deliveries in a row/);
+    await t.settle();
+    const notice = (await t.get(`/api/v1/events?type=integrations.subscription.disabled.v1`)).body.items;
+    expect(notice).toHaveLength(1);
+    expect(notice[0].data).toMatchObject({ subscriptionId: sub.id, consecutiveFailures: 3 });
+    // Disabled: no more attempts.
+    const pending = (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`)).body.items;
+    expect(pending.every((d: { status: string }) => d.status === 'PENDING')).toBe(true);
+    const attempts = pending.reduce((n: number, d: { attempts: number }) => n + d.attempts, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`)).body.items.reduce((n: number, d: { attempts: number }) => n + d.attempts, 0)).toBe(attempts);
+
+    const got: string[] = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push((JSON.parse(body) as { type: string }).type);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', () => r()));
+    const enabled = await t.post(`/api/v1/integrations/webhook-subscriptions/${sub.id}/enable`, undefined, 'integration');
+    expect(enabled.body).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0, disabledReason: null });
+    await until('delivered', async () => (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`)).body.items as { status: string }[],
+      (ds) => ds.every((d) => d.status === 'DELIVERED'));
+    expect(got.length).toBe(pending.length);
+  }, 30_000);
+});

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import {
+  IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac, type WebhookDeliveryStatus,
+} from '../../contracts/integrations.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import type { OrderCommands, OrderStatus } from '../../contracts/orders.ts';
+import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { mapStorefrontOrder } from './domain/storefront.ts';
+import { matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
+import { integrationsStore as store, type Channel, type Delivery, type Subscription } from './store.ts';
+
+export interface WebhookSettings extends RetryPolicy {
+  /** Failed attempts in a row after which a subscription is disabled (PAKLOG_WEBHOOK_MAX_FAILURES). */
+  readonly maxFailures: number;
+  /** How long a receiver may take to answer, milliseconds (PAKLOG_WEBHOOK_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** Deliveries sent per run of the delivery job, side by side. */
+  readonly batch: number;
+}
+
+export interface SubscriptionInput {
+  readonly url: string;
+  readonly eventTypes: readonly string[];
+  readonly siteId?: string | undefined;
+  readonly ownerId?: string | undefined;
+  readonly description?: string | undefined;
+}
+
+/** What a storefront webhook request carries, as the route read it. */
+export interface StorefrontRequest {
+  readonly shopDomain: string | undefined;
+  readonly webhookId: string | undefined;
+  readonly hmac: string | undefined;
+  readonly rawBody: string;
+  readonly body: unknown;
+}
+
+const newSecret = (prefix: string): string => `${prefix}_${randomBytes(24).toString('hex')}`;
+
+function validUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * integrations: webhook subscriptions, the deliveries their events become (written in the event handler's transaction)
+ * and the job that sends them; storefront channels and their inbound order webhooks.
+ */
+export function integrationsService(
+  deps: PlatformDeps,
+  apis: { locations: Pick<LocationMasterApi, 'getSite'>; orders: () => OrderCommands | undefined },
+  settings: WebhookSettings,
+) {
+  const now = (): Date => deps.clock.now();
+
+  async function checkSubscription(input: SubscriptionInput): Promise<Outcome<{ siteId: string | null }>> {
+    if (!validUrl(input.url)) return reject('WEBHOOK_URL_INVALID', `${input.url} is not an http(s) URL`, [{ field: '/url', message: 'must be an http or https URL' }]);
+    const unknown = unknownPatterns(input.eventTypes);
+    if (unknown.length > 0) {
+      return reject('UNKNOWN_EVENT_TYPE', `no offered event type matches ${unknown.join(', ')}`,
+        unknown.map((p) => ({ field: `/eventTypes/${input.eventTypes.indexOf(p)}`, message: `${p} matches no event type PakLog offers (see docs/operations/webhooks.md)` })));
+    }
+    if (input.siteId === undefined) return ok({ siteId: null });
+    const site = await resolveSiteId(apis.locations, input.siteId);
+    return site.ok ? ok({ siteId: site.value }) : site;
+  }
+
+  async function createSubscription(input: SubscriptionInput): Promise<Outcome<Subscription & { secret: string }>> {
+    const checked = await checkSubscription(input);
+    if (!checked.ok) return checked;
+    const secret = newSecret('whsec');
+    const sub = await store.insertSubscription(deps.db, {
+      id: deps.ids.next('whs'), url: input.url, eventTypes: [...new Set(input.eventTypes)], siteId: checked.value.siteId,
+      ownerId: input.ownerId ?? null, description: input.description ?? null, secret, now: now(),
+    });
+    return ok({ ...sub, secret });
+  }
+
+  async function updateSubscription(id: string, input: SubscriptionInput): Promise<Outcome<Subscription>> {
+    const checked = await checkSubscription(input);
+    if (!checked.ok) return checked;
+    const sub = await store.updateSubscription(deps.db, id, {
+      url: input.url, eventTypes: [...new Set(input.eventTypes)], siteId: checked.value.siteId, ownerId: input.ownerId ?? null,
+      description: input.description ?? null, now: now(),
+    });
+    return sub === undefined ? reject('NOT_FOUND', `no webhook subscription ${id}`) : ok(sub);
+  }
+
+  async function getSubscription(id: string): Promise<Outcome<Subscription>> {
+    const sub = await store.subscription(deps.db, id);
+    return sub === undefined ? reject('NOT_FOUND', `no webhook subscription ${id}`) : ok(sub);
+  }
+
+  async function deleteSubscription(id: string): Promise<Outcome<{ id: string; deleted: true }>> {
+    return (await store.deleteSubscription(deps.db, id, now())) ? ok({ id, deleted: true }) : reject('NOT_FOUND', `no webhook subscription ${id}`);
+  }
+
+  /** A disabled subscription made ACTIVE again: its failure run starts over, its waiting deliveries are due at once. */
+  async function enableSubscription(id: string): Promise<Outcome<Subscription>> {
+    return deps.db.tx(async (tx) => {
+      const sub = await store.subscription(tx, id, true);
+      if (sub === undefined) return reject('NOT_FOUND', `no webhook subscription ${id}`);
+      if (sub.status === 'ACTIVE') return ok(sub);
+      const move = subscriptionLifecycle.check(sub.status, 'ACTIVE');
+      if (!move.ok) return move;
+      const enabled = await store.setStatus(tx, id, 'ACTIVE', null, now());
+      await store.dueNow(tx, id, now());
+      return ok(enabled);
+    });
+  }
+
+  /**
+   * An event becomes one delivery per live subscription that takes its type, site and owner, in the handler's
+   * transaction (the event's inbox entry commits with it: a redelivered event adds nothing, and the unique key holds too).
+   */
+  async function recordEvent(tx: Tx, event: EventEnvelope): Promise<void> {
+    const subs = await store.liveSubscriptions(tx);
+    const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+    const siteId = event.siteid ?? (typeof data.siteId === 'string' ? data.siteId : undefined);
+    const ownerId = typeof data.ownerId === 'string' ? data.ownerId : undefined;
+    let body: string | undefined;
+    for (const s of subs) {
+      if (!matchesType(s.eventTypes, event.type)) continue;
+      if (s.siteId !== null && s.siteId !== siteId) continue;
+      if (s.ownerId !== null && s.ownerId !== ownerId) continue;
+      body ??= JSON.stringify(event);
+      await store.insertDelivery(tx, { id: deps.ids.next('whd'), subscriptionId: s.id, eventId: event.id, eventType: event.type, subject: event.subject, body, now: now() });
+    }
+  }
+
+  /** One POST of a delivery: the status code, or the network error. */
+  async function post(d: { url: string; secret: string; id: string; eventId: string; eventType: string; body: string }): Promise<{ status: number | null; error: string | null; ms: number }> {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST', body: d.body, redirect: 'manual', signal: AbortSignal.timeout(settings.timeoutMs),
+        headers: {
+          'content-type': 'application/json', 'user-agent': 'PakLog-Webhooks/1',
+          [PAKLOG_SIGNATURE_HEADER]: signPakLog(d.secret, d.body, Math.floor(now().getTime() / 1000)),
+          'PakLog-Event-Id': d.eventId, 'PakLog-Event-Type': d.eventType, 'PakLog-Delivery-Id': d.id,
+        },
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      const ms = Math.round(performance.now() - t0);
+      return res.status >= 200 && res.status < 300 ? { status: res.status, error: null, ms } : { status: res.status, error: `HTTP ${res.status}`, ms };
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      return { status: null, error: cause ?? (e instanceof Error ? e.name === 'TimeoutError' ? `no answer in ${settings.timeoutMs} ms` : e.message : String(e)), ms: Math.round(performance.now() - t0) };
+    }
+  }
+
+  /**
+   * The delivery job: claims the due heads of their chains (lease: another process does not send them meanwhile),
+   * sends them side by side, records each answer; a failure schedules the next attempt with backoff and jitter, and
+   * the subscription's run of failures reaching `maxFailures` disables it (event + visible state). Answers how many
+   * it sent.
+   */
+  async function deliverDue(): Promise<number> {
+    const claimed = await store.claimDue(deps.db, now(), settings.timeoutMs + 10_000, settings.batch);
+    await Promise.all(claimed.map(async (d) => {
+      const answer = await post(d);
+      const attempt = d.attempts + 1;
+      const at = now();
+      await deps.db.tx(async (tx) => {
+        await store.recordAttempt(tx, { deliveryId: d.id, attempt, at, statusCode: answer.status, error: answer.error, durationMs: answer.ms });
+        if (answer.error === null) {
+          await store.markDelivered(tx, d.id, attempt, answer.status ?? 0, at);
+          await store.succeeded(tx, d.subscriptionId);
+          return;
+        }
+        await store.markFailed(tx, d.id, attempt, answer.status, answer.error, new Date(at.getTime() + retryDelayMs(settings, attempt, Math.random())));
+        const run = await store.failed(tx, d.subscriptionId);
+        if (run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
+          const reason = `${run.consecutiveFailures} failed deliveries in a row, the last: ${answer.error}`;
+          subscriptionLifecycle.assertCan('ACTIVE', 'DISABLED');
+          await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);
+          deps.log.warn({ subscriptionId: d.subscriptionId, url: run.url, reason }, 'webhook subscription disabled');
+          await deps.bus.append(tx, 'integrations', [{
+            type: IntegrationsEvents.subscriptionDisabled, subject: d.subscriptionId,
+            data: { subscriptionId: d.subscriptionId, url: run.url, consecutiveFailures: run.consecutiveFailures, reason: answer.error },
+          }], {});
+        }
+      });
+    }));
+    return claimed.length;
+  }
+
+  async function getDelivery(id: string): Promise<Outcome<Delivery & { body: string; attemptLog: Awaited<ReturnType<typeof store.attempts>> }>> {
+    const d = await store.delivery(deps.db, id);
+    if (d === undefined) return reject('NOT_FOUND', `no webhook delivery ${id}`);
+    return ok({ ...d, attemptLog: await store.attempts(deps.db, id) });
+  }
+
+  /** Manual replay: the delivery is sent again (a delivered one too), as soon as it heads its chain. */
+  async function replayDelivery(id: string): Promise<Outcome<Delivery>> {
+    const d = await store.requeue(deps.db, id, now());
+    return d === undefined ? reject('NOT_FOUND', `no webhook delivery ${id}`) : ok(d);
+  }
+
+  const listDeliveries = (f: { subscriptionId?: string | undefined; status?: WebhookDeliveryStatus | undefined; subject?: string | undefined }, after: string | null, limit: number) =>
+    store.deliveries(deps.db, f, after, limit);
+
+  async function createChannel(input: { shopDomain: string; siteId: string; carrier?: string | undefined; secret?: string | undefined }): Promise<Outcome<Channel & { secret: string }>> {
+    const site = await resolveSiteId(apis.locations, input.siteId);
+    if (!site.ok) return site;
+    const secret = input.secret ?? newSecret('sfsec');
+    const ch = await store.insertChannel(deps.db, {
+      id: deps.ids.next('sfc'), shopDomain: input.shopDomain.toLowerCase(), siteId: site.value, carrier: input.carrier ?? 'OWN_FLEET', secret, now: now(),
+    });
+    return ch === undefined ? reject('CHANNEL_EXISTS', `a channel for ${input.shopDomain} exists`, [{ field: '/shopDomain', message: 'has a channel already' }]) : ok({ ...ch, secret });
+  }
+
+  /**
+   * An inbound storefront order: the shop's channel, the HMAC of the raw body with its secret, then — unless this
+   * webhook id was answered already — the payload mapped and handed to the order intake (idempotent on externalId:
+   * two deliveries racing still make one order).
+   */
+  async function storefrontOrder(req: StorefrontRequest, meta: EventMeta): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean }>> {
+    const channel = req.shopDomain === undefined ? undefined : await store.channelByDomain(deps.db, req.shopDomain.toLowerCase());
+    // An unknown shop and a bad signature get the same answer: a forger learns nothing about which shops exist.
+    if (channel === undefined || !verifyShopifyHmac(channel.secret, req.hmac, req.rawBody)) {
+      return reject('WEBHOOK_SIGNATURE_INVALID', 'the X-Shopify-Hmac-Sha256 header does not sign this body for this shop (X-Shopify-Shop-Domain)');
+    }
+    if (req.webhookId !== undefined) {
+      const seen = await store.inbound(deps.db, channel.id, req.webhookId);
+      if (seen !== undefined) return ok({ orderId: seen.orderId, externalId: seen.externalId, status: null, duplicate: true });
+    }
+    const mapped = mapStorefrontOrder((typeof req.body === 'object' && req.body !== null ? req.body : {}), {
+      siteId: channel.siteId, carrier: channel.carrier, prefix: `${channel.shopDomain.split('.')[0]?.toUpperCase() ?? 'SHOP'}-`,
+    });
+    if (mapped.intake === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order cannot be mapped', mapped.errors);
+    const orders = apis.orders();
+    if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
+    const received = await orders.receive(mapped.intake, meta);
+    if (!received.ok) return received;
+    if (req.webhookId !== undefined) {
+      await store.recordInbound(deps.db, { channelId: channel.id, webhookId: req.webhookId, orderId: received.value.orderId, externalId: mapped.intake.externalId, now: now() });
+    }
+    return ok({ orderId: received.value.orderId, externalId: mapped.intake.externalId, status: received.value.status, duplicate: !received.value.created });
+  }
+
+  return {
+    createSubscription, updateSubscription, getSubscription, deleteSubscription, enableSubscription,
+    listSubscriptions: (after: string | null, limit: number) => store.subscriptions(deps.db, after, limit),
+    recordEvent, deliverDue, getDelivery, replayDelivery, listDeliveries,
+    createChannel, listChannels: (after: string | null, limit: number) => store.channels(deps.db, after, limit),
+    storefrontOrder,
+  };
+}
+
+export type IntegrationsService = ReturnType<typeof integrationsService>;

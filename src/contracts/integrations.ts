@@ -1,0 +1,85 @@
+/**
+ * integrations: outbound webhooks (subscriptions, signed deliveries, retries) and inbound storefront webhooks
+ * (ADR 0034, docs/operations/webhooks.md).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Type, type Static } from 'typebox';
+import type { ErrorSpecs } from '../platform/errors.ts';
+import { InventoryEvents } from './inventory.ts';
+import { OrderEvents } from './orders.ts';
+import { PackShipEvents } from './pack-ship.ts';
+
+/**
+ * The event types a webhook subscription may ask for: every order event, the shipment events of pack & ship, and
+ * inventory's stock events. A subscription may also name a family with a trailing `*` (`orders.order.*`).
+ */
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [
+  ...Object.values(OrderEvents),
+  PackShipEvents.shipmentCreated, PackShipEvents.shipmentDispatched, PackShipEvents.orderPacked, PackShipEvents.shippingStopped,
+  ...Object.values(InventoryEvents).filter((t) => t.startsWith('inventory.stock.')),
+];
+
+export const WEBHOOK_SUBSCRIPTION_STATUSES = ['ACTIVE', 'DISABLED'] as const;
+export type WebhookSubscriptionStatus = (typeof WEBHOOK_SUBSCRIPTION_STATUSES)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+export const IntegrationsEvents = {
+  subscriptionDisabled: 'integrations.subscription.disabled.v1',
+} as const;
+
+/** The payload of every integrations event, by type name; the description says when it is emitted. */
+export const IntegrationsEventSchemas = {
+  [IntegrationsEvents.subscriptionDisabled]: Type.Object({
+    subscriptionId: Type.String(), url: Type.String(),
+    consecutiveFailures: Type.Integer({ description: 'Failed attempts in a row when it was disabled (PAKLOG_WEBHOOK_MAX_FAILURES)' }),
+    reason: Type.String({ description: 'The last failure: an HTTP status or a network error' }),
+  }, { description: 'A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled; its deliveries wait until it is enabled again.' }),
+} as const;
+
+export type SubscriptionDisabled = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.subscriptionDisabled]>;
+
+/** Coded errors of integrations. */
+export const IntegrationsErrors = {
+  WEBHOOK_SIGNATURE_INVALID: { status: 401, title: 'The webhook signature does not match the body' },
+  UNKNOWN_EVENT_TYPE: { status: 422, title: 'A webhook subscription names an event type PakLog does not offer' },
+  WEBHOOK_URL_INVALID: { status: 422, title: 'A webhook URL must be http or https' },
+  STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
+  CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
+  ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },
+} as const satisfies ErrorSpecs;
+
+/** The header PakLog signs every webhook delivery with. */
+export const PAKLOG_SIGNATURE_HEADER = 'PakLog-Signature';
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` — the value of the PakLog-Signature header. */
+export function signPakLog(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/**
+ * For receivers: true when `header` (PakLog-Signature) signs the raw `body` with `secret` and its timestamp is within
+ * `toleranceS` seconds of `now` (replay protection). Compares in constant time; any `v1=` of the header may match
+ * (several are sent while a secret is rotated).
+ */
+export function verifyPakLogSignature(secret: string, header: string | undefined, body: string, toleranceS = 300, now: Date = new Date()): boolean {
+  if (header === undefined) return false;
+  const parts = header.split(',').map((p) => p.trim().split('=', 2) as [string, string | undefined]);
+  const t = Number(parts.find(([k]) => k === 't')?.[1]);
+  if (!Number.isInteger(t) || Math.abs(now.getTime() / 1000 - t) > toleranceS) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  return parts.filter(([k]) => k === 'v1').some(([, v]) => {
+    const given = Buffer.from(v ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+/** Shopify's scheme: base64 HMAC-SHA256 of the raw body (X-Shopify-Hmac-Sha256), compared in constant time. */
+export function verifyShopifyHmac(secret: string, header: string | undefined, rawBody: string | Buffer): boolean {
+  if (header === undefined) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(rawBody).digest('base64'));
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
