@@ -8,6 +8,8 @@ export const ID_PREFIXES = [
   'asn', 'put',
   // Replenishments and customer returns (RMAs) of inventory (issue 11).
   'rpl', 'rma',
+  // Owners: the 3PL clients stock and orders belong to (ADR 0028).
+  'own',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -10,6 +10,10 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
   const implementation: InventoryServiceHandlers = {
     Atp: unaryHandler(log, async (req) => ({ quantities: Object.fromEntries(await api.atp(req.siteId, req.skus)) })),
     CandidateLocations: unaryHandler(log, async (req) => ({ locationIds: Object.fromEntries(await api.candidateLocations(req.siteId, req.skus)) })),
+    GetOwner: unaryHandler(log, async (req) => {
+      const owner = await api.getOwner(req.id);
+      return owner === undefined ? { found: false } : { found: true, ...owner };
+    }),
   };
   return { name: 'paklog.inventory.v1.InventoryService', definition: paklogServices().inventory, implementation };
 }
@@ -24,6 +28,10 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async candidateLocations(siteId, skus) {
       const res = await channel.call(service.CandidateLocations, { siteId, skus: [...skus] });
       return new Map(Object.entries(res.locationIds));
+    },
+    async getOwner(id) {
+      const res = await channel.call(service.GetOwner, { id });
+      return res.found ? { id: res.id, code: res.code, name: res.name } : undefined;
     },
   };
 }

@@ -14,6 +14,7 @@ import { inventoryService } from './service.ts';
 import { SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
+import { ownerLookup } from './http-owners.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -78,6 +79,7 @@ export function inventoryContext(
         return new Map(skus.map((s) => [s, bySku.get(s) ?? 0]));
       },
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
+      getOwner: (id) => ownerLookup(deps).getOwner(id),
     },
   });
   return { ...module, commands };

@@ -29,7 +29,7 @@ export function ordersContext(
     schema: 'orders',
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
-    routes: orderRoutes(deps, service, apis.locations),
+    routes: orderRoutes(deps, service, apis.locations, apis.inventory),
     sitesOf: { ord: siteOfRow(deps.db, 'orders.orders') },
     subscriptions: orderSubscriptions(service),
   });

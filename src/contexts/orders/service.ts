@@ -78,7 +78,7 @@ export function orderService(
         return { id: other, created: false };
       }
       const data: OrderReceived = {
-        orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
+        orderId, externalId: input.externalId, siteId: input.siteId, ownerId: input.ownerId, carrier: input.carrier, priority: input.priority,
         lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
         // Only when set (ADR 0012: an optional field; consumers read absent as false).
         ...(input.shipComplete ? { shipComplete: true } : {}),
@@ -114,14 +114,15 @@ export function orderService(
 
   /** A page of orders; `ids` and `waveId` narrow it, `withLines` adds every order's lines (one more statement). */
   async function list(q: {
-    limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined;
+    limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; ownerId?: string | undefined;
+    externalId?: string | undefined;
     ids?: readonly string[] | undefined; waveId?: string | undefined; withLines?: boolean | undefined;
   }): Promise<Outcome<OrderPage>> {
     const after = cursorKey(q.cursor); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
     const items = await listOrders(deps.db, {
-      limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null, ids: q.ids ?? null, waveId: q.waveId ?? null,
+      limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, ownerId: q.ownerId ?? null, externalId: q.externalId ?? null, ids: q.ids ?? null, waveId: q.waveId ?? null,
     });
     const next = nextCursor(items, q.limit, (l) => l.id);
     if (q.withLines !== true) return ok({ items, nextCursor: next });
@@ -192,7 +193,7 @@ export function orderService(
     await cancelLines(tx, o.id);
     await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
     const lines = await orderLines(tx, o.id);
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ownerId: o.ownerId, previousStatus: o.status, lines: lineData(lines), reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;

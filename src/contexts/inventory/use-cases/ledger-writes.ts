@@ -38,9 +38,9 @@ export async function changeBalanceOrFail(
 }
 
 /** SKU on-hand change the decider allowed: refused only if the decision was wrong. */
-export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, sku: string, delta: number, unpickable: number,
+export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, ownerId: string, sku: string, delta: number, unpickable: number,
   fault: string): Promise<void> {
-  if ((await store.changeSkuOnHand(tx, siteId, sku, delta, unpickable)) === undefined) throw new Error(fault);
+  if ((await store.changeSkuOnHand(tx, siteId, ownerId, sku, delta, unpickable)) === undefined) throw new Error(fault);
 }
 
 /** An allocation row's new state, as a decider set it. */
@@ -59,6 +59,7 @@ export async function saveAllocation(tx: Tx, c: AllocationChange): Promise<void>
 /** Units of a SKU no longer allocated (cancel, short pick, shortage, shipment). */
 export interface Release {
   readonly siteId: string;
+  readonly ownerId: string;
   readonly sku: string;
   readonly quantity: number;
 }

@@ -9,7 +9,7 @@ const stocked: AdjustState = {
   balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const adjustment = (o: Partial<AdjustCommand> = {}): AdjustCommand => ({
-  siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
+  siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
 });
 
 describe('adjust', () => {

@@ -40,7 +40,7 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
             fromPickable = await lockPickable(tx, r.from_location_id);
           }
         }
-        const fromKey = { siteId: r.site_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
+        const fromKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: r.to_location_id }]);
         source = await store.getBalance(tx, fromKey);
       }
@@ -50,7 +50,7 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
       const d = decision.value;
       await changeBalanceOrFail(tx, d.from, -d.quantity, 0, `replenishment move of ${d.quantity} refused at ${d.from.locationId}`);
       await store.addMovedOnHand(tx, d.to, d.quantity, d.expiresOn, d.firstReceivedAt);
-      await store.changeUnpickable(tx, d.from.siteId, d.from.sku, d.unpickable);
+      await store.changeUnpickable(tx, d.from.siteId, d.from.ownerId, d.from.sku, d.unpickable);
       const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, {
         status: 'COMPLETED', moved: d.quantity, confirmedBy: input.workerId ?? meta.actor?.id ?? null, at: deps.clock.now(),
       });

@@ -17,7 +17,7 @@ const state: InboundReceiptState = {
   candidates: [at('far', 'PICK_FACE', 40), at('near', 'STORAGE', 5), at('qua', 'QUARANTINE', 50)], policy: closestFreePolicy,
 };
 const scan = (o: Partial<InboundReceiptCommand> = {}): InboundReceiptCommand => ({
-  asnId: 'asn_1', siteId: SITE, sku: 'SKU-A', quantity: 4, locationId: 'loc_dock', movementId: 'mov_1', putawayId: 'put_1', ...o,
+  asnId: 'asn_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', quantity: 4, locationId: 'loc_dock', movementId: 'mov_1', putawayId: 'put_1', ...o,
 });
 
 describe('receiving at the dock', () => {

@@ -6,7 +6,7 @@ import { decideReceive, type ReceiveCommand, type ReceiveState } from './decide.
 const spec = deciderSpec(decideReceive);
 const plain = { lotControlled: false, expiryControlled: false };
 const known: ReceiveState = { product: plain, location: location(), pickable: true };
-const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', quantity: 5,
+const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', quantity: 5,
   movementId: 'mov_1', ...o });
 
 describe('receive', () => {
