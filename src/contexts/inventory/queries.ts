@@ -59,7 +59,7 @@ export function inventoryQueries(db: Executor) {
       return r === undefined ? undefined : returnView(r, await store.confirmationsOf(db, [r.id]));
     },
 
-    async summary(siteId: string, sku: string | undefined, ownerId?: string | undefined) {
+    async summary(siteId: string, sku: string | undefined, ownerId?: string) {
       const rows = await store.summary(db, siteId, sku, ownerId);
       return rows.map((r) => ({
         sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,

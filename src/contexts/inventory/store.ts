@@ -472,7 +472,7 @@ export interface SummaryRow {
 }
 
 /** Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. */
-export async function summary(db: Executor, siteId: string, sku: string | undefined, ownerId?: string | undefined): Promise<SummaryRow[]> {
+export async function summary(db: Executor, siteId: string, sku: string | undefined, ownerId?: string): Promise<SummaryRow[]> {
   return db.query<SummaryRow>(
     `WITH l AS (
        SELECT sku,

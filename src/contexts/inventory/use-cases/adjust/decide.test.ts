@@ -16,7 +16,7 @@ describe('adjust', () => {
   it('removes unreserved, unallocated units with one ADJUST movement', () => {
     spec.given(stocked).when(adjustment({ delta: -6 })).then((d) => {
       expect(d.delta).toBe(-6);
-      expect(d.movements).toEqual([{ id: 'mov_1', type: 'ADJUST', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '',
+      expect(d.movements).toEqual([{ id: 'mov_1', type: 'ADJUST', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: '',
         deltaOnHand: -6, reason: 'DAMAGED', reference: 'mov_1' }]);
     });
   });

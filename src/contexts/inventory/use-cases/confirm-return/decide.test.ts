@@ -25,7 +25,7 @@ describe('confirming a return to stock by scan', () => {
     spec.given(state).when(confirm()).then((d) => {
       if (d.replay) throw new Error('not a replay');
       expect(d.quantity).toBe(3);
-      expect(d.from).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' });
+      expect(d.from).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' });
       expect(d.to.locationId).toBe('loc_b');
       expect(d.expiresOn).toBe('2027-01-01');
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand, m.reason, m.reference])).toEqual([

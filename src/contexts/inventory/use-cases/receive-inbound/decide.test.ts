@@ -23,7 +23,7 @@ const scan = (o: Partial<InboundReceiptCommand> = {}): InboundReceiptCommand => 
 describe('receiving at the dock', () => {
   it('receives against the ASN line at the receiving location and asks for a putaway to the nearest free storage', () => {
     spec.given(state).when(scan()).then((d) => {
-      expect(d.receipt.key).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_dock', lot: '', status: 'AVAILABLE' });
+      expect(d.receipt.key).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_dock', lot: '', status: 'AVAILABLE' });
       // At a receiving location the units are on hand but not promisable.
       expect([d.receipt.available, d.receipt.unpickable]).toEqual([4, 4]);
       expect(d.line).toEqual({ asnId: 'asn_1', lineNo: 1, received: 4, damaged: 0 });
