@@ -40,7 +40,8 @@ const MovementSchema = Type.Object({
   actor: Nullable({ ...Actor, description: 'Who caused it (null on movements written before actors were recorded)' }),
 });
 const ReservationSchema = Type.Object({
-  reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),
+  reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), ownerId: Type.String(),
+  sku: Type.String(),
   locationId: Type.String(), lot: NullableString, quantity: Type.Integer(), picked: Type.Integer(), shorted: Type.Integer(), status: Type.String(),
 });
 const SummarySchema = Type.Object({
