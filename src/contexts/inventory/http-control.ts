@@ -23,7 +23,7 @@ const Lot = Type.String({ minLength: 1, maxLength: 64 });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
 const HeldBalance = Type.Object({
-  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
+  siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
   onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(), expiresOn: Nullable(Type.String({ format: 'date' })), firstReceivedAt: DateTime,
 });
 const StatusChangeSchema = Type.Object({

@@ -51,7 +51,7 @@ const PutawaySchema = Type.Object({
   })),
 }, { description: 'A putaway request: received units waiting at the receiving location until put away by scan' });
 const BalanceSchema = Type.Object({
-  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
+  siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
   onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(), expiresOn: Nullable(IsoDate), firstReceivedAt: DateTime,
 });
 const ReceiptResultSchema = Type.Object({

@@ -23,7 +23,7 @@ const SettingSchema = Type.Object({
 }, { description: 'A pick face\'s min/max for one SKU' });
 
 const ReplenishmentSchema = Type.Object({
-  id: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Nullable(Type.String()),
+  id: Type.String(), siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), lot: Nullable(Type.String()),
   fromLocationId: Type.String({ description: 'The reserve/storage location the units come from (FEFO)' }),
   toLocationId: Type.String({ description: 'The pick face they go to: the location the confirm must scan' }),
   quantity: Type.Integer({ description: 'Units asked for' }), moved: Type.Integer({ description: 'Units the confirm moved' }),
