@@ -397,7 +397,9 @@ export async function resolveOwnerId(
   if (scope !== null && requested !== undefined && requested !== scope) {
     return reject('OWNER_NOT_ALLOWED', `This caller acts for owner ${scope} only`, [{ field, message: 'is not the owner this caller acts for' }]);
   }
-  const id = requested ?? scope ?? DEFAULT_OWNER_ID;
+  // Naming no owner costs no lookup: the default owner always exists (migration 013), a key's owner was set by an admin.
+  if (requested === undefined) return ok(scope ?? DEFAULT_OWNER_ID);
+  const id = requested;
   const owner = await api.getOwner(id);
   return owner === undefined ? reject('UNKNOWN_OWNER', `No owner ${id}`, [{ field, message: 'is not the id of an owner' }]) : ok(owner.id);
 }

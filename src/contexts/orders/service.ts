@@ -1,3 +1,4 @@
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
@@ -78,10 +79,11 @@ export function orderService(
         return { id: other, created: false };
       }
       const data: OrderReceived = {
-        orderId, externalId: input.externalId, siteId: input.siteId, ownerId: input.ownerId, carrier: input.carrier, priority: input.priority,
+        orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
         lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
         // Only when set (ADR 0012: an optional field; consumers read absent as false).
         ...(input.shipComplete ? { shipComplete: true } : {}),
+        ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => received.inc());
@@ -193,7 +195,7 @@ export function orderService(
     await cancelLines(tx, o.id);
     await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
     const lines = await orderLines(tx, o.id);
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ownerId: o.ownerId, previousStatus: o.status, lines: lineData(lines), reason };
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }), previousStatus: o.status, lines: lineData(lines), reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;

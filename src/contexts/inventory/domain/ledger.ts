@@ -52,6 +52,19 @@ export function reservedBalance(r: { site_id: string; owner_id: string; sku: str
  */
 export const stockKey = (ownerId: string, sku: string): string => `${ownerId}\u0000${sku}`;
 
+/**
+ * Events as published: `ownerId` is left out where it is the default owner (ADR 0012: absent = `own_default`), so the
+ * events of a single-owner site read as they did before owners existed.
+ */
+export function withoutDefaultOwner(events: readonly PublishedEvent[]): PublishedEvent[] {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === 'ownerId' && x === DEFAULT_OWNER_ID)).map(([k, x]) => [k, strip(x)]));
+  };
+  return events.map((e) => ({ ...e, data: strip(e.data) }) as PublishedEvent);
+}
+
 /** SKU, then line: the order SKU rows are locked and lines are allocated in, everywhere. */
 export function skuThenLine(a: { sku: string; line: string }, b: { sku: string; line: string }): number {
   if (a.sku !== b.sku) return a.sku < b.sku ? -1 : 1;

@@ -6,7 +6,7 @@ import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../platform/db/database.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { namesOne, type LocationRefOf } from '../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../domain/ledger.ts';
+import { withoutDefaultOwner, type BalanceKey, type PlannedMovement } from '../domain/ledger.ts';
 import type { AllocationStatus } from '../domain/stock.ts';
 import * as store from '../store.ts';
 
@@ -25,7 +25,7 @@ export async function record(
     meta: EventMeta,
 ): Promise<void> {
   await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor })));
-  await deps.bus.append(tx, 'inventory', events, meta);
+  await deps.bus.append(tx, 'inventory', withoutDefaultOwner(events), meta);
 }
 
 /** A balance change the decider allowed on locked rows: the conditional UPDATE refusing it is a broken invariant. */

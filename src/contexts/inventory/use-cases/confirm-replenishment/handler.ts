@@ -1,3 +1,4 @@
+import { withoutDefaultOwner } from '../../domain/ledger.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -68,7 +69,7 @@ export function cancelReplenishmentHandler(deps: PlatformDeps) {
       const decision = decideCancelReplenishment({ replenishment: r }, input, deps.clock.now());
       if (!decision.ok) return decision;
       const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, { status: 'CANCELLED', moved: 0, confirmedBy: null, at: null });
-      await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
       return ok(replenishmentView(updated));
     });
 }

@@ -6,7 +6,7 @@ import { ok, unwrap, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { located, type LocationRefOf } from '../../domain/command-checks.ts';
 import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
-import { stockKey } from '../../domain/ledger.ts';
+import { stockKey, withoutDefaultOwner } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import * as replenishments from '../../replenishment-store.ts';
 import { replenishmentView, type ReplenishmentView } from '../../views-replenishment.ts';
@@ -34,7 +34,7 @@ export async function requestReplenishment(
   const decision = decideReplenishmentRequest({ setting, face, open, sources }, { ...ask, id: deps.ids.next('rpl') }, deps.clock.now());
   if (decision.ok && decision.value.kind === 'new') {
     await replenishments.insertReplenishment(tx, decision.value.row);
-    await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+    await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
   }
   return decision;
 }
