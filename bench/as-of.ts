@@ -76,20 +76,20 @@ export async function main(args: string[]): Promise<void> {
       const t0 = performance.now();
       // Row i belongs to key i mod keys; its n-th movement (n = i div keys) is +3 when n mod 3 = 0, else −1.
       await raw.query(
-        `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, created_at)
-         SELECT 'mov_bench_' || i, CASE WHEN (i / $3) % 3 = 0 THEN 'RECEIPT' ELSE 'PICK' END, $1,
+        `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, created_at)
+         SELECT 'mov_bench_' || i, CASE WHEN (i / $3) % 3 = 0 THEN 'RECEIPT' ELSE 'PICK' END, $1, 'own_default',
                 'SKU-' || lpad(((i % $3) / $4)::text, 5, '0'), 'loc_bench_' || ((i % $3) % $4), '', 'AVAILABLE',
                 CASE WHEN (i / $3) % 3 = 0 THEN 3 ELSE -1 END,
                 $5::timestamptz + make_interval(secs => i * $6::float8 / 1000)
            FROM generate_series(0, $2 - 1) i`,
         [SITE, rows, keys, locations, start, stepMs]);
       await raw.query(
-        `INSERT INTO inventory.balances (site_id, sku, location_id, lot, status, on_hand)
-         SELECT site_id, sku, location_id, lot, status, sum(delta_on_hand) FROM inventory.movements WHERE site_id = $1
-          GROUP BY site_id, sku, location_id, lot, status`, [SITE]);
+        `INSERT INTO inventory.balances (site_id, owner_id, sku, location_id, lot, status, on_hand)
+         SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand) FROM inventory.movements WHERE site_id = $1
+          GROUP BY site_id, owner_id, sku, location_id, lot, status`, [SITE]);
       await raw.query(
-        `INSERT INTO inventory.sku_stock (site_id, sku, on_hand_available)
-         SELECT site_id, sku, sum(on_hand) FROM inventory.balances WHERE site_id = $1 GROUP BY site_id, sku`, [SITE]);
+        `INSERT INTO inventory.sku_stock (site_id, owner_id, sku, on_hand_available)
+         SELECT site_id, owner_id, sku, sum(on_hand) FROM inventory.balances WHERE site_id = $1 GROUP BY site_id, owner_id, sku`, [SITE]);
       await raw.query(`ANALYZE inventory.movements`);
       await raw.query(`ANALYZE inventory.balances`);
       const generateS = +((performance.now() - t0) / 1000).toFixed(1);

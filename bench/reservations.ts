@@ -116,12 +116,12 @@ export async function main(args: string[]): Promise<void> {
       // stock tables reconcile; the raw path works on another site's rows of the same table.
       for (const site of [SITE, RAW_SITE]) {
         await raw.query(
-          `INSERT INTO inventory.balances (site_id, sku, location_id, lot, status, on_hand) SELECT $1, sku, 'loc_bench', '', 'AVAILABLE', $3 FROM unnest($2::text[]) sku`,
+          `INSERT INTO inventory.balances (site_id, owner_id, sku, location_id, lot, status, on_hand) SELECT $1, 'own_default', sku, 'loc_bench', '', 'AVAILABLE', $3 FROM unnest($2::text[]) sku`,
           [site, skus, STOCK]);
         await raw.query(
-          `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, delta_on_hand)
-           SELECT 'mov_bench_' || $1 || '_' || sku, 'RECEIPT', $1, sku, 'loc_bench', $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
-        await raw.query(`INSERT INTO inventory.sku_stock (site_id, sku, on_hand_available) SELECT $1, sku, $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
+          `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, delta_on_hand)
+           SELECT 'mov_bench_' || $1 || '_' || sku, 'RECEIPT', $1, 'own_default', sku, 'loc_bench', $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
+        await raw.query(`INSERT INTO inventory.sku_stock (site_id, owner_id, sku, on_hand_available) SELECT $1, 'own_default', sku, $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
       }
       const metrics = new Metrics();
       // The allocate-order handler reads the clock and ids and appends to the outbox through the bus; nothing else of the deps.

@@ -2,7 +2,7 @@
 import type { EventMeta } from '../platform/bus/envelope.ts';
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
-import type { ErrorSpecs } from '../platform/errors.ts';
+import { ok, reject, type ErrorSpecs, type Outcome } from '../platform/errors.ts';
 
 export const STOCK_STATUSES = ['AVAILABLE', 'HOLD', 'QUARANTINE', 'DAMAGED'] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
@@ -111,6 +111,13 @@ export type ShortOutcome = (typeof SHORT_OUTCOMES)[number];
 export const SHORT_TASK_TYPES = ['REPLENISH', 'COUNT'] as const;
 
 const Lot = Type.Union([Type.String(), Type.Null()]);
+
+/**
+ * The owner (3PL client, ADR 0028) whose units an event is about. Optional so events written before owners existed stay
+ * valid; absent means the default owner `own_default`.
+ */
+export const OwnerIdField = Type.Optional(Type.String({ description: "The units' owner (3PL client, ADR 0028); absent: the default owner `own_default`." }));
+
 const SkuQuantity = Type.Object({ sku: Type.String(), quantity: Type.Integer() });
 const NullableText = Type.Union([Type.String(), Type.Null()]);
 
@@ -134,6 +141,7 @@ export const ReservationSchema = Type.Object({
   reservationId: Type.String(),
   orderId: Type.String(),
   lineId: Type.String(),
+  ownerId: OwnerIdField,
   sku: Type.String(),
   locationId: Type.String(),
   lot: Lot,
@@ -142,7 +150,7 @@ export const ReservationSchema = Type.Object({
 export type Reservation = Static<typeof ReservationSchema>;
 
 const ReplenishmentProperties = {
-  replenishmentId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot,
+  replenishmentId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot,
   fromLocationId: Type.String({ description: 'The reserve/storage location the units come from (first to expire, then oldest).' }),
   toLocationId: Type.String({ description: 'The pick face they go to.' }),
   quantity: Type.Integer({ description: 'Units asked for: up to the face\'s max (or the units a short missed), no more than the source holds free.' }),
@@ -151,11 +159,11 @@ const ReplenishmentProperties = {
 /** The payload of every inventory event, by type name; the description says when it is emitted. */
 export const InventoryEventSchemas = {
   [InventoryEvents.received]: Type.Object({
-    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
     quantity: Type.Integer(), movementId: Type.String(),
   }, { description: 'Units were received at a location (`POST /inventory/receipts`): one RECEIPT movement. Frees stock for backorders.' }),
   [InventoryEvents.adjusted]: Type.Object({
-    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
     reason: Type.Enum(ADJUSTMENT_REASONS), movementId: Type.String(),
   }, { description: 'On-hand at a location was adjusted with a reason (`POST /inventory/adjustments`, or SHORT_PICK when a short pick finds the units gone). A positive one frees stock for backorders.' }),
   [InventoryEvents.allocated]: Type.Object({
@@ -167,7 +175,7 @@ export const InventoryEventSchemas = {
   }, { description: "An order's allocation released: its cancellation, a short pick or a reservation shortage (frees stock for backorders)." }),
   [InventoryEvents.reserved]: Type.Object({
     waveId: Type.String(), siteId: Type.String(), reservations: List(ReservationSchema),
-    shortages: List(Type.Object({ orderId: Type.String(), lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() }), {
+    shortages: List(Type.Object({ orderId: Type.String(), lineId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), quantity: Type.Integer() }), {
       description: 'Lines that could not be reserved in full (stock moved, blocked or lost since allocation).',
     }),
     backordered: List(Type.Object({ orderId: Type.String(), lines: List(AllocationLineSchema) }), {
@@ -178,16 +186,16 @@ export const InventoryEventSchemas = {
     orderId: Type.String(), siteId: Type.String(), shipmentId: Type.String(), lines: List(SkuQuantity),
   }, { description: "A shipment's units left the building (on `pack-ship.shipment.dispatched`): SHIP movements from the order's in-process balance." }),
   [InventoryEvents.returned]: Type.Object({
-    orderId: Type.String(), siteId: Type.String(),
+    orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField,
     lines: List(Type.Object({ sku: Type.String(), locationId: Type.String(), lot: Lot, quantity: Type.Integer() })),
   }, { description: 'Units picked for an order that was then cancelled were put back into stock: a return confirmed by scan (`POST /inventory/returns/{id}/confirm`), at the location scanned (MOVE movements, reason RETURN_TO_STOCK). Into a pickable location it frees stock for backorders.' }),
   [InventoryEvents.returnRequested]: Type.Object({
-    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, quantity: Type.Integer(),
+    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, quantity: Type.Integer(),
     fromLocationId: Type.String({ description: "The order's in-process location (`IN_PROCESS:<orderId>`): the units stay there, on hand but not promisable, until the return is confirmed." }),
     suggestedLocationId: Type.String({ description: 'Where the units were picked from: where the return task suggests putting them.' }),
   }, { description: 'Units picked for an order that was cancelled (before or after packing, or picked after the cancel) must be walked back to stock: one return per SKU, lot and pick location. Tasks queues a MOVE task for it (reference = returnId).' }),
   [InventoryEvents.returnConfirmed]: Type.Object({
-    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot,
+    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot,
     quantity: Type.Integer({ description: 'Units this confirm put back.' }),
     locationId: Type.String({ description: 'The location scanned: where the units now are.' }),
     suggestedLocationId: Type.String(),
@@ -198,7 +206,7 @@ export const InventoryEventSchemas = {
     movementId: Type.String({ description: 'The MOVE movement out of the tote; the one at the location references the return.' }),
   }, { description: 'A return to stock was confirmed by scan, in full (COMPLETED: tasks finishes its MOVE task) or in part.' }),
   [InventoryEvents.moved]: Type.Object({
-    siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
     fromLocationId: Type.String(), toLocationId: Type.String(),
     fromPickable: Type.Boolean({ description: 'Pickability of the source when the move committed: AVAILABLE units moved from false to true grew ATP.' }),
     toPickable: Type.Boolean({ description: 'Pickability of the target when the move committed.' }),
@@ -212,7 +220,7 @@ export const InventoryEventSchemas = {
     lines: List(SkuQuantity, { description: 'AVAILABLE on-hand at the location per SKU when it flipped (in SKU order): what entered (pickable) or left ATP.' }),
   }, { description: 'A location holding AVAILABLE units became pickable or not (blocked, unblocked, its type learned): they entered or left ATP.' }),
   [InventoryEvents.shortResolved]: Type.Object({
-    orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),
+    orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(),
     waveId: Type.String({ description: 'The wave of the shorted reservation; a re-reservation belongs to it too.' }),
     pickListId: Type.String(), pickLineId: Type.String({ description: 'The shorted pick line this recovery is for.' }),
     shortedLocationId: Type.String(),
@@ -226,7 +234,7 @@ export const InventoryEventSchemas = {
     }), Type.Null()], { description: 'When nothing could be re-reserved at once: the replenishment or count the short calls for.' }),
   }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
   [InventoryEvents.asnCreated]: Type.Object({
-    asnId: Type.String(), siteId: Type.String(), supplier: Type.String(), reference: NullableText,
+    asnId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, supplier: Type.String(), reference: NullableText,
     expectedOn: Type.Union([Type.String(), Type.Null()], { description: 'The expected arrival date (YYYY-MM-DD).' }),
     lines: List(Type.Object({
       lineNo: Type.Integer(), sku: Type.String(), lot: Lot, expiresOn: NullableText, quantity: Type.Integer(),
@@ -241,14 +249,14 @@ export const InventoryEventSchemas = {
     discrepancies: List(AsnDiscrepancySchema, { description: 'Per line and kind: over, under and damaged receipts (empty: received as expected).' }),
   }, { description: 'Receiving against an ASN was closed (`POST /inventory/asns/{id}/close`); its differences are recorded as discrepancies.' }),
   [InventoryEvents.putawayRequested]: Type.Object({
-    putawayId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
+    putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
     asnId: NullableText,
     fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
     suggestedLocationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the putaway strategy suggests putting them (null: no location fits); the scan decides.' }),
     receiptMovementId: Type.String(),
   }, { description: 'Units were received (`POST /inventory/inbound-receipts`) and wait at the receiving location to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
   [InventoryEvents.putawayConfirmed]: Type.Object({
-    putawayId: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
+    putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
     quantity: Type.Integer({ description: 'Units this confirm put away.' }),
     locationId: Type.String({ description: 'The location scanned: where the units now are.' }),
     suggestedLocationId: Type.Union([Type.String(), Type.Null()]),
@@ -260,21 +268,21 @@ export const InventoryEventSchemas = {
     fromLocationId: Type.Optional(Type.String({ description: 'The receiving location the units were put away from. Added in place (issue 12): absent in older events.' })),
   }, { description: 'A putaway was confirmed by scanning the target location (`POST /inventory/putaways/{id}/confirm`), in full (COMPLETED: tasks finishes its PUTAWAY task) or in part.' }),
   [InventoryEvents.held]: Type.Object({
-    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
   }, { description: 'Units were put on HOLD, QUARANTINE or DAMAGED (`POST /inventory/holds`, HOLD movements): they left ATP at once and are never allocated nor reserved until released.' }),
   [InventoryEvents.holdReleased]: Type.Object({
-    siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: Lot, fromStatus: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, fromStatus: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The RELEASE movement out of the held status; the one into AVAILABLE references it.' }),
   }, { description: 'Held units were released back to AVAILABLE (`POST /inventory/hold-releases`, RELEASE movements); at a pickable location they rejoin ATP and free stock for backorders.' }),
   [InventoryEvents.countRequested]: Type.Object({
-    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,
     origin: Type.Enum(COUNT_ORIGINS),
     attempt: Type.Integer({ description: '1: the first count; 2: the recount a count beyond tolerance asks for.' }),
     taskReference: Type.String({ description: 'The reference the COUNT task is queued under (one task per attempt).' }),
   }, { description: 'A blind count is to be done (a count opened, or its recount asked for): tasks queues a COUNT task. The location is under count (not pickable, no moves) until the count closes.' }),
   [InventoryEvents.countSubmitted]: Type.Object({
-    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,
     attempt: Type.Integer(), taskReference: Type.String(),
     counted: Type.Integer({ description: 'Units the counter found.' }),
     expected: Type.Integer({ description: 'AVAILABLE on-hand the ledger held there when the count was submitted.' }),
@@ -284,7 +292,7 @@ export const InventoryEventSchemas = {
     workerId: Type.Union([Type.String(), Type.Null()]),
   }, { description: 'A counter submitted a count (`POST /inventory/counts/{id}/submit`): tasks finishes that attempt\'s COUNT task.' }),
   [InventoryEvents.countClosed]: Type.Object({
-    countId: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: Lot,
+    countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,
     status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('REJECTED')]),
     variance: Type.Integer({ description: 'The variance of the last count submitted.' }),
     applied: Type.Integer({ description: 'Units the COUNT movement changed on-hand by (0 when rejected or when nothing differed).' }),
@@ -307,15 +315,15 @@ export const InventoryEventSchemas = {
     ...ReplenishmentProperties, reason: Type.String(),
   }, { description: 'An open replenishment was withdrawn (`POST /replenishments/{id}/cancel`): tasks withdraws its REPLENISH task.' }),
   [InventoryEvents.rmaAuthorised]: Type.Object({
-    rmaId: Type.String(), siteId: Type.String(), customerRef: Type.String(), orderRef: Type.Union([Type.String(), Type.Null()]),
+    rmaId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, customerRef: Type.String(), orderRef: Type.Union([Type.String(), Type.Null()]),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer(), reason: Type.String() })),
   }, { description: 'A customer return was authorised (`POST /rmas`): units of these SKUs may be received against it, no more than authorised.' }),
   [InventoryEvents.rmaReceived]: Type.Object({
-    rmaId: Type.String(), siteId: Type.String(), locationId: Type.String({ description: 'Where the units landed, in QUARANTINE (on hand, never promised).' }),
+    rmaId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String({ description: 'Where the units landed, in QUARANTINE (on hand, never promised).' }),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), lot: Lot, quantity: Type.Integer(), movementId: Type.String() })),
   }, { description: 'Units of an RMA were received (`POST /rmas/{id}/receive`): RECEIPT movements in QUARANTINE status, reason RMA.' }),
   [InventoryEvents.rmaInspected]: Type.Object({
-    rmaId: Type.String(), siteId: Type.String(), lineId: Type.String(), sku: Type.String(), lot: Lot,
+    rmaId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, lineId: Type.String(), sku: Type.String(), lot: Lot,
     disposition: Type.Enum(RMA_DISPOSITIONS), quantity: Type.Integer(),
     locationId: Type.String({ description: 'RESTOCK: the location scanned, where the units are now AVAILABLE; otherwise where they were received.' }),
     toPickable: Type.Boolean({ description: 'RESTOCK: whether that location is pickable (the units joined ATP).' }),
@@ -370,7 +378,39 @@ export const InventoryErrors = {
   RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
   NO_REPLENISHMENT_SOURCE: { status: 409, title: 'No reserve or storage location holds free units of the SKU' },
   AS_OF_IN_FUTURE: { status: 422, title: 'Stock is known up to the present, not beyond' },
+  UNKNOWN_OWNER: { status: 422, title: 'Unknown owner' },
+  OWNER_NOT_ALLOWED: { status: 403, title: 'This caller acts for another owner' },
+  OWNER_CODE_TAKEN: { status: 409, title: 'An owner with this code exists' },
 } as const satisfies ErrorSpecs;
+
+/** The owner every request that names none acts for (ADR 0028): the site's own stock before it had clients. */
+export const DEFAULT_OWNER_ID = 'own_default';
+
+/** An owner: a 3PL client whose stock and orders the site keeps apart from every other owner's (ADR 0028). */
+export interface Owner {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+}
+
+/**
+ * The owner a request acts for, from the owner it names (by id; absent: the default owner) and the caller's owner scope
+ * (an owner-scoped API key; null: any owner). A scoped caller that names no owner acts for its own; naming another one
+ * (known or not) is 403 OWNER_NOT_ALLOWED, so a scoped key learns nothing of other owners; an unknown owner is 422
+ * UNKNOWN_OWNER naming `field`. Contexts call it once at their edge and keep the id.
+ */
+export async function resolveOwnerId(
+  api: Pick<InventoryApi, 'getOwner'>, requested: string | undefined, scope: string | null, field = '/ownerId',
+): Promise<Outcome<string>> {
+  if (scope !== null && requested !== undefined && requested !== scope) {
+    return reject('OWNER_NOT_ALLOWED', `This caller acts for owner ${scope} only`, [{ field, message: 'is not the owner this caller acts for' }]);
+  }
+  // Naming no owner costs no lookup: the default owner always exists (migration 013), a key's owner was set by an admin.
+  if (requested === undefined) return ok(scope ?? DEFAULT_OWNER_ID);
+  const id = requested;
+  const owner = await api.getOwner(id);
+  return owner === undefined ? reject('UNKNOWN_OWNER', `No owner ${id}`, [{ field, message: 'is not the id of an owner' }]) : ok(owner.id);
+}
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */
 export interface InventoryCommands {
@@ -393,6 +433,8 @@ export interface InventoryApi {
    * absent. Nothing is locked or reserved; the real reservation may still choose differently.
    */
   candidateLocations(siteId: string, skus: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** An owner (3PL client) by id; undefined when there is none (ADR 0028). */
+  getOwner(id: string): Promise<Owner | undefined>;
   /**
    * On-hand per location, SKU and lot (every stock status summed) at the given locations of a site, in that key order;
    * in-process locations (`IN_PROCESS:<orderId>`) may be asked for too. Zero balances are left out. Physical tracking

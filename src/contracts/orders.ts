@@ -83,6 +83,7 @@ export const OrderEventSchemas = {
     shipTo: Type.Optional(Type.Object({
       name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
     }, { description: 'Where the order goes (labels, carriers). Absent in older events.' })),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028): it is fulfilled from that owner's stock only. Absent: the default owner `own_default`." })),
   }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
   [OrderEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),
@@ -99,6 +100,7 @@ export const OrderEventSchemas = {
   }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
   [OrderEvents.cancelled]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     previousStatus: Type.Enum(ORDER_STATUSES, { description: 'Status the order had when cancelled: tells consumers what to undo.' }),
     lines: List(OrderLineDataSchema),
     reason: Type.Union([Type.String(), Type.Null()], { description: "The user's reason, or `SHORTED` when every unit was shorted at picking." }),

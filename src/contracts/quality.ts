@@ -39,6 +39,7 @@ export const InspectionTargetSchema = Type.Object({
   skus: List(Type.String(), { description: 'The SKUs inspected (one for STOCK; those packed for PACKAGE).' }),
   locationId: Nullable(Type.String({ description: 'STOCK: where the units are.' })),
   lot: Nullable(Type.String()),
+  ownerId: Type.Optional(Type.String({ description: "STOCK: the units' owner (3PL client, ADR 0028); absent: the default owner." })),
   quantity: Type.Integer({ description: 'The lot size: units received (STOCK) or packed (PACKAGE).' }),
   packageId: Nullable(Type.String()),
   orderId: Nullable(Type.String()),

@@ -24,6 +24,7 @@ export const PLATFORM_ERRORS = {
   FORBIDDEN_AT_SITE: { status: 403, title: 'Not allowed for this role at this site' },
   SITE_REQUIRED: { status: 403, title: 'This caller must name a site it may act at' },
   ACTING_AS_ANOTHER_WORKER: { status: 403, title: 'A signed-in worker may act only as itself' },
+  OWNER_SCOPED_KEY: { status: 403, title: 'This route is not open to a key scoped to an owner' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   CONFLICT: { status: 409, title: 'Conflict with the current state' },
   DUPLICATE: { status: 409, title: 'Already exists' },

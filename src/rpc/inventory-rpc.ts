@@ -15,6 +15,10 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
         locationId: b.locationId, sku: b.sku, onHand: b.onHand, ...(b.lot === null ? {} : { lot: b.lot }),
       })),
     })),
+    GetOwner: unaryHandler(log, async (req) => {
+      const owner = await api.getOwner(req.id);
+      return owner === undefined ? { found: false } : { found: true, ...owner };
+    }),
   };
   return { name: 'paklog.inventory.v1.InventoryService', definition: paklogServices().inventory, implementation };
 }
@@ -33,6 +37,10 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async locationBalances(siteId, locationIds) {
       const res = await channel.call(service.LocationBalances, { siteId, locationIds: [...locationIds] });
       return res.balances.map((b) => ({ locationId: b.locationId, sku: b.sku, lot: b.lot ?? null, onHand: Number(b.onHand) }));
+    },
+    async getOwner(id) {
+      const res = await channel.call(service.GetOwner, { id });
+      return res.found ? { id: res.id, code: res.code, name: res.name } : undefined;
     },
   };
 }

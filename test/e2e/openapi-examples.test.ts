@@ -419,6 +419,10 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('apiKey', (await example('createApiKey')).body.id);
     await example('listApiKeys');
     await example('revokeApiKey');
+    // Owners (3PL clients, ADR 0028): a client created; the default owner every request without one acts for.
+    expect((await example('createOwner')).body.code).toBe('ACME');
+    await example('listOwners');
+    expect((await example('getOwner')).body.id).toBe('own_default');
     // No delivery failed on the demo: make a dead letter of an event inventory has handled, as a failed delivery would.
     const received = events.find((e) => e.type === 'orders.order.received.v1')!;
     const db = new Database(t.databaseUrl, { max: 1 });

@@ -149,58 +149,58 @@ const ROW_LIMIT = 20;
  */
 const RULES: readonly { rule: string; sql: string }[] = [
   {
-    rule: 'the ledger adds up to every balance (Σ delta_on_hand = on_hand, Σ delta_reserved = reserved per site, SKU, location, lot, status)',
+    rule: 'the ledger adds up to every balance (Σ delta_on_hand = on_hand, Σ delta_reserved = reserved per site, owner, SKU, location, lot, status)',
     sql: `WITH l AS (
-            SELECT site_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
-            FROM inventory.movements WHERE location_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5)
-          SELECT site_id, sku, location_id, lot, status, COALESCE(l.on_hand, 0) AS ledger_on_hand, COALESCE(b.on_hand, 0) AS on_hand,
+            SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
+            FROM inventory.movements WHERE location_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6)
+          SELECT site_id, owner_id, sku, location_id, lot, status, COALESCE(l.on_hand, 0) AS ledger_on_hand, COALESCE(b.on_hand, 0) AS on_hand,
                  COALESCE(l.reserved, 0) AS ledger_reserved, COALESCE(b.reserved, 0) AS reserved
-          FROM l FULL JOIN inventory.balances b USING (site_id, sku, location_id, lot, status)
+          FROM l FULL JOIN inventory.balances b USING (site_id, owner_id, sku, location_id, lot, status)
           WHERE COALESCE(l.on_hand, 0) <> COALESCE(b.on_hand, 0) OR COALESCE(l.reserved, 0) <> COALESCE(b.reserved, 0)
-          ORDER BY 1, 2, 3, 4, 5`,
+          ORDER BY 1, 2, 3, 4, 5, 6`,
   },
   {
     rule: 'SKU-level movements (no location) change no on-hand and no reservation',
-    sql: `SELECT id, type, site_id, sku, delta_on_hand, delta_reserved FROM inventory.movements
+    sql: `SELECT id, type, site_id, owner_id, sku, delta_on_hand, delta_reserved FROM inventory.movements
           WHERE location_id IS NULL AND (delta_on_hand <> 0 OR delta_reserved <> 0) ORDER BY seq`,
   },
   {
     rule: 'no balance is negative or reserved beyond its on-hand',
-    sql: `SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances
-          WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand ORDER BY 1, 2, 3, 4, 5`,
+    sql: `SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances
+          WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand ORDER BY 1, 2, 3, 4, 5, 6`,
   },
   {
     rule: 'stock that is not AVAILABLE (held, quarantined, damaged) is never reserved',
-    sql: `SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances
-          WHERE status <> 'AVAILABLE' AND reserved <> 0 ORDER BY 1, 2, 3, 4, 5`,
+    sql: `SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances
+          WHERE status <> 'AVAILABLE' AND reserved <> 0 ORDER BY 1, 2, 3, 4, 5, 6`,
   },
   {
     rule: 'every balance\'s reserved units are its open reservations\' open units (quantity − picked − shorted)',
     sql: `WITH r AS (
-            SELECT site_id, sku, location_id, lot, sum(quantity - picked - shorted)::int8 AS open
-            FROM inventory.reservations WHERE status = 'OPEN' GROUP BY 1, 2, 3, 4),
-          b AS (SELECT site_id, sku, location_id, lot, reserved::int8 AS reserved FROM inventory.balances WHERE status = 'AVAILABLE')
-          SELECT site_id, sku, location_id, lot, COALESCE(r.open, 0) AS open_reservations, COALESCE(b.reserved, 0) AS reserved
-          FROM r FULL JOIN b USING (site_id, sku, location_id, lot)
-          WHERE COALESCE(r.open, 0) <> COALESCE(b.reserved, 0) ORDER BY 1, 2, 3, 4`,
+            SELECT site_id, owner_id, sku, location_id, lot, sum(quantity - picked - shorted)::int8 AS open
+            FROM inventory.reservations WHERE status = 'OPEN' GROUP BY 1, 2, 3, 4, 5),
+          b AS (SELECT site_id, owner_id, sku, location_id, lot, reserved::int8 AS reserved FROM inventory.balances WHERE status = 'AVAILABLE')
+          SELECT site_id, owner_id, sku, location_id, lot, COALESCE(r.open, 0) AS open_reservations, COALESCE(b.reserved, 0) AS reserved
+          FROM r FULL JOIN b USING (site_id, owner_id, sku, location_id, lot)
+          WHERE COALESCE(r.open, 0) <> COALESCE(b.reserved, 0) ORDER BY 1, 2, 3, 4, 5`,
   },
   {
-    rule: 'sku_stock.on_hand_available = Σ AVAILABLE on-hand of the SKU (in-process units included)',
-    sql: `WITH b AS (SELECT site_id, sku, sum(on_hand)::int8 AS on_hand FROM inventory.balances WHERE status = 'AVAILABLE' GROUP BY 1, 2)
-          SELECT site_id, sku, COALESCE(s.on_hand_available, 0) AS on_hand_available, COALESCE(b.on_hand, 0) AS available_balances
-          FROM b FULL JOIN inventory.sku_stock s USING (site_id, sku)
-          WHERE COALESCE(s.on_hand_available, 0) <> COALESCE(b.on_hand, 0) ORDER BY 1, 2`,
+    rule: 'sku_stock.on_hand_available = Σ AVAILABLE on-hand of the owner\'s SKU (in-process units included)',
+    sql: `WITH b AS (SELECT site_id, owner_id, sku, sum(on_hand)::int8 AS on_hand FROM inventory.balances WHERE status = 'AVAILABLE' GROUP BY 1, 2, 3)
+          SELECT site_id, owner_id, sku, COALESCE(s.on_hand_available, 0) AS on_hand_available, COALESCE(b.on_hand, 0) AS available_balances
+          FROM b FULL JOIN inventory.sku_stock s USING (site_id, owner_id, sku)
+          WHERE COALESCE(s.on_hand_available, 0) <> COALESCE(b.on_hand, 0) ORDER BY 1, 2, 3`,
   },
   {
     rule: 'sku_stock.allocated = Σ delta_allocated of the ledger = Σ allocated of the order lines, and never above on_hand_available',
-    sql: `WITH l AS (SELECT site_id, sku, sum(delta_allocated)::int8 AS allocated FROM inventory.movements GROUP BY 1, 2),
-          a AS (SELECT site_id, sku, sum(allocated)::int8 AS allocated FROM inventory.allocations GROUP BY 1, 2)
-          SELECT site_id, sku, COALESCE(s.allocated, 0) AS allocated, COALESCE(l.allocated, 0) AS ledger_allocated,
+    sql: `WITH l AS (SELECT site_id, owner_id, sku, sum(delta_allocated)::int8 AS allocated FROM inventory.movements GROUP BY 1, 2, 3),
+          a AS (SELECT site_id, owner_id, sku, sum(allocated)::int8 AS allocated FROM inventory.allocations GROUP BY 1, 2, 3)
+          SELECT site_id, owner_id, sku, COALESCE(s.allocated, 0) AS allocated, COALESCE(l.allocated, 0) AS ledger_allocated,
                  COALESCE(a.allocated, 0) AS lines_allocated, COALESCE(s.on_hand_available, 0) AS on_hand_available
-          FROM l FULL JOIN a USING (site_id, sku) FULL JOIN inventory.sku_stock s USING (site_id, sku)
+          FROM l FULL JOIN a USING (site_id, owner_id, sku) FULL JOIN inventory.sku_stock s USING (site_id, owner_id, sku)
           WHERE COALESCE(s.allocated, 0) <> COALESCE(l.allocated, 0) OR COALESCE(s.allocated, 0) <> COALESCE(a.allocated, 0)
              OR COALESCE(s.allocated, 0) > COALESCE(s.on_hand_available, 0)
-          ORDER BY 1, 2`,
+          ORDER BY 1, 2, 3`,
   },
   {
     rule: 'order lines that are SHIPPED or CANCELLED hold no allocation',
@@ -210,34 +210,34 @@ const RULES: readonly { rule: string; sql: string }[] = [
   {
     rule: 'sku_stock.unpickable = Σ AVAILABLE on-hand at non-pickable locations + the units of open returns to stock',
     sql: `WITH b AS (
-            SELECT b.site_id, b.sku, sum(b.on_hand)::int8 AS units FROM inventory.balances b
+            SELECT b.site_id, b.owner_id, b.sku, sum(b.on_hand)::int8 AS units FROM inventory.balances b
             JOIN inventory.locations l ON l.location_id = b.location_id
-            WHERE b.status = 'AVAILABLE' AND NOT l.pickable GROUP BY 1, 2),
-          r AS (SELECT site_id, sku, sum(quantity - returned)::int8 AS units FROM inventory.returns WHERE status = 'OPEN' GROUP BY 1, 2)
-          SELECT site_id, sku, s.unpickable, COALESCE(b.units, 0) AS at_unpickable_locations, COALESCE(r.units, 0) AS open_returns
-          FROM inventory.sku_stock s LEFT JOIN b USING (site_id, sku) LEFT JOIN r USING (site_id, sku)
+            WHERE b.status = 'AVAILABLE' AND NOT l.pickable GROUP BY 1, 2, 3),
+          r AS (SELECT site_id, owner_id, sku, sum(quantity - returned)::int8 AS units FROM inventory.returns WHERE status = 'OPEN' GROUP BY 1, 2, 3)
+          SELECT site_id, owner_id, sku, s.unpickable, COALESCE(b.units, 0) AS at_unpickable_locations, COALESCE(r.units, 0) AS open_returns
+          FROM inventory.sku_stock s LEFT JOIN b USING (site_id, owner_id, sku) LEFT JOIN r USING (site_id, owner_id, sku)
           WHERE s.unpickable <> COALESCE(b.units, 0) + COALESCE(r.units, 0) OR s.unpickable > s.on_hand_available
-          ORDER BY 1, 2`,
+          ORDER BY 1, 2, 3`,
   },
   {
     rule: 'the units of open returns to stock are in their order\'s tote (in-process balance)',
     sql: `WITH r AS (
-            SELECT site_id, sku, lot, from_location_id AS location_id, sum(quantity - returned)::int8 AS open
-            FROM inventory.returns WHERE status = 'OPEN' GROUP BY 1, 2, 3, 4)
-          SELECT site_id, sku, lot, location_id, r.open, COALESCE(b.on_hand, 0) AS in_tote
-          FROM r LEFT JOIN inventory.balances b USING (site_id, sku, lot, location_id)
-          WHERE b.status IS DISTINCT FROM 'AVAILABLE' OR r.open > b.on_hand ORDER BY 1, 2, 3, 4`,
+            SELECT site_id, owner_id, sku, lot, from_location_id AS location_id, sum(quantity - returned)::int8 AS open
+            FROM inventory.returns WHERE status = 'OPEN' GROUP BY 1, 2, 3, 4, 5)
+          SELECT site_id, owner_id, sku, lot, location_id, r.open, COALESCE(b.on_hand, 0) AS in_tote
+          FROM r LEFT JOIN inventory.balances b USING (site_id, owner_id, sku, lot, location_id)
+          WHERE b.status IS DISTINCT FROM 'AVAILABLE' OR r.open > b.on_hand ORDER BY 1, 2, 3, 4, 5`,
   },
   {
-    rule: `received − shipped ± adjusted ± counted = on hand per SKU (${SITE_TOTAL_TYPES.join(', ')}; every other movement nets to zero)`,
+    rule: `received − shipped ± adjusted ± counted = on hand per owner and SKU (${SITE_TOTAL_TYPES.join(', ')}; every other movement nets to zero)`,
     sql: `WITH l AS (
-            SELECT site_id, sku, COALESCE(sum(delta_on_hand) FILTER (WHERE type IN (${SITE_TOTAL_TYPES.map((x) => `'${x}'`).join(', ')})), 0)::int8 AS site_total,
+            SELECT site_id, owner_id, sku, COALESCE(sum(delta_on_hand) FILTER (WHERE type IN (${SITE_TOTAL_TYPES.map((x) => `'${x}'`).join(', ')})), 0)::int8 AS site_total,
                    sum(delta_on_hand)::int8 AS ledger_on_hand
-            FROM inventory.movements GROUP BY 1, 2),
-          b AS (SELECT site_id, sku, sum(on_hand)::int8 AS on_hand FROM inventory.balances GROUP BY 1, 2)
-          SELECT site_id, sku, COALESCE(l.site_total, 0) AS received_shipped_adjusted_counted, COALESCE(b.on_hand, 0) AS on_hand
-          FROM l FULL JOIN b USING (site_id, sku)
-          WHERE COALESCE(l.site_total, 0) <> COALESCE(b.on_hand, 0) ORDER BY 1, 2`,
+            FROM inventory.movements GROUP BY 1, 2, 3),
+          b AS (SELECT site_id, owner_id, sku, sum(on_hand)::int8 AS on_hand FROM inventory.balances GROUP BY 1, 2, 3)
+          SELECT site_id, owner_id, sku, COALESCE(l.site_total, 0) AS received_shipped_adjusted_counted, COALESCE(b.on_hand, 0) AS on_hand
+          FROM l FULL JOIN b USING (site_id, owner_id, sku)
+          WHERE COALESCE(l.site_total, 0) <> COALESCE(b.on_hand, 0) ORDER BY 1, 2, 3`,
   },
 ];
 
@@ -249,13 +249,13 @@ const RULES: readonly { rule: string; sql: string }[] = [
 export const STRICT_ATP_RULE = {
   rule: 'allocated ≤ pickable AVAILABLE on-hand per SKU (on_hand_available − unpickable, units paused by a count included): nothing is promised that no pick face holds',
   sql: `WITH paused AS (
-          SELECT b.site_id, b.sku, sum(b.on_hand)::int8 AS units FROM inventory.balances b
+          SELECT b.site_id, b.owner_id, b.sku, sum(b.on_hand)::int8 AS units FROM inventory.balances b
             JOIN inventory.locations l ON l.location_id = b.location_id
            WHERE b.status = 'AVAILABLE' AND l.count_locks > 0 AND NOT l.pickable AND l.status = 'ACTIVE' AND l.type IN ('STORAGE', 'PICK_FACE', 'RESERVE')
-           GROUP BY 1, 2)
-        SELECT s.site_id, s.sku, s.on_hand_available, s.unpickable, COALESCE(p.units, 0) AS paused_by_count, s.allocated
-          FROM inventory.sku_stock s LEFT JOIN paused p USING (site_id, sku)
-         WHERE s.allocated > s.on_hand_available - s.unpickable + COALESCE(p.units, 0) ORDER BY 1, 2`,
+           GROUP BY 1, 2, 3)
+        SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, COALESCE(p.units, 0) AS paused_by_count, s.allocated
+          FROM inventory.sku_stock s LEFT JOIN paused p USING (site_id, owner_id, sku)
+         WHERE s.allocated > s.on_hand_available - s.unpickable + COALESCE(p.units, 0) ORDER BY 1, 2, 3`,
 } as const;
 
 export interface ConservationScope {

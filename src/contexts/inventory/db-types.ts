@@ -16,6 +16,7 @@ export interface InventoryAllocations {
   created_at: Generated<Date>;
   line_id: string;
   order_id: string;
+  owner_id: string;
   requested: number;
   shipped: Generated<number>;
   site_id: string;
@@ -55,6 +56,7 @@ export interface InventoryAsns {
   created_at: Generated<Date>;
   expected_on: Date | null;
   id: string;
+  owner_id: string;
   reason: string | null;
   reference: string | null;
   site_id: string;
@@ -69,6 +71,7 @@ export interface InventoryBalances {
   location_id: string;
   lot: Generated<string>;
   on_hand: number;
+  owner_id: string;
   reserved: Generated<number>;
   seq: Generated<number>;
   site_id: string;
@@ -96,6 +99,7 @@ export interface InventoryCounts {
   lot: Generated<string>;
   movement_id: string | null;
   origin: string;
+  owner_id: string;
   site_id: string;
   sku: string;
   status: string;
@@ -151,6 +155,7 @@ export interface InventoryMovements {
   id: string;
   location_id: string | null;
   lot: Generated<string>;
+  owner_id: string;
   reason: string | null;
   reference: string | null;
   seq: Generated<number>;
@@ -163,6 +168,13 @@ export interface InventoryMovements {
 export interface InventoryOrderPolicies {
   order_id: string;
   ship_complete: boolean;
+}
+
+export interface InventoryOwners {
+  code: string;
+  created_at: Generated<Date>;
+  id: string;
+  name: string;
 }
 
 export interface InventoryPutawayConfirmations {
@@ -185,6 +197,7 @@ export interface InventoryPutaways {
   id: string;
   line_no: number | null;
   lot: Generated<string>;
+  owner_id: string;
   put_away: Generated<number>;
   quantity: number;
   receipt_movement_id: string;
@@ -202,6 +215,7 @@ export interface InventoryQualityHolds {
   inspection_id: string;
   location_id: string;
   lot: string;
+  owner_id: string;
   placed_at: Date;
   requested: number;
   site_id: string;
@@ -217,6 +231,7 @@ export interface InventoryReplenishments {
   id: string;
   lot: Generated<string>;
   moved: Generated<number>;
+  owner_id: string;
   quantity: number;
   site_id: string;
   sku: string;
@@ -244,6 +259,7 @@ export interface InventoryReservations {
   location_id: string;
   lot: Generated<string>;
   order_id: string;
+  owner_id: string;
   picked: Generated<number>;
   quantity: number;
   shorted: Generated<number>;
@@ -273,6 +289,7 @@ export interface InventoryReturns {
   id: string;
   lot: Generated<string>;
   order_id: string;
+  owner_id: string;
   quantity: number;
   returned: Generated<number>;
   site_id: string;
@@ -305,6 +322,7 @@ export interface InventoryRmas {
   id: string;
   notes: string | null;
   order_ref: string | null;
+  owner_id: string;
   site_id: string;
   status: string;
   updated_at: Generated<Date>;
@@ -315,6 +333,7 @@ export interface InventoryShortRecoveries {
   created_at: Date;
   line_id: string;
   order_id: string;
+  owner_id: string;
   pick_line_id: string;
   pick_list_id: string;
   quantity: number;
@@ -329,6 +348,7 @@ export interface InventoryShortRecoveries {
 export interface InventorySkuStock {
   allocated: Generated<number>;
   on_hand_available: Generated<number>;
+  owner_id: string;
   site_id: string;
   sku: string;
   unpickable: Generated<number>;
@@ -338,6 +358,7 @@ export interface InventorySnapshotBalances {
   location_id: string;
   lot: string;
   on_hand: number;
+  owner_id: string;
   reserved: number;
   site_id: string;
   sku: string;
@@ -366,6 +387,7 @@ export interface DB {
   "inventory.locations": InventoryLocations;
   "inventory.movements": InventoryMovements;
   "inventory.order_policies": InventoryOrderPolicies;
+  "inventory.owners": InventoryOwners;
   "inventory.putaway_confirmations": InventoryPutawayConfirmations;
   "inventory.putaways": InventoryPutaways;
   "inventory.quality_holds": InventoryQualityHolds;

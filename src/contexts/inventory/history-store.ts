@@ -104,16 +104,16 @@ export async function takeSnapshot(tx: Tx, asOf: Date): Promise<SnapshotTaken | 
     `WITH sites AS (
        SELECT site_id FROM inventory.balances UNION SELECT site_id FROM inventory.snapshot_balances WHERE snapshot_id = $2),
      tail AS (
-       SELECT site_id, sku, location_id, lot, status, delta_on_hand AS on_hand, delta_reserved AS reserved FROM inventory.movements
+       SELECT site_id, owner_id, sku, location_id, lot, status, delta_on_hand AS on_hand, delta_reserved AS reserved FROM inventory.movements
         WHERE site_id = ANY (ARRAY(SELECT site_id FROM sites)) AND location_id IS NOT NULL
           AND created_at <= $3 AND ($4::timestamptz IS NULL OR created_at > $4)),
      parts AS (
-       SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances WHERE snapshot_id = $2
-       UNION ALL SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM tail),
+       SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances WHERE snapshot_id = $2
+       UNION ALL SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM tail),
      written AS (
-       INSERT INTO inventory.snapshot_balances (snapshot_id, site_id, sku, location_id, lot, status, on_hand, reserved)
-       SELECT $1, site_id, sku, location_id, lot, status, sum(on_hand), sum(reserved) FROM parts
-        GROUP BY site_id, sku, location_id, lot, status HAVING sum(on_hand) <> 0 OR sum(reserved) <> 0
+       INSERT INTO inventory.snapshot_balances (snapshot_id, site_id, owner_id, sku, location_id, lot, status, on_hand, reserved)
+       SELECT $1, site_id, owner_id, sku, location_id, lot, status, sum(on_hand), sum(reserved) FROM parts
+        GROUP BY site_id, owner_id, sku, location_id, lot, status HAVING sum(on_hand) <> 0 OR sum(reserved) <> 0
        RETURNING 1)
      SELECT (SELECT count(*) FROM written)::int8 AS keys, (SELECT count(*) FROM tail)::int8 AS movements`,
     [id, latest?.id ?? null, asOf, latest?.as_of ?? null],
@@ -161,48 +161,48 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
   const key = (check: Difference['check']) => `'${check}'::text AS "check"`;
   const balances = await tx.query<Difference>(
     `WITH l AS (
-       SELECT site_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
+       SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
          FROM inventory.movements WHERE location_id IS NOT NULL AND ($1::text IS NULL OR site_id = $1)
-        GROUP BY site_id, sku, location_id, lot, status),
-     b AS (SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances WHERE $1::text IS NULL OR site_id = $1),
+        GROUP BY site_id, owner_id, sku, location_id, lot, status),
+     b AS (SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances WHERE $1::text IS NULL OR site_id = $1),
      j AS (
        SELECT COALESCE(b.site_id, l.site_id) AS site_id, COALESCE(b.sku, l.sku) AS sku, COALESCE(b.location_id, l.location_id) AS location_id,
               COALESCE(b.lot, l.lot) AS lot, COALESCE(b.status, l.status) AS status,
               COALESCE(b.on_hand, 0) AS b_on_hand, COALESCE(l.on_hand, 0) AS l_on_hand,
               COALESCE(b.reserved, 0) AS b_reserved, COALESCE(l.reserved, 0) AS l_reserved
-         FROM b FULL JOIN l USING (site_id, sku, location_id, lot, status))
-     SELECT ${key('BALANCE_LEDGER')}, site_id, sku, location_id, lot, status, 'on_hand' AS field, b_on_hand::int8 AS stored, l_on_hand::int8 AS expected
+         FROM b FULL JOIN l USING (site_id, owner_id, sku, location_id, lot, status))
+     SELECT ${key('BALANCE_LEDGER')}, site_id, owner_id, sku, location_id, lot, status, 'on_hand' AS field, b_on_hand::int8 AS stored, l_on_hand::int8 AS expected
        FROM j WHERE b_on_hand <> l_on_hand
      UNION ALL
-     SELECT ${key('BALANCE_LEDGER')}, site_id, sku, location_id, lot, status, 'reserved', b_reserved::int8, l_reserved::int8
+     SELECT ${key('BALANCE_LEDGER')}, site_id, owner_id, sku, location_id, lot, status, 'reserved', b_reserved::int8, l_reserved::int8
        FROM j WHERE b_reserved <> l_reserved
-     ORDER BY site_id, sku, location_id, lot, status, field`,
+     ORDER BY site_id, owner_id, sku, location_id, lot, status, field`,
     [siteId],
   );
   const skus = await tx.query<Difference>(
-    `WITH s AS (SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE $1::text IS NULL OR site_id = $1),
+    `WITH s AS (SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE $1::text IS NULL OR site_id = $1),
      avail AS (
-       SELECT b.site_id, b.sku, sum(b.on_hand)::int8 AS on_hand,
+       SELECT b.site_id, b.owner_id, b.sku, sum(b.on_hand)::int8 AS on_hand,
               (sum(b.on_hand) FILTER (WHERE b.location_id NOT LIKE 'IN\\_PROCESS:%'
                  AND EXISTS (SELECT 1 FROM inventory.locations x WHERE x.location_id = b.location_id AND NOT x.pickable)))::int8 AS unpickable
-         FROM inventory.balances b WHERE b.status = 'AVAILABLE' AND ($1::text IS NULL OR b.site_id = $1) GROUP BY b.site_id, b.sku),
+         FROM inventory.balances b WHERE b.status = 'AVAILABLE' AND ($1::text IS NULL OR b.site_id = $1) GROUP BY b.site_id, b.owner_id, b.sku),
      rtn AS (
-       SELECT site_id, sku, sum(quantity - returned)::int8 AS open FROM inventory.returns
-        WHERE status = 'OPEN' AND ($1::text IS NULL OR site_id = $1) GROUP BY site_id, sku),
+       SELECT site_id, owner_id, sku, sum(quantity - returned)::int8 AS open FROM inventory.returns
+        WHERE status = 'OPEN' AND ($1::text IS NULL OR site_id = $1) GROUP BY site_id, owner_id, sku),
      alloc AS (
-       SELECT site_id, sku, sum(allocated)::int8 AS allocated FROM inventory.allocations WHERE $1::text IS NULL OR site_id = $1 GROUP BY site_id, sku),
+       SELECT site_id, owner_id, sku, sum(allocated)::int8 AS allocated FROM inventory.allocations WHERE $1::text IS NULL OR site_id = $1 GROUP BY site_id, owner_id, sku),
      lalloc AS (
-       SELECT site_id, sku, sum(delta_allocated)::int8 AS allocated FROM inventory.movements
-        WHERE delta_allocated <> 0 AND ($1::text IS NULL OR site_id = $1) GROUP BY site_id, sku),
-     k AS (SELECT site_id, sku FROM s UNION SELECT site_id, sku FROM avail UNION SELECT site_id, sku FROM rtn
-           UNION SELECT site_id, sku FROM alloc UNION SELECT site_id, sku FROM lalloc),
+       SELECT site_id, owner_id, sku, sum(delta_allocated)::int8 AS allocated FROM inventory.movements
+        WHERE delta_allocated <> 0 AND ($1::text IS NULL OR site_id = $1) GROUP BY site_id, owner_id, sku),
+     k AS (SELECT site_id, owner_id, sku FROM s UNION SELECT site_id, owner_id, sku FROM avail UNION SELECT site_id, owner_id, sku FROM rtn
+           UNION SELECT site_id, owner_id, sku FROM alloc UNION SELECT site_id, owner_id, sku FROM lalloc),
      j AS (
        SELECT k.site_id, k.sku, COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.unpickable, 0)::int8 AS unpickable,
               COALESCE(s.allocated, 0)::int8 AS allocated, COALESCE(avail.on_hand, 0)::int8 AS sum_on_hand,
               (COALESCE(avail.unpickable, 0) + COALESCE(rtn.open, 0))::int8 AS sum_unpickable,
               COALESCE(alloc.allocated, 0)::int8 AS sum_allocated, COALESCE(lalloc.allocated, 0)::int8 AS ledger_allocated
-         FROM k LEFT JOIN s USING (site_id, sku) LEFT JOIN avail USING (site_id, sku) LEFT JOIN rtn USING (site_id, sku)
-         LEFT JOIN alloc USING (site_id, sku) LEFT JOIN lalloc USING (site_id, sku))
+         FROM k LEFT JOIN s USING (site_id, owner_id, sku) LEFT JOIN avail USING (site_id, owner_id, sku) LEFT JOIN rtn USING (site_id, owner_id, sku)
+         LEFT JOIN alloc USING (site_id, owner_id, sku) LEFT JOIN lalloc USING (site_id, owner_id, sku))
      SELECT ${key('SKU_ON_HAND')}, site_id, sku, NULL AS location_id, NULL AS lot, NULL AS status, 'on_hand_available' AS field,
             on_hand_available AS stored, sum_on_hand AS expected FROM j WHERE on_hand_available <> sum_on_hand
      UNION ALL
@@ -216,23 +216,23 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
   );
   const snapshot = await tx.query<Difference>(
     `WITH snap AS (SELECT id, as_of FROM inventory.snapshots ORDER BY as_of DESC LIMIT 1),
-     sb AS (SELECT site_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances
+     sb AS (SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances
              WHERE snapshot_id = (SELECT id FROM snap) AND ($1::text IS NULL OR site_id = $1)),
      l AS (
-       SELECT site_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
+       SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand)::int8 AS on_hand, sum(delta_reserved)::int8 AS reserved
          FROM inventory.movements
         WHERE location_id IS NOT NULL AND created_at <= (SELECT as_of FROM snap) AND ($1::text IS NULL OR site_id = $1)
-        GROUP BY site_id, sku, location_id, lot, status),
+        GROUP BY site_id, owner_id, sku, location_id, lot, status),
      j AS (
        SELECT COALESCE(sb.site_id, l.site_id) AS site_id, COALESCE(sb.sku, l.sku) AS sku, COALESCE(sb.location_id, l.location_id) AS location_id,
               COALESCE(sb.lot, l.lot) AS lot, COALESCE(sb.status, l.status) AS status,
               COALESCE(sb.on_hand, 0)::int8 AS s_on_hand, COALESCE(l.on_hand, 0)::int8 AS l_on_hand,
               COALESCE(sb.reserved, 0)::int8 AS s_reserved, COALESCE(l.reserved, 0)::int8 AS l_reserved
-         FROM sb FULL JOIN l USING (site_id, sku, location_id, lot, status))
-     SELECT ${key('SNAPSHOT_LEDGER')}, site_id, sku, location_id, lot, status, 'on_hand' AS field, s_on_hand AS stored, l_on_hand AS expected
+         FROM sb FULL JOIN l USING (site_id, owner_id, sku, location_id, lot, status))
+     SELECT ${key('SNAPSHOT_LEDGER')}, site_id, owner_id, sku, location_id, lot, status, 'on_hand' AS field, s_on_hand AS stored, l_on_hand AS expected
        FROM j WHERE s_on_hand <> l_on_hand
      UNION ALL
-     SELECT ${key('SNAPSHOT_LEDGER')}, site_id, sku, location_id, lot, status, 'reserved', s_reserved, l_reserved FROM j WHERE s_reserved <> l_reserved
+     SELECT ${key('SNAPSHOT_LEDGER')}, site_id, owner_id, sku, location_id, lot, status, 'reserved', s_reserved, l_reserved FROM j WHERE s_reserved <> l_reserved
      ORDER BY site_id, sku, location_id, lot, status, field`,
     [siteId],
   );

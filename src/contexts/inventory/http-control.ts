@@ -14,6 +14,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { FastifyRequest } from 'fastify';
 import { countQueries } from './count-queries.ts';
 import type { InventoryService } from './service.ts';
+import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const NullableString = Nullable(Type.String());
@@ -22,7 +23,7 @@ const Lot = Type.String({ minLength: 1, maxLength: 64 });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
 const HeldBalance = Type.Object({
-  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
+  siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
   onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(), expiresOn: Nullable(Type.String({ format: 'date' })), firstReceivedAt: DateTime,
 });
 const StatusChangeSchema = Type.Object({
@@ -58,6 +59,7 @@ export async function inventoryControlRoutes(
 ): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const counts = countQueries(deps.db);
+  const ownerOf = ownerOfRequest(deps);
 
   app.post('/inventory/holds', {
     config: { roles: CAN.plan, idempotent: true },
@@ -68,13 +70,13 @@ export async function inventoryControlRoutes(
         + 'orders were promised, i.e. more than the SKU\'s pickable AVAILABLE stock minus what is allocated (409 STOCK_ALLOCATED), more than the '
         + 'AVAILABLE on-hand (409 INSUFFICIENT_STOCK). The reason and the caller are recorded on the movements.',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), status: Enum(HELD_STATUSES), reason: Reason,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, quantity: 1, status: 'QUARANTINE', reason: 'carton crushed, awaiting QA' }] }),
       response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'STOCK_RESERVED', 'STOCK_ALLOCATED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await service.holdStock({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await service.holdStock({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.post('/inventory/hold-releases', {
     config: { roles: CAN.plan, idempotent: true },
@@ -83,13 +85,13 @@ export async function inventoryControlRoutes(
       description: 'Give exactly one of locationId and locationCode, and the status the units are held in. At a pickable location they rejoin ATP '
         + 'at once and backordered lines are retried. More than is held there is 409 INSUFFICIENT_STOCK.',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), fromStatus: Enum(HELD_STATUSES), reason: Reason,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, quantity: 1, fromStatus: 'QUARANTINE', reason: 'QA passed' }] }),
       response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await service.releaseHold({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await service.releaseHold({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.put('/inventory/count-settings', {
     config: { roles: CAN.plan },

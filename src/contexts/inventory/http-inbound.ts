@@ -13,6 +13,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { RECEIPT_STATUSES } from './domain/inbound.ts';
 import { inboundQueries } from './inbound-queries.ts';
 import type { InboundService } from './inbound-service.ts';
+import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inbound'];
 const NullableString = Nullable(Type.String());
@@ -50,7 +51,7 @@ const PutawaySchema = Type.Object({
   })),
 }, { description: 'A putaway request: received units waiting at the receiving location until put away by scan' });
 const BalanceSchema = Type.Object({
-  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
+  siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
   onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(), expiresOn: Nullable(IsoDate), firstReceivedAt: DateTime,
 });
 const ReceiptResultSchema = Type.Object({
@@ -75,6 +76,7 @@ const scanFields = {
 /** Inbound: ASNs, receipts against them or blind, putaways confirmed by scan (docs/operations/inbound.md). */
 export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: InboundService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  const ownerOf = ownerOfRequest(deps);
   const queries = inboundQueries(deps.db);
   const asnParams = Type.Object({ id: IdParam('asn', 'POST /inventory/asns') }, { additionalProperties: false });
   const putawayParams = Type.Object({ id: IdParam('putaway', 'POST /inventory/asns/{id}/receipts (putaway.id)') }, { additionalProperties: false });
@@ -87,7 +89,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         + 'The ASN starts OPEN; the dock receives against it (POST /inventory/asns/{id}/receipts). The example announces 24 units of the product '
         + 'the POST /products example creates.',
       body: Type.Object({
-        siteId: SiteRef, supplier: Type.String({ minLength: 1, maxLength: 200 }),
+        siteId: SiteRef, ownerId: OwnerRef, supplier: Type.String({ minLength: 1, maxLength: 200 }),
         reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The supplier\'s document number' })),
         expectedOn: Type.Optional(IsoDate),
         lines: Type.Array(Type.Object({
@@ -97,10 +99,10 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),
-      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU') },
+      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await service.createAsn({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await service.createAsn({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/inventory/asns', {
     config: { roles: CAN.read },
@@ -179,13 +181,13 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       operationId: 'receiveBlind', tags, summary: 'Receive units with no ASN (blind receipt) at a receiving location',
       description: 'As a receipt against an ASN, without the ASN checks: the units land at the receiving location and a putaway request is made. '
         + 'The example receives 4 units of the demo\'s product at the demo\'s receiving dock.',
-      body: Type.Object({ siteId: SiteRef, ...scanFields }, {
+      body: Type.Object({ siteId: SiteRef, ownerId: OwnerRef, ...scanFields }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, quantity: 4, locationCode: EXAMPLES.receivingDock }],
       }),
-      response: { 201: ReceiptResultSchema, ...problems(...RECEIPT_CODES, 'UNKNOWN_SITE') },
+      response: { 201: ReceiptResultSchema, ...problems(...RECEIPT_CODES, 'UNKNOWN_SITE', 'UNKNOWN_OWNER') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await service.receiveInbound({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await service.receiveInbound({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/inventory/putaways', {
     config: { roles: CAN.read },

@@ -11,6 +11,7 @@ import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, S
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
+import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
@@ -22,7 +23,7 @@ const SettingSchema = Type.Object({
 }, { description: 'A pick face\'s min/max for one SKU' });
 
 const ReplenishmentSchema = Type.Object({
-  id: Type.String(), siteId: Type.String(), sku: Type.String(), lot: Nullable(Type.String()),
+  id: Type.String(), siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), lot: Nullable(Type.String()),
   fromLocationId: Type.String({ description: 'The reserve/storage location the units come from (FEFO)' }),
   toLocationId: Type.String({ description: 'The pick face they go to: the location the confirm must scan' }),
   quantity: Type.Integer({ description: 'Units asked for' }), moved: Type.Integer({ description: 'Units the confirm moved' }),
@@ -36,6 +37,7 @@ export async function replenishmentRoutes(
   app: HttpApp, deps: PlatformDeps, replenishment: ReplenishmentService, locations: Pick<LocationMasterApi, 'getSite'>,
 ): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  const ownerOf = ownerOfRequest(deps);
 
   app.put('/replenishment-settings', {
     config: { roles: CAN.plan },
@@ -98,13 +100,13 @@ export async function replenishmentRoutes(
         + 'replenishment of the SKU is answered if there is one (one at a time). 409 NO_REPLENISHMENT_SOURCE when no reserve/storage '
         + 'location holds free units.',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, quantity: 5 }] }),
       response: { 201: ReplenishmentSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'VALIDATION_FAILED', 'NO_REPLENISHMENT_SOURCE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await replenishment.request({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await replenishment.request({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/replenishments', {
     config: { roles: CAN.read },

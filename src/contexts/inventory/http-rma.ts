@@ -10,6 +10,7 @@ import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, P
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { RmaService } from './service-rma.ts';
+import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
@@ -32,6 +33,7 @@ const RmaSchema = Type.Object({
 /** Customer returns' routes (issue 11). Not `/inventory/returns`: those put a cancelled order's picked units back. */
 export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  const ownerOf = ownerOfRequest(deps);
   const Params = Type.Object({ id: IdParam('rma', 'POST /rmas') }, { additionalProperties: false });
 
   app.post('/rmas', {
@@ -40,17 +42,17 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
       operationId: 'authoriseRma', tags, summary: 'Authorise a customer return (RMA)',
       description: 'Lines name a SKU, the units the customer may send back and why. Nothing moves until units are received against it.',
       body: Type.Object({
-        siteId: SiteRef, customerRef: Text(200), orderRef: Type.Optional(Text(200)), notes: Type.Optional(Text(2000)),
+        siteId: SiteRef, ownerId: OwnerRef, customerRef: Text(200), orderRef: Type.Optional(Text(200)), notes: Type.Optional(Text(2000)),
         lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), reason: Text(200) },
           { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
       }, {
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, customerRef: 'CUST-1001', orderRef: 'SO-1001', lines: [{ sku: EXAMPLES.sku, quantity: 2, reason: 'wrong colour' }] }],
       }),
-      response: { 201: RmaSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'VALIDATION_FAILED') },
+      response: { 201: RmaSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'VALIDATION_FAILED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await rmas.authorise({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await rmas.authorise({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/rmas', {
     config: { roles: CAN.read },

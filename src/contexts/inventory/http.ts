@@ -13,12 +13,13 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
 import { inventoryControlRoutes } from './http-control.ts';
+import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest, ownerRoutes } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const NullableString = Nullable(Type.String());
 
 const BalanceSchema = Type.Object({
-  siteId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString,
+  siteId: Type.String(), ownerId: Type.String({ description: 'Whose units (ADR 0028)' }), sku: Type.String(), locationId: Type.String(), lot: NullableString,
   status: Type.String({ description: 'AVAILABLE, HOLD, QUARANTINE or DAMAGED; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>' }),
   onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer({ description: 'onHand − reserved' }),
   expiresOn: Nullable(Type.String({ format: 'date' })), firstReceivedAt: DateTime,
@@ -32,14 +33,15 @@ const MoveSchema = Type.Object({
   fromLocationId: Type.String(), toLocationId: Type.String(), from: BalanceSchema, to: BalanceSchema,
 }, { description: 'The move and the balances it left at both ends' });
 const MovementSchema = Type.Object({
-  id: Type.String(), type: Enum(MOVEMENT_TYPES), siteId: Type.String(), sku: Type.String(), locationId: NullableString, lot: NullableString,
+  id: Type.String(), type: Enum(MOVEMENT_TYPES), siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: NullableString, lot: NullableString,
   status: Type.String(), deltaOnHand: Type.Integer(), deltaReserved: Type.Integer(), deltaAllocated: Type.Integer(),
   reason: NullableString, reference: Nullable(Type.String({ description: 'What caused it: an order, a wave, a pick line, a shipment, or the movement itself' })),
   createdAt: DateTime,
   actor: Nullable({ ...Actor, description: 'Who caused it (null on movements written before actors were recorded)' }),
 });
 const ReservationSchema = Type.Object({
-  reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), sku: Type.String(),
+  reservationId: Type.String(), waveId: Type.String(), orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), ownerId: Type.String(),
+  sku: Type.String(),
   locationId: Type.String(), lot: NullableString, quantity: Type.Integer(), picked: Type.Integer(), shorted: Type.Integer(), status: Type.String(),
 });
 const SummarySchema = Type.Object({
@@ -77,23 +79,27 @@ export async function inventoryRoutes(
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const queries = inventoryQueries(deps.db);
+  const ownerOf = ownerOfRequest(deps);
+  const ownerFilter = ownerFilterOf(deps);
 
   app.post('/inventory/receipts', {
-    config: { roles: CAN.receive, idempotent: true },
+    config: { roles: CAN.receive, idempotent: true, owners: true },
     schema: {
       operationId: 'receiveStock', tags: ['Inbound'] satisfies Tag[], summary: 'Receive stock into a location (RECEIPT movement)',
       description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. '
         + 'Stock at a dock is on hand but not promised until moved to a pickable location (POST /inventory/moves). The example receives '
         + 'the product the POST /products example creates at the demo\'s receiving dock.',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku,
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.receivingDock, quantity: 20 }] }),
-      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({
+    ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),
+  }, requestMeta(req)))));
 
   app.post('/inventory/adjustments', {
     config: { roles: CAN.plan, idempotent: true },
@@ -102,15 +108,17 @@ export async function inventoryRoutes(
       description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated, nor (at a '
         + 'pickable location) the SKU\'s pickable on-hand below what is allocated (409 INSUFFICIENT_STOCK).',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku,
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         lot: Type.Optional(Lot),
         delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, delta: 2, reason: 'FOUND' }] }),
-      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({
+    ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),
+  }, requestMeta(req)))));
 
   app.post('/inventory/moves', {
     config: { roles: CAN.floor, idempotent: true },
@@ -123,7 +131,7 @@ export async function inventoryRoutes(
         + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({
-        siteId: SiteRef, sku: Sku, lot: Type.Optional(Lot),
+        siteId: SiteRef, ownerId: OwnerRef, sku: Sku, lot: Type.Optional(Lot),
         status: Type.Optional(Type.Union(STOCK_STATUSES.map((s) => Type.Literal(s)), { description: 'Status of the units moved (default AVAILABLE)' })),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         fromLocationId: Type.Optional(Id), fromLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -132,10 +140,10 @@ export async function inventoryRoutes(
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
       }),
-      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
+      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req)))));
+    unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/inventory/returns', {
     config: { roles: CAN.read },
@@ -201,19 +209,20 @@ export async function inventoryRoutes(
   }));
 
   app.get('/inventory/balances', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listBalances', tags, summary: 'Balances of a site by SKU and location',
       description: 'One row per SKU, location, lot and status; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>. Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor,
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id),
+        limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
+    return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
   });
 
   app.get('/inventory/as-of', {
@@ -254,35 +263,36 @@ export async function inventoryRoutes(
   });
 
   app.get('/inventory/atp', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getAtp', tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
       description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`).',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(AtpItem) }), ...problems('UNKNOWN_SITE') },
+      querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(AtpItem) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
     const { sku } = req.query;
-    const rows = await service.atp(await siteId(req.query.siteId, '/querystring/siteId'), sku === undefined ? null : [sku]);
+    const rows = await service.atp(await siteId(req.query.siteId, '/querystring/siteId'), sku === undefined ? null : [sku],
+      (await ownerFilter(req, req.query.owner)) ?? null);
     if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
     return { items: rows };
   });
 
   app.get('/inventory/ledger', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listMovements', tags, summary: 'Stock movements of a site, oldest first',
       description: 'The append-only stock ledger, filtered by SKU and movement type; paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }),
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }),
         type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, type: q.type, limit: q.limit, after });
+    return queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, type: q.type, limit: q.limit, after });
   });
 
   app.get('/inventory/movements/:id', {
@@ -317,16 +327,17 @@ export async function inventoryRoutes(
   });
 
   app.get('/inventory/summary', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
       description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
-      querystring: Type.Object({ siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE') },
+      querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
-    return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku) };
+    return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku, await ownerFilter(req, req.query.owner)) };
   });
 
   await inventoryControlRoutes(app, deps, service, locations);
+  await ownerRoutes(app, deps);
 }

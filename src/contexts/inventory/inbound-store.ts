@@ -6,7 +6,7 @@ import type {
   InventoryAsnDiscrepancies, InventoryAsnLines, InventoryAsns, InventoryPutawayConfirmations, InventoryPutaways,
 } from './db-types.ts';
 
-const ASN_COLUMN_NAMES = ['id', 'site_id', 'supplier', 'reference', 'expected_on', 'status', 'reason', 'created_at', 'updated_at', 'closed_at'] as const;
+const ASN_COLUMN_NAMES = ['id', 'site_id', 'owner_id', 'supplier', 'reference', 'expected_on', 'status', 'reason', 'created_at', 'updated_at', 'closed_at'] as const;
 const ASN_COLUMNS = columnList(ASN_COLUMN_NAMES).replace('expected_on', `to_char(expected_on, 'YYYY-MM-DD') AS expected_on`);
 export type AsnRow = Narrowed<Pick<Selectable<InventoryAsns>, (typeof ASN_COLUMN_NAMES)[number]>, { status: AsnStatus; expected_on: string | null }>;
 
@@ -19,7 +19,7 @@ const DISCREPANCY_COLUMNS = columnList(DISCREPANCY_COLUMN_NAMES);
 export type DiscrepancyRow = Narrowed<Pick<Selectable<InventoryAsnDiscrepancies>, (typeof DISCREPANCY_COLUMN_NAMES)[number]>, { kind: DiscrepancyKind }>;
 
 const PUTAWAY_COLUMN_NAMES = [
-  'id', 'site_id', 'receipt_movement_id', 'asn_id', 'line_no', 'sku', 'lot', 'stock_status', 'quantity', 'put_away', 'from_location_id',
+  'id', 'site_id', 'owner_id', 'receipt_movement_id', 'asn_id', 'line_no', 'sku', 'lot', 'stock_status', 'quantity', 'put_away', 'from_location_id',
   'suggested_location_id', 'status', 'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'created_at',
 ] as const;
 const PUTAWAY_COLUMNS = columnList(PUTAWAY_COLUMN_NAMES);
@@ -36,6 +36,7 @@ export type PutawayConfirmationRow = Pick<Selectable<InventoryPutawayConfirmatio
 export interface NewAsn {
   readonly id: string;
   readonly siteId: string;
+  readonly ownerId: string;
   readonly supplier: string;
   readonly reference: string | null;
   readonly expectedOn: string | null;
@@ -47,9 +48,9 @@ export interface NewAsn {
 
 export async function insertAsn(db: Executor, a: NewAsn, now: Date): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.asns (id, site_id, supplier, reference, expected_on, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $6)`,
-    [a.id, a.siteId, a.supplier, a.reference, a.expectedOn, now],
+    `INSERT INTO inventory.asns (id, site_id, owner_id, supplier, reference, expected_on, status, created_at, updated_at)
+     VALUES ($1, $2, $7, $3, $4, $5, 'OPEN', $6, $6)`,
+    [a.id, a.siteId, a.supplier, a.reference, a.expectedOn, now, a.ownerId],
   );
   await db.query(
     `INSERT INTO inventory.asn_lines (asn_id, line_no, sku, lot, expires_on, quantity, serials, expected_lpn)
@@ -122,10 +123,10 @@ export type NewPutaway = Omit<PutawayRow, 'put_away' | 'status' | 'confirmed_loc
 export async function insertPutaway(db: Executor, p: NewPutaway, now: Date): Promise<PutawayRow> {
   const rows = await db.query<PutawayRow>(
     `INSERT INTO inventory.putaways (id, site_id, receipt_movement_id, asn_id, line_no, sku, lot, stock_status, quantity, from_location_id,
-                                     suggested_location_id, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN', $12, $12) RETURNING ${PUTAWAY_COLUMNS}`,
+                                     suggested_location_id, status, created_at, updated_at, owner_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN', $12, $12, $13) RETURNING ${PUTAWAY_COLUMNS}`,
     [p.id, p.site_id, p.receipt_movement_id, p.asn_id, p.line_no, p.sku, p.lot, p.stock_status, p.quantity, p.from_location_id,
-      p.suggested_location_id, now],
+      p.suggested_location_id, now, p.owner_id],
   );
   return rows[0]!;
 }

@@ -15,6 +15,7 @@ import { SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
+import { ownerLookup } from './http-owners.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -81,6 +82,7 @@ export function inventoryContext(
       },
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
       locationBalances: (siteId, locationIds) => service.locationBalances(siteId, locationIds),
+      getOwner: (id) => ownerLookup(deps).getOwner(id),
     },
   });
   return { ...module, commands };

@@ -55,12 +55,16 @@ async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): P
 
 /**
  * A location's pickability flipped (its row locked FOR UPDATE): its AVAILABLE on-hand moves into or out of
- * `unpickable`, SKU by SKU in SKU order, announced when it holds any.
+ * `unpickable`, owner by owner and SKU by SKU in that order (the SKU rows' key order), announced (per SKU, all owners
+ * summed) when it holds any.
  */
 async function flip(tx: Tx, siteId: string, locationId: string, pickable: boolean): Promise<PublishedEvent[]> {
-  const lines = await store.availableOnHandAt(tx, siteId, locationId);
-  for (const l of lines) await store.changeUnpickable(tx, siteId, l.sku, pickable ? -l.quantity : l.quantity);
-  if (lines.length === 0) return [];
+  const held = await store.availableOnHandAt(tx, siteId, locationId);
+  for (const l of held) await store.changeUnpickable(tx, siteId, l.owner_id, l.sku, pickable ? -l.quantity : l.quantity);
+  if (held.length === 0) return [];
+  const bySku = new Map<string, number>();
+  for (const l of held) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.quantity);
+  const lines = [...bySku].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, quantity]) => ({ sku, quantity }));
   const data: LocationPickabilityChanged = { siteId, locationId, pickable, lines };
   return [{ type: InventoryEvents.pickabilityChanged, subject: locationId, siteId, data }];
 }

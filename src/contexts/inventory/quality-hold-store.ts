@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Selectable } from '../../platform/db/row-types.ts';
 import type { InventoryQualityHolds } from './db-types.ts';
 
-export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>, 'inspection_id' | 'site_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'status'>;
+export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>, 'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'status'>;
 
 export async function knowsQualityHold(db: Executor, inspectionId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM inventory.quality_holds WHERE inspection_id = $1`, [inspectionId])).length > 0;
@@ -11,16 +11,16 @@ export async function knowsQualityHold(db: Executor, inspectionId: string): Prom
 
 export async function lockQualityHold(db: Executor, inspectionId: string): Promise<QualityHoldRow | undefined> {
   const [row] = await db.query<QualityHoldRow>(
-    `SELECT inspection_id, site_id, sku, location_id, lot, held, status FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
+    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, status FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
   return row;
 }
 
 export async function insertQualityHold(db: Executor, h: {
-  inspectionId: string; siteId: string; sku: string; locationId: string; lot: string; requested: number; held: number; now: Date;
+  inspectionId: string; siteId: string; ownerId: string; sku: string; locationId: string; lot: string; requested: number; held: number; now: Date;
 }): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.quality_holds (inspection_id, site_id, sku, location_id, lot, requested, held, status, placed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'HELD', $8)`, [h.inspectionId, h.siteId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now]);
+    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9)`, [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now]);
 }
 
 export async function setQualityHoldStatus(db: Executor, inspectionId: string, status: string, now: Date): Promise<void> {

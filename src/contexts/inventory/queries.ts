@@ -8,7 +8,7 @@ import * as store from './store.ts';
 
 function movementView(m: store.MovementRow) {
   return {
-    id: m.id, type: m.type, siteId: m.site_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
+    id: m.id, type: m.type, siteId: m.site_id, ownerId: m.owner_id, sku: m.sku, locationId: m.location_id, lot: fromLotKey(m.lot), status: m.status,
     deltaOnHand: m.delta_on_hand, deltaReserved: m.delta_reserved, deltaAllocated: m.delta_allocated,
     reason: m.reason, reference: m.reference, createdAt: m.created_at.toISOString(),
     // Who caused it (ADR 0019): the caller of the request at the root of the chain; null for jobs and older movements.
@@ -25,13 +25,13 @@ function movementView(m: store.MovementRow) {
  */
 export function inventoryQueries(db: Executor) {
   return {
-    async balances(q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; after: number }) {
-      const rows = await store.listBalances(db, { siteId: q.siteId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.after });
+    async balances(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; locationId?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listBalances(db, { siteId: q.siteId, ownerId: q.ownerId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.after });
       return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
     },
 
-    async movements(q: { siteId: string; sku?: string | undefined; type?: string | undefined; limit: number; after: number }) {
-      const rows = await store.listMovements(db, { siteId: q.siteId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.after });
+    async movements(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; type?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listMovements(db, { siteId: q.siteId, ownerId: q.ownerId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.after });
       return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
     },
 
@@ -43,7 +43,7 @@ export function inventoryQueries(db: Executor) {
     async reservations(filter: { waveId?: string | undefined; orderId?: string | undefined }) {
       const rows = await store.listReservations(db, filter);
       return rows.map((r) => ({
-        reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, sku: r.sku,
+        reservationId: r.id, waveId: r.wave_id, orderId: r.order_id, lineId: r.line_id, siteId: r.site_id, ownerId: r.owner_id, sku: r.sku,
         locationId: r.location_id, lot: fromLotKey(r.lot), quantity: r.quantity, picked: r.picked, shorted: r.shorted, status: r.status,
       }));
     },
@@ -59,8 +59,8 @@ export function inventoryQueries(db: Executor) {
       return r === undefined ? undefined : returnView(r, await store.confirmationsOf(db, [r.id]));
     },
 
-    async summary(siteId: string, sku: string | undefined) {
-      const rows = await store.summary(db, siteId, sku);
+    async summary(siteId: string, sku: string | undefined, ownerId?: string) {
+      const rows = await store.summary(db, siteId, sku, ownerId);
       return rows.map((r) => ({
         sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
         onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,

@@ -10,14 +10,14 @@ const SETTING_COLUMNS = columnList(SETTING_COLUMN_NAMES);
 export type SettingRow = Pick<Selectable<InventoryReplenishmentSettings>, (typeof SETTING_COLUMN_NAMES)[number]>;
 
 const REPLENISHMENT_COLUMN_NAMES = [
-  'id', 'site_id', 'sku', 'lot', 'from_location_id', 'to_location_id', 'quantity', 'moved', 'status', 'trigger', 'trigger_reference',
+  'id', 'site_id', 'owner_id', 'sku', 'lot', 'from_location_id', 'to_location_id', 'quantity', 'moved', 'status', 'trigger', 'trigger_reference',
   'confirmed_by', 'confirmed_at', 'created_at', 'updated_at',
 ] as const;
 const REPLENISHMENT_COLUMNS = columnList(REPLENISHMENT_COLUMN_NAMES);
 export type ReplenishmentRow = Narrowed<Pick<Selectable<InventoryReplenishments>, (typeof REPLENISHMENT_COLUMN_NAMES)[number]>, {
   status: ReplenishmentStatus; trigger: ReplenishmentTrigger;
 }>;
-export type NewReplenishmentRow = Pick<ReplenishmentRow, 'id' | 'site_id' | 'sku' | 'lot' | 'from_location_id' | 'to_location_id' | 'quantity' |
+export type NewReplenishmentRow = Pick<ReplenishmentRow, 'id' | 'site_id' | 'owner_id' | 'sku' | 'lot' | 'from_location_id' | 'to_location_id' | 'quantity' |
   'trigger' | 'trigger_reference'>;
 
 export async function upsertSetting(db: Executor, s: Pick<SettingRow, 'location_id' | 'sku' | 'site_id' | 'min_quantity' | 'max_quantity'>): Promise<SettingRow> {
@@ -63,21 +63,24 @@ export async function listSettings(db: Executor, q: { siteId: string; sku?: stri
  * arrive together): the one-open check and the insert then never race. Held by transactions that only read balances
  * (no row locks), so it cannot close a cycle with the balance locks a short pick holds when it takes it.
  */
-export async function lockFaceSku(db: Executor, locationId: string, sku: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext('inventory.replenishment'), hashtext($1 || E'\\u0001' || $2))`, [locationId, sku]);
+export async function lockFaceSku(db: Executor, locationId: string, ownerId: string, sku: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('inventory.replenishment'), hashtext($1 || E'\\u0001' || $2 || E'\\u0001' || $3))`,
+    [locationId, sku, ownerId]);
 }
 
-export async function openReplenishmentFor(db: Executor, locationId: string, sku: string): Promise<ReplenishmentRow | undefined> {
+/** The open replenishment of a face, SKU and owner (one at a time: each owner's units at a face are topped up apart, ADR 0028). */
+export async function openReplenishmentFor(db: Executor, locationId: string, ownerId: string, sku: string): Promise<ReplenishmentRow | undefined> {
   return (await db.query<ReplenishmentRow>(
-    `SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments WHERE to_location_id = $1 AND sku = $2 AND status = 'OPEN'`, [locationId, sku],
+    `SELECT ${REPLENISHMENT_COLUMNS} FROM inventory.replenishments WHERE to_location_id = $1 AND sku = $2 AND owner_id = $3 AND status = 'OPEN'`,
+    [locationId, sku, ownerId],
   ))[0];
 }
 
 export async function insertReplenishment(db: Executor, r: NewReplenishmentRow): Promise<ReplenishmentRow> {
   return (await db.query<ReplenishmentRow>(
-    `INSERT INTO inventory.replenishments (id, site_id, sku, lot, from_location_id, to_location_id, quantity, status, trigger, trigger_reference)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, $9) RETURNING ${REPLENISHMENT_COLUMNS}`,
-    [r.id, r.site_id, r.sku, r.lot, r.from_location_id, r.to_location_id, r.quantity, r.trigger, r.trigger_reference],
+    `INSERT INTO inventory.replenishments (id, site_id, sku, lot, from_location_id, to_location_id, quantity, status, trigger, trigger_reference, owner_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8, $9, $10) RETURNING ${REPLENISHMENT_COLUMNS}`,
+    [r.id, r.site_id, r.sku, r.lot, r.from_location_id, r.to_location_id, r.quantity, r.trigger, r.trigger_reference, r.owner_id],
   ))[0]!;
 }
 
@@ -108,12 +111,20 @@ export async function listReplenishments(db: Executor, q: { siteId: string; stat
   );
 }
 
+/** The owners with a balance of the SKU at a location (any status, any units): whose level a change there may have lowered. */
+export async function ownersAt(db: Executor, siteId: string, locationId: string, sku: string): Promise<string[]> {
+  return (await db.query<{ owner_id: string }>(
+    `SELECT DISTINCT owner_id FROM inventory.balances WHERE site_id = $1 AND location_id = $2 AND sku = $3 ORDER BY owner_id`,
+    [siteId, locationId, sku],
+  )).map((r) => r.owner_id);
+}
+
 /** A face's AVAILABLE units of a SKU, all lots: what min and max are measured against. */
-export async function faceLevel(db: Executor, siteId: string, locationId: string, sku: string): Promise<{ on_hand: number; reserved: number }> {
+export async function faceLevel(db: Executor, siteId: string, locationId: string, ownerId: string, sku: string): Promise<{ on_hand: number; reserved: number }> {
   const row = (await db.query<{ on_hand: number; reserved: number }>(
     `SELECT COALESCE(sum(on_hand), 0)::int AS on_hand, COALESCE(sum(reserved), 0)::int AS reserved FROM inventory.balances
-      WHERE site_id = $1 AND location_id = $2 AND sku = $3 AND status = 'AVAILABLE'`,
-    [siteId, locationId, sku],
+      WHERE site_id = $1 AND location_id = $2 AND sku = $3 AND owner_id = $4 AND status = 'AVAILABLE'`,
+    [siteId, locationId, sku, ownerId],
   ))[0];
   return row ?? { on_hand: 0, reserved: 0 };
 }
@@ -131,12 +142,12 @@ export interface SourceBalanceRow {
 }
 
 /** AVAILABLE balances of a SKU with free units at a site, other than the face, with their locations' facts (no locks). */
-export async function sourceBalances(db: Executor, siteId: string, sku: string, exceptLocationId: string): Promise<SourceBalanceRow[]> {
+export async function sourceBalances(db: Executor, siteId: string, ownerId: string, sku: string, exceptLocationId: string): Promise<SourceBalanceRow[]> {
   return db.query<SourceBalanceRow>(
     `SELECT b.location_id, b.lot, b.on_hand, b.reserved, to_char(b.expires_on, 'YYYY-MM-DD') AS expires_on, b.first_received_at, l.type, l.status
        FROM inventory.balances b JOIN inventory.locations l ON l.location_id = b.location_id
-      WHERE b.site_id = $1 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > b.reserved AND b.location_id <> $3
+      WHERE b.site_id = $1 AND b.owner_id = $4 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > b.reserved AND b.location_id <> $3
       ORDER BY b.expires_on NULLS LAST, b.first_received_at, b.location_id, b.lot`,
-    [siteId, sku, exceptLocationId],
+    [siteId, sku, exceptLocationId, ownerId],
   );
 }

@@ -4,7 +4,7 @@ import { columnList, type Narrowed, type Selectable } from '../../platform/db/ro
 import type { RmaStatus } from '../../contracts/inventory.ts';
 import type { InventoryRmaLines, InventoryRmas } from './db-types.ts';
 
-const RMA_COLUMN_NAMES = ['id', 'site_id', 'customer_ref', 'order_ref', 'status', 'notes', 'version', 'created_at', 'updated_at'] as const;
+const RMA_COLUMN_NAMES = ['id', 'site_id', 'owner_id', 'customer_ref', 'order_ref', 'status', 'notes', 'version', 'created_at', 'updated_at'] as const;
 const RMA_COLUMNS = columnList(RMA_COLUMN_NAMES);
 export type RmaRow = Narrowed<Pick<Selectable<InventoryRmas>, (typeof RMA_COLUMN_NAMES)[number]>, { status: RmaStatus }>;
 
@@ -18,6 +18,7 @@ export type RmaLineRow = Pick<Selectable<InventoryRmaLines>, (typeof LINE_COLUMN
 export interface NewRma {
   readonly id: string;
   readonly site_id: string;
+  readonly owner_id: string;
   readonly customer_ref: string;
   readonly order_ref: string | null;
   readonly notes: string | null;
@@ -26,8 +27,8 @@ export interface NewRma {
 
 export async function insertRma(db: Executor, r: NewRma): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.rmas (id, site_id, customer_ref, order_ref, status, notes) VALUES ($1, $2, $3, $4, 'AUTHORISED', $5)`,
-    [r.id, r.site_id, r.customer_ref, r.order_ref, r.notes],
+    `INSERT INTO inventory.rmas (id, site_id, owner_id, customer_ref, order_ref, status, notes) VALUES ($1, $2, $6, $3, $4, 'AUTHORISED', $5)`,
+    [r.id, r.site_id, r.customer_ref, r.order_ref, r.notes, r.owner_id],
   );
   await db.query(
     `INSERT INTO inventory.rma_lines (rma_id, line_id, sku, reason, authorised)

@@ -35,20 +35,28 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
   const counters = inventoryCounters(deps.metrics);
   const today = (): string => isoDate(deps.clock.now());
 
-  /** What can be promised: AVAILABLE on-hand that can be picked (not at receiving, docks, blocked…), unexpired, unallocated. */
-  async function atp(siteId: string, skus: readonly string[] | null): Promise<{
+  /**
+   * What can be promised: AVAILABLE on-hand that can be picked (not at receiving, docks, blocked…), unexpired,
+   * unallocated. Of one owner, or per SKU summed over the owners (each owner's ATP counted apart: one owner's free
+   * units never make up for another's allocations, ADR 0028).
+   */
+  async function atp(siteId: string, skus: readonly string[] | null, ownerId: string | null = null): Promise<{
     sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number;
   }[]> {
-    const rows = await store.skuStock(deps.db, siteId, skus);
-    // One query for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
-    const expiredBySku = await store.expiredFreeBySku(deps.db, siteId, skus, today());
-    return rows.map((r) => {
-      const expired = expiredBySku.get(r.sku) ?? 0;
-      return {
-        sku: r.sku, onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expired,
-        atp: Math.max(0, r.on_hand_available - r.unpickable - r.allocated - expired),
-      };
-    });
+    const rows = await store.skuStock(deps.db, siteId, ownerId, skus);
+    // One query per owner for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
+    const expired = new Map<string, Map<string, number>>();
+    for (const owner of [...new Set(rows.map((r) => r.owner_id))]) expired.set(owner, await store.expiredFreeBySku(deps.db, siteId, owner, skus, today()));
+    const bySku = new Map<string, { sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number }>();
+    for (const r of rows) {
+      const e = expired.get(r.owner_id)?.get(r.sku) ?? 0;
+      const s = bySku.get(r.sku) ?? { sku: r.sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 };
+      bySku.set(r.sku, {
+        sku: r.sku, onHandAvailable: s.onHandAvailable + r.on_hand_available, unpickable: s.unpickable + r.unpickable,
+        allocated: s.allocated + r.allocated, expired: s.expired + e, atp: s.atp + Math.max(0, r.on_hand_available - r.unpickable - r.allocated - e),
+      });
+    }
+    return [...bySku.values()];
   }
 
   /** Where each SKU would most likely be reserved from (a read-only hint for wave batching; see InventoryApi). */

@@ -20,29 +20,29 @@ export type { BalanceKey } from './domain/ledger.ts';
 export type NewMovement = PlannedMovement & { readonly id: string; readonly actor?: Actor | undefined };
 
 const MOVEMENT_COLUMN_NAMES = [
-  'seq', 'id', 'type', 'site_id', 'sku', 'location_id', 'lot', 'status', 'delta_on_hand', 'delta_reserved', 'delta_allocated', 'reason', 'reference', 'created_at',
+  'seq', 'id', 'type', 'site_id', 'owner_id', 'sku', 'location_id', 'lot', 'status', 'delta_on_hand', 'delta_reserved', 'delta_allocated', 'reason', 'reference', 'created_at',
   'actor_id', 'actor_kind', 'actor_role',
 ] as const;
 export type MovementRow = Narrowed<Pick<Selectable<InventoryMovements>, (typeof MOVEMENT_COLUMN_NAMES)[number]>, { type: MovementType; status: StockStatus }>;
 
 /** A balance as BALANCE_COLUMNS reads it: the expiry as `YYYY-MM-DD` text. */
 export type BalanceRow = Narrowed<
-  Pick<Selectable<InventoryBalances>, 'seq' | 'site_id' | 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved' | 'expires_on' | 'first_received_at'>,
+  Pick<Selectable<InventoryBalances>, 'seq' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved' | 'expires_on' | 'first_received_at'>,
   { status: StockStatus; expires_on: string | null }
 >;
 
-const ALLOCATION_COLUMN_NAMES = ['order_id', 'line_id', 'site_id', 'sku', 'requested', 'allocated', 'shipped', 'status'] as const;
+const ALLOCATION_COLUMN_NAMES = ['order_id', 'line_id', 'site_id', 'owner_id', 'sku', 'requested', 'allocated', 'shipped', 'status'] as const;
 const ALLOCATION_COLUMNS = columnList(ALLOCATION_COLUMN_NAMES);
 export type AllocationRow = Narrowed<Pick<Selectable<InventoryAllocations>, (typeof ALLOCATION_COLUMN_NAMES)[number]>, { status: AllocationStatus }>;
 
-const RESERVATION_COLUMN_NAMES = ['id', 'wave_id', 'order_id', 'line_id', 'site_id', 'sku', 'location_id', 'lot', 'quantity', 'picked', 'shorted', 'status'] as const;
+const RESERVATION_COLUMN_NAMES = ['id', 'wave_id', 'order_id', 'line_id', 'site_id', 'owner_id', 'sku', 'location_id', 'lot', 'quantity', 'picked', 'shorted', 'status'] as const;
 const RESERVATION_COLUMNS = columnList(RESERVATION_COLUMN_NAMES);
 export type ReservationRow = Narrowed<Pick<Selectable<InventoryReservations>, (typeof RESERVATION_COLUMN_NAMES)[number]>, { status: ReservationStatus }>;
 
 /** A SKU's stock; `unpickable` is AVAILABLE on-hand at non-pickable locations (receiving, docks, blocked…): on hand, never promised. */
-export type SkuStockRow = Pick<Selectable<InventorySkuStock>, 'site_id' | 'sku' | 'on_hand_available' | 'unpickable' | 'allocated'>;
+export type SkuStockRow = Pick<Selectable<InventorySkuStock>, 'site_id' | 'owner_id' | 'sku' | 'on_hand_available' | 'unpickable' | 'allocated'>;
 
-const BALANCE_COLUMNS = `seq, site_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
+const BALANCE_COLUMNS = `seq, site_id, owner_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
 
 /** A balance at a location known to be unpickable: its units are in sku_stock.unpickable already. */
 const AT_UNPICKABLE = `EXISTS (SELECT 1 FROM inventory.locations l WHERE l.location_id = b.location_id AND NOT l.pickable)`;
@@ -51,16 +51,16 @@ const AT_UNPICKABLE = `EXISTS (SELECT 1 FROM inventory.locations l WHERE l.locat
 export async function insertMovements(db: Executor, movements: readonly NewMovement[]): Promise<void> {
   if (movements.length === 0) return;
   const rows = movements.map((m) => ({
-    id: m.id, type: m.type, site_id: m.siteId, sku: m.sku, location_id: m.locationId, lot: m.lot, status: m.status ?? 'AVAILABLE',
+    id: m.id, type: m.type, site_id: m.siteId, owner_id: m.ownerId, sku: m.sku, location_id: m.locationId, lot: m.lot, status: m.status ?? 'AVAILABLE',
     delta_on_hand: m.deltaOnHand ?? 0, delta_reserved: m.deltaReserved ?? 0, delta_allocated: m.deltaAllocated ?? 0,
     reason: m.reason ?? null, reference: m.reference ?? null,
     actor_id: m.actor?.id ?? null, actor_kind: m.actor?.kind ?? null, actor_role: m.actor?.role ?? null,
   }));
   // One statement whatever the number of movements; ordinality keeps the ledger in the caller's order.
   await db.query(
-    `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
+    `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
                                       actor_id, actor_kind, actor_role)
-     SELECT v->>'id', v->>'type', v->>'site_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
+     SELECT v->>'id', v->>'type', v->>'site_id', v->>'owner_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
             (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference',
             v->>'actor_id', v->>'actor_kind', v->>'actor_role'
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
@@ -72,16 +72,16 @@ export async function insertMovements(db: Executor, movements: readonly NewMovem
 /** Adds units to a balance, creating it; a lot keeps its earliest known expiry. */
 export async function addOnHand(db: Executor, key: BalanceKey, quantity: number, expiresOn: string | null): Promise<BalanceRow> {
   const rows = await db.query<BalanceRow>(
-    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (site_id, sku, location_id, lot, status) DO UPDATE
+    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on, owner_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (site_id, owner_id, sku, location_id, lot, status) DO UPDATE
        SET on_hand = b.on_hand + EXCLUDED.on_hand,
            expires_on = CASE WHEN b.expires_on IS NULL THEN EXCLUDED.expires_on
                              WHEN EXCLUDED.expires_on IS NULL THEN b.expires_on
                              ELSE LEAST(b.expires_on, EXCLUDED.expires_on) END,
            updated_at = now()
      RETURNING ${BALANCE_COLUMNS}`,
-    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn],
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn, key.ownerId],
   );
   return rows[0]!;
 }
@@ -93,10 +93,10 @@ export async function addOnHand(db: Executor, key: BalanceKey, quantity: number,
 export async function changeBalance(db: Executor, key: BalanceKey, deltaOnHand: number, deltaReserved: number): Promise<BalanceRow | undefined> {
   const rows = await db.query<BalanceRow>(
     `UPDATE inventory.balances SET on_hand = on_hand + $6, reserved = reserved + $7, updated_at = now()
-     WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5
+     WHERE site_id = $1 AND owner_id = $8 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5
        AND on_hand + $6 >= 0 AND reserved + $7 >= 0 AND reserved + $7 <= on_hand + $6
      RETURNING ${BALANCE_COLUMNS}`,
-    [key.siteId, key.sku, key.locationId, key.lot, key.status, deltaOnHand, deltaReserved],
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, deltaOnHand, deltaReserved, key.ownerId],
   );
   return rows[0];
 }
@@ -105,16 +105,16 @@ export async function changeBalance(db: Executor, key: BalanceKey, deltaOnHand: 
 export async function lockBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
   const rows = await db.query<BalanceRow>(
     `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
-     WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5 FOR UPDATE`,
-    [key.siteId, key.sku, key.locationId, key.lot, key.status],
+     WHERE site_id = $1 AND owner_id = $6 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5 FOR UPDATE`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, key.ownerId],
   );
   return rows[0];
 }
 
 export async function getBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
   const rows = await db.query<BalanceRow>(
-    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5`,
-    [key.siteId, key.sku, key.locationId, key.lot, key.status],
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances WHERE site_id = $1 AND owner_id = $6 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, key.ownerId],
   );
   return rows[0];
 }
@@ -124,10 +124,10 @@ export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): P
   if (keys.length === 0) return;
   await db.query(
     `SELECT 1 FROM inventory.balances b
-     JOIN jsonb_to_recordset($1::jsonb) AS k(site_id text, sku text, location_id text, lot text, status text)
-       ON b.site_id = k.site_id AND b.sku = k.sku AND b.location_id = k.location_id AND b.lot = k.lot AND b.status = k.status
+     JOIN jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, location_id text, lot text, status text)
+       ON b.site_id = k.site_id AND b.owner_id = k.owner_id AND b.sku = k.sku AND b.location_id = k.location_id AND b.lot = k.lot AND b.status = k.status
      ORDER BY b.location_id FOR UPDATE OF b`,
-    [JSON.stringify(keys.map((k) => ({ site_id: k.siteId, sku: k.sku, location_id: k.locationId, lot: k.lot, status: k.status })))],
+    [JSON.stringify(keys.map((k) => ({ site_id: k.siteId, owner_id: k.ownerId, sku: k.sku, location_id: k.locationId, lot: k.lot, status: k.status })))],
   );
 }
 
@@ -135,12 +135,12 @@ export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): P
  * Locks the AVAILABLE balances of a SKU that still have free units, outside in-process stock, in key order
  * (every reserver locks in the same order, so they queue instead of deadlocking).
  */
-export async function lockFreeBalances(db: Executor, siteId: string, sku: string): Promise<BalanceRow[]> {
+export async function lockFreeBalances(db: Executor, siteId: string, ownerId: string, sku: string): Promise<BalanceRow[]> {
   return db.query<BalanceRow>(
     `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
-     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%' AND on_hand > reserved
+     WHERE site_id = $1 AND owner_id = $3 AND sku = $2 AND status = 'AVAILABLE' AND location_id NOT LIKE 'IN\\_PROCESS:%' AND on_hand > reserved
      ORDER BY location_id, lot, status FOR UPDATE`,
-    [siteId, sku],
+    [siteId, sku, ownerId],
   );
 }
 
@@ -175,9 +175,9 @@ export async function locationBalances(db: Executor, siteId: string, locationIds
  */
 export async function addMovedOnHand(db: Executor, key: BalanceKey, quantity: number, expiresOn: string | null, firstReceivedAt: Date): Promise<BalanceRow> {
   const rows = await db.query<BalanceRow>(
-    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on, first_received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (site_id, sku, location_id, lot, status) DO UPDATE
+    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on, first_received_at, owner_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (site_id, owner_id, sku, location_id, lot, status) DO UPDATE
        SET on_hand = b.on_hand + EXCLUDED.on_hand,
            expires_on = CASE WHEN b.expires_on IS NULL THEN EXCLUDED.expires_on
                              WHEN EXCLUDED.expires_on IS NULL THEN b.expires_on
@@ -185,7 +185,7 @@ export async function addMovedOnHand(db: Executor, key: BalanceKey, quantity: nu
            first_received_at = LEAST(b.first_received_at, EXCLUDED.first_received_at),
            updated_at = now()
      RETURNING ${BALANCE_COLUMNS}`,
-    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn, firstReceivedAt],
+    [key.siteId, key.sku, key.locationId, key.lot, key.status, quantity, expiresOn, firstReceivedAt, key.ownerId],
   );
   return rows[0]!;
 }
@@ -204,31 +204,32 @@ export async function lockInProcess(db: Executor, siteId: string, sku: string, l
  * SKU-level on-hand follows every AVAILABLE balance change at a real location (and `unpickable` by `unpickableDelta`
  * when that location is not pickable); refused (undefined) when on-hand would go below allocated.
  */
-export async function changeSkuOnHand(db: Executor, siteId: string, sku: string, delta: number, unpickableDelta = 0): Promise<SkuStockRow | undefined> {
+export async function changeSkuOnHand(db: Executor, siteId: string, ownerId: string, sku: string, delta: number, unpickableDelta = 0): Promise<SkuStockRow | undefined> {
   // Removal updates the existing row only (a proposed INSERT row would trip the CHECK before the conflict is seen).
   if (delta <= 0) {
     const rows = await db.query<SkuStockRow>(
       `UPDATE inventory.sku_stock SET on_hand_available = on_hand_available + $3, unpickable = unpickable + $4
-       WHERE site_id = $1 AND sku = $2 AND on_hand_available + $3 >= allocated
-       RETURNING site_id, sku, on_hand_available, unpickable, allocated`,
-      [siteId, sku, delta, unpickableDelta],
+       WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND on_hand_available + $3 >= allocated
+       RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated`,
+      [siteId, sku, delta, unpickableDelta, ownerId],
     );
     return rows[0];
   }
   const rows = await db.query<SkuStockRow>(
-    `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available, unpickable) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (site_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available,
-                                              unpickable = s.unpickable + EXCLUDED.unpickable
-     RETURNING site_id, sku, on_hand_available, unpickable, allocated`,
-    [siteId, sku, delta, unpickableDelta],
+    `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available, unpickable, owner_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (site_id, owner_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available,
+                                                        unpickable = s.unpickable + EXCLUDED.unpickable
+     RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated`,
+    [siteId, sku, delta, unpickableDelta, ownerId],
   );
   return rows[0];
 }
 
 /** Units of a SKU entering (+) or leaving (−) non-pickable locations without changing its on-hand (moves, picks, flips). */
-export async function changeUnpickable(db: Executor, siteId: string, sku: string, delta: number): Promise<void> {
+export async function changeUnpickable(db: Executor, siteId: string, ownerId: string, sku: string, delta: number): Promise<void> {
   if (delta === 0) return;
-  const rows = await db.query(`UPDATE inventory.sku_stock SET unpickable = unpickable + $3 WHERE site_id = $1 AND sku = $2 RETURNING 1`, [siteId, sku, delta]);
+  const rows = await db.query(`UPDATE inventory.sku_stock SET unpickable = unpickable + $3 WHERE site_id = $1 AND owner_id = $4 AND sku = $2 RETURNING 1`,
+    [siteId, sku, delta, ownerId]);
   if (rows.length !== 1) throw new Error(`no stock row for ${sku} at ${siteId} to change unpickable by ${delta}`);
 }
 
@@ -236,11 +237,11 @@ export async function changeUnpickable(db: Executor, siteId: string, sku: string
  * The allocation race in one statement: the row is updated only if enough unallocated, unexpired, pickable stock remains.
  * Concurrent callers queue on the row lock and re-check the condition on the committed value (READ COMMITTED).
  */
-export async function tryAllocate(db: Executor, siteId: string, sku: string, quantity: number, expiredFree: number): Promise<boolean> {
+export async function tryAllocate(db: Executor, siteId: string, ownerId: string, sku: string, quantity: number, expiredFree: number): Promise<boolean> {
   const rows = await db.query(
     `UPDATE inventory.sku_stock SET allocated = allocated + $3
-     WHERE site_id = $1 AND sku = $2 AND on_hand_available - unpickable - allocated - $4 >= $3 RETURNING 1`,
-    [siteId, sku, quantity, expiredFree],
+     WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND on_hand_available - unpickable - allocated - $4 >= $3 RETURNING 1`,
+    [siteId, sku, quantity, expiredFree, ownerId],
   );
   return rows.length === 1;
 }
@@ -250,11 +251,11 @@ export async function tryAllocate(db: Executor, siteId: string, sku: string, qua
  * receipt (or any other change of the row) instead of deciding on the old stock while that change commits: a line it
  * backorders is then always visible to the retry the change triggers.
  */
-export async function lockSkuStock(db: Executor, siteId: string, sku: string): Promise<SkuStockRow> {
-  await db.query(`INSERT INTO inventory.sku_stock (site_id, sku) VALUES ($1, $2) ON CONFLICT (site_id, sku) DO NOTHING`, [siteId, sku]);
+export async function lockSkuStock(db: Executor, siteId: string, ownerId: string, sku: string): Promise<SkuStockRow> {
+  await db.query(`INSERT INTO inventory.sku_stock (site_id, owner_id, sku) VALUES ($1, $3, $2) ON CONFLICT (site_id, owner_id, sku) DO NOTHING`, [siteId, sku, ownerId]);
   return (await db.query<SkuStockRow>(
-    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`,
-    [siteId, sku],
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND owner_id = $3 AND sku = $2 FOR UPDATE`,
+    [siteId, sku, ownerId],
   ))[0]!;
 }
 
@@ -262,17 +263,18 @@ export async function lockSkuStock(db: Executor, siteId: string, sku: string): P
  * `lockSkuStock` for many SKUs in two statements: the missing rows are created (in SKU order), then every row is locked
  * FOR UPDATE in SKU order (the lock is taken above the sort), the order every allocation path takes them in.
  */
-export async function lockSkuStocks(db: Executor, siteId: string, skus: readonly string[]): Promise<SkuStockRow[]> {
+export async function lockSkuStocks(db: Executor, siteId: string, ownerId: string, skus: readonly string[]): Promise<SkuStockRow[]> {
   const sorted = [...new Set(skus)].sort();
   if (sorted.length === 0) return [];
   await db.query(
-    `INSERT INTO inventory.sku_stock (site_id, sku) SELECT $1, sku FROM unnest($2::text[]) AS u(sku) ORDER BY sku ON CONFLICT (site_id, sku) DO NOTHING`,
-    [siteId, sorted],
+    `INSERT INTO inventory.sku_stock (site_id, owner_id, sku) SELECT $1, $3, sku FROM unnest($2::text[]) AS u(sku) ORDER BY sku
+     ON CONFLICT (site_id, owner_id, sku) DO NOTHING`,
+    [siteId, sorted, ownerId],
   );
   return db.query<SkuStockRow>(
-    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
-     WHERE site_id = $1 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE`,
-    [siteId, sorted],
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+     WHERE site_id = $1 AND owner_id = $3 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE`,
+    [siteId, sorted, ownerId],
   );
 }
 
@@ -280,14 +282,14 @@ export async function lockSkuStocks(db: Executor, siteId: string, skus: readonly
  * `tryAllocate` for many SKUs in one statement (one entry per SKU, quantities summed): each row is updated only if it
  * can still cover its quantity. Returns the SKUs updated; on rows the caller locked, a missing one is a broken invariant.
  */
-export async function tryAllocateMany(db: Executor, siteId: string, items: readonly { sku: string; quantity: number; expiredFree: number }[]): Promise<string[]> {
+export async function tryAllocateMany(db: Executor, siteId: string, ownerId: string, items: readonly { sku: string; quantity: number; expiredFree: number }[]): Promise<string[]> {
   if (items.length === 0) return [];
   const rows = await db.query<Pick<SkuStockRow, 'sku'>>(
     `UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
      FROM unnest($2::text[], $3::int[], $4::int[]) AS v(sku, quantity, expired_free)
-     WHERE s.site_id = $1 AND s.sku = v.sku AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
+     WHERE s.site_id = $1 AND s.owner_id = $5 AND s.sku = v.sku AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
      RETURNING s.sku`,
-    [siteId, items.map((i) => i.sku), items.map((i) => i.quantity), items.map((i) => i.expiredFree)],
+    [siteId, items.map((i) => i.sku), items.map((i) => i.quantity), items.map((i) => i.expiredFree), ownerId],
   );
   return rows.map((r) => r.sku);
 }
@@ -304,15 +306,17 @@ export async function updateAllocations(db: Executor, changes: readonly { orderI
 }
 
 /** A SKU's stock row locked FOR UPDATE, without creating it (a removal decides from it; a missing row holds nothing). */
-export async function lockExistingSkuStock(db: Executor, siteId: string, sku: string): Promise<SkuStockRow | undefined> {
+export async function lockExistingSkuStock(db: Executor, siteId: string, ownerId: string, sku: string): Promise<SkuStockRow | undefined> {
   return (await db.query<SkuStockRow>(
-    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`,
-    [siteId, sku],
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+     WHERE site_id = $1 AND owner_id = $3 AND sku = $2 FOR UPDATE`,
+    [siteId, sku, ownerId],
   ))[0];
 }
 
 /** Orders with backordered lines of these SKUs at a site, oldest first (when inventory first saw the order). */
 export async function backorderedOrders(db: Executor, siteId: string, skus: readonly string[]): Promise<string[]> {
+  // Every owner's backordered lines of these SKUs: each order then allocates from its own owner's stock only.
   if (skus.length === 0) return [];
   const rows = await db.query<Pick<Selectable<InventoryAllocations>, 'order_id'>>(
     `SELECT order_id FROM inventory.allocations
@@ -323,38 +327,39 @@ export async function backorderedOrders(db: Executor, siteId: string, skus: read
   return rows.map((r) => r.order_id);
 }
 
-export async function releaseAllocated(db: Executor, siteId: string, sku: string, quantity: number): Promise<void> {
-  await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND sku = $2`, [siteId, sku, quantity]);
+export async function releaseAllocated(db: Executor, siteId: string, ownerId: string, sku: string, quantity: number): Promise<void> {
+  await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND owner_id = $4 AND sku = $2`, [siteId, sku, quantity, ownerId]);
 }
 
 /** Unreserved units of expired lots at pickable locations: on hand, but not promisable (unpickable units are counted apart). */
-export async function expiredFreeQuantity(db: Executor, siteId: string, sku: string, today: string): Promise<number> {
+export async function expiredFreeQuantity(db: Executor, siteId: string, ownerId: string, sku: string, today: string): Promise<number> {
   const rows = await db.query<{ n: number }>(
     `SELECT COALESCE(sum(on_hand - reserved), 0)::int8 AS n FROM inventory.balances b
-     WHERE site_id = $1 AND sku = $2 AND status = 'AVAILABLE' AND expires_on < $3::date AND location_id NOT LIKE 'IN\\_PROCESS:%'
+     WHERE site_id = $1 AND owner_id = $4 AND sku = $2 AND status = 'AVAILABLE' AND expires_on < $3::date AND location_id NOT LIKE 'IN\\_PROCESS:%'
        AND NOT ${AT_UNPICKABLE}`,
-    [siteId, sku, today],
+    [siteId, sku, today, ownerId],
   );
   return rows[0]?.n ?? 0;
 }
 
 /** `expiredFreeQuantity` for many SKUs (all when null) in one query; SKUs without expired units are absent. */
-export async function expiredFreeBySku(db: Executor, siteId: string, skus: readonly string[] | null, today: string): Promise<Map<string, number>> {
+export async function expiredFreeBySku(db: Executor, siteId: string, ownerId: string | null, skus: readonly string[] | null, today: string): Promise<Map<string, number>> {
   const rows = await db.query<{ sku: string; n: number }>(
     `SELECT sku, sum(on_hand - reserved)::int8 AS n FROM inventory.balances b
-     WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND status = 'AVAILABLE' AND expires_on < $3::date
+     WHERE site_id = $1 AND ($4::text IS NULL OR owner_id = $4) AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND status = 'AVAILABLE' AND expires_on < $3::date
        AND location_id NOT LIKE 'IN\\_PROCESS:%' AND NOT ${AT_UNPICKABLE}
      GROUP BY sku`,
-    [siteId, skus === null ? null : [...skus], today],
+    [siteId, skus === null ? null : [...skus], today, ownerId],
   );
   return new Map(rows.map((r) => [r.sku, r.n]));
 }
 
-export async function skuStock(db: Executor, siteId: string, skus: readonly string[] | null): Promise<SkuStockRow[]> {
+/** SKU stock rows of one owner, or of every owner (one row per owner and SKU) when `ownerId` is null. */
+export async function skuStock(db: Executor, siteId: string, ownerId: string | null, skus: readonly string[] | null): Promise<SkuStockRow[]> {
   return db.query<SkuStockRow>(
-    `SELECT site_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
-     WHERE site_id = $1 AND ($2::text[] IS NULL OR sku = ANY($2::text[])) ORDER BY sku`,
-    [siteId, skus],
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+     WHERE site_id = $1 AND ($3::text IS NULL OR owner_id = $3) AND ($2::text[] IS NULL OR sku = ANY($2::text[])) ORDER BY sku, owner_id`,
+    [siteId, skus, ownerId],
   );
 }
 
@@ -362,9 +367,9 @@ export async function skuStock(db: Executor, siteId: string, skus: readonly stri
 export async function insertAllocations(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[]): Promise<AllocationRow[]> {
   if (rows.length === 0) return [];
   return db.query<AllocationRow>(
-    `INSERT INTO inventory.allocations (order_id, line_id, site_id, sku, requested, allocated, status)
-     SELECT r.order_id, r.line_id, r.site_id, r.sku, r.requested, r.allocated, r.status
-     FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, sku text, requested int, allocated int, status text)
+    `INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
+     SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)
      ON CONFLICT (order_id, line_id) DO NOTHING
      RETURNING ${ALLOCATION_COLUMNS}`,
     [JSON.stringify(rows)],
@@ -399,9 +404,9 @@ export async function updateAllocation(db: Executor, orderId: string, lineId: st
 export async function insertReservations(db: Executor, rows: readonly Omit<ReservationRow, 'picked' | 'shorted' | 'status'>[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO inventory.reservations (id, wave_id, order_id, line_id, site_id, sku, location_id, lot, quantity, status)
-     SELECT r.id, r.wave_id, r.order_id, r.line_id, r.site_id, r.sku, r.location_id, r.lot, r.quantity, 'OPEN'
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, wave_id text, order_id text, line_id text, site_id text, sku text, location_id text, lot text, quantity int)`,
+    `INSERT INTO inventory.reservations (id, wave_id, order_id, line_id, site_id, owner_id, sku, location_id, lot, quantity, status)
+     SELECT r.id, r.wave_id, r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.location_id, r.lot, r.quantity, 'OPEN'
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, wave_id text, order_id text, line_id text, site_id text, owner_id text, sku text, location_id text, lot text, quantity int)`,
     [JSON.stringify(rows)],
   );
 }
@@ -433,23 +438,29 @@ export async function listReservations(db: Executor, filter: { waveId?: string |
   );
 }
 
-export async function listBalances(db: Executor, q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; cursor: number }): Promise<BalanceRow[]> {
+export async function listBalances(db: Executor, q: {
+  siteId: string; ownerId?: string | undefined; sku?: string | undefined; locationId?: string | undefined; limit: number; cursor: number;
+}): Promise<BalanceRow[]> {
   return db.query<BalanceRow>(
     `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
      WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR location_id = $3) AND seq > $4
+       AND ($6::text IS NULL OR owner_id = $6)
      ORDER BY seq LIMIT $5`,
-    [q.siteId, q.sku ?? null, q.locationId ?? null, q.cursor, q.limit],
+    [q.siteId, q.sku ?? null, q.locationId ?? null, q.cursor, q.limit, q.ownerId ?? null],
   );
 }
 
 const MOVEMENT_COLUMNS = columnList(MOVEMENT_COLUMN_NAMES);
 
-export async function listMovements(db: Executor, q: { siteId: string; sku?: string | undefined; type?: string | undefined; limit: number; cursor: number }): Promise<MovementRow[]> {
+export async function listMovements(db: Executor, q: {
+  siteId: string; ownerId?: string | undefined; sku?: string | undefined; type?: string | undefined; limit: number; cursor: number;
+}): Promise<MovementRow[]> {
   return db.query<MovementRow>(
     `SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements
      WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR type = $3) AND seq > $4
+       AND ($6::text IS NULL OR owner_id = $6)
      ORDER BY seq LIMIT $5`,
-    [q.siteId, q.sku ?? null, q.type ?? null, q.cursor, q.limit],
+    [q.siteId, q.sku ?? null, q.type ?? null, q.cursor, q.limit, q.ownerId ?? null],
   );
 }
 
@@ -472,7 +483,7 @@ export interface SummaryRow {
 }
 
 /** Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. */
-export async function summary(db: Executor, siteId: string, sku: string | undefined): Promise<SummaryRow[]> {
+export async function summary(db: Executor, siteId: string, sku: string | undefined, ownerId?: string): Promise<SummaryRow[]> {
   return db.query<SummaryRow>(
     `WITH l AS (
        SELECT sku,
@@ -481,16 +492,19 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
               COALESCE(sum(delta_on_hand) FILTER (WHERE type IN ('ADJUST', 'COUNT')), 0)::int8 AS adjusted,
               sum(delta_on_hand)::int8 AS ledger_on_hand, sum(delta_reserved)::int8 AS ledger_reserved,
               sum(delta_allocated)::int8 AS ledger_allocated
-       FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku),
+       FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku),
      b AS (
        SELECT sku, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
-       FROM inventory.balances WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) GROUP BY sku)
+       FROM inventory.balances WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku),
+     s AS (
+       SELECT sku, sum(on_hand_available)::int8 AS on_hand_available, sum(allocated)::int8 AS allocated
+       FROM inventory.sku_stock WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku)
      SELECT l.sku, l.received, l.shipped, l.adjusted, l.ledger_on_hand, l.ledger_reserved, l.ledger_allocated,
             COALESCE(b.on_hand, 0)::int8 AS on_hand, COALESCE(b.reserved, 0)::int8 AS reserved,
             COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.allocated, 0)::int8 AS allocated
-     FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN inventory.sku_stock s ON s.site_id = $1 AND s.sku = l.sku
+     FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN s ON s.sku = l.sku
      ORDER BY l.sku`,
-    [siteId, sku ?? null],
+    [siteId, sku ?? null, ownerId ?? null],
   );
 }
 
@@ -548,10 +562,10 @@ export async function setCountLocks(db: Executor, locationId: string, countLocks
 }
 
 /** AVAILABLE on-hand at one location per SKU, in SKU order (the order SKU rows are locked in). */
-export async function availableOnHandAt(db: Executor, siteId: string, locationId: string): Promise<{ sku: string; quantity: number }[]> {
-  return db.query<{ sku: string; quantity: number }>(
-    `SELECT sku, sum(on_hand)::int8 AS quantity FROM inventory.balances
-     WHERE site_id = $1 AND location_id = $2 AND status = 'AVAILABLE' GROUP BY sku HAVING sum(on_hand) > 0 ORDER BY sku`,
+export async function availableOnHandAt(db: Executor, siteId: string, locationId: string): Promise<{ owner_id: string; sku: string; quantity: number }[]> {
+  return db.query<{ owner_id: string; sku: string; quantity: number }>(
+    `SELECT owner_id, sku, sum(on_hand)::int8 AS quantity FROM inventory.balances
+     WHERE site_id = $1 AND location_id = $2 AND status = 'AVAILABLE' GROUP BY owner_id, sku HAVING sum(on_hand) > 0 ORDER BY owner_id, sku`,
     [siteId, locationId],
   );
 }
@@ -566,7 +580,7 @@ export async function unlearnedLocations(db: Executor, afterId: string, limit: n
 // ---- Returns to stock (migration 006) ----
 
 const RETURN_COLUMN_NAMES = [
-  'id', 'site_id', 'order_id', 'sku', 'lot', 'quantity', 'returned', 'from_location_id', 'suggested_location_id', 'status',
+  'id', 'site_id', 'owner_id', 'order_id', 'sku', 'lot', 'quantity', 'returned', 'from_location_id', 'suggested_location_id', 'status',
   'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'created_at', 'updated_at',
 ] as const;
 const RETURN_COLUMNS = columnList(RETURN_COLUMN_NAMES);
@@ -576,9 +590,9 @@ export type ReturnRow = Narrowed<Pick<Selectable<InventoryReturns>, (typeof RETU
 export async function insertReturns(db: Executor, rows: readonly NewReturn[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO inventory.returns (id, site_id, order_id, sku, lot, quantity, from_location_id, suggested_location_id, status)
-     SELECT r.id, r.site_id, r.order_id, r.sku, r.lot, r.quantity, r.from_location_id, r.suggested_location_id, 'OPEN'
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, order_id text, sku text, lot text, quantity int,
+    `INSERT INTO inventory.returns (id, site_id, owner_id, order_id, sku, lot, quantity, from_location_id, suggested_location_id, status)
+     SELECT r.id, r.site_id, r.owner_id, r.order_id, r.sku, r.lot, r.quantity, r.from_location_id, r.suggested_location_id, 'OPEN'
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, owner_id text, order_id text, sku text, lot text, quantity int,
                                              from_location_id text, suggested_location_id text)`,
     [JSON.stringify(rows)],
   );
@@ -666,14 +680,14 @@ export async function shipsComplete(db: Executor, orderId: string): Promise<bool
  * AVAILABLE units of a SKU at the site's RESERVE and STORAGE locations (by the projection), other than one location:
  * where a replenishment could bring units from, most units first. Read without locks: it only chooses a task.
  */
-export async function reserveStorageStock(db: Executor, siteId: string, sku: string, exceptLocationId: string): Promise<{ location_id: string; quantity: number }[]> {
+export async function reserveStorageStock(db: Executor, siteId: string, ownerId: string, sku: string, exceptLocationId: string): Promise<{ location_id: string; quantity: number }[]> {
   return db.query<{ location_id: string; quantity: number }>(
     `SELECT b.location_id, sum(b.on_hand)::int AS quantity FROM inventory.balances b
        JOIN inventory.locations l ON l.location_id = b.location_id
-      WHERE b.site_id = $1 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > 0 AND b.location_id <> $3
+      WHERE b.site_id = $1 AND b.owner_id = $4 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > 0 AND b.location_id <> $3
         AND l.type IN ('RESERVE', 'STORAGE')
       GROUP BY b.location_id ORDER BY 2 DESC, 1`,
-    [siteId, sku, exceptLocationId],
+    [siteId, sku, exceptLocationId, ownerId],
   );
 }
 
@@ -683,19 +697,20 @@ export interface ShortRecoveryRow {
   readonly order_id: string;
   readonly line_id: string;
   readonly site_id: string;
+  readonly owner_id: string;
   readonly sku: string;
   readonly wave_id: string;
   readonly shorted_location_id: string;
   readonly quantity: number;
   readonly status: 'WAITING' | 'RESERVED' | 'CANCELLED';
 }
-const RECOVERY_COLUMNS = 'pick_line_id, pick_list_id, order_id, line_id, site_id, sku, wave_id, shorted_location_id, quantity, status';
+const RECOVERY_COLUMNS = 'pick_line_id, pick_list_id, order_id, line_id, site_id, sku, wave_id, shorted_location_id, quantity, status, owner_id';
 
 export async function insertShortRecovery(db: Executor, r: Omit<ShortRecoveryRow, 'status'>, now: Date): Promise<void> {
   await db.query(
     `INSERT INTO inventory.short_recoveries (${RECOVERY_COLUMNS}, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', $10, $10) ON CONFLICT (pick_line_id) DO NOTHING`,
-    [r.pick_line_id, r.pick_list_id, r.order_id, r.line_id, r.site_id, r.sku, r.wave_id, r.shorted_location_id, r.quantity, now],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', $11, $10, $10) ON CONFLICT (pick_line_id) DO NOTHING`,
+    [r.pick_line_id, r.pick_list_id, r.order_id, r.line_id, r.site_id, r.sku, r.wave_id, r.shorted_location_id, r.quantity, now, r.owner_id],
   );
 }
 
@@ -733,6 +748,7 @@ export async function cancelRecoveriesOfOrder(db: Executor, orderId: string, now
 export interface CountRow {
   readonly id: string;
   readonly site_id: string;
+  readonly owner_id: string;
   readonly location_id: string;
   readonly sku: string;
   readonly lot: string;
@@ -748,7 +764,7 @@ export interface CountRow {
   readonly updated_at: Date;
   readonly closed_at: Date | null;
 }
-const COUNT_COLUMNS = `id, site_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent::float8 AS tolerance_percent,
+const COUNT_COLUMNS = `id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent::float8 AS tolerance_percent,
   applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at`;
 
 export interface CountSubmissionRow {
@@ -765,36 +781,36 @@ export interface CountSubmissionRow {
 const SUBMISSION_COLUMNS = 'count_id, attempt, counted, expected, variance, within_tolerance, worker_id, actor_id, submitted_at';
 
 /** A count as a decision opens it. */
-export type NewCount = Pick<CountRow, 'id' | 'site_id' | 'location_id' | 'sku' | 'lot' | 'origin' | 'tolerance_units' | 'tolerance_percent'>;
+export type NewCount = Pick<CountRow, 'id' | 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot' | 'origin' | 'tolerance_units' | 'tolerance_percent'>;
 
 export async function insertCounts(db: Executor, rows: readonly NewCount[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO inventory.counts (id, site_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at)
-     SELECT c.id, c.site_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2
-     FROM jsonb_to_recordset($1::jsonb) AS c(id text, site_id text, location_id text, sku text, lot text, origin text,
+    `INSERT INTO inventory.counts (id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at)
+     SELECT c.id, c.site_id, c.owner_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2
+     FROM jsonb_to_recordset($1::jsonb) AS c(id text, site_id text, owner_id text, location_id text, sku text, lot text, origin text,
                                              tolerance_units int, tolerance_percent numeric)`,
     [JSON.stringify(rows), now],
   );
 }
 
 /** Open counts at these locations (what a new count must not repeat). */
-export async function openCountsAt(db: Executor, locationIds: readonly string[]): Promise<Pick<CountRow, 'id' | 'location_id' | 'sku' | 'lot'>[]> {
+export async function openCountsAt(db: Executor, locationIds: readonly string[]): Promise<Pick<CountRow, 'id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>[]> {
   if (locationIds.length === 0) return [];
-  return db.query<Pick<CountRow, 'id' | 'location_id' | 'sku' | 'lot'>>(
-    `SELECT id, location_id, sku, lot FROM inventory.counts
+  return db.query<Pick<CountRow, 'id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>>(
+    `SELECT id, owner_id, location_id, sku, lot FROM inventory.counts
      WHERE location_id = ANY($1::text[]) AND status IN ('OPEN', 'RECOUNT', 'AWAITING_APPROVAL') ORDER BY location_id, sku, lot`,
     [[...locationIds]],
   );
 }
 
 /** AVAILABLE balances with units at these locations (of these SKUs, when given), in key order: what a count covers. */
-export async function availableBalancesAt(db: Executor, siteId: string, locationIds: readonly string[], skus: readonly string[] | null): Promise<{ location_id: string; sku: string; lot: string }[]> {
+export async function availableBalancesAt(db: Executor, siteId: string, locationIds: readonly string[], skus: readonly string[] | null): Promise<{ owner_id: string; location_id: string; sku: string; lot: string }[]> {
   if (locationIds.length === 0) return [];
-  return db.query<{ location_id: string; sku: string; lot: string }>(
-    `SELECT location_id, sku, lot FROM inventory.balances
+  return db.query<{ owner_id: string; location_id: string; sku: string; lot: string }>(
+    `SELECT owner_id, location_id, sku, lot FROM inventory.balances
      WHERE site_id = $1 AND location_id = ANY($2::text[]) AND status = 'AVAILABLE' AND on_hand > 0 AND ($3::text[] IS NULL OR sku = ANY($3::text[]))
-     ORDER BY location_id, sku, lot`,
+     ORDER BY location_id, sku, lot, owner_id`,
     [siteId, [...locationIds], skus === null ? null : [...skus]],
   );
 }

@@ -1,4 +1,5 @@
 import { on } from '../../contracts/events.ts';
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { QualityEvents } from '../../contracts/quality.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -19,7 +20,7 @@ export function qualitySubscriptions(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'c
       const t = hold.target;
       if (t.kind !== 'STOCK' || t.sku === null || t.locationId === null) return;
       await place(tx, {
-        inspectionId: hold.inspectionId, siteId: hold.siteId, sku: t.sku, locationId: t.locationId, lot: t.lot, quantity: t.quantity, reason: hold.reason,
+        inspectionId: hold.inspectionId, siteId: hold.siteId, ownerId: t.ownerId ?? DEFAULT_OWNER_ID, sku: t.sku, locationId: t.locationId, lot: t.lot, quantity: t.quantity, reason: hold.reason,
       }, causedBy(event));
     }),
     on(QualityEvents.holdDisposed, async (d, event, tx) => {

@@ -18,11 +18,11 @@ export function replenishmentSubscriptions(service: InventoryService, replenishm
     on(PickingEvents.linePicked, (pick, event, tx) => replenishment.afterFaceChange(tx, {
       siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, causedBy(event))),
     on(InventoryEvents.moved, (move, event, tx) => replenishment.afterFaceChange(tx, {
-      siteId: move.siteId, sku: move.sku, locationId: move.fromLocationId, reference: move.movementId }, causedBy(event))),
+      siteId: move.siteId, ownerId: move.ownerId, sku: move.sku, locationId: move.fromLocationId, reference: move.movementId }, causedBy(event))),
     on(InventoryEvents.adjusted, async (adjustment, event, tx) => {
       if (adjustment.delta >= 0) return;
       await replenishment.afterFaceChange(tx, {
-        siteId: adjustment.siteId, sku: adjustment.sku, locationId: adjustment.locationId, reference: adjustment.movementId }, causedBy(event));
+        siteId: adjustment.siteId, ownerId: adjustment.ownerId, sku: adjustment.sku, locationId: adjustment.locationId, reference: adjustment.movementId }, causedBy(event));
     }),
     on(InventoryEvents.reserved, (reserved, event, tx) => replenishment.afterWaveReserved(tx, reserved, causedBy(event))),
     on(InventoryEvents.replenishmentCompleted, async (done, event, tx) => {

@@ -19,6 +19,7 @@ export const settingView = (s: SettingRow): ReplenishmentSettingView => ({
 export interface ReplenishmentView {
   readonly id: string;
   readonly siteId: string;
+  readonly ownerId: string;
   readonly sku: string;
   readonly lot: string | null;
   readonly fromLocationId: string;
@@ -34,7 +35,7 @@ export interface ReplenishmentView {
 }
 
 export const replenishmentView = (r: ReplenishmentRow): ReplenishmentView => ({
-  id: r.id, siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id, toLocationId: r.to_location_id,
+  id: r.id, siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id, toLocationId: r.to_location_id,
   quantity: r.quantity, moved: r.moved, status: r.status, trigger: r.trigger, triggerReference: r.trigger_reference,
   confirmedBy: r.confirmed_by, confirmedAt: r.confirmed_at?.toISOString() ?? null, createdAt: r.created_at.toISOString(),
 });

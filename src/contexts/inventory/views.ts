@@ -5,6 +5,7 @@ import { awaitedAttempt, countTaskReference } from './domain/counts.ts';
 
 export interface BalanceView {
   readonly siteId: string;
+  readonly ownerId: string;
   readonly sku: string;
   readonly locationId: string;
   readonly lot: string | null;
@@ -29,7 +30,7 @@ export interface StockChangeResult {
 
 export function balanceView(b: BalanceRow): BalanceView {
   return {
-    siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: fromLotKey(b.lot), status: b.status,
+    siteId: b.site_id, ownerId: b.owner_id, sku: b.sku, locationId: b.location_id, lot: fromLotKey(b.lot), status: b.status,
     onHand: b.on_hand, reserved: b.reserved, available: b.on_hand - b.reserved, expiresOn: b.expires_on,
     firstReceivedAt: b.first_received_at.toISOString(),
   };

@@ -50,6 +50,7 @@ export interface OrdersOrders {
   created_at: Date;
   external_id: string;
   id: string;
+  owner_id: string;
   priority: number;
   ship_by: Date | null;
   ship_complete: Generated<boolean>;

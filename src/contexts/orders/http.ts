@@ -5,6 +5,9 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { resolveOwnerId, type InventoryApi } from '../../contracts/inventory.ts';
+import { ownerScopeOf } from '../../platform/http/auth.ts';
+import type { FastifyRequest } from 'fastify';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -33,6 +36,7 @@ const SummaryFields = {
   id: Type.String(),
   externalId: Type.String(),
   siteId: Type.String(),
+  ownerId: Type.String({ description: 'The owner (3PL client) the order is fulfilled for (ADR 0028)' }),
   carrier: Type.String(),
   priority: Type.Integer(),
   shipBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -65,6 +69,12 @@ const CreateOrderBody = Type.Object({
     description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT",
   }),
   siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
+  ownerId: Type.Optional(Type.String({
+    minLength: 1, maxLength: 100,
+    description: 'The owner (3PL client, `own_…`) the order is fulfilled for: only that owner\'s stock is allocated, picked and shipped for it '
+      + '(ADR 0028). Absent: the default owner `own_default`, or the owner of an owner-scoped key. 422 UNKNOWN_OWNER when there is no such '
+      + 'owner; 403 OWNER_NOT_ALLOWED when an owner-scoped key names another owner',
+  })),
   carrier: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_CARRIER, description: 'A carrier PakLog can book (today OWN_FLEET); 422 UNKNOWN_CARRIER otherwise' }),
   priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
   shipBy: Type.Optional(Type.String({ format: 'date-time' })),
@@ -89,10 +99,18 @@ const CreateOrderBody = Type.Object({
 
 const IdParams = Type.Object({ id: { ...IdParam('order', 'POST /orders (or GET /orders)'), maxLength: 64 } }, { additionalProperties: false });
 
-export function orderRoutes(deps: PlatformDeps, service: OrderService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
+export function orderRoutes(
+  deps: PlatformDeps, service: OrderService, locations: Pick<LocationMasterApi, 'getSite'>, inventory: Pick<InventoryApi, 'getOwner'>,
+): (app: HttpApp) => Promise<void> {
+  /** An order an owner-scoped key may not see is one it cannot find (ADR 0028): 404, as for an unknown id. */
+  const visible = <T extends { ownerId: string }>(req: FastifyRequest, id: string, order: T): T => {
+    const scope = ownerScopeOf(req);
+    if (scope !== null && order.ownerId !== scope) throw new AppError('NOT_FOUND', `No order ${id}`);
+    return order;
+  };
   return async (app) => {
     app.post('/orders', {
-      config: { roles: CAN.intake, idempotent: true },
+      config: { roles: CAN.intake, idempotent: true, owners: true },
       schema: {
         operationId: 'createOrder', tags, summary: 'Receive an order',
         description: 'Idempotent on externalId and on Idempotency-Key: 201 with the new order; 200 with the order when the same order already '
@@ -102,7 +120,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
         body: CreateOrderBody,
         response: {
           200: { ...OrderSchema, description: 'The same order existed already' }, 201: { ...OrderSchema, description: 'The order was received' },
-          ...problems('ORDER_CONFLICT', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'UNPROCESSABLE'),
+          ...problems('ORDER_CONFLICT', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'UNPROCESSABLE'),
         },
       },
     }, async (req, reply) => {
@@ -110,8 +128,10 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       let existed = false;
       // The status is kept with the answer: a replay of the request that received the order says 201 again.
       return deps.idempotency.run(req, reply, () => (existed ? 200 : 201), async () => {
+        // The owner first: a scoped key naming another owner, or an unknown owner, writes nothing.
+        const ownerId = unwrap(await resolveOwnerId(inventory, b.ownerId, ownerScopeOf(req)));
         const result = unwrap(await service.receive({
-          externalId: b.externalId, siteId: b.siteId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
+          externalId: b.externalId, siteId: b.siteId, ownerId, carrier: b.carrier, priority: b.priority, shipBy: b.shipBy ?? null,
           shipTo: b.shipTo, shipComplete: b.shipComplete ?? false, lines: b.lines,
         }, requestMeta(req)));
         existed = !result.created;
@@ -120,26 +140,27 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
     });
 
     app.get('/orders/:id', {
-      config: { roles: CAN.read },
+      config: { roles: CAN.read, owners: true },
       schema: {
         operationId: 'getOrder', tags, summary: 'An order with its lines and status history',
         description: 'The ETag header carries the order\'s version, for If-Match on POST /orders/{id}/cancel. 404 NOT_FOUND for an unknown order.',
         params: IdParams, response: { 200: OrderSchema, ...problems('NOT_FOUND') },
       },
     }, async (req, reply) => {
-      const order = unwrap(await service.get(req.params.id));
+      const order = visible(req, req.params.id, unwrap(await service.get(req.params.id)));
       void reply.header('etag', `"${order.version}"`);
       return order;
     });
 
     app.get('/orders', {
-      config: { roles: CAN.read },
+      config: { roles: CAN.read, owners: true },
       schema: {
         operationId: 'listOrders', tags, summary: 'Orders in creation order',
         description: 'Filtered by status, site and externalId; paged by `limit` and `cursor`. `ids=` reads a batch of orders, `include=lines` adds their lines.',
         querystring: Type.Object({
           status: Type.Optional(Status),
           siteId: Type.Optional({ ...SiteRef, maxLength: 64 }),
+          owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this owner\'s orders (`own_…`); an owner-scoped key sees its own only' })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           ids: Type.Optional(IdList(500, 'order ids')),
           waveId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -147,11 +168,13 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
           limit: Limit(500, 50),
           cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(OrderSummarySchema), ...problems('UNKNOWN_SITE') },
+        response: { 200: Page(OrderSummarySchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
       },
     }, async (req) => {
-      const { ids, include, ...q } = req.query;
-      const filter = { ...q, ids: ids === undefined ? undefined : splitList(ids), withLines: include === 'lines' };
+      const { ids, include, owner, ...q } = req.query;
+      const ownerId = owner === undefined && ownerScopeOf(req) === null ? undefined
+        : unwrap(await resolveOwnerId(inventory, owner, ownerScopeOf(req), '/querystring/owner'));
+      const filter = { ...q, ownerId, ids: ids === undefined ? undefined : splitList(ids), withLines: include === 'lines' };
       return unwrap(await service.list(q.siteId === undefined ? filter : { ...filter, siteId: unwrap(await resolveSiteId(locations, q.siteId, '/querystring/siteId')) }));
     });
 
@@ -171,7 +194,7 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       unwrap(await service.reprioritise(req.params.id, req.body.priority, requestMeta(req)))));
 
     app.post('/orders/:id/cancel', {
-      config: { roles: CAN.plan, idempotent: true },
+      config: { roles: CAN.plan, idempotent: true, owners: true },
       schema: {
         operationId: 'cancelOrder', tags, summary: 'Cancel an order at any moment before it ships',
         description: '409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again. The floor withdraws open picks, returns '
@@ -188,6 +211,8 @@ export function orderRoutes(deps: PlatformDeps, service: OrderService, locations
       const ifMatch = req.headers['if-match'];
       const expected = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
       if (expected !== undefined && !Number.isInteger(expected)) throw new AppError('VALIDATION_FAILED', 'If-Match must be a version', { errors: [{ field: '/headers/if-match', message: 'is not a version' }] });
+      // An owner-scoped key cancels only its owner's orders: another owner's is one it cannot find (404), and nothing changes.
+      if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
       const order = await deps.idempotency.run(req, reply, 200, async () =>
         unwrap(await service.cancel(req.params.id, req.body?.reason ?? null, expected, requestMeta(req))));
       void reply.header('etag', `"${order.version}"`);

@@ -1,5 +1,5 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { InventoryApi } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, type InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
@@ -20,6 +20,8 @@ export function ordersContext(
       const outcome = await service.receive({
         externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,
         shipBy: null, shipTo: order.shipTo, shipComplete: false, lines: order.lines,
+        // A storefront's orders are the default owner's until channels name an owner (ADR 0028, 0034).
+        ownerId: DEFAULT_OWNER_ID,
       }, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, created: outcome.value.created } } : outcome;
     },
@@ -37,7 +39,7 @@ export function ordersContext(
     schema: 'orders',
     migrations: new URL('./migrations/', import.meta.url),
     requires: apis,
-    routes: orderRoutes(deps, service, apis.locations),
+    routes: orderRoutes(deps, service, apis.locations, apis.inventory),
     sitesOf: { ord: siteOfRow(deps.db, 'orders.orders') },
     subscriptions: orderSubscriptions(service),
   });

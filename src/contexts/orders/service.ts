@@ -1,3 +1,4 @@
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
@@ -84,6 +85,7 @@ export function orderService(
         ...(input.shipComplete ? { shipComplete: true } : {}),
         // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
         shipTo: { name: input.shipTo.name, line1: input.shipTo.line1, ...(input.shipTo.line2 === undefined ? {} : { line2: input.shipTo.line2 }), city: input.shipTo.city, postalCode: input.shipTo.postalCode, country: input.shipTo.country },
+        ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => received.inc());
@@ -116,14 +118,15 @@ export function orderService(
 
   /** A page of orders; `ids` and `waveId` narrow it, `withLines` adds every order's lines (one more statement). */
   async function list(q: {
-    limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; externalId?: string | undefined;
+    limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; siteId?: string | undefined; ownerId?: string | undefined;
+    externalId?: string | undefined;
     ids?: readonly string[] | undefined; waveId?: string | undefined; withLines?: boolean | undefined;
   }): Promise<Outcome<OrderPage>> {
     const after = cursorKey(q.cursor); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
     const items = await listOrders(deps.db, {
-      limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, externalId: q.externalId ?? null, ids: q.ids ?? null, waveId: q.waveId ?? null,
+      limit: q.limit, afterId, status: q.status ?? null, siteId: q.siteId ?? null, ownerId: q.ownerId ?? null, externalId: q.externalId ?? null, ids: q.ids ?? null, waveId: q.waveId ?? null,
     });
     const next = nextCursor(items, q.limit, (l) => l.id);
     if (q.withLines !== true) return ok({ items, nextCursor: next });
@@ -194,7 +197,7 @@ export function orderService(
     await cancelLines(tx, o.id);
     await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
     const lines = await orderLines(tx, o.id);
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, previousStatus: o.status, lines: lineData(lines), reason };
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }), previousStatus: o.status, lines: lineData(lines), reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;

@@ -27,6 +27,8 @@ export interface OrderSummary {
   readonly id: string;
   readonly externalId: string;
   readonly siteId: string;
+  /** The owner (3PL client) the order is fulfilled for: only that owner's stock is allocated to it (ADR 0028). */
+  readonly ownerId: string;
   readonly carrier: string;
   readonly priority: number;
   readonly shipBy: string | null;
@@ -48,7 +50,7 @@ export interface Order extends OrderSummary {
   readonly statusHistory: StatusChange[];
 }
 
-const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
+const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", owner_id AS "ownerId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
   status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
 
@@ -65,6 +67,7 @@ export interface OrderInsert {
   readonly id: string;
   readonly externalId: string;
   readonly siteId: string;
+  readonly ownerId: string;
   readonly carrier: string;
   readonly priority: number;
   readonly shipBy: string | null;
@@ -79,10 +82,10 @@ export interface OrderInsert {
  */
 export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<boolean> {
   const rows = await tx.query(
-    `INSERT INTO orders.orders (id, external_id, site_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
+    `INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
      ON CONFLICT (external_id) DO NOTHING RETURNING 1`,
-    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete],
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId],
   );
   if (rows.length === 0) return false;
   await tx.query(
@@ -209,6 +212,8 @@ export interface OrderFilter {
   afterId: string | null;
   status: OrderStatus | null;
   siteId: string | null;
+  /** Only this owner's orders (per-owner report; an owner-scoped key's own). */
+  ownerId?: string | null;
   externalId: string | null;
   /** Only these orders (a batch read: `?ids=`). */
   ids?: readonly string[] | null;
@@ -220,8 +225,9 @@ export async function listOrders(db: Executor, q: OrderFilter): Promise<OrderSum
     `SELECT ${COLUMNS} FROM orders.orders
      WHERE ($1::text IS NULL OR id > $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR site_id = $3)
        AND ($4::text IS NULL OR external_id = $4) AND ($6::text[] IS NULL OR id = ANY($6)) AND ($7::text IS NULL OR wave_id = $7)
+       AND ($8::text IS NULL OR owner_id = $8)
      ORDER BY id LIMIT $5`,
-    [q.afterId, q.status, q.siteId, q.externalId, q.limit, q.ids ?? null, q.waveId ?? null],
+    [q.afterId, q.status, q.siteId, q.externalId, q.limit, q.ids ?? null, q.waveId ?? null, q.ownerId ?? null],
   );
   return rows.map(toSummary);
 }

@@ -17,8 +17,9 @@ export function qualitySubscriptions(quality: QualityService): Subscription[] {
     }),
     on(InventoryEvents.received, async (r, event, tx) => {
       await quality.sample(tx, {
-        siteId: r.siteId, stage: 'RECEIVING', sourceRef: r.movementId, supplierId: null, ownerId: null,
-        target: { kind: 'STOCK', sku: r.sku, skus: [r.sku], locationId: r.locationId, lot: r.lot, quantity: r.quantity, packageId: null, orderId: null },
+        siteId: r.siteId, stage: 'RECEIVING', sourceRef: r.movementId, supplierId: null, ownerId: r.ownerId ?? null,
+        target: { kind: 'STOCK', sku: r.sku, skus: [r.sku], locationId: r.locationId, lot: r.lot, ...(r.ownerId === undefined ? {} : { ownerId: r.ownerId }),
+          quantity: r.quantity, packageId: null, orderId: null },
       }, causedBy(event));
     }),
     on(InventoryEvents.putawayRequested, async (p, event, tx) => {
@@ -27,8 +28,9 @@ export function qualitySubscriptions(quality: QualityService): Subscription[] {
       const supplier = await quality.supplierOfAsn(tx, p.asnId);
       if (supplier === null) return;
       await quality.sample(tx, {
-        siteId: p.siteId, stage: 'RECEIVING', sourceRef: `${p.receiptMovementId}:supplier`, supplierId: supplier, ownerId: null,
-        target: { kind: 'STOCK', sku: p.sku, skus: [p.sku], locationId: p.fromLocationId, lot: p.lot, quantity: p.quantity, packageId: null, orderId: null },
+        siteId: p.siteId, stage: 'RECEIVING', sourceRef: `${p.receiptMovementId}:supplier`, supplierId: supplier, ownerId: p.ownerId ?? null,
+        target: { kind: 'STOCK', sku: p.sku, skus: [p.sku], locationId: p.fromLocationId, lot: p.lot, ...(p.ownerId === undefined ? {} : { ownerId: p.ownerId }),
+          quantity: p.quantity, packageId: null, orderId: null },
       }, causedBy(event));
     }),
     on(PackShipEvents.packagePacked, async (pkg, event, tx) => {

@@ -29,6 +29,7 @@ export interface PlatformApiKeys {
   id: string;
   key_hash: string;
   name: string;
+  owner_id: string | null;
   revoked_at: Date | null;
   role: string;
   site_ids: string[] | null;

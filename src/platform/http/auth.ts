@@ -25,10 +25,11 @@ export const generateApiKey = (): string => `pk_${randomBytes(32).toString('base
 export type { Principal } from './roles.ts';
 
 /** A key's principal: its role at its sites, or at every site when it is not scoped. */
-function keyPrincipal(kind: 'key' | 'internal', id: string, name: string, role: Role, siteIds: readonly string[] | null): Principal {
+function keyPrincipal(kind: 'key' | 'internal', id: string, name: string, role: Role, siteIds: readonly string[] | null,
+  ownerId: string | null = null): Principal {
   const sites: Record<string, Role> = {};
   for (const s of siteIds ?? [ALL_SITES]) sites[s] = role;
-  return { kind, id, name, role, sites };
+  return { kind, id, name, role, sites, ...(ownerId === null ? {} : { ownerId }) };
 }
 
 export class ApiKeys {
@@ -37,11 +38,12 @@ export class ApiKeys {
   constructor(private readonly db: Database, private readonly ids: IdGenerator) {}
 
   /** A new key; `siteIds` limits it to those sites (absent or null: every site, as keys always did). */
-  async create(name: string, role: Role, key: string = generateApiKey(), siteIds: readonly string[] | null = null): Promise<{ id: string; key: string }> {
+  async create(name: string, role: Role, key: string = generateApiKey(), siteIds: readonly string[] | null = null,
+    ownerId: string | null = null): Promise<{ id: string; key: string }> {
     const id = this.ids.next('key');
     await this.db.query(
-      `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids) VALUES ($1, $2, $3, $4, $5)`,
-      [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds]],
+      `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids, owner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds], ownerId],
     );
     return { id, key };
   }
@@ -106,12 +108,14 @@ export class ApiKeys {
     return rows.length > 0;
   }
 
-  async list(): Promise<{ id: string; name: string; role: Role; siteIds: string[] | null; createdAt: string; revokedAt: string | null }[]> {
-    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids' | 'created_at' | 'revoked_at'>>(
-      `SELECT id, name, role, site_ids, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
+  async list(): Promise<{
+    id: string; name: string; role: Role; siteIds: string[] | null; ownerId: string | null; createdAt: string; revokedAt: string | null;
+  }[]> {
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids' | 'owner_id' | 'created_at' | 'revoked_at'>>(
+      `SELECT id, name, role, site_ids, owner_id, created_at, revoked_at FROM platform.api_keys ORDER BY created_at`,
     );
     return rows.map((r) => ({
-      id: r.id, name: r.name, role: r.role, siteIds: r.site_ids, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
+      id: r.id, name: r.name, role: r.role, siteIds: r.site_ids, ownerId: r.owner_id, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
   }
 
@@ -122,11 +126,11 @@ export class ApiKeys {
     if (internal !== undefined) return internal;
     const hit = this.cache.get(hash);
     if (hit !== undefined && Date.now() - hit.at < 5_000) return hit.principal;
-    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids'>>(
-      `SELECT id, name, role, site_ids FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
+    const rows = await this.db.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'site_ids' | 'owner_id'>>(
+      `SELECT id, name, role, site_ids, owner_id FROM platform.api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [hash],
     );
     const row = rows[0];
-    const principal = row === undefined ? undefined : keyPrincipal('key', row.id, row.name, row.role, row.site_ids);
+    const principal = row === undefined ? undefined : keyPrincipal('key', row.id, row.name, row.role, row.site_ids, row.owner_id);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, at: Date.now() });
     return principal;
@@ -257,6 +261,10 @@ export function authHook(auth: Authenticator | ApiKeys, options: { gatewaySecret
 
 function authorise(request: FastifyRequest, principal: Principal, roles: readonly Role[] | undefined): void {
   request.principal = principal;
+  // An owner-scoped key reaches only the routes that keep owners apart (ADR 0028): a route that does not is closed to it.
+  if (principal.ownerId !== undefined && request.routeOptions.config.owners !== true) {
+    throw new AppError('OWNER_SCOPED_KEY', `A key scoped to owner ${principal.ownerId} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
+  }
   const allowed = roles ?? ['admin'];
   // A role the route allows at some site lets the request through to the site check; a caller alike everywhere is done.
   if (!allowed.includes(principal.role) && !Object.values(principal.sites).some((r) => allowed.includes(r))) {
@@ -352,6 +360,9 @@ function takesSiteFilter(request: FastifyRequest): boolean {
   const schema = fieldsOf(request.routeOptions.schema?.querystring);
   return Object.hasOwn(fieldsOf(schema.properties), 'siteId');
 }
+
+/** The owner an owner-scoped key acts for (ADR 0028); null: the caller may act for any owner. */
+export const ownerScopeOf = (request: FastifyRequest): string | null => request.principal?.ownerId ?? null;
 
 /** The worker a request acts as when a person signed in (their worker id); undefined for keys, which name no one. */
 export const actingWorkerOf = (request: FastifyRequest): string | undefined =>

@@ -19,8 +19,10 @@ const MAX_AGE_MS = 60_000;
 const mac = (secret: string, payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
 
 export function signPrincipal(principal: ForwardedPrincipal, secret: string, now: number = Date.now()): string {
-  const { id, name, role, kind, sites, workerId } = principal;
-  const body = Buffer.from(JSON.stringify({ id, name, role, kind, sites, ...(workerId === undefined ? {} : { workerId }) })).toString('base64url');
+  const { id, name, role, kind, sites, workerId, ownerId } = principal;
+  const body = Buffer.from(JSON.stringify({
+    id, name, role, kind, sites, ...(workerId === undefined ? {} : { workerId }), ...(ownerId === undefined ? {} : { ownerId }),
+  })).toString('base64url');
   const payload = `${body}.${now}`;
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
@@ -37,7 +39,7 @@ export function verifyPrincipal(header: string, secret: string, now: number = Da
   try {
     const p: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     if (typeof p !== 'object' || p === null) return undefined;
-    const { id, name, role, kind, sites, workerId } = p as Record<string, unknown>;
+    const { id, name, role, kind, sites, workerId, ownerId } = p as Record<string, unknown>;
     if (typeof id !== 'string' || typeof name !== 'string' || !isRole(role)) return undefined;
     // An assertion of an older gateway (no kind, no sites) is a key acting at every site, as keys did then.
     const siteRoles: Record<string, Role> = {};
@@ -49,6 +51,7 @@ export function verifyPrincipal(header: string, secret: string, now: number = Da
     return {
       id, name, role, kind: KINDS.includes(kind) ? kind as Principal['kind'] : 'key', sites: siteRoles,
       ...(typeof workerId === 'string' ? { workerId } : {}),
+      ...(typeof ownerId === 'string' ? { ownerId } : {}),
     };
   } catch {
     return undefined;

@@ -138,6 +138,8 @@ export function describeRoute(route: RouteOptions): void {
     if (hasProperty(schema.querystring, 'siteId')) codes.push('SITE_REQUIRED');
     // A signed-in person acts on the floor as its own worker (actingWorkerHook).
     if (hasProperty(schema.body, 'workerId')) codes.push('ACTING_AS_ANOTHER_WORKER');
+    // A key scoped to an owner reaches only the routes that keep owners apart (ADR 0028).
+    if (config.owners !== true) codes.push('OWNER_SCOPED_KEY');
   }
   const takesInput = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined;
   if (takesInput) codes.push('VALIDATION_FAILED');

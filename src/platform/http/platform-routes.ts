@@ -61,7 +61,7 @@ const DeadLetter = Type.Object({
 
 const SiteIds = Nullable(List(Type.String(), { description: 'The sites the key may act at; null: every site' }));
 const ApiKey = Type.Object({
-  id: Type.String(), name: Type.String(), role: Enum(ROLES), siteIds: SiteIds, createdAt: DateTime, revokedAt: Nullable(DateTime),
+  id: Type.String(), name: Type.String(), role: Enum(ROLES), siteIds: SiteIds, ownerId: Nullable(Type.String()), createdAt: DateTime, revokedAt: Nullable(DateTime),
 });
 
 const AuditEntry = Type.Object({
@@ -241,11 +241,17 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         siteIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
           minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at; absent: every site',
         })),
+        ownerId: Type.Optional(Type.String({
+          minLength: 1, maxLength: 100,
+          description: 'The owner (3PL client, `own_…`, GET /owners) the key acts for: it sees and creates only that owner\'s orders and stock, and '
+            + 'routes that do not keep owners apart answer 403 OWNER_SCOPED_KEY (ADR 0028). Absent: every owner',
+        })),
       }, { additionalProperties: false, examples: [{ name: 'storefront', role: 'integration' }] }),
       response: {
         201: Type.Object({
           id: Type.String(), name: Type.String(), role: Enum(ROLES),
           siteIds: Nullable(Type.Array(Type.String(), { description: 'The sites the key may act at; null: every site' })),
+          ownerId: Nullable(Type.String({ description: 'The owner the key acts for; null: every owner' })),
           key: Type.String({ description: 'The secret; send it as X-Api-Key' }),
         }),
       },
@@ -256,8 +262,9 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       if (id === undefined) throw new AppError('VALIDATION_FAILED', `No site ${ref}`, { errors: [{ field: `/siteIds/${i}`, message: 'is not the id or code of a site' }] });
       return id;
     }));
-    const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds);
-    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, siteIds, key: created.key });
+    const ownerId = req.body.ownerId ?? null;
+    const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);
+    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, siteIds, ownerId, key: created.key });
   });
   app.post('/api/v1/api-keys/:id/revoke', {
     config: { roles: CAN.admin },

@@ -38,6 +38,8 @@ export interface Principal {
   readonly sites: Readonly<Record<string, Role>>;
   /** The worker a person acts as on the floor (users only). */
   readonly workerId?: string;
+  /** The owner (3PL client) an owner-scoped API key acts for; absent: every owner (ADR 0028). */
+  readonly ownerId?: string;
 }
 
 /** The role of `principal` at a site: that site's grant, else its `*` grant; undefined = no access there. */
@@ -65,6 +67,11 @@ declare module 'fastify' {
     roles?: readonly Role[];
     /** Health, metrics and docs are open. */
     public?: boolean;
+    /**
+     * The route keeps owners (3PL clients) apart itself, so an owner-scoped key may call it (ADR 0028). Absent: such a
+     * key gets 403 OWNER_SCOPED_KEY, so a route that forgets owners never leaks another owner's data.
+     */
+    owners?: boolean;
     /**
      * The gateway forwards the route to the service that owns it, which checks roles and sites against the signed
      * principal; the gateway's own site guard leaves it alone (one check, where the route is declared).

@@ -15,6 +15,8 @@ export interface ProtoGrpcType {
         AtpResponse: MessageTypeDefinition
         CandidateLocationsRequest: MessageTypeDefinition
         CandidateLocationsResponse: MessageTypeDefinition
+        GetOwnerRequest: MessageTypeDefinition
+        GetOwnerResponse: MessageTypeDefinition
         InventoryService: SubtypeConstructor<typeof grpc.Client, _paklog_inventory_v1_InventoryServiceClient> & { service: _paklog_inventory_v1_InventoryServiceDefinition }
         LocationBalance: MessageTypeDefinition
         LocationBalancesRequest: MessageTypeDefinition

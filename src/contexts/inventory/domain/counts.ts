@@ -55,6 +55,8 @@ export function countDue(policy: { readonly abc_class: AbcClass; readonly last_s
 
 /** The count's own facts a decision needs (a row of `inventory.counts`). */
 export interface CountFacts {
+  /** Whose units are counted (ADR 0028): a count covers one owner's balance at the location. */
+  readonly owner_id: string;
   readonly id: string;
   readonly site_id: string;
   readonly location_id: string;
@@ -97,10 +99,10 @@ export function countAdjustment(count: CountFacts, variance: number, stock: Coun
       return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take ${count.sku} below what is allocated to orders`);
     }
   }
-  const key: BalanceKey = { siteId: count.site_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' };
+  const key: BalanceKey = { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' };
   return ok({
     key, delta: variance, unpickable: stock.pickable ? 0 : variance,
-    movement: { id: movementId, type: 'COUNT', siteId: count.site_id, sku: count.sku, locationId: count.location_id, lot: count.lot,
+    movement: { id: movementId, type: 'COUNT', siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot,
       deltaOnHand: variance, reason: 'CYCLE_COUNT', reference: count.id },
   });
 }

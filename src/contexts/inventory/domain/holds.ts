@@ -5,6 +5,8 @@ import type { BalanceKey, PlannedMovement } from './ledger.ts';
 /** Input both a hold and a release name: the units, where they are, and why. */
 export interface StatusChangeInput {
   readonly siteId: string;
+  /** Whose units (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly sku: string;
   readonly locationId?: string | undefined;
   readonly locationCode?: string | undefined;
@@ -38,9 +40,9 @@ export function statusChange(p: {
     fromKey: { ...key, status: from }, toKey: { ...key, status: to }, quantity: q, availableDelta,
     unpickableDelta: p.pickable ? 0 : availableDelta,
     movements: [
-      { id: movementId, type, siteId: key.siteId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: from, deltaOnHand: -q,
+      { id: movementId, type, siteId: key.siteId, ownerId: key.ownerId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: from, deltaOnHand: -q,
         reason, reference: movementId },
-      { type, siteId: key.siteId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: to, deltaOnHand: q, reason,
+      { type, siteId: key.siteId, ownerId: key.ownerId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: to, deltaOnHand: q, reason,
         reference: movementId },
     ],
   };

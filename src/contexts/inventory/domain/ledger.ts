@@ -1,9 +1,15 @@
 /** What every inventory decision is made of: balances it names, movements it appends, events it announces. Pure. */
 import type { PublishedEvent } from '../../../contracts/events.ts';
-import { InventoryEvents, type MovementType, type StockDeallocated, type StockStatus } from '../../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents, type MovementType, type StockDeallocated, type StockStatus } from '../../../contracts/inventory.ts';
+
+
+/** The owner of an order's units: the one it names, else the default owner (orders from before owners existed). */
+export const ownerOfOrder = (order: { readonly ownerId?: string | undefined }): string => order.ownerId ?? DEFAULT_OWNER_ID;
 
 export interface BalanceKey {
   readonly siteId: string;
+  /** Whose units these are (ADR 0028): part of the key, so one owner's units never meet another's in a balance. */
+  readonly ownerId: string;
   readonly sku: string;
   readonly locationId: string;
   readonly lot: string;
@@ -23,6 +29,7 @@ export interface PlannedMovement {
   readonly id?: string;
   readonly type: MovementType;
   readonly siteId: string;
+  readonly ownerId: string;
   readonly sku: string;
   readonly locationId: string | null;
   readonly lot: string;
@@ -35,8 +42,27 @@ export interface PlannedMovement {
 }
 
 /** The AVAILABLE balance a reservation holds units of. */
-export function reservedBalance(r: { site_id: string; sku: string; location_id: string; lot: string }): BalanceKey {
-  return { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' };
+export function reservedBalance(r: { site_id: string; owner_id: string; sku: string; location_id: string; lot: string }): BalanceKey {
+  return { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: 'AVAILABLE' };
+}
+
+/**
+ * One owner's stock of one SKU, as a map key (ADR 0028): what allocation, reservation and retries plan against, so one
+ * owner's units never cover another owner's line.
+ */
+export const stockKey = (ownerId: string, sku: string): string => `${ownerId}\u0000${sku}`;
+
+/**
+ * Events as published: `ownerId` is left out where it is the default owner (ADR 0012: absent = `own_default`), so the
+ * events of a single-owner site read as they did before owners existed.
+ */
+export function withoutDefaultOwner(events: readonly PublishedEvent[]): PublishedEvent[] {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === 'ownerId' && x === DEFAULT_OWNER_ID)).map(([k, x]) => [k, strip(x)]));
+  };
+  return events.map((e) => ({ ...e, data: strip(e.data) }) as PublishedEvent);
 }
 
 /** SKU, then line: the order SKU rows are locked and lines are allocated in, everywhere. */

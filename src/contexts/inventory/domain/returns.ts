@@ -7,6 +7,7 @@ import { fromLotKey, inProcessLocation } from './stock.ts';
 export interface NewReturn {
   readonly id: string;
   readonly site_id: string;
+  readonly owner_id: string;
   readonly order_id: string;
   readonly sku: string;
   readonly lot: string;
@@ -26,16 +27,16 @@ export interface ReturnRequest {
  * from. The units stay where they are (in-process): nothing moves until the return is confirmed.
  */
 export function requestReturn(p: {
-  readonly id: string; readonly siteId: string; readonly orderId: string; readonly sku: string; readonly lot: string;
+  readonly id: string; readonly siteId: string; readonly ownerId: string; readonly orderId: string; readonly sku: string; readonly lot: string;
   readonly quantity: number; readonly pickedFrom: string;
 }): ReturnRequest {
   const from = inProcessLocation(p.orderId);
   const row: NewReturn = {
-    id: p.id, site_id: p.siteId, order_id: p.orderId, sku: p.sku, lot: p.lot, quantity: p.quantity, from_location_id: from,
+    id: p.id, site_id: p.siteId, owner_id: p.ownerId, order_id: p.orderId, sku: p.sku, lot: p.lot, quantity: p.quantity, from_location_id: from,
     suggested_location_id: p.pickedFrom,
   };
   const data: StockReturnRequested = {
-    returnId: p.id, orderId: p.orderId, siteId: p.siteId, sku: p.sku, lot: fromLotKey(p.lot), quantity: p.quantity,
+    returnId: p.id, orderId: p.orderId, siteId: p.siteId, ownerId: p.ownerId, sku: p.sku, lot: fromLotKey(p.lot), quantity: p.quantity,
     fromLocationId: from, suggestedLocationId: p.pickedFrom,
   };
   return { row, event: { type: InventoryEvents.returnRequested, subject: p.id, siteId: p.siteId, data } };

@@ -10,10 +10,10 @@ import { changeBalanceOrFail, changeSkuOnHandOrFail } from './ledger-writes.ts';
  * The stock a count is compared with, locked after the count's row: its location FOR UPDATE (a closing count changes
  * the location's lock count; balance changes there wait), then its AVAILABLE balance, then the SKU row.
  */
-export async function lockCountedStock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'location_id' | 'sku' | 'lot'>): Promise<CountedStock> {
+export async function lockCountedStock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>): Promise<CountedStock> {
   const location = await store.lockLocation(tx, count.location_id, count.site_id);
-  const balance = await store.lockBalance(tx, { siteId: count.site_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' });
-  const skuStock = await store.lockExistingSkuStock(tx, count.site_id, count.sku);
+  const balance = await store.lockBalance(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' });
+  const skuStock = await store.lockExistingSkuStock(tx, count.site_id, count.owner_id, count.sku);
   return { balance, skuStock, pickable: location.pickable };
 }
 
@@ -22,7 +22,7 @@ export async function writeCountAdjustment(tx: Tx, a: CountAdjustment | null): P
   if (a === null) return;
   if (a.delta > 0) await store.addOnHand(tx, a.key, a.delta, null);
   else await changeBalanceOrFail(tx, a.key, a.delta, 0, `count adjustment of ${a.delta} refused at ${a.key.locationId}`);
-  await changeSkuOnHandOrFail(tx, a.key.siteId, a.key.sku, a.delta, a.unpickable, `count adjustment of ${a.delta} ${a.key.sku} went below allocated`);
+  await changeSkuOnHandOrFail(tx, a.key.siteId, a.key.ownerId, a.key.sku, a.delta, a.unpickable, `count adjustment of ${a.delta} ${a.key.sku} went below allocated`);
 }
 
 /** A closed count lets go of its location: the last one brings the location's units back into ATP. */

@@ -1,3 +1,4 @@
+import { DEFAULT_OWNER_ID } from '../../../contracts/inventory.ts';
 /** Factories for the inventory deciders' Given/When/Then tests: one warehouse, a few locations, rows as handlers load them. */
 import type { Location } from '../../../contracts/location-master.ts';
 import type { AllocationFacts } from './allocate-order/decide.ts';
@@ -14,13 +15,13 @@ export function location(o: Partial<Location> = {}): Location {
 }
 
 export function allocation(o: Partial<AllocationFacts> = {}): AllocationFacts {
-  return { order_id: 'ord_1', line_id: 'l1', site_id: SITE, sku: 'SKU-A', requested: 2, allocated: 2, shipped: 0, status: 'ALLOCATED',
+  return { order_id: 'ord_1', line_id: 'l1', site_id: SITE, owner_id: DEFAULT_OWNER_ID, sku: 'SKU-A', requested: 2, allocated: 2, shipped: 0, status: 'ALLOCATED',
     ...o };
 }
 
 export function reservation(o: Partial<ReservationFacts> = {}): ReservationFacts {
   return {
-    id: 'rsv_1', wave_id: 'wav_1', order_id: 'ord_1', line_id: 'l1', site_id: SITE, sku: 'SKU-A', location_id: 'loc_a', lot: '',
+    id: 'rsv_1', wave_id: 'wav_1', order_id: 'ord_1', line_id: 'l1', site_id: SITE, owner_id: DEFAULT_OWNER_ID, sku: 'SKU-A', location_id: 'loc_a', lot: '',
     quantity: 3, picked: 0, shorted: 0, status: 'OPEN', ...o,
   };
 }
@@ -34,7 +35,7 @@ export function counter(prefix: string): () => string {
 const RMA_AT = new Date('2026-05-01T10:00:00Z');
 /** An RMA row as its handlers load it (AUTHORISED, nothing received). */
 export const rmaRow = (o: Partial<RmaRow> = {}): RmaRow => ({
-  id: 'rma_1', site_id: SITE, customer_ref: 'CUST-9', order_ref: null, status: 'AUTHORISED', notes: null, version: 1, created_at: RMA_AT, updated_at: RMA_AT, ...o,
+  id: 'rma_1', site_id: SITE, owner_id: DEFAULT_OWNER_ID, customer_ref: 'CUST-9', order_ref: null, status: 'AUTHORISED', notes: null, version: 1, created_at: RMA_AT, updated_at: RMA_AT, ...o,
 });
 /** An RMA line as stored: 3 units authorised, none received. */
 export const rmaLine = (o: Partial<RmaLineRow> = {}): RmaLineRow => ({

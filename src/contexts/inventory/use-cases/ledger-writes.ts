@@ -6,7 +6,7 @@ import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../platform/db/database.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { namesOne, type LocationRefOf } from '../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement } from '../domain/ledger.ts';
+import { withoutDefaultOwner, type BalanceKey, type PlannedMovement } from '../domain/ledger.ts';
 import type { AllocationStatus } from '../domain/stock.ts';
 import * as store from '../store.ts';
 
@@ -25,7 +25,7 @@ export async function record(
     meta: EventMeta,
 ): Promise<void> {
   await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor })));
-  await deps.bus.append(tx, 'inventory', events, meta);
+  await deps.bus.append(tx, 'inventory', withoutDefaultOwner(events), meta);
 }
 
 /** A balance change the decider allowed on locked rows: the conditional UPDATE refusing it is a broken invariant. */
@@ -38,9 +38,9 @@ export async function changeBalanceOrFail(
 }
 
 /** SKU on-hand change the decider allowed: refused only if the decision was wrong. */
-export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, sku: string, delta: number, unpickable: number,
+export async function changeSkuOnHandOrFail(tx: Tx, siteId: string, ownerId: string, sku: string, delta: number, unpickable: number,
   fault: string): Promise<void> {
-  if ((await store.changeSkuOnHand(tx, siteId, sku, delta, unpickable)) === undefined) throw new Error(fault);
+  if ((await store.changeSkuOnHand(tx, siteId, ownerId, sku, delta, unpickable)) === undefined) throw new Error(fault);
 }
 
 /** An allocation row's new state, as a decider set it. */
@@ -59,6 +59,7 @@ export async function saveAllocation(tx: Tx, c: AllocationChange): Promise<void>
 /** Units of a SKU no longer allocated (cancel, short pick, shortage, shipment). */
 export interface Release {
   readonly siteId: string;
+  readonly ownerId: string;
   readonly sku: string;
   readonly quantity: number;
 }

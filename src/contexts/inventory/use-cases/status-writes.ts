@@ -39,7 +39,7 @@ export async function writeStatusChange(tx: Tx, movementId: string, d: StatusCha
   // The units keep their lot's expiry and their first receipt, so rotation does not see released stock as fresh.
   const target = await store.addMovedOnHand(tx, d.toKey, q, source.expires_on, source.first_received_at);
   if (d.availableDelta !== 0) {
-    await changeSkuOnHandOrFail(tx, d.fromKey.siteId, d.fromKey.sku, d.availableDelta, d.unpickableDelta,
+    await changeSkuOnHandOrFail(tx, d.fromKey.siteId, d.fromKey.ownerId, d.fromKey.sku, d.availableDelta, d.unpickableDelta,
       `status change of ${q} ${d.fromKey.sku} went below allocated`);
   }
   const { siteId, sku, locationId, lot } = d.fromKey;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCountryCode, isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
 
 const order = (over: Partial<NewOrder> = {}): NewOrder => ({
-  externalId: 'SHOP-1', siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: null, shipComplete: false,
+  externalId: 'SHOP-1', siteId: 'sit_1', ownerId: 'own_default', carrier: 'OWN_FLEET', priority: 5, shipBy: null, shipComplete: false,
   shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
   lines: [{ sku: 'MUG', quantity: 2 }], ...over,
 });
@@ -51,7 +51,7 @@ describe('new order rules', () => {
 
 describe('a re-sent order is the same order only when its content is', () => {
   const received = {
-    siteId: 'sit_1', carrier: 'OWN_FLEET', priority: 5, shipBy: '2030-01-02T10:00:00.000Z',
+    siteId: 'sit_1', ownerId: 'own_default', carrier: 'OWN_FLEET', priority: 5, shipBy: '2030-01-02T10:00:00.000Z',
     shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
     lines: [{ sku: 'MUG', ordered: 2 }, { sku: 'TEA', ordered: 1 }], shipComplete: false,
   };

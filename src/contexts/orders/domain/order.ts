@@ -31,6 +31,8 @@ export interface NewOrderLine {
 export interface NewOrder {
   readonly externalId: string;
   readonly siteId: string;
+  /** The owner (3PL client, ADR 0028) the order is fulfilled for, resolved before it is received (default owner when none is named). */
+  readonly ownerId: string;
   readonly carrier: string;
   readonly priority: number;
   readonly shipBy: string | null;
@@ -82,6 +84,7 @@ export function isPartialShipment(lines: readonly { readonly ordered: number; re
 /** What an order was received with: the content a re-sent order is compared against. */
 export interface ReceivedContent {
   readonly siteId: string;
+  readonly ownerId: string;
   readonly carrier: string;
   readonly priority: number;
   readonly shipBy: string | null;
@@ -105,6 +108,7 @@ const linesKey = (lines: readonly { readonly sku: string; readonly quantity: num
 export function orderDifferences(received: ReceivedContent, again: NewOrder): FieldError[] {
   const differs: FieldError[] = [];
   if (received.siteId !== again.siteId) differs.push({ field: '/siteId', message: 'differs from the order received with this externalId' });
+  if (received.ownerId !== again.ownerId) differs.push({ field: '/ownerId', message: 'differs from the order received with this externalId' });
   if (received.carrier !== again.carrier) differs.push({ field: '/carrier', message: 'differs from the order received with this externalId' });
   if (received.priority !== again.priority) differs.push({ field: '/priority', message: 'differs from the order received with this externalId' });
   if (instant(received.shipBy) !== instant(again.shipBy)) differs.push({ field: '/shipBy', message: 'differs from the order received with this externalId' });

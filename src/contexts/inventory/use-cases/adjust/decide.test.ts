@@ -9,14 +9,14 @@ const stocked: AdjustState = {
   balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const adjustment = (o: Partial<AdjustCommand> = {}): AdjustCommand => ({
-  siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
+  siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', delta: -2, reason: 'DAMAGED', movementId: 'mov_1', ...o,
 });
 
 describe('adjust', () => {
   it('removes unreserved, unallocated units with one ADJUST movement', () => {
     spec.given(stocked).when(adjustment({ delta: -6 })).then((d) => {
       expect(d.delta).toBe(-6);
-      expect(d.movements).toEqual([{ id: 'mov_1', type: 'ADJUST', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '',
+      expect(d.movements).toEqual([{ id: 'mov_1', type: 'ADJUST', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: '',
         deltaOnHand: -6, reason: 'DAMAGED', reference: 'mov_1' }]);
     });
   });

@@ -11,6 +11,8 @@ import { locationRef } from '../receive/decide.ts';
 
 export interface AdjustmentInput {
   readonly siteId: string;
+  /** Whose units (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly locationId?: string | undefined;
   readonly locationCode?: string | undefined;
   readonly sku: string;
@@ -54,7 +56,7 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
   const found = located(input.siteId, locationRef(input), state.location);
   if (!found.ok) return found;
   const location = found.value;
-  const { siteId, sku, delta, reason, movementId } = input;
+  const { siteId, ownerId, sku, delta, reason, movementId } = input;
   if (delta < 0) {
     const b = state.balance;
     if (b === undefined || b.on_hand + delta < 0 || b.reserved > b.on_hand + delta) {
@@ -69,10 +71,10 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
     }
   }
   const lot = toLotKey(input.lot);
-  const data: StockAdjusted = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), delta, reason, movementId };
+  const data: StockAdjusted = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), delta, reason, movementId };
   return ok({
-    key: { siteId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, delta, unpickable: state.pickable ? 0 : delta,
-    movements: [{ id: movementId, type: 'ADJUST', siteId, sku, locationId: location.id, lot, deltaOnHand: delta, reason,
+    key: { siteId, ownerId, sku, locationId: location.id, lot, status: 'AVAILABLE' }, delta, unpickable: state.pickable ? 0 : delta,
+    movements: [{ id: movementId, type: 'ADJUST', siteId, ownerId, sku, locationId: location.id, lot, deltaOnHand: delta, reason,
       reference: movementId }],
     events: [{ type: InventoryEvents.adjusted, subject: sku, siteId, data }],
   });

@@ -18,10 +18,10 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
     const movementId = deps.ids.next('mov');
     const result = await decideInTx(deps.db, async (tx) => {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
-      const key = { siteId: input.siteId, sku: input.sku, locationId: location?.id ?? '', lot: toLotKey(input.lot),
+      const key = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location?.id ?? '', lot: toLotKey(input.lot),
         status: 'AVAILABLE' as const };
       const balance = location === undefined ? undefined : await store.lockBalance(tx, key);
-      const skuStock = location === undefined ? undefined : await store.lockExistingSkuStock(tx, input.siteId, input.sku);
+      const skuStock = location === undefined ? undefined : await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
       const decision = decideAdjust({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
         deps.clock.now());
       if (!decision.ok) return decision;
@@ -29,7 +29,7 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
       const after = d.delta > 0
         ? await store.addOnHand(tx, d.key, d.delta, null)
         : await changeBalanceOrFail(tx, d.key, d.delta, 0, `adjustment of ${d.delta} refused at ${d.key.locationId}`);
-      await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.sku, d.delta, d.unpickable,
+      await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable,
         `adjustment of ${d.delta} ${d.key.sku} went below allocated`);
       await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
       const { siteId, sku, locationId, lot } = d.key;

@@ -4,7 +4,7 @@ import type { OrderReceived } from '../../../../contracts/orders.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import { allocatable, allocateWholeLines, type SkuStockFacts } from '../../domain/allocation.ts';
-import { skuThenLine, type PlannedMovement } from '../../domain/ledger.ts';
+import { ownerOfOrder, skuThenLine, type PlannedMovement } from '../../domain/ledger.ts';
 import { allocationLifecycle, type AllocationStatus } from '../../domain/stock.ts';
 import type { AllocationChange } from '../ledger-writes.ts';
 
@@ -13,6 +13,8 @@ export interface NewAllocation {
   readonly order_id: string;
   readonly line_id: string;
   readonly site_id: string;
+  /** The order's owner: the line is only ever allocated from that owner's stock (ADR 0028). */
+  readonly owner_id: string;
   readonly sku: string;
   readonly requested: number;
   readonly allocated: number;
@@ -31,7 +33,7 @@ export const decideClaim: Decide<{ readonly existing: readonly AllocationFacts[]
   if (state.existing.some((r) => r.status === 'CANCELLED')) return ok([]);
   const known = new Set(state.existing.map((r) => r.line_id));
   return ok(order.lines.filter((l) => !known.has(l.lineId)).map((l) => ({
-    order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, sku: l.sku, requested: l.quantity, allocated: 0,
+    order_id: order.orderId, line_id: l.lineId, site_id: order.siteId, owner_id: ownerOfOrder(order), sku: l.sku, requested: l.quantity, allocated: 0,
       status: 'BACKORDERED' as const,
   })));
 };
@@ -39,7 +41,7 @@ export const decideClaim: Decide<{ readonly existing: readonly AllocationFacts[]
 export interface AllocateState {
   /** The lines this delivery claimed (another delivery of the same order claims none). */
   readonly claimed: readonly AllocationFacts[];
-  /** The claimed SKUs' stock rows, locked in SKU order. */
+  /** The claimed SKUs' stock rows of the order's owner, locked in SKU order. */
   readonly stock: ReadonlyMap<string, SkuStockFacts>;
 }
 
@@ -63,7 +65,7 @@ export const decideAllocation: Decide<AllocateState, OrderReceived, AllocateDeci
     return { orderId: order.orderId, lineId: l.line_id, sku: l.sku, allocated: l.requested, shipped: 0, status: 'ALLOCATED' as const };
   });
   const movements: PlannedMovement[] = allocate.map((a) => ({
-    type: 'ALLOCATE', siteId: order.siteId, sku: a.sku, locationId: null, lot: '', deltaAllocated: a.allocated, reference: order.orderId,
+    type: 'ALLOCATE', siteId: order.siteId, ownerId: ownerOfOrder(order), sku: a.sku, locationId: null, lot: '', deltaAllocated: a.allocated, reference: order.orderId,
   }));
   const allocatedByLine = new Map(allocate.map((a) => [a.lineId, a.allocated]));
   const claimedIds = new Set(state.claimed.map((c) => c.line_id));

@@ -3,7 +3,7 @@ import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { isoDate } from '../../domain/ledger.ts';
+import { isoDate, ownerOfOrder } from '../../domain/ledger.ts';
 import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
 import * as store from '../../store.ts';
 import { record } from '../ledger-writes.ts';
@@ -20,9 +20,10 @@ export function allocateOrderHandler(deps: PlatformDeps, counters: InventoryCoun
     const claimed = await store.insertAllocations(tx, unwrap(decideClaim({ existing }, order, now)));
     if (claimed.length === 0) return;
     // Queues behind a stock change in flight, so a line backordered here is seen by the retry that change triggers.
-    const stock = await lockStockFacts(tx, order.siteId, claimed.filter((l) => l.requested > 0).map((l) => l.sku), isoDate(now));
+    const ownerId = ownerOfOrder(order);
+    const stock = await lockStockFacts(tx, order.siteId, ownerId, claimed.filter((l) => l.requested > 0).map((l) => l.sku), isoDate(now));
     const d = unwrap(decideAllocation({ claimed, stock }, order, now));
-    await applyAllocations(tx, order.siteId, d.allocate, stock);
+    await applyAllocations(tx, order.siteId, ownerId, d.allocate, stock);
     await record(tx, deps, d.movements, d.events, meta);
     tx.afterCommit(() => {
       counters.allocated.inc(d.units);

@@ -7,7 +7,7 @@ import { decideAuthoriseRma, type AuthoriseRmaCommand } from './decide.ts';
 const spec = deciderSpec(decideAuthoriseRma);
 const products = new Map([['SKU-A', { sku: 'SKU-A' }], ['SKU-B', { sku: 'SKU-B' }]]);
 const authorise = (o: Partial<AuthoriseRmaCommand> = {}): AuthoriseRmaCommand => ({
-  rmaId: 'rma_1', siteId: SITE, customerRef: 'CUST-9', orderRef: 'SO-1',
+  rmaId: 'rma_1', siteId: SITE, ownerId: 'own_default', customerRef: 'CUST-9', orderRef: 'SO-1',
   lines: [{ sku: 'SKU-A', quantity: 2, reason: 'wrong size' }, { sku: 'SKU-B', quantity: 1, reason: 'broken' }], ...o,
 });
 

@@ -7,6 +7,8 @@ import type { NewRma } from '../../rma-store.ts';
 
 export interface AuthoriseRmaInput {
   readonly siteId: string;
+  /** Whose units (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly customerRef: string;
   readonly orderRef?: string | undefined;
   readonly notes?: string | undefined;
@@ -40,9 +42,9 @@ export const decideAuthoriseRma: Decide<AuthoriseRmaState, AuthoriseRmaCommand, 
     return reject('UNKNOWN_SKU', `Unknown SKU ${cmd.lines[unknown]!.sku}`, [{ field: `/lines/${unknown}/sku`, message: 'unknown SKU' }]);
   }
   const lines = cmd.lines.map((l, i) => ({ line_id: String(i + 1), sku: l.sku, reason: l.reason, authorised: l.quantity }));
-  const rma: NewRma = { id: cmd.rmaId, site_id: cmd.siteId, customer_ref: cmd.customerRef, order_ref: cmd.orderRef ?? null, notes: cmd.notes ?? null, lines };
+  const rma: NewRma = { id: cmd.rmaId, site_id: cmd.siteId, owner_id: cmd.ownerId, customer_ref: cmd.customerRef, order_ref: cmd.orderRef ?? null, notes: cmd.notes ?? null, lines };
   const data: RmaAuthorised = {
-    rmaId: cmd.rmaId, siteId: cmd.siteId, customerRef: cmd.customerRef, orderRef: cmd.orderRef ?? null,
+    rmaId: cmd.rmaId, siteId: cmd.siteId, ownerId: cmd.ownerId, customerRef: cmd.customerRef, orderRef: cmd.orderRef ?? null,
     lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, quantity: l.authorised, reason: l.reason })),
   };
   return ok({ rma, events: [{ type: InventoryEvents.rmaAuthorised, subject: cmd.rmaId, siteId: cmd.siteId, data }] });

@@ -1,3 +1,4 @@
+import { withoutDefaultOwner } from '../../domain/ledger.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -16,7 +17,7 @@ export function authoriseRmaHandler(deps: PlatformDeps, apis: StockApis) {
       const d = decideAuthoriseRma({ products }, { ...input, rmaId }, deps.clock.now());
       if (!d.ok) return d;
       await rmas.insertRma(tx, d.value.rma);
-      await deps.bus.append(tx, 'inventory', d.value.events, meta);
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner(d.value.events), meta);
       return ok(rmaView((await rmas.getRma(tx, rmaId))!, await rmas.linesOf(tx, rmaId)));
     });
   };

@@ -9,7 +9,7 @@ const at = new Date('2026-05-01T10:00:00Z');
 const dock = location({ id: 'loc_dock', code: 'RCV-01', type: 'RECEIVING' });
 const shelf = location({ id: 'loc_b', code: 'B-01', type: 'STORAGE' });
 const putaway = (o: Partial<PutawayRow> = {}): PutawayRow => ({
-  id: 'put_1', site_id: SITE, receipt_movement_id: 'mov_0', asn_id: 'asn_1', line_no: 1, sku: 'SKU-A', lot: '', stock_status: 'AVAILABLE', quantity: 6,
+  id: 'put_1', site_id: SITE, owner_id: 'own_default', receipt_movement_id: 'mov_0', asn_id: 'asn_1', line_no: 1, sku: 'SKU-A', lot: '', stock_status: 'AVAILABLE', quantity: 6,
   put_away: 0, from_location_id: 'loc_dock', suggested_location_id: 'loc_a', status: 'OPEN', confirmed_location_id: null, confirmed_by: null,
   confirmed_at: null, created_at: at, ...o,
 });

@@ -84,7 +84,7 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
       message: `more than the ${open} still open` }]);
   }
   const moved = decideMove(state.move, {
-    siteId: p.site_id, sku: p.sku, lot: fromLotKey(p.lot) ?? undefined, status: p.stock_status, quantity, fromLocationId: p.from_location_id,
+    siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot) ?? undefined, status: p.stock_status, quantity, fromLocationId: p.from_location_id,
     toLocationId: input.locationId, toLocationCode: input.locationCode, movementId: input.movementId, purpose: 'PUTAWAY',
   }, now);
   if (!moved.ok) {
@@ -103,7 +103,7 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
   const status: PutawayStatus = putAway === p.quantity ? 'COMPLETED' : 'OPEN';
   putawayLifecycle.assertCan(p.status, status);
   const data: PutawayConfirmed = {
-    putawayId: p.id, siteId: p.site_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status, quantity, locationId: m.to.id,
+    putawayId: p.id, siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status, quantity, locationId: m.to.id,
     suggestedLocationId: p.suggested_location_id, putAway, remaining: p.quantity - putAway, putawayStatus: status, workerId: input.workerId ?? null,
     movementId: input.movementId, fromLocationId: p.from_location_id,
   };

@@ -30,7 +30,7 @@ export function confirmPutawayHandler(deps: PlatformDeps, apis: StockApis) {
       const earlierScan = putaway === undefined || input.scanId === undefined ? undefined : await inbound.putawayConfirmationByScan(tx, putaway.id, input.scanId);
       let ends: MoveEnds = { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
       if (putaway !== undefined && earlierScan === undefined && from !== undefined && to !== undefined && to.siteId === putaway.site_id && from.id !== to.id) {
-        ends = await lockMoveEnds(tx, { siteId: putaway.site_id, sku: putaway.sku, lot: putaway.lot, status: putaway.stock_status }, from, to);
+        ends = await lockMoveEnds(tx, { siteId: putaway.site_id, ownerId: putaway.owner_id, sku: putaway.sku, lot: putaway.lot, status: putaway.stock_status }, from, to);
       }
       const move = {
         product, from, to, fromPickable: ends.learned.from.pickable, toPickable: ends.learned.to.pickable,

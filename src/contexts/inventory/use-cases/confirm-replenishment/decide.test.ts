@@ -10,7 +10,7 @@ import {
 const spec = deciderSpec(decideConfirmReplenishment);
 const at = new Date('2026-05-01T10:00:00Z');
 const rpl = (o: Partial<ReplenishmentRow> = {}): ReplenishmentRow => ({
-  id: 'rpl_1', site_id: SITE, sku: 'SKU-A', lot: 'L1', from_location_id: 'loc_r', to_location_id: 'loc_face', quantity: 7, moved: 0,
+  id: 'rpl_1', site_id: SITE, owner_id: 'own_default', sku: 'SKU-A', lot: 'L1', from_location_id: 'loc_r', to_location_id: 'loc_face', quantity: 7, moved: 0,
   status: 'OPEN', trigger: 'WAVE_DEMAND', trigger_reference: 'wav_1', confirmed_by: null, confirmed_at: null, created_at: at, updated_at: at, ...o,
 });
 const face = location({ id: 'loc_face', code: 'F-01', type: 'PICK_FACE' });

@@ -89,15 +89,15 @@ export const decideConfirmReplenishment: Decide<
     return reject('INSUFFICIENT_STOCK', `The source holds ${free} free unit(s) of ${r.sku}, not ${quantity}: confirm what was found`, [{
       field: '/quantity', message: `more than the ${free} free at the source` }]);
   }
-  const from: BalanceKey = { siteId: r.site_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
-  const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reason: REPLENISH, reference: r.id } as const;
+  const from: BalanceKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
+  const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reason: REPLENISH, reference: r.id } as const;
   const moved: StockMoved = {
-    siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), status: 'AVAILABLE', quantity, fromLocationId: r.from_location_id,
+    siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: fromLotKey(r.lot), status: 'AVAILABLE', quantity, fromLocationId: r.from_location_id,
     toLocationId: r.to_location_id, fromPickable: state.fromPickable, toPickable: state.toPickable, movementId: input.movementId,
     purpose: 'REPLENISH',
   };
   const completed: ReplenishmentCompleted = {
-    replenishmentId: r.id, siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id,
+    replenishmentId: r.id, siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id,
     toLocationId: r.to_location_id, quantity: r.quantity, moved: quantity, workerId: input.workerId ?? null, movementId: input.movementId,
   };
   return ok({
@@ -124,7 +124,7 @@ export const decideCancelReplenishment: Decide<
   const check = replenishmentLifecycle.check(r.status, 'CANCELLED', `Replenishment ${r.id} is ${r.status}`);
   if (!check.ok) return check;
   const data: ReplenishmentCancelled = {
-    replenishmentId: r.id, siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id,
+    replenishmentId: r.id, siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: fromLotKey(r.lot), fromLocationId: r.from_location_id,
     toLocationId: r.to_location_id, quantity: r.quantity, reason: cmd.reason,
   };
   return ok({ events: [{ type: InventoryEvents.replenishmentCancelled, subject: r.id, siteId: r.site_id, data }] });

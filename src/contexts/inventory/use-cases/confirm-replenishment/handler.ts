@@ -1,3 +1,4 @@
+import { withoutDefaultOwner } from '../../domain/ledger.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -40,7 +41,7 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
             fromPickable = await lockPickable(tx, r.from_location_id);
           }
         }
-        const fromKey = { siteId: r.site_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
+        const fromKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: r.to_location_id }]);
         source = await store.getBalance(tx, fromKey);
       }
@@ -50,7 +51,7 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
       const d = decision.value;
       await changeBalanceOrFail(tx, d.from, -d.quantity, 0, `replenishment move of ${d.quantity} refused at ${d.from.locationId}`);
       await store.addMovedOnHand(tx, d.to, d.quantity, d.expiresOn, d.firstReceivedAt);
-      await store.changeUnpickable(tx, d.from.siteId, d.from.sku, d.unpickable);
+      await store.changeUnpickable(tx, d.from.siteId, d.from.ownerId, d.from.sku, d.unpickable);
       const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, {
         status: 'COMPLETED', moved: d.quantity, confirmedBy: input.workerId ?? meta.actor?.id ?? null, at: deps.clock.now(),
       });
@@ -68,7 +69,7 @@ export function cancelReplenishmentHandler(deps: PlatformDeps) {
       const decision = decideCancelReplenishment({ replenishment: r }, input, deps.clock.now());
       if (!decision.ok) return decision;
       const updated = await replenishments.finishReplenishment(tx, input.replenishmentId, { status: 'CANCELLED', moved: 0, confirmedBy: null, at: null });
-      await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
       return ok(replenishmentView(updated));
     });
 }

@@ -7,7 +7,7 @@ import { decideConfirmReturn, type ConfirmReturnCommand, type ConfirmReturnState
 const spec = deciderSpec(decideConfirmReturn);
 const at = new Date('2026-05-01T10:00:00Z');
 const ret = (o: Partial<ReturnRow> = {}): ReturnRow => ({
-  id: 'rtn_1', site_id: SITE, order_id: 'ord_1', sku: 'SKU-A', lot: '', quantity: 3, returned: 0, from_location_id: 'IN_PROCESS:ord_1',
+  id: 'rtn_1', site_id: SITE, owner_id: 'own_default', order_id: 'ord_1', sku: 'SKU-A', lot: '', quantity: 3, returned: 0, from_location_id: 'IN_PROCESS:ord_1',
   suggested_location_id: 'loc_a', status: 'OPEN', confirmed_location_id: null, confirmed_by: null, confirmed_at: null, created_at: at,
   updated_at: at, ...o,
 });
@@ -25,7 +25,7 @@ describe('confirming a return to stock by scan', () => {
     spec.given(state).when(confirm()).then((d) => {
       if (d.replay) throw new Error('not a replay');
       expect(d.quantity).toBe(3);
-      expect(d.from).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' });
+      expect(d.from).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' });
       expect(d.to.locationId).toBe('loc_b');
       expect(d.expiresOn).toBe('2027-01-01');
       expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand, m.reason, m.reference])).toEqual([

@@ -110,11 +110,11 @@ export const decideConfirmReturn: Decide<ConfirmReturnState, ConfirmReturnComman
   const returned = r.returned + quantity;
   const status: ReturnStatus = returned === r.quantity ? 'COMPLETED' : 'OPEN';
   returnLifecycle.assertCan(r.status, status);
-  const from: BalanceKey = { siteId: r.site_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
-  const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reason: RETURN_TO_STOCK, reference: r.id } as const;
+  const from: BalanceKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
+  const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reason: RETURN_TO_STOCK, reference: r.id } as const;
   const back: StockReturned = { orderId: r.order_id, siteId: r.site_id, lines: [{ sku: r.sku, locationId: location.id, lot: fromLotKey(r.lot), quantity }] };
   const confirmed: StockReturnConfirmed = {
-    returnId: r.id, orderId: r.order_id, siteId: r.site_id, sku: r.sku, lot: fromLotKey(r.lot), quantity, locationId: location.id,
+    returnId: r.id, orderId: r.order_id, siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: fromLotKey(r.lot), quantity, locationId: location.id,
     suggestedLocationId: r.suggested_location_id, returned, remaining: r.quantity - returned, status, workerId: input.workerId ?? null,
     movementId: input.movementId,
   };

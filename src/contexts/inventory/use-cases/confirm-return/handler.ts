@@ -32,7 +32,7 @@ export function confirmReturnHandler(deps: PlatformDeps, apis: StockApis) {
       const learned = sameSite && earlierScan === undefined ? await learnLocation(tx, location) : NOT_LEARNED;
       let tote: store.BalanceRow | undefined;
       if (ret !== undefined && sameSite) {
-        const key = { siteId: ret.site_id, sku: ret.sku, lot: ret.lot, status: 'AVAILABLE' as const };
+        const key = { siteId: ret.site_id, ownerId: ret.owner_id, sku: ret.sku, lot: ret.lot, status: 'AVAILABLE' as const };
         await store.lockBalance(tx, { ...key, locationId: location.id });
         tote = await store.lockBalance(tx, { ...key, locationId: ret.from_location_id });
       }
@@ -45,7 +45,7 @@ export function confirmReturnHandler(deps: PlatformDeps, apis: StockApis) {
       const who = input.workerId ?? meta.actor?.id ?? null;
       await changeBalanceOrFail(tx, d.from, -d.quantity, 0, `tote ${d.from.locationId} cannot give back ${d.quantity} ${d.from.sku}`);
       await store.addMovedOnHand(tx, d.to, d.quantity, d.expiresOn, d.firstReceivedAt);
-      await store.changeUnpickable(tx, d.from.siteId, d.from.sku, d.unpickable);
+      await store.changeUnpickable(tx, d.from.siteId, d.from.ownerId, d.from.sku, d.unpickable);
       const updated = await store.updateReturn(tx, input.returnId, { returned: d.returned, status: d.status, locationId: d.locationId,
         confirmedBy: who, at: now });
       await store.insertReturnConfirmation(tx, { id: movementId, return_id: updated.id, scan_id: input.scanId ?? null, location_id: d.locationId,

@@ -6,7 +6,7 @@ import { decideCreateAsn, type CreateAsnCommand, type CreateAsnState } from './d
 const spec = deciderSpec(decideCreateAsn);
 const known: CreateAsnState = { products: new Map([['SKU-A', { lotControlled: false, expiryControlled: false }], ['SKU-B', { lotControlled: true, expiryControlled: true }]]) };
 const asn = (o: Partial<CreateAsnCommand> = {}): CreateAsnCommand => ({
-  asnId: 'asn_1', siteId: SITE, supplier: 'ACME', expectedOn: '2026-02-01',
+  asnId: 'asn_1', siteId: SITE, ownerId: 'own_default', supplier: 'ACME', expectedOn: '2026-02-01',
   lines: [{ sku: 'SKU-A', quantity: 10 }, { sku: 'SKU-B', quantity: 2, lot: 'L7', expiresOn: '2027-01-01', serials: ['S1', 'S2'], expectedLpn: '00340123450000000018' }],
   ...o,
 });

@@ -18,6 +18,8 @@ export interface AsnLineInput {
 
 export interface CreateAsnInput {
   readonly siteId: string;
+  /** Whose units (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly supplier: string;
   readonly reference?: string | undefined;
   readonly expectedOn?: string | undefined;
@@ -72,7 +74,7 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
     expectedLpn: l.expectedLpn ?? null,
   }));
   const asn: NewAsn = {
-    id: input.asnId, siteId: input.siteId, supplier: input.supplier.trim(), reference: input.reference ?? null, expectedOn: input.expectedOn ?? null, lines,
+    id: input.asnId, siteId: input.siteId, ownerId: input.ownerId, supplier: input.supplier.trim(), reference: input.reference ?? null, expectedOn: input.expectedOn ?? null, lines,
   };
   const data: AsnCreated = {
     asnId: asn.id, siteId: asn.siteId, supplier: asn.supplier, reference: asn.reference, expectedOn: asn.expectedOn,

@@ -1,3 +1,4 @@
+import { withoutDefaultOwner } from '../../domain/ledger.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -16,7 +17,7 @@ export function createAsnHandler(deps: PlatformDeps, apis: Pick<StockApis, 'cata
       const decision = decideCreateAsn({ products }, { ...input, asnId }, deps.clock.now());
       if (!decision.ok) return decision;
       await inbound.insertAsn(tx, decision.value.asn, deps.clock.now());
-      await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
       const asn = (await inbound.getAsn(tx, asnId))!;
       return ok(asnView(asn, await inbound.asnLines(tx, [asnId]), []));
     });

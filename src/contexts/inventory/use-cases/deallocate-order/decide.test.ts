@@ -22,12 +22,12 @@ describe('cancelling an order', () => {
       tote: [{ sku: 'SKU-A', lot: '', free: 1 }], openReturns: [],
     };
     spec.given(state).when(cancel).then((d) => {
-      expect(d.releases).toEqual([{ siteId: SITE, sku: 'SKU-A', quantity: 3 }]);
+      expect(d.releases).toEqual([{ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', quantity: 3 }]);
       expect(d.allocationChanges).toEqual([{ orderId: 'ord_1', lineId: 'l1', allocated: 0, shipped: 0, status: 'CANCELLED' }]);
       expect(d.tombstones.map((t) => [t.line_id, t.status])).toEqual([['l2', 'CANCELLED']]);
       expect(d.unreserves.map((u) => u.quantity)).toEqual([2]);
       expect(d.returns).toEqual([{
-        id: 'rtn_1', site_id: SITE, order_id: 'ord_1', sku: 'SKU-A', lot: '', quantity: 1, from_location_id: 'IN_PROCESS:ord_1',
+        id: 'rtn_1', site_id: SITE, owner_id: 'own_default', order_id: 'ord_1', sku: 'SKU-A', lot: '', quantity: 1, from_location_id: 'IN_PROCESS:ord_1',
         suggested_location_id: 'loc_a',
       }]);
       // The tote's unit is no longer covered by an allocation: it leaves ATP until put back.

@@ -3,7 +3,7 @@ import { InventoryEvents, type StockDeallocated } from '../../../../contracts/in
 import type { OrderCancelled } from '../../../../contracts/orders.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
-import { reservedBalance, skuThenLine, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
+import { ownerOfOrder, reservedBalance, skuThenLine, type BalanceKey, type PlannedMovement } from '../../domain/ledger.ts';
 import { requestReturn, unpickableBySku, type NewReturn, type ReturnRequest } from '../../domain/returns.ts';
 import { allocationLifecycle, openQuantity, reservationLifecycle, type ReservationStatus } from '../../domain/stock.ts';
 import type { AllocationFacts, NewAllocation } from '../allocate-order/decide.ts';
@@ -45,7 +45,9 @@ export interface CancelDecision {
   readonly reservationChanges: readonly ReservationChange[];
   /** Returns to stock for the units in the tote, and the units per SKU that leave ATP with them (no allocation covers them now). */
   readonly returns: readonly NewReturn[];
+  /** Units per SKU of the order's owner (`ownerId`) leaving ATP with the returns. */
   readonly unpickable: readonly { readonly sku: string; readonly delta: number }[];
+  readonly ownerId: string;
   readonly movements: readonly PlannedMovement[];
   readonly events: readonly PublishedEvent[];
 }
@@ -59,6 +61,8 @@ export interface CancelDecision {
  */
 export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, never> = (state, cancel) => {
   const { orderId, siteId } = cancel;
+  // The owner inventory allocated the order for; a cancel before inventory saw the order names it itself.
+  const ownerId = state.allocations[0]?.owner_id ?? ownerOfOrder(cancel);
   const movements: PlannedMovement[] = [];
   const releases: Release[] = [];
   const released: StockDeallocated['lines'][number][] = [];
@@ -67,9 +71,9 @@ export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, ne
   for (const r of bySku) {
     if (r.status === 'CANCELLED' || r.status === 'SHIPPED') continue;
     if (r.allocated > 0) {
-      releases.push({ siteId: r.site_id, sku: r.sku, quantity: r.allocated });
+      releases.push({ siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, quantity: r.allocated });
       movements.push({
-        type: 'DEALLOCATE', siteId: r.site_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated,
+        type: 'DEALLOCATE', siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated,
           reason: 'ORDER_CANCELLED', reference: orderId,
       });
       released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
@@ -79,7 +83,7 @@ export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, ne
   }
   const known = new Set(state.allocations.map((r) => r.line_id));
   const tombstones: NewAllocation[] = cancel.lines.filter((l) => !known.has(l.lineId)).map((l) => ({
-    order_id: orderId, line_id: l.lineId, site_id: siteId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'CANCELLED',
+    order_id: orderId, line_id: l.lineId, site_id: siteId, owner_id: ownerId, sku: l.sku, requested: l.quantity, allocated: 0, status: 'CANCELLED',
   }));
   const unreserves: CancelDecision['unreserves'][number][] = [];
   const reservationChanges: ReservationChange[] = [];
@@ -88,23 +92,23 @@ export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, ne
     if (open > 0) {
       unreserves.push({ key: reservedBalance(r), quantity: open, reservationId: r.id });
       movements.push({
-        type: 'UNRESERVE', siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open,
+        type: 'UNRESERVE', siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open,
           reason: 'ORDER_CANCELLED', reference: r.wave_id,
       });
     }
     reservationLifecycle.assertCan(r.status, 'CANCELLED');
     reservationChanges.push({ id: r.id, picked: r.picked, shorted: r.shorted, status: 'CANCELLED' });
   }
-  const requests = requestReturns(state, cancel);
+  const requests = requestReturns(state, cancel, ownerId);
   const data: StockDeallocated = { orderId, siteId, lines: released };
   const events: PublishedEvent[] = [{ type: InventoryEvents.deallocated, subject: orderId, siteId, data }, ...requests.map((r) => r.event)];
   const returns = requests.map((r) => r.row);
   const unpickable = unpickableBySku(returns.map((r) => ({ sku: r.sku, delta: r.quantity })));
-  return ok({ releases, allocationChanges, tombstones, unreserves, reservationChanges, returns, unpickable, movements, events });
+  return ok({ releases, allocationChanges, tombstones, unreserves, reservationChanges, returns, unpickable, ownerId, movements, events });
 };
 
 /** One return per SKU, lot and pick location for the tote's units no open return covers yet, in SKU then reservation order. */
-function requestReturns(state: CancelState, cancel: CancelCommand): ReturnRequest[] {
+function requestReturns(state: CancelState, cancel: CancelCommand, ownerId: string): ReturnRequest[] {
   const { orderId, siteId } = cancel;
   const key = (sku: string, lot: string): string => `${sku}\u0000${lot}`;
   const uncovered = new Map(state.tote.map((b) => [key(b.sku, b.lot), b.free]));
@@ -122,6 +126,6 @@ function requestReturns(state: CancelState, cancel: CancelCommand): ReturnReques
     byPlace.set(place, { sku: r.sku, lot: r.lot, location: r.location_id, quantity: (prev?.quantity ?? 0) + q });
   }
   return [...byPlace.values()].map((p) => requestReturn({
-    id: cancel.newReturnId(), siteId, orderId, sku: p.sku, lot: p.lot, quantity: p.quantity, pickedFrom: p.location,
+    id: cancel.newReturnId(), siteId, ownerId, orderId, sku: p.sku, lot: p.lot, quantity: p.quantity, pickedFrom: p.location,
   }));
 }

@@ -29,14 +29,14 @@ export function deallocateOrderHandler(deps: PlatformDeps) {
     const command = { ...cancel, newReturnId: () => deps.ids.next('rtn') };
     const d = unwrap(decideCancel({ allocations, openReservations, picked, tote, openReturns }, command, deps.clock.now()));
 
-    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
+    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.ownerId, r.sku, r.quantity);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
     await store.insertAllocations(tx, d.tombstones);
     for (const u of d.unreserves) await changeBalanceOrFail(tx, u.key, 0, -u.quantity,
       `reservation ${u.reservationId} holds more than its balance`);
     for (const c of d.reservationChanges) await store.updateReservation(tx, c.id, c.picked, c.shorted, c.status);
     await store.insertReturns(tx, d.returns);
-    for (const u of d.unpickable) await store.changeUnpickable(tx, cancel.siteId, u.sku, u.delta);
+    for (const u of d.unpickable) await store.changeUnpickable(tx, cancel.siteId, d.ownerId, u.sku, u.delta);
     await record(tx, deps, d.movements, d.events, meta);
     // Units a short left waiting for stock are no longer wanted (ADR 0024).
     await store.cancelRecoveriesOfOrder(tx, cancel.orderId, deps.clock.now());

@@ -5,7 +5,7 @@ import { decideCountApproval, type CountApprovalCommand, type CountApprovalState
 
 const spec = deciderSpec(decideCountApproval);
 const waiting = {
-  id: 'cnt_1', site_id: SITE, location_id: 'loc_a', sku: 'SKU-A', lot: 'L1', status: 'AWAITING_APPROVAL' as const, tolerance_units: 0, tolerance_percent: null,
+  id: 'cnt_1', site_id: SITE, owner_id: 'own_default', location_id: 'loc_a', sku: 'SKU-A', lot: 'L1', status: 'AWAITING_APPROVAL' as const, tolerance_units: 0, tolerance_percent: null,
 };
 const given: CountApprovalState = {
   count: waiting, variance: -3, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, allocated: 0 }, pickable: false,

@@ -11,7 +11,7 @@ const given: HoldState = {
   balance: { on_hand: 10, reserved: 2 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const hold = (o: Partial<HoldCommand> = {}): HoldCommand => ({
-  siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', quantity: 4, status: 'QUARANTINE', reason: 'supplier recall 42', movementId: 'mov_1', ...o,
+  siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', quantity: 4, status: 'QUARANTINE', reason: 'supplier recall 42', movementId: 'mov_1', ...o,
 });
 
 describe('hold stock', () => {

@@ -41,7 +41,7 @@ export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldReject
   const found = located(input.siteId, locationRef(input), state.location);
   if (!found.ok) return found;
   const location = found.value;
-  const { siteId, sku, quantity: q, status, movementId } = input;
+  const { siteId, ownerId, sku, quantity: q, status, movementId } = input;
   const b = state.balance;
   if (b === undefined || b.on_hand < q) {
     return reject('INSUFFICIENT_STOCK', `Fewer than ${q} AVAILABLE units of ${sku} at ${location.code}`,
@@ -60,8 +60,8 @@ export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldReject
   }
   const lot = toLotKey(input.lot);
   const reason = input.reason.trim();
-  const change = statusChange({ type: 'HOLD', key: { siteId, sku, locationId: location.id, lot }, from: 'AVAILABLE', to: status, quantity: q,
+  const change = statusChange({ type: 'HOLD', key: { siteId, ownerId, sku, locationId: location.id, lot }, from: 'AVAILABLE', to: status, quantity: q,
     reason, movementId, pickable: state.pickable });
-  const data: StockHeld = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), status, quantity: q, reason, movementId };
+  const data: StockHeld = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), status, quantity: q, reason, movementId };
   return ok({ ...change, events: [{ type: InventoryEvents.held, subject: sku, siteId, data }] });
 };

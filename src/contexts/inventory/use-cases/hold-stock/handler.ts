@@ -20,9 +20,9 @@ export function holdStockHandler(deps: PlatformDeps, apis: StockApis) {
       let balance: store.BalanceRow | undefined;
       let skuStock: store.SkuStockRow | undefined;
       if (location !== undefined) {
-        const from = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: 'AVAILABLE' as const };
+        const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: 'AVAILABLE' as const };
         balance = await lockStatusBalances(tx, from, { ...from, status: input.status });
-        skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.sku);
+        skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
       }
       const decision = decideHold({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
         deps.clock.now());

@@ -22,7 +22,7 @@ describe('inspecting returned units', () => {
       expect(d.movements.map((m) => [m.type, m.locationId, m.status, m.deltaOnHand, m.reason])).toEqual([
         ['RELEASE', 'loc_ret', 'QUARANTINE', -2, 'RMA'], ['RELEASE', 'loc_face', 'AVAILABLE', 2, 'RMA'],
       ]);
-      expect(d.out).toEqual({ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_ret', lot: 'L1', status: 'QUARANTINE' }, quantity: 2 });
+      expect(d.out).toEqual({ key: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_ret', lot: 'L1', status: 'QUARANTINE' }, quantity: 2 });
       expect(d.restock).toMatchObject({ key: { locationId: 'loc_face', status: 'AVAILABLE', lot: 'L1' }, quantity: 2, unpickable: 0 });
       expect([d.line.restocked, d.status]).toEqual([2, 'RECEIVED']);
       expect(d.events[0]!.data).toMatchObject({ disposition: 'RESTOCK', toPickable: true, status: 'RECEIVED' });

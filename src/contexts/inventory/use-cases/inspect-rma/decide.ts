@@ -79,7 +79,7 @@ export const decideInspectRma: Decide<InspectRmaState, InspectRmaCommand, Inspec
       message: restocking ? 'give the location the units are put to' : 'only for RESTOCK' }]);
   }
   const site = rma.site_id;
-  const heldKey: BalanceKey = { siteId: site, sku: line.sku, locationId: line.received_location_id ?? '', lot: line.lot, status: 'QUARANTINE' };
+  const heldKey: BalanceKey = { siteId: site, ownerId: rma.owner_id, sku: line.sku, locationId: line.received_location_id ?? '', lot: line.lot, status: 'QUARANTINE' };
   const leaves = cmd.disposition !== 'QUARANTINE';
   if (leaves && (state.held === undefined || state.held.on_hand - state.held.reserved < quantity)) {
     const there = state.held === undefined ? 0 : state.held.on_hand - state.held.reserved;
@@ -87,7 +87,7 @@ export const decideInspectRma: Decide<InspectRmaState, InspectRmaCommand, Inspec
   }
   let restock: InspectRmaDecision['restock'];
   let locationId = heldKey.locationId;
-  const at = { siteId: site, sku: line.sku, lot: line.lot, reference: rma.id } as const;
+  const at = { siteId: site, ownerId: rma.owner_id, sku: line.sku, lot: line.lot, reference: rma.id } as const;
   const movements: PlannedMovement[] = [];
   switch (cmd.disposition) {
     case 'RESTOCK': {

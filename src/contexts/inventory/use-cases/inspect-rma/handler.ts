@@ -42,7 +42,7 @@ export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
             else await lockPickable(tx, from);
           }
         }
-        const heldKey = { siteId: rma.site_id, sku: line.sku, locationId: from, lot: line.lot, status: 'QUARANTINE' as const };
+        const heldKey = { siteId: rma.site_id, ownerId: rma.owner_id, sku: line.sku, locationId: from, lot: line.lot, status: 'QUARANTINE' as const };
         await store.lockBalances(tx, [heldKey, ...(to === undefined ? [] : [{ ...heldKey, locationId: to.id, status: 'AVAILABLE' as const }])]);
         held = await store.getBalance(tx, heldKey);
       }
@@ -53,7 +53,7 @@ export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
       if (v.restock !== undefined) {
         const r = v.restock;
         await store.addMovedOnHand(tx, r.key, r.quantity, r.expiresOn, r.firstReceivedAt);
-        await changeSkuOnHandOrFail(tx, r.key.siteId, r.key.sku, r.quantity, r.unpickable, `RMA ${input.rmaId}: SKU stock refused a restock`);
+        await changeSkuOnHandOrFail(tx, r.key.siteId, r.key.ownerId, r.key.sku, r.quantity, r.unpickable, `RMA ${input.rmaId}: SKU stock refused a restock`);
       }
       await rmas.saveLineInspection(tx, rma!.id, v.line.line_id, v.line);
       if (v.status !== rma!.status) await rmas.setRmaStatus(tx, rma!.id, v.status);

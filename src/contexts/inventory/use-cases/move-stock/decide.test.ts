@@ -12,7 +12,7 @@ const atDock: MoveState = {
   source: { on_hand: 5, reserved: 1, expires_on: '2026-09-01', first_received_at: received },
 };
 const move = (o: Partial<MoveCommand> = {}): MoveCommand => ({
-  siteId: SITE, sku: 'SKU-A', quantity: 4, fromLocationId: 'loc_dock', toLocationId: 'loc_shelf', movementId: 'mov_1', ...o,
+  siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', quantity: 4, fromLocationId: 'loc_dock', toLocationId: 'loc_shelf', movementId: 'mov_1', ...o,
 });
 
 describe('move stock', () => {

@@ -10,6 +10,8 @@ import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 
 export interface MoveInput {
   readonly siteId: string;
+  /** Whose units (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly sku: string;
   readonly lot?: string | undefined;
   /** The stock status moved (default AVAILABLE); it stays the same at the target. */
@@ -101,7 +103,7 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
         [{ field: refField(endRef(input, end)), message: 'location is under count' }]);
     }
   }
-  const { siteId, sku, quantity: q, movementId } = input;
+  const { siteId, ownerId, sku, quantity: q, movementId } = input;
   const status: StockStatus = input.status ?? 'AVAILABLE';
   const lot = toLotKey(input.lot);
   const source = state.source;
@@ -115,9 +117,9 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
     const message = `Moving ${q} ${sku} to ${to.code}, where nobody picks, would leave fewer pickable units than are allocated to orders`;
     return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the pickable units not allocated to orders' }]);
   }
-  const fromKey: BalanceKey = { siteId, sku, locationId: from.id, lot, status };
+  const fromKey: BalanceKey = { siteId, ownerId, sku, locationId: from.id, lot, status };
   const data: StockMoved = {
-    siteId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,
+    siteId, ownerId, sku, lot: fromLotKey(lot), status, quantity: q, fromLocationId: from.id, toLocationId: to.id, fromPickable, toPickable,
       movementId, purpose: input.purpose ?? 'MOVE',
   };
   return ok({
@@ -126,9 +128,9 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
     // Only AVAILABLE units count in `unpickable`.
     unpickable: status === 'AVAILABLE' ? (toPickable ? 0 : q) - (fromPickable ? 0 : q) : 0,
     movements: [
-      { id: movementId, type: 'MOVE', siteId, sku, locationId: from.id, lot, status, deltaOnHand: -q,
+      { id: movementId, type: 'MOVE', siteId, ownerId, sku, locationId: from.id, lot, status, deltaOnHand: -q,
         reason: `to ${to.code}`, reference: movementId },
-      { type: 'MOVE', siteId, sku, locationId: to.id, lot, status, deltaOnHand: q, reason: `from ${from.code}`, reference: movementId },
+      { type: 'MOVE', siteId, ownerId, sku, locationId: to.id, lot, status, deltaOnHand: q, reason: `from ${from.code}`, reference: movementId },
     ],
     events: [{ type: InventoryEvents.moved, subject: sku, siteId, data }],
   });

@@ -54,7 +54,7 @@ export async function writeMove(
   const q = d.quantity;
   const sourceAfter = await changeBalanceOrFail(tx, d.fromKey, -q, 0, `move of ${q} refused at ${d.from.id}`);
   const target = await store.addMovedOnHand(tx, d.toKey, q, d.expiresOn, d.firstReceivedAt);
-  await store.changeUnpickable(tx, d.fromKey.siteId, d.fromKey.sku, d.unpickable);
+  await store.changeUnpickable(tx, d.fromKey.siteId, d.fromKey.ownerId, d.fromKey.sku, d.unpickable);
   const [firstLearned, secondLearned] = d.from.id < d.to.id ? [learned.from, learned.to] : [learned.to, learned.from];
   await record(tx, deps, d.movements, [...firstLearned.events, ...secondLearned.events, ...events], meta);
   return { sourceAfter, target };
@@ -72,12 +72,12 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
       const { learned, source } = from !== undefined && to !== undefined
-        ? await lockMoveEnds(tx, { siteId: input.siteId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
+        ? await lockMoveEnds(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
         : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
       // A move of AVAILABLE units out of the pickable stock must leave what is allocated covered: the SKU row, locked
       // after the balances (as adjust does), says how much is.
       const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable)
-        ? await store.lockExistingSkuStock(tx, input.siteId, input.sku)
+        ? await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku)
         : undefined;
       const state = {
         product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,

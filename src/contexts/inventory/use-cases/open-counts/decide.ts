@@ -1,13 +1,14 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type CountOrigin, type CountRequested } from '../../../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents, type CountOrigin, type CountRequested } from '../../../../contracts/inventory.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { countTaskReference, type Tolerance } from '../../domain/counts.ts';
 import { fromLotKey } from '../../domain/stock.ts';
 import type { NewCount } from '../../store.ts';
 
-/** Units a count covers: one SKU and lot (AVAILABLE status) at one location. */
+/** Units a count covers: one owner's SKU and lot (AVAILABLE status) at one location (no owner: the default owner's). */
 export interface CountTarget {
+  readonly owner_id?: string | undefined;
   readonly location_id: string;
   readonly sku: string;
   readonly lot: string;
@@ -38,7 +39,7 @@ export interface OpenCountsDecision {
 
 export type OpenCountsRejection = 'UNPROCESSABLE';
 
-const keyOf = (t: CountTarget): string => `${t.location_id}\u0000${t.sku}\u0000${t.lot}`;
+const keyOf = (t: CountTarget): string => `${t.location_id}\u0000${t.sku}\u0000${t.lot}\u0000${t.owner_id ?? DEFAULT_OWNER_ID}`;
 
 /**
  * Opens a blind count per target not already being counted: each asks tasks for a COUNT task
@@ -64,7 +65,7 @@ export const decideOpenCounts: Decide<OpenCountsState, OpenCountsCommand, OpenCo
       continue;
     }
     counts.push({
-      id: cmd.newCountId(), site_id: cmd.siteId, location_id: t.location_id, sku: t.sku, lot: t.lot, origin: cmd.origin,
+      id: cmd.newCountId(), site_id: cmd.siteId, owner_id: t.owner_id ?? DEFAULT_OWNER_ID, location_id: t.location_id, sku: t.sku, lot: t.lot, origin: cmd.origin,
       tolerance_units: cmd.tolerance.units, tolerance_percent: cmd.tolerance.percent,
     });
   }

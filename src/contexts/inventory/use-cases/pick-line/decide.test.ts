@@ -16,8 +16,8 @@ describe('picking a line', () => {
   it('moves the units from the location (on-hand and reserved) to the order in process, keeping their expiry', () => {
     spec.given(open).when(pick(2)).then((d) => {
       expect(d.take).toEqual({
-        from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
-        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
+        from: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
+        to: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
           expiresOn: '2026-05-01', reserved: 2,
       });
       expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 2, shorted: 0, status: 'OPEN' });
@@ -38,8 +38,8 @@ describe('picking a line', () => {
     const cancelled = { ...open, reservation: reservation({ status: 'CANCELLED' }), sourceFree: 5 };
     spec.given(cancelled).when(pick(2)).then((d) => {
       expect(d.take).toEqual({
-        from: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
-        to: { siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
+        from: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' },
+        to: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot: '', status: 'AVAILABLE' }, quantity: 2,
           expiresOn: '2026-05-01', reserved: 0,
       });
       expect(d.reservationChange).toBeUndefined();

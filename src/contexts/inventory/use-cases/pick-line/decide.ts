@@ -56,7 +56,7 @@ export const decidePick: Decide<PickState, PickCommand, PickDecision, 'NOT_FOUND
   const q = pick.quantity;
   if (q <= 0) return ok(NOTHING);
   const inProcess = inProcessLocation(r.order_id);
-  const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
+  const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
   if (r.status === 'CANCELLED') {
     const taken = Math.max(0, Math.min(q, state.sourceFree));
     const rest = q - taken;
@@ -76,7 +76,7 @@ export const decidePick: Decide<PickState, PickCommand, PickDecision, 'NOT_FOUND
       events.push({ type: InventoryEvents.returned, subject: r.order_id, siteId: r.site_id, data: back });
     }
     const returnRequest = taken > 0
-      ? requestReturn({ id: pick.newReturnId(), siteId: r.site_id, orderId: r.order_id, sku: r.sku, lot: r.lot, quantity: taken,
+      ? requestReturn({ id: pick.newReturnId(), siteId: r.site_id, ownerId: r.owner_id, orderId: r.order_id, sku: r.sku, lot: r.lot, quantity: taken,
         pickedFrom: r.location_id })
       : undefined;
     if (returnRequest !== undefined) events.push(returnRequest.event);

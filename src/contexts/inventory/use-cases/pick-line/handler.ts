@@ -32,7 +32,7 @@ export function pickLineHandler(deps: PlatformDeps, counters: InventoryCounters)
     if (d.take !== undefined) {
       const { from, to, quantity: q } = d.take;
       await changeBalanceOrFail(tx, from, -q, -d.take.reserved, `balance at ${from.locationId} cannot give ${q} units`);
-      await store.changeUnpickable(tx, from.siteId, from.sku, d.unpickable);
+      await store.changeUnpickable(tx, from.siteId, from.ownerId, from.sku, d.unpickable);
       await store.addOnHand(tx, to, q, d.take.expiresOn);
     }
     if (d.returnRequest !== undefined) await store.insertReturns(tx, [d.returnRequest.row]);

@@ -9,7 +9,7 @@ const shelf = location({ id: 'loc_shelf', code: 'A-01' });
 const given: HoldState = { product: { sku: 'SKU-A' }, location: shelf, pickable: true, balance: { on_hand: 10, reserved: 2 },
   skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 } };
 const hold = (quantity: number): QualityHoldCommand => ({
-  inspectionId: 'qin_1', siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', lot: null, quantity, reason: 'Quality inspection qin_1 failed', movementId: 'mov_1',
+  inspectionId: 'qin_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: null, quantity, reason: 'Quality inspection qin_1 failed', movementId: 'mov_1',
 });
 
 describe('quality hold (inventory side)', () => {
@@ -27,7 +27,7 @@ describe('quality hold (inventory side)', () => {
   });
 
   const held: QualityDispositionState = {
-    hold: { status: 'HELD', held: 7, key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', lot: '' } },
+    hold: { status: 'HELD', held: 7, key: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: '' } },
     heldBalance: { on_hand: 7 }, location: shelf, pickable: true,
   };
   const spec = deciderSpec(decideQualityDisposition);

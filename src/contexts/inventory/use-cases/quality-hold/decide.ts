@@ -16,6 +16,8 @@ export const QUALITY_HOLD_STATUS = 'HOLD' as const;
 export interface QualityHoldCommand {
   readonly inspectionId: string;
   readonly siteId: string;
+  /** The units' owner (ADR 0028): the inspected receipt's. */
+  readonly ownerId: string;
   readonly sku: string;
   readonly locationId: string;
   readonly lot: string | null;
@@ -41,7 +43,7 @@ export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHol
   const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
   if (held === 0) return ok({ held: 0, change: null });
   const hold = decideHold(state, {
-    siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: held, status: QUALITY_HOLD_STATUS,
+    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: held, status: QUALITY_HOLD_STATUS,
     reason: cmd.reason, movementId: cmd.movementId,
   }, now);
   // The clamp above is what the hold rules allow: a refusal now is a broken invariant.
@@ -84,7 +86,7 @@ export const decideQualityDisposition: Decide<QualityDispositionState, QualityDi
     case 'REWORK': {
       if (quantity === 0) return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: null });
       const release = decideRelease({ product: { sku: h.key.sku }, location: state.location, pickable: state.pickable, balance: state.heldBalance }, {
-        siteId: h.key.siteId, sku: h.key.sku, locationId: h.key.locationId, lot: h.key.lot, quantity, fromStatus: QUALITY_HOLD_STATUS, reason,
+        siteId: h.key.siteId, ownerId: h.key.ownerId, sku: h.key.sku, locationId: h.key.locationId, lot: h.key.lot, quantity, fromStatus: QUALITY_HOLD_STATUS, reason,
         movementId: cmd.movementId,
       }, now);
       if (!release.ok) throw new Error(`quality release ${cmd.inspectionId}: ${release.code} ${release.message}`);
@@ -94,7 +96,7 @@ export const decideQualityDisposition: Decide<QualityDispositionState, QualityDi
     case 'RETURN_TO_VENDOR': {
       const key: BalanceKey = { ...h.key, status: QUALITY_HOLD_STATUS };
       const movements: PlannedMovement[] = quantity === 0 ? [] : [{
-        id: cmd.movementId, type: 'ADJUST', siteId: key.siteId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: QUALITY_HOLD_STATUS,
+        id: cmd.movementId, type: 'ADJUST', siteId: key.siteId, ownerId: key.ownerId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: QUALITY_HOLD_STATUS,
         deltaOnHand: -quantity, reason: cmd.disposition === 'SCRAP' ? 'SCRAP' : 'RTV', reference: cmd.inspectionId,
       }];
       return ok({ kind: 'REMOVE', status: cmd.disposition === 'SCRAP' ? 'SCRAPPED' : 'RETURNED', quantity, key, movements });

@@ -22,9 +22,9 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
   return async (tx: Tx, cmd: Omit<QualityHoldCommand, 'movementId'>, meta: EventMeta): Promise<void> => {
     if (await holds.knowsQualityHold(tx, cmd.inspectionId)) return;
     const pickable = await lockPickable(tx, cmd.locationId);
-    const from = { siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot), status: 'AVAILABLE' as const };
+    const from = { siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot), status: 'AVAILABLE' as const };
     const balance = await lockStatusBalances(tx, from, { ...from, status: QUALITY_HOLD_STATUS });
-    const skuStock = await store.lockExistingSkuStock(tx, cmd.siteId, cmd.sku);
+    const skuStock = await store.lockExistingSkuStock(tx, cmd.siteId, cmd.ownerId, cmd.sku);
     const movementId = deps.ids.next('mov');
     const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), pickable, balance, skuStock },
       { ...cmd, movementId }, deps.clock.now());
@@ -34,7 +34,7 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
       await writeStatusChange(tx, movementId, change);
       await record(tx, deps, change.movements, change.events, meta);
     }
-    await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
+    await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
       requested: cmd.quantity, held, now: deps.clock.now() });
   };
 }
@@ -47,7 +47,7 @@ export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clo
   return async (tx: Tx, cmd: { inspectionId: string; disposition: Disposition }, meta: EventMeta): Promise<void> => {
     const row = await holds.lockQualityHold(tx, cmd.inspectionId);
     if (row === undefined || row.status !== 'HELD') return;
-    const key = { siteId: row.site_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
+    const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
     const pickable = await lockPickable(tx, row.location_id);
     const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
     const movementId = deps.ids.next('mov');

@@ -17,13 +17,13 @@ const state: InboundReceiptState = {
   candidates: [at('far', 'PICK_FACE', 40), at('near', 'STORAGE', 5), at('qua', 'QUARANTINE', 50)], policy: closestFreePolicy,
 };
 const scan = (o: Partial<InboundReceiptCommand> = {}): InboundReceiptCommand => ({
-  asnId: 'asn_1', siteId: SITE, sku: 'SKU-A', quantity: 4, locationId: 'loc_dock', movementId: 'mov_1', putawayId: 'put_1', ...o,
+  asnId: 'asn_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', quantity: 4, locationId: 'loc_dock', movementId: 'mov_1', putawayId: 'put_1', ...o,
 });
 
 describe('receiving at the dock', () => {
   it('receives against the ASN line at the receiving location and asks for a putaway to the nearest free storage', () => {
     spec.given(state).when(scan()).then((d) => {
-      expect(d.receipt.key).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_dock', lot: '', status: 'AVAILABLE' });
+      expect(d.receipt.key).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_dock', lot: '', status: 'AVAILABLE' });
       // At a receiving location the units are on hand but not promisable.
       expect([d.receipt.available, d.receipt.unpickable]).toEqual([4, 4]);
       expect(d.line).toEqual({ asnId: 'asn_1', lineNo: 1, received: 4, damaged: 0 });

@@ -103,11 +103,11 @@ export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCom
   const candidates = state.candidates.filter((c) => allowed.includes(c.location.type));
   const suggested = state.policy({ sku: input.sku, status, quantity: q, unit: state.unit, from: dock }, candidates);
   const putaway: NewPutaway = {
-    id: input.putawayId, site_id: input.siteId, receipt_movement_id: input.movementId, asn_id: line?.asnId ?? null, line_no: line?.lineNo ?? null,
+    id: input.putawayId, site_id: input.siteId, owner_id: input.ownerId, receipt_movement_id: input.movementId, asn_id: line?.asnId ?? null, line_no: line?.lineNo ?? null,
     sku: input.sku, lot, stock_status: status, quantity: q, from_location_id: dock.id, suggested_location_id: suggested?.id ?? null,
   };
   const data: PutawayRequested = {
-    putawayId: putaway.id, siteId: input.siteId, sku: input.sku, lot: fromLotKey(lot), status, quantity: q, asnId: putaway.asn_id,
+    putawayId: putaway.id, siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: fromLotKey(lot), status, quantity: q, asnId: putaway.asn_id,
     fromLocationId: dock.id, suggestedLocationId: putaway.suggested_location_id, receiptMovementId: input.movementId,
   };
   return ok({

@@ -1,3 +1,4 @@
+import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
@@ -30,8 +31,13 @@ export interface InboundReceiptResult {
   readonly putaway: PutawayView;
 }
 
-/** An inbound receipt's input: for a receipt against an ASN the site is the ASN's, so `siteId` may be left out. */
-export type InboundReceiptRequest = Omit<InboundReceiptInput, 'siteId'> & { readonly siteId?: string | undefined };
+/**
+ * An inbound receipt's input: for a receipt against an ASN the site and the owner are the ASN's, so `siteId` and
+ * `ownerId` may be left out (a blind receipt names its owner, resolved at the edge).
+ */
+export type InboundReceiptRequest = Omit<InboundReceiptInput, 'siteId' | 'ownerId'> & {
+  readonly siteId?: string | undefined; readonly ownerId?: string | undefined;
+};
 
 /**
  * POST /inventory/asns/{id}/receipts and /inventory/inbound-receipts. Before the transaction: the ASN's site, the
@@ -44,7 +50,8 @@ export function inboundReceiptHandler(deps: PlatformDeps, apis: StockApis, count
   return async (request: InboundReceiptRequest, meta: EventMeta): Promise<Outcome<InboundReceiptResult, InboundReceiptRejection>> => {
     const known = request.asnId === undefined ? undefined : await inbound.getAsn(deps.db, request.asnId);
     const siteId = known?.site_id ?? request.siteId ?? '';
-    let input: InboundReceiptInput = { ...request, siteId };
+    // Units received against an ASN are the ASN's owner's (ADR 0028).
+    let input: InboundReceiptInput = { ...request, siteId, ownerId: known?.owner_id ?? request.ownerId ?? DEFAULT_OWNER_ID };
     if (input.locationId === undefined && input.locationCode === undefined && siteId !== '') {
       const dock = (await apis.locations.listLocations(siteId, ['RECEIVING'])).filter((l) => l.status === 'ACTIVE')
         .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))[0];

@@ -14,7 +14,7 @@ describe('receiving against an RMA', () => {
   it('lands the units in QUARANTINE at the location scanned (RECEIPT, reason RMA) and the RMA is RECEIVED', () => {
     spec.given(state).when(receive()).then((d) => {
       expect(d.status).toBe('RECEIVED');
-      expect(d.receipts).toEqual([{ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_ret', lot: '', status: 'QUARANTINE' }, quantity: 2 }]);
+      expect(d.receipts).toEqual([{ key: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_ret', lot: '', status: 'QUARANTINE' }, quantity: 2 }]);
       expect(d.movements).toEqual([expect.objectContaining({ id: 'mov_1', type: 'RECEIPT', status: 'QUARANTINE', deltaOnHand: 2, reason: 'RMA', reference: 'rma_1' })]);
       expect(d.lines).toEqual([{ lineId: '1', received: 2, lot: '', locationId: 'loc_ret' }]);
     });

@@ -84,14 +84,14 @@ export const decideReceiveRma: Decide<ReceiveRmaState, ReceiveRmaCommand, Receiv
         [{ field: `/lines/${i}/quantity`, message: `more than the ${line.authorised - before.received} still authorised` }]);
     }
     after.set(line.line_id, { received, lot });
-    const key: BalanceKey = { siteId: rma.site_id, sku: line.sku, locationId: location.id, lot, status: 'QUARANTINE' };
+    const key: BalanceKey = { siteId: rma.site_id, ownerId: rma.owner_id, sku: line.sku, locationId: location.id, lot, status: 'QUARANTINE' };
     receipts.push({ key, quantity: r.quantity });
     const movementId = cmd.newMovementId();
-    movements.push({ id: movementId, type: 'RECEIPT', siteId: rma.site_id, sku: line.sku, locationId: location.id, lot, status: 'QUARANTINE',
+    movements.push({ id: movementId, type: 'RECEIPT', siteId: rma.site_id, ownerId: rma.owner_id, sku: line.sku, locationId: location.id, lot, status: 'QUARANTINE',
       deltaOnHand: r.quantity, reason: RMA, reference: rma.id });
     published.push({ lineId: line.line_id, sku: line.sku, lot: fromLotKey(lot), quantity: r.quantity, movementId });
   }
-  const data: RmaReceived = { rmaId: rma.id, siteId: rma.site_id, locationId: location.id, lines: published };
+  const data: RmaReceived = { rmaId: rma.id, siteId: rma.site_id, ownerId: rma.owner_id, locationId: location.id, lines: published };
   return ok({
     status: 'RECEIVED', receipts, movements,
     lines: [...after].map(([lineId, a]) => ({ lineId, received: a.received, lot: a.lot, locationId: location.id })),

@@ -6,17 +6,17 @@ import { decideReceive, type ReceiveCommand, type ReceiveState } from './decide.
 const spec = deciderSpec(decideReceive);
 const plain = { lotControlled: false, expiryControlled: false };
 const known: ReceiveState = { product: plain, location: location(), pickable: true };
-const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', quantity: 5,
+const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', quantity: 5,
   movementId: 'mov_1', ...o });
 
 describe('receive', () => {
   it('puts the units on the AVAILABLE balance with one RECEIPT movement and announces them', () => {
     spec.given(known).when(receipt({ lot: 'L1', expiresOn: '2026-06-30' })).then((d) => {
-      expect(d.key).toEqual({ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', status: 'AVAILABLE' });
+      expect(d.key).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', status: 'AVAILABLE' });
       expect(d.unpickable).toBe(0);
-      expect(d.movements).toEqual([{ id: 'mov_1', type: 'RECEIPT', siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1',
+      expect(d.movements).toEqual([{ id: 'mov_1', type: 'RECEIPT', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: 'L1',
         status: 'AVAILABLE', deltaOnHand: 5, reference: 'mov_1' }]);
-      expect(d.events.map((e) => e.data)).toEqual([{ siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', expiresOn: '2026-06-30',
+      expect(d.events.map((e) => e.data)).toEqual([{ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', expiresOn: '2026-06-30',
         quantity: 5, movementId: 'mov_1' }]);
     });
   });

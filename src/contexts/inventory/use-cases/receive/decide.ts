@@ -10,6 +10,8 @@ import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 
 export interface ReceiptInput {
   readonly siteId: string;
+  /** Whose units these are (ADR 0028), resolved at the edge: the default owner when the request names none. */
+  readonly ownerId: string;
   readonly locationId?: string | undefined;
   readonly locationCode?: string | undefined;
   readonly sku: string;
@@ -73,17 +75,17 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
     message: 'required: the product is expiry-controlled' });
   if (errors.length > 0) return reject('UNPROCESSABLE', 'The receipt misses lot or expiry data', errors);
 
-  const { siteId, sku, quantity, movementId } = input;
+  const { siteId, ownerId, sku, quantity, movementId } = input;
   const lot = toLotKey(input.lot);
   const expiresOn = input.expiresOn ?? null;
   const status = input.status ?? 'AVAILABLE';
-  const data: StockReceived = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId };
+  const data: StockReceived = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId };
   return ok({
-    key: { siteId, sku, locationId: location.id, lot, status }, quantity, expiresOn,
+    key: { siteId, ownerId, sku, locationId: location.id, lot, status }, quantity, expiresOn,
     // Only AVAILABLE units count in the SKU's stock (and in `unpickable`).
     available: status === 'AVAILABLE' ? quantity : 0,
     unpickable: state.pickable || status !== 'AVAILABLE' ? 0 : quantity,
-    movements: [{ id: movementId, type: 'RECEIPT', siteId, sku, locationId: location.id, lot, status, deltaOnHand: quantity,
+    movements: [{ id: movementId, type: 'RECEIPT', siteId, ownerId, sku, locationId: location.id, lot, status, deltaOnHand: quantity,
       reference: movementId }],
     events: [{ type: InventoryEvents.received, subject: sku, siteId, data }],
   });

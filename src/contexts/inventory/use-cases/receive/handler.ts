@@ -20,7 +20,7 @@ export async function writeReceipt(
   tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, d: ReceiveDecision, events: readonly PublishedEvent[], meta: EventMeta,
 ): Promise<store.BalanceRow> {
   const balance = await store.addOnHand(tx, d.key, d.quantity, d.expiresOn);
-  if (d.available > 0) await store.changeSkuOnHand(tx, d.key.siteId, d.key.sku, d.available, d.unpickable);
+  if (d.available > 0) await store.changeSkuOnHand(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.available, d.unpickable);
   await record(tx, deps, d.movements, events, meta);
   return balance;
 }

@@ -15,7 +15,7 @@ const state = (o: Partial<RecoveryState> = {}): RecoveryState => ({
   allocatable: 10, shipComplete: false, reserveStock: [], ...o,
 });
 const short = (o: Partial<RecoverCommand> = {}): RecoverCommand => ({
-  orderId: 'ord_1', lineId: 'l1', siteId: SITE, sku: 'SKU-A', waveId: 'wav_1', pickListId: 'pkl_1', pickLineId: 'pln_1',
+  orderId: 'ord_1', lineId: 'l1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', waveId: 'wav_1', pickListId: 'pkl_1', pickLineId: 'pln_1',
   shortedLocationId: 'loc_a', quantity: 2, mode: 'short', newReservationId: counter('rsv'), ...o,
 });
 

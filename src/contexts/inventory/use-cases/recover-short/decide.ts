@@ -12,6 +12,8 @@ export interface ShortedUnits {
   readonly orderId: string;
   readonly lineId: string;
   readonly siteId: string;
+  /** The order's owner: only its stock re-reserves the units (ADR 0028). */
+  readonly ownerId: string;
   readonly sku: string;
   readonly waveId: string;
   readonly pickListId: string;
@@ -81,7 +83,7 @@ function recoveryCandidates(units: ShortedUnits, mode: RecoverCommand['mode'], s
 export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecision, never> = (state, cmd, now) => {
   const q = cmd.quantity;
   const base: Omit<ShortResolved, 'outcome' | 'reservations' | 'task'> = {
-    orderId: cmd.orderId, lineId: cmd.lineId, siteId: cmd.siteId, sku: cmd.sku, waveId: cmd.waveId, pickListId: cmd.pickListId,
+    orderId: cmd.orderId, lineId: cmd.lineId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, waveId: cmd.waveId, pickListId: cmd.pickListId,
     pickLineId: cmd.pickLineId, shortedLocationId: cmd.shortedLocationId, quantity: q,
   };
   const resolved = (data: ShortResolved): PublishedEvent => ({ type: InventoryEvents.shortResolved, subject: cmd.orderId, siteId: cmd.siteId, data });
@@ -100,18 +102,19 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
     const published: Reservation[] = [];
     const movements: PlannedMovement[] = [];
     // The short released the line's units; they are allocated again before they are reserved elsewhere.
-    movements.push({ type: 'ALLOCATE', siteId: cmd.siteId, sku: cmd.sku, locationId: null, lot: '', deltaAllocated: q,
+    movements.push({ type: 'ALLOCATE', siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: null, lot: '', deltaAllocated: q,
       reason: 'SHORT_RECOVERY', reference: cmd.orderId });
     for (const t of takes) {
       const id = cmd.newReservationId();
-      reserve.push({ key: { siteId: cmd.siteId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, status: 'AVAILABLE' }, quantity: t.quantity });
+      reserve.push({ key: { siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, status: 'AVAILABLE' }, quantity: t.quantity });
       reservations.push({
-        id, wave_id: cmd.waveId, order_id: cmd.orderId, line_id: cmd.lineId, site_id: cmd.siteId, sku: cmd.sku, location_id: t.locationId,
+        id, wave_id: cmd.waveId, order_id: cmd.orderId, line_id: cmd.lineId, site_id: cmd.siteId, owner_id: cmd.ownerId, sku: cmd.sku,
+        location_id: t.locationId,
         lot: t.lot, quantity: t.quantity,
       });
-      published.push({ reservationId: id, orderId: cmd.orderId, lineId: cmd.lineId, sku: cmd.sku, locationId: t.locationId,
+      published.push({ reservationId: id, orderId: cmd.orderId, lineId: cmd.lineId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: t.locationId,
         lot: fromLotKey(t.lot), quantity: t.quantity });
-      movements.push({ type: 'RESERVE', siteId: cmd.siteId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, deltaReserved: t.quantity,
+      movements.push({ type: 'RESERVE', siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, deltaReserved: t.quantity,
         reason: 'SHORT_RECOVERY', reference: cmd.waveId });
     }
     return ok({ outcome: 'RE_RESERVED', reserve, reservations, movements,

@@ -3,7 +3,7 @@ import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { isoDate } from '../../domain/ledger.ts';
+import { isoDate, stockKey } from '../../domain/ledger.ts';
 import type { FreedStock } from '../../domain/stock.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
@@ -16,11 +16,11 @@ import { decideRecovery, type RecoverCommand, type RecoveryDecision, type Shorte
 const replenishes = (d: RecoveryDecision): boolean =>
   d.events.some((e) => e.type === InventoryEvents.shortResolved && e.data.task?.type === 'REPLENISH');
 
-/** The SKU's free balances, locked in key order (as a wave's reservation takes them), and their locations' facts. */
-export async function lockRecoverySupply(tx: Tx, siteId: string, sku: string): Promise<{
+/** One owner's free balances of the SKU, locked in key order (as a wave's reservation takes them), and their locations' facts. */
+export async function lockRecoverySupply(tx: Tx, siteId: string, ownerId: string, sku: string): Promise<{
   balances: FreeBalance[]; locations: Map<string, LocationFacts>;
 }> {
-  const balances = await store.lockFreeBalances(tx, siteId, sku);
+  const balances = await store.lockFreeBalances(tx, siteId, ownerId, sku);
   const locations = new Map((await store.locationsByIds(tx, [...new Set(balances.map((b) => b.location_id))])).map((l) => [l.location_id, l]));
   return { balances, locations };
 }
@@ -35,18 +35,18 @@ async function recover(
   supply: { balances: FreeBalance[]; locations: Map<string, LocationFacts> }, meta: EventMeta,
 ): Promise<RecoveryDecision> {
   const today = isoDate(deps.clock.now());
-  const sku = await store.lockExistingSkuStock(tx, units.siteId, units.sku);
-  const expired = await store.expiredFreeQuantity(tx, units.siteId, units.sku, today);
+  const sku = await store.lockExistingSkuStock(tx, units.siteId, units.ownerId, units.sku);
+  const expired = await store.expiredFreeQuantity(tx, units.siteId, units.ownerId, units.sku, today);
   const allocatable = sku === undefined ? 0 : sku.on_hand_available - sku.unpickable - sku.allocated - expired;
   const shipComplete = await store.shipsComplete(tx, units.orderId);
-  const reserveStock = mode === 'short' ? await store.reserveStorageStock(tx, units.siteId, units.sku, units.shortedLocationId) : [];
+  const reserveStock = mode === 'short' ? await store.reserveStorageStock(tx, units.siteId, units.ownerId, units.sku, units.shortedLocationId) : [];
   const command = { ...units, mode, newReservationId: () => deps.ids.next('rsv') };
   let d = unwrap(decideRecovery({ ...supply, allocatable, shipComplete, reserveStock }, command, deps.clock.now()));
   if (replenishes(d)) {
     // A REPLENISH becomes a real replenishment of the shorted face (issue 11): asked for now (or the face's open one),
     // and the recovery decided again with it, so its task names the replenishment.
     const asked = unwrap(await requestReplenishment(tx, deps, {
-      siteId: units.siteId, sku: units.sku, toLocationId: units.shortedLocationId, trigger: 'SHORT_PICK', triggerReference: units.pickLineId,
+      siteId: units.siteId, ownerId: units.ownerId, sku: units.sku, toLocationId: units.shortedLocationId, trigger: 'SHORT_PICK', triggerReference: units.pickLineId,
       quantity: units.quantity,
     }, meta));
     const replenishment = asked.kind === 'new' ? { id: asked.row.id, fromLocationId: asked.row.from_location_id }
@@ -56,7 +56,7 @@ async function recover(
     }
   }
   if (d.outcome === 'RE_RESERVED') {
-    if (!(await store.tryAllocate(tx, units.siteId, units.sku, units.quantity, expired))) {
+    if (!(await store.tryAllocate(tx, units.siteId, units.ownerId, units.sku, units.quantity, expired))) {
       throw new Error(`re-allocation of ${units.quantity} ${units.sku} refused on a locked stock row`);
     }
     const a = (await store.lockAllocations(tx, units.orderId)).find((r) => r.line_id === units.lineId);
@@ -84,7 +84,7 @@ export async function recoverShort(
   if (d.outcome === 'AWAITING_STOCK') {
     await store.insertShortRecovery(tx, {
       pick_line_id: units.pickLineId, pick_list_id: units.pickListId, order_id: units.orderId, line_id: units.lineId, site_id: units.siteId,
-      sku: units.sku, wave_id: units.waveId, shorted_location_id: units.shortedLocationId, quantity: units.quantity,
+      owner_id: units.ownerId, sku: units.sku, wave_id: units.waveId, shorted_location_id: units.shortedLocationId, quantity: units.quantity,
     }, deps.clock.now());
   }
 }
@@ -104,23 +104,25 @@ export function retryShortRecoveriesHandler(deps: PlatformDeps, counters: Invent
     await store.lockAllocationsOfOrders(tx, [...new Set(waiting.map((w) => w.order_id))]);
     const now = deps.clock.now();
     let units = 0;
-    for (const sku of [...new Set(waiting.map((w) => w.sku))].sort()) {
-      const supply = await lockRecoverySupply(tx, freed.siteId, sku);
-      for (const w of waiting.filter((r) => r.sku === sku)) {
+    // Per owner and SKU, in that order (the balances' key order): a recovery only takes its order owner's units.
+    const groups = new Map(waiting.map((w) => [stockKey(w.owner_id, w.sku), { ownerId: w.owner_id, sku: w.sku }]));
+    for (const [key, { ownerId, sku }] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const supply = await lockRecoverySupply(tx, freed.siteId, ownerId, sku);
+      for (const w of waiting.filter((r) => stockKey(r.owner_id, r.sku) === key)) {
         const allocation = (await store.lockAllocations(tx, w.order_id)).find((a) => a.line_id === w.line_id);
         if (allocation?.status !== 'ALLOCATED') {
           await store.setRecoveryStatus(tx, w.pick_line_id, 'CANCELLED', now);
           continue;
         }
         const d = await recover(tx, deps, {
-          orderId: w.order_id, lineId: w.line_id, siteId: w.site_id, sku: w.sku, waveId: w.wave_id, pickListId: w.pick_list_id,
+          orderId: w.order_id, lineId: w.line_id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, waveId: w.wave_id, pickListId: w.pick_list_id,
           pickLineId: w.pick_line_id, shortedLocationId: w.shorted_location_id, quantity: w.quantity,
         }, 'retry', supply, meta);
         if (d.outcome !== 'RE_RESERVED') continue;
         await store.setRecoveryStatus(tx, w.pick_line_id, 'RESERVED', now);
         units += w.quantity;
         // The balances just reserved from are no longer as free as read: read them again for the next recovery.
-        Object.assign(supply, await lockRecoverySupply(tx, freed.siteId, sku));
+        Object.assign(supply, await lockRecoverySupply(tx, freed.siteId, ownerId, sku));
       }
     }
     if (units > 0) tx.afterCommit(() => counters.reserved.inc(units));

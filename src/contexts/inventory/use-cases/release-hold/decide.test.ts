@@ -6,7 +6,7 @@ import { decideRelease, type ReleaseCommand, type ReleaseState } from './decide.
 const spec = deciderSpec(decideRelease);
 const given: ReleaseState = { product: { sku: 'SKU-A' }, location: location({ id: 'loc_shelf' }), pickable: true, balance: { on_hand: 5 } };
 const release = (o: Partial<ReleaseCommand> = {}): ReleaseCommand => ({
-  siteId: SITE, sku: 'SKU-A', locationId: 'loc_shelf', quantity: 5, fromStatus: 'HOLD', reason: 'inspection passed', movementId: 'mov_2', ...o,
+  siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', quantity: 5, fromStatus: 'HOLD', reason: 'inspection passed', movementId: 'mov_2', ...o,
 });
 
 describe('release a hold', () => {

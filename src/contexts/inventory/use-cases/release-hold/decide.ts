@@ -38,15 +38,15 @@ export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision
   const found = located(input.siteId, locationRef(input), state.location);
   if (!found.ok) return found;
   const location = found.value;
-  const { siteId, sku, quantity: q, fromStatus, movementId } = input;
+  const { siteId, ownerId, sku, quantity: q, fromStatus, movementId } = input;
   if (state.balance === undefined || state.balance.on_hand < q) {
     return reject('INSUFFICIENT_STOCK', `Fewer than ${q} units of ${sku} on ${fromStatus} at ${location.code}`,
       [{ field: '/quantity', message: `more than the ${fromStatus} on-hand there` }]);
   }
   const lot = toLotKey(input.lot);
   const reason = input.reason.trim();
-  const change = statusChange({ type: 'RELEASE', key: { siteId, sku, locationId: location.id, lot }, from: fromStatus, to: 'AVAILABLE',
+  const change = statusChange({ type: 'RELEASE', key: { siteId, ownerId, sku, locationId: location.id, lot }, from: fromStatus, to: 'AVAILABLE',
     quantity: q, reason, movementId, pickable: state.pickable });
-  const data: StockHoldReleased = { siteId, sku, locationId: location.id, lot: fromLotKey(lot), fromStatus, quantity: q, reason, movementId };
+  const data: StockHoldReleased = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), fromStatus, quantity: q, reason, movementId };
   return ok({ ...change, events: [{ type: InventoryEvents.holdReleased, subject: sku, siteId, data }] });
 };

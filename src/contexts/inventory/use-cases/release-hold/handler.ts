@@ -19,7 +19,7 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
       if (location !== undefined) {
-        const from = { siteId: input.siteId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
+        const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
         balance = await lockStatusBalances(tx, from, { ...from, status: 'AVAILABLE' });
       }
       const decision = decideRelease({ product, location, pickable: learned.pickable, balance }, { ...input, movementId }, deps.clock.now());

@@ -14,7 +14,7 @@ const state = (o: Partial<ReplenishmentRequestState> = {}): ReplenishmentRequest
   sources: [source('loc_r1', 30)], ...o,
 });
 const ask = (o: Partial<ReplenishmentRequestCommand> = {}): ReplenishmentRequestCommand => ({
-  id: 'rpl_1', siteId: SITE, sku: 'SKU-A', toLocationId: 'loc_face', trigger: 'LOW_STOCK', triggerReference: 'mov_1', ...o,
+  id: 'rpl_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', toLocationId: 'loc_face', trigger: 'LOW_STOCK', triggerReference: 'mov_1', ...o,
 });
 
 describe('asking for a replenishment', () => {

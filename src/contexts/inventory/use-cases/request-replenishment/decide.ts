@@ -21,6 +21,8 @@ export interface ReplenishmentRequestState {
 export interface ReplenishmentRequestCommand {
   readonly id: string;
   readonly siteId: string;
+  /** Whose units are topped up at the face, from that owner's stock only (ADR 0028). */
+  readonly ownerId: string;
   readonly sku: string;
   readonly toLocationId: string;
   readonly trigger: ReplenishmentTrigger;
@@ -95,11 +97,11 @@ export const decideReplenishmentRequest: Decide<
   }
   const quantity = Math.min(wanted, source.on_hand - source.reserved);
   const row: NewReplenishmentRow = {
-    id: cmd.id, site_id: cmd.siteId, sku: cmd.sku, lot: source.lot, from_location_id: source.location_id, to_location_id: cmd.toLocationId,
+    id: cmd.id, site_id: cmd.siteId, owner_id: cmd.ownerId, sku: cmd.sku, lot: source.lot, from_location_id: source.location_id, to_location_id: cmd.toLocationId,
     quantity, trigger: cmd.trigger, trigger_reference: cmd.triggerReference,
   };
   const data: ReplenishmentRequested = {
-    replenishmentId: cmd.id, siteId: cmd.siteId, sku: cmd.sku, lot: fromLotKey(source.lot), fromLocationId: source.location_id,
+    replenishmentId: cmd.id, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, lot: fromLotKey(source.lot), fromLocationId: source.location_id,
     toLocationId: cmd.toLocationId, quantity, trigger: cmd.trigger, triggerReference: cmd.triggerReference,
   };
   return ok({ kind: 'new', row, events: [{ type: InventoryEvents.replenishmentRequested, subject: cmd.id, siteId: cmd.siteId, data }] });

@@ -5,6 +5,8 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, unwrap, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { located, type LocationRefOf } from '../../domain/command-checks.ts';
+import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
+import { stockKey, withoutDefaultOwner } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import * as replenishments from '../../replenishment-store.ts';
 import { replenishmentView, type ReplenishmentView } from '../../views-replenishment.ts';
@@ -23,15 +25,16 @@ export type ReplenishmentAsk = Omit<ReplenishmentRequestCommand, 'id'>;
 export async function requestReplenishment(
   tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, meta: EventMeta,
 ): Promise<Outcome<ReplenishmentRequestDecision, ReplenishmentRequestRejection>> {
-  await replenishments.lockFaceSku(tx, ask.toLocationId, ask.sku);
+  await replenishments.lockFaceSku(tx, ask.toLocationId, ask.ownerId, ask.sku);
   const setting = await replenishments.getSetting(tx, ask.toLocationId, ask.sku);
-  const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.sku);
-  const open = await replenishments.openReplenishmentFor(tx, ask.toLocationId, ask.sku);
-  const sources = open === undefined ? await replenishments.sourceBalances(tx, ask.siteId, ask.sku, ask.toLocationId) : [];
+  // Each owner's units at a face are measured and topped up apart, from that owner's stock only (ADR 0028).
+  const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.ownerId, ask.sku);
+  const open = await replenishments.openReplenishmentFor(tx, ask.toLocationId, ask.ownerId, ask.sku);
+  const sources = open === undefined ? await replenishments.sourceBalances(tx, ask.siteId, ask.ownerId, ask.sku, ask.toLocationId) : [];
   const decision = decideReplenishmentRequest({ setting, face, open, sources }, { ...ask, id: deps.ids.next('rpl') }, deps.clock.now());
   if (decision.ok && decision.value.kind === 'new') {
     await replenishments.insertReplenishment(tx, decision.value.row);
-    await deps.bus.append(tx, 'inventory', decision.value.events, meta);
+    await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
   }
   return decision;
 }
@@ -39,12 +42,18 @@ export async function requestReplenishment(
 /** The triggers: a face changed (pick, move, adjustment), a wave was reserved, a person asked. */
 export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
   /** After units left a location: when it is a face with a min/max for the SKU and its free units are below min. */
-  async function afterFaceChange(tx: Tx, change: { siteId: string; sku: string; locationId: string; reference: string | null }, meta: EventMeta): Promise<void> {
+  async function afterFaceChange(tx: Tx, change: {
+    siteId: string; ownerId?: string | undefined; sku: string; locationId: string; reference: string | null;
+  }, meta: EventMeta): Promise<void> {
     // Most locations have no min/max: a plain read spares them the lock.
     if ((await replenishments.getSetting(tx, change.locationId, change.sku)) === undefined) return;
-    unwrap(await requestReplenishment(tx, deps, {
-      siteId: change.siteId, sku: change.sku, toLocationId: change.locationId, trigger: 'LOW_STOCK', triggerReference: change.reference,
-    }, meta));
+    // The owner whose units left (a pick names none: every owner with a balance of the SKU at the face is checked).
+    const owners = change.ownerId !== undefined ? [change.ownerId] : await replenishments.ownersAt(tx, change.siteId, change.locationId, change.sku);
+    for (const ownerId of owners) {
+      unwrap(await requestReplenishment(tx, deps, {
+        siteId: change.siteId, ownerId, sku: change.sku, toLocationId: change.locationId, trigger: 'LOW_STOCK', triggerReference: change.reference,
+      }, meta));
+    }
   }
 
   /**
@@ -58,28 +67,36 @@ export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
     if (settings.length === 0) return;
     const types = new Map((await store.locationsByIds(tx, [...new Set(reserved.reservations.map((r) => r.locationId))]))
       .map((l) => [l.location_id, l.type]));
+    // Per owner of the wave's lines and SKU (ADR 0028): a face is topped up with the units of the owner whose demand it is.
     const unmet = new Map<string, number>();
-    const add = (sku: string, q: number) => unmet.set(sku, (unmet.get(sku) ?? 0) + q);
-    for (const r of reserved.reservations) if (types.get(r.locationId) !== 'PICK_FACE') add(r.sku, r.quantity);
-    for (const s of reserved.shortages) add(s.sku, s.quantity);
+    const ownersOf = new Map<string, Set<string>>();
+    const add = (ownerId: string | undefined, sku: string, q: number) => {
+      const owner = ownerId ?? DEFAULT_OWNER_ID;
+      ownersOf.set(sku, (ownersOf.get(sku) ?? new Set()).add(owner));
+      unmet.set(stockKey(owner, sku), (unmet.get(stockKey(owner, sku)) ?? 0) + q);
+    };
+    for (const r of reserved.reservations) add(r.ownerId, r.sku, types.get(r.locationId) !== 'PICK_FACE' ? r.quantity : 0);
+    for (const s of reserved.shortages) add(s.ownerId, s.sku, s.quantity);
     for (const s of settings) {
-      unwrap(await requestReplenishment(tx, deps, {
-        siteId: reserved.siteId, sku: s.sku, toLocationId: s.location_id, trigger: 'WAVE_DEMAND', triggerReference: reserved.waveId,
-        quantity: unmet.get(s.sku) ?? 0,
-      }, meta));
+      for (const ownerId of [...(ownersOf.get(s.sku) ?? [DEFAULT_OWNER_ID])].sort()) {
+        unwrap(await requestReplenishment(tx, deps, {
+          siteId: reserved.siteId, ownerId, sku: s.sku, toLocationId: s.location_id, trigger: 'WAVE_DEMAND', triggerReference: reserved.waveId,
+          quantity: unmet.get(stockKey(ownerId, s.sku)) ?? 0,
+        }, meta));
+      }
     }
   }
 
   /** POST /replenishments: a person asks for units at a face (default: up to its max). */
   async function requestByHand(input: {
-    siteId: string; sku: string; locationId?: string | undefined; locationCode?: string | undefined; quantity?: number | undefined;
+    siteId: string; ownerId: string; sku: string; locationId?: string | undefined; locationCode?: string | undefined; quantity?: number | undefined;
   }, meta: EventMeta): Promise<Outcome<ReplenishmentView, ReplenishmentRequestRejection | 'UNKNOWN_LOCATION'>> {
     const ref: LocationRefOf = { name: 'location', id: input.locationId, code: input.locationCode };
     const face = located(input.siteId, ref, await findLocation(apis.locations, input.siteId, ref));
     if (!face.ok) return face;
     return decideInTx(deps.db, async (tx) => {
       const d = await requestReplenishment(tx, deps, {
-        siteId: input.siteId, sku: input.sku, toLocationId: face.value.id, trigger: 'MANUAL', triggerReference: null, quantity: input.quantity,
+        siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, toLocationId: face.value.id, trigger: 'MANUAL', triggerReference: null, quantity: input.quantity,
       }, meta);
       if (!d.ok) return d;
       const id = d.value.kind === 'new' ? d.value.row.id : d.value.kind === 'existing' ? d.value.id : undefined;

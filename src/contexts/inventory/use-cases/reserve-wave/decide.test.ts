@@ -1,3 +1,4 @@
+import { stockKey } from '../../domain/ledger.ts';
 import { describe, expect, it } from 'vitest';
 import type { WaveReleased } from '../../../../contracts/waves.ts';
 import { deciderSpec, T0 } from '../../../../platform/testing/given-when-then.ts';
@@ -15,7 +16,7 @@ const shelf = (o: Partial<LocationFacts> = {}): LocationFacts => ({ site_id: SIT
   ...o });
 const given = (balances: FreeBalance[], locations: Record<string, LocationFacts>,
   allocations = [allocation({ requested: 2 })]): ReserveState => ({
-  allocations, balances: new Map([['SKU-A', balances]]), locations: new Map(Object.entries(locations)),
+  allocations, balances: new Map([[stockKey('own_default', 'SKU-A'), balances]]), locations: new Map(Object.entries(locations)),
 });
 
 describe('reserving a released wave', () => {
@@ -25,11 +26,11 @@ describe('reserving a released wave', () => {
       balance('loc_soon', 5, { expires_on: '2026-03-01' }),
     ], { loc_late: shelf(), loc_soon: shelf() });
     spec.given(state).when(release([line('ord_1', 'l1', 'SKU-A', 2)])).then((d) => {
-      expect(d.reservations).toEqual([{ id: 'rsv_1', wave_id: 'wav_1', order_id: 'ord_1', line_id: 'l1', site_id: SITE, sku: 'SKU-A',
+      expect(d.reservations).toEqual([{ id: 'rsv_1', wave_id: 'wav_1', order_id: 'ord_1', line_id: 'l1', site_id: SITE, owner_id: 'own_default', sku: 'SKU-A',
         location_id: 'loc_soon', lot: '', quantity: 2 }]);
-      expect(d.reserve).toEqual([{ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_soon', lot: '', status: 'AVAILABLE' },
+      expect(d.reserve).toEqual([{ key: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_soon', lot: '', status: 'AVAILABLE' },
         quantity: 2 }]);
-      expect(d.movements).toEqual([{ type: 'RESERVE', siteId: SITE, sku: 'SKU-A', locationId: 'loc_soon', lot: '', deltaReserved: 2,
+      expect(d.movements).toEqual([{ type: 'RESERVE', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_soon', lot: '', deltaReserved: 2,
         reference: 'wav_1' }]);
       expect(d.units).toBe(2);
     });
@@ -61,7 +62,7 @@ describe('reserving a released wave', () => {
     const state = given([balance('loc_a', 2)], { loc_a: shelf() }, allocations);
     spec.given(state).when(release([line('ord_1', 'l1', 'SKU-A', 3), line('ord_2', 'l1', 'SKU-A', 2)])).then((d) => {
       expect(d.reservations.map((r) => r.order_id)).toEqual(['ord_2']);
-      expect(d.releases).toEqual([{ siteId: SITE, sku: 'SKU-A', quantity: 3 }]);
+      expect(d.releases).toEqual([{ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', quantity: 3 }]);
       expect(d.allocationChanges).toEqual([{ orderId: 'ord_1', lineId: 'l1', allocated: 0, shipped: 0, status: 'BACKORDERED' }]);
       expect(d.movements.map((m) => [m.type, m.reason ?? null])).toEqual([['RESERVE', null], ['DEALLOCATE', 'RESERVATION_SHORTAGE']]);
       expect(d.events[0]?.data).toMatchObject({

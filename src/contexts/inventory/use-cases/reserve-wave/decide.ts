@@ -1,11 +1,11 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type AllocationLine, type Reservation, type StockReserved } from '../../../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents, type AllocationLine, type Reservation, type StockReserved } from '../../../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../../../contracts/location-master.ts';
 import type { WaveReleased } from '../../../../contracts/waves.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import {
-  deallocatedEvents, isoDate, skuThenLine, type BalanceKey, type DeallocatedLine, type PlannedMovement,
+  deallocatedEvents, isoDate, skuThenLine, stockKey, type BalanceKey, type DeallocatedLine, type PlannedMovement,
 } from '../../domain/ledger.ts';
 import { isPickable } from '../../domain/pickability.ts';
 import type { ReservationCandidate } from '../../domain/reservation-policy.ts';
@@ -34,7 +34,7 @@ export interface FreeBalance {
 export interface ReserveState {
   /** The wave's orders' allocation rows, locked. */
   readonly allocations: readonly AllocationFacts[];
-  /** Per SKU, its free AVAILABLE balances, locked in key order. */
+  /** Per owner and SKU (`stockKey`), the free AVAILABLE balances, locked in key order. */
   readonly balances: ReadonlyMap<string, readonly FreeBalance[]>;
   /** The projection rows of those balances' locations (absent: inventory never heard of the location). */
   readonly locations: ReadonlyMap<string, LocationFacts>;
@@ -48,6 +48,7 @@ export interface NewReservation {
   readonly order_id: string;
   readonly line_id: string;
   readonly site_id: string;
+  readonly owner_id: string;
   readonly sku: string;
   readonly location_id: string;
   readonly lot: string;
@@ -94,17 +95,25 @@ export function candidatesOf(siteId: string, balances: readonly FreeBalance[], l
  */
 export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDecision, never> = (state, wave, now) => {
   const holding = new Map(state.allocations.map((a) => [lineKey(a.order_id, a.line_id), a]));
-  // Orders in the wave's sequence (who goes first gets the stock), each order's lines by SKU.
+  const ownerOfLine = (orderId: string, lineId: string): string => holding.get(lineKey(orderId, lineId))?.owner_id ?? DEFAULT_OWNER_ID;
+  // Orders in the wave's sequence (who goes first gets the stock), each order's lines by SKU. The planner's "SKU" is the
+  // owner's stock of it (ADR 0028): a line only ever takes units of its order's owner.
+  const skuOf = new Map<string, string>();
   const lines: WaveLine[] = wave.orders.flatMap((o) => o.lines
     .map((l) => ({ orderId: o.orderId, lineId: l.lineId, sku: l.sku, quantity: l.quantity }))
     .filter((l) => (holding.get(lineKey(l.orderId, l.lineId))?.status ?? 'ALLOCATED') === 'ALLOCATED')
-    .sort((a, b) => skuThenLine({ sku: a.sku, line: a.lineId }, { sku: b.sku, line: b.lineId })));
+    .sort((a, b) => skuThenLine({ sku: a.sku, line: a.lineId }, { sku: b.sku, line: b.lineId }))
+    .map((l) => {
+      const key = stockKey(ownerOfLine(l.orderId, l.lineId), l.sku);
+      skuOf.set(key, l.sku);
+      return { ...l, sku: key };
+    }));
   const today = isoDate(now);
   const supply = new Map<string, SkuSupply>();
-  for (const sku of [...new Set(lines.map((l) => l.sku))].sort()) {
-    const candidates = candidatesOf(wave.siteId, state.balances.get(sku) ?? [], state.locations, today);
+  for (const key of [...new Set(lines.map((l) => l.sku))].sort()) {
+    const candidates = candidatesOf(wave.siteId, state.balances.get(key) ?? [], state.locations, today);
     // Expiry-controlled SKUs are the ones received with dates; dated stock rotates first-expired-first-out.
-    supply.set(sku, { policy: candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO', candidates });
+    supply.set(key, { policy: candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO', candidates });
   }
   const plan = planWaveReservations(lines, supply);
 
@@ -112,21 +121,23 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
   const reservations: NewReservation[] = [];
   const published: Reservation[] = [];
   const movements: PlannedMovement[] = [];
-  for (const { line, takes } of plan.takes) {
+  for (const { line: planned, takes } of plan.takes) {
+    const line = { ...planned, sku: skuOf.get(planned.sku) ?? planned.sku };
+    const ownerId = ownerOfLine(line.orderId, line.lineId);
     for (const take of takes) {
-      reserve.push({ key: { siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' },
+      reserve.push({ key: { siteId: wave.siteId, ownerId, sku: line.sku, locationId: take.locationId, lot: take.lot, status: 'AVAILABLE' },
         quantity: take.quantity });
       const id = wave.newReservationId();
       reservations.push({
-        id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, sku: line.sku,
+        id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, owner_id: ownerId, sku: line.sku,
         location_id: take.locationId, lot: take.lot, quantity: take.quantity,
       });
       published.push({
-        reservationId: id, orderId: line.orderId, lineId: line.lineId, sku: line.sku, locationId: take.locationId,
+        reservationId: id, orderId: line.orderId, lineId: line.lineId, ownerId, sku: line.sku, locationId: take.locationId,
         lot: fromLotKey(take.lot), quantity: take.quantity,
       });
       movements.push({
-        type: 'RESERVE', siteId: wave.siteId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity,
+        type: 'RESERVE', siteId: wave.siteId, ownerId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity,
           reference: wave.waveId,
       });
     }
@@ -144,9 +155,9 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
     for (const a of ofOrder) {
       if (a.status === 'ALLOCATED' && shortLines.has(lineKey(orderId, a.line_id))) {
         if (a.allocated > 0) {
-          releases.push({ siteId: a.site_id, sku: a.sku, quantity: a.allocated });
+          releases.push({ siteId: a.site_id, ownerId: a.owner_id, sku: a.sku, quantity: a.allocated });
           movements.push({
-            type: 'DEALLOCATE', siteId: a.site_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated,
+            type: 'DEALLOCATE', siteId: a.site_id, ownerId: a.owner_id, sku: a.sku, locationId: null, lot: '', deltaAllocated: -a.allocated,
             reason: 'RESERVATION_SHORTAGE', reference: orderId,
           });
           deallocated.push({ orderId, lineId: a.line_id, sku: a.sku, quantity: a.allocated });
@@ -160,7 +171,8 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
     }
     backordered.push({ orderId, lines: lineStates });
   }
-  const shortages = plan.shortages.map((x) => ({ orderId: x.line.orderId, lineId: x.line.lineId, sku: x.line.sku, quantity: x.missing }));
+  const shortages = plan.shortages.map((x) => ({ orderId: x.line.orderId, lineId: x.line.lineId,
+    ownerId: ownerOfLine(x.line.orderId, x.line.lineId), sku: skuOf.get(x.line.sku) ?? x.line.sku, quantity: x.missing }));
   const data: StockReserved = { waveId: wave.waveId, siteId: wave.siteId, reservations: published, shortages, backordered };
   return ok({
     reserve, reservations, releases, allocationChanges, movements,

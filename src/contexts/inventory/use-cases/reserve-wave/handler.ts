@@ -3,6 +3,8 @@ import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
+import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
+import { stockKey } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
@@ -18,17 +20,27 @@ export function reserveWaveHandler(deps: PlatformDeps, counters: InventoryCounte
     // A redelivered release finds its reservations made.
     if (await store.hasReservationsForWave(tx, wave.waveId)) return;
     const allocations = await store.lockAllocationsOfOrders(tx, wave.orders.map((o) => o.orderId));
-    // Every SKU of the wave, even one whose lines a cancel overtook: a few more locks, in the same SKU order.
-    const skus = [...new Set(wave.orders.flatMap((o) => o.lines.map((l) => l.sku)))].sort();
+    // Every owner's SKU of the wave, even one whose lines a cancel overtook: a few more locks, in (owner, SKU) order,
+    // the balances' key order. Only the stock of the orders' owners is locked and read (ADR 0028).
+    const ownerOf = new Map(allocations.map((a) => [`${a.order_id}\u0000${a.line_id}`, a.owner_id]));
+    const pairs = new Map<string, { ownerId: string; sku: string }>();
+    for (const o of wave.orders) {
+      for (const l of o.lines) {
+        const ownerId = ownerOf.get(`${o.orderId}\u0000${l.lineId}`) ?? DEFAULT_OWNER_ID;
+        pairs.set(stockKey(ownerId, l.sku), { ownerId, sku: l.sku });
+      }
+    }
     const balances = new Map<string, store.BalanceRow[]>();
-    for (const sku of skus) balances.set(sku, await store.lockFreeBalances(tx, wave.siteId, sku));
+    for (const [key, p] of [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      balances.set(key, await store.lockFreeBalances(tx, wave.siteId, p.ownerId, p.sku));
+    }
     const locationIds = [...new Set([...balances.values()].flat().map((b) => b.location_id))];
     const locations = new Map((await store.locationsByIds(tx, locationIds)).map((l) => [l.location_id, l]));
     const command = { ...wave, newReservationId: () => deps.ids.next('rsv') };
     const d = unwrap(decideReservation({ allocations, balances, locations }, command, deps.clock.now()));
 
     for (const r of d.reserve) await changeBalanceOrFail(tx, r.key, 0, r.quantity, `over-reservation refused at ${r.key.locationId}`);
-    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
+    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.ownerId, r.sku, r.quantity);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
     await store.insertReservations(tx, d.reservations);
     await record(tx, deps, d.movements, d.events, meta);

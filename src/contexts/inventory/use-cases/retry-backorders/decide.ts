@@ -9,8 +9,9 @@ import type { AllocationFacts } from '../allocate-order/decide.ts';
 import type { AllocationChange } from '../ledger-writes.ts';
 
 export interface RetryState {
-  /** Orders with backordered lines of the freed SKUs, oldest first, and all their allocation rows (locked). */
+  /** Orders of ONE owner with backordered lines of the freed SKUs, oldest first, and all their allocation rows (locked). */
   readonly orders: readonly { readonly orderId: string; readonly lines: readonly AllocationFacts[] }[];
+  /** That owner's stock rows of the freed SKUs (ADR 0028: an order is only ever allocated its owner's units). */
   readonly stock: ReadonlyMap<string, SkuStockFacts>;
 }
 
@@ -42,7 +43,7 @@ export const decideRetry: Decide<RetryState, FreedStock, RetryDecision, never> =
       allocationLifecycle.assertCan(l.status, 'ALLOCATED');
       allocate.push({ orderId, lineId: l.line_id, sku: l.sku, allocated: l.requested, shipped: l.shipped, status: 'ALLOCATED' });
       movements.push({
-        type: 'ALLOCATE', siteId, sku: l.sku, locationId: null, lot: '', deltaAllocated: l.requested, reason: 'BACKORDER_RETRY',
+        type: 'ALLOCATE', siteId, ownerId: l.owner_id, sku: l.sku, locationId: null, lot: '', deltaAllocated: l.requested, reason: 'BACKORDER_RETRY',
           reference: orderId,
       });
     }

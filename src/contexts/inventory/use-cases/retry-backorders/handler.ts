@@ -13,7 +13,8 @@ import { decideRetry } from './decide.ts';
 
 /**
  * On inventory's own events that free stock, so the retry is as durable as they are. Locks: the orders' allocation
- * rows first (id order), then the SKU rows in SKU order, as allocation and cancellation take them.
+ * rows first (id order), then the SKU rows in (owner, SKU) order, as allocation and cancellation take them. Backordered
+ * orders of every owner are retried, each owner's against that owner's stock only (ADR 0028).
  */
 export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCounters) {
   /** Returns the orders the retry allocated completely. */
@@ -23,13 +24,19 @@ export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCo
     if (orderIds.length === 0) return [];
     const rows = await store.lockAllocationsOfOrders(tx, orderIds);
     const orders = orderIds.map((orderId) => ({ orderId, lines: rows.filter((r) => r.order_id === orderId) }));
+    const ownerOf = (o: { lines: readonly { owner_id: string }[] }): string | undefined => o.lines[0]?.owner_id;
+    const owners = [...new Set(orders.map(ownerOf).filter((o) => o !== undefined))].sort();
     const now = deps.clock.now();
-    const stock = await lockStockFacts(tx, freed.siteId, freed.skus, isoDate(now));
-    const d = unwrap(decideRetry({ orders, stock }, freed, now));
-    await applyAllocations(tx, freed.siteId, d.allocate, stock);
-    await record(tx, deps, d.movements, d.events, meta);
-    tx.afterCommit(() => counters.allocated.inc(d.units));
-    // The orders whose lines are now all allocated (their `inventory.stock.allocated` says `complete`).
-    return d.events.flatMap((e) => (e.type === InventoryEvents.allocated && e.data.complete ? [e.data.orderId] : []));
+    const complete: string[] = [];
+    for (const ownerId of owners) {
+      const stock = await lockStockFacts(tx, freed.siteId, ownerId, freed.skus, isoDate(now));
+      const d = unwrap(decideRetry({ orders: orders.filter((o) => ownerOf(o) === ownerId), stock }, freed, now));
+      await applyAllocations(tx, freed.siteId, ownerId, d.allocate, stock);
+      await record(tx, deps, d.movements, d.events, meta);
+      tx.afterCommit(() => counters.allocated.inc(d.units));
+      // The orders whose lines are now all allocated (their `inventory.stock.allocated` says `complete`).
+      complete.push(...d.events.flatMap((e) => (e.type === InventoryEvents.allocated && e.data.complete ? [e.data.orderId] : [])));
+    }
+    return complete;
   };
 }

@@ -6,7 +6,7 @@ import { allocation, SITE } from '../decider-fixtures.ts';
 import { decideShipment, type ShipState } from './decide.ts';
 
 const spec = deciderSpec(decideShipment);
-const key = (lot: string) => ({ siteId: SITE, sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
+const key = (lot: string) => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
 const picked: ShipState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: new Map([['SKU-A', [{ key: key('L1'),
   free: 1 }, { key: key('L2'), free: 2 }]]]) };
 const dispatch = (quantity: number): ShipmentDispatched => ({

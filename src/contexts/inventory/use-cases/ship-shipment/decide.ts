@@ -1,5 +1,5 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type StockShipped } from '../../../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents, type StockShipped } from '../../../../contracts/inventory.ts';
 import type { ShipmentDispatched } from '../../../../contracts/pack-ship.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { EventNotReady } from '../../../../platform/bus/not-ready.ts';
@@ -28,6 +28,8 @@ export interface ShipDecision {
   readonly releases: readonly Release[];
   /** Per line, the SKU on-hand that leaves the site. */
   readonly onHand: readonly { readonly sku: string; readonly quantity: number }[];
+  /** The order's owner: whose SKU stock `onHand` leaves (ADR 0028). */
+  readonly ownerId: string;
   readonly movements: readonly PlannedMovement[];
   readonly events: readonly PublishedEvent[];
   readonly units: number;
@@ -56,8 +58,8 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       if (t <= 0) continue;
       b.free -= t;
       takes.push({ key: b.key, quantity: t });
-      const { siteId, sku, locationId, lot } = b.key;
-      movements.push({ type: 'SHIP', siteId, sku, locationId, lot, deltaOnHand: -t, reference: shipment.shipmentId });
+      const { siteId, ownerId, sku, locationId, lot } = b.key;
+      movements.push({ type: 'SHIP', siteId, ownerId, sku, locationId, lot, deltaOnHand: -t, reference: shipment.shipmentId });
       need -= t;
     }
     if (need > 0) {
@@ -78,7 +80,7 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       allocationChanges.push(change);
       allocations.set(line.lineId, { ...alloc, allocated: remaining, shipped: change.shipped, status });
       if (release > 0) {
-        releases.push({ siteId: shipment.siteId, sku: line.sku, quantity: release });
+        releases.push({ siteId: shipment.siteId, ownerId: alloc.owner_id, sku: line.sku, quantity: release });
         const m = movements[firstMovement];
         if (m !== undefined) movements[firstMovement] = { ...m, deltaAllocated: -release };
       }
@@ -90,7 +92,7 @@ export const decideShipment: Decide<ShipState, ShipmentDispatched, ShipDecision,
       quantity]) => ({ sku, quantity })),
   };
   return ok({
-    takes, allocationChanges, releases, onHand: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), movements,
+    takes, allocationChanges, releases, ownerId: takes[0]?.key.ownerId ?? state.allocations[0]?.owner_id ?? DEFAULT_OWNER_ID, onHand: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), movements,
     events: [{ type: InventoryEvents.shipped, subject: shipment.orderId, siteId: shipment.siteId, data }],
     units: [...perSku.values()].reduce((a, b) => a + b, 0),
   });

@@ -17,16 +17,16 @@ export function shipShipmentHandler(deps: PlatformDeps, counters: InventoryCount
     for (const sku of [...new Set(shipment.lines.filter((l) => l.quantity > 0).map((l) => l.sku))].sort()) {
       const rows = await store.lockInProcess(tx, shipment.siteId, sku, inProcessLocation(shipment.orderId));
       tote.set(sku, rows.map((b) => ({
-        key: { siteId: b.site_id, sku: b.sku, locationId: b.location_id, lot: b.lot, status: b.status }, free: b.on_hand - b.reserved,
+        key: { siteId: b.site_id, ownerId: b.owner_id, sku: b.sku, locationId: b.location_id, lot: b.lot, status: b.status }, free: b.on_hand - b.reserved,
       })));
     }
     const d = unwrap(decideShipment({ allocations, tote }, shipment, deps.clock.now()));
     for (const t of d.takes) await changeBalanceOrFail(tx, t.key, -t.quantity, 0,
       `in-process balance of ${shipment.orderId} cannot give ${t.quantity}`);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
-    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.sku, r.quantity);
+    for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.ownerId, r.sku, r.quantity);
     for (const l of d.onHand) {
-      await changeSkuOnHandOrFail(tx, shipment.siteId, l.sku, -l.quantity, 0,
+      await changeSkuOnHandOrFail(tx, shipment.siteId, d.ownerId, l.sku, -l.quantity, 0,
         `shipping ${l.quantity} ${l.sku} would take SKU stock below allocated`);
     }
     await record(tx, deps, d.movements, d.events, meta);

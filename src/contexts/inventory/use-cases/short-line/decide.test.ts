@@ -17,7 +17,7 @@ describe('shorting a line', () => {
       expect(d.unreserve?.quantity).toBe(2);
       expect(d.reservationChange).toEqual({ id: 'rsv_1', picked: 0, shorted: 2, status: 'OPEN' });
       expect(d.release).toMatchObject({ sku: 'SKU-A', quantity: 2, change: { allocated: 1, status: 'ALLOCATED' } });
-      expect(d.remove).toEqual({ key: { siteId: SITE, sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 2,
+      expect(d.remove).toEqual({ key: { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: '', status: 'AVAILABLE' }, quantity: 2,
         unpickable: 0 });
       expect(d.movements.map((m) => [m.type, m.reason])).toEqual([['UNRESERVE', 'SHORT_NOT_FOUND'], ['DEALLOCATE', 'SHORT_PICK'],
         ['ADJUST', 'SHORT_PICK']]);

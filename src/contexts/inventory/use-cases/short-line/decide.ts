@@ -48,7 +48,7 @@ export const decideShort: Decide<ShortState, ShortCommand, ShortDecision, 'NOT_F
   const s = Math.min(short.shortQuantity, openQuantity(r));
   if (r.status !== 'OPEN' || s <= 0) return ok(NOTHING);
   const key = reservedBalance(r);
-  const at = { siteId: r.site_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
+  const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
   const movements: PlannedMovement[] = [{ ...at, type: 'UNRESERVE', locationId: r.location_id, deltaReserved: -s,
     reason: `SHORT_${short.reason}` }];
   const status = reservationStatusAfter({ quantity: r.quantity, picked: r.picked, shorted: r.shorted + s });
@@ -61,8 +61,8 @@ export const decideShort: Decide<ShortState, ShortCommand, ShortDecision, 'NOT_F
     allocationLifecycle.assertCan(a.status, 'ALLOCATED');
     const change: AllocationChange = { orderId: r.order_id, lineId: r.line_id, allocated: a.allocated - q, shipped: a.shipped,
       status: 'ALLOCATED' };
-    release = { siteId: a.site_id, sku: a.sku, quantity: q, change };
-    movements.push({ ...at, siteId: a.site_id, sku: a.sku, type: 'DEALLOCATE', locationId: null, lot: '', deltaAllocated: -q,
+    release = { siteId: a.site_id, ownerId: a.owner_id, sku: a.sku, quantity: q, change };
+    movements.push({ ...at, siteId: a.site_id, ownerId: a.owner_id, sku: a.sku, type: 'DEALLOCATE', locationId: null, lot: '', deltaAllocated: -q,
       reason: 'SHORT_PICK' });
   }
   const events = deallocatedEvents(r.site_id, release === undefined ? [] : [{ orderId: r.order_id, lineId: r.line_id, sku: release.sku,
@@ -71,7 +71,7 @@ export const decideShort: Decide<ShortState, ShortCommand, ShortDecision, 'NOT_F
   if (shortRemovesStock(short.reason)) {
     remove = { key, quantity: s, unpickable: state.pickable ? 0 : -s };
     movements.push({ ...at, id: short.movementId, type: 'ADJUST', locationId: r.location_id, deltaOnHand: -s, reason: 'SHORT_PICK' });
-    const data: StockAdjusted = { siteId: r.site_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s,
+    const data: StockAdjusted = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), delta: -s,
       reason: 'SHORT_PICK', movementId: short.movementId };
     events.push({ type: InventoryEvents.adjusted, subject: r.sku, siteId: r.site_id, data });
   }

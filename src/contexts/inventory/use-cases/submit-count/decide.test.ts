@@ -6,7 +6,7 @@ import { decideSubmitCount, type SubmitCountCommand, type SubmitCountState } fro
 
 const spec = deciderSpec(decideSubmitCount);
 const open = {
-  id: 'cnt_1', site_id: SITE, location_id: 'loc_a', sku: 'SKU-A', lot: '', status: 'OPEN' as const, origin: 'ON_DEMAND' as const,
+  id: 'cnt_1', site_id: SITE, owner_id: 'own_default', location_id: 'loc_a', sku: 'SKU-A', lot: '', status: 'OPEN' as const, origin: 'ON_DEMAND' as const,
   tolerance_units: 1, tolerance_percent: null,
 };
 // 10 on hand, the location under count (not pickable), 4 of the SKU allocated.

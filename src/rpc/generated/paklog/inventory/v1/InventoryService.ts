@@ -6,6 +6,8 @@ import type { AtpRequest as _paklog_inventory_v1_AtpRequest, AtpRequest__Output 
 import type { AtpResponse as _paklog_inventory_v1_AtpResponse, AtpResponse__Output as _paklog_inventory_v1_AtpResponse__Output } from '../../../paklog/inventory/v1/AtpResponse.ts';
 import type { CandidateLocationsRequest as _paklog_inventory_v1_CandidateLocationsRequest, CandidateLocationsRequest__Output as _paklog_inventory_v1_CandidateLocationsRequest__Output } from '../../../paklog/inventory/v1/CandidateLocationsRequest.ts';
 import type { CandidateLocationsResponse as _paklog_inventory_v1_CandidateLocationsResponse, CandidateLocationsResponse__Output as _paklog_inventory_v1_CandidateLocationsResponse__Output } from '../../../paklog/inventory/v1/CandidateLocationsResponse.ts';
+import type { GetOwnerRequest as _paklog_inventory_v1_GetOwnerRequest, GetOwnerRequest__Output as _paklog_inventory_v1_GetOwnerRequest__Output } from '../../../paklog/inventory/v1/GetOwnerRequest.ts';
+import type { GetOwnerResponse as _paklog_inventory_v1_GetOwnerResponse, GetOwnerResponse__Output as _paklog_inventory_v1_GetOwnerResponse__Output } from '../../../paklog/inventory/v1/GetOwnerResponse.ts';
 import type { LocationBalancesRequest as _paklog_inventory_v1_LocationBalancesRequest, LocationBalancesRequest__Output as _paklog_inventory_v1_LocationBalancesRequest__Output } from '../../../paklog/inventory/v1/LocationBalancesRequest.ts';
 import type { LocationBalancesResponse as _paklog_inventory_v1_LocationBalancesResponse, LocationBalancesResponse__Output as _paklog_inventory_v1_LocationBalancesResponse__Output } from '../../../paklog/inventory/v1/LocationBalancesResponse.ts';
 
@@ -41,6 +43,21 @@ export interface InventoryServiceClient extends grpc.Client {
   candidateLocations(argument: _paklog_inventory_v1_CandidateLocationsRequest, callback: grpc.requestCallback<_paklog_inventory_v1_CandidateLocationsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * An owner (3PL client, ADR 0028) by id; `found` false when there is none.
+   */
+  GetOwner(argument: _paklog_inventory_v1_GetOwnerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  GetOwner(argument: _paklog_inventory_v1_GetOwnerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  GetOwner(argument: _paklog_inventory_v1_GetOwnerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  GetOwner(argument: _paklog_inventory_v1_GetOwnerRequest, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * An owner (3PL client, ADR 0028) by id; `found` false when there is none.
+   */
+  getOwner(argument: _paklog_inventory_v1_GetOwnerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  getOwner(argument: _paklog_inventory_v1_GetOwnerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  getOwner(argument: _paklog_inventory_v1_GetOwnerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  getOwner(argument: _paklog_inventory_v1_GetOwnerRequest, callback: grpc.requestCallback<_paklog_inventory_v1_GetOwnerResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * On-hand per location, SKU and lot (statuses summed) at the given locations; zero balances left out.
    */
   LocationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
@@ -69,6 +86,11 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
   CandidateLocations: grpc.handleUnaryCall<_paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse>;
   
   /**
+   * An owner (3PL client, ADR 0028) by id; `found` false when there is none.
+   */
+  GetOwner: grpc.handleUnaryCall<_paklog_inventory_v1_GetOwnerRequest__Output, _paklog_inventory_v1_GetOwnerResponse>;
+  
+  /**
    * On-hand per location, SKU and lot (statuses summed) at the given locations; zero balances left out.
    */
   LocationBalances: grpc.handleUnaryCall<_paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse>;
@@ -78,5 +100,6 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   Atp: MethodDefinition<_paklog_inventory_v1_AtpRequest, _paklog_inventory_v1_AtpResponse, _paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse__Output>
   CandidateLocations: MethodDefinition<_paklog_inventory_v1_CandidateLocationsRequest, _paklog_inventory_v1_CandidateLocationsResponse, _paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse__Output>
+  GetOwner: MethodDefinition<_paklog_inventory_v1_GetOwnerRequest, _paklog_inventory_v1_GetOwnerResponse, _paklog_inventory_v1_GetOwnerRequest__Output, _paklog_inventory_v1_GetOwnerResponse__Output>
   LocationBalances: MethodDefinition<_paklog_inventory_v1_LocationBalancesRequest, _paklog_inventory_v1_LocationBalancesResponse, _paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse__Output>
 }
