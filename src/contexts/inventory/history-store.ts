@@ -137,6 +137,8 @@ export interface Difference {
   /** Which rule: balance = Σ ledger, sku_stock = Σ balances / allocations / ledger, snapshot = Σ ledger. */
   check: 'BALANCE_LEDGER' | 'SKU_ON_HAND' | 'SKU_UNPICKABLE' | 'SKU_ALLOCATED' | 'SKU_ALLOCATED_LEDGER' | 'SNAPSHOT_LEDGER';
   site_id: string;
+  /** The owner of the units (ADR 0028). */
+  owner_id: string;
   sku: string;
   /** The balance key's location, lot and status (null for the SKU-level checks). */
   location_id: string | null;
@@ -166,7 +168,7 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
         GROUP BY site_id, owner_id, sku, location_id, lot, status),
      b AS (SELECT site_id, owner_id, sku, location_id, lot, status, on_hand, reserved FROM inventory.balances WHERE $1::text IS NULL OR site_id = $1),
      j AS (
-       SELECT COALESCE(b.site_id, l.site_id) AS site_id, COALESCE(b.sku, l.sku) AS sku, COALESCE(b.location_id, l.location_id) AS location_id,
+       SELECT site_id, owner_id, sku, COALESCE(b.location_id, l.location_id) AS location_id,
               COALESCE(b.lot, l.lot) AS lot, COALESCE(b.status, l.status) AS status,
               COALESCE(b.on_hand, 0) AS b_on_hand, COALESCE(l.on_hand, 0) AS l_on_hand,
               COALESCE(b.reserved, 0) AS b_reserved, COALESCE(l.reserved, 0) AS l_reserved
@@ -197,21 +199,21 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
      k AS (SELECT site_id, owner_id, sku FROM s UNION SELECT site_id, owner_id, sku FROM avail UNION SELECT site_id, owner_id, sku FROM rtn
            UNION SELECT site_id, owner_id, sku FROM alloc UNION SELECT site_id, owner_id, sku FROM lalloc),
      j AS (
-       SELECT k.site_id, k.sku, COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.unpickable, 0)::int8 AS unpickable,
+       SELECT site_id, owner_id, sku, COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.unpickable, 0)::int8 AS unpickable,
               COALESCE(s.allocated, 0)::int8 AS allocated, COALESCE(avail.on_hand, 0)::int8 AS sum_on_hand,
               (COALESCE(avail.unpickable, 0) + COALESCE(rtn.open, 0))::int8 AS sum_unpickable,
               COALESCE(alloc.allocated, 0)::int8 AS sum_allocated, COALESCE(lalloc.allocated, 0)::int8 AS ledger_allocated
          FROM k LEFT JOIN s USING (site_id, owner_id, sku) LEFT JOIN avail USING (site_id, owner_id, sku) LEFT JOIN rtn USING (site_id, owner_id, sku)
          LEFT JOIN alloc USING (site_id, owner_id, sku) LEFT JOIN lalloc USING (site_id, owner_id, sku))
-     SELECT ${key('SKU_ON_HAND')}, site_id, sku, NULL AS location_id, NULL AS lot, NULL AS status, 'on_hand_available' AS field,
+     SELECT ${key('SKU_ON_HAND')}, site_id, owner_id, sku, NULL AS location_id, NULL AS lot, NULL AS status, 'on_hand_available' AS field,
             on_hand_available AS stored, sum_on_hand AS expected FROM j WHERE on_hand_available <> sum_on_hand
      UNION ALL
-     SELECT ${key('SKU_UNPICKABLE')}, site_id, sku, NULL, NULL, NULL, 'unpickable', unpickable, sum_unpickable FROM j WHERE unpickable <> sum_unpickable
+     SELECT ${key('SKU_UNPICKABLE')}, site_id, owner_id, sku, NULL, NULL, NULL, 'unpickable', unpickable, sum_unpickable FROM j WHERE unpickable <> sum_unpickable
      UNION ALL
-     SELECT ${key('SKU_ALLOCATED')}, site_id, sku, NULL, NULL, NULL, 'allocated', allocated, sum_allocated FROM j WHERE allocated <> sum_allocated
+     SELECT ${key('SKU_ALLOCATED')}, site_id, owner_id, sku, NULL, NULL, NULL, 'allocated', allocated, sum_allocated FROM j WHERE allocated <> sum_allocated
      UNION ALL
-     SELECT ${key('SKU_ALLOCATED_LEDGER')}, site_id, sku, NULL, NULL, NULL, 'allocated', allocated, ledger_allocated FROM j WHERE allocated <> ledger_allocated
-     ORDER BY site_id, sku, "check"`,
+     SELECT ${key('SKU_ALLOCATED_LEDGER')}, site_id, owner_id, sku, NULL, NULL, NULL, 'allocated', allocated, ledger_allocated FROM j WHERE allocated <> ledger_allocated
+     ORDER BY site_id, owner_id, sku, "check"`,
     [siteId],
   );
   const snapshot = await tx.query<Difference>(
@@ -224,7 +226,7 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
         WHERE location_id IS NOT NULL AND created_at <= (SELECT as_of FROM snap) AND ($1::text IS NULL OR site_id = $1)
         GROUP BY site_id, owner_id, sku, location_id, lot, status),
      j AS (
-       SELECT COALESCE(sb.site_id, l.site_id) AS site_id, COALESCE(sb.sku, l.sku) AS sku, COALESCE(sb.location_id, l.location_id) AS location_id,
+       SELECT site_id, owner_id, sku, COALESCE(sb.location_id, l.location_id) AS location_id,
               COALESCE(sb.lot, l.lot) AS lot, COALESCE(sb.status, l.status) AS status,
               COALESCE(sb.on_hand, 0)::int8 AS s_on_hand, COALESCE(l.on_hand, 0)::int8 AS l_on_hand,
               COALESCE(sb.reserved, 0)::int8 AS s_reserved, COALESCE(l.reserved, 0)::int8 AS l_reserved
@@ -233,7 +235,7 @@ export async function reconcile(tx: Tx, siteId: string | null): Promise<Differen
        FROM j WHERE s_on_hand <> l_on_hand
      UNION ALL
      SELECT ${key('SNAPSHOT_LEDGER')}, site_id, owner_id, sku, location_id, lot, status, 'reserved', s_reserved, l_reserved FROM j WHERE s_reserved <> l_reserved
-     ORDER BY site_id, sku, location_id, lot, status, field`,
+     ORDER BY site_id, owner_id, sku, location_id, lot, status, field`,
     [siteId],
   );
   return [...balances, ...skus, ...snapshot];

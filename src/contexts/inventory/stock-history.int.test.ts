@@ -165,8 +165,8 @@ describe('reconcile', () => {
     // A movement dated before the latest snapshot's instant that the snapshot does not hold: written by hand here.
     const snap = (await t.app.db.query<{ as_of: Date }>(`SELECT as_of FROM inventory.snapshots ORDER BY as_of DESC LIMIT 1`))[0]!;
     await t.app.db.query(
-      `INSERT INTO inventory.movements (id, type, site_id, sku, location_id, lot, status, delta_on_hand, created_at)
-       VALUES ($1, 'ADJUST', $2, $3, $4, '', 'AVAILABLE', 1, $5)`, [unique('mov_'), site.id, skuA, a.id, new Date(snap.as_of.getTime() - 1)]);
+      `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, created_at)
+       VALUES ($1, 'ADJUST', $2, 'own_default', $3, $4, '', 'AVAILABLE', 1, $5)`, [unique('mov_'), site.id, skuA, a.id, new Date(snap.as_of.getTime() - 1)]);
     const found = await history.reconcile(site.id);
     expect(found.map((d) => [d.check, d.field, d.stored, d.expected])).toEqual([
       ['BALANCE_LEDGER', 'on_hand', 5, 6],
