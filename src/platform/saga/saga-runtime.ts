@@ -251,6 +251,11 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     const s = d.state;
     const lastSeq = consumed.length === 0 ? 0 : Math.max(...consumed.map((c) => c.seq));
     await o.db.tx(async (tx) => {
+      // Lock the row first, in a statement of its own: a signal whose transaction holds it (`signal` bumps next_run_at)
+      // commits before this goes on, and the UPDATE below, taking its snapshot after, sees that signal in its EXISTS.
+      // In one statement the EXISTS would read the snapshot from before the wait, miss the signal, and put the saga to
+      // sleep until its timer (a lost wake-up: an order shipped, its saga waiting an hour at `ship`).
+      await tx.query(`SELECT 1 FROM ${t('sagas')} WHERE id = $1 FOR UPDATE`, [r.id]);
       const rows = await tx.query<SagaRow>(
         `UPDATE ${t('sagas')} SET status = $3, step = $4, current_step = $5, data = $6, attempts = $7, deadline = $8, last_error = $9,
                 updated_at = $10, finished_at = $11, locked_until = NULL, version = version + 1,
