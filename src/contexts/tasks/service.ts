@@ -237,13 +237,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       return deps.db.tx(async (tx) => {
         // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
         await lockWorkers(tx, [workerId]);
-        const held = await taskStore.heldBy(tx, workerId);
-        const waiting = held.find((h) => h.status === 'ASSIGNED');
-        if (waiting !== undefined) return waiting;
-        const { profile, position } = await taskStore.workerState(tx, workerId);
-        if (held.length >= (profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return held[0];
-        const claimed = await claimFor(tx, workerId, siteId, types, profile, position, k, map);
-        if (claimed === undefined) return held[0];
+        const state = await taskStore.claimState(tx, workerId);
+        const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
+        if (state.waitingId !== undefined) return heldTask(state.waitingId);
+        if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
+        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map);
+        if (claimed === undefined) return heldTask(state.oldestHeldId);
         await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {
           assigned.inc();

@@ -235,17 +235,28 @@ export const taskStore = {
   },
 
   /**
-   * The worker's profile (if any) and where they stand, in one statement: the end (else the start) location of their
-   * last completed task, or their profile's location if that was set later.
+   * Everything a claim decides on, in ONE statement: how many tasks the worker holds (ASSIGNED or IN_PROGRESS), the
+   * first of them still ASSIGNED and the oldest held, their profile, and where they stand: the end (else the start) location of their last completed task, or their
+   * profile's location if that was set later.
    */
-  async workerState(db: Executor, workerId: string): Promise<{ profile: WorkerProfile | undefined; position: string | undefined }> {
-    const rows = await db.query<Partial<WorkerRow> & { found: boolean; position: string | null }>(
-      `SELECT ${columnList(WORKER_COLUMN_NAMES, 'w')}, w.worker_id IS NOT NULL AS found, (${POSITION_SQL}) AS position
-         FROM (SELECT 1) one LEFT JOIN tasks.workers w ON w.worker_id = $1`,
+  async claimState(db: Executor, workerId: string): Promise<{
+    heldCount: number; waitingId: string | undefined; oldestHeldId: string | undefined; profile: WorkerProfile | undefined; position: string | undefined;
+  }> {
+    const rows = await db.query<Partial<WorkerRow> & { found: boolean; position: string | null; held_count: number; waiting_id: string | null; oldest_id: string | null }>(
+      `SELECT ${columnList(WORKER_COLUMN_NAMES, 'w')}, w.worker_id IS NOT NULL AS found, (${POSITION_SQL}) AS position,
+              h.held_count, h.waiting_id, h.oldest_id
+         FROM (SELECT count(*)::int AS held_count,
+                      (array_agg(id ORDER BY assigned_at, id) FILTER (WHERE status = 'ASSIGNED'))[1] AS waiting_id,
+                      (array_agg(id ORDER BY assigned_at, id))[1] AS oldest_id
+                 FROM tasks.tasks WHERE worker_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS')) h
+         LEFT JOIN tasks.workers w ON w.worker_id = $1`,
       [workerId],
     );
-    const r = rows[0];
-    return { profile: r?.found === true ? toProfile(r as WorkerRow) : undefined, position: r?.position ?? undefined };
+    const r = rows[0]!;
+    return {
+      heldCount: r.held_count, waitingId: r.waiting_id ?? undefined, oldestHeldId: r.oldest_id ?? undefined,
+      profile: r.found ? toProfile(r as WorkerRow) : undefined, position: r.position ?? undefined,
+    };
   },
 
   /**

@@ -23,6 +23,8 @@ export interface EventContract {
 }
 
 /** The `consumer` of a dead letter the relay refused to publish: not a schema name, so it never clashes with a context. */
+/** Outbox rows one relay pass locks and publishes at most. */
+const RELAY_BATCH = 100;
 export const PUBLISH_DEAD_LETTER = '(publish)';
 /**
  * How the `last_error` of a dead letter refused by validation starts. On receipt such a refusal also holds the event's
@@ -396,7 +398,9 @@ export class EventBus {
     do {
       this.again = false;
       try {
-        while (this.started && (await this.dispatchBatch()) > 0) {
+        // A batch short of the limit drained the outbox as this relay saw it: a commit since then kicked `again`, and
+        // another process's events come with the poll, so no empty pass (three round trips per kick) confirms it.
+        while (this.started && (await this.dispatchBatch()) === RELAY_BATCH) {
           // keep draining
         }
       } catch (e) {
@@ -416,7 +420,7 @@ export class EventBus {
   private async dispatchBatch(): Promise<number> {
     return this.o.db.tx(async (tx) => {
       const rows = await tx.query<OutboxRow>(
-        `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, [RELAY_BATCH],
       );
       if (rows.length === 0) return 0;
       const valid: EventEnvelope[] = [];
