@@ -11,7 +11,7 @@ import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { partValidators } from './validation.ts';
+import { cachedSerializers, partValidators } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -106,7 +106,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       return v !== undefined && REQUEST_ID.test(v) ? v : randomUUID();
     },
     // Query strings and path parameters are coerced (they are text), JSON bodies are not: see validation.ts.
-    schemaController: { compilersFactory: { buildValidator: partValidators() } },
+    schemaController: { compilersFactory: { buildValidator: partValidators(), buildSerializer: cachedSerializers() } },
     bodyLimit: options.bodyLimitBytes ?? 2 * 1024 * 1024,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,

@@ -1,8 +1,27 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
 
-type BuildValidator = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type BuildValidator = NonNullable<Compilers['buildValidator']>;
+type BuildSerializer = NonNullable<Compilers['buildSerializer']>;
 type Compile = ReturnType<BuildValidator>;
+
+/**
+ * Compiled validators and serializers by what they were compiled from (the schema's JSON, the request part or status,
+ * the shared schemas). Compiling is most of the cost of building an app (ajv and fast-json-stringify generate code for
+ * every route: 40 % of `buildApp` in a profile); a process that builds several apps (the test workers, the bench) compiles
+ * each distinct schema once. Compiled functions are pure, so sharing them is safe; the cache holds one entry per distinct
+ * schema of the code base.
+ */
+const compiled = new Map<string, unknown>();
+function once<T>(key: string, build: () => T): T {
+  const hit = compiled.get(key);
+  if (hit !== undefined) return hit as T;
+  const made = build();
+  compiled.set(key, made);
+  return made;
+}
 
 /** Options of every validator; the body's differs only in not coercing types. */
 export const AJV_OPTIONS = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
@@ -30,9 +49,12 @@ export function partValidators(): BuildValidator {
   const strict = AjvCompiler();
   // The server's `ajv` option is not used: these are the only options, so no other part of the code can loosen them.
   return (externalSchemas) => {
+    const shared = JSON.stringify(externalSchemas ?? null);
     const text = coercing(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } });
     const json = strict(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
-    const compile = (route: Parameters<Compile>[0]): unknown => {
+    const compile = (route: Parameters<Compile>[0]): unknown =>
+      once(`validator ${route.httpPart ?? ''} ${shared} ${JSON.stringify(route.schema)}`, () => compileUncached(route));
+    const compileUncached = (route: Parameters<Compile>[0]): unknown => {
       if (route.httpPart !== 'body') return text(route);
       const validate = json(route);
       if (!bodyIsOptional(route.schema)) return validate;
@@ -47,5 +69,15 @@ export function partValidators(): BuildValidator {
     };
     // fastify accepts `{ value }` from a validator (it then replaces the body); ajv's own type does not say so.
     return compile as Compile;
+  };
+}
+
+/** fastify's own serializer compiler (fast-json-stringify), its results shared as above. */
+export function cachedSerializers(): BuildSerializer {
+  const select = SerializerSelector();
+  return (externalSchemas, options) => {
+    const build = select(externalSchemas, options);
+    const shared = JSON.stringify({ externalSchemas: externalSchemas ?? null, options: options ?? null });
+    return (route) => once(`serializer ${route.httpStatus} ${shared} ${JSON.stringify(route.schema)}`, () => build(route));
   };
 }
