@@ -155,6 +155,23 @@ describe('a 3PL site with two owners of the same SKU', () => {
     expect(new Set(stock.body.items.map((b) => b.ownerId))).toEqual(new Set([beta]));
     const peek = await betaCall<{ code: string }>('acme stock', 'GET', `/api/v1/inventory/balances?siteId=${w.siteId}&owner=${acme}`);
     expect([peek.status, peek.body.code]).toEqual([403, 'OWNER_NOT_ALLOWED']);
+    // Stock as it stood at an instant: the key's owner's units only, and the same units its balances show now.
+    const now = encodeURIComponent(new Date().toISOString());
+    const history = await betaCall<{ items: { ownerId: string; sku: string; onHand: number }[] }>('as-of', 'GET', `/api/v1/inventory/as-of?siteId=${w.siteId}&at=${now}`);
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(new Set(history.body.items.map((b) => b.ownerId))).toEqual(new Set([beta]));
+    const onHand = (items: { sku: string; onHand: number }[]) => items.filter((b) => b.sku === sku).reduce((n, b) => n + b.onHand, 0);
+    expect(onHand(history.body.items)).toBe(onHand(stock.body.items as unknown as { sku: string; onHand: number }[]));
+    // A key of every owner narrows by owner: the same units as acme's balances (none left after its shipment).
+    const acmeThen = await call<{ items: { ownerId: string; sku: string; onHand: number }[] }>('as-of acme', 'GET', `/api/v1/inventory/as-of?siteId=${w.siteId}&at=${now}&owner=${acme}`);
+    expect(acmeThen.status).toBe(200);
+    expect(acmeThen.body.items.every((b) => b.ownerId === acme)).toBe(true);
+    const acmeNow = await call<{ items: { sku: string; onHand: number }[] }>('acme balances', 'GET', `/api/v1/inventory/balances?siteId=${w.siteId}&owner=${acme}`);
+    expect(onHand(acmeThen.body.items)).toBe(onHand(acmeNow.body.items));
+    const everyone = await call<{ items: { ownerId: string; sku: string; onHand: number }[] }>('as-of all', 'GET', `/api/v1/inventory/as-of?siteId=${w.siteId}&at=${now}`);
+    expect(onHand(everyone.body.items)).toBe(onHand(acmeThen.body.items) + onHand(history.body.items));
+    const peekThen = await betaCall<{ code: string }>('acme as-of', 'GET', `/api/v1/inventory/as-of?siteId=${w.siteId}&at=${now}&owner=${acme}`);
+    expect([peekThen.status, peekThen.body.code]).toEqual([403, 'OWNER_NOT_ALLOWED']);
 
     // Creating for another owner: 403 with a code, and nothing is written.
     const before = (await t.get(`/api/v1/orders?siteId=${w.siteId}&limit=500`)).body.items.length;

@@ -15,7 +15,7 @@ import type { InventorySnapshotBalances } from './db-types.ts';
 
 /** One balance key's sums as of an instant. */
 export type KeyTotals = Narrowed<
-  Pick<Selectable<InventorySnapshotBalances>, 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved'>, { status: StockStatus }
+  Pick<Selectable<InventorySnapshotBalances>, 'owner_id' | 'sku' | 'location_id' | 'lot' | 'status' | 'on_hand' | 'reserved'>, { status: StockStatus }
 >;
 
 export interface AsOfQuery {
@@ -25,8 +25,10 @@ export interface AsOfQuery {
   readonly locationId?: string | undefined;
   /** The lot key ('' for stock without a lot). */
   readonly lot?: string | undefined;
-  /** Keys after this one (sku, location, lot, status order): the page cursor. */
-  readonly after?: readonly [string, string, string, string] | undefined;
+  /** One owner's units (ADR 0028); every owner's when undefined. */
+  readonly ownerId?: string | undefined;
+  /** Keys after this one (sku, location, lot, status, owner order): the page cursor. */
+  readonly after?: readonly [string, string, string, string, string] | undefined;
   readonly limit: number;
 }
 
@@ -43,33 +45,33 @@ async function snapshotBefore(db: Executor, at: Date): Promise<{ id: number; as_
   ))[0];
 }
 
-/** On-hand and reserved per SKU, location, lot and status of a site as of `at`: the snapshot before it plus the tail. */
+/** On-hand and reserved per SKU, location, lot, status and owner of a site as of `at`: the snapshot before it plus the tail. */
 export async function stockAsOf(db: Executor, q: AsOfQuery): Promise<AsOfAnswer> {
   const snap = await snapshotBefore(db, q.at);
   const after = q.after ?? null;
   const params: unknown[] = [q.siteId, q.at, snap?.id ?? null, snap?.as_of ?? null, after?.[0] ?? null, after?.[1] ?? null,
-    after?.[2] ?? null, after?.[3] ?? null, q.limit];
+    after?.[2] ?? null, after?.[3] ?? null, q.limit, after?.[4] ?? null];
   // Filters are written only when given, in both branches, so the planner sees plain equalities and can use the
   // indexes that fit: one SKU's movements by (site_id, sku, seq), a whole site's tail by (site_id, created_at).
   let filters = '';
-  for (const [column, value] of [['sku', q.sku], ['location_id', q.locationId], ['lot', q.lot]] as const) {
+  for (const [column, value] of [['sku', q.sku], ['location_id', q.locationId], ['lot', q.lot], ['owner_id', q.ownerId]] as const) {
     if (value === undefined) continue;
     params.push(value);
     filters += ` AND ${column} = $${params.length}`;
   }
   const rows = await db.query<KeyTotals>(
     `WITH parts AS (
-       SELECT sku, location_id, lot, status, on_hand, reserved FROM inventory.snapshot_balances
+       SELECT sku, location_id, lot, status, owner_id, on_hand, reserved FROM inventory.snapshot_balances
         WHERE snapshot_id = $3 AND site_id = $1${filters}
        UNION ALL
-       SELECT sku, location_id, lot, status, delta_on_hand, delta_reserved FROM inventory.movements
+       SELECT sku, location_id, lot, status, owner_id, delta_on_hand, delta_reserved FROM inventory.movements
         WHERE site_id = $1 AND created_at <= $2 AND ($4::timestamptz IS NULL OR created_at > $4) AND location_id IS NOT NULL${filters})
-     SELECT sku, location_id, lot, status, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
+     SELECT sku, location_id, lot, status, owner_id, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
        FROM parts
-      WHERE $5::text IS NULL OR (sku, location_id, lot, status) > ($5, $6, $7, $8)
-      GROUP BY sku, location_id, lot, status
+      WHERE $5::text IS NULL OR (sku, location_id, lot, status, owner_id) > ($5, $6, $7, $8, $10)
+      GROUP BY sku, location_id, lot, status, owner_id
      HAVING sum(on_hand) <> 0 OR sum(reserved) <> 0
-      ORDER BY sku, location_id, lot, status
+      ORDER BY sku, location_id, lot, status, owner_id
       LIMIT $9`,
     params,
   );

@@ -226,16 +226,16 @@ export async function inventoryRoutes(
   });
 
   app.get('/inventory/as-of', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
-      operationId: 'getStockAsOf', tags, summary: 'On-hand and reserved per SKU, location, lot and status as of a past instant, rebuilt from the ledger',
+      operationId: 'getStockAsOf', tags, summary: 'On-hand and reserved per SKU, location, lot, status and owner as of a past instant, rebuilt from the ledger',
       description: 'Sums the movements created at or before `at` (a movement counts from the start of the transaction that wrote it), '
         + 'starting from the last stock snapshot before `at`; keys with nothing on hand or reserved are left out. In-process stock (picked, '
-        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by sku, locationId and lot; paged by `limit` and `cursor` in SKU, location, '
-        + 'lot, status order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
+        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by owner, sku, locationId and lot (a key scoped to an owner sees only that '
+        + 'owner\'s units); paged by `limit` and `cursor` in SKU, location, lot, status, owner order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
         + 'few seconds may still grow while transactions that started before `at` commit. See docs/operations/stock-history.md.',
       querystring: Type.Object({
-        siteId: SiteRef,
+        siteId: SiteRef, owner: OwnerFilter,
         at: { ...DateTime, description: 'The instant, ISO 8601 with an offset (2026-11-30T18:00:00Z)', examples: ['2026-11-30T18:00:00Z'] },
         sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), lot: Type.Optional(Lot),
         limit: Limit(5000, 1000), cursor: Cursor,
@@ -246,11 +246,11 @@ export async function inventoryRoutes(
           snapshotAsOf: Nullable({ ...DateTime, description: 'The snapshot the answer was rebuilt from (null: from the first movement)' }),
           items: Type.Array(Type.Object({
             sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),
-            onHand: Type.Integer(), reserved: Type.Integer(),
+            ownerId: Type.String({ description: 'Whose units (ADR 0028)' }), onHand: Type.Integer(), reserved: Type.Integer(),
           })),
           nextCursor: Nullable(Type.String()),
         }),
-        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE'),
+        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED'),
       },
     },
   }, async (req) => {
@@ -258,6 +258,7 @@ export async function inventoryRoutes(
     const after = unwrap(cursorKey(q.cursor));
     return unwrap(await service.stockAsOf({
       siteId: await siteId(q.siteId, '/querystring/siteId'), at: new Date(q.at), sku: q.sku, locationId: q.locationId, lot: q.lot,
+      ownerId: await ownerFilter(req, q.owner),
       limit: q.limit, after,
     }));
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runPakLog } from '../../../test/support/paklog-process.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { InventoryEvents } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
 import { systemClock } from '../../platform/clock.ts';
@@ -21,7 +21,7 @@ let b: { id: string; code: string };
 let skuA: string;
 let skuB: string;
 
-interface Key { sku: string; locationId: string; lot: string | null; status: string; onHand: number; reserved: number }
+interface Key { sku: string; locationId: string; lot: string | null; status: string; ownerId: string; onHand: number; reserved: number }
 /** Moments of the story below: the instant, and the site's live balances read right then. */
 const moments: { at: Date; live: Key[] }[] = [];
 
@@ -31,7 +31,7 @@ const byKey = (x: Key, y: Key) => `${x.sku}|${x.locationId}|${x.lot ?? ''}|${x.s
 async function liveBalances(): Promise<Key[]> {
   const rows = await t.getAll<Key>(`/api/v1/inventory/balances?siteId=${site.id}`);
   return rows.filter((r) => r.onHand !== 0 || r.reserved !== 0)
-    .map((r) => ({ sku: r.sku, locationId: r.locationId, lot: r.lot, status: r.status, onHand: r.onHand, reserved: r.reserved })).sort(byKey);
+    .map((r) => ({ sku: r.sku, locationId: r.locationId, lot: r.lot, status: r.status, ownerId: r.ownerId, onHand: r.onHand, reserved: r.reserved })).sort(byKey);
 }
 /** Notes the instant after every effect of the last step committed, and before the next one starts (ms clock vs µs). */
 async function mark(): Promise<void> {
@@ -106,7 +106,7 @@ describe('GET /inventory/as-of', () => {
     const last = moments[3]!;
     expect(await asOfItems(last.at, `&sku=${skuB}&lot=L2`)).toEqual(last.live.filter((k) => k.sku === skuB && k.lot === 'L2'));
     expect(await asOfItems(last.at, `&locationId=${b.id}`)).toEqual(last.live.filter((k) => k.locationId === b.id));
-    expect(await asOfItems(moments[1]!.at, `&sku=${skuA}`)).toEqual([{ sku: skuA, locationId: a.id, lot: null, status: 'AVAILABLE', onHand: 10, reserved: 0 }]);
+    expect(await asOfItems(moments[1]!.at, `&sku=${skuA}`)).toEqual([{ sku: skuA, locationId: a.id, lot: null, status: 'AVAILABLE', ownerId: DEFAULT_OWNER_ID, onHand: 10, reserved: 0 }]);
     const pages: Key[] = [];
     let cursor: string | null = null;
     do {

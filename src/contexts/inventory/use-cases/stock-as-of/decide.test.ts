@@ -16,9 +16,9 @@ describe('asking for stock as of an instant', () => {
   it('refuses an instant that is not one', () => {
     spec.given({}).when({ siteId: site, at: new Date('not a date') }).thenRejects('VALIDATION_FAILED', { fields: ['/querystring/at'] });
   });
-  it('narrows by SKU, location and lot, the lot as its balance key', () => {
-    spec.given({}).when({ siteId: site, at: T0, sku: 'SKU-A', locationId: 'loc_1', lot: 'L7' })
-      .then({ siteId: site, at: T0, sku: 'SKU-A', locationId: 'loc_1', lot: 'L7' });
-    spec.given({}).when({ siteId: site, at: T0 }).then({ siteId: site, at: T0, sku: undefined, locationId: undefined, lot: undefined });
+  it('narrows by SKU, location, lot and owner, the lot as its balance key', () => {
+    spec.given({}).when({ siteId: site, at: T0, sku: 'SKU-A', locationId: 'loc_1', lot: 'L7', ownerId: 'own_acme' })
+      .then({ siteId: site, at: T0, sku: 'SKU-A', locationId: 'loc_1', lot: 'L7', ownerId: 'own_acme' });
+    spec.given({}).when({ siteId: site, at: T0 }).then({ siteId: site, at: T0, sku: undefined, locationId: undefined, lot: undefined, ownerId: undefined });
   });
 });

@@ -9,6 +9,8 @@ export interface AsOfCommand {
   readonly sku?: string | undefined;
   readonly locationId?: string | undefined;
   readonly lot?: string | undefined;
+  /** Whose units (ADR 0028): one owner, or every owner when undefined. */
+  readonly ownerId?: string | undefined;
 }
 
 /** What to sum: the site's ledger up to `at`, narrowed by key; the lot as its balance key ('' for none). */
@@ -18,6 +20,7 @@ export interface AsOfPlan {
   readonly sku: string | undefined;
   readonly locationId: string | undefined;
   readonly lot: string | undefined;
+  readonly ownerId: string | undefined;
 }
 
 /**
@@ -33,5 +36,5 @@ export const decideAsOf: Decide<Record<string, never>, AsOfCommand, AsOfPlan, 'A
     return reject('AS_OF_IN_FUTURE', `${q.at.toISOString()} is later than now (${now.toISOString()}): stock is known up to the present`,
       [{ field: '/querystring/at', message: 'give an instant at or before now' }]);
   }
-  return ok({ siteId: q.siteId, at: q.at, sku: q.sku, locationId: q.locationId, lot: q.lot === undefined ? undefined : toLotKey(q.lot) });
+  return ok({ siteId: q.siteId, at: q.at, sku: q.sku, locationId: q.locationId, lot: q.lot === undefined ? undefined : toLotKey(q.lot), ownerId: q.ownerId });
 };

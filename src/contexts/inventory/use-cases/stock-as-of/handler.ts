@@ -12,6 +12,8 @@ export interface StockAsOfItem {
   readonly locationId: string;
   readonly lot: string | null;
   readonly status: string;
+  /** Whose units (ADR 0028). */
+  readonly ownerId: string;
   readonly onHand: number;
   readonly reserved: number;
 }
@@ -25,20 +27,20 @@ export interface StockAsOfPage {
   readonly nextCursor: string | null;
 }
 
-/** The page cursor: the last key of the page (sku, location, lot, status), as JSON. */
-const keyOf = (r: KeyTotals): string => JSON.stringify([r.sku, r.location_id, r.lot, r.status]);
+/** The page cursor: the last key of the page (sku, location, lot, status, owner), as JSON. */
+const keyOf = (r: KeyTotals): string => JSON.stringify([r.sku, r.location_id, r.lot, r.status, r.owner_id]);
 
-function parseKey(text: string | null): readonly [string, string, string, string] | undefined | 'bad' {
+function parseKey(text: string | null): readonly [string, string, string, string, string] | undefined | 'bad' {
   if (text === null) return undefined;
   try {
     const k: unknown = JSON.parse(text);
-    if (Array.isArray(k) && k.length === 4 && k.every((x) => typeof x === 'string')) return k as [string, string, string, string];
+    if (Array.isArray(k) && k.length === 5 && k.every((x) => typeof x === 'string')) return k as [string, string, string, string, string];
   } catch { /* refused below */ }
   return 'bad';
 }
 
 /**
- * GET /inventory/as-of: on-hand and reserved per SKU, location, lot and status of a site as of a past instant, rebuilt
+ * GET /inventory/as-of: on-hand and reserved per SKU, location, lot, status and owner of a site as of a past instant, rebuilt
  * from the ledger (the last snapshot before the instant plus the movements after it). `after` is the decoded cursor.
  */
 export function stockAsOfHandler(deps: { db: Executor; clock: Clock }) {
@@ -52,7 +54,7 @@ export function stockAsOfHandler(deps: { db: Executor; clock: Clock }) {
     const answer = await stockAsOf(deps.db, { ...plan, after, limit: q.limit });
     return ok({
       siteId: plan.siteId, at: plan.at.toISOString(), snapshotAsOf: answer.snapshotAsOf?.toISOString() ?? null,
-      items: answer.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), status: r.status, onHand: r.on_hand, reserved: r.reserved })),
+      items: answer.rows.map((r) => ({ sku: r.sku, locationId: r.location_id, lot: fromLotKey(r.lot), status: r.status, ownerId: r.owner_id, onHand: r.on_hand, reserved: r.reserved })),
       nextCursor: nextCursor(answer.rows, q.limit, keyOf),
     });
   };
