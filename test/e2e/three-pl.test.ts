@@ -172,6 +172,29 @@ describe('a 3PL site with two owners of the same SKU', () => {
     expect(onHand(everyone.body.items)).toBe(onHand(acmeThen.body.items) + onHand(history.body.items));
     const peekThen = await betaCall<{ code: string }>('acme as-of', 'GET', `/api/v1/inventory/as-of?siteId=${w.siteId}&at=${now}&owner=${acme}`);
     expect([peekThen.status, peekThen.body.code]).toEqual([403, 'OWNER_NOT_ALLOWED']);
+    // Inbound: a scoped key announces its own ASNs and sees only those; another owner's ASN is one it cannot find.
+    const asn = (ownerId?: string) => ({ siteId: w.siteId, supplier: 'Supplier', lines: [{ sku, quantity: 3 }], ...(ownerId === undefined ? {} : { ownerId }) });
+    const acmeAsn = await call<{ id: string; ownerId: string }>('acme asn', 'POST', '/api/v1/inventory/asns', asn(acme));
+    expect([acmeAsn.status, acmeAsn.body.ownerId]).toEqual([201, acme]);
+    const betaAsn = await betaCall<{ id: string; ownerId: string }>('beta asn', 'POST', '/api/v1/inventory/asns', asn());
+    expect([betaAsn.status, betaAsn.body.ownerId]).toEqual([201, beta]);
+    expect((await betaCall<{ code: string }>('asn for acme', 'POST', '/api/v1/inventory/asns', asn(acme))).status).toBe(403);
+    const asns = await betaCall<{ items: { id: string; ownerId: string }[] }>('asns', 'GET', `/api/v1/inventory/asns?siteId=${w.siteId}`);
+    expect(asns.body.items.map((a) => [a.id, a.ownerId])).toEqual([[betaAsn.body.id, beta]]);
+    expect((await betaCall('acme asn', 'GET', `/api/v1/inventory/asns/${acmeAsn.body.id}`)).status).toBe(404);
+    expect((await betaCall('beta asn', 'GET', `/api/v1/inventory/asns/${betaAsn.body.id}`)).status).toBe(200);
+    const acmeAsns = await call<{ items: { ownerId: string }[] }>('acme asns', 'GET', `/api/v1/inventory/asns?siteId=${w.siteId}&owner=${acme}`);
+    expect(acmeAsns.body.items.map((a) => a.ownerId)).toEqual([acme]);
+    // Customer returns alike.
+    const rma = (ownerId?: string) => ({ siteId: w.siteId, customerRef: 'C-1', lines: [{ sku, quantity: 1, reason: 'too big' }], ...(ownerId === undefined ? {} : { ownerId }) });
+    const acmeRma = await call<{ id: string; ownerId: string }>('acme rma', 'POST', '/api/v1/rmas', rma(acme));
+    expect([acmeRma.status, acmeRma.body.ownerId]).toEqual([201, acme]);
+    const betaRma = await betaCall<{ id: string; ownerId: string }>('beta rma', 'POST', '/api/v1/rmas', rma());
+    expect([betaRma.status, betaRma.body.ownerId]).toEqual([201, beta]);
+    const rmas = await betaCall<{ items: { id: string }[] }>('rmas', 'GET', `/api/v1/rmas?siteId=${w.siteId}`);
+    expect(rmas.body.items.map((r) => r.id)).toEqual([betaRma.body.id]);
+    expect((await betaCall('acme rma', 'GET', `/api/v1/rmas/${acmeRma.body.id}`)).status).toBe(404);
+    expect((await betaCall<{ code: string }>('rmas of acme', 'GET', `/api/v1/rmas?siteId=${w.siteId}&owner=${acme}`)).body.code).toBe('OWNER_NOT_ALLOWED');
 
     // Creating for another owner: 403 with a code, and nothing is written.
     const before = (await t.get(`/api/v1/orders?siteId=${w.siteId}&limit=500`)).body.items.length;

@@ -3,7 +3,7 @@ import { ASN_STATUSES, DISCREPANCY_KINDS, PUTAWAY_STATUSES, STOCK_STATUSES } fro
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { actingWorkerOf } from '../../platform/http/auth.ts';
+import { actingWorkerOf, ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -13,7 +13,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { RECEIPT_STATUSES } from './domain/inbound.ts';
 import { inboundQueries } from './inbound-queries.ts';
 import type { InboundService } from './inbound-service.ts';
-import { OwnerRef, ownerOfRequest } from './http-owners.ts';
+import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inbound'];
 const NullableString = Nullable(Type.String());
@@ -27,7 +27,7 @@ const DiscrepancySchema = Type.Object({
   quantity: Type.Integer({ description: 'OVER: received − expected; UNDER: expected − received; DAMAGED: the damaged units' }),
 });
 const AsnSchema = Type.Object({
-  id: Type.String(), siteId: Type.String(), supplier: Type.String(), reference: NullableString, expectedOn: Nullable(IsoDate),
+  id: Type.String(), siteId: Type.String(), ownerId: Type.String({ description: 'Whose units (ADR 0028)' }), supplier: Type.String(), reference: NullableString, expectedOn: Nullable(IsoDate),
   status: Enum(ASN_STATUSES), reason: NullableString, createdAt: DateTime, closedAt: Nullable(DateTime),
   lines: List(Type.Object({
     lineNo: Type.Integer(), sku: Type.String(), lot: NullableString, expiresOn: Nullable(IsoDate), serials: List(Type.String()),
@@ -77,12 +77,13 @@ const scanFields = {
 export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: InboundService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const ownerOf = ownerOfRequest(deps);
+  const ownerFilter = ownerFilterOf(deps);
   const queries = inboundQueries(deps.db);
   const asnParams = Type.Object({ id: IdParam('asn', 'POST /inventory/asns') }, { additionalProperties: false });
   const putawayParams = Type.Object({ id: IdParam('putaway', 'POST /inventory/asns/{id}/receipts (putaway.id)') }, { additionalProperties: false });
 
   app.post('/inventory/asns', {
-    config: { roles: CAN.intake, idempotent: true },
+    config: { roles: CAN.intake, idempotent: true, owners: true },
     schema: {
       operationId: 'createAsn', tags, summary: 'Register an advance shipping notice (an expected receipt from a supplier)',
       description: 'Lines of known SKUs with quantities; lot, expiry, serial numbers (one per unit) and the expected LPN/SSCC are optional. '
@@ -99,35 +100,40 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),
-      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU') },
+      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.createAsn({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/inventory/asns', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
-      operationId: 'listAsns', tags, summary: 'ASNs of a site, oldest first', description: 'Filter by status; paged by `limit` and `cursor`.',
+      operationId: 'listAsns', tags, summary: 'ASNs of a site, oldest first',
+      description: 'Filter by status and owner (a key scoped to an owner lists its own ASNs only); paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, status: Type.Optional(Type.Union(ASN_STATUSES.map((s) => Type.Literal(s)))), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, owner: OwnerFilter, status: Type.Optional(Type.Union(ASN_STATUSES.map((s) => Type.Literal(s)))), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(AsnSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(AsnSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
     const q = req.query;
-    return queries.asns({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, limit: q.limit, after: unwrap(cursorKey(q.cursor)) });
+    return queries.asns({
+      siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), status: q.status, limit: q.limit,
+      after: unwrap(cursorKey(q.cursor)),
+    });
   });
 
   app.get('/inventory/asns/:id', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getAsn', tags, summary: 'One ASN: expected, received and damaged units per line, and its discrepancies',
-      description: 'An ASN by id (404 NOT_FOUND when there is none).', params: asnParams,
+      description: 'An ASN by id (404 NOT_FOUND when there is none, or when it is another owner\'s and the key is scoped to an owner).', params: asnParams,
       response: { 200: AsnSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
     const a = await queries.asn(req.params.id);
-    if (a === undefined) throw new AppError('NOT_FOUND', `No ASN ${req.params.id}`);
+    const scope = ownerScopeOf(req);
+    if (a === undefined || (scope !== null && a.ownerId !== scope)) throw new AppError('NOT_FOUND', `No ASN ${req.params.id}`);
     return a;
   });
 

@@ -3,6 +3,7 @@ import { RMA_DISPOSITIONS, RMA_STATUSES } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -10,7 +11,7 @@ import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, P
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { RmaService } from './service-rma.ts';
-import { OwnerRef, ownerOfRequest } from './http-owners.ts';
+import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
@@ -18,7 +19,7 @@ const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const NullableString = Nullable(Type.String());
 
 const RmaSchema = Type.Object({
-  id: Type.String(), siteId: Type.String(), customerRef: Type.String(), orderRef: NullableString,
+  id: Type.String(), siteId: Type.String(), ownerId: Type.String({ description: 'Whose units (ADR 0028)' }), customerRef: Type.String(), orderRef: NullableString,
   status: Enum(RMA_STATUSES), notes: NullableString, version: Type.Integer(), createdAt: DateTime, updatedAt: DateTime,
   lines: List(Type.Object({
     lineId: Type.String(), sku: Type.String(), reason: Type.String(),
@@ -34,10 +35,11 @@ const RmaSchema = Type.Object({
 export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const ownerOf = ownerOfRequest(deps);
+  const ownerFilter = ownerFilterOf(deps);
   const Params = Type.Object({ id: IdParam('rma', 'POST /rmas') }, { additionalProperties: false });
 
   app.post('/rmas', {
-    config: { roles: CAN.plan, idempotent: true },
+    config: { roles: CAN.plan, idempotent: true, owners: true },
     schema: {
       operationId: 'authoriseRma', tags, summary: 'Authorise a customer return (RMA)',
       description: 'Lines name a SKU, the units the customer may send back and why. Nothing moves until units are received against it.',
@@ -49,34 +51,38 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, customerRef: 'CUST-1001', orderRef: 'SO-1001', lines: [{ sku: EXAMPLES.sku, quantity: 2, reason: 'wrong colour' }] }],
       }),
-      response: { 201: RmaSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'VALIDATION_FAILED') },
+      response: { 201: RmaSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'VALIDATION_FAILED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await rmas.authorise({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.get('/rmas', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listRmas', tags, summary: 'Customer returns of a site, oldest first',
-      description: 'Filter by status (RECEIVED: units await inspection); paged by `limit` and `cursor`.',
-      querystring: Type.Object({ siteId: SiteRef, status: Type.Optional(Enum(RMA_STATUSES)), limit: Limit(500, 100), cursor: Cursor },
+      description: 'Filter by status (RECEIVED: units await inspection) and owner (a key scoped to an owner lists its own RMAs only); paged by `limit` and `cursor`.',
+      querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, status: Type.Optional(Enum(RMA_STATUSES)), limit: Limit(500, 100), cursor: Cursor },
         { additionalProperties: false }),
-      response: { 200: Page(RmaSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(RmaSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
     const q = req.query;
-    return rmas.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, limit: q.limit, after: unwrap(cursorKey(q.cursor)) });
+    return rmas.list({
+      siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), status: q.status, limit: q.limit,
+      after: unwrap(cursorKey(q.cursor)),
+    });
   });
 
   app.get('/rmas/:id', {
-    config: { roles: CAN.read },
+    config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getRma', tags, summary: 'One customer return, with its lines', description: 'An RMA by id (404 NOT_FOUND when there is none).',
       params: Params, response: { 200: RmaSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
     const r = await rmas.get(req.params.id);
-    if (r === undefined) throw new AppError('NOT_FOUND', `No RMA ${req.params.id}`);
+    const scope = ownerScopeOf(req);
+    if (r === undefined || (scope !== null && r.ownerId !== scope)) throw new AppError('NOT_FOUND', `No RMA ${req.params.id}`);
     return r;
   });
 

@@ -16,7 +16,7 @@ export function inboundQueries(db: Executor) {
     return rows.map((r) => putawayView(r, confirmations));
   }
   return {
-    async asns(q: { siteId: string; status?: AsnStatus | undefined; limit: number; after: string | null }) {
+    async asns(q: { siteId: string; ownerId?: string | undefined; status?: AsnStatus | undefined; limit: number; after: string | null }) {
       const rows = await inbound.listAsns(db, q);
       return { items: await asnViews(rows), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     },

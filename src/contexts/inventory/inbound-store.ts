@@ -87,11 +87,14 @@ export async function addLineReceipt(db: Executor, asnId: string, lineNo: number
   );
 }
 
-export async function listAsns(db: Executor, q: { siteId: string; status?: AsnStatus | undefined; limit: number; after: string | null }): Promise<AsnRow[]> {
+export async function listAsns(
+  db: Executor, q: { siteId: string; ownerId?: string | undefined; status?: AsnStatus | undefined; limit: number; after: string | null },
+): Promise<AsnRow[]> {
   return db.query<AsnRow>(
     `SELECT ${ASN_COLUMNS} FROM inventory.asns
-     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR id > $3) ORDER BY id LIMIT $4`,
-    [q.siteId, q.status ?? null, q.after, q.limit],
+     WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR id > $3) AND ($5::text IS NULL OR owner_id = $5)
+     ORDER BY id LIMIT $4`,
+    [q.siteId, q.status ?? null, q.after, q.limit, q.ownerId ?? null],
   );
 }
 

@@ -7,6 +7,8 @@ import type { ScanConfirmation } from './views.ts';
 export interface AsnView {
   readonly id: string;
   readonly siteId: string;
+  /** Whose units (ADR 0028). */
+  readonly ownerId: string;
   readonly supplier: string;
   readonly reference: string | null;
   readonly expectedOn: string | null;
@@ -27,7 +29,7 @@ export interface AsnView {
 
 export function asnView(a: AsnRow, lines: readonly AsnLineRow[], discrepancies: readonly DiscrepancyRow[]): AsnView {
   return {
-    id: a.id, siteId: a.site_id, supplier: a.supplier, reference: a.reference, expectedOn: a.expected_on, status: a.status, reason: a.reason,
+    id: a.id, siteId: a.site_id, ownerId: a.owner_id, supplier: a.supplier, reference: a.reference, expectedOn: a.expected_on, status: a.status, reason: a.reason,
     createdAt: a.created_at.toISOString(), closedAt: a.closed_at?.toISOString() ?? null,
     lines: lines.filter((l) => l.asn_id === a.id).map((l) => ({
       lineNo: l.line_no, sku: l.sku, lot: fromLotKey(l.lot), expiresOn: l.expires_on, serials: l.serials, expectedLpn: l.expected_lpn,

@@ -71,11 +71,14 @@ export async function saveLineInspection(db: Executor, rmaId: string, lineId: st
   );
 }
 
-export async function listRmas(db: Executor, q: { siteId: string; status?: RmaStatus | undefined; limit: number; after: string | null }): Promise<RmaRow[]> {
+export async function listRmas(
+  db: Executor, q: { siteId: string; ownerId?: string | undefined; status?: RmaStatus | undefined; limit: number; after: string | null },
+): Promise<RmaRow[]> {
   return db.query<RmaRow>(
     `SELECT ${RMA_COLUMNS} FROM inventory.rmas WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR id > $3)
+        AND ($5::text IS NULL OR owner_id = $5)
       ORDER BY id LIMIT $4`,
-    [q.siteId, q.status ?? null, q.after, q.limit],
+    [q.siteId, q.status ?? null, q.after, q.limit, q.ownerId ?? null],
   );
 }
 

@@ -21,7 +21,7 @@ export function rmaService(deps: PlatformDeps, apis: StockApis) {
       const r = await rmas.getRma(deps.db, id);
       return r === undefined ? undefined : rmaView(r, await rmas.linesOf(deps.db, id));
     },
-    async list(q: { siteId: string; status?: RmaStatus | undefined; limit: number; after: string | null }) {
+    async list(q: { siteId: string; ownerId?: string | undefined; status?: RmaStatus | undefined; limit: number; after: string | null }) {
       const rows = await rmas.listRmas(deps.db, q);
       const lines = await rmas.linesOfRmas(deps.db, rows.map((r) => r.id));
       return { items: rows.map((r) => rmaView(r, lines)), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };

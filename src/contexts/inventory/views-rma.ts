@@ -24,6 +24,8 @@ export interface RmaLineView {
 export interface RmaView {
   readonly id: string;
   readonly siteId: string;
+  /** Whose units (ADR 0028). */
+  readonly ownerId: string;
   readonly customerRef: string;
   readonly orderRef: string | null;
   readonly status: RmaStatus;
@@ -36,7 +38,7 @@ export interface RmaView {
 
 export function rmaView(r: RmaRow, lines: readonly RmaLineRow[]): RmaView {
   return {
-    id: r.id, siteId: r.site_id, customerRef: r.customer_ref, orderRef: r.order_ref, status: r.status, notes: r.notes, version: r.version,
+    id: r.id, siteId: r.site_id, ownerId: r.owner_id, customerRef: r.customer_ref, orderRef: r.order_ref, status: r.status, notes: r.notes, version: r.version,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
     lines: lines.filter((l) => l.rma_id === r.id).map((l) => ({
       lineId: l.line_id, sku: l.sku, reason: l.reason, authorised: l.authorised, received: l.received, awaitingInspection: awaitingInspection(l),
