@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { gqlClient, must } from '../support/graphql-client.ts';
 import { injectClient, orderStatus, packAndShip, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
@@ -207,6 +208,20 @@ describe('a 3PL site with two owners of the same SKU', () => {
     // A route that does not keep owners apart is closed to a scoped key.
     const waves = await betaCall<{ code: string }>('waves', 'GET', `/api/v1/waves?siteId=${w.siteId}`);
     expect([waves.status, waves.body.code]).toEqual([403, 'OWNER_SCOPED_KEY']);
+
+    // GraphQL alike: owners in the answers, a scoped key's own only, the same refusals as REST.
+    const gql = gqlClient(t.app, betaKey);
+    const seen = await must<{ orders: { nodes: { ownerId: string }[] }; inventoryBalances: { nodes: { ownerId: string }[] } }>(gql,
+      `query($s: String!) { orders(siteId: $s, first: 500) { nodes { ownerId } } inventoryBalances(siteId: $s) { nodes { ownerId } } }`, { s: w.siteId });
+    expect(new Set(seen.orders.nodes.map((o) => o.ownerId))).toEqual(new Set([beta]));
+    expect(new Set(seen.inventoryBalances.nodes.map((b) => b.ownerId))).toEqual(new Set([beta]));
+    const gqlPeek = await gql(`query($s: String!, $o: ID) { inventoryBalances(siteId: $s, owner: $o) { nodes { ownerId } } }`, { s: w.siteId, o: acme });
+    expect(gqlPeek.errors?.[0]?.extensions).toMatchObject({ code: 'OWNER_NOT_ALLOWED', status: 403 });
+    const gqlWaves = await gql(`query($s: String!) { waves(siteId: $s) { nodes { id } } }`, { s: w.siteId });
+    expect(gqlWaves.errors?.[0]?.extensions).toMatchObject({ code: 'OWNER_SCOPED_KEY', status: 403 });
+    const managerView = await must<{ orders: { nodes: { ownerId: string }[] } }>(gqlClient(t.app, t.keys.manager),
+      `query($s: String!, $o: ID) { orders(siteId: $s, owner: $o, first: 500) { nodes { ownerId } } }`, { s: w.siteId, o: acme });
+    expect(new Set(managerView.orders.nodes.map((o) => o.ownerId))).toEqual(new Set([acme]));
   });
 
   it('an unknown owner is 422 UNKNOWN_OWNER and writes nothing', async () => {

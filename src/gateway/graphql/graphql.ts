@@ -43,9 +43,10 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
       if (route.url === '/graphql') {
-        // Not in the REST document; any authenticated role may ask (each operation's REST route checks its own roles).
+        // Not in the REST document; any authenticated role may ask (each operation's REST route checks its own roles), and
+        // so may a key scoped to an owner: the REST routes it reaches keep owners apart or refuse it (OWNER_SCOPED_KEY).
         route.schema = { ...route.schema, hide: true };
-        route.config = { ...route.config, roles: ROLES, rateClass: 'read', ...(route.method === 'GET' ? { public: true } : {}) };
+        route.config = { ...route.config, roles: ROLES, owners: true, rateClass: 'read', ...(route.method === 'GET' ? { public: true } : {}) };
       } else if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) {
         route.schema = { ...route.schema, hide: true };
         route.config = { ...route.config, public: true };

@@ -214,7 +214,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     correlationId: (e: Obj) => e.correlationid ?? null,
   },
   Query: {
-    orders: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/orders${qs(defined(a, 'siteId', 'status', 'externalId', 'waveId', 'first', 'after'))}`),
+    orders: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/orders${qs(defined(a, 'siteId', 'owner', 'status', 'externalId', 'waveId', 'first', 'after'))}`),
     order: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/orders/${enc(a.id as string)}`, true),
     waves: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/waves${qs(defined(a, 'siteId', 'status', 'first', 'after'))}`),
     wave: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/waves/${enc(a.id as string)}`, true),
@@ -222,9 +222,9 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     task: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/tasks/${enc(a.id as string)}`, true),
     pickLists: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/pick-lists${qs(defined(a, 'waveId', 'orderId', 'status', 'first', 'after'))}`),
     pickList: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/pick-lists/${enc(a.id as string)}`, true),
-    inventoryBalances: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/balances${qs(defined(a, 'siteId', 'sku', 'locationId', 'first', 'after'))}`),
-    ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'sku', 'type', 'first', 'after'))}`),
-    atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'sku'))}`))?.items ?? [],
+    inventoryBalances: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/balances${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'first', 'after'))}`),
+    ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'owner', 'sku', 'type', 'first', 'after'))}`),
+    atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'owner', 'sku'))}`))?.items ?? [],
     locations: (_r, a: Args, ctx: GraphqlContext) =>
       list(ctx.rest, `/sites/${enc(a.siteId as string)}/locations${qs(defined(a, 'type', 'zone', 'status', 'first', 'after'))}`),
     products: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/products${qs(defined(a, 'search', 'skus', 'first', 'after'))}`),
@@ -237,7 +237,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {
       const input = a.input as Args;
-      return { ...defined(input, 'externalId', 'siteId', 'carrier', 'priority', 'shipBy'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
+      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
     }),
     cancelOrder: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => command(
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',

@@ -72,6 +72,8 @@ type Order {
   id: ID!
   externalId: String!
   siteId: ID!
+  """Whose order and units (ADR 0028)."""
+  ownerId: ID!
   carrier: String!
   priority: Int!
   shipBy: String
@@ -228,6 +230,8 @@ type Shipment {
 }
 type Balance {
   siteId: ID!
+  """Whose units (ADR 0028)."""
+  ownerId: ID!
   sku: String!
   locationId: ID!
   lot: String
@@ -244,6 +248,7 @@ type Movement {
   id: ID!
   type: String!
   siteId: ID!
+  ownerId: ID!
   sku: String!
   locationId: ID!
   lot: String
@@ -292,7 +297,8 @@ type Event {
 ${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
 
 type Query {
-  orders(siteId: String, status: String, externalId: String, waveId: ID, first: Int = 50, after: String): OrderConnection!
+  """Orders, optionally of one owner (a key scoped to an owner sees its own only)."""
+  orders(siteId: String, owner: ID, status: String, externalId: String, waveId: ID, first: Int = 50, after: String): OrderConnection!
   order(id: ID!): Order
   waves(siteId: String, status: String, first: Int = 50, after: String): WaveConnection!
   wave(id: ID!): Wave
@@ -301,11 +307,11 @@ type Query {
   pickLists(waveId: ID, orderId: ID, status: String, first: Int = 50, after: String): PickListConnection!
   pickList(id: ID!): PickList
   """Stock balances of a site (GET /inventory/balances)."""
-  inventoryBalances(siteId: String!, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!
+  inventoryBalances(siteId: String!, owner: ID, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!
   """The stock ledger's movements (GET /inventory/ledger)."""
-  ledger(siteId: String!, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
+  ledger(siteId: String!, owner: ID, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
   """Available to promise per SKU."""
-  atp(siteId: String!, sku: String): [Atp!]!
+  atp(siteId: String!, owner: ID, sku: String): [Atp!]!
   locations(siteId: String!, type: String, zone: String, status: String, first: Int = 100, after: String): LocationConnection!
   products(search: String, skus: [String!], first: Int = 50, after: String): ProductConnection!
   product(sku: String!): Product
@@ -330,6 +336,8 @@ input OrderLineInput {
 input CreateOrderInput {
   externalId: String!
   siteId: String!
+  """The owner (3PL client) of the order; the default owner when left out."""
+  ownerId: ID
   carrier: String
   priority: Int
   shipBy: String
