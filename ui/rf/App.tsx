@@ -93,10 +93,16 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       window.removeEventListener('offline', down);
     };
   }, [flush]);
+  // Once, at start: scans queued before a reload go out first.
   useEffect(() => {
     if (navigator.onLine) void flush();
-    // Once, at start: scans queued before a reload go out first.
   }, []);
+  // Scans queued while the browser still said "online" (the server was out of reach): try again every few seconds.
+  useEffect(() => {
+    if (queued.length === 0 || !online) return undefined;
+    const timer = window.setTimeout(() => void flush(), 3_000);
+    return () => window.clearTimeout(timer);
+  }, [queued, online, flush]);
 
   const line = list?.lines.find((l) => l.status === 'PENDING');
   useEffect(() => {
@@ -118,8 +124,10 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       return await api<PickList>(call.method, call.path, { body: call.body, idempotencyKey: call.key });
     } catch (e) {
       if (!isNetworkError(e)) throw e;
+      // No answer: the scan may or may not have reached PakLog. Sent again with the same key, it counts once either way.
       enqueue(call);
       setQueued(pending());
+      void flush();
       return 'queued';
     }
   };
