@@ -310,14 +310,14 @@ function PickStep(props: {
           </label>
           <button type="submit" className="big primary" disabled={props.busy}>Confirm pick</button>
         </form>
-      ) : <ScanInput key={`${line.id}-${step}`} label={prompt} onScan={props.onScan} />}
+      ) : <ScanInput key={`${line.id}-${step}`} onScan={props.onScan} />}
       {step === 'tote' ? null : <button type="button" className="big secondary" disabled={props.busy} onClick={props.onShort}>Short pick</button>}
     </section>
   );
 }
 
 /** The scan field: a keyboard-wedge scanner types the code and Enter; a person can type it too, or use the camera. */
-function ScanInput({ label, onScan }: { label: string; onScan: (v: string) => void }) {
+function ScanInput({ onScan }: { onScan: (v: string) => void }) {
   const [value, setValue] = useState('');
   const [camera, setCamera] = useState<string | undefined>(undefined);
   const input = useRef<HTMLInputElement>(null);
@@ -346,7 +346,7 @@ function ScanInput({ label, onScan }: { label: string; onScan: (v: string) => vo
   };
   return (
     <form onSubmit={submit} className="stack">
-      <label className="field">{label}
+      <label className="field">Scan or type the code
         <input ref={input} name="scan" value={value} onChange={(e) => setValue(e.target.value)} autoFocus autoComplete="off" autoCapitalize="characters" spellCheck={false} enterKeyHint="go" />
       </label>
       <button type="submit" className="big primary">Enter</button>
