@@ -145,4 +145,19 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await screenshot(page, 'console-exceptions');
     await a11y('exceptions');
   });
+
+  it('a person signs in with a username and password; signing out forgets the credential', async () => {
+    expect((await t.post('/api/v1/users', { username: 'sam', displayName: 'Sam Supervisor', password: 'a-long-enough-password', grants: [{ siteId: 'DEMO', role: 'manager' }] })).status).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'PakLog console' }).waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('paklog.credential')")).toBeNull();
+    await page.getByLabel('A username').check();
+    await page.getByLabel('Username', { exact: true }).fill('sam');
+    await page.getByLabel('Password', { exact: true }).fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Exceptions' }).waitFor();
+    await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
+    expect(JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')"))).toMatchObject({ kind: 'user' });
+    await page.getByText('Live', { exact: true }).waitFor();
+  });
 });
