@@ -121,6 +121,16 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => row.locator('.status').textContent(), { timeout: 10_000 }).toBe('COMPLETED');
     await expect.poll(() => row.textContent()).toContain('3/3 orders picked');
     await screenshot(page, 'console-wave-completed');
+    // The dashboard's chart of picked units per hour adds up to the wave's units.
+    const units = wave.orders.flatMap((o: { lines: { quantity: number }[] }) => o.lines).reduce((n: number, l: { quantity: number }) => n + l.quantity, 0);
+    await nav('Dashboard').click();
+    const perHour = async (): Promise<number> => {
+      const title = await page.getByRole('img', { name: 'Units picked per hour (last 8 hours)' }).locator('title').textContent();
+      return [...(title ?? '').matchAll(/\d\d:00: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    await expect.poll(perHour).toBe(units);
+    await screenshot(page, 'console-dashboard-after-wave');
+    await nav('Waves').click();
     await a11y('waves (completed)');
   });
 

@@ -31,6 +31,21 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
     ]);
     return { orders, wavesInProgress: released + inProgress, wavesPlanned: planned, openExceptions, tasksQueued, tasksActive: assigned + started };
   }, [ctx.siteId, version]);
+  // Picked units per hour from the event store (a role that may not read events simply sees no chart).
+  const pickVersion = useLiveVersion(ctx.live, ['picking.line.picked']);
+  const units = useData(async () => {
+    const hour = 3_600_000;
+    const start = Math.floor(Date.now() / hour) * hour - 7 * hour;
+    const page = await api<Page<{ time: string; data: { quantity?: number } }>>('GET',
+      `/events${qs({ siteId: ctx.siteId, type: 'picking.line.picked.v1', from: new Date(start).toISOString(), limit: 1000 })}`).catch(() => undefined);
+    if (page === undefined) return undefined;
+    const bars = Array.from({ length: 8 }, (_, i) => ({ label: `${new Date(start + i * hour).getHours().toString().padStart(2, '0')}:00`, value: 0 }));
+    for (const e of page.items) {
+      const bar = bars[Math.floor((Date.parse(e.time) - start) / hour)];
+      if (bar !== undefined) bar.value += e.data.quantity ?? 0;
+    }
+    return bars;
+  }, [ctx.siteId, pickVersion]);
   if (error !== undefined) return <p role="alert" className="error">{error}</p>;
   if (data === undefined) return <p>Loading…</p>;
   const open = data.orders.filter((o) => !['SHIPPED', 'CANCELLED'].includes(o.status)).reduce((n, o) => n + o.count, 0);
@@ -48,6 +63,12 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
         <h2 id="orders-by-status">Orders by status</h2>
         <BarChart labelledBy="orders-by-status" bars={data.orders.map((o) => ({ label: o.status, value: o.count }))} />
       </section>
+      {units.data === undefined ? null : (
+        <section className="panel">
+          <h2 id="units-per-hour">Units picked per hour (last 8 hours)</h2>
+          <BarChart labelledBy="units-per-hour" bars={units.data} />
+        </section>
+      )}
     </>
   );
 }
