@@ -12,6 +12,8 @@ import { assertNever } from './platform/errors.ts';
 import { NatsTransport } from './platform/bus/nats-transport.ts';
 import { ApiKeys, Authenticator, type SiteLookups } from './platform/http/auth.ts';
 import { identityRoutes } from './platform/http/identity-routes.ts';
+import { liveRoutes } from './platform/http/live-routes.ts';
+import { uiRoutes } from './platform/http/ui-routes.ts';
 import { Identity } from './platform/identity/identity.ts';
 import { OidcVerifier } from './platform/identity/oidc.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
@@ -335,6 +337,9 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
   });
   await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite });
+  // The browser apps: the console at /, the handheld at /rf/, and the live event stream they follow (ADR 0035).
+  await liveRoutes(http, { events: (listener) => bus.observe(listener) });
+  await uiRoutes(http);
   for (const m of selected) {
     const routes = m.routes;
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });

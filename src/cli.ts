@@ -79,9 +79,14 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     if (generated !== undefined) console.log(keyLine(generated));
     return failClearly(e);
   }
+  const { uiBuilt } = await import('./platform/http/ui-routes.ts');
+  const built = await uiBuilt();
   const lines = [
     '',
     `PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`,
+    ...(built
+      ? [`  Console: ${running.url}/  (handheld: ${running.url}/rf/; sign in with the admin key below or a key of yours)`]
+      : ['  Console: not built (run `npm run build:ui`, then reload)']),
     `  API:     ${running.url}/api/v1`,
     `  Docs:    ${running.url}/docs`,
     `  Health:  ${running.url}/health/ready`,

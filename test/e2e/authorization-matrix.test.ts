@@ -97,6 +97,17 @@ function ownWorker(body: unknown, caller: Caller): unknown {
 }
 
 async function send(caller: Caller, method: string, url: string, body?: unknown): Promise<{ status: number; code?: string }> {
+  if (url === '/api/v1/live') {
+    // Server-sent events never end: read the status, then hang up (a refusal's problem body is read whole).
+    const stream = await t.app.http.inject({ method: 'GET', url, headers: caller.headers, payloadAsStream: true });
+    if (stream.statusCode === 200) {
+      stream.stream().destroy();
+      return { status: 200 };
+    }
+    let text = '';
+    for await (const chunk of stream.stream()) text += String(chunk);
+    return { status: stream.statusCode, ...(JSON.parse(text) as { code?: string }) };
+  }
   const res = await t.app.http.inject({ method: method as 'GET', url, headers: caller.headers, ...(body === undefined ? {} : { payload: body as object }) });
   const parsed = res.body.startsWith('{') ? JSON.parse(res.body) as { code?: string } : {};
   return { status: res.statusCode, ...(parsed.code === undefined ? {} : { code: parsed.code }) };

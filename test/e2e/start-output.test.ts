@@ -36,6 +36,8 @@ describe('the first start', () => {
     expect(atReady.indexOf(key!)).toBe(atReady.indexOf(banner) + banner.indexOf(key!));
     expect(banner.split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
     expect(banner).toMatch(/Lost it\? Restart once with PAKLOG_ADMIN_API_KEY/);
+    // The web console is the first thing a newcomer opens (ADR 0035).
+    expect(banner.split('\n')[1]).toBe(`  Console: http://localhost:${port}/  (handheld: http://localhost:${port}/rf/; sign in with the admin key below or a key of yours)`);
   });
 
   it("does not log the demo seed's internal requests nor health probes at info; real requests are logged", async () => {

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** GET /api/v1/live: the server-sent events the console follows (ADR 0035). */
+describe('the live event stream', () => {
+  let t: TestApp;
+  let base: string;
+  let open: ReadableStreamDefaultReader<string> | undefined;
+  beforeAll(async () => {
+    t = await startTestApp();
+    base = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    // A stream still open does not hold the app's shutdown: the server ends it.
+    const t0 = Date.now();
+    await t.close();
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    if (open !== undefined) expect((await open.read().catch(() => ({ done: true, value: undefined }))).done).toBe(true);
+  });
+
+  it('wants a key like every API call', async () => {
+    expect((await fetch(`${base}/api/v1/live`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': 'pk_wrong' } })).status).toBe(401);
+  });
+
+  it('streams each committed event as its id, type and time only (no data), and ends when the app closes', async () => {
+    const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': t.keys.viewer } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const frames: { id: string; type: string; time: string }[] = [];
+    const read = (async () => {
+      let buffer = '';
+      while (!frames.some((f) => f.type === 'location-master.site.created.v1')) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        const parts = buffer.split('\n\n');
+        buffer = parts.pop()!;
+        for (const p of parts) if (p.startsWith('data: ')) frames.push(...JSON.parse(p.slice(6)));
+      }
+    })();
+    const site = await t.post('/api/v1/sites', { code: 'LIVE1', name: 'Live site' });
+    expect(site.status).toBe(201);
+    await read;
+    open = reader;
+    const created = frames.find((f) => f.type === 'location-master.site.created.v1')!;
+    expect(Object.keys(created).sort()).toEqual(['id', 'time', 'type']);
+    const stored = (await t.get(`/api/v1/events?subject=${site.body.id}`)).body.items as { id: string; type: string }[];
+    expect(stored.map((e) => e.id)).toContain(created.id);
+  });
+});

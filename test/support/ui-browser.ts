@@ -1,0 +1,58 @@
+/**
+ * Browser tests of the console and the handheld (test/ui): Debian's chromium driven by playwright-core, against a test
+ * app listening on a free port. Without chromium the tests fail under CI=true (.ci/run installs it) and are left out
+ * elsewhere, saying why.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildUi, uiIsStale } from '../../scripts/build-ui.ts';
+import type { TestApp } from './test-app.ts';
+import { repoRoot } from './paklog-process.ts';
+
+export const CHROMIUM = process.env.PAKLOG_CHROMIUM ?? '/usr/bin/chromium';
+/** Browser tests run where chromium is, and always under CI (where a missing chromium is a failure). */
+export const browserTestsRun = existsSync(CHROMIUM) || process.env.CI === 'true';
+/** Screenshots of each screen, kept as test artifacts (git-ignored). */
+export const ARTIFACTS = join(repoRoot, 'test-results', 'ui');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium is not at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Builds ui/dist when a UI source is newer than the last build (as `npm start` does). */
+export async function ensureUiBuilt(): Promise<void> {
+  if (uiIsStale()) await buildUi();
+}
+
+/** The test app on a real socket (the browser needs one); answers its base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  const address = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  return address;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: number }
+
+/** axe-core run in the page against WCAG 2.1 A and AA: the serious and critical violations. */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
+  await page.evaluate(axeSource);
+  // A string, run in the page (the test's own TypeScript has no DOM types).
+  const result = await page.evaluate<AxeViolation[]>(`(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+  })()`);
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { injectClient, until, workTasks } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+
+/**
+ * Acceptance (a) and (e) of the console: a supervisor signs in with a key, plans and releases a wave, and watches it
+ * complete while the floor (driven here through the API) picks it; every screen is screenshotted and checked by axe.
+ */
+describe.runIf(browserTestsRun)('the web console', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let siteId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    t = await startTestApp();
+    await seedDemo(t.app);
+    await t.settle();
+    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
+    base = await listen(t);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('401')) pageErrors.push(m.text());
+    });
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  const nav = (screen: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true });
+  const a11y = async (screen: string): Promise<void> => {
+    expect(await seriousA11yViolations(page), `axe on ${screen}`).toEqual([]);
+  };
+
+  it('serves the console at / and the handheld at /rf/ without a key; the API still wants one', async () => {
+    const root = await fetch(`${base}/`);
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toContain('text/html');
+    expect(root.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await root.text()).toContain('<div id="root">');
+    const rf = await fetch(`${base}/rf`, { redirect: 'manual' });
+    expect([rf.status, rf.headers.get('location')]).toEqual([308, '/rf/']);
+    expect((await fetch(`${base}/rf/`)).status).toBe(200);
+    expect((await fetch(`${base}/assets/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${base}/api/v1/orders`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/live`)).status).toBe(401);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${base}/docs/json`)).status).toBe(200);
+  });
+
+  it('a wrong key is refused on the sign-in screen; the right one opens the dashboard with live KPIs', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill('pk_not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not know this key');
+    await screenshot(page, 'console-signin');
+    await a11y('sign-in');
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // The credential lives in the tab's sessionStorage only.
+    expect(await page.evaluate("[sessionStorage.getItem('paklog.credential'), localStorage.length]")).toEqual([JSON.stringify({ kind: 'key', key: t.keys.manager }), 0]);
+    const open = page.locator('.kpi', { hasText: 'Open orders' }).locator('.kpi-value');
+    await expect.poll(() => open.textContent()).toBe('8');
+    await page.getByText('Live', { exact: true }).waitFor();
+    await expect.poll(() => page.getByRole('img', { name: 'Orders by status' }).locator('title').textContent()).toContain('ALLOCATED: 8');
+    await screenshot(page, 'console-dashboard');
+    await a11y('dashboard');
+  });
+
+  it('lists orders with filters', async () => {
+    await nav('Orders').click();
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(8);
+    await page.getByLabel('Client order id').fill('DEMO-1003');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Client order id').fill('');
+    await page.getByLabel('Status').selectOption('SHIPPED');
+    await expect.poll(() => page.locator('caption').textContent()).toBe('0 orders');
+    await page.getByLabel('Status').selectOption('');
+    await screenshot(page, 'console-orders');
+    await a11y('orders');
+  });
+
+  it('plans a wave (previewing its orders and why), releases it, and shows it complete as the floor picks', async () => {
+    await nav('Waves').click();
+    await page.getByRole('heading', { name: 'Plan a wave' }).waitFor();
+    await page.getByLabel('Orders at most').fill('3');
+    await page.getByRole('button', { name: 'Plan wave' }).click();
+    const planned = page.getByRole('heading', { name: /^Planned wave wav_/ });
+    await planned.waitFor();
+    const waveId = (await planned.textContent())!.replace('Planned wave ', '');
+    const section = page.getByRole('region', { name: `Planned wave ${waveId}` });
+    await expect.poll(() => section.locator('tbody tr').count()).toBe(3);
+    expect(await section.locator('tbody tr').first().textContent()).toContain('OWN_FLEET, priority 5, allocated');
+    await screenshot(page, 'console-wave-planned');
+    await a11y('waves (planned)');
+
+    await section.getByRole('button', { name: 'Release wave' }).click();
+    const row = page.locator(`tr[data-wave="${waveId}"]`);
+    await expect.poll(() => row.locator('.status').textContent()).toBe('RELEASED');
+    await expect.poll(() => row.textContent()).toContain('0/3 orders picked');
+    await screenshot(page, 'console-wave-released');
+
+    // The floor picks the wave's three pick lists through the API; the page hears it over the live stream.
+    const wave = (await t.get(`/api/v1/waves/${waveId}`)).body;
+    expect(wave.status).toBe('RELEASED');
+    await workTasks(injectClient(t.app, t.keys.operator), siteId, ['picker-1'], { expectedTasks: 3 });
+    await until('wave completed', async () => (await t.get(`/api/v1/waves/${waveId}`)).body.status, (s) => s === 'COMPLETED');
+    await expect.poll(() => row.locator('.status').textContent(), { timeout: 10_000 }).toBe('COMPLETED');
+    await expect.poll(() => row.textContent()).toContain('3/3 orders picked');
+    await screenshot(page, 'console-wave-completed');
+    // The dashboard's chart of picked units per hour adds up to the wave's units.
+    const units = wave.orders.flatMap((o: { lines: { quantity: number }[] }) => o.lines).reduce((n: number, l: { quantity: number }) => n + l.quantity, 0);
+    await nav('Dashboard').click();
+    const perHour = async (): Promise<number> => {
+      const title = await page.getByRole('img', { name: 'Units picked per hour (last 8 hours)' }).locator('title').textContent();
+      return [...(title ?? '').matchAll(/\d\d:00: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    await expect.poll(perHour).toBe(units);
+    await screenshot(page, 'console-dashboard-after-wave');
+    await nav('Waves').click();
+    await a11y('waves (completed)');
+  });
+
+  it('shows tasks, inventory balances and exceptions', async () => {
+    await nav('Tasks').click();
+    await page.getByLabel('Type').selectOption('PICK');
+    await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'console-tasks');
+    await a11y('tasks');
+
+    await nav('Inventory').click();
+    await page.getByLabel('SKU').fill('MUG-CERAMIC');
+    await expect.poll(async () => (await page.locator('tbody tr').allTextContents()).every((r) => r.startsWith('MUG-CERAMIC'))).toBe(true);
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('tbody tr').first().locator('td').nth(1).textContent()).toMatch(/^DEMO-/);
+    await screenshot(page, 'console-inventory');
+    await a11y('inventory');
+
+    await nav('Exceptions').click();
+    await page.getByRole('heading', { name: 'Exceptions' }).waitFor();
+    await expect.poll(() => page.locator('caption').textContent()).toMatch(/^\d+ exceptions$/);
+    await screenshot(page, 'console-exceptions');
+    await a11y('exceptions');
+  });
+
+  it('a person signs in with a username and password; signing out forgets the credential', async () => {
+    expect((await t.post('/api/v1/users', { username: 'sam', displayName: 'Sam Supervisor', password: 'a-long-enough-password', grants: [{ siteId: 'DEMO', role: 'manager' }] })).status).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'PakLog console' }).waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('paklog.credential')")).toBeNull();
+    await page.getByLabel('A username').check();
+    await page.getByLabel('Username', { exact: true }).fill('sam');
+    await page.getByLabel('Password', { exact: true }).fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Exceptions' }).waitFor();
+    await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
+    expect(JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')"))).toMatchObject({ kind: 'user' });
+    await page.getByText('Live', { exact: true }).waitFor();
+  });
+});

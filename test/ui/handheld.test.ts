@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { until } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+
+interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string; shortReason: string | null }
+interface List { id: string; status: string; lines: Line[] }
+
+/**
+ * Acceptance (a'), (b) and (e) of the handheld at /rf/: an operator on a phone-sized screen works a pick list with typed
+ * scans (a keyboard-wedge scanner types and presses Enter), including a wrong scan and a short pick; and scans made
+ * with the network cut are kept and applied exactly once when it returns.
+ */
+describe.runIf(browserTestsRun)('the handheld UI', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let siteId: string;
+  let skus: string[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    t = await startTestApp();
+    await seedDemo(t.app);
+    await t.settle();
+    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
+    const balances: { sku: string; available: number; status: string }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available >= 20).map((b) => b.sku))].slice(0, 3);
+    expect(skus).toHaveLength(3);
+    base = await listen(t);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** An order of its own (priority 1, so the planner takes it first), waved alone and released: its pick list. */
+  const pickListFor = async (externalId: string, quantities: number[]): Promise<List> => {
+    const order = await t.post('/api/v1/orders', {
+      externalId, siteId, carrier: 'OWN_FLEET', priority: 1,
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+      lines: quantities.map((quantity, i) => ({ sku: skus[i], quantity })),
+    });
+    expect(order.status).toBe(201);
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${order.body.id}`)).body.status, (s) => s === 'ALLOCATED');
+    // The orchestrator may expedite a demo order nearing its cut-off: whatever the planner would take first is cancelled.
+    const pool: { orderId: string }[] = (await t.get(`/api/v1/waves/pool?siteId=${siteId}`)).body.items;
+    for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) {
+      expect((await t.post(`/api/v1/orders/${ahead.orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+    }
+    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+    expect(wave.body.orderIds).toEqual([order.body.id]);
+    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
+    const lists = await until('pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items as List[], (l) => l.length === 1);
+    return lists[0]!;
+  };
+  const listNow = async (id: string): Promise<List> => (await t.get(`/api/v1/pick-lists/${id}`)).body;
+  const confirmations = async (listId: string): Promise<number[]> =>
+    ((await t.get(`/api/v1/events?subject=${listId}&type=picking.line.picked.v1&limit=100`)).body.items as { data: { quantity: number } }[]).map((e) => e.data.quantity).sort();
+
+  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return { context, page };
+  };
+  const signIn = async (page: Page, worker: string, shot?: string): Promise<void> => {
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
+    await page.getByLabel('Site').fill('DEMO');
+    if (shot !== undefined) {
+      await screenshot(page, shot);
+      expect(await seriousA11yViolations(page), 'axe on the handheld sign-in').toEqual([]);
+    }
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+  };
+  /** What a keyboard-wedge scanner does: types the code into the focused field and presses Enter. */
+  const scan = async (page: Page, code: string): Promise<void> => {
+    const field = page.locator('input[name="scan"]');
+    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+  };
+  const pick = async (page: Page, line: Line, quantity: number, says = `Picked ${quantity} × ${line.sku}`): Promise<void> => {
+    await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();
+    await scan(page, line.locationCode!);
+    await page.getByRole('heading', { name: `Scan ${line.sku}` }).waitFor();
+    await scan(page, line.expectedBarcode ?? line.sku);
+    await page.getByLabel('Quantity').fill(String(quantity));
+    await page.getByRole('button', { name: 'Confirm pick' }).click();
+    await page.getByRole('status').filter({ hasText: says }).waitFor();
+  };
+
+  it('offline: scans made without a network are queued and each applied exactly once when it returns, a lost answer too', async () => {
+    const list = await pickListFor('UI-OFFLINE-1', [2, 2, 2]);
+    const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-offline');
+    await scan(page, 'TOTE-OFF');
+
+    // The first confirmation reaches PakLog but its answer is lost on the way back: the handheld queues it and sends
+    // it again with the same Idempotency-Key; PakLog answers from its record and counts nothing twice.
+    let lost = 0;
+    await page.route(`**/lines/${l1!.id}/confirm`, async (route) => {
+      if (lost++ === 0) {
+        await route.fetch();
+        await route.abort('failed');
+      } else {
+        await route.continue();
+      }
+    });
+    await pick(page, l1!, 2, '1 queued scan sent');
+    await until('line 1 picked', () => listNow(list.id), (l) => l.lines.find((x) => x.id === l1!.id)?.status === 'PICKED');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Online');
+    expect(lost).toBe(2);
+
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
+    // Two partial scans per line: a scan applied twice would show as a wrong total (or a refused last scan).
+    for (const line of [l2!, l2!, l3!, l3!]) await pick(page, line, 1);
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Offline · 4 queued');
+    await screenshot(page, 'rf-offline-queued');
+    expect((await listNow(list.id)).lines.map((l) => l.picked)).toEqual([2, 0, 0].map((_, i) => (list.lines[i]!.id === l1!.id ? 2 : 0)));
+
+    await context.setOffline(false);
+    await expect.poll(() => page.locator('.net').textContent(), { timeout: 15_000 }).toBe('Online');
+    const after = await until('all picked', () => listNow(list.id), (l) => l.status === 'COMPLETED');
+    expect(after.lines.map((l) => [l.picked, l.status])).toEqual([[2, 'PICKED'], [2, 'PICKED'], [2, 'PICKED']]);
+    expect(await confirmations(list.id)).toEqual([1, 1, 1, 1, 2]);
+    expect(await page.evaluate("localStorage.getItem('paklog.rf.queue')")).toBe('[]');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    await context.close();
+  });
+
+  it('guided pick on a phone: a wrong location and a wrong product are refused on the spot (nothing sent), a short pick with a reason', async () => {
+    const list = await pickListFor('UI-GUIDED-1', [1, 2, 1]);
+    const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-guided', 'rf-signin');
+    await screenshot(page, 'rf-tote');
+    await scan(page, 'TOTE-7');
+
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await screenshot(page, 'rf-location');
+    expect(await seriousA11yViolations(page), 'axe on the pick step').toEqual([]);
+    await scan(page, 'DEMO-Z-99-99-9');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(`Wrong location DEMO-Z-99-99-9: go to ${l1!.locationCode}`);
+    await screenshot(page, 'rf-wrong-scan');
+    // Still on the location step; nothing reached the pick list.
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await scan(page, l1!.locationCode!);
+    await scan(page, '4006381333931');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(`Wrong product 4006381333931: pick ${l1!.sku}`);
+    expect((await listNow(list.id)).lines.every((l) => l.picked === 0)).toBe(true);
+    expect(await confirmations(list.id)).toEqual([]);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    await screenshot(page, 'rf-quantity');
+    await page.getByRole('button', { name: 'Confirm pick' }).click();
+    await page.getByRole('status').filter({ hasText: `Picked 1 × ${l1!.sku}` }).waitFor();
+
+    await page.getByRole('heading', { name: `Go to ${l2!.locationCode} and scan the location` }).waitFor();
+    await page.getByRole('button', { name: 'Short pick' }).click();
+    await page.getByRole('heading', { name: `Short ${l2!.sku}` }).waitFor();
+    await screenshot(page, 'rf-short');
+    expect(await seriousA11yViolations(page), 'axe on the short step').toEqual([]);
+    await page.getByRole('button', { name: 'Not found' }).click();
+    await page.getByRole('status').filter({ hasText: `Short: ${l2!.sku} (NOT_FOUND)` }).waitFor();
+
+    await pick(page, l3!, 1);
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await screenshot(page, 'rf-complete');
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    await page.getByRole('button', { name: 'Next task' }).waitFor();
+
+    const done = await listNow(list.id);
+    const byId = new Map(done.lines.map((l) => [l.id, l]));
+    expect([l1, l2, l3].map((l) => [byId.get(l!.id)!.status, byId.get(l!.id)!.picked, byId.get(l!.id)!.shortReason])).toEqual([
+      ['PICKED', 1, null], ['SHORT', 0, 'NOT_FOUND'], ['PICKED', 1, null],
+    ]);
+    expect(await confirmations(list.id)).toEqual([1, 1]);
+    const tasks: { reference: string; status: string; workerId: string }[] = await t.getAll(`/api/v1/tasks?siteId=${siteId}&type=PICK`);
+    expect(tasks.find((x) => x.reference === list.id)).toMatchObject({ status: 'COMPLETED', workerId: 'op-guided' });
+    await context.close();
+  });
+});

@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, signOut, whenSignedOut, whoAmI, type Page } from '../lib/api.ts';
+import { createLiveHub } from '../lib/hooks.ts';
+import type { Me } from '../lib/session.ts';
+import { SignIn } from '../lib/SignIn.tsx';
+import { Dashboard } from './Dashboard.tsx';
+import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
+import { Waves } from './Waves.tsx';
+import type { Ctx } from './ctx.ts';
+
+const SCREENS = [
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['exceptions', 'Exceptions'],
+] as const;
+type Screen = (typeof SCREENS)[number][0];
+
+const screenOf = (hash: string): Screen => (SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
+
+export function App() {
+  const [me, setMe] = useState<Me | undefined | null>(null);
+  useEffect(() => {
+    whenSignedOut(() => setMe(undefined));
+    void whoAmI().then(setMe);
+  }, []);
+  if (me === null) return <p className="loading">Loading…</p>;
+  if (me === undefined) return <SignIn title="PakLog console" onSignedIn={setMe} />;
+  return <Console me={me} onSignOut={() => { signOut(); setMe(undefined); }} />;
+}
+
+function Console(props: { me: Me; onSignOut: () => void }) {
+  const [screen, setScreen] = useState<Screen>(screenOf(location.hash));
+  const [sites, setSites] = useState<{ id: string; code: string; name: string }[]>([]);
+  const [siteId, setSiteId] = useState<string>('');
+  const [connected, setConnected] = useState(false);
+  const hub = useMemo(() => createLiveHub(setConnected), []);
+  useEffect(() => () => hub.stop(), [hub]);
+  useEffect(() => {
+    const onHash = (): void => setScreen(screenOf(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    void api<Page<{ id: string; code: string; name: string }>>('GET', '/sites?limit=200').then((p) => {
+      setSites(p.items);
+      setSiteId((current) => current || (p.items.find((s) => s.code === 'DEMO') ?? p.items[0])?.id || '');
+    });
+  }, []);
+  const site = sites.find((s) => s.id === siteId);
+  const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me };
+  const title = SCREENS.find(([s]) => s === screen)?.[1] ?? '';
+  return (
+    <div className="shell">
+      <header className="top">
+        <span className="brand">PakLog</span>
+        <nav aria-label="Screens">
+          <ul>
+            {SCREENS.map(([s, label]) => (
+              <li key={s}><a href={`#/${s}`} aria-current={s === screen ? 'page' : undefined}>{label}</a></li>
+            ))}
+          </ul>
+        </nav>
+        <label className="site">Site
+          <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+            {sites.map((s) => <option key={s.id} value={s.id}>{s.code}</option>)}
+          </select>
+        </label>
+        <span className={connected ? 'live on' : 'live off'} role="status" aria-live="polite">{connected ? 'Live' : 'Offline'}</span>
+        <span className="who">{props.me.name} ({props.me.role})</span>
+        <button type="button" onClick={props.onSignOut}>Sign out</button>
+      </header>
+      <main>
+        <h1>{title}</h1>
+        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={screen} ctx={ctx} />}
+      </main>
+    </div>
+  );
+}
+
+function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
+  switch (screen) {
+    case 'dashboard': return <Dashboard ctx={ctx} />;
+    case 'orders': return <Orders ctx={ctx} />;
+    case 'waves': return <Waves ctx={ctx} />;
+    case 'tasks': return <Tasks ctx={ctx} />;
+    case 'inventory': return <Inventory ctx={ctx} />;
+    case 'exceptions': return <Exceptions ctx={ctx} />;
+    default: return null;
+  }
+}

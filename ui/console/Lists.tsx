@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { when, type Ctx } from './ctx.ts';
+
+const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'];
+const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'];
+
+function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; any?: string }) {
+  return (
+    <label className="field inline">{props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.any ?? 'Any'}</option>
+        {props.options.map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    </label>
+  );
+}
+
+export function Status({ value }: { value: string }) {
+  return <span className={`status s-${value.toLowerCase().replace(/[^a-z_]/g, '')}`}>{value}</span>;
+}
+
+interface Order { id: string; externalId: string; status: string; priority: number; carrier: string; shipBy: string | null; createdAt?: string; waveId: string | null }
+
+export function Orders({ ctx }: { ctx: Ctx }) {
+  const [status, setStatus] = useState('');
+  const [search, setSearch] = useState('');
+  const version = useLiveVersion(ctx.live, ['orders.']);
+  const { data, error } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
+    [ctx.siteId, status, search, version]);
+  return (
+    <>
+      <div className="filters" role="search">
+        <Select label="Status" value={status} options={ORDER_STATUSES} onChange={setStatus} />
+        <label className="field inline">Client order id
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="exact id" />
+        </label>
+      </div>
+      {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      <table>
+        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} orders`}</caption>
+        <thead><tr><th scope="col">Order</th><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Wave</th></tr></thead>
+        <tbody>
+          {(data?.items ?? []).map((o) => (
+            <tr key={o.id}><td className="mono">{o.id}</td><td>{o.externalId}</td><td><Status value={o.status} /></td><td>{o.priority}</td><td>{o.carrier}</td><td>{when(o.shipBy)}</td><td className="mono">{o.waveId ?? '—'}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+interface Task { id: string; type: string; status: string; priority: number; workerId: string | null; reference: string; createdAt: string; dueAt: string | null }
+
+export function Tasks({ ctx }: { ctx: Ctx }) {
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  const version = useLiveVersion(ctx.live, ['tasks.']);
+  const { data, error } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  return (
+    <>
+      <div className="filters" role="search">
+        <Select label="Status" value={status} options={TASK_STATUSES} onChange={setStatus} />
+        <Select label="Type" value={type} options={TASK_TYPES} onChange={setType} />
+      </div>
+      {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      <table>
+        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} tasks`}</caption>
+        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th></tr></thead>
+        <tbody>
+          {(data?.items ?? []).map((t) => (
+            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+interface Balance { sku: string; locationId: string; lot: string | null; status: string; onHand: number; reserved: number; available: number; expiresOn: string | null }
+
+export function Inventory({ ctx }: { ctx: Ctx }) {
+  const [sku, setSku] = useState('');
+  const version = useLiveVersion(ctx.live, ['inventory.']);
+  const codes = useData(async () => {
+    const page = await api<Page<{ id: string; code: string }>>('GET', `/sites/${ctx.siteId}/locations?limit=1000`).catch(() => ({ items: [], nextCursor: null }));
+    return new Map(page.items.map((l) => [l.id, l.code]));
+  }, [ctx.siteId]);
+  const { data, error } = useData(() => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: sku.trim(), limit: 500 })}`), [ctx.siteId, sku, version]);
+  return (
+    <>
+      <div className="filters" role="search">
+        <label className="field inline">SKU
+          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} placeholder="e.g. MUG-CERAMIC" />
+        </label>
+      </div>
+      {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      <table>
+        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} balances`}</caption>
+        <thead><tr><th scope="col">SKU</th><th scope="col">Location</th><th scope="col">Lot</th><th scope="col">Status</th><th scope="col" className="num">On hand</th><th scope="col" className="num">Reserved</th><th scope="col" className="num">Available</th><th scope="col">Expires</th></tr></thead>
+        <tbody>
+          {(data?.items ?? []).map((b) => (
+            <tr key={`${b.sku}|${b.locationId}|${b.lot ?? ''}|${b.status}`}>
+              <td>{b.sku}</td><td className="mono">{codes.data?.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td>{b.status}</td>
+              <td className="num">{b.onHand}</td><td className="num">{b.reserved}</td><td className="num">{b.available}</td><td>{b.expiresOn ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string; resolution: string | null }
+
+export function Exceptions({ ctx }: { ctx: Ctx }) {
+  const [status, setStatus] = useState('OPEN');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const version = useLiveVersion(ctx.live, ['orchestration.']);
+  const { data, error, reload } = useData(() => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: 200 })}`), [ctx.siteId, status, version]);
+  const act = async (x: ExceptionRow, action: string): Promise<void> => {
+    try {
+      await api('POST', `/exceptions/${x.id}/actions/${action}`, { idempotencyKey: newKey() });
+      setMessage({ ok: true, text: `${action}: done for ${x.subject}` });
+    } catch (e) {
+      setMessage({ ok: false, text: `${action} failed: ${e instanceof ApiError ? `${e.code} — ${e.message}` : String(e)}` });
+    }
+    reload();
+  };
+  return (
+    <>
+      <div className="filters" role="search">
+        <Select label="Status" value={status} options={['OPEN', 'RESOLVED']} onChange={setStatus} />
+      </div>
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      <table>
+        <caption>{data === undefined ? 'Loading…' : `${data.items.length} exceptions`}</caption>
+        <thead><tr><th scope="col">Kind</th><th scope="col">About</th><th scope="col">Reason</th><th scope="col">Raised</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          {(data?.items ?? []).map((x) => (
+            <tr key={x.id}>
+              <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
+              <td className="actions">{x.status === 'OPEN' ? x.actions.map((a) => (
+                <button key={a} type="button" onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
+              )) : (x.resolution ?? '—')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

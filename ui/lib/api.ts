@@ -1,0 +1,114 @@
+import { authHeaders, loadCredential, saveCredential, type Credential, type Me } from './session.ts';
+
+/** An RFC 9457 problem the API answered (or `NETWORK` when no answer came). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && e.code === 'NETWORK';
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly idempotencyKey?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** A fresh id for an Idempotency-Key or a scan id. */
+export const newKey = (): string => crypto.randomUUID();
+
+async function send(method: string, path: string, o: RequestOptions, credential: Credential | undefined): Promise<Response> {
+  const headers: Record<string, string> = { ...authHeaders(credential) };
+  if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (o.idempotencyKey !== undefined) headers['Idempotency-Key'] = o.idempotencyKey;
+  try {
+    return await fetch(path, {
+      method, headers, ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }), ...(o.signal === undefined ? {} : { signal: o.signal }),
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK', 'No connection to PakLog');
+  }
+}
+
+/** A person's access token expired: trade the refresh token (good once) for a new pair. */
+async function refresh(c: Extract<Credential, { kind: 'user' }>): Promise<Credential | undefined> {
+  const res = await send('POST', '/api/v1/auth/refresh', { body: { refreshToken: c.refreshToken } }, undefined);
+  if (!res.ok) return undefined;
+  const s = await res.json() as { accessToken: string; refreshToken: string };
+  const next: Credential = { kind: 'user', accessToken: s.accessToken, refreshToken: s.refreshToken };
+  saveCredential(next);
+  return next;
+}
+
+/** Calls the API with this tab's credential; answers the JSON body (undefined for 204) or throws an {@link ApiError}. */
+export async function api<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+  const credential = loadCredential();
+  let res = await send(method, `/api/v1${path}`, o, credential);
+  if (res.status === 401 && credential?.kind === 'user') {
+    const renewed = await refresh(credential);
+    if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const body: unknown = text === '' ? undefined : JSON.parse(text);
+  if (!res.ok) {
+    const p = (body ?? {}) as { code?: string; detail?: string; title?: string };
+    if (res.status === 401) onSignedOut?.();
+    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
+
+let onSignedOut: (() => void) | undefined;
+/** Called when the API refuses the credential (expired, revoked): the app shows its sign-in again. */
+export function whenSignedOut(fn: () => void): void {
+  onSignedOut = fn;
+}
+
+/** Signs in with an API key or a username and password; checks the credential with GET /auth/me before keeping it. */
+export async function signIn(input: { key: string } | { username: string; password: string }): Promise<Me> {
+  let credential: Credential;
+  if ('key' in input) {
+    credential = { kind: 'key', key: input.key.trim() };
+  } else {
+    const res = await send('POST', '/api/v1/auth/login', { body: input }, undefined);
+    const body = await res.json() as { accessToken: string; refreshToken: string; code?: string; detail?: string };
+    if (!res.ok) throw new ApiError(res.status, body.code ?? 'INVALID_CREDENTIALS', body.detail ?? 'Sign-in failed');
+    credential = { kind: 'user', accessToken: body.accessToken, refreshToken: body.refreshToken };
+  }
+  const res = await send('GET', '/api/v1/auth/me', {}, credential);
+  if (!res.ok) {
+    const p = await res.json() as { code?: string; detail?: string };
+    throw new ApiError(res.status, p.code ?? 'UNAUTHENTICATED', res.status === 401 ? 'PakLog does not know this key' : (p.detail ?? 'Sign-in failed'));
+  }
+  saveCredential(credential);
+  return await res.json() as Me;
+}
+
+export function signOut(): void {
+  saveCredential(undefined);
+}
+
+export async function whoAmI(): Promise<Me | undefined> {
+  if (loadCredential() === undefined) return undefined;
+  try {
+    return await api<Me>('GET', '/auth/me');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A page of a cursor-paginated list. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+/** Query string from the defined values only. */
+export function qs(params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
