@@ -1,0 +1,86 @@
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/platform/config/config.js";
+import { ROLES } from "../../src/platform/http/roles.js";
+import { createTestDatabase } from "./test-database.js";
+import { describeViolations, OpenApiCheck } from "./openapi-check.js";
+/**
+ * A test that runs only some contexts (PAKLOG_CONTEXTS) appends the others' events itself; their APIs are not there,
+ * and a call to one fails loudly naming the context rather than reaching tables that do not exist.
+ */
+const notRunHere = (_api, owner) => new Proxy({}, {
+    get: (_target, method) => (method === 'then' ? undefined : () => Promise.reject(new Error(`${owner} does not run in this test (PAKLOG_CONTEXTS)`))),
+});
+/**
+ * The whole app on its own fresh database, with silent logs and a key per role. Every response is checked against the
+ * app's OpenAPI document (openapi-check.ts): a request whose response the document does not describe throws, naming the
+ * route, the status and what does not match; violations of requests sent around `request` (inject, a socket) fail `close`.
+ * `openApiCheck: false` turns the check off (a test that sends what the document cannot describe on purpose).
+ * `close` also checks that the stock is conserved (test-database.ts), unless `skipConservationCheck` says why not.
+ */
+export async function startTestApp(options = {}) {
+    const { openApiCheck = true, skipConservationCheck, ...buildOptions } = options;
+    const db = await createTestDatabase(skipConservationCheck === undefined ? {} : { skipConservationCheck });
+    // Per-key rate limits are off unless a test sets them (test/e2e/limits.test.ts): suites that drive hundreds of orders
+    // with one key measure the warehouse, not the limiter (cancel-races read past the default 6,000 reads a minute).
+    const config = loadConfig({
+        LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_STRICT_NESTING: 'true',
+        PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0',
+        ...options.env,
+    });
+    const check = openApiCheck ? new OpenApiCheck() : undefined;
+    const app = await buildApp(config, db.url, {
+        retryDelaysMs: [0, 5, 10], remoteApis: notRunHere, ...buildOptions,
+        configureHttp: (http) => {
+            check?.install(http);
+            buildOptions.configureHttp?.(http);
+        },
+    });
+    const keys = {};
+    for (const role of ROLES)
+        keys[role] = (await app.apiKeys.create(`test ${role}`, role)).key;
+    const request = async (method, url, o = {}) => {
+        const role = o.role === undefined ? 'admin' : o.role;
+        const headers = { ...(o.headers ?? {}) };
+        if (role !== null)
+            headers['x-api-key'] = keys[role];
+        const res = await app.http.inject({
+            method: method,
+            url,
+            headers,
+            ...(o.body === undefined ? {} : { payload: o.body }),
+        });
+        const violations = check?.take(String(res.headers['x-request-id'] ?? '')) ?? [];
+        if (violations.length > 0)
+            throw new Error(`${method} ${url}: the response does not match the OpenAPI document:\n${describeViolations(violations)}`);
+        let body = res.body;
+        if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body !== '')
+            body = JSON.parse(res.body);
+        return { status: res.statusCode, body: body, headers: res.headers };
+    };
+    return {
+        app, databaseUrl: db.url, keys, request,
+        get: (url, role) => request('GET', url, role === undefined ? {} : { role }),
+        post: (url, body, role, headers) => request('POST', url, { body, ...(role === undefined ? {} : { role }), ...(headers === undefined ? {} : { headers }) }),
+        async getAll(url, role) {
+            const items = [];
+            let cursor = null;
+            do {
+                const page = await request('GET', `${url}${url.includes('?') ? '&' : '?'}limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, role === undefined ? {} : { role });
+                if (page.status !== 200)
+                    throw new Error(`GET ${url} → ${page.status} ${JSON.stringify(page.body)}`);
+                items.push(...page.body.items);
+                cursor = page.body.nextCursor;
+            } while (cursor !== null);
+            return items;
+        },
+        settle: () => app.bus.idle(),
+        close: async () => {
+            await app.close();
+            await db.drop();
+            const left = check?.takeAll() ?? [];
+            if (left.length > 0)
+                throw new Error(`responses that do not match the OpenAPI document:\n${describeViolations(left)}`);
+        },
+    };
+}
+//# sourceMappingURL=test-app.js.map
