@@ -279,7 +279,7 @@ function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
   // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
   registerErrors(contextErrors());
-  const log = createLogger(config.logLevel, config.logFormat);
+  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
@@ -326,7 +326,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
 
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
-    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
+    logLevel: config.logLevel, logFormat: config.logFormat, serviceName: config.serviceName, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
     gatewaySecret: config.gatewaySecret, ...httpHygiene(config), rateLimiter,
   });
   options.configureHttp?.(http);

@@ -65,8 +65,8 @@ describe('the compiled build', () => {
         output += chunk.toString();
         if (output.includes('PakLog is ready')) { clearTimeout(timer); ready(); }
       };
-      c.stdout!.on('data', onData);
-      c.stderr!.on('data', onData);
+      c.stdout.on('data', onData);
+      c.stderr.on('data', onData);
       c.once('exit', (code) => { clearTimeout(timer); fail(new Error(`dist exited with ${code}:\n${output}`)); });
     });
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import { context, trace } from '@opentelemetry/api';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
@@ -21,6 +22,8 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 export interface HttpOptions {
   readonly logLevel: string;
   readonly logFormat?: LogFormat;
+  /** `service.name` in the logs (OTEL_SERVICE_NAME). */
+  readonly serviceName?: string;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
   /** API keys, people's JWTs and OIDC (ADR 0019); absent: API keys only. */
@@ -90,15 +93,26 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id of a valid W3C `traceparent` header. */
+function traceIdOf(header: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  const id = v === undefined ? undefined : TRACEPARENT.exec(v)?.[1];
+  return id === undefined || /^0+$/.test(id) ? undefined : id;
+}
 
 /** The fastify app factory: validation, problem+json, request ids, auth, metrics, OpenAPI at /docs. No listen. */
 export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
-    ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat) }),
+    ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat, process.stdout, options.serviceName) }),
     // The app's own in-process calls (the demo seed) are not traffic worth a log line.
-    logController: new LogController({ disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']) }),
+    logController: new LogController({
+      disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']),
+      requestIdLogLabel: options.logFormat === 'ecs' ? 'http.request.id' : 'reqId',
+    }),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
@@ -183,6 +197,12 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       .header('cross-origin-opener-policy', 'same-origin')
       .header('content-security-policy', request.url === '/docs' || request.url.startsWith('/docs/') ? DOCS_CSP : API_CSP);
     if (hsts !== undefined) void reply.header('strict-transport-security', hsts);
+    // A caller's W3C trace: its id on every later log line of the request (ECS `trace.id`), traced or not.
+    const traceId = traceIdOf(request.headers.traceparent);
+    if (traceId !== undefined && trace.getSpanContext(context.active()) === undefined) {
+      request.log = request.log.child({ 'trace.id': traceId });
+      reply.log = request.log;
+    }
   });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
