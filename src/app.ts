@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
+import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
@@ -286,6 +287,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const clock = options.clock ?? systemClock;
   const transport = options.transport ?? transportFor(config);
   const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
+  registerPlatformGauges(metrics, db);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     // One outbox orders every event in one process: an event that is not ready there never will be (and waiting would
