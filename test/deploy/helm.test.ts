@@ -214,6 +214,14 @@ describe('the Helm chart', () => {
     }
   });
 
+  it('renders and validates with the staging and production values of the pipeline (Jenkinsfile)', () => {
+    for (const file of ['values-staging.yaml', 'values-production.yaml']) {
+      const ms = render('-f', join(repoRoot, 'deploy/helm', file), '--set', 'migrations.hook=false');
+      expect(of(ms, 'Deployment').length, file).toBe(4);
+      for (const m of ms) expect(() => validate(m), `${file}: ${m.kind} ${m.metadata.name}`).not.toThrow();
+    }
+  });
+
   it('passes helm lint', () => {
     expect(execFileSync(join(repoRoot, 'scripts/helm.sh'), ['lint', join(repoRoot, 'deploy/helm/paklog'), '--strict'], { encoding: 'utf8' })).not.toMatch(/\[ERROR\]/);
   });
