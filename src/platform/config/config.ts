@@ -16,6 +16,8 @@ export interface Config {
   readonly logFormat: 'json' | 'pretty' | 'ecs';
   /** `service.name` of logs and traces (OTEL_SERVICE_NAME, default `paklog`): one per role in a cluster. */
   readonly serviceName: string;
+  /** OTLP/HTTP collector (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. Jaeger's `http://jaeger:4318`): traces on when set. */
+  readonly otlpEndpoint: string | undefined;
   /** Bootstrap admin API key; generated and printed once on first start when absent. */
   readonly adminApiKey: string | undefined;
   /** Which contexts this process runs (all by default). */
@@ -280,6 +282,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: logLevel ?? 'info',
     logFormat,
     serviceName: str('OTEL_SERVICE_NAME') ?? 'paklog',
+    otlpEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),

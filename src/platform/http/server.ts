@@ -6,7 +6,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
-import { context, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
@@ -188,6 +189,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  if (tracingEnabled()) traceRequests(app);
   const hsts = options.hstsMaxAgeS !== undefined && options.hstsMaxAgeS > 0 ? `max-age=${options.hstsMaxAgeS}; includeSubDomains` : undefined;
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id)
@@ -300,4 +302,34 @@ function sendSocketProblem(error: Error & { code?: string }, socket: Socket): vo
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * A server span per request (tracing on): a child of the caller's `traceparent`, active for every later hook and the
+ * handler (the rest of the request runs inside `context.with`), so SQL and the events the request emits hang below it.
+ */
+function traceRequests(app: HttpApp): void {
+  const spans = new WeakMap<object, Span>();
+  app.addHook('onRequest', (request, reply, done) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = startSpan(`${request.method} ${route}`, SpanKind.SERVER, {
+      'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0], 'http.request.id': request.id,
+    }, parent);
+    if (span === undefined) return done();
+    spans.set(request, span);
+    const ids = span.spanContext();
+    request.log = request.log.child({ 'trace.id': ids.traceId, 'span.id': ids.spanId });
+    reply.log = request.log;
+    context.with(trace.setSpan(parent, span), done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    if (span !== undefined) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
+  });
 }
