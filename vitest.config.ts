@@ -11,6 +11,7 @@ const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
   'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts',
   'test/e2e/walkthrough.test.ts', 'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts',
+  'test/e2e/dist-build.test.ts', 'test/e2e/logs.test.ts', 'test/e2e/split-traces.test.ts', 'test/deploy/helm.test.ts',
   'src/platform/bus/broker-outage.int.test.ts', 'src/platform/db/embedded.int.test.ts',
   // Browser tests (real chromium) and the UI build they share.
   'test/ui/*.test.ts',

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
+import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
@@ -281,13 +282,14 @@ function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
   // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
   registerErrors(contextErrors());
-  const log = createLogger(config.logLevel, config.logFormat);
+  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
   const transport = options.transport ?? transportFor(config);
   const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
+  registerPlatformGauges(metrics, db);
   const bus = new EventBus({
     db, ids, clock, transport, log, maxAttempts: config.busMaxAttempts,
     // One outbox orders every event in one process: an event that is not ready there never will be (and waiting would
@@ -328,7 +330,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
 
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
-    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
+    logLevel: config.logLevel, logFormat: config.logFormat, serviceName: config.serviceName, metrics, apiKeys, authenticator, siteLookups: lookups, version: VERSION, limits: config.http,
     gatewaySecret: config.gatewaySecret, ...httpHygiene(config), rateLimiter,
   });
   options.configureHttp?.(http);

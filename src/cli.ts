@@ -29,6 +29,14 @@ async function failClearly(e: unknown): Promise<never> {
   throw e;
 }
 
+/** Traces for this process when OTEL_EXPORTER_OTLP_ENDPOINT is set (loaded only then). */
+async function traced(cfg: Config): Promise<void> {
+  if (cfg.otlpEndpoint === undefined) return;
+  const { startTracing } = await import('./platform/telemetry/tracing.ts');
+  const { VERSION } = await import('./app.ts');
+  await startTracing(cfg.otlpEndpoint, cfg.serviceName, VERSION);
+}
+
 const keyLine = (key: string): string => `  Admin API key (shown once, keep it safe): ${key}`;
 
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
@@ -62,6 +70,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   const { startServer } = await import('./main.ts');
   const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
   const cfg = config();
+  await traced(cfg);
   let seeded = false;
   let generated: string | undefined;
   let running: Running;
@@ -106,6 +115,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
 program.command('gateway').description('Split mode: the single entry point routing /api/v1 to the service processes (PAKLOG_SERVICES)').action(async () => {
   const { buildGateway } = await import('./gateway/gateway.ts');
   const cfg = config();
+  await traced(cfg);
   if (cfg.databaseUrl === undefined) {
     console.error('paklog gateway: set DATABASE_URL to the gateway\'s own database (API keys and the event store)');
     process.exit(2);

@@ -100,7 +100,7 @@ export async function startGrpcApi(http: HttpApp, config: Config, port: number |
   if (port === undefined) return undefined;
   const { serveGrpcApi } = await import('./gateway/grpc/public-api.ts');
   try {
-    return await serveGrpcApi({ http, host: config.host, port, log: createLogger(config.logLevel, config.logFormat) });
+    return await serveGrpcApi({ http, host: config.host, port, log: createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName) });
   } catch (e) {
     if (/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw new PortInUseError(config.host, port, 'PAKLOG_GRPC_PORT');
     throw e;

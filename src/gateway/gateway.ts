@@ -77,7 +77,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const secret = config.gatewaySecret;
   if (secret === undefined) throw new Error('the gateway needs PAKLOG_GATEWAY_SECRET (the same value as its services)');
   if (config.services.length === 0) throw new Error('the gateway needs PAKLOG_SERVICES: the base URLs of the service processes');
-  const log = createLogger(config.logLevel, config.logFormat);
+  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize });
   const metrics = new Metrics();
   const transport = transportFor(config);
@@ -106,7 +106,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   // The gateways of an installation share its database, so they share the counters (in Redis) too.
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
-    logLevel: config.logLevel, logFormat: config.logFormat, metrics, apiKeys, authenticator, version: VERSION, limits: config.http,
+    logLevel: config.logLevel, logFormat: config.logFormat, serviceName: config.serviceName, metrics, apiKeys, authenticator, version: VERSION, limits: config.http,
     transformOpenApi: (own) => mergeDocuments(own, docs), ...httpHygiene(config), rateLimiter,
     // The routes the gateway answers itself (events, audit, dead letters, keys) are guarded by site here; forwarded ones
     // by the service that owns them. A site named by code is resolved through location-master (below).

@@ -75,7 +75,7 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
   const services: ServiceProcess[] = SPLIT_SERVICES.map((s, i) => ({
     name: s.name, contexts: s.contexts, url: `http://127.0.0.1:${ports[i]!.http}`, process: undefined as unknown as StartedPakLog,
     env: cleanEnv({
-      ...common, DATABASE_URL: o.databases.services[i]!, PAKLOG_CONTEXTS: s.contexts.join(','),
+      ...common, OTEL_SERVICE_NAME: `paklog-${s.name}`, DATABASE_URL: o.databases.services[i]!, PAKLOG_CONTEXTS: s.contexts.join(','),
       PORT: String(ports[i]!.http), PAKLOG_RPC_PORT: String(ports[i]!.rpc), PAKLOG_RPC_PEERS: peers,
     }),
   }));
@@ -87,7 +87,7 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
     }));
     const [gatewayPort, grpcPort] = [await freePort(), await freePort()];
     const gateway = await startPakLog(cleanEnv({
-      ...common, DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_GRPC_PORT: String(grpcPort),
+      ...common, OTEL_SERVICE_NAME: 'paklog-gateway', DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_GRPC_PORT: String(grpcPort),
       PAKLOG_SERVICES: services.map((s) => s.url).join(','),
     }), undefined, 'gateway');
     started.push(gateway);
@@ -127,12 +127,12 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
 }
 
 /** A client over real HTTP (fetch), with per-step timings like the in-process one. */
-export function httpClient(baseUrl: string, key: string, timings?: Map<string, number[]>): Call {
+export function httpClient(baseUrl: string, key: string, timings?: Map<string, number[]>, headers: Record<string, string> = {}): Call {
   return async (step, method, url, body) => {
     const t0 = performance.now();
     const res = await fetch(`${baseUrl}${url}`, {
       method,
-      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...headers, 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();

@@ -1,3 +1,4 @@
+import { activeTraceparent } from '../telemetry/tracing.ts';
 /** CloudEvents 1.0 envelope with PakLog's extensions (DOMAIN.md, "Events"). */
 export interface EventEnvelope<T = unknown> {
   readonly specversion: '1.0';
@@ -77,7 +78,8 @@ export function requestMeta(request: {
   readonly principal?: { readonly kind: ActorKind; readonly id: string; readonly role: string } | undefined;
 }): EventMeta {
   const header = request.headers.traceparent;
-  const traceparent = Array.isArray(header) ? header[0] : header;
+  // Traced: the request's own span (a child of the caller's), so the events' handlers hang below it.
+  const traceparent = activeTraceparent() ?? (Array.isArray(header) ? header[0] : header);
   const p = request.principal;
   const actor = p === undefined ? {} : { actor: { kind: p.kind, id: p.id, role: p.role } };
   // version-traceid-parentid-flags, e.g. 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01

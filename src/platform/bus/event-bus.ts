@@ -1,3 +1,4 @@
+import { inSpan, parentOf, SpanKind, startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import { EventNotReady } from './not-ready.ts';
 import type { Clock } from '../clock.ts';
 import { ident, type Database, type Executor, type Tx } from '../db/database.ts';
@@ -191,7 +192,15 @@ export class EventBus {
   }
 
   /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
-  private async handleInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
+  /** Handles one event for one consumer in `tx`, in a span continuing the trace the event carries. */
+  private handleInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
+    if (!tracingEnabled()) return this.handleEventInTx(consumer, event, tx);
+    return inSpan(`${consumer} process ${event.type}`, SpanKind.CONSUMER, {
+      'messaging.operation.type': 'process', 'messaging.destination.name': event.type, 'messaging.message.id': event.id, 'messaging.consumer.group.name': consumer,
+    }, parentOf(event.traceparent), () => this.handleEventInTx(consumer, event, tx));
+  }
+
+  private async handleEventInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
     const inserted = await tx.query(
       `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
       [event.id, event.type],
@@ -328,6 +337,19 @@ export class EventBus {
    * Hands an event the relay refused back to it, if it passes now: its outbox row is pending again (the relay validates
    * it once more on the way out). Still invalid, it stays dead-lettered with the new problems.
    */
+  /** Hands a batch to the transport; traced, one producer span per event, a child of the trace the event carries. */
+  private async publishTraced(events: readonly EventEnvelope[]): Promise<void> {
+    if (!tracingEnabled()) return this.o.transport.publish(events);
+    const spans = events.map((e) => startSpan(`publish ${e.type}`, SpanKind.PRODUCER, {
+      'messaging.operation.type': 'send', 'messaging.destination.name': e.type, 'messaging.message.id': e.id,
+    }, parentOf(e.traceparent)));
+    try {
+      await this.o.transport.publish(events);
+    } finally {
+      for (const span of spans) span?.end();
+    }
+  }
+
   private async republish(id: string, event: EventEnvelope): Promise<'published' | 'dead-lettered'> {
     const error = this.refusalOf(event);
     if (error !== undefined) {
@@ -431,7 +453,7 @@ export class EventBus {
         else refused.push({ event: envelope, error });
       }
       for (const r of refused) await this.deadLetter(tx, PUBLISH_DEAD_LETTER, r.event, 1, r.error);
-      if (valid.length > 0) await this.o.db.handOff(() => this.o.transport.publish(valid));
+      if (valid.length > 0) await this.o.db.handOff(() => this.publishTraced(valid));
       // Logged and counted once the batch is handed over; a rollback re-validates the rows on the next pass anyway.
       tx.afterCommit(() => {
         if (valid.length > 0) {

@@ -46,6 +46,7 @@ describe('config', () => {
     expect(loadConfig({}, true).logFormat).toBe('pretty');
     expect(loadConfig({ PAKLOG_LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
     expect(loadConfig({ PAKLOG_LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
-    expect(() => loadConfig({ PAKLOG_LOG_FORMAT: 'xml' })).toThrow(/PAKLOG_LOG_FORMAT must be json or pretty/);
+    expect(loadConfig({ PAKLOG_LOG_FORMAT: 'ecs' }, true).logFormat).toBe('ecs');
+    expect(() => loadConfig({ PAKLOG_LOG_FORMAT: 'xml' })).toThrow(/PAKLOG_LOG_FORMAT must be json, ecs or pretty/);
   });
 });

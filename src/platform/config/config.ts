@@ -9,8 +9,15 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** `pretty` (one readable line per entry) on a terminal, JSON (for ELK) otherwise; `PAKLOG_LOG_FORMAT` chooses. */
-  readonly logFormat: 'json' | 'pretty';
+  /**
+   * `pretty` (one readable line per entry) on a terminal, JSON otherwise; `PAKLOG_LOG_FORMAT` chooses, `ecs` for
+   * Elastic Common Schema (Filebeat/Elastic).
+   */
+  readonly logFormat: 'json' | 'pretty' | 'ecs';
+  /** `service.name` of logs and traces (OTEL_SERVICE_NAME, default `paklog`): one per role in a cluster. */
+  readonly serviceName: string;
+  /** OTLP/HTTP collector (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. Jaeger's `http://jaeger:4318`): traces on when set. */
+  readonly otlpEndpoint: string | undefined;
   /** Bootstrap admin API key; generated and printed once on first start when absent. */
   readonly adminApiKey: string | undefined;
   /** Which contexts this process runs (all by default). */
@@ -198,10 +205,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (logLevel === undefined) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
 
   const logFormatRaw = str('PAKLOG_LOG_FORMAT')?.toLowerCase();
-  if (logFormatRaw !== undefined && logFormatRaw !== 'json' && logFormatRaw !== 'pretty') {
-    problems.push(`PAKLOG_LOG_FORMAT must be json or pretty, got "${logFormatRaw}"`);
+  if (logFormatRaw !== undefined && logFormatRaw !== 'json' && logFormatRaw !== 'pretty' && logFormatRaw !== 'ecs') {
+    problems.push(`PAKLOG_LOG_FORMAT must be json, ecs or pretty, got "${logFormatRaw}"`);
   }
-  const logFormat = logFormatRaw === 'json' || logFormatRaw === 'pretty' ? logFormatRaw : stdoutIsTerminal ? 'pretty' : 'json';
+  const logFormat = logFormatRaw === 'json' || logFormatRaw === 'pretty' || logFormatRaw === 'ecs' ? logFormatRaw : stdoutIsTerminal ? 'pretty' : 'json';
 
   const adminApiKey = str('PAKLOG_ADMIN_API_KEY');
   if (adminApiKey !== undefined && adminApiKey.length < 16) {
@@ -274,6 +281,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: str('PAKLOG_DATA_DIR') ?? 'data',
     logLevel: logLevel ?? 'info',
     logFormat,
+    serviceName: str('OTEL_SERVICE_NAME') ?? 'paklog',
+    otlpEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),

@@ -1,3 +1,4 @@
+import { inSqlSpan } from '../telemetry/tracing.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 
@@ -103,7 +104,7 @@ export class Database implements Executor {
     if (u !== undefined) return u.tx.query<R>(text, params);
     this.checkNesting(`query "${text.slice(0, 60).replace(/\s+/g, ' ')}"`);
     this.counted(text);
-    const result = await this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]);
+    const result = await inSqlSpan(text, () => this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]));
     return result.rows;
   }
 
@@ -174,7 +175,7 @@ export class Database implements Executor {
     const hooks: (() => void)[] = [];
     const query = (text: string, params?: unknown[]): Promise<pg.QueryResult> => {
       this.counted(text);
-      return client.query(text, params);
+      return inSqlSpan(text, () => client.query(text, params));
     };
     const tx: Tx = {
       query: async <R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> =>

@@ -6,6 +6,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
@@ -21,6 +23,8 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 export interface HttpOptions {
   readonly logLevel: string;
   readonly logFormat?: LogFormat;
+  /** `service.name` in the logs (OTEL_SERVICE_NAME). */
+  readonly serviceName?: string;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
   /** API keys, people's JWTs and OIDC (ADR 0019); absent: API keys only. */
@@ -90,15 +94,26 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id of a valid W3C `traceparent` header. */
+function traceIdOf(header: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  const id = v === undefined ? undefined : TRACEPARENT.exec(v)?.[1];
+  return id === undefined || /^0+$/.test(id) ? undefined : id;
+}
 
 /** The fastify app factory: validation, problem+json, request ids, auth, metrics, OpenAPI at /docs. No listen. */
 export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
-    ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat) }),
+    ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat, process.stdout, options.serviceName) }),
     // The app's own in-process calls (the demo seed) are not traffic worth a log line.
-    logController: new LogController({ disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']) }),
+    logController: new LogController({
+      disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']),
+      requestIdLogLabel: options.logFormat === 'ecs' ? 'http.request.id' : 'reqId',
+    }),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
@@ -174,6 +189,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  if (tracingEnabled()) traceRequests(app);
   const hsts = options.hstsMaxAgeS !== undefined && options.hstsMaxAgeS > 0 ? `max-age=${options.hstsMaxAgeS}; includeSubDomains` : undefined;
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id)
@@ -183,6 +199,12 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       .header('cross-origin-opener-policy', 'same-origin')
       .header('content-security-policy', request.url === '/docs' || request.url.startsWith('/docs/') ? DOCS_CSP : API_CSP);
     if (hsts !== undefined) void reply.header('strict-transport-security', hsts);
+    // A caller's W3C trace: its id on every later log line of the request (ECS `trace.id`), traced or not.
+    const traceId = traceIdOf(request.headers.traceparent);
+    if (traceId !== undefined && trace.getSpanContext(context.active()) === undefined) {
+      request.log = request.log.child({ 'trace.id': traceId });
+      reply.log = request.log;
+    }
   });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
@@ -280,4 +302,34 @@ function sendSocketProblem(error: Error & { code?: string }, socket: Socket): vo
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * A server span per request (tracing on): a child of the caller's `traceparent`, active for every later hook and the
+ * handler (the rest of the request runs inside `context.with`), so SQL and the events the request emits hang below it.
+ */
+function traceRequests(app: HttpApp): void {
+  const spans = new WeakMap<object, Span>();
+  app.addHook('onRequest', (request, reply, done) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = startSpan(`${request.method} ${route}`, SpanKind.SERVER, {
+      'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0], 'http.request.id': request.id,
+    }, parent);
+    if (span === undefined) return done();
+    spans.set(request, span);
+    const ids = span.spanContext();
+    request.log = request.log.child({ 'trace.id': ids.traceId, 'span.id': ids.spanId });
+    reply.log = request.log;
+    context.with(trace.setSpan(parent, span), done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    if (span !== undefined) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
+  });
 }

@@ -37,8 +37,10 @@ interface Thread {
 }
 
 // Threads load the .ts sources through tsx, the same loader bin/paklog.js uses; under vitest too (vite does not
-// reach into worker threads). The bootstrap is a data: URL so no JavaScript file sits among the sources.
+// reach into worker threads). The bootstrap is a data: URL so no JavaScript file sits among the sources. The compiled
+// build (`npm run build`, dist/*.js) needs no loader: the thread runs the compiled body directly.
 const bootstrap = (): URL => {
+  if (import.meta.url.endsWith('.js')) return new URL('./worker-thread.js', import.meta.url);
   const tsx = import.meta.resolve('tsx/esm/api');
   const body = new URL('./worker-thread.ts', import.meta.url).href;
   const code = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(body)});\n`;

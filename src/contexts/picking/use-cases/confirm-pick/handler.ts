@@ -11,11 +11,15 @@ export type Confirm = PickScan & { readonly toteId: string; readonly scanId?: st
 /** `POST /pick-lists/{id}/lines/{lineId}/confirm`. */
 export function confirmPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: FloorActions) {
   const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
+  const confirms = deps.metrics.counter('paklog_pick_confirmations_total', 'Pick confirmations (scans confirming a pick line, whole or partial)');
   return async (listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> => {
     const { quantity, toteId, locationCode, barcode } = scan;
     const action = { kind: 'confirm', quantity, toteId, locationCode, barcode } as const;
     const result = await act({ listId, lineId, action, scanId: scan.scanId, actingWorker: scan.actingWorker }, decideConfirmPick, meta);
-    if (result.ok) unitsPicked.inc(scan.quantity);
+    if (result.ok) {
+      unitsPicked.inc(scan.quantity);
+      confirms.inc();
+    }
     return result;
   };
 }

@@ -1,0 +1,29 @@
+import type { Database } from '../db/database.ts';
+import type { Metrics } from './metrics.ts';
+
+/**
+ * The event plumbing's backlog, read from this process's database when /metrics is scraped (so every replica of a
+ * process reports the same figures): the outbox rows not yet published and the age of the oldest (the relay is
+ * stuck or the broker is down), and the dead letters not replayed, by consumer. The outbox count walks the partial
+ * index of pending rows; both tables stay small while the bus works.
+ */
+export function registerPlatformGauges(metrics: Metrics, db: Database): void {
+  // A failed read (the database is away) keeps the last figure: the rest of /metrics must still answer.
+  const read = async <R extends object>(sql: string): Promise<R[] | undefined> => db.query<R>(sql).catch(() => undefined);
+  metrics.gauge('paklog_outbox_pending', 'Events committed to the outbox and not yet published', [], async (g) => {
+    const rows = await read<{ n: string }>(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`);
+    if (rows !== undefined) g.set(Number(rows[0]?.n ?? 0));
+  });
+  metrics.gauge('paklog_outbox_oldest_pending_seconds', 'Age of the oldest event waiting in the outbox (0 when none)', [], async (g) => {
+    const rows = await read<{ age: number | null }>(
+      `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM platform.outbox WHERE dispatched_at IS NULL`);
+    if (rows !== undefined) g.set(rows[0]?.age ?? 0);
+  });
+  metrics.gauge('paklog_dead_letters', 'Dead letters not replayed, by consumer', ['consumer'], async (g) => {
+    const rows = await read<{ consumer: string; n: string }>(
+      `SELECT consumer, count(*) AS n FROM platform.dead_letters WHERE replayed_at IS NULL GROUP BY consumer`);
+    if (rows === undefined) return;
+    g.reset();
+    for (const r of rows) g.set({ consumer: r.consumer }, Number(r.n));
+  });
+}
