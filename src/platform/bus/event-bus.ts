@@ -191,7 +191,6 @@ export class EventBus {
     if (Number.isFinite(appended)) this.o.onHandled(consumer, event.type, Math.max(0, this.o.clock.now().getTime() - appended) / 1000);
   }
 
-  /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
   /** Handles one event for one consumer in `tx`, in a span continuing the trace the event carries. */
   private handleInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
     if (!tracingEnabled()) return this.handleEventInTx(consumer, event, tx);
@@ -200,6 +199,7 @@ export class EventBus {
     }, parentOf(event.traceparent), () => this.handleEventInTx(consumer, event, tx));
   }
 
+  /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
   private async handleEventInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
     const inserted = await tx.query(
       `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -333,10 +333,6 @@ export class EventBus {
     return outcome;
   }
 
-  /**
-   * Hands an event the relay refused back to it, if it passes now: its outbox row is pending again (the relay validates
-   * it once more on the way out). Still invalid, it stays dead-lettered with the new problems.
-   */
   /** Hands a batch to the transport; traced, one producer span per event, a child of the trace the event carries. */
   private async publishTraced(events: readonly EventEnvelope[]): Promise<void> {
     if (!tracingEnabled()) return this.o.transport.publish(events);
@@ -350,6 +346,10 @@ export class EventBus {
     }
   }
 
+  /**
+   * Hands an event the relay refused back to it, if it passes now: its outbox row is pending again (the relay validates
+   * it once more on the way out). Still invalid, it stays dead-lettered with the new problems.
+   */
   private async republish(id: string, event: EventEnvelope): Promise<'published' | 'dead-lettered'> {
     const error = this.refusalOf(event);
     if (error !== undefined) {
