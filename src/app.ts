@@ -225,6 +225,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       locations: api('locations'),
       // The storefront intake calls orders in-process (OrderCommands has no gRPC form): run both in one process.
       orders: () => commands.orders,
+      catalog: () => (runs('catalog') ? api('catalog') : undefined),
       webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
       tickMs: w.tickMs,
     }));

@@ -8,6 +8,8 @@ import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
+import { ediRoutes } from './edi/http.ts';
+import type { EdiService } from './edi/service.ts';
 import type { IntegrationsService } from './service.ts';
 
 const tags: Tag[] = ['Integrations'];
@@ -73,8 +75,9 @@ const STOREFRONT_EXAMPLE = {
   },
 };
 
-export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsService): (app: HttpApp) => Promise<void> {
+export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsService, edi: EdiService): (app: HttpApp) => Promise<void> {
   return async (app) => {
+    ediRoutes(deps, edi)(app);
     // The storefront's HMAC signs the raw body: this context's routes keep it beside the parsed JSON.
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
