@@ -5,7 +5,7 @@ import { unwrap } from '../../../platform/errors.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Limit, Nullable, Page } from '../../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import type { EdiService } from './service.ts';
@@ -94,7 +94,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
     app.post('/edi/x12', {
       config: { roles: CAN.integrations, idempotent: true },
       schema: {
-        operationId: 'receiveX12', tags, summary: 'Receive an X12 interchange (940 warehouse shipping orders)',
+        operationId: 'receiveEdiInterchange', tags, summary: 'Receive an X12 interchange (940 warehouse shipping orders)',
         description: 'The body is the interchange as text (text/plain; delimiters from its ISA). Each 940 is checked (envelopes ISA/GS/ST…SE/GE/IEA, '
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
           + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997. '
@@ -132,7 +132,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       schema: {
         operationId: 'getEdiDocument', tags, summary: 'One EDI document with its text',
         description: 'The interchange as received or sent (`body`). 404 NOT_FOUND.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /edi/documents (items[].id) returns', examples: ['edi_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c'] }) }, { additionalProperties: false }),
+        params: Type.Object({ id: IdParam('ediDocument', 'GET /edi/documents (items[].id)') }, { additionalProperties: false }),
         response: { 200: Type.Object({ ...DocumentSchema.properties, body: Type.String() }), ...problems('NOT_FOUND') },
       },
     }, async (req) => view(unwrap(await edi.getDocument(req.params.id))));

@@ -4,7 +4,7 @@ import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Enum, EXAMPLES, SiteRef } from '../../../platform/http/schemas.ts';
+import { Enum, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { SUPPORTED_IMPORTS, type ImportService } from './service.ts';
@@ -13,8 +13,8 @@ const tags: Tag[] = ['Integrations'];
 
 export const EXAMPLE_PRODUCTS_CSV = [
   'sku,description,gtin,uom,lengthMm,widthMm,heightMm,weightG,lotControlled,expiryControlled',
-  `CSV-MUG-1,Imported mug,,EA,120,90,100,350,false,false`,
-  `${EXAMPLES.sku},Ceramic mug (imported),,EA,120,90,100,350,false,false`,
+  'CSV-MUG-1,"Imported mug, blue",,EA,120,90,100,350,false,false',
+  'CSV-TEA-1,Imported tea,,EA,80,60,120,110,true,true',
 ].join('\n');
 
 const RowErrorSchema = Type.Object({
