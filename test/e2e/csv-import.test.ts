@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportCsv } from '../../src/cli/csv.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { gtin13, setupWarehouse, injectClient } from '../support/flow-driver.ts';
 
@@ -42,6 +45,17 @@ describe('CSV import', () => {
     expect(again.body).toMatchObject({ created: 0, updated: 2, unchanged: 998, written: true });
     expect((await t.get('/api/v1/products/CSV-00010')).body).toMatchObject({ id: p10.id, weightG: 999 });
     await t.settle();
+
+    // Exported through the API (as `paklog export products` does) in the import's format: a round trip changes nothing.
+    await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`;
+    let out = '';
+    const sink = new Writable({ write(chunk: Buffer, _e, done) { out += chunk.toString('utf8'); done(); } });
+    expect(await exportCsv('products', { url, apiKey: t.keys.viewer }, sink)).toBe(1000);
+    const exported = out.trim().split('\n');
+    expect(exported[0]).toBe(HEADER);
+    expect(exported).toContain(productRow(10, { weight: 999 }));
+    expect((await importCsv('products', out)).body).toMatchObject({ rows: 1000, unchanged: 1000, created: 0, updated: 0 });
   }, 30_000);
 
   it('a file with bad rows reports each (line, column, why) and imports none; partial imports the good rows only', async () => {
