@@ -48,6 +48,7 @@ import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
 import type { OrderCommands } from './contracts/orders.ts';
+import type { CatalogCommands } from './contracts/catalog.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
 import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
 import { parseCarriersFile } from './contexts/pack-ship/carriers/config.ts';
@@ -156,10 +157,11 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   };
   const modules: ContextModule[] = [];
   // The in-process commands orchestration's exception actions run, of the contexts this process runs.
-  const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands } = {};
+  const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands; catalog?: CatalogCommands } = {};
   if (runs('catalog')) {
     const m = catalogContext(deps);
     local.catalog = m.api;
+    commands.catalog = m.commands;
     modules.push(m);
   }
   if (runs('location-master')) {
@@ -228,6 +230,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       locations: api('locations'),
       // The storefront intake calls orders in-process (OrderCommands has no gRPC form): run both in one process.
       orders: () => commands.orders,
+      catalog: () => (runs('catalog') ? api('catalog') : undefined),
+      catalogCommands: () => commands.catalog,
       webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
       tickMs: w.tickMs,
     }));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { PakLogApp } from './app.ts';
+import type { ImportService } from './contexts/integrations/imports/service.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
@@ -41,7 +42,10 @@ const keyLine = (key: string): string => `  Admin API key (shown once, keep it s
 
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
 // The server modules load lazily so the optimisation commands start fast.
-async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
+// `leaveEvents`: this process runs no outbox relay; the command's events stay in the outbox for the running PakLog's
+// relay (or its next start) to deliver, instead of this process handing each to every subscriber before it exits (an
+// import of 10,000 products makes 10,000).
+async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?: boolean } = {}): Promise<void> {
   const { buildApp } = await import('./app.ts');
   const { openDatabase } = await import('./main.ts');
   const cfg = config();
@@ -49,12 +53,12 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>): Promise<void> {
   const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
   if (embedded?.owned === false) console.error('paklog: using the embedded PostgreSQL of the running PakLog');
   try {
-    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url);
+    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, o.leaveEvents === true ? { startRelay: false } : {});
     // Whichever command first meets a fresh database generates the admin key; no later start prints it again.
     if (app.generatedAdminKey !== undefined) console.log(`\n${keyLine(app.generatedAdminKey)}\n`);
     try {
       await fn(app);
-      await app.bus.idle();
+      if (o.leaveEvents !== true) await app.bus.idle();
     } finally {
       await app.close();
     }
@@ -254,6 +258,64 @@ inventory.command('reconcile')
       }
       if (differences.length > 0) process.exitCode = 1;
     });
+  });
+
+program.command('import <kind> <file>')
+  .description('Import a CSV file (products, orders) into this installation: every row checked first; a file with a bad row imports nothing '
+    + 'unless --partial; progress on stderr, the report on stdout (docs/integrations/csv.md)')
+  .option('--dry-run', 'check and report what would happen; write nothing')
+  .option('--partial', 'import the good rows, report the bad ones')
+  .option('--site <idOrCode>', 'orders: the site when the file has no siteId column')
+  .option('--json', 'print the report as JSON')
+  .action(async (kind: string, file: string, o: { dryRun?: boolean; partial?: boolean; site?: string; json?: boolean }) => {
+    const { progressBar, describeReport } = await import('./cli/csv.ts');
+    let text: string;
+    try {
+      text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (e) {
+      console.error(`paklog import: cannot read ${file}: ${(e as Error).message}`);
+      process.exit(2);
+    }
+    await withApp(async (app) => {
+      const integrations = app.modules.find((m) => m.name === 'integrations') as { imports?: ImportService } | undefined;
+      if (integrations?.imports === undefined) {
+        console.error('paklog import: the integrations context does not run in this process (PAKLOG_CONTEXTS)');
+        process.exitCode = 2;
+        return;
+      }
+      const t0 = performance.now();
+      const outcome = await integrations.imports.importCsv(kind as never, text, {
+        dryRun: o.dryRun === true, partial: o.partial === true, site: o.site, onProgress: progressBar(),
+      }, { actor: { id: 'cli', kind: 'internal', role: 'admin' } });
+      if (!outcome.ok) {
+        console.error(`paklog import: ${outcome.message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const r = outcome.value;
+      console.log(o.json === true ? JSON.stringify({ ...r, ms: Math.round(performance.now() - t0) }, null, 2) : `${describeReport(r)}\n(${Math.round(performance.now() - t0)} ms)`);
+      if (r.errors.length > 0) process.exitCode = 1;
+    }, { leaveEvents: true });
+  });
+
+program.command('export <kind>')
+  .description('Write products, locations, stock or shipments of a running PakLog as CSV to stdout (read through its API)')
+  .option('--site <idOrCode>', 'the site (locations and stock need one; shipments are filtered by it)')
+  .addOption(new Option('--url <url>', 'the PakLog API').env('PAKLOG_URL').default('http://localhost:8080'))
+  .addOption(new Option('--api-key <key>', 'an API key that may read').env('PAKLOG_API_KEY'))
+  .action(async (kind: string, o: { site?: string; url: string; apiKey?: string }) => {
+    const { exportCsv } = await import('./cli/csv.ts');
+    if (o.apiKey === undefined) {
+      console.error('paklog export: set PAKLOG_API_KEY (or --api-key)');
+      process.exit(2);
+    }
+    try {
+      const n = await exportCsv(kind, { url: o.url, apiKey: o.apiKey, site: o.site }, process.stdout);
+      console.error(`paklog export: ${n} ${kind} rows`);
+    } catch (e) {
+      console.error(`paklog export: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
   });
 
 // The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result.

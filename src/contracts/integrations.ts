@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from 'typebox';
+import { List } from '../platform/bus/published-language.ts';
 import type { ErrorSpecs } from '../platform/errors.ts';
 import { InventoryEvents } from './inventory.ts';
 import { OrderEvents } from './orders.ts';
@@ -27,7 +28,17 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 export const IntegrationsEvents = {
   subscriptionDisabled: 'integrations.subscription.disabled.v1',
+  ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
 } as const;
+
+/** EDI X12 documents PakLog reads (940) and writes (997, 945, 856) (ADR 0037). */
+export const EDI_DOCUMENT_TYPES = ['940', '997', '945', '856'] as const;
+export const EDI_DIRECTIONS = ['IN', 'OUT'] as const;
+export const EDI_DOCUMENT_STATUSES = ['ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'GENERATED'] as const;
+
+/** What a CSV import loads (ADR 0037) and what `paklog export` writes. */
+export const IMPORT_KINDS = ['products', 'locations', 'stock', 'orders'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** The payload of every integrations event, by type name; the description says when it is emitted. */
 export const IntegrationsEventSchemas = {
@@ -36,6 +47,12 @@ export const IntegrationsEventSchemas = {
     consecutiveFailures: Type.Integer({ description: 'Failed attempts in a row when it was disabled (PAKLOG_WEBHOOK_MAX_FAILURES)' }),
     reason: Type.String({ description: 'The last failure: an HTTP status or a network error' }),
   }, { description: 'A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled; its deliveries wait until it is enabled again.' }),
+  [IntegrationsEvents.ediDocumentRecorded]: Type.Object({
+    documentId: Type.String(), partnerId: Type.String(),
+    direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940 in; 997, 945, 856 out' }),
+    status: Type.Enum(EDI_DOCUMENT_STATUSES, { description: 'For a 940: ACCEPTED, PARTLY_ACCEPTED or REJECTED (its 997 says why); GENERATED for what PakLog wrote' }),
+    orderIds: List(Type.String()), references: List(Type.String({ description: "The partner's order numbers (W05-02, W05-03) and PakLog's shipment ids" })),
+  }, { description: 'An EDI document was received (POST /edi/x12) or generated (a 997 for each interchange, a 945 and an 856 when an EDI order ships); fetch it with GET /edi/documents/{id}.' }),
 } as const;
 
 export type SubscriptionDisabled = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.subscriptionDisabled]>;
@@ -48,6 +65,11 @@ export const IntegrationsErrors = {
   STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
   CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
   ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },
+  EDI_INTERCHANGE_INVALID: { status: 422, title: 'The X12 interchange envelope (ISA … IEA) cannot be read; no 997 can answer it' },
+  EDI_PARTNER_UNKNOWN: { status: 422, title: 'The interchange sender (ISA05/ISA06) is not a trading partner' },
+  EDI_PARTNER_EXISTS: { status: 409, title: 'A trading partner with this ISA qualifier and id exists' },
+  IMPORT_ROWS_INVALID: { status: 422, title: 'The CSV file has rows in error; nothing was imported' },
+  IMPORT_UNAVAILABLE: { status: 503, title: 'The context this import writes to does not run in this process' },
 } as const satisfies ErrorSpecs;
 
 /** The header PakLog signs every webhook delivery with. */

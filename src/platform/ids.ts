@@ -17,7 +17,7 @@ export const ID_PREFIXES = [
   // Alerts of location tracking (issue 12).
   'alr',
   // Webhook subscriptions and deliveries, storefront channels (integrations, ADR 0034).
-  'whs', 'whd', 'sfc',
+  'whs', 'whd', 'sfc', 'edp', 'edi',
   // Owners: the 3PL clients stock and orders belong to (ADR 0028).
   'own',
 ] as const;

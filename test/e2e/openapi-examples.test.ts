@@ -80,7 +80,8 @@ describe('the OpenAPI document', () => {
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
       if (idempotent) expect(statuses, name).toEqual(expect.arrayContaining(['409', '422']));
       // A request a user can send from /docs as it is: a body example, and an example for every path parameter.
-      if (op.requestBody !== undefined) expect(op.requestBody.content['application/json']?.example, `${name} body example`).toBeDefined();
+      // JSON bodies; an X12 interchange (text/plain) and a CSV file (text/csv) for the EDI and import routes (ADR 0037).
+      if (op.requestBody !== undefined) expect(Object.values(op.requestBody.content)[0]?.example, `${name} body example`).toBeDefined();
       for (const p of (op.parameters ?? []).filter((x) => x.in === 'path')) expect(p.example ?? p.schema?.example, `${name} {${p.name}} example`).toBeDefined();
     }
     expect(doc.components.schemas).toHaveProperty('Problem');
@@ -162,8 +163,10 @@ describe('every request example of the document, sent as it is to the demo wareh
       if (p.in === 'query') query.set(p.name, ex);
     }
     if (query.size > 0) url += `?${query.toString()}`;
-    const body = substitute(o.op.requestBody?.content['application/json']?.example);
-    const res = await t.request<T>(o.method.toUpperCase(), url, { ...(body === undefined ? {} : { body }), ...(o.op.security?.length === 0 ? { role: null } : {}) });
+    const [mediaType, content] = Object.entries(o.op.requestBody?.content ?? {})[0] ?? ['application/json', undefined];
+    const body = substitute(content?.example);
+    const headers = mediaType === 'application/json' ? {} : { headers: { 'content-type': mediaType } };
+    const res = await t.request<T>(o.method.toUpperCase(), url, { ...(body === undefined ? {} : { body }), ...headers, ...(o.op.security?.length === 0 ? { role: null } : {}) });
     expect(res.status, `${operationId}: ${o.method.toUpperCase()} ${url} ${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(200);
     expect(res.status, `${operationId}: ${o.method.toUpperCase()} ${url} → ${JSON.stringify(res.body)}`).toBeLessThan(300);
     return res;
@@ -540,6 +543,15 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getWebhookDelivery');
     await example('replayWebhookDelivery');
     await example('deleteWebhookSubscription');
+
+    // EDI and CSV (ADR 0037): a trading partner, its example 940 (an order and its 997), the documents; a product import.
+    await example('createEdiPartner');
+    await example('listEdiPartners');
+    const x12 = (await example('receiveEdiInterchange')).body;
+    expect(x12.status, JSON.stringify(x12)).toBe('ACCEPTED');
+    use('ediDocument', (await example('listEdiDocuments')).body.items[0].id);
+    expect((await example('getEdiDocument')).body.body).toMatch(/^ISA/);
+    expect((await example('importCsv')).body).toMatchObject({ written: true, created: 2 });
 
     expect([...byId.keys()].filter((id) => !sent.has(id))).toEqual([]);
   });

@@ -10,8 +10,9 @@ import { insertProduct, listProducts, productBySku, productsBySkus, takenKeys } 
 const KEY_PREFIX = 'catalog:product:';
 export const productKey = (sku: string): string => KEY_PREFIX + sku;
 /**
- * How long a cached product may live if an invalidation is ever missed. Products are not changed once created; an
- * unknown SKU is not cached at all, so a product created after a miss is found by the next read.
+ * How long a cached product may live if an invalidation is ever missed. Products change only by an import (upsert,
+ * ADR 0037), which drops their keys once it commits; an unknown SKU is not cached at all, so a product created after a
+ * miss is found by the next read.
  */
 export const PRODUCT_TTL_S = 300;
 

@@ -11,6 +11,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export interface IntegrationsDeliveries {
   attempts: Generated<number>;
   body: string;
@@ -36,6 +48,47 @@ export interface IntegrationsDeliveryAttempts {
   duration_ms: number;
   error: string | null;
   status_code: number | null;
+}
+
+export interface IntegrationsEdiDocuments {
+  body: string;
+  created_at: Date;
+  direction: string;
+  doc_type: string;
+  id: string;
+  interchange_control: string;
+  order_ids: Generated<string[]>;
+  partner_id: string;
+  references_: Generated<string[]>;
+  reply_to: string | null;
+  status: string;
+}
+
+export interface IntegrationsEdiOrders {
+  advised_at: Date | null;
+  created_at: Date;
+  depositor_order_number: string;
+  document_id: string;
+  lines: Json;
+  order_id: string;
+  packages: Generated<Json>;
+  partner_id: string;
+  purchase_order_number: string | null;
+  ship_to: Json;
+  shipments: Generated<Json>;
+  site_id: string;
+}
+
+export interface IntegrationsEdiPartners {
+  carrier: string;
+  created_at: Date;
+  id: string;
+  isa_id: string;
+  isa_qualifier: string;
+  name: string;
+  our_id: string;
+  our_qualifier: string;
+  site_id: string;
 }
 
 export interface IntegrationsInboundWebhooks {
@@ -81,6 +134,9 @@ export interface IntegrationsSubscriptions {
 export interface DB {
   "integrations.deliveries": IntegrationsDeliveries;
   "integrations.delivery_attempts": IntegrationsDeliveryAttempts;
+  "integrations.edi_documents": IntegrationsEdiDocuments;
+  "integrations.edi_orders": IntegrationsEdiOrders;
+  "integrations.edi_partners": IntegrationsEdiPartners;
   "integrations.inbound_webhooks": IntegrationsInboundWebhooks;
   "integrations.inbox": IntegrationsInbox;
   "integrations.storefront_channels": IntegrationsStorefrontChannels;

@@ -1,7 +1,10 @@
+import type { CatalogApi, CatalogCommands } from '../../contracts/catalog.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import { ediService, type EdiService } from './edi/service.ts';
 import { integrationsRoutes } from './http.ts';
+import { importService, type ImportService } from './imports/service.ts';
 import { integrationsService, type IntegrationsService, type WebhookSettings } from './service.ts';
 import { integrationsSubscriptions } from './subscriptions.ts';
 
@@ -9,22 +12,28 @@ export interface IntegrationsOptions {
   readonly locations: Pick<LocationMasterApi, 'getSite'>;
   /** The order intake as a call, when orders runs in this process (storefront webhooks need it). */
   readonly orders: () => OrderCommands | undefined;
+  /** The catalog, when it runs in this process: a 940's SKUs are checked before its 997 is written. */
+  readonly catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined;
+  /** The catalog's bulk upsert, when the catalog runs in this process (CSV product imports). */
+  readonly catalogCommands: () => CatalogCommands | undefined;
   readonly webhooks: WebhookSettings;
   /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
   readonly tickMs: number;
 }
 
-/** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034). */
-export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService } {
+/** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034), EDI X12 and CSV imports (ADR 0037). */
+export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService; readonly edi: EdiService; readonly imports: ImportService } {
   const service = integrationsService(deps, { locations: options.locations, orders: options.orders }, options.webhooks);
+  const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders });
+  const imports = importService({ catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations });
   const module = defineContext({
     name: 'integrations',
     schema: 'integrations',
     migrations: new URL('./migrations/', import.meta.url),
     requires: { locations: options.locations },
-    routes: integrationsRoutes(deps, service),
-    subscriptions: integrationsSubscriptions(service),
+    routes: integrationsRoutes(deps, service, edi, imports),
+    subscriptions: integrationsSubscriptions(service, edi),
     jobs: [{ name: 'integrations.webhook-delivery', everyMs: options.tickMs, run: async () => { await service.deliverDue(); } }],
   });
-  return { ...module, service };
+  return { ...module, service, edi, imports };
 }

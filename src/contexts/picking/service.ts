@@ -61,6 +61,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     },
     holdList: (tx: Tx, listId: string, taskId: string, workerId: string | null) => pickStore.holdList(tx, listId, taskId, workerId),
     learnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.learnProduct(tx, product),
+    relearnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.relearnProduct(tx, product),
     learnLocations: (tx: Tx, locations: readonly Location[]) => pickStore.learnLocations(tx, locations),
 
     /** The site's locations changed: the next pick list re-reads and re-fits its layout (once this commits). */

@@ -101,6 +101,10 @@ export const pickStore = {
   async learnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
     await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO NOTHING`, [product.sku, product.gtin]);
   },
+  /** A product an import changed (catalog.product.updated.v1): its GTIN now is the one scans are checked against. */
+  async relearnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
+    await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET gtin = EXCLUDED.gtin`, [product.sku, product.gtin]);
+  },
 
   /**
    * Locations from location-master events, in one statement however many (a generated layout's part holds 1,000).

@@ -58,6 +58,9 @@ export function pickingProjections(picking: PickingService): Projection[] {
         on(CatalogEvents.productCreated, async (d, _event, tx) => {
           await picking.learnProduct(tx, d);
         }),
+        on(CatalogEvents.productUpdated, async (d, _event, tx) => {
+          await picking.relearnProduct(tx, d);
+        }),
       ],
     },
     {

@@ -1,0 +1,92 @@
+import { stringify } from 'csv-stringify/sync';
+import type { ImportReport } from '../contexts/integrations/imports/service.ts';
+
+/** A progress bar on stderr (a TTY redraws one line; a pipe or a log gets a line per phase). */
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): (phase: string, done: number, total: number) => void {
+  let lastPhase = '';
+  let lastDraw = 0;
+  return (phase, done, total) => {
+    const now = Date.now();
+    const pct = total === 0 ? (phase === 'done' ? 100 : 0) : Math.min(100, Math.floor((done / total) * 100));
+    if (!stream.isTTY) {
+      if (phase !== lastPhase) stream.write(`${phase}${total > 0 ? ` ${done}/${total}` : ''}\n`);
+      lastPhase = phase;
+      return;
+    }
+    if (phase === lastPhase && now - lastDraw < 50 && phase !== 'done') return;
+    lastPhase = phase;
+    lastDraw = now;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    stream.write(`\r${phase.padEnd(9)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${total > 0 ? `${done}/${total}` : ''}\x1b[K`);
+    if (phase === 'done') stream.write('\n');
+  };
+}
+
+/** The report as people read it: the counts, then each bad row. */
+export function describeReport(r: ImportReport): string {
+  const counts = `created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}; ${r.rejected} rows rejected`;
+  const head = r.dryRun ? `${r.kind}: dry run, nothing written: would import ${r.rows - r.rejected} of ${r.rows} rows (${counts})`
+    : r.written ? `${r.kind}: imported ${r.imported} of ${r.rows} rows (${counts})`
+      : `${r.kind}: imported nothing: ${r.rows} rows, ${r.rejected} rejected`;
+  const lines = [head];
+  if (!r.dryRun && !r.written && r.errors.length > 0) lines.push('the file has rows in error: fix them, or import the good rows only with --partial');
+  for (const e of r.errors) lines.push(`  row ${e.row}${e.column === '' ? '' : `, column ${e.column}`}: ${e.message}`);
+  return lines.join('\n');
+}
+
+/** The export kinds: the API list each reads and its columns. */
+type Item = Record<string, unknown>;
+export const EXPORTS: Record<string, { path: (site: string | undefined) => string; columns: readonly string[]; needsSite?: boolean }> = {
+  products: {
+    path: () => '/api/v1/products?limit=500',
+    columns: ['sku', 'description', 'gtin', 'uom', 'lengthMm', 'widthMm', 'heightMm', 'weightG', 'lotControlled', 'expiryControlled'],
+  },
+  locations: {
+    path: (site) => `/api/v1/sites/${encodeURIComponent(site ?? '')}/locations?limit=500`, needsSite: true,
+    columns: ['code', 'type', 'zone', 'aisle', 'bay', 'level', 'x', 'y', 'z', 'pickSequence', 'status'],
+  },
+  stock: {
+    path: (site) => `/api/v1/inventory/balances?limit=1000&siteId=${encodeURIComponent(site ?? '')}`, needsSite: true,
+    columns: ['siteId', 'ownerId', 'sku', 'locationId', 'lot', 'expiresOn', 'status', 'onHand', 'reserved', 'available'],
+  },
+  shipments: {
+    // The shipments of the site's SHIPPED orders, 500 orders per GET /shipments.
+    path: (site) => `/api/v1/orders?status=SHIPPED&limit=500${site === undefined ? '' : `&siteId=${encodeURIComponent(site)}`}`,
+    columns: ['id', 'orderId', 'siteId', 'carrier', 'service', 'trackingNumber', 'status', 'packageIds', 'createdAt', 'dispatchedAt', 'deliveredAt'],
+  },
+};
+
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map((x) => cell(x)).join(' ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+/** Writes a list of the PakLog API as CSV to `out`, page by page (the API's cursor). Returns the rows written. */
+export async function exportCsv(kind: string, o: { url: string; apiKey: string; site?: string | undefined }, out: NodeJS.WritableStream): Promise<number> {
+  const spec = EXPORTS[kind];
+  if (spec === undefined) throw new Error(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
+  if (spec.needsSite === true && o.site === undefined) throw new Error(`export ${kind} needs --site`);
+  const base = o.url.replace(/\/$/, '');
+  const get = async (path: string): Promise<{ items: Item[]; nextCursor: string | null }> => {
+    const res = await fetch(`${base}${path}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } });
+    const body = await res.json() as { items?: Item[]; nextCursor?: string | null; detail?: string; code?: string };
+    if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`);
+    return { items: body.items ?? [], nextCursor: body.nextCursor ?? null };
+  };
+  out.write(stringify([spec.columns]));
+  let cursor: string | null = null;
+  let n = 0;
+  do {
+    const page = await get(`${spec.path(o.site)}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    const items = kind === 'shipments' && page.items.length > 0
+      ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
+      : page.items;
+    out.write(stringify(items.map((i) => spec.columns.map((c) => cell(i[c])))));
+    n += items.length;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return n;
+}

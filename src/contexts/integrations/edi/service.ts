@@ -1,0 +1,282 @@
+import type { CatalogApi } from '../../../contracts/catalog.ts';
+import { IntegrationsEvents } from '../../../contracts/integrations.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
+import type { OrderCommands, OrderShipped } from '../../../contracts/orders.ts';
+import type { PackagePacked, PackageRepacked, ShipmentDispatched } from '../../../contracts/pack-ship.ts';
+import type { EventMeta } from '../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../platform/module.ts';
+import { functionalAck, shipNotice, validateOutbound, warehouseShippingAdvice, type SetAcknowledgement, type ShippedOrder } from './documents.ts';
+import { ediStore as store, type EdiDirection, type EdiDocument, type EdiOrder, type Partner } from './store.ts';
+import { readShippingOrder, type SegmentError, type ShippingOrder } from './x940.ts';
+import { parseInterchange, writeInterchange, type EnvelopeParties, type Interchange } from './x12.ts';
+
+export interface PartnerInput {
+  readonly name: string;
+  readonly isaQualifier: string;
+  readonly isaId: string;
+  readonly ourQualifier?: string | undefined;
+  readonly ourId?: string | undefined;
+  readonly siteId: string;
+  readonly carrier?: string | undefined;
+}
+
+export interface SetOutcome {
+  readonly type: string;
+  readonly controlNumber: string;
+  readonly status: 'ACCEPTED' | 'REJECTED';
+  readonly depositorOrderNumber: string | null;
+  readonly orderId: string | null;
+  readonly errors: readonly SegmentError[];
+  /** Why the order intake refused an otherwise well-formed set (e.g. ORDER_CONFLICT), when it did. */
+  readonly intakeError: string | null;
+}
+
+export interface ReceiveOutcome {
+  readonly documentId: string;
+  readonly interchangeControl: string;
+  readonly status: 'ACCEPTED' | 'PARTLY_ACCEPTED' | 'REJECTED';
+  readonly duplicate: boolean;
+  readonly acknowledgement: { readonly documentId: string; readonly interchangeControl: string; readonly body: string };
+  readonly transactionSets: readonly SetOutcome[];
+}
+
+/** The externalId an EDI order gets: the partner's ISA id and the 940's depositor order number (W05-02). */
+export const ediExternalId = (partner: Pick<Partner, 'isaId'>, depositorOrderNumber: string): string => `EDI-${partner.isaId}-${depositorOrderNumber}`;
+
+const parties = (p: Partner): EnvelopeParties => ({ senderQualifier: p.ourQualifier, senderId: p.ourId, receiverQualifier: p.isaQualifier, receiverId: p.isaId });
+
+/**
+ * EDI X12 with trading partners (ADR 0037): 940s in become orders through the order intake, each answered by a 997;
+ * a shipped EDI order gets its 945 and 856. Every document, in and out, is kept as sent.
+ */
+export function ediService(
+  deps: PlatformDeps,
+  apis: { locations: Pick<LocationMasterApi, 'getSite'>; catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined; orders: () => OrderCommands | undefined },
+) {
+  const now = (): Date => deps.clock.now();
+
+  async function createPartner(input: PartnerInput): Promise<Outcome<Partner>> {
+    const site = await resolveSiteId(apis.locations, input.siteId);
+    if (!site.ok) return site;
+    const p = await store.insertPartner(deps.db, {
+      id: deps.ids.next('edp'), name: input.name, isaQualifier: input.isaQualifier, isaId: input.isaId.trim(),
+      ourQualifier: input.ourQualifier ?? 'ZZ', ourId: (input.ourId ?? 'PAKLOG').trim(), siteId: site.value, carrier: input.carrier ?? 'OWN_FLEET', now: now(),
+    });
+    return p === undefined
+      ? reject('EDI_PARTNER_EXISTS', `a trading partner with ISA id ${input.isaQualifier}/${input.isaId} exists`, [{ field: '/isaId', message: 'has a partner already' }])
+      : ok(p);
+  }
+
+  /** Unknown SKUs of well-formed sets become AK3/AK4 errors on their W01 (AK4-03 7: invalid code value). */
+  async function unknownSkus(order: ShippingOrder): Promise<SegmentError[]> {
+    const catalog = apis.catalog();
+    if (catalog === undefined) return [];
+    const known = await catalog.getBySkus([...new Set(order.lines.map((l) => l.sku))]);
+    return order.lines.filter((l) => !known.has(l.sku)).map((l) => ({
+      segmentId: 'W01', position: l.position, code: 8, message: `W0105: no product with SKU ${l.sku}`,
+      elements: [{ position: 5, code: 7, value: l.sku, message: `no product with SKU ${l.sku}` }],
+    }));
+  }
+
+  async function answerOf(doc: EdiDocument): Promise<ReceiveOutcome> {
+    const ack = await store.replyOf(deps.db, doc.id);
+    const status = doc.status === 'GENERATED' ? 'ACCEPTED' : doc.status;
+    return {
+      documentId: doc.id, interchangeControl: doc.interchangeControl, status, duplicate: true,
+      acknowledgement: { documentId: ack?.id ?? '', interchangeControl: ack?.interchangeControl ?? '', body: ack?.body ?? '' },
+      transactionSets: [],
+    };
+  }
+
+  /**
+   * An interchange from a partner: read, its envelopes checked, each 940 checked and — when it holds — received as an
+   * order (idempotent on `EDI-<ISA06>-<W05-02>`), the 997 written. A set with any error makes no order. The same
+   * interchange (ISA13) sent again is answered with the first 997 and makes nothing.
+   */
+  async function receiveX12(raw: string, meta: EventMeta): Promise<Outcome<ReceiveOutcome>> {
+    const parsed = parseInterchange(raw);
+    if (!parsed.ok) return reject('EDI_INTERCHANGE_INVALID', parsed.errors.map((e) => e.message).join('; '), parsed.errors.map((e) => ({ field: '/', message: e.message })));
+    const x: Interchange = parsed.interchange;
+    const partner = await store.partnerBySender(deps.db, x.senderQualifier, x.senderId);
+    if (partner === undefined) {
+      return reject('EDI_PARTNER_UNKNOWN', `no trading partner with ISA05/ISA06 ${x.senderQualifier}/${x.senderId}`, [{ field: '/ISA06', message: 'is not a trading partner (POST /edi/partners)' }]);
+    }
+    const seen = await store.received(deps.db, partner.id, x.controlNumber);
+    if (seen !== undefined) return ok(await answerOf(seen));
+
+    const groupsOut: { functionalId: string; controlNumber: string; envelopeErrors: number[]; sets: SetAcknowledgement[] }[] = [];
+    const outcomes: SetOutcome[] = [];
+    const accepted: { order: ShippingOrder; orderId: string }[] = [];
+    for (const g of x.groups) {
+      const groupErrors = [...g.envelopeErrors];
+      if (g.functionalId !== 'OW' && !groupErrors.includes(1)) groupErrors.unshift(1);
+      const acks: SetAcknowledgement[] = [];
+      for (const set of g.sets) {
+        const setErrors: number[] = [...set.envelopeErrors];
+        let segmentErrors: SegmentError[] = [];
+        let order: ShippingOrder | undefined;
+        if (set.type !== '940') setErrors.unshift(1);
+        else if (!/^[0-9]{4,9}$/.test(set.controlNumber)) setErrors.push(7);
+        if (setErrors.length === 0) {
+          const read = readShippingOrder(set);
+          segmentErrors = read.errors;
+          if (read.order !== undefined) {
+            segmentErrors = await unknownSkus(read.order);
+            if (segmentErrors.length === 0) order = read.order;
+          }
+        }
+        let orderId: string | null = null;
+        let intakeError: string | null = null;
+        if (order !== undefined && groupErrors.length === 0) {
+          const orders = apis.orders();
+          if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
+          const received = await orders.receive({
+            externalId: ediExternalId(partner, order.depositorOrderNumber), siteId: partner.siteId, carrier: order.carrier ?? partner.carrier,
+            shipTo: order.shipTo, lines: mergeLines(order),
+          }, meta);
+          if (received.ok) {
+            orderId = received.value.orderId;
+            accepted.push({ order, orderId });
+          } else {
+            intakeError = `${received.code}: ${received.message}`;
+            // The 997 has no words for a business refusal: it names the order number (W05-02) as the element in error.
+            segmentErrors = [{ segmentId: 'W05', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: order.depositorOrderNumber, message: intakeError }] }];
+          }
+        }
+        acks.push({ type: set.type, controlNumber: set.controlNumber, setErrors, segmentErrors });
+        outcomes.push({
+          type: set.type, controlNumber: set.controlNumber, status: orderId === null ? 'REJECTED' : 'ACCEPTED',
+          depositorOrderNumber: order?.depositorOrderNumber ?? depositorNumberOf(set.segments), orderId, errors: segmentErrors, intakeError,
+        });
+      }
+      groupsOut.push({ functionalId: g.functionalId, controlNumber: g.controlNumber, envelopeErrors: groupErrors, sets: acks });
+    }
+
+    const nAccepted = outcomes.filter((o) => o.status === 'ACCEPTED').length;
+    const status = nAccepted === 0 ? 'REJECTED' : nAccepted === outcomes.length ? 'ACCEPTED' : 'PARTLY_ACCEPTED';
+    return deps.db.tx(async (tx) => {
+      const at = now();
+      const inDoc = await store.insertDocument(tx, {
+        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: x.groups[0]?.sets[0]?.type ?? '940', interchangeControl: x.controlNumber,
+        status, orderIds: accepted.map((a) => a.orderId), references: outcomes.flatMap((o) => (o.depositorOrderNumber === null ? [] : [o.depositorOrderNumber])),
+        replyTo: null, body: raw, now: at,
+      });
+      // Two requests with one interchange raced: the first one's answer stands (the orders were idempotent on externalId).
+      if (inDoc === undefined) {
+        const first = await store.received(tx, partner.id, x.controlNumber);
+        return first === undefined ? reject('CONFLICT', 'the interchange is being received by another request') : ok(await answerOf(first));
+      }
+      const control = await store.nextControlNumber(tx);
+      const body = writeInterchange({
+        parties: parties(partner), functionalId: 'FA', interchangeControl: control, groupControl: control, at, d: x.delimiters, usage: x.usage === 'T' ? 'T' : 'P',
+        sets: groupsOut.map((g, i) => ({ type: '997', controlNumber: String(i + 1).padStart(4, '0'), body: functionalAck(g, g.sets, x.delimiters) })),
+      });
+      const ack = await store.insertDocument(tx, {
+        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: '997', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+        orderIds: inDoc.orderIds, references: inDoc.references, replyTo: inDoc.id, body, now: at,
+      });
+      if (ack === undefined) throw new Error('a generated 997 could not be stored');
+      for (const a of accepted) {
+        await store.insertOrder(tx, {
+          orderId: a.orderId, partnerId: partner.id, documentId: inDoc.id, siteId: partner.siteId, depositorOrderNumber: a.order.depositorOrderNumber,
+          purchaseOrderNumber: a.order.purchaseOrderNumber, shipTo: a.order.shipTo, lines: [...a.order.lines], now: at,
+        });
+      }
+      await announce(tx, [inDoc, ack], meta);
+      return ok({
+        documentId: inDoc.id, interchangeControl: x.controlNumber, status, duplicate: false,
+        acknowledgement: { documentId: ack.id, interchangeControl: ack.interchangeControl, body }, transactionSets: outcomes,
+      });
+    });
+  }
+
+  async function announce(tx: Tx, docs: readonly EdiDocument[], meta: EventMeta): Promise<void> {
+    await deps.bus.append(tx, 'integrations', docs.map((d) => ({
+      type: IntegrationsEvents.ediDocumentRecorded, subject: d.id,
+      data: { documentId: d.id, partnerId: d.partnerId, direction: d.direction, docType: d.docType, status: d.status, orderIds: d.orderIds, references: d.references },
+    })), meta);
+  }
+
+  async function packagePacked(tx: Tx, p: PackagePacked): Promise<void> {
+    if ((await store.order(tx, p.orderId)) === undefined) return;
+    await store.addPackage(tx, p.orderId, { packageId: p.packageId, weightG: p.weightG, lines: p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) });
+  }
+  async function packageRepacked(tx: Tx, p: PackageRepacked): Promise<void> {
+    if ((await store.order(tx, p.orderId)) !== undefined) await store.dropPackage(tx, p.orderId, p.packageId);
+  }
+  async function shipmentDispatched(tx: Tx, s: ShipmentDispatched): Promise<void> {
+    if ((await store.order(tx, s.orderId)) === undefined) return;
+    await store.addShipment(tx, s.orderId, { shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber });
+  }
+
+  /** An EDI order shipped: its 945 and 856, written once (the row is locked; `advised_at` marks it done). */
+  async function orderShipped(tx: Tx, shipped: OrderShipped, meta: EventMeta): Promise<void> {
+    const o = await store.order(tx, shipped.orderId, true);
+    if (o === undefined || o.advisedAt !== null) return;
+    const partner = await store.partner(tx, o.partnerId);
+    if (partner === undefined) return;
+    const site = await apis.locations.getSite(o.siteId);
+    const at = now();
+    const doc: ShippedOrder = {
+      orderId: o.orderId, depositorOrderNumber: o.depositorOrderNumber, purchaseOrderNumber: o.purchaseOrderNumber, shipTo: o.shipTo,
+      shipFromName: site?.name ?? o.siteId, partial: shipped.partial, shippedAt: at, shipments: o.shipments, packages: o.packages,
+      lines: shippedLines(o, shipped),
+    };
+    const written: EdiDocument[] = [];
+    for (const [type, functionalId, body] of [['945', 'SW', warehouseShippingAdvice], ['856', 'SH', shipNotice]] as const) {
+      const control = await store.nextControlNumber(tx);
+      const text = writeInterchange({ parties: parties(partner), functionalId, interchangeControl: control, groupControl: control, at, sets: [{ type, controlNumber: '0001', body: body(doc, { element: '*', component: '>', segment: '~' }) }] });
+      const problems = validateOutbound(text).problems;
+      if (problems.length > 0) throw new Error(`generated ${type} breaks the segment rules: ${problems.join('; ')}`);
+      const d = await store.insertDocument(tx, {
+        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: type, interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+        orderIds: [o.orderId], references: [o.depositorOrderNumber, ...(o.purchaseOrderNumber === null ? [] : [o.purchaseOrderNumber]), ...o.shipments.map((s) => s.shipmentId)],
+        replyTo: null, body: text, now: at,
+      });
+      if (d !== undefined) written.push(d);
+    }
+    await store.advised(tx, o.orderId, at);
+    await announce(tx, written, meta);
+  }
+
+  async function getDocument(id: string): Promise<Outcome<EdiDocument & { body: string }>> {
+    const d = await store.document(deps.db, id);
+    return d === undefined ? reject('NOT_FOUND', `no EDI document ${id}`) : ok(d);
+  }
+
+  return {
+    createPartner, listPartners: (after: string | null, limit: number) => store.partners(deps.db, after, limit),
+    receiveX12, getDocument,
+    listDocuments: (f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number) =>
+      store.documents(deps.db, f, after, limit),
+    packagePacked, packageRepacked, shipmentDispatched, orderShipped,
+  };
+}
+
+export type EdiService = ReturnType<typeof ediService>;
+
+/** One intake line per SKU (quantities of a SKU on several W01 lines added up, as the order intake takes them). */
+function mergeLines(order: ShippingOrder): { sku: string; quantity: number }[] {
+  const q = new Map<string, number>();
+  for (const l of order.lines) q.set(l.sku, (q.get(l.sku) ?? 0) + l.quantity);
+  return [...q].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** The 940's lines with what shipped: a SKU's shipped units fill its lines in 940 order. */
+function shippedLines(o: EdiOrder, shipped: OrderShipped): ShippedOrder['lines'] {
+  const left = new Map<string, number>();
+  for (const l of shipped.lines) left.set(l.sku, (left.get(l.sku) ?? 0) + l.shipped);
+  return o.lines.map((l) => {
+    const n = Math.min(l.quantity, left.get(l.sku) ?? 0);
+    left.set(l.sku, (left.get(l.sku) ?? 0) - n);
+    return { lineNo: l.lineNo, sku: l.sku, qualifier: l.qualifier, upc: l.upc, ordered: l.quantity, shipped: n };
+  });
+}
+
+function depositorNumberOf(segments: readonly { id: string; elements: readonly string[] }[]): string | null {
+  const w05 = segments.find((s) => s.id === 'W05');
+  const n = w05?.elements[1]?.trim();
+  return n === undefined || n === '' ? null : n;
+}

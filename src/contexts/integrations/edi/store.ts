@@ -1,0 +1,126 @@
+import type { Executor } from '../../../platform/db/database.ts';
+import type { ShipTo } from '../../../contracts/orders.ts';
+import type { ShippingOrderLine } from './x940.ts';
+
+export type EdiDirection = 'IN' | 'OUT';
+export type EdiDocumentStatus = 'ACCEPTED' | 'PARTLY_ACCEPTED' | 'REJECTED' | 'GENERATED';
+
+export interface Partner {
+  id: string;
+  name: string;
+  isaQualifier: string;
+  isaId: string;
+  ourQualifier: string;
+  ourId: string;
+  siteId: string;
+  carrier: string;
+  createdAt: Date;
+}
+
+export interface EdiDocument {
+  id: string;
+  partnerId: string;
+  direction: EdiDirection;
+  docType: string;
+  interchangeControl: string;
+  status: EdiDocumentStatus;
+  orderIds: string[];
+  references: string[];
+  replyTo: string | null;
+  createdAt: Date;
+}
+
+export interface EdiOrder {
+  orderId: string;
+  partnerId: string;
+  siteId: string;
+  depositorOrderNumber: string;
+  purchaseOrderNumber: string | null;
+  shipTo: ShipTo;
+  lines: ShippingOrderLine[];
+  shipments: { shipmentId: string; carrier: string; trackingNumber: string }[];
+  packages: { packageId: string; weightG: number; lines: { sku: string; quantity: number }[] }[];
+  advisedAt: Date | null;
+}
+
+const PARTNER = `id, name, isa_qualifier AS "isaQualifier", isa_id AS "isaId", our_qualifier AS "ourQualifier", our_id AS "ourId",
+  site_id AS "siteId", carrier, created_at AS "createdAt"`;
+const DOC = `id, partner_id AS "partnerId", direction, doc_type AS "docType", interchange_control AS "interchangeControl", status,
+  order_ids AS "orderIds", references_ AS "references", reply_to AS "replyTo", created_at AS "createdAt"`;
+const ORDER = `order_id AS "orderId", partner_id AS "partnerId", site_id AS "siteId", depositor_order_number AS "depositorOrderNumber",
+  purchase_order_number AS "purchaseOrderNumber", ship_to AS "shipTo", lines, shipments, packages, advised_at AS "advisedAt"`;
+
+/** SQL of the EDI tables (integrations schema). */
+export const ediStore = {
+  async insertPartner(db: Executor, p: Omit<Partner, 'createdAt'> & { now: Date }): Promise<Partner | undefined> {
+    return (await db.query<Partner>(
+      `INSERT INTO integrations.edi_partners (id, name, isa_qualifier, isa_id, our_qualifier, our_id, site_id, carrier, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (isa_qualifier, isa_id) DO NOTHING RETURNING ${PARTNER}`,
+      [p.id, p.name, p.isaQualifier, p.isaId, p.ourQualifier, p.ourId, p.siteId, p.carrier, p.now]))[0];
+  },
+  async partners(db: Executor, after: string | null, limit: number): Promise<Partner[]> {
+    return db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`, [after, limit]);
+  },
+  async partnerBySender(db: Executor, qualifier: string, id: string): Promise<Partner | undefined> {
+    return (await db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE isa_qualifier = $1 AND isa_id = $2`, [qualifier, id]))[0];
+  },
+  async partner(db: Executor, id: string): Promise<Partner | undefined> {
+    return (await db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE id = $1`, [id]))[0];
+  },
+  async nextControlNumber(db: Executor): Promise<number> {
+    const rows = await db.query<{ n: string }>(`SELECT nextval('integrations.edi_control_numbers')::text AS n`);
+    return Number(rows[0]?.n);
+  },
+  /** Inserts a document; undefined when the partner's interchange was received already (IN only). */
+  async insertDocument(db: Executor, d: Omit<EdiDocument, 'createdAt'> & { body: string; now: Date }): Promise<EdiDocument | undefined> {
+    return (await db.query<EdiDocument>(
+      `INSERT INTO integrations.edi_documents (id, partner_id, direction, doc_type, interchange_control, status, order_ids, references_, reply_to, body, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING ${DOC}`,
+      [d.id, d.partnerId, d.direction, d.docType, d.interchangeControl, d.status, d.orderIds, d.references, d.replyTo, d.body, d.now]))[0];
+  },
+  async received(db: Executor, partnerId: string, control: string): Promise<EdiDocument | undefined> {
+    return (await db.query<EdiDocument>(
+      `SELECT ${DOC} FROM integrations.edi_documents WHERE partner_id = $1 AND interchange_control = $2 AND direction = 'IN'`, [partnerId, control]))[0];
+  },
+  async replyOf(db: Executor, documentId: string): Promise<(EdiDocument & { body: string }) | undefined> {
+    return (await db.query<EdiDocument & { body: string }>(`SELECT ${DOC}, body FROM integrations.edi_documents WHERE reply_to = $1 ORDER BY id LIMIT 1`, [documentId]))[0];
+  },
+  async document(db: Executor, id: string): Promise<(EdiDocument & { body: string }) | undefined> {
+    return (await db.query<EdiDocument & { body: string }>(`SELECT ${DOC}, body FROM integrations.edi_documents WHERE id = $1`, [id]))[0];
+  },
+  async documents(db: Executor, f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number): Promise<EdiDocument[]> {
+    return db.query<EdiDocument>(
+      `SELECT ${DOC} FROM integrations.edi_documents
+       WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR doc_type = $2) AND ($3::text IS NULL OR direction = $3)
+         AND ($4::text IS NULL OR order_ids @> ARRAY[$4]) AND ($5::text IS NULL OR references_ @> ARRAY[$5]) AND ($6::text IS NULL OR id > $6)
+       ORDER BY id LIMIT $7`,
+      [f.partnerId ?? null, f.docType ?? null, f.direction ?? null, f.orderId ?? null, f.reference ?? null, after, limit]);
+  },
+  async insertOrder(db: Executor, o: Omit<EdiOrder, 'shipments' | 'packages' | 'advisedAt'> & { documentId: string; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO integrations.edi_orders (order_id, partner_id, document_id, site_id, depositor_order_number, purchase_order_number, ship_to, lines, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
+      [o.orderId, o.partnerId, o.documentId, o.siteId, o.depositorOrderNumber, o.purchaseOrderNumber, JSON.stringify(o.shipTo), JSON.stringify(o.lines), o.now]);
+  },
+  async order(db: Executor, orderId: string, lock = false): Promise<EdiOrder | undefined> {
+    return (await db.query<EdiOrder>(`SELECT ${ORDER} FROM integrations.edi_orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId]))[0];
+  },
+  async addPackage(db: Executor, orderId: string, p: EdiOrder['packages'][number]): Promise<void> {
+    await db.query(
+      `UPDATE integrations.edi_orders SET packages = (SELECT coalesce(jsonb_agg(x), '[]') FROM jsonb_array_elements(packages) x WHERE x->>'packageId' <> $2) || jsonb_build_array($3::jsonb)
+       WHERE order_id = $1`, [orderId, p.packageId, JSON.stringify(p)]);
+  },
+  async dropPackage(db: Executor, orderId: string, packageId: string): Promise<void> {
+    await db.query(
+      `UPDATE integrations.edi_orders SET packages = (SELECT coalesce(jsonb_agg(x), '[]') FROM jsonb_array_elements(packages) x WHERE x->>'packageId' <> $2) WHERE order_id = $1`,
+      [orderId, packageId]);
+  },
+  async addShipment(db: Executor, orderId: string, s: EdiOrder['shipments'][number]): Promise<void> {
+    await db.query(
+      `UPDATE integrations.edi_orders SET shipments = shipments || jsonb_build_array($2::jsonb)
+       WHERE order_id = $1 AND NOT shipments @> jsonb_build_array(jsonb_build_object('shipmentId', $3::text))`, [orderId, JSON.stringify(s), s.shipmentId]);
+  },
+  async advised(db: Executor, orderId: string, now: Date): Promise<void> {
+    await db.query(`UPDATE integrations.edi_orders SET advised_at = $2 WHERE order_id = $1`, [orderId, now]);
+  },
+};

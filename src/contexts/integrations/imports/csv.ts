@@ -1,0 +1,82 @@
+import { parse } from 'csv-parse/sync';
+
+/** A row error of an import, as the file shows it: its line number (the header is line 1), the column, why. */
+export interface RowError {
+  readonly row: number;
+  readonly column: string;
+  readonly message: string;
+}
+
+export interface CsvRecord {
+  /** The line the record starts on (header = 1). */
+  readonly row: number;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * A CSV file (RFC 4180: commas, double quotes, a header line naming the columns) as records; a UTF-8 BOM is dropped,
+ * values are trimmed, blank lines skipped. A file that cannot be read as CSV (an unclosed quote, a record with more
+ * fields than the header) is one error naming its line.
+ */
+export function readCsv(text: string, required: readonly string[], known: readonly string[]): { records: CsvRecord[]; errors: RowError[] } {
+  let parsed: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    parsed = parse<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count_less: true });
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 1;
+    return { records: [], errors: [{ row: line, column: '', message: `not readable as CSV: ${(e as Error).message}` }] };
+  }
+  const header = parsed[0] === undefined ? headerOf(text) : Object.keys(parsed[0].record);
+  const errors: RowError[] = [];
+  for (const c of required) if (!header.includes(c)) errors.push({ row: 1, column: c, message: `the header has no ${c} column` });
+  for (const c of header) if (!known.includes(c)) errors.push({ row: 1, column: c, message: `unknown column (columns: ${known.join(', ')})` });
+  if (errors.length > 0) return { records: [], errors };
+  // info.lines is the line the record ended on; a quoted value may span lines, so the start is counted from the previous end.
+  let previousEnd = 1;
+  const records = parsed.map(({ record, info }) => {
+    const row = previousEnd + 1;
+    previousEnd = info.lines;
+    return { row, values: record };
+  });
+  return { records, errors };
+}
+
+function headerOf(text: string): string[] {
+  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  return first === '' ? [] : first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+}
+
+/** A column's value read as a type, or the error for its row. */
+export class RowReader {
+  readonly errors: RowError[] = [];
+  constructor(private readonly rec: CsvRecord) {}
+
+  private fail(column: string, message: string): undefined {
+    this.errors.push({ row: this.rec.row, column, message });
+    return undefined;
+  }
+
+  text(column: string, o: { required?: boolean; max?: number } = {}): string | undefined {
+    const v = this.rec.values[column] ?? '';
+    if (v === '') return o.required === true ? this.fail(column, 'is required') : undefined;
+    if (o.max !== undefined && v.length > o.max) return this.fail(column, `is longer than ${o.max} characters`);
+    return v;
+  }
+
+  int(column: string, o: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
+    const v = this.rec.values[column] ?? '';
+    if (v === '') return o.required === true ? this.fail(column, 'is required') : undefined;
+    if (!/^-?[0-9]+$/.test(v)) return this.fail(column, `must be a whole number, not "${v}"`);
+    const n = Number(v);
+    if (o.min !== undefined && n < o.min) return this.fail(column, `must be at least ${o.min}`);
+    if (o.max !== undefined && n > o.max) return this.fail(column, `must be at most ${o.max}`);
+    return n;
+  }
+
+  bool(column: string): boolean | undefined {
+    const v = (this.rec.values[column] ?? '').toLowerCase();
+    if (v === '' || v === 'false' || v === '0' || v === 'no' || v === 'n') return false;
+    if (v === 'true' || v === '1' || v === 'yes' || v === 'y') return true;
+    return this.fail(column, `must be true or false, not "${v}"`);
+  }
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
+import { parseInterchange } from '../../src/contexts/integrations/edi/x12.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * Issue 15, acceptance (b): a 940 in becomes an order that ships, and the 945 and 856 PakLog writes when it ships pass the
+ * segment rules and carry the 940's identifiers; a malformed 940 gets a 997 that names its errors and makes no order.
+ */
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(call, { siteCode: 'EDI', aisles: 2, bays: 2, levels: 1, skus: 2 });
+  await receiveStock(call, w, 20, 1);
+});
+afterAll(async () => t.close());
+
+const isa = (control: string, sender = 'RETAILCO'): string =>
+  `ISA*00*          *00*          *ZZ*${sender.padEnd(15)}*ZZ*PAKLOG         *261201*0900*U*00401*${control}*0*T*>~`;
+
+function interchange(control: string, sets: string[][], o: { groupControl?: string; geControl?: string } = {}): string {
+  const body = sets.map((segments, i) => {
+    const st = String(i + 1).padStart(4, '0');
+    return [`ST*940*${st}~`, ...segments, `SE*${segments.length + 2}*${st}~`];
+  }).flat();
+  return [isa(control), `GS*OW*RETAILCO*PAKLOG*20261201*0900*${o.groupControl ?? '7'}*X*004010~`, ...body, `GE*${sets.length}*${o.geControl ?? o.groupControl ?? '7'}~`, `IEA*1*${control}~`].join('\n');
+}
+
+const postX12 = (raw: string, role: 'integration' | 'operator' = 'integration') =>
+  t.request('POST', '/api/v1/edi/x12', { body: raw, role, headers: { 'content-type': 'text/plain' } });
+
+const segmentsOf = (raw: string, id: string): string[][] => {
+  const parsed = parseInterchange(raw);
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  return parsed.interchange.groups.flatMap((g) => g.sets.flatMap((s) => s.segments.filter((x) => x.id === id).map((x) => [...x.elements])));
+};
+
+describe('EDI X12', () => {
+  it('a 940 becomes an order; once shipped, a 945 and an 856 that pass the segment rules carry its identifiers', async () => {
+    expect((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status).toBe(201);
+    expect((await t.post('/api/v1/edi/partners', { name: 'Again', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).body.code).toBe('EDI_PARTNER_EXISTS');
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const raw = interchange('000000501', [[
+      'W05*N*RC-ORD-9001*PO-4455~',
+      'N1*ST*Grace Hopper~', 'N2*Navy Labs~', 'N3*1 Compiler Way*Suite 9~', 'N4*Arlington*VA*22201*US~', 'PER*IC*Grace*TE*5550100*EM*grace@example.com~',
+      'G62*10*20261202~',
+      'LX*1~', `W01*2*EA*012345678905*SK*${a}~`,
+      'LX*2~', `W01*1*EA**VN*${b}~`,
+      'W76*3~',
+    ]]);
+    // An operator may not send EDI.
+    expect((await postX12(raw, 'operator')).status).toBe(403);
+    const received = await postX12(raw);
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    expect(received.body).toMatchObject({ status: 'ACCEPTED', duplicate: false, transactionSets: [{ type: '940', status: 'ACCEPTED', depositorOrderNumber: 'RC-ORD-9001', errors: [] }] });
+    const orderId = received.body.transactionSets[0].orderId as string;
+    // The 997: accepted, addressed back to the partner, envelopes valid.
+    const ack = received.body.acknowledgement.body as string;
+    expect(validateOutbound(ack).problems).toEqual([]);
+    expect(segmentsOf(ack, 'AK1')).toEqual([['OW', '7']]);
+    expect(segmentsOf(ack, 'AK5')).toEqual([['A']]);
+    expect(segmentsOf(ack, 'AK9')).toEqual([['A', '1', '1', '1']]);
+    expect(ack).toMatch(/^ISA\*00\* {10}\*00\* {10}\*ZZ\*PAKLOG {9}\*ZZ\*RETAILCO {7}\*/);
+    // The same interchange again: the same answer, no second order.
+    const again = await postX12(raw);
+    expect(again.body).toMatchObject({ duplicate: true, documentId: received.body.documentId });
+    expect(again.body.acknowledgement.body).toBe(ack);
+
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body;
+    expect(order.externalId).toBe('EDI-RETAILCO-RC-ORD-9001');
+    expect(order.shipTo).toEqual({
+      name: 'Grace Hopper', company: 'Navy Labs', line1: '1 Compiler Way', line2: 'Suite 9', city: 'Arlington', state: 'VA', postalCode: '22201',
+      country: 'US', phone: '5550100', email: 'grace@example.com',
+    });
+    expect(order.lines.map((l: { sku: string; ordered: number }) => [l.sku, l.ordered])).toEqual([[a, 2], [b, 1]]);
+
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, w.siteId, 10);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    const shipment = await packAndShip(call, orderId);
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await t.settle();
+
+    const docs = await until('945 and 856', () => t.getAll<{ id: string; docType: string; direction: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration'),
+      (d) => d.some((x) => x.docType === '856'));
+    expect(docs.map((d) => `${d.direction} ${d.docType}`).sort()).toEqual(['IN 940', 'OUT 856', 'OUT 945', 'OUT 997']);
+    const byReference = await t.getAll<{ docType: string }>('/api/v1/edi/documents?reference=RC-ORD-9001&direction=OUT', 'integration');
+    expect(byReference.map((d) => d.docType).sort()).toEqual(['856', '945', '997']);
+    const text = async (type: string): Promise<string> => (await t.get(`/api/v1/edi/documents/${docs.find((d) => d.docType === type)!.id}`, 'integration')).body.body as string;
+
+    const advice = await text('945');
+    expect(validateOutbound(advice).problems).toEqual([]);
+    const w06 = segmentsOf(advice, 'W06')[0]!;
+    expect([w06[0], w06[1], w06[3], w06[5]]).toEqual(['F', 'RC-ORD-9001', shipment.trackingNumber, 'PO-4455']);
+    expect(segmentsOf(advice, 'N9')).toEqual([['OQ', '', orderId], ['BM', shipment.trackingNumber]]);
+    expect(segmentsOf(advice, 'W12')).toEqual([
+      ['CC', '2', '2', '0', 'EA', '012345678905', 'SK', a],
+      ['CC', '1', '1', '0', 'EA', '', 'VN', b],
+    ]);
+    expect(segmentsOf(advice, 'W03')[0]![0]).toBe('3');
+
+    const notice = await text('856');
+    expect(validateOutbound(notice).problems).toEqual([]);
+    expect(segmentsOf(notice, 'BSN')[0]!.slice(0, 2)).toEqual(['00', shipment.trackingNumber]);
+    expect(segmentsOf(notice, 'PRF')).toEqual([['PO-4455']]);
+    expect(segmentsOf(notice, 'REF')).toEqual([['CN', shipment.trackingNumber], ['CO', 'RC-ORD-9001'], ['OQ', '', orderId]]);
+    const items = segmentsOf(notice, 'SN1').map((s) => Number(s[1])).reduce((x, y) => x + y, 0);
+    expect(items).toBe(3);
+    const hl = segmentsOf(notice, 'HL');
+    expect(hl.map((h) => h[2])).toEqual(['S', 'O', 'P', ...hl.slice(3).map(() => 'I')]);
+    expect(segmentsOf(notice, 'CTT')).toEqual([[String(hl.length)]]);
+  }, 60_000);
+
+  it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
+    const sku = w.products[0]!.sku;
+    const raw = interchange('000000502', [
+      // Set 0001: W05-01 not N, no N3 in the ship-to loop, W01 quantity not a number, unknown segment.
+      ['W05*X*RC-BAD-1~', 'N1*ST*Bad Order~', 'N4*Arlington*VA*22201*US~', 'ZZZ*1~', 'LX*1~', `W01*two*EA**SK*${sku}~`],
+      // Set 0002: well formed but for an unknown SKU.
+      ['W05*N*RC-BAD-2~', 'N1*ST*Unknown Sku~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', 'W01*1*EA**SK*NO-SUCH-SKU~'],
+    ]);
+    const res = await postX12(raw);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('REJECTED');
+    expect(res.body.transactionSets.map((s: { status: string; orderId: string | null }) => [s.status, s.orderId])).toEqual([['REJECTED', null], ['REJECTED', null]]);
+    const ack = res.body.acknowledgement.body as string;
+    expect(validateOutbound(ack).problems).toEqual([]);
+    expect(segmentsOf(ack, 'AK2')).toEqual([['940', '0001'], ['940', '0002']]);
+    expect(segmentsOf(ack, 'AK3')).toEqual([
+      ['W05', '2', '', '8'], ['ZZZ', '5', '', '2'], ['W01', '7', '', '8'], ['N3', '8', '', '3'],
+      ['W01', '7', '', '8'],
+    ]);
+    expect(segmentsOf(ack, 'AK4')).toEqual([['1', '', '7', 'X'], ['1', '', '6', 'two'], ['5', '', '7', 'NO-SUCH-SKU']]);
+    expect(segmentsOf(ack, 'AK5')).toEqual([['R', '5'], ['R', '5']]);
+    expect(segmentsOf(ack, 'AK9')).toEqual([['R', '2', '2', '0']]);
+    for (const n of ['RC-BAD-1', 'RC-BAD-2']) expect((await t.get(`/api/v1/orders?externalId=EDI-RETAILCO-${n}`)).body.items).toHaveLength(0);
+
+    // Envelope errors: SE01 counts wrong and GE02 differs from GS06 → AK5 code 4, AK9 code 4.
+    const counted = interchange('000000503', [['W05*N*RC-BAD-3~', 'N1*ST*X~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', `W01*1*EA**SK*${sku}~`]], { groupControl: '8', geControl: '9' })
+      .replace('SE*8*0001', 'SE*5*0001');
+    const env = await postX12(counted);
+    expect(segmentsOf(env.body.acknowledgement.body as string, 'AK5')).toEqual([['R', '4']]);
+    expect(segmentsOf(env.body.acknowledgement.body as string, 'AK9')).toEqual([['R', '1', '1', '0', '4']]);
+    expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-BAD-3')).body.items).toHaveLength(0);
+
+    // No envelope at all, or an unknown sender: 422, nothing stored.
+    expect((await postX12('GS*OW*X~'.padEnd(120, ' '))).body.code).toBe('EDI_INTERCHANGE_INVALID');
+    expect((await postX12(counted.replace('RETAILCO       ', 'STRANGER       '))).body.code).toBe('EDI_PARTNER_UNKNOWN');
+  }, 30_000);
+});
