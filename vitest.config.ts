@@ -12,6 +12,8 @@ const ALONE = [
   'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts',
   'test/e2e/walkthrough.test.ts', 'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts',
   'src/platform/bus/broker-outage.int.test.ts', 'src/platform/db/embedded.int.test.ts',
+  // Two simulated days through the whole flow (hundreds of requests each, a simulated clock).
+  'src/simulate/simulate.int.test.ts',
 ];
 
 export default defineConfig({
