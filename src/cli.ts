@@ -301,7 +301,8 @@ program.command('simulate')
       const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
       try {
         const clock = manualClock(new Date(`${input.day}T00:00:00Z`));
-        const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, { clock });
+        // The simulator is this app's only client, and a day of minutes of requests would trip per-minute key limits.
+        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock });
         try {
           const key = (await app.apiKeys.create('paklog simulate', 'admin')).key;
           files = (await simulateDay(inProcessClient(app, key, clock), input, out)).files;

@@ -18,6 +18,8 @@ export const PICK_ZONE = 'A';
 const WAVE_SIZE = 200;
 /** Minutes between samples of the queues. */
 export const SAMPLE_EVERY_MIN = 15;
+/** Real time to wait before retrying a request refused with 429. */
+const RATE_LIMITED_WAIT_MS = 2_000;
 /** A day that has not finished by then stops (work left is reported). */
 const HORIZON_MIN = 48 * 60;
 
@@ -127,7 +129,12 @@ export async function runSimulation(client: PakLogClient, scenario: Scenario, op
   let apiCalls = 0;
   const call = async <T = unknown>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, accept: readonly number[] = [200, 201]): Promise<{ status: number; body: T }> => {
     apiCalls++;
-    const res = await client.request<T>(method, url, body);
+    let res = await client.request<T>(method, url, body);
+    // A running PakLog limits requests per key and minute (ADR 0018): wait as any client would, then try again.
+    for (let tries = 0; res.status === 429 && tries < 120; tries++) {
+      await new Promise((r) => setTimeout(r, RATE_LIMITED_WAIT_MS));
+      res = await client.request<T>(method, url, body);
+    }
     if (!accept.includes(res.status)) throw new ApiError(`${method} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
     return res;
   };
