@@ -306,10 +306,10 @@ export async function runSimulation(client: PakLogClient, scenario: Scenario, op
           waves++;
           any = true;
         }
-        if (any) {
-          await client.settle();
-          wake('picker', now);
-        }
+        if (any) await client.settle();
+        // Idle pickers look again when a wave went out, or (over HTTP, where tasks appear after the release's events are
+        // handled) while released orders wait to be picked.
+        if (any || released.size > picked.size) wake('picker', now);
         if (!done() && now < HORIZON_MIN) queue.push(now + input.waveEveryMin, { kind: 'wave' });
         return;
       }
@@ -349,13 +349,17 @@ export async function runSimulation(client: PakLogClient, scenario: Scenario, op
       }
       case 'packDone': {
         const id = orderId[ev.order]!;
-        // Over HTTP pack-ship may not have heard of the last pick yet (409): the packer tries again a minute later.
-        const pkg = await call('POST', '/api/v1/packages', { orderId: id }, [200, 201, 409]);
-        if (pkg.status === 409) {
+        const later = async (): Promise<void> => {
+          await client.settle();
           queue.push(now + 1, { kind: 'packDone', worker: ev.worker, order: ev.order, startMin: ev.startMin });
-          return;
-        }
-        const shipment = await call<{ id: string }>('POST', '/api/v1/shipments', { orderId: id });
+        };
+        // Over HTTP PakLog handles the picks' events in the background: the packer waits (a simulated minute at a time)
+        // until the order is PICKED, and packs what pack-ship has not packed yet before booking the shipment.
+        if (!client.simulatedClock && (await call<{ status: string }>('GET', `/api/v1/orders/${id}`)).body.status !== 'PICKED') return later();
+        const pkg = await call('POST', '/api/v1/packages', { orderId: id }, [200, 201, 409]);
+        if (pkg.status === 409 && client.simulatedClock) throw new ApiError(`pack ${id} refused: ${JSON.stringify(pkg.body)}`);
+        const shipment = await call<{ id: string }>('POST', '/api/v1/shipments', { orderId: id }, [200, 201, 409]);
+        if (shipment.status === 409) return later();
         await call('POST', `/api/v1/shipments/${shipment.body.id}/dispatch`);
         busy.packS += (now - ev.startMin) * 60;
         spread(ev.startMin, now, 'packBusyS');
