@@ -8,6 +8,7 @@
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test (a fresh database is created on it).
  */
 import { loadavg } from 'node:os';
+import { relative } from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { manualClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
@@ -49,7 +50,7 @@ export async function main(args: string[]): Promise<void> {
         packers: input.shifts.filter((s) => s.role === 'packer').reduce((s, x) => s + x.count, 0),
         wallSeconds: Math.round(r.wallSeconds), orderLinesPerSecond: Math.round((r.lines / r.wallSeconds) * 10) / 10, apiCalls: r.apiCalls,
         labour: report.labour, cutoff: r.cutoff, throughput: report.throughput, utilisation: report.utilisation, travel: report.travel,
-        report: files.markdown,
+        report: relative(process.cwd(), files.markdown),
       };
       console.log(JSON.stringify(result, null, 2));
       console.log(`written ${writeResult('simulate', result)}`);

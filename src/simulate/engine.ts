@@ -392,9 +392,11 @@ export async function runSimulation(client: PakLogClient, scenario: Scenario, op
     }
   };
 
+  const lastShiftEndMin = Math.max(0, ...scenario.workers.map((w) => w.toMin));
   let lastReport = 0;
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-    if (next.at > HORIZON_MIN) break;
+    // Past the last shift, with nobody at work, nothing more happens today: what is left is reported as left.
+    if (next.at > HORIZON_MIN || (next.at > lastShiftEndMin && !state.includes('busy'))) break;
     client.setTime(at(next.at));
     await handle(next.at, next.event);
     if (options.onProgress !== undefined && (performance.now() - lastReport > 200 || done())) {
