@@ -44,6 +44,13 @@ module.exports = {
       to: { path: '^src/(platform|contexts|contracts|gateway)|^(node:)?(fs|net|http|https|child_process|pg)$', dependencyTypes: ['local', 'npm', 'core', 'npm-dev'] },
     },
     {
+      name: 'simulator-drives-from-outside',
+      comment: 'paklog simulate talks to PakLog through its public API only (ADR 0038): no context, app or platform internals',
+      severity: 'error',
+      from: { path: '^src/simulate/' },
+      to: { path: '^src/(contexts|gateway|rpc|platform|app\\.ts|main\\.ts)' },
+    },
+    {
       name: 'http-reaches-no-store',
       comment: "A context's routes (http.ts) call its service, use cases or queries, never its store: SQL stays behind the rules.",
       severity: 'error',

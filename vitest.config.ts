@@ -15,6 +15,8 @@ const ALONE = [
   'src/platform/bus/broker-outage.int.test.ts', 'src/platform/db/embedded.int.test.ts',
   // Browser tests (real chromium) and the UI build they share.
   'test/ui/*.test.ts',
+  // Two simulated days through the whole flow (hundreds of requests each, a simulated clock).
+  'src/simulate/simulate.int.test.ts',
 ];
 
 export default defineConfig({

@@ -318,6 +318,81 @@ program.command('export <kind>')
     }
   });
 
+program.command('simulate')
+  .description('A simulated day through the real APIs (discrete-event, simulated clock): arrivals, pickers, packers, breaks; '
+    + 'writes a report (Markdown, SVG charts, JSON). In-process on the configured database by default; --url drives a running PakLog')
+  .option('--lines <n>', 'order lines of the day', '2000')
+  .option('--seed <n>', 'random seed (same seed, same day)', '1')
+  .option('--day <YYYY-MM-DD>', 'the simulated day (UTC); in-process, PakLog\'s clock runs through it', new Date().toISOString().slice(0, 10))
+  .option('--site <code>', 'code of the site the simulation creates (must not exist)', 'SIM')
+  .option('--aisles <n>', 'aisles of the generated layout', '20')
+  .option('--bays <n>', 'bays per aisle', '20')
+  .option('--skus <n>', 'products (one pick face each)', '400')
+  .option('--pickers <n>', 'pickers per shift (two shifts, 06–14 and 14–22; default from the work)')
+  .option('--packers <n>', 'packers per shift (default from the work)')
+  .option('--cutoff <HH:MM>', 'the carrier cut-off (OWN_FLEET)', '18:00')
+  .option('--wave-every <min>', 'minutes between waves', '15')
+  .option('--out <dir>', 'where the report goes', 'simulation')
+  .option('--url <url>', 'drive a running PakLog over HTTP (its own clock) instead of in-process')
+  .option('--api-key <key>', 'API key for --url (admin or manager; default PAKLOG_API_KEY)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const { simulateDay, progressBar } = await import('./simulate/run.ts');
+    const { DEFAULT_OPERATOR_TIMES, defaultShifts } = await import('./simulate/scenario.ts');
+    const int = (name: string): number => {
+      const v = Number(o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
+      if (!Number.isInteger(v) || v < 0) {
+        console.error(`paklog simulate: --${name} must be a whole number`);
+        process.exit(2);
+      }
+      return v;
+    };
+    const cutoff = /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(o.cutoff ?? '');
+    if (cutoff === null || !/^\d{4}-\d{2}-\d{2}$/.test(o.day ?? '')) {
+      console.error('paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD');
+      process.exit(2);
+    }
+    const shifts = defaultShifts(int('lines'), DEFAULT_OPERATOR_TIMES, 150).map((s) => {
+      const override = s.role === 'picker' ? o.pickers : o.packers;
+      return override === undefined ? s : { ...s, count: int(s.role === 'picker' ? 'pickers' : 'packers') };
+    });
+    const input = {
+      seed: int('seed'), lines: int('lines'), day: o.day!, site: { code: o.site!, aisles: int('aisles'), bays: int('bays'), levels: 3, skus: int('skus') },
+      shifts, cutoffMin: Number(cutoff[1]) * 60 + Number(cutoff[2]), cutoffLeadMin: 120, waveEveryMin: int('wave-every'),
+    };
+    const out = { outDir: o.out!, name: 'simulation', onProgress: progressBar() };
+    let files;
+    if (o.url !== undefined) {
+      const key = o['apiKey'] ?? process.env.PAKLOG_API_KEY;
+      if (key === undefined) {
+        console.error('paklog simulate: --url needs --api-key or PAKLOG_API_KEY');
+        process.exit(2);
+      }
+      const { httpClient } = await import('./simulate/client.ts');
+      files = (await simulateDay(httpClient(o.url, key), input, out)).files;
+    } else {
+      const { buildApp } = await import('./app.ts');
+      const { openDatabase } = await import('./main.ts');
+      const { manualClock } = await import('./platform/clock.ts');
+      const { inProcessClient } = await import('./simulate/client.ts');
+      const cfg = config();
+      const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
+      try {
+        const clock = manualClock(new Date(`${input.day}T00:00:00Z`));
+        // The simulator is this app's only client, and a day of minutes of requests would trip per-minute key limits.
+        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock });
+        try {
+          const key = (await app.apiKeys.create('paklog simulate', 'admin')).key;
+          files = (await simulateDay(inProcessClient(app, key, clock), input, out)).files;
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await embedded?.stop();
+      }
+    }
+    console.log(`report: ${files.markdown}\nfigures: ${files.json}\ncharts: ${files.charts.join(', ')}`);
+  });
+
 // The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result.
 function readInput(file: string | undefined): unknown {
   const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
