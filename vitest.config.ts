@@ -1,22 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that start real `paklog` processes or clusters, kill them, or race many requests against timing: they run one
- * at a time, after the rest, so that no other test's load decides their timeouts. Everything else runs two files at a
- * time (the CI machine has two cores; each file has its own database), in two long-lived workers that import the app's
- * modules once (`isolate: false`: importing them again for each of ~170 files cost more CPU than the tests themselves).
- * A test file must therefore leave no global state behind: each starts its own app on its own database.
+ * Files that kill processes, stop brokers or race many requests against timing: they run one at a time, last, so that
+ * no other test's load decides their timeouts.
  */
 const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
-  'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts',
-  'test/e2e/walkthrough.test.ts', 'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts',
-  'test/e2e/dist-build.test.ts', 'test/e2e/logs.test.ts', 'test/e2e/split-traces.test.ts', 'test/deploy/helm.test.ts',
-  'src/platform/bus/broker-outage.int.test.ts', 'src/platform/db/embedded.int.test.ts',
+  'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts', 'test/e2e/split-traces.test.ts',
+  'src/platform/bus/broker-outage.int.test.ts',
   // Browser tests (real chromium) and the UI build they share.
   'test/ui/*.test.ts',
   // Two simulated days through the whole flow (hundreds of requests each, a simulated clock).
   'src/simulate/simulate.int.test.ts',
+];
+/**
+ * Files that start `paklog` processes (or a build) but time nothing tightly: two at a time, after the in-process files,
+ * each in a fresh worker. Everything else runs two files at a time (the CI machine has two cores; each file has its
+ * own database), in two long-lived workers that import the app's modules once (`isolate: false`: importing them again
+ * for each of ~200 files cost more CPU than the tests themselves). A test file must therefore leave no global state
+ * behind: each starts its own app on its own database.
+ */
+const PROCESSES = [
+  'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts', 'test/e2e/walkthrough.test.ts',
+  'test/e2e/dist-build.test.ts', 'test/e2e/logs.test.ts', 'test/deploy/helm.test.ts', 'src/platform/db/embedded.int.test.ts',
 ];
 
 export default defineConfig({
@@ -27,8 +33,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ALONE, maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 2, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });
