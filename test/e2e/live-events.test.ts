@@ -23,6 +23,39 @@ describe('the live event stream', () => {
     expect((await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': 'pk_wrong' } })).status).toBe(401);
   });
 
+  it('tells a caller limited to some sites only of their events and of those of no site', async () => {
+    const mine = await t.post<{ id: string }>('/api/v1/sites', { code: 'LIVEA', name: 'Mine' });
+    const limited = (await t.app.apiKeys.create('site A viewer', 'viewer', undefined, [mine.body.id])).key;
+    const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': limited } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const frames: { id: string; type: string }[] = [];
+    const product = `LIVE-SKU-${Date.now()}`;
+    const read = (async () => {
+      let buffer = '';
+      while (!frames.some((f) => f.type === 'catalog.product.created.v1')) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        const parts = buffer.split('\n\n');
+        buffer = parts.pop()!;
+        for (const p of parts) if (p.startsWith('data: ')) frames.push(...JSON.parse(p.slice(6)));
+      }
+    })();
+    // Another site's event, then one of its own site, then one of no site (the last one the reader waits for).
+    const other = await t.post<{ id: string }>('/api/v1/sites', { code: 'LIVEB', name: 'Not mine' });
+    const location = await t.post<{ id: string }>(`/api/v1/sites/${mine.body.id}/locations`, { code: 'A-01-01-1', type: 'PICK_FACE', x: 1, y: 1 });
+    expect([other.status, location.status]).toEqual([201, 201]);
+    await t.settle();
+    expect((await t.post('/api/v1/products', { sku: product, description: 'Live product', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 })).status).toBe(201);
+    await read;
+    await reader.cancel();
+    const ids = async (subject: string) => ((await t.get(`/api/v1/events?subject=${subject}`)).body.items as { id: string }[]).map((e) => e.id);
+    const heard = new Set(frames.map((f) => f.id));
+    expect((await ids(other.body.id)).filter((id) => heard.has(id))).toEqual([]);
+    expect((await ids(location.body.id)).every((id) => heard.has(id))).toBe(true);
+  });
+
   it('streams each committed event as its id, type and time only (no data), and ends when the app closes', async () => {
     const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': t.keys.viewer } });
     expect(res.status).toBe(200);

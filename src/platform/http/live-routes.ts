@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { EventEnvelope } from '../bus/envelope.ts';
-import { CAN } from './roles.ts';
+import { ALL_SITES, CAN } from './roles.ts';
 import type { HttpApp } from './server.ts';
 
 export interface LiveRouteDeps {
@@ -13,7 +13,8 @@ export interface LiveRouteDeps {
 /**
  * GET /api/v1/live: server-sent events for the browser apps (ADR 0035). Each frame is a JSON array of the events a
  * relay batch published, as `{ id, type, time }` only — what happened, not the data, so a caller learns which views
- * to read again (through the API, which checks its roles and sites) and nothing more. Authenticated like any call.
+ * to read again (through the API, which checks its roles and sites) and nothing more. Authenticated like any call; a
+ * caller limited to some sites hears only their events and those of no site (master data such as products).
  */
 export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<void> {
   const open = new Set<ServerResponse>();
@@ -34,9 +35,11 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
     });
     res.write(': connected\n\n');
     open.add(res);
+    const sites = req.principal?.sites ?? {};
+    const hears = (e: EventEnvelope): boolean => Object.hasOwn(sites, ALL_SITES) || e.siteid === undefined || Object.hasOwn(sites, e.siteid);
     const unsubscribe = deps.events((events) => {
-      const frame = events.map((e) => ({ id: e.id, type: e.type, time: e.time }));
-      res.write(`data: ${JSON.stringify(frame)}\n\n`);
+      const frame = events.filter(hears).map((e) => ({ id: e.id, type: e.type, time: e.time }));
+      if (frame.length > 0) res.write(`data: ${JSON.stringify(frame)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.heartbeatMs ?? 25_000);
     const stop = (): void => {
