@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
+type Frame = { id: string; type: string; time: string };
+
+/** Collects the stream's frames into `frames` until one of `type` arrives (or the stream ends). */
+async function readFrames(reader: ReadableStreamDefaultReader<string>, frames: Frame[], type: string): Promise<void> {
+  let buffer = '';
+  while (!frames.some((f) => f.type === type)) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    const parts = buffer.split('\n\n');
+    buffer = parts.pop()!;
+    for (const p of parts) if (p.startsWith('data: ')) frames.push(...(JSON.parse(p.slice(6)) as Frame[]));
+  }
+}
+
 /** GET /api/v1/live: the server-sent events the console follows (ADR 0035). */
 describe('the live event stream', () => {
   let t: TestApp;
@@ -29,19 +44,9 @@ describe('the live event stream', () => {
     const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': limited } });
     expect(res.status).toBe(200);
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const frames: { id: string; type: string }[] = [];
+    const frames: Frame[] = [];
     const product = `LIVE-SKU-${Date.now()}`;
-    const read = (async () => {
-      let buffer = '';
-      while (!frames.some((f) => f.type === 'catalog.product.created.v1')) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        const parts = buffer.split('\n\n');
-        buffer = parts.pop()!;
-        for (const p of parts) if (p.startsWith('data: ')) frames.push(...JSON.parse(p.slice(6)));
-      }
-    })();
+    const read = readFrames(reader, frames, 'catalog.product.created.v1');
     // Another site's event, then one of its own site, then one of no site (the last one the reader waits for).
     const other = await t.post<{ id: string }>('/api/v1/sites', { code: 'LIVEB', name: 'Not mine' });
     const location = await t.post<{ id: string }>(`/api/v1/sites/${mine.body.id}/locations`, { code: 'A-01-01-1', type: 'PICK_FACE', x: 1, y: 1 });
@@ -61,18 +66,8 @@ describe('the live event stream', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const frames: { id: string; type: string; time: string }[] = [];
-    const read = (async () => {
-      let buffer = '';
-      while (!frames.some((f) => f.type === 'location-master.site.created.v1')) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        const parts = buffer.split('\n\n');
-        buffer = parts.pop()!;
-        for (const p of parts) if (p.startsWith('data: ')) frames.push(...JSON.parse(p.slice(6)));
-      }
-    })();
+    const frames: Frame[] = [];
+    const read = readFrames(reader, frames, 'location-master.site.created.v1');
     const site = await t.post('/api/v1/sites', { code: 'LIVE1', name: 'Live site' });
     expect(site.status).toBe(201);
     await read;
