@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
 import { parseInterchange } from '../../src/contexts/integrations/edi/x12.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { injectClient, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
  * Issue 15, acceptance (b): a 940 in becomes an order that ships, and the 945 and 856 PakLog writes when it ships pass the
@@ -79,14 +79,7 @@ describe('EDI X12', () => {
     });
     expect(order.lines.map((l: { sku: string; ordered: number }) => [l.sku, l.ordered])).toEqual([[a, 2], [b, 1]]);
 
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await t.settle();
-    await planAndRelease(call, w.siteId, 10);
-    await t.settle();
-    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    const shipment = await packAndShip(call, orderId);
-    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, orderId, () => t.settle());
     await t.settle();
 
     const docs = await until('945 and 856', () => t.getAll<{ id: string; docType: string; direction: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration'),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPakLogSignature } from '../../src/contracts/integrations.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
  * Issue 15, acceptance (a) and (d): a signed storefront webhook makes an order that ships, a signed outbound webhook
@@ -147,14 +147,7 @@ describe('webhooks, in and out', () => {
     expect(order.lines.map((l: { sku: string; ordered: number }) => [l.sku, l.ordered])).toEqual([[w.products[0]!.sku, 2], [w.products[1]!.sku, 1]]);
 
     // The order ships.
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await t.settle();
-    await planAndRelease(call, w.siteId, 10);
-    await t.settle();
-    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    const shipment = await packAndShip(call, orderId);
-    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, orderId, () => t.settle());
 
     // The receiver hears of the dispatch, signed, and of every order event in order.
     const dispatched = await until('dispatch webhook', async () => receiver.received.find((r) => r.event.type === 'pack-ship.shipment.dispatched.v1'), (r) => r !== undefined);

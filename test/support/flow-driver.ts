@@ -204,3 +204,19 @@ export async function packAndShip(call: Call, orderId: string): Promise<{ shipme
   await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`);
   return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
 }
+
+/**
+ * Carries one received order of a quiet site to SHIPPED: allocated, waved alone, its one task worked by `worker-1`,
+ * packed and shipped. `settle` waits for the event handlers (TestApp.settle).
+ */
+export async function shipOneOrder(call: Call, floor: Call, siteId: string, orderId: string, settle: () => Promise<void>): Promise<{ shipmentId: string; trackingNumber: string }> {
+  await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+  await settle();
+  await planAndRelease(call, siteId, 10);
+  await settle();
+  await workTasks(floor, siteId, ['worker-1'], { expectedTasks: 1 });
+  await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+  const shipment = await packAndShip(call, orderId);
+  await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+  return shipment;
+}
