@@ -1,40 +1,39 @@
 /**
- * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11]` (issue 11 acceptance d): the
- * oversell guard under contention.
+ * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=2]` (issue 11 acceptance
+ * d): the oversell guard under contention.
  *
  * "Reservation" here is **allocation by line**: an order's lines claim units of a SKU's `inventory.sku_stock` row
  * (the all-or-nothing per line allocation of `use-cases/allocate-order`, what `orders.order.received` runs), the one
  * place where concurrent orders race for the same SKU. Wave reservation against location balances
  * (`use-cases/reserve-wave`) runs once per wave release, set-based, and is not measured here.
  *
- * - **PakLog path**: the allocate-order handler itself, in one transaction per order as its subscription runs it
- *   (claim the lines, lock the SKU rows in SKU order, decide, conditional UPDATE, allocation rows, ledger movements,
- *   outbox event), minus the inbox row the subscription adds. Transactions are not retried (`retries: 0`) so that a
- *   deadlock would show.
+ * - **PakLog path**: the inventory consumer as the bus runs it (`bus.deliverMany`: contract check, inbox, the
+ *   set-based allocate-order handler, ledger, outbox, one transaction per run, ADR 0043). Each client submits one order
+ *   at a time and waits for its commit; like the relay, each consumer lane hands everything waiting (up to 100 events)
+ *   to the consumer as one run. Lanes are the consumer's concurrent deliveries (Kafka partitions; the inline transport
+ *   has one); an order goes to the lane of its subject, as a keyed broker would. Latency is the client's: submit to
+ *   commit, waiting included.
+ * - **Per-order transactions** (reference, 8 clients): the same consumer given one event at a time, one transaction
+ *   per order, as before ADR 0043.
  * - **Raw SQL path** (baseline, same server, same run): one conditional
  *   `UPDATE sku_stock SET allocated = allocated + q WHERE … AND on_hand_available - unpickable - allocated >= q` per
  *   line; single-line orders in autocommit, 10-line orders as one transaction with the lines in SKU order.
  *
  * SKUs are drawn Zipf-skewed (rank k with probability ∝ 1/k^s) from `--skus` SKUs, each with ample stock, so every
  * line is allocated and all contention is on the hot rows. Single-line orders at 1, 8 and 32 clients; 10-line orders
- * (10 distinct SKUs) at 8 clients. Latency is per order (one transaction), as the client sees it. Deadlocks are
- * counted from the errors and from `pg_stat_database.deadlocks` of the bench database.
+ * (10 distinct SKUs) at 8 clients. Deadlocks are counted from `pg_stat_database.deadlocks` of the bench database and
+ * failures from the dead letters the consumer wrote.
  *
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test (a fresh database is created on it).
  */
 import pg from 'pg';
-import pino from 'pino';
 import { buildApp, type RemoteApis } from '../src/app.ts';
-import type { OrderReceived } from '../src/contracts/orders.ts';
+import { OrderEvents, type OrderReceived } from '../src/contracts/orders.ts';
 import type { ContractApis } from '../src/rpc/contract-rpc.ts';
-import { allocateOrderHandler } from '../src/contexts/inventory/use-cases/allocate-order/handler.ts';
-import { inventoryCounters } from '../src/contexts/inventory/use-cases/metrics.ts';
 import { createRng, type SeededRng } from '../src/optimize/random.ts';
-import { systemClock } from '../src/platform/clock.ts';
+import type { EventEnvelope } from '../src/platform/bus/envelope.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { uuidv7Ids } from '../src/platform/ids.ts';
-import type { PlatformDeps } from '../src/platform/module.ts';
-import { Metrics } from '../src/platform/telemetry/metrics.ts';
 import { machine, percentile, writeResult } from './machine.ts';
 import { benchDatabase, numberArg } from './support.ts';
 
@@ -60,6 +59,49 @@ function zipf(n: number, s: number, rng: SeededRng): () => number {
       else hi = mid;
     }
     return lo;
+  };
+}
+
+/**
+ * Consumer lanes in front of `deliver`: like the relay, a lane hands everything waiting (up to `RUN` events) over as one
+ * run and takes the next run when that one has committed. Resolves each submission once its run has been delivered.
+ */
+const RUN = 100;
+function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]) => Promise<void>) {
+  type Waiting = { event: EventEnvelope; done: (e?: Error) => void };
+  const queues = Array.from({ length: lanes }, () => ({ waiting: [] as Waiting[], busy: false }));
+  const runs: number[] = [];
+  const pump = async (q: (typeof queues)[number]): Promise<void> => {
+    if (q.busy) return;
+    q.busy = true;
+    while (q.waiting.length > 0) {
+      const run = q.waiting.splice(0, RUN);
+      runs.push(run.length);
+      try {
+        await deliver(run.map((w) => w.event));
+        for (const w of run) w.done();
+      } catch (e) {
+        for (const w of run) w.done(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    q.busy = false;
+  };
+  const laneOf = (subject: string): number => {
+    let h = 0;
+    for (let i = 0; i < subject.length; i++) h = (h * 31 + subject.charCodeAt(i)) | 0;
+    return Math.abs(h) % lanes;
+  };
+  return {
+    submit: (event: EventEnvelope): Promise<void> => new Promise((resolve, reject) => {
+      const q = queues[laneOf(event.subject)]!;
+      q.waiting.push({ event, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      void pump(q);
+    }),
+    /** Mean events per run since the last call. */
+    meanRun: (): number => {
+      const n = runs.splice(0).reduce((a, b) => [a[0]! + b, a[1]! + 1], [0, 0]);
+      return n[1] === 0 ? 0 : +(n[0]! / n[1]!).toFixed(1);
+    },
   };
 }
 
@@ -102,6 +144,7 @@ export async function main(args: string[]): Promise<void> {
   const skuCount = numberArg(args, 'skus', 1000);
   const s = numberArg(args, 'zipf', 1.0);
   const seed = numberArg(args, 'seed', 11);
+  const lanes = numberArg(args, 'lanes', 2);
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   try {
@@ -123,11 +166,6 @@ export async function main(args: string[]): Promise<void> {
            SELECT 'mov_bench_' || $1 || '_' || sku, 'RECEIPT', $1, 'own_default', sku, 'loc_bench', $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
         await raw.query(`INSERT INTO inventory.sku_stock (site_id, owner_id, sku, on_hand_available) SELECT $1, 'own_default', sku, $3 FROM unnest($2::text[]) sku`, [site, skus, STOCK]);
       }
-      const metrics = new Metrics();
-      // The allocate-order handler reads the clock and ids and appends to the outbox through the bus; nothing else of the deps.
-      const deps = { db: app.db, bus: app.bus, clock: systemClock, ids: uuidv7Ids, metrics, log: pino({ level: 'silent' }) } as unknown as PlatformDeps;
-      const allocate = allocateOrderHandler(deps, inventoryCounters(metrics));
-
       const draw = zipf(skuCount, s, createRng(seed));
       /** n distinct SKUs, Zipf-skewed. */
       const nextSkus = (n: number): string[] => {
@@ -136,13 +174,22 @@ export async function main(args: string[]): Promise<void> {
         return [...set];
       };
       let orderNo = 0;
-      const paklog = async (lines: string[]): Promise<void> => {
+      /** `orders.order.received` as the orders context publishes it. */
+      const received = (lines: string[]): EventEnvelope => {
         const orderId = `ord_bench_${(orderNo++).toString(36)}`;
         const order: OrderReceived = {
           orderId, externalId: orderId, siteId: SITE, carrier: 'DHL', priority: 5,
           lines: lines.map((sku, i) => ({ lineId: `l${i + 1}`, lineNo: i + 1, sku, quantity: 1 })),
         };
-        await app.db.tx((tx) => allocate(tx, order, {}), { retries: 0 });
+        return {
+          specversion: '1.0', id: uuidv7Ids.next('evt'), type: OrderEvents.received, source: 'orders', subject: orderId, time: new Date().toISOString(),
+          datacontenttype: 'application/json', siteid: SITE, data: order,
+        };
+      };
+      const consumer = consumerLanes(lanes, (events) => app.bus.deliverMany('inventory', events));
+      const paklog = (lines: string[]): Promise<void> => consumer.submit(received(lines));
+      const perOrder = async (lines: string[]): Promise<void> => {
+        if ((await app.bus.deliver('inventory', received(lines))) !== 'handled') throw new Error('not handled');
       };
       const RAW_UPDATE = `UPDATE inventory.sku_stock SET allocated = allocated + $3
                            WHERE site_id = $1 AND sku = $2 AND on_hand_available - unpickable - allocated >= $3 RETURNING 1`;
@@ -175,19 +222,24 @@ export async function main(args: string[]): Promise<void> {
       await drive(8, 1, 1, nextSkus, paklog);
       await drive(8, 1, 1, nextSkus, rawLine);
       const deadlocksBefore = await statDeadlocks();
-      const single: Record<string, { paklog: Run; raw: Run; ratio: number }> = {};
+      consumer.meanRun();
+      const single: Record<string, { paklog: Run & { meanRun: number }; raw: Run; ratio: number }> = {};
       for (const clients of [1, 8, 32]) {
-        const p = await drive(clients, seconds, 1, nextSkus, paklog);
+        const p = { ...(await drive(clients, seconds, 1, nextSkus, paklog)), meanRun: consumer.meanRun() };
         const r = await drive(clients, seconds, 1, nextSkus, rawLine);
         single[String(clients)] = { paklog: p, raw: r, ratio: +(p.linesPerSecond / r.linesPerSecond).toFixed(2) };
-        console.log(`single-line, ${clients} clients: PakLog ${p.linesPerSecond}/s (p99 ${p.p99Ms} ms), raw SQL ${r.linesPerSecond}/s (p99 ${r.p99Ms} ms), ratio ${single[String(clients)]!.ratio}`);
+        console.log(`single-line, ${clients} clients: PakLog ${p.linesPerSecond}/s (p99 ${p.p99Ms} ms, ${p.meanRun} orders per run), raw SQL ${r.linesPerSecond}/s (p99 ${r.p99Ms} ms), ratio ${single[String(clients)]!.ratio}`);
       }
-      const bp = await drive(8, seconds, 10, nextSkus, paklog);
+      const po = await drive(8, seconds, 1, nextSkus, perOrder);
+      const perOrderRef = { clients: 8, paklog: po, ratio: +(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2) };
+      console.log(`single-line, 8 clients, one transaction per order (before ADR 0043): ${po.linesPerSecond}/s (p99 ${po.p99Ms} ms), ratio ${perOrderRef.ratio}`);
+      const bp = { ...(await drive(8, seconds, 10, nextSkus, paklog)), meanRun: consumer.meanRun() };
       const br = await drive(8, seconds, 10, nextSkus, rawBatch);
       const batched = { clients: 8, linesPerOrder: 10, paklog: bp, raw: br, ratio: +(bp.linesPerSecond / br.linesPerSecond).toFixed(2) };
-      console.log(`10-line orders, 8 clients: PakLog ${bp.linesPerSecond} lines/s (p99 ${bp.p99Ms} ms per order), raw SQL ${br.linesPerSecond} lines/s (p99 ${br.p99Ms} ms), ratio ${batched.ratio}`);
+      console.log(`10-line orders, 8 clients: PakLog ${bp.linesPerSecond} lines/s (p99 ${bp.p99Ms} ms per order, ${bp.meanRun} orders per run), raw SQL ${br.linesPerSecond} lines/s (p99 ${br.p99Ms} ms), ratio ${batched.ratio}`);
+      const deadLetters = Number((await raw.query<{ n: string }>(`SELECT count(*) AS n FROM platform.dead_letters`)).rows[0]!.n);
       const deadlocks = (await statDeadlocks()) - deadlocksBefore;
-      const errors = [...Object.values(single).flatMap((x) => [x.paklog, x.raw]), bp, br].reduce((n, x) => n + x.errors, 0);
+      const errors = [...Object.values(single).flatMap((x) => [x.paklog, x.raw]), po, bp, br].reduce((n, x) => n + x.errors, 0) + deadLetters;
       // Every line was allocated once: the SKU rows' allocated sum to the lines the PakLog path committed.
       const allocated = Number((await raw.query<{ n: string }>(`SELECT sum(allocated) AS n FROM inventory.sku_stock WHERE site_id = $1`, [SITE])).rows[0]!.n);
       const allocationRows = Number((await raw.query<{ n: string }>(`SELECT count(*) AS n FROM inventory.allocations WHERE status = 'ALLOCATED'`)).rows[0]!.n);
@@ -195,10 +247,11 @@ export async function main(args: string[]): Promise<void> {
       const result = {
         benchmark: 'reservations', machine: machine(),
         database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database, durable commits',
-        what: 'allocation by line (use-cases/allocate-order: the SKU-level oversell guard), one transaction per order; raw SQL: one conditional UPDATE per line',
-        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1 },
-        single, batched,
-        deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), bp].reduce((n, x) => n + x.deadlockErrors, 0) },
+        what: 'allocation by line (use-cases/allocate-order: the SKU-level oversell guard) through the inventory consumer (bus.deliverMany: inbox, set-based handler, ledger, outbox), one transaction per run of waiting orders per lane; raw SQL: one conditional UPDATE per line',
+        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN },
+        single, perOrder: perOrderRef, batched,
+        deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), po, bp].reduce((n, x) => n + x.deadlockErrors, 0) },
+        deadLetters,
         errors,
         check: { allocatedUnits: allocated, allocationRows, consistent: allocated === allocationRows },
         targets: {

@@ -60,3 +60,6 @@ export type PublishedEvent<T extends EventType = EventType> = NewEventOf<Schemas
 
 /** A typed subscription: `on(WaveEvents.released, async (wave, event, tx) => …)`. */
 export const on = PublishedEvents.on;
+
+/** A typed set-based subscription: `onMany(OrderEvents.received, async (items, tx) => …)` (ADR 0043). */
+export const onMany = PublishedEvents.onMany;

@@ -226,6 +226,54 @@ describe('allocation', () => {
     expect(await eventsOf(t, InventoryEvents.allocated, orderId)).toHaveLength(1);
   });
 
+  it('a run of received orders delivered together allocates them in the run\'s order, once each, with a cancel in the run applied in turn', async () => {
+    const sku = await newProduct(t);
+    const other = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    await receive({ siteId: site.id, sku: other, locationId: storage.id, quantity: 1 });
+    const orders = [3, 2, 2, 1].map((quantity) => {
+      const orderId = unique('ord_');
+      return { orderId, lines: [{ lineId: unique('oln_'), sku, quantity }, { lineId: unique('oln_'), sku: other, quantity: 1 }] };
+    });
+    const received = orders.map((o) => envelope(OrderEvents.received, 'orders', o.orderId, orderReceived(o.orderId, o.lines)));
+    const cancel = envelope(OrderEvents.cancelled, 'orders', orders[0]!.orderId, {
+      orderId: orders[0]!.orderId, siteId: site.id, previousStatus: 'ALLOCATED', lines: orders[0]!.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null,
+    });
+    // Order 1 takes 3 and the one unit of `other`; order 2 takes 2; the same event twice and order 2 under a new event id
+    // change nothing; the cancel frees order 1's units, so order 4 (after it in the run) gets one of them and `other`.
+    await t.app.bus.deliverMany('inventory', [received[0]!, received[1]!, received[1]!, { ...received[1]!, id: unique('evt_test_') }, received[2]!, cancel, received[3]!]);
+    await t.settle();
+    const lines = async (orderId: string) => (await eventsOf(t, InventoryEvents.allocated, orderId)).map((e) => (e.data.lines as { sku: string; allocated: number }[])
+      .map((l) => [l.sku === sku ? 'sku' : 'other', l.allocated]));
+    expect(await lines(orders[0]!.orderId)).toEqual([[['sku', 3], ['other', 1]]]);
+    expect(await lines(orders[1]!.orderId)).toEqual([[['sku', 2], ['other', 0]]]);
+    // Order 3 found nothing left in the run (a backorder retry may allocate it later: that is a second event).
+    expect((await lines(orders[2]!.orderId))[0]).toEqual([['sku', 0], ['other', 0]]);
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBeLessThanOrEqual(5);
+    // Order 4 came after the cancel: allocated from what order 1 freed (directly, or by the backorder retry the cancel ran).
+    const rows = await t.app.db.query<{ order_id: string; sku: string; status: string }>(
+      `SELECT order_id, sku, status FROM inventory.allocations WHERE order_id = ANY($1::text[]) ORDER BY order_id, sku`, [orders.map((o) => o.orderId)]);
+    const status = (o: number, which: string) => rows.find((r) => r.order_id === orders[o]!.orderId && r.sku === which)?.status;
+    expect([status(0, sku), status(0, other)]).toEqual(['CANCELLED', 'CANCELLED']);
+    expect([status(1, sku), status(3, sku), status(3, other)]).toEqual(['ALLOCATED', 'ALLOCATED', 'ALLOCATED']);
+    expect((await expectConserved(other)).allocated).toBe(1);
+  });
+
+  it('concurrent runs of received orders never allocate more than the stock', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 10 });
+    const runs = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => {
+      const orderId = unique('ord_');
+      return envelope(OrderEvents.received, 'orders', orderId, orderReceived(orderId, [{ lineId: unique('oln_'), sku, quantity: 1 }]));
+    }));
+    await Promise.all(runs.map((run) => t.app.bus.deliverMany('inventory', run)));
+    await t.settle();
+    const s = await expectConserved(sku);
+    expect(s.allocated).toBe(10);
+    expect((await eventsOf(t, InventoryEvents.allocated)).filter((e) => (e.data.lines as { sku: string }[])[0]?.sku === sku)).toHaveLength(30);
+  });
+
   it('cancellation deallocates exactly what the order holds, idempotently, even if never allocated', async () => {
     const sku = await newProduct(t);
     const missing = await newProduct(t);

@@ -6,7 +6,7 @@ import { isoDate } from './domain/ledger.ts';
 import { fromLotKey } from './domain/stock.ts';
 import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
-import { allocateOrderHandler } from './use-cases/allocate-order/handler.ts';
+import { allocateOrdersHandler } from './use-cases/allocate-order/handler.ts';
 import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
 import { inventoryCounters } from './use-cases/metrics.ts';
@@ -81,7 +81,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     atp,
     candidateLocations,
     locationBalances,
-    allocateOrder: allocateOrderHandler(deps, counters),
+    allocateOrders: allocateOrdersHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
     retryBackorders: retryBackordersHandler(deps, counters),
     retryShortRecoveries: retryShortRecoveriesHandler(deps, counters),

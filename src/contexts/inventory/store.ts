@@ -260,22 +260,28 @@ export async function lockSkuStock(db: Executor, siteId: string, ownerId: string
 }
 
 /**
- * `lockSkuStock` for many SKUs in two statements: the missing rows are created (in SKU order), then every row is locked
- * FOR UPDATE in SKU order (the lock is taken above the sort), the order every allocation path takes them in.
+ * `lockSkuStock` for many SKUs: every row locked FOR UPDATE in SKU order (the lock is taken above the sort), the order
+ * every allocation path takes them in. One statement when the rows exist (they do once the SKU was ever received or
+ * asked for); the missing ones are created in SKU order and then all are locked again. A row created here is new, so
+ * the only wait it adds is on another transaction creating the same row, in the same SKU order.
  */
 export async function lockSkuStocks(db: Executor, siteId: string, ownerId: string, skus: readonly string[]): Promise<SkuStockRow[]> {
   const sorted = [...new Set(skus)].sort();
   if (sorted.length === 0) return [];
-  await db.query(
-    `INSERT INTO inventory.sku_stock (site_id, owner_id, sku) SELECT $1, $3, sku FROM unnest($2::text[]) AS u(sku) ORDER BY sku
-     ON CONFLICT (site_id, owner_id, sku) DO NOTHING`,
-    [siteId, sorted, ownerId],
-  );
-  return db.query<SkuStockRow>(
+  const lock = () => db.query<SkuStockRow>(
     `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
      WHERE site_id = $1 AND owner_id = $3 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE`,
     [siteId, sorted, ownerId],
   );
+  const rows = await lock();
+  if (rows.length === sorted.length) return rows;
+  const present = new Set(rows.map((r) => r.sku));
+  await db.query(
+    `INSERT INTO inventory.sku_stock (site_id, owner_id, sku) SELECT $1, $3, sku FROM unnest($2::text[]) AS u(sku) ORDER BY sku
+     ON CONFLICT (site_id, owner_id, sku) DO NOTHING`,
+    [siteId, sorted.filter((s) => !present.has(s)), ownerId],
+  );
+  return lock();
 }
 
 /**
@@ -666,9 +672,13 @@ export async function confirmationsOf(db: Executor, returnIds: readonly string[]
 
 // ---------------------------------------------------------------- short-pick recovery (ADR 0024)
 
-/** The order's short-pick policy, kept from orders.order.received (a redelivery keeps the first copy). */
-export async function saveOrderPolicy(db: Executor, orderId: string, shipComplete: boolean): Promise<void> {
-  await db.query(`INSERT INTO inventory.order_policies (order_id, ship_complete) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, shipComplete]);
+/** The orders' short-pick policies, kept from orders.order.received (a redelivery keeps the first copy). */
+export async function saveOrderPolicies(db: Executor, policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<void> {
+  if (policies.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.order_policies (order_id, ship_complete) SELECT * FROM unnest($1::text[], $2::bool[]) ON CONFLICT (order_id) DO NOTHING`,
+    [policies.map((p) => p.orderId), policies.map((p) => p.shipComplete)],
+  );
 }
 
 /** True when the order ships complete; an order inventory has no policy for ships what was picked. */

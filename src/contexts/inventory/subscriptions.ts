@@ -1,4 +1,4 @@
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
@@ -19,7 +19,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
   };
   return [
-    on(OrderEvents.received, (order, event, tx) => service.allocateOrder(tx, order, causedBy(event))),
+    onMany(OrderEvents.received, (received, tx) => service.allocateOrders(tx, received.map(({ data, event }) => ({ order: data, meta: causedBy(event) })))),
     on(OrderEvents.cancelled, (cancel, event, tx) => service.deallocateOrder(tx, cancel, causedBy(event))),
     on(WaveEvents.released, (wave, event, tx) => service.reserveWave(tx, wave, causedBy(event))),
     on(PickingEvents.linePicked, (pick, event, tx) => service.pickLine(tx, pick, causedBy(event))),

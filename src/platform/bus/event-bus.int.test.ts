@@ -163,6 +163,48 @@ describe('outbox, relay and inbox', () => {
     expect(await effects()).toBe(before + 2);
   });
 
+
+  it('hands consecutive events of a set-based subscription over in one call, in order, without duplicates; a failing run falls back to one by one', async () => {
+    const calls: string[][] = [];
+    const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts: 1, retryDelaysMs: [0] });
+    const record = async (tx: Parameters<Parameters<typeof db.tx>[0]>[0], e: EventEnvelope) => {
+      if ((e.data as { poison?: boolean }).poison === true) throw new Error('poisoned');
+      await tx.query(`INSERT INTO consumer_a.effects (event_id) VALUES ($1)`, [e.id]);
+    };
+    await bus.subscribe('consumer_a', [
+      {
+        types: ['test.batch.v1'],
+        handle: async (e, tx) => { calls.push([e.subject]); await record(tx, e); },
+        handleMany: async (events, tx) => { calls.push(events.map((e) => e.subject)); for (const e of events) await record(tx, e); },
+      },
+      { types: ['test.single.v1'], handle: async (e, tx) => { calls.push([`single ${e.subject}`]); await record(tx, e); } },
+    ]);
+    const [b1, b2, s1, b3, b4] = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.batch.v1', subject: 'b1', data: {} }, { type: 'test.batch.v1', subject: 'b2', data: {} },
+      { type: 'test.single.v1', subject: 's1', data: {} },
+      { type: 'test.batch.v1', subject: 'b3', data: {} }, { type: 'test.batch.v1', subject: 'b4', data: {} },
+    ]));
+    const before = await effects();
+    await bus.deliverMany('consumer_a', [b1!, b2!, b1!, s1!, b3!, b4!]);
+    // b1 twice in one run: the inbox statement lets it through once.
+    expect(calls).toEqual([['b1', 'b2'], ['single s1'], ['b3', 'b4']]);
+    expect(await effects()).toBe(before + 5);
+    // Delivered again: every event is a duplicate, no handler runs.
+    calls.length = 0;
+    await bus.deliverMany('consumer_a', [b1!, b2!, b3!]);
+    expect(calls).toEqual([]);
+
+    const [p1, p2, p3] = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.batch.v1', subject: 'p1', data: {} }, { type: 'test.batch.v1', subject: 'p2', data: { poison: true } },
+      { type: 'test.batch.v1', subject: 'p3', data: {} },
+    ]));
+    calls.length = 0;
+    await bus.deliverMany('consumer_a', [p1!, p2!, p3!]);
+    // The run fails as a whole and rolls back; delivered one by one, the good ones commit and the poisoned one dies alone.
+    expect(calls).toEqual([['p1', 'p2', 'p3'], ['p1'], ['p2'], ['p3']]);
+    expect(await effects()).toBe(before + 7);
+    expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE event_id = $1`, [p2!.id])).toHaveLength(1);
+  });
   it('observes the latency from append to a consumer\'s commit once per handled event, not for duplicates', async () => {
     const clock = manualClock(new Date('2026-01-05T08:00:00.000Z'));
     const metrics = new Metrics({ defaultMetrics: false });

@@ -9,10 +9,19 @@ import type { Transport } from './transport.ts';
 /** Handles one event inside the consumer's transaction; the inbox row is written in the same transaction. */
 export type EventHandler = (event: EventEnvelope, tx: Tx) => Promise<void>;
 
+/** Handles a run of events of one type, in their order, inside the consumer's transaction (their inbox rows are in it too). */
+export type BatchEventHandler = (events: readonly EventEnvelope[], tx: Tx) => Promise<void>;
+
 export interface Subscription {
   /** Event types this handler wants. */
   readonly types: readonly string[];
   readonly handle: EventHandler;
+  /**
+   * Optional set-based form of `handle` (ADR 0043): a run of consecutive events of one type delivered together is
+   * handed over in one call, so the handler writes once per run instead of once per event. It must have the effect of
+   * `handle` on each event in turn. Used only when it is the type's one subscription in the consumer.
+   */
+  readonly handleMany?: BatchEventHandler;
 }
 
 /**
@@ -92,7 +101,7 @@ export class EventBus {
   private again = false;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly handlers = new Map<string, Map<string, EventHandler[]>>();
+  private readonly handlers = new Map<string, Map<string, Subscription[]>>();
   private readonly observers = new Set<(events: readonly EventEnvelope[]) => void>();
 
   constructor(options: EventBusOptions) {
@@ -101,9 +110,14 @@ export class EventBus {
 
   /** Writes events to the outbox and the event store as part of `tx`; the relay dispatches them after commit. */
   async append(tx: Tx, source: string, events: readonly NewEvent[], meta: EventMeta = {}): Promise<EventEnvelope[]> {
-    if (events.length === 0) return [];
+    return this.appendMany(tx, source, [{ events, meta }]);
+  }
+
+  /** `append` for events of several causes at once (a set-based handler's run): each group with its own meta, one statement. */
+  async appendMany(tx: Tx, source: string, groups: readonly { readonly events: readonly NewEvent[]; readonly meta: EventMeta }[]): Promise<EventEnvelope[]> {
+    if (groups.every((g) => g.events.length === 0)) return [];
     const time = this.o.clock.now().toISOString();
-    const envelopes = events.map((e): EventEnvelope => {
+    const envelopes = groups.flatMap(({ events, meta }) => events.map((e): EventEnvelope => {
       const env: Record<string, unknown> = {
         specversion: '1.0', id: this.o.ids.next('evt'), type: e.type, source, subject: e.subject, time,
         datacontenttype: 'application/json', data: e.data,
@@ -118,7 +132,7 @@ export class EventBus {
         env.actorrole = meta.actor.role;
       }
       return env as unknown as EventEnvelope;
-    });
+    }));
     const json = JSON.stringify(envelopes);
     // One statement writes the outbox and the event store, whatever the number of events.
     await tx.query(
@@ -147,9 +161,9 @@ export class EventBus {
 
   /** Registers a consumer's handlers; `consumer` is the consuming context's schema (its inbox lives there). */
   async subscribe(consumer: string, subscriptions: readonly Subscription[]): Promise<void> {
-    const byType = this.handlers.get(consumer) ?? new Map<string, EventHandler[]>();
+    const byType = this.handlers.get(consumer) ?? new Map<string, Subscription[]>();
     this.handlers.set(consumer, byType);
-    for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s.handle]);
+    for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s]);
     await this.o.transport.subscribe(consumer, [...byType.keys()], (events) => this.deliverMany(consumer, events));
   }
 
@@ -170,11 +184,7 @@ export class EventBus {
     if (valid.length === 0) return;
     let outcomes: ('handled' | 'duplicate')[];
     try {
-      outcomes = await this.o.db.tx(async (tx) => {
-        const results: ('handled' | 'duplicate')[] = [];
-        for (const event of valid) results.push(await this.handleInTx(consumer, event, tx));
-        return results;
-      });
+      outcomes = await this.o.db.tx((tx) => this.handleRunInTx(consumer, valid, tx));
     } catch {
       for (const event of valid) await this.deliverValid(consumer, event);
       return;
@@ -206,8 +216,58 @@ export class EventBus {
       [event.id, event.type],
     );
     if (inserted.length === 0) return 'duplicate';
-    for (const h of this.handlers.get(consumer)?.get(event.type) ?? []) await h(event, tx);
+    for (const s of this.handlers.get(consumer)?.get(event.type) ?? []) await s.handle(event, tx);
     return 'handled';
+  }
+
+  /**
+   * Handles a run of events for one consumer in `tx`, in order. Consecutive events of a type whose one subscription is
+   * set-based (`handleMany`) go to it together: one inbox statement for them, then one call with the new ones.
+   */
+  private async handleRunInTx(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<('handled' | 'duplicate')[]> {
+    const outcomes: ('handled' | 'duplicate')[] = [];
+    for (let i = 0; i < events.length;) {
+      const first = events[i]!;
+      const subs = this.handlers.get(consumer)?.get(first.type) ?? [];
+      const many = subs.length === 1 ? subs[0]!.handleMany : undefined;
+      let end = i + 1;
+      if (many !== undefined) while (end < events.length && events[end]!.type === first.type) end++;
+      if (many === undefined || end - i === 1) {
+        outcomes.push(await this.handleInTx(consumer, first, tx));
+        i++;
+        continue;
+      }
+      const run = events.slice(i, end);
+      const fresh = await this.recordInInbox(consumer, run, tx);
+      // Each new id is handled once, at its first place in the run; a second copy in the same run is a duplicate.
+      const handled: EventEnvelope[] = [];
+      for (const e of run) {
+        const isNew = fresh.delete(e.id);
+        if (isNew) handled.push(e);
+        outcomes.push(isNew ? 'handled' : 'duplicate');
+      }
+      if (handled.length > 0) {
+        const call = () => many(handled, tx);
+        await (tracingEnabled()
+          ? inSpan(`${consumer} process ${first.type} ×${handled.length}`, SpanKind.CONSUMER, {
+            'messaging.operation.type': 'process', 'messaging.destination.name': first.type, 'messaging.batch.message_count': handled.length,
+            'messaging.consumer.group.name': consumer,
+          }, parentOf(first.traceparent), call)
+          : call());
+      }
+      i = end;
+    }
+    return outcomes;
+  }
+
+  /** Inbox rows for a run of events in one statement; returns the ids that were new (the others are duplicates). */
+  private async recordInInbox(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<Set<string>> {
+    const rows = await tx.query<{ event_id: string }>(
+      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [events.map((e) => e.id), events.map((e) => e.type)],
+    );
+    return new Set(rows.map((r) => r.event_id));
   }
 
   /**

@@ -27,11 +27,22 @@ export type TypedHandler<S extends EventSchemas, T extends keyof S & string> = (
   tx: Tx,
 ) => Promise<void>;
 
+/** What a set-based subscription handler receives: the run's typed payloads with their envelopes, in order, and the transaction. */
+export type TypedBatchHandler<S extends EventSchemas, T extends keyof S & string> = (
+  items: readonly { readonly data: EnvelopeOf<S, T>['data']; readonly event: EnvelopeOf<S, T> }[],
+  tx: Tx,
+) => Promise<void>;
+
 /** The typed face of the bus for one published language (see `publishedLanguage`). */
 export interface PublishedLanguage<S extends EventSchemas> {
   readonly schemas: S;
   /** A subscription to one event type (or several): the handler's `data` is the payload type of the name, no cast. */
   readonly on: <T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>) => Subscription;
+  /**
+   * A set-based subscription (ADR 0043): a run of consecutive events of the type delivered together comes in one call;
+   * a single event comes as a run of one. The handler must have the effect of handling each in turn.
+   */
+  readonly onMany: <T extends keyof S & string>(type: T, handle: TypedBatchHandler<S, T>) => Subscription;
   /**
    * Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem.
    * Each reads `<type> <path> <message>`. Validators are compiled once per type, on first use; the bus calls this for
@@ -72,6 +83,14 @@ export function publishedLanguage<const S extends EventSchemas>(schemas: S): Pub
           return handle(typed.data, typed, tx);
         },
       };
+    },
+    onMany<T extends keyof S & string>(type: T, handle: TypedBatchHandler<S, T>): Subscription {
+      if (!Object.hasOwn(schemas, type)) throw new Error(`unknown event type ${type}`);
+      const many = (events: readonly EventEnvelope[], tx: Tx) => handle(events.map((e) => {
+        const typed = e as EnvelopeOf<S, T>;
+        return { data: typed.data, event: typed };
+      }), tx);
+      return { types: [type], handle: (event, tx) => many([event], tx), handleMany: many };
     },
     problems(event) {
       const v = validator(event.type);

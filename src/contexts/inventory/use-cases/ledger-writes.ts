@@ -24,8 +24,16 @@ export async function record(
   tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, movements: readonly PlannedMovement[], events: readonly PublishedEvent[],
     meta: EventMeta,
 ): Promise<void> {
-  await store.insertMovements(tx, movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor })));
-  await deps.bus.append(tx, 'inventory', withoutDefaultOwner(events), meta);
+  await recordMany(tx, deps, [{ movements, events, meta }]);
+}
+
+/** `record` for the decisions of a run of events (a set-based handler): one ledger statement and one outbox statement for all. */
+export async function recordMany(
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>,
+  decisions: readonly { readonly movements: readonly PlannedMovement[]; readonly events: readonly PublishedEvent[]; readonly meta: EventMeta }[],
+): Promise<void> {
+  await store.insertMovements(tx, decisions.flatMap(({ movements, meta }) => movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor }))));
+  await deps.bus.appendMany(tx, 'inventory', decisions.map(({ events, meta }) => ({ events: withoutDefaultOwner(events), meta })));
 }
 
 /** A balance change the decider allowed on locked rows: the conditional UPDATE refusing it is a broken invariant. */

@@ -3,31 +3,98 @@ import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
+import type { SkuStockFacts } from '../../domain/allocation.ts';
 import { isoDate, ownerOfOrder } from '../../domain/ledger.ts';
 import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
 import * as store from '../../store.ts';
-import { record } from '../ledger-writes.ts';
+import { recordMany } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { decideAllocation, decideClaim } from './decide.ts';
+import { decideAllocation, decideClaim, type AllocateDecision } from './decide.ts';
 
-/** On `orders.order.received`: claim the lines (the insert is what makes a line allocated at most once), lock, decide, write. */
-export function allocateOrderHandler(deps: PlatformDeps, counters: InventoryCounters) {
-  return async (tx: Tx, order: OrderReceived, meta: EventMeta): Promise<void> => {
+/** A received order and the meta of the event that brought it. */
+export interface ReceivedOrder {
+  readonly order: OrderReceived;
+  readonly meta: EventMeta;
+}
+
+/** The stock rows one (site, owner) pair of a run locks: an order only ever allocates its owner's units (ADR 0028). */
+interface StockGroup {
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly skus: Set<string>;
+  facts: Map<string, SkuStockFacts>;
+}
+
+const groupKey = (siteId: string, ownerId: string): string => `${siteId}\u0000${ownerId}`;
+
+/**
+ * On `orders.order.received`, for a run of received orders in one transaction (one order is a run of one, ADR 0043):
+ * claim the lines (the insert is what makes a line allocated at most once), lock the SKU rows, decide order by order in
+ * the run's order against what the earlier ones left, then write once for the whole run: the SKU rows' guarded
+ * UPDATE, the allocation rows, the ledger and the events are one statement each, whatever the number of orders.
+ */
+export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCounters) {
+  return async (tx: Tx, received: readonly ReceivedOrder[]): Promise<void> => {
+    if (received.length === 0) return;
     const now = deps.clock.now();
-    // The order's short-pick policy, for a short pick that finds no stock elsewhere (ADR 0024).
-    await store.saveOrderPolicy(tx, order.orderId, order.shipComplete ?? false);
-    const existing = await store.lockAllocations(tx, order.orderId);
-    const claimed = await store.insertAllocations(tx, unwrap(decideClaim({ existing }, order, now)));
-    if (claimed.length === 0) return;
-    // Queues behind a stock change in flight, so a line backordered here is seen by the retry that change triggers.
-    const ownerId = ownerOfOrder(order);
-    const stock = await lockStockFacts(tx, order.siteId, ownerId, claimed.filter((l) => l.requested > 0).map((l) => l.sku), isoDate(now));
-    const d = unwrap(decideAllocation({ claimed, stock }, order, now));
-    await applyAllocations(tx, order.siteId, ownerId, d.allocate, stock);
-    await record(tx, deps, d.movements, d.events, meta);
+    // The orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024).
+    await store.saveOrderPolicies(tx, received.map(({ order }) => ({ orderId: order.orderId, shipComplete: order.shipComplete ?? false })));
+    const known = groupBy(await store.lockAllocationsOfOrders(tx, received.map(({ order }) => order.orderId)), (r) => r.order_id);
+    const claims = received.flatMap(({ order }) => {
+      const existing = known.get(order.orderId) ?? [];
+      const claim = unwrap(decideClaim({ existing }, order, now));
+      // The same order twice in a run: the second delivery sees the first one's claims and claims nothing.
+      known.set(order.orderId, [...existing, ...claim.map((c) => ({ ...c, shipped: 0 }))]);
+      return claim;
+    });
+    const claimed = groupBy(await store.insertAllocations(tx, claims), (r) => r.order_id);
+    if (claimed.size === 0) return;
+
+    // Queues behind stock changes in flight, so a line backordered here is seen by the retry that change triggers.
+    const groups = new Map<string, StockGroup>();
+    for (const { order } of received) {
+      const key = groupKey(order.siteId, ownerOfOrder(order));
+      const group = groups.get(key) ?? { siteId: order.siteId, ownerId: ownerOfOrder(order), skus: new Set<string>(), facts: new Map() };
+      groups.set(key, group);
+      for (const line of claimed.get(order.orderId) ?? []) if (line.requested > 0) group.skus.add(line.sku);
+    }
+    // Pairs in one global order (SKUs in SKU order within each), so two runs never wait on each other in a cycle.
+    for (const key of [...groups.keys()].sort()) {
+      const g = groups.get(key)!;
+      g.facts = await lockStockFacts(tx, g.siteId, g.ownerId, [...g.skus], isoDate(now));
+    }
+
+    const decided: { readonly group: StockGroup; readonly meta: EventMeta; readonly d: AllocateDecision }[] = [];
+    for (const { order, meta } of received) {
+      const lines = claimed.get(order.orderId);
+      if (lines === undefined) continue;
+      claimed.delete(order.orderId);
+      const group = groups.get(groupKey(order.siteId, ownerOfOrder(order)))!;
+      const d = unwrap(decideAllocation({ claimed: lines, stock: group.facts }, order, now));
+      // What this order took is no longer free for the next one of the run.
+      for (const a of d.allocate) {
+        const f = group.facts.get(a.sku)!;
+        group.facts.set(a.sku, { ...f, allocated: f.allocated + a.allocated });
+      }
+      decided.push({ group, meta, d });
+    }
+    for (const group of new Set(decided.map((x) => x.group))) {
+      await applyAllocations(tx, group.siteId, group.ownerId, decided.filter((x) => x.group === group).flatMap((x) => x.d.allocate), group.facts);
+    }
+    await recordMany(tx, deps, decided.map(({ d, meta }) => ({ movements: d.movements, events: d.events, meta })));
     tx.afterCommit(() => {
-      counters.allocated.inc(d.units);
-      counters.backordered.inc(d.backorderedLines);
+      counters.allocated.inc(decided.reduce((n, x) => n + x.d.units, 0));
+      counters.backordered.inc(decided.reduce((n, x) => n + x.d.backorderedLines, 0));
     });
   };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = map.get(key(r));
+    if (list === undefined) map.set(key(r), [r]);
+    else list.push(r);
+  }
+  return map;
 }
