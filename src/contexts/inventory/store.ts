@@ -382,6 +382,24 @@ export async function insertAllocations(db: Executor, rows: readonly Omit<Alloca
   );
 }
 
+/**
+ * What allocate-order writes before it locks stock, in one statement: the orders' short-pick policies (a redelivery
+ * keeps the first copy) and the claimed lines (`insertAllocations`). Returns the lines inserted.
+ */
+export async function claimLines(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[],
+  policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<AllocationRow[]> {
+  return db.query<AllocationRow>(
+    `WITH p AS (
+       INSERT INTO inventory.order_policies (order_id, ship_complete) SELECT * FROM unnest($2::text[], $3::bool[]) ON CONFLICT (order_id) DO NOTHING)
+     INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
+     SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
+     FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)
+     ON CONFLICT (order_id, line_id) DO NOTHING
+     RETURNING ${ALLOCATION_COLUMNS}`,
+    [JSON.stringify(rows), policies.map((p) => p.orderId), policies.map((p) => p.shipComplete)],
+  );
+}
+
 export async function lockAllocations(db: Executor, orderId: string): Promise<AllocationRow[]> {
   return db.query<AllocationRow>(
     `SELECT ${ALLOCATION_COLUMNS} FROM inventory.allocations
@@ -671,15 +689,6 @@ export async function confirmationsOf(db: Executor, returnIds: readonly string[]
 }
 
 // ---------------------------------------------------------------- short-pick recovery (ADR 0024)
-
-/** The orders' short-pick policies, kept from orders.order.received (a redelivery keeps the first copy). */
-export async function saveOrderPolicies(db: Executor, policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<void> {
-  if (policies.length === 0) return;
-  await db.query(
-    `INSERT INTO inventory.order_policies (order_id, ship_complete) SELECT * FROM unnest($1::text[], $2::bool[]) ON CONFLICT (order_id) DO NOTHING`,
-    [policies.map((p) => p.orderId), policies.map((p) => p.shipComplete)],
-  );
-}
 
 /** True when the order ships complete; an order inventory has no policy for ships what was picked. */
 export async function shipsComplete(db: Executor, orderId: string): Promise<boolean> {

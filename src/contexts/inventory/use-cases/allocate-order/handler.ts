@@ -37,8 +37,6 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
   return async (tx: Tx, received: readonly ReceivedOrder[]): Promise<void> => {
     if (received.length === 0) return;
     const now = deps.clock.now();
-    // The orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024).
-    await store.saveOrderPolicies(tx, received.map(({ order }) => ({ orderId: order.orderId, shipComplete: order.shipComplete ?? false })));
     const known = groupBy(await store.lockAllocationsOfOrders(tx, received.map(({ order }) => order.orderId)), (r) => r.order_id);
     const claims = received.flatMap(({ order }) => {
       const existing = known.get(order.orderId) ?? [];
@@ -47,7 +45,9 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       known.set(order.orderId, [...existing, ...claim.map((c) => ({ ...c, shipped: 0 }))]);
       return claim;
     });
-    const claimed = groupBy(await store.insertAllocations(tx, claims), (r) => r.order_id);
+    // With the orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024).
+    const policies = received.map(({ order }) => ({ orderId: order.orderId, shipComplete: order.shipComplete ?? false }));
+    const claimed = groupBy(await store.claimLines(tx, claims, policies), (r) => r.order_id);
     if (claimed.size === 0) return;
 
     // Queues behind stock changes in flight, so a line backordered here is seen by the retry that change triggers.
