@@ -145,6 +145,7 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
     let kills = 0;
     let stop = false;
     const killed = new Map<string, number>();
+    const restarts: number[] = [];
     // One service down at a time: a kill at a random moment 0.2–2.5 s after the previous victim came back, so
     // the flow makes progress between kills (a restart takes 3–8 s here) and each step is hit at random points.
     const failed: unknown[] = [];
@@ -152,8 +153,10 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
       while (!stop && kills < KILLS) {
         await sleep(200 + Math.random() * 2_300);
         const victim = cluster!.services[Math.floor(Math.random() * cluster!.services.length)]!.name;
+        const t0 = performance.now();
         try {
           await cluster!.crashAndRestart(victim);
+          restarts.push(performance.now() - t0);
         } catch (e) {
           failed.push(e);
           return;
@@ -177,6 +180,8 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
       await chaos;
     }
     if (failed.length > 0) throw failed[0];
+    const sorted = restarts.sort((a, b) => a - b);
+    console.log(`split-faults: ${kills} kills, kill → ready p50 ${Math.round(sorted[sorted.length >> 1] ?? 0)} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms`);
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(killed.size).toBe(3);
     await expectConserved(h, w, 600);

@@ -51,7 +51,12 @@ export interface StartedPakLog {
 /** `paklog start` in `cwd` (the repository by default), resolved once it prints its ready banner. */
 export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, command: 'start' | 'gateway' = 'start'): Promise<StartedPakLog> {
   const child = spawn(process.execPath, [resolve(cwd, 'bin/paklog.js'), command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
+  return started(child);
+}
+
+/** Resolves once `child` prints a ready banner; fails when it exits first or stays silent for 90 s. */
+async function started(child: ChildProcess, before = ''): Promise<StartedPakLog> {
+  let out = before;
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`paklog did not start:\n${out}`)), 90_000);
     const onData = (chunk: Buffer): void => {
@@ -62,8 +67,8 @@ export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, comman
         setTimeout(ready, 100);
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`paklog exited with ${code}:\n${out}`));
@@ -77,6 +82,44 @@ export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, comman
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       return exited;
+    },
+  };
+}
+
+/** A `paklog start` process with its modules loaded, waiting for `activate` (see `standbyPakLog`). */
+export interface StandbyPakLog {
+  /** Runs `paklog start` in the waiting process; resolves once it is ready. */
+  activate(): Promise<StartedPakLog>;
+  /** Ends the process if it was never activated. */
+  dismiss(): void;
+}
+
+/**
+ * A process that has loaded PakLog's modules (test/support/standby-start.ts) and runs the real `paklog start` — the same
+ * CLI code, configured by `env` — when activated: a restart after a kill then costs the app's build and listen, not
+ * the seconds of loading TypeScript. The fault tests keep one per service so that fifty kills do not cost minutes.
+ */
+export function standbyPakLog(env: NodeJS.ProcessEnv): StandbyPakLog {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/support/standby-start.ts')], {
+    cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let early = '';
+  const keep = (chunk: Buffer): void => {
+    early += chunk.toString();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return {
+    activate: () => {
+      child.stdout.off('data', keep);
+      child.stderr.off('data', keep);
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`the standby process had exited:\n${early}`));
+      const ready = started(child, early);
+      child.stdin.end('start\n');
+      return ready;
+    },
+    dismiss: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { until, type Call } from './flow-driver.ts';
-import { cleanEnv, freePort, startPakLog, type StartedPakLog } from './paklog-process.ts';
+import { cleanEnv, freePort, standbyPakLog, startPakLog, type StandbyPakLog, type StartedPakLog } from './paklog-process.ts';
 
 export type SplitBus = 'kafka' | 'nats';
 
@@ -25,6 +25,8 @@ interface ServiceProcess {
   readonly env: NodeJS.ProcessEnv;
   readonly url: string;
   process: StartedPakLog;
+  /** The process that takes over after a kill, its modules loaded already (spawned on the first kill). */
+  standby?: StandbyPakLog;
 }
 
 export interface SplitCluster {
@@ -101,6 +103,17 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
         const exited = new Promise((r) => s.process.child.once('exit', r));
         s.process.child.kill('SIGKILL');
         await exited;
+        // The standby takes over (a restart costs the app's build and listen); the next one loads while the flow runs.
+        const standby = s.standby;
+        s.standby = standbyPakLog(s.env);
+        if (standby !== undefined) {
+          try {
+            s.process = await standby.activate();
+            return;
+          } catch {
+            // Started cold below, as when there is no standby yet.
+          }
+        }
         // A start can fail on a loaded machine (its ports are taken again by a moment, its banner comes late): try again,
         // and say why when it never comes back.
         const failures: string[] = [];
@@ -116,6 +129,7 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
         }
       },
       async close() {
+        for (const s of services) s.standby?.dismiss();
         await gateway.stop();
         await Promise.all(services.map((s) => s.process.stop()));
       },
