@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInterchange } from '../../src/contexts/integrations/edi/x12.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { segmentsOf } from '../support/x12.ts';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 
 /**
@@ -33,11 +33,6 @@ const post = async (raw: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as { status: string; transactionSets: { status: string; orderId: string | null; intakeError: string | null }[]; acknowledgement: { body: string } };
 };
-const ak = (raw: string, id: string): string[][] => {
-  const parsed = parseInterchange(raw);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
-  return parsed.interchange.groups.flatMap((g) => g.sets.flatMap((s) => s.segments.filter((x) => x.id === id).map((x) => [...x.elements])));
-};
 
 describe('EDI 940 change and cancel', () => {
   it('N creates, R changes the ship-to, a changed line is refused, F cancels; an unknown purpose is an AK4 code 7', async () => {
@@ -52,7 +47,7 @@ describe('EDI 940 change and cancel', () => {
     const lines = await post(interchange('000000703', order940('R', 'SC-1', 'Cambridge', 5)));
     expect(lines.status).toBe('REJECTED');
     expect(lines.transactionSets[0]!.intakeError).toMatch(/^ORDER_CHANGE_NOT_SUPPORTED/);
-    expect(ak(lines.acknowledgement.body, 'AK4')).toEqual([['2', '', '7', 'SC-1']]);
+    expect(segmentsOf(lines.acknowledgement.body, 'AK4')).toEqual([['2', '', '7', 'SC-1']]);
 
     const unknown = await post(interchange('000000704', ['W05*F*SC-404~']));
     expect(unknown.transactionSets[0]!.intakeError).toMatch(/^NOT_FOUND/);
@@ -63,7 +58,7 @@ describe('EDI 940 change and cancel', () => {
 
     const replace = await post(interchange('000000706', order940('L', 'SC-2', 'London')));
     expect(replace.status).toBe('REJECTED');
-    expect(ak(replace.acknowledgement.body, 'AK4')).toEqual([['1', '', '7', 'L']]);
+    expect(segmentsOf(replace.acknowledgement.body, 'AK4')).toEqual([['1', '', '7', 'L']]);
     await t.settle();
   }, 60_000);
 
@@ -71,7 +66,7 @@ describe('EDI 940 change and cancel', () => {
     const asked = await post(interchange('000000801', order940('N', 'SC-TA1', 'London'), '1'));
     expect(asked.status).toBe('ACCEPTED');
     expect(asked.acknowledgement.body.split('\n')[1]).toBe('TA1*000000801*261201*0900*A*000~');
-    expect(ak(asked.acknowledgement.body, 'AK9')).toEqual([['A', '1', '1', '1']]);
+    expect(segmentsOf(asked.acknowledgement.body, 'AK9')).toEqual([['A', '1', '1', '1']]);
 
     // IEA02 does not repeat ISA13: TA1 R 001, no group is read, no order.
     const bad = interchange('000000802', order940('N', 'SC-BAD', 'London')).replace('IEA*1*000000802', 'IEA*1*000000899');
