@@ -17,7 +17,7 @@ import { liveRoutes } from './platform/http/live-routes.ts';
 import { uiRoutes } from './platform/http/ui-routes.ts';
 import { Identity } from './platform/identity/identity.ts';
 import { OidcVerifier } from './platform/identity/oidc.ts';
-import type { LocationMasterApi } from './contracts/location-master.ts';
+import type { LocationMasterApi, LocationMasterCommands } from './contracts/location-master.ts';
 import { IdempotencyKeys } from './platform/http/idempotency.ts';
 import { platformRoutes } from './platform/http/platform-routes.ts';
 import { rateLimiterFor, type RateLimiter } from './platform/http/rate-limit.ts';
@@ -158,6 +158,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   const modules: ContextModule[] = [];
   // The in-process commands orchestration's exception actions run, of the contexts this process runs.
   const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands; catalog?: CatalogCommands } = {};
+  let locationCommands: LocationMasterCommands | undefined;
   if (runs('catalog')) {
     const m = catalogContext(deps);
     local.catalog = m.api;
@@ -167,6 +168,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('location-master')) {
     const m = locationMasterContext(deps);
     local.locations = m.api;
+    locationCommands = m.commands;
     modules.push(m);
   }
   if (runs('inventory')) {
@@ -232,6 +234,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       orders: () => commands.orders,
       catalog: () => (runs('catalog') ? api('catalog') : undefined),
       catalogCommands: () => commands.catalog,
+      locationCommands: () => locationCommands, inventoryCommands: () => commands.inventory,
       webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
       tickMs: w.tickMs,
     }));

@@ -261,11 +261,11 @@ inventory.command('reconcile')
   });
 
 program.command('import <kind> <file>')
-  .description('Import a CSV file (products, orders) into this installation: every row checked first; a file with a bad row imports nothing '
+  .description('Import a CSV file (products, locations, stock, orders) into this installation: every row checked first; a file with a bad row imports nothing '
     + 'unless --partial; progress on stderr, the report on stdout (docs/integrations/csv.md)')
   .option('--dry-run', 'check and report what would happen; write nothing')
   .option('--partial', 'import the good rows, report the bad ones')
-  .option('--site <idOrCode>', 'orders: the site when the file has no siteId column')
+  .option('--site <idOrCode>', 'locations: their site; stock and orders: the site when the file has no siteId column')
   .option('--json', 'print the report as JSON')
   .action(async (kind: string, file: string, o: { dryRun?: boolean; partial?: boolean; site?: string; json?: boolean }) => {
     const { progressBar, describeReport } = await import('./cli/csv.ts');
@@ -299,18 +299,19 @@ program.command('import <kind> <file>')
   });
 
 program.command('export <kind>')
-  .description('Write products, locations, stock or shipments of a running PakLog as CSV to stdout (read through its API)')
+  .description('Write products, locations, stock, stock-counts (re-importable), snapshot or shipments of a running PakLog as CSV to stdout (read through its API)')
   .option('--site <idOrCode>', 'the site (locations and stock need one; shipments are filtered by it)')
+  .option('--at <instant>', 'snapshot: the instant (ISO 8601; default now)')
   .addOption(new Option('--url <url>', 'the PakLog API').env('PAKLOG_URL').default('http://localhost:8080'))
   .addOption(new Option('--api-key <key>', 'an API key that may read').env('PAKLOG_API_KEY'))
-  .action(async (kind: string, o: { site?: string; url: string; apiKey?: string }) => {
+  .action(async (kind: string, o: { site?: string; at?: string; url: string; apiKey?: string }) => {
     const { exportCsv } = await import('./cli/csv.ts');
     if (o.apiKey === undefined) {
       console.error('paklog export: set PAKLOG_API_KEY (or --api-key)');
       process.exit(2);
     }
     try {
-      const n = await exportCsv(kind, { url: o.url, apiKey: o.apiKey, site: o.site }, process.stdout);
+      const n = await exportCsv(kind, { url: o.url, apiKey: o.apiKey, site: o.site, at: o.at }, process.stdout);
       console.error(`paklog export: ${n} ${kind} rows`);
     } catch (e) {
       console.error(`paklog export: ${(e as Error).message}`);

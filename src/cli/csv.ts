@@ -37,7 +37,7 @@ export function describeReport(r: ImportReport): string {
 
 /** The export kinds: the API list each reads and its columns. */
 type Item = Record<string, unknown>;
-export const EXPORTS: Record<string, { path: (site: string | undefined) => string; columns: readonly string[]; needsSite?: boolean }> = {
+export const EXPORTS: Record<string, { path: (site: string | undefined, at?: string) => string; columns: readonly string[]; needsSite?: boolean }> = {
   products: {
     path: () => '/api/v1/products?limit=500',
     columns: ['sku', 'description', 'gtin', 'uom', 'lengthMm', 'widthMm', 'heightMm', 'weightG', 'lotControlled', 'expiryControlled'],
@@ -49,6 +49,16 @@ export const EXPORTS: Record<string, { path: (site: string | undefined) => strin
   stock: {
     path: (site) => `/api/v1/inventory/balances?limit=1000&siteId=${encodeURIComponent(site ?? '')}`, needsSite: true,
     columns: ['siteId', 'ownerId', 'sku', 'locationId', 'lot', 'expiresOn', 'status', 'onHand', 'reserved', 'available'],
+  },
+  /** The AVAILABLE stock as `paklog import stock` reads it: import it elsewhere, or edit the quantities and import it back. */
+  'stock-counts': {
+    path: (site) => `/api/v1/inventory/balances?limit=1000&siteId=${encodeURIComponent(site ?? '')}`, needsSite: true,
+    columns: ['sku', 'location', 'lot', 'ownerId', 'expiresOn', 'quantity'],
+  },
+  /** On-hand and reserved per key as of an instant (--at; default now), rebuilt from the ledger (GET /inventory/as-of). */
+  snapshot: {
+    path: (site, at) => `/api/v1/inventory/as-of?limit=5000&siteId=${encodeURIComponent(site ?? '')}&at=${encodeURIComponent(at ?? new Date().toISOString())}`,
+    needsSite: true, columns: ['sku', 'location', 'locationId', 'lot', 'status', 'ownerId', 'onHand', 'reserved'],
   },
   shipments: {
     // The shipments of the site's SHIPPED orders, 500 orders per GET /shipments.
@@ -65,7 +75,7 @@ const cell = (v: unknown): string => {
 };
 
 /** Writes a list of the PakLog API as CSV to `out`, page by page (the API's cursor). Returns the rows written. */
-export async function exportCsv(kind: string, o: { url: string; apiKey: string; site?: string | undefined }, out: NodeJS.WritableStream): Promise<number> {
+export async function exportCsv(kind: string, o: { url: string; apiKey: string; site?: string | undefined; at?: string | undefined }, out: NodeJS.WritableStream): Promise<number> {
   const spec = EXPORTS[kind];
   if (spec === undefined) throw new Error(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
   if (spec.needsSite === true && o.site === undefined) throw new Error(`export ${kind} needs --site`);
@@ -76,14 +86,26 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
     if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`);
     return { items: body.items ?? [], nextCursor: body.nextCursor ?? null };
   };
+  // Stock rows name locations by id; the location codes (what a floor and an import use) are read once.
+  const codes = new Map<string, string>();
+  if (kind === 'stock-counts' || kind === 'snapshot') {
+    let after: string | null = null;
+    do {
+      const page = await get(`/api/v1/sites/${encodeURIComponent(o.site ?? '')}/locations?limit=500${after === null ? '' : `&cursor=${encodeURIComponent(after)}`}`);
+      for (const l of page.items) codes.set(String(l.id), String(l.code));
+      after = page.nextCursor;
+    } while (after !== null);
+  }
+  const located = (i: Item): Item => ({ ...i, location: codes.get(String(i.locationId)) ?? i.locationId, quantity: i.onHand });
   out.write(stringify([spec.columns]));
   let cursor: string | null = null;
   let n = 0;
   do {
-    const page = await get(`${spec.path(o.site)}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    const page = await get(`${spec.path(o.site, o.at)}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
     const items = kind === 'shipments' && page.items.length > 0
       ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
-      : page.items;
+      : kind === 'stock-counts' ? page.items.filter((i) => i.status === 'AVAILABLE' && !String(i.locationId).startsWith('IN_PROCESS:')).map(located)
+        : kind === 'snapshot' ? page.items.map(located) : page.items;
     out.write(stringify(items.map((i) => spec.columns.map((c) => cell(i[c])))));
     n += items.length;
     cursor = page.nextCursor;

@@ -10,16 +10,6 @@ import { InventoryEvents } from './inventory.ts';
 import { OrderEvents } from './orders.ts';
 import { PackShipEvents } from './pack-ship.ts';
 
-/**
- * The event types a webhook subscription may ask for: every order event, the shipment events of pack & ship, and
- * inventory's stock events. A subscription may also name a family with a trailing `*` (`orders.order.*`).
- */
-export const WEBHOOK_EVENT_TYPES: readonly string[] = [
-  ...Object.values(OrderEvents),
-  PackShipEvents.shipmentCreated, PackShipEvents.shipmentDispatched, PackShipEvents.orderPacked, PackShipEvents.shippingStopped,
-  ...Object.values(InventoryEvents).filter((t) => t.startsWith('inventory.stock.')),
-];
-
 export const WEBHOOK_SUBSCRIPTION_STATUSES = ['ACTIVE', 'DISABLED'] as const;
 export type WebhookSubscriptionStatus = (typeof WEBHOOK_SUBSCRIPTION_STATUSES)[number];
 
@@ -31,8 +21,20 @@ export const IntegrationsEvents = {
   ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
 } as const;
 
+/**
+ * The event types a webhook subscription may ask for: every order event, the shipment events of pack & ship, inventory's
+ * stock events and the EDI document events. A subscription may also name a family with a trailing `*` (`orders.order.*`).
+ */
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [
+  ...Object.values(OrderEvents),
+  PackShipEvents.shipmentCreated, PackShipEvents.shipmentDispatched, PackShipEvents.orderPacked, PackShipEvents.shippingStopped,
+  ...Object.values(InventoryEvents).filter((t) => t.startsWith('inventory.stock.')),
+  // Each EDI document received or written (a 997, TA1, 945, 856 to fetch), so a partner's system need not poll (ADR 0040).
+  IntegrationsEvents.ediDocumentRecorded,
+];
+
 /** EDI X12 documents PakLog reads (940) and writes (997, 945, 856) (ADR 0037). */
-export const EDI_DOCUMENT_TYPES = ['940', '997', '945', '856'] as const;
+export const EDI_DOCUMENT_TYPES = ['940', '997', '945', '856', 'TA1'] as const;
 export const EDI_DIRECTIONS = ['IN', 'OUT'] as const;
 export const EDI_DOCUMENT_STATUSES = ['ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'GENERATED'] as const;
 
@@ -49,7 +51,7 @@ export const IntegrationsEventSchemas = {
   }, { description: 'A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled; its deliveries wait until it is enabled again.' }),
   [IntegrationsEvents.ediDocumentRecorded]: Type.Object({
     documentId: Type.String(), partnerId: Type.String(),
-    direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940 in; 997, 945, 856 out' }),
+    direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940 in; 997, 945, 856 out; TA1 (interchange acknowledgement) out' }),
     status: Type.Enum(EDI_DOCUMENT_STATUSES, { description: 'For a 940: ACCEPTED, PARTLY_ACCEPTED or REJECTED (its 997 says why); GENERATED for what PakLog wrote' }),
     orderIds: List(Type.String()), references: List(Type.String({ description: "The partner's order numbers (W05-02, W05-03) and PakLog's shipment ids" })),
   }, { description: 'An EDI document was received (POST /edi/x12) or generated (a 997 for each interchange, a 945 and an 856 when an EDI order ships); fetch it with GET /edi/documents/{id}.' }),

@@ -419,6 +419,38 @@ export interface InventoryCommands {
    * first, whole lines only. Returns the orders now completely allocated.
    */
   retryBackorders(siteId: string, skus: readonly string[], meta: EventMeta): Promise<readonly string[]>;
+  /**
+   * Sets AVAILABLE on-hand to counted quantities (CSV stock import, ADR 0040) in one transaction: per row the difference
+   * to what is on hand is one ADJUST movement, reason COUNT (none when it is 0), under the rules of POST
+   * /inventory/adjustments (never below reserved, never the SKU's pickable units below allocated). Keys the rows do not
+   * name are left as they are. Any error → nothing written; `dryRun` checks and counts only.
+   */
+  applyStockCounts(rows: readonly StockCountRow[], options: { readonly dryRun: boolean }, meta: EventMeta): Promise<StockCountResult>;
+}
+
+/** A counted quantity of a SKU and lot at a location, AVAILABLE status (CSV stock import, ADR 0040). */
+export interface StockCountRow {
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly sku: string;
+  /** The location by code, as the floor scans it. */
+  readonly locationCode: string;
+  readonly lot: string | null;
+  /** The expiry of units added to a balance that has none yet (expiry-controlled SKUs need it). */
+  readonly expiresOn: string | null;
+  readonly quantity: number;
+}
+
+/** What a stock import did (or would do): `created` keys that had no balance, `updated` ones adjusted, `unchanged` ones already right. */
+export interface StockCountResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Units added and removed in all (the sum of the positive and of the negative ADJUST movements). */
+  readonly added: number;
+  readonly removed: number;
+  readonly errors: readonly { readonly index: number; readonly field: string; readonly message: string }[];
+  readonly written: boolean;
 }
 
 export interface InventoryApi {

@@ -1,5 +1,6 @@
 /** location-master: sites and locations with coordinates and pick sequence. */
 import { Type, type Static } from 'typebox';
+import type { EventMeta } from '../platform/bus/envelope.ts';
 import { List } from '../platform/bus/published-language.ts';
 import { ok, reject, type ErrorSpecs, type Outcome } from '../platform/errors.ts';
 
@@ -110,4 +111,29 @@ export interface LocationMasterApi {
 export async function resolveSiteId(api: Pick<LocationMasterApi, 'getSite'>, idOrCode: string, field = '/siteId'): Promise<Outcome<string>> {
   const site = await api.getSite(idOrCode);
   return site === undefined ? reject('UNKNOWN_SITE', `No site ${idOrCode}`, [{ field, message: 'is not the id or code of a site' }]) : ok(site.id);
+}
+
+/** A location as a CSV import gives it (ADR 0040): the fields of `POST /sites/{id}/locations`. */
+export type LocationImportRow = Omit<Location, 'id' | 'siteId'>;
+
+/** What a location import did (or, in a dry run or with errors, would do): nothing is written when `errors` is not empty. */
+export interface LocationImportResult {
+  readonly created: number;
+  /** Existing locations whose status the file changes (the only attribute an import changes). */
+  readonly updated: number;
+  readonly unchanged: number;
+  /** A rule a row breaks: its index in the batch, the field (JSON pointer) and why. */
+  readonly errors: readonly { readonly index: number; readonly field: string; readonly message: string }[];
+  readonly written: boolean;
+}
+
+/** Location-master commands other contexts run in-process (no gRPC form: the CSV import runs where location-master runs). */
+export interface LocationMasterCommands {
+  /**
+   * Creates a site's locations by code in one transaction (CSV import, ADR 0040): every row checked first (the rules of
+   * POST /sites/{id}/locations, a code twice in the batch). A code the site has already is unchanged when the row says
+   * what it is, a status change (ACTIVE, BLOCKED, INACTIVE by the lifecycle) when only its status differs, and an error
+   * when its type, zone, aisle, bay, level, coordinates or pick sequence differ. Any error → nothing written.
+   */
+  importLocations(siteId: string, rows: readonly LocationImportRow[], options: { readonly dryRun: boolean }, meta: EventMeta): Promise<LocationImportResult>;
 }

@@ -51,6 +51,7 @@ export const OrderEvents = {
   cancelled: 'orders.order.cancelled.v1',
   unwaved: 'orders.order.unwaved.v1',
   reprioritised: 'orders.order.reprioritised.v1',
+  updated: 'orders.order.updated.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -110,6 +111,12 @@ export const OrderEventSchemas = {
     orderId: Type.String(), siteId: Type.String(),
     from: Type.Integer({ description: 'The priority it had (1 most urgent, 9 least).' }), to: Type.Integer({ description: 'Its priority now.' }),
   }, { description: "The order's priority changed (`POST /orders/{id}/reprioritise`, or a supervisor's expedite of an exception): the wave pool, its open pick lists and their tasks that are not started follow." }),
+  [OrderEvents.updated]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), externalId: Type.String(),
+    shipTo: Type.Object({
+      name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
+    }, { description: 'Where the order goes now (the fields `received` carries).' }),
+  }, { description: "The order's ship-to changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change): pack & ship prints the new address." }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -121,6 +128,7 @@ export type OrderStatusChanged = Payload<typeof OrderEvents.waved>;
 export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
 export type OrderShipped = Payload<typeof OrderEvents.shipped>;
 export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
+export type OrderUpdated = Payload<typeof OrderEvents.updated>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {
@@ -133,6 +141,15 @@ export interface OrderCommands {
   cancel(orderId: string, reason: string | null, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus }>>;
   /** `POST /orders/{id}/reprioritise` as a call: the order's priority now, or NOT_FOUND / ORDER_SHIPPED / ORDER_CANCELLED. */
   reprioritise(orderId: string, priority: number, meta: EventMeta): Promise<Outcome<{ orderId: string; priority: number }>>;
+  /**
+   * An order sent again with changes, by its externalId (storefront orders/updated, EDI 940 change; ADR 0040): the
+   * ship-to is replaced while the order is RECEIVED, BACKORDERED or ALLOCATED (`orders.order.updated.v1`; `changed` false
+   * when nothing differs). NOT_FOUND for an unknown externalId; 409 ORDER_IN_FULFILMENT once it is waved or on the floor,
+   * ORDER_CANCELLED, ORDER_SHIPPED; 409 ORDER_CHANGE_NOT_SUPPORTED when the lines, site or carrier differ.
+   */
+  update(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; changed: boolean }>>;
+  /** The id of the order received under this externalId, if any. */
+  orderIdOf(externalId: string): Promise<string | undefined>;
 }
 
 /** Coded errors of orders. */
@@ -140,6 +157,8 @@ export const OrdersErrors = {
   ORDER_CONFLICT: { status: 409, title: 'An order with this external id exists with other content' },
   ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
+  ORDER_IN_FULFILMENT: { status: 409, title: 'The order is in a wave or on the floor: it can be cancelled, not changed' },
+  ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'Only the ship-to of an order can change; cancel it and send a new one' },
 } as const satisfies ErrorSpecs;
 
 /** Order priority: 1 is the most urgent, 9 the least; pick lists and tasks follow the same scale. */

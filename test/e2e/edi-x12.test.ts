@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
-import { parseInterchange } from '../../src/contexts/integrations/edi/x12.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { segmentsOf } from '../support/x12.ts';
 import { injectClient, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
@@ -33,12 +33,6 @@ function interchange(control: string, sets: string[][], o: { groupControl?: stri
 
 const postX12 = (raw: string, role: 'integration' | 'operator' = 'integration') =>
   t.request('POST', '/api/v1/edi/x12', { body: raw, role, headers: { 'content-type': 'text/plain' } });
-
-const segmentsOf = (raw: string, id: string): string[][] => {
-  const parsed = parseInterchange(raw);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
-  return parsed.interchange.groups.flatMap((g) => g.sets.flatMap((s) => s.segments.filter((x) => x.id === id).map((x) => [...x.elements])));
-};
 
 describe('EDI X12', () => {
   it('a 940 becomes an order; once shipped, a 945 and an 856 that pass the segment rules carry its identifiers', async () => {

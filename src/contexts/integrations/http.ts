@@ -55,6 +55,10 @@ const DeliveryDetailSchema = Type.Object({
     attempt: Type.Integer(), at: DateTime, statusCode: Nullable(Type.Integer()), error: Nullable(Type.String()), durationMs: Type.Integer(),
   })),
 });
+const StorefrontAnswer = {
+  orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean({ description: 'Nothing changed: a redelivery, or the order as it was' }),
+  topic: Type.String(), status: Nullable(Type.String({ description: "The order's status after it (null for a redelivery)" })),
+};
 const ChannelSchema = Type.Object({ id: Type.String(), shopDomain: Type.String(), siteId: Type.String(), carrier: Type.String(), createdAt: DateTime });
 
 type SubscriptionView = { disabledAt: Date | null; createdAt: Date; updatedAt: Date };
@@ -238,18 +242,21 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'named by X-Shopify-Shop-Domain: 401 WEBHOOK_SIGNATURE_INVALID otherwise. Idempotent on X-Shopify-Webhook-Id (a replayed delivery '
           + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`). The payload is mapped to '
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
-          + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes.',
+          + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to of an order not '
+          + 'yet waved (409 ORDER_IN_FULFILMENT after, 409 ORDER_CHANGE_NOT_SUPPORTED when lines differ; an unknown order is received); '
+          + '`orders/cancelled` cancels it at any stage before dispatch (409 ORDER_SHIPPED after). Absent: `orders/create`. See ADR 0040.',
         headers: Type.Object({
           'x-shopify-shop-domain': Type.String({ minLength: 1, maxLength: 255 }),
           'x-shopify-hmac-sha256': Type.String({ minLength: 1, maxLength: 200 }),
           'x-shopify-webhook-id': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          'x-shopify-topic': Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'orders/create (default), orders/updated, orders/cancelled' })),
         }),
         // A third party's payload: fields PakLog does not read are accepted (and ignored), unlike PakLog's own bodies.
         body: Type.Object({}, { additionalProperties: true, examples: [STOREFRONT_EXAMPLE], description: 'A Shopify orders/create payload' }),
         response: {
-          200: Type.Object({ orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean() }, { description: 'Answered before (same webhook id or order)' }),
-          201: Type.Object({ orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean() }, { description: 'The order was received' }),
-          ...problems('WEBHOOK_SIGNATURE_INVALID', 'STOREFRONT_PAYLOAD_INVALID', 'ORDER_INTAKE_UNAVAILABLE', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'ORDER_CONFLICT', 'UNPROCESSABLE'),
+          200: Type.Object(StorefrontAnswer, { description: 'Answered before (same webhook id or order), or an update or cancellation applied' }),
+          201: Type.Object(StorefrontAnswer, { description: 'The order was received' }),
+          ...problems('WEBHOOK_SIGNATURE_INVALID', 'NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_CHANGE_NOT_SUPPORTED', 'ORDER_CANCELLED', 'ORDER_SHIPPED', 'STOREFRONT_PAYLOAD_INVALID', 'ORDER_INTAKE_UNAVAILABLE', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'ORDER_CONFLICT', 'UNPROCESSABLE'),
         },
       },
     }, async (req, reply) => {
@@ -258,10 +265,11 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         return typeof v === 'string' ? v : undefined;
       };
       const answer = unwrap(await service.storefrontOrder({
-        shopDomain: header('x-shopify-shop-domain'), hmac: header('x-shopify-hmac-sha256'), webhookId: header('x-shopify-webhook-id'),
+        shopDomain: header('x-shopify-shop-domain'), hmac: header('x-shopify-hmac-sha256'), webhookId: header('x-shopify-webhook-id'), topic: header('x-shopify-topic'),
         rawBody: (req as unknown as { rawBody?: string }).rawBody ?? '', body: req.body,
       }, requestMeta(req)));
-      return reply.status(answer.duplicate ? 200 : 201).send({ orderId: answer.orderId, externalId: answer.externalId, duplicate: answer.duplicate });
+      const created = answer.topic === 'orders/create' && !answer.duplicate;
+      return reply.status(created ? 201 : 200).send({ orderId: answer.orderId, externalId: answer.externalId, duplicate: answer.duplicate, topic: answer.topic, status: answer.status });
     });
   };
 }

@@ -1,5 +1,6 @@
 import type { CatalogApi, CatalogCommands } from '../../contracts/catalog.ts';
-import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { InventoryCommands } from '../../contracts/inventory.ts';
+import type { LocationMasterApi, LocationMasterCommands } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { ediService, type EdiService } from './edi/service.ts';
@@ -16,6 +17,9 @@ export interface IntegrationsOptions {
   readonly catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined;
   /** The catalog's bulk upsert, when the catalog runs in this process (CSV product imports). */
   readonly catalogCommands: () => CatalogCommands | undefined;
+  /** Location-master's and inventory's import commands, when they run in this process (CSV location and stock imports). */
+  readonly locationCommands?: (() => LocationMasterCommands | undefined) | undefined;
+  readonly inventoryCommands?: (() => Pick<InventoryCommands, 'applyStockCounts'> | undefined) | undefined;
   readonly webhooks: WebhookSettings;
   /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
   readonly tickMs: number;
@@ -25,7 +29,10 @@ export interface IntegrationsOptions {
 export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService; readonly edi: EdiService; readonly imports: ImportService } {
   const service = integrationsService(deps, { locations: options.locations, orders: options.orders }, options.webhooks);
   const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders });
-  const imports = importService({ catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations });
+  const imports = importService({
+    catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations,
+    locationCommands: options.locationCommands ?? (() => undefined), inventory: options.inventoryCommands ?? (() => undefined),
+  });
   const module = defineContext({
     name: 'integrations',
     schema: 'integrations',

@@ -8,7 +8,7 @@ import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { mapStorefrontOrder } from './domain/storefront.ts';
+import { mapStorefrontOrder, STOREFRONT_TOPICS, storefrontExternalId, type StorefrontOrder } from './domain/storefront.ts';
 import { matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type Subscription } from './store.ts';
 
@@ -34,6 +34,8 @@ export interface StorefrontRequest {
   readonly shopDomain: string | undefined;
   readonly webhookId: string | undefined;
   readonly hmac: string | undefined;
+  /** X-Shopify-Topic: `orders/create` (also when absent), `orders/updated`, `orders/cancelled`. */
+  readonly topic?: string | undefined;
   readonly rawBody: string;
   readonly body: unknown;
 }
@@ -218,32 +220,62 @@ export function integrationsService(
   }
 
   /**
-   * An inbound storefront order: the shop's channel, the HMAC of the raw body with its secret, then — unless this
-   * webhook id was answered already — the payload mapped and handed to the order intake (idempotent on externalId:
-   * two deliveries racing still make one order).
+   * An inbound storefront order webhook: the shop's channel, the HMAC of the raw body with its secret, then — unless
+   * this webhook id was answered already — by topic: `orders/create` maps the payload and hands it to the order intake
+   * (idempotent on externalId: two deliveries racing still make one order); `orders/updated` changes the order's
+   * ship-to before it is waved (ADR 0040; an order never received is received); `orders/cancelled` cancels it at any
+   * stage before dispatch. A refusal (409 ORDER_IN_FULFILMENT…) is answered as such: the storefront sees the failure.
    */
-  async function storefrontOrder(req: StorefrontRequest, meta: EventMeta): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean }>> {
+  async function storefrontOrder(req: StorefrontRequest, meta: EventMeta): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; topic: string }>> {
     const channel = req.shopDomain === undefined ? undefined : await store.channelByDomain(deps.db, req.shopDomain.toLowerCase());
     // An unknown shop and a bad signature get the same answer: a forger learns nothing about which shops exist.
     if (channel === undefined || !verifyShopifyHmac(channel.secret, req.hmac, req.rawBody)) {
       return reject('WEBHOOK_SIGNATURE_INVALID', 'the X-Shopify-Hmac-Sha256 header does not sign this body for this shop (X-Shopify-Shop-Domain)');
     }
+    const topic = req.topic ?? STOREFRONT_TOPICS.create;
+    if (!(Object.values(STOREFRONT_TOPICS) as string[]).includes(topic)) {
+      return reject('STOREFRONT_PAYLOAD_INVALID', `topic ${topic} is not taken (${Object.values(STOREFRONT_TOPICS).join(', ')})`, [{ field: '/headers/x-shopify-topic', message: 'is not a topic PakLog takes' }]);
+    }
     if (req.webhookId !== undefined) {
       const seen = await store.inbound(deps.db, channel.id, req.webhookId);
-      if (seen !== undefined) return ok({ orderId: seen.orderId, externalId: seen.externalId, status: null, duplicate: true });
+      if (seen !== undefined) return ok({ orderId: seen.orderId, externalId: seen.externalId, status: null, duplicate: true, topic });
     }
-    const mapped = mapStorefrontOrder((typeof req.body === 'object' && req.body !== null ? req.body : {}), {
-      siteId: channel.siteId, carrier: channel.carrier, prefix: `${channel.shopDomain.split('.')[0]?.toUpperCase() ?? 'SHOP'}-`,
-    });
-    if (mapped.intake === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order cannot be mapped', mapped.errors);
     const orders = apis.orders();
     if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as StorefrontOrder;
+    const prefix = `${channel.shopDomain.split('.')[0]?.toUpperCase() ?? 'SHOP'}-`;
+    const answered = await storefrontTopic(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
+    if (!answered.ok) return answered;
+    if (req.webhookId !== undefined) {
+      await store.recordInbound(deps.db, { channelId: channel.id, webhookId: req.webhookId, orderId: answered.value.orderId, externalId: answered.value.externalId, now: now() });
+    }
+    return ok({ ...answered.value, topic });
+  }
+
+  async function storefrontTopic(
+    orders: OrderCommands, topic: string, body: StorefrontOrder, channel: { siteId: string; carrier: string; prefix: string }, meta: EventMeta,
+  ): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean }>> {
+    if (topic === STOREFRONT_TOPICS.cancelled) {
+      const externalId = storefrontExternalId(body, channel.prefix);
+      if (externalId === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order has no id', [{ field: '/id', message: 'is required' }]);
+      const orderId = await orders.orderIdOf(externalId);
+      if (orderId === undefined) return reject('NOT_FOUND', `no order ${externalId} was received from this shop`);
+      const reason = typeof body.cancel_reason === 'string' && body.cancel_reason !== '' ? `storefront: ${body.cancel_reason}` : 'cancelled by the storefront';
+      const cancelled = await orders.cancel(orderId, reason, meta);
+      return cancelled.ok ? ok({ orderId, externalId, status: cancelled.value.status, duplicate: false }) : cancelled;
+    }
+    const mapped = mapStorefrontOrder(body, channel);
+    if (mapped.intake === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order cannot be mapped', mapped.errors);
+    const externalId = mapped.intake.externalId;
+    if (topic === STOREFRONT_TOPICS.updated) {
+      const updated = await orders.update(mapped.intake, meta);
+      if (updated.ok) return ok({ orderId: updated.value.orderId, externalId, status: updated.value.status, duplicate: !updated.value.changed });
+      if (updated.code !== 'NOT_FOUND') return updated;
+      // An update of an order never received (its create was lost or is late): the order as it is now is received.
+    }
     const received = await orders.receive(mapped.intake, meta);
     if (!received.ok) return received;
-    if (req.webhookId !== undefined) {
-      await store.recordInbound(deps.db, { channelId: channel.id, webhookId: req.webhookId, orderId: received.value.orderId, externalId: mapped.intake.externalId, now: now() });
-    }
-    return ok({ orderId: received.value.orderId, externalId: mapped.intake.externalId, status: received.value.status, duplicate: !received.value.created });
+    return ok({ orderId: received.value.orderId, externalId, status: received.value.status, duplicate: !received.value.created });
   }
 
   return {

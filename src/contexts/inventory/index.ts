@@ -29,6 +29,7 @@ export function inventoryContext(
   const replenishment = replenishmentService(deps, apis);
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
+    applyStockCounts: (rows, options, meta) => service.applyStockCounts(rows, options, meta),
   };
   const module: ContextWithApi<InventoryApi> = defineContext({
     name: 'inventory',

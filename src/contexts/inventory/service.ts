@@ -6,6 +6,7 @@ import { isoDate } from './domain/ledger.ts';
 import { fromLotKey } from './domain/stock.ts';
 import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
+import { applyStockCountsHandler } from './use-cases/apply-counts/handler.ts';
 import { allocateOrdersHandler } from './use-cases/allocate-order/handler.ts';
 import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
@@ -76,6 +77,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
   return {
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
+    applyStockCounts: applyStockCountsHandler(deps, apis, counters),
     moveStock: moveStockHandler(deps, apis),
     confirmReturn: confirmReturnHandler(deps, apis),
     atp,

@@ -390,7 +390,8 @@ export async function claimLines(db: Executor, rows: readonly Omit<AllocationRow
   policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<AllocationRow[]> {
   return db.query<AllocationRow>(
     `WITH p AS (
-       INSERT INTO inventory.order_policies (order_id, ship_complete) SELECT * FROM unnest($2::text[], $3::bool[]) ON CONFLICT (order_id) DO NOTHING)
+       INSERT INTO inventory.order_policies (order_id, ship_complete)
+       SELECT p.order_id, p.ship_complete FROM unnest($2::text[], $3::bool[]) AS p(order_id, ship_complete) ON CONFLICT (order_id) DO NOTHING)
      INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
      SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
      FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)

@@ -1,10 +1,11 @@
-import type { LocationMasterApi, Site } from '../../contracts/location-master.ts';
+import type { LocationMasterApi, LocationMasterCommands, Site } from '../../contracts/location-master.ts';
 import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
 import { LOCATION_TTL_S, locationCodeKey, locationMasterService } from './service.ts';
+import { importLocationsHandler } from './use-cases/import-locations.ts';
 
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
-export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> {
+export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
   const service = locationMasterService(deps);
   // Sites are never renamed or deleted, so a found site is cached: POST /tasks/next resolves its site on every claim.
   const sites = new Map<string, Site>();
@@ -18,7 +19,10 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     }
     return site;
   };
-  return defineContext({
+  const commands: LocationMasterCommands = {
+    importLocations: importLocationsHandler(deps, (siteId, code) => void deps.cache.delete(locationCodeKey(siteId, code))),
+  };
+  const module: ContextWithApi<LocationMasterApi> = defineContext({
     name: 'location-master',
     schema: 'location_master',
     migrations: new URL('./migrations/', import.meta.url),
@@ -31,4 +35,5 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
       listLocations: (siteId, types) => service.listLocationsOfSite(siteId, types),
     },
   });
+  return { ...module, commands };
 }

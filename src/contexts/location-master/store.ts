@@ -88,6 +88,15 @@ export async function locationsByIds(db: Executor, ids: readonly string[]): Prom
   return db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
 }
 
+/** A site's locations of these codes, locked (a CSV import decides create, status change or unchanged under the lock). */
+export async function lockLocationsByCodes(db: Executor, siteId: string, codes: readonly string[]): Promise<Location[]> {
+  if (codes.length === 0) return [];
+  return db.query<LocationRow>(
+    `SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE site_id = $1 AND code = ANY($2::text[]) ORDER BY code FOR UPDATE`,
+    [siteId, [...new Set(codes)]],
+  );
+}
+
 export async function locationByCode(db: Executor, siteId: string, code: string): Promise<Location | undefined> {
   const rows = await db.query<LocationRow>(`SELECT ${LOCATION_COLUMNS} FROM location_master.locations WHERE site_id = $1 AND code = $2`, [siteId, code]);
   return rows[0];

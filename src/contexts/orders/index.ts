@@ -7,6 +7,7 @@ import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from 
 import { DEFAULT_CARRIER, DEFAULT_PRIORITY } from './domain/order.ts';
 import { orderRoutes } from './http.ts';
 import { orderService } from './service.ts';
+import { orderIdByExternalId } from './store.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
@@ -25,6 +26,14 @@ export function ordersContext(
       }, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, created: outcome.value.created } } : outcome;
     },
+    async update(order, meta) {
+      const outcome = await service.update({
+        externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,
+        shipBy: null, shipTo: order.shipTo, shipComplete: false, lines: order.lines, ownerId: DEFAULT_OWNER_ID,
+      }, meta);
+      return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, changed: outcome.value.changed } } : outcome;
+    },
+    orderIdOf: (externalId) => orderIdByExternalId(deps.db, externalId),
     async cancel(orderId, reason, meta) {
       const outcome = await service.cancel(orderId, reason, undefined, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;

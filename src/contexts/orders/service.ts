@@ -6,7 +6,7 @@ import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
-  type OrderReprioritised, type OrderStatus, type OrderStatusChanged,
+  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type ShipTo,
 } from '../../contracts/orders.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
@@ -17,7 +17,7 @@ import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-life
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, setPriority, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+  orderSummary, setPriority, setShipTo, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
 export interface OrderPage {
@@ -36,6 +36,11 @@ export interface Cause {
 }
 
 /** Commands and queries of fulfilment orders, and the lifecycle moves other contexts' events cause. */
+/** The ship-to as events carry it (`received`, `updated`): the fields a label and a carrier quote need. */
+const shipToData = (s: ShipTo): OrderReceived['shipTo'] & object => ({
+  name: s.name, line1: s.line1, ...(s.line2 === undefined ? {} : { line2: s.line2 }), city: s.city, postalCode: s.postalCode, country: s.country,
+});
+
 export function orderService(
   deps: PlatformDeps, catalog: CatalogApi, locations: Pick<LocationMasterApi, 'getSite'>, packShip: PackShipApi,
 ) {
@@ -84,7 +89,7 @@ export function orderService(
         // Only when set (ADR 0012: an optional field; consumers read absent as false).
         ...(input.shipComplete ? { shipComplete: true } : {}),
         // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
-        shipTo: { name: input.shipTo.name, line1: input.shipTo.line1, ...(input.shipTo.line2 === undefined ? {} : { line2: input.shipTo.line2 }), city: input.shipTo.city, postalCode: input.shipTo.postalCode, country: input.shipTo.country },
+        shipTo: shipToData(input.shipTo),
         ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
@@ -177,6 +182,44 @@ export function orderService(
       return ok(null);
     });
     return outcome.ok ? cancelledOrder(id) : outcome;
+  }
+
+  /**
+   * An order sent again with changes (storefront orders/updated, EDI 940 change; ADR 0040): only the ship-to may differ,
+   * and only until the order is waved (RECEIVED, BACKORDERED, ALLOCATED: nothing on the floor has read it yet); decided
+   * under the order's row lock, so a wave's `waved` event and an update are ordered. Same content: unchanged, no event.
+   */
+  async function update(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; changed: boolean }>> {
+    const id = await orderIdByExternalId(deps.db, request.externalId);
+    if (id === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`, [{ field: '/externalId', message: 'no order was received with this externalId' }]);
+    const site = await locations.getSite(request.siteId);
+    const outcome = await deps.db.tx(async (tx): Promise<Outcome<boolean>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
+      const input: NewOrder = { ...request, siteId: site?.id ?? request.siteId, ownerId: o.ownerId, priority: o.priority, shipBy: o.shipBy, shipComplete: o.shipComplete };
+      const errors = validateNewOrder(input);
+      if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
+      const differs = orderDifferences({ ...o, lines: await orderLines(tx, id) }, input);
+      const unsupported = differs.filter((d) => d.field !== '/shipTo');
+      if (unsupported.length > 0) {
+        return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
+      }
+      if (differs.length === 0) return ok(false);
+      if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
+      if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
+      if (o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') {
+        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}: once waved an order can be cancelled, not changed`);
+      }
+      const now = deps.clock.now();
+      await setShipTo(tx, id, input.shipTo, now);
+      await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
+      const data: OrderUpdated = { orderId: id, siteId: o.siteId, externalId: o.externalId, shipTo: shipToData(input.shipTo) };
+      await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
+      return ok(true);
+    });
+    if (!outcome.ok) return outcome;
+    const order = await orderById(deps.db, id);
+    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: outcome.value });
   }
 
   async function cancelledOrder(id: string): Promise<Outcome<Order>> {
@@ -417,7 +460,7 @@ export function orderService(
   }
 
   return {
-    receive, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
+    receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
   };
 }
 

@@ -153,6 +153,11 @@ export async function setPriority(tx: Executor, id: string, priority: number, no
   await tx.query(`UPDATE orders.orders SET priority = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [id, priority, now]);
 }
 
+/** Replaces the order's ship-to (its version moves on). */
+export async function setShipTo(tx: Executor, id: string, shipTo: ShipTo, now: Date): Promise<void> {
+  await tx.query(`UPDATE orders.orders SET ship_to = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [id, JSON.stringify(shipTo), now]);
+}
+
 /** Bumps the version when only line quantities changed. */
 export async function touch(tx: Executor, id: string, now: Date): Promise<void> {
   await tx.query(`UPDATE orders.orders SET version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);

@@ -157,6 +157,14 @@ export const packStore = {
     );
   },
 
+  /** An order's new ship-to (`orders.order.updated`); the order row may not be known yet (events of other streams). */
+  async shipToChanged(db: Executor, o: { orderId: string; siteId: string; shipTo: Address }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.orders (order_id, site_id, ship_to) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO UPDATE SET ship_to = EXCLUDED.ship_to`,
+      [o.orderId, o.siteId, JSON.stringify(o.shipTo)],
+    );
+  },
+
   /** Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). */
   async addPicked(db: Executor, p: { orderId: string; siteId: string; lineId: string; sku: string; quantity: number; toteId?: string }): Promise<void> {
     await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [p.orderId, p.siteId]);

@@ -11,6 +11,10 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     on(OrderEvents.received, async (d, _event, tx) => {
       await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, lines: d.lines });
     }),
+    // A storefront or EDI change before the order was waved: labels print the new address.
+    on(OrderEvents.updated, async (d, _event, tx) => {
+      await packShip.shipToChanged(tx, { orderId: d.orderId, siteId: d.siteId, shipTo: d.shipTo });
+    }),
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));
     }),

@@ -263,7 +263,7 @@ export class EventBus {
   /** Inbox rows for a run of events in one statement; returns the ids that were new (the others are duplicates). */
   private async recordInInbox(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<Set<string>> {
     const rows = await tx.query<{ event_id: string }>(
-      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) SELECT * FROM unnest($1::text[], $2::text[])
+      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) SELECT u.event_id, u.event_type FROM unnest($1::text[], $2::text[]) AS u(event_id, event_type)
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [events.map((e) => e.id), events.map((e) => e.type)],
     );

@@ -8,9 +8,19 @@ export interface StorefrontOrder {
   readonly email?: unknown;
   readonly line_items?: unknown;
   readonly shipping_address?: unknown;
+  readonly cancel_reason?: unknown;
 }
 
+/** The order webhook topics (X-Shopify-Topic) PakLog takes. */
+export const STOREFRONT_TOPICS = { create: 'orders/create', updated: 'orders/updated', cancelled: 'orders/cancelled' } as const;
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+
+/** The PakLog externalId of a storefront order: `<prefix><id>`, as the intake received it. */
+export function storefrontExternalId(o: StorefrontOrder, prefix: string): string | undefined {
+  const id = str(o.id);
+  return id === undefined ? undefined : `${prefix}${id}`.slice(0, 100);
+}
 
 /**
  * A Shopify-style order → PakLog's order intake: externalId `<prefix><id>`, one line per SKU (quantities of repeated
@@ -43,7 +53,7 @@ export function mapStorefrontOrder(o: StorefrontOrder, channel: { siteId: string
   if (errors.length > 0 || id === undefined || a === undefined) return { errors };
   const optional = (key: string, value: string | undefined): Record<string, string> => (value === undefined ? {} : { [key]: value });
   const intake: OrderIntake = {
-    externalId: `${channel.prefix}${id}`.slice(0, 100),
+    externalId: storefrontExternalId(o, channel.prefix) ?? '',
     siteId: channel.siteId,
     carrier: channel.carrier,
     shipTo: {

@@ -10,7 +10,9 @@ import type { PlatformDeps } from '../../../platform/module.ts';
 import { functionalAck, shipNotice, validateOutbound, warehouseShippingAdvice, type SetAcknowledgement, type ShippedOrder } from './documents.ts';
 import { ediStore as store, type EdiDirection, type EdiDocument, type EdiOrder, type Partner } from './store.ts';
 import { readShippingOrder, type SegmentError, type ShippingOrder } from './x940.ts';
-import { parseInterchange, writeInterchange, type EnvelopeParties, type Interchange } from './x12.ts';
+import {
+  parseInterchange, writeInterchange, writeTa1, type EnvelopeParties, type Interchange, type InterchangeError, type IsaHeader,
+} from './x12.ts';
 
 export interface PartnerInput {
   readonly name: string;
@@ -97,7 +99,10 @@ export function ediService(
    */
   async function receiveX12(raw: string, meta: EventMeta): Promise<Outcome<ReceiveOutcome>> {
     const parsed = parseInterchange(raw);
-    if (!parsed.ok) return reject('EDI_INTERCHANGE_INVALID', parsed.errors.map((e) => e.message).join('; '), parsed.errors.map((e) => ({ field: '/', message: e.message })));
+    if (!parsed.ok) {
+      const refused = parsed.header === undefined ? undefined : await rejectInterchange(raw, parsed.header, parsed.errors, meta);
+      return refused ?? reject('EDI_INTERCHANGE_INVALID', parsed.errors.map((e) => e.message).join('; '), parsed.errors.map((e) => ({ field: '/', message: e.message })));
+    }
     const x: Interchange = parsed.interchange;
     const partner = await store.partnerBySender(deps.db, x.senderQualifier, x.senderId);
     if (partner === undefined) {
@@ -132,10 +137,7 @@ export function ediService(
         if (order !== undefined && groupErrors.length === 0) {
           const orders = apis.orders();
           if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
-          const received = await orders.receive({
-            externalId: ediExternalId(partner, order.depositorOrderNumber), siteId: partner.siteId, carrier: order.carrier ?? partner.carrier,
-            shipTo: order.shipTo, lines: mergeLines(order),
-          }, meta);
+          const received = await applyShippingOrder(orders, partner, order, meta);
           if (received.ok) {
             orderId = received.value.orderId;
             accepted.push({ order, orderId });
@@ -171,6 +173,8 @@ export function ediService(
       const control = await store.nextControlNumber(tx);
       const body = writeInterchange({
         parties: parties(partner), functionalId: 'FA', interchangeControl: control, groupControl: control, at, d: x.delimiters, usage: x.usage === 'T' ? 'T' : 'P',
+        // ISA14 = 1: the envelope's own acknowledgement, accepted, rides ahead of the 997 group.
+        ...(x.ackRequested ? { ta1: writeTa1(x, undefined, x.delimiters) } : {}),
         sets: groupsOut.map((g, i) => ({ type: '997', controlNumber: String(i + 1).padStart(4, '0'), body: functionalAck(g, g.sets, x.delimiters) })),
       });
       const ack = await store.insertDocument(tx, {
@@ -179,6 +183,9 @@ export function ediService(
       });
       if (ack === undefined) throw new Error('a generated 997 could not be stored');
       for (const a of accepted) {
+        // A change's new ship-to goes on the 945 and 856; a cancellation leaves the order as it was received.
+        if (a.order.purpose === 'CHANGE') await store.changeShipTo(tx, a.orderId, a.order.shipTo);
+        if (a.order.purpose !== 'ORIGINAL') continue;
         await store.insertOrder(tx, {
           orderId: a.orderId, partnerId: partner.id, documentId: inDoc.id, siteId: partner.siteId, depositorOrderNumber: a.order.depositorOrderNumber,
           purchaseOrderNumber: a.order.purchaseOrderNumber, shipTo: a.order.shipTo, lines: [...a.order.lines], now: at,
@@ -190,6 +197,63 @@ export function ediService(
         acknowledgement: { documentId: ack.id, interchangeControl: ack.interchangeControl, body }, transactionSets: outcomes,
       });
     });
+  }
+
+  /**
+   * An interchange whose ISA could be read but whose envelope could not (IEA missing or not matching, segments outside
+   * GS … GE): a partner we know gets a TA1 rejecting it (TA1-04 R, TA1-05 the note code), stored beside the interchange,
+   * answered 200 REJECTED; nothing inside it is read. An unknown sender gets no TA1 (undefined: the caller answers 422).
+   */
+  async function rejectInterchange(raw: string, header: IsaHeader, errors: readonly InterchangeError[], meta: EventMeta): Promise<Outcome<ReceiveOutcome> | undefined> {
+    const partner = await store.partnerBySender(deps.db, header.senderQualifier, header.senderId);
+    const code = errors.find((e) => e.ta1Code !== undefined)?.ta1Code;
+    if (partner === undefined || code === undefined || !/^\d{9}$/.test(header.controlNumber)) return undefined;
+    const seen = await store.received(deps.db, partner.id, header.controlNumber);
+    if (seen !== undefined) return ok(await answerOf(seen));
+    return deps.db.tx(async (tx) => {
+      const at = now();
+      const inDoc = await store.insertDocument(tx, {
+        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: /ST\W(\d{3})\W/.exec(raw)?.[1] ?? '940', interchangeControl: header.controlNumber,
+        status: 'REJECTED', orderIds: [], references: [], replyTo: null, body: raw, now: at,
+      });
+      if (inDoc === undefined) {
+        const first = await store.received(tx, partner.id, header.controlNumber);
+        return first === undefined ? reject('CONFLICT', 'the interchange is being received by another request') : ok(await answerOf(first));
+      }
+      const control = await store.nextControlNumber(tx);
+      const body = writeInterchange({
+        parties: parties(partner), functionalId: 'FA', interchangeControl: control, groupControl: control, at, d: header.delimiters,
+        usage: header.usage === 'T' ? 'T' : 'P', sets: [], ta1: writeTa1(header, code, header.delimiters),
+      });
+      const ta1 = await store.insertDocument(tx, {
+        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: 'TA1', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+        orderIds: [], references: [], replyTo: inDoc.id, body, now: at,
+      });
+      if (ta1 === undefined) throw new Error('a generated TA1 could not be stored');
+      await announce(tx, [inDoc, ta1], meta);
+      return ok({
+        documentId: inDoc.id, interchangeControl: header.controlNumber, status: 'REJECTED' as const, duplicate: false,
+        acknowledgement: { documentId: ta1.id, interchangeControl: ta1.interchangeControl, body }, transactionSets: [],
+      });
+    });
+  }
+
+  /**
+   * A well-formed 940 applied by its purpose (W05-01, ADR 0040): an original through the order intake (idempotent on
+   * externalId), a change through `OrderCommands.update` (the ship-to, before the wave), a cancellation through
+   * `OrderCommands.cancel` (any stage before dispatch). Every refusal is the orders context's, reported on W05-02.
+   */
+  async function applyShippingOrder(orders: OrderCommands, partner: Partner, order: ShippingOrder, meta: EventMeta): Promise<Outcome<{ orderId: string }>> {
+    const externalId = ediExternalId(partner, order.depositorOrderNumber);
+    if (order.purpose === 'CANCEL') {
+      const orderId = await orders.orderIdOf(externalId);
+      if (orderId === undefined) return reject('NOT_FOUND', `no order ${order.depositorOrderNumber} was received from this partner`);
+      const cancelled = await orders.cancel(orderId, `EDI 940 cancel ${order.depositorOrderNumber}`, meta);
+      return cancelled.ok ? ok({ orderId }) : cancelled;
+    }
+    const intake = { externalId, siteId: partner.siteId, carrier: order.carrier ?? partner.carrier, shipTo: order.shipTo, lines: mergeLines(order) };
+    const done = order.purpose === 'CHANGE' ? await orders.update(intake, meta) : await orders.receive(intake, meta);
+    return done.ok ? ok({ orderId: done.value.orderId }) : done;
   }
 
   async function announce(tx: Tx, docs: readonly EdiDocument[], meta: EventMeta): Promise<void> {

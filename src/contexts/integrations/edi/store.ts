@@ -102,6 +102,9 @@ export const ediStore = {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
       [o.orderId, o.partnerId, o.documentId, o.siteId, o.depositorOrderNumber, o.purchaseOrderNumber, JSON.stringify(o.shipTo), JSON.stringify(o.lines), o.now]);
   },
+  async changeShipTo(db: Executor, orderId: string, shipTo: EdiOrder['shipTo']): Promise<void> {
+    await db.query(`UPDATE integrations.edi_orders SET ship_to = $2 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo)]);
+  },
   async order(db: Executor, orderId: string, lock = false): Promise<EdiOrder | undefined> {
     return (await db.query<EdiOrder>(`SELECT ${ORDER} FROM integrations.edi_orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId]))[0];
   },

@@ -48,18 +48,36 @@ export interface Interchange {
   readonly receiverId: string;
   readonly controlNumber: string;
   readonly usage: string;
+  /** ISA14 = 1: the sender asks for a TA1 interchange acknowledgement. */
+  readonly ackRequested: boolean;
+  /** ISA09 (YYMMDD) and ISA10 (HHMM), which a TA1 repeats. */
+  readonly date: string;
+  readonly time: string;
   readonly groups: readonly FunctionalGroup[];
 }
 
 /** Why an interchange could not be read at all (no 997 can answer it: there is no trustworthy group header). */
 export interface InterchangeError {
   readonly message: string;
+  /** The TA1-05 note code (X12 I18) when the ISA header was readable and a TA1 can answer: 001, 018, 021, 022, 023. */
+  readonly ta1Code?: string;
+}
+
+/** The ISA header's fields a TA1 answers with, when the header itself could be read (even if the rest could not). */
+export interface IsaHeader {
+  readonly delimiters: Delimiters;
+  readonly senderQualifier: string;
+  readonly senderId: string;
+  readonly controlNumber: string;
+  readonly date: string;
+  readonly time: string;
+  readonly usage: string;
 }
 
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
 
 /** Splits a raw interchange into segments; the ISA header must be the fixed-length 106 characters X12 defines. */
-export function parseInterchange(raw: string): { ok: true; interchange: Interchange } | { ok: false; errors: InterchangeError[] } {
+export function parseInterchange(raw: string): { ok: true; interchange: Interchange } | { ok: false; errors: InterchangeError[]; header?: IsaHeader } {
   const text = raw.replace(/^\uFEFF/, '').replace(/^\s+/, '');
   if (!text.startsWith('ISA') || text.length < 106) return { ok: false, errors: [{ message: 'the interchange must start with a 106-character ISA segment' }] };
   const element = text[3] ?? '';
@@ -71,6 +89,10 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
   const isa = text.slice(0, 105).split(element);
   if (isa.length !== 17) return { ok: false, errors: [{ message: `ISA has ${isa.length - 1} elements, 16 expected (fixed-length fields)` }] };
   const delimiters: Delimiters = { element, component, segment };
+  const header: IsaHeader = {
+    delimiters, senderQualifier: (isa[5] ?? '').trim(), senderId: (isa[6] ?? '').trim(), controlNumber: (isa[13] ?? '').trim(),
+    date: (isa[9] ?? '').trim(), time: (isa[10] ?? '').trim(), usage: (isa[15] ?? '').trim(),
+  };
   const rows = text.split(segment).map((s) => s.replace(/^[\r\n]+|[\r\n]+$/g, '')).filter((s) => s.trim() !== '');
   const errors: InterchangeError[] = [];
   const groups: FunctionalGroup[] = [];
@@ -109,9 +131,11 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
     const parts = row.split(element);
     const id = (parts[0] ?? '').trim();
     if (iea !== undefined) {
-      errors.push({ message: `segment ${id} after IEA` });
+      errors.push({ message: `segment ${id} after IEA`, ta1Code: '022' });
       break;
     }
+    // A TA1 the partner sends back with its own documents sits between ISA and the first GS: read past it.
+    if (id === 'TA1' && group === undefined && groups.length === 0) continue;
     if (id === 'GS') {
       if (group !== undefined) closeGroup(undefined);
       group = { gs: parts, sets: [] };
@@ -122,12 +146,12 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
       if (group !== undefined) closeGroup(undefined);
       iea = parts;
     } else if (group === undefined) {
-      errors.push({ message: `segment ${id} outside a functional group (GS … GE)` });
+      errors.push({ message: `segment ${id} outside a functional group (GS … GE)`, ta1Code: '024' });
     } else if (id === 'ST') {
       if (set !== undefined) closeSet(undefined);
       set = { st: parts, segments: [{ id, elements: parts.slice(1), position: 1 }] };
     } else if (set === undefined) {
-      errors.push({ message: `segment ${id} outside a transaction set (ST … SE)` });
+      errors.push({ message: `segment ${id} outside a transaction set (ST … SE)`, ta1Code: '024' });
     } else {
       set.segments.push({ id, elements: parts.slice(1), position: set.segments.length + 1 });
       if (id === 'SE') closeSet(parts);
@@ -135,19 +159,20 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
   }
   if (group !== undefined) closeGroup(undefined);
   const controlNumber = (isa[13] ?? '').trim();
-  if (iea === undefined) errors.push({ message: 'IEA trailer missing' });
+  if (iea === undefined) errors.push({ message: 'IEA trailer missing', ta1Code: '023' });
   else {
-    if ((iea[2] ?? '').trim() !== controlNumber) errors.push({ message: `IEA02 ${iea[2] ?? ''} does not match ISA13 ${controlNumber}` });
-    if (Number(iea[1]) !== groups.length) errors.push({ message: `IEA01 says ${iea[1] ?? ''} functional groups, the interchange has ${groups.length}` });
+    if ((iea[2] ?? '').trim() !== controlNumber) errors.push({ message: `IEA02 ${iea[2] ?? ''} does not match ISA13 ${controlNumber}`, ta1Code: '001' });
+    if (Number(iea[1]) !== groups.length) errors.push({ message: `IEA01 says ${iea[1] ?? ''} functional groups, the interchange has ${groups.length}`, ta1Code: '021' });
   }
-  if (!/^\d{9}$/.test(controlNumber)) errors.push({ message: 'ISA13 must be a 9-digit control number' });
-  if (groups.length === 0) errors.push({ message: 'the interchange has no functional group' });
-  if (errors.length > 0) return { ok: false, errors };
+  if (!/^\d{9}$/.test(controlNumber)) errors.push({ message: 'ISA13 must be a 9-digit control number', ta1Code: '018' });
+  if (groups.length === 0) errors.push({ message: 'the interchange has no functional group', ta1Code: '024' });
+  if (errors.length > 0) return { ok: false, errors, header };
   return {
     ok: true,
     interchange: {
       delimiters, senderQualifier: (isa[5] ?? '').trim(), senderId: (isa[6] ?? '').trim(), receiverQualifier: (isa[7] ?? '').trim(),
-      receiverId: (isa[8] ?? '').trim(), controlNumber, usage: (isa[15] ?? '').trim(), groups,
+      receiverId: (isa[8] ?? '').trim(), controlNumber, usage: header.usage, ackRequested: (isa[14] ?? '').trim() === '1',
+      date: header.date, time: header.time, groups,
     },
   };
 }
@@ -192,6 +217,8 @@ export interface EnvelopeParties {
 export function writeInterchange(o: {
   parties: EnvelopeParties; functionalId: string; version?: string; interchangeControl: number; groupControl: number;
   sets: readonly { type: string; controlNumber: string; body: readonly string[] }[]; at: Date; usage?: 'P' | 'T'; d?: Delimiters;
+  /** A TA1 segment (already written) placed after ISA, before the group: the interchange acknowledgement. */
+  ta1?: string;
 }): string {
   const d = o.d ?? DEFAULT_DELIMITERS;
   const version = o.version ?? '004010';
@@ -199,11 +226,21 @@ export function writeInterchange(o: {
   const isa = ['ISA', '00', pad('', 10), '00', pad('', 10), pad(o.parties.senderQualifier, 2), pad(o.parties.senderId, 15),
     pad(o.parties.receiverQualifier, 2), pad(o.parties.receiverId, 15), yymmdd(o.at), hhmm(o.at), 'U', '00401', isa13, '0', o.usage ?? 'P', d.component]
     .join(d.element) + d.segment;
-  const lines = [isa, writeSegment('GS', [o.functionalId, o.parties.gsSender ?? o.parties.senderId, o.parties.gsReceiver ?? o.parties.receiverId,
+  if (o.sets.length === 0) return [isa, ...(o.ta1 === undefined ? [] : [o.ta1]), writeSegment('IEA', [0, isa13], d)].join('\n');
+  const lines = [isa, ...(o.ta1 === undefined ? [] : [o.ta1]), writeSegment('GS', [o.functionalId, o.parties.gsSender ?? o.parties.senderId, o.parties.gsReceiver ?? o.parties.receiverId,
     ccyymmdd(o.at), hhmm(o.at), o.groupControl, 'X', `${version}`], d)];
   for (const s of o.sets) {
     lines.push(writeSegment('ST', [s.type, s.controlNumber], d), ...s.body, writeSegment('SE', [s.body.length + 2, s.controlNumber], d));
   }
   lines.push(writeSegment('GE', [o.sets.length, o.groupControl], d), writeSegment('IEA', [1, isa13], d));
   return lines.join('\n');
+}
+
+/**
+ * A TA1 interchange acknowledgement of a received interchange (its ISA13, ISA09, ISA10): TA1-04 A accepted, or R
+ * rejected with TA1-05 the note code (X12 I18, e.g. 001 IEA02 ≠ ISA13, 021 IEA01 wrong, 023 premature end).
+ */
+export function writeTa1(received: { controlNumber: string; date: string; time: string }, code: string | undefined, d: Delimiters = DEFAULT_DELIMITERS): string {
+  const control = /^\d{9}$/.test(received.controlNumber) ? received.controlNumber : '000000000';
+  return writeSegment('TA1', [control, received.date.padEnd(6, '0').slice(0, 6), received.time.padEnd(4, '0').slice(0, 4), code === undefined ? 'A' : 'R', code ?? '000'], d);
 }

@@ -31,8 +31,18 @@ export interface ShippingOrderLine {
   readonly position: number;
 }
 
+/**
+ * What a 940 asks for, from W05-01 (order status code, element 473; ADR 0040): N original → a new order; R change and
+ * G changes to other than line items → the order's ship-to replaced (lines compared, not changed); F cancel and
+ * D delete → the order cancelled. Other codes (L line item replace, B backorder original, S future dated…) are
+ * refused with AK4 code 7.
+ */
+export const ORDER_PURPOSES = { N: 'ORIGINAL', R: 'CHANGE', G: 'CHANGE', F: 'CANCEL', D: 'CANCEL' } as const;
+export type OrderPurpose = (typeof ORDER_PURPOSES)[keyof typeof ORDER_PURPOSES];
+
 /** A 940 read into what PakLog keeps of it: the identifiers the 945 and 856 echo, the ship-to and the lines. */
 export interface ShippingOrder {
+  readonly purpose: OrderPurpose;
   readonly depositorOrderNumber: string;
   readonly purchaseOrderNumber: string | null;
   readonly shipTo: ShipTo;
@@ -61,8 +71,8 @@ function check(s: Segment, n: number, o: { min?: number; max: number; required?:
 }
 
 /**
- * The rules PakLog holds a 940 (4010, group OW) to, and the order it becomes. Header: W05 (N original, depositor order
- * number) first after ST, exactly once; one N1*ST loop (N1-02 name, N3 address, N4 city/postal code/country — country US
+ * The rules PakLog holds a 940 (4010, group OW) to, and the order it becomes. Header: W05 (purpose, see ORDER_PURPOSES;
+ * depositor order number) first after ST, exactly once — a cancellation needs nothing else; one N1*ST loop (N1-02 name, N3 address, N4 city/postal code/country — country US
  * when absent); an optional W66 (W66-10 or W66-05: the carrier). Detail: one or more LX loops each with a W01 (quantity
  * ≥ 1, unit EA, a SKU qualifier and id); W76-01, when present, equals the sum of the W01 quantities.
  */
@@ -107,7 +117,7 @@ export function readShippingOrder(set: TransactionSet): { order?: ShippingOrder;
         else {
           w05 = s;
           elementErrors(s, [
-            check(s, 1, { max: 1, required: true, codes: ['N'], what: 'order status: N original' }),
+            check(s, 1, { max: 1, required: true, codes: Object.keys(ORDER_PURPOSES), what: 'order status: N original, R or G change, F or D cancel' }),
             check(s, 2, { max: 22, required: true, pattern: /^[\x21-\x7E][\x20-\x7E]*$/, what: 'depositor order number' }),
             check(s, 3, { max: 22, what: 'purchase order number' }),
           ]);
@@ -185,6 +195,11 @@ export function readShippingOrder(set: TransactionSet): { order?: ShippingOrder;
     errors.push({ segmentId: id, position: end, code: 3, elements: [], message });
   };
   if (w05 === undefined && !errors.some((e) => e.segmentId === 'W05')) missing('W05', 'W05 (shipping order identification) is missing');
+  const purpose = w05 === undefined ? undefined : ORDER_PURPOSES[el(w05, 1) as keyof typeof ORDER_PURPOSES] as OrderPurpose | undefined;
+  // A cancellation names the order (W05-02); its ship-to and lines, when sent, are read above and not needed.
+  if (purpose === 'CANCEL' && w05 !== undefined && errors.length === 0) {
+    return { order: { purpose, depositorOrderNumber: el(w05, 2), purchaseOrderNumber: el(w05, 3) || null, shipTo: { name: '', line1: '', city: '', postalCode: '', country: '' }, carrier, lines }, errors };
+  }
   if (n1 === undefined) missing('N1', 'the N1*ST (ship-to) loop is missing');
   else {
     if (n1.n3 === undefined && !errors.some((e) => e.segmentId === 'N3')) missing('N3', 'the ship-to loop has no N3 (address)');
@@ -211,7 +226,7 @@ export function readShippingOrder(set: TransactionSet): { order?: ShippingOrder;
     ...optional('phone', contact('TE')), ...optional('email', contact('EM')),
   };
   return {
-    order: { depositorOrderNumber: el(w05, 2), purchaseOrderNumber: el(w05, 3) || null, shipTo, carrier, lines },
+    order: { purpose: purpose ?? 'ORIGINAL', depositorOrderNumber: el(w05, 2), purchaseOrderNumber: el(w05, 3) || null, shipTo, carrier, lines },
     errors,
   };
 }

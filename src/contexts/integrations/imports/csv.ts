@@ -73,6 +73,30 @@ export class RowReader {
     return n;
   }
 
+  num(column: string, o: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
+    const v = this.rec.values[column] ?? '';
+    if (v === '') return o.required === true ? this.fail(column, 'is required') : undefined;
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(v)) return this.fail(column, `must be a number, not "${v}"`);
+    const n = Number(v);
+    if (o.min !== undefined && n < o.min) return this.fail(column, `must be at least ${o.min}`);
+    if (o.max !== undefined && n > o.max) return this.fail(column, `must be at most ${o.max}`);
+    return n;
+  }
+
+  /** A value of a closed list (upper-cased), or the error listing them. */
+  oneOf<T extends string>(column: string, values: readonly T[], fallback?: T): T | undefined {
+    const v = (this.rec.values[column] ?? '').toUpperCase();
+    if (v === '') return fallback ?? this.fail(column, 'is required');
+    return (values as readonly string[]).includes(v) ? v as T : this.fail(column, `must be one of ${values.join(', ')}, not "${v}"`);
+  }
+
+  /** An ISO date (YYYY-MM-DD). */
+  date(column: string): string | undefined {
+    const v = this.rec.values[column] ?? '';
+    if (v === '') return undefined;
+    return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : this.fail(column, `must be a date YYYY-MM-DD, not "${v}"`);
+  }
+
   bool(column: string): boolean | undefined {
     const v = (this.rec.values[column] ?? '').toLowerCase();
     if (v === '' || v === 'false' || v === '0' || v === 'no' || v === 'n') return false;

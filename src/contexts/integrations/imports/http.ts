@@ -36,9 +36,11 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
     app.post('/imports/:kind', {
       config: { roles: CAN.masterData, idempotent: true },
       schema: {
-        operationId: 'importCsv', tags, summary: 'Import a CSV file (products, orders)',
+        operationId: 'importCsv', tags, summary: 'Import a CSV file (products, locations, stock, orders)',
         description: `The body is the file (text/csv, a header line naming the columns; see docs/integrations/csv.md). Every row is checked before anything `
-          + 'is written. Products are upserted by SKU in one transaction; orders (one row per line, grouped by externalId) go through the order intake. '
+          + 'is written. Products are upserted by SKU in one transaction; locations of the site `site` are created by code (a known code: unchanged, '
+          + 'or its status changed) in one transaction; stock rows set the AVAILABLE on-hand of a SKU, location and lot to the counted `quantity` '
+          + '(ADJUST movements of the difference, reason COUNT) in one transaction; orders (one row per line, grouped by externalId) go through the order intake. '
           + 'A file with any bad row imports nothing (422 IMPORT_ROWS_INVALID, each bad row in `errors`: /rows/<line>/<column>), unless `partial=true`, which '
           + 'imports the good rows (an order whole or not at all). `dryRun=true` writes nothing and answers what would happen, errors included (200). '
           + `Supported kinds: ${SUPPORTED_IMPORTS.join(', ')}.`,

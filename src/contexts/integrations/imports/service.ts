@@ -1,6 +1,9 @@
 import type { CatalogApi, CatalogCommands, ProductImportRow } from '../../../contracts/catalog.ts';
 import type { ImportKind } from '../../../contracts/integrations.ts';
-import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
+import { DEFAULT_OWNER_ID, type InventoryCommands, type StockCountRow } from '../../../contracts/inventory.ts';
+import {
+  LOCATION_STATUSES, LOCATION_TYPES, resolveSiteId, type LocationImportRow, type LocationMasterApi, type LocationMasterCommands,
+} from '../../../contracts/location-master.ts';
 import type { OrderCommands, OrderIntake } from '../../../contracts/orders.ts';
 import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
@@ -11,6 +14,16 @@ export const IMPORT_COLUMNS = {
   products: {
     required: ['sku', 'description', 'lengthMm', 'widthMm', 'heightMm', 'weightG'],
     optional: ['gtin', 'uom', 'lotControlled', 'expiryControlled'],
+  },
+  /** The columns `paklog export locations` writes; the site is the import's (--site, ?site=). */
+  locations: {
+    required: ['code', 'type', 'x', 'y'],
+    optional: ['zone', 'aisle', 'bay', 'level', 'z', 'pickSequence', 'status'],
+  },
+  /** A counted AVAILABLE quantity per SKU, location (code) and lot: the balance is set to it (ADR 0040). */
+  stock: {
+    required: ['sku', 'location', 'quantity'],
+    optional: ['siteId', 'ownerId', 'lot', 'expiresOn'],
   },
   orders: {
     required: ['externalId', 'sku', 'quantity', 'shipToName', 'shipToLine1', 'shipToCity', 'shipToPostalCode', 'shipToCountry'],
@@ -24,7 +37,7 @@ export interface ImportOptions {
   readonly dryRun: boolean;
   /** Import the good rows and report the bad ones (default: a file with any bad row imports nothing). */
   readonly partial: boolean;
-  /** The site orders go to when the file has no siteId column (id or code). */
+  /** The site of the rows when the file has no siteId column (id or code); a locations import needs it. */
   readonly site?: string | undefined;
   /** Called as the import goes: the phase and the rows done of the total. */
   readonly onProgress?: ((phase: 'reading' | 'checking' | 'writing' | 'done', done: number, total: number) => void) | undefined;
@@ -52,6 +65,19 @@ export interface ImportApis {
   readonly catalogQueries: () => Pick<CatalogApi, 'getBySkus'> | undefined;
   readonly orders: () => OrderCommands | undefined;
   readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /** Location-master's import command, when it runs in this process (CSV location imports). */
+  readonly locationCommands: () => LocationMasterCommands | undefined;
+  /** Inventory's stock count command, when it runs in this process (CSV stock imports). */
+  readonly inventory: () => Pick<InventoryCommands, 'applyStockCounts'> | undefined;
+}
+
+/** What a command of the owning context answers for a batch: counts, its errors by index in the batch, whether it wrote. */
+interface BatchResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly errors: readonly { readonly index: number; readonly field: string; readonly message: string }[];
+  readonly written: boolean;
 }
 
 const byRow = (a: RowError, b: RowError): number => a.row - b.row;
@@ -81,49 +107,114 @@ export function importService(apis: ImportApis) {
       else good.push({ row: rec.row, product: product as ProductImportRow });
       if (i % 1000 === 999) o.onProgress?.('checking', i + 1, records.length);
     });
-    // The catalog's own rules and keys (SKU twice, a GTIN of another product), over the rows that parsed.
-    const check = await catalog.upsertProducts(good.map((g) => g.product), { dryRun: true }, meta);
+    return ok(await checkThenWrite('products', records.length, o, errors, good.map((g) => ({ row: g.row, value: g.product })),
+      (values, dryRun) => catalog.upsertProducts(values, { dryRun }, meta)));
+  }
+
+  /**
+   * The rows that parsed checked by the owning context's command (a dry run: its own rules and keys), then — unless this
+   * is a dry run, or errors stop an all-or-nothing import — the good rows written in one call of it (one transaction).
+   */
+  async function checkThenWrite<T>(
+    kind: SupportedImportKind, rows: number, o: ImportOptions, errors: RowError[], good: readonly { row: number; value: T }[],
+    run: (values: T[], dryRun: boolean) => Promise<BatchResult>,
+  ): Promise<ImportReport> {
+    const check = await run(good.map((g) => g.value), true);
     errors.push(...check.errors.map((e) => ({ row: good[e.index]?.row ?? 0, column: column(e.field), message: e.message })));
     const bad = new Set(errors.map((e) => e.row));
     const writable = good.filter((g) => !bad.has(g.row));
-    const report = (written: boolean, c: { created: number; updated: number; unchanged: number }): ImportReport => ({
-      kind: 'products', dryRun: o.dryRun, partial: o.partial, rows: records.length, imported: written ? writable.length : 0, ...c,
-      rejected: bad.size, written, errors: errors.sort(byRow),
+    const report = (written: boolean, c: BatchResult): ImportReport => ({
+      kind, dryRun: o.dryRun, partial: o.partial, rows, imported: written ? writable.length : 0,
+      created: c.created, updated: c.updated, unchanged: c.unchanged, rejected: bad.size, written, errors: errors.sort(byRow),
     });
     if (o.dryRun || (errors.length > 0 && !o.partial) || writable.length === 0) {
-      const would = errors.length === 0 ? check : await catalog.upsertProducts(writable.map((g) => g.product), { dryRun: true }, meta);
-      return ok(report(false, would));
+      return report(false, errors.length === 0 ? check : await run(writable.map((g) => g.value), true));
     }
     o.onProgress?.('writing', 0, writable.length);
-    const done = await catalog.upsertProducts(writable.map((g) => g.product), { dryRun: false }, meta);
-    if (!done.written) {
-      // Another writer took a key between the check and the write: nothing was written; say which rows.
-      errors.push(...done.errors.map((e) => ({ row: writable[e.index]?.row ?? 0, column: column(e.field), message: e.message })));
-      return ok(report(false, done));
+    const done = await run(writable.map((g) => g.value), false);
+    // Another writer took a key between the check and the write: nothing was written; say which rows.
+    if (!done.written) errors.push(...done.errors.map((e) => ({ row: writable[e.index]?.row ?? 0, column: column(e.field), message: e.message })));
+    return report(done.written, done);
+  }
+
+  /** Locations of one site (--site): created by code, a known code unchanged or its status changed (ADR 0040). */
+  async function importLocations(records: readonly CsvRecord[], o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
+    const commands = apis.locationCommands();
+    if (commands === undefined) return reject('IMPORT_UNAVAILABLE', 'run the location-master context in the process that imports locations');
+    if (o.site === undefined) return reject('UNPROCESSABLE', 'a locations import needs its site (--site, ?site=)', [{ field: '/querystring/site', message: 'is required for locations' }]);
+    const site = await resolveSiteId(apis.locations, o.site, '/querystring/site');
+    if (!site.ok) return site;
+    const errors: RowError[] = [];
+    const good: { row: number; value: LocationImportRow }[] = [];
+    for (const rec of records) {
+      const r = new RowReader(rec);
+      const value = {
+        code: r.text('code', { required: true, max: 64 }), type: r.oneOf('type', LOCATION_TYPES), zone: r.text('zone', { max: 32 }) ?? null,
+        aisle: r.int('aisle', { min: 0 }) ?? null, bay: r.int('bay', { min: 0 }) ?? null, level: r.int('level', { min: 0 }) ?? null,
+        x: r.num('x', { required: true }), y: r.num('y', { required: true }), z: r.num('z') ?? 0,
+        pickSequence: r.int('pickSequence', { min: 0 }) ?? null, status: r.oneOf('status', LOCATION_STATUSES, 'ACTIVE'),
+      };
+      if (r.errors.length > 0) errors.push(...r.errors);
+      else good.push({ row: rec.row, value: value as LocationImportRow });
     }
-    return ok(report(true, done));
+    o.onProgress?.('checking', records.length, records.length);
+    return ok(await checkThenWrite('locations', records.length, o, errors, good, (values, dryRun) => commands.importLocations(site.value, values, { dryRun }, meta)));
+  }
+
+  /**
+   * Counted stock: per row the AVAILABLE on-hand of a SKU, location and lot is set to `quantity` by an ADJUST movement
+   * (reason COUNT) of the difference, through inventory's command (ADR 0040). Keys the file does not name stay as they are.
+   */
+  async function importStock(records: readonly CsvRecord[], o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
+    const inventory = apis.inventory();
+    if (inventory === undefined) return reject('IMPORT_UNAVAILABLE', 'run the inventory context in the process that imports stock');
+    const errors: RowError[] = [];
+    const good: { row: number; value: StockCountRow }[] = [];
+    const siteOf = siteResolver();
+    for (const rec of records) {
+      const r = new RowReader(rec);
+      const siteId = await siteOf(r, rec.row, o.site, errors);
+      const value = {
+        siteId, ownerId: r.text('ownerId', { max: 64 }) ?? DEFAULT_OWNER_ID, sku: r.text('sku', { required: true, max: 64 }),
+        locationCode: r.text('location', { required: true, max: 64 }), lot: r.text('lot', { max: 64 }) ?? null,
+        expiresOn: r.date('expiresOn') ?? null, quantity: r.int('quantity', { required: true, min: 0, max: 100_000_000 }),
+      };
+      if (r.errors.length > 0) errors.push(...r.errors);
+      else if (siteId !== undefined) good.push({ row: rec.row, value: value as StockCountRow });
+    }
+    o.onProgress?.('checking', records.length, records.length);
+    return ok(await checkThenWrite('stock', records.length, o, errors, good, (values, dryRun) => inventory.applyStockCounts(values, { dryRun }, meta)));
+  }
+
+  /** The site of a row: its siteId column, else the import's site; each id or code looked up once. */
+  function siteResolver() {
+    const sites = new Map<string, string | undefined>();
+    return async (r: RowReader, row: number, fallback: string | undefined, errors: RowError[]): Promise<string | undefined> => {
+      const ref = r.text('siteId') ?? fallback;
+      if (ref === undefined) {
+        errors.push({ row, column: 'siteId', message: 'is required (or give --site)' });
+        return undefined;
+      }
+      if (!sites.has(ref)) {
+        const s = await resolveSiteId(apis.locations, ref);
+        sites.set(ref, s.ok ? s.value : undefined);
+      }
+      const id = sites.get(ref);
+      if (id === undefined) errors.push({ row, column: 'siteId', message: `no site ${ref}` });
+      return id;
+    };
   }
 
   async function importOrders(records: readonly CsvRecord[], o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
     const orders = apis.orders();
     if (orders === undefined) return reject('IMPORT_UNAVAILABLE', 'run the orders context in the process that imports orders');
     const errors: RowError[] = [];
-    const sites = new Map<string, string | undefined>();
-    const siteOf = async (idOrCode: string): Promise<string | undefined> => {
-      if (!sites.has(idOrCode)) {
-        const s = await resolveSiteId(apis.locations, idOrCode);
-        sites.set(idOrCode, s.ok ? s.value : undefined);
-      }
-      return sites.get(idOrCode);
-    };
+    const siteOf = siteResolver();
     const groups = new Map<string, { rows: number[]; header: string; intake: Omit<OrderIntake, 'lines'>; lines: { sku: string; quantity: number; row: number }[] }>();
     for (const rec of records) {
       const r = new RowReader(rec);
       const externalId = r.text('externalId', { required: true, max: 100 });
-      const siteRef = r.text('siteId') ?? o.site;
-      if (siteRef === undefined) errors.push({ row: rec.row, column: 'siteId', message: 'is required (or give --site)' });
-      const siteId = siteRef === undefined ? undefined : await siteOf(siteRef);
-      if (siteRef !== undefined && siteId === undefined) errors.push({ row: rec.row, column: 'siteId', message: `no site ${siteRef}` });
+      const siteId = await siteOf(r, rec.row, o.site, errors);
       const sku = r.text('sku', { required: true, max: 64 });
       const quantity = r.int('quantity', { required: true, min: 1, max: 1_000_000 });
       const priority = r.int('priority', { min: 1, max: 9 });
@@ -188,7 +279,7 @@ export function importService(apis: ImportApis) {
   /** Imports a CSV file of `kind`. 422 IMPORT_ROWS_INVALID is the caller's to decide (the report lists the rows). */
   async function importCsv(kind: ImportKind, text: string, o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
     if (!(SUPPORTED_IMPORTS as string[]).includes(kind)) return reject('UNPROCESSABLE', `importing ${kind} is not supported yet (supported: ${SUPPORTED_IMPORTS.join(', ')})`);
-    const k = kind as SupportedImportKind;
+    const k = kind;
     const cols = IMPORT_COLUMNS[k];
     o.onProgress?.('reading', 0, 0);
     const { records, errors } = readCsv(text, cols.required, [...cols.required, ...cols.optional]);
@@ -196,7 +287,8 @@ export function importService(apis: ImportApis) {
       return ok({ kind: k, dryRun: o.dryRun, partial: o.partial, rows: records.length, imported: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, written: false, errors });
     }
     o.onProgress?.('checking', 0, records.length);
-    const report = k === 'products' ? await importProducts(records, o, meta) : await importOrders(records, o, meta);
+    const run = { products: importProducts, locations: importLocations, stock: importStock, orders: importOrders }[k];
+    const report = await run(records, o, meta);
     if (report.ok) o.onProgress?.('done', report.value.rows, report.value.rows);
     return report;
   }

@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, type Warehouse } from '../../../test/support/flow-driver.ts';
+
+/**
+ * Issue 15: storefront updates and cancellations before release (ADR 0040). `orders/updated` replaces the ship-to of an
+ * order not yet waved and is refused (409, machine code) after; a line change is refused; `orders/cancelled` cancels;
+ * each is signed like `orders/create` and idempotent on redelivery.
+ */
+let t: TestApp;
+let w: Warehouse;
+const SHOP = 'upd.myshopify.com';
+const SECRET = 'shpss_update_test_secret_0001';
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'SFU', aisles: 1, bays: 2, levels: 1, skus: 2 });
+  expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: SHOP, siteId: 'SFU', secret: SECRET }, 'integration')).status).toBe(201);
+});
+afterAll(async () => t.close());
+
+const payload = (id: number, o: { city?: string; quantity?: number } = {}) => JSON.stringify({
+  id, name: `#${id}`, email: 'ada@example.com',
+  line_items: [{ sku: w.products[0]!.sku, quantity: o.quantity ?? 1, requires_shipping: true }],
+  shipping_address: { name: 'Ada Lovelace', address1: '12 Analytical Row', city: o.city ?? 'London', zip: 'N1 7AA', country_code: 'GB' },
+});
+async function post(raw: string, topic: string, webhookId: string, secret = SECRET) {
+  const res = await t.app.http.inject({
+    method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+    headers: {
+      'content-type': 'application/json', 'x-shopify-shop-domain': SHOP, 'x-shopify-topic': topic, 'x-shopify-webhook-id': webhookId,
+      'x-shopify-hmac-sha256': createHmac('sha256', secret).update(raw).digest('base64'),
+    },
+  });
+  return { status: res.statusCode, body: JSON.parse(res.body) as { orderId: string; duplicate: boolean; status: string | null; code?: string; errors?: { field: string }[] } };
+}
+const shipTo = async (orderId: string): Promise<{ city: string }> => (await t.get(`/api/v1/orders/${orderId}`)).body.shipTo;
+
+describe('storefront orders/updated and orders/cancelled', () => {
+  it('an update before the wave changes the ship-to once; a line change, a forged update and an update after the wave are refused', async () => {
+    const created = await post(payload(501), 'orders/create', 'u-1');
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+
+    const updated = await post(payload(501, { city: 'Cambridge' }), 'orders/updated', 'u-2');
+    expect(updated).toMatchObject({ status: 200, body: { orderId, duplicate: false } });
+    expect(await shipTo(orderId)).toMatchObject({ city: 'Cambridge' });
+    // Redelivered: answered as before, nothing happens again; the same content under a new webhook id changes nothing either.
+    expect((await post(payload(501, { city: 'Cambridge' }), 'orders/updated', 'u-2')).body).toMatchObject({ orderId, duplicate: true });
+    expect((await post(payload(501, { city: 'Cambridge' }), 'orders/updated', 'u-2b')).body).toMatchObject({ orderId, duplicate: true });
+    await t.settle();
+    const events = (await t.get(`/api/v1/events?type=orders.order.updated.v1`)).body.items as { data: { orderId: string; shipTo: { city: string } } }[];
+    expect(events.map((e) => [e.data.orderId, e.data.shipTo.city])).toEqual([[orderId, 'Cambridge']]);
+    // Pack & ship follows it: labels print the new address.
+    const packCopy = await t.app.db.query<{ ship_to: { city: string } }>('SELECT ship_to FROM pack_ship.orders WHERE order_id = $1', [orderId]);
+    expect(packCopy[0]?.ship_to.city).toBe('Cambridge');
+
+    const lines = await post(payload(501, { city: 'Cambridge', quantity: 3 }), 'orders/updated', 'u-3');
+    expect(lines.status).toBe(409);
+    expect(lines.body.code).toBe('ORDER_CHANGE_NOT_SUPPORTED');
+    expect(lines.body.errors?.map((e) => e.field)).toEqual(['/lines']);
+    expect((await post(payload(501, { city: 'Oxford' }), 'orders/updated', 'u-4', 'shpss_forged_secret_000000')).status).toBe(401);
+    expect(await shipTo(orderId)).toMatchObject({ city: 'Cambridge' });
+
+    // Waved and released: the update is refused with a machine code, the order is unchanged.
+    const call = injectClient(t.app, t.keys.manager);
+    await receiveStock(call, w, 5, 1);
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle(); // the wave pool hears of the allocation
+    await planAndRelease(call, w.siteId, 10);
+    await until('released', () => orderStatus(call, orderId), (s) => s === 'RELEASED');
+    const late = await post(payload(501, { city: 'Oxford' }), 'orders/updated', 'u-5');
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('ORDER_IN_FULFILMENT');
+    expect(await shipTo(orderId)).toMatchObject({ city: 'Cambridge' });
+    // Cancelled at any stage before dispatch, once.
+    const cancelled = await post(payload(501), 'orders/cancelled', 'u-6');
+    expect(cancelled).toMatchObject({ status: 200, body: { orderId, status: 'CANCELLED', duplicate: false } });
+    expect((await post(payload(501), 'orders/cancelled', 'u-6')).body).toMatchObject({ orderId, duplicate: true });
+    expect(await orderStatus(call, orderId)).toBe('CANCELLED');
+    await t.settle();
+  }, 60_000);
+
+  it('an update of an order never received receives it; a cancel of an unknown order is 404; an unknown topic is refused', async () => {
+    const upd = await post(payload(777, { city: 'Bath' }), 'orders/updated', 'n-1');
+    expect(upd.status).toBe(200);
+    expect(await shipTo(upd.body.orderId)).toMatchObject({ city: 'Bath' });
+    expect((await post(payload(778), 'orders/cancelled', 'n-2')).status).toBe(404);
+    expect((await post(payload(779), 'orders/paid', 'n-3')).body.code).toBe('STOREFRONT_PAYLOAD_INVALID');
+    await t.settle();
+  }, 30_000);
+});

@@ -1,0 +1,109 @@
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { StockCountResult, StockCountRow } from '../../../../contracts/inventory.ts';
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { toLotKey } from '../../domain/stock.ts';
+import { learnLocation } from '../../pickability.ts';
+import * as owners from '../../owners-store.ts';
+import * as store from '../../store.ts';
+import { decideAdjust } from '../adjust/decide.ts';
+import { changeBalanceOrFail, changeSkuOnHandOrFail, record, type StockApis } from '../ledger-writes.ts';
+import type { InventoryCounters } from '../metrics.ts';
+
+type RowError = StockCountResult['errors'][number];
+
+class RolledBack extends Error {
+  constructor(readonly result: StockCountResult) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Counted quantities applied as ADJUST movements (reason COUNT) in one transaction (CSV stock import, ADR 0040). Rows are
+ * applied in balance-key order (SKU, location, lot), so two imports lock in the same order. A dry run applies them too,
+ * then rolls back: it answers exactly what the write would do.
+ */
+export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, counters: InventoryCounters) {
+  return async (rows: readonly StockCountRow[], o: { readonly dryRun: boolean }, meta: EventMeta): Promise<StockCountResult> => {
+    const errors: RowError[] = [];
+    const products = await apis.catalog.getBySkus([...new Set(rows.map((r) => r.sku))]);
+    const sites = new Map<string, Map<string, Location>>();
+    for (const siteId of new Set(rows.map((r) => r.siteId))) {
+      sites.set(siteId, new Map((await apis.locations.listLocations(siteId)).map((l) => [l.code, l])));
+    }
+    const knownOwners = new Set<string>();
+    for (const id of new Set(rows.map((r) => r.ownerId))) if ((await owners.getOwner(deps.db, id)) !== undefined) knownOwners.add(id);
+    const keyOf = (r: StockCountRow): string => `${r.siteId}\u0000${r.ownerId}\u0000${r.sku}\u0000${r.locationCode}\u0000${r.lot ?? ''}`;
+    const firstRow = new Map<string, number>();
+    const planned: { index: number; row: StockCountRow; location: Location }[] = [];
+    rows.forEach((row, index) => {
+      const product = products.get(row.sku);
+      const location = sites.get(row.siteId)?.get(row.locationCode);
+      if (!knownOwners.has(row.ownerId)) errors.push({ index, field: '/ownerId', message: `no owner ${row.ownerId}` });
+      if (product === undefined) errors.push({ index, field: '/sku', message: `no product with SKU ${row.sku}` });
+      if (location === undefined) errors.push({ index, field: '/location', message: `no location ${row.locationCode} at this site` });
+      if (product?.lotControlled === true && row.lot === null) errors.push({ index, field: '/lot', message: `${row.sku} is lot-controlled: give its lot` });
+      if (product !== undefined && !product.lotControlled && row.lot !== null) errors.push({ index, field: '/lot', message: `${row.sku} is not lot-controlled` });
+      const first = firstRow.get(keyOf(row));
+      if (first !== undefined) errors.push({ index, field: '/location', message: 'the same SKU, location and lot are in the file twice' });
+      else firstRow.set(keyOf(row), index);
+      if (product !== undefined && location !== undefined && first === undefined && knownOwners.has(row.ownerId)) planned.push({ index, row, location });
+    });
+    planned.sort((a, b) => (a.row.sku < b.row.sku ? -1 : a.row.sku > b.row.sku ? 1 : a.location.id < b.location.id ? -1 : a.location.id > b.location.id ? 1
+      : toLotKey(a.row.lot) < toLotKey(b.row.lot) ? -1 : 1));
+    let created = 0;
+    let updated = 0;
+    let unchanged = 0;
+    let added = 0;
+    let removed = 0;
+    const result = (written: boolean): StockCountResult => ({
+      created, updated, unchanged, added, removed, errors: errors.sort((a, b) => a.index - b.index), written,
+    });
+    try {
+      return await deps.db.tx(async (tx) => {
+        for (const { index, row, location } of planned) {
+          const learned = await learnLocation(tx, location);
+          if (learned.underCount) {
+            errors.push({ index, field: '/location', message: `${location.code} is under count: its count sets the quantity` });
+            continue;
+          }
+          const key = { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: toLotKey(row.lot), status: 'AVAILABLE' as const };
+          const balance = await store.lockBalance(tx, key);
+          const delta = row.quantity - (balance?.on_hand ?? 0);
+          if (delta === 0) {
+            unchanged += 1;
+            continue;
+          }
+          if (products.get(row.sku)?.expiryControlled === true && balance === undefined && row.expiresOn === null) {
+            errors.push({ index, field: '/expiresOn', message: `${row.sku} is expiry-controlled: give the expiry of new stock` });
+            continue;
+          }
+          const skuStock = await store.lockExistingSkuStock(tx, row.siteId, row.ownerId, row.sku);
+          const movementId = deps.ids.next('mov');
+          const decision = decideAdjust({ product: products.get(row.sku), location, pickable: learned.pickable, balance, skuStock },
+            { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: row.lot ?? undefined, delta, reason: 'COUNT', movementId },
+            deps.clock.now());
+          if (!decision.ok) {
+            errors.push({ index, field: '/quantity', message: decision.message });
+            continue;
+          }
+          const d = decision.value;
+          if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, row.expiresOn);
+          else await changeBalanceOrFail(tx, d.key, d.delta, 0, `count of ${row.quantity} refused at ${location.code}`);
+          await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable, `count of ${row.quantity} ${row.sku} went below allocated`);
+          await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+          if (balance === undefined || balance.on_hand === 0) created += 1;
+          else updated += 1;
+          if (delta > 0) added += delta;
+          else removed -= delta;
+        }
+        if (errors.length > 0 || o.dryRun) throw new RolledBack(result(false));
+        counters.adjusted.inc(added + removed);
+        return result(true);
+      });
+    } catch (e) {
+      if (e instanceof RolledBack) return e.result;
+      throw e;
+    }
+  };
+}

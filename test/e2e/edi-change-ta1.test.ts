@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { segmentsOf } from '../support/x12.ts';
+import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * Issue 15: a 940's purpose (W05-01, ADR 0040): N original, R/G change (the ship-to, before the wave), F/D cancel;
+ * TA1 interchange acknowledgements when asked for (ISA14 = 1) and when the envelope is malformed.
+ * Sample documents written for this test in the shape of the published 4010 examples.
+ */
+let t: TestApp;
+let w: Warehouse;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'EDC', aisles: 1, bays: 1, levels: 1, skus: 1 });
+  expect((await t.post('/api/v1/edi/partners', { name: 'Shop Co', isaQualifier: 'ZZ', isaId: 'SHOPCO', siteId: 'EDC' }, 'integration')).status).toBe(201);
+});
+afterAll(async () => t.close());
+
+function interchange(control: string, segments: string[], ackRequested = '0'): string {
+  return [
+    `ISA*00*          *00*          *ZZ*SHOPCO         *ZZ*PAKLOG         *261201*0900*U*00401*${control}*${ackRequested}*T*>~`,
+    `GS*OW*SHOPCO*PAKLOG*20261201*0900*${Number(control)}*X*004010~`,
+    'ST*940*0001~', ...segments, `SE*${segments.length + 2}*0001~`, `GE*1*${Number(control)}~`, `IEA*1*${control}~`,
+  ].join('\n');
+}
+const order940 = (purpose: string, number: string, city: string, quantity = 2): string[] => [
+  `W05*${purpose}*${number}*PO-${number}~`, 'N1*ST*Ada Lovelace~', 'N3*12 Analytical Row~', `N4*${city}**N1 7AA*GB~`,
+  'LX*1~', `W01*${quantity}*EA**SK*${w.products[0]!.sku}~`, `W76*${quantity}~`,
+];
+const post = async (raw: string) => {
+  const res = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain' } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as { status: string; transactionSets: { status: string; orderId: string | null; intakeError: string | null }[]; acknowledgement: { body: string } };
+};
+
+describe('EDI 940 change and cancel', () => {
+  it('N creates, R changes the ship-to, a changed line is refused, F cancels; an unknown purpose is an AK4 code 7', async () => {
+    const created = await post(interchange('000000701', order940('N', 'SC-1', 'London')));
+    expect(created.status).toBe('ACCEPTED');
+    const orderId = created.transactionSets[0]!.orderId!;
+
+    const changed = await post(interchange('000000702', order940('R', 'SC-1', 'Cambridge')));
+    expect(changed).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', orderId }] });
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.shipTo).toMatchObject({ city: 'Cambridge' });
+
+    const lines = await post(interchange('000000703', order940('R', 'SC-1', 'Cambridge', 5)));
+    expect(lines.status).toBe('REJECTED');
+    expect(lines.transactionSets[0]!.intakeError).toMatch(/^ORDER_CHANGE_NOT_SUPPORTED/);
+    expect(segmentsOf(lines.acknowledgement.body, 'AK4')).toEqual([['2', '', '7', 'SC-1']]);
+
+    const unknown = await post(interchange('000000704', ['W05*F*SC-404~']));
+    expect(unknown.transactionSets[0]!.intakeError).toMatch(/^NOT_FOUND/);
+
+    const cancelled = await post(interchange('000000705', ['W05*F*SC-1*PO-SC-1~']));
+    expect(cancelled).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', orderId }] });
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.status).toBe('CANCELLED');
+
+    const replace = await post(interchange('000000706', order940('L', 'SC-2', 'London')));
+    expect(replace.status).toBe('REJECTED');
+    expect(segmentsOf(replace.acknowledgement.body, 'AK4')).toEqual([['1', '', '7', 'L']]);
+    await t.settle();
+  }, 60_000);
+
+  it('ISA14 = 1 gets a TA1 accepting the envelope ahead of the 997; a malformed envelope gets a TA1 rejecting it and makes nothing', async () => {
+    const asked = await post(interchange('000000801', order940('N', 'SC-TA1', 'London'), '1'));
+    expect(asked.status).toBe('ACCEPTED');
+    expect(asked.acknowledgement.body.split('\n')[1]).toBe('TA1*000000801*261201*0900*A*000~');
+    expect(segmentsOf(asked.acknowledgement.body, 'AK9')).toEqual([['A', '1', '1', '1']]);
+
+    // IEA02 does not repeat ISA13: TA1 R 001, no group is read, no order.
+    const bad = interchange('000000802', order940('N', 'SC-BAD', 'London')).replace('IEA*1*000000802', 'IEA*1*000000899');
+    const refused = await post(bad);
+    expect(refused).toMatchObject({ status: 'REJECTED', transactionSets: [] });
+    expect(refused.acknowledgement.body.split('\n').slice(1)).toEqual(['TA1*000000802*261201*0900*R*001~', expect.stringMatching(/^IEA\*0\*\d{9}~$/)]);
+    expect((await t.get('/api/v1/orders?externalId=EDI-SHOPCO-SC-BAD')).body.items).toHaveLength(0);
+    expect((await post(bad)).acknowledgement.body).toBe(refused.acknowledgement.body);
+    // No IEA at all: 023 (premature end).
+    const cut = interchange('000000803', order940('N', 'SC-CUT', 'London')).split('\n').slice(0, -1).join('\n');
+    expect((await post(cut)).acknowledgement.body).toContain('TA1*000000803*261201*0900*R*023~');
+    const listed = (await t.get('/api/v1/edi/documents?docType=TA1', 'integration')).body.items as { direction: string }[];
+    expect(listed.map((d) => d.direction)).toEqual(['OUT', 'OUT']);
+    await t.settle();
+  }, 60_000);
+});
