@@ -73,16 +73,17 @@ export async function rawCommitRate(url: string, seconds: number): Promise<numbe
  * the baseline, `stop()` answers CPU seconds used since. Backends are found in pg_stat_activity through `admin` (a
  * connection to another database, so its own backend is not counted) every `everyMs`; a backend that starts meanwhile
  * counts from zero, one that ends keeps its last sample (the pool ends only connections idle for seconds, so the loss
- * is nil). Linux and a server on this machine only: `undefined` when /proc has none of the backends.
+ * is nil). `exclude`: backends of the bench's own probes. Linux and a server on this machine only: `undefined` when
+ * /proc has none of the backends.
  */
-export function backendCpuSampler(admin: pg.Client, database: string, everyMs = 200): { start(): Promise<void>; stop(): Promise<number | undefined> } {
+export function backendCpuSampler(admin: pg.Client, database: string, exclude: readonly number[] = [], everyMs = 200): { start(): Promise<void>; stop(): Promise<number | undefined> } {
   const baseline = new Map<number, number>();
   const last = new Map<number, number>();
   let timer: NodeJS.Timeout | undefined;
   let sampling: Promise<void> = Promise.resolve();
   let readable = false;
   const sample = async (into: Map<number, number>): Promise<void> => {
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> ALL($2::int[])', [database, exclude]);
     for (const { pid } of rows) {
       const cpu = backendTicks(pid);
       if (cpu === undefined) continue;
