@@ -2,6 +2,8 @@
  * `npm run bench -- flow [--orders=N] [--workers=W]`: pushes N orders through the whole flow in-process on PostgreSQL
  * (HTTP API via fastify inject), and measures the raw single-row commit rate of the same server in the same run as the
  * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
+ * Reports CPU ms per order line (Node, PostgreSQL), statements per line and lines/s ÷ raw commits/s (issue 18 a).
+ * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn in this one process.
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -9,9 +11,9 @@ import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks } from '../test/support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, workTasks } from '../test/support/flow-driver.ts';
 import { machine, percentile, writeResult } from './machine.ts';
-import { inPool, numberArg, rawCommitRate, stringArg } from './support.ts';
+import { backendCpuSampler, inPool, numberArg, rawCommitRate, stringArg } from './support.ts';
 
 export async function main(args: string[]): Promise<void> {
   const mode = stringArg(args, 'mode', 'all-in-one');
@@ -31,6 +33,35 @@ export async function main(args: string[]): Promise<void> {
   } else {
     database = 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL';
   }
+  const prepared = stringArg(args, 'prepared', 'on');
+  if (!['on', 'off', 'both'].includes(prepared)) throw new Error(`--prepared must be on, off or both, got "${prepared}"`);
+  try {
+    // `both`: the same flow without and then with prepared statements, in this one process (same machine state).
+    const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
+    const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on');
+    const main = results[variants.at(-1)!]!;
+    const result = prepared === 'both'
+      ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
+      : main;
+    const file = writeResult('flow', result);
+    console.log(`written to ${file}`);
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** The figures of a run the issue's acceptance reads (issue 18 a). */
+function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unknown> {
+  return {
+    loadAverage1m: r.machine.loadAverage1m, orderLinesPerSecond: r.orderLinesPerSecond, rawSingleRowCommitsPerSecond: r.rawSingleRowCommitsPerSecond,
+    orderLinesPerRawCommit: r.orderLinesPerRawCommit, cpuMsPerOrderLine: r.cpuMsPerOrderLine, statementsPerOrderLine: r.statementsPerOrderLine,
+    commitsPerOrderLine: r.commitsPerOrderLine,
+  };
+}
+
+/** One flow on a fresh database of `serverUrl`, dropped afterwards. */
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -39,13 +70,14 @@ export async function main(args: string[]): Promise<void> {
   url.pathname = `/${name}`;
   try {
     const commitsPerSecond = await rawCommitRate(url.toString(), 3);
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20' }), url.toString());
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url.toString());
     try {
       const key = (await app.apiKeys.create('bench', 'admin')).key;
       const timings = new Map<string, number[]>();
       const call = injectClient(app, key, timings);
       const w = await setupWarehouse(call, { siteCode: 'BENCH', aisles: 10, bays: 20, levels: 2, skus: 50 });
       await receiveStock(call, w, 1000, 2);
+      await app.bus.idle(120_000);
       timings.clear();
 
       const specs = Array.from({ length: orders }, (_, i) => ({
@@ -56,14 +88,39 @@ export async function main(args: string[]): Promise<void> {
       const commits = async (): Promise<number> =>
         (await app.db.query<{ n: number }>(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`))[0]!.n;
       const commitsBefore = await commits();
+      // The bench waits for the flow through a connection of its own (not the API, not the app's pool), every 50 ms,
+      // so its polling is in none of the figures below: the slower the machine the more it would poll.
+      const probe = new pg.Client({ connectionString: url.toString() });
+      await probe.connect();
+      const probePid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const statusCount = async (status: string): Promise<number> =>
+        (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM orders.orders WHERE status = $1', [status])).rows[0]!.n;
+      const waitFor = async (what: string, done: () => Promise<boolean>): Promise<void> => {
+        const deadline = Date.now() + 300_000;
+        while (!(await done())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const busIdle = async (): Promise<void> => {
+        await waitFor('the outbox drained', async () =>
+          (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.outbox WHERE dispatched_at IS NULL')).rows[0]!.n === 0);
+        await app.bus.idle(120_000);
+      };
+      // CPU of the flow: this process (the all-in-one server; the driver's fastify inject calls run in it too) and the
+      // PostgreSQL backends of the bench database; statements as the db wrapper sent them (no pg_stat_statements needed).
+      const backends = backendCpuSampler(admin, name, [probePid]);
+      await backends.start();
+      const statementsBefore = app.db.statementsSent;
+      const cpuBefore = process.cpuUsage();
       const t0 = performance.now();
       const ids: string[] = [];
       await inPool(specs, 8, async (spec) => {
         ids.push((await createOrder(call, w.siteId, spec)).id);
       });
       const tCreated = performance.now();
-      for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED', 120_000);
-      await app.bus.idle(120_000); // waves has taken every allocated order into its pool
+      await waitFor('allocated', async () => (await statusCount('ALLOCATED')) === orders);
+      await busIdle(); // waves has taken every allocated order into its pool
       const tAllocated = performance.now();
       let released = 0;
       while (released < orders) {
@@ -72,12 +129,16 @@ export async function main(args: string[]): Promise<void> {
       }
       const picked = await workTasks(call, w.siteId, Array.from({ length: workers }, (_, i) => `bench-${i}`), { expectedTasks: orders });
       const tPicked = performance.now();
-      for (const id of ids) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED', 120_000);
+      await waitFor('picked', async () => (await statusCount('PICKED')) === orders);
       await inPool(ids, workers, async (id) => {
         await packAndShip(call, id);
       });
-      await app.bus.idle(120_000);
+      await busIdle();
       const tShipped = performance.now();
+      const cpu = process.cpuUsage(cpuBefore);
+      const statements = app.db.statementsSent - statementsBefore;
+      const postgresCpuSeconds = await backends.stop();
+      await probe.end();
       for (const id of ids) {
         if ((await orderStatus(call, id)) !== 'SHIPPED') throw new Error(`order ${id} did not ship`);
       }
@@ -89,8 +150,11 @@ export async function main(args: string[]): Promise<void> {
         const sorted = [...list].sort((a, b) => a - b);
         return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
       }));
+      const nodeMs = (cpu.user + cpu.system) / 1000 / lines;
+      const postgresMs = postgresCpuSeconds === undefined ? null : (postgresCpuSeconds * 1000) / lines;
       const result = {
         benchmark: 'flow', machine: machine(), database,
+        preparedStatements: prepared,
         orders, orderLines: lines, workers, tasks: picked.tasks.size,
         seconds: +seconds.toFixed(2),
         orderLinesPerSecond: +(lines / seconds).toFixed(1),
@@ -99,24 +163,30 @@ export async function main(args: string[]): Promise<void> {
           waveAndPick: +((tPicked - tAllocated) / 1000).toFixed(2), packAndShip: +((tShipped - tPicked) / 1000).toFixed(2),
         },
         rawSingleRowCommitsPerSecond: +commitsPerSecond.toFixed(0),
-        orderLinesPerRawCommit: +((lines / seconds) / commitsPerSecond).toFixed(3),
+        orderLinesPerRawCommit: +((lines / seconds) / commitsPerSecond).toFixed(4),
+        cpuMsPerOrderLine: {
+          node: +nodeMs.toFixed(2),
+          postgres: postgresMs === null ? null : +postgresMs.toFixed(2),
+          total: postgresMs === null ? null : +(nodeMs + postgresMs).toFixed(2),
+          how: 'node: process.cpuUsage() of this process (server and in-process driver); postgres: utime+stime from /proc of the bench database\'s backends, sampled every 200 ms',
+        },
+        statementsPerOrderLine: +(statements / lines).toFixed(1),
         databaseCommits: commitsDuring,
         commitsPerOrderLine: +(commitsDuring / lines).toFixed(1),
         commitsPerSecondDuringFlow: +(commitsDuring / seconds).toFixed(0),
         steps,
       };
-      const file = writeResult('flow', result);
-      console.log(`flow: ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s`);
+      console.log(`flow (prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
+      console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
       console.table(steps);
-      console.log(`written to ${file}`);
+      return result;
     } finally {
       await app.close();
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
-    await server?.stop();
   }
 }

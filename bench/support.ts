@@ -67,3 +67,57 @@ export async function rawCommitRate(url: string, seconds: number): Promise<numbe
   await client.end();
   return rate;
 }
+
+/**
+ * CPU of the PostgreSQL backends serving one database, sampled from /proc while `fn`-style work runs: `start()` takes
+ * the baseline, `stop()` answers CPU seconds used since. Backends are found in pg_stat_activity through `admin` (a
+ * connection to another database, so its own backend is not counted) every `everyMs`; a backend that starts meanwhile
+ * counts from zero, one that ends keeps its last sample (the pool ends only connections idle for seconds, so the loss
+ * is nil). `exclude`: backends of the bench's own probes. Linux and a server on this machine only: `undefined` when
+ * /proc has none of the backends.
+ */
+export function backendCpuSampler(admin: pg.Client, database: string, exclude: readonly number[] = [], everyMs = 200): { start(): Promise<void>; stop(): Promise<number | undefined> } {
+  const baseline = new Map<number, number>();
+  const last = new Map<number, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let sampling: Promise<void> = Promise.resolve();
+  let readable = false;
+  const sample = async (into: Map<number, number>): Promise<void> => {
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> ALL($2::int[])', [database, exclude]);
+    for (const { pid } of rows) {
+      const cpu = backendTicks(pid);
+      if (cpu === undefined) continue;
+      readable = true;
+      into.set(pid, cpu);
+    }
+  };
+  return {
+    async start() {
+      await sample(baseline);
+      for (const [pid, cpu] of baseline) last.set(pid, cpu);
+      timer = setInterval(() => {
+        sampling = sampling.then(() => sample(last)).catch(() => undefined);
+      }, everyMs);
+    },
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      await sample(last);
+      if (!readable) return undefined;
+      let ticks = 0;
+      for (const [pid, cpu] of last) ticks += cpu - (baseline.get(pid) ?? 0);
+      return ticks / 100;
+    },
+  };
+}
+
+/** utime + stime of a process in clock ticks (1/100 s), or undefined when /proc does not show it. */
+function backendTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}

@@ -290,7 +290,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
   registerErrors(contextErrors());
   const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
-  const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting });
+  const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting, prepared: config.dbPrepared });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;

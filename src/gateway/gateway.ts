@@ -78,7 +78,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   if (secret === undefined) throw new Error('the gateway needs PAKLOG_GATEWAY_SECRET (the same value as its services)');
   if (config.services.length === 0) throw new Error('the gateway needs PAKLOG_SERVICES: the base URLs of the service processes');
   const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
-  const db = new Database(databaseUrl, { max: config.dbPoolSize });
+  const db = new Database(databaseUrl, { max: config.dbPoolSize, prepared: config.dbPrepared });
   const metrics = new Metrics();
   const transport = transportFor(config);
   const bus = new EventBus({

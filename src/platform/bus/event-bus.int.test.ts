@@ -58,6 +58,9 @@ describe('outbox, relay and inbox', () => {
     restarted.start();
     await restarted.idle();
     expect(await effects()).toBe(1);
+    // Dispatched rows are deleted (ADR 0042); the event store keeps the event.
+    expect(await db.query(`SELECT 1 FROM platform.outbox WHERE subject = 'thing_1'`)).toHaveLength(0);
+    expect(await db.query(`SELECT 1 FROM platform.events WHERE subject = 'thing_1'`)).toHaveLength(1);
 
     // A second restart finds nothing left to dispatch.
     const again = newBus(async () => undefined);
@@ -65,6 +68,18 @@ describe('outbox, relay and inbox', () => {
     await again.idle();
     await Promise.all([restarted.stop(), again.stop()]);
     expect(await effects()).toBe(1);
+  });
+
+  it('a run of events is recorded in the inbox at once: an id seen before or twice in the run is handled once', async () => {
+    const before = await effects();
+    const bus = newBus(async () => undefined);
+    const [a, b] = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.thing.happened.v1', subject: 'thing_run', data: { n: 1 } }, { type: 'test.thing.happened.v1', subject: 'thing_run', data: { n: 2 } },
+    ]));
+    expect(await bus.deliver('consumer_a', a!)).toBe('handled');
+    const { statements } = await db.countStatements(() => bus.deliverMany('consumer_a', [a!, b!, b!]));
+    expect(statements.filter((s) => /INSERT INTO "consumer_a"\.inbox/.test(s))).toHaveLength(1);
+    expect(await effects()).toBe(before + 2);
   });
 
   it('an event delivered twice has one effect (inbox)', async () => {

@@ -91,7 +91,8 @@ type OutboxRow = {
 /**
  * The transactional outbox and its relay (ARCHITECTURE.md rule 4 and 5).
  * - `append` writes events into the outbox and the event store in the caller's transaction.
- * - After commit the relay hands pending outbox rows, in order, to the transport, then marks them dispatched.
+ * - After commit the relay hands pending outbox rows, in order, to the transport, then deletes them (the event store
+ *   keeps every event).
  * - Consumers run through `deliver`, which records the event id in the consumer's inbox in the same transaction as
  *   the handler's effects (at-least-once delivery, exactly-once effect), and dead-letters after N failures.
  */
@@ -201,31 +202,34 @@ export class EventBus {
     if (Number.isFinite(appended)) this.o.onHandled(consumer, event.type, Math.max(0, this.o.clock.now().getTime() - appended) / 1000);
   }
 
-  /** Handles one event for one consumer in `tx`, in a span continuing the trace the event carries. */
-  private handleInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
-    if (!tracingEnabled()) return this.handleEventInTx(consumer, event, tx);
+  /**
+   * Handles one event for one consumer in `tx`, in a span continuing the trace the event carries. `recorded`: the
+   * caller has written its inbox row already (a run's single insert, ADR 0042).
+   */
+  private handleInTx(consumer: string, event: EventEnvelope, tx: Tx, recorded = false): Promise<'handled' | 'duplicate'> {
+    if (!tracingEnabled()) return this.handleEventInTx(consumer, event, tx, recorded);
     return inSpan(`${consumer} process ${event.type}`, SpanKind.CONSUMER, {
       'messaging.operation.type': 'process', 'messaging.destination.name': event.type, 'messaging.message.id': event.id, 'messaging.consumer.group.name': consumer,
-    }, parentOf(event.traceparent), () => this.handleEventInTx(consumer, event, tx));
+    }, parentOf(event.traceparent), () => this.handleEventInTx(consumer, event, tx, recorded));
   }
 
   /** Records the event in the consumer's inbox and runs its handlers, inside `tx`; a known event id is a duplicate. */
-  private async handleEventInTx(consumer: string, event: EventEnvelope, tx: Tx): Promise<'handled' | 'duplicate'> {
-    const inserted = await tx.query(
-      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [event.id, event.type],
-    );
-    if (inserted.length === 0) return 'duplicate';
+  private async handleEventInTx(consumer: string, event: EventEnvelope, tx: Tx, recorded: boolean): Promise<'handled' | 'duplicate'> {
+    if (!recorded && (await this.recordInInbox(consumer, [event], tx)).size === 0) return 'duplicate';
     for (const s of this.handlers.get(consumer)?.get(event.type) ?? []) await s.handle(event, tx);
     return 'handled';
   }
 
   /**
-   * Handles a run of events for one consumer in `tx`, in order. Consecutive events of a type whose one subscription is
-   * set-based (`handleMany`) go to it together: one inbox statement for them, then one call with the new ones.
+   * Handles a run of events for one consumer in `tx`, in order. The inbox rows of the whole run are written by ONE
+   * statement first (ADR 0042); an event it did not insert (handled before, or a second copy in the run) is a duplicate.
+   * Consecutive events of a type whose one subscription is set-based (`handleMany`) go to it together, in one call
+   * with the new ones.
    */
   private async handleRunInTx(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<('handled' | 'duplicate')[]> {
     const outcomes: ('handled' | 'duplicate')[] = [];
+    // Each new id is handled once, at its first place in the run.
+    const fresh = await this.recordInInbox(consumer, events, tx);
     for (let i = 0; i < events.length;) {
       const first = events[i]!;
       const subs = this.handlers.get(consumer)?.get(first.type) ?? [];
@@ -233,13 +237,11 @@ export class EventBus {
       let end = i + 1;
       if (many !== undefined) while (end < events.length && events[end]!.type === first.type) end++;
       if (many === undefined || end - i === 1) {
-        outcomes.push(await this.handleInTx(consumer, first, tx));
+        outcomes.push(fresh.delete(first.id) ? await this.handleInTx(consumer, first, tx, true) : 'duplicate');
         i++;
         continue;
       }
       const run = events.slice(i, end);
-      const fresh = await this.recordInInbox(consumer, run, tx);
-      // Each new id is handled once, at its first place in the run; a second copy in the same run is a duplicate.
       const handled: EventEnvelope[] = [];
       for (const e of run) {
         const isNew = fresh.delete(e.id);
@@ -261,10 +263,10 @@ export class EventBus {
   }
 
   /** Inbox rows for a run of events in one statement; returns the ids that were new (the others are duplicates). */
-  private async recordInInbox(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<Set<string>> {
+  private async recordInInbox(consumer: string, events: readonly EventEnvelope[], tx: Executor): Promise<Set<string>> {
     const rows = await tx.query<{ event_id: string }>(
-      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) SELECT u.event_id, u.event_type FROM unnest($1::text[], $2::text[]) AS u(event_id, event_type)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
+      `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type)
+       SELECT id, type FROM unnest($1::text[], $2::text[]) AS e(id, type) ON CONFLICT DO NOTHING RETURNING event_id`,
       [events.map((e) => e.id), events.map((e) => e.type)],
     );
     return new Set(rows.map((r) => r.event_id));
@@ -296,12 +298,8 @@ export class EventBus {
     const error = this.refusalOf(event);
     if (error === undefined) return undefined;
     const outcome = await this.o.db.tx(async (tx): Promise<'duplicate' | 'dead-lettered'> => {
-      const inserted = await tx.query(
-        `INSERT INTO ${ident(consumer)}.inbox (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-        [event.id, event.type],
-      );
       // Already settled (handled before the schema changed, or refused already): a redelivery changes nothing.
-      if (inserted.length === 0) return 'duplicate';
+      if ((await this.recordInInbox(consumer, [event], tx)).size === 0) return 'duplicate';
       await this.deadLetter(tx, consumer, event, 1, error);
       return 'dead-lettered';
     });
@@ -493,9 +491,9 @@ export class EventBus {
   }
 
   /**
-   * Locks a batch of pending rows (other relays skip them), hands them to the transport, marks them dispatched.
+   * Locks a batch of pending rows (other relays skip them), hands them to the transport, deletes them.
    * An event that breaks its contract is not published: it is dead-lettered (consumer `(publish)`) in the same
-   * transaction and its row marked dispatched, so the outbox moves on. The events after it, of its subject too, go out:
+   * transaction and its row deleted too, so the outbox moves on. The events after it, of its subject too, go out:
    * holding them would stop the aggregate for good over what is a producer bug, and a dead letter never holds up its
    * key elsewhere on the bus either (ADR 0017).
    */
@@ -530,7 +528,9 @@ export class EventBus {
           this.o.onInvalid?.('publish', PUBLISH_DEAD_LETTER, r.event.type);
         }
       });
-      await tx.query(`UPDATE platform.outbox SET dispatched_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      // Dispatched rows go: platform.events keeps every event, and a delete writes far less than an update of the row
+      // and its indexes (ADR 0042). A replayed refusal is inserted again (`republish`).
+      await tx.query(`DELETE FROM platform.outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });
   }

@@ -26,6 +26,8 @@ export interface Config {
   readonly dbPoolSize: number;
   /** Refuse a second connection asked for while a transaction is open in the same call (PAKLOG_DB_STRICT_NESTING; tests). */
   readonly dbStrictNesting: boolean;
+  /** Parameterised statements run as named prepared statements (PAKLOG_DB_PREPARED, default on; ADR 0042). */
+  readonly dbPrepared: boolean;
   readonly busMaxAttempts: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
@@ -288,6 +290,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
     dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
     dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
+    dbPrepared: bool('PAKLOG_DB_PREPARED', true),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),

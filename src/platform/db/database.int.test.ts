@@ -95,3 +95,51 @@ describe('strict nesting (handler purity)', () => {
     }
   });
 });
+
+describe('prepared statements (ADR 0042)', () => {
+  const preparedOnConnection = (tx: { query: Database['query'] }): Promise<{ name: string; statement: string }[]> =>
+    tx.query(`SELECT name, statement FROM pg_prepared_statements ORDER BY name`);
+
+  it('a parameterised statement is prepared once per connection under a name from its text; a catch-all filter and a parameterless one are not', async () => {
+    const names = await db.tx(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.query(`SELECT v FROM uow WHERE v = $1`, [`x${i}`]);
+      await tx.query(`SELECT v FROM uow WHERE ($1::text IS NULL OR v = $1)`, [null]);
+      await tx.query(`SELECT count(*) FROM uow`);
+      return preparedOnConnection(tx);
+    });
+    const mine = names.filter((n) => n.statement.includes('FROM uow'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.name).toMatch(/^pk_/);
+    expect(mine[0]!.statement).toBe(`SELECT v FROM uow WHERE v = $1`);
+  });
+
+  it('PAKLOG_DB_PREPARED=0 (prepared: false) prepares nothing', async () => {
+    const t = await createTestDatabase();
+    const plain = new Database(t.url, { max: 1, prepared: false });
+    try {
+      const names = await plain.tx(async (tx) => {
+        await tx.query(`SELECT $1::int AS n`, [1]);
+        return preparedOnConnection(tx);
+      });
+      expect(names).toEqual([]);
+    } finally {
+      await plain.close();
+      await t.drop();
+    }
+  });
+
+  it('a statement prepared before a migration changed its result type runs again afterwards, in and out of a transaction', async () => {
+    await db.query(`CREATE TABLE drift (id int PRIMARY KEY, a text NOT NULL, b text NOT NULL)`);
+    await db.query(`INSERT INTO drift VALUES (1, '12', '345')`);
+    const read = `SELECT id, a, b FROM drift WHERE id = $1`;
+    // Prepared on every pooled connection the reads land on.
+    await Promise.all(Array.from({ length: 4 }, () => db.tx((tx) => tx.query(read, [1]))));
+    await other.query(`ALTER TABLE drift ALTER COLUMN a TYPE int USING a::int`);
+    expect(await db.query(read, [1])).toEqual([{ id: 1, a: 12, b: '345' }]);
+    await other.query(`ALTER TABLE drift ALTER COLUMN b TYPE int USING b::int`);
+    expect(await db.tx((tx) => tx.query(read, [1]))).toEqual([{ id: 1, a: 12, b: 345 }]);
+    // Every connection follows the new name: no further failures on the others.
+    const all = await Promise.all(Array.from({ length: 4 }, () => db.tx((tx) => tx.query<{ b: unknown }>(read, [1]))));
+    expect(all.every((rows) => rows[0]?.b === 345)).toBe(true);
+  });
+});

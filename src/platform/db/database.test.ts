@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from './database.ts';
 
-/** A pool client whose ROLLBACK fails: the connection's state is unknown. */
+/** A pool client whose ROLLBACK fails: the connection's state is unknown. Queries arrive as `{ text, values, name? }`. */
 function brokenClient(released: unknown[]) {
   return {
-    query: async (text: string) => {
+    query: async ({ text }: { text: string }) => {
       if (text === 'ROLLBACK') throw new Error('Connection terminated unexpectedly');
       if (text === 'SELECT boom') throw Object.assign(new Error('boom'), { code: '57P01' });
       return { rows: [] };
@@ -33,7 +33,7 @@ describe('Database.tx', () => {
     let attempt = 0;
     let hooks = 0;
     (db.pool as unknown as { connect: () => Promise<unknown> }).connect = async () => ({
-      query: async (text: string) => {
+      query: async ({ text }: { text: string }) => {
         if (text === 'COMMIT' && ++attempt === 1) throw Object.assign(new Error('serialization failure'), { code: '40001' });
         return { rows: [] };
       },

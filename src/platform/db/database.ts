@@ -1,5 +1,6 @@
 import { inSqlSpan } from '../telemetry/tracing.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 // int8 (COUNT, SUM of int4, bigserial) arrives as text by default; our values stay far below 2^53.
@@ -22,6 +23,25 @@ export interface Tx extends Executor {
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
+/**
+ * Distinct statement texts one process prepares at most (ADR 0042). Our SQL is static text with a few schema names
+ * spliced in, so a few hundred cover it; texts past the limit run unnamed. Every connection prepares a subset of them,
+ * so this also bounds the prepared statements a connection holds.
+ */
+export const MAX_PREPARED_STATEMENTS = 1000;
+
+/**
+ * A catch-all filter (`$1::text IS NULL OR col = $1`): a generic plan cannot use the index on `col` for it, so these
+ * run unnamed and are planned for their values every time (ADR 0042).
+ */
+const CATCH_ALL_FILTER = /\$\d+(?:::[\w[\]]+)?\s+IS\s+NULL\s+OR\b/i;
+
+/** A prepared statement planned before a schema change that altered its result columns (a migration of another version). */
+function isStalePlan(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err.code === '0A000' && /cached plan must not change result type/.test(err.message ?? '');
+}
+
 /** The open unit of work of the current async context (see `Database.unitOfWork`). */
 interface UnitOfWork {
   /** The innermost transaction: the unit's own, or the savepoint of a `tx()` inside it. */
@@ -37,14 +57,21 @@ interface UnitOfWork {
 export class Database implements Executor {
   readonly pool: pg.Pool;
   private readonly strict: boolean;
+  /** Parameterised statements run as named prepared statements (PAKLOG_DB_PREPARED; ADR 0042). */
+  readonly prepared: boolean;
+  /** Statement text → its prepared statement's name, or null for a text that runs unnamed. */
+  private readonly names = new Map<string, string | null>();
+  /** Statements sent so far, BEGIN, COMMIT and savepoints included (the flow bench's statements per order line). */
+  statementsSent = 0;
 
   /**
    * @param options.strictNesting refuse a second connection asked for while the same async context holds a
    * transaction (tests turn it on): a handler that calls another context's API inside its transaction holds one
    * connection and waits for another, and enough of them at once exhaust the pool for good. See docs/adr/0016.
    */
-  constructor(connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean } = {}) {
+  constructor(connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean; prepared?: boolean } = {}) {
     this.strict = options.strictNesting ?? false;
+    this.prepared = options.prepared ?? true;
     this.pool = new pg.Pool({
       connectionString,
       max: options.max ?? 20,
@@ -73,7 +100,48 @@ export class Database implements Executor {
   }
 
   private counted(text: string): void {
+    this.statementsSent++;
     this.counting.getStore()?.push(text);
+  }
+
+  /**
+   * The query as node-postgres takes it: a parameterised statement gets a name derived from its text, so each
+   * connection parses and analyses it once and then only binds and executes it. The name is a hash of the text: a
+   * changed statement (another version of PakLog, on the same PgBouncer server connection) never reuses another's.
+   */
+  private config(text: string, params: readonly unknown[]): pg.QueryConfig {
+    const values = params as unknown[];
+    if (!this.prepared || params.length === 0) return { text, values };
+    let name = this.names.get(text);
+    if (name === undefined) {
+      if (this.names.size >= MAX_PREPARED_STATEMENTS) return { text, values };
+      name = CATCH_ALL_FILTER.test(text) ? null : `pk_${createHash('sha1').update(text).digest('base64url').slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    return name === null ? { text, values } : { name, text, values };
+  }
+
+  /**
+   * After "cached plan must not change result type" (a migration changed a table under a statement prepared before
+   * it), the text gets a new name: every connection prepares it afresh on its next use instead of failing on its own.
+   */
+  private renamePrepared(text: string): void {
+    const name = this.names.get(text);
+    if (name !== undefined && name !== null) this.names.set(text, `${name.slice(0, 27)}_${Date.now().toString(36)}`);
+  }
+
+  /** Runs one statement on `run`, and once more under a fresh name if its prepared plan went stale. */
+  private async send(text: string, params: readonly unknown[], run: (q: pg.QueryConfig) => Promise<pg.QueryResult>, retry: boolean): Promise<pg.QueryResult> {
+    this.counted(text);
+    try {
+      return await inSqlSpan(text, () => run(this.config(text, params)));
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      this.renamePrepared(text);
+      if (!retry) throw e;
+      this.counted(text);
+      return inSqlSpan(text, () => run(this.config(text, params)));
+    }
   }
   /** The transaction (not unit of work) this async context holds a connection for, while it is open. */
   private readonly holding = new AsyncLocalStorage<{ open: boolean }>();
@@ -103,9 +171,9 @@ export class Database implements Executor {
     const u = this.openUnit();
     if (u !== undefined) return u.tx.query<R>(text, params);
     this.checkNesting(`query "${text.slice(0, 60).replace(/\s+/g, ' ')}"`);
-    this.counted(text);
-    const result = await inSqlSpan(text, () => this.pool.query<R & pg.QueryResultRow>(text, params as unknown[]));
-    return result.rows;
+    // Outside a transaction a stale prepared plan is retried at once (a failed pool query destroys its connection).
+    const result = await this.send(text, params, (q) => this.pool.query(q), true);
+    return result.rows as R[];
   }
 
   /**
@@ -138,7 +206,8 @@ export class Database implements Executor {
         return await this.runTx(fn, options.isolation ?? 'read committed');
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (attempt < retries && code !== undefined && RETRYABLE_SQLSTATES.has(code)) {
+        // A stale prepared plan aborted the transaction; its statement has a new name now, so the re-run prepares it afresh.
+        if (attempt < retries && code !== undefined && (RETRYABLE_SQLSTATES.has(code) || isStalePlan(e))) {
           await new Promise((r) => setTimeout(r, 2 ** attempt * 5 + Math.random() * 10));
           continue;
         }
@@ -173,13 +242,11 @@ export class Database implements Executor {
     this.checkNesting('a transaction');
     const client = await this.pool.connect();
     const hooks: (() => void)[] = [];
-    const query = (text: string, params?: unknown[]): Promise<pg.QueryResult> => {
-      this.counted(text);
-      return inSqlSpan(text, () => client.query(text, params));
-    };
+    const query = (text: string, params: readonly unknown[] = []): Promise<pg.QueryResult> =>
+      this.send(text, params, (q) => client.query(q), false);
     const tx: Tx = {
       query: async <R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> =>
-        (await query(text, params as unknown[])).rows as R[],
+        (await query(text, params)).rows as R[],
       afterCommit: (f) => {
         hooks.push(f);
       },

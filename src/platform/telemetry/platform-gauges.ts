@@ -4,8 +4,8 @@ import type { Metrics } from './metrics.ts';
 /**
  * The event plumbing's backlog, read from this process's database when /metrics is scraped (so every replica of a
  * process reports the same figures): the outbox rows not yet published and the age of the oldest (the relay is
- * stuck or the broker is down), and the dead letters not replayed, by consumer. The outbox count walks the partial
- * index of pending rows; both tables stay small while the bus works.
+ * stuck or the broker is down), and the dead letters not replayed, by consumer. The relay deletes what it
+ * dispatched (ADR 0042), so the outbox holds only pending rows; both tables stay small while the bus works.
  */
 export function registerPlatformGauges(metrics: Metrics, db: Database): void {
   // A failed read (the database is away) keeps the last figure: the rest of /metrics must still answer.
