@@ -419,6 +419,31 @@ export interface InventoryCommands {
    * first, whole lines only. Returns the orders now completely allocated.
    */
   retryBackorders(siteId: string, skus: readonly string[], meta: EventMeta): Promise<readonly string[]>;
+  /** Registers an ASN as `POST /inventory/asns` does (integrations: ASNs from an ERP, ADR 0039). */
+  createAsn(input: AsnIntake, meta: EventMeta): Promise<Outcome<{ readonly asnId: string }>>;
+  /** Every balance of a site with units on hand or reserved, in key order (integrations: inventory snapshots for an ERP). */
+  stockSnapshot(siteId: string): Promise<readonly StockSnapshotLine[]>;
+}
+
+/** An ASN as another context hands it to inventory: the site and owner resolved (owner absent: the default owner). */
+export interface AsnIntake {
+  readonly siteId: string;
+  readonly ownerId?: string | undefined;
+  readonly supplier: string;
+  readonly reference?: string | undefined;
+  readonly expectedOn?: string | undefined;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number; readonly lot?: string | undefined; readonly expiresOn?: string | undefined }[];
+}
+
+/** One balance of an inventory snapshot. */
+export interface StockSnapshotLine {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly status: string;
+  readonly ownerId: string;
+  readonly onHand: number;
+  readonly reserved: number;
 }
 
 export interface InventoryApi {
