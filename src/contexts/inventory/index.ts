@@ -1,5 +1,5 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import { DEFAULT_OWNER_ID, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
+import { resolveOwnerId, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
 import { ok } from '../../platform/errors.ts';
 import { stockSnapshot } from './queries.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
@@ -32,7 +32,9 @@ export function inventoryContext(
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
     createAsn: async (input, meta) => {
-      const made = await inbound.createAsn({ ...input, ownerId: input.ownerId ?? DEFAULT_OWNER_ID }, meta);
+      const owner = await resolveOwnerId(ownerLookup(deps), input.ownerId, null);
+      if (!owner.ok) return owner;
+      const made = await inbound.createAsn({ ...input, ownerId: owner.value }, meta);
       return made.ok ? ok({ asnId: made.value.id }) : made;
     },
     stockSnapshot: (siteId) => stockSnapshot(deps.db, siteId),

@@ -176,5 +176,5 @@ export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraf
       else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${r.values.asnNumber ?? ''} is in this document twice (first at ${first})` });
     }
   }
-  return { drafts: [...drafts.values()].map(({ header: _h, ...d }) => d), rows, errors };
+  return { drafts: [...drafts.values()].map(({ header: _h, ...d }) => d), rows, errors: errors.sort((a, b) => a.row - b.row) };
 }

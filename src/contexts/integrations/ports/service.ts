@@ -228,7 +228,10 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
             lines: d.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, lot: l.lot, expiresOn: l.expiresOn })),
           }, meta);
           if (!made.ok) {
-            errors.push(...(made.errors ?? []).map((e) => ({ row: d.row, field: `${d.lines[0]!.field('asnNumber')}${e.field}`, message: e.message })));
+            // Inventory names fields of its ASN (/ownerId, /lines/0/sku): as the file names them.
+            const base = d.lines[0]!.field('asnNumber');
+            const where = (f: string): string => (base.startsWith('/') ? `${base.replace(/\/asnNumber$/, '')}${f}` : f.split('/').pop() ?? f);
+            errors.push(...(made.errors ?? []).map((e) => ({ row: d.row, field: where(e.field), message: e.message })));
             if (made.errors === undefined || made.errors.length === 0) errors.push({ row: d.row, field: d.lines[0]!.field('asnNumber'), message: `${made.code}: ${made.message}` });
             throw new Error('an ASN was refused');
           }
