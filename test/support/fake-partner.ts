@@ -24,7 +24,8 @@ export class FakePartner {
   private failing = false;
   port = 0;
 
-  constructor(private readonly token: string) {}
+  /** `firstLoad`: the number of the first load id it answers (LD-<n>). */
+  constructor(private readonly token: string, private readonly firstLoad = 100001) {}
 
   async start(port = 0): Promise<void> {
     const server = createServer((req, res) => {
@@ -45,7 +46,7 @@ export class FakePartner {
         if (this.failing) return send(503, { error: 'down for maintenance' });
         if (req.method !== 'POST' || key === undefined) return send(400, { error: 'POST with an Idempotency-Key' });
         if (!this.accepted.has(key)) this.accepted.set(key, { path: req.url ?? '/', body: JSON.parse(text) as Record<string, unknown> });
-        if (req.url === '/loads') return send(201, { loadId: `LD-${[...this.accepted.keys()].indexOf(key) + 100001}`, status: 'TENDERED' });
+        if (req.url === '/loads') return send(201, { loadId: `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });
         return send(202);
       });
     });

@@ -18,13 +18,13 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 export const EXAMPLE_ITEMS = {
   items: [
     { sku: 'ERP-MUG-1', description: 'Mug, blue', lengthMm: 120, widthMm: 90, heightMm: 100, weightG: 350 },
-    { sku: 'ERP-TEA-1', description: 'Chai tea 100 g', gtin: '4006381333931', lengthMm: 80, widthMm: 60, heightMm: 120, weightG: 110, lotControlled: true, expiryControlled: true },
+    { sku: 'ERP-TEA-1', description: 'Chai tea 100 g', gtin: '5901234123457', lengthMm: 80, widthMm: 60, heightMm: 120, weightG: 110, lotControlled: true, expiryControlled: true },
   ],
 };
 export const EXAMPLE_ASNS = {
   asns: [{
     asnNumber: 'PO-4711-1', siteId: 'DEMO', supplier: 'Acme Ceramics', expectedOn: '2026-12-24',
-    lines: [{ sku: 'MUG-CERAMIC', quantity: 48 }, { sku: 'TEA-GREEN', quantity: 24, lot: 'L2026-11', expiresOn: '2027-11-30' }],
+    lines: [{ sku: 'MUG-CERAMIC', quantity: 48 }, { sku: 'TEA-GREEN-100', quantity: 24, lot: 'L2026-11', expiresOn: '2027-11-30' }],
   }],
 };
 
