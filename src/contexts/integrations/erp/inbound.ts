@@ -30,6 +30,8 @@ function jsonArray(text: string, key: string): { items: unknown[] } | { error: R
   return { items: doc[key] as unknown[] };
 }
 
+/** A JSON scalar as text; undefined for an object or array. */
+const scalarText = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 const csvValue = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
@@ -53,11 +55,9 @@ export function itemsAsCsv(text: string, format: InboundFormat): { csv: string; 
     lines.push(columns.map((c) => {
       const v = item[c];
       if (v === undefined || v === null) return '';
-      if (typeof v === 'object') {
-        errors.push({ row, field: `/items/${i}/${c}`, message: 'must be a string, number or boolean' });
-        return '';
-      }
-      return csvValue(String(v));
+      const scalar = scalarText(v);
+      if (scalar === undefined) errors.push({ row, field: `/items/${i}/${c}`, message: 'must be a string, number or boolean' });
+      return csvValue(scalar ?? '');
     }).join(','));
   });
   return { csv: lines.join('\n'), rows: read.items.length, rowOf: (line) => line - 1, errors };
@@ -93,7 +93,7 @@ function lineRecords(text: string, format: InboundFormat): { records: LineRecord
   if ('error' in read) return { records: [], rows: 0, errors: [read.error] };
   const errors: RowError[] = [];
   const records: LineRecord[] = [];
-  const text1 = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? '\u0000' : String(v));
+  const text1 = (v: unknown): string => (v === undefined || v === null ? '' : scalarText(v) ?? '\u0000');
   read.items.forEach((asn, i) => {
     const row = i + 1;
     if (!isRecord(asn)) {

@@ -134,17 +134,19 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         operationId: 'receiveErpDocument', tags, summary: 'Receive an item master or ASNs from the ERP (JSON or CSV)',
         description: 'The same documents the file-drop inbox takes: `{"items": […]}` (upserted by SKU, the product import\'s rules) or '
           + '`{"asns": […]}` (created once per site and asnNumber), as application/json, or the CSV form as text/csv. Checked whole: any row in '
-          + 'error and nothing is written (422 ERP_INBOUND_INVALID, each row in `errors`). Sending a document again is safe. '
+          + 'error and nothing is written (422 ERP_INBOUND_INVALID, each row in `errors`). Sending a document again is safe. 409 PARTNER_PORT_OFF '
+          + 'unless PAKLOG_ERP is set. '
           + 'See docs/integrations/erp.md.',
         consumes: ['application/json', 'text/csv'],
         params: Type.Object({ kind: Enum(['items', 'asns'] as const) }, { additionalProperties: false }),
         body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String({ minLength: 1, maxLength: 50_000_000 })], { examples: [EXAMPLE_ITEMS] }),
-        response: { 200: InboundSchema, ...problems('ERP_INBOUND_INVALID') },
+        response: { 200: InboundSchema, ...problems('ERP_INBOUND_INVALID', 'PARTNER_PORT_OFF') },
       },
     }, async (req) => {
       const csv = typeof req.body === 'string';
       const text = csv ? req.body as string : (req as unknown as { rawBody?: string }).rawBody ?? JSON.stringify(req.body);
       const name = `${req.params.kind}.${csv ? 'csv' : 'json'} (POST)`;
+      if (ports.erp === undefined) throw new AppError('PARTNER_PORT_OFF', 'no ERP is configured (PAKLOG_ERP, docs/integrations/erp.md)');
       const r = await ports.receive(name, req.params.kind, csv ? 'csv' : 'json', text, requestMeta(req));
       if (!r.accepted) {
         throw new AppError('ERP_INBOUND_INVALID', `${r.errors.length} error(s) in the ${r.kind} document; nothing was imported (file ${r.fileId})`, {

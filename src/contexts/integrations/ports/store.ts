@@ -1,49 +1,23 @@
 import type { Executor } from '../../../platform/db/database.ts';
+import type { Camelized, Narrowed, Selectable } from '../../../platform/db/row-types.ts';
+import type {
+  IntegrationsErpInboundFiles, IntegrationsPartnerMessageAttempts, IntegrationsPartnerMessages, IntegrationsTmsLoads, IntegrationsTmsTrackingEvents,
+} from '../db-types.ts';
 import type { MessageDocument, Partner, PartnerMessageKind, PartnerMessageStatus, RowError } from './port.ts';
 
 /** An outbound message to a partner, as the delivery log shows it. */
-export interface PartnerMessage {
-  id: string;
-  partner: Partner;
-  kind: PartnerMessageKind;
-  idempotencyKey: string;
-  subject: string;
-  status: PartnerMessageStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  result: Record<string, unknown> | null;
-  createdAt: Date;
-  deliveredAt: Date | null;
-}
+export type PartnerMessage = Narrowed<Camelized<Pick<Selectable<IntegrationsPartnerMessages>,
+  'id' | 'partner' | 'kind' | 'idempotency_key' | 'subject' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'result' | 'created_at' | 'delivered_at'>>,
+  { partner: Partner; kind: PartnerMessageKind; status: PartnerMessageStatus; result: Record<string, unknown> | null }>;
 
-export interface MessageAttempt { attempt: number; at: Date; error: string | null; durationMs: number }
+export type MessageAttempt = Camelized<Pick<Selectable<IntegrationsPartnerMessageAttempts>, 'attempt' | 'at' | 'error' | 'duration_ms'>>;
 
-export interface InboundFileRecord {
-  id: string;
-  name: string;
-  kind: 'items' | 'asns' | 'unknown';
-  status: 'PROCESSED' | 'REJECTED';
-  rows: number;
-  summary: Record<string, number>;
-  errors: RowError[];
-  receivedAt: Date;
-}
+export type InboundFileRecord = Narrowed<Camelized<Selectable<IntegrationsErpInboundFiles>>,
+  { kind: 'items' | 'asns' | 'unknown'; status: 'PROCESSED' | 'REJECTED'; summary: Record<string, number>; errors: RowError[] }>;
 
-export interface TmsLoad {
-  shipmentId: string;
-  orderId: string;
-  siteId: string;
-  carrier: string;
-  trackingNumber: string;
-  messageId: string;
-  loadId: string | null;
-  status: string | null;
-  createdAt: Date;
-  bookedAt: Date | null;
-}
+export type TmsLoad = Camelized<Selectable<IntegrationsTmsLoads>>;
 
-export interface TrackingEventRecord { shipmentId: string; status: string; at: Date; detail: string | null; receivedAt: Date }
+export type TrackingEventRecord = Camelized<Selectable<IntegrationsTmsTrackingEvents>>;
 
 const MSG = `id, partner, kind, idempotency_key AS "idempotencyKey", subject, status, attempts, next_attempt_at AS "nextAttemptAt",
   last_error AS "lastError", result, created_at AS "createdAt", delivered_at AS "deliveredAt"`;
