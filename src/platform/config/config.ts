@@ -310,7 +310,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       timeoutMs: int('PAKLOG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       maxFailures: int('PAKLOG_WEBHOOK_MAX_FAILURES', 50, 1, 100_000),
     },
-    partners: readPartnerPorts(env, problems),
+    partners: readPartnerPorts({ str, int, url }, problems),
     // One thread per spare core (at least one): the event loop keeps a core for requests.
     workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),

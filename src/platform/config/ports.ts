@@ -17,37 +17,19 @@ export interface PartnerPortsConfig {
   readonly delivery: { readonly tickMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly timeoutMs: number; readonly maxAttempts: number };
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The environment readers of `loadConfig` (each pushes its problem and answers the fallback). */
+export interface EnvReaders {
+  str(name: string): string | undefined;
+  int(name: string, fallback: number, min: number, max: number): number;
+  url(name: string, protocols: readonly string[]): string | undefined;
+}
 
-/** Reads PAKLOG_ERP_*, PAKLOG_TMS_* and PAKLOG_PARTNER_* from `env`; every bad value is pushed onto `problems`. */
-export function readPartnerPorts(env: Env, problems: string[]): PartnerPortsConfig {
-  const str = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return n;
-  };
+/** Reads PAKLOG_ERP_*, PAKLOG_TMS_* and PAKLOG_PARTNER_* with `loadConfig`'s readers; every bad value is pushed onto `problems`. */
+export function readPartnerPorts({ str, int, url }: EnvReaders, problems: string[]): PartnerPortsConfig {
   const httpUrl = (name: string, needed: string): string => {
-    const raw = str(name);
-    if (raw === undefined) {
-      problems.push(`${needed} needs ${name} (an http or https URL)`);
-      return 'http://invalid';
-    }
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`${name} must use http: or https:, got "${u.protocol}"`);
-    } catch {
-      problems.push(`${name} is not a valid URL`);
-    }
-    return raw.replace(/\/+$/, '');
+    const raw = url(name, ['http:', 'https:']);
+    if (raw === undefined && str(name) === undefined) problems.push(`${needed} needs ${name} (an http or https URL)`);
+    return (raw ?? 'http://invalid').replace(/\/+$/, '');
   };
   const list = (name: string): string[] | undefined => str(name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
