@@ -19,9 +19,9 @@ export interface PartnerPortsConfig {
 
 /** The environment readers of `loadConfig` (each pushes its problem and answers the fallback). */
 export interface EnvReaders {
-  str(name: string): string | undefined;
-  int(name: string, fallback: number, min: number, max: number): number;
-  url(name: string, protocols: readonly string[]): string | undefined;
+  readonly str: (name: string) => string | undefined;
+  readonly int: (name: string, fallback: number, min: number, max: number) => number;
+  readonly url: (name: string, protocols: readonly string[]) => string | undefined;
 }
 
 /** Reads PAKLOG_ERP_*, PAKLOG_TMS_* and PAKLOG_PARTNER_* with `loadConfig`'s readers; every bad value is pushed onto `problems`. */
