@@ -47,6 +47,7 @@ import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryCommands } from './contracts/inventory.ts';
+import type { PackShipCommands } from './contracts/pack-ship.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { CatalogCommands } from './contracts/catalog.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -157,7 +158,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   };
   const modules: ContextModule[] = [];
   // The in-process commands orchestration's exception actions run, of the contexts this process runs.
-  const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands; catalog?: CatalogCommands } = {};
+  const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands; catalog?: CatalogCommands; packShip?: PackShipCommands } = {};
   let locationCommands: LocationMasterCommands | undefined;
   if (runs('catalog')) {
     const m = catalogContext(deps);
@@ -186,6 +187,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       gs1: { companyPrefix: config.gs1CompanyPrefix, extensionDigit: config.ssccExtensionDigit }, trackingPollMs: config.trackingPollMs,
     });
     local.packShip = m.api;
+    commands.packShip = m.commands;
     modules.push(m);
   }
   if (runs('orders')) {
@@ -237,6 +239,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       locationCommands: () => locationCommands, inventoryCommands: () => commands.inventory,
       webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
       tickMs: w.tickMs,
+      // The ERP and TMS ports (ADR 0039) call inventory and pack-ship in-process when they run here.
+      partners: { config: config.partners, inventory: () => commands.inventory, packShip: () => commands.packShip },
     }));
   }
   const order = (m: ContextModule): number => (ALL_CONTEXTS as readonly string[]).indexOf(m.name);

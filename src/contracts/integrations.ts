@@ -70,6 +70,10 @@ export const IntegrationsErrors = {
   EDI_INTERCHANGE_INVALID: { status: 422, title: 'The X12 interchange envelope (ISA … IEA) cannot be read; no 997 can answer it' },
   EDI_PARTNER_UNKNOWN: { status: 422, title: 'The interchange sender (ISA05/ISA06) is not a trading partner' },
   EDI_PARTNER_EXISTS: { status: 409, title: 'A trading partner with this ISA qualifier and id exists' },
+  PARTNER_PORT_OFF: { status: 409, title: 'No ERP or TMS of this kind is configured (PAKLOG_ERP, PAKLOG_TMS)' },
+  ERP_INBOUND_INVALID: { status: 422, title: 'The ERP document has rows in error; nothing was imported' },
+  SNAPSHOT_UNAVAILABLE: { status: 503, title: 'The inventory context does not run in this process' },
+  TRACKING_UNAVAILABLE: { status: 503, title: 'The pack-ship context does not run in this process' },
   IMPORT_ROWS_INVALID: { status: 422, title: 'The CSV file has rows in error; nothing was imported' },
   IMPORT_UNAVAILABLE: { status: 503, title: 'The context this import writes to does not run in this process' },
 } as const satisfies ErrorSpecs;

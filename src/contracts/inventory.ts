@@ -426,6 +426,10 @@ export interface InventoryCommands {
    * name are left as they are. Any error → nothing written; `dryRun` checks and counts only.
    */
   applyStockCounts(rows: readonly StockCountRow[], options: { readonly dryRun: boolean }, meta: EventMeta): Promise<StockCountResult>;
+  /** Registers an ASN as `POST /inventory/asns` does (integrations: ASNs from an ERP, ADR 0039). */
+  createAsn(input: AsnIntake, meta: EventMeta): Promise<Outcome<{ readonly asnId: string }>>;
+  /** Every balance of a site with units on hand or reserved, in key order (integrations: inventory snapshots for an ERP). */
+  stockSnapshot(siteId: string): Promise<readonly StockSnapshotLine[]>;
 }
 
 /** A counted quantity of a SKU and lot at a location, AVAILABLE status (CSV stock import, ADR 0040). */
@@ -451,6 +455,27 @@ export interface StockCountResult {
   readonly removed: number;
   readonly errors: readonly { readonly index: number; readonly field: string; readonly message: string }[];
   readonly written: boolean;
+}
+
+/** An ASN as another context hands it to inventory: the site and owner resolved (owner absent: the default owner). */
+export interface AsnIntake {
+  readonly siteId: string;
+  readonly ownerId?: string | undefined;
+  readonly supplier: string;
+  readonly reference?: string | undefined;
+  readonly expectedOn?: string | undefined;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number; readonly lot?: string | undefined; readonly expiresOn?: string | undefined }[];
+}
+
+/** One balance of an inventory snapshot. */
+export interface StockSnapshotLine {
+  readonly sku: string;
+  readonly locationId: string;
+  readonly lot: string | null;
+  readonly status: string;
+  readonly ownerId: string;
+  readonly onHand: number;
+  readonly reserved: number;
 }
 
 export interface InventoryApi {

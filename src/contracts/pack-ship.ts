@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { EventMeta } from '../platform/bus/envelope.ts';
 import { List } from '../platform/bus/published-language.ts';
-import type { ErrorSpecs } from '../platform/errors.ts';
+import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
 /** pack-ship: packages, cartons, shipments and the carrier port. */
 
 /**
@@ -116,6 +116,24 @@ export const PackShipErrors = {
 export interface AlreadyDispatched {
   readonly stopped: false;
   readonly shipmentId: string;
+}
+
+/** A tracking event as a TMS or carrier reports it (`POST /carrier-events` takes the same). */
+export interface TrackingReport {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly status: (typeof TRACKING_STATUSES)[number];
+  readonly at: string;
+  readonly detail?: string | undefined;
+}
+
+/** The pack & ship commands other contexts run in-process (integrations' TMS port, ADR 0039); not served over gRPC. */
+export interface PackShipCommands {
+  /**
+   * Records a tracking event on the dispatched shipment with this carrier and tracking number, as `POST /carrier-events`
+   * does: it moves forward (pack-ship.shipment.tracked.v1) or, repeated or late, is only recorded. Answers the status.
+   */
+  track(report: TrackingReport, meta: EventMeta): Promise<Outcome<{ readonly shipmentId: string; readonly status: ShipmentStatus }>>;
 }
 
 /** What other contexts may ask of pack & ship synchronously. */

@@ -18,6 +18,8 @@ export const ID_PREFIXES = [
   'alr',
   // Webhook subscriptions and deliveries, storefront channels (integrations, ADR 0034).
   'whs', 'whd', 'sfc', 'edp', 'edi',
+  // Messages to an ERP or TMS and files from a file-drop ERP (integrations, ADR 0039).
+  'pms', 'erf',
   // Owners: the 3PL clients stock and orders belong to (ADR 0028).
   'own',
 ] as const;

@@ -91,6 +91,24 @@ export interface IntegrationsEdiPartners {
   site_id: string;
 }
 
+export interface IntegrationsErpAsns {
+  asn_id: string;
+  asn_number: string;
+  created_at: Date;
+  site_id: string;
+}
+
+export interface IntegrationsErpInboundFiles {
+  errors: Generated<Json>;
+  id: string;
+  kind: string;
+  name: string;
+  received_at: Date;
+  rows: number;
+  status: string;
+  summary: Json;
+}
+
 export interface IntegrationsInboundWebhooks {
   channel_id: string;
   external_id: string;
@@ -103,6 +121,32 @@ export interface IntegrationsInbox {
   event_id: string;
   event_type: string;
   handled_at: Generated<Date>;
+}
+
+export interface IntegrationsPartnerMessageAttempts {
+  at: Date;
+  attempt: number;
+  duration_ms: number;
+  error: string | null;
+  message_id: string;
+}
+
+export interface IntegrationsPartnerMessages {
+  attempts: Generated<number>;
+  body: Json;
+  created_at: Date;
+  delivered_at: Date | null;
+  id: string;
+  idempotency_key: string;
+  kind: string;
+  last_error: string | null;
+  lease_until: Date | null;
+  next_attempt_at: Date;
+  partner: string;
+  result: Json | null;
+  seq: Generated<number>;
+  status: string;
+  subject: string;
 }
 
 export interface IntegrationsStorefrontChannels {
@@ -131,14 +175,41 @@ export interface IntegrationsSubscriptions {
   url: string;
 }
 
+export interface IntegrationsTmsLoads {
+  booked_at: Date | null;
+  carrier: string;
+  created_at: Date;
+  load_id: string | null;
+  message_id: string;
+  order_id: string;
+  shipment_id: string;
+  site_id: string;
+  status: string | null;
+  tracking_number: string;
+}
+
+export interface IntegrationsTmsTrackingEvents {
+  at: Date;
+  detail: string | null;
+  received_at: Date;
+  shipment_id: string;
+  status: string;
+}
+
 export interface DB {
   "integrations.deliveries": IntegrationsDeliveries;
   "integrations.delivery_attempts": IntegrationsDeliveryAttempts;
   "integrations.edi_documents": IntegrationsEdiDocuments;
   "integrations.edi_orders": IntegrationsEdiOrders;
   "integrations.edi_partners": IntegrationsEdiPartners;
+  "integrations.erp_asns": IntegrationsErpAsns;
+  "integrations.erp_inbound_files": IntegrationsErpInboundFiles;
   "integrations.inbound_webhooks": IntegrationsInboundWebhooks;
   "integrations.inbox": IntegrationsInbox;
+  "integrations.partner_message_attempts": IntegrationsPartnerMessageAttempts;
+  "integrations.partner_messages": IntegrationsPartnerMessages;
   "integrations.storefront_channels": IntegrationsStorefrontChannels;
   "integrations.subscriptions": IntegrationsSubscriptions;
+  "integrations.tms_loads": IntegrationsTmsLoads;
+  "integrations.tms_tracking_events": IntegrationsTmsTrackingEvents;
 }

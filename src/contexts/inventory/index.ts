@@ -1,5 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
+import { resolveOwnerId, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
+import { ok } from '../../platform/errors.ts';
+import { stockSnapshot } from './queries.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
@@ -30,6 +32,13 @@ export function inventoryContext(
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
     applyStockCounts: (rows, options, meta) => service.applyStockCounts(rows, options, meta),
+    createAsn: async (input, meta) => {
+      const owner = await resolveOwnerId(ownerLookup(deps), input.ownerId, null);
+      if (!owner.ok) return owner;
+      const made = await inbound.createAsn({ ...input, ownerId: owner.value }, meta);
+      return made.ok ? ok({ asnId: made.value.id }) : made;
+    },
+    stockSnapshot: (siteId) => stockSnapshot(deps.db, siteId),
   };
   const module: ContextWithApi<InventoryApi> = defineContext({
     name: 'inventory',

@@ -69,3 +69,11 @@ export function inventoryQueries(db: Executor) {
     },
   };
 }
+
+/** Every balance of a site with units on hand or reserved, in key order (InventoryCommands.stockSnapshot). */
+export async function stockSnapshot(db: Executor, siteId: string) {
+  const rows = await db.query<{ sku: string; locationId: string; lot: string; status: string; ownerId: string; onHand: number; reserved: number }>(
+    `SELECT sku, location_id AS "locationId", lot, status, owner_id AS "ownerId", on_hand AS "onHand", reserved FROM inventory.balances
+     WHERE site_id = $1 AND (on_hand <> 0 OR reserved <> 0) ORDER BY sku, location_id, lot, status, owner_id`, [siteId]);
+  return rows.map((r) => ({ ...r, lot: fromLotKey(r.lot) }));
+}

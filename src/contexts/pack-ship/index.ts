@@ -1,7 +1,8 @@
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { PackShipApi, PackShipCommands } from '../../contracts/pack-ship.ts';
+import { ok } from '../../platform/errors.ts';
 import type { CarrierConfig } from './carriers/config.ts';
 import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
@@ -20,14 +21,21 @@ export interface PackShipContextOptions {
   readonly trackingPollMs?: number;
 }
 
-export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions): ContextWithApi<PackShipApi> {
+export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions): ContextWithApi<PackShipApi> & { readonly commands: PackShipCommands } {
   const packShip = packShipService(deps, {
     catalog: apis.catalog,
     ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }),
     ...(apis.carrierConfigs === undefined ? {} : { carrierConfigs: apis.carrierConfigs }),
     ...(apis.gs1 === undefined ? {} : { gs1: apis.gs1 }),
   });
-  return defineContext({
+  const commands: PackShipCommands = {
+    track: async (report, meta) => {
+      const { detail, ...rest } = report;
+      const s = await packShip.tracked({ ...rest, ...(detail === undefined ? {} : { detail }) }, meta);
+      return s.ok ? ok({ shipmentId: s.value.id, status: s.value.status }) : s;
+    },
+  };
+  const module: ContextWithApi<PackShipApi> = defineContext({
     name: 'pack-ship',
     schema: 'pack_ship',
     migrations: new URL('./migrations/', import.meta.url),
@@ -41,4 +49,5 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       stopShipping: packShip.stopShipping,
     },
   });
+  return { ...module, commands };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { readPartnerPorts, type PartnerPortsConfig } from './ports.ts';
 
 /** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
 export interface Config {
@@ -53,6 +54,8 @@ export interface Config {
   readonly webhooks: {
     readonly tickMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly timeoutMs: number; readonly maxFailures: number;
   };
+  /** ERP and TMS ports of integrations (`PAKLOG_ERP*`, `PAKLOG_TMS*`, `PAKLOG_PARTNER_*`; ADR 0039). */
+  readonly partners: PartnerPortsConfig;
   /** Crash tests only: `<step>:<before|after>:<run|compensate>` at which the process SIGKILLs itself. */
   readonly sagaCrashAt: string | undefined;
   /** Worker threads for heavy optimisation (slotting, wave batching); 0 runs it on the event loop. */
@@ -310,6 +313,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       timeoutMs: int('PAKLOG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       maxFailures: int('PAKLOG_WEBHOOK_MAX_FAILURES', 50, 1, 100_000),
     },
+    partners: readPartnerPorts({ str, int, url }, problems),
     // One thread per spare core (at least one): the event loop keeps a core for requests.
     workerThreads: int('PAKLOG_WORKER_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 64),
     workerQueue: int('PAKLOG_WORKER_QUEUE', 16, 0, 10_000),

@@ -1,3 +1,4 @@
+import type { StockSnapshotLine } from '../../../../contracts/inventory.ts';
 import type { Executor } from '../../../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import { nextCursor } from '../../../../platform/http/paging.ts';
@@ -6,17 +7,8 @@ import { fromLotKey } from '../../domain/stock.ts';
 import { stockAsOf, type KeyTotals } from '../../history-store.ts';
 import { decideAsOf, type AsOfCommand } from './decide.ts';
 
-/** One balance key as it stood at the instant asked for. */
-export interface StockAsOfItem {
-  readonly sku: string;
-  readonly locationId: string;
-  readonly lot: string | null;
-  readonly status: string;
-  /** Whose units (ADR 0028). */
-  readonly ownerId: string;
-  readonly onHand: number;
-  readonly reserved: number;
-}
+/** One balance key as it stood at the instant asked for: the shape of a snapshot line (ownerId: whose units, ADR 0028). */
+export type StockAsOfItem = StockSnapshotLine;
 
 export interface StockAsOfPage {
   readonly siteId: string;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { itemsAsCsv, kindOfFile, readAsns } from './inbound.ts';
+
+describe('ERP inbound documents', () => {
+  it('knows a file by its name', () => {
+    expect(kindOfFile('items-2026-12-01.json')).toEqual({ kind: 'items', format: 'json' });
+    expect(kindOfFile('ASNS_0001.CSV')).toEqual({ kind: 'asns', format: 'csv' });
+    expect(kindOfFile('orders.json')).toBeUndefined();
+    expect(kindOfFile('items.json.part')).toBeUndefined();
+  });
+
+  it('turns JSON items into the product import CSV, naming unknown and nested fields', () => {
+    const r = itemsAsCsv(JSON.stringify({ items: [{ sku: 'A', description: 'Mug, "blue"', lengthMm: 1, widthMm: 2, heightMm: 3, weightG: 4, lotControlled: true }] }), 'json');
+    expect(r.errors).toEqual([]);
+    expect(r.csv.split('\n')[1]).toBe('A,"Mug, ""blue""",1,2,3,4,,,true,');
+    expect(r.rowOf(2)).toBe(1);
+    const bad = itemsAsCsv(JSON.stringify({ items: [{ sku: 'A', colour: 'red', weightG: { g: 1 } }, 7] }), 'json');
+    expect(bad.errors).toEqual([
+      { row: 1, field: '/items/0/colour', message: expect.stringContaining('unknown field') },
+      { row: 1, field: '/items/0/weightG', message: 'must be a string, number or boolean' },
+      { row: 2, field: '/items/1', message: 'must be an object' },
+    ]);
+    expect(itemsAsCsv('{"products": []}', 'json').errors).toEqual([{ row: 0, field: '/items', message: 'the document must be an object with an array "items"' }]);
+    expect(itemsAsCsv('{', 'json').errors[0]!.message).toMatch(/^not JSON/);
+  });
+
+  it('reads ASNs from CSV rows grouped by number, and refuses rows that disagree or lack fields', () => {
+    const csv = ['asnNumber,siteId,supplier,expectedOn,sku,quantity,lot', 'PO-1,DEMO,Acme,2026-12-24,A,10,', 'PO-1,DEMO,Acme,2026-12-24,B,5,L1', 'PO-2,DEMO,Beta,,A,0,', 'PO-1,DEMO,Other,2026-12-24,C,1,'].join('\n');
+    const r = readAsns(csv, 'csv');
+    expect(r.drafts.map((d) => [d.asnNumber, d.lines.map((l) => [l.sku, l.quantity, l.lot])])).toEqual([['PO-1', [['A', 10, undefined], ['B', 5, 'L1']]]]);
+    expect(r.errors).toEqual([
+      { row: 4, field: 'quantity', message: 'must be a whole number from 1 to 1000000, not "0"' },
+      { row: 5, field: 'asnNumber', message: 'ASN PO-1: supplier, owner or expectedOn differ from its row 2' },
+    ]);
+  });
+
+  it('reads ASNs from JSON, naming fields by pointer', () => {
+    const r = readAsns(JSON.stringify({ asns: [
+      { asnNumber: 'PO-1', siteId: 'DEMO', supplier: 'Acme', lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 'x', colour: 1 }] },
+      { asnNumber: 'PO-2', siteId: 'DEMO', lines: [] },
+      { asnNumber: 'PO-1', siteId: 'DEMO', supplier: 'Acme', lines: [{ sku: 'C', quantity: 1 }] },
+    ] }), 'json');
+    expect(r.rows).toBe(3);
+    expect(r.errors).toEqual([
+      { row: 1, field: '/asns/0/lines/1/colour', message: 'unknown field' },
+      { row: 1, field: '/asns/0/lines/1/quantity', message: 'must be a whole number from 1 to 1000000, not "x"' },
+      { row: 2, field: '/asns/1/lines', message: 'an ASN has at least one line' },
+      { row: 3, field: '/asns/2/asnNumber', message: 'ASN PO-1 is in this document twice (first at 1)' },
+    ]);
+  });
+});

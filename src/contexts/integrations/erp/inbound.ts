@@ -1,0 +1,180 @@
+import { IMPORT_COLUMNS } from '../imports/service.ts';
+import { readCsv } from '../imports/csv.ts';
+import type { RowError } from '../ports/port.ts';
+
+/**
+ * Inbound ERP documents (docs/integrations/erp.md): the item master (`items`) and ASNs (`asns`), as JSON or CSV, from
+ * a file dropped in the inbox or `POST /integrations/erp/inbound/{kind}`. Read and checked whole here; nothing is
+ * written until every row holds.
+ */
+export type InboundKind = 'items' | 'asns';
+export type InboundFormat = 'json' | 'csv';
+
+/** The kind of a dropped file, by its name: `items….json|csv`, `asns….json|csv`. */
+export function kindOfFile(name: string): { kind: InboundKind; format: InboundFormat } | undefined {
+  const m = /^(items|asns)[^/]*\.(json|csv)$/i.exec(name);
+  return m === null ? undefined : { kind: m[1]!.toLowerCase() as InboundKind, format: m[2]!.toLowerCase() as InboundFormat };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON document's array under `key`, or the error saying why there is none. */
+function jsonArray(text: string, key: string): { items: unknown[] } | { error: RowError } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { error: { row: 0, field: '', message: `not JSON: ${(e as Error).message}` } };
+  }
+  if (!isRecord(doc) || !Array.isArray(doc[key])) return { error: { row: 0, field: `/${key}`, message: `the document must be an object with an array "${key}"` } };
+  return { items: doc[key] as unknown[] };
+}
+
+/** A JSON scalar as text; undefined for an object or array. */
+const scalarText = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+const csvValue = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * The item master as the CSV the product import reads (IMPORT_COLUMNS.products), so items take exactly the product
+ * import's rules; a JSON item i becomes CSV line i + 1 (`rowOf` maps an import's line back: the first item is row 1).
+ */
+export function itemsAsCsv(text: string, format: InboundFormat): { csv: string; rows: number; rowOf: (line: number) => number; errors: RowError[] } {
+  if (format === 'csv') return { csv: text, rows: 0, rowOf: (line) => line, errors: [] };
+  const read = jsonArray(text, 'items');
+  if ('error' in read) return { csv: '', rows: 0, rowOf: (l) => l, errors: [read.error] };
+  const columns: readonly string[] = [...IMPORT_COLUMNS.products.required, ...IMPORT_COLUMNS.products.optional];
+  const errors: RowError[] = [];
+  const lines = [columns.join(',')];
+  read.items.forEach((item, i) => {
+    const row = i + 1;
+    if (!isRecord(item)) {
+      errors.push({ row, field: `/items/${i}`, message: 'must be an object' });
+      return;
+    }
+    for (const k of Object.keys(item)) if (!columns.includes(k)) errors.push({ row, field: `/items/${i}/${k}`, message: `unknown field (fields: ${columns.join(', ')})` });
+    lines.push(columns.map((c) => {
+      const v = item[c];
+      if (v === undefined || v === null) return '';
+      const scalar = scalarText(v);
+      if (scalar === undefined) errors.push({ row, field: `/items/${i}/${c}`, message: 'must be a string, number or boolean' });
+      return csvValue(scalar ?? '');
+    }).join(','));
+  });
+  return { csv: lines.join('\n'), rows: read.items.length, rowOf: (line) => line - 1, errors };
+}
+
+export interface AsnDraft {
+  readonly row: number;
+  readonly asnNumber: string;
+  readonly siteRef: string;
+  readonly ownerId: string | undefined;
+  readonly supplier: string;
+  readonly expectedOn: string | undefined;
+  readonly lines: { sku: string; quantity: number; lot: string | undefined; expiresOn: string | undefined; row: number; field: (c: string) => string }[];
+}
+
+export const ASN_CSV_COLUMNS = { required: ['asnNumber', 'siteId', 'supplier', 'sku', 'quantity'], optional: ['ownerId', 'expectedOn', 'lot', 'expiresOn'] } as const;
+const HEADER_FIELDS = ['siteId', 'supplier', 'ownerId', 'expectedOn'] as const;
+const LINE_FIELDS = ['sku', 'quantity', 'lot', 'expiresOn'] as const;
+const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d));
+
+/** One ASN line to check: its values as text, its row, and how its fields are named in the file. */
+interface LineRecord { row: number; values: Record<string, string>; field: (c: string) => string }
+
+function lineRecords(text: string, format: InboundFormat): { records: LineRecord[]; rows: number; errors: RowError[] } {
+  if (format === 'csv') {
+    const read = readCsv(text, ASN_CSV_COLUMNS.required, [...ASN_CSV_COLUMNS.required, ...ASN_CSV_COLUMNS.optional]);
+    return {
+      records: read.records.map((r) => ({ row: r.row, values: { ...r.values }, field: (c) => c })),
+      rows: read.records.length, errors: read.errors.map((e) => ({ row: e.row, field: e.column, message: e.message })),
+    };
+  }
+  const read = jsonArray(text, 'asns');
+  if ('error' in read) return { records: [], rows: 0, errors: [read.error] };
+  const errors: RowError[] = [];
+  const records: LineRecord[] = [];
+  const text1 = (v: unknown): string => (v === undefined || v === null ? '' : scalarText(v) ?? '\u0000');
+  read.items.forEach((asn, i) => {
+    const row = i + 1;
+    if (!isRecord(asn)) {
+      errors.push({ row, field: `/asns/${i}`, message: 'must be an object' });
+      return;
+    }
+    for (const k of Object.keys(asn)) if (![...HEADER_FIELDS, 'asnNumber', 'lines'].includes(k)) errors.push({ row, field: `/asns/${i}/${k}`, message: 'unknown field' });
+    if (!Array.isArray(asn.lines) || asn.lines.length === 0) {
+      errors.push({ row, field: `/asns/${i}/lines`, message: 'an ASN has at least one line' });
+      return;
+    }
+    asn.lines.forEach((line: unknown, j) => {
+      if (!isRecord(line)) {
+        errors.push({ row, field: `/asns/${i}/lines/${j}`, message: 'must be an object' });
+        return;
+      }
+      for (const k of Object.keys(line)) if (!(LINE_FIELDS as readonly string[]).includes(k)) errors.push({ row, field: `/asns/${i}/lines/${j}/${k}`, message: 'unknown field' });
+      const values: Record<string, string> = { asnNumber: text1(asn.asnNumber) };
+      for (const f of HEADER_FIELDS) values[f] = text1(asn[f]);
+      for (const f of LINE_FIELDS) values[f] = text1(line[f]);
+      records.push({ row, values, field: (c) => ((LINE_FIELDS as readonly string[]).includes(c) ? `/asns/${i}/lines/${j}/${c}` : `/asns/${i}/${c}`) });
+    });
+  });
+  return { records, rows: read.items.length, errors };
+}
+
+/**
+ * ASNs read and checked: each names its number, site, supplier and lines (known SKUs are checked by the caller); the
+ * lines of one ASN (CSV rows sharing `asnNumber`) repeat its site, supplier, owner and date — a row that differs is
+ * an error. Answers the ASNs, how many rows the file had, and every row in error.
+ */
+export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraft[]; rows: number; errors: RowError[] } {
+  const { records, rows, errors } = lineRecords(text, format);
+  const drafts = new Map<string, AsnDraft & { header: string }>();
+  for (const r of records) {
+    const v = (c: string): string | undefined => {
+      const x = (r.values[c] ?? '').trim();
+      if (x === '\u0000') {
+        errors.push({ row: r.row, field: r.field(c), message: 'must be a string or number' });
+        return undefined;
+      }
+      return x === '' ? undefined : x;
+    };
+    const need = (c: string, max: number): string | undefined => {
+      const x = v(c);
+      if (x === undefined) errors.push({ row: r.row, field: r.field(c), message: 'is required' });
+      else if (x.length > max) errors.push({ row: r.row, field: r.field(c), message: `is longer than ${max} characters` });
+      return x === undefined || x.length > max ? undefined : x;
+    };
+    const before = errors.length;
+    const asnNumber = need('asnNumber', 64);
+    const siteRef = need('siteId', 64);
+    const supplier = need('supplier', 200);
+    const sku = need('sku', 64);
+    const qtyText = need('quantity', 12);
+    const quantity = qtyText === undefined ? undefined : Number(qtyText);
+    if (qtyText !== undefined && (!/^[0-9]+$/.test(qtyText) || quantity! < 1 || quantity! > 1_000_000)) errors.push({ row: r.row, field: r.field('quantity'), message: `must be a whole number from 1 to 1000000, not "${qtyText}"` });
+    const expectedOn = v('expectedOn');
+    if (expectedOn !== undefined && !isDate(expectedOn)) errors.push({ row: r.row, field: r.field('expectedOn'), message: 'must be a date (YYYY-MM-DD)' });
+    const expiresOn = v('expiresOn');
+    if (expiresOn !== undefined && !isDate(expiresOn)) errors.push({ row: r.row, field: r.field('expiresOn'), message: 'must be a date (YYYY-MM-DD)' });
+    const lot = v('lot');
+    const ownerId = v('ownerId');
+    if (errors.length > before || asnNumber === undefined || siteRef === undefined || supplier === undefined || sku === undefined || quantity === undefined) continue;
+    const key = `${siteRef}\u0000${asnNumber}`;
+    const header = JSON.stringify([supplier, ownerId, expectedOn]);
+    const line = { sku, quantity, lot, expiresOn, row: r.row, field: r.field };
+    const d = drafts.get(key);
+    if (d === undefined) drafts.set(key, { row: r.row, asnNumber, siteRef, ownerId, supplier, expectedOn, lines: [line], header });
+    else if (d.header !== header) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${asnNumber}: supplier, owner or expectedOn differ from its row ${d.row}` });
+    else d.lines.push(line);
+  }
+  if (format === 'json') {
+    // Two ASN objects with one number in one document: an error, not a merge.
+    const seen = new Map<string, number>();
+    for (const r of records) {
+      const key = `${r.values.siteId ?? ''}\u0000${r.values.asnNumber ?? ''}`;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, r.row);
+      else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${r.values.asnNumber ?? ''} is in this document twice (first at ${first})` });
+    }
+  }
+  return { drafts: [...drafts.values()].map(({ header: _h, ...d }) => d), rows, errors: errors.sort((a, b) => a.row - b.row) };
+}

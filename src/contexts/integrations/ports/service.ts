@@ -1,0 +1,309 @@
+import type { CatalogApi } from '../../../contracts/catalog.ts';
+import type { InventoryCommands, StockAdjusted } from '../../../contracts/inventory.ts';
+import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
+import type { PackShipCommands, ShipmentDispatched, TrackingReport } from '../../../contracts/pack-ship.ts';
+import type { EventEnvelope, EventMeta } from '../../../platform/bus/envelope.ts';
+import type { PartnerPortsConfig } from '../../../platform/config/ports.ts';
+import type { Executor, Tx } from '../../../platform/db/database.ts';
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import type { PlatformDeps } from '../../../platform/module.ts';
+import { retryDelayMs } from '../domain/webhooks.ts';
+import { fileDropErp } from '../erp/file-drop.ts';
+import { itemsAsCsv, kindOfFile, readAsns, type InboundFormat, type InboundKind } from '../erp/inbound.ts';
+import { restErp } from '../erp/rest-erp.ts';
+import type { ImportService } from '../imports/service.ts';
+import { restTms } from '../tms/rest-tms.ts';
+import {
+  MESSAGE_TYPES, PartnerUnavailable, type ErpPort, type InboundOutcome, type MessageDocument, type Partner, type PartnerMessageKind,
+  type PartnerMessageStatus, type RowError, type TmsPort,
+} from './port.ts';
+import { portsStore as store, type PartnerMessage } from './store.ts';
+
+export interface PortsApis {
+  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  readonly catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined;
+  readonly inventory: () => Pick<InventoryCommands, 'createAsn' | 'stockSnapshot'> | undefined;
+  readonly packShip: () => PackShipCommands | undefined;
+  readonly imports: ImportService;
+}
+
+/** The adapters from the configuration (tests may pass their own). */
+export function portsFromConfig(c: PartnerPortsConfig): { erp?: ErpPort; tms?: TmsPort } {
+  const timeoutMs = c.delivery.timeoutMs;
+  return {
+    ...(c.erp.kind === 'rest' ? { erp: restErp({ url: c.erp.url, token: c.erp.token, timeoutMs }) } : {}),
+    ...(c.erp.kind === 'file-drop' ? { erp: fileDropErp(c.erp.dir) } : {}),
+    ...(c.tms.kind === 'rest' ? { tms: restTms({ url: c.tms.url, token: c.tms.token, timeoutMs }) } : {}),
+  };
+}
+
+const PORT_OFF = (partner: Partner) => reject('PARTNER_PORT_OFF', `no ${partner} is configured (PAKLOG_${partner}, docs/integrations/${partner.toLowerCase()}.md)`);
+
+/**
+ * The ERP and TMS ports (ADR 0039). Events become messages in the handler's transaction (an outbox, one per partner
+ * and idempotency key, so a redelivered event adds nothing); the partner-delivery job sends them through the adapter,
+ * retries with backoff and jitter, logs every attempt, and marks a message FAILED — kept, listed, replayable — after
+ * `maxAttempts`. Inbound items and ASNs are checked whole before anything is written.
+ */
+export function portsService(deps: PlatformDeps, apis: PortsApis, config: PartnerPortsConfig, adapters: { erp?: ErpPort | undefined; tms?: TmsPort | undefined }) {
+  const now = (): Date => deps.clock.now();
+  const { erp, tms } = adapters;
+  const partners: Partner[] = [...(erp === undefined ? [] : ['ERP' as const]), ...(tms === undefined ? [] : ['TMS' as const])];
+  const tmsCarriers = config.tms.kind === 'rest' && config.tms.carriers !== undefined ? new Set(config.tms.carriers) : undefined;
+
+  async function enqueue(db: Executor, m: { partner: Partner; kind: PartnerMessageKind; key: string; subject: string; data: Record<string, unknown> }): Promise<PartnerMessage | undefined> {
+    const id = deps.ids.next('pms');
+    const at = now();
+    const document: MessageDocument = { type: MESSAGE_TYPES[m.kind], messageId: id, idempotencyKey: m.key, createdAt: at.toISOString(), data: m.data };
+    return store.insertMessage(db, { id, partner: m.partner, kind: m.kind, idempotencyKey: m.key, subject: m.subject, document, now: at });
+  }
+
+  /** A shipment left the dock: its confirmation for the ERP, its load for the TMS (when its carrier is the TMS's). */
+  async function shipmentDispatched(tx: Tx, d: ShipmentDispatched, e: EventEnvelope): Promise<void> {
+    const data = {
+      shipmentId: d.shipmentId, orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, trackingNumber: d.trackingNumber,
+      packageIds: d.packageIds, lines: d.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })), dispatchedAt: e.time,
+    };
+    if (erp !== undefined) await enqueue(tx, { partner: 'ERP', kind: 'SHIPMENT_CONFIRMATION', key: `shipment-confirmation.${d.shipmentId}`, subject: d.shipmentId, data });
+    if (tms !== undefined && (tmsCarriers === undefined || tmsCarriers.has(d.carrier))) {
+      const m = await enqueue(tx, { partner: 'TMS', kind: 'LOAD_BOOKING', key: `load.${d.shipmentId}`, subject: d.shipmentId, data });
+      if (m !== undefined) {
+        await store.insertLoad(tx, { shipmentId: d.shipmentId, orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, trackingNumber: d.trackingNumber, messageId: m.id, createdAt: now() });
+      }
+    }
+  }
+
+  /** On-hand was adjusted with a reason: the adjustment for the ERP (in order per site and SKU). */
+  async function stockAdjusted(tx: Tx, d: StockAdjusted, e: EventEnvelope): Promise<void> {
+    if (erp === undefined) return;
+    await enqueue(tx, {
+      partner: 'ERP', kind: 'INVENTORY_ADJUSTMENT', key: `inventory-adjustment.${d.movementId}`, subject: `${d.siteId}/${d.sku}`,
+      data: {
+        movementId: d.movementId, siteId: d.siteId, ownerId: d.ownerId ?? 'own_default', sku: d.sku, locationId: d.locationId, lot: d.lot,
+        delta: d.delta, reason: d.reason, adjustedAt: e.time,
+      },
+    });
+  }
+
+  /** An inventory snapshot of a site for the ERP, now: every balance with units on hand or reserved. */
+  async function snapshot(siteRef: string): Promise<Outcome<PartnerMessage & { lines: number }>> {
+    if (erp === undefined) return PORT_OFF('ERP');
+    const inventory = apis.inventory();
+    if (inventory === undefined) return reject('SNAPSHOT_UNAVAILABLE', 'run the inventory context in the process that runs integrations');
+    const site = await resolveSiteId(apis.locations, siteRef);
+    if (!site.ok) return site;
+    const asOf = now();
+    const lines = await inventory.stockSnapshot(site.value);
+    const m = await enqueue(deps.db, {
+      partner: 'ERP', kind: 'INVENTORY_SNAPSHOT', key: `inventory-snapshot.${site.value}.${asOf.toISOString()}`, subject: `snapshot/${site.value}`,
+      data: { siteId: site.value, asOf: asOf.toISOString(), lines },
+    });
+    if (m === undefined) return reject('CONFLICT', `a snapshot of ${site.value} at ${asOf.toISOString()} exists`);
+    return ok({ ...m, lines: lines.length });
+  }
+
+  /** The scheduled snapshots (PAKLOG_ERP_SNAPSHOT_SITES every PAKLOG_ERP_SNAPSHOT_EVERY_MS). */
+  async function scheduledSnapshots(): Promise<void> {
+    for (const site of config.snapshotSites) {
+      const s = await snapshot(site);
+      if (!s.ok) deps.log.warn({ site, code: s.code, message: s.message }, 'erp: no inventory snapshot');
+    }
+  }
+
+  async function sendOne(m: PartnerMessage & { document: MessageDocument }): Promise<{ error: string | null; result: Record<string, unknown> | null }> {
+    try {
+      const message = { id: m.id, kind: m.kind, idempotencyKey: m.idempotencyKey, document: m.document };
+      if (m.partner === 'TMS') {
+        if (tms === undefined) return { error: 'no TMS is configured', result: null };
+        const booked = await tms.bookLoad(message);
+        return { error: null, result: { loadId: booked.loadId, status: booked.status ?? null } };
+      }
+      if (erp === undefined) return { error: 'no ERP is configured', result: null };
+      await erp.send(message);
+      return { error: null, result: null };
+    } catch (e) {
+      if (e instanceof PartnerUnavailable) return { error: e.message, result: null };
+      throw e;
+    }
+  }
+
+  /**
+   * The partner-delivery job: claims the due heads of their chains (leased, so another process does not send them
+   * too), sends them side by side, records each attempt. Answers how many it sent. At least once: a crash after the
+   * partner took a message and before its answer was recorded sends it again, with the same idempotency key.
+   */
+  async function deliverDue(batch = 20): Promise<number> {
+    if (partners.length === 0) return 0;
+    const d = config.delivery;
+    const claimed = await store.claimDue(deps.db, partners, now(), d.timeoutMs + 10_000, batch);
+    await Promise.all(claimed.map(async (m) => {
+      const t0 = performance.now();
+      const answer = await sendOne(m);
+      const attempt = m.attempts + 1;
+      const at = now();
+      await deps.db.tx(async (tx) => {
+        await store.recordAttempt(tx, { messageId: m.id, attempt, at, error: answer.error, durationMs: Math.round(performance.now() - t0) });
+        if (answer.error === null) {
+          await store.markDelivered(tx, m.id, attempt, answer.result, at);
+          if (m.kind === 'LOAD_BOOKING' && answer.result !== null) await store.booked(tx, m.id, String(answer.result.loadId), (answer.result.status as string | null) ?? null, at);
+          return;
+        }
+        const giveUp = attempt >= d.maxAttempts;
+        await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), giveUp);
+        if (giveUp) deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
+        else if (attempt === 1 || attempt % 10 === 0) deps.log.warn({ messageId: m.id, partner: m.partner, attempts: attempt, error: answer.error }, 'partner message not delivered yet');
+      });
+    }));
+    return claimed.length;
+  }
+
+  async function getMessage(id: string) {
+    const m = await store.message(deps.db, id);
+    if (m === undefined) return reject('NOT_FOUND', `no partner message ${id}`);
+    return ok({ ...m, attemptLog: await store.attempts(deps.db, id) });
+  }
+
+  async function replay(id: string): Promise<Outcome<PartnerMessage>> {
+    const m = await store.requeue(deps.db, id, now());
+    return m === undefined ? reject('NOT_FOUND', `no partner message ${id}`) : ok(m);
+  }
+
+  /** Ports configured, and messages per partner and status (PENDING with attempts > 0 and FAILED are the ones to look at). */
+  async function status() {
+    return {
+      erp: erp?.kind ?? 'off', tms: tms?.kind ?? 'off',
+      messages: (await store.health(deps.db)).map((h) => ({ ...h, oldest: h.oldest?.toISOString() ?? null })),
+    };
+  }
+
+  const outcome = (kind: InboundOutcome['kind'], rows: number, errors: readonly RowError[], summary: Record<string, number>): InboundOutcome =>
+    ({ kind, accepted: errors.length === 0, rows, errors: [...errors].sort((a, b) => a.row - b.row), summary });
+
+  async function importItems(text: string, format: InboundFormat, meta: EventMeta): Promise<InboundOutcome> {
+    const asCsv = itemsAsCsv(text, format);
+    if (asCsv.errors.length > 0) return outcome('items', asCsv.rows, asCsv.errors, { created: 0, updated: 0, unchanged: 0 });
+    const r = await apis.imports.importCsv('products', asCsv.csv, { dryRun: false, partial: false }, meta);
+    if (!r.ok) return outcome('items', asCsv.rows, [{ row: 0, field: '', message: `${r.code}: ${r.message}` }], { created: 0, updated: 0, unchanged: 0 });
+    const rep = r.value;
+    const errors = rep.errors.map((e) => ({ row: asCsv.rowOf(e.row), field: format === 'json' && e.row > 1 ? `/items/${asCsv.rowOf(e.row) - 1}/${e.column}` : e.column, message: e.message }));
+    return outcome('items', rep.rows, errors, { created: rep.created, updated: rep.updated, unchanged: rep.unchanged });
+  }
+
+  /**
+   * ASNs: every one checked (fields, site, known SKUs) before any is written; then all of them in ONE transaction (a
+   * unit of work: inventory's ASN creation joins it), so a refusal of any writes none. An ASN whose number the site
+   * has from the ERP already is left alone (`unchanged`): sending a file again is safe.
+   */
+  async function importAsns(text: string, format: InboundFormat, meta: EventMeta): Promise<InboundOutcome> {
+    const read = readAsns(text, format);
+    const errors: RowError[] = [...read.errors];
+    const inventory = apis.inventory();
+    if (inventory === undefined) return outcome('asns', read.rows, [{ row: 0, field: '', message: 'run the inventory context in the process that runs integrations' }], {});
+    const sites = new Map<string, string | undefined>();
+    for (const d of read.drafts) {
+      if (!sites.has(d.siteRef)) {
+        const s = await resolveSiteId(apis.locations, d.siteRef);
+        sites.set(d.siteRef, s.ok ? s.value : undefined);
+      }
+      if (sites.get(d.siteRef) === undefined) errors.push({ row: d.row, field: d.lines[0]!.field('siteId'), message: `no site ${d.siteRef}` });
+    }
+    const catalog = apis.catalog();
+    if (catalog !== undefined) {
+      const known = await catalog.getBySkus([...new Set(read.drafts.flatMap((d) => d.lines.map((l) => l.sku)))]);
+      for (const d of read.drafts) for (const l of d.lines) if (!known.has(l.sku)) errors.push({ row: l.row, field: l.field('sku'), message: `no product with SKU ${l.sku}` });
+    }
+    if (errors.length > 0) return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+    let created = 0;
+    let unchanged = 0;
+    try {
+      await deps.db.unitOfWork(async (tx) => {
+        for (const d of read.drafts) {
+          const siteId = sites.get(d.siteRef)!;
+          if ((await store.erpAsns(tx, siteId, [d.asnNumber])).size > 0) {
+            unchanged += 1;
+            continue;
+          }
+          const made = await inventory.createAsn({
+            siteId, ownerId: d.ownerId, supplier: d.supplier, reference: d.asnNumber, expectedOn: d.expectedOn,
+            lines: d.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, lot: l.lot, expiresOn: l.expiresOn })),
+          }, meta);
+          if (!made.ok) {
+            // Inventory names fields of its ASN (/ownerId, /lines/0/sku): as the file names them.
+            const base = d.lines[0]!.field('asnNumber');
+            const where = (f: string): string => (base.startsWith('/') ? `${base.replace(/\/asnNumber$/, '')}${f}` : f.split('/').pop() ?? f);
+            errors.push(...(made.errors ?? []).map((e) => ({ row: d.row, field: where(e.field), message: e.message })));
+            if (made.errors === undefined || made.errors.length === 0) errors.push({ row: d.row, field: d.lines[0]!.field('asnNumber'), message: `${made.code}: ${made.message}` });
+            throw new Error('an ASN was refused');
+          }
+          await store.insertErpAsn(tx, { siteId, asnNumber: d.asnNumber, asnId: made.value.asnId, now: now() });
+          created += 1;
+        }
+      });
+    } catch (e) {
+      if (errors.length === 0) throw e;
+      return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+    }
+    return outcome('asns', read.rows, errors, { created, unchanged });
+  }
+
+  /** One inbound document (a dropped file or a POST): handled whole, recorded with its row-level errors. */
+  async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta): Promise<InboundOutcome & { fileId: string }> {
+    const result = kind === undefined
+      ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
+      : kind === 'items' ? await importItems(text, format, meta) : await importAsns(text, format, meta);
+    const fileId = deps.ids.next('erf');
+    await store.insertFile(deps.db, {
+      id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
+      errors: [...result.errors], receivedAt: now(),
+    });
+    if (!result.accepted) deps.log.warn({ file: name, kind: result.kind, errors: result.errors.length }, 'erp: inbound file rejected');
+    return { ...result, fileId };
+  }
+
+  /** The file-drop job: every file waiting in the inbox. */
+  async function pickUpFiles(): Promise<number> {
+    if (erp?.pickUp === undefined) return 0;
+    return erp.pickUp(async (file) => {
+      const k = kindOfFile(file.name);
+      return receive(file.name, k?.kind, k?.format ?? 'json', file.text, {});
+    });
+  }
+
+  /**
+   * A tracking event from the TMS, by its load id or PakLog's shipment id: stored once, and recorded on the shipment
+   * by pack & ship (as a carrier event: it moves forward or, repeated or late, changes nothing).
+   */
+  async function tracking(report: { loadId?: string | undefined; shipmentId?: string | undefined; status: TrackingReport['status']; at: string; detail?: string | undefined }, meta: EventMeta) {
+    if (tms === undefined) return PORT_OFF('TMS');
+    if (report.loadId === undefined && report.shipmentId === undefined) {
+      return reject('VALIDATION_FAILED', 'name the load (loadId) or the shipment (shipmentId)', [{ field: '/loadId', message: 'loadId or shipmentId is required' }]);
+    }
+    const load = await store.load(deps.db, { shipmentId: report.shipmentId, loadId: report.loadId });
+    if (load === undefined) return reject('NOT_FOUND', `no load ${report.loadId ?? report.shipmentId ?? ''} was booked with the TMS`);
+    const packShip = apis.packShip();
+    if (packShip === undefined) return reject('TRACKING_UNAVAILABLE', 'run the pack-ship context in the process that runs integrations');
+    const at = new Date(report.at);
+    // Pack & ship first: a crash between the two leaves the event unstored here, and the TMS's retry is a no-op there.
+    const tracked = await packShip.track({ carrier: load.carrier, trackingNumber: load.trackingNumber, status: report.status, at: at.toISOString(), detail: report.detail }, meta);
+    if (!tracked.ok) return tracked;
+    const fresh = await store.insertTracking(deps.db, { shipmentId: load.shipmentId, status: report.status, at, detail: report.detail ?? null, now: now() });
+    return ok({ shipmentId: load.shipmentId, loadId: load.loadId, shipmentStatus: tracked.value.status, duplicate: !fresh });
+  }
+
+  async function getLoad(shipmentId: string) {
+    const load = await store.load(deps.db, { shipmentId });
+    if (load === undefined) return reject('NOT_FOUND', `no TMS load for shipment ${shipmentId}`);
+    return ok({ ...load, tracking: await store.tracking(deps.db, shipmentId) });
+  }
+
+  return {
+    partners, erp, tms, shipmentDispatched, stockAdjusted, snapshot, scheduledSnapshots, deliverDue, getMessage, replay, status, receive, pickUpFiles,
+    tracking, getLoad,
+    listMessages: (f: { partner?: Partner | undefined; kind?: PartnerMessageKind | undefined; status?: PartnerMessageStatus | undefined; subject?: string | undefined }, after: string | null, limit: number) =>
+      store.messages(deps.db, f, after, limit),
+    listFiles: (status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number) => store.files(deps.db, status, after, limit),
+    listLoads: (f: { booked?: boolean | undefined }, after: string | null, limit: number) => store.loads(deps.db, f, after, limit),
+  };
+}
+
+export type PortsService = ReturnType<typeof portsService>;

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPakLog } from '../../src/contracts/integrations.ts';
+import { EXAMPLE_ASNS, EXAMPLE_ITEMS } from '../../src/contexts/integrations/ports/http.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { FakePartner } from '../support/fake-partner.ts';
+import { createOrder, injectClient, receiveStock, setupWarehouse, shipOneOrder } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Issue 15 (e): the integration guides' examples run as written — their curl blocks in bash against a listening
+ * PakLog (demo data, a fake ERP and TMS), their JSON documents through the API, their signature code against PakLog's.
+ */
+const docs = resolve(import.meta.dirname, '../../docs/integrations');
+const blocksOf = (file: string, lang: string): string[] => [...readFileSync(join(docs, file), 'utf8').matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
+/** The one block of `file` in `lang` that contains every one of `needles`. */
+function block(file: string, lang: string, ...needles: string[]): string {
+  const found = blocksOf(file, lang).filter((b) => needles.every((n) => b.includes(n)));
+  if (found.length !== 1) throw new Error(`${file}: ${found.length} ${lang} blocks contain ${needles.join(' & ')}`);
+  return found[0]!;
+}
+
+const erp = new FakePartner('guide-erp-token');
+const tms = new FakePartner('guide-tms-token', 100234);
+const work = mkdtempSync(join(tmpdir(), 'paklog-guides-'));
+let t: TestApp;
+let base = '';
+
+/** Runs a documented block in bash (commands as written; `npx paklog` lines are the CLI's, left out) and answers stdout. */
+function run(script: string): Promise<string> {
+  // The guides' fixed address (http://localhost:8080) is this test's server.
+  const body = script.split('\n').filter((l) => !l.startsWith('npx paklog')).join('\n').replaceAll('http://localhost:8080', base);
+  return new Promise((done, fail) => {
+    execFile('bash', ['-c', `set -euo pipefail\n${body}`], {
+      cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PAKLOG: `${base}/api/v1`, KEY: t.keys.integration, HOME: work },
+    }, (err, out, errOut) => (err === null ? done(out) : fail(new Error(`${err.message}\n${out}\n${errOut}`))));
+  });
+}
+const json = (out: string): Record<string, any> => JSON.parse(out) as Record<string, any>;
+/** The answers of a block of several curl calls (each one JSON object, printed back to back). */
+const jsons = (out: string): Record<string, any>[] => out.trim().replace(/\}\s*\{/g, '}\n{').split('\n').map(json);
+
+beforeAll(async () => {
+  await erp.start();
+  await tms.start();
+  t = await startTestApp({
+    env: {
+      PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: erp.url, PAKLOG_ERP_TOKEN: 'guide-erp-token', PAKLOG_TMS: 'rest', PAKLOG_TMS_URL: tms.url, PAKLOG_TMS_TOKEN: 'guide-tms-token',
+      PAKLOG_PARTNER_TICK_MS: '50',
+    },
+  });
+  await seedDemo(t.app);
+  await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await erp.stop();
+  await tms.stop();
+  await t.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('integration guides', () => {
+  it('storefront.md: connect a shop, send a signed order; the receiver snippet verifies PakLog signatures', async () => {
+    expect(json(await run(block('storefront.md', 'sh', 'storefront-channels')))).toMatchObject({ shopDomain: 'guide-shop.myshopify.com', secret: 'shpss_guide_shared_secret_0001' });
+    const order = json(await run(block('storefront.md', 'sh', 'openssl', 'storefront/orders')));
+    expect(order).toMatchObject({ externalId: 'GUIDE-SHOP-5550001001', duplicate: false });
+    expect((await t.get(`/api/v1/orders/${order.orderId}`)).body.shipTo).toMatchObject({ name: 'Ada Lovelace', state: 'Greater London', country: 'GB' });
+    expect(json(await run(block('storefront.md', 'sh', 'storefront/orders')))).toMatchObject({ orderId: order.orderId, duplicate: true });
+    expect(json(await run(block('storefront.md', 'sh', 'webhook-subscriptions')))).toMatchObject({ status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
+
+    const code = block('storefront.md', 'js', 'function verify');
+    const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
+    // The guide's function as a module of its own (the rest of the block starts a server).
+    const file = join(work, 'verify.mjs');
+    writeFileSync(file, `import { createHmac, timingSafeEqual } from 'node:crypto';\nexport ${source}`);
+    const { verify } = await import(pathToFileURL(file).href) as { verify: (s: string, h: string, b: string) => boolean };
+    const body = '{"type":"pack-ship.shipment.dispatched.v1"}';
+    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000)), body)).toBe(true);
+    expect(verify('whsec_x', signPakLog('whsec_y', body, Math.floor(Date.now() / 1000)), body)).toBe(false);
+    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000) - 3600), body)).toBe(false);
+  });
+
+  it('erp.md: items and ASNs in (JSON and CSV), a snapshot out; its JSON documents are the API\'s examples', async () => {
+    expect(JSON.parse(block('erp.md', 'json', '"items"'))).toEqual(EXAMPLE_ITEMS);
+    expect(JSON.parse(block('erp.md', 'json', '"asns"', 'PO-4711-1'))).toEqual(EXAMPLE_ASNS);
+    expect((await t.post('/api/v1/integrations/erp/inbound/items', EXAMPLE_ITEMS, 'integration')).body).toMatchObject({ accepted: true, summary: { created: 2 } });
+    expect((await t.post('/api/v1/integrations/erp/inbound/asns', EXAMPLE_ASNS, 'integration')).body).toMatchObject({ accepted: true, summary: { created: 1 } });
+
+    await run(block('erp.md', 'sh', 'cat > asns.csv'));
+    const [inItems, inAsns] = jsons(await run(block('erp.md', 'sh', 'inbound/items', 'inbound/asns')));
+    expect(inItems).toMatchObject({ kind: 'items', accepted: true, rows: 1 });
+    expect(inAsns).toMatchObject({ kind: 'asns', accepted: true, summary: { created: 1, unchanged: 0 } });
+    expect(json(await run(block('erp.md', 'sh', 'erp/snapshots')))).toMatchObject({ kind: 'INVENTORY_SNAPSHOT', status: 'PENDING' });
+    const references = (await t.getAll<{ reference: string }>('/api/v1/inventory/asns?siteId=DEMO')).map((a) => a.reference);
+    expect(references).toEqual(expect.arrayContaining(['PO-4711-1', 'PO-4712-1']));
+  });
+
+  it('tms.md: a dispatched shipment is booked as the documented load and the documented tracking call delivers it', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'GDS', aisles: 2, bays: 2, levels: 1, skus: 1 });
+    await receiveStock(call, w, 5, 1);
+    const order = await createOrder(call, w.siteId, { externalId: 'GUIDE-TMS-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, order.id, () => t.settle());
+    const { until } = await import('../support/flow-driver.ts');
+    await until('booked', async () => (await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration')).body.loadId, (id) => id === 'LD-100234');
+    expect(json(await run(block('tms.md', 'sh', 'tms/tracking')))).toEqual({ shipmentId: shipment.shipmentId, loadId: 'LD-100234', shipmentStatus: 'DELIVERED', duplicate: false });
+    const sent = tms.of('/loads')[0]!.body;
+    expect(Object.keys(sent).sort()).toEqual(['createdAt', 'data', 'idempotencyKey', 'messageId', 'type']);
+    expect(Object.keys(sent.data as object).sort()).toEqual(['carrier', 'dispatchedAt', 'lines', 'orderId', 'packageIds', 'shipmentId', 'siteId', 'trackingNumber']);
+  });
+
+  it('csv.md and edi-x12.md: the API examples run as written against the demo data', async () => {
+    await run(block('csv.md', 'sh', 'cat > products.csv'));
+    await run(block('csv.md', 'sh', 'cat > orders.csv'));
+    const [dry, orders] = jsons(await run(block('csv.md', 'sh', 'imports/products?dryRun=true')));
+    expect(dry).toMatchObject({ kind: 'products', dryRun: true, rows: 2, errors: [] });
+    expect(orders).toMatchObject({ kind: 'orders', rows: 3, imported: 3, errors: [] });
+
+    expect(json(await run(block('edi-x12.md', 'sh', 'edi/partners')))).toMatchObject({ isaId: 'ACMEFOODS' });
+    const received = json(await run(block('edi-x12.md', 'sh', 'cat > order.x12')));
+    expect(received).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', depositorOrderNumber: 'ACME-PO-1001', errors: [] }] });
+  });
+});

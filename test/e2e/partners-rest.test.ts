@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { FakePartner } from '../support/fake-partner.ts';
+import { createOrder, injectClient, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * Issue 15, ERP and TMS ports over REST (ADR 0039) against local fakes: a shipped order's confirmation reaches the ERP
+ * and its load the TMS once each, also after both were down (retried, visible meanwhile, never duplicated); TMS
+ * tracking lands on the shipment; adjustments and snapshots go out; items and ASNs come in, whole or not at all.
+ */
+const ERP_TOKEN = 'erp-token-0001';
+const TMS_TOKEN = 'tms-token-0001';
+const erp = new FakePartner(ERP_TOKEN);
+const tms = new FakePartner(TMS_TOKEN);
+
+interface Message { id: string; partner: string; kind: string; idempotencyKey: string; subject: string; status: string; attempts: number; lastError: string | null; result: Record<string, unknown> | null }
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+
+beforeAll(async () => {
+  await erp.start();
+  await tms.start();
+  t = await startTestApp({
+    env: {
+      PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: `${erp.url}/paklog`, PAKLOG_ERP_TOKEN: ERP_TOKEN,
+      PAKLOG_TMS: 'rest', PAKLOG_TMS_URL: tms.url, PAKLOG_TMS_TOKEN: TMS_TOKEN,
+      PAKLOG_PARTNER_TICK_MS: '50', PAKLOG_PARTNER_RETRY_BASE_MS: '50', PAKLOG_PARTNER_RETRY_MAX_MS: '300', PAKLOG_PARTNER_TIMEOUT_MS: '2000',
+    },
+  });
+  call = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(call, { siteCode: 'ERP', aisles: 2, bays: 2, levels: 1, skus: 2 });
+  await receiveStock(call, w, 20, 1);
+});
+afterAll(async () => {
+  await erp.stop();
+  await tms.stop();
+  await t.close();
+});
+
+const messages = (q: string) => t.getAll<Message>(`/api/v1/integrations/partner-messages?${q}`, 'integration');
+
+describe('ERP and TMS over REST', () => {
+  it('a dispatched shipment is confirmed to the ERP and booked with the TMS once each, after both were down; TMS tracking reaches the shipment', async () => {
+    const erpPort = erp.port;
+    await erp.stop();
+    tms.down();
+    const order = await createOrder(call, w.siteId, { externalId: 'ERP-1', lines: [{ sku: w.products[0]!.sku, quantity: 2 }] });
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, order.id, () => t.settle());
+
+    // While they are down: retried, and visible — in the delivery log, the status and the loads not booked.
+    const failing = await until('failed attempts', () => messages(`subject=${shipment.shipmentId}`),
+      (ms) => ms.length === 2 && ms.every((m) => m.status === 'PENDING' && m.attempts >= 2 && m.lastError !== null));
+    expect(failing.map((m) => [m.partner, m.kind, m.idempotencyKey]).sort()).toEqual([
+      ['ERP', 'SHIPMENT_CONFIRMATION', `shipment-confirmation.${shipment.shipmentId}`], ['TMS', 'LOAD_BOOKING', `load.${shipment.shipmentId}`],
+    ]);
+    expect(failing.find((m) => m.partner === 'TMS')!.lastError).toContain('503');
+    expect(failing.find((m) => m.partner === 'ERP')!.lastError).toContain('ECONNREFUSED');
+    const status = await t.get('/api/v1/integrations/partners', 'integration');
+    expect(status.body).toMatchObject({ erp: 'rest', tms: 'rest' });
+    expect(status.body.messages).toEqual(expect.arrayContaining([expect.objectContaining({ partner: 'ERP', status: 'PENDING', count: 1 })]));
+    const notBooked = await t.getAll<{ shipmentId: string; loadId: string | null }>('/api/v1/integrations/tms/loads?booked=false', 'integration');
+    expect(notBooked).toEqual([expect.objectContaining({ shipmentId: shipment.shipmentId, loadId: null })]);
+    expect((await t.get('/api/v1/integrations/partner-messages', 'operator')).status).toBe(403);
+
+    await erp.start(erpPort);
+    tms.up();
+    const delivered = await until('delivered', () => messages(`subject=${shipment.shipmentId}`), (ms) => ms.every((m) => m.status === 'DELIVERED'));
+    expect(delivered.find((m) => m.partner === 'TMS')!.result).toEqual({ loadId: 'LD-100001', status: 'TENDERED' });
+
+    // Once each on the partners' side, with the token, key and message type.
+    const confirmations = erp.of('/paklog/shipment-confirmations');
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]!.key).toBe(`shipment-confirmation.${shipment.shipmentId}`);
+    expect(confirmations[0]!.body).toMatchObject({
+      type: 'paklog.erp.shipment-confirmation.v1', idempotencyKey: `shipment-confirmation.${shipment.shipmentId}`,
+      data: { shipmentId: shipment.shipmentId, orderId: order.id, siteId: w.siteId, carrier: 'OWN_FLEET', trackingNumber: shipment.trackingNumber, lines: [expect.objectContaining({ sku: w.products[0]!.sku, quantity: 2 })] },
+    });
+    const ok = erp.calls.filter((c) => c.status === 202);
+    expect(ok.every((c) => c.authorization === `Bearer ${ERP_TOKEN}` && c.messageType === 'paklog.erp.shipment-confirmation.v1')).toBe(true);
+    expect(tms.of('/loads')).toHaveLength(1);
+    expect(tms.calls.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(2);
+
+    const message = await t.get(`/api/v1/integrations/partner-messages/${delivered.find((m) => m.partner === 'ERP')!.id}`, 'integration');
+    expect(message.body.attemptLog.at(-1)).toMatchObject({ error: null });
+    expect(message.body.attemptLog.slice(0, -1).every((a: { error: string | null }) => a.error !== null)).toBe(true);
+
+    // A replay goes out again with the same key: the ERP keeps one.
+    const before = erp.calls.length;
+    expect((await t.post(`/api/v1/integrations/partner-messages/${message.body.id}/replay`, undefined, 'integration')).status).toBe(200);
+    await until('replayed', async () => erp.calls.length, (n) => n > before);
+    expect(erp.calls.at(-1)!.idempotencyKey).toBe(`shipment-confirmation.${shipment.shipmentId}`);
+    expect(erp.of('/paklog/shipment-confirmations')).toHaveLength(1);
+
+    // Tracking from the TMS, by its load id: recorded on the shipment; a repeat changes nothing.
+    const track = (body: Record<string, unknown>, role: 'integration' | 'operator' = 'integration') => t.post('/api/v1/integrations/tms/tracking', body, role);
+    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z' }, 'operator')).status).toBe(403);
+    const inTransit = await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z', detail: 'Left the hub' });
+    expect(inTransit.body).toEqual({ shipmentId: shipment.shipmentId, loadId: 'LD-100001', shipmentStatus: 'IN_TRANSIT', duplicate: false });
+    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z', detail: 'Left the hub' })).body.duplicate).toBe(true);
+    expect((await track({ shipmentId: shipment.shipmentId, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' })).body.shipmentStatus).toBe('DELIVERED');
+    expect((await track({ loadId: 'LD-999', status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' })).status).toBe(404);
+    expect((await t.get(`/api/v1/shipments/${shipment.shipmentId}`)).body.status).toBe('DELIVERED');
+    const load = await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration');
+    expect(load.body).toMatchObject({ loadId: 'LD-100001', status: 'TENDERED' });
+    expect(load.body.tracking.map((e: { status: string }) => e.status)).toEqual(['IN_TRANSIT', 'DELIVERED']);
+  });
+
+  it('adjustments and snapshots go to the ERP', async () => {
+    const loc = w.storage[0]!;
+    const adj = await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku: w.products[0]!.sku, locationId: loc.id, delta: -1, reason: 'DAMAGED' });
+    expect(adj.status).toBe(201);
+    const adjusted = await until('adjustment sent', async () => erp.of('/paklog/inventory-adjustments'), (m) => m.length === 1);
+    expect(adjusted[0]!.body.data).toMatchObject({ siteId: w.siteId, sku: w.products[0]!.sku, locationId: loc.id, delta: -1, reason: 'DAMAGED' });
+
+    const snap = await t.post('/api/v1/integrations/erp/snapshots', { siteId: 'ERP' }, 'integration');
+    expect(snap.status).toBe(201);
+    expect(snap.body.lines).toBeGreaterThan(0);
+    const sent = await until('snapshot sent', async () => erp.of('/paklog/inventory-snapshots'), (m) => m.length === 1);
+    const lines = (sent[0]!.body.data as { lines: { sku: string; onHand: number }[] }).lines;
+    expect(lines.length).toBe(snap.body.lines);
+    expect(lines.every((l) => l.onHand >= 0)).toBe(true);
+  });
+
+  it('items and ASNs the ERP posts are written whole or not at all', async () => {
+    const items = { items: [{ sku: 'ERP-ITEM-1', description: 'From the ERP', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 500 }] };
+    const inItems = await t.post('/api/v1/integrations/erp/inbound/items', items, 'integration');
+    expect(inItems.status).toBe(200);
+    expect(inItems.body).toMatchObject({ accepted: true, rows: 1, summary: { created: 1 } });
+    expect((await t.get('/api/v1/products/ERP-ITEM-1')).status).toBe(200);
+
+    const bad = { items: [{ sku: 'ERP-ITEM-2', description: 'ok', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }, { sku: 'ERP-ITEM-3', description: 'no weight', lengthMm: 1, widthMm: 1, heightMm: 1 }] };
+    const refused = await t.post('/api/v1/integrations/erp/inbound/items', bad, 'integration');
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('ERP_INBOUND_INVALID');
+    expect(refused.body.errors).toEqual([{ field: '/items/1/weightG', message: 'is required' }]);
+    expect((await t.get('/api/v1/products/ERP-ITEM-2')).status).toBe(404);
+
+    const asns = { asns: [{ asnNumber: 'PO-1', siteId: 'ERP', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 5 }] }] };
+    const inAsns = await t.post('/api/v1/integrations/erp/inbound/asns', asns, 'integration');
+    expect(inAsns.body).toMatchObject({ accepted: true, summary: { created: 1, unchanged: 0 } });
+    expect((await t.post('/api/v1/integrations/erp/inbound/asns', asns, 'integration')).body).toMatchObject({ accepted: true, summary: { created: 0, unchanged: 1 } });
+    const listed = await t.getAll<{ supplier: string; reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`);
+    expect(listed.filter((a) => a.reference === 'PO-1')).toHaveLength(1);
+  });
+});
