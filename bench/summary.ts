@@ -52,7 +52,7 @@ export async function main(args: string[]): Promise<void> {
     const app = await buildApp(loadConfig({
       LOG_LEVEL: 'silent', PAKLOG_CONTEXTS: 'catalog,location-master,inventory',
       PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0',
-    }), db.url, { remoteApis: notRunHere });
+    }), db.url, { remoteApis: notRunHere, startJobs: false }); // the sku-totals job would fold the tail away
     const raw = new pg.Client({ connectionString: db.url });
     await raw.connect();
     try {
