@@ -21,7 +21,7 @@ export const kitRules = {
 
 export default tseslint.config(
   // src/rpc/generated/ is written by `npm run proto:gen` (proto-loader's generator), not by hand.
-  { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', '.dependency-cruiser.cjs', 'ui/dist/', 'test-results/', 'src/rpc/generated/'] },
+  { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', '.dependency-cruiser.cjs', 'ui/dist/', 'dist/', 'test-results/', 'src/rpc/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -28,7 +28,7 @@ import { benchDatabase, numberArg, stringArg } from './support.ts';
 
 let SITE = '';
 
-const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: string): ContractApis[K] =>
+export const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: string): ContractApis[K] =>
   new Proxy({}, { get: (_t, m) => (m === 'then' ? undefined : () => Promise.reject(new Error(`${owner} does not run in this benchmark`))) }) as ContractApis[K];
 
 interface Timing { queries: number; p50Ms: number; p99Ms: number; maxMs: number; meanKeys: number }
@@ -45,6 +45,43 @@ async function timeQueries(app: PakLogApp, key: string, instants: readonly Date[
   }
   const sorted = times.sort((a, b) => a - b);
   return { queries: times.length, p50Ms: +percentile(sorted, 50).toFixed(1), p99Ms: +percentile(sorted, 99).toFixed(1), maxMs: +sorted.at(-1)!.toFixed(1), meanKeys: Math.round(keys / times.length) };
+}
+
+export interface LedgerShape { rows: number; skus: number; locations: number; days: number }
+export interface Ledger { keys: number; start: Date; end: Date; stepMs: number; generateS: number }
+
+/**
+ * `rows` movements of one site straight into `inventory.movements` (generate_series), spread evenly over the last
+ * `days` days up to an hour ago, over `skus` × `locations` balance keys (+3, −1, −1, … per key: RECEIPT, PICK, PICK),
+ * then balances and SKU rows set to the ledger's sums. Also the summary benchmark's ledger (bench/summary.ts).
+ */
+export async function generateLedger(raw: pg.Client, site: string, shape: LedgerShape): Promise<Ledger> {
+  const { rows, skus, locations, days } = shape;
+  const keys = skus * locations;
+  const end = new Date(Date.now() - 60 * 60_000);
+  const start = new Date(end.getTime() - days * 86_400_000);
+  const stepMs = (end.getTime() - start.getTime()) / rows;
+  const t0 = performance.now();
+  // Row i belongs to key i mod keys; its n-th movement (n = i div keys) is +3 when n mod 3 = 0, else −1.
+  await raw.query(
+    `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, created_at)
+     SELECT 'mov_bench_' || i, CASE WHEN (i / $3) % 3 = 0 THEN 'RECEIPT' ELSE 'PICK' END, $1, 'own_default',
+            'SKU-' || lpad(((i % $3) / $4)::text, 5, '0'), 'loc_bench_' || ((i % $3) % $4), '', 'AVAILABLE',
+            CASE WHEN (i / $3) % 3 = 0 THEN 3 ELSE -1 END,
+            $5::timestamptz + make_interval(secs => i * $6::float8 / 1000)
+       FROM generate_series(0, $2 - 1) i`,
+    [site, rows, keys, locations, start, stepMs]);
+  await raw.query(
+    `INSERT INTO inventory.balances (site_id, owner_id, sku, location_id, lot, status, on_hand)
+     SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand) FROM inventory.movements WHERE site_id = $1
+      GROUP BY site_id, owner_id, sku, location_id, lot, status`, [site]);
+  await raw.query(
+    `INSERT INTO inventory.sku_stock (site_id, owner_id, sku, on_hand_available)
+     SELECT site_id, owner_id, sku, sum(on_hand) FROM inventory.balances WHERE site_id = $1 GROUP BY site_id, owner_id, sku`, [site]);
+  await raw.query(`ANALYZE inventory.movements`);
+  await raw.query(`ANALYZE inventory.balances`);
+  const generateS = +((performance.now() - t0) / 1000).toFixed(1);
+  return { keys, start, end, stepMs, generateS };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -69,30 +106,7 @@ export async function main(args: string[]): Promise<void> {
       const created = await app.http.inject({ method: 'POST', url: '/api/v1/sites', headers: { 'x-api-key': admin }, payload: { code: 'ASOF', name: 'as-of bench' } });
       if (created.statusCode !== 201) throw new Error(`site → ${created.statusCode} ${created.body}`);
       SITE = (JSON.parse(created.body) as { id: string }).id;
-      const keys = skus * locations;
-      const end = new Date(Date.now() - 60 * 60_000);
-      const start = new Date(end.getTime() - days * 86_400_000);
-      const stepMs = (end.getTime() - start.getTime()) / rows;
-      const t0 = performance.now();
-      // Row i belongs to key i mod keys; its n-th movement (n = i div keys) is +3 when n mod 3 = 0, else −1.
-      await raw.query(
-        `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, created_at)
-         SELECT 'mov_bench_' || i, CASE WHEN (i / $3) % 3 = 0 THEN 'RECEIPT' ELSE 'PICK' END, $1, 'own_default',
-                'SKU-' || lpad(((i % $3) / $4)::text, 5, '0'), 'loc_bench_' || ((i % $3) % $4), '', 'AVAILABLE',
-                CASE WHEN (i / $3) % 3 = 0 THEN 3 ELSE -1 END,
-                $5::timestamptz + make_interval(secs => i * $6::float8 / 1000)
-           FROM generate_series(0, $2 - 1) i`,
-        [SITE, rows, keys, locations, start, stepMs]);
-      await raw.query(
-        `INSERT INTO inventory.balances (site_id, owner_id, sku, location_id, lot, status, on_hand)
-         SELECT site_id, owner_id, sku, location_id, lot, status, sum(delta_on_hand) FROM inventory.movements WHERE site_id = $1
-          GROUP BY site_id, owner_id, sku, location_id, lot, status`, [SITE]);
-      await raw.query(
-        `INSERT INTO inventory.sku_stock (site_id, owner_id, sku, on_hand_available)
-         SELECT site_id, owner_id, sku, sum(on_hand) FROM inventory.balances WHERE site_id = $1 GROUP BY site_id, owner_id, sku`, [SITE]);
-      await raw.query(`ANALYZE inventory.movements`);
-      await raw.query(`ANALYZE inventory.balances`);
-      const generateS = +((performance.now() - t0) / 1000).toFixed(1);
+      const { keys, start, end, stepMs, generateS } = await generateLedger(raw, SITE, { rows, skus, locations, days });
       console.log(`generated ${rows} movements over ${keys} keys in ${generateS} s`);
 
       const rng = createRng(7);

@@ -63,6 +63,8 @@ export interface BuildOptions {
   readonly transport?: Transport;
   /** Start the outbox relay (default true); tests of crash safety start it later. */
   readonly startRelay?: boolean;
+  /** Start the contexts' background jobs (default true); a benchmark that must hold derived data still turns them off. */
+  readonly startJobs?: boolean;
   readonly retryDelaysMs?: readonly number[];
   /** Carrier adapters besides the built-in own fleet (none exist yet; tests plug in fakes). */
   readonly carriers?: readonly Carrier[];
@@ -365,7 +367,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
   const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []));
-  jobs.start();
+  if (options.startJobs !== false) jobs.start();
 
   return {
     http, db, bus, apiKeys, identity, authenticator, modules: selected, generatedAdminKey, rateLimiter,

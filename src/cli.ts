@@ -5,7 +5,6 @@ import type { ImportService } from './contexts/integrations/imports/service.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
-import { InputError, runBatch, runPack, runRoute } from './cli/optimize.ts';
 
 function config(): Config {
   try {
@@ -394,22 +393,23 @@ program.command('simulate')
     console.log(`report: ${files.markdown}\nfigures: ${files.json}\ncharts: ${files.charts.join(', ')}`);
   });
 
-// The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result.
-function readInput(file: string | undefined): unknown {
-  const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`input is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-function optimizeCommand(name: string, description: string, run: (input: unknown) => unknown): void {
-  program.command(`${name} [file]`).description(`${description} (JSON from the file or stdin)`).action((file?: string) => {
+// The optimisation commands read a JSON instance from a file argument or stdin and print a JSON result. The
+// optimisers load only when one of these commands runs (not for `--help` or `start`).
+type Optimiser = 'runRoute' | 'runBatch' | 'runPack';
+function optimizeCommand(name: string, description: string, runner: Optimiser): void {
+  program.command(`${name} [file]`).description(`${description} (JSON from the file or stdin)`).action(async (file?: string) => {
+    const optimize = await import('./cli/optimize.ts');
     try {
-      console.log(JSON.stringify(run(readInput(file))));
+      const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch (e) {
+        throw new optimize.InputError(`input is not valid JSON: ${(e as Error).message}`);
+      }
+      console.log(JSON.stringify(optimize[runner](input)));
     } catch (e) {
-      if (e instanceof InputError) {
+      if (e instanceof optimize.InputError) {
         console.error(`paklog ${name}: ${e.message}`);
         process.exit(2);
       }
@@ -417,8 +417,8 @@ function optimizeCommand(name: string, description: string, run: (input: unknown
     }
   });
 }
-optimizeCommand('route', 'Sequence picks into the shortest walk (or a classic heuristic with "method")', runRoute);
-optimizeCommand('batch', 'Group orders into cart batches', runBatch);
-optimizeCommand('pack', 'Choose cartons and place items (3D packing)', runPack);
+optimizeCommand('route', 'Sequence picks into the shortest walk (or a classic heuristic with "method")', 'runRoute');
+optimizeCommand('batch', 'Group orders into cart batches', 'runBatch');
+optimizeCommand('pack', 'Choose cartons and place items (3D packing)', 'runPack');
 
 await program.parseAsync(process.argv);

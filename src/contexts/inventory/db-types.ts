@@ -354,6 +354,24 @@ export interface InventorySkuStock {
   unpickable: Generated<number>;
 }
 
+export interface InventorySkuTotals {
+  adjusted: number;
+  allocated: number;
+  on_hand: number;
+  owner_id: string;
+  received: number;
+  reserved: number;
+  shipped: number;
+  site_id: string;
+  sku: string;
+}
+
+export interface InventorySkuTotalsWatermark {
+  folded_at: Generated<Date>;
+  folded_before: Date;
+  one: Generated<boolean>;
+}
+
 export interface InventorySnapshotBalances {
   location_id: string;
   lot: string;
@@ -400,6 +418,8 @@ export interface DB {
   "inventory.rmas": InventoryRmas;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
+  "inventory.sku_totals": InventorySkuTotals;
+  "inventory.sku_totals_watermark": InventorySkuTotalsWatermark;
   "inventory.snapshot_balances": InventorySnapshotBalances;
   "inventory.snapshots": InventorySnapshots;
 }

@@ -123,6 +123,61 @@ export async function takeSnapshot(tx: Tx, asOf: Date): Promise<SnapshotTaken | 
   return { asOf, keys: tail[0]?.keys ?? 0, movements: tail[0]?.movements ?? 0 };
 }
 
+// ---------------------------------------------------------------- per-SKU totals (the stock summary's start, ADR 0041)
+
+export interface TotalsFolded {
+  /** The new watermark: the totals now hold every movement created before it. */
+  readonly foldedBefore: Date;
+  readonly movements: number;
+  readonly skus: number;
+}
+
+/**
+ * Folds the movements created between the watermark and a new one into `inventory.sku_totals`, and moves the watermark.
+ * The new watermark is an instant before which no transaction is still running: the start of the oldest transaction
+ * open on this database right now (read from pg_stat_activity before this transaction's next statement takes its
+ * snapshot), or now minus `marginMs` when none is older. Every movement created before it has committed and is visible
+ * to the fold, so nothing is folded twice or missed; a transaction left open only holds the watermark back. Nothing when
+ * no movement came (or the watermark cannot move); two processes serialise on the watermark row. `upTo` caps the new
+ * watermark (the benchmark leaves a tail of a chosen length).
+ */
+export async function foldSkuTotals(tx: Tx, marginMs = 1000, upTo?: Date): Promise<TotalsFolded | undefined> {
+  const w = (await tx.query<{ folded_before: Date }>(`SELECT folded_before FROM inventory.sku_totals_watermark FOR UPDATE`))[0]!;
+  // Client backends only: an autovacuum worker writes no movement. Sessions of another role show no xact_start unless
+  // this role may read all statistics (pg_read_all_stats): only this role writes the ledger.
+  const until = (await tx.query<{ until: Date }>(
+    `SELECT LEAST(clock_timestamp() - make_interval(secs => $1::float8 / 1000), min(xact_start), $2::timestamptz) AS until FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`, [marginMs, upTo ?? null],
+  ))[0]!.until;
+  if (until <= w.folded_before) return undefined;
+  // Sites: every site with a balance or a SKU row (a movement always has one of them), so the tail is read by
+  // movements (site_id, created_at).
+  const rows = await tx.query<{ skus: number; movements: number }>(
+    `WITH sites AS (SELECT site_id FROM inventory.balances UNION SELECT site_id FROM inventory.sku_stock),
+     tail AS (
+       SELECT site_id, sku, owner_id,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type = 'RECEIPT'), 0) AS received, COALESCE(-sum(delta_on_hand) FILTER (WHERE type = 'SHIP'), 0) AS shipped,
+              COALESCE(sum(delta_on_hand) FILTER (WHERE type IN ('ADJUST', 'COUNT')), 0) AS adjusted,
+              sum(delta_on_hand) AS on_hand, sum(delta_reserved) AS reserved, sum(delta_allocated) AS allocated, count(*) AS n
+         FROM inventory.movements
+        WHERE site_id = ANY (ARRAY(SELECT site_id FROM sites)) AND created_at >= $1 AND created_at < $2
+        GROUP BY site_id, sku, owner_id),
+     folded AS (
+       INSERT INTO inventory.sku_totals AS t (site_id, sku, owner_id, received, shipped, adjusted, on_hand, reserved, allocated)
+       SELECT site_id, sku, owner_id, received, shipped, adjusted, on_hand, reserved, allocated FROM tail
+       ON CONFLICT (site_id, sku, owner_id) DO UPDATE SET received = t.received + EXCLUDED.received, shipped = t.shipped + EXCLUDED.shipped,
+         adjusted = t.adjusted + EXCLUDED.adjusted, on_hand = t.on_hand + EXCLUDED.on_hand, reserved = t.reserved + EXCLUDED.reserved,
+         allocated = t.allocated + EXCLUDED.allocated
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM folded)::int8 AS skus, (SELECT COALESCE(sum(n), 0) FROM tail)::int8 AS movements`,
+    [w.folded_before, until],
+  );
+  const { skus = 0, movements = 0 } = rows[0] ?? {};
+  if (movements === 0) return undefined;
+  await tx.query(`UPDATE inventory.sku_totals_watermark SET folded_before = $1, folded_at = now()`, [until]);
+  return { foldedBefore: until, movements, skus };
+}
+
 /** Ledger rows written since the latest snapshot was taken (by seq; all of them when there is none). */
 export async function movementsSinceSnapshot(db: Executor): Promise<number> {
   const rows = await db.query<{ n: number }>(

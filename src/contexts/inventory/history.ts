@@ -3,12 +3,16 @@
  * tables against the ledger (`paklog inventory reconcile`). Docs: docs/operations/stock-history.md.
  */
 import type { PlatformDeps } from '../../platform/module.ts';
-import { movementsSinceSnapshot, reconcile, SNAPSHOT_LAG_MS, takeSnapshot, type Difference, type SnapshotTaken } from './history-store.ts';
+import {
+  foldSkuTotals, movementsSinceSnapshot, reconcile, SNAPSHOT_LAG_MS, takeSnapshot, type Difference, type SnapshotTaken, type TotalsFolded,
+} from './history-store.ts';
 
 /** A snapshot is due once this many movements were written since the last one: an as-of query replays at most about that many. */
 export const SNAPSHOT_EVERY_MOVEMENTS = 50_000;
 /** How often the job looks whether one is due. */
 export const SNAPSHOT_CHECK_MS = 5 * 60_000;
+/** How often the per-SKU totals fold the tail in (ADR 0041): the stock summary adds up at most about this much ledger. */
+export const SKU_TOTALS_EVERY_MS = 30_000;
 
 export function stockHistory(deps: Pick<PlatformDeps, 'db' | 'clock'>, options: { everyMovements?: number } = {}) {
   const everyMovements = options.everyMovements ?? SNAPSHOT_EVERY_MOVEMENTS;
@@ -20,6 +24,11 @@ export function stockHistory(deps: Pick<PlatformDeps, 'db' | 'clock'>, options: 
     },
     /** A snapshot as of an instant (tests, benchmarks, an operator backfilling history): nothing if a later one exists. */
     snapshot: (asOf: Date): Promise<SnapshotTaken | undefined> => deps.db.tx((tx) => takeSnapshot(tx, asOf)),
+    /**
+     * The per-SKU totals the stock summary starts from catch up with the ledger (the `inventory.sku-totals` job).
+     * `marginMs`: how far behind now the watermark stays at least (tests: 0); `upTo` caps it (the benchmark).
+     */
+    foldSkuTotals: (marginMs?: number, upTo?: Date): Promise<TotalsFolded | undefined> => deps.db.tx((tx) => foldSkuTotals(tx, marginMs, upTo)),
     /** Every difference between the stock tables and the ledger (none on a healthy database), in one consistent read. */
     reconcile: (siteId: string | null = null): Promise<Difference[]> =>
       deps.db.tx((tx) => reconcile(tx, siteId), { isolation: 'repeatable read' }),
@@ -27,4 +36,4 @@ export function stockHistory(deps: Pick<PlatformDeps, 'db' | 'clock'>, options: 
 }
 
 export type StockHistory = ReturnType<typeof stockHistory>;
-export type { Difference } from './history-store.ts';
+export type { Difference, TotalsFolded } from './history-store.ts';

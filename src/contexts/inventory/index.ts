@@ -13,7 +13,7 @@ import { rmaService } from './service-rma.ts';
 import { replenishmentService } from './service-replenishment.ts';
 import { replenishmentSubscriptions } from './subscriptions-replenishment.ts';
 import { inventoryService } from './service.ts';
-import { SNAPSHOT_CHECK_MS } from './history.ts';
+import { SKU_TOTALS_EVERY_MS, SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
@@ -74,6 +74,12 @@ export function inventoryContext(
       name: 'inventory.snapshot', everyMs: SNAPSHOT_CHECK_MS,
       run: () => service.history.snapshotIfDue().then((s) => {
         if (s !== undefined) deps.log.info({ asOf: s.asOf, keys: s.keys, movements: s.movements }, 'inventory took a stock snapshot');
+      }),
+    }, {
+      // The stock summary stays fast: the ledger's tail folded into the per-SKU totals (ADR 0041).
+      name: 'inventory.sku-totals', everyMs: SKU_TOTALS_EVERY_MS,
+      run: () => service.history.foldSkuTotals().then((f) => {
+        if (f !== undefined) deps.log.debug({ foldedBefore: f.foldedBefore, movements: f.movements, skus: f.skus }, 'inventory folded movements into the SKU totals');
       }),
     }, {
       // Once at start: locations backfilled by migration 003 learn their type and status (and leave ATP when not pickable).

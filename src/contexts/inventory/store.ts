@@ -507,8 +507,64 @@ export interface SummaryRow {
   allocated: number;
 }
 
-/** Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. */
+/** The stock tables' sums per SKU (balances: on-hand and reserved; sku_stock: available on-hand and allocated). */
+const STOCK_SUMS = (filters: string) => `
+     b AS (
+       SELECT sku, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
+       FROM inventory.balances WHERE site_id = $1${filters} GROUP BY sku),
+     s AS (
+       SELECT sku, sum(on_hand_available)::int8 AS on_hand_available, sum(allocated)::int8 AS allocated
+       FROM inventory.sku_stock WHERE site_id = $1${filters} GROUP BY sku)
+     SELECT l.sku, l.received, l.shipped, l.adjusted, l.ledger_on_hand, l.ledger_reserved, l.ledger_allocated,
+            COALESCE(b.on_hand, 0)::int8 AS on_hand, COALESCE(b.reserved, 0)::int8 AS reserved,
+            COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.allocated, 0)::int8 AS allocated
+     FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN s ON s.sku = l.sku
+     ORDER BY l.sku`;
+
+/** `AND sku = $n AND owner_id = $m` for the filters given (none written when not given, so the planner sees plain equalities). */
+function summaryFilters(params: unknown[], sku: string | undefined, ownerId: string | undefined): string {
+  let filters = '';
+  for (const [column, value] of [['sku', sku], ['owner_id', ownerId]] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    filters += ` AND ${column} = $${params.length}`;
+  }
+  return filters;
+}
+
+/**
+ * Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. The ledger's sums are the
+ * per-SKU totals (every movement created before the watermark) plus the movements created at or after it (ADR 0041): a
+ * short tail instead of the whole ledger. The answer equals {@link summaryFromLedger}'s.
+ */
 export async function summary(db: Executor, siteId: string, sku: string | undefined, ownerId?: string): Promise<SummaryRow[]> {
+  const watermark = (await db.query<{ folded_before: Date }>(`SELECT folded_before FROM inventory.sku_totals_watermark`))[0]?.folded_before;
+  if (watermark === undefined) return summaryFromLedger(db, siteId, sku, ownerId);
+  const params: unknown[] = [siteId, watermark];
+  const filters = summaryFilters(params, sku, ownerId);
+  // Totals and watermark are read by this one statement, so from one snapshot. $2, the watermark read just before,
+  // lets the planner see the tail's bounds; should the job have moved it since, the movements it folded meanwhile are
+  // in the totals read here and the second bound leaves them out of the tail.
+  return db.query<SummaryRow>(
+    `WITH parts AS (
+       SELECT sku, received, shipped, adjusted, on_hand, reserved, allocated FROM inventory.sku_totals WHERE site_id = $1${filters}
+       UNION ALL
+       SELECT sku, CASE WHEN type = 'RECEIPT' THEN delta_on_hand ELSE 0 END, CASE WHEN type = 'SHIP' THEN -delta_on_hand ELSE 0 END,
+              CASE WHEN type IN ('ADJUST', 'COUNT') THEN delta_on_hand ELSE 0 END, delta_on_hand, delta_reserved, delta_allocated
+         FROM inventory.movements
+        WHERE site_id = $1 AND created_at >= $2 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)${filters}),
+     l AS (
+       SELECT sku, sum(received)::int8 AS received, sum(shipped)::int8 AS shipped, sum(adjusted)::int8 AS adjusted,
+              sum(on_hand)::int8 AS ledger_on_hand, sum(reserved)::int8 AS ledger_reserved, sum(allocated)::int8 AS ledger_allocated
+         FROM parts GROUP BY sku),${STOCK_SUMS(filters)}`,
+    params,
+  );
+}
+
+/** {@link summary} summed over the whole ledger of the site (no snapshot yet; the benchmark's baseline; tests' oracle). */
+export async function summaryFromLedger(db: Executor, siteId: string, sku: string | undefined, ownerId?: string): Promise<SummaryRow[]> {
+  const params: unknown[] = [siteId];
+  const filters = summaryFilters(params, sku, ownerId);
   return db.query<SummaryRow>(
     `WITH l AS (
        SELECT sku,
@@ -517,19 +573,8 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
               COALESCE(sum(delta_on_hand) FILTER (WHERE type IN ('ADJUST', 'COUNT')), 0)::int8 AS adjusted,
               sum(delta_on_hand)::int8 AS ledger_on_hand, sum(delta_reserved)::int8 AS ledger_reserved,
               sum(delta_allocated)::int8 AS ledger_allocated
-       FROM inventory.movements WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku),
-     b AS (
-       SELECT sku, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
-       FROM inventory.balances WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku),
-     s AS (
-       SELECT sku, sum(on_hand_available)::int8 AS on_hand_available, sum(allocated)::int8 AS allocated
-       FROM inventory.sku_stock WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR owner_id = $3) GROUP BY sku)
-     SELECT l.sku, l.received, l.shipped, l.adjusted, l.ledger_on_hand, l.ledger_reserved, l.ledger_allocated,
-            COALESCE(b.on_hand, 0)::int8 AS on_hand, COALESCE(b.reserved, 0)::int8 AS reserved,
-            COALESCE(s.on_hand_available, 0)::int8 AS on_hand_available, COALESCE(s.allocated, 0)::int8 AS allocated
-     FROM l LEFT JOIN b ON b.sku = l.sku LEFT JOIN s ON s.sku = l.sku
-     ORDER BY l.sku`,
-    [siteId, sku ?? null, ownerId ?? null],
+       FROM inventory.movements WHERE site_id = $1${filters} GROUP BY sku),${STOCK_SUMS(filters)}`,
+    params,
   );
 }
 

@@ -50,6 +50,8 @@ export interface HttpOptions {
   readonly hstsMaxAgeS?: number;
   /** `/metrics` on its own listener (started and stopped with the main one) instead of the main port. */
   readonly metricsEndpoint?: MetricsEndpoint;
+  /** A request this slow (ms) is logged at `warn` (SLOW_REQUEST_MS by default); quicker ones that succeed at `debug`. */
+  readonly slowRequestMs?: number;
 }
 
 /** Where `/metrics` is served: `port` = its own listener on `host`; `key` = the main port, with `Authorization: Bearer`. */
@@ -94,6 +96,45 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A request that takes this long (milliseconds) is logged at `warn` whatever its outcome. */
+export const SLOW_REQUEST_MS = 1000;
+
+type LogControllerOptions = ConstructorParameters<typeof LogController>[0];
+type Req = Parameters<LogController['incomingRequest']>[0];
+type Rep = Parameters<LogController['incomingRequest']>[1];
+
+/**
+ * Per-request log lines by outcome (issue 18 scope 6; docs/operations/logging.md): a request that went well is a `debug`
+ * line ("incoming request" and "request completed"), so `info` shows what needs a look: 4xx at `info`, slow requests
+ * (≥ `slowMs`, with `slow: true`) at `warn`, 5xx and failed responses at `error`, each with its method and path.
+ */
+class RequestLogLevels extends LogController {
+  constructor(options: LogControllerOptions, private readonly slowMs: number) {
+    super(options);
+  }
+
+  override incomingRequest(request: Req, _reply: Rep): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: Req, reply: Rep): void {
+    if (this.isLogDisabled(request)) return;
+    // Above debug the "incoming request" line is not there: the line names the method and path itself.
+    const fields = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...fields, err: error }, 'request errored');
+    else if (reply.statusCode >= 500) reply.log.error(fields, 'request completed');
+    else if (reply.elapsedTime >= this.slowMs) reply.log.warn({ ...fields, slow: true }, 'request completed');
+    else if (reply.statusCode >= 400) reply.log.info(fields, 'request completed');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+
+  override routeNotFound(request: Req, _reply: Rep): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.debug(`Route ${request.raw.method}:${request.raw.url} not found`);
+  }
+}
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The trace id of a valid W3C `traceparent` header. */
@@ -110,10 +151,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
     ...(options.logLevel === 'silent' ? { logger: false } : { loggerInstance: createLogger(options.logLevel, options.logFormat, process.stdout, options.serviceName) }),
     // The app's own in-process calls (the demo seed) are not traffic worth a log line.
-    logController: new LogController({
+    logController: new RequestLogLevels({
       disableRequestLogging: (req) => options.apiKeys.isInternalRequest(req.headers['x-api-key']),
       requestIdLogLabel: options.logFormat === 'ecs' ? 'http.request.id' : 'reqId',
-    }),
+    }, options.slowRequestMs ?? SLOW_REQUEST_MS),
     requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
