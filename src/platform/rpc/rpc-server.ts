@@ -77,7 +77,7 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
     impl[name] = wrapped;
     if (method.originalName !== undefined) impl[method.originalName] = wrapped;
   }
-  return { definition: def as ServiceDefinition, implementation: impl };
+  return { definition: def, implementation: impl };
 }
 
 /**

@@ -48,6 +48,7 @@ function literal(schema: GraphqlSchema, t: TypeRef, r: Rand, pools: Pools, name:
         case 'Int': return String(bad ? r.pick(NASTY_NUMBERS.filter(Number.isInteger)) : 1 + r.int(20));
         case 'Float': return String(bad ? r.pick(NASTY_NUMBERS) : r.int(100) / 4);
         case 'Boolean': return r.chance(0.5) ? 'true' : 'false';
+        case null:
         default: {
           const lower = name.toLowerCase();
           if (!bad && lower.endsWith('id') && pools.ids.length > 0 && r.chance(0.8)) return str(r.pick(pools.ids));
@@ -104,7 +105,7 @@ export function graphqlRequest(schema: GraphqlSchema, r: Rand, pools: Pools): Gr
     return { body: JSON.stringify(r.pick([{ query: 1 }, { query: null }, {}, { query: '{ __typename }', variables: 'x' }, { query: '{ __typename }', operationName: 7 }, [{ query: '{ __typename }' }]])), mutation: false, what: 'bad envelope', field: '-' };
   }
   const mutation = schema.mutation !== undefined && r.chance(0.6);
-  const root = schema.types.get(mutation ? schema.mutation! : schema.query)!;
+  const root = schema.types.get(mutation && schema.mutation !== undefined ? schema.mutation : schema.query)!;
   const field = r.pick(root.fields ?? []);
   const bad = r.chance(0.6);
   const args = field.args.filter((a) => nonNull(a.type) ? !(bad && r.chance(0.15)) : r.chance(0.5))

@@ -29,7 +29,7 @@ export function grpcMethods(pd: PackageDefinition = publicProtos()): { methods: 
     }
     for (const [m, d] of Object.entries(def as Record<string, MethodDefinition<unknown, unknown>>)) {
       const requestName = `${name.slice(0, name.lastIndexOf('.'))}.${(d.requestType as unknown as { type: { name: string } }).type.name}`;
-      methods.push({ path: d.path, name: m, request: requestName, serialize: d.requestSerialize as (v: unknown) => Buffer });
+      methods.push({ path: d.path, name: m, request: requestName, serialize: d.requestSerialize });
     }
   }
   return { methods, messages };

@@ -30,7 +30,7 @@ const SKIPPED = [/^\/api\/v1\/api-keys\/\{[^}]+\}/, /^\/api\/v1\/auth\/logout/];
 function resolve(doc: any, s: Schema | undefined, seen = 0): Schema | undefined {
   if (s === undefined || seen > 20) return s;
   if (typeof s.$ref === 'string') {
-    const target = (s.$ref as string).replace(/^#\//, '').split('/').reduce<any>((o, k) => o?.[k], doc);
+    const target = s.$ref.replace(/^#\//, '').split('/').reduce<any>((o, k) => o?.[k], doc);
     return resolve(doc, target as Schema | undefined, seen + 1);
   }
   const out: Schema = { ...s };
@@ -75,7 +75,7 @@ function pathValue(r: Rand, pools: Pools, name: string): string {
 function queryValue(r: Rand, pools: Pools, p: { name: string; schema: Schema }): string {
   if (r.chance(0.7)) {
     const v = validValue(p.schema, r, pools, p.name);
-    return Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',') : typeof v === 'string' ? v : JSON.stringify(v) ?? '';
   }
   const v = nastyValue(r);
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -119,7 +119,7 @@ export function restRequest(op: Operation, r: Rand, pools: Pools): RestRequest {
       payload = JSON.stringify(body ?? null);
       headers['content-type'] = 'application/json';
     }
-    if (r.chance(0.2)) headers['idempotency-key'] = r.chance(0.8) ? `fz-${word(r, 8, 20)}` : r.pick(NASTY_STRINGS.filter((s) => !/[\u0000-\u001f\u007f-\uffff]/.test(s)));
+    if (r.chance(0.2)) headers['idempotency-key'] = r.chance(0.8) ? `fz-${word(r, 8, 20)}` : r.pick(NASTY_STRINGS.filter((s) => [...s].every((c) => c >= ' ' && c <= '~')));
   }
   if (r.chance(0.03)) headers['if-match'] = r.pick(['"1"', '"nope"', '*', 'W/"3"']);
   const roll = r.next();

@@ -2,7 +2,8 @@
  * The fuzzer's "nothing changed" check (ADR 0044). A row-level trigger on every table of every PakLog schema notes each
  * inserted, updated or deleted row in `fuzz_watch.writes`, in the writing transaction: a write that is rolled back
  * leaves no note (a refusal may start a transaction and abandon it), a committed one does, updates included. The
- * fingerprint is then one cheap statement (the number of notes), and `changedTables` names the tables written since.
+ * fingerprint is the last note's id; "changed since" is one index probe for a higher one; `writtenSince` names the
+ * tables and operations.
  * Tables the request pipeline writes on every call whatever its answer (the key's last use, the idempotency record)
  * are not watched.
  */
@@ -15,14 +16,16 @@ export const UNWATCHED_TABLES: ReadonlySet<string> = new Set([
   'orchestration.sagas', 'orchestration.saga_steps', 'orchestration.saga_signals',
 ]);
 
+/** The last note committed when taken. */
 export interface Fingerprint {
-  readonly notes: number;
   readonly lastId: number;
 }
 
 export interface StateProbe {
   readonly tables: readonly string[];
   take(): Promise<Fingerprint>;
+  /** Whether any note was committed after `since` (its id is higher: it was written after `since` was taken). */
+  changedSince(since: Fingerprint): Promise<boolean>;
   /** The tables written after `since`, with the number of rows. */
   writtenSince(since: Fingerprint): Promise<string[]>;
 }
@@ -45,8 +48,11 @@ export async function stateProbe(db: Executor, unwatched: ReadonlySet<string> = 
   return {
     tables,
     async take() {
-      const [r] = await db.query<{ n: string; last: string | null }>('SELECT count(*) AS n, max(id) AS last FROM fuzz_watch.writes');
-      return { notes: Number(r!.n), lastId: Number(r!.last ?? 0) };
+      const [r] = await db.query<{ last: string | null }>('SELECT max(id) AS last FROM fuzz_watch.writes');
+      return { lastId: Number(r!.last ?? 0) };
+    },
+    async changedSince(since) {
+      return (await db.query('SELECT 1 FROM fuzz_watch.writes WHERE id > $1 LIMIT 1', [since.lastId])).length > 0;
     },
     async writtenSince(since) {
       const written = await db.query<{ tbl: string; op: string; n: string }>(
@@ -56,4 +62,3 @@ export async function stateProbe(db: Executor, unwatched: ReadonlySet<string> = 
   };
 }
 
-export const sameState = (a: Fingerprint, b: Fingerprint): boolean => a.notes === b.notes;
