@@ -13,6 +13,7 @@ const ALONE = [
   // Two simulated days through the whole flow (hundreds of requests each, a simulated clock).
   'src/simulate/simulate.int.test.ts',
 ];
+// test/e2e/fuzz.test.ts (5,000 generated requests, ~40 s) stays in the parallel project: in-process app, no tight timing.
 /**
  * Files that start `paklog` processes (or a build) but time nothing tightly: two at a time, after the in-process files,
  * each in a fresh worker. Everything else runs two files at a time (the CI machine has two cores; each file has its

@@ -56,14 +56,44 @@ interface Refusal {
 
 type GrpcAnswer = Partial<StatusObject> & { code: status };
 
+/**
+ * Trailers travel in one HTTP/2 header block, which clients cap (grpc-js: 8 KiB by default); a refusal that echoes
+ * big input (hundreds of field errors, a 20 kB value in a message) made a bigger one, and the client never got the
+ * answer (found by the fuzzer, ADR 0044). The details and the field errors are therefore bounded; the REST answer
+ * (and the log line `x-request-id` names) keeps them whole.
+ */
+export const MAX_DETAILS_CHARS = 1_000;
+export const MAX_FIELD_ERRORS_BYTES = 2_048;
+
+/** Lone surrogates (unencodable in a trailer) replaced, at most `max` code points, with an ellipsis when cut. */
+export function boundedText(text: string, max: number): string {
+  const wellFormed = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const points = Array.from(wellFormed);
+  return points.length <= max ? wellFormed : `${points.slice(0, max - 1).join('')}…`;
+}
+
+/** The first field errors whose JSON fits in MAX_FIELD_ERRORS_BYTES, each field and message bounded. */
+export function boundedFieldErrors(errors: readonly FieldError[]): FieldError[] {
+  const out: FieldError[] = [];
+  let bytes = 2;
+  for (const e of errors) {
+    const item = { field: boundedText(e.field, 200), message: boundedText(e.message, 300) };
+    const size = Buffer.byteLength(JSON.stringify(item), 'utf8') + 1;
+    if (bytes + size > MAX_FIELD_ERRORS_BYTES) break;
+    out.push(item);
+    bytes += size;
+  }
+  return out;
+}
+
 function refusalStatus(r: Refusal): GrpcAnswer {
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_KEY, r.code);
   if (r.retryable) metadata.set(ERROR_RETRYABLE_KEY, 'true');
-  if (r.errors.length > 0) metadata.set(FIELD_ERRORS_KEY, Buffer.from(JSON.stringify(r.errors), 'utf8'));
+  if (r.errors.length > 0) metadata.set(FIELD_ERRORS_KEY, Buffer.from(JSON.stringify(boundedFieldErrors(r.errors)), 'utf8'));
   if (r.retryAfterS !== undefined) metadata.set(RETRY_AFTER_KEY, r.retryAfterS);
   if (r.requestId !== undefined) metadata.set(REQUEST_ID_KEY, r.requestId);
-  return { code: grpcStatusOf(r.httpStatus, r.code), details: r.message, metadata };
+  return { code: grpcStatusOf(r.httpStatus, r.code), details: boundedText(r.message, MAX_DETAILS_CHARS), metadata };
 }
 
 /**

@@ -1,0 +1,64 @@
+/**
+ * Regressions found by the fuzzer (ADR 0044), over a real socket: bytes that are no message of the method's type are
+ * INVALID_ARGUMENT/VALIDATION_FAILED (grpc-js alone answers INTERNAL), and a refusal echoing huge input still reaches
+ * the client (its trailers bounded under grpc-js's 8 KiB), after which the connection still serves calls.
+ */
+import * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AppError } from '../../platform/errors.ts';
+import { MAX_DETAILS_CHARS } from '../../platform/rpc/rpc-errors.ts';
+import { startRpcServer, unaryHandler, type RpcServer } from '../../platform/rpc/rpc-server.ts';
+import { publicProtos, publicServices } from '../../rpc/protos.ts';
+import { FLOOR_SERVICE } from './public-api.ts';
+
+let server: RpcServer;
+let client: grpc.Client;
+const log = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  server = await startRpcServer({
+    host: '127.0.0.1', port: 0, protos: publicProtos(), log,
+    services: [{
+      name: FLOOR_SERVICE, definition: publicServices().floor,
+      implementation: {
+        GetPickList: unaryHandler(log, async (request: { pickListId: string }) => {
+          if (request.pickListId === 'huge') {
+            throw new AppError('VALIDATION_FAILED', `bad: ${'y'.repeat(50_000)} \ud800`, { errors: Array.from({ length: 600 }, (_, i) => ({ field: `/types/${i}`, message: 'z'.repeat(400) })) });
+          }
+          throw new AppError('NOT_FOUND', `No pick list ${request.pickListId}`);
+        }),
+      },
+    }],
+  });
+  client = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+});
+afterAll(async () => {
+  client?.close();
+  await server?.close();
+});
+
+const call = (bytes: Buffer): Promise<grpc.ServiceError> => new Promise((resolve, reject) => {
+  client.makeUnaryRequest('/paklog.floor.v1.Floor/GetPickList', (b: Buffer) => b, (b: Buffer) => b, bytes, new grpc.Metadata(), { deadline: Date.now() + 5_000 },
+    (error) => (error === null ? reject(new Error('the call succeeded')) : resolve(error)));
+});
+const encode = (pickListId: string): Buffer => publicServices().floor.GetPickList.requestSerialize({ pickListId });
+
+it('bytes that are no GetPickListRequest are INVALID_ARGUMENT with code VALIDATION_FAILED, not INTERNAL', async () => {
+  for (const bytes of [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0x0f]), Buffer.from('garbage that is no protobuf')]) {
+    const error = await call(bytes);
+    expect(grpc.status[error.code]).toBe('INVALID_ARGUMENT');
+    expect(error.metadata.get('paklog-error-code')[0]).toBe('VALIDATION_FAILED');
+  }
+});
+
+it('a refusal echoing huge input reaches the client with bounded details and field errors, and the connection keeps serving', async () => {
+  const error = await call(encode('huge'));
+  expect(grpc.status[error.code]).toBe('INVALID_ARGUMENT');
+  expect(Array.from(error.details).length).toBeLessThanOrEqual(MAX_DETAILS_CHARS);
+  const fieldErrors = JSON.parse((error.metadata.get('paklog-field-errors-bin')[0] as Buffer).toString('utf8')) as unknown[];
+  expect(fieldErrors.length).toBeGreaterThan(0);
+  expect(fieldErrors.length).toBeLessThan(600);
+  const next = await call(encode('pkl_1'));
+  expect(grpc.status[next.code]).toBe('NOT_FOUND');
+});
