@@ -426,6 +426,22 @@ export interface InventoryCommands {
    * name are left as they are. Any error → nothing written; `dryRun` checks and counts only.
    */
   applyStockCounts(rows: readonly StockCountRow[], options: { readonly dryRun: boolean }, meta: EventMeta): Promise<StockCountResult>;
+  /**
+   * Registers an ASN under the rules of POST /inventory/asns (known SKUs, positive quantities; lines numbered from 1 in
+   * the order given), `inventory.asn.created` in the same transaction. An EDI 943 becomes one (ADR 0040); the caller
+   * keeps its own link to the returned id.
+   */
+  createAsn(input: AsnCommandInput, meta: EventMeta): Promise<Outcome<{ readonly asnId: string }>>;
+}
+
+/** An ASN another context asks for: at a site (id), for an owner (absent: the default owner), from a supplier. */
+export interface AsnCommandInput {
+  readonly siteId: string;
+  readonly ownerId?: string | undefined;
+  readonly supplier: string;
+  readonly reference?: string | undefined;
+  readonly expectedOn?: string | undefined;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number; readonly lot?: string | undefined }[];
 }
 
 /** A counted quantity of a SKU and lot at a location, AVAILABLE status (CSV stock import, ADR 0040). */

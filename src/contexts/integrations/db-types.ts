@@ -91,6 +91,19 @@ export interface IntegrationsEdiPartners {
   site_id: string;
 }
 
+export interface IntegrationsEdiTransfers {
+  advised_at: Date | null;
+  asn_id: string;
+  created_at: Date;
+  depositor_order_number: string;
+  document_id: string;
+  lines: Json;
+  partner_id: string;
+  purchase_order_number: string | null;
+  ship_from: string;
+  shipment_id: string;
+}
+
 export interface IntegrationsInboundWebhooks {
   channel_id: string;
   external_id: string;
@@ -137,6 +150,7 @@ export interface DB {
   "integrations.edi_documents": IntegrationsEdiDocuments;
   "integrations.edi_orders": IntegrationsEdiOrders;
   "integrations.edi_partners": IntegrationsEdiPartners;
+  "integrations.edi_transfers": IntegrationsEdiTransfers;
   "integrations.inbound_webhooks": IntegrationsInboundWebhooks;
   "integrations.inbox": IntegrationsInbox;
   "integrations.storefront_channels": IntegrationsStorefrontChannels;

@@ -1,5 +1,6 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
+import { ok } from '../../platform/errors.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { inventoryRoutes } from './http.ts';
@@ -30,6 +31,10 @@ export function inventoryContext(
   const commands: InventoryCommands = {
     retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
     applyStockCounts: (rows, options, meta) => service.applyStockCounts(rows, options, meta),
+    createAsn: async (input, meta) => {
+      const made = await inbound.createAsn({ ...input, ownerId: input.ownerId ?? DEFAULT_OWNER_ID }, meta);
+      return made.ok ? ok({ asnId: made.value.id }) : made;
+    },
   };
   const module: ContextWithApi<InventoryApi> = defineContext({
     name: 'inventory',
