@@ -33,8 +33,8 @@ export const WEBHOOK_EVENT_TYPES: readonly string[] = [
   IntegrationsEvents.ediDocumentRecorded,
 ];
 
-/** EDI X12 documents PakLog reads (940) and writes (997, 945, 856) (ADR 0037). */
-export const EDI_DOCUMENT_TYPES = ['940', '997', '945', '856', 'TA1'] as const;
+/** EDI X12 documents PakLog reads (940, 943) and writes (997, 945, 856, 944, TA1) (ADR 0037, 0040). */
+export const EDI_DOCUMENT_TYPES = ['940', '943', '997', '945', '856', '944', 'TA1'] as const;
 export const EDI_DIRECTIONS = ['IN', 'OUT'] as const;
 export const EDI_DOCUMENT_STATUSES = ['ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED', 'GENERATED'] as const;
 
@@ -51,8 +51,8 @@ export const IntegrationsEventSchemas = {
   }, { description: 'A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled; its deliveries wait until it is enabled again.' }),
   [IntegrationsEvents.ediDocumentRecorded]: Type.Object({
     documentId: Type.String(), partnerId: Type.String(),
-    direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940 in; 997, 945, 856 out; TA1 (interchange acknowledgement) out' }),
-    status: Type.Enum(EDI_DOCUMENT_STATUSES, { description: 'For a 940: ACCEPTED, PARTLY_ACCEPTED or REJECTED (its 997 says why); GENERATED for what PakLog wrote' }),
+    direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940, 943 in; 997, 945, 856, 944 out; TA1 (interchange acknowledgement) out' }),
+    status: Type.Enum(EDI_DOCUMENT_STATUSES, { description: 'For a 940 or 943: ACCEPTED, PARTLY_ACCEPTED or REJECTED (its 997 says why); GENERATED for what PakLog wrote' }),
     orderIds: List(Type.String()), references: List(Type.String({ description: "The partner's order numbers (W05-02, W05-03) and PakLog's shipment ids" })),
   }, { description: 'An EDI document was received (POST /edi/x12) or generated (a 997 for each interchange, a 945 and an 856 when an EDI order ships); fetch it with GET /edi/documents/{id}.' }),
 } as const;
@@ -67,6 +67,7 @@ export const IntegrationsErrors = {
   STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
   CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
   ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },
+  INVENTORY_UNAVAILABLE: { status: 503, title: 'The inventory context does not run in this process (EDI 943 → ASN)' },
   EDI_INTERCHANGE_INVALID: { status: 422, title: 'The X12 interchange envelope (ISA … IEA) cannot be read; no 997 can answer it' },
   EDI_PARTNER_UNKNOWN: { status: 422, title: 'The interchange sender (ISA05/ISA06) is not a trading partner' },
   EDI_PARTNER_EXISTS: { status: 409, title: 'A trading partner with this ISA qualifier and id exists' },

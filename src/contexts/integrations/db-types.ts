@@ -91,6 +91,19 @@ export interface IntegrationsEdiPartners {
   site_id: string;
 }
 
+export interface IntegrationsEdiTransfers {
+  advised_at: Date | null;
+  asn_id: string;
+  created_at: Date;
+  depositor_order_number: string;
+  document_id: string;
+  lines: Json;
+  partner_id: string;
+  purchase_order_number: string | null;
+  ship_from: string;
+  shipment_id: string;
+}
+
 export interface IntegrationsErpAsns {
   asn_id: string;
   asn_number: string;
@@ -202,6 +215,7 @@ export interface DB {
   "integrations.edi_documents": IntegrationsEdiDocuments;
   "integrations.edi_orders": IntegrationsEdiOrders;
   "integrations.edi_partners": IntegrationsEdiPartners;
+  "integrations.edi_transfers": IntegrationsEdiTransfers;
   "integrations.erp_asns": IntegrationsErpAsns;
   "integrations.erp_inbound_files": IntegrationsErpInboundFiles;
   "integrations.inbound_webhooks": IntegrationsInboundWebhooks;

@@ -25,7 +25,7 @@ export interface IntegrationsOptions {
   readonly catalogCommands: () => CatalogCommands | undefined;
   /** Location-master's and inventory's import commands, when they run in this process (CSV location and stock imports). */
   readonly locationCommands?: (() => LocationMasterCommands | undefined) | undefined;
-  readonly inventoryCommands?: (() => Pick<InventoryCommands, 'applyStockCounts'> | undefined) | undefined;
+  readonly inventoryCommands?: (() => Pick<InventoryCommands, 'applyStockCounts' | 'createAsn'> | undefined) | undefined;
   readonly webhooks: WebhookSettings;
   /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
   readonly tickMs: number;
@@ -41,7 +41,7 @@ export interface IntegrationsOptions {
 /** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034), EDI X12 and CSV imports (ADR 0037). */
 export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService; readonly edi: EdiService; readonly imports: ImportService; readonly ports: PortsService | undefined } {
   const service = integrationsService(deps, { locations: options.locations, orders: options.orders }, options.webhooks);
-  const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders });
+  const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders, inventory: options.inventoryCommands ?? (() => undefined) });
   const imports = importService({
     catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations,
     locationCommands: options.locationCommands ?? (() => undefined), inventory: options.inventoryCommands ?? (() => undefined),

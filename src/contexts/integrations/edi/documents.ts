@@ -130,11 +130,47 @@ export function shipNotice(o: ShippedOrder, d: Delimiters): string[] {
   return out;
 }
 
+/** What the 944 says about a closed ASN that came from a 943 (the 943's identifiers, per line expected and received). */
+export interface ReceivedTransfer {
+  readonly asnId: string;
+  readonly depositorOrderNumber: string;
+  readonly shipmentId: string;
+  readonly purchaseOrderNumber: string | null;
+  readonly shipFrom: string;
+  readonly receivedAt: Date;
+  readonly lines: readonly { sku: string; qualifier: string; upc: string | null; lot: string | null; expected: number; received: number; damaged: number }[];
+}
+
+/**
+ * 944 warehouse stock transfer receipt advice (4010, group RE, ADR 0040): W17 (F, the receipt date, the warehouse
+ * receipt number — the ASN id's last 30 characters —, the 943's depositor order number W06-02 and shipment id W06-04),
+ * N9*OQ the full ASN id, N1*SF the ship-from; per 943 line a W07 (units received, damaged ones included, EA, UPC,
+ * qualifier, SKU, lot at W07-08) and, when the line differs, W13 exceptions (W13-01 units, W13-02 EA, W13-03 condition:
+ * 01 damaged, 02 short, 03 over — see docs/integrations/edi-x12.md); W14 totals the units received.
+ */
+export function warehouseReceiptAdvice(t: ReceivedTransfer, d: Delimiters): string[] {
+  const out = [
+    writeSegment('W17', ['F', ccyymmdd(t.receivedAt), clean(t.asnId, d).slice(-30), clean(t.depositorOrderNumber, d), undefined, clean(t.shipmentId, d)], d),
+    writeSegment('N9', ['OQ', undefined, clean(t.asnId, d)], d),
+    ...(t.purchaseOrderNumber === null ? [] : [writeSegment('N9', ['PO', clean(t.purchaseOrderNumber, d)], d)]),
+    writeSegment('N1', ['SF', name(t.shipFrom, d)], d),
+  ];
+  for (const l of t.lines) {
+    out.push(writeSegment('W07', [l.received, 'EA', l.upc ?? undefined, l.qualifier, clean(l.sku, d), undefined, undefined, l.lot === null ? undefined : clean(l.lot, d)], d));
+    if (l.damaged > 0) out.push(writeSegment('W13', [l.damaged, 'EA', '01'], d));
+    if (l.received < l.expected) out.push(writeSegment('W13', [l.expected - l.received, 'EA', '02'], d));
+    if (l.received > l.expected) out.push(writeSegment('W13', [l.received - l.expected, 'EA', '03'], d));
+  }
+  out.push(writeSegment('W14', [t.lines.reduce((a, l) => a + l.received, 0)], d));
+  return out;
+}
+
 /** Segments each outbound set must carry (checked before a document is stored, and by the tests). */
 export const REQUIRED_SEGMENTS: Readonly<Record<string, readonly string[]>> = {
   '997': ['AK1', 'AK9'],
   '945': ['W06', 'N1', 'LX', 'W12', 'W03'],
   '856': ['BSN', 'HL', 'TD1', 'PRF', 'MAN', 'LIN', 'SN1', 'CTT'],
+  '944': ['W17', 'N1', 'W07', 'W14'],
 };
 
 /**

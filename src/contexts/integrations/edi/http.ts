@@ -34,7 +34,7 @@ const PartnerSchema = Type.Object({
   siteId: Type.String(), carrier: Type.String(), createdAt: DateTime,
 });
 const DocumentSchema = Type.Object({
-  id: Type.String(), partnerId: Type.String(), direction: Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940, 997, 945, 856' }),
+  id: Type.String(), partnerId: Type.String(), direction: Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940, 943, 997, 945, 856, 944' }),
   interchangeControl: Type.String({ description: 'ISA13' }), status: Enum(EDI_DOCUMENT_STATUSES), orderIds: Type.Array(Type.String()),
   references: Type.Array(Type.String({ description: "The partner's order numbers (W05-02, W05-03), PakLog's shipment ids" })),
   replyTo: Nullable(Type.String({ description: 'For a 997: the interchange it acknowledges' })), createdAt: DateTime,
@@ -50,7 +50,8 @@ const ReceiveSchema = Type.Object({
   acknowledgement: Type.Object({ documentId: Type.String(), interchangeControl: Type.String(), body: Type.String({ description: 'The 997 interchange' }) }),
   transactionSets: Type.Array(Type.Object({
     type: Type.String(), controlNumber: Type.String(), status: Enum(['ACCEPTED', 'REJECTED'] as const),
-    depositorOrderNumber: Nullable(Type.String()), orderId: Nullable(Type.String()), errors: Type.Array(SegmentErrorSchema), intakeError: Nullable(Type.String()),
+    depositorOrderNumber: Nullable(Type.String()), orderId: Nullable(Type.String()),
+    asnId: Nullable(Type.String({ description: "A 943's ASN in inventory (GET /inventory/asns/{id})" })), errors: Type.Array(SegmentErrorSchema), intakeError: Nullable(Type.String()),
   })),
 });
 
@@ -94,14 +95,15 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
     app.post('/edi/x12', {
       config: { roles: CAN.integrations, idempotent: true },
       schema: {
-        operationId: 'receiveEdiInterchange', tags, summary: 'Receive an X12 interchange (940 warehouse shipping orders)',
+        operationId: 'receiveEdiInterchange', tags, summary: 'Receive an X12 interchange (940 warehouse shipping orders, 943 stock transfer shipment advice)',
         description: 'The body is the interchange as text (text/plain; delimiters from its ISA). Each 940 is checked (envelopes ISA/GS/ST…SE/GE/IEA, '
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
+          + 'A 943 (group AR) is checked (W06, N1*SF, W04 lines, known SKUs) and becomes an ASN (one per W06-02); closing it writes the 944. '
           + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997. '
-          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN.',
+          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE.',
         consumes: ['text/plain'],
         body: Type.String({ minLength: 106, maxLength: 5_000_000, examples: [EXAMPLE_940] }),
-        response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'CONFLICT') },
+        response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'INVENTORY_UNAVAILABLE', 'CONFLICT') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
       const r = unwrap(await edi.receiveX12(req.body, requestMeta(req)));

@@ -1,5 +1,6 @@
 import type { CatalogApi } from '../../../contracts/catalog.ts';
 import { IntegrationsEvents } from '../../../contracts/integrations.ts';
+import type { AsnClosed, InventoryCommands } from '../../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
 import type { OrderCommands, OrderShipped } from '../../../contracts/orders.ts';
 import type { PackagePacked, PackageRepacked, ShipmentDispatched } from '../../../contracts/pack-ship.ts';
@@ -7,9 +8,12 @@ import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
-import { functionalAck, shipNotice, validateOutbound, warehouseShippingAdvice, type SetAcknowledgement, type ShippedOrder } from './documents.ts';
+import {
+  functionalAck, shipNotice, validateOutbound, warehouseReceiptAdvice, warehouseShippingAdvice, type ReceivedTransfer, type SetAcknowledgement, type ShippedOrder,
+} from './documents.ts';
 import { ediStore as store, type EdiDirection, type EdiDocument, type EdiOrder, type Partner } from './store.ts';
 import { readShippingOrder, type SegmentError, type ShippingOrder } from './x940.ts';
+import { readTransferShipment, type TransferShipment } from './x943.ts';
 import {
   parseInterchange, writeInterchange, writeTa1, type EnvelopeParties, type Interchange, type InterchangeError, type IsaHeader,
 } from './x12.ts';
@@ -30,6 +34,8 @@ export interface SetOutcome {
   readonly status: 'ACCEPTED' | 'REJECTED';
   readonly depositorOrderNumber: string | null;
   readonly orderId: string | null;
+  /** A 943's ASN in inventory (ADR 0040). */
+  readonly asnId: string | null;
   readonly errors: readonly SegmentError[];
   /** Why the order intake refused an otherwise well-formed set (e.g. ORDER_CONFLICT), when it did. */
   readonly intakeError: string | null;
@@ -55,7 +61,10 @@ const parties = (p: Partner): EnvelopeParties => ({ senderQualifier: p.ourQualif
  */
 export function ediService(
   deps: PlatformDeps,
-  apis: { locations: Pick<LocationMasterApi, 'getSite'>; catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined; orders: () => OrderCommands | undefined },
+  apis: {
+    locations: Pick<LocationMasterApi, 'getSite'>; catalog: () => Pick<CatalogApi, 'getBySkus'> | undefined; orders: () => OrderCommands | undefined;
+    inventory: () => Pick<InventoryCommands, 'createAsn'> | undefined;
+  },
 ) {
   const now = (): Date => deps.clock.now();
 
@@ -72,12 +81,12 @@ export function ediService(
   }
 
   /** Unknown SKUs of well-formed sets become AK3/AK4 errors on their W01 (AK4-03 7: invalid code value). */
-  async function unknownSkus(order: ShippingOrder): Promise<SegmentError[]> {
+  async function unknownSkus(lines: readonly { sku: string; position: number }[], segmentId = 'W01'): Promise<SegmentError[]> {
     const catalog = apis.catalog();
     if (catalog === undefined) return [];
-    const known = await catalog.getBySkus([...new Set(order.lines.map((l) => l.sku))]);
-    return order.lines.filter((l) => !known.has(l.sku)).map((l) => ({
-      segmentId: 'W01', position: l.position, code: 8, message: `W0105: no product with SKU ${l.sku}`,
+    const known = await catalog.getBySkus([...new Set(lines.map((l) => l.sku))]);
+    return lines.filter((l) => !known.has(l.sku)).map((l) => ({
+      segmentId, position: l.position, code: 8, message: `${segmentId}05: no product with SKU ${l.sku}`,
       elements: [{ position: 5, code: 7, value: l.sku, message: `no product with SKU ${l.sku}` }],
     }));
   }
@@ -114,21 +123,36 @@ export function ediService(
     const groupsOut: { functionalId: string; controlNumber: string; envelopeErrors: number[]; sets: SetAcknowledgement[] }[] = [];
     const outcomes: SetOutcome[] = [];
     const accepted: { order: ShippingOrder; orderId: string }[] = [];
+    const transfers: { shipment: TransferShipment; asnId: string }[] = [];
     for (const g of x.groups) {
       const groupErrors = [...g.envelopeErrors];
-      if (g.functionalId !== 'OW' && !groupErrors.includes(1)) groupErrors.unshift(1);
+      // Group OW carries 940s, group AR 943s (ADR 0040); each set's ST01 must match its group.
+      const setType = SET_OF_GROUP[g.functionalId];
+      if (setType === undefined && !groupErrors.includes(1)) groupErrors.unshift(1);
       const acks: SetAcknowledgement[] = [];
       for (const set of g.sets) {
         const setErrors: number[] = [...set.envelopeErrors];
         let segmentErrors: SegmentError[] = [];
         let order: ShippingOrder | undefined;
-        if (set.type !== '940') setErrors.unshift(1);
+        if (set.type !== (setType ?? '940')) setErrors.unshift(1);
         else if (!/^[0-9]{4,9}$/.test(set.controlNumber)) setErrors.push(7);
+        if (set.type === '943' && setType === '943') {
+          const done = await receiveTransferSet(set, setErrors, groupErrors.length === 0, partner, meta);
+          if (!done.ok) return done;
+          if (done.value.asnId !== null && done.value.shipment !== undefined) transfers.push({ shipment: done.value.shipment, asnId: done.value.asnId });
+          acks.push({ type: set.type, controlNumber: set.controlNumber, setErrors, segmentErrors: done.value.errors });
+          outcomes.push({
+            type: set.type, controlNumber: set.controlNumber, status: done.value.asnId === null ? 'REJECTED' : 'ACCEPTED',
+            depositorOrderNumber: done.value.shipment?.depositorOrderNumber ?? depositorNumberOf(set.segments, 'W06'), orderId: null, asnId: done.value.asnId,
+            errors: done.value.errors, intakeError: done.value.intakeError,
+          });
+          continue;
+        }
         if (setErrors.length === 0) {
           const read = readShippingOrder(set);
           segmentErrors = read.errors;
           if (read.order !== undefined) {
-            segmentErrors = await unknownSkus(read.order);
+            segmentErrors = await unknownSkus(read.order.lines);
             if (segmentErrors.length === 0) order = read.order;
           }
         }
@@ -150,7 +174,7 @@ export function ediService(
         acks.push({ type: set.type, controlNumber: set.controlNumber, setErrors, segmentErrors });
         outcomes.push({
           type: set.type, controlNumber: set.controlNumber, status: orderId === null ? 'REJECTED' : 'ACCEPTED',
-          depositorOrderNumber: order?.depositorOrderNumber ?? depositorNumberOf(set.segments), orderId, errors: segmentErrors, intakeError,
+          depositorOrderNumber: order?.depositorOrderNumber ?? depositorNumberOf(set.segments, 'W05'), orderId, asnId: null, errors: segmentErrors, intakeError,
         });
       }
       groupsOut.push({ functionalId: g.functionalId, controlNumber: g.controlNumber, envelopeErrors: groupErrors, sets: acks });
@@ -162,7 +186,8 @@ export function ediService(
       const at = now();
       const inDoc = await store.insertDocument(tx, {
         id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: x.groups[0]?.sets[0]?.type ?? '940', interchangeControl: x.controlNumber,
-        status, orderIds: accepted.map((a) => a.orderId), references: outcomes.flatMap((o) => (o.depositorOrderNumber === null ? [] : [o.depositorOrderNumber])),
+        status, orderIds: accepted.map((a) => a.orderId),
+        references: [...outcomes.flatMap((o) => (o.depositorOrderNumber === null ? [] : [o.depositorOrderNumber])), ...transfers.map((t) => t.asnId)],
         replyTo: null, body: raw, now: at,
       });
       // Two requests with one interchange raced: the first one's answer stands (the orders were idempotent on externalId).
@@ -189,6 +214,12 @@ export function ediService(
         await store.insertOrder(tx, {
           orderId: a.orderId, partnerId: partner.id, documentId: inDoc.id, siteId: partner.siteId, depositorOrderNumber: a.order.depositorOrderNumber,
           purchaseOrderNumber: a.order.purchaseOrderNumber, shipTo: a.order.shipTo, lines: [...a.order.lines], now: at,
+        });
+      }
+      for (const t of transfers) {
+        await store.insertTransfer(tx, {
+          asnId: t.asnId, partnerId: partner.id, documentId: inDoc.id, depositorOrderNumber: t.shipment.depositorOrderNumber, shipmentId: t.shipment.shipmentId,
+          purchaseOrderNumber: t.shipment.purchaseOrderNumber, shipFrom: t.shipment.shipFrom, lines: [...t.shipment.lines], now: at,
         });
       }
       await announce(tx, [inDoc, ack], meta);
@@ -256,6 +287,67 @@ export function ediService(
     return done.ok ? ok({ orderId: done.value.orderId }) : done;
   }
 
+  /**
+   * One 943 (ADR 0040): read under the rules of readTransferShipment, its SKUs checked, and — when it holds and its
+   * group does — registered as an ASN through `InventoryCommands.createAsn` (supplier: the N1*SF name; reference: the
+   * shipment id W06-04; expected: W06-03). A partner's depositor order number (W06-02) already linked to an ASN is
+   * answered with that ASN: a 943 sent again in a new interchange makes no second one.
+   */
+  async function receiveTransferSet(
+    set: Interchange['groups'][number]['sets'][number], setErrors: readonly number[], groupFine: boolean, partner: Partner, meta: EventMeta,
+  ): Promise<Outcome<{ shipment?: TransferShipment; asnId: string | null; errors: SegmentError[]; intakeError: string | null }>> {
+    if (setErrors.length > 0) return ok({ asnId: null, errors: [], intakeError: null });
+    const read = readTransferShipment(set);
+    if (read.shipment === undefined) return ok({ asnId: null, errors: read.errors, intakeError: null });
+    const unknown = await unknownSkus(read.shipment.lines, 'W04');
+    if (unknown.length > 0 || !groupFine) return ok({ shipment: read.shipment, asnId: null, errors: unknown, intakeError: null });
+    const shipment = read.shipment;
+    const linked = await store.transferOf(deps.db, partner.id, shipment.depositorOrderNumber);
+    if (linked !== undefined) return ok({ shipment, asnId: linked.asnId, errors: [], intakeError: null });
+    const inventory = apis.inventory();
+    if (inventory === undefined) return reject('INVENTORY_UNAVAILABLE', 'run the inventory context in the process that runs integrations');
+    const made = await inventory.createAsn({
+      siteId: partner.siteId, supplier: shipment.shipFrom, reference: shipment.shipmentId, ...(shipment.shippedOn === null ? {} : { expectedOn: shipment.shippedOn }),
+      lines: shipment.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lot === null ? {} : { lot: l.lot }) })),
+    }, meta);
+    if (made.ok) return ok({ shipment, asnId: made.value.asnId, errors: [], intakeError: null });
+    const intakeError = `${made.code}: ${made.message}`;
+    return ok({
+      shipment, asnId: null, intakeError,
+      errors: [{ segmentId: 'W06', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: shipment.depositorOrderNumber, message: intakeError }] }],
+    });
+  }
+
+  /**
+   * An ASN closed: when it came from a 943, its 944 — received units per 943 line from the close's discrepancies (a line
+   * with none was received as expected) — written once (the row is locked; `advised_at` marks it done).
+   */
+  async function asnClosed(tx: Tx, closed: AsnClosed, meta: EventMeta): Promise<void> {
+    const t = await store.transfer(tx, closed.asnId, true);
+    if (t === undefined || t.advisedAt !== null) return;
+    const partner = await store.partner(tx, t.partnerId);
+    if (partner === undefined) return;
+    const at = now();
+    const doc: ReceivedTransfer = {
+      asnId: t.asnId, depositorOrderNumber: t.depositorOrderNumber, shipmentId: t.shipmentId, purchaseOrderNumber: t.purchaseOrderNumber, shipFrom: t.shipFrom, receivedAt: at,
+      lines: t.lines.map((l, i) => {
+        const found = closed.discrepancies.filter((x) => x.lineNo === i + 1);
+        const first = found[0];
+        return { sku: l.sku, qualifier: l.qualifier, upc: l.upc, lot: l.lot, expected: l.quantity, received: first?.received ?? l.quantity, damaged: first?.damaged ?? 0 };
+      }),
+    };
+    const control = await store.nextControlNumber(tx);
+    const text = writeInterchange({ parties: parties(partner), functionalId: 'RE', interchangeControl: control, groupControl: control, at, sets: [{ type: '944', controlNumber: '0001', body: warehouseReceiptAdvice(doc, { element: '*', component: '>', segment: '~' }) }] });
+    const problems = validateOutbound(text).problems;
+    if (problems.length > 0) throw new Error(`generated 944 breaks the segment rules: ${problems.join('; ')}`);
+    const d = await store.insertDocument(tx, {
+      id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: '944', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+      orderIds: [], references: [t.depositorOrderNumber, t.shipmentId, t.asnId, ...(t.purchaseOrderNumber === null ? [] : [t.purchaseOrderNumber])], replyTo: null, body: text, now: at,
+    });
+    await store.transferAdvised(tx, t.asnId, at);
+    if (d !== undefined) await announce(tx, [d], meta);
+  }
+
   async function announce(tx: Tx, docs: readonly EdiDocument[], meta: EventMeta): Promise<void> {
     await deps.bus.append(tx, 'integrations', docs.map((d) => ({
       type: IntegrationsEvents.ediDocumentRecorded, subject: d.id,
@@ -315,7 +407,7 @@ export function ediService(
     receiveX12, getDocument,
     listDocuments: (f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number) =>
       store.documents(deps.db, f, after, limit),
-    packagePacked, packageRepacked, shipmentDispatched, orderShipped,
+    packagePacked, packageRepacked, shipmentDispatched, orderShipped, asnClosed,
   };
 }
 
@@ -339,8 +431,11 @@ function shippedLines(o: EdiOrder, shipped: OrderShipped): ShippedOrder['lines']
   });
 }
 
-function depositorNumberOf(segments: readonly { id: string; elements: readonly string[] }[]): string | null {
-  const w05 = segments.find((s) => s.id === 'W05');
+/** The transaction set each functional group carries: OW warehouse shipping orders, AR stock transfer shipment advice. */
+const SET_OF_GROUP: Readonly<Record<string, string>> = { OW: '940', AR: '943' };
+
+function depositorNumberOf(segments: readonly { id: string; elements: readonly string[] }[], header: 'W05' | 'W06'): string | null {
+  const w05 = segments.find((s) => s.id === header);
   const n = w05?.elements[1]?.trim();
   return n === undefined || n === '' ? null : n;
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../../../platform/db/database.ts';
 import type { ShipTo } from '../../../contracts/orders.ts';
 import type { ShippingOrderLine } from './x940.ts';
+import type { TransferLine } from './x943.ts';
 
 export type EdiDirection = 'IN' | 'OUT';
 export type EdiDocumentStatus = 'ACCEPTED' | 'PARTLY_ACCEPTED' | 'REJECTED' | 'GENERATED';
@@ -49,6 +50,20 @@ const DOC = `id, partner_id AS "partnerId", direction, doc_type AS "docType", in
   order_ids AS "orderIds", references_ AS "references", reply_to AS "replyTo", created_at AS "createdAt"`;
 const ORDER = `order_id AS "orderId", partner_id AS "partnerId", site_id AS "siteId", depositor_order_number AS "depositorOrderNumber",
   purchase_order_number AS "purchaseOrderNumber", ship_to AS "shipTo", lines, shipments, packages, advised_at AS "advisedAt"`;
+
+/** A 943 that became an ASN (ADR 0040): what its 944 echoes. */
+export interface EdiTransfer {
+  asnId: string;
+  partnerId: string;
+  depositorOrderNumber: string;
+  shipmentId: string;
+  purchaseOrderNumber: string | null;
+  shipFrom: string;
+  lines: TransferLine[];
+  advisedAt: Date | null;
+}
+const TRANSFER = `asn_id AS "asnId", partner_id AS "partnerId", depositor_order_number AS "depositorOrderNumber", shipment_id AS "shipmentId",
+  purchase_order_number AS "purchaseOrderNumber", ship_from AS "shipFrom", lines, advised_at AS "advisedAt"`;
 
 /** SQL of the EDI tables (integrations schema). */
 export const ediStore = {
@@ -122,6 +137,21 @@ export const ediStore = {
     await db.query(
       `UPDATE integrations.edi_orders SET shipments = shipments || jsonb_build_array($2::jsonb)
        WHERE order_id = $1 AND NOT shipments @> jsonb_build_array(jsonb_build_object('shipmentId', $3::text))`, [orderId, JSON.stringify(s), s.shipmentId]);
+  },
+  async transferOf(db: Executor, partnerId: string, depositorOrderNumber: string): Promise<EdiTransfer | undefined> {
+    return (await db.query<EdiTransfer>(`SELECT ${TRANSFER} FROM integrations.edi_transfers WHERE partner_id = $1 AND depositor_order_number = $2`, [partnerId, depositorOrderNumber]))[0];
+  },
+  async transfer(db: Executor, asnId: string, lock = false): Promise<EdiTransfer | undefined> {
+    return (await db.query<EdiTransfer>(`SELECT ${TRANSFER} FROM integrations.edi_transfers WHERE asn_id = $1${lock ? ' FOR UPDATE' : ''}`, [asnId]))[0];
+  },
+  async insertTransfer(db: Executor, t: Omit<EdiTransfer, 'advisedAt'> & { documentId: string; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO integrations.edi_transfers (asn_id, partner_id, document_id, depositor_order_number, shipment_id, purchase_order_number, ship_from, lines, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [t.asnId, t.partnerId, t.documentId, t.depositorOrderNumber, t.shipmentId, t.purchaseOrderNumber, t.shipFrom, JSON.stringify(t.lines), t.now]);
+  },
+  async transferAdvised(db: Executor, asnId: string, now: Date): Promise<void> {
+    await db.query(`UPDATE integrations.edi_transfers SET advised_at = $2 WHERE asn_id = $1`, [asnId, now]);
   },
   async advised(db: Executor, orderId: string, now: Date): Promise<void> {
     await db.query(`UPDATE integrations.edi_orders SET advised_at = $2 WHERE order_id = $1`, [orderId, now]);

@@ -58,9 +58,9 @@ export const ORDER_UNITS = ['EA'] as const;
 /** Segments a 940 may carry that PakLog reads or tolerates; any other well-formed id is "unexpected" (AK3 code 2). */
 const KNOWN = new Set(['ST', 'W05', 'N1', 'N2', 'N3', 'N4', 'PER', 'N9', 'G62', 'NTE', 'W66', 'LX', 'W01', 'G69', 'W20', 'AMT', 'W76', 'SE', 'FOB', 'LM', 'LQ', 'QTY']);
 
-const el = (s: Segment, n: number): string => (s.elements[n - 1] ?? '').trim();
+export const el = (s: Segment, n: number): string => (s.elements[n - 1] ?? '').trim();
 
-function check(s: Segment, n: number, o: { min?: number; max: number; required?: boolean; codes?: readonly string[]; pattern?: RegExp; what: string }): ElementError | undefined {
+export function check(s: Segment, n: number, o: { min?: number; max: number; required?: boolean; codes?: readonly string[]; pattern?: RegExp; what: string }): ElementError | undefined {
   const v = el(s, n);
   if (v === '') return o.required === true ? { position: n, code: 1, value: '', message: `${s.id}${String(n).padStart(2, '0')} (${o.what}) is required` } : undefined;
   if (v.length < (o.min ?? 1)) return { position: n, code: 4, value: v, message: `${s.id}${String(n).padStart(2, '0')} (${o.what}) is shorter than ${o.min ?? 1}` };

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { segmentsOf } from '../support/x12.ts';
+import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * Issue 15, ADR 0040: a 943 (warehouse stock transfer shipment advice) becomes an ASN; closing the ASN writes the 944
+ * (receipt advice) with the received units and the differences. Sample documents written for this test in the shape
+ * of the published 4010 examples.
+ */
+let t: TestApp;
+let w: Warehouse;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'ETR', aisles: 1, bays: 1, levels: 1, skus: 2 });
+  expect((await t.post('/api/v1/edi/partners', { name: 'Depot Co', isaQualifier: 'ZZ', isaId: 'DEPOTCO', siteId: 'ETR' }, 'integration')).status).toBe(201);
+});
+afterAll(async () => t.close());
+
+function interchange(control: string, segments: string[]): string {
+  return [
+    `ISA*00*          *00*          *ZZ*DEPOTCO        *ZZ*PAKLOG         *261201*0900*U*00401*${control}*0*T*>~`,
+    `GS*AR*DEPOTCO*PAKLOG*20261201*0900*${Number(control)}*X*004010~`,
+    'ST*943*0001~', ...segments, `SE*${segments.length + 2}*0001~`, `GE*1*${Number(control)}~`, `IEA*1*${control}~`,
+  ].join('\n');
+}
+const transfer943 = (number: string): string[] => [
+  `W06*N*${number}*20261203*SHIP-${number}**PO-${number}~`,
+  'N1*SF*Depot Co North DC~', 'N3*1 Depot Way~', 'N4*Leeds**LS1 1AA*GB~',
+  'N1*ST*PakLog ETR~',
+  'W27*M*DHL~',
+  `W04*10*EA**SK*${w.products[0]!.sku}~`,
+  `W04*4*EA**SK*${w.products[1]!.sku}~`,
+  'W03*14~',
+];
+const post = async (raw: string) => {
+  const res = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain' } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as { status: string; duplicate: boolean; transactionSets: { status: string; asnId: string | null; errors: unknown[] }[]; acknowledgement: { body: string } };
+};
+const asnsAtSite = async (): Promise<{ id: string }[]> => (await t.get(`/api/v1/inventory/asns?siteId=ETR`)).body.items;
+
+describe('EDI 943 → ASN → 944', () => {
+  it('a 943 becomes one ASN (also when sent again); receiving short and damaged and closing writes a 944 that echoes the 943', async () => {
+    const sent = interchange('000000901', transfer943('TR-1'));
+    const first = await post(sent);
+    expect(first).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', errors: [] }] });
+    expect(segmentsOf(first.acknowledgement.body, 'AK1')).toEqual([['AR', '901']]);
+    expect(segmentsOf(first.acknowledgement.body, 'AK5')).toEqual([['A']]);
+    const asnId = first.transactionSets[0]!.asnId!;
+    const asn = (await t.get(`/api/v1/inventory/asns/${asnId}`)).body;
+    expect(asn).toMatchObject({ supplier: 'Depot Co North DC', reference: 'SHIP-TR-1', expectedOn: '2026-12-03', status: 'OPEN' });
+    expect(asn.lines.map((l: { lineNo: number; sku: string; expected: number }) => [l.lineNo, l.sku, l.expected]))
+      .toEqual([[1, w.products[0]!.sku, 10], [2, w.products[1]!.sku, 4]]);
+
+    // The same interchange again: its first 997; the same 943 in a new interchange: the same ASN.
+    expect(await post(sent)).toMatchObject({ duplicate: true, acknowledgement: { body: first.acknowledgement.body } });
+    expect(await post(interchange('000000902', transfer943('TR-1')))).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ asnId }] });
+    expect(await asnsAtSite()).toHaveLength(1);
+
+    // 8 of 10 arrive; of the 4, one is damaged. Closing records UNDER 2 and DAMAGED 1.
+    for (const r of [{ sku: w.products[0]!.sku, quantity: 8 }, { sku: w.products[1]!.sku, quantity: 3 }, { sku: w.products[1]!.sku, quantity: 1, status: 'DAMAGED' }]) {
+      const res = await t.post(`/api/v1/inventory/asns/${asnId}/receipts`, r, 'operator');
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    expect((await t.post(`/api/v1/inventory/asns/${asnId}/close`, {})).status).toBe(200);
+    await t.settle();
+
+    const listed = (await t.get('/api/v1/edi/documents?docType=944', 'integration')).body.items as { id: string; references: string[] }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.references).toEqual(expect.arrayContaining(['TR-1', 'SHIP-TR-1', asnId]));
+    const body: string = (await t.get(`/api/v1/edi/documents/${listed[0]!.id}`, 'integration')).body.body;
+    expect(validateOutbound(body).problems).toEqual([]);
+    expect(body).toContain('GS*RE*PAKLOG*DEPOTCO*');
+    expect(segmentsOf(body, 'W17')).toEqual([['F', expect.stringMatching(/^\d{8}$/), asnId.slice(-30), 'TR-1', '', 'SHIP-TR-1']]);
+    expect(segmentsOf(body, 'N1')).toEqual([['SF', 'Depot Co North DC']]);
+    expect(segmentsOf(body, 'W07')).toEqual([['8', 'EA', '', 'SK', w.products[0]!.sku], ['4', 'EA', '', 'SK', w.products[1]!.sku]]);
+    expect(segmentsOf(body, 'W13')).toEqual([['2', 'EA', '02'], ['1', 'EA', '01']]);
+    expect(segmentsOf(body, 'W14')).toEqual([['12']]);
+    expect((await t.get(`/api/v1/edi/documents?reference=${asnId}`, 'integration')).body.items.map((d: { docType: string }) => d.docType)).toEqual(['943', '997', '943', '997', '944']);
+  }, 60_000);
+
+  it('a malformed 943 gets a 997 with its errors and makes no ASN', async () => {
+    const before = (await asnsAtSite()).length;
+    const bad = await post(interchange('000000911', [
+      'W06*N*TR-BAD*2026123*SHIP-BAD~',
+      'N1*ST*PakLog ETR~',
+      `W04*0*EA**SK*${w.products[0]!.sku}~`,
+      'W04*2*CS**SK*NO-SUCH-SKU~',
+    ]));
+    expect(bad).toMatchObject({ status: 'REJECTED', transactionSets: [{ status: 'REJECTED', asnId: null }] });
+    const ack = bad.acknowledgement.body;
+    expect(segmentsOf(ack, 'AK3')).toEqual([['W06', '2', '', '8'], ['W04', '4', '', '8'], ['W04', '5', '', '8'], ['N1', '6', '', '3']]);
+    expect(segmentsOf(ack, 'AK4')).toEqual([['3', '', '4', '2026123'], ['1', '', '6', '0'], ['2', '', '7', 'CS']]);
+    expect(segmentsOf(ack, 'AK5')).toEqual([['R', '5']]);
+    expect(segmentsOf(ack, 'AK9')).toEqual([['R', '1', '1', '0']]);
+
+    // Well-formed but an unknown SKU: AK4 code 7 on W04-05, no ASN.
+    const unknown = await post(interchange('000000912', ['W06*N*TR-UNK*20261203*SHIP-UNK~', 'N1*SF*Depot Co~', 'W04*2*EA**SK*NO-SUCH-SKU~']));
+    expect(segmentsOf(unknown.acknowledgement.body, 'AK4')).toEqual([['5', '', '7', 'NO-SUCH-SKU']]);
+    expect(await asnsAtSite()).toHaveLength(before);
+    await t.settle();
+  }, 60_000);
+});
