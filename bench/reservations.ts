@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=2]` (issue 11 acceptance
+ * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=1]` (issue 11 acceptance
  * d): the oversell guard under contention.
  *
  * "Reservation" here is **allocation by line**: an order's lines claim units of a SKU's `inventory.sku_stock` row
@@ -144,7 +144,7 @@ export async function main(args: string[]): Promise<void> {
   const skuCount = numberArg(args, 'skus', 1000);
   const s = numberArg(args, 'zipf', 1.0);
   const seed = numberArg(args, 'seed', 11);
-  const lanes = numberArg(args, 'lanes', 2);
+  const lanes = numberArg(args, 'lanes', 1);
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   try {
