@@ -5,6 +5,7 @@ import { TAGS } from '../../src/platform/http/openapi.ts';
 import { EXAMPLES } from '../../src/platform/http/schemas.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { Database } from '../../src/platform/db/database.ts';
+import { FakePartner } from '../support/fake-partner.ts';
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app.ts';
 
 /**
@@ -129,14 +130,29 @@ describe('every request example of the document, sent as it is to the demo wareh
   const sent = new Set<string>();
   const byId = new Map<string, { method: string; path: string; op: Operation }>();
 
+  // The ERP and TMS ports (ADR 0039) talk to fake partners on 127.0.0.1; the TMS numbers its loads from the example's.
+  const erp = new FakePartner('erp-token');
+  const tms = new FakePartner('tms-token', 100234);
+
   beforeAll(async () => {
-    t = await startTestApp();
+    await erp.start();
+    await tms.start();
+    t = await startTestApp({
+      env: {
+        PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: erp.url, PAKLOG_ERP_TOKEN: 'erp-token', PAKLOG_TMS: 'rest', PAKLOG_TMS_URL: tms.url, PAKLOG_TMS_TOKEN: 'tms-token',
+        PAKLOG_PARTNER_TICK_MS: '50',
+      },
+    });
     await seedDemo(t.app);
     await t.settle();
     doc = t.app.http.swagger() as unknown as Doc;
     for (const o of operationsOf(doc)) byId.set(o.op.operationId ?? '', o);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await erp.stop();
+    await tms.stop();
+  });
 
   const use = (kind: keyof typeof EXAMPLES.ids, id: string): void => {
     real.set(EXAMPLES.ids[kind], id);
@@ -315,6 +331,18 @@ describe('every request example of the document, sent as it is to the demo wareh
     await until('getOrder', (o) => o.status === 'SHIPPED');
     expect((await example('receiveCarrierEvent')).body.status).toBe('DELIVERED');
     expect(new Set((await example('listShipments')).body.items.map((x: { orderId: string }) => x.orderId))).toEqual(new Set([order.id]));
+
+    // The ERP and TMS ports (ADR 0039): the dispatched shipment's confirmation went to the ERP and its load to the TMS.
+    await example('getPartnerPorts');
+    use('partnerMessage', (await until<{ items: { id: string }[] }>('listPartnerMessages', (b) => b.items.length > 0)).items[0]!.id);
+    await example('getPartnerMessage');
+    await example('replayPartnerMessage');
+    await example('sendInventorySnapshot');
+    expect((await example('receiveErpDocument')).body.accepted).toBe(true);
+    await example('listErpInboundFiles');
+    await until<{ items: { loadId: string | null }[] }>('listTmsLoads', (b) => b.items.some((l) => l.loadId === 'LD-100234'));
+    await example('getTmsLoad');
+    await example('receiveTmsTracking');
 
     // An order of the new product is picked, then cancelled: its unit waits in the tote under a return to stock, which
     // a worker puts back at the pick face and confirms by scan.

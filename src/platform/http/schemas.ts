@@ -37,7 +37,7 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const NullableEnum = <T extends string>(values: readonly T[]) => Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null] });
 
 /** One of `values`. */
-export const Enum = <T extends string>(values: readonly T[], options: { description?: string; default?: T } = {}) =>
+export const Enum = <T extends string>(values: readonly T[], options: { description?: string; default?: T; examples?: readonly T[] } = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
 /** An instant, ISO 8601 in UTC. */
@@ -99,6 +99,7 @@ export const EXAMPLES = {
     inspection: 'qin_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     nonConformance: 'qnc_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     manifest: 'mnf_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    partnerMessage: 'pms_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     /** Not an id but a tracking number POST /shipments returns; the same kind of stand-in. */
     trackingNumber: 'PK0000000000000000',
     lpn: 'lpn_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',

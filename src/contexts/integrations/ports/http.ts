@@ -5,7 +5,7 @@ import { AppError, unwrap } from '../../../platform/errors.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { PARTNER_MESSAGE_KINDS, PARTNER_MESSAGE_STATUSES, PARTNERS } from './port.ts';
@@ -59,7 +59,7 @@ const messageView = <M extends MessageView>(m: M) => ({
   ...m, nextAttemptAt: m.status === 'PENDING' ? m.nextAttemptAt.toISOString() : null, createdAt: m.createdAt.toISOString(), deliveredAt: iso(m.deliveredAt),
 });
 const loadView = <L extends { createdAt: Date; bookedAt: Date | null }>(l: L) => ({ ...l, createdAt: l.createdAt.toISOString(), bookedAt: iso(l.bookedAt) });
-const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /integrations/partner-messages returns', examples: ['pms_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c'] }) }, { additionalProperties: false });
+const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /integrations/partner-messages returns', examples: [EXAMPLES.ids.partnerMessage] }) }, { additionalProperties: false });
 
 /** The ERP and TMS ports' routes (ADR 0039, docs/integrations/erp.md and tms.md). */
 export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: HttpApp) => void {
@@ -129,7 +129,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => messageView(unwrap(await ports.snapshot(req.body.siteId)))));
 
     app.post('/integrations/erp/inbound/:kind', {
-      config: { roles: CAN.integrations },
+      config: { roles: CAN.integrations, idempotent: true },
       schema: {
         operationId: 'receiveErpDocument', tags, summary: 'Receive an item master or ASNs from the ERP (JSON or CSV)',
         description: 'The same documents the file-drop inbox takes: `{"items": […]}` (upserted by SKU, the product import\'s rules) or '
@@ -138,11 +138,11 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
           + 'unless PAKLOG_ERP is set. '
           + 'See docs/integrations/erp.md.',
         consumes: ['application/json', 'text/csv'],
-        params: Type.Object({ kind: Enum(['items', 'asns'] as const) }, { additionalProperties: false }),
+        params: Type.Object({ kind: Enum(['items', 'asns'] as const, { examples: ['items'] }) }, { additionalProperties: false }),
         body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.String({ minLength: 1, maxLength: 50_000_000 })], { examples: [EXAMPLE_ITEMS] }),
         response: { 200: InboundSchema, ...problems('ERP_INBOUND_INVALID', 'PARTNER_PORT_OFF') },
       },
-    }, async (req) => {
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
       const csv = typeof req.body === 'string';
       const text = csv ? req.body as string : (req as unknown as { rawBody?: string }).rawBody ?? JSON.stringify(req.body);
       const name = `${req.params.kind}.${csv ? 'csv' : 'json'} (POST)`;
@@ -154,7 +154,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         });
       }
       return { ...r, errors: [...r.errors] };
-    });
+    }));
 
     app.get('/integrations/erp/inbound-files', {
       config: { roles: CAN.integrations },
