@@ -71,24 +71,36 @@ export function check(s: Segment, n: number, o: { min?: number; max: number; req
 }
 
 /**
+ * What a transaction set's reader keeps and reports (940 and 943): its segment errors (AK3, with the AK4 element errors
+ * under code 8), the segments between ST and SE, and the position SE has (or would have).
+ */
+export function setReader(set: TransactionSet) {
+  const errors: SegmentError[] = [];
+  const segmentError = (s: Segment, code: number, message: string, elements: ElementError[] = []): void => {
+    errors.push({ segmentId: s.id, position: s.position, code, elements, message });
+  };
+  /** Reports the element errors found (undefined: none) as one AK3 code 8; true when there were none. */
+  const elementErrors = (s: Segment, list: (ElementError | undefined)[]): boolean => {
+    const found = list.filter((e): e is ElementError => e !== undefined);
+    if (found.length > 0) segmentError(s, 8, found.map((e) => e.message).join('; '), found);
+    return found.length === 0;
+  };
+  const trailer = set.segments.at(-1);
+  return {
+    errors, segmentError, elementErrors,
+    body: set.segments.slice(1, -1),
+    end: trailer?.id === 'SE' ? trailer.position : set.segments.length + 1,
+  };
+}
+
+/**
  * The rules PakLog holds a 940 (4010, group OW) to, and the order it becomes. Header: W05 (purpose, see ORDER_PURPOSES;
  * depositor order number) first after ST, exactly once — a cancellation needs nothing else; one N1*ST loop (N1-02 name, N3 address, N4 city/postal code/country — country US
  * when absent); an optional W66 (W66-10 or W66-05: the carrier). Detail: one or more LX loops each with a W01 (quantity
  * ≥ 1, unit EA, a SKU qualifier and id); W76-01, when present, equals the sum of the W01 quantities.
  */
 export function readShippingOrder(set: TransactionSet): { order?: ShippingOrder; errors: SegmentError[] } {
-  const errors: SegmentError[] = [];
-  const segmentError = (s: Segment, code: number, message: string, elements: ElementError[] = []): void => {
-    errors.push({ segmentId: s.id, position: s.position, code, elements, message });
-  };
-  const elementErrors = (s: Segment, list: (ElementError | undefined)[]): boolean => {
-    const found = list.filter((e): e is ElementError => e !== undefined);
-    if (found.length > 0) segmentError(s, 8, found.map((e) => e.message).join('; '), found);
-    return found.length === 0;
-  };
-  const body = set.segments.slice(1, -1);
-  const trailer = set.segments.at(-1);
-  const end = trailer?.id === 'SE' ? trailer.position : set.segments.length + 1;
+  const { errors, segmentError, elementErrors, body, end } = setReader(set);
 
   let w05: Segment | undefined;
   let n1: { name: string; n2?: string; n3?: Segment; n4?: Segment; per?: Segment; seg: Segment } | undefined;

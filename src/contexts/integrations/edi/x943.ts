@@ -1,4 +1,4 @@
-import { check, el, type ElementError, type SegmentError } from './x940.ts';
+import { check, el, setReader, type SegmentError } from './x940.ts';
 import { isSegmentId, type Segment, type TransactionSet } from './x12.ts';
 
 /** One expected line of a 943 (a W04), in the order sent: the ASN's line numbers follow it (1, 2, …). */
@@ -42,18 +42,7 @@ const ccyymmdd = /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
  * the W04 quantities.
  */
 export function readTransferShipment(set: TransactionSet): { shipment?: TransferShipment; errors: SegmentError[] } {
-  const errors: SegmentError[] = [];
-  const segmentError = (s: Segment, code: number, message: string, elements: ElementError[] = []): void => {
-    errors.push({ segmentId: s.id, position: s.position, code, elements, message });
-  };
-  const elementErrors = (s: Segment, list: (ElementError | undefined)[]): boolean => {
-    const found = list.filter((e): e is ElementError => e !== undefined);
-    if (found.length > 0) segmentError(s, 8, found.map((e) => e.message).join('; '), found);
-    return found.length === 0;
-  };
-  const body = set.segments.slice(1, -1);
-  const trailer = set.segments.at(-1);
-  const end = trailer?.id === 'SE' ? trailer.position : set.segments.length + 1;
+  const { errors, segmentError, elementErrors, body, end } = setReader(set);
   let w06: Segment | undefined;
   let shipFrom: string | undefined;
   let sawShipFrom = false;
