@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- flow --mode split --bus kafka|nats [--orders=N] [--workers=W]` (issue 8 acceptance e): the same
+ * `npm run bench -- flow --mode split --bus kafka|nats [--orders=N] [--workers=W] [--steady-seconds=60] [--steady-share=0.5]`
+ * (issue 8 acceptance e): the same
  * order-to-ship flow, in the same run, against
  *  1. the all-in-one server: one `paklog start` process (every context, inline bus) on its own fresh database, and
  *  2. a split deployment: gateway + 3 service processes (test/support/split-cluster.ts), each on its own fresh database,
@@ -8,11 +9,13 @@
  * test/e2e/split.test.ts does), so the two figures differ only in the deployment. Reports order lines/s, p50/p99 per
  * API step, the ratio split/all-in-one, the CPU each process used, and the end-to-end event latency (append → a
  * consumer's commit) read from every process's `paklog_event_handled_latency_seconds` histogram.
+ * Then each deployment runs `--steady-seconds` at a steady offered load, `--steady-share` of the all-in-one's measured
+ * lines/s (driveSteady): the burst measures capacity, the steady run the event latency at that load.
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { createOrder, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../test/support/flow-driver.ts';
+import { createOrder, orderStatus, planAndRelease, restFloor, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../test/support/flow-driver.ts';
 import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient, startSplitCluster, type SplitBus, type SplitCluster } from '../test/support/split-cluster.ts';
 
@@ -215,6 +218,7 @@ async function driveFlow(target: Target, orders: number, workers: number) {
     return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
   }));
   return {
+    warehouse: w,
     deployment: target.name,
     orders, orderLines: lines, workers, tasks: picked.tasks.size,
     loadAverage1m: { atStart: +load0.toFixed(2), atEnd: +load1.toFixed(2) },
@@ -237,6 +241,131 @@ async function driveFlow(target: Target, orders: number, workers: number) {
 }
 
 type FlowRun = Awaited<ReturnType<typeof driveFlow>>;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The same deployment at a steady offered load instead of a burst (issue 8 e: event latency "at that load"): orders
+ * arrive open-loop at `linesPerSecond` (whatever the system's progress), a wave of the pool is released every
+ * `waveEveryS`, `workers` handhelds pick whatever task comes and packers pack each order as its picks are known, for
+ * `seconds`; then the work in hand drains. The burst flow measures capacity (its event latency is queueing behind the
+ * burst); this one measures how long an event waits at a given load below capacity. Reuses the burst's warehouse.
+ */
+async function driveSteady(target: Target, w: Warehouse, o: { linesPerSecond: number; seconds: number; workers: number; waveEveryS: number }) {
+  const timings = new Map<string, number[]>();
+  const call = target.client(timings);
+  const quiet = target.client();
+  const floor = restFloor(call);
+  const latencyBefore = await settledLatency(target.metricsUrls);
+  const load0 = loadavg()[0] ?? 0;
+  const specs = (i: number) => ({
+    externalId: `S-${i}`,
+    lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({ sku: w.products[(i * 11 + j * 17) % w.products.length]!.sku, quantity: 1 + ((i + j) % 3) })),
+  });
+  const linesPerOrder = 2.5; // 1 + (i % 4) lines on average
+  const orderEveryMs = (1000 * linesPerOrder) / o.linesPerSecond;
+  const created: string[] = [];
+  const creating: Promise<void>[] = [];
+  const shipped = new Set<string>();
+  const queued = new Set<string>();
+  const packQueue: string[] = [];
+  let arrivalsDone = false;
+  let failure: unknown;
+  const fail = (e: unknown): void => { failure ??= e; };
+  const finished = (): boolean => failure !== undefined || (arrivalsDone && shipped.size === created.length && creating.length === created.length);
+  const t0 = performance.now();
+  const deadline = Date.now() + (o.seconds + 240) * 1000;
+
+  const arrivals = (async () => {
+    for (let i = 0; performance.now() - t0 < o.seconds * 1000; i++) {
+      const due = t0 + i * orderEveryMs;
+      if (due > performance.now()) await sleep(due - performance.now());
+      creating.push(createOrder(call, w.siteId, specs(i)).then((r) => { created.push(r.id); }, fail));
+    }
+    await Promise.all(creating);
+    arrivalsDone = true;
+  })();
+  const waves = (async () => {
+    while (!finished() && Date.now() < deadline) {
+      await sleep(o.waveEveryS * 1000);
+      const pool = await expectStatus(quiet, 'pool', 'GET', `/api/v1/waves/pool?siteId=${w.siteId}&limit=1`, undefined, 200) as { items: unknown[] };
+      if (pool.items.length > 0) await planAndRelease(call, w.siteId, 1000);
+    }
+  })().catch(fail);
+  const picker = async (worker: string): Promise<void> => {
+    while (!finished() && Date.now() < deadline) {
+      const task = await floor.nextTask(worker, w.siteId);
+      if (task === undefined) {
+        await sleep(50);
+        continue;
+      }
+      await floor.startTask(task.id, worker);
+      const list = await floor.pickList(task.reference);
+      for (const line of list.lines) {
+        if (line.status !== 'PENDING' || line.quantity <= line.picked) continue;
+        await floor.confirm(list.id, line.id, {
+          locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity - line.picked, toteId: `TOTE-${worker}`,
+        });
+      }
+      await floor.complete(task.id, worker);
+      for (const id of list.orderIds ?? (list.orderId === undefined ? [] : [list.orderId])) {
+        if (!queued.has(id)) {
+          queued.add(id);
+          packQueue.push(id);
+        }
+      }
+    }
+  };
+  const packer = async (): Promise<void> => {
+    while (!finished() && Date.now() < deadline) {
+      const id = packQueue.shift();
+      if (id === undefined) {
+        await sleep(50);
+        continue;
+      }
+      // An order may span lists of several handhelds: it is packed once all its lines are picked (PICKED).
+      if (await orderStatus(quiet, id) !== 'PICKED') {
+        packQueue.push(id);
+        await sleep(25);
+        continue;
+      }
+      await packWhenReady(quiet, timings, id);
+      const shipment = await expectStatus(call, 'create shipment', 'POST', '/api/v1/shipments', { orderId: id }, 201) as { id: string };
+      await expectStatus(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`, undefined, 200);
+      shipped.add(id);
+    }
+  };
+  await Promise.all([
+    arrivals, waves,
+    ...Array.from({ length: o.workers }, (_, i) => picker(`steady-${i}`).catch(fail)),
+    ...Array.from({ length: o.workers }, () => packer().catch(fail)),
+  ]);
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
+  if (!finished()) throw new Error(`the steady run did not drain: ${shipped.size} of ${created.length} orders shipped`);
+  const seconds = (performance.now() - t0) / 1000;
+  const latencyAfter = await settledLatency(target.metricsUrls);
+  const byConsumer = new Map([...latencyAfter].map(([c, b]) => [c, minus(b, latencyBefore.get(c))]));
+  const lines = Array.from({ length: created.length }, (_, i) => specs(i).lines.length).reduce((s, n) => s + n, 0);
+  const steps = Object.fromEntries([...timings.entries()].map(([step, list]) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
+  }));
+  return {
+    deployment: target.name,
+    offeredLinesPerSecond: +o.linesPerSecond.toFixed(1),
+    arrivalSeconds: o.seconds,
+    orders: created.length, orderLines: lines,
+    drainSeconds: +(seconds - o.seconds).toFixed(1),
+    loadAverage1m: { atStart: +load0.toFixed(2), atEnd: +(loadavg()[0] ?? 0).toFixed(2) },
+    steps,
+    eventLatency: {
+      all: latencyFigures(sum([...byConsumer.values()])),
+      byConsumer: Object.fromEntries([...byConsumer].sort(([a], [b]) => a.localeCompare(b)).map(([c, b]) => [c, latencyFigures(b)])),
+    },
+  };
+}
+
+type SteadyRun = Awaited<ReturnType<typeof driveSteady>>;
 
 /**
  * Starts the split cluster, trying again when a service dies at boot: on a loaded machine Kafka may not yet list the
@@ -263,17 +392,34 @@ function summary(r: FlowRun): void {
   console.log(`  event latency, append → consumer commit: ${JSON.stringify(r.eventLatency.all)}`);
 }
 
+function steadySummary(r: SteadyRun): void {
+  console.log(`${r.deployment}, steady ${r.offeredLinesPerSecond} order lines/s for ${r.arrivalSeconds} s: ${r.orders} orders, ${r.orderLines} lines, `
+    + `drained ${r.drainSeconds} s after (load ${r.loadAverage1m.atStart} → ${r.loadAverage1m.atEnd})`);
+  console.log(`  event latency, append → consumer commit: ${JSON.stringify(r.eventLatency.all)}`);
+}
+
+/** The result file keeps the run's figures, not the warehouse's ids. */
+function strip({ warehouse: _w, ...run }: FlowRun): Omit<FlowRun, 'warehouse'> {
+  return run;
+}
+
 export async function splitFlow(args: string[]): Promise<void> {
   const bus = stringArg(args, 'bus', 'kafka');
   if (bus !== 'kafka' && bus !== 'nats') throw new Error(`--bus must be kafka or nats, got "${bus}"`);
   const orders = numberArg(args, 'orders', 200);
   const workers = numberArg(args, 'workers', 4);
+  const steadySeconds = numberArg(args, 'steady-seconds', 60);
+  const steadyShare = numberArg(args, 'steady-share', 0.5);
   const env = process.env.PAKLOG_BENCH_DATABASE_URL;
   const serverUrl = env === undefined || env === '' ? 'postgres://postgres@127.0.0.1:5432/test' : env;
   const loadAtStart = loadavg()[0] ?? 0;
   const dbs = await Promise.all([0, 1, 2, 3, 4].map(() => benchDatabase(serverUrl)));
   let allInOne: FlowRun;
   let split: FlowRun;
+  let steadyAllInOne: SteadyRun | undefined;
+  let steadySplit: SteadyRun | undefined;
+  /** The steady load: a share (default half, issue 8 e's throughput target) of the all-in-one's burst capacity. */
+  let steadyLinesPerSecond = 0;
   let commitsPerSecond: number;
   try {
     commitsPerSecond = await rawCommitRate(dbs[0]!.url, 3);
@@ -292,17 +438,32 @@ export async function splitFlow(args: string[]): Promise<void> {
         processes: [{ name: 'all-in-one', pid: single.child.pid }],
       }, orders, workers);
       summary(allInOne);
+      steadyLinesPerSecond = allInOne.orderLinesPerSecond * steadyShare;
+      if (steadySeconds > 0) {
+        console.log(`all-in-one: ${steadySeconds} s at a steady ${steadyLinesPerSecond.toFixed(1)} order lines/s …`);
+        steadyAllInOne = await driveSteady({
+          name: 'all-in-one (1 process, inline bus)', client: (t) => httpClient(url, adminKey, t), metricsUrls: [url], processes: [],
+        }, allInOne.warehouse, { linesPerSecond: steadyLinesPerSecond, seconds: steadySeconds, workers, waveEveryS: 3 });
+        steadySummary(steadyAllInOne);
+      }
     } finally {
       await single.stop();
     }
     const cluster = await startCluster(bus, dbs[1]!.url, dbs.slice(2).map((d) => d.url));
     try {
       console.log(`split over ${bus}: running the flow …`);
-      split = await driveFlow({
+      const target: Target = {
         name: `split (gateway + 3 services, ${bus})`, client: (t) => cluster.client(cluster.adminKey, t),
         metricsUrls: [cluster.gatewayUrl, ...cluster.services.map((s) => s.url)],
         processes: [{ name: 'gateway', pid: cluster.gateway.child.pid }, ...cluster.services.map((s) => ({ name: s.name, pid: s.process.child.pid }))],
-      }, orders, workers);
+      };
+      split = await driveFlow(target, orders, workers);
+      summary(split);
+      if (steadySeconds > 0) {
+        console.log(`split over ${bus}: ${steadySeconds} s at a steady ${steadyLinesPerSecond.toFixed(1)} order lines/s …`);
+        steadySplit = await driveSteady(target, split.warehouse, { linesPerSecond: steadyLinesPerSecond, seconds: steadySeconds, workers, waveEveryS: 3 });
+        steadySummary(steadySplit);
+      }
     } finally {
       await cluster.close();
     }
@@ -319,13 +480,20 @@ export async function splitFlow(args: string[]): Promise<void> {
     splitToAllInOne: +ratio.toFixed(3),
     targets: {
       throughputRatioAtLeast50Percent: ratio >= 0.5,
-      eventLatencyP99AtMost100Ms: split.eventLatency.all.p99Ms <= 100,
+      /** At the steady load (a share of the all-in-one's capacity); undefined when the steady run was skipped. */
+      eventLatencyP99AtMost100Ms: steadySplit === undefined ? undefined : steadySplit.eventLatency.all.p99Ms <= 100,
     },
-    allInOne, split,
+    allInOne: strip(allInOne), split: strip(split),
+    steady: { share: steadyShare, offeredLinesPerSecond: +steadyLinesPerSecond.toFixed(1), allInOne: steadyAllInOne, split: steadySplit },
   };
   const file = writeResult(`flow-split-${bus}`, result);
   for (const r of [allInOne, split]) {
     summary(r);
+    console.table(r.eventLatency.byConsumer);
+  }
+  for (const r of [steadyAllInOne, steadySplit]) {
+    if (r === undefined) continue;
+    steadySummary(r);
     console.table(r.eventLatency.byConsumer);
   }
   const names = [...new Set([...Object.keys(allInOne.steps), ...Object.keys(split.steps)])];
