@@ -56,7 +56,7 @@ const UpdateProductBody = Type.Object(
     const { default: _default, ...schema } = v as { default?: unknown };
     return [k, Type.Optional(schema as typeof v)];
   })) as { [K in keyof typeof editable]: ReturnType<typeof Type.Optional<(typeof editable)[K]>> },
-  { additionalProperties: false, minProperties: 1, examples: [{ description: 'Walkthrough mug, blue', weightG: 360 }] },
+  { additionalProperties: false, minProperties: 1, examples: [{ description: 'Walkthrough mug, blue', lengthMm: 120 }] },
 );
 const SkuParams = Type.Object({ sku: { ...Sku, examples: [EXAMPLES.newSku] } }, { additionalProperties: false });
 
