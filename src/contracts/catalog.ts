@@ -20,22 +20,40 @@ export const ProductSchema = Type.Object({
   lotControlled: Type.Boolean(),
   expiryControlled: Type.Boolean(),
   createdAt: Type.String({ description: 'ISO-8601 time.' }),
+  active: Type.Boolean({ description: 'False once deactivated (ADR 0045): no new order, ASN or receipt may name it; open work still completes.' }),
 });
 export type Product = Static<typeof ProductSchema>;
+
+/** A product in an event: `active` was added in place, so it is optional (absent in older events: true). */
+const ProductPayload = {
+  ...ProductSchema.properties,
+  active: Type.Optional(Type.Boolean({ description: 'False once deactivated (ADR 0045); absent in events older than it: true.' })),
+};
 
 export const CatalogEvents = {
   productCreated: 'catalog.product.created.v1',
   productUpdated: 'catalog.product.updated.v1',
+  productDeactivated: 'catalog.product.deactivated.v1',
+  productReactivated: 'catalog.product.reactivated.v1',
 } as const;
+
+const ProductActiveChange = (description: string) => Type.Object({
+  productId: Type.String(), sku: Type.String(),
+}, { description });
 
 /** The payload of every catalog event, by type name. */
 export const CatalogEventSchemas = {
-  [CatalogEvents.productCreated]: Type.Object(ProductSchema.properties, { description: 'A product was created (`POST /products`, or a CSV import); the payload is the whole product.' }),
-  [CatalogEvents.productUpdated]: Type.Object(ProductSchema.properties, { description: 'An import changed a product that existed (upsert by SKU, ADR 0037); the payload is the whole product as it is now.' }),
+  [CatalogEvents.productCreated]: Type.Object(ProductPayload, { description: 'A product was created (`POST /products`, or a CSV import); the payload is the whole product.' }),
+  [CatalogEvents.productUpdated]: Type.Object(ProductPayload, {
+    description: 'A product that existed changed: `PATCH /products/{sku}` (ADR 0045) or an import (upsert by SKU, ADR 0037); the payload is the whole product as it is now.',
+  }),
+  [CatalogEvents.productDeactivated]: ProductActiveChange('A product was deactivated (`POST /products/{sku}/deactivate`, ADR 0045): new orders, ASNs and receipts naming it are refused (PRODUCT_INACTIVE); open work completes.'),
+  [CatalogEvents.productReactivated]: ProductActiveChange('A deactivated product was reactivated (`POST /products/{sku}/reactivate`, ADR 0045).'),
 } as const;
 
 export type ProductCreated = Static<(typeof CatalogEventSchemas)[typeof CatalogEvents.productCreated]>;
 export type ProductUpdated = Static<(typeof CatalogEventSchemas)[typeof CatalogEvents.productUpdated]>;
+export type ProductActiveChanged = Static<(typeof CatalogEventSchemas)[typeof CatalogEvents.productDeactivated]>;
 
 /** A product as an import gives it (ADR 0037): the fields of `POST /products`, defaults applied. */
 export interface ProductImportRow {
@@ -70,7 +88,18 @@ export interface UpsertResult {
 /** Coded errors of the catalog (the platform's own codes are in `platform/errors.ts`). */
 export const CatalogErrors = {
   UNKNOWN_SKU: { status: 422, title: 'Unknown SKU' },
+  PRODUCT_INACTIVE: { status: 422, title: 'The product is deactivated; reactivate it first' },
 } as const satisfies ErrorSpecs;
+
+/**
+ * Field errors for the lines that name a deactivated product (ADR 0045), `field(i)` the JSON pointer of line i's SKU;
+ * SKUs absent from `products` are left to the unknown-SKU check. Empty: every named product is active.
+ */
+export function inactiveSkuErrors(
+  lines: readonly { readonly sku: string }[], products: ReadonlyMap<string, { readonly active?: boolean }>, field: (index: number) => string,
+): { field: string; message: string }[] {
+  return lines.flatMap((l, i) => (products.get(l.sku)?.active === false ? [{ field: field(i), message: `product ${l.sku} is deactivated` }] : []));
+}
 
 /** Queries other contexts make of the catalog. */
 export interface CatalogApi {

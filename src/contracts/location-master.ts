@@ -14,8 +14,15 @@ export const SiteSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
   createdAt: Type.String({ description: 'ISO-8601 time.' }),
+  active: Type.Boolean({ description: 'False once deactivated (ADR 0045): it takes no new order, location or layout; open work completes.' }),
 });
 export type Site = Static<typeof SiteSchema>;
+
+/** A site in an event: `active` was added in place, so it is optional (absent in older events: true). */
+const SitePayload = {
+  ...SiteSchema.properties,
+  active: Type.Optional(Type.Boolean({ description: 'False once deactivated (ADR 0045); absent in events older than it: true.' })),
+};
 
 export const LocationSchema = Type.Object({
   id: Type.String(),
@@ -36,6 +43,9 @@ export type Location = Static<typeof LocationSchema>;
 
 export const LocationMasterEvents = {
   siteCreated: 'location-master.site.created.v1',
+  siteUpdated: 'location-master.site.updated.v1',
+  siteDeactivated: 'location-master.site.deactivated.v1',
+  siteReactivated: 'location-master.site.reactivated.v1',
   locationCreated: 'location-master.location.created.v1',
   locationStatusChanged: 'location-master.location.status-changed.v1',
   layoutGenerated: 'location-master.layout.generated.v1',
@@ -59,7 +69,12 @@ export type LayoutParameters = Static<typeof LayoutParametersSchema>;
 
 /** The payload of every location-master event, by type name; the description says when it is emitted. */
 export const LocationMasterEventSchemas = {
-  [LocationMasterEvents.siteCreated]: Type.Object(SiteSchema.properties, { description: 'A site was created (`POST /sites`); the payload is the site.' }),
+  [LocationMasterEvents.siteCreated]: Type.Object(SitePayload, { description: 'A site was created (`POST /sites`); the payload is the site.' }),
+  [LocationMasterEvents.siteUpdated]: Type.Object(SitePayload, { description: 'A site was changed (`PATCH /sites/{id}`, ADR 0045: its name; the code never changes); the payload is the site as it is now.' }),
+  [LocationMasterEvents.siteDeactivated]: Type.Object({ siteId: Type.String(), code: Type.String() }, {
+    description: 'A site was deactivated (`POST /sites/{id}/deactivate`, ADR 0045): new orders, locations and layouts for it are refused (SITE_INACTIVE); open work completes.',
+  }),
+  [LocationMasterEvents.siteReactivated]: Type.Object({ siteId: Type.String(), code: Type.String() }, { description: 'A deactivated site was reactivated (`POST /sites/{id}/reactivate`, ADR 0045).' }),
   [LocationMasterEvents.locationCreated]: Type.Object(LocationSchema.properties, { description: 'One location was created (`POST /sites/{id}/locations`); the payload is the location.' }),
   [LocationMasterEvents.locationStatusChanged]: Type.Object({
     locationId: Type.String(), siteId: Type.String(), from: Type.Enum(LOCATION_STATUSES), to: Type.Enum(LOCATION_STATUSES),
@@ -83,6 +98,8 @@ export const LocationMasterEventSchemas = {
 
 type Payload<T extends keyof typeof LocationMasterEventSchemas> = Static<(typeof LocationMasterEventSchemas)[T]>;
 export type SiteCreated = Payload<typeof LocationMasterEvents.siteCreated>;
+export type SiteUpdated = Payload<typeof LocationMasterEvents.siteUpdated>;
+export type SiteActiveChanged = Payload<typeof LocationMasterEvents.siteDeactivated>;
 export type LocationCreated = Payload<typeof LocationMasterEvents.locationCreated>;
 export type LocationStatusChanged = Payload<typeof LocationMasterEvents.locationStatusChanged>;
 export type LayoutGenerated = Payload<typeof LocationMasterEvents.layoutGenerated>;
@@ -92,6 +109,7 @@ export type LayoutLocationsGenerated = Payload<typeof LocationMasterEvents.layou
 export const LocationMasterErrors = {
   UNKNOWN_LOCATION: { status: 422, title: 'Unknown location' },
   UNKNOWN_SITE: { status: 422, title: 'Unknown site' },
+  SITE_INACTIVE: { status: 422, title: 'The site is deactivated; reactivate it first' },
   LOCATION_NOT_ACTIVE: { status: 409, title: 'The location is not active' },
 } as const satisfies ErrorSpecs;
 
@@ -106,11 +124,23 @@ export interface LocationMasterApi {
 
 /**
  * The id of the site a request names by its id or its code (`DEMO`), or UNKNOWN_SITE naming `field`. Contexts call it
- * once at their edge and keep the id.
+ * once at their edge and keep the id. With `active`, a deactivated site is SITE_INACTIVE (ADR 0045): for what starts
+ * new work there (an order, a location); reads and work already under way take any site.
  */
-export async function resolveSiteId(api: Pick<LocationMasterApi, 'getSite'>, idOrCode: string, field = '/siteId'): Promise<Outcome<string>> {
+export async function resolveSiteId(
+  api: Pick<LocationMasterApi, 'getSite'>, idOrCode: string, field = '/siteId', options: { active?: boolean } = {},
+): Promise<Outcome<string>> {
   const site = await api.getSite(idOrCode);
-  return site === undefined ? reject('UNKNOWN_SITE', `No site ${idOrCode}`, [{ field, message: 'is not the id or code of a site' }]) : ok(site.id);
+  if (site === undefined) return reject('UNKNOWN_SITE', `No site ${idOrCode}`, [{ field, message: 'is not the id or code of a site' }]);
+  return options.active === true ? activeSite(site, field) : ok(site.id);
+}
+
+/** The site's id, or SITE_INACTIVE naming `field` when it is deactivated (ADR 0045). */
+export function activeSite(site: Pick<Site, 'id' | 'code' | 'active'>, field = '/siteId'): Outcome<string> {
+  // `active` is absent from a site cached or served by a version older than ADR 0045: active.
+  return site.active === false
+    ? reject('SITE_INACTIVE', `Site ${site.code} is deactivated: reactivate it (POST /sites/${site.code}/reactivate) first`, [{ field, message: 'the site is deactivated' }])
+    : ok(site.id);
 }
 
 /** A location as a CSV import gives it (ADR 0040): the fields of `POST /sites/{id}/locations`. */

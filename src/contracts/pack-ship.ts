@@ -30,7 +30,19 @@ export const PackShipEvents = {
   shipmentVoided: 'pack-ship.shipment.voided.v1',
   manifestClosed: 'pack-ship.manifest.closed.v1',
   shipmentTracked: 'pack-ship.shipment.tracked.v1',
+  cartonUpdated: 'pack-ship.carton.updated.v1',
+  cartonDeactivated: 'pack-ship.carton.deactivated.v1',
+  cartonReactivated: 'pack-ship.carton.reactivated.v1',
 } as const;
+
+/** A carton of the catalogue packing chooses from (`GET /cartons`). */
+export const CartonSchema = Type.Object({
+  code: Type.String(), description: Type.String(),
+  innerLengthMm: Type.Integer({ description: 'Millimetres.' }), innerWidthMm: Type.Integer({ description: 'Millimetres.' }), innerHeightMm: Type.Integer({ description: 'Millimetres.' }),
+  maxWeightG: Type.Integer({ description: 'Grams it may carry.' }), tareG: Type.Integer({ description: 'Its own weight in grams.' }), cost: Type.Number(),
+  active: Type.Boolean({ description: 'False once deactivated (ADR 0045): never suggested nor accepted when packing; packages already in it are untouched.' }),
+});
+export type CartonView = Static<typeof CartonSchema>;
 
 const LineQuantity = Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer() });
 
@@ -72,6 +84,11 @@ export const PackShipEventSchemas = {
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
     status: Type.Enum(TRACKING_STATUSES), at: Type.String({ description: "When the carrier says it happened (ISO-8601)." }),
   }, { description: 'The carrier reported a dispatched shipment in transit, delivered or in exception (webhook `POST /carrier-events` or the tracking poll); the shipment moved to that status.' }),
+  [PackShipEvents.cartonUpdated]: Type.Object(CartonSchema.properties, { description: 'A carton was changed (`PATCH /cartons/{code}`, ADR 0045); the payload is the carton as it is now.' }),
+  [PackShipEvents.cartonDeactivated]: Type.Object({ code: Type.String() }, {
+    description: 'A carton was deactivated (`POST /cartons/{code}/deactivate`, ADR 0045): cartonization no longer suggests it and packing refuses it (CARTON_INACTIVE).',
+  }),
+  [PackShipEvents.cartonReactivated]: Type.Object({ code: Type.String() }, { description: 'A deactivated carton was reactivated (`POST /cartons/{code}/reactivate`, ADR 0045).' }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -86,6 +103,8 @@ export type PackageRepacked = Payload<typeof PackShipEvents.packageRepacked>;
 export type ShipmentVoided = Payload<typeof PackShipEvents.shipmentVoided>;
 export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;
 export type ShipmentTracked = Payload<typeof PackShipEvents.shipmentTracked>;
+export type CartonUpdated = Payload<typeof PackShipEvents.cartonUpdated>;
+export type CartonActiveChanged = Payload<typeof PackShipEvents.cartonDeactivated>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {
@@ -95,6 +114,7 @@ export const PackShipErrors = {
   NOTHING_TO_SHIP: { status: 409, title: 'No packed packages to ship' },
   UNITS_NOT_PACKED: { status: 409, title: 'Picked units of the order are not packed yet' },
   NO_CARTON_FITS: { status: 422, title: 'No carton holds the items' },
+  CARTON_INACTIVE: { status: 422, title: 'The carton is deactivated; choose another or reactivate it' },
   TOTE_EMPTY: { status: 404, title: 'No picked, unpacked unit is in this tote' },
   TOTE_HOLDS_SEVERAL_ORDERS: { status: 409, title: 'The tote holds units of several orders; name the order' },
   BAD_BARCODE: { status: 422, title: 'The scanned barcode is not a valid GTIN (check digit); scan again' },

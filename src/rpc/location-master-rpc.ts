@@ -33,7 +33,7 @@ function location(m: LocationOutput): Location {
   };
 }
 
-const site = (m: SiteOutput): Site => ({ id: m.id, code: m.code, name: m.name, createdAt: m.createdAt });
+const site = (m: SiteOutput): Site => ({ id: m.id, code: m.code, name: m.name, createdAt: m.createdAt, active: m.active ?? true });
 
 /** Location master's in-process API served as `paklog.location_master.v1.LocationMasterService`. */
 export function locationMasterService(api: LocationMasterApi, log: Logger): RpcService {

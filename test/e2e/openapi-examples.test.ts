@@ -206,10 +206,17 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('createProduct');
     await example('getProduct');
     expect((await example('listProducts')).body.items.length).toBeGreaterThan(0);
+    // Maintenance (ADR 0045): the new product changed, deactivated and reactivated (the inventory examples receive it below).
+    expect((await example('updateProduct')).body.description).toBe('Walkthrough mug, blue');
+    expect((await example('deactivateProduct')).body.active).toBe(false);
+    expect((await example('reactivateProduct')).body.active).toBe(true);
     await example('createSite');
     await example('generateLayout');
     await example('listSites');
     await example('getSite');
+    expect((await example('updateSite')).body.name).toBe('Second distribution centre (north)');
+    expect((await example('deactivateSite')).body.active).toBe(false);
+    expect((await example('reactivateSite')).body.active).toBe(true);
     use('location', (await example('createLocation')).body.id);
     await example('getLocation');
     await example('listLocations');
@@ -217,6 +224,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('recommendSlotting')).body.assignments).toHaveLength(3);
     await example('createCarton');
     await example('listCartons');
+    expect((await example('updateCarton')).body.cost).toBe(2.2);
+    expect((await example('deactivateCarton')).body.active).toBe(false);
+    expect((await example('reactivateCarton')).body.active).toBe(true);
 
     // Location tracking: a forklift registered, its RTLS position reported over HTTP, found, counted in its zone.
     await example('trackEntity');

@@ -120,3 +120,52 @@ describe('catalog products', () => {
     expect(found.get('TEA')?.sku).toBe('TEA');
   });
 });
+
+describe('product maintenance (ADR 0045)', () => {
+  const create = async (sku: string, gtin: string | null = null) => {
+    const res = await t.post('/api/v1/products', newProduct({ sku, gtin }));
+    expect(res.status).toBe(201);
+    return res.body as { id: string; sku: string };
+  };
+  const picked = async (sku: string) => (await t.app.db.query<{ gtin: string | null }>('SELECT gtin FROM picking.products WHERE sku = $1', [sku]))[0]?.gtin;
+
+  it('patches the fields given under a lock, announces the whole product once, and picking follows its GTIN', async () => {
+    const p = await create('PATCH-ME');
+    await t.settle();
+    const res = await t.request('PATCH', '/api/v1/products/PATCH-ME', { body: { gtin: '96385074', heightMm: 111, lotControlled: true }, role: 'integration' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: p.id, sku: 'PATCH-ME', description: 'Red mug', gtin: '96385074', heightMm: 111, lotControlled: true, active: true });
+    await t.settle();
+    const [event] = await t.app.db.query<{ envelope: { data: Record<string, unknown> } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'catalog.product.updated.v1' AND subject = $1`, [p.id]);
+    expect(event?.envelope.data).toEqual(res.body);
+    expect(await picked('PATCH-ME')).toBe('96385074');
+    // The same values again: answered, no second event.
+    expect((await t.request('PATCH', '/api/v1/products/PATCH-ME', { body: { heightMm: 111 } })).status).toBe(200);
+    expect(await t.app.db.query(`SELECT 1 FROM platform.events WHERE type = 'catalog.product.updated.v1' AND subject = $1`, [p.id])).toHaveLength(1);
+  });
+
+  it('deactivates and reactivates with an event each (a repeat is a no-op), filters lists by active, and an import keeps the flag', async () => {
+    const p = await create('RETIRE-ME');
+    const api = t.app.modules.find((m) => m.name === 'catalog')!.api as { getBySkus(s: string[]): Promise<ReadonlyMap<string, { active: boolean }>> };
+    expect((await api.getBySkus(['RETIRE-ME'])).get('RETIRE-ME')?.active).toBe(true); // cached now
+    expect((await t.post('/api/v1/products/RETIRE-ME/deactivate', undefined, 'integration')).body.active).toBe(false);
+    expect((await t.post('/api/v1/products/RETIRE-ME/deactivate')).status).toBe(200);
+    expect(await eventCount('catalog.product.deactivated.v1')).toBe(1);
+    // The cached copy was dropped with the commit.
+    expect((await api.getBySkus(['RETIRE-ME'])).get('RETIRE-ME')?.active).toBe(false);
+    const inactive = await t.get('/api/v1/products?active=false&limit=500');
+    expect(inactive.body.items.map((x: { sku: string }) => x.sku)).toEqual(['RETIRE-ME']);
+    expect((await t.get('/api/v1/products?limit=500')).body.items.map((x: { sku: string }) => x.sku)).toContain('RETIRE-ME');
+    const csv = 'sku,description,gtin,uom,lengthMm,widthMm,heightMm,weightG,lotControlled,expiryControlled\nRETIRE-ME,Imported,,EA,120,90,100,350,false,false\n';
+    const imported = await t.request('POST', '/api/v1/imports/products', { body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect((await t.get('/api/v1/products/RETIRE-ME')).body).toMatchObject({ description: 'Imported', active: false });
+    expect((await t.post('/api/v1/products/RETIRE-ME/reactivate')).body.active).toBe(true);
+    expect(await eventCount('catalog.product.reactivated.v1')).toBe(1);
+    const [event] = await t.app.db.query<{ envelope: { data: unknown } }>(`SELECT envelope FROM platform.events WHERE type = 'catalog.product.reactivated.v1'`);
+    expect(event?.envelope.data).toEqual({ productId: p.id, sku: 'RETIRE-ME' });
+    expect((await t.post('/api/v1/products/NOPE/reactivate')).status).toBe(404);
+    expect((await t.post('/api/v1/products/RETIRE-ME/deactivate', undefined, 'viewer')).status).toBe(403);
+  });
+});

@@ -12,6 +12,7 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   : ColumnType<T, T | undefined, T>;
 
 export interface CatalogProducts {
+  active: Generated<boolean>;
   created_at: Generated<Date>;
   description: string;
   expiry_controlled: Generated<boolean>;

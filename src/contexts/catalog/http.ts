@@ -25,6 +25,7 @@ const ProductSchema = Type.Object({
   lotControlled: Type.Boolean(),
   expiryControlled: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
+  active: Type.Boolean({ description: 'False once deactivated: new orders, ASNs and receipts naming it are refused (422 PRODUCT_INACTIVE)' }),
 });
 
 const CreateProductBody = Type.Object({
@@ -48,6 +49,17 @@ const CreateProductBody = Type.Object({
   }],
 });
 
+// Every editable field of POST /products, none required, at least one; the SKU is the product's key and never changes.
+const { sku: _sku, ...editable } = CreateProductBody.properties;
+const UpdateProductBody = Type.Object(
+  Object.fromEntries(Object.entries(editable).map(([k, v]) => {
+    const { default: _default, ...schema } = v as { default?: unknown };
+    return [k, Type.Optional(schema as typeof v)];
+  })) as { [K in keyof typeof editable]: ReturnType<typeof Type.Optional<(typeof editable)[K]>> },
+  { additionalProperties: false, minProperties: 1, examples: [{ description: 'Walkthrough mug, blue', lengthMm: 120 }] },
+);
+const SkuParams = Type.Object({ sku: { ...Sku, examples: [EXAMPLES.newSku] } }, { additionalProperties: false });
+
 export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/products', {
@@ -67,6 +79,35 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       }, requestMeta(req))));
     });
 
+    app.patch('/products/:sku', {
+      config: { roles: CAN.masterData },
+      schema: {
+        operationId: 'updateProduct', tags, summary: 'Change a product',
+        description: 'Changes the fields given (at least one; the SKU never changes) and announces the product with catalog.product.updated.v1 '
+          + '(ADR 0045). The rules of POST /products apply to the result (422 UNPROCESSABLE naming the field); a GTIN of another product is '
+          + '409 DUPLICATE; 404 NOT_FOUND for an unknown SKU. A patch that changes nothing answers the product and announces nothing.',
+        params: SkuParams, body: UpdateProductBody,
+        response: { 200: ProductSchema, ...problems('NOT_FOUND', 'DUPLICATE', 'UNPROCESSABLE') },
+      },
+    }, async (req) => unwrap(await service.updateProduct(req.params.sku, req.body, requestMeta(req))));
+
+    for (const t of [
+      { path: 'deactivate', operationId: 'deactivateProduct', active: false, summary: 'Deactivate a product (no new orders, ASNs or receipts)' },
+      { path: 'reactivate', operationId: 'reactivateProduct', active: true, summary: 'Reactivate a deactivated product' },
+    ] as const) {
+      app.post(`/products/:sku/${t.path}`, {
+        config: { roles: CAN.masterData, idempotent: true },
+        schema: {
+          operationId: t.operationId, tags, summary: t.summary,
+          description: 'ADR 0045: a deactivated product is refused by new orders (every intake channel), ASNs and receipts with 422 '
+            + 'PRODUCT_INACTIVE; open orders, stock and receipts against ASNs already announced still complete. A product already '
+            + 'in that state is answered unchanged (no event). 404 NOT_FOUND for an unknown SKU.',
+          params: SkuParams,
+          response: { 200: ProductSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+        },
+      }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.setActive(req.params.sku, t.active, requestMeta(req)))));
+    }
+
     app.get('/products/:sku', {
       config: { roles: CAN.read },
       schema: {
@@ -80,12 +121,14 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       config: { roles: CAN.read },
       schema: {
         operationId: 'listProducts', tags, summary: 'Products in SKU order',
-        description: '`search` matches SKU, description or GTIN. `skus=` reads a batch of products. Pages with `limit` and the previous page\'s `nextCursor`.',
+        description: '`search` matches SKU, description or GTIN. `skus=` reads a batch of products. `active=true|false` keeps active or '
+          + 'deactivated products only (default: both). Pages with `limit` and the previous page\'s `nextCursor`.',
         querystring: Type.Object({
           limit: Limit(500, 50),
           cursor: Cursor,
           search: Type.Optional(Type.String({ maxLength: 200, examples: ['MUG'] })),
           skus: Type.Optional(IdList(500, 'SKUs')),
+          active: Type.Optional(Type.Boolean({ description: 'Only active (true) or deactivated (false) products' })),
         }, { additionalProperties: false }),
         response: { 200: Page(ProductSchema) },
       },

@@ -1,17 +1,19 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { CatalogEvents, type Product, type ProductCreated } from '../../contracts/catalog.ts';
+import { CatalogEvents, type Product, type ProductActiveChanged, type ProductCreated, type ProductUpdated } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { validateNewProduct, type NewProduct } from './domain/product.ts';
-import { insertProduct, listProducts, productBySku, productsBySkus, takenKeys } from './store.ts';
+import {
+  gtinOwner, insertProduct, listProducts, productBySku, productsBySkus, setProductActive, takenKeys, updateProduct, type ProductFields,
+} from './store.ts';
 
 /** Cache key of a product by SKU: every receipt, move, order and pack reads its products so. */
 const KEY_PREFIX = 'catalog:product:';
 export const productKey = (sku: string): string => KEY_PREFIX + sku;
 /**
- * How long a cached product may live if an invalidation is ever missed. Products change only by an import (upsert,
- * ADR 0037), which drops their keys once it commits; an unknown SKU is not cached at all, so a product created after a
+ * How long a cached product may live if an invalidation is ever missed. Products change by an import (upsert,
+ * ADR 0037), a PATCH or a (de)activation (ADR 0045), each of which drops their keys once it commits; an unknown SKU is not cached at all, so a product created after a
  * miss is found by the next read.
  */
 export const PRODUCT_TTL_S = 300;
@@ -50,17 +52,60 @@ export function catalogService(deps: PlatformDeps) {
       return outcome;
     },
 
+    /**
+     * Changes a product's editable fields (ADR 0045): the product locked, the fields merged over it and checked by the
+     * rules of POST /products, a GTIN of another product refused (DUPLICATE), then written with `catalog.product.updated.v1`
+     * (the whole product, so projections such as picking's GTINs follow). A patch that changes nothing writes no event.
+     */
+    async updateProduct(sku: string, patch: Partial<ProductFields>, meta: EventMeta): Promise<Outcome<Product>> {
+      return deps.db.tx(async (tx): Promise<Outcome<Product>> => {
+        const current = await productBySku(tx, sku, { lock: true });
+        if (current === undefined) return reject('NOT_FOUND', `No product with SKU ${sku}`);
+        const { id: _id, sku: _sku, createdAt: _createdAt, active: _active, ...was } = current;
+        const next: ProductFields = { ...was, ...patch };
+        const errors = validateNewProduct({ ...next, sku, uom: next.uom as NewProduct['uom'] });
+        if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
+        if (next.gtin !== null && next.gtin !== was.gtin) {
+          const owner = await gtinOwner(tx, next.gtin, sku);
+          if (owner !== undefined) return reject('DUPLICATE', `GTIN ${next.gtin} belongs to product ${owner}`, [{ field: '/gtin', message: `belongs to product ${owner}` }]);
+        }
+        if ((Object.keys(next) as (keyof ProductFields)[]).every((k) => next[k] === was[k])) return ok(current);
+        const product = await updateProduct(tx, sku, next);
+        const data: ProductUpdated = product;
+        await deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productUpdated, subject: product.id, data }], meta);
+        tx.afterCommit(() => void deps.cache.delete(productKey(sku)));
+        return ok(product);
+      });
+    },
+
+    /**
+     * Deactivates or reactivates a product (ADR 0045) with `catalog.product.deactivated.v1` / `reactivated.v1`; one that
+     * is already so is returned unchanged, without an event (a retried request is harmless).
+     */
+    async setActive(sku: string, active: boolean, meta: EventMeta): Promise<Outcome<Product>> {
+      return deps.db.tx(async (tx): Promise<Outcome<Product>> => {
+        const current = await productBySku(tx, sku, { lock: true });
+        if (current === undefined) return reject('NOT_FOUND', `No product with SKU ${sku}`);
+        if (current.active === active) return ok(current);
+        const product = await setProductActive(tx, sku, active);
+        const data: ProductActiveChanged = { productId: product.id, sku };
+        await deps.bus.append(tx, 'catalog', [{ type: active ? CatalogEvents.productReactivated : CatalogEvents.productDeactivated, subject: product.id, data }], meta);
+        tx.afterCommit(() => void deps.cache.delete(productKey(sku)));
+        return ok(product);
+      });
+    },
+
     async getProduct(sku: string): Promise<Outcome<Product>> {
       const product = await deps.cache.getOrLoad(productKey(sku), PRODUCT_TTL_S, () => productBySku(deps.db, sku));
       return product === undefined ? reject('NOT_FOUND', `No product with SKU ${sku}`) : ok(product);
     },
 
     /** A page of products; `skus` narrows it to a batch (one statement, like the page itself). */
-    async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined; skus?: readonly string[] }): Promise<Outcome<ProductPage>> {
+    async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined; skus?: readonly string[]; active?: boolean | undefined }): Promise<Outcome<ProductPage>> {
       const after = cursorKey(q.cursor); // the last SKU of the previous page
       if (!after.ok) return after;
       const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
-      const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search, skus: q.skus ?? null });
+      const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search, skus: q.skus ?? null, active: q.active ?? null });
       return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.sku) });
     },
 

@@ -5,7 +5,8 @@ import type { CatalogProducts } from './db-types.ts';
 import type { NewProduct } from './domain/product.ts';
 
 const COLUMNS = `id, sku, description, gtin, uom, length_mm AS "lengthMm", width_mm AS "widthMm", height_mm AS "heightMm",
-  weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt"`;
+  weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt",
+  active`;
 
 /** A product as COLUMNS reads it: the table's row under camelCase aliases. */
 type ProductRow = Camelized<Selectable<CatalogProducts>>;
@@ -35,8 +36,8 @@ export async function takenKeys(db: Executor, sku: string, gtin: string | null):
   return rows[0] ?? { sku: false, gtin: false };
 }
 
-export async function productBySku(db: Executor, sku: string): Promise<Product | undefined> {
-  const rows = await db.query<ProductRow>(`SELECT ${COLUMNS} FROM catalog.products WHERE sku = $1`, [sku]);
+export async function productBySku(db: Executor, sku: string, options: { lock?: boolean } = {}): Promise<Product | undefined> {
+  const rows = await db.query<ProductRow>(`SELECT ${COLUMNS} FROM catalog.products WHERE sku = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [sku]);
   const row = rows[0];
   return row === undefined ? undefined : toProduct(row);
 }
@@ -47,9 +48,38 @@ export async function productsBySkus(db: Executor, skus: readonly string[]): Pro
   return rows.map(toProduct);
 }
 
-/** Products in SKU order after `afterSku`, optionally those whose SKU, description or GTIN contains `search`. */
+/** The editable fields of a product (ADR 0045): everything but its SKU, id, creation time and active flag. */
+export type ProductFields = Omit<Product, 'id' | 'sku' | 'createdAt' | 'active'>;
+
+/** Writes a product's editable fields; the caller holds its row lock. */
+export async function updateProduct(db: Executor, sku: string, f: ProductFields): Promise<Product> {
+  const rows = await db.query<ProductRow>(
+    `UPDATE catalog.products SET description = $2, gtin = $3, uom = $4, length_mm = $5, width_mm = $6, height_mm = $7, weight_g = $8,
+       lot_controlled = $9, expiry_controlled = $10
+     WHERE sku = $1 RETURNING ${COLUMNS}`,
+    [sku, f.description, f.gtin, f.uom, f.lengthMm, f.widthMm, f.heightMm, f.weightG, f.lotControlled, f.expiryControlled],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`product ${sku} vanished while locked`);
+  return toProduct(row);
+}
+
+export async function setProductActive(db: Executor, sku: string, active: boolean): Promise<Product> {
+  const rows = await db.query<ProductRow>(`UPDATE catalog.products SET active = $2 WHERE sku = $1 RETURNING ${COLUMNS}`, [sku, active]);
+  const row = rows[0];
+  if (row === undefined) throw new Error(`product ${sku} vanished while locked`);
+  return toProduct(row);
+}
+
+/** Whether another product than `sku` has this GTIN. */
+export async function gtinOwner(db: Executor, gtin: string, sku: string): Promise<string | undefined> {
+  const rows = await db.query<{ sku: string }>(`SELECT sku FROM catalog.products WHERE gtin = $1 AND sku <> $2`, [gtin, sku]);
+  return rows[0]?.sku;
+}
+
+/** Products in SKU order after `afterSku`, optionally those whose SKU, description or GTIN contains `search`, or of one `active` state. */
 export async function listProducts(
-  db: Executor, q: { limit: number; afterSku: string | null; search: string | null; skus?: readonly string[] | null },
+  db: Executor, q: { limit: number; afterSku: string | null; search: string | null; skus?: readonly string[] | null; active?: boolean | null },
 ): Promise<Product[]> {
   // LIKE wildcards in the search text are matched literally.
   const pattern = q.search === null ? null : `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -58,8 +88,9 @@ export async function listProducts(
      WHERE ($1::text IS NULL OR sku > $1)
        AND ($2::text IS NULL OR sku ILIKE $2 OR description ILIKE $2 OR gtin LIKE $2)
        AND ($4::text[] IS NULL OR sku = ANY($4))
+       AND ($5::boolean IS NULL OR active = $5)
      ORDER BY sku LIMIT $3`,
-    [q.afterSku, pattern, q.limit, q.skus ?? null],
+    [q.afterSku, pattern, q.limit, q.skus ?? null, q.active ?? null],
   );
   return rows.map(toProduct);
 }

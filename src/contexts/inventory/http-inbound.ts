@@ -61,7 +61,7 @@ const ReceiptResultSchema = Type.Object({
 }, { description: 'The receipt, the balance it left at the receiving location, and the putaway request it made' });
 
 /** The codes every receipt may answer (one `problems()` call per route: its statuses are merged there, not by spreading). */
-const RECEIPT_CODES = ['VALIDATION_FAILED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
+const RECEIPT_CODES = ['VALIDATION_FAILED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
   'NO_RECEIVING_LOCATION'] as const;
 
 const scanFields = {
@@ -100,7 +100,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),
-      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
+      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.createAsn({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

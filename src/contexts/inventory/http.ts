@@ -95,7 +95,7 @@ export async function inventoryRoutes(
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.receivingDock, quantity: 20 }] }),
-      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({
     ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),

@@ -50,6 +50,7 @@ export interface LocationMasterLocations {
 }
 
 export interface LocationMasterSites {
+  active: Generated<boolean>;
   code: string;
   created_at: Generated<Date>;
   id: string;

@@ -19,7 +19,10 @@ const LocationStatusSchema = Type.Unsafe<LocationStatus>({ type: 'string', enum:
 const Metres = (description: string) => Type.Number({ minimum: -MAX_COORDINATE, maximum: MAX_COORDINATE, description });
 const Index = Type.Integer({ minimum: 0, maximum: MAX_INDEX });
 
-const SiteSchema = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+const SiteSchema = Type.Object({
+  id: Type.String(), code: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }),
+  active: Type.Boolean({ description: 'False once deactivated: new orders, locations and layouts for it are refused (422 SITE_INACTIVE)' }),
+});
 const LocationSchema = Type.Object({
   id: Type.String(), siteId: Type.String(), code: Type.String(), type: LocationTypeSchema, zone: Nullable(Type.String()),
   aisle: Nullable(Type.Integer()), bay: Nullable(Type.Integer()), level: Nullable(Type.Integer()),
@@ -116,9 +119,43 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
       config: { roles: CAN.read },
       schema: {
         operationId: 'listSites', tags, summary: 'Sites in code order', description: 'Every site, paged by `limit` and `cursor`.',
-        querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: Page(SiteSchema) },
+        querystring: Type.Object({
+          ...Paging, active: Type.Optional(Type.Boolean({ description: 'Only active (true) or deactivated (false) sites (default: both)' })),
+        }, { additionalProperties: false }),
+        response: { 200: Page(SiteSchema) },
       },
     }, async (req) => unwrap(await service.listSites(req.query)));
+
+    app.patch('/sites/:id', {
+      config: { roles: CAN.masterData },
+      schema: {
+        operationId: 'updateSite', tags, summary: 'Rename a site',
+        description: 'A site by id or code gets a new name and is announced with location-master.site.updated.v1 (ADR 0045); its code is its '
+          + 'key and never changes. 404 NOT_FOUND for an unknown site. A name equal to the current one answers the site and announces nothing.',
+        params: Type.Object({ id: SiteRefParam(EXAMPLES.newSite) }, { additionalProperties: false }),
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, {
+          additionalProperties: false, minProperties: 1, examples: [{ name: 'Second distribution centre (north)' }],
+        }),
+        response: { 200: SiteSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+      },
+    }, async (req) => unwrap(await service.updateSite(req.params.id, req.body, requestMeta(req))));
+
+    for (const t of [
+      { path: 'deactivate', operationId: 'deactivateSite', active: false, summary: 'Deactivate a site (no new orders, locations or layout)' },
+      { path: 'reactivate', operationId: 'reactivateSite', active: true, summary: 'Reactivate a deactivated site' },
+    ] as const) {
+      app.post(`/sites/:id/${t.path}`, {
+        config: { roles: CAN.masterData, idempotent: true },
+        schema: {
+          operationId: t.operationId, tags, summary: t.summary,
+          description: 'ADR 0045: a deactivated site refuses new orders (every intake channel), new locations, a layout and location imports '
+            + 'with 422 SITE_INACTIVE; open orders, stock and tasks there still complete. A site already in that state is answered unchanged '
+            + '(no event). 404 NOT_FOUND for an unknown site.',
+          params: Type.Object({ id: SiteRefParam(EXAMPLES.newSite) }, { additionalProperties: false }),
+          response: { 200: SiteSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+        },
+      }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.setSiteActive(req.params.id, t.active, requestMeta(req)))));
+    }
 
     app.get('/sites/:id', {
       config: { roles: CAN.read },
@@ -133,7 +170,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
       schema: {
         operationId: 'createLocation', tags, summary: 'Create one location in a site',
         description: 'A location with a code unique in its site (409 DUPLICATE when taken) and coordinates in metres, which picking '
-          + 'routes use. 404 NOT_FOUND for an unknown site.',
+          + 'routes use. 404 NOT_FOUND for an unknown site, 422 SITE_INACTIVE for a deactivated one.',
         params: SiteIdParams,
         body: Type.Object({
           code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Unique in the site, e.g. DC1-A-01-02-1' }),
@@ -148,7 +185,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
           pickSequence: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 2_000_000_000 }))),
           status: Type.Optional(LocationStatusSchema),
         }, { additionalProperties: false, examples: [{ code: 'DEMO-QC-01', type: 'QUARANTINE', zone: 'QC', x: 2, y: 40 }] }),
-        response: { 201: LocationSchema, ...problems('NOT_FOUND', 'DUPLICATE', 'UNPROCESSABLE') },
+        response: { 201: LocationSchema, ...problems('NOT_FOUND', 'DUPLICATE', 'SITE_INACTIVE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => {
       const b = req.body;
@@ -180,7 +217,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         description: 'Once per site (409 DUPLICATE when the site has a layout or locations whose codes it would take; the demo site has one: '
           + 'the example generates one for site DC2, which the POST /sites example creates). 404 NOT_FOUND for an unknown site.',
         params: Type.Object({ siteId: SiteRefParam(EXAMPLES.newSite) }, { additionalProperties: false }), body: LayoutBody,
-        response: { 201: LayoutResponse, ...problems('NOT_FOUND', 'DUPLICATE', 'UNPROCESSABLE') },
+        response: { 201: LayoutResponse, ...problems('NOT_FOUND', 'DUPLICATE', 'SITE_INACTIVE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.generateLayout(req.params.siteId, req.body, requestMeta(req)))));
 

@@ -4,18 +4,28 @@ import { locationMasterRoutes } from './http.ts';
 import { LOCATION_TTL_S, locationCodeKey, locationMasterService } from './service.ts';
 import { importLocationsHandler } from './use-cases/import-locations.ts';
 
+/** How long a cached site may be served after another process changed it. */
+const SITE_TTL_MS = 5_000;
+
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
 export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
-  const service = locationMasterService(deps);
-  // Sites are never renamed or deleted, so a found site is cached: POST /tasks/next resolves its site on every claim.
-  const sites = new Map<string, Site>();
+  // A found site is cached (POST /tasks/next resolves its site on every claim): its id and code never change, but its
+  // name and active flag may (ADR 0045). A change made here drops it at once; one made by another process running
+  // location-master is seen within SITE_TTL_MS.
+  const sites = new Map<string, { site: Site; at: number }>();
+  const forget = (site: Site): void => {
+    sites.delete(site.id);
+    sites.delete(site.code);
+  };
+  const service = locationMasterService(deps, forget);
   const getSite = async (idOrCode: string): Promise<Site | undefined> => {
     const cached = sites.get(idOrCode);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && Date.now() - cached.at < SITE_TTL_MS) return cached.site;
     const site = await service.findSite(idOrCode);
     if (site !== undefined && sites.size < 10_000) {
-      sites.set(site.id, site);
-      sites.set(site.code, site);
+      const entry = { site, at: Date.now() };
+      sites.set(site.id, entry);
+      sites.set(site.code, entry);
     }
     return site;
   };

@@ -223,3 +223,44 @@ describe('layout generation', () => {
     expect(await locationCount(siteId)).toBe(0);
   });
 });
+
+describe('site maintenance (ADR 0045)', () => {
+  it('renames a site by code or id with site.updated; a blank name or an empty body changes nothing', async () => {
+    const id = await newSite('REN');
+    const res = await t.request('PATCH', '/api/v1/sites/REN', { body: { name: 'Renamed' }, role: 'integration' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, code: 'REN', name: 'Renamed', active: true });
+    expect(await eventCount('location-master.site.updated.v1')).toBe(1);
+    expect((await t.request('PATCH', `/api/v1/sites/${id}`, { body: { name: 'Renamed' } })).status).toBe(200);
+    expect(await eventCount('location-master.site.updated.v1')).toBe(1);
+    expect((await t.request('PATCH', '/api/v1/sites/REN', { body: { name: '   ' } })).body.code).toBe('UNPROCESSABLE');
+    expect((await t.request('PATCH', '/api/v1/sites/REN', { body: {} })).body.code).toBe('VALIDATION_FAILED');
+    expect((await t.get('/api/v1/sites/REN')).body.name).toBe('Renamed');
+    // The contract API's cached copy follows at once in this process.
+    expect((await api.getSite('REN'))?.name).toBe('Renamed');
+  });
+
+  it('a deactivated site takes no location, layout or location import (SITE_INACTIVE, nothing written); reactivated, it does', async () => {
+    const id = await newSite('OFF');
+    expect((await api.getSite('OFF'))?.active).toBe(true);
+    const off = await t.post('/api/v1/sites/OFF/deactivate', undefined, 'manager');
+    expect(off.body).toMatchObject({ id, active: false });
+    expect((await api.getSite(id))?.active).toBe(false);
+    expect((await t.post('/api/v1/sites/OFF/deactivate')).status).toBe(200);
+    expect(await eventCount('location-master.site.deactivated.v1')).toBe(1);
+    const location = await t.post('/api/v1/sites/OFF/locations', newLocation({ code: 'OFF-1' }));
+    expect(location.status).toBe(422);
+    expect(location.body.code).toBe('SITE_INACTIVE');
+    const layout = await t.post(`/api/v1/sites/${id}/layout`, { aisles: 1, bays: 2, levels: 1 });
+    expect(layout.body.code).toBe('SITE_INACTIVE');
+    const csv = 'code,type,zone,aisle,bay,level,x,y,z,pickSequence,status\nOFF-2,STORAGE,A,,,,1,1,0,,ACTIVE\n';
+    const imported = await t.request('POST', '/api/v1/imports/locations?site=OFF', { body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.body.code).toBe('SITE_INACTIVE');
+    expect(await locationCount(id)).toBe(0);
+    expect((await t.get('/api/v1/sites?active=false')).body.items.map((s: { code: string }) => s.code)).toEqual(['OFF']);
+    expect((await t.post('/api/v1/sites/OFF/reactivate')).body.active).toBe(true);
+    expect(await eventCount('location-master.site.reactivated.v1')).toBe(1);
+    expect((await t.post('/api/v1/sites/OFF/locations', newLocation({ code: 'OFF-1' }))).status).toBe(201);
+    expect((await t.post('/api/v1/sites/NOPE/deactivate')).status).toBe(404);
+  });
+});

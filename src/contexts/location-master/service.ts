@@ -1,9 +1,9 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import {
-  LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
+  activeSite, LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
   type LocationCreated, type LocationStatus,
-  type LocationStatusChanged, type LocationType, type Site, type SiteCreated,
+  type LocationStatusChanged, type LocationType, type Site, type SiteActiveChanged, type SiteCreated, type SiteUpdated,
 } from '../../contracts/location-master.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -41,7 +41,8 @@ export const locationCodeKey = (siteId: string, code: string): string => `locati
 /** How long a cached location may live if an invalidation is ever missed. */
 export const LOCATION_TTL_S = 60;
 
-export function locationMasterService(deps: PlatformDeps) {
+/** `onSiteChanged` hears of a site whose name or active flag changed once it is committed (the API's site cache forgets it). */
+export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: Site) => void = () => undefined) {
   const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
   return {
     async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
@@ -61,22 +62,63 @@ export function locationMasterService(deps: PlatformDeps) {
       return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
     },
 
-    async listSites(q: { limit: number; cursor?: string | undefined }): Promise<Outcome<Page<Site>>> {
+    async listSites(q: { limit: number; cursor?: string | undefined; active?: boolean | undefined }): Promise<Outcome<Page<Site>>> {
       const after = cursorKey(q.cursor);
       if (!after.ok) return after;
-      return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value }), q.limit));
+      return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value, active: q.active ?? null }), q.limit));
+    },
+
+    /**
+     * Changes a site's name (ADR 0045; its code is its key and never changes) with `location-master.site.updated.v1`.
+     * A name equal to the current one answers the site and announces nothing.
+     */
+    async updateSite(idOrCode: string, patch: { name?: string }, meta: EventMeta): Promise<Outcome<Site>> {
+      if (patch.name !== undefined && (patch.name.trim() === '' || patch.name.length > 200)) {
+        return reject('UNPROCESSABLE', 'The site is not valid', [{ field: '/name', message: 'must be 1–200 characters and not blank' }]);
+      }
+      return deps.db.tx(async (tx): Promise<Outcome<Site>> => {
+        const current = await store.siteByIdOrCode(tx, idOrCode, { lock: true });
+        if (current === undefined) return reject('NOT_FOUND', `No site ${idOrCode}`);
+        const name = patch.name?.trim();
+        if (name === undefined || name === current.name) return ok(current);
+        const site = await store.updateSite(tx, current.id, { name });
+        const data: SiteUpdated = site;
+        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.siteUpdated, subject: site.id, siteId: site.id, data }], meta);
+        tx.afterCommit(() => onSiteChanged(site));
+        return ok(site);
+      });
+    },
+
+    /**
+     * Deactivates or reactivates a site (ADR 0045) with `location-master.site.deactivated.v1` / `reactivated.v1`. A site
+     * already so is answered unchanged, without an event.
+     */
+    async setSiteActive(idOrCode: string, active: boolean, meta: EventMeta): Promise<Outcome<Site>> {
+      return deps.db.tx(async (tx): Promise<Outcome<Site>> => {
+        const current = await store.siteByIdOrCode(tx, idOrCode, { lock: true });
+        if (current === undefined) return reject('NOT_FOUND', `No site ${idOrCode}`);
+        if (current.active === active) return ok(current);
+        const site = await store.updateSite(tx, current.id, { active });
+        const data: SiteActiveChanged = { siteId: site.id, code: site.code };
+        const type = active ? LocationMasterEvents.siteReactivated : LocationMasterEvents.siteDeactivated;
+        await deps.bus.append(tx, 'location-master', [{ type, subject: site.id, siteId: site.id, data }], meta);
+        tx.afterCommit(() => onSiteChanged(site));
+        return ok(site);
+      });
     },
 
     async createLocation(site: string, input: NewLocation, meta: EventMeta): Promise<Outcome<Location>> {
       const errors = validateNewLocation(input);
       if (errors.length > 0) return reject('UNPROCESSABLE', 'The location is not valid', errors);
       return deps.db.tx(async (tx): Promise<Outcome<Location>> => {
-        const siteId = (await store.siteByIdOrCode(tx, site))?.id;
-        if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
-        const [location] = await store.insertLocations(tx, siteId, 'MANUAL', [{ id: deps.ids.next('loc'), ...input }], deps.clock.now());
+        const found = await store.siteByIdOrCode(tx, site, { lock: 'share' });
+        if (found === undefined) return reject('NOT_FOUND', `No site ${site}`);
+        const siteId = activeSite(found, '/siteId');
+        if (!siteId.ok) return siteId;
+        const [location] = await store.insertLocations(tx, found.id, 'MANUAL', [{ id: deps.ids.next('loc'), ...input }], deps.clock.now());
         if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
         const data: LocationCreated = location;
-        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId, data }], meta);
+        await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId: found.id, data }], meta);
         return ok(location);
       });
     },
@@ -91,8 +133,10 @@ export function locationMasterService(deps: PlatformDeps) {
       if (!params.ok) return params;
       try {
         return await deps.db.tx(async (tx): Promise<Outcome<LayoutSummary>> => {
-          const site = await store.siteByIdOrCode(tx, siteIdOrCode);
+          const site = await store.siteByIdOrCode(tx, siteIdOrCode, { lock: 'share' });
           if (site === undefined) return reject('NOT_FOUND', `No site ${siteIdOrCode}`);
+          const active = activeSite(site, '/siteId');
+          if (!active.ok) return active;
           const siteId = site.id;
           const planned = generateLayout(site.code, params.value);
           if (!(await store.claimLayout(tx, siteId, params.value, planned.length))) {

@@ -4,7 +4,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
 import type { LocationMasterLocations, LocationMasterSites } from './db-types.ts';
 
-const SITE_COLUMNS = `id, code, name, created_at AS "createdAt"`;
+const SITE_COLUMNS = `id, code, name, created_at AS "createdAt", active`;
 const LOCATION_COLUMNS = `id, site_id AS "siteId", code, type, zone, aisle, bay, level, x, y, z, pick_sequence AS "pickSequence", status`;
 
 type SiteRow = Camelized<Selectable<LocationMasterSites>>;
@@ -28,22 +28,35 @@ export async function insertSite(db: Executor, site: { id: string; code: string;
 }
 
 /** A site by its id or its code (`DEMO`): every API that takes a site takes either. */
-export async function siteByIdOrCode(db: Executor, idOrCode: string, options: { lock?: boolean } = {}): Promise<Site | undefined> {
-  // An id (`sit_…`, longer than any code) wins should a code ever look like one.
+export async function siteByIdOrCode(db: Executor, idOrCode: string, options: { lock?: boolean | 'share' } = {}): Promise<Site | undefined> {
+  // An id (`sit_…`, longer than any code) wins should a code ever look like one. What adds to a site takes a share lock,
+  // so a deactivation (which locks for update) waits for it and none is added once the site is deactivated (ADR 0045).
+  const lock = options.lock === 'share' ? ' FOR SHARE' : options.lock === true ? ' FOR UPDATE' : '';
   const rows = await db.query<SiteRow>(
-    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE id = $1 OR code = $1 ORDER BY id = $1 DESC LIMIT 1${options.lock === true ? ' FOR UPDATE' : ''}`,
+    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE id = $1 OR code = $1 ORDER BY id = $1 DESC LIMIT 1${lock}`,
     [idOrCode],
   );
   const row = rows[0];
   return row === undefined ? undefined : toSite(row);
 }
 
-export async function listSites(db: Executor, q: { limit: number; afterCode: string | null }): Promise<Site[]> {
+export async function listSites(db: Executor, q: { limit: number; afterCode: string | null; active?: boolean | null }): Promise<Site[]> {
   const rows = await db.query<SiteRow>(
-    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE ($1::text IS NULL OR code > $1) ORDER BY code LIMIT $2`,
-    [q.afterCode, q.limit],
+    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE ($1::text IS NULL OR code > $1) AND ($3::boolean IS NULL OR active = $3) ORDER BY code LIMIT $2`,
+    [q.afterCode, q.limit, q.active ?? null],
   );
   return rows.map(toSite);
+}
+
+/** Writes a site's editable fields (its name, ADR 0045) or its active flag; the caller holds its row lock. */
+export async function updateSite(db: Executor, id: string, f: { name?: string; active?: boolean }): Promise<Site> {
+  const rows = await db.query<SiteRow>(
+    `UPDATE location_master.sites SET name = COALESCE($2, name), active = COALESCE($3, active) WHERE id = $1 RETURNING ${SITE_COLUMNS}`,
+    [id, f.name ?? null, f.active ?? null],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`site ${id} vanished while locked`);
+  return toSite(row);
 }
 
 /**

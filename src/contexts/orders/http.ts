@@ -114,13 +114,13 @@ export function orderRoutes(
       schema: {
         operationId: 'createOrder', tags, summary: 'Receive an order',
         description: 'Idempotent on externalId and on Idempotency-Key: 201 with the new order; 200 with the order when the same order already '
-          + 'existed; 409 ORDER_CONFLICT when another order has that externalId. 422 UNKNOWN_SITE, UNKNOWN_SKU (naming each bad line) or '
-          + 'UNKNOWN_CARRIER. Inventory allocates it within milliseconds (status ALLOCATED, or BACKORDERED until stock arrives). The example '
+          + 'existed; 409 ORDER_CONFLICT when another order has that externalId. 422 UNKNOWN_SITE, SITE_INACTIVE, UNKNOWN_SKU or PRODUCT_INACTIVE '
+          + '(naming each bad line; ADR 0045) or UNKNOWN_CARRIER. Inventory allocates it within milliseconds (status ALLOCATED, or BACKORDERED until stock arrives). The example '
           + 'orders the product the POST /products example creates, received and moved to a pick face by the inventory examples.',
         body: CreateOrderBody,
         response: {
           200: { ...OrderSchema, description: 'The same order existed already' }, 201: { ...OrderSchema, description: 'The order was received' },
-          ...problems('ORDER_CONFLICT', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_CARRIER', 'UNPROCESSABLE'),
+          ...problems('ORDER_CONFLICT', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_CARRIER', 'UNPROCESSABLE'),
         },
       },
     }, async (req, reply) => {

@@ -1,8 +1,8 @@
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import type { CatalogApi } from '../../contracts/catalog.ts';
+import { inactiveSkuErrors, type CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
-import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { activeSite, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
@@ -69,9 +69,14 @@ export function orderService(
     const existing = await orderIdByExternalId(deps.db, input.externalId);
     if (existing !== undefined) return foundAgain(existing, input);
 
+    // A deactivated site or product takes no new order (ADR 0045); the repeat of one received before is answered above.
+    const siteActive = activeSite(site);
+    if (!siteActive.ok) return siteActive;
     const products = await catalog.getBySkus(input.lines.map((l) => l.sku));
     const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
     if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
+    const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
+    if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
 
     const { id, created } = await deps.db.tx(async (tx) => {
       const orderId = deps.ids.next('ord');

@@ -24,6 +24,7 @@ export type JsonPrimitive = boolean | number | string | null;
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export interface PackShipCartons {
+  active: Generated<boolean>;
   code: string;
   cost: number;
   created_at: Generated<Date>;

@@ -17,6 +17,7 @@ const NullableString = Nullable(Type.String());
 const CartonSchema = Type.Object({
   code: Type.String(), description: Type.String(), innerLengthMm: Type.Integer(), innerWidthMm: Type.Integer(), innerHeightMm: Type.Integer(),
   maxWeightG: Type.Integer(), tareG: Type.Integer(), cost: Type.Number(),
+  active: Type.Boolean({ description: 'False once deactivated: never suggested, and 422 CARTON_INACTIVE when a packer names it' }),
 });
 const PackageLineSchema = Type.Object({ lineId: Type.String({ description: 'The order line' }), sku: Type.String(), quantity: Type.Integer() });
 const PackageSchema = Type.Object({
@@ -91,9 +92,52 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.read },
     schema: {
       operationId: 'listCartons', tags, summary: 'The carton catalogue, smallest first',
-      description: 'The cartons packing chooses from (the 3D packer takes the cheapest that fits).', response: { 200: Page(CartonSchema) },
+      description: 'The cartons packing chooses from (the 3D packer takes the cheapest active one that fits). `active=true|false` keeps active '
+        + 'or deactivated cartons only (default: both).',
+      querystring: Type.Object({
+        active: Type.Optional(Type.Boolean({ description: 'Only active (true) or deactivated (false) cartons' })),
+      }, { additionalProperties: false }),
+      response: { 200: Page(CartonSchema) },
     },
-  }, async () => ({ items: await packShip.cartons(), nextCursor: null }));
+  }, async (req) => ({ items: await packShip.cartons({ active: req.query.active }), nextCursor: null }));
+
+  const CartonParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32, description: 'The carton\'s code', examples: ['XL-BOX'] }) }, { additionalProperties: false });
+  app.patch('/cartons/:code', {
+    config: { roles: CAN.plan },
+    schema: {
+      operationId: 'updateCarton', tags, summary: 'Change a carton',
+      description: 'Changes the fields given (at least one; the code never changes) and announces the carton with pack-ship.carton.updated.v1 '
+        + '(ADR 0045). Packages already in it keep their weights. 404 NOT_FOUND for an unknown code. A patch that changes nothing announces nothing.',
+      params: CartonParams,
+      body: Type.Object({
+        description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        innerLengthMm: Type.Optional(Mm),
+        innerWidthMm: Type.Optional(Mm),
+        innerHeightMm: Type.Optional(Mm),
+        maxWeightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+        tareG: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+        cost: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+      }, { additionalProperties: false, minProperties: 1, examples: [{ cost: 2.2, description: 'Extra large box (recycled board)' }] }),
+      response: { 200: CartonSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+    },
+  }, async (req) => unwrap(await packShip.updateCarton(req.params.code, req.body, requestMeta(req))));
+
+  for (const t of [
+    { path: 'deactivate', operationId: 'deactivateCarton', active: false, summary: 'Deactivate a carton (never suggested nor accepted when packing)' },
+    { path: 'reactivate', operationId: 'reactivateCarton', active: true, summary: 'Reactivate a deactivated carton' },
+  ] as const) {
+    app.post(`/cartons/:code/${t.path}`, {
+      config: { roles: CAN.plan, idempotent: true },
+      schema: {
+        operationId: t.operationId, tags, summary: t.summary,
+        description: 'ADR 0045: cartonization never suggests a deactivated carton and packing refuses one named with 422 CARTON_INACTIVE; '
+          + 'packages already in it are weighed, sealed and shipped as usual. A carton already in that state is answered unchanged (no event). '
+          + '404 NOT_FOUND for an unknown code.',
+        params: CartonParams,
+        response: { 200: CartonSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+      },
+    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.setCartonActive(req.params.code, t.active, requestMeta(req)))));
+  }
 
   app.post('/cartons', {
     config: { roles: CAN.plan, idempotent: true },
@@ -135,7 +179,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
-      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
 
@@ -259,7 +303,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
         toteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
-      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.openCarton(req.body, requestMeta(req)))));
 

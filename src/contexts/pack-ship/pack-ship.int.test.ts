@@ -54,7 +54,7 @@ describe('pack & ship', () => {
     expect((await t.post('/api/v1/cartons', carton, 'operator')).status).toBe(403);
     const created = await t.post('/api/v1/cartons', carton, 'manager');
     expect(created.status).toBe(201);
-    expect(created.body).toEqual(carton);
+    expect(created.body).toEqual({ ...carton, active: true });
     const dup = await t.post('/api/v1/cartons', carton, 'manager');
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('DUPLICATE');
@@ -342,5 +342,24 @@ describe('pack & ship', () => {
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_1' }, 'viewer')).status).toBe(403);
     expect((await t.post('/api/v1/shipments/shp_x/dispatch', undefined, 'viewer')).status).toBe(403);
     expect((await t.get('/api/v1/cartons', null)).status).toBe(401);
+  });
+});
+
+describe('carton maintenance (ADR 0045)', () => {
+  it('patches a carton with carton.updated, deactivates it out of the chooser and back', async () => {
+    expect((await t.post('/api/v1/cartons', { code: 'MAINT', description: 'Maintained', innerLengthMm: 100, innerWidthMm: 100, innerHeightMm: 100, maxWeightG: 1000, tareG: 10, cost: 0.1 })).status).toBe(201);
+    const res = await t.request('PATCH', '/api/v1/cartons/MAINT', { body: { tareG: 12, description: 'Maintained box' }, role: 'manager' });
+    expect(res.body).toMatchObject({ code: 'MAINT', tareG: 12, description: 'Maintained box', innerLengthMm: 100, active: true });
+    const events = await t.app.db.query<{ envelope: { data: unknown } }>(`SELECT envelope FROM platform.events WHERE type = 'pack-ship.carton.updated.v1' AND subject = 'MAINT'`);
+    expect(events.map((e) => e.envelope.data)).toEqual([res.body]);
+    expect((await t.request('PATCH', '/api/v1/cartons/MAINT', { body: { innerLengthMm: 0 } })).status).toBe(400);
+
+    expect((await t.post('/api/v1/cartons/MAINT/deactivate', undefined, 'manager')).body.active).toBe(false);
+    expect((await t.get('/api/v1/cartons?active=true')).body.items.map((c: { code: string }) => c.code)).not.toContain('MAINT');
+    expect((await t.get('/api/v1/cartons?active=false')).body.items).toEqual([expect.objectContaining({ code: 'MAINT', active: false })]);
+    expect((await t.post('/api/v1/cartons/MAINT/deactivate', undefined, 'integration')).status).toBe(403);
+    expect((await t.post('/api/v1/cartons/MAINT/reactivate')).body.active).toBe(true);
+    const kinds = await t.app.db.query<{ type: string }>(`SELECT type FROM platform.events WHERE subject = 'MAINT' ORDER BY seq`);
+    expect(kinds.map((k) => k.type)).toEqual(['pack-ship.carton.updated.v1', 'pack-ship.carton.deactivated.v1', 'pack-ship.carton.reactivated.v1']);
   });
 });

@@ -6,7 +6,7 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type ShipmentDispatched, type ShipmentTracked, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
@@ -24,7 +24,13 @@ import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABL
 import { qualityHoldRefusal } from './quality-holds.ts';
 import { cheapestMeetingPromise } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
-import { packStore, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings } from './store.ts';
+import {
+  packStore, type CartonFields, type CartonRecord, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings,
+} from './store.ts';
+
+/** CARTON_INACTIVE for a deactivated carton a packer names or is suggested (ADR 0045), else undefined. */
+const inactiveCarton = (c: CartonRecord): Outcome<never> | undefined => (c.active ? undefined
+  : reject('CARTON_INACTIVE', `Carton ${c.code} is deactivated: choose another or reactivate it (POST /cartons/${c.code}/reactivate)`, [{ field: '/cartonCode', message: 'the carton is deactivated' }]));
 
 export interface PackShipOptions {
   readonly catalog: CatalogApi;
@@ -275,7 +281,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
     const open = await openUnits(deps.db, orderId);
     if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${orderId} has no picked units left to pack`);
-    const suggestion = suggestCartons(itemsOf(open, await productsOf(orderId)), await packStore.cartons(deps.db));
+    const suggestion = suggestCartons(itemsOf(open, await productsOf(orderId)), await packStore.cartons(deps.db, { active: true }));
     if (!suggestion.ok) return reject('NO_CARTON_FITS', `The units of order ${orderId} cannot be packed: ${suggestion.message}`);
     const skuOf = new Map(open.map((l) => [l.lineId, l.sku]));
     return ok({
@@ -347,11 +353,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const cartons = await packStore.cartons(tx);
         let carton: Carton | undefined;
         if (input.cartonCode !== undefined) {
-          carton = cartons.find((c) => c.code === input.cartonCode);
-          if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${input.cartonCode}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
+          const named = cartons.find((c) => c.code === input.cartonCode);
+          if (named === undefined) return reject('UNPROCESSABLE', `No carton ${input.cartonCode}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
+          const inactive = inactiveCarton(named);
+          if (inactive !== undefined) return inactive;
+          carton = named;
         }
         const items = itemsOf(toPack, products);
-        carton ??= chooser.choose(items, cartons);
+        // A deactivated carton is never chosen (ADR 0045).
+        carton ??= chooser.choose(items, cartons.filter((c) => c.active));
         if (carton === undefined) {
           return reject('NO_CARTON_FITS', `No single carton holds the ${items.reduce((n, i) => n + i.quantity, 0)} units of order ${order.orderId}: `
             + `GET /api/v1/packages/suggestion?orderId=${order.orderId} shows how to split them; pack each package with \`units\``);
@@ -666,12 +676,42 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
     suggest: suggestFor,
 
-    async createCarton(c: Carton): Promise<Outcome<Carton>> {
+    async createCarton(c: Carton): Promise<Outcome<CartonRecord>> {
       const created = await packStore.insertCarton(deps.db, c);
       return created === undefined ? reject('DUPLICATE', `Carton ${c.code} exists`, [{ field: '/code', message: 'is already used' }]) : ok(created);
     },
 
-    cartons: () => packStore.cartons(deps.db),
+    /**
+     * Changes a carton's fields (ADR 0045; its code is its key) with `pack-ship.carton.updated.v1`. Packages already in
+     * it keep their weights; the new tare and size count from the next package. A patch that changes nothing announces nothing.
+     */
+    async updateCarton(code: string, patch: Partial<CartonFields>, meta: EventMeta): Promise<Outcome<CartonRecord>> {
+      return deps.db.tx(async (tx): Promise<Outcome<CartonRecord>> => {
+        const current = await packStore.cartonForUpdate(tx, code);
+        if (current === undefined) return reject('NOT_FOUND', `No carton ${code}`);
+        const next = { ...current, ...patch };
+        if ((Object.keys(patch) as (keyof CartonFields)[]).every((k) => next[k] === current[k])) return ok(current);
+        const carton = await packStore.updateCarton(tx, code, next);
+        const data: CartonUpdated = carton;
+        await deps.bus.append(tx, 'pack-ship', [{ type: PackShipEvents.cartonUpdated, subject: code, data }], meta);
+        return ok(carton);
+      });
+    },
+
+    /** Deactivates or reactivates a carton (ADR 0045); one already so is answered unchanged, without an event. */
+    async setCartonActive(code: string, active: boolean, meta: EventMeta): Promise<Outcome<CartonRecord>> {
+      return deps.db.tx(async (tx): Promise<Outcome<CartonRecord>> => {
+        const current = await packStore.cartonForUpdate(tx, code);
+        if (current === undefined) return reject('NOT_FOUND', `No carton ${code}`);
+        if (current.active === active) return ok(current);
+        const carton = await packStore.updateCarton(tx, code, { ...current, active });
+        const data: CartonActiveChanged = { code };
+        await deps.bus.append(tx, 'pack-ship', [{ type: active ? PackShipEvents.cartonReactivated : PackShipEvents.cartonDeactivated, subject: code, data }], meta);
+        return ok(carton);
+      });
+    },
+
+    cartons: (q: { active?: boolean | undefined } = {}) => packStore.cartons(deps.db, q),
     async getPackage(id: string): Promise<Package | undefined> {
       return (await packStore.packages(deps.db, { id }))[0];
     },
@@ -722,6 +762,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const code = input.cartonCode ?? suggestion?.value?.packages[0]?.cartonCode;
         const carton = cartons.find((c) => c.code === code);
         if (carton === undefined) return reject('UNPROCESSABLE', `No carton ${code ?? ''}`, [{ field: '/cartonCode', message: 'is not a known carton' }]);
+        const inactive = inactiveCarton(carton);
+        if (inactive !== undefined) return inactive;
         const now = deps.clock.now().toISOString();
         const pkg = {
           id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code, weightG: carton.tareG, status: 'OPEN' as const,

@@ -108,13 +108,18 @@ const toShipment = (r: ShipmentRow, packageIds: readonly string[]): Shipment => 
   voidedAt: iso(r.voided_at), deliveredAt: iso(r.delivered_at),
 });
 
-const CARTON_COLUMN_NAMES = ['code', 'description', 'inner_length_mm', 'inner_width_mm', 'inner_height_mm', 'max_weight_g', 'tare_g', 'cost'] as const;
+const CARTON_COLUMN_NAMES = ['code', 'description', 'inner_length_mm', 'inner_width_mm', 'inner_height_mm', 'max_weight_g', 'tare_g', 'cost', 'active'] as const;
 const CARTON_COLUMNS = columnList(CARTON_COLUMN_NAMES);
 type CartonRow = Pick<Selectable<PackShipCartons>, (typeof CARTON_COLUMN_NAMES)[number]>;
-const toCarton = (r: CartonRow): Carton => ({
+const toCarton = (r: CartonRow): CartonRecord => ({
   code: r.code, description: r.description, innerLengthMm: r.inner_length_mm, innerWidthMm: r.inner_width_mm,
-  innerHeightMm: r.inner_height_mm, maxWeightG: r.max_weight_g, tareG: r.tare_g, cost: Number(r.cost),
+  innerHeightMm: r.inner_height_mm, maxWeightG: r.max_weight_g, tareG: r.tare_g, cost: Number(r.cost), active: r.active,
 });
+
+/** A carton of the catalogue with its active flag (ADR 0045); the chooser sees only active ones. */
+export type CartonRecord = Carton & { readonly active: boolean };
+/** The fields of a carton a PATCH may change: all but its code (its key). */
+export type CartonFields = Omit<Carton, 'code'>;
 
 const PACKAGE_COLUMN_NAMES = [
   'id', 'order_id', 'site_id', 'carton_code', 'weight_g', 'status', 'shipment_id', 'created_at', 'packed_at', 'sscc', 'expected_weight_g', 'weighed_g', 'tote_id',
@@ -265,12 +270,34 @@ export const packStore = {
   },
 
   // --- cartons -----------------------------------------------------------------------------------------------
-  async cartons(db: Executor): Promise<Carton[]> {
-    const rows = await db.query<CartonRow>(`SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons ORDER BY inner_length_mm * inner_width_mm * inner_height_mm, code`);
+  /** The catalogue smallest first; `active` keeps active (true) or deactivated (false) cartons only. */
+  async cartons(db: Executor, q: { active?: boolean | undefined } = {}): Promise<CartonRecord[]> {
+    const rows = await db.query<CartonRow>(
+      `SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons WHERE ($1::boolean IS NULL OR active = $1)
+       ORDER BY inner_length_mm * inner_width_mm * inner_height_mm, code`,
+      [q.active ?? null],
+    );
     return rows.map(toCarton);
   },
 
-  async insertCarton(db: Executor, c: Carton): Promise<Carton | undefined> {
+  async cartonForUpdate(db: Executor, code: string): Promise<CartonRecord | undefined> {
+    const rows = await db.query<CartonRow>(`SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons WHERE code = $1 FOR UPDATE`, [code]);
+    return rows[0] === undefined ? undefined : toCarton(rows[0]);
+  },
+
+  /** Writes a carton's editable fields and active flag; the caller holds its row lock. */
+  async updateCarton(db: Executor, code: string, f: CartonFields & { active: boolean }): Promise<CartonRecord> {
+    const rows = await db.query<CartonRow>(
+      `UPDATE pack_ship.cartons SET description = $2, inner_length_mm = $3, inner_width_mm = $4, inner_height_mm = $5, max_weight_g = $6, tare_g = $7,
+         cost = $8, active = $9
+       WHERE code = $1 RETURNING ${CARTON_COLUMNS}`,
+      [code, f.description, f.innerLengthMm, f.innerWidthMm, f.innerHeightMm, f.maxWeightG, f.tareG, f.cost, f.active],
+    );
+    if (rows[0] === undefined) throw new Error(`carton ${code} vanished while locked`);
+    return toCarton(rows[0]);
+  },
+
+  async insertCarton(db: Executor, c: Carton): Promise<CartonRecord | undefined> {
     const rows = await db.query<CartonRow>(
       `INSERT INTO pack_ship.cartons (code, description, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g, cost)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING ${CARTON_COLUMNS}`,

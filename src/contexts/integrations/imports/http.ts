@@ -51,7 +51,7 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
           site: Type.Optional(SiteRef),
         }, { additionalProperties: false }),
         body: Type.String({ minLength: 1, maxLength: 50_000_000, examples: [EXAMPLE_PRODUCTS_CSV] }),
-        response: { 200: ReportSchema, ...problems('IMPORT_ROWS_INVALID', 'IMPORT_UNAVAILABLE', 'UNPROCESSABLE') },
+        response: { 200: ReportSchema, ...problems('IMPORT_ROWS_INVALID', 'IMPORT_UNAVAILABLE', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
       const q = req.query;

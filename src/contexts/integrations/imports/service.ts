@@ -142,7 +142,7 @@ export function importService(apis: ImportApis) {
     const commands = apis.locationCommands();
     if (commands === undefined) return reject('IMPORT_UNAVAILABLE', 'run the location-master context in the process that imports locations');
     if (o.site === undefined) return reject('UNPROCESSABLE', 'a locations import needs its site (--site, ?site=)', [{ field: '/querystring/site', message: 'is required for locations' }]);
-    const site = await resolveSiteId(apis.locations, o.site, '/querystring/site');
+    const site = await resolveSiteId(apis.locations, o.site, '/querystring/site', { active: true });
     if (!site.ok) return site;
     const errors: RowError[] = [];
     const good: { row: number; value: LocationImportRow }[] = [];

@@ -1,4 +1,4 @@
-import type { Product } from '../../../../contracts/catalog.ts';
+import { inactiveSkuErrors, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
 import type { Decide } from '../../../../platform/decider.ts';
@@ -30,7 +30,7 @@ export type CreateAsnCommand = CreateAsnInput & { readonly asnId: string };
 
 export interface CreateAsnState {
   /** The products the lines name, as catalog answered (absent: unknown SKU). */
-  readonly products: ReadonlyMap<string, Pick<Product, 'lotControlled' | 'expiryControlled'>>;
+  readonly products: ReadonlyMap<string, Pick<Product, 'lotControlled' | 'expiryControlled'> & { readonly active?: boolean }>;
 }
 
 export interface CreateAsnDecision {
@@ -38,7 +38,7 @@ export interface CreateAsnDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU';
+export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE';
 
 const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !d.startsWith('0000') && !Number.isNaN(Date.parse(d));
 
@@ -68,6 +68,9 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   if (errors.length > 0) return reject('VALIDATION_FAILED', 'The ASN is not valid', errors);
   const unknown = input.lines.flatMap((l, i) => (state.products.has(l.sku) ? [] : [{ field: `/lines/${i}/sku`, message: `unknown SKU ${l.sku}` }]));
   if (unknown.length > 0) return reject('UNKNOWN_SKU', `Unknown SKU ${input.lines.find((l) => !state.products.has(l.sku))?.sku ?? ''}`, unknown);
+  // A deactivated product is announced no more (ADR 0045).
+  const inactive = inactiveSkuErrors(input.lines, state.products, (i) => `/lines/${i}/sku`);
+  if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
 
   const lines = input.lines.map((l, i) => ({
     lineNo: i + 1, sku: l.sku, lot: toLotKey(l.lot), expiresOn: l.expiresOn ?? null, quantity: l.quantity, serials: l.serials ?? [],

@@ -13,7 +13,7 @@ import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { lookUp, type StockApis } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { locationRef } from '../receive/decide.ts';
+import { inactiveProduct, locationRef } from '../receive/decide.ts';
 import { writeReceipt } from '../receive/handler.ts';
 import { decideInboundReceipt, type InboundReceiptInput, type InboundReceiptRejection } from './decide.ts';
 
@@ -58,6 +58,9 @@ export function inboundReceiptHandler(deps: PlatformDeps, apis: StockApis, count
       if (dock !== undefined) input = { ...input, locationId: dock.id };
     }
     const { product, location } = await lookUp(apis, siteId, input.sku, locationRef(input));
+    // A blind receipt of a deactivated product is refused; one against an ASN announced before still arrives (ADR 0045).
+    const inactive = input.asnId === undefined ? inactiveProduct(product) : undefined;
+    if (inactive !== undefined) return inactive;
     const candidates = siteId === '' ? [] : await candidatesFor(siteId, putawayTargetTypes(input.status ?? 'AVAILABLE'));
     const unit = product === undefined ? null : {
       volumeCm3: (product.lengthMm * product.widthMm * product.heightMm) / 1000, weightG: product.weightG,

@@ -44,7 +44,13 @@ export interface ReceiveDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type ReceiveRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'LOCATION_NOT_ACTIVE' | 'UNPROCESSABLE';
+export type ReceiveRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNKNOWN_LOCATION' | 'LOCATION_NOT_ACTIVE' | 'UNPROCESSABLE';
+
+/** A deactivated product takes no new receipt (ADR 0045); units of an ASN announced before still arrive (the caller decides). */
+export const inactiveProduct = (product: { sku: string; active?: boolean } | undefined) =>
+  product?.active === false
+    ? reject('PRODUCT_INACTIVE', `Product ${product.sku} is deactivated: reactivate it (POST /products/${product.sku}/reactivate) to receive it`, [{ field: '/sku', message: 'the product is deactivated' }])
+    : undefined;
 
 export const locationRef = (input: { locationId?: string | undefined; locationCode?: string | undefined }): LocationRefOf =>
   ({ name: 'location', id: input.locationId, code: input.locationCode });

@@ -8,7 +8,7 @@ import * as store from '../../store.ts';
 import { balanceView, type StockChangeResult } from '../../views.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { decideReceive, locationRef, type ReceiptInput, type ReceiveDecision, type ReceiveRejection } from './decide.ts';
+import { decideReceive, inactiveProduct, locationRef, type ReceiptInput, type ReceiveDecision, type ReceiveRejection } from './decide.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 
@@ -29,6 +29,8 @@ export async function writeReceipt(
 export function receiveHandler(deps: PlatformDeps, apis: StockApis, counters: InventoryCounters) {
   return async (input: ReceiptInput, meta: EventMeta): Promise<Outcome<StockChangeResult, ReceiveRejection>> => {
     const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    const inactive = inactiveProduct(product);
+    if (inactive !== undefined) return inactive;
     const movementId = deps.ids.next('mov');
     const result = await decideInTx(deps.db, async (tx) => {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);

@@ -23,7 +23,12 @@ export interface Product {
    * ISO-8601 time.
    */
   'createdAt'?: (string);
+  /**
+   * False once deactivated (ADR 0045); absent from an older server: true.
+   */
+  'active'?: (boolean);
   '_gtin'?: "gtin";
+  '_active'?: "active";
 }
 
 /**
@@ -48,5 +53,10 @@ export interface Product__Output {
    * ISO-8601 time.
    */
   'createdAt': (string);
+  /**
+   * False once deactivated (ADR 0045); absent from an older server: true.
+   */
+  'active'?: (boolean);
   '_gtin'?: "gtin";
+  '_active'?: "active";
 }

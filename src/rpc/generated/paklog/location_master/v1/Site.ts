@@ -9,6 +9,11 @@ export interface Site {
    * ISO-8601 time.
    */
   'createdAt'?: (string);
+  /**
+   * False once deactivated (ADR 0045); absent from an older server: true.
+   */
+  'active'?: (boolean);
+  '_active'?: "active";
 }
 
 export interface Site__Output {
@@ -19,4 +24,9 @@ export interface Site__Output {
    * ISO-8601 time.
    */
   'createdAt': (string);
+  /**
+   * False once deactivated (ADR 0045); absent from an older server: true.
+   */
+  'active'?: (boolean);
+  '_active'?: "active";
 }
