@@ -37,4 +37,10 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'NOPE', quantity: 1 }, { sku: 'SKU-A', quantity: 1 }, { sku: 'NADA', quantity: 1 }] }))
       .thenRejects('UNKNOWN_SKU', { fields: ['/lines/0/sku', '/lines/2/sku'] });
   });
+
+  it('refuses a deactivated product, naming its lines (ADR 0045)', () => {
+    const retired: CreateAsnState = { products: new Map([...known.products, ['SKU-C', { lotControlled: false, expiryControlled: false, active: false }]]) };
+    spec.given(retired).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1 }, { sku: 'SKU-C', quantity: 2 }] }))
+      .thenRejects('PRODUCT_INACTIVE', { message: /SKU-C is deactivated/, fields: ['/lines/1/sku'] });
+  });
 });

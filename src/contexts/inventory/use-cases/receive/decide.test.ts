@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
 import { location, SITE } from '../decider-fixtures.ts';
-import { decideReceive, type ReceiveCommand, type ReceiveState } from './decide.ts';
+import { ok } from '../../../../platform/errors.ts';
+import { decideReceive, inactiveProduct, type ReceiveCommand, type ReceiveState } from './decide.ts';
 
 const spec = deciderSpec(decideReceive);
 const plain = { lotControlled: false, expiryControlled: false };
@@ -65,3 +66,14 @@ describe('receive', () => {
       .thenRejects('UNPROCESSABLE', { fields: ['/lot', '/expiresOn'] });
   });
 });
+
+describe('a receipt of a deactivated product (ADR 0045)', () => {
+  // The handlers ask this before deciding (a receipt against an ASN announced before is not asked: the truck arrives).
+  const gate = deciderSpec((state: { product: { sku: string; active?: boolean } | undefined }, _command: object) => inactiveProduct(state.product) ?? ok(state.product));
+  it('is refused with PRODUCT_INACTIVE on its SKU, and let through while the product is active or unknown to the gate', () => {
+    gate.given({ product: { sku: 'SKU-A', active: false } }).when({}).thenRejects('PRODUCT_INACTIVE', { message: /reactivate/, fields: ['/sku'] });
+    gate.given({ product: { sku: 'SKU-A', active: true } }).when({}).then((p) => expect(p).toEqual({ sku: 'SKU-A', active: true }));
+    gate.given({ product: undefined }).when({}).then((p) => expect(p).toBeUndefined());
+  });
+});
+
