@@ -4,6 +4,7 @@
  * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
  * Reports CPU ms per order line (Node, PostgreSQL), statements per line and lines/s ÷ raw commits/s (issue 18 a).
  * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn in this one process.
+ * `--tally`: also lists the statements sent most, per order line (which handlers and requests to make set-based).
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -39,7 +40,7 @@ export async function main(args: string[]): Promise<void> {
     // `both`: the same flow without and then with prepared statements, in this one process (same machine state).
     const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
     const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
-    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on');
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', args.includes('--tally'));
     const main = results[variants.at(-1)!]!;
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
@@ -61,7 +62,7 @@ function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unkno
 }
 
 /** One flow on a fresh database of `serverUrl`, dropped afterwards. */
-async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean) {
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, tally: boolean) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -92,6 +93,8 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       // so its polling is in none of the figures below: the slower the machine the more it would poll.
       const probe = new pg.Client({ connectionString: url.toString() });
       await probe.connect();
+      // Dropped with the database if the flow fails: the flow's own error is the one to report, not the probe's.
+      probe.on('error', () => undefined);
       const probePid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const statusCount = async (status: string): Promise<number> =>
         (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM orders.orders WHERE status = $1', [status])).rows[0]!.n;
@@ -112,6 +115,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const backends = backendCpuSampler(admin, name, [probePid]);
       await backends.start();
       const statementsBefore = app.db.statementsSent;
+      if (tally) app.db.statementTally = new Map();
       const cpuBefore = process.cpuUsage();
       const t0 = performance.now();
       const ids: string[] = [];
@@ -137,6 +141,9 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const tShipped = performance.now();
       const cpu = process.cpuUsage(cpuBefore);
       const statements = app.db.statementsSent - statementsBefore;
+      const topStatements = tally ? [...app.db.statementTally!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)
+        .map(([text, n]) => ({ perLine: +(n / lines).toFixed(2), sql: text.replace(/\s+/g, ' ').slice(0, 160) })) : undefined;
+      app.db.statementTally = undefined;
       const postgresCpuSeconds = await backends.stop();
       await probe.end();
       for (const id of ids) {
@@ -175,12 +182,14 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         commitsPerOrderLine: +(commitsDuring / lines).toFixed(1),
         commitsPerSecondDuringFlow: +(commitsDuring / seconds).toFixed(0),
         steps,
+        ...(topStatements === undefined ? {} : { topStatements }),
       };
       console.log(`flow (prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
       console.table(steps);
+      if (topStatements !== undefined) console.table(topStatements);
       return result;
     } finally {
       await app.close();
