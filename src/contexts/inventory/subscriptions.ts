@@ -22,7 +22,7 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     onMany(OrderEvents.received, (received, tx) => service.allocateOrders(tx, received.map(({ data, event }) => ({ order: data, meta: causedBy(event) })))),
     on(OrderEvents.cancelled, (cancel, event, tx) => service.deallocateOrder(tx, cancel, causedBy(event))),
     on(WaveEvents.released, (wave, event, tx) => service.reserveWave(tx, wave, causedBy(event))),
-    on(PickingEvents.linePicked, (pick, event, tx) => service.pickLine(tx, pick, causedBy(event))),
+    onMany(PickingEvents.linePicked, (picks, tx) => service.pickLines(tx, picks.map(({ data, event }) => ({ pick: data, meta: causedBy(event) })))),
     on(PickingEvents.lineShorted, (short, event, tx) => service.shortLine(tx, short, causedBy(event))),
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
