@@ -141,7 +141,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const tShipped = performance.now();
       const cpu = process.cpuUsage(cpuBefore);
       const statements = app.db.statementsSent - statementsBefore;
-      const topStatements = tally ? [...app.db.statementTally!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)
+      const topStatements = tally ? [...app.db.statementTally!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)
         .map(([text, n]) => ({ perLine: +(n / lines).toFixed(2), sql: text.replace(/\s+/g, ' ').slice(0, 160) })) : undefined;
       app.db.statementTally = undefined;
       const postgresCpuSeconds = await backends.stop();
@@ -189,7 +189,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
       console.table(steps);
-      if (topStatements !== undefined) console.table(topStatements);
+      if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
       return result;
     } finally {
       await app.close();
