@@ -6,6 +6,7 @@
  * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn in this one process.
  * After the flow, the memory of the all-in-one deployment (issue 18 b): Node's RSS and heap, and the PostgreSQL server's
  * PSS (bench/memory.ts), with the app and its pool still open.
+ * `--tally`: also lists the statements sent most, per order line (which handlers and requests to make set-based).
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -43,7 +44,7 @@ export async function main(args: string[]): Promise<void> {
     // `both`: the same flow without and then with prepared statements, in this one process (same machine state).
     const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
     const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
-    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool);
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool, args.includes('--tally'));
     const main = results[variants.at(-1)!]!;
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
@@ -65,7 +66,7 @@ function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unkno
 }
 
 /** One flow on a fresh database of `serverUrl`, dropped afterwards. */
-async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number) {
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number, tally: boolean) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -96,6 +97,8 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       // so its polling is in none of the figures below: the slower the machine the more it would poll.
       const probe = new pg.Client({ connectionString: url.toString() });
       await probe.connect();
+      // Dropped with the database if the flow fails: the flow's own error is the one to report, not the probe's.
+      probe.on('error', () => undefined);
       const probePid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const statusCount = async (status: string): Promise<number> =>
         (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM orders.orders WHERE status = $1', [status])).rows[0]!.n;
@@ -117,6 +120,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const backends = backendCpuSampler(admin, name, [probePid]);
       await backends.start();
       const statementsBefore = app.db.statementsSent;
+      if (tally) app.db.statementTally = new Map();
       const cpuBefore = process.cpuUsage();
       const t0 = performance.now();
       const ids: string[] = [];
@@ -142,6 +146,9 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const tShipped = performance.now();
       const cpu = process.cpuUsage(cpuBefore);
       const statements = app.db.statementsSent - statementsBefore;
+      const topStatements = tally ? [...app.db.statementTally!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)
+        .map(([text, n]) => ({ perLine: +(n / lines).toFixed(2), sql: text.replace(/\s+/g, ' ').slice(0, 160) })) : undefined;
+      app.db.statementTally = undefined;
       const postgresCpuSeconds = await backends.stop();
       await probe.end();
       for (const id of ids) {
@@ -191,6 +198,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         commitsPerSecondDuringFlow: +(commitsDuring / seconds).toFixed(0),
         steps,
         memoryAfterFlow,
+        ...(topStatements === undefined ? {} : { topStatements }),
       };
       console.log(`flow (prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
@@ -198,6 +206,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
       console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (V8 heap ${node.heapUsedMiB} used of ${node.heapTotalMiB}, external ${node.externalMiB}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
       console.table(steps);
+      if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
       return result;
     } finally {
       await app.close();

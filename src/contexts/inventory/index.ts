@@ -52,7 +52,7 @@ export function inventoryContext(
       await rmaRoutes(app, deps, rmaService(deps, apis), apis.locations);
     },
     subscriptions: [
-      ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations }),
+      ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations, replenishment }),
       ...replenishmentSubscriptions(service, replenishment),
       ...qualitySubscriptions(deps),
     ],

@@ -454,6 +454,67 @@ describe('reservations, picks, shorts and shipments', () => {
     expect(rows[0]!.n).toBe(4);
   });
 
+  it('a run of picks delivered together moves each pick once, two picks of one reservation in turn, and keeps a refused one apart', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 6 });
+    await receive({ siteId: site.id, sku, locationId: storage2.id, quantity: 4 });
+    const order = await placeOrder([{ sku, quantity: 5 }, { sku, quantity: 3 }]);
+    const reserved = await releaseWave([order]);
+    type Rsv = { reservationId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const rs = reserved.reservations as Rsv[];
+    const picked = (r: Rsv, quantity: number) => envelope(PickingEvents.linePicked, 'picking', 'pkl_run', {
+      pickListId: 'pkl_run', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity, toteId: 'TOTE-R',
+    });
+    const [first, ...rest] = rs;
+    const twice = picked(first!, 1);
+    // The first reservation in two picks (one delivered twice in the run), every other one whole.
+    await t.app.bus.deliverMany('inventory', [twice, ...rest.map((r) => picked(r, r.quantity)), twice, picked(first!, first!.quantity - 1)]);
+    await t.settle();
+    let s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 10, reserved: 0, allocated: 8 });
+    const inProcess = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=IN_PROCESS:${order.orderId}`);
+    expect(inProcess.body.items).toEqual([expect.objectContaining({ sku, onHand: 8, reserved: 0 })]);
+    const rows = await t.app.db.query<{ status: string; picked: number; quantity: number }>(
+      `SELECT status, picked, quantity FROM inventory.reservations WHERE order_id = $1`, [order.orderId]);
+    expect(rows.every((r) => r.status === 'PICKED' && r.picked === r.quantity)).toBe(true);
+    expect(await t.app.db.query(`SELECT count(*)::int AS n FROM inventory.movements WHERE type = 'PICK' AND reference = $1`, [order.orderId]))
+      .toEqual([{ n: 2 * (rs.length + 1) }]);
+
+    // A pick beyond what is open fails the run: the bus delivers it event by event, the good one applies, the bad one is refused.
+    const fresh = await placeOrder([{ sku, quantity: 1 }]);
+    const [r] = (await releaseWave([fresh])).reservations as Rsv[];
+    const good = envelope(PickingEvents.linePicked, 'picking', 'pkl_run2', {
+      pickListId: 'pkl_run2', pickLineId: unique('pln_'), orderId: fresh.orderId, lineId: r!.lineId, reservationId: r!.reservationId,
+      siteId: site.id, sku, locationId: r!.locationId, lot: r!.lot, quantity: 1, toteId: 'TOTE-R',
+    });
+    const over = picked(first!, 1);
+    await t.app.bus.deliverMany('inventory', [good, over]);
+    await t.settle();
+    s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 10, reserved: 0, allocated: 9 });
+    expect(await t.app.db.query(`SELECT event_id FROM platform.dead_letters WHERE consumer = 'inventory' AND event_id = $1`, [over.id])).toEqual([{ event_id: over.id }]);
+    expect(await t.app.db.query(`SELECT status FROM inventory.reservations WHERE id = $1`, [r!.reservationId])).toEqual([{ status: 'PICKED' }]);
+  });
+
+  it('concurrent runs of picks on one balance never take more than was reserved', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 12 });
+    const orders = await Promise.all(Array.from({ length: 4 }, () => placeOrder([{ sku, quantity: 3 }])));
+    const reserved = await releaseWave(orders);
+    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const runs = (reserved.reservations as Rsv[]).map((r) => Array.from({ length: 3 }, () => envelope(PickingEvents.linePicked, 'picking', 'pkl_c', {
+      pickListId: 'pkl_c', pickLineId: unique('pln_'), orderId: r.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity: 1, toteId: 'TOTE-C',
+    })));
+    await Promise.all(runs.map((run) => t.app.bus.deliverMany('inventory', run)));
+    await t.settle();
+    const s = await expectConserved(sku);
+    expect(s).toMatchObject({ onHand: 12, reserved: 0, allocated: 12 });
+    const left = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=${storage.id}&sku=${sku}`);
+    expect(left.body.items).toEqual([expect.objectContaining({ onHand: 0, reserved: 0 })]);
+  });
+
   it('a mixed sequence keeps ledger sums equal to balances: receive, allocate, reserve, pick, short, ship, adjust', async () => {
     const sku = await newProduct(t);
     await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 6 });

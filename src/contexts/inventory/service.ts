@@ -12,7 +12,7 @@ import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
 import { inventoryCounters } from './use-cases/metrics.ts';
 import { moveStockHandler } from './use-cases/move-stock/handler.ts';
-import { pickLineHandler } from './use-cases/pick-line/handler.ts';
+import { pickLineHandler, pickLinesHandler } from './use-cases/pick-line/handler.ts';
 import { receiveHandler } from './use-cases/receive/handler.ts';
 import { reserveWaveHandler } from './use-cases/reserve-wave/handler.ts';
 import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.ts';
@@ -89,6 +89,8 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     retryShortRecoveries: retryShortRecoveriesHandler(deps, counters),
     reserveWave: reserveWaveHandler(deps, counters),
     pickLine: pickLineHandler(deps, counters),
+    /** `pickLine` for a run of picks, in one statement per kind of write (ADR 0043). */
+    pickLines: pickLinesHandler(deps, counters),
     shortLine: shortLineHandler(deps, counters),
     shipShipment: shipShipmentHandler(deps, counters),
     // Stock control (issue 11): holds and cycle counts.

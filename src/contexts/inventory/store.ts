@@ -1016,3 +1016,96 @@ export async function markCountsScheduled(db: Executor, siteId: string, skus: re
   if (skus.length === 0) return;
   await db.query(`UPDATE inventory.count_policies SET last_scheduled_at = $3 WHERE site_id = $1 AND sku = ANY($2::text[])`, [siteId, [...skus], now]);
 }
+
+/** Reservations of a run, locked in id order (a set-based pick handler); unknown ids are absent. */
+export async function lockReservations(db: Executor, ids: readonly string[]): Promise<Map<string, ReservationRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<ReservationRow>(
+    `SELECT ${RESERVATION_COLUMNS} FROM inventory.reservations WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** `shareLocation` for a set of locations in one statement, in location order; unknown ones are absent. */
+export async function shareLocations(db: Executor, locationIds: readonly string[]): Promise<Map<string, LocationRow>> {
+  if (locationIds.length === 0) return new Map();
+  const rows = await db.query<LocationRow>(
+    `SELECT ${LOCATION_COLUMNS} FROM inventory.locations WHERE location_id = ANY($1::text[]) ORDER BY location_id FOR SHARE`, [[...new Set(locationIds)].sort()]);
+  return new Map(rows.map((r) => [r.location_id, r]));
+}
+
+/** A balance key as one string (maps of a run's balances). */
+export const balanceKeyOf = (k: BalanceKey): string => [k.siteId, k.ownerId, k.sku, k.locationId, k.lot, k.status].join('\u0000');
+
+const keysJson = (keys: readonly BalanceKey[], extra: (i: number) => Record<string, unknown> = () => ({})): string =>
+  JSON.stringify(keys.map((k, i) => ({ site_id: k.siteId, owner_id: k.ownerId, sku: k.sku, location_id: k.locationId, lot: k.lot, status: k.status, ...extra(i) })));
+const KEY_JOIN = `b.site_id = k.site_id AND b.owner_id = k.owner_id AND b.sku = k.sku AND b.location_id = k.location_id AND b.lot = k.lot AND b.status = k.status`;
+
+/** `lockBalance` for a set of balances in one statement, locked in key order; answered by `balanceKeyOf`. */
+export async function lockBalancesByKey(db: Executor, keys: readonly BalanceKey[]): Promise<Map<string, BalanceRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE (site_id, owner_id, sku, location_id, lot, status) IN (SELECT site_id, owner_id, sku, location_id, lot, status
+       FROM jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, location_id text, lot text, status text))
+     ORDER BY location_id, sku, owner_id, lot, status FOR UPDATE`,
+    [keysJson(keys)],
+  );
+  return new Map(rows.map((r) => [balanceKeyOf({ siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.location_id, lot: r.lot, status: r.status }), r]));
+}
+
+/**
+ * `changeBalance` for a set of distinct balances in one statement, each with the same guard (reserved ≤ on-hand, both
+ * ≥ 0); returns how many it changed: fewer than asked means a change was refused or a balance is missing.
+ */
+export async function changeBalances(db: Executor, changes: readonly { key: BalanceKey; deltaOnHand: number; deltaReserved: number }[]): Promise<number> {
+  if (changes.length === 0) return 0;
+  const rows = await db.query(
+    `UPDATE inventory.balances b SET on_hand = b.on_hand + k.d_on_hand, reserved = b.reserved + k.d_reserved, updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, location_id text, lot text, status text, d_on_hand int4, d_reserved int4)
+     WHERE ${KEY_JOIN} AND b.on_hand + k.d_on_hand >= 0 AND b.reserved + k.d_reserved >= 0 AND b.reserved + k.d_reserved <= b.on_hand + k.d_on_hand
+     RETURNING 1`,
+    [keysJson(changes.map((c) => c.key), (i) => ({ d_on_hand: changes[i]!.deltaOnHand, d_reserved: changes[i]!.deltaReserved }))],
+  );
+  return rows.length;
+}
+
+/** `addOnHand` for a set of distinct balances in one statement, in key order (expiry: the earlier of the two, as there). */
+export async function addOnHands(db: Executor, adds: readonly { key: BalanceKey; quantity: number; expiresOn: string | null }[]): Promise<void> {
+  if (adds.length === 0) return;
+  await db.query(
+    `INSERT INTO inventory.balances AS b (site_id, sku, location_id, lot, status, on_hand, expires_on, owner_id)
+     SELECT k.site_id, k.sku, k.location_id, k.lot, k.status, k.quantity, k.expires_on::date, k.owner_id
+     FROM jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, location_id text, lot text, status text, quantity int4, expires_on text)
+     ORDER BY k.location_id, k.sku, k.owner_id, k.lot, k.status
+     ON CONFLICT (site_id, owner_id, sku, location_id, lot, status) DO UPDATE
+       SET on_hand = b.on_hand + EXCLUDED.on_hand,
+           expires_on = CASE WHEN b.expires_on IS NULL THEN EXCLUDED.expires_on
+                             WHEN EXCLUDED.expires_on IS NULL THEN b.expires_on
+                             ELSE LEAST(b.expires_on, EXCLUDED.expires_on) END,
+           updated_at = now()`,
+    [keysJson(adds.map((a) => a.key), (i) => ({ quantity: adds[i]!.quantity, expires_on: adds[i]!.expiresOn }))],
+  );
+}
+
+/** `changeUnpickable` for a set of SKU rows in one statement (zero deltas left out); a missing row is a fault. */
+export async function changeUnpickables(db: Executor, changes: readonly { siteId: string; ownerId: string; sku: string; delta: number }[]): Promise<void> {
+  const real = changes.filter((c) => c.delta !== 0);
+  if (real.length === 0) return;
+  const rows = await db.query(
+    `UPDATE inventory.sku_stock s SET unpickable = s.unpickable + k.delta
+     FROM jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, delta int4)
+     WHERE s.site_id = k.site_id AND s.owner_id = k.owner_id AND s.sku = k.sku RETURNING 1`,
+    [JSON.stringify(real.map((c) => ({ site_id: c.siteId, owner_id: c.ownerId, sku: c.sku, delta: c.delta })))],
+  );
+  if (rows.length !== real.length) throw new Error(`no stock row for one of ${real.map((c) => c.sku).join(', ')} to change unpickable`);
+}
+
+/** `updateReservation` for a set of distinct reservations in one statement. */
+export async function updateReservations(db: Executor, changes: readonly { id: string; picked: number; shorted: number; status: ReservationStatus }[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.query(
+    `UPDATE inventory.reservations r SET picked = x.picked, shorted = x.shorted, status = x.status, updated_at = now()
+     FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[]) AS x(id, picked, shorted, status) WHERE r.id = x.id`,
+    [changes.map((c) => c.id), changes.map((c) => c.picked), changes.map((c) => c.shorted), changes.map((c) => c.status)],
+  );
+}

@@ -1,6 +1,5 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
-import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { InventoryService } from './service.ts';
@@ -8,15 +7,15 @@ import type { ReplenishmentService } from './service-replenishment.ts';
 
 /**
  * Replenishment's reactions (issue 11). Registered after inventory's own, so a pick's handler has moved the stock when
- * the face's level is read. Low stock: a pick, a move out of a face or a negative adjustment there; wave demand: the
+ * the face's level is read. Low stock: a pick (checked by the pick handler), a move out of a face or a negative adjustment there; wave demand: the
  * reservations of a released wave. Landed units: a completed replenishment retries the short picks waiting for the SKU
  * (the face it filled is where they may now be re-reserved), then its backorders; so do units of a customer return
  * restocked into a pickable location.
  */
 export function replenishmentSubscriptions(service: InventoryService, replenishment: ReplenishmentService): Subscription[] {
   return [
-    on(PickingEvents.linePicked, (pick, event, tx) => replenishment.afterFaceChange(tx, {
-      siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, causedBy(event))),
+    // A pick's low-stock check runs in inventory's set-based pick handler (subscriptions.ts), after the run's picks: a
+    // second subscription to the type would make the bus hand the picks over one at a time (ADR 0043).
     on(InventoryEvents.moved, (move, event, tx) => replenishment.afterFaceChange(tx, {
       siteId: move.siteId, ownerId: move.ownerId, sku: move.sku, locationId: move.fromLocationId, reference: move.movementId }, causedBy(event))),
     on(InventoryEvents.adjusted, async (adjustment, event, tx) => {

@@ -12,9 +12,12 @@ import type { Tx } from '../../platform/db/database.ts';
 import { freedStock } from './domain/stock.ts';
 import { onLocationCreated, onLocationStatusChanged } from './pickability.ts';
 import type { InventoryService } from './service.ts';
+import type { ReplenishmentService } from './service-replenishment.ts';
 
 /** What the stock ledger does when the rest of the warehouse moves (docs/dev/contexts.md, flow table). */
-export function inventorySubscriptions(service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi }): Subscription[] {
+export function inventorySubscriptions(
+  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFaceChange'> },
+): Subscription[] {
   const project = async (tx: Tx, event: EventEnvelope, events: Promise<PublishedEvent[]>) => {
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
   };
@@ -22,7 +25,13 @@ export function inventorySubscriptions(service: InventoryService, deps: { bus: E
     onMany(OrderEvents.received, (received, tx) => service.allocateOrders(tx, received.map(({ data, event }) => ({ order: data, meta: causedBy(event) })))),
     on(OrderEvents.cancelled, (cancel, event, tx) => service.deallocateOrder(tx, cancel, causedBy(event))),
     on(WaveEvents.released, (wave, event, tx) => service.reserveWave(tx, wave, causedBy(event))),
-    on(PickingEvents.linePicked, (pick, event, tx) => service.pickLine(tx, pick, causedBy(event))),
+    // The run's picks, then each pick's face checked for low stock (replenishment; it reads the face after the run).
+    onMany(PickingEvents.linePicked, async (picks, tx) => {
+      await service.pickLines(tx, picks.map(({ data, event }) => ({ pick: data, meta: causedBy(event) })));
+      for (const { data: pick, event } of picks) {
+        await deps.replenishment.afterFaceChange(tx, { siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, causedBy(event));
+      }
+    }),
     on(PickingEvents.lineShorted, (short, event, tx) => service.shortLine(tx, short, causedBy(event))),
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.

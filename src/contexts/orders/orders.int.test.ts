@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 let t: TestApp;
@@ -39,6 +40,9 @@ async function emit(source: string, type: string, subject: string, data: unknown
   await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, data }]));
   await t.settle();
 }
+/** An event as a transport hands it to a consumer (not appended: `deliverMany` is called with it directly). */
+const envelope = (type: string, subject: string, data: unknown): EventEnvelope =>
+  ({ specversion: '1.0', id: `evt_test_${++seq}_${Math.random().toString(36).slice(2)}`, type, source: 'picking', subject, time: new Date().toISOString(), datacontenttype: 'application/json', data });
 const getOrder = async (id: string): Promise<OrderBody> => (await t.get<OrderBody>(`/api/v1/orders/${id}`)).body;
 
 async function received(over: Record<string, unknown> = {}): Promise<OrderBody> {
@@ -307,6 +311,67 @@ describe('order lifecycle driven by events', () => {
     // A redelivered cancellation announces nothing new.
     await emit('waves', 'waves.wave.cancelled.v1', 'wav_X3', { waveId: 'wav_X3', siteId: S.sit_A!, orderIds: [o.id] });
     expect(await eventCount('orders.order.unwaved.v1', o.id)).toBe(1);
+  });
+
+  it('a run of picks delivered together moves each order once, counts each report once and keeps a failing one apart', async () => {
+    const a = await received();
+    const b = await received();
+    for (const [o, wave] of [[a, 'wav_R1'], [b, 'wav_R2']] as const) {
+      await allocated(o);
+      await emit('waves', 'waves.wave.planned.v1', wave, { waveId: wave, siteId: S.sit_A!, orderIds: [o.id] });
+      await emit('waves', 'waves.wave.released.v1', wave, released(o, wave));
+    }
+    const versions = [(await getOrder(a.id)).version, (await getOrder(b.id)).version];
+    const report = (o: OrderBody, line: number, quantity: number) => envelope('picking.line.picked.v1', o.id, {
+      pickListId: 'pkl_R', pickLineId: `pln_${o.id}_${line}`, orderId: o.id, lineId: o.lines[line]!.id, reservationId: 'rsv_R', siteId: S.sit_A!,
+      sku: o.lines[line]!.sku, locationId: 'loc_R', lot: null, quantity, toteId: 'T-R',
+    });
+    const aMug = report(a, 0, 2);
+    const short = envelope('picking.line.shorted.v1', b.id, {
+      pickListId: 'pkl_R', pickLineId: 'pln_Rs', orderId: b.id, lineId: b.lines[1]!.id, reservationId: 'rsv_R', siteId: S.sit_A!, sku: 'TEA',
+      locationId: 'loc_R', lot: null, shortQuantity: 1, reason: 'NOT_FOUND',
+    });
+    // a's MUG twice (the same event: counted once), a's TEA, b's MUG, a short of b's TEA, then b's TEA; then a pick
+    // beyond what b's MUG ordered breaks the run: it is delivered again event by event and only that one is refused.
+    await t.app.bus.deliverMany('orders', [aMug, report(b, 0, 1), aMug, report(a, 1, 3), short, report(b, 1, 2)]);
+    await t.settle();
+    const [nowA, nowB] = [await getOrder(a.id), await getOrder(b.id)];
+    expect(nowA.lines.map((l) => [l.picked, l.shorted])).toEqual([[2, 0], [3, 0]]);
+    expect(nowB.lines.map((l) => [l.picked, l.shorted])).toEqual([[1, 0], [2, 1]]);
+    expect([nowA.status, nowB.status]).toEqual(['PICKING', 'PICKING']);
+    // One move each (RELEASED → PICKING, with its history row and event); every other report bumps the version once, as
+    // one event at a time did (a: the move and TEA; b: the move, the short and TEA).
+    expect(nowA.statusHistory.filter((h) => h.to === 'PICKING')).toHaveLength(1);
+    expect(nowB.statusHistory.filter((h) => h.to === 'PICKING')).toHaveLength(1);
+    expect([await eventCount('orders.order.picking-started.v1', a.id), await eventCount('orders.order.picking-started.v1', b.id)]).toEqual([1, 1]);
+    expect([nowA.version - versions[0]!, nowB.version - versions[1]!]).toEqual([2, 3]);
+    const [started] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.picking-started.v1' AND subject = $1`, [b.id]);
+    expect(started?.envelope.data).toEqual({ orderId: b.id, siteId: S.sit_A!, from: 'RELEASED', to: 'PICKING' });
+    expect(started?.envelope.causationid).toBeDefined();
+
+    const over = report(b, 0, 5);
+    await t.app.bus.deliverMany('orders', [report(a, 0, 0), over]);
+    await t.settle();
+    expect((await getOrder(b.id)).lines[0]!.picked).toBe(1);
+    expect(await t.app.db.query(`SELECT event_id FROM platform.dead_letters WHERE consumer = 'orders'`)).toEqual([{ event_id: over.id }]);
+    await t.app.db.query(`DELETE FROM platform.dead_letters WHERE consumer = 'orders'`);
+  });
+
+  it('concurrent runs of picks on one order add up and move it once', async () => {
+    const o = await received({ lines: [{ sku: 'MUG', quantity: 40 }] });
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', 'wav_RC', { waveId: 'wav_RC', siteId: S.sit_A!, orderIds: [o.id] });
+    await emit('waves', 'waves.wave.released.v1', 'wav_RC', released(o, 'wav_RC'));
+    const runs = Array.from({ length: 8 }, (_, r) => Array.from({ length: 5 }, (_, i) => envelope('picking.line.picked.v1', o.id, {
+      pickListId: 'pkl_RC', pickLineId: `pln_${r}_${i}`, orderId: o.id, lineId: o.lines[0]!.id, reservationId: 'rsv_RC', siteId: S.sit_A!,
+      sku: 'MUG', locationId: 'loc_RC', lot: null, quantity: 1, toteId: 'T-RC',
+    })));
+    await Promise.all(runs.map((run) => t.app.bus.deliverMany('orders', run)));
+    await t.settle();
+    const now = await getOrder(o.id);
+    expect(now.lines[0]!.picked).toBe(40);
+    expect(now.statusHistory.filter((h) => h.to === 'PICKING')).toHaveLength(1);
+    expect(await eventCount('orders.order.picking-started.v1', o.id)).toBe(1);
   });
 
   it('ignores events for unknown orders without dead-lettering them', async () => {

@@ -14,6 +14,7 @@ import type { Executor, Tx } from '../../platform/db/database.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
+import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
@@ -466,6 +467,8 @@ export function orderService(
 
   return {
     receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
+    /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
+    recordPicks: recordPicksHandler(deps),
   };
 }
 

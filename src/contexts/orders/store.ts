@@ -248,3 +248,59 @@ export async function linesOfOrders(db: Executor, orderIds: readonly string[]): 
   for (const { orderId, ...line } of rows) out.get(orderId)?.push(line);
   return out;
 }
+
+/** The orders of a run, locked in id order (two runs never wait on each other in a cycle); unknown ids are absent. */
+export async function lockOrders(tx: Executor, ids: readonly string[]): Promise<Map<string, OrderSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<OrderRow>(`SELECT ${COLUMNS} FROM orders.orders WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
+  return new Map(rows.map((r) => [r.id, toSummary(r)]));
+}
+
+/**
+ * `addLineQuantities` for lines of several orders in one statement (summed per line); returns the lines changed as
+ * `orderId lineId` keys, so the caller can tell which reports named lines their order does not have.
+ */
+export async function addLinesQuantities(
+  tx: Executor, column: 'picked' | 'shorted', changes: readonly { readonly orderId: string; readonly lineId: string; readonly quantity: number }[],
+): Promise<Set<string>> {
+  if (changes.length === 0) return new Set();
+  const rows = await tx.query<{ order_id: string; id: string }>(
+    `UPDATE orders.order_lines l SET ${column} = l.${column} + c.q
+     FROM (SELECT x->>'orderId' AS order_id, x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2) c
+     WHERE l.order_id = c.order_id AND l.id = c.line_id RETURNING l.order_id, l.id`,
+    [JSON.stringify(changes)],
+  );
+  return new Set(rows.map((r) => `${r.order_id} ${r.id}`));
+}
+
+/**
+ * Writes a run's orders in one statement: each to its final status, its version moved on by `bump`, guarded by the
+ * version read under the lock (as `updateStatus`). A status move clears the backorder reason unless it is BACKORDERED.
+ * Returns how many orders it changed: fewer than asked means someone changed one first.
+ */
+export async function updateOrders(
+  tx: Executor, orders: readonly { readonly id: string; readonly version: number; readonly bump: number; readonly status: OrderStatus; readonly moved: boolean }[], now: Date,
+): Promise<number> {
+  if (orders.length === 0) return 0;
+  const rows = await tx.query(
+    `UPDATE orders.orders o SET status = x.status, version = o.version + x.bump, updated_at = $6,
+       backorder_reason = CASE WHEN x.moved AND x.status <> 'BACKORDERED' THEN NULL ELSE o.backorder_reason END
+     FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bool[]) AS x(id, version, bump, status, moved)
+     WHERE o.id = x.id AND o.version = x.version RETURNING 1`,
+    [orders.map((o) => o.id), orders.map((o) => o.version), orders.map((o) => o.bump), orders.map((o) => o.status), orders.map((o) => o.moved), now],
+  );
+  return rows.length;
+}
+
+/** `insertHistory` for several moves in one statement, in their order. */
+export async function insertHistories(
+  tx: Executor, moves: readonly { readonly orderId: string; readonly from: OrderStatus | null; readonly to: OrderStatus; readonly cause: string | null }[], at: Date,
+): Promise<void> {
+  if (moves.length === 0) return;
+  await tx.query(
+    `INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause)
+     SELECT order_id, from_status, to_status, $5, cause FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(order_id, from_status, to_status, cause, n)
+     ORDER BY n`,
+    [moves.map((m) => m.orderId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.cause), at],
+  );
+}

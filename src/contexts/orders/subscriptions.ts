@@ -1,4 +1,4 @@
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
@@ -34,12 +34,11 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(WaveEvents.released, async (d, event, tx) => {
       for (const id of sorted(d.orders.map((o) => o.orderId))) await orders.progress(tx, id, 'RELEASED', cause(event), { waveId: d.waveId });
     }),
-    on(PickingEvents.linePicked, async (d, event, tx) => {
-      await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'picked', lines: [{ lineId: d.lineId, quantity: d.quantity }] } });
-    }),
-    on(PickingEvents.lineShorted, async (d, event, tx) => {
-      await orders.progress(tx, d.orderId, 'PICKING', cause(event), { quantities: { column: 'shorted', lines: [{ lineId: d.lineId, quantity: d.shortQuantity }] } });
-    }),
+    // Set-based (ADR 0043): a run of picks writes each order once, whatever the number of its lines in the run.
+    onMany(PickingEvents.linePicked, (picks, tx) =>
+      orders.recordPicks(tx, 'picked', picks.map(({ data: d, event }) => ({ orderId: d.orderId, lineId: d.lineId, quantity: d.quantity, cause: cause(event) })))),
+    onMany(PickingEvents.lineShorted, (shorts, tx) =>
+      orders.recordPicks(tx, 'shorted', shorts.map(({ data: d, event }) => ({ orderId: d.orderId, lineId: d.lineId, quantity: d.shortQuantity, cause: cause(event) })))),
     // An order's picking is done when a list completes with it done (`ordersDone`; absent in older events: all its
     // orders), or when the recovery of its last short found nothing more to pick (ADR 0024).
     on(PickingEvents.listCompleted, async (d, event, tx) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
 
@@ -175,6 +176,31 @@ describe('pack & ship', () => {
     const overridden = await t.post('/api/v1/shipments', { orderId: 'ord_ups', carrier: 'OWN_FLEET' }, 'operator');
     expect(overridden.status).toBe(201);
     expect(overridden.body).toMatchObject({ orderId: 'ord_ups', carrier: 'OWN_FLEET' });
+  });
+
+  it('a run of picks delivered together adds each confirmation once, per line and per tote, also for an order not heard of yet', async () => {
+    const [a, b] = ['ord_run_a', 'ord_run_b'];
+    await orderReceived(a, [{ sku: 'BOOK', quantity: 5 }, { sku: 'BOOK', quantity: 2 }]);
+    const report = (orderId: string, lineNo: number, quantity: number, toteId: string): EventEnvelope => ({
+      specversion: '1.0', id: `evt_run_${orderId}_${lineNo}_${toteId}_${quantity}`, type: PickingEvents.linePicked, source: 'picking', subject: `pkl_${orderId}`,
+      time: new Date().toISOString(), datacontenttype: 'application/json', data: {
+        pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}_${lineNo}`, orderId, lineId: `oln_${orderId}_${lineNo}`, reservationId: `rsv_${orderId}_${lineNo}`,
+        siteId, sku: 'BOOK', locationId: 'loc_1', lot: null, quantity, toteId,
+      } satisfies LinePicked,
+    });
+    const first = report(a, 1, 2, 'T1');
+    // a's line 1 in two totes (one event twice), a's line 2, and b (no order event yet: its row is made by the picks).
+    await t.app.bus.deliverMany('pack_ship', [first, report(b, 1, 1, 'T2'), first, report(a, 1, 3, 'T2'), report(a, 2, 1, 'T1'), report(b, 1, 2, 'T2')]);
+    await t.settle();
+    const lines = await t.app.db.query(`SELECT order_id, line_id, picked FROM pack_ship.order_lines WHERE order_id = ANY($1::text[]) ORDER BY 1, 2`, [[a, b]]);
+    expect(lines).toEqual([
+      { order_id: a, line_id: `oln_${a}_1`, picked: 5 }, { order_id: a, line_id: `oln_${a}_2`, picked: 1 }, { order_id: b, line_id: `oln_${b}_1`, picked: 3 },
+    ]);
+    const totes = await t.app.db.query(`SELECT order_id, line_id, tote_id, quantity FROM pack_ship.tote_units WHERE order_id = ANY($1::text[]) ORDER BY 1, 2, 3`, [[a, b]]);
+    expect(totes.map((r: any) => [r.order_id, r.line_id.slice(-1), r.tote_id, r.quantity])).toEqual([
+      [a, '1', 'T1', 2], [a, '1', 'T2', 3], [a, '2', 'T1', 1], [b, '1', 'T2', 3],
+    ]);
+    expect(await t.app.db.query(`SELECT order_id, site_id FROM pack_ship.orders WHERE order_id = $1`, [b])).toEqual([{ order_id: b, site_id: siteId }]);
   });
 
   it('issues unique tracking numbers', async () => {

@@ -926,7 +926,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
     shipToChanged: (tx: Tx, o: Parameters<typeof packStore.shipToChanged>[1]) => packStore.shipToChanged(tx, o),
-    picked: (tx: Tx, p: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, p),
+    picked: (tx: Tx, picks: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, picks),
     /**
      * The order's picking is done: it is ready to pack. When everything picked is already packed (the rest was
      * shorted) no package will complete it, so it is announced packed here. Picking says how many units it picked for

@@ -170,20 +170,33 @@ export const packStore = {
     );
   },
 
-  /** Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). */
-  async addPicked(db: Executor, p: { orderId: string; siteId: string; lineId: string; sku: string; quantity: number; toteId?: string }): Promise<void> {
-    await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [p.orderId, p.siteId]);
-    if (p.toteId !== undefined) {
+  /**
+   * Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). A run of
+   * confirmations is three statements whatever its size (ADR 0043): quantities summed per row, rows written in key order.
+   */
+  async addPicked(db: Executor, picks: readonly { orderId: string; siteId: string; lineId: string; sku: string; quantity: number; toteId?: string }[]): Promise<void> {
+    if (picks.length === 0) return;
+    const json = JSON.stringify(picks);
+    await db.query(
+      `INSERT INTO pack_ship.orders (order_id, site_id)
+       SELECT DISTINCT ON (x->>'orderId') x->>'orderId', x->>'siteId' FROM jsonb_array_elements($1::jsonb) x ORDER BY x->>'orderId'
+       ON CONFLICT (order_id) DO NOTHING`,
+      [json],
+    );
+    if (picks.some((p) => p.toteId !== undefined)) {
       await db.query(
-        `INSERT INTO pack_ship.tote_units (order_id, line_id, tote_id, sku, quantity) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO pack_ship.tote_units (order_id, line_id, tote_id, sku, quantity)
+         SELECT x->>'orderId', x->>'lineId', x->>'toteId', min(x->>'sku'), sum((x->>'quantity')::int4) FROM jsonb_array_elements($1::jsonb) x
+         WHERE x->>'toteId' IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
          ON CONFLICT (order_id, line_id, tote_id) DO UPDATE SET quantity = tote_units.quantity + EXCLUDED.quantity`,
-        [p.orderId, p.lineId, p.toteId, p.sku, p.quantity],
+        [json],
       );
     }
     await db.query(
-      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked) VALUES ($1, $2, $3, $4)
+      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked)
+       SELECT x->>'orderId', x->>'lineId', min(x->>'sku'), sum((x->>'quantity')::int4) FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2 ORDER BY 1, 2
        ON CONFLICT (order_id, line_id) DO UPDATE SET picked = order_lines.picked + EXCLUDED.picked`,
-      [p.orderId, p.lineId, p.sku, p.quantity],
+      [json],
     );
   },
 

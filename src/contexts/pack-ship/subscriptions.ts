@@ -1,4 +1,4 @@
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
@@ -18,9 +18,9 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));
     }),
-    on(PickingEvents.linePicked, async (d, _event, tx) => {
-      await packShip.picked(tx, { orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity, toteId: d.toteId });
-    }),
+    // Set-based (ADR 0043): a run of picks is three statements, whatever the number of lines in it.
+    onMany(PickingEvents.linePicked, (picks, tx) =>
+      packShip.picked(tx, picks.map(({ data: d }) => ({ orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity, toteId: d.toteId })))),
     // Ready to pack when picking says the order is done: with a list's completion (`ordersDone`; absent in older
     // events: all its orders), or when the recovery of its last short settles it (ADR 0024).
     on(PickingEvents.listCompleted, async (d, event, tx) => {

@@ -63,6 +63,8 @@ export class Database implements Executor {
   private readonly names = new Map<string, string | null>();
   /** Statements sent so far, BEGIN, COMMIT and savepoints included (the flow bench's statements per order line). */
   statementsSent = 0;
+  /** When set, statement text → times sent (the flow bench's `--tally`: which statements a flow sends most). */
+  statementTally: Map<string, number> | undefined;
 
   /**
    * @param options.strictNesting refuse a second connection asked for while the same async context holds a
@@ -102,6 +104,7 @@ export class Database implements Executor {
   private counted(text: string): void {
     this.statementsSent++;
     this.counting.getStore()?.push(text);
+    if (this.statementTally !== undefined) this.statementTally.set(text, (this.statementTally.get(text) ?? 0) + 1);
   }
 
   /**

@@ -3,12 +3,14 @@ import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { reservedBalance } from '../../domain/ledger.ts';
+import { reservedBalance, type BalanceKey } from '../../domain/ledger.ts';
+import type { NewReturn } from '../../domain/returns.ts';
+import type { ReservationStatus } from '../../domain/stock.ts';
 import { lockPickable } from '../../pickability.ts';
 import * as store from '../../store.ts';
-import { changeBalanceOrFail, record } from '../ledger-writes.ts';
+import { changeBalanceOrFail, record, recordMany } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { decidePick } from './decide.ts';
+import { decidePick, type PickDecision } from './decide.ts';
 
 /**
  * On `picking.line.picked`. Locks the reservation, then (when open, or cancelled: the units go to the tote and wait for
@@ -42,5 +44,78 @@ export function pickLineHandler(deps: PlatformDeps, counters: InventoryCounters)
     }
     await record(tx, deps, d.movements, d.events, meta);
     if (d.units > 0) tx.afterCommit(() => counters.picked.inc(d.units));
+  };
+}
+
+/**
+ * On a run of `picking.line.picked` events (ADR 0043): the effect of `pickLineHandler` on each in turn, in one statement
+ * each for the reservation locks (id order), the location projection rows (FOR SHARE), the source balances (key order),
+ * the guarded balance changes (summed per balance), unpickable units, the in-process balances, returns, reservations,
+ * the ledger and the events, whatever the number of picks. The decider runs pick by pick against what the earlier
+ * picks of the run left (reservation and source balance), so two picks of one reservation are checked as one after
+ * the other; a rejection fails the run, which the bus then delivers event by event.
+ */
+export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters) {
+  return async (tx: Tx, picks: readonly { readonly pick: LinePicked; readonly meta: EventMeta }[]): Promise<void> => {
+    if (picks.length === 0) return;
+    const reservations = await store.lockReservations(tx, picks.map((p) => p.pick.reservationId));
+    const live = [...reservations.values()].filter((r) => r.status === 'OPEN' || r.status === 'CANCELLED');
+    const locations = await store.shareLocations(tx, live.map((r) => r.location_id));
+    const balances = await store.lockBalancesByKey(tx, live.map((r) => reservedBalance(r)));
+    // What the run has done so far: the reservations and the source balances as the earlier picks left them.
+    const current = new Map([...reservations].map(([id, r]) => [id, { ...r }]));
+    const free = new Map([...balances].map(([k, b]) => [k, b.on_hand - b.reserved]));
+    const taken = new Map<string, { key: BalanceKey; deltaOnHand: number; deltaReserved: number }>();
+    const landed = new Map<string, { key: BalanceKey; quantity: number; expiresOn: string | null }>();
+    const unpickable = new Map<string, { siteId: string; ownerId: string; sku: string; delta: number }>();
+    const changed = new Map<string, { id: string; picked: number; shorted: number; status: ReservationStatus }>();
+    const returns: NewReturn[] = [];
+    const decisions: { movements: PickDecision['movements']; events: PickDecision['events']; meta: EventMeta }[] = [];
+    let units = 0;
+    for (const { pick, meta } of picks) {
+      const reservation = current.get(pick.reservationId);
+      const live = reservation?.status === 'OPEN' || reservation?.status === 'CANCELLED';
+      const sourceKey = reservation === undefined ? '' : store.balanceKeyOf(reservedBalance(reservation));
+      const source = live ? balances.get(sourceKey) : undefined;
+      const state = {
+        reservation,
+        sourcePickable: live ? (locations.get(reservation.location_id)?.pickable ?? true) : true,
+        sourceExpiresOn: source?.expires_on ?? null,
+        sourceFree: live && source !== undefined ? (free.get(sourceKey) ?? 0) : 0,
+      };
+      const d = unwrap(decidePick(state, { ...pick, newReturnId: () => deps.ids.next('rtn') }, deps.clock.now()));
+      if (d.take !== undefined) {
+        const { from, to, quantity: q } = d.take;
+        const t = taken.get(sourceKey) ?? { key: from, deltaOnHand: 0, deltaReserved: 0 };
+        taken.set(sourceKey, { key: from, deltaOnHand: t.deltaOnHand - q, deltaReserved: t.deltaReserved - d.take.reserved });
+        free.set(sourceKey, (free.get(sourceKey) ?? 0) - q + d.take.reserved);
+        const toKey = store.balanceKeyOf(to);
+        const l = landed.get(toKey);
+        const expiresOn = l === undefined ? d.take.expiresOn : l.expiresOn === null ? d.take.expiresOn : d.take.expiresOn === null ? l.expiresOn
+          : (l.expiresOn < d.take.expiresOn ? l.expiresOn : d.take.expiresOn);
+        landed.set(toKey, { key: to, quantity: (l?.quantity ?? 0) + q, expiresOn });
+        const skuKey = [from.siteId, from.ownerId, from.sku].join('\u0000');
+        const u = unpickable.get(skuKey) ?? { siteId: from.siteId, ownerId: from.ownerId, sku: from.sku, delta: 0 };
+        unpickable.set(skuKey, { ...u, delta: u.delta + d.unpickable });
+      }
+      if (d.returnRequest !== undefined) returns.push(d.returnRequest.row);
+      if (d.reservationChange !== undefined) {
+        const c = d.reservationChange;
+        changed.set(c.id, { id: c.id, picked: c.picked, shorted: c.shorted, status: c.status });
+        const r = current.get(c.id);
+        if (r !== undefined) current.set(c.id, { ...r, picked: c.picked, shorted: c.shorted, status: c.status });
+      }
+      decisions.push({ movements: d.movements, events: d.events, meta });
+      units += d.units;
+    }
+    // The guarded UPDATE stays the last word: a decision the locked rows cannot cover is a broken invariant.
+    const changes = [...taken.values()];
+    if ((await store.changeBalances(tx, changes)) !== changes.length) throw new Error('a source balance cannot give the units a run of picks took');
+    await store.changeUnpickables(tx, [...unpickable.values()]);
+    await store.addOnHands(tx, [...landed.values()]);
+    await store.insertReturns(tx, returns);
+    await store.updateReservations(tx, [...changed.values()]);
+    await recordMany(tx, deps, decisions);
+    if (units > 0) tx.afterCommit(() => counters.picked.inc(units));
   };
 }
