@@ -17,13 +17,17 @@
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createOrder, receiveStock, restFloor, setupWarehouse, type Call, type FloorOps, type Warehouse } from '../test/support/flow-driver.ts';
 import { credentialsMetadata, grpcFloor, publicClients } from '../test/support/grpc-floor.ts';
 import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient } from '../test/support/split-cluster.ts';
 import { machine, percentile, writeResult } from './machine.ts';
-import { benchDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds } from './support.ts';
+import { FLOOR_SERVICE } from '../src/gateway/grpc/public-api.ts';
+import { warmCodecs } from '../src/platform/rpc/warm-codecs.ts';
+import { publicProtos, publicServices } from '../src/rpc/protos.ts';
+import { benchDatabase, inPool, machineCpuTicks, numberArg, processCpuSeconds, stringArg } from './support.ts';
 
 interface Server {
   readonly url: string;
@@ -50,6 +54,9 @@ const LEGS: readonly Leg[] = [
       const clients = publicClients(s.grpcTarget);
       // A handheld keeps its channel open all shift: connect it before the clock runs, as REST's keep-alive sockets are.
       await new Promise<void>((ready, fail) => clients.floor.waitForReady(Date.now() + 10_000, (e) => (e === undefined || e === null ? ready() : fail(e))));
+      // And its app has encoded and decoded these messages before (as the REST leg's fetch is warm from seeding): the
+      // client's protobuf code generation (warm-codecs.ts) is not a latency the server causes.
+      await warmCodecs(publicProtos(), [[FLOOR_SERVICE, publicServices().floor]]);
       const metadata = credentialsMetadata({ apiKey: key });
       return { ops: grpcFloor(clients.floor, () => metadata, timings), close: () => clients.close() };
     },
@@ -134,14 +141,36 @@ function stat(list: readonly number[] | undefined): Stat {
   return { calls: sorted.length, p50Ms: r(percentile(sorted, 50)), p99Ms: r(percentile(sorted, 99)), maxMs: r(sorted.at(-1) ?? NaN) };
 }
 
+/** Debug aid: every call as [start ms since the clock started, step, latency ms] (PAKLOG_BENCH_API_SAMPLES=<file prefix>). */
+function sampled(ops: FloorOps, samples: [number, string, number][], t0: () => number): FloorOps {
+  const wrap = <A extends unknown[], R>(step: string, fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    const s = performance.now();
+    try {
+      return await fn(...a);
+    } finally {
+      samples.push([Math.round(s - t0()), step, +(performance.now() - s).toFixed(1)]);
+    }
+  };
+  return {
+    nextTask: wrap('next task', (w: string, site: string) => ops.nextTask(w, site)),
+    startTask: wrap('start task', (id: string, w: string) => ops.startTask(id, w)),
+    pickList: wrap('get pick list', (id: string) => ops.pickList(id)),
+    confirm: wrap('confirm pick', (l: string, line: string, scan: Parameters<FloorOps['confirm']>[2]) => ops.confirm(l, line, scan)),
+    short: wrap('short pick', (l: string, line: string, reason: string) => ops.short(l, line, reason)),
+    complete: wrap('complete task', (id: string, w: string) => ops.complete(id, w)),
+  };
+}
+
 async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handhelds: number, thinkMs: number, pid: number | undefined) {
   const think = (): Promise<void> => (thinkMs <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))));
   const timings = new Map<string, number[]>();
   const floor = await leg.floor(server, key, timings);
-  const { ops } = floor;
+  const samples: [number, string, number][] = [];
+  const ops = process.env.PAKLOG_BENCH_API_SAMPLES === undefined ? floor.ops : sampled(floor.ops, samples, () => t0);
   const idle: number[] = [];
   let tasks = 0;
   const cpu0 = processCpuSeconds(pid);
+  const client0 = process.cpuUsage();
   const machine0 = machineCpuTicks();
   const t0 = performance.now();
   try {
@@ -174,13 +203,16 @@ async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handh
     floor.close();
   }
   const seconds = (performance.now() - t0) / 1000;
+  if (process.env.PAKLOG_BENCH_API_SAMPLES !== undefined) writeFileSync(`${process.env.PAKLOG_BENCH_API_SAMPLES}-${leg.name}.json`, JSON.stringify(samples));
   const machine1 = machineCpuTicks();
+  const client = process.cpuUsage(client0);
   // The answers with a task: the idle polls at the end are another query (nothing to claim).
   const nextTask = timings.get('next task')?.slice() ?? [];
   return {
     protocol: leg.name, handhelds, thinkMs, tasks, seconds: +seconds.toFixed(1), tasksPerSecond: +(tasks / seconds).toFixed(1),
     scansPerSecond: +((timings.get('confirm pick')?.length ?? 0) / seconds).toFixed(1),
     serverCpuSeconds: +(processCpuSeconds(pid) - cpu0).toFixed(1),
+    clientCpuSeconds: +((client.user + client.system) / 1e6).toFixed(1),
     machineBusyPercent: machine1.total === machine0.total ? NaN : Math.round((100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)),
     nextTask: stat(nextTask), scanConfirm: stat(timings.get('confirm pick')),
     startTask: stat(timings.get('start task')), getPickList: stat(timings.get('get pick list')), completeTask: stat(timings.get('complete task')),
@@ -198,13 +230,16 @@ export async function main(args: string[]): Promise<void> {
   const legs: ReturnType<typeof runLeg> extends Promise<infer R> ? R[] : never = [];
   const skipped: { protocol: string; reason: string }[] = [];
   // Each protocol gets a server of its own on a fresh database, seeded alike: no leg runs on the rows an earlier one left.
-  for (const leg of LEGS) {
+  const only = stringArg(args, 'protocols', LEGS.map((l) => l.name).join(',')).split(',');
+  for (const leg of LEGS.filter((l) => only.includes(l.name))) {
     const db = await benchDatabase(serverUrl);
     const adminKey = `pk_bench_${randomBytes(16).toString('hex')}`;
     const [port, grpcPort] = [await freePort(), await freePort()];
     const paklog = await startPakLog(cleanEnv({
       DATABASE_URL: db.url, PORT: String(port), PAKLOG_GRPC_PORT: String(grpcPort), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
       PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+      // Debug aid: e.g. `--cpu-prof --cpu-prof-dir=…` for the server process only.
+      ...(process.env.PAKLOG_BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.PAKLOG_BENCH_SERVER_NODE_OPTIONS }),
     }));
     try {
       const server: Server = { url: `http://127.0.0.1:${port}`, grpcTarget: `127.0.0.1:${grpcPort}` };
@@ -232,7 +267,7 @@ export async function main(args: string[]): Promise<void> {
   const result = {
     benchmark: 'api', machine: machine(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
     setup: `per protocol, one paklog start process (all contexts, inline bus, no worker threads, rate limits off) on a fresh PostgreSQL database; `
-      + `${handhelds} handhelds in the bench process, ${thinkMs} ms (±50 %) between a handheld's actions, over loopback sockets (REST: fetch with keep-alive; gRPC: one grpc-js channel); `
+      + `${handhelds} handhelds in the bench process, ${thinkMs} ms (±50 %) between a handheld's actions, over loopback sockets (REST: fetch with keep-alive; gRPC: one grpc-js channel, connected and its codecs generated before the clock runs); `
       + `latency measured by the client; next task counts the answers with a task`,
     targets: { scanConfirmP99Ms: 50, nextTaskP99Ms: 100 },
     met: Object.fromEntries(legs.map((l) => [l.protocol, { scanConfirm: l.scanConfirm.p99Ms <= 50, nextTask: l.nextTask.p99Ms <= 100 }])),
@@ -241,7 +276,7 @@ export async function main(args: string[]): Promise<void> {
   const file = writeResult('api', result);
   console.table(legs.map((l) => ({
     protocol: l.protocol, 'next p50': l.nextTask.p50Ms, 'next p99': l.nextTask.p99Ms, 'scan p50': l.scanConfirm.p50Ms, 'scan p99': l.scanConfirm.p99Ms,
-    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'machine busy %': l.machineBusyPercent,
+    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'bench CPU s': l.clientCpuSeconds, 'machine busy %': l.machineBusyPercent,
   })));
   console.log(`written to ${file}`);
 }

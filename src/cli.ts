@@ -129,6 +129,7 @@ program.command('gateway').description('Split mode: the single entry point routi
   });
   const { checkPortFree, startGrpcApi } = await import('./main.ts');
   const address = await gateway.http.listen({ port: cfg.port, host: cfg.host });
+  (await import('./platform/http/server.ts')).warmInject(gateway.http);
   // The public gRPC API runs its REST operations on the gateway, which routes them to the services.
   const grpc = await checkPortFree(cfg.host, cfg.grpcPort, 'PAKLOG_GRPC_PORT')
     .then(() => startGrpcApi(gateway.http, cfg, cfg.grpcPort))

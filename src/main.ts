@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildApp, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded.ts';
-import type { HttpApp } from './platform/http/server.ts';
+import { warmInject, type HttpApp } from './platform/http/server.ts';
 import type { RpcServer } from './platform/rpc/rpc-server.ts';
 import { createLogger } from './platform/telemetry/logger.ts';
 
@@ -65,6 +65,7 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
   try {
     if (onReady !== undefined) await onReady(app);
     address = await app.http.listen({ port: config.port, host: config.host });
+    warmInject(app.http);
     grpc = await startGrpcApi(app.http, config, grpcPort);
   } catch (e) {
     // A failed seed or a port in use must not leave the pool or the embedded server behind.

@@ -374,3 +374,15 @@ function traceRequests(app: HttpApp): void {
     done();
   });
 }
+
+/**
+ * Loads fastify's `inject` (light-my-request, which fastify requires on first use) with one liveness probe, a moment
+ * after the app listens. The GraphQL and gRPC adapters run every operation through `inject`; without this the first
+ * operation after a start loaded it on the event loop (30–60 ms on a busy 2-core host) and every call arriving meanwhile
+ * queued behind it: the first burst of a shift's handheld calls was the gRPC leg's p99 (docs/benchmarks.md, api).
+ */
+export function warmInject(http: HttpApp): void {
+  setImmediate(() => {
+    http.inject({ method: 'GET', url: '/health/live' }).catch(() => undefined);
+  });
+}

@@ -5,6 +5,7 @@ import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { toGrpcStatus } from './rpc-errors.ts';
+import { warmCodecs } from './warm-codecs.ts';
 
 /** One gRPC service: its full name (`paklog.catalog.v1.CatalogService`), definition and handlers. */
 export interface RpcService {
@@ -85,7 +86,9 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
  * reflection listing them (so grpcurl and friends need no `.proto` files) and the standard health service.
  */
 export async function startRpcServer(o: { host: string; port: number; services: readonly RpcService[]; protos: PackageDefinition; log: Logger }): Promise<RpcServer> {
-  const server = new Server();
+  // Channelz (grpc-js's per-call statistics for its debug service) is on by default and nothing here serves it: off,
+  // it costs nothing per call (docs/performance.md).
+  const server = new Server({ 'grpc.enable_channelz': 0 });
   for (const s of o.services) {
     const tolerant = refusingUndecodable(s.definition, s.implementation);
     server.addService(tolerant.definition, tolerant.implementation);
@@ -99,6 +102,10 @@ export async function startRpcServer(o: { host: string; port: number; services: 
     server.bindAsync(`${o.host}:${o.port}`, ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error)));
   });
   o.log.info({ host: o.host, port, services: o.services.map((s) => s.name) }, 'rpc server listening');
+  // In the background: the first calls find their message codecs generated (warm-codecs.ts).
+  void warmCodecs(o.protos, o.services.map((s) => [s.name, s.definition] as const)).then(
+    (methods) => o.log.debug({ methods }, 'rpc codecs warmed'),
+  );
   let closing: Promise<void> | undefined;
   return {
     port,
