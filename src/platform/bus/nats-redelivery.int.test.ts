@@ -60,7 +60,7 @@ describe('NATS: an event that waits for an earlier one of its own stream, after 
     const envelope = (type: string): EventEnvelope => ({
       specversion: '1.0', id: `evt_${randomBytes(6).toString('hex')}`, type, source: run, subject: 'list_1', time: new Date().toISOString(),
       datacontenttype: 'application/json', data: {},
-    } as EventEnvelope);
+    });
     const producer = new NatsTransport({ servers: NATS_URL, namespace: run });
     const pick = envelope(pickType);
     const done = envelope(doneType);
