@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * no other test's load decides their timeouts.
  */
 const ALONE = [
-  'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts', 'test/e2e/chaos.test.ts',
+  'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
   'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts', 'test/e2e/split-traces.test.ts',
   'src/platform/bus/broker-outage.int.test.ts',
   // Browser tests (real chromium) and the UI build they share.

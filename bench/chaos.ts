@@ -2,8 +2,8 @@
  * Chaos benchmark (issue 18, scope 7, acceptance d): `npm run bench -- chaos [--kills=1000] [--mode=all|split|both]
  * [--orders=3] [--bus=nats|kafka]`. Orders flow from intake to shipment through real `paklog` processes while one at a
  * time is SIGKILLed at a random moment and restarted from a warm standby; at the end every order must be SHIPPED once,
- * each event stored once, units conserved and nothing dead-lettered (test/support/chaos.ts, the code of the CI suites
- * test/e2e/chaos.test.ts and split-faults.test.ts). `all`: one `paklog start` process (inline bus); `split`: gateway +
+ * each event stored once, units conserved and nothing dead-lettered (test/support/chaos.ts, the code of the CI suite
+ * test/e2e/split-faults.test.ts). `all`: one `paklog start` process (inline bus); `split`: gateway +
  * three services over a broker, the services killed; `both` splits the kills between them. Fresh databases on
  * PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test. Writes bench/results/chaos.json: kills per
  * mode and process, seconds per kill, kill → ready p50/max, orders, the checks and their problems. Exits 1 when a check broke.

@@ -3,7 +3,7 @@
  * one of them at a time is SIGKILLed at a random moment and restarted (from a warm standby, paklog-process.ts), then
  * the end is checked over the API: every order once and SHIPPED, each event once, units conserved, no dead letter.
  * Two targets: `all` (one `paklog start` process, inline bus) and `split` (gateway + three services over a broker,
- * split-cluster.ts; the services are the victims). Shared by test/e2e/split-faults.test.ts, test/e2e/chaos.test.ts and
+ * split-cluster.ts; the services are the victims). Shared by test/e2e/split-faults.test.ts and
  * `npm run bench -- chaos`. Nothing here uses vitest: the checks return the problems they found.
  */
 import { randomBytes } from 'node:crypto';
