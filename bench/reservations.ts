@@ -186,7 +186,7 @@ export async function main(args: string[]): Promise<void> {
           datacontenttype: 'application/json', siteid: SITE, data: order,
         };
       };
-      const consumer = consumerLanes(lanes, (events) => app.bus.deliverMany('inventory', events));
+      const consumer = consumerLanes(lanes, async (events) => { await app.bus.deliverMany('inventory', events); });
       const paklog = (lines: string[]): Promise<void> => consumer.submit(received(lines));
       const perOrder = async (lines: string[]): Promise<void> => {
         if ((await app.bus.deliver('inventory', received(lines))) !== 'handled') throw new Error('not handled');

@@ -327,6 +327,7 @@ describe('SIGKILL at random moments of a client flow that sends Idempotency-Key 
       await killer;
     }
     if (flow !== undefined) throw flow;
+    console.log(`crash-idempotency: ${kills} kills`);
     expect(kills).toBeGreaterThanOrEqual(KILLS);
 
     // Every order ends SHIPPED once the last events are handled.

@@ -154,6 +154,7 @@ describe('saga runner killed between every pair of steps', () => {
     // Every runner died at its boundary (SIGKILL), none finished its saga by itself.
     expect(runs.filter((r) => !r.killed).map((r) => `${r.type} ${r.crashAt}`)).toEqual([]);
     expect(runs).toHaveLength(cases.length);
+    console.log(`saga-crash: ${runs.filter((r) => r.killed).length} kills of saga runners at step boundaries`);
 
     for (const run of runs) {
       const happy = run.type.startsWith(HAPPY);
@@ -240,6 +241,7 @@ describe('a paklog process killed inside the order fulfilment saga', () => {
       // The waves pool hears of the allocation a moment after the order says ALLOCATED.
       await untilValue('wave released', () => planAndRelease(call, w.siteId, 1).then(() => true, () => false), (done) => done);
       expect(await killedBy(p)).toBe('SIGKILL');
+      console.log('saga-crash: 3 kills of paklog start inside the order fulfilment saga');
 
       p = await startPakLog(env);
       await untilValue('released', () => orderStatus(call, order.id), (st) => st === 'RELEASED');

@@ -133,3 +133,43 @@ export function runPakLog(args: readonly string[], env: NodeJS.ProcessEnv, cwd =
     });
   });
 }
+
+/** A `paklog` process the fault tests kill and restart: its environment, the running process and its warm standby. */
+export interface Restartable {
+  readonly env: NodeJS.ProcessEnv;
+  process: StartedPakLog;
+  /** The process that takes over after a kill, its modules loaded already (spawned on the first kill). */
+  standby?: StandbyPakLog;
+}
+
+/**
+ * kill -9 `s` and start it again on the same port and database; resolves once it is ready. The standby takes over (a
+ * restart then costs the app's build and listen) and the next one loads while the flow runs; without one, or when it
+ * fails, a cold start, tried again a few times (its ports can be taken for a moment on a loaded machine).
+ */
+export async function crashAndRestart(s: Restartable, name: string): Promise<void> {
+  const exited = new Promise((r) => s.process.child.once('exit', r));
+  s.process.child.kill('SIGKILL');
+  await exited;
+  const standby = s.standby;
+  s.standby = standbyPakLog(s.env);
+  if (standby !== undefined) {
+    try {
+      s.process = await standby.activate();
+      return;
+    } catch {
+      // Started cold below, as when there is no standby yet.
+    }
+  }
+  const failures: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      s.process = await startPakLog(s.env);
+      return;
+    } catch (e) {
+      failures.push((e as Error).message.slice(-2_000));
+      if (attempt >= 4) throw new Error(`${name} did not come back after a kill:\n${failures.join('\n---\n')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { until, type Call } from './flow-driver.ts';
-import { cleanEnv, freePort, standbyPakLog, startPakLog, type StandbyPakLog, type StartedPakLog } from './paklog-process.ts';
+import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable, type StartedPakLog } from './paklog-process.ts';
 
 export type SplitBus = 'kafka' | 'nats';
 
@@ -19,14 +19,10 @@ export const SPLIT_SERVICES = [
 /** Which service answers for a context's gRPC API. */
 const API_CONTEXTS = ['catalog', 'location-master', 'inventory', 'pack-ship'] as const;
 
-interface ServiceProcess {
+interface ServiceProcess extends Restartable {
   readonly name: string;
   readonly contexts: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
   readonly url: string;
-  process: StartedPakLog;
-  /** The process that takes over after a kill, its modules loaded already (spawned on the first kill). */
-  standby?: StandbyPakLog;
 }
 
 export interface SplitCluster {
@@ -100,33 +96,7 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
       async crashAndRestart(name) {
         const s = services.find((x) => x.name === name);
         if (s === undefined) throw new Error(`no service ${name}`);
-        const exited = new Promise((r) => s.process.child.once('exit', r));
-        s.process.child.kill('SIGKILL');
-        await exited;
-        // The standby takes over (a restart costs the app's build and listen); the next one loads while the flow runs.
-        const standby = s.standby;
-        s.standby = standbyPakLog(s.env);
-        if (standby !== undefined) {
-          try {
-            s.process = await standby.activate();
-            return;
-          } catch {
-            // Started cold below, as when there is no standby yet.
-          }
-        }
-        // A start can fail on a loaded machine (its ports are taken again by a moment, its banner comes late): try again,
-        // and say why when it never comes back.
-        const failures: string[] = [];
-        for (let attempt = 0; ; attempt++) {
-          try {
-            s.process = await startPakLog(s.env);
-            return;
-          } catch (e) {
-            failures.push((e as Error).message.slice(-2_000));
-            if (attempt >= 4) throw new Error(`service ${name} did not come back after a kill:\n${failures.join('\n---\n')}`);
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
+        await crashAndRestart(s, `service ${name}`);
       },
       async close() {
         for (const s of services) s.standby?.dismiss();

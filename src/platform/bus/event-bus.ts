@@ -104,6 +104,8 @@ export class EventBus {
   private timer: NodeJS.Timeout | undefined;
   private readonly handlers = new Map<string, Map<string, Subscription[]>>();
   private readonly observers = new Set<(events: readonly EventEnvelope[]) => void>();
+  /** Since when each deferred event (`consumer` NUL `event id`) has been not ready: its `notReadyTimeoutMs` runs across deferrals. */
+  private readonly notReadySince = new Map<string, number>();
 
   constructor(options: EventBusOptions) {
     this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], notReadyTimeoutMs: 600_000, ...options };
@@ -165,32 +167,33 @@ export class EventBus {
     const byType = this.handlers.get(consumer) ?? new Map<string, Subscription[]>();
     this.handlers.set(consumer, byType);
     for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s]);
-    await this.o.transport.subscribe(consumer, [...byType.keys()], (events) => this.deliverMany(consumer, events));
+    await this.o.transport.subscribe(consumer, [...byType.keys()], (events, o) => this.deliverMany(consumer, events, o));
   }
 
   /**
    * Delivers a run of events to one consumer in ONE transaction (one commit instead of one per event). If any of them
    * fails, the run is delivered again event by event, so the others commit and only the failing one retries and, in the
-   * end, is dead-lettered on its own.
+   * end, is dead-lettered on its own. With `deferNotReady` (see `Delivery`) an event not ready yet is returned instead of
+   * waited for, and the events after it are delivered meanwhile.
    */
-  async deliverMany(consumer: string, events: readonly EventEnvelope[]): Promise<void> {
+  async deliverMany(consumer: string, events: readonly EventEnvelope[], o: { readonly deferNotReady?: boolean } = {}): Promise<readonly EventEnvelope[]> {
+    const defer = o.deferNotReady === true;
     // An invalid event is settled on its own before the run opens its transaction: it never reaches a handler.
     const valid: EventEnvelope[] = [];
     for (const event of events) if ((await this.refuseIfInvalid(consumer, event)) === undefined) valid.push(event);
     const [only] = valid;
-    if (only !== undefined && valid.length === 1) {
-      await this.deliverValid(consumer, only);
-      return;
-    }
-    if (valid.length === 0) return;
+    if (only !== undefined && valid.length === 1) return (await this.deliverValid(consumer, only, defer)) === 'not-ready' ? [only] : [];
+    if (valid.length === 0) return [];
     let outcomes: ('handled' | 'duplicate')[];
     try {
       outcomes = await this.o.db.tx((tx) => this.handleRunInTx(consumer, valid, tx));
     } catch {
-      for (const event of valid) await this.deliverValid(consumer, event);
-      return;
+      const deferred: EventEnvelope[] = [];
+      for (const event of valid) if ((await this.deliverValid(consumer, event, defer)) === 'not-ready') deferred.push(event);
+      return deferred;
     }
     valid.forEach((e, i) => this.delivered(consumer, e, outcomes[i] ?? 'handled'));
+    return [];
   }
 
   /** Reports a settled delivery to the hooks; a handled one with its latency since append. */
@@ -322,20 +325,37 @@ export class EventBus {
     );
   }
 
-  /** Delivers an event already validated: idempotent on the event id, retried, dead-lettered after maxAttempts. */
-  private async deliverValid(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'> {
+  /**
+   * Delivers an event already validated: idempotent on the event id, retried, dead-lettered after maxAttempts. With
+   * `defer`, an event not ready yet is given back (`not-ready`, nothing committed) instead of waited for.
+   */
+  private async deliverValid(consumer: string, event: EventEnvelope): Promise<'handled' | 'duplicate' | 'dead-lettered'>;
+  private async deliverValid(consumer: string, event: EventEnvelope, defer: boolean): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'not-ready'>;
+  private async deliverValid(consumer: string, event: EventEnvelope, defer = false): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'not-ready'> {
     let lastError: unknown;
-    const waitingSince = Date.now();
+    const key = `${consumer}\0${event.id}`;
+    const waitingSince = this.notReadySince.get(key) ?? Date.now();
     for (let attempt = 1, waits = 0; attempt <= this.o.maxAttempts; attempt++) {
       try {
         const outcome = await this.o.db.tx((tx) => this.handleInTx(consumer, event, tx));
+        this.notReadySince.delete(key);
         this.delivered(consumer, event, outcome);
         return outcome;
       } catch (e) {
         lastError = e;
         if (e instanceof EventNotReady && Date.now() - waitingSince < this.o.notReadyTimeoutMs) {
+          if (waits === 0 && !this.notReadySince.has(key)) {
+            this.o.log.warn({ consumer, eventId: event.id, type: event.type, reason: e.message }, 'event waits for an earlier one');
+          }
+          if (defer) {
+            // Entries of events another replica went on to handle are dropped once they are past any timeout.
+            if (this.notReadySince.size > 10_000) {
+              for (const [k, since] of this.notReadySince) if (Date.now() - since > this.o.notReadyTimeoutMs) this.notReadySince.delete(k);
+            }
+            this.notReadySince.set(key, waitingSince);
+            return 'not-ready';
+          }
           // Waiting for another stream to catch up is not a failure: the same attempt again, after a growing pause.
-          if (waits === 0) this.o.log.warn({ consumer, eventId: event.id, type: event.type, reason: e.message }, 'event waits for an earlier one');
           await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(waits++, 7))));
           attempt--;
           continue;
@@ -345,6 +365,7 @@ export class EventBus {
         if (attempt < this.o.maxAttempts && delay > 0) await new Promise((r) => setTimeout(r, delay));
       }
     }
+    this.notReadySince.delete(key);
     const message = lastError instanceof Error ? lastError.message : String(lastError);
     await this.deadLetter(this.o.db, consumer, event, this.o.maxAttempts, message);
     this.o.log.error({ consumer, eventId: event.id, type: event.type, error: message }, 'event dead-lettered');

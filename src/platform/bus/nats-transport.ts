@@ -14,14 +14,20 @@ export interface NatsTransportOptions {
   readonly namespace?: string;
   /** Pause before a failed delivery is tried again. */
   readonly retryDelayMs?: number;
+  /**
+   * The `ack_wait` of the durable consumers this transport creates (default 30 s): how long after a consumer process
+   * dies the messages it had pulled and not acked are delivered again. An existing durable keeps its own.
+   */
+  readonly ackWaitMs?: number;
 }
 
 const durableName = (...parts: string[]): string => parts.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** Messages handed to the bus at once (one transaction). */
 const RUN_LENGTH = 100;
-/** Well below the consumers' 30 s `ack_wait`: a run that waits keeps its messages. */
-const IN_PROGRESS_MS = 10_000;
+const ACK_WAIT_MS = 30_000;
+/** A third of the consumers' `ack_wait`: a run that waits keeps its messages. */
+const inProgressMs = (ackWaitMs: number): number => Math.max(100, Math.floor(ackWaitMs / 3));
 
 /**
  * NATS JetStream transport: the relay publishes each committed event to `<namespace>.<context>.events` with the event id as
@@ -30,6 +36,11 @@ const IN_PROGRESS_MS = 10_000;
  * bus in runs, in order (nats-server 2.9 takes one filter subject per consumer). A message is acked only once the bus has
  * handled (or dead-lettered) it; a delivery that throws is retried in place, so the topic's order holds. A restart
  * resumes after the last acked message; the inbox turns a redelivery into a no-op.
+ *
+ * The order holds only until a consumer process dies: what it had pulled and not acked is delivered again once its
+ * `ack_wait` runs out, AFTER what was published since. So an event that waits for an earlier one (`EventNotReady`) is
+ * not waited for in place, where it would hold up the very event it waits for: it is nak'ed with a growing delay and
+ * the stream goes on (`deferNotReady`, transport.ts); the bus still dead-letters it after `notReadyTimeoutMs`.
  */
 export class NatsTransport implements Transport {
   readonly name = 'nats';
@@ -78,12 +89,15 @@ export class NatsTransport implements Transport {
         await jsm.consumers.info(this.streamName, name);
       } catch {
         await jsm.consumers.add(this.streamName, {
-          durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: topic, ack_wait: 30 * 1_000_000_000,
+          durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: topic,
+          ack_wait: (this.o.ackWaitMs ?? ACK_WAIT_MS) * 1_000_000,
         });
       }
       const c = await js.consumers.get(this.streamName, name);
+      // The durable's own ack_wait (one made by an older version, or with another option, keeps it).
+      const ackWaitMs = Math.round(((await c.info(true)).config.ack_wait ?? ACK_WAIT_MS * 1_000_000) / 1_000_000);
       const messages = await c.consume({ max_messages: 100 });
-      const done = this.drain(messages, wanted, deliver);
+      const done = this.drain(messages, wanted, deliver, inProgressMs(ackWaitMs));
       this.running.push({ messages, done });
     }
   }
@@ -93,7 +107,7 @@ export class NatsTransport implements Transport {
    * one transaction, and is acked together once handled. A run that throws is retried in place, so the topic's order
    * holds; while it waits the messages are kept in progress, or the server would redeliver them after `ack_wait`.
    */
-  private async drain(messages: ConsumerMessages, wanted: ReadonlySet<string>, deliver: Delivery): Promise<void> {
+  private async drain(messages: ConsumerMessages, wanted: ReadonlySet<string>, deliver: Delivery, pulseMs: number): Promise<void> {
     const it = messages[Symbol.asyncIterator]();
     // The next message, if one has already arrived: an iterator step that does not settle within the current turn
     // of the event loop is kept for the next run (the iterator's own pending count is not reliable for this).
@@ -118,12 +132,14 @@ export class NatsTransport implements Transport {
         }
         run.push(next.value);
       }
-      const events = run.map((m) => m.json<EventEnvelope>()).filter((e) => wanted.has(e.type));
-      const pulse = setInterval(() => { for (const m of run) m.working(); }, IN_PROGRESS_MS);
+      const parsed = run.map((m) => m.json<EventEnvelope>());
+      const events = parsed.filter((e) => wanted.has(e.type));
+      const pulse = setInterval(() => { for (const m of run) m.working(); }, pulseMs);
+      let deferred: ReadonlySet<string> = new Set();
       try {
         for (;;) {
           try {
-            if (events.length > 0) await deliver(events);
+            if (events.length > 0) deferred = new Set(((await deliver(events, { deferNotReady: true })) ?? []).map((e) => e.id));
             break;
           } catch {
             if (this.closing) return;
@@ -133,7 +149,11 @@ export class NatsTransport implements Transport {
       } finally {
         clearInterval(pulse);
       }
-      for (const m of run) m.ack();
+      run.forEach((m, i) => {
+        // Not ready yet: delivered again after a pause that grows with its deliveries, once the stream has moved on.
+        if (deferred.has(parsed[i]!.id)) m.nak(Math.min(5_000, 50 * 2 ** Math.min(m.info.deliveryCount, 7)));
+        else m.ack();
+      });
     }
   }
 

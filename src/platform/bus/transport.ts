@@ -3,8 +3,13 @@ import type { EventEnvelope } from './envelope.ts';
 /**
  * Receives events for one consumer, in order; resolves when the consumer has handled (or dead-lettered) every one.
  * A transport may hand over one event or a run of them.
+ *
+ * With `deferNotReady` an event whose handler says it is not ready yet (`EventNotReady`) is not waited for in place: it
+ * is left unhandled (nothing of it committed) and returned (a delivery that defers nothing may return nothing), and the transport must hand it over again later. A transport
+ * whose stream can carry the awaited event BEHIND the waiting one asks for this (NATS after a redelivery); one that
+ * never reorders a stream (Kafka's partition, inline) lets the bus wait, and gets an empty list.
  */
-export type Delivery = (events: readonly EventEnvelope[]) => Promise<void>;
+export type Delivery = (events: readonly EventEnvelope[], o?: { readonly deferNotReady?: boolean }) => Promise<readonly EventEnvelope[] | void>;
 
 /**
  * Moves committed events from the outbox to consumers. The inline transport calls local consumers directly;
