@@ -72,11 +72,13 @@ describe('traces in split mode', () => {
     await packAndShipWhenReady(traced, order.id);
     await until('shipped', () => orderStatus(traced, order.id), (s) => s === 'SHIPPED', 60_000);
 
-    // Spans are exported in batches every 500 ms by each process: wait for the last hops (the dispatch handled by
-    // orders in flow and by inventory in stock).
+    // Spans are exported in batches every 500 ms by each process, each on its own clock: wait for the last hops (the
+    // dispatch request's own span on the floor, which may be exported after the other processes handled its event,
+    // and the dispatch handled by orders in flow and by inventory in stock).
     const ofTrace = (): ReceivedSpan[] => spans.filter((s) => s.traceId === traceId);
-    await until('the shipment reached flow and stock in the trace', async () => ofTrace(),
-      (l) => ['paklog-flow', 'paklog-stock'].every((service) => l.some((s) => s.service === service && /process pack-ship\.shipment\.dispatched/.test(s.name))), 30_000);
+    await until('the shipment reached floor, flow and stock in the trace', async () => ofTrace(),
+      (l) => l.some((s) => s.service === 'paklog-floor' && s.name === 'POST /api/v1/shipments/:id/dispatch')
+        && ['paklog-flow', 'paklog-stock'].every((service) => l.some((s) => s.service === service && /process pack-ship\.shipment\.dispatched/.test(s.name))), 30_000);
     const trace = ofTrace();
     const services = new Set(trace.map((s) => s.service));
     expect([...services].sort()).toEqual(['paklog-floor', 'paklog-flow', 'paklog-gateway', 'paklog-stock']);
