@@ -134,7 +134,7 @@ export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders'
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
-  catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship',
+  catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves',
 };
 
 /** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
@@ -192,12 +192,19 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     commands.packShip = m.commands;
     modules.push(m);
   }
+  // Waves before orders: a line change asks waves to hold the order (ADR 0046).
+  if (runs('waves')) {
+    const m = wavesContext(deps, { locations: api('locations'), inventory: api('inventory') });
+    local.waves = m.api;
+    modules.push(m);
+  }
   if (runs('orders')) {
-    const m = ordersContext(deps, { catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip') });
+    const m = ordersContext(deps, {
+      catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip'), waves: api('waves'),
+    });
     commands.orders = m.commands;
     modules.push(m);
   }
-  if (runs('waves')) modules.push(wavesContext(deps, { locations: api('locations'), inventory: api('inventory') }));
   if (runs('tasks')) {
     const m = tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') });
     commands.tasks = m.commands;

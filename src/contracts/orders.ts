@@ -52,6 +52,7 @@ export const OrderEvents = {
   unwaved: 'orders.order.unwaved.v1',
   reprioritised: 'orders.order.reprioritised.v1',
   updated: 'orders.order.updated.v1',
+  linesChanged: 'orders.order.lines-changed.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -117,6 +118,18 @@ export const OrderEventSchemas = {
       name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
     }, { description: 'Where the order goes now (the fields `received` carries).' }),
   }, { description: "The order's ship-to changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change): pack & ship prints the new address." }),
+  [OrderEvents.linesChanged]: Type.Object({
+    orderId: Type.String(), externalId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(),
+    changeId: Type.String({ description: 'The change, as waves held the order for it (`waves.order.held`).' }),
+    previousStatus: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: what the order was before it went back to allocation.' }),
+    previousLines: List(OrderLineDataSchema, { description: 'The lines it had: what inventory releases.' }),
+    lines: List(OrderLineDataSchema, { description: 'Its lines now, each with a new lineId: what inventory allocates.' }),
+    shipComplete: Type.Optional(Type.Boolean({ description: 'As in `received`. Absent: false.' })),
+    shipTo: Type.Object({
+      name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
+    }, { description: 'Where the order goes now (it may change with the lines).' }),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
+  }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -129,6 +142,7 @@ export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
 export type OrderShipped = Payload<typeof OrderEvents.shipped>;
 export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 export type OrderUpdated = Payload<typeof OrderEvents.updated>;
+export type OrderLinesChanged = Payload<typeof OrderEvents.linesChanged>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {
@@ -142,10 +156,12 @@ export interface OrderCommands {
   /** `POST /orders/{id}/reprioritise` as a call: the order's priority now, or NOT_FOUND / ORDER_SHIPPED / ORDER_CANCELLED. */
   reprioritise(orderId: string, priority: number, meta: EventMeta): Promise<Outcome<{ orderId: string; priority: number }>>;
   /**
-   * An order sent again with changes, by its externalId (storefront orders/updated, EDI 940 change; ADR 0040): the
-   * ship-to is replaced while the order is RECEIVED, BACKORDERED or ALLOCATED (`orders.order.updated.v1`; `changed` false
-   * when nothing differs). NOT_FOUND for an unknown externalId; 409 ORDER_IN_FULFILMENT once it is waved or on the floor,
-   * ORDER_CANCELLED, ORDER_SHIPPED; 409 ORDER_CHANGE_NOT_SUPPORTED when the lines, site or carrier differ.
+   * An order sent again with changes, by its externalId (storefront orders/updated, EDI 940 change; ADRs 0040, 0046):
+   * while the order is RECEIVED, BACKORDERED or ALLOCATED and in no wave, the ship-to is replaced
+   * (`orders.order.updated.v1`) and changed lines are replaced (`orders.order.lines-changed.v1`: the order is allocated
+   * again); `changed` false when nothing differs. NOT_FOUND for an unknown externalId; 409 ORDER_IN_FULFILMENT once it
+   * is waved or on the floor, ORDER_CANCELLED, ORDER_SHIPPED; 409 ORDER_CHANGE_NOT_SUPPORTED when the site or carrier
+   * differ; UNKNOWN_SKU / PRODUCT_INACTIVE for a new line's SKU.
    */
   update(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; changed: boolean }>>;
   /** The id of the order received under this externalId, if any. */
@@ -158,7 +174,7 @@ export const OrdersErrors = {
   ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
   ORDER_IN_FULFILMENT: { status: 409, title: 'The order is in a wave or on the floor: it can be cancelled, not changed' },
-  ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'Only the ship-to of an order can change; cancel it and send a new one' },
+  ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'The site or carrier of an order cannot change; cancel it and send a new one' },
 } as const satisfies ErrorSpecs;
 
 /** Order priority: 1 is the most urgent, 9 the least; pick lists and tasks follow the same scale. */

@@ -1,6 +1,7 @@
 /** waves: which allocated orders go to the floor together, and when. */
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
+import type { EventMeta } from '../platform/bus/envelope.ts';
 import type { ErrorSpecs } from '../platform/errors.ts';
 
 export const WAVE_STATUSES = ['DRAFT', 'PLANNED', 'RELEASED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
@@ -11,6 +12,7 @@ export const WaveEvents = {
   released: 'waves.wave.released.v1',
   completed: 'waves.wave.completed.v1',
   cancelled: 'waves.wave.cancelled.v1',
+  orderHeld: 'waves.order.held.v1',
 } as const;
 
 /** The payload of every waves event, by type name; the description says when it is emitted. */
@@ -32,6 +34,9 @@ export const WaveEventSchemas = {
   [WaveEvents.cancelled]: Type.Object({
     waveId: Type.String(), siteId: Type.String(), orderIds: List(Type.String()),
   }, { description: 'A wave was cancelled before release; its orders wait for a wave again.' }),
+  [WaveEvents.orderHeld]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), changeId: Type.String({ description: "The line change orders asked the hold for." }),
+  }, { description: "An order in no wave is held out of wave planning for a change of its lines (`WavesApi.holdForChange`, ADR 0046) until `orders.order.lines-changed` arrives; orders completes a change whose own transaction did not commit when it hears this." }),
 } as const;
 
 type Payload<T extends keyof typeof WaveEventSchemas> = Static<(typeof WaveEventSchemas)[T]>;
@@ -40,6 +45,24 @@ export type WaveReleased = Payload<typeof WaveEvents.released>;
 /** Every order of the wave has been picked (its pick lists completed, fully or short). */
 export type WaveCompleted = Payload<typeof WaveEvents.completed>;
 export type WaveCancelled = Payload<typeof WaveEvents.cancelled>;
+export type WaveOrderHeld = Payload<typeof WaveEvents.orderHeld>;
+
+/** An order a wave already holds: too late to change its lines. */
+export interface AlreadyWaved {
+  readonly held: false;
+  readonly waveId: string;
+}
+
+/** What other contexts ask waves synchronously. */
+export interface WavesApi {
+  /**
+   * The single decision point of a line change (ADR 0046), as pack & ship's `stopShipping` is of a cancel: either the
+   * order is in no active wave and is now held out of planning (a planner that has it locked is waited for), or the
+   * wave that has it is named. Idempotent; commits its own transaction and announces `waves.order.held.v1`, so orders
+   * completes the change if its own transaction does not commit.
+   */
+  holdForChange(input: { readonly orderId: string; readonly siteId: string; readonly carrier: string; readonly priority: number; readonly changeId: string }, meta: EventMeta): Promise<{ readonly held: true } | AlreadyWaved>;
+}
 
 /** Coded errors of waves. */
 export const WavesErrors = {

@@ -22,6 +22,8 @@ export const ID_PREFIXES = [
   'pms', 'erf',
   // Owners: the 3PL clients stock and orders belong to (ADR 0028).
   'own',
+  // Order line changes waves holds an order for (ADR 0046).
+  'chg',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

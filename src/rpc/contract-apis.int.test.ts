@@ -9,6 +9,7 @@ import type { CatalogApi } from '../contracts/catalog.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { WavesApi } from '../contracts/waves.ts';
 import { AppError, unwrap } from '../platform/errors.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../../test/support/flow-driver.ts';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   dispatched = { orderId: order.id, shipmentId: (await packAndShip(call, order.id)).shipmentId };
   await t.settle();
 
-  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship') };
+  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves') };
   server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
   remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
 });
@@ -137,6 +138,23 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
       `SELECT envelope FROM platform.events WHERE type = 'pack-ship.order.shipping-stopped.v1' AND subject = $1`, [orderId]);
     expect(events.map((e) => ({ correlationid: e.envelope.correlationid, causationid: e.envelope.causationid, reason: e.envelope.data.reason })))
       .toEqual([{ correlationid: meta.correlationId, causationid: meta.causationId, reason: null }]);
+  });
+
+  it('WavesApi.holdForChange: the wave that has the order, or held (idempotent, meta on the event, out of the pool)', async () => {
+    const waved = await apis().waves.holdForChange({ orderId: dispatched.orderId, siteId: w.siteId, carrier: 'OWN_FLEET', priority: 5, changeId: 'chg_late' }, {});
+    expect(waved).toEqual({ held: false, waveId: expect.stringMatching(/^wav_/) });
+
+    const orderId = `ord_hold_${transport.replace(/\W/g, '')}`;
+    const meta = { correlationId: `corr-hold-${transport}`, causationId: `cause-hold-${transport}` };
+    const input = { orderId, siteId: w.siteId, carrier: 'OWN_FLEET', priority: 5, changeId: `chg_${transport.replace(/\W/g, '')}` };
+    expect(await apis().waves.holdForChange(input, meta)).toEqual({ held: true });
+    expect(await apis().waves.holdForChange(input, meta)).toEqual({ held: true });
+    const events = await t.app.db.query<{ envelope: { correlationid?: string; data: { changeId: string } } }>(
+      `SELECT envelope FROM platform.events WHERE type = 'waves.order.held.v1' AND subject = $1`, [orderId]);
+    expect(events.map((e) => e.envelope.correlationid)).toEqual([meta.correlationId, meta.correlationId]);
+    expect(events.every((e) => e.envelope.data.changeId === input.changeId)).toBe(true);
+    const pool = await t.app.db.query(`SELECT 1 FROM waves.order_pool WHERE order_id = $1 AND held_for = $2`, [orderId, input.changeId]);
+    expect(pool).toHaveLength(1);
   });
 });
 

@@ -9,6 +9,7 @@ import { contextErrors } from '../contracts/errors.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import type { LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { WavesApi } from '../contracts/waves.ts';
 import { registerErrors } from '../platform/errors.ts';
 import { rpcChannel, type RpcCallPolicy } from '../platform/rpc/rpc-client.ts';
 import { startRpcServer, type RpcServer, type RpcService } from '../platform/rpc/rpc-server.ts';
@@ -17,6 +18,7 @@ import { inventoryClient, inventoryService } from './inventory-rpc.ts';
 import { locationMasterClient, locationMasterService } from './location-master-rpc.ts';
 import { packShipClient, packShipService } from './pack-ship-rpc.ts';
 import { paklogProtos } from './protos.ts';
+import { wavesClient, wavesService } from './waves-rpc.ts';
 
 /** The contract APIs other contexts call synchronously, by the names `src/app.ts` hands them under. */
 export interface ContractApis {
@@ -24,24 +26,26 @@ export interface ContractApis {
   readonly locations: LocationMasterApi;
   readonly inventory: InventoryApi;
   readonly packShip: PackShipApi;
+  readonly waves: WavesApi;
 }
 
 /** Serves the given implementations (the contexts this process runs) on `host:port` (0: any free port). */
 export async function serveRpc(o: { host: string; port: number; apis: Partial<ContractApis>; log: Logger }): Promise<RpcServer> {
   // The error trailers carry contract codes; the catalogue knows them however the process was composed.
   registerErrors(contextErrors());
-  const { catalog, locations, inventory, packShip } = o.apis;
+  const { catalog, locations, inventory, packShip, waves } = o.apis;
   const services: RpcService[] = [
     ...(catalog === undefined ? [] : [catalogService(catalog, o.log)]),
     ...(locations === undefined ? [] : [locationMasterService(locations, o.log)]),
     ...(inventory === undefined ? [] : [inventoryService(inventory, o.log)]),
     ...(packShip === undefined ? [] : [packShipService(packShip, o.log)]),
+    ...(waves === undefined ? [] : [wavesService(waves, o.log)]),
   ];
   return startRpcServer({ host: o.host, port: o.port, services, protos: paklogProtos(), log: o.log });
 }
 
 /**
- * The four contract APIs called over one gRPC channel to `target` (`host:port`), each call with a deadline
+ * The contract APIs called over one gRPC channel to `target` (`host:port`), each call with a deadline
  * (`deadlineMs`, default 5 s) and retried while the remote is UNAVAILABLE; `close()` ends the channel.
  */
 export function rpcClients(target: string, options: RpcCallPolicy = {}): ContractApis & { close(): void } {
@@ -52,6 +56,7 @@ export function rpcClients(target: string, options: RpcCallPolicy = {}): Contrac
     locations: locationMasterClient(channel),
     inventory: inventoryClient(channel),
     packShip: packShipClient(channel),
+    waves: wavesClient(channel),
     close: () => channel.close(),
   };
 }

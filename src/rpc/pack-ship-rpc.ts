@@ -1,30 +1,11 @@
 import type { Logger } from 'pino';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
-import type { EventMeta } from '../platform/bus/envelope.ts';
 import { AppError, assertNever } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
-import type { EventMeta as EventMetaMessage, EventMeta__Output as EventMetaOutput } from './generated/paklog/pack_ship/v1/EventMeta.ts';
 import type { PackShipServiceDefinition, PackShipServiceHandlers } from './generated/paklog/pack_ship/v1/PackShipService.ts';
+import { eventMeta, metaMessage } from './event-meta.ts';
 import { paklogServices } from './protos.ts';
-
-/** Both are all-optional; only the ids that were set cross, so the event gets the same meta as in-process. */
-function metaMessage(meta: EventMeta): EventMetaMessage {
-  return {
-    ...(meta.correlationId === undefined ? {} : { correlationId: meta.correlationId }),
-    ...(meta.causationId === undefined ? {} : { causationId: meta.causationId }),
-    ...(meta.traceparent === undefined ? {} : { traceparent: meta.traceparent }),
-  };
-}
-
-function eventMeta(m: EventMetaOutput | null): EventMeta {
-  if (m === null) return {};
-  return {
-    ...(m.correlationId === undefined ? {} : { correlationId: m.correlationId }),
-    ...(m.causationId === undefined ? {} : { causationId: m.causationId }),
-    ...(m.traceparent === undefined ? {} : { traceparent: m.traceparent }),
-  };
-}
 
 /** Pack & ship's in-process API served as `paklog.pack_ship.v1.PackShipService`. */
 export function packShipService(api: PackShipApi, log: Logger): RpcService {

@@ -7,6 +7,7 @@ import type { ProtoGrpcType as IntegrationProto } from './generated/integration.
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
 import type { ProtoGrpcType as LocationMasterProto } from './generated/location_master.ts';
 import type { ProtoGrpcType as PackShipProto } from './generated/pack_ship.ts';
+import type { ProtoGrpcType as WavesProto } from './generated/waves.ts';
 
 /** The repository's proto/ folder: the import root of every PakLog `.proto` file. */
 export const PROTO_ROOT = new URL('../../proto/', import.meta.url);
@@ -17,6 +18,7 @@ export const PROTO_FILES = [
   'paklog/location_master/v1/location_master.proto',
   'paklog/inventory/v1/inventory.proto',
   'paklog/pack_ship/v1/pack_ship.proto',
+  'paklog/waves/v1/waves.proto',
 ] as const;
 
 /**
@@ -29,7 +31,7 @@ export const PUBLIC_PROTO_FILES = [
 ] as const;
 
 /** The generated view of the loaded packages: every file's `ProtoGrpcType` at once. */
-export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto;
+export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto;
 
 let loaded: PackageDefinition | undefined;
 
@@ -40,12 +42,13 @@ export function paklogProtos(): PackageDefinition {
 }
 
 function servicesOf(protos: PakLogProtos) {
-  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip } = protos.paklog;
+  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves } = protos.paklog;
   return {
     catalog: catalog.v1.CatalogService.service,
     locations: locationMaster.v1.LocationMasterService.service,
     inventory: inventory.v1.InventoryService.service,
     packShip: packShip.v1.PackShipService.service,
+    waves: waves.v1.WavesService.service,
   };
 }
 

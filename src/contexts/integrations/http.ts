@@ -242,9 +242,9 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'named by X-Shopify-Shop-Domain: 401 WEBHOOK_SIGNATURE_INVALID otherwise. Idempotent on X-Shopify-Webhook-Id (a replayed delivery '
           + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`). The payload is mapped to '
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
-          + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to of an order not '
-          + 'yet waved (409 ORDER_IN_FULFILMENT after, 409 ORDER_CHANGE_NOT_SUPPORTED when lines differ; an unknown order is received); '
-          + '`orders/cancelled` cancels it at any stage before dispatch (409 ORDER_SHIPPED after). Absent: `orders/create`. See ADR 0040.',
+          + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to and the lines of an '
+          + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received); '
+          + '`orders/cancelled` cancels it at any stage before dispatch (409 ORDER_SHIPPED after). Absent: `orders/create`. See ADRs 0040, 0046.',
         headers: Type.Object({
           'x-shopify-shop-domain': Type.String({ minLength: 1, maxLength: 255 }),
           'x-shopify-hmac-sha256': Type.String({ minLength: 1, maxLength: 200 }),

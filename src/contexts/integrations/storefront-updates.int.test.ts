@@ -5,7 +5,7 @@ import { injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse
 
 /**
  * Issue 15: storefront updates and cancellations before release (ADR 0040). `orders/updated` replaces the ship-to of an
- * order not yet waved and is refused (409, machine code) after; a line change is refused; `orders/cancelled` cancels;
+ * order not yet waved, and its lines (ADR 0046: allocated anew), and is refused (409, machine code) after; `orders/cancelled` cancels;
  * each is signed like `orders/create` and idempotent on redelivery.
  */
 let t: TestApp;
@@ -37,7 +37,7 @@ async function post(raw: string, topic: string, webhookId: string, secret = SECR
 const shipTo = async (orderId: string): Promise<{ city: string }> => (await t.get(`/api/v1/orders/${orderId}`)).body.shipTo;
 
 describe('storefront orders/updated and orders/cancelled', () => {
-  it('an update before the wave changes the ship-to once; a line change, a forged update and an update after the wave are refused', async () => {
+  it('an update before the wave changes the ship-to, then the lines, once each; a forged update and an update after the wave are refused', async () => {
     const created = await post(payload(501), 'orders/create', 'u-1');
     expect(created.status).toBe(201);
     const orderId = created.body.orderId;
@@ -55,10 +55,23 @@ describe('storefront orders/updated and orders/cancelled', () => {
     const packCopy = await t.app.db.query<{ ship_to: { city: string } }>('SELECT ship_to FROM pack_ship.orders WHERE order_id = $1', [orderId]);
     expect(packCopy[0]?.ship_to.city).toBe('Cambridge');
 
+    // A line change before the wave (ADR 0046): new lines (new ids), the order RECEIVED again and allocated anew.
+    const before = (await t.get(`/api/v1/orders/${orderId}`)).body as { lines: { id: string }[] };
     const lines = await post(payload(501, { city: 'Cambridge', quantity: 3 }), 'orders/updated', 'u-3');
-    expect(lines.status).toBe(409);
-    expect(lines.body.code).toBe('ORDER_CHANGE_NOT_SUPPORTED');
-    expect(lines.body.errors?.map((e) => e.field)).toEqual(['/lines']);
+    expect(lines).toMatchObject({ status: 200, body: { orderId, duplicate: false } });
+    await t.settle();
+    const changed = (await t.get(`/api/v1/orders/${orderId}`)).body as { status: string; lines: { id: string; sku: string; ordered: number }[] };
+    expect(changed.lines.map((l) => [l.sku, l.ordered])).toEqual([[w.products[0]!.sku, 3]]);
+    expect(changed.lines[0]!.id).not.toBe(before.lines[0]!.id);
+    expect(changed.status).toBe('BACKORDERED'); // no stock yet
+    const lineEvents = (await t.get(`/api/v1/events?type=orders.order.lines-changed.v1`)).body.items as { data: { orderId: string; previousLines: { quantity: number }[]; lines: { quantity: number }[] } }[];
+    expect(lineEvents.map((e) => [e.data.orderId, e.data.previousLines[0]!.quantity, e.data.lines[0]!.quantity])).toEqual([[orderId, 1, 3]]);
+    const packLines = await t.app.db.query<{ ordered: number }>('SELECT ordered FROM pack_ship.order_lines WHERE order_id = $1', [orderId]);
+    expect(packLines.map((l) => l.ordered)).toEqual([3]);
+    const allocations = await t.app.db.query<{ requested: number }>('SELECT requested FROM inventory.allocations WHERE order_id = $1', [orderId]);
+    expect(allocations.map((a) => a.requested)).toEqual([3]);
+    // Redelivered: nothing happens again.
+    expect((await post(payload(501, { city: 'Cambridge', quantity: 3 }), 'orders/updated', 'u-3b')).body).toMatchObject({ orderId, duplicate: true });
     expect((await post(payload(501, { city: 'Oxford' }), 'orders/updated', 'u-4', 'shpss_forged_secret_000000')).status).toBe(401);
     expect(await shipTo(orderId)).toMatchObject({ city: 'Cambridge' });
 
@@ -69,6 +82,8 @@ describe('storefront orders/updated and orders/cancelled', () => {
     await t.settle(); // the wave pool hears of the allocation
     await planAndRelease(call, w.siteId, 10);
     await until('released', () => orderStatus(call, orderId), (s) => s === 'RELEASED');
+    const released = (await t.get(`/api/v1/events?type=waves.wave.released.v1`)).body.items as { data: { orders: { orderId: string; lines: { quantity: number }[] }[] } }[];
+    expect(released.flatMap((e) => e.data.orders).find((o) => o.orderId === orderId)?.lines.map((l) => l.quantity)).toEqual([3]);
     const late = await post(payload(501, { city: 'Oxford' }), 'orders/updated', 'u-5');
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('ORDER_IN_FULFILMENT');

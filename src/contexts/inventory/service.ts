@@ -8,6 +8,7 @@ import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
 import { applyStockCountsHandler } from './use-cases/apply-counts/handler.ts';
 import { allocateOrdersHandler } from './use-cases/allocate-order/handler.ts';
+import { changeOrderLinesHandler } from './use-cases/change-order-lines/handler.ts';
 import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
 import { inventoryCounters } from './use-cases/metrics.ts';
@@ -85,6 +86,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     locationBalances,
     allocateOrders: allocateOrdersHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
+    changeOrderLines: changeOrderLinesHandler(deallocateOrderHandler(deps), allocateOrdersHandler(deps, counters)),
     retryBackorders: retryBackordersHandler(deps, counters),
     retryShortRecoveries: retryShortRecoveriesHandler(deps, counters),
     reserveWave: reserveWaveHandler(deps, counters),

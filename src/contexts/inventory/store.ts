@@ -370,6 +370,12 @@ export async function skuStock(db: Executor, siteId: string, ownerId: string | n
 }
 
 /** Inserts allocation rows that do not exist yet; returns the ones inserted (a line is allocated at most once). */
+/** Deletes the allocation rows of these lines of an order (lines replaced by a line change, already released; ADR 0046). */
+export async function deleteAllocationsOfLines(db: Executor, orderId: string, lineIds: readonly string[]): Promise<void> {
+  if (lineIds.length === 0) return;
+  await db.query(`DELETE FROM inventory.allocations WHERE order_id = $1 AND line_id = ANY($2::text[])`, [orderId, [...lineIds]]);
+}
+
 export async function insertAllocations(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[]): Promise<AllocationRow[]> {
   if (rows.length === 0) return [];
   return db.query<AllocationRow>(

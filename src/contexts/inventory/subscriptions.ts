@@ -24,6 +24,7 @@ export function inventorySubscriptions(
   return [
     onMany(OrderEvents.received, (received, tx) => service.allocateOrders(tx, received.map(({ data, event }) => ({ order: data, meta: causedBy(event) })))),
     on(OrderEvents.cancelled, (cancel, event, tx) => service.deallocateOrder(tx, cancel, causedBy(event))),
+    on(OrderEvents.linesChanged, (change, event, tx) => service.changeOrderLines(tx, change, causedBy(event))),
     on(WaveEvents.released, (wave, event, tx) => service.reserveWave(tx, wave, causedBy(event))),
     // The run's picks, then each pick's face checked for low stock (replenishment; it reads the face after the run).
     onMany(PickingEvents.linePicked, async (picks, tx) => {

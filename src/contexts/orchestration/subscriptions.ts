@@ -32,6 +32,10 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       };
       await sagas.start(tx, FULFILMENT, o.orderId, data, { siteId: o.siteId });
     }),
+    // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.
+    on(OrderEvents.linesChanged, async (d, event, tx) => {
+      await moved(tx, d.orderId, 'RECEIVED', event);
+    }),
     on(OrderEvents.allocated, async (d, event, tx) => {
       await moved(tx, d.orderId, 'ALLOCATED', event);
       await exceptions.clear(tx, ['RESERVATION_SHORTAGE'], d.orderId, 'the order was allocated again', causedBy(event));

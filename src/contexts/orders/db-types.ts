@@ -62,6 +62,14 @@ export interface OrdersOrders {
   wave_id: string | null;
 }
 
+export interface OrdersPendingChanges {
+  change_id: string;
+  lines: Json;
+  order_id: string;
+  requested_at: Date;
+  ship_to: Json;
+}
+
 export interface OrdersStatusHistory {
   at: Date;
   cause: string | null;
@@ -75,5 +83,6 @@ export interface DB {
   "orders.inbox": OrdersInbox;
   "orders.order_lines": OrdersOrderLines;
   "orders.orders": OrdersOrders;
+  "orders.pending_changes": OrdersPendingChanges;
   "orders.status_history": OrdersStatusHistory;
 }

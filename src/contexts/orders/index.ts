@@ -3,6 +3,7 @@ import { DEFAULT_OWNER_ID, type InventoryApi } from '../../contracts/inventory.t
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { WavesApi } from '../../contracts/waves.ts';
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { DEFAULT_CARRIER, DEFAULT_PRIORITY } from './domain/order.ts';
 import { orderRoutes } from './http.ts';
@@ -13,9 +14,9 @@ import { orderSubscriptions } from './subscriptions.ts';
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
 export function ordersContext(
   deps: PlatformDeps,
-  apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi },
+  apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi; waves: WavesApi },
 ): ContextModule & { readonly commands: OrderCommands } {
-  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip);
+  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip, apis.waves);
   const commands: OrderCommands = {
     async receive(order, meta) {
       const outcome = await service.receive({

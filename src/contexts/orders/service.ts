@@ -6,8 +6,9 @@ import { activeSite, type LocationMasterApi } from '../../contracts/location-mas
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
-  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type ShipTo,
+  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type ShipTo,
 } from '../../contracts/orders.ts';
+import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
@@ -18,7 +19,7 @@ import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, setPriority, setShipTo, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+  orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
 } from './store.ts';
 
 export interface OrderPage {
@@ -43,7 +44,7 @@ const shipToData = (s: ShipTo): OrderReceived['shipTo'] & object => ({
 });
 
 export function orderService(
-  deps: PlatformDeps, catalog: CatalogApi, locations: Pick<LocationMasterApi, 'getSite'>, packShip: PackShipApi,
+  deps: PlatformDeps, catalog: CatalogApi, locations: Pick<LocationMasterApi, 'getSite'>, packShip: PackShipApi, waves: WavesApi,
 ) {
   const received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
   const shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
@@ -191,41 +192,109 @@ export function orderService(
   }
 
   /**
-   * An order sent again with changes (storefront orders/updated, EDI 940 change; ADR 0040): only the ship-to may differ,
-   * and only until the order is waved (RECEIVED, BACKORDERED, ALLOCATED: nothing on the floor has read it yet); decided
-   * under the order's row lock, so a wave's `waved` event and an update are ordered. Same content: unchanged, no event.
+   * An order sent again with changes (storefront orders/updated, EDI 940 change; ADRs 0040, 0046), decided under the
+   * order's row lock. Same content: unchanged, no event. Only while RECEIVED, BACKORDERED or ALLOCATED (nothing on the
+   * floor has read it yet): a ship-to alone is replaced at once (`orders.order.updated`); changed lines are recorded as
+   * a pending change, waves is asked to hold the order out of planning (the one decision point, as pack & ship's is
+   * for a cancel: a planner that has the order wins, and the answer is ORDER_IN_FULFILMENT), then the change is applied
+   * (`orders.order.lines-changed`, the order RECEIVED again). Site, carrier and owner cannot change.
    */
   async function update(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; changed: boolean }>> {
     const id = await orderIdByExternalId(deps.db, request.externalId);
     if (id === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`, [{ field: '/externalId', message: 'no order was received with this externalId' }]);
     const site = await locations.getSite(request.siteId);
-    const outcome = await deps.db.tx(async (tx): Promise<Outcome<boolean>> => {
+    const products = await catalog.getBySkus(request.lines.map((l) => l.sku));
+    const changeId = deps.ids.next('chg');
+    const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'ship-to' | 'lines'>> => {
       const o = await orderSummary(tx, id, true);
       if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
       const input: NewOrder = { ...request, siteId: site?.id ?? request.siteId, ownerId: o.ownerId, priority: o.priority, shipBy: o.shipBy, shipComplete: o.shipComplete };
       const errors = validateNewOrder(input);
       if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
       const differs = orderDifferences({ ...o, lines: await orderLines(tx, id) }, input);
-      const unsupported = differs.filter((d) => d.field !== '/shipTo');
+      const unsupported = differs.filter((d) => d.field !== '/shipTo' && d.field !== '/lines');
       if (unsupported.length > 0) {
         return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
       }
-      if (differs.length === 0) return ok(false);
-      if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
-      if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
-      if (o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') {
-        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}: once waved an order can be cancelled, not changed`);
+      if (differs.length === 0) return ok('unchanged');
+      const refused = changeRefusal(o);
+      if (refused !== undefined) return refused;
+      if (!differs.some((d) => d.field === '/lines')) {
+        const now = deps.clock.now();
+        await setShipTo(tx, id, input.shipTo, now);
+        await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
+        const data: OrderUpdated = { orderId: id, siteId: o.siteId, externalId: o.externalId, shipTo: shipToData(input.shipTo) };
+        await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
+        return ok('ship-to');
       }
-      const now = deps.clock.now();
-      await setShipTo(tx, id, input.shipTo, now);
-      await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
-      const data: OrderUpdated = { orderId: id, siteId: o.siteId, externalId: o.externalId, shipTo: shipToData(input.shipTo) };
-      await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
-      return ok(true);
+      const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
+      if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
+      const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
+      if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
+      await savePendingChange(tx, id, { changeId, lines: input.lines, shipTo: input.shipTo }, deps.clock.now());
+      return ok('lines');
     });
-    if (!outcome.ok) return outcome;
+    if (!decided.ok) return decided;
+    if (decided.value === 'lines') {
+      const o = await orderSummary(deps.db, id);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
+      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
+      if (!gate.held) {
+        await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
+        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: once waved an order can be cancelled, not changed`);
+      }
+      const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'update', meta }));
+      if (!applied.ok) return applied;
+    }
     const order = await orderById(deps.db, id);
-    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: outcome.value });
+    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: decided.value !== 'unchanged' });
+  }
+
+  /** Why the order can no longer change, if it cannot: it is final, or waved or further (the floor has it). */
+  function changeRefusal(o: OrderSummary): Outcome<never> | undefined {
+    if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
+    if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
+    if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') || o.backorderReason !== null) {
+      return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: once waved an order can be cancelled, not changed`);
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies the order's pending line change `changeId` (waves holds the order): new lines with new ids, the order
+   * RECEIVED again, `orders.order.lines-changed` for inventory to release the old lines and allocate these. Run by the
+   * request, and on `waves.order.held` in case the request's transaction never committed; whichever comes second finds
+   * no pending change (applied, or replaced by a newer one) and does nothing. A change the order can no longer take
+   * (cancelled meanwhile) is dropped.
+   */
+  async function applyPendingChange(tx: Tx, orderId: string, changeId: string, cause: Cause): Promise<Outcome<boolean>> {
+    const o = await lockForEvent(tx, orderId, cause);
+    if (o === undefined) return reject('NOT_FOUND', `No order ${orderId}`);
+    const change = await takePendingChange(tx, orderId, changeId);
+    if (change === undefined) return ok(false);
+    const refused = changeRefusal(o);
+    if (refused !== undefined) {
+      deps.log.info({ orderId, status: o.status, changeId, type: cause.type }, 'line change dropped: the order can no longer change');
+      return refused;
+    }
+    const previous = await orderLines(tx, orderId);
+    const lines = change.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
+    const now = deps.clock.now();
+    if (o.status !== 'RECEIVED') {
+      orderLifecycle.assertCan(o.status, 'RECEIVED');
+      if (!(await updateStatus(tx, orderId, o.version, 'RECEIVED', now))) throw new Error(`order ${orderId} changed under its row lock`);
+    }
+    await replaceLines(tx, orderId, lines, change.shipTo, now);
+    await insertHistory(tx, orderId, o.status, 'RECEIVED', now, 'lines changed');
+    const data: OrderLinesChanged = {
+      orderId, externalId: o.externalId, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId, previousStatus: o.status,
+      previousLines: lineData(previous), lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+      ...(o.shipComplete ? { shipComplete: true } : {}),
+      shipTo: shipToData(change.shipTo),
+      ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }),
+    };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.linesChanged, subject: orderId, siteId: o.siteId, data }], cause.meta);
+    return ok(true);
   }
 
   async function cancelledOrder(id: string): Promise<Outcome<Order>> {
@@ -346,7 +415,12 @@ export function orderService(
       deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
       return;
     }
-    await addLineQuantities(tx, orderId, 'allocated', lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
+    const matched = await addLineQuantities(tx, orderId, 'allocated', lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
+    if (matched === 0 && lines.length > 0) {
+      // The allocation of lines the order no longer has: its lines changed since (ADR 0046); that of the new ones follows.
+      deps.log.info({ orderId, type: cause.type }, 'allocation of replaced lines ignored');
+      return;
+    }
     const now = await orderLines(tx, orderId);
     const complete = now.every((l) => l.allocated >= l.ordered);
     if (!complete && o.status === 'BACKORDERED') {
@@ -467,6 +541,7 @@ export function orderService(
 
   return {
     receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
+    applyPendingChange,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
     recordPicks: recordPicksHandler(deps),
   };

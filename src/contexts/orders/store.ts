@@ -158,6 +158,45 @@ export async function setShipTo(tx: Executor, id: string, shipTo: ShipTo, now: D
   await tx.query(`UPDATE orders.orders SET ship_to = $2, version = version + 1, updated_at = $3 WHERE id = $1`, [id, JSON.stringify(shipTo), now]);
 }
 
+/** A line change recorded before waves holds the order (ADR 0046). */
+export interface PendingChange {
+  readonly changeId: string;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+  readonly shipTo: ShipTo;
+}
+
+/** Records (or replaces) the order's pending line change. */
+export async function savePendingChange(tx: Executor, orderId: string, change: PendingChange, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO orders.pending_changes (order_id, change_id, lines, ship_to, requested_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (order_id) DO UPDATE SET change_id = EXCLUDED.change_id, lines = EXCLUDED.lines, ship_to = EXCLUDED.ship_to, requested_at = EXCLUDED.requested_at`,
+    [orderId, change.changeId, JSON.stringify(change.lines), JSON.stringify(change.shipTo), now],
+  );
+}
+
+/** Takes the order's pending change if it is still `changeId` (deleted: applied or dropped by the caller's transaction). */
+export async function takePendingChange(tx: Executor, orderId: string, changeId: string): Promise<PendingChange | undefined> {
+  const rows = await tx.query<PendingChange>(
+    `DELETE FROM orders.pending_changes WHERE order_id = $1 AND change_id = $2
+     RETURNING change_id AS "changeId", lines, ship_to AS "shipTo"`,
+    [orderId, changeId],
+  );
+  return rows[0];
+}
+
+/** Replaces every line of the order by `lines` (new ids, no quantities yet) and sets its ship-to; the version moves on. */
+export async function replaceLines(
+  tx: Executor, orderId: string, lines: readonly { readonly id: string; readonly lineNo: number; readonly sku: string; readonly ordered: number }[], shipTo: ShipTo, now: Date,
+): Promise<void> {
+  await tx.query(`DELETE FROM orders.order_lines WHERE order_id = $1`, [orderId]);
+  await tx.query(
+    `INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
+     SELECT l->>'id', $1, (l->>'lineNo')::int4, l->>'sku', (l->>'ordered')::int4 FROM jsonb_array_elements($2::jsonb) l`,
+    [orderId, JSON.stringify(lines)],
+  );
+  await setShipTo(tx, orderId, shipTo, now);
+}
+
 /** Bumps the version when only line quantities changed. */
 export async function touch(tx: Executor, id: string, now: Date): Promise<void> {
   await tx.query(`UPDATE orders.orders SET version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);

@@ -25,6 +25,10 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(PackShipEvents.shippingStopped, async (d, event, tx) => {
       await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
     }),
+    // A line change waves held the order for (ADR 0046): applied here if the request's own transaction did not commit.
+    on(WaveEvents.orderHeld, async (d, event, tx) => {
+      await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
+    }),
     on(WaveEvents.planned, async (d, event, tx) => {
       for (const id of sorted(d.orderIds)) await orders.progress(tx, id, 'WAVED', cause(event), { waveId: d.waveId });
     }),

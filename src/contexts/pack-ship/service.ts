@@ -926,6 +926,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
     shipToChanged: (tx: Tx, o: Parameters<typeof packStore.shipToChanged>[1]) => packStore.shipToChanged(tx, o),
+    linesChanged: (tx: Tx, o: Parameters<typeof packStore.linesChanged>[1]) => packStore.linesChanged(tx, o),
     picked: (tx: Tx, picks: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, picks),
     /**
      * The order's picking is done: it is ready to pack. When everything picked is already packed (the rest was

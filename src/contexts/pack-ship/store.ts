@@ -162,6 +162,17 @@ export const packStore = {
     );
   },
 
+  /**
+   * An order's lines changed before it was waved (`orders.order.lines-changed`, ADR 0046): nothing of it was picked,
+   * so its lines are replaced by the new ones, and its ship-to too.
+   */
+  async linesChanged(db: Executor, o: {
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address; lines: readonly { lineId: string; sku: string; quantity: number }[];
+  }): Promise<void> {
+    await db.query(`DELETE FROM pack_ship.order_lines WHERE order_id = $1 AND picked = 0`, [o.orderId]);
+    await packStore.orderReceived(db, o);
+  },
+
   /** An order's new ship-to (`orders.order.updated`); the order row may not be known yet (events of other streams). */
   async shipToChanged(db: Executor, o: { orderId: string; siteId: string; shipTo: Address }): Promise<void> {
     await db.query(

@@ -15,6 +15,10 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     on(OrderEvents.updated, async (d, _event, tx) => {
       await packShip.shipToChanged(tx, { orderId: d.orderId, siteId: d.siteId, shipTo: d.shipTo });
     }),
+    // Lines changed before the order was waved (ADR 0046): what to pack is the new lines.
+    on(OrderEvents.linesChanged, async (d, _event, tx) => {
+      await packShip.linesChanged(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo, lines: d.lines });
+    }),
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));
     }),

@@ -32,6 +32,7 @@ export interface WavesInbox {
 export interface WavesOrderPool {
   allocated_at: Date;
   carrier: string;
+  held_for: string | null;
   lines: Json;
   order_id: string;
   priority: number;

@@ -3,7 +3,7 @@ import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
 import {
-  WaveEvents, type WaveCancelled, type WaveCompleted, type WavePlanned, type WaveReleased, type WaveStatus,
+  WaveEvents, type WaveCancelled, type WaveCompleted, type WaveOrderHeld, type WavePlanned, type WaveReleased, type WaveStatus, type WavesApi,
 } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -16,7 +16,7 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, firstWaitingCarrier, insertWave, listWaves, markPicked, poolOrders,
+  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
@@ -319,9 +319,35 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     return path;
   }
 
+  /**
+   * The decision point of a line change (WavesApi.holdForChange, ADR 0046). In no active wave: the order's pool row is
+   * held (inserted if it has none), so no plan takes it, and `waves.order.held` says so in the same transaction. A
+   * planner holding the row is waited for; a wave that took the order before is named and nothing is held.
+   */
+  const holdForChange: WavesApi['holdForChange'] = async (input, meta) => deps.db.tx(async (tx) => {
+    const before = await activeWaveOf(tx, input.orderId);
+    if (before !== undefined) return { held: false, waveId: before };
+    const { waveId, inserted } = await holdInPool(tx, input, deps.clock.now());
+    // A plan and a release may both have committed between the two statements: the release deleted the pool row, so
+    // the hold inserted a new one. The wave's membership (a new statement sees their commits) tells.
+    const wave = waveId ?? (await activeWaveOf(tx, input.orderId));
+    if (wave !== undefined) {
+      if (inserted) await dropWaitingOrder(tx, input.orderId);
+      return { held: false, waveId: wave };
+    }
+    const data: WaveOrderHeld = { orderId: input.orderId, siteId: input.siteId, changeId: input.changeId };
+    await deps.bus.append(tx, 'waves', [{ type: WaveEvents.orderHeld, subject: input.orderId, siteId: input.siteId, data }], meta);
+    return { held: true };
+  });
+
+  /** `orders.order.lines-changed`: the held (or waiting) row goes; the allocation of the new lines pools the order again. */
+  async function orderLinesChanged(tx: Tx, orderId: string): Promise<void> {
+    await dropWaitingOrder(tx, orderId);
+  }
+
   return {
     plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
-    siteLayoutChanged,
+    siteLayoutChanged, holdForChange, orderLinesChanged,
   };
 }
 

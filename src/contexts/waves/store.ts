@@ -53,7 +53,7 @@ const WAVE_COLUMNS = `w.id, w.site_id AS "siteId", w.carrier, w.status, w.max_or
 /** A wave as WAVE_COLUMNS reads it: the table's row under camelCase aliases, with its order count. */
 type WaveRow = Narrowed<Camelized<Selectable<WavesWaves>>, { status: WaveStatus }> & { orderCount: number };
 /** A waiting order as POOL_COLUMNS reads it. */
-type PoolRow = Narrowed<Camelized<Selectable<WavesOrderPool>>, { lines: OrderLineData[] }>;
+type PoolRow = Narrowed<Camelized<Omit<Selectable<WavesOrderPool>, 'held_for'>>, { lines: OrderLineData[] }>;
 type WaveOrderRow = Narrowed<Camelized<Pick<Selectable<WavesWaveOrders>, 'order_id' | 'position' | 'priority' | 'lines' | 'active' | 'picked'>>, {
   lines: OrderLineData[];
 }> & { removed: boolean };
@@ -82,6 +82,31 @@ export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Pro
   return rows.length === 1;
 }
 
+/**
+ * Holds an order out of planning for a line change (ADR 0046): marks its waiting pool row, or inserts a held row when
+ * it has none yet (not allocated yet: a late `allocated` then conflicts with it). A planner holding the row is waited
+ * for: `waveId` is then the wave it put the order in, and the row is left as it was. `inserted`: the row is new.
+ */
+export async function holdInPool(
+  tx: Executor, o: { orderId: string; siteId: string; carrier: string; priority: number; changeId: string }, now: Date,
+): Promise<{ waveId: string | null; inserted: boolean }> {
+  const rows = await tx.query<{ waveId: string | null; inserted: boolean }>(
+    `INSERT INTO waves.order_pool AS p (order_id, site_id, carrier, priority, lines, allocated_at, held_for)
+     VALUES ($1, $2, $3, $4, '[]', $5, $6)
+     ON CONFLICT (order_id) DO UPDATE SET held_for = CASE WHEN p.wave_id IS NULL THEN EXCLUDED.held_for ELSE p.held_for END
+     RETURNING wave_id AS "waveId", (xmax = 0) AS inserted`,
+    [o.orderId, o.siteId, o.carrier, o.priority, now, o.changeId],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`pool hold of order ${o.orderId} returned no row`);
+  return row;
+}
+
+/** The order's lines changed: its waiting (or held) row goes; the allocation of its new lines adds it again. */
+export async function dropWaitingOrder(tx: Executor, orderId: string): Promise<void> {
+  await tx.query(`DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL`, [orderId]);
+}
+
 export async function removeFromPool(tx: Executor, orderIds: readonly string[]): Promise<void> {
   if (orderIds.length === 0) return;
   await tx.query(`DELETE FROM waves.order_pool WHERE order_id = ANY($1::text[])`, [[...orderIds]]);
@@ -90,7 +115,7 @@ export async function removeFromPool(tx: Executor, orderIds: readonly string[]):
 /** The carrier of the waiting order that goes first: highest priority (1), then oldest. */
 export async function firstWaitingCarrier(tx: Executor, siteId: string): Promise<string | undefined> {
   const rows = await tx.query<Pick<Selectable<WavesOrderPool>, 'carrier'>>(
-    `SELECT carrier FROM waves.order_pool WHERE site_id = $1 AND wave_id IS NULL ORDER BY priority, allocated_at, order_id LIMIT 1`, [siteId],
+    `SELECT carrier FROM waves.order_pool WHERE site_id = $1 AND wave_id IS NULL AND held_for IS NULL ORDER BY priority, allocated_at, order_id LIMIT 1`, [siteId],
   );
   return rows[0]?.carrier;
 }
@@ -103,7 +128,7 @@ export async function firstWaitingCarrier(tx: Executor, siteId: string): Promise
 export async function claimWaiting(tx: Executor, siteId: string, carrier: string, limit: number): Promise<PoolOrder[]> {
   const rows = await tx.query<PoolRow>(
     `SELECT ${POOL_COLUMNS}
-     FROM waves.order_pool WHERE site_id = $1 AND carrier = $2 AND wave_id IS NULL
+     FROM waves.order_pool WHERE site_id = $1 AND carrier = $2 AND wave_id IS NULL AND held_for IS NULL
      ORDER BY priority, allocated_at, order_id LIMIT $3
      FOR UPDATE SKIP LOCKED`,
     [siteId, carrier, limit],
@@ -202,7 +227,7 @@ export async function listWaves(
 export async function poolOrders(db: Executor, siteId: string, limit: number): Promise<PoolOrder[]> {
   const rows = await db.query<PoolRow>(
     `SELECT ${POOL_COLUMNS}
-     FROM waves.order_pool WHERE site_id = $1 ORDER BY priority, allocated_at, order_id LIMIT $2`,
+     FROM waves.order_pool WHERE site_id = $1 AND held_for IS NULL ORDER BY priority, allocated_at, order_id LIMIT $2`,
     [siteId, limit],
   );
   return rows.map((r) => ({ ...r, allocatedAt: r.allocatedAt.toISOString() }));

@@ -17,6 +17,8 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     on(OrderEvents.allocated, async (order, event, tx) => waves.orderAllocated(tx, order, event.time)),
     on(OrderEvents.cancelled, async (cancel, event, tx) => waves.orderCancelled(tx, cancel, causedBy(event))),
     on(OrderEvents.reprioritised, async (d, _event, tx) => waves.orderReprioritised(tx, d.orderId, d.to)),
+    // A line change (ADR 0046): the hold ends; `orders.order.allocated` of the new lines follows (same subject, in order).
+    on(OrderEvents.linesChanged, async (d, _event, tx) => waves.orderLinesChanged(tx, d.orderId)),
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await waves.ordersBackordered(tx, d.waveId, d.backordered.map((o) => o.orderId), causedBy(event));
     }),

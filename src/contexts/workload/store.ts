@@ -148,6 +148,12 @@ export const workloadStore = {
       [o.orderId, o.siteId, o.at, o.lines, o.units]);
   },
 
+  /** The order's lines changed before it was waved (ADR 0046): its open work, and the arrivals it counts for, are the new lines. */
+  async orderLinesChanged(db: Executor, o: { orderId: string; lines: number; units: number }): Promise<void> {
+    await db.query(`UPDATE workload.open_orders SET lines = $2, units = $3 WHERE order_id = $1`, [o.orderId, o.lines, o.units]);
+    await db.query(`UPDATE workload.arrivals SET lines = $2, units = $3 WHERE ref_id = $1 AND task_type IN ('PICK', 'PACK')`, [o.orderId, o.lines, o.units]);
+  },
+
   async orderPicked(db: Executor, orderId: string): Promise<void> {
     await db.query(`UPDATE workload.open_orders SET stage = 'PACK' WHERE order_id = $1`, [orderId]);
   },

@@ -20,6 +20,9 @@ export function workloadProjection(): Subscription[] {
     on(OrderEvents.received, async (o, e, tx) => store.orderReceived(tx, {
       orderId: o.orderId, siteId: o.siteId, carrier: o.carrier, at: e.time, lines: o.lines.length, units: o.lines.reduce((s, l) => s + l.quantity, 0),
     })),
+    on(OrderEvents.linesChanged, async (o, _e, tx) => store.orderLinesChanged(tx, {
+      orderId: o.orderId, lines: o.lines.length, units: o.lines.reduce((s, l) => s + l.quantity, 0),
+    })),
     on(OrderEvents.picked, async (o, _e, tx) => store.orderPicked(tx, o.orderId)),
     on(OrderEvents.packed, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
     on(OrderEvents.shipped, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),

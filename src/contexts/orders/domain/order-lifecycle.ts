@@ -9,8 +9,9 @@ import { defineLifecycle } from '../../../platform/lifecycle.ts';
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   RECEIVED: ['ALLOCATED', 'BACKORDERED', 'CANCELLED'],
   // Stock arrived for what was missing; PICKING when it was re-reserved for an order held mid-pick (reason SHORT_PICK).
-  BACKORDERED: ['ALLOCATED', 'PICKING', 'CANCELLED'],
-  ALLOCATED: ['WAVED', 'CANCELLED'],
+  // RECEIVED (from here and from ALLOCATED): its lines changed before a wave took it, it is allocated again (ADR 0046).
+  BACKORDERED: ['ALLOCATED', 'PICKING', 'RECEIVED', 'CANCELLED'],
+  ALLOCATED: ['WAVED', 'RECEIVED', 'CANCELLED'],
   // Back to ALLOCATED when its wave is cancelled before release; BACKORDERED when its release could not reserve it
   // (orders may hear of the shortage before it hears of the release).
   WAVED: ['RELEASED', 'ALLOCATED', 'BACKORDERED', 'CANCELLED'],

@@ -35,7 +35,11 @@ export interface CancelState {
   readonly openReturns: readonly { readonly sku: string; readonly lot: string; readonly open: number }[];
 }
 
-export type CancelCommand = OrderCancelled & { readonly newReturnId: () => string };
+export type CancelCommand = OrderCancelled & {
+  readonly newReturnId: () => string;
+  /** The ledger's reason for the movements: ORDER_CANCELLED unless said (ORDER_LINES_CHANGED, ADR 0046). */
+  readonly movementReason?: string;
+};
 
 export interface CancelDecision {
   readonly releases: readonly Release[];
@@ -74,7 +78,7 @@ export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, ne
       releases.push({ siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, quantity: r.allocated });
       movements.push({
         type: 'DEALLOCATE', siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: null, lot: '', deltaAllocated: -r.allocated,
-          reason: 'ORDER_CANCELLED', reference: orderId,
+          reason: cancel.movementReason ?? 'ORDER_CANCELLED', reference: orderId,
       });
       released.push({ lineId: r.line_id, sku: r.sku, quantity: r.allocated });
     }
@@ -93,7 +97,7 @@ export const decideCancel: Decide<CancelState, CancelCommand, CancelDecision, ne
       unreserves.push({ key: reservedBalance(r), quantity: open, reservationId: r.id });
       movements.push({
         type: 'UNRESERVE', siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.location_id, lot: r.lot, deltaReserved: -open,
-          reason: 'ORDER_CANCELLED', reference: r.wave_id,
+          reason: cancel.movementReason ?? 'ORDER_CANCELLED', reference: r.wave_id,
       });
     }
     reservationLifecycle.assertCan(r.status, 'CANCELLED');

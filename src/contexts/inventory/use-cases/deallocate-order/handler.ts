@@ -14,7 +14,7 @@ import { decideCancel } from './decide.ts';
  * waits for its confirm by scan (use-cases/confirm-return).
  */
 export function deallocateOrderHandler(deps: PlatformDeps) {
-  return async (tx: Tx, cancel: OrderCancelled, meta: EventMeta): Promise<void> => {
+  return async (tx: Tx, cancel: OrderCancelled & { readonly movementReason?: string }, meta: EventMeta): Promise<void> => {
     const allocations = await store.lockAllocations(tx, cancel.orderId);
     const openReservations = await store.lockOpenReservationsOfOrder(tx, cancel.orderId);
     const picked = (await store.listReservations(tx,
