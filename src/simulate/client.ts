@@ -21,7 +21,7 @@ export interface PakLogClient {
 /** The part of a built PakLog app the in-process client uses (structural, so the simulator imports no app code). */
 export interface InjectableApp {
   readonly http: { inject(o: { method: 'GET' | 'POST' | 'PUT'; url: string; headers: Record<string, string>; payload?: object }): Promise<{ statusCode: number; body: string }> };
-  readonly bus: { idle(): Promise<void> };
+  readonly bus: { idle(timeoutMs?: number): Promise<void> };
 }
 
 export function inProcessClient(app: InjectableApp, apiKey: string, clock: { set(at: Date): void }): PakLogClient {
@@ -31,7 +31,8 @@ export function inProcessClient(app: InjectableApp, apiKey: string, clock: { set
       const res = await app.http.inject({ method, url, headers: { 'x-api-key': apiKey }, ...(body === undefined ? {} : { payload: body as object }) });
       return { status: res.statusCode, body: (res.body === '' ? undefined : JSON.parse(res.body)) as T };
     },
-    settle: () => app.bus.idle(),
+    // A day's run is long and may share the machine: only two minutes without any event handed on is a failure.
+    settle: () => app.bus.idle(120_000),
     setTime: (at) => clock.set(at),
   };
 }

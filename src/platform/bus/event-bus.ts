@@ -100,6 +100,8 @@ export class EventBus {
   private readonly o: Required<Omit<EventBusOptions, Hooks>> & Pick<EventBusOptions, Hooks>;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Events the relay has handed on since start: `idle()` measures progress by it. */
+  private dispatched = 0;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly handlers = new Map<string, Map<string, Subscription[]>>();
@@ -477,15 +479,25 @@ export class EventBus {
     });
   }
 
-  /** Resolves when nothing is left in the outbox and no dispatch is under way (tests, CLI, shutdown). */
+  /**
+   * Resolves when nothing is left in the outbox and no dispatch is under way (tests, CLI, shutdown, the simulator).
+   * Fails after `timeoutMs` without progress: a cascade of handlers that keeps dispatching (each commit kicks the relay
+   * again) on a loaded machine may take longer than that in all, and is not stuck.
+   */
   async idle(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    let deadline = Date.now() + timeoutMs;
+    let seen = this.dispatched;
     for (;;) {
       this.kick();
       await this.running;
       const pending = await this.pendingCount(this.o.db);
       if (pending === 0 && this.running === undefined) return;
-      if (Date.now() > deadline) throw new Error(`event bus not idle after ${timeoutMs} ms (${pending} pending)`);
+      if (this.dispatched !== seen) {
+        seen = this.dispatched;
+        deadline = Date.now() + timeoutMs;
+      } else if (Date.now() > deadline) {
+        throw new Error(`event bus not idle after ${timeoutMs} ms without progress (${pending} pending)`);
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -501,8 +513,10 @@ export class EventBus {
       try {
         // A batch short of the limit drained the outbox as this relay saw it: a commit since then kicked `again`, and
         // another process's events come with the poll, so no empty pass (three round trips per kick) confirms it.
-        while (this.started && (await this.dispatchBatch()) === RELAY_BATCH) {
-          // keep draining
+        for (;;) {
+          const n = this.started ? await this.dispatchBatch() : 0;
+          this.dispatched += n;
+          if (n !== RELAY_BATCH) break; // else keep draining
         }
       } catch (e) {
         this.o.log.error({ err: e }, 'outbox relay failed; retrying on the next poll');
