@@ -20,13 +20,13 @@ import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../support/
 /**
  * Acceptance (c) of issue 10: a saga runner is killed with SIGKILL at every boundary between saga steps — before and
  * after each step's action and each compensation, so also between one step's record and the next step's claim — five
- * times each (110 kills), on a happy saga and on one whose last step fails and compensates. After each kill the saga
+ * times each (132 kills), on a happy saga and on one whose last step fails and compensates. After each kill the saga
  * is run on by another runner without the fault. Each saga ends exactly once in the state it must; each step's and
  * each compensation's effect happened once although killed steps really ran again; the history records each
  * success once.
  */
 const root = resolve(import.meta.dirname, '../..');
-const REPEATS = Number(process.env['SAGA_CRASH_REPEATS'] ?? 5);
+const REPEATS = Number(process.env['SAGA_CRASH_REPEATS'] ?? 6);
 const LANES = 3;
 const silent = { error: (o: object, m: string) => console.error(m, o), warn: () => undefined };
 
@@ -142,7 +142,7 @@ describe('saga runner killed between every pair of steps', () => {
       for (const crashAt of boundaries(false)) cases.push({ type: HAPPY, crashAt, rep });
       for (const crashAt of boundaries(true)) cases.push({ type: COMPENSATING, crashAt, rep });
     }
-    if (process.env['SAGA_CRASH_REPEATS'] === undefined) expect(cases.length).toBeGreaterThanOrEqual(100);
+    if (process.env['SAGA_CRASH_REPEATS'] === undefined) expect(cases.length).toBeGreaterThanOrEqual(132);
     const runs: Run[] = [];
     await Promise.all(Array.from({ length: LANES }, async (_, lane) => {
       for (let i = lane; i < cases.length; i += LANES) {
