@@ -44,9 +44,9 @@ describe.each(BROKERS)('order to ship with PAKLOG_BUS=$bus', (broker) => {
       }, (r) => r.status === 201);
       expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`)).status).toBe(200);
       await until('shipped', () => status(order.id), (s) => s === 'SHIPPED');
-      const summary = await until('the SHIP movements', () => t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`),
-        (r) => (r.body.items as { shipped: number }[]).reduce((n, s) => n + s.shipped, 0) === 3);
-      for (const s of summary.body.items as Record<string, number>[]) {
+      const summary = await until('the SHIP movements', () => t.getAll<Record<string, number>>(`/api/v1/inventory/summary?siteId=${w.siteId}`),
+        (items) => items.reduce((n, s) => n + s.shipped!, 0) === 3);
+      for (const s of summary) {
         expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
         expect(s.ledgerOnHand).toBe(s.onHand);
         expect(s.allocated).toBe(0);

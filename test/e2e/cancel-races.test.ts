@@ -175,7 +175,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   [cancelled, shipped]);
   expect(pending).toMatchObject({ open_returns: pending!.in_totes, returns_of_shipped: 0, returns_without_task: 0 });
   expect(pending!.in_totes).toBeGreaterThan(0);
-  for (const s of (await call<{ items: Record<string, number>[] }>('summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items) {
+  for (const s of await t.getAll<Record<string, number>>(`/api/v1/inventory/summary?siteId=${w.siteId}`)) {
     expect(s.ledgerOnHand).toBe(s.onHand);
     expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
   }
@@ -202,7 +202,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   expect(held).toEqual({ packages: 0, shipments: 0, ship_events: 0, ship_movements: 0, allocated: 0, reservations: 0, in_totes: 0 });
 
   // The ledger equals the balances, conserves stock, and its SHIP movements are exactly what the shipped orders shipped.
-  const summary = (await call<{ items: Record<string, number>[] }>('summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items;
+  const summary = await t.getAll<Record<string, number>>(`/api/v1/inventory/summary?siteId=${w.siteId}`);
   let shippedByLedger = 0;
   for (const s of summary) {
     expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);

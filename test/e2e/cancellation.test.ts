@@ -72,7 +72,7 @@ async function packedAndLabelled(sku: string): Promise<{ orderId: string; shipme
 /** Conservation per SKU, and no stock held for orders that will never ship. */
 async function expectLedgerTrue(): Promise<void> {
   await settled();
-  const summary = (await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items as Record<string, number>[];
+  const summary = await t.getAll<Record<string, number>>(`/api/v1/inventory/summary?siteId=${w.siteId}`);
   for (const s of summary) {
     expect(s.received! - s.shipped! + s.adjusted!).toBe(s.onHand);
     expect(s.ledgerOnHand).toBe(s.onHand);

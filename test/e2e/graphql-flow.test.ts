@@ -193,8 +193,8 @@ describe('order to ship, end to end over GraphQL', () => {
       expect(data.atp).toEqual([{ sku: p.sku, allocated: 0 }]);
     }
     // The REST suite's own summary agrees (the same numbers, computed by inventory itself).
-    const summary = await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`);
-    for (const s of summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number }[]) {
+    const summary = await t.getAll(`/api/v1/inventory/summary?siteId=${w.siteId}`);
+    for (const s of summary as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number }[]) {
       expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
       expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
       expect(s.reserved, s.sku).toBe(0);

@@ -110,7 +110,7 @@ describe('quality holds on stock', () => {
 
   it('SCRAP takes the held units out of stock with a ledger ADJUST; a passed inspection holds nothing', async () => {
     const sku = w.products[0]!.sku;
-    const before = (await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items.find((s: { sku: string }) => s.sku === sku);
+    const before = (await t.getAll(`/api/v1/inventory/summary?siteId=${w.siteId}`)).find((s: { sku: string }) => s.sku === sku);
     await receive(sku, w.storage[1]!.id, 100);
     const [inspection] = await openInspections();
     // 100 units → F; AQL 1.0 at F is ↑: E, n = 13, Ac 0 Re 1.
@@ -123,7 +123,7 @@ describe('quality holds on stock', () => {
     const ledger = await t.getAll<{ type: string; status: string; deltaOnHand: number; reason: string | null; locationId: string }>(
       `/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}`);
     expect(ledger.filter((m) => m.type === 'ADJUST')).toEqual([expect.objectContaining({ status: 'HOLD', deltaOnHand: -100, reason: 'SCRAP', locationId: w.storage[1]!.id })]);
-    const after = (await t.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).body.items.find((s: { sku: string }) => s.sku === sku);
+    const after = (await t.getAll(`/api/v1/inventory/summary?siteId=${w.siteId}`)).find((s: { sku: string }) => s.sku === sku);
     expect(after.onHand).toBe(before.onHand);
     expect(after.adjusted).toBe(before.adjusted - 100);
     expect(await atp(sku)).toBe(995);

@@ -121,8 +121,8 @@ describe('a 3PL site with two owners of the same SKU', () => {
     } finally {
       await client.end();
     }
-    const summary = async (ownerId: string) => (await call<{ items: { sku: string; received: number; shipped: number; onHand: number; allocated: number }[] }>(
-      'summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}&owner=${ownerId}`)).body.items;
+    const summary = async (ownerId: string) => t.getAll<{ sku: string; received: number; shipped: number; onHand: number; allocated: number }>(
+      `/api/v1/inventory/summary?siteId=${w.siteId}&owner=${ownerId}`, 'manager');
     expect(await summary(acme)).toEqual([expect.objectContaining({ sku, received: 8, shipped: 8, onHand: 0, allocated: 0 })]);
     expect(await summary(beta)).toEqual([expect.objectContaining({ sku, received: 30, shipped: 6, onHand: 24, allocated: 0 })]);
     const orders = async (ownerId: string) => (await call<{ items: { id: string }[] }>('orders', 'GET', `/api/v1/orders?siteId=${w.siteId}&owner=${ownerId}`))

@@ -165,13 +165,13 @@ export async function conservation(h: Harness, w: Warehouse, receivedPerSku: num
     if (type.startsWith('orders.')) check(subjects.length === h.orders.length, `${type}: ${subjects.length} events for ${h.orders.length} orders`);
   }
   try {
-    await until('inventory settled', async () => (await h.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).items as { allocated: number; reserved: number }[],
+    await until('inventory settled', async () => all<{ allocated: number; reserved: number }>(h, `/api/v1/inventory/summary?siteId=${w.siteId}`),
       (items) => items.every((s) => s.allocated === 0 && s.reserved === 0), 120_000);
   } catch (e) {
     problems.push((e as Error).message);
   }
-  const summary = (await h.get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).items as
-    { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number }[];
+  const summary = await all<{ sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number }>(
+    h, `/api/v1/inventory/summary?siteId=${w.siteId}`);
   for (const s of summary) {
     check(s.received === receivedPerSku, `${s.sku}: received ${s.received}, expected ${receivedPerSku}`);
     check(s.shipped === (ordered.get(s.sku) ?? 0), `${s.sku}: shipped ${s.shipped}, ordered ${ordered.get(s.sku) ?? 0}`);

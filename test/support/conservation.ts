@@ -40,9 +40,9 @@ export async function expectStockConserved(t: TestApp, run: FlowRun): Promise<vo
   expect(shippedEvents.body.items).toHaveLength(orders.length);
   expect(shippedEvents.body.items.filter((e: { data: { partial: boolean } }) => e.data.partial)).toHaveLength(missing);
 
-  const summary = await t.get(`/api/v1/inventory/summary?siteId=${siteId}`);
-  expect(summary.body.items).toHaveLength(run.skus);
-  for (const s of summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[]) {
+  const summary = await t.getAll(`/api/v1/inventory/summary?siteId=${siteId}`);
+  expect(summary).toHaveLength(run.skus);
+  for (const s of summary as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[]) {
     const expectedShipped = (ordered.get(s.sku) ?? 0) - (s.sku === short.sku ? missing : 0);
     expect(s.received, s.sku).toBe(run.receivedPerSku);
     expect(s.shipped, s.sku).toBe(expectedShipped);
@@ -77,7 +77,7 @@ interface SummaryRow {
  */
 export async function expectLedgerConserved(t: TestApp, siteId: string): Promise<Map<string, SummaryRow>> {
   await t.settle();
-  const summary = (await t.get(`/api/v1/inventory/summary?siteId=${siteId}`)).body.items as SummaryRow[];
+  const summary = await t.getAll<SummaryRow>(`/api/v1/inventory/summary?siteId=${siteId}`);
   for (const s of summary) {
     expect(s.received - s.shipped + s.adjusted, s.sku).toBe(s.onHand);
     expect(s.ledgerOnHand, s.sku).toBe(s.onHand);
@@ -106,8 +106,8 @@ export interface SkuExpectation {
  * or over-reserved.
  */
 export async function expectSkusConserved(t: TestApp, siteId: string, expected: readonly SkuExpectation[]): Promise<void> {
-  const summary = await t.get(`/api/v1/inventory/summary?siteId=${siteId}`);
-  const items = summary.body.items as { sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }[];
+  const items = await t.getAll<{ sku: string; received: number; shipped: number; adjusted: number; onHand: number; ledgerOnHand: number; reserved: number; allocated: number }>(
+    `/api/v1/inventory/summary?siteId=${siteId}`);
   for (const e of expected) {
     const s = items.find((i) => i.sku === e.sku);
     expect(s, e.sku).toBeDefined();

@@ -44,6 +44,9 @@ const ReservationSchema = Type.Object({
   sku: Type.String(),
   locationId: Type.String(), lot: NullableString, quantity: Type.Integer(), picked: Type.Integer(), shorted: Type.Integer(), status: Type.String(),
 });
+/** Page sizes of `GET /inventory/summary` (ADR 0047): the default page is what the p99 target of issue 18 c reads. */
+export const SUMMARY_LIMIT = { default: 500, maximum: 5000 } as const;
+
 const SummarySchema = Type.Object({
   sku: Type.String(), received: Type.Integer(), shipped: Type.Integer(), adjusted: Type.Integer(), onHand: Type.Integer(), onHandAvailable: Type.Integer(),
   reserved: Type.Integer(), allocated: Type.Integer(), ledgerOnHand: Type.Integer(), ledgerReserved: Type.Integer(), ledgerAllocated: Type.Integer(),
@@ -331,12 +334,18 @@ export async function inventoryRoutes(
     config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
-      description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated.',
-      querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(SummarySchema) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
+      description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated. '
+        + `Every SKU with a movement is listed, in SKU order, paged by \`limit\` (default ${SUMMARY_LIMIT.default}, at most ${SUMMARY_LIMIT.maximum}) and \`cursor\`: follow \`nextCursor\` until it is null for the whole site. `
+        + 'Each row is consistent in itself (one snapshot per page); two pages may be from different instants (ADR 0047). A cursor this API did not return is 400 VALIDATION_FAILED.',
+      querystring: Type.Object({
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), limit: Limit(SUMMARY_LIMIT.maximum, SUMMARY_LIMIT.default), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: { 200: Page(SummarySchema), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
     },
   }, async (req) => {
-    return { items: await queries.summary(await siteId(req.query.siteId, '/querystring/siteId'), req.query.sku, await ownerFilter(req, req.query.owner)) };
+    const q = req.query;
+    const after = unwrap(cursorKey(q.cursor)); // the last SKU of the previous page
+    return queries.summary({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, after, limit: q.limit });
   });
 
   await inventoryControlRoutes(app, deps, service, locations);

@@ -59,13 +59,16 @@ export function inventoryQueries(db: Executor) {
       return r === undefined ? undefined : returnView(r, await store.confirmationsOf(db, [r.id]));
     },
 
-    async summary(siteId: string, sku: string | undefined, ownerId?: string) {
-      const rows = await store.summary(db, siteId, sku, ownerId);
-      return rows.map((r) => ({
-        sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
-        onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,
-        ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerAllocated: r.ledger_allocated,
-      }));
+    async summary(q: store.SummaryPageQuery) {
+      const rows = await store.summary(db, q);
+      return {
+        items: rows.map((r) => ({
+          sku: r.sku, received: r.received, shipped: r.shipped, adjusted: r.adjusted,
+          onHand: r.on_hand, onHandAvailable: r.on_hand_available, reserved: r.reserved, allocated: r.allocated,
+          ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerAllocated: r.ledger_allocated,
+        })),
+        nextCursor: nextCursor(rows, q.limit, (r) => r.sku),
+      };
     },
   };
 }

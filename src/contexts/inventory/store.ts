@@ -538,24 +538,51 @@ function summaryFilters(params: unknown[], sku: string | undefined, ownerId: str
   return filters;
 }
 
+/** A page of the summary: the SKUs after `after` (null: from the first), at most `limit` of them, in SKU order. */
+export interface SummaryPageQuery {
+  siteId: string;
+  sku?: string | undefined;
+  ownerId?: string | undefined;
+  after: string | null;
+  limit: number;
+}
+
 /**
- * Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree. The ledger's sums are the
- * per-SKU totals (every movement created before the watermark) plus the movements created at or after it (ADR 0041): a
- * short tail instead of the whole ledger. The answer equals {@link summaryFromLedger}'s.
+ * Per SKU: the ledger's sums next to the balances' sums, so anyone can check that they agree; one page of SKUs, in SKU
+ * order (ADR 0047). The ledger's sums are the per-SKU totals (every movement created before the watermark) plus the
+ * movements created at or after it (ADR 0041): a short tail instead of the whole ledger. A page lists the first `limit`
+ * SKUs after `after` that have a movement, each with the same sums as {@link summaryFromLedger}'s; the pages, followed
+ * to the end, list exactly its answer. Each page is one statement, so one snapshot: every row is consistent in itself,
+ * two pages may be from different instants.
  */
-export async function summary(db: Executor, siteId: string, sku: string | undefined, ownerId?: string): Promise<SummaryRow[]> {
+export async function summary(db: Executor, q: SummaryPageQuery): Promise<SummaryRow[]> {
   const watermark = (await db.query<{ folded_before: Date }>(`SELECT folded_before FROM inventory.sku_totals_watermark`))[0]?.folded_before;
-  if (watermark === undefined) return summaryFromLedger(db, siteId, sku, ownerId);
-  const params: unknown[] = [siteId, watermark];
-  const filters = summaryFilters(params, sku, ownerId);
+  if (watermark === undefined) throw new Error('inventory.sku_totals_watermark has no row (migration 015 inserts it)');
+  // '' sorts before every SKU (a SKU has at least one character), so the first page needs no catch-all filter.
+  const params: unknown[] = [q.siteId, watermark, q.after ?? '', q.limit];
+  const filters = summaryFilters(params, q.sku, q.ownerId);
   // Totals and watermark are read by this one statement, so from one snapshot. $2, the watermark read just before,
   // lets the planner see the tail's bounds; should the job have moved it since, the movements it folded meanwhile are
   // in the totals read here and the second bound leaves them out of the tail.
-  // The four sources are stacked and grouped once (no per-source aggregate and joins; ADR 0041 addendum), with
-  // sum_bigint (migration 016) instead of sum(bigint)'s numeric. `ledger` keeps the SKUs that have a movement: a
-  // sku_stock or balance row alone does not list a SKU, as the left joins of summaryFromLedger do not.
+  // The page's SKUs are the first $4 after $3 among those with totals or a tail movement; `upto` is the last of them,
+  // and every source is then read by `sku > $3 AND sku <= upto` (sku_totals' key, movements' tail by created_at,
+  // balances_site_sku, sku_stock_site_sku: migration 017). The four sources are stacked and grouped once (ADR 0041
+  // addendum), with sum_bigint (migration 016) instead of sum(bigint)'s numeric. `ledger` keeps the SKUs that have a
+  // movement: a sku_stock or balance row alone does not list a SKU, as the left joins of summaryFromLedger do not.
   return db.query<SummaryRow>(
-    `SELECT sku, inventory.sum_bigint(received) AS received, inventory.sum_bigint(shipped) AS shipped,
+    `WITH tail AS MATERIALIZED (
+       SELECT sku, type, delta_on_hand, delta_reserved, delta_allocated
+         FROM inventory.movements
+        WHERE site_id = $1 AND created_at >= $2 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)
+          AND sku > $3${filters}),
+     page AS (
+       SELECT sku FROM (
+         (SELECT DISTINCT sku FROM inventory.sku_totals WHERE site_id = $1 AND sku > $3${filters} ORDER BY sku LIMIT $4)
+         UNION
+         SELECT sku FROM tail) skus
+        ORDER BY sku LIMIT $4),
+     upto AS (SELECT max(sku) AS sku FROM page)
+     SELECT sku, inventory.sum_bigint(received) AS received, inventory.sum_bigint(shipped) AS shipped,
             inventory.sum_bigint(adjusted) AS adjusted, inventory.sum_bigint(l_on_hand) AS ledger_on_hand,
             inventory.sum_bigint(l_reserved) AS ledger_reserved, inventory.sum_bigint(l_allocated) AS ledger_allocated,
             inventory.sum_bigint(on_hand) AS on_hand, inventory.sum_bigint(reserved) AS reserved,
@@ -563,17 +590,18 @@ export async function summary(db: Executor, siteId: string, sku: string | undefi
        FROM (
          SELECT sku, received, shipped, adjusted, on_hand AS l_on_hand, reserved AS l_reserved, allocated AS l_allocated,
                 0 AS on_hand, 0 AS reserved, 0 AS on_hand_available, 0 AS allocated, true AS ledger
-           FROM inventory.sku_totals WHERE site_id = $1${filters}
+           FROM inventory.sku_totals WHERE site_id = $1 AND sku > $3 AND sku <= (SELECT sku FROM upto)${filters}
          UNION ALL
          SELECT sku, CASE WHEN type = 'RECEIPT' THEN delta_on_hand ELSE 0 END, CASE WHEN type = 'SHIP' THEN -delta_on_hand ELSE 0 END,
                 CASE WHEN type IN ('ADJUST', 'COUNT') THEN delta_on_hand ELSE 0 END, delta_on_hand, delta_reserved, delta_allocated,
                 0, 0, 0, 0, true
-           FROM inventory.movements
-          WHERE site_id = $1 AND created_at >= $2 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)${filters}
+           FROM tail WHERE sku <= (SELECT sku FROM upto)
          UNION ALL
-         SELECT sku, 0, 0, 0, 0, 0, 0, on_hand, reserved, 0, 0, false FROM inventory.balances WHERE site_id = $1${filters}
+         SELECT sku, 0, 0, 0, 0, 0, 0, on_hand, reserved, 0, 0, false
+           FROM inventory.balances WHERE site_id = $1 AND sku > $3 AND sku <= (SELECT sku FROM upto)${filters}
          UNION ALL
-         SELECT sku, 0, 0, 0, 0, 0, 0, 0, 0, on_hand_available, allocated, false FROM inventory.sku_stock WHERE site_id = $1${filters}
+         SELECT sku, 0, 0, 0, 0, 0, 0, 0, 0, on_hand_available, allocated, false
+           FROM inventory.sku_stock WHERE site_id = $1 AND sku > $3 AND sku <= (SELECT sku FROM upto)${filters}
        ) stacked
       GROUP BY sku HAVING bool_or(ledger)
       ORDER BY sku`,

@@ -5,14 +5,16 @@ import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { stockHistory, type StockHistory } from './history.ts';
-import { summary, summaryFromLedger } from './store.ts';
+import { summary, summaryFromLedger, type SummaryRow } from './store.ts';
 import { newLocation, newProduct, newSite, publish, unique } from './test-fixtures.ts';
 
 /**
  * The stock summary from the per-SKU totals plus the tail (ADR 0041) on real PostgreSQL: at every step of a story
  * (receipts for two owners, an adjustment, a move, an allocation, a SKU whose sums return to zero), before and after the
  * tail is folded into the totals, the summary equals the whole ledger summed, for the whole site, one SKU and one owner;
- * a transaction still open when the totals fold holds the watermark back, so its movements are never missed.
+ * a transaction still open when the totals fold holds the watermark back, so its movements are never missed. The pages
+ * (ADR 0047), followed to the end, answer exactly the unpaged summary, SKUs of the tail alone included; a bad limit or
+ * cursor is refused with a code.
  */
 let t: TestApp;
 let history: StockHistory;
@@ -24,17 +26,29 @@ let skuA: string;
 let skuB: string;
 let owner: string;
 
-/** summary() = summaryFromLedger() for every filter; returns the whole-site answer. */
-async function expectSameAsLedger(): Promise<Awaited<ReturnType<typeof summary>>> {
-  const db = t.app.db;
+/** summary() pages followed to the end (ADR 0047): each page at most `limit` rows, each full page but the last. */
+async function allPages(siteId: string, sku: string | undefined, ownerId: string | undefined, limit: number): Promise<SummaryRow[]> {
+  const rows: SummaryRow[] = [];
+  for (let after: string | null = null; ;) {
+    const page = await summary(t.app.db, { siteId, sku, ownerId, after, limit });
+    expect(page.length).toBeLessThanOrEqual(limit);
+    rows.push(...page);
+    if (page.length < limit) return rows;
+    after = page.at(-1)!.sku;
+  }
+}
+
+/** summary() = summaryFromLedger() for every filter, in one page and page by page; returns the whole-site answer. */
+async function expectSameAsLedger(): Promise<SummaryRow[]> {
   for (const siteId of [site.id, other.id]) {
     for (const sku of [undefined, skuA, skuB, 'NO-SUCH-SKU']) {
       for (const ownerId of [undefined, owner, 'own_default']) {
-        expect(await summary(db, siteId, sku, ownerId), `${siteId} ${sku} ${ownerId}`).toEqual(await summaryFromLedger(db, siteId, sku, ownerId));
+        const ledger = await summaryFromLedger(t.app.db, siteId, sku, ownerId);
+        for (const limit of [5000, 1]) expect(await allPages(siteId, sku, ownerId, limit), `${siteId} ${sku} ${ownerId} ${limit}`).toEqual(ledger);
       }
     }
   }
-  return summary(db, site.id, undefined);
+  return allPages(site.id, undefined, undefined, 5000);
 }
 
 /** The folded totals of a SKU at the site: [owner, received, adjusted, on-hand] per owner. */
@@ -128,5 +142,61 @@ describe('inventory summary from the per-SKU totals plus the tail', () => {
     await history.foldSkuTotals(0);
     expect(await totalsOf(skuC)).toEqual([[DEFAULT_OWNER_ID, 0, 0, 0]]);
     expect((await expectSameAsLedger()).map((r) => r.sku)).toContain(skuC);
+  });
+  it('pages by SKU: the pages, followed through the route, are exactly the one-page answer, SKUs only in the tail included', async () => {
+    const paged = await newSite(t);
+    const shelf = await newLocation(t, paged, { pickSequence: 1 });
+    const skus = (await Promise.all(Array.from({ length: 7 }, () => newProduct(t)))).sort();
+    const receive = (sku: string, quantity: number) =>
+      post('/api/v1/inventory/receipts', { siteId: paged.id, sku, locationId: shelf.id, quantity });
+    // Every other SKU folded into the totals, then the ones between them received after the fold (only in the tail),
+    // and one folded SKU moved again in the tail.
+    for (const [i, sku] of skus.entries()) if (i % 2 === 0) await receive(sku, 10 + i);
+    await history.foldSkuTotals(0);
+    for (const [i, sku] of skus.entries()) if (i % 2 === 1) await receive(sku, 20 + i);
+    await receive(skus[0]!, 5);
+    const onlyInTail = skus.filter((_, i) => i % 2 === 1);
+    const tailSkus = await t.app.db.query<{ sku: string }>(
+      `SELECT DISTINCT sku FROM inventory.movements WHERE site_id = $1 AND created_at >= (SELECT folded_before FROM inventory.sku_totals_watermark)
+        AND NOT EXISTS (SELECT 1 FROM inventory.sku_totals s WHERE s.site_id = $1 AND s.sku = movements.sku) ORDER BY sku`, [paged.id]);
+    expect(tailSkus.map((r) => r.sku), 'SKUs with movements only after the watermark').toEqual(onlyInTail);
+
+    type Item = { sku: string; received: number; onHand: number; ledgerOnHand: number };
+    const get = async (query: string) => t.get<{ items: Item[]; nextCursor: string | null }>(`/api/v1/inventory/summary?siteId=${paged.id}${query}`, 'viewer');
+    const whole = await get('&limit=5000');
+    expect(whole.status).toBe(200);
+    expect(whole.body.nextCursor).toBeNull();
+    expect(whole.body.items.map((i) => [i.sku, i.received, i.onHand])).toEqual(skus.map((sku, i) => [sku, (i % 2 === 0 ? 10 : 20) + i + (i === 0 ? 5 : 0), (i % 2 === 0 ? 10 : 20) + i + (i === 0 ? 5 : 0)]));
+    expect((await get('')).body, 'the default page holds them all').toEqual(whole.body);
+    const ledger = await summaryFromLedger(t.app.db, paged.id, undefined);
+    expect(whole.body.items.map((i) => [i.sku, i.received, i.ledgerOnHand])).toEqual(ledger.map((r) => [r.sku, r.received, r.ledger_on_hand]));
+
+    for (const limit of [1, 2, 3, 7]) {
+      const items: Item[] = [];
+      let pages = 0;
+      for (let cursor: string | null = null; ;) {
+        const res = await get(`&limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        items.push(...res.body.items);
+        pages++;
+        if (res.body.nextCursor === null) break;
+        cursor = res.body.nextCursor;
+      }
+      expect(items, `limit ${limit}`).toEqual(whole.body.items);
+      // A full page carries a cursor (the next page may be empty); a short one ends the walk.
+      expect(pages, `limit ${limit}`).toBe(Math.floor(skus.length / limit) + 1);
+    }
+    // A page of one SKU, and a cursor past the last SKU.
+    expect((await get(`&sku=${onlyInTail[1]!}&limit=1`)).body.items).toEqual([whole.body.items[3]]);
+    const last = (await get(`&limit=7`)).body.nextCursor;
+    expect(await get(`&cursor=${last!}`)).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
+
+    // Refused at the edge, with a code: limits out of range or not a number, cursors this API did not return.
+    for (const query of ['&limit=0', '&limit=5001', '&limit=ten', '&limit=-1', '&cursor=***', '&cursor=', `&cursor=${'A'.repeat(201)}`, '&cursor=U0tVLTE%3D']) {
+      const res = await get(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body, query).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
   });
 });
