@@ -53,6 +53,41 @@ export function nodeMemory(): { rssMiB: number; heapUsedMiB: number; heapTotalMi
 }
 
 /**
+ * The value of one unlabelled sample in a Prometheus text exposition (`/metrics`), e.g.
+ * `paklog_nodejs_heap_size_used_bytes`; undefined when absent.
+ */
+export function metricValue(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name}(?:\\{\\})? (\\S+)`, 'm').exec(text);
+  if (m === null) return undefined;
+  const v = Number(m[1]);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Memory of a server running in its own process (the flow bench's `--server=dist`), MiB: RSS and PSS from
+ * /proc/<pid>/smaps_rollup (RSS is the figure counted: what the process holds, alone on a machine; PSS splits the pages it
+ * shares with other processes, the node binary with the bench's own process for one), and V8's heap and external
+ * memory as the server reports them on /metrics (prom-client's default metrics, prefix `paklog_`). Undefined without /proc.
+ */
+export function serverProcessMemory(pid: number, metrics: string | undefined): {
+  rssMiB: number; pssMiB: number; pssAnonMiB: number; pssFileMiB: number;
+  heapUsedMiB: number | null; heapTotalMiB: number | null; externalMiB: number | null;
+} | undefined {
+  const m = processMemory(pid);
+  if (m === undefined) return undefined;
+  const kib = (n: number): number => +(n / MIB).toFixed(1);
+  const bytes = (name: string): number | null => {
+    const v = metrics === undefined ? undefined : metricValue(metrics, name);
+    return v === undefined ? null : +(v / 1024 / 1024).toFixed(1);
+  };
+  return {
+    rssMiB: kib(m.rssKiB), pssMiB: kib(m.pssKiB), pssAnonMiB: kib(m.pssAnonKiB), pssFileMiB: kib(m.pssFileKiB),
+    heapUsedMiB: bytes('paklog_nodejs_heap_size_used_bytes'), heapTotalMiB: bytes('paklog_nodejs_heap_size_total_bytes'),
+    externalMiB: bytes('paklog_nodejs_external_memory_bytes'),
+  };
+}
+
+/**
  * The memory of the PostgreSQL server that serves `database`, as `client` (a superuser connection to another database,
  * so that its own backend is not counted) sees it: the postmaster (the parent of the client's backend) plus every
  * process pg_stat_activity lists for `database` (the pool's backends, autovacuum workers) or for no database (the
