@@ -33,7 +33,7 @@ type ServerKind = 'dist' | 'inprocess';
 
 /** Node's side of the memory figure: RSS is what counts; heap figures as the server reports them (null when it cannot). */
 interface ServerMemory {
-  rssMiB: number; pssMiB: number | null; heapUsedMiB: number | null; heapTotalMiB: number | null; externalMiB: number | null;
+  rssMiB: number; pssMiB: number | null; heapUsedMiB: number | null; heapTotalMiB: number | null; externalMiB: number | null; threads: number | null;
 }
 
 /** The all-in-one server under the flow, whichever way it runs: how the driver calls it and what it tells of itself. */
@@ -68,7 +68,8 @@ async function inProcessServer(url: string, pool: number, prepared: boolean): Pr
     statementsSent: () => Promise.resolve(app.db.statementsSent),
     memory: () => {
       const n = nodeMemory();
-      return Promise.resolve({ rssMiB: n.rssMiB, pssMiB: serverProcessMemory(process.pid, undefined)?.pssMiB ?? null, heapUsedMiB: n.heapUsedMiB, heapTotalMiB: n.heapTotalMiB, externalMiB: n.externalMiB });
+      const own = serverProcessMemory(process.pid, undefined);
+      return Promise.resolve({ rssMiB: n.rssMiB, pssMiB: own?.pssMiB ?? null, heapUsedMiB: n.heapUsedMiB, heapTotalMiB: n.heapTotalMiB, externalMiB: n.externalMiB, threads: own?.threads ?? null });
     },
     tally: {
       start: () => { app.db.statementTally = new Map(); },
@@ -119,7 +120,7 @@ async function distServer(url: string, pool: number, prepared: boolean): Promise
     memory: async () => {
       const m = serverProcessMemory(pid, await metrics());
       if (m === undefined) throw new Error(`cannot read /proc/${pid}/smaps_rollup`);
-      return { rssMiB: m.rssMiB, pssMiB: m.pssMiB, heapUsedMiB: m.heapUsedMiB, heapTotalMiB: m.heapTotalMiB, externalMiB: m.externalMiB };
+      return { rssMiB: m.rssMiB, pssMiB: m.pssMiB, heapUsedMiB: m.heapUsedMiB, heapTotalMiB: m.heapTotalMiB, externalMiB: m.externalMiB, threads: m.threads };
     },
     close: async () => {
       const code = await server.stop();
@@ -228,7 +229,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const commitsBefore = await commits();
       // CPU of the flow: the all-in-one server (in-process: this process, whose fastify inject driver runs in it too)
       // and the PostgreSQL backends of the bench database; statements as the server's db wrapper sent them.
-      const memoryBeforeFlow = { node: await server.memory(), postgres: (await postgresMemory(admin, name)) ?? null };
+      const memoryBeforeFlow = { node: await server.memory(), postgres: (await postgresMemory(admin, name, [probePid])) ?? null };
       const backends = backendCpuSampler(admin, name, [probePid]);
       await backends.start();
       const statementsBefore = await server.statementsSent();
@@ -277,12 +278,12 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       }));
       // Memory with the server still up (its pool's connections included), once the flow is done.
       const node = await server.memory();
-      const postgres = await postgresMemory(admin, name);
+      const postgres = await postgresMemory(admin, name, [probePid]);
       const memoryAfterFlow = {
         server: serverKind,
         node, postgres: postgres ?? null,
         totalMiB: postgres === undefined ? null : +(node.rssMiB + postgres.pssMiB).toFixed(1),
-        how: `node: RSS of the server's process (${serverKind === 'dist' ? 'its own: /proc/<pid>/smaps_rollup; V8 heap from its /metrics' : 'this process, server and in-process driver: process.memoryUsage()'}); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database or for none (auxiliary processes); other databases' backends left out`,
+        how: `node: RSS of the server's process (${serverKind === 'dist' ? 'its own: /proc/<pid>/smaps_rollup; V8 heap from its /metrics' : 'this process, server and in-process driver: process.memoryUsage()'}); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database (but the bench's own probe) or for none (auxiliary processes); other databases' backends left out`,
         targetMiBAtMost: 300,
         beforeFlow: memoryBeforeFlow,
       };
@@ -320,7 +321,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
-      console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (PSS ${node.pssMiB ?? '?'}; V8 heap ${node.heapUsedMiB ?? '?'} used of ${node.heapTotalMiB ?? '?'}, external ${node.externalMiB ?? '?'}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB ?? '?'}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
+      console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (PSS ${node.pssMiB ?? '?'}, ${node.threads ?? '?'} threads; V8 heap ${node.heapUsedMiB ?? '?'} used of ${node.heapTotalMiB ?? '?'}, external ${node.externalMiB ?? '?'}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB ?? '?'}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
       console.table(steps);
       if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
       return result;
