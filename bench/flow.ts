@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- flow [--orders=N] [--workers=W] [--pool=20] [--server=dist|inprocess]`: pushes N orders through the
+ * `npm run bench -- flow [--orders=N] [--workers=W] [--pool=N] [--server=dist|inprocess]`: pushes N orders through the
  * whole flow of the all-in-one server on PostgreSQL, and measures the raw single-row commit rate of the same server in
  * the same run as the baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it)
  * or an embedded server.
@@ -12,13 +12,16 @@
  * After the flow, the memory of the all-in-one deployment (issue 18 b): the server's RSS (and V8 heap), and the
  * PostgreSQL server's PSS (bench/memory.ts), with the server and its pool still up.
  * `--tally`: also lists the statements sent most, per order line (which handlers and requests to make set-based).
+ * `--out=NAME`: writes bench/results/NAME.json instead of flow.json (variants of one session side by side).
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { build, distIsStale } from '../scripts/build.ts';
+import { defaultDbPoolSize, loadConfig } from '../src/platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, workTasks, type Call } from '../test/support/flow-driver.ts';
 import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
@@ -30,6 +33,9 @@ import { backendCpuSampler, inPool, NO_RATE_LIMITS, numberArg, processCpuSeconds
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 type ServerKind = 'dist' | 'inprocess';
+
+/** The memory is read again this long after the flow: past the pool's 10 s idle timeout. */
+const SETTLE_MS = 15_000;
 
 /** Node's side of the memory figure: RSS is what counts; heap figures as the server reports them (null when it cannot). */
 interface ServerMemory {
@@ -54,7 +60,6 @@ interface FlowServer {
 /** The app built in this process from the sources, called through fastify inject (no sockets). */
 async function inProcessServer(url: string, pool: number, prepared: boolean): Promise<FlowServer> {
   const { buildApp } = await import('../src/app.ts');
-  const { loadConfig } = await import('../src/platform/config/config.ts');
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url);
   const key = (await app.apiKeys.create('bench', 'admin')).key;
   return {
@@ -138,7 +143,8 @@ export async function main(args: string[]): Promise<void> {
   if (mode !== 'all-in-one') throw new Error(`--mode must be all-in-one or split, got "${mode}"`);
   const orders = numberArg(args, 'orders', 200);
   const workers = numberArg(args, 'workers', 4);
-  const pool = numberArg(args, 'pool', 20);
+  // The server's own default unless --pool says (PAKLOG_DB_POOL_SIZE: 5 per core, 10–20; ADR 0048).
+  const pool = numberArg(args, 'pool', defaultDbPoolSize(availableParallelism()));
   const serverKind = stringArg(args, 'server', 'dist');
   if (serverKind !== 'dist' && serverKind !== 'inprocess') throw new Error(`--server must be dist or inprocess, got "${serverKind}"`);
   const tally = args.includes('--tally');
@@ -163,7 +169,7 @@ export async function main(args: string[]): Promise<void> {
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
       : main;
-    const file = writeResult('flow', result);
+    const file = writeResult(stringArg(args, 'out', 'flow'), result);
     console.log(`written to ${file}`);
   } finally {
     await server?.stop();
@@ -279,6 +285,11 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       // Memory with the server still up (its pool's connections included), once the flow is done.
       const node = await server.memory();
       const postgres = await postgresMemory(admin, name, [probePid]);
+      // And once the server has been idle for a while: the pool ends connections idle for 10 s (node-postgres'
+      // default), so this is the resident figure of a server between bursts, beside the one at the end of a burst.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const settledNode = await server.memory();
+      const settledPostgres = await postgresMemory(admin, name, [probePid]);
       const memoryAfterFlow = {
         server: serverKind,
         node, postgres: postgres ?? null,
@@ -286,6 +297,10 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         how: `node: RSS of the server's process (${serverKind === 'dist' ? 'its own: /proc/<pid>/smaps_rollup; V8 heap from its /metrics' : 'this process, server and in-process driver: process.memoryUsage()'}); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database (but the bench's own probe) or for none (auxiliary processes); other databases' backends left out`,
         targetMiBAtMost: 300,
         beforeFlow: memoryBeforeFlow,
+        settled: {
+          afterSeconds: SETTLE_MS / 1000, node: settledNode, postgres: settledPostgres ?? null,
+          totalMiB: settledPostgres === undefined ? null : +(settledNode.rssMiB + settledPostgres.pssMiB).toFixed(1),
+        },
       };
       const nodeMs = (cpuSeconds * 1000) / lines;
       const postgresMs = postgresCpuSeconds === undefined ? null : (postgresCpuSeconds * 1000) / lines;
@@ -322,6 +337,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
       console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (PSS ${node.pssMiB ?? '?'}, ${node.threads ?? '?'} threads; V8 heap ${node.heapUsedMiB ?? '?'} used of ${node.heapTotalMiB ?? '?'}, external ${node.externalMiB ?? '?'}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB ?? '?'}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
+      console.log(`${SETTLE_MS / 1000} s later, idle: Node RSS ${settledNode.rssMiB} MiB + PostgreSQL PSS ${settledPostgres?.pssMiB ?? '?'} MiB over ${settledPostgres?.processes ?? '?'} processes = ${memoryAfterFlow.settled.totalMiB ?? '?'} MiB`);
       console.table(steps);
       if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
       return result;
