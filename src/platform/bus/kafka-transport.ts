@@ -1,5 +1,4 @@
-import type * as KafkaJs from 'kafkajs';
-import { loadPackage } from '../load-package.ts';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
 import type { Delivery, Transport } from './transport.ts';
@@ -34,16 +33,14 @@ const HEARTBEAT_MS = 3_000;
 
 export class KafkaTransport implements Transport {
   readonly name = 'kafka';
-  private readonly kafka: KafkaJs.Kafka;
-  private producer: KafkaJs.Producer | undefined;
-  private readonly consumers: KafkaJs.Consumer[] = [];
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly consumers: Consumer[] = [];
   private readonly known = new Set<string>();
 
   constructor(private readonly o: KafkaTransportOptions) {
-    // kafkajs loads with the first Kafka transport (PAKLOG_BUS=kafka), not with every process (ADR 0048).
-    const kafkajs = loadPackage<typeof KafkaJs>('kafkajs');
-    this.kafka = new kafkajs.Kafka({
-      clientId: o.clientId ?? 'paklog', brokers: [...o.brokers], logLevel: kafkajs.logLevel.NOTHING,
+    this.kafka = new Kafka({
+      clientId: o.clientId ?? 'paklog', brokers: [...o.brokers], logLevel: logLevel.NOTHING,
       retry: { initialRetryTime: 100, retries: 8 },
     });
   }
@@ -73,7 +70,7 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  private async connectedProducer(): Promise<KafkaJs.Producer> {
+  private async connectedProducer(): Promise<Producer> {
     if (this.producer === undefined) {
       const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await producer.connect();
@@ -109,7 +106,7 @@ export class KafkaTransport implements Transport {
     this.consumers.push(c);
   }
 
-  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<KafkaJs.Consumer> {
+  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<Consumer> {
     const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
     try {
       await c.connect();
