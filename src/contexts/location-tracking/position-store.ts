@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import { loadPackage } from '../../platform/load-package.ts';
 import type { TrackedKind } from '../../contracts/location-tracking.ts';
 import type { Position } from './domain/position.ts';
 
@@ -78,12 +79,12 @@ return 1
  */
 export class RedisPositionStore implements PositionStore {
   readonly kind = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: IORedis.Redis;
   private readonly prefix: string;
 
   constructor(o: { url: string; namespace: string }) {
     this.prefix = `${o.namespace}:positions:`;
-    this.redis = new Redis(o.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, connectTimeout: 2000 });
+    this.redis = new (loadPackage<typeof IORedis>('ioredis').Redis)(o.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, connectTimeout: 2000 });
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('paklogPositionCas', { numberOfKeys: 1, lua: CAS });
   }

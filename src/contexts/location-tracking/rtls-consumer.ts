@@ -1,6 +1,7 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type * as Mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
+import { loadPackage } from '../../platform/load-package.ts';
 import { PositionReportSchema, TRACKED_KINDS, type PositionReport, type TrackedKind } from '../../contracts/location-tracking.ts';
 import type { RejectReason, TrackingService } from './service.ts';
 
@@ -53,7 +54,7 @@ export interface RtlsConsumerOptions {
 export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
   const lastLog = new Map<string, { at: number; suppressed: number }>();
   const inFlight = new Set<Promise<void>>();
-  let client: MqttClient | undefined;
+  let client: Mqtt.MqttClient | undefined;
   let subscribed = false;
 
   const refuse = (topic: string, reason: RejectReason, detail: string): void => {
@@ -87,7 +88,8 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
     /** Connects, subscribes and consumes until `signal` aborts; then waits for the reports in hand and disconnects. */
     async run(signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
-      const c = mqtt.connect(o.url, { clientId: `paklog-rtls-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000, clean: true });
+      // mqtt loads when a consumer connects (RTLS configured), not with every process (ADR 0048).
+      const c = loadPackage<typeof Mqtt>('mqtt').connect(o.url, { clientId: `paklog-rtls-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000, clean: true });
       client = c;
       c.on('error', (err) => o.log.warn({ err }, 'rtls: MQTT error'));
       c.on('close', () => { subscribed = false; });

@@ -1,8 +1,12 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type * as NatsNode from '@nats-io/transport-node';
+import type * as NatsJetStream from '@nats-io/jetstream';
+import { loadPackage } from '../load-package.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
 import type { Delivery, Transport } from './transport.ts';
+
+/** The NATS client loads with the first NATS transport (PAKLOG_BUS=nats), not with every process (ADR 0048). */
+const jetStreamApi = (): typeof NatsJetStream => loadPackage<typeof NatsJetStream>('@nats-io/jetstream');
 
 export interface NatsTransportOptions {
   /** NATS_URL, e.g. `nats://127.0.0.1:4222`. */
@@ -44,11 +48,11 @@ const inProgressMs = (ackWaitMs: number): number => Math.max(100, Math.floor(ack
  */
 export class NatsTransport implements Transport {
   readonly name = 'nats';
-  private nc: NatsConnection | undefined;
-  private js: JetStreamClient | undefined;
+  private nc: NatsNode.NatsConnection | undefined;
+  private js: NatsJetStream.JetStreamClient | undefined;
   private readonly streamName: string;
   private readonly namespace: string;
-  private readonly running: { messages: ConsumerMessages; done: Promise<void> }[] = [];
+  private readonly running: { messages: NatsJetStream.ConsumerMessages; done: Promise<void> }[] = [];
   private closing = false;
 
   constructor(private readonly o: NatsTransportOptions) {
@@ -56,17 +60,17 @@ export class NatsTransport implements Transport {
     this.streamName = durableName(this.namespace).toUpperCase();
   }
 
-  private async client(): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
+  private async client(): Promise<{ nc: NatsNode.NatsConnection; js: NatsJetStream.JetStreamClient }> {
     if (this.nc === undefined || this.js === undefined) {
-      const nc = await connect({ servers: this.o.servers, name: 'paklog', maxReconnectAttempts: -1 });
-      const jsm = await jetstreamManager(nc);
+      const nc = await loadPackage<typeof NatsNode>('@nats-io/transport-node').connect({ servers: this.o.servers, name: 'paklog', maxReconnectAttempts: -1 });
+      const jsm = await jetStreamApi().jetstreamManager(nc);
       try {
         await jsm.streams.info(this.streamName);
       } catch {
         await jsm.streams.add({ name: this.streamName, subjects: [`${this.namespace}.*.events`], duplicate_window: 2 * 60 * 1_000_000_000 });
       }
       this.nc = nc;
-      this.js = jetstream(nc);
+      this.js = jetStreamApi().jetstream(nc);
     }
     return { nc: this.nc, js: this.js };
   }
@@ -81,7 +85,7 @@ export class NatsTransport implements Transport {
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
     const { nc, js } = await this.client();
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetStreamApi().jetstreamManager(nc);
     const wanted = new Set(types);
     for (const topic of topicsFor(types, this.namespace)) {
       const name = durableName(this.namespace, consumer, topic.slice(this.namespace.length + 1, -'.events'.length));
@@ -89,7 +93,7 @@ export class NatsTransport implements Transport {
         await jsm.consumers.info(this.streamName, name);
       } catch {
         await jsm.consumers.add(this.streamName, {
-          durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: topic,
+          durable_name: name, ack_policy: jetStreamApi().AckPolicy.Explicit, deliver_policy: jetStreamApi().DeliverPolicy.All, filter_subject: topic,
           ack_wait: (this.o.ackWaitMs ?? ACK_WAIT_MS) * 1_000_000,
         });
       }
@@ -107,12 +111,12 @@ export class NatsTransport implements Transport {
    * one transaction, and is acked together once handled. A run that throws is retried in place, so the topic's order
    * holds; while it waits the messages are kept in progress, or the server would redeliver them after `ack_wait`.
    */
-  private async drain(messages: ConsumerMessages, wanted: ReadonlySet<string>, deliver: Delivery, pulseMs: number): Promise<void> {
+  private async drain(messages: NatsJetStream.ConsumerMessages, wanted: ReadonlySet<string>, deliver: Delivery, pulseMs: number): Promise<void> {
     const it = messages[Symbol.asyncIterator]();
     // The next message, if one has already arrived: an iterator step that does not settle within the current turn
     // of the event loop is kept for the next run (the iterator's own pending count is not reliable for this).
-    let waiting: Promise<IteratorResult<JsMsg>> | undefined;
-    const arrived = async (): Promise<IteratorResult<JsMsg> | undefined> => {
+    let waiting: Promise<IteratorResult<NatsJetStream.JsMsg>> | undefined;
+    const arrived = async (): Promise<IteratorResult<NatsJetStream.JsMsg> | undefined> => {
       waiting ??= it.next();
       const step = await Promise.race([waiting, new Promise<undefined>((r) => setImmediate(() => r(undefined)))]);
       if (step !== undefined) waiting = undefined;
@@ -122,7 +126,7 @@ export class NatsTransport implements Transport {
       const first = await (waiting ?? it.next());
       waiting = undefined;
       if (first.done === true) return;
-      const run: JsMsg[] = [first.value];
+      const run: NatsJetStream.JsMsg[] = [first.value];
       while (run.length < RUN_LENGTH) {
         const next = await arrived();
         if (next === undefined || next.done === true) {

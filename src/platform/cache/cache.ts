@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import { loadPackage } from '../load-package.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 /**
@@ -85,7 +86,7 @@ export interface RedisCacheOptions {
  */
 export class RedisCache implements Cache {
   readonly kind = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: IORedis.Redis;
   private readonly prefix: string;
   private readonly errors;
   private readonly hits;
@@ -99,7 +100,8 @@ export class RedisCache implements Cache {
     this.prefix = `${o.namespace ?? 'paklog'}:cache:`;
     this.errors = o.metrics.counter('paklog_cache_errors_total', 'Cache calls that failed and fell back to the database', ['op']);
     this.hits = o.metrics.counter('paklog_cache_reads_total', 'Cache reads by outcome', ['outcome']);
-    this.redis = new Redis(o.url, {
+    // ioredis loads with the first Redis adapter (REDIS_URL set): a process without Redis never holds it (ADR 0048).
+    this.redis = new (loadPackage<typeof IORedis>('ioredis').Redis)(o.url, {
       lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: o.timeoutMs ?? 250,
       connectTimeout: 1000, retryStrategy: (times) => Math.min(times * 200, 2000),
     });

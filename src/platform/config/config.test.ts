@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { availableParallelism } from 'node:os';
+import { ConfigError, defaultDbPoolSize, loadConfig } from './config.ts';
 
 describe('config', () => {
   it('has working defaults for the all-in-one quick start', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, contexts: 'all', seedDemo: true, logLevel: 'info' });
+  });
+
+  it('sizes the database pool by the cores: 5 per core, 10 to 20, unless PAKLOG_DB_POOL_SIZE says', () => {
+    expect([1, 2, 3, 4, 16].map(defaultDbPoolSize)).toEqual([10, 10, 15, 20, 20]);
+    expect(loadConfig({}).dbPoolSize).toBe(defaultDbPoolSize(availableParallelism()));
+    expect(loadConfig({ PAKLOG_DB_POOL_SIZE: '20' }).dbPoolSize).toBe(20);
   });
 
   it('reads and types every variable', () => {

@@ -156,6 +156,15 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * Connections per process unless PAKLOG_DB_POOL_SIZE says otherwise: 5 per core, at least 10 and at most 20 (10 on
+ * 2 cores, 20 from 4). Each connection is a PostgreSQL process with its own catalog and prepared-statement caches
+ * (several MiB); more of them than the machine can run only queue, and hold that memory (ADR 0048).
+ */
+export function defaultDbPoolSize(cores: number): number {
+  return Math.min(20, Math.max(10, 5 * cores));
+}
+
 /** `stdoutIsTerminal` decides the default log format: people read a terminal, machines read the rest. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const problems: string[] = [];
@@ -291,7 +300,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
-    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', 20, 2, 500),
+    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', defaultDbPoolSize(availableParallelism()), 2, 500),
     dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
     dbPrepared: bool('PAKLOG_DB_PREPARED', true),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),

@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { installationNamespace, type Config } from '../config/config.ts';
 import { AppError } from '../errors.ts';
+import { loadPackage } from '../load-package.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 /** A route's rate-limit class: reads, commands, or heavy computations (flagged with `config.rateClass: 'heavy'`). */
@@ -93,14 +94,14 @@ export interface RedisRateLimitStoreOptions {
 /** Counters shared by every process of an installation (the gateways of a split deployment, several all-in-ones). */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly kind = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: IORedis.Redis;
   private readonly prefix: string;
   private connected = false;
 
   constructor(o: RedisRateLimitStoreOptions) {
     this.prefix = `${o.namespace}:ratelimit:`;
     // Bounded calls, like the cache: no offline queue, a short timeout; a failed call is the limiter's to forgive.
-    this.redis = new Redis(o.url, {
+    this.redis = new (loadPackage<typeof IORedis>('ioredis').Redis)(o.url, {
       enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: o.timeoutMs ?? 250, connectTimeout: 1000,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });

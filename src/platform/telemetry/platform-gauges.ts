@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import type { Database } from '../db/database.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -8,6 +9,15 @@ import type { Metrics } from './metrics.ts';
  * dispatched (ADR 0042), so the outbox holds only pending rows; both tables stay small while the bus works.
  */
 export function registerPlatformGauges(metrics: Metrics, db: Database): void {
+  // Statements this process has sent (the pool's work rate; the flow bench reads it per order line from a server process).
+  let reported = 0;
+  new Counter({
+    name: 'paklog_db_statements_total', help: 'SQL statements sent to the database by this process, BEGIN and COMMIT included', registers: [metrics.registry],
+    collect() {
+      this.inc(db.statementsSent - reported);
+      reported = db.statementsSent;
+    },
+  });
   // A failed read (the database is away) keeps the last figure: the rest of /metrics must still answer.
   const read = async <R extends object>(sql: string): Promise<R[] | undefined> => db.query<R>(sql).catch(() => undefined);
   metrics.gauge('paklog_outbox_pending', 'Events committed to the outbox and not yet published', [], async (g) => {

@@ -1,7 +1,13 @@
-import bwipjs from 'bwip-js';
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type bwipjs from 'bwip-js';
+import type * as PdfLib from 'pdf-lib';
+import { loadPackage } from '../../../platform/load-package.ts';
 import { ssccHumanReadable } from '../domain/gs1.ts';
 import { addressLines, LABEL, ptToDots, type LabelZone, type ShippingLabelData } from './layout.ts';
+
+// The PDF and barcode renderers load with the first document asked for, not with every process: the flow itself only
+// writes ZPL (ADR 0048).
+export const pdfLib = (): typeof PdfLib => loadPackage<typeof PdfLib>('pdf-lib');
+const barcodes = (): typeof bwipjs => loadPackage<typeof bwipjs>('bwip-js');
 
 /** The data of the SSCC barcode in GS1 element-string form: AI (00) and the 18 digits. */
 export const ssccElementString = (sscc: string): string => `(00)${sscc}`;
@@ -49,12 +55,12 @@ export function shippingLabelZpl(d: ShippingLabelData): string {
 
 /** The SSCC as a GS1-128 PNG (human-readable text under the bars); also the `format=png` reprint. */
 export async function ssccBarcodePng(sscc: string, scale = 3): Promise<Buffer> {
-  return bwipjs.toBuffer({ bcid: 'gs1-128', text: ssccElementString(sscc), scale, height: 18, includetext: true, textxalign: 'center' });
+  return barcodes().toBuffer({ bcid: 'gs1-128', text: ssccElementString(sscc), scale, height: 18, includetext: true, textxalign: 'center' });
 }
 
 /** A Code 128 PNG of the tracking number. */
 export async function trackingBarcodePng(trackingNumber: string, scale = 3): Promise<Buffer> {
-  return bwipjs.toBuffer({ bcid: 'code128', text: trackingNumber, scale, height: 15, includetext: true, textxalign: 'center' });
+  return barcodes().toBuffer({ bcid: 'code128', text: trackingNumber, scale, height: 15, includetext: true, textxalign: 'center' });
 }
 
 /** Text pdf-lib's standard fonts can encode (WinAnsi): accents kept where Latin-1 has them, anything else `?`. */
@@ -63,20 +69,20 @@ export function pdfSafe(text: string): string {
 }
 
 /** Draws lines top-down from a point given from the page's top; returns the y (from the top) below the last line. */
-export function drawLines(page: PDFPage, font: PDFFont, lines: readonly string[], xPt: number, yTopPt: number, sizePt: number, firstSizePt = sizePt, bold?: PDFFont): number {
+export function drawLines(page: PdfLib.PDFPage, font: PdfLib.PDFFont, lines: readonly string[], xPt: number, yTopPt: number, sizePt: number, firstSizePt = sizePt, bold?: PdfLib.PDFFont): number {
   const height = page.getHeight();
   let y = yTopPt;
   lines.forEach((l, i) => {
     const size = i === 0 ? firstSizePt : sizePt;
     y += size;
-    page.drawText(pdfSafe(l), { x: xPt, y: height - y, size, font: i === 0 && bold !== undefined ? bold : font, color: rgb(0, 0, 0) });
+    page.drawText(pdfSafe(l), { x: xPt, y: height - y, size, font: i === 0 && bold !== undefined ? bold : font, color: pdfLib().rgb(0, 0, 0) });
     y += size * 0.2;
   });
   return y;
 }
 
 /** Places a PNG in a zone (from the top), scaled to fit its width and height, keeping its aspect ratio, left-aligned. */
-async function drawPngInZone(doc: PDFDocument, page: PDFPage, png: Buffer, z: { x: number; y: number; w: number; h: number }): Promise<void> {
+async function drawPngInZone(doc: PdfLib.PDFDocument, page: PdfLib.PDFPage, png: Buffer, z: { x: number; y: number; w: number; h: number }): Promise<void> {
   const image = await doc.embedPng(png);
   const scale = Math.min(z.w / image.width, z.h / image.height);
   const w = image.width * scale;
@@ -86,6 +92,7 @@ async function drawPngInZone(doc: PDFDocument, page: PDFPage, png: Buffer, z: { 
 
 /** The same label as a one-page 4×6 inch PDF (for laser printers and carriers that take PDF). */
 export async function shippingLabelPdf(d: ShippingLabelData): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Shipping label ${d.sscc}`);
   doc.setCreator('PakLog');

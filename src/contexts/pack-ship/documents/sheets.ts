@@ -1,7 +1,7 @@
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import type { Address } from '../domain/carrier.ts';
 import { addressLines } from './layout.ts';
-import { drawLines, pdfSafe } from './labels.ts';
+import { drawLines, pdfLib, pdfSafe } from './labels.ts';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 48;
@@ -41,6 +41,7 @@ export interface PackingSlipData {
 
 /** The packing slip that rides in the first carton: who sent what to whom, package by package (A4). */
 export async function packingSlipPdf(d: PackingSlipData): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Packing slip ${d.orderRef}`);
   doc.setCreator('PakLog');
@@ -72,6 +73,7 @@ export interface ManifestData {
 
 /** The end-of-day manifest a driver signs: every shipment handed to the carrier that day, with totals (A4). */
 export async function manifestPdf(d: ManifestData): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Manifest ${d.manifestId}`);
   doc.setCreator('PakLog');
