@@ -4,7 +4,7 @@ import { segmentsOf } from '../support/x12.ts';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 
 /**
- * Issue 15: a 940's purpose (W05-01, ADR 0040): N original, R/G change (the ship-to, before the wave), F/D cancel;
+ * Issue 15: a 940's purpose (W05-01, ADRs 0040, 0046): N original, R/G change (ship-to and lines, before the wave), F/D cancel;
  * TA1 interchange acknowledgements when asked for (ISA14 = 1) and when the envelope is malformed.
  * Sample documents written for this test in the shape of the published 4010 examples.
  */
@@ -35,7 +35,7 @@ const post = async (raw: string) => {
 };
 
 describe('EDI 940 change and cancel', () => {
-  it('N creates, R changes the ship-to, a changed line is refused, F cancels; an unknown purpose is an AK4 code 7', async () => {
+  it('N creates, R changes the ship-to and then a line, a line with an unknown SKU is refused, F cancels; an unknown purpose is an AK4 code 7', async () => {
     const created = await post(interchange('000000701', order940('N', 'SC-1', 'London')));
     expect(created.status).toBe('ACCEPTED');
     const orderId = created.transactionSets[0]!.orderId!;
@@ -44,10 +44,17 @@ describe('EDI 940 change and cancel', () => {
     expect(changed).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', orderId }] });
     expect((await t.get(`/api/v1/orders/${orderId}`)).body.shipTo).toMatchObject({ city: 'Cambridge' });
 
+    // A changed line before the wave is applied (ADR 0046): the order is allocated anew with its new quantity.
     const lines = await post(interchange('000000703', order940('R', 'SC-1', 'Cambridge', 5)));
-    expect(lines.status).toBe('REJECTED');
-    expect(lines.transactionSets[0]!.intakeError).toMatch(/^ORDER_CHANGE_NOT_SUPPORTED/);
-    expect(segmentsOf(lines.acknowledgement.body, 'AK4')).toEqual([['2', '', '7', 'SC-1']]);
+    expect(lines).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', orderId }] });
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.lines.map((l: { ordered: number }) => l.ordered)).toEqual([5]);
+    // A line naming a SKU PakLog does not know is refused, and changes nothing.
+    const unknownSku = order940('R', 'SC-1', 'Cambridge', 5).map((seg) => (seg.startsWith('W01*') ? 'W01*5*EA**SK*NO-SUCH-SKU~' : seg));
+    const badLine = await post(interchange('000000707', unknownSku));
+    expect(badLine.status).toBe('REJECTED');
+    expect(badLine.transactionSets[0]!.orderId).toBeNull();
+    expect(segmentsOf(badLine.acknowledgement.body, 'AK4')).toEqual([['5', '', '7', 'NO-SUCH-SKU']]);
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.lines.map((l: { ordered: number }) => l.ordered)).toEqual([5]);
 
     const unknown = await post(interchange('000000704', ['W05*F*SC-404~']));
     expect(unknown.transactionSets[0]!.intakeError).toMatch(/^NOT_FOUND/);
