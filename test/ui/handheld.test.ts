@@ -49,7 +49,9 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(order.status).toBe(201);
     await until('allocated', async () => (await t.get(`/api/v1/orders/${order.body.id}`)).body.status, (s) => s === 'ALLOCATED');
     // The orchestrator may expedite a demo order nearing its cut-off: whatever the planner would take first is cancelled.
-    const pool: { orderId: string }[] = (await t.get(`/api/v1/waves/pool?siteId=${siteId}`)).body.items;
+    // Waves hears of the allocation a moment after orders: wait until the order is in the pool.
+    const pool = await until('in the pool', async () => (await t.get(`/api/v1/waves/pool?siteId=${siteId}&limit=500`)).body.items as { orderId: string }[],
+      (items) => items.some((o) => o.orderId === order.body.id));
     for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) {
       expect((await t.post(`/api/v1/orders/${ahead.orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
     }
