@@ -78,6 +78,8 @@ describe('traces in split mode', () => {
     const ofTrace = (): ReceivedSpan[] => spans.filter((s) => s.traceId === traceId);
     await until('the shipment reached floor, flow and stock in the trace', async () => ofTrace(),
       (l) => l.some((s) => s.service === 'paklog-floor' && s.name === 'POST /api/v1/shipments/:id/dispatch')
+        // A parent span ends (and is exported) after its SQL spans: wait until each SQL span's parent has arrived too.
+        && l.filter((s) => s.name.startsWith('db ')).every((s) => s.parentSpanId !== undefined && l.some((p) => p.spanId === s.parentSpanId))
         && ['paklog-flow', 'paklog-stock'].every((service) => l.some((s) => s.service === service && /process pack-ship\.shipment\.dispatched/.test(s.name))), 30_000);
     const trace = ofTrace();
     const services = new Set(trace.map((s) => s.service));
