@@ -199,7 +199,16 @@ export async function workTasks(floor: Call | FloorOps, siteId: string, workers:
 }
 
 export async function packAndShip(call: Call, orderId: string): Promise<{ shipmentId: string; trackingNumber: string }> {
-  await ok(call, 'pack', 'POST', '/api/v1/packages', { orderId });
+  // Pack & ship hears of the picked units on its own, maybe after orders says PICKED: 409 NOTHING_TO_PACK until then,
+  // and a packer at the station tries again.
+  for (let tries = 0; ; tries++) {
+    const res = await call('pack', 'POST', '/api/v1/packages', { orderId });
+    if (res.status === 200 || res.status === 201) break;
+    if (res.status !== 409 || (res.body as { code?: string }).code !== 'NOTHING_TO_PACK' || tries >= 100) {
+      throw new Error(`pack: POST /api/v1/packages → ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const shipment = await ok<{ id: string; trackingNumber: string }>(call, 'create shipment', 'POST', '/api/v1/shipments', { orderId });
   await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`);
   return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
