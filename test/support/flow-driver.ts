@@ -225,8 +225,6 @@ export async function shipOneOrder(call: Call, floor: Call, siteId: string, orde
   await settle();
   await workTasks(floor, siteId, ['worker-1'], { expectedTasks: 1 });
   await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-  // Orders hears that picking is done from picking; pack & ship hears of the picked units on its own: let it catch up.
-  await settle();
   const shipment = await packAndShip(call, orderId);
   await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
   return shipment;
