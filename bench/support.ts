@@ -28,6 +28,35 @@ export async function inPool<T>(items: readonly T[], concurrency: number, fn: (i
 /** A fresh database on a PostgreSQL server (a server URL), dropped by `drop`. */
 export const benchDatabase = (serverUrl: string): ReturnType<typeof freshDatabase> => freshDatabase(serverUrl, 'paklog_bench');
 
+/**
+ * A long bench on a server that runs without autovacuum (the CI machine's does) stands in for it: `VACUUM (ANALYZE)` of
+ * the bench's database every `everyMs`, so the day's dead rows and stale statistics (src/platform/db/maintenance.ts)
+ * do not decide the figures. Does nothing when autovacuum is on. Returns how many times it ran, when stopped.
+ */
+export async function standInForAutovacuum(url: string, everyMs = 300_000): Promise<{ readonly standingIn: boolean; stop(): Promise<number> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+  if (rows[0]?.autovacuum === 'on') {
+    await client.end();
+    return { standingIn: false, stop: async () => 0 };
+  }
+  let runs = 0;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => client.query('VACUUM (ANALYZE)')).then(() => runs++, (e: unknown) => console.error(`VACUUM failed: ${String(e)}`));
+  }, everyMs);
+  return {
+    standingIn: true,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      await client.end();
+      return runs;
+    },
+  };
+}
+
 /** CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere). */
 export function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;

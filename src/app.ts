@@ -4,6 +4,7 @@ import { installationNamespace, type Config } from './platform/config/config.ts'
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
+import { warnIfAutovacuumOff } from './platform/db/maintenance.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
 import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
@@ -335,6 +336,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
   ]);
+  await warnIfAutovacuumOff(db, log);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
   const identity = new Identity(db, ids, clock, config.identity);
   await identity.ensureJwtSecret(config.identity.jwtSecret);
