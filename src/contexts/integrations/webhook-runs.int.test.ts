@@ -12,8 +12,8 @@ const sites: Record<string, string> = {};
 let seq = 0;
 
 beforeAll(async () => {
-  // The delivery job never runs here: the deliveries stay as the consumer wrote them.
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'location-master,integrations', PAKLOG_WEBHOOK_TICK_MS: '3600000' } });
+  // The delivery job waits a minute: the deliveries stay as the consumer wrote them while the test reads them.
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'location-master,integrations', PAKLOG_WEBHOOK_TICK_MS: '60000' } });
   for (const code of ['WRA', 'WRB']) {
     const site = await t.post<{ id: string }>('/api/v1/sites', { code, name: code });
     expect(site.status).toBe(201);
