@@ -35,8 +35,19 @@ export interface WorkerPerformance {
   readonly travelM: number;
   readonly travelHours: number;
   readonly idleHours: number;
-  readonly byTaskType: { taskType: TaskType; tasks: number; observedS: number; standardS: number; correction: number }[];
+  readonly linesPicked: number;
+  readonly linesShorted: number;
+  /** linesPicked ÷ (linesPicked + linesShorted); null when the worker closed no pick line. */
+  readonly accuracy: number | null;
+  readonly byTaskType: {
+    taskType: TaskType; tasks: number; observedS: number; standardS: number; correction: number;
+    linesPicked: number; linesShorted: number; accuracy: number | null;
+  }[];
 }
+
+/** Share of pick lines picked in full among those picked in full or shorted (4 digits); null with neither. */
+export const pickAccuracy = (picked: number, shorted: number): number | null =>
+  (picked + shorted === 0 ? null : round(picked / (picked + shorted), 4));
 
 export interface ForecastHour { readonly hour: number; readonly taskType: string; readonly zone: string; readonly lines: number }
 
@@ -69,9 +80,13 @@ export function workloadService(deps: PlatformDeps) {
         workerId, tasks: sum((o) => o.tasks), lines: sum((o) => o.lines), units: sum((o) => o.units), busyHours: round(busyH, 3),
         linesPerHour: busyH > 0 ? round(sum((o) => o.lines) / busyH) : 0, unitsPerHour: busyH > 0 ? round(sum((o) => o.units) / busyH) : 0,
         travelM: round(travelM, 1), travelHours: round(travelS / 3600, 3), idleHours: round(Math.max(0, spanS - busyS) / 3600, 3),
+        linesPicked: sum((o) => o.linesPicked), linesShorted: sum((o) => o.linesShorted), accuracy: pickAccuracy(sum((o) => o.linesPicked), sum((o) => o.linesShorted)),
         byTaskType: list.map((o) => {
           const standardS = observedStandardS(stdOf(o.taskType), o);
-          return { taskType: o.taskType, tasks: o.tasks, observedS: round(o.busyS, 1), standardS: round(standardS, 1), correction: round(correctionFactor(o.busyS, standardS), 3) };
+          return {
+            taskType: o.taskType, tasks: o.tasks, observedS: round(o.busyS, 1), standardS: round(standardS, 1), correction: round(correctionFactor(o.busyS, standardS), 3),
+            linesPicked: o.linesPicked, linesShorted: o.linesShorted, accuracy: pickAccuracy(o.linesPicked, o.linesShorted),
+          };
         }),
       };
     });

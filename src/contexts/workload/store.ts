@@ -36,6 +36,10 @@ export interface ObservedWork {
   readonly routeM: number;
   /** Lines of the tasks without a planned route (their travel is estimated per line). */
   readonly linesWithoutRoute: number;
+  /** PICK: lines of the tasks' pick lists confirmed by scan and never shorted (0 for other types). */
+  readonly linesPicked: number;
+  /** PICK: lines of the tasks' pick lists closed short (`picking.line.shorted`; 0 for other types). */
+  readonly linesShorted: number;
   readonly firstAt: Date;
   readonly lastAt: Date;
 }
@@ -100,7 +104,11 @@ export const workloadStore = {
          SELECT o.task_id, o.worker_id, o.task_type, o.started_at, o.completed_at, o.assigned_at,
                 CASE WHEN o.task_type = 'PICK' THEN coalesce(p.line_count, 1) ELSE 1 END AS lines,
                 CASE WHEN o.task_type = 'PICK' THEN (SELECT coalesce(sum(c.quantity), 0) FROM workload.pick_confirmations c WHERE c.pick_list_id = o.reference) ELSE 0 END AS units,
-                CASE WHEN o.task_type = 'PICK' THEN p.route_m END AS route_m
+                CASE WHEN o.task_type = 'PICK' THEN p.route_m END AS route_m,
+                CASE WHEN o.task_type = 'PICK' THEN (SELECT count(DISTINCT c.pick_line_id) FROM workload.pick_confirmations c
+                  WHERE c.pick_list_id = o.reference AND c.pick_line_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference AND s.pick_line_id = c.pick_line_id)) ELSE 0 END AS lines_picked,
+                CASE WHEN o.task_type = 'PICK' THEN (SELECT count(DISTINCT s.pick_line_id) FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference) ELSE 0 END AS lines_shorted
            FROM workload.task_observations o
            LEFT JOIN workload.pick_lists p ON p.pick_list_id = o.reference
           WHERE o.site_id = $1 AND o.completed_at >= $2 AND o.completed_at < $3 AND o.started_at IS NOT NULL AND o.worker_id IS NOT NULL
@@ -114,6 +122,7 @@ export const workloadStore = {
               coalesce(sum(extract(epoch FROM completed_at - started_at)), 0)::float8 AS "busyS",
               sum(lines)::int AS lines, sum(units)::int AS units, coalesce(sum(route_m), 0)::float8 AS "routeM",
               sum(CASE WHEN route_m IS NULL THEN lines ELSE 0 END)::int AS "linesWithoutRoute",
+              sum(lines_picked)::int AS "linesPicked", sum(lines_shorted)::int AS "linesShorted",
               min(coalesce(assigned_at, started_at)) AS "firstAt", max(completed_at) AS "lastAt"
          FROM picked GROUP BY worker_id, task_type ORDER BY worker_id, task_type`,
       [siteId, from, to, afterWorker, workers]);
@@ -173,9 +182,16 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET zone = $2 WHERE ref_id = ANY($1::text[]) AND task_type = 'PICK' AND zone IS NULL`, [l.orderIds, zone]);
   },
 
-  async unitsPicked(db: Executor, eventId: string, pickListId: string, quantity: number): Promise<void> {
-    await db.query(`INSERT INTO workload.pick_confirmations (event_id, pick_list_id, quantity) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, pickListId, quantity]);
+  async unitsPicked(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string; quantity: number }): Promise<void> {
+    await db.query(
+      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, p.pickListId, p.pickLineId, p.quantity]);
+  },
+
+  /** A pick line closed short: counted once per line however often its event is delivered. */
+  async lineShorted(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string }): Promise<void> {
+    await db.query(`INSERT INTO workload.pick_shorts (event_id, pick_list_id, pick_line_id) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, p.pickListId, p.pickLineId]);
   },
 
   async taskQueued(db: Executor, t: { taskId: string; siteId: string; type: TaskType; reference: string; status: string; at: string }): Promise<void> {
