@@ -36,12 +36,15 @@ export interface ObservedWork {
   readonly routeM: number;
   /** Lines of the tasks without a planned route (their travel is estimated per line). */
   readonly linesWithoutRoute: number;
-  /** PICK: lines of the tasks' pick lists confirmed by scan and never shorted (0 for other types). */
-  readonly linesPicked: number;
-  /** PICK: lines of the tasks' pick lists closed short (`picking.line.shorted`; 0 for other types). */
-  readonly linesShorted: number;
   readonly firstAt: Date;
   readonly lastAt: Date;
+}
+
+/** The pick lines of one worker's completed PICK tasks: picked in full (confirmed, never shorted) and closed short. */
+export interface PickAccuracy {
+  readonly workerId: string;
+  readonly linesPicked: number;
+  readonly linesShorted: number;
 }
 
 export const workloadStore = {
@@ -104,11 +107,7 @@ export const workloadStore = {
          SELECT o.task_id, o.worker_id, o.task_type, o.started_at, o.completed_at, o.assigned_at,
                 CASE WHEN o.task_type = 'PICK' THEN coalesce(p.line_count, 1) ELSE 1 END AS lines,
                 CASE WHEN o.task_type = 'PICK' THEN (SELECT coalesce(sum(c.quantity), 0) FROM workload.pick_confirmations c WHERE c.pick_list_id = o.reference) ELSE 0 END AS units,
-                CASE WHEN o.task_type = 'PICK' THEN p.route_m END AS route_m,
-                CASE WHEN o.task_type = 'PICK' THEN (SELECT count(DISTINCT c.pick_line_id) FROM workload.pick_confirmations c
-                  WHERE c.pick_list_id = o.reference AND c.pick_line_id IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference AND s.pick_line_id = c.pick_line_id)) ELSE 0 END AS lines_picked,
-                CASE WHEN o.task_type = 'PICK' THEN (SELECT count(DISTINCT s.pick_line_id) FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference) ELSE 0 END AS lines_shorted
+                CASE WHEN o.task_type = 'PICK' THEN p.route_m END AS route_m
            FROM workload.task_observations o
            LEFT JOIN workload.pick_lists p ON p.pick_list_id = o.reference
           WHERE o.site_id = $1 AND o.completed_at >= $2 AND o.completed_at < $3 AND o.started_at IS NOT NULL AND o.worker_id IS NOT NULL
@@ -122,10 +121,30 @@ export const workloadStore = {
               coalesce(sum(extract(epoch FROM completed_at - started_at)), 0)::float8 AS "busyS",
               sum(lines)::int AS lines, sum(units)::int AS units, coalesce(sum(route_m), 0)::float8 AS "routeM",
               sum(CASE WHEN route_m IS NULL THEN lines ELSE 0 END)::int AS "linesWithoutRoute",
-              sum(lines_picked)::int AS "linesPicked", sum(lines_shorted)::int AS "linesShorted",
               min(coalesce(assigned_at, started_at)) AS "firstAt", max(completed_at) AS "lastAt"
          FROM picked GROUP BY worker_id, task_type ORDER BY worker_id, task_type`,
       [siteId, from, to, afterWorker, workers]);
+  },
+
+  /**
+   * Per worker, the pick lines of their completed PICK tasks in [from, to): picked in full (confirmed and never shorted)
+   * and closed short. Only for the workers asked about (a page of the performance list): the plan never reads it.
+   */
+  async pickAccuracy(db: Executor, siteId: string, from: Date, to: Date, workerIds: readonly string[]): Promise<PickAccuracy[]> {
+    if (workerIds.length === 0) return [];
+    return db.query<PickAccuracy>(
+      `SELECT o.worker_id AS "workerId", count(*) FILTER (WHERE NOT x.shorted)::int AS "linesPicked", count(*) FILTER (WHERE x.shorted)::int AS "linesShorted"
+         FROM workload.task_observations o
+         JOIN LATERAL (
+           SELECT u.pick_line_id, bool_or(u.shorted) AS shorted FROM (
+             SELECT c.pick_line_id, false AS shorted FROM workload.pick_confirmations c WHERE c.pick_list_id = o.reference AND c.pick_line_id IS NOT NULL
+             UNION ALL
+             SELECT s.pick_line_id, true FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference) u
+            GROUP BY u.pick_line_id) x ON true
+        WHERE o.site_id = $1 AND o.completed_at >= $2 AND o.completed_at < $3 AND o.started_at IS NOT NULL AND o.task_type = 'PICK'
+          AND o.worker_id = ANY($4::text[])
+        GROUP BY o.worker_id`,
+      [siteId, from, to, workerIds]);
   },
 
   // ---- the projection's writes (idempotent: insert-if-absent, or set the event's facts) ----

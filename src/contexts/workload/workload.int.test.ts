@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { PublishedEvents } from '../../contracts/events.ts';
+import { localEventStore } from '../../platform/bus/event-store.ts';
+import { replayContext } from '../../platform/projection-replay.ts';
 import {
   createOrder, injectClient, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse,
 } from '../../../test/support/flow-driver.ts';
@@ -163,6 +166,14 @@ describe('picking accuracy per worker', () => {
     expect(await t.app.bus.deliver('workload', shorted!.envelope)).toBe('duplicate');
     await t.app.db.query(`DELETE FROM workload.inbox WHERE event_id = $1`, [shorted!.envelope.id]);
     expect(await t.app.bus.deliver('workload', shorted!.envelope)).toBe('handled');
+    await expected();
+
+    // An installation that predates the accuracy figures (confirmations without their line, no shorts kept) gets them
+    // back from `paklog replay workload`.
+    await t.app.db.query(`UPDATE workload.pick_confirmations SET pick_line_id = NULL`);
+    await t.app.db.query(`DELETE FROM workload.pick_shorts`);
+    expect((await performance()).get('kim')).toMatchObject({ linesPicked: 0, linesShorted: 0, accuracy: null });
+    await replayContext(t.app.db, t.app.modules, 'workload', { source: localEventStore(), contract: PublishedEvents });
     await expected();
   });
 });
