@@ -160,7 +160,8 @@ export const orchestrationStore = {
     const list = [...byId.values()];
     await db.query(
       `INSERT INTO orchestration.queued_tasks (task_id, site_id, type, reference, queued_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       SELECT q.task_id, q.site_id, q.type, q.reference, q.queued_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS q(task_id, site_id, type, reference, queued_at)
        ON CONFLICT (task_id) DO UPDATE SET queued_at = GREATEST(queued_tasks.queued_at, EXCLUDED.queued_at)`,
       [list.map((t) => t.taskId), list.map((t) => t.siteId), list.map((t) => t.type), list.map((t) => t.reference), list.map((t) => t.queuedAt)],
     );

@@ -333,7 +333,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
                   h.e->>'step', h.e->>'kind', (h.e->>'attempt')::int, h.e->>'status', (h.e->>'startedAt')::timestamptz,
                   (h.e->>'finishedAt')::timestamptz, h.e->>'error'
              FROM saved, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS h(e, n))
-         SELECT * FROM saved`,
+         SELECT ${SAGA_COLUMNS} FROM saved`,
         [r.id, r.version, s.status, s.step, s.status === 'COMPLETED' || s.status === 'COMPENSATED' ? null : def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
           now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq, consumed.map((c) => c.seq), JSON.stringify(history)],
       );
