@@ -119,22 +119,29 @@ export function integrationsService(
   }
 
   /**
-   * An event becomes one delivery per live subscription that takes its type, site and owner, in the handler's
-   * transaction (the event's inbox entry commits with it: a redelivered event adds nothing, and the unique key holds too).
+   * Each event becomes one delivery per live subscription that takes its type, site and owner, in the handler's
+   * transaction (the events' inbox entries commit with it: a redelivered event adds nothing, and the unique key holds
+   * too). A run of events reads the subscriptions once and writes its deliveries in one statement, in the run's order:
+   * a subscription takes the events handled after it is committed, a run's events all as of its first.
    */
-  async function recordEvent(tx: Tx, event: EventEnvelope): Promise<void> {
+  async function recordEvents(tx: Tx, events: readonly EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
     const subs = await store.liveSubscriptions(tx);
-    const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
-    const siteId = event.siteid ?? (typeof data.siteId === 'string' ? data.siteId : undefined);
-    const ownerId = typeof data.ownerId === 'string' ? data.ownerId : undefined;
-    let body: string | undefined;
-    for (const s of subs) {
-      if (!matchesType(s.eventTypes, event.type)) continue;
-      if (s.siteId !== null && s.siteId !== siteId) continue;
-      if (s.ownerId !== null && s.ownerId !== ownerId) continue;
-      body ??= JSON.stringify(event);
-      await store.insertDelivery(tx, { id: deps.ids.next('whd'), subscriptionId: s.id, eventId: event.id, eventType: event.type, subject: event.subject, body, now: now() });
+    const deliveries: Parameters<typeof store.insertDeliveries>[1][number][] = [];
+    for (const event of events) {
+      const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
+      const siteId = event.siteid ?? (typeof data.siteId === 'string' ? data.siteId : undefined);
+      const ownerId = typeof data.ownerId === 'string' ? data.ownerId : undefined;
+      let body: string | undefined;
+      for (const s of subs) {
+        if (!matchesType(s.eventTypes, event.type)) continue;
+        if (s.siteId !== null && s.siteId !== siteId) continue;
+        if (s.ownerId !== null && s.ownerId !== ownerId) continue;
+        body ??= JSON.stringify(event);
+        deliveries.push({ id: deps.ids.next('whd'), subscriptionId: s.id, eventId: event.id, eventType: event.type, subject: event.subject, body });
+      }
     }
+    await store.insertDeliveries(tx, deliveries, now());
   }
 
   /** One POST of a delivery: the status code, or the network error. */
@@ -281,7 +288,7 @@ export function integrationsService(
   return {
     createSubscription, updateSubscription, getSubscription, deleteSubscription, enableSubscription,
     listSubscriptions: (after: string | null, limit: number) => store.subscriptions(deps.db, after, limit),
-    recordEvent, deliverDue, getDelivery, replayDelivery, listDeliveries,
+    recordEvents, deliverDue, getDelivery, replayDelivery, listDeliveries,
     createChannel, listChannels: (after: string | null, limit: number) => store.channels(deps.db, after, limit),
     storefrontOrder,
   };

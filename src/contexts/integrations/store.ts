@@ -76,12 +76,18 @@ export const integrationsStore = {
     await db.query(`UPDATE integrations.subscriptions SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0`, [id]);
   },
 
-  /** One delivery per subscription and event: a redelivered event inserts nothing. */
-  async insertDelivery(db: Executor, d: { id: string; subscriptionId: string; eventId: string; eventType: string; subject: string; body: string; now: Date }): Promise<void> {
+  /**
+   * One delivery per subscription and event (a redelivered event inserts nothing), all in one statement; `seq`, which
+   * orders a subject's deliveries, follows the list's order.
+   */
+  async insertDeliveries(db: Executor, ds: readonly { id: string; subscriptionId: string; eventId: string; eventType: string; subject: string; body: string }[], now: Date): Promise<void> {
+    if (ds.length === 0) return;
     await db.query(
       `INSERT INTO integrations.deliveries (id, subscription_id, event_id, event_type, subject, body, status, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7) ON CONFLICT (subscription_id, event_id) DO NOTHING`,
-      [d.id, d.subscriptionId, d.eventId, d.eventType, d.subject, d.body, d.now]);
+       SELECT d->>'id', d->>'subscriptionId', d->>'eventId', d->>'eventType', d->>'subject', d->>'body', 'PENDING', $2, $2
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(d, n) ORDER BY n
+       ON CONFLICT (subscription_id, event_id) DO NOTHING`,
+      [JSON.stringify(ds), now]);
   },
   /**
    * Claims up to `limit` due deliveries for `leaseMs`: PENDING, due, not leased, of an ACTIVE subscription, and the

@@ -3,24 +3,42 @@ import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
-import { causedBy } from '../../platform/bus/envelope.ts';
+import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { EdiService } from './edi/service.ts';
 import type { IntegrationsService } from './service.ts';
 
 /**
  * Every event type a webhook may ask for: each becomes its deliveries in the handler's transaction (outbox style).
- * A plain subscription rather than `on(...)`: the handler forwards the envelope as it is and reads no payload field
- * but `siteId`/`ownerId`, which it checks at run time. EDI orders learn their packages and shipments, and get their
- * 945 and 856 when they ship (ADR 0037); an ASN from a 943 gets its 944 when it is closed (ADR 0040).
+ * EDI orders learn their packages and shipments, and get their 945 and 856 when they ship (ADR 0037); an ASN from a
+ * 943 gets its 944 when it is closed (ADR 0040).
+ *
+ * One set-based subscription for all of these types (ADR 0043), so the bus hands a run of them over in one call: the
+ * run's webhook deliveries are one subscription lookup and one insert (`recordEvents`), whatever its length and
+ * whether or not any webhook exists; then each EDI event is handled in turn. A plain subscription rather than
+ * `onMany(...)`: the webhook part forwards the envelope as it is and reads no payload field but `siteId`/`ownerId`,
+ * which it checks at run time.
  */
 export function integrationsSubscriptions(service: IntegrationsService, edi: EdiService): Subscription[] {
-  return [
-    { types: WEBHOOK_EVENT_TYPES, handle: (event, tx) => service.recordEvent(tx, event) },
+  const ediHandlers = [
     on(PackShipEvents.packagePacked, (d, _e, tx) => edi.packagePacked(tx, d)),
     on(PackShipEvents.packageRepacked, (d, _e, tx) => edi.packageRepacked(tx, d)),
     on(PackShipEvents.shipmentDispatched, (d, _e, tx) => edi.shipmentDispatched(tx, d)),
     on(OrderEvents.shipped, (d, e, tx) => edi.orderShipped(tx, d, causedBy(e))),
     on(InventoryEvents.asnClosed, (d, e, tx) => edi.asnClosed(tx, d, causedBy(e))),
   ];
+  const ediOf = new Map(ediHandlers.flatMap((s) => s.types.map((t) => [t, s] as const)));
+  const webhookTypes = new Set(WEBHOOK_EVENT_TYPES);
+  // The webhook deliveries first (each event's webhook handler ran before its EDI handler), then EDI in the run's order:
+  // they write different tables, so this is the effect of handling each event in turn.
+  const handleMany = async (events: readonly EventEnvelope[], tx: Tx): Promise<void> => {
+    await service.recordEvents(tx, events.filter((e) => webhookTypes.has(e.type)));
+    for (const e of events) await ediOf.get(e.type)?.handle(e, tx);
+  };
+  return [{
+    types: [...new Set([...WEBHOOK_EVENT_TYPES, ...ediOf.keys()])],
+    handle: (event, tx) => handleMany([event], tx),
+    handleMany,
+  }];
 }

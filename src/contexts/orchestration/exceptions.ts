@@ -85,6 +85,24 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     return open.length;
   }
 
+  /**
+   * `clear` for several cases in one look-up, with the effect of clearing them one after the other: each open exception
+   * is resolved by the first case (in the list's order) that covers it, cases in order, each case's exceptions in id order.
+   */
+  async function clearMany(tx: Tx, cases: readonly { kinds: readonly ExceptionKind[]; subject: string; why: string; meta: EventMeta }[]): Promise<number> {
+    if (cases.length === 0) return 0;
+    const open = await store.openAboutAny(tx, cases);
+    const resolved = new Set<string>();
+    for (const c of cases) {
+      for (const x of open) {
+        if (resolved.has(x.id) || x.subject !== c.subject || !c.kinds.includes(x.kind)) continue;
+        resolved.add(x.id);
+        await resolveIn(tx, x.id, `auto: ${c.why}`, null, c.meta);
+      }
+    }
+    return resolved.size;
+  }
+
   const unavailable = (what: string) => reject('ACTION_UNAVAILABLE', `${what} does not run in this process: run the action where it runs, or run orchestration beside it`);
 
   /** Does what the action says; ok(resolution) when the case is resolved by it, a rejection saying why not otherwise. */
@@ -145,6 +163,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
 
   return {
     raise,
+    clearMany,
     /** Raises in its own transaction (a saga step runs outside one). */
     raiseNow: (x: RaiseException, meta: EventMeta = {}) => deps.db.tx((tx) => raise(tx, x, meta)),
     clear,

@@ -85,6 +85,19 @@ export const orchestrationStore = {
     return rows.map(toException);
   },
 
+  /** `openAbout` for several cases at once: the open exceptions of any (subject, kind) pair, locked in id order. */
+  async openAboutAny(db: Executor, cases: readonly { readonly subject: string; readonly kinds: readonly ExceptionKind[] }[]): Promise<SupervisorException[]> {
+    const pairs = cases.flatMap((c) => c.kinds.map((kind) => [c.subject, kind] as const));
+    if (pairs.length === 0) return [];
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+        WHERE status = 'OPEN' AND (subject, kind) IN (SELECT s, k FROM unnest($1::text[], $2::text[]) AS p(s, k))
+        ORDER BY id FOR UPDATE`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    return rows.map(toException);
+  },
+
   async openOfKind(db: Executor, kind: ExceptionKind): Promise<SupervisorException[]> {
     const rows = await db.query<ExceptionRow>(`SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE kind = $1 AND status = 'OPEN' ORDER BY id`, [kind]);
     return rows.map(toException);
@@ -133,16 +146,30 @@ export const orchestrationStore = {
   },
 
   /** The task waits in the queue since `queuedAt` (created, rejected or timed out). */
-  async taskQueued(db: Executor, t: { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date }): Promise<void> {
+  /**
+   * Tasks (back) in the queue, in one statement, as if one after the other: a task already listed keeps its latest
+   * time (GREATEST); a task named twice is inserted once, with the latest time.
+   */
+  async tasksQueued(db: Executor, tasks: readonly { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date }[]): Promise<void> {
+    const byId = new Map<string, { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date }>();
+    for (const t of tasks) {
+      const seen = byId.get(t.taskId);
+      byId.set(t.taskId, seen === undefined ? t : { ...seen, queuedAt: seen.queuedAt.getTime() >= t.queuedAt.getTime() ? seen.queuedAt : t.queuedAt });
+    }
+    if (byId.size === 0) return;
+    const list = [...byId.values()];
     await db.query(
-      `INSERT INTO orchestration.queued_tasks (task_id, site_id, type, reference, queued_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO orchestration.queued_tasks (task_id, site_id, type, reference, queued_at)
+       SELECT q.task_id, q.site_id, q.type, q.reference, q.queued_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS q(task_id, site_id, type, reference, queued_at)
        ON CONFLICT (task_id) DO UPDATE SET queued_at = GREATEST(queued_tasks.queued_at, EXCLUDED.queued_at)`,
-      [t.taskId, t.siteId, t.type, t.reference, t.queuedAt],
+      [list.map((t) => t.taskId), list.map((t) => t.siteId), list.map((t) => t.type), list.map((t) => t.reference), list.map((t) => t.queuedAt)],
     );
   },
 
-  async taskLeftQueue(db: Executor, taskId: string): Promise<void> {
-    await db.query(`DELETE FROM orchestration.queued_tasks WHERE task_id = $1`, [taskId]);
+  async tasksLeftQueue(db: Executor, taskIds: readonly string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    await db.query(`DELETE FROM orchestration.queued_tasks WHERE task_id = ANY($1::text[])`, [[...taskIds]]);
   },
 
   async tasksQueuedBefore(db: Executor, before: Date): Promise<QueuedTask[]> {

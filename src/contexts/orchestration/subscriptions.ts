@@ -1,10 +1,12 @@
-import { on } from '../../contracts/events.ts';
+import { onMany, type EnvelopeFor } from '../../contracts/events.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
-import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
+import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import { assertNever } from '../../platform/errors.ts';
 import type { SagaRuntime } from '../../platform/saga/saga-runtime.ts';
+import type { ExceptionKind } from '../../contracts/orchestration.ts';
 import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
 import { FULFILMENT, shipByOf, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
 import { orchestrationStore as store } from './store.ts';
@@ -12,65 +14,139 @@ import { orchestrationStore as store } from './store.ts';
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
+/** Every event type orchestration hears: the orders events its sagas follow and the tasks events of the queue. */
+const ORCHESTRATION_EVENT_TYPES = [
+  OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
+  OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
+  OrderEvents.shipped, OrderEvents.cancelled,
+  TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
+  TaskEvents.cancelled,
+] as const;
+
+/** The signal an orders event becomes for its order's fulfilment saga. */
+interface Signal { readonly key: string; readonly name: string; readonly data: OrderMoved }
+/** A case the run clears (`ExceptionService.clear`). */
+interface Clear { readonly kinds: readonly ExceptionKind[]; readonly subject: string; readonly why: string; readonly meta: EventMeta }
+/** A change of the list of tasks waiting in the queue. */
+type QueueChange =
+  | { readonly kind: 'queued'; readonly task: { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date } }
+  | { readonly kind: 'left'; readonly taskId: string };
+
+/** What a run writes together: its saga signals, the cases it clears, the changes of the task queue, in order. */
+interface RunWrites {
+  readonly signals: Signal[];
+  readonly clears: Clear[];
+  readonly queue: QueueChange[];
+}
+
 /**
  * Orders events start and signal the fulfilment sagas (in the handler's transaction: a redelivered event signals
  * once); a reservation shortage raises its exception at once; tasks events keep the list of tasks waiting in the queue.
+ *
+ * One set-based subscription for all of them (ADR 0043): the bus hands over a run of these events in one call, and the
+ * run's writes are made together: the saga signals at its end (`signalMany`: two statements per run instead of two per
+ * event), the exception cases it clears in one look-up (before a raise, which must come after them, and at the end),
+ * the task queue's changes one statement per stretch of additions or removals. Each kind of write touches its own
+ * tables, which nothing else in the run reads, and keeps its order: the effect of handling each event in turn.
  */
 export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: ExceptionService): Subscription[] {
-  const moved = (tx: Tx, orderId: string, status: OrderStatus, event: EventEnvelope, reason?: string | null) =>
-    sagas.signal(tx, FULFILMENT, orderId, status.toLowerCase(), { status, at: event.time, reason: reason ?? null } satisfies OrderMoved);
-  const statusChange = (type: (typeof OrderEvents)['waved' | 'released' | 'pickingStarted' | 'picked' | 'packed' | 'unwaved']) =>
-    on(type, (d, event, tx) => moved(tx, d.orderId, d.to, event));
-
   return [
-    on(OrderEvents.received, async (o, event, tx) => {
-      const intake = new Date(event.time);
-      const shipBy = shipByOf(intake, await store.cutoffOf(tx, o.siteId, o.carrier));
-      const data: FulfilmentData = {
-        orderId: o.orderId, siteId: o.siteId, carrier: o.carrier, skus: [...new Set(o.lines.map((l) => l.sku))].sort(), status: 'RECEIVED',
-        lastMoveAt: event.time, shipBy: shipBy?.toISOString() ?? null, outcome: null,
-      };
-      await sagas.start(tx, FULFILMENT, o.orderId, data, { siteId: o.siteId });
+    onMany(ORCHESTRATION_EVENT_TYPES, async (items, tx) => {
+      const run: RunWrites = { signals: [], clears: [], queue: [] };
+      for (const { event } of items) await handleOne(event, tx, run);
+      await clearCases(tx, run);
+      await changeQueue(tx, run.queue);
+      await sagas.signalMany(tx, FULFILMENT, run.signals);
     }),
-    // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.
-    on(OrderEvents.linesChanged, async (d, event, tx) => {
-      await moved(tx, d.orderId, 'RECEIVED', event);
-    }),
-    on(OrderEvents.allocated, async (d, event, tx) => {
-      await moved(tx, d.orderId, 'ALLOCATED', event);
-      await exceptions.clear(tx, ['RESERVATION_SHORTAGE'], d.orderId, 'the order was allocated again', causedBy(event));
-    }),
-    on(OrderEvents.backordered, async (d, event, tx) => {
-      await moved(tx, d.orderId, d.to, event, d.reason);
-      if (d.reason !== RESERVATION_SHORTAGE) return;
-      await exceptions.raise(tx, {
-        kind: 'RESERVATION_SHORTAGE', caseKey: `${d.orderId}:${event.id}`, subject: d.orderId, siteId: d.siteId,
-        reason: `Order ${d.orderId} was sent back from its wave (${d.from} → ${d.to}): its release could not reserve every line`,
-        details: { orderId: d.orderId, from: d.from, eventId: event.id },
-      }, causedBy(event));
-    }),
-    statusChange(OrderEvents.waved),
-    statusChange(OrderEvents.released),
-    statusChange(OrderEvents.pickingStarted),
-    statusChange(OrderEvents.picked),
-    statusChange(OrderEvents.packed),
-    statusChange(OrderEvents.unwaved),
-    on(OrderEvents.shipped, async (d, event, tx) => {
-      await moved(tx, d.orderId, 'SHIPPED', event);
-      await exceptions.clear(tx, ORDER_KINDS, d.orderId, 'order shipped', causedBy(event));
-    }),
-    on(OrderEvents.cancelled, async (d, event, tx) => {
-      await moved(tx, d.orderId, 'CANCELLED', event, d.reason);
-      await exceptions.clear(tx, ORDER_KINDS, d.orderId, 'order cancelled', causedBy(event));
-    }),
-
-    on(TaskEvents.created, (t, event, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, queuedAt: new Date(event.time) })),
-    on(TaskEvents.rejected, (t, event, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, queuedAt: new Date(event.time) })),
-    on(TaskEvents.timedOut, (t, event, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, queuedAt: new Date(event.time) })),
-    ...([TaskEvents.assigned, TaskEvents.started, TaskEvents.completed, TaskEvents.cancelled] as const).map((type) =>
-      on(type, async (t, event, tx) => {
-        await store.taskLeftQueue(tx, t.taskId);
-        await exceptions.clear(tx, ['TASK_NOT_STARTED'], t.taskId, `the task was ${t.status.toLowerCase()}`, causedBy(event));
-      })),
   ];
+
+  async function clearCases(tx: Tx, run: RunWrites): Promise<void> {
+    await exceptions.clearMany(tx, run.clears.splice(0));
+  }
+
+  async function changeQueue(tx: Tx, changes: readonly QueueChange[]): Promise<void> {
+    for (let i = 0; i < changes.length;) {
+      const kind = changes[i]!.kind;
+      let end = i + 1;
+      while (end < changes.length && changes[end]!.kind === kind) end++;
+      const stretch = changes.slice(i, end);
+      if (kind === 'queued') await store.tasksQueued(tx, stretch.flatMap((c) => (c.kind === 'queued' ? [c.task] : [])));
+      else await store.tasksLeftQueue(tx, stretch.flatMap((c) => (c.kind === 'left' ? [c.taskId] : [])));
+      i = end;
+    }
+  }
+
+  async function handleOne(event: EnvelopeFor<(typeof ORCHESTRATION_EVENT_TYPES)[number]>, tx: Tx, run: RunWrites): Promise<void> {
+    const moved = (orderId: string, status: OrderStatus, reason?: string | null) =>
+      run.signals.push({ key: orderId, name: status.toLowerCase(), data: { status, at: event.time, reason: reason ?? null } });
+    const clear = (kinds: readonly ExceptionKind[], subject: string, why: string) => run.clears.push({ kinds, subject, why, meta: causedBy(event) });
+    switch (event.type) {
+      case OrderEvents.received: {
+        const o = event.data;
+        const intake = new Date(event.time);
+        const shipBy = shipByOf(intake, await store.cutoffOf(tx, o.siteId, o.carrier));
+        const data: FulfilmentData = {
+          orderId: o.orderId, siteId: o.siteId, carrier: o.carrier, skus: [...new Set(o.lines.map((l) => l.sku))].sort(), status: 'RECEIVED',
+          lastMoveAt: event.time, shipBy: shipBy?.toISOString() ?? null, outcome: null,
+        };
+        await sagas.start(tx, FULFILMENT, o.orderId, data, { siteId: o.siteId });
+        return;
+      }
+      // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.
+      case OrderEvents.linesChanged:
+        moved(event.data.orderId, 'RECEIVED');
+        return;
+      case OrderEvents.allocated:
+        moved(event.data.orderId, 'ALLOCATED');
+        clear(['RESERVATION_SHORTAGE'], event.data.orderId, 'the order was allocated again');
+        return;
+      case OrderEvents.backordered: {
+        const d = event.data;
+        moved(d.orderId, d.to, d.reason);
+        if (d.reason !== RESERVATION_SHORTAGE) return;
+        // The cases cleared before it in the run are cleared first: an earlier `allocated` must not resolve this one.
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'RESERVATION_SHORTAGE', caseKey: `${d.orderId}:${event.id}`, subject: d.orderId, siteId: d.siteId,
+          reason: `Order ${d.orderId} was sent back from its wave (${d.from} → ${d.to}): its release could not reserve every line`,
+          details: { orderId: d.orderId, from: d.from, eventId: event.id },
+        }, causedBy(event));
+        return;
+      }
+      case OrderEvents.waved:
+      case OrderEvents.released:
+      case OrderEvents.pickingStarted:
+      case OrderEvents.picked:
+      case OrderEvents.packed:
+      case OrderEvents.unwaved:
+        moved(event.data.orderId, event.data.to);
+        return;
+      case OrderEvents.shipped:
+        moved(event.data.orderId, 'SHIPPED');
+        clear(ORDER_KINDS, event.data.orderId, 'order shipped');
+        return;
+      case OrderEvents.cancelled:
+        moved(event.data.orderId, 'CANCELLED', event.data.reason);
+        clear(ORDER_KINDS, event.data.orderId, 'order cancelled');
+        return;
+      case TaskEvents.created:
+      case TaskEvents.rejected:
+      case TaskEvents.timedOut: {
+        const t = event.data;
+        run.queue.push({ kind: 'queued', task: { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, queuedAt: new Date(event.time) } });
+        return;
+      }
+      case TaskEvents.assigned:
+      case TaskEvents.started:
+      case TaskEvents.completed:
+      case TaskEvents.cancelled: {
+        const t = event.data;
+        run.queue.push({ kind: 'left', taskId: t.taskId });
+        clear(['TASK_NOT_STARTED'], t.taskId, `the task was ${t.status.toLowerCase()}`);
+        return;
+      }
+      default:
+        return assertNever(event, 'orchestration event');
+    }
+  }
 }

@@ -52,6 +52,7 @@ export interface WorkloadOpenOrders {
 
 export interface WorkloadPickConfirmations {
   event_id: string;
+  pick_line_id: string | null;
   pick_list_id: string;
   quantity: number;
 }
@@ -63,6 +64,12 @@ export interface WorkloadPickLists {
   route_m: number | null;
   site_id: string;
   zone: string | null;
+}
+
+export interface WorkloadPickShorts {
+  event_id: string;
+  pick_line_id: string;
+  pick_list_id: string;
 }
 
 export interface WorkloadRosterShifts {
@@ -106,6 +113,7 @@ export interface DB {
   "workload.open_orders": WorkloadOpenOrders;
   "workload.pick_confirmations": WorkloadPickConfirmations;
   "workload.pick_lists": WorkloadPickLists;
+  "workload.pick_shorts": WorkloadPickShorts;
   "workload.roster_shifts": WorkloadRosterShifts;
   "workload.standards": WorkloadStandards;
   "workload.task_observations": WorkloadTaskObservations;

@@ -34,6 +34,12 @@ const CarrierOutcome = Type.Object({
   missed: Type.Boolean({ description: "Its open work is not done by its cut-off with this roster" }),
 });
 const SiteQuery = { siteId: SiteRef, date: Type.Optional(Day) };
+/** Picking accuracy of a worker's completed PICK tasks (0, 0 and null for the other task types). */
+const Accuracy = {
+  linesPicked: Type.Integer({ minimum: 0, description: 'Lines of the tasks\' pick lists confirmed by scan and never shorted' }),
+  linesShorted: Type.Integer({ minimum: 0, description: 'Lines of the tasks\' pick lists closed short (`picking.line.shorted`), whatever was picked of them before' }),
+  accuracy: { ...Nullable(Type.Number({ minimum: 0, maximum: 1 })), description: 'linesPicked ÷ (linesPicked + linesShorted), 4 digits; null when no pick line was closed' },
+};
 
 export async function workloadRoutes(app: HttpApp, service: WorkloadService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
@@ -103,15 +109,21 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       operationId: 'listWorkerPerformance', tags, summary: 'Performance per worker',
       description: 'Over completed tasks in [from, to) (default the last 7 days): lines and units per hour worked (started → completed), '
         + 'travel (planned routes, else metres per line), idle time between the first claim and the last completion, and per task type '
-        + 'observed vs standard seconds with the learned correction (shrunk towards 1 while evidence is thin).',
+        + 'observed vs standard seconds with the learned correction (shrunk towards 1 while evidence is thin). '
+        + 'Picking accuracy: of the lines of the pick lists of those tasks, the lines confirmed by scan and never shorted (`linesPicked`) '
+        + 'and the lines closed short (`linesShorted`, `picking.line.shorted`); `accuracy` = linesPicked ÷ (linesPicked + linesShorted), '
+        + 'null when the worker closed no pick line (only other task types). A wrong location or product scanned is refused '
+        + 'before anything is written, so it is not counted.',
       querystring: Type.Object({ siteId: SiteRef, from: Type.Optional(DateTime), to: Type.Optional(DateTime), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
       response: {
         200: Page(Type.Object({
           workerId: Type.String(), tasks: Type.Integer(), lines: Type.Integer(), units: Type.Integer(), busyHours: Type.Number(),
           linesPerHour: Type.Number(), unitsPerHour: Type.Number(), travelM: Type.Number(), travelHours: Type.Number(), idleHours: Type.Number(),
+          ...Accuracy,
           byTaskType: List(Type.Object({
             taskType: Enum(TASK_TYPES), tasks: Type.Integer(), observedS: Type.Number(), standardS: Type.Number(),
             correction: Type.Number({ description: 'Observed ÷ standard, shrunk towards 1 by 30 min of prior standard work' }),
+            ...Accuracy,
           })),
         })),
         ...problems('UNKNOWN_SITE'),

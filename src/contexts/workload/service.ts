@@ -35,7 +35,21 @@ export interface WorkerPerformance {
   readonly travelM: number;
   readonly travelHours: number;
   readonly idleHours: number;
-  readonly byTaskType: { taskType: TaskType; tasks: number; observedS: number; standardS: number; correction: number }[];
+  readonly linesPicked: number;
+  readonly linesShorted: number;
+  /** linesPicked ÷ (linesPicked + linesShorted); null when the worker closed no pick line. */
+  readonly accuracy: number | null;
+  readonly byTaskType: {
+    taskType: TaskType; tasks: number; observedS: number; standardS: number; correction: number;
+    linesPicked: number; linesShorted: number; accuracy: number | null;
+  }[];
+}
+
+/** Lines picked in full and shorted, and the share picked in full (4 digits; null with neither). */
+export function accuracyOf(a: { linesPicked: number; linesShorted: number } | undefined): { linesPicked: number; linesShorted: number; accuracy: number | null } {
+  const linesPicked = a?.linesPicked ?? 0;
+  const linesShorted = a?.linesShorted ?? 0;
+  return { linesPicked, linesShorted, accuracy: linesPicked + linesShorted === 0 ? null : round(linesPicked / (linesPicked + linesShorted), 4) };
 }
 
 export interface ForecastHour { readonly hour: number; readonly taskType: string; readonly zone: string; readonly lines: number }
@@ -57,6 +71,7 @@ export function workloadService(deps: PlatformDeps) {
     const [stds, rows] = await Promise.all([standards(siteId), store.observedWork(deps.db, siteId, from, to, afterWorker, limit)]);
     const byWorker = new Map<string, ObservedWork[]>();
     for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
+    const picking = new Map((await store.pickAccuracy(deps.db, siteId, from, to, [...byWorker.keys()])).map((a) => [a.workerId, a]));
     return [...byWorker].map(([workerId, list]) => {
       const sum = (f: (o: ObservedWork) => number): number => list.reduce((s, o) => s + f(o), 0);
       const busyS = sum((o) => o.busyS);
@@ -69,9 +84,14 @@ export function workloadService(deps: PlatformDeps) {
         workerId, tasks: sum((o) => o.tasks), lines: sum((o) => o.lines), units: sum((o) => o.units), busyHours: round(busyH, 3),
         linesPerHour: busyH > 0 ? round(sum((o) => o.lines) / busyH) : 0, unitsPerHour: busyH > 0 ? round(sum((o) => o.units) / busyH) : 0,
         travelM: round(travelM, 1), travelHours: round(travelS / 3600, 3), idleHours: round(Math.max(0, spanS - busyS) / 3600, 3),
+        ...accuracyOf(picking.get(workerId)),
         byTaskType: list.map((o) => {
           const standardS = observedStandardS(stdOf(o.taskType), o);
-          return { taskType: o.taskType, tasks: o.tasks, observedS: round(o.busyS, 1), standardS: round(standardS, 1), correction: round(correctionFactor(o.busyS, standardS), 3) };
+          return {
+            taskType: o.taskType, tasks: o.tasks, observedS: round(o.busyS, 1), standardS: round(standardS, 1), correction: round(correctionFactor(o.busyS, standardS), 3),
+            // Only PICK work has pick lines.
+            ...accuracyOf(o.taskType === 'PICK' ? picking.get(workerId) : undefined),
+          };
         }),
       };
     });

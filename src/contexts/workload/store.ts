@@ -40,6 +40,13 @@ export interface ObservedWork {
   readonly lastAt: Date;
 }
 
+/** The pick lines of one worker's completed PICK tasks: picked in full (confirmed, never shorted) and closed short. */
+export interface PickAccuracy {
+  readonly workerId: string;
+  readonly linesPicked: number;
+  readonly linesShorted: number;
+}
+
 export const workloadStore = {
   async standards(db: Executor, siteId: string): Promise<LaborStandard[]> {
     return db.query<LaborStandard>(
@@ -119,6 +126,27 @@ export const workloadStore = {
       [siteId, from, to, afterWorker, workers]);
   },
 
+  /**
+   * Per worker, the pick lines of their completed PICK tasks in [from, to): picked in full (confirmed and never shorted)
+   * and closed short. Only for the workers asked about (a page of the performance list): the plan never reads it.
+   */
+  async pickAccuracy(db: Executor, siteId: string, from: Date, to: Date, workerIds: readonly string[]): Promise<PickAccuracy[]> {
+    if (workerIds.length === 0) return [];
+    return db.query<PickAccuracy>(
+      `SELECT o.worker_id AS "workerId", count(*) FILTER (WHERE NOT x.shorted)::int AS "linesPicked", count(*) FILTER (WHERE x.shorted)::int AS "linesShorted"
+         FROM workload.task_observations o
+         JOIN LATERAL (
+           SELECT u.pick_line_id, bool_or(u.shorted) AS shorted FROM (
+             SELECT c.pick_line_id, false AS shorted FROM workload.pick_confirmations c WHERE c.pick_list_id = o.reference AND c.pick_line_id IS NOT NULL
+             UNION ALL
+             SELECT s.pick_line_id, true FROM workload.pick_shorts s WHERE s.pick_list_id = o.reference) u
+            GROUP BY u.pick_line_id) x ON true
+        WHERE o.site_id = $1 AND o.completed_at >= $2 AND o.completed_at < $3 AND o.started_at IS NOT NULL AND o.task_type = 'PICK'
+          AND o.worker_id = ANY($4::text[])
+        GROUP BY o.worker_id`,
+      [siteId, from, to, workerIds]);
+  },
+
   // ---- the projection's writes (idempotent: insert-if-absent, or set the event's facts) ----
 
   async locationsSeen(db: Executor, rows: readonly { id: string; siteId: string; zone: string | null }[]): Promise<void> {
@@ -173,9 +201,16 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET zone = $2 WHERE ref_id = ANY($1::text[]) AND task_type = 'PICK' AND zone IS NULL`, [l.orderIds, zone]);
   },
 
-  async unitsPicked(db: Executor, eventId: string, pickListId: string, quantity: number): Promise<void> {
-    await db.query(`INSERT INTO workload.pick_confirmations (event_id, pick_list_id, quantity) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, pickListId, quantity]);
+  async unitsPicked(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string; quantity: number }): Promise<void> {
+    await db.query(
+      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, p.pickListId, p.pickLineId, p.quantity]);
+  },
+
+  /** A pick line closed short: counted once per line however often its event is delivered. */
+  async lineShorted(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string }): Promise<void> {
+    await db.query(`INSERT INTO workload.pick_shorts (event_id, pick_list_id, pick_line_id) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
+      [eventId, p.pickListId, p.pickLineId]);
   },
 
   async taskQueued(db: Executor, t: { taskId: string; siteId: string; type: TaskType; reference: string; status: string; at: string }): Promise<void> {

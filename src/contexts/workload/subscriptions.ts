@@ -31,7 +31,8 @@ export function workloadProjection(): Subscription[] {
       pickListId: l.pickListId, siteId: l.siteId, lineCount: l.lineCount, routeM: l.routeLength, firstLocationId: l.firstLocationId ?? null,
       orderIds: l.orderIds, at: e.time,
     })),
-    on(PickingEvents.linePicked, async (p, e, tx) => store.unitsPicked(tx, e.id, p.pickListId, p.quantity)),
+    on(PickingEvents.linePicked, async (p, e, tx) => store.unitsPicked(tx, e.id, p)),
+    on(PickingEvents.lineShorted, async (p, e, tx) => store.lineShorted(tx, e.id, p)),
     on(TaskEvents.created, async (t, e, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, status: t.status, at: e.time })),
     on(TaskEvents.assigned, async (t, e, tx) => store.taskChanged(tx, t.taskId, 'assigned', t.status, t.workerId, e.time)),
     on(TaskEvents.started, async (t, e, tx) => store.taskChanged(tx, t.taskId, 'started', t.status, t.workerId, e.time)),
@@ -44,5 +45,5 @@ export function workloadProjection(): Subscription[] {
 
 /** The projection's tables (truncated and refilled by `paklog replay workload`). */
 export const WORKLOAD_PROJECTION_TABLES = [
-  'locations', 'carrier_cutoffs', 'pick_lists', 'pick_confirmations', 'task_observations', 'open_orders', 'arrivals',
+  'locations', 'carrier_cutoffs', 'pick_lists', 'pick_confirmations', 'pick_shorts', 'task_observations', 'open_orders', 'arrivals',
 ] as const;

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { PublishedEvents } from '../../contracts/events.ts';
+import { localEventStore } from '../../platform/bus/event-store.ts';
+import { replayContext } from '../../platform/projection-replay.ts';
 import {
-  createOrder, injectClient, planAndRelease, receiveStock, setupWarehouse, workTasks, type Call, type Warehouse,
+  createOrder, injectClient, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse,
 } from '../../../test/support/flow-driver.ts';
 
 /**
@@ -94,8 +97,8 @@ describe('the plan, from the floor\'s events', () => {
     const perf = await t.get('/api/v1/workload/performance?siteId=WKL', 'viewer');
     expect(perf.status).toBe(200);
     const ana = perf.body.items.find((x: { workerId: string }) => x.workerId === 'ana');
-    expect(ana).toMatchObject({ tasks: 2, lines: 2, units: 4 });
-    expect(ana.byTaskType[0]).toMatchObject({ taskType: 'PICK', tasks: 2 });
+    expect(ana).toMatchObject({ tasks: 2, lines: 2, units: 4, linesPicked: 2, linesShorted: 0, accuracy: 1 });
+    expect(ana.byTaskType[0]).toMatchObject({ taskType: 'PICK', tasks: 2, linesPicked: 2, linesShorted: 0, accuracy: 1 });
     expect(ana.byTaskType[0].standardS).toBeGreaterThan(0);
     const plan = (await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer')).body;
     expect(plan.backlog.orders).toBe(6);
@@ -107,5 +110,70 @@ describe('the plan, from the floor\'s events', () => {
     expect(forecast.status).toBe(200);
     expect(forecast.body.method).toBe('holt-winters');
     expect(forecast.body.backtest.map((b: { taskType: string }) => b.taskType)).toEqual(expect.arrayContaining(['PACK', 'PICK']));
+  });
+});
+
+describe('picking accuracy per worker', () => {
+  interface Perf { workerId: string; lines: number; linesPicked: number; linesShorted: number; accuracy: number | null; byTaskType: { taskType: string; linesPicked: number; linesShorted: number; accuracy: number | null }[] }
+  const performance = async (): Promise<Map<string, Perf>> => {
+    const res = await t.get('/api/v1/workload/performance?siteId=ACCU', 'viewer');
+    expect(res.status).toBe(200);
+    return new Map((res.body.items as Perf[]).map((p) => [p.workerId, p]));
+  };
+
+  it('is lines picked in full ÷ lines picked in full or shorted, per worker and task type; a redelivered short counts once', async () => {
+    const a = await setupWarehouse(call, { siteCode: 'ACCU', aisles: 1, bays: 6, levels: 1, skus: 4 });
+    await receiveStock(call, a, 20, 1);
+    const floor = injectClient(t.app, t.keys.operator);
+    // kim picks one order of four lines and shorts one of them by a unit: the line closes short (its other unit stays picked).
+    await createOrder(call, a.siteId, { externalId: 'ACCU-1', lines: a.products.map((p) => ({ sku: p.sku, quantity: 2 })) });
+    await t.settle();
+    await planAndRelease(call, a.siteId, 1);
+    await t.settle();
+    const kim = await workTasks(floor, a.siteId, ['kim'], { shortOne: true, expectedTasks: 1 });
+    expect(kim.shorted).toHaveLength(1);
+    await t.settle();
+    // lee picks two lines in full (of SKUs other than the shorted one, whose location the short sends to a count).
+    const others = a.products.filter((p) => p.sku !== kim.shorted[0]!.sku).slice(0, 2);
+    await createOrder(call, a.siteId, { externalId: 'ACCU-2', lines: others.map((p) => ({ sku: p.sku, quantity: 1 })) });
+    await t.settle();
+    await planAndRelease(call, a.siteId, 1);
+    await t.settle();
+    await workTasks(floor, a.siteId, ['lee'], { expectedTasks: 1 });
+    // max does the count the short asked for: a task with no pick line.
+    const count = await until('the count of the shorted location', () =>
+      floor<{ id: string; type: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'max', siteId: a.siteId, types: ['COUNT', 'REPLENISH'] }),
+    (r) => r.status === 200);
+    expect((await floor('start task', 'POST', `/api/v1/tasks/${count.body.id}/start`, { workerId: 'max' })).status).toBe(200);
+    expect((await floor('complete task', 'POST', `/api/v1/tasks/${count.body.id}/complete`, { workerId: 'max' })).status).toBe(200);
+    await t.settle();
+
+    const expected = async (): Promise<void> => {
+      const perf = await performance();
+      expect(perf.get('kim')).toMatchObject({ lines: 4, linesPicked: 3, linesShorted: 1, accuracy: 0.75 });
+      expect(perf.get('kim')!.byTaskType).toEqual([expect.objectContaining({ taskType: 'PICK', linesPicked: 3, linesShorted: 1, accuracy: 0.75 })]);
+      expect(perf.get('lee')).toMatchObject({ lines: 2, linesPicked: 2, linesShorted: 0, accuracy: 1 });
+      expect(perf.get('max')).toMatchObject({ linesPicked: 0, linesShorted: 0, accuracy: null });
+      expect(perf.get('max')!.byTaskType).toEqual([expect.objectContaining({ taskType: count.body.type, accuracy: null })]);
+    };
+    await expected();
+
+    // The short delivered again: the inbox knows it; and handled again as a replay would (its inbox row gone), the
+    // projection still holds it once.
+    const [shorted] = await t.app.db.query<{ envelope: any }>(
+      `SELECT envelope FROM platform.events WHERE type = 'picking.line.shorted.v1' AND envelope->'data'->>'siteId' = $1`, [a.siteId]);
+    expect(shorted).toBeDefined();
+    expect(await t.app.bus.deliver('workload', shorted!.envelope)).toBe('duplicate');
+    await t.app.db.query(`DELETE FROM workload.inbox WHERE event_id = $1`, [shorted!.envelope.id]);
+    expect(await t.app.bus.deliver('workload', shorted!.envelope)).toBe('handled');
+    await expected();
+
+    // An installation that predates the accuracy figures (confirmations without their line, no shorts kept) gets them
+    // back from `paklog replay workload`.
+    await t.app.db.query(`UPDATE workload.pick_confirmations SET pick_line_id = NULL`);
+    await t.app.db.query(`DELETE FROM workload.pick_shorts`);
+    expect((await performance()).get('kim')).toMatchObject({ linesPicked: 0, linesShorted: 0, accuracy: null });
+    await replayContext(t.app.db, t.app.modules, 'workload', { source: localEventStore(), contract: PublishedEvents });
+    await expected();
   });
 });

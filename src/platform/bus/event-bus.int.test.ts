@@ -220,6 +220,37 @@ describe('outbox, relay and inbox', () => {
     expect(await effects()).toBe(before + 7);
     expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE event_id = $1`, [p2!.id])).toHaveLength(1);
   });
+
+  it('hands a set-based subscription of several types their mixed run in one call; a type another subscription also takes breaks the run', async () => {
+    const calls: string[][] = [];
+    const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts: 1, retryDelaysMs: [0] });
+    const record = async (tx: Parameters<Parameters<typeof db.tx>[0]>[0], e: EventEnvelope) => {
+      await tx.query(`INSERT INTO consumer_a.effects (event_id) VALUES ($1)`, [e.id]);
+    };
+    const label = (e: EventEnvelope) => `${e.type.split('.')[1]!} ${e.subject}`;
+    const mixed = {
+      types: ['test.a.v1', 'test.b.v1', 'test.shared.v1'],
+      handle: async (e: EventEnvelope, tx: Parameters<Parameters<typeof db.tx>[0]>[0]) => { calls.push([label(e)]); await record(tx, e); },
+      handleMany: async (events: readonly EventEnvelope[], tx: Parameters<Parameters<typeof db.tx>[0]>[0]) => {
+        calls.push(events.map(label));
+        for (const e of events) await record(tx, e);
+      },
+    };
+    await bus.subscribe('consumer_a', [
+      mixed,
+      // A second subscription to test.shared.v1: its events go one at a time, to both, and end the mixed run.
+      { types: ['test.shared.v1'], handle: async (e) => { calls.push([`other ${e.subject}`]); } },
+    ]);
+    const [a1, b1, a2, s1, b2] = await db.tx((tx) => bus.append(tx, 'test', [
+      { type: 'test.a.v1', subject: 'a1', data: {} }, { type: 'test.b.v1', subject: 'b1', data: {} }, { type: 'test.a.v1', subject: 'a2', data: {} },
+      { type: 'test.shared.v1', subject: 's1', data: {} }, { type: 'test.b.v1', subject: 'b2', data: {} },
+    ]));
+    const before = await effects();
+    await bus.deliverMany('consumer_a', [a1!, b1!, a1!, a2!, s1!, b2!]);
+    expect(calls).toEqual([['a a1', 'b b1', 'a a2'], ['shared s1'], ['other s1'], ['b b2']]);
+    expect(await effects()).toBe(before + 5);
+  });
+
   it('observes the latency from append to a consumer\'s commit once per handled event, not for duplicates', async () => {
     const clock = manualClock(new Date('2026-01-05T08:00:00.000Z'));
     const metrics = new Metrics({ defaultMetrics: false });

@@ -9,7 +9,7 @@ import type { Transport } from './transport.ts';
 /** Handles one event inside the consumer's transaction; the inbox row is written in the same transaction. */
 export type EventHandler = (event: EventEnvelope, tx: Tx) => Promise<void>;
 
-/** Handles a run of events of one type, in their order, inside the consumer's transaction (their inbox rows are in it too). */
+/** Handles a run of events of its subscription's types, in their order, inside the consumer's transaction (their inbox rows are in it too). */
 export type BatchEventHandler = (events: readonly EventEnvelope[], tx: Tx) => Promise<void>;
 
 export interface Subscription {
@@ -17,9 +17,10 @@ export interface Subscription {
   readonly types: readonly string[];
   readonly handle: EventHandler;
   /**
-   * Optional set-based form of `handle` (ADR 0043): a run of consecutive events of one type delivered together is
+   * Optional set-based form of `handle` (ADR 0043): a run of consecutive events of its types delivered together is
    * handed over in one call, so the handler writes once per run instead of once per event. It must have the effect of
-   * `handle` on each event in turn. Used only when it is the type's one subscription in the consumer.
+   * `handle` on each event in turn. A type's events go to it only when it is that type's one subscription in the
+   * consumer; a run may mix the types for which it is (a subscription of several types sees them in one call).
    */
   readonly handleMany?: BatchEventHandler;
 }
@@ -228,19 +229,25 @@ export class EventBus {
   /**
    * Handles a run of events for one consumer in `tx`, in order. The inbox rows of the whole run are written by ONE
    * statement first (ADR 0042); an event it did not insert (handled before, or a second copy in the run) is a duplicate.
-   * Consecutive events of a type whose one subscription is set-based (`handleMany`) go to it together, in one call
-   * with the new ones.
+   * Consecutive events whose types' one subscription is the same set-based one (`handleMany`) go to it together, in
+   * one call with the new ones: events of one type, or of several when the subscription takes several.
    */
   private async handleRunInTx(consumer: string, events: readonly EventEnvelope[], tx: Tx): Promise<('handled' | 'duplicate')[]> {
     const outcomes: ('handled' | 'duplicate')[] = [];
+    const byType = this.handlers.get(consumer);
+    /** The set-based subscription that alone takes `type` in this consumer, if there is one. */
+    const setBased = (type: string): Subscription | undefined => {
+      const subs = byType?.get(type) ?? [];
+      return subs.length === 1 && subs[0]!.handleMany !== undefined ? subs[0] : undefined;
+    };
     // Each new id is handled once, at its first place in the run.
     const fresh = await this.recordInInbox(consumer, events, tx);
     for (let i = 0; i < events.length;) {
       const first = events[i]!;
-      const subs = this.handlers.get(consumer)?.get(first.type) ?? [];
-      const many = subs.length === 1 ? subs[0]!.handleMany : undefined;
+      const sub = setBased(first.type);
+      const many = sub?.handleMany;
       let end = i + 1;
-      if (many !== undefined) while (end < events.length && events[end]!.type === first.type) end++;
+      if (many !== undefined) while (end < events.length && setBased(events[end]!.type) === sub) end++;
       if (many === undefined || end - i === 1) {
         outcomes.push(fresh.delete(first.id) ? await this.handleInTx(consumer, first, tx, true) : 'duplicate');
         i++;
@@ -255,9 +262,10 @@ export class EventBus {
       }
       if (handled.length > 0) {
         const call = () => many(handled, tx);
+        const types = [...new Set(handled.map((e) => e.type))].join(',');
         await (tracingEnabled()
-          ? inSpan(`${consumer} process ${first.type} ×${handled.length}`, SpanKind.CONSUMER, {
-            'messaging.operation.type': 'process', 'messaging.destination.name': first.type, 'messaging.batch.message_count': handled.length,
+          ? inSpan(`${consumer} process ${types} ×${handled.length}`, SpanKind.CONSUMER, {
+            'messaging.operation.type': 'process', 'messaging.destination.name': types, 'messaging.batch.message_count': handled.length,
             'messaging.consumer.group.name': consumer,
           }, parentOf(first.traceparent), call)
           : call());

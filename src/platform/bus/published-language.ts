@@ -39,10 +39,11 @@ export interface PublishedLanguage<S extends EventSchemas> {
   /** A subscription to one event type (or several): the handler's `data` is the payload type of the name, no cast. */
   readonly on: <T extends keyof S & string>(types: T | readonly T[], handle: TypedHandler<S, T>) => Subscription;
   /**
-   * A set-based subscription (ADR 0043): a run of consecutive events of the type delivered together comes in one call;
-   * a single event comes as a run of one. The handler must have the effect of handling each in turn.
+   * A set-based subscription (ADR 0043): a run of consecutive events of the type (or of any of the types) delivered
+   * together comes in one call, in order; a single event comes as a run of one. The handler must have the effect of
+   * handling each in turn. With several types, each item's `event` is discriminated by `type`.
    */
-  readonly onMany: <T extends keyof S & string>(type: T, handle: TypedBatchHandler<S, T>) => Subscription;
+  readonly onMany: <T extends keyof S & string>(types: T | readonly T[], handle: TypedBatchHandler<S, T>) => Subscription;
   /**
    * Problems of an event's payload against its type's schema (empty when it conforms); an unknown type is one problem.
    * Each reads `<type> <path> <message>`. Validators are compiled once per type, on first use; the bus calls this for
@@ -84,13 +85,14 @@ export function publishedLanguage<const S extends EventSchemas>(schemas: S): Pub
         },
       };
     },
-    onMany<T extends keyof S & string>(type: T, handle: TypedBatchHandler<S, T>): Subscription {
-      if (!Object.hasOwn(schemas, type)) throw new Error(`unknown event type ${type}`);
+    onMany<T extends keyof S & string>(types: T | readonly T[], handle: TypedBatchHandler<S, T>): Subscription {
+      const list: readonly string[] = typeof types === 'string' ? [types] : types;
+      for (const t of list) if (!Object.hasOwn(schemas, t)) throw new Error(`unknown event type ${t}`);
       const many = (events: readonly EventEnvelope[], tx: Tx) => handle(events.map((e) => {
         const typed = e as EnvelopeOf<S, T>;
         return { data: typed.data, event: typed };
       }), tx);
-      return { types: [type], handle: (event, tx) => many([event], tx), handleMany: many };
+      return { types: list, handle: (event, tx) => many([event], tx), handleMany: many };
     },
     problems(event) {
       const v = validator(event.type);

@@ -44,6 +44,20 @@ const sagas = [
     }],
   }),
   defineSaga({ type: 'times-out', steps: [step('s1'), { name: 'never', run: async (ctx: StepContext<unknown>) => wait(ctx.data), timeoutMs: 5_000, retry: { attempts: 3, backoffMs: 10 } }] }),
+  // Hears its signals, in order, until `done`.
+  defineSaga<{ heard: string[] }>({
+    type: 'collects', steps: [{
+      name: 'listen', timeoutMs: 60_000, retry: { attempts: 1, backoffMs: 0 },
+      run: async (ctx) => {
+        const heard = [...ctx.data.heard, ...ctx.signals.map((g) => `${g.name}:${String((g.data as { n: number }).n)}`)];
+        return heard.some((h) => h.startsWith('done')) ? finish({ heard }) : wait({ heard });
+      },
+    }],
+  }),
+  // Its second step may take longer than what is left of the first one's lease.
+  defineSaga({
+    type: 'long-next', steps: [step('l1'), { ...step('l2'), timeoutMs: 60_000 }],
+  }),
 ] as unknown as SagaDefinition<never>[];
 
 let rt: SagaRuntime;
@@ -164,6 +178,68 @@ describe('saga runtime', () => {
     await drain();
     expect((await rt.get(id))!.saga.status).toBe('COMPLETED');
     expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+  });
+
+  it('signals a run in two statements whatever its length, with the effect of signalling each in turn', async () => {
+    const names = (k: number) => Array.from({ length: k }, (_, i) => ({ name: i === k - 1 ? 'done' : 'moved', data: { n: i } }));
+    const sent: number[] = [];
+    for (const k of [2, 9]) {
+      const [one, many] = [`each-${k}`, `run-${k}`];
+      await db.tx(async (tx) => {
+        await rt.start(tx, 'collects', one, { heard: [] });
+        await rt.start(tx, 'collects', many, { heard: [] });
+      });
+      await drain();
+      for (const g of names(k)) await db.tx((tx) => rt.signal(tx, 'collects', one, g.name, g.data));
+      const { statements } = await db.countStatements(() => db.tx((tx) => rt.signalMany(tx, 'collects', names(k).map((g) => ({ key: many, ...g })))));
+      sent.push(statements.length);
+      await drain();
+      const [a, b] = [(await rt.byKey(db, 'collects', one))!, (await rt.byKey(db, 'collects', many))!];
+      expect(b).toMatchObject({ status: 'COMPLETED', data: a.data });
+      expect(b.data).toEqual({ heard: names(k).map((g) => `${g.name}:${g.data.n}`) });
+    }
+    // BEGIN, the signals, the wake-up, COMMIT: for 2 signals as for 9.
+    expect(sent).toEqual([4, 4]);
+  });
+
+  it('goes on at once with each next step due now: one claim and one record for the steps a pass goes through', async () => {
+    journal.length = 0;
+    failures = {};
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-9', {}));
+    const { value: ran, statements } = await db.countStatements(() => rt.runDue());
+    expect(ran).toBe(1);
+    expect(journal).toEqual([`run s1 #1 saga:${id}:s1:RUN`, `run s2 #1 saga:${id}:s2:RUN`, `run s3 #1 saga:${id}:s3:RUN`]);
+    // The claim (with the open signals), then BEGIN, the lock, the state with its three history rows, COMMIT.
+    expect(statements).toHaveLength(5);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', currentStep: null });
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+    expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: false })]);
+  });
+
+  it('runs a next step whose timeout the lease no longer covers in a pass of its own', async () => {
+    journal.length = 0;
+    failures = {};
+    const { id } = await db.tx((tx) => rt.start(tx, 'long-next', 'order-10', {}));
+    expect(await rt.runDue()).toBe(1);
+    // l1's lease is 10 s + 1 s of grace: l2 may take 60 s.
+    expect(journal.map((j) => j.split(' #')[0])).toEqual(['run l1']);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'l2' });
+    expect(await rt.runDue()).toBe(1);
+    expect(journal.map((j) => j.split(' #')[0])).toEqual(['run l1', 'run l2']);
+    expect(await history(id)).toEqual(['RUN l1 1 SUCCEEDED', 'RUN l2 1 SUCCEEDED']);
+  });
+
+  it('a step that fails after a step it followed at once records both, and retries from the failed one', async () => {
+    journal.length = 0;
+    failures = { 'run s2': 1 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-11', {}));
+    expect(await rt.runDue()).toBe(1);
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 FAILED']);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 's2', attempts: 1, nextRunAt: new Date(clock.now().getTime() + 1_000) });
+    clock.advance(1_000);
+    await drain();
+    expect(journal.map((j) => j.split(' #')[0])).toEqual(['run s1', 'run s2', 'run s2', 'run s3']);
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 FAILED', 'RUN s2 2 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
   });
 
   it('lists by status and type, and counts running, compensating, stuck and failed', async () => {

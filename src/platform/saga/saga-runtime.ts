@@ -1,12 +1,13 @@
 /**
- * The saga runtime: durable saga state in PostgreSQL, run one step at a time by a platform job (ADR 0022).
+ * The saga runtime: durable saga state in PostgreSQL, run step by step by a platform job (ADR 0022).
  *
- * A run: claim due sagas (`FOR UPDATE SKIP LOCKED`, then a lease: `locked_until` and a new `version`), run the
- * current step's action outside any transaction (it calls contract APIs, which open their own), then record its
- * outcome in one transaction that checks the claimed `version`: history row, new state, consumed signals, and the
- * owner's events (`onFinished`). A runner that crashed anywhere in between loses nothing: its lease runs out, the step
- * runs again with the same idempotency key (`saga:<id>:<step>:<RUN|COMPENSATE>`), so its effect happens once, and its
- * outcome is recorded once (a runner whose lease was taken over records nothing).
+ * A run: claim due sagas with their open signals in one statement (`FOR UPDATE SKIP LOCKED`, a lease: `locked_until`
+ * and a new `version`), run the current step's action outside any transaction (it calls contract APIs, which open
+ * their own) — and the next steps at once while each advances to one due now (ADR 0022 addendum) — then record the
+ * outcome in one transaction that checks the claimed `version`: history rows, new state, consumed signals, and the
+ * owner's events (`onFinished`). A runner that crashed anywhere in between loses nothing: its lease runs out, the steps
+ * run again with the same idempotency keys (`saga:<id>:<step>:<RUN|COMPENSATE>`), so their effects happen once, and
+ * their outcome is recorded once (a runner whose lease was taken over records nothing).
  */
 import type { Clock } from '../clock.ts';
 import type { Database, Executor, Tx } from '../db/database.ts';
@@ -14,7 +15,7 @@ import { ident } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import {
-  decide, initialState, type Decision, type Outcome, type SagaDefinition, type SagaSignal, type SagaState, type SagaStatus,
+  decide, initialState, type Decision, type HistoryEntry, type Outcome, type SagaDefinition, type SagaSignal, type SagaState, type SagaStatus,
   type SagaStep, type StepContext, type StepResult,
 } from './saga.ts';
 
@@ -152,65 +153,121 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
    * event signals once): the saga runs at the next tick. A signal for a saga not started yet waits for it.
    */
   async function signal(tx: Executor, type: string, key: string, name: string, data: unknown): Promise<void> {
-    definition(type);
-    const now = o.clock.now();
-    await tx.query(`INSERT INTO ${t('saga_signals')} (saga_type, saga_key, name, data, received_at) VALUES ($1, $2, $3, $4, $5)`,
-      [type, key, name, JSON.stringify(data), now]);
-    await tx.query(`UPDATE ${t('sagas')} SET next_run_at = $3 WHERE type = $1 AND key = $2 AND status IN ('RUNNING', 'COMPENSATING')`, [type, key, now]);
+    await signalMany(tx, type, [{ key, name, data }]);
   }
 
-  /** Claims up to `limit` due sagas: each is leased to this runner under a new version. */
-  async function claim(limit: number): Promise<SagaRow[]> {
+  /**
+   * `signal` for a run of signals to sagas of `type` (a set-based subscriber's run of events), in their order: two
+   * statements whatever their number, the same effect as signalling each in turn. The sagas woken are locked in key
+   * order, so two runs that wake the same sagas cannot deadlock on them.
+   */
+  async function signalMany(tx: Executor, type: string, signals: readonly { readonly key: string; readonly name: string; readonly data: unknown }[]): Promise<void> {
+    definition(type);
+    if (signals.length === 0) return;
     const now = o.clock.now();
-    return o.db.tx(async (tx) => {
-      const due = await tx.query<SagaRow>(
-        `SELECT ${SAGA_COLUMNS} FROM ${t('sagas')}
+    // seq (bigserial) follows the run's order: the rows are produced, and numbered, in ordinality order.
+    await tx.query(
+      `INSERT INTO ${t('saga_signals')} (saga_type, saga_key, name, data, received_at)
+       SELECT $1, s->>'key', s->>'name', s->'data', $3 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(s, n) ORDER BY n`,
+      [type, JSON.stringify(signals.map((s) => ({ key: s.key, name: s.name, data: s.data ?? null }))), now],
+    );
+    await tx.query(
+      `WITH woken AS (
+         SELECT id FROM ${t('sagas')} WHERE type = $1 AND key = ANY($2::text[]) AND status IN ('RUNNING', 'COMPENSATING') ORDER BY key FOR UPDATE)
+       UPDATE ${t('sagas')} s SET next_run_at = $3 FROM woken WHERE s.id = woken.id`,
+      [type, [...new Set(signals.map((s) => s.key))], now],
+    );
+  }
+
+  /** A claimed saga: its row under the new version, when its lease ends, and its open signals (RUNNING only), oldest first. */
+  type Claimed = SagaRow & { lease_until: Date; signals: SagaSignal[] };
+
+  /**
+   * Claims up to `limit` due sagas in one statement: each is leased to this runner under a new version (for its step's
+   * timeout plus the grace), and comes with the signals it has not consumed yet (up to 100). A signal committed after
+   * this statement is not lost: the record wakes the saga again for it.
+   */
+  async function claim(limit: number): Promise<Claimed[]> {
+    const now = o.clock.now();
+    const timeouts = Object.fromEntries([...defs.values()].map((d) => [d.type, d.steps.map((s) => s.timeoutMs)]));
+    const rows = await o.db.query<SagaRow & { lease_until: Date; signals: { seq: number; name: string; data: unknown; receivedAt: string }[] | null }>(
+      `WITH due AS (
+         SELECT id FROM ${t('sagas')}
           WHERE status IN ('RUNNING', 'COMPENSATING') AND next_run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
             AND type = ANY($3::text[])
-          ORDER BY next_run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, limit, [...defs.keys()]],
-      );
-      const claimed: SagaRow[] = [];
-      for (const r of due) {
-        const timeoutMs = definition(r.type).steps[Math.max(0, r.step)]?.timeoutMs ?? 0;
-        await tx.query(`UPDATE ${t('sagas')} SET locked_until = $2, version = version + 1 WHERE id = $1`,
-          [r.id, new Date(now.getTime() + timeoutMs + leaseGraceMs)]);
-        claimed.push({ ...r, version: r.version + 1 });
-      }
-      return claimed;
-    });
+          ORDER BY next_run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE ${t('sagas')} s
+          SET locked_until = $1::timestamptz + make_interval(secs => (COALESCE((($4::jsonb -> s.type) ->> GREATEST(s.step, 0))::float8, 0) + $5) / 1000),
+              version = s.version + 1
+         FROM due WHERE s.id = due.id
+       RETURNING ${SAGA_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.locked_until AS lease_until,
+         CASE WHEN s.status = 'RUNNING' THEN (
+           SELECT json_agg(json_build_object('seq', g.seq, 'name', g.name, 'data', g.data, 'receivedAt', g.received_at) ORDER BY g.seq)
+             FROM (SELECT seq, name, data, received_at FROM ${t('saga_signals')}
+                    WHERE saga_type = s.type AND saga_key = s.key AND consumed_at IS NULL ORDER BY seq LIMIT 100) g) END AS signals`,
+      [now, limit, [...defs.keys()], JSON.stringify(timeouts), leaseGraceMs],
+    );
+    // The order they were due in (RETURNING keeps none).
+    const due = (r: SagaRow) => r.next_run_at?.getTime() ?? 0;
+    return rows
+      .sort((a, b) => due(a) - due(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => ({ ...r, signals: (r.signals ?? []).map((s) => ({ seq: s.seq, name: s.name, data: s.data, receivedAt: new Date(s.receivedAt) })) }));
   }
 
   const stateOf = (r: SagaRow): SagaState => ({
     status: r.status, step: r.step, attempts: r.attempts, data: r.data, deadline: r.deadline, nextRunAt: r.next_run_at, lastError: r.last_error,
   });
 
-  /** Runs the claimed saga's current step (or compensation) once and records what came of it. */
-  async function advanceOne(r: SagaRow): Promise<void> {
+  /** A finished attempt of a step, to be written in the saga's history. */
+  interface Attempted { readonly entry: HistoryEntry; readonly startedAt: Date; readonly finishedAt: Date }
+
+  /**
+   * Runs the claimed saga's current step (or compensation) and records what came of it. A step that advances to the
+   * next one, due now, is followed at once by that step in the same pass while the lease still covers its whole timeout
+   * (ADR 0022 addendum): a saga that heard several signals goes through the steps they complete with one claim and one
+   * record. Each step still runs with its own idempotency key and boundaries; a crash before the record makes them all
+   * run again, as a crash before any record does.
+   */
+  async function advanceOne(r: Claimed): Promise<void> {
     const def = definition(r.type);
-    const startedAt = o.clock.now();
-    const state = stateOf(r);
+    let state = stateOf(r);
     if (r.status === 'COMPENSATING' && r.step < 0) {
-      await record(r, def, decide(def, state, { kind: 'compensated' }, startedAt), [], startedAt);
+      await record(r, def, decide(def, state, { kind: 'compensated' }, o.clock.now()), [], []);
       return;
     }
-    const step = def.steps[r.step];
-    if (step === undefined) throw new Error(`saga ${r.id} (${r.type}) is at step ${r.step}, which its definition lacks`);
     const compensating = r.status === 'COMPENSATING';
     const kind = compensating ? 'compensate' : 'run';
-    const signals = compensating ? [] : await openSignals(r);
-    const ctx: StepContext<unknown> = {
-      sagaId: r.id, type: r.type, key: r.key, siteId: r.site_id, data: r.data, attempt: r.attempts + 1,
-      idempotencyKey: `saga:${r.id}:${step.name}:${compensating ? 'COMPENSATE' : 'RUN'}`, signals, now: startedAt,
-    };
-    o.boundary?.({ type: r.type, step: step.name, when: 'before', kind });
-    const outcome = compensating ? await compensateOnce(step, ctx) : await runOnce(step, ctx, r.deadline, signals.length > 0);
-    o.boundary?.({ type: r.type, step: step.name, when: 'after', kind });
-    if (outcome.kind === 'failed' || outcome.kind === 'compensation-failed') stepFailures?.inc({ type: r.type, step: step.name, kind });
-    const now = o.clock.now();
-    // A failed run leaves its signals for the retry; anything else has taken them into account.
-    const consumed = outcome.kind === 'result' ? signals : [];
-    await record(r, def, decide(def, state, outcome, now), consumed, startedAt);
+    const attempted: Attempted[] = [];
+    let consumed: readonly SagaSignal[] = [];
+    let signals: readonly SagaSignal[] = compensating ? [] : r.signals;
+    for (;;) {
+      const startedAt = o.clock.now();
+      const step = def.steps[state.step];
+      if (step === undefined) throw new Error(`saga ${r.id} (${r.type}) is at step ${state.step}, which its definition lacks`);
+      const ctx: StepContext<unknown> = {
+        sagaId: r.id, type: r.type, key: r.key, siteId: r.site_id, data: state.data, attempt: state.attempts + 1,
+        idempotencyKey: `saga:${r.id}:${step.name}:${compensating ? 'COMPENSATE' : 'RUN'}`, signals, now: startedAt,
+      };
+      o.boundary?.({ type: r.type, step: step.name, when: 'before', kind });
+      const outcome = compensating ? await compensateOnce(step, ctx) : await runOnce(step, ctx, state.deadline, signals.length > 0);
+      o.boundary?.({ type: r.type, step: step.name, when: 'after', kind });
+      if (outcome.kind === 'failed' || outcome.kind === 'compensation-failed') stepFailures?.inc({ type: r.type, step: step.name, kind });
+      const now = o.clock.now();
+      // A failed run leaves its signals for the retry; anything else has taken them into account.
+      if (outcome.kind === 'result') consumed = [...consumed, ...signals];
+      const d = decide(def, state, outcome, now);
+      if (d.history !== null) attempted.push({ entry: d.history, startedAt, finishedAt: now });
+      const next = d.state.status === 'RUNNING' && d.finished === null && outcome.kind === 'result' && outcome.result.kind === 'advance'
+        ? def.steps[d.state.step] : undefined;
+      const chain = next !== undefined && d.state.nextRunAt !== null && d.state.nextRunAt.getTime() <= now.getTime()
+        && r.lease_until.getTime() - o.clock.now().getTime() >= next.timeoutMs;
+      if (!chain) {
+        await record(r, def, d, consumed, attempted);
+        return;
+      }
+      state = d.state;
+      signals = [];
+    }
   }
 
   async function runOnce(step: SagaStep<unknown>, ctx: StepContext<unknown>, deadline: Date | null, signalled: boolean): Promise<Outcome> {
@@ -237,54 +294,54 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     }
   }
 
-  async function openSignals(r: SagaRow): Promise<SagaSignal[]> {
-    const rows = await o.db.query<{ seq: number; name: string; data: unknown; received_at: Date }>(
-      `SELECT seq, name, data, received_at FROM ${t('saga_signals')} WHERE saga_type = $1 AND saga_key = $2 AND consumed_at IS NULL ORDER BY seq LIMIT 100`,
-      [r.type, r.key],
-    );
-    return rows.map((s) => ({ seq: s.seq, name: s.name, data: s.data, receivedAt: s.received_at }));
-  }
-
-  /** Writes a decision if this runner still holds the saga (its claimed version); otherwise nothing. */
-  async function record(r: SagaRow, def: SagaDefinition<unknown>, d: Decision, consumed: readonly SagaSignal[], startedAt: Date): Promise<void> {
+  /**
+   * Writes a decision if this runner still holds the saga (its claimed version); otherwise nothing. The new state, the
+   * consumed signals and the history rows of the pass are one statement, after the lock.
+   */
+  async function record(r: SagaRow, def: SagaDefinition<unknown>, d: Decision, consumed: readonly SagaSignal[], attempted: readonly Attempted[]): Promise<void> {
     const now = o.clock.now();
     const s = d.state;
     const lastSeq = consumed.length === 0 ? 0 : Math.max(...consumed.map((c) => c.seq));
+    const history = attempted.map((a) => ({
+      step: a.entry.step, kind: a.entry.kind, attempt: a.entry.attempt, status: a.entry.status, error: a.entry.error,
+      startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt.toISOString(),
+    }));
     await o.db.tx(async (tx) => {
       // Lock the row first, in a statement of its own: a signal whose transaction holds it (`signal` bumps next_run_at)
       // commits before this goes on, and the UPDATE below, taking its snapshot after, sees that signal in its EXISTS.
       // In one statement the EXISTS would read the snapshot from before the wait, miss the signal, and put the saga to
       // sleep until its timer (a lost wake-up: an order shipped, its saga waiting an hour at `ship`).
       await tx.query(`SELECT 1 FROM ${t('sagas')} WHERE id = $1 FOR UPDATE`, [r.id]);
+      // The signal and history writes happen only when the state update does (this runner's version): their CTEs read
+      // `saved`. All parts see one snapshot, so the EXISTS still sees the consumed signals unconsumed (hence `seq > $15`).
       const rows = await tx.query<SagaRow>(
-        `UPDATE ${t('sagas')} SET status = $3, step = $4, current_step = $5, data = $6, attempts = $7, deadline = $8, last_error = $9,
-                updated_at = $10, finished_at = $11, locked_until = NULL, version = version + 1,
-                -- A signal that arrived while the step ran wakes the saga again at once.
-                next_run_at = CASE WHEN $12::timestamptz IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM ${t('saga_signals')} g WHERE g.saga_type = $13 AND g.saga_key = $14 AND g.consumed_at IS NULL AND g.seq > $15
-                  ) THEN LEAST($12::timestamptz, $10) ELSE $12::timestamptz END
-          WHERE id = $1 AND version = $2
-          RETURNING ${SAGA_COLUMNS}`,
+        `WITH saved AS (
+           UPDATE ${t('sagas')} SET status = $3, step = $4, current_step = $5, data = $6, attempts = $7, deadline = $8, last_error = $9,
+                  updated_at = $10, finished_at = $11, locked_until = NULL, version = version + 1,
+                  -- A signal that arrived while the step ran wakes the saga again at once.
+                  next_run_at = CASE WHEN $12::timestamptz IS NOT NULL AND EXISTS (
+                      SELECT 1 FROM ${t('saga_signals')} g WHERE g.saga_type = $13 AND g.saga_key = $14 AND g.consumed_at IS NULL AND g.seq > $15
+                    ) THEN LEAST($12::timestamptz, $10) ELSE $12::timestamptz END
+            WHERE id = $1 AND version = $2
+            RETURNING ${SAGA_COLUMNS}),
+         consumed AS (
+           UPDATE ${t('saga_signals')} SET consumed_at = $10
+            WHERE saga_type = $13 AND saga_key = $14 AND seq = ANY($16::bigint[]) AND EXISTS (SELECT 1 FROM saved)),
+         history AS (
+           INSERT INTO ${t('saga_steps')} (saga_id, seq, step, kind, attempt, status, started_at, finished_at, error)
+           SELECT saved.id, (SELECT COALESCE(max(seq), 0) FROM ${t('saga_steps')} WHERE saga_id = $1) + h.n,
+                  h.e->>'step', h.e->>'kind', (h.e->>'attempt')::int, h.e->>'status', (h.e->>'startedAt')::timestamptz,
+                  (h.e->>'finishedAt')::timestamptz, h.e->>'error'
+             FROM saved, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS h(e, n))
+         SELECT ${SAGA_COLUMNS} FROM saved`,
         [r.id, r.version, s.status, s.step, s.status === 'COMPLETED' || s.status === 'COMPENSATED' ? null : def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
-          now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq],
+          now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq, consumed.map((c) => c.seq), JSON.stringify(history)],
       );
       const saved = rows[0];
       if (saved === undefined) {
         // The lease ran out and another runner took the saga over: its record wins, this one is dropped.
         o.log.warn({ saga: r.id, step: r.current_step }, 'saga step outcome dropped: the saga was taken over');
         return;
-      }
-      if (consumed.length > 0) {
-        await tx.query(`UPDATE ${t('saga_signals')} SET consumed_at = $3 WHERE saga_type = $1 AND saga_key = $2 AND seq = ANY($4::bigint[])`,
-          [r.type, r.key, now, consumed.map((c) => c.seq)]);
-      }
-      if (d.history !== null) {
-        const h = d.history;
-        await tx.query(
-          `INSERT INTO ${t('saga_steps')} (saga_id, seq, step, kind, attempt, status, started_at, finished_at, error)
-           VALUES ($1, (SELECT COALESCE(max(seq), 0) + 1 FROM ${t('saga_steps')} WHERE saga_id = $1), $2, $3, $4, $5, $6, $7, $8)`,
-          [r.id, h.step, h.kind, h.attempt, h.status, startedAt, now, h.error],
-        );
       }
       if (d.finished !== null) {
         await o.onFinished?.(tx, view(saved), d.escalate);
@@ -294,7 +351,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     });
   }
 
-  /** One run of the job: claims due sagas and advances each by one step; returns how many ran. */
+  /** One run of the job: claims due sagas and advances each (by one step, or the steps it can go through at once); returns how many ran. */
   async function runDue(limit = batch): Promise<number> {
     const claimed = await claim(limit);
     const results = await Promise.allSettled(claimed.map((r) => advanceOne(r)));
@@ -353,5 +410,5 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     );
   }
 
-  return { start, signal, runDue, drain, get, byKey, list, counts, definitions: () => [...defs.values()] };
+  return { start, signal, signalMany, runDue, drain, get, byKey, list, counts, definitions: () => [...defs.values()] };
 }
