@@ -252,10 +252,13 @@ describe('a paklog process killed inside the order fulfilment saga', () => {
         (items) => items.some((x) => x.key === order.id && x.status === 'COMPLETED'), 30_000);
       expect(sagas.filter((x) => x.key === order.id)).toHaveLength(1);
       const saga = (await call<{ steps: { step: string; status: string }[] }>('saga', 'GET', `/api/v1/sagas/${sagas[0]!.id}`)).body;
-      // Each step it reached succeeded once, in order (picked, packed and shipped heard at once finish it in `pick`; the kills needed `pick`).
+      // Each step recorded succeeded once, in order. Which steps are recorded depends on when the runner ran: a pass goes
+      // on to a next step due at once and records them together (ADR 0022 addendum), so a kill inside such a chain (the
+      // kills above are at `release` and `pick`, after `allocate` advanced) loses the pass's record, and the restarted
+      // runner may hear every signal up to `shipped` at once and finish the saga in its first step. Never a step twice.
       const succeeded = saga.steps.filter((x) => x.status === 'SUCCEEDED').map((x) => x.step);
       expect(['allocate', 'release', 'pick', 'pack', 'ship'].slice(0, succeeded.length)).toEqual(succeeded);
-      expect(succeeded.length).toBeGreaterThanOrEqual(3);
+      expect(succeeded.length).toBeGreaterThanOrEqual(1);
       expect(saga.steps).toHaveLength(succeeded.length);
       const events = await untilValue('completion event', async () => (await call<{ items: { subject: string }[] }>('events', 'GET', '/api/v1/events?type=orchestration.saga.completed.v1&limit=100')).body.items,
         (items) => items.length > 0);

@@ -64,7 +64,8 @@ const post = async (path: string, body: unknown): Promise<void> => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // The sku-totals job (every 5 s) would fold between a test's own folds and its reads: the tests fold by hand.
+  t = await startTestApp({ startJobs: false });
   history = stockHistory({ db: t.app.db, clock: systemClock });
   site = await newSite(t);
   other = await newSite(t);
@@ -152,6 +153,9 @@ describe('inventory summary from the per-SKU totals plus the tail', () => {
     // Every other SKU folded into the totals, then the ones between them received after the fold (only in the tail),
     // and one folded SKU moved again in the tail.
     for (const [i, sku] of skus.entries()) if (i % 2 === 0) await receive(sku, 10 + i);
+    // The receipts' events handled first: a consumer's open transaction would hold the fold's watermark back (by
+    // design), and the last receipt would stay in the tail.
+    await t.settle();
     await history.foldSkuTotals(0);
     for (const [i, sku] of skus.entries()) if (i % 2 === 1) await receive(sku, 20 + i);
     await receive(skus[0]!, 5);
