@@ -132,7 +132,9 @@ describe('deactivation and reactivation', () => {
     await workTasks(floor, w.siteId, ['worker-1'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(call, picked.id), (s) => s === 'PICKED');
 
-    const suggested = (await t.get(`/api/v1/packages/suggestion?orderId=${picked.id}`)).body.packages[0].cartonCode as string;
+    // PICKED is the order's status; pack & ship learns of the picked units from their events, a moment later.
+    const suggestion = await until('pack & ship knows the picked units', () => t.get(`/api/v1/packages/suggestion?orderId=${picked.id}`), (r) => r.status === 200);
+    const suggested = suggestion.body.packages[0].cartonCode as string;
     expect((await t.post(`/api/v1/cartons/${suggested}/deactivate`, undefined, 'manager')).body.active).toBe(false);
     expect((await t.post(`/api/v1/cartons/${suggested}/deactivate`, undefined, 'operator')).status).toBe(403);
     expect((await t.get('/api/v1/cartons?active=false')).body.items.map((c: { code: string }) => c.code)).toEqual([suggested]);
