@@ -544,7 +544,10 @@ export class EventBus {
   }
 
   /**
-   * Locks a batch of pending rows (other relays skip them), hands them to the transport, deletes them.
+   * Takes a batch of pending rows, deleting them in the same statement (other relays skip them; ADR 0003 addendum),
+   * and hands them to the transport before the transaction commits: a failed publish rolls the delete back. Dispatched
+   * rows go: platform.events keeps every event, and a delete writes far less than an update of the row and its indexes
+   * (ADR 0042). A replayed refusal is inserted again (`republish`).
    * An event that breaks its contract is not published: it is dead-lettered (consumer `(publish)`) in the same
    * transaction and its row deleted too, so the outbox moves on. The events after it, of its subject too, go out:
    * holding them would stop the aggregate for good over what is a producer bug, and a dead letter never holds up its
@@ -552,9 +555,12 @@ export class EventBus {
    */
   private async dispatchBatch(): Promise<number> {
     return this.o.db.tx(async (tx) => {
-      const rows = await tx.query<OutboxRow>(
-        `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, [RELAY_BATCH],
-      );
+      // Taken and deleted in one statement: the rows stay locked (other relays skip them) and come back if this
+      // transaction rolls back (a publish that failed). RETURNING keeps no order: sorted by seq here.
+      const rows = (await tx.query<OutboxRow>(
+        `WITH batch AS (SELECT seq FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         DELETE FROM platform.outbox o USING batch WHERE o.seq = batch.seq RETURNING o.seq, o.envelope`, [RELAY_BATCH],
+      )).sort((a, b) => a.seq - b.seq);
       if (rows.length === 0) return 0;
       const valid: EventEnvelope[] = [];
       const refused: { event: EventEnvelope; error: string }[] = [];
@@ -581,9 +587,6 @@ export class EventBus {
           this.o.onInvalid?.('publish', PUBLISH_DEAD_LETTER, r.event.type);
         }
       });
-      // Dispatched rows go: platform.events keeps every event, and a delete writes far less than an update of the row
-      // and its indexes (ADR 0042). A replayed refusal is inserted again (`republish`).
-      await tx.query(`DELETE FROM platform.outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });
   }
