@@ -33,7 +33,9 @@ describe('decideInTx', () => {
     return {
       log,
       async tx<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
-        const tx: Tx = { query: async () => { log.push('write'); return []; }, afterCommit: () => undefined };
+        const tx: Tx = {
+          query: async () => { log.push('write'); return []; }, afterCommit: () => undefined, writeBeforeCommit: () => undefined, flushQueued: async () => undefined,
+        };
         try {
           const value = await fn(tx);
           log.push('commit');

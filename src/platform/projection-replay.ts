@@ -62,7 +62,9 @@ export async function replayProjection(
         events++;
       }
     }
-    // Events written by this transaction are still pending (the relay cannot see them yet): the partial index finds them.
+    // Events appended by this transaction are written just before it commits: written now, the partial index finds
+    // them still pending (the relay cannot see them yet).
+    await tx.flushQueued();
     const emitted = await tx.query(`SELECT 1 FROM platform.outbox WHERE dispatched_at IS NULL AND xmin = pg_current_xact_id()::xid LIMIT 1`);
     if (emitted.length > 0) {
       throw new ReplayError(`${module.name} ${projection.name}: a handler emitted events, so this is no projection a replay may rebuild `

@@ -101,6 +101,62 @@ describe('outbox, relay and inbox', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('writes the events of a whole unit of work, appended in three places, in one statement just before COMMIT', async () => {
+    const bus = newBus(async () => undefined);
+    const thing = (n: number) => ({ type: 'test.thing.happened.v1', subject: 'thing_uow', data: { n } });
+    const { value: appended, statements } = await db.countStatements(() => db.unitOfWork(async (unit) => {
+      const first = await bus.append(unit, 'test', [thing(1)]);
+      const second = await db.tx((tx) => bus.append(tx, 'test', [thing(2), thing(3)]));
+      const third = await db.tx(() => db.tx((inner) => bus.append(inner, 'test', [thing(4)])));
+      // The envelopes come back at once, ids and time included; nothing is written yet.
+      expect(first[0]).toMatchObject({ type: 'test.thing.happened.v1', subject: 'thing_uow', data: { n: 1 } });
+      expect(first[0]!.id).toEqual(expect.any(String));
+      return [...first, ...second, ...third];
+    }));
+    const writes = statements.filter((s) => /INSERT INTO platform\.outbox/.test(s));
+    expect(writes).toHaveLength(1);
+    // The one write comes right before COMMIT.
+    expect(statements.at(-2)).toBe(writes[0]);
+    expect(statements.at(-1)).toBe('COMMIT');
+    const stored = await db.query<{ id: string; n: number }>(
+      `SELECT event_id AS id, (envelope->'data'->>'n')::int AS n FROM platform.events WHERE subject = 'thing_uow' ORDER BY seq`);
+    expect(stored).toEqual(appended.map((e) => ({ id: e.id, n: (e.data as { n: number }).n })));
+    expect(stored.map((r) => r.n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('drops the events of a savepoint that rolls back, and keeps those around it', async () => {
+    const bus = newBus(async () => undefined);
+    const thing = (n: number) => ({ type: 'test.thing.happened.v1', subject: 'thing_sp', data: { n } });
+    await db.unitOfWork(async (unit) => {
+      await bus.append(unit, 'test', [thing(1)]);
+      await expect(db.tx(async (tx) => {
+        await bus.append(tx, 'test', [thing(2)]);
+        // Flushed inside the savepoint (a read that needs the rows), then rolled back with it.
+        await db.tx((inner) => bus.append(inner, 'test', [thing(3)]));
+        await tx.flushQueued();
+        expect(await tx.query(`SELECT 1 FROM platform.outbox WHERE subject = 'thing_sp'`)).toHaveLength(3);
+        throw new Error('rejected');
+      })).rejects.toThrow('rejected');
+      await bus.append(unit, 'test', [thing(4)]);
+    });
+    const stored = await db.query<{ n: number }>(`SELECT (envelope->'data'->>'n')::int AS n FROM platform.events WHERE subject = 'thing_sp' ORDER BY seq`);
+    // 1 was written inside the rolled-back savepoint too: it is written again at commit, once.
+    expect(stored.map((r) => r.n)).toEqual([1, 4]);
+  });
+
+  it('a failing write of the events rolls back the state change of their transaction', async () => {
+    const bus = newBus(async () => undefined);
+    const before = await effects();
+    await expect(db.tx(async (tx) => {
+      await tx.query(`INSERT INTO consumer_a.effects (event_id) VALUES ('state_of_a_failed_flush')`);
+      // PostgreSQL's jsonb refuses the NUL character: the write of the events fails at commit.
+      await bus.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_nul', data: { text: 'a\u0000b' } }]);
+    })).rejects.toThrow(/unsupported Unicode escape sequence|\\u0000/);
+    expect(await effects()).toBe(before);
+    expect(await db.query(`SELECT 1 FROM consumer_a.effects WHERE event_id = 'state_of_a_failed_flush'`)).toHaveLength(0);
+    expect(await db.query(`SELECT 1 FROM platform.events WHERE subject = 'thing_nul'`)).toHaveLength(0);
+  });
+
   it('waits for an event a handler says is not ready yet, past max attempts, without dead-lettering it', async () => {
     let calls = 0;
     const bus = newBus(async () => {

@@ -1,7 +1,7 @@
 import { inSpan, parentOf, SpanKind, startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import { EventNotReady } from './not-ready.ts';
 import type { Clock } from '../clock.ts';
-import { ident, type Database, type Executor, type Tx } from '../db/database.ts';
+import { ident, type Database, type Executor, type QueuedWriter, type Tx } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { EventEnvelope, EventMeta, NewEvent } from './envelope.ts';
 import type { Transport } from './transport.ts';
@@ -91,7 +91,8 @@ type OutboxRow = {
 
 /**
  * The transactional outbox and its relay (ARCHITECTURE.md rule 4 and 5).
- * - `append` writes events into the outbox and the event store in the caller's transaction.
+ * - `append` adds events to the caller's transaction: they are written into the outbox and the event store, one
+ *   statement for all of them, just before it commits.
  * - After commit the relay hands pending outbox rows, in order, to the transport, then deletes them (the event store
  *   keeps every event).
  * - Consumers run through `deliver`, which records the event id in the consumer's inbox in the same transaction as
@@ -114,7 +115,10 @@ export class EventBus {
     this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], notReadyTimeoutMs: 600_000, ...options };
   }
 
-  /** Writes events to the outbox and the event store as part of `tx`; the relay dispatches them after commit. */
+  /**
+   * Adds events to `tx`: their envelopes (ids, time) are made and returned at once, and they are written to the outbox
+   * and the event store with the transaction's other events just before it commits; the relay dispatches them after.
+   */
   async append(tx: Tx, source: string, events: readonly NewEvent[], meta: EventMeta = {}): Promise<EventEnvelope[]> {
     return this.appendMany(tx, source, [{ events, meta }]);
   }
@@ -139,8 +143,15 @@ export class EventBus {
       }
       return env as unknown as EventEnvelope;
     }));
-    const json = JSON.stringify(envelopes);
-    // One statement writes the outbox and the event store, whatever the number of events.
+    tx.writeBeforeCommit(this.writeEvents, envelopes);
+    return envelopes;
+  }
+
+  /**
+   * Writes a transaction's events, queued by every `append` in it, just before it commits (ADR 0003 addendum): one
+   * statement writes the outbox and the event store, whatever the number of events and of appends.
+   */
+  private readonly writeEvents: QueuedWriter<EventEnvelope> = async (tx, envelopes) => {
     await tx.query(
       `WITH o AS (
          INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
@@ -149,11 +160,10 @@ export class EventBus {
        INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
        SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e->>'actorid', e
        FROM o, LATERAL (SELECT o.envelope AS e) x`,
-      [json],
+      [JSON.stringify(envelopes)],
     );
     tx.afterCommit(() => this.kick());
-    return envelopes;
-  }
+  };
 
   /**
    * Calls `listener` with the events this process's relay published, once their batch has committed (with the inline
@@ -534,7 +544,10 @@ export class EventBus {
   }
 
   /**
-   * Locks a batch of pending rows (other relays skip them), hands them to the transport, deletes them.
+   * Takes a batch of pending rows, deleting them in the same statement (other relays skip them; ADR 0003 addendum),
+   * and hands them to the transport before the transaction commits: a failed publish rolls the delete back. Dispatched
+   * rows go: platform.events keeps every event, and a delete writes far less than an update of the row and its indexes
+   * (ADR 0042). A replayed refusal is inserted again (`republish`).
    * An event that breaks its contract is not published: it is dead-lettered (consumer `(publish)`) in the same
    * transaction and its row deleted too, so the outbox moves on. The events after it, of its subject too, go out:
    * holding them would stop the aggregate for good over what is a producer bug, and a dead letter never holds up its
@@ -542,9 +555,12 @@ export class EventBus {
    */
   private async dispatchBatch(): Promise<number> {
     return this.o.db.tx(async (tx) => {
-      const rows = await tx.query<OutboxRow>(
-        `SELECT seq, envelope FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, [RELAY_BATCH],
-      );
+      // Taken and deleted in one statement: the rows stay locked (other relays skip them) and come back if this
+      // transaction rolls back (a publish that failed). RETURNING keeps no order: sorted by seq here.
+      const rows = (await tx.query<OutboxRow>(
+        `WITH batch AS (SELECT seq FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         DELETE FROM platform.outbox o USING batch WHERE o.seq = batch.seq RETURNING o.seq, o.envelope`, [RELAY_BATCH],
+      )).sort((a, b) => a.seq - b.seq);
       if (rows.length === 0) return 0;
       const valid: EventEnvelope[] = [];
       const refused: { event: EventEnvelope; error: string }[] = [];
@@ -571,9 +587,6 @@ export class EventBus {
           this.o.onInvalid?.('publish', PUBLISH_DEAD_LETTER, r.event.type);
         }
       });
-      // Dispatched rows go: platform.events keeps every event, and a delete writes far less than an update of the row
-      // and its indexes (ADR 0042). A replayed refusal is inserted again (`republish`).
-      await tx.query(`DELETE FROM platform.outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
-import { Database } from './database.ts';
+import { Database, type QueuedWriter, type Tx } from './database.ts';
 
 let drop: () => Promise<void>;
 let db: Database;
@@ -71,6 +71,58 @@ describe('Database.unitOfWork', () => {
     });
     await late;
     expect(await values()).toEqual(['after']);
+  });
+});
+
+describe('writes queued until COMMIT (Tx.writeBeforeCommit)', () => {
+  /** A writer that inserts its items in one statement, and logs each call. */
+  const calls: string[][] = [];
+  const writeValues: QueuedWriter<string> = async (tx, items) => {
+    calls.push([...items]);
+    await tx.query(`INSERT INTO uow SELECT unnest($1::text[])`, [items]);
+  };
+
+  it('writes what a unit of work queued in several places with one call, just before COMMIT', async () => {
+    await db.query(`DELETE FROM uow`);
+    calls.length = 0;
+    const { statements } = await db.countStatements(() => db.unitOfWork(async (unit) => {
+      unit.writeBeforeCommit(writeValues, ['a']);
+      await db.tx(async (tx) => tx.writeBeforeCommit(writeValues, ['b', 'c']));
+      await db.tx(() => db.tx(async (inner) => inner.writeBeforeCommit(writeValues, ['d'])));
+      expect(await values(db)).toEqual([]);
+    }));
+    expect(calls).toEqual([['a', 'b', 'c', 'd']]);
+    expect(statements.slice(-2)).toEqual([`INSERT INTO uow SELECT unnest($1::text[])`, 'COMMIT']);
+    expect(await values()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a retried transaction starts with an empty queue: what the failed attempt queued is not written', async () => {
+    await db.query(`DELETE FROM uow`);
+    calls.length = 0;
+    let attempt = 0;
+    await db.tx(async (tx) => {
+      tx.writeBeforeCommit(writeValues, [`attempt ${++attempt}`]);
+      if (attempt === 1) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    });
+    expect(calls).toEqual([['attempt 2']]);
+    expect(await values()).toEqual(['attempt 2']);
+  });
+
+  it('a failing write rolls back the whole transaction', async () => {
+    await db.query(`DELETE FROM uow`);
+    await expect(db.tx(async (tx) => {
+      await tx.query(`INSERT INTO uow VALUES ('state')`);
+      tx.writeBeforeCommit<string | null>(writeValues as QueuedWriter<string | null>, [null]);
+    })).rejects.toThrow(/null value/);
+    expect(await values()).toEqual([]);
+  });
+
+  it('refuses a write queued after the transaction ended (it would be lost)', async () => {
+    let late: Tx | undefined;
+    await db.tx(async (tx) => {
+      late = tx;
+    });
+    expect(() => late!.writeBeforeCommit(writeValues, ['late'])).toThrow(/already committed or rolled back/);
   });
 });
 

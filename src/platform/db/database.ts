@@ -16,9 +16,69 @@ export interface Executor {
   query<R extends object = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
+/**
+ * Writes, in one go, the items a transaction queued for it with `Tx.writeBeforeCommit` (the outbox's events). It runs
+ * in the transaction; if it fails, the transaction rolls back as if the write had been made where the items were queued.
+ */
+export type QueuedWriter<T> = (tx: Tx, items: readonly T[]) => Promise<void>;
+
 /** A transaction; `afterCommit` callbacks run once it has committed (used to wake the outbox relay). */
 export interface Tx extends Executor {
   afterCommit(fn: () => void): void;
+  /**
+   * Queues `items` for `writer`, which writes all that the transaction queued for it in one call just before COMMIT
+   * (one outbox statement per transaction, however many places appended events). Items queued inside a savepoint that
+   * rolls back are dropped with it; a retried transaction starts with an empty queue.
+   */
+  writeBeforeCommit<T>(writer: QueuedWriter<T>, items: readonly T[]): void;
+  /** Writes what the transaction has queued so far, now: for a statement that must read those rows back in it. */
+  flushQueued(): Promise<void>;
+}
+
+/**
+ * The items a transaction queued for its writers, in order. The written ones are always a prefix (a flush writes
+ * everything queued), so a savepoint's mark is two lengths, and rolling back to it mirrors what the database did: the
+ * items queued since are dropped, and the items written since are pending again (their rows are gone with it).
+ */
+class WriteQueue {
+  private readonly items: { readonly writer: QueuedWriter<unknown>; readonly item: unknown }[] = [];
+  private written = 0;
+  private closed = false;
+
+  push<T>(writer: QueuedWriter<T>, items: readonly T[]): void {
+    // Late async work of a finished transaction: its writes would be lost without a word.
+    if (this.closed) throw new Error('events (or other queued writes) added to a transaction that has already committed or rolled back');
+    for (const item of items) this.items.push({ writer: writer as QueuedWriter<unknown>, item });
+  }
+
+  mark(): { readonly queued: number; readonly written: number } {
+    return { queued: this.items.length, written: this.written };
+  }
+
+  rollBackTo(mark: { readonly queued: number; readonly written: number }): void {
+    this.items.length = mark.queued;
+    this.written = mark.written;
+  }
+
+  /** Writes the pending items, each writer's in one call (in the order the writers first queued). */
+  async flush(tx: Tx): Promise<void> {
+    while (this.written < this.items.length) {
+      const pending = this.items.slice(this.written);
+      this.written = this.items.length;
+      const byWriter = new Map<QueuedWriter<unknown>, unknown[]>();
+      for (const { writer, item } of pending) {
+        const list = byWriter.get(writer);
+        if (list === undefined) byWriter.set(writer, [item]);
+        else list.push(item);
+      }
+      for (const [writer, items] of byWriter) await writer(tx, items);
+    }
+  }
+
+  /** The last flush, before COMMIT (or at a rollback): nothing may be queued after it. */
+  close(): void {
+    this.closed = true;
+  }
 }
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failure, deadlock detected
@@ -50,7 +110,14 @@ interface UnitOfWork {
     /** False once the unit committed or rolled back: late async work started inside it falls back to the pool. */
     open: boolean;
     savepoints: number;
+    /** The unit's transaction's queue of writes before commit (savepoints mark and roll it back). */
+    readonly queue: WriteQueue;
   };
+}
+
+/** The transaction `runTx` opens: a Tx with its queue of writes before commit. */
+interface RootTx extends Tx {
+  readonly queue: WriteQueue;
 }
 
 /** The database port: a node-postgres pool with transactions that retry on serialization failures and deadlocks. */
@@ -189,7 +256,8 @@ export class Database implements Executor {
   async unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.openUnit() !== undefined) throw new Error('a unit of work is already open in this async context');
     return this.tx((tx) => {
-      const state = { open: true, savepoints: 0 };
+      // No unit is open, so this is the transaction runTx opened.
+      const state = { open: true, savepoints: 0, queue: (tx as RootTx).queue };
       return this.unit.run({ tx, state }, async () => {
         try {
           return await fn(tx);
@@ -226,12 +294,20 @@ export class Database implements Executor {
   private async savepoint<T>(u: UnitOfWork, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const name = `paklog_sp_${++u.state.savepoints}`;
     const hooks: (() => void)[] = [];
-    const inner: Tx = { query: (text, params) => u.tx.query(text, params), afterCommit: (f) => hooks.push(f) };
+    const inner: Tx = {
+      query: (text, params) => u.tx.query(text, params),
+      afterCommit: (f) => hooks.push(f),
+      writeBeforeCommit: (writer, items) => u.state.queue.push(writer, items),
+      flushQueued: () => u.state.queue.flush(inner),
+    };
     await u.tx.query(`SAVEPOINT ${name}`);
+    const mark = u.state.queue.mark();
     let value: T;
     try {
       value = await this.unit.run({ tx: inner, state: u.state }, () => fn(inner));
     } catch (e) {
+      // What the savepoint queued goes with it, and what it flushed is pending again.
+      u.state.queue.rollBackTo(mark);
       // A broken connection cannot roll back to the savepoint; the unit's own rollback then reports the fault.
       await u.tx.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
       throw e;
@@ -247,12 +323,17 @@ export class Database implements Executor {
     const hooks: (() => void)[] = [];
     const query = (text: string, params: readonly unknown[] = []): Promise<pg.QueryResult> =>
       this.send(text, params, (q) => client.query(q), false);
-    const tx: Tx = {
+    // A fresh queue per attempt: a retry re-runs `fn`, which queues its writes again.
+    const queue = new WriteQueue();
+    const tx: RootTx = {
+      queue,
       query: async <R extends object = Row>(text: string, params: readonly unknown[] = []): Promise<R[]> =>
         (await query(text, params)).rows as R[],
       afterCommit: (f) => {
         hooks.push(f);
       },
+      writeBeforeCommit: (writer, items) => queue.push(writer, items),
+      flushQueued: () => queue.flush(tx),
     };
     let released = false;
     try {
@@ -261,8 +342,12 @@ export class Database implements Executor {
       let value: T;
       try {
         value = await this.holding.run(holding, () => fn(tx));
+        // The queued writes (the outbox), in one statement per writer; a failure rolls back the whole transaction.
+        queue.close();
+        await this.holding.run(holding, () => queue.flush(tx));
       } finally {
         holding.open = false;
+        queue.close();
       }
       await query('COMMIT');
       client.release();

@@ -16,6 +16,7 @@ const log = { error: () => undefined, warn: () => undefined };
 const journal: string[] = [];
 const ended: { saga: SagaView; escalate: boolean }[] = [];
 let failures: Record<string, number> = {};
+let duringStep: (() => Promise<void>) | undefined;
 
 const act = (kind: 'run' | 'undo', name: string) => async (ctx: StepContext<unknown>) => {
   journal.push(`${kind} ${name} #${ctx.attempt} ${ctx.idempotencyKey}`);
@@ -51,6 +52,17 @@ const sagas = [
       run: async (ctx) => {
         const heard = [...ctx.data.heard, ...ctx.signals.map((g) => `${g.name}:${String((g.data as { n: number }).n)}`)];
         return heard.some((h) => h.startsWith('done')) ? finish({ heard }) : wait({ heard });
+      },
+    }],
+  }),
+  // Waits for `picked`; while its step runs, the test may do something (`duringStep`).
+  defineSaga<{ picked: boolean }>({
+    type: 'raced', steps: [{
+      name: 'wait-for-pick', timeoutMs: 60_000, retry: { attempts: 1, backoffMs: 0 },
+      run: async (ctx) => {
+        if (ctx.signals.some((g) => g.name === 'picked')) return finish({ picked: true });
+        await duringStep?.();
+        return wait(ctx.data);
       },
     }],
   }),
@@ -209,8 +221,9 @@ describe('saga runtime', () => {
     const { value: ran, statements } = await db.countStatements(() => rt.runDue());
     expect(ran).toBe(1);
     expect(journal).toEqual([`run s1 #1 saga:${id}:s1:RUN`, `run s2 #1 saga:${id}:s2:RUN`, `run s3 #1 saga:${id}:s3:RUN`]);
-    // The claim (with the open signals), then BEGIN, the lock, the state with its three history rows, COMMIT.
-    expect(statements).toHaveLength(5);
+    // The claim (with the open signals), then BEGIN, the state with its three history rows, COMMIT (the saga ended:
+    // its owner's events go in the same transaction).
+    expect(statements).toHaveLength(4);
     expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', currentStep: null });
     expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
     expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: false })]);
@@ -240,6 +253,44 @@ describe('saga runtime', () => {
     await drain();
     expect(journal.map((j) => j.split(' #')[0])).toEqual(['run s1', 'run s2', 'run s2', 'run s3']);
     expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 FAILED', 'RUN s2 2 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+  });
+
+  it('a signal that commits while the record waits for the saga\'s row wakes the saga all the same (no lost wake-up)', async () => {
+    const { id } = await db.tx((tx) => rt.start(tx, 'raced', 'order-12', { picked: false }));
+    let signalled: Promise<void> | undefined;
+    let sawRecordWait = false;
+    duringStep = () => new Promise<void>((locked) => {
+      duringStep = undefined;
+      signalled = db.tx(async (tx) => {
+        // The signal and its wake-up, which holds the saga's row until this commits...
+        await rt.signal(tx, 'raced', 'order-12', 'picked', {});
+        locked();
+        // ...after the record has started to wait for that row: its snapshot is from before the signal.
+        for (let i = 0; i < 500 && !sawRecordWait; i++) {
+          sawRecordWait = (await db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%orchestration%sagas%'`,
+          )).length > 0;
+          if (!sawRecordWait) await new Promise((r) => setTimeout(r, 10));
+        }
+      });
+    });
+    expect(await rt.runDue()).toBe(1);
+    await signalled;
+    expect(sawRecordWait).toBe(true);
+    // The step did not hear the signal (it came after the claim), so the record must leave the saga due now.
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', nextRunAt: clock.now() });
+    expect(await rt.runDue()).toBe(1);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', data: { picked: true } });
+  });
+
+  it('records a step that does not end the saga in one statement, without a transaction', async () => {
+    const { id } = await db.tx((tx) => rt.start(tx, 'collects', 'order-13', { heard: [] }));
+    const { value: ran, statements } = await db.countStatements(() => rt.runDue());
+    expect(ran).toBe(1);
+    // The claim, then the record.
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).toMatch(/^WITH saved AS/);
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
   });
 
   it('lists by status and type, and counts running, compensating, stuck and failed', async () => {

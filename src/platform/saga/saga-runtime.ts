@@ -179,8 +179,11 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     );
   }
 
-  /** A claimed saga: its row under the new version, when its lease ends, and its open signals (RUNNING only), oldest first. */
-  type Claimed = SagaRow & { lease_until: Date; signals: SagaSignal[] };
+  /**
+   * A claimed saga: its row under the new version, when its lease ends, its open signals (RUNNING only), oldest first,
+   * and the `xmin` of the row version the claim wrote (the record tells from it whether a signal woke the saga since).
+   */
+  type Claimed = SagaRow & { lease_until: Date; signals: SagaSignal[]; claimed_xmin: string };
 
   /**
    * Claims up to `limit` due sagas in one statement: each is leased to this runner under a new version (for its step's
@@ -190,7 +193,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
   async function claim(limit: number): Promise<Claimed[]> {
     const now = o.clock.now();
     const timeouts = Object.fromEntries([...defs.values()].map((d) => [d.type, d.steps.map((s) => s.timeoutMs)]));
-    const rows = await o.db.query<SagaRow & { lease_until: Date; signals: { seq: number; name: string; data: unknown; receivedAt: string }[] | null }>(
+    const rows = await o.db.query<SagaRow & { lease_until: Date; claimed_xmin: string; signals: { seq: number; name: string; data: unknown; receivedAt: string }[] | null }>(
       `WITH due AS (
          SELECT id FROM ${t('sagas')}
           WHERE status IN ('RUNNING', 'COMPENSATING') AND next_run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
@@ -200,7 +203,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
           SET locked_until = $1::timestamptz + make_interval(secs => (COALESCE((($4::jsonb -> s.type) ->> GREATEST(s.step, 0))::float8, 0) + $5) / 1000),
               version = s.version + 1
          FROM due WHERE s.id = due.id
-       RETURNING ${SAGA_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.locked_until AS lease_until,
+       RETURNING ${SAGA_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.locked_until AS lease_until, s.xmin::text AS claimed_xmin,
          CASE WHEN s.status = 'RUNNING' THEN (
            SELECT json_agg(json_build_object('seq', g.seq, 'name', g.name, 'data', g.data, 'receivedAt', g.received_at) ORDER BY g.seq)
              FROM (SELECT seq, name, data, received_at FROM ${t('saga_signals')}
@@ -296,9 +299,10 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
 
   /**
    * Writes a decision if this runner still holds the saga (its claimed version); otherwise nothing. The new state, the
-   * consumed signals and the history rows of the pass are one statement, after the lock.
+   * consumed signals and the history rows of the pass are one statement; a transaction only when the saga ends (its
+   * owner's events go with it), otherwise that statement alone.
    */
-  async function record(r: SagaRow, def: SagaDefinition<unknown>, d: Decision, consumed: readonly SagaSignal[], attempted: readonly Attempted[]): Promise<void> {
+  async function record(r: Claimed, def: SagaDefinition<unknown>, d: Decision, consumed: readonly SagaSignal[], attempted: readonly Attempted[]): Promise<void> {
     const now = o.clock.now();
     const s = d.state;
     const lastSeq = consumed.length === 0 ? 0 : Math.max(...consumed.map((c) => c.seq));
@@ -306,48 +310,52 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
       step: a.entry.step, kind: a.entry.kind, attempt: a.entry.attempt, status: a.entry.status, error: a.entry.error,
       startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt.toISOString(),
     }));
+    // The signal and history writes happen only when the state update does (this runner's version): their CTEs read
+    // `saved`. All parts see one snapshot, so the EXISTS still sees the consumed signals unconsumed (hence `seq > $15`).
+    // A signal's transaction wakes the saga by updating its row: one that commits while this statement waits for that
+    // row sees no signal in the EXISTS (its snapshot is from before the wait) but the row it then updates is the
+    // signal's version, with another xmin than the claim's ($18): that wakes the saga too. (Before, a `SELECT … FOR
+    // UPDATE` of its own came first so the EXISTS snapshot was taken after any such wait: one statement more.)
+    const save = (db: Executor) => db.query<SagaRow>(
+      `WITH saved AS (
+         UPDATE ${t('sagas')} SET status = $3, step = $4, current_step = $5, data = $6, attempts = $7, deadline = $8, last_error = $9,
+                updated_at = $10, finished_at = $11, locked_until = NULL, version = version + 1,
+                -- A signal that arrived while the step ran wakes the saga again at once.
+                next_run_at = CASE WHEN $12::timestamptz IS NOT NULL AND (xmin <> $18::xid OR EXISTS (
+                    SELECT 1 FROM ${t('saga_signals')} g WHERE g.saga_type = $13 AND g.saga_key = $14 AND g.consumed_at IS NULL AND g.seq > $15
+                  )) THEN LEAST($12::timestamptz, $10) ELSE $12::timestamptz END
+          WHERE id = $1 AND version = $2
+          RETURNING ${SAGA_COLUMNS}),
+       consumed AS (
+         UPDATE ${t('saga_signals')} SET consumed_at = $10
+          WHERE saga_type = $13 AND saga_key = $14 AND seq = ANY($16::bigint[]) AND EXISTS (SELECT 1 FROM saved)),
+       history AS (
+         INSERT INTO ${t('saga_steps')} (saga_id, seq, step, kind, attempt, status, started_at, finished_at, error)
+         SELECT saved.id, (SELECT COALESCE(max(seq), 0) FROM ${t('saga_steps')} WHERE saga_id = $1) + h.n,
+                h.e->>'step', h.e->>'kind', (h.e->>'attempt')::int, h.e->>'status', (h.e->>'startedAt')::timestamptz,
+                (h.e->>'finishedAt')::timestamptz, h.e->>'error'
+           FROM saved, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS h(e, n))
+       SELECT ${SAGA_COLUMNS} FROM saved`,
+      [r.id, r.version, s.status, s.step, s.status === 'COMPLETED' || s.status === 'COMPENSATED' ? null : def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
+        now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq, consumed.map((c) => c.seq), JSON.stringify(history), r.claimed_xmin],
+    );
+    const dropped = (): void => {
+      // The lease ran out and another runner took the saga over: its record wins, this one is dropped.
+      o.log.warn({ saga: r.id, step: r.current_step }, 'saga step outcome dropped: the saga was taken over');
+    };
+    const ending = d.finished;
+    if (ending === null) {
+      if ((await save(o.db))[0] === undefined) dropped();
+      return;
+    }
     await o.db.tx(async (tx) => {
-      // Lock the row first, in a statement of its own: a signal whose transaction holds it (`signal` bumps next_run_at)
-      // commits before this goes on, and the UPDATE below, taking its snapshot after, sees that signal in its EXISTS.
-      // In one statement the EXISTS would read the snapshot from before the wait, miss the signal, and put the saga to
-      // sleep until its timer (a lost wake-up: an order shipped, its saga waiting an hour at `ship`).
-      await tx.query(`SELECT 1 FROM ${t('sagas')} WHERE id = $1 FOR UPDATE`, [r.id]);
-      // The signal and history writes happen only when the state update does (this runner's version): their CTEs read
-      // `saved`. All parts see one snapshot, so the EXISTS still sees the consumed signals unconsumed (hence `seq > $15`).
-      const rows = await tx.query<SagaRow>(
-        `WITH saved AS (
-           UPDATE ${t('sagas')} SET status = $3, step = $4, current_step = $5, data = $6, attempts = $7, deadline = $8, last_error = $9,
-                  updated_at = $10, finished_at = $11, locked_until = NULL, version = version + 1,
-                  -- A signal that arrived while the step ran wakes the saga again at once.
-                  next_run_at = CASE WHEN $12::timestamptz IS NOT NULL AND EXISTS (
-                      SELECT 1 FROM ${t('saga_signals')} g WHERE g.saga_type = $13 AND g.saga_key = $14 AND g.consumed_at IS NULL AND g.seq > $15
-                    ) THEN LEAST($12::timestamptz, $10) ELSE $12::timestamptz END
-            WHERE id = $1 AND version = $2
-            RETURNING ${SAGA_COLUMNS}),
-         consumed AS (
-           UPDATE ${t('saga_signals')} SET consumed_at = $10
-            WHERE saga_type = $13 AND saga_key = $14 AND seq = ANY($16::bigint[]) AND EXISTS (SELECT 1 FROM saved)),
-         history AS (
-           INSERT INTO ${t('saga_steps')} (saga_id, seq, step, kind, attempt, status, started_at, finished_at, error)
-           SELECT saved.id, (SELECT COALESCE(max(seq), 0) FROM ${t('saga_steps')} WHERE saga_id = $1) + h.n,
-                  h.e->>'step', h.e->>'kind', (h.e->>'attempt')::int, h.e->>'status', (h.e->>'startedAt')::timestamptz,
-                  (h.e->>'finishedAt')::timestamptz, h.e->>'error'
-             FROM saved, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS h(e, n))
-         SELECT ${SAGA_COLUMNS} FROM saved`,
-        [r.id, r.version, s.status, s.step, s.status === 'COMPLETED' || s.status === 'COMPENSATED' ? null : def.steps[s.step]?.name ?? null, JSON.stringify(s.data ?? null), s.attempts, s.deadline, s.lastError,
-          now, d.finished === null ? null : now, s.nextRunAt, r.type, r.key, lastSeq, consumed.map((c) => c.seq), JSON.stringify(history)],
-      );
-      const saved = rows[0];
+      const saved = (await save(tx))[0];
       if (saved === undefined) {
-        // The lease ran out and another runner took the saga over: its record wins, this one is dropped.
-        o.log.warn({ saga: r.id, step: r.current_step }, 'saga step outcome dropped: the saga was taken over');
+        dropped();
         return;
       }
-      if (d.finished !== null) {
-        await o.onFinished?.(tx, view(saved), d.escalate);
-        const status = d.finished;
-        tx.afterCommit(() => finished?.inc({ type: r.type, status }));
-      }
+      await o.onFinished?.(tx, view(saved), d.escalate);
+      tx.afterCommit(() => finished?.inc({ type: r.type, status: ending }));
     });
   }
 
