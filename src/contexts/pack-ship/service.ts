@@ -177,9 +177,10 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const newSscc = async (db: Tx): Promise<string> => sscc({ extensionDigit: gs1.extensionDigit, companyPrefix: gs1.companyPrefix, serial: await packStore.nextSsccSerial(db) });
   /** Units of each line still to pack: picked, not packed, not scanned into an open package. */
   async function openUnits(db: Tx | PlatformDeps['db'], orderId: string): Promise<PackageLine[]> {
-    const lines = await packStore.orderLinesWithScanned(db, orderId);
-    return lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed - l.scanned })).filter((l) => l.quantity > 0);
+    return openOf(await packStore.orderLinesWithScanned(db, orderId));
   }
+  const openOf = (lines: readonly { lineId: string; sku: string; picked: number; packed: number; scanned: number }[]): PackageLine[] =>
+    lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed - l.scanned })).filter((l) => l.quantity > 0);
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
@@ -347,13 +348,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        const open = await openUnits(tx, order.orderId);
+        // The open units and the cartons in one read, under the order's lock.
+        const packable = await packStore.packable(tx, order.orderId);
+        const open = openOf(packable.lines);
         if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
         const chosen = unitsToPack(open, input.units);
         if (!chosen.ok) return chosen;
         const toPack = chosen.value;
 
-        const cartons = await packStore.cartons(tx);
+        const cartons = packable.cartons;
         let carton: Carton | undefined;
         if (input.cartonCode !== undefined) {
           const named = cartons.find((c) => c.code === input.cartonCode);
@@ -522,11 +525,10 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           for (const p of packed) packageLifecycle.assertCan(p.status, 'LABELLED');
           const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
           const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
-          // Created and labelled in one insert (the lifecycle step checked above).
+          // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
           shipment = await packStore.insertLabelledShipment(tx, { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
             trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
           }, packed.map((p) => p.id));
-          await packStore.setPackages(tx, packed.map((p) => p.id), 'LABELLED', id);
           const data: ShipmentCreated = {
             shipmentId: id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber, packageIds: packed.map((p) => p.id),
             service: chosen.service,

@@ -131,6 +131,9 @@ const SHIPMENT_COLUMN_NAMES = [
 ] as const;
 type ShipmentRow = Narrowed<Pick<Selectable<PackShipShipments>, (typeof SHIPMENT_COLUMN_NAMES)[number]>, { status: ShipmentStatus }>;
 const SHIPMENT_COLUMNS_S = columnList(SHIPMENT_COLUMN_NAMES, 's');
+/** Units of the order line `ol` (of the order $1) scanned into OPEN packages, not yet counted as packed. */
+const SCANNED_OF_OL = `COALESCE((SELECT sum(pl.quantity) FROM pack_ship.package_lines pl JOIN pack_ship.packages p ON p.id = pl.package_id
+  WHERE p.order_id = $1 AND p.status = 'OPEN' AND pl.line_id = ol.line_id), 0)::int4`;
 const PACKAGE_COLUMNS_P = columnList(PACKAGE_COLUMN_NAMES, 'p');
 /** A package's lines with units, by line id, as a json array (the package aliased `p`). */
 const PACKAGE_LINES_JSON = `COALESCE((SELECT json_agg(json_build_object('lineId', pl.line_id, 'sku', pl.sku, 'quantity', pl.quantity) ORDER BY pl.line_id)
@@ -298,10 +301,23 @@ export const packStore = {
   async orderLinesWithScanned(db: Executor, orderId: string): Promise<(PackOrderLine & { scanned: number })[]> {
     return db.query<PackOrderLine & { scanned: number }>(
       `SELECT ol.line_id AS "lineId", ol.sku, ol.ordered, ol.picked, ol.packed, ol.shipped,
-              COALESCE((SELECT sum(pl.quantity) FROM pack_ship.package_lines pl JOIN pack_ship.packages p ON p.id = pl.package_id
-                         WHERE p.order_id = $1 AND p.status = 'OPEN' AND pl.line_id = ol.line_id), 0)::int4 AS scanned
+              ${SCANNED_OF_OL} AS scanned
          FROM pack_ship.order_lines ol WHERE ol.order_id = $1 ORDER BY ol.line_id`, [orderId],
     );
+  },
+
+  /** What packing an order reads, in one statement: its lines with their scanned units (as above) and the carton catalogue (as {@link cartons}). */
+  async packable(db: Executor, orderId: string): Promise<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRecord[] }> {
+    const rows = await db.query<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRow[] }>(
+      `SELECT COALESCE((SELECT json_agg(json_build_object('lineId', ol.line_id, 'sku', ol.sku, 'ordered', ol.ordered, 'picked', ol.picked, 'packed', ol.packed,
+                         'shipped', ol.shipped, 'scanned', ${SCANNED_OF_OL}) ORDER BY ol.line_id)
+                         FROM pack_ship.order_lines ol WHERE ol.order_id = $1), '[]'::json) AS lines,
+              COALESCE((SELECT json_agg(c ORDER BY c.inner_length_mm * c.inner_width_mm * c.inner_height_mm, c.code)
+                         FROM (SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons) c), '[]'::json) AS cartons`,
+      [orderId],
+    );
+    const r = rows[0]!;
+    return { lines: r.lines, cartons: r.cartons.map(toCarton) };
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
@@ -558,27 +574,25 @@ export const packStore = {
     );
   },
 
-  async setPackages(db: Executor, ids: readonly string[], status: PackageStatus, shipmentId: string | null): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.packages SET status = $2, shipment_id = COALESCE($3, shipment_id) WHERE id = ANY($1::text[])`, [ids, status, shipmentId],
-    );
-  },
-
   // --- shipments ---------------------------------------------------------------------------------------------
   async nextTrackingNumber(db: Executor): Promise<number> {
     const rows = await db.query<{ n: number }>(`SELECT nextval('pack_ship.tracking_number_seq') AS n`);
     return rows[0]?.n ?? 0;
   },
 
-  /** A shipment booked and labelled at once (CREATED → LABELLED in one insert); answers it as stored. */
+  /**
+   * A shipment booked and labelled at once (CREATED → LABELLED in one insert) with its packages LABELLED on it, in one
+   * statement; answers it as stored.
+   */
   async insertLabelledShipment(
     db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; now: Date },
     b: { trackingNumber: string; labelZpl: string; service: string; price: number | null; currency: string | null }, packageIds: readonly string[],
   ): Promise<Shipment> {
     const rows = await db.query<ShipmentRow>(
-      `INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
+      `WITH labelled AS (UPDATE pack_ship.packages SET status = 'LABELLED', shipment_id = $1 WHERE id = ANY($11::text[]) RETURNING id)
+       INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
        VALUES ($1, $2, $3, $4, 'LABELLED', $5, $6, $7, $5, $8, $9, $10) RETURNING ${SHIPMENT_COLUMNS_S}`,
-      [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency],
+      [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency, packageIds],
     );
     return toShipment(rows[0]!, packageIds);
   },
