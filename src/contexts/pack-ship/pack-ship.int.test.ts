@@ -126,6 +126,35 @@ describe('pack & ship', () => {
     expect((await t.get(`/api/v1/shipments/${shipment.body.id}`, 'viewer')).body.status).toBe('DISPATCHED');
   });
 
+  it('packs, books and dispatches an order in a pinned number of pack & ship statements (issue 18: no read-backs)', async () => {
+    await orderReceived('ord_count', [{ sku: 'BOOK', quantity: 1 }, { sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_count', 1, 'BOOK', 1);
+    await picked('ord_count', 2, 'BOOK', 2);
+    await pickingCompleted('ord_count');
+    // The statements of the schema (the outbox, idempotency and the relay belong to the platform).
+    const ours = (statements: string[]): string[] => statements.filter((q) => q.includes('pack_ship.'));
+    const pack = await t.app.db.countStatements(() => t.post('/api/v1/packages', { orderId: 'ord_count' }, 'operator'));
+    expect(pack.value.status).toBe(201);
+    // Lines for the catalog (before the transaction), order lock, open units with the cartons, SSCC serial, package
+    // with its lines, packed units with the order's completion and its package ids.
+    expect(ours(pack.statements)).toHaveLength(6);
+    const book = await t.app.db.countStatements(() => t.post('/api/v1/shipments', { orderId: 'ord_count' }, 'operator'));
+    expect(book.value.status).toBe(201);
+    expect(book.value.body).toMatchObject({ status: 'LABELLED', packageIds: [pack.value.body.id] });
+    // Order lock, packages with their lines, holds, cartons, the unpacked units and the ship-from, tracking number,
+    // the labelled shipment with its packages LABELLED.
+    expect(ours(book.statements)).toHaveLength(4);
+    const dispatch = await t.app.db.countStatements(() => t.post(`/api/v1/shipments/${book.value.body.id}/dispatch`, undefined, 'operator'));
+    expect(dispatch.value.status).toBe(200);
+    expect(dispatch.value.body).toMatchObject({ status: 'DISPATCHED', packageIds: [pack.value.body.id] });
+    // Order lock, shipment with its packages, lines and holds, the dispatch (shipment, packages, shipped units).
+    expect(ours(dispatch.statements)).toHaveLength(3);
+    await t.settle();
+    const events = (await t.get(`/api/v1/events?subject=ord_count`)).body.items.map((e: { type: string }) => e.type);
+    expect(events).toContain('pack-ship.order.packed.v1');
+    expect((await t.get(`/api/v1/packages/${pack.value.body.id}`)).body.status).toBe('SHIPPED');
+  });
+
   it('announces the order packed when picking completes with every picked unit already packed (the rest shorted), once', async () => {
     await orderReceived('ord_shorted', [{ sku: 'BOOK', quantity: 1 }, { sku: 'BOOK', quantity: 2 }]);
     await picked('ord_shorted', 1, 'BOOK', 1);

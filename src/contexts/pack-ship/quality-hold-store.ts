@@ -1,9 +1,5 @@
 /** SQL of pack & ship's record of packages on quality hold (issue 13). */
 import type { Executor } from '../../platform/db/database.ts';
-import type { Selectable } from '../../platform/db/row-types.ts';
-import type { PackShipQualityHolds } from './db-types.ts';
-
-type HoldRow = Pick<Selectable<PackShipQualityHolds>, 'package_id' | 'status'>;
 
 export const qualityHoldStore = {
   async place(db: Executor, h: { packageId: string; orderId: string; inspectionId: string; now: Date }): Promise<void> {
@@ -14,12 +10,5 @@ export const qualityHoldStore = {
 
   async dispose(db: Executor, inspectionId: string, status: 'RELEASED' | 'SCRAPPED', now: Date): Promise<void> {
     await db.query(`UPDATE pack_ship.quality_holds SET status = $2, disposed_at = $3 WHERE inspection_id = $1 AND status = 'HELD'`, [inspectionId, status, now]);
-  },
-
-  /** The packages among `packageIds` a quality hold keeps from shipping (HELD or SCRAPPED). */
-  async blocking(db: Executor, packageIds: readonly string[]): Promise<HoldRow[]> {
-    if (packageIds.length === 0) return [];
-    return db.query<HoldRow>(
-      `SELECT package_id, status FROM pack_ship.quality_holds WHERE package_id = ANY($1::text[]) AND status <> 'RELEASED' ORDER BY package_id`, [packageIds]);
   },
 };

@@ -21,7 +21,7 @@ import {
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
-import { qualityHoldRefusal } from './quality-holds.ts';
+import { holdRefusal } from './quality-holds.ts';
 import { cheapestMeetingPromise } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
@@ -177,10 +177,10 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const newSscc = async (db: Tx): Promise<string> => sscc({ extensionDigit: gs1.extensionDigit, companyPrefix: gs1.companyPrefix, serial: await packStore.nextSsccSerial(db) });
   /** Units of each line still to pack: picked, not packed, not scanned into an open package. */
   async function openUnits(db: Tx | PlatformDeps['db'], orderId: string): Promise<PackageLine[]> {
-    const lines = await packStore.orderLines(db, orderId);
-    const scanned = await packStore.scannedOpen(db, orderId);
-    return lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed - (scanned.get(l.lineId) ?? 0) })).filter((l) => l.quantity > 0);
+    return openOf(await packStore.orderLinesWithScanned(db, orderId));
   }
+  const openOf = (lines: readonly { lineId: string; sku: string; picked: number; packed: number; scanned: number }[]): PackageLine[] =>
+    lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.picked - l.packed - l.scanned })).filter((l) => l.quantity > 0);
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'pack-ship', events, meta);
   const packagesPacked = deps.metrics.counter('paklog_packages_packed_total', 'Packages packed');
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
@@ -198,14 +198,18 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     return [{ type: PackShipEvents.orderPacked, subject: orderId, siteId, data }];
   }
 
-  /** A package was packed (its units already added to the order's packed): its event, and the order's when it completed it. */
+  /**
+   * A package was packed: its units added to the order's packed, then its event, and the order's when it completed it
+   * (marked once, as {@link announcePacked}); one statement for all of it.
+   */
   async function packedEvents(tx: Tx, order: PackOrder, pkg: Package): Promise<PublishedEvent[]> {
-    const after = await packStore.orderLines(tx, order.orderId);
-    const orderComplete = order.pickingStatus !== null && after.every((l) => l.packed === l.picked);
+    const recorded = await packStore.recordPacked(tx, order.orderId, pkg.lines, deps.clock.now(), order.pickingStatus !== null);
+    const orderComplete = order.pickingStatus !== null && recorded.complete;
     const data: PackagePacked = {
       packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, lines: [...pkg.lines], orderComplete,
     };
-    const completion = orderComplete ? await announcePacked(tx, order.orderId, order.siteId) : [];
+    const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds };
+    const completion: PublishedEvent[] = recorded.marked ? [{ type: PackShipEvents.orderPacked, subject: order.orderId, siteId: order.siteId, data: packed }] : [];
     const units = pkg.lines.reduce((n, l) => n + l.quantity, 0);
     tx.afterCommit(() => {
       packagesPacked.inc();
@@ -344,13 +348,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        const open = await openUnits(tx, order.orderId);
+        // The open units and the cartons in one read, under the order's lock.
+        const packable = await packStore.packable(tx, order.orderId);
+        const open = openOf(packable.lines);
         if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
         const chosen = unitsToPack(open, input.units);
         if (!chosen.ok) return chosen;
         const toPack = chosen.value;
 
-        const cartons = await packStore.cartons(tx);
+        const cartons = packable.cartons;
         let carton: Carton | undefined;
         if (input.cartonCode !== undefined) {
           const named = cartons.find((c) => c.code === input.cartonCode);
@@ -375,7 +381,6 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           lines: toPack, sscc: await newSscc(tx), toteId: null,
         };
         await packStore.insertPackage(tx, pkg);
-        await packStore.addPacked(tx, order.orderId, toPack);
         await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }), meta);
         return ok({ ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null });
       });
@@ -410,25 +415,32 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (cancelled !== undefined) return cancelled;
         // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
-        const packages = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true }, true);
+        // The packages (locked), their holds and cartons, the unpacked units and the ship-from: one read.
+        const shippable = await packStore.shippable(tx, orderId, order.siteId);
+        const packages = shippable.packages;
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
-        const held = await qualityHoldRefusal(tx, packages.map((p) => p.id));
+        const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
         if (held !== undefined) return held;
         // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).
-        const unpacked = (await packStore.orderLines(tx, orderId)).reduce((n, l) => n + Math.max(0, l.picked - l.packed), 0);
+        const unpacked = shippable.unpacked;
         if (unpacked > 0) {
           return reject('UNITS_NOT_PACKED', `${unpacked} picked unit(s) of order ${orderId} are not packed yet; pack them (POST /api/v1/packages) before shipping`);
         }
         // Packages packed before SSCCs existed get theirs now, so every label carries one.
-        for (const p of packages.filter((x) => x.sscc === null)) await packStore.setSscc(tx, p.id, await newSscc(tx));
-        const packed = await packStore.packages(tx, { orderId, status: 'PACKED', unshipped: true });
-        const cartons = new Map((await packStore.cartons(tx)).map((c) => [c.code, c]));
-        const settings = await settingsOf(tx, order.siteId);
-        const shipFrom = settings.shipFrom ?? unsetShipFrom(order.siteId);
-        const parcels: Parcel[] = packed.map((p) => {
-          const c = cartons.get(p.cartonCode);
-          return { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: c?.innerLengthMm ?? 0, widthMm: c?.innerWidthMm ?? 0, heightMm: c?.innerHeightMm ?? 0 };
-        });
+        const packed: typeof packages = [];
+        for (const p of packages) {
+          if (p.sscc !== null) {
+            packed.push(p);
+            continue;
+          }
+          const code = await newSscc(tx);
+          await packStore.setSscc(tx, p.id, code);
+          packed.push({ ...p, sscc: code });
+        }
+        const shipFrom = shippable.shipFrom ?? unsetShipFrom(order.siteId);
+        const parcels: Parcel[] = packed.map((p) => (
+          { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: p.carton?.lengthMm ?? 0, widthMm: p.carton?.widthMm ?? 0, heightMm: p.carton?.heightMm ?? 0 }
+        ));
         const rateRequest = { siteId: order.siteId, shipFrom, shipTo: order.shipTo, packages: parcels };
         const promise = { maxTransitDays: request.maxTransitDays ?? null };
 
@@ -507,16 +519,16 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
           throw e;
         }
+        let shipment: Shipment;
         try {
-          await packStore.insertShipment(tx, { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now });
           shipmentLifecycle.assertCan('CREATED', 'LABELLED');
           for (const p of packed) packageLifecycle.assertCan(p.status, 'LABELLED');
           const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
           const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
-          await packStore.labelShipment(tx, id, {
+          // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
+          shipment = await packStore.insertLabelledShipment(tx, { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
             trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
-          }, now);
-          await packStore.setPackages(tx, packed.map((p) => p.id), 'LABELLED', id);
+          }, packed.map((p) => p.id));
           const data: ShipmentCreated = {
             shipmentId: id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber, packageIds: packed.map((p) => p.id),
             service: chosen.service,
@@ -526,8 +538,6 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           if (chosen.carrier.void !== undefined) await chosen.carrier.void(booking.trackingNumber).catch(() => undefined);
           throw e;
         }
-        const shipment = await packStore.shipment(tx, id);
-        if (shipment === undefined) throw new Error(`shipment ${id} vanished`);
         return ok(shipment);
       });
     },
@@ -638,26 +648,23 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     /** The van left: LABELLED → DISPATCHED, packages SHIPPED. */
     async dispatch(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
       return deps.db.tx(async (tx) => {
-        const seen = await packStore.shipment(tx, id);
-        if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        // The order's row first, as stopShipping takes it: a cancellation and this dispatch are serialised.
-        const order = await packStore.lockOrder(tx, seen.orderId);
+        // The order's row first, as stopShipping takes it: a cancellation and this dispatch are serialised (the
+        // shipment's order named by the shipment, in the same statement).
+        const order = await packStore.lockOrderOfShipment(tx, id);
         const cancelled = order === undefined ? undefined : cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        const shipment = await packStore.shipment(tx, id, true);
-        if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        const found = await packStore.shipmentToDispatch(tx, id);
+        if (found === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+        const { shipment, packages } = found;
         const legal = shipmentLifecycle.check(shipment.status, 'DISPATCHED', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
         if (!legal.ok) return legal;
-        const packages = await packStore.packages(tx, { shipmentId: id }, true);
         const blocked = packages.find((p) => !packageLifecycle.can(p.status, 'SHIPPED'));
         if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
-        const held = await qualityHoldRefusal(tx, packages.map((p) => p.id));
+        const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
         if (held !== undefined) return held;
         const now = deps.clock.now();
-        await packStore.dispatchShipment(tx, id, now);
-        await packStore.setPackages(tx, packages.map((p) => p.id), 'SHIPPED', null);
         const lines = byLine(packages.flatMap((p) => p.lines));
-        await packStore.addShipped(tx, shipment.orderId, lines);
+        const after = await packStore.dispatch(tx, id, now, packages.map((p) => p.id), shipment.orderId, lines);
         const data: ShipmentDispatched = {
           shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier,
           trackingNumber: shipment.trackingNumber ?? '', packageIds: packages.map((p) => p.id), lines,
@@ -668,8 +675,6 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           shipmentsDispatched.inc();
           unitsShipped.inc(units);
         });
-        const after = await packStore.shipment(tx, id);
-        if (after === undefined) throw new Error(`shipment ${id} vanished`);
         return ok(after);
       });
     },
@@ -849,7 +854,6 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const code = await newSscc(tx);
         const now = deps.clock.now();
         await packStore.seal(tx, pkg.id, code, pkg.weighedG, now);
-        await packStore.addPacked(tx, order.orderId, pkg.lines);
         const sealed = (await packStore.packages(tx, { id: pkg.id }))[0];
         if (sealed === undefined) throw new Error(`package ${pkg.id} vanished`);
         await emit(tx, await packedEvents(tx, order, sealed), meta);

@@ -4,7 +4,7 @@ import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts
 import type { Address } from './domain/carrier.ts';
 import type { Carton } from './domain/carton-chooser.ts';
 import type {
-  PackShipCartons, PackShipManifests, PackShipOrderLines, PackShipOrders, PackShipPackageLines, PackShipPackages, PackShipShipments, PackShipSiteSettings,
+  PackShipCartons, PackShipManifests, PackShipOrderLines, PackShipOrders, PackShipPackages, PackShipShipments, PackShipSiteSettings,
   PackShipToteUnits,
 } from './db-types.ts';
 
@@ -130,6 +130,21 @@ const SHIPMENT_COLUMN_NAMES = [
   'service', 'price', 'currency', 'manifest_id', 'voided_at', 'delivered_at',
 ] as const;
 type ShipmentRow = Narrowed<Pick<Selectable<PackShipShipments>, (typeof SHIPMENT_COLUMN_NAMES)[number]>, { status: ShipmentStatus }>;
+const SHIPMENT_COLUMNS_S = columnList(SHIPMENT_COLUMN_NAMES, 's');
+/** Units of the order line `ol` (of the order $1) scanned into OPEN packages, not yet counted as packed. */
+const SCANNED_OF_OL = `COALESCE((SELECT sum(pl.quantity) FROM pack_ship.package_lines pl JOIN pack_ship.packages p ON p.id = pl.package_id
+  WHERE p.order_id = $1 AND p.status = 'OPEN' AND pl.line_id = ol.line_id), 0)::int4`;
+const PACKAGE_COLUMNS_P = columnList(PACKAGE_COLUMN_NAMES, 'p');
+/** A package's lines with units, by line id, as a json array (the package aliased `p`). */
+const PACKAGE_LINES_JSON = `COALESCE((SELECT json_agg(json_build_object('lineId', pl.line_id, 'sku', pl.sku, 'quantity', pl.quantity) ORDER BY pl.line_id)
+  FROM pack_ship.package_lines pl WHERE pl.package_id = p.id AND pl.quantity > 0), '[]'::json)`;
+const PACKAGE_LINES_OF_P = `${PACKAGE_LINES_JSON} AS lines`;
+type PackageWithLinesRow = PackageRow & { lines: PackageLine[] };
+const toPackage = (r: PackageWithLinesRow): Package => ({
+  id: r.id, orderId: r.order_id, siteId: r.site_id, cartonCode: r.carton_code, weightG: r.weight_g, status: r.status,
+  shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at), lines: r.lines,
+  sscc: r.sscc, expectedWeightG: r.expected_weight_g, weighedG: r.weighed_g, toteId: r.tote_id,
+});
 type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id'>, {
   picking_status: PackOrder['pickingStatus'];
   ship_to: Address | null;
@@ -239,6 +254,19 @@ export const packStore = {
     };
   },
 
+  /** The order of a shipment, its row locked (the shipment's order never changes); undefined with no such shipment or order. */
+  async lockOrderOfShipment(db: Executor, shipmentId: string): Promise<PackOrder | undefined> {
+    const rows = await db.query<OrderRow>(
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders
+        WHERE order_id = (SELECT s.order_id FROM pack_ship.shipments s WHERE s.id = $1) FOR UPDATE`, [shipmentId],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : {
+      orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
+      shipTo: r.ship_to, externalId: r.external_id,
+    };
+  },
+
   /** The order's row locked, created as a bare tombstone when pack & ship has not heard of the order yet. */
   async lockOrCreateOrder(db: Executor, orderId: string, siteId: string): Promise<PackOrder> {
     await db.query(`INSERT INTO pack_ship.orders (order_id, site_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, siteId]);
@@ -269,27 +297,32 @@ export const packStore = {
     return { packageIds: packages.map((p) => p.id).sort(), shipmentIds: shipments.map((s) => s.id).sort() };
   },
 
+  /** The order's lines with the units of each scanned into OPEN packages (not yet counted as packed), in one statement. */
+  async orderLinesWithScanned(db: Executor, orderId: string): Promise<(PackOrderLine & { scanned: number })[]> {
+    return db.query<PackOrderLine & { scanned: number }>(
+      `SELECT ol.line_id AS "lineId", ol.sku, ol.ordered, ol.picked, ol.packed, ol.shipped,
+              ${SCANNED_OF_OL} AS scanned
+         FROM pack_ship.order_lines ol WHERE ol.order_id = $1 ORDER BY ol.line_id`, [orderId],
+    );
+  },
+
+  /** What packing an order reads, in one statement: its lines with their scanned units (as above) and the carton catalogue (as {@link cartons}). */
+  async packable(db: Executor, orderId: string): Promise<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRecord[] }> {
+    const rows = await db.query<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRow[] }>(
+      `SELECT COALESCE((SELECT json_agg(json_build_object('lineId', ol.line_id, 'sku', ol.sku, 'ordered', ol.ordered, 'picked', ol.picked, 'packed', ol.packed,
+                         'shipped', ol.shipped, 'scanned', ${SCANNED_OF_OL}) ORDER BY ol.line_id)
+                         FROM pack_ship.order_lines ol WHERE ol.order_id = $1), '[]'::json) AS lines,
+              COALESCE((SELECT json_agg(c ORDER BY c.inner_length_mm * c.inner_width_mm * c.inner_height_mm, c.code)
+                         FROM (SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons) c), '[]'::json) AS cartons`,
+      [orderId],
+    );
+    const r = rows[0]!;
+    return { lines: r.lines, cartons: r.cartons.map(toCarton) };
+  },
+
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
     return db.query<Camelized<Omit<Selectable<PackShipOrderLines>, 'order_id'>>>(
       `SELECT line_id AS "lineId", sku, ordered, picked, packed, shipped FROM pack_ship.order_lines WHERE order_id = $1 ORDER BY line_id`, [orderId],
-    );
-  },
-
-  async addPacked(db: Executor, orderId: string, lines: readonly PackageLine[]): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.order_lines ol SET packed = ol.packed + (l->>'quantity')::int
-         FROM jsonb_array_elements($2::jsonb) l
-        WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'`,
-      [orderId, JSON.stringify(lines)],
-    );
-  },
-
-  async addShipped(db: Executor, orderId: string, lines: readonly PackageLine[]): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.order_lines ol SET shipped = ol.shipped + (l->>'quantity')::int
-         FROM jsonb_array_elements($2::jsonb) l
-        WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'`,
-      [orderId, JSON.stringify(lines)],
     );
   },
 
@@ -331,41 +364,131 @@ export const packStore = {
   },
 
   // --- packages ----------------------------------------------------------------------------------------------
+  /** A package and its lines, in one statement. */
   async insertPackage(db: Executor, p: Omit<Package, 'shipmentId' | 'expectedWeightG' | 'weighedG'>): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.packages (id, order_id, site_id, carton_code, weight_g, status, created_at, packed_at, sscc, tote_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [p.id, p.orderId, p.siteId, p.cartonCode, p.weightG, p.status, p.createdAt, p.packedAt, p.sscc, p.toteId],
-    );
-    await db.query(
-      `INSERT INTO pack_ship.package_lines (package_id, line_id, sku, quantity)
-       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($2::jsonb) l`,
-      [p.id, JSON.stringify(p.lines)],
+      `WITH pkg AS (
+         INSERT INTO pack_ship.packages (id, order_id, site_id, carton_code, weight_g, status, created_at, packed_at, sscc, tote_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+       )
+       INSERT INTO pack_ship.package_lines (package_id, line_id, sku, quantity)
+       SELECT pkg.id, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM pkg, jsonb_array_elements($11::jsonb) l`,
+      [p.id, p.orderId, p.siteId, p.cartonCode, p.weightG, p.status, p.createdAt, p.packedAt, p.sscc, p.toteId, JSON.stringify(p.lines)],
     );
   },
 
   async packages(
     db: Executor, where: { id?: string; orderId?: string; shipmentId?: string; shipmentIds?: readonly string[]; status?: PackageStatus; unshipped?: boolean }, lock = false,
   ): Promise<Package[]> {
-    const rows = await db.query<PackageRow>(
-      `SELECT ${columnList(PACKAGE_COLUMN_NAMES)} FROM pack_ship.packages
-        WHERE ($1::text IS NULL OR id = $1) AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR shipment_id = $3)
-          AND ($4::text IS NULL OR status = $4) AND (NOT $5 OR shipment_id IS NULL) AND ($6::text[] IS NULL OR shipment_id = ANY($6::text[]))
-        ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+    // The lines come with their package (one statement): read under the order's row lock, which every change of a
+    // package's lines takes first, they are as fresh as the package rows.
+    const rows = await db.query<PackageWithLinesRow>(
+      `SELECT ${PACKAGE_COLUMNS_P}, ${PACKAGE_LINES_OF_P} FROM pack_ship.packages p
+        WHERE ($1::text IS NULL OR p.id = $1) AND ($2::text IS NULL OR p.order_id = $2) AND ($3::text IS NULL OR p.shipment_id = $3)
+          AND ($4::text IS NULL OR p.status = $4) AND (NOT $5 OR p.shipment_id IS NULL) AND ($6::text[] IS NULL OR p.shipment_id = ANY($6::text[]))
+        ORDER BY p.id${lock ? ' FOR UPDATE' : ''}`,
       [where.id ?? null, where.orderId ?? null, where.shipmentId ?? null, where.status ?? null, where.unshipped ?? false, where.shipmentIds ?? null],
     );
-    if (rows.length === 0) return [];
-    const lines = await db.query<Camelized<Selectable<PackShipPackageLines>>>(
-      `SELECT package_id AS "packageId", line_id AS "lineId", sku, quantity FROM pack_ship.package_lines
-        WHERE package_id = ANY($1::text[]) ORDER BY package_id, line_id`,
-      [rows.map((r) => r.id)],
+    return rows.map(toPackage);
+  },
+
+  /**
+   * What booking an order needs, in one statement, read under the order's row lock: its PACKED packages not on a
+   * shipment (locked, with their lines, the status of a quality hold that keeps each from shipping and their carton's
+   * inner size), the picked units not packed yet, and the site's ship-from.
+   */
+  async shippable(db: Executor, orderId: string, siteId: string): Promise<{
+    packages: (Package & { hold: 'HELD' | 'SCRAPPED' | null; carton: { lengthMm: number; widthMm: number; heightMm: number } | null })[];
+    unpacked: number; shipFrom: Address | null;
+  }> {
+    const rows = await db.query<PackageWithLinesRow & {
+      hold: 'HELD' | 'SCRAPPED' | null; inner_length_mm: number | null; inner_width_mm: number | null; inner_height_mm: number | null;
+      unpacked: number; ship_from: Address | null;
+    }>(
+      `SELECT ${PACKAGE_COLUMNS_P}, ${PACKAGE_LINES_OF_P}, h.status AS hold, c.inner_length_mm, c.inner_width_mm, c.inner_height_mm,
+              (SELECT COALESCE(sum(GREATEST(0, ol.picked - ol.packed)), 0)::int4 FROM pack_ship.order_lines ol WHERE ol.order_id = $1) AS unpacked,
+              (SELECT s.ship_from FROM pack_ship.site_settings s WHERE s.site_id = $2) AS ship_from
+         FROM pack_ship.packages p
+         LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
+         LEFT JOIN pack_ship.cartons c ON c.code = p.carton_code
+        WHERE p.order_id = $1 AND p.status = 'PACKED' AND p.shipment_id IS NULL
+        ORDER BY p.id FOR UPDATE OF p`,
+      [orderId, siteId],
     );
-    return rows.map((r) => ({
-      id: r.id, orderId: r.order_id, siteId: r.site_id, cartonCode: r.carton_code, weightG: r.weight_g, status: r.status,
-      shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at),
-      lines: lines.filter((l) => l.packageId === r.id && l.quantity > 0).map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
-      sscc: r.sscc, expectedWeightG: r.expected_weight_g, weighedG: r.weighed_g, toteId: r.tote_id,
-    }));
+    return {
+      packages: rows.map((r) => ({
+        ...toPackage(r), hold: r.hold,
+        carton: r.inner_length_mm === null ? null : { lengthMm: r.inner_length_mm, widthMm: r.inner_width_mm ?? 0, heightMm: r.inner_height_mm ?? 0 },
+      })),
+      unpacked: rows[0]?.unpacked ?? 0, shipFrom: rows[0]?.ship_from ?? null,
+    };
+  },
+
+  /**
+   * A shipment to dispatch, locked, with its packages (their status, lines and the status of a quality hold that keeps
+   * each from shipping), in one statement read under the order's row lock (which every change of a shipment's packages
+   * takes first but the manifest's LABELLED → MANIFESTED, which changes nothing dispatching decides).
+   */
+  async shipmentToDispatch(db: Executor, id: string): Promise<{ shipment: Shipment; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] } | undefined> {
+    const rows = await db.query<ShipmentRow & { packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] }>(
+      `SELECT ${SHIPMENT_COLUMNS_S},
+              COALESCE((SELECT json_agg(json_build_object('id', p.id, 'status', p.status, 'lines', ${PACKAGE_LINES_JSON}, 'hold', h.status) ORDER BY p.id)
+                          FROM pack_ship.packages p LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
+                         WHERE p.shipment_id = s.id), '[]'::json) AS packages
+         FROM pack_ship.shipments s WHERE s.id = $1 FOR UPDATE`,
+      [id],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { shipment: toShipment(r, r.packages.map((p) => p.id)), packages: r.packages };
+  },
+
+  /**
+   * The van left, in one statement: the shipment DISPATCHED, its packages SHIPPED, their units added to the lines'
+   * shipped; answers the shipment as it is now.
+   */
+  async dispatch(db: Executor, id: string, now: Date, packageIds: readonly string[], orderId: string, lines: readonly PackageLine[]): Promise<Shipment> {
+    const rows = await db.query<ShipmentRow>(
+      `WITH shipped_packages AS (
+         UPDATE pack_ship.packages SET status = 'SHIPPED' WHERE id = ANY($3::text[]) RETURNING id
+       ), shipped_lines AS (
+         UPDATE pack_ship.order_lines ol SET shipped = ol.shipped + (l->>'quantity')::int
+           FROM jsonb_array_elements($5::jsonb) l
+          WHERE ol.order_id = $4 AND ol.line_id = l->>'lineId'
+         RETURNING ol.line_id
+       )
+       UPDATE pack_ship.shipments s SET status = 'DISPATCHED', dispatched_at = $2 WHERE s.id = $1 RETURNING ${SHIPMENT_COLUMNS_S}`,
+      [id, now, packageIds, orderId, JSON.stringify(lines)],
+    );
+    if (rows[0] === undefined) throw new Error(`shipment ${id} vanished while locked`);
+    return toShipment(rows[0], [...packageIds].sort());
+  },
+
+  /**
+   * A package's units packed, in one statement: added to the order's lines' packed; whether every line is now packed
+   * as far as it is picked; when so and picking is done, the order marked packed unless it was (true: this call marked
+   * it, the caller announces it) with the ids of all its packages (the event's).
+   */
+  async recordPacked(db: Executor, orderId: string, lines: readonly PackageLine[], now: Date, pickingDone: boolean): Promise<{ complete: boolean; marked: boolean; packageIds: string[] }> {
+    const rows = await db.query<{ complete: boolean; marked: boolean; package_ids: string[] }>(
+      `WITH added AS (
+         UPDATE pack_ship.order_lines ol SET packed = ol.packed + (l->>'quantity')::int
+           FROM jsonb_array_elements($2::jsonb) l
+          WHERE ol.order_id = $1 AND ol.line_id = l->>'lineId'
+         RETURNING ol.line_id, ol.picked, ol.packed
+       ), state AS (
+         SELECT COALESCE(bool_and(COALESCE(a.packed, ol.packed) = COALESCE(a.picked, ol.picked)), true) AS complete
+           FROM pack_ship.order_lines ol LEFT JOIN added a ON a.line_id = ol.line_id WHERE ol.order_id = $1
+       ), marked AS (
+         UPDATE pack_ship.orders SET packed_at = $3
+          WHERE order_id = $1 AND $4::boolean AND (SELECT complete FROM state) AND packed_at IS NULL AND cancelled_at IS NULL
+         RETURNING order_id
+       )
+       SELECT (SELECT complete FROM state) AS complete, EXISTS (SELECT 1 FROM marked) AS marked,
+              CASE WHEN EXISTS (SELECT 1 FROM marked) THEN ARRAY(SELECT id FROM pack_ship.packages WHERE order_id = $1 ORDER BY id) ELSE '{}'::text[] END AS package_ids`,
+      [orderId, JSON.stringify(lines), now, pickingDone],
+    );
+    const r = rows[0]!;
+    return { complete: r.complete, marked: r.marked, packageIds: r.package_ids };
   },
 
   // --- pack station ------------------------------------------------------------------------------------------
@@ -451,30 +574,27 @@ export const packStore = {
     );
   },
 
-  async setPackages(db: Executor, ids: readonly string[], status: PackageStatus, shipmentId: string | null): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.packages SET status = $2, shipment_id = COALESCE($3, shipment_id) WHERE id = ANY($1::text[])`, [ids, status, shipmentId],
-    );
-  },
-
   // --- shipments ---------------------------------------------------------------------------------------------
   async nextTrackingNumber(db: Executor): Promise<number> {
     const rows = await db.query<{ n: number }>(`SELECT nextval('pack_ship.tracking_number_seq') AS n`);
     return rows[0]?.n ?? 0;
   },
 
-  async insertShipment(db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; now: Date }): Promise<void> {
-    await db.query(
-      `INSERT INTO pack_ship.shipments (id, order_id, site_id, carrier, status, created_at) VALUES ($1, $2, $3, $4, 'CREATED', $5)`,
-      [s.id, s.orderId, s.siteId, s.carrier, s.now],
+  /**
+   * A shipment booked and labelled at once (CREATED → LABELLED in one insert) with its packages LABELLED on it, in one
+   * statement; answers it as stored.
+   */
+  async insertLabelledShipment(
+    db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; now: Date },
+    b: { trackingNumber: string; labelZpl: string; service: string; price: number | null; currency: string | null }, packageIds: readonly string[],
+  ): Promise<Shipment> {
+    const rows = await db.query<ShipmentRow>(
+      `WITH labelled AS (UPDATE pack_ship.packages SET status = 'LABELLED', shipment_id = $1 WHERE id = ANY($11::text[]) RETURNING id)
+       INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
+       VALUES ($1, $2, $3, $4, 'LABELLED', $5, $6, $7, $5, $8, $9, $10) RETURNING ${SHIPMENT_COLUMNS_S}`,
+      [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency, packageIds],
     );
-  },
-
-  async labelShipment(db: Executor, id: string, b: { trackingNumber: string; labelZpl: string; service: string; price: number | null; currency: string | null }, now: Date): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.shipments SET status = 'LABELLED', tracking_number = $2, label_zpl = $3, labelled_at = $4, service = $5, price = $6, currency = $7 WHERE id = $1`,
-      [id, b.trackingNumber, b.labelZpl, now, b.service, b.price, b.currency],
-    );
+    return toShipment(rows[0]!, packageIds);
   },
 
   /** The label is void: the shipment VOIDED, its packages PACKED again and free to be booked. */
@@ -551,16 +671,13 @@ export const packStore = {
     );
   },
 
-  async dispatchShipment(db: Executor, id: string, now: Date): Promise<void> {
-    await db.query(`UPDATE pack_ship.shipments SET status = 'DISPATCHED', dispatched_at = $2 WHERE id = $1`, [id, now]);
-  },
-
   async shipment(db: Executor, id: string, lock = false): Promise<Shipment | undefined> {
-    const rows = await db.query<ShipmentRow>(`SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await db.query<ShipmentRow & { package_ids: string[] }>(
+      `SELECT ${SHIPMENT_COLUMNS_S}, ARRAY(SELECT p.id FROM pack_ship.packages p WHERE p.shipment_id = s.id ORDER BY p.id) AS package_ids
+         FROM pack_ship.shipments s WHERE s.id = $1${lock ? ' FOR UPDATE' : ''}`, [id],
+    );
     const r = rows[0];
-    if (r === undefined) return undefined;
-    const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(`SELECT id FROM pack_ship.packages WHERE shipment_id = $1 ORDER BY id`, [id]);
-    return toShipment(r, pkgs.map((p) => p.id));
+    return r === undefined ? undefined : toShipment(r, r.package_ids);
   },
 
   /** The shipments of several orders (oldest first), in two statements whatever their number. */

@@ -106,9 +106,9 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     if (byId !== undefined) return byId.site_id === siteId ? ok(byId) : reject('SITE_MISMATCH', `LPN ${ref} is not of site ${siteId}`, [{ field, message: 'another site' }]);
     const c = classifyLpnBarcode(ref);
     const code = c.kind === 'INVALID' ? ref : c.code;
-    const byCode = await store.liveByCode(tx, siteId, code);
+    const byCode = await store.liveByCode(tx, siteId, code, true);
     if (byCode === undefined) return reject('NOT_FOUND', `No live LPN ${ref} at site ${siteId}`, [{ field, message: 'unknown LPN' }]);
-    return ok((await store.lpn(tx, byCode.id, true))!);
+    return ok(byCode);
   }
 
   /** Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. */
@@ -167,6 +167,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
         id, siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type, status: 'OPEN', parentId: null,
         locationId, contents: addLines([], (cmd.contents ?? []).map(line)), asnId: null, at: now,
       });
+      if (created === undefined) return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/code', message: 'in use' }]);
       let row = created;
       if (parent !== undefined) {
         const can = await nestable(tx, created, parent, '/parentId');
@@ -306,10 +307,12 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
         if (await store.liveByCode(tx, source.site_id, label.value.code) !== undefined) {
           return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/newLpn/code', message: 'in use' }]);
         }
-        target = await store.insertLpn(tx, {
+        const inserted = await store.insertLpn(tx, {
           id: newId, siteId: source.site_id, code: label.value.code, codeKind: label.value.kind, type: cmd.newLpn?.type ?? source.type,
           status: 'OPEN', parentId: null, locationId: source.location_id, contents: taken, asnId: null, at: now,
         });
+        if (inserted === undefined) return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/newLpn/code', message: 'in use' }]);
+        target = inserted;
       }
       const src = await store.updateLpn(tx, source.id, now, { contents: remaining });
       await store.link(tx, source.id, target.id, now);
@@ -360,6 +363,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
       id: deps.ids.next('lpn'), siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
       parentId: null, locationId: cmd.locationId, contents, asnId: lines[0]!.asn_id, at: now,
     });
+    if (row === undefined) return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
     await record(tx, scanOf(cmd.siteId, now, cmd, {
       barcode: cmd.barcode, meaning: 'RECEIVE_LPN', lpnId: row.id, locationId: cmd.locationId, quantity: unitCount(contents),
     }), meta);
@@ -493,24 +497,19 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     }, meta);
   }
 
-  /** The live tote (or other LPN) a floor event names by its label, made when the label is new. */
+  /** The live tote (or other LPN) a floor event names by its label, locked; made when the label is new (one statement). */
   async function liveOrNew(tx: Tx, siteId: string, label: string, type: LpnType, status: LpnStatus, at: Date): Promise<LpnRow> {
     const c = classifyLpnBarcode(label);
     const code = c.kind === 'INVALID' ? label : c.code;
-    await store.lockCode(tx, siteId, code);
-    const found = await store.liveByCode(tx, siteId, code);
-    if (found !== undefined) return (await store.lpn(tx, found.id, true))!;
-    return store.insertLpn(tx, {
+    return store.liveOrInsert(tx, {
       id: deps.ids.next('lpn'), siteId, code, codeKind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parentId: null, locationId: null,
       contents: [], asnId: null, at,
     });
   }
 
-  /** Consumes an LPN emptied by a pick or a pack (its code is free again). */
-  async function consumeIfEmpty(tx: Tx, r: LpnRow, at: Date): Promise<void> {
-    if (unitCount(r.contents) > 0 || !lpnLifecycle.can(r.status, 'CONSUMED')) return;
-    if (((await store.childIds(tx, [r.id])).get(r.id) ?? []).length > 0) return;
-    await store.updateLpn(tx, r.id, at, { status: 'CONSUMED', locationId: null });
+  /** Units taken out of an LPN by a pick or a pack; emptied (and holding no LPN), it is consumed (its code is free again). */
+  async function takeOut(tx: Tx, r: LpnRow, remaining: readonly ContentLine[], at: Date): Promise<void> {
+    await store.takeOut(tx, r.id, at, remaining, unitCount(remaining) === 0 && lpnLifecycle.can(r.status, 'CONSUMED'));
   }
 
   /** Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new). */
@@ -522,8 +521,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
       const t = takeUnits(source.contents, want);
       if (t.ok) {
         moved = t.value.taken;
-        const left = await store.updateLpn(tx, source.id, at, { contents: t.value.remaining });
-        await consumeIfEmpty(tx, left, at);
+        await takeOut(tx, source, t.value.remaining, at);
       }
     }
     const tote = await liveOrNew(tx, d.siteId, d.toteId, 'TOTE', 'OPEN', at);
@@ -559,8 +557,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     }
     await store.updateLpn(tx, carton.id, at, { contents });
     for (const s of sources.values()) {
-      const left = await store.updateLpn(tx, s.id, at, { contents: s.contents });
-      await consumeIfEmpty(tx, left, at);
+      await takeOut(tx, s, s.contents, at);
       await store.link(tx, s.id, carton.id, at);
     }
     const related = [...sources.keys()];
@@ -575,9 +572,9 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   /** A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton. */
   async function onShipmentDispatched(tx: Tx, d: ShipmentDispatched, at: Date, eventId: string, meta: EventMeta): Promise<void> {
     for (const packageId of d.packageIds) {
-      const carton = await store.liveByCode(tx, d.siteId, packageId);
+      const carton = await store.liveByCode(tx, d.siteId, packageId, true);
       if (carton === undefined) continue;
-      await shipTree(tx, (await store.lpn(tx, carton.id, true))!, {}, meta, at, packageId, eventId);
+      await shipTree(tx, carton, {}, meta, at, packageId, eventId);
     }
   }
 

@@ -40,9 +40,11 @@ export async function lockCode(db: Executor, siteId: string, code: string): Prom
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1))`, [`${siteId} ${code}`]);
 }
 
-/** The live LPN of a site with this code. */
-export async function liveByCode(db: Executor, siteId: string, code: string): Promise<LpnRow | undefined> {
-  return (await db.query<LpnRow>(`SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ${LIVE}`, [siteId, code]))[0];
+/** The live LPN of a site with this code; `lock`: its row locked (a live row only: one that left the floor meanwhile is not found). */
+export async function liveByCode(db: Executor, siteId: string, code: string, lock = false): Promise<LpnRow | undefined> {
+  return (await db.query<LpnRow>(
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ${LIVE}${lock ? ' FOR UPDATE' : ''}`, [siteId, code],
+  ))[0];
 }
 
 /** Live LPNs resting at a location, oldest first, locked. */
@@ -72,17 +74,16 @@ export async function childIds(db: Executor, ids: readonly string[]): Promise<Ma
   return out;
 }
 
-/** An LPN and every LPN inside it, at any depth (the root first), locked in id order. */
+/** An LPN and every LPN inside it, at any depth (the root first, then level by level), locked in id order; one statement. */
 export async function subtree(db: Executor, id: string): Promise<LpnRow[]> {
-  const ids = await db.query<{ id: string; depth: number }>(
+  const rows = await db.query<LpnRow & { depth: number }>(
     `WITH RECURSIVE t(id, depth) AS (
        SELECT id, 1 FROM physical_tracking.lpns WHERE id = $1
        UNION ALL
        SELECT c.id, t.depth + 1 FROM physical_tracking.lpns c JOIN t ON c.parent_id = t.id WHERE t.depth < 10
-     ) SELECT id, depth FROM t`, [id],
+     ) SELECT ${LPNS_L}, t.depth FROM t JOIN physical_tracking.lpns l ON l.id = t.id ORDER BY l.id FOR UPDATE OF l`, [id],
   );
-  const locked = await lockLpns(db, ids.map((r) => r.id));
-  return ids.map((r) => locked.get(r.id)).filter((r): r is LpnRow => r !== undefined);
+  return rows.sort((a, b) => a.depth - b.depth).map(({ depth: _depth, ...r }) => r);
 }
 
 /** The chain from an LPN up to the outermost one containing it (the LPN first). */
@@ -115,11 +116,28 @@ export interface NewLpn {
   readonly asnId: string | null; readonly at: Date;
 }
 
-export async function insertLpn(db: Executor, l: NewLpn): Promise<LpnRow> {
+const INSERT_LPN = `INSERT INTO physical_tracking.lpns (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $11)`;
+const newLpnParams = (l: NewLpn): unknown[] =>
+  [l.id, l.siteId, l.code, l.codeKind, l.type, l.status, l.parentId, l.locationId, JSON.stringify(l.contents), l.asnId, l.at];
+
+/**
+ * Inserts a new LPN; undefined when a live LPN of the site carries its code already (one made by a floor event since
+ * the caller looked: {@link liveOrInsert} takes no advisory lock, the unique index decides).
+ */
+export async function insertLpn(db: Executor, l: NewLpn): Promise<LpnRow | undefined> {
+  const rows = await db.query<LpnRow>(`${INSERT_LPN} ON CONFLICT DO NOTHING RETURNING ${LPNS}`, newLpnParams(l));
+  return rows[0];
+}
+
+/**
+ * The live LPN of the site with `l`'s code, locked, or `l` inserted when there is none: one statement. The unique index
+ * on live codes serialises two makers of one label (two picks into a new tote): the second waits for the first and
+ * then locks the row it made. The found row is returned unchanged (the no-op update only takes its lock).
+ */
+export async function liveOrInsert(db: Executor, l: NewLpn): Promise<LpnRow> {
   const rows = await db.query<LpnRow>(
-    `INSERT INTO physical_tracking.lpns (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $11) RETURNING ${LPNS}`,
-    [l.id, l.siteId, l.code, l.codeKind, l.type, l.status, l.parentId, l.locationId, JSON.stringify(l.contents), l.asnId, l.at],
+    `${INSERT_LPN} ON CONFLICT (site_id, code) WHERE status IN ${LIVE} DO UPDATE SET code = EXCLUDED.code RETURNING ${LPNS}`, newLpnParams(l),
   );
   return rows[0]!;
 }
@@ -139,6 +157,24 @@ export async function updateLpn(
      WHERE id = $1 RETURNING ${LPNS}`,
     [id, at, set.status !== undefined, set.status ?? null, set.parentId !== undefined, set.parentId ?? null,
       set.locationId !== undefined, set.locationId ?? null, set.contents !== undefined, JSON.stringify(set.contents ?? [])],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Writes an LPN's new contents after units were taken out of it and, when `mayConsume` (it is empty and its lifecycle
+ * allows it) and nothing is nested in it, consumes it (its code is free again): one statement for what was an update,
+ * a look-up of its children and a second update (the version moves on by as many).
+ */
+export async function takeOut(db: Executor, id: string, at: Date, contents: readonly ContentLine[], mayConsume: boolean): Promise<LpnRow> {
+  const rows = await db.query<LpnRow>(
+    `UPDATE physical_tracking.lpns l SET contents = $3::jsonb,
+       status = CASE WHEN c.consume THEN 'CONSUMED' ELSE l.status END,
+       location_id = CASE WHEN c.consume THEN NULL ELSE l.location_id END,
+       updated_at = $2, version = l.version + CASE WHEN c.consume THEN 2 ELSE 1 END
+     FROM (SELECT $4::boolean AND NOT EXISTS (SELECT 1 FROM physical_tracking.lpns k WHERE k.parent_id = $1) AS consume) c
+     WHERE l.id = $1 RETURNING ${LPNS_L}`,
+    [id, at, JSON.stringify(contents), mayConsume],
   );
   return rows[0]!;
 }
