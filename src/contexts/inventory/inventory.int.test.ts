@@ -558,10 +558,19 @@ describe('reservations, picks, shorts and shipments', () => {
     expect(await t.app.bus.deliver('inventory', over)).toBe('dead-lettered');
 
     const shipmentId = unique('shp_');
-    await publish(t, 'pack-ship', PackShipEvents.shipmentDispatched, shipmentId, site.id, {
+    const dispatched = envelope(PackShipEvents.shipmentDispatched, 'pack-ship', shipmentId, {
       shipmentId, orderId: order.orderId, siteId: site.id, carrier: 'DHL', trackingNumber: 'T1', packageIds: ['pkg_1'],
       lines: [{ lineId: order.lines[0]!.lineId, sku, quantity: 5 }, { lineId: order.lines[1]!.lineId, sku, quantity: 1 }],
     });
+    // Set-based whatever the lines: the allocation rows' lock, the tote's lock, one statement for balances, allocations
+    // and SKU stock, the ledger (the event's append and the bus's bookkeeping are the platform's).
+    const { value: outcome, statements } = await t.app.db.countStatements(() => t.app.bus.deliver('inventory', dispatched));
+    expect(outcome).toBe('handled');
+    expect(statements.filter((q) => /inventory\./.test(q)).map((q) => q.replace(/\s+/g, ' ').trim().slice(0, 40))).toEqual([
+      expect.stringMatching(/^SELECT order_id, line_id/), expect.stringMatching(/^SELECT seq, site_id/), expect.stringMatching(/^WITH b AS \( UPDATE inventory\.balances/),
+      expect.stringMatching(/^INSERT INTO inventory\.movements/),
+    ]);
+    await t.settle();
     s = await expectConserved(sku);
     expect(s).toMatchObject({ received: 10, shipped: 6, adjusted: -2, onHand: 2, reserved: 0, allocated: 0 });
     const [shipped] = await eventsOf(t, InventoryEvents.shipped, order.orderId);

@@ -38,6 +38,17 @@ export async function getSetting(db: Executor, locationId: string, sku: string):
     [locationId, sku]))[0];
 }
 
+/** Which of these faces have a min/max for their SKU, as `locationId \u0000 sku` keys (one read for a run of picks). */
+export async function settingsAt(db: Executor, faces: readonly { locationId: string; sku: string }[]): Promise<Set<string>> {
+  if (faces.length === 0) return new Set();
+  const rows = await db.query<Pick<SettingRow, 'location_id' | 'sku'>>(
+    `SELECT s.location_id, s.sku FROM inventory.replenishment_settings s
+     JOIN unnest($1::text[], $2::text[]) AS f(location_id, sku) ON s.location_id = f.location_id AND s.sku = f.sku`,
+    [faces.map((f) => f.locationId), faces.map((f) => f.sku)],
+  );
+  return new Set(rows.map((r) => `${r.location_id}\u0000${r.sku}`));
+}
+
 /** The faces of these SKUs at a site that have a min/max, in SKU then location order. */
 export async function settingsOfSkus(db: Executor, siteId: string, skus: readonly string[]): Promise<SettingRow[]> {
   if (skus.length === 0) return [];

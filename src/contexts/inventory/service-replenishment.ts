@@ -25,6 +25,7 @@ export function replenishmentService(deps: PlatformDeps, apis: StockApis) {
     },
     request: triggers.requestByHand,
     afterFaceChange: triggers.afterFaceChange,
+    afterFacesChange: triggers.afterFacesChange,
     afterWaveReserved: triggers.afterWaveReserved,
     confirm: confirmReplenishmentHandler(deps, apis),
     cancel: cancelReplenishmentHandler(deps),

@@ -1143,3 +1143,59 @@ export async function updateReservations(db: Executor, changes: readonly { id: s
     [changes.map((c) => c.id), changes.map((c) => c.picked), changes.map((c) => c.shorted), changes.map((c) => c.status)],
   );
 }
+
+/** `lockInProcess` for several SKUs of one order in one statement: locked SKU by SKU, each oldest lot first. */
+export async function lockInProcessOfSkus(db: Executor, siteId: string, skus: readonly string[], locationId: string): Promise<BalanceRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND sku = ANY($2::text[]) AND location_id = $3 AND status = 'AVAILABLE' AND on_hand > 0
+     ORDER BY sku, expires_on NULLS LAST, lot FOR UPDATE`,
+    [siteId, [...new Set(skus)].sort(), locationId],
+  );
+}
+
+/**
+ * The stock writes of one dispatch in one statement (data-modifying CTEs): the in-process balances it empties (distinct
+ * keys, each guarded as `changeBalance`), its allocation rows (distinct lines, as `updateAllocations`), and per SKU the
+ * allocated units released and the on-hand that leaves (guarded as `changeSkuOnHand`: never below allocated). The SKU
+ * rows are locked in (SKU, owner) order before any is written, as every allocation path takes them. Returns how many
+ * balances and how many shipping SKU rows it changed: fewer than asked means a guard refused (the caller's fault).
+ */
+export async function writeShipment(
+  db: Executor,
+  takes: readonly { key: BalanceKey; deltaOnHand: number }[],
+  allocations: readonly { orderId: string; lineId: string; allocated: number; shipped: number; status: AllocationStatus }[],
+  stock: readonly { siteId: string; ownerId: string; sku: string; released: number; shipped: number }[],
+): Promise<{ balances: number; shipped: number }> {
+  const rows = await db.query<{ balances: number; shipped: number }>(
+    `WITH b AS (
+       UPDATE inventory.balances b SET on_hand = b.on_hand + k.d_on_hand, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS k(site_id text, owner_id text, sku text, location_id text, lot text, status text, d_on_hand int4)
+       WHERE ${KEY_JOIN} AND b.on_hand + k.d_on_hand >= 0 AND b.reserved <= b.on_hand + k.d_on_hand
+       RETURNING 1
+     ), a AS (
+       UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::text[]) AS v(order_id, line_id, allocated, shipped, status)
+       WHERE a.order_id = v.order_id AND a.line_id = v.line_id
+       RETURNING 1
+     ), v AS (
+       SELECT * FROM jsonb_to_recordset($7::jsonb) AS v(site_id text, owner_id text, sku text, released int4, shipped int4)
+     ), l AS MATERIALIZED (
+       SELECT s.site_id, s.owner_id, s.sku FROM inventory.sku_stock s JOIN v ON s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku
+       ORDER BY s.sku, s.owner_id FOR UPDATE OF s
+     ), s AS (
+       UPDATE inventory.sku_stock s SET allocated = s.allocated - v.released, on_hand_available = s.on_hand_available - v.shipped
+       FROM v, l
+       WHERE s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku AND l.site_id = s.site_id AND l.owner_id = s.owner_id AND l.sku = s.sku
+         AND (v.shipped = 0 OR s.on_hand_available - v.shipped >= s.allocated - v.released)
+       RETURNING v.shipped > 0 AS shipping
+     )
+     SELECT (SELECT count(*) FROM b)::int AS balances, (SELECT count(*) FROM s WHERE shipping)::int AS shipped`,
+    [keysJson(takes.map((t) => t.key), (i) => ({ d_on_hand: takes[i]!.deltaOnHand })),
+      allocations.map((c) => c.orderId), allocations.map((c) => c.lineId), allocations.map((c) => c.allocated), allocations.map((c) => c.shipped),
+      allocations.map((c) => c.status),
+      JSON.stringify(stock.map((s) => ({ site_id: s.siteId, owner_id: s.ownerId, sku: s.sku, released: s.released, shipped: s.shipped })))],
+  );
+  return rows[0]!;
+}

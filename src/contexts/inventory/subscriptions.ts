@@ -16,7 +16,7 @@ import type { ReplenishmentService } from './service-replenishment.ts';
 
 /** What the stock ledger does when the rest of the warehouse moves (docs/dev/contexts.md, flow table). */
 export function inventorySubscriptions(
-  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFaceChange'> },
+  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFacesChange'> },
 ): Subscription[] {
   const project = async (tx: Tx, event: EventEnvelope, events: Promise<PublishedEvent[]>) => {
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
@@ -29,9 +29,9 @@ export function inventorySubscriptions(
     // The run's picks, then each pick's face checked for low stock (replenishment; it reads the face after the run).
     onMany(PickingEvents.linePicked, async (picks, tx) => {
       await service.pickLines(tx, picks.map(({ data, event }) => ({ pick: data, meta: causedBy(event) })));
-      for (const { data: pick, event } of picks) {
-        await deps.replenishment.afterFaceChange(tx, { siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, causedBy(event));
-      }
+      await deps.replenishment.afterFacesChange(tx, picks.map(({ data: pick, event }) => ({
+        change: { siteId: pick.siteId, sku: pick.sku, locationId: pick.locationId, reference: pick.pickLineId }, meta: causedBy(event),
+      })));
     }),
     on(PickingEvents.lineShorted, (short, event, tx) => service.shortLine(tx, short, causedBy(event))),
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),

@@ -259,6 +259,49 @@ describe('order lifecycle driven by events', () => {
     expect(await count('SELECT count(*) AS n FROM platform.dead_letters')).toBe(0);
   });
 
+  it('writes an event\'s change of an order in one statement after its row lock, whatever the number of lines', async () => {
+    const o = await received({ lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }, { sku: 'PEN', quantity: 1 }] });
+    // The statements that touch the orders schema (not pack & ship's orders table, not the bus's bookkeeping).
+    const ordersSql = (statements: string[]): string[] =>
+      statements.filter((q) => /(^|[^.\w])orders\.(orders|order_lines|status_history)\b/.test(q)).map((q) => q.replace(/\s+/g, ' ').slice(0, 30));
+    const deliver = async (e: EventEnvelope): Promise<string[]> => {
+      const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('orders', [e]));
+      await t.settle();
+      return ordersSql(statements);
+    };
+    const oneWrite = [expect.stringMatching(/^SELECT id, external_id .* FOR UPDATE|^SELECT id, external_id/), expect.stringMatching(/^WITH q AS/)];
+    // Allocation: the quantities (answering every line: completeness is decided on them), then the move.
+    expect(await deliver(envelope('inventory.stock.allocated.v1', o.id, allocation(o, (l) => l.ordered))))
+      .toEqual([oneWrite[0], oneWrite[1], oneWrite[1]]);
+    expect(await deliver(envelope('waves.wave.planned.v1', 'wav_W1', { waveId: 'wav_W1', siteId: S.sit_A!, orderIds: [o.id] }))).toEqual(oneWrite);
+    expect(await deliver(envelope('waves.wave.released.v1', 'wav_W1', released(o, 'wav_W1')))).toEqual(oneWrite);
+    for (const [i, l] of o.lines.entries()) {
+      await emit('picking', 'picking.line.picked.v1', 'pkl_W1', { pickListId: 'pkl_W1', pickLineId: `pln_W1_${i}`, orderId: o.id, lineId: l.id,
+        reservationId: `rsv_W1_${i}`, siteId: S.sit_A!, sku: l.sku, locationId: 'loc_1', lot: null, quantity: l.ordered, toteId: 'T-W1' });
+    }
+    await emit('picking', 'picking.list.completed.v1', 'pkl_W1', { pickListId: 'pkl_W1', waveId: 'wav_W1', siteId: S.sit_A!, orderIds: [o.id], status: 'COMPLETED' });
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+    const lines = o.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.ordered }));
+    const packed = { packageId: 'pkg_W1', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 500, lines, orderComplete: true };
+    // Quantities only: lines and version in one statement.
+    expect(await deliver(envelope('pack-ship.package.packed.v1', 'pkg_W1', packed))).toEqual(oneWrite);
+    expect(await deliver(envelope('pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: S.sit_A!, packageIds: ['pkg_W1'] }))).toEqual(oneWrite);
+    const shipment = { shipmentId: 'shp_W1', orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: 'TRK-W1', packageIds: ['pkg_W1'], lines };
+    // Shipped quantities, the move, its history row and the lines the event carries: one statement.
+    expect(await deliver(envelope('pack-ship.shipment.dispatched.v1', 'shp_W1', shipment))).toEqual(oneWrite);
+
+    const now = await getOrder(o.id);
+    expect(now.status).toBe('SHIPPED');
+    expect(now.lines.map((l) => [l.allocated, l.picked, l.packed, l.shipped])).toEqual([[2, 2, 2, 2], [3, 3, 3, 3], [1, 1, 1, 1]]);
+    expect(now.statusHistory.map((h) => h.to)).toEqual(['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+    // As the step-by-step writes counted: one per step, one per report that only changed quantities (the 2nd and 3rd
+    // pick, the package): 1 + 7 steps + 3.
+    expect(now.version).toBe(11);
+    expect(now.waveId).toBe('wav_W1');
+    const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
+    expect(shipped?.envelope.data).toEqual({ orderId: o.id, siteId: S.sit_A!, partial: false, lines: o.lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.ordered })) });
+  });
+
   it('becomes PACKED when pack-ship announces the order packed after picking completed (everything picked was already packed), once', async () => {
     const o = await received({ lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'TEA', quantity: 1 }] });
     await allocated(o);

@@ -11,15 +11,16 @@ import {
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
-import type { Executor, Tx } from '../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  addLineQuantities, cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, touch, unshortLine, updateStatus, type LineQuantity, type Order, type OrderLine, type OrderSummary,
+  cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, unshortLine, updateStatus, writeOrder,
+  type LineQuantity, type Order, type OrderLine, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
 export interface OrderPage {
@@ -35,6 +36,12 @@ const lineData = (lines: readonly OrderLine[]): OrderLineData[] =>
 export interface Cause {
   readonly type: string;
   readonly meta: EventMeta;
+}
+
+/** What an event adds on its way: line quantities, the wave it is about. */
+interface ProgressOptions {
+  quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] } | undefined;
+  waveId?: string | undefined;
 }
 
 /** Commands and queries of fulfilment orders, and the lifecycle moves other contexts' events cause. */
@@ -80,15 +87,15 @@ export function orderService(
     const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
     if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
 
-    const { id, created } = await deps.db.tx(async (tx) => {
+    const stored = await deps.db.tx(async (tx): Promise<{ created: Order } | { id: string }> => {
       const orderId = deps.ids.next('ord');
       const lines = input.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
       const inserted = await insertOrder(tx, { ...input, id: orderId, lines }, deps.clock.now());
-      if (!inserted) {
+      if (inserted === undefined) {
         // Another request received this external id first; the insert waited for its commit, so the row is visible.
         const other = await orderIdByExternalId(tx, input.externalId);
         if (other === undefined) throw new Error(`order ${input.externalId} conflicted but cannot be read`);
-        return { id: other, created: false };
+        return { id: other };
       }
       const data: OrderReceived = {
         orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
@@ -101,15 +108,10 @@ export function orderService(
       };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
       tx.afterCommit(() => received.inc());
-      return { id: orderId, created: true };
+      // The insert answered the order as stored: no read-back.
+      return { created: inserted };
     });
-    return created ? found(id) : foundAgain(id, input);
-  }
-
-  async function found(id: string): Promise<Outcome<{ order: Order; created: boolean }>> {
-    const order = await orderById(deps.db, id);
-    if (order === undefined) throw new Error(`order ${id} vanished`);
-    return ok({ order, created: true });
+    return 'created' in stored ? ok({ order: stored.created, created: true }) : foundAgain(stored.id, input);
   }
 
   /** The order already received under this external id: the same order when the content is the same, else a conflict. */
@@ -310,12 +312,11 @@ export function orderService(
       throw new Error(`order ${o.id} shipped after its shipping was stopped`);
     }
     orderLifecycle.assertCan(o.status, 'CANCELLED');
-    const now = deps.clock.now();
-    if (!(await updateStatus(tx, o.id, o.version, 'CANCELLED', now, { cancelReason: reason }))) throw new Error(`order ${o.id} changed under its row lock`);
     await cancelLines(tx, o.id);
-    await insertHistory(tx, o.id, o.status, 'CANCELLED', now, reason === null ? 'cancelled' : `cancelled: ${reason}`);
-    const lines = await orderLines(tx, o.id);
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }), previousStatus: o.status, lines: lineData(lines), reason };
+    const { lines } = await write(tx, o, {
+      ...step(o.status, 'CANCELLED', reason === null ? 'cancelled' : `cancelled: ${reason}`), set: { cancelReason: reason }, readLines: true,
+    });
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }), previousStatus: o.status, lines: lineData(lines ?? []), reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;
@@ -342,7 +343,7 @@ export function orderService(
       await cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
       return;
     }
-    await progress(tx, orderId, 'PICKED', cause);
+    await progressLocked(tx, o, 'PICKED', cause);
   }
 
   /**
@@ -356,10 +357,8 @@ export function orderService(
       deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
       return;
     }
-    const now = deps.clock.now();
     await setLineAllocated(tx, orderId, lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
-    if (!(await updateStatus(tx, orderId, o.version, 'BACKORDERED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
-    await insertHistory(tx, orderId, o.status, 'BACKORDERED', now, `${cause.type}: RESERVATION_SHORTAGE`);
+    await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: RESERVATION_SHORTAGE`), set: { waveId: null } });
     const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: 'RESERVATION_SHORTAGE' };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
@@ -373,7 +372,6 @@ export function orderService(
   async function shortResolved(tx: Tx, r: ShortResolved, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, r.orderId, cause);
     if (o === undefined || o.status === 'CANCELLED' || o.status === 'SHIPPED') return;
-    const now = deps.clock.now();
     switch (r.outcome) {
       case 'SHIPS_SHORT':
         return;
@@ -382,20 +380,17 @@ export function orderService(
         if (clamped) deps.log.warn({ orderId: r.orderId, lineId: r.lineId, type: cause.type }, 're-reserved more units than the line counts shorted');
         if (o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick) {
           orderLifecycle.assertCan(o.status, 'PICKING');
-          if (!(await updateStatus(tx, o.id, o.version, 'PICKING', now))) throw new Error(`order ${o.id} changed under its row lock`);
-          await insertHistory(tx, o.id, o.status, 'PICKING', now, `${cause.type}: stock re-reserved`);
+          await write(tx, o, step(o.status, 'PICKING', `${cause.type}: stock re-reserved`));
           const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'PICKING' };
           await deps.bus.append(tx, 'orders', [{ type: OrderEvents.pickingStarted, subject: o.id, siteId: o.siteId, data }], cause.meta);
         } else {
-          await touch(tx, o.id, now);
+          await write(tx, o, { bump: 1, history: [] });
         }
         return;
       }
       case 'AWAITING_STOCK': {
         if (o.status === 'BACKORDERED' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
-        const set = { backorderReason: BACKORDER_REASONS.shortPick };
-        if (!(await updateStatus(tx, o.id, o.version, 'BACKORDERED', now, set))) throw new Error(`order ${o.id} changed under its row lock`);
-        await insertHistory(tx, o.id, o.status, 'BACKORDERED', now, `${cause.type}: SHORT_PICK`);
+        await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: SHORT_PICK`), set: { backorderReason: BACKORDER_REASONS.shortPick } });
         const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
         await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: o.id, siteId: o.siteId, data }], cause.meta);
         return;
@@ -415,28 +410,33 @@ export function orderService(
       deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
       return;
     }
-    const matched = await addLineQuantities(tx, orderId, 'allocated', lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
-    if (matched === 0 && lines.length > 0) {
+    // The quantities first, answering every line: whether the order is complete is decided on them.
+    const added = await write(tx, o, {
+      bump: 0, history: [], quantities: { column: 'allocated', lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })) }, readLines: true,
+    });
+    if (added.changedLines === 0 && lines.length > 0) {
       // The allocation of lines the order no longer has: its lines changed since (ADR 0046); that of the new ones follows.
       deps.log.info({ orderId, type: cause.type }, 'allocation of replaced lines ignored');
       return;
     }
-    const now = await orderLines(tx, orderId);
+    const now = added.lines ?? [];
     const complete = now.every((l) => l.allocated >= l.ordered);
     if (!complete && o.status === 'BACKORDERED') {
-      await touch(tx, orderId, deps.clock.now());
+      await write(tx, o, { bump: 1, history: [] });
       return;
     }
-    await advance(tx, o, complete ? 'ALLOCATED' : 'BACKORDERED', cause);
+    await advance(tx, o, complete ? 'ALLOCATED' : 'BACKORDERED', cause, { lines: now });
   }
 
   /** Moves the order forward to `to` (never backwards, never out of CANCELLED), optionally adding line quantities first. */
-  async function progress(
-    tx: Tx, orderId: string, to: OrderStatus | null, cause: Cause,
-    options: { quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] }; waveId?: string } = {},
-  ): Promise<void> {
+  async function progress(tx: Tx, orderId: string, to: OrderStatus | null, cause: Cause, options: ProgressOptions = {}): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
-    if (o === undefined) return;
+    if (o !== undefined) await progressLocked(tx, o, to, cause, options);
+  }
+
+  /** `progress` of an order its caller has locked. */
+  async function progressLocked(tx: Tx, o: OrderSummary, to: OrderStatus | null, cause: Cause, options: ProgressOptions = {}): Promise<void> {
+    const orderId = o.id;
     if (o.status === 'CANCELLED') {
       deps.log.warn({ orderId, type: cause.type }, 'event for a cancelled order ignored');
       return;
@@ -446,16 +446,10 @@ export function orderService(
       return;
     }
     const q = options.quantities;
-    if (q !== undefined) {
-      const changed = await addLineQuantities(tx, orderId, q.column, q.lines);
-      if (changed < new Set(q.lines.map((l) => l.lineId)).size) {
-        deps.log.warn({ orderId, type: cause.type }, 'event names lines this order does not have; those were ignored');
-      }
-    }
-    const moved = to !== null && (await advance(tx, o, to, cause, options.waveId));
-    if (!moved && q !== undefined) await touch(tx, orderId, deps.clock.now());
+    const moved = to !== null && (await advance(tx, o, to, cause, { waveId: options.waveId, quantities: q }));
+    // Quantities alone (or with an event that finds the order there already): the version still moves on.
+    if (!moved && q !== undefined) await write(tx, o, { bump: 1, history: [], quantities: q });
   }
-
   /** WAVED → ALLOCATED when the order's wave was cancelled before release; it goes back to the pool. */
   async function unwave(tx: Tx, orderId: string, waveId: string, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
@@ -465,9 +459,7 @@ export function orderService(
       return;
     }
     orderLifecycle.assertCan(o.status, 'ALLOCATED');
-    const now = deps.clock.now();
-    if (!(await updateStatus(tx, orderId, o.version, 'ALLOCATED', now, { waveId: null }))) throw new Error(`order ${orderId} changed under its row lock`);
-    await insertHistory(tx, orderId, 'WAVED', 'ALLOCATED', now, cause.type);
+    await write(tx, o, { ...step('WAVED', 'ALLOCATED', cause.type), set: { waveId: null } });
     const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: 'WAVED', to: 'ALLOCATED' };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
@@ -478,36 +470,62 @@ export function orderService(
     return o;
   }
 
-  /** Walks the legal steps to `to`, recording each in the history, and announces the arrival. */
-  async function advance(tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause, waveId?: string): Promise<boolean> {
+  /**
+   * Walks the legal steps to `to` (with `quantities` added first), recording each in the history, in one statement,
+   * and announces the arrival. False when the order is already there or past it: nothing is written then.
+   */
+  async function advance(
+    tx: Tx, o: OrderSummary, to: OrderStatus, cause: Cause,
+    options: { waveId?: string | undefined; quantities?: ProgressOptions['quantities']; lines?: readonly OrderLine[] } = {},
+  ): Promise<boolean> {
     const path = forwardPath(o.status, to, o.backorderReason === BACKORDER_REASONS.shortPick);
     if (path.length === 0) {
       deps.log.info({ orderId: o.id, status: o.status, to, type: cause.type }, 'order already there or past it; event ignored');
       return false;
     }
-    const now = deps.clock.now();
+    const history: { from: OrderStatus; to: OrderStatus; cause: string }[] = [];
     let from = o.status;
-    let version = o.version;
-    for (const step of path) {
-      orderLifecycle.assertCan(from, step);
-      const set = step === 'WAVED' && waveId !== undefined ? { waveId } : {};
-      if (!(await updateStatus(tx, o.id, version, step, now, set))) throw new Error(`order ${o.id} changed under its row lock`);
-      await insertHistory(tx, o.id, from, step, now, cause.type);
-      from = step;
-      version++;
+    for (const s of path) {
+      orderLifecycle.assertCan(from, s);
+      history.push({ from, to: s, cause: cause.type });
+      from = s;
     }
-    const event = await arrivalEvent(tx, o, path.length === 1 ? o.status : (path.at(-2) ?? o.status), to);
+    // The events that carry lines read them from the same statement, after its quantities.
+    const needsLines = (to === 'ALLOCATED' || to === 'SHIPPED') && (options.lines === undefined || options.quantities !== undefined);
+    const { lines } = await write(tx, o, {
+      bump: path.length, status: to, history,
+      // As a step-by-step walk would: the wave is set on WAVED, a move that leaves BACKORDERED clears its reason.
+      ...(path.includes('WAVED') && options.waveId !== undefined ? { set: { waveId: options.waveId } } : {}),
+      clearBackorder: path.some((s) => s !== 'BACKORDERED'),
+      quantities: options.quantities, readLines: needsLines,
+    });
+    const event = arrivalEvent(o, path.length === 1 ? o.status : (path.at(-2) ?? o.status), to, lines ?? options.lines ?? []);
     if (event !== undefined) await deps.bus.append(tx, 'orders', [event], cause.meta);
     if (to === 'SHIPPED') tx.afterCommit(() => shipped.inc());
     return true;
   }
 
-  async function arrivalEvent(db: Executor, o: OrderSummary, from: OrderStatus, to: OrderStatus): Promise<PublishedEvent | undefined> {
+  /** One status step of a locked order (its history row with it). */
+  function step(from: OrderStatus, to: OrderStatus, cause: string): Pick<OrderWrite, 'bump' | 'status' | 'history' | 'clearBackorder'> {
+    return { bump: 1, status: to, history: [{ from, to, cause }], clearBackorder: to !== 'BACKORDERED' };
+  }
+
+  /** The locked order written in one statement; the version guard failing under the lock is a fault. */
+  async function write(tx: Tx, o: OrderSummary, w: Omit<OrderWrite, 'id' | 'version'>): Promise<Awaited<ReturnType<typeof writeOrder>>> {
+    const r = await writeOrder(tx, { id: o.id, version: o.version, ...w }, deps.clock.now());
+    if (w.bump > 0 && !r.written) throw new Error(`order ${o.id} changed under its row lock`);
+    if (w.quantities !== undefined && r.changedLines < new Set(w.quantities.lines.map((l) => l.lineId)).size) {
+      deps.log.warn({ orderId: o.id }, 'event names lines this order does not have; those were ignored');
+    }
+    return r;
+  }
+
+  function arrivalEvent(o: OrderSummary, from: OrderStatus, to: OrderStatus, lines: readonly OrderLine[]): PublishedEvent | undefined {
     const base = { subject: o.id, siteId: o.siteId };
     const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from, to };
     switch (to) {
       case 'ALLOCATED': {
-        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, lines: lineData(await orderLines(db, o.id)) };
+        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, lines: lineData(lines) };
         return { ...base, type: OrderEvents.allocated, data };
       }
       case 'BACKORDERED':
@@ -523,7 +541,6 @@ export function orderService(
       case 'PACKED':
         return { ...base, type: OrderEvents.packed, data: changed };
       case 'SHIPPED': {
-        const lines = await orderLines(db, o.id);
         const data: OrderShipped = {
           orderId: o.id, siteId: o.siteId, partial: isPartialShipment(lines),
           lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped })),

@@ -63,6 +63,17 @@ const toSummary = (r: OrderRow): OrderSummary => ({
   ...r, shipBy: r.shipBy === null ? null : r.shipBy.toISOString(), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
 });
 
+/** A line as JSON with the names of OrderLine (for reads that answer an order's lines inside another row). */
+const LINE_JSON = `json_build_object('id', id, 'lineNo', line_no, 'sku', sku, 'ordered', ordered, 'allocated', allocated, 'picked', picked,
+  'shorted', shorted, 'packed', packed, 'shipped', shipped, 'cancelled', cancelled)`;
+const HISTORY_JSON = `json_build_object('from', from_status, 'to', to_status, 'at', at, 'cause', cause)`;
+/** A history row as HISTORY_JSON answers it: the time as JSON text. */
+type HistoryJson = Omit<HistoryRow, 'at'> & { at: string };
+
+const toOrder = ({ lines, statusHistory, ...r }: OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }): Order => ({
+  ...toSummary(r), lines, statusHistory: statusHistory.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+});
+
 export interface OrderInsert {
   readonly id: string;
   readonly externalId: string;
@@ -77,24 +88,32 @@ export interface OrderInsert {
 }
 
 /**
- * Inserts a RECEIVED order unless its external id exists; false means another request (maybe a concurrent one, whose
- * commit this statement waited for) already received it.
+ * Inserts a RECEIVED order with its lines and first history row unless its external id exists, in one statement that
+ * answers the order as stored (no read-back); undefined means another request (maybe a concurrent one, whose commit
+ * this statement waited for) already received it.
  */
-export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
-     ON CONFLICT (external_id) DO NOTHING RETURNING 1`,
-    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId],
+export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<Order | undefined> {
+  const rows = await tx.query<OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }>(
+    `WITH o AS (
+       INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
+       ON CONFLICT (external_id) DO NOTHING RETURNING *
+     ), l AS (
+       INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
+       SELECT x->>'id', o.id, (x->>'lineNo')::int4, x->>'sku', (x->>'ordered')::int4 FROM o, jsonb_array_elements($11::jsonb) x
+       RETURNING *
+     ), h AS (
+       INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) SELECT o.id, NULL, 'RECEIVED', $8, NULL FROM o
+       RETURNING seq, from_status, to_status, at, cause
+     )
+     SELECT ${COLUMNS},
+       (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM l) AS lines,
+       (SELECT COALESCE(json_agg(${HISTORY_JSON} ORDER BY seq), '[]') FROM h) AS "statusHistory"
+     FROM o`,
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId, JSON.stringify(o.lines)],
   );
-  if (rows.length === 0) return false;
-  await tx.query(
-    `INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
-     SELECT l->>'id', $1, (l->>'lineNo')::int4, l->>'sku', (l->>'ordered')::int4 FROM jsonb_array_elements($2::jsonb) l`,
-    [o.id, JSON.stringify(o.lines)],
-  );
-  await insertHistory(tx, o.id, null, 'RECEIVED', now, null);
-  return true;
+  const row = rows[0];
+  return row === undefined ? undefined : toOrder(row);
 }
 
 export async function insertHistory(tx: Executor, orderId: string, from: OrderStatus | null, to: OrderStatus, at: Date, cause: string | null): Promise<void> {
@@ -117,14 +136,17 @@ export async function orderLines(db: Executor, orderId: string): Promise<OrderLi
   return db.query<LineRow>(`SELECT ${LINE_COLUMNS} FROM orders.order_lines WHERE order_id = $1 ORDER BY line_no`, [orderId]);
 }
 
+/** The order with its lines and status history, in one statement (one snapshot). */
 export async function orderById(db: Executor, id: string): Promise<Order | undefined> {
-  const summary = await orderSummary(db, id);
-  if (summary === undefined) return undefined;
-  const lines = await orderLines(db, id);
-  const history = await db.query<HistoryRow>(
-    `SELECT from_status AS "from", to_status AS "to", at, cause FROM orders.status_history WHERE order_id = $1 ORDER BY seq`, [id],
+  const rows = await db.query<OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }>(
+    `SELECT ${COLUMNS},
+       (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY l.line_no), '[]') FROM orders.order_lines l WHERE l.order_id = o.id) AS lines,
+       (SELECT COALESCE(json_agg(${HISTORY_JSON} ORDER BY h.seq), '[]') FROM orders.status_history h WHERE h.order_id = o.id) AS "statusHistory"
+     FROM orders.orders o WHERE o.id = $1`,
+    [id],
   );
-  return { ...summary, lines, statusHistory: history.map((h) => ({ ...h, at: h.at.toISOString() })) };
+  const row = rows[0];
+  return row === undefined ? undefined : toOrder(row);
 }
 
 /**
@@ -146,6 +168,63 @@ export async function updateStatus(
       set.backorderReason !== undefined, set.backorderReason ?? null],
   );
   return rows.length === 1;
+}
+
+/** What one event does to a locked order, written by `writeOrder` in one statement. */
+export interface OrderWrite {
+  readonly id: string;
+  /** The version read under the row lock: the UPDATE's guard. */
+  readonly version: number;
+  /** How far the version moves: one per status step, or one when only line quantities changed; 0 leaves the row alone. */
+  readonly bump: number;
+  /** The status the order ends at, when it moves. */
+  readonly status?: OrderStatus;
+  /** The status steps to record, in order (written only with the order row). */
+  readonly history: readonly { readonly from: OrderStatus; readonly to: OrderStatus; readonly cause: string | null }[];
+  readonly set?: { readonly waveId?: string | null; readonly cancelReason?: string | null; readonly backorderReason?: 'SHORT_PICK' | null };
+  /** A status move that leaves BACKORDERED clears the backorder reason (unless `set` gives one). */
+  readonly clearBackorder?: boolean;
+  /** Line quantities to add first (`allocated` is set to the larger value instead: an allocation outcome states the total). */
+  readonly quantities?: { readonly column: LineQuantity; readonly lines: readonly { readonly lineId: string; readonly quantity: number }[] } | undefined;
+  /** Answer every line of the order as the statement left it (for events that carry them). */
+  readonly readLines?: boolean;
+}
+
+/**
+ * One event's change of a locked order in one statement (data-modifying CTEs): the line quantities, the order row
+ * guarded by its version (status, version, wave, reasons) and its history rows, instead of lock → update → history →
+ * read-back. `written` false with a positive bump means someone changed the order first; `changedLines` counts the
+ * lines the quantities matched; `lines` (when asked) are every line after the change.
+ */
+export async function writeOrder(tx: Executor, w: OrderWrite, now: Date): Promise<{ written: boolean; changedLines: number; lines: OrderLine[] | undefined }> {
+  const raw = 'id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
+  const q = w.quantities === undefined
+    ? `SELECT ${raw} FROM orders.order_lines WHERE false AND $11::jsonb IS NULL`
+    : `UPDATE orders.order_lines l SET ${w.quantities.column} = ${w.quantities.column === 'allocated' ? 'GREATEST(l.allocated, c.q)' : `l.${w.quantities.column} + c.q`}
+       FROM (SELECT x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($11::jsonb) x GROUP BY 1) c
+       WHERE l.order_id = $1 AND l.id = c.line_id RETURNING ${raw.split(', ').map((c) => `l.${c}`).join(', ')}`;
+  const set = w.set ?? {};
+  const rows = await tx.query<{ written: number; changed: number; lines: OrderLine[] | null }>(
+    `WITH q AS (${q}), o AS (
+       UPDATE orders.orders SET status = COALESCE($3, status), version = version + $12, updated_at = $4,
+         wave_id = CASE WHEN $5 THEN $6 ELSE wave_id END,
+         cancel_reason = CASE WHEN $7 THEN $8 ELSE cancel_reason END,
+         backorder_reason = CASE WHEN $9 THEN $10 WHEN $13 THEN NULL ELSE backorder_reason END
+       WHERE id = $1 AND version = $2 AND $12 > 0 RETURNING id
+     ), h AS (
+       INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause)
+       SELECT o.id, m.from_status, m.to_status, $4, m.cause FROM o, unnest($14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS m(from_status, to_status, cause, n)
+       ORDER BY m.n
+     )
+     SELECT (SELECT count(*) FROM o)::int AS written, (SELECT count(*) FROM q)::int AS changed,
+       CASE WHEN $17 THEN (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM (
+         SELECT * FROM q UNION ALL SELECT ${raw} FROM orders.order_lines WHERE order_id = $1 AND id NOT IN (SELECT id FROM q)) a) END AS lines`,
+    [w.id, w.version, w.status ?? null, now, set.waveId !== undefined, set.waveId ?? null, set.cancelReason !== undefined, set.cancelReason ?? null,
+      set.backorderReason !== undefined, set.backorderReason ?? null, JSON.stringify(w.quantities?.lines ?? []), w.bump, w.clearBackorder ?? false,
+      w.history.map((h) => h.from), w.history.map((h) => h.to), w.history.map((h) => h.cause), w.readLines ?? false],
+  );
+  const r = rows[0]!;
+  return { written: r.written === 1, changedLines: r.changed, lines: r.lines ?? undefined };
 }
 
 /** Sets the order's priority (its version moves on). */
@@ -197,30 +276,7 @@ export async function replaceLines(
   await setShipTo(tx, orderId, shipTo, now);
 }
 
-/** Bumps the version when only line quantities changed. */
-export async function touch(tx: Executor, id: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE orders.orders SET version = version + 1, updated_at = $2 WHERE id = $1`, [id, now]);
-}
-
 export type LineQuantity = 'allocated' | 'picked' | 'shorted' | 'packed' | 'shipped';
-
-/**
- * Adds to one quantity column of lines of one order (`allocated` is set to the larger value instead: an allocation
- * outcome states the total). Lines of other orders or unknown line ids are left alone; returns how many lines changed.
- */
-export async function addLineQuantities(
-  tx: Executor, orderId: string, column: LineQuantity, changes: readonly { readonly lineId: string; readonly quantity: number }[],
-): Promise<number> {
-  if (changes.length === 0) return 0;
-  const expr = column === 'allocated' ? 'GREATEST(l.allocated, c.q)' : `l.${column} + c.q`;
-  const rows = await tx.query(
-    `UPDATE orders.order_lines l SET ${column} = ${expr}
-     FROM (SELECT x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($2::jsonb) x GROUP BY 1) c
-     WHERE l.order_id = $1 AND l.id = c.line_id RETURNING 1`,
-    [orderId, JSON.stringify(changes)],
-  );
-  return rows.length;
-}
 
 /**
  * Units of a line counted shorted that a re-reservation put back in play (ADR 0024). True when the line counted fewer
@@ -296,50 +352,37 @@ export async function lockOrders(tx: Executor, ids: readonly string[]): Promise<
 }
 
 /**
- * `addLineQuantities` for lines of several orders in one statement (summed per line); returns the lines changed as
- * `orderId lineId` keys, so the caller can tell which reports named lines their order does not have.
+ * A run of picking reports written in one statement (ADR 0043): the line quantities (summed per line), each order to its final
+ * status with its version moved on by `bump` and guarded by the version read under the lock (a move clears the
+ * backorder reason unless it is BACKORDERED), and the history rows in their order, as data-modifying CTEs. Returns the lines changed (`orderId lineId` keys) and how many orders
+ * were written (fewer than asked: someone changed one first).
  */
-export async function addLinesQuantities(
-  tx: Executor, column: 'picked' | 'shorted', changes: readonly { readonly orderId: string; readonly lineId: string; readonly quantity: number }[],
-): Promise<Set<string>> {
-  if (changes.length === 0) return new Set();
-  const rows = await tx.query<{ order_id: string; id: string }>(
-    `UPDATE orders.order_lines l SET ${column} = l.${column} + c.q
-     FROM (SELECT x->>'orderId' AS order_id, x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2) c
-     WHERE l.order_id = c.order_id AND l.id = c.line_id RETURNING l.order_id, l.id`,
-    [JSON.stringify(changes)],
+export async function writePicks(
+  tx: Executor, column: 'picked' | 'shorted',
+  changes: readonly { readonly orderId: string; readonly lineId: string; readonly quantity: number }[],
+  orders: readonly { readonly id: string; readonly version: number; readonly bump: number; readonly status: OrderStatus; readonly moved: boolean }[],
+  moves: readonly { readonly orderId: string; readonly from: OrderStatus | null; readonly to: OrderStatus; readonly cause: string | null }[],
+  now: Date,
+): Promise<{ changed: Set<string>; written: number }> {
+  const rows = await tx.query<{ written: number; changed: string[] | null }>(
+    `WITH q AS (
+       UPDATE orders.order_lines l SET ${column} = l.${column} + c.q
+       FROM (SELECT x->>'orderId' AS order_id, x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2) c
+       WHERE l.order_id = c.order_id AND l.id = c.line_id RETURNING l.order_id, l.id
+     ), o AS (
+       UPDATE orders.orders o SET status = x.status, version = o.version + x.bump, updated_at = $7,
+         backorder_reason = CASE WHEN x.moved AND x.status <> 'BACKORDERED' THEN NULL ELSE o.backorder_reason END
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::bool[]) AS x(id, version, bump, status, moved)
+       WHERE o.id = x.id AND o.version = x.version RETURNING 1
+     ), h AS (
+       INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause)
+       SELECT order_id, from_status, to_status, $7, cause FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY AS m(order_id, from_status, to_status, cause, n)
+       ORDER BY n
+     )
+     SELECT (SELECT count(*) FROM o)::int AS written, (SELECT array_agg(order_id || ' ' || id) FROM q) AS changed`,
+    [JSON.stringify(changes), orders.map((o) => o.id), orders.map((o) => o.version), orders.map((o) => o.bump), orders.map((o) => o.status),
+      orders.map((o) => o.moved), now, moves.map((m) => m.orderId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.cause)],
   );
-  return new Set(rows.map((r) => `${r.order_id} ${r.id}`));
-}
-
-/**
- * Writes a run's orders in one statement: each to its final status, its version moved on by `bump`, guarded by the
- * version read under the lock (as `updateStatus`). A status move clears the backorder reason unless it is BACKORDERED.
- * Returns how many orders it changed: fewer than asked means someone changed one first.
- */
-export async function updateOrders(
-  tx: Executor, orders: readonly { readonly id: string; readonly version: number; readonly bump: number; readonly status: OrderStatus; readonly moved: boolean }[], now: Date,
-): Promise<number> {
-  if (orders.length === 0) return 0;
-  const rows = await tx.query(
-    `UPDATE orders.orders o SET status = x.status, version = o.version + x.bump, updated_at = $6,
-       backorder_reason = CASE WHEN x.moved AND x.status <> 'BACKORDERED' THEN NULL ELSE o.backorder_reason END
-     FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::bool[]) AS x(id, version, bump, status, moved)
-     WHERE o.id = x.id AND o.version = x.version RETURNING 1`,
-    [orders.map((o) => o.id), orders.map((o) => o.version), orders.map((o) => o.bump), orders.map((o) => o.status), orders.map((o) => o.moved), now],
-  );
-  return rows.length;
-}
-
-/** `insertHistory` for several moves in one statement, in their order. */
-export async function insertHistories(
-  tx: Executor, moves: readonly { readonly orderId: string; readonly from: OrderStatus | null; readonly to: OrderStatus; readonly cause: string | null }[], at: Date,
-): Promise<void> {
-  if (moves.length === 0) return;
-  await tx.query(
-    `INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause)
-     SELECT order_id, from_status, to_status, $5, cause FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(order_id, from_status, to_status, cause, n)
-     ORDER BY n`,
-    [moves.map((m) => m.orderId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.cause), at],
-  );
+  const r = rows[0]!;
+  return { changed: new Set(r.changed ?? []), written: r.written };
 }

@@ -39,14 +39,37 @@ export async function requestReplenishment(
   return decision;
 }
 
+/** Units left a location (pick, move, adjustment): the face and SKU, and the owner when one is known. */
+export interface FaceChange {
+  readonly siteId: string;
+  readonly ownerId?: string | undefined;
+  readonly sku: string;
+  readonly locationId: string;
+  readonly reference: string | null;
+}
+
 /** The triggers: a face changed (pick, move, adjustment), a wave was reserved, a person asked. */
 export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
   /** After units left a location: when it is a face with a min/max for the SKU and its free units are below min. */
-  async function afterFaceChange(tx: Tx, change: {
-    siteId: string; ownerId?: string | undefined; sku: string; locationId: string; reference: string | null;
-  }, meta: EventMeta): Promise<void> {
+  async function afterFaceChange(tx: Tx, change: FaceChange, meta: EventMeta): Promise<void> {
     // Most locations have no min/max: a plain read spares them the lock.
     if ((await replenishments.getSetting(tx, change.locationId, change.sku)) === undefined) return;
+    await lowStockAt(tx, change, meta);
+  }
+
+  /**
+   * `afterFaceChange` for a run of changes (a run of picks, ADR 0043): one read finds which faces have a min/max for
+   * their SKU; only those are checked, each in turn in the run's order.
+   */
+  async function afterFacesChange(tx: Tx, changes: readonly { change: FaceChange; meta: EventMeta }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const set = await replenishments.settingsAt(tx, changes.map(({ change }) => ({ locationId: change.locationId, sku: change.sku })));
+    for (const { change, meta } of changes) {
+      if (set.has(`${change.locationId}\u0000${change.sku}`)) await lowStockAt(tx, change, meta);
+    }
+  }
+
+  async function lowStockAt(tx: Tx, change: FaceChange, meta: EventMeta): Promise<void> {
     // The owner whose units left (a pick names none: every owner with a balance of the SKU at the face is checked).
     const owners = change.ownerId !== undefined ? [change.ownerId] : await replenishments.ownersAt(tx, change.siteId, change.locationId, change.sku);
     for (const ownerId of owners) {
@@ -105,5 +128,5 @@ export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
     });
   }
 
-  return { afterFaceChange, afterWaveReserved, requestByHand };
+  return { afterFaceChange, afterFacesChange, afterWaveReserved, requestByHand };
 }

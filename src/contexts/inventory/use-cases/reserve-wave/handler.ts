@@ -4,9 +4,9 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
-import { stockKey } from '../../domain/ledger.ts';
+import { stockKey, type BalanceKey } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
-import { changeBalanceOrFail, record, saveAllocation } from '../ledger-writes.ts';
+import { record, saveAllocation } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { decideReservation } from './decide.ts';
 
@@ -39,7 +39,13 @@ export function reserveWaveHandler(deps: PlatformDeps, counters: InventoryCounte
     const command = { ...wave, newReservationId: () => deps.ids.next('rsv') };
     const d = unwrap(decideReservation({ allocations, balances, locations }, command, deps.clock.now()));
 
-    for (const r of d.reserve) await changeBalanceOrFail(tx, r.key, 0, r.quantity, `over-reservation refused at ${r.key.locationId}`);
+    // One guarded statement for every balance the wave reserves from (summed per balance: several lines may share one).
+    const reserve = new Map<string, { key: BalanceKey; deltaOnHand: number; deltaReserved: number }>();
+    for (const r of d.reserve) {
+      const k = store.balanceKeyOf(r.key);
+      reserve.set(k, { key: r.key, deltaOnHand: 0, deltaReserved: (reserve.get(k)?.deltaReserved ?? 0) + r.quantity });
+    }
+    if ((await store.changeBalances(tx, [...reserve.values()])) !== reserve.size) throw new Error(`over-reservation refused for wave ${wave.waveId}`);
     for (const r of d.releases) await store.releaseAllocated(tx, r.siteId, r.ownerId, r.sku, r.quantity);
     for (const c of d.allocationChanges) await saveAllocation(tx, c);
     await store.insertReservations(tx, d.reservations);

@@ -1,13 +1,13 @@
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { addLinesQuantities, insertHistories, lockOrders, updateOrders } from '../../store.ts';
+import { lockOrders, writePicks } from '../../store.ts';
 import { decidePicks, type PickNews } from './decide.ts';
 
 /**
  * On a run of `picking.line.picked` (column `picked`) or `picking.line.shorted` (`shorted`) events (ADR 0043): one
- * statement each for the order locks, the line quantities, the orders, the history and the events, whatever the number
- * of lines and orders in the run, instead of four to six per line.
+ * statement for the order locks, one for the line quantities, the orders and the history together (`writePicks`), and
+ * the events' append, whatever the number of lines and orders in the run, instead of four to six per line.
  */
 export function recordPicksHandler(deps: Pick<PlatformDeps, 'bus' | 'clock' | 'log'>) {
   return async (tx: Tx, column: 'picked' | 'shorted', news: readonly PickNews[]): Promise<void> => {
@@ -17,15 +17,15 @@ export function recordPicksHandler(deps: Pick<PlatformDeps, 'bus' | 'clock' | 'l
     for (const i of d.ignored) {
       deps.log.warn({ orderId: i.orderId, type: i.type }, i.why === 'unknown' ? 'event for an unknown order ignored' : 'event for a cancelled order ignored');
     }
-    const changed = await addLinesQuantities(tx, column, d.lines);
+    const now = deps.clock.now();
+    const nothing = d.lines.length === 0 && d.orders.length === 0 && d.history.length === 0;
+    const { changed, written } = nothing ? { changed: new Set<string>(), written: 0 } : await writePicks(tx, column, d.lines, d.orders, d.history, now);
     const unknownLines = d.lines.filter((l) => !changed.has(`${l.orderId} ${l.lineId}`));
     for (const orderId of new Set(unknownLines.map((l) => l.orderId))) {
       deps.log.warn({ orderId, type: news[0]!.cause.type }, 'event names lines this order does not have; those were ignored');
     }
-    const now = deps.clock.now();
     // The version guard is the last word: the rows were read under their locks, so a mismatch is a fault.
-    if ((await updateOrders(tx, d.orders, now)) !== d.orders.length) throw new Error('an order changed under its row lock');
-    await insertHistories(tx, d.history, now);
+    if (written !== d.orders.length) throw new Error('an order changed under its row lock');
     await deps.bus.appendMany(tx, 'orders', d.events);
   };
 }
