@@ -49,7 +49,7 @@ describe('a split deployment whose services are killed with SIGKILL', () => {
       if (process.env.CI === 'true') throw new Error('NATS is not reachable; CI needs it (.ci/run starts it)');
       return;
     }
-    cluster = await startSplitCluster({ bus: 'nats', databases: await databases(drops) });
+    cluster = await startSplitCluster({ bus: 'nats', databases: await databases(drops), standby: true });
   }, 180_000);
   afterAll(async () => {
     await cluster?.close();
