@@ -33,6 +33,8 @@ const load = (module) => import(fromDist ? `../../dist/${module}.js` : `../../sr
 await load('main');
 await load('seed/demo');
 await load('platform/http/ui-routes');
+// For a test that waits until the standby can take over (crash-idempotency.test.ts).
+console.log('LOADED');
 process.stdin.once('data', () => {
   process.argv = [process.argv[0], 'paklog', 'start'];
   void load('cli');
