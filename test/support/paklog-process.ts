@@ -153,7 +153,7 @@ export async function crashAndRestart(s: Restartable, name: string): Promise<voi
   s.process.child.kill('SIGKILL');
   await exited;
   const standby = s.standby;
-  s.standby = undefined;
+  delete s.standby;
   try {
     if (standby !== undefined) {
       try {
