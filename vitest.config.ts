@@ -1,29 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that kill processes, stop brokers or race many requests against timing: they run one at a time, last, so that
- * no other test's load decides their timeouts.
+ * Files that kill processes, stop brokers, run a split deployment or a browser, or race many requests against their
+ * timeouts: they run one at a time, last, so that no other test's load decides their timeouts.
  */
 const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
-  'test/e2e/cancel-races.test.ts', 'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts', 'test/e2e/split-traces.test.ts',
-  'src/platform/bus/broker-outage.int.test.ts',
+  'test/e2e/split-traces.test.ts', 'src/platform/bus/broker-outage.int.test.ts',
+  // 240 flows poll at once for event handlers that share the machine with them (60 s per wait): beside another long
+  // file at load 20 a wait timed out (2026-12-02).
+  'test/e2e/cancel-races.test.ts',
   // Browser tests (real chromium) and the UI build they share.
   'test/ui/*.test.ts',
-  // Two simulated days through the whole flow (hundreds of requests each, a simulated clock).
-  'src/simulate/simulate.int.test.ts',
 ];
 // test/e2e/fuzz.test.ts (5,000 generated requests, ~40 s) stays in the parallel project: in-process app, no tight timing.
 /**
- * Files that start `paklog` processes (or a build) but time nothing tightly: two at a time, after the in-process files,
- * each in a fresh worker. Everything else runs two files at a time (the CI machine has two cores; each file has its
- * own database), in two long-lived workers that import the app's modules once (`isolate: false`: importing them again
+ * Files that start `paklog` processes (or a build) but time nothing tightly, and long in-process files that check an
+ * outcome, not a timing (generous timeouts, a simulated clock): two at a time, after the in-process files, each in a
+ * fresh worker. Everything else runs two files at a time (the CI machine has two cores; each file has its own
+ * database), in two long-lived workers that import the app's modules once (`isolate: false`: importing them again
  * for each of ~200 files cost more CPU than the tests themselves). A test file must therefore leave no global state
  * behind: each starts its own app on its own database.
  */
 const PROCESSES = [
   'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts', 'test/e2e/walkthrough.test.ts',
   'test/e2e/dist-build.test.ts', 'test/e2e/logs.test.ts', 'test/deploy/helm.test.ts', 'src/platform/db/embedded.int.test.ts',
+  'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts',
+  // Two simulated days through the whole flow (hundreds of requests each, on a simulated clock).
+  'src/simulate/simulate.int.test.ts',
 ];
 
 export default defineConfig({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
@@ -6,11 +7,17 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of a maintenance database on the test PostgreSQL server; each test file creates its own database there. */
     pgServerUrl: string;
+    /**
+     * Name of this run's template database (every context's migrations applied), made by the first test app that needs
+     * it (test-database.ts, `migrated`) and dropped at the end of the run.
+     */
+    pgTemplate: string;
   }
 }
 
 interface SharedServer {
   readonly url: Promise<string>;
+  readonly template: string;
   users: number;
   stop(): Promise<void>;
 }
@@ -42,12 +49,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
       server = await startEmbeddedPostgres({ dir: 'data/test-pg', fast: true });
       return server.urlFor('postgres');
     })();
-    shared = { url, users: 0, stop: async () => server?.stop() };
+    const template = `paklog_template_${randomBytes(4).toString('hex')}`;
+    shared = {
+      url, template, users: 0,
+      stop: async () => {
+        // The embedded server keeps its data folder between runs: the template goes either way.
+        try {
+          const c = new pg.Client({ connectionString: await url });
+          await c.connect();
+          try {
+            for (const name of [template, `${template}_building`]) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          } finally {
+            await c.end();
+          }
+        } finally {
+          await server?.stop();
+        }
+      },
+    };
     holder[SHARED] = shared;
   }
   const mine = shared;
   mine.users += 1;
   project.provide('pgServerUrl', await mine.url);
+  project.provide('pgTemplate', mine.template);
   return async () => {
     mine.users -= 1;
     if (mine.users > 0) return;

@@ -32,21 +32,13 @@ const freePort = () => new Promise<number>((done) => {
 });
 
 /**
- * A `paklog start`-like server in a child process: `startServer` from src/main.ts (what `paklog start` runs), on the
- * test's database and port. The next process is spawned while the current one serves, and waits with its modules
- * loaded: a restart then costs the app's build and listen, not a second or more of TypeScript loading.
+ * `paklog start` in a child process (the CLI's own start command, test/support/standby-start.js), on the test's
+ * database and port. The next process is spawned while the current one serves, and waits with its modules loaded
+ * (the compiled build when it is fresh, as bin/paklog.js picks): a restart then costs the app's build and listen, not
+ * a second or more of loading.
  */
 function spawnServer(): { child: ChildProcess; loaded: Promise<void>; ready: Promise<void> } {
-  const script = `
-    import { startServer } from ${JSON.stringify(resolve(root, 'src/main.ts'))};
-    import { loadConfig } from ${JSON.stringify(resolve(root, 'src/platform/config/config.ts'))};
-    const config = loadConfig();
-    console.log('LOADED');
-    process.stdin.once('data', async () => {
-      await startServer(config);
-      console.log('PakLog is ready');
-    });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  const child = spawn(process.execPath, [resolve(root, 'test/support/standby-start.js')], {
     cwd: root,
     env: {
       ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey,

@@ -56,7 +56,7 @@ export function splitTarget(cluster: SplitCluster): ChaosTarget {
 }
 
 export async function startSplit(bus: SplitBus, databases: { gateway: string; services: readonly string[] }): Promise<ChaosTarget> {
-  return splitTarget(await startSplitCluster({ bus, databases }));
+  return splitTarget(await startSplitCluster({ bus, databases, standby: true }));
 }
 
 /** Clients through the target that ride out its restarts (Idempotency-Key on every command), and the orders sent. */

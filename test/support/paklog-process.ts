@@ -95,12 +95,12 @@ export interface StandbyPakLog {
 }
 
 /**
- * A process that has loaded PakLog's modules (test/support/standby-start.ts) and runs the real `paklog start` — the same
+ * A process that has loaded PakLog's modules (test/support/standby-start.js) and runs the real `paklog start` — the same
  * CLI code, configured by `env` — when activated: a restart after a kill then costs the app's build and listen, not
  * the seconds of loading TypeScript. The fault tests keep one per service so that fifty kills do not cost minutes.
  */
 export function standbyPakLog(env: NodeJS.ProcessEnv): StandbyPakLog {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/support/standby-start.ts')], {
+  const child = spawn(process.execPath, [resolve(repoRoot, 'test/support/standby-start.js')], {
     cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'],
   });
   let early = '';
@@ -144,32 +144,37 @@ export interface Restartable {
 
 /**
  * kill -9 `s` and start it again on the same port and database; resolves once it is ready. The standby takes over (a
- * restart then costs the app's build and listen) and the next one loads while the flow runs; without one, or when it
- * fails, a cold start, tried again a few times (its ports can be taken for a moment on a loaded machine).
+ * restart then costs the app's build and listen) and the next one loads once it is up, so that loading it does not
+ * compete for the CPU with the restart; without one, or when it fails, a cold start, tried again a few times (its
+ * ports can be taken for a moment on a loaded machine).
  */
 export async function crashAndRestart(s: Restartable, name: string): Promise<void> {
   const exited = new Promise((r) => s.process.child.once('exit', r));
   s.process.child.kill('SIGKILL');
   await exited;
   const standby = s.standby;
-  s.standby = standbyPakLog(s.env);
-  if (standby !== undefined) {
-    try {
-      s.process = await standby.activate();
-      return;
-    } catch {
-      // Started cold below, as when there is no standby yet.
+  delete s.standby;
+  try {
+    if (standby !== undefined) {
+      try {
+        s.process = await standby.activate();
+        return;
+      } catch {
+        // Started cold below, as when there is no standby yet.
+      }
     }
-  }
-  const failures: string[] = [];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      s.process = await startPakLog(s.env);
-      return;
-    } catch (e) {
-      failures.push((e as Error).message.slice(-2_000));
-      if (attempt >= 4) throw new Error(`${name} did not come back after a kill:\n${failures.join('\n---\n')}`);
-      await new Promise((r) => setTimeout(r, 500));
+    const failures: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        s.process = await startPakLog(s.env);
+        return;
+      } catch (e) {
+        failures.push((e as Error).message.slice(-2_000));
+        if (attempt >= 4) throw new Error(`${name} did not come back after a kill:\n${failures.join('\n---\n')}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
+  } finally {
+    s.standby = standbyPakLog(s.env);
   }
 }

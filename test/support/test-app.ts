@@ -47,7 +47,10 @@ export async function startTestApp(
   options: BuildOptions & { env?: Record<string, string>; openApiCheck?: boolean } & TestDatabaseOptions = {},
 ): Promise<TestApp> {
   const { openApiCheck = true, skipConservationCheck, ...buildOptions } = options;
-  const db = await createTestDatabase(skipConservationCheck === undefined ? {} : { skipConservationCheck });
+  // An app of every context starts from the run's migrated template (test-database.ts): its migrations ran once per run.
+  const db = await createTestDatabase({
+    migrated: options.env?.PAKLOG_CONTEXTS === undefined, ...(skipConservationCheck === undefined ? {} : { skipConservationCheck }),
+  });
   // Per-key rate limits are off unless a test sets them (test/e2e/limits.test.ts): suites that drive hundreds of orders
   // with one key measure the warehouse, not the limiter (cancel-races read past the default 6,000 reads a minute).
   const config = loadConfig({
