@@ -75,7 +75,7 @@ describe.skipIf(!asRoot)('as root in a folder other users cannot enter', () => {
     const script = `import setup from './test/global-setup.ts';
       import pg from 'pg';
       let url = '';
-      const teardown = await setup({ provide: (_name, value) => { url = value; } });
+      const teardown = await setup({ provide: (name, value) => { if (name === 'pgServerUrl') url = value; } });
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       console.log('ROWS', (await client.query('SELECT 1 AS one')).rows[0].one);

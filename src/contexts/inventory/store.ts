@@ -1180,7 +1180,7 @@ export async function writeShipment(
        WHERE a.order_id = v.order_id AND a.line_id = v.line_id
        RETURNING 1
      ), v AS (
-       SELECT * FROM jsonb_to_recordset($7::jsonb) AS v(site_id text, owner_id text, sku text, released int4, shipped int4)
+       SELECT site_id, owner_id, sku, released, shipped FROM jsonb_to_recordset($7::jsonb) AS v(site_id text, owner_id text, sku text, released int4, shipped int4)
      ), l AS MATERIALIZED (
        SELECT s.site_id, s.owner_id, s.sku FROM inventory.sku_stock s JOIN v ON s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku
        ORDER BY s.sku, s.owner_id FOR UPDATE OF s

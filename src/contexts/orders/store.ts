@@ -53,6 +53,9 @@ export interface Order extends OrderSummary {
 const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", owner_id AS "ownerId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
   status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
+/** The columns of orders.orders and orders.order_lines unaliased: what a data-modifying CTE returns for the statement's outer SELECT. */
+const ORDER_RAW = 'id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, status, wave_id, cancel_reason, ship_complete, backorder_reason, version, created_at, updated_at';
+const LINE_RAW = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
 
 /** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
 type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, { status: OrderStatus; shipTo: ShipTo; backorderReason: 'SHORT_PICK' | null }>;
@@ -97,11 +100,11 @@ export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Prom
     `WITH o AS (
        INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
        VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
-       ON CONFLICT (external_id) DO NOTHING RETURNING *
+       ON CONFLICT (external_id) DO NOTHING RETURNING ${ORDER_RAW}
      ), l AS (
        INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
        SELECT x->>'id', o.id, (x->>'lineNo')::int4, x->>'sku', (x->>'ordered')::int4 FROM o, jsonb_array_elements($11::jsonb) x
-       RETURNING *
+       RETURNING ${LINE_RAW}
      ), h AS (
        INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) SELECT o.id, NULL, 'RECEIVED', $8, NULL FROM o
        RETURNING seq, from_status, to_status, at, cause
@@ -218,7 +221,7 @@ export async function writeOrder(tx: Executor, w: OrderWrite, now: Date): Promis
      )
      SELECT (SELECT count(*) FROM o)::int AS written, (SELECT count(*) FROM q)::int AS changed,
        CASE WHEN $17 THEN (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM (
-         SELECT * FROM q UNION ALL SELECT ${raw} FROM orders.order_lines WHERE order_id = $1 AND id NOT IN (SELECT id FROM q)) a) END AS lines`,
+         SELECT ${raw} FROM q UNION ALL SELECT ${raw} FROM orders.order_lines WHERE order_id = $1 AND id NOT IN (SELECT id FROM q)) a) END AS lines`,
     [w.id, w.version, w.status ?? null, now, set.waveId !== undefined, set.waveId ?? null, set.cancelReason !== undefined, set.cancelReason ?? null,
       set.backorderReason !== undefined, set.backorderReason ?? null, JSON.stringify(w.quantities?.lines ?? []), w.bump, w.clearBackorder ?? false,
       w.history.map((h) => h.from), w.history.map((h) => h.to), w.history.map((h) => h.cause), w.readLines ?? false],
