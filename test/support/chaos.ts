@@ -337,8 +337,10 @@ export async function diagnose(target: ChaosTarget, h?: Harness): Promise<string
   for (const { name, process: proc } of target.processes()) {
     const c = proc.child;
     say(`process ${name}: ${c.exitCode !== null || c.signalCode !== null ? `EXITED (${c.exitCode ?? c.signalCode})` : `running, pid ${c.pid}`}`);
-    // Warnings and errors (pino levels 40+), and anything that is not a JSON log line (a crash's stack).
-    const noisy = proc.output().split('\n').filter((l) => /"level":(40|50|60)\b/.test(l) || (l.trim() !== '' && !l.trimStart().startsWith('{')));
+    // Warnings and errors (pino levels 40+), and anything that is not a JSON log line (a crash's stack) but the banner.
+    const banner = /PakLog (gateway )?is ready|^\s+(Console|API|Docs|Health|Shell|gRPC):/;
+    const noisy = proc.output().split('\n')
+      .filter((l) => /"level":(40|50|60)\b/.test(l) || (l.trim() !== '' && !l.trimStart().startsWith('{') && !banner.test(l)));
     for (const l of noisy.slice(-15)) say(`  | ${l.slice(0, 500)}`);
   }
   const clients = new Map<string, pg.Client>();
