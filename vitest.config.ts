@@ -26,6 +26,8 @@ const PROCESSES = [
   'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts', 'test/e2e/walkthrough.test.ts',
   'test/e2e/dist-build.test.ts', 'test/e2e/logs.test.ts', 'test/deploy/helm.test.ts', 'src/platform/db/embedded.int.test.ts',
   'test/e2e/concurrency.test.ts', 'test/e2e/inventory-properties.test.ts',
+  // One round through a `paklog start` process, then the chaos post-mortem read back (test/support/chaos.ts).
+  'test/e2e/chaos-diagnosis.test.ts',
   // Two simulated days through the whole flow (hundreds of requests each, on a simulated clock).
   'src/simulate/simulate.int.test.ts',
 ];

@@ -149,7 +149,13 @@ export interface Restartable {
  * ports can be taken for a moment on a loaded machine).
  */
 export async function crashAndRestart(s: Restartable, name: string): Promise<void> {
-  const exited = new Promise((r) => s.process.child.once('exit', r));
+  const child = s.process.child;
+  // A process that ended on its own is a fault to report, not a victim: its 'exit' has been emitted already, so
+  // waiting for it would hang the chaos for good.
+  if (child.exitCode !== null || child.signalCode !== null) {
+    throw new Error(`${name} had exited on its own (${child.exitCode ?? child.signalCode}) before its kill:\n${s.process.output().slice(-3_000)}`);
+  }
+  const exited = new Promise((r) => child.once('exit', r));
   s.process.child.kill('SIGKILL');
   await exited;
   const standby = s.standby;

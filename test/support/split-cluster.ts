@@ -32,6 +32,10 @@ export interface SplitCluster {
   readonly adminKey: string;
   readonly services: readonly ServiceProcess[];
   readonly gateway: StartedPakLog;
+  /** Each process's database (the gateway's first), for a post-mortem (test/support/chaos.ts, `diagnose`). */
+  readonly databases: readonly { readonly name: string; readonly url: string }[];
+  /** The broker the processes talk over: its kind, address and the namespace of this cluster's topics and consumers. */
+  readonly broker: { readonly bus: SplitBus; readonly url: string; readonly namespace: string };
   /** An HTTP client through the gateway. */
   client(key: string, timings?: Map<string, number[]>): Call;
   /** kill -9 a service and start it again on the same port and database; resolves once it is ready. */
@@ -56,7 +60,7 @@ export function brokerEnv(bus: SplitBus): Record<string, string> {
 
 export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> {
   const adminKey = `pk_split_${randomBytes(16).toString('hex')}`;
-  const common = {
+  const common: Record<string, string> & { PAKLOG_BUS_NAMESPACE: string } = {
     ...brokerEnv(o.bus),
     PAKLOG_BUS_NAMESPACE: `split-${randomBytes(4).toString('hex')}`,
     PAKLOG_GATEWAY_SECRET: randomBytes(24).toString('hex'),
@@ -95,6 +99,8 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     return {
       gatewayUrl, grpcTarget: `127.0.0.1:${grpcPort}`, adminKey, services, gateway,
+      databases: [{ name: 'gateway', url: o.databases.gateway }, ...services.map((s) => ({ name: s.name, url: s.env.DATABASE_URL! }))],
+      broker: { bus: o.bus, url: (o.bus === 'kafka' ? common.KAFKA_BROKERS : common.NATS_URL) ?? '', namespace: common.PAKLOG_BUS_NAMESPACE },
       client: (key, timings) => httpClient(gatewayUrl, key, timings),
       async crashAndRestart(name) {
         const s = services.find((x) => x.name === name);
