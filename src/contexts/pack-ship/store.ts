@@ -157,6 +157,11 @@ const toManifest = (r: ManifestRow): Manifest => ({
   day: `${r.day.getFullYear()}-${String(r.day.getMonth() + 1).padStart(2, '0')}-${String(r.day.getDate()).padStart(2, '0')}`, closedAt: r.closed_at.toISOString(), data: r.data,
 });
 
+const toPackOrder = (r: OrderRow): PackOrder => ({
+  orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
+  shipTo: r.ship_to, externalId: r.external_id,
+});
+
 /** SQL of the pack_ship schema. */
 export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
@@ -247,11 +252,7 @@ export const packStore = {
     const rows = await db.query<OrderRow>(
       `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
-    const r = rows[0];
-    return r === undefined ? undefined : {
-      orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
-      shipTo: r.ship_to, externalId: r.external_id,
-    };
+    return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
   },
 
   /** The order of a shipment, its row locked (the shipment's order never changes); undefined with no such shipment or order. */
@@ -260,11 +261,7 @@ export const packStore = {
       `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders
         WHERE order_id = (SELECT s.order_id FROM pack_ship.shipments s WHERE s.id = $1) FOR UPDATE`, [shipmentId],
     );
-    const r = rows[0];
-    return r === undefined ? undefined : {
-      orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
-      shipTo: r.ship_to, externalId: r.external_id,
-    };
+    return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
   },
 
   /** The order's row locked, created as a bare tombstone when pack & ship has not heard of the order yet. */
