@@ -8,23 +8,10 @@
  * loads no TypeScript loader: a standby per kill is most of a fault test's CPU, and loading dist/ costs about half
  * of loading the sources through tsx (1.5 s of CPU against 3.4 s on the 2-core CI machine).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { distIsFresh } from '../../bin/dist-fresh.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Whether some file under `dir` was modified after `since` (ms); bin/paklog.js decides the same way. */
-function changedSince(dir, since) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() ? changedSince(path, since) : statSync(path).mtimeMs > since) return true;
-  }
-  return false;
-}
-
-const stamp = join(root, 'dist', '.built');
-const fromDist = process.env.PAKLOG_FROM_SOURCE !== '1' && existsSync(stamp) && !changedSince(join(root, 'src'), statSync(stamp).mtimeMs);
+// The same decision as bin/paklog.js.
+const fromDist = distIsFresh();
 if (!fromDist) {
   const { register } = await import('tsx/esm/api');
   register();
