@@ -200,18 +200,30 @@ export async function workTasks(floor: Call | FloorOps, siteId: string, workers:
 
 export async function packAndShip(call: Call, orderId: string): Promise<{ shipmentId: string; trackingNumber: string }> {
   // Pack & ship hears of the picked units on its own, maybe after orders says PICKED: 409 NOTHING_TO_PACK until then,
-  // and a packer at the station tries again.
-  for (let tries = 0; ; tries++) {
-    const res = await call('pack', 'POST', '/api/v1/packages', { orderId });
-    if (res.status === 200 || res.status === 201) break;
-    if (res.status !== 409 || (res.body as { code?: string }).code !== 'NOTHING_TO_PACK' || tries >= 100) {
-      throw new Error(`pack: POST /api/v1/packages → ${res.status} ${JSON.stringify(res.body)}`);
+  // and a packer at the station tries again. A pick it hears of after the pack is left unpacked, and creating the
+  // shipment says so (409 UNITS_NOT_PACKED): the packer packs that unit too and ships.
+  const pack = async (): Promise<void> => {
+    for (let tries = 0; ; tries++) {
+      const res = await call('pack', 'POST', '/api/v1/packages', { orderId });
+      if (res.status === 200 || res.status === 201) return;
+      if (res.status !== 409 || (res.body as { code?: string }).code !== 'NOTHING_TO_PACK' || tries >= 100) {
+        throw new Error(`pack: POST /api/v1/packages → ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  await pack();
+  for (let tries = 0; ; tries++) {
+    const res = await call<{ id: string; trackingNumber: string }>('create shipment', 'POST', '/api/v1/shipments', { orderId });
+    if (res.status === 200 || res.status === 201) {
+      await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${res.body.id}/dispatch`);
+      return { shipmentId: res.body.id, trackingNumber: res.body.trackingNumber };
+    }
+    if (res.status !== 409 || (res.body as { code?: string }).code !== 'UNITS_NOT_PACKED' || tries >= 5) {
+      throw new Error(`create shipment: POST /api/v1/shipments → ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await pack();
   }
-  const shipment = await ok<{ id: string; trackingNumber: string }>(call, 'create shipment', 'POST', '/api/v1/shipments', { orderId });
-  await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`);
-  return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
 }
 
 /**
