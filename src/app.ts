@@ -11,7 +11,7 @@ import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
 import { assertNever } from './platform/errors.ts';
-import { NatsTransport } from './platform/bus/nats-transport.ts';
+import { NatsTransport, type TransportLog } from './platform/bus/nats-transport.ts';
 import { ApiKeys, Authenticator, type SiteLookups } from './platform/http/auth.ts';
 import { identityRoutes } from './platform/http/identity-routes.ts';
 import { liveRoutes } from './platform/http/live-routes.ts';
@@ -116,12 +116,12 @@ export function siteLookups(modules: readonly ContextModule[], locations: () => 
 }
 
 /** The configured event transport (PAKLOG_BUS): in-process by default, or a broker shared by several processes. */
-export function transportFor(config: Config): Transport {
+export function transportFor(config: Config, log?: TransportLog): Transport {
   switch (config.bus) {
     case 'kafka':
       return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace });
     case 'nats':
-      return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace });
+      return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace, ...(log === undefined ? {} : { log }) });
     case 'inline':
       // Consumers run side by side, one connection each (a handler never asks for a second: ADR 0016); the relay
       // holds one while they run, and requests need the rest.
@@ -308,7 +308,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;
   const clock = options.clock ?? systemClock;
-  const transport = options.transport ?? transportFor(config);
+  const transport = options.transport ?? transportFor(config, log);
   const invalidEvents = metrics.counter('paklog_events_invalid_total', 'Events refused by their contract schema and dead-lettered, by stage (publish, receipt)', ['stage', 'consumer', 'type']);
   registerPlatformGauges(metrics, db);
   const bus = new EventBus({

@@ -80,7 +80,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, prepared: config.dbPrepared });
   const metrics = new Metrics();
-  const transport = transportFor(config);
+  const transport = transportFor(config, log);
   const bus = new EventBus({
     db, ids: uuidv7Ids, clock: systemClock, transport, log, maxAttempts: config.busMaxAttempts,
     onDelivered: (consumer, type, outcome) => metrics.eventsDelivered.inc({ consumer, type, outcome }),

@@ -107,6 +107,30 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
+/** SQLSTATEs of a PostgreSQL that is gone, going or full, not of the statement: connection exceptions (class 08) are matched by prefix. */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+/** Socket errors of a peer that went away or never answered. */
+const TRANSIENT_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** node-postgres's own words for a connection lost or not had (it gives these no code). */
+const TRANSIENT_PG_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end)/;
+
+/**
+ * True when `e` (or an error it was caused by) says a dependency is unreachable for now: a database connection lost,
+ * refused or shut down, a serialization failure or deadlock past its retries, a socket reset, or an AppError marked
+ * retryable (a remote service that did not answer). Such a failure is not the work's fault: it is tried again later,
+ * never given up on as if the work were broken (an event handler's dead letter, ADR 0017).
+ */
+export function isTransientFault(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    if (cause instanceof AppError && cause.retryable) return true;
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || TRANSIENT_NET_CODES.has(code))) return true;
+    if (typeof message === 'string' && TRANSIENT_PG_MESSAGE.test(message)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** A typed business outcome: either a value or a coded rejection the caller must handle. */
 export type Outcome<T, C extends ErrorCode = ErrorCode> =
   | { readonly ok: true; readonly value: T }

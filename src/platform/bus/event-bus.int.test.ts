@@ -16,7 +16,7 @@ let db: Database;
 
 function newBus(handle: (e: EventEnvelope) => Promise<void>, maxAttempts = 3, notReadyTimeoutMs?: number): EventBus {
   const bus = new EventBus({
-    db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts, retryDelaysMs: [0],
+    db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent, maxAttempts, retryDelaysMs: [0], transientFaultPausesMs: [0, 10, 20, 40, 80],
     ...(notReadyTimeoutMs === undefined ? {} : { notReadyTimeoutMs }),
   });
   void bus.subscribe('consumer_a', [{
@@ -178,6 +178,26 @@ describe('outbox, relay and inbox', () => {
     expect(await bus.deliver('consumer_a', event!)).toBe('dead-lettered');
     const [dl] = await db.query<{ last_error: string }>(`SELECT last_error FROM platform.dead_letters WHERE event_id = $1`, [event!.id]);
     expect(dl!.last_error).toMatch(/have not arrived yet/);
+  });
+
+  it('never dead-letters for a transient fault: it is not an attempt, and past the waits in place it goes back to the transport', async () => {
+    let calls = 0;
+    const lost = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const flaky = newBus(async () => {
+      if (++calls <= 4) throw lost();
+    }, 2);
+    const [event] = await db.tx((tx) => flaky.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_tf', data: {} }]));
+    const before = await effects();
+    expect(await flaky.deliver('consumer_a', event!)).toBe('handled');
+    expect(calls).toBe(5);
+    expect(await effects()).toBe(before + 1);
+
+    const down = newBus(async () => {
+      throw lost();
+    }, 2);
+    const [second] = await db.tx((tx) => down.append(tx, 'test', [{ type: 'test.thing.happened.v1', subject: 'thing_tf2', data: {} }]));
+    await expect(down.deliver('consumer_a', second!)).rejects.toThrow(/administrator command/);
+    expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE event_id = ANY($1)`, [[event!.id, second!.id]])).toHaveLength(0);
   });
 
   it('dead-letters after max attempts, with its error, and replays it', async () => {

@@ -1,5 +1,6 @@
 import { inSpan, parentOf, SpanKind, startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import { EventNotReady } from './not-ready.ts';
+import { isTransientFault } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { ident, type Database, type Executor, type QueuedWriter, type Tx } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -54,8 +55,16 @@ export interface EventBusOptions {
   readonly clock: Clock;
   readonly transport: Transport;
   readonly log: Logger;
-  /** Attempts per consumer before an event is dead-lettered. */
+  /**
+   * Attempts per consumer before an event is dead-lettered. A transient fault (`isTransientFault`: the database or a
+   * remote service unreachable) is not an attempt: the event is delivered again later instead.
+   */
   readonly maxAttempts?: number;
+  /**
+   * The pauses a delivery waits out a transient fault with, in place, before it hands the event back to its transport
+   * (default 100 ms doubling to 2 s: about 5 s in all).
+   */
+  readonly transientFaultPausesMs?: readonly number[];
   /** How often the relay looks for events other processes committed. */
   readonly pollMs?: number;
   /** Backoff between attempts of one delivery (ms), indexed by attempt. */
@@ -112,7 +121,7 @@ export class EventBus {
   private readonly notReadySince = new Map<string, number>();
 
   constructor(options: EventBusOptions) {
-    this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], notReadyTimeoutMs: 600_000, ...options };
+    this.o = { maxAttempts: 5, pollMs: 1000, retryDelaysMs: [0, 20, 100, 300, 1000], transientFaultPausesMs: [100, 200, 400, 800, 1600, 2000], notReadyTimeoutMs: 600_000, ...options };
   }
 
   /**
@@ -355,7 +364,7 @@ export class EventBus {
     let lastError: unknown;
     const key = `${consumer}\0${event.id}`;
     const waitingSince = this.notReadySince.get(key) ?? Date.now();
-    for (let attempt = 1, waits = 0; attempt <= this.o.maxAttempts; attempt++) {
+    for (let attempt = 1, waits = 0, faults = 0; attempt <= this.o.maxAttempts; attempt++) {
       try {
         const outcome = await this.o.db.tx((tx) => this.handleInTx(consumer, event, tx));
         this.notReadySince.delete(key);
@@ -377,6 +386,17 @@ export class EventBus {
           }
           // Waiting for another stream to catch up is not a failure: the same attempt again, after a growing pause.
           await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(waits++, 7))));
+          attempt--;
+          continue;
+        }
+        if (isTransientFault(e)) {
+          // The database or a remote service is unreachable for now: not the event's fault, so no attempt is counted
+          // and it is never dead-lettered for it. Tried again here after growing pauses, then handed back to the
+          // transport (the throw), which delivers it again later: the topic's order holds and nothing is skipped.
+          this.o.log.warn({ err: e, consumer, eventId: event.id, type: event.type, fault: faults + 1 }, 'event handler met a transient fault; retrying');
+          const pause = this.o.transientFaultPausesMs[faults++];
+          if (pause === undefined) throw e;
+          await new Promise((r) => setTimeout(r, pause));
           attempt--;
           continue;
         }

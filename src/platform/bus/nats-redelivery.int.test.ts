@@ -104,4 +104,48 @@ describe('NATS: an event that waits for an earlier one of its own stream, after 
       await producer.close();
     }
   }, 60_000);
+
+  it('a consume loop that ends under a running consumer (its durable deleted) is reported and opened again: later events still arrive', async (ctx) => {
+    if (!available) return ctx.skip();
+    const ns = `${run}b`;
+    const type = `${ns}.thing.happened.v1`;
+    const envelope = (): EventEnvelope => ({
+      specversion: '1.0', id: `evt_${randomBytes(6).toString('hex')}`, type, source: ns, subject: 'thing_1', time: new Date().toISOString(),
+      datacontenttype: 'application/json', data: {},
+    });
+    const errors: string[] = [];
+    const log = { warn: () => undefined, error: (_: object, msg: string) => { errors.push(msg); } };
+    const producer = new NatsTransport({ servers: NATS_URL, namespace: ns });
+    const transport = new NatsTransport({ servers: NATS_URL, namespace: ns, retryDelayMs: 50, log });
+    const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport, log: silent });
+    const seen = new Set<string>();
+    await bus.subscribe(consumer, [{ types: [type], handle: async (e) => { seen.add(e.id); } }]);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const until = async (what: () => boolean): Promise<void> => {
+        const deadline = Date.now() + 20_000;
+        while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      };
+      const first = envelope();
+      await producer.publish([first]);
+      await until(() => seen.has(first.id));
+      expect(seen.has(first.id)).toBe(true);
+
+      await (await jetstreamManager(nc)).consumers.delete(ns.toUpperCase(), `${ns}_${consumer}_${ns}`);
+      await until(() => transport.reopened > 0);
+      const second = envelope();
+      await producer.publish([second]);
+      await until(() => seen.has(second.id));
+      expect(transport.reopened).toBeGreaterThan(0);
+      expect(errors.some((m) => /stopped .*opening it again/.test(m))).toBe(true);
+      expect(seen.has(second.id)).toBe(true);
+      // The new durable starts from the stream's beginning: the first event again, a duplicate the inbox drops.
+      expect(await db.query(`SELECT 1 FROM ${consumer}.inbox WHERE event_id = ANY($1)`, [[first.id, second.id]])).toHaveLength(2);
+    } finally {
+      await transport.close();
+      await producer.close();
+      await (await jetstreamManager(nc)).streams.delete(ns.toUpperCase()).catch(() => false);
+      await nc.drain();
+    }
+  }, 60_000);
 });

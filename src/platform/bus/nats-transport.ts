@@ -23,6 +23,25 @@ export interface NatsTransportOptions {
    * dies the messages it had pulled and not acked are delivered again. An existing durable keeps its own.
    */
   readonly ackWaitMs?: number;
+  /** Where a consume loop that ended or failed, and a message that is not an event, are reported (default: stderr). */
+  readonly log?: TransportLog;
+}
+
+/** What a transport reports about its own loops. */
+export interface TransportLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const stderrLog: TransportLog = {
+  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
+  error: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', ...obj, msg })}\n`),
+};
+
+/** A durable being drained: its current message stream (replaced when reopened) and the loop that drains it. */
+interface Following {
+  messages: NatsJetStream.ConsumerMessages;
+  done: Promise<void>;
 }
 
 const durableName = (...parts: string[]): string => parts.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
@@ -52,8 +71,12 @@ export class NatsTransport implements Transport {
   private js: NatsJetStream.JetStreamClient | undefined;
   private readonly streamName: string;
   private readonly namespace: string;
-  private readonly running: { messages: NatsJetStream.ConsumerMessages; done: Promise<void> }[] = [];
+  private readonly running: Following[] = [];
+  /** Each durable's `ack_wait` in ms, as the server has it. */
+  private readonly ackWaits = new Map<string, number>();
   private closing = false;
+  /** Times a consume loop ended before `close()` and was opened again (tests and diagnosis). */
+  reopened = 0;
 
   constructor(private readonly o: NatsTransportOptions) {
     this.namespace = o.namespace ?? 'paklog';
@@ -84,25 +107,71 @@ export class NatsTransport implements Transport {
   }
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
-    const { nc, js } = await this.client();
+    const { nc } = await this.client();
     const jsm = await jetStreamApi().jetstreamManager(nc);
     const wanted = new Set(types);
     for (const topic of topicsFor(types, this.namespace)) {
       const name = durableName(this.namespace, consumer, topic.slice(this.namespace.length + 1, -'.events'.length));
+      const first = await this.consume(jsm, name, topic);
+      const entry: Following = { messages: first, done: Promise.resolve() };
+      entry.done = this.follow(entry, jsm, name, topic, wanted, deliver);
+      this.running.push(entry);
+    }
+  }
+
+  /** Opens the durable pull consumer `name` on `topic` (made if missing) and starts its message stream. */
+  private async consume(jsm: NatsJetStream.JetStreamManager, name: string, topic: string): Promise<NatsJetStream.ConsumerMessages> {
+    try {
+      await jsm.consumers.info(this.streamName, name);
+    } catch {
+      await jsm.consumers.add(this.streamName, {
+        durable_name: name, ack_policy: jetStreamApi().AckPolicy.Explicit, deliver_policy: jetStreamApi().DeliverPolicy.All, filter_subject: topic,
+        ack_wait: (this.o.ackWaitMs ?? ACK_WAIT_MS) * 1_000_000,
+      });
+    }
+    const { js } = await this.client();
+    const c = await js.consumers.get(this.streamName, name);
+    // The durable's own ack_wait (one made by an older version, or with another option, keeps it).
+    this.ackWaits.set(name, Math.round(((await c.info(true)).config.ack_wait ?? ACK_WAIT_MS * 1_000_000) / 1_000_000));
+    // A durable or stream that goes away ends the stream (`follow` makes it again) instead of waiting for someone to.
+    return c.consume({ max_messages: 100, abort_on_missing_resource: true });
+  }
+
+  /**
+   * Drains a durable's messages for as long as the transport is open. A stream that ends or fails before `close()`
+   * (the durable deleted, the stream lost, a bug) is reported and opened again after a growing pause: a consuming
+   * context never stops hearing its events without a word (ADR 0014 addendum).
+   */
+  private async follow(entry: Following, jsm: NatsJetStream.JetStreamManager, name: string, topic: string, wanted: ReadonlySet<string>, deliver: Delivery): Promise<void> {
+    const log = this.o.log ?? stderrLog;
+    for (let pause = 200; ;) {
+      let ended: string;
       try {
-        await jsm.consumers.info(this.streamName, name);
-      } catch {
-        await jsm.consumers.add(this.streamName, {
-          durable_name: name, ack_policy: jetStreamApi().AckPolicy.Explicit, deliver_policy: jetStreamApi().DeliverPolicy.All, filter_subject: topic,
-          ack_wait: (this.o.ackWaitMs ?? ACK_WAIT_MS) * 1_000_000,
-        });
+        await this.drain(entry.messages, wanted, deliver, inProgressMs(this.ackWaits.get(name) ?? ACK_WAIT_MS));
+        ended = 'its message stream ended';
+      } catch (e) {
+        ended = `it failed: ${e instanceof Error ? e.message : String(e)}`;
       }
-      const c = await js.consumers.get(this.streamName, name);
-      // The durable's own ack_wait (one made by an older version, or with another option, keeps it).
-      const ackWaitMs = Math.round(((await c.info(true)).config.ack_wait ?? ACK_WAIT_MS * 1_000_000) / 1_000_000);
-      const messages = await c.consume({ max_messages: 100 });
-      const done = this.drain(messages, wanted, deliver, inProgressMs(ackWaitMs));
-      this.running.push({ messages, done });
+      if (this.closing) return;
+      this.reopened++;
+      log.error({ durable: name, topic, retryInMs: pause }, `NATS consumer ${name} stopped (${ended}); opening it again`);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, pause));
+        pause = Math.min(pause * 2, 5_000);
+        if (this.closing) return;
+        try {
+          entry.messages = await this.consume(jsm, name, topic);
+          if (this.closing) {
+            await entry.messages.close();
+            return;
+          }
+          log.warn({ durable: name, topic }, `NATS consumer ${name} opened again`);
+          pause = 200;
+          break;
+        } catch (e) {
+          log.error({ err: e, durable: name, topic, retryInMs: pause }, `NATS consumer ${name} could not be opened again; retrying`);
+        }
+      }
     }
   }
 
@@ -136,8 +205,8 @@ export class NatsTransport implements Transport {
         }
         run.push(next.value);
       }
-      const parsed = run.map((m) => m.json<EventEnvelope>());
-      const events = parsed.filter((e) => wanted.has(e.type));
+      const parsed = run.map((m) => this.parse(m));
+      const events = parsed.filter((e): e is EventEnvelope => e !== undefined && wanted.has(e.type));
       const pulse = setInterval(() => { for (const m of run) m.working(); }, pulseMs);
       let deferred: ReadonlySet<string> = new Set();
       try {
@@ -155,9 +224,24 @@ export class NatsTransport implements Transport {
       }
       run.forEach((m, i) => {
         // Not ready yet: delivered again after a pause that grows with its deliveries, once the stream has moved on.
-        if (deferred.has(parsed[i]!.id)) m.nak(Math.min(5_000, 50 * 2 ** Math.min(m.info.deliveryCount, 7)));
+        const event = parsed[i];
+        if (event === undefined) m.term();
+        else if (deferred.has(event.id)) m.nak(Math.min(5_000, 50 * 2 ** Math.min(m.info.deliveryCount, 7)));
         else m.ack();
       });
+    }
+  }
+
+  /**
+   * The event a message carries, or undefined for one that is not JSON (no PakLog relay wrote it): reported and
+   * terminated (never delivered again), so it cannot stop the stream it sits in.
+   */
+  private parse(m: NatsJetStream.JsMsg): EventEnvelope | undefined {
+    try {
+      return m.json<EventEnvelope>();
+    } catch (e) {
+      (this.o.log ?? stderrLog).error({ subject: m.subject, seq: m.seq, err: e }, 'a NATS message that is not an event was terminated');
+      return undefined;
     }
   }
 
