@@ -106,8 +106,28 @@ export async function harness(target: Pick<ChaosTarget, 'gatewayUrl' | 'adminKey
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** One round: `n` orders from intake to shipment, waiting on each asynchronous step. */
+/**
+ * `until`, but a dead letter fails it at once (checked every 2 s): a dead-lettered event stops the round for good, so
+ * waiting out the timeout only hides which event it was.
+ */
+async function untilAlive<T>(h: Harness, what: string, fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  let checked = Date.now();
+  return until(what, async () => {
+    if (Date.now() - checked >= 2_000) {
+      checked = Date.now();
+      const dead = ((await h.get('/api/v1/dead-letters')).items as { consumer: string; type: string; lastError: string | null; replayedAt: string | null }[])
+        .filter((d) => d.replayedAt === null).slice(0, 5);
+      if (dead.length > 0) {
+        throw new Error(`waiting for ${what}: ${dead.length}+ dead letter(s): ${dead.map((d) => `${d.consumer} ${d.type}: ${d.lastError ?? ''}`).join('; ')}`);
+      }
+    }
+    return fn();
+  }, pred, timeoutMs);
+}
+
+/** One round: `n` orders from intake to shipment, waiting on each asynchronous step; a dead letter ends it at once. */
 export async function round(h: Harness, w: Warehouse, tag: string, n: number): Promise<void> {
+  const until = <T>(what: string, fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs: number): Promise<T> => untilAlive(h, what, fn, pred, timeoutMs);
   const mine: string[] = [];
   const at = (step: string): void => {
     h.progress.step = step;
