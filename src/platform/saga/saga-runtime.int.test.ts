@@ -16,10 +16,17 @@ const log = { error: () => undefined, warn: () => undefined };
 const journal: string[] = [];
 const ended: { saga: SagaView; escalate: boolean }[] = [];
 let failures: Record<string, number> = {};
+/** Failures of a step as an unreachable dependency (a lost database connection) instead of a broken step. */
+let outages: Record<string, number> = {};
 let duringStep: (() => Promise<void>) | undefined;
 
 const act = (kind: 'run' | 'undo', name: string) => async (ctx: StepContext<unknown>) => {
   journal.push(`${kind} ${name} #${ctx.attempt} ${ctx.idempotencyKey}`);
+  const down = outages[`${kind} ${name}`] ?? 0;
+  if (down > 0) {
+    outages[`${kind} ${name}`] = down - 1;
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
   const left = failures[`${kind} ${name}`] ?? 0;
   if (left > 0) {
     failures[`${kind} ${name}`] = left - 1;
@@ -121,6 +128,22 @@ describe('saga runtime', () => {
     await drain();
     expect((await rt.get(id))!.saga.status).toBe('COMPLETED');
     expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 FAILED', 'RUN s2 2 FAILED', 'RUN s2 3 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
+  });
+
+  it('waits out a dependency that is unreachable (transient fault) past its attempts: no attempt used, no compensation', async () => {
+    journal.length = 0;
+    outages = { 'run s3': 4 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-outage', {}));
+    await drain();
+    for (let i = 0; i < 4; i++) {
+      expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 's3', attempts: 0, lastError: expect.stringMatching(/^transient: .*ECONNREFUSED/) });
+      clock.advance(5_000);
+      await drain();
+    }
+    outages = {};
+    expect((await rt.get(id))!.saga.status).toBe('COMPLETED');
+    expect(journal.map((j) => j.split(' #')[0])).toEqual(['run s1', 'run s2', 'run s3', 'run s3', 'run s3', 'run s3', 'run s3']);
+    expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
   });
 
   it('compensates the done steps in reverse order when a step fails for good: COMPENSATED', async () => {

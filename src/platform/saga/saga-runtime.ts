@@ -13,6 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { Database, Executor, Tx } from '../db/database.ts';
 import { ident } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
+import { isTransientFault } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import {
   decide, initialState, type Decision, type HistoryEntry, type Outcome, type SagaDefinition, type SagaSignal, type SagaState, type SagaStatus,
@@ -282,7 +283,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
       const result: StepResult<unknown> = await within(step.timeoutMs, () => action(ctx));
       return { kind: 'result', result };
     } catch (e) {
-      return { kind: 'failed', error: message(e), timedOut: false };
+      return { kind: 'failed', error: message(e), timedOut: false, transient: isTransientFault(e) };
     }
   }
 
@@ -293,7 +294,7 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
       await within(step.timeoutMs, () => compensate(ctx));
       return { kind: 'compensated' };
     } catch (e) {
-      return { kind: 'compensation-failed', error: message(e) };
+      return { kind: 'compensation-failed', error: message(e), transient: isTransientFault(e) };
     }
   }
 

@@ -78,6 +78,25 @@ describe('decide', () => {
     expect(end).toMatchObject({ finished: 'COMPENSATED', history: null, state: { status: 'COMPENSATED' } });
   });
 
+  it('a transient fault (a dependency unreachable) uses up no attempt and never compensates or escalates: the run is due again', () => {
+    let s = at(1);
+    for (let i = 0; i < 10; i++) {
+      const d = decide(def, s, { kind: 'failed', error: 'inventory did not answer', timedOut: false, transient: true }, t0);
+      expect(d).toMatchObject({ history: null, finished: null, escalate: false });
+      expect(d.state).toMatchObject({ status: 'RUNNING', step: 1, attempts: 0, lastError: 'transient: inventory did not answer', nextRunAt: later(5_000) });
+      s = d.state;
+    }
+    // Step b has one attempt: the same failure, not transient, compensates at once.
+    expect(decide(def, s, { kind: 'failed', error: 'broken', timedOut: false }, t0).state.status).toBe('COMPENSATING');
+
+    let c: SagaState = { ...at(2), status: 'COMPENSATING' };
+    for (let i = 0; i < 5; i++) {
+      const d = decide(def, c, { kind: 'compensation-failed', error: 'ECONNREFUSED', transient: true }, t0);
+      expect(d).toMatchObject({ finished: null, escalate: false, state: { status: 'COMPENSATING', step: 2, attempts: 0 } });
+      c = d.state;
+    }
+  });
+
   it('compensates the steps done before the failed one, newest first, skipping steps without a compensation', () => {
     expect(nextCompensable(def, 2)).toBe(2);
     expect(nextCompensable(def, 1)).toBe(0);

@@ -115,10 +115,13 @@ export interface SagaState {
 /** What one run of a step or a compensation came to. */
 export type Outcome =
   | { readonly kind: 'result'; readonly result: StepResult<unknown> }
-  /** The run threw or overran its timeout (`timedOut`: its step's wait timed out with no timeout path). */
-  | { readonly kind: 'failed'; readonly error: string; readonly timedOut: boolean }
+  /**
+   * The run threw or overran its timeout (`timedOut`: its step's wait timed out with no timeout path). `transient`: it
+   * threw because a dependency was unreachable for now (`isTransientFault`), which is not the step's fault.
+   */
+  | { readonly kind: 'failed'; readonly error: string; readonly timedOut: boolean; readonly transient?: boolean }
   | { readonly kind: 'compensated' }
-  | { readonly kind: 'compensation-failed'; readonly error: string };
+  | { readonly kind: 'compensation-failed'; readonly error: string; readonly transient?: boolean };
 
 export interface HistoryEntry {
   readonly step: string;
@@ -144,6 +147,11 @@ export function backoffMs(step: Pick<SagaStep<unknown>, 'retry'>, failures: numb
 }
 
 const at = (now: Date, ms: number): Date => new Date(now.getTime() + ms);
+
+/** The pause before a step or compensation that met a transient fault runs again: its retry backoff, 5–30 s. */
+export function transientRetryMs(step: Pick<SagaStep<unknown>, 'retry'>): number {
+  return Math.min(30_000, Math.max(5_000, step.retry.backoffMs));
+}
 
 /** The highest step index ≤ `from` that has a compensation, or -1. */
 export function nextCompensable(def: SagaDefinition<unknown>, from: number): number {
@@ -184,6 +192,12 @@ export function decide(def: SagaDefinition<unknown>, state: SagaState, outcome: 
   }
   const step = stepAt(def, state.step);
   const attempt = state.attempts + 1;
+  if ((outcome.kind === 'failed' || outcome.kind === 'compensation-failed') && outcome.transient === true) {
+    // A dependency unreachable for now (a service restarting, the database failing over) is not the step's fault: no
+    // attempt is used up, nothing compensates or escalates over it; the run is due again after a pause and the saga
+    // shows why it waits (`lastError`). An outage of any length ends with the saga where it was.
+    return { ...none, state: { ...state, lastError: `transient: ${outcome.error}`, nextRunAt: at(now, transientRetryMs(step)) } };
+  }
   switch (outcome.kind) {
     case 'result': {
       if (state.status !== 'RUNNING') throw new Error(`a step result for a ${state.status} saga`);
