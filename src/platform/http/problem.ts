@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, PLATFORM_ERRORS, errorSpec, type ErrorCode, type FieldError } from '../errors.ts';
+import { AppError, PLATFORM_ERRORS, errorSpec, isTransientFault, type ErrorCode, type FieldError } from '../errors.ts';
 
 /** RFC 9457 problem details, as every PakLog API error is returned. */
 export interface Problem {
@@ -69,6 +69,14 @@ export function toProblem(error: unknown, traceId: string): Problem {
     const code = CLIENT_ERROR_CODES[status] ?? 'VALIDATION_FAILED';
     return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: PLATFORM_ERRORS[code].title, status, detail: fe.message, code, traceId };
   }
+  if (isTransientFault(error)) {
+    // The database or another service unreachable for now (a restart, a failover): nothing was committed, and the
+    // same request may simply be sent again.
+    return {
+      type: 'https://paklog.dev/problems/unavailable', title: PLATFORM_ERRORS.UNAVAILABLE.title, status: 503,
+      detail: 'A dependency (the database or another service) is unavailable for now; nothing was changed, try again shortly', code: 'UNAVAILABLE', traceId,
+    };
+  }
   return { type: 'https://paklog.dev/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'INTERNAL', traceId };
 }
 
@@ -77,7 +85,7 @@ export async function sendProblem(error: unknown, request: FastifyRequest, reply
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   // A retryable refusal (BUSY) says when to come back; the computations it waits for take seconds at most. A rate
   // limit has set its own (the end of its window).
-  if (error instanceof AppError && error.retryable && (problem.status === 503 || problem.status === 429) && !reply.hasHeader('retry-after')) {
+  if ((error instanceof AppError ? error.retryable : problem.code === 'UNAVAILABLE') && (problem.status === 503 || problem.status === 429) && !reply.hasHeader('retry-after')) {
     void reply.header('retry-after', '1');
   }
   await reply.status(problem.status).header('x-request-id', request.id).header('content-type', 'application/problem+json; charset=utf-8').send(problem);

@@ -47,6 +47,13 @@ describe('PakLog errors as gRPC statuses', () => {
     expect(answer).toMatchObject({ code: status.INTERNAL, details: 'An unexpected error occurred; it has been logged' });
     expect(answer.metadata?.get(ERROR_CODE_KEY)).toEqual(['INTERNAL']);
   });
+
+  it('a server whose database is unreachable for now answers UNAVAILABLE, which the caller takes as retryable (a transient fault)', () => {
+    const answer = toGrpcStatus(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    expect(answer.code).toBe(status.UNAVAILABLE);
+    expect(answer.details).not.toMatch(/5432/);
+    expect(fromGrpcError(received(answer), '/x')).toMatchObject({ code: 'UNAVAILABLE', retryable: true, status: 503 });
+  });
 });
 
 describe('REST problem+json answers as gRPC statuses (the public API)', () => {

@@ -1,5 +1,5 @@
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { AppError, errorSpec, type ErrorCode, type FieldError } from '../errors.ts';
+import { AppError, errorSpec, isTransientFault, type ErrorCode, type FieldError } from '../errors.ts';
 
 /**
  * How a PakLog error crosses gRPC: a status whose code follows the error's HTTP status (so generic gRPC tooling reads
@@ -101,6 +101,11 @@ function refusalStatus(r: Refusal): GrpcAnswer {
  * message stays in the server's log, as the HTTP mapper does.
  */
 export function toGrpcStatus(error: unknown): GrpcAnswer {
+  if (!(error instanceof AppError) && isTransientFault(error)) {
+    // The server's database unreachable for now: the caller hears UNAVAILABLE (retryable), as the HTTP mapper's 503, so
+    // its event handler or saga step waits the outage out instead of counting a failure (ADR 0014 addendum).
+    return refusalStatus({ httpStatus: 503, code: 'UNAVAILABLE', message: 'A dependency of the remote (its database) is unavailable for now; nothing was changed', errors: [], retryable: true });
+  }
   if (!(error instanceof AppError)) {
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, 'INTERNAL');

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { toProblem } from './problem.ts';
+
+describe('toProblem', () => {
+  it('answers 503 UNAVAILABLE for a dependency unreachable for now (a lost database connection), not 500', () => {
+    const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(toProblem(lost, 't1')).toMatchObject({ status: 503, code: 'UNAVAILABLE', traceId: 't1' });
+    expect(toProblem(new Error('Connection terminated unexpectedly'), 't2')).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+  });
+
+  it('keeps a bug a 500 INTERNAL that names nothing of it', () => {
+    const p = toProblem(new TypeError('cannot read properties of undefined (reading \'id\')'), 't3');
+    expect(p).toMatchObject({ status: 500, code: 'INTERNAL' });
+    expect(p.detail).not.toMatch(/undefined/);
+  });
+
+  it('answers 400 for a value the database cannot store (class 22)', () => {
+    expect(toProblem(Object.assign(new Error('invalid byte sequence'), { code: '22021' }), 't4')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+});
