@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { createOrder, orderStatus, planAndRelease, restFloor, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../test/support/flow-driver.ts';
-import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
+import { cleanEnv, cpuProfileEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient, startSplitCluster, type SplitBus, type SplitCluster } from '../test/support/split-cluster.ts';
 
 /** The bench drives everything with one key: it measures the flow, not the per-key limits (0 = none). */
@@ -436,7 +436,7 @@ export async function splitFlow(args: string[]): Promise<void> {
     // As split-cluster.ts starts each service, but every context in one process and the in-process bus.
     const single = await startPakLog(cleanEnv({
       DATABASE_URL: dbs[0]!.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_BUS: 'inline', PAKLOG_SEED_DEMO: 'false',
-      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS, ...cpuProfileEnv('all-in-one'),
     }));
     try {
       const url = `http://127.0.0.1:${port}`;
