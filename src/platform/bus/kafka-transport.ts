@@ -31,6 +31,15 @@ const PARTITIONS_IN_FLIGHT = 8;
 /** Below the consumer's 30 s session timeout, so a long run never costs the member its partitions. */
 const HEARTBEAT_MS = 3_000;
 
+/** The message header that carries the event's type (CloudEvents' Kafka binding names it `ce-type`). */
+export const TYPE_HEADER = 'ce-type';
+
+/** A header's value as text (kafkajs hands headers over as Buffers); undefined when absent. */
+function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : typeof first === 'string' ? first : first.toString('utf8');
+}
+
 export class KafkaTransport implements Transport {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
@@ -93,7 +102,7 @@ export class KafkaTransport implements Transport {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic,
-        messages: list.map((e) => ({ key: e.subject ?? e.id, value: JSON.stringify(e), headers: { 'ce-type': e.type, 'ce-id': e.id } })),
+        messages: list.map((e) => ({ key: e.subject ?? e.id, value: JSON.stringify(e), headers: { [TYPE_HEADER]: e.type, 'ce-id': e.id } })),
       })),
     });
   }
@@ -130,9 +139,12 @@ export class KafkaTransport implements Transport {
         try {
           for (let from = 0; from < batch.messages.length && payload.isRunning() && !payload.isStale(); from += RUN_LENGTH) {
             const run = batch.messages.slice(from, from + RUN_LENGTH);
-            // A topic carries every event of its context; this consumer takes only the types it subscribed to.
+            // A topic carries every event of its context; this consumer takes only the types it subscribed to. The
+            // type travels in a header, so an event this consumer does not want is skipped without parsing its body.
             const events = run.flatMap((m) => {
               if (m.value === null) return [];
+              const type = headerText(m.headers?.[TYPE_HEADER]);
+              if (type !== undefined && !wanted.has(type)) return [];
               const event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
               return wanted.has(event.type) ? [event] : [];
             });

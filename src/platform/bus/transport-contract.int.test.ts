@@ -18,7 +18,7 @@ import { loadMigrations, migrate } from '../db/migrations.ts';
 import { uuidv7Ids } from '../ids.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { EventBus, PUBLISH_DEAD_LETTER } from './event-bus.ts';
-import { KafkaTransport } from './kafka-transport.ts';
+import { KafkaTransport, TYPE_HEADER } from './kafka-transport.ts';
 import { NatsTransport } from './nats-transport.ts';
 import { publishedLanguage } from './published-language.ts';
 import { InlineTransport, type Transport } from './transport.ts';
@@ -229,6 +229,38 @@ for (const flavour of FLAVOURS) {
       expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 2 });
       expect(s.handled).toEqual([good.id]);
       expect((await s.effects()).map((r) => r.event_id)).toEqual([good.id]);
+    });
+
+    // Kafka: a consumer group reads whole topics and skips the types it did not subscribe to by the `ce-type` header,
+    // without parsing the body. A body that is not even JSON under an unwanted type must not stop the partition.
+    it.runIf(flavour.name === 'kafka')('an event of a type the consumer does not want is skipped by its header, unparsed; the wanted ones arrive in order', async (ctx) => {
+      if (!available) ctx.skip();
+      const s = await scenario();
+      await s.start();
+      const producer = new Kafka({ clientId: 'paklog-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      const wanted = (k: number): EventEnvelope => ({
+        specversion: '1.0', id: uuidv7Ids.next('evt'), type: s.type, source: s.run, subject: 'agg_h', time: new Date().toISOString(),
+        datacontenttype: 'application/json', data: { k },
+      });
+      const first = wanted(1);
+      const second = wanted(2);
+      try {
+        // One key, so one partition: the unwanted message sits between the two wanted ones.
+        await producer.send({
+          topic: `${s.run}.${s.run}.events`, acks: -1,
+          messages: [
+            { key: 'agg_h', value: JSON.stringify(first), headers: { [TYPE_HEADER]: s.type } },
+            { key: 'agg_h', value: 'not json {', headers: { [TYPE_HEADER]: `${s.run}.other.thing.v1` } },
+            { key: 'agg_h', value: JSON.stringify(second), headers: { [TYPE_HEADER]: s.type } },
+          ],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      await until('both wanted events', async () => (await s.effects()).length === 2);
+      expect((await s.effects()).map((r) => r.event_id)).toEqual([first.id, second.id]);
+      expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE consumer = $1`, [s.consumer])).toEqual([]);
     });
 
     // Brokers only: inline has no offsets to resume from (the relay holds undelivered events in the outbox).
