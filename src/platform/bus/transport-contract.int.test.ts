@@ -263,6 +263,55 @@ for (const flavour of FLAVOURS) {
       expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE consumer = $1`, [s.consumer])).toEqual([]);
     });
 
+    // Kafka commits handled offsets on a timer, not after every run: they must still reach the broker while the
+    // consumer runs, and at close, or a restart would read again what was handled (the inbox would absorb it, at a cost).
+    it.runIf(flavour.name === 'kafka')('handled offsets are committed on the interval while running, and at close', async (ctx) => {
+      if (!available) ctx.skip();
+      const run = `t${randomBytes(4).toString('hex')}`;
+      runs.push(run);
+      const type = `${run}.thing.happened.v1`;
+      const event = (k: number): EventEnvelope => ({
+        specversion: '1.0', id: uuidv7Ids.next('evt'), type, source: run, subject: `agg_${k % 3}`, time: new Date().toISOString(),
+        datacontenttype: 'application/json', data: { k },
+      });
+      const admin = new Kafka({ clientId: 'paklog-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const committed = async (group: string): Promise<number> => (await admin.fetchOffsets({ groupId: `${run}.${group}`, topics: [`${run}.${run}.events`] }))
+        .flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      const subscribe = async (t: KafkaTransport, group: string, seen: string[]): Promise<void> => t.subscribe(group, [type], async (events) => {
+        for (const e of events) seen.push(e.id);
+      });
+      try {
+        // While running: committed within the (short) interval, with no close.
+        const ticking = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 200 });
+        const seenTicking: string[] = [];
+        await subscribe(ticking, 'ticking', seenTicking);
+        await ticking.publish(Array.from({ length: 10 }, (_, k) => event(k)));
+        await until('10 handled', async () => seenTicking.length === 10);
+        await until('10 offsets committed while running', async () => (await committed('ticking')) === 10, 10_000);
+        await ticking.close();
+
+        // At close: an interval that never fires; the restarted consumer reads only what came after.
+        const first = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 600_000 });
+        const seenFirst: string[] = [];
+        await subscribe(first, 'closing', seenFirst);
+        await until('10 handled', async () => seenFirst.length === 10);
+        await first.close();
+        expect(await committed('closing')).toBe(10);
+        const second = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 600_000 });
+        const seenSecond: string[] = [];
+        await subscribe(second, 'closing', seenSecond);
+        const late = event(10);
+        await second.publish([late]);
+        await until('the late event', async () => seenSecond.includes(late.id));
+        await new Promise((r) => setTimeout(r, 1000));
+        await second.close();
+        expect(seenSecond).toEqual([late.id]);
+      } finally {
+        await admin.disconnect();
+      }
+    });
+
     // Brokers only: inline has no offsets to resume from (the relay holds undelivered events in the outbox).
     it.runIf(flavour.name !== 'inline')('a consumer that restarts resumes where it stopped: nothing lost, nothing handled again', async (ctx) => {
       if (!available) ctx.skip();
