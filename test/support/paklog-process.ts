@@ -74,7 +74,11 @@ export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, comman
 async function started(child: ChildProcess, before = ''): Promise<StartedPakLog> {
   let out = before;
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`paklog did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => {
+      // Not left running: nothing would stop it.
+      child.kill('SIGKILL');
+      fail(new Error(`paklog did not start:\n${out}`));
+    }, 90_000);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
       if (out.includes('PakLog is ready') || out.includes('PakLog gateway is ready')) {

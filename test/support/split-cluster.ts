@@ -85,11 +85,12 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
     }),
   }));
   const started: StartedPakLog[] = [];
+  const starting = services.map(async (s) => {
+    s.process = await startPakLog(s.env);
+    started.push(s.process);
+  });
   try {
-    await Promise.all(services.map(async (s) => {
-      s.process = await startPakLog(s.env);
-      started.push(s.process);
-    }));
+    await Promise.all(starting);
     const [gatewayPort, grpcPort] = [await freePort(), await freePort()];
     const gateway = await startPakLog(cleanEnv({
       ...common, OTEL_SERVICE_NAME: 'paklog-gateway', DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_GRPC_PORT: String(grpcPort),
@@ -115,6 +116,9 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
       },
     };
   } catch (e) {
+    // The services still starting when one failed are stopped too, once up: left running, they would stay members of
+    // the namespace's consumer groups (a retry reuses it) and take partitions from the next attempt's services.
+    await Promise.allSettled(starting);
     await Promise.all(started.map((p) => p.stop()));
     throw e;
   }
