@@ -14,7 +14,7 @@ import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts
 import { identityRoutes } from '../platform/http/identity-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
 import { OidcVerifier } from '../platform/identity/oidc.ts';
-import { PRINCIPAL_HEADER, signPrincipal } from '../platform/http/forwarded-principal.ts';
+import { PRINCIPAL_HEADER, principalSigner } from '../platform/http/forwarded-principal.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
 import { ROLES } from '../platform/http/roles.ts';
@@ -114,10 +114,11 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     siteLookups: { resolveSite: (ref) => resolveSite(ref) },
   });
   await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
+  const signPrincipal = principalSigner(secret);
   const forwardHeaders = (req: FastifyRequest): Record<string, string> => {
     const principal: Principal | undefined = req.principal;
     if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
-    return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
+    return { [PRINCIPAL_HEADER]: signPrincipal(principal) };
   };
   const forward = (service: string) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const extra = forwardHeaders(req);
