@@ -212,6 +212,8 @@ async function driveFlow(target: Target, orders: number, workers: number) {
   const load1 = loadavg()[0] ?? 0;
 
   const latencyAfter = await settledLatency(target.metricsUrls);
+  // Consumers that fell behind finish the flow's events after the last order shipped: their CPU counts too.
+  const cpuSettled = target.processes.map((p, i) => [p.name, +(processCpuSeconds(p.pid) - cpu0[i]!).toFixed(1)] as const);
   const byConsumer = new Map([...latencyAfter].map(([c, b]) => [c, minus(b, latencyBefore.get(c))]));
   const steps = Object.fromEntries([...timings.entries()].map(([step, list]) => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -230,6 +232,8 @@ async function driveFlow(target: Target, orders: number, workers: number) {
     },
     /** CPU seconds used during the flow, per process, and how busy the whole machine (2 cores, shared) was. */
     cpuSeconds: { ...Object.fromEntries(cpu), driver: +((driverCpu.user + driverCpu.system) / 1e6).toFixed(1) },
+    /** CPU seconds per process from the flow's start until the event counts stopped moving (the backlog drained). */
+    cpuSecondsUntilSettled: Object.fromEntries(cpuSettled),
     machineCpuBusy: machine1.total === machine0.total ? NaN : +((machine1.busy - machine0.busy) / (machine1.total - machine0.total)).toFixed(3),
     packCallsBeforePicksWereKnown: packTooEarly,
     steps,
@@ -396,7 +400,7 @@ async function startCluster(bus: SplitBus, gateway: string, services: readonly s
 function summary(r: FlowRun): void {
   console.log(`${r.deployment}: ${r.orders} orders, ${r.orderLines} lines in ${r.seconds} s → ${r.orderLinesPerSecond} order lines/s `
     + `(load ${r.loadAverage1m.atStart} → ${r.loadAverage1m.atEnd}, machine CPU busy ${r.machineCpuBusy})`);
-  console.log(`  phases (s) ${JSON.stringify(r.phasesSeconds)}; CPU s ${JSON.stringify(r.cpuSeconds)}`);
+  console.log(`  phases (s) ${JSON.stringify(r.phasesSeconds)}; CPU s ${JSON.stringify(r.cpuSeconds)}; until settled ${JSON.stringify(r.cpuSecondsUntilSettled)}`);
   console.log(`  event latency, append → consumer commit: ${JSON.stringify(r.eventLatency.all)}`);
 }
 
