@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { createOrder, orderStatus, planAndRelease, restFloor, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../test/support/flow-driver.ts';
-import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
+import { cleanEnv, cpuProfileEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient, startSplitCluster, type SplitBus, type SplitCluster } from '../test/support/split-cluster.ts';
 
 /** The bench drives everything with one key: it measures the flow, not the per-key limits (0 = none). */
@@ -212,6 +212,8 @@ async function driveFlow(target: Target, orders: number, workers: number) {
   const load1 = loadavg()[0] ?? 0;
 
   const latencyAfter = await settledLatency(target.metricsUrls);
+  // Consumers that fell behind finish the flow's events after the last order shipped: their CPU counts too.
+  const cpuSettled = target.processes.map((p, i) => [p.name, +(processCpuSeconds(p.pid) - cpu0[i]!).toFixed(1)] as const);
   const byConsumer = new Map([...latencyAfter].map(([c, b]) => [c, minus(b, latencyBefore.get(c))]));
   const steps = Object.fromEntries([...timings.entries()].map(([step, list]) => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -230,6 +232,8 @@ async function driveFlow(target: Target, orders: number, workers: number) {
     },
     /** CPU seconds used during the flow, per process, and how busy the whole machine (2 cores, shared) was. */
     cpuSeconds: { ...Object.fromEntries(cpu), driver: +((driverCpu.user + driverCpu.system) / 1e6).toFixed(1) },
+    /** CPU seconds per process from the flow's start until the event counts stopped moving (the backlog drained). */
+    cpuSecondsUntilSettled: Object.fromEntries(cpuSettled),
     machineCpuBusy: machine1.total === machine0.total ? NaN : +((machine1.busy - machine0.busy) / (machine1.total - machine0.total)).toFixed(3),
     packCallsBeforePicksWereKnown: packTooEarly,
     steps,
@@ -396,7 +400,7 @@ async function startCluster(bus: SplitBus, gateway: string, services: readonly s
 function summary(r: FlowRun): void {
   console.log(`${r.deployment}: ${r.orders} orders, ${r.orderLines} lines in ${r.seconds} s → ${r.orderLinesPerSecond} order lines/s `
     + `(load ${r.loadAverage1m.atStart} → ${r.loadAverage1m.atEnd}, machine CPU busy ${r.machineCpuBusy})`);
-  console.log(`  phases (s) ${JSON.stringify(r.phasesSeconds)}; CPU s ${JSON.stringify(r.cpuSeconds)}`);
+  console.log(`  phases (s) ${JSON.stringify(r.phasesSeconds)}; CPU s ${JSON.stringify(r.cpuSeconds)}; until settled ${JSON.stringify(r.cpuSecondsUntilSettled)}`);
   console.log(`  event latency, append → consumer commit: ${JSON.stringify(r.eventLatency.all)}`);
 }
 
@@ -436,7 +440,7 @@ export async function splitFlow(args: string[]): Promise<void> {
     // As split-cluster.ts starts each service, but every context in one process and the in-process bus.
     const single = await startPakLog(cleanEnv({
       DATABASE_URL: dbs[0]!.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_BUS: 'inline', PAKLOG_SEED_DEMO: 'false',
-      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS,
+      PAKLOG_LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...NO_RATE_LIMITS, ...cpuProfileEnv('all-in-one'),
     }));
     try {
       const url = `http://127.0.0.1:${port}`;

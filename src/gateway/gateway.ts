@@ -4,16 +4,17 @@ import { httpHygiene, transportFor, VERSION } from '../app.ts';
 import { PublishedEvents } from '../contracts/events.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Config } from '../platform/config/config.ts';
-import { Database } from '../platform/db/database.ts';
+import { Database, type Tx } from '../platform/db/database.ts';
 import { loadMigrations, migrate } from '../platform/db/migrations.ts';
-import { EventBus } from '../platform/bus/event-bus.ts';
+import { EventBus, type Subscription } from '../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../platform/bus/envelope.ts';
+import { archiveEvents } from '../platform/bus/event-store.ts';
 import { AppError } from '../platform/errors.ts';
 import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts';
 import { identityRoutes } from '../platform/http/identity-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
 import { OidcVerifier } from '../platform/identity/oidc.ts';
-import { PRINCIPAL_HEADER, signPrincipal } from '../platform/http/forwarded-principal.ts';
+import { PRINCIPAL_HEADER, principalSigner } from '../platform/http/forwarded-principal.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
 import { ROLES } from '../platform/http/roles.ts';
@@ -113,10 +114,11 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     siteLookups: { resolveSite: (ref) => resolveSite(ref) },
   });
   await http.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: config.http.requestTimeoutMs } });
+  const signPrincipal = principalSigner(secret);
   const forwardHeaders = (req: FastifyRequest): Record<string, string> => {
     const principal: Principal | undefined = req.principal;
     if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
-    return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
+    return { [PRINCIPAL_HEADER]: signPrincipal(principal) };
   };
   const forward = (service: string) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const extra = forwardHeaders(req);
@@ -208,20 +210,9 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   await http.ready();
 
   // The event store: every event once (its id is unique; the inbox makes a redelivery a no-op).
-  await bus.subscribe(EVENT_STORE_CONSUMER, [{
-    types: Object.keys(PublishedEvents.schemas),
-    handle: async (event: EventEnvelope, tx) => {
-      await tx.query(
-        `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
-        [event.id, event.source, event.type, event.subject, event.time, event.siteid ?? null, event.correlationid ?? null, event.actorid ?? null,
-          JSON.stringify(event)],
-      );
-      tx.afterCommit(() => {
-        for (const o of observers) o([event]);
-      });
-    },
-  }]);
+  await bus.subscribe(EVENT_STORE_CONSUMER, [eventStoreSubscription((events) => {
+    for (const o of observers) o(events);
+  })]);
   bus.start();
 
   return {
@@ -234,6 +225,19 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
       await db.close();
     },
   };
+}
+
+/**
+ * The gateway's event-store consumer: every published type, archived into `platform.events`; a run the bus hands over
+ * at once is one INSERT (it was one per event). `archived` hears each run's events once their transaction committed
+ * (GraphQL subscriptions).
+ */
+export function eventStoreSubscription(archived: (events: readonly EventEnvelope[]) => void): Subscription {
+  const archive = async (events: readonly EventEnvelope[], tx: Tx): Promise<void> => {
+    await archiveEvents(tx, events);
+    tx.afterCommit(() => archived(events));
+  };
+  return { types: Object.keys(PublishedEvents.schemas), handle: (event, tx) => archive([event], tx), handleMany: archive };
 }
 
 /** The gateway's own document with every service's paths and component schemas added. */

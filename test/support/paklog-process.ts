@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** The repository this test runs from. */
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -41,6 +42,21 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, PAKLOG_GRPC_PORT: '0', ...env };
 }
 
+/**
+ * Environment that makes a started process write a V8 CPU profile into `$PAKLOG_CPU_PROF_DIR/<name>/<pid>.cpuprofile`
+ * when it exits normally (SIGTERM → `process.exit`; a SIGKILL writes nothing), through test/support/cpu-profile.js:
+ * opt in with PAKLOG_CPU_PROF_DIR to see where a split deployment's or a bench server's CPU goes. Empty when unset.
+ */
+export function cpuProfileEnv(name: string): Record<string, string> {
+  const dir = process.env.PAKLOG_CPU_PROF_DIR;
+  if (dir === undefined || dir === '') return {};
+  const preload = `--import=${pathToFileURL(resolve(repoRoot, 'test/support/cpu-profile.js')).href}`;
+  return {
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter((o) => o !== undefined && o !== '').join(' '),
+    PAKLOG_CPU_PROF_OUT: resolve(dir, name),
+  };
+}
+
 export interface StartedPakLog {
   readonly child: ChildProcess;
   /** Everything it printed so far (stdout and stderr). */
@@ -58,7 +74,11 @@ export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, comman
 async function started(child: ChildProcess, before = ''): Promise<StartedPakLog> {
   let out = before;
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`paklog did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => {
+      // Not left running: nothing would stop it.
+      child.kill('SIGKILL');
+      fail(new Error(`paklog did not start:\n${out}`));
+    }, 90_000);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
       if (out.includes('PakLog is ready') || out.includes('PakLog gateway is ready')) {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { until, type Call } from './flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable, type StartedPakLog } from './paklog-process.ts';
+import { cleanEnv, cpuProfileEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable, type StartedPakLog } from './paklog-process.ts';
 
 export type SplitBus = 'kafka' | 'nats';
 
@@ -81,18 +81,20 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
     env: cleanEnv({
       ...common, OTEL_SERVICE_NAME: `paklog-${s.name}`, DATABASE_URL: o.databases.services[i]!, PAKLOG_CONTEXTS: s.contexts.join(','),
       PORT: String(ports[i]!.http), PAKLOG_RPC_PORT: String(ports[i]!.rpc), PAKLOG_RPC_PEERS: peers,
+      ...cpuProfileEnv(s.name),
     }),
   }));
   const started: StartedPakLog[] = [];
+  const starting = services.map(async (s) => {
+    s.process = await startPakLog(s.env);
+    started.push(s.process);
+  });
   try {
-    await Promise.all(services.map(async (s) => {
-      s.process = await startPakLog(s.env);
-      started.push(s.process);
-    }));
+    await Promise.all(starting);
     const [gatewayPort, grpcPort] = [await freePort(), await freePort()];
     const gateway = await startPakLog(cleanEnv({
       ...common, OTEL_SERVICE_NAME: 'paklog-gateway', DATABASE_URL: o.databases.gateway, PORT: String(gatewayPort), PAKLOG_GRPC_PORT: String(grpcPort),
-      PAKLOG_SERVICES: services.map((s) => s.url).join(','),
+      PAKLOG_SERVICES: services.map((s) => s.url).join(','), ...cpuProfileEnv('gateway'),
     }), undefined, 'gateway');
     started.push(gateway);
     if (o.standby === true) for (const s of services) s.standby = standbyPakLog(s.env);
@@ -114,6 +116,9 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
       },
     };
   } catch (e) {
+    // The services still starting when one failed are stopped too, once up: left running, they would stay members of
+    // the namespace's consumer groups (a retry reuses it) and take partitions from the next attempt's services.
+    await Promise.allSettled(starting);
     await Promise.all(started.map((p) => p.stop()));
     throw e;
   }

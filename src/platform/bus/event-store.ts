@@ -19,6 +19,21 @@ export interface EventStoreQuery {
   readonly limit: number;
 }
 
+/**
+ * Archives a run of events a consumer was handed (the gateway's event store in split mode) in ONE statement, in the
+ * run's order (`seq`); an event already archived is left as it is.
+ */
+export async function archiveEvents(db: Executor, events: readonly EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
+     SELECT e->>'id', e->>'source', e->>'type', e->>'subject', (e->>'time')::timestamptz, e->>'siteid', e->>'correlationid', e->>'actorid', e
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY n
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(events)],
+  );
+}
+
 /** One page of the event store, oldest first (`seq` order: insert order, which is the order consumers were handed them). */
 export async function readEventStore(db: Executor, q: EventStoreQuery): Promise<{ seq: number; envelope: EventEnvelope }[]> {
   return db.query<{ seq: number; envelope: EventEnvelope }>(

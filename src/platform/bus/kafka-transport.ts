@@ -13,15 +13,18 @@ export interface KafkaTransportOptions {
   readonly namespace?: string;
   /** How long a failed delivery waits before the partition is read again from its last committed offset. */
   readonly retryDelayMs?: number;
+  /** How often a consumer commits the offsets it has handled (default 1 s; also at close). */
+  readonly commitIntervalMs?: number;
 }
 
 /**
  * Kafka transport (ADR 0012): the relay produces each committed event to `paklog.<context>.events` keyed by its subject
  * (its type's first segment; idempotent producer, acks from all in-sync replicas), so one aggregate's events land on one partition in order.
- * Each subscribing context is a consumer group; it hands a partition's messages to the bus in runs, in order, and commits
- * a run's offsets only once the bus has handled (or dead-lettered) them, so a crash or a restart redelivers from the
- * last committed offset and the inbox turns the repeat into a no-op. A delivery that throws (the database is down)
- * is retried from the same offset after a pause.
+ * Each subscribing context is a consumer group; it hands a partition's messages to the bus in runs, in order, and marks
+ * a run's offsets only once the bus has handled (or dead-lettered) them. The marked offsets are committed to the broker
+ * every `commitIntervalMs` and at close, not after every run: a crash or a restart redelivers from the last committed
+ * offset, at most that interval's events, and the inbox turns the repeat into a no-op. A delivery that throws (the
+ * database is down) is retried from the same offset after a pause.
  */
 /** Messages handed to the bus at once (one transaction); a batch Kafka fetched is cut into runs of this length. */
 const RUN_LENGTH = 100;
@@ -31,11 +34,29 @@ const PARTITIONS_IN_FLIGHT = 8;
 /** Below the consumer's 30 s session timeout, so a long run never costs the member its partitions. */
 const HEARTBEAT_MS = 3_000;
 
+/**
+ * Committing a consumer's offsets after every run was one OffsetCommit round trip (and a write to the broker's offsets
+ * log) per fetched batch and group, most of a group's Kafka work in the split deployment; once a second bounds what a
+ * crash redelivers instead.
+ */
+const COMMIT_INTERVAL_MS = 1_000;
+/** How long close waits for the last commit of a consumer (a broker that is down must not hold a shutdown). */
+const FINAL_COMMIT_WAIT_MS = 5_000;
+
+/** The message header that carries the event's type (CloudEvents' Kafka binding names it `ce-type`). */
+export const TYPE_HEADER = 'ce-type';
+
+/** A header's value as text (kafkajs hands headers over as Buffers); undefined when absent. */
+function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : typeof first === 'string' ? first : first.toString('utf8');
+}
+
 export class KafkaTransport implements Transport {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers: { readonly consumer: Consumer; readonly stop: () => Promise<void> }[] = [];
   private readonly known = new Set<string>();
 
   constructor(private readonly o: KafkaTransportOptions) {
@@ -93,7 +114,7 @@ export class KafkaTransport implements Transport {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic,
-        messages: list.map((e) => ({ key: e.subject ?? e.id, value: JSON.stringify(e), headers: { 'ce-type': e.type, 'ce-id': e.id } })),
+        messages: list.map((e) => ({ key: e.subject ?? e.id, value: JSON.stringify(e), headers: { [TYPE_HEADER]: e.type, 'ce-id': e.id } })),
       })),
     });
   }
@@ -102,11 +123,10 @@ export class KafkaTransport implements Transport {
     const wanted = new Set(types);
     const topics = topicsFor(types, this.o.namespace);
     await this.ensureTopics(topics);
-    const c = await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver));
-    this.consumers.push(c);
+    this.consumers.push(await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver)));
   }
 
-  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<Consumer> {
+  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<{ consumer: Consumer; stop: () => Promise<void> }> {
     const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
     try {
       await c.connect();
@@ -115,8 +135,27 @@ export class KafkaTransport implements Transport {
       await c.disconnect().catch(() => undefined);
       throw e;
     }
+    // Handled offsets (the next one to read) by topic and partition, not committed yet.
+    const handled = new Map<string, { topic: string; partition: number; offset: string }>();
+    let committing: Promise<void> | undefined;
+    const commit = (): Promise<void> => committing ??= (async () => {
+      const offsets = [...handled.values()];
+      handled.clear();
+      if (offsets.length === 0) return;
+      try {
+        await c.commitOffsets(offsets);
+      } catch {
+        // Kept for the next commit, unless a later run of the partition has been handled since.
+        for (const o of offsets) if (!handled.has(`${o.topic}:${o.partition}`)) handled.set(`${o.topic}:${o.partition}`, o);
+      }
+    })().finally(() => {
+      committing = undefined;
+    });
+    const timer = setInterval(() => void commit(), this.o.commitIntervalMs ?? COMMIT_INTERVAL_MS);
+    timer.unref();
     await c.run({
-      autoCommit: true,
+      // Committed by `commit` (above), on a timer: kafkajs would commit after every batch.
+      autoCommit: false,
       // Partitions are handled side by side, each in its order: a run that waits for an event of another partition
       // (EventNotReady) must not hold up the partition that carries that event.
       partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
@@ -130,15 +169,20 @@ export class KafkaTransport implements Transport {
         try {
           for (let from = 0; from < batch.messages.length && payload.isRunning() && !payload.isStale(); from += RUN_LENGTH) {
             const run = batch.messages.slice(from, from + RUN_LENGTH);
-            // A topic carries every event of its context; this consumer takes only the types it subscribed to.
+            // A topic carries every event of its context; this consumer takes only the types it subscribed to. The
+            // type travels in a header, so an event this consumer does not want is skipped without parsing its body.
             const events = run.flatMap((m) => {
               if (m.value === null) return [];
+              const type = headerText(m.headers?.[TYPE_HEADER]);
+              if (type !== undefined && !wanted.has(type)) return [];
               const event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
               return wanted.has(event.type) ? [event] : [];
             });
             // Throwing leaves the run's offsets unresolved: kafkajs pauses and reads the partition again from there.
             if (events.length > 0) await deliver(events);
             for (const m of run) payload.resolveOffset(m.offset);
+            const last = run[run.length - 1]!;
+            handled.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() });
             await heartbeat();
           }
         } finally {
@@ -146,11 +190,18 @@ export class KafkaTransport implements Transport {
         }
       },
     });
-    return c;
+    const stop = async (): Promise<void> => {
+      clearInterval(timer);
+      // What is handled by now is committed before the member leaves (a run still under way is redelivered).
+      const wait = new Promise<void>((r) => setTimeout(r, FINAL_COMMIT_WAIT_MS).unref());
+      await Promise.race([commit().then(commit), wait]);
+      await c.disconnect();
+    };
+    return { consumer: c, stop };
   }
 
   async close(): Promise<void> {
-    for (const c of this.consumers.splice(0)) await c.disconnect();
+    for (const c of this.consumers.splice(0)) await c.stop();
     await this.producer?.disconnect();
     this.producer = undefined;
   }

@@ -18,7 +18,7 @@ import { loadMigrations, migrate } from '../db/migrations.ts';
 import { uuidv7Ids } from '../ids.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { EventBus, PUBLISH_DEAD_LETTER } from './event-bus.ts';
-import { KafkaTransport } from './kafka-transport.ts';
+import { KafkaTransport, TYPE_HEADER } from './kafka-transport.ts';
 import { NatsTransport } from './nats-transport.ts';
 import { publishedLanguage } from './published-language.ts';
 import { InlineTransport, type Transport } from './transport.ts';
@@ -229,6 +229,87 @@ for (const flavour of FLAVOURS) {
       expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 2 });
       expect(s.handled).toEqual([good.id]);
       expect((await s.effects()).map((r) => r.event_id)).toEqual([good.id]);
+    });
+
+    // Kafka: a consumer group reads whole topics and skips the types it did not subscribe to by the `ce-type` header,
+    // without parsing the body. A body that is not even JSON under an unwanted type must not stop the partition.
+    it.runIf(flavour.name === 'kafka')('an event of a type the consumer does not want is skipped by its header, unparsed; the wanted ones arrive in order', async (ctx) => {
+      if (!available) ctx.skip();
+      const s = await scenario();
+      await s.start();
+      const producer = new Kafka({ clientId: 'paklog-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      const wanted = (k: number): EventEnvelope => ({
+        specversion: '1.0', id: uuidv7Ids.next('evt'), type: s.type, source: s.run, subject: 'agg_h', time: new Date().toISOString(),
+        datacontenttype: 'application/json', data: { k },
+      });
+      const first = wanted(1);
+      const second = wanted(2);
+      try {
+        // One key, so one partition: the unwanted message sits between the two wanted ones.
+        await producer.send({
+          topic: `${s.run}.${s.run}.events`, acks: -1,
+          messages: [
+            { key: 'agg_h', value: JSON.stringify(first), headers: { [TYPE_HEADER]: s.type } },
+            { key: 'agg_h', value: 'not json {', headers: { [TYPE_HEADER]: `${s.run}.other.thing.v1` } },
+            { key: 'agg_h', value: JSON.stringify(second), headers: { [TYPE_HEADER]: s.type } },
+          ],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      await until('both wanted events', async () => (await s.effects()).length === 2);
+      expect((await s.effects()).map((r) => r.event_id)).toEqual([first.id, second.id]);
+      expect(await db.query(`SELECT 1 FROM platform.dead_letters WHERE consumer = $1`, [s.consumer])).toEqual([]);
+    });
+
+    // Kafka commits handled offsets on a timer, not after every run: they must still reach the broker while the
+    // consumer runs, and at close, or a restart would read again what was handled (the inbox would absorb it, at a cost).
+    it.runIf(flavour.name === 'kafka')('handled offsets are committed on the interval while running, and at close', async (ctx) => {
+      if (!available) ctx.skip();
+      const run = `t${randomBytes(4).toString('hex')}`;
+      runs.push(run);
+      const type = `${run}.thing.happened.v1`;
+      const event = (k: number): EventEnvelope => ({
+        specversion: '1.0', id: uuidv7Ids.next('evt'), type, source: run, subject: `agg_${k % 3}`, time: new Date().toISOString(),
+        datacontenttype: 'application/json', data: { k },
+      });
+      const admin = new Kafka({ clientId: 'paklog-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const committed = async (group: string): Promise<number> => (await admin.fetchOffsets({ groupId: `${run}.${group}`, topics: [`${run}.${run}.events`] }))
+        .flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      const subscribe = async (t: KafkaTransport, group: string, seen: string[]): Promise<void> => t.subscribe(group, [type], async (events) => {
+        for (const e of events) seen.push(e.id);
+      });
+      try {
+        // While running: committed within the (short) interval, with no close.
+        const ticking = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 200 });
+        const seenTicking: string[] = [];
+        await subscribe(ticking, 'ticking', seenTicking);
+        await ticking.publish(Array.from({ length: 10 }, (_, k) => event(k)));
+        await until('10 handled', async () => seenTicking.length === 10);
+        await until('10 offsets committed while running', async () => (await committed('ticking')) === 10, 10_000);
+        await ticking.close();
+
+        // At close: an interval that never fires; the restarted consumer reads only what came after.
+        const first = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 600_000 });
+        const seenFirst: string[] = [];
+        await subscribe(first, 'closing', seenFirst);
+        await until('10 handled', async () => seenFirst.length === 10);
+        await first.close();
+        expect(await committed('closing')).toBe(10);
+        const second = new KafkaTransport({ brokers: KAFKA_BROKERS, namespace: run, retryDelayMs: 50, commitIntervalMs: 600_000 });
+        const seenSecond: string[] = [];
+        await subscribe(second, 'closing', seenSecond);
+        const late = event(10);
+        await second.publish([late]);
+        await until('the late event', async () => seenSecond.includes(late.id));
+        await new Promise((r) => setTimeout(r, 1000));
+        await second.close();
+        expect(seenSecond).toEqual([late.id]);
+      } finally {
+        await admin.disconnect();
+      }
     });
 
     // Brokers only: inline has no offsets to resume from (the relay holds undelivered events in the outbox).

@@ -5,7 +5,7 @@ import type { Narrowed, Selectable } from '../db/row-types.ts';
 import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
-import { PRINCIPAL_HEADER, verifyPrincipal } from './forwarded-principal.ts';
+import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
 import type { Identity, UserLookup } from '../identity/identity.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
@@ -235,13 +235,14 @@ function userPrincipal(found: UserLookup): Principal {
  */
 export function authHook(auth: Authenticator | ApiKeys, options: { gatewaySecret?: string | undefined; failures?: AuthFailureGuard | undefined } = {}) {
   const authenticator = auth instanceof Authenticator ? auth : new Authenticator(auth);
+  const verifyForwarded = options.gatewaySecret === undefined ? undefined : principalVerifier(options.gatewaySecret);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
     const forwarded = request.headers[PRINCIPAL_HEADER];
-    if (forwarded !== undefined && options.gatewaySecret !== undefined) {
+    if (forwarded !== undefined && verifyForwarded !== undefined) {
       // Split mode: the gateway authenticated the caller; this service still decides what the role may do.
-      const principal = verifyPrincipal(Array.isArray(forwarded) ? forwarded[0] ?? '' : forwarded, options.gatewaySecret);
+      const principal = verifyForwarded(Array.isArray(forwarded) ? forwarded[0] ?? '' : forwarded);
       if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The gateway assertion is not valid or has expired');
       authorise(request, principal, config.roles);
       return;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signPrincipal, verifyPrincipal } from './forwarded-principal.ts';
+import { principalSigner, principalVerifier, signPrincipal, verifyPrincipal } from './forwarded-principal.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const picker = { kind: 'key' as const, id: 'key_1', name: 'scanner 7', role: 'operator' as const, sites: { '*': 'operator' as const } };
@@ -37,5 +37,25 @@ describe('the principal the gateway forwards', () => {
     for (const junk of ['', '.', 'a.b.c', 'a.b.c.d', '%%%.1.x', `${Buffer.from('null').toString('base64url')}.1.x`]) {
       expect(verifyPrincipal(junk, secret)).toBeUndefined();
     }
+  });
+
+  it('is signed once per principal every 10 s by the gateway, and checked for age on every use by a service', () => {
+    const now = 1_700_000_000_000;
+    const sign = principalSigner(secret);
+    const first = sign(picker, now);
+    expect(sign({ ...picker }, now + 9_000)).toBe(first);
+    expect(sign(person, now + 9_000)).not.toBe(first);
+    const renewed = sign(picker, now + 10_000);
+    expect(renewed).not.toBe(first);
+    const verify = principalVerifier(secret);
+    expect(verify(first, now)).toEqual(picker);
+    // Known by its text now, but still refused once stale, and a tampered copy is checked in full.
+    expect(verify(first, now + 59_000)).toEqual(picker);
+    expect(verify(first, now + 61_000)).toBeUndefined();
+    expect(verify(renewed, now + 61_000)).toEqual(picker);
+    const [, issued, sig] = first.split('.');
+    const admin = Buffer.from(JSON.stringify({ ...picker, role: 'admin' })).toString('base64url');
+    expect(verify(`${admin}.${issued}.${sig}`, now)).toBeUndefined();
+    expect(principalVerifier(`${secret}x`)(first, now)).toBeUndefined();
   });
 });

@@ -57,3 +57,43 @@ export function verifyPrincipal(header: string, secret: string, now: number = Da
     return undefined;
   }
 }
+
+/** How long the gateway sends one signed assertion again for the same principal: well inside `MAX_AGE_MS`. */
+const REUSE_MS = 10_000;
+/** Entries a signer or verifier keeps before it starts again (principals are few: keys and signed-in people). */
+const CACHE_LIMIT = 10_000;
+
+/**
+ * `signPrincipal` for a gateway: the same principal within `REUSE_MS` gets the same assertion, so the HMAC is computed
+ * once per principal every 10 s, not once per request. The assertion a service receives is then at most that much older.
+ */
+export function principalSigner(secret: string): (principal: ForwardedPrincipal, now?: number) => string {
+  const signed = new Map<string, { header: string; at: number }>();
+  return (principal, now = Date.now()) => {
+    const { id, name, role, kind, sites, workerId, ownerId } = principal;
+    const key = JSON.stringify([id, name, role, kind, sites, workerId, ownerId]);
+    const hit = signed.get(key);
+    if (hit !== undefined && now - hit.at >= 0 && now - hit.at < REUSE_MS) return hit.header;
+    const header = signPrincipal(principal, secret, now);
+    if (signed.size >= CACHE_LIMIT) signed.clear();
+    signed.set(key, { header, at: now });
+    return header;
+  };
+}
+
+/**
+ * `verifyPrincipal` for a service: an assertion whose signature was checked once is recognised by its text afterwards
+ * (the gateway sends the same one for `REUSE_MS`); its age is still checked on every request.
+ */
+export function principalVerifier(secret: string): (header: string, now?: number) => ForwardedPrincipal | undefined {
+  const verified = new Map<string, { principal: ForwardedPrincipal; issued: number }>();
+  return (header, now = Date.now()) => {
+    const hit = verified.get(header);
+    if (hit !== undefined) return Math.abs(now - hit.issued) > MAX_AGE_MS ? undefined : hit.principal;
+    const principal = verifyPrincipal(header, secret, now);
+    if (principal === undefined) return undefined;
+    if (verified.size >= CACHE_LIMIT) verified.clear();
+    verified.set(header, { principal, issued: Number(header.split('.')[1]) });
+    return principal;
+  };
+}
