@@ -8,10 +8,10 @@ import { warnIfAutovacuumOff } from './platform/db/maintenance.ts';
 import { loadMigrations, migrate } from './platform/db/migrations.ts';
 import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
-import { InlineTransport, type Transport } from './platform/bus/transport.ts';
+import { InlineTransport, type Transport, type TransportLog } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
 import { assertNever } from './platform/errors.ts';
-import { NatsTransport, type TransportLog } from './platform/bus/nats-transport.ts';
+import { NatsTransport } from './platform/bus/nats-transport.ts';
 import { ApiKeys, Authenticator, type SiteLookups } from './platform/http/auth.ts';
 import { identityRoutes } from './platform/http/identity-routes.ts';
 import { liveRoutes } from './platform/http/live-routes.ts';
@@ -119,7 +119,7 @@ export function siteLookups(modules: readonly ContextModule[], locations: () => 
 export function transportFor(config: Config, log?: TransportLog): Transport {
   switch (config.bus) {
     case 'kafka':
-      return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace });
+      return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace, ...(log === undefined ? {} : { log }) });
     case 'nats':
       return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace, ...(log === undefined ? {} : { log }) });
     case 'inline':

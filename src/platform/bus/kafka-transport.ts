@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
-import type { Delivery, Transport } from './transport.ts';
+import { stderrLog, type Delivery, type Transport, type TransportLog } from './transport.ts';
 
 export interface KafkaTransportOptions {
   /** `host:port` list (KAFKA_BROKERS). */
@@ -15,6 +15,8 @@ export interface KafkaTransportOptions {
   readonly retryDelayMs?: number;
   /** How often a consumer commits the offsets it has handled (default 1 s; also at close). */
   readonly commitIntervalMs?: number;
+  /** Where a consumer that crashed is reported (default: stderr). */
+  readonly log?: TransportLog;
 }
 
 /**
@@ -58,6 +60,9 @@ export class KafkaTransport implements Transport {
   private producer: Producer | undefined;
   private readonly consumers: { readonly consumer: Consumer; readonly stop: () => Promise<void> }[] = [];
   private readonly known = new Set<string>();
+  private closing = false;
+  /** Consumers started again after kafkajs gave up on them (tests and diagnosis). */
+  restarted = 0;
 
   constructor(private readonly o: KafkaTransportOptions) {
     this.kafka = new Kafka({
@@ -123,7 +128,43 @@ export class KafkaTransport implements Transport {
     const wanted = new Set(types);
     const topics = topicsFor(types, this.o.namespace);
     await this.ensureTopics(topics);
-    this.consumers.push(await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver)));
+    const entry = await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver));
+    this.consumers.push(entry);
+    this.restartOnCrash(entry, () => this.startConsumer(consumer, topics, wanted, deliver));
+  }
+
+  /**
+   * kafkajs restarts a consumer that crashed on a retriable error by itself; one it gives up on (`restart: false`)
+   * would stop reading its topics without a word. Every crash is reported, and a consumer kafkajs will not restart is
+   * started again here, after a growing pause, until the transport closes.
+   */
+  private restartOnCrash(entry: { consumer: Consumer; stop: () => Promise<void> }, start: () => Promise<{ consumer: Consumer; stop: () => Promise<void> }>): void {
+    const log = this.o.log ?? stderrLog;
+    entry.consumer.on(entry.consumer.events.CRASH, ({ payload }) => {
+      const { error, groupId, restart } = payload;
+      log.error({ err: error, groupId, restart }, restart ? `Kafka consumer ${groupId} crashed; kafkajs restarts it` : `Kafka consumer ${groupId} crashed and stopped; starting it again`);
+      if (restart || this.closing) return;
+      void (async () => {
+        for (let pause = 500; !this.closing; pause = Math.min(pause * 2, 10_000)) {
+          await new Promise((r) => setTimeout(r, pause));
+          if (this.closing) return;
+          try {
+            await entry.consumer.disconnect().catch(() => undefined);
+            const again = await start();
+            const i = this.consumers.indexOf(entry);
+            if (i >= 0) this.consumers[i] = again;
+            else this.consumers.push(again);
+            this.restarted++;
+            log.warn({ groupId }, `Kafka consumer ${groupId} started again`);
+            this.restartOnCrash(again, start);
+            if (this.closing) await again.stop();
+            return;
+          } catch (e) {
+            log.error({ err: e, groupId, retryInMs: pause }, `Kafka consumer ${groupId} could not be started again; retrying`);
+          }
+        }
+      })();
+    });
   }
 
   private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<{ consumer: Consumer; stop: () => Promise<void> }> {
@@ -175,7 +216,14 @@ export class KafkaTransport implements Transport {
               if (m.value === null) return [];
               const type = headerText(m.headers?.[TYPE_HEADER]);
               if (type !== undefined && !wanted.has(type)) return [];
-              const event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
+              let event: EventEnvelope;
+              try {
+                event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
+              } catch (e) {
+                // Not JSON: no PakLog relay wrote it. Reported and passed over, so it cannot stop its partition.
+                (this.o.log ?? stderrLog).error({ err: e, topic: batch.topic, partition: batch.partition, offset: m.offset }, 'a Kafka message that is not an event was skipped');
+                return [];
+              }
               return wanted.has(event.type) ? [event] : [];
             });
             // Throwing leaves the run's offsets unresolved: kafkajs pauses and reads the partition again from there.
@@ -201,6 +249,7 @@ export class KafkaTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const c of this.consumers.splice(0)) await c.stop();
     await this.producer?.disconnect();
     this.producer = undefined;

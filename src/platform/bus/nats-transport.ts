@@ -3,7 +3,7 @@ import type * as NatsJetStream from '@nats-io/jetstream';
 import { loadPackage } from '../load-package.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
-import type { Delivery, Transport } from './transport.ts';
+import { stderrLog, type Delivery, type Transport, type TransportLog } from './transport.ts';
 
 /** The NATS client loads with the first NATS transport (PAKLOG_BUS=nats), not with every process (ADR 0048). */
 const jetStreamApi = (): typeof NatsJetStream => loadPackage<typeof NatsJetStream>('@nats-io/jetstream');
@@ -27,16 +27,6 @@ export interface NatsTransportOptions {
   readonly log?: TransportLog;
 }
 
-/** What a transport reports about its own loops. */
-export interface TransportLog {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-const stderrLog: TransportLog = {
-  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
-  error: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', ...obj, msg })}\n`),
-};
 
 /** A durable being drained: its current message stream (replaced when reopened) and the loop that drains it. */
 interface Following {

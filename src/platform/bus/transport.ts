@@ -11,6 +11,18 @@ import type { EventEnvelope } from './envelope.ts';
  */
 export type Delivery = (events: readonly EventEnvelope[], o?: { readonly deferNotReady?: boolean }) => Promise<readonly EventEnvelope[] | void>;
 
+/** What a broker transport reports about its own loops (a consumer that stopped, a message that is not an event). */
+export interface TransportLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The log of a transport given none: JSON lines on stderr. */
+export const stderrLog: TransportLog = {
+  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
+  error: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', ...obj, msg })}\n`),
+};
+
 /**
  * Moves committed events from the outbox to consumers. The inline transport calls local consumers directly;
  * broker transports (NATS JetStream, Kafka) publish to `paklog.<context>.events` and deliver from a durable consumer.
