@@ -149,7 +149,8 @@ export class KafkaTransport implements Transport {
           await new Promise((r) => setTimeout(r, pause));
           if (this.closing) return;
           try {
-            await entry.consumer.disconnect().catch(() => undefined);
+            // Its commit timer stopped and what it had handled committed, if the broker takes it.
+            await entry.stop().catch(() => undefined);
             const again = await start();
             const i = this.consumers.indexOf(entry);
             if (i >= 0) this.consumers[i] = again;
