@@ -33,7 +33,14 @@ const RUN_LENGTH = 100;
 /** How many of its partitions a consumer handles at once (each one's messages still in order). */
 const PARTITIONS_IN_FLIGHT = 8;
 
-/** Below the consumer's 30 s session timeout, so a long run never costs the member its partitions. */
+/**
+ * How long the group coordinator keeps a silent member (kafkajs: 30 s). A member that did not leave — its process
+ * killed, or the broker restarted under it — holds its partitions that long, and the rebalance that hands them to a
+ * new member waits for it: a restarted service or a returning broker resumed only after 30 s. Ten seconds is Kafka's
+ * long-standing default and still three heartbeats.
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+/** Well below the session timeout, so a long run never costs the member its partitions. */
 const HEARTBEAT_MS = 3_000;
 
 /**
@@ -44,6 +51,11 @@ const HEARTBEAT_MS = 3_000;
 const COMMIT_INTERVAL_MS = 1_000;
 /** How long close waits for the last commit of a consumer (a broker that is down must not hold a shutdown). */
 const FINAL_COMMIT_WAIT_MS = 5_000;
+/**
+ * How long a fetch waits on the broker for new messages (kafkajs: 5 s). A stopping consumer waits for its fetch in
+ * flight, so this bounds every close and every rebalance; data arriving ends the wait at once, whatever its length.
+ */
+const FETCH_WAIT_MS = 500;
 
 /** The message header that carries the event's type (CloudEvents' Kafka binding names it `ce-type`). */
 export const TYPE_HEADER = 'ce-type';
@@ -169,7 +181,7 @@ export class KafkaTransport implements Transport {
   }
 
   private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<{ consumer: Consumer; stop: () => Promise<void> }> {
-    const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
+    const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, maxWaitTimeInMs: FETCH_WAIT_MS, sessionTimeout: SESSION_TIMEOUT_MS, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
     try {
       await c.connect();
       await c.subscribe({ topics: [...topics], fromBeginning: true });
