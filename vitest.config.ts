@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that kill processes, stop brokers, run a split deployment or a browser, or race many requests against their
+ * Files that kill processes, run a split deployment or a browser, or race many requests against their
  * timeouts: they run one at a time, last, so that no other test's load decides their timeouts.
  */
 const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
-  'test/e2e/split-traces.test.ts', 'src/platform/bus/broker-outage.int.test.ts',
+  'test/e2e/split-traces.test.ts',
   // 240 flows poll at once for event handlers that share the machine with them (60 s per wait): beside another long
   // file at load 20 a wait timed out (2026-12-02).
   'test/e2e/cancel-races.test.ts',
@@ -30,6 +30,9 @@ const PROCESSES = [
   'test/e2e/chaos-diagnosis.test.ts',
   // Two simulated days through the whole flow (hundreds of requests each, on a simulated clock).
   'src/simulate/simulate.int.test.ts',
+  // A private broker stopped and started again (30 s of outage in the split one): mostly waiting, with minutes-long
+  // deadlines; they ran alone, one after the other, for some 100 s of the suite (2026-12-02).
+  'src/platform/bus/broker-outage.int.test.ts', 'test/e2e/split-broker-outage.test.ts',
 ];
 
 export default defineConfig({
