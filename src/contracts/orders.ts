@@ -94,7 +94,7 @@ export const OrderEventSchemas = {
   [OrderEvents.waved]: OrderStatusChangedSchema('The order was planned into a wave (→ WAVED).'),
   [OrderEvents.released]: OrderStatusChangedSchema("The order's wave was released to the floor (→ RELEASED)."),
   [OrderEvents.pickingStarted]: OrderStatusChangedSchema('The first unit of the order was picked or shorted (→ PICKING), or stock was re-reserved for a shipComplete order waiting after a short pick (BACKORDERED → PICKING).'),
-  [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done (→ PICKED).'),
+  [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done and pack & ship has heard of every picked unit (`pack-ship.order.ready-to-pack`, ADR 0049): it can be packed whole (→ PICKED).'),
   [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED).'),
   [OrderEvents.shipped]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),

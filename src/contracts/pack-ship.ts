@@ -33,6 +33,7 @@ export const PackShipEvents = {
   cartonUpdated: 'pack-ship.carton.updated.v1',
   cartonDeactivated: 'pack-ship.carton.deactivated.v1',
   cartonReactivated: 'pack-ship.carton.reactivated.v1',
+  readyToPack: 'pack-ship.order.ready-to-pack.v1',
 } as const;
 
 /** A carton of the catalogue packing chooses from (`GET /cartons`). */
@@ -89,6 +90,15 @@ export const PackShipEventSchemas = {
     description: 'A carton was deactivated (`POST /cartons/{code}/deactivate`, ADR 0045): cartonization no longer suggests it and packing refuses it (CARTON_INACTIVE).',
   }),
   [PackShipEvents.cartonReactivated]: Type.Object({ code: Type.String() }, { description: 'A deactivated carton was reactivated (`POST /cartons/{code}/reactivate`, ADR 0045).' }),
+  [PackShipEvents.readyToPack]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')], { description: 'PARTIAL when a line of the order stayed short.' }),
+    unitsPicked: Type.Integer({ minimum: 0, description: 'The units picked for the order that pack & ship has heard of: every unit picking says it picked (when its event says how many).' }),
+  }, {
+    description: "The order's picking is done and pack & ship has heard of every unit picked for it: it can be packed whole now (ADR 0049). "
+      + 'Emitted when pack & ship first learns that picking is done (`picking.list.completed` `ordersDone`, `picking.order.picked`) and again only if '
+      + 'that status changes; never for an order whose shipping was stopped. Orders moves the order to PICKED on it.',
+  }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -105,6 +115,8 @@ export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;
 export type ShipmentTracked = Payload<typeof PackShipEvents.shipmentTracked>;
 export type CartonUpdated = Payload<typeof PackShipEvents.cartonUpdated>;
 export type CartonActiveChanged = Payload<typeof PackShipEvents.cartonDeactivated>;
+/** Picking of the order is done and pack & ship has heard of its `unitsPicked` picked units: ready to pack. */
+export type ReadyToPack = Payload<typeof PackShipEvents.readyToPack>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {

@@ -356,7 +356,7 @@ describe('SIGKILL at random moments of a client flow that sends Idempotency-Key 
     const doubled = await probe.query(
       `SELECT type, subject, count(*) AS n FROM platform.events
         WHERE type IN ('orders.order.received.v1', 'waves.wave.planned.v1', 'waves.wave.released.v1', 'pack-ship.package.packed.v1',
-                       'pack-ship.shipment.created.v1', 'pack-ship.shipment.dispatched.v1', 'pack-ship.order.packed.v1',
+                       'pack-ship.shipment.created.v1', 'pack-ship.shipment.dispatched.v1', 'pack-ship.order.packed.v1', 'pack-ship.order.ready-to-pack.v1',
                        'tasks.task.assigned.v1', 'tasks.task.started.v1', 'tasks.task.completed.v1', 'picking.list.completed.v1',
                        'orders.order.shipped.v1')
         GROUP BY type, subject HAVING count(*) > 1`);

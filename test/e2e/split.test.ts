@@ -5,10 +5,10 @@
  * GraphQL at the gateway reads the shipped wave across the services. The brokers are those .ci/run starts; with CI=true an unreachable broker fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
+import { createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 import { brokerReachable } from '../support/brokers.ts';
 import { credentialsMetadata, publicClients, rpcMethods } from '../support/grpc-floor.ts';
-import { packAndShipWhenReady, startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
+import { startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
@@ -94,7 +94,9 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(picked.tasks.size).toBe(lists + 1);
       expect(picked.shorted).toHaveLength(1);
       for (const o of orders) await until(`order ${o.id} picked`, () => orderStatus(call, o.id), (s) => s === 'PICKED', 60_000);
-      for (const o of orders) await packAndShipWhenReady(floor, o.id);
+      // PICKED comes from pack & ship's ready-to-pack (ADR 0049): pack & ship has every picked unit, so each order is
+      // packed once and booked at once, with no retry, though its picks and its PICKED travel on different topics.
+      for (const o of orders) await packAndShip(floor, o.id);
       for (const o of orders) await until(`order ${o.id} shipped`, () => orderStatus(call, o.id), (s) => s === 'SHIPPED', 60_000);
 
       // Conservation, as in the all-in-one test: received − shipped ± adjustments = on-hand, the ledger agrees.

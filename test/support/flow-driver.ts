@@ -198,32 +198,16 @@ export async function workTasks(floor: Call | FloorOps, siteId: string, workers:
   return { tasks: claimed, shorted };
 }
 
+/**
+ * Packs the order's picked units in one package, books and dispatches it. Call it once orders says PICKED: by then pack &
+ * ship has heard of every picked unit and knows picking is done (ADR 0049), so one pack takes the whole order; a 409
+ * NOTHING_TO_PACK or UNITS_NOT_PACKED here is that promise broken, and fails the test.
+ */
 export async function packAndShip(call: Call, orderId: string): Promise<{ shipmentId: string; trackingNumber: string }> {
-  // Pack & ship hears of the picked units on its own, maybe after orders says PICKED: 409 NOTHING_TO_PACK until then,
-  // and a packer at the station tries again. A pick it hears of after the pack is left unpacked, and creating the
-  // shipment says so (409 UNITS_NOT_PACKED): the packer packs that unit too and ships.
-  const pack = async (): Promise<void> => {
-    for (let tries = 0; ; tries++) {
-      const res = await call('pack', 'POST', '/api/v1/packages', { orderId });
-      if (res.status === 200 || res.status === 201) return;
-      if (res.status !== 409 || (res.body as { code?: string }).code !== 'NOTHING_TO_PACK' || tries >= 100) {
-        throw new Error(`pack: POST /api/v1/packages → ${res.status} ${JSON.stringify(res.body)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  await pack();
-  for (let tries = 0; ; tries++) {
-    const res = await call<{ id: string; trackingNumber: string }>('create shipment', 'POST', '/api/v1/shipments', { orderId });
-    if (res.status === 200 || res.status === 201) {
-      await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${res.body.id}/dispatch`);
-      return { shipmentId: res.body.id, trackingNumber: res.body.trackingNumber };
-    }
-    if (res.status !== 409 || (res.body as { code?: string }).code !== 'UNITS_NOT_PACKED' || tries >= 5) {
-      throw new Error(`create shipment: POST /api/v1/shipments → ${res.status} ${JSON.stringify(res.body)}`);
-    }
-    await pack();
-  }
+  await ok(call, 'pack', 'POST', '/api/v1/packages', { orderId });
+  const shipment = await ok<{ id: string; trackingNumber: string }>(call, 'create shipment', 'POST', '/api/v1/shipments', { orderId });
+  await ok(call, 'dispatch', 'POST', `/api/v1/shipments/${shipment.id}/dispatch`);
+  return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
 }
 
 /**

@@ -220,9 +220,14 @@ describe('order lifecycle driven by events', () => {
     expect(now.status).toBe('PICKING');
     expect(now.lines.map((l: Line) => [l.picked, l.shorted])).toEqual([[2, 0], [1, 2]]);
 
+    // Picking's completion reaches pack & ship (running here), which announces the order ready to pack: that makes it PICKED.
     const completed = { pickListId: 'pkl_1', waveId: 'wav_X1', siteId: S.sit_A!, orderIds: [o.id], status: 'PARTIAL' };
     await emit('picking', 'picking.list.completed.v1', 'pkl_1', completed);
     expect((await getOrder(o.id)).status).toBe('PICKED');
+    const [ready] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'pack-ship.order.ready-to-pack.v1' AND subject = $1`, [o.id]);
+    expect(ready?.envelope.data).toEqual({ orderId: o.id, siteId: S.sit_A!, status: 'PARTIAL', unitsPicked: 3 });
+    const [pickedEvent] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.picked.v1' AND subject = $1`, [o.id]);
+    expect(pickedEvent?.envelope.causationid).toBe(ready?.envelope.id);
 
     const pkg = { packageId: 'pkg_1', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 500, lines: [{ lineId: mug.id, sku: 'MUG', quantity: 2 }], orderComplete: false };
     await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_1', pkg);
@@ -510,5 +515,81 @@ describe('order cancellation', () => {
       expect(now.status).toBe('CANCELLED');
       expect(now.version).toBe(now.statusHistory.length);
     }
+  });
+});
+
+describe('PICKED comes from pack & ship (ADR 0049)', () => {
+  const readyToPack = (o: OrderBody, unitsPicked: number, status: 'COMPLETED' | 'PARTIAL') =>
+    emit('pack-ship', 'pack-ship.order.ready-to-pack.v1', o.id, { orderId: o.id, siteId: o.siteId, status, unitsPicked });
+  /** The order's dead letter of orders' consumer (in one process a not-ready event is dead-lettered at once). */
+  const letterOf = async (orderId: string): Promise<{ id: string; type: string; lastError: string }> => {
+    const letters = (await t.get('/api/v1/dead-letters')).body.items as { id: string; consumer: string; type: string; lastError: string; envelope: { subject: string } }[];
+    const letter = letters.find((l) => l.consumer === 'orders' && l.envelope.subject === orderId);
+    expect(letter).toBeDefined();
+    return letter!;
+  };
+  async function releasedOrder(wave: string, lines: { sku: string; quantity: number }[]): Promise<OrderBody> {
+    const o = await received({ lines });
+    await allocated(o);
+    await emit('waves', 'waves.wave.planned.v1', wave, { waveId: wave, siteId: S.sit_A!, orderIds: [o.id] });
+    await emit('waves', 'waves.wave.released.v1', wave, released(o, wave));
+    return o;
+  }
+  const report = (o: OrderBody, i: number, quantity: number) => ({
+    pickListId: `pkl_${o.id}`, pickLineId: `pln_${o.id}_${i}`, orderId: o.id, lineId: o.lines[i]!.id, reservationId: `rsv_${o.id}_${i}`,
+    siteId: S.sit_A!, sku: o.lines[i]!.sku, locationId: 'loc_1', lot: null, quantity, toteId: 'T-R',
+  });
+
+  it('moves a PICKING order to PICKED only once orders has heard of as many picked units as pack & ship', async () => {
+    const o = await releasedOrder('wav_R1', [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }]);
+    await emit('picking', 'picking.line.picked.v1', `pkl_${o.id}`, report(o, 0, 2));
+    expect((await getOrder(o.id)).status).toBe('PICKING');
+
+    // Pack & ship has heard of 5 units, orders of 2: the event waits (here, in one process, it is dead-lettered).
+    await readyToPack(o, 5, 'COMPLETED');
+    const letter = await letterOf(o.id);
+    expect(letter).toMatchObject({ type: 'pack-ship.order.ready-to-pack.v1', lastError: expect.stringContaining('orders has heard of 2 yet') });
+    expect((await getOrder(o.id)).status).toBe('PICKING');
+    expect(await eventCount('orders.order.picked.v1', o.id)).toBe(0);
+
+    await emit('picking', 'picking.line.picked.v1', `pkl_${o.id}`, report(o, 1, 3));
+    expect((await t.post(`/api/v1/dead-letters/${letter.id}/replay`, {})).body.outcome).toBe('handled');
+    await t.settle();
+    const now = await getOrder(o.id);
+    expect(now.status).toBe('PICKED');
+    expect(now.statusHistory.at(-1)).toMatchObject({ from: 'PICKING', to: 'PICKED', cause: 'pack-ship.order.ready-to-pack.v1' });
+    // A repeat (a status pack & ship announces again) changes nothing.
+    await readyToPack(o, 5, 'COMPLETED');
+    expect(await eventCount('orders.order.picked.v1', o.id)).toBe(1);
+    expect((await getOrder(o.id)).version).toBe(now.version);
+  });
+
+  it('cancels an all-shorted order with reason SHORTED, once orders has heard of its shorts', async () => {
+    const o = await releasedOrder('wav_R2', [{ sku: 'MUG', quantity: 1 }, { sku: 'TEA', quantity: 2 }]);
+    // Nothing picked, PARTIAL, and orders has heard of no short yet: it waits rather than call the order PICKED.
+    await readyToPack(o, 0, 'PARTIAL');
+    const letter = await letterOf(o.id);
+    expect(letter.lastError).toContain('no short of it yet');
+    expect((await getOrder(o.id)).status).toBe('RELEASED');
+
+    for (const [i, l] of o.lines.entries()) {
+      await emit('picking', 'picking.line.shorted.v1', `pkl_${o.id}`, { ...report(o, i, 0), shortQuantity: l.ordered, reason: 'NOT_FOUND' });
+    }
+    expect((await t.post(`/api/v1/dead-letters/${letter.id}/replay`, {})).body.outcome).toBe('handled');
+    await t.settle();
+    const now = await getOrder(o.id) as OrderBody & { cancelReason: string | null };
+    expect(now).toMatchObject({ status: 'CANCELLED', cancelReason: 'SHORTED' });
+    expect(now.lines.map((l) => [l.picked, l.shorted])).toEqual([[0, 1], [0, 2]]);
+    const [cancelled] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [o.id]);
+    expect(cancelled?.envelope.data).toMatchObject({ previousStatus: 'PICKING', reason: 'SHORTED' });
+    expect(await eventCount('orders.order.picked.v1', o.id)).toBe(0);
+  });
+
+  it('calls an order with every unit picked PICKED at once when it has heard of them all', async () => {
+    const o = await releasedOrder('wav_R3', [{ sku: 'PEN', quantity: 2 }]);
+    await emit('picking', 'picking.line.picked.v1', `pkl_${o.id}`, report(o, 0, 2));
+    await readyToPack(o, 2, 'COMPLETED');
+    expect((await getOrder(o.id)).status).toBe('PICKED');
+    expect(await count(`SELECT count(*) AS n FROM platform.dead_letters WHERE consumer = 'orders' AND envelope->>'subject' = $1`, [o.id])).toBe(0);
   });
 });

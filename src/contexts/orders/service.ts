@@ -10,6 +10,7 @@ import {
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
+import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -329,16 +330,29 @@ export function orderService(
   }
 
   /**
-   * The order's picking is done (its pick list completed): PICKED — or, when every unit was shorted and nothing was
-   * picked, CANCELLED with reason SHORTED, since nothing is left to pack or ship and no other call could move it on.
+   * The order's picking is done and pack & ship has heard of its `unitsPicked` picked units
+   * (`pack-ship.order.ready-to-pack`, ADR 0049): PICKED — or, when every unit was shorted and nothing was picked,
+   * CANCELLED with reason SHORTED, since nothing is left to pack or ship and no other call could move it on. Orders
+   * hears the picks and shorts itself, from picking, maybe later than pack & ship: until it has heard of as many picked
+   * units (and, when nothing was picked and picking says PARTIAL, of a short), the event waits (`EventNotReady`), so
+   * PICKED, and the cancel of an all-shorted order, are decided on what pack & ship knew.
    */
-  async function pickingDone(tx: Tx, orderId: string, cause: Cause): Promise<void> {
+  async function pickingDone(tx: Tx, orderId: string, done: { readonly unitsPicked: number; readonly status: 'COMPLETED' | 'PARTIAL' }, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined || o.status === 'CANCELLED') return;
     const lines = await orderLines(tx, orderId);
+    const toPicked = forwardPath(o.status, 'PICKED', o.backorderReason === BACKORDER_REASONS.shortPick).length > 0;
+    if (toPicked) {
+      const heard = lines.reduce((n, l) => n + l.picked, 0);
+      if (heard < done.unitsPicked) {
+        throw new EventNotReady(`pack & ship is ready to pack ${orderId} with ${done.unitsPicked} picked units, but orders has heard of ${heard} yet`);
+      }
+      if (done.unitsPicked === 0 && done.status === 'PARTIAL' && lines.every((l) => l.shorted === 0)) {
+        throw new EventNotReady(`picking of ${orderId} ended PARTIAL with nothing picked, but orders has heard of no short of it yet`);
+      }
+    }
     const nothingPicked = lines.every((l) => l.picked === 0) && lines.some((l) => l.shorted > 0);
-    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED')
-      && forwardPath(o.status, 'PICKED', o.backorderReason === BACKORDER_REASONS.shortPick).length > 0) {
+    if (nothingPicked && orderLifecycle.can(o.status, 'CANCELLED') && toPicked) {
       deps.log.info({ orderId, type: cause.type }, 'every unit of the order was shorted: cancelled with reason SHORTED');
       await cancelLocked(tx, o, CANCEL_REASONS.shorted, cause.meta);
       return;

@@ -12,7 +12,7 @@ const cause = (event: EventEnvelope): Cause => ({ type: event.type, meta: caused
 // Several orders in one event are locked in id order, so two handlers never wait on each other in a cycle.
 const sorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
-/** The order follows what the other contexts report: allocation, waves, picks, packing and dispatch (contexts.md flow table). */
+/** The order follows what the other contexts report: allocation, waves, picks, readiness to pack, packing and dispatch (contexts.md flow table). */
 export function orderSubscriptions(orders: OrderService): Subscription[] {
   return [
     on(InventoryEvents.allocated, async (d, event, tx) => {
@@ -43,13 +43,11 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       orders.recordPicks(tx, 'picked', picks.map(({ data: d, event }) => ({ orderId: d.orderId, lineId: d.lineId, quantity: d.quantity, cause: cause(event) })))),
     onMany(PickingEvents.lineShorted, (shorts, tx) =>
       orders.recordPicks(tx, 'shorted', shorts.map(({ data: d, event }) => ({ orderId: d.orderId, lineId: d.lineId, quantity: d.shortQuantity, cause: cause(event) })))),
-    // An order's picking is done when a list completes with it done (`ordersDone`; absent in older events: all its
-    // orders), or when the recovery of its last short found nothing more to pick (ADR 0024).
-    on(PickingEvents.listCompleted, async (d, event, tx) => {
-      for (const id of sorted(d.ordersDone ?? d.orderIds)) await orders.pickingDone(tx, id, cause(event));
-    }),
-    on(PickingEvents.orderPicked, async (d, event, tx) => {
-      await orders.pickingDone(tx, d.orderId, cause(event));
+    // PICKED when pack & ship says the order is ready to pack, not on picking's own end-of-picking events (ADR 0049):
+    // by then pack & ship has heard of every picked unit and knows picking is done, so a client that reads PICKED and
+    // packs at once packs the whole order.
+    on(PackShipEvents.readyToPack, async (d, event, tx) => {
+      await orders.pickingDone(tx, d.orderId, { unitsPicked: d.unitsPicked, status: d.status }, cause(event));
     }),
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
       await orders.shortResolved(tx, d, cause(event));

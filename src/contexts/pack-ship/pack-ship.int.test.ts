@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
-import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
-import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PickingEvents, type LinePicked, type OrderPicked, type PickListCompleted } from '../../contracts/picking.ts';
 
 let t: TestApp;
 let catalogKnows = false;
@@ -44,6 +45,9 @@ async function pickingCompleted(orderId: string, status: 'COMPLETED' | 'PARTIAL'
   await publish('picking', PickingEvents.listCompleted, `pkl_${orderId}`, data);
 }
 const count = async (table: string): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
+/** The `pack-ship.order.ready-to-pack.v1` events of an order, oldest first. */
+const readyEvents = async (orderId: string): Promise<any[]> =>
+  (await t.get(`/api/v1/events?type=${PackShipEvents.readyToPack}&subject=${orderId}`)).body.items;
 
 describe('pack & ship', () => {
   it('seeds the carton catalogue; planners add cartons, operators may not', async () => {
@@ -168,6 +172,9 @@ describe('pack & ship', () => {
     const events = await orderPacked();
     expect(events.map((e: any) => e.data)).toEqual([{ orderId: 'ord_shorted', siteId, packageIds: [pkg.body.id] }]);
     expect(events[0].source).toBe('pack-ship');
+    // Ready to pack is announced first, in the same transaction: orders moves it PICKED, then PACKED.
+    const both = (await t.get('/api/v1/events?subject=ord_shorted')).body.items.map((e: any) => e.type).filter((type: string) => type.startsWith('pack-ship.order.'));
+    expect(both).toEqual([PackShipEvents.readyToPack, PackShipEvents.orderPacked]);
     // A redelivered or repeated completion announces nothing more.
     await pickingCompleted('ord_shorted', 'PARTIAL');
     expect(await orderPacked()).toHaveLength(1);
@@ -295,10 +302,47 @@ describe('pack & ship', () => {
     expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).body.code).toBe('CONFLICT');
 
+    expect(await readyEvents('ord_late')).toEqual([]);
+
     await picked('ord_late', 1, 'BOOK', 1);
     expect((await t.post(`/api/v1/dead-letters/${letter!.id}/replay`, {})).body.outcome).toBe('handled');
+    await t.settle();
+    expect((await readyEvents('ord_late')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_late', siteId, status: 'COMPLETED', unitsPicked: 2 }]);
     expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
+  });
+
+  it('announces the order ready to pack once picking is done, with the units it heard picked; a repeat announces nothing (ADR 0049)', async () => {
+    await orderReceived('ord_ready', [{ sku: 'BOOK', quantity: 2 }, { sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_ready', 1, 'BOOK', 2);
+    await picked('ord_ready', 2, 'BOOK', 1);
+    expect(await readyEvents('ord_ready')).toEqual([]);
+
+    await pickingCompleted('ord_ready', 'PARTIAL', 3);
+    const [ready, ...more] = await readyEvents('ord_ready');
+    expect(more).toEqual([]);
+    expect(ready).toMatchObject({ source: 'pack-ship', data: { orderId: 'ord_ready', siteId, status: 'PARTIAL', unitsPicked: 3 } });
+    const [completion] = (await t.get(`/api/v1/events?type=${PickingEvents.listCompleted}&subject=pkl_ord_ready`)).body.items;
+    expect(ready.causationid).toBe(completion.id);
+
+    // The same completion again, or picking's own end-of-picking with the same status: nothing more.
+    await pickingCompleted('ord_ready', 'PARTIAL', 3);
+    const orderPicked: OrderPicked = { orderId: 'ord_ready', siteId, waveId: 'wav_1', status: 'PARTIAL', unitsPicked: 3 };
+    await publish('picking', PickingEvents.orderPicked, 'ord_ready', orderPicked);
+    expect(await readyEvents('ord_ready')).toHaveLength(1);
+    // A status that changes is announced again.
+    await publish('picking', PickingEvents.orderPicked, 'ord_ready', { ...orderPicked, status: 'COMPLETED' });
+    expect((await readyEvents('ord_ready')).map((e: any) => e.data.status)).toEqual(['PARTIAL', 'COMPLETED']);
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_ready' }, 'operator')).body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([2, 1]);
+  });
+
+  it('announces nothing ready for an order whose shipping was stopped', async () => {
+    await orderReceived('ord_stopped', [{ sku: 'BOOK', quantity: 1 }]);
+    await picked('ord_stopped', 1, 'BOOK', 1);
+    const cancelled: OrderCancelled = { orderId: 'ord_stopped', siteId, previousStatus: 'PICKING', lines: [{ lineId: 'oln_ord_stopped_1', lineNo: 1, sku: 'BOOK', quantity: 1 }], reason: 'test' };
+    await publish('orders', OrderEvents.cancelled, 'ord_stopped', cancelled);
+    await pickingCompleted('ord_stopped', 'COMPLETED', 1);
+    expect(await readyEvents('ord_stopped')).toEqual([]);
   });
 
   it('replays a package create with the same Idempotency-Key instead of packing twice', async () => {

@@ -7,7 +7,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
-  type ShipmentDispatched, type ShipmentTracked, type ShipmentVoided, type ShippingStopped,
+  type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
@@ -933,27 +933,37 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     linesChanged: (tx: Tx, o: Parameters<typeof packStore.linesChanged>[1]) => packStore.linesChanged(tx, o),
     picked: (tx: Tx, picks: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, picks),
     /**
-     * The order's picking is done: it is ready to pack. When everything picked is already packed (the rest was
-     * shorted) no package will complete it, so it is announced packed here. Picking says how many units it picked for
-     * each order (`unitsPicked`); until this projection has heard of as many (a pick on another partition of the bus,
-     * not consumed yet) the event waits, so an order is never ready to pack — and ship — with picks still on their way.
+     * The order's picking is done: it is ready to pack, announced as `pack-ship.order.ready-to-pack` (ADR 0049) when
+     * the status is first set or changes, with the units picked this projection has heard of. When everything picked
+     * is already packed (the rest was shorted) no package will complete it, so it is announced packed here, after.
+     * Picking says how many units it picked for each order (`unitsPicked`); until this projection has heard of as many
+     * (a pick on another partition of the bus, not consumed yet) the event waits, so an order is never ready to pack —
+     * and ship — with picks still on their way, and orders, which moves the order to PICKED on the announcement, never
+     * says PICKED before pack & ship knows every picked unit.
      */
     async pickingDone(
       tx: Tx, orders: readonly { orderId: string; unitsPicked: number | undefined }[], siteId: string, status: 'COMPLETED' | 'PARTIAL', meta: EventMeta,
     ): Promise<void> {
       // Sorted: two handlers locking several orders never wait on each other in a cycle.
       for (const { orderId, unitsPicked } of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))) {
-        if (unitsPicked !== undefined) {
-          const heard = (await packStore.orderLines(tx, orderId)).reduce((n, l) => n + l.picked, 0);
-          if (heard < unitsPicked) throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
-        }
-        await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+        // The status first: its upsert locks the order's row, so a pack in flight has committed before the lines are
+        // read (or packs after, seeing picking done). Not ready rolls it back with the rest.
+        const changed = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
         const lines = await packStore.orderLines(tx, orderId);
-        const packedSome = lines.some((l) => l.packed > 0);
-        if (!packedSome || lines.some((l) => l.picked > l.packed)) continue;
-        const order = await packStore.lockOrder(tx, orderId);
-        const completion = await announcePacked(tx, orderId, order?.siteId ?? siteId);
-        if (completion.length > 0) await emit(tx, completion, meta);
+        const heard = lines.reduce((n, l) => n + l.picked, 0);
+        if (unitsPicked !== undefined && heard < unitsPicked) {
+          throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
+        }
+        const events: PublishedEvent[] = [];
+        if (changed) {
+          const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard };
+          events.push({ type: PackShipEvents.readyToPack, subject: orderId, siteId, data });
+        }
+        if (lines.some((l) => l.packed > 0) && lines.every((l) => l.picked <= l.packed)) {
+          const order = await packStore.lockOrder(tx, orderId);
+          events.push(...await announcePacked(tx, orderId, order?.siteId ?? siteId));
+        }
+        if (events.length > 0) await emit(tx, events, meta);
       }
     },
   };

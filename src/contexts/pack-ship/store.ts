@@ -231,12 +231,20 @@ export const packStore = {
     );
   },
 
-  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<void> {
-    await db.query(
+  /**
+   * Records that the order's picking is done with `status`. True when this set the status or changed it on an order
+   * whose shipping was not stopped: the caller announces the order ready to pack. A repeat of the same status writes
+   * nothing and answers false, so the announcement is made once.
+   */
+  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<boolean> {
+    const rows = await db.query<{ announce: boolean }>(
       `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at`,
+       ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at
+        WHERE orders.picking_status IS DISTINCT FROM EXCLUDED.picking_status
+       RETURNING cancelled_at IS NULL AS announce`,
       [orderId, siteId, status, now],
     );
+    return rows[0]?.announce === true;
   },
 
   // --- orders ------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { PackShipService } from './service.ts';
 
-/** Projections: what each order ordered, what was picked, and when picking finished (which may complete the order's packing). */
+/** Projections: what each order ordered, what was picked, and when picking finished (announced ready to pack; it may complete the order's packing). */
 export function packShipSubscriptions(packShip: PackShipService): Subscription[] {
   return [
     on(OrderEvents.received, async (d, _event, tx) => {
@@ -26,7 +26,8 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     onMany(PickingEvents.linePicked, (picks, tx) =>
       packShip.picked(tx, picks.map(({ data: d }) => ({ orderId: d.orderId, siteId: d.siteId, lineId: d.lineId, sku: d.sku, quantity: d.quantity, toteId: d.toteId })))),
     // Ready to pack when picking says the order is done: with a list's completion (`ordersDone`; absent in older
-    // events: all its orders), or when the recovery of its last short settles it (ADR 0024).
+    // events: all its orders), or when the recovery of its last short settles it (ADR 0024). Announced to orders as
+    // `pack-ship.order.ready-to-pack`, which is what makes an order PICKED (ADR 0049).
     on(PickingEvents.listCompleted, async (d, event, tx) => {
       const done = [...new Set(d.ordersDone ?? d.orderIds)];
       const orders = done.map((orderId) => ({ orderId, unitsPicked: d.unitsPicked?.find((u) => u.orderId === orderId)?.units }));
