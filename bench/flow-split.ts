@@ -125,8 +125,9 @@ async function receiveAll(call: Call, w: Warehouse, quantity: number, locationsP
 }
 
 /**
- * Packs an order once pack-ship has heard of its picks (an event; 409 until then). Only the successful call is timed
- * as `pack`; the early ones are counted.
+ * Packs an order, again on a 409 until pack & ship has heard of its picks. Only the successful call is timed as
+ * `pack`; the early ones are counted (`packCallsBeforePicksWereKnown`: 0 since orders says PICKED only once pack & ship
+ * is ready to pack, ADR 0049).
  */
 async function packWhenReady(quiet: Call, timings: Map<string, number[]>, orderId: string): Promise<number> {
   const deadline = Date.now() + 60_000;
@@ -334,14 +335,8 @@ async function driveSteady(target: Target, w: Warehouse, o: { linesPerSecond: nu
         continue;
       }
       await packWhenReady(quiet, timings, id);
-      // Split: orders may know the order PICKED before pack-ship has heard of its last picks (another consumer): the
-      // shipment is refused until they are packed too, so the order goes back in the queue and is packed again.
+      // PICKED means pack & ship has heard every picked unit (ADR 0049): the package holds them all.
       const booked = await call('create shipment', 'POST', '/api/v1/shipments', { orderId: id });
-      if (booked.status === 409 && (booked.body as { type?: string } | undefined)?.type?.endsWith('/units-not-packed') === true) {
-        packQueue.push(id);
-        await sleep(25);
-        continue;
-      }
       if (booked.status !== 201) throw new Error(`create shipment ${id} → ${booked.status} ${JSON.stringify(booked.body)}`);
       await expectStatus(call, 'dispatch', 'POST', `/api/v1/shipments/${(booked.body as { id: string }).id}/dispatch`, undefined, 200);
       shipped.add(id);
