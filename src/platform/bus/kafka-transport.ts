@@ -93,10 +93,13 @@ export class KafkaTransport implements Transport {
       const existing = new Set(await admin.listTopics());
       const create = missing.filter((t) => !existing.has(t));
       if (create.length > 0) {
-        await admin.createTopics({ waitForLeaders: true, topics: create.map((topic) => ({ topic, numPartitions: this.o.partitions ?? 3 })) });
+        // Without kafkajs' own wait for leaders: it gives up at once on a metadata answer of UNKNOWN_TOPIC_OR_PARTITION
+        // (the broker's metadata cache not yet holding the new topic, seconds on a loaded machine), and the process
+        // failed to start. The wait below retries that answer. (A topic another process created meanwhile is no error.)
+        await whileRetriable(() => admin.createTopics({ waitForLeaders: false, topics: create.map((topic) => ({ topic, numPartitions: this.o.partitions ?? 3 })) }));
       }
-      // A topic another process has just created may not be in every broker's metadata yet: wait until each partition
-      // has a leader, or a consumer's subscribe fails with UNKNOWN_TOPIC_OR_PARTITION.
+      // A topic just created here or by another process may not be in every broker's metadata yet: wait until each
+      // partition has a leader, or a consumer's subscribe fails with UNKNOWN_TOPIC_OR_PARTITION.
       await whileRetriable(async () => {
         const { topics: described } = await admin.fetchTopicMetadata({ topics: missing });
         const leaderless = described.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
@@ -279,7 +282,9 @@ async function whileRetriable<T>(fn: () => Promise<T>, deadlineMs = 60_000): Pro
     try {
       return await fn();
     } catch (e) {
-      const retriable = (e as { retriable?: unknown }).retriable === true;
+      // kafkajs wraps the last error of its own retries (KafkaJSNumberOfRetriesExceeded, not retriable itself).
+      const cause = (e as { cause?: unknown }).cause;
+      const retriable = (e as { retriable?: unknown }).retriable === true || (cause as { retriable?: unknown } | undefined)?.retriable === true;
       if (!retriable || Date.now() + pause > until) throw e;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
