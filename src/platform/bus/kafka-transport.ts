@@ -1,4 +1,6 @@
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type * as KafkaJs from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { loadPackage } from '../load-package.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { contextOfType, topicOf, topicsFor } from './broker-topics.ts';
 import { stderrLog, type Delivery, type Transport, type TransportLog } from './transport.ts';
@@ -77,7 +79,9 @@ export class KafkaTransport implements Transport {
   restarted = 0;
 
   constructor(private readonly o: KafkaTransportOptions) {
-    this.kafka = new Kafka({
+    // kafkajs loads with the first Kafka transport (ADR 0048): a process on another bus never holds it.
+    const { Kafka: KafkaClient, logLevel } = loadPackage<typeof KafkaJs>('kafkajs');
+    this.kafka = new KafkaClient({
       clientId: o.clientId ?? 'paklog', brokers: [...o.brokers], logLevel: logLevel.NOTHING,
       retry: { initialRetryTime: 100, retries: 8 },
     });
