@@ -69,6 +69,7 @@ export interface PackShipOrders {
   order_id: string;
   packed_at: Date | null;
   picking_status: string | null;
+  ready_announced_at: Date | null;
   ready_to_pack_at: Date | null;
   ship_to: Json | null;
   site_id: string;

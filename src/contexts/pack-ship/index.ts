@@ -43,7 +43,11 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     routes: (app) => packShipRoutes(app, deps, packShip, apis.locations),
     sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages') },
     subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock)],
-    jobs: [{ name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } }],
+    jobs: [
+      { name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } },
+      // Orders picked before ADR 0049 and never announced ready to pack (after an upgrade): announced once.
+      { name: 'pack-ship.ready-to-pack', everyMs: 60_000, run: async () => { await packShip.announceUnannounced(); } },
+    ],
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,

@@ -336,6 +336,29 @@ describe('pack & ship', () => {
     expect((await t.post('/api/v1/packages', { orderId: 'ord_ready' }, 'operator')).body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([2, 1]);
   });
 
+  it('announces once, by its job, an order whose picking was done before ADR 0049 (never announced): orders would wait in PICKING', async () => {
+    const job = t.app.modules.find((m) => m.name === 'pack-ship')!.jobs!.find((j) => j.name === 'pack-ship.ready-to-pack')!;
+    await job.run(); // whatever earlier tests left unannounced
+    await t.settle();
+    await orderReceived('ord_upgraded', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_upgraded', 1, 'BOOK', 2);
+    await orderReceived('ord_upgraded_packed', [{ sku: 'BOOK', quantity: 1 }]);
+    // As a version before ADR 0049 left them: picking done, no announcement; one of them packed since.
+    await t.app.db.query(`UPDATE pack_ship.orders SET picking_status = 'COMPLETED', ready_to_pack_at = now(), ready_announced_at = NULL
+                           WHERE order_id IN ('ord_upgraded', 'ord_upgraded_packed')`);
+    await t.app.db.query(`UPDATE pack_ship.orders SET packed_at = now() WHERE order_id = 'ord_upgraded_packed'`);
+
+    await job.run();
+    await t.settle();
+    const [ready, ...more] = await readyEvents('ord_upgraded');
+    expect(more).toEqual([]);
+    expect(ready).toMatchObject({ source: 'pack-ship', data: { orderId: 'ord_upgraded', siteId, status: 'COMPLETED', unitsPicked: 2 } });
+    expect(await readyEvents('ord_upgraded_packed')).toEqual([]);
+    await job.run();
+    await t.settle();
+    expect(await readyEvents('ord_upgraded')).toHaveLength(1);
+  });
+
   it('announces nothing ready for an order whose shipping was stopped', async () => {
     await orderReceived('ord_stopped', [{ sku: 'BOOK', quantity: 1 }]);
     await picked('ord_stopped', 1, 'BOOK', 1);

@@ -645,6 +645,23 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return moved;
     },
 
+    /**
+     * Announces ready to pack the orders whose picking ended before ADR 0049 and were never announced (job
+     * `pack-ship.ready-to-pack`): orders moved such an order to PICKED on picking's own events no more, so without this
+     * it would wait in PICKING. A few hundred at a time; none once they are done (a partial index finds nothing).
+     */
+    async announceUnannounced(): Promise<number> {
+      return deps.db.tx(async (tx) => {
+        const due = await packStore.claimUnannounced(tx, deps.clock.now(), 200);
+        const events: PublishedEvent[] = due.map((o) => {
+          const data: ReadyToPack = { orderId: o.orderId, siteId: o.siteId, status: o.status, unitsPicked: o.unitsPicked };
+          return { type: PackShipEvents.readyToPack, subject: o.orderId, siteId: o.siteId, data };
+        });
+        if (events.length > 0) await emit(tx, events, {});
+        return events.length;
+      });
+    },
+
     /** The van left: LABELLED → DISPATCHED, packages SHIPPED. */
     async dispatch(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
       return deps.db.tx(async (tx) => {

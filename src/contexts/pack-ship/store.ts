@@ -238,13 +238,31 @@ export const packStore = {
    */
   async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<boolean> {
     const rows = await db.query<{ announce: boolean }>(
-      `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at
+      `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at, ready_announced_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at,
+         ready_announced_at = EXCLUDED.ready_announced_at
         WHERE orders.picking_status IS DISTINCT FROM EXCLUDED.picking_status
        RETURNING cancelled_at IS NULL AS announce`,
       [orderId, siteId, status, now],
     );
     return rows[0]?.announce === true;
+  },
+
+  /**
+   * Up to `limit` orders whose picking is done but which were never announced ready to pack (their picking ended
+   * before ADR 0049), marked announced now, with the units heard picked; locked, so two runs never announce one twice.
+   */
+  async claimUnannounced(db: Executor, now: Date, limit: number): Promise<{ orderId: string; siteId: string; status: 'COMPLETED' | 'PARTIAL'; unitsPicked: number }[]> {
+    const rows = await db.query<{ order_id: string; site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; open: boolean; units_picked: number }>(
+      `WITH due AS (
+         SELECT order_id FROM pack_ship.orders WHERE picking_status IS NOT NULL AND ready_announced_at IS NULL
+          ORDER BY order_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE pack_ship.orders o SET ready_announced_at = $1 FROM due WHERE o.order_id = due.order_id
+       RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open,
+         (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
+      [now, limit],
+    );
+    return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked }));
   },
 
   // --- orders ------------------------------------------------------------------------------------------------
