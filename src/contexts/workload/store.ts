@@ -201,10 +201,12 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET zone = $2 WHERE ref_id = ANY($1::text[]) AND task_type = 'PICK' AND zone IS NULL`, [l.orderIds, zone]);
   },
 
-  async unitsPicked(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string; quantity: number }): Promise<void> {
+  /** A run of pick confirmations, one statement: each counted once however often its event is delivered. */
+  async unitsPicked(db: Executor, picks: readonly { eventId: string; pickListId: string; pickLineId: string; quantity: number }[]): Promise<void> {
     await db.query(
-      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, p.pickListId, p.pickLineId, p.quantity]);
+      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) ON CONFLICT (event_id) DO NOTHING`,
+      [picks.map((p) => p.eventId), picks.map((p) => p.pickListId), picks.map((p) => p.pickLineId), picks.map((p) => p.quantity)]);
   },
 
   /** A pick line closed short: counted once per line however often its event is delivered. */

@@ -1,4 +1,4 @@
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
@@ -31,7 +31,7 @@ export function workloadProjection(): Subscription[] {
       pickListId: l.pickListId, siteId: l.siteId, lineCount: l.lineCount, routeM: l.routeLength, firstLocationId: l.firstLocationId ?? null,
       orderIds: l.orderIds, at: e.time,
     })),
-    on(PickingEvents.linePicked, async (p, e, tx) => store.unitsPicked(tx, e.id, p)),
+    onMany(PickingEvents.linePicked, async (picks, tx) => store.unitsPicked(tx, picks.map(({ data, event }) => ({ ...data, eventId: event.id })))),
     on(PickingEvents.lineShorted, async (p, e, tx) => store.lineShorted(tx, e.id, p)),
     on(TaskEvents.created, async (t, e, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, status: t.status, at: e.time })),
     on(TaskEvents.assigned, async (t, e, tx) => store.taskChanged(tx, t.taskId, 'assigned', t.status, t.workerId, e.time)),
