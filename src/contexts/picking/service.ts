@@ -69,10 +69,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
       layouts.changed(tx, siteId);
     },
 
-    async get(id: string): Promise<PickList | undefined> {
-      const header = await pickStore.header(deps.db, id);
-      return header === undefined ? undefined : { ...header, lines: await pickStore.lines(deps.db, [id]) };
-    },
+    get: (id: string): Promise<PickList | undefined> => pickStore.withLines(deps.db, id),
 
     async list(f: PickListFilter): Promise<PickList[]> {
       const headers = await pickStore.list(deps.db, f);

@@ -275,9 +275,17 @@ export const pickStore = {
     }
   },
 
-  async header(db: Executor, id: string): Promise<PickListHeader | undefined> {
-    const rows = await db.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1`, [id]);
-    return rows[0] === undefined ? undefined : toHeader(rows[0]);
+  /** A list with its lines in pick sequence, in ONE statement (one snapshot); undefined when there is no such list. */
+  async withLines(db: Executor, id: string): Promise<(PickListHeader & { lines: PickLine[] }) | undefined> {
+    // Rows come back through to_jsonb, as in lockLine: the same keys as the table's, timestamps as text.
+    const rows = await db.query<{ list: ListRow; lines: LineRow[] | null }>(
+      `SELECT to_jsonb(p) AS list,
+              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq) FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines
+         FROM (SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1) p`,
+      [id],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { ...toHeader(r.list), lines: (r.lines ?? []).map(toLine) };
   },
 
   async lines(db: Executor, listIds: readonly string[]): Promise<PickLine[]> {
