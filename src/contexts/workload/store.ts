@@ -182,12 +182,14 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET lines = $2, units = $3 WHERE ref_id = $1 AND task_type IN ('PICK', 'PACK')`, [o.orderId, o.lines, o.units]);
   },
 
-  async orderPicked(db: Executor, orderId: string): Promise<void> {
-    await db.query(`UPDATE workload.open_orders SET stage = 'PACK' WHERE order_id = $1`, [orderId]);
+  /** Picked orders wait for packing (a run of them, one statement). */
+  async ordersPicked(db: Executor, orderIds: readonly string[]): Promise<void> {
+    await db.query(`UPDATE workload.open_orders SET stage = 'PACK' WHERE order_id = ANY($1::text[])`, [orderIds]);
   },
 
-  async orderClosed(db: Executor, orderId: string): Promise<void> {
-    await db.query(`DELETE FROM workload.open_orders WHERE order_id = $1`, [orderId]);
+  /** Packed, shipped or cancelled orders leave the open work (a run of them, one statement). */
+  async ordersClosed(db: Executor, orderIds: readonly string[]): Promise<void> {
+    await db.query(`DELETE FROM workload.open_orders WHERE order_id = ANY($1::text[])`, [orderIds]);
   },
 
   async pickListCreated(db: Executor, l: { pickListId: string; siteId: string; lineCount: number; routeM: number | null; firstLocationId: string | null; orderIds: readonly string[]; at: string }): Promise<void> {

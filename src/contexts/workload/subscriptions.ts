@@ -23,10 +23,8 @@ export function workloadProjection(): Subscription[] {
     on(OrderEvents.linesChanged, async (o, _e, tx) => store.orderLinesChanged(tx, {
       orderId: o.orderId, lines: o.lines.length, units: o.lines.reduce((s, l) => s + l.quantity, 0),
     })),
-    on(OrderEvents.picked, async (o, _e, tx) => store.orderPicked(tx, o.orderId)),
-    on(OrderEvents.packed, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
-    on(OrderEvents.shipped, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
-    on(OrderEvents.cancelled, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
+    onMany(OrderEvents.picked, async (picked, tx) => store.ordersPicked(tx, picked.map(({ data }) => data.orderId))),
+    onMany([OrderEvents.packed, OrderEvents.shipped, OrderEvents.cancelled], async (closed, tx) => store.ordersClosed(tx, closed.map(({ data }) => data.orderId))),
     on(PickingEvents.listCreated, async (l, e, tx) => store.pickListCreated(tx, {
       pickListId: l.pickListId, siteId: l.siteId, lineCount: l.lineCount, routeM: l.routeLength, firstLocationId: l.firstLocationId ?? null,
       orderIds: l.orderIds, at: e.time,
