@@ -89,12 +89,15 @@ export const pickStore = {
   },
 
   /** catalog.product.created: products never change, so the first copy stays (a redelivery or a late copy is a no-op). */
-  /** The worker whose task now holds a pick list (assigned or started), or null when it went back to the queue. */
-  async holdList(db: Executor, listId: string, taskId: string, workerId: string | null): Promise<void> {
+  /**
+   * The worker whose task now holds each pick list (assigned or started), or null when it went back to the queue: one
+   * statement for a run, at most one entry per list (a statement cannot upsert one row twice).
+   */
+  async holdLists(db: Executor, held: readonly { listId: string; taskId: string; workerId: string | null }[]): Promise<void> {
     await db.query(
-      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) VALUES ($1, $2, $3)
+      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT (pick_list_id) DO UPDATE SET task_id = EXCLUDED.task_id, worker_id = EXCLUDED.worker_id`,
-      [listId, taskId, workerId],
+      [held.map((h) => h.listId), held.map((h) => h.taskId), held.map((h) => h.workerId)],
     );
   },
 
