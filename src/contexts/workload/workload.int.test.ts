@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { localEventStore } from '../../platform/bus/event-store.ts';
 import { replayContext } from '../../platform/projection-replay.ts';
 import {
@@ -181,8 +182,8 @@ describe('picking accuracy per worker', () => {
 describe('runs of events', () => {
   it('counts a run of pick confirmations with one insert and closes a run of shipped orders with one delete, each once', async () => {
     let n = 0;
-    const envelope = (type: string, subject: string, data: unknown) => ({
-      specversion: '1.0' as const, id: `evt_wkl_run_${++n}`, type, source: 'test', subject, time: new Date().toISOString(), datacontenttype: 'application/json', data,
+    const envelope = (type: string, subject: string, data: unknown): EventEnvelope => ({
+      specversion: '1.0', id: `evt_wkl_run_${++n}`, type, source: 'test', subject, time: new Date().toISOString(), datacontenttype: 'application/json', data,
     });
     const pick = (i: number) => envelope('picking.line.picked.v1', 'pkl_run', {
       pickListId: 'pkl_run', pickLineId: `pln_run_${i}`, orderId: `ord_run_${i}`, lineId: `oln_run_${i}`, reservationId: `rsv_run_${i}`,
