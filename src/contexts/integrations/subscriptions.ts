@@ -30,11 +30,21 @@ export function integrationsSubscriptions(service: IntegrationsService, edi: Edi
   ];
   const ediOf = new Map(ediHandlers.flatMap((s) => s.types.map((t) => [t, s] as const)));
   const webhookTypes = new Set(WEBHOOK_EVENT_TYPES);
+  // The EDI handlers of an order's events change only an order that came by EDI (an `edi_orders` row, written by the
+  // 940's intake, never by these events): the run's orders are looked up once, not once per event.
+  const orderTypes = new Set<string>([PackShipEvents.packagePacked, PackShipEvents.packageRepacked, PackShipEvents.shipmentDispatched, OrderEvents.shipped]);
+  const orderOf = (e: EventEnvelope): string | undefined => (orderTypes.has(e.type) ? (e.data as { orderId: string }).orderId : undefined);
   // The webhook deliveries first (each event's webhook handler ran before its EDI handler), then EDI in the run's order:
   // they write different tables, so this is the effect of handling each event in turn.
   const handleMany = async (events: readonly EventEnvelope[], tx: Tx): Promise<void> => {
     await service.recordEvents(tx, events.filter((e) => webhookTypes.has(e.type)));
-    for (const e of events) await ediOf.get(e.type)?.handle(e, tx);
+    const forEdi = events.filter((e) => ediOf.has(e.type));
+    const orderIds = [...new Set(forEdi.flatMap((e) => orderOf(e) ?? []))];
+    const ediOrders = orderIds.length === 0 ? new Set<string>() : await edi.ediOrderIds(tx, orderIds);
+    for (const e of forEdi) {
+      const orderId = orderOf(e);
+      if (orderId === undefined || ediOrders.has(orderId)) await ediOf.get(e.type)?.handle(e, tx);
+    }
   };
   return [{
     types: [...new Set([...WEBHOOK_EVENT_TYPES, ...ediOf.keys()])],

@@ -77,8 +77,10 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   }
 
   /** Records a scan and announces it (`physical-tracking.scan.recorded.v1`) in the caller's transaction. */
-  async function record(tx: Tx, s: Omit<store.NewScan, 'id'>, meta: EventMeta): Promise<ScanRow> {
-    const row = await store.insertScan(tx, { ...s, id: deps.ids.next('scn') });
+  /** Records a scan with its event; `fill`: the scan's LPN takes these contents in the same statement (a pick into a tote). */
+  async function record(tx: Tx, s: Omit<store.NewScan, 'id'>, meta: EventMeta, fill?: { readonly lpnId: string; readonly contents: readonly ContentLine[] }): Promise<ScanRow> {
+    const scan = { ...s, id: deps.ids.next('scn') };
+    const row = fill === undefined ? await store.insertScan(tx, scan) : await store.insertFillingScan(tx, { ...scan, lpnId: fill.lpnId }, fill.contents);
     const data: ScanRecorded = {
       scanId: row.id, siteId: row.site_id, at: iso(row.at), barcode: row.barcode, meaning: row.meaning,
       ...(row.worker_id === null ? {} : { workerId: row.worker_id }), ...(row.device_id === null ? {} : { deviceId: row.device_id }),
@@ -525,12 +527,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
       }
     }
     const tote = await liveOrNew(tx, d.siteId, d.toteId, 'TOTE', 'OPEN', at);
-    await store.updateLpn(tx, tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
     if (source !== undefined) await store.link(tx, source.id, tote.id, at);
     await record(tx, {
       siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
       relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
-    }, meta);
+    }, meta, { lpnId: tote.id, contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
   }
 
   /** A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them. */

@@ -186,12 +186,25 @@ export interface NewScan {
   readonly sourceEventId: string | null;
 }
 
-export async function insertScan(db: Executor, s: NewScan): Promise<ScanRow> {
-  const rows = await db.query<ScanRow>(
-    `INSERT INTO physical_tracking.scans AS s (id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id,
+const INSERT_SCAN = `INSERT INTO physical_tracking.scans AS s (id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id,
        barcode, meaning, sku, quantity, source_event_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${SCANS_S}`,
-    [s.id, s.siteId, s.at, s.workerId, s.deviceId, s.locationId, s.fromLocationId, s.lpnId, s.relatedLpnId, s.barcode, s.meaning, s.sku, s.quantity, s.sourceEventId],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${SCANS_S}`;
+const scanParams = (s: NewScan): unknown[] =>
+  [s.id, s.siteId, s.at, s.workerId, s.deviceId, s.locationId, s.fromLocationId, s.lpnId, s.relatedLpnId, s.barcode, s.meaning, s.sku, s.quantity, s.sourceEventId];
+
+export async function insertScan(db: Executor, s: NewScan): Promise<ScanRow> {
+  return (await db.query<ScanRow>(INSERT_SCAN, scanParams(s)))[0]!;
+}
+
+/**
+ * A scan that fills its LPN (units picked into a tote): the LPN's new contents and the scan in one statement. The LPN
+ * (the scan's `lpnId`) is locked by the caller, as for {@link updateLpn}.
+ */
+export async function insertFillingScan(db: Executor, s: NewScan & { readonly lpnId: string }, contents: readonly ContentLine[]): Promise<ScanRow> {
+  const rows = await db.query<ScanRow>(
+    `WITH filled AS (UPDATE physical_tracking.lpns SET contents = $15::jsonb, updated_at = $3, version = version + 1 WHERE id = $8)
+     ${INSERT_SCAN}`,
+    [...scanParams(s), JSON.stringify(contents)],
   );
   return rows[0]!;
 }

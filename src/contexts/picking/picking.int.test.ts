@@ -89,9 +89,13 @@ describe('picking', () => {
     const b = await listOf('ord_b');
     expect(b.lines).toHaveLength(1);
 
-    const byId = await t.get(`/api/v1/pick-lists/${a.id}`, 'viewer');
+    // The list and its lines in one statement (the handheld reads it at every task).
+    const { value: byId, statements } = await t.app.db.countStatements(() => t.get(`/api/v1/pick-lists/${a.id}`, 'viewer'));
     expect(byId.status).toBe(200);
     expect(byId.body.lines.map((l: { sku: string }) => l.sku)).toEqual(['INK', 'PAD', 'PEN']);
+    expect(byId.body).toMatchObject({ id: a.id, orderIds: ['ord_a'], priority: 7, routeLength: null });
+    expect(statements.filter((q) => q.includes('picking.'))).toHaveLength(1);
+    expect((await t.get('/api/v1/pick-lists/pkl_nope')).status).toBe(404);
 
     const created = await t.get(`/api/v1/events?type=picking.list.created.v1&subject=${a.id}`);
     expect(created.body.items[0].data).toMatchObject({ pickListId: a.id, waveId: 'wav_1', siteId, orderIds: ['ord_a'], lineCount: 3, routeLength: null, priority: 7 });

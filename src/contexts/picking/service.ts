@@ -59,7 +59,12 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
         return { type: PickingEvents.listReprioritised, subject: l.id, siteId: l.siteId, data };
       }), meta);
     },
-    holdList: (tx: Tx, listId: string, taskId: string, workerId: string | null) => pickStore.holdList(tx, listId, taskId, workerId),
+    /** The task changes of a run: each list held by the worker of its last change (in list order: one lock order). */
+    async holdLists(tx: Tx, changes: readonly { listId: string; taskId: string; workerId: string | null }[]): Promise<void> {
+      const last = new Map(changes.map((c) => [c.listId, c] as const));
+      if (last.size === 0) return;
+      await pickStore.holdLists(tx, [...last.values()].sort((a, b) => (a.listId < b.listId ? -1 : a.listId > b.listId ? 1 : 0)));
+    },
     learnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.learnProduct(tx, product),
     relearnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.relearnProduct(tx, product),
     learnLocations: (tx: Tx, locations: readonly Location[]) => pickStore.learnLocations(tx, locations),
@@ -69,10 +74,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
       layouts.changed(tx, siteId);
     },
 
-    async get(id: string): Promise<PickList | undefined> {
-      const header = await pickStore.header(deps.db, id);
-      return header === undefined ? undefined : { ...header, lines: await pickStore.lines(deps.db, [id]) };
-    },
+    get: (id: string): Promise<PickList | undefined> => pickStore.withLines(deps.db, id),
 
     async list(f: PickListFilter): Promise<PickList[]> {
       const headers = await pickStore.list(deps.db, f);

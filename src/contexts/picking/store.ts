@@ -89,12 +89,15 @@ export const pickStore = {
   },
 
   /** catalog.product.created: products never change, so the first copy stays (a redelivery or a late copy is a no-op). */
-  /** The worker whose task now holds a pick list (assigned or started), or null when it went back to the queue. */
-  async holdList(db: Executor, listId: string, taskId: string, workerId: string | null): Promise<void> {
+  /**
+   * The worker whose task now holds each pick list (assigned or started), or null when it went back to the queue: one
+   * statement for a run, at most one entry per list (a statement cannot upsert one row twice).
+   */
+  async holdLists(db: Executor, held: readonly { listId: string; taskId: string; workerId: string | null }[]): Promise<void> {
     await db.query(
-      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) VALUES ($1, $2, $3)
+      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT (pick_list_id) DO UPDATE SET task_id = EXCLUDED.task_id, worker_id = EXCLUDED.worker_id`,
-      [listId, taskId, workerId],
+      [held.map((h) => h.listId), held.map((h) => h.taskId), held.map((h) => h.workerId)],
     );
   },
 
@@ -275,9 +278,17 @@ export const pickStore = {
     }
   },
 
-  async header(db: Executor, id: string): Promise<PickListHeader | undefined> {
-    const rows = await db.query<ListRow>(`SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1`, [id]);
-    return rows[0] === undefined ? undefined : toHeader(rows[0]);
+  /** A list with its lines in pick sequence, in ONE statement (one snapshot); undefined when there is no such list. */
+  async withLines(db: Executor, id: string): Promise<(PickListHeader & { lines: PickLine[] }) | undefined> {
+    // Rows come back through to_jsonb, as in lockLine: the same keys as the table's, timestamps as text.
+    const rows = await db.query<{ list: ListRow; lines: LineRow[] | null }>(
+      `SELECT to_jsonb(p) AS list,
+              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq) FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines
+         FROM (SELECT ${LIST_COLUMNS} FROM picking.pick_lists WHERE id = $1) p`,
+      [id],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { ...toHeader(r.list), lines: (r.lines ?? []).map(toLine) };
   },
 
   async lines(db: Executor, listIds: readonly string[]): Promise<PickLine[]> {

@@ -1,5 +1,5 @@
 import { CatalogEvents } from '../../contracts/catalog.ts';
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
@@ -82,8 +82,8 @@ export function pickingProjections(picking: PickingService): Projection[] {
       name: 'list-workers',
       tables: ['list_workers'],
       subscriptions: [
-        on([TaskEvents.assigned, TaskEvents.started, TaskEvents.rejected, TaskEvents.timedOut], async (d, _event, tx) => {
-          if (d.type === 'PICK') await picking.holdList(tx, d.reference, d.taskId, d.workerId);
+        onMany([TaskEvents.assigned, TaskEvents.started, TaskEvents.rejected, TaskEvents.timedOut], async (changes, tx) => {
+          await picking.holdLists(tx, changes.filter(({ data }) => data.type === 'PICK').map(({ data }) => ({ listId: data.reference, taskId: data.taskId, workerId: data.workerId })));
         }),
       ],
     },

@@ -63,9 +63,10 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi }
      * sampling decides, the plan's counter moves on and, when chosen, an OPEN inspection is announced. One per trigger.
      */
     async sample(tx: Tx, trigger: Trigger, meta: EventMeta): Promise<void> {
-      if (await store.hasInspectionFor(tx, trigger.sourceRef)) return;
+      // The plans first: a site with none for the stage (most packages, most receipts) costs one statement.
       const plans = await store.lockActivePlans(tx, trigger.siteId, trigger.stage);
       if (plans.length === 0) return;
+      if (await store.hasInspectionFor(tx, trigger.sourceRef)) return;
       const decision = decideSampling({ plans }, { trigger, inspectionId: deps.ids.next('qin') }, deps.clock.now());
       if (!decision.ok || decision.value.plan === null) return;
       const { plan: counter, inspection } = decision.value;

@@ -118,8 +118,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     return task;
   }
 
-  /** A worker moves their own task. */
-  async function workerMove(id: string, workerId: string, to: TaskStatus, meta: EventMeta): Promise<Outcome<Task>> {
+  /** A worker moves their own task; `onMoved` runs after the commit of a move (not of a retry answered unchanged). */
+  async function workerMove(id: string, workerId: string, to: TaskStatus, meta: EventMeta, onMoved?: () => void): Promise<Outcome<Task>> {
     return deps.db.tx(async (tx) => {
       const task = await taskStore.get(tx, id, true);
       if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
@@ -130,7 +130,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       if (to === 'IN_PROGRESS' && task.status === 'IN_PROGRESS') return ok(task);
       // Completing a task its work already finished (the pick list's completion event got there first) is not an error.
       if (to === 'COMPLETED' && task.status === 'COMPLETED') return ok(task);
-      return move(tx, task, to, meta);
+      const moved = await move(tx, task, to, meta);
+      if (moved.ok && onMoved !== undefined) tx.afterCommit(onMoved);
+      return moved;
     });
   }
 
@@ -232,6 +234,10 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      */
     async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta, opts: { readonly topK?: number } = {}): Promise<Task | undefined> {
       const k = opts.topK ?? topK;
+      // Most polls of a floor waiting for work find none: one plain read answers them, without a transaction or the
+      // worker's lock. Nothing queued at the site and nothing held by the worker, in one snapshot, is what the claim
+      // below would find too.
+      if (!(await taskStore.mayHaveWork(deps.db, siteId, workerId, types))) return undefined;
       // Read before the transaction (another context's API; cached per site).
       const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
@@ -257,10 +263,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     },
 
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
-      const before = await taskStore.get(deps.db, id);
-      const outcome = await workerMove(id, workerId, 'COMPLETED', meta);
-      if (outcome.ok && before?.status !== 'COMPLETED') completed.inc();
-      return outcome;
+      return workerMove(id, workerId, 'COMPLETED', meta, () => completed.inc());
     },
 
     /**

@@ -235,6 +235,19 @@ export const taskStore = {
   },
 
   /**
+   * Whether a claim by the worker could answer a task: a task of `types` queued at the site, or one the worker holds
+   * (ASSIGNED or IN_PROGRESS). One unlocked statement on the queue and held-task indexes.
+   */
+  async mayHaveWork(db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null): Promise<boolean> {
+    const rows = await db.query<{ may: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM tasks.tasks WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[])))
+           OR EXISTS (SELECT 1 FROM tasks.tasks WHERE worker_id = $2 AND status IN ('ASSIGNED', 'IN_PROGRESS')) AS may`,
+      [siteId, workerId, types],
+    );
+    return rows[0]?.may === true;
+  },
+
+  /**
    * Everything a claim decides on, in ONE statement: how many tasks the worker holds (ASSIGNED or IN_PROGRESS), the
    * first of them still ASSIGNED and the oldest held, their profile, and where they stand: the end (else the start) location of their last completed task, or their
    * profile's location if that was set later.

@@ -77,9 +77,13 @@ describe('tasks', () => {
     // The worker is free again and gets the remaining, less urgent task.
     const second = await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: S.sit_b! }, 'operator');
     expect(second.body.reference).toBe(low);
-    const none = await t.post('/api/v1/tasks/next', { workerId: 'wrk_2', siteId: S.sit_b! }, 'operator');
+    // Nothing queued and nothing held: answered by one plain read, no transaction, no lock of the worker.
+    const { value: none, statements } = await t.app.db.countStatements(() => t.post('/api/v1/tasks/next', { workerId: 'wrk_2', siteId: S.sit_b! }, 'operator'));
     expect(none.status).toBe(204);
     expect(none.body).toBe('');
+    expect(statements.filter((q) => !q.includes('platform.api_keys'))).toEqual([expect.stringMatching(/^SELECT EXISTS/)]);
+    // With the queue empty, a worker who holds a task still gets it back.
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'wrk_1', siteId: S.sit_b! }, 'operator')).body.id).toBe(second.body.id);
   });
 
   it('claims only the requested task types', async () => {

@@ -182,12 +182,14 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET lines = $2, units = $3 WHERE ref_id = $1 AND task_type IN ('PICK', 'PACK')`, [o.orderId, o.lines, o.units]);
   },
 
-  async orderPicked(db: Executor, orderId: string): Promise<void> {
-    await db.query(`UPDATE workload.open_orders SET stage = 'PACK' WHERE order_id = $1`, [orderId]);
+  /** Picked orders wait for packing (a run of them, one statement). */
+  async ordersPicked(db: Executor, orderIds: readonly string[]): Promise<void> {
+    await db.query(`UPDATE workload.open_orders SET stage = 'PACK' WHERE order_id = ANY($1::text[])`, [orderIds]);
   },
 
-  async orderClosed(db: Executor, orderId: string): Promise<void> {
-    await db.query(`DELETE FROM workload.open_orders WHERE order_id = $1`, [orderId]);
+  /** Packed, shipped or cancelled orders leave the open work (a run of them, one statement). */
+  async ordersClosed(db: Executor, orderIds: readonly string[]): Promise<void> {
+    await db.query(`DELETE FROM workload.open_orders WHERE order_id = ANY($1::text[])`, [orderIds]);
   },
 
   async pickListCreated(db: Executor, l: { pickListId: string; siteId: string; lineCount: number; routeM: number | null; firstLocationId: string | null; orderIds: readonly string[]; at: string }): Promise<void> {
@@ -201,10 +203,12 @@ export const workloadStore = {
     await db.query(`UPDATE workload.arrivals SET zone = $2 WHERE ref_id = ANY($1::text[]) AND task_type = 'PICK' AND zone IS NULL`, [l.orderIds, zone]);
   },
 
-  async unitsPicked(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string; quantity: number }): Promise<void> {
+  /** A run of pick confirmations, one statement: each counted once however often its event is delivered. */
+  async unitsPicked(db: Executor, picks: readonly { eventId: string; pickListId: string; pickLineId: string; quantity: number }[]): Promise<void> {
     await db.query(
-      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, p.pickListId, p.pickLineId, p.quantity]);
+      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) ON CONFLICT (event_id) DO NOTHING`,
+      [picks.map((p) => p.eventId), picks.map((p) => p.pickListId), picks.map((p) => p.pickLineId), picks.map((p) => p.quantity)]);
   },
 
   /** A pick line closed short: counted once per line however often its event is delivered. */

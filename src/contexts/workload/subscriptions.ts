@@ -1,4 +1,4 @@
-import { on } from '../../contracts/events.ts';
+import { on, onMany } from '../../contracts/events.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
@@ -23,15 +23,13 @@ export function workloadProjection(): Subscription[] {
     on(OrderEvents.linesChanged, async (o, _e, tx) => store.orderLinesChanged(tx, {
       orderId: o.orderId, lines: o.lines.length, units: o.lines.reduce((s, l) => s + l.quantity, 0),
     })),
-    on(OrderEvents.picked, async (o, _e, tx) => store.orderPicked(tx, o.orderId)),
-    on(OrderEvents.packed, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
-    on(OrderEvents.shipped, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
-    on(OrderEvents.cancelled, async (o, _e, tx) => store.orderClosed(tx, o.orderId)),
+    onMany(OrderEvents.picked, async (picked, tx) => store.ordersPicked(tx, picked.map(({ data }) => data.orderId))),
+    onMany([OrderEvents.packed, OrderEvents.shipped, OrderEvents.cancelled], async (closed, tx) => store.ordersClosed(tx, closed.map(({ data }) => data.orderId))),
     on(PickingEvents.listCreated, async (l, e, tx) => store.pickListCreated(tx, {
       pickListId: l.pickListId, siteId: l.siteId, lineCount: l.lineCount, routeM: l.routeLength, firstLocationId: l.firstLocationId ?? null,
       orderIds: l.orderIds, at: e.time,
     })),
-    on(PickingEvents.linePicked, async (p, e, tx) => store.unitsPicked(tx, e.id, p)),
+    onMany(PickingEvents.linePicked, async (picks, tx) => store.unitsPicked(tx, picks.map(({ data, event }) => ({ ...data, eventId: event.id })))),
     on(PickingEvents.lineShorted, async (p, e, tx) => store.lineShorted(tx, e.id, p)),
     on(TaskEvents.created, async (t, e, tx) => store.taskQueued(tx, { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, status: t.status, at: e.time })),
     on(TaskEvents.assigned, async (t, e, tx) => store.taskChanged(tx, t.taskId, 'assigned', t.status, t.workerId, e.time)),

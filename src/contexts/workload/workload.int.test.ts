@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { localEventStore } from '../../platform/bus/event-store.ts';
 import { replayContext } from '../../platform/projection-replay.ts';
 import {
@@ -175,5 +176,29 @@ describe('picking accuracy per worker', () => {
     expect((await performance()).get('kim')).toMatchObject({ linesPicked: 0, linesShorted: 0, accuracy: null });
     await replayContext(t.app.db, t.app.modules, 'workload', { source: localEventStore(), contract: PublishedEvents });
     await expected();
+  });
+});
+
+describe('runs of events', () => {
+  it('counts a run of pick confirmations with one insert and closes a run of shipped orders with one delete, each once', async () => {
+    let n = 0;
+    const envelope = (type: string, subject: string, data: unknown): EventEnvelope => ({
+      specversion: '1.0', id: `evt_wkl_run_${++n}`, type, source: 'test', subject, time: new Date().toISOString(), datacontenttype: 'application/json', data,
+    });
+    const pick = (i: number) => envelope('picking.line.picked.v1', 'pkl_run', {
+      pickListId: 'pkl_run', pickLineId: `pln_run_${i}`, orderId: `ord_run_${i}`, lineId: `oln_run_${i}`, reservationId: `rsv_run_${i}`,
+      siteId: w.siteId, sku: 'SKU', locationId: 'loc_run', lot: null, quantity: i + 1, toteId: 'T-RUN',
+    });
+    const picks = [0, 1, 2].map(pick);
+    const shipped = [0, 1].map((i) => envelope('orders.order.shipped.v1', `ord_run_${i}`, { orderId: `ord_run_${i}`, siteId: w.siteId, partial: false, lines: [] }));
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('workload', [...picks, ...shipped]));
+    const workloadSql = statements.filter((q) => q.includes('workload.') && !q.includes('inbox')).map((q) => q.replace(/\s+/g, ' ').slice(0, 40));
+    expect(workloadSql).toEqual([expect.stringMatching(/^INSERT INTO workload.pick_confirmations/), expect.stringMatching(/^DELETE FROM workload.open_orders/)]);
+    const counted = async () => (await t.app.db.query<{ n: number; units: number }>(
+      `SELECT count(*)::int AS n, sum(quantity)::int AS units FROM workload.pick_confirmations WHERE pick_list_id = 'pkl_run'`))[0];
+    expect(await counted()).toEqual({ n: 3, units: 6 });
+    // Delivered again (a redelivered run): nothing counted twice.
+    await t.app.bus.deliverMany('workload', picks);
+    expect(await counted()).toEqual({ n: 3, units: 6 });
   });
 });

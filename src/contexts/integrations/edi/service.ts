@@ -408,6 +408,8 @@ export function ediService(
     listDocuments: (f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number) =>
       store.documents(deps.db, f, after, limit),
     packagePacked, packageRepacked, shipmentDispatched, orderShipped, asnClosed,
+    /** Which of these orders came by EDI: the order events of the others change nothing here. */
+    ediOrderIds: (tx: Tx, orderIds: readonly string[]) => store.ediOrderIds(tx, orderIds),
   };
 }
 

@@ -120,6 +120,11 @@ export const ediStore = {
   async changeShipTo(db: Executor, orderId: string, shipTo: EdiOrder['shipTo']): Promise<void> {
     await db.query(`UPDATE integrations.edi_orders SET ship_to = $2 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo)]);
   },
+  /** Which of `orderIds` came by EDI (have an EDI order row). */
+  async ediOrderIds(db: Executor, orderIds: readonly string[]): Promise<Set<string>> {
+    const rows = await db.query<{ order_id: string }>(`SELECT order_id FROM integrations.edi_orders WHERE order_id = ANY($1::text[])`, [orderIds]);
+    return new Set(rows.map((r) => r.order_id));
+  },
   async order(db: Executor, orderId: string, lock = false): Promise<EdiOrder | undefined> {
     return (await db.query<EdiOrder>(`SELECT ${ORDER} FROM integrations.edi_orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId]))[0];
   },
