@@ -274,6 +274,24 @@ describe('allocation', () => {
     expect((await eventsOf(t, InventoryEvents.allocated)).filter((e) => (e.data.lines as { sku: string }[])[0]?.sku === sku)).toHaveLength(30);
   });
 
+  it('allocates a run of received orders in four statements of its own, whatever the number of orders and lines', async () => {
+    const skus = [await newProduct(t), await newProduct(t)];
+    for (const sku of skus) await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 10 });
+    await t.settle();
+    const run = [1, 2, 3].map(() => {
+      const orderId = unique('ord_');
+      return envelope(OrderEvents.received, 'orders', orderId, orderReceived(orderId, skus.map((sku) => ({ lineId: unique('oln_'), sku, quantity: 2 }))));
+    });
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('inventory', run));
+    await t.settle();
+    // Besides BEGIN, the inbox, the outbox and COMMIT: the allocation-row locks, the claims with the SKU locks, the
+    // expired units, and the SKU rows, allocation rows and ledger written together.
+    expect(statements.filter((q) => /\binventory\.(allocations|sku_stock|balances|movements)\b/.test(q)).map((q) => q.replace(/\s+/g, ' ').slice(0, 20)))
+      .toEqual(['SELECT order_id, lin', 'WITH p AS ( INSERT I', 'SELECT sku, sum(on_h', 'WITH s AS ( UPDATE i']);
+    for (const sku of skus) expect((await expectConserved(sku)).allocated).toBe(6);
+    expect(await eventsOf(t, InventoryEvents.allocated, run[0]!.subject)).toHaveLength(1);
+  });
+
   it('cancellation deallocates exactly what the order holds, idempotently, even if never allocated', async () => {
     const sku = await newProduct(t);
     const missing = await newProduct(t);

@@ -50,23 +50,28 @@ const AT_UNPICKABLE = `EXISTS (SELECT 1 FROM inventory.locations l WHERE l.locat
 
 export async function insertMovements(db: Executor, movements: readonly NewMovement[]): Promise<void> {
   if (movements.length === 0) return;
-  const rows = movements.map((m) => ({
+  await db.query(insertMovementsSql('$1'), [JSON.stringify(movementRecords(movements))]);
+}
+
+/** Movements as the jsonb array `insertMovementsSql` reads. */
+function movementRecords(movements: readonly NewMovement[]): Record<string, unknown>[] {
+  return movements.map((m) => ({
     id: m.id, type: m.type, site_id: m.siteId, owner_id: m.ownerId, sku: m.sku, location_id: m.locationId, lot: m.lot, status: m.status ?? 'AVAILABLE',
     delta_on_hand: m.deltaOnHand ?? 0, delta_reserved: m.deltaReserved ?? 0, delta_allocated: m.deltaAllocated ?? 0,
     reason: m.reason ?? null, reference: m.reference ?? null,
     actor_id: m.actor?.id ?? null, actor_kind: m.actor?.kind ?? null, actor_role: m.actor?.role ?? null,
   }));
-  // One statement whatever the number of movements; ordinality keeps the ledger in the caller's order.
-  await db.query(
-    `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
+}
+
+/** The ledger insert of the movements in the jsonb array parameter `param`: ordinality keeps them in the caller's order. */
+function insertMovementsSql(param: string): string {
+  return `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
                                       actor_id, actor_kind, actor_role)
      SELECT v->>'id', v->>'type', v->>'site_id', v->>'owner_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
             (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference',
             v->>'actor_id', v->>'actor_kind', v->>'actor_role'
-     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
-     ORDER BY n`,
-    [JSON.stringify(rows)],
-  );
+     FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(v, n)
+     ORDER BY n`;
 }
 
 /** Adds units to a balance, creating it; a lot keeps its earliest known expiry. */
@@ -284,30 +289,43 @@ export async function lockSkuStocks(db: Executor, siteId: string, ownerId: strin
   return lock();
 }
 
-/**
- * `tryAllocate` for many SKUs in one statement (one entry per SKU, quantities summed): each row is updated only if it
- * can still cover its quantity. Returns the SKUs updated; on rows the caller locked, a missing one is a broken invariant.
- */
-export async function tryAllocateMany(db: Executor, siteId: string, ownerId: string, items: readonly { sku: string; quantity: number; expiredFree: number }[]): Promise<string[]> {
-  if (items.length === 0) return [];
-  const rows = await db.query<Pick<SkuStockRow, 'sku'>>(
-    `UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
-     FROM unnest($2::text[], $3::int[], $4::int[]) AS v(sku, quantity, expired_free)
-     WHERE s.site_id = $1 AND s.owner_id = $5 AND s.sku = v.sku AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
-     RETURNING s.sku`,
-    [siteId, items.map((i) => i.sku), items.map((i) => i.quantity), items.map((i) => i.expiredFree), ownerId],
-  );
-  return rows.map((r) => r.sku);
+/** Units of one SKU row an allocation takes (one entry per site, owner and SKU), and its expired units no order may take. */
+export interface SkuTake {
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly expiredFree: number;
 }
 
-/** `updateAllocation` for many lines in one statement. */
-export async function updateAllocations(db: Executor, changes: readonly { orderId: string; lineId: string; allocated: number; shipped: number; status: AllocationStatus }[]): Promise<void> {
-  if (changes.length === 0) return;
-  await db.query(
-    `UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS v(order_id, line_id, allocated, shipped, status)
-     WHERE a.order_id = v.order_id AND a.line_id = v.line_id`,
-    [changes.map((c) => c.orderId), changes.map((c) => c.lineId), changes.map((c) => c.allocated), changes.map((c) => c.shipped), changes.map((c) => c.status)],
+/**
+ * An allocation's writes in ONE statement (data-modifying CTEs, ADR 0043 addendum): the SKU rows' UPDATE, each row
+ * only if it can still cover its take (any number of site and owner pairs), the allocation rows' new state and the
+ * ledger (`insertMovements`). Returns the SKU rows the guard let through: on rows the caller locked, one missing is a
+ * broken invariant, and the caller fails the transaction (which takes the other writes back with it).
+ */
+export async function writeAllocations(db: Executor, takes: readonly SkuTake[],
+  changes: readonly { orderId: string; lineId: string; allocated: number; shipped: number; status: AllocationStatus }[],
+  movements: readonly NewMovement[]): Promise<Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>[]> {
+  if (takes.length === 0 && changes.length === 0 && movements.length === 0) return [];
+  return db.query<Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>>(
+    `WITH s AS (
+       UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) AS v(site_id, owner_id, sku, quantity, expired_free)
+       WHERE s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku
+         AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
+       RETURNING s.site_id, s.owner_id, s.sku
+     ), a AS (
+       UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
+       FROM unnest($6::text[], $7::text[], $8::int[], $9::int[], $10::text[]) AS v(order_id, line_id, allocated, shipped, status)
+       WHERE a.order_id = v.order_id AND a.line_id = v.line_id
+     ), m AS (
+       ${insertMovementsSql('$11')}
+     )
+     SELECT site_id, owner_id, sku FROM s`,
+    [takes.map((t) => t.siteId), takes.map((t) => t.ownerId), takes.map((t) => t.sku), takes.map((t) => t.quantity), takes.map((t) => t.expiredFree),
+      changes.map((c) => c.orderId), changes.map((c) => c.lineId), changes.map((c) => c.allocated), changes.map((c) => c.shipped), changes.map((c) => c.status),
+      JSON.stringify(movementRecords(movements))],
   );
 }
 
@@ -389,22 +407,34 @@ export async function insertAllocations(db: Executor, rows: readonly Omit<Alloca
 }
 
 /**
- * What allocate-order writes before it locks stock, in one statement: the orders' short-pick policies (a redelivery
- * keeps the first copy) and the claimed lines (`insertAllocations`). Returns the lines inserted.
+ * What allocate-order writes and locks before it decides, in one statement: the orders' short-pick policies (a
+ * redelivery keeps the first copy), the claimed lines (`insertAllocations`; `claimed` is the lines inserted), and the
+ * SKU rows of the lines it claimed (those asking for units) locked, as `lockSkuStocks` locks them: every (site, owner) pair of the claims, pairs in (site, owner) order and SKUs in SKU order
+ * within each, the order every allocation takes them in. The lock reads the claims, so it runs once they are written,
+ * and a row it waited for is returned as the other transaction committed it. A SKU row that does not exist yet is not
+ * in `stock`: the caller creates it (`lockSkuStocks`).
  */
-export async function claimLines(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[],
-  policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<AllocationRow[]> {
-  return db.query<AllocationRow>(
+export async function claimLinesAndLockStock(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[],
+  policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<{ claimed: AllocationRow[]; stock: SkuStockRow[] }> {
+  const [row] = await db.query<{ claimed: AllocationRow[]; stock: SkuStockRow[] }>(
     `WITH p AS (
        INSERT INTO inventory.order_policies (order_id, ship_complete)
-       SELECT p.order_id, p.ship_complete FROM unnest($2::text[], $3::bool[]) AS p(order_id, ship_complete) ON CONFLICT (order_id) DO NOTHING)
-     INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
-     SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
-     FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)
-     ON CONFLICT (order_id, line_id) DO NOTHING
-     RETURNING ${ALLOCATION_COLUMNS}`,
+       SELECT p.order_id, p.ship_complete FROM unnest($2::text[], $3::bool[]) AS p(order_id, ship_complete) ON CONFLICT (order_id) DO NOTHING
+     ), c AS (
+       INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
+       SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
+       FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)
+       ON CONFLICT (order_id, line_id) DO NOTHING
+       RETURNING ${ALLOCATION_COLUMNS}
+     ), s AS (
+       SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s
+       WHERE (s.site_id, s.owner_id, s.sku) IN (SELECT site_id, owner_id, sku FROM c WHERE requested > 0)
+       ORDER BY s.site_id COLLATE "C", s.owner_id COLLATE "C", s.sku FOR UPDATE OF s
+     )
+     SELECT (SELECT coalesce(json_agg(c), '[]') FROM c) AS claimed, (SELECT coalesce(json_agg(s), '[]') FROM s) AS stock`,
     [JSON.stringify(rows), policies.map((p) => p.orderId), policies.map((p) => p.shipComplete)],
   );
+  return row!;
 }
 
 export async function lockAllocations(db: Executor, orderId: string): Promise<AllocationRow[]> {
@@ -1157,7 +1187,7 @@ export async function lockInProcessOfSkus(db: Executor, siteId: string, skus: re
 
 /**
  * The stock writes of one dispatch in one statement (data-modifying CTEs): the in-process balances it empties (distinct
- * keys, each guarded as `changeBalance`), its allocation rows (distinct lines, as `updateAllocations`), and per SKU the
+ * keys, each guarded as `changeBalance`), its allocation rows (distinct lines, as `writeAllocations` writes them), and per SKU the
  * allocated units released and the on-hand that leaves (guarded as `changeSkuOnHand`: never below allocated). The SKU
  * rows are locked in (SKU, owner) order before any is written, as every allocation path takes them. Returns how many
  * balances and how many shipping SKU rows it changed: fewer than asked means a guard refused (the caller's fault).

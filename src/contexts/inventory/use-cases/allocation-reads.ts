@@ -2,6 +2,7 @@
 import type { Tx } from '../../../platform/db/database.ts';
 import type { SkuStockFacts } from '../domain/allocation.ts';
 import * as store from '../store.ts';
+import type { NewMovement, SkuTake } from '../store.ts';
 import type { AllocationChange } from './ledger-writes.ts';
 
 /**
@@ -10,30 +11,46 @@ import type { AllocationChange } from './ledger-writes.ts';
  * stock is neither locked nor read: an order is only ever allocated its owner's units (ADR 0028).
  */
 export async function lockStockFacts(tx: Tx, siteId: string, ownerId: string, skus: readonly string[], today: string): Promise<Map<string, SkuStockFacts>> {
-  const rows = await store.lockSkuStocks(tx, siteId, ownerId, skus);
+  return stockFacts(tx, siteId, ownerId, await store.lockSkuStocks(tx, siteId, ownerId, skus), today);
+}
+
+/**
+ * One owner's SKU rows, which the caller has locked, as facts: each SKU's unreserved expired units of that owner at
+ * pickable locations read now, after the locks are held (a statement of its own, so a fresh snapshot: the stock change
+ * the lock queued behind is seen).
+ */
+export async function stockFacts(tx: Tx, siteId: string, ownerId: string, rows: readonly store.SkuStockRow[], today: string): Promise<Map<string, SkuStockFacts>> {
   if (rows.length === 0) return new Map();
-  // Read after the locks are held (a separate statement, so a fresh snapshot): the stock change this queued behind is seen.
   const expired = await store.expiredFreeBySku(tx, siteId, ownerId, rows.map((r) => r.sku), today);
   return new Map(rows.map((r) => [r.sku, {
     onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(r.sku) ?? 0,
   }]));
 }
 
+/** One (site, owner) pair's allocations and the locked stock facts they were decided on. */
+export interface PairAllocations {
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly allocations: readonly (AllocationChange & { readonly sku: string })[];
+  readonly stock: ReadonlyMap<string, SkuStockFacts>;
+}
+
 /**
- * The conditional UPDATEs behind a decision's allocations, one statement for all of its SKUs (quantities summed per SKU),
- * then the allocation rows in one statement: no round trip per order line on the allocation hot path. The owner is part
- * of the UPDATE's key, so it adds no statement either.
+ * The writes behind allocation decisions, in one statement whatever the number of orders, lines and (site, owner) pairs
+ * (`store.writeAllocations`): each pair's conditional UPDATE of its SKU rows (quantities summed per SKU), the allocation
+ * rows and the ledger movements. No round trip per order line, nor per kind of write, on the allocation hot path. A SKU
+ * row the guard refuses throws, and the transaction rolls back with everything the statement wrote.
  */
-export async function applyAllocations(tx: Tx, siteId: string, ownerId: string, allocations: readonly (AllocationChange & { readonly sku: string })[],
-  stock: ReadonlyMap<string, SkuStockFacts>): Promise<void> {
-  if (allocations.length === 0) return;
-  const bySku = new Map<string, number>();
-  for (const a of allocations) bySku.set(a.sku, (bySku.get(a.sku) ?? 0) + a.allocated);
-  const items = [...bySku].map(([sku, quantity]) => ({ sku, quantity, expiredFree: stock.get(sku)?.expiredFree ?? 0 }));
-  const updated = await store.tryAllocateMany(tx, siteId, ownerId, items);
-  if (updated.length !== items.length) {
-    const refused = items.filter((i) => !updated.includes(i.sku)).map((i) => `${i.quantity} ${i.sku}`);
-    throw new Error(`allocation of ${refused.join(', ')} refused on a locked stock row of owner ${ownerId}`);
+export async function applyAllocations(tx: Tx, pairs: readonly PairAllocations[], movements: readonly NewMovement[]): Promise<void> {
+  const takes: SkuTake[] = pairs.flatMap(({ siteId, ownerId, allocations, stock }) => {
+    const bySku = new Map<string, number>();
+    for (const a of allocations) bySku.set(a.sku, (bySku.get(a.sku) ?? 0) + a.allocated);
+    return [...bySku].map(([sku, quantity]) => ({ siteId, ownerId, sku, quantity, expiredFree: stock.get(sku)?.expiredFree ?? 0 }));
+  });
+  const updated = await store.writeAllocations(tx, takes, pairs.flatMap((p) => p.allocations), movements);
+  if (updated.length !== takes.length) {
+    const done = new Set(updated.map((u) => `${u.site_id}\u0000${u.owner_id}\u0000${u.sku}`));
+    const refused = takes.filter((t) => !done.has(`${t.siteId}\u0000${t.ownerId}\u0000${t.sku}`)).map((t) => `${t.quantity} ${t.sku} of owner ${t.ownerId}`);
+    throw new Error(`allocation of ${refused.join(', ')} refused on a locked stock row`);
   }
-  await store.updateAllocations(tx, allocations);
 }

@@ -27,12 +27,26 @@ export async function record(
   await recordMany(tx, deps, [{ movements, events, meta }]);
 }
 
+/** A decision's movements and events, and the meta of what caused it. */
+export interface Recorded {
+  readonly movements: readonly PlannedMovement[];
+  readonly events: readonly PublishedEvent[];
+  readonly meta: EventMeta;
+}
+
 /** `record` for the decisions of a run of events (a set-based handler): one ledger statement and one outbox statement for all. */
-export async function recordMany(
-  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>,
-  decisions: readonly { readonly movements: readonly PlannedMovement[]; readonly events: readonly PublishedEvent[]; readonly meta: EventMeta }[],
-): Promise<void> {
-  await store.insertMovements(tx, decisions.flatMap(({ movements, meta }) => movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor }))));
+export async function recordMany(tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, decisions: readonly Recorded[]): Promise<void> {
+  await store.insertMovements(tx, ledgerMovements(deps, decisions));
+  await appendEvents(tx, deps, decisions);
+}
+
+/** The decisions' movements as the ledger stores them: an id where no event named one, the meta's actor. */
+export function ledgerMovements(deps: Pick<PlatformDeps, 'ids'>, decisions: readonly Omit<Recorded, 'events'>[]): store.NewMovement[] {
+  return decisions.flatMap(({ movements, meta }) => movements.map((m) => ({ ...m, id: m.id ?? deps.ids.next('mov'), actor: meta.actor })));
+}
+
+/** The decisions' events, in the outbox (written once, before COMMIT), each with its own cause and actor. */
+export async function appendEvents(tx: Tx, deps: Pick<PlatformDeps, 'bus'>, decisions: readonly Omit<Recorded, 'movements'>[]): Promise<void> {
   await deps.bus.appendMany(tx, 'inventory', decisions.map(({ events, meta }) => ({ events: withoutDefaultOwner(events), meta })));
 }
 

@@ -46,7 +46,7 @@ export interface AllocateState {
 }
 
 export interface AllocateDecision {
-  /** In SKU order, each guarded by store.tryAllocate. */
+  /** In SKU order, each guarded by the SKU row UPDATE of store.writeAllocations. */
   readonly allocate: readonly (AllocationChange & { readonly sku: string })[];
   readonly movements: readonly PlannedMovement[];
   readonly events: readonly PublishedEvent[];

@@ -5,9 +5,9 @@ import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import type { SkuStockFacts } from '../../domain/allocation.ts';
 import { isoDate, ownerOfOrder } from '../../domain/ledger.ts';
-import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
+import { applyAllocations, stockFacts } from '../allocation-reads.ts';
 import * as store from '../../store.ts';
-import { recordMany } from '../ledger-writes.ts';
+import { appendEvents, ledgerMovements } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { decideAllocation, decideClaim, type AllocateDecision } from './decide.ts';
 
@@ -29,9 +29,10 @@ const groupKey = (siteId: string, ownerId: string): string => `${siteId}\u0000${
 
 /**
  * On `orders.order.received`, for a run of received orders in one transaction (one order is a run of one, ADR 0043):
- * claim the lines (the insert is what makes a line allocated at most once), lock the SKU rows, decide order by order in
- * the run's order against what the earlier ones left, then write once for the whole run: the SKU rows' guarded
- * UPDATE, the allocation rows, the ledger and the events are one statement each, whatever the number of orders.
+ * claim the lines (the insert is what makes a line allocated at most once) and lock their SKU rows in one statement,
+ * read the expired units, decide order by order in the run's order against what the earlier ones left, then write once
+ * for the whole run: the SKU rows' guarded UPDATE, the allocation rows and the ledger in one statement, the events in
+ * another (the outbox, before COMMIT), whatever the number of orders.
  */
 export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCounters) {
   return async (tx: Tx, received: readonly ReceivedOrder[]): Promise<void> => {
@@ -45,12 +46,14 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       known.set(order.orderId, [...existing, ...claim.map((c) => ({ ...c, shipped: 0 }))]);
       return claim;
     });
-    // With the orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024).
+    // With the orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024). The same statement
+    // locks the claimed lines' SKU rows (pairs in one global order, SKUs in SKU order within each, so two runs never wait
+    // on each other in a cycle); it queues behind stock changes in flight, so a line backordered here is seen by the
+    // retry that change triggers.
     const policies = received.map(({ order }) => ({ orderId: order.orderId, shipComplete: order.shipComplete ?? false }));
-    const claimed = groupBy(await store.claimLines(tx, claims, policies), (r) => r.order_id);
+    const { claimed: claimedRows, stock } = await store.claimLinesAndLockStock(tx, claims, policies);
+    const claimed = groupBy(claimedRows, (r) => r.order_id);
     if (claimed.size === 0) return;
-
-    // Queues behind stock changes in flight, so a line backordered here is seen by the retry that change triggers.
     const groups = new Map<string, StockGroup>();
     for (const { order } of received) {
       const key = groupKey(order.siteId, ownerOfOrder(order));
@@ -58,12 +61,15 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       groups.set(key, group);
       for (const line of claimed.get(order.orderId) ?? []) if (line.requested > 0) group.skus.add(line.sku);
     }
-    // Pairs in one global order (SKUs in SKU order within each), so two runs never wait on each other in a cycle.
+    const locked = groupBy(stock, (r) => groupKey(r.site_id, r.owner_id));
+    // A SKU row not there yet is created now, pair by pair in the same order (a new row: the only wait is on another
+    // transaction creating it too); then each pair's expired units are read, after its locks.
     for (const key of [...groups.keys()].sort()) {
       const g = groups.get(key)!;
-      g.facts = await lockStockFacts(tx, g.siteId, g.ownerId, [...g.skus], isoDate(now));
+      const lockedRows = locked.get(key) ?? [];
+      const rows = lockedRows.length === g.skus.size ? lockedRows : await store.lockSkuStocks(tx, g.siteId, g.ownerId, [...g.skus]);
+      g.facts = await stockFacts(tx, g.siteId, g.ownerId, rows, isoDate(now));
     }
-
     const decided: { readonly group: StockGroup; readonly meta: EventMeta; readonly d: AllocateDecision }[] = [];
     for (const { order, meta } of received) {
       const lines = claimed.get(order.orderId);
@@ -78,10 +84,13 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       }
       decided.push({ group, meta, d });
     }
-    for (const group of new Set(decided.map((x) => x.group))) {
-      await applyAllocations(tx, group.siteId, group.ownerId, decided.filter((x) => x.group === group).flatMap((x) => x.d.allocate), group.facts);
-    }
-    await recordMany(tx, deps, decided.map(({ d, meta }) => ({ movements: d.movements, events: d.events, meta })));
+    const pairs = [...new Set(decided.map((x) => x.group))].map((group) => ({
+      siteId: group.siteId, ownerId: group.ownerId, stock: group.facts,
+      allocations: decided.filter((x) => x.group === group).flatMap((x) => x.d.allocate),
+    }));
+    const recorded = decided.map(({ d, meta }) => ({ movements: d.movements, events: d.events, meta }));
+    await applyAllocations(tx, pairs, ledgerMovements(deps, recorded));
+    await appendEvents(tx, deps, recorded);
     tx.afterCommit(() => {
       counters.allocated.inc(decided.reduce((n, x) => n + x.d.units, 0));
       counters.backordered.inc(decided.reduce((n, x) => n + x.d.backorderedLines, 0));

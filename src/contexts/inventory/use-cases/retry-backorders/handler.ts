@@ -7,7 +7,7 @@ import { isoDate } from '../../domain/ledger.ts';
 import type { FreedStock } from '../../domain/stock.ts';
 import * as store from '../../store.ts';
 import { applyAllocations, lockStockFacts } from '../allocation-reads.ts';
-import { record } from '../ledger-writes.ts';
+import { appendEvents, ledgerMovements } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { decideRetry } from './decide.ts';
 
@@ -31,8 +31,8 @@ export function retryBackordersHandler(deps: PlatformDeps, counters: InventoryCo
     for (const ownerId of owners) {
       const stock = await lockStockFacts(tx, freed.siteId, ownerId, freed.skus, isoDate(now));
       const d = unwrap(decideRetry({ orders: orders.filter((o) => ownerOf(o) === ownerId), stock }, freed, now));
-      await applyAllocations(tx, freed.siteId, ownerId, d.allocate, stock);
-      await record(tx, deps, d.movements, d.events, meta);
+      await applyAllocations(tx, [{ siteId: freed.siteId, ownerId, allocations: d.allocate, stock }], ledgerMovements(deps, [{ movements: d.movements, meta }]));
+      await appendEvents(tx, deps, [{ events: d.events, meta }]);
       tx.afterCommit(() => counters.allocated.inc(d.units));
       // The orders whose lines are now all allocated (their `inventory.stock.allocated` says `complete`).
       complete.push(...d.events.flatMap((e) => (e.type === InventoryEvents.allocated && e.data.complete ? [e.data.orderId] : [])));
