@@ -33,7 +33,10 @@ export function integrationsSubscriptions(service: IntegrationsService, edi: Edi
   // The EDI handlers of an order's events change only an order that came by EDI (an `edi_orders` row, written by the
   // 940's intake, never by these events): the run's orders are looked up once, not once per event.
   const orderTypes = new Set<string>([PackShipEvents.packagePacked, PackShipEvents.packageRepacked, PackShipEvents.shipmentDispatched, OrderEvents.shipped]);
-  const orderOf = (e: EventEnvelope): string | undefined => (orderTypes.has(e.type) ? (e.data as { orderId: string }).orderId : undefined);
+  const orderOf = (e: EventEnvelope): string | undefined => {
+    const data: unknown = e.data;
+    return orderTypes.has(e.type) && typeof data === 'object' && data !== null && 'orderId' in data && typeof data.orderId === 'string' ? data.orderId : undefined;
+  };
   // The webhook deliveries first (each event's webhook handler ran before its EDI handler), then EDI in the run's order:
   // they write different tables, so this is the effect of handling each event in turn.
   const handleMany = async (events: readonly EventEnvelope[], tx: Tx): Promise<void> => {

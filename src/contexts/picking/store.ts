@@ -95,7 +95,7 @@ export const pickStore = {
    */
   async holdLists(db: Executor, held: readonly { listId: string; taskId: string; workerId: string | null }[]): Promise<void> {
     await db.query(
-      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+      `INSERT INTO picking.list_workers (pick_list_id, task_id, worker_id) SELECT u.list_id, u.task_id, u.worker_id FROM unnest($1::text[], $2::text[], $3::text[]) AS u(list_id, task_id, worker_id)
        ON CONFLICT (pick_list_id) DO UPDATE SET task_id = EXCLUDED.task_id, worker_id = EXCLUDED.worker_id`,
       [held.map((h) => h.listId), held.map((h) => h.taskId), held.map((h) => h.workerId)],
     );

@@ -207,7 +207,8 @@ export const workloadStore = {
   async unitsPicked(db: Executor, picks: readonly { eventId: string; pickListId: string; pickLineId: string; quantity: number }[]): Promise<void> {
     await db.query(
       `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) ON CONFLICT (event_id) DO NOTHING`,
+       SELECT u.event_id, u.list_id, u.line_id, u.quantity FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) AS u(event_id, list_id, line_id, quantity)
+       ON CONFLICT (event_id) DO NOTHING`,
       [picks.map((p) => p.eventId), picks.map((p) => p.pickListId), picks.map((p) => p.pickLineId), picks.map((p) => p.quantity)]);
   },
 
