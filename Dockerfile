@@ -37,7 +37,7 @@ ENV NODE_ENV=production \
     PAKLOG_LOG_FORMAT=ecs \
     PAKLOG_SEED_DEMO=false \
     PAKLOG_DATA_DIR=/tmp/paklog \
-    NODE_OPTIONS=--enable-source-maps
+    NODE_OPTIONS="--enable-source-maps --max-old-space-size=1024 --max-semi-space-size=4"
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist

@@ -1,5 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { metricValue, parentPid, parseSmapsRollup, serverProcessMemory } from '../bench/memory.ts';
+import { startNodeFlags } from './support/paklog-process.ts';
+
+/** V8's heap limit, MiB, of a Node process started with `flags`. */
+const heapLimitMiB = (flags: string[]): number =>
+  Number(execFileSync(process.execPath, [...flags, '-e', 'process.stdout.write(String(require("v8").getHeapStatistics().heap_size_limit / 2 ** 20))'], { encoding: 'utf8' }));
+
+describe('the server as npm start runs it (ADR 0050)', () => {
+  it('caps V8\'s old generation at 1 GiB and its young one at 3 × 4 MiB; the tests and benches start it the same way', () => {
+    const flags = startNodeFlags();
+    expect(flags).toEqual(['--max-old-space-size=1024', '--max-semi-space-size=4']);
+    // The capped limit, against Node's own sizing from this machine's RAM: the flags take effect.
+    expect(heapLimitMiB(flags)).toBe(1024 + 3 * 4);
+    expect(heapLimitMiB([])).not.toBe(1024 + 3 * 4);
+  });
+});
 
 /** The /proc parsing behind the flow benchmark's memory figure (issue 18 b). */
 describe('bench memory figures', () => {

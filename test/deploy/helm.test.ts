@@ -93,6 +93,20 @@ const podSpec = (m: Manifest): { containers: Container[]; securityContext?: Reco
   (m.spec as { template: { spec: { containers: Container[]; securityContext?: Record<string, unknown> } } }).template.spec;
 const env = (c: Container): Map<string, EnvVar> => new Map((c.env ?? []).map((e) => [e.name, e]));
 
+/**
+ * V8's heap sized under the container's memory limit (ADR 0050): without it Node sizes its heap from the node's RAM,
+ * and the pod is OOM-killed before V8 collects.
+ */
+const expectHeapUnderLimit = (d: Manifest): void => {
+  const c = podSpec(d).containers[0]!;
+  const limit = /^(\d+)Mi$/.exec((c.resources?.limits as { memory?: string } | undefined)?.memory ?? '');
+  const heap = /--max-old-space-size=(\d+)/.exec(env(c).get('NODE_OPTIONS')?.value ?? '');
+  expect(limit, `${d.metadata.name}: memory limit in Mi`).not.toBeNull();
+  expect(heap, `${d.metadata.name}: NODE_OPTIONS --max-old-space-size`).not.toBeNull();
+  expect(Number(heap![1]), d.metadata.name).toBeLessThanOrEqual(Number(limit![1]) * 0.7);
+  expect(env(c).get('NODE_OPTIONS')?.value, d.metadata.name).toContain('--enable-source-maps');
+};
+
 describe('the Helm chart', () => {
   it('renders both modes, and every manifest validates against its schema', () => {
     for (const [mode, ms] of [['all-in-one', allInOne], ['split', split]] as const) {
@@ -123,6 +137,7 @@ describe('the Helm chart', () => {
         expect(c.readinessProbe?.httpGet?.path).toBe('/health/ready');
         expect(c.livenessProbe?.httpGet?.path).toBe('/health/live');
         expect(c.resources?.requests).toBeDefined();
+        expectHeapUnderLimit(d);
         expect(spec.securityContext).toMatchObject({ runAsNonRoot: true });
         expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
         expect((named(ms, 'HorizontalPodAutoscaler', d.metadata.name).spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).toBe(d.metadata.name);
@@ -219,6 +234,7 @@ describe('the Helm chart', () => {
       const ms = render('-f', join(repoRoot, 'deploy/helm', file), '--set', 'migrations.hook=false');
       expect(of(ms, 'Deployment').length, file).toBe(4);
       for (const m of ms) expect(() => validate(m), `${file}: ${m.kind} ${m.metadata.name}`).not.toThrow();
+      for (const d of of(ms, 'Deployment')) expectHeapUnderLimit(d);
     }
   });
 

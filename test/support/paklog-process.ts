@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,9 +65,24 @@ export interface StartedPakLog {
   stop(): Promise<number | null>;
 }
 
-/** `paklog start` in `cwd` (the repository by default), resolved once it prints its ready banner. */
+/**
+ * The Node options `npm start` runs the server with (package.json's `start` script, between `node` and the script:
+ * the V8 heap's limits of ADR 0050), so a server a test or a benchmark starts is the one users run.
+ */
+export function startNodeFlags(root = repoRoot): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  const script = words.indexOf('bin/paklog.js');
+  if (words[0] !== 'node' || script < 0) throw new Error(`package.json's start script is not "node [options] bin/paklog.js start": ${pkg.scripts?.start ?? '(none)'}`);
+  return words.slice(1, script);
+}
+
+/**
+ * `paklog start` (or `paklog gateway`) in `cwd` (the repository by default) with the Node options of `npm start`,
+ * resolved once it prints its ready banner.
+ */
 export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, command: 'start' | 'gateway' = 'start'): Promise<StartedPakLog> {
-  const child = spawn(process.execPath, [resolve(cwd, 'bin/paklog.js'), command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startNodeFlags(cwd), resolve(cwd, 'bin/paklog.js'), command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return started(child);
 }
 

@@ -8,8 +8,8 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, contexts: 'all', seedDemo: true, logLevel: 'info' });
   });
 
-  it('sizes the database pool by the cores: 5 per core, 10 to 20, unless PAKLOG_DB_POOL_SIZE says', () => {
-    expect([1, 2, 3, 4, 16].map(defaultDbPoolSize)).toEqual([10, 10, 15, 20, 20]);
+  it('sizes the database pool by the cores: 3 per core, 6 to 20, unless PAKLOG_DB_POOL_SIZE says', () => {
+    expect([1, 2, 3, 4, 8, 16].map(defaultDbPoolSize)).toEqual([6, 6, 9, 12, 20, 20]);
     expect(loadConfig({}).dbPoolSize).toBe(defaultDbPoolSize(availableParallelism()));
     expect(loadConfig({ PAKLOG_DB_POOL_SIZE: '20' }).dbPoolSize).toBe(20);
   });

@@ -157,12 +157,12 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
- * Connections per process unless PAKLOG_DB_POOL_SIZE says otherwise: 5 per core, at least 10 and at most 20 (10 on
- * 2 cores, 20 from 4). Each connection is a PostgreSQL process with its own catalog and prepared-statement caches
+ * Connections per process unless PAKLOG_DB_POOL_SIZE says otherwise: 3 per core, at least 6 and at most 20 (6 on
+ * 2 cores, 12 on 4, 20 from 7; ADR 0050). Each connection is a PostgreSQL process with its own catalog and prepared-statement caches
  * (several MiB); more of them than the machine can run only queue, and hold that memory (ADR 0048).
  */
 export function defaultDbPoolSize(cores: number): number {
-  return Math.min(20, Math.max(10, 5 * cores));
+  return Math.min(20, Math.max(6, 3 * cores));
 }
 
 /** `stdoutIsTerminal` decides the default log format: people read a terminal, machines read the rest. */

@@ -108,6 +108,8 @@ the merged per-workload settings.
   value: {{ printf "paklog-%s" $w.component | quote }}
 - name: PAKLOG_DB_POOL_SIZE
   value: {{ $w.dbPoolSize | quote }}
+- name: NODE_OPTIONS
+  value: {{ printf "--enable-source-maps --max-old-space-size=%d --max-semi-space-size=4" (int $w.nodeHeapMiB) | quote }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
