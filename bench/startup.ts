@@ -15,12 +15,11 @@
  * Server: PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test (a fresh database is created on it).
  */
 import { spawn } from 'node:child_process';
-import { startNodeFlags } from '../test/support/paklog-process.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, distIsStale } from '../scripts/build.ts';
-import { cleanEnv, freePort } from '../test/support/paklog-process.ts';
+import { cleanEnv, freePort, startNodeFlags } from '../test/support/paklog-process.ts';
 import { machine, percentile, writeResult } from './machine.ts';
 import { benchDatabase, numberArg, processCpuSeconds, stringArg } from './support.ts';
 
