@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Files that kill processes, run a split deployment or a browser, or race many requests against their
  * timeouts: they run one at a time, last, so that no other test's load decides their timeouts.
  */
 const ALONE = [
-  'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-*.test.ts', 'test/e2e/saga-crash.test.ts',
-  'test/e2e/split-traces.test.ts',
+  'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-idempotency.test.ts', 'test/e2e/saga-crash.test.ts',
   // 240 flows poll at once for event handlers that share the machine with them (60 s per wait): beside another long
   // file at load 20 a wait timed out (2026-12-02).
   'test/e2e/cancel-races.test.ts',
@@ -33,7 +33,39 @@ const PROCESSES = [
   // A private broker stopped and started again (30 s of outage in the split one): mostly waiting, with minutes-long
   // deadlines; they ran alone, one after the other, for some 100 s of the suite (2026-12-02).
   'src/platform/bus/broker-outage.int.test.ts', 'test/e2e/split-broker-outage.test.ts',
+  // One order through a split deployment over NATS and its spans read back (60 s per wait, no kill); one process killed
+  // once after it committed, then the outbox checked (no timing at all). They ran alone (2026-12-03).
+  'test/e2e/split-traces.test.ts', 'test/e2e/crash-recovery.test.ts',
 ];
+
+/**
+ * Files that take long for their size, started first in their project. Without vitest's cache of durations (CI installs
+ * afresh) files run largest first, and a small long file started last kept one worker busy while the other idled:
+ * `fuzz` (30 s) began last of the `parallel` project (2026-12-03).
+ */
+const LONG_FIRST = [
+  'test/e2e/fuzz.test.ts', 'test/e2e/brokers.test.ts', 'test/e2e/openapi-examples.test.ts', 'test/e2e/authorization-matrix.test.ts',
+  'test/e2e/platform.test.ts', 'src/contexts/inventory/stock-history.int.test.ts', 'test/e2e/boundaries.test.ts',
+  'src/contexts/location-tracking/rtls-feed.int.test.ts', 'src/contexts/location-master/slotting-concurrency.int.test.ts',
+  // processes: two simulated days, the README's walkthrough, the outages, the split deployment's trace.
+  'src/simulate/simulate.int.test.ts', 'test/e2e/walkthrough.test.ts', 'test/e2e/split-broker-outage.test.ts',
+  'test/e2e/split-traces.test.ts', 'src/platform/bus/broker-outage.int.test.ts', 'test/e2e/inventory-properties.test.ts',
+  'test/e2e/running-server.test.ts',
+];
+
+class LongFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification): number => {
+      const i = LONG_FIRST.findIndex((p) => f.moduleId.endsWith(`/${p}`));
+      return i < 0 ? LONG_FIRST.length : i;
+    };
+    // Within each project only: the projects' order (groupOrder) is the base sequencer's.
+    const at = new Map(sorted.map((f, i) => [f, i]));
+    return [...sorted].sort((a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder
+      || (a.project.name === b.project.name ? rank(a) - rank(b) : 0) || at.get(a)! - at.get(b)!);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -42,6 +74,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    sequence: { sequencer: LongFirst },
     projects: [
       { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 2, sequence: { groupOrder: 1 } } },

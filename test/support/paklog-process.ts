@@ -86,7 +86,7 @@ export async function startPakLog(env: NodeJS.ProcessEnv, cwd = repoRoot, comman
   return started(child);
 }
 
-/** Resolves once `child` prints a ready banner; fails when it exits first or stays silent for 90 s. */
+/** Resolves once `child` has printed its whole ready banner; fails when it exits first or stays silent for 90 s. */
 async function started(child: ChildProcess, before = ''): Promise<StartedPakLog> {
   let out = before;
   await new Promise<void>((ready, fail) => {
@@ -95,13 +95,18 @@ async function started(child: ChildProcess, before = ''): Promise<StartedPakLog>
       child.kill('SIGKILL');
       fail(new Error(`paklog did not start:\n${out}`));
     }, 90_000);
+    let banner = -1;
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
-      if (out.includes('PakLog is ready') || out.includes('PakLog gateway is ready')) {
+      if (banner < 0) {
+        banner = Math.max(out.indexOf('PakLog is ready'), out.indexOf('PakLog gateway is ready'));
+        if (banner < 0) return;
         clearTimeout(timer);
-        // The banner is one write; leave a moment for a pipe that splits it.
+        // Should a banner ever lose its closing blank line, 100 ms after its first line (the wait this used to be).
         setTimeout(ready, 100);
       }
+      // The banner is one write that ends with a blank line: resolved once a pipe that split it delivered the rest.
+      if (out.indexOf('\n\n', banner) >= 0) ready();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachePrefix, REDIS_URL, redisOrSkip } from '../../../test/support/redis.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
@@ -30,58 +30,58 @@ describe.each([
   { cache: 'memory', env: {} },
   { cache: 'redis', env: { REDIS_URL } },
 ])('products by SKU, $cache cache', ({ cache, env }) => {
+  // One app per cache for the three tests (each uses SKUs of its own): an app per test was most of this file's time.
+  let t: TestApp;
+  let redisDown = false;
+  beforeAll(async () => {
+    if (cache === 'redis') await redisOrSkip(() => { redisDown = true; });
+    if (!redisDown) t = await startTestApp({ env });
+  });
+  afterAll(async () => {
+    if (!redisDown) await t.close();
+  });
+
   it('are read from the database once, then from the cache, by the API and by GET /products/{sku}', async (ctx) => {
-    if (cache === 'redis') await redisOrSkip(() => ctx.skip());
-    const t = await startTestApp({ env });
-    try {
-      const [a, b] = ['PC-A', 'PC-B'];
-      for (const sku of [a, b]) expect((await t.post('/api/v1/products', product(sku))).status).toBe(201);
-      const hitsBefore = await cacheReads(t, 'hit');
-      expect([...(await catalogApi(t).getBySkus([a, b, 'PC-UNKNOWN'])).keys()].sort()).toEqual([a, b]);
-      await rewrite(t, a, 'changed behind the cache');
-      await rewrite(t, b, 'changed behind the cache');
-      // Both copies come from the cache, one key per SKU; a mix of cached and new SKUs reads only the new ones.
-      const again = await catalogApi(t).getBySkus([b, a, a]);
-      expect([...again.values()].map((p) => [p.sku, p.description]).sort()).toEqual([[a, 'Cached mug'], [b, 'Cached mug']]);
-      expect((await t.get(`/api/v1/products/${a}`)).body.description).toBe('Cached mug');
-      if (cache === 'redis') {
-        expect(await cacheReads(t, 'hit')).toBeGreaterThanOrEqual(hitsBefore + 3);
-        const redis = new Redis(REDIS_URL);
-        try {
-          const prefix = cachePrefix(t.databaseUrl);
-          expect(JSON.parse((await redis.get(`${prefix}catalog:product:${a}`))!)).toMatchObject({ sku: a, description: 'Cached mug' });
-          expect(await redis.exists(`${prefix}catalog:product:PC-UNKNOWN`)).toBe(0);
-        } finally {
-          await redis.quit();
-        }
+    if (redisDown) ctx.skip();
+    const [a, b] = ['PC-A', 'PC-B'];
+    for (const sku of [a, b]) expect((await t.post('/api/v1/products', product(sku))).status).toBe(201);
+    const hitsBefore = await cacheReads(t, 'hit');
+    expect([...(await catalogApi(t).getBySkus([a, b, 'PC-UNKNOWN'])).keys()].sort()).toEqual([a, b]);
+    await rewrite(t, a, 'changed behind the cache');
+    await rewrite(t, b, 'changed behind the cache');
+    // Both copies come from the cache, one key per SKU; a mix of cached and new SKUs reads only the new ones.
+    const again = await catalogApi(t).getBySkus([b, a, a]);
+    expect([...again.values()].map((p) => [p.sku, p.description]).sort()).toEqual([[a, 'Cached mug'], [b, 'Cached mug']]);
+    expect((await t.get(`/api/v1/products/${a}`)).body.description).toBe('Cached mug');
+    if (cache === 'redis') {
+      expect(await cacheReads(t, 'hit')).toBeGreaterThanOrEqual(hitsBefore + 3);
+      const redis = new Redis(REDIS_URL);
+      try {
+        const prefix = cachePrefix(t.databaseUrl);
+        expect(JSON.parse((await redis.get(`${prefix}catalog:product:${a}`))!)).toMatchObject({ sku: a, description: 'Cached mug' });
+        expect(await redis.exists(`${prefix}catalog:product:PC-UNKNOWN`)).toBe(0);
+      } finally {
+        await redis.quit();
       }
-    } finally {
-      await t.close();
     }
   });
 
   it('an unknown SKU is not remembered: a product created after the miss is found by the next read', async (ctx) => {
-    if (cache === 'redis') await redisOrSkip(() => ctx.skip());
-    const t = await startTestApp({ env });
-    try {
-      const site = (await t.post('/api/v1/sites', { code: 'PC', name: 'Product cache' })).body;
-      expect((await t.post(`/api/v1/sites/${site.id}/locations`, { code: 'PC-A-01-01-1', type: 'PICK_FACE', x: 1, y: 1, z: 0 })).status).toBe(201);
-      const receive = () => t.post('/api/v1/inventory/receipts', { siteId: site.id, sku: 'PC-LATE', locationCode: 'PC-A-01-01-1', quantity: 1 });
-      const refused = await receive();
-      expect(refused.status).toBe(422);
-      expect(refused.body.code).toBe('UNKNOWN_SKU');
-      expect((await t.get('/api/v1/products/PC-LATE')).status).toBe(404);
-      expect((await t.post('/api/v1/products', product('PC-LATE'))).status).toBe(201);
-      expect((await receive()).status).toBe(201);
-      expect((await t.get('/api/v1/products/PC-LATE')).status).toBe(200);
-    } finally {
-      await t.close();
-    }
+    if (redisDown) ctx.skip();
+    const site = (await t.post('/api/v1/sites', { code: 'PC', name: 'Product cache' })).body;
+    expect((await t.post(`/api/v1/sites/${site.id}/locations`, { code: 'PC-A-01-01-1', type: 'PICK_FACE', x: 1, y: 1, z: 0 })).status).toBe(201);
+    const receive = () => t.post('/api/v1/inventory/receipts', { siteId: site.id, sku: 'PC-LATE', locationCode: 'PC-A-01-01-1', quantity: 1 });
+    const refused = await receive();
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('UNKNOWN_SKU');
+    expect((await t.get('/api/v1/products/PC-LATE')).status).toBe(404);
+    expect((await t.post('/api/v1/products', product('PC-LATE'))).status).toBe(201);
+    expect((await receive()).status).toBe(201);
+    expect((await t.get('/api/v1/products/PC-LATE')).status).toBe(200);
   });
 
   it('a creation rolled back with its unit of work leaves no product behind, in the cache either', async (ctx) => {
-    if (cache === 'redis') await redisOrSkip(() => ctx.skip());
-    const t = await startTestApp();
+    if (redisDown) ctx.skip();
     const caches: Cache[] = [];
     try {
       const metrics = new Metrics({ defaultMetrics: false });
@@ -103,7 +103,6 @@ describe.each([
       expect((await service.getBySkus(['PC-ROLLED'])).get('PC-ROLLED')?.description).toBe('Now it is');
     } finally {
       for (const c of caches) await c.close();
-      await t.close();
     }
   });
 });

@@ -161,8 +161,11 @@ for (const flavour of FLAVOURS) {
       await until('the first effect', async () => (await s.effects()).length === 1);
       // The relay crashed after publishing and before marking the row dispatched: the same envelope goes out again.
       await o.transport.publish([envelope as EventEnvelope, envelope as EventEnvelope]);
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(await s.effects()).toHaveLength(1);
+      // A later event of the same subject is handled after both copies (delivery is in order per subject, the first
+      // test): once it has its effect, the copies have been through the consumer.
+      await s.append(o.bus, [{ subject: 'agg_r', k: 2 }]);
+      await until('the later event', async () => (await s.effects()).some((r) => r.k === 2));
+      expect((await s.effects()).map((r) => r.k)).toEqual([1, 2]);
     });
 
     it('an event its handler keeps refusing is dead-lettered, and a replay applies it once', async (ctx) => {
@@ -218,17 +221,20 @@ for (const flavour of FLAVOURS) {
       await until('the valid event after it', async () => (await s.effects()).length === 1);
       await until('the dead letter', async () => (await deadLetter(s.consumer, bad.id)) !== undefined);
       expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 1, last_error: `invalid event: ${s.type} /k must be integer` });
-      // Redelivered (a producer retrying it): the inbox settled it, nothing changes.
+      // Redelivered (a producer retrying it): the inbox settled it, nothing changes. A valid event of the same subject
+      // published after it is handled after it (in order per subject): once it is, the copy has been through.
+      const later = forged(8);
       await o.transport.publish([bad]);
-      await new Promise((r) => setTimeout(r, 1500));
+      await o.transport.publish([later]);
+      await until('the valid event after the copy', async () => s.handled.includes(later.id));
       expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 1 });
-      expect(s.handled).toEqual([good.id]);
+      expect(s.handled).toEqual([good.id, later.id]);
       // A replay is validated like a delivery: still invalid, it stays a dead letter and the handler is not called.
       const letter = (await deadLetter(s.consumer, bad.id))!;
       expect(await o.bus.replayDeadLetter(letter.id)).toBe('dead-lettered');
       expect(await deadLetter(s.consumer, bad.id)).toMatchObject({ attempts: 2 });
-      expect(s.handled).toEqual([good.id]);
-      expect((await s.effects()).map((r) => r.event_id)).toEqual([good.id]);
+      expect(s.handled).toEqual([good.id, later.id]);
+      expect((await s.effects()).map((r) => r.event_id)).toEqual([good.id, later.id]);
     });
 
     // Kafka: a consumer group reads whole topics and skips the types it did not subscribe to by the `ce-type` header,
@@ -329,12 +335,15 @@ for (const flavour of FLAVOURS) {
       await producer.idle();
       await producer.stop();
       const handledBefore = s.handled.length;
-      await s.start();
+      const second = await s.start();
       await until('20 effects', async () => (await s.effects()).length === 20);
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(await s.effects()).toHaveLength(20);
-      // Only the ten new events reached the handler again.
-      expect(s.handled.length - handledBefore).toBe(10);
+      // One more event per subject, appended now, is handled after anything the restarted consumer would read again
+      // (in order per subject): once both have their effect, nothing else came.
+      await s.append(second.bus, [{ subject: 'agg_0', k: 20 }, { subject: 'agg_1', k: 21 }]);
+      await until('the two later events', async () => (await s.effects()).length >= 22);
+      expect(await s.effects()).toHaveLength(22);
+      // Only the ten new events (and the two later ones) reached the handler again.
+      expect(s.handled.length - handledBefore).toBe(12);
     });
   });
 }

@@ -35,6 +35,7 @@ const checksum = (sql: string): string => createHash('sha256').update(sql).diges
  * migration that already ran is refused rather than silently ignored.
  */
 export async function migrate(db: Database, sets: readonly MigrationSet[]): Promise<{ applied: string[] }> {
+  if (await upToDate(db, sets)) return { applied: [] };
   const applied: string[] = [];
   await db.query(`CREATE SCHEMA IF NOT EXISTS platform`);
   await db.query(`CREATE TABLE IF NOT EXISTS platform.schema_migrations (
@@ -73,4 +74,32 @@ export async function migrate(db: Database, sets: readonly MigrationSet[]): Prom
     }
   }
   return { applied };
+}
+
+/**
+ * One statement that says whether `migrate` has nothing to do: every set's schema and inbox exist and every migration is
+ * recorded with its checksum (what a start on an existing database finds). It takes no lock: what it sees recorded was
+ * committed with its DDL. Anything else — a missing table, a migration not yet applied, an edited one — says no, and
+ * `migrate` takes the long way, which applies what is missing under the lock and refuses an edited migration.
+ */
+async function upToDate(db: Database, sets: readonly MigrationSet[]): Promise<boolean> {
+  const schemas = sets.map((s) => s.schema);
+  const inboxes = sets.filter((s) => s.inbox === true).map((s) => s.schema);
+  const wanted = sets.flatMap((s) => s.migrations.map((m) => ({ s: s.schema, n: m.name, c: checksum(m.sql) })));
+  try {
+    const [row] = await db.query<{ ok: boolean }>(
+      `SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = ANY($1::text[])) = cardinality($1::text[])
+          AND (SELECT bool_and(to_regclass(format('%I.inbox', s)) IS NOT NULL) FROM unnest($2::text[]) s) IS NOT FALSE
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS w(s text, n text, c text)
+            LEFT JOIN platform.schema_migrations m ON m.schema_name = w.s AND m.name = w.n AND m.checksum = w.c
+            WHERE m.name IS NULL) AS ok`,
+      [[...new Set(schemas)], inboxes, JSON.stringify(wanted)],
+    );
+    return row?.ok === true;
+  } catch (e) {
+    // No platform.schema_migrations yet: a fresh database.
+    if ((e as { code?: string }).code === '42P01' || (e as { code?: string }).code === '3F000') return false;
+    throw e;
+  }
 }
