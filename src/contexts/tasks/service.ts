@@ -243,8 +243,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
    */
   async function claimFor(
     tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, position: string | undefined,
-    k: number, map: TravelMap | undefined,
-  ): Promise<{ task: Task; reason: ChoiceReason } | undefined> {
+    k: number, map: TravelMap | undefined, meta: EventMeta,
+  ): Promise<{ task: Task; reason: ChoiceReason; announced: boolean } | undefined> {
     const now = deps.clock.now();
     const query = { siteId, workerId, types, eligibility: eligibilityOf(profile), now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS };
     const take = async (locked: QueuedTask | undefined, reason: ChoiceReason) => {
@@ -252,7 +252,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       const task = await taskStore.assign(tx, locked.id, workerId, now);
       if (task === undefined) throw new Error(`task ${locked.id} was locked by this claim yet not QUEUED`);
       taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
-      return { task, reason };
+      return { task, reason, announced: false };
     };
     const { escalated, ranked: queued } = await taskStore.peek(tx, { ...query, limit: Math.max(1, k) });
     if (escalated === undefined && queued.length === 0) return undefined;
@@ -269,11 +269,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     }
     if (preferred !== undefined) {
       const order = [preferred.id, ...ranked.map((r) => r.id).filter((id) => id !== preferred.id)];
-      const task = await taskStore.claimFirst(tx, order, workerId, now);
-      if (task !== undefined) {
-        taskLifecycle.assertCan('QUEUED', task.status);
-        return { task, reason: task.id === preferred.id ? reason : 'queue-order' };
-      }
+      // The claim and its `assigned` event in one statement (ADR 0003 addendum 2026-12-03); subject, site and data come
+      // from the claimed row.
+      taskLifecycle.assertCan('QUEUED', 'ASSIGNED');
+      const events = deps.bus.envelopes('tasks', [{ type: TaskEvents.assigned, subject: '(the claimed task)', data: null }], meta);
+      const task = await taskStore.claimFirst(deps.bus.writer(tx), order, workerId, now, events);
+      if (task !== undefined) return { task, reason: task.id === preferred.id ? reason : 'queue-order', announced: true };
       // Every task read was taken meanwhile: an escalated one nobody is taking now, else the best one in queue order.
       const locked = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
       if (locked[0] !== undefined) return take(locked[0], 'escalated');
@@ -311,9 +312,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
         if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
-        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map);
+        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map, meta);
         if (claimed === undefined) return heldTask(state.oldestHeldId);
-        await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
+        if (!claimed.announced) await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {
           assigned.inc();
           choices.inc({ reason: claimed.reason });

@@ -1,6 +1,7 @@
 import { AGEING_STEP_MIN } from './domain/ranking.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { eventCtes } from '../../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
 import type { TasksTasks, TasksWorkers } from './db-types.ts';
@@ -47,8 +48,8 @@ export interface RequeuedTask {
   readonly previousWorkerId: string;
 }
 
-/** A moved row's `TaskChanged` data and site, as `eventCtes` merges them into its events' envelopes. */
-const CHANGED_FIELDS = `jsonb_build_object('siteid', w.site_id, 'data', jsonb_build_object('taskId', w.id, 'siteId', w.site_id, 'type', w.type,
+/** A moved row's subject, site and `TaskChanged` data, as `eventCtes` merges them into its events' envelopes. */
+const CHANGED_FIELDS = `jsonb_build_object('subject', w.id, 'siteid', w.site_id, 'data', jsonb_build_object('taskId', w.id, 'siteId', w.site_id, 'type', w.type,
   'reference', w.reference, 'waveId', w.wave_id, 'workerId', w.worker_id, 'status', w.status))`;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -280,15 +281,20 @@ export const taskStore = {
   /**
    * Claims the first of `ids` (in that order of preference) that is still QUEUED and that no other claim is taking
    * right now, in ONE statement: a row another transaction holds is skipped, not waited for. Undefined when none is left.
+   * The statement writes `events` (the claim's `assigned`, its data and site filled from the claimed row: `eventCtes`)
+   * with the claim; run it with `EventBus.writeWithEvents`.
    */
-  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date): Promise<Task | undefined> {
+  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date, events: readonly EventEnvelope[]): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
-        WHERE status = 'QUEUED' AND id = (
-          SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
-           ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
-        RETURNING ${COLUMNS}`,
-      [ids, workerId, now],
+      `WITH w AS (
+         UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+          WHERE status = 'QUEUED' AND id = (
+            SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
+             ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
+          RETURNING ${COLUMNS}
+       ), ${eventCtes('$4::jsonb', 'w', CHANGED_FIELDS)}
+       SELECT ${COLUMNS} FROM w`,
+      [ids, workerId, now, JSON.stringify(events)],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
