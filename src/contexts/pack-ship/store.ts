@@ -484,7 +484,7 @@ export const packStore = {
        ), d AS (
          UPDATE pack_ship.shipments s SET status = 'DISPATCHED', dispatched_at = $2 WHERE s.id = $1 RETURNING ${SHIPMENT_COLUMNS_S}
        ), ${eventCtes('$6::jsonb', 'd')}
-       SELECT * FROM d`,
+       SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM d`,
       [id, now, packageIds, orderId, JSON.stringify(lines), JSON.stringify(events)],
     );
     if (rows[0] === undefined) throw new Error(`shipment ${id} vanished while locked`);
@@ -623,7 +623,7 @@ export const packStore = {
          INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
          VALUES ($1, $2, $3, $4, 'LABELLED', $5, $6, $7, $5, $8, $9, $10) RETURNING ${SHIPMENT_COLUMNS_S}
        ), ${eventCtes('$12::jsonb', 'i')}
-       SELECT * FROM i`,
+       SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM i`,
       [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency, packageIds, JSON.stringify(events)],
     );
     return toShipment(rows[0]!, packageIds);
