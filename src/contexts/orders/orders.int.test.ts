@@ -66,8 +66,14 @@ const released = (o: any, waveId: string) => ({
 
 describe('order intake', () => {
   it('receives an order with defaults, emits orders.order.received.v1 with line ids and reads it back', async () => {
-    const res = await t.post('/api/v1/orders', newOrder({ externalId: 'HAPPY-1', shipBy: '2030-01-02T10:00:00.000Z' }), 'integration');
+    const { value: res, statements } = await t.app.db.countStatements(() => t.post('/api/v1/orders', newOrder({ externalId: 'HAPPY-1', shipBy: '2030-01-02T10:00:00.000Z' }), 'integration'));
     expect(res.status).toBe(201);
+    // The order, its lines, history and event in one autocommitted statement: no look-up of the external id first, no BEGIN.
+    const own = statements.filter((q) => /\b(orders|platform\.outbox)\b/.test(q) && !q.includes('platform.api_keys'));
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatch(/INSERT INTO orders\.orders[\s\S]*INSERT INTO platform\.outbox[\s\S]*INSERT INTO platform\.events/);
+    // (The relay it wakes runs its own transaction afterwards.)
+    expect(statements.slice(0, statements.indexOf(own[0]!))).not.toContain('BEGIN');
     expect(res.body).toMatchObject({ externalId: 'HAPPY-1', siteId: S.sit_A!, carrier: 'OWN_FLEET', priority: 5, status: 'RECEIVED', version: 1, shipBy: '2030-01-02T10:00:00.000Z' });
     expect(res.body.id).toMatch(/^ord_/);
     expect(res.body.lines).toEqual([

@@ -76,43 +76,45 @@ export function orderService(
       ]);
     }
     const input: NewOrder = { ...request, siteId: site.id };
-    const existing = await orderIdByExternalId(deps.db, input.externalId);
-    if (existing !== undefined) return foundAgain(existing, input);
-
-    // A deactivated site or product takes no new order (ADR 0045); the repeat of one received before is answered above.
+    // A repeat of an order received before is answered as such, even when its site or a product was deactivated since.
+    const refused = async (rejection: Outcome<never>): Promise<Outcome<{ order: Order; created: boolean }>> => {
+      const existing = await orderIdByExternalId(deps.db, input.externalId);
+      return existing === undefined ? rejection : foundAgain(existing, input);
+    };
+    // A deactivated site or product takes no new order (ADR 0045).
     const siteActive = activeSite(site);
-    if (!siteActive.ok) return siteActive;
+    if (!siteActive.ok) return refused(siteActive);
     const products = await catalog.getBySkus(input.lines.map((l) => l.sku));
     const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
-    if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
+    if (unknown.length > 0) return refused(reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown));
     const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
-    if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
+    if (inactive.length > 0) return refused(reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive));
 
-    const stored = await deps.db.tx(async (tx): Promise<{ created: Order } | { id: string }> => {
-      const orderId = deps.ids.next('ord');
-      const lines = input.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
-      const inserted = await insertOrder(tx, { ...input, id: orderId, lines }, deps.clock.now());
-      if (inserted === undefined) {
-        // Another request received this external id first; the insert waited for its commit, so the row is visible.
-        const other = await orderIdByExternalId(tx, input.externalId);
-        if (other === undefined) throw new Error(`order ${input.externalId} conflicted but cannot be read`);
-        return { id: other };
-      }
-      const data: OrderReceived = {
-        orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
-        lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
-        // Only when set (ADR 0012: an optional field; consumers read absent as false).
-        ...(input.shipComplete ? { shipComplete: true } : {}),
-        // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
-        shipTo: shipToData(input.shipTo),
-        ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
-      };
-      await deps.bus.append(tx, 'orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
-      tx.afterCommit(() => received.inc());
-      // The insert answered the order as stored: no read-back.
-      return { created: inserted };
-    });
-    return 'created' in stored ? ok({ order: stored.created, created: true }) : foundAgain(stored.id, input);
+    const orderId = deps.ids.next('ord');
+    const lines = input.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
+    const data: OrderReceived = {
+      orderId, externalId: input.externalId, siteId: input.siteId, carrier: input.carrier, priority: input.priority,
+      lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+      // Only when set (ADR 0012: an optional field; consumers read absent as false).
+      ...(input.shipComplete ? { shipComplete: true } : {}),
+      // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
+      shipTo: shipToData(input.shipTo),
+      ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
+    };
+    const events = deps.bus.envelopes('orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
+    // The order, its lines, history and RECEIVED event in ONE statement (autocommitted alone, or in the caller's unit
+    // of work), unless its external id was received before: no look-up first (ADR 0003 addendum 2026-12-03).
+    const inserted = await insertOrder(deps.bus.writer(deps.db), { ...input, id: orderId, lines }, deps.clock.now(), events);
+    if (inserted === undefined) {
+      // Received before (or by a concurrent request: the insert waited for its commit, so this later read sees it).
+      const other = await orderIdByExternalId(deps.db, input.externalId);
+      if (other === undefined) throw new Error(`order ${input.externalId} conflicted but cannot be read`);
+      return foundAgain(other, input);
+    }
+    const tx = deps.db.openTx();
+    if (tx === undefined) received.inc();
+    else tx.afterCommit(() => received.inc());
+    return ok({ order: inserted, created: true });
   }
 
   /** The order already received under this external id: the same order when the content is the same, else a conflict. */

@@ -1,5 +1,7 @@
 import type { OrderStatus, ShipTo } from '../../contracts/orders.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { eventCtes } from '../../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
 import type { OrdersOrderLines, OrdersOrders, OrdersStatusHistory } from './db-types.ts';
 
@@ -91,12 +93,13 @@ export interface OrderInsert {
 }
 
 /**
- * Inserts a RECEIVED order with its lines and first history row unless its external id exists, in one statement that
- * answers the order as stored (no read-back); undefined means another request (maybe a concurrent one, whose commit
- * this statement waited for) already received it.
+ * Inserts a RECEIVED order with its lines, first history row and events (the envelopes of `events`, written only if
+ * the order is: `eventCtes`) unless its external id exists, in one statement that answers the order as stored (no
+ * read-back); undefined means another request (maybe a concurrent one, whose commit this statement waited for)
+ * already received it. Run it with `EventBus.writeWithEvents` (`db`: `EventBus.writer`).
  */
-export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Promise<Order | undefined> {
-  const rows = await tx.query<OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }>(
+export async function insertOrder(db: Executor, o: OrderInsert, now: Date, events: readonly EventEnvelope[]): Promise<Order | undefined> {
+  const rows = await db.query<OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }>(
     `WITH o AS (
        INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
        VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
@@ -108,12 +111,12 @@ export async function insertOrder(tx: Executor, o: OrderInsert, now: Date): Prom
      ), h AS (
        INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) SELECT o.id, NULL, 'RECEIVED', $8, NULL FROM o
        RETURNING seq, from_status, to_status, at, cause
-     )
+     ), ${eventCtes('$12::jsonb', 'o')}
      SELECT ${COLUMNS},
        (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM l) AS lines,
        (SELECT COALESCE(json_agg(${HISTORY_JSON} ORDER BY seq), '[]') FROM h) AS "statusHistory"
      FROM o`,
-    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId, JSON.stringify(o.lines)],
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId, JSON.stringify(o.lines), JSON.stringify(events)],
   );
   const row = rows[0];
   return row === undefined ? undefined : toOrder(row);

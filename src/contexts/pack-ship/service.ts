@@ -526,14 +526,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
           const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
           // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
-          shipment = await packStore.insertLabelledShipment(tx, { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
-            trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
-          }, packed.map((p) => p.id));
           const data: ShipmentCreated = {
             shipmentId: id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber, packageIds: packed.map((p) => p.id),
             service: chosen.service,
           };
-          await emit(tx, [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+          // The shipment, its packages LABELLED and its event in one statement (ADR 0003 addendum 2026-12-03).
+          const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+          shipment = await packStore.insertLabelledShipment(deps.bus.writer(tx), { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
+            trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
+          }, packed.map((p) => p.id), events);
         } catch (e) {
           if (chosen.carrier.void !== undefined) await chosen.carrier.void(booking.trackingNumber).catch(() => undefined);
           throw e;
@@ -681,12 +682,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (held !== undefined) return held;
         const now = deps.clock.now();
         const lines = byLine(packages.flatMap((p) => p.lines));
-        const after = await packStore.dispatch(tx, id, now, packages.map((p) => p.id), shipment.orderId, lines);
         const data: ShipmentDispatched = {
           shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier,
           trackingNumber: shipment.trackingNumber ?? '', packageIds: packages.map((p) => p.id), lines,
         };
-        await emit(tx, [{ type: PackShipEvents.shipmentDispatched, subject: id, siteId: shipment.siteId, data }], meta);
+        // Shipment, packages, shipped units and the event in one statement (ADR 0003 addendum 2026-12-03).
+        const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentDispatched, subject: id, siteId: shipment.siteId, data }], meta);
+        const after = await packStore.dispatch(deps.bus.writer(tx), id, now, packages.map((p) => p.id), shipment.orderId, lines, events);
         const units = lines.reduce((n, l) => n + l.quantity, 0);
         tx.afterCommit(() => {
           shipmentsDispatched.inc();

@@ -1,3 +1,5 @@
+import { eventCtes } from '../../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
@@ -469,7 +471,8 @@ export const packStore = {
    * The van left, in one statement: the shipment DISPATCHED, its packages SHIPPED, their units added to the lines'
    * shipped; answers the shipment as it is now.
    */
-  async dispatch(db: Executor, id: string, now: Date, packageIds: readonly string[], orderId: string, lines: readonly PackageLine[]): Promise<Shipment> {
+  /** With its events (`events`, written with the shipment's change: `eventCtes`); run it with `EventBus.writeWithEvents`. */
+  async dispatch(db: Executor, id: string, now: Date, packageIds: readonly string[], orderId: string, lines: readonly PackageLine[], events: readonly EventEnvelope[]): Promise<Shipment> {
     const rows = await db.query<ShipmentRow>(
       `WITH shipped_packages AS (
          UPDATE pack_ship.packages SET status = 'SHIPPED' WHERE id = ANY($3::text[]) RETURNING id
@@ -478,9 +481,11 @@ export const packStore = {
            FROM jsonb_array_elements($5::jsonb) l
           WHERE ol.order_id = $4 AND ol.line_id = l->>'lineId'
          RETURNING ol.line_id
-       )
-       UPDATE pack_ship.shipments s SET status = 'DISPATCHED', dispatched_at = $2 WHERE s.id = $1 RETURNING ${SHIPMENT_COLUMNS_S}`,
-      [id, now, packageIds, orderId, JSON.stringify(lines)],
+       ), d AS (
+         UPDATE pack_ship.shipments s SET status = 'DISPATCHED', dispatched_at = $2 WHERE s.id = $1 RETURNING ${SHIPMENT_COLUMNS_S}
+       ), ${eventCtes('$6::jsonb', 'd')}
+       SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM d`,
+      [id, now, packageIds, orderId, JSON.stringify(lines), JSON.stringify(events)],
     );
     if (rows[0] === undefined) throw new Error(`shipment ${id} vanished while locked`);
     return toShipment(rows[0], [...packageIds].sort());
@@ -607,15 +612,19 @@ export const packStore = {
    * A shipment booked and labelled at once (CREATED → LABELLED in one insert) with its packages LABELLED on it, in one
    * statement; answers it as stored.
    */
+  /** With its events (`events`, written with the shipment: `eventCtes`); run it with `EventBus.writeWithEvents`. */
   async insertLabelledShipment(
     db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; now: Date },
     b: { trackingNumber: string; labelZpl: string; service: string; price: number | null; currency: string | null }, packageIds: readonly string[],
+    events: readonly EventEnvelope[],
   ): Promise<Shipment> {
     const rows = await db.query<ShipmentRow>(
-      `WITH labelled AS (UPDATE pack_ship.packages SET status = 'LABELLED', shipment_id = $1 WHERE id = ANY($11::text[]) RETURNING id)
-       INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
-       VALUES ($1, $2, $3, $4, 'LABELLED', $5, $6, $7, $5, $8, $9, $10) RETURNING ${SHIPMENT_COLUMNS_S}`,
-      [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency, packageIds],
+      `WITH labelled AS (UPDATE pack_ship.packages SET status = 'LABELLED', shipment_id = $1 WHERE id = ANY($11::text[]) RETURNING id), i AS (
+         INSERT INTO pack_ship.shipments AS s (id, order_id, site_id, carrier, status, created_at, tracking_number, label_zpl, labelled_at, service, price, currency)
+         VALUES ($1, $2, $3, $4, 'LABELLED', $5, $6, $7, $5, $8, $9, $10) RETURNING ${SHIPMENT_COLUMNS_S}
+       ), ${eventCtes('$12::jsonb', 'i')}
+       SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM i`,
+      [s.id, s.orderId, s.siteId, s.carrier, s.now, b.trackingNumber, b.labelZpl, b.service, b.price, b.currency, packageIds, JSON.stringify(events)],
     );
     return toShipment(rows[0]!, packageIds);
   },

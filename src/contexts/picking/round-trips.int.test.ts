@@ -85,12 +85,13 @@ describe('picking round trips', () => {
 
   // Issue 7 item 3 moved the confirm rule out of the SQL into the decider: the line and list are read under lock, then
   // written guarded by what was read — one statement more than the single guarded UPDATE that restated the rule.
-  it('confirms in 5 statements each (BEGIN, load, write, events, COMMIT), shorts in 6 (+ the wait for recovery); '
+  it('confirms in 4 statements each (BEGIN, load, write with its events, COMMIT), shorts in 6 (+ the wait for recovery, events apart); '
     + 'refuses in 3 (BEGIN, load, ROLLBACK) writing nothing', async () => {
     const [list] = await create(wave(1, 2));
     const [a, b] = list!.lines;
     const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(partial).toHaveLength(5);
+    expect(partial).toHaveLength(4);
+    expect(partial[2]).toMatch(/UPDATE picking\.pick_lines[\s\S]*INSERT INTO platform\.outbox/);
     const wrong = await counted(async () => {
       const r = await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), locationCode: 'nowhere' }, {});
       expect(r.ok ? 'ok' : r.code).toBe('WRONG_LOCATION');
@@ -102,7 +103,7 @@ describe('picking round trips', () => {
     });
     expect(tooMany).toHaveLength(3);
     const closing = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(closing).toHaveLength(5);
+    expect(closing).toHaveLength(4);
     let done: Awaited<ReturnType<PickingService['short']>> | undefined;
     const last = await counted(async () => {
       done = await picking.short(list!.id, b!.id, 'DAMAGED', {});

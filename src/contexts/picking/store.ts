@@ -1,3 +1,5 @@
+import { eventCtes } from '../../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { Location, LocationType } from '../../contracts/location-master.ts';
@@ -236,9 +238,11 @@ export const pickStore = {
    * Writes what a use case decided, in one statement: each line and list gets its `after` values only if its row is
    * still as the use case read it (`before`: a compare-and-set on status and quantities or counters). The use case
    * read the rows under lock, so a row that moved anyway is a fault: this throws, and the transaction rolls back.
+   * `events` are written by the same statement (`eventCtes`: run it with `EventBus.writeWithEvents`); the throw rolls
+   * them back with the rest.
    */
   async saveChanges(
-    db: Executor, changes: { lines: readonly Change<PickLine>[]; lists: readonly Change<CountedPickList>[] },
+    db: Executor, changes: { lines: readonly Change<PickLine>[]; lists: readonly Change<CountedPickList>[] }, events: readonly EventEnvelope[] = [],
   ): Promise<void> {
     const rows = await db.query<{ lines: number; lists: number }>(
       `WITH ln AS (
@@ -256,7 +260,7 @@ export const pickStore = {
            FROM jsonb_to_recordset($2::jsonb) AS x(id text, status text, open_lines integer, short_lines integer, updated_at timestamptz,
                   completed_at timestamptz, was_status text, was_open integer, was_short integer)
           WHERE p.id = x.id AND p.status = x.was_status AND p.open_lines = x.was_open AND p.short_lines = x.was_short
-          RETURNING p.id)
+          RETURNING p.id)${events.length === 0 ? '' : `, ${eventCtes('$3::jsonb', '(SELECT 1) AS one')}`}
        SELECT (SELECT count(*) FROM ln)::int AS lines, (SELECT count(*) FROM ls)::int AS lists`,
       [
         JSON.stringify(changes.lines.map(({ before: b, after: a }) => ({
@@ -268,6 +272,7 @@ export const pickStore = {
           completed_at: a.completedAt,
           was_status: b.status, was_open: b.openLines, was_short: b.shortLines,
         }))),
+        ...(events.length === 0 ? [] : [JSON.stringify(events)]),
       ],
     );
     const written = rows[0];

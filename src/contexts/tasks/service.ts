@@ -10,7 +10,7 @@ import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibili
 import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
 import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { travelMap, type TravelMap } from './domain/travel.ts';
-import { taskStore, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
+import { taskStore, type TaskRow, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
 type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled' | 'paused' | 'resumed'];
@@ -118,18 +118,82 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     return task;
   }
 
-  /** A worker moves their own task; `onMoved` runs after the commit of a move (not of a retry answered unchanged). */
+  /**
+   * What a worker's move of `task` comes to: an answer without a write (a rejection, or the task as it is for a
+   * repeated request), or `move` (a legal transition to make).
+   */
+  function decideWorkerMove(task: Task | undefined, id: string, workerId: string, to: TaskStatus): Outcome<Task> | 'move' {
+    if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+    if (task.workerId !== null && task.workerId !== workerId) {
+      return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is assigned to another worker`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
+    }
+    // A handheld that retries "start" (lost answer, reconnect) gets its task back rather than an error.
+    if (to === 'IN_PROGRESS' && task.status === 'IN_PROGRESS') return ok(task);
+    // Completing a task its work already finished (the pick list's completion event got there first) is not an error.
+    if (to === 'COMPLETED' && task.status === 'COMPLETED') return ok(task);
+    const legal = taskLifecycle.check(task.status, to, `Task ${id} is ${task.status}; it cannot become ${to}`);
+    return legal.ok ? 'move' : legal;
+  }
+
+  /** The worker's usual moves: start an ASSIGNED task, complete one IN_PROGRESS (each one guarded statement, below). */
+  const USUAL_FROM: Partial<Record<TaskStatus, TaskStatus>> = { IN_PROGRESS: 'ASSIGNED', COMPLETED: 'IN_PROGRESS' };
+  for (const [to, from] of Object.entries(USUAL_FROM)) taskLifecycle.assertCan(from, to as TaskStatus);
+
+  /** Optimistic attempts (read, then a write guarded by the version read) before a worker's move takes the row lock. */
+  const OPTIMISTIC_ATTEMPTS = 3;
+
+  /**
+   * Moves a task `from` a status `to` another in ONE statement with its event, if the guard still holds; undefined
+   * when it does not (nothing written). Outside a transaction the statement is autocommitted alone; inside a unit of
+   * work (an Idempotency-Key) it joins it. `onMoved` runs once it has committed.
+   */
+  async function guardedMove(
+    id: string, from: TaskStatus, to: TaskStatus, guard: { readonly workerId: string } | { readonly version: number }, meta: EventMeta, onMoved?: () => void,
+  ): Promise<Task | undefined> {
+    const type = eventOf(from, to);
+    // Data and site come from the moved row (the statement fills them in: `TaskChanged`).
+    const envelopes = JSON.stringify(type === undefined ? [] : deps.bus.envelopes('tasks', [{ type, subject: id, data: null }], meta));
+    const rows = 'workerId' in guard
+      ? await deps.bus.writeWithEvents<TaskRow>(deps.db, taskStore.moveSql('state'), [id, to, deps.clock.now(), from, guard.workerId, envelopes])
+      : await deps.bus.writeWithEvents<TaskRow>(deps.db, taskStore.moveSql('version'), [id, to, deps.clock.now(), guard.version, envelopes]);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    if (onMoved !== undefined) {
+      const tx = deps.db.openTx();
+      if (tx === undefined) onMoved();
+      else tx.afterCommit(onMoved);
+    }
+    return taskStore.toTask(row);
+  }
+
+  /**
+   * A worker moves their own task; `onMoved` runs after the commit of a move (not of a retry answered unchanged).
+   * Without a row lock (ADR 0023 addendum 2026-12-03): the usual move (start an ASSIGNED task, complete one in
+   * progress) is one statement guarded by the status and worker the move needs; otherwise (or when that guard fails)
+   * the task is read, the move decided on what was read and written guarded by the version read. A write whose guard
+   * fails lost a race: the task is read and decided again, and after OPTIMISTIC_ATTEMPTS the move is made under the
+   * row lock as before. An answer without a write (a rejection, a repeated request) is decided on the committed row as
+   * one statement read it, as the locked read did.
+   */
   async function workerMove(id: string, workerId: string, to: TaskStatus, meta: EventMeta, onMoved?: () => void): Promise<Outcome<Task>> {
+    const usualFrom = USUAL_FROM[to];
+    if (usualFrom !== undefined) {
+      const moved = await guardedMove(id, usualFrom, to, { workerId }, meta, onMoved);
+      if (moved !== undefined) return ok(moved);
+    }
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const task = await taskStore.get(deps.db, id);
+      const decided = decideWorkerMove(task, id, workerId, to);
+      if (decided !== 'move') return decided;
+      if (task === undefined) throw new Error(`task ${id}: a move decided on no task`);
+      const moved = await guardedMove(id, task.status, to, { version: task.version }, meta, onMoved);
+      if (moved !== undefined) return ok(moved);
+    }
     return deps.db.tx(async (tx) => {
       const task = await taskStore.get(tx, id, true);
-      if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
-      if (task.workerId !== null && task.workerId !== workerId) {
-        return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is assigned to another worker`, [{ field: '/workerId', message: 'is not the worker of this task' }]);
-      }
-      // A handheld that retries "start" (lost answer, reconnect) gets its task back rather than an error.
-      if (to === 'IN_PROGRESS' && task.status === 'IN_PROGRESS') return ok(task);
-      // Completing a task its work already finished (the pick list's completion event got there first) is not an error.
-      if (to === 'COMPLETED' && task.status === 'COMPLETED') return ok(task);
+      const decided = decideWorkerMove(task, id, workerId, to);
+      if (decided !== 'move') return decided;
+      if (task === undefined) throw new Error(`task ${id}: a move decided on no task`);
       const moved = await move(tx, task, to, meta);
       if (moved.ok && onMoved !== undefined) tx.afterCommit(onMoved);
       return moved;
@@ -179,8 +243,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
    */
   async function claimFor(
     tx: Tx, workerId: string, siteId: string, types: readonly TaskType[] | null, profile: WorkerProfile | undefined, position: string | undefined,
-    k: number, map: TravelMap | undefined,
-  ): Promise<{ task: Task; reason: ChoiceReason } | undefined> {
+    k: number, map: TravelMap | undefined, meta: EventMeta,
+  ): Promise<{ task: Task; reason: ChoiceReason; announced: boolean } | undefined> {
     const now = deps.clock.now();
     const query = { siteId, workerId, types, eligibility: eligibilityOf(profile), now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS };
     const take = async (locked: QueuedTask | undefined, reason: ChoiceReason) => {
@@ -188,7 +252,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       const task = await taskStore.assign(tx, locked.id, workerId, now);
       if (task === undefined) throw new Error(`task ${locked.id} was locked by this claim yet not QUEUED`);
       taskLifecycle.assertCan('QUEUED', task.status); // the claim moved it from QUEUED
-      return { task, reason };
+      return { task, reason, announced: false };
     };
     const { escalated, ranked: queued } = await taskStore.peek(tx, { ...query, limit: Math.max(1, k) });
     if (escalated === undefined && queued.length === 0) return undefined;
@@ -205,11 +269,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     }
     if (preferred !== undefined) {
       const order = [preferred.id, ...ranked.map((r) => r.id).filter((id) => id !== preferred.id)];
-      const task = await taskStore.claimFirst(tx, order, workerId, now);
-      if (task !== undefined) {
-        taskLifecycle.assertCan('QUEUED', task.status);
-        return { task, reason: task.id === preferred.id ? reason : 'queue-order' };
-      }
+      // The claim and its `assigned` event in one statement (ADR 0003 addendum 2026-12-03); subject, site and data come
+      // from the claimed row.
+      taskLifecycle.assertCan('QUEUED', 'ASSIGNED');
+      const events = deps.bus.envelopes('tasks', [{ type: TaskEvents.assigned, subject: '(the claimed task)', data: null }], meta);
+      const task = await taskStore.claimFirst(deps.bus.writer(tx), order, workerId, now, events);
+      if (task !== undefined) return { task, reason: task.id === preferred.id ? reason : 'queue-order', announced: true };
       // Every task read was taken meanwhile: an escalated one nobody is taking now, else the best one in queue order.
       const locked = await taskStore.candidates(tx, { ...query, escalated: true, limit: 1 });
       if (locked[0] !== undefined) return take(locked[0], 'escalated');
@@ -247,9 +312,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
         if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
-        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map);
+        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map, meta);
         if (claimed === undefined) return heldTask(state.oldestHeldId);
-        await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
+        if (!claimed.announced) await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {
           assigned.inc();
           choices.inc({ reason: claimed.reason });

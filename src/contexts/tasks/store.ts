@@ -1,5 +1,7 @@
 import { AGEING_STEP_MIN } from './domain/ranking.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { eventCtes } from '../../platform/bus/event-bus.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
 import type { TasksTasks, TasksWorkers } from './db-types.ts';
@@ -38,13 +40,17 @@ const COLUMN_NAMES = [
 const COLUMNS = columnList(COLUMN_NAMES);
 
 /** A task as this store reads it: its columns but the reject marks, type and status narrowed by the CHECKs. */
-type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus }>;
+export type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus }>;
 
 /** A task put back in the queue, with the worker who held it. */
 export interface RequeuedTask {
   readonly task: Task;
   readonly previousWorkerId: string;
 }
+
+/** A moved row's subject, site and `TaskChanged` data, as `eventCtes` merges them into its events' envelopes. */
+const CHANGED_FIELDS = `jsonb_build_object('subject', w.id, 'siteid', w.site_id, 'data', jsonb_build_object('taskId', w.id, 'siteId', w.site_id, 'type', w.type,
+  'reference', w.reference, 'waveId', w.wave_id, 'workerId', w.worker_id, 'status', w.status))`;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
@@ -275,15 +281,20 @@ export const taskStore = {
   /**
    * Claims the first of `ids` (in that order of preference) that is still QUEUED and that no other claim is taking
    * right now, in ONE statement: a row another transaction holds is skipped, not waited for. Undefined when none is left.
+   * The statement writes `events` (the claim's `assigned`, its data and site filled from the claimed row: `eventCtes`)
+   * with the claim; run it with `EventBus.writeWithEvents`.
    */
-  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date): Promise<Task | undefined> {
+  async claimFirst(db: Executor, ids: readonly string[], workerId: string, now: Date, events: readonly EventEnvelope[]): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
-        WHERE status = 'QUEUED' AND id = (
-          SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
-           ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
-        RETURNING ${COLUMNS}`,
-      [ids, workerId, now],
+      `WITH w AS (
+         UPDATE tasks.tasks SET status = 'ASSIGNED', worker_id = $2, assigned_at = $3, updated_at = $3, version = version + 1
+          WHERE status = 'QUEUED' AND id = (
+            SELECT id FROM tasks.tasks WHERE id = ANY($1::text[]) AND status = 'QUEUED'
+             ORDER BY array_position($1::text[], id) FOR UPDATE SKIP LOCKED LIMIT 1)
+          RETURNING ${COLUMNS}
+       ), ${eventCtes('$4::jsonb', 'w', CHANGED_FIELDS)}
+       SELECT ${COLUMNS} FROM w`,
+      [ids, workerId, now, JSON.stringify(events)],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -388,6 +399,28 @@ export const taskStore = {
     );
     const row = rows[0];
     if (row === undefined) throw new Error(`task ${id} vanished while locked`);
+    return toTask(row);
+  },
+
+  /**
+   * A worker's move in ONE statement with its event (ADR 0003 addendum 2026-12-03): the task goes to `to` only if it
+   * still is as the caller decided on it (`guard`: its status and worker, or the version it read), and the statement
+   * writes the event envelopes of `envelopes` (their data and site filled from the moved row: `TaskChanged`) only when
+   * it moved. Undefined when the guard refused (someone else moved it first). Run with `EventBus.writeWithEvents`.
+   */
+  moveSql(guard: 'state' | 'version'): string {
+    const where = guard === 'state' ? 'status = $4 AND worker_id = $5' : 'version = $4';
+    return `WITH w AS (
+       UPDATE tasks.tasks
+          SET status = $2, updated_at = $3, version = version + 1,
+              started_at = CASE WHEN $2 = 'IN_PROGRESS' AND started_at IS NULL THEN $3 ELSE started_at END,
+              completed_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN $3 ELSE completed_at END
+        WHERE id = $1 AND ${where} RETURNING ${COLUMNS}
+     ), ${eventCtes(guard === 'state' ? '$6::jsonb' : '$5::jsonb', 'w', CHANGED_FIELDS)}
+     SELECT ${COLUMNS} FROM w`;
+  },
+
+  toTask(row: TaskRow): Task {
     return toTask(row);
   },
 

@@ -10,7 +10,7 @@ let n = 0;
 
 beforeAll(async () => {
   t = await startTestApp();
-  for (const code of ['sit_a', 'sit_b', 'sit_c', 'sit_d', 'sit_e', 'sit_f', 'sit_plan', 'sit_race', 'sit_types']) {
+  for (const code of ['sit_a', 'sit_b', 'sit_c', 'sit_d', 'sit_e', 'sit_f', 'sit_plan', 'sit_race', 'sit_types', 'sit_moves']) {
     const site = await t.post('/api/v1/sites', { code, name: code });
     expect(site.status).toBe(201);
     S[code] = site.body.id;
@@ -195,6 +195,78 @@ describe('tasks', () => {
     const escalated = await explain(ESCALATED_SQL);
     expect(escalated).toContain('tasks_due_idx');
     expect(escalated).not.toMatch(/Sort/);
+  });
+
+  it('starts and completes in one statement with its event (no BEGIN); inside an Idempotency-Key it joins the key\'s transaction', async () => {
+    await listCreated(S.sit_moves!);
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_m', siteId: S.sit_moves! }, 'operator');
+    const { value: started, statements } = await t.app.db.countStatements(() => t.post(`/api/v1/tasks/${claimed.body.id}/start`, { workerId: 'wrk_m' }, 'operator'));
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ status: 'IN_PROGRESS', workerId: 'wrk_m', version: claimed.body.version + 1 });
+    const own = statements.filter((q) => !q.includes('platform.api_keys'));
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatch(/UPDATE tasks\.tasks[\s\S]*INSERT INTO platform\.outbox[\s\S]*INSERT INTO platform\.events/);
+    await t.settle();
+    const [event] = (await t.get(`/api/v1/events?subject=${claimed.body.id}&type=tasks.task.started.v1`)).body.items;
+    expect(event).toMatchObject({
+      siteid: S.sit_moves!, source: 'tasks', subject: claimed.body.id,
+      data: { taskId: claimed.body.id, siteId: S.sit_moves!, type: 'PICK', reference: claimed.body.reference, waveId: 'wav_test', workerId: 'wrk_m', status: 'IN_PROGRESS' },
+    });
+    const headers = { 'idempotency-key': `complete-${claimed.body.id}` };
+    const keyed = await t.app.db.countStatements(() => t.post(`/api/v1/tasks/${claimed.body.id}/complete`, { workerId: 'wrk_m' }, 'operator', headers));
+    expect(keyed.value.status).toBe(200);
+    const sent = keyed.statements.filter((q) => !q.includes('platform.api_keys'));
+    // The key, the move with its event and the stored answer: one transaction (the relay's own may follow it).
+    expect(sent[0]).toBe('BEGIN');
+    const unit = sent.slice(0, sent.indexOf('COMMIT'));
+    expect(unit.filter((q) => q.includes('UPDATE tasks.tasks'))).toHaveLength(1);
+    expect(unit.filter((q) => q.includes('platform.idempotency_keys'))).toHaveLength(2);
+    const replayed = await t.post(`/api/v1/tasks/${claimed.body.id}/complete`, { workerId: 'wrk_m' }, 'operator', headers);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    await t.settle();
+    expect((await t.get(`/api/v1/events?subject=${claimed.body.id}&type=tasks.task.completed.v1`)).body.items).toHaveLength(1);
+  });
+
+  it('races of starts, completes, pauses and the list\'s completion: every task walks a legal path once, one event per move', async () => {
+    const lists: string[] = [];
+    for (let i = 0; i < 8; i++) lists.push(await listCreated(S.sit_moves!));
+    const tasks: { id: string; workerId: string; reference: string }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const claimed = await t.post('/api/v1/tasks/next', { workerId: `wrk_mv${i}`, siteId: S.sit_moves! }, 'operator');
+      expect(claimed.status).toBe(200);
+      tasks.push({ id: claimed.body.id, workerId: `wrk_mv${i}`, reference: claimed.body.reference });
+    }
+    await Promise.all(tasks.flatMap((task, i) => {
+      const move = (what: string) => t.post(`/api/v1/tasks/${task.id}/${what}`, { workerId: task.workerId }, 'operator');
+      const calls: Promise<unknown>[] = [move('start'), move('start'), move('complete'), move('pause'), move('start'), move('complete')];
+      if (i % 2 === 0) {
+        const data: PickListCompleted = { pickListId: task.reference, waveId: 'wav_test', siteId: S.sit_moves!, orderIds: [], status: 'COMPLETED' };
+        calls.push(t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCompleted, subject: task.reference, siteId: S.sit_moves!, data }])));
+      }
+      return calls;
+    }));
+    // Whatever won, every task can still be finished by its worker.
+    for (const task of tasks) {
+      await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: task.workerId }, 'operator');
+      const done = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: task.workerId }, 'operator');
+      expect(done.body.status).toBe('COMPLETED');
+    }
+    await t.settle();
+    const next: Record<string, string[]> = {
+      'tasks.task.created.v1': ['ASSIGNED'], 'tasks.task.assigned.v1': ['IN_PROGRESS'], 'tasks.task.started.v1': ['PAUSED', 'COMPLETED'],
+      'tasks.task.paused.v1': ['IN_PROGRESS'], 'tasks.task.resumed.v1': ['PAUSED', 'COMPLETED'],
+    };
+    for (const task of tasks) {
+      const events = (await t.get(`/api/v1/events?subject=${task.id}`)).body.items as { type: string; data: { status: string } }[];
+      const row = (await t.app.db.query<{ version: number; status: string }>(`SELECT version, status FROM tasks.tasks WHERE id = $1`, [task.id]))[0]!;
+      // One event per write: created at version 1, then one move per version.
+      expect(events).toHaveLength(row.version);
+      expect(row.status).toBe('COMPLETED');
+      expect(events.filter((e) => e.type === 'tasks.task.completed.v1')).toHaveLength(1);
+      for (const [k, e] of events.entries()) {
+        if (k > 0) expect(next[events[k - 1]!.type]).toContain(e.data.status);
+      }
+    }
   });
 
   it('20 workers racing for 5 tasks: each task is claimed exactly once, 5 workers get one, 15 get none', async () => {

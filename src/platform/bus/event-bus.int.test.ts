@@ -5,7 +5,7 @@ import { manualClock, systemClock } from '../clock.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { Metrics } from '../telemetry/metrics.ts';
-import { EventBus } from './event-bus.ts';
+import { EventBus, eventCtes } from './event-bus.ts';
 import { EventNotReady } from './not-ready.ts';
 import { InlineTransport } from './transport.ts';
 import type { EventEnvelope } from './envelope.ts';
@@ -122,6 +122,40 @@ describe('outbox, relay and inbox', () => {
       `SELECT event_id AS id, (envelope->'data'->>'n')::int AS n FROM platform.events WHERE subject = 'thing_uow' ORDER BY seq`);
     expect(stored).toEqual(appended.map((e) => ({ id: e.id, n: (e.data as { n: number }).n })));
     expect(stored.map((r) => r.n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes events in the state-changing statement: alone autocommitted, none when the guard refuses; in a unit after what it queued, rolled back with it', async () => {
+    const bus = newBus(async () => undefined);
+    const thing = (subject: string, n: number) => ({ type: 'test.thing.happened.v1', subject, data: { n } });
+    const write = (on: Parameters<EventBus['writeWithEvents']>[0], id: string, guard: boolean, envelopes: readonly EventEnvelope[]) => bus.writeWithEvents<{ event_id: string }>(on,
+      `WITH w AS (INSERT INTO consumer_a.effects (event_id) SELECT $1 WHERE $2::boolean RETURNING event_id), ${eventCtes('$3::jsonb', 'w', `jsonb_build_object('data', jsonb_build_object('n', 7, 'by', w.event_id))`)}
+       SELECT event_id FROM w`, [id, guard, JSON.stringify(envelopes)]);
+    const stored = async (subject: string) => db.query<{ n: number; by: string | null }>(
+      `SELECT (envelope->'data'->>'n')::int AS n, envelope->'data'->>'by' AS by FROM platform.events WHERE subject = $1 ORDER BY seq`, [subject]);
+
+    const alone = await db.countStatements(() => write(db, 'iw_alone', true, bus.envelopes('test', [thing('thing_iw', 1)])));
+    expect(alone.value).toEqual([{ event_id: 'iw_alone' }]);
+    expect(alone.statements.slice(0, 1)).toEqual([expect.stringMatching(/^WITH w AS/)]);
+    expect(alone.statements.indexOf('BEGIN')).not.toBe(0);
+    // The data the statement filled in replaced the envelope's; the outbox row went out with the relay.
+    expect(await stored('thing_iw')).toEqual([{ n: 7, by: 'iw_alone' }]);
+
+    expect(await write(db, 'iw_refused', false, bus.envelopes('test', [thing('thing_iw_refused', 1)]))).toEqual([]);
+    expect(await stored('thing_iw_refused')).toEqual([]);
+
+    await db.unitOfWork(async (unit) => {
+      await bus.append(unit, 'test', [thing('thing_iw_unit', 1)]);
+      await write(db, 'iw_unit', true, bus.envelopes('test', [thing('thing_iw_unit', 2)]));
+      await bus.append(unit, 'test', [thing('thing_iw_unit', 3)]);
+    });
+    expect((await stored('thing_iw_unit')).map((r) => r.n)).toEqual([1, 7, 3]);
+
+    await expect(db.unitOfWork(async () => {
+      await write(db, 'iw_rolled_back', true, bus.envelopes('test', [thing('thing_iw_rb', 1)]));
+      throw new Error('rejected');
+    })).rejects.toThrow('rejected');
+    expect(await stored('thing_iw_rb')).toEqual([]);
+    expect(await db.query(`SELECT 1 FROM consumer_a.effects WHERE event_id = 'iw_rolled_back'`)).toHaveLength(0);
   });
 
   it('drops the events of a savepoint that rolls back, and keeps those around it', async () => {

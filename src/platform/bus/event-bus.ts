@@ -93,6 +93,33 @@ export type ReplayOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'publish
 
 type Hooks = 'onDelivered' | 'onHandled' | 'contract' | 'onInvalid';
 
+/** A `Tx` rather than the `Database` (which has no write queue of its own). */
+const isTx = (on: Database | Tx): on is Tx => 'flushQueued' in on;
+
+/**
+ * Two CTEs (to follow a `WITH w AS (UPDATE … RETURNING …),` or similar) that write events in the statement that changes
+ * the state, for `writeWithEvents` (ADR 0003 addendum 2026-12-03): the outbox rows and the event-store rows of the
+ * envelopes in the jsonb array parameter `param` (`EventBus.envelopes`), once for the row of `rows` (a CTE of the same
+ * statement, usually the guarded write's RETURNING) and none when it has no row (the guard refused: no state change, no
+ * event). `rows` must have at most one row (each envelope's id is written once). `fields`, a jsonb SQL expression over
+ * `rows`' columns, is merged into each envelope when given (`jsonb_build_object('data', …, 'siteid', …)`: what the write
+ * returned rather than what the caller knew before it). The CTEs are named `pk_outbox` and `pk_events`.
+ */
+export function eventCtes(param: string, rows: string, fields?: string): string {
+  const e = fields === undefined ? 'x.e' : `x.e || ${fields}`;
+  return `pk_outbox AS (
+       INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
+       SELECT y.e->>'id', y.e->>'source', y.e->>'type', y.e->>'subject', y.e
+       FROM (SELECT ${e} AS e FROM ${rows}, jsonb_array_elements(${param}) WITH ORDINALITY AS x(e, n) ORDER BY x.n) y
+       RETURNING envelope
+     ), pk_events AS (
+       INSERT INTO platform.events (event_id, source, type, subject, time, site_id, correlation_id, actor_id, envelope)
+       SELECT envelope->>'id', envelope->>'source', envelope->>'type', envelope->>'subject', (envelope->>'time')::timestamptz,
+              envelope->>'siteid', envelope->>'correlationid', envelope->>'actorid', envelope
+       FROM pk_outbox
+     )`;
+}
+
 type OutboxRow = {
   seq: number;
   envelope: EventEnvelope;
@@ -135,8 +162,49 @@ export class EventBus {
   /** `append` for events of several causes at once (a set-based handler's run): each group with its own meta, one statement. */
   async appendMany(tx: Tx, source: string, groups: readonly { readonly events: readonly NewEvent[]; readonly meta: EventMeta }[]): Promise<EventEnvelope[]> {
     if (groups.every((g) => g.events.length === 0)) return [];
+    const envelopes = this.envelopesOf(source, groups);
+    tx.writeBeforeCommit(this.writeEvents, envelopes);
+    return envelopes;
+  }
+
+  /**
+   * The envelopes of `events` as `append` makes them, NOT queued: for a statement that writes its events itself
+   * (`eventCtes`, run with `writeWithEvents`). A statement that fills fields from its own rows (`eventCtes`' `fields`)
+   * replaces those given here.
+   */
+  envelopes(source: string, events: readonly NewEvent[], meta: EventMeta = {}): EventEnvelope[] {
+    return this.envelopesOf(source, [{ events, meta }]);
+  }
+
+  /**
+   * Runs ONE state-changing statement that writes its own events in data-modifying CTEs (`eventCtes`; ADR 0003
+   * addendum 2026-12-03): the state change and its events are one statement, so they commit together whatever runs
+   * around it. `on` is the transaction to join: a `Tx`, or the `Database`, whose open unit of work (ADR 0010) it joins
+   * if there is one and otherwise autocommits the statement alone, without BEGIN and COMMIT (one round trip for the
+   * whole command). In a transaction the events that transaction queued before (`append`) are written first, so the
+   * order of its events holds. The relay is woken once the statement's transaction has committed.
+   */
+  async writeWithEvents<R extends object = Record<string, unknown>>(on: Database | Tx, text: string, params: readonly unknown[]): Promise<R[]> {
+    const tx = isTx(on) ? on : on.openTx();
+    if (tx === undefined) {
+      const rows = await on.query<R>(text, params);
+      this.kick();
+      return rows;
+    }
+    await tx.flushQueued();
+    const rows = await tx.query<R>(text, params);
+    tx.afterCommit(() => this.kick());
+    return rows;
+  }
+
+  /** An Executor whose every statement runs through `writeWithEvents` on `on` (for a store function that takes one). */
+  writer(on: Database | Tx): Executor {
+    return { query: <R extends object>(text: string, params: readonly unknown[] = []) => this.writeWithEvents<R>(on, text, params) };
+  }
+
+  private envelopesOf(source: string, groups: readonly { readonly events: readonly NewEvent[]; readonly meta: EventMeta }[]): EventEnvelope[] {
     const time = this.o.clock.now().toISOString();
-    const envelopes = groups.flatMap(({ events, meta }) => events.map((e): EventEnvelope => {
+    return groups.flatMap(({ events, meta }) => events.map((e): EventEnvelope => {
       const env: Record<string, unknown> = {
         specversion: '1.0', id: this.o.ids.next('evt'), type: e.type, source, subject: e.subject, time,
         datacontenttype: 'application/json', data: e.data,
@@ -152,8 +220,6 @@ export class EventBus {
       }
       return env as unknown as EventEnvelope;
     }));
-    tx.writeBeforeCommit(this.writeEvents, envelopes);
-    return envelopes;
   }
 
   /**

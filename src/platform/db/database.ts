@@ -231,6 +231,14 @@ export class Database implements Executor {
     }
   }
 
+  /**
+   * The transaction `query` runs in from this async context: the open unit of work's (or its innermost savepoint's),
+   * else undefined (a statement sent through `query` is then autocommitted on its own).
+   */
+  openTx(): Tx | undefined {
+    return this.openUnit()?.tx;
+  }
+
   /** The unit of work this call runs in, if any is still open. */
   private openUnit(): UnitOfWork | undefined {
     const u = this.unit.getStore();

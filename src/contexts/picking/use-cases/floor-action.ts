@@ -6,6 +6,7 @@ import type { FloorCommand, FloorDecision, FloorState } from '../domain/floor-ac
 import { headerOf, type LineAction, type PickList } from '../domain/pick-list.ts';
 import { pickStore } from '../store.ts';
 import { settleProgress } from './order-progress.ts';
+import { PickingEvents } from '../../../contracts/picking.ts';
 
 /**
  * The transaction of a floor action (confirm, short): with a scanId the scan is recorded first, so a concurrent copy
@@ -27,11 +28,16 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
       if (!decided.ok) return decided;
       const d = decided.value;
       if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });
-      await pickStore.saveChanges(tx, { lines: [d.line], lists: [d.list] });
       // A short's units may be re-reserved elsewhere: its order is not done picking until inventory says (ADR 0024).
       const shorted = d.line.before.status === 'PENDING' && d.line.after.status === 'SHORT';
       const awaiting = shorted ? { pickLineId: d.line.after.id, orderId: d.line.after.orderId } : undefined;
-      await deps.bus.append(tx, 'picking', await settleProgress(tx, d.events, now, awaiting), meta);
+      if (awaiting === undefined && !d.events.some((e) => e.type === PickingEvents.listCompleted)) {
+        // Nothing to settle (the usual confirm): the line, the list and the events in one statement (ADR 0003 addendum 2026-12-03).
+        await pickStore.saveChanges(deps.bus.writer(tx), { lines: [d.line], lists: [d.list] }, deps.bus.envelopes('picking', d.events, meta));
+      } else {
+        await pickStore.saveChanges(tx, { lines: [d.line], lists: [d.list] });
+        await deps.bus.append(tx, 'picking', await settleProgress(tx, d.events, now, awaiting), meta);
+      }
       return ok({ ...headerOf(d.list.after), lines: lines.map((l) => (l.id === d.line.after.id ? d.line.after : l)) });
     });
   };
