@@ -182,7 +182,9 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) 
     /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the events. */
     written(): store.FloorWrites & { readonly events: RunEvents } {
       const changed = [...baseVersion].filter(([id, v]) => rows.get(id)!.version !== v).map(([id, v]) => ({ row: rows.get(id)!, baseVersion: v }));
-      const fresh = made.map((id) => ({ row: rows.get(id)!, baseVersion: null }));
+      // New rows in label order: two runs making the same two labels wait on the unique index in one order, not in a cycle.
+      const fresh = made.map((id) => ({ row: rows.get(id)!, baseVersion: null }))
+        .sort((a, b) => (a.row.site_id === b.row.site_id ? (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0) : a.row.site_id < b.row.site_id ? -1 : 1));
       return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events };
     },
   };
