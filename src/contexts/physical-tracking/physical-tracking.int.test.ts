@@ -233,6 +233,18 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     expect([t1!.version, t2!.version]).toEqual([3, 3]);
   });
 
+  it('two runs making the same new tote at the same moment: one live tote takes both picks', async () => {
+    const meet = barrier(2);
+    // Both runs find no live RACE-T and make one; the second insert trips the live-code unique index, its run rolls
+    // back and the bus delivers its events one by one, which find the committed tote.
+    await Promise.all([[picked('o_race1', 'RACE-T', 1)], [picked('o_race2', 'RACE-T', 2)]].map(async (run) => {
+      await meet();
+      await t.app.bus.deliverMany('physical_tracking', [...run, picked(`${run[0]!.subject}_x`, `RACE-${run[0]!.id}`, 1)]);
+    }));
+    const totes = await byCode('RACE-T');
+    expect(totes.map((l) => [l.status, l.contents.map((c) => [c.orderId, c.quantity]).sort()])).toEqual([['OPEN', [['o_race1', 1], ['o_race2', 2]]]]);
+  });
+
   it('a redelivered event has one effect, in a run and again later', async () => {
     const first = picked('o_redo', 'REDO-T', 2);
     await t.app.bus.deliverMany('physical_tracking', [first, picked('o_redo2', 'REDO-T', 1), first]);
