@@ -7,6 +7,7 @@ import { PickingEvents, type LinePicked } from '../../contracts/picking.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { makeSscc } from './domain/sscc.ts';
+import { FLOOR_EVENT_TYPES } from './floor-events.ts';
 
 /** Issue 12: LPN commands, bad input that writes nothing, and the reconciliation of LPN contents against inventory. */
 let t: TestApp;
@@ -211,6 +212,10 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
       await opened;
     };
   };
+
+  it('one set-based subscription takes the floor types the run handler knows', () => {
+    expect(floorSubscriptions().filter((s) => s.handleMany !== undefined).map((s) => [...s.types].sort())).toEqual([[...FLOOR_EVENT_TYPES].sort()]);
+  });
 
   it('two runs filling the same totes in opposite orders at the same moment both commit, without a deadlock', async () => {
     for (const code of ['RUN-T1', 'RUN-T2']) expect((await build({ type: 'TOTE', code })).status).toBe(201);

@@ -342,7 +342,9 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   }));
   const rows = await db.query<{ n: number }>(
     `WITH r AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
+       SELECT r.ord, r.id, r.site_id, r.code, r.code_kind, r.type, r.status, r.parent_id, r.location_id, r.contents, r.asn_id, r.created_at,
+         r.updated_at, r.version, r.base_version
+       FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
          parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, base_version int)
      ), written AS (
        INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version)

@@ -1,8 +1,9 @@
 import { on, onMany } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { Projection } from '../../platform/module.ts';
-import { FLOOR_EVENT_TYPES } from './floor-events.ts';
 import type { PhysicalTrackingService } from './service.ts';
 
 /**
@@ -14,7 +15,10 @@ import type { PhysicalTrackingService } from './service.ts';
  * written together (`floorEventsHandler`), with the effect of handling each in turn.
  */
 export function physicalTrackingSubscriptions(service: PhysicalTrackingService): Subscription[] {
-  return [onMany(FLOOR_EVENT_TYPES, (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
+  // The types named here (docs/events.md lists consumers from this file): `FLOOR_EVENT_TYPES` of floor-events.ts.
+  return [onMany([
+    InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
+  ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 
 /** The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN): what a RECEIVE_LPN scan receives. */
