@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { injectClient, setupWarehouse, type Call, type Warehouse } from '../../../test/support/flow-driver.ts';
+import { PackShipEvents, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { PickingEvents, type LinePicked } from '../../contracts/picking.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { makeSscc } from './domain/sscc.ts';
+import { FLOOR_EVENT_TYPES } from './floor-events.ts';
 
 /** Issue 12: LPN commands, bad input that writes nothing, and the reconciliation of LPN contents against inventory. */
 let t: TestApp;
@@ -161,5 +166,131 @@ describe('reconciliation: LPN contents against inventory balances per location',
     ]);
     const phantomDiff = found.differences.find((d: { kind: string }) => d.kind === 'PHYSICAL_ONLY');
     expect(phantomDiff.scans.map((s: { meaning: string; lpnId: string }) => [s.meaning, s.lpnId])).toEqual(expect.arrayContaining([['BUILD', phantom.id]]));
+  });
+});
+
+describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
+  type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number }[] };
+  let n = 0;
+  const envelope = (type: string, subject: string, data: Record<string, unknown>): EventEnvelope => ({
+    specversion: '1.0', id: `evt_ptrun_${++n}`, type, source: 'test', subject, time: new Date(Date.now() + n).toISOString(), datacontenttype: 'application/json', data,
+  });
+  const picked = (orderId: string, toteId: string, quantity: number, sku = w.products[0]!.sku): EventEnvelope => envelope(PickingEvents.linePicked, `pkl_${orderId}`, {
+    pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}`, orderId, lineId: `oln_${orderId}`, reservationId: `rsv_${orderId}`,
+    siteId: w.siteId, sku, locationId: w.storage[0]!.id, lot: null, quantity, toteId,
+  } satisfies LinePicked);
+  const packed = (orderId: string, packageId: string, quantity: number, sku = w.products[0]!.sku): EventEnvelope => envelope(PackShipEvents.packagePacked, orderId, {
+    packageId, orderId, siteId: w.siteId, cartonCode: 'BOX', weightG: 100, lines: [{ lineId: `oln_${orderId}`, sku, quantity }], orderComplete: true,
+  } satisfies PackagePacked);
+  const dispatched = (orderId: string, packageIds: string[]): EventEnvelope => envelope(PackShipEvents.shipmentDispatched, orderId, {
+    shipmentId: `shp_${orderId}`, orderId, siteId: w.siteId, carrier: 'OWN_FLEET', trackingNumber: `TRK-${orderId}`, packageIds, lines: [],
+  } satisfies ShipmentDispatched);
+  const byCode = async (code: string): Promise<Lpn[]> =>
+    (await t.getAll<Lpn>(`/api/v1/lpns?siteId=PT`)).filter((l) => l.code === code)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const floorSubscriptions = () => t.app.modules.find((m) => m.name === 'physical-tracking')!.subscriptions!;
+  /** A run handled in `tx` as the bus's consumer does: a set-based subscription takes it in one call, others event by event. */
+  async function applyRun(tx: Tx, events: readonly EventEnvelope[], between: () => Promise<void>): Promise<void> {
+    const subs = floorSubscriptions();
+    const many = subs.find((s) => s.handleMany !== undefined && events.every((e) => s.types.includes(e.type)));
+    if (many !== undefined) {
+      await between();
+      await many.handleMany!(events, tx);
+      return;
+    }
+    for (const [i, e] of events.entries()) {
+      if (i === 1) await between();
+      for (const s of subs) if (s.types.includes(e.type)) await s.handle(e, tx);
+    }
+  }
+  const barrier = (parties: number): (() => Promise<void>) => {
+    let arrived = 0;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => { open = resolve; });
+    return async () => {
+      if (++arrived === parties) open();
+      await opened;
+    };
+  };
+
+  it('one set-based subscription takes the floor types the run handler knows', () => {
+    expect(floorSubscriptions().filter((s) => s.handleMany !== undefined).map((s) => [...s.types].sort())).toEqual([[...FLOOR_EVENT_TYPES].sort()]);
+  });
+
+  it('two runs filling the same totes in opposite orders at the same moment both commit, without a deadlock', async () => {
+    for (const code of ['RUN-T1', 'RUN-T2']) expect((await build({ type: 'TOTE', code })).status).toBe(201);
+    const runA = [picked('o_a1', 'RUN-T1', 1), picked('o_a2', 'RUN-T2', 1)];
+    const runB = [picked('o_b1', 'RUN-T2', 1), picked('o_b2', 'RUN-T1', 1)];
+    const meet = barrier(2);
+    const attempts = [0, 0];
+    // Each run holds its first tote before the other asks for it: locking in event order deadlocked here (40P01, which
+    // `db.tx` retries: a run that deadlocked shows as a second attempt).
+    const outcomes = await Promise.allSettled([runA, runB].map((run, i) => t.app.db.tx((tx) => {
+      attempts[i]!++;
+      return applyRun(tx, run, meet);
+    })));
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'ok'))).toEqual(['ok', 'ok']);
+    expect(attempts).toEqual([1, 1]);
+    const [t1] = await byCode('RUN-T1');
+    const [t2] = await byCode('RUN-T2');
+    expect(t1!.contents.map((c) => c.orderId).sort()).toEqual(['o_a1', 'o_b2']);
+    expect(t2!.contents.map((c) => c.orderId).sort()).toEqual(['o_a2', 'o_b1']);
+    expect([t1!.version, t2!.version]).toEqual([3, 3]);
+  });
+
+  it('two runs making the same new tote at the same moment: one live tote takes both picks', async () => {
+    const meet = barrier(2);
+    // Both runs find no live RACE-T and make one; the second insert trips the live-code unique index, its run rolls
+    // back and the bus delivers its events one by one, which find the committed tote.
+    await Promise.all([[picked('o_race1', 'RACE-T', 1)], [picked('o_race2', 'RACE-T', 2)]].map(async (run) => {
+      await meet();
+      await t.app.bus.deliverMany('physical_tracking', [...run, picked(`${run[0]!.subject}_x`, `RACE-${run[0]!.id}`, 1)]);
+    }));
+    const totes = await byCode('RACE-T');
+    expect(totes.map((l) => [l.status, l.contents.map((c) => [c.orderId, c.quantity]).sort()])).toEqual([['OPEN', [['o_race1', 1], ['o_race2', 2]]]]);
+  });
+
+  it('a redelivered event has one effect, in a run and again later', async () => {
+    const first = picked('o_redo', 'REDO-T', 2);
+    await t.app.bus.deliverMany('physical_tracking', [first, picked('o_redo2', 'REDO-T', 1), first]);
+    await t.app.bus.deliverMany('physical_tracking', [first]);
+    await t.app.bus.deliver('physical_tracking', first);
+    const [tote] = await byCode('REDO-T');
+    expect(tote!.contents.map((c) => [c.orderId, c.quantity])).toEqual([['o_redo', 2], ['o_redo2', 1]]);
+    const scans = (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=PT&lpn=${tote!.id}`)).map((s) => s.meaning);
+    expect(scans).toEqual(['PICK_INTO_TOTE', 'PICK_INTO_TOTE']);
+  });
+
+  it('a run has the effect of its events one by one: a tote emptied by packing and filled again, cartons dispatched', async () => {
+    const scenario = (tag: string): EventEnvelope[] => [
+      picked(`o1${tag}`, `TX${tag}`, 2), picked(`o2${tag}`, `TX${tag}`, 1),
+      packed(`o1${tag}`, `P1${tag}`, 2), packed(`o2${tag}`, `P2${tag}`, 1),
+      // The tote's label is free again (consumed): a new LPN takes it, in the same run.
+      picked(`o3${tag}`, `TX${tag}`, 3),
+      dispatched(`o1${tag}`, [`P1${tag}`]), dispatched(`o2${tag}`, [`P2${tag}`, `P1${tag}`]),
+    ];
+    const oneByOne = scenario('-one');
+    for (const e of oneByOne) await t.app.bus.deliverMany('physical_tracking', [e]);
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('physical_tracking', scenario('-run')));
+    const state = async (tag: string) => {
+      const out: unknown[] = [];
+      for (const code of [`TX${tag}`, `P1${tag}`, `P2${tag}`]) {
+        for (const l of await byCode(code)) {
+          const scans = (await t.getAll<{ meaning: string; quantity: number | null }>(`/api/v1/scans?siteId=PT&lpn=${l.id}`)).map((s) => [s.meaning, s.quantity]);
+          out.push([code.replace(tag, ''), l.status, l.version, l.contents.map((c) => [c.orderId?.replace(tag, ''), c.quantity]), scans]);
+        }
+      }
+      return out;
+    };
+    const one = await state('-one');
+    expect(await state('-run')).toEqual(one);
+    expect(one).toEqual([
+      ['TX', 'CONSUMED', 6, [], [['PICK_INTO_TOTE', 2], ['PICK_INTO_TOTE', 1], ['PACK_INTO_CARTON', 2], ['PACK_INTO_CARTON', 1]]],
+      ['TX', 'OPEN', 2, [['o3', 3]], [['PICK_INTO_TOTE', 3]]],
+      ['P1', 'SHIPPED', 3, [['o1', 2]], [['PACK_INTO_CARTON', 2], ['SHIP', 2]]],
+      ['P2', 'SHIPPED', 3, [['o2', 1]], [['PACK_INTO_CARTON', 1], ['SHIP', 1]]],
+    ]);
+    // BEGIN, inbox, the lock, the write, the outbox, COMMIT: whatever the number of events.
+    expect(statements.length, statements.join('\n')).toBe(6);
   });
 });

@@ -1,6 +1,4 @@
-import type { InventoryApi, PutawayConfirmed, StockMoved, AsnCreated } from '../../contracts/inventory.ts';
-import type { PackagePacked, ShipmentDispatched } from '../../contracts/pack-ship.ts';
-import type { LinePicked } from '../../contracts/picking.ts';
+import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
 } from '../../contracts/physical-tracking.ts';
@@ -12,6 +10,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { checkNesting } from './domain/nesting.ts';
+import { floorEventsHandler } from './floor-events.ts';
 import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
 import * as store from './store.ts';
 import type { LpnRow, ScanRow } from './store.ts';
@@ -77,10 +76,9 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   }
 
   /** Records a scan and announces it (`physical-tracking.scan.recorded.v1`) in the caller's transaction. */
-  /** Records a scan with its event; `fill`: the scan's LPN takes these contents in the same statement (a pick into a tote). */
-  async function record(tx: Tx, s: Omit<store.NewScan, 'id'>, meta: EventMeta, fill?: { readonly lpnId: string; readonly contents: readonly ContentLine[] }): Promise<ScanRow> {
+  async function record(tx: Tx, s: Omit<store.NewScan, 'id'>, meta: EventMeta): Promise<ScanRow> {
     const scan = { ...s, id: deps.ids.next('scn') };
-    const row = fill === undefined ? await store.insertScan(tx, scan) : await store.insertFillingScan(tx, { ...scan, lpnId: fill.lpnId }, fill.contents);
+    const row = await store.insertScan(tx, scan);
     const data: ScanRecorded = {
       scanId: row.id, siteId: row.site_id, at: iso(row.at), barcode: row.barcode, meaning: row.meaning,
       ...(row.worker_id === null ? {} : { workerId: row.worker_id }), ...(row.device_id === null ? {} : { deviceId: row.device_id }),
@@ -471,113 +469,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     }));
   }
 
-  /** A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned. */
-  async function onPutawayConfirmed(tx: Tx, d: PutawayConfirmed, at: Date, eventId: string, meta: EventMeta): Promise<void> {
-    const from = d.fromLocationId ?? null;
-    const holder = from === null ? undefined : (await store.liveAt(tx, d.siteId, from)).find((l) =>
-      l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, quantity: d.quantity }).ok);
-    if (holder !== undefined) await moveTree(tx, holder, d.locationId, at);
-    await record(tx, {
-      siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
-      relatedLpnId: null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
-    }, meta);
-  }
-
-  /**
-   * A move of inventory (not a putaway: that one is recorded from its own event): when an LPN at the source holds
-   * exactly the units moved, the LPN moved; otherwise loose units moved, recorded without an LPN (the reconciliation
-   * then shows what LPNs no longer match).
-   */
-  async function onStockMoved(tx: Tx, d: StockMoved, at: Date, eventId: string, meta: EventMeta): Promise<void> {
-    if (d.purpose === 'PUTAWAY') return;
-    const whole = (await store.liveAt(tx, d.siteId, d.fromLocationId)).find((l) => l.parent_id === null
-      && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && unitCount(l.contents) === d.quantity);
-    if (whole !== undefined && ((await store.childIds(tx, [whole.id])).get(whole.id) ?? []).length === 0) await moveTree(tx, whole, d.toLocationId, at);
-    await record(tx, {
-      siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,
-      relatedLpnId: null, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
-    }, meta);
-  }
-
-  /** The live tote (or other LPN) a floor event names by its label, locked; made when the label is new (one statement). */
-  async function liveOrNew(tx: Tx, siteId: string, label: string, type: LpnType, status: LpnStatus, at: Date): Promise<LpnRow> {
-    const c = classifyLpnBarcode(label);
-    const code = c.kind === 'INVALID' ? label : c.code;
-    return store.liveOrInsert(tx, {
-      id: deps.ids.next('lpn'), siteId, code, codeKind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parentId: null, locationId: null,
-      contents: [], asnId: null, at,
-    });
-  }
-
-  /** Units taken out of an LPN by a pick or a pack; emptied (and holding no LPN), it is consumed (its code is free again). */
-  async function takeOut(tx: Tx, r: LpnRow, remaining: readonly ContentLine[], at: Date): Promise<void> {
-    await store.takeOut(tx, r.id, at, remaining, unitCount(remaining) === 0 && lpnLifecycle.can(r.status, 'CONSUMED'));
-  }
-
-  /** Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new). */
-  async function onLinePicked(tx: Tx, d: LinePicked, at: Date, eventId: string, meta: EventMeta): Promise<void> {
-    const want = { sku: d.sku, lot: d.lot, quantity: d.quantity };
-    const source = (await store.liveAt(tx, d.siteId, d.locationId)).find((l) => takeUnits(l.contents, want).ok);
-    let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner: null, orderId: null, quantity: d.quantity }];
-    if (source !== undefined) {
-      const t = takeUnits(source.contents, want);
-      if (t.ok) {
-        moved = t.value.taken;
-        await takeOut(tx, source, t.value.remaining, at);
-      }
-    }
-    const tote = await liveOrNew(tx, d.siteId, d.toteId, 'TOTE', 'OPEN', at);
-    if (source !== undefined) await store.link(tx, source.id, tote.id, at);
-    await record(tx, {
-      siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
-      relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: eventId,
-    }, meta, { lpnId: tote.id, contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
-  }
-
-  /** A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them. */
-  async function onPackagePacked(tx: Tx, d: PackagePacked, at: Date, eventId: string, meta: EventMeta): Promise<void> {
-    const totes = await store.liveHoldingOrder(tx, d.siteId, d.orderId);
-    const carton = await liveOrNew(tx, d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
-    let contents = carton.contents;
-    const sources = new Map<string, LpnRow>();
-    for (const l of d.lines) {
-      let left = l.quantity;
-      for (const tote of totes) {
-        if (left === 0) break;
-        const current = sources.get(tote.id) ?? tote;
-        const held = current.contents.filter((c) => c.sku === l.sku && c.orderId === d.orderId).reduce((s, c) => s + c.quantity, 0);
-        const q = Math.min(left, held);
-        if (q === 0) continue;
-        const t = takeUnits(current.contents, { sku: l.sku, orderId: d.orderId, quantity: q });
-        if (!t.ok) continue;
-        contents = addLines(contents, t.value.taken);
-        sources.set(tote.id, { ...current, contents: t.value.remaining });
-        left -= q;
-      }
-      if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: null, orderId: d.orderId, quantity: left }]);
-    }
-    await store.updateLpn(tx, carton.id, at, { contents });
-    for (const s of sources.values()) {
-      await takeOut(tx, s, s.contents, at);
-      await store.link(tx, s.id, carton.id, at);
-    }
-    const related = [...sources.keys()];
-    for (const tote of related.length === 0 ? [null] : related) {
-      await record(tx, {
-        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: null, fromLocationId: null, lpnId: carton.id, relatedLpnId: tote,
-        barcode: d.packageId, meaning: 'PACK_INTO_CARTON', sku: null, quantity: unitCount(contents), sourceEventId: eventId,
-      }, meta);
-    }
-  }
-
-  /** A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton. */
-  async function onShipmentDispatched(tx: Tx, d: ShipmentDispatched, at: Date, eventId: string, meta: EventMeta): Promise<void> {
-    for (const packageId of d.packageIds) {
-      const carton = await store.liveByCode(tx, d.siteId, packageId, true);
-      if (carton === undefined) continue;
-      await shipTree(tx, carton, {}, meta, at, packageId, eventId);
-    }
-  }
+  /** A delivered run of other contexts' floor events (ADR 0043 addendum): see `floorEventsHandler`. */
+  const onFloorEvents = floorEventsHandler(deps);
 
   // ---- queries ----
 
@@ -636,7 +529,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
 
   return {
     build, close, move, consolidate, split, scan, get, list, timeline, scans, reconcile,
-    onAsnCreated, onPutawayConfirmed, onStockMoved, onLinePicked, onPackagePacked, onShipmentDispatched,
+    onAsnCreated, onFloorEvents,
   };
 }
 

@@ -47,24 +47,6 @@ export async function liveByCode(db: Executor, siteId: string, code: string, loc
   ))[0];
 }
 
-/** Live LPNs resting at a location, oldest first, locked. */
-export async function liveAt(db: Executor, siteId: string, locationId: string): Promise<LpnRow[]> {
-  return db.query<LpnRow>(
-    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND location_id = $2 AND status IN ${LIVE} ORDER BY created_at, id FOR UPDATE`,
-    [siteId, locationId],
-  );
-}
-
-/** Live LPNs holding units picked for an order, oldest first, locked. */
-export async function liveHoldingOrder(db: Executor, siteId: string, orderId: string): Promise<LpnRow[]> {
-  return db.query<LpnRow>(
-    `SELECT ${LPNS} FROM physical_tracking.lpns
-     WHERE site_id = $1 AND status IN ${LIVE} AND contents @> jsonb_build_array(jsonb_build_object('orderId', $2::text))
-     ORDER BY created_at, id FOR UPDATE`,
-    [siteId, orderId],
-  );
-}
-
 export async function childIds(db: Executor, ids: readonly string[]): Promise<Map<string, string[]>> {
   const rows = await db.query<Pick<LpnRow, 'id' | 'parent_id'>>(
     `SELECT id, parent_id FROM physical_tracking.lpns WHERE parent_id = ANY($1::text[]) ORDER BY id`, [[...ids]],
@@ -123,23 +105,11 @@ const newLpnParams = (l: NewLpn): unknown[] =>
 
 /**
  * Inserts a new LPN; undefined when a live LPN of the site carries its code already (one made by a floor event since
- * the caller looked: {@link liveOrInsert} takes no advisory lock, the unique index decides).
+ * the caller looked: {@link writeFloor} takes no advisory lock, the unique index decides).
  */
 export async function insertLpn(db: Executor, l: NewLpn): Promise<LpnRow | undefined> {
   const rows = await db.query<LpnRow>(`${INSERT_LPN} ON CONFLICT DO NOTHING RETURNING ${LPNS}`, newLpnParams(l));
   return rows[0];
-}
-
-/**
- * The live LPN of the site with `l`'s code, locked, or `l` inserted when there is none: one statement. The unique index
- * on live codes serialises two makers of one label (two picks into a new tote): the second waits for the first and
- * then locks the row it made. The found row is returned unchanged (the no-op update only takes its lock).
- */
-export async function liveOrInsert(db: Executor, l: NewLpn): Promise<LpnRow> {
-  const rows = await db.query<LpnRow>(
-    `${INSERT_LPN} ON CONFLICT (site_id, code) WHERE status IN ${LIVE} DO UPDATE SET code = EXCLUDED.code RETURNING ${LPNS}`, newLpnParams(l),
-  );
-  return rows[0]!;
 }
 
 /** Writes what a command decided about one LPN (the row is locked by the caller). */
@@ -161,24 +131,6 @@ export async function updateLpn(
   return rows[0]!;
 }
 
-/**
- * Writes an LPN's new contents after units were taken out of it and, when `mayConsume` (it is empty and its lifecycle
- * allows it) and nothing is nested in it, consumes it (its code is free again): one statement for what was an update,
- * a look-up of its children and a second update (the version moves on by as many).
- */
-export async function takeOut(db: Executor, id: string, at: Date, contents: readonly ContentLine[], mayConsume: boolean): Promise<LpnRow> {
-  const rows = await db.query<LpnRow>(
-    `UPDATE physical_tracking.lpns l SET contents = $3::jsonb,
-       status = CASE WHEN c.consume THEN 'CONSUMED' ELSE l.status END,
-       location_id = CASE WHEN c.consume THEN NULL ELSE l.location_id END,
-       updated_at = $2, version = l.version + CASE WHEN c.consume THEN 2 ELSE 1 END
-     FROM (SELECT $4::boolean AND NOT EXISTS (SELECT 1 FROM physical_tracking.lpns k WHERE k.parent_id = $1) AS consume) c
-     WHERE l.id = $1 RETURNING ${LPNS_L}`,
-    [id, at, JSON.stringify(contents), mayConsume],
-  );
-  return rows[0]!;
-}
-
 export interface NewScan {
   readonly id: string; readonly siteId: string; readonly at: Date; readonly workerId: string | null; readonly deviceId: string | null;
   readonly locationId: string | null; readonly fromLocationId: string | null; readonly lpnId: string | null; readonly relatedLpnId: string | null;
@@ -194,19 +146,6 @@ const scanParams = (s: NewScan): unknown[] =>
 
 export async function insertScan(db: Executor, s: NewScan): Promise<ScanRow> {
   return (await db.query<ScanRow>(INSERT_SCAN, scanParams(s)))[0]!;
-}
-
-/**
- * A scan that fills its LPN (units picked into a tote): the LPN's new contents and the scan in one statement. The LPN
- * (the scan's `lpnId`) is locked by the caller, as for {@link updateLpn}.
- */
-export async function insertFillingScan(db: Executor, s: NewScan & { readonly lpnId: string }, contents: readonly ContentLine[]): Promise<ScanRow> {
-  const rows = await db.query<ScanRow>(
-    `WITH filled AS (UPDATE physical_tracking.lpns SET contents = $15::jsonb, updated_at = $3, version = version + 1 WHERE id = $8)
-     ${INSERT_SCAN}`,
-    [...scanParams(s), JSON.stringify(contents)],
-  );
-  return rows[0]!;
 }
 
 /** The scan this session inserted last (its transaction's own insert, never another's). */
@@ -326,4 +265,109 @@ export async function scansExplaining(db: Executor, siteId: string, locationId: 
     [siteId, locationId, [...lpnIds], limit],
   );
   return rows.reverse();
+}
+
+/** What names the LPNs a run of floor events may touch, each with its site: labels, locations units are taken from, orders. */
+export interface FloorKeys {
+  readonly codes: readonly (readonly [string, string])[];
+  readonly locations: readonly (readonly [string, string])[];
+  readonly orders: readonly (readonly [string, string])[];
+}
+
+const pairs = (xs: readonly (readonly [string, string])[]): [string[], string[]] => [xs.map((x) => x[0]), xs.map((x) => x[1])];
+
+/**
+ * Locks, in one statement and in id order (the fixed key order of this context), every live LPN a run of floor events
+ * names — by label, resting at a location, holding units of an order — with the whole nesting tree each sits in (up to
+ * the outermost LPN, then everything inside it): what the run's moves and ships may reach. A row that waited is returned
+ * as the other transaction committed it.
+ */
+export async function lockFloor(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
+  const [codeSites, codes] = pairs(keys.codes);
+  const [locationSites, locations] = pairs(keys.locations);
+  const [orderSites, orders] = pairs(keys.orders);
+  return db.query<LpnRow>(
+    `WITH RECURSIVE named AS (
+       SELECT l.id, l.parent_id FROM unnest($1::text[], $2::text[]) k(site_id, code)
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status IN ${LIVE}
+       UNION
+       SELECT l.id, l.parent_id FROM unnest($3::text[], $4::text[]) k(site_id, location_id)
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.location_id = k.location_id AND l.status IN ${LIVE}
+       UNION
+       SELECT l.id, l.parent_id FROM unnest($5::text[], $6::text[]) k(site_id, order_id)
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.status IN ${LIVE}
+           AND l.contents @> jsonb_build_array(jsonb_build_object('orderId', k.order_id))
+     ), up(id, parent_id, n) AS (
+       SELECT id, parent_id, 1 FROM named
+       UNION
+       SELECT p.id, p.parent_id, up.n + 1 FROM physical_tracking.lpns p JOIN up ON p.id = up.parent_id WHERE up.n < 10
+     ), down(id, n) AS (
+       SELECT id, 1 FROM up WHERE parent_id IS NULL
+       UNION
+       SELECT c.id, down.n + 1 FROM physical_tracking.lpns c JOIN down ON c.parent_id = down.id WHERE down.n < 10
+     )
+     SELECT ${LPNS_L} FROM physical_tracking.lpns l
+     WHERE l.id IN (SELECT id FROM up UNION SELECT id FROM down)
+     ORDER BY l.id FOR UPDATE OF l`,
+    [codeSites, codes, locationSites, locations, orderSites, orders],
+  );
+}
+
+export interface NewLink { readonly fromLpnId: string; readonly toLpnId: string; readonly at: Date }
+
+/** What a run of floor events writes: LPNs at their final state (`baseVersion`: read under the lock; null: new), scans, links. */
+export interface FloorWrites {
+  readonly lpns: readonly { readonly row: LpnRow; readonly baseVersion: number | null }[];
+  readonly scans: readonly NewScan[];
+  readonly links: readonly NewLink[];
+}
+
+/**
+ * A run's writes in one statement (data-modifying CTEs): the LPNs (changed ones first, then new ones, in the order
+ * given: the live-code unique index is checked row by row, so a tote consumed and made again by one run frees its
+ * label before the new one takes it), the scans in the run's order, the links (the first between two LPNs stays).
+ * A changed LPN is written only at the version read under the lock: fewer rows than given throws, and the transaction
+ * rolls back with everything the statement wrote.
+ */
+export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
+  const lpnRows = w.lpns.map(({ row, baseVersion }, ord) => ({
+    ord, id: row.id, site_id: row.site_id, code: row.code, code_kind: row.code_kind, type: row.type, status: row.status, parent_id: row.parent_id,
+    location_id: row.location_id, contents: row.contents, asn_id: row.asn_id, created_at: row.created_at, updated_at: row.updated_at,
+    version: row.version, base_version: baseVersion,
+  }));
+  const scanRows = w.scans.map((s, ord) => ({
+    ord, id: s.id, site_id: s.siteId, at: s.at, worker_id: s.workerId, device_id: s.deviceId, location_id: s.locationId,
+    from_location_id: s.fromLocationId, lpn_id: s.lpnId, related_lpn_id: s.relatedLpnId, barcode: s.barcode, meaning: s.meaning,
+    sku: s.sku, quantity: s.quantity, source_event_id: s.sourceEventId,
+  }));
+  const rows = await db.query<{ n: number }>(
+    `WITH r AS (
+       SELECT r.ord, r.id, r.site_id, r.code, r.code_kind, r.type, r.status, r.parent_id, r.location_id, r.contents, r.asn_id, r.created_at,
+         r.updated_at, r.version, r.base_version
+       FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
+         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, base_version int)
+     ), written AS (
+       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version)
+       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version FROM r ORDER BY ord
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, parent_id = EXCLUDED.parent_id, location_id = EXCLUDED.location_id,
+         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+       WHERE l.version = (SELECT r.base_version FROM r WHERE r.id = l.id)
+       RETURNING l.id
+     ), scanned AS (
+       INSERT INTO physical_tracking.scans (id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id,
+         barcode, meaning, sku, quantity, source_event_id)
+       SELECT id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id, barcode, meaning, sku, quantity, source_event_id
+       FROM jsonb_to_recordset($2::jsonb) AS s(ord int, id text, site_id text, at timestamptz, worker_id text, device_id text, location_id text,
+         from_location_id text, lpn_id text, related_lpn_id text, barcode text, meaning text, sku text, quantity int, source_event_id text)
+       ORDER BY ord
+     ), linked AS (
+       INSERT INTO physical_tracking.lpn_links (from_lpn_id, to_lpn_id, at)
+       SELECT from_lpn_id, to_lpn_id, at FROM jsonb_to_recordset($3::jsonb) AS k(from_lpn_id text, to_lpn_id text, at timestamptz)
+       ON CONFLICT DO NOTHING
+     )
+     SELECT count(*)::int AS n FROM written`,
+    [JSON.stringify(lpnRows), JSON.stringify(scanRows), JSON.stringify(w.links.map((k) => ({ from_lpn_id: k.fromLpnId, to_lpn_id: k.toLpnId, at: k.at })))],
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  if (n !== lpnRows.length) throw new Error(`physical tracking: ${lpnRows.length - n} LPN row(s) changed since the run locked them`);
 }

@@ -1,0 +1,323 @@
+import type { EnvelopeFor } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanRecorded } from '../../contracts/physical-tracking.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
+import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { assertNever } from '../../platform/errors.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
+import { classifyLpnBarcode } from './domain/sscc.ts';
+import * as store from './store.ts';
+import type { LpnRow, NewScan } from './store.ts';
+
+/** The floor events of other contexts physical tracking records (one set-based subscription, ADR 0043). */
+export const FLOOR_EVENT_TYPES = [
+  InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
+] as const;
+export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
+
+const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
+/** The code a floor event's label names (an SSCC normalised, anything else trimmed; a bad SSCC as it is). */
+const codeOfLabel = (label: string): string => {
+  const c = classifyLpnBarcode(label);
+  return c.kind === 'INVALID' ? label : c.code;
+};
+
+/** The LPNs a run of floor events may read or change, by what names them: codes, locations, orders (each with its site). */
+export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
+  const codes: [string, string][] = [];
+  const locations: [string, string][] = [];
+  const orders: [string, string][] = [];
+  for (const e of events) {
+    switch (e.type) {
+      case InventoryEvents.putawayConfirmed:
+        if (e.data.fromLocationId !== null && e.data.fromLocationId !== undefined) locations.push([e.data.siteId, e.data.fromLocationId]);
+        break;
+      case InventoryEvents.moved:
+        if (e.data.purpose !== 'PUTAWAY') locations.push([e.data.siteId, e.data.fromLocationId]);
+        break;
+      case PickingEvents.linePicked:
+        locations.push([e.data.siteId, e.data.locationId]);
+        codes.push([e.data.siteId, codeOfLabel(e.data.toteId)]);
+        break;
+      case PackShipEvents.packagePacked:
+        orders.push([e.data.siteId, e.data.orderId]);
+        codes.push([e.data.siteId, codeOfLabel(e.data.packageId)]);
+        break;
+      case PackShipEvents.shipmentDispatched:
+        for (const p of e.data.packageIds) codes.push([e.data.siteId, p]);
+        break;
+      default:
+        assertNever(e, 'floor event');
+    }
+  }
+  return { codes, locations, orders };
+}
+
+/**
+ * The floor events of a delivered run, set-based (ADR 0043 addendum): the effect of handling each in turn, in few statements.
+ *
+ * 1. **One lock** (`store.lockFloor`): every live LPN the run's events name (by label, by the location they take units
+ *    from, by the order whose units they hold) with the whole nesting tree each sits in, locked `ORDER BY id`. Every
+ *    run, and every LPN command that locks more than one LPN (`lockLpns`), takes its rows in that one global order, so
+ *    two runs touching the same LPNs in opposite event orders wait for each other instead of deadlocking (they locked
+ *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A).
+ * 2. **The decisions in memory**, event by event in the run's order, on the locked rows as the earlier events left
+ *    them: the same rules and the same choices (oldest LPN first) as the one-event handlers had, against the same
+ *    rows — a row an event can reach is either named by the run (and locked) or made by an earlier event of the run.
+ * 3. **One write** (`store.writeFloor`): the LPNs (changed ones at their final state, guarded by the version read
+ *    under the lock; new ones inserted, after the changed ones so a tote consumed and made again in one run keeps one
+ *    live row per label at every step), the scans in the run's order, the links; then the scans' events, one
+ *    outbox statement. A tote label made concurrently by another transaction trips the live-code unique index: the
+ *    run rolls back and the bus delivers its events one by one, each of which then finds the committed tote.
+ */
+export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
+  return async function handleFloorEvents(tx: Tx, events: readonly FloorEvent[]): Promise<void> {
+    const keys = keysOf(events);
+    const locked = keys.codes.length + keys.locations.length + keys.orders.length === 0 ? [] : await store.lockFloor(tx, keys);
+    const floor = workingSet(locked, deps);
+    for (const e of events) applyEvent(floor, e);
+    const written = floor.written();
+    if (written.lpns.length + written.scans.length + written.links.length > 0) await store.writeFloor(tx, written);
+    if (written.events.length > 0) await deps.bus.appendMany(tx, 'physical-tracking', written.events);
+  };
+}
+
+type WorkingSet = ReturnType<typeof workingSet>;
+/** The scans' events of a run, each with the meta of the floor event it records. */
+type RunEvents = { events: { type: string; subject: string; siteId: string; data: ScanRecorded }[]; meta: EventMeta }[];
+
+/** The locked LPNs as the run changes them, with what the run records; mirrors the store's one-row statements. */
+function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) {
+  const rows = new Map<string, LpnRow>(locked.map((r) => [r.id, r]));
+  const baseVersion = new Map<string, number>(locked.map((r) => [r.id, r.version]));
+  const made: string[] = [];
+  const scans: NewScan[] = [];
+  const links = new Map<string, store.NewLink>();
+  const events: RunEvents = [];
+  const oldestFirst = (a: LpnRow, b: LpnRow): number =>
+    a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const all = (): LpnRow[] => [...rows.values()];
+
+  const set = {
+    get: (id: string): LpnRow | undefined => rows.get(id),
+    /** Live LPNs resting at a location, oldest first (`store.liveAt`). */
+    liveAt: (siteId: string, locationId: string): LpnRow[] =>
+      all().filter((l) => l.site_id === siteId && l.location_id === locationId && isLive(l.status)).sort(oldestFirst),
+    /** Live LPNs holding units picked for an order, oldest first. */
+    liveHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
+      all().filter((l) => l.site_id === siteId && isLive(l.status) && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
+    liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
+    childIds: (id: string): string[] => all().filter((l) => l.parent_id === id).map((l) => l.id).sort(),
+    /** An LPN and every LPN inside it, the root first, then level by level (each in id order), as `store.subtree`. */
+    subtree(id: string): LpnRow[] {
+      const root = rows.get(id);
+      if (root === undefined) return [];
+      const out = [root];
+      let level = [root.id];
+      for (let depth = 1; depth < 10 && level.length > 0; depth++) {
+        level = level.flatMap((p) => set.childIds(p)).sort();
+        for (const c of level) out.push(rows.get(c)!);
+      }
+      return out;
+    },
+    /** `store.updateLpn`: the fields given, the time, the version moved on by one. */
+    update(id: string, at: Date, change: { status?: LpnStatus; parentId?: string | null; locationId?: string | null; contents?: readonly ContentLine[] }): LpnRow {
+      const r = rows.get(id)!;
+      const next: LpnRow = {
+        ...r,
+        ...(change.status === undefined ? {} : { status: change.status }),
+        ...(change.parentId === undefined ? {} : { parent_id: change.parentId }),
+        ...(change.locationId === undefined ? {} : { location_id: change.locationId }),
+        ...(change.contents === undefined ? {} : { contents: [...change.contents] }),
+        updated_at: at, version: r.version + 1,
+      };
+      rows.set(id, next);
+      return next;
+    },
+    /** `store.takeOut`: new contents; consumed (one version more) when it may be and holds no LPN. */
+    takeOut(r: LpnRow, remaining: readonly ContentLine[], at: Date): void {
+      const mayConsume = unitCount(remaining) === 0 && lpnLifecycle.can(r.status, 'CONSUMED');
+      const cur = rows.get(r.id)!;
+      const consume = mayConsume && set.childIds(r.id).length === 0;
+      rows.set(r.id, {
+        ...cur, contents: [...remaining], status: consume ? 'CONSUMED' : cur.status, location_id: consume ? null : cur.location_id,
+        updated_at: at, version: cur.version + (consume ? 2 : 1),
+      });
+    },
+    /** The live LPN of the label, or a new one (`store.liveOrInsert`; the found row unchanged). */
+    liveOrNew(siteId: string, label: string, type: LpnType, status: LpnStatus, at: Date): LpnRow {
+      const c = classifyLpnBarcode(label);
+      const code = c.kind === 'INVALID' ? label : c.code;
+      const found = set.liveByCode(siteId, code);
+      if (found !== undefined) return found;
+      const row: LpnRow = {
+        id: deps.ids.next('lpn'), site_id: siteId, code, code_kind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parent_id: null,
+        location_id: null, contents: [], asn_id: null, created_at: at, updated_at: at, version: 1,
+      };
+      rows.set(row.id, row);
+      made.push(row.id);
+      return row;
+    },
+    /** `store.link`: the first link between two LPNs stays. */
+    link(from: string, to: string, at: Date): void {
+      if (from === to) return;
+      const key = `${from}\u0000${to}`;
+      if (!links.has(key)) links.set(key, { fromLpnId: from, toLpnId: to, at });
+    },
+    /** A scan and its `physical-tracking.scan.recorded.v1` event. */
+    record(s: Omit<NewScan, 'id'>, meta: EventMeta): void {
+      const scan: NewScan = { ...s, id: deps.ids.next('scn') };
+      scans.push(scan);
+      const data: ScanRecorded = {
+        scanId: scan.id, siteId: scan.siteId, at: scan.at.toISOString(), barcode: scan.barcode, meaning: scan.meaning,
+        ...(scan.workerId === null ? {} : { workerId: scan.workerId }), ...(scan.deviceId === null ? {} : { deviceId: scan.deviceId }),
+        ...(scan.locationId === null ? {} : { locationId: scan.locationId }), ...(scan.lpnId === null ? {} : { lpnId: scan.lpnId }),
+      };
+      events.push({ events: [{ type: PhysicalTrackingEvents.scanRecorded, subject: scan.lpnId ?? scan.id, siteId: scan.siteId, data }], meta });
+    },
+    /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the events. */
+    written(): store.FloorWrites & { readonly events: RunEvents } {
+      const changed = [...baseVersion].filter(([id, v]) => rows.get(id)!.version !== v).map(([id, v]) => ({ row: rows.get(id)!, baseVersion: v }));
+      // New rows in label order: two runs making the same two labels wait on the unique index in one order, not in a cycle.
+      const fresh = made.map((id) => ({ row: rows.get(id)!, baseVersion: null }))
+        .sort((a, b) => (a.row.site_id === b.row.site_id ? (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0) : a.row.site_id < b.row.site_id ? -1 : 1));
+      return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events };
+    },
+  };
+  return set;
+}
+
+/** Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. */
+function moveTree(floor: WorkingSet, root: LpnRow, locationId: string | null, at: Date): void {
+  for (const r of floor.subtree(root.id)) floor.update(r.id, at, { locationId, ...(r.id === root.id ? { parentId: null } : {}) });
+}
+
+/** Ships an LPN and what is inside it; a container left holding nothing live ships with it (as the service's `shipTree`). */
+function shipTree(floor: WorkingSet, root: LpnRow, meta: EventMeta, at: Date, barcode: string, sourceEventId: string): void {
+  for (const r of floor.subtree(root.id)) {
+    if (!isLive(r.status)) continue;
+    let status = r.status;
+    for (const next of shipPath(r.status)) {
+      lpnLifecycle.assertCan(status, next);
+      status = next;
+    }
+    floor.update(r.id, at, { status, locationId: null });
+  }
+  floor.record({
+    siteId: root.site_id, at, workerId: null, deviceId: null, locationId: root.location_id, fromLocationId: null, lpnId: root.id,
+    relatedLpnId: null, barcode, meaning: 'SHIP', sku: null, quantity: unitCount(root.contents), sourceEventId,
+  }, meta);
+  if (root.parent_id === null) return;
+  const parent = floor.get(root.parent_id);
+  if (parent === undefined || !isLive(parent.status) || unitCount(parent.contents) !== 0) return;
+  if (floor.childIds(parent.id).every((s) => !isLive(floor.get(s)!.status))) shipTree(floor, parent, meta, at, parent.code, sourceEventId);
+}
+
+/** One floor event's effect on the working set: the rules of the one-event handlers, unchanged. */
+function applyEvent(floor: WorkingSet, e: FloorEvent): void {
+  const at = new Date(e.time);
+  const meta = causedBy(e);
+  switch (e.type) {
+    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned.
+    case InventoryEvents.putawayConfirmed: {
+      const d = e.data;
+      const from = d.fromLocationId ?? null;
+      const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
+        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, quantity: d.quantity }).ok);
+      if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
+      floor.record({
+        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
+        relatedLpnId: null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+      }, meta);
+      return;
+    }
+    // A move of inventory (a putaway is recorded from its own event): an LPN at the source holding exactly the units
+    // moved moved with them; otherwise loose units moved, recorded without an LPN.
+    case InventoryEvents.moved: {
+      const d = e.data;
+      if (d.purpose === 'PUTAWAY') return;
+      const whole = floor.liveAt(d.siteId, d.fromLocationId).find((l) => l.parent_id === null
+        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && unitCount(l.contents) === d.quantity);
+      if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
+      floor.record({
+        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,
+        relatedLpnId: null, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+      }, meta);
+      return;
+    }
+    // Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new).
+    case PickingEvents.linePicked: {
+      const d = e.data;
+      const want = { sku: d.sku, lot: d.lot, quantity: d.quantity };
+      const source = floor.liveAt(d.siteId, d.locationId).find((l) => takeUnits(l.contents, want).ok);
+      let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner: null, orderId: null, quantity: d.quantity }];
+      if (source !== undefined) {
+        const t = takeUnits(source.contents, want);
+        if (t.ok) {
+          moved = t.value.taken;
+          floor.takeOut(source, t.value.remaining, at);
+        }
+      }
+      const tote = floor.liveOrNew(d.siteId, d.toteId, 'TOTE', 'OPEN', at);
+      if (source !== undefined) floor.link(source.id, tote.id, at);
+      floor.update(tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
+      floor.record({
+        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
+        relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+      }, meta);
+      return;
+    }
+    // A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them.
+    case PackShipEvents.packagePacked: {
+      const d = e.data;
+      const totes = floor.liveHoldingOrder(d.siteId, d.orderId);
+      const carton = floor.liveOrNew(d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
+      let contents = carton.contents;
+      const sources = new Map<string, LpnRow>();
+      for (const l of d.lines) {
+        let left = l.quantity;
+        for (const tote of totes) {
+          if (left === 0) break;
+          const current = sources.get(tote.id) ?? tote;
+          const held = current.contents.filter((c) => c.sku === l.sku && c.orderId === d.orderId).reduce((s, c) => s + c.quantity, 0);
+          const q = Math.min(left, held);
+          if (q === 0) continue;
+          const t = takeUnits(current.contents, { sku: l.sku, orderId: d.orderId, quantity: q });
+          if (!t.ok) continue;
+          contents = addLines(contents, t.value.taken);
+          sources.set(tote.id, { ...current, contents: t.value.remaining });
+          left -= q;
+        }
+        if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: null, orderId: d.orderId, quantity: left }]);
+      }
+      floor.update(carton.id, at, { contents });
+      for (const s of sources.values()) {
+        floor.takeOut(s, s.contents, at);
+        floor.link(s.id, carton.id, at);
+      }
+      const related = [...sources.keys()];
+      for (const tote of related.length === 0 ? [null] : related) {
+        floor.record({
+          siteId: d.siteId, at, workerId: null, deviceId: null, locationId: null, fromLocationId: null, lpnId: carton.id, relatedLpnId: tote,
+          barcode: d.packageId, meaning: 'PACK_INTO_CARTON', sku: null, quantity: unitCount(contents), sourceEventId: e.id,
+        }, meta);
+      }
+      return;
+    }
+    // A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton.
+    case PackShipEvents.shipmentDispatched: {
+      const d = e.data;
+      for (const packageId of d.packageIds) {
+        const carton = floor.liveByCode(d.siteId, packageId);
+        if (carton !== undefined) shipTree(floor, carton, meta, at, packageId, e.id);
+      }
+      return;
+    }
+    default:
+      assertNever(e, 'floor event');
+  }
+}
