@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- api [--handhelds=50] [--tasks=600] [--think-ms=250]` (issue 9 acceptance f): the handheld hot path over each
+ * `npm run bench -- api [--handhelds=50] [--tasks=600] [--think-ms=250] [--out=NAME]` (issue 9 acceptance f): the handheld hot path over each
  * public protocol side by side. For each protocol leg, one `paklog start` process (every context, inline bus) on a fresh
  * PostgreSQL database serves it on real loopback sockets; the bench seeds the same warehouse and `--tasks` orders through REST,
  * releases them in waves, then runs `--handhelds` simulated handhelds concurrently, each looping next task → start →
@@ -24,6 +24,7 @@ import { credentialsMetadata, grpcFloor, publicClients } from '../test/support/g
 import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.ts';
 import { httpClient } from '../test/support/split-cluster.ts';
 import { machine, percentile, writeResult } from './machine.ts';
+import { metricValue } from './memory.ts';
 import { FLOOR_SERVICE } from '../src/gateway/grpc/public-api.ts';
 import { warmCodecs } from '../src/platform/rpc/warm-codecs.ts';
 import { publicProtos, publicServices } from '../src/rpc/protos.ts';
@@ -161,7 +162,19 @@ function sampled(ops: FloorOps, samples: [number, string, number][], t0: () => n
   };
 }
 
-async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handhelds: number, thinkMs: number, pid: number | undefined) {
+/** The SQL statements the server has sent so far and its outbox backlog (its /metrics, read with the admin key). */
+async function serverCounts(server: Server, adminKey: string): Promise<{ statements: number; pending: number; waits: Record<'request' | 'background', { s: number; n: number }> }> {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': adminKey } })).text();
+  // Time to take a pool connection (ADR 0051; NaN from a server without the metric).
+  const labelled = (name: string, cls: string): number => Number(new RegExp(`^${name}\\{class="${cls}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const wait = (cls: string) => ({ s: labelled('paklog_db_connection_wait_seconds_sum', cls), n: labelled('paklog_db_connection_wait_seconds_count', cls) });
+  return {
+    statements: metricValue(text, 'paklog_db_statements_total') ?? NaN, pending: metricValue(text, 'paklog_outbox_pending') ?? NaN,
+    waits: { request: wait('request'), background: wait('background') },
+  };
+}
+
+async function runLeg(leg: Leg, server: Server, key: string, adminKey: string, w: Warehouse, handhelds: number, thinkMs: number, pid: number | undefined) {
   const think = (): Promise<void> => (thinkMs <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))));
   const timings = new Map<string, number[]>();
   const floor = await leg.floor(server, key, timings);
@@ -169,6 +182,7 @@ async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handh
   const ops = process.env.PAKLOG_BENCH_API_SAMPLES === undefined ? floor.ops : sampled(floor.ops, samples, () => t0);
   const idle: number[] = [];
   let tasks = 0;
+  const counts0 = await serverCounts(server, adminKey);
   const cpu0 = processCpuSeconds(pid);
   const client0 = process.cpuUsage();
   const machine0 = machineCpuTicks();
@@ -203,15 +217,32 @@ async function runLeg(leg: Leg, server: Server, key: string, w: Warehouse, handh
     floor.close();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const serverCpuSeconds = processCpuSeconds(pid) - cpu0;
   if (process.env.PAKLOG_BENCH_API_SAMPLES !== undefined) writeFileSync(`${process.env.PAKLOG_BENCH_API_SAMPLES}-${leg.name}.json`, JSON.stringify(samples));
   const machine1 = machineCpuTicks();
   const client = process.cpuUsage(client0);
   // The answers with a task: the idle polls at the end are another query (nothing to claim).
   const nextTask = timings.get('next task')?.slice() ?? [];
+  // Every request's statements and those of the consumers its events set off: read once the outbox is empty (a /metrics
+  // scrape sends a few statements itself, nothing beside the leg's).
+  const settled = Date.now() + 30_000;
+  let counts = await serverCounts(server, adminKey);
+  while (counts.pending !== 0 && Date.now() < settled) {
+    await new Promise((r) => setTimeout(r, 200));
+    counts = await serverCounts(server, adminKey);
+  }
+  const statements = counts.statements;
+  const meanWaitMs = (cls: 'request' | 'background'): number =>
+    +((1000 * (counts.waits[cls].s - counts0.waits[cls].s)) / (counts.waits[cls].n - counts0.waits[cls].n)).toFixed(2);
+  const requests = [...timings.values()].reduce((n, l) => n + l.length, 0) + idle.length;
   return {
     protocol: leg.name, handhelds, thinkMs, tasks, seconds: +seconds.toFixed(1), tasksPerSecond: +(tasks / seconds).toFixed(1),
     scansPerSecond: +((timings.get('confirm pick')?.length ?? 0) / seconds).toFixed(1),
-    serverCpuSeconds: +(processCpuSeconds(pid) - cpu0).toFixed(1),
+    serverCpuSeconds: +serverCpuSeconds.toFixed(1),
+    serverCpuMsPerRequest: +((1000 * serverCpuSeconds) / requests).toFixed(2),
+    statementsPerRequest: +((statements - counts0.statements) / requests).toFixed(1),
+    // Mean wait for a pool connection during the leg, by who waited (null: the server does not report it).
+    connectionWaitMs: { request: meanWaitMs('request'), background: meanWaitMs('background') },
     clientCpuSeconds: +((client.user + client.system) / 1e6).toFixed(1),
     machineBusyPercent: machine1.total === machine0.total ? NaN : Math.round((100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)),
     nextTask: stat(nextTask), scanConfirm: stat(timings.get('confirm pick')),
@@ -256,7 +287,7 @@ export async function main(args: string[]): Promise<void> {
       await receiveStock(admin, w, 5_000, 2);
       const lines = await seedWork(admin, w, leg.name, tasksPerLeg);
       console.log(`${leg.name}: ${handhelds} handhelds working ${tasksPerLeg} tasks (${lines} scans) …`);
-      const r = await runLeg(leg, server, created.body.key, w, handhelds, thinkMs, paklog.child.pid);
+      const r = await runLeg(leg, server, created.body.key, adminKey, w, handhelds, thinkMs, paklog.child.pid);
       console.log(`${leg.name}: next task p50 ${r.nextTask.p50Ms} ms p99 ${r.nextTask.p99Ms} ms; scan-confirm p50 ${r.scanConfirm.p50Ms} ms p99 ${r.scanConfirm.p99Ms} ms; ${r.scansPerSecond} scans/s`);
       legs.push(r);
     } finally {
@@ -273,10 +304,10 @@ export async function main(args: string[]): Promise<void> {
     met: Object.fromEntries(legs.map((l) => [l.protocol, { scanConfirm: l.scanConfirm.p99Ms <= 50, nextTask: l.nextTask.p99Ms <= 100 }])),
     legs, skipped,
   };
-  const file = writeResult('api', result);
+  const file = writeResult(stringArg(args, 'out', 'api'), result);
   console.table(legs.map((l) => ({
     protocol: l.protocol, 'next p50': l.nextTask.p50Ms, 'next p99': l.nextTask.p99Ms, 'scan p50': l.scanConfirm.p50Ms, 'scan p99': l.scanConfirm.p99Ms,
-    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'bench CPU s': l.clientCpuSeconds, 'machine busy %': l.machineBusyPercent,
+    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'SQL/request': l.statementsPerRequest, 'conn wait ms req/bg': `${l.connectionWaitMs.request}/${l.connectionWaitMs.background}`, 'bench CPU s': l.clientCpuSeconds, 'machine busy %': l.machineBusyPercent,
   })));
   console.log(`written to ${file}`);
 }
