@@ -165,7 +165,8 @@ function sampled(ops: FloorOps, samples: [number, string, number][], t0: () => n
 /** The SQL statements the server has sent so far and its outbox backlog (its /metrics, read with the admin key). */
 async function serverCounts(server: Server, adminKey: string): Promise<{ statements: number; pending: number; waits: Record<'request' | 'background', { s: number; n: number }> }> {
   const text = await (await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': adminKey } })).text();
-  // Time to take a pool connection (ADR 0051; NaN from a server without the metric).
+  // Time to take a pool connection, when the server exports paklog_db_connection_wait_seconds (NaN without the metric:
+  // it came with an unmerged experiment, the apitail branch).
   const labelled = (name: string, cls: string): number => Number(new RegExp(`^${name}\\{class="${cls}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
   const wait = (cls: string) => ({ s: labelled('paklog_db_connection_wait_seconds_sum', cls), n: labelled('paklog_db_connection_wait_seconds_count', cls) });
   return {
