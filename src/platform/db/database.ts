@@ -360,10 +360,12 @@ export class Database implements Executor {
       await query('COMMIT');
       client.release();
       released = true;
-      // Outside any unit of work: a hook that starts async work (the relay) must not inherit a finished one.
-      this.unit.exit(() => {
+      // Outside any unit of work: a hook that starts async work (the relay) must not inherit a finished one. Nor a
+      // statement count: the relay's and its consumers' statements are not the counted caller's (a count that took
+      // them in depended on whether the relay was idle when the caller committed).
+      this.unit.exit(() => this.counting.exit(() => {
         for (const h of hooks) h();
-      });
+      }));
       return value;
     } catch (e) {
       if (!released) {
