@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=1] [--out=reservations]
- * [--only=batched] [--tally]` (issue 11 acceptance d): the oversell guard under contention. `--out=NAME` writes
- * bench/results/NAME.json; `--only=batched` measures the 10-line orders alone (and their raw baseline); `--tally` lists
- * the statements the 10-line PakLog path sent, per order.
+ * [--only=batched] [--tally] [--gather=now|tick]` (issue 11 acceptance d): the oversell guard under contention.
+ * `--out=NAME` writes bench/results/NAME.json; `--only=batched` measures the 10-line orders alone (and their raw
+ * baseline); `--tally` lists the statements the 10-line PakLog path sent, per order; `--gather` see `consumerLanes`.
  *
  * "Reservation" here is **allocation by line**: an order's lines claim units of a SKU's `inventory.sku_stock` row
  * (the all-or-nothing per line allocation of `use-cases/allocate-order`, what `orders.order.received` runs), the one
@@ -67,9 +67,13 @@ function zipf(n: number, s: number, rng: SeededRng): () => number {
 /**
  * Consumer lanes in front of `deliver`: like the relay, a lane hands everything waiting (up to `RUN` events) over as one
  * run and takes the next run when that one has committed. Resolves each submission once its run has been delivered.
+ * With `gather` (`--gather=tick`) a lane takes its run one macrotask after it is woken, not at once: what the clients
+ * submit in the same turn of the event loop joins it, as the relay's batch holds what committed before its read
+ * (the relay reads the outbox one round trip, its BEGIN, after it is kicked). Without it, 8 closed-loop clients settle
+ * into runs of 1 and 7 in turn: the first client to resubmit after a commit starts a run alone.
  */
 const RUN = 100;
-function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]) => Promise<void>) {
+function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]) => Promise<void>, gather = false) {
   type Waiting = { event: EventEnvelope; done: (e?: Error) => void };
   const queues = Array.from({ length: lanes }, () => ({ waiting: [] as Waiting[], busy: false }));
   const runs: number[] = [];
@@ -77,6 +81,7 @@ function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]
     if (q.busy) return;
     q.busy = true;
     while (q.waiting.length > 0) {
+      if (gather) await new Promise((r) => setImmediate(r));
       const run = q.waiting.splice(0, RUN);
       runs.push(run.length);
       try {
@@ -157,6 +162,7 @@ export async function main(args: string[]): Promise<void> {
   const out = stringArg(args, 'out', 'reservations');
   const only = stringArg(args, 'only', '') === 'batched' ? 'batched' : undefined;
   const tallyArg = args.includes('--tally');
+  const gather = stringArg(args, 'gather', 'now') === 'tick';
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   try {
@@ -198,7 +204,7 @@ export async function main(args: string[]): Promise<void> {
           datacontenttype: 'application/json', siteid: SITE, data: order,
         };
       };
-      const consumer = consumerLanes(lanes, async (events) => { await app.bus.deliverMany('inventory', events); });
+      const consumer = consumerLanes(lanes, async (events) => { await app.bus.deliverMany('inventory', events); }, gather);
       const paklog = (lines: string[]): Promise<void> => consumer.submit(received(lines));
       const perOrder = async (lines: string[]): Promise<void> => {
         if ((await app.bus.deliver('inventory', received(lines))) !== 'handled') throw new Error('not handled');
@@ -304,7 +310,7 @@ export async function main(args: string[]): Promise<void> {
         benchmark: 'reservations', machine: machine(),
         database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database, durable commits',
         what: 'allocation by line (use-cases/allocate-order: the SKU-level oversell guard) through the inventory consumer (bus.deliverMany: inbox, set-based handler, ledger, outbox), one transaction per run of waiting orders per lane; raw SQL: one conditional UPDATE per line',
-        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN, only: only ?? 'all' },
+        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN, only: only ?? 'all', gather: gather ? 'tick' : 'now' },
         single, perOrder: perOrderRef, batched,
         deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), ...(po === undefined ? [] : [po]), bp].reduce((n, x) => n + x.deadlockErrors, 0) },
         deadLetters,
