@@ -1,6 +1,8 @@
 /**
- * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=1]` (issue 11 acceptance
- * d): the oversell guard under contention.
+ * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=1] [--out=reservations]
+ * [--only=batched] [--tally] [--gather=now|tick]` (issue 11 acceptance d): the oversell guard under contention.
+ * `--out=NAME` writes bench/results/NAME.json; `--only=batched` measures the 10-line orders alone (and their raw
+ * baseline); `--tally` lists the statements the 10-line PakLog path sent, per order; `--gather` see `consumerLanes`.
  *
  * "Reservation" here is **allocation by line**: an order's lines claim units of a SKU's `inventory.sku_stock` row
  * (the all-or-nothing per line allocation of `use-cases/allocate-order`, what `orders.order.received` runs), the one
@@ -35,7 +37,7 @@ import type { EventEnvelope } from '../src/platform/bus/envelope.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { uuidv7Ids } from '../src/platform/ids.ts';
 import { machine, percentile, writeResult } from './machine.ts';
-import { benchDatabase, numberArg } from './support.ts';
+import { backendCpuSampler, benchDatabase, numberArg, stringArg } from './support.ts';
 
 const SITE = 'sit_bench_reservations';
 const RAW_SITE = 'sit_bench_raw';
@@ -65,9 +67,13 @@ function zipf(n: number, s: number, rng: SeededRng): () => number {
 /**
  * Consumer lanes in front of `deliver`: like the relay, a lane hands everything waiting (up to `RUN` events) over as one
  * run and takes the next run when that one has committed. Resolves each submission once its run has been delivered.
+ * With `gather` (`--gather=tick`) a lane takes its run one macrotask after it is woken, not at once: what the clients
+ * submit in the same turn of the event loop joins it, as the relay's batch holds what committed before its read
+ * (the relay reads the outbox one round trip, its BEGIN, after it is kicked). Without it, 8 closed-loop clients settle
+ * into runs of 1 and 7 in turn: the first client to resubmit after a commit starts a run alone.
  */
 const RUN = 100;
-function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]) => Promise<void>) {
+function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]) => Promise<void>, gather = false) {
   type Waiting = { event: EventEnvelope; done: (e?: Error) => void };
   const queues = Array.from({ length: lanes }, () => ({ waiting: [] as Waiting[], busy: false }));
   const runs: number[] = [];
@@ -75,6 +81,7 @@ function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]
     if (q.busy) return;
     q.busy = true;
     while (q.waiting.length > 0) {
+      if (gather) await new Promise((r) => setImmediate(r));
       const run = q.waiting.splice(0, RUN);
       runs.push(run.length);
       try {
@@ -104,6 +111,13 @@ function consumerLanes(lanes: number, deliver: (events: readonly EventEnvelope[]
     },
   };
 }
+
+/**
+ * What a PakLog measurement cost per order: statements the app's db wrapper sent (consumer runs and the relay passes
+ * their commits wake), Node CPU (this process: the app and the bench's clients), the bench database's PostgreSQL
+ * backends' CPU, and how often a backend of it was seen waiting on a lock (pg_stat_activity sampled every 20 ms).
+ */
+interface Cost { statementsPerOrder: number; nodeCpuMsPerOrder: number; postgresCpuMsPerOrder: number | null; lockWaitSamples: number; samples: number }
 
 interface Run { orders: number; lines: number; seconds: number; ordersPerSecond: number; linesPerSecond: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; deadlockErrors: number }
 
@@ -145,6 +159,10 @@ export async function main(args: string[]): Promise<void> {
   const s = numberArg(args, 'zipf', 1.0);
   const seed = numberArg(args, 'seed', 11);
   const lanes = numberArg(args, 'lanes', 1);
+  const out = stringArg(args, 'out', 'reservations');
+  const only = stringArg(args, 'only', '') === 'batched' ? 'batched' : undefined;
+  const tallyArg = args.includes('--tally');
+  const gather = stringArg(args, 'gather', 'now') === 'tick';
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   try {
@@ -186,7 +204,7 @@ export async function main(args: string[]): Promise<void> {
           datacontenttype: 'application/json', siteid: SITE, data: order,
         };
       };
-      const consumer = consumerLanes(lanes, async (events) => { await app.bus.deliverMany('inventory', events); });
+      const consumer = consumerLanes(lanes, async (events) => { await app.bus.deliverMany('inventory', events); }, gather);
       const paklog = (lines: string[]): Promise<void> => consumer.submit(received(lines));
       const perOrder = async (lines: string[]): Promise<void> => {
         if ((await app.bus.deliver('inventory', received(lines))) !== 'handled') throw new Error('not handled');
@@ -218,55 +236,99 @@ export async function main(args: string[]): Promise<void> {
         return Number((await raw.query<{ n: string }>(`SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n);
       };
 
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      const database = new URL(db.url).pathname.slice(1);
+      const adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      /** `run` with what it cost per order (see `Cost`); `tally` also lists the statements it sent, per order. */
+      const costed = async <T extends Run>(run: () => Promise<T>, tally = false): Promise<T & { cost: Cost; statements?: Record<string, number> }> => {
+        const backends = backendCpuSampler(admin, database, [adminPid]);
+        await backends.start();
+        let samples = 0;
+        let waits = 0;
+        let sampling: Promise<unknown> = Promise.resolve();
+        const timer = setInterval(() => {
+          sampling = sampling.then(() => admin.query<{ n: number }>(
+            `SELECT count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS n FROM pg_stat_activity WHERE datname = $1`, [database]))
+            .then((r) => { samples++; waits += r.rows[0]!.n; }).catch(() => undefined);
+        }, 50);
+        const statementsBefore = app.db.statementsSent;
+        if (tally) app.db.statementTally = new Map();
+        const cpu = process.cpuUsage();
+        const r = await run();
+        const used = process.cpuUsage(cpu);
+        const statements = app.db.statementsSent - statementsBefore;
+        const tallied = app.db.statementTally;
+        app.db.statementTally = undefined;
+        clearInterval(timer);
+        await sampling;
+        const pgSeconds = await backends.stop();
+        const per = (x: number): number => +(x / Math.max(1, r.orders)).toFixed(3);
+        const cost: Cost = {
+          statementsPerOrder: per(statements), nodeCpuMsPerOrder: per((used.user + used.system) / 1000),
+          postgresCpuMsPerOrder: pgSeconds === undefined ? null : per(pgSeconds * 1000), lockWaitSamples: waits, samples,
+        };
+        if (!tally || tallied === undefined) return { ...r, cost };
+        const top = [...tallied].sort((a, b) => b[1] - a[1]).slice(0, 20)
+          .map(([text, n]) => [text.replace(/\s+/g, ' ').slice(0, 140), per(n)] as const);
+        return { ...r, cost, statements: Object.fromEntries(top) };
+      };
+
       // Warm-up: plans cached, pool connections open.
       await drive(8, 1, 1, nextSkus, paklog);
       await drive(8, 1, 1, nextSkus, rawLine);
+      await drive(8, 1, 10, nextSkus, paklog);
       const deadlocksBefore = await statDeadlocks();
       consumer.meanRun();
-      const single: Record<string, { paklog: Run & { meanRun: number }; raw: Run; ratio: number }> = {};
-      for (const clients of [1, 8, 32]) {
-        const p = { ...(await drive(clients, seconds, 1, nextSkus, paklog)), meanRun: consumer.meanRun() };
-        const r = await drive(clients, seconds, 1, nextSkus, rawLine);
-        single[String(clients)] = { paklog: p, raw: r, ratio: +(p.linesPerSecond / r.linesPerSecond).toFixed(2) };
-        console.log(`single-line, ${clients} clients: PakLog ${p.linesPerSecond}/s (p99 ${p.p99Ms} ms, ${p.meanRun} orders per run), raw SQL ${r.linesPerSecond}/s (p99 ${r.p99Ms} ms), ratio ${single[String(clients)]!.ratio}`);
+      const single: Record<string, { paklog: Run & { meanRun: number; cost: Cost }; raw: Run; ratio: number }> = {};
+      let po: (Run & { cost: Cost }) | undefined;
+      if (only !== 'batched') {
+        for (const clients of [1, 8, 32]) {
+          const p = { ...(await costed(() => drive(clients, seconds, 1, nextSkus, paklog))), meanRun: consumer.meanRun() };
+          const r = await drive(clients, seconds, 1, nextSkus, rawLine);
+          single[String(clients)] = { paklog: p, raw: r, ratio: +(p.linesPerSecond / r.linesPerSecond).toFixed(2) };
+          console.log(`single-line, ${clients} clients: PakLog ${p.linesPerSecond}/s (p99 ${p.p99Ms} ms, ${p.meanRun} orders per run, ${p.cost.statementsPerOrder} statements and ${p.cost.nodeCpuMsPerOrder} ms Node CPU per order), raw SQL ${r.linesPerSecond}/s (p99 ${r.p99Ms} ms), ratio ${single[String(clients)]!.ratio}`);
+        }
+        po = await costed(() => drive(8, seconds, 1, nextSkus, perOrder));
+        console.log(`single-line, 8 clients, one transaction per order (before ADR 0043): ${po.linesPerSecond}/s (p99 ${po.p99Ms} ms), ratio ${+(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2)}`);
       }
-      const po = await drive(8, seconds, 1, nextSkus, perOrder);
-      const perOrderRef = { clients: 8, paklog: po, ratio: +(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2) };
-      console.log(`single-line, 8 clients, one transaction per order (before ADR 0043): ${po.linesPerSecond}/s (p99 ${po.p99Ms} ms), ratio ${perOrderRef.ratio}`);
-      const bp = { ...(await drive(8, seconds, 10, nextSkus, paklog)), meanRun: consumer.meanRun() };
+      const perOrderRef = po === undefined ? undefined : { clients: 8, paklog: po, ratio: +(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2) };
+      consumer.meanRun();
+      const bp = { ...(await costed(() => drive(8, seconds, 10, nextSkus, paklog), tallyArg)), meanRun: consumer.meanRun() };
       const br = await drive(8, seconds, 10, nextSkus, rawBatch);
       const batched = { clients: 8, linesPerOrder: 10, paklog: bp, raw: br, ratio: +(bp.linesPerSecond / br.linesPerSecond).toFixed(2) };
-      console.log(`10-line orders, 8 clients: PakLog ${bp.linesPerSecond} lines/s (p99 ${bp.p99Ms} ms per order, ${bp.meanRun} orders per run), raw SQL ${br.linesPerSecond} lines/s (p99 ${br.p99Ms} ms), ratio ${batched.ratio}`);
+      console.log(`10-line orders, 8 clients: PakLog ${bp.linesPerSecond} lines/s (p99 ${bp.p99Ms} ms per order, ${bp.meanRun} orders per run, ${bp.cost.statementsPerOrder} statements, ${bp.cost.nodeCpuMsPerOrder} ms Node CPU and ${bp.cost.postgresCpuMsPerOrder} ms PostgreSQL CPU per order, lock waits seen ${bp.cost.lockWaitSamples} in ${bp.cost.samples} samples), raw SQL ${br.linesPerSecond} lines/s (p99 ${br.p99Ms} ms), ratio ${batched.ratio}`);
+      await admin.end();
       const deadLetters = Number((await raw.query<{ n: string }>(`SELECT count(*) AS n FROM platform.dead_letters`)).rows[0]!.n);
       const deadlocks = (await statDeadlocks()) - deadlocksBefore;
-      const errors = [...Object.values(single).flatMap((x) => [x.paklog, x.raw]), po, bp, br].reduce((n, x) => n + x.errors, 0) + deadLetters;
+      const errors = [...Object.values(single).flatMap((x) => [x.paklog, x.raw]), ...(po === undefined ? [] : [po]), bp, br].reduce((n, x) => n + x.errors, 0) + deadLetters;
       // Every line was allocated once: the SKU rows' allocated sum to the lines the PakLog path committed.
       const allocated = Number((await raw.query<{ n: string }>(`SELECT sum(allocated) AS n FROM inventory.sku_stock WHERE site_id = $1`, [SITE])).rows[0]!.n);
       const allocationRows = Number((await raw.query<{ n: string }>(`SELECT count(*) AS n FROM inventory.allocations WHERE status = 'ALLOCATED'`)).rows[0]!.n);
-      const p8 = single['8']!;
+      const p8 = single['8'];
       const result = {
         benchmark: 'reservations', machine: machine(),
         database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database, durable commits',
         what: 'allocation by line (use-cases/allocate-order: the SKU-level oversell guard) through the inventory consumer (bus.deliverMany: inbox, set-based handler, ledger, outbox), one transaction per run of waiting orders per lane; raw SQL: one conditional UPDATE per line',
-        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN },
+        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN, only: only ?? 'all', gather: gather ? 'tick' : 'now' },
         single, perOrder: perOrderRef, batched,
-        deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), po, bp].reduce((n, x) => n + x.deadlockErrors, 0) },
+        deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), ...(po === undefined ? [] : [po]), bp].reduce((n, x) => n + x.deadlockErrors, 0) },
         deadLetters,
         errors,
         check: { allocatedUnits: allocated, allocationRows, consistent: allocated === allocationRows },
         targets: {
           singlePerSecondAt8: 1000, batchedLinesPerSecond: 5000, p99MsAtMost: 50, ratioToRawAtLeast: 0.5,
           met: {
-            singlePerSecondAt8: p8.paklog.linesPerSecond >= 1000,
+            singlePerSecondAt8: p8 === undefined ? null : p8.paklog.linesPerSecond >= 1000,
             batchedLinesPerSecond: bp.linesPerSecond >= 5000,
             p99: Object.values(single).every((x) => x.paklog.p99Ms <= 50) && bp.p99Ms <= 50,
-            ratioToRaw: p8.ratio >= 0.5 && batched.ratio >= 0.5,
+            ratioToRaw: (p8 === undefined || p8.ratio >= 0.5) && batched.ratio >= 0.5,
             deadlocks: deadlocks === 0,
           },
         },
       };
       console.log(`deadlocks ${deadlocks}, errors ${errors}, allocated ${allocated} units in ${allocationRows} rows`);
-      console.log(`written to ${writeResult('reservations', result)}`);
+      console.log(`written to ${writeResult(out, result)}`);
     } finally {
       await raw.end();
       await app.close();

@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/bus/envelope.ts';
+import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
@@ -64,13 +65,14 @@ function movementRecords(movements: readonly NewMovement[]): Record<string, unkn
 }
 
 /** The ledger insert of the movements in the jsonb array parameter `param`: ordinality keeps them in the caller's order. */
-function insertMovementsSql(param: string): string {
+function insertMovementsSql(param: string, where?: string): string {
   return `INSERT INTO inventory.movements (id, type, site_id, owner_id, sku, location_id, lot, status, delta_on_hand, delta_reserved, delta_allocated, reason, reference,
                                       actor_id, actor_kind, actor_role)
      SELECT v->>'id', v->>'type', v->>'site_id', v->>'owner_id', v->>'sku', v->>'location_id', v->>'lot', v->>'status',
             (v->>'delta_on_hand')::int, (v->>'delta_reserved')::int, (v->>'delta_allocated')::int, v->>'reason', v->>'reference',
             v->>'actor_id', v->>'actor_kind', v->>'actor_role'
-     FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(v, n)
+     FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(v, n)${where === undefined ? '' : `
+     WHERE ${where}`}
      ORDER BY n`;
 }
 
@@ -298,35 +300,62 @@ export interface SkuTake {
   readonly expiredFree: number;
 }
 
+/** Expired units a decision was taken on (`SkuTake.expiredFree` for every SKU it looked at), for `writeAllocations` to check. */
+export interface ExpiredCheck {
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly sku: string;
+  readonly expiredFree: number;
+}
+
 /**
- * An allocation's writes in ONE statement (data-modifying CTEs, ADR 0043 addendum): the SKU rows' UPDATE, each row
- * only if it can still cover its take (any number of site and owner pairs), the allocation rows' new state and the
- * ledger (`insertMovements`). Returns the SKU rows the guard let through: on rows the caller locked, one missing is a
- * broken invariant, and the caller fails the transaction (which takes the other writes back with it).
+ * An allocation's writes in ONE statement (data-modifying CTEs, ADR 0043 addenda): the SKU rows' UPDATE, each row only
+ * if it can still cover its take (any number of site and owner pairs), the allocation rows' new state, the ledger
+ * (`insertMovements`) and, when `o.events` is given, the events (`eventCtes`: run it with `EventBus.writeWithEvents`).
+ * Returns the SKU rows the guard let through: on rows the caller locked, one missing is a broken invariant, and the
+ * caller fails the transaction (which takes the other writes back with it).
+ *
+ * With `o.check`, the statement first reads the expired units of those SKUs again (`EXPIRED_FREE` on `o.today`, in
+ * its snapshot, taken after the caller's locks) and writes nothing at all unless each equals the figure the decision
+ * was taken on; `stale` then holds the figures as read (`ok` false), and the caller decides again on them.
  */
 export async function writeAllocations(db: Executor, takes: readonly SkuTake[],
   changes: readonly { orderId: string; lineId: string; allocated: number; shipped: number; status: AllocationStatus }[],
-  movements: readonly NewMovement[]): Promise<Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>[]> {
-  if (takes.length === 0 && changes.length === 0 && movements.length === 0) return [];
-  return db.query<Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>>(
-    `WITH s AS (
+  movements: readonly NewMovement[],
+  o: { readonly events?: string | undefined; readonly check?: readonly ExpiredCheck[] | undefined; readonly today?: string | undefined } = {},
+): Promise<{ ok: boolean; updated: Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>[]; stale: ExpiredFree[] }> {
+  const check = o.check ?? [];
+  const [row] = await db.query<{ ok: boolean; updated: Pick<SkuStockRow, 'site_id' | 'owner_id' | 'sku'>[]; stale: ExpiredFree[] }>(
+    `WITH f AS (
+       SELECT v.site_id, v.owner_id, v.sku, v.used,
+              (SELECT coalesce(sum(b.on_hand - b.reserved), 0)::int8 FROM inventory.balances b
+               WHERE b.site_id = v.site_id AND b.owner_id = v.owner_id AND b.sku = v.sku AND ${EXPIRED_FREE('$13::date')}) AS n
+       FROM unnest($14::text[], $15::text[], $16::text[], $17::int8[]) AS v(site_id, owner_id, sku, used)
+     ), ok AS (
+       SELECT NOT EXISTS (SELECT 1 FROM f WHERE f.n <> f.used) AS ok
+     ), go AS (
+       SELECT 1 AS one FROM ok WHERE ok.ok
+     ), s AS (
        UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) AS v(site_id, owner_id, sku, quantity, expired_free)
        WHERE s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku
-         AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity
+         AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity AND EXISTS (SELECT 1 FROM go)
        RETURNING s.site_id, s.owner_id, s.sku
      ), a AS (
        UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
        FROM unnest($6::text[], $7::text[], $8::int[], $9::int[], $10::text[]) AS v(order_id, line_id, allocated, shipped, status)
-       WHERE a.order_id = v.order_id AND a.line_id = v.line_id
+       WHERE a.order_id = v.order_id AND a.line_id = v.line_id AND EXISTS (SELECT 1 FROM go)
      ), m AS (
-       ${insertMovementsSql('$11')}
-     )
-     SELECT site_id, owner_id, sku FROM s`,
+       ${insertMovementsSql('$11', 'EXISTS (SELECT 1 FROM go)')}
+     ), ${eventCtes('$12::jsonb', 'go')}
+     SELECT (SELECT ok FROM ok) AS ok, (SELECT coalesce(json_agg(s), '[]') FROM s) AS updated,
+            (SELECT coalesce(json_agg(json_build_object('site_id', f.site_id, 'owner_id', f.owner_id, 'sku', f.sku, 'n', f.n)), '[]') FROM f WHERE f.n <> f.used) AS stale`,
     [takes.map((t) => t.siteId), takes.map((t) => t.ownerId), takes.map((t) => t.sku), takes.map((t) => t.quantity), takes.map((t) => t.expiredFree),
       changes.map((c) => c.orderId), changes.map((c) => c.lineId), changes.map((c) => c.allocated), changes.map((c) => c.shipped), changes.map((c) => c.status),
-      JSON.stringify(movementRecords(movements))],
+      JSON.stringify(movementRecords(movements)), o.events ?? '[]', o.today ?? '1970-01-01',
+      check.map((c) => c.siteId), check.map((c) => c.ownerId), check.map((c) => c.sku), check.map((c) => c.expiredFree)],
   );
+  return row!;
 }
 
 /** A SKU's stock row locked FOR UPDATE, without creating it (a removal decides from it; a missing row holds nothing). */
@@ -366,12 +395,17 @@ export async function expiredFreeQuantity(db: Executor, siteId: string, ownerId:
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * A balance `b` whose units are expired and free (`expiredFreeBySku`): AVAILABLE, of a lot expired before `today` (a
+ * `date` SQL expression), unreserved, at a pickable location outside the totes.
+ */
+const EXPIRED_FREE = (today: string): string => `b.status = 'AVAILABLE' AND b.expires_on < ${today} AND b.location_id NOT LIKE 'IN\\_PROCESS:%' AND NOT ${AT_UNPICKABLE}`;
+
 /** `expiredFreeQuantity` for many SKUs (all when null) in one query; SKUs without expired units are absent. */
 export async function expiredFreeBySku(db: Executor, siteId: string, ownerId: string | null, skus: readonly string[] | null, today: string): Promise<Map<string, number>> {
   const rows = await db.query<{ sku: string; n: number }>(
     `SELECT sku, sum(on_hand - reserved)::int8 AS n FROM inventory.balances b
-     WHERE site_id = $1 AND ($4::text IS NULL OR owner_id = $4) AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND status = 'AVAILABLE' AND expires_on < $3::date
-       AND location_id NOT LIKE 'IN\\_PROCESS:%' AND NOT ${AT_UNPICKABLE}
+     WHERE site_id = $1 AND ($4::text IS NULL OR owner_id = $4) AND ($2::text[] IS NULL OR sku = ANY($2::text[])) AND ${EXPIRED_FREE('$3::date')}
      GROUP BY sku`,
     [siteId, skus === null ? null : [...skus], today, ownerId],
   );
@@ -406,33 +440,62 @@ export async function insertAllocations(db: Executor, rows: readonly Omit<Alloca
   );
 }
 
+/** A SKU's expired units no order may take (`EXPIRED_FREE`), of one (site, owner) pair. */
+export interface ExpiredFree {
+  readonly site_id: string;
+  readonly owner_id: string;
+  readonly sku: string;
+  readonly n: number;
+}
+
 /**
- * What allocate-order writes and locks before it decides, in one statement: the orders' short-pick policies (a
- * redelivery keeps the first copy), the claimed lines (`insertAllocations`; `claimed` is the lines inserted), and the
- * SKU rows of the lines it claimed (those asking for units) locked, as `lockSkuStocks` locks them: every (site, owner) pair of the claims, pairs in (site, owner) order and SKUs in SKU order
- * within each, the order every allocation takes them in. The lock reads the claims, so it runs once they are written,
- * and a row it waited for is returned as the other transaction committed it. A SKU row that does not exist yet is not
- * in `stock`: the caller creates it (`lockSkuStocks`).
+ * What allocate-order writes, locks and reads before it decides, in one statement (ADR 0043 addenda):
+ * - the allocation rows the run's orders already have (`orderIds`), locked in (order, line) order as
+ *   `lockAllocationsOfOrders` locks them, first;
+ * - the orders' short-pick policies (a redelivery keeps the first copy) and the claimed lines (`insertAllocations`;
+ *   `claimed` is the lines inserted). With `fresh`, the claims were decided on no existing rows (a first delivery, the
+ *   common case), and they are written only if none of the orders has an allocation row: when one has, the statement
+ *   claims and locks nothing, and the caller decides again on `existing` and claims with `fresh` false;
+ * - the SKU rows of the lines it claimed (those asking for units) locked, as `lockSkuStocks` locks them: every (site,
+ *   owner) pair of the claims, pairs in (site, owner) order and SKUs in SKU order within each, the order every
+ *   allocation takes them in. The lock reads the claims, so it runs once they are written, and a row it waited for is
+ *   returned as the other transaction committed it. A SKU row that does not exist yet is not in `stock`: the caller
+ *   creates it (`lockSkuStocks`);
+ * - the claimed SKUs' expired units (`EXPIRED_FREE` on `today`), read in the statement's snapshot, taken before any
+ *   lock wait: a stock change the lock queued behind is not seen, so `writeAllocations` checks them again after the
+ *   locks (`checkExpired`).
  */
 export async function claimLinesAndLockStock(db: Executor, rows: readonly Omit<AllocationRow, 'shipped'>[],
-  policies: readonly { orderId: string; shipComplete: boolean }[]): Promise<{ claimed: AllocationRow[]; stock: SkuStockRow[] }> {
-  const [row] = await db.query<{ claimed: AllocationRow[]; stock: SkuStockRow[] }>(
-    `WITH p AS (
+  policies: readonly { orderId: string; shipComplete: boolean }[], o: { readonly orderIds: readonly string[]; readonly fresh: boolean; readonly today: string },
+): Promise<{ existing: AllocationRow[]; claimed: AllocationRow[]; stock: SkuStockRow[]; expired: ExpiredFree[] }> {
+  const [row] = await db.query<{ existing: AllocationRow[]; claimed: AllocationRow[]; stock: SkuStockRow[]; expired: ExpiredFree[] }>(
+    `WITH e AS (
+       SELECT ${ALLOCATION_COLUMNS} FROM inventory.allocations
+       WHERE order_id = ANY($4::text[]) ORDER BY order_id, line_id FOR UPDATE
+     ), go AS (
+       SELECT (SELECT count(*) FROM e) = 0 OR NOT $5::boolean AS ok
+     ), p AS (
        INSERT INTO inventory.order_policies (order_id, ship_complete)
        SELECT p.order_id, p.ship_complete FROM unnest($2::text[], $3::bool[]) AS p(order_id, ship_complete) ON CONFLICT (order_id) DO NOTHING
      ), c AS (
        INSERT INTO inventory.allocations (order_id, line_id, site_id, owner_id, sku, requested, allocated, status)
        SELECT r.order_id, r.line_id, r.site_id, r.owner_id, r.sku, r.requested, r.allocated, r.status
        FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, line_id text, site_id text, owner_id text, sku text, requested int, allocated int, status text)
+       WHERE (SELECT ok FROM go)
        ON CONFLICT (order_id, line_id) DO NOTHING
        RETURNING ${ALLOCATION_COLUMNS}
      ), s AS (
        SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s
        WHERE (s.site_id, s.owner_id, s.sku) IN (SELECT site_id, owner_id, sku FROM c WHERE requested > 0)
        ORDER BY s.site_id COLLATE "C", s.owner_id COLLATE "C", s.sku FOR UPDATE OF s
+     ), x AS (
+       SELECT b.site_id, b.owner_id, b.sku, sum(b.on_hand - b.reserved)::int8 AS n FROM inventory.balances b
+       WHERE (b.site_id, b.owner_id, b.sku) IN (SELECT site_id, owner_id, sku FROM c WHERE requested > 0) AND ${EXPIRED_FREE('$6::date')}
+       GROUP BY b.site_id, b.owner_id, b.sku
      )
-     SELECT (SELECT coalesce(json_agg(c), '[]') FROM c) AS claimed, (SELECT coalesce(json_agg(s), '[]') FROM s) AS stock`,
-    [JSON.stringify(rows), policies.map((p) => p.orderId), policies.map((p) => p.shipComplete)],
+     SELECT (SELECT coalesce(json_agg(e), '[]') FROM e) AS existing, (SELECT coalesce(json_agg(c), '[]') FROM c) AS claimed,
+            (SELECT coalesce(json_agg(s), '[]') FROM s) AS stock, (SELECT coalesce(json_agg(x), '[]') FROM x) AS expired`,
+    [JSON.stringify(rows), policies.map((p) => p.orderId), policies.map((p) => p.shipComplete), [...o.orderIds], o.fresh, o.today],
   );
   return row!;
 }

@@ -4,12 +4,12 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import type { SkuStockFacts } from '../../domain/allocation.ts';
-import { isoDate, ownerOfOrder } from '../../domain/ledger.ts';
-import { applyAllocations, stockFacts } from '../allocation-reads.ts';
+import { isoDate, ownerOfOrder, withoutDefaultOwner } from '../../domain/ledger.ts';
+import { applyAllocations } from '../allocation-reads.ts';
 import * as store from '../../store.ts';
-import { appendEvents, ledgerMovements } from '../ledger-writes.ts';
+import { ledgerMovements } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
-import { decideAllocation, decideClaim, type AllocateDecision } from './decide.ts';
+import { decideAllocation, decideClaim, type AllocateDecision, type AllocationFacts, type NewAllocation } from './decide.ts';
 
 /** A received order and the meta of the event that brought it. */
 export interface ReceivedOrder {
@@ -29,30 +29,39 @@ const groupKey = (siteId: string, ownerId: string): string => `${siteId}\u0000${
 
 /**
  * On `orders.order.received`, for a run of received orders in one transaction (one order is a run of one, ADR 0043):
- * claim the lines (the insert is what makes a line allocated at most once) and lock their SKU rows in one statement,
- * read the expired units, decide order by order in the run's order against what the earlier ones left, then write once
- * for the whole run: the SKU rows' guarded UPDATE, the allocation rows and the ledger in one statement, the events in
- * another (the outbox, before COMMIT), whatever the number of orders.
+ * lock the orders' allocation rows, claim the lines (the insert is what makes a line allocated at most once), lock
+ * their SKU rows and read their expired units in one statement; decide order by order in the run's order against what
+ * the earlier ones left; then write once for the whole run: the SKU rows' guarded UPDATE, the allocation rows, the
+ * ledger and the events in one statement, whatever the number of orders. BEGIN, the bus's inbox, these two and COMMIT.
  */
 export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCounters) {
   return async (tx: Tx, received: readonly ReceivedOrder[]): Promise<void> => {
     if (received.length === 0) return;
     const now = deps.clock.now();
-    const known = groupBy(await store.lockAllocationsOfOrders(tx, received.map(({ order }) => order.orderId)), (r) => r.order_id);
-    const claims = received.flatMap(({ order }) => {
-      const existing = known.get(order.orderId) ?? [];
-      const claim = unwrap(decideClaim({ existing }, order, now));
-      // The same order twice in a run: the second delivery sees the first one's claims and claims nothing.
-      known.set(order.orderId, [...existing, ...claim.map((c) => ({ ...c, shipped: 0 }))]);
-      return claim;
-    });
-    // With the orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024). The same statement
-    // locks the claimed lines' SKU rows (pairs in one global order, SKUs in SKU order within each, so two runs never wait
-    // on each other in a cycle); it queues behind stock changes in flight, so a line backordered here is seen by the
-    // retry that change triggers.
+    const today = isoDate(now);
+    /** The claims of the run's orders, in turn, on the allocation rows they had (`existing`). */
+    const claimsOn = (existing: ReadonlyMap<string, readonly AllocationFacts[]>): NewAllocation[] => {
+      const known = new Map(existing);
+      return received.flatMap(({ order }) => {
+        const rows = known.get(order.orderId) ?? [];
+        const claim = unwrap(decideClaim({ existing: rows }, order, now));
+        // The same order twice in a run: the second delivery sees the first one's claims and claims nothing.
+        known.set(order.orderId, [...rows, ...claim.map((c) => ({ ...c, shipped: 0 }))]);
+        return claim;
+      });
+    };
+    // With the orders' short-pick policies, for a short pick that finds no stock elsewhere (ADR 0024). The statement
+    // locks the orders' allocation rows, then the claimed lines' SKU rows (pairs in one global order, SKUs in SKU order
+    // within each, so two runs never wait on each other in a cycle); it queues behind stock changes in flight, so a line
+    // backordered here is seen by the retry that change triggers. The claims are decided first on no allocation rows (a
+    // first delivery, the common case) and written only if that holds; else decided again on the rows the orders have.
     const policies = received.map(({ order }) => ({ orderId: order.orderId, shipComplete: order.shipComplete ?? false }));
-    const { claimed: claimedRows, stock } = await store.claimLinesAndLockStock(tx, claims, policies);
-    const claimed = groupBy(claimedRows, (r) => r.order_id);
+    const orderIds = received.map(({ order }) => order.orderId);
+    let claim = await store.claimLinesAndLockStock(tx, claimsOn(new Map()), policies, { orderIds, fresh: true, today });
+    if (claim.existing.length > 0) {
+      claim = await store.claimLinesAndLockStock(tx, claimsOn(groupBy(claim.existing, (r) => r.order_id)), policies, { orderIds, fresh: false, today });
+    }
+    const claimed = groupBy(claim.claimed, (r) => r.order_id);
     if (claimed.size === 0) return;
     const groups = new Map<string, StockGroup>();
     for (const { order } of received) {
@@ -61,36 +70,61 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       groups.set(key, group);
       for (const line of claimed.get(order.orderId) ?? []) if (line.requested > 0) group.skus.add(line.sku);
     }
-    const locked = groupBy(stock, (r) => groupKey(r.site_id, r.owner_id));
+    const locked = groupBy(claim.stock, (r) => groupKey(r.site_id, r.owner_id));
+    const expiredKey = (siteId: string, ownerId: string, sku: string): string => `${groupKey(siteId, ownerId)}\u0000${sku}`;
+    const expired = new Map(claim.expired.map((x) => [expiredKey(x.site_id, x.owner_id, x.sku), x.n]));
     // A SKU row not there yet is created now, pair by pair in the same order (a new row: the only wait is on another
-    // transaction creating it too); then each pair's expired units are read, after its locks.
+    // transaction creating it too).
+    const rowsOf = new Map<StockGroup, readonly store.SkuStockRow[]>();
     for (const key of [...groups.keys()].sort()) {
       const g = groups.get(key)!;
       const lockedRows = locked.get(key) ?? [];
-      const rows = lockedRows.length === g.skus.size ? lockedRows : await store.lockSkuStocks(tx, g.siteId, g.ownerId, [...g.skus]);
-      g.facts = await stockFacts(tx, g.siteId, g.ownerId, rows, isoDate(now));
+      rowsOf.set(g, lockedRows.length === g.skus.size ? lockedRows : await store.lockSkuStocks(tx, g.siteId, g.ownerId, [...g.skus]));
     }
-    const decided: { readonly group: StockGroup; readonly meta: EventMeta; readonly d: AllocateDecision }[] = [];
-    for (const { order, meta } of received) {
-      const lines = claimed.get(order.orderId);
-      if (lines === undefined) continue;
-      claimed.delete(order.orderId);
-      const group = groups.get(groupKey(order.siteId, ownerOfOrder(order)))!;
-      const d = unwrap(decideAllocation({ claimed: lines, stock: group.facts }, order, now));
-      // What this order took is no longer free for the next one of the run.
-      for (const a of d.allocate) {
-        const f = group.facts.get(a.sku)!;
-        group.facts.set(a.sku, { ...f, allocated: f.allocated + a.allocated });
+    /** The run's decisions, order by order, on the locked rows and these expired units. */
+    const decideRun = () => {
+      for (const [g, rows] of rowsOf) {
+        g.facts = new Map(rows.map((r) => [r.sku, {
+          onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(expiredKey(g.siteId, g.ownerId, r.sku)) ?? 0,
+        }]));
       }
-      decided.push({ group, meta, d });
+      const decided: { readonly group: StockGroup; readonly meta: EventMeta; readonly d: AllocateDecision }[] = [];
+      const seen = new Set<string>();
+      for (const { order, meta } of received) {
+        const lines = claimed.get(order.orderId);
+        // Each order once: a second copy in the run claimed nothing.
+        if (lines === undefined || seen.has(order.orderId)) continue;
+        seen.add(order.orderId);
+        const group = groups.get(groupKey(order.siteId, ownerOfOrder(order)))!;
+        const d = unwrap(decideAllocation({ claimed: lines, stock: group.facts }, order, now));
+        // What this order took is no longer free for the next one of the run.
+        for (const a of d.allocate) {
+          const f = group.facts.get(a.sku)!;
+          group.facts.set(a.sku, { ...f, allocated: f.allocated + a.allocated });
+        }
+        decided.push({ group, meta, d });
+      }
+      return decided;
+    };
+    /** The run's writes and events in one statement; with `check`, only if the expired units are still those decided on. */
+    const write = async (decided: ReturnType<typeof decideRun>, check: boolean) => {
+      const pairs = [...new Set(decided.map((x) => x.group))].map((group) => ({
+        siteId: group.siteId, ownerId: group.ownerId, stock: group.facts,
+        allocations: decided.filter((x) => x.group === group).flatMap((x) => x.d.allocate),
+      }));
+      const events = JSON.stringify(decided.flatMap(({ d, meta }) => deps.bus.envelopes('inventory', withoutDefaultOwner(d.events), meta)));
+      const movements = ledgerMovements(deps, decided.map(({ d, meta }) => ({ movements: d.movements, meta })));
+      return applyAllocations(deps.bus.writer(tx), pairs, movements, { events, check, today });
+    };
+    let decided = decideRun();
+    // The expired units were read in the claim's snapshot, before its locks; the write reads them again after the locks
+    // and writes nothing if one changed meanwhile: the run is then decided again on what it read, and written.
+    const { stale } = await write(decided, true);
+    if (stale.length > 0) {
+      for (const x of stale) expired.set(expiredKey(x.site_id, x.owner_id, x.sku), x.n);
+      decided = decideRun();
+      await write(decided, false);
     }
-    const pairs = [...new Set(decided.map((x) => x.group))].map((group) => ({
-      siteId: group.siteId, ownerId: group.ownerId, stock: group.facts,
-      allocations: decided.filter((x) => x.group === group).flatMap((x) => x.d.allocate),
-    }));
-    const recorded = decided.map(({ d, meta }) => ({ movements: d.movements, events: d.events, meta }));
-    await applyAllocations(tx, pairs, ledgerMovements(deps, recorded));
-    await appendEvents(tx, deps, recorded);
     tx.afterCommit(() => {
       counters.allocated.inc(decided.reduce((n, x) => n + x.d.units, 0));
       counters.backordered.inc(decided.reduce((n, x) => n + x.d.backorderedLines, 0));
