@@ -200,18 +200,10 @@ export async function removeOrderFromWave(tx: Executor, waveId: string, orderId:
   await tx.query(`UPDATE waves.waves SET version = version + 1, updated_at = $2 WHERE id = $1`, [waveId, now]);
 }
 
-/**
- * Marks orders of a wave picked; returns how many active orders are still not picked, in one statement: those not
- * picked before it less those it marked (its own update is not visible to its count). The caller holds the wave's lock.
- */
+/** Marks orders of a wave picked; returns how many active orders are still not picked. */
 export async function markPicked(tx: Executor, waveId: string, orderIds: readonly string[]): Promise<number> {
-  const rows = await tx.query<{ n: number }>(
-    `WITH marked AS (
-       UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active AND NOT picked RETURNING 1)
-     SELECT ((SELECT count(*) FROM waves.wave_orders WHERE wave_id = $1 AND active AND NOT picked) - (SELECT count(*) FROM marked))::int AS n`,
-    [waveId, [...orderIds]],
-  );
-  return Number(rows[0]?.n ?? 0);
+  await tx.query(`UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active`, [waveId, [...orderIds]]);
+  return unpickedCount(tx, waveId);
 }
 
 /** How many active orders of a wave are not picked yet. */
