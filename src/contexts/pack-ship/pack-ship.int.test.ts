@@ -139,15 +139,19 @@ describe('pack & ship', () => {
     const ours = (statements: string[]): string[] => statements.filter((q) => q.includes('pack_ship.'));
     const pack = await t.app.db.countStatements(() => t.post('/api/v1/packages', { orderId: 'ord_count' }, 'operator'));
     expect(pack.value.status).toBe(201);
-    // Lines for the catalog (before the transaction), order lock, open units with the cartons, SSCC serial, package
-    // with its lines, packed units with the order's completion and its package ids.
-    expect(ours(pack.statements)).toHaveLength(6);
+    // Lines for the catalog (before the transaction), order lock, open units with the cartons and the SSCC serial,
+    // package with its lines, packed units with the order's completion and its package ids.
+    expect(ours(pack.statements)).toHaveLength(5);
+    expect(pack.statements.filter((q) => /^\s*SELECT nextval/.test(q))).toEqual([]);
+    expect(pack.value.body.sscc).toMatch(/^\d{18}$/);
     const book = await t.app.db.countStatements(() => t.post('/api/v1/shipments', { orderId: 'ord_count' }, 'operator'));
     expect(book.value.status).toBe(201);
     expect(book.value.body).toMatchObject({ status: 'LABELLED', packageIds: [pack.value.body.id] });
-    // Order lock, packages with their lines, holds, cartons, the unpacked units and the ship-from, tracking number,
-    // the labelled shipment with its packages LABELLED.
-    expect(ours(book.statements)).toHaveLength(4);
+    // Order lock, packages with their lines, holds, cartons, the unpacked units, the ship-from and the own fleet's
+    // tracking number, the labelled shipment with its packages LABELLED.
+    expect(ours(book.statements)).toHaveLength(3);
+    expect(book.statements.filter((q) => /^\s*SELECT nextval/.test(q))).toEqual([]);
+    expect(book.value.body.trackingNumber).toMatch(/^PK[A-Z0-9]{6}\d{10}$/);
     const dispatch = await t.app.db.countStatements(() => t.post(`/api/v1/shipments/${book.value.body.id}/dispatch`, undefined, 'operator'));
     expect(dispatch.value.status).toBe(200);
     expect(dispatch.value.body).toMatchObject({ status: 'DISPATCHED', packageIds: [pack.value.body.id] });

@@ -25,7 +25,7 @@ import { holdRefusal } from './quality-holds.ts';
 import { cheapestMeetingPromise } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
-  packStore, type CartonFields, type CartonRecord, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings,
+  packStore, type CartonFields, type CartonRecord, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings, type TrackingSequence,
 } from './store.ts';
 
 /** CARTON_INACTIVE for a deactivated carton a packer names or is suggested (ADR 0045), else undefined. */
@@ -165,16 +165,30 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * The carrier of a code, its numbers drawn through `db` (the command's transaction: a second connection could wait
    * forever). The own fleet and rate-table carriers number from database sequences; adapters number themselves.
    */
-  function carrierOf(code: string, db: Tx | PlatformDeps['db']): Carrier | undefined {
-    if (code === OWN_FLEET) return carriers.get(OWN_FLEET) ?? ownFleetCarrier(() => packStore.nextTrackingNumber(db));
+  function carrierOf(code: string, db: Tx | PlatformDeps['db'], drawn?: { serial: number | null }): Carrier | undefined {
+    // A number drawn already (by the statement that read what booking needs, `numberingOf`) is used first, once.
+    const next = (draw: (db: Tx | PlatformDeps['db']) => Promise<number>) => async (): Promise<number> => {
+      const serial = drawn?.serial ?? null;
+      if (serial === null) return draw(db);
+      drawn!.serial = null;
+      return serial;
+    };
+    if (code === OWN_FLEET) return carriers.get(OWN_FLEET) ?? ownFleetCarrier(next((d) => packStore.nextTrackingNumber(d)));
     const table = rateTables.get(code);
-    if (table !== undefined) return rateTableCarrier(table, () => packStore.nextCarrierTracking(db));
+    if (table !== undefined) return rateTableCarrier(table, next((d) => packStore.nextCarrierTracking(d)));
     return carriers.get(code);
+  }
+  /** The sequence `carrierOf(code)` numbers from, if it numbers from one (the own fleet and rate-table carriers). */
+  function numberingOf(code: string): TrackingSequence | undefined {
+    if (code === OWN_FLEET) return carriers.has(OWN_FLEET) ? undefined : 'ownFleet';
+    return rateTables.has(code) ? 'rateTable' : undefined;
   }
   const servicesOf = (c: Carrier): readonly string[] => (c.services ?? [{ code: STANDARD_SERVICE }]).map((x) => x.code);
   const settingsOf = async (db: Tx | PlatformDeps['db'], siteId: string): Promise<SiteSettings> =>
     (await packStore.settings(db, siteId)) ?? { siteId, weightTolerancePct: DEFAULT_WEIGHT_TOLERANCE_PCT, shipFrom: null };
-  const newSscc = async (db: Tx): Promise<string> => sscc({ extensionDigit: gs1.extensionDigit, companyPrefix: gs1.companyPrefix, serial: await packStore.nextSsccSerial(db) });
+  /** An SSCC: its serial drawn by a statement the command sent anyway (`drawn`), or from the sequence now. */
+  const newSscc = async (db: Tx, drawn: number | null = null): Promise<string> =>
+    sscc({ extensionDigit: gs1.extensionDigit, companyPrefix: gs1.companyPrefix, serial: drawn ?? await packStore.nextSsccSerial(db) });
   /** Units of each line still to pack: picked, not packed, not scanned into an open package. */
   async function openUnits(db: Tx | PlatformDeps['db'], orderId: string): Promise<PackageLine[]> {
     return openOf(await packStore.orderLinesWithScanned(db, orderId));
@@ -348,7 +362,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        // The open units and the cartons in one read, under the order's lock.
+        // The open units, the cartons and the SSCC serial in one read, under the order's lock.
         const packable = await packStore.packable(tx, order.orderId);
         const open = openOf(packable.lines);
         if (open.length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
@@ -378,7 +392,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const pkg: Omit<Package, 'shipmentId' | 'expectedWeightG' | 'weighedG'> = {
           id: deps.ids.next('pkg'), orderId: order.orderId, siteId: order.siteId, cartonCode: carton.code,
           weightG: input.weightG ?? itemsWeight(items) + carton.tareG, status: 'PACKED', createdAt: now.toISOString(), packedAt: now.toISOString(),
-          lines: toPack, sscc: await newSscc(tx), toteId: null,
+          lines: toPack, sscc: await newSscc(tx, packable.ssccSerial), toteId: null,
         };
         await packStore.insertPackage(tx, pkg);
         await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }), meta);
@@ -416,7 +430,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
         if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
         // The packages (locked), their holds and cartons, the unpacked units and the ship-from: one read.
-        const shippable = await packStore.shippable(tx, orderId, order.siteId);
+        // The carrier named or the order's, known now unless rate shopping picks one: its tracking number, if it draws
+        // one from a sequence, comes with this read (one statement fewer).
+        const planned = request.rateShop === true ? undefined : carrierOverride ?? order.carrier ?? OWN_FLEET;
+        const numbering = planned !== undefined && bookable.includes(planned) ? numberingOf(planned) : undefined;
+        const shippable = await packStore.shippable(tx, orderId, order.siteId, numbering);
+        const drawn = { serial: shippable.trackingSerial };
         const packages = shippable.packages;
         if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
         const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
@@ -470,7 +489,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         } else {
           // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
           const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
-          const c = bookable.includes(code) ? carrierOf(code, tx) : undefined;
+          const c = bookable.includes(code) ? carrierOf(code, tx, code === planned ? drawn : undefined) : undefined;
           if (c === undefined) {
             return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
               { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },

@@ -164,6 +164,10 @@ const toPackOrder = (r: OrderRow): PackOrder => ({
   shipTo: r.ship_to, externalId: r.external_id,
 });
 
+/** The database sequences tracking numbers are drawn from: the own fleet's, and the rate-table carriers' range. */
+export const TRACKING_SEQUENCES = { ownFleet: 'tracking_number_seq', rateTable: 'carrier_tracking_seq' } as const;
+export type TrackingSequence = keyof typeof TRACKING_SEQUENCES;
+
 /** SQL of the pack_ship schema. */
 export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
@@ -332,17 +336,24 @@ export const packStore = {
   },
 
   /** What packing an order reads, in one statement: its lines with their scanned units (as above) and the carton catalogue (as {@link cartons}). */
-  async packable(db: Executor, orderId: string): Promise<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRecord[] }> {
-    const rows = await db.query<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRow[] }>(
+  /**
+   * What packing an order needs, in one statement read under its row lock: its lines with the units scanned into open
+   * packages, the carton catalogue, and the next SSCC serial when a unit is left to pack (`ssccSerial`; null when none
+   * is: a sequence number drawn for a pack that is then refused is a gap, as with a rolled-back transaction).
+   */
+  async packable(db: Executor, orderId: string): Promise<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRecord[]; ssccSerial: number | null }> {
+    const rows = await db.query<{ lines: (PackOrderLine & { scanned: number })[]; cartons: CartonRow[]; sscc_serial: string | null }>(
       `SELECT COALESCE((SELECT json_agg(json_build_object('lineId', ol.line_id, 'sku', ol.sku, 'ordered', ol.ordered, 'picked', ol.picked, 'packed', ol.packed,
                          'shipped', ol.shipped, 'scanned', ${SCANNED_OF_OL}) ORDER BY ol.line_id)
                          FROM pack_ship.order_lines ol WHERE ol.order_id = $1), '[]'::json) AS lines,
               COALESCE((SELECT json_agg(c ORDER BY c.inner_length_mm * c.inner_width_mm * c.inner_height_mm, c.code)
-                         FROM (SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons) c), '[]'::json) AS cartons`,
+                         FROM (SELECT ${CARTON_COLUMNS} FROM pack_ship.cartons) c), '[]'::json) AS cartons,
+              CASE WHEN EXISTS (SELECT 1 FROM pack_ship.order_lines ol WHERE ol.order_id = $1 AND ol.picked > ol.packed)
+                   THEN nextval('pack_ship.sscc_serial_seq')::text END AS sscc_serial`,
       [orderId],
     );
     const r = rows[0]!;
-    return { lines: r.lines, cartons: r.cartons.map(toCarton) };
+    return { lines: r.lines, cartons: r.cartons.map(toCarton), ssccSerial: r.sscc_serial === null ? null : Number(r.sscc_serial) };
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {
@@ -420,19 +431,22 @@ export const packStore = {
   /**
    * What booking an order needs, in one statement, read under the order's row lock: its PACKED packages not on a
    * shipment (locked, with their lines, the status of a quality hold that keeps each from shipping and their carton's
-   * inner size), the picked units not packed yet, and the site's ship-from.
+   * inner size), the picked units not packed yet, and the site's ship-from; with `numbering`, the next number of that
+   * tracking sequence (drawn once, when there is a package to book: a booking then refused leaves a gap, as a
+   * rolled-back transaction does).
    */
-  async shippable(db: Executor, orderId: string, siteId: string): Promise<{
+  async shippable(db: Executor, orderId: string, siteId: string, numbering?: TrackingSequence): Promise<{
     packages: (Package & { hold: 'HELD' | 'SCRAPPED' | null; carton: { lengthMm: number; widthMm: number; heightMm: number } | null })[];
-    unpacked: number; shipFrom: Address | null;
+    unpacked: number; shipFrom: Address | null; trackingSerial: number | null;
   }> {
     const rows = await db.query<PackageWithLinesRow & {
       hold: 'HELD' | 'SCRAPPED' | null; inner_length_mm: number | null; inner_width_mm: number | null; inner_height_mm: number | null;
-      unpacked: number; ship_from: Address | null;
+      unpacked: number; ship_from: Address | null; tracking_serial: string | null;
     }>(
       `SELECT ${PACKAGE_COLUMNS_P}, ${PACKAGE_LINES_OF_P}, h.status AS hold, c.inner_length_mm, c.inner_width_mm, c.inner_height_mm,
               (SELECT COALESCE(sum(GREATEST(0, ol.picked - ol.packed)), 0)::int4 FROM pack_ship.order_lines ol WHERE ol.order_id = $1) AS unpacked,
-              (SELECT s.ship_from FROM pack_ship.site_settings s WHERE s.site_id = $2) AS ship_from
+              (SELECT s.ship_from FROM pack_ship.site_settings s WHERE s.site_id = $2) AS ship_from,
+              ${numbering === undefined ? 'NULL::text' : `(SELECT nextval('pack_ship.${TRACKING_SEQUENCES[numbering]}')::text)`} AS tracking_serial
          FROM pack_ship.packages p
          LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
          LEFT JOIN pack_ship.cartons c ON c.code = p.carton_code
@@ -446,6 +460,7 @@ export const packStore = {
         carton: r.inner_length_mm === null ? null : { lengthMm: r.inner_length_mm, widthMm: r.inner_width_mm ?? 0, heightMm: r.inner_height_mm ?? 0 },
       })),
       unpacked: rows[0]?.unpacked ?? 0, shipFrom: rows[0]?.ship_from ?? null,
+      trackingSerial: rows[0]?.tracking_serial == null ? null : Number(rows[0].tracking_serial),
     };
   },
 

@@ -83,27 +83,34 @@ describe('picking round trips', () => {
     expect(lists[0]).toEqual({ n: 200, lines: 600 });
   });
 
-  // Issue 7 item 3 moved the confirm rule out of the SQL into the decider: the line and list are read under lock, then
-  // written guarded by what was read — one statement more than the single guarded UPDATE that restated the rule.
-  it('confirms in 4 statements each (BEGIN, load, write with its events, COMMIT), shorts in 6 (+ the wait for recovery, events apart); '
-    + 'refuses in 3 (BEGIN, load, ROLLBACK) writing nothing', async () => {
+  // Issue 7 item 3 moved the confirm rule out of the SQL into the decider; issue 18 a made the usual confirm an
+  // unlocked read and one guarded write carrying its events (no BEGIN/COMMIT); a confirm that completes its list takes
+  // the locked path after the read.
+  it('confirms in 2 statements (read, guarded write with its events), refuses in 1 (the read) writing nothing, '
+    + 'shorts in 6 (+ the wait for recovery, events apart); completing a list is the read and the locked path (7: its progress and units in one statement)', async () => {
     const [list] = await create(wave(1, 2));
     const [a, b] = list!.lines;
     const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(partial).toHaveLength(4);
-    expect(partial[2]).toMatch(/UPDATE picking\.pick_lines[\s\S]*INSERT INTO platform\.outbox/);
+    expect(partial).toHaveLength(2);
+    expect(partial[1]).toMatch(/UPDATE picking\.pick_lines[\s\S]*INSERT INTO platform\.outbox/);
     const wrong = await counted(async () => {
       const r = await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), locationCode: 'nowhere' }, {});
       expect(r.ok ? 'ok' : r.code).toBe('WRONG_LOCATION');
     });
-    expect(wrong).toHaveLength(3);
+    expect(wrong).toHaveLength(1);
     const tooMany = await counted(async () => {
       const r = await picking.confirm(list!.id, a!.id, scan(a!, 2), {});
       expect(r.ok ? 'ok' : r.code).toBe('QUANTITY_EXCEEDS_OPEN');
     });
-    expect(tooMany).toHaveLength(3);
-    const closing = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
-    expect(closing).toHaveLength(4);
+    expect(tooMany).toHaveLength(1);
+    const closing = await counted(async () => expect((await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), scanId: 'rt-close-a' }, {})).ok).toBe(true));
+    expect(closing).toHaveLength(2);
+    expect(closing.some((s) => /^\s*BEGIN/.test(s))).toBe(false);
+    const replayed = await counted(async () => {
+      const r = await picking.confirm(list!.id, a!.id, { ...scan(a!, 1), scanId: 'rt-close-a' }, {});
+      expect(r.ok && r.value.lines.find((l) => l.id === a!.id)).toMatchObject({ status: 'PICKED', picked: 2 });
+    });
+    expect(replayed).toHaveLength(1);
     let done: Awaited<ReturnType<PickingService['short']>> | undefined;
     const last = await counted(async () => {
       done = await picking.short(list!.id, b!.id, 'DAMAGED', {});
@@ -116,7 +123,13 @@ describe('picking round trips', () => {
       const r = await picking.confirm(list!.id, b!.id, scan(b!, 1), {});
       expect(r.ok ? 'ok' : r.code).toBe('ILLEGAL_TRANSITION');
     });
-    expect(closed).toHaveLength(3);
+    expect(closed).toHaveLength(1);
+    const [other] = await create(wave(1, 1));
+    const [c] = other!.lines;
+    const completing = await counted(async () => expect((await picking.confirm(other!.id, c!.id, scan(c!, 2), {})).ok).toBe(true));
+    expect(completing[0]).toMatch(/FROM picking\.pick_lines/);
+    expect(completing[1]).toMatch(/^\s*BEGIN/);
+    expect(completing).toHaveLength(7);
   });
 
   it('completes a list exactly once when its last lines close concurrently, and never over-picks a contested line', async () => {
@@ -141,6 +154,48 @@ describe('picking round trips', () => {
       expect(row!.picked).toBeLessThanOrEqual(8);
       if (fullyPicked === 4) expect(row).toMatchObject({ status: 'COMPLETED', open_lines: 0, completions: 1 });
       else expect(row).toMatchObject({ status: 'IN_PROGRESS', open_lines: 4 - fullyPicked, completions: 0 });
+    }
+  });
+
+  it('under racing confirms, copies of one scan and plain confirms, every unit is written once with its event and the counters hold', async () => {
+    for (let round = 0; round < 4; round++) {
+      const [list] = await create(wave(1, 3));
+      const lines = list!.lines;
+      const results = await Promise.all(lines.flatMap((l, i) => [
+        // Three copies of one scan (a handheld's retries), a plain confirm and another scan of the same line.
+        ...Array.from({ length: 3 }, () => picking.confirm(list!.id, l.id, { ...scan(l, 1), scanId: `race-${round}-${i}` }, {})),
+        picking.confirm(list!.id, l.id, scan(l, 1), {}),
+        picking.confirm(list!.id, l.id, { ...scan(l, 1), scanId: `race-${round}-${i}-b` }, {}),
+      ]));
+      const refused = results.filter((r) => !r.ok).map((r) => (r.ok ? 'ok' : r.code));
+      expect(refused.every((c) => c === 'QUANTITY_EXCEEDS_OPEN' || c === 'ILLEGAL_TRANSITION')).toBe(true);
+      await t.settle();
+      const perLine = await t.app.db.query<{ id: string; picked: number; status: string; evented: number; events: number }>(
+        `SELECT l.id, l.picked, l.status,
+                COALESCE((SELECT sum((e.envelope->'data'->>'quantity')::int) FROM platform.events e
+                           WHERE e.type = 'picking.line.picked.v1' AND e.subject = l.pick_list_id AND e.envelope->'data'->>'pickLineId' = l.id), 0)::int AS evented,
+                (SELECT count(*) FROM platform.events e
+                  WHERE e.type = 'picking.line.picked.v1' AND e.subject = l.pick_list_id AND e.envelope->'data'->>'pickLineId' = l.id)::int AS events
+           FROM picking.pick_lines l WHERE l.pick_list_id = $1 ORDER BY l.id`, [list!.id],
+      );
+      // Every line is picked whole (2 units; 5 confirms of 1 were sent for it), by exactly two events of one unit each.
+      for (const l of perLine) expect(l).toMatchObject({ picked: 2, status: 'PICKED', evented: 2, events: 2 });
+      const [row] = await t.app.db.query<{ status: string; open_lines: number; completions: number; scans: number }>(
+        `SELECT p.status, p.open_lines,
+                (SELECT count(*) FROM platform.events WHERE type = 'picking.list.completed.v1' AND subject = p.id)::int AS completions,
+                (SELECT count(*) FROM picking.scans WHERE pick_list_id = p.id)::int AS scans
+           FROM picking.pick_lists p WHERE p.id = $1`, [list!.id],
+      );
+      expect(row).toMatchObject({ status: 'COMPLETED', open_lines: 0, completions: 1 });
+      // A scan recorded is a scan applied, once: each line took two units, from its plain confirm if that was not
+      // refused and from recorded scans for the rest (a refused scan leaves no scanId behind).
+      const scans = await t.app.db.query<{ line: string; n: number }>(
+        `SELECT pick_line_id AS line, count(*)::int AS n FROM picking.scans WHERE pick_list_id = $1 GROUP BY 1`, [list!.id]);
+      lines.forEach((l, i) => {
+        const plainApplied = results[i * 5 + 3]!.ok ? 1 : 0;
+        expect(scans.find((x) => x.line === l.id)?.n ?? 0).toBe(2 - plainApplied);
+      });
+      expect(row!.scans).toBe(scans.reduce((n, x) => n + x.n, 0));
     }
   });
 });

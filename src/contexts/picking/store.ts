@@ -330,6 +330,86 @@ export const pickStore = {
   },
 
   /**
+   * A floor action's state read WITHOUT locks, in one statement (one snapshot): the line, its list with its counters,
+   * all lines of the list, the worker holding it, and the scan recorded under `scanId` (if any). For the optimistic
+   * confirm (ADR 0003 addendum 2026-12-03, later note): what it decides is written only through `writeFloorAction`'s
+   * guards, which re-check it on the newest rows under their locks.
+   */
+  async readFloorState(db: Executor, listId: string, lineId: string, scanId: string | undefined): Promise<{
+    list?: CountedPickList; line?: PickLine; lines: PickLine[]; worker: string | null; scan?: RecordedScan;
+  }> {
+    const rows = await db.query<{
+      line: LineRow | null; list: CountedListRow | null; lines: LineRow[] | null; worker: string | null;
+      scan: { pick_line_id: string; action: LineAction } | null;
+    }>(
+      `SELECT (SELECT to_jsonb(l) FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1) l) AS line,
+              (SELECT to_jsonb(p) FROM (SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists WHERE id = $1) p) AS list,
+              (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.seq)
+                 FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines,
+              (SELECT worker_id FROM picking.list_workers WHERE pick_list_id = $1) AS worker,
+              (SELECT jsonb_build_object('pick_line_id', pick_line_id, 'action', action)
+                 FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $3) AS scan`,
+      [listId, lineId, scanId ?? null],
+    );
+    const r = rows[0];
+    if (r === undefined) throw new Error('readFloorState: the statement answered no row');
+    return {
+      ...(r.list === null ? {} : { list: toCounted(r.list) }),
+      ...(r.line === null ? {} : { line: toLine(r.line) }),
+      lines: (r.lines ?? []).map(toLine),
+      worker: r.worker,
+      ...(r.scan === null ? {} : { scan: { pickLineId: r.scan.pick_line_id, action: r.scan.action } }),
+    };
+  },
+
+  /**
+   * A floor action decided on an unlocked read (`readFloorState`), written in ONE statement with its events (run it
+   * with `EventBus.writeWithEvents`): the line is locked, then its list (the lock order of every use case), each only
+   * if still as decided from (`before`: status and quantities, status and counters, re-checked on the newest row
+   * version); then, with a scanId, the scan is recorded (`ON CONFLICT DO NOTHING`: a copy recorded first wins); only
+   * when all of these hold are line and list written and the events appended. Answers false when it wrote nothing
+   * (the rows moved since the read, or the scanId is taken): the caller decides again under lock.
+   */
+  async writeFloorAction(
+    db: Executor, change: { line: Change<PickLine>; list: Change<CountedPickList> },
+    scan: { scanId: string; action: LineAction; now: Date } | undefined, events: readonly EventEnvelope[],
+  ): Promise<boolean> {
+    const { line: { before: lb, after: la }, list: { before: sb, after: sa } } = change;
+    const params: unknown[] = [
+      la.id, lb.status, lb.picked, lb.shortQuantity, la.picked, la.shortQuantity, la.shortReason, la.toteId, la.status, la.updatedAt,
+      sa.id, sb.status, sb.openLines, sb.shortLines, sa.status, sa.openLines, sa.shortLines, sa.updatedAt, sa.completedAt,
+      JSON.stringify(events),
+    ];
+    if (scan !== undefined) params.push(scan.scanId, JSON.stringify(scan.action), scan.now);
+    const rows = await db.query<{ lines: number; lists: number }>(
+      `WITH line AS MATERIALIZED (
+         SELECT id FROM picking.pick_lines WHERE id = $1 AND status = $2 AND picked = $3 AND short_quantity = $4 FOR UPDATE),
+       list AS MATERIALIZED (
+         SELECT id FROM picking.pick_lists
+          WHERE id = $11 AND status = $12 AND open_lines = $13 AND short_lines = $14 AND EXISTS (SELECT 1 FROM line) FOR UPDATE),
+       ${scan === undefined ? 'ok AS MATERIALIZED (SELECT 1 AS one FROM list)' : `scan AS (
+         INSERT INTO picking.scans (pick_list_id, scan_id, pick_line_id, action, created_at)
+         SELECT $11, $21::text, $1, $22::jsonb, $23::timestamptz FROM list ON CONFLICT DO NOTHING RETURNING 1 AS one),
+       ok AS MATERIALIZED (SELECT one FROM scan)`},
+       ln AS (
+         UPDATE picking.pick_lines
+            SET picked = $5, short_quantity = $6, short_reason = $7, tote_id = $8, status = $9, updated_at = $10
+          WHERE id = $1 AND EXISTS (SELECT 1 FROM ok) RETURNING id),
+       ls AS (
+         UPDATE picking.pick_lists SET status = $15, open_lines = $16, short_lines = $17, updated_at = $18, completed_at = $19
+          WHERE id = $11 AND EXISTS (SELECT 1 FROM ok) RETURNING id),
+       ${eventCtes('$20::jsonb', 'ok')}
+       SELECT (SELECT count(*) FROM ln)::int AS lines, (SELECT count(*) FROM ls)::int AS lists`,
+      params,
+    );
+    const written = rows[0];
+    if (written === undefined || written.lines !== written.lists) {
+      throw new Error(`picking: a guarded floor action wrote ${JSON.stringify(written)} lines and lists; they go together`);
+    }
+    return written.lines === 1;
+  },
+
+  /**
    * Records a scan under its client scanId; undefined when it is new. When the id is known, the scan recorded first
    * (waiting for it to commit if it is in flight): a retry, or the id reused for another scan.
    */
@@ -381,12 +461,13 @@ export const pickStore = {
    * A floor action's settlement in one statement: a shorted line starts waiting for its recovery (`awaiting`), and the
    * orders of a list that completed (`orderIds`) are each locked (order progress lock, in id order) and marked picked
    * when done — no open list, no short awaiting recovery (the one recorded here included), not cancelled. Answers the
-   * orders this call marked.
+   * orders this call marked, in id order, each with the units picked for it over all its lists (`unitsPicked`'s
+   * figure, read in the same statement: the same snapshot that found the order done).
    */
   async settleFloorAction(
     db: Executor, q: { awaiting: { pickLineId: string; orderId: string } | undefined; orderIds: readonly string[]; now: Date },
-  ): Promise<string[]> {
-    const rows = await db.query<{ order_id: string }>(
+  ): Promise<{ orderId: string; units: number }[]> {
+    const rows = await db.query<{ order_id: string; units: number }>(
       `WITH aw AS (
          INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) SELECT $1, $2, $4 WHERE $1::text IS NOT NULL
          ON CONFLICT (pick_line_id) DO NOTHING),
@@ -400,10 +481,11 @@ export const pickStore = {
             AND NOT EXISTS (SELECT 1 FROM picking.awaiting_recovery WHERE order_id = k.id)
             AND NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = k.id))
        INSERT INTO picking.orders_picked (order_id, picked_at) SELECT id, $4 FROM done ORDER BY id
-       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING order_id, (SELECT COALESCE(sum(l.picked), 0) FROM picking.pick_lines l WHERE l.order_id = orders_picked.order_id)::int AS units`,
       [q.awaiting?.pickLineId ?? null, q.awaiting?.orderId ?? null, [...q.orderIds], q.now],
     );
-    return rows.map((r) => r.order_id).sort();
+    return rows.map((r) => ({ orderId: r.order_id, units: r.units })).sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   },
 
   /**

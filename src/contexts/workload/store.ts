@@ -192,15 +192,22 @@ export const workloadStore = {
     await db.query(`DELETE FROM workload.open_orders WHERE order_id = ANY($1::text[])`, [orderIds]);
   },
 
+  /**
+   * A pick list created, in one statement: the list with the zone of its first location (as workload's locations know
+   * it), and that zone given to its orders' open work and PICK arrivals that have none yet.
+   */
   async pickListCreated(db: Executor, l: { pickListId: string; siteId: string; lineCount: number; routeM: number | null; firstLocationId: string | null; orderIds: readonly string[]; at: string }): Promise<void> {
-    const zone = l.firstLocationId === null ? null
-      : (await db.query<{ zone: string | null }>(`SELECT zone FROM workload.locations WHERE location_id = $1`, [l.firstLocationId]))[0]?.zone ?? null;
     await db.query(
-      `INSERT INTO workload.pick_lists (pick_list_id, site_id, line_count, route_m, zone, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (pick_list_id) DO NOTHING`, [l.pickListId, l.siteId, l.lineCount, l.routeM, zone, l.at]);
-    if (zone === null) return;
-    await db.query(`UPDATE workload.open_orders SET zone = $2 WHERE order_id = ANY($1::text[]) AND zone IS NULL`, [l.orderIds, zone]);
-    await db.query(`UPDATE workload.arrivals SET zone = $2 WHERE ref_id = ANY($1::text[]) AND task_type = 'PICK' AND zone IS NULL`, [l.orderIds, zone]);
+      `WITH z AS MATERIALIZED (SELECT (SELECT zone FROM workload.locations WHERE location_id = $7) AS zone),
+       pl AS (
+         INSERT INTO workload.pick_lists (pick_list_id, site_id, line_count, route_m, zone, created_at) SELECT $1, $2, $3, $4, z.zone, $6 FROM z
+         ON CONFLICT (pick_list_id) DO NOTHING),
+       oo AS (
+         UPDATE workload.open_orders o SET zone = z.zone FROM z WHERE z.zone IS NOT NULL AND o.order_id = ANY($5::text[]) AND o.zone IS NULL)
+       UPDATE workload.arrivals a SET zone = z.zone FROM z
+        WHERE z.zone IS NOT NULL AND a.ref_id = ANY($5::text[]) AND a.task_type = 'PICK' AND a.zone IS NULL`,
+      [l.pickListId, l.siteId, l.lineCount, l.routeM, [...l.orderIds], l.at, l.firstLocationId],
+    );
   },
 
   /** A run of pick confirmations, one statement: each counted once however often its event is delivered. */

@@ -201,4 +201,32 @@ describe('runs of events', () => {
     await t.app.bus.deliverMany('workload', picks);
     expect(await counted()).toEqual({ n: 3, units: 6 });
   });
+
+  it('takes a pick list created in one statement: the list with its first location\'s zone, the zone given to its orders\' open work and arrivals', async () => {
+    await t.app.db.query(`INSERT INTO workload.locations (location_id, site_id, zone) VALUES ('loc_zone_run', $1, 'Z-RUN')`, [w.siteId]);
+    for (const o of ['ord_zone_1', 'ord_zone_2']) {
+      await t.app.db.query(
+        `INSERT INTO workload.open_orders (order_id, site_id, carrier, received_at, lines, units, stage) VALUES ($1, $2, 'OWN_FLEET', now(), 1, 1, 'PICK')`, [o, w.siteId]);
+      await t.app.db.query(`INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units) VALUES ($1, 'PICK', $2, now(), 1, 1)`, [o, w.siteId]);
+    }
+    const created = (id: string, firstLocationId?: string): EventEnvelope => ({
+      specversion: '1.0', id: `evt_wkl_zone_${id}`, type: 'picking.list.created.v1', source: 'test', subject: id, time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { pickListId: id, waveId: 'wav_zone', siteId: w.siteId, orderIds: ['ord_zone_1', 'ord_zone_2'], lineCount: 2, routeLength: null, priority: 5,
+        ...(firstLocationId === undefined ? {} : { firstLocationId }) },
+    });
+    // A list whose first location is unknown gives no zone; the next one does.
+    await t.app.bus.deliverMany('workload', [created('pkl_zone_0')]);
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('workload', [created('pkl_zone_1', 'loc_zone_run')]));
+    expect(statements.filter((q) => q.includes('workload.') && !q.includes('inbox'))).toHaveLength(1);
+    const zones = await t.app.db.query<{ what: string; zone: string | null }>(
+      `SELECT 'list ' || pick_list_id AS what, zone FROM workload.pick_lists WHERE pick_list_id LIKE 'pkl_zone_%'
+       UNION ALL SELECT 'open ' || order_id, zone FROM workload.open_orders WHERE order_id LIKE 'ord_zone_%'
+       UNION ALL SELECT 'arrival ' || ref_id, zone FROM workload.arrivals WHERE ref_id LIKE 'ord_zone_%' ORDER BY 1`);
+    expect(zones).toEqual([
+      { what: 'arrival ord_zone_1', zone: 'Z-RUN' }, { what: 'arrival ord_zone_2', zone: 'Z-RUN' },
+      { what: 'list pkl_zone_0', zone: null }, { what: 'list pkl_zone_1', zone: 'Z-RUN' },
+      { what: 'open ord_zone_1', zone: 'Z-RUN' }, { what: 'open ord_zone_2', zone: 'Z-RUN' },
+    ]);
+  });
 });

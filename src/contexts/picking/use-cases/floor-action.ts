@@ -16,9 +16,45 @@ import { PickingEvents } from '../../../contracts/picking.ts';
  * line are decided one after the other, each on the newest picked count — then its events are appended.
  */
 export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
+  /**
+   * A confirm decided on an unlocked read and written in one guarded statement with its events (2 statements, no
+   * BEGIN/COMMIT; was 4): a rejection or a replay is answered from the read (one snapshot of committed rows, as the
+   * locked read would have found them had it come first); a confirm that settles nothing (no list completed) is
+   * written by `writeFloorAction`, whose guards re-check on the locked rows what it was decided from. Undefined when
+   * the decision needs the locked path: the list completes (its orders' progress is settled under lock), the rows
+   * moved since the read, the scanId was taken meanwhile, or (autocommitted) the statement lost a deadlock against a
+   * copy of the same scan on the locked path, which records the scan before locking the line.
+   */
+  async function optimistic<A extends LineAction, C extends ErrorCode>(
+    command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta,
+  ): Promise<Outcome<PickList, C> | undefined> {
+    const now = deps.clock.now();
+    const { listId, lineId, scanId, action } = command;
+    const { list, line, lines, worker, scan } = await pickStore.readFloorState(deps.db, listId, lineId, scanId);
+    const decided = decide({ list, line, scan, worker }, command, now);
+    if (!decided.ok) return decided;
+    const d = decided.value;
+    if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });
+    if (!settlesNothing(d)) return undefined;
+    try {
+      const written = await pickStore.writeFloorAction(
+        deps.bus.writer(deps.db), d, scanId === undefined ? undefined : { scanId, action, now }, deps.bus.envelopes('picking', d.events, meta),
+      );
+      if (!written) return undefined;
+    } catch (e) {
+      if ((e as { code?: unknown }).code === '40P01' && deps.db.openTx() === undefined) return undefined;
+      throw e;
+    }
+    return ok({ ...headerOf(d.list.after), lines: lines.map((l) => (l.id === d.line.after.id ? d.line.after : l)) });
+  }
+
   return async function act<A extends LineAction, C extends ErrorCode>(
     command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta,
   ): Promise<Outcome<PickList, C>> {
+    if (command.action.kind === 'confirm') {
+      const answered = await optimistic(command, decide, meta);
+      if (answered !== undefined) return answered;
+    }
     return decideInTx(deps.db, async (tx): Promise<Outcome<PickList, C>> => {
       const now = deps.clock.now();
       const { listId, lineId, scanId, action } = command;
@@ -31,7 +67,7 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
       // A short's units may be re-reserved elsewhere: its order is not done picking until inventory says (ADR 0024).
       const shorted = d.line.before.status === 'PENDING' && d.line.after.status === 'SHORT';
       const awaiting = shorted ? { pickLineId: d.line.after.id, orderId: d.line.after.orderId } : undefined;
-      if (awaiting === undefined && !d.events.some((e) => e.type === PickingEvents.listCompleted)) {
+      if (awaiting === undefined && settlesNothing(d)) {
         // Nothing to settle (the usual confirm): the line, the list and the events in one statement (ADR 0003 addendum 2026-12-03).
         await pickStore.saveChanges(deps.bus.writer(tx), { lines: [d.line], lists: [d.list] }, deps.bus.envelopes('picking', d.events, meta));
       } else {
@@ -41,6 +77,11 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
       return ok({ ...headerOf(d.list.after), lines: lines.map((l) => (l.id === d.line.after.id ? d.line.after : l)) });
     });
   };
+}
+
+/** A decision that neither shorts its line (a wait for recovery) nor completes its list (its orders' progress). */
+function settlesNothing(d: Extract<FloorDecision, { kind: 'act' }>): boolean {
+  return !(d.line.before.status === 'PENDING' && d.line.after.status === 'SHORT') && !d.events.some((e) => e.type === PickingEvents.listCompleted);
 }
 
 export type FloorActions = ReturnType<typeof floorActions>;

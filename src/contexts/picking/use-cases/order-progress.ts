@@ -7,7 +7,8 @@ import { pickStore } from '../store.ts';
  * Settles what a floor action or a cancellation did to its orders' progress, in one statement (ADR 0024): a shorted
  * line (`awaiting`) waits for inventory to say what became of its units, and a list completion says which of its
  * orders are done picking with it (`ordersDone`): an order with a short awaiting recovery, another list still open, or
- * a cancellation, is not — and how many units were picked for each (`unitsPicked`). Other events pass unchanged.
+ * a cancellation, is not — and how many units were picked for each (`unitsPicked`, read by the same statement). Other
+ * events pass unchanged.
  */
 export async function settleProgress(
   tx: Tx, events: readonly PublishedEvent[], now: Date, awaiting?: { pickLineId: string; orderId: string },
@@ -15,10 +16,9 @@ export async function settleProgress(
   const orderIds = events.flatMap((e) => (e.type === PickingEvents.listCompleted ? e.data.orderIds : []));
   if (awaiting === undefined && orderIds.length === 0) return [...events];
   const done = await pickStore.settleFloorAction(tx, { awaiting, orderIds, now });
-  const units = await pickStore.unitsPicked(tx, done);
   return events.map((e) => {
     if (e.type !== PickingEvents.listCompleted) return e;
-    const ordersDone = done.filter((o) => e.data.orderIds.includes(o));
-    return { ...e, data: { ...e.data, ordersDone, unitsPicked: units.filter((u) => ordersDone.includes(u.orderId)) } };
+    const units = done.filter((o) => e.data.orderIds.includes(o.orderId));
+    return { ...e, data: { ...e.data, ordersDone: units.map((u) => u.orderId), unitsPicked: units } };
   });
 }
