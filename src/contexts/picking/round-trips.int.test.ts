@@ -87,7 +87,7 @@ describe('picking round trips', () => {
   // unlocked read and one guarded write carrying its events (no BEGIN/COMMIT); a confirm that completes its list takes
   // the locked path after the read.
   it('confirms in 2 statements (read, guarded write with its events), refuses in 1 (the read) writing nothing, '
-    + 'shorts in 6 (+ the wait for recovery, events apart); completing a list is the read and the locked path (7: its progress and units in one statement)', async () => {
+    + 'shorts in 7 (+ the wait for recovery, events apart); completing a list is the read and the locked path (8: its orders\' progress locks, then their progress and units in one statement)', async () => {
     const [list] = await create(wave(1, 2));
     const [a, b] = list!.lines;
     const partial = await counted(async () => expect((await picking.confirm(list!.id, a!.id, scan(a!, 1), {})).ok).toBe(true));
@@ -115,9 +115,9 @@ describe('picking round trips', () => {
     const last = await counted(async () => {
       done = await picking.short(list!.id, b!.id, 'DAMAGED', {});
     });
-    // A short also starts its wait for recovery and, completing the list, settles its orders' progress: one statement
-    // more (ADR 0024).
-    expect(last).toHaveLength(6);
+    // A short also starts its wait for recovery and, completing the list, settles its orders' progress (ADR 0024): the
+    // orders' progress locks, then the settlement on a snapshot taken after them (order-progress.int.test.ts).
+    expect(last).toHaveLength(7);
     expect(done?.ok && done.value).toMatchObject({ status: 'PARTIAL', lines: [{ status: 'PICKED', picked: 2 }, { status: 'SHORT', shortQuantity: 2 }] });
     const closed = await counted(async () => {
       const r = await picking.confirm(list!.id, b!.id, scan(b!, 1), {});
@@ -129,7 +129,8 @@ describe('picking round trips', () => {
     const completing = await counted(async () => expect((await picking.confirm(other!.id, c!.id, scan(c!, 2), {})).ok).toBe(true));
     expect(completing[0]).toMatch(/FROM picking\.pick_lines/);
     expect(completing[1]).toMatch(/^\s*BEGIN/);
-    expect(completing).toHaveLength(7);
+    expect(completing).toHaveLength(8);
+    expect(completing.findIndex((q) => /pg_advisory_xact_lock/.test(q))).toBeLessThan(completing.findIndex((q) => /INSERT INTO picking\.orders_picked/.test(q)));
   });
 
   it('completes a list exactly once when its last lines close concurrently, and never over-picks a contested line', async () => {

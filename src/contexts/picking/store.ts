@@ -459,21 +459,28 @@ export const pickStore = {
 
   /**
    * A floor action's settlement in one statement: a shorted line starts waiting for its recovery (`awaiting`), and the
-   * orders of a list that completed (`orderIds`) are each locked (order progress lock, in id order) and marked picked
-   * when done — no open list, no short awaiting recovery (the one recorded here included), not cancelled. Answers the
+   * orders of a list that completed (`orderIds`) are each locked (order progress lock, in id order, by a statement
+   * before it) and marked picked when done — no open list, no short awaiting recovery (the one recorded here included), not cancelled. Answers the
    * orders this call marked, in id order, each with the units picked for it over all its lists (`unitsPicked`'s
    * figure, read in the same statement: the same snapshot that found the order done).
    */
   async settleFloorAction(
     db: Executor, q: { awaiting: { pickLineId: string; orderId: string } | undefined; orderIds: readonly string[]; now: Date },
   ): Promise<{ orderId: string; units: number }[]> {
+    // The locks first, in a statement of their own: a statement's snapshot is taken when it starts, so a check in the
+    // statement that waited for the lock would not see what the holder committed meanwhile (another list of the order
+    // completed), and two lists completing at once could each leave the order unpicked for ever.
+    if (q.orderIds.length > 0) {
+      await db.query(
+        `SELECT count(pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext(o.id))) FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) o`,
+        [[...q.orderIds]],
+      );
+    }
     const rows = await db.query<{ order_id: string; units: number }>(
       `WITH aw AS (
          INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) SELECT $1, $2, $4 WHERE $1::text IS NOT NULL
          ON CONFLICT (pick_line_id) DO NOTHING),
-       locked AS MATERIALIZED (
-         SELECT o.id, pg_advisory_xact_lock(hashtext('picking.order-progress'), hashtext(o.id)) AS l
-           FROM (SELECT DISTINCT unnest($3::text[]) AS id ORDER BY 1) o),
+       locked AS MATERIALIZED (SELECT DISTINCT unnest($3::text[]) AS id),
        done AS (
          SELECT k.id FROM locked k
           WHERE k.id IS DISTINCT FROM $2
