@@ -161,7 +161,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * 2 cores, 12 on 4, 20 from 7; ADR 0050). Each connection is a PostgreSQL process with its own catalog and prepared-statement caches
  * (several MiB); more of them than the machine can run only queue, and hold that memory (ADR 0048).
  * With the `embedded` PostgreSQL (no DATABASE_URL) the database runs on the same cores as the server: 2 per core, at
- * least 4 and at most 20 (4 on 2 cores, 8 on 4; ADR 0051).
+ * least 4 and at most 20 (4 on 2 cores, 8 on 4; ADR 0050 addendum).
  */
 export function defaultDbPoolSize(cores: number, embedded = false): number {
   return embedded ? Math.min(20, Math.max(4, 2 * cores)) : Math.min(20, Math.max(6, 3 * cores));

@@ -337,7 +337,7 @@ function placeCluster(requested: string, ids: Ids | undefined): { root: string; 
 }
 
 /**
- * The settings the embedded server runs with (ADR 0051). It is a small site's database on the machine that runs
+ * The settings the embedded server runs with (ADR 0050 addendum). It is a small site's database on the machine that runs
  * PakLog, so it is sized for memory: every process it runs and every page of shared memory it touches counts beside
  * the server's own (issue 18 b).
  * - `shared_buffers=32MB` (PostgreSQL's default is 128MB): pages past it are read from the operating system's file
