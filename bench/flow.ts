@@ -143,10 +143,8 @@ export async function main(args: string[]): Promise<void> {
   if (mode !== 'all-in-one') throw new Error(`--mode must be all-in-one or split, got "${mode}"`);
   const orders = numberArg(args, 'orders', 200);
   const workers = numberArg(args, 'workers', 4);
-  // The server's own default unless --pool says (PAKLOG_DB_POOL_SIZE; ADR 0048, 0050 and its addendum): the server is given the
-  // bench database's URL, so it cannot tell an embedded server from another; the bench does, and passes the default
-  // a user's server gets with that database (2 per core, 4–20, on the embedded one; 3 per core, 6–20, on another).
-  const pool = numberArg(args, 'pool', defaultDbPoolSize(availableParallelism(), (process.env.PAKLOG_BENCH_DATABASE_URL ?? '') === ''));
+  // The server's own default unless --pool says (PAKLOG_DB_POOL_SIZE: 5 per core, 10–20; ADR 0048).
+  const pool = numberArg(args, 'pool', defaultDbPoolSize(availableParallelism()));
   const serverKind = stringArg(args, 'server', 'dist');
   if (serverKind !== 'dist' && serverKind !== 'inprocess') throw new Error(`--server must be dist or inprocess, got "${serverKind}"`);
   const tally = args.includes('--tally');

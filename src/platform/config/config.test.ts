@@ -8,13 +8,10 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, contexts: 'all', seedDemo: true, logLevel: 'info' });
   });
 
-  it('sizes the database pool by the cores: 3 per core, 6 to 20, 2 per core, 4 to 20, with the embedded PostgreSQL, unless PAKLOG_DB_POOL_SIZE says', () => {
-    expect([1, 2, 3, 4, 8, 16].map((cores) => defaultDbPoolSize(cores))).toEqual([6, 6, 9, 12, 20, 20]);
-    expect([1, 2, 3, 4, 8, 16].map((cores) => defaultDbPoolSize(cores, true))).toEqual([4, 4, 6, 8, 16, 20]);
-    expect(loadConfig({}).dbPoolSize).toBe(defaultDbPoolSize(availableParallelism(), true));
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).dbPoolSize).toBe(defaultDbPoolSize(availableParallelism()));
+  it('sizes the database pool by the cores: 3 per core, 6 to 20, unless PAKLOG_DB_POOL_SIZE says', () => {
+    expect([1, 2, 3, 4, 8, 16].map(defaultDbPoolSize)).toEqual([6, 6, 9, 12, 20, 20]);
+    expect(loadConfig({}).dbPoolSize).toBe(defaultDbPoolSize(availableParallelism()));
     expect(loadConfig({ PAKLOG_DB_POOL_SIZE: '20' }).dbPoolSize).toBe(20);
-    expect(loadConfig({ PAKLOG_DB_POOL_SIZE: '20', DATABASE_URL: 'postgres://u@h:5432/db' }).dbPoolSize).toBe(20);
   });
 
   it('reads and types every variable', () => {

@@ -160,11 +160,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * Connections per process unless PAKLOG_DB_POOL_SIZE says otherwise: 3 per core, at least 6 and at most 20 (6 on
  * 2 cores, 12 on 4, 20 from 7; ADR 0050). Each connection is a PostgreSQL process with its own catalog and prepared-statement caches
  * (several MiB); more of them than the machine can run only queue, and hold that memory (ADR 0048).
- * With the `embedded` PostgreSQL (no DATABASE_URL) the database runs on the same cores as the server: 2 per core, at
- * least 4 and at most 20 (4 on 2 cores, 8 on 4; ADR 0050 addendum).
  */
-export function defaultDbPoolSize(cores: number, embedded = false): number {
-  return embedded ? Math.min(20, Math.max(4, 2 * cores)) : Math.min(20, Math.max(6, 3 * cores));
+export function defaultDbPoolSize(cores: number): number {
+  return Math.min(20, Math.max(6, 3 * cores));
 }
 
 /** `stdoutIsTerminal` decides the default log format: people read a terminal, machines read the rest. */
@@ -302,7 +300,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminApiKey,
     contexts,
     seedDemo: bool('PAKLOG_SEED_DEMO', true),
-    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', defaultDbPoolSize(availableParallelism(), str('DATABASE_URL') === undefined), 2, 500),
+    dbPoolSize: int('PAKLOG_DB_POOL_SIZE', defaultDbPoolSize(availableParallelism()), 2, 500),
     dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
     dbPrepared: bool('PAKLOG_DB_PREPARED', true),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
