@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataDirInUseError, startEmbeddedPostgres } from './embedded.ts';
+import { DataDirInUseError, embeddedSettings, startEmbeddedPostgres } from './embedded.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paklog-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,28 @@ describe('embedded PostgreSQL', () => {
     } finally {
       rmSync(half, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it('runs with the small-site settings: 32MB of shared buffers, no I/O workers, no logical replication launcher (the tests\' fast servers keep the default buffers)', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'paklog-embedded-small-'));
+    const server = await startEmbeddedPostgres({ dir: small });
+    try {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const show = async (name: string): Promise<string> => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+      expect({ buffers: await show('shared_buffers'), io: await show('io_method'), replication: await show('max_logical_replication_workers'), fsync: await show('fsync') })
+        .toEqual({ buffers: '32MB', io: 'sync', replication: '0', fsync: 'on' });
+      const types = (await client.query<{ t: string }>('SELECT DISTINCT backend_type AS t FROM pg_stat_activity')).rows.map((r) => r.t);
+      expect(types).toContain('checkpointer');
+      expect(types).not.toContain('io worker');
+      expect(types).not.toContain('logical replication launcher');
+      await client.end();
+    } finally {
+      await server.stop();
+      rmSync(small, { recursive: true, force: true });
+    }
+    expect(embeddedSettings(true)).not.toContain('shared_buffers=32MB');
+    expect(embeddedSettings(true)).toContain('fsync=off');
   }, 120_000);
 
   it('a running server is never stopped by another opener: a command connects to it, a second start is refused', async () => {

@@ -337,6 +337,25 @@ function placeCluster(requested: string, ids: Ids | undefined): { root: string; 
 }
 
 /**
+ * The settings the embedded server runs with (ADR 0050 addendum). It is a small site's database on the machine that runs
+ * PakLog, so it is sized for memory: every process it runs and every page of shared memory it touches counts beside
+ * the server's own (issue 18 b).
+ * - `shared_buffers=32MB` (PostgreSQL's default is 128MB): pages past it are read from the operating system's file
+ *   cache, which the kernel can give back under pressure, instead of being held by PostgreSQL for good. Not in `fast`
+ *   mode (the tests' servers, many databases side by side), which keeps the default.
+ * - `io_method=sync`: reads the way PostgreSQL 17 did, without the three I/O worker processes of PostgreSQL 18's
+ *   default (`worker`); a small database is read from memory.
+ * - `max_logical_replication_workers=0`: PakLog uses no logical replication, so no launcher process waits for it.
+ * `fast` (tests only) also trades durability for speed: fsync off, no synchronous commit, no full-page writes.
+ */
+export function embeddedSettings(fast: boolean): string[] {
+  const settings = ['listen_addresses=127.0.0.1', 'max_connections=200', 'io_method=sync', 'max_logical_replication_workers=0'];
+  if (fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
+  else settings.push('shared_buffers=32MB');
+  return settings;
+}
+
+/**
  * Starts the embedded PostgreSQL of `options.dir`, or connects to it when another live PakLog process runs it.
  * `owner.json` in the folder names the process that runs the server; a server whose owner died is stopped and
  * started again, a live owner's server never is.
@@ -436,8 +455,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await stopOrphan(dataDir);
     }
     const port = await freePort();
-    const flags = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
-    if (options.fast === true) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    const flags = ['-D', dataDir, '-p', String(port), ...embeddedSettings(options.fast === true).flatMap((s) => ['-c', s])];
     process.once('exit', onExit);
     child = await startPostgres(bins.postgres, flags, ids, log);
     const urlFor = urlsFor(password, port);
