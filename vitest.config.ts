@@ -3,7 +3,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Files that kill processes, run a split deployment or a browser, or race many requests against their
- * timeouts: they run one at a time, last, so that no other test's load decides their timeouts.
+ * timeouts: they run one at a time, last, so that no other test's load decides their timeouts. One worker runs them
+ * all (`isolate: false`, as below): in a fresh worker each, importing its modules again took 2–15 s before each file
+ * (before and between them in the CI run of 2026-12-03: 68 s of the project's 411 s, at load 8–11). Four of them back
+ * to back, fresh workers against one (load 16–20): 18.9 s → 1.9 s between the files (docs/performance.md, test speed).
+ * The kills they do, against the issues' minimums (issue 18 d: ≥ 200 in CI across the crash suites): split-faults 50
+ * (issue 8 c: ≥ 50), crash-idempotency 20 (issue 6 d: ≥ 20), saga-crash 132 runner kills at step boundaries (issue
+ * 10 c: ≥ 100) + 3 kills of `paklog start` inside the fulfilment saga, and crash-recovery (processes) 1: 206 in all,
+ * so none is trimmed.
  */
 const ALONE = [
   'test/e2e/split.test.ts', 'test/e2e/split-faults.test.ts', 'test/e2e/crash-idempotency.test.ts', 'test/e2e/saga-crash.test.ts',
@@ -16,11 +23,12 @@ const ALONE = [
 // test/e2e/fuzz.test.ts (5,000 generated requests, ~40 s) stays in the parallel project: in-process app, no tight timing.
 /**
  * Files that start `paklog` processes (or a build) but time nothing tightly, and long in-process files that check an
- * outcome, not a timing (generous timeouts, a simulated clock): two at a time, after the in-process files, each in a
- * fresh worker. Everything else runs two files at a time (the CI machine has two cores; each file has its own
- * database), in two long-lived workers that import the app's modules once (`isolate: false`: importing them again
- * for each of ~200 files cost more CPU than the tests themselves). A test file must therefore leave no global state
- * behind: each starts its own app on its own database.
+ * outcome, not a timing (generous timeouts, a simulated clock): two at a time, after the in-process files. Everything
+ * else runs two files at a time (the CI machine has two cores; each file has its own database). Every project runs
+ * its files in long-lived workers that import the app's modules once (`isolate: false`: importing them again for each
+ * of ~200 files cost more CPU than the tests themselves; a fresh worker per process file cost 5–12 s of collection
+ * before each at load 8–16, 2026-12-03). A test file must therefore leave no global state behind (no `process.env`
+ * written, no module mocked): each starts its own app or processes on its own database, and stops them.
  */
 const PROCESSES = [
   'test/e2e/root-quickstart.test.ts', 'test/e2e/running-server.test.ts', 'test/e2e/start-output.test.ts', 'test/e2e/walkthrough.test.ts',
@@ -77,8 +85,8 @@ export default defineConfig({
     sequence: { sequencer: LongFirst },
     projects: [
       { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 2, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 2 } } },
+      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 2, isolate: false, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, isolate: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });

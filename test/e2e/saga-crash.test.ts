@@ -204,7 +204,8 @@ describe('saga runner killed between every pair of steps', () => {
  */
 describe('a paklog process killed inside the order fulfilment saga', () => {
   it('ends the saga once, each step recorded once, each exception case once', { timeout: 180_000 }, async () => {
-    const fdb = await createTestDatabase();
+    // Every context runs in the process: the run's migrated template (a clone), not the migrations at the first start.
+    const fdb = await createTestDatabase({ migrated: true });
     const port = await freePort();
     const key = `pk_${'s'.repeat(40)}`;
     const base = `http://127.0.0.1:${port}`;
