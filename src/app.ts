@@ -367,8 +367,9 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   for (const m of selected) {
     const routes = m.routes;
     if (routes !== undefined) await http.register(async (scope) => routes(scope), { prefix: '/api/v1' });
-    if (m.subscriptions !== undefined && m.subscriptions.length > 0) await bus.subscribe(m.schema, m.subscriptions);
   }
+  // All of them at once: on Kafka one consumer group for the process's contexts (ADR 0014 addendum).
+  await bus.subscribeAll(selected.flatMap((m) => (m.subscriptions !== undefined && m.subscriptions.length > 0 ? [{ consumer: m.schema, subscriptions: m.subscriptions }] : [])));
   // GraphQL over the REST routes of this process; subscriptions hear the events its relay publishes.
   await registerGraphql(http, { events: (listener) => bus.observe(listener), graphiql: config.graphiql });
   await http.ready();

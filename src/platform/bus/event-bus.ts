@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import { ident, type Database, type Executor, type QueuedWriter, type Tx } from '../db/database.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { EventEnvelope, EventMeta, NewEvent } from './envelope.ts';
-import type { Transport } from './transport.ts';
+import type { Delivery, Transport } from './transport.ts';
 
 /** Handles one event inside the consumer's transaction; the inbox row is written in the same transaction. */
 export type EventHandler = (event: EventEnvelope, tx: Tx) => Promise<void>;
@@ -252,10 +252,23 @@ export class EventBus {
 
   /** Registers a consumer's handlers; `consumer` is the consuming context's schema (its inbox lives there). */
   async subscribe(consumer: string, subscriptions: readonly Subscription[]): Promise<void> {
-    const byType = this.handlers.get(consumer) ?? new Map<string, Subscription[]>();
-    this.handlers.set(consumer, byType);
-    for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s]);
-    await this.o.transport.subscribe(consumer, [...byType.keys()], (events, o) => this.deliverMany(consumer, events, o));
+    await this.subscribeAll([{ consumer, subscriptions }]);
+  }
+
+  /**
+   * Registers the handlers of several consumers (a process's contexts) at once: a transport that can serve them with
+   * one broker consumer (`Transport.subscribeMany`); each keeps its own inbox, transaction and dead letters.
+   */
+  async subscribeAll(list: readonly { readonly consumer: string; readonly subscriptions: readonly Subscription[] }[]): Promise<void> {
+    const members = list.map(({ consumer, subscriptions }) => {
+      const byType = this.handlers.get(consumer) ?? new Map<string, Subscription[]>();
+      this.handlers.set(consumer, byType);
+      for (const s of subscriptions) for (const t of s.types) byType.set(t, [...(byType.get(t) ?? []), s]);
+      return { consumer, types: [...byType.keys()], deliver: ((events, o) => this.deliverMany(consumer, events, o)) satisfies Delivery };
+    });
+    const { transport } = this.o;
+    if (members.length > 1 && transport.subscribeMany !== undefined) await transport.subscribeMany(members);
+    else for (const m of members) await transport.subscribe(m.consumer, m.types, m.deliver);
   }
 
   /**

@@ -68,6 +68,13 @@ function headerText(value: Buffer | string | (Buffer | string)[] | undefined): s
   return first === undefined ? undefined : typeof first === 'string' ? first : first.toString('utf8');
 }
 
+/** A consumer (a context's inbox) in a consumer group, with the event types it takes. */
+interface GroupMember {
+  readonly consumer: string;
+  readonly wanted: ReadonlySet<string>;
+  readonly deliver: Delivery;
+}
+
 export class KafkaTransport implements Transport {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
@@ -144,12 +151,74 @@ export class KafkaTransport implements Transport {
   }
 
   async subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void> {
-    const wanted = new Set(types);
-    const topics = topicsFor(types, this.o.namespace);
+    await this.subscribeMany([{ consumer, types, deliver }]);
+  }
+
+  /**
+   * Several consumers of one process in ONE consumer group (ADR 0014 addendum, 2026-12-03): one fetch loop, one
+   * heartbeat and one offset commit for all of them instead of one each, and each message fetched and decoded once.
+   * Every run of a partition is handed to each member that takes some of its types, side by side (each in its own
+   * transaction, as before); its offsets are marked only once every member has handled it, so a member that fails makes
+   * the run come again for all of them and the others' inboxes turn their repeat into a no-op. The group is named after
+   * its members (`<namespace>.<a>+<b>+…`, sorted; a single member keeps its own `<namespace>.<consumer>`), so processes
+   * running the same contexts share its partitions. A group new to the broker starts where its members' own groups
+   * (the per-context groups of earlier versions) had all committed, not from the beginning.
+   */
+  async subscribeMany(members: readonly { readonly consumer: string; readonly types: readonly string[]; readonly deliver: Delivery }[]): Promise<void> {
+    if (members.length === 0) return;
+    const list: GroupMember[] = members.map((m) => ({ consumer: m.consumer, wanted: new Set(m.types), deliver: m.deliver }));
+    const topics = topicsFor(members.flatMap((m) => m.types), this.o.namespace);
+    const groupId = this.groupIdOf(members.map((m) => m.consumer));
     await this.ensureTopics(topics);
-    const entry = await whileRetriable(() => this.startConsumer(consumer, topics, wanted, deliver));
+    if (list.length > 1) await whileRetriable(() => this.seedFromMemberGroups(groupId, list, topics));
+    const entry = await whileRetriable(() => this.startConsumer(groupId, topics, list));
     this.consumers.push(entry);
-    this.restartOnCrash(entry, () => this.startConsumer(consumer, topics, wanted, deliver));
+    this.restartOnCrash(entry, () => this.startConsumer(groupId, topics, list));
+  }
+
+  /** The consumer group of these consumers: `<namespace>.<consumer>` for one, `<namespace>.<a>+<b>+…` (sorted) for several. */
+  groupIdOf(consumers: readonly string[]): string {
+    return `${this.o.namespace ?? 'paklog'}.${[...new Set(consumers)].sort().join('+')}`;
+  }
+
+  /**
+   * A shared group that has committed nothing yet takes, per partition, the lowest offset its members' own groups
+   * committed (each member has handled everything before it; what some member handled after it comes again and is a
+   * no-op in its inbox). A partition that some member reading its topic never committed is left alone: the group reads
+   * it from the beginning, as a new consumer does.
+   */
+  private async seedFromMemberGroups(groupId: string, members: readonly GroupMember[], topics: readonly string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = async (group: string, list: readonly string[]): Promise<Map<string, bigint>> => {
+        const out = new Map<string, bigint>();
+        if (list.length === 0) return out;
+        for (const t of await admin.fetchOffsets({ groupId: group, topics: [...list] })) {
+          for (const p of t.partitions) if (BigInt(p.offset) >= 0n) out.set(`${t.topic}:${p.partition}`, BigInt(p.offset));
+        }
+        return out;
+      };
+      if ((await committed(groupId, topics)).size > 0) return;
+      const seeds = new Map<string, { topic: string; partition: number; offset: bigint }>();
+      const partitionsOf = new Map((await admin.fetchTopicMetadata({ topics: [...topics] })).topics.map((t) => [t.name, t.partitions.map((p) => p.partitionId)]));
+      for (const topic of topics) {
+        const readers = members.filter((m) => topicsFor([...m.wanted], this.o.namespace).includes(topic));
+        const offsets = await Promise.all(readers.map((m) => committed(this.groupIdOf([m.consumer]), [topic])));
+        for (const partition of partitionsOf.get(topic) ?? []) {
+          const key = `${topic}:${partition}`;
+          const each = offsets.map((o) => o.get(key));
+          if (each.length === 0 || each.some((o) => o === undefined)) continue;
+          seeds.set(key, { topic, partition, offset: each.reduce((a, b) => (b! < a! ? b : a))! });
+        }
+      }
+      for (const topic of topics) {
+        const partitions = [...seeds.values()].filter((s) => s.topic === topic).map((s) => ({ partition: s.partition, offset: s.offset.toString() }));
+        if (partitions.length > 0) await admin.setOffsets({ groupId, topic, partitions });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
@@ -187,8 +256,10 @@ export class KafkaTransport implements Transport {
     });
   }
 
-  private async startConsumer(consumer: string, topics: readonly string[], wanted: ReadonlySet<string>, deliver: Delivery): Promise<{ consumer: Consumer; stop: () => Promise<void> }> {
-    const c = this.kafka.consumer({ groupId: `${this.o.namespace ?? 'paklog'}.${consumer}`, maxWaitTimeInMs: FETCH_WAIT_MS, sessionTimeout: SESSION_TIMEOUT_MS, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
+  private async startConsumer(groupId: string, topics: readonly string[], members: readonly GroupMember[]): Promise<{ consumer: Consumer; stop: () => Promise<void> }> {
+    // What any member takes: a message of another type is skipped without parsing its body.
+    const wanted = new Set(members.flatMap((m) => [...m.wanted]));
+    const c = this.kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS, sessionTimeout: SESSION_TIMEOUT_MS, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: this.o.retryDelayMs ?? 200, maxRetryTime: 5_000 } });
     try {
       await c.connect();
       await c.subscribe({ topics: [...topics], fromBeginning: true });
@@ -219,7 +290,9 @@ export class KafkaTransport implements Transport {
       autoCommit: false,
       // Partitions are handled side by side, each in its order: a run that waits for an event of another partition
       // (EventNotReady) must not hold up the partition that carries that event.
-      partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
+      // With several members, as many as their own groups had together: a member's run that waits (EventNotReady)
+      // holds a slot of the shared group, and must not leave none for the partition that carries what it waits for.
+      partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT * members.length,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -228,31 +301,51 @@ export class KafkaTransport implements Transport {
         // message; the group hears from this member while a run waits (an event not ready yet may wait minutes).
         const pulse = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
         try {
-          for (let from = 0; from < batch.messages.length && payload.isRunning() && !payload.isStale(); from += RUN_LENGTH) {
-            const run = batch.messages.slice(from, from + RUN_LENGTH);
-            // A topic carries every event of its context; this consumer takes only the types it subscribed to. The
-            // type travels in a header, so an event this consumer does not want is skipped without parsing its body.
-            const events = run.flatMap((m) => {
-              if (m.value === null) return [];
-              const type = headerText(m.headers?.[TYPE_HEADER]);
-              if (type !== undefined && !wanted.has(type)) return [];
-              let event: EventEnvelope;
-              try {
-                event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
-              } catch (e) {
-                // Not JSON: no PakLog relay wrote it. Reported and passed over, so it cannot stop its partition.
-                (this.o.log ?? stderrLog).error({ err: e, topic: batch.topic, partition: batch.partition, offset: m.offset }, 'a Kafka message that is not an event was skipped');
-                return [];
-              }
-              return wanted.has(event.type) ? [event] : [];
-            });
-            // Throwing leaves the run's offsets unresolved: kafkajs pauses and reads the partition again from there.
-            if (events.length > 0) await deliver(events);
-            for (const m of run) payload.resolveOffset(m.offset);
-            const last = run[run.length - 1]!;
-            handled.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() });
-            await heartbeat();
+          // A topic carries every event of its context; this group takes only the types its members subscribed to.
+          // The type travels in a header, so an event no member wants is skipped without parsing its body.
+          const parse = (run: readonly KafkaJs.KafkaMessage[]): EventEnvelope[] => run.flatMap((m) => {
+            if (m.value === null) return [];
+            const type = headerText(m.headers?.[TYPE_HEADER]);
+            if (type !== undefined && !wanted.has(type)) return [];
+            let event: EventEnvelope;
+            try {
+              event = JSON.parse(m.value.toString('utf8')) as EventEnvelope;
+            } catch (e) {
+              // Not JSON: no PakLog relay wrote it. Reported and passed over, so it cannot stop its partition.
+              (this.o.log ?? stderrLog).error({ err: e, topic: batch.topic, partition: batch.partition, offset: m.offset }, 'a Kafka message that is not an event was skipped');
+              return [];
+            }
+            return wanted.has(event.type) ? [event] : [];
+          });
+          const runs: { messages: KafkaJs.KafkaMessage[]; events: EventEnvelope[] }[] = [];
+          for (let from = 0; from < batch.messages.length; from += RUN_LENGTH) {
+            const messages = batch.messages.slice(from, from + RUN_LENGTH);
+            runs.push({ messages, events: parse(messages) });
           }
+          // A run's offsets are resolved once every member has handled it, in order. Each member goes through the
+          // batch's runs at its own pace, so one that waits (EventNotReady) holds up the others only at the batch's end.
+          const done = runs.map(() => 0);
+          let resolved = 0;
+          const advance = (): void => {
+            for (; resolved < runs.length && done[resolved] === members.length; resolved++) {
+              const run = runs[resolved]!.messages;
+              for (const m of run) payload.resolveOffset(m.offset);
+              handled.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(run[run.length - 1]!.offset) + 1n).toString() });
+            }
+          };
+          const outcomes = await Promise.allSettled(members.map(async (member) => {
+            for (let i = 0; i < runs.length && payload.isRunning() && !payload.isStale(); i++) {
+              const mine = members.length === 1 ? runs[i]!.events : runs[i]!.events.filter((e) => member.wanted.has(e.type));
+              // Throwing leaves the run's offsets unresolved: kafkajs pauses and reads the partition again from there
+              // (for every member: the others' inboxes make their repeat a no-op).
+              if (mine.length > 0) await member.deliver(mine);
+              done[i]!++;
+              advance();
+              await heartbeat();
+            }
+          }));
+          const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+          if (failed !== undefined) throw failed.reason;
         } finally {
           clearInterval(pulse);
         }

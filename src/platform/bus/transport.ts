@@ -32,6 +32,11 @@ export interface Transport {
   /** Resolves once every event is durably handed over (inline: handled by every local consumer). */
   publish(events: readonly EventEnvelope[]): Promise<void>;
   subscribe(consumer: string, types: readonly string[], deliver: Delivery): Promise<void>;
+  /**
+   * Several consumers of one process at once. A transport that can serve them with one broker consumer does (Kafka:
+   * one consumer group for the process's contexts, ADR 0014 addendum); without it each is subscribed on its own.
+   */
+  subscribeMany?(members: readonly { readonly consumer: string; readonly types: readonly string[]; readonly deliver: Delivery }[]): Promise<void>;
   close(): Promise<void>;
 }
 
