@@ -461,11 +461,15 @@ describe('order lifecycle driven by events', () => {
       envelope('pack-ship.shipment.dispatched.v1', `shp_${o.id}`, { shipmentId: `shp_${o.id}`, orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: `TRK-${o.id}`,
         packageIds: [`pkg_${o.id}`], lines: lines(o) }),
     ];
-    const [pa, pb] = [packShip(a), packShip(b)];
-    // Two orders' packages, packing and dispatch interleaved in one run.
-    const shipRun = await deliverRun([pa[0]!, pb[0]!, pa[1]!, pb[1]!, pb[2]!, pa[2]!]);
+    const [pa, pb, pc] = [packShip(a), packShip(b), packShip(c)];
+    expect((await t.post(`/api/v1/orders/${c.id}/cancel`, { reason: 'run test' }, 'manager')).status).toBe(200);
+    const cancelled = await getOrder(c.id);
+    // Two orders' packages, packing and dispatch interleaved in one run, with news of the cancelled order c among them.
+    const shipRun = await deliverRun([pa[0]!, pb[0]!, pc[1]!, pa[1]!, pb[1]!, pb[2]!, pc[2]!, pa[2]!]);
     expect(ordersSql(shipRun)).toEqual(lockThenWrite);
     expect(shipRun).toHaveLength(6);
+    const stillCancelled = await getOrder(c.id);
+    expect([stillCancelled.status, stillCancelled.version, stillCancelled.lines.map((l) => l.shipped)]).toEqual(['CANCELLED', cancelled.version, [0]]);
     for (const o of [a, b]) {
       const now = await getOrder(o.id);
       expect(now.status).toBe('SHIPPED');
