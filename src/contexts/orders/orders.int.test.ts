@@ -411,6 +411,77 @@ describe('order lifecycle driven by events', () => {
     await t.app.db.query(`DELETE FROM platform.dead_letters WHERE consumer = 'orders'`);
   });
 
+  it('a run of waves and pack & ship events over several orders locks them in one statement and writes them in one', async () => {
+    const [a, b, c] = [await received(), await received(), await received({ lines: [{ sku: 'PEN', quantity: 1 }] })];
+    for (const o of [a, b, c]) await allocated(o);
+    const ordersSql = (statements: string[]): string[] =>
+      statements.filter((q) => /(^|[^.\w])orders\.(orders|order_lines|status_history)\b/.test(q)).map((q) => q.replace(/\s+/g, ' ').slice(0, 30));
+    const lockThenWrite = [expect.stringMatching(/^SELECT id, external_id/), expect.stringMatching(/^WITH q AS/)];
+    const deliverRun = async (run: EventEnvelope[]): Promise<string[]> => {
+      const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('orders', run));
+      await t.settle();
+      return statements;
+    };
+    const planned = envelope('waves.wave.planned.v1', 'wav_M1', { waveId: 'wav_M1', siteId: S.sit_A!, orderIds: [c.id, a.id, b.id, 'ord_nobody'] });
+    const release = (o: OrderBody) => envelope('waves.wave.released.v1', 'wav_M1', released(o, 'wav_M1'));
+    const versions = await Promise.all([a, b, c].map(async (o) => (await getOrder(o.id)).version));
+    // Three orders planned and released, one event twice (a duplicate), an unknown order: BEGIN, the inbox, one lock, one
+    // write, the events, COMMIT.
+    const waveRun = await deliverRun([planned, release(b), planned, release(a), release(c)]);
+    expect(ordersSql(waveRun)).toEqual(lockThenWrite);
+    expect(waveRun).toHaveLength(6);
+    for (const [i, o] of [a, b, c].entries()) {
+      const now = await getOrder(o.id);
+      expect(now.status).toBe('RELEASED');
+      expect(now.waveId).toBe('wav_M1');
+      expect(now.statusHistory.map((h) => h.to).slice(-2)).toEqual(['WAVED', 'RELEASED']);
+      expect(now.version - versions[i]!).toBe(2);
+    }
+    // Announced in the order the events came: every waved (by order id, as a planned event is applied), then the releases.
+    const announced = await t.app.db.query<{ type: string; subject: string }>(
+      `SELECT type, subject FROM platform.events WHERE type IN ('orders.order.waved.v1', 'orders.order.released.v1') AND subject = ANY($1) ORDER BY seq`,
+      [[a.id, b.id, c.id]]);
+    expect(announced).toEqual([
+      ...[a, b, c].map((o) => o.id).sort().map((subject) => ({ type: 'orders.order.waved.v1', subject })),
+      ...[b, a, c].map((o) => ({ type: 'orders.order.released.v1', subject: o.id })),
+    ]);
+
+    for (const o of [a, b]) {
+      for (const [i, l] of o.lines.entries()) {
+        await emit('picking', 'picking.line.picked.v1', 'pkl_M1', { pickListId: 'pkl_M1', pickLineId: `pln_M1_${o.id}_${i}`, orderId: o.id, lineId: l.id,
+          reservationId: `rsv_M1_${i}`, siteId: S.sit_A!, sku: l.sku, locationId: 'loc_1', lot: null, quantity: l.ordered, toteId: 'T-M1' });
+      }
+    }
+    await emit('picking', 'picking.list.completed.v1', 'pkl_M1', { pickListId: 'pkl_M1', waveId: 'wav_M1', siteId: S.sit_A!, orderIds: [a.id, b.id], status: 'COMPLETED' });
+    expect([(await getOrder(a.id)).status, (await getOrder(b.id)).status]).toEqual(['PICKED', 'PICKED']);
+    const lines = (o: OrderBody) => o.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.ordered }));
+    const packShip = (o: OrderBody): EventEnvelope[] => [
+      envelope('pack-ship.package.packed.v1', `pkg_${o.id}`, { packageId: `pkg_${o.id}`, orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 500, lines: lines(o), orderComplete: true }),
+      envelope('pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: S.sit_A!, packageIds: [`pkg_${o.id}`] }),
+      envelope('pack-ship.shipment.dispatched.v1', `shp_${o.id}`, { shipmentId: `shp_${o.id}`, orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: `TRK-${o.id}`,
+        packageIds: [`pkg_${o.id}`], lines: lines(o) }),
+    ];
+    const [pa, pb, pc] = [packShip(a), packShip(b), packShip(c)];
+    expect((await t.post(`/api/v1/orders/${c.id}/cancel`, { reason: 'run test' }, 'manager')).status).toBe(200);
+    const cancelled = await getOrder(c.id);
+    // Two orders' packages, packing and dispatch interleaved in one run, with news of the cancelled order c among them.
+    const shipRun = await deliverRun([pa[0]!, pb[0]!, pc[1]!, pa[1]!, pb[1]!, pb[2]!, pc[2]!, pa[2]!]);
+    expect(ordersSql(shipRun)).toEqual(lockThenWrite);
+    expect(shipRun).toHaveLength(6);
+    const stillCancelled = await getOrder(c.id);
+    expect([stillCancelled.status, stillCancelled.version, stillCancelled.lines.map((l) => l.shipped)]).toEqual(['CANCELLED', cancelled.version, [0]]);
+    for (const o of [a, b]) {
+      const now = await getOrder(o.id);
+      expect(now.status).toBe('SHIPPED');
+      expect(now.statusHistory.map((h) => h.to).slice(-2)).toEqual(['PACKED', 'SHIPPED']);
+      expect(now.lines.map((l) => [l.packed, l.shipped])).toEqual(o.lines.map((l) => [l.ordered, l.ordered]));
+      const [shipped] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.shipped.v1' AND subject = $1`, [o.id]);
+      expect(shipped?.envelope.data).toEqual({ orderId: o.id, siteId: S.sit_A!, partial: false, lines: o.lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.ordered })) });
+      expect(await eventCount('orders.order.packed.v1', o.id)).toBe(1);
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM platform.dead_letters WHERE consumer = 'orders'`)).toBe(0);
+  });
+
   it('concurrent runs of picks on one order add up and move it once', async () => {
     const o = await received({ lines: [{ sku: 'MUG', quantity: 40 }] });
     await allocated(o);

@@ -20,8 +20,8 @@ import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, unshortLine, updateStatus, writeOrder,
-  type LineQuantity, type Order, type OrderLine, type OrderSummary, type OrderWrite,
+  lockOrders, orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, unshortLine, updateStatus, writeOrder,
+  writeOrders, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
 export interface OrderPage {
@@ -39,8 +39,16 @@ export interface Cause {
   readonly meta: EventMeta;
 }
 
+/** One order's `progress` in a run (`progressRun`). */
+export interface ProgressStep {
+  readonly orderId: string;
+  readonly to: OrderStatus | null;
+  readonly cause: Cause;
+  readonly options?: ProgressOptions;
+}
+
 /** What an event adds on its way: line quantities, the wave it is about. */
-interface ProgressOptions {
+export interface ProgressOptions {
   quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] } | undefined;
   waveId?: string | undefined;
 }
@@ -466,6 +474,103 @@ export function orderService(
     // Quantities alone (or with an event that finds the order there already): the version still moves on.
     if (!moved && q !== undefined) await write(tx, o, { bump: 1, history: [], quantities: q });
   }
+
+  /**
+   * `progress` for a run of steps (ADR 0043; the waves and pack & ship events a run delivers together), each order
+   * locked once (all in one statement, in id order), its steps folded in memory in their order as `progressLocked`
+   * would apply them one by one, and every order's quantities, row and history written in one statement (`writeOrders`);
+   * the arrivals are announced in the order the steps came. A run whose quantities follow a SHIPPED arrival of the same
+   * order (the shipped event carries the lines as they were then) is applied step by step instead.
+   */
+  async function progressRun(tx: Tx, steps: readonly ProgressStep[]): Promise<void> {
+    if (steps.length === 0) return;
+    const shippedAt = new Set<string>();
+    for (const s of steps) {
+      if (s.options?.quantities !== undefined && shippedAt.has(s.orderId)) {
+        for (const t of steps) await progress(tx, t.orderId, t.to, t.cause, t.options);
+        return;
+      }
+      if (s.to === 'SHIPPED') shippedAt.add(s.orderId);
+    }
+    const locked = await lockOrders(tx, steps.map((s) => s.orderId));
+    type Fold = { o: OrderSummary; now: OrderSummary; bump: number; waveId?: string; clear: boolean; readLines: boolean };
+    const folds = new Map<string, Fold>();
+    const quantities: { orderId: string; lineId: string; column: 'picked' | 'shorted' | 'packed' | 'shipped'; quantity: number }[] = [];
+    const moves: { orderId: string; from: OrderStatus; to: OrderStatus; cause: string }[] = [];
+    const arrivals: { orderId: string; from: OrderStatus; to: OrderStatus; meta: Cause['meta'] }[] = [];
+    const named = new Map<string, Set<string>>();
+    for (const { orderId, to, cause, options = {} } of steps) {
+      const o = locked.get(orderId);
+      if (o === undefined) {
+        deps.log.warn({ orderId, type: cause.type }, 'event for an unknown order ignored');
+        continue;
+      }
+      const f = folds.get(orderId) ?? { o, now: o, bump: 0, clear: false, readLines: false };
+      folds.set(orderId, f);
+      const cur = f.now;
+      if (cur.status === 'CANCELLED') {
+        deps.log.warn({ orderId, type: cause.type }, 'event for a cancelled order ignored');
+        continue;
+      }
+      if (options.waveId !== undefined && cur.waveId !== null && cur.waveId !== options.waveId) {
+        deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: cur.waveId, type: cause.type }, 'event of another wave ignored');
+        continue;
+      }
+      const q = options.quantities;
+      const addQuantities = (): void => {
+        if (q === undefined) return;
+        if (q.column === 'allocated') throw new Error('an allocation is not a progress step');
+        const column = q.column;
+        for (const l of q.lines) quantities.push({ orderId, lineId: l.lineId, column, quantity: l.quantity });
+        const ids = named.get(orderId) ?? new Set<string>();
+        for (const l of q.lines) ids.add(l.lineId);
+        named.set(orderId, ids);
+      };
+      const path = to === null ? [] : forwardPath(cur.status, to, cur.backorderReason === BACKORDER_REASONS.shortPick);
+      if (to !== null && path.length === 0) deps.log.info({ orderId, status: cur.status, to, type: cause.type }, 'order already there or past it; event ignored');
+      if (to === null || path.length === 0) {
+        // Quantities alone (or with an event that finds the order there already): the version still moves on.
+        if (q !== undefined) {
+          addQuantities();
+          f.bump += 1;
+        }
+        continue;
+      }
+      addQuantities();
+      let from: OrderStatus = cur.status;
+      for (const s of path) {
+        orderLifecycle.assertCan(from, s);
+        moves.push({ orderId, from, to: s, cause: cause.type });
+        from = s;
+      }
+      const wave = path.includes('WAVED') ? options.waveId : undefined;
+      if (wave !== undefined) f.waveId = wave;
+      const clears = path.some((s) => s !== 'BACKORDERED');
+      if (clears) f.clear = true;
+      f.bump += path.length;
+      arrivals.push({ orderId, from: path.length === 1 ? cur.status : (path.at(-2) ?? cur.status), to, meta: cause.meta });
+      if (to === 'ALLOCATED' || to === 'SHIPPED') f.readLines = true;
+      f.now = { ...cur, status: to, waveId: wave ?? cur.waveId, backorderReason: clears ? null : cur.backorderReason };
+    }
+    const writes: OrderRunWrite[] = [...folds.values()].filter((f) => f.bump > 0).map((f) => ({
+      id: f.o.id, version: f.o.version, bump: f.bump, status: f.now.status === f.o.status ? null : f.now.status,
+      ...(f.waveId === undefined ? {} : { waveId: f.waveId }), clearBackorder: f.clear, readLines: f.readLines,
+    }));
+    if (writes.length === 0) return;
+    const r = await writeOrders(tx, quantities, writes, moves, deps.clock.now());
+    // The rows were read under their locks, so a version guard failing is a fault.
+    if (r.written !== writes.length) throw new Error('an order changed under its row lock');
+    for (const [orderId, ids] of named) {
+      if ([...ids].some((id) => !r.changed.has(`${orderId} ${id}`))) deps.log.warn({ orderId }, 'event names lines this order does not have; those were ignored');
+    }
+    const groups = arrivals.flatMap((a) => {
+      const event = arrivalEvent(folds.get(a.orderId)!.o, a.from, a.to, r.lines.get(a.orderId) ?? []);
+      if (a.to === 'SHIPPED') tx.afterCommit(() => shipped.inc());
+      return event === undefined ? [] : [{ events: [event], meta: a.meta }];
+    });
+    await deps.bus.appendMany(tx, 'orders', groups);
+  }
+
   /** WAVED → ALLOCATED when the order's wave was cancelled before release; it goes back to the pool. */
   async function unwave(tx: Tx, orderId: string, waveId: string, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
@@ -573,7 +678,8 @@ export function orderService(
   }
 
   return {
-    receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, unwave, shortResolved,
+    receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    shortResolved,
     applyPendingChange,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
     recordPicks: recordPicksHandler(deps),

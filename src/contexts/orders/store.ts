@@ -392,3 +392,69 @@ export async function writePicks(
   const r = rows[0]!;
   return { changed: new Set(r.changed ?? []), written: r.written };
 }
+
+/** One order's folded change in a run (`writeOrders`). */
+export interface OrderRunWrite {
+  readonly id: string;
+  /** The version read under the row lock: the UPDATE's guard. */
+  readonly version: number;
+  /** How far the version moves (the sum of the run's steps); 0 leaves the row alone. */
+  readonly bump: number;
+  /** The status the order ends at, when it moves. */
+  readonly status: OrderStatus | null;
+  /** The wave the order ends in, when a step set it. */
+  readonly waveId?: string | undefined;
+  /** A step left a status other than BACKORDERED: the backorder reason is cleared. */
+  readonly clearBackorder: boolean;
+  /** Answer every line of the order as the statement left it (for events that carry them). */
+  readonly readLines: boolean;
+}
+
+/**
+ * A run of events over several locked orders written in one statement (ADR 0043): the line quantities added (summed per
+ * line and column), each order row guarded by the version read under its lock, and the history rows in their order, as
+ * data-modifying CTEs. Returns how many orders were written, the lines changed (`orderId lineId` keys) and, for the
+ * orders that asked, every line after the change.
+ */
+export async function writeOrders(
+  tx: Executor,
+  quantities: readonly { readonly orderId: string; readonly lineId: string; readonly column: 'picked' | 'shorted' | 'packed' | 'shipped'; readonly quantity: number }[],
+  orders: readonly OrderRunWrite[],
+  moves: readonly { readonly orderId: string; readonly from: OrderStatus; readonly to: OrderStatus; readonly cause: string | null }[],
+  now: Date,
+): Promise<{ written: number; changed: Set<string>; lines: Map<string, OrderLine[]> }> {
+  const raw = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
+  const written = orders.filter((o) => o.bump > 0);
+  const read = orders.filter((o) => o.readLines).map((o) => o.id);
+  const sum = (c: string): string => `sum(CASE WHEN x->>'column' = '${c}' THEN (x->>'quantity')::int4 ELSE 0 END)`;
+  const rows = await tx.query<{ written: number; changed: string[] | null; lines: Record<string, OrderLine[]> | null }>(
+    `WITH q AS (
+       UPDATE orders.order_lines l SET picked = l.picked + c.pi, shorted = l.shorted + c.sh, packed = l.packed + c.pa, shipped = l.shipped + c.sp
+       FROM (SELECT x->>'orderId' AS order_id, x->>'lineId' AS line_id, ${sum('picked')} AS pi, ${sum('shorted')} AS sh, ${sum('packed')} AS pa,
+               ${sum('shipped')} AS sp
+             FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2) c
+       WHERE l.order_id = c.order_id AND l.id = c.line_id RETURNING ${raw.split(', ').map((c) => `l.${c}`).join(', ')}
+     ), o AS (
+       UPDATE orders.orders o SET status = COALESCE(x.status, o.status), version = o.version + x.bump, updated_at = $8,
+         wave_id = CASE WHEN x.set_wave THEN x.wave_id ELSE o.wave_id END,
+         backorder_reason = CASE WHEN x.clear THEN NULL ELSE o.backorder_reason END
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::bool[], $7::text[], $9::bool[]) AS x(id, version, bump, status, set_wave, wave_id, clear)
+       WHERE o.id = x.id AND o.version = x.version RETURNING 1
+     ), h AS (
+       INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause)
+       SELECT order_id, from_status, to_status, $8, cause FROM unnest($10::text[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY AS m(order_id, from_status, to_status, cause, n)
+       ORDER BY n
+     ), a AS (
+       SELECT ${raw} FROM q UNION ALL
+       SELECT ${raw} FROM orders.order_lines WHERE order_id = ANY($14::text[]) AND (order_id, id) NOT IN (SELECT order_id, id FROM q)
+     )
+     SELECT (SELECT count(*) FROM o)::int AS written, (SELECT array_agg(order_id || ' ' || id) FROM q) AS changed,
+       (SELECT json_object_agg(order_id, lines) FROM (
+          SELECT order_id, json_agg(${LINE_JSON} ORDER BY line_no) AS lines FROM a WHERE order_id = ANY($14::text[]) GROUP BY order_id) r) AS lines`,
+    [JSON.stringify(quantities), written.map((o) => o.id), written.map((o) => o.version), written.map((o) => o.bump), written.map((o) => o.status),
+      written.map((o) => o.waveId !== undefined), written.map((o) => o.waveId ?? null), now, written.map((o) => o.clearBackorder),
+      moves.map((m) => m.orderId), moves.map((m) => m.from), moves.map((m) => m.to), moves.map((m) => m.cause), read],
+  );
+  const r = rows[0]!;
+  return { written: r.written, changed: new Set(r.changed ?? []), lines: new Map(Object.entries(r.lines ?? {})) };
+}

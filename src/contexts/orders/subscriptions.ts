@@ -5,7 +5,8 @@ import { PickingEvents } from '../../contracts/picking.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
 import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
-import type { Cause, OrderService } from './service.ts';
+import { assertNever } from '../../platform/errors.ts';
+import type { Cause, OrderService, ProgressStep } from './service.ts';
 
 const cause = (event: EventEnvelope): Cause => ({ type: event.type, meta: causedBy(event) });
 
@@ -29,14 +30,39 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(WaveEvents.orderHeld, async (d, event, tx) => {
       await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
     }),
-    on(WaveEvents.planned, async (d, event, tx) => {
-      for (const id of sorted(d.orderIds)) await orders.progress(tx, id, 'WAVED', cause(event), { waveId: d.waveId });
-    }),
+    // Set-based (ADR 0043): a run of these moves locks its orders in one statement and writes them in one, each order's
+    // steps folded in their order, whatever the number of events and orders in the run (`progressRun`).
+    onMany([WaveEvents.planned, WaveEvents.released, PackShipEvents.packagePacked, PackShipEvents.orderPacked, PackShipEvents.shipmentDispatched],
+      (items, tx) => orders.progressRun(tx, items.flatMap((item): ProgressStep[] => {
+        const c = cause(item.event);
+        switch (item.event.type) {
+          case WaveEvents.planned: {
+            const d = item.event.data;
+            return sorted(d.orderIds).map((orderId) => ({ orderId, to: 'WAVED', cause: c, options: { waveId: d.waveId } }));
+          }
+          case WaveEvents.released: {
+            const d = item.event.data;
+            return sorted(d.orders.map((o) => o.orderId)).map((orderId) => ({ orderId, to: 'RELEASED', cause: c, options: { waveId: d.waveId } }));
+          }
+          case PackShipEvents.packagePacked: {
+            const d = item.event.data;
+            const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+            // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
+            return [{ orderId: d.orderId, to: null, cause: c, options: { quantities: { column: 'packed', lines } } }];
+          }
+          case PackShipEvents.orderPacked:
+            return [{ orderId: item.event.data.orderId, to: 'PACKED', cause: c }];
+          case PackShipEvents.shipmentDispatched: {
+            const d = item.event.data;
+            const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+            return [{ orderId: d.orderId, to: 'SHIPPED', cause: c, options: { quantities: { column: 'shipped', lines } } }];
+          }
+          default:
+            return assertNever(item.event, 'progress event');
+        }
+      }))),
     on(WaveEvents.cancelled, async (d, event, tx) => {
       for (const id of sorted(d.orderIds)) await orders.unwave(tx, id, d.waveId, cause(event));
-    }),
-    on(WaveEvents.released, async (d, event, tx) => {
-      for (const id of sorted(d.orders.map((o) => o.orderId))) await orders.progress(tx, id, 'RELEASED', cause(event), { waveId: d.waveId });
     }),
     // Set-based (ADR 0043): a run of picks writes each order once, whatever the number of its lines in the run.
     onMany(PickingEvents.linePicked, (picks, tx) =>
@@ -51,18 +77,6 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     }),
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
       await orders.shortResolved(tx, d, cause(event));
-    }),
-    on(PackShipEvents.packagePacked, async (d, event, tx) => {
-      const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-      // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
-      await orders.progress(tx, d.orderId, null, cause(event), { quantities: { column: 'packed', lines } });
-    }),
-    on(PackShipEvents.orderPacked, async (d, event, tx) => {
-      await orders.progress(tx, d.orderId, 'PACKED', cause(event));
-    }),
-    on(PackShipEvents.shipmentDispatched, async (d, event, tx) => {
-      const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-      await orders.progress(tx, d.orderId, 'SHIPPED', cause(event), { quantities: { column: 'shipped', lines } });
     }),
   ];
 }
