@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { isTransientFault } from '../errors.ts';
 import { Database, type QueuedWriter, type Tx } from './database.ts';
 
 let drop: () => Promise<void>;
@@ -193,5 +194,25 @@ describe('prepared statements (ADR 0042)', () => {
     // Every connection follows the new name: no further failures on the others.
     const all = await Promise.all(Array.from({ length: 4 }, () => db.tx((tx) => tx.query<{ b: unknown }>(read, [1]))));
     expect(all.every((rows) => rows[0]?.b === 345)).toBe(true);
+  });
+});
+
+describe('Database.tx and a connection the server ends', () => {
+  it('a connection ended between two statements fails the transaction as a transient fault, not the process', async () => {
+    const failed = await db.tx(async (tx) => {
+      const [me] = await tx.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+      await other.query(`SELECT pg_terminate_backend($1)`, [me!.pid]);
+      for (;;) {
+        const [left] = await other.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [me!.pid]);
+        if (left!.n === 0) break;
+      }
+      // The server's goodbye reaches the idle, checked-out client before its next statement: without a listener on
+      // it, an uncaught 'error' (vitest reports it and fails the run).
+      await new Promise((r) => setTimeout(r, 50));
+      await tx.query(`SELECT 1`);
+    }, { retries: 0 }).then(() => undefined, (e: unknown) => e);
+    // Not retried by tx (whether a lost COMMIT took effect is unknown); its caller retries a transient fault.
+    expect(isTransientFault(failed)).toBe(true);
+    expect(await db.tx(async (tx) => (await tx.query<{ one: number }>(`SELECT 1 AS one`))[0]!.one)).toBe(1);
   });
 });

@@ -328,6 +328,15 @@ export class Database implements Executor {
   private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string): Promise<T> {
     this.checkNesting('a transaction');
     const client = await this.pool.connect();
+    // A checked-out client has no 'error' listener (the pool's is for idle clients): a connection the server ends
+    // between two statements (a restart, a failover, a dropped database) was an uncaught exception that stopped the
+    // process. Its next statement fails instead, and the transaction is retried or reported as any fault is.
+    const lost = (): void => undefined;
+    client.on('error', lost);
+    const release = (err?: Error): void => {
+      client.removeListener('error', lost);
+      client.release(err);
+    };
     const hooks: (() => void)[] = [];
     const query = (text: string, params: readonly unknown[] = []): Promise<pg.QueryResult> =>
       this.send(text, params, (q) => client.query(q), false);
@@ -358,7 +367,7 @@ export class Database implements Executor {
         queue.close();
       }
       await query('COMMIT');
-      client.release();
+      release();
       released = true;
       // Outside any unit of work: a hook that starts async work (the relay) must not inherit a finished one. Nor a
       // statement count: the relay's and its consumers' statements are not the counted caller's (a count that took
@@ -371,7 +380,7 @@ export class Database implements Executor {
       if (!released) {
         // A client whose ROLLBACK failed may still be inside the transaction: destroy it rather than pool it.
         const broken = await query('ROLLBACK').then(() => undefined, (err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-        client.release(broken);
+        release(broken);
       }
       throw e;
     }
