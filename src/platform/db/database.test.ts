@@ -12,6 +12,8 @@ function brokenClient(released: unknown[]) {
     release: (err?: unknown) => {
       released.push(err);
     },
+    on: () => undefined,
+    removeListener: () => undefined,
   };
 }
 
@@ -38,6 +40,8 @@ describe('Database.tx', () => {
         return { rows: [] };
       },
       release: () => undefined,
+      on: () => undefined,
+      removeListener: () => undefined,
     });
     await db.tx(async (tx) => {
       tx.afterCommit(() => hooks++);
