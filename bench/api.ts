@@ -233,8 +233,11 @@ async function runLeg(leg: Leg, server: Server, key: string, adminKey: string, w
     counts = await serverCounts(server, adminKey);
   }
   const statements = counts.statements;
-  const meanWaitMs = (cls: 'request' | 'background'): number =>
-    +((1000 * (counts.waits[cls].s - counts0.waits[cls].s)) / (counts.waits[cls].n - counts0.waits[cls].n)).toFixed(2);
+  /** Null where the server measured no waits (its pool reports none: the metric is absent). */
+  const meanWaitMs = (cls: 'request' | 'background'): number | null => {
+    const n = counts.waits[cls].n - counts0.waits[cls].n;
+    return !Number.isFinite(n) || n <= 0 ? null : +((1000 * (counts.waits[cls].s - counts0.waits[cls].s)) / n).toFixed(2);
+  };
   const requests = [...timings.values()].reduce((n, l) => n + l.length, 0) + idle.length;
   return {
     protocol: leg.name, handhelds, thinkMs, tasks, seconds: +seconds.toFixed(1), tasksPerSecond: +(tasks / seconds).toFixed(1),
@@ -308,7 +311,7 @@ export async function main(args: string[]): Promise<void> {
   const file = writeResult(stringArg(args, 'out', 'api'), result);
   console.table(legs.map((l) => ({
     protocol: l.protocol, 'next p50': l.nextTask.p50Ms, 'next p99': l.nextTask.p99Ms, 'scan p50': l.scanConfirm.p50Ms, 'scan p99': l.scanConfirm.p99Ms,
-    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'SQL/request': l.statementsPerRequest, 'conn wait ms req/bg': `${l.connectionWaitMs.request}/${l.connectionWaitMs.background}`, 'bench CPU s': l.clientCpuSeconds, 'machine busy %': l.machineBusyPercent,
+    'scans/s': l.scansPerSecond, 'server CPU s': l.serverCpuSeconds, 'SQL/request': l.statementsPerRequest, 'conn wait ms req/bg': l.connectionWaitMs.request === null ? 'n/a' : `${l.connectionWaitMs.request}/${l.connectionWaitMs.background ?? 'n/a'}`, 'bench CPU s': l.clientCpuSeconds, 'machine busy %': l.machineBusyPercent,
   })));
   console.log(`written to ${file}`);
 }
