@@ -48,7 +48,22 @@ async function migratedDatabase(serverUrl: string): Promise<{ url: string; drop:
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const drop = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  // FORCE ends whatever is still connected, and a pool that loses an idle connection that way reports an 'error'
+  // (CI saw two from here). So first give the connections of the app and of kysely-codegen the time to close.
+  const drop = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      for (const until = Date.now() + 15_000; Date.now() < until;) {
+        const [row] = (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])).rows;
+        if (row!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  };
   try {
     // The composition root migrates exactly what the app runs on: every context's schema, inboxes included.
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), url.toString(), { startRelay: false });
