@@ -3,7 +3,7 @@ import type { Location, LocationCreated, LocationMasterApi, LocationStatus, Loca
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { isPickable } from './domain/pickability.ts';
+import { isPickable, whereabouts, type Whereabouts } from './domain/pickability.ts';
 import * as store from './store.ts';
 
 /**
@@ -28,12 +28,14 @@ export interface Learned {
   readonly pickable: boolean;
   /** True while an open cycle count holds the location (issue 11): moves from or to it are refused. */
   readonly underCount: boolean;
+  /** A location of a pickable type and status that an open count holds: its units still cover allocations (`Whereabouts`). */
+  readonly paused: boolean;
   /** `inventory.location.pickability-changed` when learning flipped a location that holds stock (rows backfilled by migration). */
   readonly events: PublishedEvent[];
 }
 
 /** A location a command named that location-master does not know: nothing learned (the decision refuses it anyway). */
-export const NOT_LEARNED: Learned = { pickable: true, underCount: false, events: [] };
+export const NOT_LEARNED: Learned = { pickable: true, underCount: false, paused: false, events: [] };
 
 /**
  * Sets a location's facts under FOR UPDATE (only when its type is unknown, with `onlyIfUnknown`). When pickability
@@ -42,15 +44,16 @@ export const NOT_LEARNED: Learned = { pickable: true, underCount: false, events:
 async function setFacts(tx: Tx, facts: LocationFacts, onlyIfUnknown: boolean): Promise<Learned> {
   const row = await store.lockLocation(tx, facts.id, facts.siteId);
   const underCount = row.count_locks > 0;
-  if (onlyIfUnknown && row.type !== null) return { pickable: row.pickable, underCount, events: [] };
+  if (onlyIfUnknown && row.type !== null) return { ...whereabouts(row), underCount, events: [] };
   // A location under count stays unpickable whatever its status becomes, until its counts close.
   const pickable = isPickable(facts) && !underCount;
+  const paused = whereabouts({ ...facts, pickable, count_locks: row.count_locks }).paused;
   const samePickSequence = facts.pickSequence === undefined || row.pick_sequence === facts.pickSequence;
-  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable,
+  if (row.type === facts.type && row.status === facts.status && row.pickable === pickable && samePickSequence) return { pickable, paused,
     underCount, events: [] };
   await store.updateLocation(tx, facts.id, { type: facts.type, status: facts.status, pickable, pickSequence: facts.pickSequence });
-  if (row.pickable === pickable) return { pickable, underCount, events: [] };
-  return { pickable, underCount, events: await flip(tx, facts.siteId, facts.id, pickable) };
+  if (row.pickable === pickable) return { pickable, paused, underCount, events: [] };
+  return { pickable, paused, underCount, events: await flip(tx, facts.siteId, facts.id, pickable) };
 }
 
 /**
@@ -93,14 +96,20 @@ export async function learnLocation(tx: Tx, location: Pick<Location,
   // A known type never becomes unknown again, so the plain read decides which lock to take (no SHARE → UPDATE upgrade).
   if ((await store.getLocation(tx, location.id))?.type != null) {
     const row = await store.shareLocation(tx, location.id);
-    if (row !== undefined) return { pickable: row.pickable, underCount: row.count_locks > 0, events: [] };
+    if (row !== undefined) return { ...whereabouts(row), underCount: row.count_locks > 0, events: [] };
   }
   return setFacts(tx, location, true);
 }
 
 /** Pickability for a balance change at a location the command knows only by id (picks, short picks), its row FOR SHARE. */
 export async function lockPickable(tx: Tx, locationId: string): Promise<boolean> {
-  return (await store.shareLocation(tx, locationId))?.pickable ?? true;
+  return (await lockWhereabouts(tx, locationId)).pickable;
+}
+
+/** `lockPickable` with whether an open count pauses the location (a removal's cover check needs both). */
+export async function lockWhereabouts(tx: Tx, locationId: string): Promise<Whereabouts> {
+  const row = await store.shareLocation(tx, locationId);
+  return row === undefined ? { pickable: true, paused: false } : whereabouts(row);
 }
 
 /** location-master created a location: learn it, unless a command already did (its data may be newer). */

@@ -4,6 +4,7 @@ import { InventoryEvents, type AbcClass, type CountClosed, type CountStatus } fr
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 import type { BalanceKey, PlannedMovement } from './ledger.ts';
+import { unpromisedAt } from './pickability.ts';
 import { fromLotKey } from './stock.ts';
 
 /**
@@ -70,9 +71,11 @@ export interface CountFacts {
 /** The stock a count's variance is applied to: its AVAILABLE balance and the SKU row, both locked. */
 export interface CountedStock {
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
-  readonly skuStock: { readonly on_hand_available: number; readonly allocated: number } | undefined;
+  readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
   /** Pickability of the location (false while it is under count, so the units are in `unpickable`). */
   readonly pickable: boolean;
+  /** Of a pickable type and status, held by the count: its units still cover allocations (`Whereabouts`). */
+  readonly paused: boolean;
 }
 
 /** A COUNT movement of the variance: what a closing count writes. */
@@ -85,7 +88,9 @@ export interface CountAdjustment {
 
 /**
  * The COUNT movement that applies a variance (none when it is 0). A negative one never takes on-hand below what is
- * reserved there (pick or short those first) nor the SKU below what is allocated: INSUFFICIENT_STOCK, nothing changed.
+ * reserved there (pick or short those first) nor the SKU below what is allocated, nor, where the location covers
+ * allocations once the count lets it go, the SKU's pickable on-hand below it (`unpromisedAt`): INSUFFICIENT_STOCK,
+ * nothing changed.
  */
 export function countAdjustment(count: CountFacts, variance: number, stock: CountedStock, movementId: string): Outcome<CountAdjustment | null, 'INSUFFICIENT_STOCK'> {
   if (variance === 0) return ok(null);
@@ -95,7 +100,7 @@ export function countAdjustment(count: CountFacts, variance: number, stock: Coun
       return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take on-hand below the units reserved at the location: pick or short them first`);
     }
     const s = stock.skuStock;
-    if (s === undefined || s.on_hand_available + variance < s.allocated) {
+    if (s === undefined || unpromisedAt(s, stock, b.on_hand) + variance < 0) {
       return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take ${count.sku} below what is allocated to orders`);
     }
   }

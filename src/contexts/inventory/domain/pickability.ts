@@ -10,3 +10,34 @@ export const PICKABLE_TYPES: readonly LocationType[] = ['STORAGE', 'PICK_FACE', 
 export function isPickable(location: { readonly type: LocationType; readonly status: LocationStatus }): boolean {
   return location.status === 'ACTIVE' && PICKABLE_TYPES.includes(location.type);
 }
+
+/**
+ * Where AVAILABLE units leave from, as a SKU's allocations see it. `pickable`: the units there cover allocations.
+ * `paused`: a location of a pickable type and status that an open cycle count holds: its units sit in `unpickable`
+ * for the count's minutes, yet still cover what orders were promised before it opened, and cover it again once it
+ * closes (the rule `allocated ≤ on_hand_available − unpickable + units paused by a count`).
+ */
+export interface Whereabouts {
+  readonly pickable: boolean;
+  readonly paused: boolean;
+}
+
+/** A location's projection row as `Whereabouts`: a row whose type is not known yet counts as pickable, as everywhere. */
+export function whereabouts(row: { readonly pickable: boolean; readonly count_locks: number; readonly type: LocationType | null;
+  readonly status: LocationStatus | null }): Whereabouts {
+  const byFacts = row.type === null || row.status === null || isPickable({ type: row.type, status: row.status });
+  return { pickable: row.pickable, paused: !row.pickable && row.count_locks > 0 && byFacts };
+}
+
+/**
+ * Units of a SKU that may leave AVAILABLE at a location without leaving its allocations uncovered (issue 11: nothing is
+ * allocated beyond the pickable AVAILABLE on-hand). At a pickable location its units are part of the cover; at a
+ * paused one `here` (the AVAILABLE units of the balance concerned, counted in `unpickable`) are too; elsewhere (the
+ * dock, a blocked location) units cover nothing, and only the on-hand rule applies.
+ */
+export function unpromisedAt(s: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number },
+  at: Whereabouts, here: number): number {
+  if (at.pickable) return s.on_hand_available - s.unpickable - s.allocated;
+  if (at.paused) return s.on_hand_available - s.unpickable + here - s.allocated;
+  return s.on_hand_available - s.allocated;
+}

@@ -2,6 +2,7 @@
 import type { PublishedEvent } from '../../../contracts/events.ts';
 import type { Tx } from '../../../platform/db/database.ts';
 import type { CountAdjustment, CountedStock } from '../domain/counts.ts';
+import { whereabouts } from '../domain/pickability.ts';
 import { changeCountLock } from '../pickability.ts';
 import * as store from '../store.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail } from './ledger-writes.ts';
@@ -14,7 +15,7 @@ export async function lockCountedStock(tx: Tx, count: Pick<store.CountRow, 'site
   const location = await store.lockLocation(tx, count.location_id, count.site_id);
   const balance = await store.lockBalance(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' });
   const skuStock = await store.lockExistingSkuStock(tx, count.site_id, count.owner_id, count.sku);
-  return { balance, skuStock, pickable: location.pickable };
+  return { balance, skuStock, ...whereabouts(location) };
 }
 
 /** Writes a count's COUNT movement's balance and SKU changes (decided on locked rows: a refusal is a fault). */

@@ -6,6 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located } from '../../domain/command-checks.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { unpromisedAt } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import { locationRef } from '../receive/decide.ts';
 
@@ -25,6 +26,8 @@ export interface AdjustState {
   readonly product: Pick<Product, 'sku'> | undefined;
   readonly location: Location | undefined;
   readonly pickable: boolean;
+  /** Held by an open cycle count while of a pickable type and status: its units still cover allocations. */
+  readonly paused: boolean;
   /** The AVAILABLE balance adjusted and the SKU's stock row, both locked (undefined: none yet). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
   readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
@@ -44,8 +47,9 @@ export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOC
 
 /**
  * An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. At a
- * pickable location it never takes the SKU's pickable on-hand (on_hand_available − unpickable) below what is allocated:
- * units promised to orders stay where a picker can reach them (issue 11: allocated never exceeds ATP).
+ * pickable location, or one a count pauses, it never takes the SKU's pickable on-hand (on_hand_available − unpickable,
+ * the paused units included) below what is allocated: units promised to orders stay where a picker can reach them
+ * (issue 11: allocated never exceeds ATP; `unpromisedAt`).
  */
 export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, AdjustRejection> = (state, input) => {
   if (!Number.isInteger(input.delta) || input.delta === 0) {
@@ -65,7 +69,7 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
     }
     const s = state.skuStock;
     // Removing units at a location nobody picks from leaves the pickable on-hand as it was.
-    if (s === undefined || s.on_hand_available - (state.pickable ? s.unpickable : 0) + delta < s.allocated) {
+    if (s === undefined || unpromisedAt(s, state, b.on_hand) + delta < 0) {
       const message = `Removing ${-delta} would take ${sku} below what is allocated to orders`;
       return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unallocated on-hand' }]);
     }

@@ -22,7 +22,7 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
         status: 'AVAILABLE' as const };
       const balance = location === undefined ? undefined : await store.lockBalance(tx, key);
       const skuStock = location === undefined ? undefined : await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
-      const decision = decideAdjust({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
+      const decision = decideAdjust({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock }, { ...input, movementId },
         deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;

@@ -80,7 +80,7 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
           }
           const skuStock = await store.lockExistingSkuStock(tx, row.siteId, row.ownerId, row.sku);
           const movementId = deps.ids.next('mov');
-          const decision = decideAdjust({ product: products.get(row.sku), location, pickable: learned.pickable, balance, skuStock },
+          const decision = decideAdjust({ product: products.get(row.sku), location, pickable: learned.pickable, paused: learned.paused, balance, skuStock },
             { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: row.lot ?? undefined, delta, reason: 'COUNT', movementId },
             deps.clock.now());
           if (!decision.ok) {

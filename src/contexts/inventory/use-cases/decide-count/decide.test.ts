@@ -8,7 +8,7 @@ const waiting = {
   id: 'cnt_1', site_id: SITE, owner_id: 'own_default', location_id: 'loc_a', sku: 'SKU-A', lot: 'L1', status: 'AWAITING_APPROVAL' as const, tolerance_units: 0, tolerance_percent: null,
 };
 const given: CountApprovalState = {
-  count: waiting, variance: -3, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, allocated: 0 }, pickable: false,
+  count: waiting, variance: -3, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, unpickable: 10, allocated: 0 }, pickable: false, paused: true,
 };
 const cmd = (o: Partial<CountApprovalCommand> = {}): CountApprovalCommand => ({ countId: 'cnt_1', approve: true, decidedBy: 'usr_boss', movementId: 'mov_c', ...o });
 

@@ -14,7 +14,7 @@ export function decideCountHandler(deps: PlatformDeps) {
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
       const count = await store.lockCount(tx, input.countId);
-      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true } : await lockCountedStock(tx, count);
+      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : await lockCountedStock(tx, count);
       const submissions = count === undefined ? [] : await store.submissionsOf(tx, [count.id]);
       const now = deps.clock.now();
       const decision = decideCountApproval({ ...stock, count, variance: submissions.at(-1)?.variance }, { ...input, movementId }, now);

@@ -7,7 +7,7 @@ const spec = deciderSpec(decideHold);
 const shelf = location({ id: 'loc_shelf', code: 'A-01' });
 // 10 on hand at the shelf, 2 of them reserved; the SKU has 10 AVAILABLE, none elsewhere, 3 allocated.
 const given: HoldState = {
-  product: { sku: 'SKU-A' }, location: shelf, pickable: true,
+  product: { sku: 'SKU-A' }, location: shelf, pickable: true, paused: false,
   balance: { on_hand: 10, reserved: 2 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const hold = (o: Partial<HoldCommand> = {}): HoldCommand => ({
@@ -51,5 +51,13 @@ describe('hold stock', () => {
     spec.given({ ...given, location: undefined }).when(hold()).thenRejects('UNKNOWN_LOCATION', { fields: ['/locationId'] });
     spec.given(given).when(hold({ quantity: 0 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
     spec.given(given).when(hold({ reason: '  ' })).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
+  });
+
+  it('at a location a count pauses, refuses units that cover allocations once the count lets go', () => {
+    // 10 here (paused, in unpickable) + 5 on another shelf + 5 at the dock; 15 allocated: nothing here may be held.
+    const paused: HoldState = { ...given, pickable: false, paused: true, balance: { on_hand: 10, reserved: 0 },
+      skuStock: { on_hand_available: 20, unpickable: 15, allocated: 15 } };
+    spec.given(paused).when(hold({ quantity: 1 })).thenRejects('STOCK_ALLOCATED');
+    spec.given({ ...paused, skuStock: { ...paused.skuStock!, allocated: 12 } }).when(hold({ quantity: 3 })).then((d) => expect(d.fromKey.status).toBe('AVAILABLE'));
   });
 });

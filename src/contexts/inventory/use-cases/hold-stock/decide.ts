@@ -6,6 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located } from '../../domain/command-checks.ts';
 import { statusChange, type StatusChange, type StatusChangeInput } from '../../domain/holds.ts';
+import { unpromisedAt } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import { locationRef } from '../receive/decide.ts';
 
@@ -16,6 +17,8 @@ export interface HoldState {
   readonly product: Pick<Product, 'sku'> | undefined;
   readonly location: Pick<Location, 'id' | 'siteId' | 'code'> | undefined;
   readonly pickable: boolean;
+  /** Held by an open cycle count while of a pickable type and status: its units still cover allocations. */
+  readonly paused: boolean;
   /** The AVAILABLE balance the units leave and the SKU's stock row, both locked (undefined: none). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
   readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
@@ -52,8 +55,8 @@ export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldReject
       + `at most ${b.on_hand - b.reserved} can be held`, [{ field: '/quantity', message: 'more than the unreserved on-hand there' }]);
   }
   const s = state.skuStock;
-  // At a pickable location the units are part of what covers allocations; elsewhere only the on-hand rule applies.
-  const free = s === undefined ? 0 : state.pickable ? s.on_hand_available - s.unpickable - s.allocated : s.on_hand_available - s.allocated;
+  // At a pickable (or paused) location the units are part of what covers allocations; elsewhere only the on-hand rule applies.
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b.on_hand);
   if (free < q) {
     return reject('STOCK_ALLOCATED', `Holding ${q} would leave ${sku}'s allocations to orders uncovered (${Math.max(0, free)} unpromised)`,
       [{ field: '/quantity', message: 'more than the unallocated stock of the SKU' }]);

@@ -24,7 +24,7 @@ export function holdStockHandler(deps: PlatformDeps, apis: StockApis) {
         balance = await lockStatusBalances(tx, from, { ...from, status: input.status });
         skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
       }
-      const decision = decideHold({ product, location, pickable: learned.pickable, balance, skuStock }, { ...input, movementId },
+      const decision = decideHold({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock }, { ...input, movementId },
         deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);

@@ -6,7 +6,7 @@ import { decideQualityDisposition, decideQualityHold, type QualityDispositionSta
 
 const shelf = location({ id: 'loc_shelf', code: 'A-01' });
 // 10 on hand at the shelf, 2 reserved for picking; the SKU has 10 AVAILABLE and 3 promised to orders.
-const given: HoldState = { product: { sku: 'SKU-A' }, location: shelf, pickable: true, balance: { on_hand: 10, reserved: 2 },
+const given: HoldState = { product: { sku: 'SKU-A' }, location: shelf, pickable: true, paused: false, balance: { on_hand: 10, reserved: 2 },
   skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 } };
 const hold = (quantity: number): QualityHoldCommand => ({
   inspectionId: 'qin_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: null, quantity, reason: 'Quality inspection qin_1 failed', movementId: 'mov_1',
@@ -24,6 +24,9 @@ describe('quality hold (inventory side)', () => {
     // 10 − 2 reserved = 8 at the shelf; 10 − 3 allocated = 7 for the SKU: 7 held of the 10 inspected.
     deciderSpec(decideQualityHold).given(given).when(hold(10)).then((d) => expect(d.held).toBe(7));
     deciderSpec(decideQualityHold).given({ ...given, balance: undefined }).when(hold(10)).then({ held: 0, change: null });
+    // Under count (paused): 10 here, 5 elsewhere pickable, 5 at the dock, 13 allocated: 2 may be held.
+    deciderSpec(decideQualityHold).given({ ...given, pickable: false, paused: true, balance: { on_hand: 10, reserved: 0 },
+      skuStock: { on_hand_available: 20, unpickable: 15, allocated: 13 } }).when(hold(10)).then((d) => expect(d.held).toBe(2));
   });
 
   const held: QualityDispositionState = {

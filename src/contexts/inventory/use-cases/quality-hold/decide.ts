@@ -8,6 +8,7 @@ import type { Disposition } from '../../../../contracts/quality.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok } from '../../../../platform/errors.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { unpromisedAt } from '../../domain/pickability.ts';
 import { decideHold, type HoldDecision, type HoldState } from '../hold-stock/decide.ts';
 import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
 
@@ -39,7 +40,7 @@ export interface QualityHoldDecision {
 export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
   const b = state.balance;
   const s = state.skuStock;
-  const free = s === undefined ? 0 : state.pickable ? s.on_hand_available - s.unpickable - s.allocated : s.on_hand_available - s.allocated;
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
   const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
   if (held === 0) return ok({ held: 0, change: null });
   const hold = decideHold(state, {

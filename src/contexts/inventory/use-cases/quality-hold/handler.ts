@@ -3,7 +3,7 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import type { Disposition } from '../../../../contracts/quality.ts';
 import { toLotKey } from '../../domain/stock.ts';
-import { lockPickable } from '../../pickability.ts';
+import { lockPickable, lockWhereabouts } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import * as holds from '../../quality-hold-store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
@@ -21,12 +21,12 @@ const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, co
 export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
   return async (tx: Tx, cmd: Omit<QualityHoldCommand, 'movementId'>, meta: EventMeta): Promise<void> => {
     if (await holds.knowsQualityHold(tx, cmd.inspectionId)) return;
-    const pickable = await lockPickable(tx, cmd.locationId);
+    const where = await lockWhereabouts(tx, cmd.locationId);
     const from = { siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot), status: 'AVAILABLE' as const };
     const balance = await lockStatusBalances(tx, from, { ...from, status: QUALITY_HOLD_STATUS });
     const skuStock = await store.lockExistingSkuStock(tx, cmd.siteId, cmd.ownerId, cmd.sku);
     const movementId = deps.ids.next('mov');
-    const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), pickable, balance, skuStock },
+    const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), ...where, balance, skuStock },
       { ...cmd, movementId }, deps.clock.now());
     if (!d.ok) return;
     const { held, change } = d.value;

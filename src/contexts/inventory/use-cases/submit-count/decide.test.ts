@@ -9,9 +9,9 @@ const open = {
   id: 'cnt_1', site_id: SITE, owner_id: 'own_default', location_id: 'loc_a', sku: 'SKU-A', lot: '', status: 'OPEN' as const, origin: 'ON_DEMAND' as const,
   tolerance_units: 1, tolerance_percent: null,
 };
-// 10 on hand, the location under count (not pickable), 4 of the SKU allocated.
+// 10 on hand, the location under count (not pickable, its units in `unpickable`, paused), 4 of the SKU allocated.
 const given: SubmitCountState = {
-  count: open, first: undefined, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, allocated: 4 }, pickable: false,
+  count: open, first: undefined, balance: { on_hand: 10, reserved: 0 }, skuStock: { on_hand_available: 10, unpickable: 10, allocated: 4 }, pickable: false, paused: true,
 };
 const submit = (o: Partial<SubmitCountCommand> = {}): SubmitCountCommand => ({
   countId: 'cnt_1', attempt: 1, quantity: 9, workerId: 'alice', movementId: 'mov_c', ...o,
@@ -70,6 +70,10 @@ describe('submit a count', () => {
 
   it('refuses to apply a loss below the units reserved there or below what orders were promised', () => {
     spec.given({ ...given, balance: { on_hand: 10, reserved: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /reserved/ });
-    spec.given({ ...given, skuStock: { on_hand_available: 10, allocated: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
+    spec.given({ ...given, skuStock: { on_hand_available: 10, unpickable: 10, allocated: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
+    // The counted units cover allocations once the count lets them go; units at the dock never do: 10 here + 5 at the
+    // dock, 10 allocated, a loss of 1 would leave 9 pickable for 10 promised.
+    spec.given({ ...given, skuStock: { on_hand_available: 15, unpickable: 15, allocated: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
+    spec.given({ ...given, skuStock: { on_hand_available: 15, unpickable: 15, allocated: 9 } }).when(submit()).then((d) => expect(d.adjustment?.delta).toBe(-1));
   });
 });

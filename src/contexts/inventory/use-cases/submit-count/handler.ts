@@ -17,7 +17,7 @@ export function submitCountHandler(deps: PlatformDeps) {
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
       const count = await store.lockCount(tx, input.countId);
-      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true } : await lockCountedStock(tx, count);
+      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : await lockCountedStock(tx, count);
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
       const now = deps.clock.now();
       const decision = decideSubmitCount({ ...stock, count, first }, { ...input, movementId }, now);
