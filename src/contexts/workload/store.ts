@@ -1,8 +1,8 @@
 /** SQL of the workload schema only. Sums are cast to float8/int in SQL so rows arrive as numbers. */
 import type { Executor } from '../../platform/db/database.ts';
-import { assertNever } from '../../platform/errors.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import type { LaborStandard } from './domain/standards.ts';
+import type { ColumnChange, ObservationWrite } from './use-cases/project-run/task-observations.ts';
 import type { Shift } from './domain/staffing.ts';
 
 export interface OpenWork {
@@ -165,15 +165,25 @@ export const workloadStore = {
       [siteId, cutoffs.map((c) => c.carrier), cutoffs.map((c) => c.cutoffMin)]);
   },
 
-  async orderReceived(db: Executor, o: { orderId: string; siteId: string; carrier: string; at: string; lines: number; units: number }): Promise<void> {
+  /**
+   * A run of received orders, one statement: each order's open work and its PICK and PACK arrivals, inserted if absent
+   * (the first event of an order in the run wins, as in turn).
+   */
+  async ordersReceived(db: Executor, orders: readonly { orderId: string; siteId: string; carrier: string; at: string; lines: number; units: number }[]): Promise<void> {
+    const first = new Map<string, (typeof orders)[number]>();
+    for (const o of orders) if (!first.has(o.orderId)) first.set(o.orderId, o);
+    const rows = [...first.values()];
+    if (rows.length === 0) return;
     await db.query(
-      `INSERT INTO workload.open_orders (order_id, site_id, carrier, received_at, lines, units, stage)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PICK') ON CONFLICT (order_id) DO NOTHING`,
-      [o.orderId, o.siteId, o.carrier, o.at, o.lines, o.units]);
-    await db.query(
-      `INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units)
-       VALUES ($1, 'PICK', $2, $3, $4, $5), ($1, 'PACK', $2, $3, $4, $5) ON CONFLICT (ref_id, task_type) DO NOTHING`,
-      [o.orderId, o.siteId, o.at, o.lines, o.units]);
+      `WITH r AS MATERIALIZED (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int4[], $6::int4[]) AS r(order_id, site_id, carrier, at, lines, units)),
+       oo AS (
+         INSERT INTO workload.open_orders (order_id, site_id, carrier, received_at, lines, units, stage)
+         SELECT order_id, site_id, carrier, at, lines, units, 'PICK' FROM r ON CONFLICT (order_id) DO NOTHING)
+       INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units)
+       SELECT r.order_id, k.task_type, r.site_id, r.at, r.lines, r.units FROM r CROSS JOIN (VALUES ('PICK'), ('PACK')) AS k(task_type)
+       ON CONFLICT (ref_id, task_type) DO NOTHING`,
+      [rows.map((o) => o.orderId), rows.map((o) => o.siteId), rows.map((o) => o.carrier), rows.map((o) => o.at), rows.map((o) => o.lines), rows.map((o) => o.units)]);
   },
 
   /** The order's lines changed before it was waved (ADR 0046): its open work, and the arrivals it counts for, are the new lines. */
@@ -210,53 +220,67 @@ export const workloadStore = {
     );
   },
 
-  /** A run of pick confirmations, one statement: each counted once however often its event is delivered. */
-  async unitsPicked(db: Executor, picks: readonly { eventId: string; pickListId: string; pickLineId: string; quantity: number }[]): Promise<void> {
-    await db.query(
-      `INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity)
-       SELECT u.event_id, u.list_id, u.line_id, u.quantity FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) AS u(event_id, list_id, line_id, quantity)
-       ON CONFLICT (event_id) DO NOTHING`,
-      [picks.map((p) => p.eventId), picks.map((p) => p.pickListId), picks.map((p) => p.pickLineId), picks.map((p) => p.quantity)]);
-  },
-
-  /** A pick line closed short: counted once per line however often its event is delivered. */
-  async lineShorted(db: Executor, eventId: string, p: { pickListId: string; pickLineId: string }): Promise<void> {
-    await db.query(`INSERT INTO workload.pick_shorts (event_id, pick_list_id, pick_line_id) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, p.pickListId, p.pickLineId]);
-  },
-
-  async taskQueued(db: Executor, t: { taskId: string; siteId: string; type: TaskType; reference: string; status: string; at: string }): Promise<void> {
-    await db.query(
-      `INSERT INTO workload.task_observations (task_id, site_id, task_type, reference, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (task_id) DO NOTHING`, [t.taskId, t.siteId, t.type, t.reference, t.status, t.at]);
-    // PICK and PACK work arrives with its orders; the other kinds arrive as tasks.
-    if (t.type !== 'PICK' && t.type !== 'PACK') {
-      await db.query(
-        `INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units) VALUES ($1, $2, $3, $4, 1, 0)
-         ON CONFLICT (ref_id, task_type) DO NOTHING`, [t.taskId, t.type, t.siteId, t.at]);
-    }
-  },
-
-  /** Sets what the event says: the holder and, per kind, when it was assigned, started or completed. */
-  async taskChanged(db: Executor, taskId: string, kind: 'assigned' | 'started' | 'completed' | 'requeued' | 'closed', status: string, workerId: string | null, at: string): Promise<void> {
-    switch (kind) {
-      case 'assigned':
-        await db.query(`UPDATE workload.task_observations SET status = $2, worker_id = $3, assigned_at = $4, started_at = NULL WHERE task_id = $1`, [taskId, status, workerId, at]);
-        return;
-      case 'started':
-        await db.query(`UPDATE workload.task_observations SET status = $2, worker_id = coalesce($3, worker_id), started_at = coalesce(started_at, $4) WHERE task_id = $1`, [taskId, status, workerId, at]);
-        return;
-      case 'completed':
-        await db.query(`UPDATE workload.task_observations SET status = $2, worker_id = coalesce($3, worker_id), completed_at = $4 WHERE task_id = $1`, [taskId, status, workerId, at]);
-        return;
-      case 'requeued':
-        await db.query(`UPDATE workload.task_observations SET status = $2, worker_id = NULL, assigned_at = NULL, started_at = NULL WHERE task_id = $1`, [taskId, status]);
-        return;
-      case 'closed':
-        await db.query(`UPDATE workload.task_observations SET status = $2 WHERE task_id = $1`, [taskId, status]);
-        return;
-      default:
-        return assertNever(kind, 'task change');
-    }
+  /**
+   * The run's facts that only they write and nothing in a run reads, in one statement (ADR 0043 addendum, workload):
+   * pick confirmations and shorts (each counted once, by event id, however often delivered), the arrivals of tasks
+   * other than PICK and PACK (which arrive with their orders), and one write per task observed (`foldTaskFacts`: a
+   * created task's row inserted if absent, the run's changes of a row there already). Rows of tasks the run did not
+   * create are updated by the main statement, which sees the rows as they were before it: the insert's are not among
+   * them, and a row another transaction inserts meanwhile is the insert's conflict, updated under its lock.
+   */
+  async floorFacts(db: Executor, f: {
+    readonly picks: readonly { eventId: string; pickListId: string; pickLineId: string; quantity: number }[];
+    readonly shorts: readonly { eventId: string; pickListId: string; pickLineId: string }[];
+    readonly tasks: readonly ObservationWrite[];
+  }): Promise<void> {
+    if (f.picks.length === 0 && f.shorts.length === 0 && f.tasks.length === 0) return;
+    const op = (c: ColumnChange) => c.op === 'keep' ? null : c.op;
+    const value = (c: ColumnChange) => c.op === 'keep' ? null : c.value;
+    const tasks = f.tasks.map(({ taskId, insert: i, change: c }) => ({
+      task_id: taskId, site_id: i?.siteId ?? null, task_type: i?.type ?? null, reference: i?.reference ?? null, created_at: i?.createdAt ?? null,
+      ins_status: i?.status ?? null, ins_worker_id: i?.workerId ?? null, ins_assigned_at: i?.assignedAt ?? null, ins_started_at: i?.startedAt ?? null,
+      ins_completed_at: i?.completedAt ?? null, status: c.status,
+      worker_op: op(c.workerId), worker_id: value(c.workerId), assigned_op: op(c.assignedAt), assigned_at: value(c.assignedAt),
+      started_op: op(c.startedAt), started_at: value(c.startedAt), completed_op: op(c.completedAt), completed_at: value(c.completedAt),
+    }));
+    await db.query(FLOOR_FACTS_SQL, [
+      JSON.stringify(tasks),
+      f.picks.map((p) => p.eventId), f.picks.map((p) => p.pickListId), f.picks.map((p) => p.pickLineId), f.picks.map((p) => p.quantity),
+      f.shorts.map((s) => s.eventId), f.shorts.map((s) => s.pickListId), f.shorts.map((s) => s.pickLineId),
+    ]);
   },
 };
+
+/** A task observation column after the run's change `t.<op>`/`t.<value>` of it (keep when the op is null). */
+const changed = (column: string, op: string, value: string): string =>
+  `CASE t.${op} WHEN 'set' THEN t.${value} WHEN 'fill' THEN coalesce(o.${column}, t.${value}) ELSE o.${column} END`;
+const OBSERVATION_CHANGE = `coalesce(t.status, o.status), ${changed('worker_id', 'worker_op', 'worker_id')}, ${changed('assigned_at', 'assigned_op', 'assigned_at')},
+         ${changed('started_at', 'started_op', 'started_at')}, ${changed('completed_at', 'completed_op', 'completed_at')}`;
+
+const FLOOR_FACTS_SQL = `
+  WITH t AS MATERIALIZED (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(task_id text, site_id text, task_type text, reference text, created_at timestamptz,
+      ins_status text, ins_worker_id text, ins_assigned_at timestamptz, ins_started_at timestamptz, ins_completed_at timestamptz,
+      status text, worker_op text, worker_id text, assigned_op text, assigned_at timestamptz, started_op text, started_at timestamptz,
+      completed_op text, completed_at timestamptz)),
+  pc AS (
+    INSERT INTO workload.pick_confirmations (event_id, pick_list_id, pick_line_id, quantity)
+    SELECT u.event_id, u.list_id, u.line_id, u.quantity FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[]) AS u(event_id, list_id, line_id, quantity)
+    ON CONFLICT (event_id) DO NOTHING),
+  ps AS (
+    INSERT INTO workload.pick_shorts (event_id, pick_list_id, pick_line_id)
+    SELECT u.event_id, u.list_id, u.line_id FROM unnest($6::text[], $7::text[], $8::text[]) AS u(event_id, list_id, line_id)
+    ON CONFLICT (event_id) DO NOTHING),
+  ta AS (
+    INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units)
+    SELECT task_id, task_type, site_id, created_at, 1, 0 FROM t WHERE site_id IS NOT NULL AND task_type NOT IN ('PICK', 'PACK')
+    ON CONFLICT (ref_id, task_type) DO NOTHING),
+  ti AS (
+    INSERT INTO workload.task_observations AS o (task_id, site_id, task_type, reference, status, created_at, worker_id, assigned_at, started_at, completed_at)
+    SELECT task_id, site_id, task_type, reference, ins_status, created_at, ins_worker_id, ins_assigned_at, ins_started_at, ins_completed_at
+      FROM t WHERE site_id IS NOT NULL ORDER BY task_id
+    ON CONFLICT (task_id) DO UPDATE SET (status, worker_id, assigned_at, started_at, completed_at) = (
+      SELECT ${OBSERVATION_CHANGE} FROM t WHERE t.task_id = o.task_id))
+  UPDATE workload.task_observations o SET (status, worker_id, assigned_at, started_at, completed_at) = (
+         ${OBSERVATION_CHANGE})
+    FROM t WHERE t.site_id IS NULL AND o.task_id = t.task_id`;

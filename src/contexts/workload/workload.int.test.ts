@@ -192,14 +192,78 @@ describe('runs of events', () => {
     const picks = [0, 1, 2].map(pick);
     const shipped = [0, 1].map((i) => envelope('orders.order.shipped.v1', `ord_run_${i}`, { orderId: `ord_run_${i}`, siteId: w.siteId, partial: false, lines: [] }));
     const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('workload', [...picks, ...shipped]));
-    const workloadSql = statements.filter((q) => q.includes('workload.') && !q.includes('inbox')).map((q) => q.replace(/\s+/g, ' ').slice(0, 40));
-    expect(workloadSql).toEqual([expect.stringMatching(/^INSERT INTO workload.pick_confirmations/), expect.stringMatching(/^DELETE FROM workload.open_orders/)]);
+    const workloadSql = statements.filter((q) => q.includes('workload.') && !q.includes('inbox')).map((q) => q.replace(/\s+/g, ' ').trim().slice(0, 40));
+    // The closed orders in turn; the confirmations (a table only they write) at the run's end.
+    expect(workloadSql).toEqual([expect.stringMatching(/^DELETE FROM workload.open_orders/), expect.stringMatching(/^WITH t AS MATERIALIZED/)]);
     const counted = async () => (await t.app.db.query<{ n: number; units: number }>(
       `SELECT count(*)::int AS n, sum(quantity)::int AS units FROM workload.pick_confirmations WHERE pick_list_id = 'pkl_run'`))[0];
     expect(await counted()).toEqual({ n: 3, units: 6 });
     // Delivered again (a redelivered run): nothing counted twice.
     await t.app.bus.deliverMany('workload', picks);
     expect(await counted()).toEqual({ n: 3, units: 6 });
+  });
+
+  it('writes a run of received orders and task events in two statements, each task as one event at a time would leave it', async () => {
+    let n = 0;
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 3, 8, 0, s)).toISOString();
+    const envelope = (type: string, subject: string, data: unknown, time: string): EventEnvelope => ({
+      specversion: '1.0', id: `evt_wkl_tasks_${++n}`, type, source: 'test', subject, time, datacontenttype: 'application/json', data,
+    });
+    const task = (kind: string, taskId: string, type: string, status: string, workerId: string | null, s: number, requeued = false) =>
+      envelope(`tasks.task.${kind}.v1`, taskId, {
+        taskId, siteId: w.siteId, type, reference: `ref_${taskId}`, waveId: null, workerId, status,
+        ...(requeued ? { previousWorkerId: 'ana', reason: null } : {}),
+      }, at(s));
+    const received = (orderId: string, s: number) => envelope('orders.order.received.v1', orderId, {
+      orderId, externalId: orderId, siteId: w.siteId, carrier: 'OWN_FLEET', priority: 5,
+      lines: [{ lineId: `${orderId}_1`, lineNo: 1, sku: 'SKU', quantity: 2 }, { lineId: `${orderId}_2`, lineNo: 2, sku: 'SKU', quantity: 3 }],
+    }, at(s));
+    // A task observed before the run (claimed by ana, not started).
+    await t.app.db.query(
+      `INSERT INTO workload.task_observations (task_id, site_id, task_type, reference, status, worker_id, created_at, assigned_at)
+       VALUES ('tsk_run_old', $1, 'PICK', 'ref_old', 'ASSIGNED', 'ana', $2, $2)`, [w.siteId, at(0)]);
+    const run = [
+      task('created', 'tsk_run_a', 'PICK', 'QUEUED', null, 1),
+      received('ord_tasks_1', 2),
+      task('assigned', 'tsk_run_a', 'PICK', 'ASSIGNED', 'bo', 3),
+      task('rejected', 'tsk_run_old', 'PICK', 'QUEUED', null, 4, true),
+      received('ord_tasks_2', 5),
+      task('created', 'tsk_run_count', 'COUNT', 'QUEUED', null, 6),
+      task('started', 'tsk_run_a', 'PICK', 'IN_PROGRESS', null, 7),
+      task('assigned', 'tsk_run_old', 'PICK', 'ASSIGNED', 'cy', 8),
+      task('started', 'tsk_run_old', 'PICK', 'IN_PROGRESS', 'cy', 9),
+      task('completed', 'tsk_run_a', 'PICK', 'COMPLETED', 'bo', 10),
+      task('cancelled', 'tsk_run_count', 'COUNT', 'CANCELLED', null, 11),
+    ];
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('workload', run));
+    const workloadSql = statements.filter((q) => q.includes('workload.') && !q.includes('inbox')).map((q) => q.replace(/\s+/g, ' ').trim().slice(0, 40));
+    expect(workloadSql).toEqual([expect.stringMatching(/^WITH r AS MATERIALIZED/), expect.stringMatching(/^WITH t AS MATERIALIZED/)]);
+    const tasks = await t.app.db.query(
+      `SELECT task_id, task_type, reference, status, worker_id, created_at, assigned_at, started_at, completed_at
+         FROM workload.task_observations WHERE task_id LIKE 'tsk_run_%' ORDER BY task_id`);
+    const d = (s: number) => new Date(at(s));
+    expect(tasks).toEqual([
+      { task_id: 'tsk_run_a', task_type: 'PICK', reference: 'ref_tsk_run_a', status: 'COMPLETED', worker_id: 'bo', created_at: d(1), assigned_at: d(3), started_at: d(7), completed_at: d(10) },
+      { task_id: 'tsk_run_count', task_type: 'COUNT', reference: 'ref_tsk_run_count', status: 'CANCELLED', worker_id: null, created_at: d(6), assigned_at: null, started_at: null, completed_at: null },
+      { task_id: 'tsk_run_old', task_type: 'PICK', reference: 'ref_old', status: 'IN_PROGRESS', worker_id: 'cy', created_at: d(0), assigned_at: d(8), started_at: d(9), completed_at: null },
+    ]);
+    const arrivals = await t.app.db.query(
+      `SELECT ref_id, task_type, at, lines, units FROM workload.arrivals WHERE ref_id IN ('tsk_run_a', 'tsk_run_count', 'ord_tasks_1', 'ord_tasks_2') ORDER BY 1, 2`);
+    expect(arrivals).toEqual([
+      { ref_id: 'ord_tasks_1', task_type: 'PACK', at: d(2), lines: 2, units: 5 }, { ref_id: 'ord_tasks_1', task_type: 'PICK', at: d(2), lines: 2, units: 5 },
+      { ref_id: 'ord_tasks_2', task_type: 'PACK', at: d(5), lines: 2, units: 5 }, { ref_id: 'ord_tasks_2', task_type: 'PICK', at: d(5), lines: 2, units: 5 },
+      { ref_id: 'tsk_run_count', task_type: 'COUNT', at: d(6), lines: 1, units: 0 },
+    ]);
+    expect(await t.app.db.query(`SELECT order_id, stage, lines, units FROM workload.open_orders WHERE order_id LIKE 'ord_tasks_%' ORDER BY 1`)).toEqual([
+      { order_id: 'ord_tasks_1', stage: 'PICK', lines: 2, units: 5 }, { order_id: 'ord_tasks_2', stage: 'PICK', lines: 2, units: 5 },
+    ]);
+    // The same run again (each event a duplicate) and its task events handled again as a replay would: nothing moves.
+    await t.app.bus.deliverMany('workload', run);
+    await t.app.db.query(`DELETE FROM workload.inbox WHERE event_id = ANY($1::text[])`, [run.filter((e) => e.type.startsWith('tasks.') && e.subject !== 'tsk_run_old').map((e) => e.id)]);
+    await t.app.bus.deliverMany('workload', run.filter((e) => e.type.startsWith('tasks.') && e.subject !== 'tsk_run_old'));
+    expect(await t.app.db.query(
+      `SELECT task_id, task_type, reference, status, worker_id, created_at, assigned_at, started_at, completed_at
+         FROM workload.task_observations WHERE task_id LIKE 'tsk_run_%' ORDER BY task_id`)).toEqual(tasks);
   });
 
   it('takes a pick list created in one statement: the list with its first location\'s zone, the zone given to its orders\' open work and arrivals', async () => {
