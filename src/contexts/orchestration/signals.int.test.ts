@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { until } from '../../../test/support/flow-driver.ts';
+import { shipByOf } from './fulfilment-saga.ts';
 
 /**
  * The orchestration consumer takes a run of orders and tasks events in one call (one set-based subscription, ADR 0043):
@@ -114,6 +115,35 @@ describe('orchestration signals a run of orders events at once', () => {
     const queued = await t.app.db.query<{ task_id: string }>(`SELECT task_id FROM orchestration.queued_tasks WHERE task_id LIKE 'tsk\\_x%' ORDER BY task_id`);
     expect(queued.map((q) => q.task_id)).toEqual(['tsk_x2', 'tsk_x3']);
     expect(statements.filter((q) => /orchestration\.queued_tasks/.test(q))).toHaveLength(3);
+  });
+
+  it('starts a run of received orders\' sagas in one statement, their carriers\' cut-offs read once; a saga started before keeps its data', async () => {
+    const receivedBy = (orderId: string, carrier: string) => envelope('orders.order.received.v1', orderId, {
+      orderId, externalId: orderId, siteId, carrier, priority: 5, lines: [line(orderId)],
+    });
+    const [first, cut, none] = ['ord_sigst_0', 'ord_sigst_1', 'ord_sigst_2'];
+    // Started before the site had a cut-off for its carrier: no ship-by.
+    await t.app.bus.deliverMany('orchestration', [receivedBy(first, 'OWN_FLEET'), taskCreated('tsk_sigst')]);
+    const set = await t.request('PUT', `/api/v1/sites/${siteId}/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }, role: 'manager' });
+    expect(set.status).toBe(200);
+    const run = [receivedBy(first, 'OWN_FLEET'), receivedBy(cut, 'OWN_FLEET'), allocated(first), receivedBy(none, 'DHL'), receivedBy(cut, 'DHL')];
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('orchestration', run));
+    const oneLine = (q: string) => q.replace(/\s+/g, ' ').trim();
+    expect(statements.filter((q) => q.includes('carrier_cutoffs')).map(oneLine)).toEqual([expect.stringMatching(/^SELECT c.site_id, c.carrier, c.cutoff_min FROM orchestration.carrier_cutoffs/)]);
+    expect(statements.filter((q) => /INTO \S*sagas\b/.test(q))).toHaveLength(1);
+    const sagas = await t.app.db.query<{ key: string; n: number; ship_by: string | null; created: Date }>(
+      `SELECT key, count(*) OVER (PARTITION BY key)::int AS n, data->>'shipBy' AS ship_by, created_at AS created
+         FROM orchestration.sagas WHERE type = 'order-fulfilment' AND key LIKE 'ord_sigst_%' ORDER BY key`);
+    const cutEvent = run[1]!;
+    expect(sagas.map((r) => [r.key, r.n, r.ship_by])).toEqual([
+      [first, 1, null],
+      // The first received of the order in the run starts its saga (OWN_FLEET, 16:00); the second is for a started saga.
+      [cut, 1, shipByOf(new Date(cutEvent.time), 16 * 60)!.toISOString()],
+      [none, 1, null],
+    ]);
+    // The run's signal for the order started before reached its saga.
+    expect((await until('the allocated signal consumed', () => sagaOf(first), (x) => x.data.status === 'ALLOCATED')).currentStep).toBe('release');
+    await t.request('PUT', `/api/v1/sites/${siteId}/carrier-cutoffs`, { body: { cutoffs: [] }, role: 'manager' });
   });
 
   it('a redelivered run signals nothing twice', async () => {

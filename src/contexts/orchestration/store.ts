@@ -56,6 +56,9 @@ export interface ExceptionFilter {
   readonly limit: number;
 }
 
+/** The key of a (site, carrier) pair in `cutoffsOf`'s answer. */
+export const cutoffKey = (siteId: string, carrier: string): string => JSON.stringify([siteId, carrier]);
+
 export type CarrierCutoff = Pick<Selectable<OrchestrationCarrierCutoffs>, 'carrier' | 'cutoff_min'>;
 export type QueuedTask = Pick<Selectable<OrchestrationQueuedTasks>, 'task_id' | 'site_id' | 'type' | 'reference' | 'queued_at'>;
 
@@ -131,10 +134,14 @@ export const orchestrationStore = {
     return db.query<CarrierCutoff>(`SELECT carrier, cutoff_min FROM orchestration.carrier_cutoffs WHERE site_id = $1 ORDER BY carrier`, [siteId]);
   },
 
-  async cutoffOf(db: Executor, siteId: string, carrier: string): Promise<number | undefined> {
-    const rows = await db.query<Pick<CarrierCutoff, 'cutoff_min'>>(
-      `SELECT cutoff_min FROM orchestration.carrier_cutoffs WHERE site_id = $1 AND carrier = $2`, [siteId, carrier]);
-    return rows[0]?.cutoff_min;
+  /** The cut-offs of the (site, carrier) pairs asked for, in one read, keyed by `cutoffKey`; a pair without one is absent. */
+  async cutoffsOf(db: Executor, pairs: readonly { siteId: string; carrier: string }[]): Promise<Map<string, number>> {
+    if (pairs.length === 0) return new Map();
+    const rows = await db.query<{ site_id: string; carrier: string; cutoff_min: number }>(
+      `SELECT c.site_id, c.carrier, c.cutoff_min FROM orchestration.carrier_cutoffs c
+         JOIN unnest($1::text[], $2::text[]) AS p(site_id, carrier) ON c.site_id = p.site_id AND c.carrier = p.carrier`,
+      [pairs.map((p) => p.siteId), pairs.map((p) => p.carrier)]);
+    return new Map(rows.map((r) => [cutoffKey(r.site_id, r.carrier), r.cutoff_min]));
   },
 
   /** The site's table becomes exactly `cutoffs`. */

@@ -9,7 +9,7 @@ import type { SagaRuntime } from '../../platform/saga/saga-runtime.ts';
 import type { ExceptionKind } from '../../contracts/orchestration.ts';
 import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
 import { FULFILMENT, shipByOf, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
-import { orchestrationStore as store } from './store.ts';
+import { cutoffKey, orchestrationStore as store } from './store.ts';
 
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
@@ -32,8 +32,14 @@ type QueueChange =
   | { readonly kind: 'queued'; readonly task: { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date } }
   | { readonly kind: 'left'; readonly taskId: string };
 
-/** What a run writes together: its saga signals, the cases it clears, the changes of the task queue, in order. */
+/** A fulfilment saga a received order starts. */
+interface Start { readonly key: string; readonly data: FulfilmentData; readonly siteId: string }
+
+/** What a run writes together: the sagas it starts, its saga signals, the cases it clears, the changes of the task queue, in order. */
 interface RunWrites {
+  /** The carriers' cut-offs of the run's received orders, read once (`cutoffKey`). */
+  readonly cutoffs: ReadonlyMap<string, number>;
+  readonly starts: Start[];
   readonly signals: Signal[];
   readonly clears: Clear[];
   readonly queue: QueueChange[];
@@ -44,18 +50,22 @@ interface RunWrites {
  * once); a reservation shortage raises its exception at once; tasks events keep the list of tasks waiting in the queue.
  *
  * One set-based subscription for all of them (ADR 0043): the bus hands over a run of these events in one call, and the
- * run's writes are made together: the saga signals at its end (`signalMany`: two statements per run instead of two per
- * event), the exception cases it clears in one look-up (before a raise, which must come after them, and at the end),
+ * run's writes are made together: the carriers' cut-offs of its received orders read once at its start, the sagas it
+ * starts in one statement at its end (`startMany`) and then its saga signals (`signalMany`: two statements per run
+ * instead of two per event), the exception cases it clears in one look-up (before a raise, which must come after them, and at the end),
  * the task queue's changes one statement per stretch of additions or removals. Each kind of write touches its own
  * tables, which nothing else in the run reads, and keeps its order: the effect of handling each event in turn.
  */
 export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: ExceptionService): Subscription[] {
   return [
     onMany(ORCHESTRATION_EVENT_TYPES, async (items, tx) => {
-      const run: RunWrites = { signals: [], clears: [], queue: [] };
+      const intake = items.flatMap(({ event: e }) => (e.type === OrderEvents.received ? [{ siteId: e.data.siteId, carrier: e.data.carrier }] : []));
+      const run: RunWrites = { cutoffs: await store.cutoffsOf(tx, intake), starts: [], signals: [], clears: [], queue: [] };
       for (const { event } of items) await handleOne(event, tx, run);
       await clearCases(tx, run);
       await changeQueue(tx, run.queue);
+      // The starts before the signals: a signal for a saga of the run finds it, as when each was started in turn.
+      await sagas.startMany(tx, FULFILMENT, run.starts);
       await sagas.signalMany(tx, FULFILMENT, run.signals);
     }),
   ];
@@ -84,12 +94,12 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case OrderEvents.received: {
         const o = event.data;
         const intake = new Date(event.time);
-        const shipBy = shipByOf(intake, await store.cutoffOf(tx, o.siteId, o.carrier));
+        const shipBy = shipByOf(intake, run.cutoffs.get(cutoffKey(o.siteId, o.carrier)));
         const data: FulfilmentData = {
           orderId: o.orderId, siteId: o.siteId, carrier: o.carrier, skus: [...new Set(o.lines.map((l) => l.sku))].sort(), status: 'RECEIVED',
           lastMoveAt: event.time, shipBy: shipBy?.toISOString() ?? null, outcome: null,
         };
-        await sagas.start(tx, FULFILMENT, o.orderId, data, { siteId: o.siteId });
+        run.starts.push({ key: o.orderId, data, siteId: o.siteId });
         return;
       }
       // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.

@@ -150,6 +150,30 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
   }
 
   /**
+   * `start` for a run of sagas of `type` (a set-based subscriber's run of events), in one statement whatever their
+   * number: each key not started yet gets its saga, numbered in the run's order; a key started before, or earlier in
+   * the run, keeps the saga it has (the same effect as starting each in turn).
+   */
+  async function startMany(tx: Executor, type: string, sagas: readonly { readonly key: string; readonly data: unknown; readonly siteId?: string | null }[]): Promise<void> {
+    const def = definition(type);
+    if (sagas.length === 0) return;
+    const now = o.clock.now();
+    const rows = sagas.map((x) => {
+      const s = initialState(def, x.data, now);
+      return { id: o.ids.next('sga'), key: x.key, site_id: x.siteId ?? null, status: s.status, data: x.data, deadline: s.deadline };
+    });
+    await tx.query(
+      `INSERT INTO ${t('sagas')} (id, type, key, site_id, status, step, current_step, data, attempts, next_run_at, deadline, created_at, updated_at)
+       SELECT r.id, $1, r.key, r.site_id, r.status, 0, $2, coalesce(r.data, 'null'::jsonb), 0, $4, r.deadline, $4, $4
+         FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, key text, site_id text, status text, data jsonb, deadline timestamptz))
+              WITH ORDINALITY AS r(id, key, site_id, status, data, deadline, n)
+        ORDER BY r.n
+       ON CONFLICT (type, key) DO NOTHING`,
+      [type, def.steps[0]?.name ?? null, JSON.stringify(rows), now],
+    );
+  }
+
+  /**
    * Delivers a signal to the saga of `type` for `key`, in the caller's transaction (the subscriber's, so a redelivered
    * event signals once): the saga runs at the next tick. A signal for a saga not started yet waits for it.
    */
@@ -419,5 +443,5 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     );
   }
 
-  return { start, signal, signalMany, runDue, drain, get, byKey, list, counts, definitions: () => [...defs.values()] };
+  return { start, startMany, signal, signalMany, runDue, drain, get, byKey, list, counts, definitions: () => [...defs.values()] };
 }
