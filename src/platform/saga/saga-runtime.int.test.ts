@@ -316,6 +316,23 @@ describe('saga runtime', () => {
     expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
   });
 
+  it('starts a run of sagas in one statement: each key once, the first of the run wins, a key started before keeps its saga', async () => {
+    const before = await rt.byKey(db, 'collects', 'order-13');
+    expect(before).toBeDefined();
+    const { statements } = await db.countStatements(() => db.tx((tx) => rt.startMany(tx, 'collects', [
+      { key: 'order-14', data: { heard: ['first'] } }, { key: 'order-13', data: { heard: ['again'] } },
+      { key: 'order-14', data: { heard: ['second'] } }, { key: 'order-15', data: { heard: [] }, siteId: 'site-1' },
+    ])));
+    // BEGIN, the insert, COMMIT.
+    expect(statements).toHaveLength(3);
+    expect(await rt.byKey(db, 'collects', 'order-13')).toEqual(before);
+    const [a, b] = [await rt.byKey(db, 'collects', 'order-14'), await rt.byKey(db, 'collects', 'order-15')];
+    expect(a).toMatchObject({ status: 'RUNNING', step: 0, currentStep: 'listen', data: { heard: ['first'] }, attempts: 0, nextRunAt: clock.now(), siteId: null });
+    expect(b).toMatchObject({ status: 'RUNNING', currentStep: 'listen', data: { heard: [] }, siteId: 'site-1' });
+    expect(a!.id < b!.id).toBe(true);
+    expect(await db.query(`SELECT 1 FROM orchestration.sagas WHERE key = 'order-14'`)).toHaveLength(1);
+  });
+
   it('lists by status and type, and counts running, compensating, stuck and failed', async () => {
     expect((await rt.list({ status: 'FAILED', limit: 10 })).map((s) => s.key)).toEqual(['order-4']);
     expect((await rt.list({ type: 'waits', limit: 10 })).map((s) => s.key)).toEqual(['order-5']);
