@@ -203,20 +203,31 @@ export const workloadStore = {
   },
 
   /**
-   * A pick list created, in one statement: the list with the zone of its first location (as workload's locations know
-   * it), and that zone given to its orders' open work and PICK arrivals that have none yet.
+   * A stretch of pick lists created, in one statement: each list with the zone of its first location (as workload's
+   * locations know it), and that zone given to its orders' open work and PICK arrivals that have none yet. As in turn:
+   * a list id seen twice keeps its first row, and an order gets the zone of the first list of the stretch that has one.
    */
-  async pickListCreated(db: Executor, l: { pickListId: string; siteId: string; lineCount: number; routeM: number | null; firstLocationId: string | null; orderIds: readonly string[]; at: string }): Promise<void> {
+  async pickListsCreated(db: Executor, lists: readonly { pickListId: string; siteId: string; lineCount: number; routeM: number | null; firstLocationId: string | null; orderIds: readonly string[]; at: string }[]): Promise<void> {
+    if (lists.length === 0) return;
     await db.query(
-      `WITH z AS MATERIALIZED (SELECT (SELECT zone FROM workload.locations WHERE location_id = $7) AS zone),
+      `WITH l AS MATERIALIZED (
+         SELECT l.*, (SELECT zone FROM workload.locations WHERE location_id = l.first_location_id) AS zone
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (pick_list_id text, site_id text, line_count int4, route_m float8, first_location_id text,
+                order_ids text[], created_at timestamptz)) WITH ORDINALITY AS l(pick_list_id, site_id, line_count, route_m, first_location_id, order_ids, created_at, n)),
        pl AS (
-         INSERT INTO workload.pick_lists (pick_list_id, site_id, line_count, route_m, zone, created_at) SELECT $1, $2, $3, $4, z.zone, $6 FROM z
+         INSERT INTO workload.pick_lists (pick_list_id, site_id, line_count, route_m, zone, created_at)
+         SELECT pick_list_id, site_id, line_count, route_m, zone, created_at FROM l ORDER BY n
          ON CONFLICT (pick_list_id) DO NOTHING),
+       oz AS MATERIALIZED (
+         SELECT DISTINCT ON (o.order_id) o.order_id, l.zone FROM l CROSS JOIN LATERAL unnest(l.order_ids) AS o(order_id)
+          WHERE l.zone IS NOT NULL ORDER BY o.order_id, l.n),
        oo AS (
-         UPDATE workload.open_orders o SET zone = z.zone FROM z WHERE z.zone IS NOT NULL AND o.order_id = ANY($5::text[]) AND o.zone IS NULL)
-       UPDATE workload.arrivals a SET zone = z.zone FROM z
-        WHERE z.zone IS NOT NULL AND a.ref_id = ANY($5::text[]) AND a.task_type = 'PICK' AND a.zone IS NULL`,
-      [l.pickListId, l.siteId, l.lineCount, l.routeM, [...l.orderIds], l.at, l.firstLocationId],
+         UPDATE workload.open_orders o SET zone = oz.zone FROM oz WHERE o.order_id = oz.order_id AND o.zone IS NULL)
+       UPDATE workload.arrivals a SET zone = oz.zone FROM oz WHERE a.ref_id = oz.order_id AND a.task_type = 'PICK' AND a.zone IS NULL`,
+      [JSON.stringify(lists.map((l) => ({
+        pick_list_id: l.pickListId, site_id: l.siteId, line_count: l.lineCount, route_m: l.routeM, first_location_id: l.firstLocationId,
+        order_ids: l.orderIds, created_at: l.at,
+      })))],
     );
   },
 

@@ -31,15 +31,16 @@ export function workloadProjection(): Subscription[] {
 /** A stretch of consecutive open-work events of one kind, written by one statement. */
 type Stretch =
   | { readonly kind: 'received'; readonly orders: { orderId: string; siteId: string; carrier: string; at: string; lines: number; units: number }[] }
-  | { readonly kind: 'picked' | 'closed'; readonly orderIds: string[] };
+  | { readonly kind: 'picked' | 'closed'; readonly orderIds: string[] }
+  | { readonly kind: 'lists'; readonly lists: Parameters<typeof store.pickListsCreated>[1][number][] };
 
 /**
  * A run with the effect of handling its events in turn. The open work's events (orders, pick lists, locations,
  * cut-offs: tables some of them read or change together) are written in the run's order, a stretch of received,
- * picked or closed orders in one statement. Pick confirmations, shorts and task events write tables only they write
- * and nothing in the run reads (`task_observations`, `pick_confirmations`, `pick_shorts`, and arrivals keyed by a task
- * id under a task type other than PICK and PACK, which orders' arrivals never are): they are folded and written at the
- * end in one statement (`floorFacts`), whatever stood between them in the run.
+ * picked or closed orders, or of pick lists created, in one statement. Pick confirmations, shorts and task events
+ * write tables only they write and nothing in the run reads (`task_observations`, `pick_confirmations`, `pick_shorts`,
+ * and arrivals keyed by a task id under a task type other than PICK and PACK, which orders' arrivals never are): they
+ * are folded and written at the end in one statement (`floorFacts`), whatever stood between them in the run.
  */
 export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Promise<void> {
   const picks: { eventId: string; pickListId: string; pickLineId: string; quantity: number }[] = [];
@@ -50,9 +51,13 @@ export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Prom
     const s = stretch;
     stretch = null;
     if (s === null) return;
-    if (s.kind === 'received') await store.ordersReceived(tx, s.orders);
-    else if (s.kind === 'picked') await store.ordersPicked(tx, s.orderIds);
-    else await store.ordersClosed(tx, s.orderIds);
+    switch (s.kind) {
+      case 'received': return store.ordersReceived(tx, s.orders);
+      case 'picked': return store.ordersPicked(tx, s.orderIds);
+      case 'closed': return store.ordersClosed(tx, s.orderIds);
+      case 'lists': return store.pickListsCreated(tx, s.lists);
+      default: return assertNever(s, 'stretch');
+    }
   };
   const ordersOf = async (kind: 'picked' | 'closed', orderId: string): Promise<void> => {
     if (stretch?.kind !== kind) {
@@ -97,9 +102,12 @@ export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Prom
         await ordersOf('closed', e.data.orderId);
         break;
       case PickingEvents.listCreated: {
-        await flush();
+        if (stretch?.kind !== 'lists') {
+          await flush();
+          stretch = { kind: 'lists', lists: [] };
+        }
         const l = e.data;
-        await store.pickListCreated(tx, {
+        stretch.lists.push({
           pickListId: l.pickListId, siteId: l.siteId, lineCount: l.lineCount, routeM: l.routeLength, firstLocationId: l.firstLocationId ?? null,
           orderIds: l.orderIds, at: e.time,
         });

@@ -293,4 +293,37 @@ describe('runs of events', () => {
       { what: 'open ord_zone_1', zone: 'Z-RUN' }, { what: 'open ord_zone_2', zone: 'Z-RUN' },
     ]);
   });
+
+  it('takes a stretch of pick lists created in one statement: an order gets the zone of the first list that has one, a list seen twice keeps its first row', async () => {
+    await t.app.db.query(`INSERT INTO workload.locations (location_id, site_id, zone) VALUES ('loc_lists_1', $1, 'Z-1'), ('loc_lists_2', $1, 'Z-2')`, [w.siteId]);
+    for (const [o, zone] of [['ord_lists_a', null], ['ord_lists_b', null], ['ord_lists_c', 'Z-OLD']] as const) {
+      await t.app.db.query(
+        `INSERT INTO workload.open_orders (order_id, site_id, carrier, received_at, lines, units, stage, zone) VALUES ($1, $2, 'OWN_FLEET', now(), 1, 1, 'PICK', $3)`, [o, w.siteId, zone]);
+      await t.app.db.query(`INSERT INTO workload.arrivals (ref_id, task_type, site_id, at, lines, units, zone) VALUES ($1, 'PICK', $2, now(), 1, 1, $3)`, [o, w.siteId, zone]);
+    }
+    let n = 0;
+    const created = (id: string, orderIds: string[], firstLocationId: string | undefined, lineCount: number): EventEnvelope => ({
+      specversion: '1.0', id: `evt_wkl_lists_${++n}`, type: 'picking.list.created.v1', source: 'test', subject: id, time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { pickListId: id, waveId: 'wav_lists', siteId: w.siteId, orderIds, lineCount, routeLength: 12.5, priority: 5,
+        ...(firstLocationId === undefined ? {} : { firstLocationId }) },
+    });
+    const run = [
+      created('pkl_lists_0', ['ord_lists_a'], undefined, 1), // no zone: gives none
+      created('pkl_lists_1', ['ord_lists_a', 'ord_lists_c'], 'loc_lists_1', 2), // a gets Z-1; c keeps its zone
+      created('pkl_lists_2', ['ord_lists_a', 'ord_lists_b'], 'loc_lists_2', 3), // a has one already; b gets Z-2
+      created('pkl_lists_1', ['ord_lists_b'], 'loc_lists_2', 9), // the same list id again: nothing
+    ];
+    const { statements } = await t.app.db.countStatements(() => t.app.bus.deliverMany('workload', run));
+    expect(statements.filter((q) => q.includes('workload.') && !q.includes('inbox'))).toHaveLength(1);
+    const zones = await t.app.db.query<{ what: string; zone: string | null }>(
+      `SELECT 'list ' || pick_list_id || ' ' || line_count AS what, zone FROM workload.pick_lists WHERE pick_list_id LIKE 'pkl_lists_%'
+       UNION ALL SELECT 'open ' || order_id, zone FROM workload.open_orders WHERE order_id LIKE 'ord_lists_%'
+       UNION ALL SELECT 'arrival ' || ref_id, zone FROM workload.arrivals WHERE ref_id LIKE 'ord_lists_%' ORDER BY 1`);
+    expect(zones).toEqual([
+      { what: 'arrival ord_lists_a', zone: 'Z-1' }, { what: 'arrival ord_lists_b', zone: 'Z-2' }, { what: 'arrival ord_lists_c', zone: 'Z-OLD' },
+      { what: 'list pkl_lists_0 1', zone: null }, { what: 'list pkl_lists_1 2', zone: 'Z-1' }, { what: 'list pkl_lists_2 3', zone: 'Z-2' },
+      { what: 'open ord_lists_a', zone: 'Z-1' }, { what: 'open ord_lists_b', zone: 'Z-2' }, { what: 'open ord_lists_c', zone: 'Z-OLD' },
+    ]);
+  });
 });
