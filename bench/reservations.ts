@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- reservations [--seconds=6] [--skus=1000] [--zipf=1.0] [--seed=11] [--lanes=1] [--out=reservations]
- * [--only=batched] [--tally] [--gather=now|tick]` (issue 11 acceptance d): the oversell guard under contention.
+ * [--only=batched] [--tally] [--gather=now|tick] [--vacuum=phase|off]` (issue 11 acceptance d): the oversell guard under contention.
  * `--out=NAME` writes bench/results/NAME.json; `--only=batched` measures the 10-line orders alone (and their raw
- * baseline); `--tally` lists the statements the 10-line PakLog path sent, per order; `--gather` see `consumerLanes`.
+ * baseline); `--tally` lists the statements the 10-line PakLog path sent, per order; `--gather` see `consumerLanes`; `--vacuum` see `settle`.
  *
  * "Reservation" here is **allocation by line**: an order's lines claim units of a SKU's `inventory.sku_stock` row
  * (the all-or-nothing per line allocation of `use-cases/allocate-order`, what `orders.order.received` runs), the one
@@ -42,6 +42,9 @@ import { backendCpuSampler, benchDatabase, numberArg, stringArg } from './suppor
 const SITE = 'sit_bench_reservations';
 const RAW_SITE = 'sit_bench_raw';
 const STOCK = 1_000_000_000;
+/** What the measured paths write: SKU rows (both), the allocation, ledger, inbox, outbox and event-store rows (PakLog). */
+const BUSY_TABLES = ['inventory.sku_stock', 'inventory.allocations', 'inventory.order_policies', 'inventory.movements', 'inventory.inbox',
+  'platform.outbox', 'platform.events'];
 
 const notRunHere: RemoteApis = <K extends keyof ContractApis>(_api: K, owner: string): ContractApis[K] =>
   new Proxy({}, { get: (_t, m) => (m === 'then' ? undefined : () => Promise.reject(new Error(`${owner} does not run in this benchmark`))) }) as ContractApis[K];
@@ -163,6 +166,7 @@ export async function main(args: string[]): Promise<void> {
   const only = stringArg(args, 'only', '') === 'batched' ? 'batched' : undefined;
   const tallyArg = args.includes('--tally');
   const gather = stringArg(args, 'gather', 'now') === 'tick';
+  const vacuum = stringArg(args, 'vacuum', 'phase') !== 'off';
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const db = await benchDatabase(serverUrl);
   try {
@@ -236,6 +240,19 @@ export async function main(args: string[]): Promise<void> {
         return Number((await raw.query<{ n: string }>(`SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n);
       };
 
+      /**
+       * Before each measurement (`--vacuum=phase`, the default): `VACUUM (ANALYZE)` of the tables the paths write, standing in
+       * for autovacuum, which PakLog needs on (src/platform/db/maintenance.ts warns without it) and which this machine's
+       * server runs without. Otherwise every measurement inherits the dead rows and the planner statistics of a fresh,
+       * never analysed database: the statements' cached plans, made when the allocation rows were a few hundred, scan
+       * tens of thousands of them by the 10-line measurement, and the hot SKU rows carry the dead versions of every
+       * earlier update. Both paths get it, before each of their measurements; `--vacuum=off` measures without it.
+       */
+      const settle = async (): Promise<void> => {
+        // The tables the two paths write, as autovacuum would pick them (not the whole database and its catalogs, whose
+        // pages a whole-database VACUUM dirties and the next measurement's commits then wait behind on the disk).
+        if (vacuum) await raw.query(`VACUUM (ANALYZE) ${BUSY_TABLES.join(', ')}`);
+      };
       const admin = new pg.Client({ connectionString: db.url });
       await admin.connect();
       const database = new URL(db.url).pathname.slice(1);
@@ -284,17 +301,22 @@ export async function main(args: string[]): Promise<void> {
       let po: (Run & { cost: Cost }) | undefined;
       if (only !== 'batched') {
         for (const clients of [1, 8, 32]) {
+          await settle();
           const p = { ...(await costed(() => drive(clients, seconds, 1, nextSkus, paklog))), meanRun: consumer.meanRun() };
+          await settle();
           const r = await drive(clients, seconds, 1, nextSkus, rawLine);
           single[String(clients)] = { paklog: p, raw: r, ratio: +(p.linesPerSecond / r.linesPerSecond).toFixed(2) };
           console.log(`single-line, ${clients} clients: PakLog ${p.linesPerSecond}/s (p99 ${p.p99Ms} ms, ${p.meanRun} orders per run, ${p.cost.statementsPerOrder} statements and ${p.cost.nodeCpuMsPerOrder} ms Node CPU per order), raw SQL ${r.linesPerSecond}/s (p99 ${r.p99Ms} ms), ratio ${single[String(clients)]!.ratio}`);
         }
+        await settle();
         po = await costed(() => drive(8, seconds, 1, nextSkus, perOrder));
         console.log(`single-line, 8 clients, one transaction per order (before ADR 0043): ${po.linesPerSecond}/s (p99 ${po.p99Ms} ms), ratio ${+(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2)}`);
       }
       const perOrderRef = po === undefined ? undefined : { clients: 8, paklog: po, ratio: +(po.linesPerSecond / single['8']!.raw.linesPerSecond).toFixed(2) };
       consumer.meanRun();
+      await settle();
       const bp = { ...(await costed(() => drive(8, seconds, 10, nextSkus, paklog), tallyArg)), meanRun: consumer.meanRun() };
+      await settle();
       const br = await drive(8, seconds, 10, nextSkus, rawBatch);
       const batched = { clients: 8, linesPerOrder: 10, paklog: bp, raw: br, ratio: +(bp.linesPerSecond / br.linesPerSecond).toFixed(2) };
       console.log(`10-line orders, 8 clients: PakLog ${bp.linesPerSecond} lines/s (p99 ${bp.p99Ms} ms per order, ${bp.meanRun} orders per run, ${bp.cost.statementsPerOrder} statements, ${bp.cost.nodeCpuMsPerOrder} ms Node CPU and ${bp.cost.postgresCpuMsPerOrder} ms PostgreSQL CPU per order, lock waits seen ${bp.cost.lockWaitSamples} in ${bp.cost.samples} samples), raw SQL ${br.linesPerSecond} lines/s (p99 ${br.p99Ms} ms), ratio ${batched.ratio}`);
@@ -310,7 +332,7 @@ export async function main(args: string[]): Promise<void> {
         benchmark: 'reservations', machine: machine(),
         database: 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL (default: the machine\'s server), a fresh database, durable commits',
         what: 'allocation by line (use-cases/allocate-order: the SKU-level oversell guard) through the inventory consumer (bus.deliverMany: inbox, set-based handler, ledger, outbox), one transaction per run of waiting orders per lane; raw SQL: one conditional UPDATE per line',
-        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN, only: only ?? 'all', gather: gather ? 'tick' : 'now' },
+        settings: { seconds, skus: skuCount, zipfS: s, seed, quantityPerLine: 1, lanes, maxRun: RUN, only: only ?? 'all', gather: gather ? 'tick' : 'now', vacuum: vacuum ? 'phase' : 'off' },
         single, perOrder: perOrderRef, batched,
         deadlocks: { pgStatDatabase: deadlocks, errors: [...Object.values(single).map((x) => x.paklog), ...(po === undefined ? [] : [po]), bp].reduce((n, x) => n + x.deadlockErrors, 0) },
         deadLetters,

@@ -349,6 +349,50 @@ describe('allocation', () => {
     expect(await expectConserved(sku)).toMatchObject({ onHand: 11, allocated: 0 });
   });
 
+  it('the claim locks its SKU rows one by one in the global order: waiting on one, it holds those before it and none after', async () => {
+    // Three SKUs a < b < c in the database's order of SKUs; the order lists them c, a, b.
+    const made = [await newProduct(t), await newProduct(t), await newProduct(t)];
+    for (const sku of made) await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    const [a, b, c] = (await t.app.db.query<{ sku: string }>(`SELECT sku FROM unnest($1::text[]) AS u(sku) ORDER BY sku`, [made])).map((r) => r.sku);
+    await t.settle();
+    const orderId = unique('ord_');
+    const event = envelope(OrderEvents.received, 'orders', orderId,
+      orderReceived(orderId, [c!, a!, b!].map((sku) => ({ lineId: unique('oln_'), sku, quantity: 1 }))));
+    const holder = await t.app.db.pool.connect();
+    const probe = await t.app.db.pool.connect();
+    /** Whether another transaction holds the SKU's row (NOWAIT fails at once instead of queueing). */
+    const held = async (sku: string): Promise<boolean> => {
+      await probe.query('BEGIN');
+      try {
+        await probe.query(`SELECT 1 FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE NOWAIT`, [site.id, sku]);
+        return false;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '55P03') throw e;
+        return true;
+      } finally {
+        await probe.query('ROLLBACK');
+      }
+    };
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM inventory.sku_stock WHERE site_id = $1 AND sku = $2 FOR UPDATE`, [site.id, b]);
+      const delivered = t.app.bus.deliverMany('inventory', [event]);
+      // The claim has taken a and now waits on b (held here); c, after b in the order, is not taken yet.
+      for (let i = 0; i < 100 && !(await held(a!)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await held(a!)).toBe(true);
+      expect(await held(c!)).toBe(false);
+      await holder.query('COMMIT');
+      await delivered;
+    } finally {
+      holder.release();
+      probe.release();
+    }
+    await t.settle();
+    const [allocated] = await eventsOf(t, InventoryEvents.allocated, orderId);
+    expect(allocated!.data.complete).toBe(true);
+    for (const sku of [a!, b!, c!]) expect((await expectConserved(sku)).allocated).toBe(1);
+  });
+
   it('cancellation deallocates exactly what the order holds, idempotently, even if never allocated', async () => {
     const sku = await newProduct(t);
     const missing = await newProduct(t);

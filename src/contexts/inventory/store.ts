@@ -485,9 +485,12 @@ export async function claimLinesAndLockStock(db: Executor, rows: readonly Omit<A
        ON CONFLICT (order_id, line_id) DO NOTHING
        RETURNING ${ALLOCATION_COLUMNS}
      ), s AS (
-       SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s
-       WHERE (s.site_id, s.owner_id, s.sku) IN (SELECT site_id, owner_id, sku FROM c WHERE requested > 0)
-       ORDER BY s.site_id COLLATE "C", s.owner_id COLLATE "C", s.sku FOR UPDATE OF s
+       SELECT l.* FROM (
+         SELECT site_id, owner_id, sku FROM c WHERE requested > 0 GROUP BY site_id, owner_id, sku ORDER BY site_id COLLATE "C", owner_id COLLATE "C", sku
+       ) k CROSS JOIN LATERAL (
+         SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s
+         WHERE s.site_id = k.site_id AND s.owner_id = k.owner_id AND s.sku = k.sku FOR UPDATE
+       ) l
      ), x AS (
        SELECT b.site_id, b.owner_id, b.sku, sum(b.on_hand - b.reserved)::int8 AS n FROM inventory.balances b
        WHERE (b.site_id, b.owner_id, b.sku) IN (SELECT site_id, owner_id, sku FROM c WHERE requested > 0) AND ${EXPIRED_FREE('$6::date')}

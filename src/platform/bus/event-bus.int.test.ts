@@ -269,6 +269,34 @@ describe('outbox, relay and inbox', () => {
     expect(await effects()).toBe(before + 1);
   });
 
+  it('the relay\'s pass commits without waiting for the disk; the consumers it hands events to wait for theirs', async () => {
+    const settings: string[] = [];
+    const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent });
+    await bus.subscribe('consumer_a', [{
+      types: ['test.relay.checked.v1'],
+      handle: async (_e, tx) => {
+        settings.push((await tx.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit);
+      },
+    }]);
+    const serverDefault = (await db.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit;
+    await db.tx((tx) => bus.append(tx, 'test', [{ type: 'test.relay.checked.v1', subject: 'fast_relay', data: {} }]));
+    db.statementTally = new Map();
+    try {
+      bus.start();
+      await bus.idle();
+      await bus.stop();
+      // Every relay pass (the one that took the event, and any empty one idle() kicked) began with the setting; the
+      // consumer's transaction, inside the pass on a connection of its own, with a plain BEGIN: the handler ran at the
+      // server's setting.
+      expect(db.statementTally.get('BEGIN; SET LOCAL synchronous_commit TO OFF')).toBeGreaterThanOrEqual(1);
+      expect(db.statementTally.get('BEGIN')).toBe(1);
+      expect(settings).toEqual([serverDefault]);
+      expect(await db.query(`SELECT 1 FROM platform.outbox WHERE subject = 'fast_relay'`)).toHaveLength(0);
+    } finally {
+      db.statementTally = undefined;
+    }
+  });
+
   it('delivers a run of events in one transaction, and isolates a failing one', async () => {
     const bus = newBus(async (e) => {
       if ((e.data as { poison?: boolean }).poison === true) throw new Error('poisoned');

@@ -687,6 +687,9 @@ export class EventBus {
         }
       });
       return rows.length;
-    });
+      // Not durable: a pass a crash forgets leaves its rows pending, and they are published again (consumers' inboxes
+      // drop the copies, as for any redelivery); waiting for its commit to reach the disk would only hold up the next
+      // consumer commit behind a second flush (ADR 0003 addendum of 2026-12-03 (b)).
+    }, { durable: false });
   }
 }

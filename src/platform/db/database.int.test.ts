@@ -127,6 +127,24 @@ describe('writes queued until COMMIT (Tx.writeBeforeCommit)', () => {
   });
 });
 
+describe('Database.tx without waiting for the disk (durable: false)', () => {
+  it('commits with synchronous_commit off for that transaction alone, in the BEGIN round trip', async () => {
+    await db.query(`DELETE FROM uow`);
+    const setting = async (tx: Tx): Promise<string> => (await tx.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit;
+    const { value, statements } = await db.countStatements(() => db.tx(async (tx) => {
+      await tx.query(`INSERT INTO uow VALUES ('fast')`);
+      return setting(tx);
+    }, { durable: false }));
+    expect(value).toBe('off');
+    // BEGIN (with the setting), the insert, SHOW, COMMIT: no round trip of its own for the setting.
+    expect(statements).toHaveLength(4);
+    expect(await values()).toEqual(['fast']);
+    // SET LOCAL: the connection goes back to the pool with the server's setting, and a default transaction is durable.
+    const after = await Promise.all([1, 2, 3, 4].map(() => db.tx(setting)));
+    expect(new Set(after)).toEqual(new Set([(await other.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit]));
+  });
+});
+
 describe('strict nesting (handler purity)', () => {
   it('refuses a second connection asked for inside an open transaction, and allows it before, after and handed off', async () => {
     const t = await createTestDatabase();

@@ -276,13 +276,20 @@ export class Database implements Executor {
     });
   }
 
-  async tx<T>(fn: (tx: Tx) => Promise<T>, options: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {}): Promise<T> {
+  /**
+   * `options.durable: false` commits without waiting for the commit record to reach the disk (`synchronous_commit =
+   * off` for this transaction alone, set by the BEGIN round trip): a crash may forget the last few such commits, never
+   * half of one, and what others commit durably afterwards takes them to disk with it. Only for work whose loss is a
+   * repeat, not a gap (the relay's pass: its rows come back and are published again, and consumers' inboxes drop the
+   * copies; ADR 0003 addendum of 2026-12-03 (b)). Inside a unit of work the unit's transaction decides.
+   */
+  async tx<T>(fn: (tx: Tx) => Promise<T>, options: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number; durable?: boolean } = {}): Promise<T> {
     const u = this.openUnit();
     if (u !== undefined) return this.savepoint(u, fn);
     const retries = options.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.runTx(fn, options.isolation ?? 'read committed');
+        return await this.runTx(fn, options.isolation ?? 'read committed', options.durable ?? true);
       } catch (e) {
         const code = (e as { code?: string }).code;
         // A stale prepared plan aborted the transaction; its statement has a new name now, so the re-run prepares it afresh.
@@ -325,7 +332,7 @@ export class Database implements Executor {
     return value;
   }
 
-  private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string): Promise<T> {
+  private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string, durable: boolean): Promise<T> {
     this.checkNesting('a transaction');
     const client = await this.pool.connect();
     // A checked-out client has no 'error' listener (the pool's is for idle clients): a connection the server ends
@@ -354,7 +361,9 @@ export class Database implements Executor {
     };
     let released = false;
     try {
-      await query(isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+      const begin = isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`;
+      // One simple-query message, one round trip: the setting is the transaction's own (SET LOCAL).
+      await query(durable ? begin : `${begin}; SET LOCAL synchronous_commit TO OFF`);
       const holding = { open: true };
       let value: T;
       try {
