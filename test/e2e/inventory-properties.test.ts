@@ -458,6 +458,29 @@ async function newWorld(run: number): Promise<World> {
   return w;
 }
 
+/**
+ * What a broken snapshot's report adds, to find the race from one CI log: the first SKU's ledger, the site's count,
+ * hold and pickability events and its counts in time order (a movement's time is its transaction's start), and every
+ * location's pickability now.
+ */
+async function timelineOf(siteId: string, differences: readonly { rows: readonly Record<string, unknown>[] }[]): Promise<string> {
+  const sku = differences[0]?.rows[0]?.['sku'];
+  if (typeof sku !== 'string') return '';
+  const rows = await t.app.db.query<{ at: string; k: string; what: string }>(
+    `SELECT * FROM (
+       SELECT m.seq::text AS k, to_char(m.created_at, 'MI:SS.US') AS at, concat_ws(' ', m.type, m.reason, m.reference, m.location_id, m.status,
+              'on-hand ' || m.delta_on_hand, 'allocated ' || m.delta_allocated, 'reserved ' || m.delta_reserved) AS what
+         FROM inventory.movements m WHERE m.site_id = $1 AND m.sku = $2
+       UNION ALL SELECT 'event ' || e.seq, to_char(e.time, 'MI:SS.US'), concat_ws(' ', e.type, e.subject, left((e.envelope->'data')::text, 200))
+         FROM platform.events e WHERE e.site_id = $1 AND (e.type LIKE '%pickability%' OR e.type LIKE 'inventory.count.%' OR e.type LIKE '%held%'
+           OR e.type LIKE '%short%' OR e.type LIKE 'orders.order.cancelled%')
+       UNION ALL SELECT 'count', to_char(c.created_at, 'MI:SS.US'), concat_ws(' ', c.id, c.location_id, c.status, 'closed', to_char(c.closed_at, 'MI:SS.US'), 'applied', c.applied)
+         FROM inventory.counts c WHERE c.site_id = $1 AND c.sku = $2) x ORDER BY at, k`,
+    [siteId, sku]);
+  const locations = await t.app.db.query(`SELECT location_id, type, status, pickable, count_locks FROM inventory.locations WHERE site_id = $1 ORDER BY 1`, [siteId]);
+  return [`timeline of ${sku}:`, ...rows.map((r) => `  ${r.at} ${r.k} ${r.what}`), 'locations now:', ...locations.map((l) => `  ${JSON.stringify(l)}`)].join('\n');
+}
+
 /** Reads the site's stock rules in snapshots, again and again, until stopped; answers the first broken snapshot. */
 function audit(w: World): { stop(): Promise<string | undefined> } {
   let stopped = false;
@@ -465,7 +488,7 @@ function audit(w: World): { stop(): Promise<string | undefined> } {
   const loop = (async () => {
     while (!stopped && broken === undefined) {
       const differences = await conservationDifferences(t.databaseUrl, { siteId: w.siteId, strictAtp: true });
-      if (differences.length > 0) broken = describeDifferences(differences);
+      if (differences.length > 0) broken = `${describeDifferences(differences)}\n${await timelineOf(w.siteId, differences)}`;
       await new Promise((r) => setTimeout(r, 25));
     }
   })();
