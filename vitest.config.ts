@@ -7,7 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * the in-process files, beside at most two process files (they share the `processes` group, three workers). Until
  * 2026-12-03 they ran last, one worker after the process files: some 195 s of the quiet CI run's 493 s with one file
  * at a time on a 2-core machine, for 174 s of their own; side by side with the process files, the two groups took
- * 836 → 733 s in alternated runs at load 12–15 (docs/performance.md, test speed). The first of them (ALONE_FIRST)
+ * 385 → 290 s in alternated runs at load 2–6 (docs/performance.md, test speed). The first of them (ALONE_FIRST)
  * starts at once, the others are queued after every process file, so that none holds a worker while it waits.
  * The kills they do, against the issues' minimums (issue 18 d: ≥ 200 in CI across the crash suites): split-faults 50
  * (issue 8 c: ≥ 50), crash-idempotency 20 (issue 6 d: ≥ 20), saga-crash 132 runner kills at step boundaries (issue
