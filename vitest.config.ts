@@ -2,11 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Files that kill processes, run a split deployment or a browser, or race many requests against their
- * timeouts: they run one at a time, last, so that no other test's load decides their timeouts. One worker runs them
- * all (`isolate: false`, as below): in a fresh worker each, importing its modules again took 2–15 s before each file
- * (before and between them in the CI run of 2026-12-03: 68 s of the project's 411 s, at load 8–11). Four of them back
- * to back, fresh workers against one (load 16–20): 18.9 s → 1.9 s between the files (docs/performance.md, test speed).
+ * Files that kill processes, run a split deployment or a browser, or race many requests against their timeouts: one
+ * of them at a time in the whole run (test/setup-alone.ts: a lock each holds from its first hook to its last), after
+ * the in-process files, beside at most two process files (they share the `processes` group, three workers). Until
+ * 2026-12-03 they ran last, one worker after the process files: some 195 s of the quiet CI run's 493 s with one file
+ * at a time on a 2-core machine, for 174 s of their own; side by side with the process files, the two groups took
+ * 385 → 290 s in alternated runs at load 2–6 (docs/performance.md, test speed). The first of them (ALONE_FIRST)
+ * starts at once, the others are queued after every process file, so that none holds a worker while it waits.
  * The kills they do, against the issues' minimums (issue 18 d: ≥ 200 in CI across the crash suites): split-faults 50
  * (issue 8 c: ≥ 50), crash-idempotency 20 (issue 6 d: ≥ 20), saga-crash 132 runner kills at step boundaries (issue
  * 10 c: ≥ 100) + 3 kills of `paklog start` inside the fulfilment saga, and crash-recovery (processes) 1: 206 in all,
@@ -23,7 +25,8 @@ const ALONE = [
 // test/e2e/fuzz.test.ts (5,000 generated requests, ~40 s) stays in the parallel project: in-process app, no tight timing.
 /**
  * Files that start `paklog` processes (or a build) but time nothing tightly, and long in-process files that check an
- * outcome, not a timing (generous timeouts, a simulated clock): two at a time, after the in-process files. Everything
+ * outcome, not a timing (generous timeouts, a simulated clock): after the in-process files, two at a time beside the
+ * one `alone` file that runs (three while none does). Everything
  * else runs two files at a time (the CI machine has two cores; each file has its own database). Every project runs
  * its files in long-lived workers that import the app's modules once (`isolate: false`: importing them again for each
  * of ~200 files cost more CPU than the tests themselves; a fresh worker per process file cost 5–12 s of collection
@@ -61,6 +64,14 @@ const LONG_FIRST = [
   'test/e2e/running-server.test.ts',
 ];
 
+/**
+ * The `alone` files in the order they take the lock: the longest first, beside the process files; the rest after them.
+ */
+const ALONE_FIRST = [
+  'test/e2e/split-faults.test.ts', 'test/e2e/crash-idempotency.test.ts', 'test/e2e/saga-crash.test.ts', 'test/e2e/split.test.ts',
+  'test/e2e/cancel-races.test.ts',
+];
+
 class LongFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
@@ -68,10 +79,23 @@ class LongFirst extends BaseSequencer {
       const i = LONG_FIRST.findIndex((p) => f.moduleId.endsWith(`/${p}`));
       return i < 0 ? LONG_FIRST.length : i;
     };
-    // Within each project only: the projects' order (groupOrder) is the base sequencer's.
+    // `processes` and `alone` share a group: the first `alone` file starts at once beside two process files, the other
+    // `alone` files are queued after every process file, so that none of them holds a worker while it waits for the
+    // lock (test/setup-alone.ts) and a process file could have run.
+    const aloneRank = (f: TestSpecification): number => {
+      const i = ALONE_FIRST.findIndex((p) => f.moduleId.endsWith(`/${p}`));
+      return i < 0 ? ALONE_FIRST.length : i;
+    };
+    const slot = (f: TestSpecification): number => {
+      if (f.project.name !== 'alone') return 1;
+      return aloneRank(f) === 0 ? 0 : 2;
+    };
+    // Within each group only: the groups' order (groupOrder) is the base sequencer's.
     const at = new Map(sorted.map((f, i) => [f, i]));
     return [...sorted].sort((a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder
-      || (a.project.name === b.project.name ? rank(a) - rank(b) : 0) || at.get(a)! - at.get(b)!);
+      || slot(a) - slot(b)
+      || (a.project.name === b.project.name ? (a.project.name === 'alone' ? aloneRank(a) - aloneRank(b) : rank(a) - rank(b)) : 0)
+      || at.get(a)! - at.get(b)!);
   }
 }
 
@@ -85,8 +109,11 @@ export default defineConfig({
     sequence: { sequencer: LongFirst },
     projects: [
       { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 2, isolate: false, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, isolate: false, sequence: { groupOrder: 2 } } },
+      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts'], maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } },
+      },
     ],
   },
 });

@@ -5,9 +5,10 @@
  * consumers that handled each, the outbox, dead letters and inboxes, and the process. Guards the diagnosis against
  * schema changes: it is only ever read when a long chaos run has failed.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, harness, round, startAllInOne, type ChaosTarget } from '../support/chaos.ts';
-import { receiveStock, setupWarehouse } from '../support/flow-driver.ts';
+import { receiveStock, setupWarehouse, until } from '../support/flow-driver.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 describe('the post-mortem of a chaos run', () => {
@@ -30,6 +31,17 @@ describe('the post-mortem of a chaos run', () => {
     const waveId = h.progress.waveId;
     expect(waveId).toMatch(/^wav_/);
     expect(h.progress.orderIds).toHaveLength(2);
+    // The round ends when its orders say SHIPPED; the relay publishes the last events (the dispatch, the shipment) a
+    // moment later, and on a loaded machine they were still in the outbox when the post-mortem read it (CI-like run at
+    // load 12, 2026-12-03): the diagnosis is read once the outbox is empty, so "none left behind" means what it says.
+    const probe = new pg.Client({ connectionString: db.url });
+    await probe.connect();
+    try {
+      await until('the outbox drained', async () => Number((await probe.query<{ n: string }>(
+        'SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL')).rows[0]!.n), (n) => n === 0, 60_000);
+    } finally {
+      await probe.end();
+    }
 
     const text = await diagnose(target!, h);
     const lines = text.split('\n');

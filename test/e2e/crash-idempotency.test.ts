@@ -274,7 +274,8 @@ async function round(w: Warehouse, r: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  // The server runs every context: it starts from the run's migrated template (a clone), not from the migrations.
+  db = await createTestDatabase({ migrated: true });
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
   probe = new pg.Client({ connectionString: db.url });
