@@ -485,7 +485,7 @@ export async function claimLinesAndLockStock(db: Executor, rows: readonly Omit<A
        ON CONFLICT (order_id, line_id) DO NOTHING
        RETURNING ${ALLOCATION_COLUMNS}
      ), s AS (
-       SELECT l.* FROM (
+       SELECT l.site_id, l.owner_id, l.sku, l.on_hand_available, l.unpickable, l.allocated FROM (
          SELECT site_id, owner_id, sku FROM c WHERE requested > 0 GROUP BY site_id, owner_id, sku ORDER BY site_id COLLATE "C", owner_id COLLATE "C", sku
        ) k CROSS JOIN LATERAL (
          SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s

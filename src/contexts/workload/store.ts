@@ -176,7 +176,7 @@ export const workloadStore = {
     if (rows.length === 0) return;
     await db.query(
       `WITH r AS MATERIALIZED (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int4[], $6::int4[]) AS r(order_id, site_id, carrier, at, lines, units)),
+         SELECT r.order_id, r.site_id, r.carrier, r.at, r.lines, r.units FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int4[], $6::int4[]) AS r(order_id, site_id, carrier, at, lines, units)),
        oo AS (
          INSERT INTO workload.open_orders (order_id, site_id, carrier, received_at, lines, units, stage)
          SELECT order_id, site_id, carrier, at, lines, units, 'PICK' FROM r ON CONFLICT (order_id) DO NOTHING)
@@ -211,7 +211,8 @@ export const workloadStore = {
     if (lists.length === 0) return;
     await db.query(
       `WITH l AS MATERIALIZED (
-         SELECT l.*, (SELECT zone FROM workload.locations WHERE location_id = l.first_location_id) AS zone
+         SELECT l.pick_list_id, l.site_id, l.line_count, l.route_m, l.first_location_id, l.order_ids, l.created_at, l.n,
+                (SELECT zone FROM workload.locations WHERE location_id = l.first_location_id) AS zone
            FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (pick_list_id text, site_id text, line_count int4, route_m float8, first_location_id text,
                 order_ids text[], created_at timestamptz)) WITH ORDINALITY AS l(pick_list_id, site_id, line_count, route_m, first_location_id, order_ids, created_at, n)),
        pl AS (
@@ -270,7 +271,10 @@ const OBSERVATION_CHANGE = `coalesce(t.status, o.status), ${changed('worker_id',
 
 const FLOOR_FACTS_SQL = `
   WITH t AS MATERIALIZED (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(task_id text, site_id text, task_type text, reference text, created_at timestamptz,
+    SELECT t.task_id, t.site_id, t.task_type, t.reference, t.created_at, t.ins_status, t.ins_worker_id, t.ins_assigned_at, t.ins_started_at,
+           t.ins_completed_at, t.status, t.worker_op, t.worker_id, t.assigned_op, t.assigned_at, t.started_op, t.started_at, t.completed_op,
+           t.completed_at
+      FROM jsonb_to_recordset($1::jsonb) AS t(task_id text, site_id text, task_type text, reference text, created_at timestamptz,
       ins_status text, ins_worker_id text, ins_assigned_at timestamptz, ins_started_at timestamptz, ins_completed_at timestamptz,
       status text, worker_op text, worker_id text, assigned_op text, assigned_at timestamptz, started_op text, started_at timestamptz,
       completed_op text, completed_at timestamptz)),
