@@ -105,6 +105,8 @@ async function distServer(url: string, pool: number, prepared: boolean): Promise
   const server = await startPakLog(cleanEnv({
     DATABASE_URL: url, PORT: String(port), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false',
     PAKLOG_DB_POOL_SIZE: String(pool), PAKLOG_DB_PREPARED: prepared ? '1' : '0', ...NO_RATE_LIMITS,
+    // Debug aid: e.g. `--cpu-prof --cpu-prof-dir=…` for the server process only.
+    ...(process.env.PAKLOG_BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.PAKLOG_BENCH_SERVER_NODE_OPTIONS }),
   }));
   if (distIsStale(dist)) throw new Error('a file under src/ changed while the server started: it may run the sources, not dist/');
   const pid = server.child.pid!;
