@@ -758,4 +758,59 @@ describe('returns to stock (ADR 0011 addendum)', () => {
     expect((await eventsOf(t, InventoryEvents.allocated, waiting.orderId)).map((e) => e.data.complete)).toEqual([false, true]);
     expect(await atp()).toMatchObject({ unpickable: 0, allocated: 4, atp: 1 });
   });
+
+  it('a late pick of a cancelled order keeps in the tote only units no other order was promised since; the rest are put straight back', async () => {
+    const sku = await newProduct(t);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 6 });
+    const a = await placeOrder([{ sku, quantity: 3 }]);
+    const c = await placeOrder([{ sku, quantity: 2 }]);
+    const reserved = await releaseWave([a, c]);
+    const reservationOf = (o: { orderId: string }) =>
+      (reserved.reservations as { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null }[]).find((r) => r.orderId === o.orderId)!;
+    for (const o of [a, c]) {
+      await publish(t, 'orders', OrderEvents.cancelled, o.orderId, site.id, { orderId: o.orderId, siteId: site.id, previousStatus: 'PICKING',
+        lines: o.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null });
+    }
+    // The cancels freed 5 units at the location; a backorder-free order is promised 5 of the 6 on the shelf.
+    const b = await placeOrder([{ sku, quantity: 5 }]);
+    expect((await eventsOf(t, InventoryEvents.allocated, b.orderId)).map((e) => e.data.complete)).toEqual([true]);
+    const atp = async () => (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0];
+    expect(await atp()).toMatchObject({ unpickable: 0, allocated: 5, atp: 1 });
+
+    // Both pickers confirm before picking heard of the cancels, delivered as one run: 1 unit may stay in a tote (the
+    // first pick's), the other 4 are recorded as put straight back, so B's 5 stay covered by the shelf.
+    const late = (o: { orderId: string }, quantity: number) => {
+      const r = reservationOf(o);
+      return envelope(PickingEvents.linePicked, 'picking', 'pkl_late', {
+        pickListId: 'pkl_late', pickLineId: unique('pln_'), orderId: o.orderId, lineId: r.lineId, reservationId: r.reservationId,
+        siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity, toteId: 'TOTE-L',
+      });
+    };
+    await t.app.bus.deliverMany('inventory', [late(a, 3), late(c, 2)]);
+    await t.settle();
+    expect(await atp()).toMatchObject({ onHandAvailable: 6, unpickable: 1, allocated: 5, atp: 0 });
+    const returns = async (o: { orderId: string }) =>
+      (await t.get(`/api/v1/inventory/returns?siteId=${site.id}&orderId=${o.orderId}`)).body.items.map((x: { quantity: number }) => x.quantity);
+    expect([await returns(a), await returns(c)]).toEqual([[1], []]);
+    expect((await eventsOf(t, InventoryEvents.returned, c.orderId)).map((e) => e.data.lines)).toEqual([[expect.objectContaining({ quantity: 2 })]]);
+    await expectConserved(sku);
+
+    // One event at a time (the path a failed run falls back to): nothing unpromised is left, so all of it goes back.
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 2 });
+    const d = await placeOrder([{ sku, quantity: 1 }]);
+    const dReserved = await releaseWave([d]);
+    const dr = (dReserved.reservations as { reservationId: string; lineId: string; locationId: string; lot: string | null }[])[0]!;
+    await publish(t, 'orders', OrderEvents.cancelled, d.orderId, site.id, { orderId: d.orderId, siteId: site.id, previousStatus: 'PICKING',
+      lines: d.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null });
+    const e = await placeOrder([{ sku, quantity: 2 }]);
+    expect((await eventsOf(t, InventoryEvents.allocated, e.orderId)).map((x) => x.data.complete)).toEqual([true]);
+    expect(await t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_late2', {
+      pickListId: 'pkl_late2', pickLineId: unique('pln_'), orderId: d.orderId, lineId: dr.lineId, reservationId: dr.reservationId,
+      siteId: site.id, sku, locationId: dr.locationId, lot: dr.lot, quantity: 1, toteId: 'TOTE-L2',
+    }))).toBe('handled');
+    await t.settle();
+    expect(await atp()).toMatchObject({ onHandAvailable: 8, unpickable: 1, allocated: 7, atp: 0 });
+    expect(await returns(d)).toEqual([]);
+    await expectConserved(sku);
+  });
 });

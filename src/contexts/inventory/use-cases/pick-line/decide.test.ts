@@ -5,7 +5,8 @@ import { counter, reservation, SITE } from '../decider-fixtures.ts';
 import { decidePick, type PickCommand, type PickState } from './decide.ts';
 
 const spec = deciderSpec(decidePick);
-const open: PickState = { reservation: reservation(), sourcePickable: true, sourceExpiresOn: '2026-05-01', sourceFree: 0 };
+const open: PickState = { reservation: reservation(), sourcePickable: true, sourceExpiresOn: '2026-05-01', sourceFree: 0,
+  sourceUnpromised: Infinity };
 const picked = (quantity: number): LinePicked => ({
   pickListId: 'pkl_1', pickLineId: 'pln_1', orderId: 'ord_1', lineId: 'l1', reservationId: 'rsv_1', siteId: SITE, sku: 'SKU-A',
   locationId: 'loc_a', lot: null, quantity, toteId: 'TOTE-1',
@@ -61,6 +62,25 @@ describe('picking a line', () => {
       ]);
       expect(d.returnRequest?.row.quantity).toBe(1);
       expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.returned.v1', 'inventory.stock.return-requested.v1']);
+    });
+  });
+
+  it('units of a cancelled reservation other orders were promised since are recorded as put straight back', () => {
+    // The cancel freed 4 units at loc_a and a backorder retry promised 3 of them to another order: only 1 may stay in
+    // the tote, where no allocation counts on it; the other 3 are the promised orders' pickable cover.
+    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }), sourceFree: 4, sourceUnpromised: 1 }).when(pick(3)).then((d) => {
+      expect(d.take?.quantity).toBe(1);
+      expect(d.unpickable).toBe(1);
+      expect(d.movements.map((m) => [m.type, m.locationId, m.deltaOnHand])).toEqual([
+        ['PICK', 'loc_a', -3], ['PICK', 'IN_PROCESS:ord_1', 3], ['MOVE', 'IN_PROCESS:ord_1', -2], ['MOVE', 'loc_a', 2],
+      ]);
+      expect(d.returnRequest?.row.quantity).toBe(1);
+    });
+    // Nothing unpromised (or less than nothing: a count found units missing): every unit is put straight back.
+    spec.given({ ...open, reservation: reservation({ status: 'CANCELLED' }), sourceFree: 4, sourceUnpromised: -2 }).when(pick(3)).then((d) => {
+      expect(d.take).toBeUndefined();
+      expect(d.returnRequest).toBeUndefined();
+      expect(d.events.map((e) => e.type)).toEqual(['inventory.stock.returned.v1']);
     });
   });
 

@@ -18,6 +18,12 @@ export interface PickState {
   readonly sourceExpiresOn: string | null;
   /** Unreserved units of the source balance (locked): what a pick for a cancelled reservation can take from it. */
   readonly sourceFree: number;
+  /**
+   * Units that may leave the source's AVAILABLE on-hand without leaving the SKU's allocations uncovered (`unpromisedAt`,
+   * less what earlier picks of the run kept): what a pick for a cancelled reservation may keep in the tote. Read only
+   * for a cancelled reservation; `Infinity` where the source covers no allocation (a dock, a blocked location).
+   */
+  readonly sourceUnpromised: number;
 }
 
 export type PickCommand = LinePicked & { readonly newReturnId: () => string };
@@ -46,9 +52,11 @@ const NOTHING: PickDecision = {
 /**
  * PICK of a confirmed line. A reservation cancelled meanwhile (confirmed on the floor before picking heard of the
  * cancel) is recorded as the PICK it was, into the order's tote, and gets a return to stock like the units picked
- * before the cancel: they wait in the tote until a worker puts them back by scan. Units the location cannot give (other
- * reservations took them since the cancel) are recorded as put straight back (PICK then MOVE, reason RETURN_TO_STOCK):
- * the location's record still owes them to those reservations.
+ * before the cancel: they wait in the tote until a worker puts them back by scan. Units the location cannot give are
+ * recorded as put straight back (PICK then MOVE, reason RETURN_TO_STOCK): those other reservations took since the cancel
+ * (the location's record still owes them to those reservations), and those other orders were promised since (a
+ * backorder retried on the units the cancel freed): kept in the tote they would leave those orders' allocations
+ * without pickable units to cover them (issue 11: nothing is allocated beyond the pickable AVAILABLE on-hand).
  */
 export const decidePick: Decide<PickState, PickCommand, PickDecision, 'NOT_FOUND' | 'QUANTITY_EXCEEDS_OPEN'> = (state, pick) => {
   const r = state.reservation;
@@ -58,7 +66,7 @@ export const decidePick: Decide<PickState, PickCommand, PickDecision, 'NOT_FOUND
   const inProcess = inProcessLocation(r.order_id);
   const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reference: r.order_id } as const;
   if (r.status === 'CANCELLED') {
-    const taken = Math.max(0, Math.min(q, state.sourceFree));
+    const taken = Math.max(0, Math.min(q, state.sourceFree, state.sourceUnpromised));
     const rest = q - taken;
     const from = reservedBalance(r);
     const movements: PlannedMovement[] = [

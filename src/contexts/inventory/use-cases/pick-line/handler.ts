@@ -6,7 +6,8 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { reservedBalance, type BalanceKey } from '../../domain/ledger.ts';
 import type { NewReturn } from '../../domain/returns.ts';
 import type { ReservationStatus } from '../../domain/stock.ts';
-import { lockPickable } from '../../pickability.ts';
+import { unpromisedAt, whereabouts } from '../../domain/pickability.ts';
+import { lockWhereabouts } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, recordMany } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
@@ -22,15 +23,23 @@ export function pickLineHandler(deps: PlatformDeps, counters: InventoryCounters)
     let sourcePickable = true;
     let sourceExpiresOn: string | null = null;
     let sourceFree = 0;
+    let sourceUnpromised = Infinity;
     if (reservation?.status === 'OPEN' || reservation?.status === 'CANCELLED') {
-      sourcePickable = await lockPickable(tx, reservation.location_id);
+      const where = await lockWhereabouts(tx, reservation.location_id);
+      sourcePickable = where.pickable;
       const source = await store.lockBalance(tx, reservedBalance(reservation));
       sourceExpiresOn = source?.expires_on ?? null;
       sourceFree = source === undefined ? 0 : source.on_hand - source.reserved;
+      // Units kept in a cancelled order's tote cover no allocation: the SKU row (after the balance, as every path locks
+      // them) says how many may leave the pickable cover.
+      if (reservation.status === 'CANCELLED' && (where.pickable || where.paused)) {
+        const sku = await store.lockSkuStock(tx, reservation.site_id, reservation.owner_id, reservation.sku);
+        sourceUnpromised = unpromisedAt(sku, where, source?.on_hand ?? 0);
+      }
     }
     // A rejection is thrown: the event is retried, then dead-lettered, as before use cases returned outcomes.
     const command = { ...pick, newReturnId: () => deps.ids.next('rtn') };
-    const d = unwrap(decidePick({ reservation, sourcePickable, sourceExpiresOn, sourceFree }, command, deps.clock.now()));
+    const d = unwrap(decidePick({ reservation, sourcePickable, sourceExpiresOn, sourceFree, sourceUnpromised }, command, deps.clock.now()));
     if (d.take !== undefined) {
       const { from, to, quantity: q } = d.take;
       await changeBalanceOrFail(tx, from, -q, -d.take.reserved, `balance at ${from.locationId} cannot give ${q} units`);
@@ -62,6 +71,17 @@ export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters
     const live = [...reservations.values()].filter((r) => r.status === 'OPEN' || r.status === 'CANCELLED');
     const locations = await store.shareLocations(tx, live.map((r) => r.location_id));
     const balances = await store.lockBalancesByKey(tx, live.map((r) => reservedBalance(r)));
+    // The SKU rows of cancelled reservations picked from a location that covers allocations (after the balances, as
+    // every path locks them): units kept in a cancelled order's tote cover none, so the rows bound how many may stay.
+    const covers = (r: { location_id: string }): boolean => {
+      const row = locations.get(r.location_id);
+      if (row === undefined) return true;
+      const w = whereabouts(row);
+      return w.pickable || w.paused;
+    };
+    const skuRows = await lockSkuRows(tx, live.filter((r) => r.status === 'CANCELLED' && covers(r)));
+    /** Units each such SKU's earlier picks of the run kept in a cancelled order's tote, out of its pickable cover. */
+    const keptFromCover = new Map<string, number>();
     // What the run has done so far: the reservations and the source balances as the earlier picks left them.
     const current = new Map([...reservations].map(([id, r]) => [id, { ...r }]));
     const free = new Map([...balances].map(([k, b]) => [k, b.on_hand - b.reserved]));
@@ -82,7 +102,16 @@ export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters
         sourcePickable: live ? (locations.get(reservation.location_id)?.pickable ?? true) : true,
         sourceExpiresOn: source?.expires_on ?? null,
         sourceFree: live && source !== undefined ? (free.get(sourceKey) ?? 0) : 0,
+        sourceUnpromised: Infinity,
       };
+      const skuKey = reservation === undefined ? '' : skuKeyOf(reservation);
+      const skuRow = skuRows.get(skuKey);
+      if (reservation?.status === 'CANCELLED' && skuRow !== undefined && covers(reservation)) {
+        const row = locations.get(reservation.location_id);
+        const where = row === undefined ? { pickable: true, paused: false } : whereabouts(row);
+        const here = balances.get(sourceKey)?.on_hand ?? 0;
+        state.sourceUnpromised = unpromisedAt(skuRow, where, here) - (keptFromCover.get(skuKey) ?? 0);
+      }
       const d = unwrap(decidePick(state, { ...pick, newReturnId: () => deps.ids.next('rtn') }, deps.clock.now()));
       if (d.take !== undefined) {
         const { from, to, quantity: q } = d.take;
@@ -94,7 +123,7 @@ export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters
         const expiresOn = l === undefined ? d.take.expiresOn : l.expiresOn === null ? d.take.expiresOn : d.take.expiresOn === null ? l.expiresOn
           : (l.expiresOn < d.take.expiresOn ? l.expiresOn : d.take.expiresOn);
         landed.set(toKey, { key: to, quantity: (l?.quantity ?? 0) + q, expiresOn });
-        const skuKey = [from.siteId, from.ownerId, from.sku].join('\u0000');
+        if (reservation?.status === 'CANCELLED' && skuRows.has(skuKey)) keptFromCover.set(skuKey, (keptFromCover.get(skuKey) ?? 0) + q);
         const u = unpickable.get(skuKey) ?? { siteId: from.siteId, ownerId: from.ownerId, sku: from.sku, delta: 0 };
         unpickable.set(skuKey, { ...u, delta: u.delta + d.unpickable });
       }
@@ -118,4 +147,22 @@ export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters
     await recordMany(tx, deps, decisions);
     if (units > 0) tx.afterCommit(() => counters.picked.inc(units));
   };
+}
+
+const skuKeyOf = (r: { readonly site_id: string; readonly owner_id: string; readonly sku: string }): string =>
+  [r.site_id, r.owner_id, r.sku].join('\u0000');
+
+/** The SKU rows of these reservations, locked FOR UPDATE per site and owner in SKU order (`lockSkuStocks`), by `skuKeyOf`. */
+async function lockSkuRows(tx: Tx, reservations: readonly { readonly site_id: string; readonly owner_id: string; readonly sku: string }[]) {
+  const rows = new Map<string, store.SkuStockRow>();
+  const groups = new Map<string, { siteId: string; ownerId: string; skus: string[] }>();
+  for (const r of reservations) {
+    const g = groups.get(`${r.site_id}\u0000${r.owner_id}`) ?? { siteId: r.site_id, ownerId: r.owner_id, skus: [] };
+    g.skus.push(r.sku);
+    groups.set(`${r.site_id}\u0000${r.owner_id}`, g);
+  }
+  for (const [, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const row of await store.lockSkuStocks(tx, g.siteId, g.ownerId, g.skus)) rows.set(skuKeyOf(row), row);
+  }
+  return rows;
 }
