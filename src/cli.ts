@@ -105,6 +105,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   ];
   if (running.grpc !== undefined) lines.push(`  gRPC:    ${running.grpc} (paklog.floor.v1.Floor, paklog.integration.v1.Integration; reflection on)`);
   if (running.embedded?.relocated !== undefined) lines.push(`  Data:    ${running.embedded.relocated}`);
+  if (running.embedded?.tcpOnly !== undefined) lines.push(`  Data:    the embedded PostgreSQL listens on TCP only: ${running.embedded.tcpOnly}`);
   if (generated !== undefined) {
     lines.push(keyLine(generated), '  Lost it? Restart once with PAKLOG_ADMIN_API_KEY set to a key of your own (README, Security).');
   } else if (cfg.adminApiKey === undefined) {

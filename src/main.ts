@@ -26,14 +26,15 @@ export class PortInUseError extends Error {
 }
 
 /**
- * Where the database is: `DATABASE_URL`, or the embedded PostgreSQL in `<dataDir>/pg`. A command that only needs the
+ * Where the database is: `DATABASE_URL` as given, or the embedded PostgreSQL in `<dataDir>/pg` (through its socket). A command that only needs the
  * database (`attach`) connects to the server of a running PakLog rather than starting its own; a second start
  * (`refuse`) stops with a clear message. Neither ever stops the running one.
  */
 export async function openDatabase(config: Config, ifInUse: 'attach' | 'refuse' = 'attach'): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined };
   const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), ifInUse });
-  return { url: embedded.url, embedded };
+  // PakLog's own pool goes through the server's Unix-domain socket when it has one (ADR 0051).
+  return { url: embedded.localUrl, embedded };
 }
 
 /** Fails fast, before the database is touched, when the HTTP (or gRPC) port is already taken. */

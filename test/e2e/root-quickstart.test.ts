@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freePort, repoRoot, startPakLog } from '../support/paklog-process.ts';
 
@@ -65,6 +66,24 @@ describe.skipIf(!asRoot)('as root in a folder other users cannot enter', () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/sites`, { headers: { 'x-api-key': key ?? '' } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { items: { code: string }[] }).items.map((s) => s.code)).toContain('DEMO');
+      // The server's pool goes through the Unix-domain socket in the cluster's folder (ADR 0051), which only the
+      // postgres user (and root) can enter; no backend of PakLog's database has a TCP client address.
+      const owner = JSON.parse(readFileSync(join(data!, 'owner.json'), 'utf8')) as { pgPort: number; pgSocketDir?: string };
+      expect(owner.pgSocketDir).toBe(join(data!, 'run'));
+      const run = statSync(join(data!, 'run'));
+      expect({ mode: run.mode & 0o777, uid: run.uid }).toEqual({ mode: 0o700, uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()) });
+      const password = readFileSync(join(data!, 'password'), 'utf8').trim();
+      const client = new pg.Client({ host: owner.pgSocketDir, port: owner.pgPort, user: 'postgres', password, database: 'paklog' });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ socket: number; tcp: number }>(
+          `SELECT count(*) FILTER (WHERE client_addr IS NULL)::int AS socket, count(*) FILTER (WHERE client_addr IS NOT NULL)::int AS tcp
+             FROM pg_stat_activity WHERE datname = 'paklog' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+        expect(rows[0]!.socket).toBeGreaterThan(0);
+        expect(rows[0]!.tcp).toBe(0);
+      } finally {
+        await client.end();
+      }
     } finally {
       expect(await server.stop()).toBe(0);
     }

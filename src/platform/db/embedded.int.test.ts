@@ -1,13 +1,28 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataDirInUseError, embeddedSettings, startEmbeddedPostgres } from './embedded.ts';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase } from '../../main.ts';
+import { Database } from './database.ts';
+import { DataDirInUseError, embeddedSettings, SOCKET_PATH_MAX, startEmbeddedPostgres, type Owner } from './embedded.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paklog-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** How the connection of `url` reaches the server: `socket` (a Unix-domain socket: no client address) or `tcp`. */
+async function via(url: string): Promise<'socket' | 'tcp'> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [row] = (await client.query<{ addr: string | null }>('SELECT client_addr::text AS addr FROM pg_stat_activity WHERE pid = pg_backend_pid()')).rows;
+    return row?.addr === null ? 'socket' : 'tcp';
+  } finally {
+    await client.end();
+  }
+}
 
 /** Starts the embedded server in a child process that is then killed with SIGKILL, leaving its PostgreSQL behind. */
 async function startAndKill(): Promise<void> {
@@ -51,6 +66,9 @@ describe('embedded PostgreSQL', () => {
       await client.end();
       expect(row?.one).toBe(1);
       expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(stalePid);
+      // The killed server's socket and lock files are gone; the new one's socket serves.
+      expect(readdirSync(server.socketDir!).filter((f) => f.startsWith('.s.PGSQL.'))).toHaveLength(2);
+      expect(await via(server.localUrl)).toBe('socket');
     } finally {
       await server.stop();
     }
@@ -101,6 +119,9 @@ describe('embedded PostgreSQL', () => {
       const attached = await startEmbeddedPostgres({ dir: shared, fast: true, ifInUse: 'attach' });
       expect(attached.owned).toBe(false);
       expect(attached.url).toBe(first.url);
+      // The second process finds the owner's socket in owner.json and connects through it as well.
+      expect(attached.localUrl).toBe(first.localUrl);
+      expect(await via(attached.localUrl)).toBe('socket');
       await attached.stop();
       const refused = startEmbeddedPostgres({ dir: shared, fast: true, ifInUse: 'refuse' });
       await expect(refused).rejects.toBeInstanceOf(DataDirInUseError);
@@ -113,6 +134,95 @@ describe('embedded PostgreSQL', () => {
     } finally {
       await first.stop();
       rmSync(shared, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("PakLog's own connections go through an owner-only Unix-domain socket in the data folder; the TCP URL still serves; a restart makes it afresh", async () => {
+    const sock = mkdtempSync(join(tmpdir(), 'paklog-embedded-sock-'));
+    chmodSync(sock, 0o755); // as root, the postgres user enters it: no cluster left in /var/lib/paklog
+    try {
+      const first = await startEmbeddedPostgres({ dir: sock, fast: true });
+      // As root the cluster may live elsewhere (`location`), the postgres user being unable to enter `sock`.
+      const run = join(first.location, 'run');
+      const port = Number(new URL(first.url).port);
+      try {
+        expect(first.socketDir).toBe(run);
+        expect(first.tcpOnly).toBeUndefined();
+        expect(statSync(run).mode & 0o777).toBe(0o700);
+        expect(existsSync(join(run, `.s.PGSQL.${port}`))).toBe(true);
+        expect(first.localUrl).toBe(`${first.url}?host=${encodeURIComponent(run)}`);
+        expect((JSON.parse(readFileSync(join(first.location, 'owner.json'), 'utf8')) as Owner).pgSocketDir).toBe(run);
+        expect(await via(first.localUrl)).toBe('socket');
+        expect(await via(first.url)).toBe('tcp');
+        // A URL edited as the tests and the benches edit them (another database) keeps the socket.
+        const other = new URL(first.localUrlFor('postgres'));
+        other.pathname = '/paklog';
+        expect(await via(other.href)).toBe('socket');
+      } finally {
+        await first.stop();
+      }
+      expect(existsSync(join(run, `.s.PGSQL.${port}`))).toBe(false);
+      const again = await startEmbeddedPostgres({ dir: sock, fast: true });
+      try {
+        expect(again.socketDir).toBe(run);
+        expect(await via(again.localUrl)).toBe('socket');
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(sock, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('the pool of `npm start` (no DATABASE_URL) uses the socket; an explicit DATABASE_URL is used as given, `?host=<folder>` included', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'paklog-embedded-pool-'));
+    chmodSync(data, 0o755);
+    try {
+      const config = loadConfig({ PAKLOG_DATA_DIR: data });
+      const { url, embedded } = await openDatabase(config, 'refuse');
+      try {
+        expect(url).toBe(embedded!.localUrl);
+        const db = new Database(url, { max: 2 });
+        const rows = await db.query<{ addr: string | null }>('SELECT client_addr::text AS addr FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+        await db.close();
+        expect(rows).toEqual([{ addr: null }]);
+        // A co-located server named by its socket folder, as an operator writes it (docs/operations/sizing.md).
+        const given = new URL(embedded!.url);
+        // (`postgres://user:pw@/paklog?…`, with no host at all, is not a URL to Node's parser, which DATABASE_URL must pass.)
+        const byHand = `postgres://postgres:${given.password}@localhost:${given.port}/paklog?host=${embedded!.socketDir!}`;
+        const explicit = await openDatabase(loadConfig({ DATABASE_URL: byHand, PAKLOG_DATA_DIR: data }));
+        expect(explicit).toEqual({ url: byHand, embedded: undefined });
+        expect(await via(explicit.url)).toBe('socket');
+      } finally {
+        await embedded?.stop();
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a data folder too deep for a socket path runs on TCP only and says why', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'paklog-embedded-deep-'));
+    const deep = join(base, 'd'.repeat(Math.max(1, SOCKET_PATH_MAX - base.length - 10)));
+    // Enterable by the postgres user when running as root, so that the cluster stays in the deep folder.
+    chmodSync(base, 0o755);
+    try {
+      const server = await startEmbeddedPostgres({ dir: deep, fast: true });
+      try {
+        expect(server.socketDir).toBeUndefined();
+        expect(server.tcpOnly).toMatch(new RegExp(`would be \\d+ bytes, more than the ${SOCKET_PATH_MAX} the system allows`));
+        expect(server.localUrl).toBe(server.url);
+        expect(await via(server.localUrl)).toBe('tcp');
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        // Not even the binaries' default socket in /tmp.
+        expect((await client.query<{ unix_socket_directories: string }>('SHOW unix_socket_directories')).rows[0]!.unix_socket_directories).toBe('');
+        await client.end();
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   }, 120_000);
 });

