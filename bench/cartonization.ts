@@ -1,5 +1,8 @@
 /**
  * Cartonization benchmark: `npm run bench -- cartonization [--orders N] [--seeds K] [--quick]`.
+ * `--chooser [--base=<checkout>] [--out=name]` runs only (c): CPU per carton choice at pack time (pack & ship's
+ * `packerChooser`) against the per-carton pack() loop it replaced and, with --base, against the `packerChooser` of
+ * another checkout (an A/B's base), on the flow bench's orders and on the e-commerce mix; same choices checked.
  *  (a) 3D bin packing classes 1–8 (Martello, Pisinger & Vigo 2000) without rotation: bins used vs the L2 bound.
  *  (b) e-commerce orders with a 10-carton catalogue: share packed in the smallest feasible carton, where "smallest
  *      feasible" is proven by the exact check; parcels per order, void fill and time per order.
@@ -22,6 +25,9 @@ import type { Carton, CartonItem, PackResult, Unit } from '../src/optimize/carto
 import { cartonCatalogue, ecommerceOrders, mpvInstance, skuAssortment } from './instances/cartonization.ts';
 import type { Order } from './instances/cartonization.ts';
 import { toPlacements } from '../src/optimize/cartonization/to-placements.ts';
+import { packerChooser, perCartonPackChooser } from '../src/contexts/pack-ship/domain/carton-chooser.ts';
+import type { CartonChooser, Carton as CatalogueCarton, PackItem } from '../src/contexts/pack-ship/domain/carton-chooser.ts';
+import { stringArg } from './support.ts';
 
 const DIM_DIVISOR = 5000;
 
@@ -257,7 +263,91 @@ function summariseOrders(rows: readonly OrderRow[]) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// (c) carton choice at pack time
+
+/** The flow bench's pack-time requests: its 50 products (test/support/flow-driver), 200 orders, the seeded cartons. */
+function flowMix(): { orders: PackItem[][]; cartons: CatalogueCarton[] } {
+  const products = Array.from({ length: 50 }, (_, i) => ({
+    sku: `SKU-${i + 1}`, lengthMm: 100 + (i % 5) * 40, widthMm: 80 + (i % 3) * 30, heightMm: 50 + (i % 4) * 20, weightG: 200 + (i % 7) * 100,
+  }));
+  const orders = Array.from({ length: 200 }, (_, i) =>
+    Array.from({ length: 1 + (i % 4) }, (_, j): PackItem => ({ id: `oln_${i}_${j}`, ...products[(i * 7 + j * 13) % products.length]!, quantity: 1 + ((i + j) % 3) })));
+  // pack_ship migration 001's catalogue.
+  const cartons = ([
+    ['XS', 200, 150, 100, 5000, 80, 0.35], ['S', 300, 200, 150, 10000, 150, 0.55], ['M', 400, 300, 200, 15000, 250, 0.8],
+    ['L', 500, 400, 300, 20000, 400, 1.2], ['XL', 600, 400, 400, 25000, 550, 1.6], ['LONG', 1000, 200, 200, 15000, 450, 1.4],
+  ] as const).map(([code, l, w, h, maxWeightG, tareG, cost]): CatalogueCarton => ({ code, description: code, innerLengthMm: l, innerWidthMm: w, innerHeightMm: h, maxWeightG, tareG, cost }));
+  return { orders, cartons };
+}
+
+/** The e-commerce orders of (b) (upright dropped: pack & ship's items have no orientation) and its 10 cartons. */
+function ecommerceMix(count: number): { orders: PackItem[][]; cartons: CatalogueCarton[] } {
+  const orders = ecommerceOrders(count, 1, skuAssortment(400, 1)).map((o) =>
+    o.items.map((i): PackItem => ({ id: i.id, sku: i.id, quantity: i.quantity ?? 1, lengthMm: i.length, widthMm: i.width, heightMm: i.height, weightG: i.weight })));
+  const cartons = cartonCatalogue().map((c): CatalogueCarton => ({ code: c.id, description: c.id, innerLengthMm: c.length, innerWidthMm: c.width, innerHeightMm: c.height, maxWeightG: c.maxWeight, tareG: 0, cost: c.cost }));
+  return { orders, cartons };
+}
+
+/** CPU ms per choice of each chooser, alternated round by round in this process (round 0 is warm-up). */
+function chooserCpu(mix: { orders: PackItem[][]; cartons: CatalogueCarton[] }, rounds: number, base: CartonChooser | undefined) {
+  const choosers: [string, CartonChooser][] = [
+    ...(base === undefined ? [] : [['basePackerChooser', base] as [string, CartonChooser]]),
+    ['perCartonPack', perCartonPackChooser],
+    ['packerChooser', packerChooser],
+  ];
+  const cpuMs = new Map<string, number[]>(choosers.map(([name]) => [name, []]));
+  const chosen = new Map<string, (string | undefined)[]>();
+  for (let round = 0; round <= rounds; round++) {
+    for (const [name, chooser] of choosers) {
+      const t0 = process.cpuUsage();
+      const codes = mix.orders.map((o) => chooser.choose(o, mix.cartons)?.code);
+      const used = process.cpuUsage(t0);
+      if (round > 0) cpuMs.get(name)!.push((used.user + used.system) / 1000 / mix.orders.length);
+      chosen.set(name, codes);
+    }
+  }
+  const after = chosen.get('packerChooser')!;
+  for (const [name] of choosers) {
+    const differ = chosen.get(name)!.filter((c, i) => c !== after[i]).length;
+    if (differ > 0) throw new Error(`${name} and packerChooser disagree on ${differ} of ${mix.orders.length} orders`);
+  }
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const ms = Object.fromEntries(choosers.map(([name]) => [name, { medianMs: round(median(cpuMs.get(name)!), 4), perRoundMs: cpuMs.get(name)!.map((v) => round(v, 4)) }]));
+  const choices: Record<string, number> = {};
+  for (const c of after) choices[c ?? 'none'] = (choices[c ?? 'none'] ?? 0) + 1;
+  const speedup = (name: string): number | undefined => (ms[name] === undefined ? undefined : round(ms[name].medianMs / ms.packerChooser!.medianMs, 2));
+  return {
+    orders: mix.orders.length, cartons: mix.cartons.length, sameChoices: true, choices, cpuMsPerChoice: ms,
+    speedupOverPerCartonPack: speedup('perCartonPack'), ...(base === undefined ? {} : { speedupOverBase: speedup('basePackerChooser') }),
+  };
+}
+
+async function runChooser(args: string[]): Promise<void> {
+  const rounds = option(args, 'rounds', 5);
+  const basePath = stringArg(args, 'base', '');
+  const base = basePath === '' ? undefined
+    : ((await import(`${basePath}/src/contexts/pack-ship/domain/carton-chooser.ts`)) as { packerChooser: CartonChooser }).packerChooser;
+  const result = {
+    benchmark: 'cartonization-chooser',
+    machine: machine(),
+    how: 'process.cpuUsage() around choose() for every order of the mix; the two choosers alternate, one round each, median of the rounds after a warm-up round; every choice compared',
+    rounds,
+    ...(base === undefined ? {} : { base: basePath }),
+    flow: chooserCpu(flowMix(), rounds, base),
+    ecommerce: chooserCpu(ecommerceMix(600), rounds, base),
+  };
+  const out = writeResult(stringArg(args, 'out', 'cartonization-chooser'), result);
+  for (const mix of ['flow', 'ecommerce'] as const) {
+    const m = result[mix].cpuMsPerChoice;
+    const from = m.basePackerChooser === undefined ? '' : `base ${m.basePackerChooser.medianMs}, `;
+    console.log(`${mix}: ${result[mix].orders} orders, CPU ms per choice: ${from}per-carton pack() ${m.perCartonPack!.medianMs}, packerChooser ${m.packerChooser!.medianMs}; same choices`);
+  }
+  console.log(`load ${result.machine.loadAverage1m} → ${out}`);
+}
+
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--chooser')) return runChooser(args);
   const quick = args.includes('--quick');
   const seeds = option(args, 'seeds', quick ? 1 : 3);
   const orderCount = option(args, 'orders', quick ? 100 : 600);

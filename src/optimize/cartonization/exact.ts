@@ -104,7 +104,9 @@ class RelationSearch {
   /** Current extents, ext[3*i + axis]. */
   private readonly ext: Float64Array;
   /** Longest-path lower bound of each start coordinate, lo[3*i + axis]. */
-  private lo: Float64Array;
+  private readonly lo: Float64Array;
+  /** Undo log of `lo`: (index, previous value) pairs, so a backtrack restores what a propagation raised. */
+  private readonly trail: number[] = [];
   /** succ[axis][i]: items that must start after i ends along axis. */
   private readonly succ: number[][][];
 
@@ -154,16 +156,17 @@ class RelationSearch {
     if (i === t) return this.placeItem(t + 1);
     for (let k = 0; k < 3; k++) {
       if (!le(this.ext[3 * i + k]! + this.ext[3 * t + k]!, this.size[k]!)) continue;
-      for (const forward of [true, false]) {
+      for (let d = 0; d < 2; d++) {
+        const forward = d === 0;
         if (!forward && i === 0 && t === 1) continue; // reflection symmetry, see the header comment
         if (++this.nodes > this.maxNodes) throw new BudgetExceeded();
         const from = forward ? i : t;
         const to = forward ? t : i;
-        const saved = this.lo.slice();
+        const mark = this.trail.length;
         this.succ[k]![from]!.push(to);
         if (this.propagate(k, from, to) && this.relate(t, i + 1)) return true;
         this.succ[k]![from]!.pop();
-        this.lo = saved;
+        this.undo(mark);
       }
     }
     return false;
@@ -174,7 +177,7 @@ class RelationSearch {
     const cap = this.size[k]!;
     const need = this.lo[3 * from + k]! + this.ext[3 * from + k]!;
     if (this.lo[3 * to + k]! >= need) return true;
-    this.lo[3 * to + k] = need;
+    this.raise(3 * to + k, need);
     if (!le(need + this.ext[3 * to + k]!, cap)) return false;
     const queue = [to];
     while (queue.length > 0) {
@@ -182,12 +185,24 @@ class RelationSearch {
       const end = this.lo[3 * v + k]! + this.ext[3 * v + k]!;
       for (const s of this.succ[k]![v]!) {
         if (this.lo[3 * s + k]! >= end) continue;
-        this.lo[3 * s + k] = end;
+        this.raise(3 * s + k, end);
         // A cycle keeps raising its members' starts, so it ends here too (extents are positive).
         if (!le(end + this.ext[3 * s + k]!, cap)) return false;
         queue.push(s);
       }
     }
     return true;
+  }
+
+  private raise(index: number, value: number): void {
+    this.trail.push(index, this.lo[index]!);
+    this.lo[index] = value;
+  }
+
+  private undo(mark: number): void {
+    while (this.trail.length > mark) {
+      const value = this.trail.pop()!;
+      this.lo[this.trail.pop()!] = value;
+    }
   }
 }

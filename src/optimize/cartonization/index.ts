@@ -1,5 +1,5 @@
 /** Public API of cartonization (3D bin packing): `pack` chooses cartons and placements, `verifyPacking` checks them. */
-export { pack } from './pack.ts';
+export { fitsInOneCarton, pack } from './pack.ts';
 export type { PackOptions } from './pack.ts';
 export { verifyPacking } from './verify.ts';
 export type { PackageToVerify, VerifyResult } from './verify.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pack, verifyPacking } from './index.ts';
+import { fitsInOneCarton, pack, verifyPacking } from './index.ts';
+import type { PackOptions } from './index.ts';
 import type { Carton, CartonItem, PackResult } from './index.ts';
 
 const catalogue: Carton[] = [
@@ -123,5 +124,39 @@ describe('pack', () => {
       }),
       { numRuns: 150, seed: 42 },
     );
+  });
+
+  it('fitsInOneCarton answers what pack() with that one carton answers: one package or not (property)', () => {
+    // Dimensions on a 10 mm grid near the carton's size, so tight fits, exact-search proofs and misses all occur.
+    const dim = fc.integer({ min: 2, max: 30 }).map((d) => d * 10);
+    const item = fc.record({
+      length: dim,
+      width: dim,
+      height: dim,
+      weight: fc.integer({ min: 0, max: 3000 }),
+      quantity: fc.integer({ min: 1, max: 4 }),
+      upright: fc.boolean(),
+    });
+    const carton = fc.record({
+      length: fc.integer({ min: 10, max: 50 }).map((d) => d * 10),
+      width: fc.integer({ min: 10, max: 40 }).map((d) => d * 10),
+      height: fc.integer({ min: 5, max: 30 }).map((d) => d * 10),
+      maxWeight: fc.integer({ min: 1000, max: 20000 }),
+      cost: fc.constantFrom(0, 0.5, 1),
+    });
+    // The default budget, a small one (the search runs out and the heuristic answers), a small maxItems, none at all.
+    const options = fc.constantFrom<PackOptions>({}, { exact: { maxNodes: 50 } }, { exact: { maxItems: 3 } }, { exact: false });
+    let yes = 0;
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), carton, options, (specs, c, opts) => {
+        const items: CartonItem[] = specs.map((s, i) => ({ id: `sku${i}`, ...s }));
+        const r = pack({ cartons: [{ id: 'C', ...c }], items }, opts);
+        const expected = r.ok && r.packages.length === 1;
+        expect(fitsInOneCarton({ items }, { id: 'C', ...c }, opts)).toBe(expected);
+        if (expected) yes++;
+      }),
+      { numRuns: 400, seed: 7 },
+    );
+    expect(yes).toBeGreaterThan(40); // both answers were exercised, not only "no"
   });
 });

@@ -42,6 +42,52 @@ interface Context {
 }
 
 export function pack(request: PackRequest, options: PackOptions = {}): PackResult {
+  const prepared = prepare(request, options);
+  if (!prepared.ok) return prepared;
+  const { units, ctx } = prepared;
+
+  const totalWeight = units.reduce((s, u) => s + u.weight, 0);
+  const single = cheapestSingle(units, ctx, true);
+  let best: Pkg[] | undefined = single === undefined ? undefined : [single];
+  if (single === undefined || single.cost > multiPackageLowerBound(ctx.cartons, totalWeight, ctx.model) + 1e-9) {
+    const multi = greedyMulti(units, ctx);
+    if (best === undefined || totalCost(multi) < totalCost(best) - 1e-9) best = multi;
+  }
+  // Every unit fits some carton on its own, so greedyMulti always returns a shipment.
+  const packages = best!.map((p) => toPackedCarton(p, ctx.model));
+  return { ok: true, packages, cost: packages.reduce((s, p) => s + p.cost, 0) };
+}
+
+/**
+ * Does this one carton hold every unit? The same answer as "`pack({ ...request, cartons: [carton] }, options)` returns
+ * one package", at a fraction of the cost (a carton chooser asks it once per carton, cheapest first):
+ *  - pack()'s answer is one package exactly when its single-carton step finds a packing: validation and the size and
+ *    weight checks pass, and the heuristic portfolio (H) or the exact search within its node budget (E) finds one. With
+ *    one carton type the multi-carton search cannot end in one package (its first fill leaves a unit out, and merging
+ *    back to one package repeats the same deterministic H and E), so it is skipped: it was most of the cost of a "no".
+ *  - H ∨ E does not depend on the order they run in: a proven "infeasible" means H cannot succeed either. So E goes
+ *    first where pack() would run it (small orders): it settles them, "no"s included, in a few hundred nodes at most
+ *    for typical orders, where a "no" cost all 15 heuristic attempts first. H answers when E runs out of budget or the
+ *    order is too large for it.
+ */
+export function fitsInOneCarton(request: Omit<PackRequest, 'cartons'>, carton: Carton, options: PackOptions = {}): boolean {
+  const prepared = prepare({ ...request, cartons: [carton] }, options);
+  if (!prepared.ok) return false;
+  const { units, ctx } = prepared;
+  const size = dimsOf(carton);
+  const weight = units.reduce((s, u) => s + u.weight, 0);
+  const volume = units.reduce((s, u) => s + u.volume, 0);
+  if (!le(weight, carton.maxWeight) || !le(volume, cartonVolume(carton))) return false;
+  if (!units.every((u) => fitsAlone(u, size))) return false;
+  if (ctx.exact !== false && units.length <= ctx.exact.maxItems && ctx.nodesLeft > 0) {
+    const r = checkFeasibility(units, size, carton.maxWeight, { searchOnly: true, maxItems: ctx.exact.maxItems, maxNodes: ctx.nodesLeft });
+    if (r.status !== 'unknown') return r.status === 'feasible';
+  }
+  return heuristicSingleBin(units, size, carton.maxWeight) !== undefined;
+}
+
+/** Validates the request and expands its items into units; a failure is pack()'s answer. */
+function prepare(request: PackRequest, options: PackOptions): { ok: true; units: Unit[]; ctx: Context } | Extract<PackResult, { ok: false }> {
   const invalid = validate(request);
   if (invalid !== undefined) return { ok: false, code: 'INVALID_INPUT', message: invalid };
   const model: CostModel = {
@@ -76,17 +122,7 @@ export function pack(request: PackRequest, options: PackOptions = {}): PackResul
     units.push(unit);
     for (let q = 1; q < quantity; q++) units.push({ ...unit, index: units.length });
   }
-
-  const totalWeight = units.reduce((s, u) => s + u.weight, 0);
-  const single = cheapestSingle(units, ctx, true);
-  let best: Pkg[] | undefined = single === undefined ? undefined : [single];
-  if (single === undefined || single.cost > multiPackageLowerBound(ctx.cartons, totalWeight, model) + 1e-9) {
-    const multi = greedyMulti(units, ctx);
-    if (best === undefined || totalCost(multi) < totalCost(best) - 1e-9) best = multi;
-  }
-  // Every unit fits some carton on its own, so greedyMulti always returns a shipment.
-  const packages = best!.map((p) => toPackedCarton(p, model));
-  return { ok: true, packages, cost: packages.reduce((s, p) => s + p.cost, 0) };
+  return { ok: true, units, ctx };
 }
 
 function dimsOf(c: Carton): Dims {

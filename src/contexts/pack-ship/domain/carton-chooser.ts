@@ -1,4 +1,4 @@
-import { pack, type CartonItem, type Carton as PackerCarton, type Placement } from '../../../optimize/cartonization/index.ts';
+import { fitsInOneCarton, pack, type CartonItem, type Carton as PackerCarton, type Placement } from '../../../optimize/cartonization/index.ts';
 
 /** A carton of the catalogue; inner dimensions in millimetres, weights in grams. */
 export interface Carton {
@@ -77,25 +77,39 @@ function forPacker(items: readonly PackItem[]): { readonly sized: CartonItem[]; 
 const packerCarton = (c: Carton, weightTaken: number): PackerCarton =>
   ({ id: c.code, length: c.innerLengthMm, width: c.innerWidthMm, height: c.innerHeightMm, maxWeight: c.maxWeightG - weightTaken, cost: c.cost });
 
+/** Cheapest first: the first carton of this order for which `holdsAll` says yes, within its weight limit. */
+function cheapestHolding(holdsAll: (items: CartonItem[], carton: PackerCarton) => boolean): CartonChooser {
+  return {
+    choose(items, cartons) {
+      const { sized: toPlace, unsizedWeight } = forPacker(items);
+      const weight = itemsWeight(items);
+      for (const c of [...cartons].sort(byCost)) {
+        if (c.maxWeightG < weight) continue;
+        if (toPlace.length === 0) return c;
+        if (c.maxWeightG - unsizedWeight <= 0) continue;
+        if (holdsAll(toPlace, packerCarton(c, unsizedWeight))) return c;
+      }
+      return undefined;
+    },
+  };
+}
+
 /**
  * The cheapest carton (then the smallest, then by code) into which the 3D packer (optimize/cartonization) places
  * every unit at once, within its weight limit. Geometry, not volume, decides: units that add up to less than the
- * carton's volume but cannot be arranged inside it are refused.
+ * carton's volume but cannot be arranged inside it are refused. Each carton is asked `fitsInOneCarton`, the packer's
+ * single-carton answer without its multi-carton search.
  */
-export const packerChooser: CartonChooser = {
-  choose(items, cartons) {
-    const { sized: toPlace, unsizedWeight } = forPacker(items);
-    const weight = itemsWeight(items);
-    for (const c of [...cartons].sort(byCost)) {
-      if (c.maxWeightG < weight) continue;
-      if (toPlace.length === 0) return c;
-      if (c.maxWeightG - unsizedWeight <= 0) continue;
-      const r = pack({ cartons: [packerCarton(c, unsizedWeight)], items: toPlace });
-      if (r.ok && r.packages.length === 1) return c;
-    }
-    return undefined;
-  },
-};
+export const packerChooser: CartonChooser = cheapestHolding((items, carton) => fitsInOneCarton({ items }, carton));
+
+/**
+ * The same choice the slow way, as `packerChooser` made it before `fitsInOneCarton`: the whole packer run on each
+ * carton alone until its answer is one package. The reference its property test and the chooser bench compare with.
+ */
+export const perCartonPackChooser: CartonChooser = cheapestHolding((items, carton) => {
+  const r = pack({ cartons: [carton], items });
+  return r.ok && r.packages.length === 1;
+});
 
 /** One suggested package: its carton, the units per item and where each unit goes (mm, carton corner at 0,0,0). */
 export interface SuggestedPackage {
