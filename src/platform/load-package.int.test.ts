@@ -26,7 +26,8 @@ console.log(JSON.stringify(packages.filter((p) => loaded.some((f) => f.includes(
 
 describe('adapters loaded on first use (ADR 0048)', () => {
   let db: { url: string; drop: () => Promise<void> };
-  beforeAll(async () => { db = await createTestDatabase(); });
+  // The probe's app runs every context: the run's migrated template (a clone), not the migrations at its start.
+  beforeAll(async () => { db = await createTestDatabase({ migrated: true }); });
   afterAll(async () => { await db.drop(); });
 
   it('an app built with the quick start configuration loads no Kafka, Redis, NATS, MQTT, PDF or barcode client', async () => {

@@ -15,7 +15,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 18);
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let f: FuzzApp;
 beforeAll(async () => {
-  db = await createTestDatabase();
+  // Every context runs in the fuzzed app: the run's migrated template (a clone), not the migrations at its start.
+  db = await createTestDatabase({ migrated: true });
   f = await startFuzzApp(db.url);
 });
 afterAll(async () => {

@@ -6,7 +6,8 @@ import { createTestDatabase } from '../../../test/support/test-database.ts';
 
 let db: { url: string; drop: () => Promise<void> };
 beforeAll(async () => {
-  db = await createTestDatabase();
+  // Every context runs in each start: the run's migrated template (a clone; it holds no admin key), not the migrations.
+  db = await createTestDatabase({ migrated: true });
 });
 afterAll(async () => {
   await db.drop();
