@@ -43,6 +43,17 @@ describe('allocating an order', () => {
       expect(d.backorderedLines).toBe(1);
     });
   });
+  it('gives the last units of a SKU on two lines to the order\'s earlier line, whatever their ids sort as', () => {
+    // Line ids need not sort as the lines do (a generator rolling over from 'z' to '10'): the order's own order decides.
+    const twice: OrderReceived = { ...order, lines: [{ lineId: 'l_z', lineNo: 1, sku: 'SKU-A', quantity: 2 },
+      { lineId: 'l_10', lineNo: 2, sku: 'SKU-A', quantity: 2 }] };
+    const both = [allocation({ line_id: 'l_10', sku: 'SKU-A', requested: 2, allocated: 0, status: 'BACKORDERED' }),
+      allocation({ line_id: 'l_z', sku: 'SKU-A', requested: 2, allocated: 0, status: 'BACKORDERED' })];
+    spec.given({ claimed: both, stock: stock(3, 0) }).when(twice).then((d) => {
+      expect(d.allocate.map((a) => a.lineId)).toEqual(['l_z']);
+      expect(d.events[0]?.data).toMatchObject({ lines: [{ lineId: 'l_z', allocated: 2 }, { lineId: 'l_10', allocated: 0 }] });
+    });
+  });
   it('does not promise unpickable, allocated or expired units', () => {
     const tight = new Map([['SKU-A', { onHandAvailable: 9, unpickable: 3, allocated: 2, expiredFree: 3 }]]);
     spec.given({ claimed: [claimed[1]!], stock: tight }).when(order).then((d) => expect(d.allocate).toEqual([]));

@@ -54,11 +54,18 @@ export interface AllocateDecision {
   readonly backorderedLines: number;
 }
 
-/** Allocates each claimed line all-or-nothing, in SKU order, against what each SKU can still promise. */
+/**
+ * Allocates each claimed line all-or-nothing, in SKU order (within a SKU in the order's line order), against what each
+ * SKU can still promise.
+ */
 export const decideAllocation: Decide<AllocateState, OrderReceived, AllocateDecision, never> = (state, order) => {
   if (state.claimed.length === 0) return ok({ allocate: [], movements: [], events: [], units: 0, backorderedLines: 0 });
   const free = new Map([...state.stock].map(([sku, s]) => [sku, allocatable(s)]));
-  const bySku = [...state.claimed].sort((a, b) => skuThenLine({ sku: a.sku, line: a.line_id }, { sku: b.sku, line: b.line_id }));
+  // SKU order (the locks' order); within a SKU the order's own line order: its earlier line wins the last units.
+  const position = new Map(order.lines.map((l, i) => [l.lineId, i]));
+  const at = (lineId: string): number => position.get(lineId) ?? order.lines.length;
+  const bySku = [...state.claimed].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : at(a.line_id) - at(b.line_id))
+    || skuThenLine({ sku: a.sku, line: a.line_id }, { sku: b.sku, line: b.line_id }));
   const won = allocateWholeLines(bySku.map((l) => ({ lineId: l.line_id, sku: l.sku, requested: l.requested })), free);
   const allocate = bySku.filter((l) => won.has(l.line_id)).map((l) => {
     allocationLifecycle.assertCan(l.status, 'ALLOCATED');
