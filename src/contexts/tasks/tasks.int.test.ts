@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import type { TaskType } from '../../contracts/tasks.ts';
 import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
-import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL } from './store.ts';
+import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL, taskStore } from './store.ts';
 
 let t: TestApp;
 /** The sites the tests use, by code; filled with their ids. */
@@ -175,26 +176,53 @@ describe('tasks', () => {
   });
 
   it('claims through the queue indexes: escalated tasks by due time, the rest by effective priority, without sorting the queue', async () => {
-    // The claim's two SELECTs (store.ts ESCALATED_SQL, RANKED_SQL) with the parameters a claim passes.
-    const explain = (sql: string) => t.app.db.tx(async (tx) => {
+    // The claim's SELECTs (store.ts ESCALATED_SQL, RANKED_SQL, PEEK_SQL) with the parameters a claim passes, planned for
+    // these values (custom) and as the generic plan a prepared statement keeps: they are prepared (ADR 0042 addendum).
+    const explain = (sql: string, generic: boolean, types: TaskType[] | null = null) => t.app.db.tx(async (tx) => {
       await tx.query(`SET LOCAL enable_seqscan = off`);
       const params = candidateParams({
-        siteId: S.sit_plan!, workerId: 'wrk_plan', types: null, eligibility: { zones: [], skills: [], equipment: [] }, now: new Date(),
+        siteId: S.sit_plan!, workerId: 'wrk_plan', types, eligibility: { zones: [], skills: [], equipment: [] }, now: new Date(),
         rejectCooldownMs: 300_000, dueWindowMs: 1_800_000, escalated: false, limit: 8,
       });
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+      if (!generic) return (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).map((r) => r['QUERY PLAN']).join('\n');
+      await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await tx.query(`PREPARE claim_plan AS ${sql}`);
+      const literal = (v: unknown): string => {
+        if (v === null) return 'NULL';
+        const text = v instanceof Date ? v.toISOString() : Array.isArray(v) ? `{${v.join(',')}}` : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v);
+        return `'${text.replaceAll("'", "''")}'`;
+      };
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE claim_plan(${params.map(literal).join(', ')})`);
+      await tx.query('DEALLOCATE claim_plan');
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
-    const ranked = await explain(RANKED_SQL);
-    expect(ranked).toContain('tasks_rank_idx');
-    expect(ranked).not.toMatch(/Sort/);
-    const peek = await explain(PEEK_SQL);
-    expect(peek).toContain('tasks_rank_idx');
-    expect(peek).toContain('tasks_due_idx');
-    expect(peek).not.toMatch(/Sort/);
-    const escalated = await explain(ESCALATED_SQL);
-    expect(escalated).toContain('tasks_due_idx');
-    expect(escalated).not.toMatch(/Sort/);
+    for (const generic of [false, true]) {
+      for (const types of [null, ['PICK'] satisfies TaskType[]]) {
+        const ranked = await explain(RANKED_SQL, generic, types);
+        expect(ranked).toContain('tasks_rank_idx');
+        expect(ranked).not.toMatch(/Sort/);
+        const peek = await explain(PEEK_SQL, generic, types);
+        expect(peek).toContain('tasks_rank_idx');
+        expect(peek).toContain('tasks_due_idx');
+        expect(peek).not.toMatch(/Sort/);
+        const escalated = await explain(ESCALATED_SQL, generic, types);
+        expect(escalated).toContain('tasks_due_idx');
+        expect(escalated).not.toMatch(/Sort/);
+      }
+    }
+  });
+
+  it('the claim\'s read of the queue and its "may have work" probe are prepared statements, not planned on every call', async () => {
+    const prepared = await t.app.db.tx(async (tx) => {
+      const q = {
+        siteId: S.sit_plan!, workerId: 'wrk_prep', types: null, eligibility: { zones: [], skills: [], equipment: [] }, now: new Date(),
+        rejectCooldownMs: 300_000, dueWindowMs: 1_800_000, limit: 8,
+      };
+      await taskStore.peek(tx, q);
+      await taskStore.mayHaveWork(tx, S.sit_plan!, 'wrk_prep', null);
+      return tx.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%tasks.tasks%'`);
+    });
+    expect(prepared.map((p) => p.statement)).toEqual(expect.arrayContaining([PEEK_SQL, expect.stringMatching(/^SELECT EXISTS \(SELECT 1 FROM tasks\.tasks WHERE site_id = \$1 AND status = 'QUEUED'/)]));
   });
 
   it('starts and completes in one statement with its event (no BEGIN); inside an Idempotency-Key it joins the key\'s transaction', async () => {

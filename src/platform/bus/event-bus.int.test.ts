@@ -5,7 +5,7 @@ import { manualClock, systemClock } from '../clock.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { Metrics } from '../telemetry/metrics.ts';
-import { EventBus, eventCtes } from './event-bus.ts';
+import { EventBus, eventCtes, RELAY_TAKE_SQL } from './event-bus.ts';
 import { EventNotReady } from './not-ready.ts';
 import { InlineTransport } from './transport.ts';
 import type { EventEnvelope } from './envelope.ts';
@@ -269,13 +269,14 @@ describe('outbox, relay and inbox', () => {
     expect(await effects()).toBe(before + 1);
   });
 
-  it('the relay\'s pass commits without waiting for the disk; the consumers it hands events to wait for theirs', async () => {
+  it('the relay\'s pass commits without waiting for the disk and plans without sequential scans; the consumers it hands events to do neither', async () => {
     const settings: string[] = [];
     const bus = new EventBus({ db, ids: uuidv7Ids, clock: systemClock, transport: new InlineTransport(), log: silent });
     await bus.subscribe('consumer_a', [{
       types: ['test.relay.checked.v1'],
       handle: async (_e, tx) => {
         settings.push((await tx.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit);
+        settings.push((await tx.query<{ enable_seqscan: string }>(`SHOW enable_seqscan`))[0]!.enable_seqscan);
       },
     }]);
     const serverDefault = (await db.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`))[0]!.synchronous_commit;
@@ -288,13 +289,34 @@ describe('outbox, relay and inbox', () => {
       // Every relay pass (the one that took the event, and any empty one idle() kicked) began with the setting; the
       // consumer's transaction, inside the pass on a connection of its own, with a plain BEGIN: the handler ran at the
       // server's setting.
-      expect(db.statementTally.get('BEGIN; SET LOCAL synchronous_commit TO OFF')).toBeGreaterThanOrEqual(1);
+      expect(db.statementTally.get('BEGIN; SET LOCAL synchronous_commit TO OFF; SET LOCAL enable_seqscan TO OFF')).toBeGreaterThanOrEqual(1);
       expect(db.statementTally.get('BEGIN')).toBe(1);
-      expect(settings).toEqual([serverDefault]);
+      expect(settings).toEqual([serverDefault, 'on']);
       expect(await db.query(`SELECT 1 FROM platform.outbox WHERE subject = 'fast_relay'`)).toHaveLength(0);
     } finally {
       db.statementTally = undefined;
     }
+  });
+
+  it('the relay\'s pass, prepared while the outbox was empty, walks the primary key, not every page', async () => {
+    // A queue's statistics say "empty" after a vacuum that found it so (and before the first): a cached (generic) plan
+    // then costs a sequential scan at nothing, and keeps it while the rows deleted since pile up in the pages it reads.
+    await db.query('DELETE FROM platform.outbox');
+    await db.query('VACUUM (ANALYZE) platform.outbox');
+    const plan = (seqScans: boolean) => db.tx(async (tx) => {
+      await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await tx.query(`PREPARE relay_pass(int) AS ${RELAY_TAKE_SQL}`);
+      try {
+        return (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE relay_pass(100)`)).map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await tx.query('DEALLOCATE relay_pass');
+      }
+    }, { seqScans });
+    // What the pass ran before: every page read to take the batch, and again in a nested loop to delete it.
+    expect(await plan(true)).toMatch(/Seq Scan on outbox/);
+    const walked = await plan(false);
+    expect(walked).not.toMatch(/Seq Scan/);
+    expect(walked).toMatch(/Index Scan using outbox_pkey on outbox/);
   });
 
   it('delivers a run of events in one transaction, and isolates a failing one', async () => {

@@ -120,6 +120,13 @@ export function eventCtes(param: string, rows: string, fields?: string): string 
      )`;
 }
 
+/**
+ * The relay's pass: up to $1 pending rows, oldest first, taken and deleted in one statement. Run with `seqScans: false`
+ * (see `dispatchBatch`). Exported for the plan test.
+ */
+export const RELAY_TAKE_SQL = `WITH batch AS (SELECT seq FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         DELETE FROM platform.outbox o USING batch WHERE o.seq = batch.seq RETURNING o.seq, o.envelope`;
+
 type OutboxRow = {
   seq: number;
   envelope: EventEnvelope;
@@ -657,8 +664,7 @@ export class EventBus {
       // Taken and deleted in one statement: the rows stay locked (other relays skip them) and come back if this
       // transaction rolls back (a publish that failed). RETURNING keeps no order: sorted by seq here.
       const rows = (await tx.query<OutboxRow>(
-        `WITH batch AS (SELECT seq FROM platform.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-         DELETE FROM platform.outbox o USING batch WHERE o.seq = batch.seq RETURNING o.seq, o.envelope`, [RELAY_BATCH],
+        RELAY_TAKE_SQL, [RELAY_BATCH],
       )).sort((a, b) => a.seq - b.seq);
       if (rows.length === 0) return 0;
       const valid: EventEnvelope[] = [];
@@ -690,6 +696,9 @@ export class EventBus {
       // Not durable: a pass a crash forgets leaves its rows pending, and they are published again (consumers' inboxes
       // drop the copies, as for any redelivery); waiting for its commit to reach the disk would only hold up the next
       // consumer commit behind a second flush (ADR 0003 addendum of 2026-12-03 (b)).
-    }, { durable: false });
+      // No sequential scan: the outbox is a queue, so its statistics say "empty" after most vacuums (and before the
+      // first), and the pass's cached plan was a scan of every page (rows deleted since the last vacuum included) with a
+      // nested loop over the batch; the primary key gives the pending rows in order (ADR 0042 addendum).
+    }, { durable: false, seqScans: false });
   }
 }

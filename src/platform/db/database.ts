@@ -92,7 +92,10 @@ export const MAX_PREPARED_STATEMENTS = 1000;
 
 /**
  * A catch-all filter (`$1::text IS NULL OR col = $1`): a generic plan cannot use the index on `col` for it, so these
- * run unnamed and are planned for their values every time (ADR 0042).
+ * run unnamed and are planned for their values every time (ADR 0042). An optional filter on a column no index of the
+ * statement drives is written the other way round (`col = ANY($1) OR $1 IS NULL`, the same rows) so that it is
+ * prepared, with a test of its generic plan (ADR 0042 addendum: the task claim's read planned on every call cost more
+ * than it ran).
  */
 const CATCH_ALL_FILTER = /\$\d+(?:::[\w[\]]+)?\s+IS\s+NULL\s+OR\b/i;
 
@@ -282,14 +285,18 @@ export class Database implements Executor {
    * half of one, and what others commit durably afterwards takes them to disk with it. Only for work whose loss is a
    * repeat, not a gap (the relay's pass: its rows come back and are published again, and consumers' inboxes drop the
    * copies; ADR 0003 addendum of 2026-12-03 (b)). Inside a unit of work the unit's transaction decides.
+   * `options.seqScans: false` plans the transaction's statements without sequential scans (`enable_seqscan = off`
+   * for this transaction alone, set by the same BEGIN round trip): for a queue table whose statistics say "empty" most
+   * of the time (the outbox), so that a prepared statement's cached plan walks its index instead of every page of
+   * rows deleted since the last vacuum (ADR 0042 addendum).
    */
-  async tx<T>(fn: (tx: Tx) => Promise<T>, options: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number; durable?: boolean } = {}): Promise<T> {
+  async tx<T>(fn: (tx: Tx) => Promise<T>, options: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number; durable?: boolean; seqScans?: boolean } = {}): Promise<T> {
     const u = this.openUnit();
     if (u !== undefined) return this.savepoint(u, fn);
     const retries = options.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.runTx(fn, options.isolation ?? 'read committed', options.durable ?? true);
+        return await this.runTx(fn, options.isolation ?? 'read committed', options.durable ?? true, options.seqScans ?? true);
       } catch (e) {
         const code = (e as { code?: string }).code;
         // A stale prepared plan aborted the transaction; its statement has a new name now, so the re-run prepares it afresh.
@@ -332,7 +339,7 @@ export class Database implements Executor {
     return value;
   }
 
-  private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string, durable: boolean): Promise<T> {
+  private async runTx<T>(fn: (tx: Tx) => Promise<T>, isolation: string, durable: boolean, seqScans: boolean): Promise<T> {
     this.checkNesting('a transaction');
     const client = await this.pool.connect();
     // A checked-out client has no 'error' listener (the pool's is for idle clients): a connection the server ends
@@ -362,8 +369,9 @@ export class Database implements Executor {
     let released = false;
     try {
       const begin = isolation === 'read committed' ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`;
-      // One simple-query message, one round trip: the setting is the transaction's own (SET LOCAL).
-      await query(durable ? begin : `${begin}; SET LOCAL synchronous_commit TO OFF`);
+      // One simple-query message, one round trip: the settings are the transaction's own (SET LOCAL).
+      const settings = [...(durable ? [] : ['SET LOCAL synchronous_commit TO OFF']), ...(seqScans ? [] : ['SET LOCAL enable_seqscan TO OFF'])];
+      await query([begin, ...settings].join('; '));
       const holding = { open: true };
       let value: T;
       try {

@@ -44,6 +44,8 @@ export interface EmbeddedOptions {
   readonly dir: string;
   /** Trade durability for speed (tests only): fsync off, no synchronous commit. */
   readonly fast?: boolean;
+  /** More `name=value` server settings after {@link embeddedSettings} (the flow bench's `--pg-stat` profile). */
+  readonly extraSettings?: readonly string[];
   readonly onLog?: (line: string) => void;
   /**
    * When another live PakLog process already runs the server of `dir`: `attach` connects to it (CLI commands),
@@ -520,7 +522,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const tcpOnly = 'reason' in socket ? socket.reason : undefined;
     if (socketDir !== undefined) makeSocketFolder(socketDir, ids);
     else log(`embedded PostgreSQL: TCP only, ${tcpOnly}\n`);
-    const flags = ['-D', dataDir, '-p', String(port), ...embeddedSettings(options.fast === true, socketDir).flatMap((s) => ['-c', s])];
+    const flags = ['-D', dataDir, '-p', String(port), ...[...embeddedSettings(options.fast === true, socketDir), ...(options.extraSettings ?? [])].flatMap((s) => ['-c', s])];
     process.once('exit', onExit);
     child = await startPostgres(bins.postgres, flags, ids, log);
     const urlFor = urlsFor(password, port);
