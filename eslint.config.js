@@ -22,7 +22,7 @@ export const kitRules = {
 export default tseslint.config(
   // src/rpc/generated/ is written by `npm run proto:gen` (proto-loader's generator), not by hand. The fault tests'
   // standby launcher is plain JavaScript like bin/ (it must load without a TypeScript loader) and outside the TS project.
-  { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', 'test/support/standby-start.js', 'test/support/cpu-profile.js', '.dependency-cruiser.cjs', 'ui/dist/', 'dist/', 'test-results/', 'src/rpc/generated/'] },
+  { ignores: ['eslint.config.js', 'node_modules/', 'data/', 'bench/results/', 'bin/', 'test/support/standby-start.js', 'test/support/cpu-profile.js', 'bench/profile-on-signal.js', '.dependency-cruiser.cjs', 'ui/dist/', 'dist/', 'test-results/', 'src/rpc/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
