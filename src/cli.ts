@@ -97,7 +97,8 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     '',
     `PakLog is ready in ${((Date.now() - started) / 1000).toFixed(1)} s${seeded ? ' with a demo warehouse (site DEMO)' : ''}`,
     ...(built
-      ? [`  Console: ${running.url}/  (handheld: ${running.url}/rf/; sign in with the admin key below or a key of yours)`]
+      // "below" only when the banner prints a key: on later starts there is none to point at.
+      ? [`  Console: ${running.url}/  (handheld: ${running.url}/rf/; sign in with ${generated === undefined ? 'your admin key' : 'the admin key below'} or a key of yours)`]
       : ['  Console: not built (run `npm run build:ui`, then reload)']),
     `  API:     ${running.url}/api/v1`,
     `  Docs:    ${running.url}/docs`,

@@ -55,6 +55,18 @@ describe('GraphQL authentication', () => {
     expect(planned.planWave).toEqual({ __typename: 'Forbidden', code: 'FORBIDDEN' });
   });
 
+  it('refuses a document that does not parse or validate with a code, as every refusal carries (VALIDATION_FAILED)', async () => {
+    // One unknown field; a document that does not parse; two errors at once (mercurius alone answered those 200).
+    for (const query of ['{ nope }', '{ orders(', '{ nope alsoNope }']) {
+      const res = await post({ query }, { 'x-api-key': t.keys.viewer });
+      expect(res.statusCode, query).toBe(400);
+      const body = res.json<{ data: unknown; errors: { message: string; extensions?: { code?: string; status?: number } }[] }>();
+      expect(body.data, query).toBeNull();
+      expect(body.errors.length, query).toBeGreaterThan(0);
+      for (const e of body.errors) expect(e.extensions, `${query}: ${e.message}`).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    }
+  });
+
   it('serves GET /graphql only as the subscriptions websocket', async () => {
     const res = await t.app.http.inject({ method: 'GET', url: '/graphql?query=%7B__typename%7D', headers: { 'x-api-key': t.keys.admin } });
     expect(res.statusCode).toBe(400);

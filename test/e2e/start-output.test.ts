@@ -57,6 +57,8 @@ describe('the first start', () => {
     const key = 'pretty-format-admin-key-0123456789';
     const pretty = await startPakLog(cleanEnv({ DATABASE_URL: db.url, PORT: String(p), PAKLOG_LOG_FORMAT: 'pretty', PAKLOG_ADMIN_API_KEY: key }));
     try {
+      // A later start prints no key: its console line points at none.
+      expect(pretty.output()).toContain(`  Console: http://localhost:${p}/  (handheld: http://localhost:${p}/rf/; sign in with your admin key or a key of yours)`);
       const before = pretty.output().length;
       await fetch(`http://127.0.0.1:${p}/api/v1/sites`, { headers: { 'x-api-key': key } });
       await fetch(`http://127.0.0.1:${p}/api/v1/sites`, { headers: { 'x-api-key': 'wrong-key' } });

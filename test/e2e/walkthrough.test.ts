@@ -13,6 +13,9 @@ import { cleanEnv, freePort, repoRoot, startPakLog, type StartedPakLog } from '.
  */
 const page = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
 const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** The operations guides whose blocks run in the walkthrough's shell, after it (its helpers, WALK-MUG, DEMO active again). */
+const guideBlocks = ['docs/operations/inbound.md', 'docs/operations/task-engine.md']
+  .flatMap((file) => [...readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
@@ -82,7 +85,15 @@ describe.each([
       // Another terminal: nothing but what the banner said, and the admin key its owner knows.
       const exportLine = out.match(/Shell: +(export PAKLOG=\S+)\n/)?.[1];
       expect(exportLine).toBeDefined();
-      expectShipped(await bash(`${exportLine}\n${blocks.join('\n')}`, cleanEnv({ KEY: configured })));
+      const run = await bash(`${exportLine}\n${[...blocks, 'echo "--- the guides"', ...guideBlocks].join('\n')}`, cleanEnv({ KEY: configured }));
+      expectShipped(run);
+      // The guides' blocks, run after it as written: DEMO is active again, and nothing they send is refused.
+      const guides = run.stdout.slice(run.stdout.indexOf('--- the guides'));
+      expect(guides).not.toMatch(/"code":"|undefined/);
+      expect(run.stdout).toMatch(/"code":"DEMO"[^}]*"active":true/);
+      expect(guides).toMatch(/PUTAWAY put_\S+/);
+      expect(guides).toMatch(/\nCOMPLETED\n[\s\S]*CANCELLED/);
+      expect(guides).toMatch(/"equipment":\["reach-truck"\],"maxTasks":2,"locationId":"loc_/);
     } else {
       // The same shell: PORT is exported there, the key is the one the first start printed.
       const key = out.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];

@@ -102,6 +102,19 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: says }).waitFor();
   };
 
+  it('a key sign-in without a worker id is refused on the form, with a message saying what is missing', async () => {
+    const { context, page } = await phone();
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your worker id: a key sign-in needs it');
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    await page.getByLabel('Worker id (API key sign-in)').fill('w-form');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Next task' }).waitFor();
+    await context.close();
+  });
+
   it('offline: scans made without a network are queued and each applied exactly once when it returns, a lost answer too', async () => {
     const list = await pickListFor('UI-OFFLINE-1', [2, 2, 2]);
     const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);

@@ -34,6 +34,8 @@ export function App() {
     return (
       <SignIn className="rf-signin" title="PakLog handheld" onSignedIn={(who) => {
         const s = { workerId: who.workerId ?? workerId.trim(), site: site.trim() };
+        // A key names no worker: without one every task call would be refused later, with a message about a JSON field.
+        if (s.workerId === '') throw new ApiError(0, 'WORKER_ID_REQUIRED', 'Enter your worker id: a key sign-in needs it');
         sessionStorage.setItem(SHIFT, JSON.stringify(s));
         setShift(s);
         setMe(who);

@@ -75,7 +75,12 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         const { statusCode, response } = mercurius.defaultErrorFormatter(
           { errors: [new GraphQLError(error.message, { originalError: error })] }, { reply, app: scope } as unknown as MercuriusContext,
         );
-        await reply.code(statusCode).send(response);
+        // A document that does not parse or validate carries a code like every other refusal (REST's VALIDATION_FAILED),
+        // so a client tells it from a business error or a fault without reading the message; and it is a 400 however many
+        // errors it has (mercurius answers 200 when there are several).
+        const status = statusCode >= 400 && statusCode < 500 ? statusCode : 400;
+        const errors = (response.errors ?? []).map((e) => ({ ...e, extensions: { ...e.extensions, code: 'VALIDATION_FAILED', status } }));
+        await reply.code(status).send({ ...response, errors });
       },
       additionalRouteOptions: {
         // GET /graphql is public for the websocket upgrade only (browsers cannot send headers on one).
