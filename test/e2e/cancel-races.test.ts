@@ -53,8 +53,19 @@ async function reportOf(orderId: string): Promise<string> {
     ['pick lines', `SELECT row_to_json(l) AS j FROM picking.pick_lines l WHERE order_id = $1 ORDER BY seq`],
     ['pack & ship order', `SELECT row_to_json(o) AS j FROM pack_ship.orders o WHERE order_id = $1`],
     ['pack & ship lines', `SELECT row_to_json(l) AS j FROM pack_ship.order_lines l WHERE order_id = $1`],
-    ['events', `SELECT json_build_object('seq', e.seq, 'at', to_char(e.time, 'MI:SS.US'), 'type', e.type, 'subject', e.subject,
-        'data', left((e.envelope->'data')::text, 300)) AS j FROM platform.events e
+    ['order lines', `SELECT row_to_json(l) AS j FROM orders.order_lines l WHERE order_id = $1`],
+    ['bus now', `SELECT json_build_object('now', to_char(clock_timestamp(), 'MI:SS.US'),
+        'outbox pending', (SELECT count(*) FROM platform.outbox WHERE dispatched_at IS NULL),
+        'oldest pending', (SELECT to_char(min(created_at), 'MI:SS.US') FROM platform.outbox WHERE dispatched_at IS NULL)) AS j WHERE $1 IS NOT NULL`],
+    // When each consumer handled each event (its inbox row: the handling transaction's start).
+    ['events (handled: consumer → when)', `SELECT json_build_object('seq', e.seq, 'at', to_char(e.time, 'MI:SS.US'), 'type', e.type, 'subject', e.subject,
+        'handled', (SELECT json_object_agg(c, to_char(h, 'MI:SS.US')) FROM (
+          SELECT 'orders' AS c, handled_at AS h FROM orders.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'pack-ship', handled_at FROM pack_ship.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'picking', handled_at FROM picking.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'inventory', handled_at FROM inventory.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'waves', handled_at FROM waves.inbox WHERE event_id = e.event_id) x),
+        'data', left((e.envelope->'data')::text, 200)) AS j FROM platform.events e
       WHERE e.subject = $1 OR e.envelope->'data'->>'orderId' = $1 OR e.envelope->'data'->'orderIds' ? $1
          OR e.envelope->'data'->'ordersDone' ? $1 OR e.envelope::text LIKE '%' || $1 || '%' ORDER BY e.seq`],
     ['dead letters', `SELECT json_build_object('consumer', d.consumer, 'type', d.type, 'attempts', d.attempts, 'error', d.last_error) AS j
