@@ -43,6 +43,39 @@ const ORDERS_PER_WAVE = 30;
 
 interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
 
+/** What orders, picking, pack & ship and the bus hold of one order, its events in order (a timed-out wait's report). */
+async function reportOf(orderId: string): Promise<string> {
+  const rows = (sql: string) => t.app.db.query<{ j: unknown }>(sql, [orderId]).then((r) => r.map((x) => `  ${JSON.stringify(x.j)}`));
+  const sections: [string, string][] = [
+    ['order', `SELECT row_to_json(o) AS j FROM orders.orders o WHERE id = $1`],
+    ['order history', `SELECT row_to_json(h) AS j FROM orders.status_history h WHERE order_id = $1`],
+    ['pick lists', `SELECT row_to_json(l) AS j FROM picking.pick_lists l WHERE $1 = ANY(order_ids)`],
+    ['pick lines', `SELECT row_to_json(l) AS j FROM picking.pick_lines l WHERE order_id = $1 ORDER BY seq`],
+    ['pack & ship order', `SELECT row_to_json(o) AS j FROM pack_ship.orders o WHERE order_id = $1`],
+    ['pack & ship lines', `SELECT row_to_json(l) AS j FROM pack_ship.order_lines l WHERE order_id = $1`],
+    ['order lines', `SELECT row_to_json(l) AS j FROM orders.order_lines l WHERE order_id = $1`],
+    ['bus now', `SELECT json_build_object('now', to_char(clock_timestamp(), 'MI:SS.US'),
+        'outbox pending', (SELECT count(*) FROM platform.outbox WHERE dispatched_at IS NULL),
+        'oldest pending', (SELECT to_char(min(created_at), 'MI:SS.US') FROM platform.outbox WHERE dispatched_at IS NULL)) AS j WHERE $1 IS NOT NULL`],
+    // When each consumer handled each event (its inbox row: the handling transaction's start).
+    ['events (handled: consumer → when)', `SELECT json_build_object('seq', e.seq, 'at', to_char(e.time, 'MI:SS.US'), 'type', e.type, 'subject', e.subject,
+        'handled', (SELECT json_object_agg(c, to_char(h, 'MI:SS.US')) FROM (
+          SELECT 'orders' AS c, handled_at AS h FROM orders.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'pack-ship', handled_at FROM pack_ship.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'picking', handled_at FROM picking.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'inventory', handled_at FROM inventory.inbox WHERE event_id = e.event_id
+          UNION ALL SELECT 'waves', handled_at FROM waves.inbox WHERE event_id = e.event_id) x),
+        'data', left((e.envelope->'data')::text, 200)) AS j FROM platform.events e
+      WHERE e.subject = $1 OR e.envelope->'data'->>'orderId' = $1 OR e.envelope->'data'->'orderIds' ? $1
+         OR e.envelope->'data'->'ordersDone' ? $1 OR e.envelope::text LIKE '%' || $1 || '%' ORDER BY e.seq`],
+    ['dead letters', `SELECT json_build_object('consumer', d.consumer, 'type', d.type, 'attempts', d.attempts, 'error', d.last_error) AS j
+      FROM platform.dead_letters d WHERE d.envelope::text LIKE '%' || $1 || '%'`],
+  ];
+  const out = [`report of ${orderId}:`];
+  for (const [title, sql] of sections) out.push(`${title}:`, ...await rows(sql).catch((e: Error) => [`  (${e.message})`]));
+  return out.join('\n');
+}
+
 it(`240 cancels racing release, pick, pack, booking and dispatch keep every invariant (seed ${SEED})`, async () => {
   const random = rng(SEED);
   const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
@@ -63,12 +96,21 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
     throw new Error(`${what}: ${url} → ${res.status} ${JSON.stringify(res.body)}`);
   };
 
-  /** Polls gently: 240 flows poll at once, and the event handlers they wait for share the machine with them. */
-  const waitFor = <T>(what: string, fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> => until(what, async () => {
-    const v = await fn();
-    if (!pred(v)) await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 50)));
-    return v;
-  }, pred, 60_000);
+  /**
+   * Polls gently: 240 flows poll at once, and the event handlers they wait for share the machine with them. A wait that
+   * times out reports what each context holds of the order and its events, to find the race from one CI log.
+   */
+  const waitFor = async <T>(what: string, orderId: string, fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> => {
+    try {
+      return await until(what, async () => {
+        const v = await fn();
+        if (!pred(v)) await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 50)));
+        return v;
+      }, pred, 60_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${await reportOf(orderId)}`);
+    }
+  };
 
   async function flow(orderId: string, phase: Phase): Promise<void> {
     // The waves were released and every reaction settled: the order has its pick list, or was cancelled.
@@ -86,7 +128,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
       }, [200]);
       if (confirmed === undefined) return;
     }
-    const picked = await waitFor('picked or cancelled', () => statusOf(orderId), (s) => s === 'PICKED' || s === 'CANCELLED' || s === 'PACKED');
+    const picked = await waitFor('picked or cancelled', orderId, () => statusOf(orderId), (s) => s === 'PICKED' || s === 'CANCELLED' || s === 'PACKED');
     if (picked === 'CANCELLED') return;
     if (phase === 'afterPick') fireCancel(orderId);
     if (phase === 'atPack') fireCancel(orderId);

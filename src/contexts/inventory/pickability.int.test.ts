@@ -281,6 +281,40 @@ describe('locations inventory has not learned yet', () => {
     const [row] = await t.app.db.query<{ type: string; status: string; pickable: boolean }>(`SELECT type, status, pickable FROM inventory.locations WHERE location_id = $1`, [other.id]);
     expect(row).toEqual({ type: 'PICK_FACE', status: 'BLOCKED', pickable: false });
   });
+
+  it('a count at a generated location no command touched learns its type: units found at the dock stay out of ATP once it closes', async () => {
+    // The property test of issue 11 (seed 6008) found a counted location left of unknown type: its units counted as
+    // pickable when the count let it go, and the ones a second count paused there were paused at no known kind of place.
+    const layoutSite = await newSite(t);
+    expect((await t.post(`/api/v1/sites/${layoutSite.id}/layout`, { aisles: 1, bays: 2, levels: 1, packStations: 1 })).status).toBe(201);
+    const rcv = (await t.get(`/api/v1/sites/${layoutSite.id}/locations?type=RECEIVING&limit=1`)).body.items[0];
+    const face = (await t.get(`/api/v1/sites/${layoutSite.id}/locations?type=PICK_FACE&limit=1`)).body.items[0];
+    const sku = await newProduct(t);
+    const row = async (id: string) => (await t.app.db.query<{ type: string | null; status: string | null; pickable: boolean; count_locks: number }>(
+      `SELECT type, status, pickable, count_locks FROM inventory.locations WHERE location_id = $1`, [id]))[0];
+    const atp = async () => (await t.get(`/api/v1/inventory/atp?siteId=${layoutSite.id}&sku=${sku}`)).body.items[0];
+
+    // A pick face under count is paused at a known pickable place (what the rule `allocated ≤ pickable + paused` reads).
+    const atFace = await t.post('/api/v1/inventory/counts', { siteId: layoutSite.id, sku, locationIds: [face.id] }, 'manager');
+    expect(atFace.status).toBe(201);
+    expect(await row(face.id)).toEqual({ type: 'PICK_FACE', status: 'ACTIVE', pickable: false, count_locks: 1 });
+
+    // Three units found at the receiving dock: on hand there, never promised, before and after the count closes.
+    const atDock = await t.post('/api/v1/inventory/counts', { siteId: layoutSite.id, sku, locationIds: [rcv.id], toleranceUnits: 5 }, 'manager');
+    expect(atDock.status).toBe(201);
+    const done = await t.post(`/api/v1/inventory/counts/${atDock.body.items[0].id}/submit`, { attempt: 1, quantity: 3, workerId: 'alice' }, 'operator');
+    expect(done.body).toMatchObject({ status: 'COMPLETED' });
+    await t.settle();
+    expect(await row(rcv.id)).toEqual({ type: 'RECEIVING', status: 'ACTIVE', pickable: false, count_locks: 0 });
+    expect(await atp()).toMatchObject({ onHandAvailable: 3, unpickable: 3, atp: 0 });
+    const order = await t.post('/api/v1/orders', {
+      externalId: unique('EXT-'), siteId: layoutSite.id, carrier: 'OWN_FLEET',
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' }, lines: [{ sku, quantity: 3 }],
+    }, 'integration');
+    expect(order.status).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/orders/${order.body.id}`)).body.status).toBe('BACKORDERED');
+  });
 });
 
 describe('concurrency', () => {

@@ -101,6 +101,16 @@ export async function learnLocation(tx: Tx, location: Pick<Location,
   return setFacts(tx, location, true);
 }
 
+/**
+ * For a count opening at a location whose row the caller already locked FOR UPDATE (data it fetched from
+ * location-master): the facts learned when inventory does not know them yet. A count is the one command that can put
+ * units at a location no other command touched (layout-generated locations have no created event): left unknown, the
+ * row would count as pickable when the count lets it go, a dock's or a pack station's counted units promised.
+ */
+export async function learnCountedLocation(tx: Tx, location: LocationFacts): Promise<PublishedEvent[]> {
+  return (await setFacts(tx, location, true)).events;
+}
+
 /** Pickability for a balance change at a location the command knows only by id (picks, short picks), its row FOR SHARE. */
 export async function lockPickable(tx: Tx, locationId: string): Promise<boolean> {
   return (await lockWhereabouts(tx, locationId)).pickable;

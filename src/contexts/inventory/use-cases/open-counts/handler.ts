@@ -6,7 +6,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import type { Tolerance } from '../../domain/counts.ts';
-import { changeCountLock } from '../../pickability.ts';
+import { changeCountLock, learnCountedLocation, type LocationFacts } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { countView, type CountView } from '../../views.ts';
 import { record } from '../ledger-writes.ts';
@@ -22,6 +22,11 @@ export interface OpenCountsScope {
   /** True when the caller named both locations and a SKU: a location holding none of it is counted too (expected 0). */
   readonly countEmpty: boolean;
   readonly tolerance: Tolerance;
+  /**
+   * What location-master says of the named locations (on-demand counts): learned for any row inventory does not know
+   * yet. Locations found by their stock (a SKU-wide or scheduled count) were learned by the command that put it there.
+   */
+  readonly facts?: ReadonlyMap<string, LocationFacts> | undefined;
 }
 
 /**
@@ -33,6 +38,12 @@ export async function openCountsInTx(
   tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, scope: OpenCountsScope, meta: EventMeta,
 ): Promise<Outcome<{ opened: readonly string[]; alreadyOpen: readonly string[] }, OpenCountsRejection>> {
   for (const id of scope.locationIds) await store.lockLocation(tx, id, scope.siteId);
+  // Learned once every row is locked: a flip takes SKU rows after all of them, as the count locks' flips below do.
+  const learned = [];
+  for (const id of scope.locationIds) {
+    const facts = scope.facts?.get(id);
+    if (facts !== undefined && facts.siteId === scope.siteId) learned.push(...await learnCountedLocation(tx, facts));
+  }
   const held = await store.availableBalancesAt(tx, scope.siteId, scope.locationIds, scope.skus);
   const targets: CountTarget[] = [...held];
   if (scope.countEmpty && scope.skus !== null) {
@@ -51,7 +62,7 @@ export async function openCountsInTx(
   await store.insertCounts(tx, d.counts, deps.clock.now());
   const flips = [];
   for (const l of d.locks) flips.push(...await changeCountLock(tx, { id: l.locationId, siteId: scope.siteId }, l.counts));
-  await record(tx, deps, [], [...flips, ...d.events], meta);
+  await record(tx, deps, [], [...learned, ...flips, ...d.events], meta);
   return ok({ opened: d.counts.map((c) => c.id), alreadyOpen: d.alreadyOpen });
 }
 
@@ -89,7 +100,7 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
     const result = await decideInTx(deps.db, async (tx) => {
       const locationIds = named.length > 0 ? named : await store.locationsHolding(tx, input.siteId, skus ?? []);
       return openCountsInTx(tx, deps, {
-        siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance,
+        siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance, facts: known,
       }, meta);
     });
     if (!result.ok) return result;
