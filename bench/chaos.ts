@@ -1,11 +1,11 @@
 /**
  * Chaos benchmark (issue 18, scope 7, acceptance d): `npm run bench -- chaos [--kills=1000] [--mode=all|split|both]
- * [--orders=3] [--bus=nats|kafka] [--keep]`. Orders flow from intake to shipment through real `paklog` processes while one at a
+ * [--orders=3] [--bus=nats|kafka] [--keep] [--out=chaos]`. Orders flow from intake to shipment through real `paklog` processes while one at a
  * time is SIGKILLed at a random moment and restarted from a warm standby; at the end every order must be SHIPPED once,
  * each event stored once, units conserved and nothing dead-lettered (test/support/chaos.ts, the code of the CI suite
  * test/e2e/split-faults.test.ts). `all`: one `paklog start` process (inline bus); `split`: gateway +
  * three services over a broker, the services killed; `both` splits the kills between them. Fresh databases on
- * PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test. Writes bench/results/chaos.json: kills per
+ * PAKLOG_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test. Writes bench/results/<out>.json (chaos.json): kills per
  * mode and process, seconds per kill, kill → ready p50/max, orders, the checks and their problems. Exits 1 when a check broke.
  * A run that fails prints a post-mortem first (`diagnose`: outboxes, dead letters, inboxes, the stuck round's wave and
  * its events, the broker's consumers, the processes' last warnings); with `--keep` its databases are kept, not dropped,
@@ -80,6 +80,8 @@ export async function main(args: string[]): Promise<void> {
   const ordersPerRound = numberArg(args, 'orders', 3);
   const bus = stringArg(args, 'bus', 'nats');
   const keep = args.includes('--keep');
+  // Until 2026-12-03 `--out` was ignored: every run overwrote the committed chaos.json.
+  const out = stringArg(args, 'out', 'chaos');
   if (!['all', 'split', 'both'].includes(mode)) throw new Error(`--mode is all, split or both, not ${mode}`);
   if (bus !== 'nats' && bus !== 'kafka') throw new Error(`--bus is nats or kafka, not ${bus}`);
   const serverUrl = process.env.PAKLOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -97,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   const problems = runs.reduce((n, r) => n + (r.checks as { problems: string[] }).problems.length, 0);
-  const file = writeResult('chaos', {
+  const file = writeResult(out, {
     benchmark: 'chaos', kills: runs.reduce((n, r) => n + (r.kills as number), 0), mode, ordersPerRound, runs, problems,
     loadAverage1mBefore: Math.round(loadBefore * 100) / 100, loadAverage1mAfter: Math.round((loadavg()[0] ?? 0) * 100) / 100, machine: machine(),
     notes: 'one process down at a time, SIGKILL at a random moment 0.1–1.2 s (all) or 0.2–2.5 s (split) after the previous one was ready; restarts from a warm standby',
