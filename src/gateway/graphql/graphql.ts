@@ -78,8 +78,10 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         // A document that does not parse or validate carries a code like every other refusal (REST's VALIDATION_FAILED),
         // so a client tells it from a business error or a fault without reading the message; and it is a 400 however many
         // errors it has (mercurius answers 200 when there are several).
-        const status = statusCode >= 400 && statusCode < 500 ? statusCode : 400;
-        const errors = (response.errors ?? []).map((e) => ({ ...e, extensions: { ...e.extensions, code: 'VALIDATION_FAILED', status } }));
+        // A fault of mercurius's own (5xx) stays a fault, coded INTERNAL, not dressed as the caller's mistake.
+        const status = statusCode >= 400 ? statusCode : 400;
+        const code = status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
+        const errors = (response.errors ?? []).map((e) => ({ ...e, extensions: { ...e.extensions, code, status } }));
         await reply.code(status).send({ ...response, errors });
       },
       additionalRouteOptions: {
