@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- api [--handhelds=50] [--tasks=600] [--think-ms=250] [--out=NAME]` (issue 9 acceptance f): the handheld hot path over each
+ * `npm run bench -- api [--handhelds=50] [--tasks=600] [--think-ms=250] [--protocols=rest,grpc,graphql] [--grpc-channels=per-handheld|one] [--out=NAME]` (issue 9 acceptance f): the handheld hot path over each
  * public protocol side by side. For each protocol leg, one `paklog start` process (every context, inline bus) on a fresh
  * PostgreSQL database serves it on real loopback sockets; the bench seeds the same warehouse and `--tasks` orders through REST,
  * releases them in waves, then runs `--handhelds` simulated handhelds concurrently, each looping next task → start →
@@ -39,27 +39,38 @@ interface Server {
 interface Leg {
   readonly name: string;
   available(server: Server): Promise<string | true>;
-  floor(server: Server, key: string, timings: Map<string, number[]>): Promise<{ ops: FloorOps; close(): void }>;
+  /** The floor steps of handheld `h` (0 … handhelds − 1), with timings. */
+  floor(server: Server, key: string, timings: Map<string, number[]>, o: LegOptions): Promise<{ ops(h: number): FloorOps; close(): void }>;
+}
+
+interface LegOptions {
+  readonly handhelds: number;
+  /** gRPC: one channel (one HTTP/2 connection) for every handheld, or a connection per handheld as separate devices have. */
+  readonly grpcChannels: 'one' | 'per-handheld';
 }
 
 const LEGS: readonly Leg[] = [
   {
     name: 'rest',
     available: async () => true,
-    floor: async (s, key, timings) => ({ ops: restFloor(httpClient(s.url, key, timings)), close: () => undefined }),
+    floor: async (s, key, timings) => {
+      const ops = restFloor(httpClient(s.url, key, timings));
+      return { ops: () => ops, close: () => undefined };
+    },
   },
   {
     name: 'grpc',
     available: async () => true,
-    async floor(s, key, timings) {
-      const clients = publicClients(s.grpcTarget);
+    async floor(s, key, timings, o) {
+      const channels = Array.from({ length: o.grpcChannels === 'one' ? 1 : o.handhelds }, () => publicClients(s.grpcTarget, { ownConnection: o.grpcChannels !== 'one' }));
       // A handheld keeps its channel open all shift: connect it before the clock runs, as REST's keep-alive sockets are.
-      await new Promise<void>((ready, fail) => clients.floor.waitForReady(Date.now() + 10_000, (e) => (e === undefined || e === null ? ready() : fail(e))));
+      await Promise.all(channels.map((c) => new Promise<void>((ready, fail) => c.floor.waitForReady(Date.now() + 10_000, (e) => (e === undefined || e === null ? ready() : fail(e))))));
       // And its app has encoded and decoded these messages before (as the REST leg's fetch is warm from seeding): the
       // client's protobuf code generation (warm-codecs.ts) is not a latency the server causes.
       await warmCodecs(publicProtos(), [[FLOOR_SERVICE, publicServices().floor]]);
       const metadata = credentialsMetadata({ apiKey: key });
-      return { ops: grpcFloor(clients.floor, () => metadata, timings), close: () => clients.close() };
+      const ops = channels.map((c) => grpcFloor(c.floor, () => metadata, timings));
+      return { ops: (h) => ops[h % ops.length]!, close: () => channels.forEach((c) => c.close()) };
     },
   },
   {
@@ -76,7 +87,8 @@ const LEGS: readonly Leg[] = [
     },
     async floor(s, key, timings) {
       const { graphqlFloor } = (await import(GRAPHQL_FLOOR)) as { graphqlFloor: (url: string, key: string, t: Map<string, number[]>) => FloorOps };
-      return { ops: graphqlFloor(s.url, key, timings), close: () => undefined };
+      const ops = graphqlFloor(s.url, key, timings);
+      return { ops: () => ops, close: () => undefined };
     },
   },
 ];
@@ -175,12 +187,12 @@ async function serverCounts(server: Server, adminKey: string): Promise<{ stateme
   };
 }
 
-async function runLeg(leg: Leg, server: Server, key: string, adminKey: string, w: Warehouse, handhelds: number, thinkMs: number, pid: number | undefined) {
+async function runLeg(leg: Leg, server: Server, key: string, adminKey: string, w: Warehouse, handhelds: number, thinkMs: number, pid: number | undefined, grpcChannels: LegOptions['grpcChannels']) {
   const think = (): Promise<void> => (thinkMs <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))));
   const timings = new Map<string, number[]>();
-  const floor = await leg.floor(server, key, timings);
+  const floor = await leg.floor(server, key, timings, { handhelds, grpcChannels });
   const samples: [number, string, number][] = [];
-  const ops = process.env.PAKLOG_BENCH_API_SAMPLES === undefined ? floor.ops : sampled(floor.ops, samples, () => t0);
+  const opsOf = (h: number): FloorOps => (process.env.PAKLOG_BENCH_API_SAMPLES === undefined ? floor.ops(h) : sampled(floor.ops(h), samples, () => t0));
   const idle: number[] = [];
   let tasks = 0;
   const counts0 = await serverCounts(server, adminKey);
@@ -191,6 +203,7 @@ async function runLeg(leg: Leg, server: Server, key: string, adminKey: string, w
   try {
     await Promise.all(Array.from({ length: handhelds }, async (_, h) => {
       const worker = `hh-${leg.name}-${h}`;
+      const ops = opsOf(h);
       for (;;) {
         await think();
         const s = performance.now();
@@ -259,6 +272,8 @@ export async function main(args: string[]): Promise<void> {
   const handhelds = numberArg(args, 'handhelds', 50);
   const tasksPerLeg = numberArg(args, 'tasks', 600);
   const thinkMs = numberArg(args, 'think-ms', 250);
+  const grpcChannels = stringArg(args, 'grpc-channels', 'per-handheld');
+  if (grpcChannels !== 'one' && grpcChannels !== 'per-handheld') throw new Error(`--grpc-channels is one or per-handheld, not ${grpcChannels}`);
   const env = process.env.PAKLOG_BENCH_DATABASE_URL;
   const serverUrl = env === undefined || env === '' ? 'postgres://postgres@127.0.0.1:5432/test' : env;
   const loadAtStart = loadavg().map((x) => +x.toFixed(2));
@@ -291,7 +306,7 @@ export async function main(args: string[]): Promise<void> {
       await receiveStock(admin, w, 5_000, 2);
       const lines = await seedWork(admin, w, leg.name, tasksPerLeg);
       console.log(`${leg.name}: ${handhelds} handhelds working ${tasksPerLeg} tasks (${lines} scans) …`);
-      const r = await runLeg(leg, server, created.body.key, adminKey, w, handhelds, thinkMs, paklog.child.pid);
+      const r = await runLeg(leg, server, created.body.key, adminKey, w, handhelds, thinkMs, paklog.child.pid, grpcChannels);
       console.log(`${leg.name}: next task p50 ${r.nextTask.p50Ms} ms p99 ${r.nextTask.p99Ms} ms; scan-confirm p50 ${r.scanConfirm.p50Ms} ms p99 ${r.scanConfirm.p99Ms} ms; ${r.scansPerSecond} scans/s`);
       legs.push(r);
     } finally {
@@ -300,9 +315,9 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   const result = {
-    benchmark: 'api', machine: machine(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
+    benchmark: 'api', machine: machine(), grpcChannels, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
     setup: `per protocol, one paklog start process (all contexts, inline bus, no worker threads, rate limits off) on a fresh PostgreSQL database; `
-      + `${handhelds} handhelds in the bench process, ${thinkMs} ms (±50 %) between a handheld's actions, over loopback sockets (REST: fetch with keep-alive; gRPC: one grpc-js channel, connected and its codecs generated before the clock runs); `
+      + `${handhelds} handhelds in the bench process, ${thinkMs} ms (±50 %) between a handheld's actions, over loopback sockets (REST: fetch with keep-alive; gRPC: ${grpcChannels === 'one' ? 'one grpc-js channel for all' : 'a grpc-js channel with its own connection per handheld'}, connected and its codecs generated before the clock runs); `
       + `latency measured by the client; next task counts the answers with a task`,
     targets: { scanConfirmP99Ms: 50, nextTaskP99Ms: 100 },
     met: Object.fromEntries(legs.map((l) => [l.protocol, { scanConfirm: l.scanConfirm.p99Ms <= 50, nextTask: l.nextTask.p99Ms <= 100 }])),

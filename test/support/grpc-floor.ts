@@ -27,10 +27,14 @@ export interface PublicClients {
   close(): void;
 }
 
-/** Clients of both public services over one channel to `target` (`host:port`). */
-export function publicClients(target: string): PublicClients {
+/**
+ * Clients of both public services over one channel to `target` (`host:port`). grpc-js shares one connection among the
+ * channels of a process that have the same target and options; `ownConnection` gives this channel a connection of its
+ * own, as a separate handheld has.
+ */
+export function publicClients(target: string, o: { ownConnection?: boolean } = {}): PublicClients {
   const { floor, integration } = (grpc.loadPackageDefinition(publicProtos()) as unknown as PublicProtos).paklog;
-  const f = new floor.v1.Floor(target, grpc.credentials.createInsecure());
+  const f = new floor.v1.Floor(target, grpc.credentials.createInsecure(), o.ownConnection === true ? { 'grpc.use_local_subchannel_pool': 1 } : {});
   // The second client shares the first one's channel.
   const i = new integration.v1.Integration(target, grpc.credentials.createInsecure(), { channelOverride: f.getChannel() });
   return { floor: f, integration: i, close: () => f.close() };
