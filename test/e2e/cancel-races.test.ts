@@ -56,7 +56,14 @@ async function reportOf(orderId: string): Promise<string> {
     ['order lines', `SELECT row_to_json(l) AS j FROM orders.order_lines l WHERE order_id = $1`],
     ['bus now', `SELECT json_build_object('now', to_char(clock_timestamp(), 'MI:SS.US'),
         'outbox pending', (SELECT count(*) FROM platform.outbox WHERE dispatched_at IS NULL),
-        'oldest pending', (SELECT to_char(min(created_at), 'MI:SS.US') FROM platform.outbox WHERE dispatched_at IS NULL)) AS j WHERE $1 IS NOT NULL`],
+        'oldest pending', (SELECT to_char(min(created_at), 'MI:SS.US') FROM platform.outbox WHERE dispatched_at IS NULL),
+        -- How far behind each consumer is: the start of the last event it handled.
+        'last handled', json_build_object(
+          'orders', (SELECT to_char(max(handled_at), 'MI:SS.US') FROM orders.inbox),
+          'pack-ship', (SELECT to_char(max(handled_at), 'MI:SS.US') FROM pack_ship.inbox),
+          'picking', (SELECT to_char(max(handled_at), 'MI:SS.US') FROM picking.inbox),
+          'inventory', (SELECT to_char(max(handled_at), 'MI:SS.US') FROM inventory.inbox),
+          'waves', (SELECT to_char(max(handled_at), 'MI:SS.US') FROM waves.inbox))) AS j WHERE $1::text IS NOT NULL`],
     // When each consumer handled each event (its inbox row: the handling transaction's start).
     ['events (handled: consumer → when)', `SELECT json_build_object('seq', e.seq, 'at', to_char(e.time, 'MI:SS.US'), 'type', e.type, 'subject', e.subject,
         'handled', (SELECT json_object_agg(c, to_char(h, 'MI:SS.US')) FROM (
