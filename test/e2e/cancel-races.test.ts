@@ -44,6 +44,11 @@ const ORDERS_PER_WAVE = 30;
 interface PickLine { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }
 
 /** What orders, picking, pack & ship and the bus hold of one order, its events in order (a timed-out wait's report). */
+/** The pause after the k-th poll or retry of one wait: 50 ms growing to 500 ms, ±25 % so that the flows spread out. */
+function backoffMs(k: number): number {
+  return Math.min(500, 50 * 1.5 ** k) * (0.75 + Math.random() / 2);
+}
+
 async function reportOf(orderId: string): Promise<string> {
   const rows = (sql: string) => t.app.db.query<{ j: unknown }>(sql, [orderId]).then((r) => r.map((x) => `  ${JSON.stringify(x.j)}`));
   const sections: [string, string][] = [
@@ -75,6 +80,11 @@ async function reportOf(orderId: string): Promise<string> {
         'data', left((e.envelope->'data')::text, 200)) AS j FROM platform.events e
       WHERE e.subject = $1 OR e.envelope->'data'->>'orderId' = $1 OR e.envelope->'data'->'orderIds' ? $1
          OR e.envelope->'data'->'ordersDone' ? $1 OR e.envelope::text LIKE '%' || $1 || '%' ORDER BY e.seq`],
+    // What every session of this database is doing now, and who blocks whom (a consumer stalled on a lock).
+    ['sessions', `SELECT json_build_object('pid', pid, 'app', application_name, 'state', state, 'wait', wait_event_type || ':' || wait_event,
+        'xact s', round(extract(epoch FROM clock_timestamp() - xact_start)::numeric, 1), 'blocked by', pg_blocking_pids(pid),
+        'query', left(query, 160)) AS j FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND $1::text IS NOT NULL ORDER BY xact_start NULLS LAST`],
     ['dead letters', `SELECT json_build_object('consumer', d.consumer, 'type', d.type, 'attempts', d.attempts, 'error', d.last_error) AS j
       FROM platform.dead_letters d WHERE d.envelope::text LIKE '%' || $1 || '%'`],
   ];
@@ -104,14 +114,18 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   };
 
   /**
-   * Polls gently: 240 flows poll at once, and the event handlers they wait for share the machine with them. A wait that
-   * times out reports what each context holds of the order and its events, to find the race from one CI log.
+   * Polls gently: 240 flows poll at once, in the process whose event handlers they wait for. The pause after the k-th
+   * poll grows from 50 ms to 500 ms (±25 %): with a fixed 50–100 ms, up to 240 × 13 reads a second took the event loop
+   * from the relay and the consumers on a loaded machine, the bus fell a minute behind, and the waits timed out (seeds
+   * 7003–7005 at load 10–13, 2026-12-03; the sessions of the database showed no lock wait). A wait that times out
+   * reports what each context holds of the order and its events, to find the race from one CI log.
    */
   const waitFor = async <T>(what: string, orderId: string, fn: () => Promise<T>, pred: (v: T) => boolean): Promise<T> => {
+    let polls = 0;
     try {
       return await until(what, async () => {
         const v = await fn();
-        if (!pred(v)) await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 50)));
+        if (!pred(v)) await new Promise((r) => setTimeout(r, backoffMs(polls++)));
         return v;
       }, pred, 60_000);
     } catch (e) {
@@ -153,7 +167,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
       if (shipped.status === 201) shipment = shipped.body as { id: string };
       else if (shipped.status === 409 && (shipCode === 'ORDER_CANCELLED' || shipCode === 'ILLEGAL_TRANSITION')) return;
       else if (shipped.status === 409 && ['CONFLICT', 'UNITS_NOT_PACKED', 'NOTHING_TO_SHIP'].includes(shipCode ?? '') && attempt < 200) {
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       } else throw new Error(`ship → ${shipped.status} ${JSON.stringify(shipped.body)}`);
     }
     if (phase === 'atDispatch') fireCancel(orderId);
