@@ -22,7 +22,7 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   RESERVATION_SHORTAGE: ['retry', 'cancel', 'acknowledge'],
   DEAD_LETTER: ['replay', 'discard'],
   TASK_NOT_STARTED: ['reprioritise', 'acknowledge'],
-  SAGA_FAILED: ['acknowledge'],
+  SAGA_FAILED: ['retry', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -222,6 +222,43 @@ describe('exceptions and their actions', () => {
     expect((await t.get('/api/v1/exceptions?cursor=nope', 'viewer')).status).toBe(400);
   });
 
+  it('SAGA_FAILED: visible with a retry that compensates the saga again (FAILED → COMPENSATING → COMPENSATED); a retry of a saga no longer FAILED is 409 ACTION_FAILED', async () => {
+    // The fulfilment saga has no compensation of its own, so a failed one is written as the runtime leaves it (a
+    // compensation that failed after its attempts), with the exception its escalation raises.
+    const sku = w.products[3]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SAGA-FAILED', lines: [{ sku, quantity: 1 }] });
+    const saga = await until('saga started', () => sagaOf(order.id), (x) => x !== undefined);
+    const db = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
+                             deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga!.id]);
+      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                      VALUES ('exc_saga_failed_1', $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
+        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+    } finally {
+      await db.close();
+    }
+    const x = await openException('SAGA_FAILED', saga!.id);
+    expect(x.actions).toEqual(['retry', 'acknowledge']);
+    expect((await act(x.id, 'retry', 'viewer')).status).toBe(403);
+    expect((await act(x.id, 'retry')).body).toMatchObject({ status: 'RESOLVED', resolution: 'retry' });
+    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
+    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga!.id}`)).body.items as unknown[];
+    expect(events).toHaveLength(1);
+    // A second exception about the same saga, now COMPENSATED: its retry says why not and leaves it open.
+    const db2 = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db2.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                       VALUES ('exc_saga_failed_2', $2, 'SAGA_FAILED', $1 || ':2', $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
+        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+    } finally {
+      await db2.close();
+    }
+    const refused = await act('exc_saga_failed_2', 'retry');
+    expect([refused.status, refused.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect((await t.get('/api/v1/exceptions/exc_saga_failed_2', 'viewer')).body.status).toBe('OPEN');
+  });
+
   it('reports sagas and open exceptions in /metrics', async () => {
     const text = (await t.get('/metrics', null)).body as string;
     expect(text).toMatch(/paklog_sagas\{type="order-fulfilment",state="running"\} \d+/);
