@@ -19,7 +19,7 @@ let seq = 0;
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 12 });
+  w = await setupWarehouse(call, { siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 14 });
   await receiveStock(call, w, 20, 1);
 });
 afterAll(async () => {
@@ -168,6 +168,47 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
     await t.settle();
     await cancel(orderId);
     expect((await t.get(`/api/v1/shipments/${shipment.body.id}`)).body.status).toBe('VOIDED');
+    expect(code(await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`))[0]).toBe(409);
+    await returnTote(orderId, QTY);
+    expect(await atp(w.siteId, sku)).toBe(before);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('mid scan-pack (a carton OPEN, one unit scanned): the package is voided, the units go back by scan', async () => {
+    const sku = w.products[12]!.sku;
+    const before = await atp(w.siteId, sku);
+    const orderId = await newOrder(sku);
+    const { list } = await releaseAndStart(orderId);
+    await pick(list, QTY);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const opened = await t.post('/api/v1/pack-station/packages', { orderId, toteId: `TOTE-${list.id}` }, 'operator');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body.status).toBe('OPEN');
+    expect((await t.post(`/api/v1/packages/${opened.body.id}/scans`, { barcode: w.products[12]!.gtin }, 'operator')).status).toBe(200);
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/packages/${opened.body.id}`)).body.status).toBe('CANCELLED');
+    expect(code(await t.post(`/api/v1/packages/${opened.body.id}/scans`, { barcode: w.products[12]!.gtin }, 'operator'))[0]).toBeGreaterThanOrEqual(400);
+    await returnTote(orderId, QTY);
+    expect(await atp(w.siteId, sku)).toBe(before);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('labelled and on the day\'s manifest (its label can no longer be voided): the order is still cancelled, nothing ships', async () => {
+    const sku = w.products[13]!.sku;
+    const before = await atp(w.siteId, sku);
+    const orderId = await newOrder(sku);
+    const { list } = await releaseAndStart(orderId);
+    await pick(list, QTY);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect(shipment.status).toBe(201);
+    expect((await t.post('/api/v1/manifests', { siteId: w.siteId, carrier: 'OWN_FLEET' }, 'operator')).status).toBe(201);
+    expect(code(await t.post(`/api/v1/shipments/${shipment.body.id}/void`, undefined, 'operator'))).toEqual([409, 'ALREADY_MANIFESTED']);
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/shipments/${shipment.body.id}`)).body.status).toBe('CANCELLED');
     expect(code(await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`))[0]).toBe(409);
     await returnTote(orderId, QTY);
     expect(await atp(w.siteId, sku)).toBe(before);

@@ -18,6 +18,8 @@ export interface OrchestrationOptions {
   readonly orderStallS: number;
   /** PAKLOG_TASK_STALL_S */
   readonly taskStallS: number;
+  /** PAKLOG_TASK_WORK_STALL_S */
+  readonly taskWorkStallS: number;
   /** PAKLOG_CUTOFF_MARGIN_MIN */
   readonly cutoffMarginMin: number;
   /** PAKLOG_EXCEPTION_SCAN_MS: period of the stuck-work scan. */
@@ -80,7 +82,7 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
     },
   });
   late.sagas = runtime;
-  const scan = stuckWorkScan(deps, exceptions, options.ports, { taskStallMs: options.taskStallS * 1000 });
+  const scan = stuckWorkScan(deps, exceptions, options.ports, { taskStallMs: options.taskStallS * 1000, taskWorkStallMs: options.taskWorkStallS * 1000 });
   const service = orchestrationService(deps, runtime, exceptions);
 
   deps.metrics.gauge('paklog_sagas', 'Sagas by type and state: running, compensating, stuck (past a deadline or due for over a minute), failed',

@@ -30,7 +30,7 @@ const sagaOf = async (orderId: string) => {
 beforeAll(async () => {
   t = await startTestApp({
     env: {
-      PAKLOG_ORDER_STALL_S: '1', PAKLOG_TASK_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200', PAKLOG_SAGA_TICK_MS: '50',
+      PAKLOG_ORDER_STALL_S: '1', PAKLOG_TASK_STALL_S: '1', PAKLOG_TASK_WORK_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200', PAKLOG_SAGA_TICK_MS: '50',
       PAKLOG_CUTOFF_MARGIN_MIN: '1440',
     },
   });
@@ -191,6 +191,37 @@ describe('exceptions and their actions', () => {
     expect((await operator<{ id: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'orc-3', siteId: w.siteId })).body.id).toBe(tasks[0]!.id);
     await t.settle();
     expect((await t.get(`/api/v1/exceptions/${again.id}`)).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was assigned' });
+  });
+
+  it('TASK_NOT_FINISHED: a task its worker holds (in progress, then paused) without a move; each move clears it, the withdrawal of its work too', async () => {
+    const site = await setupWarehouse(call, { siteCode: 'ORCW', aisles: 1, bays: 2, levels: 2, skus: 1 });
+    const sku = site.products[0]!.sku;
+    const face = site.storage[0]!;
+    const reserve = (await t.getAll<{ id: string }>(`/api/v1/sites/${site.siteId}/locations?type=RESERVE`))[0]!;
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: reserve.id, quantity: 10 })).status).toBe(201);
+    const rpl = await call<{ id: string }>('replenish', 'POST', '/api/v1/replenishments', { siteId: site.siteId, sku, locationCode: face.code, quantity: 4 });
+    expect(rpl.status, JSON.stringify(rpl.body)).toBe(201);
+    await t.settle();
+    const operator = injectClient(t.app, t.keys.operator);
+    const task = (await operator<{ id: string; reference: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'orc-w', siteId: site.siteId, types: ['REPLENISH'] })).body;
+    expect(task.reference).toBe(rpl.body.id);
+    expect((await operator('start', 'POST', `/api/v1/tasks/${task.id}/start`, { workerId: 'orc-w' })).status).toBe(200);
+    await t.settle();
+    const x = await openException('TASK_NOT_FINISHED', task.id);
+    expect(x.actions).toEqual(['acknowledge']);
+    expect(x.reason).toMatch(/REPLENISH task .* has been IN_PROGRESS with orc-w/);
+    expect((await operator('pause', 'POST', `/api/v1/tasks/${task.id}/pause`, { workerId: 'orc-w' })).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/exceptions/${x.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was paused' });
+    // Paused and left: a new case, cleared when a planner withdraws the work (the task is cancelled).
+    const again = await openException('TASK_NOT_FINISHED', task.id);
+    expect(again.id).not.toBe(x.id);
+    expect(again.reason).toMatch(/has been PAUSED/);
+    expect((await call('cancel', 'POST', `/api/v1/replenishments/${rpl.body.id}/cancel`, { reason: 'not needed' })).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/exceptions/${again.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was cancelled' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await exceptions('&kind=TASK_NOT_FINISHED&status=OPEN')).filter((e) => e.subject === task.id)).toEqual([]);
   });
 
   it('DEAD_LETTER: an event that failed every delivery; replay resolves it, discard resolves another', async () => {
