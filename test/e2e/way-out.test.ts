@@ -463,6 +463,13 @@ describe('returns and holds', () => {
     const res = await t.post(`/api/v1/rmas/${rma.body.id}/cancel`, { reason: 'customer kept it' }, 'manager');
     expect(res.body.status).toBe('CANCELLED');
     expect(code(await t.post(`/api/v1/rmas/${rma.body.id}/receive`, { locationCode: 'WO-RCV-01', lines: [{ lineId: '1', quantity: 1 }] }, 'operator'))[0]).toBe(409);
+
+    const other = await t.post('/api/v1/rmas', { siteId: w.siteId, customerRef: 'C-2', lines: [{ sku, quantity: 1, reason: 'broken' }] }, 'manager');
+    expect((await t.post(`/api/v1/rmas/${other.body.id}/receive`, { locationCode: 'WO-RCV-01', lines: [{ lineId: '1', quantity: 1 }] }, 'operator')).body.status).toBe('RECEIVED');
+    expect(code(await t.post(`/api/v1/rmas/${other.body.id}/cancel`, { reason: 'too late' }, 'manager'))).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect((await t.post(`/api/v1/rmas/${other.body.id}/lines/1/inspect`, { disposition: 'SCRAP', condition: 'broken' }, 'operator')).body.status).toBe('INSPECTED');
+    expect((await t.post(`/api/v1/rmas/${other.body.id}/close`, undefined, 'manager')).body.status).toBe('CLOSED');
+    await expectLedgerConserved(t, w.siteId);
   });
 
   it('HOLD, QUARANTINE and DAMAGED units are each released back to AVAILABLE', async () => {
