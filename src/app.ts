@@ -220,7 +220,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
         ...commands,
         deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
       },
-      orderStallS: config.orderStallS, taskStallS: config.taskStallS, cutoffMarginMin: config.cutoffMarginMin,
+      orderStallS: config.orderStallS, taskStallS: config.taskStallS, taskWorkStallS: config.taskWorkStallS, cutoffMarginMin: config.cutoffMarginMin,
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
     }));
   }

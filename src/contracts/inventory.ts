@@ -23,8 +23,11 @@ export type AsnStatus = (typeof ASN_STATUSES)[number];
 /** How an ASN line's receipts differ from what was expected, recorded when the ASN is closed. */
 export const DISCREPANCY_KINDS = ['OVER', 'UNDER', 'DAMAGED'] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
-/** A putaway request is OPEN while units wait at the receiving location, COMPLETED once every unit was put away by scan. */
-export const PUTAWAY_STATUSES = ['OPEN', 'COMPLETED'] as const;
+/**
+ * A putaway request is OPEN while units wait at the receiving location, COMPLETED once every unit was put away by scan,
+ * CANCELLED when withdrawn with units still open (they stay where they are: moved by hand, or gone another way).
+ */
+export const PUTAWAY_STATUSES = ['OPEN', 'COMPLETED', 'CANCELLED'] as const;
 export type PutawayStatus = (typeof PUTAWAY_STATUSES)[number];
 /** A replenishment is OPEN until its move is confirmed by scan (COMPLETED) or it is withdrawn (CANCELLED). */
 export const REPLENISHMENT_STATUSES = ['OPEN', 'COMPLETED', 'CANCELLED'] as const;
@@ -65,6 +68,7 @@ export const InventoryEvents = {
   asnClosed: 'inventory.asn.closed.v1',
   putawayRequested: 'inventory.stock.putaway-requested.v1',
   putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
+  putawayCancelled: 'inventory.stock.putaway-cancelled.v1',
   held: 'inventory.stock.held.v1',
   holdReleased: 'inventory.stock.hold-released.v1',
   countRequested: 'inventory.count.requested.v1',
@@ -262,11 +266,18 @@ export const InventoryEventSchemas = {
     suggestedLocationId: Type.Union([Type.String(), Type.Null()]),
     putAway: Type.Integer({ description: 'Units of the request put away so far.' }),
     remaining: Type.Integer({ description: 'Units still at the receiving location; 0 when the putaway is COMPLETED.' }),
-    putawayStatus: Type.Enum(PUTAWAY_STATUSES),
+    putawayStatus: Type.Enum(['OPEN', 'COMPLETED'] as const),
     workerId: Type.Union([Type.String(), Type.Null()]),
     movementId: Type.String({ description: 'The PUTAWAY movement out of the receiving location.' }),
     fromLocationId: Type.Optional(Type.String({ description: 'The receiving location the units were put away from. Added in place (issue 12): absent in older events.' })),
   }, { description: 'A putaway was confirmed by scanning the target location (`POST /inventory/putaways/{id}/confirm`), in full (COMPLETED: tasks finishes its PUTAWAY task) or in part.' }),
+  [InventoryEvents.putawayCancelled]: Type.Object({
+    putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
+    fromLocationId: Type.String({ description: 'The receiving location the units waited at.' }),
+    putAway: Type.Integer({ description: 'Units of the request put away before it was cancelled.' }),
+    remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
+    reason: Type.String(),
+  }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`): nothing moves; tasks withdraws its PUTAWAY task.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
@@ -297,9 +308,10 @@ export const InventoryEventSchemas = {
     variance: Type.Integer({ description: 'The variance of the last count submitted.' }),
     applied: Type.Integer({ description: 'Units the COUNT movement changed on-hand by (0 when rejected or when nothing differed).' }),
     movementId: Type.Union([Type.String(), Type.Null()], { description: 'The COUNT movement, when the variance was not 0 and applied.' }),
-    decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The manager who approved or rejected, when a count needed approval.' }),
+    decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The manager who approved or rejected, when a count needed approval or was abandoned.' }),
     reason: Type.Union([Type.String(), Type.Null()]),
-  }, { description: 'A count closed: its variance applied (within tolerance, or approved) or rejected by a manager. The location is released from the count (it rejoins ATP when nothing else counts it).' }),
+    withdrawnTaskReference: Type.Optional(Type.String({ description: 'A count rejected while OPEN or in RECOUNT (abandoned): the reference of the COUNT task nobody submitted, which tasks withdraws.' })),
+  }, { description: 'A count closed: its variance applied (within tolerance, or approved) or rejected by a manager (after its recount, or abandoned before: variance 0 when nothing was submitted). The location is released from the count (it rejoins ATP when nothing else counts it).' }),
   [InventoryEvents.replenishmentRequested]: Type.Object({
     ...ReplenishmentProperties,
     trigger: Type.Enum(REPLENISHMENT_TRIGGERS),
@@ -350,6 +362,7 @@ export type AsnCreated = Payload<typeof InventoryEvents.asnCreated>;
 export type AsnCancelled = Payload<typeof InventoryEvents.asnCancelled>;
 export type AsnClosed = Payload<typeof InventoryEvents.asnClosed>;
 export type PutawayRequested = Payload<typeof InventoryEvents.putawayRequested>;
+export type PutawayCancelled = Payload<typeof InventoryEvents.putawayCancelled>;
 export type PutawayConfirmed = Payload<typeof InventoryEvents.putawayConfirmed>;
 export type StockHeld = Payload<typeof InventoryEvents.held>;
 export type StockHoldReleased = Payload<typeof InventoryEvents.holdReleased>;

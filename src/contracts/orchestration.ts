@@ -7,7 +7,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 
 /** What a supervisor is asked to look at (docs/operations/exceptions.md). */
 export const EXCEPTION_KINDS = [
-  'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'SAGA_FAILED',
+  'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'SAGA_FAILED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -22,7 +22,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   RESERVATION_SHORTAGE: ['retry', 'cancel', 'acknowledge'],
   DEAD_LETTER: ['replay', 'discard'],
   TASK_NOT_STARTED: ['reprioritise', 'acknowledge'],
-  SAGA_FAILED: ['acknowledge'],
+  TASK_NOT_FINISHED: ['acknowledge'],
+  SAGA_FAILED: ['retry', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

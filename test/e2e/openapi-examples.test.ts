@@ -254,6 +254,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     // Its putaway is done at once, so the floor's next task below is the wave's pick.
     const blind = (await example('receiveBlind')).body;
     expect((await t.post(`/api/v1/inventory/putaways/${blind.putaway.id}/confirm`, { locationCode: EXAMPLES.pickFace })).body.status).toBe('COMPLETED');
+    // Another blind receipt whose putaway is withdrawn (its task too): the units stay at the dock.
+    use('putaway', (await example('receiveBlind')).body.putaway.id);
+    expect((await example('cancelPutaway')).body.status).toBe('CANCELLED');
     use('asn', (await example('createAsn')).body.id);
     expect((await example('cancelAsn')).body.status).toBe('CANCELLED');
     for (const id of ['listBalances', 'getAtp', 'listMovements', 'getStockSummary']) await example(id);

@@ -217,10 +217,14 @@ export async function inventoryControlRoutes(
       config: { roles: CAN.plan, idempotent: true },
       schema: {
         operationId: approve ? 'approveCount' : 'rejectCount', tags,
-        summary: approve ? "Approve a recount's variance: it is applied (COUNT movement)" : "Reject a recount's variance: nothing is adjusted",
-        description: 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise). The count closes and lets go '
-          + 'of its location; the manager and the reason are recorded.'
-          + (approve ? ' A loss below the units reserved there or below what orders were promised is 409 INSUFFICIENT_STOCK.' : ' The reason is required.'),
+        summary: approve ? "Approve a recount's variance: it is applied (COUNT movement)" : "Reject a recount's variance, or abandon an open count: nothing is adjusted",
+        description: approve
+          ? 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise). The count closes and lets go '
+            + 'of its location; the manager and the reason are recorded. A loss below the units reserved there or below what orders were '
+            + 'promised is 409 INSUFFICIENT_STOCK.'
+          : 'A count AWAITING_APPROVAL, or one still waiting for its count or recount (OPEN, RECOUNT: abandoned, e.g. nobody will count it); '
+            + 'a closed one is 409 ILLEGAL_TRANSITION. Nothing is adjusted; the count closes REJECTED and lets go of its location; the manager '
+            + 'and the reason (required) are recorded; the COUNT task of an attempt nobody submitted is withdrawn (CANCELLED, whoever holds it).',
         params: CountParams,
         body: Type.Object({ reason: approve ? Type.Optional(Reason) : Reason },
           { additionalProperties: false, examples: [{ reason: approve ? 'recount confirmed, damaged units scrapped' : 'stock found behind the rack' }] }),

@@ -252,4 +252,19 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     const worker = req.body.workerId ?? actingWorkerOf(req);
     return unwrap(await service.confirmPutaway({ ...req.body, workerId: worker, putawayId: req.params.id }, requestMeta(req)));
   }));
+
+  app.post('/inventory/putaways/:id/cancel', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'cancelPutaway', tags, summary: 'Withdraw a putaway nobody will finish (OPEN → CANCELLED); nothing moves',
+      description: 'The way out of a putaway whose units left the receiving location another way (moved, adjusted), or that a dock lead '
+        + 'will move by hand: only an OPEN putaway is cancelled (409 ILLEGAL_TRANSITION otherwise). Nothing moves: the units it still covered '
+        + 'stay where they are (at the receiving location they are not promised until moved to a pickable one, `POST /inventory/moves`). '
+        + 'Its PUTAWAY task is withdrawn (CANCELLED, whoever holds it); `inventory.stock.putaway-cancelled` says so. A reason is required.',
+      params: putawayParams,
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false, examples: [{ reason: 'Pallet moved to the quarantine cage by hand' }] }),
+      response: { 200: { ...PutawaySchema, description: 'The putaway, CANCELLED' }, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+    unwrap(await service.cancelPutaway({ putawayId: req.params.id, reason: req.body.reason }, requestMeta(req)))));
 }

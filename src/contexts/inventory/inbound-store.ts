@@ -149,6 +149,11 @@ export async function updatePutaway(db: Executor, id: string, c: {
   return rows[0]!;
 }
 
+/** The putaway ends without a confirm (CANCELLED): nothing else of it changes. */
+export async function setPutawayStatus(db: Executor, id: string, status: PutawayStatus, now: Date): Promise<void> {
+  await db.query(`UPDATE inventory.putaways SET status = $2, updated_at = $3 WHERE id = $1`, [id, status, now]);
+}
+
 export async function listPutaways(db: Executor, q: {
   siteId: string; status?: PutawayStatus | undefined; asnId?: string | undefined; limit: number; after: string | null;
 }): Promise<PutawayRow[]> {

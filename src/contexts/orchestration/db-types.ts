@@ -103,6 +103,16 @@ export interface OrchestrationSagaSteps {
   step: string;
 }
 
+export interface OrchestrationWorkingTasks {
+  reference: string;
+  since: Date;
+  site_id: string;
+  status: string;
+  task_id: string;
+  type: string;
+  worker_id: string | null;
+}
+
 export interface DB {
   "orchestration.carrier_cutoffs": OrchestrationCarrierCutoffs;
   "orchestration.exceptions": OrchestrationExceptions;
@@ -111,4 +121,5 @@ export interface DB {
   "orchestration.saga_signals": OrchestrationSagaSignals;
   "orchestration.saga_steps": OrchestrationSagaSteps;
   "orchestration.sagas": OrchestrationSagas;
+  "orchestration.working_tasks": OrchestrationWorkingTasks;
 }

@@ -35,6 +35,8 @@ export interface ExceptionPorts {
   } | undefined;
   /** The order's current facts, as the fulfilment saga follows them (for retry). */
   readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[] } | undefined>;
+  /** A FAILED saga compensates again (SAGA_FAILED's retry): the saga after it, undefined when there is none. */
+  readonly retrySaga: (sagaId: string) => Promise<{ status: string } | undefined>;
 }
 
 export interface RaiseException {
@@ -127,6 +129,13 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         return ok('cancel');
       }
       case 'retry': {
+        if (x.kind === 'SAGA_FAILED') {
+          // The person fixed what made the compensation fail: it runs again; failing again escalates a new exception.
+          const saga = await ports.retrySaga(x.subject);
+          if (saga === undefined) return reject('ACTION_FAILED', `No saga ${x.subject}`);
+          if (saga.status !== 'COMPENSATING') return reject('ACTION_FAILED', `Saga ${x.subject} is ${saga.status}: only a FAILED saga is retried`);
+          return ok('retry');
+        }
         const order = await ports.orderFacts(x.subject);
         if (order === undefined) return reject('ACTION_FAILED', `Orchestration does not follow order ${x.subject}`);
         if (order.status !== 'BACKORDERED') {

@@ -13,11 +13,13 @@ import { orchestrationSubscriptions } from './subscriptions.ts';
 export interface OrchestrationOptions {
   readonly locations: Pick<LocationMasterApi, 'getSite'>;
   /** The commands the exception actions run (those of the contexts this process runs) and the bus's dead letters. */
-  readonly ports: Omit<ExceptionPorts, 'orderFacts'>;
+  readonly ports: Omit<ExceptionPorts, 'orderFacts' | 'retrySaga'>;
   /** PAKLOG_ORDER_STALL_S */
   readonly orderStallS: number;
   /** PAKLOG_TASK_STALL_S */
   readonly taskStallS: number;
+  /** PAKLOG_TASK_WORK_STALL_S */
+  readonly taskWorkStallS: number;
   /** PAKLOG_CUTOFF_MARGIN_MIN */
   readonly cutoffMarginMin: number;
   /** PAKLOG_EXCEPTION_SCAN_MS: period of the stuck-work scan. */
@@ -54,6 +56,7 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
       const d = stored as FulfilmentData | undefined;
       return d === undefined ? undefined : { siteId: d.siteId, status: d.status, skus: d.skus };
     },
+    retrySaga: async (sagaId) => late.sagas?.retry(sagaId),
   });
   const fulfilment = fulfilmentSaga(exceptions, { stallMs: options.orderStallS * 1000, cutoffMarginMs: options.cutoffMarginMin * 60_000 });
   const runtime = sagaRuntime({
@@ -69,16 +72,17 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
         data: { sagaId: saga.id, type: saga.type, key: saga.key, siteId: saga.siteId, status, lastError: status === 'COMPLETED' ? null : saga.lastError },
       }], {});
       if (escalate) {
+        // One case per failure: a saga retried (the exception's `retry`) that fails again is escalated again.
         await exceptions.raise(tx, {
-          kind: 'SAGA_FAILED', caseKey: saga.id, subject: saga.id, siteId: saga.siteId,
-          reason: `Saga ${saga.type} for ${saga.key} failed: a compensation failed after its retries (${saga.lastError ?? 'no error recorded'}); undo by hand what it could not`,
+          kind: 'SAGA_FAILED', caseKey: `${saga.id}:${saga.updatedAt.toISOString()}`, subject: saga.id, siteId: saga.siteId,
+          reason: `Saga ${saga.type} for ${saga.key} failed: a compensation failed after its retries (${saga.lastError ?? 'no error recorded'}); fix the cause and retry it, or undo by hand what it could not and acknowledge`,
           details: { sagaId: saga.id, type: saga.type, key: saga.key, step: saga.currentStep },
         }, {});
       }
     },
   });
   late.sagas = runtime;
-  const scan = stuckWorkScan(deps, exceptions, options.ports, { taskStallMs: options.taskStallS * 1000 });
+  const scan = stuckWorkScan(deps, exceptions, options.ports, { taskStallMs: options.taskStallS * 1000, taskWorkStallMs: options.taskWorkStallS * 1000 });
   const service = orchestrationService(deps, runtime, exceptions);
 
   deps.metrics.gauge('paklog_sagas', 'Sagas by type and state: running, compensating, stuck (past a deadline or due for over a minute), failed',

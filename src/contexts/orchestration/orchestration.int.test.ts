@@ -30,7 +30,7 @@ const sagaOf = async (orderId: string) => {
 beforeAll(async () => {
   t = await startTestApp({
     env: {
-      PAKLOG_ORDER_STALL_S: '1', PAKLOG_TASK_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200', PAKLOG_SAGA_TICK_MS: '50',
+      PAKLOG_ORDER_STALL_S: '1', PAKLOG_TASK_STALL_S: '1', PAKLOG_TASK_WORK_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200', PAKLOG_SAGA_TICK_MS: '50',
       PAKLOG_CUTOFF_MARGIN_MIN: '1440',
     },
   });
@@ -193,6 +193,37 @@ describe('exceptions and their actions', () => {
     expect((await t.get(`/api/v1/exceptions/${again.id}`)).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was assigned' });
   });
 
+  it('TASK_NOT_FINISHED: a task its worker holds (in progress, then paused) without a move; each move clears it, the withdrawal of its work too', async () => {
+    const site = await setupWarehouse(call, { siteCode: 'ORCW', aisles: 1, bays: 2, levels: 2, skus: 1 });
+    const sku = site.products[0]!.sku;
+    const face = site.storage[0]!;
+    const reserve = (await t.getAll<{ id: string }>(`/api/v1/sites/${site.siteId}/locations?type=RESERVE`))[0]!;
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: reserve.id, quantity: 10 })).status).toBe(201);
+    const rpl = await call<{ id: string }>('replenish', 'POST', '/api/v1/replenishments', { siteId: site.siteId, sku, locationCode: face.code, quantity: 4 });
+    expect(rpl.status, JSON.stringify(rpl.body)).toBe(201);
+    await t.settle();
+    const operator = injectClient(t.app, t.keys.operator);
+    const task = (await operator<{ id: string; reference: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'orc-w', siteId: site.siteId, types: ['REPLENISH'] })).body;
+    expect(task.reference).toBe(rpl.body.id);
+    expect((await operator('start', 'POST', `/api/v1/tasks/${task.id}/start`, { workerId: 'orc-w' })).status).toBe(200);
+    await t.settle();
+    const x = await openException('TASK_NOT_FINISHED', task.id);
+    expect(x.actions).toEqual(['acknowledge']);
+    expect(x.reason).toMatch(/REPLENISH task .* has been IN_PROGRESS with orc-w/);
+    expect((await operator('pause', 'POST', `/api/v1/tasks/${task.id}/pause`, { workerId: 'orc-w' })).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/exceptions/${x.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was paused' });
+    // Paused and left: a new case, cleared when a planner withdraws the work (the task is cancelled).
+    const again = await openException('TASK_NOT_FINISHED', task.id);
+    expect(again.id).not.toBe(x.id);
+    expect(again.reason).toMatch(/has been PAUSED/);
+    expect((await call('cancel', 'POST', `/api/v1/replenishments/${rpl.body.id}/cancel`, { reason: 'not needed' })).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/exceptions/${again.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was cancelled' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await exceptions('&kind=TASK_NOT_FINISHED&status=OPEN')).filter((e) => e.subject === task.id)).toEqual([]);
+  });
+
   it('DEAD_LETTER: an event that failed every delivery; replay resolves it, discard resolves another', async () => {
     const [received] = (await t.get('/api/v1/events?type=orders.order.received.v1&limit=2')).body.items as { id: string }[];
     const db = new Database(t.databaseUrl, { max: 1 });
@@ -220,6 +251,43 @@ describe('exceptions and their actions', () => {
     expect(page.body.items).toHaveLength(1);
     expect((await t.get(`/api/v1/exceptions?cursor=${page.body.nextCursor}&kind=DEAD_LETTER&limit=1`, 'viewer')).body.items).toHaveLength(1);
     expect((await t.get('/api/v1/exceptions?cursor=nope', 'viewer')).status).toBe(400);
+  });
+
+  it('SAGA_FAILED: visible with a retry that compensates the saga again (FAILED → COMPENSATING → COMPENSATED); a retry of a saga no longer FAILED is 409 ACTION_FAILED', async () => {
+    // The fulfilment saga has no compensation of its own, so a failed one is written as the runtime leaves it (a
+    // compensation that failed after its attempts), with the exception its escalation raises.
+    const sku = w.products[3]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SAGA-FAILED', lines: [{ sku, quantity: 1 }] });
+    const saga = await until('saga started', () => sagaOf(order.id), (x) => x !== undefined);
+    const db = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
+                             deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga!.id]);
+      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                      VALUES ('exc_saga_failed_1', $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
+        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+    } finally {
+      await db.close();
+    }
+    const x = await openException('SAGA_FAILED', saga!.id);
+    expect(x.actions).toEqual(['retry', 'acknowledge']);
+    expect((await act(x.id, 'retry', 'viewer')).status).toBe(403);
+    expect((await act(x.id, 'retry')).body).toMatchObject({ status: 'RESOLVED', resolution: 'retry' });
+    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
+    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga!.id}`)).body.items as unknown[];
+    expect(events).toHaveLength(1);
+    // A second exception about the same saga, now COMPENSATED: its retry says why not and leaves it open.
+    const db2 = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db2.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                       VALUES ('exc_saga_failed_2', $2, 'SAGA_FAILED', $1 || ':2', $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
+        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+    } finally {
+      await db2.close();
+    }
+    const refused = await act('exc_saga_failed_2', 'retry');
+    expect([refused.status, refused.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect((await t.get('/api/v1/exceptions/exc_saga_failed_2', 'viewer')).body.status).toBe('OPEN');
   });
 
   it('reports sagas and open exceptions in /metrics', async () => {

@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { columnList } from '../../platform/db/row-types.ts';
 import type { Narrowed, Selectable } from '../../platform/db/row-types.ts';
 import type { ExceptionAction, ExceptionKind, ExceptionStatus } from '../../contracts/orchestration.ts';
-import type { OrchestrationCarrierCutoffs, OrchestrationExceptions, OrchestrationQueuedTasks } from './db-types.ts';
+import type { OrchestrationCarrierCutoffs, OrchestrationExceptions, OrchestrationQueuedTasks, OrchestrationWorkingTasks } from './db-types.ts';
 
 /** An exception as the API shows it. */
 export interface SupervisorException {
@@ -61,6 +61,12 @@ export const cutoffKey = (siteId: string, carrier: string): string => JSON.strin
 
 export type CarrierCutoff = Pick<Selectable<OrchestrationCarrierCutoffs>, 'carrier' | 'cutoff_min'>;
 export type QueuedTask = Pick<Selectable<OrchestrationQueuedTasks>, 'task_id' | 'site_id' | 'type' | 'reference' | 'queued_at'>;
+export type WorkingTask = Pick<Selectable<OrchestrationWorkingTasks>, 'task_id' | 'site_id' | 'type' | 'reference' | 'status' | 'worker_id' | 'since'>;
+/** A task a worker holds, as of its last move (started, paused or resumed). */
+export interface WorkingTaskChange {
+  readonly taskId: string; readonly siteId: string; readonly type: string; readonly reference: string;
+  readonly status: string; readonly workerId: string | null; readonly since: Date;
+}
 
 export const orchestrationStore = {
   /** Inserts the exception unless its case has one already; the new one, or undefined. */
@@ -177,6 +183,37 @@ export const orchestrationStore = {
   async tasksLeftQueue(db: Executor, taskIds: readonly string[]): Promise<void> {
     if (taskIds.length === 0) return;
     await db.query(`DELETE FROM orchestration.queued_tasks WHERE task_id = ANY($1::text[])`, [[...taskIds]]);
+  },
+
+  /** Tasks a worker holds (IN_PROGRESS or PAUSED) since their last move, in one statement; a task named twice keeps its last move. */
+  async tasksWorking(db: Executor, tasks: readonly WorkingTaskChange[]): Promise<void> {
+    const byId = new Map<string, WorkingTaskChange>();
+    for (const t of tasks) {
+      const seen = byId.get(t.taskId);
+      if (seen === undefined || seen.since.getTime() <= t.since.getTime()) byId.set(t.taskId, t);
+    }
+    if (byId.size === 0) return;
+    const list = [...byId.values()];
+    await db.query(
+      `INSERT INTO orchestration.working_tasks (task_id, site_id, type, reference, status, worker_id, since)
+       SELECT w.task_id, w.site_id, w.type, w.reference, w.status, w.worker_id, w.since
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+              AS w(task_id, site_id, type, reference, status, worker_id, since)
+       ON CONFLICT (task_id) DO UPDATE SET status = EXCLUDED.status, worker_id = EXCLUDED.worker_id, since = EXCLUDED.since
+        WHERE working_tasks.since <= EXCLUDED.since`,
+      [list.map((t) => t.taskId), list.map((t) => t.siteId), list.map((t) => t.type), list.map((t) => t.reference), list.map((t) => t.status),
+        list.map((t) => t.workerId), list.map((t) => t.since)],
+    );
+  },
+
+  async tasksStoppedWorking(db: Executor, taskIds: readonly string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    await db.query(`DELETE FROM orchestration.working_tasks WHERE task_id = ANY($1::text[])`, [[...taskIds]]);
+  },
+
+  async tasksWorkingBefore(db: Executor, before: Date): Promise<WorkingTask[]> {
+    return db.query<WorkingTask>(
+      `SELECT task_id, site_id, type, reference, status, worker_id, since FROM orchestration.working_tasks WHERE since <= $1 ORDER BY since LIMIT 500`, [before]);
   },
 
   async tasksQueuedBefore(db: Executor, before: Date): Promise<QueuedTask[]> {

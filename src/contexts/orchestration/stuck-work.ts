@@ -5,10 +5,13 @@ import { orchestrationStore as store } from './store.ts';
 export interface StuckWorkOptions {
   /** PAKLOG_TASK_STALL_S: a task QUEUED this long without being taken raises TASK_NOT_STARTED. */
   readonly taskStallMs: number;
+  /** PAKLOG_TASK_WORK_STALL_S: a task IN_PROGRESS or PAUSED this long without a move raises TASK_NOT_FINISHED. */
+  readonly taskWorkStallMs: number;
 }
 
 /**
- * The stuck-work scan (job `orchestration.stuck-work`): tasks nobody takes, and dead-lettered events. Each case is
+ * The stuck-work scan (job `orchestration.stuck-work`): tasks nobody takes, tasks a worker holds and does not move,
+ * and dead-lettered events. Each case is
  * raised once (its case key); a dead letter replayed elsewhere (GET /dead-letters' replay) clears its exception.
  * Reservation shortages are raised by their event, stalled orders by their fulfilment saga.
  */
@@ -22,6 +25,19 @@ export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, 
         kind: 'TASK_NOT_STARTED', caseKey: `${t.task_id}:${t.queued_at.toISOString()}`, subject: t.task_id, siteId: t.site_id,
         reason: `${t.type} task ${t.task_id} (${t.reference}) has waited in the queue for ${waited} s, nobody has taken it (limit ${Math.round(o.taskStallMs / 1000)} s)`,
         details: { taskId: t.task_id, type: t.type, reference: t.reference, queuedAt: t.queued_at.toISOString() },
+      });
+      if (x !== undefined) raised++;
+    }
+    // A task a worker holds (in progress or paused) and does not move: the worker went home, the handheld died.
+    for (const t of await store.tasksWorkingBefore(deps.db, new Date(now.getTime() - o.taskWorkStallMs))) {
+      const held = Math.round((now.getTime() - t.since.getTime()) / 1000);
+      const x = await exceptions.raiseNow({
+        kind: 'TASK_NOT_FINISHED', caseKey: `${t.task_id}:${t.since.toISOString()}`, subject: t.task_id, siteId: t.site_id,
+        reason: `${t.type} task ${t.task_id} (${t.reference}) has been ${t.status} with ${t.worker_id ?? 'no worker'} for ${held} s without a move `
+          + `(limit ${Math.round(o.taskWorkStallMs / 1000)} s): the worker resumes or completes it; someone else finishes its work by scan `
+          + '(a supervisor confirms or shorts the pick list\'s lines), which completes it; or its work is withdrawn (cancel the order, '
+          + 'replenishment or putaway, reject the count), which cancels it',
+        details: { taskId: t.task_id, type: t.type, reference: t.reference, status: t.status, workerId: t.worker_id, since: t.since.toISOString() },
       });
       if (x !== undefined) raised++;
     }

@@ -9,7 +9,7 @@ import type { SagaRuntime } from '../../platform/saga/saga-runtime.ts';
 import type { ExceptionKind } from '../../contracts/orchestration.ts';
 import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
 import { FULFILMENT, shipByOf, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
-import { cutoffKey, orchestrationStore as store } from './store.ts';
+import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from './store.ts';
 
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
@@ -20,7 +20,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
   OrderEvents.shipped, OrderEvents.cancelled,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
-  TaskEvents.cancelled,
+  TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -31,6 +31,10 @@ interface Clear { readonly kinds: readonly ExceptionKind[]; readonly subject: st
 type QueueChange =
   | { readonly kind: 'queued'; readonly task: { taskId: string; siteId: string; type: string; reference: string; queuedAt: Date } }
   | { readonly kind: 'left'; readonly taskId: string };
+/** A change of the list of tasks a worker holds (IN_PROGRESS or PAUSED). */
+type WorkingChange =
+  | { readonly kind: 'working'; readonly task: WorkingTaskChange }
+  | { readonly kind: 'stopped'; readonly taskId: string };
 
 /** A fulfilment saga a received order starts. */
 interface Start { readonly key: string; readonly data: FulfilmentData; readonly siteId: string }
@@ -43,11 +47,13 @@ interface RunWrites {
   readonly signals: Signal[];
   readonly clears: Clear[];
   readonly queue: QueueChange[];
+  readonly working: WorkingChange[];
 }
 
 /**
  * Orders events start and signal the fulfilment sagas (in the handler's transaction: a redelivered event signals
- * once); a reservation shortage raises its exception at once; tasks events keep the list of tasks waiting in the queue.
+ * once); a reservation shortage raises its exception at once; tasks events keep the lists of tasks waiting in the queue
+ * and of tasks a worker holds.
  *
  * One set-based subscription for all of them (ADR 0043): the bus hands over a run of these events in one call, and the
  * run's writes are made together: the carriers' cut-offs of its received orders read once at its start, the sagas it
@@ -60,10 +66,11 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
   return [
     onMany(ORCHESTRATION_EVENT_TYPES, async (items, tx) => {
       const intake = items.flatMap(({ event: e }) => (e.type === OrderEvents.received ? [{ siteId: e.data.siteId, carrier: e.data.carrier }] : []));
-      const run: RunWrites = { cutoffs: await store.cutoffsOf(tx, intake), starts: [], signals: [], clears: [], queue: [] };
+      const run: RunWrites = { cutoffs: await store.cutoffsOf(tx, intake), starts: [], signals: [], clears: [], queue: [], working: [] };
       for (const { event } of items) await handleOne(event, tx, run);
       await clearCases(tx, run);
       await changeQueue(tx, run.queue);
+      await changeWorking(tx, run.working);
       // The starts before the signals: a signal for a saga of the run finds it, as when each was started in turn.
       await sagas.startMany(tx, FULFILMENT, run.starts);
       await sagas.signalMany(tx, FULFILMENT, run.signals);
@@ -82,6 +89,18 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       const stretch = changes.slice(i, end);
       if (kind === 'queued') await store.tasksQueued(tx, stretch.flatMap((c) => (c.kind === 'queued' ? [c.task] : [])));
       else await store.tasksLeftQueue(tx, stretch.flatMap((c) => (c.kind === 'left' ? [c.taskId] : [])));
+      i = end;
+    }
+  }
+
+  async function changeWorking(tx: Tx, changes: readonly WorkingChange[]): Promise<void> {
+    for (let i = 0; i < changes.length;) {
+      const kind = changes[i]!.kind;
+      let end = i + 1;
+      while (end < changes.length && changes[end]!.kind === kind) end++;
+      const stretch = changes.slice(i, end);
+      if (kind === 'working') await store.tasksWorking(tx, stretch.flatMap((c) => (c.kind === 'working' ? [c.task] : [])));
+      else await store.tasksStoppedWorking(tx, stretch.flatMap((c) => (c.kind === 'stopped' ? [c.taskId] : [])));
       i = end;
     }
   }
@@ -152,7 +171,24 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case TaskEvents.cancelled: {
         const t = event.data;
         run.queue.push({ kind: 'left', taskId: t.taskId });
-        clear(['TASK_NOT_STARTED'], t.taskId, `the task was ${t.status.toLowerCase()}`);
+        if (event.type === TaskEvents.started) {
+          run.working.push({ kind: 'working', task: {
+            taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, status: t.status, workerId: t.workerId, since: new Date(event.time),
+          } });
+        } else if (event.type !== TaskEvents.assigned) {
+          run.working.push({ kind: 'stopped', taskId: t.taskId });
+        }
+        clear(['TASK_NOT_STARTED', 'TASK_NOT_FINISHED'], t.taskId, `the task was ${t.status.toLowerCase()}`);
+        return;
+      }
+      // A worker's move of a task they hold: its wait starts again.
+      case TaskEvents.paused:
+      case TaskEvents.resumed: {
+        const t = event.data;
+        run.working.push({ kind: 'working', task: {
+          taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, status: t.status, workerId: t.workerId, since: new Date(event.time),
+        } });
+        clear(['TASK_NOT_FINISHED'], t.taskId, `the task was ${t.status === 'PAUSED' ? 'paused' : 'resumed'}`);
         return;
       }
       default:

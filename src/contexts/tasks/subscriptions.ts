@@ -52,6 +52,9 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(InventoryEvents.putawayConfirmed, async (d, event, tx) => {
       if (d.putawayStatus === 'COMPLETED') await tasks.finishWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
     }),
+    on(InventoryEvents.putawayCancelled, async (d, event, tx) => {
+      await tasks.withdrawWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
+    }),
     // A cycle count (issue 11): each attempt (count, recount) is its own COUNT task, finished when that attempt is submitted.
     on(InventoryEvents.countRequested, async (d, event, tx) => {
       await tasks.queue(tx, { siteId: d.siteId, type: 'COUNT', reference: d.taskReference, waveId: null, priority: COUNT_TASK_PRIORITY,
@@ -59,6 +62,10 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(InventoryEvents.countSubmitted, async (d, event, tx) => {
       await tasks.finishWork(tx, 'COUNT', d.taskReference, causedBy(event));
+    }),
+    // A count abandoned before the attempt was submitted (rejected while OPEN or in RECOUNT): its task is withdrawn.
+    on(InventoryEvents.countClosed, async (d, event, tx) => {
+      if (d.withdrawnTaskReference !== undefined) await tasks.withdrawWork(tx, 'COUNT', d.withdrawnTaskReference, causedBy(event));
     }),
     // A replenishment (issue 11) is a REPLENISH task from the reserve location to the face, finished when confirmed by
     // scanning the face, withdrawn when the replenishment is cancelled.

@@ -36,6 +36,8 @@ export interface Config {
   readonly orderStallS: number;
   /** A task QUEUED this long without being taken raises TASK_NOT_STARTED. */
   readonly taskStallS: number;
+  /** A task IN_PROGRESS or PAUSED this long without a move raises TASK_NOT_FINISHED. */
+  readonly taskWorkStallS: number;
   /** Labels (ADR 0032): the GS1 company prefix SSCCs are made from (PAKLOG_GS1_COMPANY_PREFIX, 6-12 digits). */
   readonly gs1CompanyPrefix: string;
   /** The SSCC extension digit (PAKLOG_SSCC_EXTENSION_DIGIT, 0-9). */
@@ -307,6 +309,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),
     taskStallS: int('PAKLOG_TASK_STALL_S', 900, 1, 30 * 86_400),
+    taskWorkStallS: int('PAKLOG_TASK_WORK_STALL_S', 3_600, 1, 30 * 86_400),
     cutoffMarginMin: int('PAKLOG_CUTOFF_MARGIN_MIN', 60, 0, 24 * 60),
     gs1CompanyPrefix,
     ssccExtensionDigit: int('PAKLOG_SSCC_EXTENSION_DIGIT', 0, 0, 9),

@@ -176,6 +176,34 @@ describe('saga runtime', () => {
     expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: true })]);
   });
 
+  it('retries a FAILED saga from the compensation that failed, one attempt per retry: FAILED and escalated again while the cause is there, then COMPENSATED', async () => {
+    journal.length = 0;
+    failures = { 'run s3': 2, 'undo s2': 4 };
+    const { id } = await db.tx((tx) => rt.start(tx, 'three-steps', 'order-retry', {}));
+    for (let i = 0; i < 6; i++) {
+      await drain();
+      clock.advance(10_000);
+    }
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'FAILED', currentStep: 's2', attempts: 3 });
+    // Retried while the cause is still there: one more attempt fails, and the saga escalates a second time.
+    expect(await rt.retry(id)).toMatchObject({ status: 'COMPENSATING', currentStep: 's2', finishedAt: null });
+    await drain();
+    expect((await rt.get(id))!.saga.status).toBe('FAILED');
+    expect(ended.filter((e) => e.saga.id === id).map((e) => [e.saga.status, e.escalate])).toEqual([['FAILED', true], ['FAILED', true]]);
+    // The cause fixed: the retry undoes s2, then s1, and the saga ends COMPENSATED.
+    expect((await rt.retry(id))?.status).toBe('COMPENSATING');
+    await drain();
+    expect((await rt.get(id))!.saga.status).toBe('COMPENSATED');
+    expect((await history(id)).filter((h) => h.startsWith('COMPENSATE'))).toEqual([
+      'COMPENSATE s2 1 FAILED', 'COMPENSATE s2 2 FAILED', 'COMPENSATE s2 3 FAILED', 'COMPENSATE s2 4 FAILED',
+      'COMPENSATE s2 5 SUCCEEDED', 'COMPENSATE s1 1 SUCCEEDED',
+    ]);
+    expect(ended.filter((e) => e.saga.id === id).map((e) => [e.saga.status, e.escalate])).toEqual([['FAILED', true], ['FAILED', true], ['COMPENSATED', false]]);
+    // Only a FAILED saga goes back: anything else is answered as it is.
+    expect(await rt.retry(id)).toMatchObject({ status: 'COMPENSATED' });
+    expect(await rt.retry('sga_none')).toBeUndefined();
+  });
+
   it('a waiting step wakes on its signal; its timeout path runs every timeout while it waits', async () => {
     const { id } = await db.tx((tx) => rt.start(tx, 'waits', 'order-5', { picked: false, alarms: 0 }));
     await drain();

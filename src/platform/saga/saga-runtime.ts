@@ -16,7 +16,7 @@ import type { IdGenerator } from '../ids.ts';
 import { isTransientFault } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import {
-  decide, initialState, type Decision, type HistoryEntry, type Outcome, type SagaDefinition, type SagaSignal, type SagaState, type SagaStatus,
+  decide, initialState, sagaLifecycle, type Decision, type HistoryEntry, type Outcome, type SagaDefinition, type SagaSignal, type SagaState, type SagaStatus,
   type SagaStep, type StepContext, type StepResult,
 } from './saga.ts';
 
@@ -443,5 +443,25 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     );
   }
 
-  return { start, startMany, signal, signalMany, runDue, drain, get, byKey, list, counts, definitions: () => [...defs.values()] };
+  /**
+   * A FAILED saga compensates again from the compensation that failed (a person fixed the cause): COMPENSATING, due now,
+   * for one more attempt (numbered on from the failed ones, so the history keeps every attempt): if it fails, the saga is
+   * FAILED and escalated again at once; if it succeeds, the compensations before it run as usual. Undefined when there
+   * is no such saga; the saga unchanged when it is not FAILED (the caller says why).
+   */
+  async function retry(id: string): Promise<SagaView | undefined> {
+    sagaLifecycle.assertCan('FAILED', 'COMPENSATING');
+    const now = o.clock.now();
+    const rows = await o.db.query<SagaRow>(
+      `UPDATE ${t('sagas')} SET status = 'COMPENSATING', next_run_at = $2, deadline = NULL, finished_at = NULL,
+              locked_until = NULL, updated_at = $2, version = version + 1
+        WHERE id = $1 AND status = 'FAILED'
+        RETURNING ${SAGA_COLUMNS}`,
+      [id, now],
+    );
+    if (rows[0] !== undefined) return view(rows[0]);
+    return (await get(id))?.saga;
+  }
+
+  return { start, startMany, signal, signalMany, runDue, drain, get, byKey, list, counts, retry, definitions: () => [...defs.values()] };
 }

@@ -27,7 +27,9 @@ describe('saga lifecycle', () => {
     expect(sagaLifecycle.can('COMPENSATING', 'COMPENSATED')).toBe(true);
     expect(sagaLifecycle.can('COMPENSATING', 'FAILED')).toBe(true);
     expect(sagaLifecycle.can('RUNNING', 'FAILED')).toBe(false);
-    for (const to of SAGA_STATUSES) for (const from of ['COMPLETED', 'COMPENSATED', 'FAILED'] as const) expect(sagaLifecycle.can(from, to)).toBe(false);
+    for (const to of SAGA_STATUSES) for (const from of ['COMPLETED', 'COMPENSATED'] as const) expect(sagaLifecycle.can(from, to)).toBe(false);
+    // A failed compensation is retried by a person, never anything else.
+    expect(SAGA_STATUSES.filter((to) => sagaLifecycle.can('FAILED', to))).toEqual(['COMPENSATING']);
   });
 
   it('refuses bad definitions', () => {

@@ -9,13 +9,17 @@ import { assertNever } from '../errors.ts';
 export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'] as const;
 export type SagaStatus = (typeof SAGA_STATUSES)[number];
 
-/** DOMAIN.md: `RUNNING → COMPLETED | COMPENSATING → COMPENSATED | FAILED`. */
+/**
+ * DOMAIN.md: `RUNNING → COMPLETED | COMPENSATING → COMPENSATED | FAILED`; a compensation that failed after its retries is
+ * escalated (FAILED), and a person who fixed the cause retries it (`FAILED → COMPENSATING`, `SagaRuntime.retry`): FAILED
+ * is never a dead end.
+ */
 export const SAGA_TRANSITIONS: Record<SagaStatus, readonly SagaStatus[]> = {
   RUNNING: ['COMPLETED', 'COMPENSATING'],
   COMPENSATING: ['COMPENSATED', 'FAILED'],
   COMPLETED: [],
   COMPENSATED: [],
-  FAILED: [],
+  FAILED: ['COMPENSATING'],
 };
 export const sagaLifecycle = defineLifecycle('saga', SAGA_TRANSITIONS, ['RUNNING']);
 export const ACTIVE_SAGA_STATUSES: readonly SagaStatus[] = ['RUNNING', 'COMPENSATING'];

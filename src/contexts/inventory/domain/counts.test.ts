@@ -6,7 +6,8 @@ describe('count lifecycle', () => {
   it('needs a recount before an approval, and closes for good', () => {
     expect(countLifecycle.can('OPEN', 'AWAITING_APPROVAL')).toBe(false);
     expect(countLifecycle.can('RECOUNT', 'AWAITING_APPROVAL')).toBe(true);
-    expect(countLifecycle.can('OPEN', 'REJECTED')).toBe(false);
+    expect(countLifecycle.can('OPEN', 'REJECTED')).toBe(true);
+    expect(countLifecycle.can('COMPLETED', 'REJECTED')).toBe(false);
     expect(countLifecycle.can('COMPLETED', 'OPEN')).toBe(false);
   });
 });

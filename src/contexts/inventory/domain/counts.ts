@@ -10,11 +10,13 @@ import { fromLotKey } from './stock.ts';
 /**
  * OPEN (waiting for its count) → COMPLETED (within tolerance: applied) | RECOUNT (beyond: a second count by another task);
  * RECOUNT → COMPLETED | AWAITING_APPROVAL (the recount differs beyond tolerance too); AWAITING_APPROVAL → COMPLETED
- * (a manager approved: applied) | REJECTED (nothing adjusted).
+ * (a manager approved: applied) | REJECTED (nothing adjusted). A manager also rejects an OPEN or RECOUNT count nobody
+ * will do (abandoned): nothing adjusted, its location let go, its COUNT task withdrawn — a lock on a location must
+ * always have a way out.
  */
 export const COUNT_TRANSITIONS: Record<CountStatus, readonly CountStatus[]> = {
-  OPEN: ['COMPLETED', 'RECOUNT'],
-  RECOUNT: ['COMPLETED', 'AWAITING_APPROVAL'],
+  OPEN: ['COMPLETED', 'RECOUNT', 'REJECTED'],
+  RECOUNT: ['COMPLETED', 'AWAITING_APPROVAL', 'REJECTED'],
   AWAITING_APPROVAL: ['COMPLETED', 'REJECTED'],
   COMPLETED: [],
   REJECTED: [],
@@ -116,10 +118,13 @@ export function countAdjustment(count: CountFacts, variance: number, stock: Coun
 export function countClosed(count: CountFacts, c: {
   readonly status: 'COMPLETED' | 'REJECTED'; readonly variance: number; readonly adjustment: CountAdjustment | null;
   readonly decidedBy: string | null; readonly reason: string | null;
+  /** The COUNT task of an attempt nobody submitted (a count abandoned while OPEN or in RECOUNT): tasks withdraws it. */
+  readonly withdrawnTaskReference?: string | undefined;
 }): PublishedEvent {
   const data: CountClosed = {
     countId: count.id, siteId: count.site_id, locationId: count.location_id, sku: count.sku, lot: fromLotKey(count.lot), status: c.status,
     variance: c.variance, applied: c.adjustment?.delta ?? 0, movementId: c.adjustment?.movement.id ?? null, decidedBy: c.decidedBy, reason: c.reason,
+    ...(c.withdrawnTaskReference === undefined ? {} : { withdrawnTaskReference: c.withdrawnTaskReference }),
   };
   return { type: InventoryEvents.countClosed, subject: count.id, siteId: count.site_id, data };
 }

@@ -17,10 +17,15 @@ export const ASN_TRANSITIONS: Record<AsnStatus, readonly AsnStatus[]> = {
 };
 export const asnLifecycle = defineLifecycle('ASN', ASN_TRANSITIONS, ['OPEN']);
 
-/** A putaway is OPEN while units wait at the receiving location; a partial confirm keeps it OPEN; the last units complete it. */
+/**
+ * A putaway is OPEN while units wait at the receiving location; a partial confirm keeps it OPEN; the last units complete
+ * it. CANCELLED withdraws it with units still open (nothing moves): the way out when they left the dock another way, or
+ * will be moved by hand.
+ */
 export const PUTAWAY_TRANSITIONS: Record<PutawayStatus, readonly PutawayStatus[]> = {
-  OPEN: ['OPEN', 'COMPLETED'],
+  OPEN: ['OPEN', 'COMPLETED', 'CANCELLED'],
   COMPLETED: [],
+  CANCELLED: [],
 };
 export const putawayLifecycle = defineLifecycle('putaway', PUTAWAY_TRANSITIONS, ['OPEN']);
 

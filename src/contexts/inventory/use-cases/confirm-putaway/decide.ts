@@ -76,7 +76,7 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
     return reject('UNPROCESSABLE', `${code} is an order's tote (in-process stock), not a place in stock`, [{ field: refField(ref),
       message: 'is an in-process location' }]);
   }
-  if (p.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `Putaway ${p.id} is ${p.status}: every unit is put away`);
+  if (p.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `Putaway ${p.id} is ${p.status}: ${p.status === 'CANCELLED' ? 'it was withdrawn; move the units by hand (POST /inventory/moves)' : 'every unit is put away'}`);
   const open = p.quantity - p.put_away;
   const quantity = input.quantity ?? open;
   if (Number.isInteger(quantity) && quantity > open) {

@@ -28,9 +28,22 @@ describe('approve or reject a count', () => {
     });
   });
 
+  it('abandons an OPEN or RECOUNT count on rejection: nothing adjusted, the task of the attempt nobody submitted named for withdrawal', () => {
+    spec.given({ ...given, count: { ...waiting, status: 'OPEN' }, variance: undefined }).when(cmd({ approve: false, reason: 'counter sent home' })).then((d) => {
+      expect([d.status, d.adjustment]).toEqual(['REJECTED', null]);
+      expect(d.events[0]?.data).toMatchObject({ status: 'REJECTED', variance: 0, applied: 0, withdrawnTaskReference: 'cnt_1' });
+    });
+    spec.given({ ...given, count: { ...waiting, status: 'RECOUNT' }, variance: -4 }).when(cmd({ approve: false, reason: 'rack inspection first' })).then((d) => {
+      expect(d.events[0]?.data).toMatchObject({ status: 'REJECTED', variance: -4, applied: 0, withdrawnTaskReference: 'cnt_1:recount' });
+    });
+    spec.given(given).when(cmd({ approve: false, reason: 'x' })).then((d) => expect(d.events[0]?.data).not.toHaveProperty('withdrawnTaskReference'));
+  });
+
   it('refuses a rejection without a reason, a count not awaiting approval and an unknown one', () => {
     spec.given(given).when(cmd({ approve: false })).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
     spec.given({ ...given, count: { ...waiting, status: 'RECOUNT' } }).when(cmd()).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: { ...waiting, status: 'OPEN' } }).when(cmd()).thenRejects('ILLEGAL_TRANSITION');
+    spec.given({ ...given, count: { ...waiting, status: 'REJECTED' } }).when(cmd({ approve: false, reason: 'x' })).thenRejects('ILLEGAL_TRANSITION');
     spec.given({ ...given, count: { ...waiting, status: 'COMPLETED' } }).when(cmd({ approve: false, reason: 'x' })).thenRejects('ILLEGAL_TRANSITION');
     spec.given({ ...given, count: undefined }).when(cmd()).thenRejects('NOT_FOUND');
   });

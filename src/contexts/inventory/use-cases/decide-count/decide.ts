@@ -1,7 +1,7 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
-import { countAdjustment, countClosed, countLifecycle, type CountAdjustment, type CountedStock, type CountFacts } from '../../domain/counts.ts';
+import { awaitedAttempt, countAdjustment, countClosed, countLifecycle, countTaskReference, type CountAdjustment, type CountedStock, type CountFacts } from '../../domain/counts.ts';
 
 export type CountApprovalState = CountedStock & {
   readonly count: CountFacts | undefined;
@@ -30,6 +30,8 @@ export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGA
 /**
  * A manager's word on a count whose recount was beyond tolerance: approved, the recount's variance is applied (COUNT
  * movement); rejected (a reason required), nothing is adjusted. Either way the count closes and frees its location.
+ * A count still waiting for its count or recount (OPEN, RECOUNT) may be rejected too — abandoned: nothing adjusted, the
+ * location let go, and the COUNT task of the attempt nobody submitted withdrawn (named in the closing event).
  */
 export const decideCountApproval: Decide<CountApprovalState, CountApprovalCommand, CountApprovalDecision, CountApprovalRejection> = (state, cmd) => {
   const reason = cmd.reason?.trim() ?? '';
@@ -37,13 +39,17 @@ export const decideCountApproval: Decide<CountApprovalState, CountApprovalComman
   const count = state.count;
   if (count === undefined) return reject('NOT_FOUND', `No count ${cmd.countId}`);
   const status = cmd.approve ? 'COMPLETED' : 'REJECTED';
-  // RECOUNT → COMPLETED is legal too, but only by a recount within tolerance: a manager decides only what awaits them.
-  const message = `Count ${count.id} is ${count.status}: only a count AWAITING_APPROVAL is approved or rejected`;
-  if (count.status !== 'AWAITING_APPROVAL') return reject('ILLEGAL_TRANSITION', message);
+  // RECOUNT → COMPLETED is legal too, but only by a recount within tolerance: a manager approves only what awaits them.
+  const awaited = awaitedAttempt(count.status);
+  const message = cmd.approve
+    ? `Count ${count.id} is ${count.status}: only a count AWAITING_APPROVAL is approved`
+    : `Count ${count.id} is ${count.status}: only an open count (OPEN, RECOUNT, AWAITING_APPROVAL) is rejected`;
+  if (cmd.approve && count.status !== 'AWAITING_APPROVAL') return reject('ILLEGAL_TRANSITION', message);
   const moved = countLifecycle.check(count.status, status, message);
   if (!moved.ok) return moved;
-  const variance = state.variance;
-  if (variance === undefined) throw new Error(`count ${count.id} awaits approval without a submission`);
+  // Abandoned before its count: nothing was submitted, so nothing differed.
+  const variance = awaited === 1 ? 0 : state.variance;
+  if (variance === undefined) throw new Error(`count ${count.id} is ${count.status} without a submission`);
   let adjustment: CountAdjustment | null = null;
   if (cmd.approve) {
     const applied = countAdjustment(count, variance, state, cmd.movementId);
@@ -52,6 +58,9 @@ export const decideCountApproval: Decide<CountApprovalState, CountApprovalComman
   }
   return ok({
     status, adjustment,
-    events: [countClosed(count, { status, variance, adjustment, decidedBy: cmd.decidedBy, reason: reason === '' ? null : reason })],
+    events: [countClosed(count, {
+      status, variance, adjustment, decidedBy: cmd.decidedBy, reason: reason === '' ? null : reason,
+      ...(awaited === undefined ? {} : { withdrawnTaskReference: countTaskReference(count.id, awaited) }),
+    })],
   });
 };
