@@ -25,9 +25,11 @@ export interface TestDatabaseOptions {
  */
 export async function createTestDatabase(o: TestDatabaseOptions = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = inject('pgServerUrl');
+  // Commits need not wait for the disk in tests (fresh-database.ts); PAKLOG_TEST_DURABLE_COMMITS=true restores the wait.
+  const durableCommits = process.env.PAKLOG_TEST_DURABLE_COMMITS === 'true';
   const db = o.migrated === true
-    ? await freshDatabase(serverUrl, 'paklog_t', await migratedTemplate(serverUrl, inject('pgTemplate')))
-    : await freshDatabase(serverUrl, 'paklog_t');
+    ? await freshDatabase(serverUrl, 'paklog_t', await migratedTemplate(serverUrl, inject('pgTemplate')), { durableCommits })
+    : await freshDatabase(serverUrl, 'paklog_t', undefined, { durableCommits });
   return {
     url: db.url,
     drop: async () => {
