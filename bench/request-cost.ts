@@ -13,7 +13,7 @@
  * - `grpc-next-task`, `grpc-atp`: the same operations as `next-task` and `atp` through the public gRPC API (ADR 0020:
  *   each method runs its REST operation in-process), over one grpc-js channel with its own HTTP/2 connection to the
  *   server's PAKLOG_GRPC_PORT, connected and the client's codecs generated before the warm-up: a gRPC kind less its
- *   REST twin is the adapter's fixed cost.
+ *   REST twin is the adapter's fixed cost (`grpcPremium` in the results: the median of the rounds' differences).
  * Per request: the server's CPU (utime + stime of every thread, /proc/<pid>/task/<tid>/schedstat, nanoseconds), its
  * PostgreSQL backends' CPU (their schedstat), and statements (`paklog_db_statements_total` on /metrics, read outside
  * the CPU window, less what a scrape itself counts). An idle window of each round gives the server's background rate
@@ -389,7 +389,20 @@ export async function main(args: string[]): Promise<void> {
         nodeMsPerS: r2(median(idles.map((i) => i.nodeUs / i.wallMs))), postgresMsPerS: r2(median(idles.map((i) => i.postgresUs / i.wallMs))),
         statementsPerS: r1(median(idles.map((i) => (i.statements * 1000) / i.wallMs))),
       };
-      results[s.label] = { checkout: s.checkout, revision: s.revision, idle, kinds: byKind };
+      // A gRPC kind less its REST twin (`grpc-X` and `X`), round by round (the two ran back to back on this server):
+      // the adapter's fixed cost, with the round's own speed of the host in both terms.
+      const grpcPremium: Record<string, unknown> = {};
+      for (const k of all) {
+        const twin = k.name.startsWith('grpc-') ? all.find((t) => t.name === k.name.slice('grpc-'.length)) : undefined;
+        if (twin === undefined) continue;
+        const g = samples.get(`${s.label} ${k.name}`)!;
+        const r = samples.get(`${s.label} ${twin.name}`)!;
+        const each = g.map((x, i) => ({ d: (x.run.nodeUs - r[i]!.run.nodeUs) / requests, ratio: x.run.nodeUs / r[i]!.run.nodeUs }));
+        grpcPremium[k.name] = {
+          twin: twin.name, nodeUs: r1(median(each.map((e) => e.d))), ratio: r2(median(each.map((e) => e.ratio))), nodeUsRounds: each.map((e) => r1(e.d)),
+        };
+      }
+      results[s.label] = { checkout: s.checkout, revision: s.revision, idle, kinds: byKind, grpcPremium };
     }
     const profiles: Record<string, Record<string, unknown>> = {};
     if (profileDir !== undefined) {
@@ -410,6 +423,11 @@ export async function main(args: string[]): Promise<void> {
       const f = (results[s.label]!.kinds as Record<string, ReturnType<typeof perRequest>>)[k.name]!;
       return [`${s.label} ${k.name}`, { nodeUs: f.nodeUs, netNodeUs: f.netNodeUs, postgresUs: f.postgresUs, statements: f.statements, wallUs: f.wallUs }];
     }))));
+    for (const s of servers) {
+      for (const [name, p] of Object.entries(results[s.label]!.grpcPremium as Record<string, { twin: string; nodeUs: number; ratio: number }>)) {
+        console.log(`${s.label} ${name}: ${p.nodeUs} µs of Node CPU per call over ${p.twin} (×${p.ratio}), median of the rounds' differences`);
+      }
+    }
     const file = writeResult(stringArg(args, 'out', 'request-cost'), result);
     console.log(`written to ${file}`);
   } finally {
