@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- request-cost [--requests=2000] [--rounds=5] [--concurrency=4] [--compare=DIR] [--profile=DIR]
- * [--profile-requests=3000] [--kinds=health,me,next-task,get-order] [--out=NAME]` (issue 18 a): the fixed CPU cost of one HTTP request, apart from the work
+ * [--profile-requests=3000] [--kinds=health,me,next-task,get-order,atp,grpc-next-task,grpc-atp] [--out=NAME]` (issue 18 a): the fixed CPU cost of one HTTP request, apart from the work
  * of its handler. The server runs as `npm start` runs it (`paklog start` from the compiled build, in its own process,
  * info logs, no demo seed, no per-key rate limits as in the flow bench) on a fresh database of the embedded
  * PostgreSQL (or PAKLOG_BENCH_DATABASE_URL's server), and this process sends it, over loopback with keep-alive
@@ -8,7 +8,12 @@
  * - `health`: GET /health/live (public: no credentials, no SQL);
  * - `me`: GET /api/v1/auth/me with an API key (authentication, roles, the hooks; no SQL once the key is cached);
  * - `next-task`: POST /api/v1/tasks/next with no task to give (204; a read of the flow: validation and its SQL);
- * - `get-order`: GET /api/v1/orders/:id of an order of 3 lines (a read of the flow with a serialised answer).
+ * - `get-order`: GET /api/v1/orders/:id of an order of 3 lines (a read of the flow with a serialised answer);
+ * - `atp`: GET /api/v1/inventory/atp?siteId&sku (one item: a read with a serialised answer, the twin of `grpc-atp`);
+ * - `grpc-next-task`, `grpc-atp`: the same operations as `next-task` and `atp` through the public gRPC API (ADR 0020:
+ *   each method runs its REST operation in-process), over one grpc-js channel with its own HTTP/2 connection to the
+ *   server's PAKLOG_GRPC_PORT, connected and the client's codecs generated before the warm-up: a gRPC kind less its
+ *   REST twin is the adapter's fixed cost (`grpcPremium` in the results: the median of the rounds' differences).
  * Per request: the server's CPU (utime + stime of every thread, /proc/<pid>/task/<tid>/schedstat, nanoseconds), its
  * PostgreSQL backends' CPU (their schedstat), and statements (`paklog_db_statements_total` on /metrics, read outside
  * the CPU window, less what a scrape itself counts). An idle window of each round gives the server's background rate
@@ -29,6 +34,10 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/e
 import { createOrder, setupWarehouse, type Call } from '../test/support/flow-driver.ts';
 import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../test/support/paklog-process.ts';
 import { httpClient } from '../test/support/split-cluster.ts';
+import { credentialsMetadata, publicClients, rpcMethods, type PublicClients } from '../test/support/grpc-floor.ts';
+import { warmCodecs } from '../src/platform/rpc/warm-codecs.ts';
+import { publicProtos, publicServices } from '../src/rpc/protos.ts';
+import { FLOOR_SERVICE, INTEGRATION_SERVICE } from '../src/gateway/grpc/public-api.ts';
 import { machine, writeResult } from './machine.ts';
 import { metricValue } from './memory.ts';
 import { inPool, NO_RATE_LIMITS, numberArg, stringArg } from './support.ts';
@@ -65,6 +74,10 @@ interface Server {
   readonly call: Call;
   readonly siteId: string;
   readonly orderId: string;
+  readonly sku: string;
+  /** The public gRPC API's clients (PAKLOG_GRPC_PORT), one channel and connection, connected before any round. */
+  readonly grpc: PublicClients;
+  readonly rpc: ReturnType<typeof rpcMethods>;
   /** Statements a /metrics scrape itself adds to the counter it reports. */
   scrapeStatements: number;
   statements(): Promise<number>;
@@ -83,6 +96,7 @@ async function expect(res: Response, status: number, what: string): Promise<void
 
 function kinds(key: string): Kind[] {
   const auth = { 'x-api-key': key };
+  const metadata = credentialsMetadata({ apiKey: key });
   return [
     { name: 'health', what: 'GET /health/live (public)', send: async (s) => expect(await fetch(`${s.base}/health/live`), 200, 'health') },
     { name: 'me', what: 'GET /api/v1/auth/me (API key, no SQL)', send: async (s) => expect(await fetch(`${s.base}/api/v1/auth/me`, { headers: auth }), 200, 'me') },
@@ -94,6 +108,25 @@ function kinds(key: string): Kind[] {
       }), 204, 'next task'),
     },
     { name: 'get-order', what: 'GET /api/v1/orders/:id (3 lines)', send: async (s) => expect(await fetch(`${s.base}/api/v1/orders/${s.orderId}`, { headers: auth }), 200, 'get order') },
+    {
+      name: 'atp', what: 'GET /api/v1/inventory/atp?siteId&sku (one item; the twin of grpc-atp)',
+      send: async (s) => expect(await fetch(`${s.base}/api/v1/inventory/atp?siteId=${s.siteId}&sku=${s.sku}`, { headers: auth }), 200, 'atp'),
+    },
+    // The public gRPC API (ADR 0020: each method runs its REST operation in-process), each the twin of a REST kind above.
+    {
+      name: 'grpc-next-task', what: 'gRPC Floor/NextTask, no task to give (the twin of next-task)',
+      send: async (s, i) => {
+        const res = await s.rpc.nextTask({ workerId: `rc-${i % 4}`, siteId: s.siteId, types: ['PICK'] }, metadata);
+        if (res.task !== null && res.task !== undefined) throw new Error('grpc next task: a task was given');
+      },
+    },
+    {
+      name: 'grpc-atp', what: 'gRPC Integration/GetAtp (the twin of atp)',
+      send: async (s) => {
+        const res = await s.rpc.getAtp({ siteId: s.siteId, sku: s.sku }, metadata);
+        if (res.items.length !== 1) throw new Error(`grpc atp: ${res.items.length} items`);
+      },
+    },
   ];
 }
 
@@ -110,19 +143,23 @@ async function startServer(label: string, checkout: string, admin: pg.Client, se
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
-  const port = await freePort();
+  const [port, grpcPort] = [await freePort(), await freePort()];
   const profiling = profileDir === undefined ? {} : {
     NODE_OPTIONS: `--import=${new URL('./profile-on-signal.js', import.meta.url).href}`, PAKLOG_PROF_OUT: join(profileDir, label),
   };
   const started = await startPakLog(cleanEnv({
-    DATABASE_URL: url.toString(), PORT: String(port), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false', ...NO_RATE_LIMITS, ...profiling,
+    DATABASE_URL: url.toString(), PORT: String(port), PAKLOG_GRPC_PORT: String(grpcPort), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false', ...NO_RATE_LIMITS, ...profiling,
   }), checkout);
   const base = `http://127.0.0.1:${port}`;
   const call = httpClient(base, key);
   const w = await setupWarehouse(call, { siteCode: 'RC', aisles: 1, bays: 4, levels: 1, skus: 3 });
   const order = await createOrder(call, w.siteId, { externalId: 'RC-1', lines: w.products.map((p) => ({ sku: p.sku, quantity: 1 })) });
+  // One gRPC channel with its own connection (a handheld's), connected now: no round pays for the handshake.
+  const grpc = publicClients(`127.0.0.1:${grpcPort}`, { ownConnection: true });
+  await new Promise<void>((ready, fail) => grpc.floor.waitForReady(Date.now() + 10_000, (e) => (e === undefined || e === null ? ready() : fail(e))));
   const server: Server = {
     label, checkout, revision: revisionOf(checkout), database, process: started, pid: started.child.pid!, base, call, siteId: w.siteId, orderId: order.id,
+    sku: w.products[0]!.sku, grpc, rpc: rpcMethods(grpc),
     scrapeStatements: 0,
     statements: async () => {
       const n = metricValue(await (await fetch(`${base}/metrics`)).text(), 'paklog_db_statements_total');
@@ -318,6 +355,8 @@ export async function main(args: string[]): Promise<void> {
     servers.push(await startServer('this', root, admin, serverUrl, key, profileDir));
     if (compare !== '') servers.push(await startServer('compare', resolve(compare), admin, serverUrl, key, profileDir));
     const all = kinds(key).filter((k) => only === '' || only.split(',').includes(k.name));
+    // The client's protobuf codecs generated before any request (the server warms its own at start).
+    await warmCodecs(publicProtos(), [[FLOOR_SERVICE, publicServices().floor], [INTEGRATION_SERVICE, publicServices().integration]]);
     for (const s of servers) {
       // Warm: schemas compiled on first use, the JIT, the pool's connections, the key's cache entry.
       for (const k of all) await inPool(Array.from({ length: 300 }, (_, i) => i), concurrency, (i) => k.send(s, i));
@@ -350,7 +389,20 @@ export async function main(args: string[]): Promise<void> {
         nodeMsPerS: r2(median(idles.map((i) => i.nodeUs / i.wallMs))), postgresMsPerS: r2(median(idles.map((i) => i.postgresUs / i.wallMs))),
         statementsPerS: r1(median(idles.map((i) => (i.statements * 1000) / i.wallMs))),
       };
-      results[s.label] = { checkout: s.checkout, revision: s.revision, idle, kinds: byKind };
+      // A gRPC kind less its REST twin (`grpc-X` and `X`), round by round (the two ran back to back on this server):
+      // the adapter's fixed cost, with the round's own speed of the host in both terms.
+      const grpcPremium: Record<string, unknown> = {};
+      for (const k of all) {
+        const twin = k.name.startsWith('grpc-') ? all.find((t) => t.name === k.name.slice('grpc-'.length)) : undefined;
+        if (twin === undefined) continue;
+        const g = samples.get(`${s.label} ${k.name}`)!;
+        const r = samples.get(`${s.label} ${twin.name}`)!;
+        const each = g.map((x, i) => ({ d: (x.run.nodeUs - r[i]!.run.nodeUs) / requests, ratio: x.run.nodeUs / r[i]!.run.nodeUs }));
+        grpcPremium[k.name] = {
+          twin: twin.name, nodeUs: r1(median(each.map((e) => e.d))), ratio: r2(median(each.map((e) => e.ratio))), nodeUsRounds: each.map((e) => r1(e.d)),
+        };
+      }
+      results[s.label] = { checkout: s.checkout, revision: s.revision, idle, kinds: byKind, grpcPremium };
     }
     const profiles: Record<string, Record<string, unknown>> = {};
     if (profileDir !== undefined) {
@@ -371,10 +423,16 @@ export async function main(args: string[]): Promise<void> {
       const f = (results[s.label]!.kinds as Record<string, ReturnType<typeof perRequest>>)[k.name]!;
       return [`${s.label} ${k.name}`, { nodeUs: f.nodeUs, netNodeUs: f.netNodeUs, postgresUs: f.postgresUs, statements: f.statements, wallUs: f.wallUs }];
     }))));
+    for (const s of servers) {
+      for (const [name, p] of Object.entries(results[s.label]!.grpcPremium as Record<string, { twin: string; nodeUs: number; ratio: number }>)) {
+        console.log(`${s.label} ${name}: ${p.nodeUs} µs of Node CPU per call over ${p.twin} (×${p.ratio}), median of the rounds' differences`);
+      }
+    }
     const file = writeResult(stringArg(args, 'out', 'request-cost'), result);
     console.log(`written to ${file}`);
   } finally {
     for (const s of servers) {
+      s.grpc.close();
       await s.process.stop();
       await admin.query(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`).catch(() => undefined);
     }

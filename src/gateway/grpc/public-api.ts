@@ -22,7 +22,9 @@ export const INTEGRATION_SERVICE = 'paklog.integration.v1.Integration';
 
 /** A body without the fields the request left unset (REST tells a missing field from an empty one). */
 function defined(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null));
+  const out: Record<string, unknown> = {};
+  for (const k in fields) if (fields[k] !== undefined && fields[k] !== null) out[k] = fields[k];
+  return out;
 }
 
 // The REST answers have the messages' shape (field for field, camelCase; null is an unset optional field): the

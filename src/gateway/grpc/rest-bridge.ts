@@ -86,27 +86,33 @@ export function restHandler<Req, Res>(
       fail(problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: 'is required' }] }));
       return;
     }
+    // inject's callback form: no chain object, no deferred start and no promise per call; and no check of options
+    // this adapter builds itself (light-my-request validates them with a JSON schema on every call unless told not to).
     http.inject({
       method: op.method,
       url: `/api/v1${op.url}`,
       headers: restHeaders(call.metadata),
       remoteAddress: peerAddress(call.getPeer()),
+      validate: false,
       ...(op.body === undefined ? {} : { payload: op.body }),
-    }).then((res) => {
-      const body: unknown = res.body === '' ? undefined : JSON.parse(res.body);
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        callback(null, toReply({ status: res.statusCode, body }));
-        return;
+    }, (injectError, res) => {
+      try {
+        if (injectError !== null || res === undefined) throw injectError ?? new Error('inject gave no answer');
+        const body: unknown = res.body === '' ? undefined : JSON.parse(res.body);
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          callback(null, toReply({ status: res.statusCode, body }));
+          return;
+        }
+        const header = (name: string): string | undefined => {
+          const v = res.headers[name];
+          return v === undefined ? undefined : String(v);
+        };
+        fail(problemToGrpcStatus(res.statusCode, body, { retryAfter: header('retry-after'), requestId: header('x-request-id') }));
+      } catch (error) {
+        // inject itself failed, or the answer was no JSON: a fault of this adapter, logged here as REST logs its own.
+        log.error({ err: error, method: call.getPath() }, 'grpc call failed');
+        fail(toGrpcStatus(error));
       }
-      const header = (name: string): string | undefined => {
-        const v = res.headers[name];
-        return v === undefined ? undefined : String(v);
-      };
-      fail(problemToGrpcStatus(res.statusCode, body, { retryAfter: header('retry-after'), requestId: header('x-request-id') }));
-    }).catch((error: unknown) => {
-      // inject itself failed, or the answer was no JSON: a fault of this adapter, logged here as REST logs its own.
-      log.error({ err: error, method: call.getPath() }, 'grpc call failed');
-      fail(toGrpcStatus(error));
     });
   };
 }
