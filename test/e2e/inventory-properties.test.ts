@@ -566,7 +566,7 @@ const OPERATIONS: readonly Operation<unknown>[] = [
         return (await send('manager', 'POST', `/api/v1/replenishments/${r.id}/cancel`, { reason: 'property test' }, [200], [[409, 'ILLEGAL_TRANSITION']])).outcome;
       }
       return (await send('operator', 'POST', `/api/v1/replenishments/${r.id}/confirm`, { locationId: r.toLocationId, quantity: Math.max(1, r.quantity - p.fewer) },
-        [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION']])).outcome;
+        [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
     },
   }),
   op({
