@@ -194,24 +194,29 @@ async function onShelf(w: World, c: CountView): Promise<number> {
  */
 async function closeCount(w: World, id: string, variances: readonly number[], approve: boolean): Promise<Outcome> {
   let outcome: Outcome = 'ok';
+  const steps: string[] = [];
   for (let step = 0; step < 10; step++) {
     const c = await get<CountView>(`/api/v1/inventory/counts/${id}`);
     if (c.status === 'COMPLETED' || c.status === 'REJECTED') return outcome;
     if (c.status === 'AWAITING_APPROVAL') {
       const decided = await send('manager', 'POST', `/api/v1/inventory/counts/${id}/${approve ? 'approve' : 'reject'}`, { reason: 'property test' }, [200],
         [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION']]);
+      steps.push(`${approve ? 'approve' : 'reject'}: ${decided.outcome}`);
       if (decided.outcome === 'INSUFFICIENT_STOCK') approve = false;
       if (decided.outcome !== 'ok' && outcome === 'ok') outcome = decided.outcome;
       continue;
     }
     const attempt = c.attempt ?? 1;
     const variance = outcome === 'ok' ? (variances[attempt - 1] ?? 0) : 0;
+    const quantity = Math.max(0, (await onShelf(w, c)) + variance);
     const submitted = await send('operator', 'POST', `/api/v1/inventory/counts/${id}/submit`, {
-      attempt, quantity: Math.max(0, (await onShelf(w, c)) + variance), workerId: `counter-${attempt}`,
+      attempt, quantity, workerId: `counter-${attempt}`,
     }, [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'COUNT_ATTEMPT_MISMATCH'], [409, 'ILLEGAL_TRANSITION']]);
+    steps.push(`${c.status} attempt ${attempt}: ${quantity} → ${submitted.outcome}${submitted.outcome === 'ok' ? '' : ` ${JSON.stringify(submitted.body)}`}`);
     if (submitted.outcome !== 'ok' && outcome === 'ok') outcome = submitted.outcome;
   }
-  throw new UnexpectedAnswer(`count ${id} did not close`);
+  const seen = await send('manager', 'GET', `/api/v1/inventory/counts/${id}`, undefined, [200], []);
+  throw new UnexpectedAnswer(`count ${id} did not close:\n  ${steps.join('\n  ')}\n  the count now: ${JSON.stringify(seen.body)}`);
 }
 
 // ------------------------------------------------------------------------------------------------------ operations
@@ -818,6 +823,7 @@ async function expectDayClosed(w: World): Promise<void> {
 }
 
 async function runClients(perRound: readonly (readonly (readonly Command[])[])[]): Promise<void> {
+  const started = Date.now();
   const w = await newWorld(++runs);
   const auditor = audit(w);
   let failure: Error | undefined;
@@ -842,6 +848,8 @@ async function runClients(perRound: readonly (readonly (readonly Command[])[])[]
   await drain(w);
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId, strictAtp: true, when: 'once every order was shipped or cancelled' });
   await expectDayClosed(w);
+  // A run's time, for a file that times out under load: how far it got, and whether one run was stuck.
+  console.log(`inventory properties: run ${w.run} closed in ${Date.now() - started} ms`);
 }
 
 it(`${CLIENTS} clients (${ROUNDS} rounds) sending random stock, order and floor commands at once never break a stock rule (seed ${SEED}, ${RUNS} runs)`, async () => {
