@@ -815,6 +815,11 @@ async function expectDayClosed(w: World): Promise<void> {
      UNION ALL SELECT 'pending line changes', count(*)::text FROM orders.pending_changes c JOIN orders.orders o ON o.id = c.order_id WHERE o.site_id = $1`,
     [w.siteId],
   );
+  const tasks = await t.app.db.query(
+    `SELECT t.id, t.status, t.reference, t.created_at, t.updated_at, r.status AS replenishment, r.created_at AS asked_at, r.confirmed_at, r.updated_at AS replenishment_updated
+       FROM tasks.tasks t LEFT JOIN inventory.replenishments r ON r.id = t.reference
+      WHERE t.site_id = $1 AND t.type = 'REPLENISH' AND t.status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')`, [w.siteId]);
+  if (tasks.length > 0) console.log(`open REPLENISH tasks: ${JSON.stringify(tasks)}`);
   expect(Object.fromEntries(rows.map((r) => [r.what, Number(r.n)]))).toEqual({
     allocated: 0, reserved: 0, 'units in totes': 0, 'open reservations': 0, 'open returns': 0, 'lines holding allocation': 0,
     'open replenishments': 0, 'open REPLENISH tasks': 0, 'RMAs not closed': 0, 'stock held by quality': 0, 'orders held out of planning': 0,
