@@ -556,7 +556,8 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       // A planner asks for the face's min/max top-up (or a quantity) from reserve; the face's open one is answered if any.
       return (await send('manager', 'POST', '/api/v1/replenishments', {
         siteId: w.siteId, ...ownerOf(w, p.owner), sku: w.skus[p.sku]!.sku, locationId: w.faces[p.sku]!.id, ...(p.quantity === undefined ? {} : { quantity: p.quantity }),
-      }, [201], [[409, 'NO_REPLENISHMENT_SOURCE']])).outcome;
+      // Refused when no reserve holds free units, or (no quantity given) when the face is at its max already.
+      }, [201], [[409, 'NO_REPLENISHMENT_SOURCE'], [400, 'VALIDATION_FAILED']])).outcome;
     },
   }),
   op({
