@@ -809,17 +809,20 @@ async function expectDayClosed(w: World): Promise<void> {
      UNION ALL SELECT 'open returns', count(*)::text FROM inventory.returns WHERE site_id = $1 AND status = 'OPEN'
      UNION ALL SELECT 'lines holding allocation', count(*)::text FROM inventory.allocations WHERE site_id = $1 AND allocated <> 0
      UNION ALL SELECT 'open replenishments', count(*)::text FROM inventory.replenishments WHERE site_id = $1 AND status = 'OPEN'
-     UNION ALL SELECT 'open REPLENISH tasks', count(*)::text FROM tasks.tasks WHERE site_id = $1 AND type = 'REPLENISH' AND status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')
+     UNION ALL SELECT 'open REPLENISH tasks', count(*)::text FROM tasks.tasks WHERE site_id = $1 AND type = 'REPLENISH' AND reference LIKE 'rpl\\_%'
+       AND status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')
      UNION ALL SELECT 'RMAs not closed', count(*)::text FROM inventory.rmas WHERE site_id = $1 AND status NOT IN ('CLOSED', 'CANCELLED')
      UNION ALL SELECT 'stock held by quality', count(*)::text FROM inventory.quality_holds WHERE site_id = $1 AND status = 'HELD'
      UNION ALL SELECT 'orders held out of planning', count(*)::text FROM waves.order_pool WHERE site_id = $1 AND held_for IS NOT NULL
      UNION ALL SELECT 'pending line changes', count(*)::text FROM orders.pending_changes c JOIN orders.orders o ON o.id = c.order_id WHERE o.site_id = $1`,
     [w.siteId],
   );
+  // (A short that no replenishment can answer asks for a REPLENISH to-do of its own, `<location>:<sku>:<pick line>`,
+  // that a person closes (ADR 0024): only the tasks of replenishments must be done by now.)
   const tasks = await t.app.db.query(
     `SELECT t.id, t.status, t.reference, t.created_at, t.updated_at, r.status AS replenishment, r.created_at AS asked_at, r.confirmed_at, r.updated_at AS replenishment_updated
        FROM tasks.tasks t LEFT JOIN inventory.replenishments r ON r.id = t.reference
-      WHERE t.site_id = $1 AND t.type = 'REPLENISH' AND t.status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')`, [w.siteId]);
+      WHERE t.site_id = $1 AND t.type = 'REPLENISH' AND t.reference LIKE 'rpl\\_%' AND t.status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')`, [w.siteId]);
   if (tasks.length > 0) console.log(`open REPLENISH tasks: ${JSON.stringify(tasks)}`);
   expect(Object.fromEntries(rows.map((r) => [r.what, Number(r.n)]))).toEqual({
     allocated: 0, reserved: 0, 'units in totes': 0, 'open reservations': 0, 'open returns': 0, 'lines holding allocation': 0,
