@@ -626,7 +626,10 @@ const OPERATIONS: readonly Operation<unknown>[] = [
 ];
 
 /** Kinds of command the drain also does (see drain): its successes count for their liveness. */
-const DRAINED = new Set(['ship', 'dispose of an inspection', 'inspect a returned line', 'close a return', 'confirm a replenishment']);
+const DRAINED = new Set(['ship', 'dispose of an inspection', 'inspect a returned line', 'close a return', 'confirm a replenishment',
+  // A cancelled order's return is open for a client to draw only between its cancel and the drain: seed 7015 drew it
+  // 103 times in 12 runs and always found none open (its drain put 11 back).
+  'put back a cancelled order\'s units']);
 
 interface Command { readonly operation: Operation<unknown>; readonly params: unknown }
 
@@ -776,7 +779,8 @@ async function drain(w: World): Promise<void> {
   await t.settle();
   const open = (await get<{ items: ReturnView[] }>(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN&limit=500`)).items;
   for (const r of open) {
-    await send('operator', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId, quantity: r.open }, [200, 201], []);
+    count('(drain) put back a cancelled order\'s units', (await send('operator', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`,
+      { locationId: r.suggestedLocationId, quantity: r.open }, [200, 201], [])).outcome);
   }
   await t.settle();
   for (const r of await replenishmentsOf(w, 'OPEN')) {
