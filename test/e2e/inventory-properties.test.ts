@@ -608,8 +608,10 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       // The storefront sends the order again with other lines (orders/updated, ADR 0046): it lands while no wave has
       // the order, else 409 ORDER_IN_FULFILMENT.
       const order = await target(p, async () => (await Promise.all(['RECEIVED', 'BACKORDERED', 'ALLOCATED'].map((s) => ordersIn(w, s)))).flat(), w.orders);
-      if (order === undefined) return 'skip';
-      return (await storefront(w, 'orders/updated', w.storefrontIds.get(order)!, p.lines.map((l) => ({ sku: w.skus[l.sku]!.sku, quantity: l.quantity }))))
+      // (An order listed before the client that sent it heard its id back is not known here yet.)
+      const storefrontId = order === undefined ? undefined : w.storefrontIds.get(order);
+      if (storefrontId === undefined) return 'skip';
+      return (await storefront(w, 'orders/updated', storefrontId, p.lines.map((l) => ({ sku: w.skus[l.sku]!.sku, quantity: l.quantity }))))
         .outcome;
     },
   }),
