@@ -32,7 +32,9 @@ const StatusChangeSchema = Type.Object({
 }, { description: 'The HOLD or RELEASE movements written and the balances they left in both statuses' });
 
 const CountSchema = Type.Object({
-  id: Type.String(), siteId: Type.String(), locationId: Type.String(), sku: Type.String(), lot: NullableString,
+  id: Type.String(), siteId: Type.String(),
+  ownerId: Type.String({ description: 'Whose units it counts (ADR 0028): a location holding several owners\' units of the SKU has a count for each; count only theirs' }),
+  locationId: Type.String(), sku: Type.String(), lot: NullableString,
   origin: Enum(COUNT_ORIGINS), status: Enum(COUNT_STATUSES),
   attempt: Nullable(Type.Integer({ description: 'The attempt a submit must name while the count waits for one: 1 (count) or 2 (recount)' })),
   taskReference: Nullable(Type.String({ description: 'The reference of the COUNT task of that attempt' })),
@@ -44,7 +46,7 @@ const CountSchema = Type.Object({
     attempt: Type.Integer(), counted: Type.Integer(), expected: Type.Integer(), variance: Type.Integer(), withinTolerance: Type.Boolean(),
     workerId: NullableString, submittedAt: DateTime,
   }), { description: 'Each count submitted (managers and viewers only; empty in a blind view)' }),
-}, { description: 'A cycle count of one SKU and lot at one location' });
+}, { description: 'A cycle count of one owner\'s SKU and lot at one location' });
 
 const SettingsSchema = Type.Object({ siteId: Type.String(), toleranceUnits: Nullable(Type.Integer()), tolerancePercent: Nullable(Type.Number()) });
 const PolicySchema = Type.Object({ siteId: Type.String(), sku: Type.String(), abcClass: Enum(ABC_CLASSES), lastScheduledAt: Nullable(DateTime) });

@@ -148,7 +148,8 @@ export async function replenishmentRoutes(
         + '`quantity` defaults to the units asked for; fewer when fewer were found. Moves free units of the source into the face (MOVE, '
         + 'reason REPLENISH), completes the replenishment and its REPLENISH task, and retries short picks waiting for the SKU. Refused '
         + 'with nothing changed: more than asked (422 QUANTITY_EXCEEDS_OPEN), more than free at the source (409 INSUFFICIENT_STOCK), a '
-        + 'replenishment not OPEN (409 ILLEGAL_TRANSITION), a face not ACTIVE (409 LOCATION_NOT_ACTIVE).',
+        + 'replenishment not OPEN (409 ILLEGAL_TRANSITION), a face not ACTIVE (409 LOCATION_NOT_ACTIVE), a source or face under count (409 '
+        + 'LOCATION_UNDER_COUNT: confirm once the count closes).',
       params: Params,
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
@@ -158,7 +159,7 @@ export async function replenishmentRoutes(
       response: {
         200: ReplenishmentSchema,
         ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_LOCATION', 'WRONG_LOCATION', 'LOCATION_NOT_ACTIVE', 'ILLEGAL_TRANSITION',
-          'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK', 'ACTING_AS_ANOTHER_WORKER'),
+          'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT', 'ACTING_AS_ANOTHER_WORKER'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {

@@ -116,6 +116,15 @@ export async function lockPickable(tx: Tx, locationId: string): Promise<boolean>
   return (await lockWhereabouts(tx, locationId)).pickable;
 }
 
+/**
+ * `lockWhereabouts` with whether an open count holds the location, for a move between two known locations (a
+ * replenishment's source): nothing moves from or to a location under count.
+ */
+export async function lockMoveEnd(tx: Tx, locationId: string): Promise<Whereabouts & { readonly underCount: boolean }> {
+  const row = await store.shareLocation(tx, locationId);
+  return row === undefined ? { pickable: true, paused: false, underCount: false } : { ...whereabouts(row), underCount: row.count_locks > 0 };
+}
+
 /** `lockPickable` with whether an open count pauses the location (a removal's cover check needs both). */
 export async function lockWhereabouts(tx: Tx, locationId: string): Promise<Whereabouts> {
   const row = await store.shareLocation(tx, locationId);

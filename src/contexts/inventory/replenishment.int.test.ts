@@ -105,3 +105,35 @@ describe('the low-stock trigger', () => {
     expect(await openOf(empty)).toEqual([]);
   });
 });
+
+describe('the confirm and cycle counts', () => {
+  it('a count under way at the face or at the source refuses the confirm (409 LOCATION_UNDER_COUNT, nothing moves); counted, it confirms', async () => {
+    const sku = await newProduct(t);
+    await put({ siteId: site.id, sku, locationId: otherFace.id, min: 4, max: 10 });
+    await receive(sku, otherFace.id, 2);
+    await receive(sku, reserve.id, 20);
+    const rpl = await t.post<{ id: string; quantity: number }>('/api/v1/replenishments', { siteId: site.id, sku, locationId: otherFace.id }, 'manager');
+    expect(rpl.body.quantity).toBe(8);
+    const countAt = async (locationId: string, quantity: number, confirmWhileOpen: () => Promise<void>) => {
+      const opened = await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [locationId], toleranceUnits: 0 }, 'manager');
+      expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+      const [count] = opened.body.items as { id: string }[];
+      await confirmWhileOpen();
+      const submitted = await t.post(`/api/v1/inventory/counts/${count!.id}/submit`, { attempt: 1, quantity, workerId: 'counter' }, 'operator');
+      expect(submitted.body.status).toBe('COMPLETED');
+    };
+    const refused = async (): Promise<void> => {
+      const before = await movementCount(t);
+      const answer = await t.post(`/api/v1/replenishments/${rpl.body.id}/confirm`, { locationId: otherFace.id }, 'operator');
+      expect([answer.status, answer.body.code]).toEqual([409, 'LOCATION_UNDER_COUNT']);
+      expect(await movementCount(t)).toBe(before);
+    };
+    // The counter at the face counts its 2 units while the replenishment would land 8 more: they would be written off.
+    await countAt(otherFace.id, 2, refused);
+    await countAt(reserve.id, 20, refused);
+    const done = await t.post(`/api/v1/replenishments/${rpl.body.id}/confirm`, { locationId: otherFace.id }, 'operator');
+    expect(done.body).toMatchObject({ status: 'COMPLETED', moved: 8 });
+    const at = await t.getAll<{ sku: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
+    expect(at.map((b) => b.onHand).sort((x, y) => x - y)).toEqual([10, 12]);
+  });
+});

@@ -171,6 +171,26 @@ describe('cycle counts', () => {
     expect(closed.map((e) => e.data['status'])).toEqual(['REJECTED']);
   });
 
+  it('a location holding two owners\' units of a SKU gets a count for each, each naming its owner (blind views too): each counter counts those units', async () => {
+    const sku = await newProduct(t);
+    const loc = await newLocation(t, site, { type: 'STORAGE' });
+    const owner = (await t.post('/api/v1/owners', { code: unique('CNT-'), name: 'A 3PL client' })).body.id as string;
+    await receive(sku, loc, 5);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, ownerId: owner, sku, locationId: loc.id, quantity: 3 })).status).toBe(201);
+    const opened = await requestCounts({ sku, locationIds: [loc.id], toleranceUnits: 0 });
+    expect(opened.status).toBe(201);
+    const items = opened.body.items as { id: string; ownerId: string }[];
+    expect(items.map((c) => c.ownerId).sort()).toEqual(['own_default', owner].sort());
+    for (const c of items) {
+      // The counter's blind view says whose units to count; counting them exactly closes the count with nothing applied.
+      const blind = await t.get(`/api/v1/inventory/counts/${c.id}`, 'operator');
+      expect(blind.body).toMatchObject({ ownerId: c.ownerId, blind: true });
+      const done = await submit(c.id, { attempt: 1, quantity: c.ownerId === owner ? 3 : 5, workerId: 'counter-1' });
+      expect(done.body.status).toBe('COMPLETED');
+      expect((await t.get(`/api/v1/inventory/counts/${c.id}`, 'manager')).body).toMatchObject({ ownerId: c.ownerId, applied: 0 });
+    }
+  });
+
   it('refuses a request that names nothing or an unknown location, and counts nothing twice', async () => {
     expect((await requestCounts({})).body.code).toBe('VALIDATION_FAILED');
     expect((await requestCounts({ locationIds: ['loc_nope'] })).body.code).toBe('UNKNOWN_LOCATION');

@@ -97,6 +97,8 @@ export interface CountSubmissionView {
 export interface CountView {
   readonly id: string;
   readonly siteId: string;
+  /** Whose units the count covers (ADR 0028): a location may hold several owners' units of one SKU, each counted apart. */
+  readonly ownerId: string;
   readonly locationId: string;
   readonly sku: string;
   readonly lot: string | null;
@@ -120,7 +122,7 @@ export interface CountView {
 export function countView(c: CountRow, submissions: readonly CountSubmissionRow[], blind: boolean): CountView {
   const attempt = awaitedAttempt(c.status) ?? null;
   return {
-    id: c.id, siteId: c.site_id, locationId: c.location_id, sku: c.sku, lot: fromLotKey(c.lot), origin: c.origin, status: c.status,
+    id: c.id, siteId: c.site_id, ownerId: c.owner_id, locationId: c.location_id, sku: c.sku, lot: fromLotKey(c.lot), origin: c.origin, status: c.status,
     attempt, taskReference: attempt === null ? null : countTaskReference(c.id, attempt),
     toleranceUnits: c.tolerance_units, tolerancePercent: c.tolerance_percent, blind,
     applied: blind ? null : c.applied, movementId: c.movement_id, decidedBy: c.decided_by, decisionReason: c.decision_reason,

@@ -37,6 +37,7 @@ const PlanSchema = Type.Object({
 });
 const TargetSchema = Type.Object({
   kind: Enum(TARGET_KINDS), sku: Nullable(Type.String()), skus: List(Type.String()), locationId: Nullable(Type.String()), lot: Nullable(Type.String()),
+  ownerId: Type.Optional(Type.String({ description: 'STOCK: the units\' owner (3PL client, ADR 0028); absent: the default owner' })),
   quantity: Type.Integer(), packageId: Nullable(Type.String()), orderId: Nullable(Type.String()),
 });
 const ItemResultSchema = Type.Object({ code: Type.String(), passed: Type.Boolean(), value: Nullable(Type.Number()), defects: Type.Integer() });

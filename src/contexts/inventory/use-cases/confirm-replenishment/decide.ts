@@ -29,6 +29,9 @@ export interface ConfirmReplenishmentState {
   /** Pickability of the source and the face (projection rows, FOR SHARE). */
   readonly fromPickable: boolean;
   readonly toPickable: boolean;
+  /** An open cycle count holds the source or the face: nothing moves from or to it until counted. */
+  readonly fromUnderCount?: boolean | undefined;
+  readonly toUnderCount?: boolean | undefined;
   /** The source balance (locked, with the face's, in location order). */
   readonly source: SourceBalance | undefined;
 }
@@ -47,7 +50,7 @@ export interface ConfirmReplenishmentDecision {
 
 export type ConfirmReplenishmentRejection =
   | 'NOT_FOUND' | 'VALIDATION_FAILED' | 'UNKNOWN_LOCATION' | 'WRONG_LOCATION' | 'LOCATION_NOT_ACTIVE' | 'ILLEGAL_TRANSITION'
-  | 'QUANTITY_EXCEEDS_OPEN' | 'INSUFFICIENT_STOCK';
+  | 'QUANTITY_EXCEEDS_OPEN' | 'INSUFFICIENT_STOCK' | 'LOCATION_UNDER_COUNT';
 
 export const scannedFace = (input: ConfirmReplenishmentInput): LocationRefOf => ({ name: 'location', id: input.locationId, code: input.locationCode });
 
@@ -75,6 +78,14 @@ export const decideConfirmReplenishment: Decide<
   }
   const check = replenishmentLifecycle.check(r.status, 'COMPLETED', `Replenishment ${r.id} is ${r.status}`);
   if (!check.ok) return check;
+  // A move like any other: a count under way at either end would take the units that arrive or leave meanwhile for a
+  // variance (the counting guide: nothing moves from or to a location under count).
+  for (const [end, underCount, id] of [['source', state.fromUnderCount, r.from_location_id], ['face', state.toUnderCount, face.code]] as const) {
+    if (underCount === true) {
+      return reject('LOCATION_UNDER_COUNT', `The ${end} ${id} is under count: the units move once it is counted`, [{ field: refField(ref),
+        message: `the ${end} is under count` }]);
+    }
+  }
   const quantity = input.quantity ?? r.quantity;
   if (!Number.isInteger(quantity) || quantity <= 0) {
     return reject('VALIDATION_FAILED', 'The confirm is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);

@@ -4,7 +4,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { namesOne } from '../../domain/command-checks.ts';
-import { learnLocation, lockPickable, NOT_LEARNED } from '../../pickability.ts';
+import { learnLocation, lockMoveEnd, NOT_LEARNED } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import * as replenishments from '../../replenishment-store.ts';
 import { replenishmentView, type ReplenishmentView } from '../../views-replenishment.ts';
@@ -15,8 +15,9 @@ import {
 
 /**
  * POST /replenishments/{id}/confirm. The replenishment's site is read first (to look the scan up there, before the
- * transaction); then under lock: the replenishment row, both locations' projection rows in id order (FOR SHARE), both
- * balances in location order — as a move takes them, so a move and a confirm between the same places queue.
+ * transaction); then under lock: the replenishment row, both locations' projection rows in id order (FOR SHARE: an
+ * open count at either end refuses it, as it refuses a move), both balances in location order — as a move takes them,
+ * so a move and a confirm between the same places queue.
  */
 export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: ConfirmReplenishmentInput, meta: EventMeta): Promise<Outcome<ReplenishmentView, ConfirmReplenishmentRejection>> => {
@@ -28,6 +29,8 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
       const r = await replenishments.lockReplenishment(tx, input.replenishmentId);
       let fromPickable = true;
       let toPickable = true;
+      let fromUnderCount = false;
+      let toUnderCount = false;
       let learned = NOT_LEARNED;
       let source: store.BalanceRow | undefined;
       if (r !== undefined && r.status === 'OPEN' && scanned !== undefined && scanned.id === r.to_location_id) {
@@ -37,15 +40,16 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
           if (end === 'to') {
             learned = await learnLocation(tx, scanned);
             toPickable = learned.pickable;
+            toUnderCount = learned.underCount;
           } else {
-            fromPickable = await lockPickable(tx, r.from_location_id);
+            ({ pickable: fromPickable, underCount: fromUnderCount } = await lockMoveEnd(tx, r.from_location_id));
           }
         }
         const fromKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: r.to_location_id }]);
         source = await store.getBalance(tx, fromKey);
       }
-      const decision = decideConfirmReplenishment({ replenishment: r, scanned, fromPickable, toPickable, source }, { ...input, movementId },
+      const decision = decideConfirmReplenishment({ replenishment: r, scanned, fromPickable, toPickable, fromUnderCount, toUnderCount, source }, { ...input, movementId },
         deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+
+/**
+ * Quality over HTTP on real PostgreSQL: an inspection of a 3PL client's receipt names the units' owner in its target
+ * (the response schema once lacked `target.ownerId`: the serializer dropped it, and the response contract check
+ * failed on GET /inspections; found by the property test, test/e2e/inventory-properties.test.ts).
+ */
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+it('an inspection of an owner\'s receipt answers the owner in its target; the default owner\'s has none', async () => {
+  const site = (await t.post('/api/v1/sites', { code: 'QOWN', name: 'Quality owners' })).body.id as string;
+  expect((await t.post(`/api/v1/sites/${site}/layout`, { aisles: 1, bays: 1, levels: 1, packStations: 1 })).status).toBe(201);
+  const [face] = (await t.get(`/api/v1/sites/${site}/locations?type=PICK_FACE`)).body.items as { id: string }[];
+  expect((await t.post('/api/v1/products', { sku: 'QOWN-1', description: 'Mug', gtin: '4006381333931', uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 300 })).status)
+    .toBe(201);
+  const owner = (await t.post('/api/v1/owners', { code: 'QOWNER', name: 'A 3PL client' })).body.id as string;
+  expect((await t.post('/api/v1/inspection-plans', {
+    siteId: site, name: 'Every receipt', stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label', kind: 'PASS_FAIL' }],
+  }, 'manager')).status).toBe(201);
+  for (const ownerId of [owner, undefined]) {
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site, ...(ownerId === undefined ? {} : { ownerId }), sku: 'QOWN-1', locationId: face!.id, quantity: 4 })).status)
+      .toBe(201);
+    await t.settle();
+  }
+  const listed = await t.get(`/api/v1/inspections?siteId=${site}&status=OPEN`, 'viewer');
+  expect(listed.status).toBe(200);
+  expect(listed.body.items.map((i: { target: { ownerId?: string } }) => i.target.ownerId)).toEqual([owner, undefined]);
+  const one = await t.get(`/api/v1/inspections/${listed.body.items[0].id}`, 'viewer');
+  expect(one.body.target).toMatchObject({ kind: 'STOCK', sku: 'QOWN-1', ownerId: owner, quantity: 4 });
+});
