@@ -68,6 +68,16 @@ async function releaseAndStart(orderId: string): Promise<{ list: PickList; task:
   return { list, task, waveId };
 }
 
+/** An order of `sku` released, its list picked in full: PICKED, every event of it handled. */
+async function pickedOrder(sku: string): Promise<{ orderId: string; list: PickList }> {
+  const orderId = await newOrder(sku);
+  const { list } = await releaseAndStart(orderId);
+  await pick(list, QTY);
+  await until('picked', () => status(orderId), (s) => s === 'PICKED');
+  await t.settle();
+  return { orderId, list };
+}
+
 async function pick(list: PickList, quantity: number): Promise<void> {
   const line = list.lines[0]!;
   const res = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
@@ -138,11 +148,7 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
   it('PACKED but not labelled: the package is voided, the units go back by scan', async () => {
     const sku = w.products[2]!.sku;
     const before = await atp(w.siteId, sku);
-    const orderId = await newOrder(sku);
-    const { list } = await releaseAndStart(orderId);
-    await pick(list, QTY);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const { orderId } = await pickedOrder(sku);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     await until('packed', () => status(orderId), (s) => s === 'PACKED');
     await cancel(orderId);
@@ -156,11 +162,7 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
   it('after its label was voided: the order is cancelled, the voided shipment stays VOIDED, the units go back', async () => {
     const sku = w.products[3]!.sku;
     const before = await atp(w.siteId, sku);
-    const orderId = await newOrder(sku);
-    const { list } = await releaseAndStart(orderId);
-    await pick(list, QTY);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const { orderId } = await pickedOrder(sku);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     const shipment = await t.post('/api/v1/shipments', { orderId });
     expect(shipment.status).toBe(201);
@@ -177,11 +179,7 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
   it('mid scan-pack (a carton OPEN, one unit scanned): the package is voided, the units go back by scan', async () => {
     const sku = w.products[12]!.sku;
     const before = await atp(w.siteId, sku);
-    const orderId = await newOrder(sku);
-    const { list } = await releaseAndStart(orderId);
-    await pick(list, QTY);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const { orderId, list } = await pickedOrder(sku);
     const opened = await t.post('/api/v1/pack-station/packages', { orderId, toteId: `TOTE-${list.id}` }, 'operator');
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect(opened.body.status).toBe('OPEN');
@@ -197,11 +195,7 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
   it('labelled and on the day\'s manifest (its label can no longer be voided): the order is still cancelled, nothing ships', async () => {
     const sku = w.products[13]!.sku;
     const before = await atp(w.siteId, sku);
-    const orderId = await newOrder(sku);
-    const { list } = await releaseAndStart(orderId);
-    await pick(list, QTY);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const { orderId } = await pickedOrder(sku);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     const shipment = await t.post('/api/v1/shipments', { orderId });
     expect(shipment.status).toBe(201);
@@ -217,11 +211,7 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
 
   it('a voided label is not a dead end: the package is booked anew and ships', async () => {
     const sku = w.products[4]!.sku;
-    const orderId = await newOrder(sku);
-    const { list } = await releaseAndStart(orderId);
-    await pick(list, QTY);
-    await until('picked', () => status(orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const { orderId } = await pickedOrder(sku);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     const first = await t.post('/api/v1/shipments', { orderId });
     expect((await t.post(`/api/v1/shipments/${first.body.id}/void`)).body.status).toBe('VOIDED');
