@@ -82,27 +82,17 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
   }
 
   async function changeQueue(tx: Tx, changes: readonly QueueChange[]): Promise<void> {
-    for (let i = 0; i < changes.length;) {
-      const kind = changes[i]!.kind;
-      let end = i + 1;
-      while (end < changes.length && changes[end]!.kind === kind) end++;
-      const stretch = changes.slice(i, end);
-      if (kind === 'queued') await store.tasksQueued(tx, stretch.flatMap((c) => (c.kind === 'queued' ? [c.task] : [])));
-      else await store.tasksLeftQueue(tx, stretch.flatMap((c) => (c.kind === 'left' ? [c.taskId] : [])));
-      i = end;
-    }
+    await inRuns(changes, async (kind, run) => {
+      if (kind === 'queued') await store.tasksQueued(tx, run.flatMap((c) => (c.kind === 'queued' ? [c.task] : [])));
+      else await store.tasksLeftQueue(tx, run.flatMap((c) => (c.kind === 'left' ? [c.taskId] : [])));
+    });
   }
 
   async function changeWorking(tx: Tx, changes: readonly WorkingChange[]): Promise<void> {
-    for (let i = 0; i < changes.length;) {
-      const kind = changes[i]!.kind;
-      let end = i + 1;
-      while (end < changes.length && changes[end]!.kind === kind) end++;
-      const stretch = changes.slice(i, end);
-      if (kind === 'working') await store.tasksWorking(tx, stretch.flatMap((c) => (c.kind === 'working' ? [c.task] : [])));
-      else await store.tasksStoppedWorking(tx, stretch.flatMap((c) => (c.kind === 'stopped' ? [c.taskId] : [])));
-      i = end;
-    }
+    await inRuns(changes, async (kind, run) => {
+      if (kind === 'working') await store.tasksWorking(tx, run.flatMap((c) => (c.kind === 'working' ? [c.task] : [])));
+      else await store.tasksStoppedWorking(tx, run.flatMap((c) => (c.kind === 'stopped' ? [c.taskId] : [])));
+    });
   }
 
   async function handleOne(event: EnvelopeFor<(typeof ORCHESTRATION_EVENT_TYPES)[number]>, tx: Tx, run: RunWrites): Promise<void> {
@@ -194,5 +184,16 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       default:
         return assertNever(event, 'orchestration event');
     }
+  }
+}
+
+/** `changes` in order, each run of consecutive changes of one kind handed to `write` as one statement's worth. */
+async function inRuns<C extends { readonly kind: string }>(changes: readonly C[], write: (kind: C['kind'], run: readonly C[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < changes.length;) {
+    const kind = changes[i]!.kind;
+    let end = i + 1;
+    while (end < changes.length && changes[end]!.kind === kind) end++;
+    await write(kind, changes.slice(i, end));
+    i = end;
   }
 }
