@@ -4,7 +4,7 @@ import { List } from '../platform/bus/published-language.ts';
 import type { EventMeta } from '../platform/bus/envelope.ts';
 import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
 
-export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED', 'ON_HOLD'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const OrderLineDataSchema = Type.Object({ lineId: Type.String(), lineNo: Type.Integer(), sku: Type.String(), quantity: Type.Integer() });
@@ -53,6 +53,8 @@ export const OrderEvents = {
   reprioritised: 'orders.order.reprioritised.v1',
   updated: 'orders.order.updated.v1',
   linesChanged: 'orders.order.lines-changed.v1',
+  heldOnRequest: 'orders.order.held.v1',
+  holdReleased: 'orders.order.hold-released.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -130,6 +132,16 @@ export const OrderEventSchemas = {
     }, { description: 'Where the order goes now (it may change with the lines).' }),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
   }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
+  [OrderEvents.heldOnRequest]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    holdId: Type.String({ description: 'The hold, as waves held the order out of planning for it (`waves.order.held`).' }),
+    from: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: where the order was when it was held.' }),
+    reason: Type.String({ description: "The user's reason (credit check, address check, customer's request…)." }),
+  }, { description: 'The order was put on hold before a wave took it (`POST /orders/{id}/hold`, ADR 0052): ON_HOLD; it keeps its allocation, is allocated while held if it was not, and no wave plans it until the hold is released or it is cancelled.' }),
+  [OrderEvents.holdReleased]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(), holdId: Type.String(),
+    to: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: where the order goes on, with what was allocated while it was held.' }),
+  }, { description: 'The hold of an order was released (`POST /orders/{id}/release-hold`): the wave pool takes it again. When it was allocated (or backordered) while held, `orders.order.allocated` (or `backordered`) follows in the same transaction.' }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -143,6 +155,8 @@ export type OrderShipped = Payload<typeof OrderEvents.shipped>;
 export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 export type OrderUpdated = Payload<typeof OrderEvents.updated>;
 export type OrderLinesChanged = Payload<typeof OrderEvents.linesChanged>;
+export type OrderHeld = Payload<typeof OrderEvents.heldOnRequest>;
+export type OrderHoldReleased = Payload<typeof OrderEvents.holdReleased>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {
@@ -175,6 +189,8 @@ export const OrdersErrors = {
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
   ORDER_IN_FULFILMENT: { status: 409, title: 'The order is in a wave or on the floor: it can be cancelled, not changed' },
   ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'The site or carrier of an order cannot change; cancel it and send a new one' },
+  ORDER_ON_HOLD: { status: 409, title: 'The order is on hold: release the hold first (or cancel it)' },
+  ORDER_NOT_ON_HOLD: { status: 409, title: 'The order is not on hold' },
 } as const satisfies ErrorSpecs;
 
 /** Order priority: 1 is the most urgent, 9 the least; pick lists and tasks follow the same scale. */

@@ -24,6 +24,8 @@ export const ID_PREFIXES = [
   'own',
   // Order line changes waves holds an order for (ADR 0046).
   'chg',
+  // Order holds waves keeps an order out of planning for (ADR 0052).
+  'hld',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

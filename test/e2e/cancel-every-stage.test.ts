@@ -171,6 +171,18 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
     expect(await snapshot(sku)).toEqual(before);
   });
 
+  it('ON_HOLD: the allocation it kept is released, and no wave takes it; nothing to return', async () => {
+    const sku = w.products[0]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const held = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'Fraud review' });
+    expect(held.body.status).toBe('ON_HOLD');
+    await cancel(orderId);
+    expect(await t.app.db.query('SELECT order_id FROM waves.order_pool WHERE order_id = $1', [orderId])).toEqual([]);
+    expect(await returnsOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
   it('WAVED: the order leaves its wave; nothing to return', async () => {
     const sku = w.products[1]!.sku;
     const before = await snapshot(sku);

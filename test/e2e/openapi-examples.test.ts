@@ -451,9 +451,12 @@ describe('every request example of the document, sent as it is to the demo wareh
       expect.objectContaining({ kind: 'PHYSICAL_ONLY', lpnIds: [lpn.id], physical: 2 }),
     ]));
 
-    // One of the demo's waiting orders is cancelled.
+    // One of the demo's waiting orders is held, released, held again and cancelled.
     const waiting = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED`)).body.items[0];
     use('order', waiting.id);
+    expect((await example('holdOrder')).body).toMatchObject({ status: 'ON_HOLD', hold: { reason: 'Credit check', resumeTo: 'ALLOCATED' } });
+    expect((await example('releaseOrderHold')).body.status).toBe('ALLOCATED');
+    expect((await example('holdOrder')).body.status).toBe('ON_HOLD');
     expect((await example('cancelOrder')).body.status).toBe('CANCELLED');
 
     // Platform: the order's events, API keys, a dead letter replayed.

@@ -93,6 +93,22 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await a11y('orders');
   });
 
+  it('puts an order on hold from the orders list and releases it (ADR 0052)', async () => {
+    await page.getByLabel('Client order id').fill('DEMO-1003');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    const row = page.locator('tbody tr');
+    await row.getByRole('button', { name: 'Hold…' }).click();
+    await page.getByLabel('Why hold DEMO-1003').fill('Credit check');
+    await row.getByRole('button', { name: 'Put on hold' }).click();
+    await expect.poll(() => row.textContent()).toContain('ON_HOLD Credit check');
+    await screenshot(page, 'console-order-on-hold');
+    await a11y('order on hold');
+    await row.getByRole('button', { name: 'Release hold' }).click();
+    await expect.poll(() => row.textContent()).toContain('ALLOCATED');
+    await page.getByLabel('Client order id').fill('');
+    await t.settle();
+  });
+
   it('plans a wave (previewing its orders and why), releases it, and shows it complete as the floor picks', async () => {
     await nav('Waves').click();
     await page.getByRole('heading', { name: 'Plan a wave' }).waitFor();

@@ -2,7 +2,7 @@ import { api, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
 import type { Ctx } from './ctx.ts';
 
-const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
+const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
 
 /** How many rows a filtered list holds (one page of up to `limit`; "limit+" beyond). */
 async function count(path: string, params: Record<string, string | number | undefined>, limit = 500): Promise<number> {

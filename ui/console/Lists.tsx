@@ -3,7 +3,9 @@ import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 
-const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'];
+const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'];
+/** Where an order can be put on hold: before a wave takes it (ADR 0052). */
+const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'];
 
@@ -22,14 +24,51 @@ export function Status({ value }: { value: string }) {
   return <span className={`status s-${value.toLowerCase().replace(/[^a-z_]/g, '')}`}>{value}</span>;
 }
 
-interface Order { id: string; externalId: string; status: string; priority: number; carrier: string; shipBy: string | null; createdAt?: string; waveId: string | null }
+interface Order {
+  id: string; externalId: string; status: string; priority: number; carrier: string; shipBy: string | null; createdAt?: string; waveId: string | null;
+  hold?: { reason: string; from: string; resumeTo: string } | null;
+}
 
 export function Orders({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
+  const [holding, setHolding] = useState<string | undefined>(undefined);
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const version = useLiveVersion(ctx.live, ['orders.']);
-  const { data, error } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
+  const { data, error, reload } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
     [ctx.siteId, status, search, version]);
+  const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+      setMessage({ ok: true, text: what });
+      setHolding(undefined);
+      setReason('');
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      reload();
+    }
+  };
+  const hold = (o: Order): void => {
+    void run(`Order ${o.externalId} is on hold: no wave takes it until the hold is released`, () =>
+      api('POST', `/orders/${o.id}/hold`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
+  };
+  const release = (o: Order): void => {
+    void run(`Order ${o.externalId}: hold released`, () => api('POST', `/orders/${o.id}/release-hold`, { idempotencyKey: newKey() }));
+  };
+  const actions = (o: Order) => {
+    if (o.status === 'ON_HOLD') return <button type="button" onClick={() => release(o)}>Release hold</button>;
+    if (!HOLDABLE.includes(o.status)) return null;
+    if (holding !== o.id) return <button type="button" onClick={() => { setHolding(o.id); setReason(''); }}>Hold…</button>;
+    return (
+      <form className="inline" onSubmit={(e) => { e.preventDefault(); hold(o); }}>
+        <input aria-label={`Why hold ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} />
+        <button type="submit" className="primary" disabled={reason.trim() === ''}>Put on hold</button>
+        <button type="button" onClick={() => setHolding(undefined)}>Keep</button>
+      </form>
+    );
+  };
   return (
     <>
       <div className="filters" role="search">
@@ -39,12 +78,17 @@ export function Orders({ ctx }: { ctx: Ctx }) {
         </label>
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
         <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} orders`}</caption>
-        <thead><tr><th scope="col">Order</th><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Wave</th></tr></thead>
+        <thead><tr><th scope="col">Order</th><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Wave</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {(data?.items ?? []).map((o) => (
-            <tr key={o.id}><td className="mono">{o.id}</td><td>{o.externalId}</td><td><Status value={o.status} /></td><td>{o.priority}</td><td>{o.carrier}</td><td>{when(o.shipBy)}</td><td className="mono">{o.waveId ?? '—'}</td></tr>
+            <tr key={o.id}>
+              <td className="mono">{o.id}</td><td>{o.externalId}</td>
+              <td><Status value={o.status} />{o.hold == null ? null : <span className="muted"> {o.hold.reason}</span>}</td>
+              <td>{o.priority}</td><td>{o.carrier}</td><td>{when(o.shipBy)}</td><td className="mono">{o.waveId ?? '—'}</td><td>{actions(o)}</td>
+            </tr>
           ))}
         </tbody>
       </table>

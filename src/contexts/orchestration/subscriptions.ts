@@ -18,7 +18,7 @@ export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
-  OrderEvents.shipped, OrderEvents.cancelled,
+  OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed,
 ] as const;
@@ -114,6 +114,13 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.
       case OrderEvents.linesChanged:
         moved(event.data.orderId, 'RECEIVED');
+        return;
+      // Held (ADR 0052): the order waits for its release; ORDER_NOT_MOVING after the stall limit says it is still held.
+      case OrderEvents.heldOnRequest:
+        moved(event.data.orderId, 'ON_HOLD', event.data.reason);
+        return;
+      case OrderEvents.holdReleased:
+        moved(event.data.orderId, event.data.to);
         return;
       case OrderEvents.allocated:
         moved(event.data.orderId, 'ALLOCATED');

@@ -49,9 +49,13 @@ export interface OrdersOrders {
   carrier: string;
   created_at: Date;
   external_id: string;
+  held_from: string | null;
+  hold_id: string | null;
+  hold_reason: string | null;
   id: string;
   owner_id: string;
   priority: number;
+  resume_status: string | null;
   ship_by: Date | null;
   ship_complete: Generated<boolean>;
   ship_to: Json;
@@ -70,6 +74,13 @@ export interface OrdersPendingChanges {
   ship_to: Json;
 }
 
+export interface OrdersPendingHolds {
+  hold_id: string;
+  order_id: string;
+  reason: string;
+  requested_at: Date;
+}
+
 export interface OrdersStatusHistory {
   at: Date;
   cause: string | null;
@@ -84,5 +95,6 @@ export interface DB {
   "orders.order_lines": OrdersOrderLines;
   "orders.orders": OrdersOrders;
   "orders.pending_changes": OrdersPendingChanges;
+  "orders.pending_holds": OrdersPendingHolds;
   "orders.status_history": OrdersStatusHistory;
 }

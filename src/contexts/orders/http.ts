@@ -46,6 +46,12 @@ const SummaryFields = {
   cancelReason: Type.Union([Type.String(), Type.Null()]),
   shipComplete: Type.Boolean({ description: 'True: the order never ships partial; a short pick with no stock elsewhere waits for stock (ADR 0024)' }),
   backorderReason: { ...NullableEnum(['SHORT_PICK'] as const), description: 'SHORT_PICK while a shipComplete order waits for stock after a short pick (its picked units stay in its tote); null otherwise' },
+  hold: Type.Union([Type.Object({
+    holdId: Type.String(),
+    reason: Type.String({ description: 'Why it was held' }),
+    from: Type.Unsafe<string>(Type.String({ enum: ['RECEIVED', 'ALLOCATED', 'BACKORDERED'], description: 'Where the order was when it was held' })),
+    resumeTo: Type.Unsafe<string>(Type.String({ enum: ['RECEIVED', 'ALLOCATED', 'BACKORDERED'], description: 'Where releasing the hold takes it (what was allocated while it was held)' })),
+  }), Type.Null()], { description: 'While ON_HOLD (ADR 0052): the hold; null otherwise' }),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -192,6 +198,38 @@ export function orderRoutes(
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
       unwrap(await service.reprioritise(req.params.id, req.body.priority, requestMeta(req)))));
+
+    app.post('/orders/:id/hold', {
+      config: { roles: CAN.intake, idempotent: true, owners: true },
+      schema: {
+        operationId: 'holdOrder', tags, summary: 'Put an order on hold before a wave takes it',
+        description: 'RECEIVED, ALLOCATED or BACKORDERED → ON_HOLD (ADR 0052): no wave plans it until the hold is released; it keeps what '
+          + 'is allocated to it and is allocated as usual while held. A held order answers 200 again. 409 ORDER_IN_FULFILMENT once a wave '
+          + 'has it (cancel the wave before release to hold it, or cancel the order), ORDER_CANCELLED, ORDER_SHIPPED.',
+        params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why: credit check, address check, customer request…' }) }, {
+          additionalProperties: false, examples: [{ reason: 'Credit check' }],
+        }),
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_CANCELLED', 'ORDER_SHIPPED') },
+      },
+    }, async (req, reply) => {
+      if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
+      return deps.idempotency.run(req, reply, 200, async () => unwrap(await service.hold(req.params.id, req.body.reason, requestMeta(req))));
+    });
+
+    app.post('/orders/:id/release-hold', {
+      config: { roles: CAN.intake, idempotent: true, owners: true },
+      schema: {
+        operationId: 'releaseOrderHold', tags, summary: "Release an order's hold",
+        description: 'ON_HOLD → RECEIVED, ALLOCATED or BACKORDERED, with what was allocated while it was held (`hold.resumeTo`): the wave pool '
+          + 'takes it again. 409 ORDER_NOT_ON_HOLD for an order that is not on hold.',
+        params: IdParams,
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_NOT_ON_HOLD') },
+      },
+    }, async (req, reply) => {
+      if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
+      return deps.idempotency.run(req, reply, 200, async () => unwrap(await service.releaseHold(req.params.id, requestMeta(req))));
+    });
 
     app.post('/orders/:id/cancel', {
       config: { roles: CAN.plan, idempotent: true, owners: true },

@@ -7,6 +7,7 @@ import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type ShipTo,
+  type OrderHeld, type OrderHoldReleased,
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -15,13 +16,13 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, forwardPath, orderLifecycle } from './domain/order-lifecycle.ts';
+import { cancelDecision, forwardPath, holdDecision, orderLifecycle } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  lockOrders, orderSummary, replaceLines, savePendingChange, setPriority, setShipTo, takePendingChange, unshortLine, updateStatus, writeOrder,
-  writeOrders, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
+  lockOrders, orderSummary, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
+  takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
 export interface OrderPage {
@@ -263,10 +264,113 @@ export function orderService(
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: decided.value !== 'unchanged' });
   }
 
+  /**
+   * Puts an order on hold before a wave takes it (ADR 0052), decided as a line change is (ADR 0046): under the order's
+   * row lock the hold is recorded as pending (a second request while one is pending takes the same hold), waves is
+   * asked to keep the order out of planning (the one decision point: a planner that has the order wins, and the
+   * answer is ORDER_IN_FULFILMENT naming the wave), then the order goes ON_HOLD with `orders.order.held`. If the
+   * request dies after waves held the order, orders completes the hold on `waves.order.held`. A held order answers
+   * 200 again, unchanged.
+   */
+  async function hold(id: string, reason: string, meta: EventMeta): Promise<Outcome<Order>> {
+    const decided = await deps.db.tx(async (tx): Promise<Outcome<{ holdId: string } | null>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      const refused = holdRefusal(o);
+      if (refused !== undefined) return refused;
+      if (o.status === 'ON_HOLD') return ok(null);
+      return ok(await savePendingHold(tx, id, { holdId: deps.ids.next('hld'), reason }, deps.clock.now()));
+    });
+    if (!decided.ok) return decided;
+    if (decided.value !== null) {
+      const { holdId } = decided.value;
+      const o = await orderSummary(deps.db, id);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId: holdId }, meta);
+      if (!gate.held) {
+        await deps.db.tx((tx) => takePendingHold(tx, id, holdId));
+        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: cancel the wave (its orders go back to the pool) to hold it, or cancel the order`);
+      }
+      const applied = await deps.db.tx((tx) => applyPendingHold(tx, id, holdId, { type: 'hold', meta }));
+      if (!applied.ok) return applied;
+    }
+    return cancelledOrder(id);
+  }
+
+  /** Why the order cannot be held, if it cannot: final, or in a wave or on the floor. A held order can (idempotent). */
+  function holdRefusal(o: OrderSummary): Outcome<never> | undefined {
+    const decision = holdDecision(o.status, o.backorderReason);
+    switch (decision) {
+      case 'hold':
+      case 'ALREADY_HELD':
+        return undefined;
+      case 'ORDER_CANCELLED':
+        return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
+      case 'ORDER_SHIPPED':
+        return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
+      case 'ORDER_IN_FULFILMENT':
+        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: `
+          + 'only an order no wave has taken can be held; cancel its wave before release, or cancel the order');
+      default:
+        return assertNever(decision, 'hold decision');
+    }
+  }
+
+  /**
+   * Applies the order's pending hold `holdId` (waves holds the order out of planning): ON_HOLD with `orders.order.held`.
+   * Run by the request, and on `waves.order.held` in case the request's transaction never committed; whichever comes
+   * second finds no pending hold and does nothing. A hold the order can no longer take (cancelled meanwhile) is dropped.
+   */
+  async function applyPendingHold(tx: Tx, orderId: string, holdId: string, cause: Cause): Promise<Outcome<boolean>> {
+    const o = await lockForEvent(tx, orderId, cause);
+    if (o === undefined) return reject('NOT_FOUND', `No order ${orderId}`);
+    const pending = await takePendingHold(tx, orderId, holdId);
+    if (pending === undefined || o.status === 'ON_HOLD') return ok(false);
+    const refused = holdRefusal(o);
+    if (refused !== undefined) {
+      deps.log.info({ orderId, status: o.status, holdId, type: cause.type }, 'hold dropped: the order can no longer be held');
+      return refused;
+    }
+    const from = o.status as HoldableStatus;
+    orderLifecycle.assertCan(from, 'ON_HOLD');
+    if (!(await putOnHold(tx, { id: orderId, version: o.version, from, hold: pending }, deps.clock.now()))) throw new Error(`order ${orderId} changed under its row lock`);
+    const data: OrderHeld = { orderId, siteId: o.siteId, holdId, from, reason: pending.reason };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.heldOnRequest, subject: orderId, siteId: o.siteId, data }], cause.meta);
+    return ok(true);
+  }
+
+  /**
+   * Releases the order's hold: it goes on where the allocation while held left it (RECEIVED, ALLOCATED or
+   * BACKORDERED), with `orders.order.hold-released` (the wave pool takes it again) and, when it was allocated or
+   * backordered while held, the `allocated` or `backordered` it did not announce then. 409 ORDER_NOT_ON_HOLD otherwise
+   * (a hold still pending completes on its own; release it after).
+   */
+  async function releaseHold(id: string, meta: EventMeta): Promise<Outcome<Order>> {
+    const outcome = await deps.db.tx(async (tx): Promise<Outcome<null>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      if (o.status !== 'ON_HOLD' || o.hold === null) return reject('ORDER_NOT_ON_HOLD', `Order ${o.externalId} is ${o.status}, not on hold`);
+      const { holdId, from, resumeTo: to } = o.hold;
+      orderLifecycle.assertCan('ON_HOLD', to);
+      const now = deps.clock.now();
+      if (!(await releaseHoldOf(tx, { id, version: o.version, to, cause: 'hold released' }, now))) throw new Error(`order ${id} changed under its row lock`);
+      const released: OrderHoldReleased = { orderId: id, siteId: o.siteId, holdId, to };
+      const events: PublishedEvent[] = [{ type: OrderEvents.holdReleased, subject: id, siteId: o.siteId, data: released }];
+      if (to !== from && (to === 'ALLOCATED' || to === 'BACKORDERED')) {
+        const event = arrivalEvent(o, 'ON_HOLD', to, await orderLines(tx, id));
+        if (event !== undefined) events.push(event);
+      }
+      await deps.bus.append(tx, 'orders', events, meta);
+      return ok(null);
+    });
+    return outcome.ok ? cancelledOrder(id) : outcome;
+  }
+
   /** Why the order can no longer change, if it cannot: it is final, or waved or further (the floor has it). */
   function changeRefusal(o: OrderSummary): Outcome<never> | undefined {
     if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
     if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
+    if (o.status === 'ON_HOLD') return reject('ORDER_ON_HOLD', `Order ${o.externalId} is on hold (${o.hold?.reason ?? 'no reason'}): release the hold (POST /orders/${o.id}/release-hold) before changing it`);
     if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') || o.backorderReason !== null) {
       return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: once waved an order can be cancelled, not changed`);
     }
@@ -377,7 +481,7 @@ export function orderService(
   async function backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED') {
+    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED' || o.status === 'ON_HOLD') {
       deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
       return;
     }
@@ -413,7 +517,7 @@ export function orderService(
         return;
       }
       case 'AWAITING_STOCK': {
-        if (o.status === 'BACKORDERED' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
+        if (o.status === 'BACKORDERED' || o.status === 'ON_HOLD' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
         await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: SHORT_PICK`), set: { backorderReason: BACKORDER_REASONS.shortPick } });
         const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
         await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: o.id, siteId: o.siteId, data }], cause.meta);
@@ -430,7 +534,8 @@ export function orderService(
   async function applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') || o.backorderReason === BACKORDER_REASONS.shortPick) {
+    const held = o.hold !== null && o.hold.resumeTo !== 'ALLOCATED' ? o.hold : null;
+    if (held === null && ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED') || o.backorderReason === BACKORDER_REASONS.shortPick)) {
       deps.log.info({ orderId, status: o.status, type: cause.type }, 'allocation for an order past allocation ignored');
       return;
     }
@@ -445,6 +550,11 @@ export function orderService(
     }
     const now = added.lines ?? [];
     const complete = now.every((l) => l.allocated >= l.ordered);
+    if (held !== null) {
+      // Held (ADR 0052): the allocation is kept for the release, which announces it; the order stays ON_HOLD.
+      if (!(await setResumeStatus(tx, orderId, o.version, complete ? 'ALLOCATED' : 'BACKORDERED', deps.clock.now()))) throw new Error(`order ${orderId} changed under its row lock`);
+      return;
+    }
     if (!complete && o.status === 'BACKORDERED') {
       await write(tx, o, { bump: 1, history: [] });
       return;
@@ -670,6 +780,7 @@ export function orderService(
       }
       case 'RECEIVED':
       case 'CANCELLED':
+      case 'ON_HOLD':
         // Announced by the commands that cause them, never reached by an event.
         return undefined;
       default:
@@ -678,7 +789,7 @@ export function orderService(
   }
 
   return {
-    receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    receive, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
     applyPendingChange,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */

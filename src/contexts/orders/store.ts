@@ -42,9 +42,21 @@ export interface OrderSummary {
   readonly shipComplete: boolean;
   /** SHORT_PICK while a shipComplete order waits for stock after a short pick; null otherwise. */
   readonly backorderReason: 'SHORT_PICK' | null;
+  /** While ON_HOLD (ADR 0052): the hold, its reason, where the order was and where releasing it takes it; null otherwise. */
+  readonly hold: OrderHold | null;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** Statuses an order may be held from, and go back to when its hold is released (ADR 0052). */
+export type HoldableStatus = 'RECEIVED' | 'ALLOCATED' | 'BACKORDERED';
+
+export interface OrderHold {
+  readonly holdId: string;
+  readonly reason: string;
+  readonly from: HoldableStatus;
+  readonly resumeTo: HoldableStatus;
 }
 
 export interface Order extends OrderSummary {
@@ -53,19 +65,25 @@ export interface Order extends OrderSummary {
 }
 
 const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", owner_id AS "ownerId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
-  status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason",
+  hold_id AS "holdId", hold_reason AS "holdReason", held_from AS "heldFrom", resume_status AS "resumeStatus", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
 /** The columns of orders.orders and orders.order_lines unaliased: what a data-modifying CTE returns for the statement's outer SELECT. */
-const ORDER_RAW = 'id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, status, wave_id, cancel_reason, ship_complete, backorder_reason, version, created_at, updated_at';
+const ORDER_RAW = 'id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, status, wave_id, cancel_reason, ship_complete, backorder_reason, hold_id, hold_reason, held_from, resume_status, version, created_at, updated_at';
 const LINE_RAW = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
 
 /** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
-type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, { status: OrderStatus; shipTo: ShipTo; backorderReason: 'SHORT_PICK' | null }>;
+type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, {
+  status: OrderStatus; shipTo: ShipTo; backorderReason: 'SHORT_PICK' | null; heldFrom: HoldableStatus | null; resumeStatus: HoldableStatus | null;
+}>;
 type LineRow = Camelized<Omit<Selectable<OrdersOrderLines>, 'order_id'>>;
 type HistoryRow = Pick<Selectable<OrdersStatusHistory>, 'at' | 'cause'> & { from: OrderStatus | null; to: OrderStatus };
 
-const toSummary = (r: OrderRow): OrderSummary => ({
-  ...r, shipBy: r.shipBy === null ? null : r.shipBy.toISOString(), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+const toSummary = ({ holdId, holdReason, heldFrom, resumeStatus, ...r }: OrderRow): OrderSummary => ({
+  ...r,
+  hold: r.status === 'ON_HOLD' && holdId !== null && holdReason !== null && heldFrom !== null && resumeStatus !== null
+    ? { holdId, reason: holdReason, from: heldFrom, resumeTo: resumeStatus } : null,
+  shipBy: r.shipBy === null ? null : r.shipBy.toISOString(), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
 });
 
 /** A line as JSON with the names of OrderLine (for reads that answer an order's lines inside another row). */
@@ -267,6 +285,74 @@ export async function takePendingChange(tx: Executor, orderId: string, changeId:
     [orderId, changeId],
   );
   return rows[0];
+}
+
+/** A hold recorded before waves holds the order (ADR 0052). */
+export interface PendingHold {
+  readonly holdId: string;
+  readonly reason: string;
+}
+
+/** Records the order's pending hold, or answers the one pending already (a second request takes the same hold). */
+export async function savePendingHold(tx: Executor, orderId: string, hold: PendingHold, now: Date): Promise<PendingHold> {
+  const rows = await tx.query<PendingHold>(
+    `WITH n AS (
+       INSERT INTO orders.pending_holds (order_id, hold_id, reason, requested_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id) DO NOTHING RETURNING hold_id, reason
+     )
+     SELECT hold_id AS "holdId", reason FROM n
+     UNION ALL SELECT hold_id, reason FROM orders.pending_holds WHERE order_id = $1 AND NOT EXISTS (SELECT 1 FROM n)`,
+    [orderId, hold.holdId, hold.reason, now],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`pending hold of order ${orderId} returned no row`);
+  return row;
+}
+
+/** Takes the order's pending hold if it is `holdId` (deleted: applied or dropped by the caller's transaction). */
+export async function takePendingHold(tx: Executor, orderId: string, holdId: string): Promise<PendingHold | undefined> {
+  const rows = await tx.query<PendingHold>(
+    `DELETE FROM orders.pending_holds WHERE order_id = $1 AND hold_id = $2 RETURNING hold_id AS "holdId", reason`, [orderId, holdId],
+  );
+  return rows[0];
+}
+
+/** Puts the locked order (at `version`) ON_HOLD from `from`, with its history row. */
+export async function putOnHold(
+  tx: Executor, o: { id: string; version: number; from: HoldableStatus; hold: PendingHold }, now: Date,
+): Promise<boolean> {
+  const rows = await tx.query(
+    `WITH u AS (
+       UPDATE orders.orders SET status = 'ON_HOLD', version = version + 1, updated_at = $3, backorder_reason = NULL,
+         hold_id = $4, hold_reason = $5, held_from = $6, resume_status = $6
+       WHERE id = $1 AND version = $2 RETURNING id
+     )
+     INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) SELECT id, $6, 'ON_HOLD', $3, $7 FROM u RETURNING 1`,
+    [o.id, o.version, now, o.hold.holdId, o.hold.reason, o.from, `on hold: ${o.hold.reason}`],
+  );
+  return rows.length === 1;
+}
+
+/** Where releasing the held order's hold takes it: what inventory allocated while it was held (its version moves on). */
+export async function setResumeStatus(tx: Executor, id: string, version: number, to: HoldableStatus, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE orders.orders SET resume_status = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2 AND status = 'ON_HOLD' RETURNING 1`,
+    [id, version, to, now],
+  );
+  return rows.length === 1;
+}
+
+/** Releases the locked held order's hold: it goes on at `to`, with its history row; the hold's columns are cleared. */
+export async function releaseHoldOf(tx: Executor, o: { id: string; version: number; to: HoldableStatus; cause: string }, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `WITH u AS (
+       UPDATE orders.orders SET status = $3, version = version + 1, updated_at = $4, hold_id = NULL, hold_reason = NULL, held_from = NULL, resume_status = NULL
+       WHERE id = $1 AND version = $2 AND status = 'ON_HOLD' RETURNING id
+     )
+     INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) SELECT id, 'ON_HOLD', $3, $4, $5 FROM u RETURNING 1`,
+    [o.id, o.version, o.to, now, o.cause],
+  );
+  return rows.length === 1;
 }
 
 /** Replaces every line of the order by `lines` (new ids, no quantities yet) and sets its ship-to; the version moves on. */

@@ -26,9 +26,11 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(PackShipEvents.shippingStopped, async (d, event, tx) => {
       await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
     }),
-    // A line change waves held the order for (ADR 0046): applied here if the request's own transaction did not commit.
+    // A line change (ADR 0046) or a hold (ADR 0052) waves held the order for: applied here if the request's own
+    // transaction did not commit (the id is one or the other's; the other finds nothing pending).
     on(WaveEvents.orderHeld, async (d, event, tx) => {
-      await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
+      if (d.changeId.startsWith('hld_')) await orders.applyPendingHold(tx, d.orderId, d.changeId, cause(event));
+      else await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
     }),
     // Set-based (ADR 0043): a run of these moves locks its orders in one statement and writes them in one, each order's
     // steps folded in their order, whatever the number of events and orders in the run (`progressRun`).

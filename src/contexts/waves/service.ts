@@ -16,7 +16,7 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders,
+  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, releasePoolHold, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
@@ -345,9 +345,17 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     await dropWaitingOrder(tx, orderId);
   }
 
+  /**
+   * `orders.order.hold-released` (ADR 0052): the order's waiting row is no longer held, so planning takes it; a row
+   * the hold inserted for an order not allocated yet goes (its allocation, announced with the release, adds it).
+   */
+  async function orderHoldReleased(tx: Tx, orderId: string): Promise<void> {
+    await releasePoolHold(tx, orderId);
+  }
+
   return {
     plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
-    siteLayoutChanged, holdForChange, orderLinesChanged,
+    siteLayoutChanged, holdForChange, orderLinesChanged, orderHoldReleased,
   };
 }
 

@@ -70,13 +70,18 @@ export async function setPoolPriority(tx: Executor, orderId: string, priority: n
   await tx.query(`UPDATE waves.order_pool SET priority = $2 WHERE order_id = $1`, [orderId, priority]);
 }
 
-/** Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. */
+/**
+ * Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. A row a hold
+ * inserted before the order's allocation was heard of (no lines yet) takes its lines and stays held (ADR 0052).
+ */
 export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Promise<boolean> {
   const rows = await tx.query(
-    `INSERT INTO waves.order_pool (order_id, site_id, carrier, priority, lines, allocated_at)
+    `INSERT INTO waves.order_pool AS p (order_id, site_id, carrier, priority, lines, allocated_at)
      SELECT $1, $2, $3, $4, $5, $6
      WHERE NOT EXISTS (SELECT 1 FROM waves.wave_orders WHERE order_id = $1 AND active)
-     ON CONFLICT (order_id) DO NOTHING RETURNING 1`,
+     ON CONFLICT (order_id) DO UPDATE SET carrier = EXCLUDED.carrier, priority = EXCLUDED.priority, lines = EXCLUDED.lines, allocated_at = EXCLUDED.allocated_at
+       WHERE p.wave_id IS NULL AND p.held_for IS NOT NULL AND p.lines = '[]'::jsonb
+     RETURNING 1`,
     [o.orderId, o.siteId, o.carrier, o.priority, JSON.stringify(o.lines), o.allocatedAt],
   );
   return rows.length === 1;
@@ -100,6 +105,18 @@ export async function holdInPool(
   const row = rows[0];
   if (row === undefined) throw new Error(`pool hold of order ${o.orderId} returned no row`);
   return row;
+}
+
+/**
+ * An order's hold ended (ADR 0052): its waiting row is plannable again, whoever held it last (a line change refused
+ * while the order was held leaves its id there); a row inserted by the hold that never got lines goes.
+ */
+export async function releasePoolHold(tx: Executor, orderId: string): Promise<void> {
+  await tx.query(
+    `WITH gone AS (DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL AND lines = '[]'::jsonb RETURNING order_id)
+     UPDATE waves.order_pool SET held_for = NULL WHERE order_id = $1 AND wave_id IS NULL AND NOT EXISTS (SELECT 1 FROM gone)`,
+    [orderId],
+  );
 }
 
 /** The order's lines changed: its waiting (or held) row goes; the allocation of its new lines adds it again. */

@@ -243,6 +243,8 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',
       { ...keyOf(args, ctx, info), ...(typeof args.expectedVersion === 'number' ? { headers: { 'if-match': `"${args.expectedVersion}"` } } : {}) },
     ),
+    holdOrder: mutation('Order', (a) => `/orders/${enc(a.id as string)}/hold`, (a) => defined(a, 'reason')),
+    releaseOrderHold: mutation('Order', (a) => `/orders/${enc(a.id as string)}/release-hold`),
     planWave: mutation('Wave', () => '/waves', (a) => defined(a, 'siteId', 'maxOrders', 'carrier')),
     releaseWave: mutation('Wave', (a) => `/waves/${enc(a.id as string)}/release`, (a) => defined(a, 'pickStrategy', 'cartCapacity')),
     cancelWave: mutation('Wave', (a) => `/waves/${enc(a.id as string)}/cancel`),

@@ -81,6 +81,8 @@ type Order {
   status: String!
   waveId: ID
   cancelReason: String
+  """While ON_HOLD (ADR 0052): the hold; null otherwise."""
+  hold: OrderHold
   version: Int!
   createdAt: String!
   updatedAt: String!
@@ -89,6 +91,14 @@ type Order {
   wave: Wave
   shipments: [Shipment!]!
   packages: [Package!]!
+}
+type OrderHold {
+  holdId: ID!
+  reason: String!
+  """Where the order was when it was held."""
+  from: String!
+  """Where releasing the hold takes it (what was allocated while it was held)."""
+  resumeTo: String!
 }
 type OrderLine {
   id: ID!
@@ -369,6 +379,8 @@ document of several mutations, and the same document sent again replays every on
 type Mutation {
   createOrder(input: CreateOrderInput!, idempotencyKey: String): OrderResult!
   cancelOrder(id: ID!, reason: String, expectedVersion: Int, idempotencyKey: String): OrderResult!
+  holdOrder(id: ID!, reason: String!, idempotencyKey: String): OrderResult!
+  releaseOrderHold(id: ID!, idempotencyKey: String): OrderResult!
   planWave(siteId: String!, maxOrders: Int, carrier: String, idempotencyKey: String): WaveResult!
   releaseWave(id: ID!, pickStrategy: String, cartCapacity: Int, idempotencyKey: String): WaveResult!
   cancelWave(id: ID!, idempotencyKey: String): WaveResult!

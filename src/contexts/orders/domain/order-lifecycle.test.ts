@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/orders.ts';
-import { ORDER_TRANSITIONS, cancelDecision, forwardPath, orderLifecycle } from './order-lifecycle.ts';
+import { ORDER_TRANSITIONS, cancelDecision, forwardPath, holdDecision, orderLifecycle } from './order-lifecycle.ts';
 
 const canTransition = orderLifecycle.can;
 
@@ -72,6 +72,31 @@ describe('order lifecycle', () => {
     expect(forwardPath('ALLOCATED', 'BACKORDERED')).toEqual([]);
     expect(forwardPath('CANCELLED', 'PICKING')).toEqual([]);
     expect(forwardPath('CANCELLED', 'ALLOCATED')).toEqual([]);
+  });
+});
+
+describe('orders on hold (ADR 0052)', () => {
+  it('holds only before a wave, back to any of those states, and cancels from ON_HOLD', () => {
+    for (const s of ['RECEIVED', 'ALLOCATED', 'BACKORDERED'] as const) {
+      expect(canTransition(s, 'ON_HOLD')).toBe(true);
+      expect(canTransition('ON_HOLD', s)).toBe(true);
+      expect(holdDecision(s, null)).toBe('hold');
+    }
+    expect(canTransition('ON_HOLD', 'CANCELLED')).toBe(true);
+    expect(canTransition('ON_HOLD', 'WAVED')).toBe(false);
+    expect(canTransition('WAVED', 'ON_HOLD')).toBe(false);
+    expect(cancelDecision('ON_HOLD')).toBe('cancel');
+    expect(holdDecision('ON_HOLD', null)).toBe('ALREADY_HELD');
+    expect(holdDecision('BACKORDERED', 'SHORT_PICK')).toBe('ORDER_IN_FULFILMENT');
+    for (const s of ['WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED'] as const) expect(holdDecision(s, null)).toBe('ORDER_IN_FULFILMENT');
+    expect(holdDecision('SHIPPED', null)).toBe('ORDER_SHIPPED');
+    expect(holdDecision('CANCELLED', null)).toBe('ORDER_CANCELLED');
+  });
+
+  it('no event moves a held order forward, and none puts an order on hold', () => {
+    for (const to of ORDER_STATUSES) if (to !== 'CANCELLED') expect(forwardPath('ON_HOLD', to)).toEqual([]);
+    for (const from of ORDER_STATUSES) expect(forwardPath(from, 'ON_HOLD')).toEqual([]);
+    expect(forwardPath('ON_HOLD', 'CANCELLED')).toEqual(['CANCELLED']);
   });
 });
 

@@ -7,11 +7,14 @@ import { defineLifecycle } from '../../../platform/lifecycle.ts';
  * (after release the floor compensates: open picks are withdrawn, picked units return to stock, packages are voided).
  */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  RECEIVED: ['ALLOCATED', 'BACKORDERED', 'CANCELLED'],
+  // ON_HOLD from the states before a wave takes the order, and back to them when the hold is released (ADR 0052).
+  RECEIVED: ['ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'CANCELLED'],
   // Stock arrived for what was missing; PICKING when it was re-reserved for an order held mid-pick (reason SHORT_PICK).
   // RECEIVED (from here and from ALLOCATED): its lines changed before a wave took it, it is allocated again (ADR 0046).
-  BACKORDERED: ['ALLOCATED', 'PICKING', 'RECEIVED', 'CANCELLED'],
-  ALLOCATED: ['WAVED', 'RECEIVED', 'CANCELLED'],
+  BACKORDERED: ['ALLOCATED', 'PICKING', 'RECEIVED', 'ON_HOLD', 'CANCELLED'],
+  ALLOCATED: ['WAVED', 'RECEIVED', 'ON_HOLD', 'CANCELLED'],
+  // Released to where the allocation while held left it (a hold never moves the order forward past ALLOCATED itself).
+  ON_HOLD: ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'CANCELLED'],
   // Back to ALLOCATED when its wave is cancelled before release; BACKORDERED when its release could not reserve it
   // (orders may hear of the shortage before it hears of the release).
   WAVED: ['RELEASED', 'ALLOCATED', 'BACKORDERED', 'CANCELLED'],
@@ -30,12 +33,13 @@ export const orderLifecycle = defineLifecycle('order', ORDER_TRANSITIONS, ['RECE
 /** The forward path an order walks when nothing goes wrong. */
 const MAIN_LINE: readonly OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
 
-/** Position on the main line; BACKORDERED sits beside ALLOCATED, CANCELLED is off the line. */
+/** Position on the main line; BACKORDERED sits beside ALLOCATED, CANCELLED and ON_HOLD are off the line. */
 function rank(status: OrderStatus): number {
   switch (status) {
     case 'BACKORDERED':
       return MAIN_LINE.indexOf('ALLOCATED');
     case 'CANCELLED':
+    case 'ON_HOLD':
       return -1;
     case 'RECEIVED':
     case 'ALLOCATED':
@@ -57,6 +61,8 @@ function rank(status: OrderStatus): number {
  * backwards), or when the order is cancelled; otherwise each step is a legal transition.
  */
 export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = false): readonly OrderStatus[] {
+  // Only its release moves a held order on (news of allocation is kept for then: `applyAllocation`).
+  if (to !== 'CANCELLED' && (from === 'ON_HOLD' || to === 'ON_HOLD')) return [];
   if (from === 'CANCELLED' || to === 'CANCELLED' || to === 'BACKORDERED') return orderLifecycle.can(from, to) ? [to] : [];
   // Held mid-pick for stock (BACKORDERED, reason SHORT_PICK): news of picking moves it on from PICKING, nothing else does.
   if (from === 'BACKORDERED' && heldAtPicking) {
@@ -86,11 +92,40 @@ export function cancelDecision(status: OrderStatus): 'cancel' | 'ORDER_SHIPPED' 
     case 'PICKING':
     case 'PICKED':
     case 'PACKED':
+    case 'ON_HOLD':
       return 'cancel';
     case 'SHIPPED':
       return 'ORDER_SHIPPED';
     case 'CANCELLED':
       return 'ALREADY_CANCELLED';
+    default:
+      return assertNever(status, 'order status');
+  }
+}
+
+/**
+ * Whether an order may be put on hold (ADR 0052): before a wave takes it (RECEIVED, ALLOCATED, or BACKORDERED for
+ * allocation: one held at picking, reason SHORT_PICK, is on the floor); a held order is held already.
+ */
+export function holdDecision(status: OrderStatus, backorderReason: string | null): 'hold' | 'ALREADY_HELD' | 'ORDER_CANCELLED' | 'ORDER_SHIPPED' | 'ORDER_IN_FULFILMENT' {
+  switch (status) {
+    case 'RECEIVED':
+    case 'ALLOCATED':
+      return 'hold';
+    case 'BACKORDERED':
+      return backorderReason === null ? 'hold' : 'ORDER_IN_FULFILMENT';
+    case 'ON_HOLD':
+      return 'ALREADY_HELD';
+    case 'CANCELLED':
+      return 'ORDER_CANCELLED';
+    case 'SHIPPED':
+      return 'ORDER_SHIPPED';
+    case 'WAVED':
+    case 'RELEASED':
+    case 'PICKING':
+    case 'PICKED':
+    case 'PACKED':
+      return 'ORDER_IN_FULFILMENT';
     default:
       return assertNever(status, 'order status');
   }

@@ -8,7 +8,7 @@ const spec = deciderSpec(decidePicks);
 const order = (id: string, status: OrderStatus, over: Partial<OrderSummary> = {}): OrderSummary => ({
   id, externalId: `X-${id}`, siteId: 'sit_1', ownerId: 'own_default', carrier: 'OWN_FLEET', priority: 5, shipBy: null,
   shipTo: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'DE' }, status, waveId: 'wav_1', cancelReason: null, shipComplete: false,
-  backorderReason: null, version: 7, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
+  backorderReason: null, hold: null, version: 7, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
 });
 const state = (...orders: OrderSummary[]): PicksState => ({ orders: new Map(orders.map((o) => [o.id, o])) });
 const news = (orderId: string, lineId: string, quantity: number, n = 0): PickNews =>
