@@ -290,6 +290,34 @@ describe('exceptions and their actions', () => {
     expect((await t.get('/api/v1/exceptions/exc_saga_failed_2', 'viewer')).body.status).toBe('OPEN');
   });
 
+  it('SHIPMENT_EXCEPTION: a carrier exception is raised with its words; an older scan arriving late changes nothing; delivery clears it', async () => {
+    const sku = w.products[0]!.sku;
+    expect((await receive(sku, w.storage[0]!.id, 1)).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SHIP', lines: [{ sku, quantity: 1 }], priority: 1 });
+    await until('order allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, w.siteId, 1);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['orc-ship'], { expectedTasks: 1 });
+    await until('order picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const { shipmentId, trackingNumber } = await packAndShip(call, order.id);
+    const carrierEvent = (status: string, at: string, detail?: string) =>
+      t.post<{ status: string }>('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber, status, at, ...(detail === undefined ? {} : { detail }) }, 'integration');
+    expect((await carrierEvent('IN_TRANSIT', '2026-12-01T08:00:00Z')).body.status).toBe('IN_TRANSIT');
+    expect((await carrierEvent('EXCEPTION', '2026-12-01T12:00:00Z', 'Recipient not at home')).body.status).toBe('EXCEPTION');
+    const raised = await openException('SHIPMENT_EXCEPTION', shipmentId);
+    expect(raised.reason).toContain('Recipient not at home');
+    expect(raised.actions).toEqual(['acknowledge']);
+    // A scan from before the exception, delivered late by the carrier's webhook: recorded, the shipment stays in exception.
+    expect((await carrierEvent('IN_TRANSIT', '2026-12-01T10:00:00Z')).body.status).toBe('EXCEPTION');
+    await t.settle();
+    expect((await exceptions('&status=OPEN')).some((x) => x.id === raised.id)).toBe(true);
+    // The carrier tries again the next day and delivers: the exception clears by itself.
+    expect((await carrierEvent('DELIVERED', '2026-12-02T09:30:00Z')).body.status).toBe('DELIVERED');
+    await until('cleared', () => exceptions(), (xs) => xs.find((x) => x.id === raised.id)?.status === 'RESOLVED');
+  });
+
   it('reports sagas and open exceptions in /metrics', async () => {
     const text = (await t.get('/metrics', null)).body as string;
     expect(text).toMatch(/paklog_sagas\{type="order-fulfilment",state="running"\} \d+/);

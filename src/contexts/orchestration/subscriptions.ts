@@ -1,5 +1,6 @@
 import { onMany, type EnvelopeFor } from '../../contracts/events.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
 import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -21,6 +22,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed,
+  PackShipEvents.shipmentTracked,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -136,6 +138,22 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           kind: 'RESERVATION_SHORTAGE', caseKey: `${d.orderId}:${event.id}`, subject: d.orderId, siteId: d.siteId,
           reason: `Order ${d.orderId} was sent back from its wave (${d.from} → ${d.to}): its release could not reserve every line`,
           details: { orderId: d.orderId, from: d.from, eventId: event.id },
+        }, causedBy(event));
+        return;
+      }
+      // A carrier exception is raised for customer service; the carrier's next scan (on its way, delivered) clears it.
+      case PackShipEvents.shipmentTracked: {
+        const d = event.data;
+        if (d.status !== 'EXCEPTION') {
+          clear(['SHIPMENT_EXCEPTION'], d.shipmentId, d.status === 'DELIVERED' ? 'the carrier delivered it' : 'the carrier has it on its way again');
+          return;
+        }
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'SHIPMENT_EXCEPTION', caseKey: `${d.shipmentId}:${d.at}`, subject: d.shipmentId, siteId: d.siteId,
+          reason: `${d.carrier} reported an exception for shipment ${d.shipmentId} of order ${d.orderId} (tracking ${d.trackingNumber}) at ${d.at}`
+            + (d.detail === undefined ? '' : `: ${d.detail}`),
+          details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, at: d.at, detail: d.detail ?? null },
         }, causedBy(event));
         return;
       }

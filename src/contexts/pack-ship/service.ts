@@ -315,7 +315,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
   /**
    * A carrier's tracking event (webhook or poll) moves a dispatched shipment forward: IN_TRANSIT, DELIVERED or
-   * EXCEPTION, with an event. A repeated event changes nothing; a late one (IN_TRANSIT after DELIVERED) is recorded only.
+   * EXCEPTION (and out of EXCEPTION again when the carrier resumes), with an event. A repeated event changes nothing;
+   * a late one (IN_TRANSIT after DELIVERED, or one older than the newest the carrier sent) is recorded only.
    */
   async function trackShipment(update: TrackingUpdate & { carrier: string }, meta: EventMeta): Promise<Outcome<Shipment>> {
     return deps.db.tx(async (tx) => {
@@ -327,11 +328,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a dispatched shipment is tracked`);
       }
       const fresh = await packStore.recordTracking(tx, { shipmentId: id, trackingNumber: update.trackingNumber, status: update.status, at: update.at, detail: update.detail ?? null });
-      if (fresh && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
+      const newest = fresh && (await packStore.isNewestTracking(tx, id, update.trackingNumber, update.at));
+      if (newest && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
         await packStore.setTracked(tx, id, update.status, update.at);
         const data: ShipmentTracked = {
           shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: update.trackingNumber,
-          status: update.status, at: new Date(update.at).toISOString(),
+          status: update.status, at: new Date(update.at).toISOString(), ...(update.detail === undefined ? {} : { detail: update.detail }),
         };
         await emit(tx, [{ type: PackShipEvents.shipmentTracked, subject: id, siteId: shipment.siteId, data }], meta);
       }

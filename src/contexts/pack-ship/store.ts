@@ -702,6 +702,15 @@ export const packStore = {
     return rows.length > 0;
   },
 
+  /** Whether no tracking event of the shipment is later than `at` (the event at `at` itself recorded already). */
+  async isNewestTracking(db: Executor, shipmentId: string, trackingNumber: string, at: string): Promise<boolean> {
+    // By tracking number first: the primary key's prefix.
+    const rows = await db.query(
+      `SELECT 1 FROM pack_ship.tracking_events WHERE tracking_number = $2 AND shipment_id = $1 AND at > $3::timestamptz LIMIT 1`, [shipmentId, trackingNumber, at],
+    );
+    return rows.length === 0;
+  },
+
   async setTracked(db: Executor, id: string, status: 'IN_TRANSIT' | 'DELIVERED' | 'EXCEPTION', at: string): Promise<void> {
     await db.query(
       `UPDATE pack_ship.shipments SET status = $2,

@@ -30,7 +30,9 @@ export const SHIPMENT_TRANSITIONS: Record<ShipmentStatus, readonly ShipmentStatu
   DISPATCHED: ['IN_TRANSIT', 'DELIVERED', 'EXCEPTION'],
   IN_TRANSIT: ['DELIVERED', 'EXCEPTION'],
   DELIVERED: [],
-  EXCEPTION: [],
+  // A carrier exception (a failed delivery attempt, an address query, a delay) usually resolves: the carrier's next
+  // scan takes the shipment on its way again, or delivers it.
+  EXCEPTION: ['IN_TRANSIT', 'DELIVERED'],
   CANCELLED: [],
   VOIDED: [],
 };
