@@ -293,15 +293,15 @@ export interface PendingHold {
   readonly reason: string;
 }
 
-/** Records the order's pending hold, or answers the one pending already (a second request takes the same hold). */
+/**
+ * Records the order's pending hold; one pending already keeps its id (a second request takes the same hold, so waves
+ * never holds the order under two ids) and takes the latest reason. Run under the order's row lock.
+ */
 export async function savePendingHold(tx: Executor, orderId: string, hold: PendingHold, now: Date): Promise<PendingHold> {
   const rows = await tx.query<PendingHold>(
-    `WITH n AS (
-       INSERT INTO orders.pending_holds (order_id, hold_id, reason, requested_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id) DO NOTHING RETURNING hold_id, reason
-     )
-     SELECT hold_id AS "holdId", reason FROM n
-     UNION ALL SELECT hold_id, reason FROM orders.pending_holds WHERE order_id = $1 AND NOT EXISTS (SELECT 1 FROM n)`,
+    `INSERT INTO orders.pending_holds (order_id, hold_id, reason, requested_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (order_id) DO UPDATE SET reason = EXCLUDED.reason, requested_at = EXCLUDED.requested_at
+     RETURNING hold_id AS "holdId", reason`,
     [orderId, hold.holdId, hold.reason, now],
   );
   const row = rows[0];
