@@ -13,8 +13,11 @@ import { cleanEnv, freePort, repoRoot, startPakLog, type StartedPakLog } from '.
  */
 const page = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
 const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
-/** The operations guides whose blocks run in the walkthrough's shell, after it (its helpers, WALK-MUG, DEMO active again). */
-const guideBlocks = ['docs/operations/inbound.md', 'docs/operations/task-engine.md']
+/**
+ * The operations guides whose bash blocks run in the walkthrough's shell, after it and in this order (its helpers,
+ * WALK-MUG, DEMO active again; counting.md closes the walkthrough's counts, which would refuse replenishment's moves).
+ */
+const guideBlocks = ['inbound', 'task-engine', 'counting', 'replenishment', 'returns', 'lpns'].map((name) => `docs/operations/${name}.md`)
   .flatMap((file) => [...readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
@@ -94,6 +97,14 @@ describe.each([
       expect(guides).toMatch(/PUTAWAY put_\S+/);
       expect(guides).toMatch(/\nCOMPLETED\n[\s\S]*CANCELLED/);
       expect(guides).toMatch(/"equipment":\["reach-truck"\],"maxTasks":2,"locationId":"loc_/);
+      // counting.md: the first counter is offered no recount; another one does it and every count closes.
+      expect(guides).toMatch(/cnt_\S+ RECOUNT\n/);
+      expect(guides).toContain('carl: 204\n');
+      expect(guides).toMatch(/cnt_\S+:recount\ncnt_\S+ COMPLETED\nopen counts: 0\n/);
+      // replenishment.md, returns.md, lpns.md
+      expect(guides).toMatch(/REPLENISH rpl_\S+\nIN_PROGRESS\n30 MUG-CERAMIC OPEN\nWRONG_LOCATION\nCOMPLETED: 30 moved\nCOMPLETED\n/);
+      expect(guides).toContain('RECEIVED: 2 awaiting inspection\nOVER_RECEIPT\nRECEIVED\nINSPECTED\nCLOSED: restocked 1, scrapped 1\n');
+      expect(guides).toMatch(/PALLET 106141411234567897: 24 units\n.*RECEIVE_LPN/);
     } else {
       // The same shell: PORT is exported there, the key is the one the first start printed.
       const key = out.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];
