@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -51,6 +51,20 @@ it('the README has the walkthrough blocks and the LICENSE it announces', () => {
   // Every wait says how long it waits, and waits that long: a deadline, not a count of tries.
   expect(page).toMatch(/`status_is ORDER STATUS` waits \(10 s at most\)/);
   expect(blocks[0]).toMatch(/status_is\(\) \{\n\s+local until=\$\(\(SECONDS \+ 10\)\)/);
+});
+
+it('every sh and bash block of the README and docs/ is shell: it parses, and no line is an HTTP request or code to paste elsewhere', () => {
+  const files = ['README.md', ...readdirSync(resolve(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const [, lang, body] of readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```(sh|bash)\n([\s\S]*?)```/g)) {
+      const parsed = spawnSync('bash', ['-n'], { input: body!, encoding: 'utf8' });
+      if (parsed.status !== 0) bad.push(`${file} (${lang}): ${parsed.stderr.trim()}`);
+      const line = body!.split('\n').find((l) => /^\s*(GET|POST|PUT|PATCH|DELETE) \/|^\s*(import|export) .* from /.test(l));
+      if (line !== undefined) bad.push(`${file} (${lang}): ${line.trim()} — fence it as http, ts or js`);
+    }
+  }
+  expect(bad).toEqual([]);
 });
 
 describe.each([
