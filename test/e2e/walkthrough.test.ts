@@ -22,7 +22,7 @@ const guideBlocks = ['inbound', 'task-engine', 'counting', 'replenishment', 'ret
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 120_000 }, (err, out, errOut) => {
+    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 170_000 }, (err, out, errOut) => {
       if (err !== null) fail(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${out}\n--- stderr\n${errOut}`));
       else done({ stdout: out, stderr: errOut });
     });
@@ -125,5 +125,5 @@ describe.each([
       expect(key).toBeDefined();
       expectShipped(await bash(blocks.join('\n'), cleanEnv({ PORT: String(port), KEY: key! })));
     }
-  }, 150_000);
+  }, 180_000);
 });
