@@ -291,6 +291,7 @@ export const InventoryEventSchemas = {
     origin: Type.Enum(COUNT_ORIGINS),
     attempt: Type.Integer({ description: '1: the first count; 2: the recount a count beyond tolerance asks for.' }),
     taskReference: Type.String({ description: 'The reference the COUNT task is queued under (one task per attempt).' }),
+    excludedWorkerId: Type.Optional(Type.String({ description: 'The recount\'s: the worker who did the first count, who may not do it (its COUNT task is never offered to them). Absent when the first count named no worker.' })),
   }, { description: 'A blind count is to be done (a count opened, or its recount asked for): tasks queues a COUNT task. The location is under count (not pickable, no moves) until the count closes.' }),
   [InventoryEvents.countSubmitted]: Type.Object({
     countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,

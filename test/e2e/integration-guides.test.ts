@@ -15,6 +15,8 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 /**
  * Issue 15 (e): the integration guides' examples run as written — their curl blocks in bash against a listening
  * PakLog (demo data, a fake ERP and TMS), their JSON documents through the API, their signature code against PakLog's.
+ * The operations guides written for a PAKLOG ending in /api/v1 (webhooks.md) or for http://localhost:8080 (workload.md,
+ * quality.md) run here too; those written for the README walkthrough's shell run in walkthrough.test.ts.
  */
 const docs = resolve(import.meta.dirname, '../../docs/integrations');
 const blocksOf = (file: string, lang: string): string[] => [...readFileSync(join(docs, file), 'utf8').matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
@@ -32,12 +34,12 @@ let t: TestApp;
 let base = '';
 
 /** Runs a documented block in bash (commands as written; `npx paklog` lines are the CLI's, left out) and answers stdout. */
-function run(script: string): Promise<string> {
+function run(script: string, role: 'integration' | 'manager' = 'integration', vars: Record<string, string> = {}): Promise<string> {
   // The guides' fixed address (http://localhost:8080) is this test's server.
   const body = script.split('\n').filter((l) => !l.startsWith('npx paklog')).join('\n').replaceAll('http://localhost:8080', base);
   return new Promise((done, fail) => {
     execFile('bash', ['-c', `set -euo pipefail\n${body}`], {
-      cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PAKLOG: `${base}/api/v1`, KEY: t.keys.integration, HOME: work },
+      cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PAKLOG: `${base}/api/v1`, KEY: t.keys[role], HOME: work, ...vars },
     }, (err, out, errOut) => (err === null ? done(out) : fail(new Error(`${err.message}\n${out}\n${errOut}`))));
   });
 }
@@ -113,6 +115,44 @@ describe('integration guides', () => {
     const sent = tms.of('/loads')[0]!.body;
     expect(Object.keys(sent).sort()).toEqual(['createdAt', 'data', 'idempotencyKey', 'messageId', 'type']);
     expect(Object.keys(sent.data as object).sort()).toEqual(['carrier', 'dispatchedAt', 'lines', 'orderId', 'packageIds', 'shipmentId', 'siteId', 'trackingNumber']);
+  });
+
+  it('operations/webhooks.md: subscribe, a storefront order created, updated and cancelled, the delivery log and a replay', async () => {
+    const guide = (...needles: string[]) => block('../operations/webhooks.md', 'sh', ...needles);
+    // Every sh block of the guide is a shell command (the request a receiver gets and the TypeScript are not).
+    expect(blocksOf('../operations/webhooks.md', 'sh').every((b) => !/^(POST |import )/m.test(b))).toBe(true);
+    const [subscription, channel, created, updated, cancelled] = jsons(await run(
+      [guide('SUBSCRIPTION=$('), guide('storefront-channels'), guide('X-Shopify-Webhook-Id: test-1'), guide('orders/cancelled')].join('\n')));
+    expect(subscription).toMatchObject({ id: expect.stringMatching(/^whs_/), status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
+    expect(channel).toMatchObject({ shopDomain: 'my-shop.myshopify.com', secret: 'shpss_my_shop_signing_secret_01' });
+    expect(created).toMatchObject({ externalId: 'MY-SHOP-820982911946154500', duplicate: false, topic: 'orders/create' });
+    expect(updated).toMatchObject({ orderId: created!.orderId, topic: 'orders/updated', status: 'ALLOCATED' });
+    expect(cancelled).toMatchObject({ orderId: created!.orderId, topic: 'orders/cancelled', status: 'CANCELLED' });
+    expect((await t.get(`/api/v1/orders/${created!.orderId}`)).body.shipTo).toMatchObject({ city: 'Cambridge', postalCode: 'CB1 1AA' });
+    // The order's events are offered to the subscription a moment later; then the log has them.
+    const { until } = await import('../support/flow-driver.ts');
+    await until('offered', async () => (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${subscription!.id}`, 'integration')).body.items.length,
+      (n) => n > 0);
+    const [enabled, deliveries, delivery, replayed] = jsons(await run([guide('/enable'), guide('webhook-deliveries?subscriptionId')].join('\n'), 'integration',
+      { SUB: subscription!.id }));
+    expect(enabled).toMatchObject({ id: subscription!.id, status: 'ACTIVE' });
+    expect(deliveries!.items[0]).toMatchObject({ subscriptionId: subscription!.id, status: 'PENDING', subject: created!.orderId });
+    expect(delivery).toMatchObject({ id: deliveries!.items[0].id, attemptLog: expect.any(Array) });
+    expect(replayed).toMatchObject({ id: deliveries!.items[0].id });
+  });
+
+  it('operations/workload.md and quality.md: the standards, the roster and an inspection plan as written (manager)', async () => {
+    const guide = (needle: string) => block('../operations/workload.md', 'sh', needle);
+    const [standards, standard] = jsons(await run(guide('workload/standards'), 'manager'));
+    expect(standards!.standards.map((x: { taskType: string }) => x.taskType)).toContain('PICK');
+    expect(standard).toMatchObject({ taskType: 'PICK', walkSpeedMps: 1.1, isDefault: false });
+    expect(json(await run(guide('workload/roster'), 'manager')).shifts).toHaveLength(3);
+    const whatIf = await t.get('/api/v1/workload/what-if?siteId=DEMO&zone=A&add=3&fromHour=14', 'manager');
+    expect(whatIf.status).toBe(200);
+    const plan = json(await run(block('../operations/quality.md', 'sh', 'inspection-plans'), 'manager'));
+    expect(plan).toMatchObject({ id: expect.stringMatching(/^qpl_/), stage: 'RECEIVING', sku: 'MUG-CERAMIC', sampling: { kind: 'AQL', aql: 1 } });
+    // Retired again: the other guides' receipts of mugs are not inspected.
+    expect((await t.post(`/api/v1/inspection-plans/${plan.id}/deactivate`, {}, 'manager')).status).toBe(200);
   });
 
   it('csv.md and edi-x12.md: the API examples run as written against the demo data', async () => {

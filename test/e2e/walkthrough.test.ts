@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -13,13 +13,16 @@ import { cleanEnv, freePort, repoRoot, startPakLog, type StartedPakLog } from '.
  */
 const page = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
 const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
-/** The operations guides whose blocks run in the walkthrough's shell, after it (its helpers, WALK-MUG, DEMO active again). */
-const guideBlocks = ['docs/operations/inbound.md', 'docs/operations/task-engine.md']
+/**
+ * The operations guides whose bash blocks run in the walkthrough's shell, after it and in this order (its helpers,
+ * WALK-MUG, DEMO active again; counting.md closes the walkthrough's counts, which would refuse replenishment's moves).
+ */
+const guideBlocks = ['inbound', 'task-engine', 'counting', 'replenishment', 'returns', 'lpns'].map((name) => `docs/operations/${name}.md`)
   .flatMap((file) => [...readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 120_000 }, (err, out, errOut) => {
+    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 170_000 }, (err, out, errOut) => {
       if (err !== null) fail(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${out}\n--- stderr\n${errOut}`));
       else done({ stdout: out, stderr: errOut });
     });
@@ -48,6 +51,20 @@ it('the README has the walkthrough blocks and the LICENSE it announces', () => {
   // Every wait says how long it waits, and waits that long: a deadline, not a count of tries.
   expect(page).toMatch(/`status_is ORDER STATUS` waits \(10 s at most\)/);
   expect(blocks[0]).toMatch(/status_is\(\) \{\n\s+local until=\$\(\(SECONDS \+ 10\)\)/);
+});
+
+it('every sh and bash block of the README and docs/ is shell: it parses, and no line is an HTTP request or code to paste elsewhere', () => {
+  const files = ['README.md', ...readdirSync(resolve(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const bad: string[] = [];
+  for (const file of files) {
+    for (const [, lang, body] of readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```(sh|bash)\n([\s\S]*?)```/g)) {
+      const parsed = spawnSync('bash', ['-n'], { input: body!, encoding: 'utf8' });
+      if (parsed.status !== 0) bad.push(`${file} (${lang}): ${parsed.stderr.trim()}`);
+      const line = body!.split('\n').find((l) => /^\s*(GET|POST|PUT|PATCH|DELETE) \/|^\s*(import|export) .* from /.test(l));
+      if (line !== undefined) bad.push(`${file} (${lang}): ${line.trim()} — fence it as http, ts or js`);
+    }
+  }
+  expect(bad).toEqual([]);
 });
 
 describe.each([
@@ -94,11 +111,19 @@ describe.each([
       expect(guides).toMatch(/PUTAWAY put_\S+/);
       expect(guides).toMatch(/\nCOMPLETED\n[\s\S]*CANCELLED/);
       expect(guides).toMatch(/"equipment":\["reach-truck"\],"maxTasks":2,"locationId":"loc_/);
+      // counting.md: the first counter is offered no recount; another one does it and every count closes.
+      expect(guides).toMatch(/cnt_\S+ RECOUNT\n/);
+      expect(guides).toContain('carl: 204\n');
+      expect(guides).toMatch(/cnt_\S+:recount\ncnt_\S+ COMPLETED\nopen counts: 0\n/);
+      // replenishment.md, returns.md, lpns.md
+      expect(guides).toMatch(/REPLENISH rpl_\S+\nIN_PROGRESS\n30 MUG-CERAMIC OPEN\nWRONG_LOCATION\nCOMPLETED: 30 moved\nCOMPLETED\n/);
+      expect(guides).toContain('RECEIVED: 2 awaiting inspection\nOVER_RECEIPT\nRECEIVED\nINSPECTED\nCLOSED: restocked 1, scrapped 1\n');
+      expect(guides).toMatch(/PALLET 106141411234567897: 24 units\n.*RECEIVE_LPN/);
     } else {
       // The same shell: PORT is exported there, the key is the one the first start printed.
       const key = out.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];
       expect(key).toBeDefined();
       expectShipped(await bash(blocks.join('\n'), cleanEnv({ PORT: String(port), KEY: key! })));
     }
-  }, 150_000);
+  }, 180_000);
 });

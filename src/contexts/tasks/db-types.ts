@@ -23,6 +23,10 @@ export interface TasksTasks {
   created_at: Date;
   due_at: Date | null;
   end_location_id: string | null;
+  /**
+   * the worker who may not take this task (the first counter of a recount); NULL: anyone
+   */
+  excluded_worker_id: string | null;
   id: string;
   location_id: string | null;
   /**

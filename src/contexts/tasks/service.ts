@@ -445,9 +445,11 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const positions = new Map<string, string | undefined>();
         for (const w of idle) positions.set(w, await taskStore.positionOf(tx, w));
         const rejectedBy = await taskStore.rejectMarks(tx, tasks.map((t) => t.id));
+        // Rejected by this worker within the cool-down, or a task that excludes them (a recount is another counter's).
         const cooled = (t: QueuedTask, w: string): boolean => {
           const r = rejectedBy.get(t.id);
-          return r !== undefined && r.by === w && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS;
+          if (r === undefined) return false;
+          return r.excluded === w || (r.by === w && r.at !== null && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS);
         };
         const cost = idle.map((w) => {
           const e = eligibilityOf(profiles.get(w));

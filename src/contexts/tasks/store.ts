@@ -87,6 +87,8 @@ export interface TaskPlacement {
   readonly zone?: string | null | undefined;
   readonly requiredSkills?: readonly string[] | undefined;
   readonly requiredEquipment?: readonly string[] | undefined;
+  /** The one worker who may not take it (the first counter of a recount); none: anyone eligible. */
+  readonly excludedWorkerId?: string | null | undefined;
 }
 
 export interface TaskFilter {
@@ -114,7 +116,8 @@ export interface CandidateQuery {
 }
 
 /**
- * The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility.
+ * The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility, and the
+ * worker a task excludes.
  * The optional filters (types, zones) are on columns no index of the claim drives (the queue indexes are by site and
  * rank or due time), so a generic plan is as good as a custom one: they are written `col = ANY($n) OR $n IS NULL`, not
  * as the catch-all `$n IS NULL OR …` that the db wrapper runs unnamed and plans on every call (ADR 0042 addendum), and
@@ -123,7 +126,8 @@ export interface CandidateQuery {
 const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL)
      AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
      AND (zone IS NULL OR zone = ANY($6::text[]) OR $6::text[] IS NULL)
-     AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]`;
+     AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]
+     AND excluded_worker_id IS DISTINCT FROM $2`;
 
 /** Tasks due within the window, earliest due first (index tasks_due_idx). Exported for the plan test. */
 export const ESCALATED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks
@@ -192,11 +196,11 @@ export const taskStore = {
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
       `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
-                               location_id, end_location_id, due_at, zone, required_skills, required_equipment)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15)
+                               location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (type, reference) DO NOTHING RETURNING ${COLUMNS}`,
       [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
-        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? []],
+        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -325,12 +329,16 @@ export const taskStore = {
     return rows[0]?.loc ?? undefined;
   },
 
-  /** Who last rejected each of these tasks, and when (the reject cool-down of a batch assignment). */
-  async rejectMarks(db: Executor, ids: readonly string[]): Promise<Map<string, { by: string; at: Date }>> {
-    const rows = await db.query<{ id: string; rejected_by: string; rejected_at: Date }>(
-      `SELECT id, rejected_by, rejected_at FROM tasks.tasks WHERE id = ANY($1::text[]) AND rejected_by IS NOT NULL`, [ids],
+  /**
+   * Who last rejected each of these tasks and when (the reject cool-down of a batch assignment), and the worker each
+   * excludes: only tasks with either.
+   */
+  async rejectMarks(db: Executor, ids: readonly string[]): Promise<Map<string, { by: string | null; at: Date | null; excluded: string | null }>> {
+    const rows = await db.query<{ id: string; rejected_by: string | null; rejected_at: Date | null; excluded_worker_id: string | null }>(
+      `SELECT id, rejected_by, rejected_at, excluded_worker_id FROM tasks.tasks
+        WHERE id = ANY($1::text[]) AND (rejected_by IS NOT NULL OR excluded_worker_id IS NOT NULL)`, [ids],
     );
-    return new Map(rows.map((r) => [r.id, { by: r.rejected_by, at: r.rejected_at }]));
+    return new Map(rows.map((r) => [r.id, { by: r.rejected_by, at: r.rejected_at, excluded: r.excluded_worker_id }]));
   },
 
   async profile(db: Executor, workerId: string): Promise<WorkerProfile | undefined> {

@@ -55,10 +55,11 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(InventoryEvents.putawayCancelled, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
     }),
-    // A cycle count (issue 11): each attempt (count, recount) is its own COUNT task, finished when that attempt is submitted.
+    // A cycle count (issue 11): each attempt (count, recount) is its own COUNT task, finished when that attempt is submitted;
+    // the recount's is never offered to the first counter.
     on(InventoryEvents.countRequested, async (d, event, tx) => {
       await tasks.queue(tx, { siteId: d.siteId, type: 'COUNT', reference: d.taskReference, waveId: null, priority: COUNT_TASK_PRIORITY,
-        locationId: d.locationId }, causedBy(event));
+        locationId: d.locationId, excludedWorkerId: d.excludedWorkerId ?? null }, causedBy(event));
     }),
     on(InventoryEvents.countSubmitted, async (d, event, tx) => {
       await tasks.finishWork(tx, 'COUNT', d.taskReference, causedBy(event));

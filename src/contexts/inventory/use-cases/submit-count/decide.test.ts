@@ -42,6 +42,11 @@ describe('submit a count', () => {
     });
   });
 
+  it('names the first counter in the recount request, whose task is then never offered to them; a count by nobody named names nobody', () => {
+    spec.given(given).when(submit({ quantity: 7, workerId: 'alice' })).then((d) => expect(d.events[1]?.data).toMatchObject({ excludedWorkerId: 'alice' }));
+    spec.given(given).when(submit({ quantity: 7, workerId: null })).then((d) => expect(d.events[1]?.data).not.toHaveProperty('excludedWorkerId'));
+  });
+
   it('asks for a manager when the recount is beyond tolerance too', () => {
     spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2, quantity: 7, workerId: 'bob' }))
       .then((d) => {

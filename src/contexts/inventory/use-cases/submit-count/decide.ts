@@ -76,7 +76,11 @@ export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, Sub
   };
   const events: PublishedEvent[] = [{ type: InventoryEvents.countSubmitted, subject: count.id, siteId: count.site_id, data: submitted }];
   if (status === 'RECOUNT') {
-    const recount: CountRequested = { ...base, origin: count.origin, attempt: 2, taskReference: countTaskReference(count.id, 2) };
+    const recount: CountRequested = {
+      ...base, origin: count.origin, attempt: 2, taskReference: countTaskReference(count.id, 2),
+      // The recount is another counter's: its task is never offered to the first one.
+      ...(cmd.workerId === null ? {} : { excludedWorkerId: cmd.workerId }),
+    };
     events.push({ type: InventoryEvents.countRequested, subject: count.id, siteId: count.site_id, data: recount });
   }
   if (within) events.push(countClosed(count, { status: 'COMPLETED', variance, adjustment, decidedBy: null, reason: null }));
