@@ -23,6 +23,12 @@ export interface TasksTasks {
   created_at: Date;
   due_at: Date | null;
   end_location_id: string | null;
+  failure_note: string | null;
+  failure_reason: string | null;
+  /**
+   * How often the task was reported FAILED since it was created or a supervisor last re-queued it
+   */
+  failures: Generated<number>;
   id: string;
   location_id: string | null;
   /**
