@@ -190,4 +190,16 @@ describe('tasks: fail', () => {
     expect((await exceptionsOf(id)).map((e) => e.status)).toEqual(['RESOLVED']);
     expect((await t.post(`/api/v1/tasks/${id}/requeue`, {}, 'manager')).body.code).toBe('ILLEGAL_TRANSITION');
   });
+
+  it('a FAILED task whose work was finished without it (a supervisor shorted the rest of its list) is CANCELLED', async () => {
+    const { id, reference } = await failedAtLimit();
+    await until('TASK_FAILED', () => exceptionsOf(id), (xs) => xs.some((e) => e.status === 'OPEN'));
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{
+      type: PickingEvents.listCompleted, subject: reference, siteId: site,
+      data: { pickListId: reference, waveId: 'wav_fl', siteId: site, orderIds: [`ord_fl${n}`], status: 'PARTIAL' },
+    }]));
+    await t.settle();
+    expect(await task(id)).toMatchObject({ status: 'CANCELLED', workerId: null });
+    expect((await exceptionsOf(id)).map((e) => e.status)).toEqual(['RESOLVED']);
+  });
 });
