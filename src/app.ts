@@ -207,7 +207,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('tasks')) {
-    const m = tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, locations: api('locations') });
+    const m = tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations') });
     commands.tasks = m.commands;
     modules.push(m);
   }

@@ -7,13 +7,13 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 
 /** What a supervisor is asked to look at (docs/operations/exceptions.md). */
 export const EXCEPTION_KINDS = [
-  'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'SAGA_FAILED',
+  'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 /** Every action any exception may offer; each exception lists the ones it offers. */
-export const EXCEPTION_ACTIONS = ['retry', 'cancel', 'expedite', 'replay', 'discard', 'reprioritise', 'acknowledge'] as const;
+export const EXCEPTION_ACTIONS = ['retry', 'cancel', 'expedite', 'replay', 'discard', 'reprioritise', 'requeue', 'acknowledge'] as const;
 export type ExceptionAction = (typeof EXCEPTION_ACTIONS)[number];
 
 /** The actions each kind offers, in the order a supervisor would try them. */
@@ -24,6 +24,7 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   DEAD_LETTER: ['replay', 'discard'],
   TASK_NOT_STARTED: ['reprioritise', 'acknowledge'],
   TASK_NOT_FINISHED: ['acknowledge'],
+  TASK_FAILED: ['requeue', 'acknowledge'],
   SAGA_FAILED: ['retry', 'acknowledge'],
   // The carrier has the parcel: customer service calls the carrier or the customer; the carrier's next scan clears it.
   SHIPMENT_EXCEPTION: ['acknowledge'],

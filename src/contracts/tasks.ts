@@ -8,6 +8,9 @@ export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'P
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
+/** Why a worker could not do a task (`POST /tasks/{id}/fail`). */
+export const TASK_FAILURE_REASONS = ['EQUIPMENT', 'LOCATION_INACCESSIBLE', 'DAMAGED_GOODS', 'OTHER'] as const;
+export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
 
 export const TaskEvents = {
   created: 'tasks.task.created.v1',
@@ -20,6 +23,8 @@ export const TaskEvents = {
   reprioritised: 'tasks.task.reprioritised.v1',
   paused: 'tasks.task.paused.v1',
   resumed: 'tasks.task.resumed.v1',
+  failed: 'tasks.task.failed.v1',
+  requeued: 'tasks.task.requeued.v1',
   workerProfileChanged: 'tasks.worker.profile-changed.v1',
 } as const;
 
@@ -29,7 +34,7 @@ const TaskChangedProperties = {
   waveId: Type.Union([Type.String(), Type.Null()]), workerId: Type.Union([Type.String(), Type.Null()]), status: Type.Enum(TASK_STATUSES),
 };
 const TaskChangedSchema = (description: string) => Type.Object(TaskChangedProperties, { description });
-/** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
+/** A task went back to the queue (rejected, timed out or re-queued after a failure): `workerId` is null, `previousWorkerId` held it. */
 const TaskRequeuedSchema = (description: string) => Type.Object({
   ...TaskChangedProperties, previousWorkerId: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()], { description: "The worker's reason on reject (null when none was given); on timeout, the rule that fired." }),
@@ -49,6 +54,18 @@ export const TaskEventSchemas = {
   }, { description: "A task waiting or held got a new priority (a supervisor's reprioritise on a TASK_NOT_STARTED exception)." }),
   [TaskEvents.paused]: TaskChangedSchema('IN_PROGRESS → PAUSED: the holding worker set the task aside (`POST /tasks/{id}/pause`).'),
   [TaskEvents.resumed]: TaskChangedSchema('PAUSED → IN_PROGRESS: the holding worker took the task up again (`POST /tasks/{id}/resume`).'),
+  [TaskEvents.failed]: Type.Object({
+    ...TaskChangedProperties,
+    previousWorkerId: Type.String({ description: 'The worker who held the task when it failed (kept away from it for the reject cool-down).' }),
+    reportedBy: Type.String({ description: 'Who reported it: the holding worker, or a supervisor (their worker id, else their user or key name).' }),
+    reason: Type.Enum(TASK_FAILURE_REASONS, { description: 'Why the task could not be done.' }),
+    note: Type.Union([Type.String(), Type.Null()], { description: "The reporter's free text, null when none was given." }),
+    attempt: Type.Integer({ minimum: 1, description: 'How many times the task has failed now (since it was created or a supervisor last re-queued it).' }),
+    maxFailures: Type.Integer({ minimum: 1, description: 'PAKLOG_TASK_MAX_FAILURES when it failed.' }),
+    retried: Type.Boolean({ description: 'true: below the limit, the task goes back to the queue at once (`tasks.task.requeued.v1` follows in the same transaction); false: it stays FAILED for a supervisor (exception TASK_FAILED).' }),
+  }, { description: 'IN_PROGRESS or PAUSED → FAILED: the holding worker or a supervisor reported that the task cannot be done (`POST /tasks/{id}/fail`).' }),
+  [TaskEvents.requeued]: TaskRequeuedSchema('FAILED → QUEUED: a failed task goes back to the queue, at once below PAKLOG_TASK_MAX_FAILURES '
+    + '(`previousWorkerId` failed it and is kept away from it for the reject cool-down), or by a supervisor (`POST /tasks/{id}/requeue`, the TASK_FAILED exception\'s `requeue`).'),
   [TaskEvents.workerProfileChanged]: Type.Object({
     workerId: Type.String(), siteId: Type.String(),
     zones: List(Type.String(), { description: 'Zones the worker works in; empty = every zone.' }),
@@ -61,6 +78,8 @@ export const TaskEventSchemas = {
 export type TaskChanged = Static<(typeof TaskEventSchemas)[typeof TaskEvents.created]>;
 /** A task went back to the queue (rejected or timed out): `workerId` is null, `previousWorkerId` held it. */
 export type TaskRequeued = Static<(typeof TaskEventSchemas)[typeof TaskEvents.rejected]>;
+/** A task was reported FAILED (`tasks.task.failed.v1`). */
+export type TaskFailed = Static<(typeof TaskEventSchemas)[typeof TaskEvents.failed]>;
 
 /**
  * The task commands other contexts run (in-process; orchestration's exception actions). Kept to one small method, as
@@ -69,6 +88,8 @@ export type TaskRequeued = Static<(typeof TaskEventSchemas)[typeof TaskEvents.re
 export interface TaskCommands {
   /** Gives a task not yet started a new priority (1 is the most urgent): the task, or NOT_FOUND / ILLEGAL_TRANSITION. */
   reprioritise(taskId: string, priority: number, meta: EventMeta): Promise<Outcome<{ taskId: string; priority: number; status: TaskStatus }>>;
+  /** Puts a FAILED task back in the queue with its failure count reset (a supervisor's way out): NOT_FOUND / ILLEGAL_TRANSITION otherwise. */
+  requeue(taskId: string, by: string, meta: EventMeta): Promise<Outcome<{ taskId: string; status: TaskStatus }>>;
 }
 
 /** Coded errors of tasks. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { injectClient, receiveStock, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, must, subscribe, type Gql } from '../support/graphql-client.ts';
+import { PickingEvents, type PickListCreated } from '../../src/contracts/picking.ts';
 
 /**
  * Acceptance (b), GraphQL half: the order-to-ship flow of order-to-ship.test.ts through GraphQL alone (the warehouse and
@@ -224,4 +225,24 @@ describe('order to ship, end to end over GraphQL', () => {
 
     expect((await t.get('/api/v1/dead-letters')).body.items).toHaveLength(0);
   }, 120_000);
+});
+
+describe('failTask over GraphQL', () => {
+  it('reports a task in progress FAILED (back to the queue below the limit); another worker or a bad reason is a typed refusal', async () => {
+    const pickListId = 'pkl_gqlfail';
+    const data: PickListCreated = { pickListId, waveId: 'wav_gqlfail', siteId: w.siteId, orderIds: ['ord_gqlfail'], lineCount: 1, routeLength: null, priority: 1 };
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCreated, subject: pickListId, siteId: w.siteId, data }]));
+    await t.settle();
+    const next = await must(operator, `mutation($w: ID!, $s: String!) { nextTask(workerId: $w, siteId: $s) { __typename ... on Task { id reference } } }`, { w: 'gql-fail', s: w.siteId });
+    expect(next.nextTask).toMatchObject({ __typename: 'Task', reference: pickListId });
+    const id = next.nextTask.id as string;
+    await must(operator, `mutation($id: ID!) { startTask(id: $id, workerId: "gql-fail") { __typename } }`, { id });
+    const fail = `mutation($id: ID!, $w: ID, $r: String!) { failTask(id: $id, workerId: $w, reason: $r, note: "no ladder") {
+      __typename ... on Task { status failures failureReason failureNote } ${ERROR_FIELDS} } }`;
+    expect((await must(operator, fail, { id, w: 'someone-else', r: 'EQUIPMENT' })).failTask).toMatchObject({ __typename: 'Conflict', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
+    expect((await must(operator, fail, { id, w: 'gql-fail', r: 'TIRED' })).failTask).toMatchObject({ __typename: 'ValidationFailed', httpStatus: 400 });
+    expect((await must(operator, fail, { id, w: 'gql-fail', r: 'EQUIPMENT' })).failTask).toEqual({
+      __typename: 'Task', status: 'QUEUED', failures: 1, failureReason: 'EQUIPMENT', failureNote: 'no ladder',
+    });
+  });
 });

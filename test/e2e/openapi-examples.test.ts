@@ -303,6 +303,12 @@ describe('every request example of the document, sent as it is to the demo wareh
     const second = await until('claimNextTask', (x) => x !== '' && x?.id !== undefined);
     use('task', second.id);
     await example('rejectTask');
+    // Bob takes it up and cannot do it: the example's report (the admin key, a supervisor) fails it, and below the limit
+    // it goes back to the queue; a supervisor's requeue of a task already queued answers it unchanged.
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'bob', siteId: second.siteId, types: ['PICK'] }, 'operator')).body.id).toBe(second.id);
+    expect((await t.post(`/api/v1/tasks/${second.id}/start`, { workerId: 'bob' }, 'operator')).status).toBe(200);
+    expect((await example('failTask')).body).toMatchObject({ status: 'QUEUED', failures: 1, failureReason: 'EQUIPMENT' });
+    expect((await example('requeueTask')).body.status).toBe('QUEUED');
     use('pickList', second.reference);
     use('pickLine', (await example('getPickList')).body.lines[0].id);
     await example('shortPick');

@@ -1,7 +1,7 @@
 /**
  * Every state a user can reach has a way out, through the REST API only: an order cancelled while backordered, while
- * its pick task is paused, once packed but not labelled, after its label was voided; a label voided and booked anew; a
- * wave whose every order was cancelled, before and after release; an ASN partly received (closed, not cancelled); a
+ * its pick task is paused or FAILED at the retry limit, once packed but not labelled, after its label was voided; a
+ * label voided and booked anew; a wave whose every order was cancelled, before and after release; an ASN partly received (closed, not cancelled); a
  * cycle count abandoned while OPEN and during its recount; a replenishment cancelled while its task is queued,
  * assigned, in progress or paused; an RMA that never arrived; held, quarantined and damaged units released. Each case
  * ends in a final state, leaves nothing held, and the ledger equals the balances.
@@ -254,6 +254,38 @@ describe('a pick task whose worker vanished mid-pick', () => {
       await cancel(orderId);
       await returnTote(orderId, 1);
     }
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
+describe('a pick task that cannot be done', () => {
+  it('fails back to the queue for other pickers; FAILED at the limit with a TASK_FAILED exception; cancelling its order withdraws it', async () => {
+    const sku = w.products[1]!.sku;
+    const before = await atp(w.siteId, sku);
+    const orderId = await newOrder(sku);
+    const { list, task } = await releaseAndStart(orderId);
+    await pick(list, 1);
+    const failedBy = (workerId: string) => t.post(`/api/v1/tasks/${task.id}/fail`, { workerId, reason: 'LOCATION_INACCESSIBLE', note: 'rack damaged' }, 'operator');
+    expect((await failedBy(task.workerId!)).body).toMatchObject({ status: 'QUEUED', workerId: null, failures: 1 });
+    // Two more pickers take it up and fail it (each is handed it: the one who failed it before is kept away from it).
+    for (const [i, worker] of ['fixer-1', 'fixer-2'].entries()) {
+      const claimed = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }, 'operator')).body as Task;
+      expect(claimed).toMatchObject({ id: task.id, status: 'ASSIGNED' });
+      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
+      expect((await failedBy(worker)).body).toMatchObject({ status: i === 0 ? 'QUEUED' : 'FAILED', failures: i + 2 });
+    }
+    // At the limit (PAKLOG_TASK_MAX_FAILURES, 3): nobody is handed it, and a supervisor sees it.
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'fixer-3', siteId: w.siteId, types: ['PICK'] }, 'operator')).status).toBe(204);
+    const open = async () => (await t.getAll<{ kind: string; subject: string; status: string; actions: string[] }>('/api/v1/exceptions?kind=TASK_FAILED', 'viewer'))
+      .filter((x) => x.subject === task.id);
+    expect(await until('TASK_FAILED', open, (xs) => xs.some((x) => x.status === 'OPEN'))).toEqual([expect.objectContaining({ actions: ['requeue', 'acknowledge'] })]);
+    // The way out taken here: the order is cancelled; the FAILED task is withdrawn with its list, the case clears.
+    await cancel(orderId);
+    expect(await taskStatus(task.id)).toBe('CANCELLED');
+    expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status).toBe('CANCELLED');
+    expect((await open()).map((x) => x.status)).toEqual(['RESOLVED']);
+    await returnTote(orderId, 1);
+    expect(await atp(w.siteId, sku)).toBe(before);
     await expectLedgerConserved(t, w.siteId);
   });
 });

@@ -108,7 +108,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
   const unavailable = (what: string) => reject('ACTION_UNAVAILABLE', `${what} does not run in this process: run the action where it runs, or run orchestration beside it`);
 
   /** Does what the action says; ok(resolution) when the case is resolved by it, a rejection saying why not otherwise. */
-  async function perform(x: SupervisorException, action: ExceptionAction, meta: EventMeta): Promise<Outcome<string>> {
+  async function perform(x: SupervisorException, action: ExceptionAction, by: string, meta: EventMeta): Promise<Outcome<string>> {
     switch (action) {
       case 'acknowledge':
         return ok('acknowledge');
@@ -165,6 +165,13 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         if (!done.ok) return reject('ACTION_FAILED', `The task could not be reprioritised: ${done.message}`);
         return ok('reprioritise');
       }
+      case 'requeue': {
+        // A task that failed PAKLOG_TASK_MAX_FAILURES times goes back to the queue with its count reset.
+        if (ports.tasks === undefined) return unavailable('tasks');
+        const done = await ports.tasks.requeue(x.subject, `${by} (exception ${x.id})`, meta);
+        if (!done.ok) return reject('ACTION_FAILED', `The task could not be re-queued: ${done.message}`);
+        return ok('requeue');
+      }
       default:
         return action;
     }
@@ -189,7 +196,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       if (x === undefined) return reject('NOT_FOUND', `No exception ${id}`);
       if (x.status !== 'OPEN') return reject('EXCEPTION_RESOLVED', `Exception ${id} was resolved (${x.resolution ?? ''}) at ${x.resolvedAt ?? ''}`);
       if (!x.actions.includes(action)) return reject('ACTION_NOT_OFFERED', `Exception ${id} (${x.kind}) offers ${x.actions.join(', ')}, not ${action}`);
-      const done = await perform(x, action, meta);
+      const done = await perform(x, action, by, meta);
       if (!done.ok) return done;
       await deps.db.tx((tx) => resolveIn(tx, id, done.value, by, meta));
       const now = await store.exception(deps.db, id);

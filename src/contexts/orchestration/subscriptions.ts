@@ -21,7 +21,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
   OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
-  TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed,
+  TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked,
 ] as const;
 
@@ -175,9 +175,33 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         return;
       case TaskEvents.created:
       case TaskEvents.rejected:
-      case TaskEvents.timedOut: {
+      case TaskEvents.timedOut:
+      case TaskEvents.requeued: {
         const t = event.data;
         run.queue.push({ kind: 'queued', task: { taskId: t.taskId, siteId: t.siteId, type: t.type, reference: t.reference, queuedAt: new Date(event.time) } });
+        // A FAILED task re-queued (by its retry or a supervisor) is no longer a failed case.
+        if (event.type === TaskEvents.requeued) clear(['TASK_FAILED'], t.taskId, 'the task was re-queued');
+        return;
+      }
+      // Nobody holds a failed task: it leaves the working list; at the limit it waits for a supervisor.
+      case TaskEvents.failed: {
+        const t = event.data;
+        run.working.push({ kind: 'stopped', taskId: t.taskId });
+        clear(['TASK_NOT_FINISHED'], t.taskId, 'the task failed');
+        if (t.retried) return;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'TASK_FAILED', caseKey: `${t.taskId}:${event.id}`, subject: t.taskId, siteId: t.siteId,
+          reason: `${t.type} task ${t.taskId} (${t.reference}) failed ${t.attempt} time(s), the limit (PAKLOG_TASK_MAX_FAILURES ${t.maxFailures}); `
+            + `last: ${t.reason}${t.note === null ? '' : ` "${t.note}"`} by ${t.previousWorkerId}. Fix the cause and requeue it `
+            + '(POST /tasks/{id}/requeue, or this exception\'s requeue); or finish its work without it (a PICK task: a supervisor '
+            + 'confirms or shorts the rest of its pick list\'s lines) or withdraw its work (cancel the order, replenishment or '
+            + 'putaway, reject the count), which cancels it',
+          details: {
+            taskId: t.taskId, type: t.type, reference: t.reference, reason: t.reason, note: t.note, attempt: t.attempt,
+            previousWorkerId: t.previousWorkerId, reportedBy: t.reportedBy,
+          },
+        }, causedBy(event));
         return;
       }
       case TaskEvents.assigned:
@@ -193,7 +217,7 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         } else if (event.type !== TaskEvents.assigned) {
           run.working.push({ kind: 'stopped', taskId: t.taskId });
         }
-        clear(['TASK_NOT_STARTED', 'TASK_NOT_FINISHED'], t.taskId, `the task was ${t.status.toLowerCase()}`);
+        clear(['TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED'], t.taskId, `the task was ${t.status.toLowerCase()}`);
         return;
       }
       // A worker's move of a task they hold: its wait starts again.

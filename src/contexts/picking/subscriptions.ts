@@ -82,7 +82,8 @@ export function pickingProjections(picking: PickingService): Projection[] {
       name: 'list-workers',
       tables: ['list_workers'],
       subscriptions: [
-        onMany([TaskEvents.assigned, TaskEvents.started, TaskEvents.rejected, TaskEvents.timedOut], async (changes, tx) => {
+        // A failed task is nobody's (workerId null) until its next claim: the worker who failed it scans it no more.
+        onMany([TaskEvents.assigned, TaskEvents.started, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.failed, TaskEvents.requeued], async (changes, tx) => {
           await picking.holdLists(tx, changes.filter(({ data }) => data.type === 'PICK').map(({ data }) => ({ listId: data.reference, taskId: data.taskId, workerId: data.workerId })));
         }),
       ],

@@ -27,6 +27,12 @@ export interface TasksTasks {
    * the worker who may not take this task (the first counter of a recount); NULL: anyone
    */
   excluded_worker_id: string | null;
+  failure_note: string | null;
+  failure_reason: string | null;
+  /**
+   * How often the task was reported FAILED since it was created or a supervisor last re-queued it
+   */
+  failures: Generated<number>;
   id: string;
   location_id: string | null;
   /**

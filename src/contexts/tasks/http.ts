@@ -1,13 +1,13 @@
 import { nextKey } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef } from '../../platform/http/schemas.ts';
 import { noContent, problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
+import { TASK_FAILURE_REASONS, TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskService } from './service.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
@@ -29,6 +29,9 @@ const TaskSchema = Type.Object({
   zone: Nullable(Type.String({ description: 'Only workers of this zone may take it (profile zones)' })),
   requiredSkills: List(Type.String(), { description: 'Skills the worker must have (profile skills)' }),
   requiredEquipment: List(Type.String(), { description: 'Equipment the worker must have (profile equipment)' }),
+  failures: Type.Integer({ description: 'How often it was reported FAILED since it was created or a supervisor last re-queued it' }),
+  failureReason: { ...NullableEnum(TASK_FAILURE_REASONS), description: 'Why it last failed (kept after a re-queue, for the next worker)' },
+  failureNote: Nullable(Type.String({ description: "The last failure's note" })),
 });
 const Labels = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true, description });
 const ProfileBody = Type.Object({
@@ -134,6 +137,57 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       params: IdParams, body: WorkerBody, response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'TASK_LIMIT_REACHED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.resume(req.params.id, req.body.workerId, requestMeta(req)))));
+
+  app.post('/tasks/:id/fail', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'failTask', tags,
+      summary: 'Report that a task in progress or paused cannot be done (→ FAILED); its worker or a supervisor may',
+      description: 'IN_PROGRESS or PAUSED → FAILED (event tasks.task.failed.v1, with the reason, note and attempt). While the task has '
+        + 'failed fewer than PAKLOG_TASK_MAX_FAILURES times (default 3) it goes straight back to the queue in the same transaction '
+        + '(FAILED → QUEUED, event tasks.task.requeued.v1; the answer is the QUEUED task), and for the next 5 minutes `POST /tasks/next` '
+        + 'does not hand it back to the worker who held it. At the limit it stays FAILED (the answer is the FAILED task) and the '
+        + 'exception TASK_FAILED asks a supervisor: `POST /tasks/{id}/requeue`, or withdraw or finish its work. Only the worker '
+        + 'holding the task (the signed-in person, or the body\'s workerId for a key) or a supervisor (admin, manager at the task\'s '
+        + 'site) may: 409 TASK_NOT_ASSIGNED_TO_WORKER otherwise; 409 ILLEGAL_TRANSITION when the task is not in progress or paused.',
+      params: IdParams,
+      body: Type.Object({
+        workerId: Type.Optional({ ...WorkerId, description: 'The worker reporting it (filled in for a signed-in person); a supervisor may omit it' }),
+        reason: Enum(TASK_FAILURE_REASONS, { description: 'Why it cannot be done' }),
+        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'What the worker saw, for the next worker and the supervisor' })),
+      }, { additionalProperties: false, examples: [{ workerId: 'alice', reason: 'EQUIPMENT', note: 'Reach truck battery flat' }] }),
+      response: { 200: { ...TaskSchema, description: 'The task: QUEUED again below the failure limit, FAILED at it' }, ...taskCommandProblems() },
+    },
+  }, async (req, reply) => {
+    const principal = req.principal;
+    const supervisorAt = (site: string): boolean => {
+      const role = principal === undefined ? undefined : roleAt(principal, site);
+      return role !== undefined && (CAN.plan as readonly string[]).includes(role);
+    };
+    const reporter = { workerId: req.body.workerId, name: req.body.workerId ?? principal?.name ?? 'unknown', supervisorAt };
+    return deps.idempotency.run(req, reply, 200, async () =>
+      unwrap(await tasks.fail(req.params.id, reporter, { reason: req.body.reason, note: req.body.note ?? null }, requestMeta(req))));
+  });
+
+  app.post('/tasks/:id/requeue', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'requeueTask', tags,
+      summary: 'Put a FAILED task back in the queue (FAILED → QUEUED); for supervisors',
+      description: 'The way out of a task that failed PAKLOG_TASK_MAX_FAILURES times (exception TASK_FAILED; its `requeue` action does '
+        + 'the same). Its failure count goes back to 0 and the worker who failed it last may take it again at once: the supervisor '
+        + 'looked at the cause. Event tasks.task.requeued.v1. A task already QUEUED is answered unchanged; 409 ILLEGAL_TRANSITION '
+        + 'from any other status.',
+      params: IdParams,
+      body: Type.Object({
+        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'What was done about the cause (recorded in the event)' })),
+      }, { additionalProperties: false, examples: [{ note: 'Aisle 12 cleared' }] }),
+      response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
+    },
+  }, async (req, reply) => {
+    const by = `${actingWorkerOf(req) ?? req.principal?.name ?? 'a supervisor'}${req.body.note === undefined ? '' : ` (${req.body.note})`}`;
+    return deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.requeue(req.params.id, by, requestMeta(req))));
+  });
 
   app.post('/tasks/assign-batch', {
     config: { roles: CAN.plan, idempotent: true },

@@ -12,6 +12,8 @@ export interface TasksOptions {
   readonly interleaveTopK?: number;
   /** PAKLOG_TASK_ASSIGN_TIMEOUT_S: an ASSIGNED task not started this long after its assignment goes back to the queue. */
   readonly assignTimeoutS?: number;
+  /** PAKLOG_TASK_MAX_FAILURES: a task failed this many times stays FAILED for a supervisor (default 3). */
+  readonly maxFailures?: number;
 }
 
 /** The tasks context: its module plus the assignment-timeout sweep its job runs (callable directly, e.g. by tests). */
@@ -27,7 +29,7 @@ export interface TasksModule extends ContextModule {
 /** tasks: the unified task pool and its atomic assignment to workers. The reference example of docs/dev/contexts.md. */
 export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
-  const tasks = taskService(deps, { assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK });
+  const tasks = taskService(deps, { assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
@@ -47,6 +49,10 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     async reprioritise(taskId, priority, meta) {
       const outcome = await tasks.reprioritise(taskId, priority, meta);
       return outcome.ok ? { ok: true, value: { taskId: outcome.value.id, priority: outcome.value.priority, status: outcome.value.status } } : outcome;
+    },
+    async requeue(taskId, by, meta) {
+      const outcome = await tasks.requeue(taskId, by, meta);
+      return outcome.ok ? { ok: true, value: { taskId: outcome.value.id, status: outcome.value.status } } : outcome;
     },
   };
   return { ...module, requeueStale: () => tasks.requeueStale(), commands, engine: tasks };

@@ -3,19 +3,19 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TaskEvents, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { TaskEvents, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import { hungarian } from '../../optimize/assignment/hungarian.ts';
 import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibility.ts';
 import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
-import { REJECT_COOLDOWN_MS, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
+import { DEFAULT_MAX_FAILURES, REJECT_COOLDOWN_MS, failureOutcome, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { travelMap, type TravelMap } from './domain/travel.ts';
 import { taskStore, type TaskRow, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
 type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled' | 'paused' | 'resumed'];
 /** Event types of a task sent back to the queue (`TaskRequeued`). */
-type RequeueType = (typeof TaskEvents)['rejected' | 'timedOut'];
+type RequeueType = (typeof TaskEvents)['rejected' | 'timedOut' | 'requeued'];
 
 const EVENT_OF: Partial<Record<TaskStatus, ChangeType>> = {
   QUEUED: TaskEvents.created,
@@ -52,6 +52,24 @@ export interface TaskServiceOptions {
   readonly locations?: Pick<LocationMasterApi, 'listLocations'> | undefined;
   /** How many candidates interleaving chooses among (1 = plain priority order). */
   readonly interleaveTopK?: number | undefined;
+  /** PAKLOG_TASK_MAX_FAILURES: a task failed this many times stays FAILED for a supervisor (default 3). */
+  readonly maxFailures?: number | undefined;
+}
+
+/** Who reports a task FAILED: the worker who holds it, or a supervisor (admin, manager) at the task's site. */
+export interface FailureReporter {
+  /** The worker the request acts as (the body's, or the signed-in person's); undefined for a key that names none. */
+  readonly workerId: string | undefined;
+  /** The name the event records: the worker id, else the user or key. */
+  readonly name: string;
+  /** Whether the caller may fail a task another worker holds, at this site. */
+  readonly supervisorAt: (siteId: string) => boolean;
+}
+
+/** A failure report: why, and the reporter's note. */
+export interface FailureReport {
+  readonly reason: TaskFailureReason;
+  readonly note: string | null;
 }
 
 export interface QueueTask extends TaskPlacement {
@@ -84,6 +102,18 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   const timedOut = deps.metrics.counter('paklog_tasks_timed_out_total', 'Assigned tasks requeued because they were not started in time');
   const choices = deps.metrics.counter('paklog_tasks_claim_choice_total', 'Claims by how the task was chosen (queue-order, escalated, nearest)', ['reason']);
   const topK = options.interleaveTopK ?? INTERLEAVE_TOP_K;
+  const maxFailures = options.maxFailures ?? DEFAULT_MAX_FAILURES;
+  const failedTotal = deps.metrics.counter('paklog_tasks_failed_total', 'Tasks reported FAILED, by whether they went back to the queue', ['retried']);
+
+  /** FAILED → QUEUED of a locked FAILED task, announced (`tasks.task.requeued`); `reset` for a supervisor's re-queue. */
+  async function requeueIn(tx: Tx, task: Task, reset: boolean, reason: string, meta: EventMeta): Promise<Task> {
+    taskLifecycle.assertCan(task.status, 'QUEUED');
+    const previous = await taskStore.rejectMark(tx, task.id);
+    if (previous === null) throw new Error(`FAILED task ${task.id} has no worker who failed it`);
+    const next = await taskStore.requeueFailed(tx, task.id, reset, deps.clock.now());
+    await emit(tx, [requeued(next, TaskEvents.requeued, previous, reason)], meta);
+    return next;
+  }
 
   /** The locked task takes `priority` (unchanged: nothing announced). */
   async function reprioritiseIn(tx: Tx, task: Task, priority: number, meta: EventMeta): Promise<Task> {
@@ -351,6 +381,53 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         return ok(next);
       });
     },
+
+    /**
+     * The holding worker (or a supervisor at its site) reports that a task in progress or paused cannot be done:
+     * IN_PROGRESS|PAUSED → FAILED with `tasks.task.failed`, and, while it has failed fewer than PAKLOG_TASK_MAX_FAILURES
+     * times, FAILED → QUEUED with `tasks.task.requeued` in the same transaction, kept away from the worker who held it
+     * for the reject cool-down. At the limit it stays FAILED (orchestration raises TASK_FAILED).
+     */
+    async fail(id: string, by: FailureReporter, report: FailureReport, meta: EventMeta): Promise<Outcome<Task>> {
+      const out = await deps.db.tx(async (tx) => {
+        const task = await taskStore.get(tx, id, true);
+        if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+        if ((by.workerId === undefined || task.workerId !== by.workerId) && !by.supervisorAt(task.siteId)) {
+          return reject('TASK_NOT_ASSIGNED_TO_WORKER', `Task ${id} is not held by worker ${by.workerId ?? '(none named)'}: only its worker or a supervisor may fail it`,
+            [{ field: '/workerId', message: 'is not the worker of this task' }]);
+        }
+        const legal = taskLifecycle.check(task.status, 'FAILED', `Task ${id} is ${task.status}; only a task in progress or paused can fail`);
+        if (!legal.ok) return legal;
+        const holder = task.workerId;
+        if (holder === null) throw new Error(`task ${id} is ${task.status} without a worker`);
+        const { attempt, retry } = failureOutcome(task.failures, maxFailures);
+        const failed = await taskStore.fail(tx, id, { reason: report.reason, note: report.note, workerId: holder }, deps.clock.now());
+        // The task as it now is (the `TaskChanged` fields: FAILED, no worker) and the failure.
+        const data: TaskFailed = {
+          ...changed(failed, TaskEvents.cancelled).data, previousWorkerId: holder, reportedBy: by.name, reason: report.reason, note: report.note,
+          attempt, maxFailures, retried: retry,
+        };
+        await emit(tx, [{ type: TaskEvents.failed, subject: id, siteId: failed.siteId, data }], meta);
+        if (!retry) return ok(failed);
+        const why = `failed (${report.reason}${report.note === null ? '' : `: ${report.note}`}), attempt ${attempt} of ${maxFailures}`;
+        return ok(await requeueIn(tx, failed, false, why, meta));
+      });
+      if (out.ok) failedTotal.inc({ retried: String(out.value.status === 'QUEUED') });
+      return out;
+    },
+
+    /**
+     * A supervisor puts a FAILED task back in the queue (FAILED → QUEUED, `tasks.task.requeued`) with its failure count
+     * reset to 0 and the failing worker's cool-down lifted: they looked at the cause. A task already QUEUED is answered
+     * unchanged (a repeated request); 409 ILLEGAL_TRANSITION from any other status.
+     */
+    requeue: (id: string, by: string, meta: EventMeta): Promise<Outcome<Task>> => deps.db.tx(async (tx) => {
+      const task = await taskStore.get(tx, id, true);
+      if (task === undefined) return reject('NOT_FOUND', `No task ${id}`);
+      if (task.status === 'QUEUED') return ok(task);
+      if (task.status !== 'FAILED') return reject('ILLEGAL_TRANSITION', `Task ${id} is ${task.status}; only a FAILED task can be re-queued`);
+      return ok(await requeueIn(tx, task, true, `re-queued by ${by} after ${task.failures} failure(s)`, meta));
+    }),
 
     /** The holding worker sets a task in progress aside (IN_PROGRESS → PAUSED); pausing a paused task answers it unchanged. */
     async pause(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { TaskStatus, TaskType } from '../../contracts/tasks.ts';
+import type { TaskFailureReason, TaskStatus, TaskType } from '../../contracts/tasks.ts';
 import type { TasksTasks, TasksWorkers } from './db-types.ts';
 import type { Eligibility } from './domain/eligibility.ts';
 
@@ -30,17 +30,23 @@ export interface Task {
   readonly zone: string | null;
   readonly requiredSkills: readonly string[];
   readonly requiredEquipment: readonly string[];
+  /** How often the task was reported FAILED since it was created or a supervisor last re-queued it. */
+  readonly failures: number;
+  /** The last failure's reason and note (kept after a re-queue, for the next worker and the supervisor). */
+  readonly failureReason: TaskFailureReason | null;
+  readonly failureNote: string | null;
 }
 
 const COLUMN_NAMES = [
   'id', 'site_id', 'type', 'reference', 'wave_id', 'priority', 'status', 'worker_id',
   'created_at', 'assigned_at', 'started_at', 'completed_at', 'updated_at', 'version',
   'location_id', 'end_location_id', 'due_at', 'zone', 'required_skills', 'required_equipment',
+  'failures', 'failure_reason', 'failure_note',
 ] as const;
 const COLUMNS = columnList(COLUMN_NAMES);
 
 /** A task as this store reads it: its columns but the reject marks, type and status narrowed by the CHECKs. */
-export type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus }>;
+export type TaskRow = Narrowed<Pick<Selectable<TasksTasks>, (typeof COLUMN_NAMES)[number]>, { type: TaskType; status: TaskStatus; failure_reason: TaskFailureReason | null }>;
 
 /** A task put back in the queue, with the worker who held it. */
 export interface RequeuedTask {
@@ -61,6 +67,7 @@ function toTask(r: TaskRow): Task {
     startedAt: iso(r.started_at), completedAt: iso(r.completed_at), updatedAt: r.updated_at.toISOString(), version: r.version,
     locationId: r.location_id, endLocationId: r.end_location_id, dueAt: iso(r.due_at), zone: r.zone,
     requiredSkills: r.required_skills, requiredEquipment: r.required_equipment,
+    failures: r.failures, failureReason: r.failure_reason, failureNote: r.failure_note,
   };
 }
 
@@ -400,6 +407,49 @@ export const taskStore = {
       [assignedBefore, now],
     );
     return rows.map((r) => ({ task: toTask(r), previousWorkerId: r.previous_worker_id })).sort((a, b) => (a.task.id < b.task.id ? -1 : 1));
+  },
+
+  /**
+   * IN_PROGRESS or PAUSED → FAILED (the caller holds the row lock and checked the transition): nobody holds it any more,
+   * the count goes up, and the worker who held it is marked as a rejecting worker is (the reject cool-down of `next`).
+   */
+  async fail(db: Executor, id: string, f: { reason: TaskFailureReason; note: string | null; workerId: string }, now: Date): Promise<Task> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks
+          SET status = 'FAILED', worker_id = NULL, assigned_at = NULL, failures = failures + 1, failure_reason = $2, failure_note = $3,
+              rejected_by = $4, rejected_at = $5, updated_at = $5, version = version + 1
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, f.reason, f.note, f.workerId, now],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`task ${id} vanished while locked`);
+    return toTask(row);
+  },
+
+  /**
+   * FAILED → QUEUED (the caller holds the row lock and checked the transition): it starts anew for its next worker.
+   * A supervisor's re-queue (`reset`) gives it its whole failure budget again and lifts the cool-down of the worker
+   * who failed it (the cause was looked at); the automatic retry keeps both.
+   */
+  async requeueFailed(db: Executor, id: string, reset: boolean, now: Date): Promise<Task> {
+    const rows = await db.query<TaskRow>(
+      `UPDATE tasks.tasks
+          SET status = 'QUEUED', started_at = NULL, updated_at = $3, version = version + 1,
+              failures = CASE WHEN $2::boolean THEN 0 ELSE failures END,
+              rejected_by = CASE WHEN $2::boolean THEN NULL ELSE rejected_by END,
+              rejected_at = CASE WHEN $2::boolean THEN NULL ELSE rejected_at END
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, reset, now],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`task ${id} vanished while locked`);
+    return toTask(row);
+  },
+
+  /** Who last rejected or failed a task (null when nobody did or a supervisor lifted it). */
+  async rejectMark(db: Executor, id: string): Promise<string | null> {
+    const rows = await db.query<{ rejected_by: string | null }>(`SELECT rejected_by FROM tasks.tasks WHERE id = $1`, [id]);
+    return rows[0]?.rejected_by ?? null;
   },
 
   /** Moves a task to `to`; the caller has checked the transition on the locked row. */

@@ -16,6 +16,7 @@ export const WORKLOAD_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.picked, OrderEvents.packed, OrderEvents.shipped, OrderEvents.cancelled,
   PickingEvents.listCreated, PickingEvents.linePicked, PickingEvents.lineShorted,
   TaskEvents.created, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.cancelled,
+  TaskEvents.failed, TaskEvents.requeued,
 ] as const;
 export type WorkloadEvent = EnvelopeFor<(typeof WORKLOAD_EVENT_TYPES)[number]>;
 
@@ -133,8 +134,11 @@ export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Prom
       case TaskEvents.completed:
         tasks.push({ kind: 'completed', taskId: e.data.taskId, status: e.data.status, workerId: e.data.workerId, at: e.time });
         break;
+      // A failed task, re-queued or not, is nobody's and starts anew: its failed attempt is not a duration to learn from.
       case TaskEvents.rejected:
       case TaskEvents.timedOut:
+      case TaskEvents.failed:
+      case TaskEvents.requeued:
         tasks.push({ kind: 'requeued', taskId: e.data.taskId, status: e.data.status, workerId: null, at: e.time });
         break;
       case TaskEvents.cancelled:

@@ -256,6 +256,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     startTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/start`, (a) => defined(a, 'workerId')),
     completeTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/complete`, (a) => defined(a, 'workerId')),
     rejectTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/reject`, (a) => defined(a, 'workerId', 'reason')),
+    failTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/fail`, (a) => defined(a, 'workerId', 'reason', 'note')),
     confirmPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/confirm`,
       (a) => defined(a, 'locationCode', 'barcode', 'quantity', 'toteId', 'scanId')),
     shortPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/short`,

@@ -170,6 +170,10 @@ type Task {
   zone: String
   requiredSkills: [String!]!
   requiredEquipment: [String!]!
+  """How often it was reported FAILED since it was created or a supervisor last re-queued it."""
+  failures: Int!
+  failureReason: String
+  failureNote: String
   pickList: PickList
 }
 type PickList {
@@ -388,6 +392,8 @@ type Mutation {
   startTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
   completeTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
   rejectTask(id: ID!, workerId: ID!, reason: String, idempotencyKey: String): TaskResult!
+  """POST /tasks/{id}/fail: reason EQUIPMENT, LOCATION_INACCESSIBLE, DAMAGED_GOODS or OTHER; workerId may be left out by a supervisor."""
+  failTask(id: ID!, workerId: ID, reason: String!, note: String, idempotencyKey: String): TaskResult!
   confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, idempotencyKey: String): PickListResult!
   shortPick(pickListId: ID!, lineId: ID!, reason: String!, scanId: String, idempotencyKey: String): PickListResult!
   packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!

@@ -32,6 +32,8 @@ export interface Config {
   readonly busMaxAttempts: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
+  /** A task reported FAILED this many times stays FAILED for a supervisor (exception TASK_FAILED); below it, it is re-queued. */
+  readonly taskMaxFailures: number;
   /** Orchestration (docs/operations/exceptions.md): an order in one non-final state this long raises ORDER_NOT_MOVING. */
   readonly orderStallS: number;
   /** A task QUEUED this long without being taken raises TASK_NOT_STARTED. */
@@ -307,6 +309,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dbPrepared: bool('PAKLOG_DB_PREPARED', true),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
+    taskMaxFailures: int('PAKLOG_TASK_MAX_FAILURES', 3, 1, 100),
     orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),
     taskStallS: int('PAKLOG_TASK_STALL_S', 900, 1, 30 * 86_400),
     taskWorkStallS: int('PAKLOG_TASK_WORK_STALL_S', 3_600, 1, 30 * 86_400),

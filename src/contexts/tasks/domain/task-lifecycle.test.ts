@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES, type TaskStatus } from '../../../contracts/tasks.ts';
-import { TASK_TRANSITIONS, finishPath, taskLifecycle, withdrawPath } from './task-lifecycle.ts';
+import { TASK_TRANSITIONS, failureOutcome, finishPath, taskLifecycle, withdrawPath } from './task-lifecycle.ts';
 
 const canTransition = taskLifecycle.can;
 
@@ -17,6 +17,7 @@ describe('task lifecycle', () => {
     expect(canTransition('IN_PROGRESS', 'PAUSED')).toBe(true);
     expect(canTransition('PAUSED', 'IN_PROGRESS')).toBe(true);
     expect(canTransition('IN_PROGRESS', 'FAILED')).toBe(true);
+    expect(canTransition('PAUSED', 'FAILED')).toBe(true);
     expect(canTransition('FAILED', 'QUEUED')).toBe(true);
     for (const s of ['CREATED', 'QUEUED', 'ASSIGNED'] as const) expect(canTransition(s, 'CANCELLED')).toBe(true);
   });
@@ -48,13 +49,27 @@ describe('task lifecycle', () => {
     expect(finishPath('QUEUED')).toEqual(['CANCELLED']);
   });
 
-  it('withdraws a task in any unfinished state when its work is cancelled', () => {
-    for (const s of ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED'] as const) {
+  it('withdraws a task in any unfinished state when its work is cancelled, a FAILED one too', () => {
+    for (const s of ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'FAILED'] as const) {
       expect(withdrawPath(s)).toEqual(['CANCELLED']);
       expect(canTransition(s, 'CANCELLED')).toBe(true);
     }
-    for (const s of ['COMPLETED', 'CANCELLED', 'FAILED'] as const) expect(withdrawPath(s)).toEqual([]);
+    for (const s of ['COMPLETED', 'CANCELLED'] as const) expect(withdrawPath(s)).toEqual([]);
     expect(finishPath('COMPLETED')).toEqual([]);
+  });
+
+  it('fails a task its worker holds (in progress or paused), nothing else; a FAILED task is re-queued or cancelled', () => {
+    for (const s of TASK_STATUSES) expect(canTransition(s, 'FAILED')).toBe(s === 'IN_PROGRESS' || s === 'PAUSED');
+    expect([...TASK_TRANSITIONS.FAILED].sort()).toEqual(['CANCELLED', 'QUEUED']);
+    // Its work done by someone else (the rest of the pick list shorted): nobody was at it, so it is cancelled.
+    expect(finishPath('FAILED')).toEqual(['CANCELLED']);
+  });
+
+  it('retries a failed task below the limit and keeps it FAILED at the limit', () => {
+    expect(failureOutcome(0, 3)).toEqual({ attempt: 1, retry: true });
+    expect(failureOutcome(1, 3)).toEqual({ attempt: 2, retry: true });
+    expect(failureOutcome(2, 3)).toEqual({ attempt: 3, retry: false });
+    expect(failureOutcome(0, 1)).toEqual({ attempt: 1, retry: false });
   });
 });
 

@@ -9,10 +9,13 @@ export const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   // Back to the queue when the worker rejects it or it times out.
   ASSIGNED: ['IN_PROGRESS', 'QUEUED', 'CANCELLED'],
   // CANCELLED from IN_PROGRESS or PAUSED: the work was withdrawn under the worker (its order was cancelled).
+  // FAILED: the worker (or a supervisor) reports it cannot be done (`POST /tasks/{id}/fail`), also from PAUSED: a task
+  // set aside because, say, the reach truck broke down is the same case.
   IN_PROGRESS: ['COMPLETED', 'PAUSED', 'FAILED', 'CANCELLED'],
-  PAUSED: ['IN_PROGRESS', 'CANCELLED'],
-  // Retried by re-queueing (the retry limit is the orchestrator's business).
-  FAILED: ['QUEUED'],
+  PAUSED: ['IN_PROGRESS', 'FAILED', 'CANCELLED'],
+  // Re-queued at once below PAKLOG_TASK_MAX_FAILURES, else by a supervisor; CANCELLED when its work is withdrawn
+  // (the order cancelled) or finished by someone else (the pick list's rest shorted): a FAILED task never blocks them.
+  FAILED: ['QUEUED', 'CANCELLED'],
   COMPLETED: [],
   CANCELLED: [],
 };
@@ -26,6 +29,18 @@ export const taskLifecycle = defineLifecycle('task', TASK_TRANSITIONS, ['CREATED
  * comes back to them rather than waiting forever. Only the last rejecting worker is remembered.
  */
 export const REJECT_COOLDOWN_MS = 5 * 60_000;
+
+/** How many times a task may fail before it stays FAILED for a supervisor (PAKLOG_TASK_MAX_FAILURES). */
+export const DEFAULT_MAX_FAILURES = 3;
+
+/**
+ * What a failure report comes to: the failure count after it, and whether the task goes back to the queue at once
+ * (below the limit) or stays FAILED (at it). `failures` is the count before this report.
+ */
+export function failureOutcome(failures: number, maxFailures: number): { readonly attempt: number; readonly retry: boolean } {
+  const attempt = failures + 1;
+  return { attempt, retry: attempt < maxFailures };
+}
 
 /** Statuses that count toward a worker's max tasks (profile, default 1); a PAUSED task stays theirs but does not count (ADR 0023). */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['ASSIGNED', 'IN_PROGRESS'];
@@ -42,10 +57,11 @@ export function finishPath(status: TaskStatus): readonly TaskStatus[] {
       return ['IN_PROGRESS', 'COMPLETED'];
     case 'IN_PROGRESS':
       return ['COMPLETED'];
+    // Nobody is at it (a FAILED task waits for a supervisor): the work was done without it.
     case 'CREATED':
     case 'QUEUED':
-      return ['CANCELLED'];
     case 'FAILED':
+      return ['CANCELLED'];
     case 'COMPLETED':
     case 'CANCELLED':
       return [];
@@ -62,8 +78,8 @@ export function withdrawPath(status: TaskStatus): readonly TaskStatus[] {
     case 'ASSIGNED':
     case 'IN_PROGRESS':
     case 'PAUSED':
-      return ['CANCELLED'];
     case 'FAILED':
+      return ['CANCELLED'];
     case 'COMPLETED':
     case 'CANCELLED':
       return [];
