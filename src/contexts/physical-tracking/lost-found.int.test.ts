@@ -122,4 +122,24 @@ describe('a lost LPN', () => {
     expect(await atp()).toBe(5);
     await ledgerMatches();
   });
+  it('a find where nothing may be put, or under a label a live LPN took meanwhile, is refused; POST /lpns/{id}/move finds it too', async () => {
+    const tote = (await t.post('/api/v1/lpns', { siteId: 'LF', type: 'TOTE', code: 'TOTE-LF-7', locationId: w.storage[2]!.id }, 'operator')).body;
+    expect((await t.post(`/api/v1/lpns/${tote.id}/lost`, { reason: 'missing' }, 'manager')).body.status).toBe('LOST');
+    // Its label is free while it is lost: totes are reused.
+    const reused = (await t.post('/api/v1/lpns', { siteId: 'LF', type: 'TOTE', code: 'TOTE-LF-7' }, 'operator')).body;
+    expect(reused.code).toBe('TOTE-LF-7');
+    expect((await t.post(`/api/v1/locations/${w.storage[3]!.id}/block`, { reason: 'rack damaged' }, 'manager')).status).toBe(200);
+    const before = await fingerprint();
+    const blocked = await t.post(`/api/v1/lpns/${tote.id}/found`, { location: w.storage[3]!.id }, 'operator');
+    expect([blocked.status, blocked.body.code]).toEqual([409, 'LOCATION_NOT_ACTIVE']);
+    const taken = await t.post(`/api/v1/lpns/${tote.id}/found`, { location: w.storage[1]!.id }, 'operator');
+    expect([taken.status, taken.body.code]).toEqual([409, 'LPN_CODE_TAKEN']);
+    expect(await fingerprint()).toEqual(before);
+    await t.post(`/api/v1/lpns/${reused.id}/close`, {}, 'operator');
+    await t.post('/api/v1/scans', { siteId: 'LF', barcode: reused.id, meaning: 'SHIP' }, 'operator');
+    const moved = await t.post(`/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.code }, 'operator');
+    expect([moved.status, moved.body.status, moved.body.locationId]).toEqual([200, 'OPEN', w.storage[1]!.id]);
+    const meanings = (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=LF&lpn=${tote.id}`)).map((x) => x.meaning);
+    expect(meanings).toEqual(['BUILD', 'LOST', 'FOUND']);
+  });
 });
