@@ -47,7 +47,7 @@ export const ADJUSTMENT_REASONS = ['DAMAGED', 'LOST', 'FOUND', 'COUNT', 'SHORT_P
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
 /** Why units moved between two locations (`inventory.stock.moved` `purpose`). */
-export const MOVE_PURPOSES = ['MOVE', 'PUTAWAY', 'REPLENISH'] as const;
+export const MOVE_PURPOSES = ['MOVE', 'PUTAWAY', 'REPLENISH', 'LPN_FOUND'] as const;
 export type MovePurpose = (typeof MOVE_PURPOSES)[number];
 
 export const InventoryEvents = {
@@ -216,7 +216,7 @@ export const InventoryEventSchemas = {
     toPickable: Type.Boolean({ description: 'Pickability of the target when the move committed.' }),
     movementId: Type.String({ description: 'The MOVE movement at the source; the one at the target references it.' }),
     purpose: Type.Optional(Type.Enum(MOVE_PURPOSES, {
-      description: 'Why the units moved: a plain move (`POST /inventory/moves`), a putaway (`inventory.stock.putaway-confirmed` follows with the same `movementId`) or a replenishment. Added in place (issue 12): absent in older events.',
+      description: 'Why the units moved: a plain move (`POST /inventory/moves`), a putaway (`inventory.stock.putaway-confirmed` follows with the same `movementId`) or a replenishment; LPN_FOUND: the held units of a lost LPN follow it to where it was found (`physical-tracking.lpn.found.v1`; the LPN moved already). Added in place (issue 12): absent in older events.',
     })),
   }, { description: 'Units moved between two locations of a site (`POST /inventory/moves`, MOVE movements); into a pickable location it frees stock for backorders.' }),
   [InventoryEvents.pickabilityChanged]: Type.Object({

@@ -4,7 +4,7 @@ import type { ErrorSpecs } from '../platform/errors.ts';
 
 export const LPN_TYPES = ['PALLET', 'CASE', 'TOTE', 'CARTON'] as const;
 export type LpnType = (typeof LPN_TYPES)[number];
-export const LPN_STATUSES = ['OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT', 'SHIPPED', 'CONSUMED'] as const;
+export const LPN_STATUSES = ['OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT', 'SHIPPED', 'CONSUMED', 'LOST'] as const;
 export type LpnStatus = (typeof LPN_STATUSES)[number];
 /** How an LPN is labelled: a GS1 SSCC-18 (check digit validated) or a PakLog internal code. */
 export const LPN_CODE_KINDS = ['SSCC', 'INTERNAL'] as const;
@@ -12,12 +12,14 @@ export type LpnCodeKind = (typeof LPN_CODE_KINDS)[number];
 /** What a scan meant: the step of the floor flow it recorded. */
 export const SCAN_MEANINGS = [
   'RECEIVE_LPN', 'PUTAWAY_TARGET', 'PICK_INTO_TOTE', 'PACK_INTO_CARTON', 'LOAD_ONTO_PALLET', 'SHIP', 'MOVE',
-  'BUILD', 'CONSOLIDATE', 'SPLIT', 'CLOSE', 'STAGE',
+  'BUILD', 'CONSOLIDATE', 'SPLIT', 'CLOSE', 'STAGE', 'LOST', 'FOUND',
 ] as const;
 export type ScanMeaning = (typeof SCAN_MEANINGS)[number];
 
 export const PhysicalTrackingEvents = {
   scanRecorded: 'physical-tracking.scan.recorded.v1',
+  lpnLost: 'physical-tracking.lpn.lost.v1',
+  lpnFound: 'physical-tracking.lpn.found.v1',
 } as const;
 
 const Optional = (description: string) => Type.Optional(Type.String({ description }));
@@ -34,8 +36,38 @@ export const PhysicalTrackingEventSchemas = {
     barcode: Type.String({ description: 'What was scanned, as read.' }),
     meaning: Type.Enum(SCAN_MEANINGS),
   }, { description: 'A scan was recorded (`POST /scans`, an LPN command, or a floor event of another context: putaway, move, pick, pack, dispatch).' }),
+  [PhysicalTrackingEvents.lpnLost]: Type.Object({
+    lpnId: Type.String({ description: 'The LPN reported lost.' }), siteId: Type.String(),
+    code: Type.String({ description: 'Its label.' }),
+    at: Type.String({ description: 'When it was reported lost (ISO-8601).' }),
+    reason: Type.String({ description: 'Why, as the supervisor wrote it.' }),
+    locationId: Type.Union([Type.String(), Type.Null()], { description: 'Where it was last: the location its units are on the books at (null: it was carried).' }),
+    lpns: Type.Array(Type.Object({
+      lpnId: Type.String(), code: Type.String(),
+      previousStatus: Type.Enum(LPN_STATUSES, { description: 'Its status before it was lost.' }),
+    }), { description: 'Every LPN lost with it: itself first, then those inside it (they are lost together).' }),
+    lines: Type.Array(Type.Object({
+      lpnId: Type.String({ description: 'The LPN (of `lpns`) holding the units directly.' }),
+      sku: Type.String(), lot: Type.Union([Type.String(), Type.Null()]),
+      owner: Type.Union([Type.String(), Type.Null()], { description: 'The stock owner (3PL client) the line names, if any.' }),
+      orderId: Type.Union([Type.String(), Type.Null()], { description: 'Units picked for this order (in process), if any.' }),
+      quantity: Type.Integer({ minimum: 1 }),
+    }), { description: 'The units the lost LPNs hold: what inventory puts on HOLD (reason LPN_LOST) at `locationId`.' }),
+  }, { description: 'An LPN (with the LPNs inside it) was reported lost (`POST /lpns/{id}/lost`): nobody is sent to it, and inventory puts its units at `locationId` on HOLD.' }),
+  [PhysicalTrackingEvents.lpnFound]: Type.Object({
+    lpnId: Type.String({ description: 'The LPN found.' }), siteId: Type.String(), code: Type.String(),
+    at: Type.String({ description: 'When it was found (ISO-8601).' }),
+    locationId: Type.String({ description: 'Where it was found (a location id): its units belong there now.' }),
+    lostAtLocationId: Type.Union([Type.String(), Type.Null()], { description: 'Where it was when it was lost (its units are on the books there until inventory moves them).' }),
+    lpns: Type.Array(Type.Object({
+      lpnId: Type.String(), code: Type.String(),
+      status: Type.Enum(LPN_STATUSES, { description: 'Its status now (OPEN or CLOSED).' }),
+    }), { description: 'Every LPN found with it: itself first, then the lost LPNs inside it.' }),
+  }, { description: 'A LOST LPN was found (`POST /lpns/{id}/found`, or a MOVE / PUTAWAY_TARGET scan of it): inventory moves its held units to `locationId` and releases the LPN_LOST hold.' }),
 } as const;
 
+export type LpnLost = Static<(typeof PhysicalTrackingEventSchemas)[typeof PhysicalTrackingEvents.lpnLost]>;
+export type LpnFound = Static<(typeof PhysicalTrackingEventSchemas)[typeof PhysicalTrackingEvents.lpnFound]>;
 export type ScanRecorded = Static<(typeof PhysicalTrackingEventSchemas)[typeof PhysicalTrackingEvents.scanRecorded]>;
 
 /** Coded errors of physical-tracking. */
@@ -47,4 +79,5 @@ export const PhysicalTrackingErrors = {
   INSUFFICIENT_CONTENTS: { status: 409, title: 'The LPN does not hold the units asked for' },
   UNKNOWN_ASN_LPN: { status: 404, title: 'No ASN of the site expects an LPN with this barcode' },
   SITE_MISMATCH: { status: 409, title: 'The LPNs belong to different sites' },
+  LPN_LOST: { status: 409, title: 'The LPN is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first' },
 } as const satisfies ErrorSpecs;

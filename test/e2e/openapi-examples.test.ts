@@ -438,7 +438,8 @@ describe('every request example of the document, sent as it is to the demo wareh
 
     // Physical tracking (issue 12): a pallet of two mugs under an SSCC, moved to the new location, a mug split off into
     // a case and consolidated back, the pallet closed and staged by a scan; its timeline, the site's scans, and physical
-    // against logical stock (the pallet is a phantom: inventory never had it there).
+    // against logical stock (the pallet is a phantom: inventory never had it; found at a pick face whose own mugs inventory
+    // knows, its two units make a quantity mismatch there).
     const lpn = (await example('buildLpn')).body;
     use('lpn', lpn.id);
     await example('getLpn');
@@ -450,11 +451,14 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('lpn', lpn.id);
     expect((await example('closeLpn')).body.status).toBe('CLOSED');
     expect((await example('recordScan')).body.lpn.status).toBe('STAGED');
+    // Lost, then found at a pick face (ADR 0029 addendum): a staged pallet is CLOSED where it was found.
+    expect((await example('reportLpnLost')).body.status).toBe('LOST');
+    expect((await example('reportLpnFound')).body).toMatchObject({ status: 'CLOSED', locationId: expect.stringMatching(/^loc_/) });
     expect((await example('getLpnTimeline')).body.items.map((x: { meaning: string }) => x.meaning))
-      .toEqual(['BUILD', 'MOVE', 'SPLIT', 'CONSOLIDATE', 'CLOSE', 'STAGE']);
+      .toEqual(['BUILD', 'MOVE', 'SPLIT', 'CONSOLIDATE', 'CLOSE', 'STAGE', 'LOST', 'FOUND']);
     expect((await example('listScans')).body.items.length).toBeGreaterThanOrEqual(5);
     expect((await example('reconcilePhysicalStock')).body.differences).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'PHYSICAL_ONLY', lpnIds: [lpn.id], physical: 2 }),
+      expect.objectContaining({ kind: 'QUANTITY_MISMATCH', lpnIds: [lpn.id], physical: 2 }),
     ]));
 
     // One of the demo's waiting orders is held, released, held again and cancelled.

@@ -508,4 +508,17 @@ describe('returns and holds', () => {
     }
     await expectLedgerConserved(t, w.siteId);
   });
+  it('a LOST LPN is found by a MOVE scan where it is: OPEN again there, its units promised again', async () => {
+    const sku = w.products[11]!.sku;
+    const before = await atp(w.siteId, sku);
+    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelfOf(11).id, contents: [{ sku, quantity: 3 }] }, 'operator');
+    expect((await t.post(`/api/v1/lpns/${pallet.body.id}/lost`, { reason: 'not where it should be' }, 'manager')).body.status).toBe('LOST');
+    await t.settle();
+    expect(await atp(w.siteId, sku)).toBe(before - 3);
+    const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.body.code, meaning: 'MOVE', locationId: shelfOf(12).code }, 'operator');
+    expect([scan.status, scan.body.scan.meaning, scan.body.lpn.status, scan.body.lpn.locationId]).toEqual([201, 'FOUND', 'OPEN', shelfOf(12).id]);
+    await t.settle();
+    expect(await atp(w.siteId, sku)).toBe(before);
+    await expectLedgerConserved(t, w.siteId);
+  });
 });

@@ -144,6 +144,23 @@ export interface InventoryLocations {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryLpnHolds {
+  found_location_id: string | null;
+  held: number;
+  location_id: string;
+  loss_event_id: string;
+  lot: string;
+  lpn_id: string;
+  owner_id: string;
+  placed_at: Date;
+  released: number | null;
+  released_at: Date | null;
+  requested: number;
+  site_id: string;
+  sku: string;
+  status: string;
+}
+
 export interface InventoryMovements {
   actor_id: string | null;
   actor_kind: string | null;
@@ -403,6 +420,7 @@ export interface DB {
   "inventory.counts": InventoryCounts;
   "inventory.inbox": InventoryInbox;
   "inventory.locations": InventoryLocations;
+  "inventory.lpn_holds": InventoryLpnHolds;
   "inventory.movements": InventoryMovements;
   "inventory.order_policies": InventoryOrderPolicies;
   "inventory.owners": InventoryOwners;

@@ -17,6 +17,7 @@ import { SKU_TOTALS_EVERY_MS, SNAPSHOT_CHECK_MS } from './history.ts';
 import { learnBackfilledLocations } from './pickability.ts';
 import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
+import { lpnSubscriptions } from './subscriptions-lpns.ts';
 import { ownerLookup } from './http-owners.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
@@ -55,6 +56,7 @@ export function inventoryContext(
       ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations, replenishment }),
       ...replenishmentSubscriptions(service, replenishment),
       ...qualitySubscriptions(deps),
+      ...lpnSubscriptions(deps),
     ],
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
     sitesOf: {

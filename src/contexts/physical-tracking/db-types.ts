@@ -46,6 +46,19 @@ export interface PhysicalTrackingLpnLinks {
   to_lpn_id: string;
 }
 
+export interface PhysicalTrackingLpnLosses {
+  found_at: Date | null;
+  found_location_id: string | null;
+  location_id: string | null;
+  lost_at: Date;
+  lpn_id: string;
+  reason: string;
+  reported_by: string | null;
+  root_lpn_id: string;
+  site_id: string;
+  status_before: string;
+}
+
 export interface PhysicalTrackingLpns {
   asn_id: string | null;
   code: string;
@@ -84,6 +97,7 @@ export interface DB {
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
   "physical_tracking.inbox": PhysicalTrackingInbox;
   "physical_tracking.lpn_links": PhysicalTrackingLpnLinks;
+  "physical_tracking.lpn_losses": PhysicalTrackingLpnLosses;
   "physical_tracking.lpns": PhysicalTrackingLpns;
   "physical_tracking.scans": PhysicalTrackingScans;
 }

@@ -37,7 +37,7 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         if (e.data.fromLocationId !== null && e.data.fromLocationId !== undefined) locations.push([e.data.siteId, e.data.fromLocationId]);
         break;
       case InventoryEvents.moved:
-        if (e.data.purpose !== 'PUTAWAY') locations.push([e.data.siteId, e.data.fromLocationId]);
+        if (e.data.purpose !== 'PUTAWAY' && e.data.purpose !== 'LPN_FOUND') locations.push([e.data.siteId, e.data.fromLocationId]);
         break;
       case PickingEvents.linePicked:
         locations.push([e.data.siteId, e.data.locationId]);
@@ -235,11 +235,12 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       }, meta);
       return;
     }
-    // A move of inventory (a putaway is recorded from its own event): an LPN at the source holding exactly the units
-    // moved moved with them; otherwise loose units moved, recorded without an LPN.
+    // A move of inventory (a putaway is recorded from its own event; a found LPN's units followed an LPN that moved
+    // already, recorded as its FOUND scan): an LPN at the source holding exactly the units moved moved with them;
+    // otherwise loose units moved, recorded without an LPN.
     case InventoryEvents.moved: {
       const d = e.data;
-      if (d.purpose === 'PUTAWAY') return;
+      if (d.purpose === 'PUTAWAY' || d.purpose === 'LPN_FOUND') return;
       const whole = floor.liveAt(d.siteId, d.fromLocationId).find((l) => l.parent_id === null
         && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);

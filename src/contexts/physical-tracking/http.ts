@@ -51,7 +51,9 @@ const ContentInput = Type.Object({
   lot: Type.Optional(Text('Lot')), serial: Type.Optional(Text('Serial number')), owner: Type.Optional(Text('Stock owner (3PL client)')),
 }, { additionalProperties: false });
 const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalProperties: false });
-const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION'] as const;
+const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST'] as const;
+/** What a handheld may send as a scan's meaning: LOST and FOUND are recorded by the LPN commands. */
+const SCANNED_MEANINGS = SCAN_MEANINGS.filter((m) => m !== 'LOST' && m !== 'FOUND');
 
 export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, service: PhysicalTrackingService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
@@ -68,7 +70,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
-      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH') },
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST') },
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId, '/siteId');
@@ -110,10 +112,11 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
       description: 'The LPN and its children go to the location (taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
-        + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
+        + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). A LOST LPN moved is found there (as POST '
+        + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
       params: IdParams,
       body: Type.Object({ locationId: Text('Where it goes'), ...Who }, { additionalProperties: false, examples: [{ locationId: EXAMPLES.ids.location, workerId: 'alice' }] }),
-      response: { 200: LpnSchema, ...problems(...commandProblems) },
+      response: { 200: LpnSchema, ...problems(...commandProblems, 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
 
@@ -153,12 +156,48 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'closeLpn', tags, summary: 'Close an LPN (sealed: it takes nothing more in)',
-      description: 'OPEN → CLOSED (409 ILLEGAL_TRANSITION otherwise); recorded as a CLOSE scan.',
+      description: 'OPEN → CLOSED (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a CLOSE scan.',
       params: IdParams,
       body: Type.Object({ ...Who }, { additionalProperties: false, examples: [{ workerId: 'alice' }] }),
       response: { 200: LpnSchema, ...problems(...commandProblems) },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
+
+  app.post('/lpns/:id/lost', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'reportLpnLost', tags, summary: 'Report an LPN lost: nobody is sent to it, and its stock leaves ATP',
+      description: 'An LPN still on the floor (OPEN, CLOSED, STAGED, IN_TRANSIT) becomes LOST, with the LPNs inside it; it leaves the LPN it sat in and '
+        + 'keeps its last location. 409 ILLEGAL_TRANSITION when it is SHIPPED, CONSUMED or LOST already; 400 VALIDATION_FAILED without a reason. '
+        + 'Recorded as a LOST scan and published as `physical-tracking.lpn.lost.v1`, on which inventory puts its units at that location on HOLD '
+        + '(reason `LPN_LOST <lpnId>`): they leave ATP, allocation and wave reservation. Units a wave reserved or orders were promised before are '
+        + 'not held: a picker sent to them short-picks NOT_FOUND (docs/operations/lpns.md). Floor events never take units from a LOST LPN, and its '
+        + 'label is free while it is lost. The example reports the pallet the POST /lpns example built.',
+      params: IdParams,
+      body: Type.Object({
+        reason: Type.String({ minLength: 1, maxLength: 200, description: 'Why it is reported lost' }), ...Who,
+      }, { additionalProperties: false, examples: [{ reason: 'not at its location at the morning count', workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'VALIDATION_FAILED') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.lost(req.params.id, req.body, requestMeta(req)))));
+
+  app.post('/lpns/:id/found', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'reportLpnFound', tags, summary: 'Report a lost LPN found at a location: its stock moves there and is promised again',
+      description: 'A LOST LPN (409 ILLEGAL_TRANSITION otherwise), with the LPNs lost inside it, is found at `location` (a location id or code of its '
+        + 'site: 422 UNKNOWN_LOCATION; it must be ACTIVE: 409 LOCATION_NOT_ACTIVE) and resumes OPEN if it was OPEN, else CLOSED. 409 LPN_CODE_TAKEN '
+        + 'when a live LPN took its label while it was lost. Recorded as a FOUND scan and published as `physical-tracking.lpn.found.v1`, on which '
+        + 'inventory moves its held units to the location (MOVE movements) and releases the LPN_LOST hold (RELEASE movements). A MOVE or '
+        + 'PUTAWAY_TARGET scan of a LOST LPN (POST /scans, POST /lpns/{id}/move) finds it the same way. The example finds the pallet the lost example '
+        + 'lost at a pick face of the demo warehouse.',
+      params: IdParams,
+      body: Type.Object({
+        location: Text('Where it was found: a location id or code', [EXAMPLES.pickFace]), ...Who,
+      }, { additionalProperties: false, examples: [{ location: EXAMPLES.pickFace, workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN') },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.found(req.params.id, req.body, requestMeta(req)))));
 
   app.get('/lpns/:id/timeline', {
     config: { roles: CAN.read },
@@ -182,11 +221,12 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       operationId: 'recordScan', tags, summary: 'Record a scan from a handheld or fixed reader, with what it meant',
       description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN) at `locationId`; '
         + 'MOVE and PUTAWAY_TARGET move the LPN the barcode names to `locationId`; LOAD_ONTO_PALLET puts it into `into` (at most three levels: 409 '
-        + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
+        + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
+        + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). Every scan is published as '
         + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
       body: Type.Object({
-        siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCAN_MEANINGS),
+        siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCANNED_MEANINGS),
         locationId: Type.Optional(Text('Where: the location scanned or stood at')),
         into: Type.Optional(Text('LOAD_ONTO_PALLET: the container (id or label)')),
         lpnType: Type.Optional(Enum(LPN_TYPES, { description: 'RECEIVE_LPN: what the received LPN is (default PALLET)' })),
@@ -195,7 +235,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       response: {
         201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
         ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
-          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH'),
+          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE'),
       },
     },
   }, async (req, reply) => {

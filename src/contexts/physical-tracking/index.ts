@@ -7,14 +7,14 @@ import { physicalTrackingProjections, physicalTrackingSubscriptions } from './su
 
 export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
-  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'getLocationByCode'>;
   /** The logical side of the reconciliation: on-hand per location. */
   readonly inventory: Pick<InventoryApi, 'locationBalances'>;
 }
 
 /** physical-tracking: LPNs (handling units), every scan, and the reconciliation of physical against logical stock. */
 export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTrackingOptions): ContextModule {
-  const service = physicalTrackingService(deps, { inventory: options.inventory });
+  const service = physicalTrackingService(deps, { inventory: options.inventory, locations: options.locations });
   return defineContext({
     name: 'physical-tracking',
     schema: 'physical_tracking',

@@ -1,4 +1,5 @@
 import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
+import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
 } from '../../contracts/physical-tracking.ts';
@@ -9,6 +10,7 @@ import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../pla
 import type { PlatformDeps } from '../../platform/module.ts';
 import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
+import { decideFound, decideLost } from './domain/lost-found.ts';
 import { checkNesting } from './domain/nesting.ts';
 import { floorEventsHandler } from './floor-events.ts';
 import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
@@ -63,8 +65,14 @@ export function scanView(r: ScanRow): ScanView {
 const EXPLAINING_SCANS = 10;
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
-export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: Pick<InventoryApi, 'locationBalances'> }) {
+export function physicalTrackingService(deps: PlatformDeps, apis: {
+  inventory: Pick<InventoryApi, 'locationBalances'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+}) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
+  /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
+  const offFloor = (r: Pick<LpnRow, 'code' | 'status'>): Outcome<never> => (r.status === 'LOST'
+    ? reject('LPN_LOST', `LPN ${r.code} is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first`)
+    : reject('ILLEGAL_TRANSITION', `LPN ${r.code} is ${r.status}: it is no longer on the floor`));
 
   async function view(db: Tx | PlatformDeps['db'], r: LpnRow): Promise<LpnView> {
     const children = (await store.childIds(db, [r.id])).get(r.id) ?? [];
@@ -106,9 +114,73 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     if (byId !== undefined) return byId.site_id === siteId ? ok(byId) : reject('SITE_MISMATCH', `LPN ${ref} is not of site ${siteId}`, [{ field, message: 'another site' }]);
     const c = classifyLpnBarcode(ref);
     const code = c.kind === 'INVALID' ? ref : c.code;
-    const byCode = await store.liveByCode(tx, siteId, code, true);
+    // A live LPN first; else a LOST one with the label (a scan of it finds it, or is refused LPN_LOST).
+    const byCode = await store.liveByCode(tx, siteId, code, true) ?? await store.lostByCode(tx, siteId, code, true);
     if (byCode === undefined) return reject('NOT_FOUND', `No live LPN ${ref} at site ${siteId}`, [{ field, message: 'unknown LPN' }]);
     return ok(byCode);
+  }
+
+  /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
+  async function lostNamed(siteId: string, ref: string): Promise<LpnRow | undefined> {
+    if (ref.startsWith('lpn_')) {
+      const r = await store.lpn(deps.db, ref);
+      return r?.status === 'LOST' && r.site_id === siteId ? r : undefined;
+    }
+    const c = classifyLpnBarcode(ref);
+    const code = c.kind === 'INVALID' ? ref : c.code;
+    return await store.liveByCode(deps.db, siteId, code) === undefined ? store.lostByCode(deps.db, siteId, code) : undefined;
+  }
+
+  /** Where a LOST LPN is found: a location of its site (id or code) that is ACTIVE, since its units go there. */
+  async function findingPlace(siteId: string, ref: string, field: string): Promise<Outcome<Location>> {
+    const location = (await apis.locations.getLocations([ref])).get(ref) ?? await apis.locations.getLocationByCode(siteId, ref);
+    if (location === undefined || location.siteId !== siteId) {
+      return reject('UNKNOWN_LOCATION', `No location ${ref} at site ${siteId}`, [{ field, message: 'unknown location' }]);
+    }
+    if (location.status !== 'ACTIVE') {
+      return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}: nothing is put to it; report the LPN found where it is taken`,
+        [{ field, message: `location is ${location.status}` }]);
+    }
+    return ok(location);
+  }
+
+  /**
+   * Finds a LOST LPN (locked by the caller) at a location, with the LPNs lost inside it: each resumes OPEN or CLOSED
+   * there, its loss is closed, a FOUND scan is recorded and `physical-tracking.lpn.found.v1` published (inventory moves
+   * the held units there and releases them). LPN_CODE_TAKEN when a live LPN took one of their labels meanwhile.
+   */
+  async function findAt(tx: Tx, lpnId: string, location: Location, actor: ScanActor, meta: EventMeta, barcode?: string): Promise<Outcome<LpnRow>> {
+    const tree = await store.subtree(tx, lpnId);
+    const root = tree[0];
+    if (root === undefined) return reject('NOT_FOUND', `No LPN ${lpnId}`);
+    const lost = tree.filter((r) => r.status === 'LOST');
+    for (const r of lost) {
+      await store.lockCode(tx, r.site_id, r.code);
+      const holder = await store.liveByCode(tx, r.site_id, r.code);
+      if (holder !== undefined) {
+        return reject('LPN_CODE_TAKEN', `LPN ${holder.id} took the label ${r.code} while ${r.id} was lost: relabel or consolidate it first`,
+          [{ field: '/id', message: 'its label is in use' }]);
+      }
+    }
+    const losses = await store.openLosses(tx, lost.map((r) => r.id));
+    const now = deps.clock.now();
+    const d = decideFound(tree, new Map([...losses].map(([id, l]) => [id, { statusBefore: l.status_before, locationId: l.location_id }])),
+      { locationId: location.id, at: now });
+    if (!d.ok) return d;
+    let out = root;
+    for (const c of d.value.changes) {
+      const row = await store.updateLpn(tx, c.id, now, {
+        status: c.status, ...(c.locationId === undefined ? {} : { locationId: c.locationId }), ...(c.parentId === undefined ? {} : { parentId: c.parentId }),
+      });
+      if (c.id === root.id) out = row;
+    }
+    await store.closeLosses(tx, lost.map((r) => r.id), now, location.id);
+    await record(tx, scanOf(root.site_id, now, actor, {
+      barcode: barcode ?? root.code, meaning: 'FOUND', lpnId: root.id, locationId: location.id, fromLocationId: root.location_id,
+      quantity: unitCount(root.contents),
+    }), meta);
+    await deps.bus.append(tx, 'physical-tracking', [{ type: PhysicalTrackingEvents.lpnFound, subject: root.id, siteId: root.site_id, data: d.value.event }], meta);
+    return ok(out);
   }
 
   /** Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. */
@@ -135,7 +207,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   /** Can `child` go inside `parent`? Same site, parent live and open, three levels at most, no cycle. */
   async function nestable(tx: Tx, child: LpnRow, parent: LpnRow, field: string): Promise<Outcome<true>> {
     if (child.site_id !== parent.site_id) return reject('SITE_MISMATCH', `LPNs ${child.id} and ${parent.id} are of different sites`, [{ field, message: 'another site' }]);
-    if (!isLive(child.status)) return reject('ILLEGAL_TRANSITION', `LPN ${child.code} is ${child.status}: it is no longer on the floor`);
+    if (!isLive(child.status)) return offFloor(child);
+    if (parent.status === 'LOST') return offFloor(parent);
     if (parent.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${parent.code} is ${parent.status}: only an OPEN LPN takes something in`);
     const nested = checkNesting(child.id, await store.height(tx, child.id), await store.chainUp(tx, parent.id));
     return nested.ok ? ok(true) : nested;
@@ -187,6 +260,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
       if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      if (r.status === 'LOST') return offFloor(r);
       const can = lpnLifecycle.check(r.status, 'CLOSED');
       if (!can.ok) return can;
       const now = deps.clock.now();
@@ -196,8 +270,53 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     });
   }
 
+  /**
+   * Reports an LPN lost (ADR 0029 addendum), with the LPNs inside it: LOST, out of its container, kept where it was
+   * (its units are on the books there); the loss recorded, a LOST scan, and `physical-tracking.lpn.lost.v1` published
+   * in the same transaction (inventory puts its units on HOLD, reason LPN_LOST).
+   */
+  async function lost(id: string, cmd: { reason: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return decideInTx(deps.db, async (tx) => {
+      const tree = await store.subtree(tx, id);
+      const root = tree[0];
+      if (root === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      const now = deps.clock.now();
+      const d = decideLost(tree, { reason: cmd.reason, at: now });
+      if (!d.ok) return d;
+      let out = root;
+      for (const c of d.value.changes) {
+        const row = await store.updateLpn(tx, c.id, now, { status: c.status, ...(c.parentId === undefined ? {} : { parentId: c.parentId }) });
+        if (c.id === root.id) out = row;
+      }
+      await store.insertLosses(tx, d.value.losses.map((l) => ({
+        lpn_id: l.lpnId, lost_at: now, site_id: root.site_id, root_lpn_id: root.id, status_before: l.statusBefore, location_id: root.location_id,
+        reason: d.value.event.reason, reported_by: meta.actor?.id ?? cmd.workerId ?? null,
+      })));
+      await record(tx, scanOf(root.site_id, now, cmd, {
+        barcode: root.code, meaning: 'LOST', lpnId: root.id, locationId: root.location_id, quantity: unitCount(root.contents),
+      }), meta);
+      await deps.bus.append(tx, 'physical-tracking', [{ type: PhysicalTrackingEvents.lpnLost, subject: root.id, siteId: root.site_id, data: d.value.event }], meta);
+      return ok(await view(tx, out));
+    });
+  }
+
+  /** A LOST LPN found at a location (id or code): see `findAt`. */
+  async function found(id: string, cmd: { location: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    const peek = await store.lpn(deps.db, id);
+    if (peek === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+    if (peek.status !== 'LOST') return reject('ILLEGAL_TRANSITION', `LPN ${peek.code} is ${peek.status}: only a LOST LPN is found`);
+    const place = await findingPlace(peek.site_id, cmd.location, '/location');
+    if (!place.ok) return place;
+    return decideInTx(deps.db, async (tx) => {
+      const r = await store.lpn(tx, id, true);
+      if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      const f = await findAt(tx, r.id, place.value, cmd, meta);
+      return f.ok ? ok(await view(tx, f.value)) : f;
+    });
+  }
+
   async function moveLpn(tx: Tx, r: LpnRow, locationId: string, meaning: ScanMeaning, actor: ScanActor, meta: EventMeta, barcode = r.code): Promise<Outcome<LpnRow>> {
-    if (!isLive(r.status)) return reject('ILLEGAL_TRANSITION', `LPN ${r.code} is ${r.status}: it is no longer on the floor`);
+    if (!isLive(r.status)) return offFloor(r);
     const now = deps.clock.now();
     const moved = await moveTree(tx, r, locationId, now);
     await record(tx, scanOf(r.site_id, now, actor, {
@@ -207,9 +326,17 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   }
 
   async function move(id: string, cmd: { locationId: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    // A LOST LPN moved somewhere was found: the place is checked first (a remote call, outside the transaction).
+    const lostOne = await store.lpn(deps.db, id);
+    const place = lostOne?.status === 'LOST' ? await findingPlace(lostOne.site_id, cmd.locationId, '/locationId') : undefined;
+    if (place !== undefined && !place.ok) return place;
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
       if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      if (r.status === 'LOST' && place !== undefined) {
+        const found = await findAt(tx, r.id, place.value, cmd, meta);
+        return found.ok ? ok(await view(tx, found.value)) : found;
+      }
       const moved = await moveLpn(tx, r, cmd.locationId, 'MOVE', cmd, meta);
       return moved.ok ? ok(await view(tx, moved.value)) : moved;
     });
@@ -244,7 +371,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
       if (target === undefined) return reject('NOT_FOUND', `No LPN ${cmd.into}`, [{ field: '/into', message: 'unknown LPN' }]);
       if (source.id === target.id) return reject('NESTING_CYCLE', 'An LPN cannot be consolidated into itself', [{ field: '/into', message: 'the same LPN' }]);
       if (source.site_id !== target.site_id) return reject('SITE_MISMATCH', `LPNs ${id} and ${cmd.into} are of different sites`, [{ field: '/into', message: 'another site' }]);
-      if (!isLive(source.status)) return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is ${source.status}: it is no longer on the floor`);
+      if (!isLive(source.status)) return offFloor(source);
+      if (target.status === 'LOST') return offFloor(target);
       if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
       const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
       if (!consumed.ok) return consumed;
@@ -284,7 +412,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
       const locked = await store.lockLpns(tx, cmd.into === undefined ? [id] : [id, cmd.into]);
       const source = locked.get(id);
       if (source === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
-      if (!isLive(source.status)) return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is ${source.status}: it is no longer on the floor`);
+      if (!isLive(source.status)) return offFloor(source);
       let remaining: ContentLine[] = [...source.contents];
       let taken: ContentLine[] = [];
       for (const [i, want] of cmd.lines.entries()) {
@@ -382,6 +510,16 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
     const needLocation = (): Outcome<string> => (cmd.locationId === undefined
       ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
       : ok(cmd.locationId));
+    // A MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it there: the place is checked first, outside the transaction.
+    let place: Location | undefined;
+    if ((cmd.meaning === 'MOVE' || cmd.meaning === 'PUTAWAY_TARGET') && cmd.locationId !== undefined) {
+      const lostOne = await lostNamed(cmd.siteId, cmd.barcode);
+      if (lostOne !== undefined) {
+        const p = await findingPlace(cmd.siteId, cmd.locationId, '/locationId');
+        if (!p.ok) return p;
+        place = p.value;
+      }
+    }
     return decideInTx(deps.db, async (tx) => {
       let lpn: Outcome<LpnRow | null>;
       switch (cmd.meaning) {
@@ -395,7 +533,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
           const at = needLocation();
           if (!at.ok) return at;
           const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
-          lpn = r.ok ? await moveLpn(tx, r.value, at.value, cmd.meaning, cmd, meta, cmd.barcode) : r;
+          if (r.ok && r.value.status === 'LOST' && place !== undefined) lpn = await findAt(tx, r.value.id, place, cmd, meta, cmd.barcode);
+          else lpn = r.ok ? await moveLpn(tx, r.value, at.value, cmd.meaning, cmd, meta, cmd.barcode) : r;
           break;
         }
         case 'LOAD_ONTO_PALLET': {
@@ -412,14 +551,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
         case 'SHIP': {
           const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
           if (!r.ok) return r;
+          if (r.value.status === 'LOST') return offFloor(r.value);
           const now = deps.clock.now();
           if (cmd.meaning === 'SHIP') {
-            if (!isLive(r.value.status)) return reject('ILLEGAL_TRANSITION', `LPN ${r.value.code} is ${r.value.status}`);
+            if (!isLive(r.value.status)) return offFloor(r.value);
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
             break;
           }
           const path: LpnStatus[] = cmd.meaning === 'CLOSE' ? ['CLOSED'] : r.value.status === 'OPEN' ? ['CLOSED', 'STAGED'] : ['STAGED'];
-          let at = r.value.status;
+          let at: LpnStatus = r.value.status;
           for (const p of path) {
             const c = lpnLifecycle.check(at, p);
             if (!c.ok) return c;
@@ -445,6 +585,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
           lpn = ok(named ?? null);
           break;
         }
+        // Recorded by the LPN commands only: a loss is a supervisor's report, a find is a MOVE scan where it is.
+        case 'LOST':
+        case 'FOUND':
+          return reject('UNPROCESSABLE', `${cmd.meaning} is recorded by POST /lpns/{id}/${cmd.meaning === 'LOST' ? 'lost' : 'found'}, not scanned`,
+            [{ field: '/meaning', message: 'not a scan meaning' }]);
         default:
           return assertNever(cmd.meaning, 'scan meaning');
       }
@@ -528,7 +673,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: { inventory: P
   }
 
   return {
-    build, close, move, consolidate, split, scan, get, list, timeline, scans, reconcile,
+    build, close, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
     onAsnCreated, onFloorEvents,
   };
 }

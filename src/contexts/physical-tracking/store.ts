@@ -371,3 +371,46 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const n = Number(rows[0]?.n ?? 0);
   if (n !== lpnRows.length) throw new Error(`physical tracking: ${lpnRows.length - n} LPN row(s) changed since the run locked them`);
 }
+
+/** An LPN's open loss: why and when it was lost, what it resumes when found. */
+export interface LossRow {
+  readonly lpn_id: string; readonly lost_at: Date; readonly site_id: string; readonly root_lpn_id: string; readonly status_before: LpnStatus;
+  readonly location_id: string | null; readonly reason: string; readonly reported_by: string | null;
+}
+const LOSS_COLUMNS = 'lpn_id, lost_at, site_id, root_lpn_id, status_before, location_id, reason, reported_by';
+
+/** Records the losses of LPNs lost together (one per LPN; the open-loss index refuses a second open one). */
+export async function insertLosses(db: Executor, rows: readonly LossRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO physical_tracking.lpn_losses (${LOSS_COLUMNS})
+     SELECT r.lpn_id, r.lost_at, r.site_id, r.root_lpn_id, r.status_before, r.location_id, r.reason, r.reported_by
+     FROM jsonb_to_recordset($1::jsonb) AS r(lpn_id text, lost_at timestamptz, site_id text, root_lpn_id text, status_before text,
+       location_id text, reason text, reported_by text)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** The open losses of these LPNs (their rows are locked by the caller), by LPN id. */
+export async function openLosses(db: Executor, lpnIds: readonly string[]): Promise<Map<string, LossRow>> {
+  const rows = await db.query<LossRow>(
+    `SELECT ${LOSS_COLUMNS} FROM physical_tracking.lpn_losses WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL ORDER BY lpn_id`, [[...lpnIds]],
+  );
+  return new Map(rows.map((r) => [r.lpn_id, r]));
+}
+
+/** Closes the open losses of these LPNs: found at `locationId`, at `at`. */
+export async function closeLosses(db: Executor, lpnIds: readonly string[], at: Date, locationId: string): Promise<void> {
+  await db.query(
+    `UPDATE physical_tracking.lpn_losses SET found_at = $2, found_location_id = $3 WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL`,
+    [[...lpnIds], at, locationId],
+  );
+}
+
+/** The LOST LPN of a site with this code, the latest lost first (a lost label is free, so a live LPN may carry it too); `lock`: locked. */
+export async function lostByCode(db: Executor, siteId: string, code: string, lock = false): Promise<LpnRow | undefined> {
+  return (await db.query<LpnRow>(
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status = 'LOST' ORDER BY updated_at DESC, id DESC LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
+    [siteId, code],
+  ))[0];
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LPN_STATUSES, type LpnStatus } from '../../../contracts/physical-tracking.ts';
-import { LPN_TRANSITIONS, lpnLifecycle, shipPath } from './lpn-lifecycle.ts';
+import { foundStatus, LIVE_STATUSES, LPN_TRANSITIONS, lpnLifecycle, shipPath } from './lpn-lifecycle.ts';
 
 describe('LPN lifecycle', () => {
   it('follows OPEN → CLOSED → STAGED / IN_TRANSIT → SHIPPED, and an emptied LPN is CONSUMED', () => {
@@ -33,8 +33,26 @@ describe('LPN lifecycle', () => {
         expect(lpnLifecycle.can(at, next)).toBe(true);
         at = next;
       }
-      if (from !== 'CONSUMED') expect(at).toBe('SHIPPED');
+      if (from !== 'CONSUMED' && from !== 'LOST') expect(at).toBe('SHIPPED');
     }
+  });
+
+  it('loses any LPN still on the floor, never one that left, and a lost one ships only once found', () => {
+    for (const from of LIVE_STATUSES) expect(lpnLifecycle.can(from, 'LOST')).toBe(true);
+    expect(lpnLifecycle.check('SHIPPED', 'LOST')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(lpnLifecycle.can('CONSUMED', 'LOST')).toBe(false);
+    expect(lpnLifecycle.can('LOST', 'LOST')).toBe(false);
+    expect(LPN_TRANSITIONS.LOST).toEqual(['OPEN', 'CLOSED']);
+    expect(shipPath('LOST')).toEqual([]);
+  });
+
+  it('a found LPN resumes OPEN when it was open, else CLOSED where it was found, always by a legal step', () => {
+    expect(foundStatus('OPEN')).toBe('OPEN');
+    expect(foundStatus('CLOSED')).toBe('CLOSED');
+    expect(foundStatus('STAGED')).toBe('CLOSED');
+    expect(foundStatus('IN_TRANSIT')).toBe('CLOSED');
+    for (const from of LIVE_STATUSES) expect(lpnLifecycle.can('LOST', foundStatus(from))).toBe(true);
+    expect(() => foundStatus('SHIPPED')).toThrow();
   });
 
   it('every state is reachable from the initial ones', () => {

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhysicalTrackingEvents, type LpnFound, type LpnLost } from '../../contracts/physical-tracking.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { envelope, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
+
+/** ADR 0029 addendum, inventory's side: a lost LPN's units held once, then moved and released once, whatever the deliveries. */
+let t: TestApp;
+let site: { id: string; code: string };
+let shelf: { id: string; code: string };
+let other: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  site = await newSite(t);
+  shelf = await newLocation(t, site);
+  other = await newLocation(t, site);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const atp = async (sku: string): Promise<number> => {
+  await t.settle();
+  return (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0].atp as number;
+};
+const balances = async (sku: string): Promise<Record<string, number>> => {
+  await t.settle();
+  const rows = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&limit=100`)).body.items as { locationId: string; status: string; onHand: number }[];
+  return Object.fromEntries(rows.filter((r) => r.onHand !== 0).map((r) => [`${r.locationId === shelf.id ? 'shelf' : 'other'} ${r.status}`, r.onHand]));
+};
+
+describe('lost and found LPNs in inventory', () => {
+  it('a duplicate delivery of the lost and of the found event has one effect; units picked for an order are not held', async () => {
+    const sku = await newProduct(t);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: shelf.id, quantity: 8 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: shelf.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }],
+      lines: [
+        { lpnId, sku, lot: null, owner: null, orderId: null, quantity: 5 },
+        { lpnId, sku, lot: null, owner: null, orderId: 'ord_elsewhere', quantity: 2 },
+      ],
+    };
+    const e = envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost);
+    const outcomes = await Promise.all([t.app.bus.deliver('inventory', e), t.app.bus.deliver('inventory', e)]);
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
+    expect(await atp(sku)).toBe(3);
+    expect(await balances(sku)).toEqual({ 'shelf AVAILABLE': 3, 'shelf HOLD': 5 });
+
+    const found: LpnFound = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), locationId: other.id, lostAtLocationId: shelf.id,
+      lpns: [{ lpnId, code: lpnId, status: 'CLOSED' }],
+    };
+    const f = envelope(PhysicalTrackingEvents.lpnFound, 'physical-tracking', lpnId, found);
+    expect((await Promise.all([t.app.bus.deliver('inventory', f), t.app.bus.deliver('inventory', f)])).sort()).toEqual(['duplicate', 'handled']);
+    // The same find under a new event id (a replay from elsewhere) finds nothing left on hold.
+    expect(await t.app.bus.deliver('inventory', { ...f, id: unique('evt_test_') })).toBe('handled');
+    expect(await balances(sku)).toEqual({ 'shelf AVAILABLE': 3, 'other AVAILABLE': 5 });
+    expect(await atp(sku)).toBe(8);
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([8, 8]);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Lost LPNs (ADR 0029 addendum): `physical-tracking.lpn.lost` puts the units the LPN held at its last location on HOLD
+ * through the hold use case (reason `LPN_LOST <lpnId>`), so ATP, allocation and wave reservation leave them alone;
+ * `physical-tracking.lpn.found` moves exactly the units held to where it was found (MOVE movements, status HOLD) and
+ * releases them there (RELEASE movements). Driven by events, so quantities are clamped rather than refused.
+ */
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type StockMoved } from '../../../../contracts/inventory.ts';
+import type { Decide } from '../../../../platform/decider.ts';
+import { ok } from '../../../../platform/errors.ts';
+import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
+import { unpromisedAt } from '../../domain/pickability.ts';
+import { fromLotKey } from '../../domain/stock.ts';
+import { decideHold, type HoldDecision, type HoldState } from '../hold-stock/decide.ts';
+import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
+
+export const LPN_LOST_STATUS = 'HOLD' as const;
+
+export interface LpnLostHoldCommand {
+  readonly lpnId: string;
+  readonly siteId: string;
+  readonly ownerId: string;
+  readonly sku: string;
+  readonly locationId: string;
+  /** The lot key ('' for none). */
+  readonly lot: string;
+  readonly quantity: number;
+  readonly movementId: string;
+}
+
+export interface LpnLostHoldDecision {
+  readonly held: number;
+  readonly change: HoldDecision | null;
+}
+
+/**
+ * Holds as many of the lost LPN's units as the hold rules allow: no more than the AVAILABLE on-hand there, less what a
+ * wave reserved (a picker is on the way: the short pick, NOT_FOUND, settles it) and, for the SKU, what orders were
+ * promised (the allocation stays; a wave reserves other stock or shorts). Zero is a decision too.
+ */
+export const decideLpnLostHold: Decide<HoldState, LpnLostHoldCommand, LpnLostHoldDecision, never> = (state, cmd, now) => {
+  const b = state.balance;
+  const s = state.skuStock;
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
+  const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
+  if (held === 0) return ok({ held: 0, change: null });
+  const hold = decideHold(state, {
+    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: fromLotKey(cmd.lot) ?? undefined, quantity: held,
+    status: LPN_LOST_STATUS, reason: `LPN_LOST ${cmd.lpnId}`, movementId: cmd.movementId,
+  }, now);
+  // The clamp above is what the hold rules allow: a refusal now is a broken invariant.
+  if (!hold.ok) throw new Error(`lost LPN ${cmd.lpnId}: ${hold.code} ${hold.message}`);
+  return ok({ held, change: hold.value });
+};
+
+export interface LpnFoundState {
+  /** What the loss held, and where. */
+  readonly hold: { readonly lpnId: string; readonly held: number; readonly key: Omit<BalanceKey, 'status'> };
+  /** The HOLD balance where it was lost, locked (a count may have found fewer since). */
+  readonly heldThere: { readonly on_hand: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
+  /** The HOLD balance where it was found, locked (undefined: none yet, or the same place). */
+  readonly heldHere: { readonly on_hand: number } | undefined;
+  readonly fromPickable: boolean;
+  readonly toPickable: boolean;
+}
+
+export interface LpnFoundCommand {
+  readonly locationId: string;
+  readonly moveId: string;
+  readonly releaseId: string;
+}
+
+export interface LpnFoundDecision {
+  /** Units released where it was found (moved there first when it was lost elsewhere). */
+  readonly quantity: number;
+  readonly move: { readonly fromKey: BalanceKey; readonly toKey: BalanceKey; readonly movements: readonly PlannedMovement[]; readonly events: readonly PublishedEvent[] } | null;
+  readonly release: ReleaseDecision | null;
+}
+
+/**
+ * The held units (no more than are still on HOLD there) follow the LPN to where it was found — two MOVE movements of
+ * status HOLD, `inventory.stock.moved` with purpose LPN_FOUND — and are released there to AVAILABLE (at a pickable
+ * location they are promised again, and backorders are retried on `inventory.stock.hold-released`).
+ */
+export const decideLpnFound: Decide<LpnFoundState, LpnFoundCommand, LpnFoundDecision, never> = (state, cmd, now) => {
+  const h = state.hold;
+  const quantity = Math.max(0, Math.min(h.held, state.heldThere?.on_hand ?? 0));
+  if (quantity === 0) return ok({ quantity: 0, move: null, release: null });
+  const same = h.key.locationId === cmd.locationId;
+  const fromKey: BalanceKey = { ...h.key, status: LPN_LOST_STATUS };
+  const toKey: BalanceKey = { ...fromKey, locationId: cmd.locationId };
+  const reason = `LPN_FOUND ${h.lpnId}`;
+  let move: LpnFoundDecision['move'] = null;
+  if (!same) {
+    const { siteId, ownerId, sku, lot } = fromKey;
+    const data: StockMoved = {
+      siteId, ownerId, sku, lot: fromLotKey(lot), status: LPN_LOST_STATUS, quantity, fromLocationId: h.key.locationId, toLocationId: cmd.locationId,
+      fromPickable: state.fromPickable, toPickable: state.toPickable, movementId: cmd.moveId, purpose: 'LPN_FOUND',
+    };
+    move = {
+      fromKey, toKey,
+      movements: [
+        { id: cmd.moveId, type: 'MOVE', siteId, ownerId, sku, locationId: h.key.locationId, lot, status: LPN_LOST_STATUS, deltaOnHand: -quantity, reason, reference: cmd.moveId },
+        { type: 'MOVE', siteId, ownerId, sku, locationId: cmd.locationId, lot, status: LPN_LOST_STATUS, deltaOnHand: quantity, reason, reference: cmd.moveId },
+      ],
+      events: [{ type: InventoryEvents.moved, subject: sku, siteId, data }],
+    };
+  }
+  const heldAtTarget = (same ? state.heldThere?.on_hand ?? 0 : (state.heldHere?.on_hand ?? 0) + quantity);
+  const release = decideRelease({
+    product: { sku: h.key.sku }, location: { id: cmd.locationId, siteId: h.key.siteId, code: cmd.locationId }, pickable: state.toPickable,
+    balance: { on_hand: heldAtTarget },
+  }, {
+    siteId: h.key.siteId, ownerId: h.key.ownerId, sku: h.key.sku, locationId: cmd.locationId, lot: fromLotKey(h.key.lot) ?? undefined, quantity,
+    fromStatus: LPN_LOST_STATUS, reason, movementId: cmd.releaseId,
+  }, now);
+  if (!release.ok) throw new Error(`found LPN ${h.lpnId}: ${release.code} ${release.message}`);
+  return ok({ quantity, move, release: release.value });
+};

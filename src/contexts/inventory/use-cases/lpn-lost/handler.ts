@@ -1,0 +1,105 @@
+import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
+import type { LpnFound, LpnLost } from '../../../../contracts/physical-tracking.ts';
+import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { toLotKey } from '../../domain/stock.ts';
+import * as holds from '../../lpn-hold-store.ts';
+import { lockMoveEnd, lockWhereabouts } from '../../pickability.ts';
+import * as store from '../../store.ts';
+import { changeBalanceOrFail, record } from '../ledger-writes.ts';
+import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
+import { decideLpnFound, decideLpnLostHold, LPN_LOST_STATUS } from './decide.ts';
+
+/** The location as the hold and release deciders read it: inventory's own projection knows ids, not codes. */
+const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, code: locationId });
+
+/** The lost LPNs' units per LPN and (owner, SKU, lot), in lock order: what one loss holds. In-process units stay their order's. */
+function holdLines(d: LpnLost): { lpnId: string; ownerId: string; sku: string; lot: string; quantity: number }[] {
+  const byKey = new Map<string, { lpnId: string; ownerId: string; sku: string; lot: string; quantity: number }>();
+  for (const l of d.lines) {
+    if (l.orderId !== null || l.quantity <= 0) continue;
+    const line = { lpnId: l.lpnId, ownerId: l.owner ?? DEFAULT_OWNER_ID, sku: l.sku, lot: toLotKey(l.lot), quantity: l.quantity };
+    const k = [line.sku, line.ownerId, line.lot, line.lpnId].join('\u0000');
+    const had = byKey.get(k);
+    byKey.set(k, had === undefined ? line : { ...had, quantity: had.quantity + line.quantity });
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+/**
+ * `physical-tracking.lpn.lost` heard (in the event's transaction): per LPN and (owner, SKU, lot), in SKU order, the
+ * location row (FOR SHARE), both balances in status order and the SKU row — the hold use case's order — then the
+ * clamped hold is decided and written, and remembered with what it held. A second delivery finds the rows and does nothing.
+ */
+export function holdLostLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+  return async (tx: Tx, lost: LpnLost, lossEventId: string, meta: EventMeta): Promise<void> => {
+    const locationId = lost.locationId;
+    // A carried LPN's units are on the books where it was picked up or at IN_PROCESS: nothing to hold by location.
+    if (locationId === null || await holds.knowsLoss(tx, lossEventId)) return;
+    const rows: Parameters<typeof holds.insertLpnHolds>[1][number][] = [];
+    for (const line of holdLines(lost)) {
+      const where = await lockWhereabouts(tx, locationId);
+      const from = { siteId: lost.siteId, ownerId: line.ownerId, sku: line.sku, locationId, lot: line.lot, status: 'AVAILABLE' as const };
+      const balance = await lockStatusBalances(tx, from, { ...from, status: LPN_LOST_STATUS });
+      const skuStock = await store.lockExistingSkuStock(tx, lost.siteId, line.ownerId, line.sku);
+      const movementId = deps.ids.next('mov');
+      const d = decideLpnLostHold({ product: { sku: line.sku }, location: at(lost.siteId, locationId), ...where, balance, skuStock },
+        { ...line, siteId: lost.siteId, locationId, movementId }, deps.clock.now());
+      if (!d.ok) continue;
+      const { held, change } = d.value;
+      if (change !== null) {
+        await writeStatusChange(tx, movementId, change);
+        await record(tx, deps, change.movements, change.events, meta);
+      }
+      rows.push({ loss_event_id: lossEventId, lpn_id: line.lpnId, owner_id: line.ownerId, sku: line.sku, lot: line.lot, site_id: lost.siteId,
+        location_id: locationId, requested: line.quantity, held });
+    }
+    await holds.insertLpnHolds(tx, rows, deps.clock.now());
+  };
+}
+
+/**
+ * `physical-tracking.lpn.found` heard: the found LPNs' HELD rows (FOR UPDATE, in SKU order), then per row both ends'
+ * location rows (FOR SHARE), the HOLD balances there and the AVAILABLE one where it was found, before deciding. Nothing
+ * moves from or to a location under count: the delivery fails and the bus retries it (then dead-letters it, replayable
+ * once the count closed).
+ */
+export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+  return async (tx: Tx, found: LpnFound, meta: EventMeta): Promise<void> => {
+    const rows = await holds.lockHeld(tx, found.lpns.map((l) => l.lpnId));
+    for (const row of rows) {
+      const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
+      const same = row.location_id === found.locationId;
+      const fromEnd = await lockMoveEnd(tx, row.location_id);
+      const toEnd = same ? fromEnd : await lockMoveEnd(tx, found.locationId);
+      if (!same && (fromEnd.underCount || toEnd.underCount)) {
+        throw new Error(`found LPN ${row.lpn_id}: ${fromEnd.underCount ? row.location_id : found.locationId} is under count; its held units move once counted`);
+      }
+      const heldKey = { ...key, status: LPN_LOST_STATUS };
+      const here = { ...heldKey, locationId: found.locationId };
+      const locked = await store.lockBalancesByKey(tx, same ? [heldKey, { ...here, status: 'AVAILABLE' as const }]
+        : [heldKey, here, { ...here, status: 'AVAILABLE' as const }]);
+      const heldThere = locked.get(store.balanceKeyOf(heldKey));
+      const heldHere = same ? undefined : locked.get(store.balanceKeyOf(here));
+      const moveId = deps.ids.next('mov');
+      const releaseId = deps.ids.next('mov');
+      const d = decideLpnFound({
+        hold: { lpnId: row.lpn_id, held: row.held, key }, heldThere, heldHere, fromPickable: fromEnd.pickable, toPickable: toEnd.pickable,
+      }, { locationId: found.locationId, moveId, releaseId }, deps.clock.now());
+      if (!d.ok) continue;
+      const { quantity, move, release } = d.value;
+      if (move !== null && heldThere !== undefined) {
+        await changeBalanceOrFail(tx, move.fromKey, -quantity, 0, `found LPN ${row.lpn_id}: held units vanished under lock`);
+        await store.addMovedOnHand(tx, move.toKey, quantity, heldThere.expires_on, heldThere.first_received_at);
+        await record(tx, deps, move.movements, move.events, meta);
+      }
+      if (release !== null) {
+        await writeStatusChange(tx, releaseId, release);
+        await record(tx, deps, release.movements, release.events, meta);
+      }
+      await holds.markReleased(tx, row, quantity, found.locationId, deps.clock.now());
+    }
+  };
+}
+
