@@ -53,6 +53,7 @@ export const OrderEvents = {
   reprioritised: 'orders.order.reprioritised.v1',
   updated: 'orders.order.updated.v1',
   linesChanged: 'orders.order.lines-changed.v1',
+  changeDropped: 'orders.order.change-dropped.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -130,6 +131,10 @@ export const OrderEventSchemas = {
     }, { description: 'Where the order goes now (it may change with the lines).' }),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
   }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
+  [OrderEvents.changeDropped]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    changeId: Type.String({ description: 'The change waves held the order for (`waves.order.held`).' }),
+  }, { description: "Waves held the order for line change `changeId` (`waves.order.held`) but orders will not apply it: it was applied already, replaced by a newer request, or the order can no longer change (ADR 0046). Waves releases a hold that is still this change's." }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -143,6 +148,7 @@ export type OrderShipped = Payload<typeof OrderEvents.shipped>;
 export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 export type OrderUpdated = Payload<typeof OrderEvents.updated>;
 export type OrderLinesChanged = Payload<typeof OrderEvents.linesChanged>;
+export type OrderChangeDropped = Payload<typeof OrderEvents.changeDropped>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {

@@ -6,7 +6,7 @@ import { activeSite, type LocationMasterApi } from '../../contracts/location-mas
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
-  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type ShipTo,
+  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -308,6 +308,20 @@ export function orderService(
     };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.linesChanged, subject: orderId, siteId: o.siteId, data }], cause.meta);
     return ok(true);
+  }
+
+  /**
+   * `waves.order.held`: waves holds the order for `changeId`. The change is applied if the request has not done it yet;
+   * otherwise (applied already, replaced by a newer request whose own gate may never come, or refused because the order
+   * can no longer change) `orders.order.change-dropped` tells waves to release a hold that is still this change's: no
+   * one else would, and a held order is never planned (ADR 0046 addendum).
+   */
+  async function orderHeld(tx: Tx, held: { readonly orderId: string; readonly siteId: string; readonly changeId: string }, cause: Cause): Promise<void> {
+    const applied = await applyPendingChange(tx, held.orderId, held.changeId, cause);
+    if (applied.ok && applied.value) return;
+    if (!applied.ok && applied.code === 'NOT_FOUND') return;
+    const data: OrderChangeDropped = { orderId: held.orderId, siteId: held.siteId, changeId: held.changeId };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.changeDropped, subject: held.orderId, siteId: held.siteId, data }], cause.meta);
   }
 
   async function cancelledOrder(id: string): Promise<Outcome<Order>> {
@@ -680,7 +694,7 @@ export function orderService(
   return {
     receive, update, get, list, cancel, reprioritise, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
-    applyPendingChange,
+    applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
     recordPicks: recordPicksHandler(deps),
   };

@@ -26,9 +26,10 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(PackShipEvents.shippingStopped, async (d, event, tx) => {
       await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
     }),
-    // A line change waves held the order for (ADR 0046): applied here if the request's own transaction did not commit.
+    // A line change waves held the order for (ADR 0046): applied here if the request's own transaction did not commit;
+    // a change that will never be applied has its hold released (`orders.order.change-dropped`).
     on(WaveEvents.orderHeld, async (d, event, tx) => {
-      await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
+      await orders.orderHeld(tx, d, cause(event));
     }),
     // Set-based (ADR 0043): a run of these moves locks its orders in one statement and writes them in one, each order's
     // steps folded in their order, whatever the number of events and orders in the run (`progressRun`).

@@ -16,7 +16,7 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders,
+  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
@@ -345,9 +345,14 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     await dropWaitingOrder(tx, orderId);
   }
 
+  /** `orders.order.change-dropped`: orders will not apply the change, so a hold still for it ends (ADR 0046 addendum). */
+  async function orderChangeDropped(tx: Tx, orderId: string, changeId: string): Promise<void> {
+    await releaseHold(tx, orderId, changeId);
+  }
+
   return {
     plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
-    siteLayoutChanged, holdForChange, orderLinesChanged,
+    siteLayoutChanged, holdForChange, orderLinesChanged, orderChangeDropped,
   };
 }
 

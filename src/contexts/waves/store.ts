@@ -70,13 +70,19 @@ export async function setPoolPriority(tx: Executor, orderId: string, priority: n
   await tx.query(`UPDATE waves.order_pool SET priority = $2 WHERE order_id = $1`, [orderId, priority]);
 }
 
-/** Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. */
+/**
+ * Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. A row held
+ * for a line change (ADR 0046) takes the allocated lines and stays held: should the change be dropped, the order waits
+ * with the lines it has, instead of the placeholder's none.
+ */
 export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Promise<boolean> {
   const rows = await tx.query(
-    `INSERT INTO waves.order_pool (order_id, site_id, carrier, priority, lines, allocated_at)
+    `INSERT INTO waves.order_pool AS p (order_id, site_id, carrier, priority, lines, allocated_at)
      SELECT $1, $2, $3, $4, $5, $6
      WHERE NOT EXISTS (SELECT 1 FROM waves.wave_orders WHERE order_id = $1 AND active)
-     ON CONFLICT (order_id) DO NOTHING RETURNING 1`,
+     ON CONFLICT (order_id) DO UPDATE SET lines = EXCLUDED.lines, allocated_at = EXCLUDED.allocated_at
+       WHERE p.held_for IS NOT NULL AND p.wave_id IS NULL
+     RETURNING 1`,
     [o.orderId, o.siteId, o.carrier, o.priority, JSON.stringify(o.lines), o.allocatedAt],
   );
   return rows.length === 1;
@@ -100,6 +106,18 @@ export async function holdInPool(
   const row = rows[0];
   if (row === undefined) throw new Error(`pool hold of order ${o.orderId} returned no row`);
   return row;
+}
+
+/**
+ * Orders dropped line change `changeId` (ADR 0046): a hold that is still this change's ends. A placeholder (no lines:
+ * held before the order was allocated) goes, the order's allocation adds it; a row with lines waits for a wave again.
+ */
+export async function releaseHold(tx: Executor, orderId: string, changeId: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM waves.order_pool WHERE order_id = $1 AND held_for = $2 AND wave_id IS NULL AND jsonb_array_length(lines) = 0`,
+    [orderId, changeId],
+  );
+  await tx.query(`UPDATE waves.order_pool SET held_for = NULL WHERE order_id = $1 AND held_for = $2`, [orderId, changeId]);
 }
 
 /** The order's lines changed: its waiting (or held) row goes; the allocation of its new lines adds it again. */

@@ -19,6 +19,8 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     on(OrderEvents.reprioritised, async (d, _event, tx) => waves.orderReprioritised(tx, d.orderId, d.to)),
     // A line change (ADR 0046): the hold ends; `orders.order.allocated` of the new lines follows (same subject, in order).
     on(OrderEvents.linesChanged, async (d, _event, tx) => waves.orderLinesChanged(tx, d.orderId)),
+    // A change orders will not apply (ADR 0046 addendum): its hold, if still its own, ends.
+    on(OrderEvents.changeDropped, async (d, _event, tx) => waves.orderChangeDropped(tx, d.orderId, d.changeId)),
     on(InventoryEvents.reserved, async (d, event, tx) => {
       await waves.ordersBackordered(tx, d.waveId, d.backordered.map((o) => o.orderId), causedBy(event));
     }),
