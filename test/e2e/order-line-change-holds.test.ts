@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { WavesApi } from '../../src/contracts/waves.ts';
+import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 
 /**
  * ADR 0046 addendum: a pool row held for a line change that orders will never apply must not stay held, or the order
@@ -96,5 +98,48 @@ describe('a pool row held for a line change that will not be applied', () => {
     await t.settle();
     expect(await poolRow(o.id)).toEqual([{ held_for: null, lines: [expect.objectContaining({ sku: w.products[2]!.sku, quantity: 2 })] }]);
     expect(await pooled()).toContain(o.id);
+  }, 60_000);
+
+  it('is not lost when the lines-changed of an earlier change reaches waves after a newer change held the order', async () => {
+    const o = await createOrder(call, w.siteId, { externalId: 'hold-newer', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    // Change F goes through (waves.order.held applies it) and the order is allocated and pooled with F's lines.
+    await pending(o.id, 'chg_f', w.products[1]!.sku, 1);
+    expect(await gate(o.id, 'chg_f')).toEqual({ held: true });
+    await t.settle();
+    await until('allocated anew', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const envelope = async (type: string): Promise<EventEnvelope> => (await t.app.db.query<{ envelope: EventEnvelope }>(
+      'SELECT envelope FROM platform.events WHERE subject = $1 AND type = $2 ORDER BY seq DESC LIMIT 1', [o.id, type]))[0]!.envelope;
+    const linesChangedF = await envelope('orders.order.lines-changed.v1');
+    const allocatedF = await envelope('orders.order.allocated.v1');
+    expect(linesChangedF.data).toMatchObject({ changeId: 'chg_f' });
+    // Change G's gate runs before waves has handled F's lines-changed: replayed here, with the allocation of F's lines
+    // that follows it, while G's apply waits (the order's row is locked by another transaction).
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    try {
+      await pending(o.id, 'chg_g', w.products[0]!.sku, 2);
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM orders.orders WHERE id = $1 FOR UPDATE', [o.id]);
+      expect(await gate(o.id, 'chg_g')).toEqual({ held: true });
+      const handlers = t.app.modules.find((m) => m.name === 'waves')?.subscriptions ?? [];
+      const deliver = async (event: EventEnvelope) => t.app.db.tx(async (tx) => {
+        for (const s of handlers) if (s.types.includes(event.type)) await s.handle(event, tx);
+      });
+      await deliver(linesChangedF);
+      await deliver(allocatedF);
+      // Still held for G: no plan may take the order with F's lines, which G is about to replace.
+      expect((await poolRow(o.id)).map((r) => r.held_for)).toEqual(['chg_g']);
+      expect(await pooled()).not.toContain(o.id);
+    } finally {
+      await blocker.query('COMMIT');
+      await blocker.end();
+    }
+    await t.settle();
+    await until('allocated with G', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    expect(await poolRow(o.id)).toEqual([{ held_for: null, lines: [expect.objectContaining({ sku: w.products[0]!.sku, quantity: 2 })] }]);
   }, 60_000);
 });

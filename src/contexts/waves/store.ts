@@ -120,7 +120,19 @@ export async function releaseHold(tx: Executor, orderId: string, changeId: strin
   await tx.query(`UPDATE waves.order_pool SET held_for = NULL WHERE order_id = $1 AND held_for = $2`, [orderId, changeId]);
 }
 
-/** The order's lines changed: its waiting (or held) row goes; the allocation of its new lines adds it again. */
+/**
+ * The order's lines changed by `changeId`: its waiting row, or the row held for this change, goes; the allocation of
+ * its new lines adds it again. A row held meanwhile for a newer change (its gate ran before this event got here) stays
+ * held, without lines: the lines it had are no longer allocated, and a drop would let the order be planned with them.
+ */
+export async function endChangeHold(tx: Executor, orderId: string, changeId: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL AND (held_for IS NULL OR held_for = $2)`, [orderId, changeId],
+  );
+  await tx.query(`UPDATE waves.order_pool SET lines = '[]' WHERE order_id = $1 AND wave_id IS NULL AND held_for <> $2`, [orderId, changeId]);
+}
+
+/** The hold the gate just inserted goes: the order turned out to be in a wave. */
 export async function dropWaitingOrder(tx: Executor, orderId: string): Promise<void> {
   await tx.query(`DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL`, [orderId]);
 }
