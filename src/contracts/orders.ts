@@ -55,6 +55,7 @@ export const OrderEvents = {
   linesChanged: 'orders.order.lines-changed.v1',
   heldOnRequest: 'orders.order.held.v1',
   holdReleased: 'orders.order.hold-released.v1',
+  changeDropped: 'orders.order.change-dropped.v1',
 } as const;
 
 /** Cancellation reasons PakLog sets itself (a user's cancel carries the user's free-text reason). */
@@ -142,6 +143,10 @@ export const OrderEventSchemas = {
     orderId: Type.String(), siteId: Type.String(), holdId: Type.String(),
     to: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: where the order goes on, with what was allocated while it was held.' }),
   }, { description: 'The hold of an order was released (`POST /orders/{id}/release-hold`): the wave pool takes it again. When it was allocated (or backordered) while held, `orders.order.allocated` (or `backordered`) follows in the same transaction.' }),
+  [OrderEvents.changeDropped]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    changeId: Type.String({ description: 'The line change (`chg_…`) or order hold (`hld_…`) waves held the order for (`waves.order.held`).' }),
+  }, { description: "Waves held the order for line change or hold `changeId` (`waves.order.held`) but orders will not apply it: it was applied already, replaced by a newer request, or the order can no longer change or be held (ADRs 0046, 0052). Waves releases a pool hold that is still this one's. Not sent while the order is ON_HOLD (the hold's release clears the pool row)." }),
 } as const;
 
 type Payload<T extends keyof typeof OrderEventSchemas> = Static<(typeof OrderEventSchemas)[T]>;
@@ -157,6 +162,7 @@ export type OrderUpdated = Payload<typeof OrderEvents.updated>;
 export type OrderLinesChanged = Payload<typeof OrderEvents.linesChanged>;
 export type OrderHeld = Payload<typeof OrderEvents.heldOnRequest>;
 export type OrderHoldReleased = Payload<typeof OrderEvents.holdReleased>;
+export type OrderChangeDropped = Payload<typeof OrderEvents.changeDropped>;
 
 /** The order commands other contexts run in-process (orchestration's exception actions). */
 export interface OrderCommands {

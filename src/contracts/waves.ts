@@ -36,7 +36,7 @@ export const WaveEventSchemas = {
   }, { description: 'A wave was cancelled before release; its orders wait for a wave again.' }),
   [WaveEvents.orderHeld]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), changeId: Type.String({ description: "The line change orders asked the hold for." }),
-  }, { description: "An order in no wave is held out of wave planning for a change of its lines (`WavesApi.holdForChange`, ADR 0046) until `orders.order.lines-changed` arrives; orders completes a change whose own transaction did not commit when it hears this." }),
+  }, { description: "An order in no wave is held out of wave planning for a change of its lines (`WavesApi.holdForChange`, ADR 0046) until `orders.order.lines-changed` (or, for a change orders will not apply, `orders.order.change-dropped`) arrives; orders completes a change whose own transaction did not commit when it hears this." }),
 } as const;
 
 type Payload<T extends keyof typeof WaveEventSchemas> = Static<(typeof WaveEventSchemas)[T]>;

@@ -191,6 +191,42 @@ describe('orders on hold', () => {
     await conserved('after holds raced a plan and release');
   }, 90_000);
 
+  it('a hold gated after its order was cancelled leaves no held pool row; a line change gated while held does not free the order', async () => {
+    const sku = w.products[0]!.sku;
+    const waves = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+    const cancelledOne = await createOrder(call, w.siteId, { externalId: 'HLD-7', lines: [{ sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, cancelledOne.id), (s) => s === 'ALLOCATED');
+    // The request recorded its hold, then a cancel committed and waves removed the order before the request's gate.
+    await t.app.db.query(`INSERT INTO orders.pending_holds (order_id, hold_id, reason, requested_at) VALUES ($1, 'hld_late', 'Fraud review', now())`, [cancelledOne.id]);
+    expect((await call('cancel', 'POST', `/api/v1/orders/${cancelledOne.id}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    expect(await waves.holdForChange({ orderId: cancelledOne.id, siteId: w.siteId, carrier: 'OWN_FLEET', priority: 5, changeId: 'hld_late' }, {})).toEqual({ held: true });
+    await t.settle();
+    expect(await t.app.db.query('SELECT order_id FROM waves.order_pool WHERE order_id = $1', [cancelledOne.id])).toEqual([]);
+    expect(await orderStatus(call, cancelledOne.id)).toBe('CANCELLED');
+
+    const held = await createOrder(call, w.siteId, { externalId: 'HLD-8', lines: [{ sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, held.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    expect((await hold(held.id)).body.status).toBe('ON_HOLD');
+    // A line change decided before the hold reaches its gate after it: waves now holds the row for the change, and
+    // orders refuses the change (the order is held). The order must stay out of planning until its hold is released.
+    const shipTo = { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
+    await t.app.db.query(`INSERT INTO orders.pending_changes (order_id, change_id, lines, ship_to, requested_at) VALUES ($1, 'chg_late', $2, $3, now())`,
+      [held.id, JSON.stringify([{ sku, quantity: 2 }]), JSON.stringify(shipTo)]);
+    expect(await waves.holdForChange({ orderId: held.id, siteId: w.siteId, carrier: 'OWN_FLEET', priority: 5, changeId: 'chg_late' }, {})).toEqual({ held: true });
+    await t.settle();
+    expect(await orderStatus(call, held.id)).toBe('ON_HOLD');
+    expect(await pooled()).not.toContain(held.id);
+    expect((await releaseHold(held.id)).body.status).toBe('ALLOCATED');
+    await t.settle();
+    expect(await pooled()).toContain(held.id);
+    expect((await order(held.id)).lines).toEqual([expect.objectContaining({ ordered: 1, allocated: 1 })]);
+    expect((await call('cancel', 'POST', `/api/v1/orders/${held.id}/cancel`, { reason: 'test done' })).status).toBe(200);
+    await t.settle();
+    await conserved('after late gates of a hold and a line change');
+  }, 60_000);
+
   it('refuses bad input and the wrong roles, changing nothing', async () => {
     const sku = w.products[0]!.sku;
     const o = await createOrder(call, w.siteId, { externalId: 'HLD-6', lines: [{ sku, quantity: 1 }] });

@@ -6,7 +6,7 @@ import { activeSite, type LocationMasterApi } from '../../contracts/location-mas
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
-  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type ShipTo,
+  type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
   type OrderHeld, type OrderHoldReleased,
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
@@ -414,6 +414,26 @@ export function orderService(
     return ok(true);
   }
 
+  /**
+   * `waves.order.held`: waves holds the order for `changeId` (a line change, or a hold). It is applied if the request has not done it yet;
+   * otherwise (applied already, replaced by a newer request whose own gate may never come, or refused because the order
+   * can no longer change) `orders.order.change-dropped` tells waves to release a hold that is still this change's: no
+   * one else would, and a held order is never planned (ADR 0046 addendum).
+   */
+  async function orderHeld(tx: Tx, held: { readonly orderId: string; readonly siteId: string; readonly changeId: string }, cause: Cause): Promise<void> {
+    // Holds (ADR 0052) have `hld_` ids, line changes `chg_` ids.
+    const isHold = held.changeId.startsWith('hld_');
+    const applied = isHold
+      ? await applyPendingHold(tx, held.orderId, held.changeId, cause)
+      : await applyPendingChange(tx, held.orderId, held.changeId, cause);
+    if (applied.ok && applied.value) return;
+    if (!applied.ok && applied.code === 'NOT_FOUND') return;
+    // An order on hold keeps its pool row held whoever held it last: releasing the hold clears it (ADR 0052).
+    if ((await orderSummary(tx, held.orderId))?.status === 'ON_HOLD') return;
+    const data: OrderChangeDropped = { orderId: held.orderId, siteId: held.siteId, changeId: held.changeId };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.changeDropped, subject: held.orderId, siteId: held.siteId, data }], cause.meta);
+  }
+
   async function cancelledOrder(id: string): Promise<Outcome<Order>> {
     const order = await orderById(deps.db, id);
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
@@ -791,7 +811,7 @@ export function orderService(
   return {
     receive, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
-    applyPendingChange,
+    applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
     recordPicks: recordPicksHandler(deps),
   };

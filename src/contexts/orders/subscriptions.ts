@@ -27,10 +27,9 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       await orders.shippingStopped(tx, d.orderId, d.reason, cause(event));
     }),
     // A line change (ADR 0046) or a hold (ADR 0052) waves held the order for: applied here if the request's own
-    // transaction did not commit (the id is one or the other's; the other finds nothing pending).
+    // transaction did not commit; one that will never be applied has its pool hold released (`orders.order.change-dropped`).
     on(WaveEvents.orderHeld, async (d, event, tx) => {
-      if (d.changeId.startsWith('hld_')) await orders.applyPendingHold(tx, d.orderId, d.changeId, cause(event));
-      else await orders.applyPendingChange(tx, d.orderId, d.changeId, cause(event));
+      await orders.orderHeld(tx, d, cause(event));
     }),
     // Set-based (ADR 0043): a run of these moves locks its orders in one statement and writes them in one, each order's
     // steps folded in their order, whatever the number of events and orders in the run (`progressRun`).

@@ -16,7 +16,8 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, releasePoolHold, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders,
+  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold, endChangeHold,
+  releasePoolHold,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
 } from './store.ts';
@@ -340,9 +341,17 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     return { held: true };
   });
 
-  /** `orders.order.lines-changed`: the held (or waiting) row goes; the allocation of the new lines pools the order again. */
-  async function orderLinesChanged(tx: Tx, orderId: string): Promise<void> {
-    await dropWaitingOrder(tx, orderId);
+  /**
+   * `orders.order.lines-changed`: the row held for this change (or waiting) goes; the allocation of the new lines pools
+   * the order again. A hold for a newer change stays (ADR 0046 addendum).
+   */
+  async function orderLinesChanged(tx: Tx, orderId: string, changeId: string): Promise<void> {
+    await endChangeHold(tx, orderId, changeId);
+  }
+
+  /** `orders.order.change-dropped`: orders will not apply the change, so a hold still for it ends (ADR 0046 addendum). */
+  async function orderChangeDropped(tx: Tx, orderId: string, changeId: string): Promise<void> {
+    await releaseHold(tx, orderId, changeId);
   }
 
   /**
@@ -355,7 +364,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
 
   return {
     plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
-    siteLayoutChanged, holdForChange, orderLinesChanged, orderHoldReleased,
+    siteLayoutChanged, holdForChange, orderLinesChanged, orderChangeDropped, orderHoldReleased,
   };
 }
 

@@ -71,8 +71,9 @@ export async function setPoolPriority(tx: Executor, orderId: string, priority: n
 }
 
 /**
- * Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. A row a hold
- * inserted before the order's allocation was heard of (no lines yet) takes its lines and stays held (ADR 0052).
+ * Adds an allocated order to the pool, unless it is there already or already belongs to an active wave. A row held
+ * for a line change (ADR 0046) or an order hold (ADR 0052) takes the allocated lines and stays held: should the change
+ * be dropped or the hold released, the order waits with the lines it has, instead of the placeholder's none.
  */
 export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Promise<boolean> {
   const rows = await tx.query(
@@ -80,7 +81,7 @@ export async function addToPool(tx: Executor, o: Omit<PoolOrder, 'waveId'>): Pro
      SELECT $1, $2, $3, $4, $5, $6
      WHERE NOT EXISTS (SELECT 1 FROM waves.wave_orders WHERE order_id = $1 AND active)
      ON CONFLICT (order_id) DO UPDATE SET carrier = EXCLUDED.carrier, priority = EXCLUDED.priority, lines = EXCLUDED.lines, allocated_at = EXCLUDED.allocated_at
-       WHERE p.wave_id IS NULL AND p.held_for IS NOT NULL AND p.lines = '[]'::jsonb
+       WHERE p.held_for IS NOT NULL AND p.wave_id IS NULL
      RETURNING 1`,
     [o.orderId, o.siteId, o.carrier, o.priority, JSON.stringify(o.lines), o.allocatedAt],
   );
@@ -119,7 +120,31 @@ export async function releasePoolHold(tx: Executor, orderId: string): Promise<vo
   );
 }
 
-/** The order's lines changed: its waiting (or held) row goes; the allocation of its new lines adds it again. */
+/**
+ * Orders dropped line change or hold `changeId` (ADR 0046 addendum): a hold that is still this one's ends. A placeholder (no lines:
+ * held before the order was allocated) goes, the order's allocation adds it; a row with lines waits for a wave again.
+ */
+export async function releaseHold(tx: Executor, orderId: string, changeId: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM waves.order_pool WHERE order_id = $1 AND held_for = $2 AND wave_id IS NULL AND jsonb_array_length(lines) = 0`,
+    [orderId, changeId],
+  );
+  await tx.query(`UPDATE waves.order_pool SET held_for = NULL WHERE order_id = $1 AND held_for = $2`, [orderId, changeId]);
+}
+
+/**
+ * The order's lines changed by `changeId`: its waiting row, or the row held for this change, goes; the allocation of
+ * its new lines adds it again. A row held meanwhile for a newer change or a hold (its gate ran before this event got
+ * here) stays held, without lines: the lines it had are no longer allocated, and a drop would let the order be planned with them.
+ */
+export async function endChangeHold(tx: Executor, orderId: string, changeId: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL AND (held_for IS NULL OR held_for = $2)`, [orderId, changeId],
+  );
+  await tx.query(`UPDATE waves.order_pool SET lines = '[]' WHERE order_id = $1 AND wave_id IS NULL AND held_for <> $2`, [orderId, changeId]);
+}
+
+/** The hold the gate just inserted goes: the order turned out to be in a wave. */
 export async function dropWaitingOrder(tx: Executor, orderId: string): Promise<void> {
   await tx.query(`DELETE FROM waves.order_pool WHERE order_id = $1 AND wave_id IS NULL`, [orderId]);
 }

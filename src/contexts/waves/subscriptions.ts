@@ -18,7 +18,9 @@ export function waveSubscriptions(waves: WaveService): Subscription[] {
     on(OrderEvents.cancelled, async (cancel, event, tx) => waves.orderCancelled(tx, cancel, causedBy(event))),
     on(OrderEvents.reprioritised, async (d, _event, tx) => waves.orderReprioritised(tx, d.orderId, d.to)),
     // A line change (ADR 0046): the hold ends; `orders.order.allocated` of the new lines follows (same subject, in order).
-    on(OrderEvents.linesChanged, async (d, _event, tx) => waves.orderLinesChanged(tx, d.orderId)),
+    on(OrderEvents.linesChanged, async (d, _event, tx) => waves.orderLinesChanged(tx, d.orderId, d.changeId)),
+    // A change or hold orders will not apply (ADR 0046 addendum): its pool hold, if still its own, ends.
+    on(OrderEvents.changeDropped, async (d, _event, tx) => waves.orderChangeDropped(tx, d.orderId, d.changeId)),
     // A hold released (ADR 0052): the order is plannable again; `orders.order.allocated` follows if it was allocated while held.
     on(OrderEvents.holdReleased, async (d, _event, tx) => waves.orderHoldReleased(tx, d.orderId)),
     on(InventoryEvents.reserved, async (d, event, tx) => {
