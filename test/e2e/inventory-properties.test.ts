@@ -2,7 +2,7 @@
  * Issue 11, acceptance (b): a property-based concurrency test of the stock rules. Each run is a fresh site where many
  * clients at once send random commands through the REST API (receive, receive at the dock and put away, move, adjust,
  * hold and release, count (with recounts and a manager's decision), order, change an order's lines (storefront),
- * expedite, cancel, plan and release a wave, confirm or short a pick, pack, ship, put a cancelled order's units back,
+ * expedite, hold an order and release it (ADR 0052), cancel, plan and release a wave, confirm or short a pick, pack, ship, put a cancelled order's units back,
  * customer returns (authorise, receive into quarantine, inspect: restock, quarantine, scrap, return to vendor; close),
  * replenishment of min/max pick faces from reserve (asked, confirmed, withdrawn), quality inspections of receipts
  * (passed or failed: the lot on HOLD) and their dispositions), some of it for a 3PL client's units and orders (an
@@ -625,6 +625,23 @@ const OPERATIONS: readonly Operation<unknown>[] = [
         [[409, 'ORDER_SHIPPED'], [409, 'ORDER_CANCELLED']])).outcome;
     },
   }),
+  op({
+    name: 'hold or release an order', weight: 1,
+    params: fc.record({ aim, pick: index, release: fc.boolean() }),
+    async run(w, p) {
+      // ADR 0052: a hold before a wave takes the order (else 409 ORDER_IN_FULFILMENT: a planner had it first), and the
+      // release of a held one, which takes it back to where allocation left it while it was held.
+      const held = p.release ? await ordersIn(w, 'ON_HOLD') : [];
+      if (held.length > 0) {
+        return (await send('manager', 'POST', `/api/v1/orders/${pickOne(held, p.pick)}/release-hold`, undefined, [200],
+          [[409, 'ORDER_NOT_ON_HOLD'], [409, 'CONFLICT']])).outcome;
+      }
+      const order = await target(p, async () => (await Promise.all(['RECEIVED', 'BACKORDERED', 'ALLOCATED'].map((s) => ordersIn(w, s)))).flat(), w.orders);
+      if (order === undefined) return 'skip';
+      return (await send('integration', 'POST', `/api/v1/orders/${order}/hold`, { reason: 'property test' }, [200],
+        [[409, 'ORDER_IN_FULFILMENT'], [409, 'ORDER_CANCELLED'], [409, 'ORDER_SHIPPED'], [409, 'CONFLICT']])).outcome;
+    },
+  }),
 ];
 
 /** Kinds of command the drain also does (see drain): its successes count for their liveness. */
@@ -820,7 +837,8 @@ async function expectDayClosed(w: World): Promise<void> {
      UNION ALL SELECT 'RMAs not closed', count(*)::text FROM inventory.rmas WHERE site_id = $1 AND status NOT IN ('CLOSED', 'CANCELLED')
      UNION ALL SELECT 'stock held by quality', count(*)::text FROM inventory.quality_holds WHERE site_id = $1 AND status = 'HELD'
      UNION ALL SELECT 'orders held out of planning', count(*)::text FROM waves.order_pool WHERE site_id = $1 AND held_for IS NOT NULL
-     UNION ALL SELECT 'pending line changes', count(*)::text FROM orders.pending_changes c JOIN orders.orders o ON o.id = c.order_id WHERE o.site_id = $1`,
+     UNION ALL SELECT 'pending line changes', count(*)::text FROM orders.pending_changes c JOIN orders.orders o ON o.id = c.order_id WHERE o.site_id = $1
+     UNION ALL SELECT 'pending holds', count(*)::text FROM orders.pending_holds h JOIN orders.orders o ON o.id = h.order_id WHERE o.site_id = $1`,
     [w.siteId],
   );
   // (A short that no replenishment can answer asks for a REPLENISH to-do of its own, `<location>:<sku>:<pick line>`,
@@ -833,7 +851,7 @@ async function expectDayClosed(w: World): Promise<void> {
   expect(Object.fromEntries(rows.map((r) => [r.what, Number(r.n)]))).toEqual({
     allocated: 0, reserved: 0, 'units in totes': 0, 'open reservations': 0, 'open returns': 0, 'lines holding allocation': 0,
     'open replenishments': 0, 'open REPLENISH tasks': 0, 'RMAs not closed': 0, 'stock held by quality': 0, 'orders held out of planning': 0,
-    'pending line changes': 0,
+    'pending line changes': 0, 'pending holds': 0,
   });
 }
 
