@@ -3,7 +3,7 @@ import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type HeldStatus, type StockHeld } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
-import { ok, reject } from '../../../../platform/errors.ts';
+import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import { knownProduct, located } from '../../domain/command-checks.ts';
 import { statusChange, type StatusChange, type StatusChangeInput } from '../../domain/holds.ts';
 import { unpromisedAt } from '../../domain/pickability.ts';
@@ -68,3 +68,26 @@ export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldReject
   const data: StockHeld = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), status, quantity: q, reason, movementId };
   return ok({ ...change, events: [{ type: InventoryEvents.held, subject: sku, siteId, data }] });
 };
+
+/** A hold an event asked for, clamped: how many units it holds (zero is a decision too) and the change, if any. */
+export interface ClampedHoldDecision {
+  readonly held: number;
+  readonly change: HoldDecision | null;
+}
+
+/**
+ * A hold an event asks for (a failed inspection, a lost LPN), clamped rather than refused, since an event cannot be
+ * answered with a 4xx: as many of `quantity` as the hold rules allow — no more than the AVAILABLE on-hand there, less
+ * what a wave reserved (a picker is on the way) and, for the SKU, what orders were promised. A refusal after the clamp
+ * is a broken invariant (`what` names the cause in the error).
+ */
+export function decideClampedHold(state: HoldState, cmd: HoldCommand, now: Date, what: string): Outcome<ClampedHoldDecision, never> {
+  const b = state.balance;
+  const s = state.skuStock;
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
+  const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
+  if (held === 0) return ok({ held: 0, change: null });
+  const hold = decideHold(state, { ...cmd, quantity: held }, now);
+  if (!hold.ok) throw new Error(`${what}: ${hold.code} ${hold.message}`);
+  return ok({ held, change: hold.value });
+}

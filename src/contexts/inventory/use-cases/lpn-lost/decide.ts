@@ -9,9 +9,8 @@ import { InventoryEvents, type StockMoved } from '../../../../contracts/inventor
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
-import { unpromisedAt } from '../../domain/pickability.ts';
 import { fromLotKey } from '../../domain/stock.ts';
-import { decideHold, type HoldDecision, type HoldState } from '../hold-stock/decide.ts';
+import { decideClampedHold, type ClampedHoldDecision, type HoldState } from '../hold-stock/decide.ts';
 import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
 
 export const LPN_LOST_STATUS = 'HOLD' as const;
@@ -28,30 +27,17 @@ export interface LpnLostHoldCommand {
   readonly movementId: string;
 }
 
-export interface LpnLostHoldDecision {
-  readonly held: number;
-  readonly change: HoldDecision | null;
-}
+export type LpnLostHoldDecision = ClampedHoldDecision;
 
 /**
- * Holds as many of the lost LPN's units as the hold rules allow: no more than the AVAILABLE on-hand there, less what a
- * wave reserved (a picker is on the way: the short pick, NOT_FOUND, settles it) and, for the SKU, what orders were
- * promised (the allocation stays; a wave reserves other stock or shorts). Zero is a decision too.
+ * Holds as many of the lost LPN's units as the hold rules allow (`decideClampedHold`): reserved units keep their
+ * picker (the short pick, NOT_FOUND, settles them), promised ones their order (a wave reserves other stock or shorts).
  */
-export const decideLpnLostHold: Decide<HoldState, LpnLostHoldCommand, LpnLostHoldDecision, never> = (state, cmd, now) => {
-  const b = state.balance;
-  const s = state.skuStock;
-  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
-  const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
-  if (held === 0) return ok({ held: 0, change: null });
-  const hold = decideHold(state, {
-    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: fromLotKey(cmd.lot) ?? undefined, quantity: held,
+export const decideLpnLostHold: Decide<HoldState, LpnLostHoldCommand, LpnLostHoldDecision, never> = (state, cmd, now) =>
+  decideClampedHold(state, {
+    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: fromLotKey(cmd.lot) ?? undefined, quantity: cmd.quantity,
     status: LPN_LOST_STATUS, reason: `LPN_LOST ${cmd.lpnId}`, movementId: cmd.movementId,
-  }, now);
-  // The clamp above is what the hold rules allow: a refusal now is a broken invariant.
-  if (!hold.ok) throw new Error(`lost LPN ${cmd.lpnId}: ${hold.code} ${hold.message}`);
-  return ok({ held, change: hold.value });
-};
+  }, now, `lost LPN ${cmd.lpnId}`);
 
 export interface LpnFoundState {
   /** What the loss held, and where. */

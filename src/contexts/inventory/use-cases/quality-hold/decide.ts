@@ -8,8 +8,7 @@ import type { Disposition } from '../../../../contracts/quality.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok } from '../../../../platform/errors.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
-import { unpromisedAt } from '../../domain/pickability.ts';
-import { decideHold, type HoldDecision, type HoldState } from '../hold-stock/decide.ts';
+import { decideClampedHold, type ClampedHoldDecision, type HoldState } from '../hold-stock/decide.ts';
 import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
 
 export const QUALITY_HOLD_STATUS = 'HOLD' as const;
@@ -28,29 +27,14 @@ export interface QualityHoldCommand {
 }
 
 /** What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held. */
-export interface QualityHoldDecision {
-  readonly held: number;
-  readonly change: HoldDecision | null;
-}
+export type QualityHoldDecision = ClampedHoldDecision;
 
-/**
- * Holds as many of the inspected units as the hold rules allow: no more than the AVAILABLE on-hand there, less what a
- * wave reserved (being picked) and, for the SKU, what orders were promised. Zero is a decision too (the units left).
- */
-export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
-  const b = state.balance;
-  const s = state.skuStock;
-  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
-  const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
-  if (held === 0) return ok({ held: 0, change: null });
-  const hold = decideHold(state, {
-    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: held, status: QUALITY_HOLD_STATUS,
-    reason: cmd.reason, movementId: cmd.movementId,
-  }, now);
-  // The clamp above is what the hold rules allow: a refusal now is a broken invariant.
-  if (!hold.ok) throw new Error(`quality hold ${cmd.inspectionId}: ${hold.code} ${hold.message}`);
-  return ok({ held, change: hold.value });
-};
+/** Holds as many of the inspected units as the hold rules allow (`decideClampedHold`); zero when the units left. */
+export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) =>
+  decideClampedHold(state, {
+    siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: cmd.quantity,
+    status: QUALITY_HOLD_STATUS, reason: cmd.reason, movementId: cmd.movementId,
+  }, now, `quality hold ${cmd.inspectionId}`);
 
 export interface QualityDispositionState {
   /** The hold this inspection placed (undefined: never heard of, e.g. its event is not here yet). */
