@@ -30,11 +30,12 @@ const EVENT_OF: Partial<Record<TaskStatus, ChangeType>> = {
 const eventOf = (from: TaskStatus, to: TaskStatus): ChangeType | undefined =>
   (from === 'PAUSED' && to === 'IN_PROGRESS' ? TaskEvents.resumed : EVENT_OF[to]);
 
+/** The task as it now is: the payload of every `TaskChanged` event, and the first fields of `tasks.task.failed`. */
+const taskNow = (task: Task) =>
+  ({ taskId: task.id, siteId: task.siteId, type: task.type, reference: task.reference, waveId: task.waveId, workerId: task.workerId, status: task.status });
+
 function changed(task: Task, type: ChangeType): PublishedEvent<ChangeType> {
-  return {
-    type, subject: task.id, siteId: task.siteId,
-    data: { taskId: task.id, siteId: task.siteId, type: task.type, reference: task.reference, waveId: task.waveId, workerId: task.workerId, status: task.status },
-  };
+  return { type, subject: task.id, siteId: task.siteId, data: taskNow(task) };
 }
 
 function requeued(task: Task, type: RequeueType, previousWorkerId: string, reason: string | null): PublishedEvent<RequeueType> {
@@ -404,7 +405,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const failed = await taskStore.fail(tx, id, { reason: report.reason, note: report.note, workerId: holder }, deps.clock.now());
         // The task as it now is (the `TaskChanged` fields: FAILED, no worker) and the failure.
         const data: TaskFailed = {
-          ...changed(failed, TaskEvents.cancelled).data, previousWorkerId: holder, reportedBy: by.name, reason: report.reason, note: report.note,
+          ...taskNow(failed), previousWorkerId: holder, reportedBy: by.name, reason: report.reason, note: report.note,
           attempt, maxFailures, retried: retry,
         };
         await emit(tx, [{ type: TaskEvents.failed, subject: id, siteId: failed.siteId, data }], meta);
