@@ -4,7 +4,7 @@ import { List } from '../platform/bus/published-language.ts';
 import type { EventMeta } from '../platform/bus/envelope.ts';
 import type { ErrorSpecs, Outcome } from '../platform/errors.ts';
 
-export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED', 'ON_HOLD'] as const;
+export const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'ON_HOLD'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const OrderLineDataSchema = Type.Object({ lineId: Type.String(), lineNo: Type.Integer(), sku: Type.String(), quantity: Type.Integer() });
@@ -48,6 +48,7 @@ export const OrderEvents = {
   picked: 'orders.order.picked.v1',
   packed: 'orders.order.packed.v1',
   shipped: 'orders.order.shipped.v1',
+  delivered: 'orders.order.delivered.v1',
   cancelled: 'orders.order.cancelled.v1',
   unwaved: 'orders.order.unwaved.v1',
   reprioritised: 'orders.order.reprioritised.v1',
@@ -103,6 +104,11 @@ export const OrderEventSchemas = {
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),
   }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
+  [OrderEvents.delivered]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    deliveredAt: Type.String({ description: 'When the carrier delivered the last of its shipments (ISO-8601, as the carrier reported it).' }),
+    shipmentIds: List(Type.String(), { description: 'The shipments that carried the order, every one delivered.' }),
+  }, { description: 'The carrier delivered every shipment of the shipped order (`pack-ship.order.delivered`): SHIPPED → DELIVERED, final. A return goes through an RMA.' }),
   [OrderEvents.cancelled]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
@@ -157,6 +163,7 @@ export type OrderAllocated = Payload<typeof OrderEvents.allocated>;
 export type OrderStatusChanged = Payload<typeof OrderEvents.waved>;
 export type OrderCancelled = Payload<typeof OrderEvents.cancelled>;
 export type OrderShipped = Payload<typeof OrderEvents.shipped>;
+export type OrderDelivered = Payload<typeof OrderEvents.delivered>;
 export type OrderReprioritised = Payload<typeof OrderEvents.reprioritised>;
 export type OrderUpdated = Payload<typeof OrderEvents.updated>;
 export type OrderLinesChanged = Payload<typeof OrderEvents.linesChanged>;

@@ -34,6 +34,7 @@ export const PackShipEvents = {
   cartonDeactivated: 'pack-ship.carton.deactivated.v1',
   cartonReactivated: 'pack-ship.carton.reactivated.v1',
   readyToPack: 'pack-ship.order.ready-to-pack.v1',
+  orderDelivered: 'pack-ship.order.delivered.v1',
 } as const;
 
 /** A carton of the catalogue packing chooses from (`GET /cartons`). */
@@ -100,6 +101,15 @@ export const PackShipEventSchemas = {
       + 'Emitted when pack & ship first learns that picking is done (`picking.list.completed` `ordersDone`, `picking.order.picked`) and again only if '
       + 'that status changes; never for an order whose shipping was stopped. Orders moves the order to PICKED on it.',
   }),
+  [PackShipEvents.orderDelivered]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    deliveredAt: Type.String({ description: 'When the carrier delivered the last of its shipments (ISO-8601, as the carrier reported it).' }),
+    shipmentIds: List(Type.String(), { description: 'The shipments that carried the order, every one DELIVERED.' }),
+  }, {
+    description: 'The carrier delivered the last shipment of the order (`pack-ship.shipment.tracked` DELIVERED) and nothing of it is left to ship: '
+      + 'every shipment dispatched for it is DELIVERED, none is booked and undispatched, no package and no picked unit waits. Emitted exactly once per order. '
+      + 'Orders moves the order SHIPPED → DELIVERED on it.',
+  }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -118,6 +128,8 @@ export type CartonUpdated = Payload<typeof PackShipEvents.cartonUpdated>;
 export type CartonActiveChanged = Payload<typeof PackShipEvents.cartonDeactivated>;
 /** Picking of the order is done and pack & ship has heard of its `unitsPicked` picked units: ready to pack. */
 export type ReadyToPack = Payload<typeof PackShipEvents.readyToPack>;
+/** Every shipment of the order is delivered and nothing of it is left to ship. Once per order. */
+export type OrderDeliveredByCarrier = Payload<typeof PackShipEvents.orderDelivered>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {

@@ -2,7 +2,7 @@ import { api, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
 import type { Ctx } from './ctx.ts';
 
-const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'] as const;
+const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 
 /** How many rows a filtered list holds (one page of up to `limit`; "limit+" beyond). */
 async function count(path: string, params: Record<string, string | number | undefined>, limit = 500): Promise<number> {
@@ -48,7 +48,7 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
   }, [ctx.siteId, pickVersion]);
   if (error !== undefined) return <p role="alert" className="error">{error}</p>;
   if (data === undefined) return <p>Loading…</p>;
-  const open = data.orders.filter((o) => !['SHIPPED', 'CANCELLED'].includes(o.status)).reduce((n, o) => n + o.count, 0);
+  const open = data.orders.filter((o) => !['SHIPPED', 'DELIVERED', 'CANCELLED'].includes(o.status)).reduce((n, o) => n + o.count, 0);
   return (
     <>
       <section aria-label="Key figures" className="kpis">

@@ -3,7 +3,7 @@ import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 
-const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'];
+const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
 const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];

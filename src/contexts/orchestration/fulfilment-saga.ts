@@ -36,7 +36,7 @@ export interface OrderMoved {
 
 /** How far along an order is (BACKORDERED is back at the start, waiting for stock; ON_HOLD waits for its release). */
 const PROGRESS: Record<OrderStatus, number> = {
-  RECEIVED: 0, BACKORDERED: 0, ON_HOLD: 0, ALLOCATED: 1, WAVED: 2, RELEASED: 3, PICKING: 4, PICKED: 5, PACKED: 6, SHIPPED: 7, CANCELLED: 7,
+  RECEIVED: 0, BACKORDERED: 0, ON_HOLD: 0, ALLOCATED: 1, WAVED: 2, RELEASED: 3, PICKING: 4, PICKED: 5, PACKED: 6, SHIPPED: 7, DELIVERED: 8, CANCELLED: 7,
 };
 
 export interface FulfilmentOptions {

@@ -47,7 +47,7 @@ export function ordersContext(
   // Open orders by status for the business dashboard, counted at scrape from the (status, site_id, id) index.
   deps.metrics.gauge('paklog_orders_open', 'Orders not yet shipped or cancelled, by status', ['status'], async (g) => {
     const rows = await deps.db.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM orders.orders WHERE status NOT IN ('SHIPPED', 'CANCELLED') GROUP BY status`);
+      `SELECT status, count(*) AS n FROM orders.orders WHERE status NOT IN ('SHIPPED', 'DELIVERED', 'CANCELLED') GROUP BY status`);
     g.reset();
     for (const r of rows) g.set({ status: r.status }, Number(r.n));
   });

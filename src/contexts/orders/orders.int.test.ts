@@ -662,6 +662,35 @@ describe('PICKED comes from pack & ship (ADR 0049)', () => {
     expect(await eventCount('orders.order.picked.v1', o.id)).toBe(0);
   });
 
+  it('DELIVERED from pack-ship.order.delivered once SHIPPED: a delivery heard before the dispatch waits for it; a repeat changes nothing', async () => {
+    const o = await releasedOrder('wav_D1', [{ sku: 'PEN', quantity: 1 }]);
+    await emit('picking', 'picking.line.picked.v1', `pkl_${o.id}`, report(o, 0, 1));
+    await readyToPack(o, 1, 'COMPLETED');
+    const lines = [{ lineId: o.lines[0]!.id, sku: 'PEN', quantity: 1 }];
+    await emit('pack-ship', 'pack-ship.package.packed.v1', 'pkg_D1', { packageId: 'pkg_D1', orderId: o.id, siteId: S.sit_A!, cartonCode: 'S', weightG: 1, lines, orderComplete: true });
+    await emit('pack-ship', 'pack-ship.order.packed.v1', o.id, { orderId: o.id, siteId: S.sit_A!, packageIds: ['pkg_D1'] });
+    expect((await getOrder(o.id)).status).toBe('PACKED');
+
+    // The delivery arrives first (another subject, another partition): it waits (here, in one process, dead-lettered).
+    const delivered = { orderId: o.id, siteId: S.sit_A!, deliveredAt: '2026-12-03T09:00:00.000Z', shipmentIds: ['shp_D1'] };
+    await emit('pack-ship', 'pack-ship.order.delivered.v1', o.id, delivered);
+    const letter = await letterOf(o.id);
+    expect(letter).toMatchObject({ type: 'pack-ship.order.delivered.v1', lastError: expect.stringContaining('has not heard of its dispatch yet') });
+    expect((await getOrder(o.id)).status).toBe('PACKED');
+
+    await emit('pack-ship', 'pack-ship.shipment.dispatched.v1', 'shp_D1', { shipmentId: 'shp_D1', orderId: o.id, siteId: S.sit_A!, carrier: 'OWN_FLEET', trackingNumber: 'TRK-D1', packageIds: ['pkg_D1'], lines });
+    expect((await t.post(`/api/v1/dead-letters/${letter.id}/replay`, {})).body.outcome).toBe('handled');
+    await t.settle();
+    const now = await getOrder(o.id);
+    expect(now.status).toBe('DELIVERED');
+    expect(now.statusHistory.map((h) => h.to).slice(-3)).toEqual(['PACKED', 'SHIPPED', 'DELIVERED']);
+    expect(await eventCount('orders.order.shipped.v1', o.id)).toBe(1);
+    expect(await eventCount('orders.order.delivered.v1', o.id)).toBe(1);
+    await emit('pack-ship', 'pack-ship.order.delivered.v1', o.id, delivered);
+    expect(await eventCount('orders.order.delivered.v1', o.id)).toBe(1);
+    expect((await getOrder(o.id)).version).toBe(now.version);
+  });
+
   it('calls an order with every unit picked PICKED at once when it has heard of them all', async () => {
     const o = await releasedOrder('wav_R3', [{ sku: 'PEN', quantity: 2 }]);
     await emit('picking', 'picking.line.picked.v1', `pkl_${o.id}`, report(o, 0, 2));

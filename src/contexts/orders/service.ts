@@ -5,7 +5,7 @@ import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts
 import { activeSite, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
-  BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped,
+  BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped, type OrderDelivered,
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
   type OrderHeld, type OrderHoldReleased,
 } from '../../contracts/orders.ts';
@@ -16,7 +16,7 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, forwardPath, holdDecision, orderLifecycle } from './domain/order-lifecycle.ts';
+import { cancelDecision, forwardPath, hasShipped, holdDecision, orderLifecycle } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
@@ -194,7 +194,7 @@ export function orderService(
     const outcome = await deps.db.tx(async (tx): Promise<Outcome<null>> => {
       const o = await orderSummary(tx, id, true);
       if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; its priority no longer matters`);
+      if (hasShipped(o.status)) return reject('ORDER_SHIPPED', `Order ${id} has shipped; its priority no longer matters`);
       if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${id} is cancelled`);
       if (o.priority === priority) return ok(null);
       await setPriority(tx, id, priority, deps.clock.now());
@@ -369,7 +369,7 @@ export function orderService(
   /** Why the order can no longer change, if it cannot: it is final, or waved or further (the floor has it). */
   function changeRefusal(o: OrderSummary): Outcome<never> | undefined {
     if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
-    if (o.status === 'SHIPPED') return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
+    if (hasShipped(o.status)) return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
     if (o.status === 'ON_HOLD') return reject('ORDER_ON_HOLD', `Order ${o.externalId} is on hold (${o.hold?.reason ?? 'no reason'}): release the hold (POST /orders/${o.id}/release-hold) before changing it`);
     if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') || o.backorderReason !== null) {
       return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: once waved an order can be cancelled, not changed`);
@@ -442,7 +442,7 @@ export function orderService(
   /** CANCELLED with its event, unless the locked order is already final. */
   async function cancelLocked(tx: Tx, o: OrderSummary, reason: string | null, meta: EventMeta): Promise<boolean> {
     if (o.status === 'CANCELLED') return false;
-    if (o.status === 'SHIPPED') {
+    if (hasShipped(o.status)) {
       // Pack & ship said it had stopped shipping, yet the order shipped: a broken invariant, never papered over.
       throw new Error(`order ${o.id} shipped after its shipping was stopped`);
     }
@@ -495,6 +495,26 @@ export function orderService(
   }
 
   /**
+   * The carrier delivered every shipment of the order (`pack-ship.order.delivered`): SHIPPED → DELIVERED, announced
+   * with `orders.order.delivered`. Pack & ship says so once per order, after its dispatches; should orders not have
+   * heard of a dispatch yet (another subject, another partition), the event waits (`EventNotReady`) until it has. A
+   * repeat finds the order DELIVERED and changes nothing; a cancelled order never ships, so it never hears this.
+   */
+  async function delivered(tx: Tx, d: { readonly orderId: string; readonly deliveredAt: string; readonly shipmentIds: readonly string[] }, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, d.orderId, cause);
+    if (o === undefined || o.status === 'DELIVERED') return;
+    if (o.status === 'CANCELLED') {
+      deps.log.warn({ orderId: o.id, type: cause.type }, 'delivery reported for a cancelled order; ignored');
+      return;
+    }
+    if (o.status !== 'SHIPPED') throw new EventNotReady(`the carrier delivered ${o.id}, but orders has not heard of its dispatch yet (${o.status})`);
+    orderLifecycle.assertCan(o.status, 'DELIVERED');
+    await write(tx, o, step('SHIPPED', 'DELIVERED', cause.type));
+    const data: OrderDelivered = { orderId: o.id, siteId: o.siteId, deliveredAt: d.deliveredAt, shipmentIds: [...d.shipmentIds] };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.delivered, subject: o.id, siteId: o.siteId, data }], cause.meta);
+  }
+
+  /**
    * The wave's release could not reserve the whole order: it leaves the wave and waits for allocation again
    * (BACKORDERED with reason RESERVATION_SHORTAGE); `lines` is inventory's allocation state of every line.
    */
@@ -519,7 +539,7 @@ export function orderService(
    */
   async function shortResolved(tx: Tx, r: ShortResolved, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, r.orderId, cause);
-    if (o === undefined || o.status === 'CANCELLED' || o.status === 'SHIPPED') return;
+    if (o === undefined || o.status === 'CANCELLED' || hasShipped(o.status)) return;
     switch (r.outcome) {
       case 'SHIPS_SHORT':
         return;
@@ -801,7 +821,8 @@ export function orderService(
       case 'RECEIVED':
       case 'CANCELLED':
       case 'ON_HOLD':
-        // Announced by the commands that cause them, never reached by an event.
+      case 'DELIVERED':
+        // Announced by the commands (or the handler, `delivered`) that cause them, never reached through `progress`.
         return undefined;
       default:
         return assertNever(to, 'order status');
@@ -809,7 +830,7 @@ export function orderService(
   }
 
   return {
-    receive, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    receive, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
     applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */

@@ -76,6 +76,9 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
       await orders.pickingDone(tx, d.orderId, { unitsPicked: d.unitsPicked, status: d.status }, cause(event));
     }),
+    on(PackShipEvents.orderDelivered, async (d, event, tx) => {
+      await orders.delivered(tx, d, cause(event));
+    }),
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
       await orders.shortResolved(tx, d, cause(event));
     }),

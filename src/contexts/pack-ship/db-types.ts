@@ -65,6 +65,7 @@ export interface PackShipOrders {
   cancel_reason: string | null;
   cancelled_at: Date | null;
   carrier: string | null;
+  delivered_at: Date | null;
   external_id: string | null;
   order_id: string;
   packed_at: Date | null;

@@ -7,7 +7,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
-  type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type ShipmentVoided, type ShippingStopped,
+  type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
@@ -322,6 +322,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     return deps.db.tx(async (tx) => {
       const id = await packStore.shipmentIdByTracking(tx, update.carrier, update.trackingNumber);
       if (id === undefined) return reject('NOT_FOUND', `No ${update.carrier} shipment with tracking number ${update.trackingNumber}`);
+      // The order's row first, as dispatch takes it: the deliveries of two shipments of one order are decided in turn.
+      await packStore.lockOrderOfShipment(tx, id);
       const shipment = await packStore.shipment(tx, id, true);
       if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
       if (!['DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
@@ -336,6 +338,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           status: update.status, at: new Date(update.at).toISOString(), ...(update.detail === undefined ? {} : { detail: update.detail }),
         };
         await emit(tx, [{ type: PackShipEvents.shipmentTracked, subject: id, siteId: shipment.siteId, data }], meta);
+        const shipmentIds = update.status === 'DELIVERED' ? await packStore.markDelivered(tx, shipment.orderId, update.at) : undefined;
+        if (shipmentIds !== undefined) {
+          const delivered: OrderDeliveredByCarrier = { orderId: shipment.orderId, siteId: shipment.siteId, deliveredAt: data.at, shipmentIds };
+          await emit(tx, [{ type: PackShipEvents.orderDelivered, subject: shipment.orderId, siteId: shipment.siteId, data: delivered }], meta);
+        }
       }
       const after = await packStore.shipment(tx, id);
       if (after === undefined) throw new Error(`shipment ${id} vanished`);

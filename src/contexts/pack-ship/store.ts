@@ -720,6 +720,26 @@ export const packStore = {
     );
   },
 
+  /**
+   * Marks the order delivered, once, when nothing of it is left to ship: a shipment of it DELIVERED, every other one
+   * DELIVERED or never dispatched and given up (VOIDED, CANCELLED), no package waiting and no picked unit unpacked.
+   * The shipments that carried it, or undefined when it is not delivered yet (or was announced already). The caller
+   * holds the order's row lock, so two deliveries of its shipments are decided one after the other.
+   */
+  async markDelivered(db: Executor, orderId: string, at: string): Promise<string[] | undefined> {
+    const rows = await db.query<{ shipment_ids: string[] }>(
+      `UPDATE pack_ship.orders o SET delivered_at = $2::timestamptz
+        WHERE o.order_id = $1 AND o.delivered_at IS NULL AND o.cancelled_at IS NULL
+          AND EXISTS (SELECT 1 FROM pack_ship.shipments s WHERE s.order_id = o.order_id AND s.status = 'DELIVERED')
+          AND NOT EXISTS (SELECT 1 FROM pack_ship.shipments s WHERE s.order_id = o.order_id AND s.status NOT IN ('DELIVERED', 'VOIDED', 'CANCELLED'))
+          AND NOT EXISTS (SELECT 1 FROM pack_ship.packages p WHERE p.order_id = o.order_id AND p.status IN ('OPEN', 'PACKED', 'LABELLED', 'MANIFESTED'))
+          AND NOT EXISTS (SELECT 1 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id AND l.picked > l.packed)
+        RETURNING ARRAY(SELECT s.id FROM pack_ship.shipments s WHERE s.order_id = o.order_id AND s.status = 'DELIVERED' ORDER BY s.id) AS shipment_ids`,
+      [orderId, at],
+    );
+    return rows[0]?.shipment_ids;
+  },
+
   /** Dispatched shipments still on their way with a carrier, for the tracking poll. */
   async inTransit(db: Executor, carrier: string): Promise<{ id: string; trackingNumber: string }[]> {
     return db.query(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/orders.ts';
-import { ORDER_TRANSITIONS, cancelDecision, forwardPath, holdDecision, orderLifecycle } from './order-lifecycle.ts';
+import { ORDER_TRANSITIONS, cancelDecision, forwardPath, hasShipped, holdDecision, orderLifecycle } from './order-lifecycle.ts';
 
 const canTransition = orderLifecycle.can;
 
@@ -27,6 +27,17 @@ describe('order lifecycle', () => {
     expect(cancelDecision('CANCELLED')).toBe('ALREADY_CANCELLED');
   });
 
+  it('ends SHIPPED → DELIVERED when the carrier delivered it: past SHIPPED for late shipping news, final for commands', () => {
+    expect(canTransition('SHIPPED', 'DELIVERED')).toBe(true);
+    for (const s of ORDER_STATUSES) if (s !== 'SHIPPED') expect(canTransition(s, 'DELIVERED'), s).toBe(false);
+    // A dispatch heard after the delivery (quantities of a late event) never walks it back.
+    expect(forwardPath('DELIVERED', 'SHIPPED')).toEqual([]);
+    expect(forwardPath('SHIPPED', 'DELIVERED')).toEqual(['DELIVERED']);
+    expect(cancelDecision('DELIVERED')).toBe('ORDER_SHIPPED');
+    expect(holdDecision('DELIVERED', null)).toBe('ORDER_SHIPPED');
+    expect([hasShipped('SHIPPED'), hasShipped('DELIVERED'), hasShipped('PACKED'), hasShipped('CANCELLED')]).toEqual([true, true, false, false]);
+  });
+
   it('sends an order its release could not reserve back to allocation, and no wave news moves it from there', () => {
     expect(canTransition('RELEASED', 'BACKORDERED')).toBe(true);
     expect(canTransition('WAVED', 'BACKORDERED')).toBe(true);
@@ -44,7 +55,8 @@ describe('order lifecycle', () => {
     expect(canTransition('BACKORDERED', 'WAVED')).toBe(false);
     expect(canTransition('RELEASED', 'PICKED')).toBe(false);
     for (const to of ORDER_STATUSES) {
-      expect(canTransition('SHIPPED', to)).toBe(false);
+      expect(canTransition('SHIPPED', to)).toBe(to === 'DELIVERED');
+      expect(canTransition('DELIVERED', to)).toBe(false);
       expect(canTransition('CANCELLED', to)).toBe(false);
     }
   });

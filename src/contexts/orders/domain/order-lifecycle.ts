@@ -23,7 +23,9 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PICKING: ['PICKED', 'BACKORDERED', 'CANCELLED'],
   PICKED: ['PACKED', 'CANCELLED'],
   PACKED: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: [],
+  // The carrier delivered every shipment of it (pack-ship.order.delivered); a return after that is an RMA.
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
   CANCELLED: [],
 };
 
@@ -31,7 +33,7 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 export const orderLifecycle = defineLifecycle('order', ORDER_TRANSITIONS, ['RECEIVED']);
 
 /** The forward path an order walks when nothing goes wrong. */
-const MAIN_LINE: readonly OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED'];
+const MAIN_LINE: readonly OrderStatus[] = ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED'];
 
 /** Position on the main line; BACKORDERED sits beside ALLOCATED, CANCELLED and ON_HOLD are off the line. */
 function rank(status: OrderStatus): number {
@@ -49,6 +51,7 @@ function rank(status: OrderStatus): number {
     case 'PICKED':
     case 'PACKED':
     case 'SHIPPED':
+    case 'DELIVERED':
       return MAIN_LINE.indexOf(status);
     default:
       return assertNever(status, 'order status');
@@ -78,6 +81,11 @@ export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = 
   return MAIN_LINE.slice(a + 1, b + 1);
 }
 
+/** Whether the order has left the building: SHIPPED, or DELIVERED since. */
+export function hasShipped(status: OrderStatus): boolean {
+  return status === 'SHIPPED' || status === 'DELIVERED';
+}
+
 /**
  * Whether a cancel request goes ahead: from any state before SHIPPED (pack & ship still has the last word on whether
  * the order has left); a shipped order is ORDER_SHIPPED; a cancelled one is already where the request wants it.
@@ -95,6 +103,7 @@ export function cancelDecision(status: OrderStatus): 'cancel' | 'ORDER_SHIPPED' 
     case 'ON_HOLD':
       return 'cancel';
     case 'SHIPPED':
+    case 'DELIVERED':
       return 'ORDER_SHIPPED';
     case 'CANCELLED':
       return 'ALREADY_CANCELLED';
@@ -119,6 +128,7 @@ export function holdDecision(status: OrderStatus, backorderReason: string | null
     case 'CANCELLED':
       return 'ORDER_CANCELLED';
     case 'SHIPPED':
+    case 'DELIVERED':
       return 'ORDER_SHIPPED';
     case 'WAVED':
     case 'RELEASED':
