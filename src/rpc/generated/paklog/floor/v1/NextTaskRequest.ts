@@ -1,10 +1,6 @@
 // Original file: paklog/floor/v1/floor.proto
 
 
-/**
- * worker_id in the task requests: the worker acting (REST's workerId). Empty is REST's absent one: a signed-in person's
- * own worker id; a key must name the worker (a supervisor's key may leave FailTask's empty).
- */
 export interface NextTaskRequest {
   'workerId'?: (string);
   /**
@@ -17,10 +13,6 @@ export interface NextTaskRequest {
   'types'?: (string)[];
 }
 
-/**
- * worker_id in the task requests: the worker acting (REST's workerId). Empty is REST's absent one: a signed-in person's
- * own worker id; a key must name the worker (a supervisor's key may leave FailTask's empty).
- */
 export interface NextTaskRequest__Output {
   'workerId': (string);
   /**
