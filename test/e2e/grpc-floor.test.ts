@@ -154,8 +154,8 @@ describe('the public gRPC API', () => {
     expect(retry).toEqual(first);
     expect(first.lines.find((l) => l.id === line.id)!.picked).toBe(1);
     expect((await t.get(`/api/v1/pick-lists/${list.id}`)).body.lines.find((l: { id: string }) => l.id === line.id).picked).toBe(1);
-    // Hand the probe's task back so the workers below get it.
-    await t.post(`/api/v1/tasks/${task.id}/reject`, { workerId: 'probe' }, 'operator');
+    // Hand the probe's task back so the workers below get it (the handheld's way out; grpc-floor-way-out.test.ts).
+    expect(await rpc.rejectTask({ taskId: task.id, workerId: 'probe', reason: 'probe only' }, operator())).toMatchObject({ id: task.id, status: 'QUEUED' });
 
     const picked = await workTasks(grpcFloor(clients.floor, () => operator()), w.siteId, ['worker-1', 'worker-2'], { shortOne: true, shortRecovers: true, expectedTasks: 20 });
     // The shorted unit is re-reserved at the SKU's other location: one more pick list and task (ADR 0024).

@@ -18,6 +18,10 @@ import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/S
 import type { CompleteTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/CompleteTaskRequest.ts';
 import type { ConfirmPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ConfirmPickRequest.ts';
 import type { ShortPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ShortPickRequest.ts';
+import type { RejectTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/RejectTaskRequest.ts';
+import type { PauseTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/PauseTaskRequest.ts';
+import type { ResumeTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/ResumeTaskRequest.ts';
+import type { FailTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/FailTaskRequest.ts';
 import type { Task__Output } from '../../src/rpc/generated/paklog/floor/v1/Task.ts';
 import type { FloorOps } from './flow-driver.ts';
 
@@ -73,6 +77,10 @@ export function rpcMethods(c: PublicClients) {
     nextTask: typed<NextTaskRequest, NextTaskResponse__Output>(f, 'NextTask'),
     startTask: typed<StartTaskRequest, Task__Output>(f, 'StartTask'),
     completeTask: typed<CompleteTaskRequest, Task__Output>(f, 'CompleteTask'),
+    rejectTask: typed<RejectTaskRequest, Task__Output>(f, 'RejectTask'),
+    pauseTask: typed<PauseTaskRequest, Task__Output>(f, 'PauseTask'),
+    resumeTask: typed<ResumeTaskRequest, Task__Output>(f, 'ResumeTask'),
+    failTask: typed<FailTaskRequest, Task__Output>(f, 'FailTask'),
     getPickList: typed<GetPickListRequest, PickList__Output>(f, 'GetPickList'),
     confirmPick: typed<ConfirmPickRequest, PickList__Output>(f, 'ConfirmPick'),
     shortPick: typed<ShortPickRequest, PickList__Output>(f, 'ShortPick'),

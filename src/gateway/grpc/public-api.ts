@@ -27,6 +27,13 @@ function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * A request's worker_id as REST's workerId: empty is absent, so a signed-in person acts as themselves (REST fills in
+ * their worker id, ADR 0019) and a key that names no worker is refused by REST's validation, or for FailTask reports
+ * as a supervisor. A non-empty one is REST's to judge (ACTING_AS_ANOTHER_WORKER, TASK_NOT_ASSIGNED_TO_WORKER).
+ */
+const worker = (workerId: string): string | undefined => (workerId === '' ? undefined : workerId);
+
 // The REST answers have the messages' shape (field for field, camelCase; null is an unset optional field): the
 // protobuf serializer reads them as they are.
 const as = <T>() => (answer: RestAnswer): T => answer.body as T;
@@ -34,13 +41,26 @@ const as = <T>() => (answer: RestAnswer): T => answer.body as T;
 function floorService(http: HttpApp, log: Logger): RpcService {
   const implementation: FloorHandlers = {
     NextTask: restHandler(http, log, (r) => ({
-      method: 'POST', url: '/tasks/next', body: defined({ workerId: r.workerId, siteId: r.siteId, types: r.types.length === 0 ? undefined : r.types }),
+      method: 'POST', url: '/tasks/next', body: defined({ workerId: worker(r.workerId), siteId: r.siteId, types: r.types.length === 0 ? undefined : r.types }),
     }), (a): NextTaskResponse => (a.status === 204 ? {} : { task: a.body as Task })),
     StartTask: restHandler(http, log, (r) => ({
-      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/start`, body: { workerId: r.workerId },
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/start`, body: defined({ workerId: worker(r.workerId) }),
     }), as<Task>()),
     CompleteTask: restHandler(http, log, (r) => ({
-      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/complete`, body: { workerId: r.workerId },
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/complete`, body: defined({ workerId: worker(r.workerId) }),
+    }), as<Task>()),
+    // The ways out of a task the worker cannot do: the REST operations of the task engine, as they are.
+    RejectTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/reject`, body: defined({ workerId: worker(r.workerId), reason: r.reason }),
+    }), as<Task>()),
+    PauseTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/pause`, body: defined({ workerId: worker(r.workerId) }),
+    }), as<Task>()),
+    ResumeTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/resume`, body: defined({ workerId: worker(r.workerId) }),
+    }), as<Task>()),
+    FailTask: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/tasks/${pathPart('task_id', r.taskId)}/fail`, body: defined({ workerId: worker(r.workerId), reason: r.reason, note: r.note }),
     }), as<Task>()),
     GetPickList: restHandler(http, log, (r) => ({ method: 'GET', url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}` }), as<PickList>()),
     ConfirmPick: restHandler(http, log, (r) => ({

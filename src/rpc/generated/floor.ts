@@ -13,15 +13,20 @@ export interface ProtoGrpcType {
       v1: {
         CompleteTaskRequest: MessageTypeDefinition
         ConfirmPickRequest: MessageTypeDefinition
+        FailTaskRequest: MessageTypeDefinition
         /**
-         * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete.
+         * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete; and its ways out
+         * of a task it cannot do: reject (not started), pause and resume, fail (started).
          */
         Floor: SubtypeConstructor<typeof grpc.Client, _paklog_floor_v1_FloorClient> & { service: _paklog_floor_v1_FloorDefinition }
         GetPickListRequest: MessageTypeDefinition
         NextTaskRequest: MessageTypeDefinition
         NextTaskResponse: MessageTypeDefinition
+        PauseTaskRequest: MessageTypeDefinition
         PickLine: MessageTypeDefinition
         PickList: MessageTypeDefinition
+        RejectTaskRequest: MessageTypeDefinition
+        ResumeTaskRequest: MessageTypeDefinition
         ShortPickRequest: MessageTypeDefinition
         StartTaskRequest: MessageTypeDefinition
         Task: MessageTypeDefinition

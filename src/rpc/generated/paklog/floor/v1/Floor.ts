@@ -4,16 +4,21 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CompleteTaskRequest as _paklog_floor_v1_CompleteTaskRequest, CompleteTaskRequest__Output as _paklog_floor_v1_CompleteTaskRequest__Output } from '../../../paklog/floor/v1/CompleteTaskRequest.ts';
 import type { ConfirmPickRequest as _paklog_floor_v1_ConfirmPickRequest, ConfirmPickRequest__Output as _paklog_floor_v1_ConfirmPickRequest__Output } from '../../../paklog/floor/v1/ConfirmPickRequest.ts';
+import type { FailTaskRequest as _paklog_floor_v1_FailTaskRequest, FailTaskRequest__Output as _paklog_floor_v1_FailTaskRequest__Output } from '../../../paklog/floor/v1/FailTaskRequest.ts';
 import type { GetPickListRequest as _paklog_floor_v1_GetPickListRequest, GetPickListRequest__Output as _paklog_floor_v1_GetPickListRequest__Output } from '../../../paklog/floor/v1/GetPickListRequest.ts';
 import type { NextTaskRequest as _paklog_floor_v1_NextTaskRequest, NextTaskRequest__Output as _paklog_floor_v1_NextTaskRequest__Output } from '../../../paklog/floor/v1/NextTaskRequest.ts';
 import type { NextTaskResponse as _paklog_floor_v1_NextTaskResponse, NextTaskResponse__Output as _paklog_floor_v1_NextTaskResponse__Output } from '../../../paklog/floor/v1/NextTaskResponse.ts';
+import type { PauseTaskRequest as _paklog_floor_v1_PauseTaskRequest, PauseTaskRequest__Output as _paklog_floor_v1_PauseTaskRequest__Output } from '../../../paklog/floor/v1/PauseTaskRequest.ts';
 import type { PickList as _paklog_floor_v1_PickList, PickList__Output as _paklog_floor_v1_PickList__Output } from '../../../paklog/floor/v1/PickList.ts';
+import type { RejectTaskRequest as _paklog_floor_v1_RejectTaskRequest, RejectTaskRequest__Output as _paklog_floor_v1_RejectTaskRequest__Output } from '../../../paklog/floor/v1/RejectTaskRequest.ts';
+import type { ResumeTaskRequest as _paklog_floor_v1_ResumeTaskRequest, ResumeTaskRequest__Output as _paklog_floor_v1_ResumeTaskRequest__Output } from '../../../paklog/floor/v1/ResumeTaskRequest.ts';
 import type { ShortPickRequest as _paklog_floor_v1_ShortPickRequest, ShortPickRequest__Output as _paklog_floor_v1_ShortPickRequest__Output } from '../../../paklog/floor/v1/ShortPickRequest.ts';
 import type { StartTaskRequest as _paklog_floor_v1_StartTaskRequest, StartTaskRequest__Output as _paklog_floor_v1_StartTaskRequest__Output } from '../../../paklog/floor/v1/StartTaskRequest.ts';
 import type { Task as _paklog_floor_v1_Task, Task__Output as _paklog_floor_v1_Task__Output } from '../../../paklog/floor/v1/Task.ts';
 
 /**
- * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete.
+ * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete; and its ways out
+ * of a task it cannot do: reject (not started), pause and resume, fail (started).
  */
 export interface FloorClient extends grpc.Client {
   /**
@@ -47,6 +52,21 @@ export interface FloorClient extends grpc.Client {
   confirmPick(argument: _paklog_floor_v1_ConfirmPickRequest, callback: grpc.requestCallback<_paklog_floor_v1_PickList__Output>): grpc.ClientUnaryCall;
   
   /**
+   * POST /tasks/{id}/fail (IN_PROGRESS or PAUSED → FAILED): QUEUED again below the failure limit, FAILED at it.
+   */
+  FailTask(argument: _paklog_floor_v1_FailTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  FailTask(argument: _paklog_floor_v1_FailTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  FailTask(argument: _paklog_floor_v1_FailTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  FailTask(argument: _paklog_floor_v1_FailTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /tasks/{id}/fail (IN_PROGRESS or PAUSED → FAILED): QUEUED again below the failure limit, FAILED at it.
+   */
+  failTask(argument: _paklog_floor_v1_FailTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  failTask(argument: _paklog_floor_v1_FailTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  failTask(argument: _paklog_floor_v1_FailTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  failTask(argument: _paklog_floor_v1_FailTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * GET /pick-lists/{id}: the lines in pick sequence.
    */
   GetPickList(argument: _paklog_floor_v1_GetPickListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_PickList__Output>): grpc.ClientUnaryCall;
@@ -75,6 +95,51 @@ export interface FloorClient extends grpc.Client {
   nextTask(argument: _paklog_floor_v1_NextTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_NextTaskResponse__Output>): grpc.ClientUnaryCall;
   nextTask(argument: _paklog_floor_v1_NextTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_NextTaskResponse__Output>): grpc.ClientUnaryCall;
   nextTask(argument: _paklog_floor_v1_NextTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_NextTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * POST /tasks/{id}/pause (IN_PROGRESS → PAUSED): still the worker's, but no longer counted toward their max tasks.
+   */
+  PauseTask(argument: _paklog_floor_v1_PauseTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  PauseTask(argument: _paklog_floor_v1_PauseTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  PauseTask(argument: _paklog_floor_v1_PauseTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  PauseTask(argument: _paklog_floor_v1_PauseTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /tasks/{id}/pause (IN_PROGRESS → PAUSED): still the worker's, but no longer counted toward their max tasks.
+   */
+  pauseTask(argument: _paklog_floor_v1_PauseTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  pauseTask(argument: _paklog_floor_v1_PauseTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  pauseTask(argument: _paklog_floor_v1_PauseTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  pauseTask(argument: _paklog_floor_v1_PauseTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * POST /tasks/{id}/reject (ASSIGNED → QUEUED): back to the queue, not handed to this worker again for 5 minutes.
+   */
+  RejectTask(argument: _paklog_floor_v1_RejectTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  RejectTask(argument: _paklog_floor_v1_RejectTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  RejectTask(argument: _paklog_floor_v1_RejectTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  RejectTask(argument: _paklog_floor_v1_RejectTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /tasks/{id}/reject (ASSIGNED → QUEUED): back to the queue, not handed to this worker again for 5 minutes.
+   */
+  rejectTask(argument: _paklog_floor_v1_RejectTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  rejectTask(argument: _paklog_floor_v1_RejectTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  rejectTask(argument: _paklog_floor_v1_RejectTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  rejectTask(argument: _paklog_floor_v1_RejectTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * POST /tasks/{id}/resume (PAUSED → IN_PROGRESS).
+   */
+  ResumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  ResumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  ResumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  ResumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /tasks/{id}/resume (PAUSED → IN_PROGRESS).
+   */
+  resumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  resumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  resumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
+  resumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
    * POST /pick-lists/{id}/lines/{lineId}/short: closes a line short; answers the pick list.
@@ -109,7 +174,8 @@ export interface FloorClient extends grpc.Client {
 }
 
 /**
- * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete.
+ * The handheld's loop: next task → start → confirm (or short) each line of its pick list → complete; and its ways out
+ * of a task it cannot do: reject (not started), pause and resume, fail (started).
  */
 export interface FloorHandlers extends grpc.UntypedServiceImplementation {
   /**
@@ -123,6 +189,11 @@ export interface FloorHandlers extends grpc.UntypedServiceImplementation {
   ConfirmPick: grpc.handleUnaryCall<_paklog_floor_v1_ConfirmPickRequest__Output, _paklog_floor_v1_PickList>;
   
   /**
+   * POST /tasks/{id}/fail (IN_PROGRESS or PAUSED → FAILED): QUEUED again below the failure limit, FAILED at it.
+   */
+  FailTask: grpc.handleUnaryCall<_paklog_floor_v1_FailTaskRequest__Output, _paklog_floor_v1_Task>;
+  
+  /**
    * GET /pick-lists/{id}: the lines in pick sequence.
    */
   GetPickList: grpc.handleUnaryCall<_paklog_floor_v1_GetPickListRequest__Output, _paklog_floor_v1_PickList>;
@@ -131,6 +202,21 @@ export interface FloorHandlers extends grpc.UntypedServiceImplementation {
    * POST /tasks/next: the task the worker holds, else the most urgent queued one of the site; no task when idle.
    */
   NextTask: grpc.handleUnaryCall<_paklog_floor_v1_NextTaskRequest__Output, _paklog_floor_v1_NextTaskResponse>;
+  
+  /**
+   * POST /tasks/{id}/pause (IN_PROGRESS → PAUSED): still the worker's, but no longer counted toward their max tasks.
+   */
+  PauseTask: grpc.handleUnaryCall<_paklog_floor_v1_PauseTaskRequest__Output, _paklog_floor_v1_Task>;
+  
+  /**
+   * POST /tasks/{id}/reject (ASSIGNED → QUEUED): back to the queue, not handed to this worker again for 5 minutes.
+   */
+  RejectTask: grpc.handleUnaryCall<_paklog_floor_v1_RejectTaskRequest__Output, _paklog_floor_v1_Task>;
+  
+  /**
+   * POST /tasks/{id}/resume (PAUSED → IN_PROGRESS).
+   */
+  ResumeTask: grpc.handleUnaryCall<_paklog_floor_v1_ResumeTaskRequest__Output, _paklog_floor_v1_Task>;
   
   /**
    * POST /pick-lists/{id}/lines/{lineId}/short: closes a line short; answers the pick list.
@@ -147,8 +233,12 @@ export interface FloorHandlers extends grpc.UntypedServiceImplementation {
 export interface FloorDefinition extends grpc.ServiceDefinition {
   CompleteTask: MethodDefinition<_paklog_floor_v1_CompleteTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_CompleteTaskRequest__Output, _paklog_floor_v1_Task__Output>
   ConfirmPick: MethodDefinition<_paklog_floor_v1_ConfirmPickRequest, _paklog_floor_v1_PickList, _paklog_floor_v1_ConfirmPickRequest__Output, _paklog_floor_v1_PickList__Output>
+  FailTask: MethodDefinition<_paklog_floor_v1_FailTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_FailTaskRequest__Output, _paklog_floor_v1_Task__Output>
   GetPickList: MethodDefinition<_paklog_floor_v1_GetPickListRequest, _paklog_floor_v1_PickList, _paklog_floor_v1_GetPickListRequest__Output, _paklog_floor_v1_PickList__Output>
   NextTask: MethodDefinition<_paklog_floor_v1_NextTaskRequest, _paklog_floor_v1_NextTaskResponse, _paklog_floor_v1_NextTaskRequest__Output, _paklog_floor_v1_NextTaskResponse__Output>
+  PauseTask: MethodDefinition<_paklog_floor_v1_PauseTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_PauseTaskRequest__Output, _paklog_floor_v1_Task__Output>
+  RejectTask: MethodDefinition<_paklog_floor_v1_RejectTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_RejectTaskRequest__Output, _paklog_floor_v1_Task__Output>
+  ResumeTask: MethodDefinition<_paklog_floor_v1_ResumeTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_ResumeTaskRequest__Output, _paklog_floor_v1_Task__Output>
   ShortPick: MethodDefinition<_paklog_floor_v1_ShortPickRequest, _paklog_floor_v1_PickList, _paklog_floor_v1_ShortPickRequest__Output, _paklog_floor_v1_PickList__Output>
   StartTask: MethodDefinition<_paklog_floor_v1_StartTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_StartTaskRequest__Output, _paklog_floor_v1_Task__Output>
 }

@@ -34,6 +34,12 @@ export interface Task {
   'zone'?: (string);
   'requiredSkills'?: (string)[];
   'requiredEquipment'?: (string)[];
+  /**
+   * How often it failed since it was created or a supervisor last re-queued it; why it last failed, and the note.
+   */
+  'failures'?: (number);
+  'failureReason'?: (string);
+  'failureNote'?: (string);
   '_waveId'?: "waveId";
   '_workerId'?: "workerId";
   '_assignedAt'?: "assignedAt";
@@ -43,6 +49,8 @@ export interface Task {
   '_endLocationId'?: "endLocationId";
   '_dueAt'?: "dueAt";
   '_zone'?: "zone";
+  '_failureReason'?: "failureReason";
+  '_failureNote'?: "failureNote";
 }
 
 /**
@@ -78,6 +86,12 @@ export interface Task__Output {
   'zone'?: (string);
   'requiredSkills': (string)[];
   'requiredEquipment': (string)[];
+  /**
+   * How often it failed since it was created or a supervisor last re-queued it; why it last failed, and the note.
+   */
+  'failures': (number);
+  'failureReason'?: (string);
+  'failureNote'?: (string);
   '_waveId'?: "waveId";
   '_workerId'?: "workerId";
   '_assignedAt'?: "assignedAt";
@@ -87,4 +101,6 @@ export interface Task__Output {
   '_endLocationId'?: "endLocationId";
   '_dueAt'?: "dueAt";
   '_zone'?: "zone";
+  '_failureReason'?: "failureReason";
+  '_failureNote'?: "failureNote";
 }
