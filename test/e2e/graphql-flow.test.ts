@@ -227,8 +227,8 @@ describe('order to ship, end to end over GraphQL', () => {
   }, 120_000);
 });
 
-describe('failTask over GraphQL', () => {
-  it('reports a task in progress FAILED (back to the queue below the limit); another worker or a bad reason is a typed refusal', async () => {
+describe('pauseTask, resumeTask and failTask over GraphQL', () => {
+  it('pauses and resumes a task, then reports it FAILED (back to the queue below the limit); another worker or a bad reason is a typed refusal', async () => {
     const pickListId = 'pkl_gqlfail';
     const data: PickListCreated = { pickListId, waveId: 'wav_gqlfail', siteId: w.siteId, orderIds: ['ord_gqlfail'], lineCount: 1, routeLength: null, priority: 1 };
     await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCreated, subject: pickListId, siteId: w.siteId, data }]));
@@ -237,6 +237,12 @@ describe('failTask over GraphQL', () => {
     expect(next.nextTask).toMatchObject({ __typename: 'Task', reference: pickListId });
     const id = next.nextTask.id as string;
     await must(operator, `mutation($id: ID!) { startTask(id: $id, workerId: "gql-fail") { __typename } }`, { id });
+    // Paused and resumed on the way (IN_PROGRESS ↔ PAUSED): only its worker may.
+    const pause = (op: 'pauseTask' | 'resumeTask', worker: string) =>
+      must(operator, `mutation($id: ID!, $w: ID!) { ${op}(id: $id, workerId: $w) { __typename ... on Task { status } ${ERROR_FIELDS} } }`, { id, w: worker });
+    expect((await pause('pauseTask', 'someone-else')).pauseTask).toMatchObject({ __typename: 'Conflict', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
+    expect((await pause('pauseTask', 'gql-fail')).pauseTask).toEqual({ __typename: 'Task', status: 'PAUSED' });
+    expect((await pause('resumeTask', 'gql-fail')).resumeTask).toEqual({ __typename: 'Task', status: 'IN_PROGRESS' });
     const fail = `mutation($id: ID!, $w: ID, $r: String!) { failTask(id: $id, workerId: $w, reason: $r, note: "no ladder") {
       __typename ... on Task { status failures failureReason failureNote } ${ERROR_FIELDS} } }`;
     expect((await must(operator, fail, { id, w: 'someone-else', r: 'EQUIPMENT' })).failTask).toMatchObject({ __typename: 'Conflict', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });

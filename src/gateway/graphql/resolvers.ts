@@ -257,6 +257,8 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     completeTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/complete`, (a) => defined(a, 'workerId')),
     rejectTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/reject`, (a) => defined(a, 'workerId', 'reason')),
     failTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/fail`, (a) => defined(a, 'workerId', 'reason', 'note')),
+    pauseTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/pause`, (a) => defined(a, 'workerId')),
+    resumeTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/resume`, (a) => defined(a, 'workerId')),
     confirmPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/confirm`,
       (a) => defined(a, 'locationCode', 'barcode', 'quantity', 'toteId', 'scanId')),
     shortPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/short`,

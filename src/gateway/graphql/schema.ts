@@ -394,6 +394,10 @@ type Mutation {
   rejectTask(id: ID!, workerId: ID!, reason: String, idempotencyKey: String): TaskResult!
   """POST /tasks/{id}/fail: reason EQUIPMENT, LOCATION_INACCESSIBLE, DAMAGED_GOODS or OTHER; workerId may be left out by a supervisor."""
   failTask(id: ID!, workerId: ID, reason: String!, note: String, idempotencyKey: String): TaskResult!
+  """POST /tasks/{id}/pause: IN_PROGRESS → PAUSED; the worker may take another task meanwhile."""
+  pauseTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
+  """POST /tasks/{id}/resume: PAUSED → IN_PROGRESS for the worker who paused it."""
+  resumeTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
   confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, idempotencyKey: String): PickListResult!
   shortPick(pickListId: ID!, lineId: ID!, reason: String!, scanId: String, idempotencyKey: String): PickListResult!
   packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!
