@@ -109,6 +109,30 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await t.settle();
   });
 
+  it('cancels an order on hold from the orders list, asking why; a cancelled order offers no more actions', async () => {
+    await page.getByLabel('Client order id').fill('DEMO-1004');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    const row = page.locator('tbody tr');
+    await row.getByRole('button', { name: 'Hold…' }).click();
+    await page.getByLabel('Why hold DEMO-1004').fill('Address to confirm');
+    await row.getByRole('button', { name: 'Put on hold' }).click();
+    await expect.poll(() => row.textContent()).toContain('ON_HOLD');
+    await row.getByRole('button', { name: 'Cancel…' }).click();
+    // The reason field takes the focus: the supervisor types and presses Enter.
+    const why = page.getByLabel('Why cancel DEMO-1004');
+    await expect.poll(() => why.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('Customer changed their mind');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => row.locator('.status').textContent()).toBe('CANCELLED');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Order DEMO-1004 cancelled' }).count()).toBe(1);
+    expect(await row.getByRole('button').count()).toBe(0);
+    const order = (await t.get('/api/v1/orders?siteId=DEMO&externalId=DEMO-1004')).body.items[0];
+    expect(order.status).toBe('CANCELLED');
+    await a11y('order cancelled');
+    await page.getByLabel('Client order id').fill('');
+    await t.settle();
+  });
+
   it('plans a wave (previewing its orders and why), releases it, and shows it complete as the floor picks', async () => {
     await nav('Waves').click();
     await page.getByRole('heading', { name: 'Plan a wave' }).waitFor();
@@ -185,5 +209,43 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
     expect(JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')"))).toMatchObject({ kind: 'user' });
     await page.getByText('Live', { exact: true }).waitFor();
+  });
+
+  it('a viewer sees the screens without buttons it may not use; an operator gets a dashboard, not a 403 for the exception queue', async () => {
+    const as = async (key: string): Promise<{ close: () => Promise<void>; p: Page }> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await context.newPage();
+      p.setDefaultTimeout(10_000);
+      p.on('pageerror', (e) => pageErrors.push(e.message));
+      await p.goto(`${base}/`);
+      await p.getByLabel('API key', { exact: true }).fill(key);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      return { close: () => context.close(), p };
+    };
+    const go = (p: Page, screen: string) => p.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
+
+    const viewer = await as(t.keys.viewer);
+    await viewer.p.locator('.kpi', { hasText: 'Open exceptions' }).waitFor();
+    await go(viewer.p, 'Orders');
+    await expect.poll(() => viewer.p.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await viewer.p.locator('main button').count()).toBe(0);
+    await go(viewer.p, 'Waves');
+    await viewer.p.getByText('planning and releasing them is for a manager').waitFor();
+    expect(await viewer.p.getByRole('button', { name: 'Plan wave' }).count()).toBe(0);
+    await go(viewer.p, 'Exceptions');
+    await expect.poll(() => viewer.p.locator('caption').textContent()).toMatch(/^\d+ exceptions$/);
+    expect(await viewer.p.locator('main button').count()).toBe(0);
+    await viewer.close();
+
+    const operator = await as(t.keys.operator);
+    await operator.p.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    expect(await operator.p.getByRole('alert').count()).toBe(0);
+    expect(await operator.p.locator('.kpi', { hasText: 'Open exceptions' }).count()).toBe(0);
+    expect(await operator.p.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions' }).count()).toBe(0);
+    await go(operator.p, 'Orders');
+    await expect.poll(() => operator.p.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await operator.p.locator('main button').count()).toBe(0);
+    await operator.close();
   });
 });

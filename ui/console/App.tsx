@@ -6,7 +6,7 @@ import { SignIn } from '../lib/SignIn.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Waves } from './Waves.tsx';
-import type { Ctx } from './ctx.ts';
+import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
   ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['exceptions', 'Exceptions'],
@@ -45,7 +45,10 @@ function Console(props: { me: Me; onSignOut: () => void }) {
     });
   }, []);
   const site = sites.find((s) => s.id === siteId);
-  const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me };
+  const can = canAt(props.me, siteId);
+  const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me, can };
+  // A role that may not read the exception queue does not see a screen that could only answer 403.
+  const screens = SCREENS.filter(([s]) => s !== 'exceptions' || can.exceptions);
   const title = SCREENS.find(([s]) => s === screen)?.[1] ?? '';
   return (
     <div className="shell">
@@ -53,7 +56,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
         <span className="brand">PakLog</span>
         <nav aria-label="Screens">
           <ul>
-            {SCREENS.map(([s, label]) => (
+            {screens.map(([s, label]) => (
               <li key={s}><a href={`#/${s}`} aria-current={s === screen ? 'page' : undefined}>{label}</a></li>
             ))}
           </ul>

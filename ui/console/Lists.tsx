@@ -6,6 +6,8 @@ import { when, type Ctx } from './ctx.ts';
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
 const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
+/** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
+const FINAL = ['SHIPPED', 'CANCELLED'];
 const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'];
 
@@ -32,7 +34,8 @@ interface Order {
 export function Orders({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
-  const [holding, setHolding] = useState<string | undefined>(undefined);
+  /** The order whose reason form is open, and for what. */
+  const [editing, setEditing] = useState<{ id: string; kind: 'hold' | 'cancel' } | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const version = useLiveVersion(ctx.live, ['orders.']);
@@ -42,7 +45,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     try {
       await fn();
       setMessage({ ok: true, text: what });
-      setHolding(undefined);
+      setEditing(undefined);
       setReason('');
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
@@ -54,20 +57,35 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     void run(`Order ${o.externalId} is on hold: no wave takes it until the hold is released`, () =>
       api('POST', `/orders/${o.id}/hold`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
   };
+  const cancel = (o: Order): void => {
+    void run(`Order ${o.externalId} cancelled: the floor withdraws its picks and puts picked units back`, () =>
+      api('POST', `/orders/${o.id}/cancel`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
+  };
   const release = (o: Order): void => {
     void run(`Order ${o.externalId}: hold released`, () => api('POST', `/orders/${o.id}/release-hold`, { idempotencyKey: newKey() }));
   };
+  const open = (id: string, kind: 'hold' | 'cancel'): void => {
+    setEditing({ id, kind });
+    setReason('');
+  };
   const actions = (o: Order) => {
-    if (o.status === 'ON_HOLD') return <button type="button" onClick={() => release(o)}>Release hold</button>;
-    if (!HOLDABLE.includes(o.status)) return null;
-    if (holding !== o.id) return <button type="button" onClick={() => { setHolding(o.id); setReason(''); }}>Hold…</button>;
-    return (
-      <form className="inline" onSubmit={(e) => { e.preventDefault(); hold(o); }}>
-        <input aria-label={`Why hold ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} />
-        <button type="submit" className="primary" disabled={reason.trim() === ''}>Put on hold</button>
-        <button type="button" onClick={() => setHolding(undefined)}>Keep</button>
-      </form>
-    );
+    if (editing?.id === o.id) {
+      const cancelling = editing.kind === 'cancel';
+      return (
+        <form className="inline" onSubmit={(e) => { e.preventDefault(); if (cancelling) cancel(o); else hold(o); }}>
+          <input aria-label={`Why ${cancelling ? 'cancel' : 'hold'} ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} autoFocus />
+          <button type="submit" className="primary" disabled={reason.trim() === ''}>{cancelling ? 'Cancel order' : 'Put on hold'}</button>
+          <button type="button" onClick={() => setEditing(undefined)}>Keep</button>
+        </form>
+      );
+    }
+    // Only the buttons this role may use (a viewer sees none): a button that can only answer 403 is a trap.
+    const buttons = [
+      ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" onClick={() => release(o)}>Release hold</button> : null,
+      ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" onClick={() => open(o.id, 'hold')}>Hold…</button> : null,
+      ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" onClick={() => open(o.id, 'cancel')}>Cancel…</button> : null,
+    ].filter((b) => b !== null);
+    return buttons.length === 0 ? null : <span className="actions">{buttons}</span>;
   };
   return (
     <>
@@ -187,9 +205,9 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
           {(data?.items ?? []).map((x) => (
             <tr key={x.id}>
               <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
-              <td className="actions">{x.status === 'OPEN' ? x.actions.map((a) => (
+              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : x.actions.map((a) => (
                 <button key={a} type="button" onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
-              )) : (x.resolution ?? '—')}</td>
+              ))) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
         </tbody>
