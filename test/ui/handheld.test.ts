@@ -241,7 +241,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
   });
 
   it('scan-only: Enter takes the next task; a task is paused, resumed from Ready, and reported as impossible (back to the queue)', async () => {
-    const list = await pickListFor('UI-PAUSE-1', [1, 1, 1]);
+    const list = await pickListFor('UI-PAUSE-1', [2, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
     const { context, page } = await phone();
     await page.goto(`${base}/rf`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
@@ -263,6 +264,13 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
     expect((await taskOf()).status).toBe('IN_PROGRESS');
     await scan(page, 'TOTE-P');
+    // The first line by keyboard only: the typed quantity replaces the suggested one (2, not "22").
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    await page.keyboard.type(String(l1!.quantity));
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `Picked ${l1!.quantity} × ${l1!.sku}` }).waitFor();
 
     await page.getByRole('button', { name: 'Cannot do this task' }).click();
     await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();

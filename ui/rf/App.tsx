@@ -434,7 +434,9 @@ function PickStep(props: {
       {step === 'quantity' ? (
         <form onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }} className="stack">
           <label className="field">Quantity
-            <input name="quantity" type="number" inputMode="numeric" min={1} max={open} value={props.qty} autoFocus onChange={(e) => props.setQty(Number(e.target.value))} />
+            <input name="quantity" type="number" inputMode="numeric" min={1} max={open} value={props.qty} autoFocus
+              // Selected, so what the operator types replaces the suggested quantity instead of adding digits to it.
+              onFocus={(e) => e.currentTarget.select()} onChange={(e) => props.setQty(Number(e.target.value))} />
           </label>
           <button type="submit" className="big primary" disabled={props.busy}>Confirm pick</button>
         </form>
