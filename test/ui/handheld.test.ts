@@ -108,7 +108,7 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: says }).waitFor();
   };
 
-  it('a key sign-in without a worker id is refused on the form, with a message saying what is missing', async () => {
+  it('a key sign-in without a worker id, or with an unknown site, is refused on the form, with a message saying what is wrong', async () => {
     const { context, page } = await phone();
     await page.goto(`${base}/rf`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
@@ -116,6 +116,12 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your worker id: a key sign-in needs it');
     expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
     await page.getByLabel('Worker id (API key sign-in)').fill('w-form');
+    // A mistyped site is refused on the form too, not at every Next task afterwards.
+    await page.getByLabel('Site').fill('DEMOO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('No site DEMOO: check the site code');
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    await page.getByLabel('Site').fill('DEMO');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Next task' }).waitFor();
     await context.close();

@@ -36,10 +36,17 @@ export function App() {
   if (me === null) return <p className="rf-msg">Loading…</p>;
   if (me === undefined || shift === undefined) {
     return (
-      <SignIn className="rf-signin" title="PakLog handheld" onSignedIn={(who) => {
+      <SignIn className="rf-signin" title="PakLog handheld" onSignedIn={async (who) => {
         const s = { workerId: who.workerId ?? workerId.trim(), site: site.trim() };
         // A key names no worker: without one every task call would be refused later, with a message about a JSON field.
         if (s.workerId === '') throw new ApiError(0, 'WORKER_ID_REQUIRED', 'Enter your worker id: a key sign-in needs it');
+        // A mistyped site would be taken, and every Next task refused with "No site …": check it here, on the form.
+        try {
+          await api('GET', `/sites/${encodeURIComponent(s.site)}`);
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) throw new ApiError(0, 'UNKNOWN_SITE', `No site ${s.site}: check the site code`);
+          throw e;
+        }
         sessionStorage.setItem(SHIFT, JSON.stringify(s));
         setShift(s);
         setMe(who);
