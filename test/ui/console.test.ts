@@ -103,8 +103,11 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => row.textContent()).toContain('ON_HOLD Credit check');
     await screenshot(page, 'console-order-on-hold');
     await a11y('order on hold');
-    await row.getByRole('button', { name: 'Release hold' }).click();
+    // A double click sends one release, not a second one refused with ORDER_NOT_ON_HOLD.
+    await row.getByRole('button', { name: 'Release hold' }).dblclick();
     await expect.poll(() => row.textContent()).toContain('ALLOCATED');
+    await page.getByRole('status').filter({ hasText: 'Order DEMO-1003: hold released' }).waitFor();
+    expect(await page.locator('main').getByRole('alert').count()).toBe(0);
     await page.getByLabel('Client order id').fill('');
     await t.settle();
   });
@@ -209,6 +212,9 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
     expect(JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')"))).toMatchObject({ kind: 'user' });
     await page.getByText('Live', { exact: true }).waitFor();
+    // A manager by a grant at DEMO (not at every site) plans waves there.
+    await nav('Waves').click();
+    await page.getByRole('button', { name: 'Plan wave' }).waitFor();
   });
 
   it('a viewer sees the screens without buttons it may not use; an operator gets a dashboard, not a 403 for the exception queue', async () => {

@@ -38,10 +38,13 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   const [editing, setEditing] = useState<{ id: string; kind: 'hold' | 'cancel' } | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  // One command at a time: a double click would send a second one that can only be refused (already on hold, …).
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
   const { data, error, reload } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
     [ctx.siteId, status, search, version]);
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
     try {
       await fn();
       setMessage({ ok: true, text: what });
@@ -50,6 +53,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
     } finally {
+      setBusy(false);
       reload();
     }
   };
@@ -74,14 +78,14 @@ export function Orders({ ctx }: { ctx: Ctx }) {
       return (
         <form className="inline" onSubmit={(e) => { e.preventDefault(); if (cancelling) cancel(o); else hold(o); }}>
           <input aria-label={`Why ${cancelling ? 'cancel' : 'hold'} ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} autoFocus />
-          <button type="submit" className="primary" disabled={reason.trim() === ''}>{cancelling ? 'Cancel order' : 'Put on hold'}</button>
+          <button type="submit" className="primary" disabled={busy || reason.trim() === ''}>{cancelling ? 'Cancel order' : 'Put on hold'}</button>
           <button type="button" onClick={() => setEditing(undefined)}>Keep</button>
         </form>
       );
     }
     // Only the buttons this role may use (a viewer sees none): a button that can only answer 403 is a trap.
     const buttons = [
-      ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" onClick={() => release(o)}>Release hold</button> : null,
+      ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" disabled={busy} onClick={() => release(o)}>Release hold</button> : null,
       ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" onClick={() => open(o.id, 'hold')}>Hold…</button> : null,
       ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" onClick={() => open(o.id, 'cancel')}>Cancel…</button> : null,
     ].filter((b) => b !== null);
@@ -180,15 +184,18 @@ interface ExceptionRow { id: string; kind: string; subject: string; reason: stri
 export function Exceptions({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('OPEN');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['orchestration.']);
   const { data, error, reload } = useData(() => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: 200 })}`), [ctx.siteId, status, version]);
   const act = async (x: ExceptionRow, action: string): Promise<void> => {
+    setBusy(true);
     try {
       await api('POST', `/exceptions/${x.id}/actions/${action}`, { idempotencyKey: newKey() });
       setMessage({ ok: true, text: `${action}: done for ${x.subject}` });
     } catch (e) {
       setMessage({ ok: false, text: `${action} failed: ${e instanceof ApiError ? `${e.code} — ${e.message}` : String(e)}` });
     }
+    setBusy(false);
     reload();
   };
   return (
@@ -206,7 +213,7 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
             <tr key={x.id}>
               <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
               <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : x.actions.map((a) => (
-                <button key={a} type="button" onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
+                <button key={a} type="button" disabled={busy} onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
               ))) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
