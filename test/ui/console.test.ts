@@ -177,6 +177,28 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await a11y('waves (completed)');
   });
 
+  it('sends a task its worker left (paused, gone home) back to the queue from the Tasks screen', async () => {
+    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+    expect(wave.status).toBe(201);
+    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
+    await until('pick task', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items.length, (n) => n === 1);
+    const task = await until('claimed', async () => (await t.post('/api/v1/tasks/next', { workerId: 'gone-home', siteId, types: ['PICK'] }, 'operator')).body,
+      (x) => x !== null && x !== '' && x.type === 'PICK');
+    expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/tasks/${task.id}/pause`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
+    await nav('Tasks').click();
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Status').selectOption('PAUSED');
+    const row = page.locator('tbody tr', { hasText: task.id });
+    await expect.poll(() => row.textContent()).toContain('gone-home');
+    await a11y('tasks with actions');
+    await row.getByRole('button', { name: `Back to the queue ${task.id}` }).click();
+    await page.getByRole('status').filter({ hasText: `Task ${task.id} is back in the queue` }).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'QUEUED', workerId: null });
+    await page.getByLabel('Status').selectOption('');
+  });
+
   it('shows tasks, inventory balances and exceptions', async () => {
     await nav('Tasks').click();
     await page.getByLabel('Type').selectOption('PICK');

@@ -123,8 +123,38 @@ interface Task { id: string; type: string; status: string; priority: number; wor
 export function Tasks({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['tasks.']);
-  const { data, error } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  const { data, error, reload } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  /**
+   * The way out of a task its worker left (went home, handheld died; TASK_NOT_FINISHED only acknowledges): a supervisor
+   * reports it failed, which puts it back in the queue below the failure limit; a FAILED one is requeued.
+   */
+  const act = async (t: Task): Promise<void> => {
+    setBusy(true);
+    try {
+      if (t.status === 'FAILED') {
+        await api('POST', `/tasks/${t.id}/requeue`, { idempotencyKey: newKey(), body: { note: 'Requeued from the console' } });
+      } else {
+        await api('POST', `/tasks/${t.id}/fail`, { idempotencyKey: newKey(), body: { reason: 'OTHER', note: `Sent back to the queue from the console (held by ${t.workerId ?? 'nobody'})` } });
+      }
+      setMessage({ ok: true, text: `Task ${t.id} is back in the queue` });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  };
+  const action = (t: Task) => {
+    if (!ctx.can.plan) return null;
+    if (t.status === 'FAILED') return <button type="button" disabled={busy} onClick={() => void act(t)} aria-label={`Requeue ${t.id}`}>Requeue</button>;
+    if (t.status === 'IN_PROGRESS' || t.status === 'PAUSED') {
+      return <button type="button" disabled={busy} onClick={() => void act(t)} aria-label={`Back to the queue ${t.id}`}>Back to the queue</button>;
+    }
+    return null;
+  };
   return (
     <>
       <div className="filters" role="search">
@@ -132,12 +162,13 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
         <Select label="Type" value={type} options={TASK_TYPES} onChange={setType} />
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
         <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} tasks`}</caption>
-        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th></tr></thead>
+        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {(data?.items ?? []).map((t) => (
-            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td></tr>
+            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
           ))}
         </tbody>
       </table>
