@@ -49,7 +49,9 @@ function Console(props: { me: Me; onSignOut: () => void }) {
   const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me, can };
   // A role that may not read the exception queue does not see a screen that could only answer 403.
   const screens = SCREENS.filter(([s]) => s !== 'exceptions' || can.exceptions);
-  const title = SCREENS.find(([s]) => s === screen)?.[1] ?? '';
+  // A link or bookmark to a screen this role may not see opens the dashboard, not a page of one 403.
+  const shown: Screen = screens.some(([s]) => s === screen) ? screen : 'dashboard';
+  const title = SCREENS.find(([s]) => s === shown)?.[1] ?? '';
   return (
     <div className="shell">
       <header className="top">
@@ -57,7 +59,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
         <nav aria-label="Screens">
           <ul>
             {screens.map(([s, label]) => (
-              <li key={s}><a href={`#/${s}`} aria-current={s === screen ? 'page' : undefined}>{label}</a></li>
+              <li key={s}><a href={`#/${s}`} aria-current={s === shown ? 'page' : undefined}>{label}</a></li>
             ))}
           </ul>
         </nav>
@@ -72,7 +74,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       </header>
       <main>
         <h1>{title}</h1>
-        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={screen} ctx={ctx} />}
+        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );
