@@ -266,6 +266,9 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: 'Task paused' }).waitFor();
     expect(await taskOf()).toMatchObject({ status: 'PAUSED', workerId: 'op-pause' });
     const resume = page.getByRole('button', { name: /^Resume pick tsk_/ });
+    await resume.waitFor();
+    await screenshot(page, 'rf-paused');
+    expect(await seriousA11yViolations(page), 'axe on Ready with a paused task').toEqual([]);
     await resume.click();
     await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
     expect((await taskOf()).status).toBe('IN_PROGRESS');
@@ -300,6 +303,7 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: 'A count task is yours' }).waitFor();
+    expect(await seriousA11yViolations(page), 'axe on a task the handheld cannot work').toEqual([]);
     await page.getByRole('button', { name: 'Hand it back' }).click();
     await page.getByRole('status').filter({ hasText: `Task ${taskId} handed back` }).waitFor();
     expect((await t.get(`/api/v1/tasks/${taskId}`)).body).toMatchObject({ status: 'QUEUED', workerId: null });
