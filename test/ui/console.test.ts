@@ -103,8 +103,35 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => row.textContent()).toContain('ON_HOLD Credit check');
     await screenshot(page, 'console-order-on-hold');
     await a11y('order on hold');
-    await row.getByRole('button', { name: 'Release hold' }).click();
+    // A double click sends one release, not a second one refused with ORDER_NOT_ON_HOLD.
+    await row.getByRole('button', { name: 'Release hold' }).dblclick();
     await expect.poll(() => row.textContent()).toContain('ALLOCATED');
+    await page.getByRole('status').filter({ hasText: 'Order DEMO-1003: hold released' }).waitFor();
+    expect(await page.locator('main').getByRole('alert').count()).toBe(0);
+    await page.getByLabel('Client order id').fill('');
+    await t.settle();
+  });
+
+  it('cancels an order on hold from the orders list, asking why; a cancelled order offers no more actions', async () => {
+    await page.getByLabel('Client order id').fill('DEMO-1004');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    const row = page.locator('tbody tr');
+    await row.getByRole('button', { name: 'Hold…' }).click();
+    await page.getByLabel('Why hold DEMO-1004').fill('Address to confirm');
+    await row.getByRole('button', { name: 'Put on hold' }).click();
+    await expect.poll(() => row.textContent()).toContain('ON_HOLD');
+    await row.getByRole('button', { name: 'Cancel…' }).click();
+    // The reason field takes the focus: the supervisor types and presses Enter.
+    const why = page.getByLabel('Why cancel DEMO-1004');
+    await expect.poll(() => why.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('Customer changed their mind');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => row.locator('.status').textContent()).toBe('CANCELLED');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Order DEMO-1004 cancelled' }).count()).toBe(1);
+    expect(await row.getByRole('button').count()).toBe(0);
+    const order = (await t.get('/api/v1/orders?siteId=DEMO&externalId=DEMO-1004')).body.items[0];
+    expect(order.status).toBe('CANCELLED');
+    await a11y('order cancelled');
     await page.getByLabel('Client order id').fill('');
     await t.settle();
   });
@@ -150,6 +177,28 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await a11y('waves (completed)');
   });
 
+  it('sends a task its worker left (paused, gone home) back to the queue from the Tasks screen', async () => {
+    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+    expect(wave.status).toBe(201);
+    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
+    await until('pick task', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items.length, (n) => n === 1);
+    const task = await until('claimed', async () => (await t.post('/api/v1/tasks/next', { workerId: 'gone-home', siteId, types: ['PICK'] }, 'operator')).body,
+      (x) => x !== null && x !== '' && x.type === 'PICK');
+    expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/tasks/${task.id}/pause`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
+    await nav('Tasks').click();
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Status').selectOption('PAUSED');
+    const row = page.locator('tbody tr', { hasText: task.id });
+    await expect.poll(() => row.textContent()).toContain('gone-home');
+    await a11y('tasks with actions');
+    await row.getByRole('button', { name: `Back to the queue ${task.id}` }).click();
+    await page.getByRole('status').filter({ hasText: `Task ${task.id} is back in the queue` }).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'QUEUED', workerId: null });
+    await page.getByLabel('Status').selectOption('');
+  });
+
   it('shows tasks, inventory balances and exceptions', async () => {
     await nav('Tasks').click();
     await page.getByLabel('Type').selectOption('PICK');
@@ -185,5 +234,51 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
     expect(JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')"))).toMatchObject({ kind: 'user' });
     await page.getByText('Live', { exact: true }).waitFor();
+    // A manager by a grant at DEMO (not at every site) plans waves there.
+    await nav('Waves').click();
+    await page.getByRole('button', { name: 'Plan wave' }).waitFor();
+  });
+
+  it('a viewer sees the screens without buttons it may not use; an operator gets a dashboard, not a 403 for the exception queue', async () => {
+    const as = async (key: string): Promise<{ close: () => Promise<void>; p: Page }> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await context.newPage();
+      p.setDefaultTimeout(10_000);
+      p.on('pageerror', (e) => pageErrors.push(e.message));
+      await p.goto(`${base}/`);
+      await p.getByLabel('API key', { exact: true }).fill(key);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      return { close: () => context.close(), p };
+    };
+    const go = (p: Page, screen: string) => p.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
+
+    const viewer = await as(t.keys.viewer);
+    await viewer.p.locator('.kpi', { hasText: 'Open exceptions' }).waitFor();
+    await go(viewer.p, 'Orders');
+    await expect.poll(() => viewer.p.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await viewer.p.locator('main button').count()).toBe(0);
+    await go(viewer.p, 'Waves');
+    await viewer.p.getByText('planning and releasing them is for a manager').waitFor();
+    expect(await viewer.p.getByRole('button', { name: 'Plan wave' }).count()).toBe(0);
+    await go(viewer.p, 'Exceptions');
+    await expect.poll(() => viewer.p.locator('caption').textContent()).toMatch(/^\d+ exceptions$/);
+    expect(await viewer.p.locator('main button').count()).toBe(0);
+    await viewer.close();
+
+    const operator = await as(t.keys.operator);
+    await operator.p.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    expect(await operator.p.getByRole('alert').count()).toBe(0);
+    expect(await operator.p.locator('.kpi', { hasText: 'Open exceptions' }).count()).toBe(0);
+    expect(await operator.p.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions' }).count()).toBe(0);
+    await go(operator.p, 'Orders');
+    await expect.poll(() => operator.p.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await operator.p.locator('main button').count()).toBe(0);
+    // A bookmark to the exception queue opens the dashboard for a role that may not read it.
+    await operator.p.evaluate("location.hash = '#/exceptions'");
+    await operator.p.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await operator.p.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    expect(await operator.p.getByRole('alert').count()).toBe(0);
+    await operator.close();
   });
 });

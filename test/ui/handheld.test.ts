@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
 
 interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string; shortReason: string | null }
-interface List { id: string; status: string; lines: Line[] }
+interface List { id: string; status: string; orderIds: string[]; lines: Line[] }
 
 /**
  * Acceptance (a'), (b) and (e) of the handheld at /rf/: an operator on a phone-sized screen works a pick list with typed
@@ -55,6 +55,12 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) {
       expect((await t.post(`/api/v1/orders/${ahead.orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
     }
+    // Pick tasks queued before this one (a wave the orchestrator released for an order near its cut-off) would come first.
+    for (const queued of await t.getAll<{ reference: string }>(`/api/v1/tasks?siteId=${siteId}&type=PICK&status=QUEUED`)) {
+      for (const orderId of (await listNow(queued.reference)).orderIds) {
+        expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+      }
+    }
     const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
     expect(wave.body.orderIds).toEqual([order.body.id]);
     expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
@@ -102,7 +108,7 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: says }).waitFor();
   };
 
-  it('a key sign-in without a worker id is refused on the form, with a message saying what is missing', async () => {
+  it('a key sign-in without a worker id, or with an unknown site, is refused on the form, with a message saying what is wrong', async () => {
     const { context, page } = await phone();
     await page.goto(`${base}/rf`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
@@ -110,6 +116,12 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your worker id: a key sign-in needs it');
     expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
     await page.getByLabel('Worker id (API key sign-in)').fill('w-form');
+    // A mistyped site is refused on the form too, not at every Next task afterwards.
+    await page.getByLabel('Site').fill('DEMOO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('No site DEMOO: check the site code');
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    await page.getByLabel('Site').fill('DEMO');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Next task' }).waitFor();
     await context.close();
@@ -209,6 +221,93 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(await confirmations(list.id)).toEqual([1, 1]);
     const tasks: { reference: string; status: string; workerId: string }[] = await t.getAll(`/api/v1/tasks?siteId=${siteId}&type=PICK`);
     expect(tasks.find((x) => x.reference === list.id)).toMatchObject({ status: 'COMPLETED', workerId: 'op-guided' });
+    await context.close();
+  });
+  it('an order cancelled while its list is picked: the refused scan says why and the handheld goes back to Ready, not stuck on a dead line', async () => {
+    const list = await pickListFor('UI-CANCEL-1', [1, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-cancel');
+    await scan(page, 'TOTE-C');
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    // The office cancels the order meanwhile: its pick list and task are withdrawn.
+    const order = list.orderIds[0]!;
+    expect((await t.post(`/api/v1/orders/${order}/cancel`, { reason: 'customer called' })).status).toBe(200);
+    await until('list cancelled', () => listNow(list.id), (l) => l.status === 'CANCELLED');
+    await page.getByRole('button', { name: 'Confirm pick' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Pick list cancelled');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    expect(await page.getByLabel('Quantity').count()).toBe(0);
+    expect(await confirmations(list.id)).toEqual([]);
+    await screenshot(page, 'rf-list-cancelled');
+    await context.close();
+  });
+
+  it('scan-only: Enter takes the next task; a task is paused, resumed from Ready, and reported as impossible (back to the queue)', async () => {
+    const list = await pickListFor('UI-PAUSE-1', [2, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByLabel('Worker id (API key sign-in)').fill('op-pause');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The Ready screen's one action has the focus: a handheld with a scanner and no mouse presses Enter.
+    const next = page.getByRole('button', { name: 'Next task' });
+    await expect.poll(() => next.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await scan(page, 'TOTE-P');
+    const taskOf = async () => (await t.getAll<{ id: string; reference: string; status: string; workerId: string | null }>(`/api/v1/tasks?siteId=${siteId}&type=PICK`)).find((x) => x.reference === list.id)!;
+
+    await page.getByRole('button', { name: 'Pause task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Task paused' }).waitFor();
+    expect(await taskOf()).toMatchObject({ status: 'PAUSED', workerId: 'op-pause' });
+    const resume = page.getByRole('button', { name: /^Resume pick tsk_/ });
+    await resume.waitFor();
+    await screenshot(page, 'rf-paused');
+    expect(await seriousA11yViolations(page), 'axe on Ready with a paused task').toEqual([]);
+    await resume.click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    expect((await taskOf()).status).toBe('IN_PROGRESS');
+    await scan(page, 'TOTE-P');
+    // The first line by keyboard only: the typed quantity replaces the suggested one (2, not "22").
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    await page.keyboard.type(String(l1!.quantity));
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `Picked ${l1!.quantity} × ${l1!.sku}` }).waitFor();
+
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();
+    expect(await seriousA11yViolations(page), 'axe on the cannot-do step').toEqual([]);
+    await page.getByRole('button', { name: 'Damaged goods' }).click();
+    await page.getByRole('status').filter({ hasText: 'Task reported (DAMAGED_GOODS)' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    expect(await taskOf()).toMatchObject({ status: 'QUEUED', workerId: null });
+    await context.close();
+  });
+
+  it('a task the handheld cannot work (a count) held by the operator is offered back, not a dead end of "not found"', async () => {
+    expect((await t.post('/api/v1/inventory/counts', { siteId, sku: skus[0] })).status).toBeLessThan(300);
+    const claimed = await until('count task', async () => (await t.post('/api/v1/tasks/next', { workerId: 'op-count', siteId, types: ['COUNT'] }, 'operator')).body as { id: string; type: string } | '',
+      (x) => x !== '' && x !== null && x.type === 'COUNT');
+    const taskId = (claimed as { id: string }).id;
+    const { context, page } = await phone();
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByLabel('Worker id (API key sign-in)').fill('op-count');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'A count task is yours' }).waitFor();
+    expect(await seriousA11yViolations(page), 'axe on a task the handheld cannot work').toEqual([]);
+    await page.getByRole('button', { name: 'Hand it back' }).click();
+    await page.getByRole('status').filter({ hasText: `Task ${taskId} handed back` }).waitFor();
+    expect((await t.get(`/api/v1/tasks/${taskId}`)).body).toMatchObject({ status: 'QUEUED', workerId: null });
+    expect(await page.getByRole('alert').count()).toBe(0);
     await context.close();
   });
 });

@@ -6,7 +6,7 @@ import { SignIn } from '../lib/SignIn.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Waves } from './Waves.tsx';
-import type { Ctx } from './ctx.ts';
+import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
   ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['exceptions', 'Exceptions'],
@@ -45,16 +45,21 @@ function Console(props: { me: Me; onSignOut: () => void }) {
     });
   }, []);
   const site = sites.find((s) => s.id === siteId);
-  const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me };
-  const title = SCREENS.find(([s]) => s === screen)?.[1] ?? '';
+  const can = canAt(props.me, siteId);
+  const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me, can };
+  // A role that may not read the exception queue does not see a screen that could only answer 403.
+  const screens = SCREENS.filter(([s]) => s !== 'exceptions' || can.exceptions);
+  // A link or bookmark to a screen this role may not see opens the dashboard, not a page of one 403.
+  const shown: Screen = screens.some(([s]) => s === screen) ? screen : 'dashboard';
+  const title = SCREENS.find(([s]) => s === shown)?.[1] ?? '';
   return (
     <div className="shell">
       <header className="top">
         <span className="brand">PakLog</span>
         <nav aria-label="Screens">
           <ul>
-            {SCREENS.map(([s, label]) => (
-              <li key={s}><a href={`#/${s}`} aria-current={s === screen ? 'page' : undefined}>{label}</a></li>
+            {screens.map(([s, label]) => (
+              <li key={s}><a href={`#/${s}`} aria-current={s === shown ? 'page' : undefined}>{label}</a></li>
             ))}
           </ul>
         </nav>
@@ -69,7 +74,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       </header>
       <main>
         <h1>{title}</h1>
-        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={screen} ctx={ctx} />}
+        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );

@@ -14,7 +14,8 @@ interface Kpis {
   orders: { status: string; count: number }[];
   wavesInProgress: number;
   wavesPlanned: number;
-  openExceptions: number;
+  /** Undefined for a role that may not read the exception queue (operator, integration). */
+  openExceptions: number | undefined;
   tasksQueued: number;
   tasksActive: number;
 }
@@ -26,11 +27,11 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
     const [orders, released, inProgress, planned, openExceptions, tasksQueued, assigned, started] = await Promise.all([
       Promise.all(ORDER_STATUSES.map(async (status) => ({ status, count: await count('/orders', { ...site, status }) }))),
       count('/waves', { ...site, status: 'RELEASED' }), count('/waves', { ...site, status: 'IN_PROGRESS' }), count('/waves', { ...site, status: 'PLANNED' }),
-      count('/exceptions', { ...site, status: 'OPEN' }),
+      ctx.can.exceptions ? count('/exceptions', { ...site, status: 'OPEN' }) : Promise.resolve(undefined),
       count('/tasks', { ...site, status: 'QUEUED' }), count('/tasks', { ...site, status: 'ASSIGNED' }), count('/tasks', { ...site, status: 'IN_PROGRESS' }),
     ]);
     return { orders, wavesInProgress: released + inProgress, wavesPlanned: planned, openExceptions, tasksQueued, tasksActive: assigned + started };
-  }, [ctx.siteId, version]);
+  }, [ctx.siteId, ctx.can.exceptions, version]);
   // Picked units per hour from the event store (a role that may not read events simply sees no chart).
   const pickVersion = useLiveVersion(ctx.live, ['picking.line.picked']);
   const units = useData(async () => {
@@ -55,7 +56,7 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
         <Kpi label="Open orders" value={open} href="#/orders" />
         <Kpi label="Waves in progress" value={data.wavesInProgress} href="#/waves" />
         <Kpi label="Waves planned" value={data.wavesPlanned} href="#/waves" />
-        <Kpi label="Open exceptions" value={data.openExceptions} href="#/exceptions" warn={data.openExceptions > 0} />
+        {data.openExceptions === undefined ? null : <Kpi label="Open exceptions" value={data.openExceptions} href="#/exceptions" warn={data.openExceptions > 0} />}
         <Kpi label="Tasks queued" value={data.tasksQueued} href="#/tasks" />
         <Kpi label="Tasks being worked" value={data.tasksActive} href="#/tasks" />
       </section>

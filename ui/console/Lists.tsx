@@ -6,6 +6,8 @@ import { when, type Ctx } from './ctx.ts';
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
 const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
+/** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
+const FINAL = ['SHIPPED', 'CANCELLED'];
 const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'];
 
@@ -32,21 +34,26 @@ interface Order {
 export function Orders({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
-  const [holding, setHolding] = useState<string | undefined>(undefined);
+  /** The order whose reason form is open, and for what. */
+  const [editing, setEditing] = useState<{ id: string; kind: 'hold' | 'cancel' } | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  // One command at a time: a double click would send a second one that can only be refused (already on hold, …).
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
   const { data, error, reload } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
     [ctx.siteId, status, search, version]);
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
     try {
       await fn();
       setMessage({ ok: true, text: what });
-      setHolding(undefined);
+      setEditing(undefined);
       setReason('');
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
     } finally {
+      setBusy(false);
       reload();
     }
   };
@@ -54,20 +61,35 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     void run(`Order ${o.externalId} is on hold: no wave takes it until the hold is released`, () =>
       api('POST', `/orders/${o.id}/hold`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
   };
+  const cancel = (o: Order): void => {
+    void run(`Order ${o.externalId} cancelled: the floor withdraws its picks and puts picked units back`, () =>
+      api('POST', `/orders/${o.id}/cancel`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
+  };
   const release = (o: Order): void => {
     void run(`Order ${o.externalId}: hold released`, () => api('POST', `/orders/${o.id}/release-hold`, { idempotencyKey: newKey() }));
   };
+  const open = (id: string, kind: 'hold' | 'cancel'): void => {
+    setEditing({ id, kind });
+    setReason('');
+  };
   const actions = (o: Order) => {
-    if (o.status === 'ON_HOLD') return <button type="button" onClick={() => release(o)}>Release hold</button>;
-    if (!HOLDABLE.includes(o.status)) return null;
-    if (holding !== o.id) return <button type="button" onClick={() => { setHolding(o.id); setReason(''); }}>Hold…</button>;
-    return (
-      <form className="inline" onSubmit={(e) => { e.preventDefault(); hold(o); }}>
-        <input aria-label={`Why hold ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} />
-        <button type="submit" className="primary" disabled={reason.trim() === ''}>Put on hold</button>
-        <button type="button" onClick={() => setHolding(undefined)}>Keep</button>
-      </form>
-    );
+    if (editing?.id === o.id) {
+      const cancelling = editing.kind === 'cancel';
+      return (
+        <form className="inline" onSubmit={(e) => { e.preventDefault(); if (cancelling) cancel(o); else hold(o); }}>
+          <input aria-label={`Why ${cancelling ? 'cancel' : 'hold'} ${o.externalId}`} required value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason" maxLength={500} autoFocus />
+          <button type="submit" className="primary" disabled={busy || reason.trim() === ''}>{cancelling ? 'Cancel order' : 'Put on hold'}</button>
+          <button type="button" onClick={() => setEditing(undefined)}>Keep</button>
+        </form>
+      );
+    }
+    // Only the buttons this role may use (a viewer sees none): a button that can only answer 403 is a trap.
+    const buttons = [
+      ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" disabled={busy} onClick={() => release(o)}>Release hold</button> : null,
+      ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" onClick={() => open(o.id, 'hold')}>Hold…</button> : null,
+      ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" onClick={() => open(o.id, 'cancel')}>Cancel…</button> : null,
+    ].filter((b) => b !== null);
+    return buttons.length === 0 ? null : <span className="actions">{buttons}</span>;
   };
   return (
     <>
@@ -101,8 +123,38 @@ interface Task { id: string; type: string; status: string; priority: number; wor
 export function Tasks({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['tasks.']);
-  const { data, error } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  const { data, error, reload } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  /**
+   * The way out of a task its worker left (went home, handheld died; TASK_NOT_FINISHED only acknowledges): a supervisor
+   * reports it failed, which puts it back in the queue below the failure limit; a FAILED one is requeued.
+   */
+  const act = async (t: Task): Promise<void> => {
+    setBusy(true);
+    try {
+      if (t.status === 'FAILED') {
+        await api('POST', `/tasks/${t.id}/requeue`, { idempotencyKey: newKey(), body: { note: 'Requeued from the console' } });
+      } else {
+        await api('POST', `/tasks/${t.id}/fail`, { idempotencyKey: newKey(), body: { reason: 'OTHER', note: `Sent back to the queue from the console (held by ${t.workerId ?? 'nobody'})` } });
+      }
+      setMessage({ ok: true, text: `Task ${t.id} is back in the queue` });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  };
+  const action = (t: Task) => {
+    if (!ctx.can.plan) return null;
+    if (t.status === 'FAILED') return <button type="button" disabled={busy} onClick={() => void act(t)} aria-label={`Requeue ${t.id}`}>Requeue</button>;
+    if (t.status === 'IN_PROGRESS' || t.status === 'PAUSED') {
+      return <button type="button" disabled={busy} onClick={() => void act(t)} aria-label={`Back to the queue ${t.id}`}>Back to the queue</button>;
+    }
+    return null;
+  };
   return (
     <>
       <div className="filters" role="search">
@@ -110,12 +162,13 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
         <Select label="Type" value={type} options={TASK_TYPES} onChange={setType} />
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
         <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} tasks`}</caption>
-        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th></tr></thead>
+        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {(data?.items ?? []).map((t) => (
-            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td></tr>
+            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
           ))}
         </tbody>
       </table>
@@ -162,15 +215,18 @@ interface ExceptionRow { id: string; kind: string; subject: string; reason: stri
 export function Exceptions({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('OPEN');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['orchestration.']);
   const { data, error, reload } = useData(() => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: 200 })}`), [ctx.siteId, status, version]);
   const act = async (x: ExceptionRow, action: string): Promise<void> => {
+    setBusy(true);
     try {
       await api('POST', `/exceptions/${x.id}/actions/${action}`, { idempotencyKey: newKey() });
       setMessage({ ok: true, text: `${action}: done for ${x.subject}` });
     } catch (e) {
       setMessage({ ok: false, text: `${action} failed: ${e instanceof ApiError ? `${e.code} — ${e.message}` : String(e)}` });
     }
+    setBusy(false);
     reload();
   };
   return (
@@ -187,9 +243,9 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
           {(data?.items ?? []).map((x) => (
             <tr key={x.id}>
               <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
-              <td className="actions">{x.status === 'OPEN' ? x.actions.map((a) => (
-                <button key={a} type="button" onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
-              )) : (x.resolution ?? '—')}</td>
+              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : x.actions.map((a) => (
+                <button key={a} type="button" disabled={busy} onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
+              ))) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
         </tbody>

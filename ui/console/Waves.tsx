@@ -66,6 +66,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <section className="panel">
         <h2>Plan a wave</h2>
+        {ctx.can.plan ? (
         <form className="filters" onSubmit={plan}>
           <label className="field inline">Orders at most
             <input type="number" min={1} max={500} value={maxOrders} onChange={(e) => setMaxOrders(Number(e.target.value))} />
@@ -78,6 +79,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
           </label>
           <button type="submit" className="primary" disabled={busy}>Plan wave</button>
         </form>
+        ) : <p className="muted">Your role ({ctx.me.role}) sees the pool and the waves; planning and releasing them is for a manager.</p>}
         <table>
           <caption>Waiting to be waved ({pool.data?.items.filter((o) => o.waveId === null).length ?? '…'} orders), in planning order: priority 1 first, then the oldest</caption>
           <thead><tr><th scope="col">Order</th><th scope="col">Carrier</th><th scope="col">Priority</th><th scope="col" className="num">Units</th><th scope="col">Allocated</th><th scope="col">Wave</th></tr></thead>
@@ -107,6 +109,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
               ))}
             </tbody>
           </table>
+          {ctx.can.plan ? (
           <div className="filters">
             <label className="field inline">Picking
               <select value={strategy} onChange={(e) => setStrategy(e.target.value)}>
@@ -117,6 +120,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
             <button type="button" className="primary" disabled={busy} onClick={() => release(w)}>Release wave</button>
             <button type="button" disabled={busy} onClick={() => cancel(w)}>Cancel wave</button>
           </div>
+          ) : null}
         </section>
       ))}
       <section className="panel">

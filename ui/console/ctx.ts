@@ -7,6 +7,24 @@ export interface Ctx {
   readonly siteCode: string;
   readonly live: (fn: (events: LiveEvent[]) => void) => () => void;
   readonly me: Me;
+  /** What the signed-in role may do at this site (the API's role table, src/platform/http/roles.ts): buttons follow it. */
+  readonly can: Can;
+}
+
+export interface Can {
+  /** Waves, cancellations, exception actions (admin, manager). */
+  readonly plan: boolean;
+  /** Order intake and holds (admin, manager, integration). */
+  readonly intake: boolean;
+  /** The exception queue (admin, manager, viewer). */
+  readonly exceptions: boolean;
+}
+
+/** The role at a site: its own grant, else the all-sites one (as the API decides). */
+export function canAt(me: Me, siteId: string): Can {
+  const role = me.sites[siteId] ?? me.sites['*'] ?? (Object.keys(me.sites).length === 0 ? me.role : undefined);
+  const any = (roles: readonly string[]): boolean => role !== undefined && roles.includes(role);
+  return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']), exceptions: any(['admin', 'manager', 'viewer']) };
 }
 
 export const when = (iso: string | null | undefined): string => (iso === null || iso === undefined ? '—' : new Date(iso).toLocaleString());

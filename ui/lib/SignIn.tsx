@@ -6,7 +6,7 @@ import type { Me } from './session.ts';
  * Sign-in with an API key (the admin key `npm start` prints, or a key an admin made) or as a person (username and
  * password, POST /auth/login). The credential goes to sessionStorage only once GET /auth/me accepts it.
  */
-export function SignIn(props: { title: string; onSignedIn: (me: Me) => void; extra?: ReactNode; className?: string }) {
+export function SignIn(props: { title: string; onSignedIn: (me: Me) => void | Promise<void>; extra?: ReactNode; className?: string }) {
   const [mode, setMode] = useState<'key' | 'password'>('key');
   const [key, setKey] = useState('');
   const [username, setUsername] = useState('');
@@ -18,7 +18,8 @@ export function SignIn(props: { title: string; onSignedIn: (me: Me) => void; ext
     setBusy(true);
     setError(undefined);
     try {
-      props.onSignedIn(await signIn(mode === 'key' ? { key } : { username, password }));
+      // The app may check more (the handheld: worker id and site) and refuse on the form by throwing an ApiError.
+      await props.onSignedIn(await signIn(mode === 'key' ? { key } : { username, password }));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Sign-in failed');
     } finally {

@@ -15,6 +15,10 @@ interface Shift { workerId: string; site: string }
 
 const SHIFT = 'paklog.rf.shift';
 const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
+/** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
+const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
+/** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done). */
+const CLOSED_LISTS = ['CANCELLED', 'COMPLETED'];
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 
 export function App() {
@@ -32,10 +36,17 @@ export function App() {
   if (me === null) return <p className="rf-msg">Loading…</p>;
   if (me === undefined || shift === undefined) {
     return (
-      <SignIn className="rf-signin" title="PakLog handheld" onSignedIn={(who) => {
+      <SignIn className="rf-signin" title="PakLog handheld" onSignedIn={async (who) => {
         const s = { workerId: who.workerId ?? workerId.trim(), site: site.trim() };
         // A key names no worker: without one every task call would be refused later, with a message about a JSON field.
         if (s.workerId === '') throw new ApiError(0, 'WORKER_ID_REQUIRED', 'Enter your worker id: a key sign-in needs it');
+        // A mistyped site would be taken, and every Next task refused with "No site …": check it here, on the form.
+        try {
+          await api('GET', `/sites/${encodeURIComponent(s.site)}`);
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) throw new ApiError(0, 'UNKNOWN_SITE', `No site ${s.site}: check the site code`);
+          throw e;
+        }
         sessionStorage.setItem(SHIFT, JSON.stringify(s));
         setShift(s);
         setMe(who);
@@ -54,7 +65,7 @@ export function App() {
   return <Handheld shift={shift} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
 }
 
-type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short';
+type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot';
 
 function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void }) {
   const [online, setOnline] = useState(navigator.onLine);
@@ -67,6 +78,21 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
   const [info, setInfo] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
+  const [paused, setPaused] = useState<Task[]>([]);
+  /** A task this handheld cannot work (not a pick): the operator hands it back or leaves it to a supervisor. */
+  const [other, setOther] = useState<Task | undefined>(undefined);
+
+  const loadPaused = useCallback(async () => {
+    try {
+      const page = await api<{ items: Task[] }>('GET', `/tasks?siteId=${encodeURIComponent(shift.site)}&workerId=${encodeURIComponent(shift.workerId)}&status=PAUSED&limit=50`);
+      setPaused(page.items);
+    } catch {
+      // The list of paused tasks is a convenience: without it the Ready screen still offers the next task.
+    }
+  }, [shift]);
+  useEffect(() => {
+    if (task === undefined) void loadPaused();
+  }, [task, loadPaused]);
 
   const flush = useCallback(async () => {
     if (pending().length === 0) return;
@@ -150,16 +176,82 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
         setInfo('No work right now');
         return;
       }
-      if (t.status === 'ASSIGNED') await api('POST', `/tasks/${t.id}/start`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
-      setList(await api<PickList>('GET', `/pick-lists/${t.reference}`));
-      setTask(t);
-      setTote('');
-      setStep('tote');
+      await take(t);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
       setBusy(false);
     }
+  };
+
+  /** Works a task on the handheld: a pick is started and its list shown; any other type is offered back. */
+  const take = async (t: Task): Promise<void> => {
+    if (t.type !== 'PICK') {
+      setOther(t);
+      return;
+    }
+    if (t.status === 'ASSIGNED') await api('POST', `/tasks/${t.id}/start`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
+    if (t.status === 'PAUSED') await api('POST', `/tasks/${t.id}/resume`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
+    setList(await api<PickList>('GET', `/pick-lists/${t.reference}`));
+    setTask(t);
+    setOther(undefined);
+    setTote('');
+    setStep('tote');
+  };
+
+  /** A floor command on the task itself (pause, fail, reject): back to the Ready screen with what happened. */
+  const taskCommand = async (t: Task, action: 'pause' | 'fail' | 'reject', body: Record<string, unknown>, done: string): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/tasks/${t.id}/${action}`, { body: { workerId: shift.workerId, ...body }, idempotencyKey: newKey() });
+      setTask(undefined);
+      setList(undefined);
+      setOther(undefined);
+      setInfo(done);
+    } catch (e) {
+      fail(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resume = async (t: Task): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    setInfo(undefined);
+    try {
+      await take(t);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+      void loadPaused();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /**
+   * PakLog refused a scan (the order was cancelled, the line withdrawn meanwhile): the copy on the handheld is stale.
+   * Read the list again; a list nobody can work any more sends the operator back to the Ready screen.
+   */
+  const refused = async (e: unknown): Promise<void> => {
+    const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+    if (!(e instanceof ApiError) || e.status < 400 || e.status >= 500 || list === undefined) return fail(message);
+    let fresh: PickList | undefined;
+    try {
+      fresh = await api<PickList>('GET', `/pick-lists/${list.id}`);
+    } catch {
+      return fail(message);
+    }
+    if (CLOSED_LISTS.includes(fresh.status) && fresh.lines.every((l) => l.status !== 'PENDING')) {
+      setTask(undefined);
+      setList(undefined);
+      fail(`${message}. Pick list ${fresh.status.toLowerCase()}: put back what you picked for it and take the next task`);
+      return;
+    }
+    setList(fresh);
+    setStep('location');
+    fail(message);
   };
 
   const onScan = (value: string): void => {
@@ -206,7 +298,7 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       });
       advance(answer, (l) => ({ ...l, picked: l.picked + qty, status: l.picked + qty >= l.quantity ? 'PICKED' : l.status }), `Picked ${qty} × ${line.sku}`);
     } catch (e) {
-      fail(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      await refused(e);
     } finally {
       setBusy(false);
     }
@@ -220,7 +312,7 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       const answer = await send({ key, method: 'POST', path: `/pick-lists/${list.id}/lines/${line.id}/short`, label: `short ${line.sku}`, body: { reason, scanId: key } });
       advance(answer, (l) => ({ ...l, shortQuantity: l.quantity - l.picked, status: 'SHORT' }), `Short: ${line.sku} (${reason})`);
     } catch (e) {
-      fail(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      await refused(e);
     } finally {
       setBusy(false);
     }
@@ -255,21 +347,62 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       <main className="rf-main">
         {error === undefined ? null : <p role="alert" className="rf-error">{error}</p>}
         {info === undefined ? null : <p role="status" className="rf-info">{info}</p>}
-        {list === undefined ? (
+        {other !== undefined ? (
+          <section aria-labelledby="other-h">
+            <h1 id="other-h">A {other.type.toLowerCase()} task is yours</h1>
+            <p>This handheld works pick tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
+            <div className="stack">
+              {other.status === 'ASSIGNED'
+                ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: 'Not a pick task: the handheld cannot work it' }, `Task ${other.id} handed back`)}>Hand it back</button>
+                : <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'pause', {}, `Task ${other.id} paused: a supervisor can take it over`)}>Pause it</button>}
+              <button type="button" className="big secondary" onClick={() => setOther(undefined)}>Back</button>
+            </div>
+          </section>
+        ) : list === undefined ? (
           <>
             <h1>Ready</h1>
-            <button type="button" className="big primary" disabled={busy} onClick={() => void nextTask()}>Next task</button>
+            <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void nextTask()}>Next task</button>
+            {paused.length === 0 ? null : (
+              <section aria-labelledby="paused-h">
+                <h2 id="paused-h">Paused tasks</h2>
+                <div className="stack">
+                  {paused.map((p) => (
+                    <button key={p.id} type="button" className="big secondary" disabled={busy} onClick={() => void resume(p)}>Resume {p.type.toLowerCase()} {p.id}</button>
+                  ))}
+                </div>
+              </section>
+            )}
           </>
         ) : done ? (
           <>
             <h1>Pick list complete</h1>
             <p>{list.lines.filter((l) => l.status === 'PICKED').length} picked, {list.lines.filter((l) => l.status === 'SHORT').length} short.</p>
-            <button type="button" className="big primary" disabled={busy} onClick={() => void finish()}>Finish task</button>
+            <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void finish()}>Finish task</button>
           </>
-        ) : line === undefined ? null : (
-          <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
-            position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
-            onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')} />
+        ) : line === undefined || task === undefined ? null : step === 'cannot' ? (
+          <section aria-labelledby="cannot-h">
+            <h1 id="cannot-h">Why can you not do this task?</h1>
+            <p>It goes back to the queue for someone else (or to a supervisor); picks you confirmed stay picked.</p>
+            <div className="stack">
+              {TASK_FAILURES.map(([code, label], i) => (
+                <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
+                  onClick={() => void taskCommand(task, 'fail', { reason: code }, `Task reported (${code}): it goes to someone else`)}>{label}</button>
+              ))}
+              <button type="button" className="big secondary" onClick={() => setStep('location')}>Back</button>
+            </div>
+          </section>
+        ) : (
+          <>
+            <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
+              position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
+              onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')} />
+            {step === 'short' ? null : (
+              <div className="stack">
+                <button type="button" className="big secondary" disabled={busy} onClick={() => void taskCommand(task, 'pause', {}, 'Task paused: resume it from this screen')}>Pause task</button>
+                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('cannot')}>Cannot do this task</button>
+              </div>
+            )}
+          </>
         )}
       </main>
     </div>
@@ -289,7 +422,7 @@ function PickStep(props: {
         <h1 id="short-h">Short {line.sku}</h1>
         <p>{open} unit{open === 1 ? '' : 's'} at {where} will be reported short. Why?</p>
         <div className="stack">
-          {REASONS.map(([code, label]) => <button key={code} type="button" className="big" disabled={props.busy} onClick={() => props.onReason(code)}>{label}</button>)}
+          {REASONS.map(([code, label], i) => <button key={code} type="button" className="big" autoFocus={i === 0} disabled={props.busy} onClick={() => props.onReason(code)}>{label}</button>)}
           <button type="button" className="big secondary" onClick={props.onBack}>Back</button>
         </div>
       </section>
@@ -308,7 +441,9 @@ function PickStep(props: {
       {step === 'quantity' ? (
         <form onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }} className="stack">
           <label className="field">Quantity
-            <input name="quantity" type="number" inputMode="numeric" min={1} max={open} value={props.qty} autoFocus onChange={(e) => props.setQty(Number(e.target.value))} />
+            <input name="quantity" type="number" inputMode="numeric" min={1} max={open} value={props.qty} autoFocus
+              // Selected, so what the operator types replaces the suggested quantity instead of adding digits to it.
+              onFocus={(e) => e.currentTarget.select()} onChange={(e) => props.setQty(Number(e.target.value))} />
           </label>
           <button type="submit" className="big primary" disabled={props.busy}>Confirm pick</button>
         </form>
