@@ -47,7 +47,7 @@ import { workloadContext } from './contexts/workload/index.ts';
 import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import { integrationsContext } from './contexts/integrations/index.ts';
-import type { InventoryCommands } from './contracts/inventory.ts';
+import type { InventoryApi, InventoryCommands } from './contracts/inventory.ts';
 import type { PackShipCommands } from './contracts/pack-ship.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { CatalogCommands } from './contracts/catalog.ts';
@@ -349,6 +349,15 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     return remote?.('locations', 'location-master');
   };
   const lookups = siteLookups(selected, locations);
+  const ownerExists = async (id: string): Promise<boolean | undefined> => {
+    try {
+      const here = selected.find((m) => m.name === 'inventory')?.api as InventoryApi | undefined;
+      const inventory: Pick<InventoryApi, 'getOwner'> | undefined = here ?? (options.remoteApis ?? peers.option.remoteApis)?.('inventory', 'inventory');
+      return inventory === undefined ? undefined : await inventory.getOwner(id) !== undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   const rateLimiter = rateLimiterFor(config, databaseUrl, metrics, log);
   const http = await createHttp({
@@ -357,7 +366,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   });
   options.configureHttp?.(http);
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite,
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite, ownerExists,
     ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
   });
   await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite });

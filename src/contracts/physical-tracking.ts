@@ -9,6 +9,39 @@ export type LpnStatus = (typeof LPN_STATUSES)[number];
 /** How an LPN is labelled: a GS1 SSCC-18 (check digit validated) or a PakLog internal code. */
 export const LPN_CODE_KINDS = ['SSCC', 'INTERNAL'] as const;
 export type LpnCodeKind = (typeof LPN_CODE_KINDS)[number];
+
+/**
+ * The GS1 mod-10 check digit of a string of data digits (any length; SSCC: 17): weights 3 and 1 alternating from the
+ * rightmost data digit, the check digit brings the weighted sum to a multiple of ten (GS1 General Specifications §7.9.1).
+ */
+export function gs1CheckDigit(data: string): number {
+  if (!/^\d+$/.test(data)) throw new Error(`gs1CheckDigit: ${JSON.stringify(data)} is not digits`);
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    const digit = data.charCodeAt(data.length - 1 - i) - 48;
+    sum += digit * (i % 2 === 0 ? 3 : 1);
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** An SSCC as printed or scanned: 18 digits, optionally behind its application identifier `00` / `(00)`; the 18 digits, or undefined. */
+export function normaliseSscc(barcode: string): string | undefined {
+  const s = barcode.replace(/\s+/g, '');
+  const digits = s.startsWith('(00)') ? s.slice(4) : /^00\d{18}$/.test(s) ? s.slice(2) : s;
+  return /^\d{18}$/.test(digits) ? digits : undefined;
+}
+
+/** Whether `code` is an SSCC-18 with a valid check digit (after normalising the AI). */
+export function isValidSscc(code: string): boolean {
+  const n = normaliseSscc(code);
+  return n !== undefined && gs1CheckDigit(n.slice(0, 17)) === Number(n[17]);
+}
+
+/**
+ * Whether a label can be an LPN's: anything but what reads as an SSCC (18 digits, optionally behind `00`/`(00)`) with a
+ * wrong check digit, which physical tracking refuses (INVALID_SSCC). An ASN announces only labels an LPN can carry.
+ */
+export const isLpnLabel = (label: string): boolean => normaliseSscc(label) === undefined || isValidSscc(label);
 /** What a scan meant: the step of the floor flow it recorded. */
 export const SCAN_MEANINGS = [
   'RECEIVE_LPN', 'PUTAWAY_TARGET', 'PICK_INTO_TOTE', 'PACK_INTO_CARTON', 'LOAD_ONTO_PALLET', 'SHIP', 'MOVE',

@@ -163,8 +163,13 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     const res = await http.inject({ method: 'GET', url: `/api/v1/sites/${encodeURIComponent(ref)}`, headers: { 'x-api-key': key } });
     return res.statusCode === 200 ? (JSON.parse(res.body) as { id?: string }).id : undefined;
   });
+  // Whether an owner exists (owner-scoped keys), asked of inventory the same way; another answer: cannot be told.
+  const ownerExists = async (id: string): Promise<boolean | undefined> => apiKeys.withInternalKey('owner lookup', 'admin', async (key) => {
+    const res = await http.inject({ method: 'GET', url: `/api/v1/owners/${encodeURIComponent(id)}`, headers: { 'x-api-key': key } });
+    return res.statusCode === 200 ? true : res.statusCode === 404 ? false : undefined;
+  });
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite,
+    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite, ownerExists,
     readiness: async () => {
       const services = await Promise.all(config.services.map(async (url) => {
         try {

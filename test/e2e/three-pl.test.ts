@@ -240,4 +240,14 @@ describe('a 3PL site with two owners of the same SKU', () => {
     await t.settle();
     expect([await ledger(), await orders()]).toEqual([movementsBefore, ordersBefore]);
   });
+
+  it('an API key for an owner names one that exists: another is 400 VALIDATION_FAILED and no key is made', async () => {
+    const keys = async () => (await t.get('/api/v1/api-keys')).body.items.length as number;
+    const before = await keys();
+    const res = await t.post('/api/v1/api-keys', { name: 'client nobody', role: 'integration', ownerId: 'own_00000000000000000000000000000000' });
+    expect([res.status, res.body.code, res.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/ownerId', message: 'is not the id of an owner' }]]);
+    expect(await keys()).toBe(before);
+    const known = await t.post('/api/v1/api-keys', { name: 'client gamma', role: 'viewer', ownerId: gamma });
+    expect([known.status, known.body.ownerId]).toEqual([201, gamma]);
+  });
 });

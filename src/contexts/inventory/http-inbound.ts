@@ -96,7 +96,8 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         lines: Type.Array(Type.Object({
           sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Lot), expiresOn: Type.Optional(IsoDate),
           serials: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10_000 })),
-          expectedLpn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          expectedLpn: Type.Optional(Type.String({ minLength: 1, maxLength: 100,
+            description: 'The label: an internal code, or an SSCC-18 (18 digits, optionally behind (00)) with a valid GS1 check digit (400 VALIDATION_FAILED otherwise)' })),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),

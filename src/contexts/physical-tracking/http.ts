@@ -63,14 +63,15 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'buildLpn', tags, summary: 'Build an LPN (pallet, case, tote or carton)',
       description: 'A new OPEN LPN with an SSCC-18 label (18 digits, optionally behind the AI (00): the GS1 check digit must be valid, else 422 '
-        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents, location, and the LPN it goes into (409 NESTING_TOO_DEEP '
+        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents, location (of the site, by id or code: 422 '
+        + 'UNKNOWN_LOCATION otherwise), and the LPN it goes into (409 NESTING_TOO_DEEP '
         + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
       body: Type.Object({
         siteId: SiteRef, type: Enum(LPN_TYPES), code: Type.Optional(Text('The label: an SSCC-18 or an internal code')),
         locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
-      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST') },
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION') },
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId, '/siteId');
@@ -111,7 +112,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
-      description: 'The LPN and its children go to the location (taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
+      description: 'The LPN and its children go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
+        + 'taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
         + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). A LOST LPN moved is found there (as POST '
         + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
       params: IdParams,
@@ -223,7 +225,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'MOVE and PUTAWAY_TARGET move the LPN the barcode names to `locationId`; LOAD_ONTO_PALLET puts it into `into` (at most three levels: 409 '
         + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
         + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
-        + 'they are (picks and packs reach LPNs through the picking and pack & ship events). Every scan is published as '
+        + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
+        + 'code (422 UNKNOWN_LOCATION otherwise), and is recorded as its id. Every scan is published as '
         + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
       body: Type.Object({
         siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCANNED_MEANINGS),

@@ -95,6 +95,29 @@ describe('bad input writes nothing', () => {
     expect(await fingerprint()).toEqual(before2);
   });
 
+  it('refuses a location that is not one of the LPN\'s site (422 UNKNOWN_LOCATION) and keeps a code scanned as its id', async () => {
+    const other = await setupWarehouse(call, { siteCode: 'PT2', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const tote = (await build({ type: 'TOTE', code: 'WHERE-TOTE', locationId: w.storage[0]!.id })).body;
+    const before = await fingerprint();
+    for (const [what, res] of [
+      ['build at an unknown id', await build({ type: 'CASE', locationId: 'loc_00000000000000000000000000000000' })],
+      ['build at another site', await build({ type: 'CASE', locationId: other.storage[0]!.id })],
+      ['move to an unknown code', await t.post(`/api/v1/lpns/${tote.id}/move`, { locationId: 'NO-SUCH-PLACE' }, 'operator')],
+      ['move to another site', await t.post(`/api/v1/lpns/${tote.id}/move`, { locationId: other.storage[0]!.id }, 'operator')],
+      ['scan move', await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'MOVE', locationId: 'NO-SUCH-PLACE' }, 'operator')],
+      ['scan stage', await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'STAGE', locationId: other.storage[0]!.id }, 'operator')],
+      ['scan receive', await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'X', meaning: 'RECEIVE_LPN', locationId: 'NO-SUCH-PLACE' }, 'operator')],
+    ] as const) expect([what, res.status, res.body.code]).toEqual([what, 422, 'UNKNOWN_LOCATION']);
+    expect(await fingerprint()).toEqual(before);
+    expect((await t.get(`/api/v1/lpns/${tote.id}`)).body.locationId).toBe(w.storage[0]!.id);
+    const byCode = await t.post(`/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.code }, 'operator');
+    expect([byCode.status, byCode.body.locationId]).toEqual([200, w.storage[1]!.id]);
+    // Back to where it was built (the reconciliation below reads the scans at the other storage locations).
+    const scanned = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'MOVE', locationId: w.storage[0]!.code }, 'operator');
+    expect([scanned.status, scanned.body.lpn.locationId, scanned.body.scan.locationId]).toEqual([201, w.storage[0]!.id, w.storage[0]!.id]);
+    await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'SHIP' }, 'operator');
+  });
+
   it('answers 404 for unknown LPNs, labels and ASN LPNs', async () => {
     const before = await fingerprint();
     const unknown = 'lpn_00000000000000000000000000000000';

@@ -131,12 +131,23 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return await store.liveByCode(deps.db, siteId, code) === undefined ? store.lostByCode(deps.db, siteId, code) : undefined;
   }
 
-  /** Where a LOST LPN is found: a location of its site (id or code) that is ACTIVE, since its units go there. */
-  async function findingPlace(siteId: string, ref: string, field: string): Promise<Outcome<Location>> {
+  /**
+   * Where an LPN is said to be (built, moved, scanned): a location of its site, named by id or code, kept as its id. A
+   * place of another site or none at all is 422 UNKNOWN_LOCATION, never stored (reconciliation and lost-and-found read it).
+   */
+  async function placeAt(siteId: string, ref: string, field: string): Promise<Outcome<Location>> {
     const location = (await apis.locations.getLocations([ref])).get(ref) ?? await apis.locations.getLocationByCode(siteId, ref);
     if (location === undefined || location.siteId !== siteId) {
       return reject('UNKNOWN_LOCATION', `No location ${ref} at site ${siteId}`, [{ field, message: 'unknown location' }]);
     }
+    return ok(location);
+  }
+
+  /** Where a LOST LPN is found: a location of its site (id or code) that is ACTIVE, since its units go there. */
+  async function findingPlace(siteId: string, ref: string, field: string): Promise<Outcome<Location>> {
+    const known = await placeAt(siteId, ref, field);
+    if (!known.ok) return known;
+    const location = known.value;
     if (location.status !== 'ACTIVE') {
       return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}: nothing is put to it; report the LPN found where it is taken`,
         [{ field, message: `location is ${location.status}` }]);
@@ -223,13 +234,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const id = deps.ids.next('lpn');
     const label = cmd.code === undefined ? ok({ code: id, kind: 'INTERNAL' as const }) : codeOf(cmd.code, '/code');
     if (!label.ok) return label;
+    const place = cmd.locationId === undefined ? undefined : await placeAt(cmd.siteId, cmd.locationId, '/locationId');
+    if (place !== undefined && !place.ok) return place;
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();
       await store.lockCode(tx, cmd.siteId, label.value.code);
       if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
         return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/code', message: 'in use' }]);
       }
-      let locationId = cmd.locationId ?? null;
+      let locationId = place?.value.id ?? null;
       let parent: LpnRow | undefined;
       if (cmd.parentId !== undefined) {
         parent = await store.lpn(tx, cmd.parentId, true);
@@ -326,18 +339,22 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   async function move(id: string, cmd: { locationId: string } & ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
-    // A LOST LPN moved somewhere was found: the place is checked first (a remote call, outside the transaction).
+    // The place is checked first (a remote call, outside the transaction): a location of the LPN's site, and ACTIVE
+    // for a LOST LPN, which is found there.
     const lostOne = await store.lpn(deps.db, id);
-    const place = lostOne?.status === 'LOST' ? await findingPlace(lostOne.site_id, cmd.locationId, '/locationId') : undefined;
+    const place = lostOne === undefined ? undefined
+      : await (lostOne.status === 'LOST' ? findingPlace : placeAt)(lostOne.site_id, cmd.locationId, '/locationId');
     if (place !== undefined && !place.ok) return place;
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
       if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
-      if (r.status === 'LOST' && place !== undefined) {
+      // Made between the two reads: its place was never checked.
+      if (place === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      if (r.status === 'LOST' && lostOne?.status === 'LOST') {
         const found = await findAt(tx, r.id, place.value, cmd, meta);
         return found.ok ? ok(await view(tx, found.value)) : found;
       }
-      const moved = await moveLpn(tx, r, cmd.locationId, 'MOVE', cmd, meta);
+      const moved = await moveLpn(tx, r, place.value.id, 'MOVE', cmd, meta);
       return moved.ok ? ok(await view(tx, moved.value)) : moved;
     });
   }
@@ -504,9 +521,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
    * STAGE and SHIP change its status; the other meanings are recorded as they are (their effects come with the floor
    * events of picking and pack & ship).
    */
-  async function scan(cmd: {
+  async function scan(scanned: {
     siteId: string; barcode: string; meaning: ScanMeaning; locationId?: string | undefined; into?: string | undefined; lpnType?: LpnType | undefined;
   } & ScanActor, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
+    if (scanned.locationId !== undefined) {
+      const known = await placeAt(scanned.siteId, scanned.locationId, '/locationId');
+      if (!known.ok) return known;
+      scanned = { ...scanned, locationId: known.value.id };
+    }
+    const cmd = scanned;
     const needLocation = (): Outcome<string> => (cmd.locationId === undefined
       ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
       : ok(cmd.locationId));

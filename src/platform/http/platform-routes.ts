@@ -26,6 +26,8 @@ export interface PlatformRouteDeps {
   readonly readiness?: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
   /** A site code or id → the site's id (the audit trail's site filter); absent: taken as an id. */
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
+  /** Whether an owner (ADR 0028) exists, for owner-scoped keys; undefined when it cannot be told (inventory unreachable): taken as is. */
+  readonly ownerExists?: ((id: string) => Promise<boolean | undefined>) | undefined;
   /** Where `/metrics` is served (default: open on this port). */
   readonly metricsEndpoint?: MetricsEndpoint;
   /** Where dead letters live when not (only) here: the gateway lists and replays its services' ones. */
@@ -244,7 +246,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         ownerId: Type.Optional(Type.String({
           minLength: 1, maxLength: 100,
           description: 'The owner (3PL client, `own_…`, GET /owners) the key acts for: it sees and creates only that owner\'s orders and stock, and '
-            + 'routes that do not keep owners apart answer 403 OWNER_SCOPED_KEY (ADR 0028). Absent: every owner',
+            + 'routes that do not keep owners apart answer 403 OWNER_SCOPED_KEY (ADR 0028); one that is not an owner is 400 VALIDATION_FAILED. Absent: every owner',
         })),
       }, { additionalProperties: false, examples: [{ name: 'storefront', role: 'integration' }] }),
       response: {
@@ -263,6 +265,10 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       return id;
     }));
     const ownerId = req.body.ownerId ?? null;
+    // A key for an owner nobody has would be refused at every owner-keeping route: it is never made.
+    if (ownerId !== null && await deps.ownerExists?.(ownerId) === false) {
+      throw new AppError('VALIDATION_FAILED', `No owner ${ownerId}`, { errors: [{ field: '/ownerId', message: 'is not the id of an owner' }] });
+    }
     const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);
     return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, siteIds, ownerId, key: created.key });
   });

@@ -1,32 +1,12 @@
 /**
  * GS1 SSCC-18 (Serial Shipping Container Code): an extension digit, a GS1 company prefix and a serial reference (17
  * digits in all), then a mod-10 check digit (GS1 General Specifications §7.9.1: weights 3 and 1 alternating from the
- * rightmost data digit, the check digit brings the weighted sum to a multiple of ten). Pure functions, no I/O.
+ * rightmost data digit, the check digit brings the weighted sum to a multiple of ten). Pure functions, no I/O. The
+ * check itself is the published language's (inventory checks the labels an ASN announces with it).
  */
+import { gs1CheckDigit, isValidSscc, normaliseSscc } from '../../../contracts/physical-tracking.ts';
 
-/** The GS1 mod-10 check digit of a string of data digits (any length; SSCC: 17). */
-export function gs1CheckDigit(data: string): number {
-  if (!/^\d+$/.test(data)) throw new Error(`gs1CheckDigit: ${JSON.stringify(data)} is not digits`);
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) {
-    const digit = data.charCodeAt(data.length - 1 - i) - 48;
-    sum += digit * (i % 2 === 0 ? 3 : 1);
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-/** An SSCC as printed or scanned: 18 digits, optionally behind its application identifier `00` / `(00)`; the 18 digits, or undefined. */
-export function normaliseSscc(barcode: string): string | undefined {
-  const s = barcode.replace(/\s+/g, '');
-  const digits = s.startsWith('(00)') ? s.slice(4) : /^00\d{18}$/.test(s) ? s.slice(2) : s;
-  return /^\d{18}$/.test(digits) ? digits : undefined;
-}
-
-/** Whether `code` is an SSCC-18 with a valid check digit (after normalising the AI). */
-export function isValidSscc(code: string): boolean {
-  const n = normaliseSscc(code);
-  return n !== undefined && gs1CheckDigit(n.slice(0, 17)) === Number(n[17]);
-}
+export { gs1CheckDigit, isValidSscc, normaliseSscc };
 
 /** Builds an SSCC from its extension digit (0–9), company prefix and serial reference (together 16 digits). */
 export function makeSscc(extension: number, companyPrefix: string, serialReference: string): string {

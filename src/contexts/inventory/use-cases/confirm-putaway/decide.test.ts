@@ -72,7 +72,8 @@ describe('confirming a putaway by scan', () => {
     spec.given({ ...state, move: { ...state.move, to: location({ id: 'loc_b', status: 'BLOCKED' }) } }).when(confirm()).thenRejects('LOCATION_NOT_ACTIVE');
     spec.given({ ...state, move: { ...state.move, to: dock } }).when(confirm({ locationCode: 'RCV-01' })).thenRejects('UNPROCESSABLE');
     spec.given(state).when(confirm({ locationCode: undefined, locationId: 'IN_PROCESS:ord_1' })).thenRejects('UNPROCESSABLE');
-    spec.given(state).when(confirm({ locationId: 'loc_b' })).thenRejects('VALIDATION_FAILED', { fields: ['/locationId'] });
+    // Both named: the message speaks of the request's own fields, not of the move it becomes.
+    spec.given(state).when(confirm({ locationId: 'loc_b' })).thenRejects('VALIDATION_FAILED', { fields: ['/locationId'], message: /^Give exactly one of locationId and locationCode$/ });
     spec.given({ ...state, move: { ...state.move, source: { on_hand: 6, reserved: 0, expires_on: null, first_received_at: at } } })
       .when(confirm({ quantity: 0 })).thenRejects('VALIDATION_FAILED');
     spec.given({ ...state, move: { ...state.move, source: { on_hand: 3, reserved: 0, expires_on: null, first_received_at: at } } })

@@ -89,9 +89,9 @@ export const decideConfirmPutaway: Decide<ConfirmPutawayState, ConfirmPutawayCom
   }, now);
   if (!moved.ok) {
     // The move's own rejection (its codes are literal, and tested, in move-stock), with the scanned end's fields renamed:
-    // the move calls it `toLocation…`, the putaway's request `location…`.
+    // the move calls it `toLocation…`, the putaway's request `location…` (in the fields and in the message).
     const errors = (moved.errors ?? []).map((e) => ({ ...e, field: e.field.replace('/toLocation', '/location') }));
-    return { ...moved, errors };
+    return { ...moved, message: moved.message.replace(/\btoLocation(Id|Code)\b/g, 'location$1'), errors };
   }
   const m = moved.value;
   const allowed = putawayTargetTypes(p.stock_status);

@@ -7,7 +7,7 @@ const spec = deciderSpec(decideCreateAsn);
 const known: CreateAsnState = { products: new Map([['SKU-A', { lotControlled: false, expiryControlled: false }], ['SKU-B', { lotControlled: true, expiryControlled: true }]]) };
 const asn = (o: Partial<CreateAsnCommand> = {}): CreateAsnCommand => ({
   asnId: 'asn_1', siteId: SITE, ownerId: 'own_default', supplier: 'ACME', expectedOn: '2026-02-01',
-  lines: [{ sku: 'SKU-A', quantity: 10 }, { sku: 'SKU-B', quantity: 2, lot: 'L7', expiresOn: '2027-01-01', serials: ['S1', 'S2'], expectedLpn: '00340123450000000018' }],
+  lines: [{ sku: 'SKU-A', quantity: 10 }, { sku: 'SKU-B', quantity: 2, lot: 'L7', expiresOn: '2027-01-01', serials: ['S1', 'S2'], expectedLpn: '00340123450000000017' }],
   ...o,
 });
 
@@ -15,7 +15,7 @@ describe('creating an ASN', () => {
   it('numbers the lines from 1 and announces the ASN', () => {
     spec.given(known).when(asn()).then((d) => {
       expect(d.asn.lines.map((l) => [l.lineNo, l.sku, l.lot, l.quantity, l.serials.length, l.expectedLpn])).toEqual([
-        [1, 'SKU-A', '', 10, 0, null], [2, 'SKU-B', 'L7', 2, 2, '00340123450000000018'],
+        [1, 'SKU-A', '', 10, 0, null], [2, 'SKU-B', 'L7', 2, 2, '00340123450000000017'],
       ]);
       expect(d.events.map((e) => e.type)).toEqual(['inventory.asn.created.v1']);
       expect(d.events[0]!.data).toMatchObject({ asnId: 'asn_1', supplier: 'ACME', expectedOn: '2026-02-01', lines: [{ lot: null }, { lot: 'L7' }] });
@@ -31,6 +31,16 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 3, serials: ['S1'] }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/serials'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, serials: ['S1'] }, { sku: 'SKU-A', quantity: 1, serials: ['S1'] }] }))
       .thenRejects('VALIDATION_FAILED', { message: /not valid/, fields: ['/lines/1/serials'] });
+  });
+
+  it('refuses an expected LPN that reads as an SSCC with a wrong check digit: no LPN can ever carry it', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, expectedLpn: '000000000000000001' }] }))
+      .thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/expectedLpn'] });
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, expectedLpn: '(00)003401234500000019' }] }))
+      .thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/expectedLpn'] });
+    // A valid SSCC (GS1's example) and an internal label are announced as they are.
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, expectedLpn: '003401234500000017' }, { sku: 'SKU-A', quantity: 1, expectedLpn: 'SUP-PAL-7' }] }))
+      .then((d) => expect(d.asn.lines.map((l) => l.expectedLpn)).toEqual(['003401234500000017', 'SUP-PAL-7']));
   });
 
   it('refuses SKUs the catalog does not know, naming each line', () => {

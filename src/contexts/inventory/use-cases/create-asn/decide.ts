@@ -1,6 +1,7 @@
 import { inactiveSkuErrors, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
+import { isLpnLabel } from '../../../../contracts/physical-tracking.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
@@ -56,6 +57,10 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   input.lines.forEach((l, i) => {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push({ field: `/lines/${i}/quantity`, message: 'must be a positive integer' });
     if (l.expiresOn !== undefined && !isDate(l.expiresOn)) errors.push({ field: `/lines/${i}/expiresOn`, message: 'must be a date (YYYY-MM-DD)' });
+    // Its LPN would be refused at the dock's scan (INVALID_SSCC): the supplier's label is misread or mistyped.
+    if (l.expectedLpn !== undefined && !isLpnLabel(l.expectedLpn)) {
+      errors.push({ field: `/lines/${i}/expectedLpn`, message: 'reads as an SSCC-18 but its GS1 check digit is wrong' });
+    }
     const serials = l.serials ?? [];
     if (serials.length > 0 && serials.length !== l.quantity) {
       errors.push({ field: `/lines/${i}/serials`, message: `one serial per unit: ${l.quantity} expected, ${serials.length} given` });

@@ -5,7 +5,7 @@ import { decideReceiveRma, type ReceiveRmaCommand, type ReceiveRmaState } from '
 
 const spec = deciderSpec(decideReceiveRma);
 const returnsDock = location({ id: 'loc_ret', code: 'RET-01', type: 'RECEIVING' });
-const state: ReceiveRmaState = { rma: rmaRow(), lines: [rmaLine()], location: returnsDock };
+const state: ReceiveRmaState = { rma: rmaRow(), lines: [rmaLine()], location: returnsDock, products: new Map([['SKU-A', { lotControlled: false }]]) };
 const receive = (o: Partial<ReceiveRmaCommand> = {}): ReceiveRmaCommand => ({
   rmaId: 'rma_1', locationCode: 'RET-01', lines: [{ lineId: '1', quantity: 2 }], newMovementId: counter('mov'), ...o,
 });
@@ -30,6 +30,14 @@ describe('receiving against an RMA', () => {
   it('a line\'s units wait at one location under one lot', () => {
     spec.given({ ...state, lines: [rmaLine({ received: 1, received_location_id: 'loc_other' })] }).when(receive({ lines: [{ lineId: '1', quantity: 1 }] }))
       .thenRejects('UNPROCESSABLE');
+  });
+
+  it('a lot-controlled product\'s units arrive under their lot, as any receipt of it (no lot-less balance of it)', () => {
+    const lotted: ReceiveRmaState = { ...state, products: new Map([['SKU-A', { lotControlled: true }]]) };
+    spec.given(lotted).when(receive()).thenRejects('UNPROCESSABLE', { fields: ['/lines/0/lot'] });
+    spec.given(lotted).when(receive({ lines: [{ lineId: '1', quantity: 2, lot: 'L7' }] })).then((d) => {
+      expect(d.lines).toEqual([{ lineId: '1', received: 2, lot: 'L7', locationId: 'loc_ret' }]);
+    });
   });
 
   it('refuses an unknown RMA, line or location, a blocked location, no lines, and a closed or cancelled RMA', () => {

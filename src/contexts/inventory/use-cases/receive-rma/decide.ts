@@ -1,3 +1,4 @@
+import type { Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type RmaReceived, type RmaStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
@@ -24,6 +25,8 @@ export interface ReceiveRmaState {
   readonly rma: RmaRow | undefined;
   readonly lines: readonly RmaLineRow[];
   readonly location: Location | undefined;
+  /** What catalog answered for the lines' SKUs: a lot-controlled product's units arrive under their lot. */
+  readonly products: ReadonlyMap<string, Pick<Product, 'lotControlled'>>;
 }
 
 export interface ReceiveRmaDecision {
@@ -45,7 +48,8 @@ export const rmaLocationRef = (input: { locationId?: string | undefined; locatio
 /**
  * Units arrive against an RMA: each into QUARANTINE at the location scanned (RECEIPT, reason RMA, reference the RMA):
  * on hand, never promised, until inspected. Never more than a line authorises (OVER_RECEIPT, counting what arrived
- * before); a line's units wait at one location under one lot; the RMA becomes RECEIVED.
+ * before); a lot-controlled product's units name their lot; a line's units wait at one location under one lot; the RMA
+ * becomes RECEIVED.
  */
 export const decideReceiveRma: Decide<ReceiveRmaState, ReceiveRmaCommand, ReceiveRmaDecision, ReceiveRmaRejection> = (state, cmd) => {
   const rma = state.rma;
@@ -73,6 +77,11 @@ export const decideReceiveRma: Decide<ReceiveRmaState, ReceiveRmaCommand, Receiv
       return reject('VALIDATION_FAILED', 'Quantities must be positive integers', [{ field: `/lines/${i}/quantity`, message: 'must be positive' }]);
     }
     const lot = toLotKey(r.lot);
+    // As any receipt (decideReceive): a lot-controlled product never gets a balance without a lot.
+    if (lot === '' && state.products.get(line.sku)?.lotControlled === true) {
+      return reject('UNPROCESSABLE', `${line.sku} is lot-controlled: give the lot of the units returned on line ${line.line_id}`,
+        [{ field: `/lines/${i}/lot`, message: 'required: the product is lot-controlled' }]);
+    }
     const before = after.get(line.line_id) ?? { received: line.received, lot: line.lot };
     if (before.received > 0 && (before.lot !== lot || (line.received_location_id !== null && line.received_location_id !== location.id))) {
       return reject('UNPROCESSABLE', `Line ${line.line_id}'s units wait at ${line.received_location_id ?? location.id} under lot '${before.lot}': receive the rest there`,

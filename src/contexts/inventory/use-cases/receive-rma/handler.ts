@@ -18,10 +18,13 @@ export function receiveRmaHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: ReceiveRmaInput, meta: EventMeta): Promise<Outcome<RmaView, ReceiveRmaRejection>> => {
     const known = await rmas.getRma(deps.db, input.rmaId);
     const location = known === undefined ? undefined : await findLocation(apis.locations, known.site_id, rmaLocationRef(input));
+    // A line's SKU never changes: its product is read before the transaction, like the location.
+    const skus = known === undefined ? [] : [...new Set((await rmas.linesOf(deps.db, known.id)).map((l) => l.sku))];
+    const products = skus.length === 0 ? new Map() : await apis.catalog.getBySkus(skus);
     return decideInTx(deps.db, async (tx) => {
       const rma = await rmas.lockRma(tx, input.rmaId);
       const lines = rma === undefined ? [] : await rmas.linesOf(tx, rma.id);
-      const d = decideReceiveRma({ rma, lines, location }, { ...input, newMovementId: () => deps.ids.next('mov') }, deps.clock.now());
+      const d = decideReceiveRma({ rma, lines, location, products }, { ...input, newMovementId: () => deps.ids.next('mov') }, deps.clock.now());
       if (!d.ok) return d;
       const learned = await learnLocation(tx, location!);
       for (const r of d.value.receipts) await store.addOnHand(tx, r.key, r.quantity, null);
