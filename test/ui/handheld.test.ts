@@ -171,6 +171,44 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('offline scans belong to the sign-in that made them: sign-out warns, the next person never sends them, their owner does on signing in again', async () => {
+    const list = await pickListFor('UI-OWNER-1', [1, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-first');
+    await scan(page, 'TOTE-OWN');
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
+    await pick(page, l1!, 1, 'saved offline');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Offline · 1 queued');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('1 scan is not sent yet');
+    await page.getByRole('button', { name: 'Sign out anyway' }).click();
+    const signInAs = async (worker: string): Promise<void> => {
+      await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+      await page.getByLabel('Worker id (API key sign-in)').fill(worker);
+      await page.getByLabel('Site').fill('DEMO');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Next task' }).waitFor();
+    };
+    // Someone else signs in on the same handheld, online: the first operator's scan is not theirs to send.
+    await context.setOffline(false);
+    await signInAs('op-second');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Online · 1 of another sign-in');
+    expect((await listNow(list.id)).lines.map((l) => l.picked)).toEqual([0, 0, 0]);
+    expect(await confirmations(list.id)).toEqual([]);
+    // With nothing of their own queued, sign-out asks nothing.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInAs('op-first');
+    await until('the scan sent under its own sign-in', () => listNow(list.id), (l) => l.lines.find((x) => x.id === l1!.id)?.picked === 1);
+    expect(await confirmations(list.id)).toEqual([1]);
+    await expect.poll(() => page.evaluate("localStorage.getItem('paklog.rf.queue')")).toBe('[]');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Online');
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
+    await context.close();
+  });
+
   it('guided pick on a phone: a wrong location and a wrong product are refused on the spot (nothing sent), a short pick with a reason', async () => {
     const list = await pickListFor('UI-GUIDED-1', [1, 2, 1]);
     const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);

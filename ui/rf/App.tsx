@@ -3,7 +3,7 @@ import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI }
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
-import { enqueue, pending, replay, type QueuedCall } from './queue.ts';
+import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
 
 interface Line {
   id: string; seq: number; sku: string; expectedBarcode: string | null; locationId: string; locationCode: string | null;
@@ -62,14 +62,18 @@ export function App() {
       )} />
     );
   }
-  return <Handheld shift={shift} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
+  return <Handheld shift={shift} owner={ownerOf(me, shift.workerId)} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
 }
 
 type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot';
 
-function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void }) {
+function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; onSignOut: () => void }) {
   const [online, setOnline] = useState(navigator.onLine);
-  const [queued, setQueued] = useState<QueuedCall[]>(pending());
+  const [queued, setQueued] = useState<QueuedCall[]>(pending(owner));
+  /** Scans another sign-in left queued on this handheld: sent when that person signs in again, never under this one. */
+  const othersQueued = pending().length - queued.length;
+  /** Sign out was asked with scans still queued: the operator is told they stay here, and confirms. */
+  const [leaving, setLeaving] = useState(false);
   const [task, setTask] = useState<Task | undefined>(undefined);
   const [list, setList] = useState<PickList | undefined>(undefined);
   const [tote, setTote] = useState('');
@@ -95,9 +99,9 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
   }, [task, loadPaused]);
 
   const flush = useCallback(async () => {
-    if (pending().length === 0) return;
-    const outcome = await replay();
-    setQueued(pending());
+    if (pending(owner).length === 0) return;
+    const outcome = await replay(owner);
+    setQueued(pending(owner));
     if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${r.error.message}`).join('; '));
     if (outcome.sent > 0) setInfo(`${outcome.sent} queued scan${outcome.sent === 1 ? '' : 's'} sent`);
     if (outcome.left === 0 && list !== undefined) {
@@ -141,10 +145,11 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
    * Sends a floor command, or queues it when there is no connection (or older scans still wait: order is kept).
    * Answers the pick list from the API, or undefined when the call was queued (the caller updates its copy).
    */
-  const send = async (call: QueuedCall): Promise<PickList | 'queued'> => {
-    if (!navigator.onLine || pending().length > 0) {
+  const send = async (scan: Omit<QueuedCall, 'owner'>): Promise<PickList | 'queued'> => {
+    const call: QueuedCall = { ...scan, owner };
+    if (!navigator.onLine || pending(owner).length > 0) {
       enqueue(call);
-      setQueued(pending());
+      setQueued(pending(owner));
       if (navigator.onLine) void flush();
       return 'queued';
     }
@@ -154,7 +159,7 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
       if (!isNetworkError(e)) throw e;
       // No answer: the scan may or may not have reached PakLog. Sent again with the same key, it counts once either way.
       enqueue(call);
-      setQueued(pending());
+      setQueued(pending(owner));
       void flush();
       return 'queued';
     }
@@ -340,9 +345,16 @@ function Handheld({ shift, onSignOut }: { shift: Shift; onSignOut: () => void })
     <div className="rf">
       <header className="rf-top">
         <span className="rf-brand">PakLog</span>
-        <span className={online ? 'net on' : 'net off'} role="status">{online ? 'Online' : 'Offline'}{queued.length > 0 ? ` · ${queued.length} queued` : ''}</span>
+        <span className={online ? 'net on' : 'net off'} role="status">{online ? 'Online' : 'Offline'}{queued.length > 0 ? ` · ${queued.length} queued` : ''}{othersQueued > 0 ? ` · ${othersQueued} of another sign-in` : ''}</span>
         <span className="rf-who">{shift.workerId} @ {shift.site}</span>
-        <button type="button" className="rf-link" onClick={onSignOut}>Sign out</button>
+        <button type="button" className="rf-link" onClick={() => {
+          if (queued.length === 0 || leaving) {
+            onSignOut();
+            return;
+          }
+          setLeaving(true);
+          fail(`${queued.length} scan${queued.length === 1 ? ' is' : 's are'} not sent yet: ${queued.length === 1 ? 'it stays' : 'they stay'} on this handheld and ${queued.length === 1 ? 'is' : 'are'} sent when you sign in here again (as ${shift.workerId}), never under someone else's sign-in. Sign out anyway?`);
+        }}>{leaving ? 'Sign out anyway' : 'Sign out'}</button>
       </header>
       <main className="rf-main">
         {error === undefined ? null : <p role="alert" className="rf-error">{error}</p>}

@@ -5,6 +5,10 @@ import { api, ApiError, isNetworkError } from '../lib/api.ts';
  * the Idempotency-Key it was first sent with, and sent again, in order, when the connection returns. The API stores each
  * key's answer with the work in one transaction, so a scan whose first attempt did reach the server (the answer was
  * lost) is answered from that record the second time: every scan is applied exactly once.
+ *
+ * Each scan belongs to the sign-in that made it (`owner`: the credential and the worker id): it is sent under that
+ * sign-in only, never under the next person's who signs in on the same handheld, so PakLog's audit names who scanned.
+ * Scans of another sign-in wait on the handheld until that person signs in again.
  */
 export interface QueuedCall {
   /** The Idempotency-Key (and the scan id): fixed when the scan is made, reused by every attempt. */
@@ -14,7 +18,16 @@ export interface QueuedCall {
   readonly body: unknown;
   /** What the operator did, for the pending list on screen. */
   readonly label: string;
+  /** The sign-in that made it (`ownerOf`); absent in scans queued before owners were kept, which any sign-in sends. */
+  readonly owner?: string;
 }
+
+/** Who a scan belongs to: the credential (user or key id) and the worker the shift signed in as. */
+export function ownerOf(me: { readonly kind: string; readonly id: string }, workerId: string): string {
+  return `${me.kind}:${me.id}/${workerId}`;
+}
+
+const mine = (owner: string) => (c: QueuedCall): boolean => c.owner === undefined || c.owner === owner;
 
 export interface ReplayOutcome {
   readonly sent: number;
@@ -26,7 +39,13 @@ export interface ReplayOutcome {
 
 const STORE = 'paklog.rf.queue';
 
-export function pending(): QueuedCall[] {
+/** The queued scans of `owner` (oldest first), or every scan on the handheld without one. */
+export function pending(owner?: string): QueuedCall[] {
+  const all = stored();
+  return owner === undefined ? all : all.filter(mine(owner));
+}
+
+function stored(): QueuedCall[] {
   try {
     return JSON.parse(localStorage.getItem(STORE) ?? '[]') as QueuedCall[];
   } catch {
@@ -39,19 +58,22 @@ function save(calls: readonly QueuedCall[]): void {
 }
 
 export function enqueue(call: QueuedCall): void {
-  save([...pending(), call]);
+  save([...stored(), call]);
 }
 
 let running: Promise<ReplayOutcome> | undefined;
 
-/** Sends the queued calls one by one, oldest first; stops at the first network failure. One replay at a time. */
-export function replay(): Promise<ReplayOutcome> {
+/**
+ * Sends `owner`'s queued calls one by one, oldest first; stops at the first network failure. One replay at a time.
+ * Other sign-ins' scans stay queued.
+ */
+export function replay(owner: string): Promise<ReplayOutcome> {
   running ??= (async () => {
     let sent = 0;
     const refused: { call: QueuedCall; error: ApiError }[] = [];
     try {
       for (;;) {
-        const [next] = pending();
+        const [next] = pending(owner);
         if (next === undefined) break;
         try {
           await api(next.method, next.path, { body: next.body, idempotencyKey: next.key });
@@ -63,12 +85,12 @@ export function replay(): Promise<ReplayOutcome> {
           refused.push({ call: next, error: e });
         }
         // Only the call just answered leaves the queue (a scan queued meanwhile stays behind it).
-        save(pending().filter((c) => c.key !== next.key));
+        save(stored().filter((c) => c.key !== next.key));
       }
     } finally {
       running = undefined;
     }
-    return { sent, refused, left: pending().length };
+    return { sent, refused, left: pending(owner).length };
   })();
   return running;
 }
