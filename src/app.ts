@@ -247,7 +247,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       catalog: () => (runs('catalog') ? api('catalog') : undefined),
       catalogCommands: () => commands.catalog,
       locationCommands: () => locationCommands, inventoryCommands: () => commands.inventory,
-      webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20 },
+      webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20, destinations: { allowPrivate: w.allowPrivate } },
       tickMs: w.tickMs,
       // The ERP and TMS ports (ADR 0039) call inventory and pack-ship in-process when they run here.
       partners: { config: config.partners, inventory: () => commands.inventory, packShip: () => commands.packShip },

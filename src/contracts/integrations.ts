@@ -63,7 +63,7 @@ export type SubscriptionDisabled = Static<(typeof IntegrationsEventSchemas)[type
 export const IntegrationsErrors = {
   WEBHOOK_SIGNATURE_INVALID: { status: 401, title: 'The webhook signature does not match the body' },
   UNKNOWN_EVENT_TYPE: { status: 422, title: 'A webhook subscription names an event type PakLog does not offer' },
-  WEBHOOK_URL_INVALID: { status: 422, title: 'A webhook URL must be http or https' },
+  WEBHOOK_URL_INVALID: { status: 422, title: 'A webhook URL must be http(s), without credentials, to an address PakLog may send to' },
   STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
   CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
   ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },

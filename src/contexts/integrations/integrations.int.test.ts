@@ -24,6 +24,14 @@ describe('webhook subscriptions', () => {
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: '/eventTypes/1' })]);
     const url = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'ftp://x.example/h', eventTypes: ['orders.order.*'] });
     expect(url.body.code).toBe('WEBHOOK_URL_INVALID');
+    // The SSRF guard: a cloud's instance metadata in any spelling, and credentials in the URL (never echoed back).
+    for (const bad of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://0.0.0.0:9/h']) {
+      const refused = await t.post('/api/v1/integrations/webhook-subscriptions', { url: bad, eventTypes: ['orders.order.*'] });
+      expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field], bad).toEqual([422, 'WEBHOOK_URL_INVALID', '/url']);
+    }
+    const creds = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'https://erp:hunter2@x.example/h', eventTypes: ['orders.order.*'] });
+    expect([creds.status, creds.body.code]).toEqual([422, 'WEBHOOK_URL_INVALID']);
+    expect(JSON.stringify(creds.body)).not.toContain('hunter2');
     const site = await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'https://x.example/h', eventTypes: ['orders.order.*'], siteId: 'NOPE' });
     expect(site.body.code).toBe('UNKNOWN_SITE');
     expect((await t.get('/api/v1/integrations/webhook-subscriptions')).body.items).toEqual([]);
@@ -93,5 +101,35 @@ describe('webhook subscriptions', () => {
     await until('delivered', async () => (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`)).body.items as { status: string }[],
       (ds) => ds.every((d) => d.status === 'DELIVERED'));
     expect(got.length).toBe(pending.length);
+  }, 30_000);
+});
+
+describe('webhook destinations with PAKLOG_WEBHOOK_ALLOW_PRIVATE=false', () => {
+  it('never connects to a name that resolves to a loopback address: the delivery fails as DESTINATION_REFUSED, visible, nothing sent', async () => {
+    const closed = await startTestApp({ env: { PAKLOG_WEBHOOK_TICK_MS: '30', PAKLOG_WEBHOOK_RETRY_BASE_MS: '20', PAKLOG_WEBHOOK_RETRY_MAX_MS: '40', PAKLOG_WEBHOOK_ALLOW_PRIVATE: 'false' } });
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      got.push(req.url ?? '');
+      res.end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (receiver.address() as AddressInfo).port;
+      // A literal private address is refused when the subscription is made; a name is judged where it connects.
+      const literal = await closed.post('/api/v1/integrations/webhook-subscriptions', { url: `http://127.0.0.1:${port}/hook`, eventTypes: ['inventory.stock.*'] }, 'integration');
+      expect([literal.status, literal.body.code]).toEqual([422, 'WEBHOOK_URL_INVALID']);
+      const sub = await closed.post('/api/v1/integrations/webhook-subscriptions', { url: `http://localhost:${port}/hook`, eventTypes: ['inventory.stock.*'] }, 'integration');
+      expect(sub.status).toBe(201);
+      const call = injectClient(closed.app, closed.keys.manager);
+      const w = await setupWarehouse(call, { siteCode: 'PRV', aisles: 1, bays: 1, levels: 1, skus: 1 });
+      await receiveStock(call, w, 5, 1);
+      const failed = await until('a refused attempt', async () => (await closed.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.body.id}`)).body.items as { attempts: number; lastError: string | null }[],
+        (ds) => ds.some((d) => d.attempts > 0), 15_000);
+      expect(failed.find((d) => d.attempts > 0)?.lastError).toMatch(/^DESTINATION_REFUSED: 127\.0\.0\.1 is a loopback or private address/);
+      expect(got).toEqual([]);
+    } finally {
+      receiver.close();
+      await closed.close();
+    }
   }, 30_000);
 });

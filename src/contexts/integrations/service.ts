@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import {
   IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac, type WebhookDeliveryStatus,
@@ -9,6 +11,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { mapStorefrontOrder, STOREFRONT_TOPICS, storefrontExternalId, type StorefrontOrder } from './domain/storefront.ts';
+import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type Subscription } from './store.ts';
 
@@ -19,6 +22,8 @@ export interface WebhookSettings extends RetryPolicy {
   readonly timeoutMs: number;
   /** Deliveries sent per run of the delivery job, side by side. */
   readonly batch: number;
+  /** Where deliveries may go (PAKLOG_WEBHOOK_ALLOW_PRIVATE; link-local never). */
+  readonly destinations: DestinationPolicy;
 }
 
 export interface SubscriptionInput {
@@ -42,12 +47,16 @@ export interface StorefrontRequest {
 
 const newSecret = (prefix: string): string => `${prefix}_${randomBytes(24).toString('hex')}`;
 
-function validUrl(url: string): boolean {
+/** The URL without credentials, for messages (a refused URL's user:password is not echoed back). */
+function redactedUrl(url: string): string {
   try {
     const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:';
+    if (u.username === '' && u.password === '') return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
   } catch {
-    return false;
+    return 'the URL';
   }
 }
 
@@ -63,7 +72,8 @@ export function integrationsService(
   const now = (): Date => deps.clock.now();
 
   async function checkSubscription(input: SubscriptionInput): Promise<Outcome<{ siteId: string | null }>> {
-    if (!validUrl(input.url)) return reject('WEBHOOK_URL_INVALID', `${input.url} is not an http(s) URL`, [{ field: '/url', message: 'must be an http or https URL' }]);
+    const problem = urlProblem(input.url, settings.destinations);
+    if (problem !== undefined) return reject('WEBHOOK_URL_INVALID', `${redactedUrl(input.url)}: ${problem}`, [{ field: '/url', message: problem }]);
     const unknown = unknownPatterns(input.eventTypes);
     if (unknown.length > 0) {
       return reject('UNKNOWN_EVENT_TYPE', `no offered event type matches ${unknown.join(', ')}`,
@@ -144,25 +154,49 @@ export function integrationsService(
     await store.insertDeliveries(tx, deliveries, now());
   }
 
-  /** One POST of a delivery: the status code, or the network error. */
-  async function post(d: { url: string; secret: string; id: string; eventId: string; eventType: string; body: string }): Promise<{ status: number | null; error: string | null; ms: number }> {
+  /**
+   * One POST of a delivery: the status code, or the network error. Through node:http(s) with `guardedLookup`, so the
+   * address connected to is the one the destination policy judged; redirects are not followed.
+   */
+  function post(d: { url: string; secret: string; id: string; eventId: string; eventType: string; body: string }): Promise<{ status: number | null; error: string | null; ms: number }> {
     const t0 = performance.now();
-    try {
-      const res = await fetch(d.url, {
-        method: 'POST', body: d.body, redirect: 'manual', signal: AbortSignal.timeout(settings.timeoutMs),
+    const ms = (): number => Math.round(performance.now() - t0);
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (status: number | null, error: string | null): void => {
+        if (settled) return;
+        settled = true;
+        resolve({ status, error, ms: ms() });
+      };
+      const problem = urlProblem(d.url, settings.destinations);
+      if (problem !== undefined) {
+        done(null, `DESTINATION_REFUSED: ${problem}`);
+        return;
+      }
+      const url = new URL(d.url);
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+        // One deadline for the whole exchange (the receiver's answer may trickle), and one for a silent socket.
+        method: 'POST', lookup: guardedLookup(settings.destinations), timeout: settings.timeoutMs, signal: AbortSignal.timeout(settings.timeoutMs),
         headers: {
-          'content-type': 'application/json', 'user-agent': 'PakLog-Webhooks/1',
+          'content-type': 'application/json', 'content-length': Buffer.byteLength(d.body), 'user-agent': 'PakLog-Webhooks/1',
           [PAKLOG_SIGNATURE_HEADER]: signPakLog(d.secret, d.body, Math.floor(now().getTime() / 1000)),
           'PakLog-Event-Id': d.eventId, 'PakLog-Event-Type': d.eventType, 'PakLog-Delivery-Id': d.id,
         },
+      }, (res) => {
+        res.resume();
+        res.on('error', () => undefined);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          done(status, status >= 200 && status < 300 ? null : `HTTP ${status}`);
+        });
       });
-      await res.arrayBuffer().catch(() => undefined);
-      const ms = Math.round(performance.now() - t0);
-      return res.status >= 200 && res.status < 300 ? { status: res.status, error: null, ms } : { status: res.status, error: `HTTP ${res.status}`, ms };
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      return { status: null, error: cause ?? (e instanceof Error ? e.name === 'TimeoutError' ? `no answer in ${settings.timeoutMs} ms` : e.message : String(e)), ms: Math.round(performance.now() - t0) };
-    }
+      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer in ${settings.timeoutMs} ms`), { code: 'TIMEOUT' })));
+      request.on('error', (e: Error & { code?: string }) => {
+        const timedOut = e.code === 'TIMEOUT' || e.name === 'AbortError';
+        done(null, e instanceof DestinationRefused ? `DESTINATION_REFUSED: ${e.message}` : timedOut ? `no answer in ${settings.timeoutMs} ms` : (e.code ?? e.message));
+      });
+      request.end(d.body);
+    });
   }
 
   /**

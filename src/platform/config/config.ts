@@ -56,7 +56,7 @@ export interface Config {
   readonly sagaTickMs: number;
   /** Outbound webhooks (docs/operations/webhooks.md): the delivery job's period, retries, timeout, when a subscription is disabled. */
   readonly webhooks: {
-    readonly tickMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly timeoutMs: number; readonly maxFailures: number;
+    readonly tickMs: number; readonly retryBaseMs: number; readonly retryMaxMs: number; readonly timeoutMs: number; readonly maxFailures: number; readonly allowPrivate: boolean;
   };
   /** ERP and TMS ports of integrations (`PAKLOG_ERP*`, `PAKLOG_TMS*`, `PAKLOG_PARTNER_*`; ADR 0039). */
   readonly partners: PartnerPortsConfig;
@@ -327,6 +327,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       retryMaxMs: int('PAKLOG_WEBHOOK_RETRY_MAX_MS', 300_000, 10, 86_400_000),
       timeoutMs: int('PAKLOG_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       maxFailures: int('PAKLOG_WEBHOOK_MAX_FAILURES', 50, 1, 100_000),
+      // Loopback and private networks as webhook receivers (an ERP on the LAN); link-local (cloud metadata) never.
+      allowPrivate: bool('PAKLOG_WEBHOOK_ALLOW_PRIVATE', true),
     },
     partners: readPartnerPorts({ str, int, url }, problems),
     // One thread per spare core (at least one): the event loop keeps a core for requests.
