@@ -225,7 +225,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     }));
   }
   if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
-  if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory') }));
+  if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory'), catalog: api('catalog') }));
   if (runs('location-tracking')) {
     modules.push(locationTrackingContext(deps, {
       mqttUrl: config.mqttUrl,

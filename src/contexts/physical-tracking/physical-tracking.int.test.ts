@@ -118,6 +118,16 @@ describe('bad input writes nothing', () => {
     await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'SHIP' }, 'operator');
   });
 
+  it('refuses contents that name no product of the catalogue (422 UNKNOWN_SKU naming each line), writing nothing', async () => {
+    const before = await fingerprint();
+    const res = await build({ type: 'CASE', code: 'NO-SUCH-SKU-CASE', contents: [{ sku: w.products[0]!.sku, quantity: 1 }, { sku: 'NO-SUCH-SKU', quantity: 2 }] });
+    expect([res.status, res.body.code, res.body.errors]).toEqual([422, 'UNKNOWN_SKU', [expect.objectContaining({ field: '/contents/1/sku' })]]);
+    expect(await fingerprint()).toEqual(before);
+    const good = await build({ type: 'CASE', code: 'KNOWN-SKU-CASE', contents: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    expect(good.status).toBe(201);
+    await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'KNOWN-SKU-CASE', meaning: 'SHIP' }, 'operator');
+  });
+
   it('answers 404 for unknown LPNs, labels and ASN LPNs', async () => {
     const before = await fingerprint();
     const unknown = 'lpn_00000000000000000000000000000000';

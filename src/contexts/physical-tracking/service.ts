@@ -1,3 +1,4 @@
+import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
@@ -67,6 +68,8 @@ const EXPLAINING_SCANS = 10;
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
   inventory: Pick<InventoryApi, 'locationBalances'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  /** What an LPN's declared contents name must be a product of the catalogue. */
+  catalog: Pick<CatalogApi, 'getBySkus'>;
 }) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
   /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
@@ -236,6 +239,13 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if (!label.ok) return label;
     const place = cmd.locationId === undefined ? undefined : await placeAt(cmd.siteId, cmd.locationId, '/locationId');
     if (place !== undefined && !place.ok) return place;
+    // Contents name products of the catalogue, read before the transaction opens (another context, maybe remote).
+    const contents = cmd.contents ?? [];
+    if (contents.length > 0) {
+      const known = await apis.catalog.getBySkus([...new Set(contents.map((c) => c.sku))]);
+      const unknown = contents.flatMap((c, i) => (known.has(c.sku) ? [] : [{ field: `/contents/${i}/sku`, message: `${c.sku} is not a product of the catalogue` }]));
+      if (unknown.length > 0) return reject('UNKNOWN_SKU', `Unknown SKU ${[...new Set(unknown.map((u) => u.message.split(' ')[0]))].join(', ')}: an LPN holds products of the catalogue`, unknown);
+    }
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();
       await store.lockCode(tx, cmd.siteId, label.value.code);
