@@ -349,7 +349,7 @@ export function orderService(
     const outcome = await deps.db.tx(async (tx): Promise<Outcome<null>> => {
       const o = await orderSummary(tx, id, true);
       if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      if (o.status !== 'ON_HOLD' || o.hold === null) return reject('ORDER_NOT_ON_HOLD', `Order ${o.externalId} is ${o.status}, not on hold`);
+      if (o.status !== 'ON_HOLD' || o.hold === null) return reject('ORDER_NOT_ON_HOLD', `Order ${o.id} (${o.externalId}) is ${o.status}, not on hold`);
       const { holdId, from, resumeTo: to } = o.hold;
       orderLifecycle.assertCan('ON_HOLD', to);
       const now = deps.clock.now();
