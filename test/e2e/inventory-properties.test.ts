@@ -665,8 +665,17 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       // other clients, its order cancelled: the task is finished or withdrawn under the picker (409 ILLEGAL_TRANSITION).
       const workerId = `picker-${w.run}-${p.worker}`;
       const refused: readonly Refusal[] = [[409, 'ILLEGAL_TRANSITION'], [409, 'TASK_NOT_ASSIGNED_TO_WORKER']];
-      const claimed = await send('operator', 'POST', '/api/v1/tasks/next', { workerId, siteId: w.siteId, types: ['PICK'] }, [200, 204], []);
-      const task = claimed.status === 200 ? claimed.body as TaskView : undefined;
+      const claim = async (): Promise<TaskView | undefined> => {
+        const claimed = await send('operator', 'POST', '/api/v1/tasks/next', { workerId, siteId: w.siteId, types: ['PICK'] }, [200, 204], []);
+        return claimed.status === 200 ? claimed.body as TaskView : undefined;
+      };
+      // No PICK task queued yet: the floor may not have heard of a wave's release; the picker waits for it once (most
+      // draws of this command met no task: seed 8002 needed all four extra runs for one to succeed).
+      let task = await claim();
+      if (task === undefined) {
+        await t.settle();
+        task = await claim();
+      }
       if (task === undefined || task.type !== 'PICK') return 'skip';
       const url = `/api/v1/tasks/${task.id}`;
       if (task.status === 'ASSIGNED') {
