@@ -1,6 +1,7 @@
 /**
  * Cancels fired at random moments around wave release, picking, packing, booking and dispatch (issue 6, acceptance b):
- * 240 orders, each with a cancel racing one step of its flow. Whatever wins, no CANCELLED order has a live package or
+ * 240 orders, each with a cancel racing one step of its flow (a picker's report that its PICK task failed, and the
+ * supervisor's re-queue at the failure limit, among them). Whatever wins, no CANCELLED order has a live package or
  * shipment or a SHIP movement, every cancel's answer agrees with where the order ends, the ledger equals the balances
  * and what physically moved, and every order and wave ends final (SHIPPED/CANCELLED, COMPLETED). Units picked for the
  * orders that were cancelled wait in their totes under returns to stock until confirmed by scan (then the totes are empty).
@@ -14,7 +15,8 @@ let call: Call;
 let w: Warehouse;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A PICK task fails twice before it waits for a supervisor's re-queue (default 3): the cancels race both.
+  t = await startTestApp({ env: { PAKLOG_TASK_MAX_FAILURES: '2' } });
   call = injectClient(t.app, t.keys.admin);
   w = await setupWarehouse(call, { siteCode: 'RC', aisles: 3, bays: 4, levels: 2, skus: 6 });
   await receiveStock(call, w, 400, 2);
@@ -23,7 +25,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const PHASES = ['beforeRelease', 'atRelease', 'duringPick', 'afterPick', 'atPack', 'atShipment', 'atDispatch', 'afterDispatch'] as const;
+const PHASES = ['beforeRelease', 'atRelease', 'atTaskFail', 'duringPick', 'afterPick', 'atPack', 'atShipment', 'atDispatch', 'afterDispatch'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** A small seeded generator, so a failing run can be replayed (the seed is in the test name). */
@@ -175,12 +177,67 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
     if (phase === 'afterDispatch') fireCancel(orderId);
   }
 
+  /**
+   * Pickers claim the released PICK tasks and start them. A task of an atTaskFail order is reported failed (QUEUED
+   * again at once the first time, FAILED the second, then re-queued by a supervisor) while its order's cancel lands
+   * at the moment drawn for it; any other task is paused (its picker keeps it, its list is worked by the flows below).
+   * Ends when no picker is offered more work.
+   */
+  async function failTasks(): Promise<void> {
+    const fired = new Set<string>();
+    const claims = { failed: 0, raced: 0, paused: 0 };
+    const worker = async (workerId: string): Promise<void> => {
+      for (;;) {
+        const next = await call<{ id: string; status: string; reference: string; failures: number } | null>('claim', 'POST', '/api/v1/tasks/next', { workerId, siteId: w.siteId, types: ['PICK'] });
+        if (next.status === 204 || next.body === null) return;
+        const task = next.body;
+        const url = `/api/v1/tasks/${task.id}`;
+        const moved = async (what: string, res: Promise<{ status: number; body: unknown }>): Promise<{ status: string } | undefined> => {
+          const r = await res;
+          if (r.status === 200) return r.body as { status: string };
+          const code = (r.body as { code?: string }).code;
+          // The cancel got there first: the task was withdrawn under the picker.
+          if (r.status === 409 && code === 'ILLEGAL_TRANSITION') return undefined;
+          throw new Error(`${what} ${task.id}: ${r.status} ${JSON.stringify(r.body)}`);
+        };
+        if (task.status === 'ASSIGNED' && (await moved('start', call('start', 'POST', `${url}/start`, { workerId }))) === undefined) continue;
+        const list = (await call<{ orderIds: string[] }>('list', 'GET', `/api/v1/pick-lists/${task.reference}`)).body;
+        const target = list.orderIds.find((id) => phaseOf.get(id) === 'atTaskFail' && !fired.has(id));
+        if (target === undefined) {
+          claims.paused++;
+          await moved('pause', call('pause', 'POST', `${url}/pause`, { workerId }));
+          continue;
+        }
+        const moment = failMoment.get(target)!;
+        const race = (): void => {
+          fired.add(target);
+          claims.raced++;
+          fireCancel(target);
+        };
+        if (moment === task.failures) race();
+        claims.failed++;
+        const failed = await moved('fail', call('fail', 'POST', `${url}/fail`, { workerId, reason: 'LOCATION_INACCESSIBLE', note: 'race' }));
+        if (failed?.status !== 'FAILED') continue;
+        if (moment === 2 && !fired.has(target)) race();
+        await moved('requeue', call('requeue', 'POST', `${url}/requeue`, { note: 'race' }));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, k) => worker(`racer-${SEED}-${k}`)));
+    await Promise.all(cancels.values());
+    await t.settle();
+    console.log(`cancel races: PICK tasks failed ${claims.failed} times, ${claims.raced} of them (or their re-queue) against a cancel; ${claims.paused} paused`);
+    expect(claims.raced).toBeGreaterThan(0);
+  }
+
   // All orders first, then the waves planned one after the other; then every wave is released and worked at once.
   const phaseOf = new Map<string, Phase>();
+  /** atTaskFail: the cancel races the task's first failure (0, QUEUED again), its second (1, FAILED) or the re-queue (2). */
+  const failMoment = new Map<string, number>();
   for (let i = 0; i < WAVES * ORDERS_PER_WAVE; i++) {
     const lines = Array.from({ length: 1 + Math.floor(random() * 2) }, (_, k) => ({ sku: w.products[(i + k * 3) % w.products.length]!.sku, quantity: 1 + Math.floor(random() * 3) }));
     const o = await createOrder(call, w.siteId, { externalId: `RC-${i}`, lines });
     phaseOf.set(o.id, PHASES[Math.floor(random() * PHASES.length)]!);
+    failMoment.set(o.id, i % 3);
   }
   await t.settle();
   const waves: { id: string; orders: { orderId: string; phase: Phase }[] }[] = [];
@@ -199,6 +256,7 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
   // Reservations, pick lists and tasks are made while those cancels land.
   await Promise.all(cancels.values());
   await t.settle();
+  await failTasks();
   await Promise.all(waves.flatMap((wave) => wave.orders.map((o) => flow(o.orderId, o.phase))));
   const all = waves.flatMap((x) => x.orders);
   const answers = new Map<string, { status: number; code: string | undefined }>();
