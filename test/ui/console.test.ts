@@ -182,8 +182,16 @@ describe.runIf(browserTestsRun)('the web console', () => {
     expect(wave.status).toBe(201);
     expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
     await until('pick task', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items.length, (n) => n === 1);
-    const task = await until('claimed', async () => (await t.post('/api/v1/tasks/next', { workerId: 'gone-home', siteId, types: ['PICK'] }, 'operator')).body,
+    const claim = (worker: string) => until('claimed', async () => (await t.post('/api/v1/tasks/next', { workerId: worker, siteId, types: ['PICK'] }, 'operator')).body,
       (x) => x !== null && x !== '' && x.type === 'PICK');
+    // Two workers before failed it already (PAKLOG_TASK_MAX_FAILURES 3): the console's fail will be its last allowed one.
+    for (const worker of ['tried-1', 'tried-2']) {
+      const tried = await claim(worker);
+      expect((await t.post(`/api/v1/tasks/${tried.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/tasks/${tried.id}/fail`, { workerId: worker, reason: 'EQUIPMENT' }, 'operator')).body.status).toBe('QUEUED');
+    }
+    const task = await claim('gone-home');
+    expect(task.failures).toBe(2);
     expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
     expect((await t.post(`/api/v1/tasks/${task.id}/pause`, { workerId: 'gone-home' }, 'operator')).status).toBe(200);
     await nav('Tasks').click();
@@ -193,6 +201,11 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => row.textContent()).toContain('gone-home');
     await a11y('tasks with actions');
     await row.getByRole('button', { name: `Back to the queue ${task.id}` }).click();
+    // Its third failure: it stays FAILED, and the screen says so rather than "back in the queue".
+    await page.getByRole('alert').filter({ hasText: `Task ${task.id} has failed as often as allowed: it stays FAILED` }).waitFor();
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('FAILED');
+    await page.getByLabel('Status').selectOption('FAILED');
+    await row.getByRole('button', { name: `Requeue ${task.id}` }).click();
     await page.getByRole('status').filter({ hasText: `Task ${task.id} is back in the queue` }).waitFor();
     await expect.poll(() => row.count()).toBe(0);
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'QUEUED', workerId: null });

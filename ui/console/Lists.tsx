@@ -134,12 +134,13 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
   const act = async (t: Task): Promise<void> => {
     setBusy(true);
     try {
-      if (t.status === 'FAILED') {
-        await api('POST', `/tasks/${t.id}/requeue`, { idempotencyKey: newKey(), body: { note: 'Requeued from the console' } });
-      } else {
-        await api('POST', `/tasks/${t.id}/fail`, { idempotencyKey: newKey(), body: { reason: 'OTHER', note: `Sent back to the queue from the console (held by ${t.workerId ?? 'nobody'})` } });
-      }
-      setMessage({ ok: true, text: `Task ${t.id} is back in the queue` });
+      const after = t.status === 'FAILED'
+        ? await api<Task>('POST', `/tasks/${t.id}/requeue`, { idempotencyKey: newKey(), body: { note: 'Requeued from the console' } })
+        : await api<Task>('POST', `/tasks/${t.id}/fail`, { idempotencyKey: newKey(), body: { reason: 'OTHER', note: `Sent back to the queue from the console (held by ${t.workerId ?? 'nobody'})` } });
+      // At the failure limit a fail leaves the task FAILED (exception TASK_FAILED) instead of queueing it: say so.
+      setMessage(after.status === 'FAILED'
+        ? { ok: false, text: `Task ${t.id} has failed as often as allowed: it stays FAILED (exception TASK_FAILED). Requeue it once the cause is fixed` }
+        : { ok: true, text: `Task ${t.id} is back in the queue` });
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
     } finally {
