@@ -244,13 +244,14 @@ describe('a signed-in person on the floor', () => {
     await queuedTask(s);
     const id = await claim('', s, me());
     expect(await taskNow(id)).toMatchObject({ status: 'ASSIGNED', workerId: self });
-    // Naming another worker is refused before anything runs, whatever the task.
+    // Naming another worker is refused before anything runs, whatever the task. One call at a time: a call started
+    // before the one ahead of it is awaited would reject with no handler yet (an unhandled rejection in CI).
     for (const call of [
-      rpc.rejectTask({ taskId: id, workerId: 'someone-else' }, me()),
-      rpc.pauseTask({ taskId: id, workerId: 'someone-else' }, me()),
-      rpc.resumeTask({ taskId: id, workerId: 'someone-else' }, me()),
-      rpc.failTask({ taskId: id, workerId: 'someone-else', reason: 'OTHER' }, me()),
-    ]) expect(await refusal(call)).toMatchObject({ status: 'PERMISSION_DENIED', code: 'ACTING_AS_ANOTHER_WORKER', fields: ['/workerId'] });
+      () => rpc.rejectTask({ taskId: id, workerId: 'someone-else' }, me()),
+      () => rpc.pauseTask({ taskId: id, workerId: 'someone-else' }, me()),
+      () => rpc.resumeTask({ taskId: id, workerId: 'someone-else' }, me()),
+      () => rpc.failTask({ taskId: id, workerId: 'someone-else', reason: 'OTHER' }, me()),
+    ]) expect(await refusal(call())).toMatchObject({ status: 'PERMISSION_DENIED', code: 'ACTING_AS_ANOTHER_WORKER', fields: ['/workerId'] });
 
     await rpc.startTask({ taskId: id, workerId: '' }, me());
     expect(await rpc.pauseTask({ taskId: id, workerId: '' }, me())).toMatchObject({ status: 'PAUSED', workerId: self });
@@ -263,9 +264,9 @@ describe('a signed-in person on the floor', () => {
     await rpc.startTask({ taskId: theirs, workerId: 'wo-other' }, operator());
     const before = await taskNow(theirs);
     for (const call of [
-      rpc.pauseTask({ taskId: theirs, workerId: '' }, me()),
-      rpc.failTask({ taskId: theirs, reason: 'OTHER' }, me()),
-    ]) expect(await refusal(call)).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
+      () => rpc.pauseTask({ taskId: theirs, workerId: '' }, me()),
+      () => rpc.failTask({ taskId: theirs, reason: 'OTHER' }, me()),
+    ]) expect(await refusal(call())).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
     expect(await taskNow(theirs)).toEqual(before);
     expect(before).toMatchObject({ status: 'IN_PROGRESS', workerId: 'wo-other' });
   });
