@@ -101,6 +101,24 @@ export function inactiveSkuErrors(
   return lines.flatMap((l, i) => (products.get(l.sku)?.active === false ? [{ field: field(i), message: `product ${l.sku} is deactivated` }] : []));
 }
 
+/** How a lot breaks the lot rule: missing for a lot-controlled product, given for one that is not. */
+export type LotRuleBreach = 'LOT_REQUIRED' | 'LOT_NOT_ALLOWED';
+
+/**
+ * The lot rule for units entering stock (received, announced, returned, found, counted in, packed into an LPN): a
+ * lot-controlled product's units name their lot, another product's name none ('' counts as none). The field message
+ * when broken, undefined when the lot fits. Units already on the books under a lot stay addressable by it (moved,
+ * held, adjusted down, counted): callers apply the rule to new stock only (ADR 0025 addendum).
+ */
+export function lotRule(
+  product: { readonly lotControlled: boolean }, lot: string | null | undefined,
+): { readonly breach: LotRuleBreach; readonly message: string } | undefined {
+  const named = lot !== undefined && lot !== null && lot !== '';
+  if (product.lotControlled && !named) return { breach: 'LOT_REQUIRED', message: 'required: the product is lot-controlled' };
+  if (!product.lotControlled && named) return { breach: 'LOT_NOT_ALLOWED', message: 'not lot-controlled: give no lot' };
+  return undefined;
+}
+
 /** Queries other contexts make of the catalog. */
 export interface CatalogApi {
   /** Products by SKU; unknown SKUs are absent from the map. */

@@ -93,7 +93,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
       description: 'Give exactly one of locationId and locationCode: where the units land (a returns or receiving location). Each line\'s '
         + 'units are received in QUARANTINE (RECEIPT, reason RMA): on hand, never promised, until inspected. Refused with nothing '
         + 'changed: more than a line still authorises (409 OVER_RECEIPT), another location or lot than the line\'s earlier units, '
-        + 'no lot for a lot-controlled product (422 UNPROCESSABLE), a CLOSED or CANCELLED RMA (409 ILLEGAL_TRANSITION).',
+        + 'no lot for a lot-controlled product or a lot for another (422 UNPROCESSABLE), a CLOSED or CANCELLED RMA (409 ILLEGAL_TRANSITION).',
       params: Params,
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),

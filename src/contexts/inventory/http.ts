@@ -89,7 +89,8 @@ export async function inventoryRoutes(
     config: { roles: CAN.receive, idempotent: true, owners: true },
     schema: {
       operationId: 'receiveStock', tags: ['Inbound'] satisfies Tag[], summary: 'Receive stock into a location (RECEIPT movement)',
-      description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled. '
+      description: 'Give exactly one of locationId and locationCode. Lot and expiry are required when the product is lot- or expiry-controlled; '
+        + 'a lot for a product that is not lot-controlled is refused (422 UNPROCESSABLE, field /lot). '
         + 'Stock at a dock is on hand but not promised until moved to a pickable location (POST /inventory/moves). The example receives '
         + 'the product the POST /products example creates at the demo\'s receiving dock.',
       body: Type.Object({
@@ -109,7 +110,8 @@ export async function inventoryRoutes(
     schema: {
       operationId: 'adjustStock', tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
       description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated, nor (at a '
-        + 'pickable location) the SKU\'s pickable on-hand below what is allocated (409 INSUFFICIENT_STOCK).',
+        + 'pickable location) the SKU\'s pickable on-hand below what is allocated (409 INSUFFICIENT_STOCK). Units added under a lot no units '
+        + 'of which are on hand there are new stock: refused for a product that is not lot-controlled (422 UNPROCESSABLE, field /lot).',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
@@ -117,7 +119,7 @@ export async function inventoryRoutes(
         delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, delta: 2, reason: 'FOUND' }] }),
-      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
+      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({
     ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),

@@ -4,6 +4,7 @@ import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { WaveEvents } from '../../contracts/waves.ts';
+import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { envelope, eventsOf, movementCount, newLocation, newProduct, newSite, publish, summaryOf, unique } from './test-fixtures.ts';
 
@@ -119,6 +120,35 @@ describe('receipts', () => {
     expect(await movementCount(t)).toBe(before);
     const balances = await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`);
     expect(balances.body.items).toEqual([]);
+  });
+
+  it('refuses a lot for a product that is not lot-controlled wherever new stock enters (422 UNPROCESSABLE on the lot), writing nothing; lots on hand stay addressable (found by the black-box hunt)', async () => {
+    const sku = await newProduct(t);
+    await t.settle();
+    const before = await tableFingerprint(t.app.db);
+    const receipt = await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 3, lot: 'L1' });
+    expect([receipt.status, receipt.body.code, receipt.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lot', message: 'not lot-controlled: give no lot' }]]);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 3, lot: 'L1' }] }, 'manager');
+    expect([asn.status, asn.body.code, asn.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lines/0/lot', message: 'not lot-controlled: give no lot' }]]);
+    const found = await adjust({ siteId: site.id, sku, locationId: storage.id, lot: 'L1', delta: 2, reason: 'FOUND' }, 'manager');
+    expect([found.status, found.body.code, found.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lot', message: 'not lot-controlled: give no lot' }]]);
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect((await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`)).body.items).toEqual([]);
+
+    // Received while the product was lot-controlled, its lot stays on the books and is moved, adjusted and found more of by it.
+    const was = await newProduct(t, { lotControlled: true });
+    expect((await receive({ siteId: site.id, sku: was, locationId: storage.id, quantity: 5, lot: 'OLD' })).status).toBe(201);
+    expect((await t.request('PATCH', `/api/v1/products/${was}`, { body: { lotControlled: false } })).status).toBe(200);
+    await t.settle();
+    const moved = await t.post('/api/v1/inventory/moves', { siteId: site.id, sku: was, lot: 'OLD', quantity: 2, fromLocationId: storage.id, toLocationId: storage2.id });
+    expect(moved.status).toBe(201);
+    expect((await adjust({ siteId: site.id, sku: was, locationId: storage.id, lot: 'OLD', delta: -1, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    expect((await adjust({ siteId: site.id, sku: was, locationId: storage2.id, lot: 'OLD', delta: 1, reason: 'FOUND' }, 'manager')).status).toBe(201);
+    const newLot = await receive({ siteId: site.id, sku: was, locationId: storage.id, quantity: 1, lot: 'NEW' });
+    expect([newLot.status, newLot.body.errors]).toEqual([422, [expect.objectContaining({ field: '/lot' })]]);
+    expect((await receive({ siteId: site.id, sku: was, locationId: storage.id, quantity: 1 })).status).toBe(201);
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${was}`)).body.items as { locationId: string; lot: string | null; onHand: number }[];
+    expect(balances.map((b) => [b.locationId, b.lot, b.onHand]).sort()).toEqual([[storage.id, 'OLD', 2], [storage.id, null, 1], [storage2.id, 'OLD', 3]].sort());
   });
 
   it('requires a key (401), refuses viewers (403) and operators on adjustments (403); 404 for an unknown movement', async () => {

@@ -25,23 +25,27 @@ beforeAll(async () => {
   call = injectClient(t.app, t.keys.manager);
   w = await setupWarehouse(call, { siteCode: 'PT', aisles: 1, bays: 4, levels: 1, skus: 2 });
   dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
+  const product = await t.post('/api/v1/products', { sku: lotted, description: 'Lot-controlled tea', lengthMm: 80, widthMm: 60, heightMm: 120, weightG: 110, lotControlled: true });
+  expect(product.status).toBe(201);
 });
 afterAll(async () => {
   await t.close();
 });
 
+/** A lot-controlled product: its LPN contents name their lot. */
+const lotted = 'PT-LOTTED';
 const build = (body: Record<string, unknown>) => t.post('/api/v1/lpns', { siteId: 'PT', ...body }, 'operator');
 
 describe('LPN commands', () => {
   it('splits units into a new case, consolidates them back, moves a pallet with what is inside it, closes it', async () => {
     const sku = w.products[0]!.sku;
-    const pallet = (await build({ type: 'PALLET', code: makeSscc(0, '0614141', '000000001'), locationId: w.storage[0]!.id, contents: [{ sku, quantity: 10, lot: 'L1' }] })).body;
+    const pallet = (await build({ type: 'PALLET', code: makeSscc(0, '0614141', '000000001'), locationId: w.storage[0]!.id, contents: [{ sku: lotted, quantity: 10, lot: 'L1' }] })).body;
     expect(pallet).toMatchObject({ codeKind: 'SSCC', status: 'OPEN', units: 10 });
-    const split = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku, quantity: 4 }], newLpn: { type: 'CASE', code: 'CASE-1' } }, 'operator');
+    const split = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku: lotted, quantity: 4 }], newLpn: { type: 'CASE', code: 'CASE-1' } }, 'operator');
     expect(split.status).toBe(201);
     expect(split.body.source.units).toBe(6);
     expect(split.body.target).toMatchObject({ type: 'CASE', code: 'CASE-1', units: 4, locationId: w.storage[0]!.id, contents: [expect.objectContaining({ lot: 'L1', quantity: 4 })] });
-    const tooMany = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku, quantity: 7 }] }, 'operator');
+    const tooMany = await t.post(`/api/v1/lpns/${pallet.id}/split`, { lines: [{ sku: lotted, quantity: 7 }] }, 'operator');
     expect([tooMany.status, tooMany.body.code]).toEqual([409, 'INSUFFICIENT_CONTENTS']);
     const back = await t.post(`/api/v1/lpns/${split.body.target.id}/consolidate`, { into: pallet.code }, 'operator');
     expect(back.body).toMatchObject({ id: pallet.id, units: 10 });
@@ -116,6 +120,14 @@ describe('bad input writes nothing', () => {
     const scanned = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'MOVE', locationId: w.storage[0]!.code }, 'operator');
     expect([scanned.status, scanned.body.lpn.locationId, scanned.body.scan.locationId]).toEqual([201, w.storage[0]!.id, w.storage[0]!.id]);
     await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'WHERE-TOTE', meaning: 'SHIP' }, 'operator');
+  });
+
+  it('refuses a lot in the contents of a product that is not lot-controlled (422 UNPROCESSABLE naming the line), writing nothing', async () => {
+    const before = await fingerprint();
+    const res = await build({ type: 'CASE', code: 'PLAIN-LOT-CASE', contents: [{ sku: lotted, quantity: 1, lot: 'L1' }, { sku: w.products[0]!.sku, quantity: 2, lot: 'L1' }] });
+    expect([res.status, res.body.code, res.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/contents/1/lot', message: 'not lot-controlled: give no lot' }]]);
+    expect(res.body.detail).toMatch(new RegExp(`${w.products[0]!.sku} is not lot-controlled`));
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('refuses contents that name no product of the catalogue (422 UNKNOWN_SKU naming each line), writing nothing', async () => {

@@ -1,4 +1,4 @@
-import type { CatalogApi } from '../../contracts/catalog.ts';
+import { lotRule, type CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
@@ -245,6 +245,13 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       const known = await apis.catalog.getBySkus([...new Set(contents.map((c) => c.sku))]);
       const unknown = contents.flatMap((c, i) => (known.has(c.sku) ? [] : [{ field: `/contents/${i}/sku`, message: `${c.sku} is not a product of the catalogue` }]));
       if (unknown.length > 0) return reject('UNKNOWN_SKU', `Unknown SKU ${[...new Set(unknown.map((u) => u.message.split(' ')[0]))].join(', ')}: an LPN holds products of the catalogue`, unknown);
+      // The lot rule of stock entering (`lotRule`): a product that is not lot-controlled is packed without a lot. A
+      // lot-controlled one may be declared without it (the receipt scan gives it), as on an ASN.
+      const lotted = contents.flatMap((c, i) => (lotRule(known.get(c.sku)!, c.lot)?.breach === 'LOT_NOT_ALLOWED' ? [{ i, sku: c.sku }] : []));
+      if (lotted.length > 0) {
+        return reject('UNPROCESSABLE', lotted.map((l) => `${l.sku} is not lot-controlled: give no lot on contents line ${l.i + 1}`).join('; '),
+          lotted.map((l) => ({ field: `/contents/${l.i}/lot`, message: 'not lot-controlled: give no lot' })));
+      }
     }
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();

@@ -5,7 +5,7 @@ import { decideAdjust, type AdjustCommand, type AdjustState } from './decide.ts'
 
 const spec = deciderSpec(decideAdjust);
 const stocked: AdjustState = {
-  product: { sku: 'SKU-A' }, location: location(), pickable: true, paused: false,
+  product: { sku: 'SKU-A', lotControlled: false }, location: location(), pickable: true, paused: false,
   balance: { on_hand: 10, reserved: 4 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 },
 };
 const adjustment = (o: Partial<AdjustCommand> = {}): AdjustCommand => ({
@@ -64,5 +64,19 @@ describe('adjust', () => {
     spec.given({ ...paused, skuStock: { ...paused.skuStock!, allocated: 13 } }).when(adjustment({ delta: -2 })).then((d) => expect(d.unpickable).toBe(-2));
     // At the dock (not paused: nothing there covers an allocation) the same removal only needs on-hand above allocated.
     spec.given({ ...paused, paused: false }).when(adjustment({ delta: -2 })).then((d) => expect(d.unpickable).toBe(-2));
+  });
+
+  it('refuses units added under a lot for a product that is not lot-controlled, where no units of that lot are on hand', () => {
+    const plain = { sku: 'SKU-A', lotControlled: false };
+    spec.given({ ...stocked, product: plain, balance: undefined }).when(adjustment({ delta: 3, reason: 'FOUND', lot: 'L1' }))
+      .thenRejects('UNPROCESSABLE', { message: /not lot-controlled/, fields: ['/lot'] });
+    spec.given({ ...stocked, product: plain, balance: { on_hand: 0, reserved: 0 } }).when(adjustment({ delta: 3, reason: 'FOUND', lot: 'L1' }))
+      .thenRejects('UNPROCESSABLE', { fields: ['/lot'] });
+  });
+
+  it('units already on hand under a lot stay addressable by it when the product is no longer lot-controlled (taken out, or found more of)', () => {
+    const plain = { sku: 'SKU-A', lotControlled: false };
+    spec.given({ ...stocked, product: plain }).when(adjustment({ delta: -2, lot: 'L1' })).then((d) => expect(d.key.lot).toBe('L1'));
+    spec.given({ ...stocked, product: plain }).when(adjustment({ delta: 2, reason: 'FOUND', lot: 'L1' })).then((d) => expect(d.key.lot).toBe('L1'));
   });
 });

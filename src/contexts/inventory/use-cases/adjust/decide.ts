@@ -1,4 +1,4 @@
-import type { Product } from '../../../../contracts/catalog.ts';
+import { lotRule, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AdjustmentReason, type StockAdjusted } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
@@ -23,7 +23,7 @@ export interface AdjustmentInput {
 }
 
 export interface AdjustState {
-  readonly product: Pick<Product, 'sku'> | undefined;
+  readonly product: Pick<Product, 'sku' | 'lotControlled'> | undefined;
   readonly location: Location | undefined;
   readonly pickable: boolean;
   /** Held by an open cycle count while of a pickable type and status: its units still cover allocations. */
@@ -43,13 +43,14 @@ export interface AdjustDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK';
+export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE';
 
 /**
  * An adjustment with a reason; a negative one never takes on-hand below reserved nor SKU stock below allocated. At a
  * pickable location, or one a count pauses, it never takes the SKU's pickable on-hand (on_hand_available − unpickable,
  * the paused units included) below what is allocated: units promised to orders stay where a picker can reach them
- * (issue 11: allocated never exceeds ATP; `unpromisedAt`).
+ * (issue 11: allocated never exceeds ATP; `unpromisedAt`). Units added where none of that lot are on hand are new
+ * stock: a lot only for a lot-controlled product (`lotRule`); units on hand under a lot stay adjustable by it.
  */
 export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, AdjustRejection> = (state, input) => {
   if (!Number.isInteger(input.delta) || input.delta === 0) {
@@ -61,6 +62,12 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
   if (!found.ok) return found;
   const location = found.value;
   const { siteId, ownerId, sku, delta, reason, movementId } = input;
+  const lotBroken = delta > 0 && (state.balance?.on_hand ?? 0) === 0 ? lotRule(product.value, input.lot) : undefined;
+  // Only a lot given for a product that is not lot-controlled: an adjustment without a lot predates the rule's other half.
+  if (lotBroken?.breach === 'LOT_NOT_ALLOWED') {
+    return reject('UNPROCESSABLE', `${sku} is not lot-controlled: give no lot (no units of lot ${input.lot ?? ''} are on hand at ${location.code})`,
+      [{ field: '/lot', message: lotBroken.message }]);
+  }
   if (delta < 0) {
     const b = state.balance;
     if (b === undefined || b.on_hand + delta < 0 || b.reserved > b.on_hand + delta) {

@@ -1,3 +1,4 @@
+import { lotRule } from '../../../../contracts/catalog.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { StockCountResult, StockCountRow } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
@@ -42,8 +43,11 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
       if (!knownOwners.has(row.ownerId)) errors.push({ index, field: '/ownerId', message: `no owner ${row.ownerId}` });
       if (product === undefined) errors.push({ index, field: '/sku', message: `no product with SKU ${row.sku}` });
       if (location === undefined) errors.push({ index, field: '/location', message: `no location ${row.locationCode} at this site` });
-      if (product?.lotControlled === true && row.lot === null) errors.push({ index, field: '/lot', message: `${row.sku} is lot-controlled: give its lot` });
-      if (product !== undefined && !product.lotControlled && row.lot !== null) errors.push({ index, field: '/lot', message: `${row.sku} is not lot-controlled` });
+      // The lot rule (`lotRule`): a lot-controlled product's row names its lot. A lot for another product is refused
+      // for new stock only (decideAdjust, below): units on hand under a lot stay countable by it.
+      if (product !== undefined && lotRule(product, row.lot)?.breach === 'LOT_REQUIRED') {
+        errors.push({ index, field: '/lot', message: `${row.sku} is lot-controlled: give its lot` });
+      }
       const first = firstRow.get(keyOf(row));
       if (first !== undefined) errors.push({ index, field: '/location', message: 'the same SKU, location and lot are in the file twice' });
       else firstRow.set(keyOf(row), index);
@@ -84,7 +88,7 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
             { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: row.lot ?? undefined, delta, reason: 'COUNT', movementId },
             deps.clock.now());
           if (!decision.ok) {
-            errors.push({ index, field: '/quantity', message: decision.message });
+            errors.push({ index, field: decision.errors?.[0]?.field === '/lot' ? '/lot' : '/quantity', message: decision.message });
             continue;
           }
           const d = decision.value;

@@ -53,4 +53,9 @@ describe('creating an ASN', () => {
     spec.given(retired).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1 }, { sku: 'SKU-C', quantity: 2 }] }))
       .thenRejects('PRODUCT_INACTIVE', { message: /SKU-C is deactivated/, fields: ['/lines/1/sku'] });
   });
+
+  it('refuses a lot announced for a product that is not lot-controlled, naming the line; a lot-controlled one may come without (the scan gives it)', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-B', quantity: 1 }, { sku: 'SKU-A', quantity: 2, lot: 'L1' }] }))
+      .thenRejects('UNPROCESSABLE', { message: /SKU-A is not lot-controlled/, fields: ['/lines/1/lot'] });
+  });
 });

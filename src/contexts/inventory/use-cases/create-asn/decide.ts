@@ -1,4 +1,4 @@
-import { inactiveSkuErrors, type Product } from '../../../../contracts/catalog.ts';
+import { inactiveSkuErrors, lotRule, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
 import { isLpnLabel } from '../../../../contracts/physical-tracking.ts';
@@ -39,14 +39,15 @@ export interface CreateAsnDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE';
+export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNPROCESSABLE';
 
 const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !d.startsWith('0000') && !Number.isNaN(Date.parse(d));
 
 /**
  * An expected receipt from a supplier: lines of known SKUs with positive quantities, numbered from 1 in the order given.
  * Serial numbers, when announced, are one per unit and unique in the ASN. A lot- or expiry-controlled SKU may be
- * announced without them: the receipt scan must carry them (the receive rules check it).
+ * announced without them: the receipt scan must carry them (the receive rules check it). A product that is not
+ * lot-controlled is announced without a lot (`lotRule`): its scan could give none, and its stock is not kept by lot.
  */
 export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsnDecision, CreateAsnRejection> = (state, input) => {
   const errors: FieldError[] = [];
@@ -76,6 +77,15 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   // A deactivated product is announced no more (ADR 0045).
   const inactive = inactiveSkuErrors(input.lines, state.products, (i) => `/lines/${i}/sku`);
   if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
+  const lotless = input.lines.flatMap((l, i) => {
+    const product = state.products.get(l.sku);
+    const broken = product === undefined ? undefined : lotRule(product, l.lot);
+    return broken?.breach === 'LOT_NOT_ALLOWED' ? [{ i, sku: l.sku, message: broken.message }] : [];
+  });
+  if (lotless.length > 0) {
+    return reject('UNPROCESSABLE', lotless.map((e) => `${e.sku} is not lot-controlled: give no lot on line ${e.i + 1}`).join('; '),
+      lotless.map((e) => ({ field: `/lines/${e.i}/lot`, message: e.message })));
+  }
 
   const lines = input.lines.map((l, i) => ({
     lineNo: i + 1, sku: l.sku, lot: toLotKey(l.lot), expiresOn: l.expiresOn ?? null, quantity: l.quantity, serials: l.serials ?? [],

@@ -67,8 +67,13 @@ describe('receiving at the dock', () => {
 
   it('refuses a SKU or lot the ASN does not expect, and a named line of another SKU', () => {
     spec.given(state).when(scan({ sku: 'SKU-B' })).thenRejects('NOT_ON_ASN', { fields: ['/sku'] });
-    spec.given({ ...state, lines: [line({ lot: 'L1' })] }).when(scan({ lot: 'L2' })).thenRejects('NOT_ON_ASN');
+    const lotted = { ...state, receive: { ...state.receive, product: { lotControlled: true, expiryControlled: false } }, lines: [line({ lot: 'L1' })] };
+    spec.given(lotted).when(scan({ lot: 'L2' })).thenRejects('NOT_ON_ASN');
     spec.given(state).when(scan({ lineNo: 2 })).thenRejects('NOT_ON_ASN', { fields: ['/lineNo'] });
+  });
+
+  it('refuses a lot scanned for a product that is not lot-controlled, as any receipt (lotRule)', () => {
+    spec.given(state).when(scan({ lot: 'L1' })).thenRejects('UNPROCESSABLE', { fields: ['/lot'] });
   });
 
   it('refuses an unknown ASN and one that is closed or cancelled', () => {

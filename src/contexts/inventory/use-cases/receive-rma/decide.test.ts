@@ -40,6 +40,13 @@ describe('receiving against an RMA', () => {
     });
   });
 
+  it('refuses a lot for a product that is not lot-controlled; a line whose units already wait under a lot takes the rest under it', () => {
+    spec.given(state).when(receive({ lines: [{ lineId: '1', quantity: 2, lot: 'L7' }] }))
+      .thenRejects('UNPROCESSABLE', { message: /not lot-controlled/, fields: ['/lines/0/lot'] });
+    spec.given({ ...state, lines: [rmaLine({ received: 1, lot: 'L7', received_location_id: 'loc_ret' })] })
+      .when(receive({ lines: [{ lineId: '1', quantity: 1, lot: 'L7' }] })).then((d) => expect(d.receipts[0]!.key.lot).toBe('L7'));
+  });
+
   it('refuses an unknown RMA, line or location, a blocked location, no lines, and a closed or cancelled RMA', () => {
     spec.given({ ...state, rma: undefined }).when(receive()).thenRejects('NOT_FOUND');
     spec.given(state).when(receive({ lines: [{ lineId: '9', quantity: 1 }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/lineId'] });

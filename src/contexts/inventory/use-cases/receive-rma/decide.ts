@@ -1,4 +1,4 @@
-import type { Product } from '../../../../contracts/catalog.ts';
+import { lotRule, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type RmaReceived, type RmaStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
@@ -77,12 +77,17 @@ export const decideReceiveRma: Decide<ReceiveRmaState, ReceiveRmaCommand, Receiv
       return reject('VALIDATION_FAILED', 'Quantities must be positive integers', [{ field: `/lines/${i}/quantity`, message: 'must be positive' }]);
     }
     const lot = toLotKey(r.lot);
-    // As any receipt (decideReceive): a lot-controlled product never gets a balance without a lot.
-    if (lot === '' && state.products.get(line.sku)?.lotControlled === true) {
-      return reject('UNPROCESSABLE', `${line.sku} is lot-controlled: give the lot of the units returned on line ${line.line_id}`,
-        [{ field: `/lines/${i}/lot`, message: 'required: the product is lot-controlled' }]);
-    }
     const before = after.get(line.line_id) ?? { received: line.received, lot: line.lot };
+    // As any receipt (decideReceive, `lotRule`): a lot-controlled product never gets a balance without a lot, another
+    // product none with one. A line whose first units already wait under a lot takes the rest under it (checked below).
+    const product = state.products.get(line.sku);
+    const broken = product === undefined || before.received > 0 ? undefined : lotRule(product, lot);
+    if (broken !== undefined) {
+      const message = broken.breach === 'LOT_REQUIRED'
+        ? `${line.sku} is lot-controlled: give the lot of the units returned on line ${line.line_id}`
+        : `${line.sku} is not lot-controlled: give no lot for the units returned on line ${line.line_id}`;
+      return reject('UNPROCESSABLE', message, [{ field: `/lines/${i}/lot`, message: broken.message }]);
+    }
     if (before.received > 0 && (before.lot !== lot || (line.received_location_id !== null && line.received_location_id !== location.id))) {
       return reject('UNPROCESSABLE', `Line ${line.line_id}'s units wait at ${line.received_location_id ?? location.id} under lot '${before.lot}': receive the rest there`,
         [{ field: `/lines/${i}`, message: 'another location or lot than the line\'s earlier units' }]);

@@ -12,7 +12,7 @@ const receipt = (o: Partial<ReceiveCommand> = {}): ReceiveCommand => ({ siteId: 
 
 describe('receive', () => {
   it('puts the units on the AVAILABLE balance with one RECEIPT movement and announces them', () => {
-    spec.given(known).when(receipt({ lot: 'L1', expiresOn: '2026-06-30' })).then((d) => {
+    spec.given({ ...known, product: { lotControlled: true, expiryControlled: false } }).when(receipt({ lot: 'L1', expiresOn: '2026-06-30' })).then((d) => {
       expect(d.key).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: 'L1', status: 'AVAILABLE' });
       expect(d.unpickable).toBe(0);
       expect(d.movements).toEqual([{ id: 'mov_1', type: 'RECEIPT', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_a', lot: 'L1',
@@ -64,6 +64,11 @@ describe('receive', () => {
   it('refuses a lot- and expiry-controlled product received without lot or expiry', () => {
     spec.given({ ...known, product: { lotControlled: true, expiryControlled: true } }).when(receipt())
       .thenRejects('UNPROCESSABLE', { fields: ['/lot', '/expiresOn'] });
+  });
+
+  it('refuses a lot for a product that is not lot-controlled: no lot-specific balance of it is made (found by the black-box hunt)', () => {
+    spec.given(known).when(receipt({ lot: 'L1' })).thenRejects('UNPROCESSABLE', { message: /lot/, fields: ['/lot'] });
+    spec.given(known).when(receipt({ lot: '' })).then((d) => expect(d.key.lot).toBe(''));
   });
 });
 
