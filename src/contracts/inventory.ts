@@ -512,6 +512,18 @@ export interface InventoryApi {
    * reconciles its LPN contents against it (issue 12).
    */
   locationBalances(siteId: string, locationIds: readonly string[]): Promise<readonly LocationBalance[]>;
+  /**
+   * The open cycle counts (OPEN, RECOUNT or AWAITING_APPROVAL) at the given locations of a site, by location then count
+   * id: a location with one is under count, nothing moves from or to it (409 LOCATION_UNDER_COUNT). Physical tracking
+   * asks before an LPN is found somewhere else than where it was lost, since inventory then moves its held units.
+   */
+  openCountsAt(siteId: string, locationIds: readonly string[]): Promise<readonly OpenCountAt[]>;
+}
+
+/** An open cycle count holding a location. */
+export interface OpenCountAt {
+  readonly locationId: string;
+  readonly countId: string;
 }
 
 /** Units on hand at one location, of one SKU and lot (null: no lot). */

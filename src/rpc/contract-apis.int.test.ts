@@ -126,6 +126,20 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().inventory.locationBalances(w.siteId, [])).toEqual([]);
   });
 
+  it('InventoryApi.openCountsAt: the open counts at the asked locations of the site only', async () => {
+    const [, , third] = w.products;
+    const at = w.storage[2]!.id;
+    expect(await apis().inventory.openCountsAt(w.siteId, [at])).toEqual([]);
+    const opened = await call<{ items: { id: string }[] }>('open a count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku: third!.sku, locationIds: [at] });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id;
+    expect(await apis().inventory.openCountsAt(w.siteId, [at, w.storage[1]!.id, 'loc_nope'])).toEqual([{ locationId: at, countId }]);
+    expect(await apis().inventory.openCountsAt('site_other', [at])).toEqual([]);
+    expect(await apis().inventory.openCountsAt(w.siteId, [])).toEqual([]);
+    expect((await call('reject the count', 'POST', `/api/v1/inventory/counts/${countId}/reject`, { reason: 'contract test' })).status).toBe(200);
+    expect(await apis().inventory.openCountsAt(w.siteId, [at])).toEqual([]);
+  });
+
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
     expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });

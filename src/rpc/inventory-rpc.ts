@@ -15,6 +15,7 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
         locationId: b.locationId, sku: b.sku, onHand: b.onHand, ...(b.lot === null ? {} : { lot: b.lot }),
       })),
     })),
+    OpenCountsAt: unaryHandler(log, async (req) => ({ counts: [...await api.openCountsAt(req.siteId, req.locationIds)] })),
     GetOwner: unaryHandler(log, async (req) => {
       const owner = await api.getOwner(req.id);
       return owner === undefined ? { found: false } : { found: true, ...owner };
@@ -37,6 +38,10 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async locationBalances(siteId, locationIds) {
       const res = await channel.call(service.LocationBalances, { siteId, locationIds: [...locationIds] });
       return res.balances.map((b) => ({ locationId: b.locationId, sku: b.sku, lot: b.lot ?? null, onHand: Number(b.onHand) }));
+    },
+    async openCountsAt(siteId, locationIds) {
+      const res = await channel.call(service.OpenCountsAt, { siteId, locationIds: [...locationIds] });
+      return res.counts.map((c) => ({ locationId: c.locationId, countId: c.countId }));
     },
     async getOwner(id) {
       const res = await channel.call(service.GetOwner, { id });

@@ -100,6 +100,7 @@ export function inventoryContext(
       },
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
       locationBalances: (siteId, locationIds) => service.locationBalances(siteId, locationIds),
+      openCountsAt: (siteId, locationIds) => service.openCountsAt(siteId, locationIds),
       getOwner: (id) => ownerLookup(deps).getOwner(id),
     },
   });

@@ -1,5 +1,5 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import type { LocationBalance } from '../../contracts/inventory.ts';
+import type { LocationBalance, OpenCountAt } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { isoDate } from './domain/ledger.ts';
@@ -75,6 +75,13 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     return rows.map((r) => ({ locationId: r.location_id, sku: r.sku, lot: fromLotKey(r.lot), onHand: r.on_hand }));
   }
 
+  /** The open counts at the given locations of a site (see InventoryApi.openCountsAt). */
+  async function openCountsAt(siteId: string, locationIds: readonly string[]): Promise<OpenCountAt[]> {
+    const rows = await store.openCountsAt(deps.db, locationIds);
+    return rows.filter((r) => r.site_id === siteId).map((r) => ({ locationId: r.location_id, countId: r.id }))
+      .sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.countId < b.countId ? -1 : a.countId > b.countId ? 1 : 0));
+  }
+
   return {
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
@@ -84,6 +91,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     atp,
     candidateLocations,
     locationBalances,
+    openCountsAt,
     allocateOrders: allocateOrdersHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
     changeOrderLines: changeOrderLinesHandler(deallocateOrderHandler(deps), allocateOrdersHandler(deps, counters)),

@@ -1004,10 +1004,10 @@ export async function insertCounts(db: Executor, rows: readonly NewCount[], now:
 }
 
 /** Open counts at these locations (what a new count must not repeat). */
-export async function openCountsAt(db: Executor, locationIds: readonly string[]): Promise<Pick<CountRow, 'id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>[]> {
+export async function openCountsAt(db: Executor, locationIds: readonly string[]): Promise<Pick<CountRow, 'id' | 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>[]> {
   if (locationIds.length === 0) return [];
-  return db.query<Pick<CountRow, 'id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>>(
-    `SELECT id, owner_id, location_id, sku, lot FROM inventory.counts
+  return db.query<Pick<CountRow, 'id' | 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>>(
+    `SELECT id, site_id, owner_id, location_id, sku, lot FROM inventory.counts
      WHERE location_id = ANY($1::text[]) AND status IN ('OPEN', 'RECOUNT', 'AWAITING_APPROVAL') ORDER BY location_id, sku, lot`,
     [[...locationIds]],
   );

@@ -115,10 +115,10 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       description: 'The LPN and its children go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
         + 'taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
         + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). A LOST LPN moved is found there (as POST '
-        + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
+        + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code, and neither it nor where the LPN was lost under count). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
       params: IdParams,
       body: Type.Object({ locationId: Text('Where it goes'), ...Who }, { additionalProperties: false, examples: [{ locationId: EXAMPLES.ids.location, workerId: 'alice' }] }),
-      response: { 200: LpnSchema, ...problems(...commandProblems, 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN') },
+      response: { 200: LpnSchema, ...problems(...commandProblems, 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
 
@@ -189,7 +189,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       operationId: 'reportLpnFound', tags, summary: 'Report a lost LPN found at a location: its stock moves there and is promised again',
       description: 'A LOST LPN (409 ILLEGAL_TRANSITION otherwise), with the LPNs lost inside it, is found at `location` (a location id or code of its '
         + 'site: 422 UNKNOWN_LOCATION; it must be ACTIVE: 409 LOCATION_NOT_ACTIVE) and resumes OPEN if it was OPEN, else CLOSED. 409 LPN_CODE_TAKEN '
-        + 'when a live LPN took its label while it was lost. Recorded as a FOUND scan and published as `physical-tracking.lpn.found.v1`, on which '
+        + 'when a live LPN took its label while it was lost. Found elsewhere than where it was lost, neither place may be under a cycle count '
+        + '(409 LOCATION_UNDER_COUNT naming the location and the count: its held units cannot move until the count closes). Recorded as a FOUND scan and published as `physical-tracking.lpn.found.v1`, on which '
         + 'inventory moves its held units to the location (MOVE movements) and releases the LPN_LOST hold (RELEASE movements). A MOVE or '
         + 'PUTAWAY_TARGET scan of a LOST LPN (POST /scans, POST /lpns/{id}/move) finds it the same way. The example finds the pallet the lost example '
         + 'lost at a pick face of the demo warehouse.',
@@ -197,7 +198,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       body: Type.Object({
         location: Text('Where it was found: a location id or code', [EXAMPLES.pickFace]), ...Who,
       }, { additionalProperties: false, examples: [{ location: EXAMPLES.pickFace, workerId: 'alice' }] }),
-      response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN') },
+      response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.found(req.params.id, req.body, requestMeta(req)))));
 
@@ -238,7 +239,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       response: {
         201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
         ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
-          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE'),
+          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT'),
       },
     },
   }, async (req, reply) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { createOrder, injectClient, orderStatus, setupWarehouse, until, type Call, type Warehouse } from '../../../test/support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { PhysicalTrackingEvents, type LpnFound } from '../../contracts/physical-tracking.ts';
 
 /** ADR 0029 addendum: an LPN reported lost leaves ATP through an LPN_LOST hold; found elsewhere, its stock follows and is promised again. */
 let t: TestApp;
@@ -143,3 +144,83 @@ describe('a lost LPN', () => {
     expect(meanings).toEqual(['BUILD', 'LOST', 'FOUND']);
   });
 });
+
+describe('a lost LPN found at a location under count', () => {
+  const deadLetters = async (): Promise<number> => {
+    await t.settle();
+    return (await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.dead_letters'))[0]!.n;
+  };
+  const openCount = async (locationId: string): Promise<string> => {
+    const res = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [locationId] }, 'manager');
+    expect(res.status).toBe(201);
+    return (res.body.items as { id: string }[])[0]!.id;
+  };
+  const closeCount = async (countId: string): Promise<void> => {
+    expect((await t.post(`/api/v1/inventory/counts/${countId}/reject`, { reason: 'test over' }, 'manager')).status).toBe(200);
+  };
+  let crate: { id: string; code: string };
+
+  it('is refused at once (409 LOCATION_UNDER_COUNT naming the location and the count), nothing changed and nothing dead-lettered (found by the black-box hunt)', async () => {
+    // 2 units on a crate at storage 0 (empty since the pallet was found elsewhere), lost there.
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 2 }, 'manager')).status).toBe(201);
+    crate = (await t.post('/api/v1/lpns', { siteId: 'LF', type: 'CASE', code: 'COUNT-CRATE-1', locationId: w.storage[0]!.id, contents: [{ sku, quantity: 2 }] }, 'operator')).body;
+    expect((await t.post(`/api/v1/lpns/${crate.id}/lost`, { reason: 'not where it should be' }, 'manager')).body.status).toBe('LOST');
+    const deadBefore = await deadLetters();
+    const countId = await openCount(w.storage[2]!.id);
+    const before = await fingerprint();
+    for (const [what, res] of [
+      ['found', await t.post(`/api/v1/lpns/${crate.id}/found`, { location: w.storage[2]!.code, workerId: 'kim' }, 'operator')],
+      ['move', await t.post(`/api/v1/lpns/${crate.id}/move`, { locationId: w.storage[2]!.id }, 'operator')],
+      ['scan', await t.post('/api/v1/scans', { siteId: 'LF', barcode: crate.code, meaning: 'MOVE', locationId: w.storage[2]!.id }, 'operator')],
+    ] as const) {
+      expect([what, res.status, res.body.code]).toEqual([what, 409, 'LOCATION_UNDER_COUNT']);
+      expect(res.body.detail).toContain(w.storage[2]!.code);
+      expect(res.body.detail).toContain(countId);
+    }
+    // Where it was lost is under count too: its held units cannot leave there.
+    await closeCount(countId);
+    const lostThere = await openCount(w.storage[0]!.id);
+    const before2 = await fingerprint();
+    const fromCounted = await t.post(`/api/v1/lpns/${crate.id}/found`, { location: w.storage[2]!.code }, 'operator');
+    expect([fromCounted.status, fromCounted.body.code]).toEqual([409, 'LOCATION_UNDER_COUNT']);
+    expect(fromCounted.body.detail).toContain(lostThere);
+    expect(await fingerprint()).toEqual(before2);
+    expect((await t.get(`/api/v1/lpns/${crate.id}`)).body.status).toBe('LOST');
+    expect(await deadLetters()).toBe(deadBefore);
+    await closeCount(lostThere);
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+    // Once the counts closed, the same find goes through.
+    const found = await t.post(`/api/v1/lpns/${crate.id}/found`, { location: w.storage[2]!.code }, 'operator');
+    expect([found.status, found.body.status]).toEqual([200, 'OPEN']);
+    await t.settle();
+    expect(await deadLetters()).toBe(deadBefore);
+    await ledgerMatches();
+  });
+
+  it('a count opened between the check and inventory hearing of the find: the held units still follow the LPN, counted where they are, nothing dead-lettered', async () => {
+    expect((await t.post(`/api/v1/lpns/${crate.id}/lost`, { reason: 'gone once more' }, 'manager')).body.status).toBe('LOST');
+    await t.settle();
+    const [held] = await t.app.db.query<{ n: number }>(
+      `SELECT coalesce(sum(held), 0)::int AS n FROM inventory.lpn_holds WHERE lpn_id = $1 AND status = 'HELD'`, [crate.id]);
+    expect(held!.n).toBeGreaterThan(0);
+    const onHandBefore = await balances();
+    const deadBefore = await deadLetters();
+    const countId = await openCount(w.storage[1]!.id);
+    // The find physical tracking committed before the count opened, heard by inventory after.
+    const data: LpnFound = {
+      lpnId: crate.id, siteId: w.siteId, code: crate.code, at: new Date().toISOString(), locationId: w.storage[1]!.id,
+      lostAtLocationId: w.storage[2]!.id, lpns: [{ lpnId: crate.id, code: crate.code, status: 'OPEN' }],
+    };
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'physical-tracking', [{ type: PhysicalTrackingEvents.lpnFound, subject: crate.id, siteId: w.siteId, data }]));
+    expect(await deadLetters()).toBe(deadBefore);
+    const after = await balances();
+    expect(after[`${w.storage[2]!.id} HOLD`]).toBeUndefined();
+    expect(after[`${w.storage[1]!.id} AVAILABLE`]).toBe((onHandBefore[`${w.storage[1]!.id} AVAILABLE`] ?? 0) + held!.n);
+    await ledgerMatches();
+    // The count expects what the ledger now holds there, the found units included: counted right, no variance.
+    const submitted = await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: after[`${w.storage[1]!.id} AVAILABLE`], workerId: 'carl' }, 'manager');
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
+    await ledgerMatches();
+  });
+});
+

@@ -67,7 +67,7 @@ const EXPLAINING_SCANS = 10;
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
-  inventory: Pick<InventoryApi, 'locationBalances'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
 }) {
@@ -146,14 +146,30 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok(location);
   }
 
-  /** Where a LOST LPN is found: a location of its site (id or code) that is ACTIVE, since its units go there. */
-  async function findingPlace(siteId: string, ref: string, field: string): Promise<Outcome<Location>> {
-    const known = await placeAt(siteId, ref, field);
+  /**
+   * Where a LOST LPN is found: a location of its site (id or code) that is ACTIVE, since its units go there. Found
+   * elsewhere than where it was lost, inventory moves its held units between the two, and nothing moves from or to a
+   * location under count: 409 LOCATION_UNDER_COUNT naming the location and the count, asked of inventory at once
+   * rather than left to its event handler (which would wait for the count to close).
+   */
+  async function findingPlace(lost: Pick<LpnRow, 'site_id' | 'code' | 'location_id'>, ref: string, field: string): Promise<Outcome<Location>> {
+    const known = await placeAt(lost.site_id, ref, field);
     if (!known.ok) return known;
     const location = known.value;
     if (location.status !== 'ACTIVE') {
       return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}: nothing is put to it; report the LPN found where it is taken`,
         [{ field, message: `location is ${location.status}` }]);
+    }
+    if (lost.location_id !== null && lost.location_id !== location.id) {
+      const counts = await apis.inventory.openCountsAt(lost.site_id, [location.id, lost.location_id]);
+      const count = counts.find((c) => c.locationId === location.id) ?? counts[0];
+      if (count !== undefined) {
+        const to = count.locationId === location.id;
+        const code = to ? location.code : (await apis.locations.getLocations([count.locationId])).get(count.locationId)?.code ?? count.locationId;
+        return reject('LOCATION_UNDER_COUNT', `Location ${code} is under count (count ${count.countId}): LPN ${lost.code}'s units cannot move `
+          + `${to ? 'to' : 'from'} it until the count closes; report the LPN found ${to ? 'there ' : ''}once it has`,
+        [{ field, message: `location ${code} is under count` }]);
+      }
     }
     return ok(location);
   }
@@ -335,7 +351,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const peek = await store.lpn(deps.db, id);
     if (peek === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
     if (peek.status !== 'LOST') return reject('ILLEGAL_TRANSITION', `LPN ${peek.code} is ${peek.status}: only a LOST LPN is found`);
-    const place = await findingPlace(peek.site_id, cmd.location, '/location');
+    const place = await findingPlace(peek, cmd.location, '/location');
     if (!place.ok) return place;
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
@@ -360,7 +376,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     // for a LOST LPN, which is found there.
     const lostOne = await store.lpn(deps.db, id);
     const place = lostOne === undefined ? undefined
-      : await (lostOne.status === 'LOST' ? findingPlace : placeAt)(lostOne.site_id, cmd.locationId, '/locationId');
+      : lostOne.status === 'LOST' ? await findingPlace(lostOne, cmd.locationId, '/locationId') : await placeAt(lostOne.site_id, cmd.locationId, '/locationId');
     if (place !== undefined && !place.ok) return place;
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
@@ -555,7 +571,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if ((cmd.meaning === 'MOVE' || cmd.meaning === 'PUTAWAY_TARGET') && cmd.locationId !== undefined) {
       const lostOne = await lostNamed(cmd.siteId, cmd.barcode);
       if (lostOne !== undefined) {
-        const p = await findingPlace(cmd.siteId, cmd.locationId, '/locationId');
+        const p = await findingPlace(lostOne, cmd.locationId, '/locationId');
         if (!p.ok) return p;
         place = p.value;
       }

@@ -21,6 +21,9 @@ export interface ProtoGrpcType {
         LocationBalance: MessageTypeDefinition
         LocationBalancesRequest: MessageTypeDefinition
         LocationBalancesResponse: MessageTypeDefinition
+        OpenCountAt: MessageTypeDefinition
+        OpenCountsAtRequest: MessageTypeDefinition
+        OpenCountsAtResponse: MessageTypeDefinition
       }
     }
   }

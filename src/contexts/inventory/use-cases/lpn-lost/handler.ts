@@ -61,9 +61,16 @@ export function holdLostLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
 
 /**
  * `physical-tracking.lpn.found` heard: the found LPNs' HELD rows (FOR UPDATE, in SKU order), then per row both ends'
- * location rows (FOR SHARE), the HOLD balances there and the AVAILABLE one where it was found, before deciding. Nothing
- * moves from or to a location under count: the delivery fails and the bus retries it (then dead-letters it, replayable
- * once the count closed).
+ * location rows (FOR SHARE), the HOLD balances there and the AVAILABLE one where it was found, before deciding.
+ *
+ * A count may hold either end: physical tracking refuses such a find (409 LOCATION_UNDER_COUNT), but a count opened
+ * after its check and before this delivery is not seen there. The find is applied anyway, as a receipt at a location
+ * under count is: the LPN is already physically where it was found, so the counter there counts its units, and the
+ * count's expected quantity is the AVAILABLE balance read when it is submitted — the released units included, no
+ * variance. Held back until the count closed (retried, dead-lettered, or waited for: EventNotReady dead-letters at
+ * once on the inline bus and after 10 minutes on a broker, shorter than a count may stay open), the counter would
+ * find units the ledger does not hold there, the count would add them, and the find would add them a second time.
+ * Where it was lost, only HOLD units leave: a count there expects AVAILABLE ones, and the LPN's units were not there.
  */
 export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
   return async (tx: Tx, found: LpnFound, meta: EventMeta): Promise<void> => {
@@ -73,9 +80,6 @@ export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'
       const same = row.location_id === found.locationId;
       const fromEnd = await lockMoveEnd(tx, row.location_id);
       const toEnd = same ? fromEnd : await lockMoveEnd(tx, found.locationId);
-      if (!same && (fromEnd.underCount || toEnd.underCount)) {
-        throw new Error(`found LPN ${row.lpn_id}: ${fromEnd.underCount ? row.location_id : found.locationId} is under count; its held units move once counted`);
-      }
       const heldKey = { ...key, status: LPN_LOST_STATUS };
       const here = { ...heldKey, locationId: found.locationId };
       const locked = await store.lockBalancesByKey(tx, same ? [heldKey, { ...here, status: 'AVAILABLE' as const }]

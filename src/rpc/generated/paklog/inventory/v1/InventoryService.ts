@@ -10,6 +10,8 @@ import type { GetOwnerRequest as _paklog_inventory_v1_GetOwnerRequest, GetOwnerR
 import type { GetOwnerResponse as _paklog_inventory_v1_GetOwnerResponse, GetOwnerResponse__Output as _paklog_inventory_v1_GetOwnerResponse__Output } from '../../../paklog/inventory/v1/GetOwnerResponse.ts';
 import type { LocationBalancesRequest as _paklog_inventory_v1_LocationBalancesRequest, LocationBalancesRequest__Output as _paklog_inventory_v1_LocationBalancesRequest__Output } from '../../../paklog/inventory/v1/LocationBalancesRequest.ts';
 import type { LocationBalancesResponse as _paklog_inventory_v1_LocationBalancesResponse, LocationBalancesResponse__Output as _paklog_inventory_v1_LocationBalancesResponse__Output } from '../../../paklog/inventory/v1/LocationBalancesResponse.ts';
+import type { OpenCountsAtRequest as _paklog_inventory_v1_OpenCountsAtRequest, OpenCountsAtRequest__Output as _paklog_inventory_v1_OpenCountsAtRequest__Output } from '../../../paklog/inventory/v1/OpenCountsAtRequest.ts';
+import type { OpenCountsAtResponse as _paklog_inventory_v1_OpenCountsAtResponse, OpenCountsAtResponse__Output as _paklog_inventory_v1_OpenCountsAtResponse__Output } from '../../../paklog/inventory/v1/OpenCountsAtResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
   /**
@@ -72,6 +74,21 @@ export interface InventoryServiceClient extends grpc.Client {
   locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
   locationBalances(argument: _paklog_inventory_v1_LocationBalancesRequest, callback: grpc.requestCallback<_paklog_inventory_v1_LocationBalancesResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The open cycle counts at the given locations of a site: a location with one is under count (nothing moves from or to it).
+   */
+  OpenCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  OpenCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  OpenCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  OpenCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The open cycle counts at the given locations of a site: a location with one is under count (nothing moves from or to it).
+   */
+  openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -95,6 +112,11 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
    */
   LocationBalances: grpc.handleUnaryCall<_paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse>;
   
+  /**
+   * The open cycle counts at the given locations of a site: a location with one is under count (nothing moves from or to it).
+   */
+  OpenCountsAt: grpc.handleUnaryCall<_paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse>;
+  
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
@@ -102,4 +124,5 @@ export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   CandidateLocations: MethodDefinition<_paklog_inventory_v1_CandidateLocationsRequest, _paklog_inventory_v1_CandidateLocationsResponse, _paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse__Output>
   GetOwner: MethodDefinition<_paklog_inventory_v1_GetOwnerRequest, _paklog_inventory_v1_GetOwnerResponse, _paklog_inventory_v1_GetOwnerRequest__Output, _paklog_inventory_v1_GetOwnerResponse__Output>
   LocationBalances: MethodDefinition<_paklog_inventory_v1_LocationBalancesRequest, _paklog_inventory_v1_LocationBalancesResponse, _paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse__Output>
+  OpenCountsAt: MethodDefinition<_paklog_inventory_v1_OpenCountsAtRequest, _paklog_inventory_v1_OpenCountsAtResponse, _paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse__Output>
 }
