@@ -10,6 +10,7 @@ import { service as healthService } from 'grpc-health-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogApi, Product } from '../contracts/catalog.ts';
+import type { InventoryApi } from '../contracts/inventory.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
 import { AppError } from '../platform/errors.ts';
 import { rpcChannel } from '../platform/rpc/rpc-client.ts';
@@ -136,6 +137,23 @@ describe('deadlines and retries', () => {
       { input: { orderId: 'ord_1', siteId: 'sit_1', reason: null }, meta: { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { input: { orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, meta: {} },
     ]);
+  });
+});
+
+describe('inventory across gRPC', () => {
+  it('openCountsAt answers the open counts per location as the implementation does, none as an empty list', async () => {
+    const asked: unknown[] = [];
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      async openCountsAt(siteId, locationIds) {
+        asked.push([siteId, locationIds]);
+        return locationIds.includes('loc_a') ? [{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }] : [];
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    expect(await c.inventory.openCountsAt('sit_1', ['loc_a', 'loc_b'])).toEqual([{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }]);
+    expect(await c.inventory.openCountsAt('sit_1', ['loc_b'])).toEqual([]);
+    expect(asked).toEqual([['sit_1', ['loc_a', 'loc_b']], ['sit_1', ['loc_b']]]);
   });
 });
 
