@@ -53,10 +53,11 @@ export interface AsnLineFacts {
 
 /**
  * The line a scan of `sku` and `lot` is received against: the one named by `lineNo` when given, else the first line of
- * that SKU whose lot is the scanned one or unannounced, preferring one with units still expected. Undefined: not on the ASN.
+ * that SKU whose lot is the scanned one or unannounced (any lot, with `anyLot`: a product that is not lot-controlled),
+ * preferring one with units still expected. Undefined: not on the ASN.
  */
-export function matchLine<L extends AsnLineFacts>(lines: readonly L[], sku: string, lot: string, lineNo?: number): L | undefined {
-  const fits = (l: L) => l.sku === sku && (l.lot === '' || l.lot === lot);
+export function matchLine<L extends AsnLineFacts>(lines: readonly L[], sku: string, lot: string, lineNo?: number, anyLot = false): L | undefined {
+  const fits = (l: L) => l.sku === sku && (anyLot || l.lot === '' || l.lot === lot);
   if (lineNo !== undefined) {
     const named = lines.find((l) => l.line_no === lineNo);
     return named !== undefined && fits(named) ? named : undefined;

@@ -76,6 +76,13 @@ describe('receiving at the dock', () => {
     spec.given(state).when(scan({ lot: 'L1' })).thenRejects('UNPROCESSABLE', { fields: ['/lot'] });
   });
 
+  it('receives without a lot a line announced under one for a product that is not (or no longer) lot-controlled: the lot is stale, not the units', () => {
+    spec.given({ ...state, lines: [line({ lot: 'L1' })] }).when(scan()).then((d) => {
+      expect(d.receipt.key.lot).toBe('');
+      expect(d.line).toMatchObject({ lineNo: 1, received: 4 });
+    });
+  });
+
   it('refuses an unknown ASN and one that is closed or cancelled', () => {
     spec.given({ ...state, asn: undefined }).when(scan()).thenRejects('NOT_FOUND');
     spec.given({ ...state, asn: { id: 'asn_1', site_id: SITE, status: 'CLOSED' } }).when(scan()).thenRejects('ILLEGAL_TRANSITION');

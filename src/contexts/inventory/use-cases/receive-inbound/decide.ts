@@ -86,7 +86,9 @@ export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCom
   const lot = toLotKey(input.lot);
   let line: InboundReceiptDecision['line'];
   if (input.asnId !== undefined) {
-    const matched = matchLine(state.lines, input.sku, lot, input.lineNo);
+    // A product that is not lot-controlled is received without a lot (decideReceive); a lot its ASN line still names
+    // (announced before the lot rule, or before the product stopped being lot-controlled) does not keep its units out.
+    const matched = matchLine(state.lines, input.sku, lot, input.lineNo, state.receive.product?.lotControlled === false);
     if (matched === undefined) {
       const what = `${input.sku}${input.lot === undefined ? '' : ` lot ${input.lot}`}`;
       return reject('NOT_ON_ASN', `ASN ${input.asnId} expects no ${what}${input.lineNo === undefined ? '' : ` on line ${input.lineNo}`}: receive it blind`,
