@@ -107,4 +107,23 @@ describe('CSV import of locations and stock', () => {
     const snapshot = await exported('snapshot');
     expect(snapshot).toContain(`${b},CSVL-R-3,${l3.id},,AVAILABLE,own_default,5,0`);
   }, 30_000);
+
+  it('stock: a lot for a product that is not lot-controlled is refused as new stock, while a lot on hand from when it was stays countable (the export imports back)', async () => {
+    const sku = 'CSVL-WAS-LOTTED';
+    expect((await t.post('/api/v1/products', { sku, description: 'Was lot-controlled', lengthMm: 80, widthMm: 60, heightMm: 120, weightG: 110, lotControlled: true })).status).toBe(201);
+    const l2 = w.storage[0]!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: 'CSVL', sku, locationId: l2.id, quantity: 4, lot: 'OLD' })).status).toBe(201);
+    expect((await t.request('PATCH', `/api/v1/products/${sku}`, { body: { lotControlled: false } })).status).toBe(200);
+    await t.settle();
+    const header = 'sku,location,lot,quantity';
+    const refused = await importCsv('stock', [header, `${sku},${l2.code},OLD,6`, `${sku},${l2.code},NEW,1`].join('\n'), '?site=CSVL');
+    expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ field: '/rows/3/lot', message: expect.stringMatching(/not lot-controlled/) })]]);
+    expect(await onHand(sku, l2.id)).toBe(4);
+    expect((await importCsv('stock', [header, `${sku},${l2.code},OLD,6`].join('\n'), '?site=CSVL')).body).toMatchObject({ updated: 1, written: true });
+    expect(await onHand(sku, l2.id)).toBe(6);
+    await t.settle();
+    const out = await exported('stock-counts');
+    expect(out).toContain(`${sku},${l2.code},OLD,own_default,,6`);
+    expect((await importCsv('stock', out, '?site=CSVL')).body).toMatchObject({ created: 0, updated: 0, written: true });
+  }, 30_000);
 });
