@@ -1,0 +1,65 @@
+/**
+ * A caller of some sites only (a site-scoped key, ADR 0019) acting on a resource of another site named by its id alone
+ * (`/locations/{id}/block`, `/inventory/movements/{id}`, `/manifests/{id}`): refused 403 FORBIDDEN_AT_SITE with nothing
+ * changed, as for orders and waves (authorization-matrix.test.ts). The site guard learns a resource's site from the
+ * context owning its id prefix; these prefixes had none, so the caller's overall role decided and another site's
+ * location could be blocked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let a: Warehouse;
+let b: Warehouse;
+let scoped: Call;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const admin = injectClient(t.app, t.keys.admin);
+  a = await setupWarehouse(admin, { siteCode: 'SSA', aisles: 1, bays: 2, levels: 1, skus: 1 });
+  b = await setupWarehouse(admin, { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
+  const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
+  expect(key.status).toBe(201);
+  scoped = injectClient(t.app, key.body.key);
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('a site-scoped caller and another site\'s resources named by id', () => {
+  it('may not block, unblock or read a location of another site, nor read its movements and manifests', async () => {
+    const sku = b.products[0]!.sku;
+    const receipt = await t.post('/api/v1/inventory/receipts', { siteId: b.siteId, sku, locationId: b.storage[0]!.id, quantity: 3 });
+    expect(receipt.status).toBe(201);
+    const order = await createOrder(injectClient(t.app, t.keys.integration), b.siteId, { externalId: 'SSB-1', lines: [{ sku, quantity: 1 }] });
+    const manager = injectClient(t.app, t.keys.manager);
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, b.siteId, 1);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), b.siteId, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId: order.id }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/shipments', { orderId: order.id }, 'manager')).status).toBe(201);
+    const manifest = await t.post('/api/v1/manifests', { siteId: b.siteId, carrier: 'OWN_FLEET' }, 'manager');
+    expect(manifest.status).toBe(201);
+    const target = b.storage[1]!;
+    const refused: [string, string, unknown?][] = [
+      ['POST', `/api/v1/locations/${target.id}/block`, { reason: 'not mine' }],
+      ['POST', `/api/v1/locations/${target.id}/deactivate`],
+      ['GET', `/api/v1/locations/${target.id}`],
+      ['GET', `/api/v1/inventory/movements/${receipt.body.movementId}`],
+      ['GET', `/api/v1/manifests/${manifest.body.id}`],
+    ];
+    for (const [method, url, body] of refused) {
+      const res = await scoped<{ code: string }>(url, method as 'GET', url, body);
+      expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    expect((await t.get(`/api/v1/locations/${target.id}`)).body.status).toBe('ACTIVE');
+    // At its own site the same calls pass.
+    const own = a.storage[1]!;
+    expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
+    expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
+  });
+});
