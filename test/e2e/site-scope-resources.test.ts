@@ -1,9 +1,10 @@
 /**
  * A caller of some sites only (a site-scoped key, ADR 0019) acting on a resource of another site named by its id alone
- * (`/locations/{id}/block`, `/inventory/movements/{id}`, `/manifests/{id}`): refused 403 FORBIDDEN_AT_SITE with nothing
- * changed, as for orders and waves (authorization-matrix.test.ts). The site guard learns a resource's site from the
- * context owning its id prefix; these prefixes had none, so the caller's overall role decided and another site's
- * location could be blocked.
+ * (`/locations/{id}/block`, `/inventory/movements/{id}`, `/manifests/{id}`) or in a list's query string
+ * (`/pick-lists?waveId=`, `/shipments?orderIds=`): refused 403 FORBIDDEN_AT_SITE with nothing changed, as for orders and
+ * waves (authorization-matrix.test.ts). The site guard learns a resource's site from the context owning its id prefix;
+ * these prefixes had none, and query strings were not read, so the caller's overall role decided: another site's
+ * location could be blocked, its pick lists and shipments listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('a site-scoped caller and another site\'s resources named by id', () => {
-  it('may not block, unblock or read a location of another site, nor read its movements and manifests', async () => {
+  it('may not block, unblock or read a location of another site, read its movements and manifests, nor list its order\'s pick lists, reservations, packages or shipments', async () => {
     const sku = b.products[0]!.sku;
     const receipt = await t.post('/api/v1/inventory/receipts', { siteId: b.siteId, sku, locationId: b.storage[0]!.id, quantity: 3 });
     expect(receipt.status).toBe(201);
@@ -36,7 +37,7 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     const manager = injectClient(t.app, t.keys.manager);
     await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
     await t.settle();
-    await planAndRelease(manager, b.siteId, 1);
+    const { waveId } = await planAndRelease(manager, b.siteId, 1);
     await t.settle();
     await workTasks(injectClient(t.app, t.keys.operator), b.siteId, ['worker-1'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
@@ -51,6 +52,12 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
       ['GET', `/api/v1/locations/${target.id}`],
       ['GET', `/api/v1/inventory/movements/${receipt.body.movementId}`],
       ['GET', `/api/v1/manifests/${manifest.body.id}`],
+      // Lists narrowed by another site's order or wave in the query string.
+      ['GET', `/api/v1/pick-lists?waveId=${waveId}`],
+      ['GET', `/api/v1/pick-lists?orderId=${order.id}`],
+      ['GET', `/api/v1/inventory/reservations?orderId=${order.id}`],
+      ['GET', `/api/v1/packages?orderId=${order.id}`],
+      ['GET', `/api/v1/shipments?orderIds=${order.id}`],
     ];
     for (const [method, url, body] of refused) {
       const res = await scoped<{ code: string }>(url, method as 'GET', url, body);
