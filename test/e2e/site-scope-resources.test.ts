@@ -69,4 +69,17 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
     expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
   });
+  it('lists sagas of its own sites only: without a site 403 SITE_REQUIRED, and ?siteId= filters', async () => {
+    const all = await scoped<{ code: string }>('sagas', 'GET', '/api/v1/sagas');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('sagas at B', 'GET', `/api/v1/sagas?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ items: { siteId: string }[] }>('sagas at A', 'GET', '/api/v1/sagas?siteId=SSA');
+    expect(atA.status).toBe(200);
+    expect(atA.body.items.filter((s) => s.siteId !== a.siteId)).toEqual([]);
+    // B's order of the test above has its fulfilment saga, listed at B.
+    const bSagas = (await t.get(`/api/v1/sagas?siteId=${b.siteId}`)).body.items as { siteId: string }[];
+    expect(bSagas.length).toBeGreaterThan(0);
+    expect(bSagas.every((s) => s.siteId === b.siteId)).toBe(true);
+  });
 });
