@@ -82,4 +82,17 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect(bSagas.length).toBeGreaterThan(0);
     expect(bSagas.every((s) => s.siteId === b.siteId)).toBe(true);
   });
+  it('lists pick lists of its own sites only: without a site, wave or order 403 SITE_REQUIRED; ?siteId= filters', async () => {
+    const all = await scoped<{ code: string }>('pick lists', 'GET', '/api/v1/pick-lists');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('pick lists at B', 'GET', `/api/v1/pick-lists?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ items: unknown[] }>('pick lists at A', 'GET', `/api/v1/pick-lists?siteId=${a.siteId}`);
+    expect([atA.status, atA.body.items]).toEqual([200, []]);
+    const bLists = (await t.get(`/api/v1/pick-lists?siteId=${b.siteId}`)).body.items as { siteId: string }[];
+    expect(bLists.length).toBeGreaterThan(0);
+    expect(bLists.every((l) => l.siteId === b.siteId)).toBe(true);
+    const byCode = await t.get('/api/v1/pick-lists?siteId=SSBB');
+    expect([byCode.status, byCode.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
 });
