@@ -44,6 +44,11 @@ describe('quality holds on stock', () => {
     const bad = await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: 'x', stage: 'RECEIVING', sku, sampling: { kind: 'AQL', aql: 0.5 }, checklist: CHECKLIST }, 'manager');
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('UNSUPPORTED_AQL');
+    // Nor is an every-nth rule past a million lots (1e300 was stored as a plan that would never sample a second lot).
+    for (const n of [1e300, 1_000_001]) {
+      const huge = await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: 'x', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n }, checklist: CHECKLIST }, 'manager');
+      expect([huge.status, huge.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
     expect((await t.get(`/api/v1/inspection-plans?siteId=${w.siteId}`)).body.items).toEqual([]);
 
     const plan = await t.post('/api/v1/inspection-plans', {

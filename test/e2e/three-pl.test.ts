@@ -250,4 +250,32 @@ describe('a 3PL site with two owners of the same SKU', () => {
     const known = await t.post('/api/v1/api-keys', { name: 'client gamma', role: 'viewer', ownerId: gamma });
     expect([known.status, known.body.ownerId]).toEqual([201, gamma]);
   });
+  it('an owner-scoped key holds, releases and moves its own owner\'s units, and only those (owners.md)', async () => {
+    const sku = w.products[0]!.sku;
+    const [from, to] = [w.storage[2]!, w.storage[1]!];
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: beta, sku, locationId: from.id, quantity: 4 })).status).toBe(201);
+    const betaCall = as(betaKey);
+    const held = await betaCall<{ from: { ownerId: string }; to: { ownerId: string; status: string; onHand: number } }>('hold', 'POST', '/api/v1/inventory/holds',
+      { siteId: w.siteId, sku, locationId: from.id, quantity: 2, status: 'QUARANTINE', reason: 'client asked' });
+    expect([held.status, held.body.to]).toEqual([201, expect.objectContaining({ ownerId: beta, status: 'QUARANTINE', onHand: 2 })]);
+    const released = await betaCall('release', 'POST', '/api/v1/inventory/hold-releases',
+      { siteId: w.siteId, sku, locationId: from.id, quantity: 2, fromStatus: 'QUARANTINE', reason: 'client cleared it' });
+    expect(released.status).toBe(201);
+    const moved = await betaCall<{ movementId: string }>('move', 'POST', '/api/v1/inventory/moves',
+      { siteId: w.siteId, sku, quantity: 1, fromLocationId: from.id, toLocationId: to.id });
+    expect(moved.status).toBe(201);
+    // Another owner's units: refused with a code, nothing written.
+    const ledger = async () => (await t.getAll(`/api/v1/inventory/ledger?siteId=${w.siteId}`)).length;
+    const before = await ledger();
+    for (const [url, body] of [
+      ['/api/v1/inventory/holds', { siteId: w.siteId, ownerId: acme, sku, locationId: w.storage[0]!.id, quantity: 1, status: 'HOLD', reason: 'not ours' }],
+      ['/api/v1/inventory/hold-releases', { siteId: w.siteId, ownerId: acme, sku, locationId: w.storage[0]!.id, quantity: 1, fromStatus: 'HOLD', reason: 'not ours' }],
+      ['/api/v1/inventory/moves', { siteId: w.siteId, ownerId: acme, sku, quantity: 1, fromLocationId: w.storage[0]!.id, toLocationId: to.id }],
+    ] as const) {
+      const res = await betaCall<{ code: string }>(url, 'POST', url, body);
+      expect([url, res.status, res.body.code]).toEqual([url, 403, 'OWNER_NOT_ALLOWED']);
+    }
+    await t.settle();
+    expect(await ledger()).toBe(before);
+  });
 });

@@ -63,8 +63,9 @@ export async function inventoryControlRoutes(
   const counts = countQueries(deps.db);
   const ownerOf = ownerOfRequest(deps);
 
+  // An owner-scoped key holds and releases its own owner's units only (ownerOf: another owner is 403 OWNER_NOT_ALLOWED).
   app.post('/inventory/holds', {
-    config: { roles: CAN.plan, idempotent: true },
+    config: { roles: CAN.plan, idempotent: true, owners: true },
     schema: {
       operationId: 'holdStock', tags, summary: 'Put AVAILABLE stock on HOLD, QUARANTINE or DAMAGED (HOLD movements)',
       description: 'Give exactly one of locationId and locationCode. The units stay where they are and leave ATP at once: never allocated nor reserved '
@@ -75,13 +76,13 @@ export async function inventoryControlRoutes(
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), status: Enum(HELD_STATUSES), reason: Reason,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, quantity: 1, status: 'QUARANTINE', reason: 'carton crushed, awaiting QA' }] }),
-      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'STOCK_RESERVED', 'STOCK_ALLOCATED') },
+      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'STOCK_RESERVED', 'STOCK_ALLOCATED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.holdStock({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
 
   app.post('/inventory/hold-releases', {
-    config: { roles: CAN.plan, idempotent: true },
+    config: { roles: CAN.plan, idempotent: true, owners: true },
     schema: {
       operationId: 'releaseHold', tags, summary: 'Release held stock back to AVAILABLE (RELEASE movements)',
       description: 'Give exactly one of locationId and locationCode, and the status the units are held in. At a pickable location they rejoin ATP '
@@ -90,7 +91,7 @@ export async function inventoryControlRoutes(
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), fromStatus: Enum(HELD_STATUSES), reason: Reason,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, quantity: 1, fromStatus: 'QUARANTINE', reason: 'QA passed' }] }),
-      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
+      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.releaseHold({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

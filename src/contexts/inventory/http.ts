@@ -126,7 +126,8 @@ export async function inventoryRoutes(
   }, requestMeta(req)))));
 
   app.post('/inventory/moves', {
-    config: { roles: CAN.floor, idempotent: true },
+    // An owner-scoped key moves its own owner's units only (ownerOf: another owner is 403 OWNER_NOT_ALLOWED).
+    config: { roles: CAN.floor, idempotent: true, owners: true },
     schema: {
       operationId: 'moveStock', tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
       description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
@@ -145,7 +146,7 @@ export async function inventoryRoutes(
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
       }),
-      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
+      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

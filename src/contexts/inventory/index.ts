@@ -66,6 +66,7 @@ export function inventoryContext(
       cnt: siteOfRow(deps.db, 'inventory.counts'),
       rpl: siteOfRow(deps.db, 'inventory.replenishments'),
       rma: siteOfRow(deps.db, 'inventory.rmas'),
+      mov: siteOfRow(deps.db, 'inventory.movements'),
     },
     jobs: [{
       // Cycle counts by ABC class (issue 11): opens the counts that are due, hourly.

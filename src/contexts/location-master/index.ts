@@ -1,5 +1,5 @@
 import type { LocationMasterApi, LocationMasterCommands, Site } from '../../contracts/location-master.ts';
-import { defineContext, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
+import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
 import { LOCATION_TTL_S, locationCodeKey, locationMasterService } from './service.ts';
 import { importLocationsHandler } from './use-cases/import-locations.ts';
@@ -37,6 +37,8 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     schema: 'location_master',
     migrations: new URL('./migrations/', import.meta.url),
     routes: locationMasterRoutes(deps, service),
+    // A location's site: a caller of some sites only blocks, unblocks or reads the locations of those (ADR 0019).
+    sitesOf: { loc: siteOfRow(deps.db, 'location_master.locations') },
     api: {
       getLocations: (ids) => service.getLocations(ids),
       // A hot read on the floor (scans and receipts name locations by code): cached, forgotten when the location changes.

@@ -52,18 +52,21 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       config: { roles: READ },
       schema: {
         operationId: 'listSagas', tags, summary: 'Sagas by status and type',
-        description: 'Oldest first, paged by `limit` and `cursor`. `status=RUNNING` shows what is in flight, `FAILED` what needs a person.',
+        description: 'Oldest first, paged by `limit` and `cursor`. `status=RUNNING` shows what is in flight, `FAILED` what needs a person. '
+          + 'A caller of some sites only names one (`siteId`; 403 SITE_REQUIRED otherwise).',
         querystring: Type.Object({
+          siteId: Type.Optional(SiteRef),
           status: Type.Optional(Enum(SAGA_STATUS_VALUES)), type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(SagaSchema) },
+        response: { 200: Page(SagaSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const q = req.query;
       const after = unwrap(cursorKey(q.cursor));
       const items = await service.sagas.list({
         limit: q.limit, ...(q.status === undefined ? {} : { status: q.status }), ...(q.type === undefined ? {} : { type: q.type }),
+        ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
         ...(after === null ? {} : { after }),
       });
       return { items: items.map(sagaOut), nextCursor: nextCursor(items, q.limit, (s) => s.id) };

@@ -41,7 +41,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     migrations: new URL('./migrations/', import.meta.url),
     requires: { catalog: apis.catalog, locations: apis.locations },
     routes: (app) => packShipRoutes(app, deps, packShip, apis.locations),
-    sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages') },
+    sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages'), mnf: siteOfRow(deps.db, 'pack_ship.manifests') },
     subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock)],
     jobs: [
       { name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } },

@@ -57,9 +57,13 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
   app.get('/pick-lists', {
     config: { roles: CAN.read },
     schema: {
-      operationId: 'listPickLists', tags, summary: 'Pick lists by wave, order and status (oldest first)',
-      description: 'Paged by `limit` and `cursor`.',
+      operationId: 'listPickLists', tags, summary: 'Pick lists by site, wave, order and status (oldest first)',
+      description: 'Paged by `limit` and `cursor`. A caller of some sites only names one of them: `siteId`, or a wave or order of it '
+        + '(403 SITE_REQUIRED otherwise).',
       querystring: Type.Object({
+        siteId: Type.Optional(Type.String({
+          pattern: '^sit_[0-9a-z]+$', maxLength: 64, description: 'Only this site\'s pick lists: its id (`sit_…`, from GET /sites)',
+        })),
         waveId: Type.Optional(IdParam('wave', 'POST /waves')),
         orderId: Type.Optional(IdParam('order', 'POST /orders')),
         status: Type.Optional(Type.Union(PICK_LIST_STATUSES.map((s) => Type.Literal(s)))),
@@ -73,6 +77,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
     const after = unwrap(cursorKey(q.cursor)); // the last id of the previous page
     const items = await picking.list({
       limit: q.limit,
+      ...(q.siteId === undefined ? {} : { siteId: q.siteId }),
       ...(q.waveId === undefined ? {} : { waveId: q.waveId }),
       ...(q.orderId === undefined ? {} : { orderId: q.orderId }),
       ...(q.status === undefined ? {} : { status: q.status }),

@@ -46,6 +46,7 @@ const toLine = (r: LineRow): PickLine => ({
 });
 
 export interface PickListFilter {
+  readonly siteId?: string;
   readonly waveId?: string;
   readonly orderId?: string;
   readonly status?: PickListStatus;
@@ -432,9 +433,9 @@ export const pickStore = {
     const rows = await db.query<ListRow>(
       `SELECT ${LIST_COLUMNS} FROM picking.pick_lists
         WHERE ($1::text IS NULL OR wave_id = $1) AND ($2::text IS NULL OR order_ids @> ARRAY[$2::text])
-          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id > $4)
+          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id > $4) AND ($6::text IS NULL OR site_id = $6)
         ORDER BY id LIMIT $5`,
-      [f.waveId ?? null, f.orderId ?? null, f.status ?? null, f.cursor ?? null, f.limit],
+      [f.waveId ?? null, f.orderId ?? null, f.status ?? null, f.cursor ?? null, f.limit, f.siteId ?? null],
     );
     return rows.map(toHeader);
   },

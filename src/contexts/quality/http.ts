@@ -19,7 +19,7 @@ const Text = (max: number, description?: string) => Type.String({ minLength: 1, 
 
 const Sampling = Type.Union([
   Type.Object({ kind: Type.Literal('PERCENT'), percent: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'Share of each lot\'s units inspected' }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('EVERY_NTH'), n: Type.Integer({ minimum: 1, description: 'Every n-th lot or package is inspected whole (the 1st, n+1st, …)' }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('EVERY_NTH'), n: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Every n-th lot or package is inspected whole (the 1st, n+1st, …)' }) }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('AQL'), aql: Type.Number({ description: 'ISO 2859-1 AQL (0.010 … 10): normal inspection, level II, single sampling' }) }, { additionalProperties: false }),
 ], { description: 'How lots (receipts) or packages are chosen and how many units of each are inspected' });
 const ChecklistItemSchema = Type.Union([

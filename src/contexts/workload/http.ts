@@ -107,7 +107,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     config: { roles: CAN.read },
     schema: {
       operationId: 'listWorkerPerformance', tags, summary: 'Performance per worker',
-      description: 'Over completed tasks in [from, to) (default the last 7 days): lines and units per hour worked (started → completed), '
+      description: 'Over completed tasks in [from, to) (default the last 7 days; from not before to is 400 VALIDATION_FAILED): lines and units per hour worked (started → completed), '
         + 'travel (planned routes, else metres per line), idle time between the first claim and the last completion, and per task type '
         + 'observed vs standard seconds with the learned correction (shrunk towards 1 while evidence is thin). '
         + 'Picking accuracy: of the lines of the pick lists of those tasks, the lines confirmed by scan and never shorted (`linesPicked`) '
@@ -126,14 +126,14 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
             ...Accuracy,
           })),
         })),
-        ...problems('UNKNOWN_SITE'),
+        ...problems('UNKNOWN_SITE', 'VALIDATION_FAILED'),
       },
     },
   }, async (req) => {
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
     const after = unwrap(cursorKey(q.cursor));
-    const items = await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after);
+    const items = unwrap(await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after));
     return { items, nextCursor: nextCursor(items, q.limit, (w) => w.workerId) };
   });
 

@@ -1,7 +1,7 @@
 import { PLAN_UTILISATION } from '../../contracts/workload.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import { decideInTx } from '../../platform/decider.ts';
-import { ok, type Outcome } from '../../platform/errors.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { backtest, forecastSeries, type BacktestReport } from './domain/forecast.ts';
 import {
@@ -65,14 +65,16 @@ export function workloadService(deps: PlatformDeps) {
   const observedStandardS = (std: LaborStandard, o: ObservedWork): number =>
     standardSeconds(std, { tasks: o.tasks, lines: o.lines, units: o.units, travelM: o.routeM + o.linesWithoutRoute * std.travelPerLineM });
 
-  async function performance(siteId: string, fromAt: Date | null, toAt: Date | null, limit: number, afterWorker: string | null): Promise<WorkerPerformance[]> {
+  async function performance(siteId: string, fromAt: Date | null, toAt: Date | null, limit: number, afterWorker: string | null): Promise<Outcome<WorkerPerformance[]>> {
     const to = toAt ?? deps.clock.now();
     const from = fromAt ?? new Date(to.getTime() - 7 * DAY_MS);
+    // An empty or inverted window is a mistake in the query, not "nobody worked" (GET /quality-kpis answers it alike).
+    if (from.getTime() >= to.getTime()) return reject('VALIDATION_FAILED', 'from must be before to', [{ field: '/querystring/from', message: 'must be before to' }]);
     const [stds, rows] = await Promise.all([standards(siteId), store.observedWork(deps.db, siteId, from, to, afterWorker, limit)]);
     const byWorker = new Map<string, ObservedWork[]>();
     for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
     const picking = new Map((await store.pickAccuracy(deps.db, siteId, from, to, [...byWorker.keys()])).map((a) => [a.workerId, a]));
-    return [...byWorker].map(([workerId, list]) => {
+    return ok([...byWorker].map(([workerId, list]) => {
       const sum = (f: (o: ObservedWork) => number): number => list.reduce((s, o) => s + f(o), 0);
       const busyS = sum((o) => o.busyS);
       const stdOf = (t: TaskType): LaborStandard => stds.find((s) => s.taskType === t)!;
@@ -94,7 +96,7 @@ export function workloadService(deps: PlatformDeps) {
           };
         }),
       };
-    });
+    }));
   }
 
   /** Site-wide observed ÷ standard per task type over the history window (1 where nothing was observed). */

@@ -101,6 +101,9 @@ describe('the plan, from the floor\'s events', () => {
     expect(ana).toMatchObject({ tasks: 2, lines: 2, units: 4, linesPicked: 2, linesShorted: 0, accuracy: 1 });
     expect(ana.byTaskType[0]).toMatchObject({ taskType: 'PICK', tasks: 2, linesPicked: 2, linesShorted: 0, accuracy: 1 });
     expect(ana.byTaskType[0].standardS).toBeGreaterThan(0);
+    // A window that ends before it starts is a refused query, not a day nobody worked.
+    const inverted = await t.get('/api/v1/workload/performance?siteId=WKL&from=2026-12-05T00:00:00Z&to=2026-12-01T00:00:00Z', 'viewer');
+    expect([inverted.status, inverted.body.code, inverted.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/querystring/from', message: 'must be before to' }]]);
     const plan = (await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer')).body;
     expect(plan.backlog.orders).toBe(6);
     // Two orders now wait only for packing: less work than six to pick and pack.

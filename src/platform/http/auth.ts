@@ -306,8 +306,11 @@ export interface SiteLookups {
   readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
 }
 
-/** Body fields that name another resource whose site counts (`POST /packages { orderId }`). */
-const RESOURCE_FIELDS = ['orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId'] as const;
+/**
+ * Body or query fields that name another resource whose site counts (`POST /packages { orderId }`,
+ * `GET /pick-lists?waveId=`); `orderIds` is a comma-separated list (`GET /shipments?orderIds=`).
+ */
+const RESOURCE_FIELDS = ['orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId', 'orderIds'] as const;
 
 /**
  * preHandler hook (after validation): for a caller whose role differs by site (a user with per-site grants, a key
@@ -347,7 +350,8 @@ async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): P
   const sites = new Set<string>();
   for (const ref of refs) sites.add((await lookups.resolveSite?.(ref)) ?? ref);
   if (sites.size === 0 && lookups.siteOfResource !== undefined) {
-    const ids = [...Object.values(params), ...RESOURCE_FIELDS.map((f) => body[f])].map(text).filter((v): v is string => v !== undefined);
+    const named = [...RESOURCE_FIELDS.map((f) => body[f]), ...RESOURCE_FIELDS.map((f) => query[f])].map(text).filter((v): v is string => v !== undefined);
+    const ids = [...Object.values(params).map(text).filter((v): v is string => v !== undefined), ...named.flatMap((v) => v.split(','))];
     for (const id of ids) {
       const site = await lookups.siteOfResource(id);
       if (site !== undefined) sites.add(site);

@@ -94,6 +94,8 @@ const view = (r: SagaRow): SagaView => ({
 export interface SagaFilter {
   readonly status?: SagaStatus;
   readonly type?: string;
+  /** Only the sagas of this site (its id). */
+  readonly siteId?: string;
   /** Ids after this one (ascending). */
   readonly after?: string;
   readonly limit: number;
@@ -420,8 +422,9 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     const rows = await o.db.query<SagaRow>(
       `SELECT ${SAGA_COLUMNS} FROM ${t('sagas')}
         WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR id > $3)
+          AND ($5::text IS NULL OR site_id = $5)
         ORDER BY id LIMIT $4`,
-      [f.status ?? null, f.type ?? null, f.after ?? null, f.limit],
+      [f.status ?? null, f.type ?? null, f.after ?? null, f.limit, f.siteId ?? null],
     );
     return rows.map(view);
   }

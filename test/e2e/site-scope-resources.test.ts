@@ -1,0 +1,98 @@
+/**
+ * A caller of some sites only (a site-scoped key, ADR 0019) acting on a resource of another site named by its id alone
+ * (`/locations/{id}/block`, `/inventory/movements/{id}`, `/manifests/{id}`) or in a list's query string
+ * (`/pick-lists?waveId=`, `/shipments?orderIds=`): refused 403 FORBIDDEN_AT_SITE with nothing changed, as for orders and
+ * waves (authorization-matrix.test.ts). The site guard learns a resource's site from the context owning its id prefix;
+ * these prefixes had none, and query strings were not read, so the caller's overall role decided: another site's
+ * location could be blocked, its pick lists and shipments listed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let a: Warehouse;
+let b: Warehouse;
+let scoped: Call;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const admin = injectClient(t.app, t.keys.admin);
+  a = await setupWarehouse(admin, { siteCode: 'SSA', aisles: 1, bays: 2, levels: 1, skus: 1 });
+  b = await setupWarehouse(admin, { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
+  const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
+  expect(key.status).toBe(201);
+  scoped = injectClient(t.app, key.body.key);
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('a site-scoped caller and another site\'s resources named by id', () => {
+  it('may not block, unblock or read a location of another site, read its movements and manifests, nor list its order\'s pick lists, reservations, packages or shipments', async () => {
+    const sku = b.products[0]!.sku;
+    const receipt = await t.post('/api/v1/inventory/receipts', { siteId: b.siteId, sku, locationId: b.storage[0]!.id, quantity: 3 });
+    expect(receipt.status).toBe(201);
+    const order = await createOrder(injectClient(t.app, t.keys.integration), b.siteId, { externalId: 'SSB-1', lines: [{ sku, quantity: 1 }] });
+    const manager = injectClient(t.app, t.keys.manager);
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const { waveId } = await planAndRelease(manager, b.siteId, 1);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), b.siteId, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId: order.id }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/shipments', { orderId: order.id }, 'manager')).status).toBe(201);
+    const manifest = await t.post('/api/v1/manifests', { siteId: b.siteId, carrier: 'OWN_FLEET' }, 'manager');
+    expect(manifest.status).toBe(201);
+    const target = b.storage[1]!;
+    const refused: [string, string, unknown?][] = [
+      ['POST', `/api/v1/locations/${target.id}/block`, { reason: 'not mine' }],
+      ['POST', `/api/v1/locations/${target.id}/deactivate`],
+      ['GET', `/api/v1/locations/${target.id}`],
+      ['GET', `/api/v1/inventory/movements/${receipt.body.movementId}`],
+      ['GET', `/api/v1/manifests/${manifest.body.id}`],
+      // Lists narrowed by another site's order or wave in the query string.
+      ['GET', `/api/v1/pick-lists?waveId=${waveId}`],
+      ['GET', `/api/v1/pick-lists?orderId=${order.id}`],
+      ['GET', `/api/v1/inventory/reservations?orderId=${order.id}`],
+      ['GET', `/api/v1/packages?orderId=${order.id}`],
+      ['GET', `/api/v1/shipments?orderIds=${order.id}`],
+    ];
+    for (const [method, url, body] of refused) {
+      const res = await scoped<{ code: string }>(url, method as 'GET', url, body);
+      expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    expect((await t.get(`/api/v1/locations/${target.id}`)).body.status).toBe('ACTIVE');
+    // At its own site the same calls pass.
+    const own = a.storage[1]!;
+    expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
+    expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
+  });
+  it('lists sagas of its own sites only: without a site 403 SITE_REQUIRED, and ?siteId= filters', async () => {
+    const all = await scoped<{ code: string }>('sagas', 'GET', '/api/v1/sagas');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('sagas at B', 'GET', `/api/v1/sagas?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ items: { siteId: string }[] }>('sagas at A', 'GET', '/api/v1/sagas?siteId=SSA');
+    expect(atA.status).toBe(200);
+    expect(atA.body.items.filter((s) => s.siteId !== a.siteId)).toEqual([]);
+    // B's order of the test above has its fulfilment saga, listed at B.
+    const bSagas = (await t.get(`/api/v1/sagas?siteId=${b.siteId}`)).body.items as { siteId: string }[];
+    expect(bSagas.length).toBeGreaterThan(0);
+    expect(bSagas.every((s) => s.siteId === b.siteId)).toBe(true);
+  });
+  it('lists pick lists of its own sites only: without a site, wave or order 403 SITE_REQUIRED; ?siteId= filters', async () => {
+    const all = await scoped<{ code: string }>('pick lists', 'GET', '/api/v1/pick-lists');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('pick lists at B', 'GET', `/api/v1/pick-lists?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ items: unknown[] }>('pick lists at A', 'GET', `/api/v1/pick-lists?siteId=${a.siteId}`);
+    expect([atA.status, atA.body.items]).toEqual([200, []]);
+    const bLists = (await t.get(`/api/v1/pick-lists?siteId=${b.siteId}`)).body.items as { siteId: string }[];
+    expect(bLists.length).toBeGreaterThan(0);
+    expect(bLists.every((l) => l.siteId === b.siteId)).toBe(true);
+    const byCode = await t.get('/api/v1/pick-lists?siteId=SSBB');
+    expect([byCode.status, byCode.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+});
