@@ -5,11 +5,13 @@ import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
+import { Quality } from './Quality.tsx';
 import { Waves } from './Waves.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['exceptions', 'Exceptions'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['quality', 'Quality holds'],
+  ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
 
@@ -96,6 +98,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'quality': return <Quality ctx={ctx} />;
     case 'exceptions': return <Exceptions ctx={ctx} />;
     default: return null;
   }
