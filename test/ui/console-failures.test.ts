@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -13,6 +14,7 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
   let browser: Browser;
   let page: Page;
   let base: string;
+  let siteId: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -20,6 +22,7 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     t = await startTestApp();
     await seedDemo(t.app);
     await t.settle();
+    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
     base = await listen(t);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -58,5 +61,31 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     ]);
     await page.unroute('**/api/v1/waves/pool?*');
     await page.unroute('**/api/v1/waves?*');
+  });
+
+  it('an exception action that cannot be undone (discard, cancel) says what it does and asks again; Keep backs out with nothing sent', async () => {
+    // A dead letter's exception, straight into this test's database: only its buttons are under test here.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+         VALUES ('exc_seed_dead', $1, 'DEAD_LETTER', 'seed-dead', 'evt_seed_dead', 'seeded: a consumer gave up on this event', '{replay,discard}', '{}'::jsonb, 'OPEN', now())`, [siteId]);
+    } finally {
+      await db.end();
+    }
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
+    await page.getByRole('button', { name: 'discard evt_seed_dead' }).click();
+    const row = page.locator('tr', { hasText: 'evt_seed_dead' });
+    await row.getByText('drops the event for good').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_dead')).body.status).toBe('OPEN');
+    await row.getByRole('button', { name: 'Keep' }).click();
+    await page.getByRole('button', { name: 'replay evt_seed_dead' }).waitFor();
+    expect(await row.getByText('drops the event for good').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'discard evt_seed_dead' }).click();
+    await row.getByRole('button', { name: 'Yes, discard evt_seed_dead' }).click();
+    // Whatever PakLog answers (done, or why not), it is on the screen.
+    await expect.poll(() => page.locator('p.ok, p.error').filter({ hasText: /^discard(: done| failed)/ }).count()).toBe(1);
   });
 });

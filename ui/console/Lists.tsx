@@ -239,16 +239,25 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
   );
 }
 
+/** Exception actions that cannot be undone: the screen says what they do and asks again before sending them. */
+const IRREVERSIBLE: Readonly<Record<string, string>> = {
+  cancel: 'cancels the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  discard: 'drops the event for good: its consumer never applies it. It cannot be undone',
+};
+
 interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string; resolution: string | null }
 
 export function Exceptions({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('OPEN');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  /** An irreversible action asked for, waiting for its confirmation. */
+  const [confirming, setConfirming] = useState<{ id: string; action: string } | undefined>(undefined);
   const version = useLiveVersion(ctx.live, ['orchestration.']);
   const list = usePaged((cursor) => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: PAGE, cursor })}`), [ctx.siteId, status], [version]);
   const { error, reload } = list;
   const act = async (x: ExceptionRow, action: string): Promise<void> => {
+    setConfirming(undefined);
     setBusy(true);
     try {
       await api('POST', `/exceptions/${x.id}/actions/${action}`, { idempotencyKey: newKey() });
@@ -273,8 +282,15 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
           {(list.items ?? []).map((x) => (
             <tr key={x.id}>
               <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
-              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : x.actions.map((a) => (
-                <button key={a} type="button" disabled={busy} onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
+              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : confirming?.id === x.id ? (
+                <>
+                  <span className="muted">{confirming.action} {IRREVERSIBLE[confirming.action]}.</span>
+                  <button type="button" className="primary" disabled={busy} onClick={() => void act(x, confirming.action)}>Yes, {confirming.action} {x.subject}</button>
+                  <button type="button" onClick={() => setConfirming(undefined)}>Keep</button>
+                </>
+              ) : x.actions.map((a) => (
+                <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
+                  onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
               ))) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
