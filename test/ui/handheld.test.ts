@@ -371,6 +371,31 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('a claimed task withdrawn meanwhile (its order cancelled): rejecting it, or starting it with the tote scan, says why and goes back to Ready', async () => {
+    const first = await pickListFor('UI-GONE-1', [1, 1, 1]);
+    const { context, page } = await phone();
+    await signIn(page, 'op-gone');
+    expect((await t.post(`/api/v1/orders/${first.orderIds[0]}/cancel`, { reason: 'customer called' })).status).toBe(200);
+    await until('task withdrawn', () => pickTaskOf(first.id), (x) => x.status === 'CANCELLED');
+    await page.getByRole('button', { name: 'Not me: reject task' }).click();
+    await page.getByRole('button', { name: 'Not my zone' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('is no longer yours: take the next task');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+
+    const second = await pickListFor('UI-GONE-2', [1, 1, 1]);
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    expect((await pickTaskOf(second.id)).workerId).toBe('op-gone');
+    expect((await t.post(`/api/v1/orders/${second.orderIds[0]}/cancel`, { reason: 'customer called' })).status).toBe(200);
+    await until('task withdrawn', () => pickTaskOf(second.id), (x) => x.status === 'CANCELLED');
+    await scan(page, 'TOTE-GONE');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Take the next task');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    // The refused start is not left queued to be sent again and again.
+    expect(await page.evaluate("localStorage.getItem('paklog.rf.queue') ?? '[]'")).toBe('[]');
+    await context.close();
+  });
+
   it('a task the handheld cannot work (a count) held by the operator is offered back, not a dead end of "not found"', async () => {
     expect((await t.post('/api/v1/inventory/counts', { siteId, sku: skus[0] })).status).toBeLessThan(300);
     const claimed = await until('count task', async () => (await t.post('/api/v1/tasks/next', { workerId: 'op-count', siteId, types: ['COUNT'] }, 'operator')).body as { id: string; type: string } | '',

@@ -249,7 +249,17 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       setOther(undefined);
       setInfo(done);
     } catch (e) {
-      fail(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+      // 404/409: the task is not this operator's to act on any more (cancelled with its order, timed out, taken over):
+      // staying on its screen would be a dead end, so back to Ready.
+      if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+        setTask(undefined);
+        setList(undefined);
+        setOther(undefined);
+        fail(`${message}. Task ${t.id} is no longer yours: take the next task`);
+      } else {
+        fail(message);
+      }
     } finally {
       setBusy(false);
     }
