@@ -68,6 +68,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     return lists[0]!;
   };
   const listNow = async (id: string): Promise<List> => (await t.get(`/api/v1/pick-lists/${id}`)).body;
+  const pickTaskOf = async (listId: string) =>
+    (await t.getAll<{ id: string; reference: string; status: string; workerId: string | null }>(`/api/v1/tasks?siteId=${siteId}&type=PICK`)).find((x) => x.reference === listId)!;
   const confirmations = async (listId: string): Promise<number[]> =>
     ((await t.get(`/api/v1/events?subject=${listId}&type=picking.line.picked.v1&limit=100`)).body.items as { data: { quantity: number } }[]).map((e) => e.data.quantity).sort();
 
@@ -177,6 +179,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     const { context, page } = await phone();
     await signIn(page, 'op-first');
     await scan(page, 'TOTE-OWN');
+    // The tote scan starts the claimed task: online, before the network goes (else the start is queued too).
+    await until('task started', () => pickTaskOf(list.id), (x) => x.status === 'IN_PROGRESS');
     await context.setOffline(true);
     await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
     await pick(page, l1!, 1, 'saved offline');
@@ -326,6 +330,69 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: 'Task reported (DAMAGED_GOODS)' }).waitFor();
     await page.getByRole('heading', { name: 'Ready' }).waitFor();
     expect(await taskOf()).toMatchObject({ status: 'QUEUED', workerId: null });
+    await context.close();
+  });
+
+  it('a claimed pick task can be rejected with a reason until the first scan starts it: back to the queue, and not offered again to that operator', async () => {
+    const list = await pickListFor('UI-REJECT-1', [1, 1, 1]);
+    const { context, page } = await phone();
+    await signIn(page, 'op-reject');
+    // Claimed, not started: the operator who cannot go (wrong zone, no equipment) may still decline it.
+    expect(await pickTaskOf(list.id)).toMatchObject({ status: 'ASSIGNED', workerId: 'op-reject' });
+    expect(await page.getByRole('button', { name: 'Pause task' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Not me: reject task' }).click();
+    await page.getByRole('heading', { name: 'Why not you?' }).waitFor();
+    expect(await seriousA11yViolations(page), 'axe on the reject step').toEqual([]);
+    // Back keeps the task: the scan field is there again, the task still claimed.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await page.getByRole('button', { name: 'Not me: reject task' }).click();
+    await page.getByRole('button', { name: 'Not my zone' }).click();
+    await page.getByRole('status').filter({ hasText: 'handed back (WRONG_ZONE)' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    const task = await pickTaskOf(list.id);
+    expect(task).toMatchObject({ status: 'QUEUED', workerId: null });
+    const rejected = (await t.get(`/api/v1/events?subject=${task.id}&type=tasks.task.rejected.v1&limit=10`)).body.items as { data: Record<string, unknown> }[];
+    expect(rejected.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'WRONG_ZONE' })]);
+    // The same operator asking again is not handed the task they just declined.
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('status').filter({ hasText: 'No work right now' }).or(page.getByRole('heading', { name: 'Scan your tote' })).waitFor();
+    expect((await pickTaskOf(list.id)).status).toBe('QUEUED');
+
+    // Another operator claims it: the first scan (the tote) starts it, and from then on it is paused or failed, not rejected.
+    const other = await phone();
+    await signIn(other.page, 'op-takes-it');
+    await scan(other.page, 'TOTE-R');
+    await until('task started by the first scan', () => pickTaskOf(list.id), (x) => x.status === 'IN_PROGRESS' && x.workerId === 'op-takes-it');
+    expect(await other.page.getByRole('button', { name: 'Not me: reject task' }).count()).toBe(0);
+    await other.page.getByRole('button', { name: 'Pause task' }).waitFor();
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
+    await other.context.close();
+    await context.close();
+  });
+
+  it('a claimed task withdrawn meanwhile (its order cancelled): rejecting it, or starting it with the tote scan, says why and goes back to Ready', async () => {
+    const first = await pickListFor('UI-GONE-1', [1, 1, 1]);
+    const { context, page } = await phone();
+    await signIn(page, 'op-gone');
+    expect((await t.post(`/api/v1/orders/${first.orderIds[0]}/cancel`, { reason: 'customer called' })).status).toBe(200);
+    await until('task withdrawn', () => pickTaskOf(first.id), (x) => x.status === 'CANCELLED');
+    await page.getByRole('button', { name: 'Not me: reject task' }).click();
+    await page.getByRole('button', { name: 'Not my zone' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('is no longer yours: take the next task');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+
+    const second = await pickListFor('UI-GONE-2', [1, 1, 1]);
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    expect((await pickTaskOf(second.id)).workerId).toBe('op-gone');
+    expect((await t.post(`/api/v1/orders/${second.orderIds[0]}/cancel`, { reason: 'customer called' })).status).toBe(200);
+    await until('task withdrawn', () => pickTaskOf(second.id), (x) => x.status === 'CANCELLED');
+    await scan(page, 'TOTE-GONE');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Take the next task');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    // The refused start is not left queued to be sent again and again.
+    expect(await page.evaluate("localStorage.getItem('paklog.rf.queue') ?? '[]'")).toBe('[]');
     await context.close();
   });
 

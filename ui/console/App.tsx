@@ -1,15 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, signOut, whenSignedOut, whoAmI, type Page } from '../lib/api.ts';
+import { apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import { createLiveHub } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
+import { Quality } from './Quality.tsx';
 import { Waves } from './Waves.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['exceptions', 'Exceptions'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['quality', 'Quality holds'],
+  ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
 
@@ -30,6 +32,9 @@ function Console(props: { me: Me; onSignOut: () => void }) {
   const [screen, setScreen] = useState<Screen>(screenOf(location.hash));
   const [sites, setSites] = useState<{ id: string; code: string; name: string }[]>([]);
   const [siteId, setSiteId] = useState<string>('');
+  /** The sites could not be read: said on the page (else it would only say "No site yet", which is not true). */
+  const [sitesError, setSitesError] = useState<string | undefined>(undefined);
+  const [sitesTry, setSitesTry] = useState(0);
   const [connected, setConnected] = useState(false);
   const hub = useMemo(() => createLiveHub(setConnected), []);
   useEffect(() => () => hub.stop(), [hub]);
@@ -39,11 +44,12 @@ function Console(props: { me: Me; onSignOut: () => void }) {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   useEffect(() => {
-    void api<Page<{ id: string; code: string; name: string }>>('GET', '/sites?limit=200').then((p) => {
-      setSites(p.items);
-      setSiteId((current) => current || (p.items.find((s) => s.code === 'DEMO') ?? p.items[0])?.id || '');
-    });
-  }, []);
+    apiAll<{ id: string; code: string; name: string }>('/sites', 1000).then((items) => {
+      setSites(items);
+      setSitesError(undefined);
+      setSiteId((current) => current || (items.find((s) => s.code === 'DEMO') ?? items[0])?.id || '');
+    }, (e: unknown) => setSitesError(e instanceof Error ? e.message : String(e)));
+  }, [sitesTry]);
   const site = sites.find((s) => s.id === siteId);
   const can = canAt(props.me, siteId);
   const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me, can };
@@ -74,7 +80,12 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       </header>
       <main>
         <h1>{title}</h1>
-        {siteId === '' ? <p>No site yet.</p> : <ScreenView screen={shown} ctx={ctx} />}
+        {sitesError !== undefined && siteId === '' ? (
+          <p role="alert" className="error">
+            Could not read the sites: {sitesError}{' '}
+            <button type="button" onClick={() => setSitesTry((n) => n + 1)}>Try again</button>
+          </p>
+        ) : siteId === '' ? <p>{sites.length === 0 && sitesError === undefined ? 'Loading…' : 'No site yet.'}</p> : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );
@@ -87,6 +98,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'quality': return <Quality ctx={ctx} />;
     case 'exceptions': return <Exceptions ctx={ctx} />;
     default: return null;
   }

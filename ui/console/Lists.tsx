@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
-import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
@@ -19,6 +19,27 @@ function Select(props: { label: string; value: string; options: readonly string[
         {props.options.map((o) => <option key={o} value={o}>{o}</option>)}
       </select>
     </label>
+  );
+}
+
+/** Rows read per page of a console list; "Load more" reads the next page of that many. */
+const PAGE = 200;
+
+/** A list's caption: how many rows it shows, and that there are more when the API has rows past them. */
+export function shown(list: Paged<unknown>, noun: string): string {
+  if (list.items === undefined) return list.error === undefined ? 'Loading…' : `No ${noun} read`;
+  const n = list.items.length;
+  return list.more ? `Showing the first ${n} ${noun}: there are more (Load more below)` : `${n} ${noun}`;
+}
+
+/** Under a cut list: the way to the rest of it. */
+export function LoadMore({ list, noun }: { list: Paged<unknown>; noun: string }) {
+  if (list.items === undefined || !list.more) return null;
+  return (
+    <p className="more">
+      {list.items.length} {noun} shown, more to come.{' '}
+      <button type="button" disabled={list.loading} onClick={list.loadMore}>{list.loading ? 'Loading…' : `Load more ${noun}`}</button>
+    </p>
   );
 }
 
@@ -41,8 +62,9 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   // One command at a time: a double click would send a second one that can only be refused (already on hold, …).
   const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
-  const { data, error, reload } = useData(() => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: 200 })}`),
-    [ctx.siteId, status, search, version]);
+  const list = usePaged((cursor) => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: PAGE, cursor })}`),
+    [ctx.siteId, status, search], [version]);
+  const { error, reload } = list;
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
     setBusy(true);
     try {
@@ -102,10 +124,10 @@ export function Orders({ ctx }: { ctx: Ctx }) {
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
-        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} orders`}</caption>
+        <caption>{shown(list, 'orders')}</caption>
         <thead><tr><th scope="col">Order</th><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Wave</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((o) => (
+          {(list.items ?? []).map((o) => (
             <tr key={o.id}>
               <td className="mono">{o.id}</td><td>{o.externalId}</td>
               <td><Status value={o.status} />{o.hold == null ? null : <span className="muted"> {o.hold.reason}</span>}</td>
@@ -114,6 +136,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
           ))}
         </tbody>
       </table>
+      <LoadMore list={list} noun="orders" />
     </>
   );
 }
@@ -126,7 +149,8 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const version = useLiveVersion(ctx.live, ['tasks.']);
-  const { data, error, reload } = useData(() => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: 200 })}`), [ctx.siteId, status, type, version]);
+  const list = usePaged((cursor) => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: PAGE, cursor })}`), [ctx.siteId, status, type], [version]);
+  const { error, reload } = list;
   /**
    * The way out of a task its worker left (went home, handheld died; TASK_NOT_FINISHED only acknowledges): a supervisor
    * reports it failed, which puts it back in the queue below the failure limit; a FAILED one is requeued.
@@ -165,14 +189,15 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
-        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} tasks`}</caption>
+        <caption>{shown(list, 'tasks')}</caption>
         <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((t) => (
+          {(list.items ?? []).map((t) => (
             <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
           ))}
         </tbody>
       </table>
+      <LoadMore list={list} noun="tasks" />
     </>
   );
 }
@@ -183,10 +208,12 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
   const [sku, setSku] = useState('');
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const codes = useData(async () => {
-    const page = await api<Page<{ id: string; code: string }>>('GET', `/sites/${ctx.siteId}/locations?limit=1000`).catch(() => ({ items: [], nextCursor: null }));
-    return new Map(page.items.map((l) => [l.id, l.code]));
+    // Every location of the site (a big site has more than a page); without them the table shows location ids.
+    const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
+    return new Map(locations.map((l) => [l.id, l.code]));
   }, [ctx.siteId]);
-  const { data, error } = useData(() => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: sku.trim(), limit: 500 })}`), [ctx.siteId, sku, version]);
+  const list = usePaged((cursor) => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: sku.trim(), limit: 500, cursor })}`), [ctx.siteId, sku], [version]);
+  const { error } = list;
   return (
     <>
       <div className="filters" role="search">
@@ -196,10 +223,10 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       <table>
-        <caption>{data === undefined ? 'Loading…' : `${data.items.length}${data.nextCursor === null ? '' : '+'} balances`}</caption>
+        <caption>{shown(list, 'balances')}</caption>
         <thead><tr><th scope="col">SKU</th><th scope="col">Location</th><th scope="col">Lot</th><th scope="col">Status</th><th scope="col" className="num">On hand</th><th scope="col" className="num">Reserved</th><th scope="col" className="num">Available</th><th scope="col">Expires</th></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((b) => (
+          {(list.items ?? []).map((b) => (
             <tr key={`${b.sku}|${b.locationId}|${b.lot ?? ''}|${b.status}`}>
               <td>{b.sku}</td><td className="mono">{codes.data?.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td>{b.status}</td>
               <td className="num">{b.onHand}</td><td className="num">{b.reserved}</td><td className="num">{b.available}</td><td>{b.expiresOn ?? '—'}</td>
@@ -207,9 +234,16 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
           ))}
         </tbody>
       </table>
+      <LoadMore list={list} noun="balances" />
     </>
   );
 }
+
+/** Exception actions that cannot be undone: the screen says what they do and asks again before sending them. */
+const IRREVERSIBLE: Readonly<Record<string, string>> = {
+  cancel: 'cancels the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  discard: 'drops the event for good: its consumer never applies it. It cannot be undone',
+};
 
 interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string; resolution: string | null }
 
@@ -217,9 +251,13 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('OPEN');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  /** An irreversible action asked for, waiting for its confirmation. */
+  const [confirming, setConfirming] = useState<{ id: string; action: string } | undefined>(undefined);
   const version = useLiveVersion(ctx.live, ['orchestration.']);
-  const { data, error, reload } = useData(() => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: 200 })}`), [ctx.siteId, status, version]);
+  const list = usePaged((cursor) => api<Page<ExceptionRow>>('GET', `/exceptions${qs({ siteId: ctx.siteId, status, limit: PAGE, cursor })}`), [ctx.siteId, status], [version]);
+  const { error, reload } = list;
   const act = async (x: ExceptionRow, action: string): Promise<void> => {
+    setConfirming(undefined);
     setBusy(true);
     try {
       await api('POST', `/exceptions/${x.id}/actions/${action}`, { idempotencyKey: newKey() });
@@ -238,19 +276,27 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       <table>
-        <caption>{data === undefined ? 'Loading…' : `${data.items.length} exceptions`}</caption>
+        <caption>{shown(list, 'exceptions')}</caption>
         <thead><tr><th scope="col">Kind</th><th scope="col">About</th><th scope="col">Reason</th><th scope="col">Raised</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((x) => (
+          {(list.items ?? []).map((x) => (
             <tr key={x.id}>
               <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
-              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : x.actions.map((a) => (
-                <button key={a} type="button" disabled={busy} onClick={() => void act(x, a)} aria-label={`${a} ${x.subject}`}>{a}</button>
+              <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : confirming?.id === x.id ? (
+                <>
+                  <span className="muted">{confirming.action} {IRREVERSIBLE[confirming.action]}.</span>
+                  <button type="button" className="primary" disabled={busy} onClick={() => void act(x, confirming.action)}>Yes, {confirming.action} {x.subject}</button>
+                  <button type="button" onClick={() => setConfirming(undefined)}>Keep</button>
+                </>
+              ) : x.actions.map((a) => (
+                <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
+                  onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
               ))) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <LoadMore list={list} noun="exceptions" />
     </>
   );
 }

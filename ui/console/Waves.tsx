@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
@@ -11,6 +11,9 @@ interface Wave extends WaveSummary {
 }
 
 const ACTIVE = ['PLANNED', 'RELEASED', 'IN_PROGRESS'];
+/** The pool is shown this many orders at a time, up to the most GET /waves/pool answers. */
+const POOL_PAGE = 200;
+const POOL_MAX = 1000;
 
 /** Why an order is in the wave where it is: the planner takes one carrier, priority 1 first, then the oldest. */
 const why = (o: { priority: number }, pool: PoolOrder | undefined, carrier: string): string =>
@@ -23,10 +26,17 @@ export function Waves({ ctx }: { ctx: Ctx }) {
   const [strategy, setStrategy] = useState('discrete');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const pool = useData(() => api<{ items: PoolOrder[] }>('GET', `/waves/pool${qs({ siteId: ctx.siteId, limit: 200 })}`), [ctx.siteId, version]);
+  /** How much of the pool is shown: it has no cursor, only a limit (at most POOL_MAX); "Show more" raises it. */
+  const [poolShown, setPoolShown] = useState(POOL_PAGE);
+  const pool = useData(async () => {
+    // One row more than shown tells whether the pool goes on past what is shown.
+    const page = await api<{ items: PoolOrder[] }>('GET', `/waves/pool${qs({ siteId: ctx.siteId, limit: Math.min(poolShown + 1, POOL_MAX) })}`);
+    return { items: page.items.slice(0, poolShown), more: page.items.length > poolShown || page.items.length === POOL_MAX };
+  }, [ctx.siteId, version, poolShown]);
   const waves = useData(async () => {
-    const page = await api<Page<WaveSummary>>('GET', `/waves${qs({ siteId: ctx.siteId, limit: 500 })}`);
-    const recent = page.items.slice(-12).reverse();
+    // Waves are listed oldest first: the newest (the one just planned) are on the last page, so every page is read.
+    const all = await apiAll<WaveSummary>(`/waves${qs({ siteId: ctx.siteId })}`, 500);
+    const recent = all.slice(-12).reverse();
     // The waves still open, with their orders: what is planned (to release) and how far the released ones are.
     const open = await Promise.all(recent.filter((w) => ACTIVE.includes(w.status) || w.status === 'COMPLETED').slice(0, 8).map((w) => api<Wave>('GET', `/waves/${w.id}`)));
     return { recent, details: new Map(open.map((w) => [w.id, w])) };
@@ -64,6 +74,8 @@ export function Waves({ ctx }: { ctx: Ctx }) {
   return (
     <>
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      {pool.error === undefined ? null : <p role="alert" className="error">Could not read the wave pool: {pool.error}</p>}
+      {waves.error === undefined ? null : <p role="alert" className="error">Could not read the waves: {waves.error}</p>}
       <section className="panel">
         <h2>Plan a wave</h2>
         {ctx.can.plan ? (
@@ -81,7 +93,11 @@ export function Waves({ ctx }: { ctx: Ctx }) {
         </form>
         ) : <p className="muted">Your role ({ctx.me.role}) sees the pool and the waves; planning and releasing them is for a manager.</p>}
         <table>
-          <caption>Waiting to be waved ({pool.data?.items.filter((o) => o.waveId === null).length ?? '…'} orders), in planning order: priority 1 first, then the oldest</caption>
+          <caption>
+            {pool.data === undefined ? 'Waiting to be waved (…)' : pool.data.more
+              ? `Waiting to be waved: the first ${pool.data.items.length} orders shown, there are more`
+              : `Waiting to be waved (${pool.data.items.filter((o) => o.waveId === null).length} orders)`}, in planning order: priority 1 first, then the oldest
+          </caption>
           <thead><tr><th scope="col">Order</th><th scope="col">Carrier</th><th scope="col">Priority</th><th scope="col" className="num">Units</th><th scope="col">Allocated</th><th scope="col">Wave</th></tr></thead>
           <tbody>
             {(pool.data?.items ?? []).map((o) => (
@@ -92,6 +108,14 @@ export function Waves({ ctx }: { ctx: Ctx }) {
             ))}
           </tbody>
         </table>
+        {pool.data?.more !== true ? null : poolShown >= POOL_MAX ? (
+          <p className="more">The first {POOL_MAX} orders of the pool are shown; a wave takes them in this order.</p>
+        ) : (
+          <p className="more">
+            {pool.data.items.length} orders shown, more to come.{' '}
+            <button type="button" disabled={pool.loading} onClick={() => setPoolShown((n) => Math.min(n + POOL_PAGE, POOL_MAX))}>Load more orders of the pool</button>
+          </p>
+        )}
       </section>
       {planned.map((w) => (
         <section key={w.id} className="panel" aria-labelledby={`plan-${w.id}`}>

@@ -107,6 +107,22 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/**
+ * Every row of a cursor-paged list, read page by page (`path` has its query string; `limit` is the page size). For
+ * lists whose whole is needed (the site picker, location codes, the newest waves of a list kept oldest first).
+ */
+export async function apiAll<T>(path: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Page<T> = await api<Page<T>>('GET', `${path}${sep}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
+
 /** Query string from the defined values only. */
 export function qs(params: Record<string, string | number | undefined>): string {
   const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Page } from './api.ts';
 import { followLive, type LiveEvent } from './live.ts';
 
 export interface Loaded<T> {
@@ -31,6 +32,49 @@ export function useData<T>(fn: () => Promise<T>, deps: readonly unknown[]): Load
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
+}
+
+export interface Paged<T> {
+  /** The rows of every page read so far, undefined until the first answer. */
+  readonly items: T[] | undefined;
+  /** The API has rows past these (the list is cut): `loadMore` reads the next page. */
+  readonly more: boolean;
+  readonly error: string | undefined;
+  readonly loading: boolean;
+  readonly reload: () => void;
+  readonly loadMore: () => void;
+}
+
+/**
+ * A cursor-paged list (`limit` + `nextCursor`): the first page, and one page more on each `loadMore`. When `deps`
+ * change (a live event, a reload) the pages shown are read again, as many as were shown, so a live update does not
+ * fold the list back to its first page; when `filters` change it starts again at the first page.
+ */
+export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, filters: readonly unknown[], deps: readonly unknown[]): Paged<T> {
+  const [pages, setPages] = useState(1);
+  const key = JSON.stringify(filters);
+  const [pagedKey, setPagedKey] = useState(key);
+  if (pagedKey !== key) {
+    // Adjusted while rendering (React's pattern for state that follows a prop): the read below already asks one page.
+    setPagedKey(key);
+    setPages(1);
+  }
+  const wanted = pagedKey === key ? pages : 1;
+  const loaded = useData(async () => {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    let next: string | null = null;
+    for (let i = 0; i < wanted; i++) {
+      const page = await fetchPage(cursor);
+      items.push(...page.items);
+      next = page.nextCursor;
+      if (next === null) break;
+      cursor = next;
+    }
+    return { items, more: next !== null };
+  }, [...filters, ...deps, wanted]);
+  const loadMore = useCallback(() => setPages((n) => n + 1), []);
+  return { items: loaded.data?.items, more: loaded.data?.more ?? false, error: loaded.error, loading: loaded.loading, reload: loaded.reload, loadMore };
 }
 
 /**

@@ -17,6 +17,11 @@ const SHIFT = 'paklog.rf.shift';
 const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
 /** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
 const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
+/**
+ * Why an operator declines a task offered to them before starting it (POST /tasks/{id}/reject, free text): it goes back
+ * to the queue and is not offered to them again for 5 minutes.
+ */
+const REJECT_REASONS = [['WRONG_ZONE', 'Not my zone'], ['EQUIPMENT', 'No equipment for it'], ['LOCATION_INACCESSIBLE', 'Cannot get there'], ['OTHER', 'Other']] as const;
 /** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done). */
 const CLOSED_LISTS = ['CANCELLED', 'COMPLETED'];
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
@@ -65,7 +70,7 @@ export function App() {
   return <Handheld shift={shift} owner={ownerOf(me, shift.workerId)} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
 }
 
-type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot';
+type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot' | 'reject';
 
 function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; onSignOut: () => void }) {
   const [online, setOnline] = useState(navigator.onLine);
@@ -78,6 +83,13 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const [list, setList] = useState<PickList | undefined>(undefined);
   const [tote, setTote] = useState('');
   const [step, setStep] = useState<Step>('tote');
+  /**
+   * Whether the task is started (IN_PROGRESS). A claimed task stays ASSIGNED until the operator's first scan (the tote),
+   * so that until then they can still decline it (reject: only an ASSIGNED task can be); the start goes out with that
+   * scan, through the offline queue like the picks, and confirms wait for it (`starting`).
+   */
+  const [started, setStarted] = useState(false);
+  const starting = useRef<Promise<boolean> | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [info, setInfo] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -189,20 +201,42 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     }
   };
 
-  /** Works a task on the handheld: a pick is started and its list shown; any other type is offered back. */
+  /**
+   * Works a task on the handheld: a pick's list is shown (a claimed one is started by the first scan, so it can still be
+   * rejected until then; a paused one is resumed); any other type is offered back.
+   */
   const take = async (t: Task): Promise<void> => {
     if (t.type !== 'PICK') {
       setOther(t);
       return;
     }
-    if (t.status === 'ASSIGNED') await api('POST', `/tasks/${t.id}/start`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
     if (t.status === 'PAUSED') await api('POST', `/tasks/${t.id}/resume`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
     setList(await api<PickList>('GET', `/pick-lists/${t.reference}`));
     setTask(t);
+    setStarted(t.status !== 'ASSIGNED');
+    starting.current = undefined;
     setOther(undefined);
     setTote('');
     setStep('tote');
   };
+
+  /**
+   * Starts the claimed task (ASSIGNED → IN_PROGRESS) with the operator's first scan; queued like a scan when offline.
+   * Refused (the claim timed out, the order was cancelled meanwhile): the task is not theirs to work, back to Ready.
+   */
+  const startTask = async (t: Task): Promise<boolean> => {
+    try {
+      await send({ key: newKey(), method: 'POST', path: `/tasks/${t.id}/start`, label: `start ${t.id}`, body: { workerId: shift.workerId } });
+      return true;
+    } catch (e) {
+      setTask(undefined);
+      setList(undefined);
+      fail(`${e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)}. Take the next task`);
+      return false;
+    }
+  };
+  /** Waits for the start that went out with the first scan: false when it was refused (nothing more is sent). */
+  const startedOk = async (): Promise<boolean> => (starting.current === undefined ? true : await starting.current);
 
   /** A floor command on the task itself (pause, fail, reject): back to the Ready screen with what happened. */
   const taskCommand = async (t: Task, action: 'pause' | 'fail' | 'reject', body: Record<string, unknown>, done: string): Promise<void> => {
@@ -215,7 +249,17 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       setOther(undefined);
       setInfo(done);
     } catch (e) {
-      fail(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+      const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+      // 404/409: the task is not this operator's to act on any more (cancelled with its order, timed out, taken over):
+      // staying on its screen would be a dead end, so back to Ready.
+      if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+        setTask(undefined);
+        setList(undefined);
+        setOther(undefined);
+        fail(`${message}. Task ${t.id} is no longer yours: take the next task`);
+      } else {
+        fail(message);
+      }
     } finally {
       setBusy(false);
     }
@@ -266,6 +310,10 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       setTote(value.trim());
       setStep('location');
       goodScanFeedback();
+      if (!started && task !== undefined) {
+        setStarted(true);
+        starting.current = startTask(task);
+      }
     } else if (step === 'location') {
       const expected = line.locationCode ?? line.locationId;
       if (!same(value, expected) && !same(value, line.locationId)) return fail(`Wrong location ${value.trim()}: go to ${expected}`);
@@ -296,6 +344,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     if (!Number.isInteger(qty) || qty < 1 || qty > open) return fail(`Quantity must be 1 to ${open}`);
     setBusy(true);
     try {
+      if (!await startedOk()) return;
       const key = newKey();
       const answer = await send({
         key, method: 'POST', path: `/pick-lists/${list.id}/lines/${line.id}/confirm`, label: `${qty} × ${line.sku}`,
@@ -313,6 +362,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     if (line === undefined || list === undefined) return;
     setBusy(true);
     try {
+      if (!await startedOk()) return;
       const key = newKey();
       const answer = await send({ key, method: 'POST', path: `/pick-lists/${list.id}/lines/${line.id}/short`, label: `short ${line.sku}`, body: { reason, scanId: key } });
       advance(answer, (l) => ({ ...l, shortQuantity: l.quantity - l.picked, status: 'SHORT' }), `Short: ${line.sku} (${reason})`);
@@ -403,12 +453,29 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
               <button type="button" className="big secondary" onClick={() => setStep('location')}>Back</button>
             </div>
           </section>
+        ) : step === 'reject' ? (
+          <section aria-labelledby="reject-h">
+            <h1 id="reject-h">Why not you?</h1>
+            <p>The task goes back to the queue for someone else; it is not offered to you again for 5 minutes.</p>
+            <div className="stack">
+              {REJECT_REASONS.map(([code, label], i) => (
+                <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
+                  onClick={() => void taskCommand(task, 'reject', { reason: code }, `Task ${task.id} handed back (${code}): it goes to someone else`)}>{label}</button>
+              ))}
+              <button type="button" className="big secondary" onClick={() => setStep('tote')}>Back</button>
+            </div>
+          </section>
         ) : (
           <>
             <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
               position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
               onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')} />
-            {step === 'short' ? null : (
+            {step === 'short' ? null : !started ? (
+              // Claimed, nothing scanned yet: the operator may still decline it (the first scan starts it).
+              <div className="stack">
+                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('reject')}>Not me: reject task</button>
+              </div>
+            ) : (
               <div className="stack">
                 <button type="button" className="big secondary" disabled={busy} onClick={() => void taskCommand(task, 'pause', {}, 'Task paused: resume it from this screen')}>Pause task</button>
                 <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('cannot')}>Cannot do this task</button>

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { browserTestsRun, ensureUiBuilt, launchChromium, listen } from '../support/ui-browser.ts';
+
+/**
+ * A console read that fails is said on the screen, with a way on (try again), never a blank or a false "nothing here".
+ * The failures are made in the browser (the API answers 500 to one route), the server is the real one.
+ */
+describe.runIf(browserTestsRun)('the web console when a read fails', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let siteId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    t = await startTestApp();
+    await seedDemo(t.app);
+    await t.settle();
+    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
+    base = await listen(t);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  const broken = { status: 500, contentType: 'application/problem+json', body: JSON.stringify({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' }) };
+
+  it('the sites cannot be read at sign-in: the console says so and tries again on request, not "No site yet"', async () => {
+    let fail = true;
+    await page.route('**/api/v1/sites?*', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not read the sites: An unexpected error occurred');
+    expect(await page.getByText('No site yet.').count()).toBe(0);
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.unroute('**/api/v1/sites?*');
+  });
+
+  it('the wave pool or the waves cannot be read: the Waves screen says so instead of empty tables', async () => {
+    await page.route('**/api/v1/waves/pool?*', (route) => route.fulfill(broken));
+    await page.route('**/api/v1/waves?*', (route) => route.fulfill(broken));
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Waves', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
+      'Could not read the wave pool: An unexpected error occurred', 'Could not read the waves: An unexpected error occurred',
+    ]);
+    await page.unroute('**/api/v1/waves/pool?*');
+    await page.unroute('**/api/v1/waves?*');
+  });
+
+  it('an exception action that cannot be undone (discard, cancel) says what it does and asks again; Keep backs out with nothing sent', async () => {
+    // A dead letter's exception, straight into this test's database: only its buttons are under test here.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+         VALUES ('exc_seed_dead', $1, 'DEAD_LETTER', 'seed-dead', 'evt_seed_dead', 'seeded: a consumer gave up on this event', '{replay,discard}', '{}'::jsonb, 'OPEN', now())`, [siteId]);
+    } finally {
+      await db.end();
+    }
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
+    await page.getByRole('button', { name: 'discard evt_seed_dead' }).click();
+    const row = page.locator('tr', { hasText: 'evt_seed_dead' });
+    await row.getByText('drops the event for good').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_dead')).body.status).toBe('OPEN');
+    await row.getByRole('button', { name: 'Keep' }).click();
+    await page.getByRole('button', { name: 'replay evt_seed_dead' }).waitFor();
+    expect(await row.getByText('drops the event for good').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'discard evt_seed_dead' }).click();
+    await row.getByRole('button', { name: 'Yes, discard evt_seed_dead' }).click();
+    // Whatever PakLog answers (done, or why not), it is on the screen.
+    await expect.poll(() => page.locator('p.ok, p.error').filter({ hasText: /^discard(: done| failed)/ }).count()).toBe(1);
+  });
+});

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useLiveVersion, usePaged } from '../lib/hooks.ts';
+import { when, type Ctx } from './ctx.ts';
+import { LoadMore, shown, Status } from './Lists.tsx';
+
+const HOLD_STATUSES = ['HELD', 'NONE', 'RELEASED', 'SCRAPPED', 'RETURNED'];
+const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED'];
+/** What a held target can become (POST /inspections/{id}/disposition): back to stock, or out of it. */
+const DISPOSITIONS = [
+  ['RELEASE', 'Release', 'the units go back to available stock (the package may ship)'],
+  ['REWORK', 'Rework', 'reworked: the units go back to available stock (the package may ship)'],
+  ['SCRAP', 'Scrap', 'the units leave stock for good (a scrapped package cannot ship: repack the order)'],
+  ['RETURN_TO_VENDOR', 'Return to vendor', 'the units leave stock, back to the supplier'],
+] as const;
+type Disposition = (typeof DISPOSITIONS)[number][0];
+
+interface Inspection {
+  id: string; stage: string; sourceRef: string; status: string; holdStatus: string; disposition: string | null; dispositionNote: string | null;
+  target: { kind: string; sku: string | null; skus: string[]; quantity: number; lot: string | null; packageId: string | null; orderId: string | null };
+  defects: number | null; sampleSize: number; openedAt: string; completedAt: string | null;
+}
+
+const what = (i: Inspection): string => (i.target.kind === 'PACKAGE'
+  ? `package ${i.target.packageId ?? '?'}${i.target.orderId === null ? '' : ` of order ${i.target.orderId}`}`
+  : `${i.target.quantity} × ${i.target.sku ?? i.target.skus.join(', ')}${i.target.lot === null ? '' : ` lot ${i.target.lot}`}`);
+
+/**
+ * Quality holds: what a failed inspection holds (stock out of ATP, a package that cannot ship) until a manager disposes
+ * of it. Without this screen the hold had no way out in the console.
+ */
+export function Quality({ ctx }: { ctx: Ctx }) {
+  const [hold, setHold] = useState('HELD');
+  const [status, setStatus] = useState('');
+  const [editing, setEditing] = useState<{ id: string; disposition: Disposition } | undefined>(undefined);
+  const [note, setNote] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const version = useLiveVersion(ctx.live, ['quality.']);
+  const list = usePaged((cursor) => api<Page<Inspection>>('GET', `/inspections${qs({ siteId: ctx.siteId, holdStatus: hold, status, limit: 200, cursor })}`),
+    [ctx.siteId, hold, status], [version]);
+  const dispose = async (i: Inspection, d: Disposition): Promise<void> => {
+    setBusy(true);
+    try {
+      await api('POST', `/inspections/${i.id}/disposition`, { idempotencyKey: newKey(), body: { disposition: d, ...(note.trim() === '' ? {} : { note: note.trim() }) } });
+      const [, label, effect] = DISPOSITIONS.find(([code]) => code === d)!;
+      setMessage({ ok: true, text: `${label}: ${what(i)} — ${effect}` });
+      setEditing(undefined);
+      setNote('');
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      list.reload();
+    }
+  };
+  const actions = (i: Inspection) => {
+    if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
+    if (editing?.id === i.id) {
+      const [, label, effect] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
+      return (
+        <form className="inline" onSubmit={(e) => { e.preventDefault(); void dispose(i, editing.disposition); }}>
+          <span className="muted">{effect}.</span>
+          <input aria-label={`Note on ${label.toLowerCase()} of ${i.id}`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="note (optional)" maxLength={500} autoFocus />
+          <button type="submit" className="primary" disabled={busy}>{label} {what(i)}</button>
+          <button type="button" onClick={() => setEditing(undefined)}>Keep held</button>
+        </form>
+      );
+    }
+    return (
+      <span className="actions">
+        {DISPOSITIONS.map(([code, label]) => (
+          <button key={code} type="button" onClick={() => { setEditing({ id: i.id, disposition: code }); setNote(''); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
+        ))}
+      </span>
+    );
+  };
+  return (
+    <>
+      <div className="filters" role="search">
+        <label className="field inline">Hold
+          <select value={hold} onChange={(e) => setHold(e.target.value)}>
+            <option value="">Any</option>
+            {HOLD_STATUSES.map((h) => <option key={h} value={h}>{h}</option>)}
+          </select>
+        </label>
+        <label className="field inline">Inspection
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">Any</option>
+            {INSPECTION_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+      </div>
+      {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      {hold === 'HELD' && list.items?.length === 0 ? <p className="muted">Nothing is held by a failed inspection at this site.</p> : null}
+      <table>
+        <caption>{shown(list, 'inspections')}</caption>
+        <thead><tr><th scope="col">Inspection</th><th scope="col">Stage</th><th scope="col">Holds</th><th scope="col">Result</th><th scope="col">Hold</th><th scope="col">Completed</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          {(list.items ?? []).map((i) => (
+            <tr key={i.id}>
+              <td className="mono">{i.id}</td><td>{i.stage}</td><td>{what(i)}</td>
+              <td><Status value={i.status} />{i.defects === null ? null : <span className="muted"> {i.defects} defect{i.defects === 1 ? '' : 's'} in {i.sampleSize}</span>}</td>
+              <td><Status value={i.holdStatus} /></td><td>{when(i.completedAt)}</td><td>{actions(i)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} noun="inspections" />
+    </>
+  );
+}
