@@ -73,6 +73,8 @@ export interface BuildOptions {
   readonly remoteApis?: RemoteApis;
   /** Called on the HTTP app before any route is added (tests add hooks that check every response against the OpenAPI document). */
   readonly configureHttp?: (http: HttpApp) => void;
+  /** Where the logs go (default stdout): the one-shot commands log to stderr, their stdout is their report (JSON for `--json`). */
+  readonly logTo?: NodeJS.WritableStream;
 }
 
 export interface PakLogApp {
@@ -303,7 +305,7 @@ function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
   // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
   registerErrors(contextErrors());
-  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
+  const log = createLogger(config.logLevel, config.logFormat, options.logTo ?? process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting, prepared: config.dbPrepared });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;

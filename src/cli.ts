@@ -18,12 +18,43 @@ function config(): Config {
   }
 }
 
-/** Problems the user can act on (a taken port or data folder, an embedded server that cannot run here): one line, no stack. */
+/** Socket errors of a database server that is not there; PostgreSQL's refusals of the connection itself (class 08, 28: bad user or password, 3D000: no such database, 57P03: starting up, 53300: too many connections). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOENT', 'EACCES']);
+function databaseRefused(e: unknown): boolean {
+  const { code, message, syscall } = e as { code?: unknown; message?: unknown; syscall?: unknown };
+  if (typeof code === 'string' && (/^(08|28)[0-9A-Z]{3}$/.test(code) || ['3D000', '57P03', '53300'].includes(code))) return true;
+  // ENOENT and EACCES only from a connect: a Unix socket that is missing or closed to us, not a file of ours.
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code) && (syscall === 'connect' || syscall === 'getaddrinfo' || !['ENOENT', 'EACCES'].includes(code))) return true;
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+}
+
+/** The database URL as the user may see it: no password. */
+function shownUrl(url: string | undefined): string {
+  if (url === undefined) return 'the embedded PostgreSQL';
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/**
+ * Problems the user can act on (a taken port or data folder, an embedded server that cannot run here, a database that
+ * cannot be reached or opened): one line, no stack.
+ */
 async function failClearly(e: unknown): Promise<never> {
   const { PortInUseError } = await import('./main.ts');
   const { DataDirInUseError, EmbeddedSetupError } = await import('./platform/db/embedded.ts');
   if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError) {
     console.error(`paklog: ${e.message}`);
+    process.exit(1);
+  }
+  if (databaseRefused(e)) {
+    const { databaseUrl } = config();
+    const hint = databaseUrl === undefined ? '' : ' (DATABASE_URL: the server must run, the database exist and the user may connect to it)';
+    console.error(`paklog: cannot use the database at ${shownUrl(databaseUrl)}: ${(e as Error).message || String((e as { code?: unknown }).code)}${hint}`);
     process.exit(1);
   }
   throw e;
@@ -52,7 +83,10 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
   const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
   if (embedded?.owned === false) console.error('paklog: using the embedded PostgreSQL of the running PakLog');
   try {
-    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, o.leaveEvents === true ? { startRelay: false } : {});
+    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, { logTo: process.stderr, ...(o.leaveEvents === true ? { startRelay: false } : {}) }).catch(async (e: unknown) => {
+      await embedded?.stop();
+      return failClearly(e);
+    });
     // Whichever command first meets a fresh database generates the admin key; no later start prints it again.
     if (app.generatedAdminKey !== undefined) console.log(`\n${keyLine(app.generatedAdminKey)}\n`);
     try {
@@ -176,7 +210,7 @@ seed.command('demo').description('Seed the demo warehouse (site DEMO) if it is n
 });
 
 const dl = program.command('dead-letters').description('Events that failed every delivery attempt');
-dl.command('list').action(async () => {
+dl.command('list').description('Print the dead letters (id, consumer, type, attempts, last error, when replayed) as JSON').action(async () => {
   await withApp(async (app) => {
     const rows = await app.db.query(`SELECT id, consumer, type, attempts, last_error, replayed_at FROM platform.dead_letters ORDER BY created_at`);
     console.log(JSON.stringify(rows, null, 2));
@@ -185,8 +219,17 @@ dl.command('list').action(async () => {
 dl.command('replay <id>').description('Deliver a dead letter to its consumer again').action(async (id: string) => {
   await withApp(async (app) => {
     const outcome = await app.bus.replayDeadLetter(id);
-    console.log(outcome);
-    if (outcome === 'not-found' || outcome === 'dead-lettered' || outcome === 'not-subscribed') process.exitCode = 1;
+    const refused = {
+      'not-found': 'no dead letter has this id (paklog dead-letters list shows them)',
+      'not-subscribed': 'its consumer does not run in this process (PAKLOG_CONTEXTS): replay it where it runs',
+      'dead-lettered': 'delivered again and refused again: it stays a dead letter (its last_error: paklog dead-letters list)',
+    } as const;
+    if (outcome === 'not-found' || outcome === 'not-subscribed' || outcome === 'dead-lettered') {
+      console.error(`paklog dead-letters replay: ${id}: ${outcome}: ${refused[outcome]}`);
+      process.exitCode = 1;
+    } else {
+      console.log(outcome);
+    }
   });
 });
 
@@ -382,7 +425,11 @@ program.command('simulate')
       try {
         const clock = manualClock(new Date(`${input.day}T00:00:00Z`));
         // The simulator is this app's only client, and a day of minutes of requests would trip per-minute key limits.
-        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock });
+        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock, logTo: process.stderr })
+          .catch(async (e: unknown) => {
+            await embedded?.stop();
+            return failClearly(e);
+          });
         try {
           const key = (await app.apiKeys.create('paklog simulate', 'admin')).key;
           files = (await simulateDay(inProcessClient(app, key, clock), input, out)).files;

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const cli = resolve(import.meta.dirname, '../../bin/paklog.js');
+
+/** Runs `paklog …` to its end: what it printed and its exit code (never throws). */
+function paklog(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'error', PAKLOG_SEED_DEMO: 'false', ...env }, timeout: 60_000 }, (e, stdout, stderr) => {
+      done({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : -1, stdout, stderr });
+    });
+  });
+}
+
+const noStack = (text: string): void => {
+  expect(text).not.toMatch(/^\s+at /m);
+  expect(text).not.toContain('node_modules');
+};
+
+describe('the paklog command on a bad database or a bad argument: one line on stderr, no stack, exit code ≠ 0', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: true });
+    dir = mkdtempSync(join(tmpdir(), 'paklog-cli-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  });
+
+  it('no database server at DATABASE_URL, or no such database: says which (no password) and why', async () => {
+    const closed = await paklog(['migrate'], { DATABASE_URL: 'postgres://paklog:s3cret@127.0.0.1:1/paklog' });
+    expect(closed.code).toBe(1);
+    expect(closed.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at postgres:\/\/paklog:\*\*\*@127\.0\.0\.1:1\/paklog: connect ECONNREFUSED 127\.0\.0\.1:1 \(DATABASE_URL: /);
+    expect(closed.stderr).not.toContain('s3cret');
+    noStack(closed.stderr);
+
+    const missing = new URL(db.url);
+    missing.pathname = '/paklog_no_such_database';
+    const none = await paklog(['inventory', 'reconcile'], { DATABASE_URL: missing.toString() });
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at .*paklog_no_such_database: database "paklog_no_such_database" does not exist/);
+    noStack(none.stderr);
+  }, 60_000);
+
+  it('dead-letters replay of an unknown id says so on stderr; a binary file given to import is refused as not UTF-8, nothing written', async () => {
+    const replay = await paklog(['dead-letters', 'replay', 'dl_nope'], { DATABASE_URL: db.url });
+    expect(replay.code).toBe(1);
+    // stdout is the command's report: no log line (a warning logged on stdout broke `dead-letters list | jq`), and here no report.
+    expect(replay.stdout.split('\n').filter((l) => l.trim() !== '' && !l.includes('Admin API key'))).toEqual([]);
+    expect(replay.stderr.trim().split('\n').at(-1)).toBe('paklog dead-letters replay: dl_nope: not-found: no dead letter has this id (paklog dead-letters list shows them)');
+
+    const binary = join(dir, 'products.csv');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe, 0x0a, 0x41, 0x0a]));
+    const imported = await paklog(['import', 'products', binary], { DATABASE_URL: db.url });
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('row 1: not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16)');
+    expect(imported.stdout).not.toContain('\u0000');
+    noStack(imported.stderr);
+  }, 60_000);
+});
