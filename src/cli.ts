@@ -239,7 +239,7 @@ program.command('replay <context>')
   .addOption(new Option('--gateway <url>', 'read the events from this PakLog API: the gateway of a split deployment').env('PAKLOG_GATEWAY_URL'))
   .addOption(new Option('--api-key <key>', 'API key for --gateway (a role that may read events)').env('PAKLOG_API_KEY'))
   .action(async (context: string, o: { projection?: string; gateway?: string; apiKey?: string }) => {
-    const { localEventStore, remoteEventStore } = await import('./platform/bus/event-store.ts');
+    const { localEventStore, remoteEventStore, EventStoreUnreadable } = await import('./platform/bus/event-store.ts');
     const { replayContext, ReplayError } = await import('./platform/projection-replay.ts');
     const { PublishedEvents } = await import('./contracts/events.ts');
     const cfg = config();
@@ -262,8 +262,8 @@ program.command('replay <context>')
           console.log(`${r.context} ${r.projection}: ${r.events} events replayed from ${source.description}${skipped}; ${rows}`);
         }
       } catch (e) {
-        if (!(e instanceof ReplayError)) throw e;
-        console.error(`paklog replay: ${e.message}`);
+        if (!(e instanceof ReplayError) && !(e instanceof EventStoreUnreadable)) throw e;
+        console.error(`paklog replay: ${e.message}${e instanceof EventStoreUnreadable ? ' (the projection it was rebuilding is left as it was)' : ''}`);
         process.exitCode = 1;
       }
     });
