@@ -41,13 +41,14 @@ function shownUrl(url: string | undefined): string {
 }
 
 /**
- * Problems the user can act on (a taken port or data folder, an embedded server that cannot run here, a database that
- * cannot be reached or opened): one line, no stack.
+ * Problems the user can act on (a taken port or data folder, an embedded server that cannot run here, a migration
+ * edited after it ran, a database that cannot be reached or opened): one line, no stack.
  */
 async function failClearly(e: unknown): Promise<never> {
   const { PortInUseError } = await import('./main.ts');
   const { DataDirInUseError, EmbeddedSetupError } = await import('./platform/db/embedded.ts');
-  if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError) {
+  const { MigrationError } = await import('./platform/db/migrations.ts');
+  if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError || e instanceof MigrationError) {
     console.error(`paklog: ${e.message}`);
     process.exit(1);
   }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -46,6 +47,25 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(none.code).toBe(1);
     expect(none.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at .*paklog_no_such_database: database "paklog_no_such_database" does not exist/);
     noStack(none.stderr);
+  }, 60_000);
+
+  it('a migration edited after it ran on the database: paklog migrate names it and says what to do', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const [row] = (await c.query<{ checksum: string }>(`SELECT checksum FROM platform.schema_migrations WHERE schema_name = 'catalog' AND name = '001_init.sql'`)).rows;
+      await c.query(`UPDATE platform.schema_migrations SET checksum = 'edited' WHERE schema_name = 'catalog' AND name = '001_init.sql'`);
+      try {
+        const run = await paklog(['migrate'], { DATABASE_URL: db.url });
+        expect(run.code).toBe(1);
+        expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: migration catalog\/001_init\.sql was changed after it ran on this database \(checksum edited → \w+\): restore the file as it was and put the change in a new migration$/);
+        noStack(run.stderr);
+      } finally {
+        await c.query(`UPDATE platform.schema_migrations SET checksum = $1 WHERE schema_name = 'catalog' AND name = '001_init.sql'`, [row!.checksum]);
+      }
+    } finally {
+      await c.end();
+    }
   }, 60_000);
 
   it('dead-letters replay of an unknown id says so on stderr; a binary file given to import is refused as not UTF-8, nothing written', async () => {
