@@ -384,6 +384,13 @@ program.command('simulate')
   .option('--api-key <key>', 'API key for --url (admin or manager; default PAKLOG_API_KEY)')
   .action(async (o: Record<string, string | undefined>) => {
     const { simulateDay, progressBar } = await import('./simulate/run.ts');
+    const { ApiError } = await import('./simulate/client.ts');
+    // A refusal of PakLog's API (a bad key, a site code that exists) or an API not reachable stops the day: one line.
+    const refused = (e: unknown): never => {
+      if (!(e instanceof ApiError)) throw e;
+      console.error(`paklog simulate: ${e.message}`);
+      process.exit(1);
+    };
     const { DEFAULT_OPERATOR_TIMES, defaultShifts } = await import('./simulate/scenario.ts');
     const int = (name: string): number => {
       const v = Number(o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
@@ -415,7 +422,7 @@ program.command('simulate')
         process.exit(2);
       }
       const { httpClient } = await import('./simulate/client.ts');
-      files = (await simulateDay(httpClient(o.url, key), input, out)).files;
+      files = (await simulateDay(httpClient(o.url, key), input, out).catch(refused)).files;
     } else {
       const { buildApp } = await import('./app.ts');
       const { openDatabase } = await import('./main.ts');
@@ -433,7 +440,11 @@ program.command('simulate')
           });
         try {
           const key = (await app.apiKeys.create('paklog simulate', 'admin')).key;
-          files = (await simulateDay(inProcessClient(app, key, clock), input, out)).files;
+          files = (await simulateDay(inProcessClient(app, key, clock), input, out).catch(async (e: unknown) => {
+            await app.close();
+            await embedded?.stop();
+            return refused(e);
+          })).files;
         } finally {
           await app.close();
         }
@@ -451,7 +462,12 @@ function optimizeCommand(name: string, description: string, runner: Optimiser): 
   program.command(`${name} [file]`).description(`${description} (JSON from the file or stdin)`).action(async (file?: string) => {
     const optimize = await import('./cli/optimize.ts');
     try {
-      const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+      let text: string;
+      try {
+        text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+      } catch (e) {
+        throw new optimize.InputError(`cannot read ${file ?? 'stdin'}: ${(e as Error).message}`);
+      }
       let input: unknown;
       try {
         input = JSON.parse(text);

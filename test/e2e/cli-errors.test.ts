@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/paklog-process.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const cli = resolve(import.meta.dirname, '../../bin/paklog.js');
@@ -47,6 +48,17 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(none.code).toBe(1);
     expect(none.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at .*paklog_no_such_database: database "paklog_no_such_database" does not exist/);
     noStack(none.stderr);
+  }, 60_000);
+
+  it('route with a file that is not there, simulate --url against nothing: one line naming it (they were stack traces)', async () => {
+    const missing = join(dir, 'no-such-instance.json');
+    const route = await paklog(['route', missing], {});
+    expect(route.code).toBe(2);
+    expect(route.stderr.trim()).toBe(`paklog route: cannot read ${missing}: ENOENT: no such file or directory, open '${missing}'`);
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const simulate = await paklog(['simulate', '--url', nobody, '--api-key', 'pk_any', '--lines', '5', '--out', join(dir, 'sim')], {});
+    expect(simulate.code).toBe(1);
+    expect(simulate.stderr.trim()).toBe(`paklog simulate: cannot reach PakLog at ${nobody}: ECONNREFUSED`);
   }, 60_000);
 
   it('a migration edited after it ran on the database: paklog migrate names it and says what to do', async () => {
