@@ -93,6 +93,13 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
     try {
       await fn(app);
       if (o.leaveEvents !== true) await app.bus.idle();
+    } catch (e) {
+      const { isTransientFault } = await import('./platform/errors.ts');
+      if (!isTransientFault(e) && !databaseRefused(e)) throw e;
+      // Each command is safe to run again: an import's rows written are `unchanged` the second time, a replay redoes
+      // its projection, a dead letter replayed is `duplicate`.
+      console.error(`paklog: the database went away while the command ran (${(e as Error).message}): what it committed stays; run it again once the database answers`);
+      process.exitCode = 1;
     } finally {
       await app.close();
     }

@@ -61,6 +61,37 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(simulate.stderr.trim()).toBe(`paklog simulate: cannot reach PakLog at ${nobody}: ECONNREFUSED`);
   }, 60_000);
 
+  it('the database connection killed while an import writes: one line saying so and that it may run again, exit 1, nothing half-written', async () => {
+    const file = join(dir, 'many-products.csv');
+    writeFileSync(file, ['sku,description,lengthMm,widthMm,heightMm,weightG', ...Array.from({ length: 40_000 }, (_, i) => `KILL-${i},Product ${i},10,10,10,100`)].join('\n'));
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const running = paklog(['import', 'products', file], { DATABASE_URL: db.url });
+      let ended = false;
+      void running.then(() => { ended = true; });
+      // Its connections are terminated as soon as it writes the products (what a PostgreSQL restart or failover does).
+      let killed = 0;
+      while (!ended && killed === 0) {
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%catalog.products%' AND state <> 'idle'`, [name]);
+        killed = rows[0]!.n;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const run = await running;
+      expect(killed, run.stdout).toBeGreaterThan(0);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: the database went away while the command ran \(terminating connection due to administrator command\): what it committed stays; run it again once the database answers$/);
+      noStack(run.stderr);
+      const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products WHERE sku LIKE 'KILL-%'`);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  }, 90_000);
+
   it('a migration edited after it ran on the database: paklog migrate names it and says what to do', async () => {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
