@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.ts';
-import { installationNamespace, type Config } from './platform/config/config.ts';
+import { ConfigError, installationNamespace, type Config } from './platform/config/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
@@ -151,13 +151,13 @@ export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextNa
 function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions, databaseUrl: string): ContextModule[] {
   const runs = (name: ContextName): boolean => config.contexts === 'all' || config.contexts.includes(name);
   const unknown = config.contexts === 'all' ? [] : config.contexts.filter((c) => !(ALL_CONTEXTS as readonly string[]).includes(c));
-  if (unknown.length > 0) throw new Error(`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`);
+  if (unknown.length > 0) throw new ConfigError([`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`]);
   const local: Partial<Record<keyof ContractApis, ContractApis[keyof ContractApis]>> = {};
   const api = <K extends keyof ContractApis>(name: K): ContractApis[K] => {
     const here = local[name] as ContractApis[K] | undefined;
     if (here !== undefined) return here;
     if (options.remoteApis === undefined) {
-      throw new Error(`a context of this process needs the ${API_OWNERS[name]} API: run ${API_OWNERS[name]} here too, or give its gRPC address in PAKLOG_RPC_PEERS`);
+      throw new ConfigError([`a context of this process needs the ${API_OWNERS[name]} API: run ${API_OWNERS[name]} here too, or give its gRPC address in PAKLOG_RPC_PEERS`]);
     }
     return options.remoteApis(name, API_OWNERS[name]);
   };

@@ -52,6 +52,11 @@ async function failClearly(e: unknown): Promise<never> {
     console.error(`paklog: ${e.message}`);
     process.exit(1);
   }
+  // A setting only the composition can judge (PAKLOG_CONTEXTS naming an unknown context, or one whose peer is missing).
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
   if (databaseRefused(e)) {
     const { databaseUrl } = config();
     const hint = databaseUrl === undefined ? '' : ' (DATABASE_URL: the server must run, the database exist and the user may connect to it)';

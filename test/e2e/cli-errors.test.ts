@@ -48,7 +48,7 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(none.code).toBe(1);
     expect(none.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at .*paklog_no_such_database: database "paklog_no_such_database" does not exist/);
     noStack(none.stderr);
-  }, 60_000);
+  }, 120_000);
 
   it('route with a file that is not there, simulate --url against nothing: one line naming it (they were stack traces)', async () => {
     const missing = join(dir, 'no-such-instance.json');
@@ -59,7 +59,7 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     const simulate = await paklog(['simulate', '--url', nobody, '--api-key', 'pk_any', '--lines', '5', '--out', join(dir, 'sim')], {});
     expect(simulate.code).toBe(1);
     expect(simulate.stderr.trim()).toBe(`paklog simulate: cannot reach PakLog at ${nobody}: ECONNREFUSED`);
-  }, 60_000);
+  }, 120_000);
 
   it('the database connection killed while an import writes: one line saying so and that it may run again, exit 1, nothing half-written', async () => {
     const file = join(dir, 'many-products.csv');
@@ -90,7 +90,14 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     } finally {
       await admin.end();
     }
-  }, 90_000);
+  }, 120_000);
+
+  it('PAKLOG_CONTEXTS naming a context that does not exist: the configuration message, exit 2 (it was a stack trace)', async () => {
+    const run = await paklog(['migrate'], { DATABASE_URL: db.url, PAKLOG_CONTEXTS: 'inventory,stock' });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').slice(-2)).toEqual(['Invalid configuration:', expect.stringMatching(/^ {2}- PAKLOG_CONTEXTS names unknown contexts: stock \(known: catalog, /)]);
+    noStack(run.stderr);
+  }, 120_000);
 
   it('a migration edited after it ran on the database: paklog migrate names it and says what to do', async () => {
     const c = new pg.Client({ connectionString: db.url });
@@ -109,7 +116,7 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     } finally {
       await c.end();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('dead-letters replay of an unknown id says so on stderr; a binary file given to import is refused as not UTF-8, nothing written', async () => {
     const replay = await paklog(['dead-letters', 'replay', 'dl_nope'], { DATABASE_URL: db.url });
@@ -125,5 +132,5 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(imported.stdout).toContain('row 1: not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16)');
     expect(imported.stdout).not.toContain('\u0000');
     noStack(imported.stderr);
-  }, 60_000);
+  }, 120_000);
 });
