@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.ts';
-import { installationNamespace, type Config } from './platform/config/config.ts';
+import { ConfigError, installationNamespace, type Config } from './platform/config/config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
@@ -73,6 +73,8 @@ export interface BuildOptions {
   readonly remoteApis?: RemoteApis;
   /** Called on the HTTP app before any route is added (tests add hooks that check every response against the OpenAPI document). */
   readonly configureHttp?: (http: HttpApp) => void;
+  /** Where the logs go (default stdout): the one-shot commands log to stderr, their stdout is their report (JSON for `--json`). */
+  readonly logTo?: NodeJS.WritableStream;
 }
 
 export interface PakLogApp {
@@ -149,13 +151,13 @@ export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextNa
 function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptions, databaseUrl: string): ContextModule[] {
   const runs = (name: ContextName): boolean => config.contexts === 'all' || config.contexts.includes(name);
   const unknown = config.contexts === 'all' ? [] : config.contexts.filter((c) => !(ALL_CONTEXTS as readonly string[]).includes(c));
-  if (unknown.length > 0) throw new Error(`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`);
+  if (unknown.length > 0) throw new ConfigError([`PAKLOG_CONTEXTS names unknown contexts: ${unknown.join(', ')} (known: ${ALL_CONTEXTS.join(', ')})`]);
   const local: Partial<Record<keyof ContractApis, ContractApis[keyof ContractApis]>> = {};
   const api = <K extends keyof ContractApis>(name: K): ContractApis[K] => {
     const here = local[name] as ContractApis[K] | undefined;
     if (here !== undefined) return here;
     if (options.remoteApis === undefined) {
-      throw new Error(`a context of this process needs the ${API_OWNERS[name]} API: run ${API_OWNERS[name]} here too, or give its gRPC address in PAKLOG_RPC_PEERS`);
+      throw new ConfigError([`a context of this process needs the ${API_OWNERS[name]} API: run ${API_OWNERS[name]} here too, or give its gRPC address in PAKLOG_RPC_PEERS`]);
     }
     return options.remoteApis(name, API_OWNERS[name]);
   };
@@ -303,7 +305,7 @@ function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 
 export async function buildApp(config: Config, databaseUrl: string, options: BuildOptions = {}): Promise<PakLogApp> {
   // The contexts' error codes, from their contracts, join the platform's in the one HTTP mapper.
   registerErrors(contextErrors());
-  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
+  const log = createLogger(config.logLevel, config.logFormat, options.logTo ?? process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, strictNesting: config.dbStrictNesting, prepared: config.dbPrepared });
   const metrics = new Metrics();
   const ids = options.ids ?? uuidv7Ids;

@@ -18,12 +18,49 @@ function config(): Config {
   }
 }
 
-/** Problems the user can act on (a taken port or data folder, an embedded server that cannot run here): one line, no stack. */
+/** Socket errors of a database server that is not there; PostgreSQL's refusals of the connection itself (class 08, 28: bad user or password, 3D000: no such database, 57P03: starting up, 53300: too many connections). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOENT', 'EACCES']);
+function databaseRefused(e: unknown): boolean {
+  const { code, message, syscall } = e as { code?: unknown; message?: unknown; syscall?: unknown };
+  if (typeof code === 'string' && (/^(08|28)[0-9A-Z]{3}$/.test(code) || ['3D000', '57P03', '53300'].includes(code))) return true;
+  // ENOENT and EACCES only from a connect: a Unix socket that is missing or closed to us, not a file of ours.
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code) && (syscall === 'connect' || syscall === 'getaddrinfo' || !['ENOENT', 'EACCES'].includes(code))) return true;
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+}
+
+/** The database URL as the user may see it: no password. */
+function shownUrl(url: string | undefined): string {
+  if (url === undefined) return 'the embedded PostgreSQL';
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/**
+ * Problems the user can act on (a taken port or data folder, an embedded server that cannot run here, a migration
+ * edited after it ran, a database that cannot be reached or opened): one line, no stack.
+ */
 async function failClearly(e: unknown): Promise<never> {
   const { PortInUseError } = await import('./main.ts');
   const { DataDirInUseError, EmbeddedSetupError } = await import('./platform/db/embedded.ts');
-  if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError) {
+  const { MigrationError } = await import('./platform/db/migrations.ts');
+  if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError || e instanceof MigrationError) {
     console.error(`paklog: ${e.message}`);
+    process.exit(1);
+  }
+  // A setting only the composition can judge (PAKLOG_CONTEXTS naming an unknown context, or one whose peer is missing).
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  if (databaseRefused(e)) {
+    const { databaseUrl } = config();
+    const hint = databaseUrl === undefined ? '' : ' (DATABASE_URL: the server must run, the database exist and the user may connect to it)';
+    console.error(`paklog: cannot use the database at ${shownUrl(databaseUrl)}: ${(e as Error).message || String((e as { code?: unknown }).code)}${hint}`);
     process.exit(1);
   }
   throw e;
@@ -52,12 +89,22 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
   const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
   if (embedded?.owned === false) console.error('paklog: using the embedded PostgreSQL of the running PakLog');
   try {
-    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, o.leaveEvents === true ? { startRelay: false } : {});
+    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, { logTo: process.stderr, ...(o.leaveEvents === true ? { startRelay: false } : {}) }).catch(async (e: unknown) => {
+      await embedded?.stop();
+      return failClearly(e);
+    });
     // Whichever command first meets a fresh database generates the admin key; no later start prints it again.
     if (app.generatedAdminKey !== undefined) console.log(`\n${keyLine(app.generatedAdminKey)}\n`);
     try {
       await fn(app);
       if (o.leaveEvents !== true) await app.bus.idle();
+    } catch (e) {
+      const { isTransientFault } = await import('./platform/errors.ts');
+      if (!isTransientFault(e) && !databaseRefused(e)) throw e;
+      // Each command is safe to run again: an import's rows written are `unchanged` the second time, a replay redoes
+      // its projection, a dead letter replayed is `duplicate`.
+      console.error(`paklog: the database went away while the command ran (${(e as Error).message}): what it committed stays; run it again once the database answers`);
+      process.exitCode = 1;
     } finally {
       await app.close();
     }
@@ -176,7 +223,7 @@ seed.command('demo').description('Seed the demo warehouse (site DEMO) if it is n
 });
 
 const dl = program.command('dead-letters').description('Events that failed every delivery attempt');
-dl.command('list').action(async () => {
+dl.command('list').description('Print the dead letters (id, consumer, type, attempts, last error, when replayed) as JSON').action(async () => {
   await withApp(async (app) => {
     const rows = await app.db.query(`SELECT id, consumer, type, attempts, last_error, replayed_at FROM platform.dead_letters ORDER BY created_at`);
     console.log(JSON.stringify(rows, null, 2));
@@ -185,8 +232,17 @@ dl.command('list').action(async () => {
 dl.command('replay <id>').description('Deliver a dead letter to its consumer again').action(async (id: string) => {
   await withApp(async (app) => {
     const outcome = await app.bus.replayDeadLetter(id);
-    console.log(outcome);
-    if (outcome === 'not-found' || outcome === 'dead-lettered' || outcome === 'not-subscribed') process.exitCode = 1;
+    const refused = {
+      'not-found': 'no dead letter has this id (paklog dead-letters list shows them)',
+      'not-subscribed': 'its consumer does not run in this process (PAKLOG_CONTEXTS): replay it where it runs',
+      'dead-lettered': 'delivered again and refused again: it stays a dead letter (its last_error: paklog dead-letters list)',
+    } as const;
+    if (outcome === 'not-found' || outcome === 'not-subscribed' || outcome === 'dead-lettered') {
+      console.error(`paklog dead-letters replay: ${id}: ${outcome}: ${refused[outcome]}`);
+      process.exitCode = 1;
+    } else {
+      console.log(outcome);
+    }
   });
 });
 
@@ -196,7 +252,7 @@ program.command('replay <context>')
   .addOption(new Option('--gateway <url>', 'read the events from this PakLog API: the gateway of a split deployment').env('PAKLOG_GATEWAY_URL'))
   .addOption(new Option('--api-key <key>', 'API key for --gateway (a role that may read events)').env('PAKLOG_API_KEY'))
   .action(async (context: string, o: { projection?: string; gateway?: string; apiKey?: string }) => {
-    const { localEventStore, remoteEventStore } = await import('./platform/bus/event-store.ts');
+    const { localEventStore, remoteEventStore, EventStoreUnreadable } = await import('./platform/bus/event-store.ts');
     const { replayContext, ReplayError } = await import('./platform/projection-replay.ts');
     const { PublishedEvents } = await import('./contracts/events.ts');
     const cfg = config();
@@ -219,8 +275,8 @@ program.command('replay <context>')
           console.log(`${r.context} ${r.projection}: ${r.events} events replayed from ${source.description}${skipped}; ${rows}`);
         }
       } catch (e) {
-        if (!(e instanceof ReplayError)) throw e;
-        console.error(`paklog replay: ${e.message}`);
+        if (!(e instanceof ReplayError) && !(e instanceof EventStoreUnreadable)) throw e;
+        console.error(`paklog replay: ${e.message}${e instanceof EventStoreUnreadable ? ' (the projection it was rebuilding is left as it was)' : ''}`);
         process.exitCode = 1;
       }
     });
@@ -340,6 +396,13 @@ program.command('simulate')
   .option('--api-key <key>', 'API key for --url (admin or manager; default PAKLOG_API_KEY)')
   .action(async (o: Record<string, string | undefined>) => {
     const { simulateDay, progressBar } = await import('./simulate/run.ts');
+    const { ApiError } = await import('./simulate/client.ts');
+    // A refusal of PakLog's API (a bad key, a site code that exists) or an API not reachable stops the day: one line.
+    const refused = (e: unknown): never => {
+      if (!(e instanceof ApiError)) throw e;
+      console.error(`paklog simulate: ${e.message}`);
+      process.exit(1);
+    };
     const { DEFAULT_OPERATOR_TIMES, defaultShifts } = await import('./simulate/scenario.ts');
     const int = (name: string): number => {
       const v = Number(o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
@@ -371,7 +434,7 @@ program.command('simulate')
         process.exit(2);
       }
       const { httpClient } = await import('./simulate/client.ts');
-      files = (await simulateDay(httpClient(o.url, key), input, out)).files;
+      files = (await simulateDay(httpClient(o.url, key), input, out).catch(refused)).files;
     } else {
       const { buildApp } = await import('./app.ts');
       const { openDatabase } = await import('./main.ts');
@@ -382,10 +445,18 @@ program.command('simulate')
       try {
         const clock = manualClock(new Date(`${input.day}T00:00:00Z`));
         // The simulator is this app's only client, and a day of minutes of requests would trip per-minute key limits.
-        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock });
+        const app = await buildApp({ ...cfg, logLevel: 'warn', rateLimits: { ...cfg.rateLimits, readPerMin: 0, commandPerMin: 0, heavyPerMin: 0 } }, url, { clock, logTo: process.stderr })
+          .catch(async (e: unknown) => {
+            await embedded?.stop();
+            return failClearly(e);
+          });
         try {
           const key = (await app.apiKeys.create('paklog simulate', 'admin')).key;
-          files = (await simulateDay(inProcessClient(app, key, clock), input, out)).files;
+          files = (await simulateDay(inProcessClient(app, key, clock), input, out).catch(async (e: unknown) => {
+            await app.close();
+            await embedded?.stop();
+            return refused(e);
+          })).files;
         } finally {
           await app.close();
         }
@@ -403,7 +474,12 @@ function optimizeCommand(name: string, description: string, runner: Optimiser): 
   program.command(`${name} [file]`).description(`${description} (JSON from the file or stdin)`).action(async (file?: string) => {
     const optimize = await import('./cli/optimize.ts');
     try {
-      const text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+      let text: string;
+      try {
+        text = readFileSync(file === undefined || file === '-' ? 0 : file, 'utf8');
+      } catch (e) {
+        throw new optimize.InputError(`cannot read ${file ?? 'stdin'}: ${(e as Error).message}`);
+      }
       let input: unknown;
       try {
         input = JSON.parse(text);

@@ -80,9 +80,15 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
   if (spec === undefined) throw new Error(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
   if (spec.needsSite === true && o.site === undefined) throw new Error(`export ${kind} needs --site`);
   const base = o.url.replace(/\/$/, '');
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new Error(`--url (PAKLOG_URL) ${o.url} is not an http(s) URL`);
   const get = async (path: string): Promise<{ items: Item[]; nextCursor: string | null }> => {
-    const res = await fetch(`${base}${path}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } });
-    const body = await res.json() as { items?: Item[]; nextCursor?: string | null; detail?: string; code?: string };
+    const res = await fetch(`${base}${path}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } }).catch((e: unknown) => {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot reach PakLog at ${base} (--url, PAKLOG_URL): ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    });
+    const body = await res.json().catch(() => {
+      throw new Error(`GET ${base}${path} → ${res.status}, not JSON: is ${base} a PakLog API?`);
+    }) as { items?: Item[]; nextCursor?: string | null; detail?: string; code?: string };
     if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`);
     return { items: body.items ?? [], nextCursor: body.nextCursor ?? null };
   };
@@ -97,11 +103,12 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
     } while (after !== null);
   }
   const located = (i: Item): Item => ({ ...i, location: codes.get(String(i.locationId)) ?? i.locationId, quantity: i.onHand });
-  out.write(stringify([spec.columns]));
   let cursor: string | null = null;
   let n = 0;
   do {
     const page = await get(`${spec.path(o.site, o.at)}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    // The header once the first page came: a refused or unreachable API writes nothing to stdout.
+    if (n === 0 && cursor === null) out.write(stringify([spec.columns]));
     const items = kind === 'shipments' && page.items.length > 0
       ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
       : kind === 'stock-counts' ? page.items.filter((i) => i.status === 'AVAILABLE' && !String(i.locationId).startsWith('IN_PROCESS:')).map(located)

@@ -3,6 +3,14 @@
  * simulated clock) or over HTTP to a running PakLog with an API key. The simulator never reaches a context's code or tables.
  */
 
+/** PakLog refused or could not be reached: the simulated day cannot go on (`paklog simulate` prints the message). */
+export class ApiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
 export interface ApiResponse<T> {
   readonly status: number;
   readonly body: T;
@@ -46,6 +54,9 @@ export function httpClient(baseUrl: string, apiKey: string, settleMs = 30): PakL
       const res = await fetch(`${base}${url}`, {
         method, headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch((e: unknown) => {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new ApiError(`cannot reach PakLog at ${base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
       });
       const text = await res.text();
       return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as T };

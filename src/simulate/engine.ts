@@ -7,7 +7,7 @@
  * order they were scheduled), and after each the simulator waits for PakLog to handle the events it caused.
  */
 import { mulberry32 } from '../optimize/random.ts';
-import type { PakLogClient } from './client.ts';
+import { ApiError, type PakLogClient } from './client.ts';
 import { EventQueue } from './event-queue.ts';
 import { lognormalFactor, type Scenario, type SimOrder, type SimWorker } from './scenario.ts';
 
@@ -118,8 +118,6 @@ interface PickListView {
   routeLength: number | null;
   lines: { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; picked: number; status: string }[];
 }
-
-class ApiError extends Error {}
 
 export async function runSimulation(client: PakLogClient, scenario: Scenario, options: SimulationOptions = {}): Promise<SimulationResult> {
   const wall0 = performance.now();

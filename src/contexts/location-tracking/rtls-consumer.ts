@@ -94,6 +94,7 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
       c.on('error', (err) => o.log.warn({ err }, 'rtls: MQTT error'));
       c.on('close', () => { subscribed = false; });
       c.on('connect', () => {
+        if (signal.aborted) return;
         c.subscribe(RTLS_TOPIC_FILTER, { qos: 0 }, (err) => {
           subscribed = err === null || err === undefined;
           if (!subscribed) o.log.error({ err }, 'rtls: subscribe failed');
@@ -105,7 +106,10 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
         inFlight.add(p);
       });
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
+      // Not connected yet, a graceful end leaves the socket of the pending connection open once its CONNACK arrives
+      // (mqtt 5): a one-shot command that finished first (`paklog import` of a bad file) never exited. Nothing is in
+      // flight before the connection, so nothing is lost by forcing.
+      await new Promise<void>((resolve) => c.end(!c.connected, {}, () => resolve()));
       await Promise.all(inFlight);
       client = undefined;
     },

@@ -5,6 +5,8 @@ import { MQTT_URL, mqttOrSkip, mqttPublisher } from '../../../test/support/mqtt.
 import { REDIS_URL, redisOrSkip } from '../../../test/support/redis.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { LocationTrackingModule } from './index.ts';
+import { rtlsConsumer } from './rtls-consumer.ts';
+import type { TrackingService } from './service.ts';
 
 /**
  * Acceptance (d) of issue 12 on the real Mosquitto: garbage on the feed is counted by reason and logged, never stops the
@@ -83,5 +85,25 @@ describe.each([
     const metrics = (await t.get('/metrics', null)).body as string;
     expect(metrics).toMatch(/paklog_rtls_reports_total\{outcome="stale"\} 1\b/);
     expect(metrics).toMatch(/paklog_rtls_reports_total\{outcome="applied"\} 2\b/);
+  });
+});
+
+describe('the RTLS consumer stopped early', () => {
+  it('stopped before its connection is up, it leaves no socket open (a one-shot command done first used to never exit)', async (ctx) => {
+    await mqttOrSkip(() => ctx.skip());
+    const sockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    await new Promise((r) => setTimeout(r, 100)); // mqttOrSkip's probe closes its socket
+    const before = sockets();
+    const errors: unknown[] = [];
+    const log = { info: () => undefined, warn: () => undefined, error: (o: unknown) => errors.push(o) };
+    const stop = new AbortController();
+    // The consumer's service is not reached: no report arrives before it stops.
+    const running = rtlsConsumer({} as TrackingService, { url: MQTT_URL, log: log as never }).run(stop.signal);
+    stop.abort();
+    await running;
+    // Time for the pending connection's CONNACK: a client ended gracefully while connecting kept its socket from then on.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sockets()).toBe(before);
+    expect(errors).toEqual([]);
   });
 });

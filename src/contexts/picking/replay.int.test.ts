@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, runPakLog } from '../../../test/support/paklog-process.ts';
+import { cleanEnv, freePort, runPakLog } from '../../../test/support/paklog-process.ts';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
@@ -187,6 +187,15 @@ describe('paklog replay picking (all-in-one: the local event store)', () => {
     const split = await runPakLog(['replay', 'picking'], cleanEnv({ DATABASE_URL: t.databaseUrl, PAKLOG_CONTEXTS: 'tasks,picking,pack-ship' }));
     expect(split.code).toBe(2);
     expect(split.stderr).toContain('set PAKLOG_GATEWAY_URL');
+    // A gateway that cannot be reached: one line naming it (it was a fetch stack trace), exit 1, the projection as it was.
+    await corrupt();
+    const corrupted = await snapshot();
+    const gateway = `http://127.0.0.1:${await freePort()}`;
+    const unreachable = await runPakLog(['replay', 'picking', '--gateway', gateway, '--api-key', 'pk_any'], cleanEnv({ DATABASE_URL: t.databaseUrl, PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'warn' }));
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim().split('\n').at(-1)).toBe(`paklog replay: cannot reach the event store at ${gateway}: ECONNREFUSED (the projection it was rebuilding is left as it was)`);
+    expect(await snapshot()).toEqual(corrupted);
+    await replay();
   }, 120_000);
 });
 

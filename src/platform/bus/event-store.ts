@@ -87,6 +87,14 @@ export interface RemoteEventStoreOptions {
   readonly timeoutMs?: number;
 }
 
+/** The remote event store could not be read (unreachable, a refused key, not a PakLog): the replay reading it changes nothing. */
+export class EventStoreUnreadable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventStoreUnreadable';
+  }
+}
+
 /**
  * The event store behind `GET /api/v1/events` of another process: the gateway's in a split deployment, where each
  * service's `platform.events` holds only its own events. Pages follow the API's cursor.
@@ -103,9 +111,14 @@ export function remoteEventStore(o: RemoteEventStoreOptions): EventSource {
         const res = await fetch(`${base}/api/v1/events?${query.toString()}`, {
           headers: { 'x-api-key': o.apiKey, accept: 'application/json' },
           signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+        }).catch((e: unknown) => {
+          const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+          throw new EventStoreUnreadable(`cannot reach the event store at ${base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
         });
-        if (!res.ok) throw new Error(`GET ${base}/api/v1/events answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-        const page = (await res.json()) as { items: EventEnvelope[]; nextCursor: string | null };
+        if (!res.ok) throw new EventStoreUnreadable(`GET ${base}/api/v1/events answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        const page = await res.json().catch(() => {
+          throw new EventStoreUnreadable(`GET ${base}/api/v1/events answered ${res.status}, not JSON: is ${base} a PakLog API?`);
+        }) as { items: EventEnvelope[]; nextCursor: string | null };
         if (page.items.length > 0) yield page.items;
         cursor = page.nextCursor;
       } while (cursor !== null);

@@ -27,6 +27,14 @@ export function loadMigrations(dir: URL): Migration[] {
     .map((f) => ({ name: f, sql: readFileSync(`${path}/${f}`, 'utf8') }));
 }
 
+/** A database the migrations cannot bring up to date as they are: one of them was edited after it ran there. */
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
 const checksum = (sql: string): string => createHash('sha256').update(sql).digest('hex').slice(0, 16);
 
 /**
@@ -59,7 +67,7 @@ export async function migrate(db: Database, sets: readonly MigrationSet[]): Prom
       const sum = checksum(m.sql);
       const previous = done.get(m.name);
       if (previous !== undefined) {
-        if (previous !== sum) throw new Error(`migration ${set.schema}/${m.name} was changed after it ran (checksum ${previous} → ${sum})`);
+        if (previous !== sum) throw new MigrationError(`migration ${set.schema}/${m.name} was changed after it ran on this database (checksum ${previous} → ${sum}): restore the file as it was and put the change in a new migration`);
         continue;
       }
       await db.tx(async (tx) => {

@@ -15,10 +15,19 @@ export interface CsvRecord {
 
 /**
  * A CSV file (RFC 4180: commas, double quotes, a header line naming the columns) as records; a UTF-8 BOM is dropped,
- * values are trimmed, blank lines skipped. A file that cannot be read as CSV (an unclosed quote, a record with more
- * fields than the header) is one error naming its line.
+ * values are trimmed, blank lines skipped. A file that cannot be read as CSV (not UTF-8, an unclosed quote, a record
+ * with more fields than the header) is one error naming its line.
  */
 export function readCsv(text: string, required: readonly string[], known: readonly string[]): { records: CsvRecord[]; errors: RowError[] } {
+  // Bytes that are not UTF-8 were decoded as U+FFFD: read on, a Windows-1252 "Café" would be stored as "Caf�" and a
+  // binary file reported as a header of control characters.
+  const nul = text.indexOf('\u0000');
+  const replaced = text.indexOf('\uFFFD');
+  const bad = nul === -1 ? replaced : replaced === -1 ? nul : Math.min(nul, replaced);
+  if (bad !== -1) {
+    const line = text.slice(0, bad).split('\n').length;
+    return { records: [], errors: [{ row: line, column: '', message: 'not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16): save it as CSV UTF-8' }] };
+  }
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
   try {
     parsed = parse<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count_less: true });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { readCsv } from './csv.ts';
+
+const columns = ['sku', 'description'];
+
+describe('readCsv', () => {
+  it('refuses a file that is not UTF-8 (binary, Windows-1252, UTF-16) as one error naming its first bad line, instead of reading replacement characters', () => {
+    const latin1 = Buffer.from('sku,description\nMUG,Caf\xe9 mug\n', 'latin1').toString('utf8');
+    expect(readCsv(latin1, columns, columns)).toEqual({
+      records: [],
+      errors: [{ row: 2, column: '', message: 'not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16): save it as CSV UTF-8' }],
+    });
+    const utf16 = Buffer.from('\uFEFFsku,description\n', 'utf16le').toString('utf8');
+    expect(readCsv(utf16, columns, columns).errors.map((e) => e.row)).toEqual([1]);
+    expect(readCsv('\u007fELF\u0002\u0000\u0000', columns, columns).errors.map((e) => e.message.slice(0, 14))).toEqual(['not UTF-8 text']);
+  });
+
+  it('reads UTF-8 with accents and a BOM', () => {
+    expect(readCsv('\uFEFFsku,description\nMUG,Café mug\n', columns, columns)).toEqual({ records: [{ row: 2, values: { sku: 'MUG', description: 'Café mug' } }], errors: [] });
+  });
+});

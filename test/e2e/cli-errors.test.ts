@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/paklog-process.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const cli = resolve(import.meta.dirname, '../../bin/paklog.js');
+
+/** Runs `paklog …` to its end: what it printed and its exit code (never throws). */
+function paklog(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'error', PAKLOG_SEED_DEMO: 'false', ...env }, timeout: 60_000 }, (e, stdout, stderr) => {
+      done({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : -1, stdout, stderr });
+    });
+  });
+}
+
+const noStack = (text: string): void => {
+  expect(text).not.toMatch(/^\s+at /m);
+  expect(text).not.toContain('node_modules');
+};
+
+describe('the paklog command on a bad database or a bad argument: one line on stderr, no stack, exit code ≠ 0', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: true });
+    dir = mkdtempSync(join(tmpdir(), 'paklog-cli-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  });
+
+  it('no database server at DATABASE_URL, or no such database: says which (no password) and why', async () => {
+    const closed = await paklog(['migrate'], { DATABASE_URL: 'postgres://paklog:s3cret@127.0.0.1:1/paklog' });
+    expect(closed.code).toBe(1);
+    expect(closed.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at postgres:\/\/paklog:\*\*\*@127\.0\.0\.1:1\/paklog: connect ECONNREFUSED 127\.0\.0\.1:1 \(DATABASE_URL: /);
+    expect(closed.stderr).not.toContain('s3cret');
+    noStack(closed.stderr);
+
+    const missing = new URL(db.url);
+    missing.pathname = '/paklog_no_such_database';
+    const none = await paklog(['inventory', 'reconcile'], { DATABASE_URL: missing.toString() });
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: cannot use the database at .*paklog_no_such_database: database "paklog_no_such_database" does not exist/);
+    noStack(none.stderr);
+  }, 120_000);
+
+  it('route with a file that is not there, simulate --url against nothing: one line naming it (they were stack traces)', async () => {
+    const missing = join(dir, 'no-such-instance.json');
+    const route = await paklog(['route', missing], {});
+    expect(route.code).toBe(2);
+    expect(route.stderr.trim()).toBe(`paklog route: cannot read ${missing}: ENOENT: no such file or directory, open '${missing}'`);
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const simulate = await paklog(['simulate', '--url', nobody, '--api-key', 'pk_any', '--lines', '5', '--out', join(dir, 'sim')], {});
+    expect(simulate.code).toBe(1);
+    expect(simulate.stderr.trim()).toBe(`paklog simulate: cannot reach PakLog at ${nobody}: ECONNREFUSED`);
+  }, 120_000);
+
+  it('the database connection killed while an import writes: one line saying so and that it may run again, exit 1, nothing half-written', async () => {
+    const file = join(dir, 'many-products.csv');
+    writeFileSync(file, ['sku,description,lengthMm,widthMm,heightMm,weightG', ...Array.from({ length: 40_000 }, (_, i) => `KILL-${i},Product ${i},10,10,10,100`)].join('\n'));
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const running = paklog(['import', 'products', file], { DATABASE_URL: db.url });
+      let ended = false;
+      void running.then(() => { ended = true; });
+      // Its connections are terminated as soon as it writes the products (what a PostgreSQL restart or failover does).
+      let killed = 0;
+      while (!ended && killed === 0) {
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%catalog.products%' AND state <> 'idle'`, [name]);
+        killed = rows[0]!.n;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const run = await running;
+      expect(killed, run.stdout).toBeGreaterThan(0);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: the database went away while the command ran \(terminating connection due to administrator command\): what it committed stays; run it again once the database answers$/);
+      noStack(run.stderr);
+      const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products WHERE sku LIKE 'KILL-%'`);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  }, 120_000);
+
+  it('PAKLOG_CONTEXTS naming a context that does not exist: the configuration message, exit 2 (it was a stack trace)', async () => {
+    const run = await paklog(['migrate'], { DATABASE_URL: db.url, PAKLOG_CONTEXTS: 'inventory,stock' });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').slice(-2)).toEqual(['Invalid configuration:', expect.stringMatching(/^ {2}- PAKLOG_CONTEXTS names unknown contexts: stock \(known: catalog, /)]);
+    noStack(run.stderr);
+  }, 120_000);
+
+  it('a migration edited after it ran on the database: paklog migrate names it and says what to do', async () => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const [row] = (await c.query<{ checksum: string }>(`SELECT checksum FROM platform.schema_migrations WHERE schema_name = 'catalog' AND name = '001_init.sql'`)).rows;
+      await c.query(`UPDATE platform.schema_migrations SET checksum = 'edited' WHERE schema_name = 'catalog' AND name = '001_init.sql'`);
+      try {
+        const run = await paklog(['migrate'], { DATABASE_URL: db.url });
+        expect(run.code).toBe(1);
+        expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^paklog: migration catalog\/001_init\.sql was changed after it ran on this database \(checksum edited → \w+\): restore the file as it was and put the change in a new migration$/);
+        noStack(run.stderr);
+      } finally {
+        await c.query(`UPDATE platform.schema_migrations SET checksum = $1 WHERE schema_name = 'catalog' AND name = '001_init.sql'`, [row!.checksum]);
+      }
+    } finally {
+      await c.end();
+    }
+  }, 120_000);
+
+  it('dead-letters replay of an unknown id says so on stderr; a binary file given to import is refused as not UTF-8, nothing written', async () => {
+    const replay = await paklog(['dead-letters', 'replay', 'dl_nope'], { DATABASE_URL: db.url });
+    expect(replay.code).toBe(1);
+    // stdout is the command's report: no log line (a warning logged on stdout broke `dead-letters list | jq`), and here no report.
+    expect(replay.stdout.split('\n').filter((l) => l.trim() !== '' && !l.includes('Admin API key'))).toEqual([]);
+    expect(replay.stderr.trim().split('\n').at(-1)).toBe('paklog dead-letters replay: dl_nope: not-found: no dead letter has this id (paklog dead-letters list shows them)');
+
+    const binary = join(dir, 'products.csv');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe, 0x0a, 0x41, 0x0a]));
+    const imported = await paklog(['import', 'products', binary], { DATABASE_URL: db.url });
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('row 1: not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16)');
+    expect(imported.stdout).not.toContain('\u0000');
+    noStack(imported.stderr);
+  }, 120_000);
+});
