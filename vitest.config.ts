@@ -47,6 +47,8 @@ const PROCESSES = [
   // One order through a split deployment over NATS and its spans read back (60 s per wait, no kill); one process killed
   // once after it committed, then the outbox checked (no timing at all). They ran alone (2026-12-03).
   'test/e2e/split-traces.test.ts', 'test/e2e/crash-recovery.test.ts',
+  // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
+  'test/e2e/cli-errors.test.ts',
 ];
 
 /**
