@@ -95,4 +95,35 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     const byCode = await t.get('/api/v1/pick-lists?siteId=SSBB');
     expect([byCode.status, byCode.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
+  it('scans a tote at a site: two sites\' totes of one label are two totes; a caller of some sites names one of them', async () => {
+    const manager = injectClient(t.app, t.keys.manager);
+    const orders: Record<string, string> = {};
+    for (const w of [a, b]) {
+      const sku = w.products[0]!.sku;
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
+      const order = await createOrder(injectClient(t.app, t.keys.integration), w.siteId, { externalId: `TWIN-${w.siteId}`, lines: [{ sku, quantity: 1 }] });
+      await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+      await t.settle();
+      await planAndRelease(manager, w.siteId, 1);
+      await t.settle();
+      // The same worker name at both sites: both orders go into a tote labelled TOTE-twin.
+      await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['twin'], { expectedTasks: 1 });
+      await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+      orders[w.siteId] = order.id;
+    }
+    await t.settle();
+    const both = await t.get('/api/v1/pack-station/totes/TOTE-twin', 'operator');
+    expect([both.status, both.body.code, both.body.errors?.[0]?.field]).toEqual([409, 'TOTE_AT_SEVERAL_SITES', '/siteId']);
+    expect((await t.get('/api/v1/pack-station/totes/TOTE-twin?siteId=SSBB', 'operator')).body).toMatchObject({ orderId: orders[b.siteId], siteId: b.siteId });
+    expect((await t.get(`/api/v1/pack-station/totes/TOTE-twin?siteId=${a.siteId}`, 'operator')).body).toMatchObject({ orderId: orders[a.siteId], siteId: a.siteId });
+    const unknown = await t.get('/api/v1/pack-station/totes/TOTE-twin?siteId=NOPE', 'operator');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+    // A caller of A only: it names its site, and sees A's tote alone.
+    const unnamed = await scoped<{ code: string }>('tote', 'GET', '/api/v1/pack-station/totes/TOTE-twin');
+    expect([unnamed.status, unnamed.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('tote at B', 'GET', `/api/v1/pack-station/totes/TOTE-twin?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ orderId: string }>('tote at A', 'GET', '/api/v1/pack-station/totes/TOTE-twin?siteId=SSA');
+    expect([atA.status, atA.body.orderId]).toEqual([200, orders[a.siteId]]);
+  });
 });
