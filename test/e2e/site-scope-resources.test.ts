@@ -126,4 +126,24 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     const atA = await scoped<{ orderId: string }>('tote at A', 'GET', '/api/v1/pack-station/totes/TOTE-twin?siteId=SSA');
     expect([atA.status, atA.body.orderId]).toEqual([200, orders[a.siteId]]);
   });
+  it('asks where a worker or forklift is, or re-homes one, only at its own sites: another site\'s 403 FORBIDDEN_AT_SITE', async () => {
+    // A forklift of each site and a worker of B report where they are.
+    for (const [w, kind, id] of [[a, 'equipment', 'FLT-SSA'], [b, 'equipment', 'FLT-SSB'], [b, 'worker', 'walker-b']] as const) {
+      expect((await t.request('PUT', `/api/v1/tracked/${kind}/${id}`, { body: { siteId: w.siteId } })).status).toBe(200);
+      const at = (await t.get<{ x: number; y: number }>(`/api/v1/locations/${w.storage[0]!.id}`)).body;
+      const report = await t.post('/api/v1/positions', { siteId: w.siteId, kind, id, x: at.x, y: at.y, timestamp: new Date().toISOString() }, 'integration');
+      expect(report.status).toBe(200);
+    }
+    const worker = await scoped<{ code: string }>('where is walker-b', 'GET', '/api/v1/where-is/worker/walker-b');
+    expect([worker.status, worker.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const forkliftB = await scoped<{ code: string }>('where is B\'s forklift', 'GET', '/api/v1/where-is/equipment/FLT-SSB');
+    expect([forkliftB.status, forkliftB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const forkliftA = await scoped<{ siteId: string }>('where is A\'s forklift', 'GET', '/api/v1/where-is/equipment/FLT-SSA');
+    expect([forkliftA.status, forkliftA.body.siteId]).toEqual([200, a.siteId]);
+    // Taking B's forklift home to A is acting at B.
+    const rehome = await scoped<{ code: string }>('re-home B\'s forklift', 'PUT' as 'POST', '/api/v1/tracked/equipment/FLT-SSB', { siteId: a.siteId, label: 'taken' });
+    expect([rehome.status, rehome.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const relabel = await scoped<{ siteId: string; label: string }>('relabel A\'s forklift', 'PUT' as 'POST', '/api/v1/tracked/equipment/FLT-SSA', { siteId: 'SSA', label: 'Reach truck A' });
+    expect([relabel.status, relabel.body.siteId, relabel.body.label]).toEqual([200, a.siteId, 'Reach truck A']);
+  });
 });
