@@ -8,12 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { gqlClient } from '../support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let a: Warehouse;
 let b: Warehouse;
 let scoped: Call;
+let scopedKey: string;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -22,7 +24,8 @@ beforeAll(async () => {
   b = await setupWarehouse(admin, { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
   const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
   expect(key.status).toBe(201);
-  scoped = injectClient(t.app, key.body.key);
+  scopedKey = key.body.key;
+  scoped = injectClient(t.app, scopedKey);
 }, 60_000);
 afterAll(async () => {
   await t.close();
@@ -145,5 +148,18 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect([rehome.status, rehome.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
     const relabel = await scoped<{ siteId: string; label: string }>('relabel A\'s forklift', 'PUT' as 'POST', '/api/v1/tracked/equipment/FLT-SSA', { siteId: 'SSA', label: 'Reach truck A' });
     expect([relabel.status, relabel.body.siteId, relabel.body.label]).toEqual([200, a.siteId, 'Reach truck A']);
+  });
+  it('lists pick lists over GraphQL too: pickLists(siteId:) of its own site, SITE_REQUIRED without, FORBIDDEN_AT_SITE at another', async () => {
+    const gql = gqlClient(t.app, scopedKey);
+    const query = 'query($siteId: ID) { pickLists(siteId: $siteId) { nodes { id siteId } } }';
+    const unnamed = await gql(query);
+    expect(unnamed.errors?.map((e) => e.extensions?.code)).toEqual(['SITE_REQUIRED']);
+    const atB = await gql(query, { siteId: b.siteId });
+    expect(atB.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN_AT_SITE']);
+    const atA = await gql<{ pickLists: { nodes: { siteId: string }[] } }>(query, { siteId: a.siteId });
+    expect(atA.errors).toBeUndefined();
+    // A's tote test picked one order at A: its pick list, and only A's.
+    expect(atA.data.pickLists.nodes.length).toBeGreaterThan(0);
+    expect(atA.data.pickLists.nodes.filter((l) => l.siteId !== a.siteId)).toEqual([]);
   });
 });
