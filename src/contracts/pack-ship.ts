@@ -142,6 +142,7 @@ export const PackShipErrors = {
   CARTON_INACTIVE: { status: 422, title: 'The carton is deactivated; choose another or reactivate it' },
   TOTE_EMPTY: { status: 404, title: 'No picked, unpacked unit is in this tote' },
   TOTE_HOLDS_SEVERAL_ORDERS: { status: 409, title: 'The tote holds units of several orders; name the order' },
+  TOTE_AT_SEVERAL_SITES: { status: 409, title: 'Sites use the same tote label; name the site' },
   BAD_BARCODE: { status: 422, title: 'The scanned barcode is not a valid GTIN (check digit); scan again' },
   WRONG_ITEM: { status: 422, title: 'The scanned item is not on this order; put it aside' },
   ITEM_ALREADY_PACKED: { status: 409, title: 'Every picked unit of this item is already packed or scanned' },

@@ -144,4 +144,34 @@ describe('ERP and TMS over REST', () => {
     const listed = await t.getAll<{ supplier: string; reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`);
     expect(listed.filter((a) => a.reference === 'PO-1')).toHaveLength(1);
   });
+
+  it('a key of some sites only lists, reads and tracks the loads of its sites alone', async () => {
+    const other = await setupWarehouse(call, { siteCode: 'ERPB', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    await receiveStock(call, other, 5, 1);
+    const order = await createOrder(call, other.siteId, { externalId: 'ERPB-1', lines: [{ sku: other.products[0]!.sku, quantity: 1 }] });
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), other.siteId, order.id, () => t.settle());
+    type Load = { shipmentId: string; siteId: string; loadId: string | null };
+    const atB = await until('booked', () => t.getAll<Load>(`/api/v1/integrations/tms/loads?siteId=${other.siteId}`, 'integration'), (l) => l.length === 1 && l[0]!.loadId !== null);
+    expect(atB.map((l) => [l.shipmentId, l.siteId])).toEqual([[shipment.shipmentId, other.siteId]]);
+    expect((await t.getAll<Load>('/api/v1/integrations/tms/loads?siteId=ERP', 'integration')).every((l) => l.siteId === w.siteId)).toBe(true);
+
+    const key = await t.post('/api/v1/api-keys', { name: 'tms of ERP', role: 'integration', siteIds: [w.siteId] });
+    expect(key.status).toBe(201);
+    const scoped = injectClient(t.app, key.body.key);
+    const all = await scoped<{ code: string }>('loads', 'GET', '/api/v1/integrations/tms/loads');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const listB = await scoped<{ code: string }>('loads at B', 'GET', '/api/v1/integrations/tms/loads?siteId=ERPB');
+    expect([listB.status, listB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const own = await scoped<{ items: Load[] }>('loads at A', 'GET', '/api/v1/integrations/tms/loads?siteId=ERP');
+    expect(own.status).toBe(200);
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.filter((l) => l.siteId !== w.siteId)).toEqual([]);
+    const read = await scoped<{ code: string }>('load of B', 'GET', `/api/v1/integrations/tms/loads/${shipment.shipmentId}`);
+    expect([read.status, read.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    // By the TMS's load id, which names no site: refused all the same, and nothing recorded.
+    const tracked = await scoped<{ code: string }>('track B', 'POST', '/api/v1/integrations/tms/tracking', { loadId: atB[0]!.loadId, status: 'DELIVERED', at: '2026-12-03T10:00:00.000Z' });
+    expect([tracked.status, tracked.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration')).body.tracking).toEqual([]);
+    expect((await t.get(`/api/v1/shipments/${shipment.shipmentId}`)).body.status).not.toBe('DELIVERED');
+  });
 });

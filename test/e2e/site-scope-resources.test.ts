@@ -8,12 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { gqlClient } from '../support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let a: Warehouse;
 let b: Warehouse;
 let scoped: Call;
+let scopedKey: string;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -22,7 +24,8 @@ beforeAll(async () => {
   b = await setupWarehouse(admin, { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
   const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
   expect(key.status).toBe(201);
-  scoped = injectClient(t.app, key.body.key);
+  scopedKey = key.body.key;
+  scoped = injectClient(t.app, scopedKey);
 }, 60_000);
 afterAll(async () => {
   await t.close();
@@ -94,5 +97,69 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect(bLists.every((l) => l.siteId === b.siteId)).toBe(true);
     const byCode = await t.get('/api/v1/pick-lists?siteId=SSBB');
     expect([byCode.status, byCode.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+  it('scans a tote at a site: two sites\' totes of one label are two totes; a caller of some sites names one of them', async () => {
+    const manager = injectClient(t.app, t.keys.manager);
+    const orders: Record<string, string> = {};
+    for (const w of [a, b]) {
+      const sku = w.products[0]!.sku;
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
+      const order = await createOrder(injectClient(t.app, t.keys.integration), w.siteId, { externalId: `TWIN-${w.siteId}`, lines: [{ sku, quantity: 1 }] });
+      await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+      await t.settle();
+      await planAndRelease(manager, w.siteId, 1);
+      await t.settle();
+      // The same worker name at both sites: both orders go into a tote labelled TOTE-twin.
+      await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['twin'], { expectedTasks: 1 });
+      await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+      orders[w.siteId] = order.id;
+    }
+    await t.settle();
+    const both = await t.get('/api/v1/pack-station/totes/TOTE-twin', 'operator');
+    expect([both.status, both.body.code, both.body.errors?.[0]?.field]).toEqual([409, 'TOTE_AT_SEVERAL_SITES', '/siteId']);
+    expect((await t.get('/api/v1/pack-station/totes/TOTE-twin?siteId=SSBB', 'operator')).body).toMatchObject({ orderId: orders[b.siteId], siteId: b.siteId });
+    expect((await t.get(`/api/v1/pack-station/totes/TOTE-twin?siteId=${a.siteId}`, 'operator')).body).toMatchObject({ orderId: orders[a.siteId], siteId: a.siteId });
+    const unknown = await t.get('/api/v1/pack-station/totes/TOTE-twin?siteId=NOPE', 'operator');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+    // A caller of A only: it names its site, and sees A's tote alone.
+    const unnamed = await scoped<{ code: string }>('tote', 'GET', '/api/v1/pack-station/totes/TOTE-twin');
+    expect([unnamed.status, unnamed.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const atB = await scoped<{ code: string }>('tote at B', 'GET', `/api/v1/pack-station/totes/TOTE-twin?siteId=${b.siteId}`);
+    expect([atB.status, atB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const atA = await scoped<{ orderId: string }>('tote at A', 'GET', '/api/v1/pack-station/totes/TOTE-twin?siteId=SSA');
+    expect([atA.status, atA.body.orderId]).toEqual([200, orders[a.siteId]]);
+  });
+  it('asks where a worker or forklift is, or re-homes one, only at its own sites: another site\'s 403 FORBIDDEN_AT_SITE', async () => {
+    // A forklift of each site and a worker of B report where they are.
+    for (const [w, kind, id] of [[a, 'equipment', 'FLT-SSA'], [b, 'equipment', 'FLT-SSB'], [b, 'worker', 'walker-b']] as const) {
+      expect((await t.request('PUT', `/api/v1/tracked/${kind}/${id}`, { body: { siteId: w.siteId } })).status).toBe(200);
+      const at = (await t.get<{ x: number; y: number }>(`/api/v1/locations/${w.storage[0]!.id}`)).body;
+      const report = await t.post('/api/v1/positions', { siteId: w.siteId, kind, id, x: at.x, y: at.y, timestamp: new Date().toISOString() }, 'integration');
+      expect(report.status).toBe(200);
+    }
+    const worker = await scoped<{ code: string }>('where is walker-b', 'GET', '/api/v1/where-is/worker/walker-b');
+    expect([worker.status, worker.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const forkliftB = await scoped<{ code: string }>('where is B\'s forklift', 'GET', '/api/v1/where-is/equipment/FLT-SSB');
+    expect([forkliftB.status, forkliftB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const forkliftA = await scoped<{ siteId: string }>('where is A\'s forklift', 'GET', '/api/v1/where-is/equipment/FLT-SSA');
+    expect([forkliftA.status, forkliftA.body.siteId]).toEqual([200, a.siteId]);
+    // Taking B's forklift home to A is acting at B.
+    const rehome = await scoped<{ code: string }>('re-home B\'s forklift', 'PUT' as 'POST', '/api/v1/tracked/equipment/FLT-SSB', { siteId: a.siteId, label: 'taken' });
+    expect([rehome.status, rehome.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const relabel = await scoped<{ siteId: string; label: string }>('relabel A\'s forklift', 'PUT' as 'POST', '/api/v1/tracked/equipment/FLT-SSA', { siteId: 'SSA', label: 'Reach truck A' });
+    expect([relabel.status, relabel.body.siteId, relabel.body.label]).toEqual([200, a.siteId, 'Reach truck A']);
+  });
+  it('lists pick lists over GraphQL too: pickLists(siteId:) of its own site, SITE_REQUIRED without, FORBIDDEN_AT_SITE at another', async () => {
+    const gql = gqlClient(t.app, scopedKey);
+    const query = 'query($siteId: ID) { pickLists(siteId: $siteId) { nodes { id siteId } } }';
+    const unnamed = await gql(query);
+    expect(unnamed.errors?.map((e) => e.extensions?.code)).toEqual(['SITE_REQUIRED']);
+    const atB = await gql(query, { siteId: b.siteId });
+    expect(atB.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN_AT_SITE']);
+    const atA = await gql<{ pickLists: { nodes: { siteId: string }[] } }>(query, { siteId: a.siteId });
+    expect(atA.errors).toBeUndefined();
+    // A's tote test picked one order at A: its pick list, and only A's.
+    expect(atA.data.pickLists.nodes.length).toBeGreaterThan(0);
+    expect(atA.data.pickLists.nodes.filter((l) => l.siteId !== a.siteId)).toEqual([]);
   });
 });

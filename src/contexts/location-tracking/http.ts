@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { authorizeSite } from '../../platform/http/auth.ts';
 import { cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -55,7 +56,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       operationId: 'trackEntity', tags, summary: 'Register a worker, piece of equipment or LPN whose positions are tracked',
       description: 'Only what is registered may report positions (MQTT or POST /positions); reports of anything else are counted as '
         + '`unknown_id` and dropped. Workers with a task profile and LPNs and workers named by a scan are registered by themselves. '
-        + 'Registering again changes the home site and label.',
+        + 'Registering again changes the home site and label; a caller of some sites only may re-home only what is registered at one of '
+        + 'its sites (403 FORBIDDEN_AT_SITE otherwise).',
       params: TrackedParams,
       body: Type.Object({ siteId: SiteRef, label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, label: 'Reach truck 1' }],
@@ -65,7 +67,12 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         ...problems('UNKNOWN_SITE'),
       },
     },
-  }, async (req) => unwrap(await tracking.track(req.body.siteId, req.params.kind, req.params.id, req.body.label ?? null)));
+  }, async (req) => {
+    // The site guard checked the new home (the body's siteId); taking a thing away from its home is acting there too.
+    const home = await tracking.homeOf(req.params.kind, req.params.id);
+    if (home !== undefined && req.principal !== undefined) authorizeSite(req.principal, home, CAN.plan);
+    return unwrap(await tracking.track(req.body.siteId, req.params.kind, req.params.id, req.body.label ?? null));
+  });
 
   app.post('/positions', {
     config: { roles: CAN.intake, idempotent: true },
@@ -100,13 +107,16 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     config: { roles: CAN.read },
     schema: {
       operationId: 'whereIs', tags, summary: 'Where a worker, piece of equipment or LPN is now',
-      description: 'Its last position (newest report or scan): site, x/y, zone, the location it is at, and since when. 404 when none is known.',
+      description: 'Its last position (newest report or scan): site, x/y, zone, the location it is at, and since when. 404 when none is known; '
+        + '403 FORBIDDEN_AT_SITE when it was last seen at a site the caller may not read.',
       params: TrackedParams,
       response: { 200: PositionSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
     const p = await tracking.whereIs(req.params.kind, req.params.id);
     if (p === undefined) throw new AppError('NOT_FOUND', `No position of ${req.params.kind} ${req.params.id}`);
+    // Workers and equipment are named by ids that carry no site: where it was last seen decides.
+    if (req.principal !== undefined) authorizeSite(req.principal, p.siteId, CAN.read);
     return view(p);
   });
 

@@ -260,6 +260,11 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
 
     resolveSite,
 
+    /** The site a tracked thing is registered at (its home); undefined when it is not tracked. */
+    async homeOf(kind: TrackedKind, id: string): Promise<string | undefined> {
+      return (await trackingStore.findTracked(deps.db, kind, id))?.siteId;
+    },
+
     whereIs(kind: TrackedKind, id: string): Promise<Position | undefined> {
       return positions.get(kind, id);
     },

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, splitList } from '../../platform/http/schemas.ts';
+import { DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
@@ -285,12 +285,16 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'scanTote', tags, summary: 'Scan a tote at the pack station: its order and what is left to pack',
       description: 'The order whose picked, unpacked units are in the tote, those units (with GTINs to scan), the packer\'s carton '
-        + 'suggestion and the order\'s open packages. 404 TOTE_EMPTY; 409 TOTE_HOLDS_SEVERAL_ORDERS (batch picking): name `orderId`. Reads only.',
+        + 'suggestion and the order\'s open packages. Tote labels belong to a site: `siteId` (id or code) names the pack station\'s '
+        + 'site, and a caller of some sites only must name one of its sites (403 SITE_REQUIRED otherwise). 404 TOTE_EMPTY; 409 '
+        + 'TOTE_AT_SEVERAL_SITES (sites use the same label): name `siteId`; 409 TOTE_HOLDS_SEVERAL_ORDERS (batch picking): name `orderId`. Reads only.',
       params: Type.Object({ toteId: Type.String({ minLength: 1, maxLength: 100, examples: ['TOTE-7'] }) }, { additionalProperties: false }),
-      querystring: Type.Object({ orderId: Type.Optional(Id) }, { additionalProperties: false }),
-      response: { 200: ToteSchema, ...problems('TOTE_EMPTY', 'TOTE_HOLDS_SEVERAL_ORDERS') },
+      querystring: Type.Object({ siteId: Type.Optional(SiteRef), orderId: Type.Optional(Id) }, { additionalProperties: false }),
+      response: { 200: ToteSchema, ...problems('UNKNOWN_SITE', 'TOTE_EMPTY', 'TOTE_AT_SEVERAL_SITES', 'TOTE_HOLDS_SEVERAL_ORDERS') },
     },
-  }, async (req) => unwrap(await packShip.scanTote(req.params.toteId, req.query.orderId)));
+  }, async (req) => unwrap(await packShip.scanTote(req.params.toteId, {
+    orderId: req.query.orderId, ...(req.query.siteId === undefined ? {} : { siteId: await siteIdOf(req.query.siteId, '/querystring/siteId') }),
+  })));
 
   app.post('/pack-station/packages', {
     config: { roles: CAN.floor, idempotent: true },

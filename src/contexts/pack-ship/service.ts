@@ -773,15 +773,28 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
     // --- pack station (docs/operations/pack-station.md) ---
     /** Scan the tote: its order, the units left to pack, the packer's cartons for them, the order's open packages. */
-    async scanTote(toteId: string, orderId: string | undefined): Promise<Outcome<ToteView>> {
+    async scanTote(toteId: string, at: { orderId?: string | undefined; siteId?: string | undefined }): Promise<Outcome<ToteView>> {
+      const { orderId, siteId } = at;
       const inTote = await packStore.toteUnits(deps.db, toteId);
       const candidates: string[] = [];
+      const sites = new Set<string>();
       for (const id of [...new Set(inTote.map((u) => u.orderId))]) {
         if (orderId !== undefined && id !== orderId) continue;
         const order = await packStore.lockOrder(deps.db, id, false);
-        if (order !== undefined && order.cancelledAt === null && (await openUnits(deps.db, id)).length > 0) candidates.push(id);
+        // Tote labels are the site's own: another site's tote of the same label is another tote.
+        if (order === undefined || (siteId !== undefined && order.siteId !== siteId)) continue;
+        if (order.cancelledAt === null && (await openUnits(deps.db, id)).length > 0) {
+          candidates.push(id);
+          sites.add(order.siteId);
+        }
       }
-      if (candidates.length === 0) return reject('TOTE_EMPTY', `Tote ${toteId} holds no picked, unpacked unit${orderId === undefined ? '' : ` of order ${orderId}`}`);
+      const where = `${orderId === undefined ? '' : ` of order ${orderId}`}${siteId === undefined ? '' : ` at site ${siteId}`}`;
+      if (candidates.length === 0) return reject('TOTE_EMPTY', `Tote ${toteId} holds no picked, unpacked unit${where}`);
+      if (sites.size > 1) {
+        return reject('TOTE_AT_SEVERAL_SITES', `Sites ${[...sites].join(', ')} each have a tote ${toteId}; scan it again with the site`, [
+          { field: '/siteId', message: `name one of ${[...sites].join(', ')}` },
+        ]);
+      }
       if (candidates.length > 1) {
         return reject('TOTE_HOLDS_SEVERAL_ORDERS', `Tote ${toteId} holds units of orders ${candidates.join(', ')}; scan it again with one of them`, [
           { field: '/orderId', message: `name one of ${candidates.join(', ')}` },

@@ -318,7 +318,8 @@ type Query {
   wave(id: ID!): Wave
   tasks(siteId: String, status: String, workerId: String, type: String, first: Int = 100, after: String): TaskConnection!
   task(id: ID!): Task
-  pickLists(waveId: ID, orderId: ID, status: String, first: Int = 50, after: String): PickListConnection!
+  """Pick lists of a site (its id, sit_…), wave or order; a caller of some sites only names one of them (SITE_REQUIRED otherwise)."""
+  pickLists(siteId: ID, waveId: ID, orderId: ID, status: String, first: Int = 50, after: String): PickListConnection!
   pickList(id: ID!): PickList
   """Stock balances of a site (GET /inventory/balances)."""
   inventoryBalances(siteId: String!, owner: ID, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!

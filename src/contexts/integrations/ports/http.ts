@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { TRACKING_STATUSES } from '../../../contracts/pack-ship.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
+import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
@@ -100,7 +101,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'getPartnerMessage', tags, summary: 'One message with its document and every attempt',
-        description: '404 NOT_FOUND.', params: MessageParams, response: { 200: MessageDetailSchema, ...problems('NOT_FOUND') },
+        description: '404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a load of a site the caller may not act at.', params: MessageParams, response: { 200: MessageDetailSchema, ...problems('NOT_FOUND') },
       },
     }, async (req) => {
       const m = unwrap(await ports.getMessage(req.params.id));
@@ -178,12 +179,16 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listTmsLoads', tags, summary: 'Shipments handed to the TMS',
-        description: '`booked=false`: the ones the TMS has not answered yet (their LOAD_BOOKING message says why).',
-        querystring: Type.Object({ booked: Type.Optional(Type.Boolean()), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
-        response: { 200: Page(LoadSchema) },
+        description: '`booked=false`: the ones the TMS has not answered yet (their LOAD_BOOKING message says why). `siteId` (id or code): '
+          + 'the loads of one site; a caller of some sites only names one of them (403 SITE_REQUIRED otherwise).',
+        querystring: Type.Object({
+          siteId: Type.Optional(SiteRef), booked: Type.Optional(Type.Boolean()), limit: Limit(500, 100), cursor: Cursor,
+        }, { additionalProperties: false }),
+        response: { 200: Page(LoadSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await ports.listLoads({ booked: req.query.booked }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const site = req.query.siteId === undefined ? {} : { siteId: unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId')) };
+      const rows = await ports.listLoads({ booked: req.query.booked, ...site }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
       return { items: rows.map(loadView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.shipmentId) };
     });
 
@@ -191,7 +196,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'getTmsLoad', tags, summary: 'A shipment\'s TMS load with the tracking events the TMS reported',
-        description: '404 NOT_FOUND.',
+        description: '404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a load of a site the caller may not act at.',
         params: Type.Object({ shipmentId: Type.String({ minLength: 1, maxLength: 100, examples: ['shp_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c'] }) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ ...LoadSchema.properties, tracking: Type.Array(Type.Object({ status: Type.String(), at: DateTime, detail: Nullable(Type.String()), receivedAt: DateTime })) }),
@@ -200,6 +205,8 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       },
     }, async (req) => {
       const l = unwrap(await ports.getLoad(req.params.shipmentId));
+      // The site guard knows a shipment's site only where pack & ship runs too; the load itself knows it everywhere.
+      if (req.principal !== undefined) authorizeSite(req.principal, l.siteId, CAN.integrations);
       return { ...loadView(l), tracking: l.tracking.map((t) => ({ status: t.status, at: t.at.toISOString(), detail: t.detail, receivedAt: t.receivedAt.toISOString() })) };
     });
 
@@ -209,7 +216,8 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         operationId: 'receiveTmsTracking', tags, summary: 'A tracking event from the TMS',
         description: 'For a load PakLog booked (by `loadId`, or PakLog\'s `shipmentId`): stored once and recorded on the shipment — IN_TRANSIT, '
           + 'DELIVERED or EXCEPTION moves it forward (pack-ship.shipment.tracked.v1); a repeated or late event changes nothing (`duplicate`). '
-          + '404 NOT_FOUND for a load PakLog did not book, 409 PARTNER_PORT_OFF without a TMS.',
+          + '404 NOT_FOUND for a load PakLog did not book, 409 PARTNER_PORT_OFF without a TMS; 403 FORBIDDEN_AT_SITE for a load of a site '
+          + 'the caller may not act at (nothing recorded).',
         body: Type.Object({
           loadId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), shipmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(Type.String({ maxLength: 500 })),
@@ -219,6 +227,11 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
           ...problems('NOT_FOUND', 'PARTNER_PORT_OFF', 'ILLEGAL_TRANSITION', 'TRACKING_UNAVAILABLE'),
         },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await ports.tracking(req.body, requestMeta(req)))));
+    }, async (req, reply) => {
+      // A load id names no site the site guard could read: the load's own site decides.
+      const site = await ports.siteOfLoad({ loadId: req.body.loadId, shipmentId: req.body.shipmentId });
+      if (site !== undefined && req.principal !== undefined) authorizeSite(req.principal, site, CAN.integrations);
+      return deps.idempotency.run(req, reply, 200, async () => unwrap(await ports.tracking(req.body, requestMeta(req))));
+    });
   };
 }

@@ -302,7 +302,12 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     listMessages: (f: { partner?: Partner | undefined; kind?: PartnerMessageKind | undefined; status?: PartnerMessageStatus | undefined; subject?: string | undefined }, after: string | null, limit: number) =>
       store.messages(deps.db, f, after, limit),
     listFiles: (status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number) => store.files(deps.db, status, after, limit),
-    listLoads: (f: { booked?: boolean | undefined }, after: string | null, limit: number) => store.loads(deps.db, f, after, limit),
+    listLoads: (f: { booked?: boolean | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.loads(deps.db, f, after, limit),
+    /** The site of the load a TMS report names (by its load id or PakLog's shipment id); undefined when there is none. */
+    siteOfLoad: async (by: { loadId?: string | undefined; shipmentId?: string | undefined }): Promise<string | undefined> =>
+      (by.loadId === undefined && by.shipmentId === undefined ? undefined : (await store.load(deps.db, by))?.siteId),
+    /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
+    resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
   };
 }
 

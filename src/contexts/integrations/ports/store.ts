@@ -124,10 +124,11 @@ export const portsStore = {
       `SELECT ${LOAD} FROM integrations.tms_loads WHERE ($1::text IS NOT NULL AND shipment_id = $1) OR ($2::text IS NOT NULL AND load_id = $2) LIMIT 1`,
       [by.shipmentId ?? null, by.loadId ?? null]))[0];
   },
-  async loads(db: Executor, f: { booked?: boolean | undefined }, after: string | null, limit: number): Promise<TmsLoad[]> {
+  async loads(db: Executor, f: { booked?: boolean | undefined; siteId?: string | undefined }, after: string | null, limit: number): Promise<TmsLoad[]> {
     return db.query<TmsLoad>(
       `SELECT ${LOAD} FROM integrations.tms_loads WHERE ($1::boolean IS NULL OR (load_id IS NOT NULL) = $1) AND ($2::text IS NULL OR shipment_id > $2)
-       ORDER BY shipment_id LIMIT $3`, [f.booked ?? null, after, limit]);
+         AND ($4::text IS NULL OR site_id = $4)
+       ORDER BY shipment_id LIMIT $3`, [f.booked ?? null, after, limit, f.siteId ?? null]);
   },
   /** Stores a tracking event once (the same shipment, status and instant again: false). */
   async insertTracking(db: Executor, t: { shipmentId: string; status: string; at: Date; detail: string | null; now: Date }): Promise<boolean> {
