@@ -1,7 +1,7 @@
 import { PLAN_UTILISATION } from '../../contracts/workload.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import { decideInTx } from '../../platform/decider.ts';
-import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import { ok, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { backtest, forecastSeries, type BacktestReport } from './domain/forecast.ts';
 import {
@@ -9,6 +9,7 @@ import {
 } from './domain/staffing.ts';
 import { correctionFactor, standardSeconds, standardsWithDefaults, type LaborStandard } from './domain/standards.ts';
 import { workloadStore as store, type ArrivalHour, type ObservedWork, type OpenWork } from './store.ts';
+import { decidePerformanceWindow } from './use-cases/performance-window/decide.ts';
 import { decidePlanDay, type PlanWindow } from './use-cases/plan-day/decide.ts';
 import { decideRoster, type ShiftInput } from './use-cases/set-roster/decide.ts';
 
@@ -66,10 +67,9 @@ export function workloadService(deps: PlatformDeps) {
     standardSeconds(std, { tasks: o.tasks, lines: o.lines, units: o.units, travelM: o.routeM + o.linesWithoutRoute * std.travelPerLineM });
 
   async function performance(siteId: string, fromAt: Date | null, toAt: Date | null, limit: number, afterWorker: string | null): Promise<Outcome<WorkerPerformance[]>> {
-    const to = toAt ?? deps.clock.now();
-    const from = fromAt ?? new Date(to.getTime() - 7 * DAY_MS);
-    // An empty or inverted window is a mistake in the query, not "nobody worked" (GET /quality-kpis answers it alike).
-    if (from.getTime() >= to.getTime()) return reject('VALIDATION_FAILED', 'from must be before to', [{ field: '/querystring/from', message: 'must be before to' }]);
+    const window = decidePerformanceWindow(null, { from: fromAt, to: toAt }, deps.clock.now());
+    if (!window.ok) return window;
+    const { from, to } = window.value;
     const [stds, rows] = await Promise.all([standards(siteId), store.observedWork(deps.db, siteId, from, to, afterWorker, limit)]);
     const byWorker = new Map<string, ObservedWork[]>();
     for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
