@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildUi, uiIsStale } from '../../scripts/build-ui.ts';
-import type { TestApp } from './test-app.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
 import { repoRoot } from './paklog-process.ts';
 
 export const CHROMIUM = process.env.PAKLOG_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,6 +35,43 @@ export async function ensureUiBuilt(): Promise<void> {
 export async function listen(t: TestApp): Promise<string> {
   const address = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
   return address;
+}
+
+/** What a browser test starts from: the demo warehouse in a test app of its own, on a real socket, and chromium. */
+export interface DemoUi {
+  readonly t: TestApp;
+  /** The demo site's id. */
+  readonly siteId: string;
+  /** The app's base URL. */
+  readonly base: string;
+  readonly browser: Browser;
+}
+
+export async function startDemoUi(): Promise<DemoUi> {
+  await ensureUiBuilt();
+  const t = await startTestApp();
+  await seedDemo(t.app);
+  await t.settle();
+  const siteId = (await t.get('/api/v1/sites/DEMO')).body.id as string;
+  const base = await listen(t);
+  return { t, siteId, base, browser: await launchChromium() };
+}
+
+/**
+ * A desktop-sized page (the console) whose uncaught errors, and console errors but the HTTP statuses in `allowed`,
+ * are pushed to `errors` for the test to check at its end. The sign-in page asks who is signed in before anyone is: a
+ * 401 there is expected. `allowed: 'all'` keeps console errors out (a test that makes the API fail on purpose).
+ */
+export async function consolePage(browser: Browser, errors: string[], allowed: readonly string[] | 'all' = ['401']): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (allowed !== 'all') {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !allowed.some((status) => m.text().includes(status))) errors.push(m.text());
+    });
+  }
+  return page;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { seedDemo } from '../../src/seed/demo.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { browserTestsRun, ensureUiBuilt, launchChromium, listen } from '../support/ui-browser.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * A console read that fails is said on the screen, with a way on (try again), never a blank or a false "nothing here".
@@ -18,16 +17,8 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureUiBuilt();
-    t = await startTestApp();
-    await seedDemo(t.app);
-    await t.settle();
-    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
-    base = await listen(t);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ t, siteId, base, browser } = await startDemoUi());
+    page = await consolePage(browser, pageErrors, 'all');
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);

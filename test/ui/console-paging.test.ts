@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { seedDemo } from '../../src/seed/demo.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 
 /** Rows seeded past the console's page of 200, so that every list is cut at first. */
 const SEEDED = 230;
@@ -22,11 +21,7 @@ describe.runIf(browserTestsRun)('the web console with more rows than a page', ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureUiBuilt();
-    t = await startTestApp();
-    await seedDemo(t.app);
-    await t.settle();
-    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
+    ({ t, siteId, base, browser } = await startDemoUi());
     const db = new pg.Client({ connectionString: t.databaseUrl });
     await db.connect();
     try {
@@ -56,15 +51,7 @@ describe.runIf(browserTestsRun)('the web console with more rows than a page', ()
     } finally {
       await db.end();
     }
-    base = await listen(t);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      // The sign-in page asks who is signed in before anyone is: a 401 there is expected.
-      if (m.type() === 'error' && !m.text().includes('401')) pageErrors.push(m.text());
-    });
+    page = await consolePage(browser, pageErrors);
     await page.goto(`${base}/`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { seedDemo } from '../../src/seed/demo.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * Stock held by a failed inspection had no way out in the console: a manager now sees what is held and disposes of it
@@ -18,20 +17,8 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureUiBuilt();
-    t = await startTestApp();
-    await seedDemo(t.app);
-    await t.settle();
-    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
-    base = await listen(t);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      // The sign-in page asks who is signed in before anyone is: a 401 there is expected; the 409 below is the test's.
-      if (m.type() === 'error' && !m.text().includes('401') && !m.text().includes('409')) pageErrors.push(m.text());
-    });
+    ({ t, siteId, base, browser } = await startDemoUi());
+    page = await consolePage(browser, pageErrors, ['401', '409']);
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { seedDemo } from '../../src/seed/demo.ts';
 import { injectClient, until, workTasks } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * Acceptance (a) and (e) of the console: a supervisor signs in with a key, plans and releases a wave, and watches it
@@ -18,19 +17,8 @@ describe.runIf(browserTestsRun)('the web console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureUiBuilt();
-    t = await startTestApp();
-    await seedDemo(t.app);
-    await t.settle();
-    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
-    base = await listen(t);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('401')) pageErrors.push(m.text());
-    });
+    ({ t, siteId, base, browser } = await startDemoUi());
+    page = await consolePage(browser, pageErrors);
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);

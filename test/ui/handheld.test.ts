@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seedDemo } from '../../src/seed/demo.ts';
 import { until } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { browserTestsRun, ensureUiBuilt, launchChromium, listen, screenshot, seriousA11yViolations } from '../support/ui-browser.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 
 interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string; shortReason: string | null }
 interface List { id: string; status: string; orderIds: string[]; lines: Line[] }
@@ -22,16 +21,10 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureUiBuilt();
-    t = await startTestApp();
-    await seedDemo(t.app);
-    await t.settle();
-    siteId = (await t.get('/api/v1/sites/DEMO')).body.id;
+    ({ t, siteId, base, browser } = await startDemoUi());
     const balances: { sku: string; available: number; status: string }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
     skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available >= 20).map((b) => b.sku))].slice(0, 3);
     expect(skus).toHaveLength(3);
-    base = await listen(t);
-    browser = await launchChromium();
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
