@@ -16,15 +16,18 @@ const gtin13 = (n: number): string => {
 };
 
 export const DEMO_SITE = 'DEMO';
+const ORDERS = 8;
+const LAST_ORDER = `DEMO-${1000 + ORDERS}`;
 
 interface Caller {
-  <T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T>;
+  <T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T>;
 }
 
 /** Calls the app's own public API in-process, as an administrator would. */
 function caller(app: PakLogApp, key: string): Caller {
-  return async <T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> => {
-    const res = await app.http.inject({ method, url, headers: { 'x-api-key': key }, ...(body === undefined ? {} : { payload: body as object }) });
+  return async <T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T> => {
+    const headers: Record<string, string> = { 'x-api-key': key, ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) };
+    const res = await app.http.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
     if (res.statusCode >= 400) throw new Error(`seed: ${method} ${url} failed with ${res.statusCode}: ${res.body}`);
     return (res.body === '' ? undefined : JSON.parse(res.body)) as T;
   };
@@ -35,10 +38,19 @@ async function withSeedKey<T>(app: PakLogApp, fn: (call: Caller) => Promise<T>):
   return app.apiKeys.withInternalKey('demo seed', 'admin', (key) => fn(caller(app, key)));
 }
 
+/**
+ * Whether the demo warehouse is all there: its last order is its last step. A seed stopped part-way (the process
+ * killed during the first start) is not there yet, and the next start or `paklog seed demo` finishes it: every step
+ * carries an Idempotency-Key of its own (`demo-seed:…`, the seed's principal is the same in every process), so the
+ * steps that committed answer again as they did and the others run once.
+ */
 export async function hasDemoData(app: PakLogApp): Promise<boolean> {
   return withSeedKey(app, async (call) => {
-    const sites = await call<{ items: { code: string }[] }>('GET', '/api/v1/sites?limit=1000');
-    return sites.items.some((s) => s.code === DEMO_SITE);
+    const sites = await call<{ items: { id: string; code: string }[] }>('GET', '/api/v1/sites?limit=1000');
+    const site = sites.items.find((s) => s.code === DEMO_SITE);
+    if (site === undefined) return false;
+    const last = await call<{ items: unknown[] }>('GET', `/api/v1/orders?siteId=${site.id}&externalId=${LAST_ORDER}&limit=1`);
+    return last.items.length > 0;
   });
 }
 
@@ -60,8 +72,8 @@ const PRODUCTS: readonly { sku: string; description: string; dims: [number, numb
 /** The demo warehouse: a site with a generated layout, products, stock and some open orders. */
 export async function seedDemo(app: PakLogApp): Promise<{ site: string; locations: number; products: number; receipts: number; orders: number }> {
   return withSeedKey(app, async (call) => {
-    const site = await call<{ id: string }>('POST', '/api/v1/sites', { code: DEMO_SITE, name: 'Demo distribution centre' });
-    await call('POST', `/api/v1/sites/${site.id}/layout`, { aisles: 6, bays: 10, levels: 2, packStations: 2 });
+    const site = await call<{ id: string }>('POST', '/api/v1/sites', { code: DEMO_SITE, name: 'Demo distribution centre' }, 'demo-seed:site');
+    await call('POST', `/api/v1/sites/${site.id}/layout`, { aisles: 6, bays: 10, levels: 2, packStations: 2 }, 'demo-seed:layout');
     const pickFaces = await call<{ items: { id: string; code: string; type: string }[] }>('GET', `/api/v1/sites/${site.id}/locations?type=PICK_FACE&limit=1000`);
     let n = 1;
     for (const p of PRODUCTS) {
@@ -69,7 +81,7 @@ export async function seedDemo(app: PakLogApp): Promise<{ site: string; location
         sku: p.sku, description: p.description, gtin: gtin13(n++), uom: 'EA',
         lengthMm: p.dims[0], widthMm: p.dims[1], heightMm: p.dims[2], weightG: p.weightG,
         lotControlled: p.expiry === true, expiryControlled: p.expiry === true,
-      });
+      }, `demo-seed:product:${p.sku}`);
     }
     // Two locations per SKU, spread over the aisles, so reservations and routes have choices.
     let receipts = 0;
@@ -84,18 +96,18 @@ export async function seedDemo(app: PakLogApp): Promise<{ site: string; location
           body.lot = `L${2026}${String(i).padStart(2, '0')}${k}`;
           body.expiresOn = `2027-0${k + 3}-01`;
         }
-        await call('POST', '/api/v1/inventory/receipts', body);
+        await call('POST', '/api/v1/inventory/receipts', body, `demo-seed:receipt:${p.sku}:${k}`);
         receipts++;
       }
     }
-    const orders = 8;
+    const orders = ORDERS;
     for (let o = 0; o < orders; o++) {
       const lines = [0, 1, 2].slice(0, 1 + (o % 3)).map((j) => ({ sku: PRODUCTS[(o * 2 + j * 5) % PRODUCTS.length]!.sku, quantity: 1 + ((o + j) % 3) }));
       await call('POST', '/api/v1/orders', {
         externalId: `DEMO-${1001 + o}`, siteId: site.id, carrier: 'OWN_FLEET', priority: 5,
         shipTo: { name: `Customer ${o + 1}`, line1: `${10 + o} Market Street`, city: 'Springfield', postalCode: '12345', country: 'US' },
         lines,
-      });
+      }, `demo-seed:order:${1001 + o}`);
     }
     return { site: site.id, locations: locs.length, products: PRODUCTS.length, receipts, orders };
   });
