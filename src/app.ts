@@ -170,7 +170,10 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('location-master')) {
-    const m = locationMasterContext(deps);
+    // Asked lazily: inventory, composed next, needs the locations API; a deactivation asks it for open counts.
+    const m = locationMasterContext(deps, {
+      inventory: () => (local.inventory as InventoryApi | undefined) ?? (runs('inventory') || options.remoteApis === undefined ? undefined : options.remoteApis('inventory', 'inventory')),
+    });
     local.locations = m.api;
     locationCommands = m.commands;
     modules.push(m);

@@ -260,9 +260,11 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         schema: {
           operationId: t.operationId, tags, summary: t.summary,
           description: `Moves the location to ${t.to} by its transition table (409 ILLEGAL_TRANSITION from a status that does not allow it; `
-            + '404 NOT_FOUND for an unknown location). Inventory hears of it within milliseconds: a blocked or inactive location leaves ATP.',
+            + '404 NOT_FOUND for an unknown location). Inventory hears of it within milliseconds: a blocked or inactive location leaves ATP.'
+            + (t.to === 'INACTIVE' ? ' A location an open cycle count holds (OPEN, RECOUNT or AWAITING_APPROVAL) is not deactivated: 409 '
+              + 'LOCATION_UNDER_COUNT naming the count; deactivate it once the count closes (blocking it is allowed).' : ''),
           params: IdParams, body: { ...ReasonBody(t.reasonRequired), examples: [{ reason: t.reason }] },
-          response: { 200: LocationSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNPROCESSABLE') },
+          response: { 200: LocationSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNPROCESSABLE', ...(t.to === 'INACTIVE' ? ['LOCATION_UNDER_COUNT' as const] : [])) },
         },
         // A bare POST (no body) means "no reason"; the schema still rejects anything else.
         preValidation: async (req) => {
