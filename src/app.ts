@@ -215,7 +215,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('picking')) modules.push(pickingContext(deps));
-  if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations') }));
+  if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations'), inventory: api('inventory') }));
   if (runs('orchestration')) {
     modules.push(orchestrationContext(deps, {
       locations: api('locations'),
