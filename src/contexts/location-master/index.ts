@@ -1,7 +1,7 @@
 import type { LocationMasterApi, LocationMasterCommands, Site } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
-import { LOCATION_TTL_S, locationCodeKey, locationMasterService, type OpenCountsLookup } from './service.ts';
+import { LOCATION_TTL_S, locationCodeKey, locationMasterService, type CatalogLookup, type OpenCountsLookup } from './service.ts';
 import { importLocationsHandler } from './use-cases/import-locations.ts';
 
 /** How long a cached site may be served after another process changed it. */
@@ -10,9 +10,9 @@ const SITE_TTL_MS = 5_000;
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
 /**
  * `apis.inventory` finds inventory's API when it is needed (location-master is composed before inventory, which needs
- * it): a location under count is not deactivated.
+ * it): a location under count is not deactivated. `apis.catalog` finds the catalog: slotting refuses SKUs it does not know.
  */
-export function locationMasterContext(deps: PlatformDeps, apis: { readonly inventory?: OpenCountsLookup } = {}): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
+export function locationMasterContext(deps: PlatformDeps, apis: { readonly inventory?: OpenCountsLookup; readonly catalog?: CatalogLookup } = {}): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
   // A found site is cached (POST /tasks/next resolves its site on every claim): its id and code never change, but its
   // name and active flag may (ADR 0045). A change made here drops it at once; one made by another process running
   // location-master is seen within SITE_TTL_MS.
@@ -22,7 +22,7 @@ export function locationMasterContext(deps: PlatformDeps, apis: { readonly inven
     sites.delete(site.code);
   };
   const counts: OpenCountsLookup = apis.inventory ?? (() => undefined);
-  const service = locationMasterService(deps, forget, counts);
+  const service = locationMasterService(deps, forget, counts, apis.catalog ?? (() => undefined));
   const getSite = async (idOrCode: string): Promise<Site | undefined> => {
     const cached = sites.get(idOrCode);
     if (cached !== undefined && Date.now() - cached.at < SITE_TTL_MS) return cached.site;

@@ -1,5 +1,6 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
+import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import {
   activeSite, LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
@@ -13,7 +14,7 @@ import { countByType, generateLayout, layoutParameters, type LayoutRequest } fro
 import { validateNewLocation, validateNewSite, type NewLocation, type NewSite } from './domain/location.ts';
 import { decideStatusChange } from './domain/location-status.ts';
 import * as store from './store.ts';
-import { recommendSlottingTask, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
+import { checkSlottingSkus, recommendSlottingTask, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -44,6 +45,8 @@ export const LOCATION_TTL_S = 60;
 
 /** Inventory's open counts, when this installation runs inventory (in this process or another): none otherwise. */
 export type OpenCountsLookup = () => Pick<InventoryApi, 'openCountsAt'> | undefined;
+/** The catalog, when this installation runs it: slotting recommends locations for SKUs it knows only. */
+export type CatalogLookup = () => Pick<CatalogApi, 'getBySkus'> | undefined;
 
 /** The ids of the open counts (OPEN / RECOUNT / AWAITING_APPROVAL) holding each of these locations, asked of inventory. */
 export async function openCountIds(counts: OpenCountsLookup, siteId: string, locationIds: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>> {
@@ -58,7 +61,9 @@ export async function openCountIds(counts: OpenCountsLookup, siteId: string, loc
  * `onSiteChanged` hears of a site whose name or active flag changed once it is committed (the API's site cache forgets
  * it); `counts` finds inventory, asked before a location is deactivated.
  */
-export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: Site) => void = () => undefined, counts: OpenCountsLookup = () => undefined) {
+export function locationMasterService(
+  deps: PlatformDeps, onSiteChanged: (site: Site) => void = () => undefined, counts: OpenCountsLookup = () => undefined, catalog: CatalogLookup = () => undefined,
+) {
   const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
   return {
     async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
@@ -233,6 +238,12 @@ export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: 
     async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
       const siteId = (await store.siteByIdOrCode(deps.db, site))?.id;
       if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
+      const products = catalog();
+      if (products !== undefined) {
+        const known = await products.getBySkus([...new Set(request.skus.map((s) => s.sku))]);
+        const checked = checkSlottingSkus(request, new Set(known.keys()));
+        if (!checked.ok) return checked;
+      }
       const [candidates, depots] = await Promise.all([
         store.activeLocationsOfSite(deps.db, siteId, locationTypes),
         store.activeLocationsOfSite(deps.db, siteId, ['DEPOT']),
