@@ -50,7 +50,7 @@ import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryApi, InventoryCommands } from './contracts/inventory.ts';
 import type { PackShipCommands } from './contracts/pack-ship.ts';
 import type { OrderCommands } from './contracts/orders.ts';
-import type { CatalogCommands } from './contracts/catalog.ts';
+import type { CatalogApi, CatalogCommands } from './contracts/catalog.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
 import type { Carrier } from './contexts/pack-ship/domain/carrier.ts';
 import { parseCarriersFile } from './contexts/pack-ship/carriers/config.ts';
@@ -172,7 +172,11 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('location-master')) {
-    const m = locationMasterContext(deps);
+    // Asked lazily: inventory, composed next, needs the locations API; a deactivation asks it for open counts.
+    const m = locationMasterContext(deps, {
+      inventory: () => (local.inventory as InventoryApi | undefined) ?? (runs('inventory') || options.remoteApis === undefined ? undefined : options.remoteApis('inventory', 'inventory')),
+      catalog: () => (local.catalog as CatalogApi | undefined) ?? (runs('catalog') || options.remoteApis === undefined ? undefined : options.remoteApis('catalog', 'catalog')),
+    });
     local.locations = m.api;
     locationCommands = m.commands;
     modules.push(m);
@@ -214,7 +218,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     modules.push(m);
   }
   if (runs('picking')) modules.push(pickingContext(deps));
-  if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations') }));
+  if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations'), inventory: api('inventory') }));
   if (runs('orchestration')) {
     modules.push(orchestrationContext(deps, {
       locations: api('locations'),

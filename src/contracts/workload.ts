@@ -12,5 +12,7 @@ export const PLAN_UTILISATION = 0.85;
 export const WorkloadErrors = {
   ROSTER_OVERLAP: { status: 422, title: "A worker's shifts overlap in the roster" },
   SHIFT_EMPTY: { status: 422, title: 'A shift ends before it starts' },
+  UNKNOWN_ZONE: { status: 422, title: 'No location of the site is in that zone' },
+  ROSTER_DAY_PAST: { status: 422, title: 'A roster is set for today or a later day' },
   PLAN_DATE_PAST: { status: 422, title: 'The plan is for today or a later day' },
 } as const satisfies ErrorSpecs;

@@ -401,7 +401,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     const recount = (id: string) => t.post(`/api/v1/inventory/counts/${id}/submit`, { attempt: 2, quantity: 0, workerId: 'bob' });
     expect((await recount(real.get(EXAMPLES.ids.count)!)).body.status).toBe('AWAITING_APPROVAL');
     expect((await example('rejectCount')).body.status).toBe('REJECTED');
-    const other = (await t.post('/api/v1/inventory/counts', { siteId: EXAMPLES.site, locationIds: [real.get(EXAMPLES.ids.location)], sku: EXAMPLES.newSku })).body.items[0];
+    // A location of its own: the example location was deactivated above, and a deactivated location is not counted.
+    const counted = (await t.post(`/api/v1/sites/${EXAMPLES.site}/locations`, { code: 'EX-COUNTED-1', type: 'STORAGE', zone: 'A', x: 1, y: 2 })).body.id as string;
+    const other = (await t.post('/api/v1/inventory/counts', { siteId: EXAMPLES.site, locationIds: [counted], sku: EXAMPLES.newSku })).body.items[0];
     expect((await t.post(`/api/v1/inventory/counts/${other.id}/submit`, { attempt: 1, quantity: 2, workerId: 'alice' })).body.status).toBe('RECOUNT');
     expect((await t.post(`/api/v1/inventory/counts/${other.id}/submit`, { attempt: 2, quantity: 2, workerId: 'bob' })).body.status).toBe('AWAITING_APPROVAL');
     use('count', other.id);

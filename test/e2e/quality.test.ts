@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 
@@ -203,5 +204,33 @@ describe('quality holds on packages', () => {
     ]);
     expect((await t.get(`/api/v1/quality-kpis?siteId=${w.siteId}&stage=PACKING`)).body.items).toHaveLength(1);
     expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+  });
+});
+
+// Last: its fourth receiving inspection would change the KPIs asserted above.
+describe('a manual release and an inspection\'s hold (found by the black-box hunt)', () => {
+  it('POST /inventory/hold-releases cannot release the units an open inspection holds (409 HELD_BY_INSPECTION, nothing changed); its SCRAP then scraps them all', async () => {
+    const sku = w.products[0]!.sku;
+    const shelf = w.storage[0]!;
+    await receive(sku, shelf.id, 40);
+    const [inspection] = await openInspections();
+    await t.post(`/api/v1/inspections/${inspection!.id}/results`, { inspector: 'ines', items: [{ code: 'LABEL', passed: true }, { code: 'WEIGHT', value: 360 }] }, 'operator');
+    await t.settle();
+    // Five more units on HOLD there by hand: these are nobody's inspection and may be released.
+    expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 5, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
+    const release = (quantity: number) => t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, sku, locationId: shelf.id, quantity, fromStatus: 'HOLD', reason: 'looks fine' }, 'manager');
+    const before = await tableFingerprint(t.app.db);
+    const refused = await release(6);
+    expect([refused.status, refused.body.code]).toEqual([409, 'HELD_BY_INSPECTION']);
+    expect(refused.body.errors).toEqual([{ field: '/quantity', message: `inspection ${inspection!.id} holds 40 of these units` }]);
+    await t.settle();
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect((await release(5)).status).toBe(201);
+    await t.settle();
+
+    expect((await t.post(`/api/v1/inspections/${inspection!.id}/disposition`, { disposition: 'SCRAP' }, 'manager')).body.holdStatus).toBe('SCRAPPED');
+    await t.settle();
+    const ledger = await t.getAll<{ type: string; deltaOnHand: number; reference: string | null }>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}&type=ADJUST`);
+    expect(ledger.filter((m) => m.reference === inspection!.id).map((m) => m.deltaOnHand)).toEqual([-40]);
   });
 });

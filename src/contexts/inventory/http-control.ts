@@ -86,12 +86,13 @@ export async function inventoryControlRoutes(
     schema: {
       operationId: 'releaseHold', tags, summary: 'Release held stock back to AVAILABLE (RELEASE movements)',
       description: 'Give exactly one of locationId and locationCode, and the status the units are held in. At a pickable location they rejoin ATP '
-        + 'at once and backordered lines are retried. More than is held there is 409 INSUFFICIENT_STOCK.',
+        + 'at once and backordered lines are retried. More than is held there is 409 INSUFFICIENT_STOCK. HOLD units an open quality inspection '
+        + 'holds there are kept back for its disposition (ADR 0031): a release reaching into them is 409 HELD_BY_INSPECTION naming the inspection.',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode), lot: Type.Optional(Lot),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), fromStatus: Enum(HELD_STATUSES), reason: Reason,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, quantity: 1, fromStatus: 'QUARANTINE', reason: 'QA passed' }] }),
-      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK') },
+      response: { 201: StatusChangeSchema, ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'HELD_BY_INSPECTION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.releaseHold({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));
@@ -150,12 +151,12 @@ export async function inventoryControlRoutes(
         + 'wherever it is, both count that SKU at those locations (an empty one too: expected 0). Each count queues a COUNT task and locks its '
         + 'location until it closes: not pickable (its units leave ATP, new reservations avoid it) and moves from or to it are refused (409 '
         + 'LOCATION_UNDER_COUNT). Units already being counted are not counted twice: their open count is answered. The tolerance is the site\'s '
-        + 'unless given here. Nothing to count is 422 UNPROCESSABLE.',
+        + 'unless given here. Nothing to count is 422 UNPROCESSABLE; a deactivated location named is 409 LOCATION_NOT_ACTIVE (a SKU-wide count passes over one).',
       body: Type.Object({
         siteId: SiteRef, locationIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 500 })), sku: Type.Optional(Sku),
         toleranceUnits: Type.Optional(ToleranceUnits), tolerancePercent: Type.Optional(TolerancePercent),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku }] }),
-      response: { 201: Type.Object({ items: List(CountSchema) }), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE') },
+      response: { 201: Type.Object({ items: List(CountSchema) }), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     ({ items: unwrap(await service.requestCounts({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req))) })));

@@ -26,3 +26,11 @@ export async function insertQualityHold(db: Executor, h: {
 export async function setQualityHoldStatus(db: Executor, inspectionId: string, status: string, now: Date): Promise<void> {
   await db.query(`UPDATE inventory.quality_holds SET status = $2, disposed_at = $3 WHERE inspection_id = $1`, [inspectionId, status, now]);
 }
+
+/** The holds open inspections keep on these units (status HELD), by inspection id: read with the balance locked. */
+export async function openQualityHoldsOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<Pick<QualityHoldRow, 'inspection_id' | 'held'>[]> {
+  return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'>>(
+    `SELECT inspection_id, held FROM inventory.quality_holds
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > 0 ORDER BY inspection_id`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { eventsOf, movementCount, newLocation, newProduct, newSite, unique } from './test-fixtures.ts';
 
@@ -217,5 +218,51 @@ describe('cycle counts', () => {
     const policies = (await t.get(`/api/v1/inventory/count-policies?siteId=${site.id}`)).body.items;
     expect(policies.find((p: { sku: string }) => p.sku === sku).lastScheduledAt).not.toBeNull();
     expect(await atp(sku)).toBe(0);
+  });
+});
+
+describe('counts and deactivated locations (found by the black-box hunt)', () => {
+  it('a location an open count holds is not deactivated (409 LOCATION_UNDER_COUNT naming the count, nothing changed); blocked it may be', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 5);
+    const opened = await requestCounts({ locationIds: [shelf.id], sku });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0].id as string;
+    await t.settle();
+    const before = await tableFingerprint(t.app.db);
+    const refused = await t.post(`/api/v1/locations/${shelf.id}/deactivate`, { reason: 'rack removed' }, 'manager');
+    expect([refused.status, refused.body.code]).toEqual([409, 'LOCATION_UNDER_COUNT']);
+    expect(refused.body.detail ?? refused.body.message).toContain(countId);
+    expect(refused.body.errors).toEqual([{ field: '/countId', message: `open count ${countId} holds this location` }]);
+    await t.settle();
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect((await t.get(`/api/v1/locations/${shelf.id}`)).body.status).toBe('ACTIVE');
+
+    expect((await t.post(`/api/v1/locations/${shelf.id}/block`, { reason: 'spill' }, 'manager')).status).toBe(200);
+    expect((await t.post(`/api/v1/locations/${shelf.id}/unblock`, {}, 'manager')).status).toBe(200);
+    expect((await submit(countId, { attempt: 1, quantity: 5, workerId: 'alice' })).body.status).toBe('COMPLETED');
+    await t.settle();
+    const deactivated = await t.post(`/api/v1/locations/${shelf.id}/deactivate`, { reason: 'rack removed' }, 'manager');
+    expect([deactivated.status, deactivated.body.status]).toEqual([200, 'INACTIVE']);
+  });
+
+  it('a deactivated location is not counted: named, 409 LOCATION_NOT_ACTIVE and nothing written; a SKU-wide count passes it over', async () => {
+    const sku = await newProduct(t);
+    const gone = await newLocation(t, site);
+    const kept = await newLocation(t, site);
+    await receive(sku, gone, 3);
+    await receive(sku, kept, 2);
+    expect((await t.post(`/api/v1/locations/${gone.id}/deactivate`, {}, 'manager')).status).toBe(200);
+    await t.settle();
+    const before = await tableFingerprint(t.app.db);
+    const named = await requestCounts({ locationIds: [gone.id] });
+    expect([named.status, named.body.code]).toEqual([409, 'LOCATION_NOT_ACTIVE']);
+    expect(named.body.errors).toEqual([{ field: '/locationIds', message: `${gone.id} is INACTIVE` }]);
+    await t.settle();
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    const skuWide = await requestCounts({ sku });
+    expect(skuWide.status).toBe(201);
+    expect(skuWide.body.items.map((c: { locationId: string }) => c.locationId)).toEqual([kept.id]);
   });
 });

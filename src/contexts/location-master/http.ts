@@ -226,10 +226,11 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
       schema: {
         operationId: 'recommendSlotting', tags, params: SiteIdParams,
         body: { ...SlottingBody, examples: [{ method: 'turnover', skus: [{ sku: 'MUG-CERAMIC', picks: 120 }, { sku: 'TSHIRT-BLK-M', picks: 80 }, { sku: 'LAMP-DESK', picks: 5 }] }] },
-        response: { 200: SlottingResponse, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
+        response: { 200: SlottingResponse, ...problems('NOT_FOUND', 'UNKNOWN_SKU', 'UNPROCESSABLE') },
         summary: 'Recommend a location for each SKU by a slotting policy (read-only: computes an answer, persists nothing)',
         description: 'Candidates are the site\'s ACTIVE locations of locationTypes, fitted to a rectangular aisle layout by their x/y '
-          + 'coordinates; distances are measured from the site\'s DEPOT location. 422 when there are more SKUs than candidates or '
+          + 'coordinates; distances are measured from the site\'s DEPOT location. 422 UNKNOWN_SKU for a SKU of skus the catalog does not know '
+          + '(field /skus/{i}/sku); 422 UNPROCESSABLE when there are more SKUs than candidates or '
           + `no candidates. Limits: ${SLOTTING_LIMITS.skus.max} SKUs, ${SLOTTING_LIMITS.orders.max} orders of at most `
           + `${SLOTTING_LIMITS.orderSkus.max} SKUs, a 2 MB body. The computation runs on a worker thread, off the request thread; `
           + 'when too many are running and waiting the answer is 503 BUSY with Retry-After (retry later).',
@@ -260,9 +261,11 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         schema: {
           operationId: t.operationId, tags, summary: t.summary,
           description: `Moves the location to ${t.to} by its transition table (409 ILLEGAL_TRANSITION from a status that does not allow it; `
-            + '404 NOT_FOUND for an unknown location). Inventory hears of it within milliseconds: a blocked or inactive location leaves ATP.',
+            + '404 NOT_FOUND for an unknown location). Inventory hears of it within milliseconds: a blocked or inactive location leaves ATP.'
+            + (t.to === 'INACTIVE' ? ' A location an open cycle count holds (OPEN, RECOUNT or AWAITING_APPROVAL) is not deactivated: 409 '
+              + 'LOCATION_UNDER_COUNT naming the count; deactivate it once the count closes (blocking it is allowed).' : ''),
           params: IdParams, body: { ...ReasonBody(t.reasonRequired), examples: [{ reason: t.reason }] },
-          response: { 200: LocationSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNPROCESSABLE') },
+          response: { 200: LocationSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNPROCESSABLE', ...(t.to === 'INACTIVE' ? ['LOCATION_UNDER_COUNT' as const] : [])) },
         },
         // A bare POST (no body) means "no reason"; the schema still rejects anything else.
         preValidation: async (req) => {

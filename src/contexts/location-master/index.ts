@@ -1,14 +1,18 @@
 import type { LocationMasterApi, LocationMasterCommands, Site } from '../../contracts/location-master.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { locationMasterRoutes } from './http.ts';
-import { LOCATION_TTL_S, locationCodeKey, locationMasterService } from './service.ts';
+import { LOCATION_TTL_S, locationCodeKey, locationMasterService, type CatalogLookup, type OpenCountsLookup } from './service.ts';
 import { importLocationsHandler } from './use-cases/import-locations.ts';
 
 /** How long a cached site may be served after another process changed it. */
 const SITE_TTL_MS = 5_000;
 
 /** The location-master context: sites, locations with coordinates and pick sequence, and the layout generator. */
-export function locationMasterContext(deps: PlatformDeps): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
+/**
+ * `apis.inventory` finds inventory's API when it is needed (location-master is composed before inventory, which needs
+ * it): a location under count is not deactivated. `apis.catalog` finds the catalog: slotting refuses SKUs it does not know.
+ */
+export function locationMasterContext(deps: PlatformDeps, apis: { readonly inventory?: OpenCountsLookup; readonly catalog?: CatalogLookup } = {}): ContextWithApi<LocationMasterApi> & { readonly commands: LocationMasterCommands } {
   // A found site is cached (POST /tasks/next resolves its site on every claim): its id and code never change, but its
   // name and active flag may (ADR 0045). A change made here drops it at once; one made by another process running
   // location-master is seen within SITE_TTL_MS.
@@ -17,7 +21,8 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     sites.delete(site.id);
     sites.delete(site.code);
   };
-  const service = locationMasterService(deps, forget);
+  const counts: OpenCountsLookup = apis.inventory ?? (() => undefined);
+  const service = locationMasterService(deps, forget, counts, apis.catalog ?? (() => undefined));
   const getSite = async (idOrCode: string): Promise<Site | undefined> => {
     const cached = sites.get(idOrCode);
     if (cached !== undefined && Date.now() - cached.at < SITE_TTL_MS) return cached.site;
@@ -30,7 +35,7 @@ export function locationMasterContext(deps: PlatformDeps): ContextWithApi<Locati
     return site;
   };
   const commands: LocationMasterCommands = {
-    importLocations: importLocationsHandler(deps, (siteId, code) => void deps.cache.delete(locationCodeKey(siteId, code))),
+    importLocations: importLocationsHandler(deps, (siteId, code) => void deps.cache.delete(locationCodeKey(siteId, code)), counts),
   };
   const module: ContextWithApi<LocationMasterApi> = defineContext({
     name: 'location-master',

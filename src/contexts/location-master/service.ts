@@ -1,5 +1,7 @@
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
+import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { InventoryApi } from '../../contracts/inventory.ts';
 import {
   activeSite, LAYOUT_LOCATIONS_PER_EVENT, LocationMasterEvents, type LayoutGenerated, type LayoutLocationsGenerated, type Location,
   type LocationCreated, type LocationStatus,
@@ -12,7 +14,7 @@ import { countByType, generateLayout, layoutParameters, type LayoutRequest } fro
 import { validateNewLocation, validateNewSite, type NewLocation, type NewSite } from './domain/location.ts';
 import { decideStatusChange } from './domain/location-status.ts';
 import * as store from './store.ts';
-import { recommendSlottingTask, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
+import { checkSlottingSkus, recommendSlottingTask, type SlottingRecommendation, type SlottingRequest } from './use-cases/recommend-slotting.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -41,8 +43,27 @@ export const locationCodeKey = (siteId: string, code: string): string => `locati
 /** How long a cached location may live if an invalidation is ever missed. */
 export const LOCATION_TTL_S = 60;
 
-/** `onSiteChanged` hears of a site whose name or active flag changed once it is committed (the API's site cache forgets it). */
-export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: Site) => void = () => undefined) {
+/** Inventory's open counts, when this installation runs inventory (in this process or another): none otherwise. */
+export type OpenCountsLookup = () => Pick<InventoryApi, 'openCountsAt'> | undefined;
+/** The catalog, when this installation runs it: slotting recommends locations for SKUs it knows only. */
+export type CatalogLookup = () => Pick<CatalogApi, 'getBySkus'> | undefined;
+
+/** The ids of the open counts (OPEN / RECOUNT / AWAITING_APPROVAL) holding each of these locations, asked of inventory. */
+export async function openCountIds(counts: OpenCountsLookup, siteId: string, locationIds: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>> {
+  const inventory = counts();
+  const held = new Map<string, string[]>();
+  if (inventory === undefined || locationIds.length === 0) return held;
+  for (const c of await inventory.openCountsAt(siteId, locationIds)) held.set(c.locationId, [...(held.get(c.locationId) ?? []), c.countId]);
+  return held;
+}
+
+/**
+ * `onSiteChanged` hears of a site whose name or active flag changed once it is committed (the API's site cache forgets
+ * it); `counts` finds inventory, asked before a location is deactivated.
+ */
+export function locationMasterService(
+  deps: PlatformDeps, onSiteChanged: (site: Site) => void = () => undefined, counts: OpenCountsLookup = () => undefined, catalog: CatalogLookup = () => undefined,
+) {
   const slottingRecommendations = deps.metrics.counter('paklog_slotting_recommendations_total', 'Slotting recommendations computed');
   return {
     async createSite(input: NewSite, meta: EventMeta): Promise<Outcome<Site>> {
@@ -190,10 +211,14 @@ export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: 
 
     /** Locks the location, decides the move with the transition table, saves it and announces it. */
     async changeStatus(id: string, to: LocationStatus, reason: string | null, meta: EventMeta): Promise<Outcome<Location>> {
+      // Inventory is asked before the transaction (another context, maybe another process): a count opened between the
+      // answer and the commit finds the location INACTIVE once the status change reaches inventory, and is refused there.
+      const seen = to === 'INACTIVE' ? await store.locationById(deps.db, id) : undefined;
+      const underCount = seen === undefined ? [] : (await openCountIds(counts, seen.siteId, [id])).get(id) ?? [];
       return deps.db.tx(async (tx): Promise<Outcome<Location>> => {
         const current = await store.locationById(tx, id, { lock: true });
         if (current === undefined) return reject('NOT_FOUND', `No location ${id}`);
-        const decision = decideStatusChange(current.status, to, reason);
+        const decision = decideStatusChange(current.status, to, reason, underCount);
         if (!decision.ok) return decision;
         const updated = await store.updateStatus(tx, id, decision.value.to, decision.value.reason);
         const data: LocationStatusChanged = { locationId: id, siteId: current.siteId, ...decision.value, type: current.type };
@@ -213,6 +238,12 @@ export function locationMasterService(deps: PlatformDeps, onSiteChanged: (site: 
     async recommendSlotting(site: string, request: SlottingRequest, locationTypes: readonly LocationType[]): Promise<Outcome<SlottingRecommendation>> {
       const siteId = (await store.siteByIdOrCode(deps.db, site))?.id;
       if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);
+      const products = catalog();
+      if (products !== undefined) {
+        const known = await products.getBySkus([...new Set(request.skus.map((s) => s.sku))]);
+        const checked = checkSlottingSkus(request, new Set(known.keys()));
+        if (!checked.ok) return checked;
+      }
       const [candidates, depots] = await Promise.all([
         store.activeLocationsOfSite(deps.db, siteId, locationTypes),
         store.activeLocationsOfSite(deps.db, siteId, ['DEPOT']),

@@ -12,7 +12,18 @@ beforeAll(async () => {
   siteId = site.body.id as string;
   // 10 aisles × 20 bays × 1 level: 200 pick faces.
   expect((await t.post(`/api/v1/sites/${siteId}/layout`, { aisles: 10, bays: 20, levels: 1 })).status).toBe(201);
+  await catalogue(t);
 });
+
+/** Slotting recommends for the catalog's SKUs only: S0 … S199 become products of the app. */
+async function catalogue(app: TestApp): Promise<void> {
+  for (let i = 0; i < 200; i += 20) {
+    const made = await Promise.all(Array.from({ length: 20 }, (_, j) => app.post('/api/v1/products', {
+      sku: `S${i + j}`, description: `slotted S${i + j}`, lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 500,
+    })));
+    expect(made.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 201));
+  }
+}
 afterAll(async () => {
   await t.close();
 });
@@ -71,6 +82,7 @@ describe('more heavy slotting requests than threads and queue (issue 6, item 16)
       const site = await busy.post('/api/v1/sites', { code: 'ONE', name: 'One thread' });
       const id = site.body.id as string;
       expect((await busy.post(`/api/v1/sites/${id}/layout`, { aisles: 10, bays: 20, levels: 1 })).status).toBe(201);
+      await catalogue(busy);
       const body = JSON.stringify({ method: 'correlated', skus, orders: orders.slice(0, 200) });
       const url = `/api/v1/sites/${id}/slotting-recommendations`;
       const [first, second] = await Promise.all([0, 1].map(() => busy.post(url, body, 'manager', { 'content-type': 'application/json' })));

@@ -10,6 +10,12 @@ beforeAll(async () => {
   siteId = site.body.id as string;
   // 6 aisles × 10 bays × 2 levels: 60 pick faces (level 1) and 60 reserve locations, a depot at the head of aisle 1.
   expect((await t.post(`/api/v1/sites/${siteId}/layout`, { aisles: 6, bays: 10, levels: 2 })).status).toBe(201);
+  // The SKUs recommended for are the catalog's (an unknown one is 422 UNKNOWN_SKU).
+  const names = ['A', 'B', ...Array.from({ length: 30 }, (_, i) => `SKU-${String(i).padStart(2, '0')}`), ...Array.from({ length: 61 }, (_, i) => `M${i}`)];
+  for (const sku of names) {
+    const res = await t.post('/api/v1/products', { sku, description: `slotted ${sku}`, lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 500 });
+    expect(res.status).toBe(201);
+  }
 });
 afterAll(async () => {
   await t.close();
@@ -80,6 +86,14 @@ describe('slotting recommendations', () => {
     const none = await t.post(url(), { skus, locationTypes: ['QUARANTINE'] });
     expect(none.status).toBe(422);
     expect(fields(none.body)).toEqual(['/locationTypes']);
+  });
+
+  it('answers a SKU the catalog does not know with 422 UNKNOWN_SKU naming it, and writes nothing (found by the black-box hunt)', async () => {
+    const before = await writes();
+    const res = await t.post(url(), { skus: [{ sku: 'A', picks: 5 }, { sku: 'NOT-IN-CATALOG', picks: 3 }] }, 'manager');
+    expect([res.status, res.body.code, res.body.errors]).toEqual([422, 'UNKNOWN_SKU', [{ field: '/skus/1/sku', message: 'NOT-IN-CATALOG is not in the catalog' }]]);
+    expect(res.body.detail ?? res.body.message).toContain('NOT-IN-CATALOG');
+    expect(await writes()).toBe(before);
   });
 
   it('answers bad input with 400/422 naming the fields', async () => {

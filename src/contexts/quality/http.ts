@@ -74,11 +74,12 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
       operationId: 'createInspectionPlan', tags, summary: 'Create an inspection plan',
       description: 'A plan inspects a stage (RECEIVING: every receipt; PACKING: every package packed; PICKING: not triggered yet) of a site, '
         + 'optionally only for a SKU, a supplier (receipts against that supplier\'s ASNs) or an owner, with a sampling rule and a checklist. '
-        + 'The most specific active plan that matches decides. 422 UNSUPPORTED_AQL for an AQL that is not a column of ISO 2859-1 Table 2-A.',
+        + 'The most specific active plan that matches decides. 422 UNSUPPORTED_AQL for an AQL that is not a column of ISO 2859-1 Table 2-A; '
+        + '422 UNKNOWN_SKU / UNKNOWN_OWNER for a SKU or an owner PakLog does not know.',
       body: Type.Object({
         siteId: SiteRef, name: Text(200), stage: Enum(INSPECTION_STAGES),
         sku: Type.Optional(Nullable(Sku)), supplierId: Type.Optional(Nullable(Text(100))),
-        ownerId: Type.Optional(Nullable(Text(100, 'Free text until owners exist in master data'))),
+        ownerId: Type.Optional(Nullable(Text(100, 'Only the units of this owner (3PL client, `own_…`, ADR 0028); 422 UNKNOWN_OWNER when there is no such owner'))),
         sampling: Sampling, checklist: Type.Array(ChecklistItemSchema, { minItems: 1, maxItems: 50 }),
         ncOwner: Type.Optional(Text(100, 'Who non-conformances of this plan are assigned to (a person or a team); default "quality"')),
       }, {
@@ -87,7 +88,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
           checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }, { code: 'WEIGHT', label: 'Unit weight', kind: 'MEASURE', unit: 'g', min: 300, max: 340 }],
         }],
       }),
-      response: { 201: PlanSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNSUPPORTED_AQL') },
+      response: { 201: PlanSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_OWNER', 'UNSUPPORTED_AQL') },
     },
   }, async (req, reply) => {
     const b = req.body;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 /**
@@ -35,4 +36,18 @@ it('an inspection of an owner\'s receipt answers the owner in its target; the de
   expect(listed.body.items.map((i: { target: { ownerId?: string } }) => i.target.ownerId)).toEqual([owner, undefined]);
   const one = await t.get(`/api/v1/inspections/${listed.body.items[0].id}`, 'viewer');
   expect(one.body.target).toMatchObject({ kind: 'STOCK', sku: 'QOWN-1', ownerId: owner, quantity: 4 });
+});
+
+it('a plan for an owner nobody has is refused (422 UNKNOWN_OWNER naming /ownerId) and writes nothing; a known owner is kept (found by the black-box hunt)', async () => {
+  const site = (await t.post('/api/v1/sites', { code: 'QUNK', name: 'Quality unknown owner' })).body.id as string;
+  const plan = (ownerId: string) => t.post('/api/v1/inspection-plans', {
+    siteId: site, name: 'One client', stage: 'RECEIVING', ownerId, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label', kind: 'PASS_FAIL' }],
+  }, 'manager');
+  const before = await tableFingerprint(t.app.db);
+  const refused = await plan('own_nobody');
+  expect([refused.status, refused.body.code, refused.body.errors]).toEqual([422, 'UNKNOWN_OWNER', [{ field: '/ownerId', message: 'is not the id of an owner' }]]);
+  expect(await tableFingerprint(t.app.db)).toEqual(before);
+  const owner = (await t.post('/api/v1/owners', { code: 'QUNKOWNER', name: 'A 3PL client' })).body.id as string;
+  const made = await plan(owner);
+  expect([made.status, made.body.ownerId]).toEqual([201, owner]);
 });

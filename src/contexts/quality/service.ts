@@ -4,6 +4,7 @@ import { decideInTx } from '../../platform/decider.ts';
 import { ok, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import {
   QualityEvents, type Disposition, type HoldDisposed, type HoldPlaced, type InspectionCompleted, type InspectionRequired, type InspectionStage,
@@ -32,7 +33,7 @@ export interface Kpi extends KpiRow {
 }
 
 /** quality's commands and queries: plans, the sampling of triggers, results, dispositions, non-conformances, KPIs. */
-export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi }) {
+export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: Pick<InventoryApi, 'getOwner'> }) {
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'quality', events, meta);
   const opened = deps.metrics.counter('paklog_quality_inspections_opened_total', 'Inspections opened by a plan\'s sampling', ['stage']);
   const failed = deps.metrics.counter('paklog_quality_inspections_failed_total', 'Inspections recorded FAILED', ['stage']);
@@ -41,9 +42,10 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi }
     /** A plan is configuration: it announces nothing; its inspections do. */
     async createPlan(input: PlanInput): Promise<Outcome<Plan>> {
       const skuKnown = input.sku === null || (await apis.catalog.getBySkus([input.sku])).has(input.sku);
+      const ownerKnown = input.ownerId === null || (await apis.inventory.getOwner(input.ownerId)) !== undefined;
       const id = deps.ids.next('qpl');
       return decideInTx(deps.db, async (tx) => {
-        const plan = decideCreatePlan({ skuKnown }, { ...input, id }, deps.clock.now());
+        const plan = decideCreatePlan({ skuKnown, ownerKnown }, { ...input, id }, deps.clock.now());
         if (!plan.ok) return plan;
         await store.insertPlan(tx, plan.value);
         return ok(plan.value);

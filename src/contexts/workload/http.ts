@@ -89,7 +89,9 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     config: { roles: CAN.plan },
     schema: {
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
-      description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap.',
+      description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
+        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\', '
+        + '`PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
         shifts: Type.Array(Type.Object({
@@ -99,7 +101,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
         { workerId: 'alice', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bob', zone: 'A', from: '10:00', to: '18:00' },
         { workerId: 'carol', zone: 'PACK', from: '08:00', to: '16:00' },
       ] }] }),
-      response: { 200: RosterSchema, ...problems('UNKNOWN_SITE', 'SHIFT_EMPTY', 'ROSTER_OVERLAP') },
+      response: { 200: RosterSchema, ...problems('UNKNOWN_SITE', 'SHIFT_EMPTY', 'ROSTER_OVERLAP', 'UNKNOWN_ZONE', 'ROSTER_DAY_PAST') },
     },
   }, async (req) => unwrap(await service.setRoster(await siteId(req.body.siteId, '/siteId'), req.body.day, req.body.shifts)));
 

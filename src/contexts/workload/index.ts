@@ -6,7 +6,7 @@ import { WORKLOAD_PROJECTION_TABLES, workloadProjection } from './subscriptions.
 
 export interface WorkloadOptions {
   /** Resolves the site a request names (id or code). */
-  readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  readonly locations: Pick<LocationMasterApi, 'getSite' | 'listLocations'>;
 }
 
 export interface WorkloadModule extends ContextModule {
@@ -16,7 +16,9 @@ export interface WorkloadModule extends ContextModule {
 
 /** workload: labour standards, learned corrections, worker performance, the forecast of work and the staffing plan (issue 14). */
 export function workloadContext(deps: PlatformDeps, options: WorkloadOptions): WorkloadModule {
-  const service = workloadService(deps);
+  // A roster's zones are location-master's (the projection here may not have heard of a layout made a moment ago).
+  const service = workloadService(deps, async (siteId) =>
+    new Set((await options.locations.listLocations(siteId)).flatMap((l) => (l.zone === null ? [] : [l.zone]))));
   const module = defineContext({
     name: 'workload',
     schema: 'workload',

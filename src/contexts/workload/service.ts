@@ -56,7 +56,10 @@ export function accuracyOf(a: { linesPicked: number; linesShorted: number } | un
 export interface ForecastHour { readonly hour: number; readonly taskType: string; readonly zone: string; readonly lines: number }
 
 /** workload: standards, rosters, performance, forecast and plan; every read is from its own tables (projections). */
-export function workloadService(deps: PlatformDeps) {
+/** The zones of a site's locations (location-master's), asked before a roster is replaced; null: not known here. */
+export type SiteZones = (siteId: string) => Promise<ReadonlySet<string> | null>;
+
+export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async () => null) {
   async function standards(siteId: string): Promise<(LaborStandard & { isDefault: boolean })[]> {
     const set = await store.standards(deps.db, siteId);
     return standardsWithDefaults(set).map((s) => ({ ...s, isDefault: !set.some((x) => x.taskType === s.taskType) }));
@@ -320,8 +323,10 @@ export function workloadService(deps: PlatformDeps) {
     roster,
     async setRoster(siteId: string, dayOrToday: string | undefined, shifts: readonly ShiftInput[]) {
       const day = dayOrToday ?? today();
+      // Sites carry no time zone yet: today is UTC's (a roster for today stays allowed).
+      const state = { zones: await zonesOf(siteId), today: today() };
       const out = await decideInTx(deps.db, async (tx) => {
-        const decided = decideRoster(null, { shifts }, deps.clock.now());
+        const decided = decideRoster(state, { day, shifts }, deps.clock.now());
         if (!decided.ok) return decided;
         await store.replaceRoster(tx, siteId, day, decided.value);
         return ok(null);

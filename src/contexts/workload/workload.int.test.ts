@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
@@ -51,7 +52,7 @@ describe('the roster', () => {
     const shifts = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'pat', zone: 'PACK', from: '06:00', to: '14:00' }];
     expect((await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day: tomorrow, shifts }, role: 'manager' })).status).toBe(200);
     const overlap = await t.request('PUT', '/api/v1/workload/roster', {
-      body: { siteId: 'WKL', day: tomorrow, shifts: [...shifts, { workerId: 'ana', zone: 'B', from: '13:00', to: '15:00' }] }, role: 'manager',
+      body: { siteId: 'WKL', day: tomorrow, shifts: [...shifts, { workerId: 'ana', zone: 'PACK', from: '13:00', to: '15:00' }] }, role: 'manager',
     });
     expect(overlap.status).toBe(422);
     expect(overlap.body.code).toBe('ROSTER_OVERLAP');
@@ -330,3 +331,22 @@ describe('runs of events', () => {
     ]);
   });
 });
+
+describe('the roster\'s day and zones (found by the black-box hunt)', () => {
+  it('refuses a zone the site has no location in and a past day (422 naming the field), writing nothing; today is allowed', async () => {
+    // The app's today (the clock may have been moved on by the tests above).
+    const day = (offsetDays: number): string => new Date(clock.now().getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const [yesterday, today, tomorrow] = [day(-1), day(0), day(1)];
+    const put = (day: string, zone: string) => t.request('PUT', '/api/v1/workload/roster', {
+      body: { siteId: 'WKL', day, shifts: [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bo', zone, from: '06:00', to: '14:00' }] }, role: 'manager',
+    });
+    const before = await tableFingerprint(t.app.db);
+    const unknown = await put(tomorrow, 'NO-SUCH-ZONE');
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/shifts/1/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
+    const past = await put(yesterday, 'A');
+    expect([past.status, past.body.code, past.body.errors?.[0]?.field]).toEqual([422, 'ROSTER_DAY_PAST', '/day']);
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect((await put(today, 'PACK')).status).toBe(200);
+  });
+});
+

@@ -23,6 +23,19 @@ describe('location status transitions', () => {
   });
 });
 
+describe('deactivating a location under count', () => {
+  it('given an open count at the location, when deactivated, then LOCATION_UNDER_COUNT names the count', () => {
+    const decision = decideStatusChange('ACTIVE', 'INACTIVE', 'rack removed', ['cnt_1']);
+    expect(decision).toMatchObject({ ok: false, code: 'LOCATION_UNDER_COUNT', errors: [{ field: '/countId', message: 'open count cnt_1 holds this location' }] });
+    expect(decision.ok ? '' : decision.message).toContain('cnt_1');
+  });
+
+  it('given an open count, blocking is still allowed; given none, deactivating is', () => {
+    expect(decideStatusChange('ACTIVE', 'BLOCKED', 'spill', ['cnt_1'])).toMatchObject({ ok: true, value: { to: 'BLOCKED' } });
+    expect(decideStatusChange('ACTIVE', 'INACTIVE', null, [])).toMatchObject({ ok: true, value: { to: 'INACTIVE' } });
+  });
+});
+
 describe('locationLifecycle (platform/lifecycle.ts)', () => {
   it('every state is reachable from the initial ones', () => {
     expect(locationLifecycle.unreachable()).toEqual([]);

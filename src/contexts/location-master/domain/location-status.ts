@@ -18,10 +18,18 @@ export interface StatusChange {
   readonly reason: string | null;
 }
 
-/** Decides a status change; blocking needs a reason because the floor must know why a slot is out of use. */
-export function decideStatusChange(from: LocationStatus, to: LocationStatus, reason: string | null): Outcome<StatusChange> {
+/**
+ * Decides a status change; blocking needs a reason because the floor must know why a slot is out of use. A location an
+ * open count holds (`openCounts`: their ids, asked of inventory) is not deactivated: the count would close with units at
+ * a location out of use for good. Blocking it is fine: the count lock and the block both keep its units out of ATP.
+ */
+export function decideStatusChange(from: LocationStatus, to: LocationStatus, reason: string | null, openCounts: readonly string[] = []): Outcome<StatusChange> {
   const legal = locationLifecycle.check(from, to, `A ${from} location cannot become ${to}`);
   if (!legal.ok) return legal;
+  if (to === 'INACTIVE' && openCounts.length > 0) {
+    return reject('LOCATION_UNDER_COUNT', `The location is under count (count ${openCounts.join(', ')}): deactivate it once the count closes`,
+      openCounts.map((countId) => ({ field: '/countId', message: `open count ${countId} holds this location` })));
+  }
   const trimmed = reason?.trim() ?? '';
   if (to === 'BLOCKED' && trimmed === '') {
     return reject('UNPROCESSABLE', 'Blocking a location needs a reason', [{ field: '/reason', message: 'must not be blank' }]);

@@ -6,6 +6,7 @@ import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { validateNewLocation } from '../domain/location.ts';
 import { decideStatusChange } from '../domain/location-status.ts';
+import { openCountIds, type OpenCountsLookup } from '../service.ts';
 import * as store from '../store.ts';
 
 type RowError = LocationImportResult['errors'][number];
@@ -26,7 +27,7 @@ class RolledBack extends Error {
  * a known code is unchanged, or has its status changed by the lifecycle (one `location.status-changed` event), or is an
  * error when another attribute differs. One transaction; any error or a dry run writes nothing.
  */
-export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: string, code: string) => void) {
+export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: string, code: string) => void, counts: OpenCountsLookup = () => undefined) {
   return async (siteId: string, rows: readonly LocationImportRow[], o: { readonly dryRun: boolean }, meta: EventMeta): Promise<LocationImportResult> => {
     const errors: RowError[] = [];
     const firstRow = new Map<string, number>();
@@ -36,6 +37,11 @@ export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: stri
       if (first === undefined) firstRow.set(r.code, index);
       else errors.push({ index, field: '/code', message: `${r.code} is in the file twice` });
     });
+    // A location an open count holds is not deactivated (LOCATION_UNDER_COUNT, as POST /locations/{id}/deactivate).
+    // Inventory is asked before the transaction, of every known code the file deactivates.
+    const deactivated = (await Promise.all(rows.filter((r) => r.status === 'INACTIVE').map((r) => store.locationByCode(deps.db, siteId, r.code))))
+      .flatMap((l) => (l === undefined || l.status === 'INACTIVE' ? [] : [l.id]));
+    const underCount = await openCountIds(counts, siteId, deactivated);
     try {
       return await deps.db.tx(async (tx) => {
         const existing = new Map((await store.lockLocationsByCodes(tx, siteId, rows.map((r) => r.code))).map((l) => [l.code, l]));
@@ -59,7 +65,7 @@ export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: stri
             unchanged += 1;
             return;
           }
-          const decision = decideStatusChange(current.status, r.status, r.status === 'BLOCKED' ? 'blocked by CSV import' : null);
+          const decision = decideStatusChange(current.status, r.status, r.status === 'BLOCKED' ? 'blocked by CSV import' : null, underCount.get(current.id) ?? []);
           if (!decision.ok) errors.push({ index, field: '/status', message: decision.message });
           else changes.push({ location: current, to: decision.value.to, reason: decision.value.reason });
         });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Location } from '../../../contracts/location-master.ts';
 import { generateLayout, layoutParameters } from '../domain/layout-generator.ts';
-import { recommendSlotting, validateSlottingRequest, type SkuDemand, type SlottingRequest } from './recommend-slotting.ts';
+import { checkSlottingSkus, recommendSlotting, validateSlottingRequest, type SkuDemand, type SlottingRequest } from './recommend-slotting.ts';
 
 /** A generated layout as stored: 4 aisles × 10 bays × 1 level, aisle pitch 3 m, bays 1.2 m, cross aisle 3 m, depot at (3, 0). */
 function site(): { faces: Location[]; depot: Location } {
@@ -109,5 +109,15 @@ describe('validateSlottingRequest', () => {
   it('needs 1..20000 SKUs and no cube outside coi', () => {
     expect(validateSlottingRequest({ method: 'turnover', skus: [] })).toEqual([{ field: '/skus', message: expect.any(String) as unknown }]);
     expect(validateSlottingRequest({ method: 'turnover', skus: [{ sku: 'A', picks: 0 }] })).toEqual([]);
+  });
+});
+
+describe('checkSlottingSkus', () => {
+  it('refuses the SKUs the catalog does not know, each by its index; known ones pass', () => {
+    const request = { skus: [{ sku: 'MUG', picks: 1 }, { sku: 'GHOST', picks: 2 }] };
+    expect(checkSlottingSkus(request, new Set(['MUG']))).toMatchObject({
+      ok: false, code: 'UNKNOWN_SKU', message: 'Unknown SKU GHOST', errors: [{ field: '/skus/1/sku', message: 'GHOST is not in the catalog' }],
+    });
+    expect(checkSlottingSkus(request, new Set(['MUG', 'GHOST']))).toEqual({ ok: true, value: true });
   });
 });

@@ -109,6 +109,17 @@ function fitLayout(candidates: readonly Location[], depotX: number | undefined):
 }
 
 /**
+ * The SKUs of the request catalog does not know (pure): a location recommended for a SKU nobody can receive or pick is
+ * no recommendation. 422 UNKNOWN_SKU naming each by its index; the order history may name any SKU (it is only read).
+ */
+export function checkSlottingSkus(request: Pick<SlottingRequest, 'skus'>, known: ReadonlySet<string>): Outcome<true, 'UNKNOWN_SKU'> {
+  const errors: FieldError[] = request.skus.flatMap((s, i) => (known.has(s.sku) ? [] : [{ field: `/skus/${i}/sku`, message: `${s.sku} is not in the catalog` }]));
+  if (errors.length === 0) return ok(true);
+  const names = request.skus.filter((s) => !known.has(s.sku)).map((s) => s.sku);
+  return reject('UNKNOWN_SKU', `Unknown SKU ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`, errors);
+}
+
+/**
  * Recommends a location for every SKU (pure): fits the rectangular layout model to the candidate locations, runs the
  * slotting policy of optimize/slotting and measures the answer against random storage.
  *

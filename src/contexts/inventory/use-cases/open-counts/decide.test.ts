@@ -38,4 +38,10 @@ describe('open counts', () => {
     spec.given({ targets: [], open: [] }).when(cmd()).thenRejects('UNPROCESSABLE', { fields: ['/locationIds'] });
     spec.given({ targets: [], open: [] }).when(cmd({ origin: 'SCHEDULED' })).then((d) => expect(d.counts).toEqual([]));
   });
+
+  it('refuses a deactivated location the request names, and passes over one found by its stock', () => {
+    spec.given({ ...given, inactive: ['loc_b'] }).when(cmd({ namedLocations: true })).thenRejects('LOCATION_NOT_ACTIVE', { fields: ['/locationIds'] });
+    spec.given({ ...given, inactive: ['loc_b'] }).when(cmd()).then((d) => expect(d.counts.map((c) => c.location_id)).toEqual(['loc_a', 'loc_a']));
+    spec.given({ ...given, inactive: ['loc_a', 'loc_b'] }).when(cmd({ origin: 'SCHEDULED' })).then((d) => expect(d.counts).toEqual([]));
+  });
 });

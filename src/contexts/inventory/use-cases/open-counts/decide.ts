@@ -19,6 +19,8 @@ export interface OpenCountsState {
   readonly targets: readonly CountTarget[];
   /** Counts already open at those locations: their units are being counted, nothing is opened twice. */
   readonly open: readonly (CountTarget & { readonly id: string })[];
+  /** Locations of the request location-master has deactivated (INACTIVE, as inventory knows them): none is counted. */
+  readonly inactive?: readonly string[] | undefined;
 }
 
 export interface OpenCountsCommand {
@@ -26,6 +28,8 @@ export interface OpenCountsCommand {
   readonly origin: CountOrigin;
   readonly tolerance: Tolerance;
   readonly newCountId: () => string;
+  /** The request named its locations: one deactivated is refused rather than passed over. */
+  readonly namedLocations?: boolean | undefined;
 }
 
 export interface OpenCountsDecision {
@@ -37,16 +41,25 @@ export interface OpenCountsDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type OpenCountsRejection = 'UNPROCESSABLE';
+export type OpenCountsRejection = 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE';
 
 const keyOf = (t: CountTarget): string => `${t.location_id}\u0000${t.sku}\u0000${t.lot}\u0000${t.owner_id ?? DEFAULT_OWNER_ID}`;
 
 /**
  * Opens a blind count per target not already being counted: each asks tasks for a COUNT task
  * (`inventory.count.requested`, attempt 1) and locks its location until it closes. A request that covers nothing is
- * refused (UNPROCESSABLE); a schedule that finds nothing opens nothing.
+ * refused (UNPROCESSABLE); a schedule that finds nothing opens nothing. A deactivated location is never counted (its
+ * count could close by adding units at a location out of use for good): named, it is refused (LOCATION_NOT_ACTIVE);
+ * found by its stock (a SKU-wide or scheduled count), it is passed over.
  */
-export const decideOpenCounts: Decide<OpenCountsState, OpenCountsCommand, OpenCountsDecision, OpenCountsRejection> = (state, cmd) => {
+export const decideOpenCounts: Decide<OpenCountsState, OpenCountsCommand, OpenCountsDecision, OpenCountsRejection> = (given, cmd) => {
+  const inactive = new Set(given.inactive ?? []);
+  if (cmd.namedLocations === true && inactive.size > 0) {
+    const ids = [...inactive].sort();
+    return reject('LOCATION_NOT_ACTIVE', `Location ${ids.join(', ')} is deactivated: nothing is counted there`,
+      ids.map((id) => ({ field: '/locationIds', message: `${id} is INACTIVE` })));
+  }
+  const state: OpenCountsState = inactive.size === 0 ? given : { ...given, targets: given.targets.filter((t) => !inactive.has(t.location_id)) };
   if (state.targets.length === 0 && cmd.origin === 'ON_DEMAND') {
     return reject('UNPROCESSABLE', 'Nothing to count: no AVAILABLE units of the SKU at the locations named',
       [{ field: '/locationIds', message: 'holds nothing to count' }]);

@@ -27,6 +27,8 @@ export interface OpenCountsScope {
    * yet. Locations found by their stock (a SKU-wide or scheduled count) were learned by the command that put it there.
    */
   readonly facts?: ReadonlyMap<string, LocationFacts> | undefined;
+  /** The caller named these locations (not found by their stock): a deactivated one is refused, not passed over. */
+  readonly named?: boolean | undefined;
 }
 
 /**
@@ -54,8 +56,12 @@ export async function openCountsInTx(
     }
   }
   const open = await store.openCountsAt(tx, scope.locationIds);
-  const decision = decideOpenCounts({ targets, open }, {
-    siteId: scope.siteId, origin: scope.origin, tolerance: scope.tolerance, newCountId: () => deps.ids.next('cnt'),
+  // Read with the rows locked and learned: a deactivation that reached inventory first is seen here (location-master
+  // refuses to deactivate a location under count; this closes the other order).
+  const known = await store.locationsByIds(tx, scope.locationIds);
+  const inactive = scope.locationIds.filter((id) => scope.facts?.get(id)?.status === 'INACTIVE' || known.some((l) => l.location_id === id && l.status === 'INACTIVE'));
+  const decision = decideOpenCounts({ targets, open, inactive }, {
+    siteId: scope.siteId, origin: scope.origin, tolerance: scope.tolerance, newCountId: () => deps.ids.next('cnt'), namedLocations: scope.named,
   }, deps.clock.now());
   if (!decision.ok) return decision;
   const d = decision.value;
@@ -100,7 +106,7 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
     const result = await decideInTx(deps.db, async (tx) => {
       const locationIds = named.length > 0 ? named : await store.locationsHolding(tx, input.siteId, skus ?? []);
       return openCountsInTx(tx, deps, {
-        siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance, facts: known,
+        siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance, facts: known, named: named.length > 0,
       }, meta);
     });
     if (!result.ok) return result;

@@ -30,4 +30,12 @@ describe('release a hold', () => {
     spec.given(given).when(release({ quantity: -1 })).thenRejects('VALIDATION_FAILED', { fields: ['/quantity'] });
     spec.given(given).when(release({ reason: '' })).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
   });
+
+  it('keeps back the units an open quality inspection holds (HELD_BY_INSPECTION naming it); units beyond them release', () => {
+    const held = { ...given, inspectionHolds: [{ inspectionId: 'qin_1', held: 3 }] };
+    spec.given(held).when(release({ quantity: 3 })).thenRejects('HELD_BY_INSPECTION', { message: /qin_1.*2 may be released/, fields: ['/quantity'] });
+    spec.given(held).when(release({ quantity: 2 })).then((d) => expect(d.movements.map((m) => m.deltaOnHand)).toEqual([-2, 2]));
+    spec.given({ ...held, balance: { on_hand: 2 } }).when(release({ quantity: 1 })).thenRejects('HELD_BY_INSPECTION', { message: /0 may be released/ });
+  });
 });
+

@@ -18,15 +18,19 @@ export interface ReleaseState {
   readonly pickable: boolean;
   /** The held balance, locked (undefined: none). */
   readonly balance: { readonly on_hand: number } | undefined;
+  /** The HOLD units open quality inspections keep there (ADR 0031): their disposition releases or scraps them, not this. */
+  readonly inspectionHolds?: readonly { readonly inspectionId: string; readonly held: number }[] | undefined;
 }
 
 export type ReleaseDecision = StatusChange & { readonly events: readonly PublishedEvent[] };
 
-export type ReleaseRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK';
+export type ReleaseRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'INSUFFICIENT_STOCK' | 'HELD_BY_INSPECTION';
 
 /**
  * Releases held units back to AVAILABLE at their location (RELEASE movements): at a pickable location they rejoin ATP
- * at once (and backordered lines are retried); elsewhere they stay on hand, unpromised, like any stock there.
+ * at once (and backordered lines are retried); elsewhere they stay on hand, unpromised, like any stock there. Held units
+ * have no identity, so the units open quality inspections hold there are kept back (ADR 0031 addendum): a release that
+ * would reach into them is HELD_BY_INSPECTION naming the inspections, whose disposition decides what becomes of them.
  */
 export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision, ReleaseRejection> = (state, input) => {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
@@ -42,6 +46,15 @@ export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision
   if (state.balance === undefined || state.balance.on_hand < q) {
     return reject('INSUFFICIENT_STOCK', `Fewer than ${q} units of ${sku} on ${fromStatus} at ${location.code}`,
       [{ field: '/quantity', message: `more than the ${fromStatus} on-hand there` }]);
+  }
+  const inspected = state.inspectionHolds ?? [];
+  const kept = inspected.reduce((n, h) => n + h.held, 0);
+  if (kept > 0 && state.balance.on_hand - q < kept) {
+    const ids = inspected.map((h) => h.inspectionId);
+    const free = Math.max(0, state.balance.on_hand - kept);
+    return reject('HELD_BY_INSPECTION', `${kept} of the ${state.balance.on_hand} ${fromStatus} units of ${sku} at ${location.code} are held by inspection `
+      + `${ids.join(', ')}: ${free} may be released here; give the inspection's disposition for the rest`,
+    ids.map((id) => ({ field: '/quantity', message: `inspection ${id} holds ${inspected.find((h) => h.inspectionId === id)?.held ?? 0} of these units` })));
   }
   const lot = toLotKey(input.lot);
   const reason = input.reason.trim();

@@ -4,10 +4,12 @@ import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { toLotKey } from '../../domain/stock.ts';
 import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import * as holds from '../../quality-hold-store.ts';
 import type * as store from '../../store.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import { locationRef } from '../receive/decide.ts';
 import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '../status-writes.ts';
+import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
 import { decideRelease, type ReleaseInput, type ReleaseRejection } from './decide.ts';
 
 /** POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert. */
@@ -18,11 +20,16 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
     return decideInTx(deps.db, async (tx) => {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
+      let inspectionHolds: { inspectionId: string; held: number }[] = [];
       if (location !== undefined) {
         const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
         balance = await lockStatusBalances(tx, from, { ...from, status: 'AVAILABLE' });
+        // Read with the balances locked: a quality hold placed there commits its row with the balance it changed.
+        if (input.fromStatus === QUALITY_HOLD_STATUS) {
+          inspectionHolds = (await holds.openQualityHoldsOn(tx, from)).map((h) => ({ inspectionId: h.inspection_id, held: h.held }));
+        }
       }
-      const decision = decideRelease({ product, location, pickable: learned.pickable, balance }, { ...input, movementId }, deps.clock.now());
+      const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
       await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events], meta);

@@ -25,6 +25,11 @@ describe('creating an inspection plan', () => {
     spec.given({ skuKnown: false }).when(cmd()).thenRejects('UNKNOWN_SKU', { fields: ['/sku'] });
   });
 
+  it('rejects an unknown owner; a known one, or none, is kept', () => {
+    spec.given({ skuKnown: true, ownerKnown: false }).when(cmd({ ownerId: 'own_nobody' })).thenRejects('UNKNOWN_OWNER', { message: /own_nobody/, fields: ['/ownerId'] });
+    spec.given({ skuKnown: true, ownerKnown: true }).when(cmd({ ownerId: 'own_acme' })).then((p) => expect(p.ownerId).toBe('own_acme'));
+  });
+
   it('rejects a bad percent, a bad n, duplicate codes and measured items without sane limits', () => {
     spec.given({ skuKnown: true }).when(cmd({ sampling: { kind: 'PERCENT', percent: 0 } })).thenRejects('VALIDATION_FAILED', { fields: ['/sampling/percent'] });
     spec.given({ skuKnown: true }).when(cmd({ sampling: { kind: 'EVERY_NTH', n: 0 } })).thenRejects('VALIDATION_FAILED', { fields: ['/sampling/n'] });

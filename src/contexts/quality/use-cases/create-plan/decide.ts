@@ -19,6 +19,8 @@ export interface PlanInput {
 export interface CreatePlanState {
   /** Whether catalog knows the plan's SKU (true when the plan names none). */
   readonly skuKnown: boolean;
+  /** Whether inventory knows the plan's owner (true when the plan names none). */
+  readonly ownerKnown?: boolean | undefined;
 }
 
 export type CreatePlanCommand = PlanInput & { readonly id: string };
@@ -26,9 +28,9 @@ export type CreatePlanCommand = PlanInput & { readonly id: string };
 /**
  * A plan is made when its sampling can be applied and its checklist can be filled in: a percent in (0, 100], an n of at
  * least 1, an AQL that is a column of ISO 2859-1 Table 2-A (UNSUPPORTED_AQL otherwise), unique item codes, measured
- * items with a limit and min ≤ max; a SKU scope must name a SKU catalog knows.
+ * items with a limit and min ≤ max; a SKU scope must name a SKU catalog knows, an owner scope an owner (ADR 0028).
  */
-export const decideCreatePlan: Decide<CreatePlanState, CreatePlanCommand, Plan, 'VALIDATION_FAILED' | 'UNSUPPORTED_AQL' | 'UNKNOWN_SKU'> = (
+export const decideCreatePlan: Decide<CreatePlanState, CreatePlanCommand, Plan, 'VALIDATION_FAILED' | 'UNSUPPORTED_AQL' | 'UNKNOWN_SKU' | 'UNKNOWN_OWNER'> = (
   state, cmd, now,
 ) => {
   const errors: FieldError[] = [];
@@ -50,6 +52,9 @@ export const decideCreatePlan: Decide<CreatePlanState, CreatePlanCommand, Plan, 
     return reject('UNSUPPORTED_AQL', `AQL ${s.aql} is not a column of ISO 2859-1 Table 2-A (0.010 … 10)`, [{ field: '/sampling/aql', message: 'not a tabulated AQL' }]);
   }
   if (cmd.sku !== null && !state.skuKnown) return reject('UNKNOWN_SKU', `Unknown SKU ${cmd.sku}`, [{ field: '/sku', message: 'unknown SKU' }]);
+  if (cmd.ownerId !== null && state.ownerKnown === false) {
+    return reject('UNKNOWN_OWNER', `No owner ${cmd.ownerId}: a plan for an owner names one of GET /owners`, [{ field: '/ownerId', message: 'is not the id of an owner' }]);
+  }
   const { id, siteId, name, stage, sku, supplierId, ownerId, sampling, checklist, ncOwner } = cmd;
   return ok({ id, siteId, name, stage, sku, supplierId, ownerId, sampling, checklist, ncOwner, active: true, seen: 0, createdAt: now.toISOString(), version: 1 });
 };

@@ -2,6 +2,10 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import type { Shift } from '../../domain/staffing.ts';
 
+/** Pack stations' zone, and the one zone of a site without zones (as the plan names them). */
+const PACK = 'PACK';
+const ALL = 'ALL';
+
 export interface ShiftInput {
   readonly workerId: string;
   readonly zone: string;
@@ -16,11 +20,37 @@ const minutes = (hhmm: string): number => {
   return (h ?? 0) * 60 + (m ?? 0);
 };
 
+/** What a roster is checked against: the site's zones (its locations', PACK always, ALL where it has none) and its today. */
+export interface RosterState {
+  /** The zones of the site's locations (null: not asked, nothing checked). */
+  readonly zones: ReadonlySet<string> | null;
+  /** Today at the site, YYYY-MM-DD (sites carry no time zone yet: UTC). */
+  readonly today: string;
+}
+
+export interface RosterCommand {
+  readonly day: string;
+  readonly shifts: readonly ShiftInput[];
+}
+
 /**
- * A day's roster replaces the last: every shift ends after it starts, and a worker is never in two shifts at once
- * (two zones at the same minute would count them twice).
+ * A day's roster replaces the last: it is for today or a later day (a past day's plan is history), every shift is in a
+ * zone of the site, ends after it starts, and a worker is never in two shifts at once (two zones at the same minute would
+ * count them twice).
  */
-export const decideRoster: Decide<null, { shifts: readonly ShiftInput[] }, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP'> = (_state, command) => {
+export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST'> = (state, command) => {
+  if (state !== null && command.day < state.today) {
+    return reject('ROSTER_DAY_PAST', `${command.day} is past (today is ${state.today}): a roster is set for today or a later day`, [{ field: '/day', message: `must not be before ${state.today}` }]);
+  }
+  if (state?.zones != null) {
+    const zones = state.zones;
+    const allowed = (zone: string): boolean => zone === PACK || zones.has(zone) || (zone === ALL && zones.size === 0);
+    const unknown = command.shifts.flatMap((s, i) => (allowed(s.zone) ? [] : [{ field: `/shifts/${i}/zone`, message: `no location of the site is in zone ${s.zone}` }]));
+    if (unknown.length > 0) {
+      const names = [...new Set(command.shifts.filter((s) => !allowed(s.zone)).map((s) => s.zone))];
+      return reject('UNKNOWN_ZONE', `Unknown zone ${names.join(', ')}: a shift is in a zone of the site's locations, ${PACK}${zones.size === 0 ? ` or ${ALL}` : ''}`, unknown);
+    }
+  }
   const shifts = command.shifts.map((s) => ({ workerId: s.workerId, zone: s.zone, fromMin: minutes(s.from), toMin: minutes(s.to) }));
   const empty = shifts.findIndex((s) => s.toMin <= s.fromMin);
   if (empty >= 0) return reject('SHIFT_EMPTY', `Shift ${empty} ends at or before its start`, [{ field: `/shifts/${empty}/to`, message: 'must be after from' }]);
