@@ -93,8 +93,9 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
       await embedded?.stop();
       return failClearly(e);
     });
-    // Whichever command first meets a fresh database generates the admin key; no later start prints it again.
-    if (app.generatedAdminKey !== undefined) console.log(`\n${keyLine(app.generatedAdminKey)}\n`);
+    // Whichever command first meets a fresh database generates the admin key; no later start prints it again. On stderr,
+    // with the other messages: a command's own output (`--json`, a CSV) stays what it says it is.
+    if (app.generatedAdminKey !== undefined) console.error(`\n${keyLine(app.generatedAdminKey)}\n`);
     try {
       await fn(app);
       if (o.leaveEvents !== true) await app.bus.idle();

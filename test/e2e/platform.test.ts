@@ -137,11 +137,13 @@ describe('platform edges', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: fresh.url, PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
       delete env.PAKLOG_ADMIN_API_KEY;
       // On a failure (a CI run once saw it killed at 60 s), what the command printed is the evidence: keep it.
-      const { stdout } = await promisify(execFile)(process.execPath, [cli, 'migrate'], { env, timeout: 60_000 }).catch((e: Error & { stdout?: string; stderr?: string; signal?: string }) => {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, 'migrate'], { env, timeout: 60_000 }).catch((e: Error & { stdout?: string; stderr?: string; signal?: string }) => {
         throw new Error(`paklog migrate failed (${e.signal ?? e.message.split('\n')[0]}):\nstdout:\n${e.stdout ?? ''}\nstderr:\n${e.stderr ?? ''}`);
       });
-      const printed = /Admin API key[^:]*: (pk_\S+)/.exec(stdout)?.[1];
-      expect(printed, stdout).toBeDefined();
+      // On stderr, like the command's other messages: its stdout is its report alone.
+      const printed = /Admin API key[^:]*: (pk_\S+)/.exec(stderr)?.[1];
+      expect(printed, stderr).toBeDefined();
+      expect(stdout).not.toContain('Admin API key');
       // …and it is the admin key the database holds, which no later start prints again.
       const c = new pg.Client({ connectionString: fresh.url });
       await c.connect();
