@@ -340,14 +340,17 @@ describe('the roster\'s day and zones (found by the black-box hunt)', () => {
     const put = (day: string, zone: string) => t.request('PUT', '/api/v1/workload/roster', {
       body: { siteId: 'WKL', day, shifts: [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bo', zone, from: '06:00', to: '14:00' }] }, role: 'manager',
     });
-    // Events of the tests above still being handled would write beside the refusals: let them land first.
-    await t.settle();
-    const before = await tableFingerprint(t.app.db);
+    // A roster is workload's alone: its tables are what a refusal must leave as they were. (The whole database is not:
+    // the clock the tests above moved on makes the exception scan raise ORDER_NOT_MOVING meanwhile, seen once in CI.)
+    const workloadTables = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(Object.entries(await tableFingerprint(t.app.db)).filter(([table]) => table.startsWith('workload.')));
+    const before = await workloadTables();
     const unknown = await put(tomorrow, 'NO-SUCH-ZONE');
     expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/shifts/1/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
     const past = await put(yesterday, 'A');
     expect([past.status, past.body.code, past.body.errors?.[0]?.field]).toEqual([422, 'ROSTER_DAY_PAST', '/day']);
-    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect(await workloadTables()).toEqual(before);
+    expect(Object.keys(before).length).toBeGreaterThan(3);
     expect((await put(today, 'PACK')).status).toBe(200);
   });
 });
