@@ -6,13 +6,21 @@ import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
 
+/**
+ * Exit codes, the same for every command (README, Commands): 0 done; 1 the command ran and failed or found a problem
+ * (a database or API that cannot be reached or refuses, the database gone mid-run, rows rejected, ledger differences,
+ * a dead letter refused again); 2 the command line or the environment is wrong and nothing ran (an unknown command or
+ * option, a missing or bad argument, an argument naming nothing that exists, an unreadable input file, a bad setting).
+ */
+const EXIT = { failed: 1, usage: 2 } as const;
+
 function config(): Config {
   try {
     return loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     throw e;
   }
@@ -50,18 +58,18 @@ async function failClearly(e: unknown): Promise<never> {
   const { MigrationError } = await import('./platform/db/migrations.ts');
   if (e instanceof PortInUseError || e instanceof DataDirInUseError || e instanceof EmbeddedSetupError || e instanceof MigrationError) {
     console.error(`paklog: ${e.message}`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   }
   // A setting only the composition can judge (PAKLOG_CONTEXTS naming an unknown context, or one whose peer is missing).
   if (e instanceof ConfigError) {
     console.error(e.message);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   if (databaseRefused(e)) {
     const { databaseUrl } = config();
     const hint = databaseUrl === undefined ? '' : ' (DATABASE_URL: the server must run, the database exist and the user may connect to it)';
     console.error(`paklog: cannot use the database at ${shownUrl(databaseUrl)}: ${(e as Error).message || String((e as { code?: unknown }).code)}${hint}`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   }
   throw e;
 }
@@ -105,7 +113,7 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
       // Each command is safe to run again: an import's rows written are `unchanged` the second time, a replay redoes
       // its projection, a dead letter replayed is `duplicate`.
       console.error(`paklog: the database went away while the command ran (${(e as Error).message}): what it committed stays; run it again once the database answers`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failed;
     } finally {
       await app.close();
     }
@@ -114,7 +122,22 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
   }
 }
 
-const program = new Command('paklog').description('PakLog warehouse management and execution system');
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  done
+  1  the command ran and failed or found a problem (database or API unreachable or refusing, rows rejected,
+     ledger differences); what it committed stays, and it may be run again
+  2  usage: the command line or the environment is wrong (unknown command or option, missing or bad argument,
+     an argument naming nothing that exists, an unreadable input file, a bad setting); nothing ran`;
+
+const program = new Command('paklog').description('PakLog warehouse management and execution system')
+  .version((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version)
+  .addHelpText('after', EXIT_CODES_HELP)
+  // Commander exits 1 on its own usage errors (an unknown command or option, a missing argument, no command at all):
+  // those are exit code 2 like every other usage error; help and version asked for exit 0. Subcommands inherit this.
+  .exitOverride((e) => {
+    process.exit(e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : EXIT.usage);
+  });
 
 program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)').action(async () => {
   const started = Date.now();
@@ -171,11 +194,11 @@ program.command('gateway').description('Split mode: the single entry point routi
   await traced(cfg);
   if (cfg.databaseUrl === undefined) {
     console.error('paklog gateway: set DATABASE_URL to the gateway\'s own database (API keys and the event store)');
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   const gateway = await buildGateway(cfg, cfg.databaseUrl).catch((e: unknown) => {
     console.error(`paklog gateway: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   });
   const { checkPortFree, startGrpcApi } = await import('./main.ts');
   const address = await gateway.http.listen({ port: cfg.port, host: cfg.host });
@@ -240,7 +263,8 @@ dl.command('replay <id>').description('Deliver a dead letter to its consumer aga
     } as const;
     if (outcome === 'not-found' || outcome === 'not-subscribed' || outcome === 'dead-lettered') {
       console.error(`paklog dead-letters replay: ${id}: ${outcome}: ${refused[outcome]}`);
-      process.exitCode = 1;
+      // An id that names no dead letter (or one whose consumer runs elsewhere) is the command line's; refused again, the event's.
+      process.exitCode = outcome === 'dead-lettered' ? EXIT.failed : EXIT.usage;
     } else {
       console.log(outcome);
     }
@@ -260,11 +284,11 @@ program.command('replay <context>')
     if (o.gateway === undefined && cfg.contexts !== 'all') {
       // A service's own platform.events holds only its own events: rebuilding from it would empty the projection.
       console.error('paklog replay: in a split deployment the event store is the gateway\'s: set PAKLOG_GATEWAY_URL (or --gateway) and PAKLOG_API_KEY');
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     if (o.gateway !== undefined && o.apiKey === undefined) {
       console.error('paklog replay: --gateway needs an API key: set PAKLOG_API_KEY (or --api-key)');
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     const source = o.gateway === undefined ? localEventStore() : remoteEventStore({ url: o.gateway, apiKey: o.apiKey ?? '' });
     await withApp(async (app) => {
@@ -278,7 +302,7 @@ program.command('replay <context>')
       } catch (e) {
         if (!(e instanceof ReplayError) && !(e instanceof EventStoreUnreadable)) throw e;
         console.error(`paklog replay: ${e.message}${e instanceof EventStoreUnreadable ? ' (the projection it was rebuilding is left as it was)' : ''}`);
-        process.exitCode = 1;
+        process.exitCode = e instanceof ReplayError && e.kind === 'usage' ? EXIT.usage : EXIT.failed;
       }
     });
   });
@@ -300,7 +324,7 @@ inventory.command('reconcile')
         const resolved = locations === undefined ? undefined : await resolveSiteId(locations, o.site);
         if (resolved === undefined || !resolved.ok) {
           console.error(`paklog inventory reconcile: no site ${o.site}`);
-          process.exitCode = 2;
+          process.exitCode = EXIT.usage;
           return;
         }
         siteId = resolved.value;
@@ -315,7 +339,7 @@ inventory.command('reconcile')
           console.log(`  ${d.check.padEnd(20)} ${key}: ${d.field} is ${d.stored}, expected ${d.expected} (${d.stored - d.expected > 0 ? '+' : ''}${d.stored - d.expected})`);
         }
       }
-      if (differences.length > 0) process.exitCode = 1;
+      if (differences.length > 0) process.exitCode = EXIT.failed;
     });
   });
 
@@ -333,13 +357,13 @@ program.command('import <kind> <file>')
       text = readFileSync(file === '-' ? 0 : file, 'utf8');
     } catch (e) {
       console.error(`paklog import: cannot read ${file}: ${(e as Error).message}`);
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     await withApp(async (app) => {
       const integrations = app.modules.find((m) => m.name === 'integrations') as { imports?: ImportService } | undefined;
       if (integrations?.imports === undefined) {
         console.error('paklog import: the integrations context does not run in this process (PAKLOG_CONTEXTS)');
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
         return;
       }
       const t0 = performance.now();
@@ -348,12 +372,12 @@ program.command('import <kind> <file>')
       }, { actor: { id: 'cli', kind: 'internal', role: 'admin' } });
       if (!outcome.ok) {
         console.error(`paklog import: ${outcome.message}`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
         return;
       }
       const r = outcome.value;
       console.log(o.json === true ? JSON.stringify({ ...r, ms: Math.round(performance.now() - t0) }, null, 2) : `${describeReport(r)}\n(${Math.round(performance.now() - t0)} ms)`);
-      if (r.errors.length > 0) process.exitCode = 1;
+      if (r.errors.length > 0) process.exitCode = EXIT.failed;
     }, { leaveEvents: true });
   });
 
@@ -364,17 +388,17 @@ program.command('export <kind>')
   .addOption(new Option('--url <url>', 'the PakLog API').env('PAKLOG_URL').default('http://localhost:8080'))
   .addOption(new Option('--api-key <key>', 'an API key that may read').env('PAKLOG_API_KEY'))
   .action(async (kind: string, o: { site?: string; at?: string; url: string; apiKey?: string }) => {
-    const { exportCsv } = await import('./cli/csv.ts');
+    const { exportCsv, ExportUsageError } = await import('./cli/csv.ts');
     if (o.apiKey === undefined) {
       console.error('paklog export: set PAKLOG_API_KEY (or --api-key)');
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     try {
       const n = await exportCsv(kind, { url: o.url, apiKey: o.apiKey, site: o.site, at: o.at }, process.stdout);
       console.error(`paklog export: ${n} ${kind} rows`);
     } catch (e) {
       console.error(`paklog export: ${(e as Error).message}`);
-      process.exitCode = 1;
+      process.exitCode = e instanceof ExportUsageError ? EXIT.usage : EXIT.failed;
     }
   });
 
@@ -402,21 +426,21 @@ program.command('simulate')
     const refused = (e: unknown): never => {
       if (!(e instanceof ApiError)) throw e;
       console.error(`paklog simulate: ${e.message}`);
-      process.exit(1);
+      process.exit(EXIT.failed);
     };
     const { DEFAULT_OPERATOR_TIMES, defaultShifts } = await import('./simulate/scenario.ts');
     const int = (name: string): number => {
       const v = Number(o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
       if (!Number.isInteger(v) || v < 0) {
         console.error(`paklog simulate: --${name} must be a whole number`);
-        process.exit(2);
+        process.exit(EXIT.usage);
       }
       return v;
     };
     const cutoff = /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(o.cutoff ?? '');
     if (cutoff === null || !/^\d{4}-\d{2}-\d{2}$/.test(o.day ?? '')) {
       console.error('paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD');
-      process.exit(2);
+      process.exit(EXIT.usage);
     }
     const shifts = defaultShifts(int('lines'), DEFAULT_OPERATOR_TIMES, 150).map((s) => {
       const override = s.role === 'picker' ? o.pickers : o.packers;
@@ -432,7 +456,7 @@ program.command('simulate')
       const key = o['apiKey'] ?? process.env.PAKLOG_API_KEY;
       if (key === undefined) {
         console.error('paklog simulate: --url needs --api-key or PAKLOG_API_KEY');
-        process.exit(2);
+        process.exit(EXIT.usage);
       }
       const { httpClient } = await import('./simulate/client.ts');
       files = (await simulateDay(httpClient(o.url, key), input, out).catch(refused)).files;
@@ -491,7 +515,7 @@ function optimizeCommand(name: string, description: string, runner: Optimiser): 
     } catch (e) {
       if (e instanceof optimize.InputError) {
         console.error(`paklog ${name}: ${e.message}`);
-        process.exit(2);
+        process.exit(EXIT.usage);
       }
       throw e;
     }

@@ -74,13 +74,21 @@ const cell = (v: unknown): string => {
   return typeof v === 'string' ? v : JSON.stringify(v);
 };
 
+/** The export asked for cannot be run as written (unknown kind, a missing --site, a --url that is no URL): exit code 2. */
+export class ExportUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportUsageError';
+  }
+}
+
 /** Writes a list of the PakLog API as CSV to `out`, page by page (the API's cursor). Returns the rows written. */
 export async function exportCsv(kind: string, o: { url: string; apiKey: string; site?: string | undefined; at?: string | undefined }, out: NodeJS.WritableStream): Promise<number> {
   const spec = EXPORTS[kind];
-  if (spec === undefined) throw new Error(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
-  if (spec.needsSite === true && o.site === undefined) throw new Error(`export ${kind} needs --site`);
+  if (spec === undefined) throw new ExportUsageError(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
+  if (spec.needsSite === true && o.site === undefined) throw new ExportUsageError(`export ${kind} needs --site`);
   const base = o.url.replace(/\/$/, '');
-  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new Error(`--url (PAKLOG_URL) ${o.url} is not an http(s) URL`);
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new ExportUsageError(`--url (PAKLOG_URL) ${o.url} is not an http(s) URL`);
   const get = async (path: string): Promise<{ items: Item[]; nextCursor: string | null }> => {
     const res = await fetch(`${base}${path}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } }).catch((e: unknown) => {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;

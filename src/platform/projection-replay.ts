@@ -17,9 +17,12 @@ export interface ReplayResult {
 
 /** A replay the operator asked for that cannot be done as asked; nothing was changed. */
 export class ReplayError extends Error {
-  constructor(message: string) {
+  /** `usage`: the command named a context or projection that cannot be replayed here (exit code 2); else the replay ran into its data (exit code 1). */
+  readonly kind: 'usage' | 'failure';
+  constructor(message: string, kind: 'usage' | 'failure' = 'failure') {
     super(message);
     this.name = 'ReplayError';
+    this.kind = kind;
   }
 }
 
@@ -102,13 +105,13 @@ export interface ReplayOptions {
 export async function replayContext(db: Database, modules: readonly ContextModule[], context: string, o: ReplayOptions): Promise<ReplayResult[]> {
   const module = modules.find((m) => m.name === context);
   if (module === undefined) {
-    throw new ReplayError(`context ${context} does not run in this process (it runs ${modules.map((m) => m.name).join(', ')}; see PAKLOG_CONTEXTS)`);
+    throw new ReplayError(`context ${context} does not run in this process (it runs ${modules.map((m) => m.name).join(', ')}; see PAKLOG_CONTEXTS)`, 'usage');
   }
   const declared = module.projections ?? [];
-  if (declared.length === 0) throw new ReplayError(`context ${context} declares no projection to replay`);
+  if (declared.length === 0) throw new ReplayError(`context ${context} declares no projection to replay`, 'usage');
   const chosen = o.projection === undefined ? declared : declared.filter((p) => p.name === o.projection);
   if (chosen.length === 0) {
-    throw new ReplayError(`context ${context} has no projection ${o.projection ?? ''} (it has ${declared.map((p) => p.name).join(', ')})`);
+    throw new ReplayError(`context ${context} has no projection ${o.projection ?? ''} (it has ${declared.map((p) => p.name).join(', ')})`, 'usage');
   }
   const results: ReplayResult[] = [];
   for (const p of chosen) results.push(await replayProjection(db, module, p, o.source, o.contract));

@@ -120,7 +120,7 @@ describe('the paklog command on a bad database or a bad argument: one line on st
 
   it('dead-letters replay of an unknown id says so on stderr; a binary file given to import is refused as not UTF-8, nothing written', async () => {
     const replay = await paklog(['dead-letters', 'replay', 'dl_nope'], { DATABASE_URL: db.url });
-    expect(replay.code).toBe(1);
+    expect(replay.code).toBe(2); // an id naming nothing is the command line's mistake (the exit code rule below)
     // stdout is the command's report: no log line (a warning logged on stdout broke `dead-letters list | jq`), not the
     // admin key the first command on a fresh database prints (stderr), and here no report.
     expect(replay.stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([]);
@@ -134,4 +134,43 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     expect(imported.stdout).not.toContain('\u0000');
     noStack(imported.stderr);
   }, 120_000);
+
+  // The rule (README, Commands; `paklog --help`): 0 done; 1 the command ran and failed or found a problem; 2 the command
+  // line or the environment is wrong and nothing ran. Commander's own usage errors exited 1, as did an export of an
+  // unknown kind, a replay of an unknown context and a dead-letter id that names nothing, while the same mistakes
+  // elsewhere (reconcile --site, import of an unknown kind, a bad setting) exited 2.
+  it('exit codes follow one rule: 2 for every usage error (the command line or the environment), 1 for a failure of a command that ran', async () => {
+    const env = { DATABASE_URL: db.url };
+    const usage: Array<[string[], RegExp]> = [
+      [[], /^Usage: paklog /m],
+      [['nope'], /^error: unknown command 'nope'$/m],
+      [['import'], /^error: missing required argument 'kind'$/m],
+      [['migrate', '--bogus'], /^error: unknown option '--bogus'$/m],
+      [['replay', 'no-such-context'], /^paklog replay: context no-such-context does not run in this process/m],
+      [['replay', 'picking', '--projection', 'nope'], /^paklog replay: context picking has no projection nope \(it has /m],
+      [['export', 'pallets', '--api-key', 'pk_any'], /^paklog export: unknown export pallets \(one of products, /m],
+      [['export', 'stock', '--api-key', 'pk_any'], /^paklog export: export stock needs --site$/m],
+      [['export', 'products'], /^paklog export: set PAKLOG_API_KEY/m],
+      [['import', 'pallets', join(dir, 'products.csv')], /^paklog import: importing pallets is not supported/m],
+      [['inventory', 'reconcile', '--site', 'NOWHERE'], /^paklog inventory reconcile: no site NOWHERE$/m],
+      [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m],
+    ];
+    writeFileSync(join(dir, 'products.csv'), 'sku,description\n');
+    for (const [args, message] of usage) {
+      const run = await paklog(args, env);
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.stderr, args.join(' ')).toMatch(message);
+      noStack(run.stderr);
+    }
+    const failed = await paklog(['export', 'products', '--api-key', 'pk_any', '--url', `http://127.0.0.1:${await freePort()}`], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^paklog export: cannot reach PakLog at /m);
+    for (const args of [['--help'], ['import', '--help'], ['--version']]) {
+      const asked = await paklog(args, env);
+      expect({ args, code: asked.code }).toEqual({ args, code: 0 });
+    }
+    const help = await paklog(['--help'], env);
+    expect(help.stdout).toContain('Exit codes:\n  0  done\n  1  the command ran and failed');
+    expect(help.stdout).toContain('  2  usage: the command line or the environment is wrong');
+  }, 240_000);
 });
