@@ -113,4 +113,5 @@ export const PhysicalTrackingErrors = {
   UNKNOWN_ASN_LPN: { status: 404, title: 'No ASN of the site expects an LPN with this barcode' },
   SITE_MISMATCH: { status: 409, title: 'The LPNs belong to different sites' },
   LPN_LOST: { status: 409, title: 'The LPN is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first' },
+  LPN_HOLDS_CANCELLED_ORDER: { status: 409, title: 'The LPN holds units of a cancelled order, which never ship: take them off (move that LPN to a location) first' },
 } as const satisfies ErrorSpecs;

@@ -245,6 +245,51 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
     await returnByScan(orderId, sku, QTY, before);
   });
 
+  // Pack & ship voided the package, but its carton (an LPN labelled with the package id) may already be on a pallet at
+  // the dock: a SHIP scan of that pallet recorded the cancelled order's units as shipped (physical tracking's timeline
+  // and reconciliation said they left, inventory kept them in the tote for their return). It failed before: 201 SHIPPED.
+  it('PACKED, its carton loaded onto a pallet: the pallet does not ship with it (409 LPN_HOLDS_CANCELLED_ORDER) until the carton is taken off', async () => {
+    const sku = w.products[5]!.sku;
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    await packAndLabel(orderId);
+    await until('packed', () => status(orderId), (s) => s === 'PACKED');
+    await t.settle();
+    const packageId = ((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string }[])[0]!.id;
+    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: `PAL-${orderId}` });
+    expect(pallet.status).toBe(201);
+    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id }, 'operator');
+    expect(loaded.status).toBe(201);
+    const carton = loaded.body.lpn as { id: string; code: string; parentId: string };
+    expect(carton).toMatchObject({ code: packageId, parentId: pallet.body.id });
+    await cancel(orderId);
+
+    const scans = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM physical_tracking.scans`))[0]!.n;
+    const before = await scans();
+    const shipPallet = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: `PAL-${orderId}`, meaning: 'SHIP' }, 'operator');
+    expect(shipPallet.status).toBe(409);
+    expect(shipPallet.body.code).toBe('LPN_HOLDS_CANCELLED_ORDER');
+    expect(shipPallet.body.detail).toBe(`LPN PAL-${orderId} holds units of cancelled order ${orderId} in ${packageId}: take it off (move to a location) before it ships`);
+    const shipCarton = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'SHIP' }, 'operator');
+    expect(shipCarton.status).toBe(409);
+    expect(shipCarton.body.detail).toBe(`LPN ${packageId} holds units of cancelled order ${orderId}: it does not ship; its units go back to stock through the order's return`);
+    expect(await scans()).toBe(before);
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body).toMatchObject({ status: 'CLOSED', parentId: pallet.body.id });
+
+    // Taken off the pallet (moved to a location), the carton stays; the pallet ships without it.
+    expect((await t.post(`/api/v1/lpns/${carton.id}/move`, { locationId: w.storage[0]!.id }, 'operator')).status).toBe(200);
+    const shipped = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: `PAL-${orderId}`, meaning: 'SHIP' }, 'operator');
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.lpn.status).toBe('SHIPPED');
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body).toMatchObject({ status: 'CLOSED', parentId: null });
+    const [ret] = await returnsOf(orderId);
+    expect(ret).toMatchObject({ status: 'OPEN', quantity: QTY });
+    // The units go back to stock as every cancelled order's do: by the return, confirmed by scan.
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+  });
+
   it('shipped: the cancel is refused (409 ORDER_SHIPPED) and changes nothing', async () => {
     const sku = w.products[6]!.sku;
     const orderId = await newOrder(sku);

@@ -93,6 +93,12 @@ export interface PhysicalTrackingScans {
   worker_id: string | null;
 }
 
+export interface PhysicalTrackingStoppedOrders {
+  order_id: string;
+  site_id: string;
+  stopped_at: Date;
+}
+
 export interface DB {
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
   "physical_tracking.inbox": PhysicalTrackingInbox;
@@ -100,4 +106,5 @@ export interface DB {
   "physical_tracking.lpn_losses": PhysicalTrackingLpnLosses;
   "physical_tracking.lpns": PhysicalTrackingLpns;
   "physical_tracking.scans": PhysicalTrackingScans;
+  "physical_tracking.stopped_orders": PhysicalTrackingStoppedOrders;
 }

@@ -225,7 +225,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN) at `locationId`; '
         + 'MOVE and PUTAWAY_TARGET move the LPN the barcode names to `locationId`; LOAD_ONTO_PALLET puts it into `into` (at most three levels: 409 '
         + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
-        + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
+        + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; a SHIP scan of an LPN that holds (itself or inside it) units of an order cancelled before '
+        + 'dispatch (a voided carton on a pallet) is refused 409 LPN_HOLDS_CANCELLED_ORDER, naming the LPNs to take off (POST /lpns/{id}/move); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
         + 'code (422 UNKNOWN_LOCATION otherwise), and is recorded as its id. Every scan is published as '
         + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
@@ -239,7 +240,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       response: {
         201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
         ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
-          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT'),
+          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
+          'LPN_HOLDS_CANCELLED_ORDER'),
       },
     },
   }, async (req, reply) => {

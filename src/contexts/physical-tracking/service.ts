@@ -1,5 +1,6 @@
 import { lotRule, type CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
+import type { ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
@@ -503,6 +504,32 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
+  /**
+   * A cancelled order's units never leave (ADR 0011): pack & ship voided its packages, but their cartons may still sit
+   * on a pallet. A SHIP of a tree holding any is refused, naming the LPNs that hold them (the outermost below the one
+   * scanned), to be taken off — a move to a location takes an LPN out of its container — before the rest ships.
+   */
+  async function cancelledInside(tx: Tx, root: LpnRow): Promise<Outcome<never> | undefined> {
+    const tree = (await store.subtree(tx, root.id)).filter((r) => isLive(r.status));
+    const orderIds = [...new Set(tree.flatMap((r) => r.contents.flatMap((c) => (c.orderId === null ? [] : [c.orderId]))))];
+    const stopped = await store.stoppedOrders(tx, orderIds);
+    if (stopped.size === 0) return undefined;
+    const holding = tree.filter((r) => r.contents.some((c) => c.orderId !== null && stopped.has(c.orderId)));
+    const byId = new Map(tree.map((r) => [r.id, r]));
+    // What to take off: each holding LPN's ancestor just below the scanned one (the scanned one itself when it holds them).
+    const takeOff = new Set(holding.map((r) => {
+      let at = r;
+      while (at.id !== root.id && at.parent_id !== null && at.parent_id !== root.id && byId.has(at.parent_id)) at = byId.get(at.parent_id)!;
+      return at;
+    }));
+    const orders = [...stopped].sort().join(', ');
+    const names = [...takeOff].map((r) => r.code).sort().join(', ');
+    return reject('LPN_HOLDS_CANCELLED_ORDER', holding.some((r) => r.id === root.id)
+      ? `LPN ${root.code} holds units of cancelled order ${orders}: it does not ship; its units go back to stock through the order's return`
+      : `LPN ${root.code} holds units of cancelled order ${orders} in ${names}: take ${takeOff.size === 1 ? 'it' : 'them'} off (move to a location) before it ships`,
+    [{ field: '/barcode', message: `holds units of cancelled order ${orders}` }]);
+  }
+
   async function shipTree(tx: Tx, root: LpnRow, actor: ScanActor, meta: EventMeta, at: Date, barcode: string, sourceEventId: string | null): Promise<LpnRow> {
     let out = root;
     for (const r of await store.subtree(tx, root.id)) {
@@ -611,6 +638,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
           const now = deps.clock.now();
           if (cmd.meaning === 'SHIP') {
             if (!isLive(r.value.status)) return offFloor(r.value);
+            const cancelled = await cancelledInside(tx, r.value);
+            if (cancelled !== undefined) return cancelled;
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
             break;
           }
@@ -668,6 +697,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         sku: l.sku, lot: l.lot, quantity: l.quantity, serials: [...l.serials],
       };
     }));
+  }
+
+  /** pack-ship.order.shipping-stopped: the order was cancelled before dispatch; its units never ship. */
+  async function onShippingStopped(tx: Tx, d: ShippingStopped, at: Date): Promise<void> {
+    await store.insertStoppedOrder(tx, { orderId: d.orderId, siteId: d.siteId, at });
   }
 
   /** A delivered run of other contexts' floor events (ADR 0043 addendum): see `floorEventsHandler`. */
@@ -730,7 +764,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 
   return {
     build, close, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
-    onAsnCreated, onFloorEvents,
+    onAsnCreated, onShippingStopped, onFloorEvents,
   };
 }
 

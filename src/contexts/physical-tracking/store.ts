@@ -232,6 +232,21 @@ export async function asnLpnLines(db: Executor, siteId: string, codes: readonly 
   );
 }
 
+/** An order whose shipping pack & ship stopped (cancelled before dispatch): its units never ship. */
+export async function insertStoppedOrder(db: Executor, o: { orderId: string; siteId: string; at: Date }): Promise<void> {
+  await db.query(
+    `INSERT INTO physical_tracking.stopped_orders (order_id, site_id, stopped_at) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO NOTHING`,
+    [o.orderId, o.siteId, o.at],
+  );
+}
+
+/** Which of these orders had their shipping stopped. */
+export async function stoppedOrders(db: Executor, orderIds: readonly string[]): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const rows = await db.query<{ order_id: string }>(`SELECT order_id FROM physical_tracking.stopped_orders WHERE order_id = ANY($1::text[])`, [[...orderIds]]);
+  return new Set(rows.map((r) => r.order_id));
+}
+
 /** Units live LPNs hold per location, SKU and lot; units picked for an order count at `IN_PROCESS:<orderId>`, as inventory keeps them. */
 export async function physicalStock(db: Executor, siteId: string): Promise<{ location_id: string; sku: string; lot: string | null; quantity: number; lpn_ids: string[] }[]> {
   return db.query(

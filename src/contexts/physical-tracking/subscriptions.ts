@@ -21,10 +21,16 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 
-/** The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN): what a RECEIVE_LPN scan receives. */
+/**
+ * The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN): what a RECEIVE_LPN scan receives. The
+ * orders whose shipping stopped (`pack-ship.order.shipping-stopped`): what a SHIP scan refuses to ship.
+ */
 export function physicalTrackingProjections(service: PhysicalTrackingService): Projection[] {
   return [{
     name: 'asn-lpns', tables: ['asn_lpns'],
     subscriptions: [on(InventoryEvents.asnCreated, (d, _event, tx) => service.onAsnCreated(tx, d))],
+  }, {
+    name: 'stopped-orders', tables: ['stopped_orders'],
+    subscriptions: [on(PackShipEvents.shippingStopped, (d, event, tx) => service.onShippingStopped(tx, d, new Date(event.time)))],
   }];
 }
