@@ -112,6 +112,11 @@ async function cancel(orderId: string): Promise<void> {
   await expectNothingHeld(orderId);
 }
 
+/** Physical tracking's reconciliation at the order's in-process location: LPN contents against inventory. */
+const inProcessDifferences = async (orderId: string): Promise<unknown[]> =>
+  ((await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body.differences as { locationId: string; kind: string; physical: number; logical: number }[])
+    .filter((d) => d.locationId === `IN_PROCESS:${orderId}`).map((d) => ({ kind: d.kind, physical: d.physical, logical: d.logical }));
+
 /** A storage location that is not where the SKU was picked from (and holds none of it): where the worker puts the units. */
 const elsewhere = (pickedFrom: string): { id: string; code: string } => w.storage.filter((l) => l.id !== pickedFrom).at(-1)!;
 
@@ -127,6 +132,7 @@ async function returnByScan(orderId: string, sku: string, inTote: number, before
   expect(ret).toMatchObject({ sku, quantity: inTote, returned: 0, open: inTote, status: 'OPEN', fromLocationId: tote });
   const picked = ret!.suggestedLocationId;
   expect(await onHandAt(sku, tote)).toBe(inTote);
+  expect(await inProcessDifferences(orderId)).toEqual([]);
   const task = await taskOf('MOVE', ret!.id);
   expect(task?.status).toBe('QUEUED');
   const summary = await expectLedgerConserved(t, w.siteId);
@@ -147,6 +153,9 @@ async function returnByScan(orderId: string, sku: string, inTote: number, before
   expect(await onHandAt(sku, target.id)).toBe(atTarget + inTote);
   expect(await onHandAt(sku, picked)).toBe(atPicked);
   expect(await onHandAt(sku, tote)).toBe(0);
+  // Physical tracking agrees: the units left the order's tote (or voided carton) too. They stayed in it for good
+  // before, and the reconciliation reported them at the in-process location (PHYSICAL_ONLY) after every return.
+  expect(await inProcessDifferences(orderId)).toEqual([]);
   expect((await taskOf('MOVE', ret!.id))?.status).toBe('COMPLETED');
   const after = await expectLedgerConserved(t, w.siteId);
   expect(after.get(sku)).toMatchObject({ onHand: before.onHand, allocated: 0, reserved: 0 });
@@ -288,6 +297,9 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
     // The units go back to stock as every cancelled order's do: by the return, confirmed by scan.
     expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId }, 'operator')).body.status).toBe('COMPLETED');
     await t.settle();
+    // Emptied by the return, the carton is consumed (it held nothing else).
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body).toMatchObject({ status: 'CONSUMED', contents: [] });
+    expect(await inProcessDifferences(orderId)).toEqual([]);
   });
 
   it('shipped: the cancel is refused (409 ORDER_SHIPPED) and changes nothing', async () => {

@@ -16,6 +16,7 @@ import type { LpnRow, NewScan } from './store.ts';
 /** The floor events of other contexts physical tracking records (one set-based subscription, ADR 0043). */
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
+  InventoryEvents.returnConfirmed,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -49,6 +50,9 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         break;
       case PackShipEvents.shipmentDispatched:
         for (const p of e.data.packageIds) codes.push([e.data.siteId, p]);
+        break;
+      case InventoryEvents.returnConfirmed:
+        orders.push([e.data.siteId, e.data.orderId]);
         break;
       default:
         assertNever(e, 'floor event');
@@ -315,6 +319,32 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       for (const packageId of d.packageIds) {
         const carton = floor.liveByCode(d.siteId, packageId);
         if (carton !== undefined) shipTree(floor, carton, meta, at, packageId, e.id);
+      }
+      return;
+    }
+    // A cancelled order's units walked back to stock (its return confirmed by scan): they leave the order's tote or
+    // voided carton, oldest LPN first (an emptied one is CONSUMED), and rest loose where the scan says, as inventory
+    // has them. They stayed in the tote for good before, and the reconciliation reported them at IN_PROCESS:<orderId>.
+    case InventoryEvents.returnConfirmed: {
+      const d = e.data;
+      const want = { sku: d.sku, lot: d.lot, orderId: d.orderId };
+      let left = d.quantity;
+      const sources: string[] = [];
+      while (left > 0) {
+        const holder = floor.liveHoldingOrder(d.siteId, d.orderId).find((l) => takeUnits(l.contents, { ...want, quantity: 1 }).ok);
+        if (holder === undefined) break;
+        const held = holder.contents.filter((c) => c.sku === d.sku && c.lot === d.lot && c.orderId === d.orderId).reduce((n, c) => n + c.quantity, 0);
+        const t = takeUnits(holder.contents, { ...want, quantity: Math.min(left, held) });
+        if (!t.ok) break;
+        floor.takeOut(holder, t.value.remaining, at);
+        sources.push(holder.id);
+        left -= Math.min(left, held);
+      }
+      for (const lpnId of sources.length === 0 ? [null] : sources) {
+        floor.record({
+          siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: `IN_PROCESS:${d.orderId}`, lpnId,
+          relatedLpnId: null, barcode: d.locationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        }, meta);
       }
       return;
     }
