@@ -302,6 +302,36 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
     expect(await inProcessDifferences(orderId)).toEqual([]);
   });
 
+  // A cancel between the end-of-day manifest and the dispatch voided the shipment, but the manifest (the list the driver
+  // signs, GET /manifests/{id} and its PDF) went on naming it with nothing to say it stays behind. It failed before:
+  // no `withdrawn`.
+  it('LABELLED, on a manifest closed already: the cancel withdraws its shipment from the manifest (GET /manifests and the document say so)', async () => {
+    const sku = w.products[5]!.sku;
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    const shipmentId = await packAndLabel(orderId);
+    const closed = await t.post('/api/v1/manifests', { siteId: w.siteId, carrier: 'OWN_FLEET' });
+    expect(closed.status).toBe(201);
+    expect(closed.body.withdrawn).toEqual([]);
+    const handedOver = closed.body.data.shipments as { shipmentId: string; trackingNumber: string }[];
+    expect(handedOver.map((x) => x.shipmentId)).toEqual([shipmentId]);
+    await cancel(orderId);
+    const withdrawn = [{ shipmentId, orderId, trackingNumber: handedOver[0]!.trackingNumber, voidedAt: expect.any(String) }];
+    const manifest = (await t.get(`/api/v1/manifests/${closed.body.id}`)).body;
+    expect(manifest.data).toEqual(closed.body.data);
+    expect(manifest.withdrawn).toEqual(withdrawn);
+    const listed = (await t.get(`/api/v1/manifests?siteId=${w.siteId}`)).body.items as { id: string; withdrawn: unknown[] }[];
+    expect(listed.find((m) => m.id === closed.body.id)?.withdrawn).toEqual(withdrawn);
+    const document = await t.app.http.inject({ method: 'GET', url: `/api/v1/manifests/${closed.body.id}/document`, headers: { 'x-api-key': t.keys.admin } });
+    expect(document.statusCode).toBe(200);
+    expect(document.headers['content-type']).toContain('application/pdf');
+    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).body.code).toBe('ORDER_CANCELLED');
+    const [ret] = await returnsOf(orderId);
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+  });
+
   it('shipped: the cancel is refused (409 ORDER_SHIPPED) and changes nothing', async () => {
     const sku = w.products[6]!.sku;
     const orderId = await newOrder(sku);

@@ -55,6 +55,10 @@ const ManifestSchema = Type.Object({
       shipTo: Nullable(AddressSchema),
     })),
   }),
+  withdrawn: List(Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), trackingNumber: Type.String(), voidedAt: DateTime,
+  }), { description: 'Shipments of the manifest voided after it closed, before dispatch (their order was cancelled): they are not handed over, '
+    + 'and their labels were voided with the carrier. `data` stays what was handed to the carrier when the manifest closed.' }),
 });
 const WeightCheckSchema = Type.Object({
   status: Enum(['WITHIN', 'OUT', 'UNCHECKED'] as const, { description: 'OUT blocks sealing; UNCHECKED: a product has no weight in the catalog' }),

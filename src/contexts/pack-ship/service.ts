@@ -245,7 +245,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
     // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
-    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested).
+    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested;
+    // one on a manifest closed already is listed there as withdrawn, not handed over: GET /manifests/{id}, its document).
     const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
     for (const x of booked) {
       const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
@@ -614,6 +615,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         for (const x of shipments) shipTo.set(x.orderId, (await packStore.lockOrder(tx, x.orderId, false))?.shipTo ?? null);
         const now = deps.clock.now();
         const manifest: Manifest = {
+          withdrawn: [],
           id: deps.ids.next('mnf'), siteId: input.siteId, carrier: input.carrier, day: now.toISOString().slice(0, 10), closedAt: now.toISOString(),
           data: {
             shipments: shipments.map((x) => {
@@ -646,6 +648,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           shipmentId: x.shipmentId, orderId: x.orderId, service: x.service, trackingNumber: x.trackingNumber, packages: x.packages.length, weightG: x.weightG,
           shipTo: x.shipTo === null ? '' : `${x.shipTo.postalCode} ${x.shipTo.city} ${x.shipTo.country}`,
         })),
+        withdrawn: m.withdrawn,
       }));
     },
 

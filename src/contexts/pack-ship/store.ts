@@ -90,6 +90,15 @@ export interface Manifest {
   readonly day: string;
   readonly closedAt: string;
   readonly data: ManifestRecord;
+  /** Shipments of the manifest voided after it closed and before dispatch (their order cancelled): they are not handed over. */
+  readonly withdrawn: readonly ManifestWithdrawal[];
+}
+
+export interface ManifestWithdrawal {
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly trackingNumber: string;
+  readonly voidedAt: string;
 }
 
 /** The manifest's data as handed to the carrier (also the JSON of `GET /manifests/{id}`). */
@@ -153,11 +162,28 @@ type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id'
 }>;
 type SettingsRow = Narrowed<Pick<Selectable<PackShipSiteSettings>, 'site_id' | 'weight_tolerance_pct' | 'ship_from'>, { ship_from: Address | null }>;
 type ManifestRow = Narrowed<Pick<Selectable<PackShipManifests>, 'id' | 'site_id' | 'carrier' | 'day' | 'closed_at' | 'data'>, { data: ManifestRecord }>;
-const toManifest = (r: ManifestRow): Manifest => ({
+const toManifest = (r: ManifestRow, withdrawn: readonly ManifestWithdrawal[]): Manifest => ({
   // pg reads a date as local midnight: its local parts are the day.
   id: r.id, siteId: r.site_id, carrier: r.carrier,
   day: `${r.day.getFullYear()}-${String(r.day.getMonth() + 1).padStart(2, '0')}-${String(r.day.getDate()).padStart(2, '0')}`, closedAt: r.closed_at.toISOString(), data: r.data,
+  withdrawn,
 });
+
+/** The shipments of these manifests voided since they closed (an order cancelled before dispatch), per manifest. */
+async function withdrawals(db: Executor, manifestIds: readonly string[]): Promise<Map<string, ManifestWithdrawal[]>> {
+  const out = new Map<string, ManifestWithdrawal[]>();
+  if (manifestIds.length === 0) return out;
+  const rows = await db.query<{ manifest_id: string; id: string; order_id: string; tracking_number: string | null; voided_at: Date }>(
+    `SELECT manifest_id, id, order_id, tracking_number, voided_at FROM pack_ship.shipments
+      WHERE manifest_id = ANY($1::text[]) AND status = 'CANCELLED' AND voided_at IS NOT NULL ORDER BY voided_at, id`, [[...manifestIds]],
+  );
+  for (const r of rows) {
+    const list = out.get(r.manifest_id) ?? [];
+    list.push({ shipmentId: r.id, orderId: r.order_id, trackingNumber: r.tracking_number ?? '', voidedAt: r.voided_at.toISOString() });
+    out.set(r.manifest_id, list);
+  }
+  return out;
+}
 
 const toPackOrder = (r: OrderRow): PackOrder => ({
   orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
@@ -318,7 +344,9 @@ export const packStore = {
   ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
     await db.query(`UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3 WHERE order_id = $1 AND cancelled_at IS NULL`, [orderId, now, reason]);
     const shipments = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
-      `UPDATE pack_ship.shipments SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.shipments]],
+      // Its label is void from now (and voided with a remote carrier after the commit): voidedAt says when.
+      `UPDATE pack_ship.shipments SET status = 'CANCELLED', voided_at = COALESCE(voided_at, $3) WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`,
+      [orderId, [...voidable.shipments], now],
     );
     const packages = await db.query<Pick<Selectable<PackShipPackages>, 'id'>>(
       `UPDATE pack_ship.packages SET status = 'CANCELLED' WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`, [orderId, [...voidable.packages]],
@@ -675,14 +703,15 @@ export const packStore = {
 
   async manifest(db: Executor, id: string): Promise<Manifest | undefined> {
     const rows = await db.query<ManifestRow>(`SELECT id, site_id, carrier, day, closed_at, data FROM pack_ship.manifests WHERE id = $1`, [id]);
-    return rows[0] === undefined ? undefined : toManifest(rows[0]);
+    return rows[0] === undefined ? undefined : toManifest(rows[0], (await withdrawals(db, [id])).get(id) ?? []);
   },
 
   async manifests(db: Executor, siteId: string, day: string | null): Promise<Manifest[]> {
     const rows = await db.query<ManifestRow>(
       `SELECT id, site_id, carrier, day, closed_at, data FROM pack_ship.manifests WHERE site_id = $1 AND ($2::date IS NULL OR day = $2::date) ORDER BY id`, [siteId, day],
     );
-    return rows.map(toManifest);
+    const withdrawn = await withdrawals(db, rows.map((r) => r.id));
+    return rows.map((r) => toManifest(r, withdrawn.get(r.id) ?? []));
   },
 
   // --- tracking ----------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ export interface ManifestData {
   readonly closedAt: string;
   readonly shipments: readonly { readonly shipmentId: string; readonly orderId: string; readonly service: string; readonly trackingNumber: string;
     readonly packages: number; readonly weightG: number; readonly shipTo: string }[];
+  /** Shipments voided after the manifest closed (their order cancelled before dispatch): not handed over. */
+  readonly withdrawn?: readonly { readonly shipmentId: string; readonly orderId: string; readonly trackingNumber: string; readonly voidedAt: string }[];
 }
 
 /** The end-of-day manifest a driver signs: every shipment handed to the carrier that day, with totals (A4). */
@@ -88,6 +90,13 @@ export async function manifestPdf(d: ManifestData): Promise<Uint8Array> {
   const end = table(doc, { page, y: 230 }, font, bold, [
     { title: 'Tracking', x: MARGIN }, { title: 'Order', x: 190 }, { title: 'Service', x: 290 }, { title: 'Pkgs', x: 360 }, { title: 'kg', x: 395 }, { title: 'Ship to', x: 435 },
   ], d.shipments.map((s) => [s.trackingNumber, s.orderId, s.service, String(s.packages), (s.weightG / 1000).toFixed(2), s.shipTo.slice(0, 28)]));
-  drawLines(end.page, font, ['Driver signature: ______________________    Time: ________'], MARGIN, end.y + 30, 10);
+  // Shipments voided since the manifest closed (their order cancelled before dispatch) stay in the table as handed to the
+  // carrier, and are named here: the driver does not take them.
+  const withdrawn = d.withdrawn ?? [];
+  const after = withdrawn.length === 0 ? end.y : drawLines(end.page, font, [
+    `Withdrawn: ${withdrawn.length} shipment${withdrawn.length === 1 ? '' : 's'} cancelled after closing, NOT handed over (label voided)`,
+    ...withdrawn.map((w) => `${w.trackingNumber}   order ${w.orderId}   voided ${w.voidedAt}`),
+  ], MARGIN, end.y + 20, 9, 10, bold);
+  drawLines(end.page, font, ['Driver signature: ______________________    Time: ________'], MARGIN, after + 30, 10);
   return doc.save();
 }
