@@ -321,6 +321,12 @@ it(`240 cancels racing release, pick, pack, booking and dispatch keep every inva
            (SELECT COALESCE(sum(on_hand), 0) FROM inventory.balances WHERE location_id = ANY(SELECT 'IN_PROCESS:' || x FROM unnest($1::text[]) x))::int AS in_totes`,
   [cancelled]);
   expect(held).toEqual({ packages: 0, shipments: 0, ship_events: 0, ship_movements: 0, allocated: 0, reservations: 0, in_totes: 0 });
+  // Physical tracking agrees: no live LPN (a tote, a voided carton) still holds a cancelled order's units once its returns
+  // are confirmed (they stayed in the totes for good before: the LPN reconciliation showed them at IN_PROCESS:<order>).
+  const [inLpns] = await t.app.db.query<{ n: number }>(`
+    SELECT COALESCE(sum((c->>'quantity')::int), 0)::int AS n FROM physical_tracking.lpns l, jsonb_array_elements(l.contents) c
+     WHERE l.status IN ('OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT') AND c->>'orderId' = ANY($1)`, [cancelled]);
+  expect(inLpns!.n).toBe(0);
 
   // The ledger equals the balances, conserves stock, and its SHIP movements are exactly what the shipped orders shipped.
   const summary = await t.getAll<Record<string, number>>(`/api/v1/inventory/summary?siteId=${w.siteId}`);
