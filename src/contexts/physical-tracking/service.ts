@@ -503,7 +503,6 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     });
   }
 
-  /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
   /**
    * A cancelled order's units never leave (ADR 0011): pack & ship voided its packages, but their cartons may still sit
    * on a pallet. A SHIP of a tree holding any is refused, naming the LPNs that hold them (the outermost below the one
@@ -530,6 +529,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     [{ field: '/barcode', message: `holds units of cancelled order ${orders}` }]);
   }
 
+  /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
   async function shipTree(tx: Tx, root: LpnRow, actor: ScanActor, meta: EventMeta, at: Date, barcode: string, sourceEventId: string | null): Promise<LpnRow> {
     let out = root;
     for (const r of await store.subtree(tx, root.id)) {
