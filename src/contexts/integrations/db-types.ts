@@ -158,6 +158,7 @@ export interface IntegrationsPartnerMessages {
   partner: string;
   result: Json | null;
   seq: Generated<number>;
+  site_id: string | null;
   status: string;
   subject: string;
 }
