@@ -6,7 +6,7 @@
  * sites (403 SITE_REQUIRED), as for the other contexts (site-scope-resources.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -114,6 +114,60 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     expect(await counts('orders', 'location_master', 'inventory')).toEqual(before);
     const own = await sendText('POST', '/api/v1/imports/orders?site=SMA', `${header}\nCSV-A-1,${a.products[0]!.sku},1,Ada,1 Road,Town,12345,US\n`, 'text/csv');
     expect([own.status, own.body.imported]).toEqual([200, 1]);
+  });
+
+  it('webhooks: subscribes, lists, changes and replays at its own sites only; a subscription to every site\'s events is not its to make or see', async () => {
+    const hook = { url: 'https://hooks.example.com/paklog', eventTypes: ['orders.order.*'] };
+    const atB = await t.post('/api/v1/integrations/webhook-subscriptions', { ...hook, siteId: 'SMBB' }, 'integration');
+    const everywhere = await t.post('/api/v1/integrations/webhook-subscriptions', hook, 'integration');
+    expect([atB.status, everywhere.status]).toEqual([201, 201]);
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'b-shop.myshopify.com', siteId: 'SMBB' }, 'integration')).status).toBe(201);
+    await createOrder(injectClient(t.app, t.keys.integration), b.siteId, { externalId: 'HOOK-B-1', lines: [{ sku: b.products[0]!.sku, quantity: 1 }] });
+    await t.settle();
+    const bDeliveries = await t.getAll<{ id: string; subscriptionId: string }>(`/api/v1/integrations/webhook-deliveries?siteId=${b.siteId}`, 'integration');
+    expect(bDeliveries.length).toBeGreaterThan(0);
+    expect(bDeliveries.every((d) => d.subscriptionId === atB.body.id)).toBe(true);
+
+    const before = await counts('integrations');
+    const unnamed = await scoped<{ code: string }>('subscribe to every site', 'POST', '/api/v1/integrations/webhook-subscriptions', hook);
+    expect([unnamed.status, unnamed.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const toB = await scoped<{ code: string }>('subscribe at B', 'POST', '/api/v1/integrations/webhook-subscriptions', { ...hook, siteId: 'SMBB' });
+    expect([toB.status, toB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    for (const url of ['/api/v1/integrations/webhook-subscriptions', '/api/v1/integrations/webhook-deliveries', '/api/v1/integrations/storefront-channels']) {
+      const res = await scoped<{ code: string }>(url, 'GET', url);
+      expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 403, code: 'SITE_REQUIRED' });
+    }
+    const refused: [string, string, unknown?][] = [
+      ['GET', `/api/v1/integrations/webhook-subscriptions?siteId=SMBB`],
+      ['GET', `/api/v1/integrations/webhook-deliveries?siteId=SMBB`],
+      ['GET', `/api/v1/integrations/storefront-channels?siteId=SMBB`],
+    ];
+    for (const id of [atB.body.id as string, everywhere.body.id as string]) {
+      refused.push(['GET', `/api/v1/integrations/webhook-subscriptions/${id}`], ['PUT', `/api/v1/integrations/webhook-subscriptions/${id}`, { ...hook, siteId: 'SMA' }],
+        ['POST', `/api/v1/integrations/webhook-subscriptions/${id}/enable`], ['DELETE', `/api/v1/integrations/webhook-subscriptions/${id}`]);
+    }
+    refused.push(['GET', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}`], ['POST', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}/replay`]);
+    for (const [method, url, body] of refused) {
+      const res = await scoped<{ code: string }>(url, method as 'POST', url, body);
+      expect({ method, url, status: res.status, code: res.body.code }).toEqual({ method, url, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    // The delivery job records attempts meanwhile (hooks.example.com does not answer): the rest is as it was.
+    const { 'integrations.delivery_attempts': _attempts, ...after } = await counts('integrations');
+    const { 'integrations.delivery_attempts': _before, ...expected } = before;
+    expect(after).toEqual(expected);
+    for (const sub of [atB.body, everywhere.body] as { id: string; url: string; siteId: string | null; updatedAt: string }[]) {
+      const now = (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`, 'integration')).body;
+      expect([now.url, now.siteId, now.updatedAt]).toEqual([sub.url, sub.siteId, sub.updatedAt]);
+    }
+
+    // At its own site: subscribe, list, change (keeping a site), and no more.
+    const own = await scoped<{ id: string; siteId: string }>('subscribe at A', 'POST', '/api/v1/integrations/webhook-subscriptions', { ...hook, siteId: 'SMA' });
+    expect([own.status, own.body.siteId]).toEqual([201, a.siteId]);
+    const listed = await scoped<{ items: { id: string }[] }>('subscriptions at A', 'GET', '/api/v1/integrations/webhook-subscriptions?siteId=SMA');
+    expect(listed.body.items.map((x) => x.id)).toEqual([own.body.id]);
+    const widen = await scoped<{ code: string }>('widen to every site', 'PUT' as 'POST', `/api/v1/integrations/webhook-subscriptions/${own.body.id}`, hook);
+    expect([widen.status, widen.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    expect((await scoped('read own', 'GET', `/api/v1/integrations/webhook-subscriptions/${own.body.id}`)).status).toBe(200);
   });
 
   it('position reports: another site\'s forklift is not reported at its own site (403 FORBIDDEN_AT_SITE, nothing written)', async () => {

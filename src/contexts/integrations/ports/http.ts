@@ -2,10 +2,10 @@ import { Type } from '@fastify/type-provider-typebox';
 import { TRACKING_STATUSES } from '../../../contracts/pack-ship.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
-import { authorizeSite, type Principal } from '../../../platform/http/auth.ts';
+import { authorizeSite, authorizeSiteOrAll, type Principal } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
-import { ALL_SITES, CAN } from '../../../platform/http/roles.ts';
+import { CAN } from '../../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
@@ -63,21 +63,10 @@ const messageView = <M extends MessageView>(m: M) => ({
 const loadView = <L extends { createdAt: Date; bookedAt: Date | null }>(l: L) => ({ ...l, createdAt: l.createdAt.toISOString(), bookedAt: iso(l.bookedAt) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /integrations/partner-messages returns', examples: [EXAMPLES.ids.partnerMessage] }) }, { additionalProperties: false });
 
-/**
- * Whether `principal` may see (and replay) a message about `siteId`: its role there (403 FORBIDDEN_AT_SITE). A message
- * that names no site is for callers of every site only (it could be about any of them).
- */
-function authorizeMessage(principal: Principal | undefined, siteId: string | null): void {
-  if (principal === undefined) return;
-  if (siteId !== null) {
-    authorizeSite(principal, siteId, CAN.integrations);
-    return;
-  }
-  const everywhere = principal.sites[ALL_SITES];
-  if (everywhere === undefined || !(CAN.integrations as readonly string[]).includes(everywhere)) {
-    throw new AppError('FORBIDDEN_AT_SITE', `${principal.name} acts at some sites only; this message names no site`);
-  }
-}
+/** A message about a site is authorised there; one that names no site only for callers of every site. */
+const authorizeMessage = (principal: Principal | undefined, siteId: string | null): void => {
+  if (principal !== undefined) authorizeSiteOrAll(principal, siteId, CAN.integrations);
+};
 
 /** The ERP and TMS ports' routes (ADR 0039, docs/integrations/erp.md and tms.md). */
 export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: HttpApp) => void {
