@@ -221,5 +221,16 @@ describe('ERP and TMS over REST', () => {
     expect((await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).filter((x) => x.reference === 'PO-A-7')).toEqual([]);
     const ownAsn = await scoped<{ accepted: boolean }>('ASN of A', 'POST', '/api/v1/integrations/erp/inbound/asns', { asns: [asn('PO-A-7', 'ERP')] });
     expect([ownAsn.status, ownAsn.body.accepted]).toEqual([200, true]);
+    // The inbound documents: a site's ASN documents by siteId; item masters name no site (callers of every site see them).
+    const filesAll = await scoped<{ code: string }>('inbound files', 'GET', '/api/v1/integrations/erp/inbound-files');
+    expect([filesAll.status, filesAll.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const filesB = await scoped<{ code: string }>('inbound files of B', 'GET', '/api/v1/integrations/erp/inbound-files?siteId=ERPB');
+    expect([filesB.status, filesB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const filesA = await scoped<{ items: { id: string; kind: string; siteIds: string[] }[] }>('inbound files of A', 'GET', '/api/v1/integrations/erp/inbound-files?siteId=ERP');
+    expect(filesA.status).toBe(200);
+    expect(filesA.body.items.map((f) => f.id)).toContain((ownAsn.body as unknown as { fileId: string }).fileId);
+    expect(filesA.body.items.every((f) => f.kind === 'asns' && f.siteIds.includes(w.siteId))).toBe(true);
+    const everything = await t.getAll<{ kind: string; siteIds: string[] }>('/api/v1/integrations/erp/inbound-files', 'integration');
+    expect(everything.filter((f) => f.kind === 'items').every((f) => f.siteIds.length === 0)).toBe(true);
   });
 });

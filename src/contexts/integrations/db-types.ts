@@ -118,6 +118,7 @@ export interface IntegrationsErpInboundFiles {
   name: string;
   received_at: Date;
   rows: number;
+  site_ids: Generated<string[]>;
   status: string;
   summary: Json;
 }

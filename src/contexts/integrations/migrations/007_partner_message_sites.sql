@@ -5,3 +5,9 @@
 ALTER TABLE partner_messages ADD COLUMN site_id text;
 UPDATE partner_messages SET site_id = body -> 'data' ->> 'siteId' WHERE site_id IS NULL;
 CREATE INDEX partner_messages_site ON partner_messages (site_id, id);
+
+-- The sites an inbound ERP document named (its ASNs' sites, resolved): GET /integrations/erp/inbound-files?siteId=
+-- lists the documents about a site. Empty for an item master (master data of no site), a document of unknown kind and
+-- documents received before this migration: only a caller of every site lists those.
+ALTER TABLE erp_inbound_files ADD COLUMN site_ids text[] NOT NULL DEFAULT '{}';
+CREATE INDEX erp_inbound_files_sites ON erp_inbound_files USING gin (site_ids);

@@ -182,17 +182,24 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listErpInboundFiles', tags, summary: 'Inbound ERP documents and what became of them',
-        description: 'Every file picked up from the inbox (and every POST /integrations/erp/inbound): PROCESSED or REJECTED with its row-level errors.',
-        querystring: Type.Object({ status: Type.Optional(Enum(['PROCESSED', 'REJECTED'] as const)), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        description: 'Every file picked up from the inbox (and every POST /integrations/erp/inbound): PROCESSED or REJECTED with its row-level errors. '
+          + '`siteId` (id or code): the ASN documents that named that site (`siteIds`); a caller of some sites only names one of them (403 '
+          + 'SITE_REQUIRED), and so never lists item masters, which are about no site.',
+        querystring: Type.Object({
+          siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['PROCESSED', 'REJECTED'] as const)), limit: Limit(500, 100), cursor: Cursor,
+        }, { additionalProperties: false }),
         response: {
           200: Page(Type.Object({
             id: Type.String(), name: Type.String(), kind: Type.String(), status: Type.String(), rows: Type.Integer(),
-            summary: Type.Object({}, { additionalProperties: Type.Integer() }), errors: Type.Array(RowErrorSchema), receivedAt: DateTime,
+            summary: Type.Object({}, { additionalProperties: Type.Integer() }), errors: Type.Array(RowErrorSchema),
+            siteIds: Type.Array(Type.String(), { description: 'The sites its ASNs named; none for an item master' }), receivedAt: DateTime,
           })),
+          ...problems('UNKNOWN_SITE'),
         },
       },
     }, async (req) => {
-      const rows = await ports.listFiles(req.query.status, unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const site = req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'));
+      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
       return { items: rows.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 

@@ -195,7 +195,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
    * unit of work: inventory's ASN creation joins it), so a refusal of any writes none. An ASN whose number the site
    * has from the ERP already is left alone (`unchanged`): sending a file again is safe.
    */
-  async function importAsns(text: string, format: InboundFormat, meta: EventMeta, mayActAt?: (siteId: string) => void): Promise<InboundOutcome> {
+  async function importAsns(text: string, format: InboundFormat, meta: EventMeta, mayActAt?: (siteId: string) => void): Promise<InboundOutcome & { siteIds?: string[] }> {
     const read = readAsns(text, format);
     const errors: RowError[] = [...read.errors];
     const inventory = apis.inventory();
@@ -209,13 +209,14 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       if (sites.get(d.siteRef) === undefined) errors.push({ row: d.row, field: d.lines[0]!.field('siteId'), message: `no site ${d.siteRef}` });
     }
     // A caller of some sites only: every site the document names is checked before anything is written (it throws).
-    for (const site of sites.values()) if (site !== undefined) mayActAt?.(site);
+    const siteIds = [...new Set([...sites.values()].filter((s): s is string => s !== undefined))].sort();
+    for (const site of siteIds) mayActAt?.(site);
     const catalog = apis.catalog();
     if (catalog !== undefined) {
       const known = await catalog.getBySkus([...new Set(read.drafts.flatMap((d) => d.lines.map((l) => l.sku)))]);
       for (const d of read.drafts) for (const l of d.lines) if (!known.has(l.sku)) errors.push({ row: l.row, field: l.field('sku'), message: `no product with SKU ${l.sku}` });
     }
-    if (errors.length > 0) return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+    if (errors.length > 0) return { ...outcome('asns', read.rows, errors, { created: 0, unchanged: 0 }), siteIds };
     let created = 0;
     let unchanged = 0;
     try {
@@ -244,9 +245,9 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       });
     } catch (e) {
       if (errors.length === 0) throw e;
-      return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+      return { ...outcome('asns', read.rows, errors, { created: 0, unchanged: 0 }), siteIds };
     }
-    return outcome('asns', read.rows, errors, { created, unchanged });
+    return { ...outcome('asns', read.rows, errors, { created, unchanged }), siteIds };
   }
 
   /**
@@ -255,13 +256,13 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
    */
   async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
     mayActAt?: (siteId: string) => void): Promise<InboundOutcome & { fileId: string }> {
-    const result = kind === undefined
+    const { siteIds = [], ...result }: InboundOutcome & { siteIds?: string[] } = kind === undefined
       ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
       : kind === 'items' ? await importItems(text, format, meta, mayActAt) : await importAsns(text, format, meta, mayActAt);
     const fileId = deps.ids.next('erf');
     await store.insertFile(deps.db, {
       id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
-      errors: [...result.errors], receivedAt: now(),
+      errors: [...result.errors], siteIds, receivedAt: now(),
     });
     if (!result.accepted) deps.log.warn({ file: name, kind: result.kind, errors: result.errors.length }, 'erp: inbound file rejected');
     return { ...result, fileId };
@@ -307,7 +308,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     partners, erp, tms, shipmentDispatched, stockAdjusted, snapshot, scheduledSnapshots, deliverDue, getMessage, replay, status, receive, pickUpFiles,
     tracking, getLoad,
     listMessages: (f: MessageFilter, after: string | null, limit: number) => store.messages(deps.db, f, after, limit),
-    listFiles: (status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number) => store.files(deps.db, status, after, limit),
+    listFiles: (f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.files(deps.db, f, after, limit),
     listLoads: (f: { booked?: boolean | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.loads(deps.db, f, after, limit),
     /** The site of the load a TMS report names (by its load id or PakLog's shipment id); undefined when there is none. */
     siteOfLoad: async (by: { loadId?: string | undefined; shipmentId?: string | undefined }): Promise<string | undefined> =>

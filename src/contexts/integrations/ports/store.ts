@@ -30,7 +30,7 @@ export type TrackingEventRecord = Camelized<Selectable<IntegrationsTmsTrackingEv
 
 const MSG = `id, partner, kind, site_id AS "siteId", idempotency_key AS "idempotencyKey", subject, status, attempts, next_attempt_at AS "nextAttemptAt",
   last_error AS "lastError", result, created_at AS "createdAt", delivered_at AS "deliveredAt"`;
-const FILE = `id, name, kind, status, rows, summary, errors, received_at AS "receivedAt"`;
+const FILE = `id, name, kind, status, rows, summary, errors, site_ids AS "siteIds", received_at AS "receivedAt"`;
 const LOAD = `shipment_id AS "shipmentId", order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber",
   message_id AS "messageId", load_id AS "loadId", status, created_at AS "createdAt", booked_at AS "bookedAt"`;
 
@@ -106,13 +106,15 @@ export const portsStore = {
 
   async insertFile(db: Executor, f: InboundFileRecord): Promise<void> {
     await db.query(
-      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt]);
+      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, site_ids, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8)`,
+      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt, f.siteIds]);
   },
-  async files(db: Executor, status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number): Promise<InboundFileRecord[]> {
+  /** `siteId`: the documents that named that site (never an item master, which names none). */
+  async files(db: Executor, f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number): Promise<InboundFileRecord[]> {
     return db.query<InboundFileRecord>(
-      `SELECT ${FILE} FROM integrations.erp_inbound_files WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [status ?? null, after, limit]);
+      `SELECT ${FILE} FROM integrations.erp_inbound_files WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id > $2)
+         AND ($4::text IS NULL OR site_ids @> ARRAY[$4]) ORDER BY id LIMIT $3`,
+      [f.status ?? null, after, limit, f.siteId ?? null]);
   },
   async erpAsns(db: Executor, siteId: string, numbers: readonly string[]): Promise<Map<string, string>> {
     const rows = await db.query<{ asnNumber: string; asnId: string }>(
