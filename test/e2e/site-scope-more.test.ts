@@ -170,6 +170,42 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     expect((await scoped('read own', 'GET', `/api/v1/integrations/webhook-subscriptions/${own.body.id}`)).status).toBe(200);
   });
 
+  it('physical tracking, quality, workload and location tracking: another site\'s LPN, plan, lists and alerts are refused (audit)', async () => {
+    const lpn = await t.post('/api/v1/lpns', { siteId: b.siteId, type: 'PALLET', code: 'AUDIT-B-1', locationId: b.storage[0]!.id }, 'manager');
+    expect(lpn.status).toBe(201);
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: b.siteId, name: 'B inbound', stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }],
+    }, 'manager');
+    expect(plan.status).toBe(201);
+    const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
+    const manager = injectClient(t.app, key.body.key);
+    await t.settle();
+    const before = await counts('physical_tracking', 'quality', 'workload', 'location_tracking');
+    const refused: [string, string, unknown?][] = [
+      ['GET', `/api/v1/lpns/${lpn.body.id}`], ['GET', `/api/v1/lpns/${lpn.body.id}/timeline`],
+      ['POST', `/api/v1/lpns/${lpn.body.id}/move`, { locationId: a.storage[0]!.id }], ['POST', `/api/v1/lpns/${lpn.body.id}/close`, {}],
+      ['POST', `/api/v1/lpns/${lpn.body.id}/lost`, { reason: 'not mine' }],
+      ['GET', '/api/v1/lpns?siteId=SMBB'], ['GET', '/api/v1/scans?siteId=SMBB'], ['GET', '/api/v1/physical-tracking/reconciliation?siteId=SMBB'],
+      ['POST', '/api/v1/scans', { siteId: 'SMBB', barcode: 'AUDIT-B-1', meaning: 'STAGE', workerId: 'w-a' }],
+      ['GET', `/api/v1/inspection-plans/${plan.body.id}`], ['POST', `/api/v1/inspection-plans/${plan.body.id}/deactivate`],
+      ['GET', '/api/v1/inspection-plans?siteId=SMBB'], ['GET', '/api/v1/inspections?siteId=SMBB'], ['GET', '/api/v1/non-conformances?siteId=SMBB'],
+      ['GET', '/api/v1/quality-kpis?siteId=SMBB'],
+      ['GET', '/api/v1/workload/standards?siteId=SMBB'], ['GET', '/api/v1/workload/roster?siteId=SMBB'], ['GET', '/api/v1/workload/plan?siteId=SMBB'],
+      ['PUT', '/api/v1/workload/roster', { siteId: 'SMBB', shifts: [] }],
+      ['GET', '/api/v1/tracking-alerts?siteId=SMBB'], ['GET', '/api/v1/positions?siteId=SMBB'], ['GET', '/api/v1/zones/A/occupancy?siteId=SMBB'],
+    ];
+    for (const [method, url, body] of refused) {
+      const res = await manager<{ code: string }>(url, method as 'POST', url, body);
+      expect({ method, url, status: res.status, code: res.body.code }).toEqual({ method, url, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    for (const url of ['/api/v1/inspection-plans', '/api/v1/inspections', '/api/v1/non-conformances', '/api/v1/tracking-alerts']) {
+      const res = await manager<{ code: string }>(url, 'GET', url);
+      expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 403, code: 'SITE_REQUIRED' });
+    }
+    expect(await counts('physical_tracking', 'quality', 'workload', 'location_tracking')).toEqual(before);
+    expect((await t.get(`/api/v1/lpns/${lpn.body.id}`)).body.status).toBe(lpn.body.status);
+  });
+
   it('position reports: another site\'s forklift is not reported at its own site (403 FORBIDDEN_AT_SITE, nothing written)', async () => {
     for (const [w, id] of [[a, 'FLT-SMA'], [b, 'FLT-SMB']] as const) {
       expect((await t.request('PUT', `/api/v1/tracked/equipment/${id}`, { body: { siteId: w.siteId } })).status).toBe(200);
