@@ -211,6 +211,18 @@ describe('ERP and TMS over REST', () => {
     const readOwn = await scoped<{ id: string; siteId: string }>('message of A', 'GET', `/api/v1/integrations/partner-messages/${mine.id}`);
     expect([readOwn.status, readOwn.body.siteId]).toEqual([200, w.siteId]);
 
+    // A message that names no site (one older than migration 007 whose document had none): callers of every site only.
+    await t.app.db.query(
+      `INSERT INTO integrations.partner_messages (id, partner, kind, site_id, idempotency_key, subject, body, status, next_attempt_at, created_at)
+       VALUES ('pms_nosite', 'ERP', 'INVENTORY_SNAPSHOT', NULL, 'legacy.nosite', 'legacy', '{"data":{}}', 'FAILED', now(), now())`);
+    const noSite = await scoped<{ code: string }>('message of no site', 'GET', '/api/v1/integrations/partner-messages/pms_nosite');
+    expect([noSite.status, noSite.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const replayNoSite = await scoped<{ code: string }>('replay message of no site', 'POST', '/api/v1/integrations/partner-messages/pms_nosite/replay');
+    expect([replayNoSite.status, replayNoSite.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.get('/api/v1/integrations/partner-messages/pms_nosite', 'integration')).body).toMatchObject({ siteId: null, status: 'FAILED' });
+    expect((await messages('siteId=ERP')).map((m) => m.id)).not.toContain('pms_nosite');
+    await t.app.db.query(`DELETE FROM integrations.partner_messages WHERE id = 'pms_nosite'`);
+
     // ASNs name their sites inside the document: one of another site refuses the whole document, and nothing is recorded.
     const files = (await t.getAll('/api/v1/integrations/erp/inbound-files', 'integration')).length;
     const asn = (asnNumber: string, siteId: string) => ({ asnNumber, siteId, supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
