@@ -174,4 +174,75 @@ describe('ERP and TMS over REST', () => {
     expect((await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration')).body.tracking).toEqual([]);
     expect((await t.get(`/api/v1/shipments/${shipment.shipmentId}`)).body.status).not.toBe('DELIVERED');
   });
+
+  it('a key of some sites only lists, reads and replays the partner messages of its sites alone (ERP and TMS)', async () => {
+    // The test above shipped an order at ERPB: its shipment confirmation (ERP) and load booking (TMS) are about ERPB.
+    const other = (await t.get<{ id: string }>('/api/v1/sites/ERPB')).body.id;
+    const atB = await messages(`siteId=${other}`);
+    expect(atB.map((m) => m.kind).sort()).toEqual(['LOAD_BOOKING', 'SHIPMENT_CONFIRMATION']);
+    expect(atB.every((m) => (m as Message & { siteId: string }).siteId === other)).toBe(true);
+    const atA = await messages('siteId=ERP');
+    expect(atA.length).toBeGreaterThan(0);
+    expect(atA.every((m) => (m as Message & { siteId: string }).siteId === w.siteId)).toBe(true);
+    const unknown = await t.get('/api/v1/integrations/partner-messages?siteId=NOPE', 'integration');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+
+    const key = await t.post('/api/v1/api-keys', { name: 'erp of ERP', role: 'integration', siteIds: [w.siteId] });
+    const scoped = injectClient(t.app, key.body.key);
+    const all = await scoped<{ code: string }>('messages', 'GET', '/api/v1/integrations/partner-messages');
+    expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const listB = await scoped<{ code: string }>('messages at B', 'GET', '/api/v1/integrations/partner-messages?siteId=ERPB&partner=ERP');
+    expect([listB.status, listB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const own = await scoped<{ items: { siteId: string }[] }>('messages at A', 'GET', '/api/v1/integrations/partner-messages?siteId=ERP&limit=500');
+    expect([own.status, own.body.items.length]).toEqual([200, atA.length]);
+    const health = await scoped<{ code: string }>('partners', 'GET', '/api/v1/integrations/partners');
+    expect([health.status, health.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const ownHealth = await scoped<{ messages: { count: number }[] }>('partners at A', 'GET', '/api/v1/integrations/partners?siteId=ERP');
+    expect(ownHealth.body.messages.reduce((n, m) => n + m.count, 0)).toBe(atA.length);
+
+    const theirs = atB.find((m) => m.kind === 'SHIPMENT_CONFIRMATION')!;
+    const read = await scoped<{ code: string }>('message of B', 'GET', `/api/v1/integrations/partner-messages/${theirs.id}`);
+    expect([read.status, read.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const before = (await t.get(`/api/v1/integrations/partner-messages/${theirs.id}`, 'integration')).body;
+    const replay = await scoped<{ code: string }>('replay B', 'POST', `/api/v1/integrations/partner-messages/${theirs.id}/replay`);
+    expect([replay.status, replay.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.get(`/api/v1/integrations/partner-messages/${theirs.id}`, 'integration')).body).toEqual(before);
+    const mine = atA[0]!;
+    const readOwn = await scoped<{ id: string; siteId: string }>('message of A', 'GET', `/api/v1/integrations/partner-messages/${mine.id}`);
+    expect([readOwn.status, readOwn.body.siteId]).toEqual([200, w.siteId]);
+
+    // A message that names no site (one older than migration 007 whose document had none): callers of every site only.
+    await t.app.db.query(
+      `INSERT INTO integrations.partner_messages (id, partner, kind, site_id, idempotency_key, subject, body, status, next_attempt_at, created_at)
+       VALUES ('pms_nosite', 'ERP', 'INVENTORY_SNAPSHOT', NULL, 'legacy.nosite', 'legacy', '{"data":{}}', 'FAILED', now(), now())`);
+    const noSite = await scoped<{ code: string }>('message of no site', 'GET', '/api/v1/integrations/partner-messages/pms_nosite');
+    expect([noSite.status, noSite.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const replayNoSite = await scoped<{ code: string }>('replay message of no site', 'POST', '/api/v1/integrations/partner-messages/pms_nosite/replay');
+    expect([replayNoSite.status, replayNoSite.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.get('/api/v1/integrations/partner-messages/pms_nosite', 'integration')).body).toMatchObject({ siteId: null, status: 'FAILED' });
+    expect((await messages('siteId=ERP')).map((m) => m.id)).not.toContain('pms_nosite');
+    await t.app.db.query(`DELETE FROM integrations.partner_messages WHERE id = 'pms_nosite'`);
+
+    // ASNs name their sites inside the document: one of another site refuses the whole document, and nothing is recorded.
+    const files = (await t.getAll('/api/v1/integrations/erp/inbound-files', 'integration')).length;
+    const asn = (asnNumber: string, siteId: string) => ({ asnNumber, siteId, supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    const mixed = await scoped<{ code: string }>('ASNs of B', 'POST', '/api/v1/integrations/erp/inbound/asns', { asns: [asn('PO-A-7', 'ERP'), asn('PO-B-7', 'ERPB')] });
+    expect([mixed.status, mixed.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.getAll('/api/v1/integrations/erp/inbound-files', 'integration')).length).toBe(files);
+    expect((await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${other}`)).filter((x) => x.reference === 'PO-B-7')).toEqual([]);
+    expect((await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).filter((x) => x.reference === 'PO-A-7')).toEqual([]);
+    const ownAsn = await scoped<{ accepted: boolean }>('ASN of A', 'POST', '/api/v1/integrations/erp/inbound/asns', { asns: [asn('PO-A-7', 'ERP')] });
+    expect([ownAsn.status, ownAsn.body.accepted]).toEqual([200, true]);
+    // The inbound documents: a site's ASN documents by siteId; item masters name no site (callers of every site see them).
+    const filesAll = await scoped<{ code: string }>('inbound files', 'GET', '/api/v1/integrations/erp/inbound-files');
+    expect([filesAll.status, filesAll.body.code]).toEqual([403, 'SITE_REQUIRED']);
+    const filesB = await scoped<{ code: string }>('inbound files of B', 'GET', '/api/v1/integrations/erp/inbound-files?siteId=ERPB');
+    expect([filesB.status, filesB.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    const filesA = await scoped<{ items: { id: string; kind: string; siteIds: string[] }[] }>('inbound files of A', 'GET', '/api/v1/integrations/erp/inbound-files?siteId=ERP');
+    expect(filesA.status).toBe(200);
+    expect(filesA.body.items.map((f) => f.id)).toContain((ownAsn.body as unknown as { fileId: string }).fileId);
+    expect(filesA.body.items.every((f) => f.kind === 'asns' && f.siteIds.includes(w.siteId))).toBe(true);
+    const everything = await t.getAll<{ kind: string; siteIds: string[] }>('/api/v1/integrations/erp/inbound-files', 'integration');
+    expect(everything.filter((f) => f.kind === 'items').every((f) => f.siteIds.length === 0)).toBe(true);
+  });
 });

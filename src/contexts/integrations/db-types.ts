@@ -118,6 +118,7 @@ export interface IntegrationsErpInboundFiles {
   name: string;
   received_at: Date;
   rows: number;
+  site_ids: Generated<string[]>;
   status: string;
   summary: Json;
 }
@@ -158,6 +159,7 @@ export interface IntegrationsPartnerMessages {
   partner: string;
   result: Json | null;
   seq: Generated<number>;
+  site_id: string | null;
   status: string;
   subject: string;
 }

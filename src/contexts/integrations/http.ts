@@ -1,11 +1,12 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, WEBHOOK_SUBSCRIPTION_STATUSES } from '../../contracts/integrations.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
-import { unwrap } from '../../platform/errors.ts';
+import { AppError, unwrap } from '../../platform/errors.ts';
+import { authorizeSiteOrAll, mayActEverywhere, type Principal } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ediRoutes } from './edi/http.ts';
@@ -82,6 +83,25 @@ const STOREFRONT_EXAMPLE = {
 };
 
 export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsService, edi: EdiService, imports: ImportService): (app: HttpApp) => Promise<void> {
+  /** A list's site filter (id or code) as the site's id. */
+  const siteOf = async (ref: string | undefined): Promise<string | undefined> =>
+    (ref === undefined ? undefined : unwrap(await service.resolveSite(ref, '/querystring/siteId')));
+  /** A subscription or delivery id names no site: the subscription's site decides (every site's: callers of every site only). */
+  const ofSubscription = async (principal: Principal | undefined, id: string): Promise<void> => {
+    const s = await service.siteOfSubscription(id);
+    if (s !== undefined && principal !== undefined) authorizeSiteOrAll(principal, s.siteId, CAN.integrations);
+  };
+  const ofDelivery = async (principal: Principal | undefined, id: string): Promise<void> => {
+    const s = await service.siteOfDelivery(id);
+    if (s !== undefined && principal !== undefined) authorizeSiteOrAll(principal, s.siteId, CAN.integrations);
+  };
+  /** A subscription without a site receives every site's events: only a caller of every site may make one. */
+  const everySiteNeedsAll = (principal: Principal | undefined, siteId: string | undefined): void => {
+    if (siteId !== undefined || principal === undefined || mayActEverywhere(principal, CAN.integrations)) return;
+    throw new AppError('SITE_REQUIRED', 'Name the site (siteId): a subscription without one receives every site\'s events, and this caller may act at some sites only', {
+      errors: [{ field: '/siteId', message: 'is required of a caller of some sites only' }],
+    });
+  };
   return async (app) => {
     ediRoutes(deps, edi)(app);
     importRoutes(deps, imports)(app);
@@ -104,22 +124,28 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'createWebhookSubscription', tags, summary: 'Subscribe a URL to events (outbound webhook)',
         description: 'Every matching event is POSTed to the URL, signed (PakLog-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">), '
           + 'retried with exponential backoff and jitter, in order per subject. The answer carries the signing `secret` — the only time it is shown. '
-          + '422 UNKNOWN_EVENT_TYPE, WEBHOOK_URL_INVALID, UNKNOWN_SITE. See docs/operations/webhooks.md.',
+          + '422 UNKNOWN_EVENT_TYPE, WEBHOOK_URL_INVALID, UNKNOWN_SITE. A caller of some sites only subscribes to one of its sites (`siteId`): '
+          + 'without one, 403 SITE_REQUIRED (it would receive every site\'s events). See docs/operations/webhooks.md.',
         body: SubscriptionBody,
-        response: { 201: CreatedSubscriptionSchema, ...problems('UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE') },
+        response: { 201: CreatedSubscriptionSchema, ...problems('UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'SITE_REQUIRED') },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => subscriptionView(unwrap(await service.createSubscription(req.body)))));
+    }, async (req, reply) => {
+      everySiteNeedsAll(req.principal, req.body.siteId);
+      return deps.idempotency.run(req, reply, 201, async () => subscriptionView(unwrap(await service.createSubscription(req.body))));
+    });
 
     app.get('/integrations/webhook-subscriptions', {
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listWebhookSubscriptions', tags, summary: 'Webhook subscriptions',
-        description: 'In creation order, paged by `limit` and `cursor`; the secret is never shown again.',
-        querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
-        response: { 200: Page(SubscriptionSchema) },
+        description: 'In creation order, paged by `limit` and `cursor`; the secret is never shown again. `siteId` (id or code): the subscriptions '
+          + 'to that site\'s events, which a caller of some sites only names (403 SITE_REQUIRED); it reads, changes, enables, deletes and replays '
+          + 'the deliveries of those alone (403 FORBIDDEN_AT_SITE; subscriptions to every site\'s events are for callers of every site).',
+        querystring: Type.Object({ siteId: Type.Optional(SiteRef), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        response: { 200: Page(SubscriptionSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor)), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map(subscriptionView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -130,7 +156,10 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         description: 'Its state: ACTIVE, or DISABLED with the reason after too many failures in a row. 404 NOT_FOUND.',
         params: SubscriptionParams, response: { 200: SubscriptionSchema, ...problems('NOT_FOUND') },
       },
-    }, async (req) => subscriptionView(unwrap(await service.getSubscription(req.params.id))));
+    }, async (req) => {
+      await ofSubscription(req.principal, req.params.id);
+      return subscriptionView(unwrap(await service.getSubscription(req.params.id)));
+    });
 
     app.put('/integrations/webhook-subscriptions/:id', {
       config: { roles: CAN.integrations },
@@ -138,9 +167,14 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'updateWebhookSubscription', tags, summary: 'Change a webhook subscription',
         description: 'Replaces URL, event types and filters (the secret stays). Deliveries already recorded keep going to the new URL.',
         params: SubscriptionParams, body: SubscriptionBody,
-        response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE') },
+        response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'SITE_REQUIRED') },
       },
-    }, async (req) => subscriptionView(unwrap(await service.updateSubscription(req.params.id, req.body))));
+    }, async (req) => {
+      // Both the subscription's site now and the one it is given (the site guard checked a siteId in the body).
+      await ofSubscription(req.principal, req.params.id);
+      everySiteNeedsAll(req.principal, req.body.siteId);
+      return subscriptionView(unwrap(await service.updateSubscription(req.params.id, req.body)));
+    });
 
     app.post('/integrations/webhook-subscriptions/:id/enable', {
       config: { roles: CAN.integrations, idempotent: true },
@@ -149,7 +183,10 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         description: 'ACTIVE again with its failure run reset; the deliveries that waited are sent at once, in order. An ACTIVE one is answered as it is.',
         params: SubscriptionParams, response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => subscriptionView(unwrap(await service.enableSubscription(req.params.id)))));
+    }, async (req, reply) => {
+      await ofSubscription(req.principal, req.params.id);
+      return deps.idempotency.run(req, reply, 200, async () => subscriptionView(unwrap(await service.enableSubscription(req.params.id))));
+    });
 
     app.delete('/integrations/webhook-subscriptions/:id', {
       config: { roles: CAN.integrations },
@@ -158,24 +195,29 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         description: 'No more deliveries are recorded or sent for it; its delivery log stays readable. 404 NOT_FOUND.',
         params: SubscriptionParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Literal(true) }), ...problems('NOT_FOUND') },
       },
-    }, async (req) => unwrap(await service.deleteSubscription(req.params.id)));
+    }, async (req) => {
+      await ofSubscription(req.principal, req.params.id);
+      return unwrap(await service.deleteSubscription(req.params.id));
+    });
 
     app.get('/integrations/webhook-deliveries', {
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listWebhookDeliveries', tags, summary: 'The delivery log',
-        description: 'Deliveries in creation order with their attempts, last status and next attempt; filtered by subscription, status and subject.',
+        description: 'Deliveries in creation order with their attempts, last status and next attempt; filtered by subscription, status, subject and '
+          + 'site (`siteId`: the deliveries of the subscriptions to that site\'s events), which a caller of some sites only names (403 SITE_REQUIRED).',
         querystring: Type.Object({
           subscriptionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           status: Type.Optional(Enum(WEBHOOK_DELIVERY_STATUSES)),
           subject: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          siteId: Type.Optional(SiteRef),
           limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(DeliverySchema) },
+        response: { 200: Page(DeliverySchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject }, unwrap(cursorKey(q.cursor)), q.limit);
+      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor)), q.limit);
       return { items: rows.map(deliveryView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -187,6 +229,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         params: DeliveryParams, response: { 200: DeliveryDetailSchema, ...problems('NOT_FOUND') },
       },
     }, async (req) => {
+      await ofDelivery(req.principal, req.params.id);
       const d = unwrap(await service.getDelivery(req.params.id));
       return { ...deliveryView(d), attemptLog: d.attemptLog.map((a) => ({ ...a, at: a.at.toISOString() })) };
     });
@@ -199,7 +242,10 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'deduplicate on it). It still waits for older deliveries of its subscription and subject. 404 NOT_FOUND.',
         params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND') },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => deliveryView(unwrap(await service.replayDelivery(req.params.id)))));
+    }, async (req, reply) => {
+      await ofDelivery(req.principal, req.params.id);
+      return deps.idempotency.run(req, reply, 200, async () => deliveryView(unwrap(await service.replayDelivery(req.params.id))));
+    });
 
     app.post('/integrations/storefront-channels', {
       config: { roles: CAN.integrations, idempotent: true },
@@ -224,12 +270,13 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listStorefrontChannels', tags, summary: 'Storefront channels',
-        description: 'Shops connected to sites, in creation order (secrets are never shown again).',
-        querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
-        response: { 200: Page(ChannelSchema) },
+        description: 'Shops connected to sites, in creation order (secrets are never shown again); `siteId` (id or code): the shops of one site, '
+          + 'which a caller of some sites only names (403 SITE_REQUIRED otherwise).',
+        querystring: Type.Object({ siteId: Type.Optional(SiteRef), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        response: { 200: Page(ChannelSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor)), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import {
-  IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac, type WebhookDeliveryStatus,
+  IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac,
 } from '../../contracts/integrations.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands, OrderStatus } from '../../contracts/orders.ts';
@@ -13,7 +13,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { mapStorefrontOrder, STOREFRONT_TOPICS, storefrontExternalId, type StorefrontOrder } from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
-import { integrationsStore as store, type Channel, type Delivery, type Subscription } from './store.ts';
+import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
 
 export interface WebhookSettings extends RetryPolicy {
   /** Failed attempts in a row after which a subscription is disabled (PAKLOG_WEBHOOK_MAX_FAILURES). */
@@ -247,8 +247,7 @@ export function integrationsService(
     return d === undefined ? reject('NOT_FOUND', `no webhook delivery ${id}`) : ok(d);
   }
 
-  const listDeliveries = (f: { subscriptionId?: string | undefined; status?: WebhookDeliveryStatus | undefined; subject?: string | undefined }, after: string | null, limit: number) =>
-    store.deliveries(deps.db, f, after, limit);
+  const listDeliveries = (f: DeliveryFilter, after: string | null, limit: number) => store.deliveries(deps.db, f, after, limit);
 
   async function createChannel(input: { shopDomain: string; siteId: string; carrier?: string | undefined; secret?: string | undefined }): Promise<Outcome<Channel & { secret: string }>> {
     const site = await resolveSiteId(apis.locations, input.siteId);
@@ -321,9 +320,17 @@ export function integrationsService(
 
   return {
     createSubscription, updateSubscription, getSubscription, deleteSubscription, enableSubscription,
-    listSubscriptions: (after: string | null, limit: number) => store.subscriptions(deps.db, after, limit),
+    listSubscriptions: (after: string | null, limit: number, siteId?: string) => store.subscriptions(deps.db, after, limit, siteId),
+    /** The site of a live subscription (null: every site's events); undefined when there is none. */
+    siteOfSubscription: async (id: string): Promise<{ siteId: string | null } | undefined> => {
+      const s = await store.subscription(deps.db, id);
+      return s === undefined ? undefined : { siteId: s.siteId };
+    },
+    siteOfDelivery: (id: string) => store.siteOfDelivery(deps.db, id),
+    /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
+    resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
     recordEvents, deliverDue, getDelivery, replayDelivery, listDeliveries,
-    createChannel, listChannels: (after: string | null, limit: number) => store.channels(deps.db, after, limit),
+    createChannel, listChannels: (after: string | null, limit: number, siteId?: string) => store.channels(deps.db, after, limit, siteId),
     storefrontOrder,
   };
 }

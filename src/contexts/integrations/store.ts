@@ -31,6 +31,13 @@ export type Channel = Camelized<Pick<Selectable<IntegrationsStorefrontChannels>,
 export type ChannelWithSecret = Channel & { readonly secret: string };
 const CH_COLUMNS = `id, shop_domain AS "shopDomain", site_id AS "siteId", carrier, created_at AS "createdAt"`;
 
+export interface DeliveryFilter {
+  readonly subscriptionId?: string | undefined;
+  readonly status?: WebhookDeliveryStatus | undefined;
+  readonly subject?: string | undefined;
+  readonly siteId?: string | undefined;
+}
+
 export type InboundWebhook = Camelized<Pick<Selectable<IntegrationsInboundWebhooks>, 'order_id' | 'external_id'>>;
 
 export const integrationsStore = {
@@ -44,9 +51,11 @@ export const integrationsStore = {
   async subscription(db: Executor, id: string, lock = false): Promise<Subscription | undefined> {
     return (await db.query<Subscription>(`SELECT ${SUB_COLUMNS} FROM integrations.subscriptions WHERE id = $1 AND deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
   },
-  async subscriptions(db: Executor, after: string | null, limit: number): Promise<Subscription[]> {
+  /** `siteId`: the subscriptions to that site's events (not those to every site's). */
+  async subscriptions(db: Executor, after: string | null, limit: number, siteId?: string): Promise<Subscription[]> {
     return db.query<Subscription>(
-      `SELECT ${SUB_COLUMNS} FROM integrations.subscriptions WHERE deleted_at IS NULL AND ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`, [after, limit]);
+      `SELECT ${SUB_COLUMNS} FROM integrations.subscriptions WHERE deleted_at IS NULL AND ($1::text IS NULL OR id > $1) AND ($3::text IS NULL OR site_id = $3)
+       ORDER BY id LIMIT $2`, [after, limit, siteId ?? null]);
   },
   /** The live subscriptions (ACTIVE or DISABLED: a disabled one still records deliveries, sent once it is enabled). */
   async liveSubscriptions(db: Executor): Promise<Subscription[]> {
@@ -138,12 +147,19 @@ export const integrationsStore = {
     return db.query<Attempt>(
       `SELECT attempt, at, status_code AS "statusCode", error, duration_ms AS "durationMs" FROM integrations.delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`, [id]);
   },
-  async deliveries(db: Executor, f: { subscriptionId?: string | undefined; status?: WebhookDeliveryStatus | undefined; subject?: string | undefined }, after: string | null, limit: number): Promise<Delivery[]> {
+  /** `siteId`: the deliveries of the subscriptions to that site's events. */
+  async deliveries(db: Executor, f: DeliveryFilter, after: string | null, limit: number): Promise<Delivery[]> {
     return db.query<Delivery>(
       `SELECT ${DEL_COLUMNS} FROM integrations.deliveries
        WHERE ($1::text IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR subject = $3)
          AND ($4::text IS NULL OR id > $4)
-       ORDER BY id LIMIT $5`, [f.subscriptionId ?? null, f.status ?? null, f.subject ?? null, after, limit]);
+         AND ($6::text IS NULL OR subscription_id IN (SELECT s.id FROM integrations.subscriptions s WHERE s.site_id = $6))
+       ORDER BY id LIMIT $5`, [f.subscriptionId ?? null, f.status ?? null, f.subject ?? null, after, limit, f.siteId ?? null]);
+  },
+  /** The site of a delivery's subscription (null: every site's events); undefined when there is no such delivery. */
+  async siteOfDelivery(db: Executor, id: string): Promise<{ siteId: string | null } | undefined> {
+    return (await db.query<{ siteId: string | null }>(
+      `SELECT s.site_id AS "siteId" FROM integrations.deliveries d JOIN integrations.subscriptions s ON s.id = d.subscription_id WHERE d.id = $1`, [id]))[0];
   },
 
   async insertChannel(db: Executor, c: { id: string; shopDomain: string; siteId: string; carrier: string; secret: string; now: Date }): Promise<Channel | undefined> {
@@ -154,8 +170,10 @@ export const integrationsStore = {
   async channelByDomain(db: Executor, shopDomain: string): Promise<ChannelWithSecret | undefined> {
     return (await db.query<ChannelWithSecret>(`SELECT ${CH_COLUMNS}, secret FROM integrations.storefront_channels WHERE shop_domain = $1`, [shopDomain]))[0];
   },
-  async channels(db: Executor, after: string | null, limit: number): Promise<Channel[]> {
-    return db.query<Channel>(`SELECT ${CH_COLUMNS} FROM integrations.storefront_channels WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`, [after, limit]);
+  async channels(db: Executor, after: string | null, limit: number, siteId?: string): Promise<Channel[]> {
+    return db.query<Channel>(
+      `SELECT ${CH_COLUMNS} FROM integrations.storefront_channels WHERE ($1::text IS NULL OR id > $1) AND ($3::text IS NULL OR site_id = $3) ORDER BY id LIMIT $2`,
+      [after, limit, siteId ?? null]);
   },
   async inbound(db: Executor, channelId: string, webhookId: string): Promise<InboundWebhook | undefined> {
     return (await db.query<InboundWebhook>(

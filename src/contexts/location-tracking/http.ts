@@ -81,7 +81,9 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'The same report as an MQTT message on `paklog/<site>/positions/<kind>/<id>`, for feeds without MQTT. '
         + '`applied` when it is the newest position of the thing, `stale` when a newer one is held (it changes nothing). A change of zone '
         + 'publishes location-tracking.zone.exited.v1 / .entered.v1. 422 UNKNOWN_TRACKED (register it with PUT /tracked/{kind}/{id}), '
-        + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M) or UNKNOWN_SITE; nothing is written then.',
+        + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M) or UNKNOWN_SITE; nothing is written then. '
+        + 'A caller of some sites only reports at its sites, and only what is registered at one of them (PUT /tracked): another site\'s '
+        + 'worker, forklift or LPN is 403 FORBIDDEN_AT_SITE, nothing written.',
       body: Type.Object({
         siteId: SiteRef, kind: Kind, id: Id,
         x: Type.Number(), y: Type.Number(),
@@ -94,14 +96,20 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE'),
       },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
-    const b = req.body;
-    const { reason: _reason, ...outcome } = await tracking.report(b.siteId, b.kind, b.id, {
-      x: b.x, y: b.y, timestamp: b.timestamp, ...(b.zone === undefined ? {} : { zone: b.zone }), ...(b.seq === undefined ? {} : { seq: b.seq }),
-    }, requestMeta(req));
-    const applied = unwrap(outcome);
-    return { outcome: applied.outcome, position: view(applied.position) };
-  }));
+  }, async (req, reply) => {
+    // The site guard checked the site of the report; a thing registered at another site is that site's, and its position
+    // is reported by a caller of that site (a caller of A may not place B's forklift at A). Nothing is written otherwise.
+    const home = await tracking.homeOf(req.body.kind, req.body.id);
+    if (home !== undefined && req.principal !== undefined) authorizeSite(req.principal, home, CAN.intake);
+    return deps.idempotency.run(req, reply, 200, async () => {
+      const b = req.body;
+      const { reason: _reason, ...outcome } = await tracking.report(b.siteId, b.kind, b.id, {
+        x: b.x, y: b.y, timestamp: b.timestamp, ...(b.zone === undefined ? {} : { zone: b.zone }), ...(b.seq === undefined ? {} : { seq: b.seq }),
+      }, requestMeta(req));
+      const applied = unwrap(outcome);
+      return { outcome: applied.outcome, position: view(applied.position) };
+    });
+  });
 
   app.get('/where-is/:kind/:id', {
     config: { roles: CAN.read },

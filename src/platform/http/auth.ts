@@ -287,6 +287,27 @@ export function authorizeSite(principal: Principal, siteId: string, roles: reado
 }
 
 /**
+ * Like {@link authorizeSite} for a resource that may belong to no site (`siteId` null: an integration's message or a
+ * webhook subscription about every site): that one is for callers whose role at every site (`*`) is one of `roles`,
+ * since it may concern any site. Throws FORBIDDEN_AT_SITE.
+ */
+export function authorizeSiteOrAll(principal: Principal, siteId: string | null, roles: readonly Role[]): void {
+  if (siteId !== null) {
+    authorizeSite(principal, siteId, roles);
+    return;
+  }
+  if (!mayActEverywhere(principal, roles)) {
+    throw new AppError('FORBIDDEN_AT_SITE', `${principal.name} acts at some sites only; this names no site, so it may concern any of them`);
+  }
+}
+
+/** Whether `principal`'s role at every site (its `*` grant) is one of `roles`. */
+export const mayActEverywhere = (principal: Principal, roles: readonly Role[]): boolean => {
+  const everywhere = principal.sites[ALL_SITES];
+  return everywhere !== undefined && roles.includes(everywhere);
+};
+
+/**
  * The whole check for adapters without REST's hooks (GraphQL resolvers, gRPC methods): `roles` at `siteId` when the
  * operation is about a site, else the caller's overall role. Throws FORBIDDEN / FORBIDDEN_AT_SITE.
  */

@@ -2,10 +2,11 @@ import { Type } from '@fastify/type-provider-typebox';
 import { EDI_DIRECTIONS, EDI_DOCUMENT_STATUSES, EDI_DOCUMENT_TYPES } from '../../../contracts/integrations.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { unwrap } from '../../../platform/errors.ts';
+import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page } from '../../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import type { EdiService } from './service.ts';
@@ -83,12 +84,15 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
     app.get('/edi/partners', {
       config: { roles: CAN.integrations },
       schema: {
-        operationId: 'listEdiPartners', tags, summary: 'EDI trading partners', description: 'In creation order, paged by `limit` and `cursor`.',
-        querystring: Type.Object({ limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
-        response: { 200: Page(PartnerSchema) },
+        operationId: 'listEdiPartners', tags, summary: 'EDI trading partners',
+        description: 'In creation order, paged by `limit` and `cursor`; `siteId` (id or code): the partners of one site, which a caller of some '
+          + 'sites only names (403 SITE_REQUIRED otherwise, FORBIDDEN_AT_SITE for another site).',
+        querystring: Type.Object({ siteId: Type.Optional(SiteRef), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        response: { 200: Page(PartnerSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const site = req.query.siteId === undefined ? undefined : unwrap(await edi.resolveSite(req.query.siteId, '/querystring/siteId'));
+      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor)), req.query.limit, site);
       return { items: rows.map(view), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -100,13 +104,16 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
           + 'A 943 (group AR) is checked (W06, N1*SF, W04 lines, known SKUs) and becomes an ASN (one per W06-02); closing it writes the 944. '
           + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997. '
-          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE.',
+          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE; 403 FORBIDDEN_AT_SITE when the '
+          + 'partner (ISA05/ISA06) is registered at a site the caller may not act at (nothing is received, no answer of an earlier one is given).',
         consumes: ['text/plain'],
         body: Type.String({ minLength: 106, maxLength: 5_000_000, examples: [EXAMPLE_940] }),
         response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'INVENTORY_UNAVAILABLE', 'CONFLICT') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
-      const r = unwrap(await edi.receiveX12(req.body, requestMeta(req)));
+      // The interchange names its partner, not a site: the partner's site decides, before anything is written.
+      const mayActAt = (site: string): void => { if (req.principal !== undefined) authorizeSite(req.principal, site, CAN.integrations); };
+      const r = unwrap(await edi.receiveX12(req.body, requestMeta(req), mayActAt));
       return { ...r, transactionSets: r.transactionSets.map((t) => ({ ...t, errors: t.errors.map((e) => ({ ...e, elements: [...e.elements] })) })) };
     }));
 
@@ -114,18 +121,22 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listEdiDocuments', tags, summary: 'EDI documents received and generated',
-        description: 'Filtered by partner, type (940, 997, 945, 856), direction, PakLog order id or reference (the 940\'s W05-02/W05-03, a shipment id); '
-          + 'in creation order. GET /edi/documents/{id} has the text.',
+        description: 'Filtered by partner, type (940, 997, 945, 856), direction, PakLog order id or reference (the 940\'s W05-02/W05-03, a shipment id) '
+          + 'or site (`siteId`, id or code: the documents of its partners); in creation order. GET /edi/documents/{id} has the text. A caller of some '
+          + 'sites only names one of them (403 SITE_REQUIRED otherwise, FORBIDDEN_AT_SITE for another site).',
         querystring: Type.Object({
-          partnerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), docType: Type.Optional(Enum(EDI_DOCUMENT_TYPES)),
+          siteId: Type.Optional(SiteRef), partnerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), docType: Type.Optional(Enum(EDI_DOCUMENT_TYPES)),
           direction: Type.Optional(Enum(EDI_DIRECTIONS)), orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           reference: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(DocumentSchema) },
+        response: { 200: Page(DocumentSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await edi.listDocuments({ partnerId: q.partnerId, docType: q.docType, direction: q.direction, orderId: q.orderId, reference: q.reference }, unwrap(cursorKey(q.cursor)), q.limit);
+      const site = q.siteId === undefined ? undefined : unwrap(await edi.resolveSite(q.siteId, '/querystring/siteId'));
+      const rows = await edi.listDocuments({
+        partnerId: q.partnerId, docType: q.docType, direction: q.direction, orderId: q.orderId, reference: q.reference, siteId: site,
+      }, unwrap(cursorKey(q.cursor)), q.limit);
       return { items: rows.map(view), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -133,10 +144,17 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'getEdiDocument', tags, summary: 'One EDI document with its text',
-        description: 'The interchange as received or sent (`body`). 404 NOT_FOUND.',
+        description: 'The interchange as received or sent (`body`). 404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a document of a partner of a site '
+          + 'the caller may not act at.',
         params: Type.Object({ id: IdParam('ediDocument', 'GET /edi/documents (items[].id)') }, { additionalProperties: false }),
         response: { 200: Type.Object({ ...DocumentSchema.properties, body: Type.String() }), ...problems('NOT_FOUND') },
       },
-    }, async (req) => view(unwrap(await edi.getDocument(req.params.id))));
+    }, async (req) => {
+      const d = unwrap(await edi.getDocument(req.params.id));
+      // A document id names no site: its partner's site decides.
+      const site = await edi.siteOfPartner(d.partnerId);
+      if (site !== undefined && req.principal !== undefined) authorizeSite(req.principal, site, CAN.integrations);
+      return view(d);
+    });
   };
 }

@@ -11,7 +11,7 @@ import type { PlatformDeps } from '../../../platform/module.ts';
 import {
   functionalAck, shipNotice, validateOutbound, warehouseReceiptAdvice, warehouseShippingAdvice, type ReceivedTransfer, type SetAcknowledgement, type ShippedOrder,
 } from './documents.ts';
-import { ediStore as store, type EdiDirection, type EdiDocument, type EdiOrder, type Partner } from './store.ts';
+import { ediStore as store, type DocumentFilter, type EdiDocument, type EdiOrder, type Partner } from './store.ts';
 import { readShippingOrder, type SegmentError, type ShippingOrder } from './x940.ts';
 import { readTransferShipment, type TransferShipment } from './x943.ts';
 import {
@@ -106,10 +106,14 @@ export function ediService(
    * order (idempotent on `EDI-<ISA06>-<W05-02>`), the 997 written. A set with any error makes no order. The same
    * interchange (ISA13) sent again is answered with the first 997 and makes nothing.
    */
-  async function receiveX12(raw: string, meta: EventMeta): Promise<Outcome<ReceiveOutcome>> {
+  /**
+   * An interchange from a trading partner. `mayActAt` is called with the partner's site once the sender is known, before
+   * anything is read back or written: it throws to refuse a caller that may not act there (403 FORBIDDEN_AT_SITE).
+   */
+  async function receiveX12(raw: string, meta: EventMeta, mayActAt: (siteId: string) => void = () => {}): Promise<Outcome<ReceiveOutcome>> {
     const parsed = parseInterchange(raw);
     if (!parsed.ok) {
-      const refused = parsed.header === undefined ? undefined : await rejectInterchange(raw, parsed.header, parsed.errors, meta);
+      const refused = parsed.header === undefined ? undefined : await rejectInterchange(raw, parsed.header, parsed.errors, meta, mayActAt);
       return refused ?? reject('EDI_INTERCHANGE_INVALID', parsed.errors.map((e) => e.message).join('; '), parsed.errors.map((e) => ({ field: '/', message: e.message })));
     }
     const x: Interchange = parsed.interchange;
@@ -117,6 +121,7 @@ export function ediService(
     if (partner === undefined) {
       return reject('EDI_PARTNER_UNKNOWN', `no trading partner with ISA05/ISA06 ${x.senderQualifier}/${x.senderId}`, [{ field: '/ISA06', message: 'is not a trading partner (POST /edi/partners)' }]);
     }
+    mayActAt(partner.siteId);
     const seen = await store.received(deps.db, partner.id, x.controlNumber);
     if (seen !== undefined) return ok(await answerOf(seen));
 
@@ -235,10 +240,11 @@ export function ediService(
    * GS … GE): a partner we know gets a TA1 rejecting it (TA1-04 R, TA1-05 the note code), stored beside the interchange,
    * answered 200 REJECTED; nothing inside it is read. An unknown sender gets no TA1 (undefined: the caller answers 422).
    */
-  async function rejectInterchange(raw: string, header: IsaHeader, errors: readonly InterchangeError[], meta: EventMeta): Promise<Outcome<ReceiveOutcome> | undefined> {
+  async function rejectInterchange(raw: string, header: IsaHeader, errors: readonly InterchangeError[], meta: EventMeta, mayActAt: (siteId: string) => void): Promise<Outcome<ReceiveOutcome> | undefined> {
     const partner = await store.partnerBySender(deps.db, header.senderQualifier, header.senderId);
     const code = errors.find((e) => e.ta1Code !== undefined)?.ta1Code;
     if (partner === undefined || code === undefined || !/^\d{9}$/.test(header.controlNumber)) return undefined;
+    mayActAt(partner.siteId);
     const seen = await store.received(deps.db, partner.id, header.controlNumber);
     if (seen !== undefined) return ok(await answerOf(seen));
     return deps.db.tx(async (tx) => {
@@ -403,10 +409,13 @@ export function ediService(
   }
 
   return {
-    createPartner, listPartners: (after: string | null, limit: number) => store.partners(deps.db, after, limit),
+    createPartner, listPartners: (after: string | null, limit: number, siteId?: string) => store.partners(deps.db, after, limit, siteId),
     receiveX12, getDocument,
-    listDocuments: (f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number) =>
-      store.documents(deps.db, f, after, limit),
+    listDocuments: (f: DocumentFilter, after: string | null, limit: number) => store.documents(deps.db, f, after, limit),
+    /** The site of a trading partner (its documents are that site's); undefined when there is none. */
+    siteOfPartner: async (partnerId: string): Promise<string | undefined> => (await store.partner(deps.db, partnerId))?.siteId,
+    /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
+    resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
     packagePacked, packageRepacked, shipmentDispatched, orderShipped, asnClosed,
     /** Which of these orders came by EDI: the order events of the others change nothing here. */
     ediOrderIds: (tx: Tx, orderIds: readonly string[]) => store.ediOrderIds(tx, orderIds),

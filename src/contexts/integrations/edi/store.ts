@@ -31,6 +31,15 @@ export interface EdiDocument {
   createdAt: Date;
 }
 
+export interface DocumentFilter {
+  readonly partnerId?: string | undefined;
+  readonly docType?: string | undefined;
+  readonly direction?: EdiDirection | undefined;
+  readonly orderId?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly siteId?: string | undefined;
+}
+
 export interface EdiOrder {
   orderId: string;
   partnerId: string;
@@ -73,8 +82,10 @@ export const ediStore = {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (isa_qualifier, isa_id) DO NOTHING RETURNING ${PARTNER}`,
       [p.id, p.name, p.isaQualifier, p.isaId, p.ourQualifier, p.ourId, p.siteId, p.carrier, p.now]))[0];
   },
-  async partners(db: Executor, after: string | null, limit: number): Promise<Partner[]> {
-    return db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`, [after, limit]);
+  async partners(db: Executor, after: string | null, limit: number, siteId?: string): Promise<Partner[]> {
+    return db.query<Partner>(
+      `SELECT ${PARTNER} FROM integrations.edi_partners WHERE ($1::text IS NULL OR id > $1) AND ($3::text IS NULL OR site_id = $3) ORDER BY id LIMIT $2`,
+      [after, limit, siteId ?? null]);
   },
   async partnerBySender(db: Executor, qualifier: string, id: string): Promise<Partner | undefined> {
     return (await db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE isa_qualifier = $1 AND isa_id = $2`, [qualifier, id]))[0];
@@ -103,13 +114,15 @@ export const ediStore = {
   async document(db: Executor, id: string): Promise<(EdiDocument & { body: string }) | undefined> {
     return (await db.query<EdiDocument & { body: string }>(`SELECT ${DOC}, body FROM integrations.edi_documents WHERE id = $1`, [id]))[0];
   },
-  async documents(db: Executor, f: { partnerId?: string | undefined; docType?: string | undefined; direction?: EdiDirection | undefined; orderId?: string | undefined; reference?: string | undefined }, after: string | null, limit: number): Promise<EdiDocument[]> {
+  /** `siteId`: the documents of the partners of that site (a document is its partner's site's, ADR 0037 addendum). */
+  async documents(db: Executor, f: DocumentFilter, after: string | null, limit: number): Promise<EdiDocument[]> {
     return db.query<EdiDocument>(
       `SELECT ${DOC} FROM integrations.edi_documents
        WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR doc_type = $2) AND ($3::text IS NULL OR direction = $3)
          AND ($4::text IS NULL OR order_ids @> ARRAY[$4]) AND ($5::text IS NULL OR references_ @> ARRAY[$5]) AND ($6::text IS NULL OR id > $6)
+         AND ($8::text IS NULL OR partner_id IN (SELECT p.id FROM integrations.edi_partners p WHERE p.site_id = $8))
        ORDER BY id LIMIT $7`,
-      [f.partnerId ?? null, f.docType ?? null, f.direction ?? null, f.orderId ?? null, f.reference ?? null, after, limit]);
+      [f.partnerId ?? null, f.docType ?? null, f.direction ?? null, f.orderId ?? null, f.reference ?? null, after, limit, f.siteId ?? null]);
   },
   async insertOrder(db: Executor, o: Omit<EdiOrder, 'shipments' | 'packages' | 'advisedAt'> & { documentId: string; now: Date }): Promise<void> {
     await db.query(

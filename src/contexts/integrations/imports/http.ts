@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { IMPORT_KINDS } from '../../../contracts/integrations.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
+import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CAN } from '../../../platform/http/roles.ts';
 import { Enum, SiteRef } from '../../../platform/http/schemas.ts';
@@ -43,6 +44,7 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
           + '(ADJUST movements of the difference, reason COUNT) in one transaction; orders (one row per line, grouped by externalId) go through the order intake. '
           + 'A file with any bad row imports nothing (422 IMPORT_ROWS_INVALID, each bad row in `errors`: /rows/<line>/<column>), unless `partial=true`, which '
           + 'imports the good rows (an order whole or not at all). `dryRun=true` writes nothing and answers what would happen, errors included (200). '
+          + 'A caller of some sites only imports at its sites: a `site` or a row\'s siteId of another site is 403 FORBIDDEN_AT_SITE, nothing written. '
           + `Supported kinds: ${SUPPORTED_IMPORTS.join(', ')}.`,
         consumes: ['text/csv'],
         params: Type.Object({ kind: { ...Enum(IMPORT_KINDS), examples: ['products'] } }, { additionalProperties: false }),
@@ -55,7 +57,9 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
       const q = req.query;
-      const report = unwrap(await imports.importCsv(req.params.kind, req.body, { dryRun: q.dryRun, partial: q.partial, site: q.site }, requestMeta(req)));
+      // The site guard reads siteId; an import names its sites in `site` and in its rows: each is checked before anything is written.
+      const mayActAt = (siteId: string): void => { if (req.principal !== undefined) authorizeSite(req.principal, siteId, CAN.masterData); };
+      const report = unwrap(await imports.importCsv(req.params.kind, req.body, { dryRun: q.dryRun, partial: q.partial, site: q.site, mayActAt }, requestMeta(req)));
       if (!report.dryRun && !report.written && report.errors.length > 0) {
         throw new AppError('IMPORT_ROWS_INVALID', `${report.rejected || report.errors.length} row(s) in error; nothing was imported`, {
           errors: report.errors.map((e) => ({ field: `/rows/${e.row}/${e.column}`, message: e.message })),

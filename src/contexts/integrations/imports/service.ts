@@ -39,6 +39,11 @@ export interface ImportOptions {
   readonly partial: boolean;
   /** The site of the rows when the file has no siteId column (id or code); a locations import needs it. */
   readonly site?: string | undefined;
+  /**
+   * Called with each site the import names (its `site`, the rows' siteId), before anything is written: it throws to refuse a
+   * caller that may not act there (403 FORBIDDEN_AT_SITE, ADR 0019). Absent: every site (the CLI, the ERP's inbox).
+   */
+  readonly mayActAt?: ((siteId: string) => void) | undefined;
   /** Called as the import goes: the phase and the rows done of the total. */
   readonly onProgress?: ((phase: 'reading' | 'checking' | 'writing' | 'done', done: number, total: number) => void) | undefined;
 }
@@ -144,6 +149,7 @@ export function importService(apis: ImportApis) {
     if (o.site === undefined) return reject('UNPROCESSABLE', 'a locations import needs its site (--site, ?site=)', [{ field: '/querystring/site', message: 'is required for locations' }]);
     const site = await resolveSiteId(apis.locations, o.site, '/querystring/site', { active: true });
     if (!site.ok) return site;
+    o.mayActAt?.(site.value);
     const errors: RowError[] = [];
     const good: { row: number; value: LocationImportRow }[] = [];
     for (const rec of records) {
@@ -170,7 +176,7 @@ export function importService(apis: ImportApis) {
     if (inventory === undefined) return reject('IMPORT_UNAVAILABLE', 'run the inventory context in the process that imports stock');
     const errors: RowError[] = [];
     const good: { row: number; value: StockCountRow }[] = [];
-    const siteOf = siteResolver();
+    const siteOf = siteResolver(o);
     for (const rec of records) {
       const r = new RowReader(rec);
       const siteId = await siteOf(r, rec.row, o.site, errors);
@@ -187,7 +193,7 @@ export function importService(apis: ImportApis) {
   }
 
   /** The site of a row: its siteId column, else the import's site; each id or code looked up once. */
-  function siteResolver() {
+  function siteResolver(o: ImportOptions) {
     const sites = new Map<string, string | undefined>();
     return async (r: RowReader, row: number, fallback: string | undefined, errors: RowError[]): Promise<string | undefined> => {
       const ref = r.text('siteId') ?? fallback;
@@ -198,6 +204,7 @@ export function importService(apis: ImportApis) {
       if (!sites.has(ref)) {
         const s = await resolveSiteId(apis.locations, ref);
         sites.set(ref, s.ok ? s.value : undefined);
+        if (s.ok) o.mayActAt?.(s.value);
       }
       const id = sites.get(ref);
       if (id === undefined) errors.push({ row, column: 'siteId', message: `no site ${ref}` });
@@ -209,7 +216,7 @@ export function importService(apis: ImportApis) {
     const orders = apis.orders();
     if (orders === undefined) return reject('IMPORT_UNAVAILABLE', 'run the orders context in the process that imports orders');
     const errors: RowError[] = [];
-    const siteOf = siteResolver();
+    const siteOf = siteResolver(o);
     const groups = new Map<string, { rows: number[]; header: string; intake: Omit<OrderIntake, 'lines'>; lines: { sku: string; quantity: number; row: number }[] }>();
     for (const rec of records) {
       const r = new RowReader(rec);

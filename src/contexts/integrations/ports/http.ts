@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { TRACKING_STATUSES } from '../../../contracts/pack-ship.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
-import { authorizeSite } from '../../../platform/http/auth.ts';
+import { authorizeSite, authorizeSiteOrAll, type Principal } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
@@ -31,6 +31,7 @@ export const EXAMPLE_ASNS = {
 
 const MessageSchema = Type.Object({
   id: Type.String(), partner: Enum(PARTNERS), kind: Enum(PARTNER_MESSAGE_KINDS),
+  siteId: Nullable(Type.String({ description: 'The site the message is about (a shipment\'s, an adjustment\'s, a snapshot\'s); null: it names none' })),
   idempotencyKey: Type.String({ description: 'Stable across retries and replays: the partner deduplicates on it' }),
   subject: Type.String({ description: 'Messages of one partner and subject are sent in order' }),
   status: Enum(PARTNER_MESSAGE_STATUSES, { description: 'FAILED: PAKLOG_PARTNER_MAX_ATTEMPTS attempts failed; replay it' }),
@@ -62,6 +63,11 @@ const messageView = <M extends MessageView>(m: M) => ({
 const loadView = <L extends { createdAt: Date; bookedAt: Date | null }>(l: L) => ({ ...l, createdAt: l.createdAt.toISOString(), bookedAt: iso(l.bookedAt) });
 const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /integrations/partner-messages returns', examples: [EXAMPLES.ids.partnerMessage] }) }, { additionalProperties: false });
 
+/** A message about a site is authorised there; one that names no site only for callers of every site. */
+const authorizeMessage = (principal: Principal | undefined, siteId: string | null): void => {
+  if (principal !== undefined) authorizeSiteOrAll(principal, siteId, CAN.integrations);
+};
+
 /** The ERP and TMS ports' routes (ADR 0039, docs/integrations/erp.md and tms.md). */
 export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: HttpApp) => void {
   return (app) => {
@@ -70,7 +76,9 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       schema: {
         operationId: 'getPartnerPorts', tags, summary: 'ERP and TMS ports: configured, and messages per status',
         description: 'Which adapters run (PAKLOG_ERP, PAKLOG_TMS) and, per partner and status, how many messages and the oldest one. '
-          + 'PENDING with attempts and FAILED ones are listed by GET /integrations/partner-messages?status=…',
+          + 'PENDING with attempts and FAILED ones are listed by GET /integrations/partner-messages?status=…. `siteId` (id or code): the '
+          + 'messages of one site; a caller of some sites only names one of them (403 SITE_REQUIRED otherwise).',
+        querystring: Type.Object({ siteId: Type.Optional(SiteRef) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             erp: Type.String(), tms: Type.String(),
@@ -78,22 +86,25 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
           }),
         },
       },
-    }, async () => ports.status());
+    }, async (req) => ports.status(req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'))));
 
     app.get('/integrations/partner-messages', {
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listPartnerMessages', tags, summary: 'The delivery log of messages to the ERP and TMS',
-        description: 'In creation order with attempts, last error and next attempt; filtered by partner, kind, status and subject.',
+        description: 'In creation order with attempts, last error and next attempt; filtered by partner, kind, status, subject and site '
+          + '(`siteId`, id or code: the messages about that site). A caller of some sites only names one of them (403 SITE_REQUIRED '
+          + 'otherwise, FORBIDDEN_AT_SITE for another site); a message that names no site is listed only to callers of every site.',
         querystring: Type.Object({
-          partner: Type.Optional(Enum(PARTNERS)), kind: Type.Optional(Enum(PARTNER_MESSAGE_KINDS)), status: Type.Optional(Enum(PARTNER_MESSAGE_STATUSES)),
+          siteId: Type.Optional(SiteRef), partner: Type.Optional(Enum(PARTNERS)), kind: Type.Optional(Enum(PARTNER_MESSAGE_KINDS)), status: Type.Optional(Enum(PARTNER_MESSAGE_STATUSES)),
           subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
-        response: { 200: Page(MessageSchema) },
+        response: { 200: Page(MessageSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject }, unwrap(cursorKey(q.cursor)), q.limit);
+      const site = q.siteId === undefined ? undefined : unwrap(await ports.resolveSite(q.siteId, '/querystring/siteId'));
+      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject, siteId: site }, unwrap(cursorKey(q.cursor)), q.limit);
       return { items: rows.map(messageView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -101,10 +112,12 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'getPartnerMessage', tags, summary: 'One message with its document and every attempt',
-        description: '404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a load of a site the caller may not act at.', params: MessageParams, response: { 200: MessageDetailSchema, ...problems('NOT_FOUND') },
+        description: '404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a message about a site the caller may not act at (or, to a caller of some '
+          + 'sites only, one that names no site).', params: MessageParams, response: { 200: MessageDetailSchema, ...problems('NOT_FOUND') },
       },
     }, async (req) => {
       const m = unwrap(await ports.getMessage(req.params.id));
+      authorizeMessage(req.principal, m.siteId);
       return { ...messageView(m), attemptLog: m.attemptLog.map((a) => ({ ...a, at: a.at.toISOString() })) };
     });
 
@@ -113,10 +126,16 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       schema: {
         operationId: 'replayPartnerMessage', tags, summary: 'Send a message again',
         description: 'PENDING and due now, a DELIVERED or FAILED one too, with the same idempotency key (the partner deduplicates on it). '
-          + 'It still waits for older messages of its partner and subject. 404 NOT_FOUND.',
+          + 'It still waits for older messages of its partner and subject. 404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a message about a site '
+          + 'the caller may not act at (nothing is sent again).',
         params: MessageParams, response: { 200: MessageSchema, ...problems('NOT_FOUND') },
       },
-    }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => messageView(unwrap(await ports.replay(req.params.id)))));
+    }, async (req, reply) => {
+      // A message id names no site the site guard could read: the message's own site decides, before anything is queued.
+      const m = await ports.getMessage(req.params.id);
+      if (m.ok) authorizeMessage(req.principal, m.value.siteId);
+      return deps.idempotency.run(req, reply, 200, async () => messageView(unwrap(await ports.replay(req.params.id))));
+    });
 
     app.post('/integrations/erp/snapshots', {
       config: { roles: CAN.integrations, idempotent: true },
@@ -136,7 +155,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         description: 'The same documents the file-drop inbox takes: `{"items": […]}` (upserted by SKU, the product import\'s rules) or '
           + '`{"asns": […]}` (created once per site and asnNumber), as application/json, or the CSV form as text/csv. Checked whole: any row in '
           + 'error and nothing is written (422 ERP_INBOUND_INVALID, each row in `errors`). Sending a document again is safe. 409 PARTNER_PORT_OFF '
-          + 'unless PAKLOG_ERP is set. '
+          + 'unless PAKLOG_ERP is set. A caller of some sites only sends ASNs of its sites: one of another site is 403 FORBIDDEN_AT_SITE, nothing written. '
           + 'See docs/integrations/erp.md.',
         consumes: ['application/json', 'text/csv'],
         params: Type.Object({ kind: Enum(['items', 'asns'] as const, { examples: ['items'] }) }, { additionalProperties: false }),
@@ -148,7 +167,9 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       const text = csv ? req.body as string : (req as unknown as { rawBody?: string }).rawBody ?? JSON.stringify(req.body);
       const name = `${req.params.kind}.${csv ? 'csv' : 'json'} (POST)`;
       if (ports.erp === undefined) throw new AppError('PARTNER_PORT_OFF', 'no ERP is configured (PAKLOG_ERP, docs/integrations/erp.md)');
-      const r = await ports.receive(name, req.params.kind, csv ? 'csv' : 'json', text, requestMeta(req));
+      // ASNs name their sites inside the document, where the site guard does not look: each is checked before anything is written.
+      const mayActAt = (siteId: string): void => { if (req.principal !== undefined) authorizeSite(req.principal, siteId, CAN.integrations); };
+      const r = await ports.receive(name, req.params.kind, csv ? 'csv' : 'json', text, requestMeta(req), mayActAt);
       if (!r.accepted) {
         throw new AppError('ERP_INBOUND_INVALID', `${r.errors.length} error(s) in the ${r.kind} document; nothing was imported (file ${r.fileId})`, {
           errors: r.errors.map((e) => ({ field: e.field.startsWith('/') ? e.field : `/rows/${e.row}/${e.field}`, message: e.message })),
@@ -161,17 +182,24 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'listErpInboundFiles', tags, summary: 'Inbound ERP documents and what became of them',
-        description: 'Every file picked up from the inbox (and every POST /integrations/erp/inbound): PROCESSED or REJECTED with its row-level errors.',
-        querystring: Type.Object({ status: Type.Optional(Enum(['PROCESSED', 'REJECTED'] as const)), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
+        description: 'Every file picked up from the inbox (and every POST /integrations/erp/inbound): PROCESSED or REJECTED with its row-level errors. '
+          + '`siteId` (id or code): the ASN documents that named that site (`siteIds`); a caller of some sites only names one of them (403 '
+          + 'SITE_REQUIRED), and so never lists item masters, which are about no site.',
+        querystring: Type.Object({
+          siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['PROCESSED', 'REJECTED'] as const)), limit: Limit(500, 100), cursor: Cursor,
+        }, { additionalProperties: false }),
         response: {
           200: Page(Type.Object({
             id: Type.String(), name: Type.String(), kind: Type.String(), status: Type.String(), rows: Type.Integer(),
-            summary: Type.Object({}, { additionalProperties: Type.Integer() }), errors: Type.Array(RowErrorSchema), receivedAt: DateTime,
+            summary: Type.Object({}, { additionalProperties: Type.Integer() }), errors: Type.Array(RowErrorSchema),
+            siteIds: Type.Array(Type.String(), { description: 'The sites its ASNs named; none for an item master' }), receivedAt: DateTime,
           })),
+          ...problems('UNKNOWN_SITE'),
         },
       },
     }, async (req) => {
-      const rows = await ports.listFiles(req.query.status, unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const site = req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'));
+      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
       return { items: rows.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 

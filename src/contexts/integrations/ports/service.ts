@@ -15,9 +15,9 @@ import type { ImportService } from '../imports/service.ts';
 import { restTms } from '../tms/rest-tms.ts';
 import {
   MESSAGE_TYPES, PartnerUnavailable, type ErpPort, type InboundOutcome, type MessageDocument, type Partner, type PartnerMessageKind,
-  type PartnerMessageStatus, type RowError, type TmsPort,
+  type RowError, type TmsPort,
 } from './port.ts';
-import { portsStore as store, type PartnerMessage } from './store.ts';
+import { portsStore as store, type MessageFilter, type PartnerMessage } from './store.ts';
 
 export interface PortsApis {
   readonly locations: Pick<LocationMasterApi, 'getSite'>;
@@ -51,11 +51,12 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   const partners: Partner[] = [...(erp === undefined ? [] : ['ERP' as const]), ...(tms === undefined ? [] : ['TMS' as const])];
   const tmsCarriers = config.tms.kind === 'rest' && config.tms.carriers !== undefined ? new Set(config.tms.carriers) : undefined;
 
-  async function enqueue(db: Executor, m: { partner: Partner; kind: PartnerMessageKind; key: string; subject: string; data: Record<string, unknown> }): Promise<PartnerMessage | undefined> {
+  /** A message about `siteId` (every kind sent today is about one site: the log is filtered by it, ADR 0039 addendum). */
+  async function enqueue(db: Executor, m: { partner: Partner; kind: PartnerMessageKind; siteId: string; key: string; subject: string; data: Record<string, unknown> }): Promise<PartnerMessage | undefined> {
     const id = deps.ids.next('pms');
     const at = now();
     const document: MessageDocument = { type: MESSAGE_TYPES[m.kind], messageId: id, idempotencyKey: m.key, createdAt: at.toISOString(), data: m.data };
-    return store.insertMessage(db, { id, partner: m.partner, kind: m.kind, idempotencyKey: m.key, subject: m.subject, document, now: at });
+    return store.insertMessage(db, { id, partner: m.partner, kind: m.kind, siteId: m.siteId, idempotencyKey: m.key, subject: m.subject, document, now: at });
   }
 
   /** A shipment left the dock: its confirmation for the ERP, its load for the TMS (when its carrier is the TMS's). */
@@ -64,9 +65,9 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       shipmentId: d.shipmentId, orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, trackingNumber: d.trackingNumber,
       packageIds: d.packageIds, lines: d.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })), dispatchedAt: e.time,
     };
-    if (erp !== undefined) await enqueue(tx, { partner: 'ERP', kind: 'SHIPMENT_CONFIRMATION', key: `shipment-confirmation.${d.shipmentId}`, subject: d.shipmentId, data });
+    if (erp !== undefined) await enqueue(tx, { partner: 'ERP', kind: 'SHIPMENT_CONFIRMATION', siteId: d.siteId, key: `shipment-confirmation.${d.shipmentId}`, subject: d.shipmentId, data });
     if (tms !== undefined && (tmsCarriers === undefined || tmsCarriers.has(d.carrier))) {
-      const m = await enqueue(tx, { partner: 'TMS', kind: 'LOAD_BOOKING', key: `load.${d.shipmentId}`, subject: d.shipmentId, data });
+      const m = await enqueue(tx, { partner: 'TMS', kind: 'LOAD_BOOKING', siteId: d.siteId, key: `load.${d.shipmentId}`, subject: d.shipmentId, data });
       if (m !== undefined) {
         await store.insertLoad(tx, { shipmentId: d.shipmentId, orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, trackingNumber: d.trackingNumber, messageId: m.id, createdAt: now() });
       }
@@ -77,7 +78,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   async function stockAdjusted(tx: Tx, d: StockAdjusted, e: EventEnvelope): Promise<void> {
     if (erp === undefined) return;
     await enqueue(tx, {
-      partner: 'ERP', kind: 'INVENTORY_ADJUSTMENT', key: `inventory-adjustment.${d.movementId}`, subject: `${d.siteId}/${d.sku}`,
+      partner: 'ERP', kind: 'INVENTORY_ADJUSTMENT', siteId: d.siteId, key: `inventory-adjustment.${d.movementId}`, subject: `${d.siteId}/${d.sku}`,
       data: {
         movementId: d.movementId, siteId: d.siteId, ownerId: d.ownerId ?? 'own_default', sku: d.sku, locationId: d.locationId, lot: d.lot,
         delta: d.delta, reason: d.reason, adjustedAt: e.time,
@@ -95,7 +96,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     const asOf = now();
     const lines = await inventory.stockSnapshot(site.value);
     const m = await enqueue(deps.db, {
-      partner: 'ERP', kind: 'INVENTORY_SNAPSHOT', key: `inventory-snapshot.${site.value}.${asOf.toISOString()}`, subject: `snapshot/${site.value}`,
+      partner: 'ERP', kind: 'INVENTORY_SNAPSHOT', siteId: site.value, key: `inventory-snapshot.${site.value}.${asOf.toISOString()}`, subject: `snapshot/${site.value}`,
       data: { siteId: site.value, asOf: asOf.toISOString(), lines },
     });
     if (m === undefined) return reject('CONFLICT', `a snapshot of ${site.value} at ${asOf.toISOString()} exists`);
@@ -168,21 +169,21 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     return m === undefined ? reject('NOT_FOUND', `no partner message ${id}`) : ok(m);
   }
 
-  /** Ports configured, and messages per partner and status (PENDING with attempts > 0 and FAILED are the ones to look at). */
-  async function status() {
+  /** Ports configured, and messages (of one site) per partner and status (PENDING with attempts > 0 and FAILED are the ones to look at). */
+  async function status(siteId?: string) {
     return {
       erp: erp?.kind ?? 'off', tms: tms?.kind ?? 'off',
-      messages: (await store.health(deps.db)).map((h) => ({ ...h, oldest: h.oldest?.toISOString() ?? null })),
+      messages: (await store.health(deps.db, siteId)).map((h) => ({ ...h, oldest: h.oldest?.toISOString() ?? null })),
     };
   }
 
   const outcome = (kind: InboundOutcome['kind'], rows: number, errors: readonly RowError[], summary: Record<string, number>): InboundOutcome =>
     ({ kind, accepted: errors.length === 0, rows, errors: [...errors].sort((a, b) => a.row - b.row), summary });
 
-  async function importItems(text: string, format: InboundFormat, meta: EventMeta): Promise<InboundOutcome> {
+  async function importItems(text: string, format: InboundFormat, meta: EventMeta, mayActAt?: (siteId: string) => void): Promise<InboundOutcome> {
     const asCsv = itemsAsCsv(text, format);
     if (asCsv.errors.length > 0) return outcome('items', asCsv.rows, asCsv.errors, { created: 0, updated: 0, unchanged: 0 });
-    const r = await apis.imports.importCsv('products', asCsv.csv, { dryRun: false, partial: false }, meta);
+    const r = await apis.imports.importCsv('products', asCsv.csv, { dryRun: false, partial: false, mayActAt }, meta);
     if (!r.ok) return outcome('items', asCsv.rows, [{ row: 0, field: '', message: `${r.code}: ${r.message}` }], { created: 0, updated: 0, unchanged: 0 });
     const rep = r.value;
     const errors = rep.errors.map((e) => ({ row: asCsv.rowOf(e.row), field: format === 'json' && e.row > 1 ? `/items/${asCsv.rowOf(e.row) - 1}/${e.column}` : e.column, message: e.message }));
@@ -194,7 +195,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
    * unit of work: inventory's ASN creation joins it), so a refusal of any writes none. An ASN whose number the site
    * has from the ERP already is left alone (`unchanged`): sending a file again is safe.
    */
-  async function importAsns(text: string, format: InboundFormat, meta: EventMeta): Promise<InboundOutcome> {
+  async function importAsns(text: string, format: InboundFormat, meta: EventMeta, mayActAt?: (siteId: string) => void): Promise<InboundOutcome & { siteIds?: string[] }> {
     const read = readAsns(text, format);
     const errors: RowError[] = [...read.errors];
     const inventory = apis.inventory();
@@ -207,12 +208,15 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       }
       if (sites.get(d.siteRef) === undefined) errors.push({ row: d.row, field: d.lines[0]!.field('siteId'), message: `no site ${d.siteRef}` });
     }
+    // A caller of some sites only: every site the document names is checked before anything is written (it throws).
+    const siteIds = [...new Set([...sites.values()].filter((s): s is string => s !== undefined))].sort();
+    for (const site of siteIds) mayActAt?.(site);
     const catalog = apis.catalog();
     if (catalog !== undefined) {
       const known = await catalog.getBySkus([...new Set(read.drafts.flatMap((d) => d.lines.map((l) => l.sku)))]);
       for (const d of read.drafts) for (const l of d.lines) if (!known.has(l.sku)) errors.push({ row: l.row, field: l.field('sku'), message: `no product with SKU ${l.sku}` });
     }
-    if (errors.length > 0) return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+    if (errors.length > 0) return { ...outcome('asns', read.rows, errors, { created: 0, unchanged: 0 }), siteIds };
     let created = 0;
     let unchanged = 0;
     try {
@@ -241,20 +245,24 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       });
     } catch (e) {
       if (errors.length === 0) throw e;
-      return outcome('asns', read.rows, errors, { created: 0, unchanged: 0 });
+      return { ...outcome('asns', read.rows, errors, { created: 0, unchanged: 0 }), siteIds };
     }
-    return outcome('asns', read.rows, errors, { created, unchanged });
+    return { ...outcome('asns', read.rows, errors, { created, unchanged }), siteIds };
   }
 
-  /** One inbound document (a dropped file or a POST): handled whole, recorded with its row-level errors. */
-  async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta): Promise<InboundOutcome & { fileId: string }> {
-    const result = kind === undefined
+  /**
+   * One inbound document (a dropped file or a POST): handled whole, recorded with its row-level errors. `mayActAt` (a POST's
+   * caller) is called with each site the document names before anything is written or recorded, and throws to refuse it.
+   */
+  async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
+    mayActAt?: (siteId: string) => void): Promise<InboundOutcome & { fileId: string }> {
+    const { siteIds = [], ...result }: InboundOutcome & { siteIds?: string[] } = kind === undefined
       ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
-      : kind === 'items' ? await importItems(text, format, meta) : await importAsns(text, format, meta);
+      : kind === 'items' ? await importItems(text, format, meta, mayActAt) : await importAsns(text, format, meta, mayActAt);
     const fileId = deps.ids.next('erf');
     await store.insertFile(deps.db, {
       id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
-      errors: [...result.errors], receivedAt: now(),
+      errors: [...result.errors], siteIds, receivedAt: now(),
     });
     if (!result.accepted) deps.log.warn({ file: name, kind: result.kind, errors: result.errors.length }, 'erp: inbound file rejected');
     return { ...result, fileId };
@@ -299,9 +307,8 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   return {
     partners, erp, tms, shipmentDispatched, stockAdjusted, snapshot, scheduledSnapshots, deliverDue, getMessage, replay, status, receive, pickUpFiles,
     tracking, getLoad,
-    listMessages: (f: { partner?: Partner | undefined; kind?: PartnerMessageKind | undefined; status?: PartnerMessageStatus | undefined; subject?: string | undefined }, after: string | null, limit: number) =>
-      store.messages(deps.db, f, after, limit),
-    listFiles: (status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number) => store.files(deps.db, status, after, limit),
+    listMessages: (f: MessageFilter, after: string | null, limit: number) => store.messages(deps.db, f, after, limit),
+    listFiles: (f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.files(deps.db, f, after, limit),
     listLoads: (f: { booked?: boolean | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.loads(deps.db, f, after, limit),
     /** The site of the load a TMS report names (by its load id or PakLog's shipment id); undefined when there is none. */
     siteOfLoad: async (by: { loadId?: string | undefined; shipmentId?: string | undefined }): Promise<string | undefined> =>

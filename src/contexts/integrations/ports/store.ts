@@ -5,9 +5,18 @@ import type {
 } from '../db-types.ts';
 import type { MessageDocument, Partner, PartnerMessageKind, PartnerMessageStatus, RowError } from './port.ts';
 
-/** An outbound message to a partner, as the delivery log shows it. */
+/** What the delivery log is filtered by; `siteId`: the messages about that site (never those that name none). */
+export interface MessageFilter {
+  readonly partner?: Partner | undefined;
+  readonly kind?: PartnerMessageKind | undefined;
+  readonly status?: PartnerMessageStatus | undefined;
+  readonly subject?: string | undefined;
+  readonly siteId?: string | undefined;
+}
+
+/** An outbound message to a partner, as the delivery log shows it; `siteId` null: it names no site (migration 007). */
 export type PartnerMessage = Narrowed<Camelized<Pick<Selectable<IntegrationsPartnerMessages>,
-  'id' | 'partner' | 'kind' | 'idempotency_key' | 'subject' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'result' | 'created_at' | 'delivered_at'>>,
+  'id' | 'partner' | 'kind' | 'site_id' | 'idempotency_key' | 'subject' | 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'result' | 'created_at' | 'delivered_at'>>,
   { partner: Partner; kind: PartnerMessageKind; status: PartnerMessageStatus; result: Record<string, unknown> | null }>;
 
 export type MessageAttempt = Camelized<Pick<Selectable<IntegrationsPartnerMessageAttempts>, 'attempt' | 'at' | 'error' | 'duration_ms'>>;
@@ -19,20 +28,22 @@ export type TmsLoad = Camelized<Selectable<IntegrationsTmsLoads>>;
 
 export type TrackingEventRecord = Camelized<Selectable<IntegrationsTmsTrackingEvents>>;
 
-const MSG = `id, partner, kind, idempotency_key AS "idempotencyKey", subject, status, attempts, next_attempt_at AS "nextAttemptAt",
+const MSG = `id, partner, kind, site_id AS "siteId", idempotency_key AS "idempotencyKey", subject, status, attempts, next_attempt_at AS "nextAttemptAt",
   last_error AS "lastError", result, created_at AS "createdAt", delivered_at AS "deliveredAt"`;
-const FILE = `id, name, kind, status, rows, summary, errors, received_at AS "receivedAt"`;
+const FILE = `id, name, kind, status, rows, summary, errors, site_ids AS "siteIds", received_at AS "receivedAt"`;
 const LOAD = `shipment_id AS "shipmentId", order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber",
   message_id AS "messageId", load_id AS "loadId", status, created_at AS "createdAt", booked_at AS "bookedAt"`;
 
 /** SQL of the partner ports (integrations schema, migration 003). */
 export const portsStore = {
   /** One message per partner and idempotency key: the same key again (a redelivered event) inserts nothing. */
-  async insertMessage(db: Executor, m: { id: string; partner: Partner; kind: PartnerMessageKind; idempotencyKey: string; subject: string; document: MessageDocument; now: Date }): Promise<PartnerMessage | undefined> {
+  async insertMessage(db: Executor, m: {
+    id: string; partner: Partner; kind: PartnerMessageKind; siteId: string | null; idempotencyKey: string; subject: string; document: MessageDocument; now: Date;
+  }): Promise<PartnerMessage | undefined> {
     return (await db.query<PartnerMessage>(
-      `INSERT INTO integrations.partner_messages (id, partner, kind, idempotency_key, subject, body, status, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7) ON CONFLICT (partner, idempotency_key) DO NOTHING RETURNING ${MSG}`,
-      [m.id, m.partner, m.kind, m.idempotencyKey, m.subject, JSON.stringify(m.document), m.now]))[0];
+      `INSERT INTO integrations.partner_messages (id, partner, kind, site_id, idempotency_key, subject, body, status, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $8, $4, $5, $6, 'PENDING', $7, $7) ON CONFLICT (partner, idempotency_key) DO NOTHING RETURNING ${MSG}`,
+      [m.id, m.partner, m.kind, m.idempotencyKey, m.subject, JSON.stringify(m.document), m.now, m.siteId]))[0];
   },
   /**
    * Claims up to `limit` due messages of these partners for `leaseMs`: PENDING, due, not leased, and the oldest PENDING
@@ -79,28 +90,31 @@ export const portsStore = {
     return db.query<MessageAttempt>(
       `SELECT attempt, at, error, duration_ms AS "durationMs" FROM integrations.partner_message_attempts WHERE message_id = $1 ORDER BY attempt`, [id]);
   },
-  async messages(db: Executor, f: { partner?: Partner | undefined; kind?: PartnerMessageKind | undefined; status?: PartnerMessageStatus | undefined; subject?: string | undefined }, after: string | null, limit: number): Promise<PartnerMessage[]> {
+  async messages(db: Executor, f: MessageFilter, after: string | null, limit: number): Promise<PartnerMessage[]> {
     return db.query<PartnerMessage>(
       `SELECT ${MSG} FROM integrations.partner_messages
        WHERE ($1::text IS NULL OR partner = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR status = $3)
-         AND ($4::text IS NULL OR subject = $4) AND ($5::text IS NULL OR id > $5)
-       ORDER BY id LIMIT $6`, [f.partner ?? null, f.kind ?? null, f.status ?? null, f.subject ?? null, after, limit]);
+         AND ($4::text IS NULL OR subject = $4) AND ($5::text IS NULL OR id > $5) AND ($7::text IS NULL OR site_id = $7)
+       ORDER BY id LIMIT $6`, [f.partner ?? null, f.kind ?? null, f.status ?? null, f.subject ?? null, after, limit, f.siteId ?? null]);
   },
-  /** Counts per partner and status, and the oldest waiting message's age: the health of the ports at a glance. */
-  async health(db: Executor): Promise<{ partner: Partner; status: PartnerMessageStatus; count: number; oldest: Date | null }[]> {
+  /** Counts per partner and status (of one site's messages), and the oldest waiting message's age: the health of the ports at a glance. */
+  async health(db: Executor, siteId: string | undefined): Promise<{ partner: Partner; status: PartnerMessageStatus; count: number; oldest: Date | null }[]> {
     return db.query(
-      `SELECT partner, status, count(*)::int AS count, min(created_at) AS oldest FROM integrations.partner_messages GROUP BY partner, status ORDER BY partner, status`);
+      `SELECT partner, status, count(*)::int AS count, min(created_at) AS oldest FROM integrations.partner_messages
+       WHERE ($1::text IS NULL OR site_id = $1) GROUP BY partner, status ORDER BY partner, status`, [siteId ?? null]);
   },
 
   async insertFile(db: Executor, f: InboundFileRecord): Promise<void> {
     await db.query(
-      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt]);
+      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, site_ids, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8)`,
+      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt, f.siteIds]);
   },
-  async files(db: Executor, status: 'PROCESSED' | 'REJECTED' | undefined, after: string | null, limit: number): Promise<InboundFileRecord[]> {
+  /** `siteId`: the documents that named that site (never an item master, which names none). */
+  async files(db: Executor, f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number): Promise<InboundFileRecord[]> {
     return db.query<InboundFileRecord>(
-      `SELECT ${FILE} FROM integrations.erp_inbound_files WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [status ?? null, after, limit]);
+      `SELECT ${FILE} FROM integrations.erp_inbound_files WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id > $2)
+         AND ($4::text IS NULL OR site_ids @> ARRAY[$4]) ORDER BY id LIMIT $3`,
+      [f.status ?? null, after, limit, f.siteId ?? null]);
   },
   async erpAsns(db: Executor, siteId: string, numbers: readonly string[]): Promise<Map<string, string>> {
     const rows = await db.query<{ asnNumber: string; asnId: string }>(
