@@ -201,7 +201,8 @@ export async function inventoryControlRoutes(
         + 'Within tolerance the variance is applied at once (COUNT movement) and the count COMPLETED; beyond it the first count asks for a recount '
         + '(a second COUNT task, by another counter: 409 RECOUNT_BY_SAME_COUNTER) and the recount for a manager\'s approval. A closed or waiting '
         + 'count is 409 ILLEGAL_TRANSITION; a loss below the units reserved there or below what orders were promised is 409 INSUFFICIENT_STOCK. '
-        + 'The answer is blind. A signed-in person counts as their own worker.',
+        + 'Units found over the books by a count without a lot of a lot-controlled product are never within tolerance (they have no lot to be '
+        + 'added under): recount, then a manager. The answer is blind. A signed-in person counts as their own worker.',
       params: CountParams,
       body: Type.Object({
         attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
@@ -225,14 +226,15 @@ export async function inventoryControlRoutes(
         description: approve
           ? 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise). The count closes and lets go '
             + 'of its location; the manager and the reason are recorded. A loss below the units reserved there or below what orders were '
-            + 'promised is 409 INSUFFICIENT_STOCK.'
+            + 'promised is 409 INSUFFICIENT_STOCK; units found over the books by a count without a lot of a lot-controlled product are 422 '
+            + 'UNPROCESSABLE (field /lot): reject the count and add them by an adjustment or a receipt naming their lot.'
           : 'A count AWAITING_APPROVAL, or one still waiting for its count or recount (OPEN, RECOUNT: abandoned, e.g. nobody will count it); '
             + 'a closed one is 409 ILLEGAL_TRANSITION. Nothing is adjusted; the count closes REJECTED and lets go of its location; the manager '
             + 'and the reason (required) are recorded; the COUNT task of an attempt nobody submitted is withdrawn (CANCELLED, whoever holds it).',
         params: CountParams,
         body: Type.Object({ reason: approve ? Type.Optional(Reason) : Reason },
           { additionalProperties: false, examples: [{ reason: approve ? 'recount confirmed, damaged units scrapped' : 'stock found behind the rack' }] }),
-        response: { 200: CountSchema, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK') },
+        response: { 200: CountSchema, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.decideCount({
       countId: req.params.id, approve, reason: req.body.reason, decidedBy: requestMeta(req).actor?.id ?? null,

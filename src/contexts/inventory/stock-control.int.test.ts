@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { eventsOf, movementCount, newLocation, newProduct, newSite, unique } from './test-fixtures.ts';
+import { eventsOf, movementCount, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
 
 /** Issue 11, holds and cycle counts through their routes on a real database. */
 
@@ -170,6 +170,40 @@ describe('cycle counts', () => {
     expect((await t.post(`/api/v1/inventory/counts/${count.id}/approve`, {}, 'manager')).body.code).toBe('ILLEGAL_TRANSITION');
     const closed = await eventsOf(t, InventoryEvents.countClosed, count.id);
     expect(closed.map((e) => e.data['status'])).toEqual(['REJECTED']);
+  });
+
+  it('units on hold at the counted location are counted with the rest and stay held: the variance is what is missing or found, applied to AVAILABLE (found by the black-box hunt)', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    expect((await hold({ sku, locationId: shelf.id, quantity: 4, status: 'HOLD' }, 'manager')).status).toBe(201);
+    expect((await hold({ sku, locationId: shelf.id, quantity: 1, status: 'DAMAGED' }, 'manager')).status).toBe(201);
+    // The counter finds the 10 units on the shelf, held or not: nothing differs, nothing is made up.
+    const [exact] = (await requestCounts({ locationIds: [shelf.id], sku, toleranceUnits: 5 })).body.items;
+    expect((await submit(exact.id, { attempt: 1, quantity: 10, workerId: 'alice' })).body.status).toBe('COMPLETED');
+    expect((await t.get(`/api/v1/inventory/counts/${exact.id}`, 'manager')).body).toMatchObject({
+      applied: 0, submissions: [{ counted: 10, expected: 10, variance: 0 }] });
+    expect([await onHand(sku, shelf.id), await onHand(sku, shelf.id, 'HOLD'), await onHand(sku, shelf.id, 'DAMAGED')]).toEqual([5, 4, 1]);
+    // One unit is missing: it comes out of AVAILABLE; the held ones stay held.
+    const [short] = (await requestCounts({ locationIds: [shelf.id], sku, toleranceUnits: 5 })).body.items;
+    expect((await submit(short.id, { attempt: 1, quantity: 9, workerId: 'alice' })).body.status).toBe('COMPLETED');
+    expect([await onHand(sku, shelf.id), await onHand(sku, shelf.id, 'HOLD'), await onHand(sku, shelf.id, 'DAMAGED')]).toEqual([4, 4, 1]);
+    await t.settle();
+    const summary = await summaryOf(t, site.id, sku);
+    expect([summary.onHand, summary.received! + summary.adjusted!, summary.ledgerOnHand]).toEqual([9, 9, 9]);
+  });
+
+  it('a count without a lot of a lot-controlled product never adds lot-less units: beyond tolerance, and its approval is 422 UNPROCESSABLE on the lot (found by the black-box hunt)', async () => {
+    const sku = await newProduct(t, { lotControlled: true });
+    const shelf = await newLocation(t, site);
+    const [count] = (await requestCounts({ locationIds: [shelf.id], sku, toleranceUnits: 5 })).body.items;
+    expect(count).toMatchObject({ lot: null });
+    expect((await submit(count.id, { attempt: 1, quantity: 2, workerId: 'alice' })).body.status).toBe('RECOUNT');
+    expect((await submit(count.id, { attempt: 2, quantity: 2, workerId: 'bob' })).body.status).toBe('AWAITING_APPROVAL');
+    const approved = await t.post(`/api/v1/inventory/counts/${count.id}/approve`, {}, 'manager');
+    expect([approved.status, approved.body.code, approved.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lot', message: 'required: the product is lot-controlled' }]]);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'two units of lot L4: adjusted in under it' }, 'manager')).body.status).toBe('REJECTED');
+    expect((await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`)).body.items).toEqual([]);
   });
 
   it('a location holding two owners\' units of a SKU gets a count for each, each naming its owner (blind views too): each counter counts those units', async () => {

@@ -1,20 +1,22 @@
+import type { CatalogApi } from '../../../../contracts/catalog.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import * as store from '../../store.ts';
 import { countView, type CountView } from '../../views.ts';
-import { lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
+import { countedProductLotControlled, lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
 import { record } from '../ledger-writes.ts';
 import { decideCountApproval, type CountApprovalInput, type CountApprovalRejection } from './decide.ts';
 
 /** POST /inventory/counts/{id}/approve and /reject: the count row, then its location, balance and SKU row, locked. */
-export function decideCountHandler(deps: PlatformDeps) {
+export function decideCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
   return async (input: CountApprovalInput, meta: EventMeta): Promise<Outcome<CountView, CountApprovalRejection>> => {
     const movementId = deps.ids.next('mov');
+    const lotControlled = await countedProductLotControlled(deps.db, catalog, input.countId);
     return decideInTx(deps.db, async (tx) => {
       const count = await store.lockCount(tx, input.countId);
-      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : await lockCountedStock(tx, count);
+      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const submissions = count === undefined ? [] : await store.submissionsOf(tx, [count.id]);
       const now = deps.clock.now();
       const decision = decideCountApproval({ ...stock, count, variance: submissions.at(-1)?.variance }, { ...input, movementId }, now);
