@@ -234,3 +234,30 @@ describe('a manual release and an inspection\'s hold (found by the black-box hun
     expect(ledger.filter((m) => m.reference === inspection!.id).map((m) => m.deltaOnHand)).toEqual([-40]);
   });
 });
+
+describe('a disposition short of held units (found by the black-box hunt)', () => {
+  it('units moved away from an inspection\'s hold before its SCRAP: the scrap takes what is left and QUALITY_HOLD_SHORTFALL names the inspection, SKU, location, expected and found', async () => {
+    const sku = w.products[0]!.sku;
+    const shelf = w.storage[2]!;
+    const elsewhere = w.storage[1]!;
+    await receive(sku, shelf.id, 30);
+    const [inspection] = await openInspections();
+    await t.post(`/api/v1/inspections/${inspection!.id}/results`, { inspector: 'ines', items: [{ code: 'LABEL', passed: true }, { code: 'WEIGHT', value: 360 }] }, 'operator');
+    await t.settle();
+    // Someone moves 12 of the held units to another shelf (a move keeps their status): the inspection's hold is short.
+    const moved = await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, status: 'HOLD', quantity: 12, fromLocationId: shelf.id, toLocationId: elsewhere.id }, 'operator');
+    expect(moved.status).toBe(201);
+    expect((await t.post(`/api/v1/inspections/${inspection!.id}/disposition`, { disposition: 'SCRAP' }, 'manager')).body.holdStatus).toBe('SCRAPPED');
+    await t.settle();
+    const ledger = await t.getAll<{ type: string; deltaOnHand: number; reference: string | null }>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}&type=ADJUST`);
+    expect(ledger.filter((m) => m.reference === inspection!.id).map((m) => m.deltaOnHand)).toEqual([-18]);
+    const disposed = (await events('inventory.quality-hold.disposed.v1')).filter((e) => e.data['inspectionId'] === inspection!.id);
+    expect(disposed.map((e) => e.data)).toEqual([expect.objectContaining({ disposition: 'SCRAP', held: 30, disposed: 18, shortfall: 12, locationId: shelf.id, sku })]);
+    const raised = await until('shortfall raised', async () => (await t.get(`/api/v1/exceptions?kind=QUALITY_HOLD_SHORTFALL&status=OPEN`, 'manager')).body.items as
+      { subject: string; reason: string; actions: string[]; details?: Record<string, unknown> }[], (xs) => xs.some((x) => x.subject === inspection!.id));
+    const x = raised.find((e) => e.subject === inspection!.id)!;
+    expect(x.reason).toContain(`found 18 of the 30 units of ${sku}`);
+    expect(x.reason).toContain(shelf.id);
+    expect(x.actions).toEqual(['acknowledge']);
+  });
+});

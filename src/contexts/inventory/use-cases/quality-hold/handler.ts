@@ -57,11 +57,12 @@ export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clo
     const v = d.value;
     if (v.kind === 'RELEASE' && v.change !== null) {
       await writeStatusChange(tx, movementId, v.change);
-      await record(tx, deps, v.change.movements, v.change.events, meta);
-    }
-    if (v.kind === 'REMOVE' && v.quantity > 0) {
+      await record(tx, deps, v.change.movements, [...v.change.events, v.disposed], meta);
+    } else if (v.kind === 'REMOVE' && v.quantity > 0) {
       await changeBalanceOrFail(tx, v.key, -v.quantity, 0, `quality ${cmd.inspectionId}: held units vanished under lock`);
-      await record(tx, deps, v.movements, [], meta);
+      await record(tx, deps, v.movements, [v.disposed], meta);
+    } else {
+      await record(tx, deps, [], [v.disposed], meta);
     }
     await holds.setQualityHoldStatus(tx, cmd.inspectionId, v.status, deps.clock.now());
   };
