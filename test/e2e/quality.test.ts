@@ -260,4 +260,28 @@ describe('a disposition short of held units (found by the black-box hunt)', () =
     expect(x.reason).toContain(shelf.id);
     expect(x.actions).toEqual(['acknowledge']);
   });
+
+  it('two inspections hold units of one SKU on one shelf: the first disposition after units went missing takes only its own and reports the shortfall; the second finds all of its units', async () => {
+    const sku = w.products[0]!.sku;
+    const shelf = w.storage[2]!;
+    await receive(sku, shelf.id, 20);
+    await receive(sku, shelf.id, 10);
+    const open = (await openInspections()).filter((i) => i.target.sku === sku);
+    const big = open.find((i) => i.target.quantity === 20)!;
+    const small = open.find((i) => i.target.quantity === 10)!;
+    for (const i of [big, small]) {
+      await t.post(`/api/v1/inspections/${i.id}/results`, { inspector: 'ines', items: [{ code: 'LABEL', passed: true }, { code: 'WEIGHT', value: 360 }] }, 'operator');
+    }
+    await t.settle();
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, status: 'HOLD', quantity: 6, fromLocationId: shelf.id, toLocationId: w.storage[1]!.id }, 'operator')).status).toBe(201);
+    expect((await t.post(`/api/v1/inspections/${big.id}/disposition`, { disposition: 'RELEASE' }, 'manager')).body.holdStatus).toBe('RELEASED');
+    await t.settle();
+    expect((await t.post(`/api/v1/inspections/${small.id}/disposition`, { disposition: 'SCRAP' }, 'manager')).body.holdStatus).toBe('SCRAPPED');
+    await t.settle();
+    const disposed = (await events('inventory.quality-hold.disposed.v1')).filter((e) => [big.id, small.id].includes(e.data['inspectionId'] as string));
+    expect(disposed.map((e) => [e.data['inspectionId'], e.data['disposed'], e.data['shortfall']]).sort()).toEqual([[big.id, 14, 6], [small.id, 10, 0]].sort());
+    const raised = await until('shortfall raised', async () => (await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_SHORTFALL', 'manager')).body.items as { subject: string }[],
+      (xs) => xs.some((x) => x.subject === big.id));
+    expect(raised.some((x) => x.subject === small.id)).toBe(false);
+  });
 });

@@ -44,6 +44,11 @@ export interface QualityDispositionState {
   readonly hold: { readonly status: string; readonly held: number; readonly key: Omit<BalanceKey, 'status'> } | undefined;
   /** The HOLD balance there, locked. */
   readonly heldBalance: { readonly on_hand: number } | undefined;
+  /**
+   * HOLD units there other holds account for: other open inspections' and LPNs lost there (not on the shelf). A
+   * disposition never takes them, so a shortfall is this inspection's to report, not theirs to find later (0 when absent).
+   */
+  readonly heldByOthers?: number | undefined;
   readonly location: HoldState['location'];
   readonly pickable: boolean;
 }
@@ -83,7 +88,7 @@ function disposedEvent(h: NonNullable<QualityDispositionState['hold']>, cmd: Qua
 export const decideQualityDisposition: Decide<QualityDispositionState, QualityDispositionCommand, QualityDispositionDecision, never> = (state, cmd, now) => {
   const h = state.hold;
   if (h === undefined || h.status !== 'HELD') return ok({ kind: 'NONE' });
-  const quantity = Math.max(0, Math.min(h.held, state.heldBalance?.on_hand ?? 0));
+  const quantity = Math.max(0, Math.min(h.held, (state.heldBalance?.on_hand ?? 0) - (state.heldByOthers ?? 0)));
   const reason = `QUALITY ${cmd.disposition} ${cmd.inspectionId}`;
   switch (cmd.disposition) {
     case 'RELEASE':
