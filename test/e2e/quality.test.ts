@@ -219,12 +219,14 @@ describe('a manual release and an inspection\'s hold (found by the black-box hun
     // Five more units on HOLD there by hand: these are nobody's inspection and may be released.
     expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 5, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
     const release = (quantity: number) => t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, sku, locationId: shelf.id, quantity, fromStatus: 'HOLD', reason: 'looks fine' }, 'manager');
-    const before = await tableFingerprint(t.app.db);
+    // Inventory's and quality's tables: other contexts write on their own clocks (the exception scan's events).
+    const stockTables = async () => Object.fromEntries(Object.entries(await tableFingerprint(t.app.db)).filter(([k]) => k.startsWith('inventory.') || k.startsWith('quality.')));
+    const before = await stockTables();
     const refused = await release(6);
     expect([refused.status, refused.body.code]).toEqual([409, 'HELD_BY_INSPECTION']);
     expect(refused.body.errors).toEqual([{ field: '/quantity', message: `inspection ${inspection!.id} holds 40 of these units` }]);
     await t.settle();
-    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect(await stockTables()).toEqual(before);
     expect((await release(5)).status).toBe(201);
     await t.settle();
 
