@@ -299,7 +299,7 @@ export const InventoryEventSchemas = {
     countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,
     attempt: Type.Integer(), taskReference: Type.String(),
     counted: Type.Integer({ description: 'Units the counter found.' }),
-    expected: Type.Integer({ description: 'AVAILABLE on-hand the ledger held there when the count was submitted.' }),
+    expected: Type.Integer({ description: 'Units the ledger held on the shelf there when the count was submitted: the AVAILABLE on-hand and the held units beside it (not a lost LPN\'s); the variance is applied to AVAILABLE.' }),
     variance: Type.Integer({ description: 'counted − expected.' }),
     withinTolerance: Type.Boolean(),
     result: Type.Enum(COUNT_RESULTS, { description: 'ADJUSTED: within tolerance, applied at once; RECOUNT: a second count is asked for; AWAITING_APPROVAL: the recount was beyond tolerance too.' }),

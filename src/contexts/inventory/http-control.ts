@@ -43,7 +43,8 @@ const CountSchema = Type.Object({
   applied: Nullable(Type.Integer({ description: 'Units the COUNT movement changed on-hand by, once COMPLETED' })),
   movementId: NullableString, decidedBy: NullableString, decisionReason: NullableString, createdAt: DateTime, closedAt: Nullable(DateTime),
   submissions: List(Type.Object({
-    attempt: Type.Integer(), counted: Type.Integer(), expected: Type.Integer(), variance: Type.Integer(), withinTolerance: Type.Boolean(),
+    attempt: Type.Integer(), counted: Type.Integer(),
+    expected: Type.Integer({ description: 'AVAILABLE and held units on the shelf (not a lost LPN\'s): the counter counts them all' }), variance: Type.Integer(), withinTolerance: Type.Boolean(),
     workerId: NullableString, submittedAt: DateTime,
   }), { description: 'Each count submitted (managers and viewers only; empty in a blind view)' }),
 }, { description: 'A cycle count of one owner\'s SKU and lot at one location' });
@@ -197,7 +198,9 @@ export async function inventoryControlRoutes(
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'submitCount', tags, summary: 'Submit a blind count: the units found at the location',
-      description: 'Name the attempt the task was for (`attempt` of the count: 1, or 2 for the recount; another is 409 COUNT_ATTEMPT_MISMATCH). '
+      description: 'Count every unit of the SKU and lot on the shelf, held ones (HOLD, QUARANTINE, DAMAGED) included: the ledger expects them '
+        + 'all, and the variance is applied to AVAILABLE (held units stay held; a loss beyond the AVAILABLE units is 409 INSUFFICIENT_STOCK). '
+        + 'Name the attempt the task was for (`attempt` of the count: 1, or 2 for the recount; another is 409 COUNT_ATTEMPT_MISMATCH). '
         + 'Within tolerance the variance is applied at once (COUNT movement) and the count COMPLETED; beyond it the first count asks for a recount '
         + '(a second COUNT task, by another counter: 409 RECOUNT_BY_SAME_COUNTER) and the recount for a manager\'s approval. A closed or waiting '
         + 'count is 409 ILLEGAL_TRANSITION; a loss below the units reserved there or below what orders were promised is 409 INSUFFICIENT_STOCK. '
@@ -205,7 +208,7 @@ export async function inventoryControlRoutes(
         + 'added under): recount, then a manager. The answer is blind. A signed-in person counts as their own worker.',
       params: CountParams,
       body: Type.Object({
-        attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+        attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Every unit of the SKU and lot found on the shelf, held ones included' }),
         workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who counted (a signed-in person: themselves)' })),
       }, { additionalProperties: false, examples: [{ attempt: 1, quantity: 0, workerId: 'alice' }] }),
       response: {
