@@ -3,6 +3,7 @@ import type { EventMeta } from '../platform/bus/envelope.ts';
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
 import { ok, reject, type ErrorSpecs, type Outcome } from '../platform/errors.ts';
+import { DISPOSITIONS } from './quality.ts';
 
 export const STOCK_STATUSES = ['AVAILABLE', 'HOLD', 'QUARANTINE', 'DAMAGED'] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
@@ -82,6 +83,7 @@ export const InventoryEvents = {
   rmaInspected: 'inventory.rma.inspected.v1',
   rmaClosed: 'inventory.rma.closed.v1',
   rmaCancelled: 'inventory.rma.cancelled.v1',
+  qualityHoldDisposed: 'inventory.quality-hold.disposed.v1',
 } as const;
 
 /** Statuses stock can be held in (issue 11): never allocatable nor reservable until released back to AVAILABLE. */
@@ -297,7 +299,7 @@ export const InventoryEventSchemas = {
     countId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, locationId: Type.String(), sku: Type.String(), lot: Lot,
     attempt: Type.Integer(), taskReference: Type.String(),
     counted: Type.Integer({ description: 'Units the counter found.' }),
-    expected: Type.Integer({ description: 'AVAILABLE on-hand the ledger held there when the count was submitted.' }),
+    expected: Type.Integer({ description: 'Units the ledger held on the shelf there when the count was submitted: the AVAILABLE on-hand and the held units beside it (not a lost LPN\'s); the variance is applied to AVAILABLE.' }),
     variance: Type.Integer({ description: 'counted − expected.' }),
     withinTolerance: Type.Boolean(),
     result: Type.Enum(COUNT_RESULTS, { description: 'ADJUSTED: within tolerance, applied at once; RECOUNT: a second count is asked for; AWAITING_APPROVAL: the recount was beyond tolerance too.' }),
@@ -344,11 +346,20 @@ export const InventoryEventSchemas = {
   }, { description: 'Units of an RMA line were inspected and dispositioned (`POST /rmas/{id}/lines/{lineId}/inspect`): RESTOCK (RELEASE movements into AVAILABLE; frees stock for backorders), QUARANTINE (stay held), SCRAP or RETURN_TO_VENDOR (ADJUST out, reason SCRAP / RTV).' }),
   [InventoryEvents.rmaClosed]: Type.Object({ rmaId: Type.String(), siteId: Type.String() }, { description: 'An inspected RMA was closed (`POST /rmas/{id}/close`).' }),
   [InventoryEvents.rmaCancelled]: Type.Object({ rmaId: Type.String(), siteId: Type.String(), reason: Type.String() }, { description: 'An RMA nothing was received against was cancelled (`POST /rmas/{id}/cancel`).' }),
+  [InventoryEvents.qualityHoldDisposed]: Type.Object({
+    inspectionId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot,
+    disposition: Type.Enum(DISPOSITIONS),
+    held: Type.Integer({ description: 'Units the inspection\'s hold put on HOLD there.' }),
+    disposed: Type.Integer({ description: 'Units released (RELEASE, REWORK) or taken out of stock (SCRAP, RETURN_TO_VENDOR): those still on HOLD there.' }),
+    shortfall: Type.Integer({ description: 'held − disposed: held units no longer there (moved, counted or adjusted away meanwhile); orchestration raises QUALITY_HOLD_SHORTFALL when above 0.' }),
+    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The RELEASE or ADJUST movement out of HOLD; null when nothing was left to dispose of.' }),
+  }, { description: 'Inventory applied a stock inspection\'s disposition (`quality.hold.disposed`) to the units its hold put on HOLD.' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
 export type StockReceived = Payload<typeof InventoryEvents.received>;
 export type StockAdjusted = Payload<typeof InventoryEvents.adjusted>;
+export type QualityHoldDisposed = Payload<typeof InventoryEvents.qualityHoldDisposed>;
 export type StockAllocated = Payload<typeof InventoryEvents.allocated>;
 export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;
 export type StockReserved = Payload<typeof InventoryEvents.reserved>;

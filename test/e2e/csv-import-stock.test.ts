@@ -126,4 +126,23 @@ describe('CSV import of locations and stock', () => {
     expect(out).toContain(`${sku},${l2.code},OLD,own_default,,6`);
     expect((await importCsv('stock', out, '?site=CSVL')).body).toMatchObject({ created: 0, updated: 0, written: true });
   }, 30_000);
+
+  it('stock: a lot-controlled product\'s row without a lot never adds units, while lot-less units on hand from before it was lot-controlled are counted down and the export imports back', async () => {
+    const sku = 'CSVL-NOW-LOTTED';
+    expect((await t.post('/api/v1/products', { sku, description: 'Made lot-controlled', lengthMm: 80, widthMm: 60, heightMm: 120, weightG: 110 })).status).toBe(201);
+    const l3 = w.storage[1]!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: 'CSVL', sku, locationId: l3.id, quantity: 5 })).status).toBe(201);
+    expect((await t.request('PATCH', `/api/v1/products/${sku}`, { body: { lotControlled: true } })).status).toBe(200);
+    await t.settle();
+    const header = 'sku,location,lot,quantity';
+    const refused = await importCsv('stock', [header, `${sku},${l3.code},,7`].join('\n'), '?site=CSVL');
+    expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ field: '/rows/2/lot', message: expect.stringMatching(/lot-controlled/) })]]);
+    expect(await onHand(sku, l3.id)).toBe(5);
+    await t.settle();
+    const out = await exported('stock-counts');
+    expect(out).toContain(`${sku},${l3.code},,own_default,,5`);
+    expect((await importCsv('stock', out, '?site=CSVL')).body).toMatchObject({ created: 0, updated: 0, written: true });
+    expect((await importCsv('stock', [header, `${sku},${l3.code},,2`].join('\n'), '?site=CSVL')).body).toMatchObject({ updated: 1, written: true });
+    expect(await onHand(sku, l3.id)).toBe(2);
+  }, 30_000);
 });

@@ -192,11 +192,22 @@ async function heldBalances(w: World, sku: string): Promise<Balance[]> {
   return items.filter((b) => !b.locationId.startsWith('IN_PROCESS:') && b.status !== 'AVAILABLE' && b.onHand > 0);
 }
 
-/** The AVAILABLE units the ledger holds for a count's owner, SKU and lot at its location: what an honest counter finds. */
+/**
+ * The units the ledger holds for a count's owner, SKU and lot at its location, whatever their status, but for a lost
+ * LPN's (not on the shelf): what an honest counter finds (held units look like the others; ADR 0031 addendum).
+ */
 async function onShelf(w: World, c: CountView): Promise<number> {
   const items = (await get<{ items: (Balance & { lot: string | null })[] }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${encodeURIComponent(c.sku)}&limit=500`)).items;
-  return items.filter((b) => b.locationId === c.locationId && b.ownerId === c.ownerId && b.status === 'AVAILABLE' && (b.lot ?? null) === (c.lot ?? null))
+  const onBooks = items.filter((b) => b.locationId === c.locationId && b.ownerId === c.ownerId && (b.lot ?? null) === (c.lot ?? null))
     .reduce((n, b) => n + b.onHand, 0);
+  // The floor knows which LPN went missing: no API lists lost LPNs' holds per location, so the schema is read.
+  const [lost] = await t.app.db.query<{ n: number; hold: number }>(
+    `SELECT (SELECT coalesce(sum(held), 0)::int FROM inventory.lpn_holds
+             WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD') AS n,
+            (SELECT coalesce(sum(on_hand), 0)::int FROM inventory.balances
+             WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HOLD') AS hold`,
+    [w.siteId, c.ownerId, c.sku, c.locationId, c.lot ?? '']);
+  return onBooks - Math.min(lost?.n ?? 0, lost?.hold ?? 0);
 }
 
 /**
@@ -476,7 +487,8 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       if (b === undefined) return 'skip';
       return (await send('manager', 'POST', '/api/v1/inventory/hold-releases', {
         siteId: w.siteId, ownerId: b.ownerId, sku: b.sku, locationId: b.locationId, quantity: Math.min(p.quantity, b.onHand), fromStatus: b.status, reason: 'property test',
-      }, [201], [[409, 'INSUFFICIENT_STOCK']])).outcome;
+        // A failed inspection's HOLD units wait for its disposition (ADR 0031 addendum; seed 8031 released into them).
+      }, [201], [[409, 'INSUFFICIENT_STOCK'], [409, 'HELD_BY_INSPECTION']])).outcome;
     },
   }),
   op({
@@ -708,7 +720,8 @@ const OPERATIONS: readonly Operation<unknown>[] = [
       if (p.find && lost.length > 0) {
         const lpn = pickOne(lost, p.pick)!;
         return (await send('operator', 'POST', `/api/v1/lpns/${lpn.id}/found`, { location: pickOne(w.locations, p.location)!.code }, [200],
-          [[409, 'ILLEGAL_TRANSITION'], [409, 'LPN_CODE_TAKEN']])).outcome;
+          // Found at a location a count holds: refused until the count closes (ADR 0029 addendum; seed 8031 met it).
+          [[409, 'ILLEGAL_TRANSITION'], [409, 'LPN_CODE_TAKEN'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
       }
       let lpn = pickOne([...await lpnsIn(w, 'OPEN'), ...await lpnsIn(w, 'CLOSED')], p.pick);
       if (lpn === undefined || p.find) {

@@ -43,7 +43,8 @@ const CountSchema = Type.Object({
   applied: Nullable(Type.Integer({ description: 'Units the COUNT movement changed on-hand by, once COMPLETED' })),
   movementId: NullableString, decidedBy: NullableString, decisionReason: NullableString, createdAt: DateTime, closedAt: Nullable(DateTime),
   submissions: List(Type.Object({
-    attempt: Type.Integer(), counted: Type.Integer(), expected: Type.Integer(), variance: Type.Integer(), withinTolerance: Type.Boolean(),
+    attempt: Type.Integer(), counted: Type.Integer(),
+    expected: Type.Integer({ description: 'AVAILABLE and held units on the shelf (not a lost LPN\'s): the counter counts them all' }), variance: Type.Integer(), withinTolerance: Type.Boolean(),
     workerId: NullableString, submittedAt: DateTime,
   }), { description: 'Each count submitted (managers and viewers only; empty in a blind view)' }),
 }, { description: 'A cycle count of one owner\'s SKU and lot at one location' });
@@ -197,14 +198,17 @@ export async function inventoryControlRoutes(
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'submitCount', tags, summary: 'Submit a blind count: the units found at the location',
-      description: 'Name the attempt the task was for (`attempt` of the count: 1, or 2 for the recount; another is 409 COUNT_ATTEMPT_MISMATCH). '
+      description: 'Count every unit of the SKU and lot on the shelf, held ones (HOLD, QUARANTINE, DAMAGED) included: the ledger expects them '
+        + 'all, and the variance is applied to AVAILABLE (held units stay held; a loss beyond the AVAILABLE units is 409 INSUFFICIENT_STOCK). '
+        + 'Name the attempt the task was for (`attempt` of the count: 1, or 2 for the recount; another is 409 COUNT_ATTEMPT_MISMATCH). '
         + 'Within tolerance the variance is applied at once (COUNT movement) and the count COMPLETED; beyond it the first count asks for a recount '
         + '(a second COUNT task, by another counter: 409 RECOUNT_BY_SAME_COUNTER) and the recount for a manager\'s approval. A closed or waiting '
         + 'count is 409 ILLEGAL_TRANSITION; a loss below the units reserved there or below what orders were promised is 409 INSUFFICIENT_STOCK. '
-        + 'The answer is blind. A signed-in person counts as their own worker.',
+        + 'Units found over the books by a count without a lot of a lot-controlled product are never within tolerance (they have no lot to be '
+        + 'added under): recount, then a manager. The answer is blind. A signed-in person counts as their own worker.',
       params: CountParams,
       body: Type.Object({
-        attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+        attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Every unit of the SKU and lot found on the shelf, held ones included' }),
         workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who counted (a signed-in person: themselves)' })),
       }, { additionalProperties: false, examples: [{ attempt: 1, quantity: 0, workerId: 'alice' }] }),
       response: {
@@ -225,14 +229,15 @@ export async function inventoryControlRoutes(
         description: approve
           ? 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise). The count closes and lets go '
             + 'of its location; the manager and the reason are recorded. A loss below the units reserved there or below what orders were '
-            + 'promised is 409 INSUFFICIENT_STOCK.'
+            + 'promised is 409 INSUFFICIENT_STOCK; units found over the books by a count without a lot of a lot-controlled product are 422 '
+            + 'UNPROCESSABLE (field /lot): reject the count and add them by an adjustment or a receipt naming their lot.'
           : 'A count AWAITING_APPROVAL, or one still waiting for its count or recount (OPEN, RECOUNT: abandoned, e.g. nobody will count it); '
             + 'a closed one is 409 ILLEGAL_TRANSITION. Nothing is adjusted; the count closes REJECTED and lets go of its location; the manager '
             + 'and the reason (required) are recorded; the COUNT task of an attempt nobody submitted is withdrawn (CANCELLED, whoever holds it).',
         params: CountParams,
         body: Type.Object({ reason: approve ? Type.Optional(Reason) : Reason },
           { additionalProperties: false, examples: [{ reason: approve ? 'recount confirmed, damaged units scrapped' : 'stock found behind the rack' }] }),
-        response: { 200: CountSchema, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK') },
+        response: { 200: CountSchema, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.decideCount({
       countId: req.params.id, approve, reason: req.body.reason, decidedBy: requestMeta(req).actor?.id ?? null,

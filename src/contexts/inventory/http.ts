@@ -111,7 +111,9 @@ export async function inventoryRoutes(
       operationId: 'adjustStock', tags, summary: 'Adjust on-hand at a location with a reason (ADJUST movement)',
       description: 'A negative delta never takes on-hand below what is reserved there, nor SKU stock below what is allocated, nor (at a '
         + 'pickable location) the SKU\'s pickable on-hand below what is allocated (409 INSUFFICIENT_STOCK). Units added under a lot no units '
-        + 'of which are on hand there are new stock: refused for a product that is not lot-controlled (422 UNPROCESSABLE, field /lot).',
+        + 'of which are on hand there are new stock: refused for a product that is not lot-controlled (422 UNPROCESSABLE, field /lot). Units '
+        + 'added of a lot-controlled product name their lot (422 UNPROCESSABLE, field /lot, otherwise); lot-less units of it on hand from '
+        + 'before it was made lot-controlled are only taken out.',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),

@@ -151,6 +151,29 @@ describe('receipts', () => {
     expect(balances.map((b) => [b.locationId, b.lot, b.onHand]).sort()).toEqual([[storage.id, 'OLD', 2], [storage.id, null, 1], [storage2.id, 'OLD', 3]].sort());
   });
 
+  it('refuses units added without a lot of a lot-controlled product (422 UNPROCESSABLE on the lot), writing nothing; lot-less units from before the product was made lot-controlled can only be taken out (found by the black-box hunt)', async () => {
+    const inventoryTables = async () => Object.fromEntries(Object.entries(await tableFingerprint(t.app.db)).filter(([k]) => k.startsWith('inventory.')));
+    const lotted = await newProduct(t, { lotControlled: true });
+    await t.settle();
+    const before = await inventoryTables();
+    const found = await adjust({ siteId: site.id, sku: lotted, locationId: storage.id, delta: 2, reason: 'FOUND' }, 'manager');
+    expect([found.status, found.body.code, found.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lot', message: 'required: the product is lot-controlled' }]]);
+    expect(await inventoryTables()).toEqual(before);
+    expect((await adjust({ siteId: site.id, sku: lotted, locationId: storage.id, lot: 'L7', delta: 2, reason: 'FOUND' }, 'manager')).status).toBe(201);
+
+    // Lot-less units received before the product was made lot-controlled: never added to, taken out by an adjustment.
+    const was = await newProduct(t);
+    expect((await receive({ siteId: site.id, sku: was, locationId: storage.id, quantity: 5 })).status).toBe(201);
+    expect((await t.request('PATCH', `/api/v1/products/${was}`, { body: { lotControlled: true } })).status).toBe(200);
+    await t.settle();
+    const more = await adjust({ siteId: site.id, sku: was, locationId: storage.id, delta: 1, reason: 'FOUND' }, 'manager');
+    expect([more.status, more.body.code, more.body.errors]).toEqual([422, 'UNPROCESSABLE', [{ field: '/lot', message: 'required: the product is lot-controlled' }]]);
+    expect((await adjust({ siteId: site.id, sku: was, locationId: storage.id, delta: -5, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${was}`)).body.items as { onHand: number }[];
+    expect(balances.map((b) => b.onHand)).toEqual([0]);
+    await expectConserved(was);
+  });
+
   it('requires a key (401), refuses viewers (403) and operators on adjustments (403); 404 for an unknown movement', async () => {
     const sku = await newProduct(t);
     expect((await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 1 }, null)).status).toBe(401);

@@ -40,3 +40,12 @@ export async function markReleased(
     [row.loss_event_id, row.lpn_id, row.owner_id, row.sku, row.lot, released, foundLocationId, at],
   );
 }
+
+/** HOLD units of LPNs lost at these units' location (status HELD): on the books there, not on the shelf. */
+export async function lostHeldOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT coalesce(sum(held), 0)::int AS n FROM inventory.lpn_holds
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD'`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+  return rows[0]?.n ?? 0;
+}

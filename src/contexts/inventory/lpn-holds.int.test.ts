@@ -61,4 +61,24 @@ describe('lost and found LPNs in inventory', () => {
     const s = await summaryOf(t, site.id, sku);
     expect([s.onHand, s.ledgerOnHand]).toEqual([8, 8]);
   });
+
+  it('a count where an LPN was lost expects the units on the shelf only: held ones there, not the lost LPN\'s (ADR 0031 addendum)', async () => {
+    const sku = await newProduct(t);
+    const bin = await newLocation(t, site);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    // Two of the 6 left are put on HOLD by hand: they stay on the shelf.
+    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
+    await t.settle();
+    const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, locationIds: [bin.id], sku, toleranceUnits: 5 }, 'manager')).body.items;
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator')).body.status).toBe('COMPLETED');
+    expect((await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body).toMatchObject({ applied: 0, submissions: [{ counted: 6, expected: 6, variance: 0 }] });
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([10, 10]);
+  });
 });

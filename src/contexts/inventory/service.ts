@@ -20,7 +20,7 @@ import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.t
 import { retryBackordersHandler } from './use-cases/retry-backorders/handler.ts';
 import { shipShipmentHandler } from './use-cases/ship-shipment/handler.ts';
 import { shortLineHandler } from './use-cases/short-line/handler.ts';
-import { decideCountHandler } from './use-cases/decide-count/handler.ts';
+import { abandonCountsAtDeactivatedHandler, decideCountHandler } from './use-cases/decide-count/handler.ts';
 import { holdStockHandler } from './use-cases/hold-stock/handler.ts';
 import { requestCountsHandler } from './use-cases/open-counts/handler.ts';
 import { releaseHoldHandler } from './use-cases/release-hold/handler.ts';
@@ -107,8 +107,10 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     holdStock: holdStockHandler(deps, apis),
     releaseHold: releaseHoldHandler(deps, apis),
     requestCounts: requestCountsHandler(deps, apis.locations),
-    submitCount: submitCountHandler(deps),
-    decideCount: decideCountHandler(deps),
+    submitCount: submitCountHandler(deps, apis.catalog),
+    decideCount: decideCountHandler(deps, apis.catalog),
+    /** A deactivation heard: counts still open there are abandoned (`abandonCountsAtDeactivatedHandler`). */
+    abandonCountsAtDeactivated: abandonCountsAtDeactivatedHandler(deps),
     scheduleCounts: scheduleCountsHandler(deps),
     stockAsOf: stockAsOfHandler(deps),
     history: stockHistory(deps),

@@ -118,6 +118,24 @@ export async function lockBalance(db: Executor, key: BalanceKey): Promise<Balanc
   return rows[0];
 }
 
+/**
+ * Units of one owner's SKU and lot at a location in a held status (HOLD, QUARANTINE, DAMAGED) that are on its shelf: a
+ * counter finds them with the AVAILABLE ones. The HOLD units of an LPN lost there (`lpn_holds`, HELD) are not on the
+ * shelf: they are left out (at most the HOLD on-hand).
+ */
+export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>): Promise<number> {
+  const rows = await db.query<{ held: number; hold: number; lost: number }>(
+    `SELECT coalesce(sum(b.on_hand), 0)::int AS held, coalesce(sum(b.on_hand) FILTER (WHERE b.status = 'HOLD'), 0)::int AS hold,
+       (SELECT coalesce(sum(h.held), 0)::int FROM inventory.lpn_holds h
+        WHERE h.site_id = $1 AND h.owner_id = $2 AND h.sku = $3 AND h.location_id = $4 AND h.lot = $5 AND h.status = 'HELD') AS lost
+     FROM inventory.balances b
+     WHERE b.site_id = $1 AND b.owner_id = $2 AND b.sku = $3 AND b.location_id = $4 AND b.lot = $5 AND b.status <> 'AVAILABLE'`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot],
+  );
+  const r = rows[0];
+  return r === undefined ? 0 : r.held - Math.min(r.lost, r.hold);
+}
+
 export async function getBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
   const rows = await db.query<BalanceRow>(
     `SELECT ${BALANCE_COLUMNS} FROM inventory.balances WHERE site_id = $1 AND owner_id = $6 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5`,

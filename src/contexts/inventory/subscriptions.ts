@@ -37,7 +37,9 @@ export function inventorySubscriptions(
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
-    on(LocationMasterEvents.locationStatusChanged, (change, event, tx) => project(tx, event, onLocationStatusChanged(tx, change))),
+    // A deactivation that crossed a count being opened abandons the count (location-master asked before its commit).
+    on(LocationMasterEvents.locationStatusChanged, (change, event, tx) =>
+      service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change))).then(() => undefined)),
     // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
     // SKUs are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
     on(

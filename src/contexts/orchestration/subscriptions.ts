@@ -1,4 +1,5 @@
 import { onMany, type EnvelopeFor } from '../../contracts/events.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
@@ -15,14 +16,14 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow and the tasks events of the queue. */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
   OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
-  PackShipEvents.shipmentTracked,
+  PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldDisposed,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -154,6 +155,24 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           reason: `${d.carrier} reported an exception for shipment ${d.shipmentId} of order ${d.orderId} (tracking ${d.trackingNumber}) at ${d.at}`
             + (d.detail === undefined ? '' : `: ${d.detail}`),
           details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, at: d.at, detail: d.detail ?? null },
+        }, causedBy(event));
+        return;
+      }
+      // A disposition that found fewer units on HOLD than its inspection held: where the rest went is for a supervisor.
+      case InventoryEvents.qualityHoldDisposed: {
+        const d = event.data;
+        if (d.shortfall <= 0) return;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'QUALITY_HOLD_SHORTFALL', caseKey: d.inspectionId, subject: d.inspectionId, siteId: d.siteId,
+          reason: `Inspection ${d.inspectionId}'s ${d.disposition} found ${d.disposed} of the ${d.held} units of ${d.sku}${d.lot === null ? '' : ` lot ${d.lot}`} `
+            + `its hold put on HOLD at location ${d.locationId}: ${d.shortfall} were moved, counted or adjusted away meanwhile (see the ledger of `
+            + 'the SKU there, HOLD status) and were not '
+            + (d.disposition === 'RELEASE' || d.disposition === 'REWORK' ? 'released' : d.disposition === 'SCRAP' ? 'scrapped' : 'returned to the vendor'),
+          details: {
+            inspectionId: d.inspectionId, disposition: d.disposition, sku: d.sku, lot: d.lot, locationId: d.locationId, ownerId: d.ownerId ?? null,
+            expected: d.held, found: d.disposed, shortfall: d.shortfall, movementId: d.movementId,
+          },
         }, causedBy(event));
         return;
       }

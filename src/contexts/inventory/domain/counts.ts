@@ -70,14 +70,41 @@ export interface CountFacts {
   readonly tolerance_percent: number | null;
 }
 
-/** The stock a count's variance is applied to: its AVAILABLE balance and the SKU row, both locked. */
+/**
+ * The stock a count's variance is applied to: its AVAILABLE balance and the SKU row, both locked, and the units of the
+ * same SKU and lot held on the shelf there, which the counter finds too.
+ */
 export interface CountedStock {
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
+  /**
+   * Units of the count's SKU and lot on the shelf there in a held status (HOLD, QUARANTINE, DAMAGED; not a lost LPN's):
+   * counted with the AVAILABLE ones (`expectedOnShelf`), never changed by the count (0 when absent).
+   */
+  readonly heldThere?: number | undefined;
   readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
   /** Pickability of the location (false while it is under count, so the units are in `unpickable`). */
   readonly pickable: boolean;
   /** Of a pickable type and status, held by the count: its units still cover allocations (`Whereabouts`). */
   readonly paused: boolean;
+  /**
+   * The product is lot-controlled (the catalog's word when deciding): units a lot-less count finds over the books would
+   * be lot-less stock of it (`lotRule`), never added by a count (`lotlessGain`).
+   */
+  readonly lotControlled?: boolean | undefined;
+}
+
+/**
+ * What the counter should find on the shelf: the AVAILABLE on-hand and the held units beside it. A counter cannot tell a
+ * held unit from another on the shelf; comparing their count with the AVAILABLE units alone would add the held ones
+ * to AVAILABLE as found (made-up stock) or take them as missing. The variance is applied to AVAILABLE only.
+ */
+export function expectedOnShelf(stock: Pick<CountedStock, 'balance' | 'heldThere'>): number {
+  return (stock.balance?.on_hand ?? 0) + (stock.heldThere ?? 0);
+}
+
+/** A variance that would add lot-less units of a lot-controlled product: never within tolerance, never applied. */
+export function lotlessGain(count: Pick<CountFacts, 'lot'>, variance: number, stock: Pick<CountedStock, 'lotControlled'>): boolean {
+  return variance > 0 && count.lot === '' && stock.lotControlled === true;
 }
 
 /** A COUNT movement of the variance: what a closing count writes. */
@@ -89,15 +116,26 @@ export interface CountAdjustment {
 }
 
 /**
- * The COUNT movement that applies a variance (none when it is 0). A negative one never takes on-hand below what is
+ * The COUNT movement that applies a variance (none when it is 0). Units found over the books of a lot-less count of a
+ * lot-controlled product are refused (UNPROCESSABLE on the lot: `lotlessGain`). A negative one never takes on-hand below what is
  * reserved there (pick or short those first) nor the SKU below what is allocated, nor, where the location covers
  * allocations once the count lets it go, the SKU's pickable on-hand below it (`unpromisedAt`): INSUFFICIENT_STOCK,
  * nothing changed.
  */
-export function countAdjustment(count: CountFacts, variance: number, stock: CountedStock, movementId: string): Outcome<CountAdjustment | null, 'INSUFFICIENT_STOCK'> {
+export function countAdjustment(
+  count: CountFacts, variance: number, stock: CountedStock, movementId: string,
+): Outcome<CountAdjustment | null, 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE'> {
   if (variance === 0) return ok(null);
+  if (lotlessGain(count, variance, stock)) {
+    return reject('UNPROCESSABLE', `${count.sku} is lot-controlled: the ${variance} units found over the books have no lot. Reject the count and `
+      + 'add them by an adjustment or a receipt that names their lot', [{ field: '/lot', message: 'required: the product is lot-controlled' }]);
+  }
   if (variance < 0) {
     const b = stock.balance;
+    if ((b?.on_hand ?? 0) + variance < 0 && (stock.heldThere ?? 0) > 0) {
+      return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take more than the AVAILABLE units at the location: the missing units are held `
+        + 'ones (release them, or adjust them out of their held status, first)');
+    }
     if (b === undefined || b.on_hand + variance < b.reserved) {
       return reject('INSUFFICIENT_STOCK', `Applying ${variance} would take on-hand below the units reserved at the location: pick or short them first`);
     }

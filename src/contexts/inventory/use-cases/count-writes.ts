@@ -1,6 +1,7 @@
 /** Handler helpers the count commands share (issue 11): what they lock before deciding and how a count's variance is written. */
+import type { CatalogApi } from '../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../contracts/events.ts';
-import type { Tx } from '../../../platform/db/database.ts';
+import type { Executor, Tx } from '../../../platform/db/database.ts';
 import type { CountAdjustment, CountedStock } from '../domain/counts.ts';
 import { whereabouts } from '../domain/pickability.ts';
 import { changeCountLock } from '../pickability.ts';
@@ -9,13 +10,24 @@ import { changeBalanceOrFail, changeSkuOnHandOrFail } from './ledger-writes.ts';
 
 /**
  * The stock a count is compared with, locked after the count's row: its location FOR UPDATE (a closing count changes
- * the location's lock count; balance changes there wait), then its AVAILABLE balance, then the SKU row.
+ * the location's lock count; balance changes there wait), then its AVAILABLE balance, then the SKU row; the units held
+ * on the shelf there (`heldOnShelf`) are read with them: the counter finds them too.
  */
 export async function lockCountedStock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>): Promise<CountedStock> {
   const location = await store.lockLocation(tx, count.location_id, count.site_id);
   const balance = await store.lockBalance(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' });
+  const heldThere = await store.heldOnShelf(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot });
   const skuStock = await store.lockExistingSkuStock(tx, count.site_id, count.owner_id, count.sku);
-  return { balance, skuStock, ...whereabouts(location) };
+  return { balance, skuStock, heldThere, ...whereabouts(location) };
+}
+
+/**
+ * Whether the counted product is lot-controlled (`CountedStock.lotControlled`), asked before the count's transaction
+ * (a count's SKU never changes): false for an unknown count or product.
+ */
+export async function countedProductLotControlled(db: Executor, catalog: CatalogApi, countId: string): Promise<boolean> {
+  const sku = (await store.getCount(db, countId))?.sku;
+  return sku !== undefined && (await catalog.getBySkus([sku])).get(sku)?.lotControlled === true;
 }
 
 /** Writes a count's COUNT movement's balance and SKU changes (decided on locked rows: a refusal is a fault). */

@@ -79,4 +79,22 @@ describe('adjust', () => {
     spec.given({ ...stocked, product: plain }).when(adjustment({ delta: -2, lot: 'L1' })).then((d) => expect(d.key.lot).toBe('L1'));
     spec.given({ ...stocked, product: plain }).when(adjustment({ delta: 2, reason: 'FOUND', lot: 'L1' })).then((d) => expect(d.key.lot).toBe('L1'));
   });
+
+  it('refuses units added without a lot for a lot-controlled product, where none are on hand and where lot-less units already are', () => {
+    const lotted = { sku: 'SKU-A', lotControlled: true };
+    spec.given({ ...stocked, product: lotted, balance: undefined }).when(adjustment({ delta: 3, reason: 'FOUND' }))
+      .thenRejects('UNPROCESSABLE', { message: /lot-controlled: give the lot/, fields: ['/lot'] });
+    spec.given({ ...stocked, product: lotted }).when(adjustment({ delta: 3, reason: 'FOUND', lot: '' }))
+      .thenRejects('UNPROCESSABLE', { fields: ['/lot'] });
+    spec.given({ ...stocked, product: lotted, balance: undefined }).when(adjustment({ delta: 3, reason: 'FOUND', lot: 'L1' }))
+      .then((d) => expect(d.key.lot).toBe('L1'));
+  });
+
+  it('lot-less units of a product made lot-controlled later can still be taken out (the way out)', () => {
+    const lotted = { sku: 'SKU-A', lotControlled: true };
+    spec.given({ ...stocked, product: lotted }).when(adjustment({ delta: -2 })).then((d) => {
+      expect(d.key.lot).toBe('');
+      expect(d.delta).toBe(-2);
+    });
+  });
 });

@@ -50,7 +50,8 @@ export type AdjustRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOC
  * pickable location, or one a count pauses, it never takes the SKU's pickable on-hand (on_hand_available − unpickable,
  * the paused units included) below what is allocated: units promised to orders stay where a picker can reach them
  * (issue 11: allocated never exceeds ATP; `unpromisedAt`). Units added where none of that lot are on hand are new
- * stock: a lot only for a lot-controlled product (`lotRule`); units on hand under a lot stay adjustable by it.
+ * stock: a lot only for a lot-controlled product (`lotRule`); units on hand under a lot stay adjustable by it. Units
+ * added of a lot-controlled product always name their lot; lot-less units of it on hand can only be taken out.
  */
 export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, AdjustRejection> = (state, input) => {
   if (!Number.isInteger(input.delta) || input.delta === 0) {
@@ -62,9 +63,14 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
   if (!found.ok) return found;
   const location = found.value;
   const { siteId, ownerId, sku, delta, reason, movementId } = input;
-  const lotBroken = delta > 0 && (state.balance?.on_hand ?? 0) === 0 ? lotRule(product.value, input.lot) : undefined;
-  // Only a lot given for a product that is not lot-controlled: an adjustment without a lot predates the rule's other half.
-  if (lotBroken?.breach === 'LOT_NOT_ALLOWED') {
+  const lotBroken = delta > 0 ? lotRule(product.value, input.lot) : undefined;
+  // Units added without a lot of a lot-controlled product would be lot-less stock of it, even next to lot-less units
+  // already there (on the books from before the product was made lot-controlled: those only leave, by a removal).
+  if (lotBroken?.breach === 'LOT_REQUIRED') {
+    return reject('UNPROCESSABLE', `${sku} is lot-controlled: give the lot of the units added at ${location.code}`,
+      [{ field: '/lot', message: lotBroken.message }]);
+  }
+  if (lotBroken?.breach === 'LOT_NOT_ALLOWED' && (state.balance?.on_hand ?? 0) === 0) {
     return reject('UNPROCESSABLE', `${sku} is not lot-controlled: give no lot (no units of lot ${input.lot ?? ''} are on hand at ${location.code})`,
       [{ field: '/lot', message: lotBroken.message }]);
   }

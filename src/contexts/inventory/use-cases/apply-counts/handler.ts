@@ -1,4 +1,3 @@
-import { lotRule } from '../../../../contracts/catalog.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { StockCountResult, StockCountRow } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
@@ -43,11 +42,6 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
       if (!knownOwners.has(row.ownerId)) errors.push({ index, field: '/ownerId', message: `no owner ${row.ownerId}` });
       if (product === undefined) errors.push({ index, field: '/sku', message: `no product with SKU ${row.sku}` });
       if (location === undefined) errors.push({ index, field: '/location', message: `no location ${row.locationCode} at this site` });
-      // The lot rule (`lotRule`): a lot-controlled product's row names its lot. A lot for another product is refused
-      // for new stock only (decideAdjust, below): units on hand under a lot stay countable by it.
-      if (product !== undefined && lotRule(product, row.lot)?.breach === 'LOT_REQUIRED') {
-        errors.push({ index, field: '/lot', message: `${row.sku} is lot-controlled: give its lot` });
-      }
       const first = firstRow.get(keyOf(row));
       if (first !== undefined) errors.push({ index, field: '/location', message: 'the same SKU, location and lot are in the file twice' });
       else firstRow.set(keyOf(row), index);
@@ -84,6 +78,9 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
           }
           const skuStock = await store.lockExistingSkuStock(tx, row.siteId, row.ownerId, row.sku);
           const movementId = deps.ids.next('mov');
+          // The lot rule (`lotRule`) as for any adjustment: units added name their lot for a lot-controlled product and
+          // none for another where none of that lot are on hand; lot-less units on hand of a product made lot-controlled
+          // later are counted down (or as they are: the export of such stock imports back), never up.
           const decision = decideAdjust({ product: products.get(row.sku), location, pickable: learned.pickable, paused: learned.paused, balance, skuStock },
             { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: row.lot ?? undefined, delta, reason: 'COUNT', movementId },
             deps.clock.now());

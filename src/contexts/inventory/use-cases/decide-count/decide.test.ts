@@ -51,4 +51,12 @@ describe('approve or reject a count', () => {
   it('refuses to apply a loss the reserved or allocated units forbid', () => {
     spec.given({ ...given, balance: { on_hand: 10, reserved: 8 } }).when(cmd()).thenRejects('INSUFFICIENT_STOCK');
   });
+
+  it('refuses to apply units found over the books by a lot-less count of a lot-controlled product (they have no lot); a rejection closes it', () => {
+    const lotless = { ...given, count: { ...waiting, lot: '' }, variance: 2, lotControlled: true };
+    spec.given(lotless).when(cmd()).thenRejects('UNPROCESSABLE', { message: /lot-controlled/, fields: ['/lot'] });
+    spec.given(lotless).when(cmd({ approve: false, reason: 'found units of lot L9: adjusted in under it' }))
+      .then((d) => expect([d.status, d.adjustment]).toEqual(['REJECTED', null]));
+    spec.given({ ...lotless, variance: -2 }).when(cmd()).then((d) => expect(d.adjustment?.delta).toBe(-2));
+  });
 });

@@ -25,7 +25,7 @@ export interface CountApprovalDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'INSUFFICIENT_STOCK';
+export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE';
 
 /**
  * A manager's word on a count whose recount was beyond tolerance: approved, the recount's variance is applied (COUNT

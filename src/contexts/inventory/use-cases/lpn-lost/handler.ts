@@ -66,11 +66,12 @@ export function holdLostLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
  * A count may hold either end: physical tracking refuses such a find (409 LOCATION_UNDER_COUNT), but a count opened
  * after its check and before this delivery is not seen there. The find is applied anyway, as a receipt at a location
  * under count is: the LPN is already physically where it was found, so the counter there counts its units, and the
- * count's expected quantity is the AVAILABLE balance read when it is submitted — the released units included, no
- * variance. Held back until the count closed (retried, dead-lettered, or waited for: EventNotReady dead-letters at
+ * count's expected quantity is what the ledger holds on the shelf when it is submitted — the released units included,
+ * no variance. Held back until the count closed (retried, dead-lettered, or waited for: EventNotReady dead-letters at
  * once on the inline bus and after 10 minutes on a broker, shorter than a count may stay open), the counter would
  * find units the ledger does not hold there, the count would add them, and the find would add them a second time.
- * Where it was lost, only HOLD units leave: a count there expects AVAILABLE ones, and the LPN's units were not there.
+ * Where it was lost, only HOLD units leave: a count there never expected the LPN's units (`heldOnShelf` leaves the
+ * HELD `lpn_holds` out), which were not there.
  */
 export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
   return async (tx: Tx, found: LpnFound, meta: EventMeta): Promise<void> => {

@@ -59,4 +59,25 @@ describe('quality hold (inventory side)', () => {
     spec.given({ ...held, hold: { ...held.hold!, status: 'RELEASED' } }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' }).then({ kind: 'NONE' });
     spec.given({ ...held, hold: undefined }).when({ inspectionId: 'qin_1', disposition: 'RELEASE', movementId: 'mov_2' }).then({ kind: 'NONE' });
   });
+
+  it('says what it found of the units held (inventory.quality-hold.disposed): a shortfall is never silent', () => {
+    spec.given({ ...held, heldBalance: { on_hand: 5 } }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' }).then((d) => {
+      if (d.kind !== 'REMOVE') throw new Error(d.kind);
+      expect(d.disposed).toEqual({ type: 'inventory.quality-hold.disposed.v1', subject: 'qin_1', siteId: SITE, data: {
+        inspectionId: 'qin_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: null, disposition: 'SCRAP',
+        held: 7, disposed: 5, shortfall: 2, movementId: 'mov_2' } });
+    });
+    spec.given({ ...held, heldBalance: undefined }).when({ inspectionId: 'qin_1', disposition: 'RELEASE', movementId: 'mov_2' })
+      .then((d) => expect(d.kind === 'RELEASE' ? d.disposed.data : d).toMatchObject({ held: 7, disposed: 0, shortfall: 7, movementId: null }));
+    spec.given(held).when({ inspectionId: 'qin_1', disposition: 'REWORK', movementId: 'mov_2' })
+      .then((d) => expect(d.kind === 'RELEASE' ? d.disposed.data : d).toMatchObject({ disposition: 'REWORK', held: 7, disposed: 7, shortfall: 0 }));
+  });
+
+  it('never takes HOLD units other holds account for (another inspection\'s, a lost LPN\'s): the shortfall is this one\'s', () => {
+    // 7 held by this inspection, 4 by another one, 2 by an LPN lost there; 5 of the 13 on the books went missing.
+    spec.given({ ...held, heldBalance: { on_hand: 8 }, heldByOthers: 6 }).when({ inspectionId: 'qin_1', disposition: 'RELEASE', movementId: 'mov_2' })
+      .then((d) => expect(d.kind === 'RELEASE' ? [d.quantity, d.disposed.data] : d).toEqual([2, expect.objectContaining({ held: 7, disposed: 2, shortfall: 5 })]));
+    spec.given({ ...held, heldBalance: { on_hand: 4 }, heldByOthers: 6 }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' })
+      .then((d) => expect(d).toMatchObject({ kind: 'REMOVE', quantity: 0, movements: [] }));
+  });
 });

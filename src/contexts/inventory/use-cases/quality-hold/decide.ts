@@ -4,12 +4,15 @@
  * scrapped RMA unit leaves QUARANTINE). Driven by quality's events, so the quantities are clamped rather than refused:
  * an event cannot be answered with a 4xx.
  */
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents, type QualityHoldDisposed } from '../../../../contracts/inventory.ts';
 import type { Disposition } from '../../../../contracts/quality.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok } from '../../../../platform/errors.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
 import { decideClampedHold, type ClampedHoldDecision, type HoldState } from '../hold-stock/decide.ts';
 import { decideRelease, type ReleaseDecision } from '../release-hold/decide.ts';
+import { fromLotKey } from '../../domain/stock.ts';
 
 export const QUALITY_HOLD_STATUS = 'HOLD' as const;
 
@@ -41,6 +44,11 @@ export interface QualityDispositionState {
   readonly hold: { readonly status: string; readonly held: number; readonly key: Omit<BalanceKey, 'status'> } | undefined;
   /** The HOLD balance there, locked. */
   readonly heldBalance: { readonly on_hand: number } | undefined;
+  /**
+   * HOLD units there other holds account for: other open inspections' and LPNs lost there (not on the shelf). A
+   * disposition never takes them, so a shortfall is this inspection's to report, not theirs to find later (0 when absent).
+   */
+  readonly heldByOthers?: number | undefined;
   readonly location: HoldState['location'];
   readonly pickable: boolean;
 }
@@ -53,29 +61,45 @@ export interface QualityDispositionCommand {
 
 export type QualityDispositionDecision =
   | { readonly kind: 'NONE' }
-  | { readonly kind: 'RELEASE'; readonly status: 'RELEASED'; readonly quantity: number; readonly change: ReleaseDecision | null }
-  | { readonly kind: 'REMOVE'; readonly status: 'SCRAPPED' | 'RETURNED'; readonly quantity: number; readonly key: BalanceKey; readonly movements: readonly PlannedMovement[] };
+  | { readonly kind: 'RELEASE'; readonly status: 'RELEASED'; readonly quantity: number; readonly change: ReleaseDecision | null; readonly disposed: PublishedEvent }
+  | {
+    readonly kind: 'REMOVE'; readonly status: 'SCRAPPED' | 'RETURNED'; readonly quantity: number; readonly key: BalanceKey; readonly movements: readonly PlannedMovement[];
+    readonly disposed: PublishedEvent;
+  };
+
+/**
+ * `inventory.quality-hold.disposed`: what the disposition found of the units the hold placed. A shortfall (units moved,
+ * counted or adjusted away meanwhile) is said there, so orchestration raises QUALITY_HOLD_SHORTFALL: never silent.
+ */
+function disposedEvent(h: NonNullable<QualityDispositionState['hold']>, cmd: QualityDispositionCommand, quantity: number, movementId: string | null): PublishedEvent {
+  const data: QualityHoldDisposed = {
+    inspectionId: cmd.inspectionId, siteId: h.key.siteId, ownerId: h.key.ownerId, sku: h.key.sku, locationId: h.key.locationId, lot: fromLotKey(h.key.lot),
+    disposition: cmd.disposition, held: h.held, disposed: quantity, shortfall: h.held - quantity, movementId,
+  };
+  return { type: InventoryEvents.qualityHoldDisposed, subject: cmd.inspectionId, siteId: h.key.siteId, data };
+}
 
 /**
  * RELEASE and REWORK put the held units back to AVAILABLE (RELEASE movements; at a pickable location they are promised
  * again); SCRAP and RETURN_TO_VENDOR take them out of stock (ADJUST out of HOLD, reason SCRAP / RTV). Only units still
- * held there count (a count may have found fewer); a hold already disposed of, or never placed, is left alone.
+ * held there count (moved, counted or adjusted away meanwhile: the shortfall is published, `disposedEvent`); a hold
+ * already disposed of, or never placed, is left alone.
  */
 export const decideQualityDisposition: Decide<QualityDispositionState, QualityDispositionCommand, QualityDispositionDecision, never> = (state, cmd, now) => {
   const h = state.hold;
   if (h === undefined || h.status !== 'HELD') return ok({ kind: 'NONE' });
-  const quantity = Math.max(0, Math.min(h.held, state.heldBalance?.on_hand ?? 0));
+  const quantity = Math.max(0, Math.min(h.held, (state.heldBalance?.on_hand ?? 0) - (state.heldByOthers ?? 0)));
   const reason = `QUALITY ${cmd.disposition} ${cmd.inspectionId}`;
   switch (cmd.disposition) {
     case 'RELEASE':
     case 'REWORK': {
-      if (quantity === 0) return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: null });
+      if (quantity === 0) return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: null, disposed: disposedEvent(h, cmd, 0, null) });
       const release = decideRelease({ product: { sku: h.key.sku }, location: state.location, pickable: state.pickable, balance: state.heldBalance }, {
         siteId: h.key.siteId, ownerId: h.key.ownerId, sku: h.key.sku, locationId: h.key.locationId, lot: h.key.lot, quantity, fromStatus: QUALITY_HOLD_STATUS, reason,
         movementId: cmd.movementId,
       }, now);
       if (!release.ok) throw new Error(`quality release ${cmd.inspectionId}: ${release.code} ${release.message}`);
-      return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: release.value });
+      return ok({ kind: 'RELEASE', status: 'RELEASED', quantity, change: release.value, disposed: disposedEvent(h, cmd, quantity, cmd.movementId) });
     }
     case 'SCRAP':
     case 'RETURN_TO_VENDOR': {
@@ -84,7 +108,10 @@ export const decideQualityDisposition: Decide<QualityDispositionState, QualityDi
         id: cmd.movementId, type: 'ADJUST', siteId: key.siteId, ownerId: key.ownerId, sku: key.sku, locationId: key.locationId, lot: key.lot, status: QUALITY_HOLD_STATUS,
         deltaOnHand: -quantity, reason: cmd.disposition === 'SCRAP' ? 'SCRAP' : 'RTV', reference: cmd.inspectionId,
       }];
-      return ok({ kind: 'REMOVE', status: cmd.disposition === 'SCRAP' ? 'SCRAPPED' : 'RETURNED', quantity, key, movements });
+      return ok({
+        kind: 'REMOVE', status: cmd.disposition === 'SCRAP' ? 'SCRAPPED' : 'RETURNED', quantity, key, movements,
+        disposed: disposedEvent(h, cmd, quantity, quantity === 0 ? null : cmd.movementId),
+      });
     }
     default:
       return assertNever(cmd.disposition, 'disposition');

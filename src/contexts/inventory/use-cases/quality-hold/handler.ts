@@ -6,6 +6,7 @@ import { toLotKey } from '../../domain/stock.ts';
 import { lockPickable, lockWhereabouts } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import * as holds from '../../quality-hold-store.ts';
+import * as lpnHolds from '../../lpn-hold-store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
 import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
 import { decideQualityDisposition, decideQualityHold, QUALITY_HOLD_STATUS, type QualityHoldCommand } from './decide.ts';
@@ -50,18 +51,22 @@ export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clo
     const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
     const pickable = await lockPickable(tx, row.location_id);
     const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
+    // Read with the HOLD balance locked: other holds are placed under the same lock.
+    const others = (await holds.openQualityHoldsOn(tx, key)).filter((h) => h.inspection_id !== cmd.inspectionId).reduce((n, h) => n + h.held, 0);
+    const heldByOthers = others + await lpnHolds.lostHeldOn(tx, key);
     const movementId = deps.ids.next('mov');
-    const d = decideQualityDisposition({ hold: { status: row.status, held: row.held, key }, heldBalance, location: at(row.site_id, row.location_id), pickable },
+    const d = decideQualityDisposition({ hold: { status: row.status, held: row.held, key }, heldBalance, heldByOthers, location: at(row.site_id, row.location_id), pickable },
       { inspectionId: cmd.inspectionId, disposition: cmd.disposition, movementId }, deps.clock.now());
     if (!d.ok || d.value.kind === 'NONE') return;
     const v = d.value;
     if (v.kind === 'RELEASE' && v.change !== null) {
       await writeStatusChange(tx, movementId, v.change);
-      await record(tx, deps, v.change.movements, v.change.events, meta);
-    }
-    if (v.kind === 'REMOVE' && v.quantity > 0) {
+      await record(tx, deps, v.change.movements, [...v.change.events, v.disposed], meta);
+    } else if (v.kind === 'REMOVE' && v.quantity > 0) {
       await changeBalanceOrFail(tx, v.key, -v.quantity, 0, `quality ${cmd.inspectionId}: held units vanished under lock`);
-      await record(tx, deps, v.movements, [], meta);
+      await record(tx, deps, v.movements, [v.disposed], meta);
+    } else {
+      await record(tx, deps, [], [v.disposed], meta);
     }
     await holds.setQualityHoldStatus(tx, cmd.inspectionId, v.status, deps.clock.now());
   };

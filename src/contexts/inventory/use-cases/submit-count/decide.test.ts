@@ -81,4 +81,26 @@ describe('submit a count', () => {
     spec.given({ ...given, skuStock: { on_hand_available: 15, unpickable: 15, allocated: 10 } }).when(submit()).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
     spec.given({ ...given, skuStock: { on_hand_available: 15, unpickable: 15, allocated: 9 } }).when(submit()).then((d) => expect(d.adjustment?.delta).toBe(-1));
   });
+
+  it('never takes units found over the books by a lot-less count of a lot-controlled product as within tolerance: a recount, then a manager', () => {
+    const lotted = { ...given, lotControlled: true };
+    spec.given(lotted).when(submit({ quantity: 11 })).then((d) => expect([d.status, d.adjustment]).toEqual(['RECOUNT', null]));
+    spec.given({ ...lotted, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2, quantity: 11, workerId: 'bob' }))
+      .then((d) => expect([d.status, d.adjustment]).toEqual(['AWAITING_APPROVAL', null]));
+    // A loss is applied as ever (the way out for lot-less units on hand), and a count under a lot finds more as ever.
+    spec.given(lotted).when(submit({ quantity: 9 })).then((d) => expect(d.adjustment?.delta).toBe(-1));
+    spec.given({ ...lotted, count: { ...open, lot: 'L1' } }).when(submit({ quantity: 11 })).then((d) => expect(d.adjustment?.key.lot).toBe('L1'));
+  });
+
+  it('expects the held units on the shelf too: a counter who finds them all adjusts nothing, a missing unit comes out of AVAILABLE', () => {
+    const held = { ...given, heldThere: 4 };
+    spec.given(held).when(submit({ quantity: 14 })).then((d) => {
+      expect(d.submission).toEqual({ attempt: 1, counted: 14, expected: 14, variance: 0, withinTolerance: true });
+      expect(d.adjustment).toBeNull();
+    });
+    spec.given(held).when(submit({ quantity: 13 })).then((d) => expect(d.adjustment?.key.status).toBe('AVAILABLE'));
+    // More missing than AVAILABLE: the held units are the missing ones, which a count does not take out.
+    spec.given({ ...held, balance: { on_hand: 0, reserved: 0 }, skuStock: { on_hand_available: 0, unpickable: 0, allocated: 0 } })
+      .when(submit({ quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { message: /held/ });
+  });
 });

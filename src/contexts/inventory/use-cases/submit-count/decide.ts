@@ -3,7 +3,7 @@ import { InventoryEvents, type CountRequested, type CountStatus, type CountSubmi
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import {
-  awaitedAttempt, countAdjustment, countClosed, countLifecycle, countTaskReference, withinTolerance, type CountAdjustment, type CountedStock,
+  awaitedAttempt, countAdjustment, countClosed, countLifecycle, countTaskReference, expectedOnShelf, lotlessGain, withinTolerance, type CountAdjustment, type CountedStock,
   type CountFacts,
 } from '../../domain/counts.ts';
 import { fromLotKey } from '../../domain/stock.ts';
@@ -33,12 +33,13 @@ export interface SubmitCountDecision {
 }
 
 export type SubmitCountRejection =
-  | 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'COUNT_ATTEMPT_MISMATCH' | 'RECOUNT_BY_SAME_COUNTER' | 'INSUFFICIENT_STOCK';
+  | 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'COUNT_ATTEMPT_MISMATCH' | 'RECOUNT_BY_SAME_COUNTER' | 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE';
 
 /**
- * A counter's blind count, compared with the AVAILABLE on-hand the ledger holds there now. Within tolerance the variance
- * is applied at once (COUNT movement) and the count closes; beyond it, the first count asks for a recount by another
- * task (and counter), and a recount asks for a manager's approval.
+ * A counter's blind count, compared with the units the ledger holds on the shelf there now: AVAILABLE and held alike
+ * (`expectedOnShelf`), the variance applied to AVAILABLE. Within tolerance the variance is applied at once (COUNT
+ * movement) and the count closes; beyond it, the first count asks for a recount by another task (and counter), and a
+ * recount asks for a manager's approval.
  */
 export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, SubmitCountDecision, SubmitCountRejection> = (state, cmd) => {
   if (!Number.isInteger(cmd.quantity) || cmd.quantity < 0) {
@@ -56,9 +57,13 @@ export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, Sub
     return reject('RECOUNT_BY_SAME_COUNTER', `${cmd.workerId} did the first count of ${count.id}: another counter recounts`,
       [{ field: '/workerId', message: 'did the first count' }]);
   }
-  const expected = state.balance?.on_hand ?? 0;
+  // Held units on the shelf are found with the AVAILABLE ones; the variance is applied to AVAILABLE (`expectedOnShelf`).
+  const expected = expectedOnShelf(state);
   const variance = cmd.quantity - expected;
-  const within = withinTolerance(variance, expected, { units: count.tolerance_units, percent: count.tolerance_percent });
+  // Units found over the books without a lot of a lot-controlled product are never applied by the count itself: a recount,
+  // then a manager, who rejects the count and adds them under their lot (the counter stays blind either way).
+  const within = withinTolerance(variance, expected, { units: count.tolerance_units, percent: count.tolerance_percent })
+    && !lotlessGain(count, variance, state);
   const status: CountStatus = within ? 'COMPLETED' : awaited === 1 ? 'RECOUNT' : 'AWAITING_APPROVAL';
   const moved = countLifecycle.check(count.status, status);
   if (!moved.ok) return moved;

@@ -1,10 +1,11 @@
+import type { CatalogApi } from '../../../../contracts/catalog.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import * as store from '../../store.ts';
 import { countView, type CountView } from '../../views.ts';
-import { lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
+import { countedProductLotControlled, lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
 import { record } from '../ledger-writes.ts';
 import { decideSubmitCount, type SubmitCountInput, type SubmitCountRejection } from './decide.ts';
 
@@ -12,12 +13,13 @@ import { decideSubmitCount, type SubmitCountInput, type SubmitCountRejection } f
  * POST /inventory/counts/{id}/submit: the count row, then its location, balance and SKU row, locked before deciding.
  * Answers the blind view (the counter learns what happens next, never the expected quantity).
  */
-export function submitCountHandler(deps: PlatformDeps) {
+export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
   return async (input: SubmitCountInput, meta: EventMeta): Promise<Outcome<CountView, SubmitCountRejection>> => {
     const movementId = deps.ids.next('mov');
+    const lotControlled = await countedProductLotControlled(deps.db, catalog, input.countId);
     return decideInTx(deps.db, async (tx) => {
       const count = await store.lockCount(tx, input.countId);
-      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : await lockCountedStock(tx, count);
+      const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
       const now = deps.clock.now();
       const decision = decideSubmitCount({ ...stock, count, first }, { ...input, movementId }, now);
