@@ -126,12 +126,12 @@ export async function inventoryControlRoutes(
     schema: {
       operationId: 'putCountPolicy', tags, summary: "Set a SKU's counting class at a site (A weekly, B monthly, C quarterly)",
       description: 'The job inventory.count-scheduler opens a SCHEDULED count at every location holding the SKU when its class\'s interval has passed '
-        + 'since its last schedule (at once for a SKU never scheduled).',
+        + 'since its last schedule (at once for a SKU never scheduled). A SKU the catalogue does not know is 422 UNKNOWN_SKU.',
       body: Type.Object({ siteId: SiteRef, sku: Sku, abcClass: Enum(ABC_CLASSES) },
         { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, abcClass: 'A' }] }),
-      response: { 200: PolicySchema, ...problems('UNKNOWN_SITE') },
+      response: { 200: PolicySchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU') },
     },
-  }, async (req) => counts.putPolicy(await siteId(req.body.siteId), req.body.sku, req.body.abcClass));
+  }, async (req) => unwrap(await service.putCountPolicy({ siteId: await siteId(req.body.siteId), sku: req.body.sku, abcClass: req.body.abcClass })));
 
   app.get('/inventory/count-policies', {
     config: { roles: CAN.read },

@@ -221,6 +221,17 @@ describe('cycle counts', () => {
   });
 });
 
+describe('count policies (found by the black-box hunt)', () => {
+  it('a policy for a SKU the catalogue does not know is 422 UNKNOWN_SKU naming /sku, and nothing is written', async () => {
+    const before = await tableFingerprint(t.app.db);
+    const unknown = await t.request('PUT', '/api/v1/inventory/count-policies', { body: { siteId: site.id, sku: 'NO-SUCH-SKU', abcClass: 'A' }, role: 'manager' });
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_SKU', [{ field: '/sku', message: 'unknown SKU' }]]);
+    const after = await tableFingerprint(t.app.db);
+    expect(after['inventory.count_policies']).toBe(before['inventory.count_policies']);
+    expect((await t.get(`/api/v1/inventory/count-policies?siteId=${site.id}&limit=1000`)).body.items.map((p: { sku: string }) => p.sku)).not.toContain('NO-SUCH-SKU');
+  });
+});
+
 describe('counts and deactivated locations (found by the black-box hunt)', () => {
   it('a location an open count holds is not deactivated (409 LOCATION_UNDER_COUNT naming the count, nothing changed); blocked it may be', async () => {
     const sku = await newProduct(t);
