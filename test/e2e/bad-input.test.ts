@@ -70,6 +70,8 @@ describe('bad input changes nothing', () => {
       ['PUT', '/api/v1/inventory/count-policies', { siteId, sku: ' ', abcClass: 'A' }, '/sku'],
       ['POST', '/api/v1/integrations/storefront-channels', { shopDomain: '   ', siteId }, '/shopDomain'],
       ['GET', `/api/v1/scans?siteId=${siteId}&worker=%20`, undefined, '/querystring/worker'],
+      // Its pattern allows spaces (ISA06 is padded with them): spaces alone were trimmed to '' and broke the table's check (500).
+      ['POST', '/api/v1/edi/partners', { name: 'Acme', isaQualifier: 'ZZ', isaId: '    ', siteId }, '/isaId'],
     ] as const) {
       const res = await t.request(method, url, body === undefined ? {} : { body });
       expect(res.status, `${method} ${url} ${JSON.stringify(body)}`).toBe(400);

@@ -62,7 +62,8 @@ export const NOT_BLANK = '\\S';
 /**
  * The schema with every string that must not be empty (`minLength` ≥ 1) also refused when it is only white space
  * (spaces, tabs, no-break spaces…): a name, reason, code or id of `"   "` is as empty as `""`, and would be stored and
- * shown as such. Strings with a pattern, format, enum or const are left to those. Inside `not` nothing changes (a
+ * shown as such (an EDI partner's ISA id of spaces, which its pattern allowed, reached the database's check: a 500).
+ * Strings with a format, enum or const are left to those. Inside `not` nothing changes (a
  * pattern there would invert). The problem says `must not be blank` (problem.ts).
  */
 export function refuseBlank(schema: unknown): unknown {
@@ -80,8 +81,11 @@ export function refuseBlank(schema: unknown): unknown {
     }
   }
   const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
-  if (isString && typeof s.minLength === 'number' && s.minLength >= 1
-    && s.pattern === undefined && s.format === undefined && s.enum === undefined && s.const === undefined) out.pattern = NOT_BLANK;
+  if (isString && typeof s.minLength === 'number' && s.minLength >= 1 && s.format === undefined && s.enum === undefined && s.const === undefined) {
+    // A pattern of its own may allow spaces (an ISA id is padded with them): both must hold.
+    if (s.pattern === undefined) out.pattern = NOT_BLANK;
+    else out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { pattern: NOT_BLANK }];
+  }
   return out;
 }
 
