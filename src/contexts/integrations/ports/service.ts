@@ -247,10 +247,17 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   }
 
   /** One inbound document (a dropped file or a POST): handled whole, recorded with its row-level errors. */
-  async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta): Promise<InboundOutcome & { fileId: string }> {
+  /**
+   * Imports a document whole or not at all, and logs it (GET /integrations/erp/inbound-files). A rejected one is logged
+   * only when `logRejected` (a dropped file, moved to error/): a document POSTed is answered 422 with its errors instead,
+   * and a refusal changes nothing.
+   */
+  async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
+    o: { readonly logRejected: boolean } = { logRejected: true }): Promise<InboundOutcome & { fileId: string | null }> {
     const result = kind === undefined
       ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
       : kind === 'items' ? await importItems(text, format, meta) : await importAsns(text, format, meta);
+    if (!result.accepted && !o.logRejected) return { ...result, fileId: null };
     const fileId = deps.ids.next('erf');
     await store.insertFile(deps.db, {
       id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
