@@ -84,7 +84,7 @@ export function refuseBlank(schema: unknown): unknown {
   if (isString && typeof s.minLength === 'number' && s.minLength >= 1 && s.format === undefined && s.enum === undefined && s.const === undefined) {
     // A pattern of its own may allow spaces (an ISA id is padded with them): both must hold.
     if (s.pattern === undefined) out.pattern = NOT_BLANK;
-    else out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { pattern: NOT_BLANK }];
+    else out.allOf = [...(Array.isArray(out.allOf) ? out.allOf as unknown[] : []), { pattern: NOT_BLANK }];
   }
   return out;
 }
