@@ -81,6 +81,18 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('the event store and the audit trail refuse what every list refuses: an unknown site, from not before to, an unknown parameter (found by the black-box hunt)', async () => {
+    for (const path of ['/api/v1/events', '/api/v1/audit']) {
+      const noSite = await t.get(`${path}?siteId=NO-SUCH-SITE`);
+      expect([noSite.status, noSite.body.code, noSite.body.errors?.[0]?.field], path).toEqual([422, 'UNKNOWN_SITE', '/querystring/siteId']);
+      const backwards = await t.get(`${path}?from=2026-05-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
+      expect([backwards.status, backwards.body.code, backwards.body.errors?.[0]?.field], path).toEqual([400, 'VALIDATION_FAILED', '/querystring/from']);
+      const unknown = await t.get(`${path}?limt=5`);
+      expect([unknown.status, unknown.body.code], path).toEqual([400, 'VALIDATION_FAILED']);
+      expect((await t.get(`${path}?from=2026-01-01T00:00:00Z&to=2026-05-01T00:00:00Z`)).status, path).toBe(200);
+    }
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);
