@@ -146,7 +146,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     schema: {
       operationId: 'listEvents', tags, summary: 'Query the event store by subject, type(s) and time range (oldest first)',
       description: 'Every event committed, as CloudEvents envelopes; the subject is the aggregate id (an order, a wave, …). Paged by `limit` and `cursor`. '
-        + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out.',
+        + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out. '
+        + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
         subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
@@ -174,7 +175,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     schema: {
       tags, summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
       description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
-        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`.',
+        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`. '
+        + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
         siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
