@@ -70,4 +70,5 @@ export type AlertRaised = Payload<typeof LocationTrackingEvents.alertRaised>;
 export const LocationTrackingErrors = {
   UNKNOWN_TRACKED: { status: 422, title: 'Nothing of that kind and id is tracked' },
   POSITION_OUTSIDE_SITE: { status: 422, title: 'The position is outside the site' },
+  POSITION_IN_FUTURE: { status: 422, title: 'The report is timestamped in the future' },
 } as const satisfies ErrorSpecs;

@@ -54,6 +54,45 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('blank (whitespace-only) strings are refused like empty ones: 400 naming the field, nothing written', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'BLANK', name: 'Blank strings' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    const before = await fingerprint();
+    const checklist = [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }];
+    for (const [method, url, body, field] of [
+      ['POST', '/api/v1/lpns', { siteId, type: 'PALLET', code: '   ' }, '/code'],
+      ['POST', '/api/v1/lpns', { siteId, type: 'PALLET', workerId: ' ' }, '/workerId'],
+      ['POST', '/api/v1/scans', { siteId, barcode: ' \t ', meaning: 'BUILD' }, '/barcode'],
+      ['POST', '/api/v1/inspection-plans', { siteId, name: 'Mugs', stage: 'RECEIVING', supplierId: '  ', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist }, '/supplierId'],
+      ['POST', '/api/v1/inspection-plans', { siteId, name: '\u00a0 ', stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist }, '/name'],
+      ['PUT', '/api/v1/tracked/worker/%20%20', { siteId }, '/params/id'],
+      ['PUT', '/api/v1/inventory/count-policies', { siteId, sku: ' ', abcClass: 'A' }, '/sku'],
+      ['POST', '/api/v1/integrations/storefront-channels', { shopDomain: '   ', siteId }, '/shopDomain'],
+      ['GET', `/api/v1/scans?siteId=${siteId}&worker=%20`, undefined, '/querystring/worker'],
+      // Its pattern allows spaces (ISA06 is padded with them): spaces alone were trimmed to '' and broke the table's check (500).
+      ['POST', '/api/v1/edi/partners', { name: 'Acme', isaQualifier: 'ZZ', isaId: '    ', siteId }, '/isaId'],
+    ] as const) {
+      const res = await t.request(method, url, body === undefined ? {} : { body });
+      expect(res.status, `${method} ${url} ${JSON.stringify(body)}`).toBe(400);
+      expect(res.body.code, url).toBe('VALIDATION_FAILED');
+      expect(res.body.errors, url).toEqual(expect.arrayContaining([{ field, message: 'must not be blank' }]));
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('the event store and the audit trail refuse what every list refuses: an unknown site, from not before to, an unknown parameter (found by the black-box hunt)', async () => {
+    for (const path of ['/api/v1/events', '/api/v1/audit']) {
+      const noSite = await t.get(`${path}?siteId=NO-SUCH-SITE`);
+      expect([noSite.status, noSite.body.code, noSite.body.errors?.[0]?.field], path).toEqual([422, 'UNKNOWN_SITE', '/querystring/siteId']);
+      const backwards = await t.get(`${path}?from=2026-05-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
+      expect([backwards.status, backwards.body.code, backwards.body.errors?.[0]?.field], path).toEqual([400, 'VALIDATION_FAILED', '/querystring/from']);
+      const unknown = await t.get(`${path}?limt=5`);
+      expect([unknown.status, unknown.body.code], path).toEqual([400, 'VALIDATION_FAILED']);
+      expect((await t.get(`${path}?from=2026-01-01T00:00:00Z&to=2026-05-01T00:00:00Z`)).status, path).toBe(200);
+    }
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);

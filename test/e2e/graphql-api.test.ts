@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
+import { MAX_FIELDS, MAX_ROOT_FIELDS } from '../../src/gateway/graphql/limits.ts';
 
 /** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
 let t: TestApp;
@@ -65,6 +66,35 @@ describe('GraphQL authentication', () => {
       expect(body.errors.length, query).toBeGreaterThan(0);
       for (const e of body.errors) expect(e.extensions, `${query}: ${e.message}`).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     }
+  });
+
+  it('refuses variables of the wrong type with a code every time, the compiled (jit) document too (found by the black-box hunt)', async () => {
+    // The first answer came from graphql's validation (400 VALIDATION_FAILED); the document, compiled after one use,
+    // answered the same mistake 200 with an error that had no code.
+    const query = 'query Hunt($first: Int, $id: ID!) { orders(first: $first) { edges { node { id } } } order(id: $id) { id } }';
+    for (const variables of [{ first: 'abc', id: 'ord_x' }, { first: 1.5, id: 'ord_x' }, { first: 2 ** 40, id: 'ord_x' }, { first: 1 }, { first: 1, id: ['a'] }]) {
+      for (let i = 0; i < 3; i++) {
+        const res = await post({ query, variables }, { 'x-api-key': t.keys.viewer });
+        const body = res.json<{ data: unknown; errors?: { message: string; extensions?: { code?: string; status?: number } }[] }>();
+        expect([res.statusCode, body.data], `${JSON.stringify(variables)} #${i}: ${res.body}`).toEqual([400, null]);
+        for (const e of body.errors ?? []) expect(e.extensions, `${JSON.stringify(variables)} #${i}: ${e.message}`).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+      }
+    }
+  });
+
+  it('refuses a document that would amplify one request into hundreds of operations (aliases, fragment spreads): 400 VALIDATION_FAILED, nothing run', async () => {
+    const aliases = (n: number, field = 'orders(first: 500) { edges { node { id } } }') => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+    expect((await post({ query: aliases(MAX_ROOT_FIELDS) }, { 'x-api-key': t.keys.viewer })).statusCode).toBe(200);
+    const spread = `{ ...F ...F } fragment F on Query { ${Array.from({ length: 15 }, (_, i) => `f${i}: order(id: "${orderIds[0]}") { id }`).join(' ')} }`;
+    const many = `{ orders(first: 1) { edges { node { ${Array.from({ length: MAX_FIELDS }, (_, i) => `i${i}: id`).join(' ')} } } } }`;
+    for (const query of [aliases(MAX_ROOT_FIELDS + 1), aliases(300), spread, many]) {
+      const res = await post({ query }, { 'x-api-key': t.keys.viewer });
+      const body = res.json<{ data: unknown; errors: { message: string; extensions?: { code?: string } }[] }>();
+      expect([res.statusCode, body.data, body.errors[0]?.extensions?.code], `${query.slice(0, 80)}: ${res.body.slice(0, 300)}`).toEqual([400, null, 'VALIDATION_FAILED']);
+      expect(body.errors[0]!.message).toMatch(/at most/);
+    }
+    const mutations = `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: cancelOrder(id: "ord_nope${i}") { __typename }`).join(' ')} }`;
+    expect((await post({ query: mutations }, { 'x-api-key': t.keys.manager })).statusCode).toBe(400);
   });
 
   it('serves GET /graphql only as the subscriptions websocket', async () => {

@@ -136,6 +136,16 @@ describe('ERP and TMS over REST', () => {
     expect(refused.body.code).toBe('ERP_INBOUND_INVALID');
     expect(refused.body.errors).toEqual([{ field: '/items/1/weightG', message: 'is required' }]);
     expect((await t.get('/api/v1/products/ERP-ITEM-2')).status).toBe(404);
+    // A refused document changes nothing, the inbound-file log included, with an Idempotency-Key or without (found by
+    // the black-box hunt: without a key the REJECTED record stayed, with one it rolled back with the refusal).
+    const files = async (): Promise<number> => (await t.getAll('/api/v1/integrations/erp/inbound-files', 'integration')).length;
+    const filesBefore = await files();
+    for (const headers of [{}, { 'idempotency-key': 'erp-bad-1' }]) {
+      const again = await t.post('/api/v1/integrations/erp/inbound/items', bad, 'integration', headers);
+      expect([again.status, again.body.code]).toEqual([422, 'ERP_INBOUND_INVALID']);
+      expect(again.body.detail).not.toMatch(/erf_/);
+    }
+    expect(await files()).toBe(filesBefore);
 
     const asns = { asns: [{ asnNumber: 'PO-1', siteId: 'ERP', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 5 }] }] };
     const inAsns = await t.post('/api/v1/integrations/erp/inbound/asns', asns, 'integration');

@@ -1,8 +1,9 @@
 /** Read side of cycle counts and their settings (issue 11), for http-control.ts. */
-import type { AbcClass, CountStatus } from '../../contracts/inventory.ts';
+import type { CountStatus } from '../../contracts/inventory.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import * as store from './store.ts';
+import { countPolicyView } from './use-cases/count-policy/handler.ts';
 import { countView, type CountView } from './views.ts';
 
 export function countQueries(db: Executor) {
@@ -31,17 +32,9 @@ export function countQueries(db: Executor) {
       return { siteId, toleranceUnits: s.tolerance_units, tolerancePercent: s.tolerance_percent };
     },
 
-    async putPolicy(siteId: string, sku: string, abcClass: AbcClass) {
-      return policyView(await store.putCountPolicy(db, { site_id: siteId, sku, abc_class: abcClass }));
-    },
-
     async policies(q: { siteId: string; limit: number; after: string | null }) {
       const rows = await store.listCountPolicies(db, q);
-      return { items: rows.map(policyView), nextCursor: nextCursor(rows, q.limit, (r) => r.sku) };
+      return { items: rows.map(countPolicyView), nextCursor: nextCursor(rows, q.limit, (r) => r.sku) };
     },
   };
-}
-
-function policyView(p: store.CountPolicyRow): { siteId: string; sku: string; abcClass: AbcClass; lastScheduledAt: string | null } {
-  return { siteId: p.site_id, sku: p.sku, abcClass: p.abc_class, lastScheduledAt: p.last_scheduled_at?.toISOString() ?? null };
 }

@@ -7,7 +7,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -55,7 +55,14 @@ const ToleranceUnits = Type.Integer({ minimum: 0, maximum: 1_000_000, descriptio
 const TolerancePercent = Type.Number({ minimum: 0, maximum: 100, description: 'A variance of at most this percentage of the expected quantity is applied at once' });
 
 /** Counters count blind: only managers (and viewers, who change nothing) see expected quantities and variances. */
-const blindFor = (req: FastifyRequest): boolean => !['admin', 'manager', 'viewer'].includes(req.principal?.role ?? '');
+/**
+ * Whether the caller sees a count of `siteId` blind: its role at that site decides (a person who manages another site and
+ * counts at this one is a counter here), its overall role where it has no grant there.
+ */
+const blindFor = (req: FastifyRequest, siteId: string): boolean => {
+  const p = req.principal;
+  return !['admin', 'manager', 'viewer'].includes((p === undefined ? undefined : roleAt(p, siteId) ?? p.role) ?? '');
+};
 
 export async function inventoryControlRoutes(
   app: HttpApp, deps: PlatformDeps, service: InventoryService, locations: Pick<LocationMasterApi, 'getSite'>,
@@ -127,12 +134,12 @@ export async function inventoryControlRoutes(
     schema: {
       operationId: 'putCountPolicy', tags, summary: "Set a SKU's counting class at a site (A weekly, B monthly, C quarterly)",
       description: 'The job inventory.count-scheduler opens a SCHEDULED count at every location holding the SKU when its class\'s interval has passed '
-        + 'since its last schedule (at once for a SKU never scheduled).',
+        + 'since its last schedule (at once for a SKU never scheduled). A SKU the catalogue does not know is 422 UNKNOWN_SKU.',
       body: Type.Object({ siteId: SiteRef, sku: Sku, abcClass: Enum(ABC_CLASSES) },
         { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, abcClass: 'A' }] }),
-      response: { 200: PolicySchema, ...problems('UNKNOWN_SITE') },
+      response: { 200: PolicySchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU') },
     },
-  }, async (req) => counts.putPolicy(await siteId(req.body.siteId), req.body.sku, req.body.abcClass));
+  }, async (req) => unwrap(await service.putCountPolicy({ siteId: await siteId(req.body.siteId), sku: req.body.sku, abcClass: req.body.abcClass })));
 
   app.get('/inventory/count-policies', {
     config: { roles: CAN.read },
@@ -174,8 +181,9 @@ export async function inventoryControlRoutes(
     },
   }, async (req) => {
     const q = req.query;
-    return counts.counts({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, locationId: q.locationId, sku: q.sku,
-      limit: q.limit, after: unwrap(cursorKey(q.cursor)) }, blindFor(req));
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    return counts.counts({ siteId: site, status: q.status, locationId: q.locationId, sku: q.sku,
+      limit: q.limit, after: unwrap(cursorKey(q.cursor)) }, blindFor(req, site));
   });
 
   const CountParams = Type.Object({ id: IdParam('count', 'POST /inventory/counts (items[].id), or a COUNT task\'s reference,') }, { additionalProperties: false });
@@ -189,9 +197,9 @@ export async function inventoryControlRoutes(
       params: CountParams, response: { 200: CountSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {
-    const c = await counts.count(req.params.id, blindFor(req));
+    const c = await counts.count(req.params.id, false);
     if (c === undefined) throw new AppError('NOT_FOUND', `No count ${req.params.id}`);
-    return c;
+    return blindFor(req, c.siteId) ? (await counts.count(req.params.id, true))! : c;
   });
 
   app.post('/inventory/counts/:id/submit', {

@@ -23,6 +23,7 @@ import { shortLineHandler } from './use-cases/short-line/handler.ts';
 import { abandonCountsAtDeactivatedHandler, decideCountHandler } from './use-cases/decide-count/handler.ts';
 import { holdStockHandler } from './use-cases/hold-stock/handler.ts';
 import { requestCountsHandler } from './use-cases/open-counts/handler.ts';
+import { countPolicyHandler } from './use-cases/count-policy/handler.ts';
 import { releaseHoldHandler } from './use-cases/release-hold/handler.ts';
 import { scheduleCountsHandler } from './use-cases/schedule-counts/handler.ts';
 import { submitCountHandler } from './use-cases/submit-count/handler.ts';
@@ -107,6 +108,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     holdStock: holdStockHandler(deps, apis),
     releaseHold: releaseHoldHandler(deps, apis),
     requestCounts: requestCountsHandler(deps, apis.locations),
+    putCountPolicy: countPolicyHandler(deps, apis),
     submitCount: submitCountHandler(deps, apis.catalog),
     decideCount: decideCountHandler(deps, apis.catalog),
     /** A deactivation heard: counts still open there are abandoned (`abandonCountsAtDeactivatedHandler`). */

@@ -256,6 +256,41 @@ describe('cycle counts', () => {
   });
 });
 
+describe('blind counts per site (found by the black-box hunt)', () => {
+  it('a person who manages another site but counts at this one sees this site\'s counts blind, as any counter here', async () => {
+    const other = await newSite(t);
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 4);
+    const [count] = (await requestCounts({ locationIds: [shelf.id], sku })).body.items;
+    const password = 'correct horse battery staple';
+    const user = await t.post('/api/v1/users', { username: 'mixed.roles', password, grants: [{ siteId: other.id, role: 'manager' }, { siteId: site.id, role: 'operator' }] });
+    expect(user.status).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'mixed.roles', password } });
+    const bearer = { authorization: `Bearer ${session.body.accessToken as string}` };
+    const one = await t.request('GET', `/api/v1/inventory/counts/${count.id as string}`, { role: null, headers: bearer });
+    expect([one.status, one.body.blind, one.body.expected]).toEqual([200, true, undefined]);
+    const list = await t.request('GET', `/api/v1/inventory/counts?siteId=${site.id}&sku=${sku}`, { role: null, headers: bearer });
+    expect(list.body.items.map((c: { blind: boolean }) => c.blind)).toEqual([true]);
+    // A manager here sees it whole.
+    expect((await t.get(`/api/v1/inventory/counts/${count.id as string}`, 'manager')).body.blind).toBe(false);
+    // Nothing left open for the tests after it (its COUNT task would age in the queue while they compare the database).
+    expect((await t.post(`/api/v1/inventory/counts/${count.id as string}/reject`, { reason: 'test over' }, 'manager')).status).toBe(200);
+    await t.settle();
+  });
+});
+
+describe('count policies (found by the black-box hunt)', () => {
+  it('a policy for a SKU the catalogue does not know is 422 UNKNOWN_SKU naming /sku, and nothing is written', async () => {
+    const before = await tableFingerprint(t.app.db);
+    const unknown = await t.request('PUT', '/api/v1/inventory/count-policies', { body: { siteId: site.id, sku: 'NO-SUCH-SKU', abcClass: 'A' }, role: 'manager' });
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_SKU', [{ field: '/sku', message: 'unknown SKU' }]]);
+    const after = await tableFingerprint(t.app.db);
+    expect(after['inventory.count_policies']).toBe(before['inventory.count_policies']);
+    expect((await t.get(`/api/v1/inventory/count-policies?siteId=${site.id}&limit=1000`)).body.items.map((p: { sku: string }) => p.sku)).not.toContain('NO-SUCH-SKU');
+  });
+});
+
 describe('counts and deactivated locations (found by the black-box hunt)', () => {
   // Location-master's and inventory's tables only: other contexts write on their own clocks (the exception scan).
   const countTables = async () => Object.fromEntries(Object.entries(await tableFingerprint(t.app.db))

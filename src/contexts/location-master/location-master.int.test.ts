@@ -233,7 +233,7 @@ describe('site maintenance (ADR 0045)', () => {
     expect(await eventCount('location-master.site.updated.v1')).toBe(1);
     expect((await t.request('PATCH', `/api/v1/sites/${id}`, { body: { name: 'Renamed' } })).status).toBe(200);
     expect(await eventCount('location-master.site.updated.v1')).toBe(1);
-    expect((await t.request('PATCH', '/api/v1/sites/REN', { body: { name: '   ' } })).body.code).toBe('UNPROCESSABLE');
+    expect((await t.request('PATCH', '/api/v1/sites/REN', { body: { name: '   ' } })).body.code).toBe('VALIDATION_FAILED');
     expect((await t.request('PATCH', '/api/v1/sites/REN', { body: {} })).body.code).toBe('VALIDATION_FAILED');
     expect((await t.get('/api/v1/sites/REN')).body.name).toBe('Renamed');
     // The contract API's cached copy follows at once in this process.

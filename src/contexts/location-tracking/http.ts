@@ -81,7 +81,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'The same report as an MQTT message on `paklog/<site>/positions/<kind>/<id>`, for feeds without MQTT. '
         + '`applied` when it is the newest position of the thing, `stale` when a newer one is held (it changes nothing). A change of zone '
         + 'publishes location-tracking.zone.exited.v1 / .entered.v1. 422 UNKNOWN_TRACKED (register it with PUT /tracked/{kind}/{id}), '
-        + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M) or UNKNOWN_SITE; nothing is written then. '
+        + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M), POSITION_IN_FUTURE (a timestamp more than '
+        + '5 minutes after PakLog\'s clock) or UNKNOWN_SITE; nothing is written then. '
         + 'A caller of some sites only reports at its sites, and only what is registered at one of them (PUT /tracked): another site\'s '
         + 'worker, forklift or LPN is 403 FORBIDDEN_AT_SITE, nothing written.',
       body: Type.Object({
@@ -93,7 +94,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: '2026-01-15T09:30:00.000Z' }] }),
       response: {
         200: Type.Object({ outcome: Enum(['applied', 'stale'] as const), position: PositionSchema }),
-        ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE'),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE', 'POSITION_IN_FUTURE'),
       },
     },
   }, async (req, reply) => {

@@ -61,6 +61,20 @@ describe('location tracking over the API', () => {
     expect(metrics).toMatch(/paklog_rtls_rejected_total\{reason="outside_site"\} [1-9]/);
   });
 
+  it('refuses a report from the future (beyond 5 minutes of clock skew): it would make every real report stale (found by the black-box hunt)', async () => {
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-03', { body: { siteId: site.id } });
+    const before = (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n;
+    const future = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-03', x: face.x, y: face.y, timestamp: '9999-12-31T23:59:59Z' }, 'integration');
+    expect([future.status, future.body.code, future.body.errors?.[0]?.field]).toEqual([422, 'POSITION_IN_FUTURE', '/timestamp']);
+    expect((await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-03', x: face.x, y: face.y, timestamp: later(301) }, 'integration')).body.code).toBe('POSITION_IN_FUTURE');
+    expect((await t.get('/api/v1/where-is/equipment/FLT-03')).status).toBe(404);
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n).toBe(before);
+    // A sender's clock a little ahead is skew, not the future.
+    const skewed = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-03', x: face.x, y: face.y, timestamp: later(299) }, 'integration');
+    expect([skewed.status, skewed.body.outcome]).toEqual([200, 'applied']);
+    expect((await t.get('/metrics', null)).body as string).toMatch(/paklog_rtls_rejected_total\{reason="future_timestamp"\} 2/);
+  });
+
   it('a worker with a task profile is tracked; moving between zones publishes exit (with dwell) and entry through the outbox', async () => {
     expect((await t.request('PUT', '/api/v1/workers/dora/profile', { body: { siteId: site.id }, role: 'manager' })).status).toBe(200);
     await t.settle();

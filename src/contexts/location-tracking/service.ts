@@ -21,7 +21,13 @@ export interface TrackingSettings extends AlertLimits {
 }
 
 /** Why a report was refused: the reason label of `paklog_rtls_rejected_total`. */
-export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site';
+export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site' | 'future_timestamp';
+
+/**
+ * How far ahead of PakLog's clock a report's timestamp may be (a sender's clock running fast). Beyond, the report is
+ * refused: newest wins, so one position from next year would make every real report after it stale.
+ */
+export const FUTURE_SKEW_MS = 5 * 60_000;
 
 /** A scan physical-tracking recorded (`physical-tracking.scan.recorded.v1`): the integrator wires that event here. */
 export interface ScanRecorded {
@@ -52,7 +58,7 @@ const LAST_WRITTEN_MAX = 100_000;
  */
 export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings) {
   const reports = deps.metrics.counter('paklog_rtls_reports_total', 'Position reports and scans handled, by outcome (applied, stale: older than the held position, failed)', ['outcome']);
-  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site)', ['reason']);
+  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp)', ['reason']);
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
   const sites = new Map<string, { id: string | undefined; at: number }>();
   const known = new Map<string, { yes: boolean; at: number }>();
@@ -184,6 +190,14 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       if (!(await isTracked(kind, id))) {
         rejected.inc({ reason: 'unknown_id' });
         return { ...reject('UNKNOWN_TRACKED', `No ${kind} ${id} is tracked (register it with PUT /tracked/${kind}/${id})`, [{ field: '/id', message: 'is not tracked' }]), reason: 'unknown_id' };
+      }
+      if (Date.parse(r.timestamp) > deps.clock.now().getTime() + FUTURE_SKEW_MS) {
+        rejected.inc({ reason: 'future_timestamp' });
+        return {
+          ...reject('POSITION_IN_FUTURE', `${r.timestamp} is more than ${FUTURE_SKEW_MS / 60_000} minutes after now (${deps.clock.now().toISOString()})`,
+            [{ field: '/timestamp', message: 'is in the future' }]),
+          reason: 'future_timestamp',
+        };
       }
       const geo = await geometry(siteId);
       if (!geo.inside(r.x, r.y)) {

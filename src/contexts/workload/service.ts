@@ -12,6 +12,7 @@ import { workloadStore as store, type ArrivalHour, type ObservedWork, type OpenW
 import { decidePerformanceWindow } from './use-cases/performance-window/decide.ts';
 import { decidePlanDay, type PlanWindow } from './use-cases/plan-day/decide.ts';
 import { decideRoster, type ShiftInput } from './use-cases/set-roster/decide.ts';
+import { decideWhatIfZone } from './use-cases/what-if/decide.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -298,6 +299,8 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
   }
 
   async function whatIf(siteId: string, date: string | undefined, zone: string, add: number, fromHour: number) {
+    const known = decideWhatIfZone({ zones: await zonesOf(siteId) }, { zone }, deps.clock.now());
+    if (!known.ok) return known;
     const m = await dayModel(siteId, date);
     if (!m.ok) return m;
     const { window: w, work, heads } = m.value;

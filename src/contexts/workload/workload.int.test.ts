@@ -353,5 +353,14 @@ describe('the roster\'s day and zones (found by the black-box hunt)', () => {
     expect(Object.keys(before).length).toBeGreaterThan(3);
     expect((await put(today, 'PACK')).status).toBe(200);
   });
+
+  it('a what-if refuses a zone a roster could not name, as the roster does (422 UNKNOWN_ZONE naming the query parameter)', async () => {
+    const tomorrow = new Date(clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
+    const whatIf = (zone: string) => t.get(`/api/v1/workload/what-if?siteId=WKL&date=${tomorrow}&zone=${zone}&add=2&fromHour=6`, 'viewer');
+    const unknown = await whatIf('NO-SUCH-ZONE');
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/querystring/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
+    expect((await whatIf('PACK')).status).toBe(200);
+    expect((await whatIf('A')).status).toBe(200);
+  });
 });
 

@@ -8,6 +8,7 @@ import { ROLES } from '../../platform/http/roles.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { topicsOf, toProgress } from './progress.ts';
+import { requestSizeLimit } from './limits.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
 import { forwardedHeaders, hasCredential, restClient } from './rest.ts';
 import { schema } from './schema.ts';
@@ -65,6 +66,21 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       // A query document seen once is compiled (graphql-jit): the handhelds send the same few documents all shift long.
       jit: 1,
       context: (request) => contextOf(request.headers, request),
+      validationRules: [requestSizeLimit],
+      // A request error found while executing (variables of the wrong type: graphql-jit checks them itself once the
+      // document is compiled, where graphql's validation answered 400 before) carries no code and came back 200. It is
+      // the caller's mistake like any document that does not validate: 400 VALIDATION_FAILED, every error coded.
+      errorFormatter: (execution, context) => {
+        const formatted = mercurius.defaultErrorFormatter(execution, context);
+        const errors = formatted.response.errors ?? [];
+        const requestError = (execution.data === null || execution.data === undefined)
+          && errors.length > 0 && errors.every((e) => e.path === undefined && e.extensions?.code === undefined);
+        if (!requestError) return formatted;
+        return {
+          statusCode: 400,
+          response: { ...formatted.response, errors: errors.map((e) => ({ ...e, extensions: { ...e.extensions, code: 'VALIDATION_FAILED', status: 400 } })) },
+        };
+      },
       // The HTTP pipeline's refusals (no credential, a role, a rate limit, a GET that is no websocket) are problem+json
       // as on every route; only mercurius's own errors (a query that does not parse or validate) are GraphQL answers.
       errorHandler: async (error, request, reply) => {

@@ -49,6 +49,22 @@ describe('Idempotency-Key', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('the same body with its fields in another order is the same request (replayed); a blank key is refused 400 (found by the black-box hunt)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'IDO', name: 'Order' });
+    const headers = { 'idempotency-key': 'same-key-order' };
+    const first = await t.post(`/api/v1/sites/${site.body.id}/locations`, { code: 'ORD-1', type: 'PICK_FACE', x: 1, y: 2 }, 'admin', headers);
+    expect(first.status).toBe(201);
+    const reordered = await t.post(`/api/v1/sites/${site.body.id}/locations`, { y: 2, x: 1, type: 'PICK_FACE', code: 'ORD-1' }, 'admin', headers);
+    expect([reordered.status, reordered.body.id, reordered.headers['idempotent-replayed']]).toEqual([201, first.body.id, 'true']);
+    const changed = await t.post(`/api/v1/sites/${site.body.id}/locations`, { y: 3, x: 1, type: 'PICK_FACE', code: 'ORD-1' }, 'admin', headers);
+    expect([changed.status, changed.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const locations = async (): Promise<number> => (await t.get(`/api/v1/sites/${site.body.id}/locations?limit=500`)).body.items.length;
+    const count = await locations();
+    const blank = await t.post(`/api/v1/sites/${site.body.id}/locations`, { code: 'ORD-2', type: 'PICK_FACE', x: 1, y: 3 }, 'admin', { 'idempotency-key': '   ' });
+    expect([blank.status, blank.body.code, blank.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
+    expect(await locations()).toBe(count);
+  });
+
   it('a request whose process dies mid-command leaves no claim: the retry does the work once and its answer is replayed', async () => {
     // The "process" runs on its own pool; its connections are cut while its command waits, and no code of it runs again.
     const dying = new Database(t.databaseUrl, { max: 2, applicationName: 'idem-dying' });

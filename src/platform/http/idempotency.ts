@@ -29,10 +29,13 @@ export class IdempotencyKeys {
       return result;
     }
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
+    // White space alone names nothing: every client that sends it would share one key.
+    if (key.trim() === '') throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
     const principal = request.principal?.id ?? 'anonymous';
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     // The concrete URL, not the route template: the same key and body sent to another resource is another request.
-    const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(JSON.stringify(request.body ?? null)).digest('hex');
+    // The body's JSON with object fields in one order: the same request re-serialised by a client (fields in another order) is the same request.
+    const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(canonicalJson(request.body ?? null)).digest('hex');
     const answer = await this.db.unitOfWork(async (tx): Promise<{ status: number; body: T; replayed: boolean }> => {
       // Waits while another transaction holds the same key uncommitted; then either inserts (it rolled back) or not.
       const claimed = await tx.query(
@@ -59,4 +62,11 @@ export class IdempotencyKeys {
     if (answer.replayed) reply.header('idempotent-replayed', 'true');
     return answer.body;
   }
+}
+
+/** JSON with every object's fields sorted by name (arrays keep their order): equal values, equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }

@@ -127,12 +127,27 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     });
   }
 
+  /** A list's `?siteId=` (id or code) as the site's id: 422 UNKNOWN_SITE for no site, as every list of a site answers. */
+  const siteOfQuery = async (ref: string | undefined): Promise<string | undefined> => {
+    if (ref === undefined || deps.resolveSite === undefined) return ref;
+    const id = await deps.resolveSite(ref);
+    if (id === undefined) throw new AppError('UNKNOWN_SITE', `No site ${ref}`, { errors: [{ field: '/querystring/siteId', message: 'is not the id or code of a site' }] });
+    return id;
+  };
+  /** A time window whose start is not before its end holds nothing: the caller swapped them (400, as workload and quality answer). */
+  const refuseBackwardsWindow = (from: string | undefined, to: string | undefined): void => {
+    if (from !== undefined && to !== undefined && Date.parse(from) >= Date.parse(to)) {
+      throw new AppError('VALIDATION_FAILED', `from (${from}) must be before to (${to})`, { errors: [{ field: '/querystring/from', message: 'must be before to' }] });
+    }
+  };
+
   app.get('/api/v1/events', {
     config: { roles: ['admin', 'manager', 'viewer', 'integration'] },
     schema: {
       operationId: 'listEvents', tags, summary: 'Query the event store by subject, type(s) and time range (oldest first)',
       description: 'Every event committed, as CloudEvents envelopes; the subject is the aggregate id (an order, a wave, …). Paged by `limit` and `cursor`. '
-        + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out.',
+        + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out. '
+        + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
         subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
@@ -141,15 +156,16 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         to: Type.Optional(Type.String({ format: 'date-time' })),
         limit: Limit(1000, 100),
         cursor: Cursor,
-      }),
-      response: { 200: Page(Envelope) },
+      }, { additionalProperties: false }),
+      response: { 200: Page(Envelope), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor)); // the last seq of the previous page
     // Several types in one stream keep their store order across types (a replay of a projection fed by several reads so).
     const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const siteId = q.siteId === undefined ? undefined : (await deps.resolveSite?.(q.siteId)) ?? q.siteId;
+    const siteId = await siteOfQuery(q.siteId);
+    refuseBackwardsWindow(q.from, q.to);
     const rows = await readEventStore(deps.db, { subject: q.subject, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
     return { items: rows.map((r) => r.envelope), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
   });
@@ -159,7 +175,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     schema: {
       tags, summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
       description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
-        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`.',
+        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`. '
+        + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
         siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
@@ -169,13 +186,14 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         limit: Limit(1000, 100),
         cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(AuditEntry) },
+      response: { 200: Page(AuditEntry), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
     const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const siteId = q.siteId === undefined ? undefined : (await deps.resolveSite?.(q.siteId)) ?? q.siteId;
+    const siteId = await siteOfQuery(q.siteId);
+    refuseBackwardsWindow(q.from, q.to);
     const rows = await readEventStore(deps.db, { actorId: q.actor, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
     return {
       items: rows.map(({ envelope: e }) => ({

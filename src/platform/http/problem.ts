@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { NOT_BLANK } from './validation.ts';
 import { AppError, PLATFORM_ERRORS, errorSpec, isTransientFault, type ErrorCode, type FieldError } from '../errors.ts';
 
 /** RFC 9457 problem details, as every PakLog API error is returned. */
@@ -16,7 +17,7 @@ interface AjvError {
   instancePath?: string;
   message?: string;
   keyword?: string;
-  params?: { missingProperty?: string; additionalProperty?: string };
+  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string };
 }
 
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
@@ -25,7 +26,8 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
     let field = `${prefix}${v.instancePath ?? ''}`;
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
-    const message = v.params?.additionalProperty !== undefined ? 'is not a known field' : (v.message ?? 'is invalid');
+    const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
+      : v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK ? 'must not be blank' : (v.message ?? 'is invalid');
     return { field: field === '' ? '/' : field, message };
   });
 }

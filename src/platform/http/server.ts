@@ -75,7 +75,8 @@ const API_DESCRIPTION = 'Warehouse management and execution. Authenticate with t
   + '(or your identity provider\'s token). The request examples run as they are against the demo warehouse that `npm start` seeds (site `DEMO`, '
   + 'SKUs such as `MUG-CERAMIC`, locations such as `DEMO-A-03-05-1`); an example that names an order, wave, task, pick list, '
   + 'package or shipment id says in its description which call returns that id. Errors are RFC 9457 problem+json with a '
-  + 'stable `code`; each operation lists the codes it can answer.';
+  + 'stable `code`; each operation lists the codes it can answer. A string field that must not be empty (minLength 1) must not '
+  + 'be blank either: white space alone is 400 VALIDATION_FAILED (`must not be blank`).';
 
 /** Connection limits against slow or idle clients (milliseconds; see `PAKLOG_HTTP_*` in the README). */
 export interface HttpLimits {

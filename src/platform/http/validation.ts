@@ -56,6 +56,39 @@ export function bodyIsOptional(schema: unknown): boolean {
   return s.type === 'object' && (s.required === undefined || s.required.length === 0);
 }
 
+/** The pattern {@link refuseBlank} adds: at least one character that is not white space. */
+export const NOT_BLANK = '\\S';
+
+/**
+ * The schema with every string that must not be empty (`minLength` ≥ 1) also refused when it is only white space
+ * (spaces, tabs, no-break spaces…): a name, reason, code or id of `"   "` is as empty as `""`, and would be stored and
+ * shown as such (an EDI partner's ISA id of spaces, which its pattern allowed, reached the database's check: a 500).
+ * Strings with a format, enum or const are left to those. Inside `not` nothing changes (a
+ * pattern there would invert). The problem says `must not be blank` (problem.ts).
+ */
+export function refuseBlank(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(refuseBlank);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const s = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'properties' || k === 'patternProperties') {
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, refuseBlank(sub)]));
+    } else if (['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems'].includes(k)) {
+      out[k] = refuseBlank(v);
+    } else {
+      out[k] = v;
+    }
+  }
+  const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
+  if (isString && typeof s.minLength === 'number' && s.minLength >= 1 && s.format === undefined && s.enum === undefined && s.const === undefined) {
+    // A pattern of its own may allow spaces (an ISA id is padded with them): both must hold.
+    if (s.pattern === undefined) out.pattern = NOT_BLANK;
+    else out.allOf = [...(Array.isArray(out.allOf) ? out.allOf as unknown[] : []), { pattern: NOT_BLANK }];
+  }
+  return out;
+}
+
 /**
  * Validators per request part: query strings, path parameters and headers are text on the wire, so their numbers and
  * booleans are coerced (`?limit=10`); a JSON body already carries types, so `"quantity": true` or `[2]` is refused
@@ -72,7 +105,8 @@ export function partValidators(): BuildValidator {
     const json = strict(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
     const compile = (route: Parameters<Compile>[0]): unknown =>
       once(`validator ${route.httpPart ?? ''} ${shared} ${JSON.stringify(route.schema)}`, () => lazyValidator(() => compileUncached(route) as Validate));
-    const compileUncached = (route: Parameters<Compile>[0]): unknown => {
+    const compileUncached = (given: Parameters<Compile>[0]): unknown => {
+      const route = { ...given, schema: refuseBlank(given.schema) as typeof given.schema };
       if (route.httpPart !== 'body') return text(route);
       const validate = json(route);
       if (!bodyIsOptional(route.schema)) return validate;

@@ -169,13 +169,13 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       if (ports.erp === undefined) throw new AppError('PARTNER_PORT_OFF', 'no ERP is configured (PAKLOG_ERP, docs/integrations/erp.md)');
       // ASNs name their sites inside the document, where the site guard does not look: each is checked before anything is written.
       const mayActAt = (siteId: string): void => { if (req.principal !== undefined) authorizeSite(req.principal, siteId, CAN.integrations); };
-      const r = await ports.receive(name, req.params.kind, csv ? 'csv' : 'json', text, requestMeta(req), mayActAt);
-      if (!r.accepted) {
-        throw new AppError('ERP_INBOUND_INVALID', `${r.errors.length} error(s) in the ${r.kind} document; nothing was imported (file ${r.fileId})`, {
+      const r = await ports.receive(name, req.params.kind, csv ? 'csv' : 'json', text, requestMeta(req), { logRejected: false, mayActAt });
+      if (!r.accepted || r.fileId === null) {
+        throw new AppError('ERP_INBOUND_INVALID', `${r.errors.length} error(s) in the ${r.kind} document; nothing was imported`, {
           errors: r.errors.map((e) => ({ field: e.field.startsWith('/') ? e.field : `/rows/${e.row}/${e.field}`, message: e.message })),
         });
       }
-      return { ...r, errors: [...r.errors] };
+      return { ...r, fileId: r.fileId, errors: [...r.errors] };
     }));
 
     app.get('/integrations/erp/inbound-files', {

@@ -251,14 +251,17 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   }
 
   /**
-   * One inbound document (a dropped file or a POST): handled whole, recorded with its row-level errors. `mayActAt` (a POST's
-   * caller) is called with each site the document names before anything is written or recorded, and throws to refuse it.
+   * Imports a document whole or not at all, and logs it (GET /integrations/erp/inbound-files). `mayActAt` (a POST's
+   * caller) is called with each site the document names before anything is written or recorded, and throws to refuse
+   * it. A rejected document is logged only when `logRejected` (a dropped file, moved to error/): a document POSTed is
+   * answered 422 with its errors instead, and a refusal changes nothing.
    */
   async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
-    mayActAt?: (siteId: string) => void): Promise<InboundOutcome & { fileId: string }> {
+    o: { readonly logRejected: boolean; readonly mayActAt?: (siteId: string) => void } = { logRejected: true }): Promise<InboundOutcome & { fileId: string | null }> {
     const { siteIds = [], ...result }: InboundOutcome & { siteIds?: string[] } = kind === undefined
       ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
-      : kind === 'items' ? await importItems(text, format, meta, mayActAt) : await importAsns(text, format, meta, mayActAt);
+      : kind === 'items' ? await importItems(text, format, meta, o.mayActAt) : await importAsns(text, format, meta, o.mayActAt);
+    if (!result.accepted && !o.logRejected) return { ...result, fileId: null };
     const fileId = deps.ids.next('erf');
     await store.insertFile(deps.db, {
       id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,

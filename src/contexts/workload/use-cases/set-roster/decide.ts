@@ -28,6 +28,9 @@ export interface RosterState {
   readonly today: string;
 }
 
+/** Whether a shift (or a what-if) may name `zone` at a site of `zones`: one of them, PACK, or ALL where there are none. */
+export const zoneAllowed = (zones: ReadonlySet<string>, zone: string): boolean => zone === PACK || zones.has(zone) || (zone === ALL && zones.size === 0);
+
 export interface RosterCommand {
   readonly day: string;
   readonly shifts: readonly ShiftInput[];
@@ -44,7 +47,7 @@ export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'S
   }
   if (state?.zones != null) {
     const zones = state.zones;
-    const allowed = (zone: string): boolean => zone === PACK || zones.has(zone) || (zone === ALL && zones.size === 0);
+    const allowed = (zone: string): boolean => zoneAllowed(zones, zone);
     const unknown = command.shifts.flatMap((s, i) => (allowed(s.zone) ? [] : [{ field: `/shifts/${i}/zone`, message: `no location of the site is in zone ${s.zone}` }]));
     if (unknown.length > 0) {
       const names = [...new Set(command.shifts.filter((s) => !allowed(s.zone)).map((s) => s.zone))];

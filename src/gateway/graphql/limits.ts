@@ -1,0 +1,42 @@
+import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
+
+/**
+ * How much one GraphQL request may ask for. Each root field is a REST operation (a mutation a command) and every field a
+ * resolver: without a bound, one request of 300 aliases of `orders(first: 500)` (or a fragment spread many times) runs
+ * 300 reads behind one rate-limit token. Counted with fragments expanded, before anything runs.
+ */
+export const MAX_ROOT_FIELDS = 20;
+export const MAX_FIELDS = 1000;
+
+/** A validation rule: an operation over either limit is refused (400 VALIDATION_FAILED, like any document that does not validate). */
+export function requestSizeLimit(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      let fields = 0;
+      // Fields of a selection set with its fragments expanded; `seen` stops a cycle (another rule reports it).
+      const count = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>, root: boolean): number => {
+        let roots = 0;
+        for (const s of set?.selections ?? []) {
+          if (fields > MAX_FIELDS) return roots;
+          if (s.kind === Kind.FIELD) {
+            fields += 1;
+            roots += 1;
+            count(s.selectionSet, seen, false);
+          } else if (s.kind === Kind.INLINE_FRAGMENT) {
+            roots += count(s.selectionSet, seen, root);
+          } else {
+            const fragment = context.getFragment(s.name.value);
+            if (fragment !== undefined && fragment !== null && !seen.has(s.name.value)) roots += count(fragment.selectionSet, new Set([...seen, s.name.value]), root);
+          }
+        }
+        return roots;
+      };
+      const roots = count(node.selectionSet, new Set(), true);
+      if (roots > MAX_ROOT_FIELDS) {
+        context.reportError(new GraphQLError(`An operation asks for at most ${MAX_ROOT_FIELDS} root fields (aliases and fragments included); this one asks for ${roots}: send several requests`, { nodes: [node] }));
+      } else if (fields > MAX_FIELDS) {
+        context.reportError(new GraphQLError(`An operation selects at most ${MAX_FIELDS} fields (fragments expanded); this one selects more`, { nodes: [node] }));
+      }
+    },
+  };
+}
