@@ -17,4 +17,10 @@ describe('toProblem', () => {
   it('answers 400 for a value the database cannot store (class 22)', () => {
     expect(toProblem(Object.assign(new Error('invalid byte sequence'), { code: '22021' }), 't4')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
+
+  it('answers 409 CONFLICT for a write the store refused (class 23: a unique key two racing requests both took), not 500', () => {
+    const raced = Object.assign(new Error('duplicate key value violates unique constraint "lpns_site_code_key"'), { code: '23505', constraint: 'lpns_site_code_key' });
+    expect(toProblem(raced, 't5')).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(toProblem(Object.assign(new Error('violates check constraint'), { code: '23514' }), 't6')).toMatchObject({ status: 409, code: 'CONFLICT' });
+  });
 });

@@ -64,6 +64,17 @@ export function toProblem(error: unknown, traceId: string): Problem {
       detail: 'A value in the request cannot be stored (out of range, malformed, or containing a NUL character)', code: 'VALIDATION_FAILED', traceId,
     };
   }
+  // PostgreSQL class 23 (integrity constraint: a unique key, a foreign key or a CHECK) means the store refused the write:
+  // mostly two requests racing for the same row or key, where the one that lost sees a state its checks did not. The
+  // transaction rolled back, so nothing of this request was written; reading again shows what won. Logged with the
+  // constraint (sendProblem), since a rule the code should have checked first is a defect to fix at the edge.
+  if (typeof sqlState === 'string' && /^23[0-9A-Z]{3}$/.test(sqlState)) {
+    return {
+      type: 'https://paklog.dev/problems/conflict', title: PLATFORM_ERRORS.CONFLICT.title, status: 409,
+      detail: 'The store refused the change (a concurrent request wrote the same data, or a value breaks a rule of the store); nothing was changed: read the current state and try again',
+      code: 'CONFLICT', traceId,
+    };
+  }
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   if (status < 500) {
     // Malformed JSON or URL, wrong content type, body too large, a parser error: the client's fault, described by
@@ -85,6 +96,10 @@ export function toProblem(error: unknown, traceId: string): Problem {
 export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const problem = toProblem(error, request.id);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else if (problem.code === 'CONFLICT' && !(error instanceof AppError)) {
+    const { constraint, table } = error as { constraint?: unknown; table?: unknown };
+    request.log.warn({ err: error, constraint, table }, 'request refused by a constraint of the store');
+  }
   // A retryable refusal (BUSY) says when to come back; the computations it waits for take seconds at most. A rate
   // limit has set its own (the end of its window).
   if ((error instanceof AppError ? error.retryable : problem.code === 'UNAVAILABLE') && (problem.status === 503 || problem.status === 429) && !reply.hasHeader('retry-after')) {
