@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogApi, Product } from '../contracts/catalog.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PickingApi } from '../contracts/picking.ts';
 import { AppError } from '../platform/errors.ts';
 import { rpcChannel } from '../platform/rpc/rpc-client.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
@@ -154,6 +155,17 @@ describe('inventory across gRPC', () => {
     expect(await c.inventory.openCountsAt('sit_1', ['loc_a', 'loc_b'])).toEqual([{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }]);
     expect(await c.inventory.openCountsAt('sit_1', ['loc_b'])).toEqual([]);
     expect(asked).toEqual([['sit_1', ['loc_a', 'loc_b']], ['sit_1', ['loc_b']]]);
+  });
+});
+
+describe('picking across gRPC', () => {
+  it('pickListProgress answers the list as the implementation does, undefined for an unknown list', async () => {
+    const picking: PickingApi = {
+      pickListProgress: async (id) => (id === 'pkl_1' ? { pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 } : undefined),
+    };
+    const c = clients((await serve({ picking })).port);
+    expect(await c.picking.pickListProgress('pkl_1')).toEqual({ pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 });
+    expect(await c.picking.pickListProgress('pkl_2')).toBeUndefined();
   });
 });
 
