@@ -212,7 +212,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     commands.orders = m.commands;
     modules.push(m);
   }
-  // Picking before tasks: completing a PICK task by hand asks picking whether its list still has open lines.
+  // Picking before tasks: completing a PICK task by hand asks picking whether its list still has open lines (and a
+  // PUTAWAY, REPLENISH, MOVE or COUNT task asks inventory whether its work is).
   if (runs('picking')) {
     const m = pickingContext(deps);
     local.picking = m.api;
@@ -220,7 +221,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   }
   if (runs('tasks')) {
     const m = tasksContext(deps, {
-      assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations'), picking: api('picking'),
+      assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations'), picking: api('picking'), inventory: api('inventory'),
     });
     commands.tasks = m.commands;
     modules.push(m);

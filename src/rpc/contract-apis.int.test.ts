@@ -141,6 +141,19 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().inventory.openCountsAt(w.siteId, [at])).toEqual([]);
   });
 
+  it('InventoryApi.openTaskWork: a count attempt while it is open, undefined once closed or for unknown work', async () => {
+    const [, , third] = w.products;
+    const at = w.storage[2]!.id;
+    const opened = await call<{ items: { id: string }[] }>('open a count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku: third!.sku, locationIds: [at] });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id;
+    expect(await apis().inventory.openTaskWork('COUNT', countId)).toEqual({ kind: 'COUNT', id: countId, status: 'OPEN', remaining: null });
+    expect(await apis().inventory.openTaskWork('COUNT', `${countId}:recount`)).toBeUndefined();
+    expect(await apis().inventory.openTaskWork('PUTAWAY', 'put_nope')).toBeUndefined();
+    expect((await call('reject the count', 'POST', `/api/v1/inventory/counts/${countId}/reject`, { reason: 'contract test' })).status).toBe(200);
+    expect(await apis().inventory.openTaskWork('COUNT', countId)).toBeUndefined();
+  });
+
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
     expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });

@@ -146,6 +146,7 @@ describe('inventory across gRPC', () => {
     const asked: unknown[] = [];
     const inventory: InventoryApi = {
       atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openTaskWork: async () => undefined,
       async openCountsAt(siteId, locationIds) {
         asked.push([siteId, locationIds]);
         return locationIds.includes('loc_a') ? [{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }] : [];
@@ -155,6 +156,24 @@ describe('inventory across gRPC', () => {
     expect(await c.inventory.openCountsAt('sit_1', ['loc_a', 'loc_b'])).toEqual([{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }]);
     expect(await c.inventory.openCountsAt('sit_1', ['loc_b'])).toEqual([]);
     expect(asked).toEqual([['sit_1', ['loc_a', 'loc_b']], ['sit_1', ['loc_b']]]);
+  });
+});
+
+describe('inventory work across gRPC', () => {
+  it('openTaskWork answers the open work as the implementation does (no remaining for a count), undefined when none', async () => {
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openCountsAt: async () => [],
+      async openTaskWork(type, reference) {
+        if (type === 'PUTAWAY' && reference === 'put_1') return { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 };
+        if (type === 'COUNT' && reference === 'cnt_1:recount') return { kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null };
+        return undefined;
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    expect(await c.inventory.openTaskWork('PUTAWAY', 'put_1')).toEqual({ kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 });
+    expect(await c.inventory.openTaskWork('COUNT', 'cnt_1:recount')).toEqual({ kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null });
+    expect(await c.inventory.openTaskWork('MOVE', 'ret_1')).toBeUndefined();
   });
 });
 

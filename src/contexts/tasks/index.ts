@@ -1,4 +1,5 @@
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
@@ -17,6 +18,8 @@ export interface TasksOptions {
   readonly maxFailures?: number;
   /** Whether a PICK task's pick list still has open lines: a worker's complete is refused while it has (PICK_LINES_OPEN). */
   readonly picking: Pick<PickingApi, 'pickListProgress'>;
+  /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's inventory work is still open: a complete is refused while it is (TASK_WORK_OPEN). */
+  readonly inventory: Pick<InventoryApi, 'openTaskWork'>;
 }
 
 /** The tasks context: its module plus the assignment-timeout sweep its job runs (callable directly, e.g. by tests). */
@@ -33,13 +36,13 @@ export interface TasksModule extends ContextModule {
 export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
   const tasks = taskService(deps, {
-    assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures, picking: options.picking,
+    assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures, picking: options.picking, inventory: options.inventory,
   });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { locations: options.locations, picking: options.picking },
+    requires: { locations: options.locations, picking: options.picking, inventory: options.inventory },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
     subscriptions: taskSubscriptions(tasks),

@@ -24,9 +24,20 @@ describe('completing a task by hand', () => {
     spec.given({ task: task(), pickList: undefined }).when(undefined).then('complete');
   });
 
-  it('leaves other task types to their worker', () => {
+  it('refuses a PUTAWAY, REPLENISH, MOVE or COUNT task whose inventory work is still open, naming it and how it is finished', () => {
+    spec.given({ task: task('PUTAWAY'), openWork: { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 3 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /putaway put_1 still has 3 unit\(s\) to put away.*POST \/inventory\/putaways\/put_1\/confirm/ });
+    spec.given({ task: task('REPLENISH'), openWork: { kind: 'REPLENISHMENT', id: 'rpl_1', status: 'OPEN', remaining: 8 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /replenishment rpl_1 \(8 unit\(s\)\) is not confirmed.*POST \/replenishments\/rpl_1\/confirm/ });
+    spec.given({ task: task('MOVE'), openWork: { kind: 'RETURN', id: 'ret_1', status: 'OPEN', remaining: 1 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /return ret_1 still has 1 unit\(s\) to put back/ });
+    spec.given({ task: task('COUNT'), openWork: { kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /count cnt_1 \(RECOUNT\) waits for this attempt: submit it/ });
+  });
+
+  it('completes a task whose work is done or unknown (a COUNT a short\'s resolution named), and PACK and LOAD tasks', () => {
     for (const type of ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const) {
-      spec.given({ task: task(type), pickList: list() }).when(undefined).then('complete');
+      spec.given({ task: task(type), pickList: list(), openWork: undefined }).when(undefined).then('complete');
     }
   });
 });
