@@ -137,7 +137,7 @@ export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders'
 export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
-  catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves',
+  catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves', picking: 'picking',
 };
 
 /** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
@@ -212,12 +212,20 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     commands.orders = m.commands;
     modules.push(m);
   }
+  // Picking before tasks: completing a PICK task by hand asks picking whether its list still has open lines (and a
+  // PUTAWAY, REPLENISH, MOVE or COUNT task asks inventory whether its work is).
+  if (runs('picking')) {
+    const m = pickingContext(deps);
+    local.picking = m.api;
+    modules.push(m);
+  }
   if (runs('tasks')) {
-    const m = tasksContext(deps, { assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations') });
+    const m = tasksContext(deps, {
+      assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations'), picking: api('picking'), inventory: api('inventory'),
+    });
     commands.tasks = m.commands;
     modules.push(m);
   }
-  if (runs('picking')) modules.push(pickingContext(deps));
   if (runs('quality')) modules.push(qualityContext(deps, { catalog: api('catalog'), locations: api('locations'), inventory: api('inventory') }));
   if (runs('orchestration')) {
     modules.push(orchestrationContext(deps, {

@@ -530,6 +530,28 @@ export interface InventoryApi {
    * asks before an LPN is found somewhere else than where it was lost, since inventory then moves its held units.
    */
   openCountsAt(siteId: string, locationIds: readonly string[]): Promise<readonly OpenCountAt[]>;
+  /**
+   * The inventory work a task of `taskType` carries under `reference` (its tasks reference), when it is still open: a
+   * putaway or return to stock not confirmed in full, a replenishment not confirmed, a count attempt not submitted.
+   * undefined when it is done, withdrawn, or inventory holds no such work (a task a short's resolution named). Tasks
+   * asks it before a worker completes such a task by hand.
+   */
+  openTaskWork(taskType: TaskWorkType, reference: string): Promise<OpenTaskWork | undefined>;
+}
+
+/** The task types whose work inventory holds (tasks' PUTAWAY, REPLENISH, MOVE — a return to stock —, COUNT). */
+export const TASK_WORK_TYPES = ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT'] as const;
+export type TaskWorkType = (typeof TASK_WORK_TYPES)[number];
+
+/** Inventory work still open behind a task (`InventoryApi.openTaskWork`). */
+export interface OpenTaskWork {
+  /** What it is: PUTAWAY (`GET /inventory/putaways/{id}`), REPLENISHMENT (`/replenishments/{id}`), RETURN (`/inventory/returns/{id}`), COUNT (`/inventory/counts/{id}`). */
+  readonly kind: 'PUTAWAY' | 'REPLENISHMENT' | 'RETURN' | 'COUNT';
+  readonly id: string;
+  /** Its status now (OPEN; a count OPEN or RECOUNT). */
+  readonly status: string;
+  /** Units still to move (putaway, replenishment, return); null for a count. */
+  readonly remaining: number | null;
 }
 
 /** An open cycle count holding a location. */

@@ -81,6 +81,22 @@ export type PickListCancelled = Payload<typeof PickingEvents.listCancelled>;
 export type OrderPicked = Payload<typeof PickingEvents.orderPicked>;
 export type PickListReprioritised = Payload<typeof PickingEvents.listReprioritised>;
 
+/** Where a pick list's work stands (`PickingApi.pickListProgress`): how many of its lines are still to pick or short. */
+export interface PickListProgress {
+  readonly pickListId: string;
+  readonly status: PickListStatus;
+  /** Lines still PENDING: neither picked in full, shorted nor cancelled. 0 once the list is COMPLETED, PARTIAL or CANCELLED. */
+  readonly openLines: number;
+  /** Every line of the list, whatever its status. */
+  readonly lines: number;
+}
+
+/** What other contexts may ask picking synchronously (in process, or over gRPC as `paklog.picking.v1.PickingService`). */
+export interface PickingApi {
+  /** Where a pick list's work stands, read from picking's committed rows; undefined when picking knows no such list. */
+  pickListProgress(pickListId: string): Promise<PickListProgress | undefined>;
+}
+
 /** Coded errors of picking. */
 export const PickingErrors = {
   WRONG_LOCATION: { status: 422, title: 'Scanned location is not the one to pick from' },

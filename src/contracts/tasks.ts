@@ -96,4 +96,6 @@ export interface TaskCommands {
 export const TasksErrors = {
   TASK_NOT_ASSIGNED_TO_WORKER: { status: 409, title: 'The task belongs to another worker' },
   TASK_LIMIT_REACHED: { status: 409, title: 'The worker already holds as many tasks as their profile allows' },
+  PICK_LINES_OPEN: { status: 409, title: 'The pick list of the task still has open lines: confirm or short them' },
+  TASK_WORK_OPEN: { status: 409, title: 'The work of the task is still open: finish it (confirm, submit) and the task completes with it' },
 } as const satisfies ErrorSpecs;

@@ -9,6 +9,7 @@ import type { CatalogApi } from '../contracts/catalog.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PickingApi } from '../contracts/picking.ts';
 import type { WavesApi } from '../contracts/waves.ts';
 import { AppError, unwrap } from '../platform/errors.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   dispatched = { orderId: order.id, shipmentId: (await packAndShip(call, order.id)).shipmentId };
   await t.settle();
 
-  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves') };
+  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking') };
   server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
   remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
 });
@@ -140,6 +141,19 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().inventory.openCountsAt(w.siteId, [at])).toEqual([]);
   });
 
+  it('InventoryApi.openTaskWork: a count attempt while it is open, undefined once closed or for unknown work', async () => {
+    const [, , third] = w.products;
+    const at = w.storage[2]!.id;
+    const opened = await call<{ items: { id: string }[] }>('open a count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku: third!.sku, locationIds: [at] });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id;
+    expect(await apis().inventory.openTaskWork('COUNT', countId)).toEqual({ kind: 'COUNT', id: countId, status: 'OPEN', remaining: null });
+    expect(await apis().inventory.openTaskWork('COUNT', `${countId}:recount`)).toBeUndefined();
+    expect(await apis().inventory.openTaskWork('PUTAWAY', 'put_nope')).toBeUndefined();
+    expect((await call('reject the count', 'POST', `/api/v1/inventory/counts/${countId}/reject`, { reason: 'contract test' })).status).toBe(200);
+    expect(await apis().inventory.openTaskWork('COUNT', countId)).toBeUndefined();
+  });
+
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
     expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });
@@ -170,6 +184,13 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     const pool = await t.app.db.query(`SELECT 1 FROM waves.order_pool WHERE order_id = $1 AND held_for = $2`, [orderId, input.changeId]);
     expect(pool).toHaveLength(1);
   });
+
+  it('PickingApi.pickListProgress: the list\'s status and open lines, undefined for a list picking does not know', async () => {
+    const lists = await call<{ items: { id: string }[] }>('pick lists', 'GET', `/api/v1/pick-lists?siteId=${w.siteId}&orderId=${dispatched.orderId}`);
+    const id = lists.body.items[0]!.id;
+    expect(await apis().picking.pickListProgress(id)).toEqual({ pickListId: id, status: 'COMPLETED', openLines: 0, lines: 1 });
+    expect(await apis().picking.pickListProgress('pkl_nope')).toBeUndefined();
+  });
 });
 
 describe('in-process and gRPC side by side', () => {
@@ -184,6 +205,7 @@ describe('in-process and gRPC side by side', () => {
       await apis.inventory.atp(w.siteId, skus),
       await apis.inventory.candidateLocations(w.siteId, skus),
       await apis.packShip.bookableCarriers(),
+      await apis.picking.pickListProgress('pkl_nope'),
     ];
     expect(await ask(remote)).toEqual(await ask(local));
   });

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogApi, Product } from '../contracts/catalog.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PickingApi } from '../contracts/picking.ts';
 import { AppError } from '../platform/errors.ts';
 import { rpcChannel } from '../platform/rpc/rpc-client.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
@@ -145,6 +146,7 @@ describe('inventory across gRPC', () => {
     const asked: unknown[] = [];
     const inventory: InventoryApi = {
       atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openTaskWork: async () => undefined,
       async openCountsAt(siteId, locationIds) {
         asked.push([siteId, locationIds]);
         return locationIds.includes('loc_a') ? [{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }] : [];
@@ -154,6 +156,35 @@ describe('inventory across gRPC', () => {
     expect(await c.inventory.openCountsAt('sit_1', ['loc_a', 'loc_b'])).toEqual([{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }]);
     expect(await c.inventory.openCountsAt('sit_1', ['loc_b'])).toEqual([]);
     expect(asked).toEqual([['sit_1', ['loc_a', 'loc_b']], ['sit_1', ['loc_b']]]);
+  });
+});
+
+describe('inventory work across gRPC', () => {
+  it('openTaskWork answers the open work as the implementation does (no remaining for a count), undefined when none', async () => {
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openCountsAt: async () => [],
+      async openTaskWork(type, reference) {
+        if (type === 'PUTAWAY' && reference === 'put_1') return { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 };
+        if (type === 'COUNT' && reference === 'cnt_1:recount') return { kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null };
+        return undefined;
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    expect(await c.inventory.openTaskWork('PUTAWAY', 'put_1')).toEqual({ kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 });
+    expect(await c.inventory.openTaskWork('COUNT', 'cnt_1:recount')).toEqual({ kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null });
+    expect(await c.inventory.openTaskWork('MOVE', 'ret_1')).toBeUndefined();
+  });
+});
+
+describe('picking across gRPC', () => {
+  it('pickListProgress answers the list as the implementation does, undefined for an unknown list', async () => {
+    const picking: PickingApi = {
+      pickListProgress: async (id) => (id === 'pkl_1' ? { pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 } : undefined),
+    };
+    const c = clients((await serve({ picking })).port);
+    expect(await c.picking.pickListProgress('pkl_1')).toEqual({ pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 });
+    expect(await c.picking.pickListProgress('pkl_2')).toBeUndefined();
   });
 });
 

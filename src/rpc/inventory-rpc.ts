@@ -1,9 +1,14 @@
 import type { Logger } from 'pino';
-import type { InventoryApi } from '../contracts/inventory.ts';
+import { TASK_WORK_TYPES, type InventoryApi, type OpenTaskWork, type TaskWorkType } from '../contracts/inventory.ts';
+import { AppError } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
 import type { InventoryServiceDefinition, InventoryServiceHandlers } from './generated/paklog/inventory/v1/InventoryService.ts';
 import { paklogServices } from './protos.ts';
+
+const isTaskWorkType = (t: string): t is TaskWorkType => (TASK_WORK_TYPES as readonly string[]).includes(t);
+const WORK_KINDS: readonly OpenTaskWork['kind'][] = ['PUTAWAY', 'REPLENISHMENT', 'RETURN', 'COUNT'];
+const isWorkKind = (k: string): k is OpenTaskWork['kind'] => (WORK_KINDS as readonly string[]).includes(k);
 
 /** Inventory's in-process API served as `paklog.inventory.v1.InventoryService`. */
 export function inventoryService(api: InventoryApi, log: Logger): RpcService {
@@ -16,6 +21,12 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
       })),
     })),
     OpenCountsAt: unaryHandler(log, async (req) => ({ counts: [...await api.openCountsAt(req.siteId, req.locationIds)] })),
+    OpenTaskWork: unaryHandler(log, async (req) => {
+      if (!isTaskWorkType(req.taskType)) throw new AppError('VALIDATION_FAILED', `OpenTaskWork: task_type ${req.taskType} is none of ${TASK_WORK_TYPES.join(', ')}`);
+      const work = await api.openTaskWork(req.taskType, req.reference);
+      if (work === undefined) return { found: false };
+      return { found: true, kind: work.kind, id: work.id, status: work.status, ...(work.remaining === null ? {} : { remaining: work.remaining }) };
+    }),
     GetOwner: unaryHandler(log, async (req) => {
       const owner = await api.getOwner(req.id);
       return owner === undefined ? { found: false } : { found: true, ...owner };
@@ -42,6 +53,12 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async openCountsAt(siteId, locationIds) {
       const res = await channel.call(service.OpenCountsAt, { siteId, locationIds: [...locationIds] });
       return res.counts.map((c) => ({ locationId: c.locationId, countId: c.countId }));
+    },
+    async openTaskWork(taskType, reference) {
+      const res = await channel.call(service.OpenTaskWork, { taskType, reference });
+      if (!res.found) return undefined;
+      if (!isWorkKind(res.kind)) throw new AppError('INTERNAL', `OpenTaskWork answered an unknown kind ${res.kind}`);
+      return { kind: res.kind, id: res.id, status: res.status, remaining: res.remaining == null ? null : Number(res.remaining) };
     },
     async getOwner(id) {
       const res = await channel.call(service.GetOwner, { id });

@@ -7,6 +7,7 @@ import type { ProtoGrpcType as IntegrationProto } from './generated/integration.
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
 import type { ProtoGrpcType as LocationMasterProto } from './generated/location_master.ts';
 import type { ProtoGrpcType as PackShipProto } from './generated/pack_ship.ts';
+import type { ProtoGrpcType as PickingProto } from './generated/picking.ts';
 import type { ProtoGrpcType as WavesProto } from './generated/waves.ts';
 
 /** The repository's proto/ folder: the import root of every PakLog `.proto` file. */
@@ -19,6 +20,7 @@ export const PROTO_FILES = [
   'paklog/inventory/v1/inventory.proto',
   'paklog/pack_ship/v1/pack_ship.proto',
   'paklog/waves/v1/waves.proto',
+  'paklog/picking/v1/picking.proto',
 ] as const;
 
 /**
@@ -31,7 +33,7 @@ export const PUBLIC_PROTO_FILES = [
 ] as const;
 
 /** The generated view of the loaded packages: every file's `ProtoGrpcType` at once. */
-export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto;
+export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto & PickingProto;
 
 let loaded: PackageDefinition | undefined;
 
@@ -42,13 +44,14 @@ export function paklogProtos(): PackageDefinition {
 }
 
 function servicesOf(protos: PakLogProtos) {
-  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves } = protos.paklog;
+  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves, picking } = protos.paklog;
   return {
     catalog: catalog.v1.CatalogService.service,
     locations: locationMaster.v1.LocationMasterService.service,
     inventory: inventory.v1.InventoryService.service,
     packShip: packShip.v1.PackShipService.service,
     waves: waves.v1.WavesService.service,
+    picking: picking.v1.PickingService.service,
   };
 }
 

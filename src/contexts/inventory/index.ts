@@ -19,6 +19,7 @@ import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
 import { lpnSubscriptions } from './subscriptions-lpns.ts';
 import { ownerLookup } from './http-owners.ts';
+import { openTaskWork } from './store.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -102,6 +103,7 @@ export function inventoryContext(
       candidateLocations: (siteId, skus) => service.candidateLocations(siteId, skus),
       locationBalances: (siteId, locationIds) => service.locationBalances(siteId, locationIds),
       openCountsAt: (siteId, locationIds) => service.openCountsAt(siteId, locationIds),
+      openTaskWork: (taskType, reference) => openTaskWork(deps.db, taskType, reference),
       getOwner: (id) => ownerLookup(deps).getOwner(id),
     },
   });

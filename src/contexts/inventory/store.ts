@@ -1,8 +1,9 @@
 import type { Actor } from '../../platform/bus/envelope.ts';
 import { eventCtes } from '../../platform/bus/event-bus.ts';
+import { assertNever } from '../../platform/errors.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { MovementType, StockStatus } from '../../contracts/inventory.ts';
+import type { MovementType, OpenTaskWork, StockStatus, TaskWorkType } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
@@ -1029,6 +1030,38 @@ export async function openCountsAt(db: Executor, locationIds: readonly string[])
      WHERE location_id = ANY($1::text[]) AND status IN ('OPEN', 'RECOUNT', 'AWAITING_APPROVAL') ORDER BY location_id, sku, lot`,
     [[...locationIds]],
   );
+}
+
+/**
+ * The inventory work a task references, if still open (InventoryApi.openTaskWork): one primary-key read of the table
+ * of its type. A COUNT task's reference is the count id (its first attempt) or `<id>:recount` (the recount).
+ */
+export async function openTaskWork(db: Executor, taskType: TaskWorkType, reference: string): Promise<OpenTaskWork | undefined> {
+  type Row = { id: string; status: string; remaining: number | null };
+  const one = async (sql: string, ...params: string[]): Promise<Row | undefined> => (await db.query<Row>(sql, params))[0];
+  switch (taskType) {
+    case 'PUTAWAY': {
+      const r = await one(`SELECT id, status, quantity - put_away AS remaining FROM inventory.putaways WHERE id = $1 AND status = 'OPEN'`, reference);
+      return r === undefined ? undefined : { kind: 'PUTAWAY', ...r };
+    }
+    case 'REPLENISH': {
+      const r = await one(`SELECT id, status, quantity AS remaining FROM inventory.replenishments WHERE id = $1 AND status = 'OPEN'`, reference);
+      return r === undefined ? undefined : { kind: 'REPLENISHMENT', ...r };
+    }
+    case 'MOVE': {
+      const r = await one(`SELECT id, status, quantity - returned AS remaining FROM inventory.returns WHERE id = $1 AND status = 'OPEN'`, reference);
+      return r === undefined ? undefined : { kind: 'RETURN', ...r };
+    }
+    case 'COUNT': {
+      const recount = reference.endsWith(':recount');
+      const id = recount ? reference.slice(0, -':recount'.length) : reference;
+      // The attempt's task is open while the count waits for that attempt: OPEN for the first, RECOUNT for the recount.
+      const r = await one(`SELECT id, status, NULL::int AS remaining FROM inventory.counts WHERE id = $1 AND status = $2`, id, recount ? 'RECOUNT' : 'OPEN');
+      return r === undefined ? undefined : { kind: 'COUNT', ...r };
+    }
+    default:
+      return assertNever(taskType, 'task work type');
+  }
 }
 
 /** AVAILABLE balances with units at these locations (of these SKUs, when given), in key order: what a count covers. */

@@ -1,14 +1,17 @@
-import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import type { PickingApi } from '../../contracts/picking.ts';
+import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { pickingRoutes } from './http.ts';
 import { pickingService } from './service.ts';
 import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
 
 /**
  * picking: pick lists from reservations, scan confirmations, short picks. It requires no other context's API: what
- * it needs of orders, the catalog and the location master it keeps from their events.
+ * it needs of orders, the catalog and the location master it keeps from their events. Its API (PickingApi) tells tasks
+ * whether a pick list still has open lines.
  */
-export function pickingContext(deps: PlatformDeps): ContextModule {
+export function pickingContext(deps: PlatformDeps): ContextWithApi<PickingApi> {
   const picking = pickingService(deps);
+  const api: PickingApi = { pickListProgress: (id) => picking.progress(id) };
   return defineContext({
     name: 'picking',
     schema: 'picking',
@@ -18,5 +21,6 @@ export function pickingContext(deps: PlatformDeps): ContextModule {
     subscriptions: pickingSubscriptions(picking),
     // Rebuildable with `paklog replay picking` (docs/operations/distributed.md, Rebuilding projections).
     projections: pickingProjections(picking),
+    api,
   });
 }

@@ -1,5 +1,5 @@
 import type { Location } from '../../contracts/location-master.ts';
-import { PickingEvents, type PickListReprioritised } from '../../contracts/picking.ts';
+import { PickingEvents, type PickListProgress, type PickListReprioritised } from '../../contracts/picking.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -75,6 +75,9 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     },
 
     get: (id: string): Promise<PickList | undefined> => pickStore.withLines(deps.db, id),
+
+    /** Where a list's work stands (PickingApi): tasks asks it before a PICK task is completed by hand. */
+    progress: (id: string): Promise<PickListProgress | undefined> => pickStore.progress(deps.db, id),
 
     async list(f: PickListFilter): Promise<PickList[]> {
       const headers = await pickStore.list(deps.db, f);

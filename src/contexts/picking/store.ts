@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { Location, LocationType } from '../../contracts/location-master.ts';
-import type { PickLineStatus, PickListStatus, ShortReason } from '../../contracts/picking.ts';
+import type { PickLineStatus, PickListProgress, PickListStatus, ShortReason } from '../../contracts/picking.ts';
 import type { SiteLocation } from '../../optimize/geometry/site-layout.ts';
 import type { Change, CountedPickList, LineAction, NewPickLine, PickLine, PickListHeader, RecordedScan } from './domain/pick-list.ts';
 import type {
@@ -295,6 +295,17 @@ export const pickStore = {
     );
     const r = rows[0];
     return r === undefined ? undefined : { ...toHeader(r.list), lines: (r.lines ?? []).map(toLine) };
+  },
+
+  /** Where a list's work stands, in one statement: its status, its open-line counter (migration 003) and its line count. */
+  async progress(db: Executor, id: string): Promise<PickListProgress | undefined> {
+    const rows = await db.query<Narrowed<Pick<Selectable<PickingPickLists>, 'id' | 'status' | 'open_lines'>, { status: PickListStatus }> & { lines: number }>(
+      `SELECT p.id, p.status, p.open_lines, (SELECT count(*) FROM picking.pick_lines l WHERE l.pick_list_id = p.id)::int AS lines
+         FROM picking.pick_lists p WHERE p.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { pickListId: r.id, status: r.status, openLines: r.open_lines, lines: r.lines };
   },
 
   async lines(db: Executor, listIds: readonly string[]): Promise<PickLine[]> {

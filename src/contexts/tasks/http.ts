@@ -97,8 +97,15 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'completeTask', tags, summary: 'Complete a task in progress (IN_PROGRESS → COMPLETED)',
-      description: 'Only its worker may (409 TASK_NOT_ASSIGNED_TO_WORKER); 409 ILLEGAL_TRANSITION when the task is not in progress.',
-      params: IdParams, body: WorkerBody, response: { 200: TaskSchema, ...taskCommandProblems() },
+      description: 'Only its worker may (409 TASK_NOT_ASSIGNED_TO_WORKER); 409 ILLEGAL_TRANSITION when the task is not in progress. '
+        + 'A PICK task only once its pick list has no open line: 409 PICK_LINES_OPEN (naming how many remain, nothing changed) while '
+        + 'a line is neither picked in full nor shorted; confirm or short it (POST /pick-lists/{id}/lines/{lineId}/confirm or /short). '
+        + "The list's last line completes the task by itself; completing it after that answers it unchanged. Likewise a PUTAWAY, "
+        + 'REPLENISH, MOVE (return to stock) or COUNT task only once its inventory work is done: 409 TASK_WORK_OPEN while the putaway, '
+        + 'replenishment or return is not confirmed in full or the count attempt not submitted (naming it and how to finish it); a '
+        + "task with no inventory record behind it (a count a short's resolution asked for) is completed by its worker.",
+      params: IdParams, body: WorkerBody,
+      response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'PICK_LINES_OPEN', 'TASK_WORK_OPEN') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req)))));
 

@@ -1,5 +1,7 @@
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PickingApi } from '../../contracts/picking.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
 import { taskService, type TaskService } from './service.ts';
@@ -14,6 +16,10 @@ export interface TasksOptions {
   readonly assignTimeoutS?: number;
   /** PAKLOG_TASK_MAX_FAILURES: a task failed this many times stays FAILED for a supervisor (default 3). */
   readonly maxFailures?: number;
+  /** Whether a PICK task's pick list still has open lines: a worker's complete is refused while it has (PICK_LINES_OPEN). */
+  readonly picking: Pick<PickingApi, 'pickListProgress'>;
+  /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's inventory work is still open: a complete is refused while it is (TASK_WORK_OPEN). */
+  readonly inventory: Pick<InventoryApi, 'openTaskWork'>;
 }
 
 /** The tasks context: its module plus the assignment-timeout sweep its job runs (callable directly, e.g. by tests). */
@@ -29,12 +35,14 @@ export interface TasksModule extends ContextModule {
 /** tasks: the unified task pool and its atomic assignment to workers. The reference example of docs/dev/contexts.md. */
 export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksModule {
   const assignTimeoutS = options.assignTimeoutS ?? 300;
-  const tasks = taskService(deps, { assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures });
+  const tasks = taskService(deps, {
+    assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures, picking: options.picking, inventory: options.inventory,
+  });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { locations: options.locations },
+    requires: { locations: options.locations, picking: options.picking, inventory: options.inventory },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
     subscriptions: taskSubscriptions(tasks),

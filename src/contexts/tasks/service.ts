@@ -4,13 +4,18 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { TASK_WORK_TYPES, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PickingApi } from '../../contracts/picking.ts';
 import { hungarian } from '../../optimize/assignment/hungarian.ts';
 import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibility.ts';
 import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
 import { DEFAULT_MAX_FAILURES, REJECT_COOLDOWN_MS, failureOutcome, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { travelMap, type TravelMap } from './domain/travel.ts';
+import { decideHandCompletion } from './domain/work-done.ts';
 import { taskStore, type TaskRow, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
+
+const isTaskWorkType = (t: TaskType): t is TaskWorkType => (TASK_WORK_TYPES as readonly string[]).includes(t);
 
 /** Event types whose payload is the task as it now is (`TaskChanged`). */
 type ChangeType = (typeof TaskEvents)['created' | 'assigned' | 'started' | 'completed' | 'cancelled' | 'paused' | 'resumed'];
@@ -55,6 +60,10 @@ export interface TaskServiceOptions {
   readonly interleaveTopK?: number | undefined;
   /** PAKLOG_TASK_MAX_FAILURES: a task failed this many times stays FAILED for a supervisor (default 3). */
   readonly maxFailures?: number | undefined;
+  /** Whether a PICK task's list still has open lines, asked before the task is completed by hand; without it, nothing is asked. */
+  readonly picking?: Pick<PickingApi, 'pickListProgress'> | undefined;
+  /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's work is still open, asked the same way; without it, nothing is asked. */
+  readonly inventory?: Pick<InventoryApi, 'openTaskWork'> | undefined;
 }
 
 /** Who reports a task FAILED: the worker who holds it, or a supervisor (admin, manager) at the task's site. */
@@ -358,7 +367,20 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       return workerMove(id, workerId, 'IN_PROGRESS', meta);
     },
 
+    /**
+     * The holding worker completes a task in progress. A PICK task only once picking says its list has no open line
+     * (409 PICK_LINES_OPEN otherwise), a PUTAWAY, REPLENISH, MOVE or COUNT task once inventory holds no open work for it
+     * (409 TASK_WORK_OPEN); nothing changes on a refusal (domain/work-done.ts). Asked before any transaction of tasks opens.
+     */
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
+      const task = await taskStore.get(deps.db, id);
+      // Refusals and repeats (not found, another worker's, not in progress, completed already) are the move's to answer.
+      if (task !== undefined && decideWorkerMove(task, id, workerId, 'COMPLETED') === 'move') {
+        const pickList = task.type === 'PICK' ? await options.picking?.pickListProgress(task.reference) : undefined;
+        const openWork = isTaskWorkType(task.type) ? await options.inventory?.openTaskWork(task.type, task.reference) : undefined;
+        const done = decideHandCompletion({ task, pickList, openWork });
+        if (!done.ok) return done;
+      }
       return workerMove(id, workerId, 'COMPLETED', meta, () => completed.inc());
     },
 

@@ -14,6 +14,8 @@ function fakeDeps() {
 }
 
 const noSites = { getSite: async () => undefined, getLocations: async () => new Map(), listLocations: async () => [] };
+const noLists = { pickListProgress: async () => undefined };
+const noWork = { openTaskWork: async () => undefined };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -23,7 +25,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps every quarter of the timeout once started, and no more once stopped', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 60, locations: noSites }).jobs ?? []);
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 60, locations: noSites, picking: noLists, inventory: noWork }).jobs ?? []);
     vi.advanceTimersByTime(60_000);
     expect(tx).not.toHaveBeenCalled();
 
@@ -38,7 +40,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps at most every 30 s for long timeouts', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 3600, locations: noSites }).jobs ?? []);
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 3600, locations: noSites, picking: noLists, inventory: noWork }).jobs ?? []);
     tasks.start();
     vi.advanceTimersByTime(30_000);
     expect(tx).toHaveBeenCalledTimes(1);

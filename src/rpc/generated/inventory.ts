@@ -24,6 +24,8 @@ export interface ProtoGrpcType {
         OpenCountAt: MessageTypeDefinition
         OpenCountsAtRequest: MessageTypeDefinition
         OpenCountsAtResponse: MessageTypeDefinition
+        OpenTaskWorkRequest: MessageTypeDefinition
+        OpenTaskWorkResponse: MessageTypeDefinition
       }
     }
   }

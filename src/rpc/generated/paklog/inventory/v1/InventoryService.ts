@@ -12,6 +12,8 @@ import type { LocationBalancesRequest as _paklog_inventory_v1_LocationBalancesRe
 import type { LocationBalancesResponse as _paklog_inventory_v1_LocationBalancesResponse, LocationBalancesResponse__Output as _paklog_inventory_v1_LocationBalancesResponse__Output } from '../../../paklog/inventory/v1/LocationBalancesResponse.ts';
 import type { OpenCountsAtRequest as _paklog_inventory_v1_OpenCountsAtRequest, OpenCountsAtRequest__Output as _paklog_inventory_v1_OpenCountsAtRequest__Output } from '../../../paklog/inventory/v1/OpenCountsAtRequest.ts';
 import type { OpenCountsAtResponse as _paklog_inventory_v1_OpenCountsAtResponse, OpenCountsAtResponse__Output as _paklog_inventory_v1_OpenCountsAtResponse__Output } from '../../../paklog/inventory/v1/OpenCountsAtResponse.ts';
+import type { OpenTaskWorkRequest as _paklog_inventory_v1_OpenTaskWorkRequest, OpenTaskWorkRequest__Output as _paklog_inventory_v1_OpenTaskWorkRequest__Output } from '../../../paklog/inventory/v1/OpenTaskWorkRequest.ts';
+import type { OpenTaskWorkResponse as _paklog_inventory_v1_OpenTaskWorkResponse, OpenTaskWorkResponse__Output as _paklog_inventory_v1_OpenTaskWorkResponse__Output } from '../../../paklog/inventory/v1/OpenTaskWorkResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
   /**
@@ -89,6 +91,23 @@ export interface InventoryServiceClient extends grpc.Client {
   openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
   openCountsAt(argument: _paklog_inventory_v1_OpenCountsAtRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenCountsAtResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The inventory work a task carries (putaway, replenishment, return to stock, count attempt) while it is still open;
+   * `found` false when it is done, withdrawn or unknown. Tasks asks it before a worker completes such a task.
+   */
+  OpenTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The inventory work a task carries (putaway, replenishment, return to stock, count attempt) while it is still open;
+   * `found` false when it is done, withdrawn or unknown. Tasks asks it before a worker completes such a task.
+   */
+  openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -117,6 +136,12 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
    */
   OpenCountsAt: grpc.handleUnaryCall<_paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse>;
   
+  /**
+   * The inventory work a task carries (putaway, replenishment, return to stock, count attempt) while it is still open;
+   * `found` false when it is done, withdrawn or unknown. Tasks asks it before a worker completes such a task.
+   */
+  OpenTaskWork: grpc.handleUnaryCall<_paklog_inventory_v1_OpenTaskWorkRequest__Output, _paklog_inventory_v1_OpenTaskWorkResponse>;
+  
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
@@ -125,4 +150,5 @@ export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   GetOwner: MethodDefinition<_paklog_inventory_v1_GetOwnerRequest, _paklog_inventory_v1_GetOwnerResponse, _paklog_inventory_v1_GetOwnerRequest__Output, _paklog_inventory_v1_GetOwnerResponse__Output>
   LocationBalances: MethodDefinition<_paklog_inventory_v1_LocationBalancesRequest, _paklog_inventory_v1_LocationBalancesResponse, _paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse__Output>
   OpenCountsAt: MethodDefinition<_paklog_inventory_v1_OpenCountsAtRequest, _paklog_inventory_v1_OpenCountsAtResponse, _paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse__Output>
+  OpenTaskWork: MethodDefinition<_paklog_inventory_v1_OpenTaskWorkRequest, _paklog_inventory_v1_OpenTaskWorkResponse, _paklog_inventory_v1_OpenTaskWorkRequest__Output, _paklog_inventory_v1_OpenTaskWorkResponse__Output>
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { PickListProgress } from '../../../contracts/picking.ts';
+import type { TaskType } from '../../../contracts/tasks.ts';
+import { deciderSpec } from '../../../platform/testing/given-when-then.ts';
+import { decideHandCompletion, type HandCompletionState } from './work-done.ts';
+
+const spec = deciderSpec((s: HandCompletionState) => decideHandCompletion(s));
+const task = (type: TaskType = 'PICK') => ({ id: 'tsk_1', type, reference: 'pkl_1' });
+const list = (over: Partial<PickListProgress> = {}): PickListProgress => ({ pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3, ...over });
+
+describe('completing a task by hand', () => {
+  it('refuses a PICK task whose list still has open lines, naming how many and what to do', () => {
+    spec.given({ task: task(), pickList: list() }).when(undefined).thenRejects('PICK_LINES_OPEN', { message: /pick list pkl_1 still has 2 of 3 line\(s\) open.*[Cc]onfirm or short/ });
+    spec.given({ task: task(), pickList: list({ status: 'CREATED', openLines: 3 }) }).when(undefined).thenRejects('PICK_LINES_OPEN', { message: /3 of 3/ });
+  });
+
+  it('completes a PICK task whose list has no open line (the handheld\'s complete after the last scan)', () => {
+    for (const status of ['COMPLETED', 'PARTIAL', 'CANCELLED'] as const) {
+      expect(spec.given({ task: task(), pickList: list({ status, openLines: 0 }) }).when(undefined).then('complete')).toBe('complete');
+    }
+  });
+
+  it('completes a PICK task picking knows no list of: nothing is known open', () => {
+    spec.given({ task: task(), pickList: undefined }).when(undefined).then('complete');
+  });
+
+  it('refuses a PUTAWAY, REPLENISH, MOVE or COUNT task whose inventory work is still open, naming it and how it is finished', () => {
+    spec.given({ task: task('PUTAWAY'), openWork: { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 3 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /putaway put_1 still has 3 unit\(s\) to put away.*POST \/inventory\/putaways\/put_1\/confirm/ });
+    spec.given({ task: task('REPLENISH'), openWork: { kind: 'REPLENISHMENT', id: 'rpl_1', status: 'OPEN', remaining: 8 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /replenishment rpl_1 \(8 unit\(s\)\) is not confirmed.*POST \/replenishments\/rpl_1\/confirm/ });
+    spec.given({ task: task('MOVE'), openWork: { kind: 'RETURN', id: 'ret_1', status: 'OPEN', remaining: 1 } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /return ret_1 still has 1 unit\(s\) to put back/ });
+    spec.given({ task: task('COUNT'), openWork: { kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /count cnt_1 \(RECOUNT\) waits for this attempt: submit it/ });
+  });
+
+  it('completes a task whose work is done or unknown (a COUNT a short\'s resolution named), and PACK and LOAD tasks', () => {
+    for (const type of ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const) {
+      spec.given({ task: task(type), pickList: list(), openWork: undefined }).when(undefined).then('complete');
+    }
+  });
+});

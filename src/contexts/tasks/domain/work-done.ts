@@ -1,0 +1,45 @@
+import type { OpenTaskWork } from '../../../contracts/inventory.ts';
+import type { PickListProgress } from '../../../contracts/picking.ts';
+import type { TaskType } from '../../../contracts/tasks.ts';
+import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+
+/** What a worker's "complete" is decided on: the task, and where its work stands as its owning context said. */
+export interface HandCompletionState {
+  readonly task: { readonly id: string; readonly type: TaskType; readonly reference: string };
+  /** A PICK task's list as picking answered (read before the move); undefined when picking knows no such list or was not asked. */
+  readonly pickList?: PickListProgress | undefined;
+  /** A PUTAWAY, REPLENISH, MOVE or COUNT task's work as inventory answered, when still open; undefined otherwise. */
+  readonly openWork?: OpenTaskWork | undefined;
+}
+
+/** How each kind of inventory work is finished, for the refusal's message. */
+const FINISH: Record<OpenTaskWork['kind'], (w: OpenTaskWork) => string> = {
+  PUTAWAY: (w) => `putaway ${w.id} still has ${w.remaining ?? '?'} unit(s) to put away: confirm it by scanning where they go `
+    + `(POST /inventory/putaways/${w.id}/confirm), or a manager cancels it`,
+  REPLENISHMENT: (w) => `replenishment ${w.id} (${w.remaining ?? '?'} unit(s)) is not confirmed: confirm it at the face `
+    + `(POST /replenishments/${w.id}/confirm), or a manager cancels it`,
+  RETURN: (w) => `return ${w.id} still has ${w.remaining ?? '?'} unit(s) to put back: confirm it by scan (POST /inventory/returns/${w.id}/confirm)`,
+  COUNT: (w) => `count ${w.id} (${w.status}) waits for this attempt: submit it (POST /inventory/counts/${w.id}/submit)`,
+};
+
+/**
+ * May a worker complete a task by hand (`POST /tasks/{id}/complete`)? Only once its work is done: the work — a pick
+ * list, a putaway, a replenishment, a return to stock, a count attempt — not the task, is what the warehouse waits for,
+ * and a task completed over open work leaves it with nobody told (one task per work: no new one is ever queued).
+ * A PICK task with open lines: 409 PICK_LINES_OPEN naming how many remain; other open work: 409 TASK_WORK_OPEN naming
+ * it and how it is finished. Finishing the work (the last scan, confirm or submit) finishes the task by itself. Work
+ * its context does not know (a task a short's resolution named, with no record behind it) has nothing known open
+ * (ADR 0023 addendum 2026-12-04).
+ */
+export function decideHandCompletion(state: HandCompletionState): Outcome<'complete', 'PICK_LINES_OPEN' | 'TASK_WORK_OPEN'> {
+  const { task, pickList, openWork } = state;
+  if (task.type === 'PICK' && pickList !== undefined && pickList.openLines > 0) {
+    return reject('PICK_LINES_OPEN',
+      `Task ${task.id} cannot be completed: its pick list ${pickList.pickListId} still has ${pickList.openLines} of ${pickList.lines} line(s) open. `
+      + 'Confirm or short each of them (POST /pick-lists/{id}/lines/{lineId}/confirm or /short): the task completes with the list\'s last line.');
+  }
+  if (task.type !== 'PICK' && openWork !== undefined) {
+    return reject('TASK_WORK_OPEN', `Task ${task.id} cannot be completed: its ${FINISH[openWork.kind](openWork)}; the task completes with it.`);
+  }
+  return ok('complete');
+}
