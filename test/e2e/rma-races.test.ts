@@ -1,8 +1,8 @@
 /**
  * Customer returns under concurrent floor commands (ADR 0026 addendum of 2026-12-04): the QUARANTINE units an RMA
- * awaits inspection for are its inspection's. A hand release of QUARANTINE units there (POST /inventory/hold-releases),
- * sent before or while the RMA is received and inspected, never reaches into them (409 HELD_BY_INSPECTION naming the
- * RMA), so every RMA can still be inspected and closed, and the stock stays conserved. RACE seed 8031.
+ * awaits inspection for are its inspection's. A hand release of QUARANTINE units there (POST /inventory/hold-releases)
+ * or a move of them (POST /inventory/moves), sent before or while the RMA is received and inspected, never reaches into
+ * them (409 HELD_BY_INSPECTION naming the RMA), so every RMA can still be inspected and closed, and the stock stays conserved. RACE seed 8031.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
@@ -51,6 +51,26 @@ it('a hand release of QUARANTINE units never takes the units an RMA awaits inspe
   const inspected = await call<RmaView>('inspect', 'POST', `/api/v1/rmas/${rma.id}/lines/${lineId}/inspect`, { disposition: 'SCRAP', quantity: 2, condition: 'torn' });
   expect([inspected.status, inspected.body.status]).toEqual([200, 'INSPECTED']);
   expect((await call<RmaView>('close', 'POST', `/api/v1/rmas/${rma.id}/close`)).body.status).toBe('CLOSED');
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it('a move of QUARANTINE units never takes the units an RMA awaits inspection for', async () => {
+  const sku = w.products[0]!.sku;
+  const rma = await authorise(sku, 2);
+  const lineId = rma.lines[0]!.lineId;
+  expect((await call('receive', 'POST', `/api/v1/rmas/${rma.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 2 }] })).status).toBe(200);
+  const move = (quantity: number) => call<{ code?: string; detail?: string }>('move', 'POST', '/api/v1/inventory/moves', {
+    siteId: w.siteId, sku, status: 'QUARANTINE', quantity, fromLocationId: dock.id, toLocationId: w.storage[1]!.id,
+  });
+  const before = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+  const refused = await move(1);
+  expect([refused.status, refused.body.code]).toEqual([409, 'HELD_BY_INSPECTION']);
+  expect(refused.body.detail).toContain(rma.id);
+  expect((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body).toEqual(before.body);
+  const inspected = await call<RmaView>('inspect', 'POST', `/api/v1/rmas/${rma.id}/lines/${lineId}/inspect`, { disposition: 'QUARANTINE', quantity: 2, condition: 'wet' });
+  expect([inspected.status, inspected.body.status]).toEqual([200, 'INSPECTED']);
+  // Disposed of (left in quarantine), they are anybody's to move.
+  expect((await move(2)).status).toBe(201);
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
 });
 
