@@ -399,7 +399,7 @@ export const InventoryErrors = {
   STOCK_RESERVED: { status: 409, title: 'The units are reserved for picking' },
   STOCK_ALLOCATED: { status: 409, title: 'The units are promised to orders' },
   LOCATION_UNDER_COUNT: { status: 409, title: 'The location is under count' },
-  HELD_BY_INSPECTION: { status: 409, title: 'An open quality inspection holds the units; give its disposition instead' },
+  HELD_BY_INSPECTION: { status: 409, title: 'An open quality inspection or RMA inspection holds the units; give its disposition instead' },
   COUNT_ATTEMPT_MISMATCH: { status: 409, title: 'The count is not at that attempt' },
   RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
   NO_REPLENISHMENT_SOURCE: { status: 409, title: 'No reserve or storage location holds free units of the SKU' },

@@ -136,7 +136,8 @@ export async function inventoryRoutes(
         + 'Stock received at a dock is not promised (ATP) until it stands at a pickable location (ACTIVE storage, pick face or reserve): '
         + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move, and AVAILABLE units leave '
         + 'the pickable locations for one nobody picks from only while the pickable units left still cover what is allocated (409 INSUFFICIENT_STOCK); '
-        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); lot, status, expiry and first-receipt date are kept. The example moves '
+        + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); QUARANTINE units an RMA received at the source '
+        + 'and still awaits inspection for stay there for it (409 HELD_BY_INSPECTION naming the RMA); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, lot: Type.Optional(Lot),
@@ -148,7 +149,7 @@ export async function inventoryRoutes(
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
       }),
-      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT') },
+      response: { 201: MoveSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT', 'HELD_BY_INSPECTION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.moveStock({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

@@ -86,3 +86,17 @@ export async function linesOfRmas(db: Executor, ids: readonly string[]): Promise
   if (ids.length === 0) return [];
   return db.query<RmaLineRow>(`SELECT ${LINE_COLUMNS} FROM inventory.rma_lines WHERE rma_id = ANY($1::text[]) ORDER BY rma_id, line_id`, [[...ids]]);
 }
+
+/**
+ * The QUARANTINE units RMAs still await inspection for at these units' place (received, no disposition yet), per RMA:
+ * their inspection restocks, scraps or returns them from there, so a hand release keeps them back (ADR 0026 addendum).
+ */
+export async function awaitingInspectionOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<{ rma_id: string; awaiting: number }[]> {
+  return db.query<{ rma_id: string; awaiting: number }>(
+    `SELECT l.rma_id, sum(l.received - l.restocked - l.quarantined - l.scrapped - l.returned_to_vendor)::int AS awaiting
+     FROM inventory.rma_lines l JOIN inventory.rmas r ON r.id = l.rma_id
+     WHERE r.site_id = $1 AND r.owner_id = $2 AND l.sku = $3 AND l.received_location_id = $4 AND l.lot = $5
+       AND l.received - l.restocked - l.quarantined - l.scrapped - l.returned_to_vendor > 0
+     GROUP BY l.rma_id ORDER BY l.rma_id`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+}

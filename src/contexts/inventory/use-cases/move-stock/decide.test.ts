@@ -77,4 +77,10 @@ describe('move stock', () => {
     spec.given(atDock).when(move({ quantity: 5 })).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'] });
     spec.given({ ...atDock, source: undefined }).when(move()).thenRejects('INSUFFICIENT_STOCK');
   });
+
+  it('keeps back the QUARANTINE units an RMA awaits inspection for (HELD_BY_INSPECTION naming it); units beyond them move', () => {
+    const returned: MoveState = { ...atDock, awaitingInspection: [{ rmaId: 'rma_1', units: 2 }] };
+    spec.given(returned).when(move({ status: 'QUARANTINE', quantity: 3 })).thenRejects('HELD_BY_INSPECTION', { fields: ['/quantity'], message: /rma_1/ });
+    spec.given(returned).when(move({ status: 'QUARANTINE', quantity: 2 })).then((d) => expect(d.quantity).toBe(2));
+  });
 });

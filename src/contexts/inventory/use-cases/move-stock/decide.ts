@@ -41,6 +41,11 @@ export interface MoveState {
    * (undefined otherwise, and when the SKU has no row: nothing is allocated).
    */
   readonly skuStock?: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
+  /**
+   * QUARANTINE units at the source that RMAs await inspection for (ADR 0026 addendum of 2026-12-04), per RMA: their
+   * inspection takes them from there, so a move keeps them back (absent: none).
+   */
+  readonly awaitingInspection?: readonly { readonly rmaId: string; readonly units: number }[] | undefined;
 }
 
 /** Whether a move of this status between locations of this pickability takes units out of the pickable on-hand. */
@@ -65,7 +70,7 @@ export interface MoveDecision {
 
 export type MoveRejection =
   | 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LOCATION' | 'UNPROCESSABLE' | 'LOCATION_NOT_ACTIVE' | 'INSUFFICIENT_STOCK'
-  | 'LOCATION_UNDER_COUNT';
+  | 'LOCATION_UNDER_COUNT' | 'HELD_BY_INSPECTION';
 
 export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (end === 'from'
   ? { name: 'fromLocation', id: input.fromLocationId, code: input.fromLocationCode }
@@ -110,6 +115,14 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   if (source === undefined || source.on_hand - source.reserved < q) {
     const message = `Fewer than ${q} unreserved ${status} units of ${sku} at ${from.code}`;
     return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the unreserved on-hand at the source' }]);
+  }
+  const awaited = state.awaitingInspection ?? [];
+  const kept = awaited.reduce((n, a) => n + a.units, 0);
+  if (kept > 0 && source.on_hand - source.reserved - q < kept) {
+    const free = Math.max(0, source.on_hand - source.reserved - kept);
+    return reject('HELD_BY_INSPECTION', `${kept} of the ${source.on_hand} ${status} units of ${sku} at ${from.code} await the inspection of RMA `
+      + `${awaited.map((a) => a.rmaId).join(', ')} there: ${free} may be moved; inspect the RMA for the rest`,
+    awaited.map((a) => ({ field: '/quantity', message: `RMA ${a.rmaId} awaits inspection of ${a.units} of these units here` })));
   }
   const { fromPickable, toPickable } = state;
   const s = state.skuStock;

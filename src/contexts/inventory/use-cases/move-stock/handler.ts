@@ -8,6 +8,7 @@ import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import type { BalanceKey } from '../../domain/ledger.ts';
+import * as rmas from '../../rma-store.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
@@ -79,9 +80,14 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable)
         ? await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku)
         : undefined;
+      // Read with the source balance locked: an RMA receipt and its inspection change that balance under the same lock.
+      const awaitingInspection = from !== undefined && input.status === 'QUARANTINE'
+        ? (await rmas.awaitingInspectionOn(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot) }))
+          .map((r) => ({ rmaId: r.rma_id, units: r.awaiting }))
+        : undefined;
       const state = {
         product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
-        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock,
+        fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock, awaitingInspection,
       };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;

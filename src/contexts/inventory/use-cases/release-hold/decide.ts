@@ -18,7 +18,10 @@ export interface ReleaseState {
   readonly pickable: boolean;
   /** The held balance, locked (undefined: none). */
   readonly balance: { readonly on_hand: number } | undefined;
-  /** The HOLD units open quality inspections keep there (ADR 0031): their disposition releases or scraps them, not this. */
+  /**
+   * The held units open inspections keep there: a failed quality inspection's HOLD units (ADR 0031), an RMA's QUARANTINE
+   * units awaiting its inspection (ADR 0026 addendum). Their disposition releases or scraps them, not this.
+   */
   readonly inspectionHolds?: readonly { readonly inspectionId: string; readonly held: number }[] | undefined;
 }
 

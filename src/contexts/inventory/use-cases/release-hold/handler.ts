@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { toLotKey } from '../../domain/stock.ts';
 import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
 import * as holds from '../../quality-hold-store.ts';
+import * as rmas from '../../rma-store.ts';
 import type * as store from '../../store.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import { locationRef } from '../receive/decide.ts';
@@ -12,7 +13,11 @@ import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '
 import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
 import { decideRelease, type ReleaseInput, type ReleaseRejection } from './decide.ts';
 
-/** POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert. */
+/**
+ * POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert.
+ * Read with the balances locked, the units open inspections keep there: a failed quality inspection's HOLD units, an
+ * RMA's QUARANTINE units awaiting its inspection (an RMA receipt and inspection change that balance under the same lock).
+ */
 export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: ReleaseInput, meta: EventMeta): Promise<Outcome<StatusChangeResult, ReleaseRejection>> => {
     const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
@@ -27,6 +32,11 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
         // Read with the balances locked: a quality hold placed there commits its row with the balance it changed.
         if (input.fromStatus === QUALITY_HOLD_STATUS) {
           inspectionHolds = (await holds.openQualityHoldsOn(tx, from)).map((h) => ({ inspectionId: h.inspection_id, held: h.held }));
+        }
+        // Returned units waiting in QUARANTINE for their RMA's inspection are the inspection's to dispose of: released
+        // by hand, the inspection would find fewer than it awaits and the RMA could never be inspected nor closed.
+        if (input.fromStatus === 'QUARANTINE') {
+          inspectionHolds = (await rmas.awaitingInspectionOn(tx, from)).map((r) => ({ inspectionId: r.rma_id, held: r.awaiting }));
         }
       }
       const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds }, { ...input, movementId }, deps.clock.now());
