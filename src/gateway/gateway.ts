@@ -9,7 +9,8 @@ import { loadMigrations, migrate } from '../platform/db/migrations.ts';
 import { EventBus, type Subscription } from '../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../platform/bus/envelope.ts';
 import { archiveEvents } from '../platform/bus/event-store.ts';
-import { AppError } from '../platform/errors.ts';
+import { contextErrors } from '../contracts/errors.ts';
+import { AppError, registerErrors } from '../platform/errors.ts';
 import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts';
 import { identityRoutes } from '../platform/http/identity-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
@@ -78,6 +79,8 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   const secret = config.gatewaySecret;
   if (secret === undefined) throw new Error('the gateway needs PAKLOG_GATEWAY_SECRET (the same value as its services)');
   if (config.services.length === 0) throw new Error('the gateway needs PAKLOG_SERVICES: the base URLs of the service processes');
+  // The codes its own routes answer (UNKNOWN_SITE for a list's siteId) and those it relays from the services.
+  registerErrors(contextErrors());
   const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   const db = new Database(databaseUrl, { max: config.dbPoolSize, prepared: config.dbPrepared });
   const metrics = new Metrics();

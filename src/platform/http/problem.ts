@@ -22,12 +22,15 @@ interface AjvError {
 
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
-  return validation.map((v) => {
+  const notBlank = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK;
+  // An empty string fails its minLength and the not-blank pattern both: one error per field says it (the minLength's).
+  const otherwise = new Set(validation.filter((v) => !notBlank(v)).map((v) => v.instancePath ?? ''));
+  return validation.filter((v) => !notBlank(v) || !otherwise.has(v.instancePath ?? '')).map((v) => {
     let field = `${prefix}${v.instancePath ?? ''}`;
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
     const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
-      : v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK ? 'must not be blank' : (v.message ?? 'is invalid');
+      : notBlank(v) ? 'must not be blank' : (v.message ?? 'is invalid');
     return { field: field === '' ? '/' : field, message };
   });
 }
