@@ -106,6 +106,35 @@ describe('roles per site', () => {
   });
 });
 
+describe('platform administration is for admins of every site', () => {
+  it('an admin of one site (a user or a site-scoped key) may not make users or keys, nor read dead letters: no escalation to every site', async () => {
+    const ida = await person('ida', [{ siteId: siteA.siteId, role: 'admin' }]);
+    const scoped = await t.post('/api/v1/api-keys', { name: 'admin of A', role: 'admin', siteIds: [siteA.siteId] });
+    expect(scoped.status).toBe(201);
+    const keyOfA = injectClient(t.app, scoped.body.key);
+    const victim = await t.post('/api/v1/users', { username: 'victim', password, grants: [{ siteId: '*', role: 'operator' }] });
+    for (const [who, call] of [['user', ida.call], ['key', keyOfA]] as const) {
+      const attempts = [
+        await call('admin user', 'POST', '/api/v1/users', { username: `boss-${who}`, password, grants: [{ siteId: '*', role: 'admin' }] }),
+        await call('admin key', 'POST', '/api/v1/api-keys', { name: `everywhere-${who}`, role: 'admin' }),
+        await call('users', 'GET', '/api/v1/users'),
+        await call('keys', 'GET', '/api/v1/api-keys'),
+        await call('dead letters', 'GET', '/api/v1/dead-letters'),
+        await call('disable', 'POST', `/api/v1/users/${victim.body.id}/disable`, {}),
+        await call('grant everywhere', 'POST', `/api/v1/users/${ida.id}/grants`, { siteId: '*', role: 'admin' }),
+      ];
+      expect({ who, statuses: attempts.map((r) => r.status) }).toEqual({ who, statuses: attempts.map(() => 403) });
+    }
+    const users: { username: string }[] = (await t.get('/api/v1/users')).body.items;
+    expect(users.map((u) => u.username)).not.toContain('boss-user');
+    expect((await t.get(`/api/v1/users/${victim.body.id}`)).body.disabledAt).toBeNull();
+    expect((await t.get(`/api/v1/users/${ida.id}`)).body.grants).toEqual([{ siteId: siteA.siteId, role: 'admin' }]);
+    // At its own site it is still an admin.
+    expect((await ida.call('order A', 'POST', '/api/v1/orders', order(siteA, 40, 'IDA'))).status).toBe(201);
+    expect((await keyOfA('order A', 'POST', '/api/v1/orders', order(siteA, 41, 'IDA'))).status).toBe(201);
+  });
+});
+
 describe('the acting worker is the person signed in', () => {
   it('a worker may not take, start, complete or scan on tasks of someone else; an absent workerId is the caller', async () => {
     const bo = await person('bo', [{ siteId: '*', role: 'operator' }]);
