@@ -106,6 +106,55 @@ describe('roles per site', () => {
   });
 });
 
+describe('worker profiles are their site\'s', () => {
+  it('a manager of site A neither reads nor takes over the profile of a worker of site B', async () => {
+    expect((await t.request('PUT', '/api/v1/workers/wb-1/profile', { body: { siteId: siteB.siteId, skills: ['hazmat'] } })).status).toBe(200);
+    const gil = await person('gil', [{ siteId: siteA.siteId, role: 'manager' }]);
+    const read = await gil.call('read B worker', 'GET', '/api/v1/workers/wb-1/profile');
+    expect({ status: read.status, code: read.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+    const asGil = { role: null, headers: { authorization: `Bearer ${tokens.get('gil')!}` } } as const;
+    const taken = await t.request('PUT', '/api/v1/workers/wb-1/profile', { ...asGil, body: { siteId: siteA.siteId } });
+    expect({ status: taken.status, code: taken.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+    expect((await t.get('/api/v1/workers/wb-1/profile')).body).toMatchObject({ siteId: siteB.siteId, skills: ['hazmat'] });
+    // Its own site's workers, and new ones, as before.
+    expect((await t.request('PUT', '/api/v1/workers/wa-1/profile', { ...asGil, body: { siteId: siteA.siteId } })).status).toBe(200);
+    expect((await gil.call('read A worker', 'GET', '/api/v1/workers/wa-1/profile')).status).toBe(200);
+    // A manager elsewhere who is an operator at A reads only their own profile at A.
+    const hal = await person('hal', [{ siteId: siteB.siteId, role: 'manager' }, { siteId: siteA.siteId, role: 'operator' }]);
+    const coworker = await hal.call('read A coworker', 'GET', '/api/v1/workers/wa-1/profile');
+    expect({ status: coworker.status, code: coworker.body.code }).toEqual({ status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+  });
+});
+
+describe('platform administration is for admins of every site', () => {
+  it('an admin of one site (a user or a site-scoped key) may not make users or keys, nor read dead letters: no escalation to every site', async () => {
+    const ida = await person('ida', [{ siteId: siteA.siteId, role: 'admin' }]);
+    const scoped = await t.post('/api/v1/api-keys', { name: 'admin of A', role: 'admin', siteIds: [siteA.siteId] });
+    expect(scoped.status).toBe(201);
+    const keyOfA = injectClient(t.app, scoped.body.key);
+    const victim = await t.post('/api/v1/users', { username: 'victim', password, grants: [{ siteId: '*', role: 'operator' }] });
+    for (const [who, call] of [['user', ida.call], ['key', keyOfA]] as const) {
+      const attempts = [
+        await call('admin user', 'POST', '/api/v1/users', { username: `boss-${who}`, password, grants: [{ siteId: '*', role: 'admin' }] }),
+        await call('admin key', 'POST', '/api/v1/api-keys', { name: `everywhere-${who}`, role: 'admin' }),
+        await call('users', 'GET', '/api/v1/users'),
+        await call('keys', 'GET', '/api/v1/api-keys'),
+        await call('dead letters', 'GET', '/api/v1/dead-letters'),
+        await call('disable', 'POST', `/api/v1/users/${victim.body.id}/disable`, {}),
+        await call('grant everywhere', 'POST', `/api/v1/users/${ida.id}/grants`, { siteId: '*', role: 'admin' }),
+      ];
+      expect({ who, statuses: attempts.map((r) => r.status) }).toEqual({ who, statuses: attempts.map(() => 403) });
+    }
+    const users: { username: string }[] = (await t.get('/api/v1/users')).body.items;
+    expect(users.map((u) => u.username)).not.toContain('boss-user');
+    expect((await t.get(`/api/v1/users/${victim.body.id}`)).body.disabledAt).toBeNull();
+    expect((await t.get(`/api/v1/users/${ida.id}`)).body.grants).toEqual([{ siteId: siteA.siteId, role: 'admin' }]);
+    // At its own site it is still an admin.
+    expect((await ida.call('order A', 'POST', '/api/v1/orders', order(siteA, 40, 'IDA'))).status).toBe(201);
+    expect((await keyOfA('order A', 'POST', '/api/v1/orders', order(siteA, 41, 'IDA'))).status).toBe(201);
+  });
+});
+
 describe('the acting worker is the person signed in', () => {
   it('a worker may not take, start, complete or scan on tasks of someone else; an absent workerId is the caller', async () => {
     const bo = await person('bo', [{ siteId: '*', role: 'operator' }]);

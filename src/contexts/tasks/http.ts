@@ -10,7 +10,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { TASK_FAILURE_REASONS, TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { TaskService } from './service.ts';
-import { actingWorkerOf } from '../../platform/http/auth.ts';
+import { actingWorkerOf, authorizeSite } from '../../platform/http/auth.ts';
 
 const tags: Tag[] = ['Tasks'];
 const WorkerId = { ...Id, description: 'The operator doing the work', examples: ['alice'] };
@@ -232,13 +232,18 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       description: 'Creates or replaces the profile (event tasks.worker.profile-changed.v1). `POST /tasks/next` gives the worker only '
         + 'tasks they are eligible for: a task naming a zone needs that zone among the worker\'s zones (none listed = every zone), '
         + 'and every skill and piece of equipment the task requires. A worker with no profile may take only tasks that require none. '
-        + '422 UNKNOWN_LOCATION when locationId is not a location of the site.',
+        + '422 UNKNOWN_LOCATION when locationId is not a location of the site. A caller of some sites only may not move a worker '
+        + 'whose profile is at another site (403 FORBIDDEN_AT_SITE).',
       params: WorkerParams, body: ProfileBody,
       response: { 200: ProfileSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const b = req.body;
     const site = await siteId(b.siteId);
+    // The site guard checked the new site (the body's); a profile held at another site is that site's worker: moving
+    // them away is acting there too (worker ids name no site, so the guard cannot see it).
+    const held = await tasks.profile(req.params.id);
+    if (held !== undefined && req.principal !== undefined) authorizeSite(req.principal, held.siteId, CAN.plan);
     const locationId = b.locationId ?? null;
     if (locationId !== null && (await locations.getLocations([locationId])).get(locationId)?.siteId !== site) {
       throw new AppError('UNKNOWN_LOCATION', `No location ${locationId} at site ${b.siteId}`, { errors: [{ field: '/locationId', message: 'is not a location of the site' }] });
@@ -254,7 +259,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     config: { roles: CAN.floor },
     schema: {
       operationId: 'getWorkerProfile', tags, summary: "A worker's profile and where they stand",
-      description: 'Managers read any profile; a person signed in as an operator reads only their own (403 ACTING_AS_ANOTHER_WORKER). '
+      description: 'Managers read any profile of their sites (403 FORBIDDEN_AT_SITE at another site); a person signed in as an operator '
+        + 'reads only their own (403 ACTING_AS_ANOTHER_WORKER). '
         + '404 NOT_FOUND when the worker has no profile (they may then take only tasks without zone, skill or equipment).',
       params: WorkerParams, response: { 200: ProfileSchema, ...problems('NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
     },
@@ -265,6 +271,14 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     }
     const profile = await tasks.profile(req.params.id);
     if (profile === undefined) throw new AppError('NOT_FOUND', `Worker ${req.params.id} has no profile`);
+    // A profile is its site's: a caller of other sites only may not read it (worker ids name no site for the guard).
+    // An operator there reads only their own, whatever their role at other sites.
+    if (req.principal !== undefined) {
+      authorizeSite(req.principal, profile.siteId, CAN.floor);
+      if (acting !== undefined && acting !== req.params.id && roleAt(req.principal, profile.siteId) === 'operator') {
+        throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own profile (${acting}), not ${req.params.id}`, { errors: [{ field: '/id', message: `must be ${acting}` }] });
+      }
+    }
     return profile;
   });
 

@@ -317,6 +317,9 @@ export function authorize(principal: Principal, roles: readonly Role[], siteId?:
     return;
   }
   if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', `Role ${principal.role} may not do this`);
+  if (administersEverySite(roles) && !mayActEverywhere(principal, roles)) {
+    throw new AppError('FORBIDDEN', `${principal.name} is an admin at some sites only; this administers every site`);
+  }
 }
 
 /** How the site guard learns sites: a site code → its id, a resource id (`ord_…`, `wav_…`) → its site. */
@@ -352,11 +355,21 @@ export function siteGuard(lookups: SiteLookups) {
       if (!allowed.includes(principal.role)) {
         throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
       }
+      // The overall role is the best of the caller's sites' roles; an admin-only route about no site administers every
+      // site (users, keys, dead letters), so an admin of some sites only may not call it: it would make itself an
+      // admin everywhere.
+      if (administersEverySite(allowed) && !mayActEverywhere(principal, allowed)) {
+        throw new AppError('FORBIDDEN', `${principal.name} is an admin at some sites only; ${request.method} ${request.routeOptions.url ?? request.url} `
+          + 'administers every site, so it needs the admin role at every site (*)');
+      }
       return;
     }
     for (const site of sites) authorizeSite(principal, site, allowed);
   };
 }
+
+/** Whether a route's roles are admin alone: about no site, such a route administers the platform, every site. */
+const administersEverySite = (roles: readonly Role[]): boolean => roles.every((r) => r === 'admin');
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const fieldsOf = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
