@@ -24,8 +24,8 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
   const notBlank = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK;
   // An empty string fails its minLength and the not-blank pattern both: one error per field says it (the minLength's).
-  const otherwise = new Set(validation.filter((v) => !notBlank(v)).map((v) => v.instancePath ?? ''));
-  return validation.filter((v) => !notBlank(v) || !otherwise.has(v.instancePath ?? '')).map((v) => {
+  const tooShort = new Set(validation.filter((v) => v.keyword === 'minLength').map((v) => v.instancePath ?? ''));
+  return validation.filter((v) => !notBlank(v) || !tooShort.has(v.instancePath ?? '')).map((v) => {
     let field = `${prefix}${v.instancePath ?? ''}`;
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
