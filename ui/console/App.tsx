@@ -7,11 +7,12 @@ import { Counts } from './Counts.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
+import { Shipping } from './Shipping.tsx';
 import { Waves } from './Waves.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['counts', 'Counts'], ['quality', 'Quality holds'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
@@ -101,6 +102,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'inventory': return <Inventory ctx={ctx} />;
     case 'counts': return <Counts ctx={ctx} />;
     case 'quality': return <Quality ctx={ctx} />;
+    case 'shipping': return <Shipping ctx={ctx} />;
     case 'exceptions': return <Exceptions ctx={ctx} />;
     default: return null;
   }
