@@ -65,7 +65,10 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   /** The New order form is open. */
   const [creating, setCreating] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
-  const list = usePaged((cursor) => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: PAGE, cursor })}`),
+  // The search takes the client's id or PakLog's own (ord_…, the first column): a new user pastes either.
+  const term = search.trim();
+  const byId = /^ord_[A-Za-z0-9]+$/.test(term);
+  const list = usePaged((cursor) => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, ...(byId ? { ids: term } : { externalId: term }), limit: PAGE, cursor })}`),
     [ctx.siteId, status, search], [version]);
   const { error, reload } = list;
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -132,8 +135,9 @@ export function Orders({ ctx }: { ctx: Ctx }) {
       <div className="filters" role="search">
         <Select label="Status" value={status} options={ORDER_STATUSES} onChange={setStatus} />
         <label className="field inline">Client order id
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="exact id" />
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="exact id" aria-describedby="order-search-hint" />
         </label>
+        <small id="order-search-hint" className="muted">or PakLog&apos;s order id (ord_…)</small>
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
