@@ -89,8 +89,17 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
     await page.getByRole('button', { name: `Abandon count ${open.id}…` }).click();
     await page.getByLabel(`Reason to abandon count ${open.id}`).fill('nobody on that aisle today');
     await page.locator('tr', { hasText: open.id }).getByRole('button', { name: /^Abandon count of / }).click();
-    await page.getByRole('status').filter({ hasText: 'rejected' }).waitFor();
+    await page.getByRole('status').filter({ hasText: `Count of ${b.sku}` }).filter({ hasText: 'rejected' }).waitFor();
     expect((await t.get(`/api/v1/inventory/counts/${open.id}`)).body.status).toBe('REJECTED');
+
+    // A SKU counted now, wherever it is: its counts are opened and shown.
+    const target = (await balances()).find((x) => x.status === 'AVAILABLE' && x.onHand > 0 && x.reserved === 0 && ![first.sku, second.sku, b.sku].includes(x.sku))!;
+    await page.getByLabel('Product code to count now').fill(target.sku);
+    await page.getByLabel('Product code to count now').press('Enter');
+    await page.getByRole('status').filter({ hasText: `of ${target.sku} opened` }).waitFor();
+    const opened2 = (await t.get(`/api/v1/inventory/counts?siteId=${siteId}&sku=${target.sku}&status=OPEN`)).body.items as { id: string }[];
+    expect(opened2.length).toBeGreaterThan(0);
+    await page.locator('tr', { hasText: opened2[0]!.id }).waitFor();
   });
 
   it('a viewer sees the counts waiting, with no button that could only answer 403', async () => {

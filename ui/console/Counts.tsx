@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
@@ -28,6 +28,8 @@ export function Counts({ ctx }: { ctx: Ctx }) {
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  /** The SKU of "Count a SKU now". */
+  const [toCount, setToCount] = useState('');
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const codes = useData(async () => {
     const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
@@ -49,6 +51,24 @@ export function Counts({ ctx }: { ctx: Ctx }) {
       setReason('');
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      list.reload();
+    }
+  };
+  const request = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const wanted = toCount.trim();
+    setBusy(true);
+    try {
+      const opened = await api<{ items: Count[] }>('POST', '/inventory/counts', { idempotencyKey: newKey(), body: { siteId: ctx.siteId, sku: wanted } });
+      setMessage({ ok: true, text: `${opened.items.length} count${opened.items.length === 1 ? '' : 's'} of ${wanted} opened: a COUNT task each is queued, their locations are under count until closed` });
+      setToCount('');
+      // What was just opened is what the manager looks at next.
+      setStatus('');
+      setSku(wanted);
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof ApiError ? `${err.code}: ${err.message}` : String(err) });
     } finally {
       setBusy(false);
       list.reload();
@@ -90,6 +110,14 @@ export function Counts({ ctx }: { ctx: Ctx }) {
   };
   return (
     <>
+      {ctx.can.plan ? (
+        <form className="filters" onSubmit={(e) => void request(e)} aria-label="Count a SKU now">
+          <label className="field inline">Product code to count now
+            <input required pattern="[A-Za-z0-9._\-]{1,64}" title="Letters, digits, . _ - (up to 64)" value={toCount} onChange={(e) => setToCount(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={busy}>Count it everywhere</button>
+        </form>
+      ) : null}
       <div className="filters" role="search">
         <label className="field inline">Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
