@@ -83,4 +83,29 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     await page.getByLabel('Hold').selectOption('SCRAPPED');
     await otherRow.getByText('SCRAP').first().waitFor();
   });
+  it('an open inspection gets its results from the console: a failed measure puts the lot on hold', async () => {
+    const balances: { sku: string; locationId: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    const at = balances.find((b) => b.status === 'AVAILABLE' && b.available > 0)!;
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: 'DEMO', name: `Weigh ${at.sku}`, stage: 'RECEIVING', sku: at.sku, sampling: { kind: 'EVERY_NTH', n: 1 },
+      checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }, { code: 'WEIGHT', label: 'Unit weight', kind: 'MEASURE', unit: 'g', min: 300, max: 340 }],
+    });
+    expect(plan.status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId, sku: at.sku, locationId: at.locationId, quantity: 7 })).status).toBe(201);
+    await t.settle();
+    const open = ((await t.get(`/api/v1/inspections?siteId=${siteId}&status=OPEN`)).body.items as { id: string; target: { sku: string } }[]).find((i) => i.target.sku === at.sku)!;
+    expect((await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, {})).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Show open inspections (waiting for results)' }).click();
+    await page.getByRole('button', { name: `Record results of ${open.id}…` }).click();
+    const form = page.getByRole('form', { name: `Results of ${open.id}` });
+    await form.getByLabel('Label readable').selectOption('pass');
+    await form.getByLabel(/^Unit weight/).fill('355');
+    await form.getByLabel('Unit weight (g), 300 to 340').press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('FAILED: it is held');
+    expect((await t.get(`/api/v1/inspections/${open.id}`)).body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD' });
+    await page.getByLabel('Hold').selectOption('HELD');
+    await page.getByLabel('Inspection').selectOption('');
+    await page.getByRole('button', { name: `Release ${open.id}…` }).waitFor();
+  });
 });

@@ -3,14 +3,16 @@ import { apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import { createLiveHub } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
+import { Counts } from './Counts.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
+import { Shipping } from './Shipping.tsx';
 import { Waves } from './Waves.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['quality', 'Quality holds'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
@@ -98,7 +100,9 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'counts': return <Counts ctx={ctx} />;
     case 'quality': return <Quality ctx={ctx} />;
+    case 'shipping': return <Shipping ctx={ctx} />;
     case 'exceptions': return <Exceptions ctx={ctx} />;
     default: return null;
   }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
+import { NewOrder } from './NewOrder.tsx';
 
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
@@ -61,8 +62,13 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   // One command at a time: a double click would send a second one that can only be refused (already on hold, …).
   const [busy, setBusy] = useState(false);
+  /** The New order form is open. */
+  const [creating, setCreating] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
-  const list = usePaged((cursor) => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, externalId: search.trim(), limit: PAGE, cursor })}`),
+  // The search takes the client's id or PakLog's own (ord_…, the first column): a new user pastes either.
+  const term = search.trim();
+  const byId = /^ord_[A-Za-z0-9]+$/.test(term);
+  const list = usePaged((cursor) => api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, ...(byId ? { ids: term } : { externalId: term }), limit: PAGE, cursor })}`),
     [ctx.siteId, status, search], [version]);
   const { error, reload } = list;
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -113,13 +119,25 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     ].filter((b) => b !== null);
     return buttons.length === 0 ? null : <span className="actions">{buttons}</span>;
   };
+  const created = (externalId: string, orderStatus: string): void => {
+    setCreating(false);
+    setMessage({ ok: true, text: `Order ${externalId} received: ${orderStatus}` });
+    // The new order is what the manager looks for next: the list shows it.
+    setStatus('');
+    setSearch(externalId);
+    reload();
+  };
   return (
     <>
+      {creating ? <NewOrder ctx={ctx} onCreated={created} onClose={() => setCreating(false)} /> : ctx.can.intake ? (
+        <p><button type="button" className="primary" onClick={() => { setCreating(true); setMessage(undefined); }}>New order…</button></p>
+      ) : null}
       <div className="filters" role="search">
         <Select label="Status" value={status} options={ORDER_STATUSES} onChange={setStatus} />
         <label className="field inline">Client order id
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="exact id" />
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="exact id" aria-describedby="order-search-hint" />
         </label>
+        <small id="order-search-hint" className="muted">or PakLog&apos;s order id (ord_…)</small>
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}

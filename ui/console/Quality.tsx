@@ -19,6 +19,7 @@ interface Inspection {
   id: string; stage: string; sourceRef: string; status: string; holdStatus: string; disposition: string | null; dispositionNote: string | null;
   target: { kind: string; sku: string | null; skus: string[]; quantity: number; lot: string | null; packageId: string | null; orderId: string | null };
   defects: number | null; sampleSize: number; openedAt: string; completedAt: string | null;
+  checklist: ({ code: string; label: string; kind: 'PASS_FAIL' } | { code: string; label: string; kind: 'MEASURE'; unit: string | null; min: number | null; max: number | null })[];
 }
 
 const what = (i: Inspection): string => (i.target.kind === 'PACKAGE'
@@ -36,6 +37,10 @@ export function Quality({ ctx }: { ctx: Ctx }) {
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  /** The OPEN inspection whose checklist is being filled in, and the answers so far (by item code). */
+  const [recording, setRecording] = useState<string | undefined>(undefined);
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [inspector, setInspector] = useState(ctx.me.name);
   const version = useLiveVersion(ctx.live, ['quality.']);
   const list = usePaged((cursor) => api<Page<Inspection>>('GET', `/inspections${qs({ siteId: ctx.siteId, holdStatus: hold, status, limit: 200, cursor })}`),
     [ctx.siteId, hold, status], [version]);
@@ -54,7 +59,52 @@ export function Quality({ ctx }: { ctx: Ctx }) {
       list.reload();
     }
   };
+  const record = async (i: Inspection): Promise<void> => {
+    setBusy(true);
+    try {
+      const items = i.checklist.map((c) => (c.kind === 'PASS_FAIL' ? { code: c.code, passed: answers[c.code] === 'pass' } : { code: c.code, value: Number(answers[c.code]) }));
+      const after = await api<Inspection>('POST', `/inspections/${i.id}/results`, { idempotencyKey: newKey(), body: { inspector: inspector.trim(), items } });
+      setMessage(after.status === 'PASSED'
+        ? { ok: true, text: `Inspection of ${what(i)} PASSED: nothing is held` }
+        : { ok: false, text: `Inspection of ${what(i)} FAILED: it is held until disposed of (Hold: HELD)` });
+      setRecording(undefined);
+      setAnswers({});
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      list.reload();
+    }
+  };
+  const results = (i: Inspection) => (
+    <form onSubmit={(e) => { e.preventDefault(); void record(i); }} aria-label={`Results of ${i.id}`}>
+      <label className="field">Inspector
+        <input required maxLength={100} value={inspector} onChange={(e) => setInspector(e.target.value)} />
+      </label>
+      {i.checklist.map((c) => (c.kind === 'PASS_FAIL' ? (
+        <label key={c.code} className="field">{c.label}
+          <select required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))}>
+            <option value="">Choose…</option><option value="pass">Pass</option><option value="fail">Fail</option>
+          </select>
+        </label>
+      ) : (
+        <label key={c.code} className="field">{c.label}{c.unit === null ? '' : ` (${c.unit})`}{c.min === null && c.max === null ? '' : `, ${c.min ?? '…'} to ${c.max ?? '…'}`}
+          <input type="number" step="any" required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))} />
+        </label>
+      )))}
+      <span className="actions">
+        <button type="submit" className="primary" disabled={busy}>Record results of {i.id}</button>
+        <button type="button" onClick={() => setRecording(undefined)}>Not now</button>
+      </span>
+    </form>
+  );
   const actions = (i: Inspection) => {
+    // An OPEN inspection waits for its checklist: recorded here (else it had no way forward in the console).
+    if (ctx.can.plan && i.status === 'OPEN') {
+      return recording === i.id ? results(i) : (
+        <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
+      );
+    }
     if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
     if (editing?.id === i.id) {
       const [, label, effect] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
@@ -91,6 +141,9 @@ export function Quality({ ctx }: { ctx: Ctx }) {
           </select>
         </label>
       </div>
+      {status === 'OPEN' ? null : (
+        <p><button type="button" onClick={() => { setHold(''); setStatus('OPEN'); }}>Show open inspections (waiting for results)</button></p>
+      )}
       {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       {hold === 'HELD' && list.items?.length === 0 ? <p className="muted">Nothing is held by a failed inspection at this site.</p> : null}

@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { when, type Ctx } from './ctx.ts';
+import { Status } from './Lists.tsx';
+
+/** Orders the shipping screen shows: packed (to book, to dispatch) and shipped (their tracking). */
+const SHOWN = ['PACKED', 'SHIPPED'];
+
+interface Order { id: string; externalId: string; status: string; carrier: string; shipBy: string | null }
+interface Shipment { id: string; orderId: string; carrier: string; service: string; trackingNumber: string | null; status: string; labelledAt: string | null; dispatchedAt: string | null; manifestId: string | null }
+
+/**
+ * Shipments: the packed orders of the site, booked with their carrier ("Book shipment"), their label voided or the
+ * shipment dispatched — the last two cannot be undone, so each says what it does and asks again — and the shipped ones
+ * with their tracking number. Without this screen a packed order had no way to ship but the API.
+ */
+export function Shipping({ ctx }: { ctx: Ctx }) {
+  const [status, setStatus] = useState('PACKED');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<{ id: string; action: 'dispatch' | 'void' } | undefined>(undefined);
+  const version = useLiveVersion(ctx.live, ['orders.', 'pack-ship.']);
+  const data = useData(async () => {
+    const orders = (await api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, limit: 200 })}`)).items;
+    const shipments = orders.length === 0 ? [] : (await api<Page<Shipment>>('GET', `/shipments${qs({ orderIds: orders.map((o) => o.id).join(',') })}`)).items;
+    return { orders, shipments };
+  }, [ctx.siteId, status, version]);
+  const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    setConfirming(undefined);
+    setBusy(true);
+    try {
+      await fn();
+      setMessage({ ok: true, text: what });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      data.reload();
+    }
+  };
+  const book = (o: Order): void => {
+    void run(`Order ${o.externalId} booked with ${o.carrier} and labelled: dispatch it when the carrier collects it`, () =>
+      api('POST', '/shipments', { idempotencyKey: newKey(), body: { orderId: o.id } }));
+  };
+  const actions = (o: Order, current: Shipment | undefined) => {
+    if (!ctx.can.plan) return null;
+    if (o.status !== 'PACKED') return null;
+    if (current === undefined) return <button type="button" disabled={busy} onClick={() => book(o)} aria-label={`Book shipment of ${o.externalId}`}>Book shipment</button>;
+    if (current.status !== 'LABELLED') return null;
+    if (confirming?.id === current.id) {
+      const dispatching = confirming.action === 'dispatch';
+      return (
+        <span className="actions">
+          <span className="muted">{dispatching
+            ? 'Dispatch: the units leave stock and the order is SHIPPED. It cannot be undone.'
+            : 'Void the label: the carrier is told and the packages are packed again, to book anew. It cannot be undone.'}</span>
+          <button type="button" className="primary" disabled={busy} onClick={() => void (dispatching
+            ? run(`Order ${o.externalId} dispatched: SHIPPED`, () => api('POST', `/shipments/${current.id}/dispatch`, { idempotencyKey: newKey() }))
+            : run(`Label of ${o.externalId} voided: book it again when ready`, () => api('POST', `/shipments/${current.id}/void`, { idempotencyKey: newKey() })))}>
+            {dispatching ? `Yes, dispatch ${o.externalId}` : `Yes, void the label of ${o.externalId}`}
+          </button>
+          <button type="button" onClick={() => setConfirming(undefined)}>Keep</button>
+        </span>
+      );
+    }
+    return (
+      <span className="actions">
+        <button type="button" disabled={busy} onClick={() => setConfirming({ id: current.id, action: 'dispatch' })} aria-label={`Dispatch ${o.externalId}…`}>Dispatch…</button>
+        {current.manifestId === null
+          ? <button type="button" disabled={busy} onClick={() => setConfirming({ id: current.id, action: 'void' })} aria-label={`Void label of ${o.externalId}…`}>Void label…</button>
+          : null}
+      </span>
+    );
+  };
+  const orders = data.data?.orders;
+  return (
+    <>
+      <div className="filters" role="search">
+        <label className="field inline">Orders
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            {SHOWN.map((s) => <option key={s} value={s}>{s === 'PACKED' ? 'Packed: to ship' : 'Shipped'}</option>)}
+          </select>
+        </label>
+      </div>
+      {data.error === undefined ? null : <p role="alert" className="error">{data.error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      <table>
+        <caption>{orders === undefined ? 'Loading…' : `${orders.length} ${status === 'PACKED' ? 'packed' : 'shipped'} orders${orders.length === 200 ? ' (the first 200)' : ''}`}</caption>
+        <thead><tr><th scope="col">Client id</th><th scope="col">Order</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Shipment</th><th scope="col">Tracking</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          {(orders ?? []).map((o) => {
+            const mine = (data.data?.shipments ?? []).filter((s) => s.orderId === o.id);
+            // The shipment that counts: the newest one not voided (a voided label leaves the order to book again).
+            const current = mine.filter((s) => s.status !== 'VOIDED').at(-1);
+            return (
+              <tr key={o.id}>
+                <td>{o.externalId}</td><td className="mono">{o.id}</td><td>{current === undefined ? o.carrier : `${current.carrier} ${current.service}`}</td><td>{when(o.shipBy)}</td>
+                <td>{current === undefined ? (o.status === 'PACKED' ? 'not booked' : '—') : <Status value={current.status} />}</td>
+                <td className="mono">{current?.trackingNumber ?? '—'}</td><td>{actions(o, current)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
