@@ -5,48 +5,27 @@
  * the refusals (status from the one table, PakLog code and field errors in the trailers) are REST's. The failure limit
  * is 2 here. The happy floor loop over gRPC is grpc-floor.test.ts.
  */
-import * as grpc from '@grpc/grpc-js';
-import pino from 'pino';
+import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PickingEvents, type PickListCreated } from '../../src/contracts/picking.ts';
-import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
-import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
 import { until } from '../support/flow-driver.ts';
-import { credentialsMetadata, publicClients, rpcMethods, type PublicClients } from '../support/grpc-floor.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+import type { TestApp } from '../support/test-app.ts';
 
+let g: GrpcTestApp;
 let t: TestApp;
-let server: RpcServer;
-let clients: PublicClients;
-let rpc: ReturnType<typeof rpcMethods>;
+let rpc: GrpcTestApp['rpc'];
 let n = 0;
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { PAKLOG_TASK_MAX_FAILURES: '2' } });
-  server = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
-  clients = publicClients(`127.0.0.1:${server.port}`);
-  rpc = rpcMethods(clients);
+  g = await startGrpcTestApp({ env: { PAKLOG_TASK_MAX_FAILURES: '2' } });
+  ({ t, rpc } = g);
 });
 afterAll(async () => {
-  clients?.close();
-  await server?.close();
-  await t?.close();
+  await g?.close();
 });
 
 const operator = (extra: Record<string, string> = {}): grpc.Metadata => credentialsMetadata({ apiKey: t.keys.operator, extra });
-
-/** The refusal of a call expected to fail: status name, PakLog code and the fields its field errors name. */
-async function refusal(p: Promise<unknown>): Promise<{ status: string; code: unknown; fields: string[] }> {
-  try {
-    await p;
-  } catch (e) {
-    const error = e as grpc.ServiceError;
-    const [bin] = error.metadata.get('paklog-field-errors-bin');
-    const fields = bin === undefined ? [] : (JSON.parse((bin as Buffer).toString('utf8')) as { field: string }[]).map((f) => f.field);
-    return { status: grpc.status[error.code], code: error.metadata.get('paklog-error-code')[0], fields };
-  }
-  throw new Error('the call succeeded');
-}
 
 /** A site of its own (so `NextTask` sees only this test's tasks). */
 async function site(): Promise<string> {
@@ -85,7 +64,7 @@ describe('RejectTask', () => {
     expect(rejected.workerId ?? null).toBeNull();
     // The same key answers the same, and rejects nothing twice (without it the task is no longer theirs: refused).
     expect(await rpc.rejectTask({ taskId: id, workerId: 'wo-r1', reason: 'cart is full' }, operator({ 'idempotency-key': 'gwo-reject-1' }))).toEqual(rejected);
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r1' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r1' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
     await t.settle();
     expect(await eventsOf(id, 'tasks.task.rejected.v1')).toHaveLength(1);
@@ -100,24 +79,24 @@ describe('RejectTask', () => {
     const s = await site();
     await queuedTask(s);
     const id = await claim('wo-r3', s);
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r4' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r4' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER', fields: ['/workerId'] });
-    expect(await refusal(rpc.rejectTask({ taskId: '', workerId: 'wo-r3' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: '', workerId: 'wo-r3' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/task_id'] });
     // A reason is free text of 1 to 500 characters; a key must name the worker.
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3', reason: '' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3', reason: '' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/reason'] });
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3', reason: 'x'.repeat(501) }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3', reason: 'x'.repeat(501) }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/reason'] });
-    expect(await refusal(rpc.rejectTask({ taskId: id }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/workerId'] });
-    expect(await refusal(rpc.rejectTask({ taskId: 'tsk_nope', workerId: 'wo-r3' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: 'tsk_nope', workerId: 'wo-r3' }, operator())))
       .toMatchObject({ status: 'NOT_FOUND', code: 'NOT_FOUND' });
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3' }, credentialsMetadata({ apiKey: t.keys.viewer }))))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3' }, credentialsMetadata({ apiKey: t.keys.viewer }))))
       .toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
     await rpc.startTask({ taskId: id, workerId: 'wo-r3' }, operator());
     // In progress it is paused or failed, not rejected.
-    expect(await refusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3' }, operator())))
+    expect(await grpcRefusal(rpc.rejectTask({ taskId: id, workerId: 'wo-r3' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
     expect(await taskNow(id)).toMatchObject({ status: 'IN_PROGRESS', workerId: 'wo-r3' });
     await t.settle();
@@ -133,7 +112,7 @@ describe('PauseTask and ResumeTask', () => {
     await rpc.startTask({ taskId: first, workerId: 'wo-p1' }, operator());
 
     // Only its worker may pause it, and only in progress.
-    expect(await refusal(rpc.pauseTask({ taskId: first, workerId: 'wo-p2' }, operator())))
+    expect(await grpcRefusal(rpc.pauseTask({ taskId: first, workerId: 'wo-p2' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
     const paused = await rpc.pauseTask({ taskId: first, workerId: 'wo-p1' }, operator());
     expect(paused).toMatchObject({ id: first, status: 'PAUSED', workerId: 'wo-p1' });
@@ -144,16 +123,16 @@ describe('PauseTask and ResumeTask', () => {
     await queuedTask(s);
     const second = await claim('wo-p1', s);
     expect(second).not.toBe(first);
-    expect(await refusal(rpc.resumeTask({ taskId: first, workerId: 'wo-p1' }, operator())))
+    expect(await grpcRefusal(rpc.resumeTask({ taskId: first, workerId: 'wo-p1' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_LIMIT_REACHED' });
-    expect(await refusal(rpc.resumeTask({ taskId: first, workerId: 'wo-p2' }, operator())))
+    expect(await grpcRefusal(rpc.resumeTask({ taskId: first, workerId: 'wo-p2' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
-    expect(await refusal(rpc.resumeTask({ taskId: '', workerId: 'wo-p1' }, operator())))
+    expect(await grpcRefusal(rpc.resumeTask({ taskId: '', workerId: 'wo-p1' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/task_id'] });
-    expect(await refusal(rpc.pauseTask({ taskId: '', workerId: 'wo-p1' }, operator())))
+    expect(await grpcRefusal(rpc.pauseTask({ taskId: '', workerId: 'wo-p1' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/task_id'] });
     // An assigned task is not paused (it is rejected).
-    expect(await refusal(rpc.pauseTask({ taskId: second, workerId: 'wo-p1' }, operator())))
+    expect(await grpcRefusal(rpc.pauseTask({ taskId: second, workerId: 'wo-p1' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
     await rpc.rejectTask({ taskId: second, workerId: 'wo-p1' }, operator());
 
@@ -196,7 +175,7 @@ describe('FailTask', () => {
     await t.settle();
     expect(await eventsOf(id, 'tasks.task.failed.v1')).toHaveLength(2);
     // Failing it again is no way out (a supervisor re-queues it).
-    expect(await refusal(rpc.failTask({ taskId: id, reason: 'OTHER' }, credentialsMetadata({ apiKey: t.keys.manager }))))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, reason: 'OTHER' }, credentialsMetadata({ apiKey: t.keys.manager }))))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
   });
 
@@ -205,21 +184,21 @@ describe('FailTask', () => {
     await queuedTask(s);
     const id = await claim('wo-f4', s);
     // Assigned, not started: rejected instead.
-    expect(await refusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'OTHER' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'OTHER' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
     await rpc.startTask({ taskId: id, workerId: 'wo-f4' }, operator());
-    expect(await refusal(rpc.failTask({ taskId: id, workerId: 'wo-f5', reason: 'EQUIPMENT' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, workerId: 'wo-f5', reason: 'EQUIPMENT' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
     // An operator key that names no worker is no one's worker.
-    expect(await refusal(rpc.failTask({ taskId: id, reason: 'EQUIPMENT' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, reason: 'EQUIPMENT' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
-    expect(await refusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'TIRED', note: '' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'TIRED', note: '' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: expect.arrayContaining(['/reason', '/note']) });
-    expect(await refusal(rpc.failTask({ taskId: id, workerId: 'wo-f4' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, workerId: 'wo-f4' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/reason'] });
-    expect(await refusal(rpc.failTask({ taskId: '', workerId: 'wo-f4', reason: 'EQUIPMENT' }, operator())))
+    expect(await grpcRefusal(rpc.failTask({ taskId: '', workerId: 'wo-f4', reason: 'EQUIPMENT' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/task_id'] });
-    expect(await refusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'EQUIPMENT' }, credentialsMetadata({ apiKey: t.keys.viewer }))))
+    expect(await grpcRefusal(rpc.failTask({ taskId: id, workerId: 'wo-f4', reason: 'EQUIPMENT' }, credentialsMetadata({ apiKey: t.keys.viewer }))))
       .toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
     expect(await taskNow(id)).toMatchObject({ status: 'IN_PROGRESS', workerId: 'wo-f4', failures: 0, failureReason: null });
     await t.settle();
@@ -251,7 +230,7 @@ describe('a signed-in person on the floor', () => {
       () => rpc.pauseTask({ taskId: id, workerId: 'someone-else' }, me()),
       () => rpc.resumeTask({ taskId: id, workerId: 'someone-else' }, me()),
       () => rpc.failTask({ taskId: id, workerId: 'someone-else', reason: 'OTHER' }, me()),
-    ]) expect(await refusal(call())).toMatchObject({ status: 'PERMISSION_DENIED', code: 'ACTING_AS_ANOTHER_WORKER', fields: ['/workerId'] });
+    ]) expect(await grpcRefusal(call())).toMatchObject({ status: 'PERMISSION_DENIED', code: 'ACTING_AS_ANOTHER_WORKER', fields: ['/workerId'] });
 
     await rpc.startTask({ taskId: id, workerId: '' }, me());
     expect(await rpc.pauseTask({ taskId: id, workerId: '' }, me())).toMatchObject({ status: 'PAUSED', workerId: self });
@@ -266,7 +245,7 @@ describe('a signed-in person on the floor', () => {
     for (const call of [
       () => rpc.pauseTask({ taskId: theirs, workerId: '' }, me()),
       () => rpc.failTask({ taskId: theirs, reason: 'OTHER' }, me()),
-    ]) expect(await refusal(call())).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
+    ]) expect(await grpcRefusal(call())).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
     expect(await taskNow(theirs)).toEqual(before);
     expect(before).toMatchObject({ status: 'IN_PROGRESS', workerId: 'wo-other' });
   });

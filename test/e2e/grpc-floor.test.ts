@@ -9,47 +9,30 @@
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOOR_SERVICE, INTEGRATION_SERVICE, serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
-import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
+import { FLOOR_SERVICE, INTEGRATION_SERVICE } from '../../src/gateway/grpc/public-api.ts';
 import { expectStockConserved } from '../support/conservation.ts';
 import { injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { credentialsMetadata, grpcFloor, publicClients, rpcMethods, type PublicClients } from '../support/grpc-floor.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { credentialsMetadata, grpcFloor, grpcRefusal, startGrpcTestApp, type GrpcTestApp, type PublicClients } from '../support/grpc-floor.ts';
+import type { TestApp } from '../support/test-app.ts';
 
+let g: GrpcTestApp;
 let t: TestApp;
-let server: RpcServer;
 let clients: PublicClients;
-let rpc: ReturnType<typeof rpcMethods>;
+let rpc: GrpcTestApp['rpc'];
 let call: Call;
 let w: Warehouse;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  server = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
-  clients = publicClients(`127.0.0.1:${server.port}`);
-  rpc = rpcMethods(clients);
+  g = await startGrpcTestApp();
+  ({ t, clients, rpc } = g);
   call = injectClient(t.app, t.keys.manager);
   w = await setupWarehouse(call, { siteCode: 'GRPC', aisles: 4, bays: 8, levels: 2, skus: 6 });
   await receiveStock(call, w, 15, 2);
 });
 afterAll(async () => {
-  clients?.close();
-  await server?.close();
-  await t?.close();
+  await g?.close();
 });
-
-/** The grpc-js error of a call expected to fail: its status name, PakLog code (trailer) and message. */
-async function refusal(p: Promise<unknown>): Promise<{ status: string; code: unknown; details: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const error = e as grpc.ServiceError;
-    return { status: grpc.status[error.code], code: error.metadata.get('paklog-error-code')[0], details: error.details };
-  }
-  throw new Error('the call succeeded');
-}
 
 const operator = (extra: Record<string, string> = {}): grpc.Metadata => credentialsMetadata({ apiKey: t.keys.operator, extra });
 
@@ -57,7 +40,7 @@ describe('the public gRPC API', () => {
   it('lists its services through server reflection', async () => {
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true })) as any;
-    const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+    const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${g.server.port}`, grpc.credentials.createInsecure());
     try {
       const listed = await new Promise<any>((resolve, reject) => {
         const stream = client.ServerReflectionInfo();
@@ -74,21 +57,21 @@ describe('the public gRPC API', () => {
 
   it('refuses a call without credentials (UNAUTHENTICATED) and a role that may not work the floor (PERMISSION_DENIED)', async () => {
     const request = { workerId: 'w-1', siteId: w.siteId };
-    expect(await refusal(rpc.nextTask(request, new grpc.Metadata())))
+    expect(await grpcRefusal(rpc.nextTask(request, new grpc.Metadata())))
       .toMatchObject({ status: 'UNAUTHENTICATED', code: 'UNAUTHENTICATED' });
-    expect(await refusal(rpc.nextTask(request, credentialsMetadata({ apiKey: 'pk_not_a_key' }))))
+    expect(await grpcRefusal(rpc.nextTask(request, credentialsMetadata({ apiKey: 'pk_not_a_key' }))))
       .toMatchObject({ status: 'UNAUTHENTICATED', code: 'UNAUTHENTICATED' });
     // A bearer token reaches the same check (an API key as bearer works today; a JWT once people sign in).
-    expect(await refusal(rpc.nextTask(request, credentialsMetadata({ bearer: 'not-a-token' }))))
+    expect(await grpcRefusal(rpc.nextTask(request, credentialsMetadata({ bearer: 'not-a-token' }))))
       .toMatchObject({ status: 'UNAUTHENTICATED' });
     for (const role of ['viewer', 'integration'] as const) {
-      expect(await refusal(rpc.nextTask(request, credentialsMetadata({ apiKey: t.keys[role] }))), role)
+      expect(await grpcRefusal(rpc.nextTask(request, credentialsMetadata({ apiKey: t.keys[role] }))), role)
         .toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
     }
     // The integration service applies REST's roles and validation too: an operator may read ATP, not take orders in.
-    expect(await refusal(rpc.getAtp({ siteId: 'NOPE' }, operator())))
+    expect(await grpcRefusal(rpc.getAtp({ siteId: 'NOPE' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SITE' });
-    expect(await refusal(rpc.createOrder({ externalId: 'X', siteId: w.siteId }, operator())))
+    expect(await grpcRefusal(rpc.createOrder({ externalId: 'X', siteId: w.siteId }, operator())))
       .toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
     // Nothing was claimed by the refused calls.
     expect((await t.get(`/api/v1/tasks?siteId=${w.siteId}&status=ASSIGNED`)).body.items).toHaveLength(0);
@@ -130,21 +113,21 @@ describe('the public gRPC API', () => {
     const probe = await rpc.nextTask({ workerId: 'probe', siteId: 'GRPC', types: ['PICK'] }, operator());
     const task = probe.task!;
     expect(task).toMatchObject({ status: 'ASSIGNED', workerId: 'probe', type: 'PICK', locationId: expect.any(String), requiredSkills: [] });
-    expect(await refusal(rpc.completeTask({ taskId: task.id, workerId: 'probe' }, operator())))
+    expect(await grpcRefusal(rpc.completeTask({ taskId: task.id, workerId: 'probe' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ILLEGAL_TRANSITION' });
-    expect(await refusal(rpc.startTask({ taskId: task.id, workerId: 'someone-else' }, operator())))
+    expect(await grpcRefusal(rpc.startTask({ taskId: task.id, workerId: 'someone-else' }, operator())))
       .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'TASK_NOT_ASSIGNED_TO_WORKER' });
-    expect(await refusal(rpc.startTask({ taskId: '', workerId: 'probe' }, operator())))
+    expect(await grpcRefusal(rpc.startTask({ taskId: '', workerId: 'probe' }, operator())))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
-    expect(await refusal(rpc.getPickList({ pickListId: 'pkl_nope' }, operator())))
+    expect(await grpcRefusal(rpc.getPickList({ pickListId: 'pkl_nope' }, operator())))
       .toMatchObject({ status: 'NOT_FOUND', code: 'NOT_FOUND' });
     const list = await rpc.getPickList({ pickListId: task.reference }, operator());
     const line = list.lines[0]!;
-    const wrong = await refusal(rpc.confirmPick({
+    const wrong = await grpcRefusal(rpc.confirmPick({
       pickListId: list.id, lineId: line.id, locationCode: 'NOT-HERE', barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'T',
     }, operator()));
     expect(wrong).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'WRONG_LOCATION' });
-    expect(await refusal(rpc.confirmPick({
+    expect(await grpcRefusal(rpc.confirmPick({
       pickListId: list.id, lineId: line.id, locationCode: line.locationCode ?? line.locationId, barcode: line.sku, quantity: 0, toteId: 'T',
     }, operator()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
     // A retry with the same idempotency-key (metadata → header) counts once and answers the same.

@@ -5,37 +5,29 @@
  * handheld's complete right after the last scan keeps working, and a list completed by its scans and shorts completes
  * its task by itself. The same for a PUTAWAY or COUNT task whose putaway or count attempt is open: 409 TASK_WORK_OPEN.
  */
-import * as grpc from '@grpc/grpc-js';
-import pino from 'pino';
+import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
-import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { createOrder, injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
-import { credentialsMetadata, publicClients, rpcMethods, type PublicClients } from '../support/grpc-floor.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+import type { TestApp } from '../support/test-app.ts';
 
+let g: GrpcTestApp;
 let t: TestApp;
-let server: RpcServer;
-let clients: PublicClients;
-let rpc: ReturnType<typeof rpcMethods>;
+let rpc: GrpcTestApp['rpc'];
 let call: Call;
 let w: Warehouse;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  server = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
-  clients = publicClients(`127.0.0.1:${server.port}`);
-  rpc = rpcMethods(clients);
+  g = await startGrpcTestApp();
+  ({ t, rpc } = g);
   call = injectClient(t.app, t.keys.manager);
   w = await setupWarehouse(call, { siteCode: 'PTC', aisles: 1, bays: 4, levels: 1, skus: 3 });
   await receiveStock(call, w, 20, 1);
 });
 afterAll(async () => {
-  clients?.close();
-  await server?.close();
-  await t?.close();
+  await g?.close();
 });
 
 /** Rows of the tasks and picking schemas only (other contexts write in the background). */
@@ -68,16 +60,6 @@ const confirm = (list: PickListView, i: number, worker: string) => {
 };
 
 const operatorMd = (): grpc.Metadata => credentialsMetadata({ apiKey: t.keys.operator });
-
-async function grpcRefusal(p: Promise<unknown>): Promise<{ status: string; code: unknown; details: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const error = e as grpc.ServiceError;
-    return { status: grpc.status[error.code], code: error.metadata.get('paklog-error-code')[0], details: error.details };
-  }
-  throw new Error('the call succeeded');
-}
 
 const eventsOf = async (subject: string, type: string): Promise<unknown[]> => (await t.get(`/api/v1/events?subject=${subject}&type=${type}`)).body.items;
 

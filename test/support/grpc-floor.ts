@@ -3,6 +3,9 @@
  * drive it: grpc-js with the repository's `.proto` files, credentials in the call metadata.
  */
 import * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
+import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
+import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
 import { publicProtos, type PublicProtos } from '../../src/rpc/protos.ts';
 import type { FloorClient } from '../../src/rpc/generated/paklog/floor/v1/Floor.ts';
 import type { NextTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/NextTaskRequest.ts';
@@ -24,6 +27,7 @@ import type { ResumeTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/
 import type { FailTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/FailTaskRequest.ts';
 import type { Task__Output } from '../../src/rpc/generated/paklog/floor/v1/Task.ts';
 import type { FloorOps } from './flow-driver.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
 
 export interface PublicClients {
   readonly floor: FloorClient;
@@ -118,4 +122,43 @@ export function grpcFloor(client: FloorClient, metadata: () => grpc.Metadata, ti
     short: async (pickListId, lineId, reason) => { await timed('short pick', () => m.shortPick({ pickListId, lineId, reason }, metadata())); },
     complete: async (taskId, workerId) => { await timed('complete task', () => m.completeTask({ taskId, workerId }, metadata())); },
   };
+}
+
+/** A test app with the public gRPC API served beside it on a free port, and clients of it. */
+export interface GrpcTestApp {
+  readonly t: TestApp;
+  readonly server: RpcServer;
+  readonly clients: PublicClients;
+  readonly rpc: ReturnType<typeof rpcMethods>;
+  /** Operator credentials, with any extra metadata (an idempotency key). */
+  operator(extra?: Record<string, string>): grpc.Metadata;
+  close(): Promise<void>;
+}
+
+export async function startGrpcTestApp(options: Parameters<typeof startTestApp>[0] = {}): Promise<GrpcTestApp> {
+  const t = await startTestApp(options);
+  const server = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+  const clients = publicClients(`127.0.0.1:${server.port}`);
+  return {
+    t, server, clients, rpc: rpcMethods(clients),
+    operator: (extra = {}) => credentialsMetadata({ apiKey: t.keys.operator, extra }),
+    close: async () => {
+      clients.close();
+      await server.close();
+      await t.close();
+    },
+  };
+}
+
+/** How a call expected to fail was refused: its status name, PakLog code and field errors (trailers), and message. */
+export async function grpcRefusal(p: Promise<unknown>): Promise<{ status: string; code: unknown; details: string; fields: string[] }> {
+  try {
+    await p;
+  } catch (e) {
+    const error = e as grpc.ServiceError;
+    const [bin] = error.metadata.get('paklog-field-errors-bin');
+    const fields = bin === undefined ? [] : (JSON.parse((bin as Buffer).toString('utf8')) as { field: string }[]).map((f) => f.field);
+    return { status: grpc.status[error.code], code: error.metadata.get('paklog-error-code')[0], details: error.details, fields };
+  }
+  throw new Error('the call succeeded');
 }
