@@ -534,8 +534,13 @@ export class EventBus {
       if (held.length > 0) await tx.query(`DELETE FROM ${ident(row.consumer)}.inbox WHERE event_id = $1`, [row.envelope.id]);
     });
     const outcome = await this.deliver(row.consumer, row.envelope);
-    if (outcome !== 'dead-lettered') await this.o.db.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
-    return outcome;
+    if (outcome === 'dead-lettered') return outcome;
+    // A duplicate may be a replay running at the same time that released the row and was refused again: the dead letter
+    // holds the inbox row once more, so it stays open (marked replayed, no later replay would ever release it).
+    const marked = await this.o.db.query(
+      `UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1 AND NOT starts_with(last_error, $2) RETURNING 1`, [id, INVALID_EVENT],
+    );
+    return marked.length === 0 ? 'dead-lettered' : outcome;
   }
 
   /** Hands a batch to the transport; traced, one producer span per event, a child of the trace the event carries. */

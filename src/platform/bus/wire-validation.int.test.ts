@@ -193,6 +193,23 @@ describe('validation on receipt (a foreign or buggy producer)', () => {
     expect(await effectsOf('rcv_3')).toEqual([bad.id]);
   });
 
+  it('replays at once of a dead letter still invalid: it stays dead and held, and is handled once after the fix', async () => {
+    const before = await harness(strict);
+    const after = await harness(relaxed);
+    for (let i = 0; i < 20; i++) {
+      const bad = forged(`rcv_5_${i}`, { n: 'five' });
+      await before.transport.publish([bad]);
+      const letter = (await deadLetter('counter', bad.id))!;
+      const outcomes = await Promise.all([1, 2, 3].map(() => before.bus.replayDeadLetter(letter.id)));
+      // Each delivers it and is refused again, or finds it held again by another: none may mark it replayed.
+      expect(outcomes).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered']);
+      expect(await deadLetter('counter', bad.id), JSON.stringify(outcomes)).toMatchObject({ last_error: `invalid event: ${COUNTED} /n must be integer`, replayed_at: null });
+      expect(await after.bus.replayDeadLetter(letter.id)).toBe('handled');
+      expect(await effectsOf(`rcv_5_${i}`)).toEqual([bad.id]);
+      expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
+    }
+  });
+
   it('a replayed event that passes but whose handler fails stays replayable, and is applied once when it succeeds', async () => {
     const h = await harness(strict);
     const bad = forged('rcv_4', { n: 'four' });
