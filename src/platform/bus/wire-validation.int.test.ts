@@ -145,6 +145,30 @@ describe('validation on publish (the outbox relay)', () => {
     expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
     expect(await after.bus.pendingCount(db)).toBe(0);
   });
+  it('two replays at once of an event the relay refused publish it once: the second finds it handed back already', async () => {
+    const before = await harness(strict);
+    const after = await harness(relaxed);
+    const published: string[] = [];
+    const publish = after.transport.publish.bind(after.transport);
+    after.transport.publish = async (events) => {
+      published.push(...events.map((e) => e.id));
+      return publish(events);
+    };
+    after.bus.start();
+    for (let i = 0; i < 10; i++) {
+      const [bad] = await db.tx((tx) => before.bus.append(tx, 'wire', [{ type: COUNTED, subject: `pub_5_${i}`, data: { n: 'five' } }]));
+      before.bus.start();
+      await before.bus.idle();
+      await before.bus.stop();
+      const letter = (await deadLetter(PUBLISH_DEAD_LETTER, bad!.id))!;
+      const outcomes = await Promise.all([after.bus.replayDeadLetter(letter.id), after.bus.replayDeadLetter(letter.id)]);
+      await after.bus.idle();
+      expect(outcomes.sort()).toEqual(['duplicate', 'published']);
+      expect(published.filter((id) => id === bad!.id)).toEqual([bad!.id]);
+      expect(await effectsOf(`pub_5_${i}`)).toEqual([bad!.id]);
+    }
+    await after.bus.stop();
+  });
 });
 
 describe('validation on receipt (a foreign or buggy producer)', () => {
