@@ -13,6 +13,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
+let w: Awaited<ReturnType<typeof setupWarehouse>>;
 
 /** Every row of every projection table, in a stable order. */
 async function projections(): Promise<Record<string, unknown[]>> {
@@ -31,7 +32,7 @@ async function projections(): Promise<Record<string, unknown[]>> {
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
-  const w = await setupWarehouse(call, { siteCode: 'RPA', aisles: 2, bays: 3, levels: 1, skus: 3 });
+  w = await setupWarehouse(call, { siteCode: 'RPA', aisles: 2, bays: 3, levels: 1, skus: 3 });
   await receiveStock(call, w, 10, 2);
   const asn = await call('asn', 'POST', '/api/v1/inventory/asns', {
     siteId: w.siteId, supplier: 'ACME', lines: [{ sku: w.products[0]!.sku, quantity: 4, expectedLpn: 'LPN-RPA-1' }],
@@ -69,6 +70,32 @@ describe('replay of every context with projections after a day of flow', () => {
     for (const m of t.app.modules.filter((x) => (x.projections ?? []).length > 0)) {
       await replayContext(t.app.db, t.app.modules, m.name, { source: localEventStore(7), contract: PublishedEvents });
     }
+    expect(await projections()).toEqual(live);
+  });
+
+  it('replays run while orders flow (twice at once): once the flow settles, the rows equal a replay from scratch', async () => {
+    const replayAll = async (): Promise<void> => {
+      for (const m of t.app.modules.filter((x) => (x.projections ?? []).length > 0)) {
+        await replayContext(t.app.db, t.app.modules, m.name, { source: localEventStore(3), contract: PublishedEvents });
+      }
+    };
+    const flow = (async () => {
+      await receiveStock(call, w, 5, 1);
+      const orders = [];
+      for (let i = 0; i < 3; i++) orders.push(await createOrder(call, w.siteId, { externalId: `RPB-${i}`, lines: [{ sku: w.products[i % 3]!.sku, quantity: 1 }] }));
+      for (const o of orders) await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+      await t.settle();
+      await planAndRelease(call, w.siteId, 3);
+      await t.settle();
+      await workTasks(call, w.siteId, ['rpb-1'], { expectedTasks: 1 });
+    })();
+    await Promise.all([flow, replayAll(), replayAll(), (async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      await replayAll();
+    })()]);
+    await t.settle();
+    const live = await projections();
+    await replayAll();
     expect(await projections()).toEqual(live);
   });
 });
