@@ -4,11 +4,15 @@
  * (no credential, a revoked key, an expired JWT). The expectation comes from the service route's own `roles`.
  */
 import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../../src/gateway/gateway.ts';
+import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import { ROLES, type Role } from '../../src/platform/http/roles.ts';
 import { signAccessToken } from '../../src/platform/identity/tokens.ts';
+import { credentialsMetadata, publicClients, rpcMethods } from '../support/grpc-floor.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -168,6 +172,39 @@ describe('GraphQL at the gateway', () => {
     const ofSiteB = `{ orders(siteId: "${siteB}") { __typename } }`;
     expect(refusal('orders', await graphql({ 'x-api-key': scopedKey }, ofSiteB))).toBeDefined();
     for (const c of refused) expect((await graphql(c.headers, cancel)).status, c.name).toBe(401);
+  });
+});
+
+describe('gRPC at the gateway', () => {
+  const refusal = async (p: Promise<unknown>): Promise<{ status: string; code: unknown }> => {
+    try {
+      await p;
+    } catch (e) {
+      const error = e as grpc.ServiceError;
+      return { status: grpc.status[error.code], code: error.metadata.get('paklog-error-code')[0] };
+    }
+    return { status: 'OK', code: undefined };
+  };
+
+  it('refuses a viewer the floor and an operator order intake, a site-A key site B, and revoked or expired credentials', async () => {
+    const server = await serveGrpcApi({ http: gateway.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+    const clients = publicClients(`127.0.0.1:${server.port}`);
+    try {
+      const rpc = rpcMethods(clients);
+      const request = { workerId: 'w-1', siteId: siteB };
+      expect(await refusal(rpc.nextTask(request, credentialsMetadata({ apiKey: keys.viewer })))).toEqual({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+      expect(await refusal(rpc.createOrder({ externalId: 'X', siteId: siteB }, credentialsMetadata({ apiKey: keys.operator }))))
+        .toEqual({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+      expect(await refusal(rpc.nextTask(request, credentialsMetadata({ apiKey: scopedKey })))).toMatchObject({ status: 'PERMISSION_DENIED' });
+      for (const c of refused.filter((r) => r.name !== 'no credential')) {
+        const metadata = c.headers.authorization === undefined ? credentialsMetadata({ apiKey: c.headers['x-api-key']! })
+          : credentialsMetadata({ bearer: c.headers.authorization.slice('Bearer '.length) });
+        expect(await refusal(rpc.nextTask(request, metadata)), c.name).toMatchObject({ status: 'UNAUTHENTICATED' });
+      }
+    } finally {
+      clients.close();
+      await server.close();
+    }
   });
 });
 
