@@ -534,8 +534,13 @@ export class EventBus {
       if (held.length > 0) await tx.query(`DELETE FROM ${ident(row.consumer)}.inbox WHERE event_id = $1`, [row.envelope.id]);
     });
     const outcome = await this.deliver(row.consumer, row.envelope);
-    if (outcome !== 'dead-lettered') await this.o.db.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
-    return outcome;
+    if (outcome === 'dead-lettered') return outcome;
+    // A duplicate may be a replay running at the same time that released the row and was refused again: the dead letter
+    // holds the inbox row once more, so it stays open (marked replayed, no later replay would ever release it).
+    const marked = await this.o.db.query(
+      `UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1 AND NOT starts_with(last_error, $2) RETURNING 1`, [id, INVALID_EVENT],
+    );
+    return marked.length === 0 ? 'dead-lettered' : outcome;
   }
 
   /** Hands a batch to the transport; traced, one producer span per event, a child of the trace the event carries. */
@@ -555,22 +560,25 @@ export class EventBus {
    * Hands an event the relay refused back to it, if it passes now: its outbox row is pending again (the relay validates
    * it once more on the way out). Still invalid, it stays dead-lettered with the new problems.
    */
-  private async republish(id: string, event: EventEnvelope): Promise<'published' | 'dead-lettered'> {
+  private async republish(id: string, event: EventEnvelope): Promise<'published' | 'dead-lettered' | 'duplicate'> {
     const error = this.refusalOf(event);
     if (error !== undefined) {
       await this.o.db.query(`UPDATE platform.dead_letters SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error]);
       return 'dead-lettered';
     }
-    await this.o.db.tx(async (tx) => {
+    return this.o.db.tx(async (tx) => {
+      // Claimed first, under the dead letter's row lock: a replay running at the same time (which also read it as not
+      // replayed) finds it claimed and hands nothing back, else the event would be pending and published once more.
+      const claimed = await tx.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING 1`, [id]);
+      if (claimed.length === 0) return 'duplicate';
       await tx.query(
         `INSERT INTO platform.outbox (event_id, source, type, subject, envelope) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (event_id) DO UPDATE SET dispatched_at = NULL`,
         [event.id, event.source, event.type, event.subject, JSON.stringify(event)],
       );
-      await tx.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
       tx.afterCommit(() => this.kick());
+      return 'published';
     });
-    return 'published';
   }
 
   /** Starts the relay: dispatches anything left by a crash, then follows commits and polls. */

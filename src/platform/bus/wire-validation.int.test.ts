@@ -145,6 +145,30 @@ describe('validation on publish (the outbox relay)', () => {
     expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
     expect(await after.bus.pendingCount(db)).toBe(0);
   });
+  it('two replays at once of an event the relay refused publish it once: the second finds it handed back already', async () => {
+    const before = await harness(strict);
+    const after = await harness(relaxed);
+    const published: string[] = [];
+    const publish = after.transport.publish.bind(after.transport);
+    after.transport.publish = async (events) => {
+      published.push(...events.map((e) => e.id));
+      return publish(events);
+    };
+    after.bus.start();
+    for (let i = 0; i < 10; i++) {
+      const [bad] = await db.tx((tx) => before.bus.append(tx, 'wire', [{ type: COUNTED, subject: `pub_5_${i}`, data: { n: 'five' } }]));
+      before.bus.start();
+      await before.bus.idle();
+      await before.bus.stop();
+      const letter = (await deadLetter(PUBLISH_DEAD_LETTER, bad!.id))!;
+      const outcomes = await Promise.all([after.bus.replayDeadLetter(letter.id), after.bus.replayDeadLetter(letter.id)]);
+      await after.bus.idle();
+      expect(outcomes.sort()).toEqual(['duplicate', 'published']);
+      expect(published.filter((id) => id === bad!.id)).toEqual([bad!.id]);
+      expect(await effectsOf(`pub_5_${i}`)).toEqual([bad!.id]);
+    }
+    await after.bus.stop();
+  });
 });
 
 describe('validation on receipt (a foreign or buggy producer)', () => {
@@ -191,6 +215,23 @@ describe('validation on receipt (a foreign or buggy producer)', () => {
     expect((await deadLetter('counter', bad.id))!.replayed_at).not.toBeNull();
     expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
     expect(await effectsOf('rcv_3')).toEqual([bad.id]);
+  });
+
+  it('replays at once of a dead letter still invalid: it stays dead and held, and is handled once after the fix', async () => {
+    const before = await harness(strict);
+    const after = await harness(relaxed);
+    for (let i = 0; i < 20; i++) {
+      const bad = forged(`rcv_5_${i}`, { n: 'five' });
+      await before.transport.publish([bad]);
+      const letter = (await deadLetter('counter', bad.id))!;
+      const outcomes = await Promise.all([1, 2, 3].map(() => before.bus.replayDeadLetter(letter.id)));
+      // Each delivers it and is refused again, or finds it held again by another: none may mark it replayed.
+      expect(outcomes).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered']);
+      expect(await deadLetter('counter', bad.id), JSON.stringify(outcomes)).toMatchObject({ last_error: `invalid event: ${COUNTED} /n must be integer`, replayed_at: null });
+      expect(await after.bus.replayDeadLetter(letter.id)).toBe('handled');
+      expect(await effectsOf(`rcv_5_${i}`)).toEqual([bad.id]);
+      expect(await after.bus.replayDeadLetter(letter.id)).toBe('duplicate');
+    }
   });
 
   it('a replayed event that passes but whose handler fails stays replayable, and is applied once when it succeeds', async () => {
