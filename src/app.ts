@@ -380,10 +380,10 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   });
   options.configureHttp?.(http);
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite, ownerExists,
+    db, bus, metrics, apiKeys, idempotency: deps.idempotency, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite, ownerExists,
     ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
   });
-  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite });
+  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite, idempotency: deps.idempotency });
   // The browser apps: the console at /, the handheld at /rf/, and the live event stream they follow (ADR 0035).
   await liveRoutes(http, { events: (listener) => bus.observe(listener) });
   await uiRoutes(http);

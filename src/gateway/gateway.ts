@@ -12,6 +12,7 @@ import { archiveEvents } from '../platform/bus/event-store.ts';
 import { contextErrors } from '../contracts/errors.ts';
 import { AppError, registerErrors } from '../platform/errors.ts';
 import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts';
+import { IdempotencyKeys } from '../platform/http/idempotency.ts';
 import { identityRoutes } from '../platform/http/identity-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
 import { OidcVerifier } from '../platform/identity/oidc.ts';
@@ -100,6 +101,8 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     throw e;
   }
   const apiKeys = new ApiKeys(db, uuidv7Ids);
+  // Its own commands that create (users, keys) honour Idempotency-Key against its database, like the services' (ADR 0010).
+  const idempotency = new IdempotencyKeys(db);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
   // People sign in here; the services trust the principal the gateway signs (its kind, sites and worker included).
   const identity = new Identity(db, uuidv7Ids, systemClock, config.identity);
@@ -172,7 +175,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     return res.statusCode === 200 ? true : res.statusCode === 404 ? false : undefined;
   });
   await platformRoutes(http, {
-    db, bus, metrics, apiKeys, metricsEndpoint: config.metricsEndpoint, resolveSite, ownerExists,
+    db, bus, metrics, apiKeys, idempotency, metricsEndpoint: config.metricsEndpoint, resolveSite, ownerExists,
     readiness: async () => {
       const services = await Promise.all(config.services.map(async (url) => {
         try {
@@ -205,7 +208,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
       },
     },
   });
-  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite });
+  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite, idempotency });
   // GraphQL over the routed REST operations; subscriptions hear the events the event store takes in (below).
   const observers = new Set<(events: readonly EventEnvelope[]) => void>();
   await registerGraphql(http, {

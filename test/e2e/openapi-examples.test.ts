@@ -70,12 +70,14 @@ describe('the OpenAPI document', () => {
         expect(statuses, name).toEqual(expect.arrayContaining(['401', '403', '429']));
       }
       if ((op.parameters ?? []).length > 0 || op.requestBody !== undefined) expect(statuses, `${name} validates its input`).toContain('400');
-      // Every POST of a context honours Idempotency-Key. The platform's own commands do not: API keys and dead letters, and
-      // identity (ADR 0019): a sign-in or a refresh must not be replayed from a stored answer (it would hand out the same
-      // tokens again, and a used refresh token must be refused), logout is harmless to repeat, and the user commands are
-      // administration like API keys (disable and grant are the same when repeated; a repeated create is 409 DUPLICATE).
+      // Every POST of a context honours Idempotency-Key, and so do the platform's commands that create: POST /users and POST
+      // /api-keys (ADR 0019 and 0005 addenda: a retry makes no second user or key; a key's secret is never kept). The other
+      // platform commands do not: dead letters, and identity (ADR 0019): a sign-in, a refresh or a password change must not
+      // be replayed from a stored answer (it would hand out the same tokens again, and a used refresh token must be refused),
+      // logout is harmless to repeat, and the other user commands (disable, grants, reset) are the same when repeated.
       // The storefront order webhook is idempotent on the storefront's own webhook id and order id (X-Shopify-Webhook-Id).
-      const idempotent = method === 'post' && path.startsWith('/api/v1/') && !/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path)
+      const idempotent = method === 'post' && path.startsWith('/api/v1/')
+        && (!/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path) || path === '/api/v1/users' || path === '/api/v1/api-keys')
         && path !== '/api/v1/integrations/storefront/orders';
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
@@ -548,6 +550,15 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('refreshToken', session.refreshToken);
     expect((await example('whoAmI')).body.kind).toBe('key');
     use('refreshToken', (await example('refreshSession')).body.refreshToken);
+    // The person changes its own password, signed in (an API key has none: the admin key would be 409 NO_PASSWORD).
+    const change = byId.get('changePassword')!;
+    sent.add('changePassword');
+    const changed = await t.request('POST', change.path, {
+      role: null, headers: { authorization: `Bearer ${session.accessToken}` }, body: Object.values(change.op.requestBody?.content ?? {})[0]?.example,
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    use('refreshToken', changed.body.refreshToken);
+    expect((await example('resetPassword')).body.id).toBe(user.id);
     await example('logout');
     expect((await example('revokeRole')).body.grants).toHaveLength(1);
     expect((await example('disableUser')).body.disabledAt).not.toBeNull();

@@ -198,6 +198,20 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       })).status;
       expect(await person(`/api/v1/orders?siteId=${w.siteId}&limit=1`)).toBe(200);
       expect(await person('/api/v1/orders?limit=1')).toBe(403);
+      // The gateway answers identity and keys itself: their new codes are its own (a code it did not know would be a 500),
+      // and its own creates honour Idempotency-Key against its database.
+      const wrong = await fetch(`${c.gatewayUrl}/api/v1/auth/password`, {
+        method: 'POST', body: JSON.stringify({ currentPassword: 'not the password at all', newPassword: 'a fresh passphrase here' }),
+        headers: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}`, 'content-type': 'application/json' },
+      });
+      expect([wrong.status, ((await wrong.json()) as { code: string }).code]).toEqual([422, 'WRONG_PASSWORD']);
+      const createKey = async () => fetch(`${c.gatewayUrl}/api/v1/api-keys`, {
+        method: 'POST', body: JSON.stringify({ name: `split-${bus}-key`, role: 'viewer' }),
+        headers: { 'x-api-key': c.adminKey, 'content-type': 'application/json', 'idempotency-key': `split-${bus}-key` },
+      });
+      expect((await createKey()).status).toBe(201);
+      const again = await createKey();
+      expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([409, 'API_KEY_ALREADY_CREATED']);
     }, 300_000);
   });
 }

@@ -240,6 +240,44 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await page.getByRole('button', { name: 'Plan wave' }).waitFor();
   });
 
+  it('a signed-in person changes the password: a wrong current or a weak new one is said on the form; then the tab goes on', async () => {
+    // A page of its own: the refusals this test provokes (422) are expected, not console errors.
+    const p = await consolePage(browser, pageErrors, ['401', '422']);
+    await p.goto(`${base}/`);
+    await p.getByLabel('A username').check();
+    await p.getByLabel('Username', { exact: true }).fill('sam');
+    await p.getByLabel('Password', { exact: true }).fill('a-long-enough-password');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('button', { name: 'Change password' }).click();
+    await p.getByRole('heading', { name: 'Change password' }).waitFor();
+    const fill = async (current: string, next: string): Promise<void> => {
+      await p.getByLabel('Current password', { exact: true }).fill(current);
+      await p.getByLabel('New password', { exact: true }).fill(next);
+      await p.getByLabel('New password again', { exact: true }).fill(next);
+      await p.getByRole('button', { name: 'Save new password' }).click();
+    };
+    await fill('not-the-password', 'a fresh passphrase for sam');
+    await expect.poll(() => p.getByRole('alert').textContent()).toContain('The current password is wrong');
+    await fill('a-long-enough-password', 'password1234');
+    await expect.poll(() => p.getByRole('alert').textContent()).toContain('commonly used');
+    expect(await seriousA11yViolations(p), 'axe on change password').toEqual([]);
+    const before = JSON.parse(await p.evaluate("sessionStorage.getItem('paklog.credential')")) as { refreshToken: string };
+    await fill('a-long-enough-password', 'a fresh passphrase for sam');
+    await p.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    // The tab keeps going with the new session; the old refresh token and the old password are done.
+    const after = JSON.parse(await p.evaluate("sessionStorage.getItem('paklog.credential')")) as { kind: string; refreshToken: string };
+    expect(after.kind).toBe('user');
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect((await t.request('POST', '/api/v1/auth/refresh', { role: null, body: { refreshToken: before.refreshToken } })).status).toBe(401);
+    expect((await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'sam', password: 'a-long-enough-password' } })).status).toBe(401);
+    expect((await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'sam', password: 'a fresh passphrase for sam' } })).status).toBe(200);
+    await p.getByRole('button', { name: 'Close' }).click();
+    await p.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Orders', exact: true }).click();
+    await p.getByRole('heading', { name: 'Orders' }).waitFor();
+    await expect.poll(() => p.locator('.who').textContent()).toContain('Sam Supervisor');
+    await p.close();
+  });
+
   it('a viewer sees the screens without buttons it may not use; an operator gets a dashboard, not a 403 for the exception queue', async () => {
     const as = async (key: string): Promise<{ close: () => Promise<void>; p: Page }> => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import { createLiveHub } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
+import { ChangePassword } from '../lib/ChangePassword.tsx';
 import { SignIn } from '../lib/SignIn.tsx';
 import { Counts } from './Counts.tsx';
 import { Dashboard } from './Dashboard.tsx';
@@ -38,6 +39,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
   const [sitesError, setSitesError] = useState<string | undefined>(undefined);
   const [sitesTry, setSitesTry] = useState(0);
   const [connected, setConnected] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const hub = useMemo(() => createLiveHub(setConnected), []);
   useEffect(() => () => hub.stop(), [hub]);
   useEffect(() => {
@@ -78,9 +80,11 @@ function Console(props: { me: Me; onSignOut: () => void }) {
         </label>
         <span className={connected ? 'live on' : 'live off'} role="status" aria-live="polite">{connected ? 'Live' : 'Offline'}</span>
         <span className="who">{props.me.name} ({props.me.role})</span>
+        {props.me.kind === 'user' ? <button type="button" onClick={() => setChangingPassword(true)}>Change password</button> : null}
         <button type="button" onClick={props.onSignOut}>Sign out</button>
       </header>
       <main>
+        {changingPassword ? <ChangePassword onClose={() => setChangingPassword(false)} /> : null}
         <h1>{title}</h1>
         {sitesError !== undefined && siteId === '' ? (
           <p role="alert" className="error">

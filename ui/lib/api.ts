@@ -88,6 +88,15 @@ export async function signIn(input: { key: string } | { username: string; passwo
   return await res.json() as Me;
 }
 
+/**
+ * Changes the signed-in person's password (POST /auth/password). Every session of the person ends, this tab's too; the
+ * answer is a new session, kept as this tab's credential, so the tab goes on signed in.
+ */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const s = await api<{ accessToken: string; refreshToken: string }>('POST', '/auth/password', { body: { currentPassword, newPassword } });
+  saveCredential({ kind: 'user', accessToken: s.accessToken, refreshToken: s.refreshToken });
+}
+
 export function signOut(): void {
   saveCredential(undefined);
 }

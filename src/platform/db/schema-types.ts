@@ -119,6 +119,7 @@ export interface PlatformUsers {
   id: string;
   oidc_subject: string | null;
   password_hash: string | null;
+  sessions_valid_from: Date | null;
   username: string;
   worker_id: string | null;
 }

@@ -196,7 +196,12 @@ export class Authenticator {
           ? new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one at POST /api/v1/auth/refresh')
           : new AppError('UNAUTHENTICATED', 'The access token is not valid');
       }
-      return userPrincipal(await this.identity.byId(check.claims.sub));
+      const found = await this.identity.byId(check.claims.sub);
+      // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
+      if (found.ok && found.sessionsValidFrom !== undefined && check.claims.iat < found.sessionsValidFrom) {
+        throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
+      }
+      return userPrincipal(found);
     }
     if (this.oidc !== undefined && this.identity !== undefined && issuer === this.oidc.issuer) {
       const check = await this.oidc.verify(token);

@@ -19,7 +19,7 @@ export type StatusOf<T> = number | ((result: T) => number);
 export class IdempotencyKeys {
   constructor(private readonly db: Database) {}
 
-  async run<T>(request: FastifyRequest, reply: FastifyReply, status: StatusOf<T>, fn: () => Promise<T>): Promise<T> {
+  async run<T>(request: FastifyRequest, reply: FastifyReply, status: StatusOf<T>, fn: () => Promise<T>, options: ReplayOptions<T> = {}): Promise<T> {
     const header = request.headers['idempotency-key'];
     const key = Array.isArray(header) ? header[0] : header;
     const statusOf = (result: T): number => (typeof status === 'number' ? status : status(result));
@@ -35,8 +35,10 @@ export class IdempotencyKeys {
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     // The concrete URL, not the route template: the same key and body sent to another resource is another request.
     // The body's JSON with object fields in one order: the same request re-serialised by a client (fields in another order) is the same request.
-    const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(canonicalJson(request.body ?? null)).digest('hex');
-    const answer = await this.db.unitOfWork(async (tx): Promise<{ status: number; body: T; replayed: boolean }> => {
+    const body = request.body ?? null;
+    const fingerprinted = options.fingerprint === undefined || typeof body !== 'object' || body === null ? body : options.fingerprint(body as Record<string, unknown>);
+    const hash = createHash('sha256').update(`${request.method} ${request.url}`).update(canonicalJson(fingerprinted)).digest('hex');
+    const answer = await this.db.unitOfWork(async (tx): Promise<{ status: number; body: unknown; replayed: boolean }> => {
       // Waits while another transaction holds the same key uncommitted; then either inserts (it rolled back) or not.
       const claimed = await tx.query(
         `INSERT INTO platform.idempotency_keys (principal, key, route, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -51,17 +53,30 @@ export class IdempotencyKeys {
         if (prior.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
         // Only a key claimed by an older PakLog, whose claim committed apart from the work, can lack its answer.
         if (prior.status_code === null) throw new AppError('IDEMPOTENCY_OUTCOME_UNKNOWN', 'The request with this Idempotency-Key was interrupted before PakLog kept its answer; check the resource before sending it again with a new key');
-        return { status: prior.status_code, body: prior.response as T, replayed: true };
+        return { status: prior.status_code, body: prior.response, replayed: true };
       }
-      const body = await fn();
-      const code = statusOf(body);
-      await tx.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, code, JSON.stringify(body ?? null)]);
-      return { status: code, body, replayed: false };
+      const result = await fn();
+      const code = statusOf(result);
+      const kept = options.stored === undefined ? result : options.stored(result);
+      await tx.query(`UPDATE platform.idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, code, JSON.stringify(kept ?? null)]);
+      return { status: code, body: result, replayed: false };
     });
     reply.status(answer.status);
-    if (answer.replayed) reply.header('idempotent-replayed', 'true');
-    return answer.body;
+    if (!answer.replayed) return answer.body as T;
+    reply.header('idempotent-replayed', 'true');
+    return options.replay === undefined ? answer.body as T : options.replay(answer.body);
   }
+}
+
+/**
+ * For a command whose request or answer holds a secret: what of the body identifies the request (`fingerprint`:
+ * the body without the secret), what of the answer is kept (`stored`), and what a replay answers from it (`replay`,
+ * which may throw a coded error instead). A secret is then never stored, not even as a fast hash of the request.
+ */
+export interface ReplayOptions<T> {
+  readonly fingerprint?: ((body: Record<string, unknown>) => unknown) | undefined;
+  readonly stored?: ((result: T) => unknown) | undefined;
+  readonly replay?: ((stored: unknown) => T) | undefined;
 }
 
 /** JSON with every object's fields sorted by name (arrays keep their order): equal values, equal text. */

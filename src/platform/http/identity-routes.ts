@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Identity, UserView } from '../identity/identity.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../identity/passwords.ts';
 import type { AuthFailureGuard } from './auth.ts';
+import type { IdempotencyKeys } from './idempotency.ts';
 import { ALL_SITES, CAN, ROLES, type Role } from './roles.ts';
 import type { HttpApp } from './server.ts';
 import { noContent, problems, type Tag } from './openapi.ts';
@@ -15,12 +16,16 @@ export interface IdentityRouteDeps {
   readonly failures?: AuthFailureGuard | undefined;
   /** A site code or id → the site's id (grants are kept by id); undefined for no such site. */
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
+  /** `Idempotency-Key` of POST /users (a retry must not make a second user). */
+  readonly idempotency: IdempotencyKeys;
 }
 
 const tags: Tag[] = ['Identity'];
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._@-]+$', examples: [EXAMPLES.user.username] });
 const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: [EXAMPLES.user.password] });
+/** A password being set by a change or a reset: a weak one is 422 WEAK_PASSWORD (blank: 400 VALIDATION_FAILED). */
+const NewPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX, description: `At least ${PASSWORD_MIN} characters, hard to guess` });
 const SiteOrAll = Type.String({ minLength: 1, maxLength: 100, description: 'A site id or code, or * for every site', examples: ['DEMO', '*'] });
 const Grant = Type.Object({ siteId: SiteOrAll, role: RoleSchema }, { additionalProperties: false });
 const RefreshBody = Type.Object({
@@ -153,6 +158,33 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     return { kind: p.kind, id: p.id, name: p.name, role: p.role, sites: p.sites, workerId: p.workerId ?? null };
   });
 
+  app.post('/api/v1/auth/password', {
+    config: { roles: CAN.read },
+    schema: {
+      tags, summary: 'Change your own password', operationId: 'changePassword',
+      description: 'A signed-in person gives the current password and a new one. Every session of the person ends: refresh tokens are '
+        + 'revoked and access tokens issued before the change are refused; the answer is a new session for the caller (use its tokens from '
+        + 'now on). 422 WRONG_PASSWORD when the current password is wrong (counted against the client address like a failed sign-in: '
+        + '429 when too many); 422 WEAK_PASSWORD when the new one is too easy to guess (shorter than 12 characters, the username in it, '
+        + 'a few characters repeated, a well-known password, or the current one again); 400 VALIDATION_FAILED when it is blank; 409 '
+        + 'NO_PASSWORD for an API key or a person who signs in through the identity provider only. An admin sets another user\'s '
+        + 'password with POST /users/{id}/password.',
+      body: Type.Object({
+        currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+        newPassword: NewPassword,
+      }, { additionalProperties: false, examples: [{ currentPassword: EXAMPLES.user.password, newPassword: 'a new passphrase nobody guesses' }] }),
+      response: { 200: Session, ...problems('WRONG_PASSWORD', 'WEAK_PASSWORD', 'NO_PASSWORD') },
+    },
+  }, async (req, reply) => {
+    await deps.failures?.checkAuthFailures(req, reply);
+    const p = req.principal!;
+    if (p.kind !== 'user') throw new AppError('NO_PASSWORD', 'An API key has no password; revoke it and create another instead');
+    const changed = await identity.changePassword(p.id, req.body.currentPassword, req.body.newPassword);
+    if (changed.ok) return changed.session;
+    if (changed.reason === 'no-password') throw new AppError('NO_PASSWORD', 'This user signs in through the identity provider and has no PakLog password');
+    return failed(req, new AppError('WRONG_PASSWORD', 'The current password is wrong', { errors: [{ field: '/currentPassword', message: 'is wrong' }] }));
+  });
+
   app.get('/api/v1/users', {
     config: { roles: CAN.admin },
     schema: {
@@ -163,12 +195,15 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
   }, async () => ({ items: await identity.list() }));
 
   app.post('/api/v1/users', {
-    config: { roles: CAN.admin },
+    config: { roles: CAN.admin, idempotent: true },
     schema: {
       tags, summary: 'Create a user', operationId: 'createUser',
       description: 'A person signs in with the password, or through the identity provider whose token names `oidcSubject`. '
         + '`workerId` is who the person acts as on the floor (the username by default). Grants name sites by id or code (400 '
-        + 'VALIDATION_FAILED when there is no such site); 409 DUPLICATE when the username or the subject is taken.',
+        + 'VALIDATION_FAILED when there is no such site); 409 DUPLICATE when the username or the subject is taken; 422 WEAK_PASSWORD when '
+        + 'the password is too easy to guess (the username in it, a few characters repeated, a well-known password). A retry with the '
+        + 'same Idempotency-Key gets the first answer again (the password is left out of the comparison of the two requests: PakLog '
+        + 'keeps no fast hash of it).',
       body: Type.Object({
         username: Username,
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -180,12 +215,15 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         additionalProperties: false,
         examples: [{ ...EXAMPLES.user, grants: [{ siteId: EXAMPLES.site, role: 'operator' }] }],
       }),
-      response: { 201: User, ...problems('DUPLICATE') },
+      response: { 201: User, ...problems('DUPLICATE', 'WEAK_PASSWORD') },
     },
   }, async (req, reply) => {
     const b = req.body;
-    const user = await identity.create({ ...b, grants: await grantsOf(b.grants) });
-    return reply.status(201).header('location', `/api/v1/users/${user.id}`).send(user);
+    const user = await deps.idempotency.run(req, reply, 201, async () => identity.create({ ...b, grants: await grantsOf(b.grants) }), {
+      // A password is never kept, not even as a fast hash of the request a guesser could test candidates against.
+      fingerprint: ({ password: _password, ...rest }) => rest,
+    });
+    return reply.header('location', `/api/v1/users/${user.id}`).send(user);
   });
 
   app.get('/api/v1/users/:id', {
@@ -202,10 +240,24 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     schema: {
       tags, summary: 'Disable a user: its sessions end, it can no longer sign in', operationId: 'disableUser',
       description: 'Its refresh tokens are revoked at once and its access tokens stop working within seconds. Disabling a disabled '
-        + 'user changes nothing. 404 NOT_FOUND when there is no such user.',
-      params: UserParams, response: { 200: User, ...problems('NOT_FOUND') },
+        + 'user changes nothing. 404 NOT_FOUND when there is no such user; 409 LAST_ADMIN for the last active user with the admin role at every '
+        + 'site (someone must still be able to administer PakLog: make another user an admin of every site first).',
+      params: UserParams, response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
   }, async (req) => found(await identity.disable(req.params.id), req.params.id));
+
+  app.post('/api/v1/users/:id/password', {
+    config: { roles: CAN.admin },
+    schema: {
+      tags, summary: 'Set another user\'s password (an admin\'s reset)', operationId: 'resetPassword',
+      description: 'For a person who forgot the password: an admin of every site sets a new one and tells the person. Every session of '
+        + 'the user ends (refresh tokens revoked, access tokens issued before refused). A person changes its own with POST /auth/password. '
+        + '422 WEAK_PASSWORD when the password is too easy to guess; 404 NOT_FOUND when there is no such user.',
+      params: UserParams,
+      body: Type.Object({ password: NewPassword }, { additionalProperties: false, examples: [{ password: 'a new passphrase nobody guesses' }] }),
+      response: { 200: User, ...problems('NOT_FOUND', 'WEAK_PASSWORD') },
+    },
+  }, async (req) => found(await identity.resetPassword(req.params.id, req.body.password), req.params.id));
 
   app.post('/api/v1/users/:id/grants', {
     config: { roles: CAN.admin },
@@ -213,10 +265,10 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       tags, summary: 'Give a user a role at a site (or * for every site); replaces its role there', operationId: 'grantRole',
       description: 'The site by id or code (400 VALIDATION_FAILED when there is no such site), or * for every site. The user acts with '
         + 'the new role within seconds. 404 NOT_FOUND when there is no such user. The example makes the user a manager of the POST '
-        + '/sites example\'s site.',
+        + '/sites example\'s site. 409 LAST_ADMIN when it would make the last active admin of every site something else at *.',
       params: UserParams,
       body: { ...Grant, examples: [{ siteId: EXAMPLES.newSite, role: 'manager' }] },
-      response: { 200: User, ...problems('NOT_FOUND') },
+      response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
   }, async (req) => found(await identity.grant(req.params.id, await siteIdOf(req.body.siteId, '/siteId'), req.body.role), req.params.id));
 
@@ -225,9 +277,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     schema: {
       tags, summary: 'Take a user\'s role at a site (or * for its every-site role) away', operationId: 'revokeRole',
       description: 'The site by id or code, or *. 404 NOT_FOUND when there is no such user or it has no role there. The example takes back '
-        + 'the role the POST /users/{id}/grants example gave.',
+        + 'the role the POST /users/{id}/grants example gave. 409 LAST_ADMIN for the * grant of the last active admin of every site.',
       params: Type.Object({ id: IdParam('user', 'POST /users'), site: { ...SiteOrAll, examples: [EXAMPLES.newSite] } }),
-      response: { 200: User, ...problems('NOT_FOUND') },
+      response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
   }, async (req) => {
     if (!(await identity.revokeGrant(req.params.id, await siteIdOf(req.params.site, '/site')))) {

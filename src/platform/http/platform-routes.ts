@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError, unwrap } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { ApiKeys } from './auth.ts';
+import type { IdempotencyKeys } from './idempotency.ts';
 import { CAN, ROLES } from './roles.ts';
 import type { HttpApp, MetricsEndpoint } from './server.ts';
 
@@ -20,6 +21,8 @@ export interface PlatformRouteDeps {
   readonly bus: EventBus;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
+  /** `Idempotency-Key` of POST /api-keys (a retry must not make a second key; the secret is never stored with it). */
+  readonly idempotency: IdempotencyKeys;
   /** What this process runs, reported by readiness (a service process of a split deployment). */
   readonly contexts?: readonly string[];
   /** More to check for readiness than the database (the gateway: every service). */
@@ -251,10 +254,13 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     },
   }, async () => ({ items: await deps.apiKeys.list() }));
   app.post('/api/v1/api-keys', {
-    config: { roles: CAN.admin },
+    config: { roles: CAN.admin, idempotent: true },
     schema: {
       operationId: 'createApiKey', tags, summary: 'Create an API key; the secret is shown once',
-      description: 'A key for an integration (storefront, ERP, TMS) or a person, with one role (ADR 0005). Only its hash is stored: keep `key`.',
+      description: 'A key for an integration (storefront, ERP, TMS) or a person, with one role (ADR 0005). Only its hash is stored: keep `key`. '
+        + 'A retry with the same Idempotency-Key makes no second key, but the secret is not kept to be shown again: the retry is 409 '
+        + 'API_KEY_ALREADY_CREATED naming the key\'s id; revoke that key (POST /api-keys/{id}/revoke) and create another with a new '
+        + 'Idempotency-Key (ADR 0005 addendum).',
       body: Type.Object({
         name: Type.String({ minLength: 1, maxLength: 100 }),
         role: Type.Union(ROLES.map((r) => Type.Literal(r))),
@@ -274,6 +280,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
           ownerId: Nullable(Type.String({ description: 'The owner the key acts for; null: every owner' })),
           key: Type.String({ description: 'The secret; send it as X-Api-Key' }),
         }),
+        ...problems('API_KEY_ALREADY_CREATED'),
       },
     },
   }, async (req, reply) => {
@@ -287,8 +294,18 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     if (ownerId !== null && await deps.ownerExists?.(ownerId) === false) {
       throw new AppError('VALIDATION_FAILED', `No owner ${ownerId}`, { errors: [{ field: '/ownerId', message: 'is not the id of an owner' }] });
     }
-    const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);
-    return reply.status(201).send({ id: created.id, name: req.body.name, role: req.body.role, siteIds, ownerId, key: created.key });
+    return deps.idempotency.run(req, reply, 201, async () => {
+      const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);
+      return { id: created.id, name: req.body.name, role: req.body.role, siteIds, ownerId, key: created.key };
+    }, {
+      // The key's metadata is kept with the Idempotency-Key, never its secret (only the key's hash is stored anywhere).
+      stored: ({ key: _secret, ...metadata }) => metadata,
+      replay: (stored) => {
+        const id = (stored as { id?: unknown } | null)?.id;
+        throw new AppError('API_KEY_ALREADY_CREATED', `The first request with this Idempotency-Key created API key ${String(id)}; its secret was shown `
+          + `once and is not kept. If that answer was lost, revoke the key (POST /api/v1/api-keys/${String(id)}/revoke) and create another with a new Idempotency-Key`);
+      },
+    });
   });
   app.post('/api/v1/api-keys/:id/revoke', {
     config: { roles: CAN.admin },

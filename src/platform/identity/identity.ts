@@ -2,8 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
-import { overallRole, type Principal, type Role } from '../http/roles.ts';
-import { hashPassword, needsRehash, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { ALL_SITES, overallRole, type Principal, type Role } from '../http/roles.ts';
+import { hashPassword, needsRehash, passwordWeakness, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { generateJwtSecret, generateRefreshToken, hashToken, signAccessToken } from './tokens.ts';
 
 /** A user as the API shows it (never the password hash). */
@@ -38,8 +38,14 @@ export interface Session {
   readonly refreshExpiresAt: string;
 }
 
-/** Why a user cannot act: unknown to PakLog, disabled, or without any role. */
-export type UserLookup = { ok: true; principal: Principal } | { ok: false; reason: 'unknown' | 'disabled' | 'no-role' };
+/**
+ * Why a user cannot act: unknown to PakLog, disabled, or without any role. `sessionsValidFrom`: access tokens issued
+ * before this second (a password change or reset) are no longer good.
+ */
+export type UserLookup = { ok: true; principal: Principal; sessionsValidFrom?: number } | { ok: false; reason: 'unknown' | 'disabled' | 'no-role' };
+
+/** A self-service password change: the new session of the caller, or why not. */
+export type PasswordChange = { ok: true; session: Session } | { ok: false; reason: 'wrong-password' | 'no-password' };
 
 export type RefreshOutcome = { ok: true; session: Session } | { ok: false; reason: 'invalid' | 'expired' | 'reused' | 'disabled' };
 
@@ -52,11 +58,12 @@ interface UserRow {
   worker_id: string | null;
   created_at: Date;
   disabled_at: Date | null;
+  sessions_valid_from: Date | null;
   grants: { site_id: string; role: Role }[];
 }
 
 const USER_SELECT = `SELECT u.id, u.username, u.display_name, u.password_hash, u.oidc_subject, u.worker_id, u.created_at, u.disabled_at,
-    COALESCE((SELECT json_agg(json_build_object('site_id', g.site_id, 'role', g.role) ORDER BY g.site_id)
+    u.sessions_valid_from, COALESCE((SELECT json_agg(json_build_object('site_id', g.site_id, 'role', g.role) ORDER BY g.site_id)
               FROM platform.user_grants g WHERE g.user_id = u.id), '[]'::json) AS grants
   FROM platform.users u`;
 
@@ -73,7 +80,8 @@ function lookup(u: UserRow | undefined): UserLookup {
   for (const g of u.grants) sites[g.site_id] = g.role;
   const role = overallRole(sites);
   if (role === undefined) return { ok: false, reason: 'no-role' };
-  return { ok: true, principal: { kind: 'user', id: u.id, name: u.display_name, role, sites, workerId: u.worker_id ?? u.username } };
+  const principal: Principal = { kind: 'user', id: u.id, name: u.display_name, role, sites, workerId: u.worker_id ?? u.username };
+  return u.sessions_valid_from === null ? { ok: true, principal } : { ok: true, principal, sessionsValidFrom: Math.floor(u.sessions_valid_from.getTime() / 1000) };
 }
 
 /**
@@ -113,6 +121,7 @@ export class Identity {
 
   async create(u: NewUser): Promise<UserView> {
     const id = this.ids.next('usr');
+    if (u.password !== undefined) refuseWeak(u.password, '/password', { username: u.username });
     const hash = u.password === undefined ? null : await hashPassword(u.password);
     await this.db.tx(async (tx) => {
       const inserted = await tx.query(
@@ -138,9 +147,12 @@ export class Identity {
     return row === undefined ? undefined : view(row);
   }
 
-  /** Disables a user and revokes every refresh token it holds; its access tokens stop working within seconds. */
+  /**
+   * Disables a user and revokes every refresh token it holds; its access tokens stop working within seconds. Refused
+   * (409 LAST_ADMIN) for the last active user with the admin role at every site.
+   */
   async disable(id: string): Promise<UserView | undefined> {
-    const found = await this.db.tx(async (tx) => {
+    const found = await this.keepingAnAdmin(id, async (tx) => {
       const rows = await tx.query(`UPDATE platform.users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING 1`, [id]);
       await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       return rows.length > 0;
@@ -149,18 +161,54 @@ export class Identity {
     return found ? this.get(id) : undefined;
   }
 
+  /** Gives a role at a site (or `*`); a role other than admin at `*` for the last every-site admin is refused (LAST_ADMIN). */
   async grant(userId: string, siteId: string, role: Role): Promise<UserView | undefined> {
     if ((await this.get(userId)) === undefined) return undefined;
-    await this.upsertGrant(this.db, userId, siteId, role);
+    if (siteId === ALL_SITES && role !== 'admin') await this.keepingAnAdmin(userId, (tx) => this.upsertGrant(tx, userId, siteId, role));
+    else await this.upsertGrant(this.db, userId, siteId, role);
     this.cache.clear();
     return this.get(userId);
   }
 
-  /** Removes the user's grant at `siteId` (`*`: its every-site grant); false when there was none. */
+  /** Removes the user's grant at `siteId` (`*`: its every-site grant); false when there was none. The last every-site admin's `*` grant stays (LAST_ADMIN). */
   async revokeGrant(userId: string, siteId: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId]);
+    const remove = async (db: Executor): Promise<boolean> =>
+      (await db.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId])).length > 0;
+    const removed = siteId === ALL_SITES ? await this.keepingAnAdmin(userId, remove) : await remove(this.db);
     this.cache.clear();
-    return rows.length > 0;
+    return removed;
+  }
+
+  /**
+   * A signed-in user changes its own password: the current one must match (`wrong-password` otherwise; `no-password`
+   * for a user who signs in through the identity provider only), the new one must not be weak (WEAK_PASSWORD). Every
+   * session of the user ends (refresh tokens revoked, earlier access tokens refused) and the caller gets a new one.
+   */
+  async changePassword(userId: string, current: string, next: string): Promise<PasswordChange> {
+    const row = (await this.db.query<UserRow>(`${USER_SELECT} WHERE u.id = $1`, [userId]))[0];
+    if (row?.password_hash === undefined || row.password_hash === null) return { ok: false, reason: 'no-password' };
+    const stored = row.password_hash;
+    if (!(await verifyPassword(stored, current))) return { ok: false, reason: 'wrong-password' };
+    refuseWeak(next, '/newPassword', { username: row.username, current });
+    const hash = await hashPassword(next);
+    const session = await this.db.tx(async (tx) => {
+      // Only over the hash that was checked: a change that won a race meanwhile makes this one's current password wrong.
+      if (!(await this.replacePassword(tx, userId, hash, stored))) return undefined;
+      return this.issue(tx, userId, this.ids.next('rft'));
+    });
+    this.cache.clear();
+    return session === undefined ? { ok: false, reason: 'wrong-password' } : { ok: true, session };
+  }
+
+  /** An admin sets another user's password (WEAK_PASSWORD when weak); every session of that user ends. Undefined: no such user. */
+  async resetPassword(userId: string, password: string): Promise<UserView | undefined> {
+    const user = await this.get(userId);
+    if (user === undefined) return undefined;
+    refuseWeak(password, '/password', { username: user.username });
+    const hash = await hashPassword(password);
+    const found = await this.db.tx((tx) => this.replacePassword(tx, userId, hash, undefined));
+    this.cache.clear();
+    return found ? this.get(userId) : undefined;
   }
 
   /** The principal of the user an access token names. */
@@ -239,6 +287,41 @@ export class Identity {
     return { tokenType: 'Bearer', accessToken: access.token, expiresIn: this.options.accessTokenTtlS, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
   }
 
+  /**
+   * Stores a new password hash (over `expected` only, when given) and ends every session of the user: its refresh
+   * tokens are revoked and access tokens issued before this second are refused (`sessions_valid_from`).
+   */
+  private async replacePassword(tx: Executor, userId: string, hash: string, expected: string | undefined): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE platform.users SET password_hash = $2, sessions_valid_from = $3 WHERE id = $1 AND ($4::text IS NULL OR password_hash = $4) RETURNING 1`,
+      [userId, hash, this.clock.now(), expected ?? null],
+    );
+    if (rows.length === 0) return false;
+    await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+    return true;
+  }
+
+  /**
+   * Runs a change of a user's standing so that someone can still administer PakLog: under one lock for every such
+   * change (two admins disabling each other at once cannot both pass), refused with 409 LAST_ADMIN when the user was an
+   * active admin of every site and none is left after it. Keys do not count: a generated bootstrap key was shown once
+   * and may be lost; the way back from a lock-out is PAKLOG_ADMIN_API_KEY on a restart (README).
+   */
+  private async keepingAnAdmin<T>(userId: string, change: (tx: Executor) => Promise<T>): Promise<T> {
+    return this.db.tx(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.every-site-admins'))`);
+      const admins = `SELECT u.id FROM platform.users u JOIN platform.user_grants g ON g.user_id = u.id AND g.site_id = '*' AND g.role = 'admin'
+        WHERE u.disabled_at IS NULL`;
+      const wasAdmin = (await tx.query(`${admins} AND u.id = $1`, [userId])).length > 0;
+      const result = await change(tx);
+      if (wasAdmin && (await tx.query(`${admins} LIMIT 1`)).length === 0) {
+        throw new AppError('LAST_ADMIN', 'This is the last active user with the admin role at every site: make another user an admin of every site (*) first, '
+          + 'so that someone can still administer PakLog');
+      }
+      return result;
+    });
+  }
+
   private async upsertGrant(db: Executor, userId: string, siteId: string, role: Role): Promise<void> {
     await db.query(
       `INSERT INTO platform.user_grants (user_id, site_id, role) VALUES ($1, $2, $3)
@@ -255,4 +338,10 @@ export class Identity {
     this.cache.set(key, { found, at: Date.now() });
     return found;
   }
+}
+
+/** Refuses a weak new password (422 WEAK_PASSWORD naming the field and why). */
+function refuseWeak(password: string, field: string, context: { username?: string; current?: string }): void {
+  const weakness = passwordWeakness(password, context);
+  if (weakness !== undefined) throw new AppError('WEAK_PASSWORD', `The password ${weakness}`, { errors: [{ field, message: weakness }] });
 }

@@ -39,3 +39,30 @@ export function needsRehash(phc: string): boolean {
   if (m === null) return true;
   return Number(m[1]) < ARGON2ID_PARAMS.memoryCost || Number(m[2]) < ARGON2ID_PARAMS.timeCost || Number(m[3]) < ARGON2ID_PARAMS.parallelism;
 }
+
+/** Passwords of at least {@link PASSWORD_MIN} characters that lists of breached passwords put at the top: refused. */
+const COMMON = new Set([
+  '123456789012', '1234567890123', '12345678901234', 'password1234', 'password12345', 'password123456', 'passwordpassword',
+  'qwertyuiopas', 'qwertyuiop123', 'qwerty123456', 'iloveyou1234', 'administrator', 'administrator1', 'changeme1234',
+  'letmein12345', 'welcome12345', 'abcdefghijkl', 'abc123456789', '1q2w3e4r5t6y', '1qaz2wsx3edc', 'zaq12wsxcde3', 'paklog123456',
+]);
+
+/**
+ * Why a new password is too weak to be set, or undefined when it is not (every place a password is set asks: a new
+ * user, a change, an admin's reset). Length first (NIST SP 800-63B §5.1.1.2: at least 8, we ask 12; no composition
+ * rules), then what a guesser tries first: the username, a handful of characters repeated, a well-known password, the
+ * current password again.
+ */
+export function passwordWeakness(password: string, context: { username?: string | undefined; current?: string | undefined } = {}): string | undefined {
+  if (password.trim() === '') return 'must not be blank';
+  if ([...password].length < PASSWORD_MIN) return `must have at least ${PASSWORD_MIN} characters`;
+  if (password.length > PASSWORD_MAX) return `must have at most ${PASSWORD_MAX} characters`;
+  const lower = password.toLowerCase();
+  const username = context.username?.toLowerCase();
+  // A username of a few letters would be inside many good passphrases: only a longer one counts as contained.
+  if (username !== undefined && (lower === username || (username.length >= 4 && lower.includes(username)))) return 'must not contain the username';
+  if (new Set(lower).size < 4) return 'must have at least 4 different characters';
+  if (COMMON.has(lower)) return 'is a commonly used password';
+  if (context.current !== undefined && password === context.current) return 'must differ from the current password';
+  return undefined;
+}

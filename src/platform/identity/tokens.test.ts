@@ -9,7 +9,7 @@ describe('access tokens', () => {
   it('are accepted until they expire, and name the user', async () => {
     const { token, expiresAt } = await signAccessToken(secret, 'usr_1', 900, at);
     expect(expiresAt.toISOString()).toBe('2025-03-01T10:15:00.000Z');
-    expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 899_000))).toEqual({ ok: true, claims: { sub: 'usr_1', exp: expiresAt.getTime() / 1000 } });
+    expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 899_000))).toEqual({ ok: true, claims: { sub: 'usr_1', exp: expiresAt.getTime() / 1000, iat: at.getTime() / 1000 } });
     expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 900_000))).toEqual({ ok: false, reason: 'expired' });
   });
 

@@ -12,6 +12,8 @@ export interface AccessClaims {
   readonly sub: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
+  /** When it was issued, seconds since the epoch (a password change refuses older tokens). */
+  readonly iat: number;
 }
 
 export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
@@ -33,9 +35,9 @@ export async function signAccessToken(secret: string, userId: string, ttlS: numb
 export async function verifyAccessToken(secret: string, token: string, now: Date = new Date()): Promise<AccessTokenCheck> {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), {
-      algorithms: [ALG], issuer: PAKLOG_ISSUER, audience: PAKLOG_ISSUER, currentDate: now, requiredClaims: ['sub', 'exp'],
+      algorithms: [ALG], issuer: PAKLOG_ISSUER, audience: PAKLOG_ISSUER, currentDate: now, requiredClaims: ['sub', 'exp', 'iat'],
     });
-    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0 } };
+    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0, iat: payload.iat ?? 0 } };
   } catch (e) {
     return { ok: false, reason: e instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }
