@@ -8,6 +8,12 @@ export const TASK_STATUSES = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'P
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
+/**
+ * What a claim that names no `types` is offered (`POST /tasks/next`, batch assignment): every type but PACK. A PACK
+ * task (an order to pack at a pack station) goes only to a claim that asks for PACK, as a packer's handheld does: a
+ * picker's untyped claim is not sent from the aisles to the pack bench (ADR 0035 addendum 2026-12-04).
+ */
+export const UNTYPED_CLAIM_TYPES: readonly TaskType[] = TASK_TYPES.filter((t) => t !== 'PACK');
 /** Why a worker could not do a task (`POST /tasks/{id}/fail`). */
 export const TASK_FAILURE_REASONS = ['EQUIPMENT', 'LOCATION_INACCESSIBLE', 'DAMAGED_GOODS', 'OTHER'] as const;
 export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];

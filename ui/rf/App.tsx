@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
+import { PackFlow } from './Pack.tsx';
 import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
+import { ScanInput } from './ScanInput.tsx';
 
 interface Line {
   id: string; seq: number; sku: string; expectedBarcode: string | null; locationId: string; locationCode: string | null;
@@ -14,6 +16,9 @@ interface Task { id: string; type: string; reference: string; status: string }
 interface Shift { workerId: string; site: string }
 
 const SHIFT = 'paklog.rf.shift';
+/** The work the operator asked for on the Ready screen (kept for the tab): pick tasks or pack tasks. */
+const WORK = 'paklog.rf.work';
+type Work = 'PICK' | 'PACK';
 const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
 /** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
 const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
@@ -95,8 +100,13 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
   const [paused, setPaused] = useState<Task[]>([]);
-  /** A task this handheld cannot work (not a pick): the operator hands it back or leaves it to a supervisor. */
+  /** A task this handheld cannot work (not a pick nor a pack): the operator hands it back or leaves it to a supervisor. */
   const [other, setOther] = useState<Task | undefined>(undefined);
+  /** The PACK task being worked (its reference is the order): PackFlow holds its steps. */
+  const [packTask, setPackTask] = useState<Task | undefined>(undefined);
+  /** The pack task's reject or cannot-do screen, shown over the pack flow (which stays mounted, its steps kept). */
+  const [packAside, setPackAside] = useState<'reject' | 'cannot' | undefined>(undefined);
+  const [work, setWork] = useState<Work>(() => (sessionStorage.getItem(WORK) === 'PACK' ? 'PACK' : 'PICK'));
 
   const loadPaused = useCallback(async () => {
     try {
@@ -116,6 +126,13 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     setQueued(pending(owner));
     if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${r.error.message}`).join('; '));
     if (outcome.sent > 0) setInfo(`${outcome.sent} queued scan${outcome.sent === 1 ? '' : 's'} sent`);
+    // A "task done" sent from the queue that PakLog refused because lines are still open (a queued scan of it was
+    // refused): the operator is taken back to those lines, not left on Ready with a task nobody works.
+    const reopened = outcome.refused.find((r) => r.error.code === 'PICK_LINES_OPEN' && /^\/tasks\/[^/]+\/complete$/.test(r.call.path));
+    if (reopened !== undefined) {
+      await backToOpenLines(reopened.call.path.split('/')[2] ?? '', reopened.error);
+      return;
+    }
     if (outcome.left === 0 && list !== undefined) {
       try {
         setList(await api<PickList>('GET', `/pick-lists/${list.id}`));
@@ -157,7 +174,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
    * Sends a floor command, or queues it when there is no connection (or older scans still wait: order is kept).
    * Answers the pick list from the API, or undefined when the call was queued (the caller updates its copy).
    */
-  const send = async (scan: Omit<QueuedCall, 'owner'>): Promise<PickList | 'queued'> => {
+  const send = async <T = PickList>(scan: Omit<QueuedCall, 'owner'>): Promise<T | 'queued'> => {
     const call: QueuedCall = { ...scan, owner };
     if (!navigator.onLine || pending(owner).length > 0) {
       enqueue(call);
@@ -166,7 +183,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       return 'queued';
     }
     try {
-      return await api<PickList>(call.method, call.path, { body: call.body, idempotencyKey: call.key });
+      return await api<T>(call.method, call.path, { body: call.body, idempotencyKey: call.key });
     } catch (e) {
       if (!isNetworkError(e)) throw e;
       // No answer: the scan may or may not have reached PakLog. Sent again with the same key, it counts once either way.
@@ -188,7 +205,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     setError(undefined);
     setInfo(undefined);
     try {
-      const t = await api<Task | undefined>('POST', '/tasks/next', { body: { workerId: shift.workerId, siteId: shift.site, types: ['PICK'] }, idempotencyKey: newKey() });
+      const t = await api<Task | undefined>('POST', '/tasks/next', { body: { workerId: shift.workerId, siteId: shift.site, types: [work] }, idempotencyKey: newKey() });
       if (t === undefined) {
         setInfo('No work right now');
         return;
@@ -206,11 +223,20 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
    * rejected until then; a paused one is resumed); any other type is offered back.
    */
   const take = async (t: Task): Promise<void> => {
-    if (t.type !== 'PICK') {
+    if (t.type !== 'PICK' && t.type !== 'PACK') {
       setOther(t);
       return;
     }
     if (t.status === 'PAUSED') await api('POST', `/tasks/${t.id}/resume`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
+    if (t.type === 'PACK') {
+      setTask(t);
+      setPackTask(t);
+      setPackAside(undefined);
+      setStarted(t.status !== 'ASSIGNED');
+      starting.current = undefined;
+      setOther(undefined);
+      return;
+    }
     setList(await api<PickList>('GET', `/pick-lists/${t.reference}`));
     setTask(t);
     setStarted(t.status !== 'ASSIGNED');
@@ -229,12 +255,44 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       await send({ key: newKey(), method: 'POST', path: `/tasks/${t.id}/start`, label: `start ${t.id}`, body: { workerId: shift.workerId } });
       return true;
     } catch (e) {
-      setTask(undefined);
-      setList(undefined);
+      leaveTask();
       fail(`${e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)}. Take the next task`);
       return false;
     }
   };
+  /** Back to Ready: no task, list or pack on the screen. */
+  const leaveTask = (): void => {
+    setTask(undefined);
+    setList(undefined);
+    setOther(undefined);
+    setPackTask(undefined);
+    setPackAside(undefined);
+  };
+
+  /**
+   * PakLog refused to complete a pick task because lines of its list are open (409 PICK_LINES_OPEN: a queued scan of
+   * it was refused, or the handheld's copy was stale): the task is still the operator's, so the handheld reads the
+   * task and its list again and shows the first open line, to pick or short.
+   */
+  const backToOpenLines = async (taskId: string, e: ApiError): Promise<void> => {
+    try {
+      const t = await api<Task>('GET', `/tasks/${taskId}`);
+      const fresh = await api<PickList>('GET', `/pick-lists/${t.reference}`);
+      setTask(t);
+      setList(fresh);
+      setPackTask(undefined);
+      setOther(undefined);
+      setStarted(t.status !== 'ASSIGNED');
+      starting.current = undefined;
+      setStep(tote === '' ? 'tote' : 'location');
+      const open = fresh.lines.filter((l) => l.status === 'PENDING').length;
+      fail(`Task not finished: ${open} line${open === 1 ? '' : 's'} of the pick list ${open === 1 ? 'is' : 'are'} still open. Pick or short ${open === 1 ? 'it' : 'them'}, then finish (${e.code})`);
+    } catch (again) {
+      leaveTask();
+      fail(`${e.code}: ${e.message} (${again instanceof ApiError ? again.message : String(again)})`);
+    }
+  };
+
   /** Waits for the start that went out with the first scan: false when it was refused (nothing more is sent). */
   const startedOk = async (): Promise<boolean> => (starting.current === undefined ? true : await starting.current);
 
@@ -244,18 +302,14 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     setError(undefined);
     try {
       await api('POST', `/tasks/${t.id}/${action}`, { body: { workerId: shift.workerId, ...body }, idempotencyKey: newKey() });
-      setTask(undefined);
-      setList(undefined);
-      setOther(undefined);
+      leaveTask();
       setInfo(done);
     } catch (e) {
       const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
       // 404/409: the task is not this operator's to act on any more (cancelled with its order, timed out, taken over):
       // staying on its screen would be a dead end, so back to Ready.
       if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
-        setTask(undefined);
-        setList(undefined);
-        setOther(undefined);
+        leaveTask();
         fail(`${message}. Task ${t.id} is no longer yours: take the next task`);
       } else {
         fail(message);
@@ -375,17 +429,22 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
 
   const finish = async (): Promise<void> => {
     if (task === undefined) return;
+    const doneSays = task.type === 'PACK' ? 'Pack task done' : 'Pick list done';
     setBusy(true);
     try {
       await send({ key: newKey(), method: 'POST', path: `/tasks/${task.id}/complete`, label: 'task done', body: { workerId: shift.workerId } });
-      setInfo('Pick list done');
+      setInfo(doneSays);
+      leaveTask();
     } catch (e) {
-      // The pick list's completion may have closed the task already: nothing to do then.
+      if (e instanceof ApiError && e.code === 'PICK_LINES_OPEN') {
+        await backToOpenLines(task.id, e);
+        return;
+      }
+      // The work's completion (the list's last line, the order's last package) may have closed the task already.
       if (!(e instanceof ApiError && e.code === 'ILLEGAL_TRANSITION')) setError(e instanceof ApiError ? e.message : String(e));
-      else setInfo('Pick list done');
+      else setInfo(doneSays);
+      leaveTask();
     } finally {
-      setTask(undefined);
-      setList(undefined);
       setBusy(false);
     }
   };
@@ -412,17 +471,48 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
         {other !== undefined ? (
           <section aria-labelledby="other-h">
             <h1 id="other-h">A {other.type.toLowerCase()} task is yours</h1>
-            <p>This handheld works pick tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
+            <p>This handheld works pick and pack tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
             <div className="stack">
               {other.status === 'ASSIGNED'
-                ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: 'Not a pick task: the handheld cannot work it' }, `Task ${other.id} handed back`)}>Hand it back</button>
+                ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: 'Not a pick or pack task: the handheld cannot work it' }, `Task ${other.id} handed back`)}>Hand it back</button>
                 : <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'pause', {}, `Task ${other.id} paused: a supervisor can take it over`)}>Pause it</button>}
               <button type="button" className="big secondary" onClick={() => setOther(undefined)}>Back</button>
             </div>
           </section>
+        ) : packTask !== undefined ? (
+          <>
+            {packAside === undefined ? null : (
+              <TaskAside task={packTask} kind={packAside} busy={busy} onBack={() => setPackAside(undefined)}
+                onCommand={(action, reason, done) => void taskCommand(packTask, action, { reason }, done)} />
+            )}
+            <div hidden={packAside !== undefined}>
+              <PackFlow task={packTask} site={shift.site} busy={busy} started={started} newKey={newKey} setBusy={setBusy}
+                start={async () => {
+                  setStarted(true);
+                  starting.current = startTask(packTask);
+                  return starting.current;
+                }}
+                send={(call) => send(call)}
+                fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
+                abandon={(m) => { leaveTask(); fail(m); }}
+                finish={finish}
+                onReject={() => setPackAside('reject')}
+                onPause={() => void taskCommand(packTask, 'pause', {}, 'Task paused: resume it from this screen')}
+                onCannot={() => setPackAside('cannot')} />
+            </div>
+          </>
         ) : list === undefined ? (
           <>
             <h1>Ready</h1>
+            <fieldset className="segmented">
+              <legend>Work</legend>
+              {(['PICK', 'PACK'] as const).map((w) => (
+                <label key={w}>
+                  <input type="radio" name="work" value={w} checked={work === w} onChange={() => { setWork(w); sessionStorage.setItem(WORK, w); }} />
+                  {w === 'PICK' ? 'Pick' : 'Pack'}
+                </label>
+              ))}
+            </fieldset>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void nextTask()}>Next task</button>
             {paused.length === 0 ? null : (
               <section aria-labelledby="paused-h">
@@ -441,30 +531,9 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
             <p>{list.lines.filter((l) => l.status === 'PICKED').length} picked, {list.lines.filter((l) => l.status === 'SHORT').length} short.</p>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void finish()}>Finish task</button>
           </>
-        ) : line === undefined || task === undefined ? null : step === 'cannot' ? (
-          <section aria-labelledby="cannot-h">
-            <h1 id="cannot-h">Why can you not do this task?</h1>
-            <p>It goes back to the queue for someone else (or to a supervisor); picks you confirmed stay picked.</p>
-            <div className="stack">
-              {TASK_FAILURES.map(([code, label], i) => (
-                <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
-                  onClick={() => void taskCommand(task, 'fail', { reason: code }, `Task reported (${code}): it goes to someone else`)}>{label}</button>
-              ))}
-              <button type="button" className="big secondary" onClick={() => setStep('location')}>Back</button>
-            </div>
-          </section>
-        ) : step === 'reject' ? (
-          <section aria-labelledby="reject-h">
-            <h1 id="reject-h">Why not you?</h1>
-            <p>The task goes back to the queue for someone else; it is not offered to you again for 5 minutes.</p>
-            <div className="stack">
-              {REJECT_REASONS.map(([code, label], i) => (
-                <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
-                  onClick={() => void taskCommand(task, 'reject', { reason: code }, `Task ${task.id} handed back (${code}): it goes to someone else`)}>{label}</button>
-              ))}
-              <button type="button" className="big secondary" onClick={() => setStep('tote')}>Back</button>
-            </div>
-          </section>
+        ) : line === undefined || task === undefined ? null : step === 'cannot' || step === 'reject' ? (
+          <TaskAside task={task} kind={step} busy={busy} onBack={() => setStep(step === 'cannot' ? 'location' : 'tote')}
+            onCommand={(action, reason, done) => void taskCommand(task, action, { reason }, done)} />
         ) : (
           <>
             <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
@@ -485,6 +554,44 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
         )}
       </main>
     </div>
+  );
+}
+
+/**
+ * Why an operator gives a task up: "cannot do it" (fail, after it started; back to the queue or a supervisor) or
+ * "not me" (reject, before; back to the queue, not offered to them for 5 minutes).
+ */
+function TaskAside({ task, kind, busy, onBack, onCommand }: {
+  task: Task; kind: 'cannot' | 'reject'; busy: boolean; onBack: () => void;
+  onCommand: (action: 'fail' | 'reject', reason: string, done: string) => void;
+}) {
+  if (kind === 'cannot') {
+    return (
+      <section aria-labelledby="cannot-h">
+        <h1 id="cannot-h">Why can you not do this task?</h1>
+        <p>It goes back to the queue for someone else (or to a supervisor); {task.type === 'PACK' ? 'packages you sealed stay sealed' : 'picks you confirmed stay picked'}.</p>
+        <div className="stack">
+          {TASK_FAILURES.map(([code, label], i) => (
+            <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
+              onClick={() => onCommand('fail', code, `Task reported (${code}): it goes to someone else`)}>{label}</button>
+          ))}
+          <button type="button" className="big secondary" onClick={onBack}>Back</button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="reject-h">
+      <h1 id="reject-h">Why not you?</h1>
+      <p>The task goes back to the queue for someone else; it is not offered to you again for 5 minutes.</p>
+      <div className="stack">
+        {REJECT_REASONS.map(([code, label], i) => (
+          <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
+            onClick={() => onCommand('reject', code, `Task ${task.id} handed back (${code}): it goes to someone else`)}>{label}</button>
+        ))}
+        <button type="button" className="big secondary" onClick={onBack}>Back</button>
+      </div>
+    </section>
   );
 }
 
@@ -529,46 +636,5 @@ function PickStep(props: {
       ) : <ScanInput key={`${line.id}-${step}`} onScan={props.onScan} />}
       {step === 'tote' ? null : <button type="button" className="big secondary" disabled={props.busy} onClick={props.onShort}>Short pick</button>}
     </section>
-  );
-}
-
-/** The scan field: a keyboard-wedge scanner types the code and Enter; a person can type it too, or use the camera. */
-function ScanInput({ onScan }: { onScan: (v: string) => void }) {
-  const [value, setValue] = useState('');
-  const [camera, setCamera] = useState<string | undefined>(undefined);
-  const input = useRef<HTMLInputElement>(null);
-  const video = useRef<HTMLVideoElement>(null);
-  const stopCamera = useRef<(() => void) | undefined>(undefined);
-  useEffect(() => () => stopCamera.current?.(), []);
-  const submit = (e: FormEvent): void => {
-    e.preventDefault();
-    onScan(value);
-    setValue('');
-    input.current?.focus();
-  };
-  const useCamera = async (): Promise<void> => {
-    if (video.current === null) return;
-    setCamera('Point the camera at the barcode');
-    try {
-      const { scanWithCamera } = await import('./camera.ts');
-      const scan = await scanWithCamera(video.current);
-      stopCamera.current = scan.stop;
-      const text = await scan.text;
-      setCamera(undefined);
-      onScan(text);
-    } catch {
-      setCamera('No camera available: type or scan the code');
-    }
-  };
-  return (
-    <form onSubmit={submit} className="stack">
-      <label className="field">Scan or type the code
-        <input ref={input} name="scan" value={value} onChange={(e) => setValue(e.target.value)} autoFocus autoComplete="off" autoCapitalize="characters" spellCheck={false} enterKeyHint="go" />
-      </label>
-      <button type="submit" className="big primary">Enter</button>
-      {'mediaDevices' in navigator ? <button type="button" className="big secondary" onClick={() => void useCamera()}>Use camera</button> : null}
-      <video ref={video} className={camera === undefined ? 'hidden' : 'rf-video'} muted playsInline aria-hidden="true" />
-      {camera === undefined ? null : <p role="status">{camera}</p>}
-    </form>
   );
 }

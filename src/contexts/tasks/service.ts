@@ -3,7 +3,7 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TaskEvents, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import { TASK_WORK_TYPES, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
@@ -342,7 +342,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       // Most polls of a floor waiting for work find none: one plain read answers them, without a transaction or the
       // worker's lock. Nothing queued at the site and nothing held by the worker, in one snapshot, is what the claim
       // below would find too.
-      if (!(await taskStore.mayHaveWork(deps.db, siteId, workerId, types))) return undefined;
+      if (!(await taskStore.mayHaveWork(deps.db, siteId, workerId, types ?? UNTYPED_CLAIM_TYPES))) return undefined;
       // Read before the transaction (another context's API; cached per site).
       const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
@@ -352,7 +352,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
         if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
-        const claimed = await claimFor(tx, workerId, siteId, types, state.profile, state.position, k, map, meta);
+        const claimed = await claimFor(tx, workerId, siteId, types ?? UNTYPED_CLAIM_TYPES, state.profile, state.position, k, map, meta);
         if (claimed === undefined) return heldTask(state.oldestHeldId);
         if (!claimed.announced) await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {
@@ -535,7 +535,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
           skills: [...new Set([...profiles.values()].flatMap((p) => p.skills))],
           equipment: [...new Set([...profiles.values()].flatMap((p) => p.equipment))],
         };
-        const query = { siteId, workerId: '', types: null, eligibility: union, now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS, limit };
+        const query = { siteId, workerId: '', types: UNTYPED_CLAIM_TYPES, eligibility: union, now, rejectCooldownMs: REJECT_COOLDOWN_MS, dueWindowMs: DUE_WINDOW_MS, limit };
         const escalated = idle.length === 0 ? [] : await taskStore.candidates(tx, { ...query, escalated: true });
         const ranked = idle.length === 0 ? [] : await taskStore.candidates(tx, { ...query, escalated: false, limit: Math.max(0, limit - escalated.length) });
         const seen = new Set(escalated.map((t) => t.id));

@@ -1,6 +1,7 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { ORDER_PRIORITY } from '../../contracts/orders.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -33,6 +34,18 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     }),
     on(PickingEvents.listCancelled, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'PICK', d.pickListId, causedBy(event));
+    }),
+    // An order ready to pack (picking done, every picked unit heard of by pack & ship, ADR 0049) is a PACK task whose
+    // reference is the order: finished when the order is packed (whoever packs it: handheld, pack station, API),
+    // withdrawn when its shipping is stopped (the order was cancelled). Offered only to a claim naming PACK.
+    on(PackShipEvents.readyToPack, async (d, event, tx) => {
+      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: ORDER_PRIORITY.default }, causedBy(event));
+    }),
+    on(PackShipEvents.orderPacked, async (d, event, tx) => {
+      await tasks.finishWork(tx, 'PACK', d.orderId, causedBy(event));
+    }),
+    on(PackShipEvents.shippingStopped, async (d, event, tx) => {
+      await tasks.withdrawWork(tx, 'PACK', d.orderId, causedBy(event));
     }),
     on(PickingEvents.listReprioritised, async (d, event, tx) => {
       await tasks.workReprioritised(tx, 'PICK', d.pickListId, d.to, causedBy(event));

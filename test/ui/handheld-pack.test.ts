@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { until } from '../support/flow-driver.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+
+interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string }
+interface List { id: string; status: string; orderIds: string[]; lines: Line[] }
+interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
+interface Pkg { id: string; status: string; sscc: string | null; cartonCode: string; lines: { sku: string; quantity: number }[]; expectedWeightG: number | null; weighedG: number | null }
+
+/**
+ * The handheld's pack flow (ADR 0035 addendum 2026-12-04): a PACK task, queued when an order is ready to pack, is
+ * claimed by an operator who chose Pack work, and worked to a sealed package; and a pick task whose "done" PakLog
+ * refuses (409 PICK_LINES_OPEN) takes the operator back to the open lines.
+ */
+describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to open pick lines', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let siteId: string;
+  let skus: string[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ t, siteId, base, browser } = await startDemoUi());
+    const balances: { sku: string; available: number; status: string }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available >= 20).map((b) => b.sku))].slice(0, 3);
+    expect(skus).toHaveLength(3);
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  const cancel = async (orderId: string): Promise<void> => {
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+  };
+  const listNow = async (id: string): Promise<List> => (await t.get(`/api/v1/pick-lists/${id}`)).body;
+  const tasksOf = (type: string) => t.getAll<Task>(`/api/v1/tasks?siteId=${siteId}&type=${type}`);
+
+  /** An order of its own (priority 1), waved alone and released: the order and its pick list. */
+  const pickListFor = async (externalId: string, quantities: number[]): Promise<{ orderId: string; list: List }> => {
+    const order = await t.post('/api/v1/orders', {
+      externalId, siteId, carrier: 'OWN_FLEET', priority: 1,
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+      lines: quantities.map((quantity, i) => ({ sku: skus[i], quantity })),
+    });
+    expect(order.status).toBe(201);
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${order.body.id}`)).body.status, (s) => s === 'ALLOCATED');
+    const pool = await until('in the pool', async () => (await t.get(`/api/v1/waves/pool?siteId=${siteId}&limit=500`)).body.items as { orderId: string }[],
+      (items) => items.some((o) => o.orderId === order.body.id));
+    for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) await cancel(ahead.orderId);
+    for (const queued of (await tasksOf('PICK')).filter((x) => x.status === 'QUEUED')) {
+      for (const orderId of (await listNow(queued.reference)).orderIds) await cancel(orderId);
+    }
+    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+    expect(wave.body.orderIds).toEqual([order.body.id]);
+    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
+    const lists = await until('pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items as List[], (l) => l.length === 1);
+    return { orderId: order.body.id, list: lists[0]! };
+  };
+
+  /** An order picked in full into `tote` through the API: ready to pack, with its PACK task queued. */
+  const pickedOrder = async (externalId: string, quantities: number[], tote: string): Promise<{ orderId: string; list: List; task: Task }> => {
+    const { orderId, list } = await pickListFor(externalId, quantities);
+    for (const line of list.lines) {
+      const res = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+        { locationCode: line.locationCode, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: tote }, 'operator');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    await until('picked', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'PICKED');
+    const task = (await until('pack task', () => tasksOf('PACK'), (ts) => ts.some((x) => x.reference === orderId))).find((x) => x.reference === orderId)!;
+    // PACK tasks of orders packed before this one would be offered first.
+    for (const ahead of (await tasksOf('PACK')).filter((x) => x.status === 'QUEUED' && x.reference !== orderId)) await cancel(ahead.reference);
+    return { orderId, list, task };
+  };
+
+  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return { context, page };
+  };
+  const signIn = async (page: Page, worker: string): Promise<void> => {
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
+    await page.getByLabel('Site').fill('DEMO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Next task' }).waitFor();
+  };
+  const scan = async (page: Page, code: string): Promise<void> => {
+    const field = page.locator('input[name="scan"]');
+    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+  };
+  const packagesOf = async (orderId: string): Promise<Pkg[]> => (await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items;
+
+  it('a packer packs an order on the phone: Pack work, the PACK task, tote, carton, a wrong item refused, each item, weight, seal, task done', async () => {
+    const { orderId, task } = await pickedOrder('UI-PACK-1', [2, 1], 'TOTE-PK1');
+    expect(task).toMatchObject({ type: 'PACK', status: 'QUEUED', workerId: null });
+    // A claim naming no types (a picker's) is not sent to the pack bench.
+    const untyped = await t.post('/api/v1/tasks/next', { workerId: 'op-untyped', siteId }, 'operator');
+    expect(untyped.status === 204 || untyped.body.type !== 'PACK').toBe(true);
+    if (untyped.status === 200) expect((await t.post(`/api/v1/tasks/${untyped.body.id}/reject`, { workerId: 'op-untyped', reason: 'test' }, 'operator')).status).toBe(200);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-pack');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await expect.poll(() => page.locator('.rf-card').textContent()).toContain('Order UI-PACK-1');
+    await expect.poll(() => page.locator('.rf-card').textContent()).toContain('TOTE-PK1');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'ASSIGNED', workerId: 'op-pack' });
+    expect(await seriousA11yViolations(page), 'axe on the pack tote step').toEqual([]);
+    await screenshot(page, 'rf-pack-tote');
+
+    // A tote of nothing to pack for this order is said, and nothing starts.
+    await scan(page, 'TOTE-NOPE');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Tote TOTE-NOPE holds nothing to pack for order UI-PACK-1');
+    await scan(page, 'TOTE-PK1');
+    await page.getByRole('heading', { name: /^Take carton / }).waitFor();
+    await until('task started by the tote scan', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'IN_PROGRESS');
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    const [opened] = await packagesOf(orderId);
+    expect(opened).toMatchObject({ status: 'OPEN', lines: [] });
+
+    // The third SKU is not on the order: refused on the spot, nothing scanned into the carton.
+    await scan(page, skus[2]!);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`Wrong item ${skus[2]}: not on order UI-PACK-1`);
+    await screenshot(page, 'rf-pack-wrong-item');
+    expect((await packagesOf(orderId))[0]!.lines).toEqual([]);
+
+    for (const sku of [skus[0]!, skus[1]!, skus[0]!]) {
+      await scan(page, sku);
+      await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
+    }
+    await page.getByRole('heading', { name: 'Put the carton on the scale' }).waitFor();
+    // A weight far off is refused with what it should weigh; the right one passes.
+    await page.getByLabel('Weight (g)').fill('1');
+    await page.getByRole('button', { name: 'Record weight' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Weighs 1 g; it should weigh \d+ g/);
+    const expected = (await packagesOf(orderId))[0]!.expectedWeightG!;
+    expect(expected).toBeGreaterThan(1);
+    await page.getByLabel('Weight (g)').fill(String(expected));
+    await page.getByRole('button', { name: 'Record weight' }).click();
+    await page.getByRole('heading', { name: 'Seal the carton' }).waitFor();
+    await page.getByRole('button', { name: 'Seal package' }).click();
+    await page.getByRole('heading', { name: 'Order packed' }).waitFor();
+    await screenshot(page, 'rf-pack-done');
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pack task done' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+
+    const [sealed, ...others] = await packagesOf(orderId);
+    expect(others).toEqual([]);
+    expect(sealed).toMatchObject({ status: 'PACKED', weighedG: expected });
+    expect(sealed!.sscc).toMatch(/^\d{18}$/);
+    expect(sealed!.lines.map((l) => [l.sku, l.quantity]).sort()).toEqual([[skus[0], 2], [skus[1], 1]].sort());
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ type: 'PACK', status: 'COMPLETED', workerId: 'op-pack' });
+    await until('order packed', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'PACKED');
+    await context.close();
+  });
+
+  it('an order cancelled while it is packed: the refused scan says so and the handheld goes back to Ready, the pack task withdrawn', async () => {
+    const { orderId, task } = await pickedOrder('UI-PACK-GONE', [1, 1], 'TOTE-PK2');
+    const { context, page } = await phone();
+    await signIn(page, 'op-pack-gone');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await scan(page, 'TOTE-PK2');
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    await cancel(orderId);
+    await until('pack task withdrawn', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'CANCELLED');
+    await scan(page, skus[0]!);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('ORDER_CANCELLED');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Put tote TOTE-PK2 aside for returns');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await context.close();
+  });
+
+  it('a pick task whose "done" PakLog refuses with PICK_LINES_OPEN takes the operator back to the open line, to pick it and finish', async () => {
+    const { list } = await pickListFor('UI-LINES-OPEN', [1, 2]);
+    const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-open');
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await scan(page, 'TOTE-LO');
+    await until('task started', async () => (await tasksOf('PICK')).find((x) => x.reference === list.id)!, (x) => x.status === 'IN_PROGRESS');
+    const pick = async (line: Line, quantity: number, says: string): Promise<void> => {
+      await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();
+      await scan(page, line.locationCode!);
+      await scan(page, line.expectedBarcode ?? line.sku);
+      await page.getByLabel('Quantity').fill(String(quantity));
+      await page.getByRole('button', { name: 'Confirm pick' }).click();
+      await page.getByRole('status').filter({ hasText: says }).waitFor();
+    };
+    await pick(l1!, 1, `Picked 1 × ${l1!.sku}`);
+
+    // Offline, the operator picks the last line in full and finishes: both wait in the queue. Meanwhile one unit of
+    // that line is confirmed from elsewhere, so the queued pick of 2 is refused (1 left) and the queued "done" with it.
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
+    await pick(l2!, 2, 'saved offline');
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Offline · 2 queued');
+    const other = await t.post(`/api/v1/pick-lists/${list.id}/lines/${l2!.id}/confirm`,
+      { locationCode: l2!.locationCode, barcode: l2!.expectedBarcode ?? l2!.sku, quantity: 1, toteId: 'TOTE-LO' }, 'operator');
+    expect(other.status).toBe(200);
+    await context.setOffline(false);
+
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('Task not finished: 1 line of the pick list is still open');
+    await page.getByRole('heading', { name: `Go to ${l2!.locationCode} and scan the location` }).waitFor();
+    await screenshot(page, 'rf-lines-open');
+    const task = (await tasksOf('PICK')).find((x) => x.reference === list.id)!;
+    expect(task).toMatchObject({ status: 'IN_PROGRESS', workerId: 'op-open' });
+    await pick(l2!, 1, `Picked 1 × ${l2!.sku}`);
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    expect((await listNow(list.id)).lines.map((l) => [l.picked, l.status])).toEqual([[1, 'PICKED'], [2, 'PICKED']]);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'op-open' });
+    await context.close();
+  });
+});
