@@ -138,6 +138,7 @@ export type ContextName = (typeof ALL_CONTEXTS)[number];
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
   catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves', picking: 'picking',
+  physicalTracking: 'physical-tracking',
 };
 
 /** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
@@ -239,9 +240,15 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     }));
   }
   if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
-  if (runs('physical-tracking')) modules.push(physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory'), catalog: api('catalog') }));
+  // Physical tracking before location tracking: an LPN is tracked only when physical tracking knows it.
+  if (runs('physical-tracking')) {
+    const m = physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory'), catalog: api('catalog') });
+    local.physicalTracking = m.api;
+    modules.push(m);
+  }
   if (runs('location-tracking')) {
     modules.push(locationTrackingContext(deps, {
+      physicalTracking: api('physicalTracking'),
       mqttUrl: config.mqttUrl,
       // Live positions are shared by the installation's processes in Redis, under the installation's namespace.
       redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, namespace: installationNamespace(config, databaseUrl) },

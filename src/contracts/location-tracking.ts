@@ -69,6 +69,7 @@ export type AlertRaised = Payload<typeof LocationTrackingEvents.alertRaised>;
 /** Coded errors of location tracking. */
 export const LocationTrackingErrors = {
   UNKNOWN_TRACKED: { status: 422, title: 'Nothing of that kind and id is tracked' },
+  UNKNOWN_LPN: { status: 422, title: 'Physical tracking knows no LPN of that id at the site' },
   POSITION_OUTSIDE_SITE: { status: 422, title: 'The position is outside the site' },
   POSITION_IN_FUTURE: { status: 422, title: 'The report is timestamped in the future' },
 } as const satisfies ErrorSpecs;

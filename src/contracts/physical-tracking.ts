@@ -115,3 +115,18 @@ export const PhysicalTrackingErrors = {
   LPN_LOST: { status: 409, title: 'The LPN is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first' },
   LPN_HOLDS_CANCELLED_ORDER: { status: 409, title: 'The LPN holds units of a cancelled order, which never ship: take them off (move that LPN to a location) first' },
 } as const satisfies ErrorSpecs;
+
+/** An LPN as other contexts may see it (`PhysicalTrackingApi.getLpn`): which site it belongs to and where its life stands. */
+export interface LpnRef {
+  readonly id: string;
+  readonly siteId: string;
+  /** Its label (SSCC or internal code). */
+  readonly code: string;
+  readonly status: LpnStatus;
+}
+
+/** What other contexts may ask physical tracking synchronously (a query: safe to retry). */
+export interface PhysicalTrackingApi {
+  /** The LPN with this id, or undefined when physical tracking knows none. */
+  getLpn(id: string): Promise<LpnRef | undefined>;
+}

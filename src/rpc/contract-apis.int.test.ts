@@ -9,6 +9,7 @@ import type { CatalogApi } from '../contracts/catalog.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
 import type { WavesApi } from '../contracts/waves.ts';
 import { AppError, unwrap } from '../platform/errors.ts';
@@ -24,6 +25,7 @@ let local: ContractApis;
 let server: RpcServer;
 let remote: ReturnType<typeof rpcClients>;
 let dispatched: { orderId: string; shipmentId: string };
+let tote: { id: string; code: string };
 
 const SITE = 'RPC';
 const NO_GTIN_SKU = 'RPC-NO-GTIN';
@@ -51,8 +53,11 @@ beforeAll(async () => {
   await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
   dispatched = { orderId: order.id, shipmentId: (await packAndShip(call, order.id)).shipmentId };
   await t.settle();
+  const lpn = await call<{ id: string; code: string }>('a tote', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'TOTE', code: 'RPC-TOTE-1' });
+  expect(lpn.status).toBe(201);
+  tote = { id: lpn.body.id, code: lpn.body.code };
 
-  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking') };
+  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking'), physicalTracking: apiOf<PhysicalTrackingApi>('physical-tracking') };
   server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
   remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
 });
@@ -191,6 +196,11 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().picking.pickListProgress(id)).toEqual({ pickListId: id, status: 'COMPLETED', openLines: 0, lines: 1 });
     expect(await apis().picking.pickListProgress('pkl_nope')).toBeUndefined();
   });
+
+  it('PhysicalTrackingApi.getLpn: its site, code and status; undefined for an LPN physical tracking does not know', async () => {
+    expect(await apis().physicalTracking.getLpn(tote.id)).toEqual({ id: tote.id, siteId: w.siteId, code: 'RPC-TOTE-1', status: 'OPEN' });
+    expect(await apis().physicalTracking.getLpn('lpn_nope')).toBeUndefined();
+  });
 });
 
 describe('in-process and gRPC side by side', () => {
@@ -206,6 +216,8 @@ describe('in-process and gRPC side by side', () => {
       await apis.inventory.candidateLocations(w.siteId, skus),
       await apis.packShip.bookableCarriers(),
       await apis.picking.pickListProgress('pkl_nope'),
+      await apis.physicalTracking.getLpn(tote.id),
+      await apis.physicalTracking.getLpn('lpn_nope'),
     ];
     expect(await ask(remote)).toEqual(await ask(local));
   });

@@ -9,6 +9,7 @@ import { contextErrors } from '../contracts/errors.ts';
 import type { InventoryApi } from '../contracts/inventory.ts';
 import type { LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
 import type { WavesApi } from '../contracts/waves.ts';
 import { registerErrors } from '../platform/errors.ts';
@@ -18,6 +19,7 @@ import { catalogClient, catalogService } from './catalog-rpc.ts';
 import { inventoryClient, inventoryService } from './inventory-rpc.ts';
 import { locationMasterClient, locationMasterService } from './location-master-rpc.ts';
 import { packShipClient, packShipService } from './pack-ship-rpc.ts';
+import { physicalTrackingClient, physicalTrackingService } from './physical-tracking-rpc.ts';
 import { pickingClient, pickingService } from './picking-rpc.ts';
 import { paklogProtos } from './protos.ts';
 import { wavesClient, wavesService } from './waves-rpc.ts';
@@ -30,13 +32,14 @@ export interface ContractApis {
   readonly packShip: PackShipApi;
   readonly waves: WavesApi;
   readonly picking: PickingApi;
+  readonly physicalTracking: PhysicalTrackingApi;
 }
 
 /** Serves the given implementations (the contexts this process runs) on `host:port` (0: any free port). */
 export async function serveRpc(o: { host: string; port: number; apis: Partial<ContractApis>; log: Logger }): Promise<RpcServer> {
   // The error trailers carry contract codes; the catalogue knows them however the process was composed.
   registerErrors(contextErrors());
-  const { catalog, locations, inventory, packShip, waves, picking } = o.apis;
+  const { catalog, locations, inventory, packShip, waves, picking, physicalTracking } = o.apis;
   const services: RpcService[] = [
     ...(catalog === undefined ? [] : [catalogService(catalog, o.log)]),
     ...(locations === undefined ? [] : [locationMasterService(locations, o.log)]),
@@ -44,6 +47,7 @@ export async function serveRpc(o: { host: string; port: number; apis: Partial<Co
     ...(packShip === undefined ? [] : [packShipService(packShip, o.log)]),
     ...(waves === undefined ? [] : [wavesService(waves, o.log)]),
     ...(picking === undefined ? [] : [pickingService(picking, o.log)]),
+    ...(physicalTracking === undefined ? [] : [physicalTrackingService(physicalTracking, o.log)]),
   ];
   return startRpcServer({ host: o.host, port: o.port, services, protos: paklogProtos(), log: o.log });
 }
@@ -62,6 +66,7 @@ export function rpcClients(target: string, options: RpcCallPolicy = {}): Contrac
     packShip: packShipClient(channel),
     waves: wavesClient(channel),
     picking: pickingClient(channel),
+    physicalTracking: physicalTrackingClient(channel),
     close: () => channel.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { ProtoGrpcType as IntegrationProto } from './generated/integration.
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
 import type { ProtoGrpcType as LocationMasterProto } from './generated/location_master.ts';
 import type { ProtoGrpcType as PackShipProto } from './generated/pack_ship.ts';
+import type { ProtoGrpcType as PhysicalTrackingProto } from './generated/physical_tracking.ts';
 import type { ProtoGrpcType as PickingProto } from './generated/picking.ts';
 import type { ProtoGrpcType as WavesProto } from './generated/waves.ts';
 
@@ -21,6 +22,7 @@ export const PROTO_FILES = [
   'paklog/pack_ship/v1/pack_ship.proto',
   'paklog/waves/v1/waves.proto',
   'paklog/picking/v1/picking.proto',
+  'paklog/physical_tracking/v1/physical_tracking.proto',
 ] as const;
 
 /**
@@ -33,7 +35,7 @@ export const PUBLIC_PROTO_FILES = [
 ] as const;
 
 /** The generated view of the loaded packages: every file's `ProtoGrpcType` at once. */
-export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto & PickingProto;
+export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto & PickingProto & PhysicalTrackingProto;
 
 let loaded: PackageDefinition | undefined;
 
@@ -44,7 +46,7 @@ export function paklogProtos(): PackageDefinition {
 }
 
 function servicesOf(protos: PakLogProtos) {
-  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves, picking } = protos.paklog;
+  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves, picking, physical_tracking: physicalTracking } = protos.paklog;
   return {
     catalog: catalog.v1.CatalogService.service,
     locations: locationMaster.v1.LocationMasterService.service,
@@ -52,6 +54,7 @@ function servicesOf(protos: PakLogProtos) {
     packShip: packShip.v1.PackShipService.service,
     waves: waves.v1.WavesService.service,
     picking: picking.v1.PickingService.service,
+    physicalTracking: physicalTracking.v1.PhysicalTrackingService.service,
   };
 }
 

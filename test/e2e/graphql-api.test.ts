@@ -204,7 +204,7 @@ describe('REST batch reads for the loaders', () => {
   });
 
   it('refuses a malformed or too long batch with 400 VALIDATION_FAILED', async () => {
-    for (const url of ['/api/v1/orders?ids=a,,b', '/api/v1/orders?include=history', `/api/v1/products?skus=${Array.from({ length: 501 }, (_, i) => `S${i}`).join(',')}`, '/api/v1/shipments']) {
+    for (const url of ['/api/v1/orders?ids=a,,b', '/api/v1/orders?include=history', `/api/v1/products?skus=${Array.from({ length: 501 }, (_, i) => `S${i}`).join(',')}`, '/api/v1/shipments?orderIds=a,,b']) {
       const res = await t.get(url, 'viewer');
       expect(res.status, url).toBe(400);
       expect(res.body.code, url).toBe('VALIDATION_FAILED');

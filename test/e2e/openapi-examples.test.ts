@@ -393,6 +393,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     // Stock control (issue 11): a unit quarantined and released; tolerance and a counting class; a count of the new
     // product is counted short twice and rejected, a count of the new location counted long twice and approved.
     expect((await example('holdStock')).body.toStatus).toBe('QUARANTINE');
+    expect((await example('listHolds')).body.items.some((h: { status: string; holds: { reason: string }[] }) => h.status === 'QUARANTINE' && h.holds.length > 0)).toBe(true);
     expect((await example('releaseHold')).body.toStatus).toBe('AVAILABLE');
     for (const id of ['putCountSettings', 'getCountSettings', 'putCountPolicy', 'listCountPolicies']) await example(id);
     await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: EXAMPLES.site, toleranceUnits: null, tolerancePercent: null } });

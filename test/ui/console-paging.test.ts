@@ -119,6 +119,36 @@ describe.runIf(browserTestsRun)('the web console with more rows than a page', ()
     expect(await rows().count()).toBe(open);
   });
 
+  it('shipping: more shipped orders than a page say so, Load more reads the rest with their shipments', async () => {
+    // Seeded here, after the orders' tests, whose counts they would change.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      // Shipped orders (final: nothing acts on them), the last one's shipment with its tracking number.
+      await db.query(
+        `INSERT INTO orders.orders (id, external_id, site_id, carrier, priority, ship_to, status, owner_id, created_at, updated_at)
+         SELECT 'ord_ship' || lpad(i::text, 4, '0'), 'SHIPPED-' || i, $1, 'OWN_FLEET', 5, $3::jsonb, 'SHIPPED', 'own_default', now(), now()
+           FROM generate_series(1, $2) AS i`,
+        [siteId, SEEDED, JSON.stringify({ name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' })]);
+      await db.query(
+        `INSERT INTO pack_ship.shipments (id, order_id, site_id, carrier, status, tracking_number, created_at, dispatched_at)
+         VALUES ('shp_seed' || $2::text, 'ord_ship' || $2::text, $1, 'OWN_FLEET', 'DISPATCHED', 'TRK-SEED-' || $2::text, now(), now())`, [siteId, String(SEEDED).padStart(4, '0')]);
+    } finally {
+      await db.end();
+    }
+    const shipped = await total(`/orders?siteId=${siteId}&status=SHIPPED`);
+    expect(shipped).toBeGreaterThanOrEqual(SEEDED);
+    await nav('Shipping').click();
+    await page.getByLabel('Orders').selectOption('SHIPPED');
+    await expect.poll(() => caption().textContent()).toBe('Showing the first 200 shipped orders: there are more (Load more below)');
+    expect(await rows().count()).toBe(200);
+    await page.getByRole('button', { name: 'Load more shipped orders' }).click();
+    await expect.poll(() => caption().textContent()).toBe(`${shipped} shipped orders`);
+    expect(await rows().count()).toBe(shipped);
+    // The last seeded order, past the first page, shows its shipment's tracking number.
+    await expect.poll(() => page.locator('tr', { hasText: `SHIPPED-${SEEDED}` }).getByText(`TRK-SEED-${String(SEEDED).padStart(4, '0')}`).count()).toBe(1);
+  });
+
   it('waves: the pool beyond 200 orders says so and shows more', async () => {
     const pool = (await t.get(`/api/v1/waves/pool?siteId=${siteId}&limit=1000`)).body.items.length as number;
     expect(pool).toBeGreaterThan(SEEDED);

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
-import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { Status } from './Lists.tsx';
+import { LoadMore, shown, Status } from './Lists.tsx';
 
 /** Orders the shipping screen shows: packed (to book, to dispatch) and shipped (their tracking). */
 const SHOWN = ['PACKED', 'SHIPPED'];
+/** Orders read per page; "Load more" reads the next page of that many. */
+const PAGE = 200;
 
 interface Order { id: string; externalId: string; status: string; carrier: string; shipBy: string | null }
 interface Shipment { id: string; orderId: string; carrier: string; service: string; trackingNumber: string | null; status: string; labelledAt: string | null; dispatchedAt: string | null; manifestId: string | null }
@@ -21,11 +23,12 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<{ id: string; action: 'dispatch' | 'void' } | undefined>(undefined);
   const version = useLiveVersion(ctx.live, ['orders.', 'pack-ship.']);
-  const data = useData(async () => {
-    const orders = (await api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, limit: 200 })}`)).items;
-    const shipments = orders.length === 0 ? [] : (await api<Page<Shipment>>('GET', `/shipments${qs({ orderIds: orders.map((o) => o.id).join(',') })}`)).items;
-    return { orders, shipments };
-  }, [ctx.siteId, status, version]);
+  // A page of orders with the shipments of those orders (every one of them: a voided label leaves a second shipment).
+  const list = usePaged(async (cursor) => {
+    const page = await api<Page<Order>>('GET', `/orders${qs({ siteId: ctx.siteId, status, limit: PAGE, cursor })}`);
+    const shipments = page.items.length === 0 ? [] : await apiAll<Shipment>(`/shipments${qs({ siteId: ctx.siteId, orderIds: page.items.map((o) => o.id).join(',') })}`, 500);
+    return { items: page.items.map((order) => ({ order, shipments: shipments.filter((x) => x.orderId === order.id) })), nextCursor: page.nextCursor };
+  }, [ctx.siteId, status], [version]);
   const run = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
     setConfirming(undefined);
     setBusy(true);
@@ -36,7 +39,7 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
     } finally {
       setBusy(false);
-      data.reload();
+      list.reload();
     }
   };
   const book = (o: Order): void => {
@@ -73,7 +76,7 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
       </span>
     );
   };
-  const orders = data.data?.orders;
+  const rows = list.items;
   return (
     <>
       <div className="filters" role="search">
@@ -83,14 +86,13 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
           </select>
         </label>
       </div>
-      {data.error === undefined ? null : <p role="alert" className="error">{data.error}</p>}
+      {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       <table>
-        <caption>{orders === undefined ? 'Loading…' : `${orders.length} ${status === 'PACKED' ? 'packed' : 'shipped'} orders${orders.length === 200 ? ' (the first 200)' : ''}`}</caption>
+        <caption>{shown(list, status === 'PACKED' ? 'packed orders' : 'shipped orders')}</caption>
         <thead><tr><th scope="col">Client id</th><th scope="col">Order</th><th scope="col">Carrier</th><th scope="col">Ship by</th><th scope="col">Shipment</th><th scope="col">Tracking</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(orders ?? []).map((o) => {
-            const mine = (data.data?.shipments ?? []).filter((s) => s.orderId === o.id);
+          {(rows ?? []).map(({ order: o, shipments: mine }) => {
             // The shipment that counts: the newest one not voided (a voided label leaves the order to book again).
             const current = mine.filter((s) => s.status !== 'VOIDED').at(-1);
             return (
@@ -103,6 +105,7 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
           })}
         </tbody>
       </table>
+      <LoadMore list={list} noun={status === 'PACKED' ? 'packed orders' : 'shipped orders'} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Null
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { ADJUSTMENT_REASONS, MOVEMENT_TYPES, RETURN_STATUSES, STOCK_STATUSES } from '../../contracts/inventory.ts';
+import { ADJUSTMENT_REASONS, HELD_STATUSES, MOVEMENT_TYPES, RETURN_STATUSES, STOCK_STATUSES } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
@@ -232,6 +232,42 @@ export async function inventoryRoutes(
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
     return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
+  });
+
+  app.get('/inventory/holds', {
+    config: { roles: CAN.read, owners: true },
+    schema: {
+      operationId: 'listHolds', tags, summary: 'Stock still held at a site, with who put it on hold, when and why',
+      description: 'One row per SKU, location, lot, held status (HOLD, QUARANTINE, DAMAGED) and owner with units on hand, and the movements that '
+        + 'put units there, newest first (at most 10): a hold placed by hand (POST /inventory/holds, type HOLD) with its reason and actor, a '
+        + 'receipt into QUARANTINE or DAMAGED, a lost LPN\'s or a quality hold. Released units (POST /inventory/hold-releases) are no longer '
+        + 'listed. Filtered by sku, locationId and status; paged by `limit` and `cursor`.',
+      querystring: Type.Object({
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.newSku] }), locationId: Type.Optional(Id),
+        status: Type.Optional(Enum(HELD_STATUSES, { description: 'Only units held in this status' })),
+        limit: Limit(1000, 100), cursor: Cursor,
+      }, { additionalProperties: false }),
+      response: {
+        200: Page(Type.Object({
+          siteId: Type.String(), ownerId: Type.String({ description: 'Whose units (ADR 0028)' }), sku: Type.String(), locationId: Type.String(), lot: NullableString,
+          status: Enum(HELD_STATUSES), quantity: Type.Integer({ description: 'Units still held there in this status' }),
+          since: { ...DateTime, description: 'When units were first put in this balance' },
+          holds: Type.Array(Type.Object({
+            movementId: Type.String(), type: Enum(MOVEMENT_TYPES, { description: 'HOLD for a hold placed by hand or by a rule; RECEIPT, COUNT, ADJUST…' }),
+            quantity: Type.Integer({ description: 'Units it put there' }), reason: NullableString, at: DateTime,
+            actor: Nullable({ ...Actor, description: 'Who placed it (null for jobs and movements written before actors were recorded)' }),
+          }), { description: 'The movements that put units there, newest first (at most 10)' }),
+        })),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED'),
+      },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const after = unwrap(cursorSeq(q.cursor));
+    return queries.holds({
+      siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, locationId: q.locationId, status: q.status,
+      limit: q.limit, after,
+    });
   });
 
   app.get('/inventory/as-of', {

@@ -3,8 +3,17 @@ import type { Executor } from '../../platform/db/database.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import { fromLotKey } from './domain/stock.ts';
 import { balanceView, returnView } from './views.ts';
-import type { ReturnStatus } from '../../contracts/inventory.ts';
+import { HELD_STATUSES, type HeldStatus, type ReturnStatus } from '../../contracts/inventory.ts';
 import * as store from './store.ts';
+
+/** A held balance's status; the query reads held statuses only, so anything else is a broken invariant. */
+function heldStatus(status: string): HeldStatus {
+  if ((HELD_STATUSES as readonly string[]).includes(status)) return status as HeldStatus;
+  throw new Error(`a held balance has status ${status}`);
+}
+
+/** How many of the movements that put units into a held balance `GET /inventory/holds` shows (newest first). */
+export const HOLD_HISTORY = 10;
 
 function movementView(m: store.MovementRow) {
   return {
@@ -28,6 +37,25 @@ export function inventoryQueries(db: Executor) {
     async balances(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; locationId?: string | undefined; limit: number; after: number }) {
       const rows = await store.listBalances(db, { siteId: q.siteId, ownerId: q.ownerId, sku: q.sku, locationId: q.locationId, limit: q.limit, cursor: q.after });
       return { items: rows.map(balanceView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
+    },
+
+    /**
+     * Stock still held at a site (HOLD, QUARANTINE, DAMAGED balances with units on hand), each with the movements that
+     * put units there (who, when, why), newest first: the record a manager lists of the holds placed by hand and the rest.
+     */
+    async holds(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; locationId?: string | undefined; status?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listHeldBalances(db, { ...q, cursor: q.after });
+      const into = await store.movementsIntoBalances(db, q.siteId, rows, HOLD_HISTORY);
+      return {
+        items: rows.map((b) => ({
+          siteId: b.site_id, ownerId: b.owner_id, sku: b.sku, locationId: b.location_id, lot: fromLotKey(b.lot), status: heldStatus(b.status),
+          quantity: b.on_hand, since: b.first_received_at.toISOString(),
+          holds: (into.get(Number(b.seq)) ?? []).map((m) => ({
+            movementId: m.id, type: m.type, quantity: m.delta_on_hand, reason: m.reason, at: m.created_at.toISOString(), actor: movementView(m).actor,
+          })),
+        })),
+        nextCursor: nextCursor(rows, q.limit, (l) => l.seq),
+      };
     },
 
     async movements(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; type?: string | undefined; limit: number; after: number }) {

@@ -610,6 +610,49 @@ export async function listMovements(db: Executor, q: {
   );
 }
 
+/** Balances of a site in a held status (HOLD, QUARANTINE, DAMAGED) with units on hand, in balance order (`seq`). */
+export async function listHeldBalances(db: Executor, q: {
+  siteId: string; ownerId?: string | undefined; sku?: string | undefined; locationId?: string | undefined; status?: string | undefined; limit: number; cursor: number;
+}): Promise<BalanceRow[]> {
+  return db.query<BalanceRow>(
+    `SELECT ${BALANCE_COLUMNS} FROM inventory.balances
+     WHERE site_id = $1 AND status IN ('HOLD', 'QUARANTINE', 'DAMAGED') AND on_hand > 0
+       AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR location_id = $3) AND ($4::text IS NULL OR status = $4)
+       AND ($5::text IS NULL OR owner_id = $5) AND seq > $6
+     ORDER BY seq LIMIT $7`,
+    [q.siteId, q.sku ?? null, q.locationId ?? null, q.status ?? null, q.ownerId ?? null, q.cursor, q.limit],
+  );
+}
+
+/**
+ * The movements that put units into each held balance (its status, SKU, location, lot and owner: a hold, a receipt
+ * into QUARANTINE or DAMAGED, a count…), newest first, at most `perBalance` each; by the balance's `seq`.
+ */
+export async function movementsIntoBalances(db: Executor, siteId: string, balances: readonly BalanceRow[], perBalance: number): Promise<Map<number, MovementRow[]>> {
+  const out = new Map<number, MovementRow[]>();
+  if (balances.length === 0) return out;
+  const cols = MOVEMENT_COLUMN_NAMES.map((c) => `m.${c}`).join(', ');
+  const rows = await db.query<MovementRow & { balance_seq: number }>(
+    `SELECT k.seq AS balance_seq, ${cols}
+     FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS k(seq, sku, location_id, lot, status, owner_id)
+     CROSS JOIN LATERAL (
+       SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements
+       WHERE site_id = $1 AND sku = k.sku AND location_id = k.location_id AND lot = k.lot AND status = k.status AND owner_id = k.owner_id
+         AND delta_on_hand > 0
+       ORDER BY seq DESC LIMIT $8) AS m
+     ORDER BY k.seq, m.seq DESC`,
+    [siteId, balances.map((b) => b.seq), balances.map((b) => b.sku), balances.map((b) => b.location_id), balances.map((b) => b.lot),
+      balances.map((b) => b.status), balances.map((b) => b.owner_id), perBalance],
+  );
+  for (const r of rows) {
+    const seq = Number(r.balance_seq);
+    const list = out.get(seq) ?? [];
+    list.push(r);
+    out.set(seq, list);
+  }
+  return out;
+}
+
 export async function getMovement(db: Executor, id: string): Promise<MovementRow | undefined> {
   return (await db.query<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements WHERE id = $1`, [id]))[0];
 }

@@ -57,14 +57,15 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'Only what is registered may report positions (MQTT or POST /positions); reports of anything else are counted as '
         + '`unknown_id` and dropped. Workers with a task profile and LPNs and workers named by a scan are registered by themselves. '
         + 'Registering again changes the home site and label; a caller of some sites only may re-home only what is registered at one of '
-        + 'its sites (403 FORBIDDEN_AT_SITE otherwise).',
+        + 'its sites (403 FORBIDDEN_AT_SITE otherwise). An LPN is registered only when physical tracking knows it at the site '
+        + '(422 UNKNOWN_LPN otherwise, nothing written).',
       params: TrackedParams,
       body: Type.Object({ siteId: SiteRef, label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, label: 'Reach truck 1' }],
       }),
       response: {
         200: Type.Object({ kind: Kind, id: Type.String(), siteId: Type.String(), label: Nullable(Type.String()), registeredAt: DateTime }),
-        ...problems('UNKNOWN_SITE'),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_LPN'),
       },
     },
   }, async (req) => {

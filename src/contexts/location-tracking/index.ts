@@ -1,3 +1,4 @@
+import type { PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { Job } from '../../platform/jobs.ts';
 import { trackingRoutes } from './http.ts';
@@ -7,6 +8,8 @@ import { trackingService, type TrackingService, type TrackingSettings } from './
 import { trackingProjections, trackingSubscriptions } from './subscriptions.ts';
 
 export interface LocationTrackingOptions {
+  /** Asked before an LPN is registered for tracking (PUT /tracked/lpn/{id}): only an LPN of the site is. */
+  readonly physicalTracking: Pick<PhysicalTrackingApi, 'getLpn'>;
   /** MQTT_URL: the RTLS feed is consumed only when set. */
   readonly mqttUrl?: string | undefined;
   /** REDIS_URL and the installation's namespace: positions in Redis, shared by the processes; memory otherwise. */
@@ -26,10 +29,10 @@ export interface LocationTrackingModule extends ContextModule {
   readonly rtls: RtlsConsumer | undefined;
 }
 
-/** location-tracking: where LPNs, workers and equipment are now (ADR 0030). */
-export function locationTrackingContext(deps: PlatformDeps, options: LocationTrackingOptions = {}): LocationTrackingModule {
+/** location-tracking: where LPNs, workers and equipment are now (ADR 0030); it asks physical tracking whether an LPN exists before tracking it. */
+export function locationTrackingContext(deps: PlatformDeps, options: LocationTrackingOptions): LocationTrackingModule {
   const positions: PositionStore = options.redis === undefined ? new MemoryPositionStore() : new RedisPositionStore(options.redis);
-  const tracking = trackingService(deps, positions, { ...DEFAULT_TRACKING_SETTINGS, ...options.settings });
+  const tracking = trackingService(deps, positions, { ...DEFAULT_TRACKING_SETTINGS, ...options.settings }, options.physicalTracking);
   const rtls = options.mqttUrl === undefined ? undefined : rtlsConsumer(tracking, { url: options.mqttUrl, log: deps.log });
   const jobs: Job[] = [
     { name: 'location-tracking.alert-scan', everyMs: options.alertScanMs ?? 30_000, run: () => tracking.scanAlerts() },
@@ -49,6 +52,7 @@ export function locationTrackingContext(deps: PlatformDeps, options: LocationTra
     name: 'location-tracking',
     schema: 'location_tracking',
     migrations: new URL('./migrations/', import.meta.url),
+    requires: { physicalTracking: options.physicalTracking },
     routes: (app) => trackingRoutes(app, deps, tracking),
     subscriptions: trackingSubscriptions(tracking, deps.log),
     projections: trackingProjections(tracking),

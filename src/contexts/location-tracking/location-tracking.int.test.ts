@@ -44,6 +44,23 @@ describe('location tracking over the API', () => {
     expect((await t.get('/api/v1/where-is/equipment/FLT-99')).status).toBe(404);
   });
 
+  it('tracks an LPN only when physical tracking knows it at the site: an unknown one or another site\'s is 422 UNKNOWN_LPN, nothing written', async () => {
+    const other = (await t.post('/api/v1/sites', { code: 'LT2', name: 'Other tracking site' })).body;
+    const mine = (await t.post('/api/v1/lpns', { siteId: site.id, type: 'PALLET', code: 'LT1-PAL-1' })).body;
+    const theirs = (await t.post('/api/v1/lpns', { siteId: other.id, type: 'PALLET', code: 'LT2-PAL-1' })).body;
+    const tracked = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM location_tracking.tracked WHERE kind = 'lpn'`))[0]!.n;
+    const before = await tracked();
+    const ghost = await t.request('PUT', '/api/v1/tracked/lpn/lpn_ghost', { body: { siteId: site.id }, role: 'manager' });
+    expect([ghost.status, ghost.body.code, ghost.body.errors]).toEqual([422, 'UNKNOWN_LPN', [{ field: '/id', message: 'is not the id of an LPN' }]]);
+    const foreign = await t.request('PUT', `/api/v1/tracked/lpn/${theirs.id}`, { body: { siteId: site.id }, role: 'manager' });
+    expect([foreign.status, foreign.body.code, foreign.body.errors]).toEqual([422, 'UNKNOWN_LPN', [{ field: '/id', message: 'is an LPN of another site' }]]);
+    expect(await tracked()).toBe(before);
+    expect((await t.get(`/api/v1/where-is/lpn/${theirs.id}`)).status).toBe(404);
+    const ok = await t.request('PUT', `/api/v1/tracked/lpn/${mine.id}`, { body: { siteId: 'LT1', label: 'Pallet 1' }, role: 'manager' });
+    expect([ok.status, ok.body]).toMatchObject([200, { kind: 'lpn', id: mine.id, siteId: site.id, label: 'Pallet 1' }]);
+    expect(await tracked()).toBe(before + 1);
+  });
+
   it('refuses a report of something not tracked, outside the site or at an unknown site, and writes nothing', async () => {
     const before = (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n;
     const unknown = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'GHOST', x: face.x, y: face.y, timestamp: later(20) }, 'integration');

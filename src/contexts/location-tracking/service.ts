@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import type { Location } from '../../contracts/location-master.ts';
 import { LocationTrackingEvents, type PositionReport, type TrackedKind } from '../../contracts/location-tracking.ts';
+import type { PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
 import { alertConditions, reconcileAlerts, type AlertLimits } from './domain/alerts.ts';
 import { advance, type Observation, type Position, type ZoneChange } from './domain/position.ts';
 import { siteGeometry, type SiteGeometry } from './domain/site-geometry.ts';
@@ -56,7 +57,7 @@ const LAST_WRITTEN_MAX = 100_000;
  * Location tracking: observations (RTLS reports, scans) → live positions in the position store; zone changes → events
  * through the outbox with the dwell history; the alert scan; the queries of the API.
  */
-export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings) {
+export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings, lpns: Pick<PhysicalTrackingApi, 'getLpn'>) {
   const reports = deps.metrics.counter('paklog_rtls_reports_total', 'Position reports and scans handled, by outcome (applied, stale: older than the held position, failed)', ['outcome']);
   const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp)', ['reason']);
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
@@ -251,6 +252,15 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     async track(siteRef: string, kind: TrackedKind, id: string, label: string | null): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string; label: string | null; registeredAt: string }>> {
       const siteId = await resolveSite(siteRef);
       if (siteId === undefined) return reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]);
+      if (kind === 'lpn') {
+        // Asked before anything is written (and outside any transaction): physical tracking owns the LPNs.
+        const lpn = await lpns.getLpn(id);
+        if (lpn?.siteId !== siteId) {
+          return reject('UNKNOWN_LPN', lpn === undefined ? `No LPN ${id} (physical tracking knows none)` : `LPN ${id} belongs to another site`, [
+            { field: '/id', message: lpn === undefined ? 'is not the id of an LPN' : 'is an LPN of another site' },
+          ]);
+        }
+      }
       await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
       known.set(`${kind}:${id}`, { yes: true, at: Date.now() });
       const saved = await trackingStore.findTracked(deps.db, kind, id);

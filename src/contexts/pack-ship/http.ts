@@ -1,6 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
+import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
@@ -261,15 +262,30 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   app.get('/shipments', {
     config: { roles: CAN.read },
     schema: {
-      operationId: 'listShipments', tags, summary: 'The shipments of a batch of orders (oldest first)',
-      description: 'Every shipment of the orders `orderIds` names (ids POST /orders returns), on one page. The example lists the '
-        + 'POST /orders example\'s order\'s shipments.',
+      operationId: 'listShipments', tags, summary: 'Shipments, oldest first: of a site, or of a batch of orders',
+      description: 'Filtered by site (`siteId`, id or code), status and orders (`orderIds`, ids POST /orders returns); paged by `limit` '
+        + '(50 by default) and `cursor`. With `orderIds` and no `limit`, every shipment of those orders on one page. A caller of some '
+        + 'sites only names one of its sites (403 SITE_REQUIRED otherwise) or orders of its sites. The example lists the POST /orders '
+        + 'example\'s order\'s shipments.',
       querystring: Type.Object({
-        orderIds: { ...IdList(500, 'order ids'), examples: [EXAMPLES.ids.order] },
+        siteId: Type.Optional({ ...SiteRef, maxLength: 64 }),
+        status: Type.Optional(Enum(SHIPMENT_STATUSES)),
+        orderIds: Type.Optional({ ...IdList(500, 'order ids'), examples: [EXAMPLES.ids.order] }),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'At most this many (1-500; 50 by default, every one of `orderIds` without it)' })),
+        cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ShipmentSchema) },
+      response: { 200: Page(ShipmentSchema), ...problems('UNKNOWN_SITE') },
     },
-  }, async (req) => ({ items: await packShip.shipmentsOfOrders(splitList(req.query.orderIds)), nextCursor: null }));
+  }, async (req) => {
+    const { siteId, status, orderIds, cursor } = req.query;
+    const limit = req.query.limit ?? (orderIds === undefined ? 50 : undefined);
+    const after = unwrap(cursorKey(cursor));
+    const items = await packShip.listShipments({
+      siteId: siteId === undefined ? undefined : await siteIdOf(siteId, '/querystring/siteId'),
+      status, orderIds: orderIds === undefined ? undefined : splitList(orderIds), after, limit,
+    });
+    return { items, nextCursor: limit === undefined ? null : nextCursor(items, limit, (x) => x.id) };
+  });
 
   app.get('/shipments/:id', {
     config: { roles: CAN.read },

@@ -773,6 +773,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     listPackages: (orderId: string | undefined) => packStore.packages(deps.db, orderId === undefined ? {} : { orderId }),
     getShipment: (id: string) => packStore.shipment(deps.db, id),
     shipmentsOfOrders: (orderIds: readonly string[]) => packStore.shipmentsOfOrders(deps.db, orderIds),
+    listShipments: (q: Parameters<typeof packStore.listShipments>[1]) => packStore.listShipments(deps.db, q),
 
     // --- pack station (docs/operations/pack-station.md) ---
     /** Scan the tote: its order, the units left to pack, the packer's cartons for them, the order's open packages. */

@@ -788,8 +788,33 @@ export const packStore = {
   /** The shipments of several orders (oldest first), in two statements whatever their number. */
   async shipmentsOfOrders(db: Executor, orderIds: readonly string[]): Promise<Shipment[]> {
     if (orderIds.length === 0) return [];
+    return packStore.listShipments(db, { orderIds });
+  },
+
+  /**
+   * Shipments by id (oldest first), filtered by site, status and orders, after the id `after`; at most `limit` when
+   * given (every one otherwise: a batch of orders' shipments).
+   */
+  async listShipments(db: Executor, q: {
+    siteId?: string | undefined; status?: ShipmentStatus | undefined; orderIds?: readonly string[] | undefined; after?: string | null | undefined; limit?: number | undefined;
+  }): Promise<Shipment[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (n: number) => string, v: unknown): void => {
+      params.push(v);
+      where.push(sql(params.length));
+    };
+    if (q.siteId !== undefined) add((n) => `site_id = $${n}`, q.siteId);
+    if (q.status !== undefined) add((n) => `status = $${n}`, q.status);
+    if (q.orderIds !== undefined) add((n) => `order_id = ANY($${n}::text[])`, q.orderIds);
+    if (q.after !== undefined && q.after !== null) add((n) => `id > $${n}`, q.after);
+    let limit = '';
+    if (q.limit !== undefined) {
+      params.push(q.limit);
+      limit = ` LIMIT $${params.length}`;
+    }
     const rows = await db.query<ShipmentRow>(
-      `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments WHERE order_id = ANY($1::text[]) ORDER BY id`, [orderIds],
+      `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY id${limit}`, params,
     );
     if (rows.length === 0) return [];
     const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id' | 'shipment_id'>>(

@@ -1,9 +1,11 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
+import type { PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
+import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { physicalTrackingRoutes } from './http.ts';
 import { physicalTrackingService } from './service.ts';
+import * as store from './store.ts';
 import { physicalTrackingProjections, physicalTrackingSubscriptions } from './subscriptions.ts';
 
 export interface PhysicalTrackingOptions {
@@ -15,9 +17,18 @@ export interface PhysicalTrackingOptions {
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
 }
 
-/** physical-tracking: LPNs (handling units), every scan, and the reconciliation of physical against logical stock. */
-export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTrackingOptions): ContextModule {
+/**
+ * physical-tracking: LPNs (handling units), every scan, and the reconciliation of physical against logical stock. Its
+ * API (PhysicalTrackingApi) tells location tracking whether an LPN it is asked to track exists, and at which site.
+ */
+export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTrackingOptions): ContextWithApi<PhysicalTrackingApi> {
   const service = physicalTrackingService(deps, { inventory: options.inventory, locations: options.locations, catalog: options.catalog });
+  const api: PhysicalTrackingApi = {
+    async getLpn(id) {
+      const row = await store.lpn(deps.db, id);
+      return row === undefined ? undefined : { id: row.id, siteId: row.site_id, code: row.code, status: row.status };
+    },
+  };
   return defineContext({
     name: 'physical-tracking',
     schema: 'physical_tracking',
@@ -27,5 +38,6 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
     sitesOf: { lpn: siteOfRow(deps.db, 'physical_tracking.lpns') },
     subscriptions: physicalTrackingSubscriptions(service),
     projections: physicalTrackingProjections(service),
+    api,
   });
 }

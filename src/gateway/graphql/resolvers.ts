@@ -229,7 +229,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       list(ctx.rest, `/sites/${enc(a.siteId as string)}/locations${qs(defined(a, 'type', 'zone', 'status', 'first', 'after'))}`),
     products: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/products${qs(defined(a, 'search', 'skus', 'first', 'after'))}`),
     product: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/products/${enc(a.sku as string)}`, true),
-    shipments: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/shipments${qs({ orderIds: a.orderIds })}`),
+    shipments: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/shipments${qs(defined(a, 'siteId', 'status', 'orderIds', 'first', 'after'))}`),
     shipment: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/shipments/${enc(a.id as string)}`, true),
     packages: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/packages${qs({ orderId: a.orderId })}`),
     events: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/events${qs(defined(a, 'subject', 'type', 'from', 'to', 'first', 'after'))}`),

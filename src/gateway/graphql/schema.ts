@@ -330,7 +330,8 @@ type Query {
   locations(siteId: String!, type: String, zone: String, status: String, first: Int = 100, after: String): LocationConnection!
   products(search: String, skus: [String!], first: Int = 50, after: String): ProductConnection!
   product(sku: String!): Product
-  shipments(orderIds: [ID!]!): ShipmentConnection!
+  """Shipments oldest first, of a site (siteId) or of orders (orderIds); first: 50 by default, every shipment of orderIds without it."""
+  shipments(siteId: String, status: String, orderIds: [ID!], first: Int, after: String): ShipmentConnection!
   shipment(id: ID!): Shipment
   packages(orderId: ID!): PackageConnection!
   events(subject: String, type: String, from: String, to: String, first: Int = 100, after: String): EventConnection!
