@@ -37,7 +37,7 @@ export function describeReport(r: ImportReport): string {
 
 /** The export kinds: the API list each reads and its columns. */
 type Item = Record<string, unknown>;
-export const EXPORTS: Record<string, { path: (site: string | undefined, at?: string) => string; columns: readonly string[]; needsSite?: boolean }> = {
+export const EXPORTS: Record<string, { path: (site: string | undefined, at?: string) => string | readonly string[]; columns: readonly string[]; needsSite?: boolean }> = {
   products: {
     path: () => '/api/v1/products?limit=500',
     columns: ['sku', 'description', 'gtin', 'uom', 'lengthMm', 'widthMm', 'heightMm', 'weightG', 'lotControlled', 'expiryControlled'],
@@ -61,8 +61,9 @@ export const EXPORTS: Record<string, { path: (site: string | undefined, at?: str
     needsSite: true, columns: ['sku', 'location', 'locationId', 'lot', 'status', 'ownerId', 'onHand', 'reserved'],
   },
   shipments: {
-    // The shipments of the site's SHIPPED orders, 500 orders per GET /shipments.
-    path: (site) => `/api/v1/orders?status=SHIPPED&limit=500${site === undefined ? '' : `&siteId=${encodeURIComponent(site)}`}`,
+    // The shipments of the site's shipped orders, 500 orders per GET /shipments: SHIPPED, and DELIVERED, which comes
+    // after it once the carrier delivered every shipment (ADR 0053). The order list filters one status at a time.
+    path: (site) => ['SHIPPED', 'DELIVERED'].map((status) => `/api/v1/orders?status=${status}&limit=500${site === undefined ? '' : `&siteId=${encodeURIComponent(site)}`}`),
     columns: ['id', 'orderId', 'siteId', 'carrier', 'service', 'trackingNumber', 'status', 'packageIds', 'createdAt', 'dispatchedAt', 'deliveredAt'],
   },
 };
@@ -111,19 +112,24 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
     } while (after !== null);
   }
   const located = (i: Item): Item => ({ ...i, location: codes.get(String(i.locationId)) ?? i.locationId, quantity: i.onHand });
-  let cursor: string | null = null;
+  const paths = spec.path(o.site, o.at);
   let n = 0;
-  do {
-    const page = await get(`${spec.path(o.site, o.at)}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
-    // The header once the first page came: a refused or unreachable API writes nothing to stdout.
-    if (n === 0 && cursor === null) out.write(stringify([spec.columns]));
-    const items = kind === 'shipments' && page.items.length > 0
-      ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
-      : kind === 'stock-counts' ? page.items.filter((i) => i.status === 'AVAILABLE' && !String(i.locationId).startsWith('IN_PROCESS:')).map(located)
-        : kind === 'snapshot' ? page.items.map(located) : page.items;
-    out.write(stringify(items.map((i) => spec.columns.map((c) => cell(i[c])))));
-    n += items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== null);
+  let header = false;
+  for (const path of typeof paths === 'string' ? [paths] : paths) {
+    let cursor: string | null = null;
+    do {
+      const page = await get(`${path}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      // The header once the first page came: a refused or unreachable API writes nothing to stdout.
+      if (!header) out.write(stringify([spec.columns]));
+      header = true;
+      const items = kind === 'shipments' && page.items.length > 0
+        ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
+        : kind === 'stock-counts' ? page.items.filter((i) => i.status === 'AVAILABLE' && !String(i.locationId).startsWith('IN_PROCESS:')).map(located)
+          : kind === 'snapshot' ? page.items.map(located) : page.items;
+      out.write(stringify(items.map((i) => spec.columns.map((c) => cell(i[c])))));
+      n += items.length;
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
   return n;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../src/cli/csv.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { gtin13, setupWarehouse, injectClient } from '../support/flow-driver.ts';
+import { createOrder, gtin13, injectClient, orderStatus, receiveStock, setupWarehouse, shipOneOrder, until } from '../support/flow-driver.ts';
 
 /**
  * Issue 15, acceptance (c) at 1,000 rows (the 10,000-row timing is `npm run bench -- csv-import`): a dry run writes
@@ -110,4 +110,35 @@ describe('CSV import', () => {
     expect((await importCsv('orders', csv, '?site=CSVS')).body).toMatchObject({ created: 1, unchanged: 1, imported: 3 });
     await t.settle();
   }, 30_000);
+
+  it('export shipments: the shipments of every shipped order, the delivered ones too (DELIVERED comes after SHIPPED)', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'CSVSHIP', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    await receiveStock(call, w, 10, 1);
+    const sku = w.products[0]!.sku;
+    const shipped: { orderId: string; trackingNumber: string }[] = [];
+    for (const externalId of ['CSVSHIP-1', 'CSVSHIP-2']) {
+      const o = await createOrder(call, w.siteId, { externalId, lines: [{ sku, quantity: 1 }] });
+      shipped.push({ orderId: o.id, ...await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, o.id, () => t.settle()) });
+    }
+    // The carrier delivers the first one: its order is DELIVERED, final.
+    const delivered = shipped[0]!;
+    for (const status of ['IN_TRANSIT', 'DELIVERED']) {
+      expect((await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: delivered.trackingNumber, status, at: new Date().toISOString() })).status).toBeLessThan(300);
+    }
+    await until('delivered', () => orderStatus(call, delivered.orderId), (s) => s === 'DELIVERED');
+
+    if (!t.app.http.server.listening) await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(t.app.http.server.address() as AddressInfo).port}`;
+    let out = '';
+    const sink = new Writable({ write(chunk: Buffer, _e, done) { out += chunk.toString('utf8'); done(); } });
+    expect(await exportCsv('shipments', { url, apiKey: t.keys.viewer, site: 'CSVSHIP' }, sink)).toBe(2);
+    const [header, ...rows] = out.trim().split('\n');
+    const columns = header!.split(',');
+    const byOrder = new Map(rows.map((r) => { const cells = r.split(','); return [cells[columns.indexOf('orderId')]!, cells]; }));
+    expect([...byOrder.keys()].sort()).toEqual(shipped.map((s) => s.orderId).sort());
+    expect(byOrder.get(delivered.orderId)![columns.indexOf('status')]).toBe('DELIVERED');
+    expect(byOrder.get(delivered.orderId)![columns.indexOf('deliveredAt')]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(byOrder.get(shipped[1]!.orderId)![columns.indexOf('deliveredAt')]).toBe('');
+  }, 60_000);
 });

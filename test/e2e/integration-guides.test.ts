@@ -163,6 +163,12 @@ describe('integration guides', () => {
     const [dry, orders] = jsons(await run(block('csv.md', 'sh', 'imports/products?dryRun=true')));
     expect(dry).toMatchObject({ kind: 'products', dryRun: true, rows: 2, errors: [] });
     expect(orders).toMatchObject({ kind: 'orders', rows: 3, imported: 3, errors: [] });
+    // The Locations and Stock examples' files, then the API block again: the stock rows name the demo's codes.
+    await run(block('csv.md', 'sh', 'cat > locations.csv'));
+    await run(block('csv.md', 'sh', 'cat > stock.csv'));
+    const [, , locations, stock] = jsons(await run(block('csv.md', 'sh', 'imports/products?dryRun=true')));
+    expect(locations).toMatchObject({ kind: 'locations', rows: 2, errors: [] });
+    expect(stock).toMatchObject({ kind: 'stock', dryRun: true, rows: 2, created: 1, updated: 1, rejected: 0, errors: [] });
 
     expect(json(await run(block('edi-x12.md', 'sh', 'edi/partners')))).toMatchObject({ isaId: 'ACMEFOODS' });
     const received = json(await run(block('edi-x12.md', 'sh', 'cat > order.x12')));

@@ -20,6 +20,10 @@ const blocks = [...page.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const guideBlocks = ['inbound', 'task-engine', 'counting', 'replenishment', 'returns', 'lpns'].map((name) => `docs/operations/${name}.md`)
   .flatMap((file) => [...readFileSync(resolve(repoRoot, file), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
+/** The sh blocks of the README's "Signing in" (indented in its list), run in the shell of the export line npm start printed. */
+const signingIn = page.slice(page.indexOf('\n## Signing in'), page.indexOf('\n**Roles per site.**'));
+const signingInBlocks = [...signingIn.matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)].map((m) => m[2]!.replace(new RegExp(`^${m[1]!}`, 'gm'), ''));
+
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 170_000 }, (err, out, errOut) => {
@@ -126,4 +130,15 @@ describe.each([
       expectShipped(await bash(blocks.join('\n'), cleanEnv({ PORT: String(port), KEY: key! })));
     }
   }, 180_000);
+
+  it.runIf(configuredKey)('the README\'s Signing in examples run in the shell of the export line: a key for a web shop, a person\'s session', async () => {
+    const exportLine = server.output().match(/Shell: +(export PAKLOG=\S+)\n/)?.[1];
+    expect(signingInBlocks).toHaveLength(2);
+    const signIn = await bash(`${exportLine}\n${signingInBlocks.join('\n')}`, cleanEnv({ KEY: configured }));
+    expect(signIn.stderr).toBe('');
+    expect(signIn.stdout).toMatch(/^pk_\S+\n\{"items":\[\{"id":"ord_/);
+    expect(signIn.stdout).toContain('"kind":"user"');
+    expect(signIn.stdout).toMatch(/"name":"ana","role":"operator"/);
+    expect(signIn.stdout).toMatch(/\}204\n$/);
+  }, 60_000);
 });

@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextErrors } from '../../src/contracts/errors.ts';
+import { PLATFORM_ERRORS } from '../../src/platform/errors.ts';
+import { repoRoot } from '../support/paklog-process.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * What a newcomer reads in the README and the guides names things that must exist: routes in the OpenAPI document,
+ * error codes with their status in the contracts' catalogue, settings the code reads (and every setting the code reads
+ * named somewhere), projections `paklog replay` knows. A rename on one side fails here instead of in a walkthrough.
+ * The ADRs are history (they may name what was later renamed), benchmarks.md a record of runs: both are left out.
+ */
+const guides = [
+  'README.md', 'CONTRIBUTING.md',
+  ...readdirSync(resolve(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md') && !f.startsWith('adr') && f !== 'benchmarks.md' && f !== 'events.md')
+    .map((f) => `docs/${f}`),
+];
+const text = new Map(guides.map((f) => [f, readFileSync(resolve(repoRoot, f), 'utf8')]));
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('the README and the guides name what exists', () => {
+  it('every route named as `METHOD /path` is an operation of the OpenAPI document', () => {
+    const doc = t.app.http.swagger() as unknown as { paths: Record<string, Record<string, unknown>> };
+    // A path parameter matches any segment: a guide names a resource by an example id or code (`/sites/DEMO/…`), an
+    // action or a kind by its value (`/exceptions/{id}/actions/retry`, `/imports/products`).
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) =>
+      new RegExp(`^${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '\0').replace(/[.*+?^$()|[\]\\]/g, '\\$&').replaceAll('\0', '[^/]+')}$`)));
+    // Not in the document by design: GraphQL describes itself, the live feed is server-sent events for the browser apps.
+    const outside = /^\/graphql|^\/api\/v1\/live$/;
+    const missing: string[] = [];
+    for (const [file, body] of text) {
+      // carriers.md names the REST API a carrier offers PakLog, not PakLog's own.
+      if (file === 'docs/dev/carriers.md') continue;
+      for (const [, method, raw] of body.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^`\s]*)/g)) {
+        let path = raw!.replace(/\?.*$/, '').replace(/\[[^\]]*\]$/, '').replace(/[.,;:)]+$/, '').replace(/\/$/, '');
+        if (path.includes('…') || path.includes('|') || outside.test(path)) continue;
+        if (!/^\/(api\/v1|health|metrics|docs)\b/.test(path)) path = `/api/v1${path}`;
+        if (!operations.some((op) => op.test(`${method} ${path}`))) missing.push(`${file}: ${method} ${raw}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every error code named with its status (409 `CODE`) is in the catalogue, with that status', () => {
+    const catalogue: Record<string, { status: number }> = { ...PLATFORM_ERRORS, ...contextErrors() };
+    const wrong: string[] = [];
+    let named = 0;
+    for (const [file, body] of text) {
+      for (const m of body.matchAll(/\b([45]\d\d)\)?,? ?`([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)`|`([45]\d\d) ([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)`/g)) {
+        const status = Number(m[1] ?? m[3]);
+        const code = (m[2] ?? m[4])!;
+        named += 1;
+        const spec = catalogue[code];
+        if (spec === undefined) wrong.push(`${file}: ${m[0]} — no such code`);
+        else if (spec.status !== status) wrong.push(`${file}: ${m[0]} — the catalogue answers ${spec.status}`);
+      }
+    }
+    expect(named).toBeGreaterThan(100);
+    expect(wrong).toEqual([]);
+  });
+
+  it('every PAKLOG_ setting the guides name is read by the code, and every one the configuration reads is named', () => {
+    const read = (dirs: string[]): Set<string> => new Set(execFileSync('grep', ['-rhoE', '\\bPAKLOG_[A-Z0-9_]*[A-Z0-9]\\b', ...dirs], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((v) => v !== ''));
+    // The code, its tools and its tests (the test and benchmark settings are documented where they are used).
+    const code = read(['src', 'bin', 'scripts', 'test', 'bench', 'deploy', '.ci']);
+    const named = new Set<string>();
+    for (const body of text.values()) {
+      // `PAKLOG_WEBHOOK_TICK_MS`, `_RETRY_BASE_MS`: a suffix after a setting shares its prefix (PAKLOG_WEBHOOK_).
+      for (const m of body.matchAll(/`(PAKLOG_[A-Z0-9_]*[A-Z0-9])`((?:(?:,| and| or|,? and their) `_[A-Z0-9_]+`)*)/g)) {
+        named.add(m[1]!);
+        const prefix = m[1]!.split('_').slice(0, 2).join('_');
+        for (const [, suffix] of m[2]!.matchAll(/`(_[A-Z0-9_]+)`/g)) named.add(`${prefix}${suffix}`);
+      }
+      for (const [v] of body.matchAll(/\bPAKLOG_[A-Z0-9_]*[A-Z0-9]\b/g)) named.add(v);
+    }
+    // Read by guides' own code (a receiver's secret in a snippet), not by PakLog.
+    const theirs = new Set(['PAKLOG_WEBHOOK_SECRET']);
+    expect([...named].filter((v) => !code.has(v) && !theirs.has(v)).sort()).toEqual([]);
+    const configured = read(['src/platform/config', 'src/cli.ts', 'bin']);
+    const wildcard = [...named].filter((v) => text.get('README.md')!.includes(`${v}_*`)).map((v) => `${v}_`);
+    const unnamed = [...configured].filter((v) => !named.has(v) && !wildcard.some((w) => v.startsWith(w)) && !v.endsWith('_'));
+    expect(unnamed.sort()).toEqual([]);
+  });
+
+  it('every projection `paklog replay` rebuilds is named in Rebuilding projections, with its context', () => {
+    const page = text.get('docs/operations/distributed.md')!;
+    const section = page.slice(page.indexOf('## Rebuilding projections'), page.indexOf('\n## ', page.indexOf('## Rebuilding projections') + 1));
+    const projections = t.app.modules.flatMap((m) => (m.projections ?? []).map((p) => `| \`${m.name}\` | \`${p.name}\` |`));
+    expect(projections.length).toBeGreaterThanOrEqual(8);
+    expect(projections.filter((row) => !section.includes(row))).toEqual([]);
+  });
+});
