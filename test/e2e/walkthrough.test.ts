@@ -26,7 +26,7 @@ const signingInBlocks = [...signingIn.matchAll(/^( *)```sh\n([\s\S]*?)^\1```/gm)
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 170_000 }, (err, out, errOut) => {
+    const child = execFile('bash', ['-c', `set -euo pipefail\n${script}`], { env, timeout: 230_000 }, (err, out, errOut) => {
       if (err !== null) fail(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${out}\n--- stderr\n${errOut}`));
       else done({ stdout: out, stderr: errOut });
     });
@@ -129,7 +129,7 @@ describe.each([
       expect(key).toBeDefined();
       expectShipped(await bash(blocks.join('\n'), cleanEnv({ PORT: String(port), KEY: key! })));
     }
-  }, 180_000);
+  }, 240_000);
 
   it.runIf(configuredKey)('the README\'s Signing in examples run in the shell of the export line: a key for a web shop, a person\'s session', async () => {
     const exportLine = server.output().match(/Shell: +(export PAKLOG=\S+)\n/)?.[1];
