@@ -116,7 +116,7 @@ describe('replay and the events the live bus dead-lettered', () => {
         },
       })),
     }];
-    return { module: { ...picking, projections } as ContextModule, projection: p.name };
+    return { module: { ...picking, projections }, projection: p.name };
   }
 
   it('skips and counts an event with an open dead letter and finishes; without one it fails naming the event, changing nothing', async () => {
