@@ -296,7 +296,8 @@ program.command('replay <context>')
         const results = await replayContext(app.db, app.modules, context, { projection: o.projection, source, contract: PublishedEvents });
         for (const r of results) {
           const rows = Object.entries(r.rows).map(([t, n]) => `${t} ${n} rows`).join(', ');
-          const skipped = r.skipped === 0 ? '' : ` (${r.skipped} skipped: they break their contract schema)`;
+          const skipped = (r.skipped === 0 ? '' : ` (${r.skipped} skipped: they break their contract schema)`)
+            + (r.deadLettered === 0 ? '' : ` (${r.deadLettered} skipped: they have an open dead letter, see paklog dead-letters list)`);
           console.log(`${r.context} ${r.projection}: ${r.events} events replayed from ${source.description}${skipped}; ${rows}`);
         }
       } catch (e) {

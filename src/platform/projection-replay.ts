@@ -11,6 +11,11 @@ export interface ReplayResult {
   readonly events: number;
   /** Events of its types that break their contract schema: no consumer ever handled them, so neither does a replay. */
   readonly skipped: number;
+  /**
+   * Events with an open dead letter for this context (the live bus gave up on them): skipped, as the live projection
+   * never applied them either; `paklog dead-letters replay <id>` applies one once its handler is fixed.
+   */
+  readonly deadLettered: number;
   /** Rows in each of its tables once rebuilt. */
   readonly rows: Readonly<Record<string, number>>;
 }
@@ -44,12 +49,24 @@ export async function replayProjection(
     await tx.query(`CREATE TEMPORARY TABLE paklog_replayed (event_id text PRIMARY KEY) ON COMMIT DROP`);
     let events = 0;
     let skipped = 0;
+    let deadLettered = 0;
     for await (const page of source.pages(types, tx)) {
-      await tx.query(`INSERT INTO paklog_replayed SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [page.map((e) => e.id)]);
+      const ids = page.map((e) => e.id);
+      await tx.query(`INSERT INTO paklog_replayed SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [ids]);
+      // The events of this page the live bus dead-lettered for this context and nobody has replayed yet.
+      const open = new Set((await tx.query<{ event_id: string }>(
+        `SELECT event_id FROM platform.dead_letters WHERE consumer = $1 AND replayed_at IS NULL AND event_id = ANY($2::text[])`,
+        [module.schema, ids],
+      )).map((r) => r.event_id));
       for (const event of page) {
         // The bus refuses such an event before any handler (ADR 0017); the replay does the same.
         if ((contract?.problems(event).length ?? 0) > 0) {
           skipped++;
+          continue;
+        }
+        // The live projection never applied it (its handler failed until the bus gave up): neither does the replay.
+        if (open.has(event.id)) {
+          deadLettered++;
           continue;
         }
         for (const s of projection.subscriptions) {
@@ -58,8 +75,9 @@ export async function replayProjection(
             await s.handle(event, tx);
           } catch (e) {
             // The SQLSTATE stays, so a deadlock is still retried by the transaction.
-            const message = `${module.name} ${projection.name}: event ${event.id} (${event.type}) failed: ${e instanceof Error ? e.message : String(e)}`;
-            throw Object.assign(new Error(message, { cause: e }), { code: (e as { code?: unknown }).code });
+            const message = `${module.name} ${projection.name}: event ${event.id} (${event.type}) failed: ${e instanceof Error ? e.message : String(e)}. `
+              + `It has no open dead letter, so the replay stops rather than drop it; fix the handler and replay again. Nothing was changed.`;
+            throw Object.assign(new ReplayError(message), { cause: e, code: (e as { code?: unknown }).code });
           }
         }
         events++;
@@ -86,7 +104,7 @@ export async function replayProjection(
     for (const t of projection.tables) {
       rows[t] = (await tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${schema}.${ident(t)}`))[0]?.n ?? 0;
     }
-    return { context: module.name, projection: projection.name, events, skipped, rows };
+    return { context: module.name, projection: projection.name, events, skipped, deadLettered, rows };
   });
 }
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishedEvents } from '../../src/contracts/events.ts';
 import { localEventStore } from '../../src/platform/bus/event-store.ts';
 import { ident } from '../../src/platform/db/database.ts';
-import { replayContext } from '../../src/platform/projection-replay.ts';
+import { replayContext, ReplayError } from '../../src/platform/projection-replay.ts';
+import type { ContextModule } from '../../src/platform/module.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -97,5 +98,58 @@ describe('replay of every context with projections after a day of flow', () => {
     const live = await projections();
     await replayAll();
     expect(await projections()).toEqual(live);
+  });
+});
+
+describe('replay and the events the live bus dead-lettered', () => {
+  /** Picking as the replay sees it, with a projection handler that fails on one event (as a buggy handler did live). */
+  function failingOn(eventId: string): { module: ContextModule; projection: string } {
+    const picking = t.app.modules.find((m) => m.name === 'picking')!;
+    const p = picking.projections![0]!;
+    const projections = [{
+      ...p,
+      subscriptions: p.subscriptions.map((s) => ({
+        types: s.types,
+        handle: async (e: Parameters<typeof s.handle>[0], tx: Parameters<typeof s.handle>[1]) => {
+          if (e.id === eventId) throw new Error('handler bug');
+          await s.handle(e, tx);
+        },
+      })),
+    }];
+    return { module: { ...picking, projections }, projection: p.name };
+  }
+
+  it('skips and counts an event with an open dead letter and finishes; without one it fails naming the event, changing nothing', async () => {
+    const picking = t.app.modules.find((m) => m.name === 'picking')!;
+    const types = [...new Set(picking.projections![0]!.subscriptions.flatMap((s) => s.types))];
+    const [victim] = await t.app.db.query<{ id: string; type: string; envelope: unknown }>(
+      `SELECT event_id AS id, type, envelope FROM platform.events WHERE type = ANY($1::text[]) ORDER BY seq LIMIT 1`, [types],
+    );
+    expect(victim).toBeDefined();
+    const { module, projection } = failingOn(victim!.id);
+    const before = await projections();
+
+    // No dead letter: a handler failure is a clear ReplayError naming the event, and the projection is left as it was.
+    const failed = await replayContext(t.app.db, [module], 'picking', { projection, source: localEventStore(), contract: PublishedEvents }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ReplayError);
+    expect((failed as ReplayError).kind).toBe('failure');
+    expect((failed as Error).message).toContain(victim!.id);
+    expect((failed as Error).message).toContain(victim!.type);
+    expect(await projections()).toEqual(before);
+
+    // The live bus dead-lettered it for picking (open): the replay skips it, counts it, and commits.
+    await t.app.db.query(
+      `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error) VALUES ($1, $2, $3, $4, $5, 5, 'handler bug')`,
+      [`dl-replay-${victim!.id}`, picking.schema, victim!.id, victim!.type, JSON.stringify(victim!.envelope)],
+    );
+    const [r] = await replayContext(t.app.db, [module], 'picking', { projection, source: localEventStore(), contract: PublishedEvents });
+    expect(r!.deadLettered).toBe(1);
+    expect(r!.events).toBeGreaterThan(0);
+
+    // Once replayed (closed), the dead letter no longer hides the event: the real handlers rebuild the live rows.
+    await t.app.db.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [`dl-replay-${victim!.id}`]);
+    const [again] = await replayContext(t.app.db, t.app.modules, 'picking', { projection, source: localEventStore(), contract: PublishedEvents });
+    expect(again!.deadLettered).toBe(0);
+    expect(await projections()).toEqual(before);
   });
 });

@@ -2,6 +2,7 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { Cursor, EXAMPLES, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
+import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
@@ -236,19 +237,16 @@ export function orderRoutes(
       schema: {
         operationId: 'cancelOrder', tags, summary: 'Cancel an order at any moment before it ships',
         description: '409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again. The floor withdraws open picks, returns '
-          + 'picked units to stock and voids packages. With If-Match: "<version>" (the ETag of GET /orders/{id}) a changed order is 412 '
-          + 'VERSION_MISMATCH. The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',
+          + 'picked units to stock and voids packages. The ETag of GET /orders/{id} is the order\'s version; ' + IF_MATCH_DOC + ' The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',
         params: IdParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$', description: 'The order version the cancellation expects' })) }),
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The order version(s) the cancellation expects: `*`, `"<version>"` or a list of them' })) }),
         body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, {
           additionalProperties: false, examples: [{ reason: 'Customer changed their mind' }],
         })),
-        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'VERSION_MISMATCH') },
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'VERSION_MISMATCH', 'VALIDATION_FAILED') },
       },
     }, async (req, reply) => {
-      const ifMatch = req.headers['if-match'];
-      const expected = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
-      if (expected !== undefined && !Number.isInteger(expected)) throw new AppError('VALIDATION_FAILED', 'If-Match must be a version', { errors: [{ field: '/headers/if-match', message: 'is not a version' }] });
+      const expected = parseIfMatch(req.headers['if-match']);
       // An owner-scoped key cancels only its owner's orders: another owner's is one it cannot find (404), and nothing changes.
       if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
       const order = await deps.idempotency.run(req, reply, 200, async () =>

@@ -579,6 +579,28 @@ describe('order cancellation', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it('If-Match per RFC 9110: * and a list naming the version match; a weak tag is 412 (strong comparison), garbage is 400; neither changes the order', async () => {
+    const cancelWith = (id: string, ifMatch: string) => t.request('POST', `/api/v1/orders/${id}/cancel`, { body: {}, headers: { 'if-match': ifMatch } });
+    const weakOne = await received();
+    const weak = await cancelWith(weakOne.id, `W/"${weakOne.version}"`);
+    expect(weak.status, JSON.stringify(weak.body)).toBe(412);
+    expect(weak.body.code).toBe('VERSION_MISMATCH');
+    const garbage = await cancelWith(weakOne.id, 'version three');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.code).toBe('VALIDATION_FAILED');
+    const staleList = await cancelWith(weakOne.id, `"${weakOne.version + 7}", W/"${weakOne.version}"`);
+    expect(staleList.status).toBe(412);
+    expect((await getOrder(weakOne.id)).status).toBe('RECEIVED');
+    expect(await eventCount('orders.order.cancelled.v1', weakOne.id)).toBe(0);
+    const list = await cancelWith(weakOne.id, `"${weakOne.version + 7}", "${weakOne.version}"`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.status).toBe('CANCELLED');
+    const star = await received();
+    const any = await cancelWith(star.id, '*');
+    expect(any.status, JSON.stringify(any.body)).toBe(200);
+    expect(any.body.status).toBe('CANCELLED');
+  });
+
   it('serialises a cancel with a concurrent allocation: the order ends CANCELLED either way', async () => {
     for (let i = 0; i < 5; i++) {
       const o = await received();

@@ -14,6 +14,7 @@ import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import { ifMatchHolds, type IfMatch } from '../../platform/http/if-match.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, hasShipped, holdDecision, orderLifecycle } from './domain/order-lifecycle.ts';
@@ -168,11 +169,11 @@ export function orderService(
    * `pack-ship.order.shipping-stopped`. The floor compensates on `orders.order.cancelled` (open picks withdrawn,
    * picked units back to stock, the order out of its wave). The optional If-Match is checked before deciding.
    */
-  async function cancel(id: string, reason: string | null, expectedVersion: number | undefined, meta: EventMeta): Promise<Outcome<Order>> {
+  async function cancel(id: string, reason: string | null, ifMatch: IfMatch | undefined, meta: EventMeta): Promise<Outcome<Order>> {
     const seen = await orderSummary(deps.db, id);
     if (seen === undefined) return reject('NOT_FOUND', `No order ${id}`);
-    if (expectedVersion !== undefined && expectedVersion !== seen.version) {
-      return reject('VERSION_MISMATCH', `The order is at version ${seen.version}, not ${expectedVersion}`);
+    if (ifMatch !== undefined && !ifMatchHolds(ifMatch, seen.version)) {
+      return reject('VERSION_MISMATCH', `The order is at version ${seen.version} ("${seen.version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match`);
     }
     const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
