@@ -543,6 +543,18 @@ export interface InventoryApi {
 export const TASK_WORK_TYPES = ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT'] as const;
 export type TaskWorkType = (typeof TASK_WORK_TYPES)[number];
 
+/** The id prefix of the record inventory holds behind each task work type (a count attempt: `cnt_…` or `cnt_…:recount`). */
+const TASK_WORK_RECORD_PREFIX: Record<TaskWorkType, string> = { PUTAWAY: 'put_', REPLENISH: 'rpl_', MOVE: 'rtn_', COUNT: 'cnt_' };
+
+/**
+ * Whether a task's reference names a record inventory holds (a putaway, replenishment, return to stock or count),
+ * so that `openTaskWork` answering undefined means that work is closed — not a task a short's resolution named
+ * (`<location>:<sku>:<line>`), which has no record and whose work inventory cannot tell.
+ */
+export function namesTaskWorkRecord(taskType: TaskWorkType, reference: string): boolean {
+  return reference.startsWith(TASK_WORK_RECORD_PREFIX[taskType]);
+}
+
 /** Inventory work still open behind a task (`InventoryApi.openTaskWork`). */
 export interface OpenTaskWork {
   /** What it is: PUTAWAY (`GET /inventory/putaways/{id}`), REPLENISHMENT (`/replenishments/{id}`), RETURN (`/inventory/returns/{id}`), COUNT (`/inventory/counts/{id}`). */

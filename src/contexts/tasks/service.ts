@@ -4,7 +4,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
-import { TASK_WORK_TYPES, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
+import { TASK_WORK_TYPES, namesTaskWorkRecord, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import { hungarian } from '../../optimize/assignment/hungarian.ts';
@@ -146,17 +146,54 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     return ok(next);
   }
 
-  /** Walks the task of a piece of work along `path(status)`, each step a legal, announced transition. */
-  async function walkWork(tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta): Promise<Task | undefined> {
+  /**
+   * Walks the task of a piece of work along `path(status)`, each step a legal, announced transition. `completedNow`:
+   * whether this walk is what completed it (a task COMPLETED already walks no step: no event, nothing counted).
+   */
+  async function walk(tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta): Promise<{ task: Task; completedNow: boolean } | undefined> {
     let task = await taskStore.byReference(tx, type, reference);
     if (task === undefined) return undefined;
+    const before = task.status;
     for (const to of path(task.status)) {
       const moved = await move(tx, task, to, meta);
       if (!moved.ok) throw new Error(`task ${task.id} cannot go ${task.status} → ${to}: ${moved.message}`);
       task = moved.value;
     }
-    return task;
+    return { task, completedNow: before !== 'COMPLETED' && task.status === 'COMPLETED' };
   }
+  const walkWork = async (tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta) =>
+    (await walk(tx, type, reference, path, meta))?.task;
+
+  /** Finishes the task of a piece of work (finishPath); counted once, when this call is what completed it. */
+  async function finishIn(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
+    const r = await walk(tx, type, reference, finishPath, meta);
+    if (r?.completedNow === true) tx.afterCommit(() => completed.inc());
+    return r?.task;
+  }
+
+  /**
+   * The tasks the worker holds whose work its owning context says is finished: a PICK task whose list is COMPLETED, a
+   * PUTAWAY, REPLENISH, MOVE or COUNT task naming an inventory record with no open work left. The event of that work
+   * finishes such a task a moment later (subscriptions.ts); a claim in between must not hand it back. Read before the
+   * claim's transaction (other contexts' APIs), only when the worker holds a task of such a type. Work withdrawn
+   * (cancelled) reads as finished for inventory's work too: openTaskWork tells only open from not open.
+   */
+  async function heldWorkDone(workerId: string): Promise<Task[]> {
+    const done: Task[] = [];
+    for (const task of await taskStore.heldBy(deps.db, workerId)) {
+      if (task.type === 'PICK' && options.picking !== undefined) {
+        if ((await options.picking.pickListProgress(task.reference))?.status === 'COMPLETED') done.push(task);
+      } else if (isTaskWorkType(task.type) && options.inventory !== undefined && namesTaskWorkRecord(task.type, task.reference)) {
+        if ((await options.inventory.openTaskWork(task.type, task.reference)) === undefined) done.push(task);
+      }
+    }
+    return done;
+  }
+  /** The task types whose work `heldWorkDone` asks about (the contexts wired in). */
+  const askedTypes: readonly TaskType[] = [
+    ...(options.picking !== undefined ? ['PICK' as const] : []),
+    ...(options.inventory !== undefined ? TASK_WORK_TYPES : []),
+  ];
 
   /**
    * What a worker's move of `task` comes to: an answer without a write (a rejection, or the task as it is for a
@@ -342,12 +379,19 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       // Most polls of a floor waiting for work find none: one plain read answers them, without a transaction or the
       // worker's lock. Nothing queued at the site and nothing held by the worker, in one snapshot, is what the claim
       // below would find too.
-      if (!(await taskStore.mayHaveWork(deps.db, siteId, workerId, types ?? UNTYPED_CLAIM_TYPES))) return undefined;
+      const probe = await taskStore.mayHaveWork(deps.db, siteId, workerId, types ?? UNTYPED_CLAIM_TYPES, askedTypes);
+      if (!probe.may) return undefined;
+      // A task the worker holds whose work is finished already (the count submitted, the putaway confirmed, the list's
+      // last line picked) is finished here, not handed back: its work's event may not have been heard yet (ADR 0023
+      // addendum 2026-12-04b). Asked before the transaction, and only when the worker holds such a task.
+      const done = probe.holdsWork ? await heldWorkDone(workerId) : [];
       // Read before the transaction (another context's API; cached per site).
       const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
         // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
         await lockWorkers(tx, [workerId]);
+        // Idempotent with the work's event: a task it completed meanwhile walks no step (finishPath of COMPLETED).
+        for (const d of done) await finishIn(tx, d.type, d.reference, meta);
         const state = await taskStore.claimState(tx, workerId);
         const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
@@ -610,9 +654,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
 
     /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
     async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
-      const task = await walkWork(tx, type, reference, finishPath, meta);
-      if (task?.status === 'COMPLETED') completed.inc();
-      return task;
+      return finishIn(tx, type, reference, meta);
     },
 
     /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it. */

@@ -259,16 +259,20 @@ export const taskStore = {
 
   /**
    * Whether a claim by the worker could answer a task: a task of `types` queued at the site, or one the worker holds
-   * (ASSIGNED or IN_PROGRESS). One unlocked statement on the queue and held-task indexes, prepared: the types filter
-   * drives no index (see CANDIDATE_WHERE).
+   * (ASSIGNED or IN_PROGRESS); and whether one they hold is of `workTypes` (work another context owns, whose state the
+   * claim asks first). One unlocked statement on the queue and held-task indexes, prepared: the types filter drives no
+   * index (see CANDIDATE_WHERE).
    */
-  async mayHaveWork(db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null): Promise<boolean> {
-    const rows = await db.query<{ may: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM tasks.tasks WHERE site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL))
-           OR EXISTS (SELECT 1 FROM tasks.tasks WHERE worker_id = $2 AND status IN ('ASSIGNED', 'IN_PROGRESS')) AS may`,
-      [siteId, workerId, types],
+  async mayHaveWork(db: Executor, siteId: string, workerId: string, types: readonly TaskType[] | null, workTypes: readonly TaskType[] = []): Promise<{ may: boolean; holdsWork: boolean }> {
+    const rows = await db.query<{ queued: boolean; held: boolean; held_work: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM tasks.tasks WHERE site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL)) AS queued,
+              h.held, h.held_work
+         FROM (SELECT count(*) > 0 AS held, coalesce(bool_or(type = ANY($4::text[])), false) AS held_work
+                 FROM tasks.tasks WHERE worker_id = $2 AND status IN ('ASSIGNED', 'IN_PROGRESS')) h`,
+      [siteId, workerId, types, [...workTypes]],
     );
-    return rows[0]?.may === true;
+    const r = rows[0];
+    return { may: r?.queued === true || r?.held === true, holdsWork: r?.held_work === true };
   },
 
   /**
