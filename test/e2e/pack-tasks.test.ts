@@ -136,6 +136,38 @@ describe('PACK tasks', () => {
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkt-packer-1b' });
   });
 
+  it('completing a PACK task by hand while its order is not packed: 409 TASK_WORK_OPEN naming what is left, nothing changed; after the last seal it completes', async () => {
+    const { orderId, task } = await picked('PKT-H1', [2, 1]);
+    const claim = await t.post('/api/v1/tasks/next', { workerId: 'pkt-packer-h', siteId: w.siteId, types: ['PACK'] }, 'operator');
+    expect(claim.body).toMatchObject({ id: task.id, type: 'PACK' });
+    expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'pkt-packer-h' }, 'operator')).status).toBe(200);
+    const before = (await t.get(`/api/v1/tasks/${task.id}`)).body;
+
+    const early = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: 'pkt-packer-h' }, 'operator');
+    expect(early.status, JSON.stringify(early.body)).toBe(409);
+    expect(early.body.code).toBe('TASK_WORK_OPEN');
+    expect(early.body.detail).toMatch(new RegExp(`order ${orderId} still has 3 of 3 picked unit\\(s\\) to pack`));
+    expect(early.body.detail).toMatch(/seal/);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toEqual(before);
+
+    // A carton open with one unit scanned: still refused, naming the open carton.
+    const pkg = await openWith(orderId, [w.products[0]!.gtin]);
+    const middle = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: 'pkt-packer-h' }, 'operator');
+    expect(middle.status).toBe(409);
+    expect(middle.body.detail).toMatch(new RegExp(`3 of 3 picked unit\\(s\\) to pack \\(open carton ${pkg}\\)`));
+    await t.post(`/api/v1/packages/${pkg}/scans`, { barcode: w.products[0]!.gtin }, 'operator');
+    await seal(pkg);
+    const still = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: 'pkt-packer-h' }, 'operator');
+    expect(still.status).toBe(409);
+    expect(still.body.detail).toMatch(/1 of 3 picked unit\(s\) to pack/);
+
+    // The last seal packs the order: the task completes by itself, and the handheld's Finish after it is fine.
+    await seal(await openWith(orderId, [w.products[1]!.gtin]));
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('COMPLETED');
+    const finish = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: 'pkt-packer-h' }, 'operator');
+    expect(finish.status, JSON.stringify(finish.body)).toBe(200);
+  });
+
   it('a repack after packing queues no second PACK task', async () => {
     const { orderId, task } = await picked('PKT-2', [1, 1]);
     const first = await t.post('/api/v1/packages', { orderId }, 'operator');
