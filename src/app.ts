@@ -223,6 +223,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('tasks')) {
     const m = tasksContext(deps, {
       assignTimeoutS: config.taskAssignTimeoutS, maxFailures: config.taskMaxFailures, locations: api('locations'), picking: api('picking'), inventory: api('inventory'),
+      packShip: api('packShip'),
     });
     commands.tasks = m.commands;
     modules.push(m);

@@ -196,4 +196,22 @@ export interface PackShipApi {
    * crashes after it still sees the cancel through.
    */
   stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched>;
+  /**
+   * The packing still open for an order: picked units not yet packed into a sealed package (units scanned into an open
+   * carton count as not packed until it is sealed). undefined when nothing is left to pack (the order is packed, or
+   * nothing of it was picked), when its shipping was stopped, or when pack & ship knows no such order. Tasks asks it
+   * before a worker completes a PACK task by hand (409 TASK_WORK_OPEN while units are left).
+   */
+  openPackWork(orderId: string): Promise<OpenPackWork | undefined>;
+}
+
+/** Packing still open for an order (`PackShipApi.openPackWork`). */
+export interface OpenPackWork {
+  readonly orderId: string;
+  /** Units picked for the order that pack & ship has heard of. */
+  readonly unitsPicked: number;
+  /** Of those, the units not yet in a sealed package (more than 0). */
+  readonly unitsToPack: number;
+  /** The order's OPEN packages (a carton being filled at the pack station), oldest first. */
+  readonly openPackageIds: readonly string[];
 }

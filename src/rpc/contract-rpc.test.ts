@@ -58,6 +58,7 @@ describe('errors across gRPC', () => {
       packShip: {
         bookableCarriers: async () => { throw new AppError('BUSY', 'Too busy', { retryable: true }); },
         stopShipping: async () => ({ stopped: true }),
+        openPackWork: async () => undefined,
       },
     });
     const c = clients(server.port);
@@ -130,8 +131,11 @@ describe('deadlines and retries', () => {
         seen.push({ input, meta });
         return input.orderId === 'ord_gone' ? { stopped: false, shipmentId: 'shp_1' } : { stopped: true };
       },
+      openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
     };
     const c = clients((await serve({ packShip })).port);
+    expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] });
+    expect(await c.packShip.openPackWork('ord_packed')).toBeUndefined();
     expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
     expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
     expect(seen).toEqual([
@@ -190,7 +194,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }) } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

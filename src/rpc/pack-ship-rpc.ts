@@ -15,6 +15,11 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       const outcome = await api.stopShipping({ orderId: req.orderId, siteId: req.siteId, reason: req.reason ?? null }, eventMeta(req.meta));
       return outcome.stopped ? { stopped: {} } : { alreadyDispatched: { shipmentId: outcome.shipmentId } };
     }),
+    OpenPackWork: unaryHandler(log, async (req) => {
+      const work = await api.openPackWork(req.orderId);
+      return work === undefined ? { found: false }
+        : { found: true, orderId: work.orderId, unitsPicked: work.unitsPicked, unitsToPack: work.unitsToPack, openPackageIds: [...work.openPackageIds] };
+    }),
   };
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
@@ -38,6 +43,12 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
         default: return assertNever(res.result, 'StopShipping result');
       }
       throw new AppError('INTERNAL', 'StopShipping answered neither stopped nor alreadyDispatched');
+    },
+    async openPackWork(orderId) {
+      const res = await channel.call(service.OpenPackWork, { orderId });
+      return res.found
+        ? { orderId: res.orderId, unitsPicked: Number(res.unitsPicked), unitsToPack: Number(res.unitsToPack), openPackageIds: res.openPackageIds }
+        : undefined;
     },
   };
 }

@@ -3,9 +3,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { orderAndPickList, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
-interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string }
-interface List { id: string; status: string; orderIds: string[]; lines: Line[] }
+type List = UiPickList;
+type Line = UiPickLine;
 interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
 interface Pkg { id: string; status: string; sscc: string | null; cartonCode: string; lines: { sku: string; quantity: number }[]; expectedWeightG: number | null; weighedG: number | null }
 
@@ -40,27 +41,9 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
   const listNow = async (id: string): Promise<List> => (await t.get(`/api/v1/pick-lists/${id}`)).body;
   const tasksOf = (type: string) => t.getAll<Task>(`/api/v1/tasks?siteId=${siteId}&type=${type}`);
 
-  /** An order of its own (priority 1), waved alone and released: the order and its pick list. */
-  const pickListFor = async (externalId: string, quantities: number[]): Promise<{ orderId: string; list: List }> => {
-    const order = await t.post('/api/v1/orders', {
-      externalId, siteId, carrier: 'OWN_FLEET', priority: 1,
-      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
-      lines: quantities.map((quantity, i) => ({ sku: skus[i], quantity })),
-    });
-    expect(order.status).toBe(201);
-    await until('allocated', async () => (await t.get(`/api/v1/orders/${order.body.id}`)).body.status, (s) => s === 'ALLOCATED');
-    const pool = await until('in the pool', async () => (await t.get(`/api/v1/waves/pool?siteId=${siteId}&limit=500`)).body.items as { orderId: string }[],
-      (items) => items.some((o) => o.orderId === order.body.id));
-    for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) await cancel(ahead.orderId);
-    for (const queued of (await tasksOf('PICK')).filter((x) => x.status === 'QUEUED')) {
-      for (const orderId of (await listNow(queued.reference)).orderIds) await cancel(orderId);
-    }
-    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
-    expect(wave.body.orderIds).toEqual([order.body.id]);
-    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
-    const lists = await until('pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items as List[], (l) => l.length === 1);
-    return { orderId: order.body.id, list: lists[0]! };
-  };
+  /** An order of its own, waved alone and released: the order and its pick list (test/support/ui-orders.ts). */
+  const pickListFor = (externalId: string, quantities: number[]): Promise<{ orderId: string; list: List }> =>
+    orderAndPickList(t, { siteId, skus, externalId, quantities });
 
   /** An order picked in full into `tote` through the API: ready to pack, with its PACK task queued. */
   const pickedOrder = async (externalId: string, quantities: number[], tote: string): Promise<{ orderId: string; list: List; task: Task }> => {

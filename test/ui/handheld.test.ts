@@ -3,9 +3,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { orderAndPickList, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
-interface Line { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; quantity: number; picked: number; status: string; shortReason: string | null }
-interface List { id: string; status: string; orderIds: string[]; lines: Line[] }
+type List = UiPickList;
+type Line = UiPickLine;
 
 /**
  * Acceptance (a'), (b) and (e) of the handheld at /rf/: an operator on a phone-sized screen works a pick list with typed
@@ -32,34 +33,9 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await t?.close();
   });
 
-  /** An order of its own (priority 1, so the planner takes it first), waved alone and released: its pick list. */
-  const pickListFor = async (externalId: string, quantities: number[]): Promise<List> => {
-    const order = await t.post('/api/v1/orders', {
-      externalId, siteId, carrier: 'OWN_FLEET', priority: 1,
-      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
-      lines: quantities.map((quantity, i) => ({ sku: skus[i], quantity })),
-    });
-    expect(order.status).toBe(201);
-    await until('allocated', async () => (await t.get(`/api/v1/orders/${order.body.id}`)).body.status, (s) => s === 'ALLOCATED');
-    // The orchestrator may expedite a demo order nearing its cut-off: whatever the planner would take first is cancelled.
-    // Waves hears of the allocation a moment after orders: wait until the order is in the pool.
-    const pool = await until('in the pool', async () => (await t.get(`/api/v1/waves/pool?siteId=${siteId}&limit=500`)).body.items as { orderId: string }[],
-      (items) => items.some((o) => o.orderId === order.body.id));
-    for (const ahead of pool.slice(0, pool.findIndex((o) => o.orderId === order.body.id))) {
-      expect((await t.post(`/api/v1/orders/${ahead.orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
-    }
-    // Pick tasks queued before this one (a wave the orchestrator released for an order near its cut-off) would come first.
-    for (const queued of await t.getAll<{ reference: string }>(`/api/v1/tasks?siteId=${siteId}&type=PICK&status=QUEUED`)) {
-      for (const orderId of (await listNow(queued.reference)).orderIds) {
-        expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
-      }
-    }
-    const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
-    expect(wave.body.orderIds).toEqual([order.body.id]);
-    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`, {})).status).toBe(200);
-    const lists = await until('pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items as List[], (l) => l.length === 1);
-    return lists[0]!;
-  };
+  /** An order of its own, waved alone and released: its pick list (test/support/ui-orders.ts). */
+  const pickListFor = async (externalId: string, quantities: number[]): Promise<List> =>
+    (await orderAndPickList(t, { siteId, skus, externalId, quantities })).list;
   const listNow = async (id: string): Promise<List> => (await t.get(`/api/v1/pick-lists/${id}`)).body;
   const pickTaskOf = async (listId: string) =>
     (await t.getAll<{ id: string; reference: string; status: string; workerId: string | null }>(`/api/v1/tasks?siteId=${siteId}&type=PICK`)).find((x) => x.reference === listId)!;

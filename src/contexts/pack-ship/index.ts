@@ -51,6 +51,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,
+      openPackWork: (orderId) => packShip.openPackWork(orderId),
     },
   });
   return { ...module, commands };

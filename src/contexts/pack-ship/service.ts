@@ -7,7 +7,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
-  type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
+  type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
@@ -682,6 +682,17 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * `pack-ship.ready-to-pack`): orders moved such an order to PICKED on picking's own events no more, so without this
      * it would wait in PICKING. A few hundred at a time; none once they are done (a partial index finds nothing).
      */
+    async openPackWork(orderId: string): Promise<OpenPackWork | undefined> {
+      const order = await packStore.lockOrder(deps.db, orderId, false);
+      if (order === undefined || order.cancelledAt !== null) return undefined;
+      const lines = await packStore.orderLines(deps.db, orderId);
+      const unitsPicked = lines.reduce((n, l) => n + l.picked, 0);
+      const unitsToPack = lines.reduce((n, l) => n + Math.max(0, l.picked - l.packed), 0);
+      if (unitsToPack === 0) return undefined;
+      const open = await packStore.packages(deps.db, { orderId, status: 'OPEN' });
+      return { orderId, unitsPicked, unitsToPack, openPackageIds: open.map((p) => p.id) };
+    },
+
     async announceUnannounced(): Promise<number> {
       return deps.db.tx(async (tx) => {
         const due = await packStore.claimUnannounced(tx, deps.clock.now(), 200);

@@ -103,7 +103,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + "The list's last line completes the task by itself; completing it after that answers it unchanged. Likewise a PUTAWAY, "
         + 'REPLENISH, MOVE (return to stock) or COUNT task only once its inventory work is done: 409 TASK_WORK_OPEN while the putaway, '
         + 'replenishment or return is not confirmed in full or the count attempt not submitted (naming it and how to finish it); a '
-        + "task with no inventory record behind it (a count a short's resolution asked for) is completed by its worker.",
+        + "task with no inventory record behind it (a count a short's resolution asked for) is completed by its worker. A PACK task only "
+        + 'once its order is packed: 409 TASK_WORK_OPEN while picked units are not in a sealed package (naming how many and any open carton).',
       params: IdParams, body: WorkerBody,
       response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'PICK_LINES_OPEN', 'TASK_WORK_OPEN') },
     },

@@ -1,6 +1,7 @@
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
@@ -20,6 +21,8 @@ export interface TasksOptions {
   readonly picking: Pick<PickingApi, 'pickListProgress'>;
   /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's inventory work is still open: a complete is refused while it is (TASK_WORK_OPEN). */
   readonly inventory: Pick<InventoryApi, 'openTaskWork'>;
+  /** Whether a PACK task's order still has picked units to pack: a complete is refused while it has (TASK_WORK_OPEN). */
+  readonly packShip: Pick<PackShipApi, 'openPackWork'>;
 }
 
 /** The tasks context: its module plus the assignment-timeout sweep its job runs (callable directly, e.g. by tests). */
@@ -37,12 +40,13 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
   const assignTimeoutS = options.assignTimeoutS ?? 300;
   const tasks = taskService(deps, {
     assignTimeoutS, locations: options.locations, interleaveTopK: options.interleaveTopK, maxFailures: options.maxFailures, picking: options.picking, inventory: options.inventory,
+    packShip: options.packShip,
   });
   const module = defineContext({
     name: 'tasks',
     schema: 'tasks',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { locations: options.locations, picking: options.picking, inventory: options.inventory },
+    requires: { locations: options.locations, picking: options.picking, inventory: options.inventory, packShip: options.packShip },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
     subscriptions: taskSubscriptions(tasks),

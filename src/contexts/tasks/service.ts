@@ -6,6 +6,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import { TASK_WORK_TYPES, namesTaskWorkRecord, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import { hungarian } from '../../optimize/assignment/hungarian.ts';
 import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibility.ts';
@@ -64,6 +65,8 @@ export interface TaskServiceOptions {
   readonly picking?: Pick<PickingApi, 'pickListProgress'> | undefined;
   /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's work is still open, asked the same way; without it, nothing is asked. */
   readonly inventory?: Pick<InventoryApi, 'openTaskWork'> | undefined;
+  /** Asked before a worker completes a PACK task: whether its order still has picked units to pack. */
+  readonly packShip?: Pick<PackShipApi, 'openPackWork'> | undefined;
 }
 
 /** Who reports a task FAILED: the worker who holds it, or a supervisor (admin, manager) at the task's site. */
@@ -414,7 +417,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     /**
      * The holding worker completes a task in progress. A PICK task only once picking says its list has no open line
      * (409 PICK_LINES_OPEN otherwise), a PUTAWAY, REPLENISH, MOVE or COUNT task once inventory holds no open work for it
-     * (409 TASK_WORK_OPEN); nothing changes on a refusal (domain/work-done.ts). Asked before any transaction of tasks opens.
+     * (409 TASK_WORK_OPEN), a PACK task once pack & ship says its order has no picked unit left to pack (409
+     * TASK_WORK_OPEN); nothing changes on a refusal (domain/work-done.ts). Asked before any transaction of tasks opens.
      */
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
       const task = await taskStore.get(deps.db, id);
@@ -422,7 +426,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       if (task !== undefined && decideWorkerMove(task, id, workerId, 'COMPLETED') === 'move') {
         const pickList = task.type === 'PICK' ? await options.picking?.pickListProgress(task.reference) : undefined;
         const openWork = isTaskWorkType(task.type) ? await options.inventory?.openTaskWork(task.type, task.reference) : undefined;
-        const done = decideHandCompletion({ task, pickList, openWork });
+        const openPack = task.type === 'PACK' ? await options.packShip?.openPackWork(task.reference) : undefined;
+        const done = decideHandCompletion({ task, pickList, openWork, openPack });
         if (!done.ok) return done;
       }
       return workerMove(id, workerId, 'COMPLETED', meta, () => completed.inc());

@@ -38,7 +38,10 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // An order ready to pack (picking done, every picked unit heard of by pack & ship, ADR 0049) is a PACK task whose
     // reference is the order: finished when the order is packed (whoever packs it: handheld, pack station, API),
     // withdrawn when its shipping is stopped (the order was cancelled). Offered only to a claim naming PACK.
+    // An order with nothing picked (every line shorted: PARTIAL, unitsPicked 0) has nothing to pack (orders cancels it):
+    // no PACK task, which a packer could otherwise claim only to be told NOTHING_TO_PACK.
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
+      if (d.unitsPicked === 0) return;
       await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: ORDER_PRIORITY.default }, causedBy(event));
     }),
     on(PackShipEvents.orderPacked, async (d, event, tx) => {

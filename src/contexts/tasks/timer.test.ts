@@ -16,6 +16,7 @@ function fakeDeps() {
 const noSites = { getSite: async () => undefined, getLocations: async () => new Map(), listLocations: async () => [] };
 const noLists = { pickListProgress: async () => undefined };
 const noWork = { openTaskWork: async () => undefined };
+const noPacking = { openPackWork: async () => undefined };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -25,7 +26,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps every quarter of the timeout once started, and no more once stopped', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 60, locations: noSites, picking: noLists, inventory: noWork }).jobs ?? []);
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 60, locations: noSites, picking: noLists, inventory: noWork, packShip: noPacking }).jobs ?? []);
     vi.advanceTimersByTime(60_000);
     expect(tx).not.toHaveBeenCalled();
 
@@ -40,7 +41,7 @@ describe('tasks: assignment timeout timer', () => {
   it('sweeps at most every 30 s for long timeouts', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { deps, tx } = fakeDeps();
-    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 3600, locations: noSites, picking: noLists, inventory: noWork }).jobs ?? []);
+    const tasks = jobRunner(deps.log, tasksContext(deps, { assignTimeoutS: 3600, locations: noSites, picking: noLists, inventory: noWork, packShip: noPacking }).jobs ?? []);
     tasks.start();
     vi.advanceTimersByTime(30_000);
     expect(tx).toHaveBeenCalledTimes(1);

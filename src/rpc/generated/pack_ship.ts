@@ -15,6 +15,8 @@ export interface ProtoGrpcType {
         BookableCarriersRequest: MessageTypeDefinition
         BookableCarriersResponse: MessageTypeDefinition
         EventMeta: MessageTypeDefinition
+        OpenPackWorkRequest: MessageTypeDefinition
+        OpenPackWorkResponse: MessageTypeDefinition
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition

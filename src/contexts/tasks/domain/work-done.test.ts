@@ -35,7 +35,12 @@ describe('completing a task by hand', () => {
       .thenRejects('TASK_WORK_OPEN', { message: /count cnt_1 \(RECOUNT\) waits for this attempt: submit it/ });
   });
 
-  it('completes a task whose work is done or unknown (a COUNT a short\'s resolution named), and PACK and LOAD tasks', () => {
+  it('refuses a PACK task whose order still has picked units to pack, naming them and how to pack them', () => {
+    spec.given({ task: task('PACK'), openPack: { orderId: 'ord_1', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /order ord_1 still has 3 of 5 picked unit\(s\) to pack \(open carton pkg_1\).*\/seal/ });
+  });
+
+  it('completes a task whose work is done or unknown (a COUNT a short\'s resolution named), and PACK (order packed) and LOAD tasks', () => {
     for (const type of ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const) {
       spec.given({ task: task(type), pickList: list(), openWork: undefined }).when(undefined).then('complete');
     }

@@ -1,4 +1,5 @@
 import type { OpenTaskWork } from '../../../contracts/inventory.ts';
+import type { OpenPackWork } from '../../../contracts/pack-ship.ts';
 import type { PickListProgress } from '../../../contracts/picking.ts';
 import type { TaskType } from '../../../contracts/tasks.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
@@ -10,6 +11,8 @@ export interface HandCompletionState {
   readonly pickList?: PickListProgress | undefined;
   /** A PUTAWAY, REPLENISH, MOVE or COUNT task's work as inventory answered, when still open; undefined otherwise. */
   readonly openWork?: OpenTaskWork | undefined;
+  /** A PACK task's order as pack & ship answered, when units picked for it are not packed yet; undefined otherwise. */
+  readonly openPack?: OpenPackWork | undefined;
 }
 
 /** How each kind of inventory work is finished, for the refusal's message. */
@@ -26,19 +29,27 @@ const FINISH: Record<OpenTaskWork['kind'], (w: OpenTaskWork) => string> = {
  * May a worker complete a task by hand (`POST /tasks/{id}/complete`)? Only once its work is done: the work — a pick
  * list, a putaway, a replenishment, a return to stock, a count attempt — not the task, is what the warehouse waits for,
  * and a task completed over open work leaves it with nobody told (one task per work: no new one is ever queued).
- * A PICK task with open lines: 409 PICK_LINES_OPEN naming how many remain; other open work: 409 TASK_WORK_OPEN naming
+ * A PICK task with open lines: 409 PICK_LINES_OPEN naming how many remain; a PACK task whose order has picked units not
+ * packed, and other open work: 409 TASK_WORK_OPEN naming
  * it and how it is finished. Finishing the work (the last scan, confirm or submit) finishes the task by itself. Work
  * its context does not know (a task a short's resolution named, with no record behind it) has nothing known open
  * (ADR 0023 addendum 2026-12-04).
  */
 export function decideHandCompletion(state: HandCompletionState): Outcome<'complete', 'PICK_LINES_OPEN' | 'TASK_WORK_OPEN'> {
-  const { task, pickList, openWork } = state;
+  const { task, pickList, openWork, openPack } = state;
   if (task.type === 'PICK' && pickList !== undefined && pickList.openLines > 0) {
     return reject('PICK_LINES_OPEN',
       `Task ${task.id} cannot be completed: its pick list ${pickList.pickListId} still has ${pickList.openLines} of ${pickList.lines} line(s) open. `
       + 'Confirm or short each of them (POST /pick-lists/{id}/lines/{lineId}/confirm or /short): the task completes with the list\'s last line.');
   }
-  if (task.type !== 'PICK' && openWork !== undefined) {
+  if (task.type === 'PACK' && openPack !== undefined) {
+    const open = openPack.openPackageIds.length === 0 ? '' : ` (open carton${openPack.openPackageIds.length > 1 ? 's' : ''} ${openPack.openPackageIds.join(', ')})`;
+    return reject('TASK_WORK_OPEN',
+      `Task ${task.id} cannot be completed: order ${openPack.orderId} still has ${openPack.unitsToPack} of ${openPack.unitsPicked} picked unit(s) to pack${open}. `
+      + 'Pack them: scan them into a carton, weigh and seal it (POST /pack-station/packages, /packages/{id}/scans, /weight, /seal), or POST /packages; '
+      + 'the task completes when the order is packed (or is withdrawn if the order is cancelled).');
+  }
+  if (task.type !== 'PICK' && task.type !== 'PACK' && openWork !== undefined) {
     return reject('TASK_WORK_OPEN', `Task ${task.id} cannot be completed: its ${FINISH[openWork.kind](openWork)}; the task completes with it.`);
   }
   return ok('complete');

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BookableCarriersRequest as _paklog_pack_ship_v1_BookableCarriersRequest, BookableCarriersRequest__Output as _paklog_pack_ship_v1_BookableCarriersRequest__Output } from '../../../paklog/pack_ship/v1/BookableCarriersRequest.ts';
 import type { BookableCarriersResponse as _paklog_pack_ship_v1_BookableCarriersResponse, BookableCarriersResponse__Output as _paklog_pack_ship_v1_BookableCarriersResponse__Output } from '../../../paklog/pack_ship/v1/BookableCarriersResponse.ts';
+import type { OpenPackWorkRequest as _paklog_pack_ship_v1_OpenPackWorkRequest, OpenPackWorkRequest__Output as _paklog_pack_ship_v1_OpenPackWorkRequest__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkRequest.ts';
+import type { OpenPackWorkResponse as _paklog_pack_ship_v1_OpenPackWorkResponse, OpenPackWorkResponse__Output as _paklog_pack_ship_v1_OpenPackWorkResponse__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkResponse.ts';
 import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
 import type { StopShippingResponse as _paklog_pack_ship_v1_StopShippingResponse, StopShippingResponse__Output as _paklog_pack_ship_v1_StopShippingResponse__Output } from '../../../paklog/pack_ship/v1/StopShippingResponse.ts';
 
@@ -22,6 +24,23 @@ export interface PackShipServiceClient extends grpc.Client {
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The packing still open for an order (picked units not in a sealed package); `found` false when nothing is left to
+   * pack, its shipping was stopped or the order is unknown. Tasks asks it before a worker completes a PACK task.
+   */
+  OpenPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  OpenPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The packing still open for an order (picked units not in a sealed package); `found` false when nothing is left to
+   * pack, its shipping was stopped or the order is unknown. Tasks asks it before a worker completes a PACK task.
+   */
+  openPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  openPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  openPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
+  openPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
@@ -49,6 +68,12 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
   BookableCarriers: grpc.handleUnaryCall<_paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse>;
   
   /**
+   * The packing still open for an order (picked units not in a sealed package); `found` false when nothing is left to
+   * pack, its shipping was stopped or the order is unknown. Tasks asks it before a worker completes a PACK task.
+   */
+  OpenPackWork: grpc.handleUnaryCall<_paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse>;
+  
+  /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
    * caller may retry it.
    */
@@ -58,5 +83,6 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
 
 export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
   BookableCarriers: MethodDefinition<_paklog_pack_ship_v1_BookableCarriersRequest, _paklog_pack_ship_v1_BookableCarriersResponse, _paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse__Output>
+  OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>
   StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
 }
