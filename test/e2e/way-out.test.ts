@@ -389,8 +389,11 @@ describe('putaways withdrawn', () => {
 describe('returns to stock withdrawn', () => {
   it('a return whose units left the tote another way: a planner cancels it once, the rest is written off the tote, its MOVE task withdrawn', async () => {
     const sku = w.products[11]!.sku;
-    const { orderId } = await pickedOrder(sku);
+    const { orderId, list } = await pickedOrder(sku);
     await cancel(orderId);
+    const tote = async () => (await t.getAll<{ code: string; status: string; contents: { quantity: number }[] }>(`/api/v1/lpns?siteId=${w.siteId}`))
+      .find((l) => l.code === `TOTE-${list.id}`);
+    expect((await tote())!.contents.reduce((n, c) => n + c.quantity, 0)).toBe(QTY);
     const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; open: number }[];
     expect(ret).toMatchObject({ open: QTY });
     const [task] = await tasksOf(w.siteId, 'MOVE', ret!.id);
@@ -414,6 +417,8 @@ describe('returns to stock withdrawn', () => {
     expect((await t.post(url, { reason: 'tote lost on the way back' }, 'manager', key)).body).toEqual(res.body);
     await t.settle();
     expect(await taskStatus(task!.id)).toBe('CANCELLED');
+    // Physical tracking agrees: the units left the tote (emptied: CONSUMED).
+    expect(await tote()).toMatchObject({ status: 'CONSUMED', contents: [] });
     const cancelled = (await t.getAll<{ subject: string; data: Record<string, unknown> }>('/api/v1/events?type=inventory.stock.return-cancelled.v1'))
       .filter((e) => e.subject === ret!.id);
     expect(cancelled.map((e) => e.data)).toEqual([expect.objectContaining({ orderId, sku, writtenOff: QTY, returned: 0, reason: 'tote lost on the way back' })]);
