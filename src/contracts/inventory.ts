@@ -11,8 +11,11 @@ export type StockStatus = (typeof STOCK_STATUSES)[number];
 export const MOVEMENT_TYPES = ['RECEIPT', 'PUTAWAY', 'MOVE', 'ALLOCATE', 'DEALLOCATE', 'RESERVE', 'UNRESERVE', 'PICK', 'PACK', 'SHIP', 'ADJUST', 'COUNT', 'HOLD', 'RELEASE'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
-/** A return to stock is OPEN while units of it are still in the tote, COMPLETED once every unit was put back by scan. */
-export const RETURN_STATUSES = ['OPEN', 'COMPLETED'] as const;
+/**
+ * A return to stock is OPEN while units of it are still in the tote, COMPLETED once every unit was put back by scan,
+ * CANCELLED when a manager withdrew it with units still open (they were no longer in the tote: written off the books).
+ */
+export const RETURN_STATUSES = ['OPEN', 'COMPLETED', 'CANCELLED'] as const;
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 /**
@@ -70,6 +73,7 @@ export const InventoryEvents = {
   putawayRequested: 'inventory.stock.putaway-requested.v1',
   putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
   putawayCancelled: 'inventory.stock.putaway-cancelled.v1',
+  returnCancelled: 'inventory.stock.return-cancelled.v1',
   held: 'inventory.stock.held.v1',
   holdReleased: 'inventory.stock.hold-released.v1',
   countRequested: 'inventory.count.requested.v1',
@@ -207,10 +211,18 @@ export const InventoryEventSchemas = {
     suggestedLocationId: Type.String(),
     returned: Type.Integer({ description: 'Units of the return put back so far.' }),
     remaining: Type.Integer({ description: 'Units still in the tote; 0 when the return is COMPLETED.' }),
-    status: Type.Enum(RETURN_STATUSES),
+    status: Type.Enum(['OPEN', 'COMPLETED'] as const),
     workerId: Type.Union([Type.String(), Type.Null()], { description: 'The worker who scanned (the signed-in person\'s worker id), when known.' }),
     movementId: Type.String({ description: 'The MOVE movement out of the tote; the one at the location references the return.' }),
   }, { description: 'A return to stock was confirmed by scan, in full (COMPLETED: tasks finishes its MOVE task) or in part.' }),
+  [InventoryEvents.returnCancelled]: Type.Object({
+    returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot,
+    fromLocationId: Type.String({ description: "The order's in-process location (`IN_PROCESS:<orderId>`) the units were written off." }),
+    returned: Type.Integer({ description: 'Units of the return put back by scan before it was cancelled.' }),
+    writtenOff: Type.Integer({ description: 'Units still open, written off the tote (an ADJUST movement, reason LOST, reference = the return).' }),
+    movementId: Type.String({ description: 'The ADJUST movement out of the tote.' }),
+    reason: Type.String(),
+  }, { description: 'A return to stock was withdrawn with units still open (`POST /inventory/returns/{id}/cancel`): its units were no longer in the tote, so they are written off it (`inventory.stock.adjusted`, reason LOST, comes with it); tasks withdraws its MOVE task.' }),
   [InventoryEvents.moved]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
     fromLocationId: Type.String(), toLocationId: Type.String(),
@@ -367,6 +379,7 @@ export type StockShipped = Payload<typeof InventoryEvents.shipped>;
 export type StockReturned = Payload<typeof InventoryEvents.returned>;
 export type StockReturnRequested = Payload<typeof InventoryEvents.returnRequested>;
 export type StockReturnConfirmed = Payload<typeof InventoryEvents.returnConfirmed>;
+export type StockReturnCancelled = Payload<typeof InventoryEvents.returnCancelled>;
 export type StockMoved = Payload<typeof InventoryEvents.moved>;
 export type LocationPickabilityChanged = Payload<typeof InventoryEvents.pickabilityChanged>;
 export type ShortResolved = Payload<typeof InventoryEvents.shortResolved>;

@@ -368,27 +368,34 @@ describe('every request example of the document, sent as it is to the demo wareh
     // An order of the new product is picked, then cancelled: its unit waits in the tote under a return to stock, which
     // a worker puts back at the pick face and confirms by scan.
     await t.settle();
-    const back = await t.post('/api/v1/orders', { ...(byId.get('createOrder')!.op.requestBody!.content['application/json']!.example as object),
-      externalId: 'RETURN-EXAMPLE' });
-    expect(back.status).toBe(201);
-    await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === back.body.id));
-    // Priority 1, the demo's waiting orders 5: it goes first.
-    const backWave = (await t.post('/api/v1/waves', { siteId: EXAMPLES.site, maxOrders: 1 })).body;
-    expect(backWave.orderIds).toEqual([back.body.id]);
-    expect((await t.post(`/api/v1/waves/${backWave.id}/release`)).status).toBe(200);
-    await t.settle();
-    const backList = (await t.get(`/api/v1/pick-lists?orderId=${back.body.id}`)).body.items[0];
-    const backLine = backList.lines[0];
-    expect((await t.post(`/api/v1/pick-lists/${backList.id}/lines/${backLine.id}/confirm`, {
-      locationCode: backLine.locationCode, barcode: backLine.expectedBarcode, quantity: backLine.quantity, toteId: 'TOTE-9',
-    })).status).toBe(200);
-    await t.settle();
-    expect((await t.post(`/api/v1/orders/${back.body.id}/cancel`, {})).body.status).toBe('CANCELLED');
-    use('order', back.body.id);
-    const returns = (await until('listReturns', (p) => p.items.length > 0)).items as { id: string }[];
-    use('return', returns[0]!.id);
+    /** An order picked then cancelled: the units wait in its tote under a return, which becomes the examples' return. */
+    const pickedThenCancelled = async (externalId: string, toteId: string): Promise<void> => {
+      const back = await t.post('/api/v1/orders', { ...(byId.get('createOrder')!.op.requestBody!.content['application/json']!.example as object),
+        externalId });
+      expect(back.status).toBe(201);
+      await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === back.body.id));
+      // Priority 1, the demo's waiting orders 5: it goes first.
+      const backWave = (await t.post('/api/v1/waves', { siteId: EXAMPLES.site, maxOrders: 1 })).body;
+      expect(backWave.orderIds).toEqual([back.body.id]);
+      expect((await t.post(`/api/v1/waves/${backWave.id}/release`)).status).toBe(200);
+      await t.settle();
+      const backList = (await t.get(`/api/v1/pick-lists?orderId=${back.body.id}`)).body.items[0];
+      const backLine = backList.lines[0];
+      expect((await t.post(`/api/v1/pick-lists/${backList.id}/lines/${backLine.id}/confirm`, {
+        locationCode: backLine.locationCode, barcode: backLine.expectedBarcode, quantity: backLine.quantity, toteId,
+      })).status).toBe(200);
+      await t.settle();
+      expect((await t.post(`/api/v1/orders/${back.body.id}/cancel`, {})).body.status).toBe('CANCELLED');
+      use('order', back.body.id);
+      const returns = (await until('listReturns', (p) => p.items.length > 0)).items as { id: string }[];
+      use('return', returns[0]!.id);
+    };
+    await pickedThenCancelled('RETURN-EXAMPLE', 'TOTE-9');
     await example('getReturn');
     expect((await example('confirmReturn')).body.status).toBe('COMPLETED');
+    // Another one whose units never come back: the return is cancelled, its units written off the tote.
+    await pickedThenCancelled('RETURN-EXAMPLE-2', 'TOTE-10');
+    expect((await example('cancelReturn')).body.status).toBe('CANCELLED');
 
     // Stock control (issue 11): a unit quarantined and released; tolerance and a counting class; a count of the new
     // product is counted short twice and rejected, a count of the new location counted long twice and approved.

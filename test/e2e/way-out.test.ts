@@ -386,6 +386,62 @@ describe('putaways withdrawn', () => {
   });
 });
 
+describe('returns to stock withdrawn', () => {
+  it('a return whose units left the tote another way: a planner cancels it once, the rest is written off the tote, its MOVE task withdrawn', async () => {
+    const sku = w.products[11]!.sku;
+    const { orderId, list } = await pickedOrder(sku);
+    await cancel(orderId);
+    const tote = async () => (await t.getAll<{ code: string; status: string; contents: { quantity: number }[] }>(`/api/v1/lpns?siteId=${w.siteId}`))
+      .find((l) => l.code === `TOTE-${list.id}`);
+    expect((await tote())!.contents.reduce((n, c) => n + c.quantity, 0)).toBe(QTY);
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; open: number }[];
+    expect(ret).toMatchObject({ open: QTY });
+    const [task] = await tasksOf(w.siteId, 'MOVE', ret!.id);
+    expect(task!.status).toBe('QUEUED');
+    const before = await expectLedgerConserved(t, w.siteId);
+    const atpBefore = await atp(w.siteId, sku);
+    const url = `/api/v1/inventory/returns/${ret!.id}/cancel`;
+    // Refused, nothing changed: an operator, no reason, a manager of another site, an unknown return.
+    expect((await t.post(url, { reason: 'tote lost' }, 'operator')).status).toBe(403);
+    expect(code(await t.post(url, {}, 'manager'))).toEqual([400, 'VALIDATION_FAILED']);
+    const elsewhere = await t.app.apiKeys.create('manager of another site', 'manager', undefined, ['site_elsewhere']);
+    const foreign = await t.request('POST', url, { body: { reason: 'tote lost' }, role: null, headers: { 'x-api-key': elsewhere.key } });
+    expect(code(foreign)).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect(code(await t.post('/api/v1/inventory/returns/rtn_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c/cancel', { reason: 'x' }, 'manager'))).toEqual([404, 'NOT_FOUND']);
+    expect((await t.get(`/api/v1/inventory/returns/${ret!.id}`)).body).toMatchObject({ status: 'OPEN', open: QTY });
+
+    const key = { 'idempotency-key': `cancel-${ret!.id}` };
+    const res = await t.post(url, { reason: 'tote lost on the way back' }, 'manager', key);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'CANCELLED', returned: 0, open: 0, cancelReason: 'tote lost on the way back' });
+    expect((await t.post(url, { reason: 'tote lost on the way back' }, 'manager', key)).body).toEqual(res.body);
+    await t.settle();
+    expect(await taskStatus(task!.id)).toBe('CANCELLED');
+    // Physical tracking agrees: the units left the tote (emptied: CONSUMED).
+    expect(await tote()).toMatchObject({ status: 'CONSUMED', contents: [] });
+    const cancelled = (await t.getAll<{ subject: string; data: Record<string, unknown> }>('/api/v1/events?type=inventory.stock.return-cancelled.v1'))
+      .filter((e) => e.subject === ret!.id);
+    expect(cancelled.map((e) => e.data)).toEqual([expect.objectContaining({ orderId, sku, writtenOff: QTY, returned: 0, reason: 'tote lost on the way back' })]);
+    // The tote's units were written off (ADJUST, reason LOST, reference = the return): on hand down, ATP as it was.
+    const ledger = (await t.getAll<{ type: string; reference: string | null; reason: string | null; deltaOnHand: number; locationId: string }>(
+      `/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}`)).filter((m) => m.reference === ret!.id);
+    expect(ledger.map((m) => [m.type, m.locationId, m.deltaOnHand, m.reason])).toEqual([['ADJUST', `IN_PROCESS:${orderId}`, -QTY, 'LOST']]);
+    const after = await expectLedgerConserved(t, w.siteId);
+    expect(after.get(sku)!.onHand).toBe(before.get(sku)!.onHand - QTY);
+    expect(after.get(sku)!.adjusted).toBe(before.get(sku)!.adjusted - QTY);
+    expect(await atp(w.siteId, sku)).toBe(atpBefore);
+
+    // Nothing more to do with it: a second cancel and a late confirm are refused, nothing changes.
+    expect(code(await t.post(url, { reason: 'again' }, 'manager'))).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect(code(await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: shelfOf(11).code }, 'operator'))).toEqual([409, 'ILLEGAL_TRANSITION']);
+    await t.settle();
+    expect(((await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&status=CANCELLED`)).body.items as { id: string }[]).map((r) => r.id)).toEqual([ret!.id]);
+    expect((await t.getAll('/api/v1/events?type=inventory.stock.return-cancelled.v1')).length).toBe(1);
+    const last = await expectLedgerConserved(t, w.siteId);
+    expect(last.get(sku)!.onHand).toBe(after.get(sku)!.onHand);
+  });
+});
+
 describe('cycle counts abandoned', () => {
   async function openCount(sku: string, locationId: string): Promise<string> {
     const opened = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, locationIds: [locationId], sku }, 'manager');

@@ -298,6 +298,7 @@ export interface InventoryReturnConfirmations {
 }
 
 export interface InventoryReturns {
+  cancel_reason: string | null;
   confirmed_at: Date | null;
   confirmed_by: string | null;
   confirmed_location_id: string | null;

@@ -54,11 +54,13 @@ const SummarySchema = Type.Object({
 const ReturnSchema = Type.Object({
   id: Type.String(), siteId: Type.String(), orderId: Type.String(), sku: Type.String(), lot: NullableString,
   quantity: Type.Integer({ description: 'Units of the cancelled order to put back' }),
-  returned: Type.Integer({ description: 'Units put back so far' }), open: Type.Integer({ description: 'Units still in the tote' }),
+  returned: Type.Integer({ description: 'Units put back so far' }),
+  open: Type.Integer({ description: 'Units still in the tote (0 once CANCELLED: the rest, quantity − returned, were written off it)' }),
   status: Enum(RETURN_STATUSES),
   fromLocationId: Type.String({ description: "The order's in-process location (IN_PROCESS:<orderId>), where the units wait" }),
   suggestedLocationId: Type.String({ description: 'Where the units were picked from: the suggestion; the scan decides' }),
-  confirmedLocationId: NullableString, confirmedBy: NullableString, confirmedAt: Nullable(DateTime), createdAt: DateTime,
+  confirmedLocationId: NullableString, confirmedBy: NullableString, confirmedAt: Nullable(DateTime),
+  cancelReason: Type.Union([Type.String(), Type.Null()], { description: 'Why a manager cancelled it (CANCELLED only)' }), createdAt: DateTime,
   confirmations: List(Type.Object({
     movementId: Type.String({ description: 'The MOVE movement out of the tote' }), locationId: Type.String(), quantity: Type.Integer(),
     confirmedBy: NullableString, confirmedAt: DateTime, scanId: NullableString,
@@ -216,6 +218,28 @@ export async function inventoryRoutes(
     const worker = req.body.workerId ?? actingWorkerOf(req);
     return unwrap(await service.confirmReturn({ ...req.body, workerId: worker, returnId: req.params.id }, requestMeta(req)));
   }));
+
+  app.post('/inventory/returns/:id/cancel', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'cancelReturn', tags, summary: 'Withdraw a return nobody will confirm (OPEN → CANCELLED); its open units are written off the tote',
+      description: 'The way out of a return whose units left the tote another way (lost, damaged, carried back to a shelf without a scan): '
+        + 'only an OPEN return is cancelled (409 ILLEGAL_TRANSITION otherwise; a COMPLETED or CANCELLED one stays as it is). The tote '
+        + '(IN_PROCESS:<orderId>) is no place anyone counts, moves or adjusts, so the units the return still covered are written off it: an '
+        + 'ADJUST movement, reason LOST, reference = the return (`inventory.stock.adjusted`); they were not promisable, so ATP does not '
+        + 'change. Units that turn up are added back where they are found (`POST /inventory/adjustments`, reason FOUND, or a count). Its '
+        + 'MOVE task is withdrawn (CANCELLED, whoever holds it); `inventory.stock.return-cancelled` says so. A reason is required. Refused '
+        + 'with 409 INSUFFICIENT_STOCK, nothing changed, while orders are allocated beyond what would remain on hand (a location blocked '
+        + 'after allocation).',
+      params: Type.Object({ id: IdParam('return', 'GET /inventory/returns (items[].id), or a MOVE task\'s reference,') }, { additionalProperties: false }),
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false,
+        examples: [{ reason: 'Tote lost between pack station and returns shelf' }] }),
+      response: {
+        200: { ...ReturnSchema, description: 'The return, CANCELLED' }, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK'),
+      },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
+    unwrap(await service.cancelReturn({ returnId: req.params.id, reason: req.body.reason }, requestMeta(req)))));
 
   app.get('/inventory/balances', {
     config: { roles: CAN.read, owners: true },

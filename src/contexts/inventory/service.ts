@@ -9,6 +9,7 @@ import { adjustHandler } from './use-cases/adjust/handler.ts';
 import { applyStockCountsHandler } from './use-cases/apply-counts/handler.ts';
 import { allocateOrdersHandler } from './use-cases/allocate-order/handler.ts';
 import { changeOrderLinesHandler } from './use-cases/change-order-lines/handler.ts';
+import { cancelReturnHandler } from './use-cases/cancel-return/handler.ts';
 import { confirmReturnHandler } from './use-cases/confirm-return/handler.ts';
 import { deallocateOrderHandler } from './use-cases/deallocate-order/handler.ts';
 import { inventoryCounters } from './use-cases/metrics.ts';
@@ -89,6 +90,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     applyStockCounts: applyStockCountsHandler(deps, apis, counters),
     moveStock: moveStockHandler(deps, apis),
     confirmReturn: confirmReturnHandler(deps, apis),
+    cancelReturn: cancelReturnHandler(deps),
     atp,
     candidateLocations,
     locationBalances,

@@ -857,7 +857,7 @@ export async function unlearnedLocations(db: Executor, afterId: string, limit: n
 
 const RETURN_COLUMN_NAMES = [
   'id', 'site_id', 'owner_id', 'order_id', 'sku', 'lot', 'quantity', 'returned', 'from_location_id', 'suggested_location_id', 'status',
-  'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'created_at', 'updated_at',
+  'confirmed_location_id', 'confirmed_by', 'confirmed_at', 'cancel_reason', 'created_at', 'updated_at',
 ] as const;
 const RETURN_COLUMNS = columnList(RETURN_COLUMN_NAMES);
 export type ReturnRow = Narrowed<Pick<Selectable<InventoryReturns>, (typeof RETURN_COLUMN_NAMES)[number]>, { status: ReturnStatus }>;
@@ -898,6 +898,15 @@ export async function updateReturn(db: Executor, id: string, c: {
     `UPDATE inventory.returns SET returned = $2, status = $3, confirmed_location_id = $4, confirmed_by = $5, confirmed_at = $6, updated_at = now()
      WHERE id = $1 RETURNING ${RETURN_COLUMNS}`,
     [id, c.returned, c.status, c.locationId, c.confirmedBy, c.at],
+  );
+  return rows[0]!;
+}
+
+/** The return ends without a confirm (CANCELLED), with the manager's reason; what it returned stays as it was. */
+export async function cancelReturn(db: Executor, id: string, reason: string): Promise<ReturnRow> {
+  const rows = await db.query<ReturnRow>(
+    `UPDATE inventory.returns SET status = 'CANCELLED', cancel_reason = $2, updated_at = now() WHERE id = $1 RETURNING ${RETURN_COLUMNS}`,
+    [id, reason],
   );
   return rows[0]!;
 }

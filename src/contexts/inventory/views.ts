@@ -62,6 +62,8 @@ export interface ReturnView {
   readonly confirmedLocationId: string | null;
   readonly confirmedBy: string | null;
   readonly confirmedAt: string | null;
+  /** Why a manager cancelled it (CANCELLED only). */
+  readonly cancelReason: string | null;
   readonly createdAt: string;
   readonly confirmations: readonly ScanConfirmation[];
 }
@@ -69,9 +71,9 @@ export interface ReturnView {
 export function returnView(r: ReturnRow, confirmations: readonly ReturnConfirmationRow[]): ReturnView {
   return {
     id: r.id, siteId: r.site_id, orderId: r.order_id, sku: r.sku, lot: fromLotKey(r.lot), quantity: r.quantity, returned: r.returned,
-    open: r.quantity - r.returned, status: r.status, fromLocationId: r.from_location_id, suggestedLocationId: r.suggested_location_id,
+    open: r.status === 'CANCELLED' ? 0 : r.quantity - r.returned, status: r.status, fromLocationId: r.from_location_id, suggestedLocationId: r.suggested_location_id,
     confirmedLocationId: r.confirmed_location_id, confirmedBy: r.confirmed_by, confirmedAt: r.confirmed_at?.toISOString() ?? null,
-    createdAt: r.created_at.toISOString(),
+    cancelReason: r.cancel_reason, createdAt: r.created_at.toISOString(),
     confirmations: confirmations.filter((c) => c.return_id === r.id).map((c) => ({
       movementId: c.id, locationId: c.location_id, quantity: c.quantity, confirmedBy: c.confirmed_by,
       confirmedAt: c.confirmed_at.toISOString(), scanId: c.scan_id,

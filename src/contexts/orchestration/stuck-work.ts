@@ -36,7 +36,7 @@ export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, 
         reason: `${t.type} task ${t.task_id} (${t.reference}) has been ${t.status} with ${t.worker_id ?? 'no worker'} for ${held} s without a move `
           + `(limit ${Math.round(o.taskWorkStallMs / 1000)} s): the worker resumes or completes it; someone else finishes its work by scan `
           + '(a supervisor confirms or shorts the pick list\'s lines), which completes it; or its work is withdrawn (cancel the order, '
-          + 'replenishment or putaway, reject the count), which cancels it',
+          + 'replenishment, putaway or return to stock, reject the count), which cancels it',
         details: { taskId: t.task_id, type: t.type, reference: t.reference, status: t.status, workerId: t.worker_id, since: t.since.toISOString() },
       });
       if (x !== undefined) raised++;

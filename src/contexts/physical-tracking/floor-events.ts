@@ -16,7 +16,7 @@ import type { LpnRow, NewScan } from './store.ts';
 /** The floor events of other contexts physical tracking records (one set-based subscription, ADR 0043). */
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-  InventoryEvents.returnConfirmed,
+  InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -52,6 +52,7 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         for (const p of e.data.packageIds) codes.push([e.data.siteId, p]);
         break;
       case InventoryEvents.returnConfirmed:
+      case InventoryEvents.returnCancelled:
         orders.push([e.data.siteId, e.data.orderId]);
         break;
       default:
@@ -327,19 +328,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     // has them. They stayed in the tote for good before, and the reconciliation reported them at IN_PROCESS:<orderId>.
     case InventoryEvents.returnConfirmed: {
       const d = e.data;
-      const want = { sku: d.sku, lot: d.lot, orderId: d.orderId };
-      let left = d.quantity;
-      const sources: string[] = [];
-      while (left > 0) {
-        const holder = floor.liveHoldingOrder(d.siteId, d.orderId).find((l) => takeUnits(l.contents, { ...want, quantity: 1 }).ok);
-        if (holder === undefined) break;
-        const held = holder.contents.filter((c) => c.sku === d.sku && c.lot === d.lot && c.orderId === d.orderId).reduce((n, c) => n + c.quantity, 0);
-        const t = takeUnits(holder.contents, { ...want, quantity: Math.min(left, held) });
-        if (!t.ok) break;
-        floor.takeOut(holder, t.value.remaining, at);
-        sources.push(holder.id);
-        left -= Math.min(left, held);
-      }
+      const sources = takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot: d.lot, orderId: d.orderId }, d.quantity, at);
       for (const lpnId of sources.length === 0 ? [null] : sources) {
         floor.record({
           siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: `IN_PROCESS:${d.orderId}`, lpnId,
@@ -348,7 +337,32 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       }
       return;
     }
+    // A return a manager cancelled (its units were no longer in the tote): inventory wrote them off the tote, so they
+    // leave the order's totes or voided cartons here too (an emptied one is CONSUMED); they are nowhere, so no scan is recorded.
+    case InventoryEvents.returnCancelled: {
+      const d = e.data;
+      takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot: d.lot, orderId: d.orderId }, d.writtenOff, at);
+      return;
+    }
     default:
       assertNever(e, 'floor event');
   }
+}
+
+/** Takes `quantity` units of an order's SKU and lot out of the LPNs holding them for it, oldest first; the LPNs taken from. */
+function takeOutOfTotes(floor: WorkingSet, siteId: string,
+  want: { readonly sku: string; readonly lot: string | null; readonly orderId: string }, quantity: number, at: Date): string[] {
+  let left = quantity;
+  const sources: string[] = [];
+  while (left > 0) {
+    const holder = floor.liveHoldingOrder(siteId, want.orderId).find((l) => takeUnits(l.contents, { ...want, quantity: 1 }).ok);
+    if (holder === undefined) break;
+    const held = holder.contents.filter((c) => c.sku === want.sku && c.lot === want.lot && c.orderId === want.orderId).reduce((n, c) => n + c.quantity, 0);
+    const t = takeUnits(holder.contents, { ...want, quantity: Math.min(left, held) });
+    if (!t.ok) break;
+    floor.takeOut(holder, t.value.remaining, at);
+    sources.push(holder.id);
+    left -= Math.min(left, held);
+  }
+  return sources;
 }

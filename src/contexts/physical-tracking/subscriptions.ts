@@ -19,7 +19,7 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
   // The types named here (docs/events.md lists consumers from this file): `FLOOR_EVENT_TYPES` of floor-events.ts.
   return [onMany([
     InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-    InventoryEvents.returnConfirmed,
+    InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled,
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 

@@ -59,6 +59,10 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(InventoryEvents.returnConfirmed, async (d, event, tx) => {
       if (d.status === 'COMPLETED') await tasks.finishWork(tx, 'MOVE', d.returnId, causedBy(event));
     }),
+    // A return a manager withdrew (its units left the tote another way): its MOVE task is withdrawn, whoever holds it.
+    on(InventoryEvents.returnCancelled, async (d, event, tx) => {
+      await tasks.withdrawWork(tx, 'MOVE', d.returnId, causedBy(event));
+    }),
     // Received units wait at the receiving location under a putaway request: a PUTAWAY task from there to the
     // suggested location, finished when the putaway is confirmed in full by scan (issue 11).
     on(InventoryEvents.putawayRequested, async (d, event, tx) => {

@@ -22,11 +22,12 @@ export const RETURN_TO_STOCK = 'RETURN_TO_STOCK';
 
 /**
  * A return to stock (units of a cancelled order waiting in its tote): OPEN while units remain, a partial confirm keeps
- * it OPEN, the last units put back make it COMPLETED.
+ * it OPEN, the last units put back make it COMPLETED; a manager cancels an OPEN one whose units left the tote another way.
  */
 export const RETURN_TRANSITIONS: Record<ReturnStatus, readonly ReturnStatus[]> = {
-  OPEN: ['OPEN', 'COMPLETED'],
+  OPEN: ['OPEN', 'COMPLETED', 'CANCELLED'],
   COMPLETED: [],
+  CANCELLED: [],
 };
 export const returnLifecycle = defineLifecycle('return', RETURN_TRANSITIONS, ['OPEN']);
 

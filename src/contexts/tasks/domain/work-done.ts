@@ -21,7 +21,8 @@ const FINISH: Record<OpenTaskWork['kind'], (w: OpenTaskWork) => string> = {
     + `(POST /inventory/putaways/${w.id}/confirm), or a manager cancels it`,
   REPLENISHMENT: (w) => `replenishment ${w.id} (${w.remaining ?? '?'} unit(s)) is not confirmed: confirm it at the face `
     + `(POST /replenishments/${w.id}/confirm), or a manager cancels it`,
-  RETURN: (w) => `return ${w.id} still has ${w.remaining ?? '?'} unit(s) to put back: confirm it by scan (POST /inventory/returns/${w.id}/confirm)`,
+  RETURN: (w) => `return ${w.id} still has ${w.remaining ?? '?'} unit(s) to put back: confirm it by scan (POST /inventory/returns/${w.id}/confirm), `
+    + 'or a manager cancels it',
   COUNT: (w) => `count ${w.id} (${w.status}) waits for this attempt: submit it (POST /inventory/counts/${w.id}/submit)`,
 };
 

@@ -8,7 +8,7 @@ const spec = deciderSpec(decideConfirmReturn);
 const at = new Date('2026-05-01T10:00:00Z');
 const ret = (o: Partial<ReturnRow> = {}): ReturnRow => ({
   id: 'rtn_1', site_id: SITE, owner_id: 'own_default', order_id: 'ord_1', sku: 'SKU-A', lot: '', quantity: 3, returned: 0, from_location_id: 'IN_PROCESS:ord_1',
-  suggested_location_id: 'loc_a', status: 'OPEN', confirmed_location_id: null, confirmed_by: null, confirmed_at: null, created_at: at,
+  suggested_location_id: 'loc_a', status: 'OPEN', confirmed_location_id: null, confirmed_by: null, confirmed_at: null, cancel_reason: null, created_at: at,
   updated_at: at, ...o,
 });
 const elsewhere = location({ id: 'loc_b', code: 'B-01' });

@@ -94,7 +94,11 @@ export const decideConfirmReturn: Decide<ConfirmReturnState, ConfirmReturnComman
     return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}: nothing is put to it`, [{ field: refField(ref),
       message: `location is ${location.status}` }]);
   }
-  if (r.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `Return ${r.id} is ${r.status}: every unit is back in stock`);
+  if (r.status !== 'OPEN') {
+    return reject('ILLEGAL_TRANSITION', `Return ${r.id} is ${r.status}: ${r.status === 'CANCELLED'
+      ? 'it was withdrawn and its units written off the tote; units found are added where they are (POST /inventory/adjustments, reason FOUND)'
+      : 'every unit is back in stock'}`);
+  }
   if (!Number.isInteger(quantity) || quantity <= 0) {
     return reject('VALIDATION_FAILED', 'The confirm is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);
   }
@@ -108,7 +112,7 @@ export const decideConfirmReturn: Decide<ConfirmReturnState, ConfirmReturnComman
     throw new Error(`tote ${r.from_location_id} holds fewer than the ${quantity} ${r.sku} return ${r.id} puts back`);
   }
   const returned = r.returned + quantity;
-  const status: ReturnStatus = returned === r.quantity ? 'COMPLETED' : 'OPEN';
+  const status: 'OPEN' | 'COMPLETED' = returned === r.quantity ? 'COMPLETED' : 'OPEN';
   returnLifecycle.assertCan(r.status, status);
   const from: BalanceKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
   const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reason: RETURN_TO_STOCK, reference: r.id } as const;
