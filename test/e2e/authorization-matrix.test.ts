@@ -21,14 +21,9 @@ import { signAccessToken } from '../../src/platform/identity/tokens.ts';
 import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
 import { publicServices } from '../../src/rpc/protos.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
+import { props, requestOf, type RouteRow } from '../support/route-matrix.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-interface RouteRow {
-  readonly method: string;
-  readonly url: string;
-  readonly roles: readonly Role[];
-  readonly schema: { querystring?: unknown; body?: unknown; params?: unknown };
-}
 
 /** A caller of the matrix: the headers it sends and the role it should be judged by (undefined: not authenticated). */
 interface Caller {
@@ -54,41 +49,10 @@ const refused: Caller[] = [];
 const siteScoped: Caller[] = [];
 let operatorPerson: Caller;
 
-const props = (schema: unknown): Record<string, { examples?: unknown[] }> =>
-  ((schema as { properties?: Record<string, { examples?: unknown[] }> } | undefined)?.properties ?? {});
-const required = (schema: unknown): string[] => (schema as { required?: string[] } | undefined)?.required ?? [];
 const allowed = (route: RouteRow, role: Role): boolean => route.roles.includes(role);
 const namesSite = (r: RouteRow): boolean =>
   'siteId' in props(r.schema.querystring) || 'siteId' in props(r.schema.body) || /\/sites\/:(id|siteId)(\/|$)/.test(r.url);
 const label = (r: RouteRow): string => `${r.method} ${r.url}`;
-
-/** A path parameter from a closed set (an enum such as a tracked kind): its example, else a value the route refuses. */
-function closedSetExample(schema: unknown): string | undefined {
-  const s = schema as { enum?: unknown[]; anyOf?: { const?: unknown }[]; examples?: unknown[] } | undefined;
-  const closed = s?.enum !== undefined || (s?.anyOf !== undefined && s.anyOf.every((x) => x.const !== undefined));
-  const example = s?.examples?.[0] ?? s?.enum?.[0] ?? s?.anyOf?.[0]?.const;
-  return closed && typeof example === 'string' ? example : undefined;
-}
-
-/** The request a matrix row sends: path ids that match nothing, and the route's own example body when it has one. */
-function requestOf(r: RouteRow, site?: string): { url: string; body?: unknown } {
-  const isSite = (name: string): boolean => name === 'siteId' || (name === 'id' && /\/sites\/:id/.test(r.url));
-  const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (isSite(name) && site !== undefined
-    ? site : closedSetExample(props(r.schema.params)[name]) ?? `x_none_${name}`));
-  const query = new URLSearchParams();
-  const q = r.schema.querystring;
-  for (const name of required(q)) {
-    const example = props(q)[name]?.examples?.[0];
-    if (typeof example === 'string' || typeof example === 'number') query.set(name, String(example));
-  }
-  if (site !== undefined && 'siteId' in props(q)) query.set('siteId', site);
-  const full = query.size === 0 ? url : `${url}?${query.toString()}`;
-  if (r.method === 'GET' || r.method === 'DELETE') return { url: full };
-  const example = (r.schema.body as { examples?: unknown[] } | undefined)?.examples?.[0];
-  const body = typeof example === 'object' && example !== null ? { ...example } as Record<string, unknown> : {};
-  if (site !== undefined && 'siteId' in props(r.schema.body)) body.siteId = site;
-  return { url: full, body };
-}
 
 /** The body as `caller` sends it: a person names itself as the worker (acting as another is its own test). */
 function ownWorker(body: unknown, caller: Caller): unknown {

@@ -14,9 +14,9 @@ import { ROLES, type Role } from '../../src/platform/http/roles.ts';
 import { signAccessToken } from '../../src/platform/identity/tokens.ts';
 import { credentialsMetadata, publicClients, rpcMethods } from '../support/grpc-floor.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import { props, requestOf, type RouteRow } from '../support/route-matrix.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-interface RouteRow { readonly method: string; readonly url: string; readonly roles: readonly Role[]; readonly schema: { querystring?: unknown; body?: unknown; params?: unknown } }
 const routes: RouteRow[] = [];
 const secret = randomBytes(24).toString('hex');
 const adminKey = `pk_gw_${randomBytes(12).toString('hex')}`;
@@ -28,35 +28,6 @@ let siteB: string;
 let scopedKey: string;
 const refused: { name: string; headers: Record<string, string> }[] = [];
 
-const props = (schema: unknown): Record<string, { examples?: unknown[] }> =>
-  ((schema as { properties?: Record<string, { examples?: unknown[] }> } | undefined)?.properties ?? {});
-const required = (schema: unknown): string[] => (schema as { required?: string[] } | undefined)?.required ?? [];
-
-/** A path parameter from a closed set (an enum such as a tracked kind): its example, else a value the route refuses. */
-function closedSetExample(schema: unknown): string | undefined {
-  const s = schema as { enum?: unknown[]; anyOf?: { const?: unknown }[]; examples?: unknown[] } | undefined;
-  const closed = s?.enum !== undefined || (s?.anyOf !== undefined && s.anyOf.every((x) => x.const !== undefined));
-  const example = s?.examples?.[0] ?? s?.enum?.[0] ?? s?.anyOf?.[0]?.const;
-  return closed && typeof example === 'string' ? example : undefined;
-}
-
-function requestOf(r: RouteRow, site?: string): { url: string; body?: unknown } {
-  const isSite = (name: string): boolean => name === 'siteId' || (name === 'id' && /\/sites\/:id/.test(r.url));
-  const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (isSite(name) && site !== undefined
-    ? site : closedSetExample(props(r.schema.params)[name]) ?? `x_none_${name}`));
-  const query = new URLSearchParams();
-  for (const name of required(r.schema.querystring)) {
-    const example = props(r.schema.querystring)[name]?.examples?.[0];
-    if (typeof example === 'string' || typeof example === 'number') query.set(name, String(example));
-  }
-  if (site !== undefined && 'siteId' in props(r.schema.querystring)) query.set('siteId', site);
-  const full = query.size === 0 ? url : `${url}?${query.toString()}`;
-  if (r.method === 'GET' || r.method === 'DELETE') return { url: full };
-  const example = (r.schema.body as { examples?: unknown[] } | undefined)?.examples?.[0];
-  const body = typeof example === 'object' && example !== null ? { ...example } as Record<string, unknown> : {};
-  if (site !== undefined && 'siteId' in props(r.schema.body)) body.siteId = site;
-  return { url: full, body };
-}
 
 async function send(headers: Record<string, string>, method: string, url: string, body?: unknown): Promise<{ status: number; code?: string }> {
   const res = await gateway.http.inject({ method: method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body as object }) });
