@@ -37,3 +37,11 @@ export async function orderAndPickList(t: TestApp, o: { siteId: string; skus: re
   const lists = await until('pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.body.id}`)).body.items as UiPickList[], (l) => l.length === 1);
   return { orderId: order.body.id, list: lists[0]! };
 }
+
+/** `n` SKUs of the demo site with at least `min` units available at one balance (the handheld tests' orders take them). */
+export async function stockedSkus(t: TestApp, siteId: string, n = 3, min = 20): Promise<string[]> {
+  const balances: { sku: string; available: number; status: string }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+  const skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available >= min).map((b) => b.sku))].slice(0, n);
+  expect(skus).toHaveLength(n);
+  return skus;
+}

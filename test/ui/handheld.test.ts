@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
-import { orderAndPickList, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
+import { orderAndPickList, stockedSkus, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
 type List = UiPickList;
 type Line = UiPickLine;
@@ -23,9 +23,7 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
 
   beforeAll(async () => {
     ({ t, siteId, base, browser } = await startDemoUi());
-    const balances: { sku: string; available: number; status: string }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
-    skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available >= 20).map((b) => b.sku))].slice(0, 3);
-    expect(skus).toHaveLength(3);
+    skus = await stockedSkus(t, siteId);
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
