@@ -80,10 +80,10 @@ describe('paklog replay picking (all-in-one: the local event store)', () => {
     const first = await replay();
     expect(await snapshot()).toEqual(before);
     expect(first).toEqual([
-      { context: 'picking', projection: 'products', events: SKUS.length, skipped: 0, rows: { products: SKUS.length } },
-      { context: 'picking', projection: 'locations', events: 3, skipped: 0, rows: { locations: before.locations.length } },
+      { context: 'picking', projection: 'products', events: SKUS.length, skipped: 0, deadLettered: 0, rows: { products: SKUS.length } },
+      { context: 'picking', projection: 'locations', events: 3, skipped: 0, deadLettered: 0, rows: { locations: before.locations.length } },
       // No task was assigned in this test: nothing to rebuild, and nothing left behind.
-      { context: 'picking', projection: 'list-workers', events: 0, skipped: 0, rows: { list_workers: 0 } },
+      { context: 'picking', projection: 'list-workers', events: 0, skipped: 0, deadLettered: 0, rows: { list_workers: 0 } },
     ]);
     expect(await replay()).toEqual(first);
     expect(await snapshot()).toEqual(before);
