@@ -6,6 +6,7 @@ import { ChangePassword } from '../lib/ChangePassword.tsx';
 import { SignIn } from '../lib/SignIn.tsx';
 import { Counts } from './Counts.tsx';
 import { Dashboard } from './Dashboard.tsx';
+import { Holds } from './Holds.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
 import { Shipping } from './Shipping.tsx';
@@ -13,7 +14,7 @@ import { Waves } from './Waves.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
@@ -104,6 +105,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'holds': return <Holds ctx={ctx} />;
     case 'counts': return <Counts ctx={ctx} />;
     case 'quality': return <Quality ctx={ctx} />;
     case 'shipping': return <Shipping ctx={ctx} />;

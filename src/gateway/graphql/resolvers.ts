@@ -150,6 +150,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   OrderLine: { product: productLoader },
   PickLine: { product: productLoader },
   Balance: { product: productLoader },
+  HeldStock: { product: productLoader },
   PickList: {
     orders: async (queries: Queries, ctx) => {
       const orders = await ordersByIds(ctx.rest, queries.flatMap((q) => q.obj.orderIds as string[]));
@@ -223,6 +224,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     pickLists: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/pick-lists${qs(defined(a, 'siteId', 'waveId', 'orderId', 'status', 'first', 'after'))}`),
     pickList: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/pick-lists/${enc(a.id as string)}`, true),
     inventoryBalances: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/balances${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'first', 'after'))}`),
+    holds: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/holds${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'status', 'first', 'after'))}`),
     ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'owner', 'sku', 'type', 'first', 'after'))}`),
     atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'owner', 'sku'))}`))?.items ?? [],
     locations: (_r, a: Args, ctx: GraphqlContext) =>

@@ -297,6 +297,39 @@ type Location {
   pickSequence: Int
   status: String!
 }
+"""Who did something (ADR 0019): a person (usr_…), an API key (key_…) or the app's own calls, with the role it acted in."""
+type Actor {
+  kind: String!
+  id: String!
+  role: String!
+}
+"""A movement that put units into a held balance: a hold placed by hand (type HOLD), a receipt into QUARANTINE or DAMAGED, …"""
+type HoldMovement {
+  movementId: ID!
+  type: String!
+  """Units it put there."""
+  quantity: Int!
+  reason: String
+  at: String!
+  """Who placed it (null for jobs and movements written before actors were recorded)."""
+  actor: Actor
+}
+"""Units still held (HOLD, QUARANTINE or DAMAGED) of one SKU, location, lot and owner, as GET /inventory/holds lists them."""
+type HeldStock {
+  siteId: ID!
+  ownerId: ID!
+  sku: String!
+  locationId: ID!
+  lot: String
+  status: String!
+  """Units still held there in this status."""
+  quantity: Int!
+  """When units were first put in this balance."""
+  since: String!
+  """The movements that put units there, newest first (at most 10)."""
+  holds: [HoldMovement!]!
+  product: Product
+}
 """An event of the event store (a CloudEvents envelope)."""
 type Event {
   id: ID!
@@ -308,7 +341,7 @@ type Event {
   correlationId: String
   data: JSON!
 }
-${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
+${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
 
 type Query {
   """Orders, optionally of one owner (a key scoped to an owner sees its own only)."""
@@ -323,6 +356,8 @@ type Query {
   pickList(id: ID!): PickList
   """Stock balances of a site (GET /inventory/balances)."""
   inventoryBalances(siteId: String!, owner: ID, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!
+  """Stock still held at a site (HOLD, QUARANTINE, DAMAGED) with who put it on hold, when and why (GET /inventory/holds); status: one of them."""
+  holds(siteId: String!, owner: ID, sku: String, locationId: ID, status: String, first: Int = 100, after: String): HeldStockConnection!
   """The stock ledger's movements (GET /inventory/ledger)."""
   ledger(siteId: String!, owner: ID, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
   """Available to promise per SKU."""

@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
+import { when, type Ctx } from './ctx.ts';
+import { LoadMore, shown, Status } from './Lists.tsx';
+
+/** The statuses held units are in (GET /inventory/holds?status=). */
+const HELD_STATUSES = ['HOLD', 'QUARANTINE', 'DAMAGED'];
+/** Rows read per page; "Load more" reads the next page of that many. */
+const PAGE = 200;
+
+interface Actor { kind: string; id: string; role: string }
+interface HoldMovement { movementId: string; type: string; quantity: number; reason: string | null; at: string; actor: Actor | null }
+interface Held {
+  siteId: string; ownerId: string; sku: string; locationId: string; lot: string | null; status: string; quantity: number; since: string;
+  holds: HoldMovement[];
+}
+
+const keyOf = (h: Held): string => `${h.ownerId}|${h.sku}|${h.locationId}|${h.lot ?? ''}|${h.status}`;
+const who = (a: Actor | null | undefined): string => (a == null ? '—' : `${a.role} (${a.id})`);
+/** Who placed a hold: the role it acted in, then its user or key id (long: allowed to break). */
+function Who({ actor }: { actor: Actor | null | undefined }) {
+  return actor == null ? <>—</> : <>{actor.role} <span className="mono muted id">({actor.id})</span></>;
+}
+
+/**
+ * Stock holds: the units held at the site (HOLD, QUARANTINE, DAMAGED) with who put them there, when and why
+ * (GET /inventory/holds), and, for a manager, their release back to AVAILABLE with a reason (POST /inventory/hold-releases).
+ * Without this screen a hold placed by hand could be seen and released through the API only.
+ */
+export function Holds({ ctx }: { ctx: Ctx }) {
+  const [sku, setSku] = useState('');
+  const [location, setLocation] = useState('');
+  const [status, setStatus] = useState('');
+  /** The row whose release form is open, with what it will send. */
+  const [releasing, setReleasing] = useState<{ key: string; quantity: string; reason: string } | undefined>(undefined);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  // One release at a time: a double click would send a second one that can only be refused (nothing left held).
+  const [busy, setBusy] = useState(false);
+  const version = useLiveVersion(ctx.live, ['inventory.']);
+  // Every location of the site (a big site has more than a page): rows show codes, and the filter takes one.
+  const locations = useData(async () => {
+    const all = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000);
+    return { codes: new Map(all.map((l) => [l.id, l.code])), ids: new Map(all.map((l) => [l.code.toLowerCase(), l.id])) };
+  }, [ctx.siteId]);
+  const codeOf = (id: string): string => locations.data?.codes.get(id) ?? id;
+  // The location filter takes the code on the label (what a manager reads), or an id (loc_…).
+  const term = location.trim();
+  const locationId = term === '' ? undefined : /^loc_/.test(term) ? term : locations.data?.ids.get(term.toLowerCase());
+  const unknownLocation = term !== '' && locationId === undefined && locations.data !== undefined;
+  const list = usePaged(async (cursor) => (unknownLocation
+    ? { items: [], nextCursor: null }
+    : api<Page<Held>>('GET', `/inventory/holds${qs({ siteId: ctx.siteId, sku: sku.trim(), locationId, status, limit: PAGE, cursor })}`)),
+  [ctx.siteId, sku, locationId, unknownLocation, status], [version]);
+  const release = async (h: Held, quantity: number, reason: string): Promise<void> => {
+    setBusy(true);
+    try {
+      await api('POST', '/inventory/hold-releases', {
+        idempotencyKey: newKey(),
+        body: { siteId: h.siteId, ownerId: h.ownerId, sku: h.sku, locationId: h.locationId, ...(h.lot === null ? {} : { lot: h.lot }), quantity, fromStatus: h.status, reason },
+      });
+      setMessage({ ok: true, text: `Released ${quantity} × ${h.sku} at ${codeOf(h.locationId)} from ${h.status}: back to AVAILABLE` });
+      setReleasing(undefined);
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    } finally {
+      setBusy(false);
+      list.reload();
+    }
+  };
+  const actions = (h: Held) => {
+    // Releasing is a manager's (the API's CAN.plan): a viewer sees no button that could only answer 403.
+    if (!ctx.can.plan) return null;
+    const label = `${h.sku} at ${codeOf(h.locationId)}${h.lot === null ? '' : ` lot ${h.lot}`} (${h.status})`;
+    if (releasing?.key !== keyOf(h)) {
+      return (
+        <button type="button" disabled={busy} aria-label={`Release ${label}…`}
+          onClick={() => { setReleasing({ key: keyOf(h), quantity: String(h.quantity), reason: '' }); setMessage(undefined); }}>Release…</button>
+      );
+    }
+    const quantity = Number(releasing.quantity);
+    return (
+      <form className="inline wrap" onSubmit={(e) => { e.preventDefault(); void release(h, quantity, releasing.reason.trim()); }}>
+        <input type="number" aria-label={`Units of ${label} to release`} required min={1} max={h.quantity} step={1} value={releasing.quantity}
+          className="qty" onChange={(e) => setReleasing({ ...releasing, quantity: e.target.value })} />
+        <input aria-label={`Why release ${label}`} required maxLength={500} placeholder="reason" value={releasing.reason} autoFocus
+          onChange={(e) => setReleasing({ ...releasing, reason: e.target.value })} />
+        <button type="submit" className="primary" disabled={busy || releasing.reason.trim() === '' || !Number.isInteger(quantity) || quantity < 1}>
+          Release {releasing.quantity} × {h.sku}
+        </button>
+        <button type="button" onClick={() => setReleasing(undefined)}>Keep held</button>
+      </form>
+    );
+  };
+  return (
+    <>
+      <div className="filters" role="search">
+        <label className="field inline">SKU
+          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} placeholder="e.g. MUG-CERAMIC" />
+        </label>
+        <label className="field inline">Location
+          <input type="search" value={location} onChange={(e) => setLocation(e.target.value)} placeholder="code" />
+        </label>
+        <label className="field inline">Status
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">Any</option>
+            {HELD_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+      </div>
+      {unknownLocation ? <p className="muted">No location {term} at this site.</p> : null}
+      {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      {list.items?.length === 0 && term === '' && sku.trim() === '' && status === '' ? <p className="muted">Nothing is held at this site.</p> : null}
+      <table>
+        <caption>{shown(list, 'held balances')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">SKU</th><th scope="col">Lot</th><th scope="col">Location</th><th scope="col" className="num">Quantity</th><th scope="col">Status</th>
+            <th scope="col">Reason</th><th scope="col">Who</th><th scope="col">When</th><th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.items ?? []).map((h) => {
+            const [latest, ...earlier] = h.holds;
+            return (
+              <tr key={keyOf(h)}>
+                <td>{h.sku}</td><td>{h.lot ?? '—'}</td><td className="mono">{codeOf(h.locationId)}</td><td className="num">{h.quantity}</td><td><Status value={h.status} /></td>
+                <td>
+                  {latest?.reason ?? (latest === undefined ? '—' : latest.type)}
+                  {earlier.length === 0 ? null : (
+                    <details>
+                      <summary>{earlier.length} earlier</summary>
+                      <ul>{earlier.map((m) => <li key={m.movementId}>{m.quantity} × {m.reason ?? m.type}, {who(m.actor)}, {when(m.at)}</li>)}</ul>
+                    </details>
+                  )}
+                </td>
+                <td><Who actor={latest?.actor} /></td><td>{when(latest?.at ?? h.since)}</td><td>{actions(h)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <LoadMore list={list} noun="held balances" />
+    </>
+  );
+}
