@@ -59,7 +59,8 @@ export const PackShipEventSchemas = {
   }, { description: 'Picked units of an order were packed into a carton (`POST /packages`).' }),
   [PackShipEvents.orderPacked]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), packageIds: List(Type.String()),
-  }, { description: 'Every picked unit of the order is packed and its picking is done: emitted exactly once per order.' }),
+    round: Type.Optional(Type.Integer({ minimum: 1, description: 'The packing round this packed (see `pack-ship.order.ready-to-pack.v1` `round`); absent in older events: 1.' })),
+  }, { description: 'Every picked unit of the order is packed and its picking is done: emitted once per packing round (once per order unless a packed package was repacked, ADR 0035 addendum 2026-12-05).' }),
   [PackShipEvents.shipmentCreated]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
     packageIds: List(Type.String()),
@@ -75,6 +76,9 @@ export const PackShipEventSchemas = {
   }, { description: 'Shipping stopped for good for a cancelled order: its packages and undispatched shipments are voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.' }),
   [PackShipEvents.packageRepacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), lines: List(LineQuantity),
+    previousStatus: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('PACKED')], {
+      description: 'What the package was: PACKED (sealed; its units had counted as packed and no longer do) or OPEN (its units were only scanned). Absent in older events.',
+    })),
   }, { description: 'A packed (or open) package was opened again at the pack station (`POST /packages/{id}/repack`): its units are unpacked and wait to be packed into new packages.' }),
   [PackShipEvents.shipmentVoided]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(), packageIds: List(Type.String()),
@@ -96,10 +100,15 @@ export const PackShipEventSchemas = {
     orderId: Type.String(), siteId: Type.String(),
     status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('PARTIAL')], { description: 'PARTIAL when a line of the order stayed short.' }),
     unitsPicked: Type.Integer({ minimum: 0, description: 'The units picked for the order that pack & ship has heard of: every unit picking says it picked (when its event says how many).' }),
+    round: Type.Optional(Type.Integer({
+      minimum: 1,
+      description: 'The packing round: 1 when picking is done; one more each time the order, packed already, has units to pack again (a packed package repacked). Absent in older events: 1.',
+    })),
   }, {
     description: "The order's picking is done and pack & ship has heard of every unit picked for it: it can be packed whole now (ADR 0049). "
-      + 'Emitted when pack & ship first learns that picking is done (`picking.list.completed` `ordersDone`, `picking.order.picked`) and again only if '
-      + 'that status changes; never for an order whose shipping was stopped. Orders moves the order to PICKED on it.',
+      + 'Emitted when pack & ship first learns that picking is done (`picking.list.completed` `ordersDone`, `picking.order.picked`) and again if '
+      + 'that status changes, or, with the next `round`, when the order was packed and a packed package of it was repacked (ADR 0035 addendum 2026-12-05); '
+      + 'never for an order whose shipping was stopped. Orders moves the order to PICKED on it; tasks queues a PACK task per round.',
   }),
   [PackShipEvents.orderDelivered]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),

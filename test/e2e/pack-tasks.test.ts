@@ -1,14 +1,17 @@
 /**
- * The PACK task's lifecycle through REST (ADR 0035 addendum 2026-12-04): pack & ship announcing an order ready to pack
- * queues exactly one PACK task per order (announced again by the `pack-ship.ready-to-pack` job, a re-pick, a repack: still
- * one); an untyped claim and batch assignment never get it; packing through the REST pack endpoints (no task involved)
- * completes it; a cancel at any stage after ready to pack leaves none open; an order whose every line was shorted
- * (nothing picked) leaves none open either; a partial pick packs what was picked. Stock is conserved throughout.
+ * The PACK task's lifecycle through REST (ADR 0035 addenda 2026-12-04 and 2026-12-05): pack & ship announcing an order
+ * ready to pack queues exactly one PACK task per packing round (announced again by the `pack-ship.ready-to-pack` job or
+ * handed over again: still one; a short-pick recovery's re-pick is in the first round); a packed package repacked after
+ * the order was packed starts the next round, a new task a packer gets on the handheld's Pack work; an untyped claim and
+ * batch assignment never get it; packing through the REST pack endpoints (no task involved) completes it; a cancel at
+ * any stage after ready to pack leaves none open; an order whose every line was shorted (nothing picked) leaves none
+ * open either; a partial pick packs what was picked. Every order ships what it picked; stock is conserved throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 
 interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
 
@@ -168,20 +171,6 @@ describe('PACK tasks', () => {
     expect(finish.status, JSON.stringify(finish.body)).toBe(200);
   });
 
-  it('a repack after packing queues no second PACK task', async () => {
-    const { orderId, task } = await picked('PKT-2', [1, 1]);
-    const first = await t.post('/api/v1/packages', { orderId }, 'operator');
-    expect(first.status).toBe(201);
-    await t.settle();
-    expect((await t.post(`/api/v1/packages/${first.body.id}/repack`, undefined, 'operator')).status).toBe(200);
-    await t.settle();
-    expect((await t.post('/api/v1/packages', { orderId }, 'operator')).status).toBe(201);
-    await t.settle();
-    const tasks = await packTasksOf(orderId);
-    expect(tasks.map((x) => x.id)).toEqual([task.id]);
-    expect(OPEN).not.toContain(tasks[0]!.status);
-  });
-
   it('a cancel at every stage after ready to pack leaves no PACK task open', async () => {
     // Before packing (the task claimed and started by a packer).
     const a = await picked('PKT-C1', [1]);
@@ -245,5 +234,205 @@ describe('PACK tasks', () => {
     await t.settle();
     expect(OPEN).not.toContain((await t.get(`/api/v1/tasks/${tasks[0]!.id}`)).body.status);
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the partial pick' });
+  });
+});
+
+/** Every envelope the bus publishes from now on (to hand an old one to a consumer again). */
+function recordEvents(): { events: EventEnvelope[]; stop: () => void } {
+  const events: EventEnvelope[] = [];
+  const stop = t.app.bus.observe((run) => events.push(...run));
+  return { events, stop };
+}
+/** A copy of an old event delivered to tasks again under a new id (a replay or a second publication: no inbox catches it). */
+let redelivered = 0;
+async function redeliverToTasks(e: EventEnvelope): Promise<void> {
+  expect(await t.app.bus.deliver('tasks', { ...e, id: `${e.id}-again-${++redelivered}` })).toBe('handled');
+  await t.settle();
+}
+async function claimPack(workerId: string): Promise<Task> {
+  const claim = await t.post('/api/v1/tasks/next', { workerId, siteId: w.siteId, types: ['PACK'] }, 'operator');
+  expect(claim.status, JSON.stringify(claim.body)).toBe(200);
+  expect((await t.post(`/api/v1/tasks/${claim.body.id}/start`, { workerId }, 'operator')).status).toBe(200);
+  return claim.body as Task;
+}
+/** Books, labels and dispatches the order; it must end SHIPPED with every picked unit shipped (and packed once). */
+async function shipAll(orderId: string, picked: number[]): Promise<void> {
+  const shipment = await t.post('/api/v1/shipments', { orderId }, 'operator');
+  expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+  expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
+  await t.settle();
+  await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+  const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { lines: { picked: number; packed: number; shipped: number }[] };
+  expect(order.lines.map((l) => [l.picked, l.packed, l.shipped])).toEqual(picked.map((n) => [n, n, n]));
+}
+
+describe('PACK tasks after the order was packed once (ADR 0035 addendum 2026-12-05)', () => {
+  it('a repack of a packed order queues the next PACK task; a packer gets it and packs the rest; the order ships everything picked', async () => {
+    const { orderId, task } = await picked('PKT-R1', [2, 1]);
+    const first = await claimPack('pkt-packer-r1');
+    expect(first.id).toBe(task.id);
+    const pkg = await openWith(orderId, [w.products[0]!.gtin, w.products[0]!.gtin, w.products[1]!.gtin]);
+    await seal(pkg);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkt-packer-r1' });
+    expect(await orderStatus(call, orderId)).toBe('PACKED');
+
+    // The sealed carton is opened again (a wrong item, a crushed box): its three units wait in the tote to be packed.
+    const repacked = await t.post(`/api/v1/packages/${pkg}/repack`, undefined, 'operator');
+    expect(repacked.status, JSON.stringify(repacked.body)).toBe(200);
+    await t.settle();
+    const open = await openPackTasks(orderId);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ type: 'PACK', reference: orderId, status: 'QUEUED', workerId: null });
+    expect(open[0]!.id).not.toBe(task.id);
+    // The first packer's work stays theirs, completed. The order stays PACKED, its units no longer counted packed.
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkt-packer-r1' });
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { status: string; lines: { packed: number }[] };
+    expect([order.status, order.lines.map((l) => l.packed)]).toEqual(['PACKED', [0, 0]]);
+
+    // The handheld's Pack work offers it; Finish before the units are packed is refused, naming them.
+    const second = await claimPack('pkt-packer-r2');
+    expect(second.id).toBe(open[0]!.id);
+    const early = await t.post(`/api/v1/tasks/${second.id}/complete`, { workerId: 'pkt-packer-r2' }, 'operator');
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/3 of 3 picked unit\(s\) to pack/);
+    await seal(await openWith(orderId, [w.products[0]!.gtin, w.products[0]!.gtin, w.products[1]!.gtin]));
+    expect((await t.get(`/api/v1/tasks/${second.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkt-packer-r2' });
+    expect(await openPackTasks(orderId)).toEqual([]);
+
+    await shipAll(orderId, [2, 1]);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the repack' });
+  });
+
+  it('a voided label, then a repack: the next PACK task; an old announcement handed to tasks again re-opens nothing', async () => {
+    const recorded = recordEvents();
+    try {
+      const { orderId, task } = await picked('PKT-R2', [1, 1]);
+      const packed = await t.post('/api/v1/packages', { orderId }, 'operator');
+      expect(packed.status).toBe(201);
+      await t.settle();
+      // Packed through REST while nobody held the task: closed CANCELLED (the work was done without it).
+      expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('CANCELLED');
+      const booked = await t.post('/api/v1/shipments', { orderId }, 'operator');
+      expect(booked.status).toBe(201);
+      expect((await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/packages/${packed.body.id}/repack`, undefined, 'operator')).status).toBe(200);
+      await t.settle();
+      const open = await openPackTasks(orderId);
+      expect(open).toHaveLength(1);
+      expect(open[0]!.id).not.toBe(task.id);
+      // Nothing ships while the units are out of their carton.
+      expect((await t.post('/api/v1/shipments', { orderId }, 'operator')).status).toBe(409);
+
+      // The first round's announcement and its end, handed to tasks again: the second round's task is untouched, and
+      // no third one is queued.
+      const ofOrder = (type: string) => recorded.events.filter((e) => e.subject === orderId && e.type === type);
+      const announced = ofOrder('pack-ship.order.ready-to-pack.v1');
+      expect(announced.map((e) => (e.data as { round?: number }).round ?? 1)).toEqual([1, 2]);
+      const packedEvents = ofOrder('pack-ship.order.packed.v1');
+      expect(packedEvents).toHaveLength(1);
+      await redeliverToTasks(announced[0]!);
+      await redeliverToTasks(packedEvents[0]!);
+      await redeliverToTasks(announced[1]!);
+      expect((await packTasksOf(orderId)).map((x) => [x.id, x.status])).toEqual([[task.id, 'CANCELLED'], [open[0]!.id, 'QUEUED']]);
+
+      expect((await t.post('/api/v1/packages', { orderId }, 'operator')).status).toBe(201);
+      await t.settle();
+      expect((await t.get(`/api/v1/tasks/${open[0]!.id}`)).body.status).toBe('CANCELLED');
+      // The second round's announcement again, after its packing: nothing re-opens.
+      await redeliverToTasks(announced[1]!);
+      expect(await openPackTasks(orderId)).toEqual([]);
+      expect(await packTasksOf(orderId)).toHaveLength(2);
+
+      await shipAll(orderId, [1, 1]);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+      await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the void and repack' });
+    } finally {
+      recorded.stop();
+    }
+  });
+
+  it('a repack before the order was packed (its task still open) queues nothing more; a cancel after a repack withdraws the task', async () => {
+    const { orderId, task } = await picked('PKT-R3', [2]);
+    const pkg = await openWith(orderId, [w.products[0]!.gtin]);
+    await seal(pkg);
+    expect((await t.post(`/api/v1/packages/${pkg}/repack`, undefined, 'operator')).status).toBe(200);
+    await t.settle();
+    expect((await openPackTasks(orderId)).map((x) => x.id)).toEqual([task.id]);
+
+    expect((await t.post('/api/v1/packages', { orderId }, 'operator')).status).toBe(201);
+    await t.settle();
+    const packages = (await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string; status: string }[];
+    const sealed = packages.find((p) => p.status === 'PACKED');
+    expect(sealed).toBeDefined();
+    expect((await t.post(`/api/v1/packages/${sealed!.id}/repack`, undefined, 'operator')).status).toBe(200);
+    await t.settle();
+    expect(await openPackTasks(orderId)).toHaveLength(1);
+    await cancel(orderId);
+    expect(await openPackTasks(orderId)).toEqual([]);
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the cancel of a repacked order' });
+  });
+});
+
+describe('PACK tasks and short-pick recovery (ADR 0024)', () => {
+  it('a short re-reserved elsewhere: units packed before the re-pick are not a packing round; one PACK task after the re-pick packs the rest; everything picked ships', async () => {
+    const s = await setupWarehouse(call, { siteCode: 'PKRS', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = s.products[0]!.sku;
+    const [a, b] = [s.storage[0]!, s.storage[1]!];
+    await t.post('/api/v1/inventory/receipts', { siteId: s.siteId, sku, locationId: a.id, quantity: 2 });
+    await t.post('/api/v1/inventory/receipts', { siteId: s.siteId, sku, locationId: b.id, quantity: 1 });
+    const order = await createOrder(call, s.siteId, { externalId: 'PKR-1', lines: [{ sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(call, order.id), (x) => x === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndRelease(call, s.siteId, 1);
+    await t.settle();
+    const lists = async (): Promise<PickListView[]> => {
+      const items = (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[];
+      return Promise.all(items.map(async (l) => (await t.get(`/api/v1/pick-lists/${l.id}`)).body as PickListView));
+    };
+    const [firstList] = await until('pick list', lists, (l) => l.length === 1);
+    expect(firstList!.lines).toHaveLength(1);
+    expect(firstList!.lines[0]!.locationId).toBe(a.id);
+    // One unit picked, the other shorted: re-reserved at the other location, a new list; the order is still picking.
+    await pick(firstList!, 'TOTE-PKR-1', [1]);
+    const both = await until('re-pick list', lists, (l) => l.length === 2);
+    const repick = both.find((l) => l.id !== firstList!.id)!;
+    expect(repick.lines[0]!.locationId).toBe(b.id);
+    expect(await orderStatus(call, order.id)).toBe('PICKING');
+    const packTasks = async (): Promise<Task[]> => (await t.getAll<Task>(`/api/v1/tasks?siteId=${s.siteId}&type=PACK`)).filter((x) => x.reference === order.id);
+    expect(await packTasks()).toEqual([]);
+
+    // A packer packs the picked unit early (the REST pack endpoint allows it): the order is not packed, nothing announced.
+    expect((await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect(await orderStatus(call, order.id)).toBe('PICKING');
+    expect(await packTasks()).toEqual([]);
+
+    await pick(repick, 'TOTE-PKR-2');
+    await until('picked', () => orderStatus(call, order.id), (x) => x === 'PICKED');
+    await t.settle();
+    const ready = (await t.get(`/api/v1/events?subject=${order.id}&type=pack-ship.order.ready-to-pack.v1`)).body.items as { data: { unitsPicked: number; status: string } }[];
+    expect(ready.map((e) => [e.data.status, e.data.unitsPicked])).toEqual([['COMPLETED', 2]]);
+    const tasks = await packTasks();
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.status).toBe('QUEUED');
+    const claim = await t.post('/api/v1/tasks/next', { workerId: 'pkr-packer', siteId: s.siteId, types: ['PACK'] }, 'operator');
+    expect(claim.body).toMatchObject({ id: tasks[0]!.id, reference: order.id });
+    expect((await t.post(`/api/v1/tasks/${claim.body.id}/start`, { workerId: 'pkr-packer' }, 'operator')).status).toBe(200);
+    const early = await t.post(`/api/v1/tasks/${claim.body.id}/complete`, { workerId: 'pkr-packer' }, 'operator');
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/1 of 2 picked unit\(s\) to pack/);
+    expect((await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/tasks/${claim.body.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkr-packer' });
+
+    const shipment = await t.post('/api/v1/shipments', { orderId: order.id }, 'operator');
+    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
+    await t.settle();
+    await until('shipped', () => orderStatus(call, order.id), (x) => x === 'SHIPPED');
+    const lines = ((await t.get(`/api/v1/orders/${order.id}`)).body as { lines: { picked: number; packed: number; shipped: number }[] }).lines;
+    expect(lines.map((l) => [l.picked, l.packed, l.shipped])).toEqual([[2, 2, 2]]);
+    await assertStockConserved(t.databaseUrl, { siteId: s.siteId, when: 'after the short-pick recovery' });
   });
 });

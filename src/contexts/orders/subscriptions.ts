@@ -33,7 +33,7 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     }),
     // Set-based (ADR 0043): a run of these moves locks its orders in one statement and writes them in one, each order's
     // steps folded in their order, whatever the number of events and orders in the run (`progressRun`).
-    onMany([WaveEvents.planned, WaveEvents.released, PackShipEvents.packagePacked, PackShipEvents.orderPacked, PackShipEvents.shipmentDispatched],
+    onMany([WaveEvents.planned, WaveEvents.released, PackShipEvents.packagePacked, PackShipEvents.packageRepacked, PackShipEvents.orderPacked, PackShipEvents.shipmentDispatched],
       (items, tx) => orders.progressRun(tx, items.flatMap((item): ProgressStep[] => {
         const c = cause(item.event);
         switch (item.event.type) {
@@ -49,6 +49,14 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
             const d = item.event.data;
             const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
             // Quantities only: PACKED comes from pack-ship.order.packed, which also covers orders no package completes.
+            return [{ orderId: d.orderId, to: null, cause: c, options: { quantities: { column: 'packed', lines } } }];
+          }
+          // A sealed package opened again: its units are packed no more (they are packed anew, each package counted by
+          // its own event). An open one's units were only scanned, never counted; older events do not say which it was.
+          case PackShipEvents.packageRepacked: {
+            const d = item.event.data;
+            if (d.previousStatus !== 'PACKED') return [];
+            const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: -l.quantity }));
             return [{ orderId: d.orderId, to: null, cause: c, options: { quantities: { column: 'packed', lines } } }];
           }
           case PackShipEvents.orderPacked:

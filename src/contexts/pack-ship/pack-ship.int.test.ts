@@ -94,7 +94,7 @@ describe('pack & ship', () => {
     expect(packed.map((e: any) => Boolean(e.data.orderComplete))).toEqual([false, true]);
     // The order is packed once, by the package that packed its last picked unit.
     const orderPacked = (await t.get('/api/v1/events?type=pack-ship.order.packed.v1&subject=ord_1')).body.items;
-    expect(orderPacked.map((e: any) => e.data)).toEqual([{ orderId: 'ord_1', siteId, packageIds: [first.body.id, second.body.id] }]);
+    expect(orderPacked.map((e: any) => e.data)).toEqual([{ orderId: 'ord_1', siteId, packageIds: [first.body.id, second.body.id], round: 1 }]);
 
     const pkgs = await t.get('/api/v1/packages?orderId=ord_1', 'viewer');
     expect(pkgs.body.items.map((p: { id: string }) => p.id)).toEqual([first.body.id, second.body.id]);
@@ -174,7 +174,7 @@ describe('pack & ship', () => {
     // Line 2 was shorted: the list completes PARTIAL with nothing left to pack.
     await pickingCompleted('ord_shorted', 'PARTIAL');
     const events = await orderPacked();
-    expect(events.map((e: any) => e.data)).toEqual([{ orderId: 'ord_shorted', siteId, packageIds: [pkg.body.id] }]);
+    expect(events.map((e: any) => e.data)).toEqual([{ orderId: 'ord_shorted', siteId, packageIds: [pkg.body.id], round: 1 }]);
     expect(events[0].source).toBe('pack-ship');
     // Ready to pack is announced first, in the same transaction: orders moves it PICKED, then PACKED.
     const both = (await t.get('/api/v1/events?subject=ord_shorted')).body.items.map((e: any) => e.type).filter((type: string) => type.startsWith('pack-ship.order.'));
@@ -311,7 +311,7 @@ describe('pack & ship', () => {
     await picked('ord_late', 1, 'BOOK', 1);
     expect((await t.post(`/api/v1/dead-letters/${letter!.id}/replay`, {})).body.outcome).toBe('handled');
     await t.settle();
-    expect((await readyEvents('ord_late')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_late', siteId, status: 'COMPLETED', unitsPicked: 2 }]);
+    expect((await readyEvents('ord_late')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_late', siteId, status: 'COMPLETED', unitsPicked: 2, round: 1 }]);
     expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
   });
@@ -338,6 +338,27 @@ describe('pack & ship', () => {
     await publish('picking', PickingEvents.orderPicked, 'ord_ready', { ...orderPicked, status: 'COMPLETED' });
     expect((await readyEvents('ord_ready')).map((e: any) => e.data.status)).toEqual(['PARTIAL', 'COMPLETED']);
     expect((await t.post('/api/v1/packages', { orderId: 'ord_ready' }, 'operator')).body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([2, 1]);
+  });
+
+  it('an order packed, then picked more (a status change of end-of-picking events older than ordersDone): announced ready to pack with round 2, packed again with it', async () => {
+    const packedEvents = async (): Promise<any[]> => (await t.get(`/api/v1/events?type=${PackShipEvents.orderPacked}&subject=ord_more`)).body.items;
+    await orderReceived('ord_more', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_more', 1, 'BOOK', 1);
+    await pickingCompleted('ord_more', 'PARTIAL');
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_more' }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await packedEvents()).map((e: any) => e.data.round)).toEqual([1]);
+    // Another list of the order completes after it (an old event: no ordersDone), with one more unit picked.
+    await picked('ord_more', 1, 'BOOK', 1);
+    await pickingCompleted('ord_more', 'COMPLETED');
+    expect((await readyEvents('ord_more')).map((e: any) => [e.data.status, e.data.unitsPicked, e.data.round])).toEqual([['PARTIAL', 1, 1], ['COMPLETED', 2, 2]]);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_more' }, 'operator')).body.code).toBe('UNITS_NOT_PACKED');
+    expect((await t.post('/api/v1/packages', { orderId: 'ord_more' }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await packedEvents()).map((e: any) => e.data.round)).toEqual([1, 2]);
+    // The PACK task of each round: the first closed by the first packing, the second by the second.
+    const tasks = await t.app.db.query<{ round: number; status: string }>(`SELECT round, status FROM tasks.tasks WHERE type = 'PACK' AND reference = 'ord_more' ORDER BY round`);
+    expect(tasks).toEqual([{ round: 1, status: 'CANCELLED' }, { round: 2, status: 'CANCELLED' }]);
   });
 
   it('announces once, by its job, an order whose picking was done before ADR 0049 (never announced): orders would wait in PICKING', async () => {

@@ -206,9 +206,10 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * last picked unit after picking is done, or picking completing when every picked unit was already packed.
    */
   async function announcePacked(tx: Tx, orderId: string, siteId: string): Promise<PublishedEvent[]> {
-    if (!(await packStore.markPacked(tx, orderId, deps.clock.now()))) return [];
+    const round = await packStore.markPacked(tx, orderId, deps.clock.now());
+    if (round === undefined) return [];
     const packageIds = (await packStore.packages(tx, { orderId })).map((p) => p.id);
-    const data: OrderPacked = { orderId, siteId, packageIds };
+    const data: OrderPacked = { orderId, siteId, packageIds, round };
     return [{ type: PackShipEvents.orderPacked, subject: orderId, siteId, data }];
   }
 
@@ -222,7 +223,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const data: PackagePacked = {
       packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, lines: [...pkg.lines], orderComplete,
     };
-    const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds };
+    const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds, round: recorded.round };
     const completion: PublishedEvent[] = recorded.marked ? [{ type: PackShipEvents.orderPacked, subject: order.orderId, siteId: order.siteId, data: packed }] : [];
     const units = pkg.lines.reduce((n, l) => n + l.quantity, 0);
     tx.afterCommit(() => {
@@ -697,7 +698,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return deps.db.tx(async (tx) => {
         const due = await packStore.claimUnannounced(tx, deps.clock.now(), 200);
         const events: PublishedEvent[] = due.map((o) => {
-          const data: ReadyToPack = { orderId: o.orderId, siteId: o.siteId, status: o.status, unitsPicked: o.unitsPicked };
+          const data: ReadyToPack = { orderId: o.orderId, siteId: o.siteId, status: o.status, unitsPicked: o.unitsPicked, round: o.round };
           return { type: PackShipEvents.readyToPack, subject: o.orderId, siteId: o.siteId, data };
         });
         if (events.length > 0) await emit(tx, events, {});
@@ -949,9 +950,20 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const legal = packageLifecycle.check(pkg.status, 'REPACKED', `Package ${pkg.id} is ${pkg.status}; void its label first (POST /shipments/{id}/void) to repack it`);
         if (!legal.ok) return legal;
         await packStore.markRepacked(tx, pkg.id, deps.clock.now());
-        if (pkg.status === 'PACKED') await packStore.removePacked(tx, pkg.orderId, pkg.lines);
-        const data: PackageRepacked = { packageId: pkg.id, orderId: pkg.orderId, siteId: pkg.siteId, lines: [...pkg.lines] };
-        await emit(tx, [{ type: PackShipEvents.packageRepacked, subject: pkg.id, siteId: pkg.siteId, data }], meta);
+        const events: PublishedEvent[] = [];
+        const data: PackageRepacked = { packageId: pkg.id, orderId: pkg.orderId, siteId: pkg.siteId, lines: [...pkg.lines], previousStatus: pkg.status === 'PACKED' ? 'PACKED' : 'OPEN' };
+        events.push({ type: PackShipEvents.packageRepacked, subject: pkg.id, siteId: pkg.siteId, data });
+        if (pkg.status === 'PACKED') {
+          await packStore.removePacked(tx, pkg.orderId, pkg.lines);
+          // An order packed already has units to pack again: announced ready to pack with the next round, which is a
+          // new PACK task; its last seal announces the order packed again (ADR 0035 addendum 2026-12-05).
+          const reopened = await packStore.reopenPacking(tx, pkg.orderId);
+          if (reopened !== undefined) {
+            const ready: ReadyToPack = { orderId: pkg.orderId, siteId: reopened.siteId, status: reopened.status, unitsPicked: reopened.unitsPicked, round: reopened.round };
+            events.push({ type: PackShipEvents.readyToPack, subject: pkg.orderId, siteId: reopened.siteId, data: ready });
+          }
+        }
+        await emit(tx, events, meta);
         const after = (await packStore.packages(tx, { id: pkg.id }))[0];
         if (after === undefined) throw new Error(`package ${pkg.id} vanished`);
         return ok(after);
@@ -1031,7 +1043,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         }
         const events: PublishedEvent[] = [];
         if (changed) {
-          const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard };
+          // Packed already with units picked since (picking's status changed after the order was packed: events older
+          // than `ordersDone`), the order's packing starts again with the next round.
+          const reopened = await packStore.reopenPacking(tx, orderId);
+          const round = reopened?.round ?? await packStore.packRound(tx, orderId);
+          const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard, round };
           events.push({ type: PackShipEvents.readyToPack, subject: orderId, siteId, data });
         }
         if (lines.some((l) => l.packed > 0) && lines.every((l) => l.picked <= l.packed)) {

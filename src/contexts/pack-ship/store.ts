@@ -284,26 +284,51 @@ export const packStore = {
    * Up to `limit` orders whose picking is done but which were never announced ready to pack (their picking ended
    * before ADR 0049), marked announced now, with the units heard picked; locked, so two runs never announce one twice.
    */
-  async claimUnannounced(db: Executor, now: Date, limit: number): Promise<{ orderId: string; siteId: string; status: 'COMPLETED' | 'PARTIAL'; unitsPicked: number }[]> {
-    const rows = await db.query<{ order_id: string; site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; open: boolean; units_picked: number }>(
+  async claimUnannounced(db: Executor, now: Date, limit: number): Promise<{ orderId: string; siteId: string; status: 'COMPLETED' | 'PARTIAL'; unitsPicked: number; round: number }[]> {
+    const rows = await db.query<{ order_id: string; site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; open: boolean; units_picked: number; pack_round: number }>(
       `WITH due AS (
          SELECT order_id FROM pack_ship.orders WHERE picking_status IS NOT NULL AND ready_announced_at IS NULL
           ORDER BY order_id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE pack_ship.orders o SET ready_announced_at = $1 FROM due WHERE o.order_id = due.order_id
-       RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open,
+       RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open, o.pack_round,
          (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
       [now, limit],
     );
-    return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked }));
+    return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked, round: r.pack_round }));
   },
 
   // --- orders ------------------------------------------------------------------------------------------------
-  /** Marks the order packed unless it already is; true when this call marked it (the caller then announces it). */
-  async markPacked(db: Executor, orderId: string, now: Date): Promise<boolean> {
-    const rows = await db.query(
-      `UPDATE pack_ship.orders SET packed_at = $2 WHERE order_id = $1 AND packed_at IS NULL AND cancelled_at IS NULL RETURNING order_id`, [orderId, now],
+  /** Marks the order packed unless it already is; its packing round when this call marked it (the caller then announces it). */
+  async markPacked(db: Executor, orderId: string, now: Date): Promise<number | undefined> {
+    const rows = await db.query<{ pack_round: number }>(
+      `UPDATE pack_ship.orders SET packed_at = $2 WHERE order_id = $1 AND packed_at IS NULL AND cancelled_at IS NULL RETURNING pack_round`, [orderId, now],
     );
-    return rows.length > 0;
+    return rows[0]?.pack_round;
+  },
+
+  /**
+   * The order's packing, announced done, starts again (ADR 0035 addendum 2026-12-05): when it is packed (`packed_at`),
+   * its picking done, its shipping not stopped and a line has picked units not packed (a packed package was repacked),
+   * `packed_at` is cleared and the round moves on. Answers the new round with what the announcement says, or undefined
+   * when the order's packing was not done (its round still runs: nothing to announce).
+   */
+  async reopenPacking(db: Executor, orderId: string): Promise<{ siteId: string; status: 'COMPLETED' | 'PARTIAL'; round: number; unitsPicked: number } | undefined> {
+    const rows = await db.query<{ site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; pack_round: number; units_picked: number }>(
+      `UPDATE pack_ship.orders o SET packed_at = NULL, pack_round = o.pack_round + 1
+        WHERE o.order_id = $1 AND o.packed_at IS NOT NULL AND o.cancelled_at IS NULL AND o.picking_status IS NOT NULL
+          AND EXISTS (SELECT 1 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id AND l.picked > l.packed)
+       RETURNING o.site_id, o.picking_status, o.pack_round,
+         (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
+      [orderId],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { siteId: r.site_id, status: r.picking_status, round: r.pack_round, unitsPicked: r.units_picked };
+  },
+
+  /** The order's packing round (1 for an order pack & ship has not heard of). */
+  async packRound(db: Executor, orderId: string): Promise<number> {
+    const rows = await db.query<{ pack_round: number }>(`SELECT pack_round FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
+    return rows[0]?.pack_round ?? 1;
   },
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
@@ -539,8 +564,8 @@ export const packStore = {
    * as far as it is picked; when so and picking is done, the order marked packed unless it was (true: this call marked
    * it, the caller announces it) with the ids of all its packages (the event's).
    */
-  async recordPacked(db: Executor, orderId: string, lines: readonly PackageLine[], now: Date, pickingDone: boolean): Promise<{ complete: boolean; marked: boolean; packageIds: string[] }> {
-    const rows = await db.query<{ complete: boolean; marked: boolean; package_ids: string[] }>(
+  async recordPacked(db: Executor, orderId: string, lines: readonly PackageLine[], now: Date, pickingDone: boolean): Promise<{ complete: boolean; marked: boolean; round: number; packageIds: string[] }> {
+    const rows = await db.query<{ complete: boolean; marked: boolean; round: number | null; package_ids: string[] }>(
       `WITH added AS (
          UPDATE pack_ship.order_lines ol SET packed = ol.packed + (l->>'quantity')::int
            FROM jsonb_array_elements($2::jsonb) l
@@ -552,14 +577,14 @@ export const packStore = {
        ), marked AS (
          UPDATE pack_ship.orders SET packed_at = $3
           WHERE order_id = $1 AND $4::boolean AND (SELECT complete FROM state) AND packed_at IS NULL AND cancelled_at IS NULL
-         RETURNING order_id
+         RETURNING order_id, pack_round
        )
-       SELECT (SELECT complete FROM state) AS complete, EXISTS (SELECT 1 FROM marked) AS marked,
+       SELECT (SELECT complete FROM state) AS complete, EXISTS (SELECT 1 FROM marked) AS marked, (SELECT pack_round FROM marked) AS round,
               CASE WHEN EXISTS (SELECT 1 FROM marked) THEN ARRAY(SELECT id FROM pack_ship.packages WHERE order_id = $1 ORDER BY id) ELSE '{}'::text[] END AS package_ids`,
       [orderId, JSON.stringify(lines), now, pickingDone],
     );
     const r = rows[0]!;
-    return { complete: r.complete, marked: r.marked, packageIds: r.package_ids };
+    return { complete: r.complete, marked: r.marked, round: r.round ?? 1, packageIds: r.package_ids };
   },
 
   // --- pack station ------------------------------------------------------------------------------------------

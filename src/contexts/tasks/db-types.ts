@@ -48,6 +48,7 @@ export interface TasksTasks {
   rejected_by: string | null;
   required_equipment: Generated<string[]>;
   required_skills: Generated<string[]>;
+  round: Generated<number>;
   site_id: string;
   started_at: Date | null;
   status: string;

@@ -153,8 +153,10 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
    * Walks the task of a piece of work along `path(status)`, each step a legal, announced transition. `completedNow`:
    * whether this walk is what completed it (a task COMPLETED already walks no step: no event, nothing counted).
    */
-  async function walk(tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta): Promise<{ task: Task; completedNow: boolean } | undefined> {
-    let task = await taskStore.byReference(tx, type, reference);
+  async function walk(
+    tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta, upToRound?: number,
+  ): Promise<{ task: Task; completedNow: boolean } | undefined> {
+    let task = await taskStore.byReference(tx, type, reference, upToRound);
     if (task === undefined) return undefined;
     const before = task.status;
     for (const to of path(task.status)) {
@@ -167,9 +169,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   const walkWork = async (tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta) =>
     (await walk(tx, type, reference, path, meta))?.task;
 
-  /** Finishes the task of a piece of work (finishPath); counted once, when this call is what completed it. */
-  async function finishIn(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
-    const r = await walk(tx, type, reference, finishPath, meta);
+  /**
+   * Finishes the task of a piece of work (finishPath): its latest round, or the latest up to `upToRound` (the round the
+   * work's event finished: a later round is not its work); counted once, when this call is what completed it.
+   */
+  async function finishIn(tx: Tx, type: TaskType, reference: string, meta: EventMeta, upToRound?: number): Promise<Task | undefined> {
+    const r = await walk(tx, type, reference, finishPath, meta, upToRound);
     if (r?.completedNow === true) tx.afterCommit(() => completed.inc());
     return r?.task;
   }
@@ -657,12 +662,15 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       return moved;
     },
 
-    /** The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. */
-    async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
-      return finishIn(tx, type, reference, meta);
+    /**
+     * The work behind a task is done (e.g. its pick list completed): finish the task through legal steps. `round`: the
+     * round of the work that was done (an order's packing round), so an old round's event never finishes a later one.
+     */
+    async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta, round?: number): Promise<Task | undefined> {
+      return finishIn(tx, type, reference, meta, round);
     },
 
-    /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it. */
+    /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it (its latest round). */
     withdrawWork: (tx: Tx, type: TaskType, reference: string, meta: EventMeta) => walkWork(tx, type, reference, withdrawPath, meta),
 
     /** A task not started yet (QUEUED or ASSIGNED) gets a new priority, announced (`tasks.task.reprioritised`). */

@@ -96,6 +96,8 @@ export interface TaskPlacement {
   readonly requiredEquipment?: readonly string[] | undefined;
   /** The one worker who may not take it (the first counter of a recount); none: anyone eligible. */
   readonly excludedWorkerId?: string | null | undefined;
+  /** Which round of its work (1 unless the work comes back once finished: an order repacked after packing). */
+  readonly round?: number | undefined;
 }
 
 export interface TaskFilter {
@@ -199,15 +201,18 @@ function toProfile(r: WorkerRow): WorkerProfile {
 /** SQL of the tasks schema. */
 export const taskStore = {
 
-  /** Inserts the task unless one already exists for the same work; returns it only when inserted. */
+  /**
+   * Inserts the task unless one already exists for the same round of the same work, or one of its work is still live
+   * (migration 007); returns it only when inserted.
+   */
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
       `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
-                               location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-       ON CONFLICT (type, reference) DO NOTHING RETURNING ${COLUMNS}`,
+                               location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
       [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
-        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null],
+        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null, t.round ?? 1],
     );
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -227,8 +232,11 @@ export const taskStore = {
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
-  async byReference(db: Executor, type: TaskType, reference: string): Promise<Task | undefined> {
-    const rows = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 FOR UPDATE`, [type, reference]);
+  /** The task of the work's latest round (up to `upToRound` when given), locked. */
+  async byReference(db: Executor, type: TaskType, reference: string, upToRound?: number): Promise<Task | undefined> {
+    const rows = await db.query<TaskRow>(
+      `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
+        ORDER BY round DESC LIMIT 1 FOR UPDATE`, [type, reference, upToRound ?? null]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 

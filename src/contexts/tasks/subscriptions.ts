@@ -40,12 +40,16 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // withdrawn when its shipping is stopped (the order was cancelled). Offered only to a claim naming PACK.
     // An order with nothing picked (every line shorted: PARTIAL, unitsPicked 0) has nothing to pack (orders cancels it):
     // no PACK task, which a packer could otherwise claim only to be told NOTHING_TO_PACK.
+    // An order packed and then given units to pack again (a packed package repacked) is announced with the next round:
+    // a new PACK task of the same reference, the finished one left as it is (ADR 0035 addendum 2026-12-05). One task
+    // per round: an announcement handed over again queues nothing, and a packed event finishes its own round only.
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
       if (d.unitsPicked === 0) return;
-      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: ORDER_PRIORITY.default }, causedBy(event));
+      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: ORDER_PRIORITY.default, round: d.round ?? 1 },
+        causedBy(event));
     }),
     on(PackShipEvents.orderPacked, async (d, event, tx) => {
-      await tasks.finishWork(tx, 'PACK', d.orderId, causedBy(event));
+      await tasks.finishWork(tx, 'PACK', d.orderId, causedBy(event), d.round);
     }),
     on(PackShipEvents.shippingStopped, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'PACK', d.orderId, causedBy(event));
