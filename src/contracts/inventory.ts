@@ -550,7 +550,18 @@ export interface InventoryApi {
    * asks it before a worker completes such a task by hand.
    */
   openTaskWork(taskType: TaskWorkType, reference: string): Promise<OpenTaskWork | undefined>;
+  /**
+   * How the inventory work a task of `taskType` carries under `reference` stands: OPEN (still to do), DONE (the
+   * putaway, replenishment or return confirmed in full, the count attempt submitted) or WITHDRAWN (cancelled, or the
+   * count closed before the attempt was submitted). undefined when inventory holds no such work. Tasks asks it to end
+   * a held task as its work's event would: DONE → COMPLETED, WITHDRAWN → CANCELLED.
+   */
+  taskWorkState(taskType: TaskWorkType, reference: string): Promise<TaskWorkState | undefined>;
 }
+
+/** Where a task's inventory work stands (`InventoryApi.taskWorkState`); DONE and WITHDRAWN are final. */
+export const TASK_WORK_STATES = ['OPEN', 'DONE', 'WITHDRAWN'] as const;
+export type TaskWorkState = (typeof TASK_WORK_STATES)[number];
 
 /** The task types whose work inventory holds (tasks' PUTAWAY, REPLENISH, MOVE — a return to stock —, COUNT). */
 export const TASK_WORK_TYPES = ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT'] as const;
@@ -561,7 +572,7 @@ const TASK_WORK_RECORD_PREFIX: Record<TaskWorkType, string> = { PUTAWAY: 'put_',
 
 /**
  * Whether a task's reference names a record inventory holds (a putaway, replenishment, return to stock or count),
- * so that `openTaskWork` answering undefined means that work is closed — not a task a short's resolution named
+ * so that `openTaskWork` answering undefined means that work is closed (`taskWorkState` says how) — not a task a short's resolution named
  * (`<location>:<sku>:<line>`), which has no record and whose work inventory cannot tell.
  */
 export function namesTaskWorkRecord(taskType: TaskWorkType, reference: string): boolean {

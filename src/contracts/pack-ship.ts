@@ -212,7 +212,17 @@ export interface PackShipApi {
    * before a worker completes a PACK task by hand (409 TASK_WORK_OPEN while units are left).
    */
   openPackWork(orderId: string): Promise<OpenPackWork | undefined>;
+  /**
+   * How an order's packing stands: DONE once the order was packed (`pack-ship.order.packed`), WITHDRAWN once its
+   * shipping was stopped before that (`pack-ship.order.shipping-stopped`), else OPEN; undefined when pack & ship knows
+   * no such order. Tasks asks it to end a held PACK task as those events would: DONE → COMPLETED, WITHDRAWN → CANCELLED.
+   */
+  packWorkState(orderId: string): Promise<PackWorkState | undefined>;
 }
+
+/** Where an order's packing stands (`PackShipApi.packWorkState`); DONE and WITHDRAWN are final. */
+export const PACK_WORK_STATES = ['OPEN', 'DONE', 'WITHDRAWN'] as const;
+export type PackWorkState = (typeof PACK_WORK_STATES)[number];
 
 /** Packing still open for an order (`PackShipApi.openPackWork`). */
 export interface OpenPackWork {

@@ -104,4 +104,5 @@ export const TasksErrors = {
   TASK_LIMIT_REACHED: { status: 409, title: 'The worker already holds as many tasks as their profile allows' },
   PICK_LINES_OPEN: { status: 409, title: 'The pick list of the task still has open lines: confirm or short them' },
   TASK_WORK_OPEN: { status: 409, title: 'The work of the task is still open: finish it (confirm, submit) and the task completes with it' },
+  TASK_WORK_WITHDRAWN: { status: 409, title: 'The work of the task was withdrawn (cancelled): the task is cancelled with it, not completed' },
 } as const satisfies ErrorSpecs;

@@ -159,6 +159,25 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().inventory.openTaskWork('COUNT', countId)).toBeUndefined();
   });
 
+  it('InventoryApi.taskWorkState: OPEN while the attempt waits, WITHDRAWN once the count is rejected before it, undefined for no such work', async () => {
+    const [, , third] = w.products;
+    const at = w.storage[2]!.id;
+    const opened = await call<{ items: { id: string }[] }>('open a count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku: third!.sku, locationIds: [at] });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id;
+    expect(await apis().inventory.taskWorkState('COUNT', countId)).toBe('OPEN');
+    // No recount was asked for: no such work.
+    expect(await apis().inventory.taskWorkState('COUNT', `${countId}:recount`)).toBeUndefined();
+    expect(await apis().inventory.taskWorkState('PUTAWAY', 'put_nope')).toBeUndefined();
+    expect((await call('reject the count', 'POST', `/api/v1/inventory/counts/${countId}/reject`, { reason: 'contract test' })).status).toBe(200);
+    expect(await apis().inventory.taskWorkState('COUNT', countId)).toBe('WITHDRAWN');
+  });
+
+  it('PackShipApi.packWorkState: DONE for the order packed and shipped, undefined for an unknown order', async () => {
+    expect(await apis().packShip.packWorkState(dispatched.orderId)).toBe('DONE');
+    expect(await apis().packShip.packWorkState('ord_nope')).toBeUndefined();
+  });
+
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {
     expect(await apis().packShip.bookableCarriers()).toContain('OWN_FLEET');
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });

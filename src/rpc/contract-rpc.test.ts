@@ -10,7 +10,7 @@ import { service as healthService } from 'grpc-health-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogApi, Product } from '../contracts/catalog.ts';
-import type { InventoryApi } from '../contracts/inventory.ts';
+import type { InventoryApi, TaskWorkState } from '../contracts/inventory.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
 import type { PickingApi } from '../contracts/picking.ts';
 import { AppError } from '../platform/errors.ts';
@@ -58,6 +58,7 @@ describe('errors across gRPC', () => {
       packShip: {
         bookableCarriers: async () => { throw new AppError('BUSY', 'Too busy', { retryable: true }); },
         stopShipping: async () => ({ stopped: true }),
+        packWorkState: async () => undefined,
         openPackWork: async () => undefined,
       },
     });
@@ -132,10 +133,13 @@ describe('deadlines and retries', () => {
         return input.orderId === 'ord_gone' ? { stopped: false, shipmentId: 'shp_1' } : { stopped: true };
       },
       openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
+      packWorkState: async (orderId) => ({ ord_open: 'OPEN', ord_packed: 'DONE', ord_cancelled: 'WITHDRAWN' } as const)[orderId as 'ord_open'],
     };
     const c = clients((await serve({ packShip })).port);
     expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] });
     expect(await c.packShip.openPackWork('ord_packed')).toBeUndefined();
+    expect(await Promise.all(['ord_open', 'ord_packed', 'ord_cancelled', 'ord_nope'].map((o) => c.packShip.packWorkState(o))))
+      .toEqual(['OPEN', 'DONE', 'WITHDRAWN', undefined]);
     expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
     expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
     expect(seen).toEqual([
@@ -150,7 +154,7 @@ describe('inventory across gRPC', () => {
     const asked: unknown[] = [];
     const inventory: InventoryApi = {
       atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
-      openTaskWork: async () => undefined,
+      openTaskWork: async () => undefined, taskWorkState: async () => undefined,
       async openCountsAt(siteId, locationIds) {
         asked.push([siteId, locationIds]);
         return locationIds.includes('loc_a') ? [{ locationId: 'loc_a', countId: 'cnt_1' }, { locationId: 'loc_a', countId: 'cnt_2' }] : [];
@@ -173,11 +177,31 @@ describe('inventory work across gRPC', () => {
         if (type === 'COUNT' && reference === 'cnt_1:recount') return { kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null };
         return undefined;
       },
+      taskWorkState: async () => undefined,
     };
     const c = clients((await serve({ inventory })).port);
     expect(await c.inventory.openTaskWork('PUTAWAY', 'put_1')).toEqual({ kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 });
     expect(await c.inventory.openTaskWork('COUNT', 'cnt_1:recount')).toEqual({ kind: 'COUNT', id: 'cnt_1', status: 'RECOUNT', remaining: null });
     expect(await c.inventory.openTaskWork('MOVE', 'ret_1')).toBeUndefined();
+  });
+
+  it('taskWorkState answers OPEN, DONE or WITHDRAWN as the implementation does, undefined for no such work', async () => {
+    const asked: unknown[] = [];
+    const states: Record<string, TaskWorkState> = { put_1: 'OPEN', rpl_1: 'DONE', 'cnt_1:recount': 'WITHDRAWN' };
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openCountsAt: async () => [], openTaskWork: async () => undefined,
+      async taskWorkState(type, reference) {
+        asked.push([type, reference]);
+        return states[reference];
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    expect(await c.inventory.taskWorkState('PUTAWAY', 'put_1')).toBe('OPEN');
+    expect(await c.inventory.taskWorkState('REPLENISH', 'rpl_1')).toBe('DONE');
+    expect(await c.inventory.taskWorkState('COUNT', 'cnt_1:recount')).toBe('WITHDRAWN');
+    expect(await c.inventory.taskWorkState('MOVE', 'rtn_nope')).toBeUndefined();
+    expect(asked).toEqual([['PUTAWAY', 'put_1'], ['REPLENISH', 'rpl_1'], ['COUNT', 'cnt_1:recount'], ['MOVE', 'rtn_nope']]);
   });
 });
 
@@ -194,7 +218,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

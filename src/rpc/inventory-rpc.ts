@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { TASK_WORK_TYPES, type InventoryApi, type OpenTaskWork, type TaskWorkType } from '../contracts/inventory.ts';
+import { TASK_WORK_STATES, TASK_WORK_TYPES, type InventoryApi, type OpenTaskWork, type TaskWorkState, type TaskWorkType } from '../contracts/inventory.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
@@ -9,6 +9,7 @@ import { paklogServices } from './protos.ts';
 const isTaskWorkType = (t: string): t is TaskWorkType => (TASK_WORK_TYPES as readonly string[]).includes(t);
 const WORK_KINDS: readonly OpenTaskWork['kind'][] = ['PUTAWAY', 'REPLENISHMENT', 'RETURN', 'COUNT'];
 const isWorkKind = (k: string): k is OpenTaskWork['kind'] => (WORK_KINDS as readonly string[]).includes(k);
+const isWorkState = (s: string): s is TaskWorkState => (TASK_WORK_STATES as readonly string[]).includes(s);
 
 /** Inventory's in-process API served as `paklog.inventory.v1.InventoryService`. */
 export function inventoryService(api: InventoryApi, log: Logger): RpcService {
@@ -26,6 +27,11 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
       const work = await api.openTaskWork(req.taskType, req.reference);
       if (work === undefined) return { found: false };
       return { found: true, kind: work.kind, id: work.id, status: work.status, ...(work.remaining === null ? {} : { remaining: work.remaining }) };
+    }),
+    TaskWorkState: unaryHandler(log, async (req) => {
+      if (!isTaskWorkType(req.taskType)) throw new AppError('VALIDATION_FAILED', `TaskWorkState: task_type ${req.taskType} is none of ${TASK_WORK_TYPES.join(', ')}`);
+      const state = await api.taskWorkState(req.taskType, req.reference);
+      return state === undefined ? { found: false } : { found: true, state };
     }),
     GetOwner: unaryHandler(log, async (req) => {
       const owner = await api.getOwner(req.id);
@@ -59,6 +65,12 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
       if (!res.found) return undefined;
       if (!isWorkKind(res.kind)) throw new AppError('INTERNAL', `OpenTaskWork answered an unknown kind ${res.kind}`);
       return { kind: res.kind, id: res.id, status: res.status, remaining: res.remaining == null ? null : Number(res.remaining) };
+    },
+    async taskWorkState(taskType, reference) {
+      const res = await channel.call(service.TaskWorkState, { taskType, reference });
+      if (!res.found) return undefined;
+      if (!isWorkState(res.state)) throw new AppError('INTERNAL', `TaskWorkState answered an unknown state ${res.state}`);
+      return res.state;
     },
     async getOwner(id) {
       const res = await channel.call(service.GetOwner, { id });

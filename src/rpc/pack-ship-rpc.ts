@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import type { PackShipApi } from '../contracts/pack-ship.ts';
+import { PACK_WORK_STATES, type PackShipApi, type PackWorkState } from '../contracts/pack-ship.ts';
 import { AppError, assertNever } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
 import type { PackShipServiceDefinition, PackShipServiceHandlers } from './generated/paklog/pack_ship/v1/PackShipService.ts';
 import { eventMeta, metaMessage } from './event-meta.ts';
 import { paklogServices } from './protos.ts';
+
+const isPackWorkState = (s: string): s is PackWorkState => (PACK_WORK_STATES as readonly string[]).includes(s);
 
 /** Pack & ship's in-process API served as `paklog.pack_ship.v1.PackShipService`. */
 export function packShipService(api: PackShipApi, log: Logger): RpcService {
@@ -19,6 +21,10 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       const work = await api.openPackWork(req.orderId);
       return work === undefined ? { found: false }
         : { found: true, orderId: work.orderId, unitsPicked: work.unitsPicked, unitsToPack: work.unitsToPack, openPackageIds: [...work.openPackageIds] };
+    }),
+    PackWorkState: unaryHandler(log, async (req) => {
+      const state = await api.packWorkState(req.orderId);
+      return state === undefined ? { found: false } : { found: true, state };
     }),
   };
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
@@ -49,6 +55,12 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       return res.found
         ? { orderId: res.orderId, unitsPicked: Number(res.unitsPicked), unitsToPack: Number(res.unitsToPack), openPackageIds: res.openPackageIds }
         : undefined;
+    },
+    async packWorkState(orderId) {
+      const res = await channel.call(service.PackWorkState, { orderId });
+      if (!res.found) return undefined;
+      if (!isPackWorkState(res.state)) throw new AppError('INTERNAL', `PackWorkState answered an unknown state ${res.state}`);
+      return res.state;
     },
   };
 }

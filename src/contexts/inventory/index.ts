@@ -19,7 +19,7 @@ import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
 import { lpnSubscriptions } from './subscriptions-lpns.ts';
 import { ownerLookup } from './http-owners.ts';
-import { openTaskWork } from './store.ts';
+import { openTaskWork, taskWorkState } from './store.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -104,6 +104,7 @@ export function inventoryContext(
       locationBalances: (siteId, locationIds) => service.locationBalances(siteId, locationIds),
       openCountsAt: (siteId, locationIds) => service.openCountsAt(siteId, locationIds),
       openTaskWork: (taskType, reference) => openTaskWork(deps.db, taskType, reference),
+      taskWorkState: (taskType, reference) => taskWorkState(deps.db, taskType, reference),
       getOwner: (id) => ownerLookup(deps).getOwner(id),
     },
   });

@@ -3,11 +3,12 @@ import { eventCtes } from '../../platform/bus/event-bus.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { MovementType, OpenTaskWork, StockStatus, TaskWorkType } from '../../contracts/inventory.ts';
+import type { MovementType, OpenTaskWork, StockStatus, TaskWorkState, TaskWorkType } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
 import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
 import type { NewReturn } from './domain/returns.ts';
+import { countAttemptState, moveWorkState, type MoveWorkStatus } from './domain/task-work.ts';
 import type { AbcClass, CountOrigin, CountStatus, ReturnStatus } from '../../contracts/inventory.ts';
 import type {
   InventoryAllocations, InventoryBalances, InventoryLocations, InventoryMovements, InventoryReservations, InventoryReturnConfirmations,
@@ -1110,6 +1111,37 @@ export async function openTaskWork(db: Executor, taskType: TaskWorkType, referen
       // The attempt's task is open while the count waits for that attempt: OPEN for the first, RECOUNT for the recount.
       const r = await one(`SELECT id, status, NULL::int AS remaining FROM inventory.counts WHERE id = $1 AND status = $2`, id, recount ? 'RECOUNT' : 'OPEN');
       return r === undefined ? undefined : { kind: 'COUNT', ...r };
+    }
+    default:
+      return assertNever(taskType, 'task work type');
+  }
+}
+
+/**
+ * How the inventory work a task references stands (InventoryApi.taskWorkState): one primary-key read of the table of
+ * its type (a count with its submissions); undefined when there is no such record, or a recount never asked for.
+ */
+export async function taskWorkState(db: Executor, taskType: TaskWorkType, reference: string): Promise<TaskWorkState | undefined> {
+  const statusOf = async (table: 'putaways' | 'replenishments' | 'returns') =>
+    (await db.query<{ status: MoveWorkStatus }>(`SELECT status FROM inventory.${table} WHERE id = $1`, [reference]))[0]?.status;
+  const moveState = (status: MoveWorkStatus | undefined) => (status === undefined ? undefined : moveWorkState(status));
+  switch (taskType) {
+    case 'PUTAWAY':
+      return moveState(await statusOf('putaways'));
+    case 'REPLENISH':
+      return moveState(await statusOf('replenishments'));
+    case 'MOVE':
+      return moveState(await statusOf('returns'));
+    case 'COUNT': {
+      const attempt = reference.endsWith(':recount') ? 2 : 1;
+      const id = attempt === 2 ? reference.slice(0, -':recount'.length) : reference;
+      const r = (await db.query<{ status: CountStatus; submitted: boolean; first_within: boolean | null }>(
+        `SELECT c.status, EXISTS (SELECT 1 FROM inventory.count_submissions s WHERE s.count_id = c.id AND s.attempt = $2) AS submitted,
+                (SELECT f.within_tolerance FROM inventory.count_submissions f WHERE f.count_id = c.id AND f.attempt = 1) AS first_within
+         FROM inventory.counts c WHERE c.id = $1`,
+        [id, attempt],
+      ))[0];
+      return r === undefined ? undefined : countAttemptState({ status: r.status, attempt, submitted: r.submitted, firstWithinTolerance: r.first_within });
     }
     default:
       return assertNever(taskType, 'task work type');

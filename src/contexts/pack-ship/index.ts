@@ -7,6 +7,7 @@ import type { CarrierConfig } from './carriers/config.ts';
 import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
 import { packShipService } from './service.ts';
+import { packStore } from './store.ts';
 import { packShipSubscriptions } from './subscriptions.ts';
 import { packShipQualitySubscriptions } from './subscriptions-quality.ts';
 
@@ -52,6 +53,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,
       openPackWork: (orderId) => packShip.openPackWork(orderId),
+      packWorkState: (orderId) => packStore.packWorkState(deps.db, orderId),
     },
   });
   return { ...module, commands };

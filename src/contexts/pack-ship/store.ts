@@ -2,7 +2,7 @@ import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { PackageStatus, ShipmentStatus } from '../../contracts/pack-ship.ts';
+import type { PackageStatus, PackWorkState, ShipmentStatus } from '../../contracts/pack-ship.ts';
 import type { Address } from './domain/carrier.ts';
 import type { Carton } from './domain/carton-chooser.ts';
 import type {
@@ -329,6 +329,19 @@ export const packStore = {
   async packRound(db: Executor, orderId: string): Promise<number> {
     const rows = await db.query<{ pack_round: number }>(`SELECT pack_round FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
     return rows[0]?.pack_round ?? 1;
+  },
+
+  /**
+   * Whether the order was packed and whether its shipping was stopped (undefined: no such order). Packed first wins:
+   * an order packed, then cancelled, had its packing done (its events came in that order).
+   */
+  async packWorkState(db: Executor, orderId: string): Promise<PackWorkState | undefined> {
+    const rows = await db.query<{ packed: boolean; cancelled: boolean }>(
+      `SELECT packed_at IS NOT NULL AS packed, cancelled_at IS NOT NULL AS cancelled FROM pack_ship.orders WHERE order_id = $1`, [orderId],
+    );
+    const r = rows[0];
+    if (r === undefined) return undefined;
+    return r.packed ? 'DONE' : r.cancelled ? 'WITHDRAWN' : 'OPEN';
   },
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {

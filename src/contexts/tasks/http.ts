@@ -104,9 +104,12 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + 'REPLENISH, MOVE (return to stock) or COUNT task only once its inventory work is done: 409 TASK_WORK_OPEN while the putaway, '
         + 'replenishment or return is not confirmed in full or the count attempt not submitted (naming it and how to finish it); a '
         + "task with no inventory record behind it (a count a short's resolution asked for) is completed by its worker. A PACK task only "
-        + 'once its order is packed: 409 TASK_WORK_OPEN while picked units are not in a sealed package (naming how many and any open carton).',
+        + 'once its order is packed: 409 TASK_WORK_OPEN while picked units are not in a sealed package (naming how many and any open carton). '
+        + 'A task whose work was withdrawn (its pick list cancelled with its order, the putaway, replenishment or return cancelled, the '
+        + 'count closed without its attempt) is not completed: 409 TASK_WORK_WITHDRAWN (nothing changed); the task ends CANCELLED with '
+        + 'the withdrawal, at the latest on the worker\'s next POST /tasks/next.',
       params: IdParams, body: WorkerBody,
-      response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'PICK_LINES_OPEN', 'TASK_WORK_OPEN') },
+      response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TASK_NOT_ASSIGNED_TO_WORKER', 'PICK_LINES_OPEN', 'TASK_WORK_OPEN', 'TASK_WORK_WITHDRAWN') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await tasks.complete(req.params.id, req.body.workerId, requestMeta(req)))));
 

@@ -19,10 +19,16 @@ export interface TasksOptions {
   readonly maxFailures?: number;
   /** Whether a PICK task's pick list still has open lines: a worker's complete is refused while it has (PICK_LINES_OPEN). */
   readonly picking: Pick<PickingApi, 'pickListProgress'>;
-  /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's inventory work is still open: a complete is refused while it is (TASK_WORK_OPEN). */
-  readonly inventory: Pick<InventoryApi, 'openTaskWork'>;
-  /** Whether a PACK task's order still has picked units to pack: a complete is refused while it has (TASK_WORK_OPEN). */
-  readonly packShip: Pick<PackShipApi, 'openPackWork'>;
+  /**
+   * Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's inventory work is still open (a complete is refused while it is:
+   * TASK_WORK_OPEN), else done or withdrawn (TASK_WORK_WITHDRAWN; `next` ends a held task COMPLETED or CANCELLED by it).
+   */
+  readonly inventory: Pick<InventoryApi, 'openTaskWork' | 'taskWorkState'>;
+  /**
+   * Whether a PACK task's order still has picked units to pack (a complete is refused while it has: TASK_WORK_OPEN),
+   * else packed or cancelled (TASK_WORK_WITHDRAWN; `next` ends a held PACK task COMPLETED or CANCELLED by it).
+   */
+  readonly packShip: Pick<PackShipApi, 'openPackWork' | 'packWorkState'>;
 }
 
 /** The tasks context: its module plus the assignment-timeout sweep its job runs (callable directly, e.g. by tests). */

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_TASKS, eligibilityOf, isEligible } from './domain/eligibili
 import { DUE_WINDOW_MS, INTERLEAVE_TOP_K, chooseTask, compareRank, effectivePriority, rankAt, type ChoiceReason } from './domain/ranking.ts';
 import { DEFAULT_MAX_FAILURES, REJECT_COOLDOWN_MS, failureOutcome, finishPath, taskLifecycle, withdrawPath } from './domain/task-lifecycle.ts';
 import { travelMap, type TravelMap } from './domain/travel.ts';
-import { decideHandCompletion } from './domain/work-done.ts';
+import { decideHandCompletion, pickListEnd, workStateEnd, type WorkEnd } from './domain/work-done.ts';
 import { taskStore, type TaskRow, type NewWorkerProfile, type QueuedTask, type Task, type TaskFilter, type TaskPlacement, type WorkerProfile } from './store.ts';
 
 const isTaskWorkType = (t: TaskType): t is TaskWorkType => (TASK_WORK_TYPES as readonly string[]).includes(t);
@@ -63,10 +63,13 @@ export interface TaskServiceOptions {
   readonly maxFailures?: number | undefined;
   /** Whether a PICK task's list still has open lines, asked before the task is completed by hand; without it, nothing is asked. */
   readonly picking?: Pick<PickingApi, 'pickListProgress'> | undefined;
-  /** Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's work is still open, asked the same way; without it, nothing is asked. */
-  readonly inventory?: Pick<InventoryApi, 'openTaskWork'> | undefined;
-  /** Asked before a worker completes a PACK task: whether its order still has picked units to pack. */
-  readonly packShip?: Pick<PackShipApi, 'openPackWork'> | undefined;
+  /**
+   * Whether a PUTAWAY, REPLENISH, MOVE or COUNT task's work is still open (asked the same way), and whether work no
+   * longer open was done or withdrawn; without it, nothing is asked.
+   */
+  readonly inventory?: Pick<InventoryApi, 'openTaskWork' | 'taskWorkState'> | undefined;
+  /** Asked before a worker completes a PACK task: whether its order still has picked units to pack, else packed or cancelled. */
+  readonly packShip?: Pick<PackShipApi, 'openPackWork' | 'packWorkState'> | undefined;
 }
 
 /** Who reports a task FAILED: the worker who holds it, or a supervisor (admin, manager) at the task's site. */
@@ -180,27 +183,37 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   }
 
   /**
-   * The tasks the worker holds whose work its owning context says is finished: a PICK task whose list is COMPLETED, a
-   * PUTAWAY, REPLENISH, MOVE or COUNT task naming an inventory record with no open work left. The event of that work
-   * finishes such a task a moment later (subscriptions.ts); a claim in between must not hand it back. Read before the
-   * claim's transaction (other contexts' APIs), only when the worker holds a task of such a type. Work withdrawn
-   * (cancelled) reads as finished for inventory's work too: openTaskWork tells only open from not open.
+   * The tasks the worker holds whose work its owning context says has ended, and how: DONE for a PICK task whose list
+   * is COMPLETED or PARTIAL, a PUTAWAY, REPLENISH, MOVE or COUNT task whose inventory work is DONE, a PACK task whose
+   * order was packed; WITHDRAWN for a list CANCELLED, inventory work WITHDRAWN (cancelled, a count closed without the
+   * attempt), an order whose shipping was stopped before it was packed. The event of that work
+   * finishes or withdraws such a task a moment later (subscriptions.ts); a claim in between must not hand it back, and
+   * must end it as that event would. Read before the claim's transaction (other contexts' APIs), only when the worker
+   * holds a task of such a type; references naming no inventory record are not asked about (nothing knows them).
    */
-  async function heldWorkDone(workerId: string): Promise<Task[]> {
-    const done: Task[] = [];
+  async function heldWorkEnded(workerId: string): Promise<{ readonly task: Task; readonly ended: WorkEnd }[]> {
+    const ended: { task: Task; ended: WorkEnd }[] = [];
     for (const task of await taskStore.heldBy(deps.db, workerId)) {
+      let end: WorkEnd | undefined;
       if (task.type === 'PICK' && options.picking !== undefined) {
-        if ((await options.picking.pickListProgress(task.reference))?.status === 'COMPLETED') done.push(task);
+        end = pickListEnd((await options.picking.pickListProgress(task.reference))?.status);
       } else if (isTaskWorkType(task.type) && options.inventory !== undefined && namesTaskWorkRecord(task.type, task.reference)) {
-        if ((await options.inventory.openTaskWork(task.type, task.reference)) === undefined) done.push(task);
+        end = workStateEnd(await options.inventory.taskWorkState(task.type, task.reference));
+      } else if (task.type === 'PACK' && options.packShip !== undefined) {
+        end = workStateEnd(await options.packShip.packWorkState(task.reference));
       }
+      if (end !== undefined) ended.push({ task, ended: end });
     }
-    return done;
+    return ended;
   }
+  /** Ends a task as its work's event would: finished (done) or withdrawn. Idempotent with that event. */
+  const endIn = (tx: Tx, task: Task, ended: WorkEnd, meta: EventMeta) =>
+    (ended === 'DONE' ? finishIn(tx, task.type, task.reference, meta) : walkWork(tx, task.type, task.reference, withdrawPath, meta));
   /** The task types whose work `heldWorkDone` asks about (the contexts wired in). */
   const askedTypes: readonly TaskType[] = [
     ...(options.picking !== undefined ? ['PICK' as const] : []),
     ...(options.inventory !== undefined ? TASK_WORK_TYPES : []),
+    ...(options.packShip !== undefined ? ['PACK' as const] : []),
   ];
 
   /**
@@ -389,17 +402,20 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       // below would find too.
       const probe = await taskStore.mayHaveWork(deps.db, siteId, workerId, types ?? UNTYPED_CLAIM_TYPES, askedTypes);
       if (!probe.may) return undefined;
-      // A task the worker holds whose work is finished already (the count submitted, the putaway confirmed, the list's
-      // last line picked) is finished here, not handed back: its work's event may not have been heard yet (ADR 0023
-      // addendum 2026-12-04b). Asked before the transaction, and only when the worker holds such a task.
-      const done = probe.holdsWork ? await heldWorkDone(workerId) : [];
+      // A task the worker holds whose work has ended already is ended here, not handed back: completed when the work
+      // was done (the count submitted, the putaway confirmed, the list's last line picked), cancelled when it was
+      // withdrawn (the putaway cancelled, the count abandoned, the list cancelled with its order), as the work's event,
+      // maybe not heard yet, would (ADR 0023 addendum 2026-12-04b). Asked before the transaction, only when the worker
+      // holds such a task.
+      const ended = probe.holdsWork ? await heldWorkEnded(workerId) : [];
       // Read before the transaction (another context's API; cached per site).
       const map = k > 1 ? await travelFor(siteId) : undefined;
       return deps.db.tx(async (tx) => {
         // Two requests of the same worker (double tap, retry) must not claim two tasks: serialise them per worker.
         await lockWorkers(tx, [workerId]);
-        // Idempotent with the work's event: a task it completed meanwhile walks no step (finishPath of COMPLETED).
-        for (const d of done) await finishIn(tx, d.type, d.reference, meta);
+        // Idempotent with the work's event: a task it completed or withdrew meanwhile walks no step (finishPath and
+        // withdrawPath of COMPLETED or CANCELLED).
+        for (const e of ended) await endIn(tx, e.task, e.ended, meta);
         const state = await taskStore.claimState(tx, workerId);
         const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
@@ -423,7 +439,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * The holding worker completes a task in progress. A PICK task only once picking says its list has no open line
      * (409 PICK_LINES_OPEN otherwise), a PUTAWAY, REPLENISH, MOVE or COUNT task once inventory holds no open work for it
      * (409 TASK_WORK_OPEN), a PACK task once pack & ship says its order has no picked unit left to pack (409
-     * TASK_WORK_OPEN); nothing changes on a refusal (domain/work-done.ts). Asked before any transaction of tasks opens.
+     * TASK_WORK_OPEN). A task whose work was withdrawn (list or putaway cancelled, count abandoned…) is not completed:
+     * 409 TASK_WORK_WITHDRAWN. Nothing changes on a refusal (domain/work-done.ts). Asked before any transaction of tasks opens.
      */
     async complete(id: string, workerId: string, meta: EventMeta): Promise<Outcome<Task>> {
       const task = await taskStore.get(deps.db, id);
@@ -432,7 +449,11 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const pickList = task.type === 'PICK' ? await options.picking?.pickListProgress(task.reference) : undefined;
         const openWork = isTaskWorkType(task.type) ? await options.inventory?.openTaskWork(task.type, task.reference) : undefined;
         const openPack = task.type === 'PACK' ? await options.packShip?.openPackWork(task.reference) : undefined;
-        const done = decideHandCompletion({ task, pickList, openWork, openPack });
+        // Not open: done, or withdrawn (final either way, so asked second without a race).
+        const workState = isTaskWorkType(task.type) && openWork === undefined && namesTaskWorkRecord(task.type, task.reference)
+          ? await options.inventory?.taskWorkState(task.type, task.reference)
+          : task.type === 'PACK' && openPack === undefined ? await options.packShip?.packWorkState(task.reference) : undefined;
+        const done = decideHandCompletion({ task, pickList, openWork, workState, openPack });
         if (!done.ok) return done;
       }
       return workerMove(id, workerId, 'COMPLETED', meta, () => completed.inc());

@@ -15,8 +15,8 @@ function fakeDeps() {
 
 const noSites = { getSite: async () => undefined, getLocations: async () => new Map(), listLocations: async () => [] };
 const noLists = { pickListProgress: async () => undefined };
-const noWork = { openTaskWork: async () => undefined };
-const noPacking = { openPackWork: async () => undefined };
+const noWork = { openTaskWork: async () => undefined, taskWorkState: async () => undefined };
+const noPacking = { openPackWork: async () => undefined, packWorkState: async () => undefined };
 
 afterEach(() => {
   vi.useRealTimers();

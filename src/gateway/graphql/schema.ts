@@ -427,7 +427,7 @@ type Mutation {
   cancelWave(id: ID!, idempotencyKey: String): WaveResult!
   nextTask(workerId: ID!, siteId: String!, types: [String!], idempotencyKey: String): NextTaskResult!
   startTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
-  """POST /tasks/{id}/complete: a Conflict PICK_LINES_OPEN or TASK_WORK_OPEN while the task's work (pick list, putaway, replenishment, return, count attempt) is open."""
+  """POST /tasks/{id}/complete: a Conflict PICK_LINES_OPEN or TASK_WORK_OPEN while the task's work (pick list, putaway, replenishment, return, count attempt) is open, TASK_WORK_WITHDRAWN once it was withdrawn (cancelled)."""
   completeTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
   rejectTask(id: ID!, workerId: ID!, reason: String, idempotencyKey: String): TaskResult!
   """POST /tasks/{id}/fail: reason EQUIPMENT, LOCATION_INACCESSIBLE, DAMAGED_GOODS or OTHER; workerId may be left out by a supervisor."""

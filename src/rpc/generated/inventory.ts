@@ -26,6 +26,8 @@ export interface ProtoGrpcType {
         OpenCountsAtResponse: MessageTypeDefinition
         OpenTaskWorkRequest: MessageTypeDefinition
         OpenTaskWorkResponse: MessageTypeDefinition
+        TaskWorkStateRequest: MessageTypeDefinition
+        TaskWorkStateResponse: MessageTypeDefinition
       }
     }
   }

@@ -18,6 +18,8 @@ export interface ProtoGrpcType {
         OpenPackWorkRequest: MessageTypeDefinition
         OpenPackWorkResponse: MessageTypeDefinition
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }
+        PackWorkStateRequest: MessageTypeDefinition
+        PackWorkStateResponse: MessageTypeDefinition
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition
         Stopped: MessageTypeDefinition

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PickListProgress } from '../../../contracts/picking.ts';
 import type { TaskType } from '../../../contracts/tasks.ts';
 import { deciderSpec } from '../../../platform/testing/given-when-then.ts';
-import { decideHandCompletion, type HandCompletionState } from './work-done.ts';
+import { decideHandCompletion, pickListEnd, workStateEnd, type HandCompletionState } from './work-done.ts';
 
 const spec = deciderSpec((s: HandCompletionState) => decideHandCompletion(s));
 const task = (type: TaskType = 'PICK') => ({ id: 'tsk_1', type, reference: 'pkl_1' });
@@ -15,9 +15,34 @@ describe('completing a task by hand', () => {
   });
 
   it('completes a PICK task whose list has no open line (the handheld\'s complete after the last scan)', () => {
-    for (const status of ['COMPLETED', 'PARTIAL', 'CANCELLED'] as const) {
+    for (const status of ['COMPLETED', 'PARTIAL'] as const) {
       expect(spec.given({ task: task(), pickList: list({ status, openLines: 0 }) }).when(undefined).then('complete')).toBe('complete');
     }
+  });
+
+  it('refuses a PICK task whose list was cancelled with its order: withdrawn work is not done', () => {
+    spec.given({ task: task(), pickList: list({ status: 'CANCELLED', openLines: 0 }) }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /pick list pkl_1 was cancelled with its order.*next POST \/tasks\/next/ });
+  });
+
+  it('refuses a PUTAWAY, REPLENISH, MOVE or COUNT task whose inventory work was withdrawn, naming it', () => {
+    spec.given({ task: { id: 'tsk_1', type: 'PUTAWAY', reference: 'put_1' }, workState: 'WITHDRAWN' }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /its putaway put_1 was cancelled/ });
+    spec.given({ task: { id: 'tsk_1', type: 'MOVE', reference: 'rtn_1' }, workState: 'WITHDRAWN' }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /its return to stock rtn_1 was cancelled/ });
+    spec.given({ task: { id: 'tsk_1', type: 'REPLENISH', reference: 'rpl_1' }, workState: 'WITHDRAWN' }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /its replenishment rpl_1 was cancelled/ });
+    spec.given({ task: { id: 'tsk_1', type: 'COUNT', reference: 'cnt_1:recount' }, workState: 'WITHDRAWN' }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /its count attempt cnt_1:recount was abandoned/ });
+  });
+
+  it('refuses a PACK task whose order was cancelled before it was packed', () => {
+    spec.given({ task: { id: 'tsk_1', type: 'PACK', reference: 'ord_1' }, workState: 'WITHDRAWN' }).when(undefined)
+      .thenRejects('TASK_WORK_WITHDRAWN', { message: /order ord_1 was cancelled \(its shipping stopped\) before it was packed/ });
+  });
+
+  it('completes a task whose inventory work is DONE', () => {
+    spec.given({ task: task('PUTAWAY'), workState: 'DONE' }).when(undefined).then('complete');
   });
 
   it('completes a PICK task picking knows no list of: nothing is known open', () => {
@@ -44,5 +69,20 @@ describe('completing a task by hand', () => {
     for (const type of ['PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'] as const) {
       spec.given({ task: task(type), pickList: list(), openWork: undefined }).when(undefined).then('complete');
     }
+  });
+});
+
+describe('how a task\'s work ended, as its event would say', () => {
+  it('a pick list: COMPLETED or PARTIAL is done, CANCELLED withdrawn, an open or unknown list has not ended', () => {
+    expect(pickListEnd('COMPLETED')).toBe('DONE');
+    expect(pickListEnd('PARTIAL')).toBe('DONE');
+    expect(pickListEnd('CANCELLED')).toBe('WITHDRAWN');
+    expect([pickListEnd('CREATED'), pickListEnd('IN_PROGRESS'), pickListEnd(undefined)]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('inventory work or packing: DONE or WITHDRAWN as its owner says; open or unknown work has not ended', () => {
+    expect(workStateEnd('DONE')).toBe('DONE');
+    expect(workStateEnd('WITHDRAWN')).toBe('WITHDRAWN');
+    expect([workStateEnd('OPEN'), workStateEnd(undefined)]).toEqual([undefined, undefined]);
   });
 });

@@ -1,8 +1,51 @@
 import type { OpenTaskWork } from '../../../contracts/inventory.ts';
 import type { OpenPackWork } from '../../../contracts/pack-ship.ts';
-import type { PickListProgress } from '../../../contracts/picking.ts';
+import type { PickListProgress, PickListStatus } from '../../../contracts/picking.ts';
 import type { TaskType } from '../../../contracts/tasks.ts';
-import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import { assertNever, ok, reject, type Outcome } from '../../../platform/errors.ts';
+
+/** How a task's work ended, as its owning context says: DONE (the task is COMPLETED) or WITHDRAWN (it is CANCELLED). */
+export type WorkEnd = 'DONE' | 'WITHDRAWN';
+
+/** Where work stands as its owner answers: inventory's `TaskWorkState`, pack & ship's `PackWorkState` (the same three). */
+export type WorkState = 'OPEN' | WorkEnd;
+
+/**
+ * A pick list's end, as its events say it (subscriptions.ts): COMPLETED or PARTIAL is done (`picking.list.completed`),
+ * CANCELLED withdrawn (`picking.list.cancelled`); a list still open, or one picking does not know, has not ended.
+ */
+export function pickListEnd(status: PickListStatus | undefined): WorkEnd | undefined {
+  switch (status) {
+    case undefined:
+    case 'CREATED':
+    case 'IN_PROGRESS':
+      return undefined;
+    case 'COMPLETED':
+    case 'PARTIAL':
+      return 'DONE';
+    case 'CANCELLED':
+      return 'WITHDRAWN';
+    default:
+      return assertNever(status, 'pick list status');
+  }
+}
+
+/**
+ * The end of inventory work (`InventoryApi.taskWorkState`) or of an order's packing (`PackShipApi.packWorkState`):
+ * DONE or WITHDRAWN as its owner says; open or unknown work has not ended.
+ */
+export function workStateEnd(state: WorkState | undefined): WorkEnd | undefined {
+  switch (state) {
+    case undefined:
+    case 'OPEN':
+      return undefined;
+    case 'DONE':
+    case 'WITHDRAWN':
+      return state;
+    default:
+      return assertNever(state, 'task work state');
+  }
+}
 
 /** What a worker's "complete" is decided on: the task, and where its work stands as its owning context said. */
 export interface HandCompletionState {
@@ -11,9 +54,19 @@ export interface HandCompletionState {
   readonly pickList?: PickListProgress | undefined;
   /** A PUTAWAY, REPLENISH, MOVE or COUNT task's work as inventory answered, when still open; undefined otherwise. */
   readonly openWork?: OpenTaskWork | undefined;
+  /**
+   * How the work of a task other than PICK stands when it is not open (`InventoryApi.taskWorkState`, a PACK task's
+   * `PackShipApi.packWorkState`): DONE or WITHDRAWN; undefined when not asked or unknown.
+   */
+  readonly workState?: WorkState | undefined;
   /** A PACK task's order as pack & ship answered, when units picked for it are not packed yet; undefined otherwise. */
   readonly openPack?: OpenPackWork | undefined;
 }
+
+/** What inventory work each task type carries, for the withdrawal's message. */
+const WORK_NAME: Partial<Record<TaskType, string>> = {
+  PUTAWAY: 'putaway', REPLENISH: 'replenishment', MOVE: 'return to stock', COUNT: 'count attempt',
+};
 
 /** How each kind of inventory work is finished, for the refusal's message. */
 const FINISH: Record<OpenTaskWork['kind'], (w: OpenTaskWork) => string> = {
@@ -34,10 +87,20 @@ const FINISH: Record<OpenTaskWork['kind'], (w: OpenTaskWork) => string> = {
  * packed, and other open work: 409 TASK_WORK_OPEN naming
  * it and how it is finished. Finishing the work (the last scan, confirm or submit) finishes the task by itself. Work
  * its context does not know (a task a short's resolution named, with no record behind it) has nothing known open
- * (ADR 0023 addendum 2026-12-04).
+ * (ADR 0023 addendum 2026-12-04). Work withdrawn (the pick list cancelled with its order, the putaway, replenishment
+ * or return cancelled, the count closed without this attempt, the order cancelled before it was packed) was not done: 409 TASK_WORK_WITHDRAWN, nothing changes,
+ * and the task is CANCELLED by the withdrawal's event or the worker's next `POST /tasks/next` (addendum 2026-12-04b).
  */
-export function decideHandCompletion(state: HandCompletionState): Outcome<'complete', 'PICK_LINES_OPEN' | 'TASK_WORK_OPEN'> {
-  const { task, pickList, openWork, openPack } = state;
+export function decideHandCompletion(state: HandCompletionState): Outcome<'complete', 'PICK_LINES_OPEN' | 'TASK_WORK_OPEN' | 'TASK_WORK_WITHDRAWN'> {
+  const { task, pickList, openWork, openPack, workState } = state;
+  if ((task.type === 'PICK' && pickList?.status === 'CANCELLED') || (task.type !== 'PICK' && workState === 'WITHDRAWN')) {
+    const work = task.type === 'PICK' ? `pick list ${task.reference} was cancelled with its order(s)`
+      : task.type === 'PACK' ? `order ${task.reference} was cancelled (its shipping stopped) before it was packed`
+        : `${WORK_NAME[task.type] ?? 'work'} ${task.reference} was ${task.type === 'COUNT' ? 'abandoned (the count closed without it)' : 'cancelled'}`;
+    return reject('TASK_WORK_WITHDRAWN',
+      `Task ${task.id} cannot be completed: its ${work}, so there is nothing to complete; the task is cancelled with it `
+      + '(at once on the worker\'s next POST /tasks/next). Ask for the next task.');
+  }
   if (task.type === 'PICK' && pickList !== undefined && pickList.openLines > 0) {
     return reject('PICK_LINES_OPEN',
       `Task ${task.id} cannot be completed: its pick list ${pickList.pickListId} still has ${pickList.openLines} of ${pickList.lines} line(s) open. `

@@ -23,7 +23,8 @@ import type { Task as _paklog_floor_v1_Task, Task__Output as _paklog_floor_v1_Ta
 export interface FloorClient extends grpc.Client {
   /**
    * POST /tasks/{id}/complete (IN_PROGRESS → COMPLETED), once the task's work is done: FAILED_PRECONDITION with
-   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open.
+   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open; TASK_WORK_WITHDRAWN
+   * once its work was withdrawn (cancelled).
    */
   CompleteTask(argument: _paklog_floor_v1_CompleteTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
   CompleteTask(argument: _paklog_floor_v1_CompleteTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
@@ -31,7 +32,8 @@ export interface FloorClient extends grpc.Client {
   CompleteTask(argument: _paklog_floor_v1_CompleteTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
   /**
    * POST /tasks/{id}/complete (IN_PROGRESS → COMPLETED), once the task's work is done: FAILED_PRECONDITION with
-   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open.
+   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open; TASK_WORK_WITHDRAWN
+   * once its work was withdrawn (cancelled).
    */
   completeTask(argument: _paklog_floor_v1_CompleteTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
   completeTask(argument: _paklog_floor_v1_CompleteTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
@@ -182,7 +184,8 @@ export interface FloorClient extends grpc.Client {
 export interface FloorHandlers extends grpc.UntypedServiceImplementation {
   /**
    * POST /tasks/{id}/complete (IN_PROGRESS → COMPLETED), once the task's work is done: FAILED_PRECONDITION with
-   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open.
+   * PICK_LINES_OPEN or TASK_WORK_OPEN while its pick list has open lines or its inventory work is open; TASK_WORK_WITHDRAWN
+   * once its work was withdrawn (cancelled).
    */
   CompleteTask: grpc.handleUnaryCall<_paklog_floor_v1_CompleteTaskRequest__Output, _paklog_floor_v1_Task>;
   

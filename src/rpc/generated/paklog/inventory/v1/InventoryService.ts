@@ -14,6 +14,8 @@ import type { OpenCountsAtRequest as _paklog_inventory_v1_OpenCountsAtRequest, O
 import type { OpenCountsAtResponse as _paklog_inventory_v1_OpenCountsAtResponse, OpenCountsAtResponse__Output as _paklog_inventory_v1_OpenCountsAtResponse__Output } from '../../../paklog/inventory/v1/OpenCountsAtResponse.ts';
 import type { OpenTaskWorkRequest as _paklog_inventory_v1_OpenTaskWorkRequest, OpenTaskWorkRequest__Output as _paklog_inventory_v1_OpenTaskWorkRequest__Output } from '../../../paklog/inventory/v1/OpenTaskWorkRequest.ts';
 import type { OpenTaskWorkResponse as _paklog_inventory_v1_OpenTaskWorkResponse, OpenTaskWorkResponse__Output as _paklog_inventory_v1_OpenTaskWorkResponse__Output } from '../../../paklog/inventory/v1/OpenTaskWorkResponse.ts';
+import type { TaskWorkStateRequest as _paklog_inventory_v1_TaskWorkStateRequest, TaskWorkStateRequest__Output as _paklog_inventory_v1_TaskWorkStateRequest__Output } from '../../../paklog/inventory/v1/TaskWorkStateRequest.ts';
+import type { TaskWorkStateResponse as _paklog_inventory_v1_TaskWorkStateResponse, TaskWorkStateResponse__Output as _paklog_inventory_v1_TaskWorkStateResponse__Output } from '../../../paklog/inventory/v1/TaskWorkStateResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
   /**
@@ -108,6 +110,23 @@ export interface InventoryServiceClient extends grpc.Client {
   openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
   openTaskWork(argument: _paklog_inventory_v1_OpenTaskWorkRequest, callback: grpc.requestCallback<_paklog_inventory_v1_OpenTaskWorkResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * How the inventory work a task carries stands: OPEN, DONE (confirmed in full, submitted) or WITHDRAWN (cancelled,
+   * the count closed without the attempt); `found` false when inventory holds no such work. Tasks ends a held task by it.
+   */
+  TaskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  TaskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  TaskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  TaskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * How the inventory work a task carries stands: OPEN, DONE (confirmed in full, submitted) or WITHDRAWN (cancelled,
+   * the count closed without the attempt); `found` false when inventory holds no such work. Tasks ends a held task by it.
+   */
+  taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -142,6 +161,12 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
    */
   OpenTaskWork: grpc.handleUnaryCall<_paklog_inventory_v1_OpenTaskWorkRequest__Output, _paklog_inventory_v1_OpenTaskWorkResponse>;
   
+  /**
+   * How the inventory work a task carries stands: OPEN, DONE (confirmed in full, submitted) or WITHDRAWN (cancelled,
+   * the count closed without the attempt); `found` false when inventory holds no such work. Tasks ends a held task by it.
+   */
+  TaskWorkState: grpc.handleUnaryCall<_paklog_inventory_v1_TaskWorkStateRequest__Output, _paklog_inventory_v1_TaskWorkStateResponse>;
+  
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
@@ -151,4 +176,5 @@ export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   LocationBalances: MethodDefinition<_paklog_inventory_v1_LocationBalancesRequest, _paklog_inventory_v1_LocationBalancesResponse, _paklog_inventory_v1_LocationBalancesRequest__Output, _paklog_inventory_v1_LocationBalancesResponse__Output>
   OpenCountsAt: MethodDefinition<_paklog_inventory_v1_OpenCountsAtRequest, _paklog_inventory_v1_OpenCountsAtResponse, _paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse__Output>
   OpenTaskWork: MethodDefinition<_paklog_inventory_v1_OpenTaskWorkRequest, _paklog_inventory_v1_OpenTaskWorkResponse, _paklog_inventory_v1_OpenTaskWorkRequest__Output, _paklog_inventory_v1_OpenTaskWorkResponse__Output>
+  TaskWorkState: MethodDefinition<_paklog_inventory_v1_TaskWorkStateRequest, _paklog_inventory_v1_TaskWorkStateResponse, _paklog_inventory_v1_TaskWorkStateRequest__Output, _paklog_inventory_v1_TaskWorkStateResponse__Output>
 }

@@ -6,6 +6,8 @@ import type { BookableCarriersRequest as _paklog_pack_ship_v1_BookableCarriersRe
 import type { BookableCarriersResponse as _paklog_pack_ship_v1_BookableCarriersResponse, BookableCarriersResponse__Output as _paklog_pack_ship_v1_BookableCarriersResponse__Output } from '../../../paklog/pack_ship/v1/BookableCarriersResponse.ts';
 import type { OpenPackWorkRequest as _paklog_pack_ship_v1_OpenPackWorkRequest, OpenPackWorkRequest__Output as _paklog_pack_ship_v1_OpenPackWorkRequest__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkRequest.ts';
 import type { OpenPackWorkResponse as _paklog_pack_ship_v1_OpenPackWorkResponse, OpenPackWorkResponse__Output as _paklog_pack_ship_v1_OpenPackWorkResponse__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkResponse.ts';
+import type { PackWorkStateRequest as _paklog_pack_ship_v1_PackWorkStateRequest, PackWorkStateRequest__Output as _paklog_pack_ship_v1_PackWorkStateRequest__Output } from '../../../paklog/pack_ship/v1/PackWorkStateRequest.ts';
+import type { PackWorkStateResponse as _paklog_pack_ship_v1_PackWorkStateResponse, PackWorkStateResponse__Output as _paklog_pack_ship_v1_PackWorkStateResponse__Output } from '../../../paklog/pack_ship/v1/PackWorkStateResponse.ts';
 import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
 import type { StopShippingResponse as _paklog_pack_ship_v1_StopShippingResponse, StopShippingResponse__Output as _paklog_pack_ship_v1_StopShippingResponse__Output } from '../../../paklog/pack_ship/v1/StopShippingResponse.ts';
 
@@ -43,6 +45,23 @@ export interface PackShipServiceClient extends grpc.Client {
   openPackWork(argument: _paklog_pack_ship_v1_OpenPackWorkRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_OpenPackWorkResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * How an order's packing stands: OPEN, DONE (packed) or WITHDRAWN (shipping stopped before it was packed); `found`
+   * false when the order is unknown. Tasks ends a held PACK task by it.
+   */
+  PackWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  PackWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  PackWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  PackWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * How an order's packing stands: OPEN, DONE (packed) or WITHDRAWN (shipping stopped before it was packed); `found`
+   * false when the order is unknown. Tasks ends a held PACK task by it.
+   */
+  packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
    * caller may retry it.
    */
@@ -74,6 +93,12 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
   OpenPackWork: grpc.handleUnaryCall<_paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse>;
   
   /**
+   * How an order's packing stands: OPEN, DONE (packed) or WITHDRAWN (shipping stopped before it was packed); `found`
+   * false when the order is unknown. Tasks ends a held PACK task by it.
+   */
+  PackWorkState: grpc.handleUnaryCall<_paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse>;
+  
+  /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
    * caller may retry it.
    */
@@ -84,5 +109,6 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
 export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
   BookableCarriers: MethodDefinition<_paklog_pack_ship_v1_BookableCarriersRequest, _paklog_pack_ship_v1_BookableCarriersResponse, _paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse__Output>
   OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>
+  PackWorkState: MethodDefinition<_paklog_pack_ship_v1_PackWorkStateRequest, _paklog_pack_ship_v1_PackWorkStateResponse, _paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse__Output>
   StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
 }
