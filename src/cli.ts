@@ -246,30 +246,76 @@ seed.command('demo').description('Seed the demo warehouse (site DEMO) if it is n
   });
 });
 
-const dl = program.command('dead-letters').description('Events that failed every delivery attempt');
-dl.command('list').description('Print the dead letters (id, consumer, type, attempts, last error, when replayed) as JSON').action(async () => {
-  await withApp(async (app) => {
-    const rows = await app.db.query(`SELECT id, consumer, type, attempts, last_error, replayed_at FROM platform.dead_letters ORDER BY created_at`);
-    console.log(JSON.stringify(rows, null, 2));
+const dl = program.command('dead-letters').description('Events that failed every delivery attempt (this database, or a running PakLog with --url)');
+/** `--url` and `--api-key` of the dead-letter commands: through a running PakLog's API (a split deployment's gateway: every service's). */
+const remoteOptions = (c: Command): Command => c
+  .addOption(new Option('--url <url>', 'a running PakLog\'s API (a split deployment\'s gateway: the dead letters of every service) instead of this database')
+    .env('PAKLOG_URL'))
+  .addOption(new Option('--api-key <key>', 'an admin API key for --url').env('PAKLOG_API_KEY'));
+/** The API to use for `--url`, or undefined for the local database; exits 2 when --url has no key. */
+function remoteOf(command: string, o: { url?: string; apiKey?: string }): { url: string; apiKey: string } | undefined {
+  if (o.url === undefined) {
+    if (config().contexts !== 'all') {
+      console.error(`paklog dead-letters ${command}: this database holds the dead letters of this service only (PAKLOG_CONTEXTS); `
+        + 'every service\'s: --url <the gateway> (PAKLOG_URL) with PAKLOG_API_KEY');
+    }
+    return undefined;
+  }
+  if (o.apiKey === undefined) {
+    console.error(`paklog dead-letters ${command}: --url needs an admin API key: set PAKLOG_API_KEY (or --api-key)`);
+    process.exit(EXIT.usage);
+  }
+  return { url: o.url, apiKey: o.apiKey };
+}
+/** Runs a remote dead-letter command: an unusable URL is the command line's (2), an API unreachable or refusing fails it (1). */
+async function remotely(command: string, fn: () => Promise<void>): Promise<void> {
+  const { DeadLettersUsageError } = await import('./cli/dead-letters.ts');
+  try {
+    await fn();
+  } catch (e) {
+    console.error(`paklog dead-letters ${command}: ${(e as Error).message}`);
+    process.exitCode = e instanceof DeadLettersUsageError ? EXIT.usage : EXIT.failed;
+  }
+}
+remoteOptions(dl.command('list').description('Print the dead letters (id, consumer, type, attempts, last error, when replayed) as JSON'))
+  .action(async (o: { url?: string; apiKey?: string }) => {
+    const remote = remoteOf('list', o);
+    if (remote !== undefined) {
+      const { listDeadLettersRemote } = await import('./cli/dead-letters.ts');
+      await remotely('list', async () => {
+        console.log(JSON.stringify(await listDeadLettersRemote(remote), null, 2));
+      });
+      return;
+    }
+    await withApp(async (app) => {
+      const rows = await app.db.query(`SELECT id, consumer, type, attempts, last_error, replayed_at FROM platform.dead_letters ORDER BY created_at`);
+      console.log(JSON.stringify(rows, null, 2));
+    });
   });
-});
-dl.command('replay <id>').description('Deliver a dead letter to its consumer again').action(async (id: string) => {
-  await withApp(async (app) => {
-    const outcome = await app.bus.replayDeadLetter(id);
+remoteOptions(dl.command('replay <id>').description('Deliver a dead letter to its consumer again'))
+  .action(async (id: string, o: { url?: string; apiKey?: string }) => {
     const refused = {
       'not-found': 'no dead letter has this id (paklog dead-letters list shows them)',
-      'not-subscribed': 'its consumer does not run in this process (PAKLOG_CONTEXTS): replay it where it runs',
+      'not-subscribed': 'its consumer does not run in this process (PAKLOG_CONTEXTS): replay it where it runs, or through the gateway (--url)',
       'dead-lettered': 'delivered again and refused again: it stays a dead letter (its last_error: paklog dead-letters list)',
     } as const;
-    if (outcome === 'not-found' || outcome === 'not-subscribed' || outcome === 'dead-lettered') {
-      console.error(`paklog dead-letters replay: ${id}: ${outcome}: ${refused[outcome]}`);
-      // An id that names no dead letter (or one whose consumer runs elsewhere) is the command line's; refused again, the event's.
-      process.exitCode = outcome === 'dead-lettered' ? EXIT.failed : EXIT.usage;
-    } else {
-      console.log(outcome);
+    const report = (outcome: string): void => {
+      if (outcome === 'not-found' || outcome === 'not-subscribed' || outcome === 'dead-lettered') {
+        console.error(`paklog dead-letters replay: ${id}: ${outcome}: ${refused[outcome]}`);
+        // An id that names no dead letter (or one whose consumer runs elsewhere) is the command line's; refused again, the event's.
+        process.exitCode = outcome === 'dead-lettered' ? EXIT.failed : EXIT.usage;
+      } else {
+        console.log(outcome);
+      }
+    };
+    const remote = remoteOf('replay', o);
+    if (remote !== undefined) {
+      const { replayDeadLetterRemote } = await import('./cli/dead-letters.ts');
+      await remotely('replay', async () => report(await replayDeadLetterRemote(remote, id)));
+      return;
     }
+    await withApp(async (app) => report(await app.bus.replayDeadLetter(id)));
   });
-});
 
 program.command('replay <context>')
   .description("Rebuild a context's projections from the event store (or backfill them on an older installation)")

@@ -125,6 +125,12 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     // admin key the first command on a fresh database prints (stderr), and here no report.
     expect(replay.stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([]);
     expect(replay.stderr.trim().split('\n').at(-1)).toBe('paklog dead-letters replay: dl_nope: not-found: no dead letter has this id (paklog dead-letters list shows them)');
+    // Through a running PakLog (a split deployment's gateway) with --url: one that is not there is said, exit 1.
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const remote = await paklog(['dead-letters', 'list', '--url', nobody, '--api-key', 'pk_any'], {});
+    expect(remote.code).toBe(1);
+    expect(remote.stdout).toBe('');
+    expect(remote.stderr.trim().split('\n').at(-1)).toBe(`paklog dead-letters list: cannot reach PakLog at ${nobody} (--url, PAKLOG_URL): ECONNREFUSED`);
 
     const binary = join(dir, 'products.csv');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff, 0xfe, 0x0a, 0x41, 0x0a]));

@@ -21,9 +21,25 @@ async function newUser(username: string, grants: { siteId: string; role: string 
   return res.body;
 }
 
-/** Access tokens carry their issue time in whole seconds: a token from an earlier second is what a change cuts off. */
+/** Waits for the start of the next second (access tokens carry `iat` in whole seconds, and their `iat_ms` to the millisecond). */
 async function nextSecond(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1_001 - (Date.now() % 1_000)));
+}
+
+/** The `iat` (whole seconds) of a PakLog access token. */
+const issuedAt = (token: string): number => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number }).iat;
+
+/**
+ * Runs `attempt` (sign in, then end the session) from the start of a second until the token it signed in with and the
+ * one it ends with were issued in the same second (a hash is slow: on a loaded machine one try may straddle seconds).
+ */
+async function inOneSecond(attempt: (n: number) => Promise<{ before: string; after: string }>): Promise<void> {
+  for (let n = 0; n < 8; n++) {
+    await nextSecond();
+    const { before, after } = await attempt(n);
+    if (issuedAt(before) === issuedAt(after)) return;
+  }
+  throw new Error('no try signed in and ended the session within one second');
 }
 
 beforeAll(async () => {
@@ -79,6 +95,24 @@ describe('changing one\'s own password', () => {
     expect((await refresh(changed.body.refreshToken)).status).toBe(200);
   });
 
+  it('ends the access tokens issued earlier in the same second too; a retry of the change is 401 saying why, never WRONG_PASSWORD', async () => {
+    // Found by the black-box hunt (2026-12-04): sessions_valid_from was compared in whole seconds, so a token issued in the
+    // second of the change (sign in, change at once) kept working, and a retry of the change heard 422 WRONG_PASSWORD.
+    await inOneSecond(async (n) => {
+      await newUser(`ursula-${n}`);
+      const old = (await login(`ursula-${n}`, password)).body;
+      const changed = await changePassword(old.accessToken, password, 'a new passphrase nobody guesses');
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      const who = await me(old.accessToken);
+      expect([who.status, who.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const retry = await changePassword(old.accessToken, password, 'a new passphrase nobody guesses');
+      expect([retry.status, retry.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect(retry.body.detail).toContain('password was changed');
+      expect((await me(changed.body.accessToken)).status).toBe(200);
+      return { before: old.accessToken, after: changed.body.accessToken };
+    });
+  });
+
   it('is refused to an API key, which has no password (409 NO_PASSWORD)', async () => {
     const res = await t.request('POST', '/api/v1/auth/password', { role: 'manager', body: { currentPassword: password, newPassword: 'a new passphrase nobody guesses' } });
     expect(res.status).toBe(409);
@@ -110,6 +144,46 @@ describe('an admin resets another user\'s password', () => {
     expect((await login('rex', 'a reset passphrase for rex')).status).toBe(200);
     expect((await me(session.accessToken)).status).toBe(401);
     expect((await refresh(session.refreshToken)).status).toBe(401);
+  });
+});
+
+describe('an admin resets another user\'s password, again', () => {
+  it('ends the access tokens the user got earlier in the same second', async () => {
+    await inOneSecond(async (n) => {
+      const user = await newUser(`vera-${n}`);
+      const old = (await login(`vera-${n}`, password)).body;
+      expect((await t.post(`/api/v1/users/${user.id}/password`, { password: 'a reset passphrase for vera' })).status).toBe(200);
+      const who = await me(old.accessToken);
+      expect([who.status, who.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const fresh = (await login(`vera-${n}`, 'a reset passphrase for vera')).body;
+      expect((await me(fresh.accessToken)).status).toBe(200);
+      return { before: old.accessToken, after: fresh.accessToken };
+    });
+  });
+
+  it('honours Idempotency-Key: a retry answers the first answer again and ends no session the user started since', async () => {
+    // Found by the black-box hunt (2026-12-04): a retried reset set the password again and ended the sessions the person
+    // had started with it in between.
+    const user = await newUser('walt');
+    const key = { 'idempotency-key': 'reset-walt' };
+    const first = await t.post(`/api/v1/users/${user.id}/password`, { password: 'another reset passphrase, kept apart' }, 'admin', key);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    await nextSecond();
+    const session = (await login('walt', 'another reset passphrase, kept apart')).body;
+    const again = await t.post(`/api/v1/users/${user.id}/password`, { password: 'another reset passphrase, kept apart' }, 'admin', key);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await me(session.accessToken)).status).toBe(200);
+    expect((await refresh(session.refreshToken)).status).toBe(200);
+    // The same key for another user is another request; the password is kept in neither the answer nor the fingerprint.
+    const other = await newUser('xena');
+    expect((await t.post(`/api/v1/users/${other.id}/password`, { password: 'a third reset passphrase, kept apart' }, 'admin', key)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const rows = await t.app.db.query<{ request_hash: string; response: unknown }>(`SELECT request_hash, response FROM platform.idempotency_keys WHERE key = 'reset-walt'`);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('reset passphrase');
+    const docs = await t.get('/docs/json', null);
+    expect(docs.body.paths['/api/v1/users/{id}/password'].post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
   });
 });
 

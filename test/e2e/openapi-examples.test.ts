@@ -74,10 +74,11 @@ describe('the OpenAPI document', () => {
       // /api-keys (ADR 0019 and 0005 addenda: a retry makes no second user or key; a key's secret is never kept). The other
       // platform commands do not: dead letters, and identity (ADR 0019): a sign-in, a refresh or a password change must not
       // be replayed from a stored answer (it would hand out the same tokens again, and a used refresh token must be refused),
-      // logout is harmless to repeat, and the other user commands (disable, grants, reset) are the same when repeated.
+      // logout is harmless to repeat, and the other user commands (disable, grants) are the same when repeated. An admin's
+      // password reset is not: repeated, it ends the sessions the user started since (ADR 0019, revised 2026-12-04).
       // The storefront order webhook is idempotent on the storefront's own webhook id and order id (X-Shopify-Webhook-Id).
       const idempotent = method === 'post' && path.startsWith('/api/v1/')
-        && (!/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path) || path === '/api/v1/users' || path === '/api/v1/api-keys')
+        && (!/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path) || ['/api/v1/users', '/api/v1/api-keys', '/api/v1/users/{id}/password'].includes(path))
         && path !== '/api/v1/integrations/storefront/orders';
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);

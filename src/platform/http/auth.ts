@@ -198,7 +198,7 @@ export class Authenticator {
       }
       const found = await this.identity.byId(check.claims.sub);
       // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
-      if (found.ok && found.sessionsValidFrom !== undefined && check.claims.iat < found.sessionsValidFrom) {
+      if (found.ok && found.sessionsValidFrom !== undefined && check.claims.issuedAtMs < found.sessionsValidFrom) {
         throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
       }
       return userPrincipal(found);

@@ -16,7 +16,7 @@ export interface IdentityRouteDeps {
   readonly failures?: AuthFailureGuard | undefined;
   /** A site code or id → the site's id (grants are kept by id); undefined for no such site. */
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
-  /** `Idempotency-Key` of POST /users (a retry must not make a second user). */
+  /** `Idempotency-Key` of POST /users (a retry must not make a second user) and of an admin's password reset. */
   readonly idempotency: IdempotencyKeys;
 }
 
@@ -168,7 +168,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         + '429 when too many); 422 WEAK_PASSWORD when the new one is too easy to guess (shorter than 12 characters, the username in it, '
         + 'a few characters repeated, a well-known password, or the current one again); 400 VALIDATION_FAILED when it is blank; 409 '
         + 'NO_PASSWORD for an API key or a person who signs in through the identity provider only. An admin sets another user\'s '
-        + 'password with POST /users/{id}/password.',
+        + 'password with POST /users/{id}/password. A retry of a change that was made is 401 UNAUTHENTICATED (the change ended the '
+        + 'session it was sent with, to the millisecond): sign in with the new password; no Idempotency-Key is needed or kept, since the '
+        + 'answer\'s tokens are secrets PakLog does not store.',
       body: Type.Object({
         currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
         newPassword: NewPassword,
@@ -247,17 +249,21 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
   }, async (req) => found(await identity.disable(req.params.id), req.params.id));
 
   app.post('/api/v1/users/:id/password', {
-    config: { roles: CAN.admin },
+    config: { roles: CAN.admin, idempotent: true },
     schema: {
       tags, summary: 'Set another user\'s password (an admin\'s reset)', operationId: 'resetPassword',
       description: 'For a person who forgot the password: an admin of every site sets a new one and tells the person. Every session of '
         + 'the user ends (refresh tokens revoked, access tokens issued before refused). A person changes its own with POST /auth/password. '
-        + '422 WEAK_PASSWORD when the password is too easy to guess; 404 NOT_FOUND when there is no such user.',
+        + '422 WEAK_PASSWORD when the password is too easy to guess; 404 NOT_FOUND when there is no such user. Send an Idempotency-Key: '
+        + 'a retry with it gets the first answer again and ends no session the user started since (without one, a retry sets the password '
+        + 'again and ends them); the password is left out of the comparison of the two requests, as on POST /users.',
       params: UserParams,
       body: Type.Object({ password: NewPassword }, { additionalProperties: false, examples: [{ password: 'a new passphrase nobody guesses' }] }),
       response: { 200: User, ...problems('NOT_FOUND', 'WEAK_PASSWORD') },
     },
-  }, async (req) => found(await identity.resetPassword(req.params.id, req.body.password), req.params.id));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => found(await identity.resetPassword(req.params.id, req.body.password), req.params.id), {
+    fingerprint: ({ password: _password, ...rest }) => rest,
+  }));
 
   app.post('/api/v1/users/:id/grants', {
     config: { roles: CAN.admin },

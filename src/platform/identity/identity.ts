@@ -39,8 +39,8 @@ export interface Session {
 }
 
 /**
- * Why a user cannot act: unknown to PakLog, disabled, or without any role. `sessionsValidFrom`: access tokens issued
- * before this second (a password change or reset) are no longer good.
+ * Why a user cannot act: unknown to PakLog, disabled, or without any role. `sessionsValidFrom` (milliseconds since the
+ * epoch): access tokens issued before this instant (a password change or reset) are no longer good.
  */
 export type UserLookup = { ok: true; principal: Principal; sessionsValidFrom?: number } | { ok: false; reason: 'unknown' | 'disabled' | 'no-role' };
 
@@ -81,7 +81,7 @@ function lookup(u: UserRow | undefined): UserLookup {
   const role = overallRole(sites);
   if (role === undefined) return { ok: false, reason: 'no-role' };
   const principal: Principal = { kind: 'user', id: u.id, name: u.display_name, role, sites, workerId: u.worker_id ?? u.username };
-  return u.sessions_valid_from === null ? { ok: true, principal } : { ok: true, principal, sessionsValidFrom: Math.floor(u.sessions_valid_from.getTime() / 1000) };
+  return u.sessions_valid_from === null ? { ok: true, principal } : { ok: true, principal, sessionsValidFrom: u.sessions_valid_from.getTime() };
 }
 
 /**
@@ -289,7 +289,7 @@ export class Identity {
 
   /**
    * Stores a new password hash (over `expected` only, when given) and ends every session of the user: its refresh
-   * tokens are revoked and access tokens issued before this second are refused (`sessions_valid_from`).
+   * tokens are revoked and access tokens issued before this instant are refused (`sessions_valid_from`, to the millisecond).
    */
   private async replacePassword(tx: Executor, userId: string, hash: string, expected: string | undefined): Promise<boolean> {
     const rows = await tx.query(

@@ -9,8 +9,18 @@ describe('access tokens', () => {
   it('are accepted until they expire, and name the user', async () => {
     const { token, expiresAt } = await signAccessToken(secret, 'usr_1', 900, at);
     expect(expiresAt.toISOString()).toBe('2025-03-01T10:15:00.000Z');
-    expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 899_000))).toEqual({ ok: true, claims: { sub: 'usr_1', exp: expiresAt.getTime() / 1000, iat: at.getTime() / 1000 } });
+    expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 899_000))).toEqual({ ok: true, claims: { sub: 'usr_1', exp: expiresAt.getTime() / 1000, iat: at.getTime() / 1000, issuedAtMs: at.getTime() } });
     expect(await verifyAccessToken(secret, token, new Date(at.getTime() + 900_000))).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('carry their issue time to the millisecond (a password change cuts off the tokens of its own second); older ones, to the second', async () => {
+    const within = new Date(at.getTime() + 742);
+    const { token } = await signAccessToken(secret, 'usr_1', 900, within);
+    expect(await verifyAccessToken(secret, token, within)).toMatchObject({ ok: true, claims: { iat: at.getTime() / 1000, issuedAtMs: at.getTime() + 742 } });
+    const key = new TextEncoder().encode(secret);
+    const older = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(PAKLOG_ISSUER).setAudience(PAKLOG_ISSUER)
+      .setSubject('usr_1').setIssuedAt(at.getTime() / 1000).setExpirationTime(at.getTime() / 1000 + 900).sign(key);
+    expect(await verifyAccessToken(secret, older, within)).toMatchObject({ ok: true, claims: { issuedAtMs: at.getTime() } });
   });
 
   it('are refused when signed with another secret, tampered with, or unsigned', async () => {

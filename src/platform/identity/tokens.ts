@@ -12,8 +12,13 @@ export interface AccessClaims {
   readonly sub: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
-  /** When it was issued, seconds since the epoch (a password change refuses older tokens). */
+  /** When it was issued, seconds since the epoch. */
   readonly iat: number;
+  /**
+   * When it was issued, milliseconds since the epoch (its `iat_ms` claim; `iat` × 1000 for a token signed before there
+   * was one): a password change refuses the tokens issued before it, those of the same second too.
+   */
+  readonly issuedAtMs: number;
 }
 
 export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
@@ -23,7 +28,8 @@ const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 /** Signs an access token for `userId`, valid `ttlS` seconds from `now`. */
 export async function signAccessToken(secret: string, userId: string, ttlS: number, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({})
+  // `iat` has whole seconds only: a token signed in the second of a password change, before it, would outlive it.
+  const token = await new SignJWT({ iat_ms: now.getTime() })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setIssuer(PAKLOG_ISSUER).setAudience(PAKLOG_ISSUER).setSubject(userId)
     .setIssuedAt(iat).setExpirationTime(iat + ttlS).setJti(randomBytes(9).toString('base64url'))
@@ -37,7 +43,9 @@ export async function verifyAccessToken(secret: string, token: string, now: Date
     const { payload } = await jwtVerify(token, keyOf(secret), {
       algorithms: [ALG], issuer: PAKLOG_ISSUER, audience: PAKLOG_ISSUER, currentDate: now, requiredClaims: ['sub', 'exp', 'iat'],
     });
-    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0, iat: payload.iat ?? 0 } };
+    const iat = payload.iat ?? 0;
+    const issuedAtMs = typeof payload.iat_ms === 'number' && Number.isSafeInteger(payload.iat_ms) ? payload.iat_ms : iat * 1000;
+    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0, iat, issuedAtMs } };
   } catch (e) {
     return { ok: false, reason: e instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }
