@@ -1,16 +1,40 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../../main.ts';
 import { Database } from './database.ts';
 import { DataDirInUseError, embeddedSettings, SOCKET_PATH_MAX, startEmbeddedPostgres, type Owner } from './embedded.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paklog-embedded-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/**
+ * A cluster made by a first start (initdb) and stopped. The tests that are not about a first start run on a copy of
+ * it: `cp -a` of a stopped cluster costs a fraction of an initdb. The interrupted-initdb test still runs initdb itself.
+ */
+const prepared = mkdtempSync(join(tmpdir(), 'paklog-embedded-prepared-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(prepared, { recursive: true, force: true });
+});
+
+beforeAll(async () => {
+  chmodSync(prepared, 0o755); // as root, the postgres user enters it: the cluster stays in the folder that is copied
+  const server = await startEmbeddedPostgres({ dir: prepared, fast: true });
+  await server.stop();
+  expect(server.location).toBe(prepared);
+  expect(existsSync(join(prepared, 'initialised'))).toBe(true);
+}, 120_000);
+
+/** Fills `folder` with a copy of the prepared cluster (owners and modes kept), enterable by the postgres user as root. */
+function withPreparedCluster(folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  chmodSync(folder, 0o755);
+  execFileSync('cp', ['-a', `${prepared}/.`, folder]);
+  return folder;
+}
 
 /** How the connection of `url` reaches the server: `socket` (a Unix-domain socket: no client address) or `tcp`. */
 async function via(url: string): Promise<'socket' | 'tcp'> {
@@ -52,6 +76,7 @@ async function startAndKill(): Promise<void> {
 
 describe('embedded PostgreSQL', () => {
   it('a server left running by a killed process does not block the next start', async () => {
+    withPreparedCluster(dir);
     await startAndKill();
     // The killed process's PostgreSQL is still running and holds the data directory.
     const pidFile = join(dir, 'cluster', 'postmaster.pid');
@@ -90,7 +115,7 @@ describe('embedded PostgreSQL', () => {
   }, 120_000);
 
   it('runs with the small-site settings: 32MB of shared buffers, no I/O workers, no logical replication launcher (the tests\' fast servers keep the default buffers)', async () => {
-    const small = mkdtempSync(join(tmpdir(), 'paklog-embedded-small-'));
+    const small = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-small-')));
     const server = await startEmbeddedPostgres({ dir: small });
     try {
       const client = new pg.Client({ connectionString: server.url });
@@ -112,7 +137,7 @@ describe('embedded PostgreSQL', () => {
   }, 120_000);
 
   it('a running server is never stopped by another opener: a command connects to it, a second start is refused', async () => {
-    const shared = mkdtempSync(join(tmpdir(), 'paklog-embedded-shared-'));
+    const shared = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-shared-')));
     const first = await startEmbeddedPostgres({ dir: shared, fast: true });
     try {
       expect(first.owned).toBe(true);
@@ -138,8 +163,7 @@ describe('embedded PostgreSQL', () => {
   }, 120_000);
 
   it("PakLog's own connections go through an owner-only Unix-domain socket in the data folder; the TCP URL still serves; a restart makes it afresh", async () => {
-    const sock = mkdtempSync(join(tmpdir(), 'paklog-embedded-sock-'));
-    chmodSync(sock, 0o755); // as root, the postgres user enters it: no cluster left in /var/lib/paklog
+    const sock = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-sock-'))); // as root, no cluster left in /var/lib/paklog
     try {
       const first = await startEmbeddedPostgres({ dir: sock, fast: true });
       // As root the cluster may live elsewhere (`location`), the postgres user being unable to enter `sock`.
@@ -177,6 +201,7 @@ describe('embedded PostgreSQL', () => {
   it('the pool of `npm start` (no DATABASE_URL) uses the socket; an explicit DATABASE_URL is used as given, `?host=<folder>` included', async () => {
     const data = mkdtempSync(join(tmpdir(), 'paklog-embedded-pool-'));
     chmodSync(data, 0o755);
+    withPreparedCluster(join(data, 'pg'));
     try {
       const config = loadConfig({ PAKLOG_DATA_DIR: data });
       const { url, embedded } = await openDatabase(config, 'refuse');
@@ -207,6 +232,7 @@ describe('embedded PostgreSQL', () => {
     // Enterable by the postgres user when running as root, so that the cluster stays in the deep folder.
     chmodSync(base, 0o755);
     try {
+      withPreparedCluster(deep);
       const server = await startEmbeddedPostgres({ dir: deep, fast: true });
       try {
         expect(server.socketDir).toBeUndefined();
