@@ -33,6 +33,7 @@ import { Metrics } from './platform/telemetry/metrics.ts';
 import { contextErrors } from './contracts/errors.ts';
 import { rpcClients, serveRpc, type ContractApis } from './rpc/contract-rpc.ts';
 import { PublishedEvents } from './contracts/events.ts';
+import { ALL_CONTEXTS, type ContextName } from './context-names.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
 import { locationMasterContext } from './contexts/location-master/index.ts';
 import { inventoryContext } from './contexts/inventory/index.ts';
@@ -133,8 +134,7 @@ export function transportFor(config: Config, log?: TransportLog): Transport {
   }
 }
 
-export const ALL_CONTEXTS = ['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'quality', 'orchestration', 'workload', 'physical-tracking', 'location-tracking', 'integrations'] as const;
-export type ContextName = (typeof ALL_CONTEXTS)[number];
+export { ALL_CONTEXTS, type ContextName };
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
   catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves', picking: 'picking',

@@ -323,9 +323,6 @@ program.command('replay <context>')
   .addOption(new Option('--gateway <url>', 'read the events from this PakLog API: the gateway of a split deployment').env('PAKLOG_GATEWAY_URL'))
   .addOption(new Option('--api-key <key>', 'API key for --gateway (a role that may read events)').env('PAKLOG_API_KEY'))
   .action(async (context: string, o: { projection?: string; gateway?: string; apiKey?: string }) => {
-    const { localEventStore, remoteEventStore, EventStoreUnreadable } = await import('./platform/bus/event-store.ts');
-    const { replayContext, ReplayError } = await import('./platform/projection-replay.ts');
-    const { PublishedEvents } = await import('./contracts/events.ts');
     const cfg = config();
     if (o.gateway === undefined && cfg.contexts !== 'all') {
       // A service's own platform.events holds only its own events: rebuilding from it would empty the projection.
@@ -336,6 +333,19 @@ program.command('replay <context>')
       console.error('paklog replay: --gateway needs an API key: set PAKLOG_API_KEY (or --api-key)');
       process.exit(EXIT.usage);
     }
+    // A context this process does not run is the command line's mistake: said before the database is opened and every
+    // context built (seconds), as replayContext would say it after.
+    const { ALL_CONTEXTS } = await import('./context-names.ts');
+    const runs = ALL_CONTEXTS.filter((c) => cfg.contexts === 'all' || cfg.contexts.includes(c));
+    // A PAKLOG_CONTEXTS naming an unknown context is the composition's to refuse, with its own message.
+    const settingOk = cfg.contexts === 'all' || cfg.contexts.every((c) => (ALL_CONTEXTS as readonly string[]).includes(c));
+    if (settingOk && !(runs as readonly string[]).includes(context)) {
+      console.error(`paklog replay: context ${context} does not run in this process (it runs ${runs.join(', ')}; see PAKLOG_CONTEXTS)`);
+      process.exit(EXIT.usage);
+    }
+    const { localEventStore, remoteEventStore, EventStoreUnreadable } = await import('./platform/bus/event-store.ts');
+    const { replayContext, ReplayError } = await import('./platform/projection-replay.ts');
+    const { PublishedEvents } = await import('./contracts/events.ts');
     const source = o.gateway === undefined ? localEventStore() : remoteEventStore({ url: o.gateway, apiKey: o.apiKey ?? '' });
     await withApp(async (app) => {
       try {
@@ -404,6 +414,12 @@ program.command('import <kind> <file>')
       text = readFileSync(file === '-' ? 0 : file, 'utf8');
     } catch (e) {
       console.error(`paklog import: cannot read ${file}: ${(e as Error).message}`);
+      process.exit(EXIT.usage);
+    }
+    // Said before the database is opened and the app built, in the words the import service uses.
+    const { SUPPORTED_IMPORTS } = await import('./contexts/integrations/imports/columns.ts');
+    if (!(SUPPORTED_IMPORTS as string[]).includes(kind)) {
+      console.error(`paklog import: importing ${kind} is not supported yet (supported: ${SUPPORTED_IMPORTS.join(', ')})`);
       process.exit(EXIT.usage);
     }
     await withApp(async (app) => {

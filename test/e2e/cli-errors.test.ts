@@ -147,35 +147,42 @@ describe('the paklog command on a bad database or a bad argument: one line on st
   // elsewhere (reconcile --site, import of an unknown kind, a bad setting) exited 2.
   it('exit codes follow one rule: 2 for every usage error (the command line or the environment), 1 for a failure of a command that ran', async () => {
     const env = { DATABASE_URL: db.url };
-    const usage: Array<[string[], RegExp]> = [
-      [[], /^Usage: paklog /m],
-      [['nope'], /^error: unknown command 'nope'$/m],
-      [['import'], /^error: missing required argument 'kind'$/m],
-      [['migrate', '--bogus'], /^error: unknown option '--bogus'$/m],
-      [['replay', 'no-such-context'], /^paklog replay: context no-such-context does not run in this process/m],
-      [['replay', 'picking', '--projection', 'nope'], /^paklog replay: context picking has no projection nope \(it has /m],
-      [['export', 'pallets', '--api-key', 'pk_any'], /^paklog export: unknown export pallets \(one of products, /m],
-      [['export', 'stock', '--api-key', 'pk_any'], /^paklog export: export stock needs --site$/m],
-      [['export', 'products'], /^paklog export: set PAKLOG_API_KEY/m],
-      [['import', 'pallets', join(dir, 'products.csv')], /^paklog import: importing pallets is not supported/m],
-      [['inventory', 'reconcile', '--site', 'NOWHERE'], /^paklog inventory reconcile: no site NOWHERE$/m],
-      [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m],
+    // A usage error the command line alone shows is answered before any database is opened (at once, not after the
+    // seconds a migration check and the app take): these run against a database that is not there, and still say 2.
+    const nowhere = { DATABASE_URL: 'postgres://paklog@127.0.0.1:1/paklog' };
+    const usage: Array<[string[], RegExp, NodeJS.ProcessEnv]> = [
+      [[], /^Usage: paklog /m, nowhere],
+      [['nope'], /^error: unknown command 'nope'$/m, nowhere],
+      [['import'], /^error: missing required argument 'kind'$/m, nowhere],
+      [['migrate', '--bogus'], /^error: unknown option '--bogus'$/m, nowhere],
+      [['replay', 'no-such-context'], /^paklog replay: context no-such-context does not run in this process/m, nowhere],
+      [['replay', 'picking', '--projection', 'nope'], /^paklog replay: context picking has no projection nope \(it has /m, env],
+      [['export', 'pallets', '--api-key', 'pk_any'], /^paklog export: unknown export pallets \(one of products, /m, nowhere],
+      [['export', 'stock', '--api-key', 'pk_any'], /^paklog export: export stock needs --site$/m, nowhere],
+      [['export', 'products'], /^paklog export: set PAKLOG_API_KEY/m, nowhere],
+      [['import', 'pallets', join(dir, 'products.csv')], /^paklog import: importing pallets is not supported/m, nowhere],
+      [['inventory', 'reconcile', '--site', 'NOWHERE'], /^paklog inventory reconcile: no site NOWHERE$/m, env],
+      [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m, nowhere],
     ];
     writeFileSync(join(dir, 'products.csv'), 'sku,description\n');
-    for (const [args, message] of usage) {
-      const run = await paklog(args, env);
+    // Independent processes: all at once (the file's wall time), each judged on its own.
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const asks = [['--help'], ['import', '--help'], ['--version']];
+    const [usageRuns, failed, askedRuns] = await Promise.all([
+      Promise.all(usage.map(([args, , e]) => paklog(args, e))),
+      paklog(['export', 'products', '--api-key', 'pk_any', '--url', nobody], env),
+      Promise.all(asks.map((args) => paklog(args, env))),
+    ]);
+    usage.forEach(([args, message], i) => {
+      const run = usageRuns[i]!;
       expect({ args, code: run.code }).toEqual({ args, code: 2 });
       expect(run.stderr, args.join(' ')).toMatch(message);
       noStack(run.stderr);
-    }
-    const failed = await paklog(['export', 'products', '--api-key', 'pk_any', '--url', `http://127.0.0.1:${await freePort()}`], env);
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^paklog export: cannot reach PakLog at /m);
-    for (const args of [['--help'], ['import', '--help'], ['--version']]) {
-      const asked = await paklog(args, env);
-      expect({ args, code: asked.code }).toEqual({ args, code: 0 });
-    }
-    const help = await paklog(['--help'], env);
+    asks.forEach((args, i) => expect({ args, code: askedRuns[i]!.code }).toEqual({ args, code: 0 }));
+    const help = askedRuns[0]!;
     expect(help.stdout).toContain('Exit codes:\n  0  done\n  1  the command ran and failed');
     expect(help.stdout).toContain('  2  usage: the command line or the environment is wrong');
   }, 240_000);

@@ -1,4 +1,4 @@
-import { IMPORT_COLUMNS } from '../imports/service.ts';
+import { IMPORT_COLUMNS } from '../imports/columns.ts';
 import { readCsv } from '../imports/csv.ts';
 import type { RowError } from '../ports/port.ts';
 

@@ -8,7 +8,8 @@ import { CAN } from '../../../platform/http/roles.ts';
 import { Enum, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
-import { SUPPORTED_IMPORTS, type ImportService } from './service.ts';
+import { SUPPORTED_IMPORTS } from './columns.ts';
+import type { ImportService } from './service.ts';
 
 const tags: Tag[] = ['Integrations'];
 
