@@ -535,12 +535,20 @@ export class EventBus {
     });
     const outcome = await this.deliver(row.consumer, row.envelope);
     if (outcome === 'dead-lettered') return outcome;
-    // A duplicate may be a replay running at the same time that released the row and was refused again: the dead letter
-    // holds the inbox row once more, so it stays open (marked replayed, no later replay would ever release it).
-    const marked = await this.o.db.query(
-      `UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1 AND NOT starts_with(last_error, $2) RETURNING 1`, [id, INVALID_EVENT],
-    );
-    return marked.length === 0 ? 'dead-lettered' : outcome;
+    // A duplicate may be a replay running at the same time that holds the inbox row because it was refused again, or
+    // that has just released it to try once more: either way the dead letter stays open (marked replayed, no later
+    // replay would ever release it). Decided under the dead letter's row lock, which every release and every refusal
+    // takes in the transaction that also writes the inbox: once it is held, the inbox row and the error's prefix are
+    // read as one state (held by a refusal, released, or handled), never a release half seen.
+    const marked = await this.o.db.tx(async (tx) => {
+      const letter = await tx.query<{ last_error: string }>(`SELECT last_error FROM platform.dead_letters WHERE id = $1 FOR UPDATE`, [id]);
+      if (letter[0] === undefined || letter[0].last_error.startsWith(INVALID_EVENT)) return false;
+      const inbox = await tx.query(`SELECT 1 FROM ${ident(row.consumer)}.inbox WHERE event_id = $1`, [row.envelope.id]);
+      if (inbox.length === 0) return false;
+      await tx.query(`UPDATE platform.dead_letters SET replayed_at = now() WHERE id = $1`, [id]);
+      return true;
+    });
+    return marked ? outcome : 'dead-lettered';
   }
 
   /** Hands a batch to the transport; traced, one producer span per event, a child of the trace the event carries. */
