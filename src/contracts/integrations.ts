@@ -66,6 +66,7 @@ export const IntegrationsErrors = {
   WEBHOOK_URL_INVALID: { status: 422, title: 'A webhook URL must be http(s), without credentials, to an address PakLog may send to' },
   STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
   CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
+  WEBHOOK_SUBSCRIPTION_DELETED: { status: 409, title: 'The delivery\'s webhook subscription was deleted: nothing sends its deliveries' },
   ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },
   INVENTORY_UNAVAILABLE: { status: 503, title: 'The inventory context does not run in this process (EDI 943 → ASN)' },
   EDI_INTERCHANGE_INVALID: { status: 422, title: 'The X12 interchange envelope (ISA … IEA) cannot be read; no 997 can answer it' },

@@ -178,6 +178,12 @@ export interface OrderCommands {
    * (idempotent on externalId), or UNKNOWN_SITE / UNKNOWN_SKU / UNKNOWN_CARRIER / UNPROCESSABLE / ORDER_CONFLICT.
    */
   receive(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; created: boolean }>>;
+  /**
+   * What `receive` would answer for this order, writing nothing (a CSV import checks every order before it writes any):
+   * `created` true for a new order, false for a repeat of one received with the same content; or receive's rejection
+   * (ORDER_CONFLICT for a repeat with other content, PRODUCT_INACTIVE, SITE_INACTIVE, UNKNOWN_CARRIER…).
+   */
+  check(order: OrderIntake): Promise<Outcome<{ created: boolean }>>;
   /** `POST /orders/{id}/cancel` as a call: the cancelled order's status, or NOT_FOUND / ORDER_SHIPPED. */
   cancel(orderId: string, reason: string | null, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus }>>;
   /** `POST /orders/{id}/reprioritise` as a call: the order's priority now, or NOT_FOUND / ORDER_SHIPPED / ORDER_CANCELLED. */

@@ -111,6 +111,59 @@ describe('CSV import', () => {
     await t.settle();
   }, 30_000);
 
+  it('orders: what only the intake knows (a deactivated product or site, an unbookable carrier, an externalId taken with other content) stops the file before any order is written; the dry run says so', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'CSVCK', aisles: 1, bays: 1, levels: 1, skus: 3 });
+    const [a, b, retired] = [w.products[0]!.sku, w.products[1]!.sku, w.products[2]!.sku];
+    expect((await t.post(`/api/v1/products/${retired}/deactivate`, undefined, 'manager')).status).toBe(200);
+    expect((await t.post('/api/v1/sites', { code: 'CSVX', name: 'Closed site' }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/sites/CSVX/deactivate', undefined, 'manager')).status).toBe(200);
+    await createOrder(call, w.siteId, { externalId: 'CSVC-TAKEN', lines: [{ sku: a, quantity: 1 }] });
+
+    const header = 'externalId,siteId,carrier,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry';
+    const to = 'A Customer,1 Main Street,Springfield,12345,US';
+    const csv = [
+      header,
+      `CSVC-1,CSVCK,OWN_FLEET,${a},1,${to}`,
+      `CSVC-1,CSVCK,OWN_FLEET,${b},2,${to}`,
+      `CSVC-2,CSVCK,OWN_FLEET,${b},1,${to}`,
+      `CSVC-2,CSVCK,OWN_FLEET,${retired},1,${to}`,
+      `CSVC-3,CSVCK,NO-SUCH-CARRIER,${a},1,${to}`,
+      `CSVC-TAKEN,CSVCK,OWN_FLEET,${a},5,${to}`,
+      `CSVC-4,CSVX,OWN_FLEET,${a},1,${to}`,
+    ].join('\n');
+    const orders = async (): Promise<string[]> => (await t.getAll<{ externalId: string }>(`/api/v1/orders?siteId=${w.siteId}`)).map((o) => o.externalId).sort();
+    const codeOf = (e: { message: string }): string => e.message.split(':')[0]!;
+
+    // All or nothing: nothing written, each refused order named on its row and column, with the intake's code.
+    const refused = await importCsv('orders', csv);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('IMPORT_ROWS_INVALID');
+    const errors = refused.body.errors as { field: string; message: string }[];
+    expect(errors.map((e) => [e.field, codeOf(e)])).toEqual([
+      ['/rows/5/sku', 'PRODUCT_INACTIVE'], ['/rows/6/carrier', 'UNKNOWN_CARRIER'], ['/rows/7/sku', 'ORDER_CONFLICT'], ['/rows/8/siteId', 'SITE_INACTIVE'],
+    ]);
+    expect(await orders()).toEqual(['CSVC-TAKEN']);
+
+    // The dry run reports what the import would do, the same refusals included, and writes nothing.
+    const dry = await importCsv('orders', csv, '?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ dryRun: true, rows: 7, created: 1, unchanged: 0, rejected: 5, imported: 0, written: false });
+    expect((dry.body.errors as { row: number; column: string; message: string }[]).map((e) => [e.row, e.column, codeOf(e)])).toEqual([
+      [5, 'sku', 'PRODUCT_INACTIVE'], [6, 'carrier', 'UNKNOWN_CARRIER'], [7, 'sku', 'ORDER_CONFLICT'], [8, 'siteId', 'SITE_INACTIVE'],
+    ]);
+    expect(await orders()).toEqual(['CSVC-TAKEN']);
+
+    // Partial: the good order alone, whole; a second run finds it unchanged.
+    const partial = await importCsv('orders', csv, '?partial=true');
+    expect(partial.status).toBe(200);
+    expect(partial.body).toMatchObject({ imported: 2, created: 1, rejected: 5, written: true });
+    expect(await orders()).toEqual(['CSVC-1', 'CSVC-TAKEN']);
+    const again = await importCsv('orders', csv, '?partial=true&dryRun=true');
+    expect(again.body).toMatchObject({ created: 0, unchanged: 1, rejected: 5 });
+    await t.settle();
+  }, 30_000);
+
   it('export shipments: the shipments of every shipped order, the delivered ones too (DELIVERED comes after SHIPPED)', async () => {
     const call = injectClient(t.app, t.keys.manager);
     const w = await setupWarehouse(call, { siteCode: 'CSVSHIP', aisles: 1, bays: 3, levels: 1, skus: 1 });

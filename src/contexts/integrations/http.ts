@@ -239,8 +239,9 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       schema: {
         operationId: 'replayWebhookDelivery', tags, summary: 'Send a delivery again',
         description: 'Manual replay: the delivery is PENDING and due now (a delivered one is sent again with the same event id; receivers '
-          + 'deduplicate on it). It still waits for older deliveries of its subscription and subject. 404 NOT_FOUND.',
-        params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND') },
+          + 'deduplicate on it). It still waits for older deliveries of its subscription and subject (and, while the subscription is DISABLED, for it '
+          + 'to be enabled). 404 NOT_FOUND; 409 WEBHOOK_SUBSCRIPTION_DELETED for a delivery of a deleted subscription (nothing would send it).',
+        params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND', 'WEBHOOK_SUBSCRIPTION_DELETED') },
       },
     }, async (req, reply) => {
       await ofDelivery(req.principal, req.params.id);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { injectClient, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
+import { createOrder, injectClient, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
 
 /** A subscription whose receiver keeps failing is disabled after PAKLOG_WEBHOOK_MAX_FAILURES, with a notice; enabling it sends what waited. */
 let t: TestApp;
@@ -101,6 +101,56 @@ describe('webhook subscriptions', () => {
     await until('delivered', async () => (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`)).body.items as { status: string }[],
       (ds) => ds.every((d) => d.status === 'DELIVERED'));
     expect(got.length).toBe(pending.length);
+  }, 30_000);
+});
+
+describe('webhook owner filters (found by the black-box hunt)', () => {
+  it('a subscription to the default owner\'s events gets its orders\' events as well as its stock events; one to another owner gets neither', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'OWNF', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const subscribe = async (ownerId: string): Promise<string> => {
+      const sub = await t.post('/api/v1/integrations/webhook-subscriptions', {
+        url: 'http://127.0.0.1:9/hook', eventTypes: ['orders.order.received.v1', 'inventory.stock.received.v1'], siteId: 'OWNF', ownerId,
+      }, 'integration');
+      expect(sub.status).toBe(201);
+      return sub.body.id as string;
+    };
+    const defaultOwner = await subscribe('own_default');
+    const otherOwner = await subscribe('own_someone_else');
+    await receiveStock(call, w, 5, 1);
+    await createOrder(call, w.siteId, { externalId: 'OWNF-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    await t.settle();
+    const types = async (id: string): Promise<string[]> =>
+      ((await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${id}`)).body.items as { eventType: string }[]).map((d) => d.eventType).sort();
+    // Both payloads name an owner other than the default one only: absent is the default owner (ADR 0028).
+    expect(await types(defaultOwner)).toEqual(['inventory.stock.received.v1', 'orders.order.received.v1']);
+    expect(await types(otherOwner)).toEqual([]);
+  }, 30_000);
+});
+
+describe('replaying a delivery (found by the black-box hunt)', () => {
+  it('of a deleted subscription is refused (409 WEBHOOK_SUBSCRIPTION_DELETED), the delivery as it was; of a live one, it is due now', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'RPLAY', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const subscribe = async (): Promise<string> =>
+      (await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'http://127.0.0.1:9/hook', eventTypes: ['inventory.stock.received.v1'], siteId: 'RPLAY' }, 'integration')).body.id as string;
+    const [live, gone] = [await subscribe(), await subscribe()];
+    await receiveStock(call, w, 5, 1);
+    await t.settle();
+    const deliveryOf = async (subscriptionId: string): Promise<{ id: string }> =>
+      (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${subscriptionId}`)).body.items[0] as { id: string };
+    const goneDelivery = await deliveryOf(gone);
+    expect((await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${gone}`, { role: 'integration' })).status).toBe(200);
+    // An attempt under way when the subscription was deleted ends first; then nothing touches its deliveries.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = (await t.get(`/api/v1/integrations/webhook-deliveries/${goneDelivery.id}`)).body;
+    const refused = await t.post(`/api/v1/integrations/webhook-deliveries/${goneDelivery.id}/replay`, undefined, 'integration');
+    expect([refused.status, refused.body.code]).toEqual([409, 'WEBHOOK_SUBSCRIPTION_DELETED']);
+    expect(refused.body.detail).toContain(gone);
+    expect((await t.get(`/api/v1/integrations/webhook-deliveries/${goneDelivery.id}`)).body).toEqual(before);
+    const replayed = await t.post(`/api/v1/integrations/webhook-deliveries/${(await deliveryOf(live)).id}/replay`, undefined, 'integration');
+    expect([replayed.status, replayed.body.status]).toEqual([200, 'PENDING']);
+    expect((await t.post('/api/v1/integrations/webhook-deliveries/whd_nope/replay', undefined, 'integration')).status).toBe(404);
   }, 30_000);
 });
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import {
   IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac,
 } from '../../contracts/integrations.ts';
+import { PublishedEvents } from '../../contracts/events.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands, OrderStatus } from '../../contracts/orders.ts';
 import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
@@ -12,7 +13,7 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { mapStorefrontOrder, STOREFRONT_TOPICS, storefrontExternalId, type StorefrontOrder } from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
-import { matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
+import { eventOwner, matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
 
 export interface WebhookSettings extends RetryPolicy {
@@ -44,6 +45,10 @@ export interface StorefrontRequest {
   readonly rawBody: string;
   readonly body: unknown;
 }
+
+/** The event types whose payload declares an `ownerId` (absent there: the default owner). */
+const OWNER_AWARE_TYPES: ReadonlySet<string> = new Set(Object.entries(PublishedEvents.schemas)
+  .filter(([, schema]) => Object.hasOwn((schema as { properties?: object }).properties ?? {}, 'ownerId')).map(([type]) => type));
 
 const newSecret = (prefix: string): string => `${prefix}_${randomBytes(24).toString('hex')}`;
 
@@ -141,7 +146,7 @@ export function integrationsService(
     for (const event of events) {
       const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<string, unknown>;
       const siteId = event.siteid ?? (typeof data.siteId === 'string' ? data.siteId : undefined);
-      const ownerId = typeof data.ownerId === 'string' ? data.ownerId : undefined;
+      const ownerId = eventOwner(event.type, data, OWNER_AWARE_TYPES);
       let body: string | undefined;
       for (const s of subs) {
         if (!matchesType(s.eventTypes, event.type)) continue;
@@ -241,10 +246,17 @@ export function integrationsService(
     return ok({ ...d, attemptLog: await store.attempts(deps.db, id) });
   }
 
-  /** Manual replay: the delivery is sent again (a delivered one too), as soon as it heads its chain. */
+  /**
+   * Manual replay: the delivery is sent again (a delivered one too), as soon as it heads its chain. One of a deleted
+   * subscription is refused (409 WEBHOOK_SUBSCRIPTION_DELETED, unchanged): nothing would ever send it.
+   */
   async function replayDelivery(id: string): Promise<Outcome<Delivery>> {
     const d = await store.requeue(deps.db, id, now());
-    return d === undefined ? reject('NOT_FOUND', `no webhook delivery ${id}`) : ok(d);
+    if (d !== undefined) return ok(d);
+    const seen = await store.delivery(deps.db, id);
+    if (seen === undefined) return reject('NOT_FOUND', `no webhook delivery ${id}`);
+    return reject('WEBHOOK_SUBSCRIPTION_DELETED', `delivery ${id} belongs to webhook subscription ${seen.subscriptionId}, which was deleted: nothing sends its `
+      + 'deliveries. Subscribe the URL again for new events; the body of this one is in GET /integrations/webhook-deliveries/{id}');
   }
 
   const listDeliveries = (f: DeliveryFilter, after: string | null, limit: number) => store.deliveries(deps.db, f, after, limit);

@@ -21,6 +21,11 @@ export type Delivery = Narrowed<Camelized<Pick<Selectable<IntegrationsDeliveries
 const DEL_COLUMNS = `id, seq, subscription_id AS "subscriptionId", event_id AS "eventId", event_type AS "eventType", subject, status, attempts,
   next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", created_at AS "createdAt", delivered_at AS "deliveredAt"`;
 
+/** DEL_COLUMNS of the delivery `d` in a statement that joins its subscription (whose id, status and created_at clash). */
+const DEL_COLUMNS_D = `d.id, d.seq, d.subscription_id AS "subscriptionId", d.event_id AS "eventId", d.event_type AS "eventType", d.subject, d.status,
+  d.attempts, d.next_attempt_at AS "nextAttemptAt", d.last_status AS "lastStatus", d.last_error AS "lastError", d.created_at AS "createdAt",
+  d.delivered_at AS "deliveredAt"`;
+
 export type Attempt = Camelized<Pick<Selectable<IntegrationsDeliveryAttempts>, 'attempt' | 'at' | 'status_code' | 'error' | 'duration_ms'>>;
 
 /** A delivery claimed for sending: what goes on the wire, with the subscription's URL and secret. */
@@ -131,10 +136,12 @@ export const integrationsStore = {
       `UPDATE integrations.deliveries SET attempts = $2, last_status = $3, last_error = $4, lease_until = NULL, next_attempt_at = $5 WHERE id = $1`,
       [id, attempts, statusCode, error, nextAttemptAt]);
   },
-  /** Sends a delivery again (a DELIVERED one too), or a waiting one now. */
+  /** Sends a delivery again (a DELIVERED one too), or a waiting one now: one of a live subscription only (undefined otherwise). */
   async requeue(db: Executor, id: string, now: Date): Promise<Delivery | undefined> {
     return (await db.query<Delivery>(
-      `UPDATE integrations.deliveries SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL WHERE id = $1 RETURNING ${DEL_COLUMNS}`, [id, now]))[0];
+      `UPDATE integrations.deliveries d SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL
+         FROM integrations.subscriptions s WHERE d.id = $1 AND s.id = d.subscription_id AND s.deleted_at IS NULL
+       RETURNING ${DEL_COLUMNS_D}`, [id, now]))[0];
   },
   /** After enabling a subscription: its waiting deliveries are due now. */
   async dueNow(db: Executor, subscriptionId: string, now: Date): Promise<void> {

@@ -1,11 +1,11 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID, type InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
-import type { OrderCommands } from '../../contracts/orders.ts';
+import type { OrderCommands, OrderIntake } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
-import { DEFAULT_CARRIER, DEFAULT_PRIORITY } from './domain/order.ts';
+import { DEFAULT_CARRIER, DEFAULT_PRIORITY, type NewOrder } from './domain/order.ts';
 import { orderRoutes } from './http.ts';
 import { orderService } from './service.ts';
 import { orderIdByExternalId } from './store.ts';
@@ -17,16 +17,19 @@ export function ordersContext(
   apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi; waves: WavesApi },
 ): ContextModule & { readonly commands: OrderCommands } {
   const service = orderService(deps, apis.catalog, apis.locations, apis.packShip, apis.waves);
+  /** An intake as the orders command takes it: the intake's defaults filled in. */
+  const newOrder = (order: OrderIntake): NewOrder => ({
+    externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,
+    shipBy: null, shipTo: order.shipTo, shipComplete: false, lines: order.lines,
+    // A storefront's orders are the default owner's until channels name an owner (ADR 0028, 0034).
+    ownerId: DEFAULT_OWNER_ID,
+  });
   const commands: OrderCommands = {
     async receive(order, meta) {
-      const outcome = await service.receive({
-        externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,
-        shipBy: null, shipTo: order.shipTo, shipComplete: false, lines: order.lines,
-        // A storefront's orders are the default owner's until channels name an owner (ADR 0028, 0034).
-        ownerId: DEFAULT_OWNER_ID,
-      }, meta);
+      const outcome = await service.receive(newOrder(order), meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, created: outcome.value.created } } : outcome;
     },
+    check: (order) => service.check(newOrder(order)),
     async update(order, meta) {
       const outcome = await service.update({
         externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,

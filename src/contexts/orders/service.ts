@@ -69,12 +69,12 @@ export function orderService(
   const cancelled = deps.metrics.counter('paklog_orders_cancelled_total', 'Orders cancelled');
 
   /**
-   * Receives an order: validated, its site (id or code) resolved with location-master and stored by id, its carrier
-   * checked against those pack-ship can book, SKUs checked against the catalog (one call), written with its RECEIVED
-   * event in one transaction. Idempotent on the external id: a repeat with the same content (also a concurrent one)
-   * returns the existing order; one with other content is ORDER_CONFLICT naming what differs.
+   * The intake's checks of an order, in the order `receive` makes them: validated, its site (id or code) resolved with
+   * location-master, its carrier checked against those pack-ship can book; then — unless its external id was received
+   * before, which is answered as that order (`foundAgain`) even when its site or a product was deactivated since — its
+   * site active and its SKUs known and active (ADR 0045). Writes nothing: `receive` and `check` share it.
    */
-  async function receive(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
+  async function admit(request: NewOrder): Promise<Outcome<{ readonly input: NewOrder } | { readonly repeat: { order: Order; created: boolean } }>> {
     const errors = validateNewOrder(request);
     if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
     const site = await locations.getSite(request.siteId);
@@ -87,9 +87,11 @@ export function orderService(
     }
     const input: NewOrder = { ...request, siteId: site.id };
     // A repeat of an order received before is answered as such, even when its site or a product was deactivated since.
-    const refused = async (rejection: Outcome<never>): Promise<Outcome<{ order: Order; created: boolean }>> => {
+    const refused = async (rejection: Outcome<never>): Promise<Outcome<{ repeat: { order: Order; created: boolean } }>> => {
       const existing = await orderIdByExternalId(deps.db, input.externalId);
-      return existing === undefined ? rejection : foundAgain(existing, input);
+      if (existing === undefined) return rejection;
+      const again = await foundAgain(existing, input);
+      return again.ok ? ok({ repeat: again.value }) : again;
     };
     // A deactivated site or product takes no new order (ADR 0045).
     const siteActive = activeSite(site);
@@ -99,6 +101,34 @@ export function orderService(
     if (unknown.length > 0) return refused(reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown));
     const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
     if (inactive.length > 0) return refused(reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive));
+    return ok({ input });
+  }
+
+  /**
+   * What `receive` would answer, writing nothing (a CSV import's check before it writes, ADR 0037 addendum): `created`
+   * true for a new order, false for a repeat of one received before with the same content; or the rejection, an
+   * ORDER_CONFLICT for a repeat with other content included. A concurrent writer may still change the answer.
+   */
+  async function check(request: NewOrder): Promise<Outcome<{ created: boolean }>> {
+    const admitted = await admit(request);
+    if (!admitted.ok) return admitted;
+    if ('repeat' in admitted.value) return ok({ created: admitted.value.repeat.created });
+    const existing = await orderIdByExternalId(deps.db, admitted.value.input.externalId);
+    if (existing === undefined) return ok({ created: true });
+    const again = await foundAgain(existing, admitted.value.input);
+    return again.ok ? ok({ created: again.value.created }) : again;
+  }
+
+  /**
+   * Receives an order: checked by `admit`, written with its RECEIVED event in one transaction. Idempotent on the
+   * external id: a repeat with the same content (also a concurrent one) returns the existing order; one with other
+   * content is ORDER_CONFLICT naming what differs.
+   */
+  async function receive(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; created: boolean }>> {
+    const admitted = await admit(request);
+    if (!admitted.ok) return admitted;
+    if ('repeat' in admitted.value) return ok(admitted.value.repeat);
+    const { input } = admitted.value;
 
     const orderId = deps.ids.next('ord');
     const lines = input.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
@@ -831,7 +861,7 @@ export function orderService(
   }
 
   return {
-    receive, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    receive, check, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
     applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */

@@ -41,6 +41,7 @@ export interface WorkloadLocations {
 
 export interface WorkloadOpenOrders {
   carrier: string;
+  held: Generated<boolean>;
   lines: number;
   order_id: string;
   received_at: Date;

@@ -164,14 +164,18 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     config: { roles: CAN.read },
     schema: {
       operationId: 'getStaffingPlan', tags, summary: "The day's staffing plan",
-      description: 'Open work (orders to pick and pack) and the forecast of the rest of the day, in corrected standard hours per zone; '
+      description: 'Open work (orders to pick and pack; orders on hold are counted apart, `backlog.heldOrders`, and are no work until released) '
+        + 'and the forecast of the rest of the day, in corrected standard hours per zone; '
         + 'per hour and zone the heads required (at 85% utilisation) against the roster; when each zone finishes with the roster, and '
         + 'which carriers\' cut-offs it misses.',
       querystring: Type.Object(SiteQuery, { additionalProperties: false }),
       response: {
         200: Type.Object({
           siteId: Type.String(), date: Type.String({ format: 'date' }), from: DateTime, utilisation: Type.Number(),
-          backlog: Type.Object({ orders: Type.Integer(), lines: Type.Integer(), units: Type.Integer(), workHours: Type.Number() }),
+          backlog: Type.Object({
+            orders: Type.Integer(), lines: Type.Integer(), units: Type.Integer(), workHours: Type.Number(),
+            heldOrders: Type.Integer({ description: 'Open orders on hold (ADR 0052): no work in this plan until their hold is released' }),
+          }),
           forecast: Type.Object({ method: Type.String(), lines: Type.Number(), workHours: Type.Number() }),
           corrections: List(Type.Object({ taskType: Enum(TASK_TYPES), factor: Type.Number() })),
           hours: List(Type.Object({

@@ -181,7 +181,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     if (!w.ok) return w;
     const hist = historyWindow(w.value, now);
     const hours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
-    const [arrivals, open] = await Promise.all([store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), store.openWork(deps.db, siteId)]);
+    const [arrivals, { work: open }] = await Promise.all([store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), store.openWork(deps.db, siteId)]);
     const series = seriesOf(arrivals, hours);
     const day = forecastDay(series, hist.to, w.value);
     const mix = zoneMix(open, arrivals);
@@ -203,7 +203,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     readonly window: PlanWindow;
     readonly work: PlannedWork[];
     readonly heads: Heads;
-    readonly backlog: { orders: number; lines: number; units: number; workHours: number };
+    readonly backlog: { orders: number; lines: number; units: number; workHours: number; heldOrders: number };
     readonly forecast: { method: string; lines: number; workHours: number };
     readonly corrections: Map<TaskType, number>;
   }
@@ -217,7 +217,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     const hist = historyWindow(w, now);
     const historyHours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
     const stds = await standards(siteId);
-    const [cutoffs, open, shifts, arrivals, corr] = await Promise.all([
+    const [cutoffs, { work: open, heldOrders }, shifts, arrivals, corr] = await Promise.all([
       store.cutoffs(deps.db, siteId), store.openWork(deps.db, siteId), store.roster(deps.db, siteId, w.day),
       store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), corrections(siteId, stds, now),
     ]);
@@ -271,7 +271,9 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     const rosterShifts: Shift[] = mix.zoned ? shifts : shifts.map((s) => (s.zone === PACK_ZONE ? s : { ...s, zone: ALL_ZONES }));
     return ok({
       window: w, work, heads: headsOf(rosterShifts), corrections: corr,
-      backlog: { orders: open.reduce((s, o) => s + o.orders, 0), lines: openLines, units: open.reduce((s, o) => s + o.units, 0), workHours: round(backlogS / 3600) },
+      backlog: {
+        orders: open.reduce((s, o) => s + o.orders, 0), lines: openLines, units: open.reduce((s, o) => s + o.units, 0), workHours: round(backlogS / 3600), heldOrders,
+      },
       forecast: { method: fc.method, lines: round(forecastLines), workHours: round(forecastS / 3600) },
     });
   }

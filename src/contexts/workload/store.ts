@@ -85,11 +85,18 @@ export const workloadStore = {
     return new Map(rows.map((r) => [r.carrier, r.cutoff_min]));
   },
 
-  /** The site's open outbound work, grouped (one row per zone, stage and carrier: small whatever the backlog). */
-  async openWork(db: Executor, siteId: string): Promise<OpenWork[]> {
-    return db.query<OpenWork>(
-      `SELECT zone, stage, carrier, count(*)::int AS orders, sum(lines)::int AS lines, sum(units)::int AS units
-         FROM workload.open_orders WHERE site_id = $1 GROUP BY zone, stage, carrier`, [siteId]);
+  /**
+   * The site's open outbound work not on hold, grouped (one row per zone, stage and carrier: small whatever the backlog);
+   * and how many of its open orders are on hold (ADR 0052: no work until released).
+   */
+  async openWork(db: Executor, siteId: string): Promise<{ work: OpenWork[]; heldOrders: number }> {
+    const rows = await db.query<OpenWork & { held: boolean }>(
+      `SELECT zone, stage, carrier, held, count(*)::int AS orders, sum(lines)::int AS lines, sum(units)::int AS units
+         FROM workload.open_orders WHERE site_id = $1 GROUP BY zone, stage, carrier, held`, [siteId]);
+    return {
+      work: rows.filter((r) => !r.held).map(({ held: _held, ...w }) => w),
+      heldOrders: rows.filter((r) => r.held).reduce((n, r) => n + r.orders, 0),
+    };
   },
 
   /** Work that arrived per hour, task type and zone in [from, to). */
@@ -190,6 +197,11 @@ export const workloadStore = {
   async orderLinesChanged(db: Executor, o: { orderId: string; lines: number; units: number }): Promise<void> {
     await db.query(`UPDATE workload.open_orders SET lines = $2, units = $3 WHERE order_id = $1`, [o.orderId, o.lines, o.units]);
     await db.query(`UPDATE workload.arrivals SET lines = $2, units = $3 WHERE ref_id = $1 AND task_type IN ('PICK', 'PACK')`, [o.orderId, o.lines, o.units]);
+  },
+
+  /** Orders put on hold (ADR 0052) or released from it: held ones are no work until released. */
+  async ordersHeld(db: Executor, orderIds: readonly string[], held: boolean): Promise<void> {
+    await db.query(`UPDATE workload.open_orders SET held = $2 WHERE order_id = ANY($1::text[])`, [orderIds, held]);
   },
 
   /** Picked orders wait for packing (a run of them, one statement). */

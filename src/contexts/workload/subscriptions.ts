@@ -13,7 +13,8 @@ import { foldTaskFacts, type TaskFact } from './use-cases/project-run/task-obser
 /** Every event type the workload projection hears. */
 export const WORKLOAD_EVENT_TYPES = [
   LocationMasterEvents.locationCreated, LocationMasterEvents.layoutLocationsGenerated, OrchestrationEvents.cutoffsReplaced,
-  OrderEvents.received, OrderEvents.linesChanged, OrderEvents.picked, OrderEvents.packed, OrderEvents.shipped, OrderEvents.cancelled,
+  OrderEvents.received, OrderEvents.linesChanged, OrderEvents.heldOnRequest, OrderEvents.holdReleased, OrderEvents.picked, OrderEvents.packed,
+  OrderEvents.shipped, OrderEvents.cancelled,
   PickingEvents.listCreated, PickingEvents.linePicked, PickingEvents.lineShorted,
   TaskEvents.created, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.cancelled,
   TaskEvents.failed, TaskEvents.requeued,
@@ -32,7 +33,7 @@ export function workloadProjection(): Subscription[] {
 /** A stretch of consecutive open-work events of one kind, written by one statement. */
 type Stretch =
   | { readonly kind: 'received'; readonly orders: { orderId: string; siteId: string; carrier: string; at: string; lines: number; units: number }[] }
-  | { readonly kind: 'picked' | 'closed'; readonly orderIds: string[] }
+  | { readonly kind: 'picked' | 'closed' | 'held' | 'unheld'; readonly orderIds: string[] }
   | { readonly kind: 'lists'; readonly lists: Parameters<typeof store.pickListsCreated>[1][number][] };
 
 /**
@@ -56,11 +57,13 @@ export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Prom
       case 'received': return store.ordersReceived(tx, s.orders);
       case 'picked': return store.ordersPicked(tx, s.orderIds);
       case 'closed': return store.ordersClosed(tx, s.orderIds);
+      case 'held': return store.ordersHeld(tx, s.orderIds, true);
+      case 'unheld': return store.ordersHeld(tx, s.orderIds, false);
       case 'lists': return store.pickListsCreated(tx, s.lists);
       default: return assertNever(s, 'stretch');
     }
   };
-  const ordersOf = async (kind: 'picked' | 'closed', orderId: string): Promise<void> => {
+  const ordersOf = async (kind: 'picked' | 'closed' | 'held' | 'unheld', orderId: string): Promise<void> => {
     if (stretch?.kind !== kind) {
       await flush();
       stretch = { kind, orderIds: [] };
@@ -93,6 +96,13 @@ export async function projectRun(tx: Tx, events: readonly WorkloadEvent[]): Prom
       case OrderEvents.linesChanged:
         await flush();
         await store.orderLinesChanged(tx, { orderId: e.data.orderId, lines: e.data.lines.length, units: e.data.lines.reduce((s, l) => s + l.quantity, 0) });
+        break;
+      // A held order is no wave's (ADR 0052): no work for the plan until its hold is released.
+      case OrderEvents.heldOnRequest:
+        await ordersOf('held', e.data.orderId);
+        break;
+      case OrderEvents.holdReleased:
+        await ordersOf('unheld', e.data.orderId);
         break;
       case OrderEvents.picked:
         await ordersOf('picked', e.data.orderId);

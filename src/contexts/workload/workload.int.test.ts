@@ -183,6 +183,37 @@ describe('picking accuracy per worker', () => {
   });
 });
 
+describe('orders on hold (found by the black-box hunt)', () => {
+  it('are no work in the plan while held (counted apart as heldOrders), and work again once released; a replay agrees', async () => {
+    const h = await setupWarehouse(call, { siteCode: 'WKHLD', aisles: 1, bays: 2, levels: 1, skus: 2 });
+    const day = new Date(clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
+    const plan = async () => (await t.get(`/api/v1/workload/plan?siteId=WKHLD&date=${day}`, 'viewer')).body as {
+      backlog: { orders: number; lines: number; units: number; workHours: number; heldOrders: number };
+      zones: { zone: string; workHours: number }[];
+    };
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push(await createOrder(call, h.siteId, { externalId: `WKHLD-${i}`, lines: [{ sku: h.products[i % 2]!.sku, quantity: 4 }] }));
+    await t.settle();
+    const open = await plan();
+    expect(open.backlog).toMatchObject({ orders: 3, lines: 3, units: 12 });
+
+    const held = await t.post(`/api/v1/orders/${orders[0]!.id}/hold`, { reason: 'Credit check' }, 'manager');
+    expect([held.status, held.body.status]).toEqual([200, 'ON_HOLD']);
+    await t.settle();
+    const whileHeld = await plan();
+    // No wave plans a held order (ADR 0052): its picking and packing are not today's work until it is released.
+    expect(whileHeld.backlog).toMatchObject({ orders: 2, lines: 2, units: 8 });
+    expect(whileHeld.backlog.workHours).toBeLessThan(open.backlog.workHours);
+    expect([open.backlog.heldOrders, whileHeld.backlog.heldOrders]).toEqual([0, 1]);
+    await replayContext(t.app.db, t.app.modules, 'workload', { source: localEventStore(), contract: PublishedEvents });
+    expect((await plan()).backlog).toEqual(whileHeld.backlog);
+
+    expect((await t.post(`/api/v1/orders/${orders[0]!.id}/release-hold`, undefined, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await plan()).backlog).toEqual(open.backlog);
+  });
+});
+
 describe('runs of events', () => {
   it('counts a run of pick confirmations with one insert and closes a run of shipped orders with one delete, each once', async () => {
     let n = 0;

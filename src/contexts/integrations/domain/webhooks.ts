@@ -1,4 +1,5 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookSubscriptionStatus } from '../../../contracts/integrations.ts';
+import { DEFAULT_OWNER_ID } from '../../../contracts/inventory.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
 /** A subscription is disabled after too many failures in a row and enabled again by an admin (ADR 0034). */
@@ -16,6 +17,17 @@ export function matchesType(patterns: readonly string[], type: string): boolean 
 /** The patterns no offered event type matches (a subscription naming one is refused, 422 UNKNOWN_EVENT_TYPE). */
 export function unknownPatterns(patterns: readonly string[]): string[] {
   return patterns.filter((p) => !WEBHOOK_EVENT_TYPES.some((t) => matchesType([p], t)));
+}
+
+/**
+ * The owner an event is about, as a subscription's `ownerId` filter reads it: the payload's `ownerId`; for an event type
+ * whose payload declares an `ownerId` and leaves it out, the default owner (what the published language says absence
+ * means: orders' and inventory's events name only another owner, ADR 0028); undefined for a type that names no owner (such an event
+ * reaches subscriptions without an owner filter only).
+ */
+export function eventOwner(type: string, data: Readonly<Record<string, unknown>>, ownerAwareTypes: ReadonlySet<string>): string | undefined {
+  if (typeof data.ownerId === 'string') return data.ownerId;
+  return ownerAwareTypes.has(type) ? DEFAULT_OWNER_ID : undefined;
 }
 
 export interface RetryPolicy {

@@ -65,6 +65,37 @@ interface BatchResult {
 const byRow = (a: RowError, b: RowError): number => a.row - b.row;
 const column = (field: string): string => field.replace(/^\//, '').split('/')[0] ?? field;
 
+/** An order of an orders import: its rows (lines), the header they share, its lines by row. */
+interface OrderGroup {
+  readonly rows: number[];
+  readonly header: string;
+  readonly intake: Omit<OrderIntake, 'lines'>;
+  readonly lines: { sku: string; quantity: number; row: number }[];
+}
+
+/** The CSV column of an order intake's field (`/shipTo/postalCode` → shipToPostalCode). */
+const ORDER_COLUMNS: Readonly<Record<string, string>> = { siteId: 'siteId', carrier: 'carrier', priority: 'priority', shipTo: 'shipToName' };
+
+/**
+ * The intake's refusal of an import's order as row errors: a line's field on the first row of its SKU, the ship-to's
+ * field in its column, anything else (the order as a whole) on its first row under externalId; each message says the code.
+ */
+function intakeErrors(g: OrderGroup, intake: OrderIntake, refusal: { code: string; message: string; errors?: readonly { field: string; message: string }[] | undefined }): RowError[] {
+  const first = g.rows[0] ?? 0;
+  const fields = refusal.errors ?? [];
+  if (fields.length === 0) return [{ row: first, column: 'externalId', message: `${refusal.code}: ${refusal.message}` }];
+  return fields.map((f) => {
+    const [head = '', index, leaf] = f.field.replace(/^\//, '').split('/');
+    const message = `${refusal.code}: ${f.message}`;
+    if (head === 'lines') {
+      const sku = index !== undefined && /^[0-9]+$/.test(index) ? intake.lines[Number(index)]?.sku : undefined;
+      return { row: g.lines.find((l) => l.sku === sku)?.row ?? first, column: leaf === 'quantity' ? 'quantity' : 'sku', message };
+    }
+    if (head === 'shipTo' && index !== undefined) return { row: first, column: `shipTo${index.charAt(0).toUpperCase()}${index.slice(1)}`, message };
+    return { row: first, column: ORDER_COLUMNS[head] ?? 'externalId', message };
+  });
+}
+
 /**
  * CSV imports (ADR 0037): a file read and every row checked before anything is written; any bad row → nothing written,
  * unless `partial`, which writes the good rows (a row is written whole or not at all). A dry run writes nothing and
@@ -194,7 +225,7 @@ export function importService(apis: ImportApis) {
     if (orders === undefined) return reject('IMPORT_UNAVAILABLE', 'run the orders context in the process that imports orders');
     const errors: RowError[] = [];
     const siteOf = siteResolver(o);
-    const groups = new Map<string, { rows: number[]; header: string; intake: Omit<OrderIntake, 'lines'>; lines: { sku: string; quantity: number; row: number }[] }>();
+    const groups = new Map<string, OrderGroup>();
     for (const rec of records) {
       const r = new RowReader(rec);
       const externalId = r.text('externalId', { required: true, max: 100 });
@@ -234,22 +265,41 @@ export function importService(apis: ImportApis) {
       for (const g of groups.values()) for (const l of g.lines) if (!known.has(l.sku)) errors.push({ row: l.row, column: 'sku', message: `no product with SKU ${l.sku}` });
     }
     // An order is written whole: a bad row rejects every row of its order.
-    const badRows = new Set(errors.map((e) => e.row));
-    const writable = [...groups.values()].filter((g) => !g.rows.some((row) => badRows.has(row)));
-    const rejected = records.length - writable.reduce((a, g) => a + g.rows.length, 0);
-    const base = { kind: 'orders' as const, dryRun: o.dryRun, partial: o.partial, rows: records.length, updated: 0, rejected };
-    if (o.dryRun || (errors.length > 0 && !o.partial)) {
-      return ok({ ...base, imported: 0, created: o.dryRun ? writable.length : 0, unchanged: 0, written: false, errors: errors.sort(byRow) });
-    }
-    let created = 0;
-    let unchanged = 0;
-    let imported = 0;
-    for (const [i, g] of writable.entries()) {
+    const rowsInError = new Set(errors.map((e) => e.row));
+    const rowChecked = [...groups.values()].filter((g) => !g.rows.some((row) => rowsInError.has(row)));
+    const intakeOf = (g: OrderGroup): OrderIntake => {
       const quantities = new Map<string, number>();
       for (const l of g.lines) quantities.set(l.sku, (quantities.get(l.sku) ?? 0) + l.quantity);
-      const received = await orders.receive({ ...g.intake, lines: [...quantities].map(([sku, quantity]) => ({ sku, quantity })) }, meta);
+      return { ...g.intake, lines: [...quantities].map(([sku, quantity]) => ({ sku, quantity })) };
+    };
+    // Then each order as the intake would answer it, writing nothing: what only the intake knows (a deactivated product
+    // or site, a carrier it cannot book, the externalId received with other content) is a bad row too, before any write.
+    let created = 0;
+    let unchanged = 0;
+    for (const [i, g] of rowChecked.entries()) {
+      const intake = intakeOf(g);
+      const checked = await orders.check(intake);
+      if (!checked.ok) errors.push(...intakeErrors(g, intake, checked));
+      else if (checked.value.created) created += 1;
+      else unchanged += 1;
+      if (i % 50 === 49) o.onProgress?.('checking', i + 1, rowChecked.length);
+    }
+    const badRows = new Set(errors.map((e) => e.row));
+    const writable = rowChecked.filter((g) => !g.rows.some((row) => badRows.has(row)));
+    const rejected = records.length - writable.reduce((a, g) => a + g.rows.length, 0);
+    const base = { kind: 'orders' as const, dryRun: o.dryRun, partial: o.partial, rows: records.length, updated: 0, rejected };
+    if (o.dryRun || (errors.length > 0 && !o.partial) || writable.length === 0) {
+      return ok({ ...base, imported: 0, created: o.dryRun ? created : 0, unchanged: o.dryRun ? unchanged : 0, written: false, errors: errors.sort(byRow) });
+    }
+    created = 0;
+    unchanged = 0;
+    let imported = 0;
+    for (const [i, g] of writable.entries()) {
+      const intake = intakeOf(g);
+      const received = await orders.receive(intake, meta);
+      // Only a race refuses an order here (another writer took its externalId, or deactivated a product, since the check).
       if (!received.ok) {
-        errors.push({ row: g.rows[0] ?? 0, column: 'externalId', message: `${received.code}: ${received.message}` });
+        errors.push(...intakeErrors(g, intake, received));
         continue;
       }
       imported += g.rows.length;
