@@ -372,9 +372,10 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'repackPackage', tags, summary: 'Open a package again (→ REPACKED): its units go back to pack',
       description: 'An OPEN or PACKED package; a labelled one needs its label voided first (409 ILLEGAL_TRANSITION). The units are '
-        + 'unpacked and packed again into new packages.',
+        + 'unpacked and packed again into new packages. A package a failed quality inspection holds is not repacked until a manager gives '
+        + 'the inspection\'s disposition (409 PACKAGE_ON_QUALITY_HOLD naming it): RELEASE or REWORK lets it ship (or be repacked), SCRAP has the order repacked.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
 

@@ -11,3 +11,15 @@ export function holdRefusal(held: readonly { package_id: string; status: string 
   const list = held.map((h) => `${h.package_id} (${h.status === 'HELD' ? 'on hold until a disposition' : 'scrapped: repack the order'})`).join(', ');
   return reject('PACKAGE_ON_QUALITY_HOLD', `Quality holds package(s) ${list}; they cannot ship`);
 }
+
+/**
+ * A package a failed inspection still holds is not repacked either (ADR 0031 addendum 2026-12-04): its units would
+ * leave it for a new package no inspection holds and ship, the hold a manager's disposition lifts undone by a packer.
+ * The disposition comes first — RELEASE or REWORK lets the package ship or be repacked, SCRAP asks for the repack.
+ * `hold`: the package's hold, read under the order's row lock (undefined: none).
+ */
+export function repackRefusal(packageId: string, hold: { inspection_id: string; status: string } | undefined): Outcome<never, 'PACKAGE_ON_QUALITY_HOLD'> | undefined {
+  if (hold === undefined || hold.status !== 'HELD') return undefined;
+  return reject('PACKAGE_ON_QUALITY_HOLD', `Quality inspection ${hold.inspection_id} holds package ${packageId}: it is not repacked until a manager `
+    + `gives its disposition (POST /inspections/${hold.inspection_id}/disposition: RELEASE or REWORK lets it ship, SCRAP has the order repacked)`);
+}

@@ -21,7 +21,8 @@ import {
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
-import { holdRefusal } from './quality-holds.ts';
+import { holdRefusal, repackRefusal } from './quality-holds.ts';
+import { qualityHoldStore } from './quality-hold-store.ts';
 import { cheapestMeetingPromise } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
@@ -949,6 +950,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
         const legal = packageLifecycle.check(pkg.status, 'REPACKED', `Package ${pkg.id} is ${pkg.status}; void its label first (POST /shipments/{id}/void) to repack it`);
         if (!legal.ok) return legal;
+        // Under the order's lock, which quality's hold handler takes too: a hold placed meanwhile is seen here.
+        const held = repackRefusal(pkg.id, await qualityHoldStore.ofPackage(tx, pkg.id));
+        if (held !== undefined) return held;
         await packStore.markRepacked(tx, pkg.id, deps.clock.now());
         const events: PublishedEvent[] = [];
         const data: PackageRepacked = { packageId: pkg.id, orderId: pkg.orderId, siteId: pkg.siteId, lines: [...pkg.lines], previousStatus: pkg.status === 'PACKED' ? 'PACKED' : 'OPEN' };

@@ -222,9 +222,11 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.receive, idempotent: true },
     schema: {
       operationId: 'recordScan', tags, summary: 'Record a scan from a handheld or fixed reader, with what it meant',
-      description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN) at `locationId`; '
+      description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN, also once the ASN '
+        + 'is cancelled or closed; 409 LPN_CODE_TAKEN when the ASN\'s LPN was received already, even if it left the floor since) at `locationId`; '
         + 'MOVE and PUTAWAY_TARGET move the LPN the barcode names to `locationId`; LOAD_ONTO_PALLET puts it into `into` (at most three levels: 409 '
-        + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status; a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
+        + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status (CLOSE and STAGE with a `locationId` where it does not rest move it there first, '
+        + 'with what is inside it, out of its container); a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
         + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; a SHIP scan of an LPN that holds (itself or inside it) units of an order cancelled before '
         + 'dispatch (a voided carton on a pallet) is refused 409 LPN_HOLDS_CANCELLED_ORDER, naming the LPNs to take off (POST /lpns/{id}/move); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '

@@ -13,7 +13,9 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { decideFound, decideLost } from './domain/lost-found.ts';
+import { asnLinesToReceive } from './domain/asn-receipt.ts';
 import { checkNesting } from './domain/nesting.ts';
+import { scanMove } from './domain/scan-place.ts';
 import { floorEventsHandler } from './floor-events.ts';
 import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -279,6 +281,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       let locationId = place?.value.id ?? null;
       let parent: LpnRow | undefined;
       if (cmd.parentId !== undefined) {
+        await store.lockNesting(tx, cmd.siteId);
         parent = await store.lpn(tx, cmd.parentId, true);
         if (parent === undefined) return reject('NOT_FOUND', `No LPN ${cmd.parentId}`, [{ field: '/parentId', message: 'unknown LPN' }]);
         locationId = parent.location_id;
@@ -411,6 +414,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return decideInTx(deps.db, async (tx) => {
       const named = await store.lpn(tx, id);
       if (named === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
+      // What is inside the source goes inside the target: nested, checked under the site's nesting lock.
+      await store.lockNesting(tx, named.site_id);
       // `into` by id or label; then both rows locked in id order.
       const label = classifyLpnBarcode(cmd.into);
       const intoId = cmd.into.startsWith('lpn_') ? cmd.into
@@ -554,12 +559,17 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   async function receiveAsnLpn(tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, meta: EventMeta): Promise<Outcome<LpnRow>> {
     const label = codeOf(cmd.barcode, '/barcode');
     if (!label.ok) return label;
-    const lines = await store.asnLpnLines(tx, cmd.siteId, [label.value.code]);
-    if (lines.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
+    const announced = await store.asnLpnLines(tx, cmd.siteId, [label.value.code]);
+    if (announced.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
     await store.lockCode(tx, cmd.siteId, label.value.code);
     if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
       return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
     }
+    // Once per ASN, even after the received LPN left the floor and freed its label.
+    const received = await store.receivedAsnLpns(tx, cmd.siteId, label.value.code, [...new Set(announced.map((l) => l.asn_id))]);
+    const toReceive = asnLinesToReceive(label.value.code, announced, received);
+    if (!toReceive.ok) return toReceive;
+    const lines = toReceive.value;
     const contents = addLines([], lines.flatMap((l): ContentLine[] => (l.serials.length === l.quantity
       ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: null, orderId: null, quantity: 1 }))
       : [{ sku: l.sku, lot: l.lot, serial: null, owner: null, orderId: null, quantity: l.quantity }])));
@@ -622,6 +632,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         }
         case 'LOAD_ONTO_PALLET': {
           if (cmd.into === undefined) return reject('UNPROCESSABLE', 'A LOAD_ONTO_PALLET scan names the container (into)', [{ field: '/into', message: 'required for this meaning' }]);
+          await store.lockNesting(tx, cmd.siteId);
           const child = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
           if (!child.ok) return child;
           const parent = await resolve(tx, cmd.siteId, cmd.into, '/into');
@@ -650,9 +661,13 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             if (!c.ok) return c;
             at = p;
           }
-          const row = await walk(tx, r.value, path, now, cmd.locationId === undefined ? {} : { locationId: cmd.locationId });
+          // Scanned elsewhere than it rests: it was carried there, with what is inside it and out of its container.
+          const moved = scanMove({ locationId: r.value.location_id }, cmd.locationId);
+          const placed = moved === undefined ? r.value : await moveTree(tx, r.value, moved.to, now);
+          const row = await walk(tx, placed, path, now);
           await record(tx, scanOf(cmd.siteId, now, cmd, {
             barcode: cmd.barcode, meaning: cmd.meaning, lpnId: row.id, locationId: cmd.locationId ?? r.value.location_id,
+            fromLocationId: moved === undefined ? null : r.value.location_id,
           }), meta);
           lpn = ok(row);
           break;
@@ -697,6 +712,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         sku: l.sku, lot: l.lot, quantity: l.quantity, serials: [...l.serials],
       };
     }));
+  }
+
+  /** inventory.asn.cancelled / closed: nothing more is received against the ASN, so a scan of its LPNs receives nothing. */
+  async function onAsnEnded(tx: Tx, asnId: string): Promise<void> {
+    await store.deleteAsnLpnLines(tx, asnId);
   }
 
   /** pack-ship.order.shipping-stopped: the order was cancelled before dispatch; its units never ship. */
@@ -764,7 +784,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 
   return {
     build, close, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
-    onAsnCreated, onShippingStopped, onFloorEvents,
+    onAsnCreated, onAsnEnded, onShippingStopped, onFloorEvents,
   };
 }
 

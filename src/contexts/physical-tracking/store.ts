@@ -40,6 +40,16 @@ export async function lockCode(db: Executor, siteId: string, code: string): Prom
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1))`, [`${siteId} ${code}`]);
 }
 
+/**
+ * Serialises the commands that nest LPNs at a site (build into a parent, LOAD_ONTO_PALLET, consolidate) until the
+ * transaction ends, taken before their row locks. The three-level check reads the parent's chain and the child's
+ * height, rows no row lock of the command covers: two nests at once (a tote into a case on a pallet, and that pallet
+ * onto another) each passed against the tree the other was changing, and built a fourth level.
+ */
+export async function lockNesting(db: Executor, siteId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.nesting'), hashtext($1))`, [siteId]);
+}
+
 /** The live LPN of a site with this code; `lock`: its row locked (a live row only: one that left the floor meanwhile is not found). */
 export async function liveByCode(db: Executor, siteId: string, code: string, lock = false): Promise<LpnRow | undefined> {
   return (await db.query<LpnRow>(
@@ -230,6 +240,21 @@ export async function asnLpnLines(db: Executor, siteId: string, codes: readonly 
      WHERE site_id = $1 AND expected_lpn = ANY($2::text[]) ORDER BY asn_id, line_no`,
     [siteId, [...codes]],
   );
+}
+
+/** An ASN's expected LPNs are no longer expected: the ASN was cancelled or closed (nothing more is received against it). */
+export async function deleteAsnLpnLines(db: Executor, asnId: string): Promise<void> {
+  await db.query('DELETE FROM physical_tracking.asn_lpns WHERE asn_id = $1', [asnId]);
+}
+
+/** The LPNs of a site that ASNs gave this label, by ASN (the latest of each), whatever their status now. */
+export async function receivedAsnLpns(db: Executor, siteId: string, code: string, asnIds: readonly string[]): Promise<Map<string, { lpnId: string; status: LpnStatus }>> {
+  const rows = await db.query<{ asn_id: string; id: string; status: LpnStatus }>(
+    `SELECT DISTINCT ON (asn_id) asn_id, id, status FROM physical_tracking.lpns
+     WHERE site_id = $1 AND code = $2 AND asn_id = ANY($3::text[]) ORDER BY asn_id, id DESC`,
+    [siteId, code, [...asnIds]],
+  );
+  return new Map(rows.map((r) => [r.asn_id, { lpnId: r.id, status: r.status }]));
 }
 
 /** An order whose shipping pack & ship stopped (cancelled before dispatch): its units never ship. */

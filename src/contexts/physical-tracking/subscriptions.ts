@@ -24,13 +24,19 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
 }
 
 /**
- * The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN): what a RECEIVE_LPN scan receives. The
- * orders whose shipping stopped (`pack-ship.order.shipping-stopped`): what a SHIP scan refuses to ship.
+ * The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN, until the ASN is cancelled or closed):
+ * what a RECEIVE_LPN scan receives. The orders whose shipping stopped (`pack-ship.order.shipping-stopped`): what a
+ * SHIP scan refuses to ship.
  */
 export function physicalTrackingProjections(service: PhysicalTrackingService): Projection[] {
   return [{
     name: 'asn-lpns', tables: ['asn_lpns'],
-    subscriptions: [on(InventoryEvents.asnCreated, (d, _event, tx) => service.onAsnCreated(tx, d))],
+    subscriptions: [
+      on(InventoryEvents.asnCreated, (d, _event, tx) => service.onAsnCreated(tx, d)),
+      // Receipts against a cancelled or closed ASN are refused by inventory: its LPNs are no longer expected.
+      on(InventoryEvents.asnCancelled, (d, _event, tx) => service.onAsnEnded(tx, d.asnId)),
+      on(InventoryEvents.asnClosed, (d, _event, tx) => service.onAsnEnded(tx, d.asnId)),
+    ],
   }, {
     name: 'stopped-orders', tables: ['stopped_orders'],
     subscriptions: [on(PackShipEvents.shippingStopped, (d, event, tx) => service.onShippingStopped(tx, d, new Date(event.time)))],

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSscc } from '../../src/contexts/physical-tracking/domain/sscc.ts';
+import { tableFingerprint } from '../support/fingerprint.ts';
+import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * A black-box hunt one step off the happy path of physical tracking, quality holds and pack & ship (2026-12-04), on real
+ * PostgreSQL through HTTP only. Each case failed before its fix:
+ * - a packer's repack took a package out of a failed inspection's hold (a manager's decision) and its units shipped;
+ * - a status scan naming a location (STAGE at a lane, CLOSE) moved the scanned LPN alone: what was inside it stayed
+ *   behind, and a nested one stayed inside a container resting elsewhere;
+ * - an ASN's LPN was received twice once the first LPN had left the floor (its label free), and the LPNs of a cancelled
+ *   or closed ASN were still received: units no receipt can book;
+ * - two clients nesting at the same moment built a fourth level (each checked the depth the other was changing).
+ */
+let t: TestApp;
+let manager: Call;
+let w: Warehouse;
+let dock: { id: string; code: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  manager = injectClient(t.app, t.keys.manager);
+  w = await setupWarehouse(manager, { siteCode: 'HLE', aisles: 1, bays: 4, levels: 1, skus: 2 });
+  dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface Lpn { id: string; code: string; status: string; parentId: string | null; childIds: string[]; locationId: string | null; units: number }
+/** Row counts of the named contexts' tables (others write on their own clocks meanwhile: the exception scan's events). */
+const fingerprint = async (...schemas: string[]): Promise<Record<string, number>> =>
+  Object.fromEntries(Object.entries(await tableFingerprint(t.app.db)).filter(([k]) => schemas.some((s) => k.startsWith(`${s}.`))));
+const lpn = async (id: string): Promise<Lpn> => (await t.get(`/api/v1/lpns/${id}`)).body;
+const build = async (body: Record<string, unknown>): Promise<Lpn> => {
+  const res = await t.post('/api/v1/lpns', { siteId: w.siteId, ...body }, 'operator');
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+describe('a repack and a quality hold', () => {
+  it('a package a failed inspection holds is not repacked (409 PACKAGE_ON_QUALITY_HOLD, nothing changed) until a manager disposes of it; after SCRAP the order is repacked and ships', async () => {
+    const sku = w.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 5 })).status).toBe(201);
+    expect((await t.post('/api/v1/inspection-plans', {
+      siteId: w.siteId, name: 'Every package', stage: 'PACKING', sku, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'SEAL', label: 'Carton sealed', kind: 'PASS_FAIL' }],
+    }, 'manager')).status).toBe(201);
+    const order = await createOrder(manager, w.siteId, { externalId: 'HLE-1', lines: [{ sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, w.siteId, 10);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['picker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    await t.settle();
+
+    const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body;
+    await t.settle();
+    const inspections = async () => (await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items as { id: string; target: { packageId: string | null } }[];
+    const inspection = (await inspections()).find((i) => i.target.packageId === pkg.id)!;
+    expect((await t.post(`/api/v1/inspections/${inspection.id}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+    await t.settle();
+
+    // The packer cannot take the units out of the held package (the disposition is a manager's: 403 for the operator).
+    const before = await fingerprint('pack_ship', 'quality', 'physical_tracking');
+    const refused = await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator');
+    expect([refused.status, refused.body.code]).toEqual([409, 'PACKAGE_ON_QUALITY_HOLD']);
+    expect(refused.body.detail).toContain(inspection.id);
+    expect((await t.post(`/api/v1/inspections/${inspection.id}/disposition`, { disposition: 'RELEASE' }, 'operator')).status).toBe(403);
+    await t.settle();
+    expect(await fingerprint('pack_ship', 'quality', 'physical_tracking')).toEqual(before);
+    expect((await t.get(`/api/v1/packages/${pkg.id}`)).body.status).toBe('PACKED');
+
+    // SCRAP: the package never ships; the documented way out is to repack the order.
+    expect((await t.post(`/api/v1/inspections/${inspection.id}/disposition`, { disposition: 'SCRAP' }, 'manager')).body.holdStatus).toBe('SCRAPPED');
+    await t.settle();
+    expect((await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator')).body.status).toBe('REPACKED');
+    await t.settle();
+    const again = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body;
+    await t.settle();
+    const second = (await inspections()).find((i) => i.target.packageId === again.id)!;
+    expect((await t.post(`/api/v1/inspections/${second.id}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: true }] }, 'operator')).body.status).toBe('PASSED');
+    await t.settle();
+    const shipment = await t.post('/api/v1/shipments', { orderId: order.id }, 'operator');
+    expect(shipment.status).toBe(201);
+    expect(shipment.body.packageIds).toEqual([again.id]);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, {}, 'operator')).status).toBe(200);
+    await until('shipped', () => orderStatus(manager, order.id), (s) => s === 'SHIPPED');
+    await t.settle();
+  });
+});
+
+describe('a status scan that names a location', () => {
+  it('STAGE at a lane carries what is inside the LPN with it; CLOSE of a nested LPN elsewhere takes it off its container', async () => {
+    const [a, b, c] = [w.storage[1]!, w.storage[2]!, w.storage[3]!];
+    const pallet = await build({ type: 'PALLET', locationId: a.id });
+    const kase = await build({ type: 'CASE', parentId: pallet.id });
+    const tote = await build({ type: 'TOTE', parentId: kase.id });
+    expect([kase.locationId, tote.locationId]).toEqual([a.id, a.id]);
+
+    const staged = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.code, meaning: 'STAGE', locationId: b.code, workerId: 'loader-1' }, 'operator');
+    expect(staged.status).toBe(201);
+    expect(staged.body.lpn).toMatchObject({ status: 'STAGED', locationId: b.id, childIds: [kase.id] });
+    expect(staged.body.scan).toMatchObject({ meaning: 'STAGE', locationId: b.id, fromLocationId: a.id });
+    expect((await lpn(kase.id)).locationId).toBe(b.id);
+    expect((await lpn(tote.id)).locationId).toBe(b.id);
+    expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&locationId=${a.id}`)).body.items).toEqual([]);
+
+    // The case closed at another place was taken off the pallet, with the tote inside it.
+    const closed = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: kase.code, meaning: 'CLOSE', locationId: c.id }, 'operator');
+    expect(closed.status).toBe(201);
+    expect(closed.body.lpn).toMatchObject({ status: 'CLOSED', locationId: c.id, parentId: null, childIds: [tote.id] });
+    expect((await lpn(tote.id)).locationId).toBe(c.id);
+    expect((await lpn(pallet.id))).toMatchObject({ locationId: b.id, childIds: [] });
+
+    // Scanned where it rests, nothing moves: a tote closed inside its case stays in it.
+    const inPlace = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote.code, meaning: 'CLOSE', locationId: c.id }, 'operator');
+    expect(inPlace.body.lpn).toMatchObject({ status: 'CLOSED', locationId: c.id, parentId: kase.id });
+    expect(inPlace.body.scan.fromLocationId).toBeNull();
+  });
+});
+
+describe("an ASN's LPN", () => {
+  it('is received once: its label scanned again after the LPN left the floor is 409 LPN_CODE_TAKEN, nothing recorded', async () => {
+    const sscc = makeSscc(1, '0614141', '000004242');
+    const sku = w.products[1]!.sku;
+    expect((await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: [{ sku, quantity: 12, expectedLpn: sscc }] })).status).toBe(201);
+    await t.settle();
+    const received = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect(received.body.lpn).toMatchObject({ units: 12, status: 'OPEN' });
+    // Its units go onto another pallet: the received one is CONSUMED and its label is free.
+    const other = await build({ type: 'PALLET', locationId: dock.id });
+    expect((await t.post(`/api/v1/lpns/${received.body.lpn.id}/consolidate`, { into: other.id }, 'operator')).body.units).toBe(12);
+    expect((await lpn(received.body.lpn.id)).status).toBe('CONSUMED');
+    await t.settle();
+
+    const before = await fingerprint('physical_tracking');
+    const twice = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: `(00)${sscc}`, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect([twice.status, twice.body.code]).toEqual([409, 'LPN_CODE_TAKEN']);
+    expect(twice.body.detail).toContain(received.body.lpn.id);
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+    expect((await t.getAll<Lpn>(`/api/v1/lpns?siteId=${w.siteId}`)).filter((l) => l.code === sscc && l.status !== 'CONSUMED')).toEqual([]);
+  });
+
+  it('of a cancelled or closed ASN is no longer expected: 404 UNKNOWN_ASN_LPN, nothing recorded', async () => {
+    const sku = w.products[1]!.sku;
+    const ended: string[] = [];
+    for (const [i, end] of (['cancel', 'close'] as const).entries()) {
+      const sscc = makeSscc(1, '0614141', `00000500${i}`);
+      const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: [{ sku, quantity: 4, expectedLpn: sscc }] });
+      expect(asn.status).toBe(201);
+      await t.settle();
+      expect((await t.post(`/api/v1/inventory/asns/${asn.body.id}/${end}`, {}, 'manager')).status).toBe(200);
+      ended.push(sscc);
+    }
+    await t.settle();
+    const before = await fingerprint('physical_tracking');
+    for (const sscc of ended) {
+      const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+      expect([scan.status, scan.body.code]).toEqual([404, 'UNKNOWN_ASN_LPN']);
+    }
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+  });
+});
+
+describe('nesting by two clients at once', () => {
+  it('never builds a fourth level: a tote into a case on a pallet while that pallet goes onto another (one of each pair is 409 NESTING_TOO_DEEP)', async () => {
+    const pairs = await Promise.all(Array.from({ length: 12 }, async () => {
+      const outer = await build({ type: 'PALLET', locationId: w.storage[0]!.id });
+      const pallet = await build({ type: 'PALLET', locationId: w.storage[0]!.id });
+      const kase = await build({ type: 'CASE', parentId: pallet.id });
+      const tote = await build({ type: 'TOTE', locationId: w.storage[0]!.id });
+      return { outer, pallet, kase, tote };
+    }));
+    const answers = await Promise.all(pairs.flatMap((p) => [
+      t.post('/api/v1/scans', { siteId: w.siteId, barcode: p.tote.code, meaning: 'LOAD_ONTO_PALLET', into: p.kase.code }, 'operator'),
+      t.post('/api/v1/scans', { siteId: w.siteId, barcode: p.pallet.code, meaning: 'LOAD_ONTO_PALLET', into: p.outer.code }, 'operator'),
+    ]));
+    for (const [i, p] of pairs.entries()) {
+      const [toteIn, palletIn] = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect([toteIn.status, palletIn.status].sort()).toEqual([201, 409]);
+      expect([toteIn, palletIn].find((a) => a.status === 409)!.body.code).toBe('NESTING_TOO_DEEP');
+      // The tote's chain up: at most three levels in all.
+      let levels = 1;
+      for (let at = await lpn(p.tote.id); at.parentId !== null; at = await lpn(at.parentId)) levels++;
+      expect(levels).toBeLessThanOrEqual(3);
+    }
+  });
+});
