@@ -154,7 +154,7 @@ describe('deactivation and reactivation', () => {
     expect(packed.body.cartonCode).toBe(suggested);
   });
 
-  it('refuses new orders and locations of a deactivated site (named by code) with SITE_INACTIVE; reactivated, it takes them', async () => {
+  it('refuses new orders, locations and storefront channels of a deactivated site (named by code) with SITE_INACTIVE; reactivated, it takes them', async () => {
     const sku = w.products[1]!.sku;
     const off = await t.post('/api/v1/sites/MD/deactivate', undefined, 'manager');
     expect(off.status).toBe(200);
@@ -174,11 +174,17 @@ describe('deactivation and reactivation', () => {
     expect(location.status).toBe(422);
     expect(location.body.code).toBe('SITE_INACTIVE');
     expect((await t.get('/api/v1/sites/MD/locations?type=QUARANTINE')).body.items).toEqual([]);
+    // A storefront channel would only bring orders the site refuses: not connected (found by the black-box hunt).
+    const channel = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'md-shop.myshopify.com', siteId: 'MD' });
+    expect(channel.status).toBe(422);
+    expect(channel.body).toMatchObject({ code: 'SITE_INACTIVE', errors: [{ field: '/siteId' }] });
+    expect((await t.app.db.query('SELECT 1 FROM integrations.storefront_channels WHERE shop_domain = $1', ['md-shop.myshopify.com'])).length).toBe(0);
     // Stock there still moves: reads and the floor go on.
     expect((await t.get(`/api/v1/inventory/balances?siteId=MD&sku=${sku}`)).status).toBe(200);
 
     expect((await t.post(`/api/v1/sites/${w.siteId}/reactivate`, undefined, 'manager')).body.active).toBe(true);
     expect((await t.post('/api/v1/orders', order('MD-SITE-BACK', sku, 'MD'), 'integration')).status).toBe(201);
     expect((await t.post('/api/v1/sites/MD/locations', { code: 'MD-QC-01', type: 'QUARANTINE', x: 1, y: 1 })).status).toBe(201);
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'md-shop.myshopify.com', siteId: 'MD' })).status).toBe(201);
   });
 });

@@ -262,7 +262,8 @@ export function integrationsService(
   const listDeliveries = (f: DeliveryFilter, after: string | null, limit: number) => store.deliveries(deps.db, f, after, limit);
 
   async function createChannel(input: { shopDomain: string; siteId: string; carrier?: string | undefined; secret?: string | undefined }): Promise<Outcome<Channel & { secret: string }>> {
-    const site = await resolveSiteId(apis.locations, input.siteId);
+    // A deactivated site takes no new orders (ADR 0045): a channel to it could only bring orders it refuses.
+    const site = await resolveSiteId(apis.locations, input.siteId, '/siteId', { active: true });
     if (!site.ok) return site;
     const secret = input.secret ?? newSecret('sfsec');
     const ch = await store.insertChannel(deps.db, {
