@@ -65,6 +65,9 @@ export const CANCEL_REASONS = {
   shorted: 'SHORTED',
 } as const;
 
+/** Why a packed order is PICKED again: a sealed package of it was opened, its units are to pack in another round (ADR 0049 addendum 2026-12-04). */
+export const PACKING_REOPENED = 'PACKING_REOPENED';
+
 /** Why an order is BACKORDERED when it is not plain allocation. */
 export const BACKORDER_REASONS = {
   /** Its release could not reserve it: it left its wave and waits for allocation. */
@@ -77,7 +80,7 @@ const Status = Type.Enum(ORDER_STATUSES);
 /** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
 const OrderStatusChangedSchema = (description: string) => Type.Object({
   orderId: Type.String(), siteId: Type.String(), from: Status, to: Status,
-  reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation, `SHORT_PICK` for a shipComplete order waiting for stock after a short pick.' })),
+  reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation, `SHORT_PICK` for a shipComplete order waiting for stock after a short pick, `PACKING_REOPENED` for a packed order whose sealed package was opened again (PACKED → PICKED).' })),
 }, { description });
 
 /** The payload of every orders event, by type name; the description says when it is emitted. */
@@ -98,8 +101,9 @@ export const OrderEventSchemas = {
   [OrderEvents.waved]: OrderStatusChangedSchema('The order was planned into a wave (→ WAVED).'),
   [OrderEvents.released]: OrderStatusChangedSchema("The order's wave was released to the floor (→ RELEASED)."),
   [OrderEvents.pickingStarted]: OrderStatusChangedSchema('The first unit of the order was picked or shorted (→ PICKING), or stock was re-reserved for a shipComplete order waiting after a short pick (BACKORDERED → PICKING).'),
-  [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done and pack & ship has heard of every picked unit (`pack-ship.order.ready-to-pack`, ADR 0049): it can be packed whole (→ PICKED).'),
-  [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED).'),
+  [OrderEvents.picked]: OrderStatusChangedSchema('Picking of the order is done and pack & ship has heard of every picked unit (`pack-ship.order.ready-to-pack`, ADR 0049): it can be packed whole (→ PICKED). '
+    + 'Also PACKED → PICKED (`reason` PACKING_REOPENED) when a sealed package of the packed order was opened again and pack & ship starts another packing round: its units are no longer packed (ADR 0049 addendum 2026-12-04); `packed` follows when that round ends.'),
+  [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED): once per packing round (again after a PACKED → PICKED `picked` with `reason` PACKING_REOPENED).'),
   [OrderEvents.shipped]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),

@@ -284,10 +284,11 @@ describe('PACK tasks after the order was packed once (ADR 0035 addendum 2026-12-
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ type: 'PACK', reference: orderId, status: 'QUEUED', workerId: null });
     expect(open[0]!.id).not.toBe(task.id);
-    // The first packer's work stays theirs, completed. The order stays PACKED, its units no longer counted packed.
+    // The first packer's work stays theirs, completed. The order is PICKED again (ADR 0049 addendum 2026-12-04), its
+    // units no longer counted packed.
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'pkt-packer-r1' });
     const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { status: string; lines: { packed: number }[] };
-    expect([order.status, order.lines.map((l) => l.packed)]).toEqual(['PACKED', [0, 0]]);
+    expect([order.status, order.lines.map((l) => l.packed)]).toEqual(['PICKED', [0, 0]]);
 
     // The handheld's Pack work offers it; Finish before the units are packed is refused, naming them.
     const second = await claimPack('pkt-packer-r2');
@@ -434,5 +435,140 @@ describe('PACK tasks and short-pick recovery (ADR 0024)', () => {
     const lines = ((await t.get(`/api/v1/orders/${order.id}`)).body as { lines: { picked: number; packed: number; shipped: number }[] }).lines;
     expect(lines.map((l) => [l.picked, l.packed, l.shipped])).toEqual([[2, 2, 2]]);
     await assertStockConserved(t.databaseUrl, { siteId: s.siteId, when: 'after the short-pick recovery' });
+  });
+});
+
+/** A copy of an old event delivered to orders again under a new id (a replay or a second publication: no inbox catches it). */
+async function redeliverToOrders(e: EventEnvelope): Promise<void> {
+  expect(await t.app.bus.deliver('orders', { ...e, id: `${e.id}-again-${++redelivered}` })).toBe('handled');
+  await t.settle();
+}
+interface OrderView {
+  status: string;
+  lines: { picked: number; packed: number; shipped: number }[];
+  statusHistory: { from: string | null; to: string; cause: string | null }[];
+}
+const orderView = async (orderId: string): Promise<OrderView> => (await t.get(`/api/v1/orders/${orderId}`)).body as OrderView;
+/** The order's status moves, oldest first, from PICKED on. */
+const movesFromPicked = (o: OrderView): string[] => {
+  const moves = o.statusHistory.filter((h) => h.from !== h.to).map((h) => `${h.from ?? ''}>${h.to}`);
+  return moves.slice(moves.findIndex((m) => m.endsWith('>PICKED')));
+};
+
+describe("The order's status through a second packing round (ADR 0049 addendum 2026-12-04)", () => {
+  it('a repack after packing: PICKED with the units packed no more (orders.order.picked from PACKED); packed again: PACKED; shipped: SHIPPED', async () => {
+    const recorded = recordEvents();
+    try {
+      const { orderId } = await picked('PKT-RS1', [2, 1]);
+      const pkg = await openWith(orderId, [w.products[0]!.gtin, w.products[0]!.gtin, w.products[1]!.gtin]);
+      await seal(pkg);
+      expect(await orderStatus(call, orderId)).toBe('PACKED');
+      const readySince = async (): Promise<Date> =>
+        (await t.app.db.query<{ ready_to_pack_at: Date }>(`SELECT ready_to_pack_at FROM pack_ship.orders WHERE order_id = $1`, [orderId]))[0]!.ready_to_pack_at;
+      const firstReady = await readySince();
+
+      expect((await t.post(`/api/v1/packages/${pkg}/repack`, undefined, 'operator')).status).toBe(200);
+      await t.settle();
+      // Ready to pack since this round began, not since the first.
+      expect((await readySince()).getTime()).toBeGreaterThan(firstReady.getTime());
+      const reopened = await orderView(orderId);
+      expect(reopened.status).toBe('PICKED');
+      expect(reopened.lines.map((l) => [l.picked, l.packed])).toEqual([[2, 0], [1, 0]]);
+      expect(movesFromPicked(reopened)).toEqual(['PICKING>PICKED', 'PICKED>PACKED', 'PACKED>PICKED']);
+      // The list filter agrees with the order.
+      const pickedNow = (await t.get(`/api/v1/orders?ids=${orderId}&status=PICKED`)).body.items as { id: string }[];
+      expect(pickedNow.map((o) => o.id)).toContain(orderId);
+      // The move is announced as any arrival at PICKED, from PACKED.
+      const announced = recorded.events.filter((e) => e.subject === orderId && e.type === 'orders.order.picked.v1').map((e) => e.data as { from: string; to: string });
+      expect(announced.map((d) => `${d.from}>${d.to}`)).toEqual(['PICKING>PICKED', 'PACKED>PICKED']);
+      // Nothing ships while the units are out of their carton, and the order says so.
+      expect((await t.post('/api/v1/shipments', { orderId }, 'operator')).status).toBe(409);
+
+      // Part of it packed: still PICKED; the rest packed: PACKED (round 2).
+      await seal(await openWith(orderId, [w.products[1]!.gtin]));
+      expect(await orderStatus(call, orderId)).toBe('PICKED');
+      await seal(await openWith(orderId, [w.products[0]!.gtin, w.products[0]!.gtin]));
+      const packedAgain = await orderView(orderId);
+      expect(packedAgain.status).toBe('PACKED');
+      expect(packedAgain.lines.map((l) => l.packed)).toEqual([2, 1]);
+      expect(movesFromPicked(packedAgain)).toEqual(['PICKING>PICKED', 'PICKED>PACKED', 'PACKED>PICKED', 'PICKED>PACKED']);
+
+      await shipAll(orderId, [2, 1]);
+      expect(movesFromPicked(await orderView(orderId)).at(-1)).toBe('PACKED>SHIPPED');
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+      await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the second packing round' });
+    } finally {
+      recorded.stop();
+    }
+  });
+
+  it("old rounds' events handed to orders again move nothing: round 1's packed while round 2 runs, round 2's ready-to-pack after it packed", async () => {
+    const recorded = recordEvents();
+    try {
+      const { orderId } = await picked('PKT-RS2', [1, 1]);
+      const packed = await t.post('/api/v1/packages', { orderId }, 'operator');
+      expect(packed.status).toBe(201);
+      await t.settle();
+      // A voided label, then the repack: round 2.
+      const booked = await t.post('/api/v1/shipments', { orderId }, 'operator');
+      expect(booked.status).toBe(201);
+      expect((await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/packages/${packed.body.id}/repack`, undefined, 'operator')).status).toBe(200);
+      await t.settle();
+      expect(await orderStatus(call, orderId)).toBe('PICKED');
+
+      const ofOrder = (type: string) => recorded.events.filter((e) => e.subject === orderId && e.type === type);
+      const ready = ofOrder('pack-ship.order.ready-to-pack.v1');
+      expect(ready.map((e) => (e.data as { round?: number }).round ?? 1)).toEqual([1, 2]);
+      const [packed1] = ofOrder('pack-ship.order.packed.v1');
+      // Round 1's end and announcement again, while round 2 runs: still PICKED.
+      await redeliverToOrders(packed1!);
+      await redeliverToOrders(ready[0]!);
+      expect(await orderStatus(call, orderId)).toBe('PICKED');
+      // Round 2's announcement again: no second move back.
+      await redeliverToOrders(ready[1]!);
+      const during = await orderView(orderId);
+      expect(during.status).toBe('PICKED');
+      expect(movesFromPicked(during)).toEqual(['PICKING>PICKED', 'PICKED>PACKED', 'PACKED>PICKED']);
+
+      expect((await t.post('/api/v1/packages', { orderId }, 'operator')).status).toBe(201);
+      await t.settle();
+      expect(await orderStatus(call, orderId)).toBe('PACKED');
+      const packedEvents = ofOrder('pack-ship.order.packed.v1');
+      expect(packedEvents.map((e) => (e.data as { round?: number }).round ?? 1)).toEqual([1, 2]);
+      // After round 2 packed: every announcement of either round again, and round 1's end: still PACKED.
+      for (const e of [...ready, ...packedEvents]) await redeliverToOrders(e);
+      const after = await orderView(orderId);
+      expect(after.status).toBe('PACKED');
+      expect(movesFromPicked(after)).toEqual(['PICKING>PICKED', 'PICKED>PACKED', 'PACKED>PICKED', 'PICKED>PACKED']);
+      expect(recorded.events.filter((e) => e.subject === orderId && e.type === 'orders.order.picked.v1')).toHaveLength(2);
+
+      await shipAll(orderId, [1, 1]);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+      await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after the redeliveries' });
+    } finally {
+      recorded.stop();
+    }
+  });
+
+  it('a cancel during the second round: PICKED → CANCELLED, nothing left open, stock conserved', async () => {
+    const { orderId } = await picked('PKT-RS3', [2, 1]);
+    const pkg = await openWith(orderId, [w.products[0]!.gtin, w.products[0]!.gtin, w.products[1]!.gtin]);
+    await seal(pkg);
+    expect((await t.post(`/api/v1/packages/${pkg}/repack`, undefined, 'operator')).status).toBe(200);
+    await t.settle();
+    expect(await orderStatus(call, orderId)).toBe('PICKED');
+    // One carton of round 2 sealed, the other units still in the tote.
+    await seal(await openWith(orderId, [w.products[1]!.gtin]));
+    expect(await orderStatus(call, orderId)).toBe('PICKED');
+
+    await cancel(orderId);
+    const o = await orderView(orderId);
+    expect(o.status).toBe('CANCELLED');
+    expect(movesFromPicked(o)).toEqual(['PICKING>PICKED', 'PICKED>PACKED', 'PACKED>PICKED', 'PICKED>CANCELLED']);
+    expect(await openPackTasks(orderId)).toEqual([]);
+    expect((await t.post('/api/v1/shipments', { orderId }, 'operator')).status).toBe(409);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after a cancel in the second packing round' });
   });
 });

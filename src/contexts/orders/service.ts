@@ -7,7 +7,7 @@ import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped, type OrderDelivered,
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
-  type OrderHeld, type OrderHoldReleased,
+  type OrderHeld, type OrderHoldReleased, PACKING_REOPENED,
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -17,12 +17,12 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ifMatchHolds, type IfMatch } from '../../platform/http/if-match.ts';
 import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { cancelDecision, forwardPath, hasShipped, holdDecision, orderLifecycle } from './domain/order-lifecycle.ts';
+import { cancelDecision, forwardPath, hasShipped, holdDecision, isEarlierRound, orderLifecycle, readyToPackDecision } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
-  lockOrders, orderSummary, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
+  lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
   takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
@@ -53,6 +53,8 @@ export interface ProgressStep {
 export interface ProgressOptions {
   quantities?: { column: LineQuantity; lines: readonly { lineId: string; quantity: number }[] } | undefined;
   waveId?: string | undefined;
+  /** The packing round pack & ship's `order.packed` names (ADR 0049 addendum 2026-12-04): an earlier round's moves nothing. */
+  packRound?: number | undefined;
 }
 
 /** Commands and queries of fulfilment orders, and the lifecycle moves other contexts' events cause. */
@@ -500,11 +502,25 @@ export function orderService(
    * CANCELLED with reason SHORTED, since nothing is left to pack or ship and no other call could move it on. Orders
    * hears the picks and shorts itself, from picking, maybe later than pack & ship: until it has heard of as many picked
    * units (and, when nothing was picked and picking says PARTIAL, of a short), the event waits (`EventNotReady`), so
-   * PICKED, and the cancel of an all-shorted order, are decided on what pack & ship knew.
+   * PICKED, and the cancel of an all-shorted order, are decided on what pack & ship knew. The announcement of a later
+   * packing round (`round`) takes a PACKED order back to PICKED (`reopenPacking`, ADR 0049 addendum 2026-12-04); one of
+   * a round the order is in or past already changes nothing.
    */
-  async function pickingDone(tx: Tx, orderId: string, done: { readonly unitsPicked: number; readonly status: 'COMPLETED' | 'PARTIAL' }, cause: Cause): Promise<void> {
+  async function pickingDone(
+    tx: Tx, orderId: string, done: { readonly unitsPicked: number; readonly status: 'COMPLETED' | 'PARTIAL'; readonly round?: number | undefined }, cause: Cause,
+  ): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined || o.status === 'CANCELLED') return;
+    const round = done.round ?? 1;
+    const decision = o.status === 'PACKED' ? readyToPackDecision(o.status, (await packRounds(tx, [orderId])).get(orderId) ?? 1, round) : 'pick';
+    if (decision === 'reopen') {
+      await reopenPacking(tx, o, round, cause);
+      return;
+    }
+    if (decision === 'ignore') {
+      deps.log.info({ orderId, round, type: cause.type }, 'ready to pack in a round the order has packed already; ignored');
+      return;
+    }
     const lines = await orderLines(tx, orderId);
     const toPicked = forwardPath(o.status, 'PICKED', o.backorderReason === BACKORDER_REASONS.shortPick).length > 0;
     if (toPicked) {
@@ -523,6 +539,19 @@ export function orderService(
       return;
     }
     await progressLocked(tx, o, 'PICKED', cause);
+  }
+
+  /**
+   * PACKED → PICKED: pack & ship starts packing round `round` of the packed order, a sealed package of it having been
+   * opened again (ADR 0049 addendum 2026-12-04). Announced as any arrival at PICKED, `orders.order.picked`, from PACKED
+   * with reason PACKING_REOPENED; the history row is the round's record (`packRounds`). The line quantities follow
+   * `pack-ship.package.repacked` (another subject: maybe heard before, maybe after this).
+   */
+  async function reopenPacking(tx: Tx, o: OrderSummary, round: number, cause: Cause): Promise<void> {
+    orderLifecycle.assertCan('PACKED', 'PICKED');
+    await write(tx, o, step('PACKED', 'PICKED', `${cause.type}: round ${round}, ${PACKING_REOPENED}`));
+    const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: 'PACKED', to: 'PICKED', reason: PACKING_REOPENED };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.picked, subject: o.id, siteId: o.siteId, data }], cause.meta);
   }
 
   /**
@@ -650,6 +679,11 @@ export function orderService(
       deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: o.waveId, type: cause.type }, 'event of another wave ignored');
       return;
     }
+    if (to === 'PACKED' && options.packRound !== undefined && o.status === 'PICKED'
+      && isEarlierRound((await packRounds(tx, [orderId])).get(orderId) ?? 1, options.packRound)) {
+      deps.log.info({ orderId, round: options.packRound, type: cause.type }, 'packed event of an earlier packing round ignored');
+      return;
+    }
     const q = options.quantities;
     const moved = to !== null && (await advance(tx, o, to, cause, { waveId: options.waveId, quantities: q }));
     // Quantities alone (or with an event that finds the order there already): the version still moves on.
@@ -673,7 +707,11 @@ export function orderService(
       }
       if (s.to === 'SHIPPED') shippedAt.add(s.orderId);
     }
-    const locked = await lockOrders(tx, steps.map((s) => s.orderId));
+    // With their packing rounds, read by the lock's statement, when a packed event names one (no step of a run moves an
+    // order back to PICKED: that is `pickingDone`'s, on an event no run holds, so the rounds hold for the whole run).
+    const ids = steps.map((s) => s.orderId);
+    const locked: Map<string, OrderSummary & { packRound?: number }> = steps.some((s) => s.to === 'PACKED' && s.options?.packRound !== undefined)
+      ? await lockOrders(tx, ids, true) : await lockOrders(tx, ids);
     type Fold = { o: OrderSummary; now: OrderSummary; bump: number; waveId?: string; clear: boolean; readLines: boolean };
     const folds = new Map<string, Fold>();
     const quantities: { orderId: string; lineId: string; column: 'picked' | 'shorted' | 'packed' | 'shipped'; quantity: number }[] = [];
@@ -695,6 +733,10 @@ export function orderService(
       }
       if (options.waveId !== undefined && cur.waveId !== null && cur.waveId !== options.waveId) {
         deps.log.warn({ orderId, waveId: options.waveId, orderWaveId: cur.waveId, type: cause.type }, 'event of another wave ignored');
+        continue;
+      }
+      if (to === 'PACKED' && options.packRound !== undefined && cur.status === 'PICKED' && isEarlierRound(o.packRound ?? 1, options.packRound)) {
+        deps.log.info({ orderId, round: options.packRound, type: cause.type }, 'packed event of an earlier packing round ignored');
         continue;
       }
       const q = options.quantities;

@@ -144,6 +144,20 @@ export async function insertHistory(tx: Executor, orderId: string, from: OrderSt
   await tx.query(`INSERT INTO orders.status_history (order_id, from_status, to_status, at, cause) VALUES ($1, $2, $3, $4, $5)`, [orderId, from, to, at, cause]);
 }
 
+/**
+ * Each order's packing round (ADR 0049 addendum 2026-12-04): 1, and one more for each time it went back from PACKED to
+ * PICKED (its history, written in the statement that moved it, is the record). Orders with no such move are absent.
+ */
+export async function packRounds(db: Executor, orderIds: readonly string[]): Promise<Map<string, number>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await db.query<{ order_id: string; round: number }>(
+    `SELECT order_id, 1 + count(*)::int4 AS round FROM orders.status_history
+      WHERE order_id = ANY($1::text[]) AND from_status = 'PACKED' AND to_status = 'PICKED' GROUP BY order_id`,
+    [[...new Set(orderIds)]],
+  );
+  return new Map(rows.map((r) => [r.order_id, r.round]));
+}
+
 export async function orderIdByExternalId(db: Executor, externalId: string): Promise<string | undefined> {
   const rows = await db.query<Pick<Selectable<OrdersOrders>, 'id'>>(`SELECT id FROM orders.orders WHERE external_id = $1`, [externalId]);
   return rows[0]?.id;
@@ -437,10 +451,18 @@ export async function linesOfOrders(db: Executor, orderIds: readonly string[]): 
 }
 
 /** The orders of a run, locked in id order (two runs never wait on each other in a cycle); unknown ids are absent. */
-export async function lockOrders(tx: Executor, ids: readonly string[]): Promise<Map<string, OrderSummary>> {
+export async function lockOrders(tx: Executor, ids: readonly string[]): Promise<Map<string, OrderSummary>>;
+/** With `withPackRounds`, each order's packing round too (as `packRounds` counts it), read by the same statement. */
+export async function lockOrders(tx: Executor, ids: readonly string[], withPackRounds: true): Promise<Map<string, OrderSummary & { packRound: number }>>;
+export async function lockOrders(tx: Executor, ids: readonly string[], withPackRounds = false): Promise<Map<string, OrderSummary & { packRound?: number }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.query<OrderRow>(`SELECT ${COLUMNS} FROM orders.orders WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
-  return new Map(rows.map((r) => [r.id, toSummary(r)]));
+  const round = withPackRounds
+    ? `, (SELECT 1 + count(*)::int4 FROM orders.status_history h WHERE h.order_id = o.id AND h.from_status = 'PACKED' AND h.to_status = 'PICKED') AS "packRound"`
+    : '';
+  const rows = await tx.query<OrderRow & { packRound?: number }>(
+    `SELECT ${COLUMNS}${round} FROM orders.orders o WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]],
+  );
+  return new Map(rows.map(({ packRound, ...r }) => [r.id, packRound === undefined ? toSummary(r) : { ...toSummary(r), packRound }]));
 }
 
 /**

@@ -59,8 +59,9 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
             const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: -l.quantity }));
             return [{ orderId: d.orderId, to: null, cause: c, options: { quantities: { column: 'packed', lines } } }];
           }
+          // Once per packing round; an earlier round's (a replay) finds the order in a later one and moves nothing.
           case PackShipEvents.orderPacked:
-            return [{ orderId: item.event.data.orderId, to: 'PACKED', cause: c }];
+            return [{ orderId: item.event.data.orderId, to: 'PACKED', cause: c, options: { packRound: item.event.data.round ?? 1 } }];
           case PackShipEvents.shipmentDispatched: {
             const d = item.event.data;
             const lines = d.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
@@ -80,9 +81,11 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
       orders.recordPicks(tx, 'shorted', shorts.map(({ data: d, event }) => ({ orderId: d.orderId, lineId: d.lineId, quantity: d.shortQuantity, cause: cause(event) })))),
     // PICKED when pack & ship says the order is ready to pack, not on picking's own end-of-picking events (ADR 0049):
     // by then pack & ship has heard of every picked unit and knows picking is done, so a client that reads PICKED and
-    // packs at once packs the whole order.
+    // packs at once packs the whole order. A later packing round takes a PACKED order back to PICKED (ADR 0049
+    // addendum 2026-12-04): this event has the order's subject, as `pack-ship.order.packed` has, so the two come in
+    // order (the repack's own event has the package's).
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
-      await orders.pickingDone(tx, d.orderId, { unitsPicked: d.unitsPicked, status: d.status }, cause(event));
+      await orders.pickingDone(tx, d.orderId, { unitsPicked: d.unitsPicked, status: d.status, round: d.round }, cause(event));
     }),
     on(PackShipEvents.orderDelivered, async (d, event, tx) => {
       await orders.delivered(tx, d, cause(event));

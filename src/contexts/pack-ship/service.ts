@@ -961,7 +961,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           await packStore.removePacked(tx, pkg.orderId, pkg.lines);
           // An order packed already has units to pack again: announced ready to pack with the next round, which is a
           // new PACK task; its last seal announces the order packed again (ADR 0035 addendum 2026-12-05).
-          const reopened = await packStore.reopenPacking(tx, pkg.orderId);
+          const reopened = await packStore.reopenPacking(tx, pkg.orderId, deps.clock.now());
           if (reopened !== undefined) {
             const ready: ReadyToPack = { orderId: pkg.orderId, siteId: reopened.siteId, status: reopened.status, unitsPicked: reopened.unitsPicked, round: reopened.round };
             events.push({ type: PackShipEvents.readyToPack, subject: pkg.orderId, siteId: reopened.siteId, data: ready });
@@ -1049,7 +1049,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (changed) {
           // Packed already with units picked since (picking's status changed after the order was packed: events older
           // than `ordersDone`), the order's packing starts again with the next round.
-          const reopened = await packStore.reopenPacking(tx, orderId);
+          const reopened = await packStore.reopenPacking(tx, orderId, deps.clock.now());
           const round = reopened?.round ?? await packStore.packRound(tx, orderId);
           const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard, round };
           events.push({ type: PackShipEvents.readyToPack, subject: orderId, siteId, data });

@@ -309,17 +309,18 @@ export const packStore = {
   /**
    * The order's packing, announced done, starts again (ADR 0035 addendum 2026-12-05): when it is packed (`packed_at`),
    * its picking done, its shipping not stopped and a line has picked units not packed (a packed package was repacked),
-   * `packed_at` is cleared and the round moves on. Answers the new round with what the announcement says, or undefined
-   * when the order's packing was not done (its round still runs: nothing to announce).
+   * `packed_at` is cleared, the round moves on and the order is ready to pack since `now` (`ready_to_pack_at`: this
+   * round's, not the first's; ADR 0049 addendum 2026-12-04). Answers the new round with what the announcement says, or
+   * undefined when the order's packing was not done (its round still runs: nothing to announce).
    */
-  async reopenPacking(db: Executor, orderId: string): Promise<{ siteId: string; status: 'COMPLETED' | 'PARTIAL'; round: number; unitsPicked: number } | undefined> {
+  async reopenPacking(db: Executor, orderId: string, now: Date): Promise<{ siteId: string; status: 'COMPLETED' | 'PARTIAL'; round: number; unitsPicked: number } | undefined> {
     const rows = await db.query<{ site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; pack_round: number; units_picked: number }>(
-      `UPDATE pack_ship.orders o SET packed_at = NULL, pack_round = o.pack_round + 1
+      `UPDATE pack_ship.orders o SET packed_at = NULL, pack_round = o.pack_round + 1, ready_to_pack_at = $2
         WHERE o.order_id = $1 AND o.packed_at IS NOT NULL AND o.cancelled_at IS NULL AND o.picking_status IS NOT NULL
           AND EXISTS (SELECT 1 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id AND l.picked > l.packed)
        RETURNING o.site_id, o.picking_status, o.pack_round,
          (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
-      [orderId],
+      [orderId, now],
     );
     const r = rows[0];
     return r === undefined ? undefined : { siteId: r.site_id, status: r.picking_status, round: r.pack_round, unitsPicked: r.units_picked };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/orders.ts';
-import { ORDER_TRANSITIONS, cancelDecision, forwardPath, hasShipped, holdDecision, orderLifecycle } from './order-lifecycle.ts';
+import { ORDER_TRANSITIONS, cancelDecision, forwardPath, hasShipped, holdDecision, isEarlierRound, orderLifecycle, readyToPackDecision } from './order-lifecycle.ts';
 
 const canTransition = orderLifecycle.can;
 
@@ -122,5 +122,17 @@ describe('an illegal transition is refused through the lifecycle helper', () => 
   it('a shipped order cannot be cancelled: assertCan throws ILLEGAL_TRANSITION (409), check returns the rejection', () => {
     expect(() => orderLifecycle.assertCan('SHIPPED', 'CANCELLED')).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', status: 409 }));
     expect(orderLifecycle.check('SHIPPED', 'CANCELLED')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+  });
+});
+
+describe('packing rounds', () => {
+  it('packing rounds (ADR 0049 addendum 2026-12-04): a later round takes a PACKED order back to PICKED; its own or an earlier round changes nothing', () => {
+    expect(orderLifecycle.can('PACKED', 'PICKED')).toBe(true);
+    expect(forwardPath('PACKED', 'PICKED')).toEqual([]);
+    expect(readyToPackDecision('PACKED', 1, 2)).toBe('reopen');
+    expect(readyToPackDecision('PACKED', 2, 2)).toBe('ignore');
+    expect(readyToPackDecision('PACKED', 2, 1)).toBe('ignore');
+    for (const s of ['PICKING', 'PICKED', 'SHIPPED', 'CANCELLED'] as const) expect(readyToPackDecision(s, 1, 2)).toBe('pick');
+    expect([isEarlierRound(2, 1), isEarlierRound(2, 2), isEarlierRound(1, 2)]).toEqual([true, false, false]);
   });
 });

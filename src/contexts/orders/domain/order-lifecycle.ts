@@ -22,7 +22,9 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   // BACKORDERED (reason SHORT_PICK): a shipComplete order whose short found no stock anywhere waits for it (ADR 0024).
   PICKING: ['PICKED', 'BACKORDERED', 'CANCELLED'],
   PICKED: ['PACKED', 'CANCELLED'],
-  PACKED: ['SHIPPED', 'CANCELLED'],
+  // Back to PICKED when pack & ship starts another packing round (a sealed package repacked: its units are packed no
+  // more; `pack-ship.order.ready-to-pack` with a later round, ADR 0049 addendum 2026-12-04); PACKED again when it ends.
+  PACKED: ['SHIPPED', 'PICKED', 'CANCELLED'],
   // The carrier delivered every shipment of it (pack-ship.order.delivered); a return after that is an RMA.
   SHIPPED: ['DELIVERED'],
   DELIVERED: [],
@@ -79,6 +81,24 @@ export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = 
   // (its release could not reserve it), never about one it is in.
   if (from === 'BACKORDERED') return b === a ? ['ALLOCATED'] : [];
   return MAIN_LINE.slice(a + 1, b + 1);
+}
+
+/**
+ * Pack & ship's packing rounds (ADR 0035 addendum 2026-12-05, ADR 0049 addendum 2026-12-04): an order is in round 1
+ * until it first goes back from PACKED to PICKED, then in one more round each time. `round` is the round an event of
+ * pack & ship names (absent in older events: 1), `current` the order's. The announcement that the order is ready to
+ * pack in a later round takes a PACKED order back to PICKED (`reopen`); the same announcement again, or one of an
+ * earlier round, changes nothing. An order moves back only from PACKED: one that has shipped stays shipped, one that
+ * is not packed yet is in its first round's packing still.
+ */
+export function readyToPackDecision(status: OrderStatus, current: number, round: number): 'reopen' | 'pick' | 'ignore' {
+  if (status === 'PACKED') return round > current ? 'reopen' : 'ignore';
+  return 'pick';
+}
+
+/** Whether pack & ship's `order.packed` of `round` is an earlier round's than the order's `current` one (a replay): it moves nothing then. */
+export function isEarlierRound(current: number, round: number): boolean {
+  return round < current;
 }
 
 /** Whether the order has left the building: SHIPPED, or DELIVERED since. */
