@@ -114,6 +114,7 @@ export const PhysicalTrackingErrors = {
   SITE_MISMATCH: { status: 409, title: 'The LPNs belong to different sites' },
   LPN_LOST: { status: 409, title: 'The LPN is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first' },
   LPN_HOLDS_CANCELLED_ORDER: { status: 409, title: 'The LPN holds units of a cancelled order, which never ship: take them off (move that LPN to a location) first' },
+  LPN_ON_QUALITY_HOLD: { status: 409, title: 'The LPN is, or carries, the carton of a package a failed quality inspection holds: it does not ship until a disposition releases it' },
 } as const satisfies ErrorSpecs;
 
 /** An LPN as other contexts may see it (`PhysicalTrackingApi.getLpn`): which site it belongs to and where its life stands. */

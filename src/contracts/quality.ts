@@ -54,7 +54,7 @@ export const QualityEventSchemas = {
     sampleSize: Type.Integer({ description: 'Units to inspect (never more than the lot).' }),
     acceptance: Type.Integer({ description: 'Ac: at most this many defects and the lot passes.' }),
     rejection: Type.Integer({ description: 'Re: this many defects or more and the lot fails.' }),
-  }, { description: "A plan's sampling chose a receipt or a packed package for inspection: it waits OPEN in `GET /inspections?status=OPEN`." }),
+  }, { description: "A plan's sampling chose a receipt or a packed package for inspection: it waits OPEN in `GET /inspections?status=OPEN`; pack & ship does not repack a package while its inspection is OPEN." }),
   [QualityEvents.inspectionCompleted]: Type.Object({
     inspectionId: Type.String(), planId: Type.String(), siteId: Type.String(), stage: Type.Enum(INSPECTION_STAGES),
     target: InspectionTargetSchema, status: Type.Enum(['PASSED', 'FAILED'] as const),
@@ -62,7 +62,7 @@ export const QualityEventSchemas = {
   }, { description: 'An inspection\'s results were recorded (`POST /inspections/{id}/results`).' }),
   [QualityEvents.holdPlaced]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), target: InspectionTargetSchema, reason: Type.String(),
-  }, { description: 'A failed inspection holds its target: inventory puts the units on HOLD (they leave ATP); pack & ship refuses to book or dispatch the package.' }),
+  }, { description: 'A failed inspection holds its target: inventory puts the units on HOLD (they leave ATP); pack & ship refuses to book, dispatch or repack the package; physical tracking refuses a SHIP scan of its carton.' }),
   [QualityEvents.holdDisposed]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), target: InspectionTargetSchema, disposition: Type.Enum(DISPOSITIONS),
     note: Nullable(Type.String()),
@@ -83,10 +83,11 @@ export type HoldDisposed = Static<(typeof QualityEventSchemas)[typeof QualityEve
 export type NonConformanceOpened = Static<(typeof QualityEventSchemas)[typeof QualityEvents.nonConformanceOpened]>;
 export type NonConformanceClosed = Static<(typeof QualityEventSchemas)[typeof QualityEvents.nonConformanceClosed]>;
 
-/** Coded errors of quality (and the one rule of it pack & ship enforces: a held package does not ship). */
+/** Coded errors of quality (and the rules of it pack & ship enforces: a held package does not ship, a package under an OPEN inspection is not repacked). */
 export const QualityErrors = {
   CHECKLIST_MISMATCH: { status: 422, title: "The results do not match the inspection's checklist" },
   UNSUPPORTED_AQL: { status: 422, title: 'No ISO 2859-1 column for this AQL' },
   INSPECTION_NOT_HELD: { status: 409, title: 'The inspection holds nothing to dispose of' },
   PACKAGE_ON_QUALITY_HOLD: { status: 409, title: 'A package of the shipment is on quality hold until a disposition releases it' },
+  PACKAGE_UNDER_INSPECTION: { status: 409, title: 'The package\'s packing inspection is still OPEN: record its results before the package is repacked' },
 } as const satisfies ErrorSpecs;

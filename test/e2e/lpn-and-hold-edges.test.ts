@@ -92,6 +92,83 @@ describe('a repack and a quality hold', () => {
   });
 });
 
+describe('a package under an open inspection, and a held carton at the dock (2026-12-04, second hunt)', () => {
+  const sku = () => w.products[0]!.sku;
+  const inspections = async () => (await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items as { id: string; target: { packageId: string | null } }[];
+  /** An order of one unit of the first SKU (the 'Every package' plan inspects each of its packages), packed. */
+  const packedOrder = async (externalId: string): Promise<{ orderId: string; pkg: { id: string }; inspectionId: string }> => {
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: sku(), locationId: w.storage[0]!.id, quantity: 1 })).status).toBe(201);
+    const order = await createOrder(manager, w.siteId, { externalId, lines: [{ sku: sku(), quantity: 1 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, w.siteId, 10);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['picker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body;
+    await t.settle();
+    return { orderId: order.id, pkg, inspectionId: (await inspections()).find((i) => i.target.packageId === pkg.id)!.id };
+  };
+
+  it('a package whose inspection is OPEN is not repacked (409 PACKAGE_UNDER_INSPECTION naming it, nothing changed): the hold of a failure lands on the units; once disposed of, the repack works', async () => {
+    const { orderId, pkg, inspectionId } = await packedOrder('HLE-OPEN-1');
+    const before = await fingerprint('pack_ship', 'quality', 'physical_tracking');
+    const refused = await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator');
+    expect([refused.status, refused.body.code]).toEqual([409, 'PACKAGE_UNDER_INSPECTION']);
+    expect(refused.body.detail).toContain(inspectionId);
+    await t.settle();
+    expect(await fingerprint('pack_ship', 'quality', 'physical_tracking')).toEqual(before);
+    expect((await t.get(`/api/v1/packages/${pkg.id}`)).body.status).toBe('PACKED');
+
+    // The inspection fails: the hold is on the package that carries the units, which neither books nor is repacked.
+    expect((await t.post(`/api/v1/inspections/${inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+    await t.settle();
+    expect((await t.post('/api/v1/shipments', { orderId }, 'operator')).body.code).toBe('PACKAGE_ON_QUALITY_HOLD');
+    expect((await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator')).body.code).toBe('PACKAGE_ON_QUALITY_HOLD');
+    expect((await t.post(`/api/v1/inspections/${inspectionId}/disposition`, { disposition: 'REWORK', note: 'Resealed' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator')).body.status).toBe('REPACKED');
+    await t.settle();
+  });
+
+  it('a passed inspection lets the package be repacked', async () => {
+    const { pkg, inspectionId } = await packedOrder('HLE-OPEN-2');
+    expect((await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator')).body.code).toBe('PACKAGE_UNDER_INSPECTION');
+    expect((await t.post(`/api/v1/inspections/${inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: true }] }, 'operator')).body.status).toBe('PASSED');
+    await t.settle();
+    expect((await t.post(`/api/v1/packages/${pkg.id}/repack`, {}, 'operator')).body.status).toBe('REPACKED');
+    await t.settle();
+  });
+
+  it('a SHIP scan of a carton on quality hold, or of a pallet carrying it, is 409 LPN_ON_QUALITY_HOLD, nothing changed; after RELEASE it ships', async () => {
+    const { pkg, inspectionId } = await packedOrder('HLE-HOLD-SHIP');
+    expect((await t.post(`/api/v1/inspections/${inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+    await t.settle();
+    const pallet = await build({ type: 'PALLET', code: `PAL-${pkg.id}`, locationId: dock.id });
+    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.id, meaning: 'LOAD_ONTO_PALLET', into: pallet.id }, 'operator');
+    expect(loaded.status).toBe(201);
+    const carton = loaded.body.lpn as Lpn;
+
+    const before = await fingerprint('pack_ship', 'quality', 'physical_tracking');
+    const shipCarton = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.id, meaning: 'SHIP' }, 'operator');
+    expect([shipCarton.status, shipCarton.body.code]).toEqual([409, 'LPN_ON_QUALITY_HOLD']);
+    expect(shipCarton.body.detail).toContain(inspectionId);
+    const shipPallet = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.code, meaning: 'SHIP' }, 'operator');
+    expect([shipPallet.status, shipPallet.body.code]).toEqual([409, 'LPN_ON_QUALITY_HOLD']);
+    expect(shipPallet.body.detail).toContain(pkg.id);
+    await t.settle();
+    expect(await fingerprint('pack_ship', 'quality', 'physical_tracking')).toEqual(before);
+    expect(await lpn(carton.id)).toMatchObject({ status: 'CLOSED', parentId: pallet.id });
+
+    expect((await t.post(`/api/v1/inspections/${inspectionId}/disposition`, { disposition: 'RELEASE' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const shipped = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.code, meaning: 'SHIP' }, 'operator');
+    expect(shipped.status).toBe(201);
+    expect((await lpn(carton.id)).status).toBe('SHIPPED');
+  });
+});
+
 describe('a status scan that names a location', () => {
   it('STAGE at a lane carries what is inside the LPN with it; CLOSE of a nested LPN elsewhere takes it off its container', async () => {
     const [a, b, c] = [w.storage[1]!, w.storage[2]!, w.storage[3]!];

@@ -77,6 +77,15 @@ export interface PackShipOrders {
   site_id: string;
 }
 
+export interface PackShipPackageInspections {
+  done_at: Date | null;
+  inspection_id: string;
+  opened_at: Date;
+  order_id: string;
+  package_id: string;
+  status: string;
+}
+
 export interface PackShipPackageLines {
   line_id: string;
   package_id: string;
@@ -160,6 +169,7 @@ export interface DB {
   "pack_ship.manifests": PackShipManifests;
   "pack_ship.order_lines": PackShipOrderLines;
   "pack_ship.orders": PackShipOrders;
+  "pack_ship.package_inspections": PackShipPackageInspections;
   "pack_ship.package_lines": PackShipPackageLines;
   "pack_ship.packages": PackShipPackages;
   "pack_ship.quality_holds": PackShipQualityHolds;

@@ -373,9 +373,11 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'repackPackage', tags, summary: 'Open a package again (→ REPACKED): its units go back to pack',
       description: 'An OPEN or PACKED package; a labelled one needs its label voided first (409 ILLEGAL_TRANSITION). The units are '
         + 'unpacked and packed again into new packages. A package a failed quality inspection holds is not repacked until a manager gives '
-        + 'the inspection\'s disposition (409 PACKAGE_ON_QUALITY_HOLD naming it): RELEASE or REWORK lets it ship (or be repacked), SCRAP has the order repacked.',
+        + 'the inspection\'s disposition (409 PACKAGE_ON_QUALITY_HOLD naming it): RELEASE or REWORK lets it ship (or be repacked), SCRAP has the order repacked. '
+        + 'Nor is a package whose packing inspection is still OPEN (409 PACKAGE_UNDER_INSPECTION naming it): the inspector records its results first '
+        + '(POST /inspections/{id}/results); PASSED lets the repack through, FAILED holds the package as above.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD') },
+      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
 

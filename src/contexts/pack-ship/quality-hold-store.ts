@@ -18,4 +18,26 @@ export const qualityHoldStore = {
       'SELECT inspection_id, status FROM pack_ship.quality_holds WHERE package_id = $1', [packageId]);
     return rows[0];
   },
+
+  /** quality.inspection.required of a package: OPEN (a redelivery, or one seen DONE already, changes nothing). */
+  async inspectionOpened(db: Executor, i: { inspectionId: string; packageId: string; orderId: string; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.package_inspections (inspection_id, package_id, order_id, status, opened_at) VALUES ($1, $2, $3, 'OPEN', $4)
+       ON CONFLICT (inspection_id) DO NOTHING`, [i.inspectionId, i.packageId, i.orderId, i.now]);
+  },
+
+  /** The inspection passed, or failed and placed its hold: it no longer keeps the package from a repack. */
+  async inspectionDone(db: Executor, i: { inspectionId: string; packageId: string; orderId: string; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.package_inspections (inspection_id, package_id, order_id, status, opened_at, done_at) VALUES ($1, $2, $3, 'DONE', $4, $4)
+       ON CONFLICT (inspection_id) DO UPDATE SET status = 'DONE', done_at = EXCLUDED.done_at WHERE package_inspections.status = 'OPEN'`,
+      [i.inspectionId, i.packageId, i.orderId, i.now]);
+  },
+
+  /** The OPEN inspections of a package (the caller holds its order's row lock, which their handlers take too). */
+  async openInspectionsOf(db: Executor, packageId: string): Promise<string[]> {
+    const rows = await db.query<{ inspection_id: string }>(
+      `SELECT inspection_id FROM pack_ship.package_inspections WHERE package_id = $1 AND status = 'OPEN' ORDER BY inspection_id`, [packageId]);
+    return rows.map((r) => r.inspection_id);
+  },
 };

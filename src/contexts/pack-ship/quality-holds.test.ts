@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdRefusal, repackRefusal } from './quality-holds.ts';
+import { holdRefusal, inspectionRefusal, repackRefusal } from './quality-holds.ts';
 
 describe('quality holds on packages', () => {
   it('refuse booking and dispatch while HELD or SCRAPPED', () => {
@@ -15,5 +15,14 @@ describe('quality holds on packages', () => {
     expect(repackRefusal('pkg_1', { inspection_id: 'qin_1', status: 'SCRAPPED' })).toBeUndefined();
     expect(repackRefusal('pkg_1', { inspection_id: 'qin_1', status: 'RELEASED' })).toBeUndefined();
     expect(repackRefusal('pkg_1', undefined)).toBeUndefined();
+  });
+
+  it('refuse a repack while a packing inspection is OPEN, naming it; a HELD hold is named first', () => {
+    const refused = repackRefusal('pkg_1', undefined, ['qin_2']);
+    expect(refused).toMatchObject({ ok: false, code: 'PACKAGE_UNDER_INSPECTION' });
+    expect(refused?.ok === false && refused.message).toContain('POST /inspections/qin_2/results');
+    expect(repackRefusal('pkg_1', { inspection_id: 'qin_1', status: 'HELD' }, ['qin_2'])).toMatchObject({ code: 'PACKAGE_ON_QUALITY_HOLD' });
+    expect(repackRefusal('pkg_1', { inspection_id: 'qin_1', status: 'RELEASED' }, ['qin_2'])).toMatchObject({ code: 'PACKAGE_UNDER_INSPECTION' });
+    expect(inspectionRefusal('pkg_1', [])).toBeUndefined();
   });
 });

@@ -950,8 +950,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
         const legal = packageLifecycle.check(pkg.status, 'REPACKED', `Package ${pkg.id} is ${pkg.status}; void its label first (POST /shipments/{id}/void) to repack it`);
         if (!legal.ok) return legal;
-        // Under the order's lock, which quality's hold handler takes too: a hold placed meanwhile is seen here.
-        const held = repackRefusal(pkg.id, await qualityHoldStore.ofPackage(tx, pkg.id));
+        // Under the order's lock, which quality's hold and inspection handlers take too: a hold placed (or an inspection
+        // opened) meanwhile is seen here.
+        const held = repackRefusal(pkg.id, await qualityHoldStore.ofPackage(tx, pkg.id), await qualityHoldStore.openInspectionsOf(tx, pkg.id));
         if (held !== undefined) return held;
         await packStore.markRepacked(tx, pkg.id, deps.clock.now());
         const events: PublishedEvent[] = [];

@@ -8,15 +8,32 @@ import { packStore } from './store.ts';
 /**
  * Quality's holds on packages (issue 13): a failed packing inspection keeps the package from being booked or dispatched
  * until its disposition releases it (RELEASE / REWORK) or scraps it. Each handler first locks the order's row, the
- * lock every booking and dispatch takes, so a hold and a dispatch of the package are serialised.
+ * lock every booking and dispatch takes, so a hold and a dispatch of the package are serialised. A packing inspection
+ * is OPEN from `quality.inspection.required` until it passed (`quality.inspection.completed`) or failed and placed its
+ * hold: meanwhile the package is not repacked (ADR 0031 addendum 2026-12-04). A failure is DONE with the hold, not with
+ * the completion, so there is no moment when neither the inspection nor its hold refuses the repack.
  */
 export function packShipQualitySubscriptions(clock: Clock): Subscription[] {
   return [
+    on(QualityEvents.inspectionRequired, async (i, _event, tx) => {
+      const t = i.target;
+      if (t.kind !== 'PACKAGE' || t.packageId === null || t.orderId === null) return;
+      await packStore.lockOrder(tx, t.orderId);
+      await qualityHoldStore.inspectionOpened(tx, { inspectionId: i.inspectionId, packageId: t.packageId, orderId: t.orderId, now: clock.now() });
+    }),
+    on(QualityEvents.inspectionCompleted, async (c, _event, tx) => {
+      const t = c.target;
+      if (c.status !== 'PASSED' || t.kind !== 'PACKAGE' || t.packageId === null || t.orderId === null) return;
+      await packStore.lockOrder(tx, t.orderId);
+      await qualityHoldStore.inspectionDone(tx, { inspectionId: c.inspectionId, packageId: t.packageId, orderId: t.orderId, now: clock.now() });
+    }),
     on(QualityEvents.holdPlaced, async (hold, _event, tx) => {
       const t = hold.target;
       if (t.kind !== 'PACKAGE' || t.packageId === null || t.orderId === null) return;
       await packStore.lockOrder(tx, t.orderId);
-      await qualityHoldStore.place(tx, { packageId: t.packageId, orderId: t.orderId, inspectionId: hold.inspectionId, now: clock.now() });
+      const at = { packageId: t.packageId, orderId: t.orderId, inspectionId: hold.inspectionId, now: clock.now() };
+      await qualityHoldStore.place(tx, at);
+      await qualityHoldStore.inspectionDone(tx, at);
     }),
     on(QualityEvents.holdDisposed, async (d, _event, tx) => {
       const t = d.target;

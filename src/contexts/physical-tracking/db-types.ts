@@ -34,6 +34,14 @@ export interface PhysicalTrackingAsnLpns {
   sku: string;
 }
 
+export interface PhysicalTrackingHeldPackages {
+  held_at: Date;
+  inspection_id: string;
+  package_id: string;
+  site_id: string;
+  status: string;
+}
+
 export interface PhysicalTrackingInbox {
   event_id: string;
   event_type: string;
@@ -101,6 +109,7 @@ export interface PhysicalTrackingStoppedOrders {
 
 export interface DB {
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
+  "physical_tracking.held_packages": PhysicalTrackingHeldPackages;
   "physical_tracking.inbox": PhysicalTrackingInbox;
   "physical_tracking.lpn_links": PhysicalTrackingLpnLinks;
   "physical_tracking.lpn_losses": PhysicalTrackingLpnLosses;

@@ -1,6 +1,7 @@
 import { lotRule, type CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
 import type { ShippingStopped } from '../../contracts/pack-ship.ts';
+import type { HoldDisposed, HoldPlaced } from '../../contracts/quality.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
@@ -15,6 +16,7 @@ import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts
 import { decideFound, decideLost } from './domain/lost-found.ts';
 import { asnLinesToReceive } from './domain/asn-receipt.ts';
 import { checkNesting } from './domain/nesting.ts';
+import { qualityHoldRefusal } from './domain/quality-hold.ts';
 import { scanMove } from './domain/scan-place.ts';
 import { floorEventsHandler } from './floor-events.ts';
 import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
@@ -534,6 +536,18 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     [{ field: '/barcode', message: `holds units of cancelled order ${orders}` }]);
   }
 
+  /**
+   * A carton whose package a failed quality inspection holds does not leave by a SHIP scan either (ADR 0031 addendum
+   * 2026-12-04): pack & ship refuses to book or dispatch it, and the scan, which runs ahead of the dispatch, must not
+   * ship it (nor free its label) behind quality's back. `held_packages` is this context's record of quality's holds.
+   */
+  async function heldInside(tx: Tx, root: LpnRow): Promise<Outcome<never> | undefined> {
+    const tree = (await store.subtree(tx, root.id)).filter((r) => isLive(r.status));
+    const held = await store.heldPackages(tx, root.site_id, [...new Set(tree.map((r) => r.code))]);
+    if (held.length === 0) return undefined;
+    return qualityHoldRefusal(root, tree, new Map(held.map((h) => [h.package_id, { packageId: h.package_id, inspectionId: h.inspection_id, status: h.status }])));
+  }
+
   /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
   async function shipTree(tx: Tx, root: LpnRow, actor: ScanActor, meta: EventMeta, at: Date, barcode: string, sourceEventId: string | null): Promise<LpnRow> {
     let out = root;
@@ -651,6 +665,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             if (!isLive(r.value.status)) return offFloor(r.value);
             const cancelled = await cancelledInside(tx, r.value);
             if (cancelled !== undefined) return cancelled;
+            const onHold = await heldInside(tx, r.value);
+            if (onHold !== undefined) return onHold;
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
             break;
           }
@@ -724,6 +740,19 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     await store.insertStoppedOrder(tx, { orderId: d.orderId, siteId: d.siteId, at });
   }
 
+  /** quality.hold.placed of a package: its carton is not shipped by a scan until a disposition releases it. */
+  async function onQualityHoldPlaced(tx: Tx, d: HoldPlaced, at: Date): Promise<void> {
+    if (d.target.kind !== 'PACKAGE' || d.target.packageId === null) return;
+    const label = classifyLpnBarcode(d.target.packageId);
+    await store.insertHeldPackage(tx, { packageId: label.kind === 'INVALID' ? d.target.packageId : label.code, siteId: d.siteId, inspectionId: d.inspectionId, at });
+  }
+
+  /** quality.hold.disposed: RELEASE / REWORK lift the hold; SCRAP / RETURN_TO_VENDOR keep the carton from shipping. */
+  async function onQualityHoldDisposed(tx: Tx, d: HoldDisposed): Promise<void> {
+    if (d.target.kind !== 'PACKAGE') return;
+    await store.disposeHeldPackage(tx, d.inspectionId, d.disposition === 'RELEASE' || d.disposition === 'REWORK');
+  }
+
   /** A delivered run of other contexts' floor events (ADR 0043 addendum): see `floorEventsHandler`. */
   const onFloorEvents = floorEventsHandler(deps);
 
@@ -784,7 +813,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 
   return {
     build, close, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
-    onAsnCreated, onAsnEnded, onShippingStopped, onFloorEvents,
+    onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }
 

@@ -272,6 +272,26 @@ export async function stoppedOrders(db: Executor, orderIds: readonly string[]): 
   return new Set(rows.map((r) => r.order_id));
 }
 
+/** quality.hold.placed of a package: its carton does not ship (a redelivery changes nothing). */
+export async function insertHeldPackage(db: Executor, h: { packageId: string; siteId: string; inspectionId: string; at: Date }): Promise<void> {
+  await db.query(
+    `INSERT INTO physical_tracking.held_packages (package_id, site_id, inspection_id, status, held_at) VALUES ($1, $2, $3, 'HELD', $4)
+     ON CONFLICT (package_id) DO NOTHING`, [h.packageId, h.siteId, h.inspectionId, h.at]);
+}
+
+/** quality.hold.disposed: RELEASE / REWORK let the carton ship (the row goes); SCRAP / RETURN_TO_VENDOR keep it for good. */
+export async function disposeHeldPackage(db: Executor, inspectionId: string, released: boolean): Promise<void> {
+  if (released) await db.query('DELETE FROM physical_tracking.held_packages WHERE inspection_id = $1', [inspectionId]);
+  else await db.query(`UPDATE physical_tracking.held_packages SET status = 'SCRAPPED' WHERE inspection_id = $1`, [inspectionId]);
+}
+
+/** Which of these labels (a carton's label is its package id) name a package on quality hold at the site. */
+export async function heldPackages(db: Executor, siteId: string, codes: readonly string[]): Promise<{ package_id: string; inspection_id: string; status: 'HELD' | 'SCRAPPED' }[]> {
+  if (codes.length === 0) return [];
+  return db.query(
+    'SELECT package_id, inspection_id, status FROM physical_tracking.held_packages WHERE site_id = $1 AND package_id = ANY($2::text[])', [siteId, [...codes]]);
+}
+
 /** Units live LPNs hold per location, SKU and lot; units picked for an order count at `IN_PROCESS:<orderId>`, as inventory keeps them. */
 export async function physicalStock(db: Executor, siteId: string): Promise<{ location_id: string; sku: string; lot: string | null; quantity: number; lpn_ids: string[] }[]> {
   return db.query(

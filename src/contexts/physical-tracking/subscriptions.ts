@@ -2,6 +2,7 @@ import { on, onMany } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
+import { QualityEvents } from '../../contracts/quality.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { Projection } from '../../platform/module.ts';
 import type { PhysicalTrackingService } from './service.ts';
@@ -26,7 +27,8 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
 /**
  * The LPNs ASNs announce (`inventory.asn.created` lines with an expected LPN, until the ASN is cancelled or closed):
  * what a RECEIVE_LPN scan receives. The orders whose shipping stopped (`pack-ship.order.shipping-stopped`): what a
- * SHIP scan refuses to ship.
+ * SHIP scan refuses to ship. The packages a failed packing inspection holds (`quality.hold.placed`, until
+ * `quality.hold.disposed` releases them): the cartons a SHIP scan refuses to ship.
  */
 export function physicalTrackingProjections(service: PhysicalTrackingService): Projection[] {
   return [{
@@ -40,5 +42,11 @@ export function physicalTrackingProjections(service: PhysicalTrackingService): P
   }, {
     name: 'stopped-orders', tables: ['stopped_orders'],
     subscriptions: [on(PackShipEvents.shippingStopped, (d, event, tx) => service.onShippingStopped(tx, d, new Date(event.time)))],
+  }, {
+    name: 'held-packages', tables: ['held_packages'],
+    subscriptions: [
+      on(QualityEvents.holdPlaced, (d, event, tx) => service.onQualityHoldPlaced(tx, d, new Date(event.time))),
+      on(QualityEvents.holdDisposed, (d, _event, tx) => service.onQualityHoldDisposed(tx, d)),
+    ],
   }];
 }
