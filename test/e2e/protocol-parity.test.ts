@@ -6,11 +6,15 @@
  *   could never list events over GraphQL, where `GET /events?siteId=` serves it;
  * - an id `.` or `..`: the URL's dot segments were resolved before routing (`/tasks/../start` → `/start`), and the caller
  *   was told it may not call an operation it never asked for (403 FORBIDDEN naming `POST /api/v1/start`). Now
- *   VALIDATION_FAILED (a ValidationFailed member, a 400 error, INVALID_ARGUMENT), with nothing run.
+ *   VALIDATION_FAILED (a ValidationFailed member, a 400 error, INVALID_ARGUMENT), with nothing run;
+ * - a GraphQL subscription re-checked only the credential (`GET /auth/me`) while its socket lived: a person whose role
+ *   at the subscribed site was taken away, but who kept a role at another site, went on receiving that site's task
+ *   events, which REST refused them at once. It now makes the subscription's own read again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
-import { gqlClient } from '../support/graphql-client.ts';
+import { gqlClient, subscribe } from '../support/graphql-client.ts';
+import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
 
 let g: GrpcTestApp;
@@ -105,4 +109,46 @@ describe('an id . or .. (the URL would resolve it away to another operation)', (
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/line_id'] });
     }
   });
+});
+
+describe('a GraphQL subscription of a person whose role at the subject\'s site is taken away', () => {
+  it('ends within the recheck interval though the person keeps a role at another site; other subscribers go on receiving', async () => {
+    const { t } = g;
+    const password = 'a long enough password for parity';
+    const user = await t.post('/api/v1/users', {
+      username: 'pp-two-sites', password, grants: [{ siteId: a.siteId, role: 'manager' }, { siteId: b.siteId, role: 'manager' }],
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'pp-two-sites', password } });
+    expect(session.status).toBe(200);
+    const bearer = { authorization: `Bearer ${session.body.accessToken as string}` };
+    const url = `${(await t.app.http.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/graphql`;
+    const query = 'subscription($s: String!) { taskUpdates(siteId: $s) { type siteId } }';
+    const person = await subscribe(url, { headers: bearer }, query, { s: 'PPA' });
+    const kept = await subscribe(url, { headers: { 'x-api-key': t.keys.manager } }, query, { s: 'PPA' });
+    expect(person.acked && kept.acked).toBe(true);
+    await expect.poll(() => person.errors.length + kept.errors.length).toBe(0);
+
+    expect((await t.request('DELETE', `/api/v1/users/${user.body.id as string}/grants/${a.siteId}`)).status).toBe(200);
+    // REST refuses the person at A at once; B stays theirs.
+    const atA = await t.request('GET', `/api/v1/tasks?siteId=${a.siteId}&limit=1`, { role: null, headers: bearer });
+    expect([atA.status, atA.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    expect((await t.request('GET', '/api/v1/auth/me', { role: null, headers: bearer })).status).toBe(200);
+
+    await new Promise((r) => setTimeout(r, SUBSCRIPTION_RECHECK_MS + 200));
+    // A task event at A: a new order waved and released there.
+    const manager = injectClient(t.app, t.keys.manager);
+    const order = await createOrder(injectClient(t.app, t.keys.integration), a.siteId, { externalId: 'PP-a-2', lines: [{ sku: a.products[0]!.sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, a.siteId, 1);
+    await t.settle();
+    await expect.poll(() => kept.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => person.completed(), { timeout: 10_000 }).toBe(true);
+    expect(person.received).toEqual([]);
+    for (const s of [person, kept]) {
+      s.ws.close();
+      await s.closed;
+    }
+  }, 60_000);
 });

@@ -286,19 +286,21 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   },
   Subscription: {
     // Subscribing reads the subject through REST with the subscriber's credentials: the same authentication and roles,
-    // and NotFound for an unknown id. The payload is the Progress itself. The credential is checked again while the
-    // socket lives (whileAuthorized): a revoked key or an ended session stops receiving.
+    // and NotFound for an unknown id. The payload is the Progress itself. The same read is made again while the socket
+    // lives (whileAuthorized): a revoked key, an ended session or a role taken away at the subject's site stops receiving.
     orderProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
-        await read(ctx.rest, `/orders/${enc(args.orderId as string)}`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
+        const url = `/orders/${enc(args.orderId as string)}`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
     waveProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
-        await read(ctx.rest, `/waves/${enc(args.waveId as string)}`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(waveTopic(args.waveId as string)));
+        const url = `/waves/${enc(args.waveId as string)}`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(waveTopic(args.waveId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
@@ -306,27 +308,34 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
         const site = await read<{ id: string }>(ctx.rest, `/sites/${enc(args.siteId as string)}`);
         // Operators see the floor's tasks: the same read REST allows them.
-        await read(ctx.rest, `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? '')));
+        const url = `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? '')));
       },
       resolve: (payload: unknown) => payload,
     },
   },
 } as IResolvers<unknown, GraphqlContext>;
 
-/** How long a subscription's credential is trusted before the next event makes it ask again (`GET /auth/me`). */
+/** How long a subscription's authorization is trusted before the next event makes it ask again (its subject's read). */
 export const SUBSCRIPTION_RECHECK_MS = 5_000;
 
+/** Whether the subscriber may still make the REST read `url` that authorized its subscription (a 200). */
+const readable = (rest: Rest, url: string) => async (): Promise<boolean> => (await rest('GET', url)).status === 200;
+
 /**
- * The events of `source` while the subscriber's credential still works: before an event is sent, a credential last
- * checked more than {@link SUBSCRIPTION_RECHECK_MS} ago is checked again, and a refused one ends the subscription
- * (the client gets `complete`). A revoked key or a signed-out session thus stops receiving within a few seconds.
+ * The events of `source` while the subscriber may still read its subject: before an event is sent, an authorization
+ * last checked more than {@link SUBSCRIPTION_RECHECK_MS} ago is checked again (`stillAllowed`: the REST read the
+ * subscription began with), and a refused one ends the subscription (the client gets `complete`). A revoked key, a
+ * signed-out session or a role taken away at the subject's site thus stops receiving within a few seconds, as REST
+ * refuses it. (Checking the credential alone, `GET /auth/me`, kept a person who lost the subject's site but kept
+ * another one receiving.)
  */
-export async function* whileAuthorized<T>(rest: Rest, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
+export async function* whileAuthorized<T>(stillAllowed: () => Promise<boolean>, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
   let checkedAt = Date.now();
   for await (const item of source) {
     if (Date.now() - checkedAt >= recheckMs) {
-      if ((await rest('GET', '/auth/me')).status !== 200) return;
+      if (!(await stillAllowed())) return;
       checkedAt = Date.now();
     }
     yield item;
