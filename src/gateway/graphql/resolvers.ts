@@ -51,10 +51,22 @@ function chunks<T>(items: readonly T[], size = BATCH): T[][] {
   return out;
 }
 
-/** Orders by id, with their lines, in one REST call per 100 ids (`GET /orders?ids=&include=lines`). */
-async function ordersByIds(rest: Rest, ids: readonly string[]): Promise<Map<string, Obj>> {
-  const unique = [...new Set(ids)];
-  const pages = await Promise.all(chunks(unique).map((c) => read<Page>(rest, `/orders${qs({ ids: c, include: 'lines', limit: c.length })}`)));
+/** An order id and the site of the parent that names it (a wave's, a pick list's, a shipment's, the order's own). */
+interface OrderRef { readonly id: string; readonly siteId: unknown }
+
+/**
+ * Orders by id, with their lines, in one REST call per site and 100 ids (`GET /orders?siteId=&ids=&include=lines`). The
+ * call names the parent's site: a caller of some sites only must name one on a list (SITE_REQUIRED otherwise), as on
+ * REST, and a nested field of a parent it may read is of that parent's site.
+ */
+async function ordersByIds(rest: Rest, refs: readonly OrderRef[]): Promise<Map<string, Obj>> {
+  const bySite = new Map<string | undefined, Set<string>>();
+  for (const r of refs) {
+    const site = typeof r.siteId === 'string' ? r.siteId : undefined;
+    bySite.set(site, (bySite.get(site) ?? new Set<string>()).add(r.id));
+  }
+  const calls = [...bySite].flatMap(([siteId, ids]) => chunks([...ids]).map((c) => `/orders${qs({ siteId, ids: c, include: 'lines', limit: c.length })}`));
+  const pages = await Promise.all(calls.map((url) => read<Page>(rest, url)));
   return new Map(pages.flatMap((p) => p?.items ?? []).map((o) => [o.id as string, o]));
 }
 
@@ -92,8 +104,11 @@ const productLoader = async (queries: Queries, ctx: GraphqlContext): Promise<(Ob
 };
 
 const orderLoader = (idOf: (obj: Obj) => string | null) => async (queries: Queries, ctx: GraphqlContext): Promise<(Obj | null)[]> => {
-  const ids = queries.map((q) => idOf(q.obj)).filter((id): id is string => id !== null);
-  const orders = await ordersByIds(ctx.rest, ids);
+  const refs = queries.flatMap((q) => {
+    const id = idOf(q.obj);
+    return id === null ? [] : [{ id, siteId: q.obj.siteId }];
+  });
+  const orders = await ordersByIds(ctx.rest, refs);
   return queries.map((q) => {
     const id = idOf(q.obj);
     return id === null ? null : orders.get(id) ?? null;
@@ -116,14 +131,14 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
     orderIds: async (queries: Queries, ctx) => waveOrderIds(ctx.rest, queries.map((q) => q.obj)),
     orders: async (queries: Queries, ctx) => {
       const idLists = await waveOrderIds(ctx.rest, queries.map((q) => q.obj));
-      const orders = await ordersByIds(ctx.rest, idLists.flat());
+      const orders = await ordersByIds(ctx.rest, idLists.flatMap((ids, i) => ids.map((id) => ({ id, siteId: queries[i]!.obj.siteId }))));
       return idLists.map((ids) => ids.map((id) => orders.get(id)).filter((o) => o !== undefined));
     },
     pickLists: async (queries: Queries, ctx) => Promise.all(queries.map((q) => all(ctx.rest, `/pick-lists?waveId=${enc(q.obj.id as string)}&limit=200`))),
   },
   Order: {
     lines: async (queries: Queries, ctx) => {
-      const missing = queries.filter((q) => !Array.isArray(q.obj.lines)).map((q) => q.obj.id as string);
+      const missing = queries.filter((q) => !Array.isArray(q.obj.lines)).map((q) => ({ id: q.obj.id as string, siteId: q.obj.siteId }));
       const orders = missing.length === 0 ? new Map<string, Obj>() : await ordersByIds(ctx.rest, missing);
       return queries.map((q) => (Array.isArray(q.obj.lines) ? q.obj.lines : orders.get(q.obj.id as string)?.lines ?? []));
     },
@@ -153,7 +168,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   HeldStock: { product: productLoader },
   PickList: {
     orders: async (queries: Queries, ctx) => {
-      const orders = await ordersByIds(ctx.rest, queries.flatMap((q) => q.obj.orderIds as string[]));
+      const orders = await ordersByIds(ctx.rest, queries.flatMap((q) => (q.obj.orderIds as string[]).map((id) => ({ id, siteId: q.obj.siteId }))));
       return queries.map((q) => (q.obj.orderIds as string[]).map((id) => orders.get(id)).filter((o) => o !== undefined));
     },
   },
@@ -234,7 +249,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     shipments: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/shipments${qs(defined(a, 'siteId', 'status', 'orderIds', 'first', 'after'))}`),
     shipment: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/shipments/${enc(a.id as string)}`, true),
     packages: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/packages${qs({ orderId: a.orderId })}`),
-    events: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/events${qs(defined(a, 'subject', 'type', 'from', 'to', 'first', 'after'))}`),
+    events: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/events${qs(defined(a, 'siteId', 'subject', 'type', 'from', 'to', 'first', 'after'))}`),
   },
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {
@@ -271,19 +286,21 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   },
   Subscription: {
     // Subscribing reads the subject through REST with the subscriber's credentials: the same authentication and roles,
-    // and NotFound for an unknown id. The payload is the Progress itself. The credential is checked again while the
-    // socket lives (whileAuthorized): a revoked key or an ended session stops receiving.
+    // and NotFound for an unknown id. The payload is the Progress itself. The same read is made again while the socket
+    // lives (whileAuthorized): a revoked key, an ended session or a role taken away at the subject's site stops receiving.
     orderProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
-        await read(ctx.rest, `/orders/${enc(args.orderId as string)}`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
+        const url = `/orders/${enc(args.orderId as string)}`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
     waveProgress: {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
-        await read(ctx.rest, `/waves/${enc(args.waveId as string)}`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(waveTopic(args.waveId as string)));
+        const url = `/waves/${enc(args.waveId as string)}`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(waveTopic(args.waveId as string)));
       },
       resolve: (payload: unknown) => payload,
     },
@@ -291,27 +308,34 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
         const site = await read<{ id: string }>(ctx.rest, `/sites/${enc(args.siteId as string)}`);
         // Operators see the floor's tasks: the same read REST allows them.
-        await read(ctx.rest, `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`);
-        return whileAuthorized(ctx.rest, await ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? '')));
+        const url = `/tasks?siteId=${enc(site?.id ?? '')}&limit=1`;
+        await read(ctx.rest, url);
+        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(siteTasksTopic(site?.id ?? '')));
       },
       resolve: (payload: unknown) => payload,
     },
   },
 } as IResolvers<unknown, GraphqlContext>;
 
-/** How long a subscription's credential is trusted before the next event makes it ask again (`GET /auth/me`). */
+/** How long a subscription's authorization is trusted before the next event makes it ask again (its subject's read). */
 export const SUBSCRIPTION_RECHECK_MS = 5_000;
 
+/** Whether the subscriber may still make the REST read `url` that authorized its subscription (a 200). */
+const readable = (rest: Rest, url: string) => async (): Promise<boolean> => (await rest('GET', url)).status === 200;
+
 /**
- * The events of `source` while the subscriber's credential still works: before an event is sent, a credential last
- * checked more than {@link SUBSCRIPTION_RECHECK_MS} ago is checked again, and a refused one ends the subscription
- * (the client gets `complete`). A revoked key or a signed-out session thus stops receiving within a few seconds.
+ * The events of `source` while the subscriber may still read its subject: before an event is sent, an authorization
+ * last checked more than {@link SUBSCRIPTION_RECHECK_MS} ago is checked again (`stillAllowed`: the REST read the
+ * subscription began with), and a refused one ends the subscription (the client gets `complete`). A revoked key, a
+ * signed-out session or a role taken away at the subject's site thus stops receiving within a few seconds, as REST
+ * refuses it. (Checking the credential alone, `GET /auth/me`, kept a person who lost the subject's site but kept
+ * another one receiving.)
  */
-export async function* whileAuthorized<T>(rest: Rest, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
+export async function* whileAuthorized<T>(stillAllowed: () => Promise<boolean>, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
   let checkedAt = Date.now();
   for await (const item of source) {
     if (Date.now() - checkedAt >= recheckMs) {
-      if ((await rest('GET', '/auth/me')).status !== 200) return;
+      if (!(await stillAllowed())) return;
       checkedAt = Date.now();
     }
     yield item;

@@ -55,6 +55,18 @@ export function restClient(app: HttpApp, headers: Readonly<Record<string, string
     if (o.requestId !== undefined) h['x-request-id'] = o.requestId;
     if (options.idempotencyKey !== undefined) h['idempotency-key'] = options.idempotencyKey;
     if (method === 'GET') delete h['idempotency-key'];
+    // An id `.` or `..` in the path would be resolved away before routing (`/tasks/../start` is `/start`, another
+    // operation, refused as such): no resource has such an id, so the call is the caller's mistake and runs nothing.
+    const path = url.split('?', 1)[0] ?? '';
+    if (path.split('/').some((s) => s === '.' || s === '..')) {
+      return {
+        status: 400,
+        body: {
+          status: 400, code: 'VALIDATION_FAILED', detail: `An id may not be . or .. (${method} /api/v1${path})`,
+          errors: [{ field: '/id', message: 'is not an id' }],
+        } as T,
+      };
+    }
     const res = await app.inject({
       method, url: `/api/v1${url}`, headers: h,
       ...(o.remoteAddress === undefined ? {} : { remoteAddress: o.remoteAddress }),

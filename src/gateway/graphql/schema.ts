@@ -369,7 +369,8 @@ type Query {
   shipments(siteId: String, status: String, orderIds: [ID!], first: Int, after: String): ShipmentConnection!
   shipment(id: ID!): Shipment
   packages(orderId: ID!): PackageConnection!
-  events(subject: String, type: String, from: String, to: String, first: Int = 100, after: String): EventConnection!
+  """The event store (GET /events); a caller of some sites only names one of them (siteId: id or code; SITE_REQUIRED otherwise)."""
+  events(siteId: String, subject: String, type: String, from: String, to: String, first: Int = 100, after: String): EventConnection!
 }
 
 input ShipToInput {

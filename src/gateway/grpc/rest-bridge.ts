@@ -48,17 +48,21 @@ function deadlineMs(call: ServerUnaryCall<unknown, unknown>): number {
   return d instanceof Date ? d.getTime() : d;
 }
 
-/** A request field that names a resource in the REST path: empty would route to another operation, so it is refused here. */
+/**
+ * A request field that names a resource in the REST path but cannot: empty, `.` or `..` would route to another
+ * operation (the URL's dot segments are resolved before routing: `/tasks/../start` is `/start`), so it is refused here.
+ */
 export class MissingPathField extends Error {
-  constructor(readonly field: string) {
-    super(`${field} is required`);
+  constructor(readonly field: string, readonly problem: 'is required' | 'is not an id' = 'is required') {
+    super(`${field} ${problem}`);
     this.name = 'MissingPathField';
   }
 }
 
-/** `value` URL-encoded for a REST path, or MissingPathField when empty. */
+/** `value` URL-encoded for a REST path, or MissingPathField when empty or a dot segment (`.`, `..`). */
 export function pathPart(field: string, value: string): string {
   if (value === '') throw new MissingPathField(field);
+  if (value === '.' || value === '..') throw new MissingPathField(field, 'is not an id');
   return encodeURIComponent(value);
 }
 
@@ -83,7 +87,7 @@ export function restHandler<Req, Res>(
       op = toRest(call.request);
     } catch (e) {
       if (!(e instanceof MissingPathField)) throw e;
-      fail(problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: 'is required' }] }));
+      fail(problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: e.problem }] }));
       return;
     }
     // inject's callback form: no chain object, no deferred start and no promise per call; and no check of options
