@@ -269,6 +269,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       catalog: () => (runs('catalog') ? api('catalog') : undefined),
       catalogCommands: () => commands.catalog,
       locationCommands: () => locationCommands, inventoryCommands: () => commands.inventory,
+      // A subscription's owner filter names one of inventory's owners: asked here, or over gRPC in a split deployment.
+      inventory: () => (local.inventory as InventoryApi | undefined) ?? (runs('inventory') || options.remoteApis === undefined ? undefined : options.remoteApis('inventory', 'inventory')),
       webhooks: { baseMs: w.retryBaseMs, maxMs: w.retryMaxMs, timeoutMs: w.timeoutMs, maxFailures: w.maxFailures, batch: 20, destinations: { allowPrivate: w.allowPrivate } },
       tickMs: w.tickMs,
       // The ERP and TMS ports (ADR 0039) call inventory and pack-ship in-process when they run here.

@@ -13,7 +13,11 @@ import { PackShipEvents } from './pack-ship.ts';
 export const WEBHOOK_SUBSCRIPTION_STATUSES = ['ACTIVE', 'DISABLED'] as const;
 export type WebhookSubscriptionStatus = (typeof WEBHOOK_SUBSCRIPTION_STATUSES)[number];
 
-export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED'] as const;
+/**
+ * PENDING until sent; DELIVERED on a 2xx; ABANDONED by a person (POST …/abandon: its subject's later deliveries go on);
+ * CANCELLED when its subscription is deleted. The last two are final unless replayed (an ABANDONED one only).
+ */
+export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'ABANDONED', 'CANCELLED'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 export const IntegrationsEvents = {
@@ -67,8 +71,9 @@ export const IntegrationsErrors = {
   STOREFRONT_PAYLOAD_INVALID: { status: 422, title: 'The storefront order cannot be mapped to an order' },
   CHANNEL_EXISTS: { status: 409, title: 'A storefront channel with this shop domain exists' },
   WEBHOOK_SUBSCRIPTION_DELETED: { status: 409, title: 'The delivery\'s webhook subscription was deleted: nothing sends its deliveries' },
+  WEBHOOK_DELIVERY_NOT_PENDING: { status: 409, title: 'The webhook delivery is no longer pending (DELIVERED, ABANDONED or CANCELLED): there is nothing to abandon' },
   ORDER_INTAKE_UNAVAILABLE: { status: 503, title: 'The orders context does not run in this process' },
-  INVENTORY_UNAVAILABLE: { status: 503, title: 'The inventory context does not run in this process (EDI 943 → ASN)' },
+  INVENTORY_UNAVAILABLE: { status: 503, title: 'The inventory context is not reachable from this process (EDI 943 → ASN, a webhook\'s owner filter)' },
   EDI_INTERCHANGE_INVALID: { status: 422, title: 'The X12 interchange envelope (ISA … IEA) cannot be read; no 997 can answer it' },
   EDI_PARTNER_UNKNOWN: { status: 422, title: 'The interchange sender (ISA05/ISA06) is not a trading partner' },
   EDI_PARTNER_EXISTS: { status: 409, title: 'A trading partner with this ISA qualifier and id exists' },

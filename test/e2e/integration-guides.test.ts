@@ -117,7 +117,7 @@ describe('integration guides', () => {
     expect(Object.keys(sent.data as object).sort()).toEqual(['carrier', 'dispatchedAt', 'lines', 'orderId', 'packageIds', 'shipmentId', 'siteId', 'trackingNumber']);
   });
 
-  it('operations/webhooks.md: subscribe, a storefront order created, updated and cancelled, the delivery log and a replay', async () => {
+  it('operations/webhooks.md: subscribe, a storefront order created, updated and cancelled, the delivery log, a replay, a delivery given up', async () => {
     const guide = (...needles: string[]) => block('../operations/webhooks.md', 'sh', ...needles);
     // Every sh block of the guide is a shell command (the request a receiver gets and the TypeScript are not).
     expect(blocksOf('../operations/webhooks.md', 'sh').every((b) => !/^(POST |import )/m.test(b))).toBe(true);
@@ -141,6 +141,9 @@ describe('integration guides', () => {
     expect(deliveries!.items[0]).toMatchObject({ subscriptionId: subscription!.id, status: 'PENDING', subject: created!.orderId });
     expect(delivery).toMatchObject({ id: deliveries!.items[0].id, attemptLog: expect.any(Array) });
     expect(replayed).toMatchObject({ id: deliveries!.items[0].id });
+    // Giving that delivery up, with the reason (its receiver does not exist here: it was still PENDING).
+    const [abandoned] = jsons(await run(guide('/abandon'), 'integration', { DELIVERY: deliveries!.items[0].id }));
+    expect(abandoned).toMatchObject({ id: deliveries!.items[0].id, status: 'ABANDONED', endReason: expect.stringContaining('keyed in by hand') });
   });
 
   it('operations/workload.md and quality.md: the standards, the roster and an inspection plan as written (manager)', async () => {

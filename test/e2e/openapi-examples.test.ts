@@ -592,7 +592,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('deactivateInspectionPlan')).body.active).toBe(false);
 
     // Integrations (ADR 0034): a webhook subscription to the demo site's order events, a storefront channel whose signed
-    // order makes a delivery (its receiver is not listening here: it stays PENDING), the delivery log, a replay.
+    // order makes a delivery (its receiver is not listening here: it stays PENDING), the delivery log, a replay, given up.
     const subscription = (await example('createWebhookSubscription')).body;
     expect(subscription.secret).toMatch(/^whsec_/);
     use('webhookSubscription', subscription.id);
@@ -618,6 +618,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('webhookDelivery', deliveries.items[0]!.id);
     await example('getWebhookDelivery');
     await example('replayWebhookDelivery');
+    expect((await example('abandonWebhookDelivery')).body.status).toBe('ABANDONED');
     await example('deleteWebhookSubscription');
 
     // EDI and CSV (ADR 0037): a trading partner, its example 940 (an order and its 997), the documents; a product import.

@@ -146,7 +146,8 @@ describe('a site-scoped caller and what integrations keep of another site', () =
       refused.push(['GET', `/api/v1/integrations/webhook-subscriptions/${id}`], ['PUT', `/api/v1/integrations/webhook-subscriptions/${id}`, { ...hook, siteId: 'SMA' }],
         ['POST', `/api/v1/integrations/webhook-subscriptions/${id}/enable`], ['DELETE', `/api/v1/integrations/webhook-subscriptions/${id}`]);
     }
-    refused.push(['GET', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}`], ['POST', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}/replay`]);
+    refused.push(['GET', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}`], ['POST', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}/replay`],
+      ['POST', `/api/v1/integrations/webhook-deliveries/${bDeliveries[0]!.id}/abandon`, { reason: 'not its to give up' }]);
     for (const [method, url, body] of refused) {
       const res = await scoped<{ code: string }>(url, method as 'POST', url, body);
       expect({ method, url, status: res.status, code: res.body.code }).toEqual({ method, url, status: 403, code: 'FORBIDDEN_AT_SITE' });

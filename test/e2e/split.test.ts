@@ -69,6 +69,14 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(ready.status).toBe(200);
       expect(((await ready.json()) as { services: unknown[] }).services).toHaveLength(3);
 
+      // A webhook's owner filter is checked against inventory's owners over gRPC (integrations runs beside orders here).
+      const hook = { url: 'http://127.0.0.1:9/hook', eventTypes: ['orders.order.*'] };
+      const unknownOwner = await admin('hook', 'POST', '/api/v1/integrations/webhook-subscriptions', { ...hook, ownerId: 'own_nobody' });
+      expect([unknownOwner.status, (unknownOwner.body as { code?: string }).code]).toEqual([422, 'UNKNOWN_OWNER']);
+      const knownOwner = await admin('hook', 'POST', '/api/v1/integrations/webhook-subscriptions', { ...hook, ownerId: 'own_default' });
+      expect(knownOwner.status, JSON.stringify(knownOwner.body)).toBe(201);
+      expect((await admin('unhook', 'DELETE' as 'POST', `/api/v1/integrations/webhook-subscriptions/${(knownOwner.body as { id: string }).id}`)).status).toBe(200);
+
       const w = await setupWarehouse(call, { siteCode: 'SPLIT', aisles: 4, bays: 8, levels: 2, skus: 6 });
       expect(await receiveStock(call, w, 15, 2)).toBe(6 * 2 * 15);
 

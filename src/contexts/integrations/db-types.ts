@@ -28,6 +28,9 @@ export interface IntegrationsDeliveries {
   body: string;
   created_at: Date;
   delivered_at: Date | null;
+  end_reason: string | null;
+  ended_at: Date | null;
+  ended_by: string | null;
   event_id: string;
   event_type: string;
   id: string;

@@ -26,7 +26,7 @@ const SubscriptionBody = Type.Object({
   url: Type.String({ minLength: 8, maxLength: 2000, description: 'Where deliveries are POSTed (http or https)' }),
   eventTypes: EventTypes,
   siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events of this site (id or code)' })),
-  ownerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events whose payload names this ownerId' })),
+  ownerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events of this owner (one of GET /owners; 422 UNKNOWN_OWNER otherwise)' })),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, {
   additionalProperties: false,
@@ -48,6 +48,9 @@ const DeliverySchema = Type.Object({
   status: Enum(WEBHOOK_DELIVERY_STATUSES), attempts: Type.Integer(),
   nextAttemptAt: Nullable(DateTime), lastStatus: Nullable(Type.Integer({ description: 'The HTTP status of the last attempt; null for a network error' })),
   lastError: Nullable(Type.String()), createdAt: DateTime, deliveredAt: Nullable(DateTime),
+  endedAt: Nullable(DateTime), // when it was ABANDONED or CANCELLED (null otherwise)
+  endedBy: Nullable(Type.String({ description: 'Who abandoned it, or deleted its subscription' })),
+  endReason: Nullable(Type.String({ description: 'Why: the reason given to abandon it, or "its webhook subscription was deleted"' })),
 });
 const DeliveryDetailSchema = Type.Object({
   ...DeliverySchema.properties,
@@ -64,10 +67,13 @@ const ChannelSchema = Type.Object({ id: Type.String(), shopDomain: Type.String()
 
 type SubscriptionView = { disabledAt: Date | null; createdAt: Date; updatedAt: Date };
 const subscriptionView = <S extends SubscriptionView>(s: S) => ({ ...s, disabledAt: iso(s.disabledAt), createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
-type DeliveryView = { seq: string | number; nextAttemptAt: Date; createdAt: Date; deliveredAt: Date | null; status: string };
+type DeliveryView = { seq: string | number; nextAttemptAt: Date; createdAt: Date; deliveredAt: Date | null; endedAt: Date | null; status: string };
 const deliveryView = <D extends DeliveryView>({ seq: _seq, ...d }: D) => ({
   ...d, nextAttemptAt: d.status === 'PENDING' ? d.nextAttemptAt.toISOString() : null, createdAt: d.createdAt.toISOString(), deliveredAt: iso(d.deliveredAt),
+  endedAt: iso(d.endedAt),
 });
+/** Who acts, as the delivery log shows it. */
+const actor = (principal: Principal | undefined): string => principal?.name ?? 'unknown';
 
 const SubscriptionParams = Type.Object({ id: IdParam('webhookSubscription', 'POST /integrations/webhook-subscriptions') }, { additionalProperties: false });
 const DeliveryParams = Type.Object({ id: IdParam('webhookDelivery', 'GET /integrations/webhook-deliveries (items[].id)') }, { additionalProperties: false });
@@ -124,10 +130,11 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'createWebhookSubscription', tags, summary: 'Subscribe a URL to events (outbound webhook)',
         description: 'Every matching event is POSTed to the URL, signed (PakLog-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">), '
           + 'retried with exponential backoff and jitter, in order per subject. The answer carries the signing `secret` — the only time it is shown. '
-          + '422 UNKNOWN_EVENT_TYPE, WEBHOOK_URL_INVALID, UNKNOWN_SITE. A caller of some sites only subscribes to one of its sites (`siteId`): '
+          + '422 UNKNOWN_EVENT_TYPE, WEBHOOK_URL_INVALID, UNKNOWN_SITE, UNKNOWN_OWNER (an `ownerId` that is not one of GET /owners; 503 '
+          + 'INVENTORY_UNAVAILABLE when the inventory context cannot be asked). A caller of some sites only subscribes to one of its sites (`siteId`): '
           + 'without one, 403 SITE_REQUIRED (it would receive every site\'s events). See docs/operations/webhooks.md.',
         body: SubscriptionBody,
-        response: { 201: CreatedSubscriptionSchema, ...problems('UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'SITE_REQUIRED') },
+        response: { 201: CreatedSubscriptionSchema, ...problems('UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'SITE_REQUIRED', 'INVENTORY_UNAVAILABLE') },
       },
     }, async (req, reply) => {
       everySiteNeedsAll(req.principal, req.body.siteId);
@@ -165,9 +172,10 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'updateWebhookSubscription', tags, summary: 'Change a webhook subscription',
-        description: 'Replaces URL, event types and filters (the secret stays). Deliveries already recorded keep going to the new URL.',
+        description: 'Replaces URL, event types and filters (the secret stays). Deliveries already recorded keep going to the new URL. '
+          + '422 UNKNOWN_OWNER for an `ownerId` that is not one of GET /owners, as on create.',
         params: SubscriptionParams, body: SubscriptionBody,
-        response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'SITE_REQUIRED') },
+        response: { 200: SubscriptionSchema, ...problems('NOT_FOUND', 'UNKNOWN_EVENT_TYPE', 'WEBHOOK_URL_INVALID', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'SITE_REQUIRED', 'INVENTORY_UNAVAILABLE') },
       },
     }, async (req) => {
       // Both the subscription's site now and the one it is given (the site guard checked a siteId in the body).
@@ -192,12 +200,17 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       config: { roles: CAN.integrations },
       schema: {
         operationId: 'deleteWebhookSubscription', tags, summary: 'Delete a webhook subscription',
-        description: 'No more deliveries are recorded or sent for it; its delivery log stays readable. 404 NOT_FOUND.',
-        params: SubscriptionParams, response: { 200: Type.Object({ id: Type.String(), deleted: Type.Literal(true) }), ...problems('NOT_FOUND') },
+        description: 'No more deliveries are recorded or sent for it; its delivery log stays readable, and its PENDING deliveries end CANCELLED '
+          + '(who, when, why) in the same transaction. 404 NOT_FOUND.',
+        params: SubscriptionParams,
+        response: {
+          200: Type.Object({ id: Type.String(), deleted: Type.Literal(true), cancelledDeliveries: Type.Integer({ description: 'Its PENDING deliveries, now CANCELLED' }) }),
+          ...problems('NOT_FOUND'),
+        },
       },
     }, async (req) => {
       await ofSubscription(req.principal, req.params.id);
-      return unwrap(await service.deleteSubscription(req.params.id));
+      return unwrap(await service.deleteSubscription(req.params.id, actor(req.principal)));
     });
 
     app.get('/integrations/webhook-deliveries', {
@@ -240,12 +253,31 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'replayWebhookDelivery', tags, summary: 'Send a delivery again',
         description: 'Manual replay: the delivery is PENDING and due now (a delivered one is sent again with the same event id; receivers '
           + 'deduplicate on it). It still waits for older deliveries of its subscription and subject (and, while the subscription is DISABLED, for it '
-          + 'to be enabled). 404 NOT_FOUND; 409 WEBHOOK_SUBSCRIPTION_DELETED for a delivery of a deleted subscription (nothing would send it).',
+          + 'to be enabled). An ABANDONED one is PENDING again, its end cleared. 404 NOT_FOUND; 409 WEBHOOK_SUBSCRIPTION_DELETED for a delivery of '
+          + 'a deleted subscription (CANCELLED: nothing would send it).',
         params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND', 'WEBHOOK_SUBSCRIPTION_DELETED') },
       },
     }, async (req, reply) => {
       await ofDelivery(req.principal, req.params.id);
       return deps.idempotency.run(req, reply, 200, async () => deliveryView(unwrap(await service.replayDelivery(req.params.id))));
+    });
+
+    app.post('/integrations/webhook-deliveries/:id/abandon', {
+      config: { roles: CAN.integrations, idempotent: true },
+      schema: {
+        operationId: 'abandonWebhookDelivery', tags, summary: 'Give a delivery up',
+        description: 'For a delivery its receiver refuses for good: it ends ABANDONED (endedAt, endedBy, endReason) and is never sent again '
+          + 'unless replayed, and the later deliveries of its subscription and subject, which waited behind it, go on. A DISABLED subscription '
+          + 'stays so until it is enabled. 404 NOT_FOUND; 409 WEBHOOK_DELIVERY_NOT_PENDING for one DELIVERED, ABANDONED or CANCELLED.',
+        params: DeliveryParams,
+        body: Type.Object({
+          reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why it is given up (shown in the delivery log)' }),
+        }, { additionalProperties: false, examples: [{ reason: 'The ERP refuses this order for good (unknown customer); keyed in by hand' }] }),
+        response: { 200: DeliverySchema, ...problems('NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_PENDING') },
+      },
+    }, async (req, reply) => {
+      await ofDelivery(req.principal, req.params.id);
+      return deps.idempotency.run(req, reply, 200, async () => deliveryView(unwrap(await service.abandonDelivery(req.params.id, actor(req.principal), req.body.reason))));
     });
 
     app.post('/integrations/storefront-channels', {

@@ -1,5 +1,5 @@
 import type { CatalogApi, CatalogCommands } from '../../contracts/catalog.ts';
-import type { InventoryCommands } from '../../contracts/inventory.ts';
+import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
 import type { LocationMasterApi, LocationMasterCommands } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipCommands } from '../../contracts/pack-ship.ts';
@@ -26,6 +26,8 @@ export interface IntegrationsOptions {
   /** Location-master's and inventory's import commands, when they run in this process (CSV location and stock imports). */
   readonly locationCommands?: (() => LocationMasterCommands | undefined) | undefined;
   readonly inventoryCommands?: (() => Pick<InventoryCommands, 'applyStockCounts' | 'createAsn'> | undefined) | undefined;
+  /** Inventory's owners, here or over gRPC (undefined: neither): a webhook subscription's ownerId is checked against them. */
+  readonly inventory?: (() => Pick<InventoryApi, 'getOwner'> | undefined) | undefined;
   readonly webhooks: WebhookSettings;
   /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
   readonly tickMs: number;
@@ -40,7 +42,9 @@ export interface IntegrationsOptions {
 
 /** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034), EDI X12 and CSV imports (ADR 0037). */
 export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService; readonly edi: EdiService; readonly imports: ImportService; readonly ports: PortsService | undefined } {
-  const service = integrationsService(deps, { locations: options.locations, orders: options.orders }, options.webhooks);
+  const service = integrationsService(deps, {
+    locations: options.locations, orders: options.orders, inventory: options.inventory ?? (() => undefined),
+  }, options.webhooks);
   const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders, inventory: options.inventoryCommands ?? (() => undefined) });
   const imports = importService({
     catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations,

@@ -115,8 +115,9 @@ describe('webhook owner filters (found by the black-box hunt)', () => {
       expect(sub.status).toBe(201);
       return sub.body.id as string;
     };
+    const someoneElse = (await t.post('/api/v1/owners', { code: 'OWNF-CLIENT', name: 'A 3PL client' })).body.id as string;
     const defaultOwner = await subscribe('own_default');
-    const otherOwner = await subscribe('own_someone_else');
+    const otherOwner = await subscribe(someoneElse);
     await receiveStock(call, w, 5, 1);
     await createOrder(call, w.siteId, { externalId: 'OWNF-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
     await t.settle();
@@ -152,6 +153,119 @@ describe('replaying a delivery (found by the black-box hunt)', () => {
     expect([replayed.status, replayed.body.status]).toEqual([200, 'PENDING']);
     expect((await t.post('/api/v1/integrations/webhook-deliveries/whd_nope/replay', undefined, 'integration')).status).toBe(404);
   }, 30_000);
+});
+
+type DeliveryRow = { id: string; subject: string; eventType: string; status: string; attempts: number; nextAttemptAt: string | null; endedAt: string | null; endedBy: string | null; endReason: string | null };
+const deliveriesOf = async (subscriptionId: string): Promise<DeliveryRow[]> =>
+  (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${subscriptionId}`)).body.items as DeliveryRow[];
+
+describe('a way out for one delivery (found by the defect hunt)', () => {
+  it('abandoning a delivery its receiver refuses for good ends it ABANDONED (who, why, when) and lets its subject\'s later deliveries go', async () => {
+    // A receiver that refuses an order's `received` event for good (400) and takes the rest.
+    const got: string[] = [];
+    const refusing = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const type = (JSON.parse(body) as { type: string }).type;
+        if (type === 'orders.order.received.v1') {
+          res.statusCode = 400;
+        } else {
+          got.push(type);
+        }
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (refusing.address() as AddressInfo).port;
+      const call = injectClient(t.app, t.keys.manager);
+      const w = await setupWarehouse(call, { siteCode: 'ABANDN', aisles: 1, bays: 1, levels: 1, skus: 1 });
+      await receiveStock(call, w, 5, 1);
+      const sub = (await t.post('/api/v1/integrations/webhook-subscriptions', {
+        url: `http://127.0.0.1:${port}/hook`, eventTypes: ['orders.order.received.v1', 'orders.order.allocated.v1'], siteId: 'ABANDN',
+      }, 'integration')).body as { id: string };
+      const order = await createOrder(call, w.siteId, { externalId: 'ABANDN-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+      await t.settle();
+      // Three refusals disable the subscription (PAKLOG_WEBHOOK_MAX_FAILURES=3); the later delivery of the order waits behind the first.
+      await until('disabled', async () => (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`)).body, (s) => s.status === 'DISABLED', 15_000);
+      const chain = (await deliveriesOf(sub.id)).filter((d) => d.subject === order.id);
+      expect(chain.map((d) => [d.eventType, d.status])).toEqual([['orders.order.received.v1', 'PENDING'], ['orders.order.allocated.v1', 'PENDING']]);
+      const [stuck, waiting] = [chain[0]!, chain[1]!];
+      expect(waiting.attempts).toBe(0);
+
+      const path = `/api/v1/integrations/webhook-deliveries/${stuck.id}/abandon`;
+      // A reason is required; a viewer may not; an unknown delivery is 404.
+      expect((await t.post(path, {}, 'integration')).status).toBe(400);
+      expect((await t.post(path, { reason: 'x' }, 'viewer')).status).toBe(403);
+      expect((await t.post('/api/v1/integrations/webhook-deliveries/whd_nope/abandon', { reason: 'x' }, 'integration')).status).toBe(404);
+      const reason = 'the ERP refuses this order for good; keyed in by hand';
+      const key = { 'idempotency-key': 'abandon-abandn-1' };
+      const abandoned = await t.post(path, { reason }, 'integration', key);
+      expect(abandoned.status).toBe(200);
+      expect(abandoned.body).toMatchObject({ id: stuck.id, status: 'ABANDONED', nextAttemptAt: null, endReason: reason, endedBy: expect.any(String) });
+      expect(abandoned.body.endedAt).toEqual(expect.any(String));
+      // The same key answers the same; without it, an abandoned delivery is 409 WEBHOOK_DELIVERY_NOT_PENDING.
+      expect((await t.post(path, { reason }, 'integration', key)).body).toEqual(abandoned.body);
+      const again = await t.post(path, { reason }, 'integration');
+      expect([again.status, again.body.code]).toEqual([409, 'WEBHOOK_DELIVERY_NOT_PENDING']);
+      expect((await t.get(`/api/v1/integrations/webhook-deliveries/${stuck.id}`)).body).toMatchObject({ status: 'ABANDONED', endReason: reason });
+
+      // Enabled again, the subscription sends what waited behind the abandoned delivery, not the abandoned one.
+      expect((await t.post(`/api/v1/integrations/webhook-subscriptions/${sub.id}/enable`, undefined, 'integration')).status).toBe(200);
+      await until('the later delivery', async () => (await t.get(`/api/v1/integrations/webhook-deliveries/${waiting.id}`)).body, (d) => d.status === 'DELIVERED');
+      expect(got).toEqual(['orders.order.allocated.v1']);
+      const delivered = await t.post(`/api/v1/integrations/webhook-deliveries/${waiting.id}/abandon`, { reason }, 'integration');
+      expect([delivered.status, delivered.body.code]).toEqual([409, 'WEBHOOK_DELIVERY_NOT_PENDING']);
+      expect(delivered.body.detail).toContain('DELIVERED');
+
+      // An abandoned delivery may be replayed: PENDING again, its end cleared.
+      const replayed = await t.post(`/api/v1/integrations/webhook-deliveries/${stuck.id}/replay`, undefined, 'integration');
+      expect(replayed.body).toMatchObject({ status: 'PENDING', endedAt: null, endedBy: null, endReason: null });
+      await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${sub.id}`, { role: 'integration' });
+    } finally {
+      refusing.closeAllConnections();
+      refusing.close();
+    }
+  }, 30_000);
+
+  it('deleting a subscription ends its PENDING deliveries CANCELLED in the same transaction', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'CANCELD', aisles: 1, bays: 1, levels: 1, skus: 2 });
+    // Nothing listens on port 9: its deliveries stay PENDING.
+    const sub = (await t.post('/api/v1/integrations/webhook-subscriptions', { url: 'http://127.0.0.1:9/hook', eventTypes: ['inventory.stock.received.v1'], siteId: 'CANCELD' }, 'integration')).body as { id: string };
+    await receiveStock(call, w, 5, 1);
+    await t.settle();
+    const pending = await deliveriesOf(sub.id);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((d) => d.status === 'PENDING')).toBe(true);
+    const deleted = await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${sub.id}`, { role: 'integration' });
+    expect(deleted.body).toEqual({ id: sub.id, deleted: true, cancelledDeliveries: pending.length });
+    // An attempt under way when it was deleted ends first; then the log tells the truth.
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await deliveriesOf(sub.id);
+    expect(after.map((d) => [d.status, d.nextAttemptAt, d.endReason])).toEqual(pending.map(() => ['CANCELLED', null, 'its webhook subscription was deleted']));
+    expect(after.every((d) => d.endedBy !== null && d.endedAt !== null)).toBe(true);
+    expect((await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}&status=PENDING`)).body.items).toEqual([]);
+    const cancelled = await t.post(`/api/v1/integrations/webhook-deliveries/${after[0]!.id}/abandon`, { reason: 'x' }, 'integration');
+    expect([cancelled.status, cancelled.body.code]).toEqual([409, 'WEBHOOK_DELIVERY_NOT_PENDING']);
+  }, 30_000);
+
+  it('refuses an ownerId that is not an owner inventory knows (422 UNKNOWN_OWNER), on create and on update, writing nothing', async () => {
+    const count = async (): Promise<number> => (await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM integrations.subscriptions'))[0]!.n;
+    const before = await count();
+    const body = { url: 'http://127.0.0.1:9/hook', eventTypes: ['orders.order.*'], ownerId: 'own_nobody' };
+    const refused = await t.post('/api/v1/integrations/webhook-subscriptions', body, 'integration');
+    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_OWNER', '/ownerId']);
+    expect(refused.body.detail).toContain('own_nobody');
+    expect(await count()).toBe(before);
+    const sub = await t.post('/api/v1/integrations/webhook-subscriptions', { ...body, ownerId: 'own_default' }, 'integration');
+    expect([sub.status, sub.body.ownerId]).toEqual([201, 'own_default']);
+    const update = await t.request('PUT', `/api/v1/integrations/webhook-subscriptions/${sub.body.id}`, { role: 'integration', body });
+    expect([update.status, update.body.code]).toEqual([422, 'UNKNOWN_OWNER']);
+    expect((await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.body.id}`)).body.ownerId).toBe('own_default');
+    await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${sub.body.id}`, { role: 'integration' });
+  });
 });
 
 describe('webhook destinations with PAKLOG_WEBHOOK_ALLOW_PRIVATE=false', () => {

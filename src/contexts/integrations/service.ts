@@ -5,6 +5,7 @@ import {
   IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac,
 } from '../../contracts/integrations.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
+import { resolveOwnerId, type InventoryApi } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands, OrderStatus } from '../../contracts/orders.ts';
 import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
@@ -71,12 +72,32 @@ function redactedUrl(url: string): string {
  */
 export function integrationsService(
   deps: PlatformDeps,
-  apis: { locations: Pick<LocationMasterApi, 'getSite'>; orders: () => OrderCommands | undefined },
+  apis: {
+    locations: Pick<LocationMasterApi, 'getSite'>; orders: () => OrderCommands | undefined;
+    /** Inventory's owners, in this process or over gRPC (undefined: neither): a subscription's `ownerId` names one of them. */
+    inventory: () => Pick<InventoryApi, 'getOwner'> | undefined;
+  },
   settings: WebhookSettings,
 ) {
   const now = (): Date => deps.clock.now();
 
-  async function checkSubscription(input: SubscriptionInput): Promise<Outcome<{ siteId: string | null }>> {
+  /** The owner filter as an owner inventory knows (null: none); 422 UNKNOWN_OWNER on `/ownerId` otherwise, nothing written. */
+  async function checkOwner(ownerId: string | undefined): Promise<Outcome<string | null>> {
+    if (ownerId === undefined) return ok(null);
+    let inventory: Pick<InventoryApi, 'getOwner'> | undefined;
+    try {
+      inventory = apis.inventory();
+    } catch {
+      inventory = undefined; // a split process without inventory in PAKLOG_RPC_PEERS
+    }
+    if (inventory === undefined) {
+      return reject('INVENTORY_UNAVAILABLE', 'a subscription\'s ownerId is checked against the owners inventory knows: run the inventory context in this process, '
+        + 'or name its gRPC address in PAKLOG_RPC_PEERS');
+    }
+    return resolveOwnerId(inventory, ownerId, null);
+  }
+
+  async function checkSubscription(input: SubscriptionInput): Promise<Outcome<{ siteId: string | null; ownerId: string | null }>> {
     const problem = urlProblem(input.url, settings.destinations);
     if (problem !== undefined) return reject('WEBHOOK_URL_INVALID', `${redactedUrl(input.url)}: ${problem}`, [{ field: '/url', message: problem }]);
     const unknown = unknownPatterns(input.eventTypes);
@@ -84,9 +105,10 @@ export function integrationsService(
       return reject('UNKNOWN_EVENT_TYPE', `no offered event type matches ${unknown.join(', ')}`,
         unknown.map((p) => ({ field: `/eventTypes/${input.eventTypes.indexOf(p)}`, message: `${p} matches no event type PakLog offers (see docs/operations/webhooks.md)` })));
     }
-    if (input.siteId === undefined) return ok({ siteId: null });
-    const site = await resolveSiteId(apis.locations, input.siteId);
-    return site.ok ? ok({ siteId: site.value }) : site;
+    const site = input.siteId === undefined ? ok(null) : await resolveSiteId(apis.locations, input.siteId);
+    if (!site.ok) return site;
+    const owner = await checkOwner(input.ownerId);
+    return owner.ok ? ok({ siteId: site.value, ownerId: owner.value }) : owner;
   }
 
   async function createSubscription(input: SubscriptionInput): Promise<Outcome<Subscription & { secret: string }>> {
@@ -95,7 +117,7 @@ export function integrationsService(
     const secret = newSecret('whsec');
     const sub = await store.insertSubscription(deps.db, {
       id: deps.ids.next('whs'), url: input.url, eventTypes: [...new Set(input.eventTypes)], siteId: checked.value.siteId,
-      ownerId: input.ownerId ?? null, description: input.description ?? null, secret, now: now(),
+      ownerId: checked.value.ownerId, description: input.description ?? null, secret, now: now(),
     });
     return ok({ ...sub, secret });
   }
@@ -104,7 +126,7 @@ export function integrationsService(
     const checked = await checkSubscription(input);
     if (!checked.ok) return checked;
     const sub = await store.updateSubscription(deps.db, id, {
-      url: input.url, eventTypes: [...new Set(input.eventTypes)], siteId: checked.value.siteId, ownerId: input.ownerId ?? null,
+      url: input.url, eventTypes: [...new Set(input.eventTypes)], siteId: checked.value.siteId, ownerId: checked.value.ownerId,
       description: input.description ?? null, now: now(),
     });
     return sub === undefined ? reject('NOT_FOUND', `no webhook subscription ${id}`) : ok(sub);
@@ -115,8 +137,17 @@ export function integrationsService(
     return sub === undefined ? reject('NOT_FOUND', `no webhook subscription ${id}`) : ok(sub);
   }
 
-  async function deleteSubscription(id: string): Promise<Outcome<{ id: string; deleted: true }>> {
-    return (await store.deleteSubscription(deps.db, id, now())) ? ok({ id, deleted: true }) : reject('NOT_FOUND', `no webhook subscription ${id}`);
+  /**
+   * Deletes a subscription and, in the same transaction, ends its PENDING deliveries CANCELLED (`by`, when, why):
+   * nothing would ever send them, and the delivery log says so instead of a next attempt that never comes.
+   */
+  async function deleteSubscription(id: string, by: string): Promise<Outcome<{ id: string; deleted: true; cancelledDeliveries: number }>> {
+    return deps.db.tx(async (tx) => {
+      const at = now();
+      if (!(await store.deleteSubscription(tx, id, at))) return reject('NOT_FOUND', `no webhook subscription ${id}`);
+      const cancelledDeliveries = await store.cancelPending(tx, id, by, 'its webhook subscription was deleted', at);
+      return ok({ id, deleted: true as const, cancelledDeliveries });
+    });
   }
 
   /** A disabled subscription made ACTIVE again: its failure run starts over, its waiting deliveries are due at once. */
@@ -247,8 +278,8 @@ export function integrationsService(
   }
 
   /**
-   * Manual replay: the delivery is sent again (a delivered one too), as soon as it heads its chain. One of a deleted
-   * subscription is refused (409 WEBHOOK_SUBSCRIPTION_DELETED, unchanged): nothing would ever send it.
+   * Manual replay: the delivery is sent again (a DELIVERED or ABANDONED one too, PENDING again with its end cleared), as
+   * soon as it heads its chain. One of a deleted subscription (CANCELLED, or ended before) is refused (409 WEBHOOK_SUBSCRIPTION_DELETED, unchanged): nothing would ever send it.
    */
   async function replayDelivery(id: string): Promise<Outcome<Delivery>> {
     const d = await store.requeue(deps.db, id, now());
@@ -257,6 +288,23 @@ export function integrationsService(
     if (seen === undefined) return reject('NOT_FOUND', `no webhook delivery ${id}`);
     return reject('WEBHOOK_SUBSCRIPTION_DELETED', `delivery ${id} belongs to webhook subscription ${seen.subscriptionId}, which was deleted: nothing sends its `
       + 'deliveries. Subscribe the URL again for new events; the body of this one is in GET /integrations/webhook-deliveries/{id}');
+  }
+
+  /**
+   * A person gives a PENDING delivery up (a receiver that refuses it for good): ABANDONED with who, when and why, final
+   * unless replayed; the later deliveries of its subscription and subject are no longer held behind it. The subscription
+   * keeps its state (a DISABLED one is enabled apart). 409 WEBHOOK_DELIVERY_NOT_PENDING for one that is not PENDING.
+   */
+  async function abandonDelivery(id: string, by: string, reason: string): Promise<Outcome<Delivery>> {
+    return deps.db.tx(async (tx) => {
+      const d = await store.lockDelivery(tx, id);
+      if (d === undefined) return reject('NOT_FOUND', `no webhook delivery ${id}`);
+      if (d.status !== 'PENDING') {
+        return reject('WEBHOOK_DELIVERY_NOT_PENDING', `delivery ${id} is ${d.status}${d.endedBy === null ? '' : ` (by ${d.endedBy}: ${d.endReason ?? ''})`}: `
+          + (d.status === 'CANCELLED' ? 'its subscription was deleted' : 'only a PENDING delivery can be abandoned'));
+      }
+      return ok(await store.abandon(tx, id, by, reason, now()));
+    });
   }
 
   const listDeliveries = (f: DeliveryFilter, after: string | null, limit: number) => store.deliveries(deps.db, f, after, limit);
@@ -342,7 +390,7 @@ export function integrationsService(
     siteOfDelivery: (id: string) => store.siteOfDelivery(deps.db, id),
     /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
     resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
-    recordEvents, deliverDue, getDelivery, replayDelivery, listDeliveries,
+    recordEvents, deliverDue, getDelivery, replayDelivery, abandonDelivery, listDeliveries,
     createChannel, listChannels: (after: string | null, limit: number, siteId?: string) => store.channels(deps.db, after, limit, siteId),
     storefrontOrder,
   };

@@ -16,15 +16,17 @@ const SUB_COLUMNS = `id, url, event_types AS "eventTypes", site_id AS "siteId", 
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export type Delivery = Narrowed<Camelized<Pick<Selectable<IntegrationsDeliveries>,
-  'id' | 'seq' | 'subscription_id' | 'event_id' | 'event_type' | 'subject' | 'status' | 'attempts' | 'next_attempt_at' | 'last_status' | 'last_error' | 'created_at' | 'delivered_at'>>,
+  'id' | 'seq' | 'subscription_id' | 'event_id' | 'event_type' | 'subject' | 'status' | 'attempts' | 'next_attempt_at' | 'last_status' | 'last_error' | 'created_at' | 'delivered_at'
+  | 'ended_at' | 'ended_by' | 'end_reason'>>,
   { status: WebhookDeliveryStatus }>;
 const DEL_COLUMNS = `id, seq, subscription_id AS "subscriptionId", event_id AS "eventId", event_type AS "eventType", subject, status, attempts,
-  next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", created_at AS "createdAt", delivered_at AS "deliveredAt"`;
+  next_attempt_at AS "nextAttemptAt", last_status AS "lastStatus", last_error AS "lastError", created_at AS "createdAt", delivered_at AS "deliveredAt",
+  ended_at AS "endedAt", ended_by AS "endedBy", end_reason AS "endReason"`;
 
 /** DEL_COLUMNS of the delivery `d` in a statement that joins its subscription (whose id, status and created_at clash). */
 const DEL_COLUMNS_D = `d.id, d.seq, d.subscription_id AS "subscriptionId", d.event_id AS "eventId", d.event_type AS "eventType", d.subject, d.status,
   d.attempts, d.next_attempt_at AS "nextAttemptAt", d.last_status AS "lastStatus", d.last_error AS "lastError", d.created_at AS "createdAt",
-  d.delivered_at AS "deliveredAt"`;
+  d.delivered_at AS "deliveredAt", d.ended_at AS "endedAt", d.ended_by AS "endedBy", d.end_reason AS "endReason"`;
 
 export type Attempt = Camelized<Pick<Selectable<IntegrationsDeliveryAttempts>, 'attempt' | 'at' | 'status_code' | 'error' | 'duration_ms'>>;
 
@@ -73,6 +75,22 @@ export const integrationsStore = {
   },
   async deleteSubscription(db: Executor, id: string, now: Date): Promise<boolean> {
     return (await db.query(`UPDATE integrations.subscriptions SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id`, [id, now])).length === 1;
+  },
+  /** A deleted subscription's PENDING deliveries end CANCELLED (nothing would send them); answers how many. */
+  async cancelPending(db: Executor, subscriptionId: string, by: string, reason: string, now: Date): Promise<number> {
+    return (await db.query(
+      `UPDATE integrations.deliveries SET status = 'CANCELLED', ended_at = $2, ended_by = $3, end_reason = $4, lease_until = NULL
+       WHERE subscription_id = $1 AND status = 'PENDING' RETURNING id`, [subscriptionId, now, by, reason])).length;
+  },
+  /** The delivery, locked (undefined when there is none). */
+  async lockDelivery(db: Executor, id: string): Promise<Delivery | undefined> {
+    return (await db.query<Delivery>(`SELECT ${DEL_COLUMNS} FROM integrations.deliveries WHERE id = $1 FOR UPDATE`, [id]))[0];
+  },
+  /** A PENDING delivery given up by a person: final, its subject's later deliveries go on. */
+  async abandon(db: Executor, id: string, by: string, reason: string, now: Date): Promise<Delivery> {
+    return (await db.query<Delivery>(
+      `UPDATE integrations.deliveries SET status = 'ABANDONED', ended_at = $2, ended_by = $3, end_reason = $4, lease_until = NULL
+       WHERE id = $1 RETURNING ${DEL_COLUMNS}`, [id, now, by, reason]))[0]!;
   },
   async setStatus(db: Executor, id: string, status: WebhookSubscriptionStatus, reason: string | null, now: Date): Promise<Subscription> {
     return (await db.query<Subscription>(
@@ -136,10 +154,13 @@ export const integrationsStore = {
       `UPDATE integrations.deliveries SET attempts = $2, last_status = $3, last_error = $4, lease_until = NULL, next_attempt_at = $5 WHERE id = $1`,
       [id, attempts, statusCode, error, nextAttemptAt]);
   },
-  /** Sends a delivery again (a DELIVERED one too), or a waiting one now: one of a live subscription only (undefined otherwise). */
+  /**
+   * Sends a delivery again (a DELIVERED or ABANDONED one too, live again: its end is cleared), or a waiting one now: one
+   * of a live subscription only (undefined otherwise; a CANCELLED one's subscription is deleted).
+   */
   async requeue(db: Executor, id: string, now: Date): Promise<Delivery | undefined> {
     return (await db.query<Delivery>(
-      `UPDATE integrations.deliveries d SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL
+      `UPDATE integrations.deliveries d SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL, ended_at = NULL, ended_by = NULL, end_reason = NULL
          FROM integrations.subscriptions s WHERE d.id = $1 AND s.id = d.subscription_id AND s.deleted_at IS NULL
        RETURNING ${DEL_COLUMNS_D}`, [id, now]))[0];
   },
