@@ -19,7 +19,7 @@ const ALONE = [
   // 240 flows poll at once for event handlers that share the machine with them (60 s per wait): beside another long
   // file at load 20 a wait timed out (2026-12-02).
   'test/e2e/cancel-races.test.ts',
-  // Browser tests (real chromium) and the UI build they share: two at a time, after the others (test/setup-alone.ts).
+  // Browser tests (real chromium) and the UI build they share.
   'test/ui/*.test.ts',
 ];
 // test/e2e/fuzz.test.ts (5,000 generated requests, ~40 s) stays in the parallel project: in-process app, no tight timing.

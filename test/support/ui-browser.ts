@@ -3,7 +3,7 @@
  * app listening on a free port. Without chromium the tests fail under CI=true (.ci/run installs it) and are left out
  * elsewhere, saying why.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -26,29 +26,9 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/**
- * Builds ui/dist when a UI source is newer than the last build (as `npm start` does). Two browser files run at once
- * (test/setup-alone.ts): one builds while the other waits on a lock folder, then finds the build fresh.
- */
+/** Builds ui/dist when a UI source is newer than the last build (as `npm start` does). */
 export async function ensureUiBuilt(): Promise<void> {
-  if (!uiIsStale()) return;
-  const lock = join(repoRoot, 'ui', '.build-lock');
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Left by a run that was killed while building: a build takes seconds, not minutes.
-      const held = statSync(lock, { throwIfNoEntry: false });
-      if (held !== undefined && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    if (uiIsStale()) await buildUi();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  if (uiIsStale()) await buildUi();
 }
 
 /** The test app on a real socket (the browser needs one); answers its base URL. */
