@@ -144,7 +144,11 @@ describe('a GraphQL subscription of a person whose role at the subject\'s site i
     await planAndRelease(manager, a.siteId, 1);
     await t.settle();
     await expect.poll(() => kept.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(() => person.completed(), { timeout: 10_000 }).toBe(true);
+    // Ended by the recheck (`complete`) — or, should the server have handled the client's `subscribe` only after the
+    // grant was taken away (the protocol does not acknowledge a subscribe: seen once in a loaded CI run, 2026-12-04),
+    // refused at its start with FORBIDDEN_AT_SITE. Either way it ends, and no event of A reaches the person.
+    const ended = (): boolean => person.completed() || person.errors.flat().some((e: { extensions?: { code?: string } }) => e.extensions?.code === 'FORBIDDEN_AT_SITE');
+    await expect.poll(ended, { timeout: 20_000 }).toBe(true);
     expect(person.received).toEqual([]);
     for (const s of [person, kept]) {
       s.ws.close();
