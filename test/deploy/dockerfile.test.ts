@@ -108,7 +108,7 @@ describe('the Dockerfile', () => {
     expect(last('USER')).toBeDefined();
     expect(last('USER')).not.toMatch(/^(root|0)(:|$)/);
     expect(last('HEALTHCHECK')).toMatch(/\/health\/live/);
-    expect(JSON.parse(last('ENTRYPOINT')!)).toEqual(['node', 'dist/cli.js']);
+    expect(JSON.parse(last('ENTRYPOINT')!)).toEqual(['node', 'dist/bundle/cli.js']);
     expect(existsSync(join(repoRoot, 'src/cli.ts'))).toBe(true);
     expect(JSON.parse(last('CMD')!)).toEqual(['start']);
     // No TypeScript loader at run time.

@@ -9,7 +9,7 @@ import { cleanEnv, freePort, repoRoot } from '../support/paklog-process.ts';
 /**
  * The production build (`npm run build`) runs without the TypeScript toolchain: it is built into a folder laid out
  * like the container image (/app/dist, /app/proto, /app/package.json, /app/node_modules) and started with plain
- * `node dist/cli.js start` on a fresh database. Node 20 has no TypeScript support of its own, so a single `.ts` import
+ * `node dist/bundle/cli.js start` (the image's entry point: the modules bundled, scripts/build.ts) on a fresh database. Node 20 has no TypeScript support of its own, so a single `.ts` import
  * left in the output fails the start (ERR_UNKNOWN_FILE_EXTENSION).
  */
 let root = '';
@@ -47,17 +47,18 @@ describe('the compiled build', () => {
     const out = files(join(root, 'dist'));
     expect(out.filter((f) => f.endsWith('.ts'))).toEqual([]);
     expect(out).toContain('cli.js');
+    expect(out).toContain(join('bundle', 'cli.js'));
     expect(out.filter((f) => f.endsWith('.test.js'))).toEqual([]);
     const sql = (dir: string): string[] => files(dir).filter((f) => f.endsWith('.sql')).sort();
     expect(sql(join(root, 'dist'))).toEqual(sql(join(repoRoot, 'src')));
     expect(sql(join(root, 'dist')).length).toBeGreaterThan(10);
   });
 
-  it('starts with `node dist/cli.js start` on a fresh database, migrates it and answers ready', async () => {
+  it('starts with `node dist/bundle/cli.js start` on a fresh database, migrates it and answers ready', async () => {
     const env = cleanEnv({ DATABASE_URL: db.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false' });
     // No loader may come from the environment either.
     delete env.NODE_OPTIONS;
-    const c = spawn(process.execPath, ['dist/cli.js', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, ['dist/bundle/cli.js', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     await new Promise<void>((ready, fail) => {
       const timer = setTimeout(() => fail(new Error(`dist did not start:\n${output}`)), 60_000);

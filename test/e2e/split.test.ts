@@ -77,6 +77,16 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(knownOwner.status, JSON.stringify(knownOwner.body)).toBe(201);
       expect((await admin('unhook', 'DELETE' as 'POST', `/api/v1/integrations/webhook-subscriptions/${(knownOwner.body as { id: string }).id}`)).status).toBe(200);
 
+      // A key scoped to an owner reaches, through the gateway, the routes its service keeps owners apart on, and only
+      // those: the gateway leaves that to the service (it refused every forwarded route before).
+      const ownerKey = await admin('owner key', 'POST', '/api/v1/api-keys', { name: `split owner ${bus}`, role: 'integration', ownerId: 'own_default' });
+      expect(ownerKey.status, JSON.stringify(ownerKey.body)).toBe(201);
+      const asOwner = c.client((ownerKey.body as { key: string }).key);
+      const ownOrders = await asOwner('owner orders', 'GET', '/api/v1/orders?limit=5');
+      expect(ownOrders.status, JSON.stringify(ownOrders.body)).toBe(200);
+      const notKeptApart = await asOwner('owner waves', 'GET', '/api/v1/waves?limit=5');
+      expect([notKeptApart.status, (notKeptApart.body as { code?: string }).code]).toEqual([403, 'OWNER_SCOPED_KEY']);
+
       const w = await setupWarehouse(call, { siteCode: 'SPLIT', aisles: 4, bays: 8, levels: 2, skus: 6 });
       expect(await receiveStock(call, w, 15, 2)).toBe(6 * 2 * 15);
 

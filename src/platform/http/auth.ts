@@ -268,7 +268,9 @@ export function authHook(auth: Authenticator | ApiKeys, options: { gatewaySecret
 function authorise(request: FastifyRequest, principal: Principal, roles: readonly Role[] | undefined): void {
   request.principal = principal;
   // An owner-scoped key reaches only the routes that keep owners apart (ADR 0028): a route that does not is closed to it.
-  if (principal.ownerId !== undefined && request.routeOptions.config.owners !== true) {
+  // A gateway's forwarded route leaves that to the service that owns the route, which knows whether it keeps owners apart.
+  const config = request.routeOptions.config;
+  if (principal.ownerId !== undefined && config.owners !== true && config.forwarded !== true) {
     throw new AppError('OWNER_SCOPED_KEY', `A key scoped to owner ${principal.ownerId} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
   }
   const allowed = roles ?? ['admin'];
