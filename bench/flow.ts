@@ -95,7 +95,7 @@ async function inProcessServer(url: string, pool: number, prepared: boolean): Pr
 }
 
 /**
- * `paklog start` from the compiled build in a process of its own, as `npm start` runs it (bin/paklog.js → dist/cli.js;
+ * `paklog start` from the compiled build in a process of its own, as `npm start` runs it (bin/paklog.js → dist/bundle/cli.js;
  * dist/ is built first when stale, so the sources through tsx never run here), on the bench database, with the
  * defaults users get (worker threads, the public gRPC API on a free port, info logs) except: no demo seed, no per-key
  * rate limits (the bench drives everything with one key), and the bench's pool size and prepared-statement setting.
@@ -104,7 +104,7 @@ async function distServer(url: string, pool: number, prepared: boolean): Promise
   const dist = join(root, 'dist');
   if (distIsStale(dist)) {
     console.log('building dist/ (npm run build) …');
-    build(dist);
+    await build(dist);
   }
   const key = `pk_bench_${randomBytes(16).toString('hex')}`;
   const port = await freePort();

@@ -89,7 +89,7 @@ export async function main(args: string[]): Promise<void> {
   let builtS: number | null = null;
   if (distIsStale(join(root, 'dist'))) {
     const t0 = performance.now();
-    build(join(root, 'dist'));
+    await build(join(root, 'dist'));
     builtS = +((performance.now() - t0) / 1000).toFixed(1);
     console.log(`built dist/ in ${builtS} s`);
   }
