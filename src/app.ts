@@ -263,7 +263,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('integrations')) {
     const w = config.webhooks;
     modules.push(integrationsContext(deps, {
-      locations: api('locations'),
+      locations: api('locations'), packShip: api('packShip'),
       // The storefront intake calls orders in-process (OrderCommands has no gRPC form): run both in one process.
       orders: () => commands.orders,
       catalog: () => (runs('catalog') ? api('catalog') : undefined),

@@ -2,7 +2,7 @@ import type { CatalogApi, CatalogCommands } from '../../contracts/catalog.ts';
 import type { InventoryApi, InventoryCommands } from '../../contracts/inventory.ts';
 import type { LocationMasterApi, LocationMasterCommands } from '../../contracts/location-master.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
-import type { PackShipCommands } from '../../contracts/pack-ship.ts';
+import type { PackShipApi, PackShipCommands } from '../../contracts/pack-ship.ts';
 import type { PartnerPortsConfig } from '../../platform/config/ports.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { ediService, type EdiService } from './edi/service.ts';
@@ -28,6 +28,8 @@ export interface IntegrationsOptions {
   readonly inventoryCommands?: (() => Pick<InventoryCommands, 'applyStockCounts' | 'createAsn'> | undefined) | undefined;
   /** Inventory's owners, here or over gRPC (undefined: neither): a webhook subscription's ownerId is checked against them. */
   readonly inventory?: (() => Pick<InventoryApi, 'getOwner'> | undefined) | undefined;
+  /** The carriers pack & ship can book, here or over gRPC: a storefront channel's carrier is checked against them. */
+  readonly packShip: Pick<PackShipApi, 'bookableCarriers'>;
   readonly webhooks: WebhookSettings;
   /** PAKLOG_WEBHOOK_TICK_MS: period of the delivery job. */
   readonly tickMs: number;
@@ -43,7 +45,7 @@ export interface IntegrationsOptions {
 /** integrations: outbound webhooks and inbound storefront order webhooks (ADR 0034), EDI X12 and CSV imports (ADR 0037). */
 export function integrationsContext(deps: PlatformDeps, options: IntegrationsOptions): ContextModule & { readonly service: IntegrationsService; readonly edi: EdiService; readonly imports: ImportService; readonly ports: PortsService | undefined } {
   const service = integrationsService(deps, {
-    locations: options.locations, orders: options.orders, inventory: options.inventory ?? (() => undefined),
+    locations: options.locations, orders: options.orders, inventory: options.inventory ?? (() => undefined), packShip: options.packShip,
   }, options.webhooks);
   const edi = ediService(deps, { locations: options.locations, catalog: options.catalog, orders: options.orders, inventory: options.inventoryCommands ?? (() => undefined) });
   const imports = importService({
@@ -58,7 +60,7 @@ export function integrationsContext(deps: PlatformDeps, options: IntegrationsOpt
     name: 'integrations',
     schema: 'integrations',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { locations: options.locations },
+    requires: { locations: options.locations, packShip: options.packShip },
     routes: async (app) => {
       await integrationsRoutes(deps, service, edi, imports)(app);
       if (ports !== undefined) portsRoutes(deps, ports)(app);

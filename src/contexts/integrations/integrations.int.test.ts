@@ -43,6 +43,10 @@ describe('webhook subscriptions', () => {
     const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bad.myshopify.com', siteId: 'SF' }, 'integration');
     expect(ch.status).toBe(201);
     expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'BAD.myshopify.com', siteId: 'SF' })).body.code).toBe('CHANNEL_EXISTS');
+    // A carrier pack & ship cannot book is refused on the channel, not on every order the shop sends later.
+    const carrier = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'nocarrier.myshopify.com', siteId: 'SF', carrier: 'PIGEON_POST' }, 'integration');
+    expect([carrier.status, carrier.body.code, carrier.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_CARRIER', '/carrier']);
+    expect((await t.get('/api/v1/integrations/storefront-channels')).body.items.map((c: { shopDomain: string }) => c.shopDomain)).toEqual(['bad.myshopify.com']);
     const raw = JSON.stringify({ id: 7, line_items: [{ quantity: 0 }], shipping_address: { name: 'X', city: 'Y', zip: '1', country_code: 'Germany' } });
     const res = await t.app.http.inject({
       method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,

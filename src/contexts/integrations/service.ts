@@ -8,6 +8,7 @@ import { PublishedEvents } from '../../contracts/events.ts';
 import { resolveOwnerId, type InventoryApi } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands, OrderStatus } from '../../contracts/orders.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -76,6 +77,8 @@ export function integrationsService(
     locations: Pick<LocationMasterApi, 'getSite'>; orders: () => OrderCommands | undefined;
     /** Inventory's owners, in this process or over gRPC (undefined: neither): a subscription's `ownerId` names one of them. */
     inventory: () => Pick<InventoryApi, 'getOwner'> | undefined;
+    /** The carriers pack & ship can book, here or over gRPC: a storefront channel's carrier is one of them. */
+    packShip: Pick<PackShipApi, 'bookableCarriers'>;
   },
   settings: WebhookSettings,
 ) {
@@ -313,9 +316,17 @@ export function integrationsService(
     // A deactivated site takes no new orders (ADR 0045): a channel to it could only bring orders it refuses.
     const site = await resolveSiteId(apis.locations, input.siteId, '/siteId', { active: true });
     if (!site.ok) return site;
+    // The order intake refuses a carrier pack & ship cannot book: a channel naming one could only bring orders it refuses.
+    const carrier = input.carrier ?? 'OWN_FLEET';
+    const bookable = await apis.packShip.bookableCarriers();
+    if (!bookable.includes(carrier)) {
+      return reject('UNKNOWN_CARRIER', `PakLog cannot book carrier ${carrier}; bookable carriers: ${bookable.join(', ')}`, [
+        { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+      ]);
+    }
     const secret = input.secret ?? newSecret('sfsec');
     const ch = await store.insertChannel(deps.db, {
-      id: deps.ids.next('sfc'), shopDomain: input.shopDomain.toLowerCase(), siteId: site.value, carrier: input.carrier ?? 'OWN_FLEET', secret, now: now(),
+      id: deps.ids.next('sfc'), shopDomain: input.shopDomain.toLowerCase(), siteId: site.value, carrier, secret, now: now(),
     });
     return ch === undefined ? reject('CHANNEL_EXISTS', `a channel for ${input.shopDomain} exists`, [{ field: '/shopDomain', message: 'has a channel already' }]) : ok({ ...ch, secret });
   }
