@@ -42,7 +42,8 @@ function spawnServer(): { child: ChildProcess; loaded: Promise<void>; ready: Pro
     cwd: root,
     env: {
       ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey,
-      PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'error',
+      // Not the default gRPC port 50051: another PakLog on this machine may hold it (and this test speaks REST only).
+      PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'error', PAKLOG_GRPC_PORT: 'off',
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
