@@ -172,6 +172,7 @@ export const InventoryEventSchemas = {
   [InventoryEvents.received]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
     quantity: Type.Integer(), movementId: Type.String(),
+    status: Type.Optional(Type.Enum(STOCK_STATUSES, { description: 'The status the units were received in when not AVAILABLE (an inbound receipt of DAMAGED or QUARANTINE units: held already, not inspected at receiving); absent: AVAILABLE. Added in place (2026-12-04).' })),
   }, { description: 'Units were received at a location (`POST /inventory/receipts`): one RECEIPT movement. Frees stock for backorders.' }),
   [InventoryEvents.adjusted]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),

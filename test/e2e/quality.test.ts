@@ -323,4 +323,26 @@ describe('a disposition short of held units (found by the black-box hunt)', () =
     expect((await events('inventory.quality-hold.placed.v1')).filter((e) => e.data['inspectionId'] === whole!.id).map((e) => e.data['shortfall'])).toEqual([0]);
     expect((await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_INCOMPLETE', 'manager')).body.items.map((e: { subject: string }) => e.subject)).toEqual([inspection!.id]);
   });
+
+  it('units received DAMAGED or QUARANTINE are held already: no receiving inspection samples them (its hold would take other receipts\' good units)', async () => {
+    const sku = `QA-DMG-${Date.now().toString(36)}`.toUpperCase();
+    expect((await t.post('/api/v1/products', { sku, description: 'damaged on arrival', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 320,
+      lotControlled: false, expiryControlled: false }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: 'Every receipt', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n: 1 },
+      checklist: CHECKLIST }, 'manager')).status).toBe(201);
+    const dock = await t.post(`/api/v1/sites/${w.siteId}/locations`, { code: `QA-DOCK-${Date.now().toString(36)}`.toUpperCase(), type: 'RECEIVING', x: 0, y: 0 }, 'admin');
+    expect(dock.status).toBe(201);
+    for (const status of ['DAMAGED', 'QUARANTINE'] as const) {
+      const got = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 3, locationId: dock.body.id, status }, 'operator');
+      expect(got.status, JSON.stringify(got.body)).toBe(201);
+    }
+    await t.settle();
+    const received = (await events('inventory.stock.received.v1')).filter((e) => e.data['sku'] === sku);
+    expect(received.map((e) => e.data['status'])).toEqual(expect.arrayContaining(['DAMAGED', 'QUARANTINE']));
+    expect((await openInspections()).filter((i) => i.target.sku === sku)).toEqual([]);
+    // Good units of the same SKU at that dock are inspected as before.
+    expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 2, locationId: dock.body.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await openInspections()).filter((i) => i.target.sku === sku).map((i) => i.target.quantity)).toEqual([2]);
+  });
 });
