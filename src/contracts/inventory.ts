@@ -87,6 +87,7 @@ export const InventoryEvents = {
   rmaInspected: 'inventory.rma.inspected.v1',
   rmaClosed: 'inventory.rma.closed.v1',
   rmaCancelled: 'inventory.rma.cancelled.v1',
+  qualityHoldPlaced: 'inventory.quality-hold.placed.v1',
   qualityHoldDisposed: 'inventory.quality-hold.disposed.v1',
 } as const;
 
@@ -171,6 +172,7 @@ export const InventoryEventSchemas = {
   [InventoryEvents.received]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
     quantity: Type.Integer(), movementId: Type.String(),
+    status: Type.Optional(Type.Enum(STOCK_STATUSES, { description: 'The status the units were received in when not AVAILABLE (an inbound receipt of DAMAGED or QUARANTINE units: held already, not inspected at receiving); absent: AVAILABLE. Added in place (2026-12-04).' })),
   }, { description: 'Units were received at a location (`POST /inventory/receipts`): one RECEIPT movement. Frees stock for backorders.' }),
   [InventoryEvents.adjusted]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
@@ -358,6 +360,13 @@ export const InventoryEventSchemas = {
   }, { description: 'Units of an RMA line were inspected and dispositioned (`POST /rmas/{id}/lines/{lineId}/inspect`): RESTOCK (RELEASE movements into AVAILABLE; frees stock for backorders), QUARANTINE (stay held), SCRAP or RETURN_TO_VENDOR (ADJUST out, reason SCRAP / RTV).' }),
   [InventoryEvents.rmaClosed]: Type.Object({ rmaId: Type.String(), siteId: Type.String() }, { description: 'An inspected RMA was closed (`POST /rmas/{id}/close`).' }),
   [InventoryEvents.rmaCancelled]: Type.Object({ rmaId: Type.String(), siteId: Type.String(), reason: Type.String() }, { description: 'An RMA nothing was received against was cancelled (`POST /rmas/{id}/cancel`).' }),
+  [InventoryEvents.qualityHoldPlaced]: Type.Object({
+    inspectionId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot,
+    requested: Type.Integer({ description: 'Units the failed inspection asked to hold there (its target\'s quantity).' }),
+    held: Type.Integer({ description: 'Units put on HOLD there: no more than were AVAILABLE, not reserved for picking nor promised to orders.' }),
+    shortfall: Type.Integer({ description: 'requested − held: inspected units the hold could not take (put away, moved, reserved or promised meanwhile), still AVAILABLE somewhere; orchestration raises QUALITY_HOLD_INCOMPLETE when above 0.' }),
+    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held.' }),
+  }, { description: 'Inventory applied a failed stock inspection\'s hold (`quality.hold.placed`) to the units where they were received.' }),
   [InventoryEvents.qualityHoldDisposed]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot,
     disposition: Type.Enum(DISPOSITIONS),
@@ -371,6 +380,7 @@ export const InventoryEventSchemas = {
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
 export type StockReceived = Payload<typeof InventoryEvents.received>;
 export type StockAdjusted = Payload<typeof InventoryEvents.adjusted>;
+export type QualityHoldPlaced = Payload<typeof InventoryEvents.qualityHoldPlaced>;
 export type QualityHoldDisposed = Payload<typeof InventoryEvents.qualityHoldDisposed>;
 export type StockAllocated = Payload<typeof InventoryEvents.allocated>;
 export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;

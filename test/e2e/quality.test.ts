@@ -286,4 +286,63 @@ describe('a disposition short of held units (found by the black-box hunt)', () =
       (xs) => xs.some((x) => x.subject === big.id));
     expect(raised.some((x) => x.subject === small.id)).toBe(false);
   });
+
+  it('units put away or moved before their inspection failed: the hold takes what is still there and QUALITY_HOLD_INCOMPLETE names the units it could not hold', async () => {
+    const sku = `QA-LATE-${Date.now().toString(36)}`.toUpperCase();
+    expect((await t.post('/api/v1/products', { sku, description: 'late inspection', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 320,
+      lotControlled: false, expiryControlled: false }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: 'Late', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n: 1 },
+      checklist: CHECKLIST }, 'manager')).status).toBe(201);
+    const dock = w.storage[1]!;
+    await receive(sku, dock.id, 10);
+    const [inspection] = (await openInspections()).filter((i) => i.target.sku === sku);
+    // 6 of the 10 leave before anyone inspects them (the guide says: inspect before putaway; nobody waited).
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 6, fromLocationId: dock.id, toLocationId: w.storage[0]!.id }, 'operator')).status).toBe(201);
+    const failed = await t.post(`/api/v1/inspections/${inspection!.id}/results`, { inspector: 'ines', items: [{ code: 'LABEL', passed: true }, { code: 'WEIGHT', value: 360 }] }, 'operator');
+    expect(failed.body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD' });
+    await t.settle();
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; status: string; onHand: number }[];
+    expect(balances.filter((b) => b.onHand > 0).map((b) => [b.locationId, b.status, b.onHand]).sort())
+      .toEqual([[dock.id, 'HOLD', 4], [w.storage[0]!.id, 'AVAILABLE', 6]].sort());
+    const placed = (await events('inventory.quality-hold.placed.v1')).filter((e) => e.data['inspectionId'] === inspection!.id);
+    expect(placed.map((e) => e.data)).toEqual([expect.objectContaining({ sku, locationId: dock.id, requested: 10, held: 4, shortfall: 6 })]);
+    const raised = await until('incomplete hold raised', async () => (await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_INCOMPLETE&status=OPEN', 'manager')).body.items as
+      { id: string; subject: string; reason: string; actions: string[]; details: Record<string, unknown> }[], (xs) => xs.some((x) => x.subject === inspection!.id));
+    const x = raised.find((e) => e.subject === inspection!.id)!;
+    expect(x.reason).toContain(`failed 10 units of ${sku}`);
+    expect(x.details).toMatchObject({ requested: 10, held: 4, shortfall: 6, locationId: dock.id });
+    expect(x.actions).toEqual(['acknowledge']);
+    // The way out: the supervisor holds the 6 where they went, then acknowledges.
+    expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 6, status: 'HOLD', reason: `inspection ${inspection!.id}` }, 'manager')).status).toBe(201);
+    expect((await t.post(`/api/v1/exceptions/${x.id}/actions/acknowledge`, {}, 'manager')).body.status).toBe('RESOLVED');
+    // A hold that took every unit raises nothing.
+    await receive(sku, dock.id, 5);
+    const [whole] = (await openInspections()).filter((i) => i.target.sku === sku);
+    await t.post(`/api/v1/inspections/${whole!.id}/results`, { inspector: 'ines', items: [{ code: 'LABEL', passed: true }, { code: 'WEIGHT', value: 360 }] }, 'operator');
+    await t.settle();
+    expect((await events('inventory.quality-hold.placed.v1')).filter((e) => e.data['inspectionId'] === whole!.id).map((e) => e.data['shortfall'])).toEqual([0]);
+    expect((await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_INCOMPLETE', 'manager')).body.items.map((e: { subject: string }) => e.subject)).toEqual([inspection!.id]);
+  });
+
+  it('units received DAMAGED or QUARANTINE are held already: no receiving inspection samples them (its hold would take other receipts\' good units)', async () => {
+    const sku = `QA-DMG-${Date.now().toString(36)}`.toUpperCase();
+    expect((await t.post('/api/v1/products', { sku, description: 'damaged on arrival', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 320,
+      lotControlled: false, expiryControlled: false }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: 'Every receipt', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n: 1 },
+      checklist: CHECKLIST }, 'manager')).status).toBe(201);
+    const dock = await t.post(`/api/v1/sites/${w.siteId}/locations`, { code: `QA-DOCK-${Date.now().toString(36)}`.toUpperCase(), type: 'RECEIVING', x: 0, y: 0 }, 'admin');
+    expect(dock.status).toBe(201);
+    for (const status of ['DAMAGED', 'QUARANTINE'] as const) {
+      const got = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 3, locationId: dock.body.id, status }, 'operator');
+      expect(got.status, JSON.stringify(got.body)).toBe(201);
+    }
+    await t.settle();
+    const received = (await events('inventory.stock.received.v1')).filter((e) => e.data['sku'] === sku);
+    expect(received.map((e) => e.data['status'])).toEqual(expect.arrayContaining(['DAMAGED', 'QUARANTINE']));
+    expect((await openInspections()).filter((i) => i.target.sku === sku)).toEqual([]);
+    // Good units of the same SKU at that dock are inspected as before.
+    expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 2, locationId: dock.body.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await openInspections()).filter((i) => i.target.sku === sku).map((i) => i.target.quantity)).toEqual([2]);
+  });
 });

@@ -98,12 +98,12 @@ export async function replenishmentRoutes(
       description: 'Give exactly one of locationId and locationCode (the face). `quantity` defaults to what brings the face up to its max '
         + '(required without a min/max). The source is the reserve/storage balance with free units that expires first. The face\'s open '
         + 'replenishment of the SKU is answered if there is one (one at a time). 409 NO_REPLENISHMENT_SOURCE when no reserve/storage '
-        + 'location holds free units.',
+        + 'location holds free units; 409 LOCATION_NOT_ACTIVE for a BLOCKED or INACTIVE face (nothing is put to it; the triggers skip it too).',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.sku, locationCode: EXAMPLES.pickFace, quantity: 5 }] }),
-      response: { 201: ReplenishmentSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'VALIDATION_FAILED', 'NO_REPLENISHMENT_SOURCE') },
+      response: { 201: ReplenishmentSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'VALIDATION_FAILED', 'NO_REPLENISHMENT_SOURCE', 'LOCATION_NOT_ACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await replenishment.request({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

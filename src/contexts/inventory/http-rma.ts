@@ -114,7 +114,8 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     schema: {
       operationId: 'inspectRmaLine', tags, summary: 'Inspect received units of an RMA line and give them a disposition',
       description: 'RESTOCK: the units go AVAILABLE at the location scanned (exactly one of locationId and locationCode; RELEASE movements, '
-        + 'promised again when the location is pickable). QUARANTINE: they stay held where received. SCRAP / RETURN_TO_VENDOR: adjusted '
+        + 'promised again when the location is pickable); to another location than the one received at, neither may be under count '
+        + '(409 LOCATION_UNDER_COUNT: restock in place, or once counted). QUARANTINE: they stay held where received. SCRAP / RETURN_TO_VENDOR: adjusted '
         + 'out of stock (ADJUST, reason SCRAP / RTV). `quantity` defaults to every unit of the line awaiting inspection; the RMA is '
         + 'INSPECTED once every received unit has a disposition.',
       params: Type.Object({ id: IdParam('rma', 'POST /rmas'), lineId: { ...Text(20), description: 'The line\'s number (lines[].lineId)', examples: ['1'] } },
@@ -127,7 +128,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
       response: {
         200: RmaSchema,
         ...problems('NOT_FOUND', 'VALIDATION_FAILED', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'UNPROCESSABLE', 'ILLEGAL_TRANSITION',
-          'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK'),
+          'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK', 'LOCATION_UNDER_COUNT'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>

@@ -197,8 +197,8 @@ export async function inventoryRoutes(
       description: 'Give exactly one of locationId and locationCode: the location scanned, which may differ from the suggested one — the units '
         + 'go where the scan says (MOVE movements out of the tote, reason RETURN_TO_STOCK). `quantity` defaults to every unit still open; a '
         + 'partial confirm leaves the rest OPEN. Refused, with nothing changed: an unknown location or another site\'s (422 UNKNOWN_LOCATION), '
-        + 'a BLOCKED or INACTIVE one (409 LOCATION_NOT_ACTIVE), an in-process location (422 UNPROCESSABLE), more than is open (422 '
-        + 'QUANTITY_EXCEEDS_OPEN), a COMPLETED return (409 ILLEGAL_TRANSITION). A retry must not count twice: send an Idempotency-Key, or a '
+        + 'a BLOCKED or INACTIVE one (409 LOCATION_NOT_ACTIVE), one under count (409 LOCATION_UNDER_COUNT), an in-process location (422 '
+        + 'UNPROCESSABLE), more than is open (422 QUANTITY_EXCEEDS_OPEN), a COMPLETED return (409 ILLEGAL_TRANSITION). A retry must not count twice: send an Idempotency-Key, or a '
         + 'scanId. A signed-in person acts as their own worker (`workerId` filled in; another is 403 ACTING_AS_ANOTHER_WORKER). The example '
         + 'puts a return back at the demo pick face.',
       params: Type.Object({ id: IdParam('return', 'GET /inventory/returns (items[].id), or a MOVE task\'s reference,') }, { additionalProperties: false }),
@@ -210,8 +210,8 @@ export async function inventoryRoutes(
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {
         200: { ...ReturnSchema, description: 'The return after the confirm' },
-        ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'ILLEGAL_TRANSITION',
-          'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED', 'ACTING_AS_ANOTHER_WORKER'),
+        ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
+          'ILLEGAL_TRANSITION', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED', 'ACTING_AS_ANOTHER_WORKER'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {

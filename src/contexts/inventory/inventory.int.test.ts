@@ -867,3 +867,80 @@ describe('returns to stock (ADR 0011 addendum)', () => {
     await expectConserved(sku);
   });
 });
+
+describe('a location under count takes no units from a return or an RMA restock (counting.md: nothing moves from or to it)', () => {
+  // A count's expected quantity is read when it is submitted: units put to (or taken from) its location after the counter
+  // counted would be taken for a variance and adjusted away (or made up) by the count.
+  const openCount = async (locationId: string, sku: string): Promise<string> => {
+    const res = await t.post('/api/v1/inventory/counts', { siteId: site.id, locationIds: [locationId], sku }, 'manager');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await t.settle();
+    return res.body.items[0].id as string;
+  };
+
+  it('a return confirmed into a location under count is refused (409 LOCATION_UNDER_COUNT), nothing moved; accepted once the count closes', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive({ siteId: site.id, sku, locationId: storage.id, quantity: 5 });
+    await receive({ siteId: site.id, sku, locationId: shelf.id, quantity: 4 });
+    const order = await placeOrder([{ sku, quantity: 2 }]);
+    const r = (await releaseWave([order])).reservations[0] as { reservationId: string; lineId: string; locationId: string; lot: string | null };
+    await publish(t, 'picking', PickingEvents.linePicked, 'pkl_uc', site.id, {
+      pickListId: 'pkl_uc', pickLineId: unique('pln_'), orderId: order.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity: 2, toteId: 'TOTE-UC',
+    });
+    await publish(t, 'orders', OrderEvents.cancelled, order.orderId, site.id, { orderId: order.orderId, siteId: site.id, previousStatus: 'PICKING',
+      lines: order.lines.map((l, i) => ({ ...l, lineNo: i + 1 })), reason: null });
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${site.id}&orderId=${order.orderId}`)).body.items as { id: string }[];
+    const countId = await openCount(shelf.id, sku);
+
+    const before = await movementCount(t);
+    const refused = await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: shelf.code }, 'operator');
+    expect([refused.status, refused.body.code, refused.body.errors]).toEqual([409, 'LOCATION_UNDER_COUNT',
+      [{ field: '/locationCode', message: 'location is under count' }]]);
+    expect(await movementCount(t)).toBe(before);
+    expect((await t.get(`/api/v1/inventory/returns/${ret!.id}`)).body).toMatchObject({ status: 'OPEN', returned: 0 });
+    // The counter finds the 4 units the shelf held: nothing is adjusted, no unit of the return is written off.
+    expect((await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 4, workerId: 'counter' }, 'operator')).body)
+      .toMatchObject({ status: 'COMPLETED' });
+    await t.settle();
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: shelf.code }, 'operator')).body).toMatchObject({ status: 'COMPLETED' });
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${shelf.id}`)).body.items as { onHand: number }[];
+    expect(balances.map((b) => b.onHand)).toEqual([6]);
+    expect(await expectConserved(sku)).toMatchObject({ onHand: 9, adjusted: 0 });
+  });
+
+  it('an RMA restock to, or from, a location under count is refused (409 LOCATION_UNDER_COUNT), nothing moved; a restock in place is not', async () => {
+    const sku = await newProduct(t);
+    const dock = await newLocation(t, site, { type: 'RECEIVING' });
+    const shelf = await newLocation(t, site);
+    await receive({ siteId: site.id, sku, locationId: shelf.id, quantity: 3 });
+    const rma = await t.post('/api/v1/rmas', { siteId: site.id, customerRef: 'C-UC', lines: [{ sku, quantity: 3, reason: 'wrong size' }] }, 'manager');
+    expect((await t.post(`/api/v1/rmas/${rma.body.id}/receive`, { locationCode: dock.code, lines: [{ lineId: '1', quantity: 3 }] }, 'operator')).body.status)
+      .toBe('RECEIVED');
+    const inspect = (body: Record<string, unknown>) => t.post(`/api/v1/rmas/${rma.body.id}/lines/1/inspect`, { condition: 'as new', ...body }, 'operator');
+
+    const toShelf = await openCount(shelf.id, sku);
+    let before = await movementCount(t);
+    const to = await inspect({ disposition: 'RESTOCK', locationCode: shelf.code, quantity: 1 });
+    expect([to.status, to.body.code, to.body.errors]).toEqual([409, 'LOCATION_UNDER_COUNT', [{ field: '/locationCode', message: 'location is under count' }]]);
+    expect(await movementCount(t)).toBe(before);
+    expect((await t.post(`/api/v1/inventory/counts/${toShelf}/submit`, { attempt: 1, quantity: 3, workerId: 'counter' }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+
+    const atDock = await openCount(dock.id, sku);
+    before = await movementCount(t);
+    const from = await inspect({ disposition: 'RESTOCK', locationCode: shelf.code, quantity: 1 });
+    expect([from.status, from.body.code]).toEqual([409, 'LOCATION_UNDER_COUNT']);
+    expect(await movementCount(t)).toBe(before);
+    // Released where they lie, the units stay on the counted shelf: allowed (the counter finds them either way).
+    expect((await inspect({ disposition: 'RESTOCK', locationCode: dock.code, quantity: 1 })).status).toBe(200);
+    expect((await t.post(`/api/v1/inventory/counts/${atDock}/submit`, { attempt: 1, quantity: 3, workerId: 'counter' }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+    expect((await inspect({ disposition: 'RESTOCK', locationCode: shelf.code })).body).toMatchObject({ status: 'INSPECTED' });
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}`)).body.items as { locationId: string; status: string; onHand: number }[];
+    expect(balances.filter((b) => b.onHand > 0).map((b) => [b.locationId, b.status, b.onHand]).sort()).toEqual([
+      [dock.id, 'AVAILABLE', 1], [shelf.id, 'AVAILABLE', 5]].sort());
+    expect(await expectConserved(sku)).toMatchObject({ onHand: 6, adjusted: 0 });
+  });
+});

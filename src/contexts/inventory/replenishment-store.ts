@@ -87,6 +87,11 @@ export async function openReplenishmentFor(db: Executor, locationId: string, own
   ))[0];
 }
 
+/** The OPEN replenishments that fill a face, every SKU and owner, by id (the order they are locked in). */
+export async function openReplenishmentsTo(db: Executor, locationId: string): Promise<{ id: string }[]> {
+  return db.query<{ id: string }>(`SELECT id FROM inventory.replenishments WHERE to_location_id = $1 AND status = 'OPEN' ORDER BY id`, [locationId]);
+}
+
 export async function insertReplenishment(db: Executor, r: NewReplenishmentRow): Promise<ReplenishmentRow> {
   return (await db.query<ReplenishmentRow>(
     `INSERT INTO inventory.replenishments (id, site_id, sku, lot, from_location_id, to_location_id, quantity, status, trigger, trigger_reference, owner_id)

@@ -137,3 +137,54 @@ describe('the confirm and cycle counts', () => {
     expect(at.map((b) => b.onHand).sort((x, y) => x - y)).toEqual([10, 12]);
   });
 });
+
+describe('a face that is not ACTIVE is not replenished', () => {
+  it('a request by hand for a BLOCKED or INACTIVE face is refused (409 LOCATION_NOT_ACTIVE, nothing written); emptying it by hand asks for nothing', async () => {
+    const sku = await newProduct(t);
+    const deadFace = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 4 });
+    await put({ siteId: site.id, sku, locationId: deadFace.id, min: 4, max: 10 });
+    await receive(sku, deadFace.id, 5);
+    await receive(sku, reserve.id, 20);
+    expect((await t.post(`/api/v1/locations/${deadFace.id}/block`, { reason: 'rack damaged' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const ask = () => t.post('/api/v1/replenishments', { siteId: site.id, sku, locationCode: deadFace.code, quantity: 5 }, 'manager');
+    const before = await movementCount(t);
+    const blocked = await ask();
+    expect([blocked.status, blocked.body.code, blocked.body.errors]).toEqual([409, 'LOCATION_NOT_ACTIVE', [{ field: '/locationCode', message: 'location is BLOCKED' }]]);
+    expect((await t.post(`/api/v1/locations/${deadFace.id}/unblock`, {}, 'manager')).status).toBe(200);
+    expect((await t.post(`/api/v1/locations/${deadFace.id}/deactivate`, {}, 'manager')).status).toBe(200);
+    await t.settle();
+    const inactive = await ask();
+    expect([inactive.status, inactive.body.code]).toEqual([409, 'LOCATION_NOT_ACTIVE']);
+    // The units leave the dead face by hand, below its min: the low-stock trigger asks nothing for it (it could never be confirmed).
+    expect((await t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: 5, fromLocationId: deadFace.id, toLocationId: otherFace.id })).status).toBe(201);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect(await movementCount(t)).toBe(before + 2);
+  });
+
+  it('a face deactivated under an open replenishment: the replenishment is CANCELLED naming the deactivation, its task withdrawn, nothing moved', async () => {
+    const sku = await newProduct(t);
+    const lateFace = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 5 });
+    await receive(sku, reserve.id, 12);
+    const asked = await t.post('/api/v1/replenishments', { siteId: site.id, sku, locationCode: lateFace.code, quantity: 4 }, 'manager');
+    expect(asked.status).toBe(201);
+    await t.settle();
+    const tasks = async () => (await t.getAll<{ reference: string; status: string }>(`/api/v1/tasks?siteId=${site.id}&type=REPLENISH`))
+      .filter((x) => x.reference === asked.body.id).map((x) => x.status);
+    expect(await tasks()).toEqual(['QUEUED']);
+    // Blocked, it may come back: the replenishment waits.
+    expect((await t.post(`/api/v1/locations/${lateFace.id}/block`, { reason: 'inspection' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/replenishments/${asked.body.id}`)).body.status).toBe('OPEN');
+    expect((await t.post(`/api/v1/locations/${lateFace.id}/unblock`, {}, 'manager')).status).toBe(200);
+    const before = await movementCount(t);
+    expect((await t.post(`/api/v1/locations/${lateFace.id}/deactivate`, { reason: 'rack removed' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/replenishments/${asked.body.id}`)).body).toMatchObject({ status: 'CANCELLED', moved: 0 });
+    const [cancelled] = (await t.get(`/api/v1/events?type=inventory.replenishment.cancelled.v1&subject=${asked.body.id}`)).body.items as { data: { reason: string } }[];
+    expect(cancelled!.data.reason).toBe(`face ${lateFace.id} was deactivated (rack removed): nothing is put to it`);
+    expect(await tasks()).toEqual(['CANCELLED']);
+    expect(await movementCount(t)).toBe(before);
+  });
+});

@@ -2,7 +2,7 @@ import type { ReplenishmentStatus } from '../../contracts/inventory.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import * as replenishments from './replenishment-store.ts';
-import { cancelReplenishmentHandler, confirmReplenishmentHandler } from './use-cases/confirm-replenishment/handler.ts';
+import { cancelReplenishmentHandler, confirmReplenishmentHandler, withdrawReplenishmentsAtDeactivatedHandler } from './use-cases/confirm-replenishment/handler.ts';
 import type { StockApis } from './use-cases/ledger-writes.ts';
 import { replenishmentSettingsHandler } from './use-cases/replenishment-settings/handler.ts';
 import { replenishmentTriggers } from './use-cases/request-replenishment/handler.ts';
@@ -29,6 +29,8 @@ export function replenishmentService(deps: PlatformDeps, apis: StockApis) {
     afterWaveReserved: triggers.afterWaveReserved,
     confirm: confirmReplenishmentHandler(deps, apis),
     cancel: cancelReplenishmentHandler(deps),
+    /** A face deactivated: its open replenishments are cancelled (`withdrawReplenishmentsAtDeactivatedHandler`). */
+    withdrawAtDeactivated: withdrawReplenishmentsAtDeactivatedHandler(deps),
     async list(q: { siteId: string; status?: ReplenishmentStatus | undefined; sku?: string | undefined; limit: number; after: string | null }) {
       const rows = await replenishments.listReplenishments(deps.db, q);
       return { items: rows.map(replenishmentView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };

@@ -16,7 +16,7 @@ import type { ReplenishmentService } from './service-replenishment.ts';
 
 /** What the stock ledger does when the rest of the warehouse moves (docs/dev/contexts.md, flow table). */
 export function inventorySubscriptions(
-  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFacesChange'> },
+  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFacesChange' | 'withdrawAtDeactivated'> },
 ): Subscription[] {
   const project = async (tx: Tx, event: EventEnvelope, events: Promise<PublishedEvent[]>) => {
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
@@ -37,9 +37,12 @@ export function inventorySubscriptions(
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
-    // A deactivation that crossed a count being opened abandons the count (location-master asked before its commit).
-    on(LocationMasterEvents.locationStatusChanged, (change, event, tx) =>
-      service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change))).then(() => undefined)),
+    // A deactivation that crossed a count being opened abandons the count (location-master asked before its commit); a
+    // deactivated face's open replenishments are withdrawn first (their rows before the counts' and the location's).
+    on(LocationMasterEvents.locationStatusChanged, async (change, event, tx) => {
+      await deps.replenishment.withdrawAtDeactivated(tx, change, causedBy(event));
+      await service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change)));
+    }),
     // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
     // SKUs are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
     on(

@@ -16,14 +16,14 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
   OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
-  PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldDisposed,
+  PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -155,6 +155,23 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           reason: `${d.carrier} reported an exception for shipment ${d.shipmentId} of order ${d.orderId} (tracking ${d.trackingNumber}) at ${d.at}`
             + (d.detail === undefined ? '' : `: ${d.detail}`),
           details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, at: d.at, detail: d.detail ?? null },
+        }, causedBy(event));
+        return;
+      }
+      // A failed inspection whose hold could not take every inspected unit: the rest failed and are still AVAILABLE somewhere.
+      case InventoryEvents.qualityHoldPlaced: {
+        const d = event.data;
+        if (d.shortfall <= 0) return;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'QUALITY_HOLD_INCOMPLETE', caseKey: d.inspectionId, subject: d.inspectionId, siteId: d.siteId,
+          reason: `Inspection ${d.inspectionId} failed ${d.requested} units of ${d.sku}${d.lot === null ? '' : ` lot ${d.lot}`} received at location `
+            + `${d.locationId}, but only ${d.held} were still there to put on HOLD: ${d.shortfall} were put away, moved, reserved for picking or `
+            + 'promised to orders before it failed, and are still AVAILABLE (find them in the SKU\'s ledger and hold them: POST /inventory/holds)',
+          details: {
+            inspectionId: d.inspectionId, sku: d.sku, lot: d.lot, locationId: d.locationId, ownerId: d.ownerId ?? null,
+            requested: d.requested, held: d.held, shortfall: d.shortfall, movementId: d.movementId,
+          },
         }, causedBy(event));
         return;
       }

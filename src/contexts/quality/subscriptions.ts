@@ -6,7 +6,7 @@ import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { QualityService } from './service.ts';
 
 /**
- * The triggers of inspection plans. RECEIVING: every receipt (`inventory.stock.received`) for the plans with no
+ * The triggers of inspection plans. RECEIVING: every receipt of AVAILABLE units (`inventory.stock.received`) for the plans with no
  * supplier scope; the putaway of a receipt against an ASN (`inventory.stock.putaway-requested` with its ASN) for the
  * plans of that ASN's supplier, which audit that supplier's deliveries on top of the others. PACKING: each package packed.
  */
@@ -16,6 +16,9 @@ export function qualitySubscriptions(quality: QualityService): Subscription[] {
       await quality.rememberAsnSupplier(tx, asn.asnId, asn.supplier);
     }),
     on(InventoryEvents.received, async (r, event, tx) => {
+      // Damaged or quarantined units are held already: a failed inspection's hold (of AVAILABLE units there) would take
+      // other receipts' good units, or none and report them missing.
+      if (r.status !== undefined && r.status !== 'AVAILABLE') return;
       await quality.sample(tx, {
         siteId: r.siteId, stage: 'RECEIVING', sourceRef: r.movementId, supplierId: null, ownerId: r.ownerId ?? null,
         target: { kind: 'STOCK', sku: r.sku, skus: [r.sku], locationId: r.locationId, lot: r.lot, ...(r.ownerId === undefined ? {} : { ownerId: r.ownerId }),

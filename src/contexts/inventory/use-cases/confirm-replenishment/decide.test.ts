@@ -48,6 +48,8 @@ describe('confirming a replenishment by scanning the face', () => {
   it('refuses more than asked, more than free at the source, nothing at all, and an unknown or finished replenishment', () => {
     spec.given(state).when(confirm({ quantity: 8 })).thenRejects('QUANTITY_EXCEEDS_OPEN');
     spec.given({ ...state, source: { ...state.source!, on_hand: 8, reserved: 4 } }).when(confirm()).thenRejects('INSUFFICIENT_STOCK', { message: /4 free/ });
+    // Emptied (or held) since the request: the message names the way out, not a confirm of 0 (refused).
+    spec.given({ ...state, source: { ...state.source!, on_hand: 4, reserved: 4 } }).when(confirm()).thenRejects('INSUFFICIENT_STOCK', { message: /0 free.*cancels the replenishment/ });
     spec.given(state).when(confirm({ quantity: 0 })).thenRejects('VALIDATION_FAILED');
     spec.given({ ...state, replenishment: undefined }).when(confirm()).thenRejects('NOT_FOUND');
     spec.given({ ...state, replenishment: rpl({ status: 'COMPLETED' }) }).when(confirm()).thenRejects('ILLEGAL_TRANSITION');

@@ -97,7 +97,9 @@ export const decideConfirmReplenishment: Decide<
   const src = state.source;
   const free = src === undefined ? 0 : src.on_hand - src.reserved;
   if (src === undefined || free < quantity) {
-    return reject('INSUFFICIENT_STOCK', `The source holds ${free} free unit(s) of ${r.sku}, not ${quantity}: confirm what was found`, [{
+    // Nothing free there (emptied, held or reserved since the request): a confirm of 0 is not one; the way out is the cancel.
+    const next = free === 0 ? 'nothing can be brought from it: a planner cancels the replenishment' : 'confirm what was found';
+    return reject('INSUFFICIENT_STOCK', `The source holds ${free} free unit(s) of ${r.sku}, not ${quantity}: ${next}`, [{
       field: '/quantity', message: `more than the ${free} free at the source` }]);
   }
   const from: BalanceKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };

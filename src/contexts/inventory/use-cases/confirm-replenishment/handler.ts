@@ -1,5 +1,7 @@
 import { withoutDefaultOwner } from '../../domain/ledger.ts';
+import type { LocationStatusChanged } from '../../../../contracts/location-master.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
@@ -76,4 +78,28 @@ export function cancelReplenishmentHandler(deps: PlatformDeps) {
       await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
       return ok(replenishmentView(updated));
     });
+}
+
+/**
+ * `location-master.location.status-changed` to INACTIVE heard (in the event's transaction, before the location projection
+ * learns it): the face's OPEN replenishments can never be confirmed (nothing is put to an INACTIVE location, for good), so
+ * each is cancelled as a planner would (its REPLENISH task withdrawn, whoever holds it), the reason naming the
+ * deactivation. Rows locked in id order, before the location. A blocked face keeps them (it may be unblocked).
+ */
+export function withdrawReplenishmentsAtDeactivatedHandler(deps: PlatformDeps) {
+  return async (tx: Tx, change: LocationStatusChanged, meta: EventMeta): Promise<string[]> => {
+    if (change.to !== 'INACTIVE') return [];
+    const reason = `face ${change.locationId} was deactivated${change.reason === null ? '' : ` (${change.reason})`}: nothing is put to it`;
+    const withdrawn: string[] = [];
+    for (const { id } of await replenishments.openReplenishmentsTo(tx, change.locationId)) {
+      const r = await replenishments.lockReplenishment(tx, id);
+      const decision = decideCancelReplenishment({ replenishment: r }, { replenishmentId: id, reason }, deps.clock.now());
+      // Confirmed or cancelled since the read: left alone.
+      if (!decision.ok) continue;
+      await replenishments.finishReplenishment(tx, id, { status: 'CANCELLED', moved: 0, confirmedBy: null, at: null });
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
+      withdrawn.push(id);
+    }
+    return withdrawn;
+  };
 }

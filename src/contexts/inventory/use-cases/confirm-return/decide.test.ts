@@ -59,11 +59,12 @@ describe('confirming a return to stock by scan', () => {
     spec.given({ ...state, ret: ret({ returned: 3, status: 'COMPLETED' }) }).when(confirm()).thenRejects('ILLEGAL_TRANSITION');
   });
 
-  it('refuses a location that does not exist, is another site\'s, is blocked or inactive, or is a tote', () => {
+  it('refuses a location that does not exist, is another site\'s, is blocked, inactive or under count, or is a tote', () => {
     spec.given({ ...state, location: undefined }).when(confirm()).thenRejects('UNKNOWN_LOCATION');
     spec.given({ ...state, location: location({ siteId: 'site_2' }) }).when(confirm()).thenRejects('UNKNOWN_LOCATION');
     spec.given({ ...state, location: location({ status: 'BLOCKED' }) }).when(confirm()).thenRejects('LOCATION_NOT_ACTIVE');
     spec.given({ ...state, location: location({ status: 'INACTIVE' }) }).when(confirm()).thenRejects('LOCATION_NOT_ACTIVE');
+    spec.given({ ...state, targetUnderCount: true }).when(confirm()).thenRejects('LOCATION_UNDER_COUNT', { fields: ['/locationCode'] });
     spec.given({ ...state, location: undefined }).when(confirm({ locationCode: undefined, locationId: 'IN_PROCESS:ord_2' })).thenRejects('UNPROCESSABLE');
     spec.given(state).when(confirm({ locationId: 'loc_b' })).thenRejects('VALIDATION_FAILED');
   });

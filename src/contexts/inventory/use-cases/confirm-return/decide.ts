@@ -29,6 +29,11 @@ export interface ConfirmReturnState {
   /** The location scanned, as location-master answered, and its pickability (projection row FOR SHARE). */
   readonly location: Location | undefined;
   readonly targetPickable: boolean;
+  /**
+   * An open cycle count holds the location scanned: nothing is put to it until counted (the count's expected quantity is
+   * read at its submission, so units put back meanwhile would be taken for a variance and adjusted away). Absent: no.
+   */
+  readonly targetUnderCount?: boolean | undefined;
   /** The tote's balance of the return's SKU and lot (locked): the units to put back are there. */
   readonly tote: SourceBalance | undefined;
   /** The confirm already recorded under this scanId, if any. */
@@ -55,14 +60,14 @@ export interface ReturnPutBack {
 
 export type ConfirmReturnRejection =
   | 'NOT_FOUND' | 'VALIDATION_FAILED' | 'UNPROCESSABLE' | 'UNKNOWN_LOCATION' | 'LOCATION_NOT_ACTIVE' | 'ILLEGAL_TRANSITION'
-  | 'QUANTITY_EXCEEDS_OPEN' | 'SCAN_ID_REUSED';
+  | 'QUANTITY_EXCEEDS_OPEN' | 'SCAN_ID_REUSED' | 'LOCATION_UNDER_COUNT';
 
 export const scannedRef = (input: ConfirmReturnInput): LocationRefOf => ({ name: 'location', id: input.locationId, code: input.locationCode });
 
 /**
  * A worker put units of a return back into stock and scanned the location: MOVE out of the order's tote, MOVE into
  * the location scanned (reason RETURN_TO_STOCK, reference = the return), whatever location the return suggested. The
- * location must be a real, ACTIVE location of the return's site; no more than the return still has open; a partial
+ * location must be a real, ACTIVE location of the return's site, not under count; no more than the return still has open; a partial
  * confirm leaves the rest OPEN. A retry under the same scanId counts once.
  */
 export const decideConfirmReturn: Decide<ConfirmReturnState, ConfirmReturnCommand, ConfirmReturnDecision, ConfirmReturnRejection> = (
@@ -93,6 +98,10 @@ export const decideConfirmReturn: Decide<ConfirmReturnState, ConfirmReturnComman
   if (location.status !== 'ACTIVE') {
     return reject('LOCATION_NOT_ACTIVE', `Location ${location.code} is ${location.status}: nothing is put to it`, [{ field: refField(ref),
       message: `location is ${location.status}` }]);
+  }
+  if (state.targetUnderCount === true) {
+    return reject('LOCATION_UNDER_COUNT', `Location ${location.code} is under count: nothing is put to it until counted`, [{ field: refField(ref),
+      message: 'location is under count' }]);
   }
   if (r.status !== 'OPEN') {
     return reject('ILLEGAL_TRANSITION', `Return ${r.id} is ${r.status}: ${r.status === 'CANCELLED'

@@ -36,7 +36,7 @@ export function confirmReturnHandler(deps: PlatformDeps, apis: StockApis) {
         await store.lockBalance(tx, { ...key, locationId: location.id });
         tote = await store.lockBalance(tx, { ...key, locationId: ret.from_location_id });
       }
-      const state = { ret, location, targetPickable: learned.pickable, tote, earlierScan };
+      const state = { ret, location, targetPickable: learned.pickable, targetUnderCount: learned.underCount, tote, earlierScan };
       const decision = decideConfirmReturn(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;

@@ -52,6 +52,9 @@ describe('inspecting returned units', () => {
     spec.given(state).when(inspect({ disposition: 'SCRAP' })).thenRejects('VALIDATION_FAILED');
     spec.given({ ...state, target: undefined }).when(inspect()).thenRejects('UNKNOWN_LOCATION');
     spec.given({ ...state, target: { ...face, status: 'INACTIVE' } }).when(inspect()).thenRejects('LOCATION_NOT_ACTIVE');
+    // A restock elsewhere is a move: neither end may be under count.
+    spec.given({ ...state, targetUnderCount: true }).when(inspect()).thenRejects('LOCATION_UNDER_COUNT', { fields: ['/locationCode'] });
+    spec.given({ ...state, receivedUnderCount: true }).when(inspect()).thenRejects('LOCATION_UNDER_COUNT', { fields: ['/locationCode'] });
     spec.given({ ...state, target: undefined }).when(inspect({ locationCode: undefined, locationId: 'IN_PROCESS:ord_1' })).thenRejects('UNPROCESSABLE');
   });
 

@@ -32,6 +32,13 @@ export interface InspectRmaState {
   /** RESTOCK: the location scanned and its pickability (projection row FOR SHARE). */
   readonly target: Location | undefined;
   readonly targetPickable: boolean;
+  /**
+   * RESTOCK elsewhere: an open cycle count holds the location scanned, or the one the line was received at. Nothing moves
+   * from or to a location under count (the count's expected quantity is read at its submission); a restock in place
+   * moves nothing. Absent: no.
+   */
+  readonly targetUnderCount?: boolean | undefined;
+  readonly receivedUnderCount?: boolean | undefined;
   /** The line's QUARANTINE balance where it was received (locked). */
   readonly held: SourceBalance | undefined;
 }
@@ -49,7 +56,7 @@ export interface InspectRmaDecision {
 
 export type InspectRmaRejection =
   | 'NOT_FOUND' | 'VALIDATION_FAILED' | 'UNKNOWN_LOCATION' | 'LOCATION_NOT_ACTIVE' | 'UNPROCESSABLE' | 'ILLEGAL_TRANSITION' | 'QUANTITY_EXCEEDS_OPEN'
-  | 'INSUFFICIENT_STOCK';
+  | 'INSUFFICIENT_STOCK' | 'LOCATION_UNDER_COUNT';
 
 /**
  * An inspector disposes of received units of one line: RESTOCK (RELEASE out of QUARANTINE, into AVAILABLE at the
@@ -101,6 +108,15 @@ export const decideInspectRma: Decide<InspectRmaState, InspectRmaCommand, Inspec
           message: `location is ${found.value.status}` }]);
       }
       locationId = found.value.id;
+      // A restock elsewhere is a move: nothing moves from or to a location under count (a restock in place moves nothing).
+      if (locationId !== heldKey.locationId && state.targetUnderCount === true) {
+        return reject('LOCATION_UNDER_COUNT', `Location ${found.value.code} is under count: nothing is put to it until counted`, [{ field: refField(ref),
+          message: 'location is under count' }]);
+      }
+      if (locationId !== heldKey.locationId && state.receivedUnderCount === true) {
+        return reject('LOCATION_UNDER_COUNT', `Location ${heldKey.locationId}, where line ${line.line_id} was received, is under count: restock the units `
+          + 'there, or elsewhere once it is counted', [{ field: refField(ref), message: 'the units are at a location under count' }]);
+      }
       restock = {
         key: { ...heldKey, locationId, status: 'AVAILABLE' }, quantity, expiresOn: state.held!.expires_on, firstReceivedAt: state.held!.first_received_at,
         unpickable: state.targetPickable ? 0 : quantity,

@@ -4,7 +4,7 @@ import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { namesOne } from '../../domain/command-checks.ts';
 import { isInProcess } from '../../domain/stock.ts';
-import { learnLocation, lockPickable, NOT_LEARNED } from '../../pickability.ts';
+import { learnLocation, lockMoveEnd, lockPickable, NOT_LEARNED } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import * as rmas from '../../rma-store.ts';
 import { rmaView, type RmaView } from '../../views-rma.ts';
@@ -29,6 +29,7 @@ export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
       const lines = rma === undefined ? [] : await rmas.linesOf(tx, rma.id);
       const line = lines.find((l) => l.line_id === input.lineId);
       let learned = NOT_LEARNED;
+      let receivedUnderCount = false;
       let held: store.BalanceRow | undefined;
       if (rma !== undefined && line?.received_location_id != null) {
         const from = line.received_location_id;
@@ -39,14 +40,14 @@ export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
         else {
           for (const id of [from, to.id].sort()) {
             if (id === to.id) learned = await learnLocation(tx, to);
-            else await lockPickable(tx, from);
+            else receivedUnderCount = (await lockMoveEnd(tx, from)).underCount;
           }
         }
         const heldKey = { siteId: rma.site_id, ownerId: rma.owner_id, sku: line.sku, locationId: from, lot: line.lot, status: 'QUARANTINE' as const };
         await store.lockBalances(tx, [heldKey, ...(to === undefined ? [] : [{ ...heldKey, locationId: to.id, status: 'AVAILABLE' as const }])]);
         held = await store.getBalance(tx, heldKey);
       }
-      const d = decideInspectRma({ rma, lines, target, targetPickable: learned.pickable, held }, { ...input, movementId }, deps.clock.now());
+      const d = decideInspectRma({ rma, lines, target, targetPickable: learned.pickable, targetUnderCount: learned.underCount, receivedUnderCount, held }, { ...input, movementId }, deps.clock.now());
       if (!d.ok) return d;
       const v = d.value;
       if (v.out !== undefined) await changeBalanceOrFail(tx, v.out.key, -v.out.quantity, 0, `RMA ${input.rmaId}: held units vanished under lock`);

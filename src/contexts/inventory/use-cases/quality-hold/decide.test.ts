@@ -16,14 +16,24 @@ describe('quality hold (inventory side)', () => {
   it('given free units, when a failed inspection holds 4, then 4 go AVAILABLE → HOLD (two HOLD movements)', () => {
     deciderSpec(decideQualityHold).given(given).when(hold(4)).then((d) => {
       expect(d.held).toBe(4);
+      expect(d.placed.data).toMatchObject({ requested: 4, held: 4, shortfall: 0 });
       expect(d.change?.movements.map((m) => [m.type, m.status, m.deltaOnHand])).toEqual([['HOLD', 'AVAILABLE', -4], ['HOLD', 'HOLD', 4]]);
     });
   });
 
-  it('holds no more than the hold rules allow: reserved units and units promised to orders stay', () => {
+  it('holds no more than the hold rules allow: reserved units and units promised to orders stay, and says how many it could not hold', () => {
     // 10 − 2 reserved = 8 at the shelf; 10 − 3 allocated = 7 for the SKU: 7 held of the 10 inspected.
-    deciderSpec(decideQualityHold).given(given).when(hold(10)).then((d) => expect(d.held).toBe(7));
-    deciderSpec(decideQualityHold).given({ ...given, balance: undefined }).when(hold(10)).then({ held: 0, change: null });
+    deciderSpec(decideQualityHold).given(given).when(hold(10)).then((d) => {
+      expect(d.held).toBe(7);
+      expect(d.placed.data).toMatchObject({ requested: 10, held: 7, shortfall: 3, movementId: 'mov_1' });
+    });
+    // The units left before the inspection failed (put away): nothing held, the whole lot said short.
+    deciderSpec(decideQualityHold).given({ ...given, balance: undefined }).when(hold(10)).then((d) => {
+      expect([d.held, d.change]).toEqual([0, null]);
+      expect(d.placed).toEqual({ type: 'inventory.quality-hold.placed.v1', subject: 'qin_1', siteId: SITE, data: {
+        inspectionId: 'qin_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: null, requested: 10, held: 0, shortfall: 10,
+        movementId: null } });
+    });
     // Under count (paused): 10 here, 5 elsewhere pickable, 5 at the dock, 13 allocated: 2 may be held.
     deciderSpec(decideQualityHold).given({ ...given, pickable: false, paused: true, balance: { on_hand: 10, reserved: 0 },
       skuStock: { on_hand_available: 20, unpickable: 15, allocated: 13 } }).when(hold(10)).then((d) => expect(d.held).toBe(2));

@@ -5,7 +5,7 @@
  * an event cannot be answered with a 4xx.
  */
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type QualityHoldDisposed } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type QualityHoldDisposed, type QualityHoldPlaced } from '../../../../contracts/inventory.ts';
 import type { Disposition } from '../../../../contracts/quality.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok } from '../../../../platform/errors.ts';
@@ -29,15 +29,31 @@ export interface QualityHoldCommand {
   readonly movementId: string;
 }
 
-/** What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held. */
-export type QualityHoldDecision = ClampedHoldDecision;
+/**
+ * What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held; and
+ * `inventory.quality-hold.placed`, which says how many of the inspected units it could not hold.
+ */
+export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent };
 
-/** Holds as many of the inspected units as the hold rules allow (`decideClampedHold`); zero when the units left. */
-export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) =>
-  decideClampedHold(state, {
+/**
+ * Holds as many of the inspected units as the hold rules allow (`decideClampedHold`); zero when the units left. Units
+ * it cannot hold (put away or moved before the inspection failed, reserved for picking, promised to orders) failed
+ * their inspection and are still AVAILABLE: the shortfall is said in the event, so orchestration raises
+ * QUALITY_HOLD_INCOMPLETE — never silent.
+ */
+export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
+  const clamped = decideClampedHold(state, {
     siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: cmd.quantity,
     status: QUALITY_HOLD_STATUS, reason: cmd.reason, movementId: cmd.movementId,
   }, now, `quality hold ${cmd.inspectionId}`);
+  if (!clamped.ok) return clamped;
+  const { held } = clamped.value;
+  const data: QualityHoldPlaced = {
+    inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
+    requested: cmd.quantity, held, shortfall: cmd.quantity - held, movementId: held === 0 ? null : cmd.movementId,
+  };
+  return ok({ ...clamped.value, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
+};
 
 export interface QualityDispositionState {
   /** The hold this inspection placed (undefined: never heard of, e.g. its event is not here yet). */

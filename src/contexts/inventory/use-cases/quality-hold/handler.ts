@@ -30,11 +30,9 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
     const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), ...where, balance, skuStock },
       { ...cmd, movementId }, deps.clock.now());
     if (!d.ok) return;
-    const { held, change } = d.value;
-    if (change !== null) {
-      await writeStatusChange(tx, movementId, change);
-      await record(tx, deps, change.movements, change.events, meta);
-    }
+    const { held, change, placed } = d.value;
+    if (change !== null) await writeStatusChange(tx, movementId, change);
+    await record(tx, deps, change?.movements ?? [], [...change?.events ?? [], placed], meta);
     await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
       requested: cmd.quantity, held, now: deps.clock.now() });
   };

@@ -84,7 +84,8 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
   const lot = toLotKey(input.lot);
   const expiresOn = input.expiresOn ?? null;
   const status = input.status ?? 'AVAILABLE';
-  const data: StockReceived = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId };
+  const data: StockReceived = { siteId, ownerId, sku, locationId: location.id, lot: fromLotKey(lot), expiresOn, quantity, movementId,
+    ...(status === 'AVAILABLE' ? {} : { status }) };
   return ok({
     key: { siteId, ownerId, sku, locationId: location.id, lot, status }, quantity, expiresOn,
     // Only AVAILABLE units count in the SKU's stock (and in `unpickable`).

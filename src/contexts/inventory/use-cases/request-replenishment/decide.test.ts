@@ -27,6 +27,17 @@ describe('asking for a replenishment', () => {
     });
   });
 
+  it('asks nothing for a BLOCKED or INACTIVE face (its confirm would be refused), even with one open; a person\'s request is refused', () => {
+    for (const faceStatus of ['BLOCKED', 'INACTIVE'] as const) {
+      for (const trigger of ['LOW_STOCK', 'WAVE_DEMAND', 'SHORT_PICK'] as const) {
+        spec.given(state({ faceStatus })).when(ask({ trigger, quantity: 5 })).then({ kind: 'none', why: 'FACE_NOT_ACTIVE' });
+      }
+      spec.given(state({ faceStatus, open: { id: 'rpl_0', from_location_id: 'loc_r1' } })).when(ask({ trigger: 'MANUAL', quantity: 5 }))
+        .thenRejects('LOCATION_NOT_ACTIVE');
+    }
+    spec.given(state({ faceStatus: null })).when(ask()).then((d) => expect(d.kind).toBe('new'));
+  });
+
   it('measures min against free units (on-hand − reserved) and max against on-hand', () => {
     spec.given(state({ face: { on_hand: 8, reserved: 6 } })).when(ask()).then((d) => expect(d.kind === 'new' && d.row.quantity).toBe(2));
     spec.given(state({ face: { on_hand: 8, reserved: 0 } })).when(ask()).then((d) => expect(d).toEqual({ kind: 'none', why: 'ABOVE_MIN' }));

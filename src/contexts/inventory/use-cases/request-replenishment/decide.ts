@@ -1,5 +1,6 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type ReplenishmentRequested, type ReplenishmentTrigger } from '../../../../contracts/inventory.ts';
+import type { LocationStatus } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok, reject } from '../../../../platform/errors.ts';
 import { isoDate } from '../../domain/ledger.ts';
@@ -12,6 +13,11 @@ export interface ReplenishmentRequestState {
   readonly setting: FaceSetting | undefined;
   /** The face's AVAILABLE units of the SKU, every lot. */
   readonly face: { readonly on_hand: number; readonly reserved: number };
+  /**
+   * The face's status (a request by hand: location-master's answer; a trigger: inventory's projection; null: not known,
+   * taken as ACTIVE). Nothing is put to a BLOCKED or INACTIVE face, so no replenishment is made for one.
+   */
+  readonly faceStatus?: LocationStatus | null | undefined;
   /** The face's open replenishment of the SKU, if any (one at a time). */
   readonly open: { readonly id: string; readonly from_location_id: string } | undefined;
   /** Balances of the SKU with free units elsewhere at the site, with their locations' facts. */
@@ -39,11 +45,11 @@ export interface ReplenishmentRequestCommand {
  * `new`: the row to insert and the event tasks queues the REPLENISH task on.
  */
 export type ReplenishmentRequestDecision =
-  | { readonly kind: 'none'; readonly why: 'NO_SETTING' | 'ABOVE_MIN' | 'AT_MAX' | 'NO_SOURCE' }
+  | { readonly kind: 'none'; readonly why: 'FACE_NOT_ACTIVE' | 'NO_SETTING' | 'ABOVE_MIN' | 'AT_MAX' | 'NO_SOURCE' }
   | { readonly kind: 'existing'; readonly id: string; readonly fromLocationId: string }
   | { readonly kind: 'new'; readonly row: NewReplenishmentRow; readonly events: readonly PublishedEvent[] };
 
-export type ReplenishmentRequestRejection = 'VALIDATION_FAILED' | 'NO_REPLENISHMENT_SOURCE';
+export type ReplenishmentRequestRejection = 'VALIDATION_FAILED' | 'NO_REPLENISHMENT_SOURCE' | 'LOCATION_NOT_ACTIVE';
 
 /**
  * Whether a face needs units and where they come from. LOW_STOCK asks when the face's free units (on-hand − reserved)
@@ -51,7 +57,7 @@ export type ReplenishmentRequestRejection = 'VALIDATION_FAILED' | 'NO_REPLENISHM
  * (a short found the face empty). The quantity brings on-hand up to max (a face without min/max: the units asked
  * for), no more than the source balance holds free: one source balance, chosen FEFO among reserve/storage locations.
  * An open replenishment for the face and SKU answers every trigger (idempotent). A person's request (MANUAL) is
- * refused when there is nothing to move; a trigger's is silently nothing.
+ * refused when there is nothing to move or the face is not ACTIVE; a trigger's is silently nothing.
  */
 export const decideReplenishmentRequest: Decide<
   ReplenishmentRequestState, ReplenishmentRequestCommand, ReplenishmentRequestDecision, ReplenishmentRequestRejection
@@ -59,6 +65,16 @@ export const decideReplenishmentRequest: Decide<
   const manual = cmd.trigger === 'MANUAL';
   if (cmd.quantity !== undefined && (!Number.isInteger(cmd.quantity) || cmd.quantity < 0)) {
     return reject('VALIDATION_FAILED', 'The replenishment is not valid', [{ field: '/quantity', message: 'must be a positive integer' }]);
+  }
+  // A blocked or deactivated face takes no units (its confirm would be refused): nothing is asked for it, and a person's
+  // request is refused even when one is open (cancel that one: it cannot be confirmed either).
+  const faceStatus = state.faceStatus ?? 'ACTIVE';
+  if (faceStatus !== 'ACTIVE') {
+    if (manual) {
+      return reject('LOCATION_NOT_ACTIVE', `Location ${cmd.toLocationId} is ${faceStatus}: nothing is put to it, so it is not replenished`,
+        [{ field: '/locationId', message: `location is ${faceStatus}` }]);
+    }
+    return ok({ kind: 'none', why: 'FACE_NOT_ACTIVE' });
   }
   if (state.open !== undefined) return ok({ kind: 'existing', id: state.open.id, fromLocationId: state.open.from_location_id });
   const s = state.setting;

@@ -1,10 +1,11 @@
 import type { StockReserved } from '../../../../contracts/inventory.ts';
+import type { Location } from '../../../../contracts/location-master.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, unwrap, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { located, type LocationRefOf } from '../../domain/command-checks.ts';
+import { located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
 import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
 import { stockKey, withoutDefaultOwner } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
@@ -23,15 +24,17 @@ export type ReplenishmentAsk = Omit<ReplenishmentRequestCommand, 'id'>;
  * (no row locks: the confirm re-checks the source under lock).
  */
 export async function requestReplenishment(
-  tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, meta: EventMeta,
+  tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, meta: EventMeta, known?: Pick<Location, 'status'>,
 ): Promise<Outcome<ReplenishmentRequestDecision, ReplenishmentRequestRejection>> {
   await replenishments.lockFaceSku(tx, ask.toLocationId, ask.ownerId, ask.sku);
+  // A person's request carries location-master's answer; a trigger reads the status inventory learned from its events.
+  const faceStatus = known?.status ?? (await store.getLocation(tx, ask.toLocationId))?.status ?? null;
   const setting = await replenishments.getSetting(tx, ask.toLocationId, ask.sku);
   // Each owner's units at a face are measured and topped up apart, from that owner's stock only (ADR 0028).
   const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.ownerId, ask.sku);
   const open = await replenishments.openReplenishmentFor(tx, ask.toLocationId, ask.ownerId, ask.sku);
   const sources = open === undefined ? await replenishments.sourceBalances(tx, ask.siteId, ask.ownerId, ask.sku, ask.toLocationId) : [];
-  const decision = decideReplenishmentRequest({ setting, face, open, sources }, { ...ask, id: deps.ids.next('rpl') }, deps.clock.now());
+  const decision = decideReplenishmentRequest({ setting, face, faceStatus, open, sources }, { ...ask, id: deps.ids.next('rpl') }, deps.clock.now());
   if (decision.ok && decision.value.kind === 'new') {
     await replenishments.insertReplenishment(tx, decision.value.row);
     await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
@@ -120,8 +123,12 @@ export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
     return decideInTx(deps.db, async (tx) => {
       const d = await requestReplenishment(tx, deps, {
         siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, toLocationId: face.value.id, trigger: 'MANUAL', triggerReference: null, quantity: input.quantity,
-      }, meta);
-      if (!d.ok) return d;
+      }, meta, face.value);
+      if (!d.ok) {
+        return d.code === 'LOCATION_NOT_ACTIVE'
+          ? { ...d, message: d.message.replace(face.value.id, face.value.code), errors: (d.errors ?? []).map((e) => ({ ...e, field: refField(ref) })) }
+          : d;
+      }
       const id = d.value.kind === 'new' ? d.value.row.id : d.value.kind === 'existing' ? d.value.id : undefined;
       if (id === undefined) throw new Error('a manual replenishment request decided nothing');
       return ok(replenishmentView((await replenishments.getReplenishment(tx, id))!));
