@@ -256,12 +256,14 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.read },
     schema: {
       operationId: 'listScans', tags, summary: 'Scans of a site in time order: per location, per worker, per LPN',
-      description: '`location` matches scans at it or moving things from it; `lpn` scans of it or naming it as the other LPN. Paged by `limit` and `cursor`.',
+      description: '`location` (an id or a code of the site\'s, 422 UNKNOWN_LOCATION otherwise) matches scans at it or moving things from it; '
+        + '`lpn` (an id, or the label of a live or lost LPN: 404 NOT_FOUND when none carries it) scans of it or naming it as the other LPN. '
+        + 'Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, location: Type.Optional(Text('A location id')), worker: Type.Optional(Text('A worker id', ['alice'])),
-        lpn: Type.Optional(Text('An LPN id')), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, location: Type.Optional(Text('A location id or code')), worker: Type.Optional(Text('A worker id', ['alice'])),
+        lpn: Type.Optional(Text('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND') },
     },
   }, async (req) => {
     const q = req.query;

@@ -343,3 +343,20 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     expect(statements.length, statements.join('\n')).toBe(6);
   });
 });
+
+describe('the scans of a location or an LPN, named as the guide names them', () => {
+  it('takes a location by code and an LPN by its label as by id; a place or label of nothing is refused, not an empty list', async () => {
+    const at = w.storage[3]!;
+    const pallet = (await build({ type: 'PALLET', code: makeSscc(0, '0614141', '000000777'), locationId: at.code, contents: [{ sku: w.products[0]!.sku, quantity: 2 }] })).body;
+    const byId = await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&location=${at.id}`);
+    expect(byId.length).toBeGreaterThan(0);
+    expect((await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&location=${at.code}`)).map((s) => s.id)).toEqual(byId.map((s) => s.id));
+    const ofLpn = await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&lpn=${pallet.id}`);
+    expect(ofLpn.length).toBeGreaterThan(0);
+    expect((await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&lpn=(00)${pallet.code}`)).map((s) => s.id)).toEqual(ofLpn.map((s) => s.id));
+    const nowhere = await t.get('/api/v1/scans?siteId=PT&location=PT-NO-SUCH-PLACE');
+    expect([nowhere.status, nowhere.body.code, nowhere.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_LOCATION', '/querystring/location']);
+    const noLabel = await t.get('/api/v1/scans?siteId=PT&lpn=NO-SUCH-LABEL');
+    expect([noLabel.status, noLabel.body.code, noLabel.body.errors?.[0]?.field]).toEqual([404, 'NOT_FOUND', '/querystring/lpn']);
+  });
+});

@@ -779,9 +779,28 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok({ rows: await store.timeline(deps.db, id, after, limit) });
   }
 
+  /**
+   * Scans in time order. The location and LPN filters name them as commands do (a location by id or code, an LPN by id
+   * or the label a live or lost one carries), kept as ids: a code matched against ids would answer an empty list, as if
+   * nothing had been scanned there. A location of no kind at the site is 422 UNKNOWN_LOCATION, a label no LPN carries
+   * 404 NOT_FOUND (a shipped or consumed LPN freed its label: name it by its id).
+   */
   async function scans(q: { siteId: string; locationId?: string | undefined; workerId?: string | undefined; lpnId?: string | undefined; after: number; limit: number }): Promise<Outcome<{ rows: ScanRow[] }>> {
     if (q.after !== 0 && !(await store.scanExists(deps.db, q.after))) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'no such scan' }]);
-    return ok({ rows: await store.scans(deps.db, q) });
+    let { locationId, lpnId } = q;
+    if (locationId !== undefined) {
+      const place = await placeAt(q.siteId, locationId, '/querystring/location');
+      if (!place.ok) return place;
+      locationId = place.value.id;
+    }
+    if (lpnId !== undefined && !lpnId.startsWith('lpn_')) {
+      const c = classifyLpnBarcode(lpnId);
+      const code = c.kind === 'INVALID' ? lpnId : c.code;
+      const lpn = await store.liveByCode(deps.db, q.siteId, code) ?? await store.lostByCode(deps.db, q.siteId, code);
+      if (lpn === undefined) return reject('NOT_FOUND', `No live LPN ${lpnId} at site ${q.siteId}: name a shipped or consumed LPN by its id`, [{ field: '/querystring/lpn', message: 'unknown LPN label' }]);
+      lpnId = lpn.id;
+    }
+    return ok({ rows: await store.scans(deps.db, { ...q, locationId, lpnId }) });
   }
 
   /**
