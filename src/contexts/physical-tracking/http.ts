@@ -165,6 +165,17 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
 
+  app.post('/lpns/:id/reopen', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'reopenLpn', tags, summary: 'Reopen a closed LPN (it takes units and LPNs in again)',
+      description: 'CLOSED → OPEN (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a REOPEN scan.',
+      params: IdParams,
+      body: Type.Object({ ...Who }, { additionalProperties: false, examples: [{ workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems(...commandProblems) },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.reopen(req.params.id, req.body, requestMeta(req)))));
+
   app.post('/lpns/:id/lost', {
     config: { roles: CAN.plan, idempotent: true },
     schema: {

@@ -360,3 +360,25 @@ describe('the scans of a location or an LPN, named as the guide names them', () 
     expect([noLabel.status, noLabel.body.code, noLabel.body.errors?.[0]?.field]).toEqual([404, 'NOT_FOUND', '/querystring/lpn']);
   });
 });
+
+describe('reopening a closed LPN (lpns.md: CLOSED → OPEN)', () => {
+  it('reopens a closed pallet, by command or by scan, so the case forgotten goes onto it; an open one is not reopened', async () => {
+    const at = w.storage[2]!;
+    const pallet = (await build({ type: 'PALLET', code: 'PT-REOPEN-1', locationId: at.id })).body;
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const refused = await build({ type: 'CASE', parentId: pallet.id, contents: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    expect([refused.status, refused.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const reopened = await t.post(`/api/v1/lpns/${pallet.id}/reopen`, { workerId: 'alice' }, 'operator');
+    expect([reopened.status, reopened.body.status]).toEqual([200, 'OPEN']);
+    const inner = await build({ type: 'CASE', parentId: pallet.id, contents: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    expect([inner.status, inner.body.parentId]).toEqual([201, pallet.id]);
+    const again = await t.post(`/api/v1/lpns/${pallet.id}/reopen`, {}, 'operator');
+    expect([again.status, again.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    // A handheld does the same with a REOPEN scan.
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const scanned = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'PT-REOPEN-1', meaning: 'REOPEN', workerId: 'alice' }, 'operator');
+    expect([scanned.status, scanned.body.lpn?.status]).toEqual([201, 'OPEN']);
+    const meanings = (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=PT&lpn=${pallet.id}`)).map((s) => s.meaning);
+    expect(meanings.filter((m) => m === 'CLOSE' || m === 'REOPEN')).toEqual(['CLOSE', 'REOPEN', 'CLOSE', 'REOPEN']);
+  });
+});
