@@ -45,7 +45,7 @@ export const isLpnLabel = (label: string): boolean => normaliseSscc(label) === u
 /** What a scan meant: the step of the floor flow it recorded. */
 export const SCAN_MEANINGS = [
   'RECEIVE_LPN', 'PUTAWAY_TARGET', 'PICK_INTO_TOTE', 'PACK_INTO_CARTON', 'LOAD_ONTO_PALLET', 'SHIP', 'MOVE',
-  'BUILD', 'CONSOLIDATE', 'SPLIT', 'CLOSE', 'STAGE', 'LOST', 'FOUND',
+  'BUILD', 'CONSOLIDATE', 'SPLIT', 'CLOSE', 'STAGE', 'LOST', 'FOUND', 'REOPEN',
 ] as const;
 export type ScanMeaning = (typeof SCAN_MEANINGS)[number];
 

@@ -70,6 +70,20 @@ describe('the README and the guides name what exists', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every owner a guide names in a query or a body is an owner id, as the API takes it (an owner code is 422 UNKNOWN_OWNER)', async () => {
+    const named: string[] = [];
+    for (const [file, body] of text) {
+      for (const m of body.matchAll(/[?&]owner=([^&`\s)\]]+)|"ownerId": ?"([^"]*)"/g)) named.push(`${file}: ${m[1] ?? m[2]}`);
+    }
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((n) => !/: (own_|…$)/.test(n))).toEqual([]);
+    // The API's side of it: a code in the owner filter is no owner.
+    expect((await t.post('/api/v1/sites', { code: 'OWNERS', name: 'Owners' })).status).toBe(201);
+    expect((await t.post('/api/v1/owners', { code: 'ACME', name: 'Acme Outdoor' })).status).toBe(201);
+    const byCode = await t.get('/api/v1/inventory/as-of?siteId=OWNERS&at=2026-01-01T00:00:00Z&owner=ACME');
+    expect([byCode.status, byCode.body.code]).toEqual([422, 'UNKNOWN_OWNER']);
+  });
+
   it('every PAKLOG_ setting the guides name is read by the code, and every one the configuration reads is named', () => {
     const read = (dirs: string[]): Set<string> => new Set(execFileSync('grep', ['-rhoE', '\\bPAKLOG_[A-Z0-9_]*[A-Z0-9]\\b', ...dirs], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((v) => v !== ''));
     // The code, its tools and its tests (the test and benchmark settings are documented where they are used).

@@ -261,3 +261,26 @@ describe('every error is problem+json with a code and a request id (item 18)', (
     expect(expect417.body).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED' });
   });
 });
+
+describe('a route that does not exist', () => {
+  it('is 404 NOT_FOUND for every authenticated caller, not a 403 that sends a reader of a guide to look for a missing role', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'EDGES', name: 'Edges' });
+    const scoped = await t.post('/api/v1/api-keys', { name: 'site-scoped viewer', role: 'viewer', siteIds: [site.body.id] });
+    expect(scoped.status).toBe(201);
+    const owners = await t.post('/api/v1/owners', { code: 'EDGES', name: 'Edges' });
+    const ownerKey = await t.post('/api/v1/api-keys', { name: 'owner key', role: 'integration', ownerId: owners.body.id });
+    expect(ownerKey.status).toBe(201);
+    for (const role of ['admin', 'manager', 'operator', 'viewer', 'integration'] as const) {
+      const r = await t.request('POST', '/api/v1/lpns/lpn_x/no-such-action', { body: {}, role });
+      expect([role, r.status, r.body.code]).toEqual([role, 404, 'NOT_FOUND']);
+      expect(r.body.detail).toBe('No route POST /api/v1/lpns/lpn_x/no-such-action');
+    }
+    for (const key of [scoped.body.key as string, ownerKey.body.key as string]) {
+      const r = await t.app.http.inject({ method: 'GET', url: '/api/v1/no-such-list?siteId=X', headers: { 'x-api-key': key } });
+      expect([r.statusCode, r.json().code]).toEqual([404, 'NOT_FOUND']);
+    }
+    // Who calls it still has to say who they are.
+    const anonymous = await t.request('GET', '/api/v1/no-such-list', { role: null });
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+});

@@ -464,11 +464,12 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('lpn', lpn.id);
     expect((await example('closeLpn')).body.status).toBe('CLOSED');
     expect((await example('recordScan')).body.lpn.status).toBe('STAGED');
-    // Lost, then found at a pick face (ADR 0029 addendum): a staged pallet is CLOSED where it was found.
+    // Lost, then found at a pick face (ADR 0029 addendum): a staged pallet is CLOSED where it was found; then reopened.
     expect((await example('reportLpnLost')).body.status).toBe('LOST');
     expect((await example('reportLpnFound')).body).toMatchObject({ status: 'CLOSED', locationId: expect.stringMatching(/^loc_/) });
+    expect((await example('reopenLpn')).body.status).toBe('OPEN');
     expect((await example('getLpnTimeline')).body.items.map((x: { meaning: string }) => x.meaning))
-      .toEqual(['BUILD', 'MOVE', 'SPLIT', 'CONSOLIDATE', 'CLOSE', 'STAGE', 'LOST', 'FOUND']);
+      .toEqual(['BUILD', 'MOVE', 'SPLIT', 'CONSOLIDATE', 'CLOSE', 'STAGE', 'LOST', 'FOUND', 'REOPEN']);
     expect((await example('listScans')).body.items.length).toBeGreaterThanOrEqual(5);
     expect((await example('reconcilePhysicalStock')).body.differences).toEqual(expect.arrayContaining([
       expect.objectContaining({ kind: 'QUANTITY_MISMATCH', lpnIds: [lpn.id], physical: 2 }),

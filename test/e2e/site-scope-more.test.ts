@@ -184,7 +184,7 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     const before = await counts('physical_tracking', 'quality', 'workload', 'location_tracking');
     const refused: [string, string, unknown?][] = [
       ['GET', `/api/v1/lpns/${lpn.body.id}`], ['GET', `/api/v1/lpns/${lpn.body.id}/timeline`],
-      ['POST', `/api/v1/lpns/${lpn.body.id}/move`, { locationId: a.storage[0]!.id }], ['POST', `/api/v1/lpns/${lpn.body.id}/close`, {}],
+      ['POST', `/api/v1/lpns/${lpn.body.id}/move`, { locationId: a.storage[0]!.id }], ['POST', `/api/v1/lpns/${lpn.body.id}/close`, {}], ['POST', `/api/v1/lpns/${lpn.body.id}/reopen`, {}],
       ['POST', `/api/v1/lpns/${lpn.body.id}/lost`, { reason: 'not mine' }],
       ['GET', '/api/v1/lpns?siteId=SMBB'], ['GET', '/api/v1/scans?siteId=SMBB'], ['GET', '/api/v1/physical-tracking/reconciliation?siteId=SMBB'],
       ['POST', '/api/v1/scans', { siteId: 'SMBB', barcode: 'AUDIT-B-1', meaning: 'STAGE', workerId: 'w-a' }],

@@ -130,7 +130,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
           + 'ACTION_UNAVAILABLE (the context it needs runs in another process).',
         params: Type.Object({
           id: IdParam('exception', 'GET /exceptions'),
-          action: Type.Union(EXCEPTION_ACTIONS.map((a) => Type.Literal(a)), { examples: ['discard'] }),
+          action: Enum(EXCEPTION_ACTIONS, { examples: ['discard'] }),
         }, { additionalProperties: false }),
         response: { 200: ExceptionSchema, ...problems('NOT_FOUND', 'EXCEPTION_RESOLVED', 'ACTION_NOT_OFFERED', 'ACTION_FAILED', 'ACTION_UNAVAILABLE') },
       },

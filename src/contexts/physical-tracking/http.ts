@@ -165,6 +165,17 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
 
+  app.post('/lpns/:id/reopen', {
+    config: { roles: CAN.floor, idempotent: true },
+    schema: {
+      operationId: 'reopenLpn', tags, summary: 'Reopen a closed LPN (it takes units and LPNs in again)',
+      description: 'CLOSED → OPEN (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a REOPEN scan.',
+      params: IdParams,
+      body: Type.Object({ ...Who }, { additionalProperties: false, examples: [{ workerId: 'alice' }] }),
+      response: { 200: LpnSchema, ...problems(...commandProblems) },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.reopen(req.params.id, req.body, requestMeta(req)))));
+
   app.post('/lpns/:id/lost', {
     config: { roles: CAN.plan, idempotent: true },
     schema: {
@@ -256,12 +267,14 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.read },
     schema: {
       operationId: 'listScans', tags, summary: 'Scans of a site in time order: per location, per worker, per LPN',
-      description: '`location` matches scans at it or moving things from it; `lpn` scans of it or naming it as the other LPN. Paged by `limit` and `cursor`.',
+      description: '`location` (an id or a code of the site\'s, 422 UNKNOWN_LOCATION otherwise) matches scans at it or moving things from it; '
+        + '`lpn` (an id, or the label of a live or lost LPN: 404 NOT_FOUND when none carries it) scans of it or naming it as the other LPN. '
+        + 'Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, location: Type.Optional(Text('A location id')), worker: Type.Optional(Text('A worker id', ['alice'])),
-        lpn: Type.Optional(Text('An LPN id')), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, location: Type.Optional(Text('A location id or code')), worker: Type.Optional(Text('A worker id', ['alice'])),
+        lpn: Type.Optional(Text('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND') },
     },
   }, async (req) => {
     const q = req.query;

@@ -343,3 +343,42 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     expect(statements.length, statements.join('\n')).toBe(6);
   });
 });
+
+describe('the scans of a location or an LPN, named as the guide names them', () => {
+  it('takes a location by code and an LPN by its label as by id; a place or label of nothing is refused, not an empty list', async () => {
+    const at = w.storage[3]!;
+    const pallet = (await build({ type: 'PALLET', code: makeSscc(0, '0614141', '000000777'), locationId: at.code, contents: [{ sku: w.products[0]!.sku, quantity: 2 }] })).body;
+    const byId = await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&location=${at.id}`);
+    expect(byId.length).toBeGreaterThan(0);
+    expect((await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&location=${at.code}`)).map((s) => s.id)).toEqual(byId.map((s) => s.id));
+    const ofLpn = await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&lpn=${pallet.id}`);
+    expect(ofLpn.length).toBeGreaterThan(0);
+    expect((await t.getAll<{ id: string }>(`/api/v1/scans?siteId=PT&lpn=(00)${pallet.code}`)).map((s) => s.id)).toEqual(ofLpn.map((s) => s.id));
+    const nowhere = await t.get('/api/v1/scans?siteId=PT&location=PT-NO-SUCH-PLACE');
+    expect([nowhere.status, nowhere.body.code, nowhere.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_LOCATION', '/querystring/location']);
+    const noLabel = await t.get('/api/v1/scans?siteId=PT&lpn=NO-SUCH-LABEL');
+    expect([noLabel.status, noLabel.body.code, noLabel.body.errors?.[0]?.field]).toEqual([404, 'NOT_FOUND', '/querystring/lpn']);
+  });
+});
+
+describe('reopening a closed LPN (lpns.md: CLOSED → OPEN)', () => {
+  it('reopens a closed pallet, by command or by scan, so the case forgotten goes onto it; an open one is not reopened', async () => {
+    const at = w.storage[2]!;
+    const pallet = (await build({ type: 'PALLET', code: 'PT-REOPEN-1', locationId: at.id })).body;
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const refused = await build({ type: 'CASE', parentId: pallet.id, contents: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    expect([refused.status, refused.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const reopened = await t.post(`/api/v1/lpns/${pallet.id}/reopen`, { workerId: 'alice' }, 'operator');
+    expect([reopened.status, reopened.body.status]).toEqual([200, 'OPEN']);
+    const inner = await build({ type: 'CASE', parentId: pallet.id, contents: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    expect([inner.status, inner.body.parentId]).toEqual([201, pallet.id]);
+    const again = await t.post(`/api/v1/lpns/${pallet.id}/reopen`, {}, 'operator');
+    expect([again.status, again.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    // A handheld does the same with a REOPEN scan.
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const scanned = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'PT-REOPEN-1', meaning: 'REOPEN', workerId: 'alice' }, 'operator');
+    expect([scanned.status, scanned.body.lpn?.status]).toEqual([201, 'OPEN']);
+    const meanings = (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=PT&lpn=${pallet.id}`)).map((s) => s.meaning);
+    expect(meanings.filter((m) => m === 'CLOSE' || m === 'REOPEN')).toEqual(['CLOSE', 'REOPEN', 'CLOSE', 'REOPEN']);
+  });
+});

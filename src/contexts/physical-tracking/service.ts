@@ -309,15 +309,24 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   async function close(id: string, actor: ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return seal(id, 'CLOSED', actor, meta);
+  }
+
+  /** A CLOSED LPN opened again to take something in (the case forgotten on a pallet): recorded as a REOPEN scan. */
+  async function reopen(id: string, actor: ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
+    return seal(id, 'OPEN', actor, meta);
+  }
+
+  async function seal(id: string, to: 'CLOSED' | 'OPEN', actor: ScanActor, meta: EventMeta): Promise<Outcome<LpnView>> {
     return decideInTx(deps.db, async (tx) => {
       const r = await store.lpn(tx, id, true);
       if (r === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
       if (r.status === 'LOST') return offFloor(r);
-      const can = lpnLifecycle.check(r.status, 'CLOSED');
+      const can = lpnLifecycle.check(r.status, to);
       if (!can.ok) return can;
       const now = deps.clock.now();
-      const row = await store.updateLpn(tx, id, now, { status: 'CLOSED' });
-      await record(tx, scanOf(r.site_id, now, actor, { barcode: r.code, meaning: 'CLOSE', lpnId: id, locationId: r.location_id }), meta);
+      const row = await store.updateLpn(tx, id, now, { status: to });
+      await record(tx, scanOf(r.site_id, now, actor, { barcode: r.code, meaning: to === 'CLOSED' ? 'CLOSE' : 'REOPEN', lpnId: id, locationId: r.location_id }), meta);
       return ok(await view(tx, row));
     });
   }
@@ -655,6 +664,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
           break;
         }
         case 'CLOSE':
+        case 'REOPEN':
         case 'STAGE':
         case 'SHIP': {
           const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
@@ -670,7 +680,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
             break;
           }
-          const path: LpnStatus[] = cmd.meaning === 'CLOSE' ? ['CLOSED'] : r.value.status === 'OPEN' ? ['CLOSED', 'STAGED'] : ['STAGED'];
+          const path: LpnStatus[] = cmd.meaning === 'CLOSE' ? ['CLOSED'] : cmd.meaning === 'REOPEN' ? ['OPEN'] : r.value.status === 'OPEN' ? ['CLOSED', 'STAGED'] : ['STAGED'];
           let at: LpnStatus = r.value.status;
           for (const p of path) {
             const c = lpnLifecycle.check(at, p);
@@ -779,9 +789,28 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok({ rows: await store.timeline(deps.db, id, after, limit) });
   }
 
+  /**
+   * Scans in time order. The location and LPN filters name them as commands do (a location by id or code, an LPN by id
+   * or the label a live or lost one carries), kept as ids: a code matched against ids would answer an empty list, as if
+   * nothing had been scanned there. A location of no kind at the site is 422 UNKNOWN_LOCATION, a label no LPN carries
+   * 404 NOT_FOUND (a shipped or consumed LPN freed its label: name it by its id).
+   */
   async function scans(q: { siteId: string; locationId?: string | undefined; workerId?: string | undefined; lpnId?: string | undefined; after: number; limit: number }): Promise<Outcome<{ rows: ScanRow[] }>> {
     if (q.after !== 0 && !(await store.scanExists(deps.db, q.after))) return reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'no such scan' }]);
-    return ok({ rows: await store.scans(deps.db, q) });
+    let { locationId, lpnId } = q;
+    if (locationId !== undefined) {
+      const place = await placeAt(q.siteId, locationId, '/querystring/location');
+      if (!place.ok) return place;
+      locationId = place.value.id;
+    }
+    if (lpnId !== undefined && !lpnId.startsWith('lpn_')) {
+      const c = classifyLpnBarcode(lpnId);
+      const code = c.kind === 'INVALID' ? lpnId : c.code;
+      const lpn = await store.liveByCode(deps.db, q.siteId, code) ?? await store.lostByCode(deps.db, q.siteId, code);
+      if (lpn === undefined) return reject('NOT_FOUND', `No live LPN ${lpnId} at site ${q.siteId}: name a shipped or consumed LPN by its id`, [{ field: '/querystring/lpn', message: 'unknown LPN label' }]);
+      lpnId = lpn.id;
+    }
+    return ok({ rows: await store.scans(deps.db, { ...q, locationId, lpnId }) });
   }
 
   /**
@@ -812,7 +841,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }

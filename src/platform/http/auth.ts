@@ -267,6 +267,9 @@ export function authHook(auth: Authenticator | ApiKeys, options: { gatewaySecret
 
 function authorise(request: FastifyRequest, principal: Principal, roles: readonly Role[] | undefined): void {
   request.principal = principal;
+  // No route matched: the not-found handler answers 404 to whoever is signed in. A role check against the default
+  // (admin only) would answer 403 and send the caller looking for a role no route needs.
+  if (!routed(request)) return;
   // An owner-scoped key reaches only the routes that keep owners apart (ADR 0028): a route that does not is closed to it.
   // A gateway's forwarded route leaves that to the service that owns the route, which knows whether it keeps owners apart.
   const config = request.routeOptions.config;
@@ -278,6 +281,11 @@ function authorise(request: FastifyRequest, principal: Principal, roles: readonl
   if (!allowed.includes(principal.role) && !Object.values(principal.sites).some((r) => allowed.includes(r))) {
     throw new AppError('FORBIDDEN', `Role ${principal.role} may not call ${request.method} ${request.routeOptions.url ?? request.url}`);
   }
+}
+
+/** Whether the request matched a route (the not-found handler's requests match none). */
+function routed(request: FastifyRequest): boolean {
+  return request.routeOptions.url !== undefined;
 }
 
 /**
@@ -354,7 +362,7 @@ export function siteGuard(lookups: SiteLookups) {
   return async (request: FastifyRequest): Promise<void> => {
     const principal = request.principal;
     const config = request.routeOptions.config;
-    if (principal === undefined || actsEverywhereAlike(principal) || config.public === true || config.forwarded === true) return;
+    if (principal === undefined || actsEverywhereAlike(principal) || config.public === true || config.forwarded === true || !routed(request)) return;
     const allowed = config.roles ?? ['admin'];
     const sites = await sitesInQuestion(request, lookups);
     if (sites.size === 0) {
