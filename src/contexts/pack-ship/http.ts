@@ -321,13 +321,14 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'openPackage', tags, summary: 'Open a carton for an order at the pack station (OPEN package)',
       description: 'The carton is the packer\'s first suggested one unless `cartonCode` overrides it. Units are then scanned in '
-        + '(POST /packages/{id}/scans), the package weighed and sealed. 409 NOTHING_TO_PACK, 422 NO_CARTON_FITS / UNPROCESSABLE (unknown carton).',
+        + '(POST /packages/{id}/scans), the package weighed and sealed. 409 NOTHING_TO_PACK, 404 TOTE_EMPTY (a `toteId` that holds no picked unit of '
+        + 'the order: nothing is opened), 422 NO_CARTON_FITS / UNPROCESSABLE (unknown carton).',
       body: Type.Object({
         orderId: OrderId,
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
         toteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
-      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.openCarton(req.body, requestMeta(req)))));
 

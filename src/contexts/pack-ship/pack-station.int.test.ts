@@ -69,8 +69,12 @@ describe('pack station', () => {
     expect((await t.get('/api/v1/pack-station/totes/T-MIX?orderId=ord_a', 'operator')).body).toMatchObject({ orderId: 'ord_a', units: [{ sku: 'BOOK', quantity: 1, gtin: '4006381333931' }] });
     expect((await t.get('/api/v1/pack-station/totes/T-NONE', 'operator'))).toMatchObject({ status: 404, body: { code: 'TOTE_EMPTY' } });
 
-    const pkg = (await t.post('/api/v1/pack-station/packages', { orderId: 'ord_a' }, 'operator')).body;
-    expect(pkg).toMatchObject({ status: 'OPEN', lines: [] });
+    // A tote that holds nothing of the order is a misscan: no carton is opened for it.
+    const misscan = await t.post('/api/v1/pack-station/packages', { orderId: 'ord_a', toteId: 'T-NONE' }, 'operator');
+    expect([misscan.status, misscan.body.code, misscan.body.errors?.[0]?.field]).toEqual([404, 'TOTE_EMPTY', '/toteId']);
+    expect((await t.get('/api/v1/packages?orderId=ord_a')).body.items).toEqual([]);
+    const pkg = (await t.post('/api/v1/pack-station/packages', { orderId: 'ord_a', toteId: 'T-MIX' }, 'operator')).body;
+    expect(pkg).toMatchObject({ status: 'OPEN', lines: [], toteId: 'T-MIX' });
     for (const [barcode, code] of [['PEN', 'WRONG_ITEM'], ['4006381333932', 'BAD_BARCODE'], ['NOT-A-THING', 'WRONG_ITEM']] as const) {
       expect((await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode }, 'operator')).body.code).toBe(code);
     }

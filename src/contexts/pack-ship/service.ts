@@ -840,6 +840,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
         if ((await openUnits(tx, order.orderId)).length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
+        // The tote the packer names is where the units come from: one that holds nothing of the order is a misscan.
+        if (input.toteId !== undefined && !(await packStore.toteUnits(tx, input.toteId)).some((u) => u.orderId === order.orderId)) {
+          return reject('TOTE_EMPTY', `Tote ${input.toteId} holds no picked unit of order ${order.orderId}`, [
+            { field: '/toteId', message: `holds nothing of order ${order.orderId}` },
+          ]);
+        }
         const cartons = await packStore.cartons(tx);
         const code = input.cartonCode ?? suggestion?.value?.packages[0]?.cartonCode;
         const carton = cartons.find((c) => c.code === code);
