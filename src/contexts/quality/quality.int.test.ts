@@ -51,3 +51,16 @@ it('a plan for an owner nobody has is refused (422 UNKNOWN_OWNER naming /ownerId
   const made = await plan(owner);
   expect([made.status, made.body.ownerId]).toEqual([201, owner]);
 });
+
+it('retiring a plan twice answers the plan unchanged: the second is no change, its version stays', async () => {
+  const site = (await t.post('/api/v1/sites', { code: 'QRET', name: 'Quality retire' })).body.id as string;
+  const plan = await t.post('/api/v1/inspection-plans', {
+    siteId: site, name: 'Retired', stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label', kind: 'PASS_FAIL' }],
+  }, 'manager');
+  expect(plan.status).toBe(201);
+  const first = await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, undefined, 'manager');
+  expect(first.body).toMatchObject({ active: false, version: plan.body.version + 1 });
+  const again = await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, undefined, 'manager');
+  expect(again.status).toBe(200);
+  expect(again.body).toEqual(first.body);
+});

@@ -116,7 +116,10 @@ export const qualityStore = {
   },
 
   async deactivatePlan(db: Executor, id: string): Promise<Plan | undefined> {
-    const [row] = await db.query<PlanRow>(`UPDATE quality.plans SET active = false, version = version + 1 WHERE id = $1 RETURNING ${PLAN_COLUMNS}`, [id]);
+    // A plan retired already is answered unchanged (its version too): the route is idempotent.
+    const [row] = await db.query<PlanRow>(
+      `UPDATE quality.plans SET active = false, version = version + CASE WHEN active THEN 1 ELSE 0 END WHERE id = $1 RETURNING ${PLAN_COLUMNS}`, [id],
+    );
     return row === undefined ? undefined : toPlan(row);
   },
 
