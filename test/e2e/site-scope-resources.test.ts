@@ -84,6 +84,15 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     const delivered = await t.post('/api/v1/carrier-events', event, 'integration');
     expect([delivered.status, delivered.body.status]).toEqual([200, 'DELIVERED']);
   });
+  it('lists its own sites only (another site\'s is 403 FORBIDDEN_AT_SITE by id, so it is not listed either)', async () => {
+    const listed = await scoped<{ items: { id: string }[] }>('sites', 'GET', '/api/v1/sites?limit=1000');
+    expect([listed.status, listed.body.items.map((s) => s.id)]).toEqual([200, [a.siteId]]);
+    const byId = await scoped<{ code: string }>('site B', 'GET', `/api/v1/sites/${b.siteId}`);
+    expect([byId.status, byId.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    // A caller of every site lists them all.
+    const all = (await t.get<{ items: { id: string }[] }>('/api/v1/sites?limit=1000', 'viewer')).body.items.map((s) => s.id);
+    expect(all).toEqual(expect.arrayContaining([a.siteId, b.siteId]));
+  });
   it('lists sagas of its own sites only: without a site 403 SITE_REQUIRED, and ?siteId= filters', async () => {
     const all = await scoped<{ code: string }>('sagas', 'GET', '/api/v1/sagas');
     expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);
