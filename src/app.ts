@@ -12,7 +12,7 @@ import { InlineTransport, type Transport, type TransportLog } from './platform/b
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
 import { assertNever } from './platform/errors.ts';
 import { NatsTransport } from './platform/bus/nats-transport.ts';
-import { ApiKeys, Authenticator, type SiteLookups } from './platform/http/auth.ts';
+import { ApiKeys, Authenticator, credentialsFrom, type SiteLookups } from './platform/http/auth.ts';
 import { identityRoutes } from './platform/http/identity-routes.ts';
 import { liveRoutes } from './platform/http/live-routes.ts';
 import { uiRoutes } from './platform/http/ui-routes.ts';
@@ -395,7 +395,14 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   });
   await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite, idempotency: deps.idempotency });
   // The browser apps: the console at /, the handheld at /rf/, and the live event stream they follow (ADR 0035).
-  await liveRoutes(http, { events: (listener) => bus.observe(listener) });
+  await liveRoutes(http, {
+    events: (listener) => bus.observe(listener),
+    // A stream's caller is checked again by its credentials; one the gateway forwarded (no credentials here) is kept.
+    reauthenticate: async (req) => {
+      const credentials = credentialsFrom(req.headers);
+      return Authenticator.presents(credentials) ? authenticator.authenticate(credentials) : req.principal;
+    },
+  });
   await uiRoutes(http);
   for (const m of selected) {
     const routes = m.routes;

@@ -201,8 +201,11 @@ export interface OrderCommands {
    * differ; UNKNOWN_SKU / PRODUCT_INACTIVE for a new line's SKU.
    */
   update(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; changed: boolean }>>;
-  /** The id of the order received under this externalId, if any. */
-  orderIdOf(externalId: string): Promise<string | undefined>;
+  /**
+   * The id of the order received under this externalId at this site, if any: a channel or partner of one site finds
+   * none of another site's orders, even under an externalId its own naming gives too.
+   */
+  orderIdOf(externalId: string, siteId: string): Promise<string | undefined>;
 }
 
 /** Coded errors of orders. */

@@ -61,6 +61,29 @@ describe('the live event stream', () => {
     expect((await ids(location.body.id)).every((id) => heard.has(id))).toBe(true);
   });
 
+  it('ends a stream whose key was revoked: it hears nothing committed after the next check (at most 5 s later)', async () => {
+    const key = await t.post<{ id: string; key: string }>('/api/v1/api-keys', { name: 'live, soon revoked', role: 'viewer' });
+    const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': key.body.key } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const frames: Frame[] = [];
+    const first = readFrames(reader, frames, 'location-master.site.created.v1');
+    expect((await t.post('/api/v1/sites', { code: 'LIVER1', name: 'Heard' })).status).toBe(201);
+    await first;
+    expect((await t.post(`/api/v1/api-keys/${key.body.id}/revoke`)).status).toBeLessThan(300);
+    // The stream checks its caller again once the last check is 5 s old, before it sends the next events.
+    await new Promise((r) => setTimeout(r, 5_200));
+    const after = await t.post<{ id: string }>('/api/v1/products', { sku: `LIVE-REVOKED-${Date.now()}`, description: 'After revocation', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 });
+    expect(after.status).toBe(201);
+    const heard = frames.length;
+    const ended = await Promise.race([
+      readFrames(reader, frames, 'catalog.product.created.v1').then(() => frames.length === heard ? 'ended' : 'heard'),
+      new Promise((r) => setTimeout(() => r('still open'), 3_000)),
+    ]);
+    await reader.cancel().catch(() => undefined);
+    expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
+  }, 20_000);
+
   it('streams each committed event as its id, type and time only (no data), and ends when the app closes', async () => {
     const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': t.keys.viewer } });
     expect(res.status).toBe(200);

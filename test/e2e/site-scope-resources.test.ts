@@ -72,6 +72,27 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
     expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
   });
+  it('may not post a carrier event for another site\'s shipment (named by its tracking number alone): 403 FORBIDDEN_AT_SITE, nothing tracked', async () => {
+    // The test above booked a shipment at B; it goes out, so a carrier event would move it on.
+    const shipment = (await t.get<{ items: { id: string; carrier: string; trackingNumber: string }[] }>(`/api/v1/shipments?siteId=${b.siteId}`)).body.items[0]!;
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'manager')).status).toBe(200);
+    const event = { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, status: 'DELIVERED', at: new Date().toISOString() };
+    const res = await scoped<{ code: string; id?: string }>('carrier event at B', 'POST', '/api/v1/carrier-events', event);
+    expect({ status: res.status, code: res.body.code, leaked: res.body.id }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE', leaked: undefined });
+    expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('DISPATCHED');
+    // The carrier's own key (every site) still delivers it.
+    const delivered = await t.post('/api/v1/carrier-events', event, 'integration');
+    expect([delivered.status, delivered.body.status]).toEqual([200, 'DELIVERED']);
+  });
+  it('lists its own sites only (another site\'s is 403 FORBIDDEN_AT_SITE by id, so it is not listed either)', async () => {
+    const listed = await scoped<{ items: { id: string }[] }>('sites', 'GET', '/api/v1/sites?limit=1000');
+    expect([listed.status, listed.body.items.map((s) => s.id)]).toEqual([200, [a.siteId]]);
+    const byId = await scoped<{ code: string }>('site B', 'GET', `/api/v1/sites/${b.siteId}`);
+    expect([byId.status, byId.body.code]).toEqual([403, 'FORBIDDEN_AT_SITE']);
+    // A caller of every site lists them all.
+    const all = (await t.get<{ items: { id: string }[] }>('/api/v1/sites?limit=1000', 'viewer')).body.items.map((s) => s.id);
+    expect(all).toEqual(expect.arrayContaining([a.siteId, b.siteId]));
+  });
   it('lists sagas of its own sites only: without a site 403 SITE_REQUIRED, and ?siteId= filters', async () => {
     const all = await scoped<{ code: string }>('sagas', 'GET', '/api/v1/sagas');
     expect([all.status, all.body.code]).toEqual([403, 'SITE_REQUIRED']);

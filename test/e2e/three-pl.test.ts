@@ -224,6 +224,26 @@ describe('a 3PL site with two owners of the same SKU', () => {
     expect(new Set(managerView.orders.nodes.map((o) => o.ownerId))).toEqual(new Set([acme]));
   });
 
+  it('another owner\'s externalId is taken, and that is all its key learns: 409 ORDER_CONFLICT naming /ownerId alone, whatever else it sends', async () => {
+    const sku = w.products[0]!.sku;
+    const acmeOrder = await as(acmeKey)('acme order', 'POST', '/api/v1/orders', { ...order('TPL-SECRET-1', sku, 2), priority: 3 });
+    expect(acmeOrder.status).toBe(201);
+    // BETA guesses ACME's order field by field: the answer must not tell a right guess from a wrong one.
+    const guesses = [
+      { ...order('TPL-SECRET-1', sku, 2), priority: 3 },
+      { ...order('TPL-SECRET-1', sku, 2), priority: 1 },
+      { ...order('TPL-SECRET-1', sku, 5), priority: 3, shipTo: { ...SHIP_TO, name: 'Someone Else' } },
+    ];
+    for (const guess of guesses) {
+      const res = await as(betaKey)<{ code: string; errors: { field: string }[] }>('beta guess', 'POST', '/api/v1/orders', guess);
+      expect({ status: res.status, code: res.body.code, fields: res.body.errors.map((e) => e.field) })
+        .toEqual({ status: 409, code: 'ORDER_CONFLICT', fields: ['/ownerId'] });
+    }
+    // ACME itself still learns what differs in its own order.
+    const own = await as(acmeKey)<{ errors: { field: string }[] }>('acme again', 'POST', '/api/v1/orders', { ...order('TPL-SECRET-1', sku, 2), priority: 1 });
+    expect([own.status, own.body.errors.map((e) => e.field)]).toEqual([409, ['/priority']]);
+  });
+
   it('an unknown owner is 422 UNKNOWN_OWNER and writes nothing', async () => {
     const sku = w.products[0]!.sku;
     const ledger = async () => (await t.getAll(`/api/v1/inventory/ledger?siteId=${w.siteId}`)).length;

@@ -227,4 +227,37 @@ describe('webhooks, in and out', () => {
     expect(typesOf(orders[2]!)).toEqual(['orders.order.received.v1', 'orders.order.allocated.v1']);
     expect((await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.body.id}`, 'integration')).body.consecutiveFailures).toBe(0);
   }, 60_000 + OUTAGE_S * 1000);
+  it('a storefront channel of another site cancels none of this site\'s orders, though its shop\'s name gives the same order ids', async () => {
+    // Two shops named alike ("twin."): their orders' externalIds are both TWIN-<id>. The second channel is another site's,
+    // made by an integration key of that site only.
+    const other = await t.post<{ id: string }>('/api/v1/sites', { code: 'WHK2', name: 'Another site' });
+    expect(other.status).toBe(201);
+    const otherKey = (await t.post<{ key: string }>('/api/v1/api-keys', { name: 'integration of WHK2', role: 'integration', siteIds: [other.body.id] })).body.key;
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'twin.myshopify.com', siteId: 'WHK', secret: 'shpss_twin_mine_0001' }, 'integration')).status).toBe(201);
+    const theirs = await t.app.http.inject({
+      method: 'POST', url: '/api/v1/integrations/storefront-channels', headers: { 'x-api-key': otherKey },
+      payload: { shopDomain: 'twin.example.net', siteId: 'WHK2', secret: 'shpss_twin_theirs_0001' },
+    });
+    expect(theirs.statusCode).toBe(201);
+    const post = async (shop: string, secret: string, topic: string, body: unknown, webhookId: string) => {
+      const raw = JSON.stringify(body);
+      const res = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+        headers: {
+          'content-type': 'application/json', 'x-shopify-shop-domain': shop, 'x-shopify-topic': topic, 'x-shopify-webhook-id': webhookId,
+          'x-shopify-hmac-sha256': createHmac('sha256', secret).update(raw).digest('base64'),
+        },
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body) as { orderId?: string; code?: string } };
+    };
+    const order = {
+      id: 7770001, name: '#T1', line_items: [{ id: 1, sku: w.products[0]!.sku, quantity: 1, title: 'one' }],
+      shipping_address: { name: 'Ada Lovelace', address1: '12 Analytical Row', city: 'Toronto', zip: 'M5V 2T6', country_code: 'CA' },
+    };
+    const created = await post('twin.myshopify.com', 'shpss_twin_mine_0001', 'orders/create', order, 'twin-1');
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const cancel = await post('twin.example.net', 'shpss_twin_theirs_0001', 'orders/cancelled', { id: 7770001, cancel_reason: 'not yours' }, 'twin-2');
+    expect([cancel.status, cancel.body.code]).toEqual([404, 'NOT_FOUND']);
+    expect(await orderStatus(call, created.body.orderId!)).not.toBe('CANCELLED');
+  });
 });

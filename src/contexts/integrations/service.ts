@@ -370,7 +370,7 @@ export function integrationsService(
     if (topic === STOREFRONT_TOPICS.cancelled) {
       const externalId = storefrontExternalId(body, channel.prefix);
       if (externalId === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order has no id', [{ field: '/id', message: 'is required' }]);
-      const orderId = await orders.orderIdOf(externalId);
+      const orderId = await orders.orderIdOf(externalId, channel.siteId);
       if (orderId === undefined) return reject('NOT_FOUND', `no order ${externalId} was received from this shop`);
       const reason = typeof body.cancel_reason === 'string' && body.cancel_reason !== '' ? `storefront: ${body.cancel_reason}` : 'cancelled by the storefront';
       const cancelled = await orders.cancel(orderId, reason, meta);

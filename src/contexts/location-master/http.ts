@@ -4,6 +4,7 @@ import { Cursor, EXAMPLES, IdParam, Limit, Page, Sku } from '../../platform/http
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
+import { siteScopeOf } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -118,13 +119,14 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
     app.get('/sites', {
       config: { roles: CAN.read },
       schema: {
-        operationId: 'listSites', tags, summary: 'Sites in code order', description: 'Every site, paged by `limit` and `cursor`.',
+        operationId: 'listSites', tags, summary: 'Sites in code order',
+        description: 'Every site the caller has a role at (a caller of some sites only lists those), paged by `limit` and `cursor`.',
         querystring: Type.Object({
           ...Paging, active: Type.Optional(Type.Boolean({ description: 'Only active (true) or deactivated (false) sites (default: both)' })),
         }, { additionalProperties: false }),
         response: { 200: Page(SiteSchema) },
       },
-    }, async (req) => unwrap(await service.listSites(req.query)));
+    }, async (req) => unwrap(await service.listSites({ ...req.query, ids: siteScopeOf(req) })));
 
     app.patch('/sites/:id', {
       config: { roles: CAN.masterData },

@@ -83,10 +83,11 @@ export function locationMasterService(
       return site === undefined ? reject('NOT_FOUND', `No site ${id}`) : ok(site);
     },
 
-    async listSites(q: { limit: number; cursor?: string | undefined; active?: boolean | undefined }): Promise<Outcome<Page<Site>>> {
+    /** A page of sites; `ids` (not null) keeps those only: a caller of some sites lists its own (ADR 0019). */
+    async listSites(q: { limit: number; cursor?: string | undefined; active?: boolean | undefined; ids?: readonly string[] | null }): Promise<Outcome<Page<Site>>> {
       const after = cursorKey(q.cursor);
       if (!after.ok) return after;
-      return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value, active: q.active ?? null }), q.limit));
+      return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value, active: q.active ?? null, ids: q.ids ?? null }), q.limit));
     },
 
     /**

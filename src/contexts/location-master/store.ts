@@ -40,10 +40,12 @@ export async function siteByIdOrCode(db: Executor, idOrCode: string, options: { 
   return row === undefined ? undefined : toSite(row);
 }
 
-export async function listSites(db: Executor, q: { limit: number; afterCode: string | null; active?: boolean | null }): Promise<Site[]> {
+/** A page of sites in code order; `ids` (not null) keeps those sites only. */
+export async function listSites(db: Executor, q: { limit: number; afterCode: string | null; active?: boolean | null; ids?: readonly string[] | null }): Promise<Site[]> {
   const rows = await db.query<SiteRow>(
-    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE ($1::text IS NULL OR code > $1) AND ($3::boolean IS NULL OR active = $3) ORDER BY code LIMIT $2`,
-    [q.afterCode, q.limit, q.active ?? null],
+    `SELECT ${SITE_COLUMNS} FROM location_master.sites WHERE ($1::text IS NULL OR code > $1) AND ($3::boolean IS NULL OR active = $3)
+       AND ($4::text[] IS NULL OR id = ANY($4)) ORDER BY code LIMIT $2`,
+    [q.afterCode, q.limit, q.active ?? null, q.ids === undefined || q.ids === null ? null : [...q.ids]],
   );
   return rows.map(toSite);
 }

@@ -73,7 +73,8 @@ const OrderSchema = Type.Object({
 const CreateOrderBody = Type.Object({
   externalId: Type.String({
     minLength: 1, maxLength: 100,
-    description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT",
+    description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT "
+      + '(naming the site or owner alone when the order is of another site or owner)',
   }),
   siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
   ownerId: Type.Optional(Type.String({

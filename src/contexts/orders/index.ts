@@ -37,7 +37,7 @@ export function ordersContext(
       }, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, changed: outcome.value.changed } } : outcome;
     },
-    orderIdOf: (externalId) => orderIdByExternalId(deps.db, externalId),
+    orderIdOf: (externalId, siteId) => orderIdByExternalId(deps.db, externalId, siteId),
     async cancel(orderId, reason, meta) {
       const outcome = await service.cancel(orderId, reason, undefined, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;

@@ -159,11 +159,17 @@ export function orderService(
     return ok({ order: inserted, created: true });
   }
 
-  /** The order already received under this external id: the same order when the content is the same, else a conflict. */
+  /**
+   * The order already received under this external id: the same order when the content is the same, else a conflict.
+   * An order of another site or owner is not the sender's to read (ADRs 0019, 0028): the conflict names the site or
+   * owner alone, so that a caller of some sites or owners cannot guess its content field by field.
+   */
   async function foundAgain(id: string, input: NewOrder): Promise<Outcome<{ order: Order; created: boolean }>> {
     const order = await orderById(deps.db, id);
     if (order === undefined) throw new Error(`order ${id} vanished`);
-    const differs = orderDifferences(order, input);
+    const everything = orderDifferences(order, input);
+    const elsewhere = everything.filter((d) => d.field === '/siteId' || d.field === '/ownerId');
+    const differs = elsewhere.length > 0 ? elsewhere : everything;
     if (differs.length > 0) {
       return reject('ORDER_CONFLICT', `Order ${input.externalId} was received with other content (${differs.map((d) => d.field).join(', ')}); send it with a new externalId, or cancel the first`, differs);
     }

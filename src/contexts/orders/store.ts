@@ -158,8 +158,11 @@ export async function packRounds(db: Executor, orderIds: readonly string[]): Pro
   return new Map(rows.map((r) => [r.order_id, r.round]));
 }
 
-export async function orderIdByExternalId(db: Executor, externalId: string): Promise<string | undefined> {
-  const rows = await db.query<Pick<Selectable<OrdersOrders>, 'id'>>(`SELECT id FROM orders.orders WHERE external_id = $1`, [externalId]);
+/** The order received under `externalId`; with `siteId`, only when it is that site's. */
+export async function orderIdByExternalId(db: Executor, externalId: string, siteId?: string): Promise<string | undefined> {
+  const rows = await db.query<Pick<Selectable<OrdersOrders>, 'id'>>(
+    `SELECT id FROM orders.orders WHERE external_id = $1 AND ($2::text IS NULL OR site_id = $2)`, [externalId, siteId ?? null],
+  );
   return rows[0]?.id;
 }
 

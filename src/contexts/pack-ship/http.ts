@@ -6,6 +6,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { authorizeSite } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -490,12 +491,17 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'receiveCarrierEvent', tags, summary: 'A carrier\'s tracking event (webhook)',
       description: 'IN_TRANSIT, DELIVERED or EXCEPTION for a dispatched shipment moves it forward with pack-ship.shipment.tracked; a '
         + 'repeated event changes nothing, a late one (IN_TRANSIT after DELIVERED) is recorded only. 404 NOT_FOUND for an unknown '
-        + 'tracking number; 409 ILLEGAL_TRANSITION before dispatch. Carriers with a tracking API are also polled.',
+        + 'tracking number; 409 ILLEGAL_TRANSITION before dispatch; 403 FORBIDDEN_AT_SITE for a shipment of a site the caller does not act at. '
+        + 'Carriers with a tracking API are also polled.',
       body: Type.Object({
         carrier: Type.String({ minLength: 1, maxLength: 64 }), trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
         status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(Type.String({ maxLength: 500 })),
       }, { additionalProperties: false, examples: [{ carrier: 'OWN_FLEET', trackingNumber: EXAMPLES.ids.trackingNumber, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' }] }),
       response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.tracked(req.body, requestMeta(req)))));
+  }, async (req, reply) => {
+    // The tracking number names another site's shipment as well as one's own: the caller acts at the shipment's site.
+    const mayActAt = (siteId: string): void => { if (req.principal !== undefined) authorizeSite(req.principal, siteId, CAN.intake); };
+    return deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.tracked(req.body, requestMeta(req), { mayActAt })));
+  });
 }

@@ -321,7 +321,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * EXCEPTION (and out of EXCEPTION again when the carrier resumes), with an event. A repeated event changes nothing;
    * a late one (IN_TRANSIT after DELIVERED, or one older than the newest the carrier sent) is recorded only.
    */
-  async function trackShipment(update: TrackingUpdate & { carrier: string }, meta: EventMeta): Promise<Outcome<Shipment>> {
+  /**
+   * A carrier's tracking event. `mayActAt` is the caller's check at the shipment's site (the request names only a tracking
+   * number, so the site guard cannot see it); it throws to refuse before anything is written or answered.
+   */
+  async function trackShipment(update: TrackingUpdate & { carrier: string }, meta: EventMeta,
+    o: { mayActAt?: ((siteId: string) => void) | undefined } = {}): Promise<Outcome<Shipment>> {
     return deps.db.tx(async (tx) => {
       const id = await packStore.shipmentIdByTracking(tx, update.carrier, update.trackingNumber);
       if (id === undefined) return reject('NOT_FOUND', `No ${update.carrier} shipment with tracking number ${update.trackingNumber}`);
@@ -329,6 +334,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       await packStore.lockOrderOfShipment(tx, id);
       const shipment = await packStore.shipment(tx, id, true);
       if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+      o.mayActAt?.(shipment.siteId);
       if (!['DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
         return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a dispatched shipment is tracked`);
       }

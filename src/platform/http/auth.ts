@@ -415,6 +415,12 @@ function takesSiteFilter(request: FastifyRequest): boolean {
   return Object.hasOwn(fieldsOf(schema.properties), 'siteId');
 }
 
+/** The sites a caller has a role at (ADR 0019); null: every site (a `*` grant, a key not scoped to sites). */
+export const siteScopeOf = (request: FastifyRequest): readonly string[] | null => {
+  const sites = request.principal?.sites;
+  return sites === undefined || Object.hasOwn(sites, ALL_SITES) ? null : Object.keys(sites);
+};
+
 /** The owner an owner-scoped key acts for (ADR 0028); null: the caller may act for any owner. */
 export const ownerScopeOf = (request: FastifyRequest): string | null => request.principal?.ownerId ?? null;
 

@@ -1,6 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { EventEnvelope } from '../bus/envelope.ts';
-import { ALL_SITES, CAN } from './roles.ts';
+import { ALL_SITES, CAN, type Principal } from './roles.ts';
 import type { HttpApp } from './server.ts';
 
 export interface LiveRouteDeps {
@@ -8,7 +9,17 @@ export interface LiveRouteDeps {
   readonly events: (listener: (events: readonly EventEnvelope[]) => void) => () => void;
   /** A comment line this often keeps proxies from closing an idle stream. */
   readonly heartbeatMs?: number;
+  /**
+   * The stream's caller as its credentials say now (undefined: refused: a revoked key, a disabled user, an ended
+   * session); absent: the caller of the request is kept for the stream's life.
+   */
+  readonly reauthenticate?: (request: FastifyRequest) => Promise<Principal | undefined>;
+  /** How old the last check of the caller may be before events are sent (default {@link LIVE_RECHECK_MS}). */
+  readonly recheckMs?: number;
 }
+
+/** How long a stream trusts its caller before the next events make it check again (as GraphQL subscriptions do). */
+export const LIVE_RECHECK_MS = 5_000;
 
 /**
  * GET /api/v1/live: server-sent events for the browser apps (ADR 0035). Each frame is a JSON array of the events a
@@ -35,18 +46,38 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
     });
     res.write(': connected\n\n');
     open.add(res);
-    const sites = req.principal?.sites ?? {};
+    let sites = req.principal?.sites ?? {};
     const hears = (e: EventEnvelope): boolean => Object.hasOwn(sites, ALL_SITES) || e.siteid === undefined || Object.hasOwn(sites, e.siteid);
+    // The caller is checked again before events are sent once the last check is old: a revoked key, a disabled user or
+    // a grant taken away stops hearing within seconds, not when the stream happens to end. Batches are written in order.
+    let checkedAt = Date.now();
+    let queue: Promise<void> = Promise.resolve();
+    const stillAllowed = async (): Promise<boolean> => {
+      if (deps.reauthenticate === undefined || Date.now() - checkedAt < (deps.recheckMs ?? LIVE_RECHECK_MS)) return true;
+      const now = await deps.reauthenticate(req).catch(() => undefined);
+      if (now === undefined || !CAN.read.includes(now.role)) return false;
+      sites = now.sites;
+      checkedAt = Date.now();
+      return true;
+    };
     const unsubscribe = deps.events((events) => {
-      const frame = events.filter(hears).map((e) => ({ id: e.id, type: e.type, time: e.time }));
-      if (frame.length > 0) res.write(`data: ${JSON.stringify(frame)}\n\n`);
+      queue = queue.then(async () => {
+        if (res.writableEnded) return;
+        if (!(await stillAllowed())) {
+          stop();
+          res.end();
+          return;
+        }
+        const frame = events.filter(hears).map((e) => ({ id: e.id, type: e.type, time: e.time }));
+        if (frame.length > 0) res.write(`data: ${JSON.stringify(frame)}\n\n`);
+      }).catch(() => undefined);
     });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.heartbeatMs ?? 25_000);
-    const stop = (): void => {
+    const heartbeat = setInterval(() => { if (!res.writableEnded) res.write(': keep-alive\n\n'); }, deps.heartbeatMs ?? 25_000);
+    function stop(): void {
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(res);
-    };
+    }
     res.on('close', stop);
   });
 }

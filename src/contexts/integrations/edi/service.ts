@@ -283,7 +283,7 @@ export function ediService(
   async function applyShippingOrder(orders: OrderCommands, partner: Partner, order: ShippingOrder, meta: EventMeta): Promise<Outcome<{ orderId: string }>> {
     const externalId = ediExternalId(partner, order.depositorOrderNumber);
     if (order.purpose === 'CANCEL') {
-      const orderId = await orders.orderIdOf(externalId);
+      const orderId = await orders.orderIdOf(externalId, partner.siteId);
       if (orderId === undefined) return reject('NOT_FOUND', `no order ${order.depositorOrderNumber} was received from this partner`);
       const cancelled = await orders.cancel(orderId, `EDI 940 cancel ${order.depositorOrderNumber}`, meta);
       return cancelled.ok ? ok({ orderId }) : cancelled;
