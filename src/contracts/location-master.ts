@@ -135,6 +135,24 @@ export async function resolveSiteId(
   return options.active === true ? activeSite(site, field) : ok(site.id);
 }
 
+/**
+ * The id of the location a query filter names by its id or by its code at the site (`DEMO-A-03-05-1`, as commands take
+ * it), or UNKNOWN_LOCATION naming `field` when it is neither (an unknown id or code, a location of another site): a code
+ * matched against ids would answer an empty list, as if nothing were there. One lookup: a value shaped like an id
+ * (`loc_…`) is asked for as an id, anything else as a code of the site; only an id-shaped value no location carries is
+ * then tried as a code (codes may contain `_`).
+ */
+export async function resolveLocationId(
+  api: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>, siteId: string, idOrCode: string, field: string,
+): Promise<Outcome<string>> {
+  const byId = idOrCode.startsWith('loc_') ? (await api.getLocations([idOrCode])).get(idOrCode) : undefined;
+  const location = byId ?? await api.getLocationByCode(siteId, idOrCode);
+  if (location === undefined || location.siteId !== siteId) {
+    return reject('UNKNOWN_LOCATION', `No location ${idOrCode} at site ${siteId}`, [{ field, message: 'is not the id or code of a location of the site' }]);
+  }
+  return ok(location.id);
+}
+
 /** The site's id, or SITE_INACTIVE naming `field` when it is deactivated (ADR 0045). */
 export function activeSite(site: Pick<Site, 'id' | 'code' | 'active'>, field = '/siteId'): Outcome<string> {
   // `active` is absent from a site cached or served by a version older than ADR 0045: active.

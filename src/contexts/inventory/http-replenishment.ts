@@ -7,7 +7,7 @@ import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
@@ -58,16 +58,16 @@ export async function replenishmentRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listReplenishmentSettings', tags, summary: 'Min/max settings of a site, by face and SKU',
-      description: 'Filter by SKU and face; paged by `limit` and `cursor`.',
+      description: 'Filter by SKU and face (`locationId`: the face\'s id or its code at the site, 422 UNKNOWN_LOCATION otherwise); paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(LocationFilter), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(SettingSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(SettingSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
-    return replenishment.listSettings({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor)) });
+    return unwrap(await replenishment.listSettings({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit,
+      after: unwrap(cursorKey(q.cursor)) }));
   });
 
   app.delete('/replenishment-settings', {

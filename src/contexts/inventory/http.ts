@@ -1,5 +1,5 @@
 import { cursorKey, cursorSeq } from '../../platform/http/paging.ts';
-import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -245,17 +245,21 @@ export async function inventoryRoutes(
     config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listBalances', tags, summary: 'Balances of a site by SKU and location',
-      description: 'One row per SKU, location, lot and status; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>. Paged by `limit` and `cursor`.',
+      description: 'One row per SKU, location, lot and status; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>. '
+        + '`locationId` is a location\'s id or its code at the site, or IN_PROCESS:<orderId> (422 UNKNOWN_LOCATION otherwise). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id),
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(LocationFilter),
         limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
+      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return queries.balances({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, locationId: q.locationId, limit: q.limit, after });
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    const ownerId = await ownerFilter(req, q.owner);
+    const locationId = unwrap(await service.locationFilter(site, q.locationId));
+    return queries.balances({ siteId: site, ownerId, sku: q.sku, locationId, limit: q.limit, after });
   });
 
   app.get('/inventory/holds', {
@@ -265,9 +269,10 @@ export async function inventoryRoutes(
       description: 'One row per SKU, location, lot, held status (HOLD, QUARANTINE, DAMAGED) and owner with units on hand, and the movements that '
         + 'put units there, newest first (at most 10): a hold placed by hand (POST /inventory/holds, type HOLD) with its reason and actor, a '
         + 'receipt into QUARANTINE or DAMAGED, a lost LPN\'s or a quality hold. Released units (POST /inventory/hold-releases) are no longer '
-        + 'listed. Filtered by sku, locationId and status; paged by `limit` and `cursor`.',
+        + 'listed. Filtered by sku, locationId (a location\'s id or its code at the site, 422 UNKNOWN_LOCATION otherwise) and status; '
+        + 'paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.newSku] }), locationId: Type.Optional(Id),
+        siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.newSku] }), locationId: Type.Optional(LocationFilter),
         status: Type.Optional(Enum(HELD_STATUSES, { description: 'Only units held in this status' })),
         limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
@@ -282,16 +287,16 @@ export async function inventoryRoutes(
             actor: Nullable({ ...Actor, description: 'Who placed it (null for jobs and movements written before actors were recorded)' }),
           }), { description: 'The movements that put units there, newest first (at most 10)' }),
         })),
-        ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED'),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION'),
       },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return queries.holds({
-      siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, locationId: q.locationId, status: q.status,
-      limit: q.limit, after,
-    });
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    const ownerId = await ownerFilter(req, q.owner);
+    const locationId = unwrap(await service.locationFilter(site, q.locationId));
+    return queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after });
   });
 
   app.get('/inventory/as-of', {
@@ -300,13 +305,13 @@ export async function inventoryRoutes(
       operationId: 'getStockAsOf', tags, summary: 'On-hand and reserved per SKU, location, lot, status and owner as of a past instant, rebuilt from the ledger',
       description: 'Sums the movements created at or before `at` (a movement counts from the start of the transaction that wrote it), '
         + 'starting from the last stock snapshot before `at`; keys with nothing on hand or reserved are left out. In-process stock (picked, '
-        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by owner, sku, locationId and lot (a key scoped to an owner sees only that '
-        + 'owner\'s units); paged by `limit` and `cursor` in SKU, location, lot, status, owner order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
+        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by owner, sku, locationId (a location\'s id or its code at the site, or '
+        + 'IN_PROCESS:<orderId>; 422 UNKNOWN_LOCATION otherwise) and lot (a key scoped to an owner sees only that owner\'s units); paged by `limit` and `cursor` in SKU, location, lot, status, owner order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
         + 'few seconds may still grow while transactions that started before `at` commit. See docs/operations/stock-history.md.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter,
         at: { ...DateTime, description: 'The instant, ISO 8601 with an offset (2026-11-30T18:00:00Z)', examples: ['2026-11-30T18:00:00Z'] },
-        sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(Id), lot: Type.Optional(Lot),
+        sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(LocationFilter), lot: Type.Optional(Lot),
         limit: Limit(5000, 1000), cursor: Cursor,
       }, { additionalProperties: false }),
       response: {
@@ -319,15 +324,16 @@ export async function inventoryRoutes(
           })),
           nextCursor: Nullable(Type.String()),
         }),
-        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED'),
+        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION'),
       },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorKey(q.cursor));
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    const ownerId = await ownerFilter(req, q.owner);
     return unwrap(await service.stockAsOf({
-      siteId: await siteId(q.siteId, '/querystring/siteId'), at: new Date(q.at), sku: q.sku, locationId: q.locationId, lot: q.lot,
-      ownerId: await ownerFilter(req, q.owner),
+      siteId: site, at: new Date(q.at), sku: q.sku, locationId: unwrap(await service.locationFilter(site, q.locationId)), lot: q.lot, ownerId,
       limit: q.limit, after,
     }));
   });

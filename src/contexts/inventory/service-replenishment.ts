@@ -1,4 +1,6 @@
 import type { ReplenishmentStatus } from '../../contracts/inventory.ts';
+import { resolveLocationId } from '../../contracts/location-master.ts';
+import { ok, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { nextCursor } from '../../platform/http/paging.ts';
 import * as replenishments from './replenishment-store.ts';
@@ -19,9 +21,21 @@ export function replenishmentService(deps: PlatformDeps, apis: StockApis) {
   return {
     putSetting: settings.put,
     deleteSetting: settings.remove,
-    async listSettings(q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; after: string | null }) {
-      const rows = await replenishments.listSettings(deps.db, q);
-      return { items: rows.map(settingView), nextCursor: nextCursor(rows, q.limit, (r) => `${r.location_id}\u0001${r.sku}`) };
+    /**
+     * Settings of a site by face and SKU. The face filter names the face as commands do, by id or by code at the site,
+     * and is kept as its id; neither is 422 UNKNOWN_LOCATION on /querystring/locationId (not an empty list).
+     */
+    async listSettings(q: { siteId: string; sku?: string | undefined; locationId?: string | undefined; limit: number; after: string | null }): Promise<
+      Outcome<{ items: ReturnType<typeof settingView>[]; nextCursor: string | null }>
+    > {
+      let { locationId } = q;
+      if (locationId !== undefined) {
+        const face = await resolveLocationId(apis.locations, q.siteId, locationId, '/querystring/locationId');
+        if (!face.ok) return face;
+        locationId = face.value;
+      }
+      const rows = await replenishments.listSettings(deps.db, { ...q, locationId });
+      return ok({ items: rows.map(settingView), nextCursor: nextCursor(rows, q.limit, (r) => `${r.location_id}\u0001${r.sku}`) });
     },
     request: triggers.requestByHand,
     afterFaceChange: triggers.afterFaceChange,

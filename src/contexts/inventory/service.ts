@@ -1,9 +1,10 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { LocationBalance, OpenCountAt } from '../../contracts/inventory.ts';
-import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import { resolveLocationId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import { ok, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { isoDate } from './domain/ledger.ts';
-import { fromLotKey } from './domain/stock.ts';
+import { fromLotKey, isInProcess } from './domain/stock.ts';
 import * as store from './store.ts';
 import { adjustHandler } from './use-cases/adjust/handler.ts';
 import { applyStockCountsHandler } from './use-cases/apply-counts/handler.ts';
@@ -84,6 +85,16 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
       .sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.countId < b.countId ? -1 : a.countId > b.countId ? 1 : 0));
   }
 
+  /**
+   * The location a list's `locationId` filter names (balances, holds, as-of), by id or by code at the site as commands
+   * take it, kept as its id (undefined: no filter); an order's in-process pseudo-location (IN_PROCESS:<orderId>) is kept
+   * as given. Neither an id nor a code of the site: 422 UNKNOWN_LOCATION on `field`.
+   */
+  async function locationFilter(siteId: string, ref: string | undefined, field = '/querystring/locationId'): Promise<Outcome<string | undefined>> {
+    if (ref === undefined || isInProcess(ref)) return ok(ref);
+    return resolveLocationId(apis.locations, siteId, ref, field);
+  }
+
   return {
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
@@ -95,6 +106,7 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     candidateLocations,
     locationBalances,
     openCountsAt,
+    locationFilter,
     allocateOrders: allocateOrdersHandler(deps, counters),
     deallocateOrder: deallocateOrderHandler(deps),
     changeOrderLines: changeOrderLinesHandler(deallocateOrderHandler(deps), allocateOrdersHandler(deps, counters)),

@@ -5,7 +5,7 @@ import { authorizeSite } from '../../platform/http/auth.ts';
 import { cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Limit, LocationFilter, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ALERT_TYPES, POSITION_SOURCES, TRACKED_KINDS } from '../../contracts/location-tracking.ts';
@@ -134,19 +134,31 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     config: { roles: CAN.read },
     schema: {
       operationId: 'listPositions', tags, summary: 'Live positions at a site',
-      description: 'Every tracked thing\'s current position at the site, optionally in one zone, of one kind or at one location (occupancy of a location), by kind then id.',
+      description: 'Every tracked thing\'s current position at the site, optionally in one zone, of one kind or at one location (occupancy of a location), by kind then id. '
+        + '`locationId` is a location\'s id or its code at the site (422 UNKNOWN_LOCATION otherwise).',
       querystring: Type.Object({
         siteId: SiteRef, zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50, examples: ['A'] })), kind: Type.Optional(Kind),
-        locationId: Type.Optional(Id), limit: Limit(1000, 100), cursor: Cursor,
+        locationId: Type.Optional(LocationFilter), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(PositionSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(PositionSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorKey(q.cursor));
     const site = await siteId(q.siteId, '/querystring/siteId');
+    // Named by id or code as commands take it, kept as the id positions carry: a code matched against ids answered an
+    // empty list, as if nothing were there.
+    let locationId: string | undefined;
+    if (q.locationId !== undefined) {
+      locationId = await tracking.resolveLocation(site, q.locationId);
+      if (locationId === undefined) {
+        throw new AppError('UNKNOWN_LOCATION', `No location ${q.locationId} at site ${q.siteId}`, {
+          errors: [{ field: '/querystring/locationId', message: 'is not the id or code of a location of the site' }],
+        });
+      }
+    }
     const all = (await tracking.positions.list(site, q.zone))
-      .filter((p) => (q.kind === undefined || p.kind === q.kind) && (q.locationId === undefined || p.locationId === q.locationId)
+      .filter((p) => (q.kind === undefined || p.kind === q.kind) && (locationId === undefined || p.locationId === locationId)
         && (after === null || `${p.kind}:${p.id}` > after));
     const items = all.slice(0, q.limit);
     const next = nextKey(items, q.limit, (p) => `${p.kind}:${p.id}`);

@@ -44,6 +44,21 @@ describe('location tracking over the API', () => {
     expect((await t.get('/api/v1/where-is/equipment/FLT-99')).status).toBe(404);
   });
 
+  it('positions at a location take the location by code as by id; a location of nothing at the site is 422 UNKNOWN_LOCATION, not an empty list', async () => {
+    const faceCode = (face as unknown as { code: string }).code;
+    const byId = (await t.get(`/api/v1/positions?siteId=LT1&locationId=${face.id}`, 'viewer')).body.items;
+    expect(byId.map((p: { id: string }) => p.id)).toEqual(['FLT-01']);
+    expect((await t.get(`/api/v1/positions?siteId=LT1&locationId=${faceCode}`, 'viewer')).body.items).toEqual(byId);
+    expect((await t.get('/api/v1/positions?siteId=LT1&locationId=LT1-STG-01', 'viewer')).body.items).toEqual([]);
+    const elsewhere = (await t.post('/api/v1/sites', { code: 'LT9', name: 'Elsewhere' })).body;
+    const theirs = (await t.post(`/api/v1/sites/${elsewhere.id}/locations`, { code: 'LT9-STG-01', type: 'STAGING', x: 1, y: 1 })).body;
+    await t.settle();
+    for (const ref of ['loc_nope', 'LT1-NO-SUCH-PLACE', theirs.id, theirs.code]) {
+      const res = await t.get(`/api/v1/positions?siteId=LT1&locationId=${ref}`, 'viewer');
+      expect([res.status, res.body.code, res.body.errors], ref).toEqual([422, 'UNKNOWN_LOCATION', [{ field: '/querystring/locationId', message: expect.any(String) }]]);
+    }
+  });
+
   it('tracks an LPN only when physical tracking knows it at the site: an unknown one or another site\'s is 422 UNKNOWN_LPN, nothing written', async () => {
     const other = (await t.post('/api/v1/sites', { code: 'LT2', name: 'Other tracking site' })).body;
     const mine = (await t.post('/api/v1/lpns', { siteId: site.id, type: 'PALLET', code: 'LT1-PAL-1' })).body;

@@ -284,6 +284,15 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
 
     resolveSite,
 
+    /**
+     * The id of the location a query names by its id or its code at the site (GET /positions?locationId=), from this
+     * context's projection of location-master's locations (where positions take their locationId from); undefined when
+     * it is neither, e.g. another site's location.
+     */
+    async resolveLocation(siteId: string, idOrCode: string): Promise<string | undefined> {
+      return (await trackingStore.findLocation(deps.db, siteId, idOrCode))?.id;
+    },
+
     /** The site a tracked thing is registered at (its home); undefined when it is not tracked. */
     async homeOf(kind: TrackedKind, id: string): Promise<string | undefined> {
       return (await trackingStore.findTracked(deps.db, kind, id))?.siteId;

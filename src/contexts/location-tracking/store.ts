@@ -49,6 +49,13 @@ export const trackingStore = {
     return (await db.query<{ id: string; code: string }>('SELECT id, code FROM location_tracking.sites WHERE id = $1 OR code = $1', [idOrCode]))[0];
   },
 
+  /** A location of the site by its id or its code (the id first when a value is both), from the projection of location-master's. */
+  async findLocation(db: Executor, siteId: string, idOrCode: string): Promise<{ id: string } | undefined> {
+    return (await db.query<{ id: string }>(
+      'SELECT id FROM location_tracking.locations WHERE site_id = $1 AND (id = $2 OR code = $2) ORDER BY id = $2 DESC LIMIT 1', [siteId, idOrCode],
+    ))[0];
+  },
+
   async siteIds(db: Executor): Promise<string[]> {
     return (await db.query<{ id: string }>('SELECT id FROM location_tracking.sites ORDER BY id')).map((r) => r.id);
   },

@@ -5,6 +5,9 @@ import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
 /** An entity id in a path, query or body (`ord_…`, `tsk_…`; sites also by their code where a route says so). */
 export const Id = Type.String({ minLength: 1, maxLength: 100 });
 
+/** A list's location filter: a location's id, or its code at the site the request names, as commands take it (422 UNKNOWN_LOCATION when neither). */
+export const LocationFilter = Type.String({ minLength: 1, maxLength: 100, description: 'A location id, or its code at the site (e.g. DEMO-A-03-05-1)' });
+
 /** A stock-keeping unit. */
 export const Sku = Type.String({ minLength: 1, maxLength: 64 });
 
