@@ -38,6 +38,9 @@ describe('EDI X12', () => {
   it('a 940 becomes an order; once shipped, a 945 and an 856 that pass the segment rules carry its identifiers', async () => {
     expect((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status).toBe(201);
     expect((await t.post('/api/v1/edi/partners', { name: 'Again', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).body.code).toBe('EDI_PARTNER_EXISTS');
+    // The same ISA id under another qualifier would name its orders EDI-RETAILCO-…, as Retail Co's are: refused.
+    const twin = await t.post('/api/v1/edi/partners', { name: 'Twin', isaQualifier: '01', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration');
+    expect([twin.status, twin.body.code, twin.body.errors?.[0]?.field]).toEqual([409, 'EDI_PARTNER_ID_TAKEN', '/isaId']);
     const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
     const raw = interchange('000000501', [[
       'W05*N*RC-ORD-9001*PO-4455~',

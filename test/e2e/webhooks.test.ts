@@ -238,7 +238,13 @@ describe('webhooks, in and out', () => {
       method: 'POST', url: '/api/v1/integrations/storefront-channels', headers: { 'x-api-key': otherKey },
       payload: { shopDomain: 'twin.example.net', siteId: 'WHK2', secret: 'shpss_twin_theirs_0001' },
     });
-    expect(theirs.statusCode).toBe(201);
+    // Such a channel is refused since 2026-12-04 (CHANNEL_PREFIX_TAKEN, ADR 0034 addendum); one made before is there as
+    // it was, and its cancels must still not reach this site's orders.
+    expect([theirs.statusCode, (JSON.parse(theirs.body) as { code?: string }).code]).toEqual([409, 'CHANNEL_PREFIX_TAKEN']);
+    await t.app.db.query(
+      `INSERT INTO integrations.storefront_channels (id, shop_domain, site_id, carrier, secret, created_at) VALUES ('sfc_twin_before', 'twin.example.net', $1, 'OWN_FLEET', 'shpss_twin_theirs_0001', now())`,
+      [other.body.id],
+    );
     const post = async (shop: string, secret: string, topic: string, body: unknown, webhookId: string) => {
       const raw = JSON.stringify(body);
       const res = await t.app.http.inject({

@@ -285,14 +285,15 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       schema: {
         operationId: 'createStorefrontChannel', tags, summary: 'Connect a storefront (shop) to a site',
         description: 'Orders its webhooks send (POST /integrations/storefront/orders, X-Shopify-Shop-Domain = shopDomain) go to this site and carrier. '
-          + 'The `secret` (given, e.g. the shop\'s webhook signing secret, or generated) is answered this once. 409 CHANNEL_EXISTS, 422 UNKNOWN_SITE, 422 SITE_INACTIVE (a deactivated site takes no orders), 422 UNKNOWN_CARRIER (a carrier pack & ship cannot book).',
+          + 'The `secret` (given, e.g. the shop\'s webhook signing secret, or generated) is answered this once. 409 CHANNEL_EXISTS, 422 UNKNOWN_SITE, 422 SITE_INACTIVE (a deactivated site takes no orders), 422 UNKNOWN_CARRIER (a carrier pack & ship cannot book), '
+          + '409 CHANNEL_PREFIX_TAKEN (another connected shop\'s domain starts with the same label: its order ids, `<LABEL>-<id>`, would be this shop\'s).',
         body: Type.Object({
           shopDomain: Type.String({ minLength: 1, maxLength: 255, description: 'e.g. my-shop.myshopify.com' }),
           siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' }),
           carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A carrier PakLog can book; default OWN_FLEET' })),
           secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200, description: 'The shared secret; generated when absent' })),
         }, { additionalProperties: false, examples: [{ shopDomain: 'walkthrough-shop.myshopify.com', siteId: EXAMPLES.site, secret: 'shpss_walkthrough_secret_0001' }] }),
-        response: { 201: Type.Object({ ...ChannelSchema.properties, secret: Type.String() }), ...problems('CHANNEL_EXISTS', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_CARRIER') },
+        response: { 201: Type.Object({ ...ChannelSchema.properties, secret: Type.String() }), ...problems('CHANNEL_EXISTS', 'CHANNEL_PREFIX_TAKEN', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_CARRIER') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => {
       const ch = unwrap(await service.createChannel(req.body));

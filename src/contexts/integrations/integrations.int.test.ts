@@ -43,6 +43,9 @@ describe('webhook subscriptions', () => {
     const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bad.myshopify.com', siteId: 'SF' }, 'integration');
     expect(ch.status).toBe(201);
     expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'BAD.myshopify.com', siteId: 'SF' })).body.code).toBe('CHANNEL_EXISTS');
+    // Another shop whose domain starts alike would name its orders BAD-<id> too: refused, nothing written.
+    const twin = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bad.example.net', siteId: 'SF' }, 'integration');
+    expect([twin.status, twin.body.code, twin.body.errors?.[0]?.field]).toEqual([409, 'CHANNEL_PREFIX_TAKEN', '/shopDomain']);
     // A carrier pack & ship cannot book is refused on the channel, not on every order the shop sends later.
     const carrier = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'nocarrier.myshopify.com', siteId: 'SF', carrier: 'PIGEON_POST' }, 'integration');
     expect([carrier.status, carrier.body.code, carrier.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_CARRIER', '/carrier']);

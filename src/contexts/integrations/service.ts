@@ -54,6 +54,9 @@ const OWNER_AWARE_TYPES: ReadonlySet<string> = new Set(Object.entries(PublishedE
 
 const newSecret = (prefix: string): string => `${prefix}_${randomBytes(24).toString('hex')}`;
 
+/** What a shop's order ids start with (`<PREFIX>-<id>`): its domain's first label, upper-cased; one shop per prefix. */
+export const channelPrefix = (shopDomain: string): string => `${shopDomain.split('.')[0]?.toUpperCase() ?? 'SHOP'}-`;
+
 /** The URL without credentials, for messages (a refused URL's user:password is not echoed back). */
 function redactedUrl(url: string): string {
   try {
@@ -325,10 +328,21 @@ export function integrationsService(
       ]);
     }
     const secret = input.secret ?? newSecret('sfsec');
-    const ch = await store.insertChannel(deps.db, {
-      id: deps.ids.next('sfc'), shopDomain: input.shopDomain.toLowerCase(), siteId: site.value, carrier, secret, now: now(),
+    const shopDomain = input.shopDomain.toLowerCase();
+    return deps.db.tx(async (tx) => {
+      // A shop's orders are known by `<PREFIX>-<id>` (the domain's first label): two shops of one prefix would send one
+      // another's order ids, so the second could never bring an order of its own in, and could cancel the first's.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.storefront-prefix'))`);
+      const prefix = channelPrefix(shopDomain);
+      const taken = await store.channelDomainWithPrefix(tx, prefix);
+      if (taken !== undefined && taken !== shopDomain) {
+        return reject('CHANNEL_PREFIX_TAKEN', `the channel of ${taken} names its orders ${prefix}…: a channel for ${shopDomain} would name its own alike`, [
+          { field: '/shopDomain', message: `its first label (${prefix.slice(0, -1).toLowerCase()}) is another connected shop's` },
+        ]);
+      }
+      const ch = await store.insertChannel(tx, { id: deps.ids.next('sfc'), shopDomain, siteId: site.value, carrier, secret, now: now() });
+      return ch === undefined ? reject('CHANNEL_EXISTS', `a channel for ${input.shopDomain} exists`, [{ field: '/shopDomain', message: 'has a channel already' }]) : ok({ ...ch, secret });
     });
-    return ch === undefined ? reject('CHANNEL_EXISTS', `a channel for ${input.shopDomain} exists`, [{ field: '/shopDomain', message: 'has a channel already' }]) : ok({ ...ch, secret });
   }
 
   /**
@@ -355,7 +369,7 @@ export function integrationsService(
     const orders = apis.orders();
     if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as StorefrontOrder;
-    const prefix = `${channel.shopDomain.split('.')[0]?.toUpperCase() ?? 'SHOP'}-`;
+    const prefix = channelPrefix(channel.shopDomain);
     const answered = await storefrontTopic(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
     if (!answered.ok) return answered;
     if (req.webhookId !== undefined) {

@@ -195,6 +195,12 @@ export const integrationsStore = {
       `INSERT INTO integrations.storefront_channels (id, shop_domain, site_id, carrier, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (shop_domain) DO NOTHING RETURNING ${CH_COLUMNS}`, [c.id, c.shopDomain, c.siteId, c.carrier, c.secret, c.now]))[0];
   },
+  /** The domain of a channel whose orders' ids start with `prefix` (`TWIN-`), if one does. */
+  async channelDomainWithPrefix(db: Executor, prefix: string): Promise<string | undefined> {
+    const rows = await db.query<{ shopDomain: string }>(
+      `SELECT shop_domain AS "shopDomain" FROM integrations.storefront_channels WHERE upper(split_part(shop_domain, '.', 1)) || '-' = $1 ORDER BY id LIMIT 1`, [prefix]);
+    return rows[0]?.shopDomain;
+  },
   async channelByDomain(db: Executor, shopDomain: string): Promise<ChannelWithSecret | undefined> {
     return (await db.query<ChannelWithSecret>(`SELECT ${CH_COLUMNS}, secret FROM integrations.storefront_channels WHERE shop_domain = $1`, [shopDomain]))[0];
   },

@@ -67,7 +67,8 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       schema: {
         operationId: 'createEdiPartner', tags, summary: 'Register an EDI trading partner',
         description: 'Interchanges whose ISA05/ISA06 name this partner are received into the site; PakLog sends as ourQualifier/ourId (default ZZ/PAKLOG). '
-          + '409 EDI_PARTNER_EXISTS, 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
+          + '409 EDI_PARTNER_EXISTS, 409 EDI_PARTNER_ID_TAKEN (the ISA id is another partner\'s under another qualifier: its order ids, '
+          + '`EDI-<ISA id>-<order number>`, would be this partner\'s), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 100 }),
           isaQualifier: Type.String({ pattern: '^[0-9A-Z]{2}$', description: 'ISA05 of their interchanges (ZZ, 01, 12…)' }),
@@ -77,7 +78,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
           siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' }),
           carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'When the 940 names none (W66); default OWN_FLEET' })),
         }, { additionalProperties: false, examples: [{ name: 'Acme Foods', isaQualifier: 'ZZ', isaId: 'ACMEFOODS', siteId: EXAMPLES.site }] }),
-        response: { 201: PartnerSchema, ...problems('EDI_PARTNER_EXISTS', 'UNKNOWN_SITE') },
+        response: { 201: PartnerSchema, ...problems('EDI_PARTNER_EXISTS', 'EDI_PARTNER_ID_TAKEN', 'UNKNOWN_SITE') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => view(unwrap(await edi.createPartner(req.body)))));
 

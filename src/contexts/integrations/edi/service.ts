@@ -71,13 +71,25 @@ export function ediService(
   async function createPartner(input: PartnerInput): Promise<Outcome<Partner>> {
     const site = await resolveSiteId(apis.locations, input.siteId);
     if (!site.ok) return site;
-    const p = await store.insertPartner(deps.db, {
-      id: deps.ids.next('edp'), name: input.name, isaQualifier: input.isaQualifier, isaId: input.isaId.trim(),
-      ourQualifier: input.ourQualifier ?? 'ZZ', ourId: (input.ourId ?? 'PAKLOG').trim(), siteId: site.value, carrier: input.carrier ?? 'OWN_FLEET', now: now(),
+    const isaId = input.isaId.trim();
+    return deps.db.tx(async (tx) => {
+      // A partner's orders are known by `EDI-<ISA id>-<order number>`: two partners of one ISA id under different
+      // qualifiers would send one another's order ids (the second's orders refused, its cancels the first's).
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.edi-isa-id'))`);
+      const same = await store.partnersWithIsaId(tx, isaId);
+      if (same.length > 0 && !same.some((q) => q === input.isaQualifier)) {
+        return reject('EDI_PARTNER_ID_TAKEN', `a trading partner with ISA id ${same[0] ?? ''}/${isaId} exists: its orders are EDI-${isaId}-…, as this one's would be`, [
+          { field: '/isaId', message: 'is another partner\'s (under another qualifier)' },
+        ]);
+      }
+      const p = await store.insertPartner(tx, {
+        id: deps.ids.next('edp'), name: input.name, isaQualifier: input.isaQualifier, isaId,
+        ourQualifier: input.ourQualifier ?? 'ZZ', ourId: (input.ourId ?? 'PAKLOG').trim(), siteId: site.value, carrier: input.carrier ?? 'OWN_FLEET', now: now(),
+      });
+      return p === undefined
+        ? reject('EDI_PARTNER_EXISTS', `a trading partner with ISA id ${input.isaQualifier}/${input.isaId} exists`, [{ field: '/isaId', message: 'has a partner already' }])
+        : ok(p);
     });
-    return p === undefined
-      ? reject('EDI_PARTNER_EXISTS', `a trading partner with ISA id ${input.isaQualifier}/${input.isaId} exists`, [{ field: '/isaId', message: 'has a partner already' }])
-      : ok(p);
   }
 
   /** Unknown SKUs of well-formed sets become AK3/AK4 errors on their W01 (AK4-03 7: invalid code value). */

@@ -76,6 +76,10 @@ const TRANSFER = `asn_id AS "asnId", partner_id AS "partnerId", depositor_order_
 
 /** SQL of the EDI tables (integrations schema). */
 export const ediStore = {
+  /** The ISA qualifiers of the partners with this ISA id. */
+  async partnersWithIsaId(db: Executor, isaId: string): Promise<string[]> {
+    return (await db.query<{ q: string }>(`SELECT isa_qualifier AS q FROM integrations.edi_partners WHERE isa_id = $1 ORDER BY id`, [isaId])).map((r) => r.q);
+  },
   async insertPartner(db: Executor, p: Omit<Partner, 'createdAt'> & { now: Date }): Promise<Partner | undefined> {
     return (await db.query<Partner>(
       `INSERT INTO integrations.edi_partners (id, name, isa_qualifier, isa_id, our_qualifier, our_id, site_id, carrier, created_at)
