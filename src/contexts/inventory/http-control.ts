@@ -8,7 +8,7 @@ import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey } from '../../platform/http/paging.ts';
 import { CAN, roleAt } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { FastifyRequest } from 'fastify';
@@ -174,16 +174,18 @@ export async function inventoryControlRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listCounts', tags, summary: 'Cycle counts of a site, oldest first',
-      description: 'Filter by status (AWAITING_APPROVAL: the manager\'s queue), location and SKU; paged by `limit` and `cursor`. Counters get blind views.',
+      description: 'Filter by status (AWAITING_APPROVAL: the manager\'s queue), location (its id or its code at the site; 422 UNKNOWN_LOCATION '
+        + 'otherwise) and SKU; paged by `limit` and `cursor`. Counters get blind views.',
       querystring: Type.Object({
-        siteId: SiteRef, status: Type.Optional(Enum(COUNT_STATUSES)), locationId: Type.Optional(Id), sku: Type.Optional(Sku), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, status: Type.Optional(Enum(COUNT_STATUSES)), locationId: Type.Optional(LocationFilter), sku: Type.Optional(Sku), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(CountSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(CountSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
-    return counts.counts({ siteId: site, status: q.status, locationId: q.locationId, sku: q.sku,
+    const locationId = unwrap(await service.locationFilter(site, q.locationId));
+    return counts.counts({ siteId: site, status: q.status, locationId, sku: q.sku,
       limit: q.limit, after: unwrap(cursorKey(q.cursor)) }, blindFor(req, site));
   });
 

@@ -27,6 +27,7 @@ beforeAll(async () => {
     expect((await t.post('/api/v1/inventory/holds', { siteId: a.siteId, sku: sku1, locationId: where.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
     expect((await t.request('PUT', '/api/v1/replenishment-settings', { body: { siteId: a.siteId, sku: sku1, locationId: where.id, min: 2, max: 8 }, role: 'manager' })).status).toBe(200);
   }
+  expect((await t.post('/api/v1/inventory/counts', { siteId: a.siteId, locationIds: [a.storage[0]!.id, a.storage[1]!.id] }, 'manager')).status).toBe(201);
   await t.settle();
   at = new Date().toISOString();
 }, 60_000);
@@ -37,6 +38,7 @@ const ROUTES: [string, (q: string) => string][] = [
   ['GET /inventory/holds', (q) => `/api/v1/inventory/holds?siteId=LFA${q}`],
   ['GET /inventory/as-of', (q) => `/api/v1/inventory/as-of?siteId=LFA&at=${encodeURIComponent(at)}${q}`],
   ['GET /replenishment-settings', (q) => `/api/v1/replenishment-settings?siteId=LFA${q}`],
+  ['GET /inventory/counts', (q) => `/api/v1/inventory/counts?siteId=LFA${q}`],
 ];
 
 describe.each(ROUTES)('%s filtered by location', (_, url) => {
