@@ -112,7 +112,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     sequence: { sequencer: LongFirst },
     projects: [
-      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'ui/lib/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } } },
       {
         extends: true,

@@ -240,6 +240,21 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await page.getByRole('button', { name: 'Plan wave' }).waitFor();
   });
 
+  it('a person whose access token expired goes on: the screens\' calls and the live stream renew the session once, together', async () => {
+    // An access token the server no longer takes (as after its 15 minutes), the refresh token still good: the reload's
+    // calls and the live stream get 401 at once, and renew the session with the one refresh token (good once) once,
+    // together (renewSession in ui/lib/api.ts; test/ui-lib/live.test.ts has the stream's own case).
+    const stored = JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')")) as { kind: string; accessToken: string; refreshToken: string };
+    expect(stored.kind).toBe('user');
+    const expired = JSON.stringify({ ...stored, accessToken: `${stored.accessToken.slice(0, -4)}AAAA` });
+    await page.evaluate(`sessionStorage.setItem('paklog.credential', ${JSON.stringify(expired)})`);
+    await page.reload();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
+    const renewed = JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')")) as { refreshToken: string };
+    expect(renewed.refreshToken).not.toBe(stored.refreshToken);
+  });
+
   it('a signed-in person changes the password: a wrong current or a weak new one is said on the form; then the tab goes on', async () => {
     // A page of its own: the refusals this test provokes (422) are expected, not console errors.
     const p = await consolePage(browser, pageErrors, ['401', '422']);

@@ -43,12 +43,27 @@ async function refresh(c: Extract<Credential, { kind: 'user' }>): Promise<Creden
   return next;
 }
 
+let renewing: { readonly from: string; readonly renewed: Promise<Credential | undefined> } | undefined;
+/**
+ * Renews the person's session after a 401 (an expired access token): one refresh at a time, shared by every caller
+ * that holds the same refresh token (the API calls and the live stream), since a refresh token is good once. Answers
+ * the credential to retry with, or undefined when there is none (a key, or the session is over).
+ */
+export async function renewSession(): Promise<Credential | undefined> {
+  const credential = loadCredential();
+  if (credential?.kind !== 'user') return undefined;
+  if (renewing?.from !== credential.refreshToken) {
+    renewing = { from: credential.refreshToken, renewed: refresh(credential) };
+  }
+  return renewing.renewed;
+}
+
 /** Calls the API with this tab's credential; answers the JSON body (undefined for 204) or throws an {@link ApiError}. */
 export async function api<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
   const credential = loadCredential();
   let res = await send(method, `/api/v1${path}`, o, credential);
   if (res.status === 401 && credential?.kind === 'user') {
-    const renewed = await refresh(credential);
+    const renewed = await renewSession();
     if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
   }
   if (res.status === 204) return undefined as T;
