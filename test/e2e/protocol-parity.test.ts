@@ -7,6 +7,9 @@
  * - an id `.` or `..`: the URL's dot segments were resolved before routing (`/tasks/../start` → `/start`), and the caller
  *   was told it may not call an operation it never asked for (403 FORBIDDEN naming `POST /api/v1/start`). Now
  *   VALIDATION_FAILED (a ValidationFailed member, a 400 error, INVALID_ARGUMENT), with nothing run;
+ * - such an id (or an empty one) was refused before the caller was checked: gRPC told an anonymous call, a role the
+ *   operation does not take and an owner-scoped key INVALID_ARGUMENT where REST and GraphQL answer 401/403 (GraphQL
+ *   answered `..` ValidationFailed to a role it refuses for any other id). Now the caller is checked first;
  * - a GraphQL subscription re-checked only the credential (`GET /auth/me`) while its socket lived: a person whose role
  *   at the subscribed site was taken away, but who kept a role at another site, went on receiving that site's task
  *   events, which REST refused them at once. It now makes the subscription's own read again.
@@ -107,6 +110,34 @@ describe('an id . or .. (the URL would resolve it away to another operation)', (
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/pick_list_id'] });
       expect(await grpcRefusal(g.rpc.confirmPick({ pickListId: 'pkl_x', lineId: id, locationCode: 'A', barcode: 'B', quantity: 1, toteId: 'T' }, md)), id)
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/line_id'] });
+    }
+  });
+});
+
+describe('a path id that is empty, . or .. from a caller REST refuses as such', () => {
+  it('is UNAUTHENTICATED without a credential and PERMISSION_DENIED for a role or an owner-scoped key the operation does not take, over gRPC as over REST and GraphQL (INVALID_ARGUMENT to anyone before)', async () => {
+    const { t } = g;
+    const owner = await t.post('/api/v1/owners', { code: 'PPOWN', name: 'Parity owner' });
+    expect(owner.status).toBe(201);
+    const ownerKey = (await t.post('/api/v1/api-keys', { name: 'owner of parity', role: 'manager', ownerId: owner.body.id })).body.key as string;
+    // REST checks the caller before it reads the request: an empty id is refused as the caller is.
+    const rest = await t.request('POST', '/api/v1/tasks//start', { role: null, headers: { 'x-api-key': t.keys.integration }, body: { workerId: 'worker-1' } });
+    expect([rest.status, rest.body.code]).toEqual([403, 'FORBIDDEN']);
+    for (const id of ['', '.', '..']) {
+      expect(await grpcRefusal(g.rpc.startTask({ taskId: id, workerId: 'worker-1' }, credentialsMetadata({}))), id)
+        .toMatchObject({ status: 'UNAUTHENTICATED', code: 'UNAUTHENTICATED' });
+      const integration = credentialsMetadata({ apiKey: t.keys.integration });
+      expect(await grpcRefusal(g.rpc.startTask({ taskId: id, workerId: 'worker-1' }, integration)), id).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+      expect(await grpcRefusal(g.rpc.getPickList({ pickListId: id }, credentialsMetadata({ apiKey: ownerKey }))), id)
+        .toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_SCOPED_KEY' });
+      const start = await gqlClient(t.app, t.keys.integration)(
+        'mutation($id: ID!) { startTask(id: $id, workerId: "worker-1") { __typename ... on BusinessError { code } } }', { id });
+      expect(start.data.startTask, id).toEqual({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+      const read = await gqlClient(t.app, ownerKey)('query($id: ID!) { pickList(id: $id) { id } }', { id });
+      expect(read.errors?.map((e) => e.extensions?.code), id).toEqual(['OWNER_SCOPED_KEY']);
+      // A caller the operation takes is still told the id is not one.
+      expect(await grpcRefusal(g.rpc.startTask({ taskId: id, workerId: 'worker-1' }, credentialsMetadata({ apiKey: t.keys.operator }))), id)
+        .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/task_id'] });
     }
   });
 });

@@ -55,10 +55,21 @@ export function restClient(app: HttpApp, headers: Readonly<Record<string, string
     if (o.requestId !== undefined) h['x-request-id'] = o.requestId;
     if (options.idempotencyKey !== undefined) h['idempotency-key'] = options.idempotencyKey;
     if (method === 'GET') delete h['idempotency-key'];
-    // An id `.` or `..` in the path would be resolved away before routing (`/tasks/../start` is `/start`, another
-    // operation, refused as such): no resource has such an id, so the call is the caller's mistake and runs nothing.
-    const path = url.split('?', 1)[0] ?? '';
-    if (path.split('/').some((s) => s === '.' || s === '..')) {
+    // An id `.` or `..` in the path would be resolved away before routing (`/tasks/../start` is `/start`): no resource
+    // has such an id, so the call is the caller's mistake and runs nothing. REST is asked with the segment empty
+    // (`/tasks//start`, which its validation refuses) to check the caller first: a role or an owner-scoped key the
+    // operation does not take is refused as such, as with any other id and over gRPC.
+    const send = async (u: string) => app.inject({
+      method, url: `/api/v1${u}`, headers: h,
+      ...(o.remoteAddress === undefined ? {} : { remoteAddress: o.remoteAddress }),
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const [path = '', query] = url.split('?', 2) as [string?, string?];
+    const segments = path.split('/');
+    if (segments.some((s) => s === '.' || s === '..')) {
+      const emptied = `${segments.map((s) => (s === '.' || s === '..' ? '' : s)).join('/')}${query === undefined ? '' : `?${query}`}`;
+      const caller = await send(emptied);
+      if (caller.statusCode === 401 || caller.statusCode === 403 || caller.statusCode === 429) return { status: caller.statusCode, body: caller.json<T>() };
       return {
         status: 400,
         body: {
@@ -67,11 +78,7 @@ export function restClient(app: HttpApp, headers: Readonly<Record<string, string
         } as T,
       };
     }
-    const res = await app.inject({
-      method, url: `/api/v1${url}`, headers: h,
-      ...(o.remoteAddress === undefined ? {} : { remoteAddress: o.remoteAddress }),
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+    const res = await send(url);
     const text = res.body;
     const parsed: unknown = text === '' ? undefined : (res.headers['content-type'] ?? '').toString().includes('json') ? JSON.parse(text) : text;
     return { status: res.statusCode, body: parsed as T };

@@ -50,7 +50,8 @@ function deadlineMs(call: ServerUnaryCall<unknown, unknown>): number {
 
 /**
  * A request field that names a resource in the REST path but cannot: empty, `.` or `..` would route to another
- * operation (the URL's dot segments are resolved before routing: `/tasks/../start` is `/start`), so it is refused here.
+ * operation (the URL's dot segments are resolved before routing: `/tasks/../start` is `/start`), so it is refused here
+ * as INVALID_ARGUMENT, once REST has checked the caller ({@link whoMayAsk}).
  */
 export class MissingPathField extends Error {
   constructor(readonly field: string, readonly problem: 'is required' | 'is not an id' = 'is required') {
@@ -59,12 +60,37 @@ export class MissingPathField extends Error {
   }
 }
 
+/** While set, {@link pathPart} answers an empty segment for a missing field instead of throwing (see {@link whoMayAsk}). */
+let emptyForMissing = false;
+
 /** `value` URL-encoded for a REST path, or MissingPathField when empty or a dot segment (`.`, `..`). */
 export function pathPart(field: string, value: string): string {
-  if (value === '') throw new MissingPathField(field);
-  if (value === '.' || value === '..') throw new MissingPathField(field, 'is not an id');
+  if (value === '' || value === '.' || value === '..') {
+    if (emptyForMissing) return '';
+    throw new MissingPathField(field, value === '' ? 'is required' : 'is not an id');
+  }
   return encodeURIComponent(value);
 }
+
+/**
+ * The REST operation `toRest` makes of a request whose path field is missing, with that segment empty
+ * (`/tasks//start`): REST routes it to the operation asked for and refuses the empty id in its validation, after it has
+ * authenticated the caller and checked the route's roles. Synchronous: nothing else runs while the flag is set.
+ */
+function whoMayAsk<Req>(toRest: (request: Req) => RestOperation, request: Req): RestOperation {
+  emptyForMissing = true;
+  try {
+    return toRest(request);
+  } finally {
+    emptyForMissing = false;
+  }
+}
+
+/**
+ * REST's refusals of the caller itself, made before it reads the request: no valid credential (401), a role or an
+ * owner-scoped key the route does not take (403), a rate limit (429). Another protocol answers these first too.
+ */
+const refusesTheCaller = (status: number): boolean => status === 401 || status === 403 || status === 429;
 
 /**
  * A unary handler running the REST operation `toRest` makes of the request and answering `toReply` of its 2xx answer;
@@ -87,37 +113,59 @@ export function restHandler<Req, Res>(
       op = toRest(call.request);
     } catch (e) {
       if (!(e instanceof MissingPathField)) throw e;
-      fail(problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: e.problem }] }));
+      // Refused as REST refuses a request it cannot read, but after the same checks of the caller: an anonymous call is
+      // UNAUTHENTICATED and a role the operation does not take PERMISSION_DENIED, as over REST and GraphQL, whatever
+      // its fields (it answered INVALID_ARGUMENT to anyone). Nothing runs: REST's validation refuses the empty id.
+      const invalid = problemToGrpcStatus(400, { code: 'VALIDATION_FAILED', detail: e.message, errors: [{ field: `/${e.field}`, message: e.problem }] });
+      runRest(http, log, call, whoMayAsk(toRest, call.request), (answer) => {
+        fail(answer.status !== undefined && refusesTheCaller(answer.status) ? answer.grpc() : invalid);
+      });
       return;
     }
-    // inject's callback form: no chain object, no deferred start and no promise per call; and no check of options
-    // this adapter builds itself (light-my-request validates them with a JSON schema on every call unless told not to).
-    http.inject({
-      method: op.method,
-      url: `/api/v1${op.url}`,
-      headers: restHeaders(call.metadata),
-      remoteAddress: peerAddress(call.getPeer()),
-      validate: false,
-      ...(op.body === undefined ? {} : { payload: op.body }),
-    }, (injectError, res) => {
-      try {
-        if (injectError !== null || res === undefined) throw injectError ?? new Error('inject gave no answer');
-        const body: unknown = res.body === '' ? undefined : JSON.parse(res.body);
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          callback(null, toReply({ status: res.statusCode, body }));
-          return;
-        }
-        const header = (name: string): string | undefined => {
-          const v = res.headers[name];
-          return v === undefined ? undefined : String(v);
-        };
-        fail(problemToGrpcStatus(res.statusCode, body, { retryAfter: header('retry-after'), requestId: header('x-request-id') }));
-      } catch (error) {
-        // inject itself failed, or the answer was no JSON: a fault of this adapter, logged here as REST logs its own.
-        log.error({ err: error, method: call.getPath() }, 'grpc call failed');
-        fail(toGrpcStatus(error));
-      }
+    runRest(http, log, call, op, (answer) => {
+      if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) callback(null, toReply({ status: answer.status, body: answer.body }));
+      else fail(answer.grpc());
     });
   };
 }
 
+/** What {@link runRest} heard: REST's status and body (undefined when the adapter itself failed), and as a gRPC status. */
+interface Heard {
+  readonly status: number | undefined;
+  readonly body: unknown;
+  /** The gRPC status of a refusal (made when asked: a 2xx needs none). */
+  readonly grpc: () => ReturnType<typeof toGrpcStatus>;
+}
+
+/** Runs `op` through REST with the call's metadata as headers and client address, and hands `done` what it answered. */
+function runRest(http: HttpApp, log: Logger, call: ServerUnaryCall<unknown, unknown>, op: RestOperation, done: (heard: Heard) => void): void {
+  // inject's callback form: no chain object, no deferred start and no promise per call; and no check of options
+  // this adapter builds itself (light-my-request validates them with a JSON schema on every call unless told not to).
+  http.inject({
+    method: op.method,
+    url: `/api/v1${op.url}`,
+    headers: restHeaders(call.metadata),
+    remoteAddress: peerAddress(call.getPeer()),
+    validate: false,
+    ...(op.body === undefined ? {} : { payload: op.body }),
+  }, (injectError, res) => {
+    let heard: Heard;
+    try {
+      if (injectError !== null || res === undefined) throw injectError ?? new Error('inject gave no answer');
+      const body: unknown = res.body === '' ? undefined : JSON.parse(res.body);
+      const header = (name: string): string | undefined => {
+        const v = res.headers[name];
+        return v === undefined ? undefined : String(v);
+      };
+      heard = {
+        status: res.statusCode, body,
+        grpc: () => problemToGrpcStatus(res.statusCode, body, { retryAfter: header('retry-after'), requestId: header('x-request-id') }),
+      };
+    } catch (error) {
+      // inject itself failed, or the answer was no JSON: a fault of this adapter, logged here as REST logs its own.
+      log.error({ err: error, method: call.getPath() }, 'grpc call failed');
+      heard = { status: undefined, body: undefined, grpc: () => toGrpcStatus(error) };
+    }
+    done(heard);
+  });
+}
