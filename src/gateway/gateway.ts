@@ -11,9 +11,10 @@ import type { EventEnvelope } from '../platform/bus/envelope.ts';
 import { archiveEvents } from '../platform/bus/event-store.ts';
 import { contextErrors } from '../contracts/errors.ts';
 import { AppError, registerErrors } from '../platform/errors.ts';
-import { ApiKeys, Authenticator, type Principal } from '../platform/http/auth.ts';
+import { ApiKeys, Authenticator, credentialsFrom, type Principal } from '../platform/http/auth.ts';
 import { IdempotencyKeys } from '../platform/http/idempotency.ts';
 import { identityRoutes } from '../platform/http/identity-routes.ts';
+import { liveRoutes } from '../platform/http/live-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
 import { OidcVerifier } from '../platform/identity/oidc.ts';
 import { PRINCIPAL_HEADER, principalSigner } from '../platform/http/forwarded-principal.ts';
@@ -21,6 +22,7 @@ import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
 import { ROLES } from '../platform/http/roles.ts';
 import { createHttp, type HttpApp } from '../platform/http/server.ts';
+import { uiRoutes } from '../platform/http/ui-routes.ts';
 import { uuidv7Ids } from '../platform/ids.ts';
 import { createLogger } from '../platform/telemetry/logger.ts';
 import { Metrics } from '../platform/telemetry/metrics.ts';
@@ -211,13 +213,21 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   await identityRoutes(http, { identity, failures: rateLimiter, resolveSite, idempotency });
   // GraphQL over the routed REST operations; subscriptions hear the events the event store takes in (below).
   const observers = new Set<(events: readonly EventEnvelope[]) => void>();
-  await registerGraphql(http, {
-    graphiql: config.graphiql,
-    events: (listener) => {
-      observers.add(listener);
-      return () => observers.delete(listener);
+  const events = (listener: (events: readonly EventEnvelope[]) => void): (() => void) => {
+    observers.add(listener);
+    return () => observers.delete(listener);
+  };
+  await registerGraphql(http, { graphiql: config.graphiql, events });
+  // The console and the handheld (ADR 0035) are served here too, their API calls routed as any caller's; their live
+  // stream hears what the event store takes in, every service's events (a service's own stream hears only its own).
+  await liveRoutes(http, {
+    events,
+    reauthenticate: async (req) => {
+      const credentials = credentialsFrom(req.headers);
+      return Authenticator.presents(credentials) ? authenticator.authenticate(credentials) : undefined;
     },
   });
+  await uiRoutes(http);
   await http.ready();
 
   // The event store: every event once (its id is unique; the inbox makes a redelivery a no-op).

@@ -87,8 +87,30 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       const notKeptApart = await asOwner('owner waves', 'GET', '/api/v1/waves?limit=5');
       expect([notKeptApart.status, (notKeptApart.body as { code?: string }).code]).toEqual([403, 'OWNER_SCOPED_KEY']);
 
+      // The console is served at the gateway, and its live stream hears every service's events (a service's own stream
+      // hears only its own).
+      const page = await fetch(`${c.gatewayUrl}/`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+      const live = new AbortController();
+      const stream = await fetch(`${c.gatewayUrl}/api/v1/live`, { headers: { 'x-api-key': c.adminKey, accept: 'text/event-stream' }, signal: live.signal });
+      expect(stream.status).toBe(200);
+      let heard = '';
+      const reading = (async () => {
+        const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            heard += value;
+          }
+        } catch { /* aborted below */ }
+      })();
+
       const w = await setupWarehouse(call, { siteCode: 'SPLIT', aisles: 4, bays: 8, levels: 2, skus: 6 });
       expect(await receiveStock(call, w, 15, 2)).toBe(6 * 2 * 15);
+      await until('the live stream hears the services\' events', async () => heard, (h) => h.includes('inventory.stock.received') && h.includes('catalog.'), 60_000);
+      live.abort();
+      await reading;
 
       const ordered = new Map<string, number>();
       const orders: { id: string; lines: { sku: string; quantity: number }[] }[] = [];
