@@ -558,6 +558,20 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /** Ships an LPN and what is inside it; a container whose last child shipped and that holds nothing itself ships too. */
+  /**
+   * Containers before contents. A SHIP of an LPN inside another locks its container last (a container left holding
+   * nothing live ships with it), while a CLOSE or STAGE that carries a container locks it first and then what is inside
+   * it: fired together they deadlocked, the database broke the tie after a second and the loser was retried (503 once
+   * past its retries). The containers the scanned LPN sits in are locked first, outermost first, read without a lock:
+   * the two queue on the outermost one (test/e2e/inbound-control-races).
+   */
+  async function lockContainersOf(tx: Tx, siteId: string, ref: string): Promise<void> {
+    const c = classifyLpnBarcode(ref);
+    const scanned = ref.startsWith('lpn_') ? await store.lpn(tx, ref) : await store.liveByCode(tx, siteId, c.kind === 'INVALID' ? ref : c.code);
+    if (scanned === undefined || scanned.parent_id === null) return;
+    for (const id of (await store.chainUp(tx, scanned.id)).slice(1).reverse()) await store.lpn(tx, id, true);
+  }
+
   async function shipTree(tx: Tx, root: LpnRow, actor: ScanActor, meta: EventMeta, at: Date, barcode: string, sourceEventId: string | null): Promise<LpnRow> {
     let out = root;
     for (const r of await store.subtree(tx, root.id)) {
@@ -667,6 +681,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         case 'REOPEN':
         case 'STAGE':
         case 'SHIP': {
+          if (cmd.meaning === 'SHIP') await lockContainersOf(tx, cmd.siteId, cmd.barcode);
           const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
           if (!r.ok) return r;
           if (r.value.status === 'LOST') return offFloor(r.value);
