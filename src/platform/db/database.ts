@@ -133,6 +133,11 @@ export class Database implements Executor {
   private readonly names = new Map<string, string | null>();
   /** Statements sent so far, BEGIN, COMMIT and savepoints included (the flow bench's statements per order line). */
   statementsSent = 0;
+  /**
+   * Transactions re-run because PostgreSQL aborted them, by cause (`deadlock`: 40P01, `serialization`: 40001,
+   * `stale-plan`): each a wait the caller did not see fail, counted so it can be (paklog_db_transaction_retries_total).
+   */
+  readonly retried = { deadlock: 0, serialization: 0, 'stale-plan': 0 };
   /** When set, statement text → times sent (the flow bench's `--tally`: which statements a flow sends most). */
   statementTally: Map<string, number> | undefined;
 
@@ -301,6 +306,7 @@ export class Database implements Executor {
         const code = (e as { code?: string }).code;
         // A stale prepared plan aborted the transaction; its statement has a new name now, so the re-run prepares it afresh.
         if (attempt < retries && code !== undefined && (RETRYABLE_SQLSTATES.has(code) || isStalePlan(e))) {
+          this.retried[code === '40P01' ? 'deadlock' : code === '40001' ? 'serialization' : 'stale-plan']++;
           await new Promise((r) => setTimeout(r, 2 ** attempt * 5 + Math.random() * 10));
           continue;
         }

@@ -18,6 +18,18 @@ export function registerPlatformGauges(metrics: Metrics, db: Database): void {
       reported = db.statementsSent;
     },
   });
+  // Transactions PostgreSQL aborted and this process ran again (a deadlock is a lock order to fix, not only a wait).
+  const retriedReported = { deadlock: 0, serialization: 0, 'stale-plan': 0 };
+  new Counter({
+    name: 'paklog_db_transaction_retries_total', help: 'Transactions run again after PostgreSQL aborted them, by cause (deadlock, serialization, stale-plan)',
+    labelNames: ['cause'], registers: [metrics.registry],
+    collect() {
+      for (const cause of ['deadlock', 'serialization', 'stale-plan'] as const) {
+        this.inc({ cause }, db.retried[cause] - retriedReported[cause]);
+        retriedReported[cause] = db.retried[cause];
+      }
+    },
+  });
   // A failed read (the database is away) keeps the last figure: the rest of /metrics must still answer.
   const read = async <R extends object>(sql: string): Promise<R[] | undefined> => db.query<R>(sql).catch(() => undefined);
   metrics.gauge('paklog_outbox_pending', 'Events committed to the outbox and not yet published', [], async (g) => {
