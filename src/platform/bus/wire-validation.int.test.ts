@@ -154,20 +154,22 @@ describe('validation on publish (the outbox relay)', () => {
       published.push(...events.map((e) => e.id));
       return publish(events);
     };
-    after.bus.start();
     for (let i = 0; i < 10; i++) {
       const [bad] = await db.tx((tx) => before.bus.append(tx, 'wire', [{ type: COUNTED, subject: `pub_5_${i}`, data: { n: 'five' } }]));
       before.bus.start();
       await before.bus.idle();
       await before.bus.stop();
+      // The relaxed relay runs only once the strict one refused the event: running, it could take the event first (it
+      // shares the outbox) and publish it unrefused, which a loaded CI run did.
+      after.bus.start();
       const letter = (await deadLetter(PUBLISH_DEAD_LETTER, bad!.id))!;
       const outcomes = await Promise.all([after.bus.replayDeadLetter(letter.id), after.bus.replayDeadLetter(letter.id)]);
       await after.bus.idle();
+      await after.bus.stop();
       expect(outcomes.sort()).toEqual(['duplicate', 'published']);
       expect(published.filter((id) => id === bad!.id)).toEqual([bad!.id]);
       expect(await effectsOf(`pub_5_${i}`)).toEqual([bad!.id]);
     }
-    await after.bus.stop();
   });
 });
 
