@@ -7,6 +7,7 @@
  * orders that were cancelled wait in their totes under returns to stock until confirmed by scan (then the totes are empty).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/optimize/random.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -27,17 +28,6 @@ afterAll(async () => {
 
 const PHASES = ['beforeRelease', 'atRelease', 'atTaskFail', 'duringPick', 'afterPick', 'atPack', 'atShipment', 'atDispatch', 'afterDispatch'] as const;
 type Phase = (typeof PHASES)[number];
-
-/** A small seeded generator, so a failing run can be replayed (the seed is in the test name). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 20261130);
 const WAVES = 8;
@@ -96,7 +86,7 @@ async function reportOf(orderId: string): Promise<string> {
 }
 
 it(`240 cancels racing release, pick, pack, booking and dispatch keep every invariant (seed ${SEED})`, async () => {
-  const random = rng(SEED);
+  const random = mulberry32(SEED);
   const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
   const cancels = new Map<string, Promise<{ status: number; code: string | undefined }>>();
   const fireCancel = (orderId: string): void => {

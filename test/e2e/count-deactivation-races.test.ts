@@ -7,6 +7,7 @@
  * its answer says. PAKLOG_RACE_SEED=<seed> replays the order of the requests.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/optimize/random.ts';
 import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -23,21 +24,10 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A small seeded generator (as cancel-races), so a failing run can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 8021);
 
 it(`a count and a deactivation of the same location, fired together, never leave a count open at an INACTIVE location (seed ${SEED})`, async () => {
-  const random = rng(SEED);
+  const random = mulberry32(SEED);
   const sku = w.products[0]!.sku;
   const locations = w.storage.slice(0, 20);
   for (const l of locations) {

@@ -9,6 +9,7 @@
  * PAKLOG_RACE_SEED=<seed> replays the delays.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -25,17 +26,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t.close());
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 8049);
-const random = rng(SEED);
+const random = mulberry32(SEED);
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
 
 type Answer = { status: number; body: any };
