@@ -138,8 +138,11 @@ export { ALL_CONTEXTS, type ContextName };
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
   catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves', picking: 'picking',
-  physicalTracking: 'physical-tracking',
+  physicalTracking: 'physical-tracking', inventoryCommands: 'inventory', taskCommands: 'tasks',
 };
+
+/** The contract APIs that are a context's commands (its module's `commands`), not its query API (its `api`). */
+const COMMAND_APIS: ReadonlySet<keyof ContractApis> = new Set(['inventoryCommands', 'taskCommands']);
 
 /** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
 export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextName) => ContractApis[K];
@@ -162,6 +165,9 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
     }
     return options.remoteApis(name, API_OWNERS[name]);
   };
+  /** An API of a context this process does not run, when PAKLOG_RPC_PEERS says where it runs; undefined otherwise. */
+  const peered = <K extends keyof ContractApis>(name: K): ContractApis[K] | undefined =>
+    options.remoteApis !== undefined && config.rpcPeers[API_OWNERS[name]] !== undefined ? options.remoteApis(name, API_OWNERS[name]) : undefined;
   const modules: ContextModule[] = [];
   // The in-process commands orchestration's exception actions run, of the contexts this process runs.
   const commands: { orders?: OrderCommands; inventory?: InventoryCommands; tasks?: TaskCommands; catalog?: CatalogCommands; packShip?: PackShipCommands } = {};
@@ -234,6 +240,9 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       locations: api('locations'),
       ports: {
         ...commands,
+        // Retry and reprioritise/requeue reach inventory and tasks over gRPC when they run in another process (ADR 0054).
+        inventory: commands.inventory ?? (runs('inventory') ? undefined : peered('inventoryCommands')),
+        tasks: commands.tasks ?? (runs('tasks') ? undefined : peered('taskCommands')),
         deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, taskWorkStallS: config.taskWorkStallS, cutoffMarginMin: config.cutoffMarginMin,
@@ -291,10 +300,10 @@ function sagaCrashHook(at: string | undefined): ((b: { step: string; when: strin
 
 /** The in-process contract APIs of the contexts a process runs (served over gRPC to the other processes). */
 function localApis(modules: readonly ContextModule[]): Partial<ContractApis> {
-  const find = (name: ContextName): unknown => modules.find((m) => m.name === name)?.api;
   const out: Partial<Record<keyof ContractApis, unknown>> = {};
   for (const [key, owner] of Object.entries(API_OWNERS) as [keyof ContractApis, ContextName][]) {
-    const impl = find(owner);
+    const m: (ContextModule & { commands?: unknown }) | undefined = modules.find((x) => x.name === owner);
+    const impl = COMMAND_APIS.has(key) ? m?.commands : m?.api;
     if (impl !== undefined) out[key] = impl;
   }
   return out as Partial<ContractApis>;

@@ -6,11 +6,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogApi } from '../contracts/catalog.ts';
-import type { InventoryApi } from '../contracts/inventory.ts';
+import type { InventoryApi, InventoryCommands } from '../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
 import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
+import type { TaskCommands } from '../contracts/tasks.ts';
 import type { WavesApi } from '../contracts/waves.ts';
 import { AppError, unwrap } from '../platform/errors.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
@@ -36,6 +37,12 @@ function apiOf<Api>(name: string): Api {
   return api as Api;
 }
 
+function commandsOf<Commands>(name: string): Commands {
+  const commands = (t.app.modules.find((m) => m.name === name) as { commands?: unknown } | undefined)?.commands;
+  if (commands === undefined) throw new Error(`context ${name} has no commands`);
+  return commands as Commands;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
@@ -57,7 +64,12 @@ beforeAll(async () => {
   expect(lpn.status).toBe(201);
   tote = { id: lpn.body.id, code: lpn.body.code };
 
-  local = { catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'), packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking'), physicalTracking: apiOf<PhysicalTrackingApi>('physical-tracking') };
+  local = {
+    catalog: apiOf<CatalogApi>('catalog'), locations: apiOf<LocationMasterApi>('location-master'), inventory: apiOf<InventoryApi>('inventory'),
+    packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking'),
+    physicalTracking: apiOf<PhysicalTrackingApi>('physical-tracking'),
+    inventoryCommands: commandsOf<InventoryCommands>('inventory'), taskCommands: commandsOf<TaskCommands>('tasks'),
+  };
   server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
   remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
 });
@@ -183,13 +195,15 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().packShip.stopShipping({ orderId: dispatched.orderId, siteId: w.siteId, reason: 'too late' }, {})).toEqual({ stopped: false, shipmentId: dispatched.shipmentId });
 
     const orderId = `ord_rpc_${transport.replace(/\W/g, '')}`;
-    const meta = { correlationId: `corr-${transport}`, causationId: `cause-${transport}` };
+    const actor = { kind: 'user' as const, id: `usr_${transport.replace(/\W/g, '')}`, role: 'manager' };
+    const meta = { correlationId: `corr-${transport}`, causationId: `cause-${transport}`, actor };
     expect(await apis().packShip.stopShipping({ orderId, siteId: w.siteId, reason: null }, meta)).toEqual({ stopped: true });
     expect(await apis().packShip.stopShipping({ orderId, siteId: w.siteId, reason: null }, meta)).toEqual({ stopped: true });
-    const events = await t.app.db.query<{ envelope: { correlationid?: string; causationid?: string; data: { reason: unknown } } }>(
+    const events = await t.app.db.query<{ envelope: { correlationid?: string; causationid?: string; actorid?: string; actorkind?: string; actorrole?: string; data: { reason: unknown } } }>(
       `SELECT envelope FROM platform.events WHERE type = 'pack-ship.order.shipping-stopped.v1' AND subject = $1`, [orderId]);
-    expect(events.map((e) => ({ correlationid: e.envelope.correlationid, causationid: e.envelope.causationid, reason: e.envelope.data.reason })))
-      .toEqual([{ correlationid: meta.correlationId, causationid: meta.causationId, reason: null }]);
+    // The actor crosses too: the audit names the person whichever process ran the command.
+    expect(events.map(({ envelope: e }) => ({ correlationid: e.correlationid, causationid: e.causationid, actor: { kind: e.actorkind, id: e.actorid, role: e.actorrole }, reason: e.data.reason })))
+      .toEqual([{ correlationid: meta.correlationId, causationid: meta.causationId, actor, reason: null }]);
   });
 
   it('WavesApi.holdForChange: the wave that has the order, or held (idempotent, meta on the event, out of the pool)', async () => {
@@ -214,6 +228,25 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     const id = lists.body.items[0]!.id;
     expect(await apis().picking.pickListProgress(id)).toEqual({ pickListId: id, status: 'COMPLETED', openLines: 0, lines: 1 });
     expect(await apis().picking.pickListProgress('pkl_nope')).toBeUndefined();
+  });
+
+  it('TaskCommands.reprioritise and requeue: a refusal comes back as the same refusal (code and message), not an error', async () => {
+    const lists = await call<{ items: { id: string }[] }>('tasks', 'GET', `/api/v1/tasks?siteId=${w.siteId}&status=COMPLETED`);
+    const done = lists.body.items[0]!.id;
+    const unknown = await apis().taskCommands.reprioritise('tsk_nope', 1, {});
+    expect(unknown).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const started = await apis().taskCommands.reprioritise(done, 1, {});
+    expect(started).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await apis().taskCommands.requeue(done, 'a supervisor', {})).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    const inProcess = await local.taskCommands.reprioritise(done, 1, {});
+    expect(started).toEqual(inProcess);
+  });
+
+  it('InventoryCommands.retryBackorders: the orders it allocated (none while the stock is still missing); the order stays backordered', async () => {
+    const order = await createOrder(call, w.siteId, { externalId: `RPC-BO-${transport.replace(/\W/g, '')}`, lines: [{ sku: NO_GTIN_SKU, quantity: 1 }] });
+    await until('backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
+    expect(await apis().inventoryCommands.retryBackorders(w.siteId, [NO_GTIN_SKU], {})).toEqual([]);
+    expect(await orderStatus(call, order.id)).toBe('BACKORDERED');
   });
 
   it('PhysicalTrackingApi.getLpn: its site, code and status; undefined for an LPN physical tracking does not know', async () => {

@@ -6,22 +6,24 @@
 import type { Logger } from 'pino';
 import type { CatalogApi } from '../contracts/catalog.ts';
 import { contextErrors } from '../contracts/errors.ts';
-import type { InventoryApi } from '../contracts/inventory.ts';
+import type { InventoryApi, InventoryCommands } from '../contracts/inventory.ts';
 import type { LocationMasterApi } from '../contracts/location-master.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
 import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
+import type { TaskCommands } from '../contracts/tasks.ts';
 import type { WavesApi } from '../contracts/waves.ts';
 import { registerErrors } from '../platform/errors.ts';
 import { rpcChannel, type RpcCallPolicy } from '../platform/rpc/rpc-client.ts';
 import { startRpcServer, type RpcServer, type RpcService } from '../platform/rpc/rpc-server.ts';
 import { catalogClient, catalogService } from './catalog-rpc.ts';
-import { inventoryClient, inventoryService } from './inventory-rpc.ts';
+import { inventoryClient, inventoryCommandClient, inventoryCommandService, inventoryService } from './inventory-rpc.ts';
 import { locationMasterClient, locationMasterService } from './location-master-rpc.ts';
 import { packShipClient, packShipService } from './pack-ship-rpc.ts';
 import { physicalTrackingClient, physicalTrackingService } from './physical-tracking-rpc.ts';
 import { pickingClient, pickingService } from './picking-rpc.ts';
 import { paklogProtos } from './protos.ts';
+import { taskCommandClient, taskCommandService } from './tasks-rpc.ts';
 import { wavesClient, wavesService } from './waves-rpc.ts';
 
 /** The contract APIs other contexts call synchronously, by the names `src/app.ts` hands them under. */
@@ -33,13 +35,16 @@ export interface ContractApis {
   readonly waves: WavesApi;
   readonly picking: PickingApi;
   readonly physicalTracking: PhysicalTrackingApi;
+  /** Commands a supervisor's exception action runs in the owning context (ADR 0054). */
+  readonly inventoryCommands: Pick<InventoryCommands, 'retryBackorders'>;
+  readonly taskCommands: TaskCommands;
 }
 
 /** Serves the given implementations (the contexts this process runs) on `host:port` (0: any free port). */
 export async function serveRpc(o: { host: string; port: number; apis: Partial<ContractApis>; log: Logger }): Promise<RpcServer> {
   // The error trailers carry contract codes; the catalogue knows them however the process was composed.
   registerErrors(contextErrors());
-  const { catalog, locations, inventory, packShip, waves, picking, physicalTracking } = o.apis;
+  const { catalog, locations, inventory, packShip, waves, picking, physicalTracking, inventoryCommands, taskCommands } = o.apis;
   const services: RpcService[] = [
     ...(catalog === undefined ? [] : [catalogService(catalog, o.log)]),
     ...(locations === undefined ? [] : [locationMasterService(locations, o.log)]),
@@ -48,6 +53,8 @@ export async function serveRpc(o: { host: string; port: number; apis: Partial<Co
     ...(waves === undefined ? [] : [wavesService(waves, o.log)]),
     ...(picking === undefined ? [] : [pickingService(picking, o.log)]),
     ...(physicalTracking === undefined ? [] : [physicalTrackingService(physicalTracking, o.log)]),
+    ...(inventoryCommands === undefined ? [] : [inventoryCommandService(inventoryCommands, o.log)]),
+    ...(taskCommands === undefined ? [] : [taskCommandService(taskCommands, o.log)]),
   ];
   return startRpcServer({ host: o.host, port: o.port, services, protos: paklogProtos(), log: o.log });
 }
@@ -67,6 +74,8 @@ export function rpcClients(target: string, options: RpcCallPolicy = {}): Contrac
     waves: wavesClient(channel),
     picking: pickingClient(channel),
     physicalTracking: physicalTrackingClient(channel),
+    inventoryCommands: inventoryCommandClient(channel),
+    taskCommands: taskCommandClient(channel),
     close: () => channel.close(),
   };
 }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
-import { TASK_WORK_STATES, TASK_WORK_TYPES, type InventoryApi, type OpenTaskWork, type TaskWorkState, type TaskWorkType } from '../contracts/inventory.ts';
+import { TASK_WORK_STATES, TASK_WORK_TYPES, type InventoryApi, type InventoryCommands, type OpenTaskWork, type TaskWorkState, type TaskWorkType } from '../contracts/inventory.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
 import type { InventoryServiceDefinition, InventoryServiceHandlers } from './generated/paklog/inventory/v1/InventoryService.ts';
+import type { InventoryCommandServiceDefinition, InventoryCommandServiceHandlers } from './generated/paklog/inventory/v1/InventoryCommandService.ts';
+import { eventMeta, metaMessage } from './event-meta.ts';
 import { paklogServices } from './protos.ts';
 
 const isTaskWorkType = (t: string): t is TaskWorkType => (TASK_WORK_TYPES as readonly string[]).includes(t);
@@ -75,6 +77,27 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async getOwner(id) {
       const res = await channel.call(service.GetOwner, { id });
       return res.found ? { id: res.id, code: res.code, name: res.name } : undefined;
+    },
+  };
+}
+
+/** The inventory commands another process runs (a supervisor's exception action) as `paklog.inventory.v1.InventoryCommandService`. */
+export function inventoryCommandService(commands: Pick<InventoryCommands, 'retryBackorders'>, log: Logger): RpcService {
+  const implementation: InventoryCommandServiceHandlers = {
+    RetryBackorders: unaryHandler(log, async (req) => ({
+      allocatedOrderIds: [...await commands.retryBackorders(req.siteId, req.skus, eventMeta(req.meta))],
+    })),
+  };
+  return { name: 'paklog.inventory.v1.InventoryCommandService', definition: paklogServices().inventoryCommands, implementation };
+}
+
+/** The same commands over gRPC; `retryBackorders` may run again (an allocated order is no longer backordered). */
+export function inventoryCommandClient(
+  channel: RpcChannel, service: InventoryCommandServiceDefinition = paklogServices().inventoryCommands,
+): Pick<InventoryCommands, 'retryBackorders'> {
+  return {
+    async retryBackorders(siteId, skus, meta) {
+      return (await channel.call(service.RetryBackorders, { siteId, skus: [...skus], meta: metaMessage(meta) })).allocatedOrderIds;
     },
   };
 }

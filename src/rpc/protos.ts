@@ -9,6 +9,7 @@ import type { ProtoGrpcType as LocationMasterProto } from './generated/location_
 import type { ProtoGrpcType as PackShipProto } from './generated/pack_ship.ts';
 import type { ProtoGrpcType as PhysicalTrackingProto } from './generated/physical_tracking.ts';
 import type { ProtoGrpcType as PickingProto } from './generated/picking.ts';
+import type { ProtoGrpcType as TasksProto } from './generated/tasks.ts';
 import type { ProtoGrpcType as WavesProto } from './generated/waves.ts';
 
 /** The repository's proto/ folder: the import root of every PakLog `.proto` file. */
@@ -23,6 +24,7 @@ export const PROTO_FILES = [
   'paklog/waves/v1/waves.proto',
   'paklog/picking/v1/picking.proto',
   'paklog/physical_tracking/v1/physical_tracking.proto',
+  'paklog/tasks/v1/tasks.proto',
 ] as const;
 
 /**
@@ -35,7 +37,7 @@ export const PUBLIC_PROTO_FILES = [
 ] as const;
 
 /** The generated view of the loaded packages: every file's `ProtoGrpcType` at once. */
-export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto & PickingProto & PhysicalTrackingProto;
+export type PakLogProtos = CatalogProto & LocationMasterProto & InventoryProto & PackShipProto & WavesProto & PickingProto & PhysicalTrackingProto & TasksProto;
 
 let loaded: PackageDefinition | undefined;
 
@@ -46,15 +48,17 @@ export function paklogProtos(): PackageDefinition {
 }
 
 function servicesOf(protos: PakLogProtos) {
-  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves, picking, physical_tracking: physicalTracking } = protos.paklog;
+  const { catalog, location_master: locationMaster, inventory, pack_ship: packShip, waves, picking, physical_tracking: physicalTracking, tasks } = protos.paklog;
   return {
     catalog: catalog.v1.CatalogService.service,
     locations: locationMaster.v1.LocationMasterService.service,
     inventory: inventory.v1.InventoryService.service,
+    inventoryCommands: inventory.v1.InventoryCommandService.service,
     packShip: packShip.v1.PackShipService.service,
     waves: waves.v1.WavesService.service,
     picking: picking.v1.PickingService.service,
     physicalTracking: physicalTracking.v1.PhysicalTrackingService.service,
+    taskCommands: tasks.v1.TaskCommandService.service,
   };
 }
 

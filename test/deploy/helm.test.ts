@@ -168,7 +168,7 @@ describe('the Helm chart', () => {
     expect(e('paklog-flow').get('PAKLOG_CONTEXTS')?.value).toBe('orders,waves,orchestration,workload,integrations');
     expect(e('paklog-floor').get('PAKLOG_CONTEXTS')?.value).toBe('tasks,picking,pack-ship,quality,physical-tracking');
     expect(e('paklog-flow').get('PAKLOG_RPC_PEERS')?.value)
-      .toBe('picking=paklog-floor:9090,pack-ship=paklog-floor:9090,physical-tracking=paklog-floor:9090,catalog=paklog-stock:9090,location-master=paklog-stock:9090,inventory=paklog-stock:9090');
+      .toBe('tasks=paklog-floor:9090,picking=paklog-floor:9090,pack-ship=paklog-floor:9090,physical-tracking=paklog-floor:9090,catalog=paklog-stock:9090,location-master=paklog-stock:9090,inventory=paklog-stock:9090');
     expect(e('paklog-flow').has('PAKLOG_RPC_PORT')).toBe(false);
     expect(e('paklog-stock').get('PAKLOG_RPC_PORT')?.value).toBe('9090');
     expect(e('paklog-gateway').get('PAKLOG_SERVICES')?.value).toBe('http://paklog-floor:3000,http://paklog-flow:3000,http://paklog-stock:3000');

@@ -253,5 +253,68 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       const again = await createKey();
       expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([409, 'API_KEY_ALREADY_CREATED']);
     }, 300_000);
+
+    it('runs the supervisors\' exception actions of orchestration (flow) in inventory (stock) and tasks (floor), over gRPC', async (ctx) => {
+      if (!reachable) return ctx.skip();
+      const c = cluster!;
+      const admin = c.client(c.adminKey);
+      const operator = await admin('key', 'POST', '/api/v1/api-keys', { name: `split actions ${bus}`, role: 'operator' });
+      expect(operator.status).toBe(201);
+      const floor = c.client((operator.body as { key: string }).key);
+      const w = await setupWarehouse(admin, { siteCode: 'SPLITX', aisles: 1, bays: 2, levels: 1, skus: 2 });
+      const exceptionAbout = async (kind: string, subject: string): Promise<{ id: string; actions: string[] }> => until(kind, async () => {
+        const res = await admin('exceptions', 'GET', `/api/v1/exceptions?kind=${kind}&siteId=${w.siteId}&status=OPEN`);
+        return (res.body as { items: { id: string; subject: string; actions: string[] }[] }).items.find((x) => x.subject === subject);
+      }, (x) => x !== undefined, 60_000) as Promise<{ id: string; actions: string[] }>;
+      const act = async (id: string, action: string) => admin(action, 'POST', `/api/v1/exceptions/${id}/actions/${action}`, {});
+
+      expect(await receiveStock(admin, w, 5, 1)).toBe(2 * 5);
+      const allocated = async (sku: string, ref: string): Promise<string> => {
+        const order = await createOrder(admin, w.siteId, { externalId: `SPLITX-${bus}-${ref}`, lines: [{ sku, quantity: 1 }] });
+        await until('allocated', () => orderStatus(admin, order.id), (s) => s === 'ALLOCATED', 60_000);
+        await until('pooled', async () => (await admin('pool', 'GET', `/api/v1/waves/pool?siteId=${w.siteId}&limit=10`)).body as { items: { orderId: string }[] },
+          (p) => p.items.some((i) => i.orderId === order.id), 60_000);
+        return order.id;
+      };
+
+      // An order its release cannot reserve (its only location blocked after it was waved): RESERVATION_SHORTAGE. Its
+      // retry asks inventory, in the stock service, to allocate it again, and answers why it cannot yet (before: 409
+      // ACTION_UNAVAILABLE from the flow service, where inventory does not run).
+      const shortSku = w.products[1]!.sku;
+      const shortOrder = await allocated(shortSku, 'SHORT');
+      const wave = await admin('plan', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+      expect(wave.status).toBe(201);
+      const shelf = ((await admin('balances', 'GET', `/api/v1/inventory/balances?siteId=${w.siteId}&sku=${shortSku}`)).body as { items: { locationId: string; available: number }[] })
+        .items.find((b) => b.available > 0)!;
+      expect((await admin('block', 'POST', `/api/v1/locations/${shelf.locationId}/block`, { reason: 'rack damaged' })).status).toBe(200);
+      expect((await admin('release', 'POST', `/api/v1/waves/${(wave.body as { id: string }).id}/release`)).status).toBe(200);
+      await until('backordered', () => orderStatus(admin, shortOrder), (s) => s === 'BACKORDERED', 60_000);
+      const shortage = await exceptionAbout('RESERVATION_SHORTAGE', shortOrder);
+      const retry = await act(shortage.id, 'retry');
+      expect([retry.status, (retry.body as { code: string }).code, (retry.body as { detail: string }).detail])
+        .toEqual([409, 'ACTION_FAILED', expect.stringContaining('Still not enough available stock')]);
+
+      // A task that failed three times: TASK_FAILED's requeue puts it back in the queue in the floor service.
+      await allocated(w.products[0]!.sku, 'TASK');
+      await planAndRelease(admin, w.siteId, 10);
+      let taskId = '';
+      for (const worker of ['fx-1', 'fx-2', 'fx-3']) {
+        const next = await until('a task', async () => floor('next', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }),
+          (r) => r.status === 200, 60_000);
+        taskId = (next.body as { id: string }).id;
+        expect((await floor('start', 'POST', `/api/v1/tasks/${taskId}/start`, { workerId: worker })).status).toBe(200);
+        expect((await floor('fail', 'POST', `/api/v1/tasks/${taskId}/fail`, { workerId: worker, reason: 'EQUIPMENT' })).status).toBe(200);
+      }
+      const failed = await exceptionAbout('TASK_FAILED', taskId);
+      expect(failed.actions).toContain('requeue');
+      const requeued = await act(failed.id, 'requeue');
+      expect([requeued.status, (requeued.body as { status: string; resolution: string }).status]).toEqual([200, 'RESOLVED']);
+      expect(((await admin('task', 'GET', `/api/v1/tasks/${taskId}`)).body as { status: string; failures: number })).toMatchObject({ status: 'QUEUED', failures: 0 });
+      // The audit names the supervisor's key on the task's event, though another process ran the command.
+      // (The event store is the gateway's; events are oldest first, the supervisor's requeue is the last of the task.)
+      const events = await until('requeued event', async () => (await admin('events', 'GET', `/api/v1/events?type=tasks.task.requeued.v1&siteId=${w.siteId}&limit=10`)).body as { items: { subject: string; actorkind?: string; actorrole?: string }[] },
+        (e) => e.items.filter((x) => x.subject === taskId).length === 3, 60_000);
+      expect(events.items.filter((x) => x.subject === taskId).at(-1)).toMatchObject({ actorkind: 'key', actorrole: 'admin' });
+    }, 180_000);
   });
 }

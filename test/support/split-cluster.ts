@@ -17,7 +17,7 @@ export const SPLIT_SERVICES = [
 ] as const;
 
 /** Which service answers for a context's gRPC API. */
-const API_CONTEXTS = ['catalog', 'location-master', 'inventory', 'pack-ship', 'physical-tracking'] as const;
+const API_CONTEXTS = ['catalog', 'location-master', 'inventory', 'pack-ship', 'physical-tracking', 'tasks'] as const;
 
 interface ServiceProcess extends Restartable {
   readonly name: string;

@@ -22,12 +22,13 @@ export interface OpenDeadLetter {
 
 /**
  * What the exception actions act on. Each is there when its context runs in this process (orders, inventory and
- * tasks in-process; dead letters through this process's bus); a missing one makes its actions answer 409
- * ACTION_UNAVAILABLE rather than pretend.
+ * tasks in-process; dead letters through this process's bus) or, for inventory and tasks, when PAKLOG_RPC_PEERS says
+ * where it runs (their commands over gRPC, ADR 0054); a missing one makes its actions answer 409 ACTION_UNAVAILABLE
+ * rather than pretend.
  */
 export interface ExceptionPorts {
   readonly orders?: OrderCommands | undefined;
-  readonly inventory?: InventoryCommands | undefined;
+  readonly inventory?: Pick<InventoryCommands, 'retryBackorders'> | undefined;
   readonly tasks?: TaskCommands | undefined;
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;

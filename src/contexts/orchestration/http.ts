@@ -127,7 +127,8 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
         operationId: 'actOnException', tags, summary: 'Run one of the exception\'s actions',
         description: 'Runs the action (retry, cancel, replay, reprioritise…; see docs/operations/exceptions.md) and resolves the exception, or '
           + 'answers 409 with why not and leaves it open: ACTION_FAILED (e.g. still no stock), ACTION_NOT_OFFERED, EXCEPTION_RESOLVED, '
-          + 'ACTION_UNAVAILABLE (the context it needs runs in another process).',
+          + 'ACTION_UNAVAILABLE (the context it needs runs in another process this one has no gRPC peer for; inventory\'s and tasks\' '
+          + 'actions run over gRPC where PAKLOG_RPC_PEERS names them).',
         params: Type.Object({
           id: IdParam('exception', 'GET /exceptions'),
           action: Enum(EXCEPTION_ACTIONS, { examples: ['discard'] }),

@@ -4,7 +4,7 @@ import type { SagaDefinition } from '../../platform/saga/saga.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import { exceptionService, type ExceptionPorts } from './exceptions.ts';
-import { FULFILMENT, fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
+import { applySignals, FULFILMENT, fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
 import { orchestrationRoutes } from './http.ts';
 import { orchestrationService } from './service.ts';
 import { stuckWorkScan } from './stuck-work.ts';
@@ -53,8 +53,11 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
     orderFacts: async (orderId) => {
       const saga = await late.sagas?.byKey(deps.db, FULFILMENT, orderId);
       const stored: unknown = saga?.data;
-      const d = stored as FulfilmentData | undefined;
-      return d === undefined ? undefined : { siteId: d.siteId, status: d.status, skus: d.skus };
+      if (stored === undefined || late.sagas === undefined) return undefined;
+      // The order as orchestration has heard of it: the saga's data after the signals its next tick will read (the
+      // exception a backordered event raised is visible before the saga's step has read that event's signal).
+      const d = applySignals(stored as FulfilmentData, await late.sagas.pendingSignals(deps.db, FULFILMENT, orderId));
+      return { siteId: d.siteId, status: d.status, skus: d.skus };
     },
     retrySaga: async (sagaId) => late.sagas?.retry(sagaId),
   });

@@ -418,6 +418,17 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     return rows[0] === undefined ? undefined : view(rows[0]);
   }
 
+  /**
+   * The signals of a saga not consumed yet, oldest first: what its next step will read. A reader that needs the facts
+   * as they stand (not as of the saga's last step) applies them to its data, as the step will.
+   */
+  async function pendingSignals(db: Executor, type: string, key: string): Promise<SagaSignal[]> {
+    const rows = await db.query<{ seq: string; name: string; data: unknown; received_at: Date }>(
+      `SELECT seq, name, data, received_at FROM ${t('saga_signals')} WHERE saga_type = $1 AND saga_key = $2 AND consumed_at IS NULL ORDER BY seq`,
+      [type, key]);
+    return rows.map((r) => ({ seq: Number(r.seq), name: r.name, data: r.data, receivedAt: r.received_at }));
+  }
+
   async function list(f: SagaFilter): Promise<SagaView[]> {
     const rows = await o.db.query<SagaRow>(
       `SELECT ${SAGA_COLUMNS} FROM ${t('sagas')}
@@ -466,5 +477,5 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
     return (await get(id))?.saga;
   }
 
-  return { start, startMany, signal, signalMany, runDue, drain, get, byKey, list, counts, retry, definitions: () => [...defs.values()] };
+  return { start, startMany, signal, signalMany, runDue, drain, get, byKey, pendingSignals, list, counts, retry, definitions: () => [...defs.values()] };
 }

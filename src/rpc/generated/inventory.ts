@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { InventoryCommandServiceClient as _paklog_inventory_v1_InventoryCommandServiceClient, InventoryCommandServiceDefinition as _paklog_inventory_v1_InventoryCommandServiceDefinition } from './paklog/inventory/v1/InventoryCommandService.ts';
 import type { InventoryServiceClient as _paklog_inventory_v1_InventoryServiceClient, InventoryServiceDefinition as _paklog_inventory_v1_InventoryServiceDefinition } from './paklog/inventory/v1/InventoryService.ts';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -15,8 +16,14 @@ export interface ProtoGrpcType {
         AtpResponse: MessageTypeDefinition
         CandidateLocationsRequest: MessageTypeDefinition
         CandidateLocationsResponse: MessageTypeDefinition
+        EventMeta: MessageTypeDefinition
         GetOwnerRequest: MessageTypeDefinition
         GetOwnerResponse: MessageTypeDefinition
+        /**
+         * Inventory's commands (src/contracts/inventory.ts, InventoryCommands) that another process runs: a supervisor's
+         * exception action in orchestration (ADR 0054).
+         */
+        InventoryCommandService: SubtypeConstructor<typeof grpc.Client, _paklog_inventory_v1_InventoryCommandServiceClient> & { service: _paklog_inventory_v1_InventoryCommandServiceDefinition }
         InventoryService: SubtypeConstructor<typeof grpc.Client, _paklog_inventory_v1_InventoryServiceClient> & { service: _paklog_inventory_v1_InventoryServiceDefinition }
         LocationBalance: MessageTypeDefinition
         LocationBalancesRequest: MessageTypeDefinition
@@ -26,6 +33,8 @@ export interface ProtoGrpcType {
         OpenCountsAtResponse: MessageTypeDefinition
         OpenTaskWorkRequest: MessageTypeDefinition
         OpenTaskWorkResponse: MessageTypeDefinition
+        RetryBackordersRequest: MessageTypeDefinition
+        RetryBackordersResponse: MessageTypeDefinition
         TaskWorkStateRequest: MessageTypeDefinition
         TaskWorkStateResponse: MessageTypeDefinition
       }

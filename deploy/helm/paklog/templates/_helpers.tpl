@@ -60,7 +60,7 @@ the merged per-workload settings.
 {{- $g := index $root.Values.groups $name -}}
 {{- if $g.rpc -}}
 {{- range $ctx := $g.contexts -}}
-{{- if has $ctx (list "catalog" "location-master" "inventory" "pack-ship" "picking" "physical-tracking") -}}
+{{- if has $ctx (list "catalog" "location-master" "inventory" "pack-ship" "picking" "physical-tracking" "tasks") -}}
 {{- $peers = append $peers (printf "%s=%s-%s:%d" $ctx (include "paklog.fullname" $root) $name (int $root.Values.ports.rpc)) -}}
 {{- end -}}
 {{- end -}}

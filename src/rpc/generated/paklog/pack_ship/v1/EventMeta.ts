@@ -11,9 +11,18 @@ export interface EventMeta {
    * W3C trace context.
    */
   'traceparent'?: (string);
+  /**
+   * Who asked (the audit's actor): all three or none. `kind` is user, key or internal.
+   */
+  'actorKind'?: (string);
+  'actorId'?: (string);
+  'actorRole'?: (string);
   '_correlationId'?: "correlationId";
   '_causationId'?: "causationId";
   '_traceparent'?: "traceparent";
+  '_actorKind'?: "actorKind";
+  '_actorId'?: "actorId";
+  '_actorRole'?: "actorRole";
 }
 
 /**
@@ -26,7 +35,16 @@ export interface EventMeta__Output {
    * W3C trace context.
    */
   'traceparent'?: (string);
+  /**
+   * Who asked (the audit's actor): all three or none. `kind` is user, key or internal.
+   */
+  'actorKind'?: (string);
+  'actorId'?: (string);
+  'actorRole'?: (string);
   '_correlationId'?: "correlationId";
   '_causationId'?: "causationId";
   '_traceparent'?: "traceparent";
+  '_actorKind'?: "actorKind";
+  '_actorId'?: "actorId";
+  '_actorRole'?: "actorRole";
 }
