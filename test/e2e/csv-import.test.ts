@@ -89,6 +89,20 @@ describe('CSV import', () => {
     expect((await t.getAll<{ sku: string }>('/api/v1/products?search=CSV-020')).map((p) => p.sku)).toEqual(['CSV-02001', 'CSV-02002']);
   });
 
+  it('a header naming a column twice is refused (one of its values would be lost); a SKU or GTIN on two rows names the file row of the first', async () => {
+    const twice = await importCsv('products', 'sku,description,lengthMm,widthMm,heightMm,weightG,sku\nCSV-TWICE-1,Mug,1,1,1,1,CSV-TWICE-2\n');
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors).toEqual([{ field: '/rows/1/sku', message: 'the header names this column more than once' }]);
+    expect(await count('CSV-TWICE')).toBe(0);
+
+    const repeated = await importCsv('products', [HEADER, productRow(3001), productRow(3002), productRow(3001)].join('\n'));
+    expect(repeated.status).toBe(422);
+    expect(repeated.body.errors).toEqual([
+      { field: '/rows/4/sku', message: 'SKU CSV-03001 is also on row 2' },
+      { field: '/rows/4/gtin', message: `GTIN ${gtin13(903_001)} is also on row 2` },
+    ]);
+  });
+
   it('orders: rows grouped by externalId, all or nothing, through the order intake', async () => {
     const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVS', aisles: 1, bays: 1, levels: 1, skus: 2 });
     const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];

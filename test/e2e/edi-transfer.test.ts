@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -100,6 +101,42 @@ describe('EDI 943 → ASN → 944', () => {
     const unknown = await post(interchange('000000912', ['W06*N*TR-UNK*20261203*SHIP-UNK~', 'N1*SF*Depot Co~', 'W04*2*EA**SK*NO-SUCH-SKU~']));
     expect(segmentsOf(unknown.acknowledgement.body, 'AK4')).toEqual([['5', '', '7', 'NO-SUCH-SKU']]);
     expect(await asnsAtSite()).toHaveLength(before);
+    await t.settle();
+  }, 60_000);
+  it('a 943 of one W06-02 makes one ASN: twice in one interchange, one interchange sent three times at once, or sent again after a failure part-way', async () => {
+    const asnsOf = async (shipment: string): Promise<number> => (await t.getAll<{ reference: string }>('/api/v1/inventory/asns?siteId=ETR')).filter((a) => a.reference === shipment).length;
+    // Two sets of one depositor order number: the second is answered with the first's ASN.
+    const twice = await post(interchange('000000921', ['W06*N*TR-TWICE*20261203*SHIP-TWICE~', 'N1*SF*Depot Co~', `W04*1*EA**SK*${w.products[0]!.sku}~`])
+      .replace('SE*5*0001~', `SE*5*0001~\nST*943*0002~\nW06*N*TR-TWICE*20261203*SHIP-TWICE~\nN1*SF*Depot Co~\nW04*1*EA**SK*${w.products[0]!.sku}~\nSE*5*0002~`).replace('GE*1*', 'GE*2*'));
+    expect(twice.transactionSets.map((s) => s.status)).toEqual(['ACCEPTED', 'ACCEPTED']);
+    expect(twice.transactionSets[1]!.asnId).toBe(twice.transactionSets[0]!.asnId);
+    expect(await asnsOf('SHIP-TWICE')).toBe(1);
+
+    // A partner's retry while the first is in flight: one receipt, the others its 997.
+    const raw = interchange('000000922', ['W06*N*TR-RACE*20261203*SHIP-RACE~', 'N1*SF*Depot Co~', `W04*1*EA**SK*${w.products[0]!.sku}~`]);
+    const answers = await Promise.all([0, 1, 2].map(() => post(raw)));
+    expect(answers.map((a) => a.duplicate).sort()).toEqual([false, true, true]);
+    expect(await asnsOf('SHIP-RACE')).toBe(1);
+
+    // The 997 cannot be stored (as a crash after the ASN would): nothing is kept, and the partner's resend makes one ASN.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`CREATE FUNCTION integrations.test_refuse_997() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk gone'; END $$`);
+      await db.query(`CREATE TRIGGER test_refuse_997 BEFORE INSERT ON integrations.edi_documents FOR EACH ROW WHEN (NEW.doc_type = '997') EXECUTE FUNCTION integrations.test_refuse_997()`);
+      const crashed = interchange('000000923', ['W06*N*TR-CRASH*20261203*SHIP-CRASH~', 'N1*SF*Depot Co~', `W04*1*EA**SK*${w.products[0]!.sku}~`]);
+      const failed = await t.request('POST', '/api/v1/edi/x12', { body: crashed, role: 'integration', headers: { 'content-type': 'text/plain' } });
+      expect(failed.status).toBe(500);
+      expect(await asnsOf('SHIP-CRASH')).toBe(0);
+      await db.query('DROP TRIGGER test_refuse_997 ON integrations.edi_documents');
+      await db.query('DROP FUNCTION integrations.test_refuse_997()');
+      expect(await post(crashed)).toMatchObject({ status: 'ACCEPTED', duplicate: false });
+      expect(await asnsOf('SHIP-CRASH')).toBe(1);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS test_refuse_997 ON integrations.edi_documents');
+      await db.query('DROP FUNCTION IF EXISTS integrations.test_refuse_997()');
+      await db.end();
+    }
     await t.settle();
   }, 60_000);
 });

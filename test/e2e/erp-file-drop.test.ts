@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
@@ -15,7 +16,7 @@ let t: TestApp;
 let call: Call;
 let w: Warehouse;
 
-const drop = (name: string, text: string): void => {
+const drop = (name: string, text: string | Buffer): void => {
   // As an ERP should: written under a dot name, then renamed (PakLog skips dot names).
   writeFileSync(join(dir, 'inbox', `.${name}`), text);
   renameSync(join(dir, 'inbox', `.${name}`), join(dir, 'inbox', name));
@@ -111,5 +112,42 @@ describe('file-drop ERP', () => {
     expect(readdirSync(join(dir, 'outbox'))).toEqual([name]);
     const doc = JSON.parse(readFileSync(join(dir, 'outbox', name), 'utf8')) as { type: string; idempotencyKey: string; data: Record<string, unknown> };
     expect(doc).toMatchObject({ type: 'paklog.erp.shipment-confirmation.v1', idempotencyKey: `shipment-confirmation.${shipment.shipmentId}`, data: { orderId: order.id, trackingNumber: shipment.trackingNumber } });
+  });
+  it('a file in another encoding or with a NUL character goes to error/; a file that fails stays in inbox/ and does not hold up the others', async () => {
+    const sku = w.products[0]!.sku;
+    const asn = (n: string, supplier: string): string => `{"asns":[{"asnNumber":"${n}","siteId":"FDR","supplier":"${supplier}","lines":[{"sku":"${sku}","quantity":1}]}]}`;
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      // An ASN PostgreSQL refuses (as the database failing on it would): the file fails, not the inbox.
+      await db.query(`CREATE FUNCTION inventory.test_refuse_asn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk gone'; END $$`);
+      await db.query(`CREATE TRIGGER test_refuse_asn BEFORE INSERT ON inventory.asns FOR EACH ROW WHEN (NEW.supplier = 'Faulty') EXECUTE FUNCTION inventory.test_refuse_asn()`);
+      drop('asns-0101.json', asn('PO-101', 'Faulty'));
+      drop('asns-0102.json', asn('PO-102', 'Ac\\u0000me'));
+      drop('asns-0103.json', Buffer.from(asn('PO-103', 'Caf\u00e9'), 'latin1')); // Windows-1252, as Excel saves it
+      drop('asns-0104.csv', `asnNumber,siteId,supplier,sku,quantity\nPO-104,FDR,Good,${sku},1\n`);
+      await until('the others picked up', async () => [...ls('processed'), ...ls('error')], (names) => names.includes('asns-0104.csv') && names.includes('asns-0103.json'));
+      expect(ls('inbox')).toEqual(['asns-0101.json']);
+      expect(ls('error')).toEqual(expect.arrayContaining(['asns-0102.json', 'asns-0102.json.errors.json', 'asns-0103.json', 'asns-0103.json.errors.json']));
+      const nul = JSON.parse(readFileSync(join(dir, 'error', 'asns-0102.json.errors.json'), 'utf8')) as { errors: unknown[] };
+      expect(nul.errors).toEqual([{ row: 1, field: '/asns/0/supplier', message: expect.stringContaining('NUL') }]);
+      const latin1 = JSON.parse(readFileSync(join(dir, 'error', 'asns-0103.json.errors.json'), 'utf8')) as { errors: unknown[] };
+      expect(latin1.errors).toEqual([{ row: 0, field: '', message: expect.stringContaining('not UTF-8') }]);
+      const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+      expect(references.filter((r) => /^PO-10[1-4]$/.test(r))).toEqual(['PO-104']);
+      // Sent over REST: 422 naming the field, nothing made.
+      const posted = await t.request('POST', '/api/v1/integrations/erp/inbound/asns', { body: JSON.parse(asn('PO-105', 'Ac\\u0000me')), role: 'integration' });
+      expect(posted.status).toBe(422);
+      expect(posted.body).toMatchObject({ code: 'ERP_INBOUND_INVALID', errors: [{ field: '/asns/0/supplier' }] });
+
+      // Once the fault is gone, the file left in the inbox is picked up.
+      await db.query('DROP TRIGGER test_refuse_asn ON inventory.asns');
+      await until('the failed file picked up', async () => ls('processed'), (names) => names.includes('asns-0101.json'));
+      expect((await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).filter((a) => a.reference === 'PO-101')).toHaveLength(1);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS test_refuse_asn ON inventory.asns');
+      await db.query('DROP FUNCTION IF EXISTS inventory.test_refuse_asn()');
+      await db.end();
+    }
   });
 });

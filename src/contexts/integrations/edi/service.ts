@@ -134,13 +134,39 @@ export function ediService(
       return reject('EDI_PARTNER_UNKNOWN', `no trading partner with ISA05/ISA06 ${x.senderQualifier}/${x.senderId}`, [{ field: '/ISA06', message: 'is not a trading partner (POST /edi/partners)' }]);
     }
     mayActAt(partner.siteId);
-    const seen = await store.received(deps.db, partner.id, x.controlNumber);
-    if (seen !== undefined) return ok(await answerOf(seen));
+    // ONE transaction (joining the request's unit of work under an Idempotency-Key): the orders, ASNs, the interchange,
+    // its 997 and their events commit together, so a crash or a refusal part-way leaves nothing (the partner's resend
+    // does it once). The partner's interchanges are received one at a time: the same one sent again while the first is
+    // in flight waits for it and is answered with its 997, and a W06-02 is looked up after any earlier 943 committed.
+    const receive = async (): Promise<Outcome<ReceiveOutcome>> => {
+      await deps.db.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.edi-receive'), hashtext($1))`, [partner.id]);
+      const seen = await store.received(deps.db, partner.id, x.controlNumber);
+      if (seen !== undefined) return ok(await answerOf(seen));
+      return receiveInterchange(x, raw, partner, meta);
+    };
+    if (deps.db.openTx() !== undefined) return receive();
+    // A refusal (a context not running here) rolls back what the interchange made before it.
+    const refused: { outcome?: Outcome<ReceiveOutcome> } = {};
+    try {
+      return await deps.db.unitOfWork(async () => {
+        const r = await receive();
+        if (r.ok) return r;
+        refused.outcome = r;
+        throw new Error('the interchange was refused');
+      });
+    } catch (e) {
+      if (refused.outcome !== undefined) return refused.outcome;
+      throw e;
+    }
+  }
 
+  async function receiveInterchange(x: Interchange, raw: string, partner: Partner, meta: EventMeta): Promise<Outcome<ReceiveOutcome>> {
     const groupsOut: { functionalId: string; controlNumber: string; envelopeErrors: number[]; sets: SetAcknowledgement[] }[] = [];
     const outcomes: SetOutcome[] = [];
     const accepted: { order: ShippingOrder; orderId: string }[] = [];
     const transfers: { shipment: TransferShipment; asnId: string }[] = [];
+    // The ASNs this interchange made, by W06-02: a second 943 of one number in it is answered with the first's ASN.
+    const madeHere = new Map<string, string>();
     for (const g of x.groups) {
       const groupErrors = [...g.envelopeErrors];
       // Group OW carries 940s, group AR 943s (ADR 0040); each set's ST01 must match its group.
@@ -154,7 +180,7 @@ export function ediService(
         if (set.type !== (setType ?? '940')) setErrors.unshift(1);
         else if (!/^[0-9]{4,9}$/.test(set.controlNumber)) setErrors.push(7);
         if (set.type === '943' && setType === '943') {
-          const done = await receiveTransferSet(set, setErrors, groupErrors.length === 0, partner, meta);
+          const done = await receiveTransferSet(set, setErrors, groupErrors.length === 0, partner, meta, madeHere);
           if (!done.ok) return done;
           if (done.value.asnId !== null && done.value.shipment !== undefined) transfers.push({ shipment: done.value.shipment, asnId: done.value.asnId });
           acks.push({ type: set.type, controlNumber: set.controlNumber, setErrors, segmentErrors: done.value.errors });
@@ -313,6 +339,7 @@ export function ediService(
    */
   async function receiveTransferSet(
     set: Interchange['groups'][number]['sets'][number], setErrors: readonly number[], groupFine: boolean, partner: Partner, meta: EventMeta,
+    madeHere: Map<string, string>,
   ): Promise<Outcome<{ shipment?: TransferShipment; asnId: string | null; errors: SegmentError[]; intakeError: string | null }>> {
     if (setErrors.length > 0) return ok({ asnId: null, errors: [], intakeError: null });
     const read = readTransferShipment(set);
@@ -320,15 +347,18 @@ export function ediService(
     const unknown = await unknownSkus(read.shipment.lines, 'W04');
     if (unknown.length > 0 || !groupFine) return ok({ shipment: read.shipment, asnId: null, errors: unknown, intakeError: null });
     const shipment = read.shipment;
-    const linked = await store.transferOf(deps.db, partner.id, shipment.depositorOrderNumber);
-    if (linked !== undefined) return ok({ shipment, asnId: linked.asnId, errors: [], intakeError: null });
+    const linked = madeHere.get(shipment.depositorOrderNumber) ?? (await store.transferOf(deps.db, partner.id, shipment.depositorOrderNumber))?.asnId;
+    if (linked !== undefined) return ok({ shipment, asnId: linked, errors: [], intakeError: null });
     const inventory = apis.inventory();
     if (inventory === undefined) return reject('INVENTORY_UNAVAILABLE', 'run the inventory context in the process that runs integrations');
     const made = await inventory.createAsn({
       siteId: partner.siteId, supplier: shipment.shipFrom, reference: shipment.shipmentId, ...(shipment.shippedOn === null ? {} : { expectedOn: shipment.shippedOn }),
       lines: shipment.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lot === null ? {} : { lot: l.lot }) })),
     }, meta);
-    if (made.ok) return ok({ shipment, asnId: made.value.asnId, errors: [], intakeError: null });
+    if (made.ok) {
+      madeHere.set(shipment.depositorOrderNumber, made.value.asnId);
+      return ok({ shipment, asnId: made.value.asnId, errors: [], intakeError: null });
+    }
     const intakeError = `${made.code}: ${made.message}`;
     return ok({
       shipment, asnId: null, intakeError,

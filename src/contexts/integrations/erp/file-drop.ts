@@ -71,19 +71,27 @@ export function fileDropErp(dir: string): ErpPort {
       await folders();
       const names = (await readdir(join(dir, 'inbox'), { withFileTypes: true }))
         .filter((d) => d.isFile() && !d.name.startsWith('.') && INBOUND.test(d.name)).map((d) => d.name).sort();
+      // A file that fails (the database away, a fault) stays in the inbox for the next poll; the files after it are
+      // still picked up, and the run fails naming it (logged: job integrations.erp-inbox failed).
+      const failed: string[] = [];
       for (const name of names) {
         const from = join(dir, 'inbox', name);
-        const text = await readFile(from, 'utf8');
-        const outcome = await handle({ name, text });
-        if (outcome.accepted) {
-          await rename(from, await freeName(join(dir, 'processed'), name));
-        } else {
-          const to = await freeName(join(dir, 'error'), name);
-          const report = { file: name, kind: outcome.kind, rows: outcome.rows, imported: 0, errors: outcome.errors, summary: outcome.summary };
-          await writeAtomically(join(dir, 'error'), `${to.slice(join(dir, 'error').length + 1)}.errors.json`, `${JSON.stringify(report, null, 2)}\n`);
-          await rename(from, to);
+        try {
+          const text = await readFile(from, 'utf8');
+          const outcome = await handle({ name, text });
+          if (outcome.accepted) {
+            await rename(from, await freeName(join(dir, 'processed'), name));
+          } else {
+            const to = await freeName(join(dir, 'error'), name);
+            const report = { file: name, kind: outcome.kind, rows: outcome.rows, imported: 0, errors: outcome.errors, summary: outcome.summary };
+            await writeAtomically(join(dir, 'error'), `${to.slice(join(dir, 'error').length + 1)}.errors.json`, `${JSON.stringify(report, null, 2)}\n`);
+            await rename(from, to);
+          }
+        } catch (e) {
+          failed.push(`${name}: ${(e as Error).message}`);
         }
       }
+      if (failed.length > 0) throw new Error(`${failed.length} inbox file(s) not picked up, left in inbox/ for the next poll: ${failed.join('; ')}`);
       return names.length;
     },
   };

@@ -18,8 +18,33 @@ export function kindOfFile(name: string): { kind: InboundKind; format: InboundFo
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The JSON pointer of the first string (value or key) in `v` holding a NUL character, which no text column can store. */
+function nulAt(v: unknown, path: string): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const at = nulAt(x, `${path}/${i}`);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  if (isRecord(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const at = k.includes('\u0000') ? `${path}/${k}` : nulAt(x, `${path}/${k}`);
+      if (at !== undefined) return at;
+    }
+  }
+  return undefined;
+}
+
 /** A JSON document's array under `key`, or the error saying why there is none. */
 function jsonArray(text: string, key: string): { items: unknown[] } | { error: RowError } {
+  // Bytes that are not UTF-8 were decoded as U+FFFD (as for a CSV file): a Windows-1252 "Café" would be stored as "Caf�".
+  const replaced = text.indexOf('\uFFFD');
+  if (replaced !== -1) {
+    const line = text.slice(0, replaced).split('\n').length;
+    return { error: { row: 0, field: '', message: `not UTF-8 text at line ${line} (another encoding such as Windows-1252 or UTF-16, or a binary file): save it as UTF-8` } };
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -27,6 +52,11 @@ function jsonArray(text: string, key: string): { items: unknown[] } | { error: R
     return { error: { row: 0, field: '', message: `not JSON: ${(e as Error).message}` } };
   }
   if (!isRecord(doc) || !Array.isArray(doc[key])) return { error: { row: 0, field: `/${key}`, message: `the document must be an object with an array "${key}"` } };
+  const nul = nulAt(doc, '');
+  if (nul !== undefined) {
+    const index = /^\/[^/]+\/([0-9]+)/.exec(nul)?.[1];
+    return { error: { row: index === undefined ? 0 : Number(index) + 1, field: nul, message: 'holds a NUL character (\\u0000), which cannot be stored' } };
+  }
   return { items: doc[key] as unknown[] };
 }
 

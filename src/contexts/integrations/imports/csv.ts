@@ -29,8 +29,14 @@ export function readCsv(text: string, required: readonly string[], known: readon
     return { records: [], errors: [{ row: line, column: '', message: 'not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16): save it as CSV UTF-8' }] };
   }
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
+  // A column named twice would be read as one, the other value lost: an error, as an unknown column is.
+  const twice = new Set<string>();
+  const columns = (names: string[]): string[] => {
+    names.forEach((n, i) => { if (names.indexOf(n) !== i) twice.add(n); });
+    return names;
+  };
   try {
-    parsed = parse<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count_less: true });
+    parsed = parse<{ record: Record<string, string>; info: { lines: number } }>(text, { columns, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count_less: true });
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     return { records: [], errors: [{ row: line, column: '', message: `not readable as CSV: ${(e as Error).message}` }] };
@@ -39,6 +45,7 @@ export function readCsv(text: string, required: readonly string[], known: readon
   const errors: RowError[] = [];
   for (const c of required) if (!header.includes(c)) errors.push({ row: 1, column: c, message: `the header has no ${c} column` });
   for (const c of header) if (!known.includes(c)) errors.push({ row: 1, column: c, message: `unknown column (columns: ${known.join(', ')})` });
+  for (const c of twice) errors.push({ row: 1, column: c, message: 'the header names this column more than once' });
   if (errors.length > 0) return { records: [], errors };
   // info.lines is the line the record ended on; a quoted value may span lines, so the start is counted from the previous end.
   let previousEnd = 1;

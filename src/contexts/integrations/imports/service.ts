@@ -108,6 +108,8 @@ export function importService(apis: ImportApis) {
     if (catalog === undefined) return reject('IMPORT_UNAVAILABLE', 'run the catalog context in the process that imports products');
     const errors: RowError[] = [];
     const good: { row: number; product: ProductImportRow }[] = [];
+    const skuRows = new Map<string, number>();
+    const gtinRows = new Map<string, number>();
     records.forEach((rec, i) => {
       const r = new RowReader(rec);
       const product = {
@@ -116,6 +118,13 @@ export function importService(apis: ImportApis) {
         heightMm: r.int('heightMm', { required: true }), weightG: r.int('weightG', { required: true }),
         lotControlled: r.bool('lotControlled'), expiryControlled: r.bool('expiryControlled'),
       };
+      // A SKU or GTIN on two rows: the later row is in error, naming the file's row of the first.
+      const skuRow = product.sku === undefined ? undefined : skuRows.get(product.sku);
+      const gtinRow = product.gtin === null ? undefined : gtinRows.get(product.gtin);
+      if (skuRow !== undefined) r.errors.push({ row: rec.row, column: 'sku', message: `SKU ${product.sku ?? ''} is also on row ${skuRow}` });
+      if (gtinRow !== undefined) r.errors.push({ row: rec.row, column: 'gtin', message: `GTIN ${product.gtin ?? ''} is also on row ${gtinRow}` });
+      if (product.sku !== undefined && skuRow === undefined) skuRows.set(product.sku, rec.row);
+      if (product.gtin !== null && gtinRow === undefined) gtinRows.set(product.gtin, rec.row);
       if (r.errors.length > 0) errors.push(...r.errors);
       else good.push({ row: rec.row, product: product as ProductImportRow });
       if (i % 1000 === 999) o.onProgress?.('checking', i + 1, records.length);
