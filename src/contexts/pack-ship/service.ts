@@ -994,17 +994,30 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     // --- documents ---
-    /** A labelled package's shipping label again (reprint): ZPL, PDF, or the SSCC barcode as PNG. */
+    /**
+     * A labelled package's shipping label again (reprint): ZPL, PDF, or the SSCC barcode as PNG. A package without a
+     * label is refused with the step that gives it one: PACKAGE_NOT_SEALED (seal it), PACKAGE_NOT_BOOKED (book its
+     * order's shipment), PACKAGE_REPACKED (print the new packages' labels), ORDER_CANCELLED (nothing ships).
+     */
     async label(packageId: string, format: 'zpl' | 'pdf' | 'png'): Promise<Outcome<{ contentType: string; body: string | Uint8Array }>> {
       const pkg = (await packStore.packages(deps.db, { id: packageId }))[0];
       if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
-      if (format === 'png') {
-        if (pkg.sscc === null) return reject('CONFLICT', `Package ${packageId} has no SSCC yet: seal it first`);
-        return ok({ contentType: 'image/png', body: await ssccBarcodePng(pkg.sscc) });
+      if (pkg.status === 'CANCELLED') {
+        return reject('ORDER_CANCELLED', `Package ${packageId} was voided with the cancellation of order ${pkg.orderId}: it has no label and does not ship; `
+          + 'take the carton off the dock, its units go back to stock through the order\'s return');
       }
+      if (pkg.status === 'REPACKED') {
+        return reject('PACKAGE_REPACKED', `Package ${packageId} was repacked: its units were packed anew; print the labels of the order's packages (GET /packages?orderId=${pkg.orderId})`);
+      }
+      if (pkg.sscc === null || pkg.status === 'OPEN') {
+        return reject('PACKAGE_NOT_SEALED', `Package ${packageId} is ${pkg.status}: it has no SSCC nor label yet; seal it (POST /packages/${packageId}/seal), `
+          + `then book its order's shipment (POST /shipments { "orderId": "${pkg.orderId}" })`);
+      }
+      if (format === 'png') return ok({ contentType: 'image/png', body: await ssccBarcodePng(pkg.sscc) });
       const shipment = pkg.shipmentId === null ? undefined : await packStore.shipment(deps.db, pkg.shipmentId);
       if (shipment === undefined || shipment.trackingNumber === null || !['LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
-        return reject('CONFLICT', `Package ${packageId} is ${pkg.status}: it has no label (book its shipment: POST /shipments)`);
+        return reject('PACKAGE_NOT_BOOKED', `Package ${packageId} is ${pkg.status}${shipment === undefined ? '' : ` (shipment ${shipment.id} is ${shipment.status})`}: it has no label until `
+          + `its order's shipment is booked; book it: POST /shipments { "orderId": "${pkg.orderId}" }`);
       }
       const order = await packStore.lockOrder(deps.db, pkg.orderId, false);
       if (order === undefined) return reject('NOT_FOUND', `No order ${pkg.orderId}`);
