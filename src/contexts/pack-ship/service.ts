@@ -9,7 +9,7 @@ import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
-import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
+import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
 import type { CarrierConfig } from './carriers/config.ts';
 import { shippingLabelPdf, shippingLabelZpl, ssccBarcodePng } from './documents/labels.ts';
@@ -598,8 +598,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           try {
             await carrier.void(shipment.trackingNumber);
           } catch (e) {
-            if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
-            throw e;
+            // The carrier knows no such label (voided by an earlier attempt whose answer was lost): nothing valid is
+            // left to void, so it is voided here too; refusing would leave the shipment LABELLED for good.
+            if (e instanceof LabelUnknownToCarrier) {
+              deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
+            } else if (e instanceof CarrierUnavailable) {
+              return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
+            } else {
+              throw e;
+            }
           }
         }
         await packStore.voidShipment(tx, id, deps.clock.now());
