@@ -18,6 +18,7 @@ export interface CarrierCall {
 export async function startFakeCarrier(options: { apiKey?: string; prefix?: string } = {}) {
   const calls: CarrierCall[] = [];
   const booked = new Map<string, unknown>();
+  const byKey = new Map<string, string>();
   const tracking: { trackingNumber: string; status: string; at: string }[] = [];
   let seq = 0;
   let failNext = false;
@@ -69,8 +70,13 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
         ] });
       }
       if (req.method === 'POST' && url.pathname === '/shipments') {
+        // A repeated Idempotency-Key answers the booking it made (while that is not voided), as carriers' APIs do.
+        const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
+        const prior = key === undefined ? undefined : byKey.get(key);
+        if (prior !== undefined && booked.has(prior)) return send(201, { trackingNumber: prior });
         const trackingNumber = `${options.prefix ?? 'RC'}${String(++seq).padStart(8, '0')}`;
         booked.set(trackingNumber, body);
+        if (key !== undefined) byKey.set(key, trackingNumber);
         return send(201, { trackingNumber });
       }
       if (req.method === 'DELETE' && url.pathname.startsWith('/shipments/')) {

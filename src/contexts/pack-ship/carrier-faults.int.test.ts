@@ -95,6 +95,26 @@ describe('carrier faults at booking and voiding', () => {
     expect([rebooked.status, rebooked.body.status]).toEqual([201, 'LABELLED']);
   });
 
+  it('a booking the carrier made but whose answer was lost (a timeout): 503, and the retry gets that booking back (one label at the carrier), not a second one', async () => {
+    await packedOrder('ord_cf_lost');
+    const before = fake.booked.size;
+    fake.delayNext(TIMEOUT_MS * 3, '/shipments');
+    const lost = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect([lost.status, lost.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(fake.booked.size - before).toBe(1);
+    const first = [...fake.booked.keys()].at(-1);
+    expect(await shipmentsOf('ord_cf_lost')).toEqual([]);
+    const retry = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect([retry.status, retry.body.trackingNumber]).toEqual([201, first]);
+    expect(fake.booked.size - before).toBe(1);
+    // Voided, the same packages are booked anew under a new key: a new label.
+    expect((await t.post(`/api/v1/shipments/${retry.body.id}/void`, undefined, 'operator')).status).toBe(200);
+    const anew = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect(anew.status).toBe(201);
+    expect(anew.body.trackingNumber).not.toBe(first);
+    expect(fake.booked.has(anew.body.trackingNumber)).toBe(true);
+  });
+
   it('a void the carrier refuses (down) stays 503 with the label valid', async () => {
     await packedOrder('ord_cf_void_down');
     const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_down', service: 'SAVER' }, 'operator');

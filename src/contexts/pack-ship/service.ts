@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
@@ -121,6 +122,16 @@ function byLine(lines: readonly PackageLine[]): PackageLine[] {
     sum.set(l.lineId, { lineId: l.lineId, sku: l.sku, quantity: (prev?.quantity ?? 0) + l.quantity });
   }
   return [...sum.values()].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
+}
+
+/**
+ * The booking's idempotency key for the carrier (CarrierShipment.bookingKey): the order, how many shipments it had
+ * before (a void lets the same packages be booked anew under a new key), carrier, service and packages. A retry after
+ * an answer lost in a timeout sends the same key, so a carrier that honours it answers its first booking.
+ */
+function bookingKey(orderId: string, bookedBefore: number, chosen: { carrier: Carrier; service: string }, packages: readonly { id: string }[]): string {
+  const basis = [orderId, String(bookedBefore), chosen.carrier.code, chosen.service, ...packages.map((p) => p.id).sort()].join('|');
+  return `bkg_${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
 /** Refuses work on an order whose shipping was stopped by its cancellation. */
@@ -551,7 +562,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         // written; a fault after the booking voids it again, best effort.
         let booking;
         try {
-          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service });
+          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service, bookingKey: bookingKey(orderId, shippable.bookedBefore, chosen, packed) });
         } catch (e) {
           if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
           throw e;

@@ -39,12 +39,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function restCarrier(config: RestCarrierConfig): Carrier {
   const base = config.baseUrl.replace(/\/+$/, '');
-  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean): Promise<unknown> {
+  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }) },
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }),
+          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
       });
@@ -82,7 +83,7 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       const answer = await call('POST', '/shipments', {
         reference: shipment.shipmentId, orderId: shipment.orderId, service: shipment.service,
         shipFrom: shipment.shipFrom, shipTo: shipment.shipTo, parcels: shipment.packages.map(parcelBody),
-      });
+      }, undefined, shipment.bookingKey);
       if (!isRecord(answer) || typeof answer.trackingNumber !== 'string' || answer.trackingNumber === '') {
         throw new CarrierUnavailable(config.code, 'POST /shipments answered no trackingNumber');
       }
