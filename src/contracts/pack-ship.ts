@@ -165,6 +165,9 @@ export const PackShipErrors = {
   CARRIER_UNAVAILABLE: { status: 503, title: 'The carrier could not be reached or refused the request; nothing was booked' },
   ALREADY_MANIFESTED: { status: 409, title: 'The shipment was handed over on a manifest; its label cannot be voided' },
   NOTHING_TO_MANIFEST: { status: 409, title: 'No labelled shipment of this carrier waits for a manifest' },
+  PACKAGE_NOT_SEALED: { status: 409, title: 'The package is still open: it has no SSCC nor label; seal it, then book its shipment' },
+  PACKAGE_NOT_BOOKED: { status: 409, title: "The package is sealed but its shipment is not booked: it has no label; book it (POST /shipments with the order)" },
+  PACKAGE_REPACKED: { status: 409, title: 'The package was repacked: its units are in new packages, whose labels print instead' },
 } as const satisfies ErrorSpecs;
 
 /** Why shipping could not be stopped: the order already left the building. */

@@ -112,6 +112,8 @@ export const PhysicalTrackingErrors = {
   INSUFFICIENT_CONTENTS: { status: 409, title: 'The LPN does not hold the units asked for' },
   UNKNOWN_ASN_LPN: { status: 404, title: 'No ASN of the site expects an LPN with this barcode' },
   SITE_MISMATCH: { status: 409, title: 'The LPNs belong to different sites' },
+  LPN_SHIPPED: { status: 409, title: 'The LPN shipped (a pallet or case ships with its last carton): it is no longer on the floor and takes no scan' },
+  LPN_CONSUMED: { status: 409, title: 'The LPN was emptied (consumed): it is no longer on the floor and takes no scan; its label is free' },
   LPN_LOST: { status: 409, title: 'The LPN is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first' },
   LPN_HOLDS_CANCELLED_ORDER: { status: 409, title: 'The LPN holds units of a cancelled order, which never ship: take them off (move that LPN to a location) first' },
   LPN_ON_QUALITY_HOLD: { status: 409, title: 'The LPN is, or carries, the carton of a package a failed quality inspection holds: it does not ship until a disposition releases it' },

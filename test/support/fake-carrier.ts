@@ -12,15 +12,20 @@ export interface CarrierCall {
 /**
  * A carrier speaking PakLog's generic carrier REST API (docs/dev/carriers.md) on a loopback port: prices by weight,
  * numbers shipments, forgets voided ones, and reports tracking events the test sets. `failNext` makes the next
- * request answer 503; `malformNext` makes it answer JSON of the wrong shape.
+ * request answer 503; `malformNext` makes it answer JSON of the wrong shape; `delayNext` carries the next request out
+ * but answers it late.
  */
 export async function startFakeCarrier(options: { apiKey?: string; prefix?: string } = {}) {
   const calls: CarrierCall[] = [];
   const booked = new Map<string, unknown>();
+  const byKey = new Map<string, string>();
   const tracking: { trackingNumber: string; status: string; at: string }[] = [];
   let seq = 0;
   let failNext = false;
   let malformNext = false;
+  /** The next request is carried out, but its answer comes this many ms late (a timeout that lost the answer). */
+  let delayNext = 0;
+  let delayPath: string | undefined;
   const readBody = async (req: IncomingMessage): Promise<unknown> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -32,7 +37,17 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
       calls.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      const delay = delayPath === undefined || url.pathname.startsWith(delayPath) ? delayNext : 0;
+      if (delay > 0) delayNext = 0;
       const send = (status: number, payload?: unknown): void => {
+        if (delay > 0) {
+          setTimeout(() => {
+            if (res.destroyed) return;
+            res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
+            res.end(payload === undefined ? undefined : JSON.stringify(payload));
+          }, delay);
+          return;
+        }
         res.writeHead(status, payload === undefined ? {} : { 'content-type': 'application/json' });
         res.end(payload === undefined ? undefined : JSON.stringify(payload));
       };
@@ -55,8 +70,13 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
         ] });
       }
       if (req.method === 'POST' && url.pathname === '/shipments') {
+        // A repeated Idempotency-Key answers the booking it made (while that is not voided), as carriers' APIs do.
+        const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
+        const prior = key === undefined ? undefined : byKey.get(key);
+        if (prior !== undefined && booked.has(prior)) return send(201, { trackingNumber: prior });
         const trackingNumber = `${options.prefix ?? 'RC'}${String(++seq).padStart(8, '0')}`;
         booked.set(trackingNumber, body);
+        if (key !== undefined) byKey.set(key, trackingNumber);
         return send(201, { trackingNumber });
       }
       if (req.method === 'DELETE' && url.pathname.startsWith('/shipments/')) {
@@ -80,6 +100,11 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
     addTracking: (trackingNumber: string, status: string, at: string) => { tracking.push({ trackingNumber, status, at }); },
     failNext: () => { failNext = true; },
     malformNext: () => { malformNext = true; },
+    /** The next request takes effect, but its answer is sent `ms` late (after the adapter's timeout: the answer is lost); with `path`, the next request of a path starting so. */
+    delayNext: (ms: number, path?: string) => {
+      delayNext = ms;
+      delayPath = path;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

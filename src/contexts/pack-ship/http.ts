@@ -411,10 +411,12 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'getPackageLabel', tags, summary: 'A package\'s shipping label again (reprint)',
       description: '`zpl`: the GS1-128 label in ZPL II (4×6 in, 203 dpi); `pdf`: the same label as a PDF page; `png`: the SSCC barcode '
-        + '(GS1-128, AI 00) alone. 409 CONFLICT when the package has no label yet (zpl, pdf) or no SSCC (png).',
+        + '(GS1-128, AI 00) alone. A package without a label says what gives it one: 409 PACKAGE_NOT_SEALED (still OPEN: seal it, then book), '
+        + '409 PACKAGE_NOT_BOOKED (sealed, or its label voided: book its order\'s shipment, POST /shipments), 409 PACKAGE_REPACKED (its units are in '
+        + 'new packages), 409 ORDER_CANCELLED (voided with its order: it does not ship).',
       params: PackageParams,
       querystring: Type.Object({ format: Type.Optional(Enum(['zpl', 'pdf', 'png'] as const, { default: 'zpl' })) }, { additionalProperties: false }),
-      response: { 200: binary('The label', ['text/plain', 'application/pdf', 'image/png']), ...problems('NOT_FOUND', 'CONFLICT') },
+      response: { 200: binary('The label', ['text/plain', 'application/pdf', 'image/png']), ...problems('NOT_FOUND', 'PACKAGE_NOT_SEALED', 'PACKAGE_NOT_BOOKED', 'PACKAGE_REPACKED', 'ORDER_CANCELLED') },
     },
   }, async (req, reply) => {
     const label = unwrap(await packShip.label(req.params.id, req.query.format ?? 'zpl'));

@@ -481,6 +481,41 @@ describe('pack & ship', () => {
     expect((await t.get('/api/v1/packages/suggestion?orderId=ord_sug', null)).status).toBe(401);
   });
 
+  it('a label asked for a package without one says what gives it one: PACKAGE_NOT_SEALED, PACKAGE_NOT_BOOKED (sealed, or its label voided), PACKAGE_REPACKED, ORDER_CANCELLED', async () => {
+    await orderReceived('ord_lbl', [{ sku: 'BOOK', quantity: 2 }]);
+    await picked('ord_lbl', 1, 'BOOK', 2);
+    await pickingCompleted('ord_lbl');
+    const label = async (id: string, format = 'zpl') => t.get(`/api/v1/packages/${id}/label?format=${format}`, 'operator');
+    const open = await t.post('/api/v1/pack-station/packages', { orderId: 'ord_lbl', cartonCode: 'S' }, 'operator');
+    expect(open.status).toBe(201);
+    for (const format of ['zpl', 'pdf', 'png']) {
+      const res = await label(open.body.id, format);
+      expect([format, res.status, res.body.code]).toEqual([format, 409, 'PACKAGE_NOT_SEALED']);
+      expect(res.body.detail).toContain(`POST /packages/${open.body.id}/seal`);
+    }
+    expect((await t.post(`/api/v1/packages/${open.body.id}/repack`, undefined, 'operator')).status).toBe(200);
+    const repacked = await label(open.body.id);
+    expect([repacked.status, repacked.body.code]).toEqual([409, 'PACKAGE_REPACKED']);
+    const sealed = await t.post('/api/v1/packages', { orderId: 'ord_lbl' }, 'operator');
+    expect(sealed.status).toBe(201);
+    // Sealed, not booked: the way out is to book it.
+    const unbooked = await label(sealed.body.id);
+    expect([unbooked.status, unbooked.body.code]).toEqual([409, 'PACKAGE_NOT_BOOKED']);
+    expect(unbooked.body.detail).toContain('POST /shipments { "orderId": "ord_lbl" }');
+    expect((await label(sealed.body.id, 'png')).status).toBe(200);
+    const shipment = await t.post('/api/v1/shipments', { orderId: 'ord_lbl' }, 'operator');
+    expect(shipment.status).toBe(201);
+    expect((await label(sealed.body.id)).status).toBe(200);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/void`, undefined, 'operator')).status).toBe(200);
+    const voided = await label(sealed.body.id);
+    expect([voided.status, voided.body.code]).toEqual([409, 'PACKAGE_NOT_BOOKED']);
+    expect(voided.body.detail).toContain(`Package ${sealed.body.id} is PACKED`);
+    const cancelled: OrderCancelled = { orderId: 'ord_lbl', siteId, previousStatus: 'PACKED', lines: [{ lineId: 'oln_ord_lbl_1', lineNo: 1, sku: 'BOOK', quantity: 2 }], reason: 'test' };
+    await publish('orders', OrderEvents.cancelled, 'ord_lbl', cancelled);
+    const gone = await label(sealed.body.id);
+    expect([gone.status, gone.body.code]).toEqual([409, 'ORDER_CANCELLED']);
+  });
+
   it('answers 404 for unknown orders, packages and shipments', async () => {
     const pack = await t.post('/api/v1/packages', { orderId: 'ord_unknown' }, 'operator');
     expect(pack.status).toBe(404);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
@@ -9,7 +10,7 @@ import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
-import { CarrierUnavailable, restCarrier } from './carriers/rest-carrier.ts';
+import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
 import type { CarrierConfig } from './carriers/config.ts';
 import { shippingLabelPdf, shippingLabelZpl, ssccBarcodePng } from './documents/labels.ts';
@@ -121,6 +122,16 @@ function byLine(lines: readonly PackageLine[]): PackageLine[] {
     sum.set(l.lineId, { lineId: l.lineId, sku: l.sku, quantity: (prev?.quantity ?? 0) + l.quantity });
   }
   return [...sum.values()].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
+}
+
+/**
+ * The booking's idempotency key for the carrier (CarrierShipment.bookingKey): the order, how many shipments it had
+ * before (a void lets the same packages be booked anew under a new key), carrier, service and packages. A retry after
+ * an answer lost in a timeout sends the same key, so a carrier that honours it answers its first booking.
+ */
+function bookingKey(orderId: string, bookedBefore: number, chosen: { carrier: Carrier; service: string }, packages: readonly { id: string }[]): string {
+  const basis = [orderId, String(bookedBefore), chosen.carrier.code, chosen.service, ...packages.map((p) => p.id).sort()].join('|');
+  return `bkg_${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
 /** Refuses work on an order whose shipping was stopped by its cancellation. */
@@ -551,7 +562,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         // written; a fault after the booking voids it again, best effort.
         let booking;
         try {
-          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service });
+          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service, bookingKey: bookingKey(orderId, shippable.bookedBefore, chosen, packed) });
         } catch (e) {
           if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
           throw e;
@@ -598,8 +609,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           try {
             await carrier.void(shipment.trackingNumber);
           } catch (e) {
-            if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
-            throw e;
+            // The carrier knows no such label (voided by an earlier attempt whose answer was lost): nothing valid is
+            // left to void, so it is voided here too; refusing would leave the shipment LABELLED for good.
+            if (e instanceof LabelUnknownToCarrier) {
+              deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
+            } else if (e instanceof CarrierUnavailable) {
+              return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
+            } else {
+              throw e;
+            }
           }
         }
         await packStore.voidShipment(tx, id, deps.clock.now());
@@ -994,17 +1012,30 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     // --- documents ---
-    /** A labelled package's shipping label again (reprint): ZPL, PDF, or the SSCC barcode as PNG. */
+    /**
+     * A labelled package's shipping label again (reprint): ZPL, PDF, or the SSCC barcode as PNG. A package without a
+     * label is refused with the step that gives it one: PACKAGE_NOT_SEALED (seal it), PACKAGE_NOT_BOOKED (book its
+     * order's shipment), PACKAGE_REPACKED (print the new packages' labels), ORDER_CANCELLED (nothing ships).
+     */
     async label(packageId: string, format: 'zpl' | 'pdf' | 'png'): Promise<Outcome<{ contentType: string; body: string | Uint8Array }>> {
       const pkg = (await packStore.packages(deps.db, { id: packageId }))[0];
       if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
-      if (format === 'png') {
-        if (pkg.sscc === null) return reject('CONFLICT', `Package ${packageId} has no SSCC yet: seal it first`);
-        return ok({ contentType: 'image/png', body: await ssccBarcodePng(pkg.sscc) });
+      if (pkg.status === 'CANCELLED') {
+        return reject('ORDER_CANCELLED', `Package ${packageId} was voided with the cancellation of order ${pkg.orderId}: it has no label and does not ship; `
+          + 'take the carton off the dock, its units go back to stock through the order\'s return');
       }
+      if (pkg.status === 'REPACKED') {
+        return reject('PACKAGE_REPACKED', `Package ${packageId} was repacked: its units were packed anew; print the labels of the order's packages (GET /packages?orderId=${pkg.orderId})`);
+      }
+      if (pkg.sscc === null || pkg.status === 'OPEN') {
+        return reject('PACKAGE_NOT_SEALED', `Package ${packageId} is ${pkg.status}: it has no SSCC nor label yet; seal it (POST /packages/${packageId}/seal), `
+          + `then book its order's shipment (POST /shipments { "orderId": "${pkg.orderId}" })`);
+      }
+      if (format === 'png') return ok({ contentType: 'image/png', body: await ssccBarcodePng(pkg.sscc) });
       const shipment = pkg.shipmentId === null ? undefined : await packStore.shipment(deps.db, pkg.shipmentId);
       if (shipment === undefined || shipment.trackingNumber === null || !['LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
-        return reject('CONFLICT', `Package ${packageId} is ${pkg.status}: it has no label (book its shipment: POST /shipments)`);
+        return reject('PACKAGE_NOT_BOOKED', `Package ${packageId} is ${pkg.status}${shipment === undefined ? '' : ` (shipment ${shipment.id} is ${shipment.status})`}: it has no label until `
+          + `its order's shipment is booked; book it: POST /shipments { "orderId": "${pkg.orderId}" }`);
       }
       const order = await packStore.lockOrder(deps.db, pkg.orderId, false);
       if (order === undefined) return reject('NOT_FOUND', `No order ${pkg.orderId}`);

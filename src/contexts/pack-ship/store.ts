@@ -504,15 +504,16 @@ export const packStore = {
    */
   async shippable(db: Executor, orderId: string, siteId: string, numbering?: TrackingSequence): Promise<{
     packages: (Package & { hold: 'HELD' | 'SCRAPPED' | null; carton: { lengthMm: number; widthMm: number; heightMm: number } | null })[];
-    unpacked: number; shipFrom: Address | null; trackingSerial: number | null;
+    unpacked: number; shipFrom: Address | null; trackingSerial: number | null; bookedBefore: number;
   }> {
     const rows = await db.query<PackageWithLinesRow & {
       hold: 'HELD' | 'SCRAPPED' | null; inner_length_mm: number | null; inner_width_mm: number | null; inner_height_mm: number | null;
-      unpacked: number; ship_from: Address | null; tracking_serial: string | null;
+      unpacked: number; ship_from: Address | null; tracking_serial: string | null; booked_before: number;
     }>(
       `SELECT ${PACKAGE_COLUMNS_P}, ${PACKAGE_LINES_OF_P}, h.status AS hold, c.inner_length_mm, c.inner_width_mm, c.inner_height_mm,
               (SELECT COALESCE(sum(GREATEST(0, ol.picked - ol.packed)), 0)::int4 FROM pack_ship.order_lines ol WHERE ol.order_id = $1) AS unpacked,
               (SELECT s.ship_from FROM pack_ship.site_settings s WHERE s.site_id = $2) AS ship_from,
+              (SELECT count(*)::int4 FROM pack_ship.shipments s WHERE s.order_id = $1) AS booked_before,
               ${numbering === undefined ? 'NULL::text' : `(SELECT nextval('pack_ship.${TRACKING_SEQUENCES[numbering]}')::text)`} AS tracking_serial
          FROM pack_ship.packages p
          LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
@@ -528,6 +529,7 @@ export const packStore = {
       })),
       unpacked: rows[0]?.unpacked ?? 0, shipFrom: rows[0]?.ship_from ?? null,
       trackingSerial: rows[0]?.tracking_serial == null ? null : Number(rows[0].tracking_serial),
+      bookedBefore: rows[0]?.booked_before ?? 0,
     };
   },
 

@@ -51,7 +51,7 @@ const ContentInput = Type.Object({
   lot: Type.Optional(Text('Lot')), serial: Type.Optional(Text('Serial number')), owner: Type.Optional(Text('Stock owner (3PL client)')),
 }, { additionalProperties: false });
 const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalProperties: false });
-const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST'] as const;
+const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED'] as const;
 /** What a handheld may send as a scan's meaning: LOST and FOUND are recorded by the LPN commands. */
 const SCANNED_MEANINGS = SCAN_MEANINGS.filter((m) => m !== 'LOST' && m !== 'FOUND');
 
@@ -71,7 +71,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
-      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE') },
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId, '/siteId');
@@ -254,7 +254,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       response: {
         201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
         ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
-          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
+          'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
           'LPN_HOLDS_CANCELLED_ORDER', 'LPN_ON_QUALITY_HOLD'),
       },
     },

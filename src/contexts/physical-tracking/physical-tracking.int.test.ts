@@ -162,6 +162,40 @@ describe('bad input writes nothing', () => {
   });
 });
 
+describe('scans of an LPN that left the floor', () => {
+  it('a STAGE scan of a pallet whose last case just shipped is 409 LPN_SHIPPED (not 404), by label or id; a consumed tote 409 LPN_CONSUMED; nothing written', async () => {
+    const sku = w.products[0]!.sku;
+    const pallet = (await build({ type: 'PALLET', code: 'STAGE-PALLET', locationId: dock.id })).body;
+    const kase = (await build({ type: 'CASE', code: 'STAGE-CASE', parentId: pallet.id, contents: [{ sku, quantity: 2 }] })).body;
+    expect((await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'STAGE-CASE', meaning: 'SHIP' }, 'operator')).status).toBe(201);
+    // The pallet held nothing but the case: it shipped with it.
+    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
+    const tote = (await build({ type: 'TOTE', code: 'STAGE-TOTE', locationId: dock.id, contents: [{ sku, quantity: 1 }] })).body;
+    const other = (await build({ type: 'CASE', code: 'STAGE-CASE-2', locationId: dock.id })).body;
+    expect((await t.post(`/api/v1/lpns/${tote.id}/consolidate`, { into: other.id }, 'operator')).status).toBe(200);
+    const before = await fingerprint();
+    for (const [barcode, meaning, code] of [
+      ['STAGE-PALLET', 'STAGE', 'LPN_SHIPPED'], [pallet.id, 'STAGE', 'LPN_SHIPPED'], ['STAGE-PALLET', 'CLOSE', 'LPN_SHIPPED'], ['STAGE-PALLET', 'SHIP', 'LPN_SHIPPED'],
+      ['STAGE-CASE', 'STAGE', 'LPN_SHIPPED'], ['STAGE-TOTE', 'STAGE', 'LPN_CONSUMED'], [tote.id, 'REOPEN', 'LPN_CONSUMED'],
+    ] as const) {
+      const res = await t.post('/api/v1/scans', { siteId: 'PT', barcode, meaning, locationId: dock.id }, 'operator');
+      expect([barcode, meaning, res.status, res.body.code]).toEqual([barcode, meaning, 409, code]);
+      expect(res.body.detail).toContain(code === 'LPN_SHIPPED' ? 'shipped at' : 'emptied at');
+    }
+    const onto = await t.post('/api/v1/scans', { siteId: 'PT', barcode: other.code, meaning: 'LOAD_ONTO_PALLET', into: 'STAGE-PALLET' }, 'operator');
+    expect([onto.status, onto.body.code, onto.body.errors?.[0]?.field]).toEqual([409, 'LPN_SHIPPED', undefined]);
+    expect(await fingerprint()).toEqual(before);
+    void kase;
+    // The label is free: a new pallet takes it, and a STAGE scan then stages the new one.
+    const again = (await build({ type: 'PALLET', code: 'STAGE-PALLET', locationId: dock.id, contents: [{ sku, quantity: 1 }] })).body;
+    expect((await t.post(`/api/v1/lpns/${again.id}/close`, {}, 'operator')).status).toBe(200);
+    const staged = await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'STAGE-PALLET', meaning: 'STAGE' }, 'operator');
+    expect([staged.status, staged.body.lpn?.id, staged.body.lpn?.status]).toEqual([201, again.id, 'STAGED']);
+    await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'STAGE-PALLET', meaning: 'SHIP' }, 'operator');
+    await t.post('/api/v1/scans', { siteId: 'PT', barcode: other.code, meaning: 'SHIP' }, 'operator');
+  });
+});
+
 describe('concurrency', () => {
   it('receives an ASN pallet once when its label is scanned at several docks at the same moment', async () => {
     const sscc = makeSscc(2, '0614141', '000000555');

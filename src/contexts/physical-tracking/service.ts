@@ -78,9 +78,27 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 }) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
   /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
-  const offFloor = (r: Pick<LpnRow, 'code' | 'status'>): Outcome<never> => (r.status === 'LOST'
-    ? reject('LPN_LOST', `LPN ${r.code} is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first`)
-    : reject('ILLEGAL_TRANSITION', `LPN ${r.code} is ${r.status}: it is no longer on the floor`));
+  const offFloor = (r: Pick<LpnRow, 'id' | 'code' | 'status' | 'updated_at'>): Outcome<never> => {
+    switch (r.status) {
+      case 'LOST':
+        return reject('LPN_LOST', `LPN ${r.code} is LOST: report it found (POST /lpns/{id}/found, or a MOVE scan where it is) first`);
+      // A pallet ships with its last carton, a tote is consumed by its last pack: the label in the worker's hand names
+      // an LPN that left, not an unknown one (GET /lpns/{id}/timeline says when and how).
+      case 'SHIPPED':
+        return reject('LPN_SHIPPED', `LPN ${r.code} (${r.id}) shipped at ${iso(r.updated_at)} (a pallet or case ships with its last carton): it is no longer on the floor `
+          + `and takes no scan; its label is free for a new LPN (GET /lpns/${r.id}/timeline)`);
+      case 'CONSUMED':
+        return reject('LPN_CONSUMED', `LPN ${r.code} (${r.id}) was emptied at ${iso(r.updated_at)} (its last units were picked, packed or moved out): it is no longer on the floor `
+          + `and takes no scan; its label is free for a new LPN (GET /lpns/${r.id}/timeline)`);
+      case 'OPEN':
+      case 'CLOSED':
+      case 'STAGED':
+      case 'IN_TRANSIT':
+        return reject('ILLEGAL_TRANSITION', `LPN ${r.code} is ${r.status}: it is no longer on the floor`);
+      default:
+        return assertNever(r.status, 'LPN status');
+    }
+  };
 
   async function view(db: Tx | PlatformDeps['db'], r: LpnRow): Promise<LpnView> {
     const children = (await store.childIds(db, [r.id])).get(r.id) ?? [];
@@ -124,7 +142,12 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const code = c.kind === 'INVALID' ? ref : c.code;
     // A live LPN first; else a LOST one with the label (a scan of it finds it, or is refused LPN_LOST).
     const byCode = await store.liveByCode(tx, siteId, code, true) ?? await store.lostByCode(tx, siteId, code, true);
-    if (byCode === undefined) return reject('NOT_FOUND', `No live LPN ${ref} at site ${siteId}`, [{ field, message: 'unknown LPN' }]);
+    if (byCode === undefined) {
+      // The label of an LPN that left (a pallet shipped with its last case): said so, not 404 as if never seen.
+      const left = await store.leftByCode(tx, siteId, code);
+      if (left !== undefined) return offFloor(left);
+      return reject('NOT_FOUND', `No live LPN ${ref} at site ${siteId}`, [{ field, message: 'unknown LPN' }]);
+    }
     return ok(byCode);
   }
 
@@ -684,7 +707,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
           if (cmd.meaning === 'SHIP') await lockContainersOf(tx, cmd.siteId, cmd.barcode);
           const r = await resolve(tx, cmd.siteId, cmd.barcode, '/barcode');
           if (!r.ok) return r;
-          if (r.value.status === 'LOST') return offFloor(r.value);
+          if (!isLive(r.value.status)) return offFloor(r.value);
           const now = deps.clock.now();
           if (cmd.meaning === 'SHIP') {
             if (!isLive(r.value.status)) return offFloor(r.value);

@@ -474,3 +474,11 @@ export async function lostByCode(db: Executor, siteId: string, code: string, loc
     [siteId, code],
   ))[0];
 }
+
+/** The LPN of a site that last carried this code and left the floor (SHIPPED or CONSUMED), newest first: why a label is not live. */
+export async function leftByCode(db: Executor, siteId: string, code: string): Promise<LpnRow | undefined> {
+  return (await db.query<LpnRow>(
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ('SHIPPED', 'CONSUMED') ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    [siteId, code],
+  ))[0];
+}

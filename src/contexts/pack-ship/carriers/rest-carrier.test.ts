@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../../test/support/fake-carrier.ts';
 import type { CarrierShipment } from '../domain/carrier.ts';
-import { CarrierUnavailable, restCarrier } from './rest-carrier.ts';
+import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './rest-carrier.ts';
 
 const shipment: CarrierShipment = {
   shipmentId: 'shp_1', orderId: 'ord_1', siteId: 'sit_1', service: 'SAVER',
@@ -49,8 +49,17 @@ describe('generic REST carrier adapter against a local fake carrier', () => {
     expect(fake.booked.has(booking.trackingNumber)).toBe(true);
     await carrier.void?.(booking.trackingNumber);
     expect(fake.booked.has(booking.trackingNumber)).toBe(false);
-    // Voiding twice: the carrier says 404, the adapter reports it rather than pretend.
-    await expect(carrier.void?.(booking.trackingNumber)).rejects.toBeInstanceOf(CarrierUnavailable);
+    // Voiding twice: the carrier says 404, the adapter reports it rather than pretend: a label the carrier does not know
+    // (pack & ship's void takes that as voided), not one it failed to void.
+    await expect(carrier.void?.(booking.trackingNumber)).rejects.toBeInstanceOf(LabelUnknownToCarrier);
+    fake.failNext();
+    const other = await carrier.book(shipment).catch(() => undefined);
+    expect(other).toBeUndefined();
+    const live = await carrier.book(shipment);
+    fake.failNext();
+    const refused = await carrier.void?.(live.trackingNumber).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(CarrierUnavailable);
+    expect(refused).not.toBeInstanceOf(LabelUnknownToCarrier);
   });
 
   it('reads tracking events', async () => {

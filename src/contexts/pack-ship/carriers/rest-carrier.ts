@@ -18,6 +18,14 @@ export class CarrierUnavailable extends Error {
   }
 }
 
+/**
+ * The carrier does not know the label asked to be voided (`DELETE /shipments/{trackingNumber}` answered 404): it holds
+ * no valid label under that number — most often voided already by an earlier attempt whose answer was lost. Still a
+ * CarrierUnavailable for callers that need the carrier's word; pack & ship's void takes it as voided (nothing valid
+ * is left to void), so the shipment is not stuck LABELLED behind a label the carrier no longer has.
+ */
+export class LabelUnknownToCarrier extends CarrierUnavailable {}
+
 const parcelBody = (p: Parcel) => ({ reference: p.packageId, sscc: p.sscc, weightG: p.weightG, lengthMm: p.lengthMm, widthMm: p.widthMm, heightMm: p.heightMm });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -31,18 +39,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function restCarrier(config: RestCarrierConfig): Carrier {
   const base = config.baseUrl.replace(/\/+$/, '');
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }) },
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }),
+          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
       });
     } catch (e) {
       throw new CarrierUnavailable(config.code, `${method} ${path} failed: ${(e as Error).message}`);
     }
+    if (!res.ok && unknown?.(res.status) === true) throw new LabelUnknownToCarrier(config.code, `${method} ${path} answered ${res.status}: the carrier holds no such label`);
     if (!res.ok) throw new CarrierUnavailable(config.code, `${method} ${path} answered ${res.status}`);
     if (res.status === 204) return undefined;
     try {
@@ -73,14 +83,14 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       const answer = await call('POST', '/shipments', {
         reference: shipment.shipmentId, orderId: shipment.orderId, service: shipment.service,
         shipFrom: shipment.shipFrom, shipTo: shipment.shipTo, parcels: shipment.packages.map(parcelBody),
-      });
+      }, undefined, shipment.bookingKey);
       if (!isRecord(answer) || typeof answer.trackingNumber !== 'string' || answer.trackingNumber === '') {
         throw new CarrierUnavailable(config.code, 'POST /shipments answered no trackingNumber');
       }
       return { trackingNumber: answer.trackingNumber, ...(typeof answer.labelZpl === 'string' ? { labelZpl: answer.labelZpl } : {}) };
     },
     async void(trackingNumber) {
-      await call('DELETE', `/shipments/${encodeURIComponent(trackingNumber)}`);
+      await call('DELETE', `/shipments/${encodeURIComponent(trackingNumber)}`, undefined, (status) => status === 404 || status === 410);
     },
     async track(trackingNumbers) {
       if (trackingNumbers.length === 0) return [];

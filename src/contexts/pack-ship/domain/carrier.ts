@@ -33,6 +33,12 @@ export interface RateRequest {
 export interface CarrierShipment extends RateRequest {
   readonly shipmentId: string;
   readonly orderId: string;
+  /**
+   * The same for every attempt at booking these packages of the order with this carrier and service until one is
+   * recorded (a new one after a void): a carrier that answers a repeated key with its first booking never books twice
+   * when an answer was lost (a timeout after the carrier booked). The REST adapter sends it as `Idempotency-Key`.
+   */
+  readonly bookingKey?: string;
   /** The service booked (one of the carrier's `services`). */
   readonly service: string;
 }

@@ -1,0 +1,128 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+
+/** A REST carrier that fails, answers late or loses its answer: what the packer sees, and that a retry gets out. */
+let t: TestApp;
+let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
+const siteId = 'sit_cf1';
+const TIMEOUT_MS = 400;
+const SHIP_TO = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+
+beforeAll(async () => {
+  fake = await startFakeCarrier({ prefix: 'CF' });
+  const dir = mkdtempSync(join(tmpdir(), 'paklog-carrier-faults-'));
+  const file = join(dir, 'carriers.json');
+  writeFileSync(file, JSON.stringify({
+    carriers: [{ kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: TIMEOUT_MS, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] }],
+  }));
+  t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file } });
+  await t.post('/api/v1/products', { sku: 'CF-BOOK', description: 'Paperback', lengthMm: 200, widthMm: 150, heightMm: 30, weightG: 300 });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+async function publish(source: string, type: string, subject: string, data: unknown): Promise<void> {
+  await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, siteId, data }]));
+  await t.settle();
+}
+/** An order heard of, picked whole and packed into one package: ready to book with RESTCO. */
+async function packedOrder(orderId: string): Promise<void> {
+  const received: OrderReceived = {
+    orderId, externalId: orderId, siteId, carrier: 'RESTCO', priority: 0, shipTo: SHIP_TO,
+    lines: [{ lineId: `oln_${orderId}_1`, lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+  };
+  await publish('orders', OrderEvents.received, orderId, received);
+  const picked: LinePicked = {
+    pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}_1`, orderId, lineId: `oln_${orderId}_1`, reservationId: `rsv_${orderId}_1`,
+    siteId, sku: 'CF-BOOK', locationId: 'loc_1', lot: null, quantity: 1, toteId: `T-${orderId}`,
+  };
+  await publish('picking', PickingEvents.linePicked, `pkl_${orderId}`, picked);
+  const done: PickListCompleted = { pickListId: `pkl_${orderId}`, waveId: 'wav_1', siteId, orderIds: [orderId], status: 'COMPLETED' };
+  await publish('picking', PickingEvents.listCompleted, `pkl_${orderId}`, done);
+  expect((await t.post('/api/v1/packages', { orderId }, 'operator')).status).toBe(201);
+}
+const shipmentsOf = async (orderId: string): Promise<{ id: string; status: string; trackingNumber: string }[]> =>
+  (await t.get(`/api/v1/shipments?orderIds=${orderId}`)).body.items;
+
+describe('carrier faults at booking and voiding', () => {
+  it('a carrier down at booking answers 503 CARRIER_UNAVAILABLE naming it, writes nothing; the same click again books once', async () => {
+    await packedOrder('ord_cf_down');
+    fake.failNext();
+    const down = await t.post('/api/v1/shipments', { orderId: 'ord_cf_down', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-down-1' });
+    expect([down.status, down.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(down.body.detail).toContain('RESTCO');
+    expect(await shipmentsOf('ord_cf_down')).toEqual([]);
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_down', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-down-1' });
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+    expect(fake.booked.has(again.body.trackingNumber)).toBe(true);
+  });
+
+  it('two clicks on "book" at the same moment: one shipment, one carrier booking, the other click 409 NOTHING_TO_SHIP', async () => {
+    await packedOrder('ord_cf_twice');
+    const before = fake.calls.filter((c) => c.method === 'POST' && c.path === '/shipments').length;
+    const [a, b] = await Promise.all([
+      t.post('/api/v1/shipments', { orderId: 'ord_cf_twice', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-twice-a' }),
+      t.post('/api/v1/shipments', { orderId: 'ord_cf_twice', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-twice-b' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a, b].find((r) => r.status === 409)?.body.code).toBe('NOTHING_TO_SHIP');
+    expect(await shipmentsOf('ord_cf_twice')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'POST' && c.path === '/shipments').length - before).toBe(1);
+  });
+
+  it('a void the carrier carried out but whose answer was lost: 503 first, then the retry voids it (the carrier knows no such label any more), not 503 for ever', async () => {
+    await packedOrder('ord_cf_void');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    fake.delayNext(TIMEOUT_MS * 3);
+    const lost = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator');
+    expect([lost.status, lost.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    // The carrier voided it all the same.
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+    expect((await t.get(`/api/v1/shipments/${booked.body.id}`)).body.status).toBe('LABELLED');
+    const retry = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator');
+    expect([retry.status, retry.body.status]).toEqual([200, 'VOIDED']);
+    // Its package is bookable again.
+    const rebooked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void', service: 'SAVER' }, 'operator');
+    expect([rebooked.status, rebooked.body.status]).toEqual([201, 'LABELLED']);
+  });
+
+  it('a booking the carrier made but whose answer was lost (a timeout): 503, and the retry gets that booking back (one label at the carrier), not a second one', async () => {
+    await packedOrder('ord_cf_lost');
+    const before = fake.booked.size;
+    fake.delayNext(TIMEOUT_MS * 3, '/shipments');
+    const lost = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect([lost.status, lost.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(fake.booked.size - before).toBe(1);
+    const first = [...fake.booked.keys()].at(-1);
+    expect(await shipmentsOf('ord_cf_lost')).toEqual([]);
+    const retry = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect([retry.status, retry.body.trackingNumber]).toEqual([201, first]);
+    expect(fake.booked.size - before).toBe(1);
+    // Voided, the same packages are booked anew under a new key: a new label.
+    expect((await t.post(`/api/v1/shipments/${retry.body.id}/void`, undefined, 'operator')).status).toBe(200);
+    const anew = await t.post('/api/v1/shipments', { orderId: 'ord_cf_lost', service: 'SAVER' }, 'operator');
+    expect(anew.status).toBe(201);
+    expect(anew.body.trackingNumber).not.toBe(first);
+    expect(fake.booked.has(anew.body.trackingNumber)).toBe(true);
+  });
+
+  it('a void the carrier refuses (down) stays 503 with the label valid', async () => {
+    await packedOrder('ord_cf_void_down');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_down', service: 'SAVER' }, 'operator');
+    fake.failNext();
+    const down = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator');
+    expect([down.status, down.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(down.body.detail).toContain('the label stays valid');
+    expect((await t.get(`/api/v1/shipments/${booked.body.id}`)).body.status).toBe('LABELLED');
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+  });
+});
