@@ -43,13 +43,13 @@ const Subject = {
 export const LocationTrackingEventSchemas = {
   [LocationTrackingEvents.zoneEntered]: Type.Object({
     ...Subject, zone: Type.String(), at: Type.String({ description: 'ISO-8601: the time of the position that entered.' }),
-    fromZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it came from (null: none known).' }),
+    fromZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it came from (null: none known, or a zone of another site).' }),
   }, { description: 'A tracked worker, piece of equipment or LPN was first seen in a zone (an RTLS report or a scan placed it there).' }),
   [LocationTrackingEvents.zoneExited]: Type.Object({
     ...Subject, zone: Type.String(), at: Type.String({ description: 'ISO-8601: the time of the first position outside the zone.' }),
     enteredAt: Type.String(), dwellS: Type.Number({ description: 'Seconds spent in the zone.' }),
-    toZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it went to (null: none).' }),
-  }, { description: 'A tracked thing left a zone: published with its dwell time there.' }),
+    toZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it went to (null: none, or a zone of another site).' }),
+  }, { description: 'A tracked thing left a zone: published with its dwell time there, at the site of the zone left (a move to another site leaves the old site\'s zone).' }),
   [LocationTrackingEvents.alertRaised]: Type.Object({
     alertId: Type.String(), ...Subject, type: Type.Enum(ALERT_TYPES),
     zone: Type.Union([Type.String(), Type.Null()]), locationId: Type.Union([Type.String(), Type.Null()]),

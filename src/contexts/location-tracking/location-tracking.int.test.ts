@@ -125,6 +125,28 @@ describe('location tracking over the API', () => {
     expect([zoneA.visitsLast24h, zoneA.meanDwellS]).toEqual([1, 90]);
   });
 
+  it('a thing that moves to another site leaves the zone of the site it left: the exit and the visit are that site\'s (found by the black-box hunt)', async () => {
+    const far = (await t.post('/api/v1/sites', { code: 'LT3', name: 'Another tracking site' })).body;
+    // The same zone name at the other site: a zone is a site's own, whatever it is called.
+    const there = (await t.post(`/api/v1/sites/${far.id}/locations`, { code: 'LT3-A-01', type: 'PICK_FACE', zone: face.zone, x: 5, y: 5 })).body;
+    await t.settle();
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-MOVE', { body: { siteId: site.id } });
+    const report = (siteId: string, x: number, y: number, s: number) => t.post('/api/v1/positions', { siteId, kind: 'equipment', id: 'FLT-MOVE', x, y, timestamp: later(s) }, 'integration');
+    expect((await report(site.id, face.x, face.y, 10)).body.outcome).toBe('applied');
+    const moved = await report(far.id, there.x, there.y, 70);
+    expect(moved.body.position).toMatchObject({ siteId: far.id, zone: face.zone, locationId: there.id });
+    await t.settle();
+    const mine = async (type: string) => (await t.app.db.query<{ siteid: string; data: any }>(
+      `SELECT envelope->>'siteid' AS siteid, envelope->'data' AS data FROM platform.events WHERE type = $1 AND envelope->'data'->>'id' = 'FLT-MOVE' ORDER BY seq`, [type]));
+    expect((await mine('location-tracking.zone.exited.v1')).map((e) => [e.siteid, e.data.siteId, e.data.zone, e.data.dwellS, e.data.toZone]))
+      .toEqual([[site.id, site.id, face.zone, 60, null]]);
+    expect((await mine('location-tracking.zone.entered.v1')).map((e) => [e.siteid, e.data.siteId, e.data.fromZone]))
+      .toEqual([[site.id, site.id, null], [far.id, far.id, null]]);
+    const visits = await t.app.db.query<{ site_id: string }>(`SELECT site_id FROM location_tracking.zone_visits WHERE tracked_id = 'FLT-MOVE'`);
+    expect(visits.map((v) => v.site_id)).toEqual([site.id]);
+    expect((await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT3`)).body).toMatchObject({ count: 1, visitsLast24h: 0 });
+  });
+
   it('a recorded scan places its LPN and worker at the scanned location; a staged LPN raises an alert after the limit, cleared when it leaves', async () => {
     const scan = { scanId: 'scn_1', siteId: site.id, at: later(0), workerId: 'erin', deviceId: 'HH-7', locationId: staging.id, lpnId: 'lpn_A', barcode: 'LT1-STG-01', meaning: 'LPN_STAGED' };
     const placed = await tracking.recordScanPosition(scan);
