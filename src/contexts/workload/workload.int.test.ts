@@ -62,6 +62,21 @@ describe('the roster', () => {
   });
 });
 
+describe('two planners replacing one day\'s roster at once (found by the black-box hunt)', () => {
+  it('leaves one of the two rosters, never their union, and both answer 200', async () => {
+    const mine = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }];
+    const theirs = [{ workerId: 'ana', zone: 'A', from: '14:00', to: '22:00' }, { workerId: 'bo', zone: 'PACK', from: '06:00', to: '14:00' }];
+    for (let round = 2; round < 12; round++) {
+      const day = new Date(Date.now() + round * 86_400_000).toISOString().slice(0, 10);
+      const put = (shifts: typeof mine) => t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day, shifts }, role: 'manager' });
+      const answers = await Promise.all([put(mine), put(theirs), put(mine), put(theirs)]);
+      expect(answers.map((a) => a.status), day).toEqual([200, 200, 200, 200]);
+      const held = (await t.get(`/api/v1/workload/roster?siteId=WKL&date=${day}`, 'viewer')).body.shifts;
+      expect([mine, theirs], day).toContainEqual(held);
+    }
+  });
+});
+
 describe('the plan, from the floor\'s events', () => {
   it('counts open orders, flags a carrier whose cut-off the roster misses, and the what-if finishes earlier with more heads', async () => {
     expect((await t.request('PUT', `/api/v1/sites/WKL/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '06:02' }] }, role: 'manager' })).status).toBe(200);
