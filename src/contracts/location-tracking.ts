@@ -22,7 +22,7 @@ export const PositionReportSchema = Type.Object({
   y: Type.Number({ description: 'Metres.' }),
   zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'The zone the RTLS engine placed the tag in; absent: the zone of the nearest location.' })),
   timestamp: Type.String({ format: 'date-time', description: 'ISO-8601 time the tag was seen.' }),
-  seq: Type.Optional(Type.Integer({ minimum: 0, description: 'The sender\'s sequence number, kept with the position (lets a feed check nothing was lost).' })),
+  seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The sender\'s sequence number, kept with the position (lets a feed check nothing was lost); at most 2^53 − 1, kept exactly.' })),
 }, { additionalProperties: false });
 export type PositionReport = Static<typeof PositionReportSchema>;
 

@@ -85,6 +85,9 @@ describe('location tracking over the API', () => {
     expect([outside.status, outside.body.code]).toEqual([422, 'POSITION_OUTSIDE_SITE']);
     const noSite = await t.post('/api/v1/positions', { siteId: 'NOPE', kind: 'equipment', id: 'FLT-02', x: 1, y: 1, timestamp: later(20) }, 'integration');
     expect([noSite.status, noSite.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+    // A seq past 2^53 − 1 would be kept as another number (found by the black-box hunt).
+    const hugeSeq = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-02', x: face.x, y: face.y, timestamp: later(20), seq: 2 ** 53 }, 'integration');
+    expect([hugeSeq.status, hugeSeq.body.code, hugeSeq.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', '/seq']);
     expect((await t.get('/api/v1/where-is/equipment/FLT-02')).status).toBe(404);
     expect((await t.get('/api/v1/where-is/equipment/GHOST')).status).toBe(404);
     expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n).toBe(before);
