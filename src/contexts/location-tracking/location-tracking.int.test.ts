@@ -150,6 +150,20 @@ describe('location tracking over the API', () => {
     expect((await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT3`)).body).toMatchObject({ count: 1, visitsLast24h: 0 });
   });
 
+  it('places no position at a deactivated location (out of use for good): a report there is at no location of it (found by the black-box hunt)', async () => {
+    const retired = (await t.post(`/api/v1/sites/${site.id}/locations`, { code: 'LT1-RET-01', type: 'STAGING', zone: 'RETIRED', x: 1, y: 40 })).body;
+    await t.settle();
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-RET', { body: { siteId: site.id } });
+    const report = (s: number) => t.post('/api/v1/positions', { siteId: site.id, kind: 'equipment', id: 'FLT-RET', x: 1, y: 40, timestamp: later(s) }, 'integration');
+    expect((await report(1)).body.position).toMatchObject({ locationId: retired.id, zone: 'RETIRED' });
+    expect((await t.post(`/api/v1/locations/${retired.id}/deactivate`, {})).status).toBe(200);
+    await t.settle();
+    const after = await report(2);
+    expect([after.status, after.body.outcome]).toEqual([200, 'applied']);
+    expect(after.body.position).toMatchObject({ locationId: null, zone: null });
+    expect((await t.get(`/api/v1/positions?siteId=LT1&locationId=${retired.id}`)).body.items).toEqual([]);
+  });
+
   it('a recorded scan places its LPN and worker at the scanned location; a staged LPN raises an alert after the limit, cleared when it leaves', async () => {
     const scan = { scanId: 'scn_1', siteId: site.id, at: later(0), workerId: 'erin', deviceId: 'HH-7', locationId: staging.id, lpnId: 'lpn_A', barcode: 'LT1-STG-01', meaning: 'LPN_STAGED' };
     const placed = await tracking.recordScanPosition(scan);

@@ -289,6 +289,12 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       tx.afterCommit(() => { geometries.delete(siteId); });
     },
 
+    /** A location's new status (location.status-changed): a deactivated one is no longer where positions are placed. */
+    async learnLocationStatus(tx: Tx, siteId: string, locationId: string, status: string): Promise<void> {
+      await trackingStore.setLocationStatus(tx, locationId, status);
+      tx.afterCommit(() => { geometries.delete(siteId); });
+    },
+
     resolveSite,
 
     /**
