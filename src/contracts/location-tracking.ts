@@ -22,7 +22,7 @@ export const PositionReportSchema = Type.Object({
   y: Type.Number({ description: 'Metres.' }),
   zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'The zone the RTLS engine placed the tag in; absent: the zone of the nearest location.' })),
   timestamp: Type.String({ format: 'date-time', description: 'ISO-8601 time the tag was seen.' }),
-  seq: Type.Optional(Type.Integer({ minimum: 0, description: 'The sender\'s sequence number, kept with the position (lets a feed check nothing was lost).' })),
+  seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The sender\'s sequence number, kept with the position (lets a feed check nothing was lost); at most 2^53 − 1, kept exactly.' })),
 }, { additionalProperties: false });
 export type PositionReport = Static<typeof PositionReportSchema>;
 
@@ -43,13 +43,13 @@ const Subject = {
 export const LocationTrackingEventSchemas = {
   [LocationTrackingEvents.zoneEntered]: Type.Object({
     ...Subject, zone: Type.String(), at: Type.String({ description: 'ISO-8601: the time of the position that entered.' }),
-    fromZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it came from (null: none known).' }),
+    fromZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it came from (null: none known, or a zone of another site).' }),
   }, { description: 'A tracked worker, piece of equipment or LPN was first seen in a zone (an RTLS report or a scan placed it there).' }),
   [LocationTrackingEvents.zoneExited]: Type.Object({
     ...Subject, zone: Type.String(), at: Type.String({ description: 'ISO-8601: the time of the first position outside the zone.' }),
     enteredAt: Type.String(), dwellS: Type.Number({ description: 'Seconds spent in the zone.' }),
-    toZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it went to (null: none).' }),
-  }, { description: 'A tracked thing left a zone: published with its dwell time there.' }),
+    toZone: Type.Union([Type.String(), Type.Null()], { description: 'The zone it went to (null: none, or a zone of another site).' }),
+  }, { description: 'A tracked thing left a zone: published with its dwell time there, at the site of the zone left (a move to another site leaves the old site\'s zone).' }),
   [LocationTrackingEvents.alertRaised]: Type.Object({
     alertId: Type.String(), ...Subject, type: Type.Enum(ALERT_TYPES),
     zone: Type.Union([Type.String(), Type.Null()]), locationId: Type.Union([Type.String(), Type.Null()]),

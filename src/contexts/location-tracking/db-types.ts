@@ -35,6 +35,7 @@ export interface LocationTrackingLocations {
   code: string;
   id: string;
   site_id: string;
+  status: Generated<string>;
   type: string;
   x: number;
   y: number;

@@ -91,7 +91,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         x: Type.Number(), y: Type.Number(),
         zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
         timestamp: DateTime,
-        seq: Type.Optional(Type.Integer({ minimum: 0 })),
+        seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: '2026-01-15T09:30:00.000Z' }] }),
       response: {
         200: Type.Object({ outcome: Enum(['applied', 'stale'] as const), position: PositionSchema }),

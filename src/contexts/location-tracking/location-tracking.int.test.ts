@@ -85,6 +85,9 @@ describe('location tracking over the API', () => {
     expect([outside.status, outside.body.code]).toEqual([422, 'POSITION_OUTSIDE_SITE']);
     const noSite = await t.post('/api/v1/positions', { siteId: 'NOPE', kind: 'equipment', id: 'FLT-02', x: 1, y: 1, timestamp: later(20) }, 'integration');
     expect([noSite.status, noSite.body.code]).toEqual([422, 'UNKNOWN_SITE']);
+    // A seq past 2^53 − 1 would be kept as another number (found by the black-box hunt).
+    const hugeSeq = await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-02', x: face.x, y: face.y, timestamp: later(20), seq: 2 ** 53 }, 'integration');
+    expect([hugeSeq.status, hugeSeq.body.code, hugeSeq.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', '/seq']);
     expect((await t.get('/api/v1/where-is/equipment/FLT-02')).status).toBe(404);
     expect((await t.get('/api/v1/where-is/equipment/GHOST')).status).toBe(404);
     expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n).toBe(before);
@@ -123,6 +126,42 @@ describe('location tracking over the API', () => {
     expect(occupancy).toMatchObject({ zone: 'PACK', count: 1, byKind: { worker: 1, equipment: 0, lpn: 0 }, locations: [{ locationId: pack.id, count: 1 }] });
     const zoneA = (await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT1`)).body;
     expect([zoneA.visitsLast24h, zoneA.meanDwellS]).toEqual([1, 90]);
+  });
+
+  it('a thing that moves to another site leaves the zone of the site it left: the exit and the visit are that site\'s (found by the black-box hunt)', async () => {
+    const far = (await t.post('/api/v1/sites', { code: 'LT3', name: 'Another tracking site' })).body;
+    // The same zone name at the other site: a zone is a site's own, whatever it is called.
+    const there = (await t.post(`/api/v1/sites/${far.id}/locations`, { code: 'LT3-A-01', type: 'PICK_FACE', zone: face.zone, x: 5, y: 5 })).body;
+    await t.settle();
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-MOVE', { body: { siteId: site.id } });
+    const report = (siteId: string, x: number, y: number, s: number) => t.post('/api/v1/positions', { siteId, kind: 'equipment', id: 'FLT-MOVE', x, y, timestamp: later(s) }, 'integration');
+    expect((await report(site.id, face.x, face.y, 10)).body.outcome).toBe('applied');
+    const moved = await report(far.id, there.x, there.y, 70);
+    expect(moved.body.position).toMatchObject({ siteId: far.id, zone: face.zone, locationId: there.id });
+    await t.settle();
+    const mine = async (type: string) => (await t.app.db.query<{ siteid: string; data: any }>(
+      `SELECT envelope->>'siteid' AS siteid, envelope->'data' AS data FROM platform.events WHERE type = $1 AND envelope->'data'->>'id' = 'FLT-MOVE' ORDER BY seq`, [type]));
+    expect((await mine('location-tracking.zone.exited.v1')).map((e) => [e.siteid, e.data.siteId, e.data.zone, e.data.dwellS, e.data.toZone]))
+      .toEqual([[site.id, site.id, face.zone, 60, null]]);
+    expect((await mine('location-tracking.zone.entered.v1')).map((e) => [e.siteid, e.data.siteId, e.data.fromZone]))
+      .toEqual([[site.id, site.id, null], [far.id, far.id, null]]);
+    const visits = await t.app.db.query<{ site_id: string }>(`SELECT site_id FROM location_tracking.zone_visits WHERE tracked_id = 'FLT-MOVE'`);
+    expect(visits.map((v) => v.site_id)).toEqual([site.id]);
+    expect((await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT3`)).body).toMatchObject({ count: 1, visitsLast24h: 0 });
+  });
+
+  it('places no position at a deactivated location (out of use for good): a report there is at no location of it (found by the black-box hunt)', async () => {
+    const retired = (await t.post(`/api/v1/sites/${site.id}/locations`, { code: 'LT1-RET-01', type: 'STAGING', zone: 'RETIRED', x: 1, y: 40 })).body;
+    await t.settle();
+    await t.request('PUT', '/api/v1/tracked/equipment/FLT-RET', { body: { siteId: site.id } });
+    const report = (s: number) => t.post('/api/v1/positions', { siteId: site.id, kind: 'equipment', id: 'FLT-RET', x: 1, y: 40, timestamp: later(s) }, 'integration');
+    expect((await report(1)).body.position).toMatchObject({ locationId: retired.id, zone: 'RETIRED' });
+    expect((await t.post(`/api/v1/locations/${retired.id}/deactivate`, {})).status).toBe(200);
+    await t.settle();
+    const after = await report(2);
+    expect([after.status, after.body.outcome]).toEqual([200, 'applied']);
+    expect(after.body.position).toMatchObject({ locationId: null, zone: null });
+    expect((await t.get(`/api/v1/positions?siteId=LT1&locationId=${retired.id}`)).body.items).toEqual([]);
   });
 
   it('a recorded scan places its LPN and worker at the scanned location; a staged LPN raises an alert after the limit, cleared when it leaves', async () => {

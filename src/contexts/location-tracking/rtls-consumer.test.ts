@@ -23,4 +23,12 @@ describe('reading an RTLS message', () => {
     expect(reason('paklog/DEMO/positions/lpn/x', JSON.stringify({ x: 1, y: 2, timestamp: '2026-01-01T10:00:00Z', extra: true }))).toBe('malformed_payload');
     expect(reason('paklog/DEMO/positions/lpn/x', 'null')).toBe('malformed_payload');
   });
+
+  it('refuses a seq beyond 2^53 − 1: kept as a double, it would come back as another number (found by the black-box hunt)', () => {
+    // As the sender writes it: JSON text, read by JSON.parse.
+    const withSeq = (seq: string) => { const p = parseMessage('paklog/DEMO/positions/lpn/x', `{"x":1,"y":2,"timestamp":"2026-01-01T10:00:00Z","seq":${seq}}`); return p.ok ? 'ok' : p.reason; };
+    expect(withSeq('9007199254740991')).toBe('ok');
+    expect(withSeq('9007199254740993')).toBe('malformed_payload');
+    expect(withSeq('1e300')).toBe('malformed_payload');
+  });
 });

@@ -94,19 +94,26 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     return yes;
   };
 
+  /**
+   * A zone change's events. The exit is the exited zone's site's (a thing that moved to another site left a zone of the
+   * old one: that site's listeners hear it, and its dwell history keeps the visit); a zone of another site is no
+   * `toZone`/`fromZone` (null), as zone names are a site's own.
+   */
   const zoneEvents = (p: Position, change: ZoneChange): PublishedEvent[] => {
     const subject = `${p.kind}:${p.id}`;
     const out: PublishedEvent[] = [];
-    if (change.exited !== null) {
+    const exited = change.exited;
+    const sameSite = exited !== null && exited.siteId === p.siteId;
+    if (exited !== null) {
       out.push({
-        type: LocationTrackingEvents.zoneExited, subject, siteId: p.siteId,
-        data: { siteId: p.siteId, kind: p.kind, id: p.id, zone: change.exited.zone, at: p.at, enteredAt: change.exited.enteredAt, dwellS: change.exited.dwellS, toZone: p.zone },
+        type: LocationTrackingEvents.zoneExited, subject, siteId: exited.siteId,
+        data: { siteId: exited.siteId, kind: p.kind, id: p.id, zone: exited.zone, at: p.at, enteredAt: exited.enteredAt, dwellS: exited.dwellS, toZone: sameSite ? p.zone : null },
       });
     }
     if (change.entered !== null) {
       out.push({
         type: LocationTrackingEvents.zoneEntered, subject, siteId: p.siteId,
-        data: { siteId: p.siteId, kind: p.kind, id: p.id, zone: change.entered.zone, at: p.at, fromZone: change.exited?.zone ?? null },
+        data: { siteId: p.siteId, kind: p.kind, id: p.id, zone: change.entered.zone, at: p.at, fromZone: sameSite ? exited.zone : null },
       });
     }
     return out;
@@ -156,7 +163,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         await deps.db.tx(async (tx) => {
           if (change.exited !== null) {
             await trackingStore.recordVisit(tx, {
-              siteId: o.siteId, zone: change.exited.zone, kind: o.kind, id: o.id, enteredAt: change.exited.enteredAt, exitedAt: o.at, dwellS: change.exited.dwellS,
+              siteId: change.exited.siteId, zone: change.exited.zone, kind: o.kind, id: o.id, enteredAt: change.exited.enteredAt, exitedAt: o.at, dwellS: change.exited.dwellS,
             });
           }
           await deps.bus.append(tx, 'location-tracking', zoneEvents(step.next, change), meta);
@@ -279,6 +286,12 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
 
     async learnLocations(tx: Tx, siteId: string, locations: readonly Location[]): Promise<void> {
       await trackingStore.learnLocations(tx, locations);
+      tx.afterCommit(() => { geometries.delete(siteId); });
+    },
+
+    /** A location's new status (location.status-changed): a deactivated one is no longer where positions are placed. */
+    async learnLocationStatus(tx: Tx, siteId: string, locationId: string, status: string): Promise<void> {
+      await trackingStore.setLocationStatus(tx, locationId, status);
       tx.afterCommit(() => { geometries.delete(siteId); });
     },
 

@@ -36,12 +36,17 @@ export const trackingStore = {
   async learnLocations(db: Executor, locations: readonly Location[]): Promise<void> {
     if (locations.length === 0) return;
     await db.query(
-      `INSERT INTO location_tracking.locations (id, site_id, code, type, zone, x, y)
-       SELECT id, site_id, code, type, zone, x, y
-         FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, code text, type text, zone text, x double precision, y double precision)
+      `INSERT INTO location_tracking.locations (id, site_id, code, type, zone, x, y, status)
+       SELECT id, site_id, code, type, zone, x, y, coalesce(status, 'ACTIVE')
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id text, code text, type text, zone text, x double precision, y double precision, status text)
        ON CONFLICT (id) DO NOTHING`,
-      [JSON.stringify(locations.map((l) => ({ id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, x: l.x, y: l.y })))],
+      [JSON.stringify(locations.map((l) => ({ id: l.id, site_id: l.siteId, code: l.code, type: l.type, zone: l.zone, x: l.x, y: l.y, status: l.status })))],
     );
+  },
+
+  /** A location blocked, unblocked or deactivated (location-master's location.status-changed). */
+  async setLocationStatus(db: Executor, id: string, status: string): Promise<void> {
+    await db.query('UPDATE location_tracking.locations SET status = $2 WHERE id = $1', [id, status]);
   },
 
   /** A site by id or code. */
@@ -61,7 +66,7 @@ export const trackingStore = {
   },
 
   async siteLocations(db: Executor, siteId: string): Promise<TrackedLocation[]> {
-    return db.query<TrackedLocation>('SELECT id, code, type, zone, x, y FROM location_tracking.locations WHERE site_id = $1', [siteId]);
+    return db.query<TrackedLocation>('SELECT id, code, type, zone, x, y, status FROM location_tracking.locations WHERE site_id = $1', [siteId]);
   },
 
   async track(db: Executor, t: { kind: TrackedKind; id: string; siteId: string; label: string | null; at: Date }): Promise<void> {

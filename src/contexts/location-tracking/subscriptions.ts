@@ -22,6 +22,7 @@ export function trackingProjections(tracking: TrackingService): Projection[] {
       subscriptions: [
         on(LocationMasterEvents.locationCreated, async (d, _e, tx) => tracking.learnLocations(tx, d.siteId, [d])),
         on(LocationMasterEvents.layoutLocationsGenerated, async (d, _e, tx) => tracking.learnLocations(tx, d.siteId, d.locations)),
+        on(LocationMasterEvents.locationStatusChanged, async (d, _e, tx) => tracking.learnLocationStatus(tx, d.siteId, d.locationId, d.to)),
       ],
     },
   ];

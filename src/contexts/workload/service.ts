@@ -201,6 +201,8 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
 
   interface DayModel {
     readonly window: PlanWindow;
+    /** Whether the plan's pools are the site's zones (some work is placed in one); else one pool ALL (and PACK). */
+    readonly zoned: boolean;
     readonly work: PlannedWork[];
     readonly heads: Heads;
     readonly backlog: { orders: number; lines: number; units: number; workHours: number; heldOrders: number };
@@ -270,7 +272,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     // Without zones every floor shift serves the one pool; pack stations stay apart.
     const rosterShifts: Shift[] = mix.zoned ? shifts : shifts.map((s) => (s.zone === PACK_ZONE ? s : { ...s, zone: ALL_ZONES }));
     return ok({
-      window: w, work, heads: headsOf(rosterShifts), corrections: corr,
+      window: w, zoned: mix.zoned, work, heads: headsOf(rosterShifts), corrections: corr,
       backlog: {
         orders: open.reduce((s, o) => s + o.orders, 0), lines: openLines, units: open.reduce((s, o) => s + o.units, 0), workHours: round(backlogS / 3600), heldOrders,
       },
@@ -305,10 +307,13 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     if (!known.ok) return known;
     const m = await dayModel(siteId, date);
     if (!m.ok) return m;
-    const { window: w, work, heads } = m.value;
+    const { window: w, work, heads, zoned } = m.value;
     const fromMin = Math.max(w.fromMin, fromHour * 60);
+    // While no work is placed in a zone the plan has one pool for the floor: heads added to a zone of the site join it,
+    // as the roster's shifts in that zone do (added to the zone itself, they had no work and changed nothing).
+    const pool = zoned || zone === PACK_ZONE ? zone : ALL_ZONES;
     const before = simulateDay(work, heads, w.fromMin, PLAN_UTILISATION);
-    const after = simulateDay(work, withExtraHeads(heads, zone, add, fromMin), w.fromMin, PLAN_UTILISATION);
+    const after = simulateDay(work, withExtraHeads(heads, pool, add, fromMin), w.fromMin, PLAN_UTILISATION);
     return ok({ siteId, date: w.day, zone, add, from: at(w, fromMin)!, before: outcomeOf(w, before), after: outcomeOf(w, after) });
   }
 

@@ -70,7 +70,13 @@ export const workloadStore = {
          FROM workload.roster_shifts WHERE site_id = $1 AND day = $2::date ORDER BY worker_id, from_min`, [siteId, day]);
   },
 
+  /**
+   * Replaces a site's day. Two replacements of one day at once are taken one after the other (a lock on the day, held to
+   * the transaction's end): without it each deleted only the rows committed before it and both inserted, so the day held
+   * the union of two rosters (a worker in overlapping shifts) or one failed on the primary key.
+   */
   async replaceRoster(db: Executor, siteId: string, day: string, shifts: readonly Shift[]): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('workload.roster'), hashtext($1 || E'\\u0001' || $2))`, [siteId, day]);
     await db.query(`DELETE FROM workload.roster_shifts WHERE site_id = $1 AND day = $2::date`, [siteId, day]);
     if (shifts.length === 0) return;
     await db.query(

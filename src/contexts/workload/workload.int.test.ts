@@ -62,6 +62,42 @@ describe('the roster', () => {
   });
 });
 
+describe('two planners replacing one day\'s roster at once (found by the black-box hunt)', () => {
+  it('leaves one of the two rosters, never their union, and both answer 200', async () => {
+    const mine = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }];
+    const theirs = [{ workerId: 'ana', zone: 'A', from: '14:00', to: '22:00' }, { workerId: 'bo', zone: 'PACK', from: '06:00', to: '14:00' }];
+    for (let round = 2; round < 12; round++) {
+      const day = new Date(Date.now() + round * 86_400_000).toISOString().slice(0, 10);
+      const put = (shifts: typeof mine) => t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day, shifts }, role: 'manager' });
+      const answers = await Promise.all([put(mine), put(theirs), put(mine), put(theirs)]);
+      expect(answers.map((a) => a.status), day).toEqual([200, 200, 200, 200]);
+      const held = (await t.get(`/api/v1/workload/roster?siteId=WKL&date=${day}`, 'viewer')).body.shifts;
+      expect([mine, theirs], day).toContainEqual(held);
+    }
+  });
+});
+
+describe('a what-if before any work is placed in a zone (found by the black-box hunt)', () => {
+  it('adds the heads of a zone of the site to the one pool the plan has (ALL), as the roster\'s shifts are: they finish the work sooner', async () => {
+    const wz = await setupWarehouse(call, { siteCode: 'WKZONE', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    await receiveStock(call, wz, 20, 1);
+    for (let i = 0; i < 4; i++) await createOrder(call, wz.siteId, { externalId: `WKZONE-${i}`, lines: [{ sku: wz.products[0]!.sku, quantity: 1 }] });
+    await t.settle();
+    const plan = (await t.get(`/api/v1/workload/plan?siteId=WKZONE&date=${tomorrow}`, 'viewer')).body;
+    // No pick list yet: the site's zone A is not a pool of the plan, its work is in ALL (nobody rostered: left at midnight).
+    expect(plan.zones.map((z: { zone: string }) => z.zone)).toEqual(['ALL', 'PACK']);
+    expect(plan.zones[0]).toMatchObject({ finishAt: null });
+    const whatIf = await t.get(`/api/v1/workload/what-if?siteId=WKZONE&date=${tomorrow}&zone=A&add=2&fromHour=6`, 'viewer');
+    expect(whatIf.status).toBe(200);
+    expect(whatIf.body.before.zones).toEqual(plan.zones);
+    const all = whatIf.body.after.zones.find((z: { zone: string }) => z.zone === 'ALL');
+    expect(all.finishAt).not.toBeNull();
+    expect(Date.parse(all.finishAt)).toBeGreaterThanOrEqual(Date.parse(`${tomorrow}T06:00:00Z`));
+    // PACK stays its own pool.
+    expect(whatIf.body.after.zones.find((z: { zone: string }) => z.zone === 'PACK')).toEqual(plan.zones[1]);
+  });
+});
+
 describe('the plan, from the floor\'s events', () => {
   it('counts open orders, flags a carrier whose cut-off the roster misses, and the what-if finishes earlier with more heads', async () => {
     expect((await t.request('PUT', `/api/v1/sites/WKL/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '06:02' }] }, role: 'manager' })).status).toBe(200);

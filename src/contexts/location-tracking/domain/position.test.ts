@@ -30,11 +30,17 @@ describe('advancing a live position', () => {
     expect(same.applied && same.next.zoneSince).toBe('2026-01-01T10:00:00Z');
     if (!same.applied) return;
     const moved = advance(same.next, seen('2026-01-01T10:02:00Z', { zone: 'PACK' }), 1.5);
-    expect(moved.applied && moved.change).toEqual({ exited: { zone: 'A', enteredAt: '2026-01-01T10:00:00Z', dwellS: 120 }, entered: { zone: 'PACK' } });
+    expect(moved.applied && moved.change).toEqual({ exited: { siteId: 'sit_1', zone: 'A', enteredAt: '2026-01-01T10:00:00Z', dwellS: 120 }, entered: { zone: 'PACK' } });
     expect(moved.applied && moved.next.zoneSince).toBe('2026-01-01T10:02:00Z');
     if (!moved.applied) return;
     const out = advance(moved.next, seen('2026-01-01T10:03:00Z', { zone: null }), 1.5);
-    expect(out.applied && out.change).toEqual({ exited: { zone: 'PACK', enteredAt: '2026-01-01T10:02:00Z', dwellS: 60 }, entered: null });
+    expect(out.applied && out.change).toEqual({ exited: { siteId: 'sit_1', zone: 'PACK', enteredAt: '2026-01-01T10:02:00Z', dwellS: 60 }, entered: null });
+  });
+
+  it('a move to another site exits the zone of the site it left (its visit is that site\'s) and enters the new one', () => {
+    const p = first(seen('2026-01-01T10:00:00Z'));
+    const moved = advance(p, seen('2026-01-01T10:10:00Z', { siteId: 'sit_2' }), 1.5);
+    expect(moved.applied && moved.change).toEqual({ exited: { siteId: 'sit_1', zone: 'A', enteredAt: '2026-01-01T10:00:00Z', dwellS: 600 }, entered: { zone: 'A' } });
   });
 
   it('stays still while within the idle radius of where it stopped; a move beyond it restarts the clock', () => {

@@ -44,7 +44,8 @@ export interface Observation {
 }
 
 export interface ZoneChange {
-  readonly exited: { readonly zone: string; readonly enteredAt: string; readonly dwellS: number } | null;
+  /** The zone left, at the site it is a zone of (the previous position's: a move between sites leaves the old site's zone). */
+  readonly exited: { readonly siteId: string; readonly zone: string; readonly enteredAt: string; readonly dwellS: number } | null;
   readonly entered: { readonly zone: string } | null;
 }
 
@@ -78,7 +79,7 @@ export function advance(previous: Position | undefined, o: Observation, idleRadi
   let change: ZoneChange | null = null;
   if (!sameZone) {
     const exited = previous?.zone !== null && previous?.zone !== undefined && previous.zoneSince !== null
-      ? { zone: previous.zone, enteredAt: previous.zoneSince, dwellS: Math.max(0, (ms(o.at) - ms(previous.zoneSince)) / 1000) }
+      ? { siteId: previous.siteId, zone: previous.zone, enteredAt: previous.zoneSince, dwellS: Math.max(0, (ms(o.at) - ms(previous.zoneSince)) / 1000) }
       : null;
     const entered = o.zone === null ? null : { zone: o.zone };
     if (exited !== null || entered !== null) change = { exited, entered };

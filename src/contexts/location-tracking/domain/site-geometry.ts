@@ -7,6 +7,8 @@ export interface TrackedLocation {
   readonly zone: string | null;
   readonly x: number;
   readonly y: number;
+  /** location-master's status: an INACTIVE location is retired, no position is placed at it (absent: ACTIVE). */
+  readonly status?: string;
 }
 
 export interface Bounds {
@@ -50,7 +52,9 @@ export function siteGeometry(siteId: string, locations: readonly TrackedLocation
   const grid = new Map<number, TrackedLocation[]>();
   // Cells keyed by a number (no string per lookup): rows of 2^21 cells, far wider than any site.
   const keyOf = (cx: number, cy: number): number => cx * 2_097_152 + cy;
+  // A retired (INACTIVE) location still bounds the site but is no place to be at, nor the zone of a point near it.
   for (const l of locations) {
+    if (l.status === 'INACTIVE') continue;
     const k = keyOf(Math.floor(l.x / cell), Math.floor(l.y / cell));
     const list = grid.get(k);
     if (list === undefined) grid.set(k, [l]);
