@@ -1,0 +1,90 @@
+/**
+ * REST, GraphQL and gRPC where they parted on owners (3PL clients, ADR 0028) and on order intake:
+ * - gRPC `CreateOrder` had no owner and no short-pick policy, and `GetAtp` no owner filter: an order sent over gRPC was
+ *   always the default owner's and shipped partial, and a 3PL client's ATP could not be asked for. Now `owner_id`,
+ *   `ship_complete` and `owner`, with REST's validation and codes (OWNER_NOT_ALLOWED, UNKNOWN_OWNER);
+ * - GraphQL `createOrder` had no `shipComplete`, and its refusals other than ValidationFailed carried no field errors:
+ *   REST's ORDER_CONFLICT names what differs (`/siteId`, `/ownerId` alone when the order is another site's or owner's),
+ *   OWNER_NOT_ALLOWED names `/ownerId`. Every BusinessError member now has `fieldErrors`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+
+let g: GrpcTestApp;
+let w: Warehouse;
+let sku: string;
+let ownerA: string;
+let ownerB: string;
+/** An integration key scoped to owner A. */
+let keyA: string;
+
+const shipTo = { name: 'Ada', line1: '1 Row', city: 'London', postalCode: 'N1', country: 'GB' };
+
+beforeAll(async () => {
+  g = await startGrpcTestApp();
+  const { t } = g;
+  w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'POW', aisles: 1, bays: 2, levels: 1, skus: 1 });
+  sku = w.products[0]!.sku;
+  ownerA = (await t.post('/api/v1/owners', { code: 'POWA', name: 'Owner A' })).body.id as string;
+  ownerB = (await t.post('/api/v1/owners', { code: 'POWB', name: 'Owner B' })).body.id as string;
+  const key = await t.post('/api/v1/api-keys', { name: 'owner A intake', role: 'integration', ownerId: ownerA });
+  expect(key.status).toBe(201);
+  keyA = key.body.key as string;
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: ownerA, sku, locationId: w.storage[0]!.id, quantity: 5 })).status).toBe(201);
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: ownerB, sku, locationId: w.storage[1]!.id, quantity: 2 })).status).toBe(201);
+  await t.settle();
+}, 120_000);
+afterAll(async () => {
+  await g.close();
+});
+
+const ordersOf = async (externalId: string): Promise<unknown[]> => (await g.t.get(`/api/v1/orders?externalId=${externalId}`)).body.items as unknown[];
+
+describe('gRPC CreateOrder and GetAtp name an owner as REST does', () => {
+  it('CreateOrder takes owner_id and ship_complete: the order is the owner\'s and never ships partial (the default owner\'s, shipping partial, before)', async () => {
+    const md = credentialsMetadata({ apiKey: g.t.keys.integration });
+    const answer = await g.rpc.createOrder({
+      externalId: 'POW-1', siteId: 'POW', ownerId: ownerA, shipComplete: true, shipTo, lines: [{ sku, quantity: 1 }],
+    }, md);
+    expect(answer.created).toBe(true);
+    expect(answer.order).toMatchObject({ ownerId: ownerA, shipComplete: true });
+    const rest = (await g.t.get(`/api/v1/orders/${answer.order!.id}`)).body;
+    expect([rest.ownerId, rest.shipComplete]).toEqual([ownerA, true]);
+    // A key scoped to owner A: its own owner by default.
+    const own = await g.rpc.createOrder({ externalId: 'POW-2', siteId: 'POW', shipTo, lines: [{ sku, quantity: 1 }] }, credentialsMetadata({ apiKey: keyA }));
+    expect(own.order).toMatchObject({ ownerId: ownerA, shipComplete: false });
+  });
+
+  it('refuses another owner for a scoped key (OWNER_NOT_ALLOWED) and an unknown owner (UNKNOWN_OWNER), as REST, writing nothing', async () => {
+    const cases = [
+      { key: keyA, ownerId: ownerB, externalId: 'POW-X1', rest: [403, 'OWNER_NOT_ALLOWED'], grpc: 'PERMISSION_DENIED' },
+      { key: g.t.keys.integration, ownerId: 'own_nobody', externalId: 'POW-X2', rest: [422, 'UNKNOWN_OWNER'], grpc: 'INVALID_ARGUMENT' },
+    ] as const;
+    for (const c of cases) {
+      const body = { externalId: c.externalId, siteId: 'POW', ownerId: c.ownerId, shipTo, lines: [{ sku, quantity: 1 }] };
+      const rest = await g.t.request('POST', '/api/v1/orders', { role: null, headers: { 'x-api-key': c.key }, body });
+      expect([rest.status, rest.body.code], c.externalId).toEqual([...c.rest]);
+      expect(await grpcRefusal(g.rpc.createOrder(body, credentialsMetadata({ apiKey: c.key }))), c.externalId)
+        .toMatchObject({ status: c.grpc, code: c.rest[1], fields: ['/ownerId'] });
+      expect(await ordersOf(c.externalId)).toEqual([]);
+    }
+  });
+
+  it('GetAtp takes an owner: that owner\'s units only; a scoped key its own, OWNER_NOT_ALLOWED for another, UNKNOWN_OWNER for none', async () => {
+    const md = credentialsMetadata({ apiKey: g.t.keys.integration });
+    const restAtp = async (owner: string, key = g.t.keys.integration) =>
+      g.t.request('GET', `/api/v1/inventory/atp?siteId=POW&sku=${sku}&owner=${owner}`, { role: null, headers: { 'x-api-key': key } });
+    for (const owner of [ownerA, ownerB]) {
+      const answer = await g.rpc.getAtp({ siteId: 'POW', sku, owner }, md);
+      expect(answer.items.map((i) => i.onHandAvailable), owner).toEqual((await restAtp(owner)).body.items.map((i: { onHandAvailable: number }) => i.onHandAvailable));
+    }
+    expect((await g.rpc.getAtp({ siteId: 'POW', sku, owner: ownerB }, md)).items[0]?.onHandAvailable).toBe(2);
+    expect((await g.rpc.getAtp({ siteId: 'POW', sku }, credentialsMetadata({ apiKey: keyA }))).items[0]?.onHandAvailable).toBe(5);
+    expect([(await restAtp(ownerB, keyA)).body.code, (await restAtp('own_nobody')).body.code]).toEqual(['OWNER_NOT_ALLOWED', 'UNKNOWN_OWNER']);
+    expect(await grpcRefusal(g.rpc.getAtp({ siteId: 'POW', sku, owner: ownerB }, credentialsMetadata({ apiKey: keyA }))))
+      .toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
+    expect(await grpcRefusal(g.rpc.getAtp({ siteId: 'POW', sku, owner: 'own_nobody' }, md)))
+      .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER', fields: ['/querystring/owner'] });
+  });
+});
