@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+import { gqlClient } from '../support/graphql-client.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
 
 let g: GrpcTestApp;
@@ -86,5 +87,35 @@ describe('gRPC CreateOrder and GetAtp name an owner as REST does', () => {
       .toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
     expect(await grpcRefusal(g.rpc.getAtp({ siteId: 'POW', sku, owner: 'own_nobody' }, md)))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER', fields: ['/querystring/owner'] });
+  });
+});
+
+describe('GraphQL createOrder as REST\'s POST /orders', () => {
+  const create = `mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+    __typename ... on Order { id ownerId shipComplete backorderReason } ... on BusinessError { code httpStatus fieldErrors { field message } } } }`;
+
+  it('takes shipComplete (no such input field before)', async () => {
+    const answer = await gqlClient(g.t.app, g.t.keys.integration)(create, {
+      input: { externalId: 'POW-G1', siteId: 'POW', ownerId: ownerA, shipComplete: true, shipTo, lines: [{ sku, quantity: 1 }] },
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.createOrder).toMatchObject({ __typename: 'Order', ownerId: ownerA, shipComplete: true, backorderReason: null });
+    expect((await g.t.get(`/api/v1/orders/${answer.data.createOrder.id as string}`)).body.shipComplete).toBe(true);
+  });
+
+  it('answers ORDER_CONFLICT with REST\'s field errors (only /ownerId for another owner\'s order) and OWNER_NOT_ALLOWED naming /ownerId (no fieldErrors on Conflict and Forbidden before)', async () => {
+    const first = { externalId: 'POW-G2', siteId: 'POW', ownerId: ownerB, shipTo, lines: [{ sku, quantity: 1 }] };
+    expect((await g.t.post('/api/v1/orders', first)).status).toBe(201);
+    // The same external id for owner A with other lines too: REST names the owner alone, not the other owner's lines.
+    const again = { ...first, ownerId: ownerA, lines: [{ sku, quantity: 2 }] };
+    const rest = await g.t.post('/api/v1/orders', again);
+    expect([rest.status, rest.body.code, rest.body.errors]).toEqual([409, 'ORDER_CONFLICT', [{ field: '/ownerId', message: expect.any(String) }]]);
+    const gql = await gqlClient(g.t.app, g.t.keys.integration)(create, { input: again });
+    expect(gql.data.createOrder).toEqual({ __typename: 'Conflict', code: 'ORDER_CONFLICT', httpStatus: 409, fieldErrors: rest.body.errors });
+    const forbidden = await gqlClient(g.t.app, keyA)(create, { input: { ...first, externalId: 'POW-G3' } });
+    expect(forbidden.data.createOrder).toEqual({ __typename: 'Forbidden', code: 'OWNER_NOT_ALLOWED', httpStatus: 403, fieldErrors: [{ field: '/ownerId', message: expect.any(String) }] });
+    expect(await ordersOf('POW-G3')).toEqual([]);
+    expect((await g.t.get(`/api/v1/orders?externalId=POW-G2&include=lines`)).body.items.map((o: { ownerId: string; lines: { ordered: number }[] }) => [o.ownerId, o.lines[0]!.ordered]))
+      .toEqual([[ownerB, 1]]);
   });
 });

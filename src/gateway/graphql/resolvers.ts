@@ -254,7 +254,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {
       const input = a.input as Args;
-      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
+      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy', 'shipComplete'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
     }),
     cancelOrder: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => command(
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',
