@@ -7,6 +7,7 @@
  *   REST's ORDER_CONFLICT names what differs (`/siteId`, `/ownerId` alone when the order is another site's or owner's),
  *   OWNER_NOT_ALLOWED names `/ownerId`. Every BusinessError member now has `fieldErrors`.
  */
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
@@ -117,5 +118,38 @@ describe('GraphQL createOrder as REST\'s POST /orders', () => {
     expect(await ordersOf('POW-G3')).toEqual([]);
     expect((await g.t.get(`/api/v1/orders?externalId=POW-G2&include=lines`)).body.items.map((o: { ownerId: string; lines: { ordered: number }[] }) => [o.ownerId, o.lines[0]!.ordered]))
       .toEqual([[ownerB, 1]]);
+  });
+});
+
+describe('gRPC bytes that are no message of the method\'s type', () => {
+  const raw = (method: string, bytes: Buffer, metadata: grpc.Metadata): Promise<grpc.ServiceError> => new Promise((resolve, reject) => {
+    const client = new grpc.Client(`127.0.0.1:${g.server.port}`, grpc.credentials.createInsecure());
+    client.makeUnaryRequest(method, (b: Buffer) => b, (b: Buffer) => b, bytes, metadata, { deadline: Date.now() + 10_000 }, (error) => {
+      client.close();
+      if (error === null) reject(new Error('the call succeeded'));
+      else resolve(error);
+    });
+  });
+  const refusal = (e: grpc.ServiceError): [string, unknown] => [grpc.status[e.code], e.metadata.get('paklog-error-code')[0]];
+  const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff]);
+
+  it('are UNAUTHENTICATED without a credential and PERMISSION_DENIED for a role the method does not take, as REST refuses a body it cannot parse (INVALID_ARGUMENT to anyone before); VALIDATION_FAILED for a caller it takes', async () => {
+    const methods = ['/paklog.integration.v1.Integration/CreateOrder', '/paklog.floor.v1.Floor/StartTask', '/paklog.floor.v1.Floor/GetPickList', '/paklog.integration.v1.Integration/GetAtp'];
+    for (const m of methods) {
+      expect(refusal(await raw(m, garbage, new grpc.Metadata())), m).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(refusal(await raw(m, garbage, credentialsMetadata({ apiKey: 'pk_not_a_key' }))), m).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    }
+    // REST alike: a viewer posting a body that is no JSON is refused as a viewer.
+    const rest = await g.t.app.http.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'x-api-key': g.t.keys.viewer, 'content-type': 'application/json' }, payload: '{' });
+    expect([rest.statusCode, rest.json().code]).toEqual([403, 'FORBIDDEN']);
+    expect(refusal(await raw(methods[0]!, garbage, credentialsMetadata({ apiKey: g.t.keys.viewer })))).toEqual(['PERMISSION_DENIED', 'FORBIDDEN']);
+    expect(refusal(await raw(methods[1]!, garbage, credentialsMetadata({ apiKey: g.t.keys.integration })))).toEqual(['PERMISSION_DENIED', 'FORBIDDEN']);
+    expect(refusal(await raw(methods[1]!, garbage, credentialsMetadata({ apiKey: keyA })))).toEqual(['PERMISSION_DENIED', 'OWNER_SCOPED_KEY']);
+    // A caller the method takes is told the bytes are no message; nothing was written.
+    const before = (await g.t.get('/api/v1/orders?limit=500')).body.items.length as number;
+    for (const [m, key] of [[methods[0]!, g.t.keys.integration], [methods[1]!, g.t.keys.operator], [methods[2]!, g.t.keys.viewer], [methods[3]!, g.t.keys.viewer]] as const) {
+      expect(refusal(await raw(m, garbage, credentialsMetadata({ apiKey: key }))), m).toEqual(['INVALID_ARGUMENT', 'VALIDATION_FAILED']);
+    }
+    expect((await g.t.get('/api/v1/orders?limit=500')).body.items.length).toBe(before);
   });
 });
