@@ -10,7 +10,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
-import { gqlClient } from '../support/graphql-client.ts';
+import { gqlClient, subscribe } from '../support/graphql-client.ts';
+import type { Progress } from '../../src/gateway/graphql/progress.ts';
+import { ownersOnly } from '../../src/gateway/graphql/resolvers.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
 
 let g: GrpcTestApp;
@@ -151,5 +153,81 @@ describe('gRPC bytes that are no message of the method\'s type', () => {
       expect(refusal(await raw(m, garbage, credentialsMetadata({ apiKey: key }))), m).toEqual(['INVALID_ARGUMENT', 'VALIDATION_FAILED']);
     }
     expect((await g.t.get('/api/v1/orders?limit=500')).body.items.length).toBe(before);
+  });
+});
+
+describe('a key scoped to an owner on the live stream and GraphQL subscriptions (refused before: OWNER_SCOPED_KEY, a closed socket)', () => {
+  let base: string | undefined;
+  const listening = async (): Promise<string> => (base ??= await g.t.app.http.listen({ port: 0, host: '127.0.0.1' }));
+  const receipt = async (ownerId: string): Promise<void> => {
+    expect((await g.t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId, sku, locationId: w.storage[0]!.id, quantity: 1 })).status).toBe(201);
+  };
+
+  it('/api/v1/live: hears the events naming its owner, none of another owner\'s and none that name no owner', async () => {
+    const res = await fetch(`${await listening()}/api/v1/live`, { headers: { 'x-api-key': keyA } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const frames: { id: string; type: string }[] = [];
+    const reading = (async () => {
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        const parts = buffer.split('\n\n');
+        buffer = parts.pop()!;
+        for (const p of parts) if (p.startsWith('data: ')) frames.push(...(JSON.parse(p.slice(6)) as { id: string; type: string }[]));
+      }
+    })();
+    await receipt(ownerB);
+    expect((await g.t.post('/api/v1/products', { sku: 'POW-LIVE', description: 'no owner', uom: 'EA', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    await receipt(ownerA);
+    await g.t.settle();
+    await expect.poll(() => frames.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    await reader.cancel();
+    await reading.catch(() => undefined);
+    const events = (await g.t.get('/api/v1/events?siteId=POW&type=inventory.stock.received.v1&limit=500')).body.items as { id: string; data: { ownerId?: string } }[];
+    const ofA = events.filter((e) => e.data.ownerId === ownerA).map((e) => e.id);
+    expect(frames.every((f) => f.type === 'inventory.stock.received.v1' && ofA.includes(f.id)), JSON.stringify(frames)).toBe(true);
+    expect(frames.map((f) => f.id)).toContain(ofA.at(-1));
+  });
+
+  it('GraphQL: connects, follows its own order (events of that order alone), NotFound for another owner\'s, OWNER_SCOPED_KEY for a wave', async () => {
+    const url = `${(await listening()).replace('http', 'ws')}/graphql`;
+    const mine = (await g.t.post('/api/v1/orders', { externalId: 'POW-S1', siteId: 'POW', ownerId: ownerA, shipTo, lines: [{ sku, quantity: 1 }] })).body.id as string;
+    const theirs = (await g.t.post('/api/v1/orders', { externalId: 'POW-S2', siteId: 'POW', ownerId: ownerB, shipTo, lines: [{ sku, quantity: 1 }] })).body.id as string;
+    const query = 'subscription($id: ID!) { orderProgress(orderId: $id) { type subject } }';
+    const own = await subscribe(url, { headers: { 'x-api-key': keyA } }, query, { id: mine });
+    expect(own.acked).toBe(true);
+    const other = await subscribe(url, { headers: { 'x-api-key': keyA } }, query, { id: theirs });
+    await expect.poll(() => other.errors.flat().map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    const wave = await subscribe(url, { headers: { 'x-api-key': keyA } }, 'subscription { waveProgress(waveId: "wav_x") { type } }', {});
+    await expect.poll(() => wave.errors.flat().map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['OWNER_SCOPED_KEY']);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const id of [theirs, mine]) expect((await g.t.post(`/api/v1/orders/${id}/cancel`, { reason: 'parity' })).status).toBe(200);
+    await g.t.settle();
+    await expect.poll(() => own.received.map((m: { data: { orderProgress: { type: string; subject: string } } }) => m.data.orderProgress), { timeout: 10_000 })
+      .toContainEqual({ type: 'orders.order.cancelled.v1', subject: mine });
+    expect(own.received.every((m: { data: { orderProgress: { subject: string } } }) => m.data.orderProgress.subject !== theirs)).toBe(true);
+    for (const s of [own, other, wave]) {
+      s.ws.close();
+      await s.closed;
+    }
+  });
+
+  it('an event of its order that names other orders too (a pick list, a wave) or another owner does not reach it', async () => {
+    const progress = (subject: string, data: unknown): Progress => ({ eventId: 'e', type: 't', subject, siteId: null, time: '', data });
+    async function* source(): AsyncGenerator<Progress> {
+      yield progress('ord_1', { orderId: 'ord_1' });
+      yield progress('pkl_1', { orderIds: ['ord_1', 'ord_2'], lines: [] });
+      yield progress('pkl_2', { orderId: 'ord_1', orderIds: ['ord_1'] });
+      yield progress('wav_1', { waveId: 'wav_1', orderIds: ['ord_2', 'ord_1'] });
+      yield progress('ord_1', { orderId: 'ord_1', ownerId: 'own_b' });
+      yield progress('pkg_1', { orderId: 'ord_1', ownerId: 'own_a' });
+    }
+    const heard: string[] = [];
+    for await (const p of ownersOnly(source(), 'ord_1', 'own_a')) heard.push(p.subject);
+    expect(heard).toEqual(['ord_1', 'pkl_2', 'pkg_1']);
   });
 });
