@@ -112,14 +112,16 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       },
       subscription: {
         // The credential of a websocket comes in `connection_init` ({ headers: { 'x-api-key': … } } or the headers
-        // themselves); it is checked by `GET /auth/me` (any authenticated caller, site-scoped ones included), and each
-        // subscription reads its subject too.
+        // themselves); it is checked by `GET /auth/me` (any authenticated caller, site- and owner-scoped ones included),
+        // and each subscription reads its subject too.
         onConnect: async ({ payload }) => {
           const init = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
           const headers = (typeof init.headers === 'object' && init.headers !== null ? init.headers : init) as Record<string, unknown>;
           const context = contextOf(headers);
-          const res = await context.rest('GET', '/auth/me');
-          return hasCredential(forwardedHeaders(headers)) && res.status === 200 ? context : false;
+          const res = await context.rest<{ ownerId?: string | null }>('GET', '/auth/me');
+          if (!hasCredential(forwardedHeaders(headers)) || res.status !== 200) return false;
+          // A key scoped to an owner subscribes too: it hears only what is its owner's (resolvers.ts, ownersOnly).
+          return { ...context, ownerScope: res.body.ownerId ?? null };
         },
       },
     };

@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind, type GraphQLResolveInfo, type ValueNode } from 'graphql';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { assertNever } from '../../platform/errors.ts';
-import { orderTopic, siteTasksTopic, waveTopic } from './progress.ts';
+import { orderTopic, siteTasksTopic, waveTopic, type Progress } from './progress.ts';
 import { command, read, type Rest, type RestOptions } from './rest.ts';
 
 declare module 'mercurius' {
@@ -9,6 +9,8 @@ declare module 'mercurius' {
   interface MercuriusContext {
     rest: Rest;
     idempotencyKey: string | undefined;
+    /** A subscription's: the owner a key scoped to one acts for (null or absent: any other caller). */
+    ownerScope?: string | null;
   }
 }
 export type GraphqlContext = MercuriusContext;
@@ -254,7 +256,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {
       const input = a.input as Args;
-      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
+      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy', 'shipComplete'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
     }),
     cancelOrder: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => command(
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',
@@ -292,7 +294,9 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       subscribe: async (_root: unknown, args: Args, ctx: GraphqlContext) => {
         const url = `/orders/${enc(args.orderId as string)}`;
         await read(ctx.rest, url);
-        return whileAuthorized(readable(ctx.rest, url), await ctx.pubsub.subscribe(orderTopic(args.orderId as string)));
+        const events = await ctx.pubsub.subscribe(orderTopic(args.orderId as string));
+        const scope = ctx.ownerScope ?? null;
+        return whileAuthorized(readable(ctx.rest, url), scope === null ? events : ownersOnly(events as AsyncIterable<Progress>, args.orderId as string, scope));
       },
       resolve: (payload: unknown) => payload,
     },
@@ -316,6 +320,22 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     },
   },
 } as IResolvers<unknown, GraphqlContext>;
+
+/**
+ * The events of an order a key scoped to its owner may hear (it read the order: REST let it): those about this order
+ * alone, its own events (subject) and those naming it as their `orderId`, unless they name another order too
+ * (`orderIds`: a pick list or wave of several owners' orders) or another owner. An event of several orders carries
+ * the others' ids and lines, which are not the key's to see (REST's order reads keep owners apart).
+ */
+export async function* ownersOnly(source: AsyncIterable<Progress>, orderId: string, ownerId: string): AsyncGenerator<Progress> {
+  for await (const p of source) {
+    const data = (typeof p.data === 'object' && p.data !== null ? p.data : {}) as Record<string, unknown>;
+    const about = p.subject === orderId || data.orderId === orderId;
+    const others = Array.isArray(data.orderIds) && data.orderIds.some((id) => id !== orderId);
+    const owner = typeof data.ownerId === 'string' ? data.ownerId : undefined;
+    if (about && !others && (owner === undefined || owner === ownerId)) yield p;
+  }
+}
 
 /** How long a subscription's authorization is trusted before the next event makes it ask again (its subject's read). */
 export const SUBSCRIPTION_RECHECK_MS = 5_000;

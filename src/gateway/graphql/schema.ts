@@ -38,21 +38,23 @@ interface BusinessError {
   """The HTTP status REST answered (not \`status\`: resources have a status of their own)."""
   httpStatus: Int!
   traceId: String
+  """The problem's field errors (REST's errors[]): where the input is wrong, or what differs (ORDER_CONFLICT); often empty."""
+  fieldErrors: [FieldError!]!
 }
 type FieldError {
   field: String!
   message: String!
 }
 """404: the resource does not exist."""
-type NotFound implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
-"""409/412: the resource's state does not allow the command (e.g. ORDER_SHIPPED, ILLEGAL_TRANSITION, VERSION_MISMATCH)."""
-type Conflict implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+type NotFound implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
+"""409/412: the resource's state does not allow the command (e.g. ORDER_SHIPPED, ILLEGAL_TRANSITION, VERSION_MISMATCH); ORDER_CONFLICT names what differs in fieldErrors."""
+type Conflict implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
 """400/422: the input is not valid (fieldErrors say where)."""
 type ValidationFailed implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
 """Not enough stock for the command (INSUFFICIENT_STOCK)."""
-type InsufficientStock implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
-"""403: the caller's role may not run this command."""
-type Forbidden implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String }
+type InsufficientStock implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
+"""403: the caller's role may not run this command (OWNER_NOT_ALLOWED names the field in fieldErrors)."""
+type Forbidden implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
 
 type ShipTo {
   name: String!
@@ -83,6 +85,10 @@ type Order {
   cancelReason: String
   """While ON_HOLD (ADR 0052): the hold; null otherwise."""
   hold: OrderHold
+  """True: the order never ships partial; a short pick with no stock elsewhere waits for stock (ADR 0024)."""
+  shipComplete: Boolean!
+  """SHORT_PICK while a shipComplete order waits for stock after a short pick; null otherwise."""
+  backorderReason: String
   version: Int!
   createdAt: String!
   updatedAt: String!
@@ -394,6 +400,8 @@ input CreateOrderInput {
   priority: Int
   shipBy: String
   shipTo: ShipToInput!
+  """Short-pick policy (ADR 0024): true never ships partial, it waits for stock (BACKORDERED, SHORT_PICK); false by default."""
+  shipComplete: Boolean
   lines: [OrderLineInput!]!
 }
 input PackUnitInput {

@@ -82,7 +82,7 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     CreateOrder: restHandler(http, log, (r) => ({
       method: 'POST', url: '/orders',
       body: defined({
-        externalId: r.externalId, siteId: r.siteId, carrier: r.carrier, priority: r.priority, shipBy: r.shipBy,
+        externalId: r.externalId, siteId: r.siteId, ownerId: r.ownerId, shipComplete: r.shipComplete, carrier: r.carrier, priority: r.priority, shipBy: r.shipBy,
         shipTo: r.shipTo === null ? undefined : defined({
           name: r.shipTo.name, line1: r.shipTo.line1, line2: r.shipTo.line2, city: r.shipTo.city, postalCode: r.shipTo.postalCode, country: r.shipTo.country,
         }),
@@ -90,7 +90,7 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
       }),
     }), (a): CreateOrderResponse => ({ order: a.body as Order, created: a.status === 201 })),
     GetAtp: restHandler(http, log, (r) => ({
-      method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, sku: r.sku }) as Record<string, string>).toString()}`,
+      method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),
   };
   return { name: INTEGRATION_SERVICE, definition: publicServices().integration, implementation };

@@ -2,6 +2,7 @@ import { type handleUnaryCall, type Metadata, type ServerUnaryCall } from '@grpc
 import type { Logger } from 'pino';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { problemToGrpcStatus, toGrpcStatus } from '../../platform/rpc/rpc-errors.ts';
+import { ON_UNDECODABLE, type UndecodableHandler } from '../../platform/rpc/rpc-server.ts';
 
 /**
  * The public gRPC API is a protocol adapter over the REST API (ADR 0020): each method runs its REST operation in this
@@ -15,6 +16,8 @@ export interface RestOperation {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly body?: Readonly<Record<string, unknown>>;
+  /** A body sent as it is, as JSON (a request REST cannot parse: see {@link restHandler}'s undecodable requests). */
+  readonly rawBody?: string;
 }
 
 /** What the REST operation answered: its status (2xx) and its JSON body (undefined for 204). */
@@ -102,7 +105,7 @@ const refusesTheCaller = (status: number): boolean => status === 401 || status =
 export function restHandler<Req, Res>(
   http: HttpApp, log: Logger, toRest: (request: Req) => RestOperation, toReply: (answer: RestAnswer) => Res,
 ): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
+  const handler: handleUnaryCall<Req, Res> = (call, callback) => {
     const fail = (answer: ReturnType<typeof toGrpcStatus>): void => callback({ ...answer, name: 'RpcError', message: answer.details ?? '' });
     if (call.cancelled || deadlineMs(call) <= Date.now()) {
       fail(problemToGrpcStatus(408, { code: 'REQUEST_TIMEOUT', detail: 'The call reached PakLog after its deadline; nothing was done' }));
@@ -127,6 +130,21 @@ export function restHandler<Req, Res>(
       else fail(answer.grpc());
     });
   };
+  // Bytes that are no message of the method's type (rpc-server.ts refuses them INVALID_ARGUMENT): the caller is checked
+  // first, as REST checks it before it reads a body it cannot parse. REST is asked the operation of an empty message
+  // (path ids empty) with a body that is no JSON: it refuses the caller (401, 403, 429) or the body (400), and runs
+  // nothing. Only such requests pay for it; a decoded one never reaches this.
+  const undecodable: UndecodableHandler = (call, empty, refusal, callback) => {
+    const op = whoMayAsk(toRest, empty as Req);
+    const probe: RestOperation = op.method === 'POST' ? { method: 'POST', url: op.url, rawBody: '{' } : op;
+    runRest(http, log, call, probe, (answer) => {
+      if (answer.status !== undefined && refusesTheCaller(answer.status)) {
+        const status = answer.grpc();
+        callback({ ...status, name: 'RpcError', message: status.details ?? '' });
+      } else callback(refusal);
+    });
+  };
+  return Object.assign(handler, { [ON_UNDECODABLE]: undecodable });
 }
 
 /** What {@link runRest} heard: REST's status and body (undefined when the adapter itself failed), and as a gRPC status. */
@@ -144,10 +162,10 @@ function runRest(http: HttpApp, log: Logger, call: ServerUnaryCall<unknown, unkn
   http.inject({
     method: op.method,
     url: `/api/v1${op.url}`,
-    headers: restHeaders(call.metadata),
+    headers: op.rawBody === undefined ? restHeaders(call.metadata) : { ...restHeaders(call.metadata), 'content-type': 'application/json' },
     remoteAddress: peerAddress(call.getPeer()),
     validate: false,
-    ...(op.body === undefined ? {} : { payload: op.body }),
+    ...(op.rawBody === undefined ? op.body === undefined ? {} : { payload: op.body } : { payload: op.rawBody }),
   }, (injectError, res) => {
     let heard: Heard;
     try {

@@ -51,6 +51,7 @@ const Me = Type.Object({
   role: Enum(ROLES, { description: 'The role where no site is in question' }),
   sites: Sites,
   workerId: Nullable(Type.String({ description: 'Who a person acts as on the floor; null for keys' })),
+  ownerId: Nullable(Type.String({ description: 'The owner (3PL client, ADR 0028) a key is scoped to; null for every other caller' })),
 });
 const User = Type.Object({
   id: Type.String(), username: Type.String(), displayName: Type.String(),
@@ -146,7 +147,8 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
   });
 
   app.get('/api/v1/auth/me', {
-    config: { roles: CAN.read },
+    // A key scoped to an owner may ask who it is (GraphQL subscriptions do, ADR 0028): the answer is its own.
+    config: { roles: CAN.read, owners: true },
     schema: {
       tags, summary: 'Who the credentials name: kind, role, role per site, worker id', operationId: 'whoAmI',
       description: 'The caller as PakLog sees it: a person signed in (password or identity provider token) or an API key, its role '
@@ -155,7 +157,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     },
   }, async (req) => {
     const p = req.principal!;
-    return { kind: p.kind, id: p.id, name: p.name, role: p.role, sites: p.sites, workerId: p.workerId ?? null };
+    return { kind: p.kind, id: p.id, name: p.name, role: p.role, sites: p.sites, workerId: p.workerId ?? null, ownerId: p.ownerId ?? null };
   });
 
   app.post('/api/v1/auth/password', {

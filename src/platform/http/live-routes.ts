@@ -22,10 +22,25 @@ export interface LiveRouteDeps {
 export const LIVE_RECHECK_MS = 5_000;
 
 /**
+ * The owner (3PL client, ADR 0028) an event names: its data's `ownerId`, or its `target.ownerId` (quality's stock
+ * targets); undefined for an event that names none (an order's later events, waves, tasks, master data), which a key
+ * scoped to an owner never hears: who owns such an event is not written on it.
+ */
+export function ownerOfEvent(e: Pick<EventEnvelope, 'data'>): string | undefined {
+  const data = e.data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as { ownerId?: unknown; target?: { ownerId?: unknown } | null };
+  if (typeof d.ownerId === 'string') return d.ownerId;
+  const target = typeof d.target === 'object' && d.target !== null ? d.target.ownerId : undefined;
+  return typeof target === 'string' ? target : undefined;
+}
+
+/**
  * GET /api/v1/live: server-sent events for the browser apps (ADR 0035). Each frame is a JSON array of the events a
  * relay batch published, as `{ id, type, time }` only — what happened, not the data, so a caller learns which views
  * to read again (through the API, which checks its roles and sites) and nothing more. Authenticated like any call; a
- * caller limited to some sites hears only their events and those of no site (master data such as products).
+ * caller limited to some sites hears only their events and those of no site (master data such as products); a key
+ * scoped to an owner hears only the events that name its owner ({@link ownerOfEvent}).
  */
 export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<void> {
   const open = new Set<ServerResponse>();
@@ -34,7 +49,8 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
     open.clear();
   });
   app.get('/api/v1/live', {
-    config: { roles: CAN.read },
+    // A key scoped to an owner hears its owner's events only (ownerHears): the stream keeps owners apart.
+    config: { roles: CAN.read, owners: true },
     // Server-sent events are not JSON an OpenAPI document can describe (like GraphQL's websocket, it is left out).
     schema: { hide: true },
   }, async (req, reply) => {
@@ -47,7 +63,9 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
     res.write(': connected\n\n');
     open.add(res);
     let sites = req.principal?.sites ?? {};
-    const hears = (e: EventEnvelope): boolean => Object.hasOwn(sites, ALL_SITES) || e.siteid === undefined || Object.hasOwn(sites, e.siteid);
+    let owner = req.principal?.ownerId;
+    const hears = (e: EventEnvelope): boolean => (Object.hasOwn(sites, ALL_SITES) || e.siteid === undefined || Object.hasOwn(sites, e.siteid))
+      && (owner === undefined || ownerOfEvent(e) === owner);
     // The caller is checked again before events are sent once the last check is old: a revoked key, a disabled user or
     // a grant taken away stops hearing within seconds, not when the stream happens to end. Batches are written in order.
     let checkedAt = Date.now();
@@ -57,6 +75,7 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
       const now = await deps.reauthenticate(req).catch(() => undefined);
       if (now === undefined || !CAN.read.includes(now.role)) return false;
       sites = now.sites;
+      owner = now.ownerId;
       checkedAt = Date.now();
       return true;
     };

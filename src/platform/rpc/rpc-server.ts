@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type handleUnaryCall, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type handleUnaryCall, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
@@ -42,6 +42,17 @@ export function unaryHandler<Req, Res>(log: Logger, run: (request: Req, call: Se
 const UNDECODABLE = Symbol('undecodable request');
 
 /**
+ * A handler's own answer to a request that did not decode, set as a property of the handler: it gets the method's
+ * empty message (every field unset) and the INVALID_ARGUMENT refusal, and answers `callback` itself. The public API
+ * checks the caller first with it (an anonymous call is UNAUTHENTICATED whatever its bytes, as over REST); a handler
+ * without one answers the refusal at once (the contract APIs: no credentials).
+ */
+export const ON_UNDECODABLE = Symbol('on undecodable request');
+export type UndecodableHandler = (
+  call: ServerUnaryCall<unknown, unknown>, empty: unknown, refusal: ServiceError, callback: sendUnaryData<unknown>,
+) => void;
+
+/**
  * The service with requests that do not decode (bytes that are no message of the method's type) refused as
  * INVALID_ARGUMENT with code VALIDATION_FAILED, like any bad input, rather than grpc-js's INTERNAL "Error
  * deserializing request" (found by the fuzzer, ADR 0044). Streaming methods are left as they are.
@@ -70,7 +81,10 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
       const request = call.request as Record<symbol, unknown> | null;
       if (typeof request === 'object' && request !== null && UNDECODABLE in request) {
         const answer = toGrpcStatus(new AppError('VALIDATION_FAILED', `The request is not a valid message of ${call.getPath()}: ${String(request[UNDECODABLE])}`));
-        callback({ ...answer, name: 'RpcError', message: answer.details ?? '' });
+        const refusal = { ...answer, name: 'RpcError', message: answer.details ?? '' } as ServiceError;
+        const own = (unary as { [ON_UNDECODABLE]?: UndecodableHandler })[ON_UNDECODABLE];
+        if (own === undefined) callback(refusal);
+        else own(call, method.requestDeserialize(Buffer.alloc(0)), refusal, callback);
         return;
       }
       unary(call, callback);

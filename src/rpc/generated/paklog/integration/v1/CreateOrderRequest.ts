@@ -23,9 +23,22 @@ export interface CreateOrderRequest {
   'shipBy'?: (string);
   'shipTo'?: (_paklog_integration_v1_ShipTo | null);
   'lines'?: (_paklog_integration_v1_OrderLineRequest)[];
+  /**
+   * The owner (3PL client, `own_…`) the order is fulfilled for (ADR 0028). Unset: the default owner, or the owner of
+   * an owner-scoped key. An unknown owner is INVALID_ARGUMENT UNKNOWN_OWNER; an owner-scoped key naming another owner
+   * PERMISSION_DENIED OWNER_NOT_ALLOWED (REST's 422 and 403).
+   */
+  'ownerId'?: (string);
+  /**
+   * Short-pick policy (ADR 0024): true never ships partial, it waits for stock (BACKORDERED, reason SHORT_PICK);
+   * unset or false ships what was picked.
+   */
+  'shipComplete'?: (boolean);
   '_carrier'?: "carrier";
   '_priority'?: "priority";
   '_shipBy'?: "shipBy";
+  '_ownerId'?: "ownerId";
+  '_shipComplete'?: "shipComplete";
 }
 
 export interface CreateOrderRequest__Output {
@@ -48,7 +61,20 @@ export interface CreateOrderRequest__Output {
   'shipBy'?: (string);
   'shipTo': (_paklog_integration_v1_ShipTo__Output | null);
   'lines': (_paklog_integration_v1_OrderLineRequest__Output)[];
+  /**
+   * The owner (3PL client, `own_…`) the order is fulfilled for (ADR 0028). Unset: the default owner, or the owner of
+   * an owner-scoped key. An unknown owner is INVALID_ARGUMENT UNKNOWN_OWNER; an owner-scoped key naming another owner
+   * PERMISSION_DENIED OWNER_NOT_ALLOWED (REST's 422 and 403).
+   */
+  'ownerId'?: (string);
+  /**
+   * Short-pick policy (ADR 0024): true never ships partial, it waits for stock (BACKORDERED, reason SHORT_PICK);
+   * unset or false ships what was picked.
+   */
+  'shipComplete'?: (boolean);
   '_carrier'?: "carrier";
   '_priority'?: "priority";
   '_shipBy'?: "shipBy";
+  '_ownerId'?: "ownerId";
+  '_shipComplete'?: "shipComplete";
 }

@@ -10,7 +10,14 @@ export interface GetAtpRequest {
    * One SKU; all SKUs of the site when absent.
    */
   'sku'?: (string);
+  /**
+   * Only this owner's units (`own_…`; REST's `owner`). Unset: every owner's, or the owner of an owner-scoped key.
+   * An unknown owner is INVALID_ARGUMENT UNKNOWN_OWNER; an owner-scoped key naming another owner PERMISSION_DENIED
+   * OWNER_NOT_ALLOWED.
+   */
+  'owner'?: (string);
   '_sku'?: "sku";
+  '_owner'?: "owner";
 }
 
 export interface GetAtpRequest__Output {
@@ -22,5 +29,12 @@ export interface GetAtpRequest__Output {
    * One SKU; all SKUs of the site when absent.
    */
   'sku'?: (string);
+  /**
+   * Only this owner's units (`own_…`; REST's `owner`). Unset: every owner's, or the owner of an owner-scoped key.
+   * An unknown owner is INVALID_ARGUMENT UNKNOWN_OWNER; an owner-scoped key naming another owner PERMISSION_DENIED
+   * OWNER_NOT_ALLOWED.
+   */
+  'owner'?: (string);
   '_sku'?: "sku";
+  '_owner'?: "owner";
 }

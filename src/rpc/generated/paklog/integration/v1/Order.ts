@@ -23,9 +23,22 @@ export interface Order {
   'updatedAt'?: (string);
   'lines'?: (_paklog_integration_v1_OrderLine)[];
   'statusHistory'?: (_paklog_integration_v1_StatusChange)[];
+  /**
+   * The owner (3PL client) the order is fulfilled for (ADR 0028).
+   */
+  'ownerId'?: (string);
+  /**
+   * The short-pick policy it was received with (ADR 0024).
+   */
+  'shipComplete'?: (boolean);
+  /**
+   * SHORT_PICK while a ship_complete order waits for stock after a short pick; unset otherwise.
+   */
+  'backorderReason'?: (string);
   '_shipBy'?: "shipBy";
   '_waveId'?: "waveId";
   '_cancelReason'?: "cancelReason";
+  '_backorderReason'?: "backorderReason";
 }
 
 /**
@@ -47,7 +60,20 @@ export interface Order__Output {
   'updatedAt': (string);
   'lines': (_paklog_integration_v1_OrderLine__Output)[];
   'statusHistory': (_paklog_integration_v1_StatusChange__Output)[];
+  /**
+   * The owner (3PL client) the order is fulfilled for (ADR 0028).
+   */
+  'ownerId': (string);
+  /**
+   * The short-pick policy it was received with (ADR 0024).
+   */
+  'shipComplete': (boolean);
+  /**
+   * SHORT_PICK while a ship_complete order waits for stock after a short pick; unset otherwise.
+   */
+  'backorderReason'?: (string);
   '_shipBy'?: "shipBy";
   '_waveId'?: "waveId";
   '_cancelReason'?: "cancelReason";
+  '_backorderReason'?: "backorderReason";
 }
