@@ -273,8 +273,8 @@ export const InventoryEventSchemas = {
     asnId: NullableText,
     fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
     suggestedLocationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the putaway strategy suggests putting them (null: no location fits); the scan decides.' }),
-    receiptMovementId: Type.String(),
-  }, { description: 'Units were received (`POST /inventory/inbound-receipts`) and wait at the receiving location to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
+    receiptMovementId: Type.String({ description: 'The movement that left the units at the dock: the RECEIPT, or the RELEASE of held units released there.' }),
+  }, { description: 'Units were received (`POST /inventory/inbound-receipts`), or held units were released at the receiving location with no OPEN putaway covering them (`POST /inventory/hold-releases`), and wait there to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
   [InventoryEvents.putawayConfirmed]: Type.Object({
     putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
     quantity: Type.Integer({ description: 'Units this confirm put away.' }),
