@@ -88,6 +88,7 @@ export const InventoryEvents = {
   rmaClosed: 'inventory.rma.closed.v1',
   rmaCancelled: 'inventory.rma.cancelled.v1',
   qualityHoldPlaced: 'inventory.quality-hold.placed.v1',
+  lpnHoldPlaced: 'inventory.lpn-hold.placed.v1',
   qualityHoldDisposed: 'inventory.quality-hold.disposed.v1',
 } as const;
 
@@ -273,8 +274,8 @@ export const InventoryEventSchemas = {
     asnId: NullableText,
     fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
     suggestedLocationId: Type.Union([Type.String(), Type.Null()], { description: 'Where the putaway strategy suggests putting them (null: no location fits); the scan decides.' }),
-    receiptMovementId: Type.String(),
-  }, { description: 'Units were received (`POST /inventory/inbound-receipts`) and wait at the receiving location to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
+    receiptMovementId: Type.String({ description: 'The movement that left the units at the dock: the RECEIPT, or the RELEASE of held units released there.' }),
+  }, { description: 'Units were received (`POST /inventory/inbound-receipts`), or held units were released at the receiving location with no OPEN putaway covering them (`POST /inventory/hold-releases`), and wait there to be put away: tasks queues a PUTAWAY task (reference = putawayId).' }),
   [InventoryEvents.putawayConfirmed]: Type.Object({
     putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
     quantity: Type.Integer({ description: 'Units this confirm put away.' }),
@@ -367,6 +368,14 @@ export const InventoryEventSchemas = {
     shortfall: Type.Integer({ description: 'requested − held: inspected units the hold could not take (put away, moved, reserved or promised meanwhile), still AVAILABLE somewhere; orchestration raises QUALITY_HOLD_INCOMPLETE when above 0.' }),
     movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held.' }),
   }, { description: 'Inventory applied a failed stock inspection\'s hold (`quality.hold.placed`) to the units where they were received.' }),
+  [InventoryEvents.lpnHoldPlaced]: Type.Object({
+    lpnId: Type.String(), lossEventId: Type.String({ description: 'The `physical-tracking.lpn.lost` event this hold answers.' }),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String({ description: 'Where the LPN was lost (its last location).' }), lot: Lot,
+    requested: Type.Integer({ description: 'Units the LPN held of this SKU and lot (not in process for an order).' }),
+    held: Type.Integer({ description: 'Units put on HOLD there (reason LPN_LOST): no more than were AVAILABLE, not reserved for picking nor promised to orders.' }),
+    shortfall: Type.Integer({ description: 'requested − held: units of the lost LPN the hold could not take (not there, reserved or promised), still AVAILABLE on the books; orchestration raises LPN_HOLD_INCOMPLETE when above 0.' }),
+    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held.' }),
+  }, { description: 'Inventory held a lost LPN\'s units at its last location (`physical-tracking.lpn.lost`), one event per LPN, owner, SKU and lot.' }),
   [InventoryEvents.qualityHoldDisposed]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot,
     disposition: Type.Enum(DISPOSITIONS),
@@ -381,6 +390,7 @@ type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof Inve
 export type StockReceived = Payload<typeof InventoryEvents.received>;
 export type StockAdjusted = Payload<typeof InventoryEvents.adjusted>;
 export type QualityHoldPlaced = Payload<typeof InventoryEvents.qualityHoldPlaced>;
+export type LpnHoldPlaced = Payload<typeof InventoryEvents.lpnHoldPlaced>;
 export type QualityHoldDisposed = Payload<typeof InventoryEvents.qualityHoldDisposed>;
 export type StockAllocated = Payload<typeof InventoryEvents.allocated>;
 export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;

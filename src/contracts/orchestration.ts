@@ -8,7 +8,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 /** What a supervisor is asked to look at (docs/operations/exceptions.md). */
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
-  'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE',
+  'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -32,6 +32,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   QUALITY_HOLD_SHORTFALL: ['acknowledge'],
   // Units failed their inspection but were no longer where received (put away, moved, reserved, promised): someone finds and holds them.
   QUALITY_HOLD_INCOMPLETE: ['acknowledge'],
+  // A lost LPN's units were not all where it was lost to hold (counted or moved away, reserved, promised): someone finds them.
+  LPN_HOLD_INCOMPLETE: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

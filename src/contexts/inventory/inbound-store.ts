@@ -134,6 +134,31 @@ export async function insertPutaway(db: Executor, p: NewPutaway, now: Date): Pro
   return rows[0]!;
 }
 
+/**
+ * A putaway made when held units at the dock are released (`reput-released`): nothing when one was made already for
+ * that RELEASE movement (its id is the row's `receipt_movement_id`, unique).
+ */
+export async function insertPutawayOnce(db: Executor, p: NewPutaway, now: Date): Promise<PutawayRow | undefined> {
+  const rows = await db.query<PutawayRow>(
+    `INSERT INTO inventory.putaways (id, site_id, receipt_movement_id, asn_id, line_no, sku, lot, stock_status, quantity, from_location_id,
+                                     suggested_location_id, status, created_at, updated_at, owner_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN', $12, $12, $13)
+     ON CONFLICT (receipt_movement_id) DO NOTHING RETURNING ${PUTAWAY_COLUMNS}`,
+    [p.id, p.site_id, p.receipt_movement_id, p.asn_id, p.line_no, p.sku, p.lot, p.stock_status, p.quantity, p.from_location_id,
+      p.suggested_location_id, now, p.owner_id],
+  );
+  return rows[0];
+}
+
+/** Units OPEN putaways of these AVAILABLE units still have to move from this receiving location (quantity − put away). */
+export async function openPutawayUnits(db: Executor, k: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT coalesce(sum(quantity - put_away), 0)::int AS n FROM inventory.putaways
+     WHERE site_id = $1 AND status = 'OPEN' AND owner_id = $2 AND sku = $3 AND from_location_id = $4 AND lot = $5 AND stock_status = 'AVAILABLE'`,
+    [k.siteId, k.ownerId, k.sku, k.locationId, k.lot]);
+  return rows[0]?.n ?? 0;
+}
+
 export async function getPutaway(db: Executor, id: string, lock = false): Promise<PutawayRow | undefined> {
   return (await db.query<PutawayRow>(`SELECT ${PUTAWAY_COLUMNS} FROM inventory.putaways WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
 }

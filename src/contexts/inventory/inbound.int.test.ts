@@ -180,3 +180,69 @@ describe('inbound under concurrency', () => {
     expect((await balances(sku))).toHaveLength(1);
   });
 });
+
+describe('held units released at the dock get a putaway again', () => {
+  const hold = (sku: string, quantity: number) => t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: dock.id, quantity, status: 'HOLD', reason: 'check' }, 'manager');
+  const release = (sku: string, quantity: number) =>
+    t.post('/api/v1/inventory/hold-releases', { siteId: site.id, sku, locationId: dock.id, quantity, fromStatus: 'HOLD', reason: 'checked' }, 'manager');
+  const openPutaways = async (sku: string) => (await t.getAll<{ id: string; sku: string; quantity: number; open: number; fromLocationId: string; suggestedLocationId: string | null }>(
+    `/api/v1/inventory/putaways?siteId=${site.id}&status=OPEN`)).filter((p) => p.sku === sku);
+  /** Received at the dock, all held, the stuck putaway cancelled (its task withdrawn): units at the dock with no putaway. */
+  const stuckAtDock = async (quantity: number) => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity }, 'operator');
+    expect((await hold(sku, quantity)).status).toBe(201);
+    const put = receipt.body.putaway.id as string;
+    expect((await t.post(`/api/v1/inventory/putaways/${put}/confirm`, { locationId: near.id }, 'operator')).body.code).toBe('INSUFFICIENT_STOCK');
+    expect((await t.post(`/api/v1/inventory/putaways/${put}/cancel`, { reason: 'units on hold' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await tasksFor(put)).toEqual([expect.objectContaining({ status: 'CANCELLED' })]);
+    return sku;
+  };
+
+  it('a release makes a putaway of the released units and a PUTAWAY task; its event redelivered makes no second task', async () => {
+    const sku = await stuckAtDock(6);
+    expect((await release(sku, 4)).status).toBe(201);
+    await t.settle();
+    const [made, ...others] = await openPutaways(sku);
+    expect(others).toEqual([]);
+    // Suggested by the receipt's strategy (the nearest free storage: which one depends on what the file put where before).
+    expect(made).toMatchObject({ quantity: 4, open: 4, fromLocationId: dock.id, suggestedLocationId: expect.stringMatching(/^loc_/) });
+    expect(await tasksFor(made!.id)).toEqual([expect.objectContaining({ type: 'PUTAWAY', status: 'QUEUED', locationId: dock.id, endLocationId: made!.suggestedLocationId })]);
+    // Its putaway-requested heard again by tasks (the inbox) or under another id (a replay): still one PUTAWAY task.
+    const [requested] = await eventsOf(t, InventoryEvents.putawayRequested, made!.id);
+    expect(await t.app.bus.deliver('tasks', requested as never)).toBe('duplicate');
+    expect(await t.app.bus.deliver('tasks', { ...requested!, id: `${requested!.id}x` })).toBe('handled');
+    await t.settle();
+    expect((await tasksFor(made!.id)).map((x) => x.status)).toEqual(['QUEUED']);
+    expect((await openPutaways(sku)).map((p) => p.quantity)).toEqual([4]);
+    // The rest released: its own putaway; both confirm, and the units join ATP.
+    expect((await release(sku, 2)).status).toBe(201);
+    await t.settle();
+    const puts = await openPutaways(sku);
+    expect(puts.map((p) => p.quantity).sort()).toEqual([2, 4]);
+    for (const p of puts) expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: near.id }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+    expect(await atp(sku)).toBe(6);
+  });
+
+  it('a putaway still OPEN for the held units is enough: the release makes no second one', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 3 }, 'operator');
+    expect((await hold(sku, 3)).status).toBe(201);
+    expect((await release(sku, 3)).status).toBe(201);
+    await t.settle();
+    expect((await openPutaways(sku)).map((p) => p.id)).toEqual([receipt.body.putaway.id]);
+  });
+
+  it('two releases at once cover the units once between them', async () => {
+    const sku = await stuckAtDock(10);
+    const answers = await Promise.all([release(sku, 5), release(sku, 5)]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    await t.settle();
+    const puts = await openPutaways(sku);
+    expect(puts.reduce((n, p) => n + p.open, 0)).toBe(10);
+    expect(puts).toHaveLength(2);
+    for (const p of puts) expect((await tasksFor(p.id)).map((x) => x.status)).toEqual(['QUEUED']);
+  });
+});

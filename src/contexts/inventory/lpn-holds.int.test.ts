@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhysicalTrackingEvents, type LpnFound, type LpnLost } from '../../contracts/physical-tracking.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { envelope, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
+import { eventsOf, envelope, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
+import { InventoryEvents } from '../../contracts/inventory.ts';
 
 /** ADR 0029 addendum, inventory's side: a lost LPN's units held once, then moved and released once, whatever the deliveries. */
 let t: TestApp;
@@ -80,5 +81,28 @@ describe('lost and found LPNs in inventory', () => {
     expect((await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body).toMatchObject({ applied: 0, submissions: [{ counted: 6, expected: 6, variance: 0 }] });
     const s = await summaryOf(t, site.id, sku);
     expect([s.onHand, s.ledgerOnHand]).toEqual([10, 10]);
+  });
+});
+
+describe('a lost LPN whose units are not all there', () => {
+  it('holds what is there and says the rest: inventory.lpn-hold.placed with the shortfall, LPN_HOLD_INCOMPLETE in the queue (acknowledge)', async () => {
+    const sku = await newProduct(t);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: shelf.id, quantity: 3 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: shelf.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 5 }],
+    };
+    const e = envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost);
+    expect((await Promise.all([t.app.bus.deliver('inventory', e), t.app.bus.deliver('inventory', e)])).sort()).toEqual(['duplicate', 'handled']);
+    expect(await balances(sku)).toEqual({ 'shelf HOLD': 3 });
+    await t.settle();
+    const placed = await eventsOf(t, InventoryEvents.lpnHoldPlaced, lpnId);
+    expect(placed.map((p) => p.data)).toEqual([expect.objectContaining({ lpnId, lossEventId: e.id, sku, locationId: shelf.id, requested: 5, held: 3, shortfall: 2 })]);
+    const raised = (await t.get(`/api/v1/exceptions?siteId=${site.id}&kind=LPN_HOLD_INCOMPLETE&status=OPEN`, 'manager')).body.items as
+      { id: string; subject: string; actions: string[]; details: Record<string, unknown> }[];
+    expect(raised).toEqual([expect.objectContaining({ subject: lpnId, actions: ['acknowledge'], details: expect.objectContaining({ requested: 5, held: 3, shortfall: 2 }) })]);
+    const ack = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/acknowledge`, {}, 'manager');
+    expect([ack.status, ack.body.status]).toEqual([200, 'RESOLVED']);
   });
 });

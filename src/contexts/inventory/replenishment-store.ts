@@ -155,12 +155,13 @@ export interface SourceBalanceRow {
   readonly first_received_at: Date;
   readonly type: LocationType | null;
   readonly status: LocationStatus | null;
+  readonly count_locks: number;
 }
 
 /** AVAILABLE balances of a SKU with free units at a site, other than the face, with their locations' facts (no locks). */
 export async function sourceBalances(db: Executor, siteId: string, ownerId: string, sku: string, exceptLocationId: string): Promise<SourceBalanceRow[]> {
   return db.query<SourceBalanceRow>(
-    `SELECT b.location_id, b.lot, b.on_hand, b.reserved, to_char(b.expires_on, 'YYYY-MM-DD') AS expires_on, b.first_received_at, l.type, l.status
+    `SELECT b.location_id, b.lot, b.on_hand, b.reserved, to_char(b.expires_on, 'YYYY-MM-DD') AS expires_on, b.first_received_at, l.type, l.status, l.count_locks
        FROM inventory.balances b JOIN inventory.locations l ON l.location_id = b.location_id
       WHERE b.site_id = $1 AND b.owner_id = $4 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > b.reserved AND b.location_id <> $3
       ORDER BY b.expires_on NULLS LAST, b.first_received_at, b.location_id, b.lot`,

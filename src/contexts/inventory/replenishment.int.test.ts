@@ -188,3 +188,33 @@ describe('a face that is not ACTIVE is not replenished', () => {
     expect(await movementCount(t)).toBe(before);
   });
 });
+
+describe('a source under count', () => {
+  it('is passed over for another reserve; with none other, a manual request is refused naming the count, nothing written; asked again once it closes', async () => {
+    const sku = await newProduct(t);
+    const second = await newLocation(t, site, { type: 'RESERVE', pickSequence: 4 });
+    await put({ siteId: site.id, sku, locationId: face.id, min: 2, max: 10 });
+    await receive(sku, reserve.id, 6);
+    await receive(sku, second.id, 6);
+    const opened = await t.post<{ items: { id: string }[] }>('/api/v1/inventory/counts', { siteId: site.id, locationIds: [reserve.id], sku }, 'manager');
+    expect(opened.status).toBe(201);
+    const rpl = await t.post<{ id: string; fromLocationId: string }>('/api/v1/replenishments', { siteId: site.id, sku, locationId: face.id }, 'manager');
+    expect([rpl.status, rpl.body.fromLocationId]).toEqual([201, second.id]);
+    expect((await t.post(`/api/v1/replenishments/${rpl.body.id}/cancel`, { reason: 'test' }, 'manager')).status).toBe(200);
+
+    // The other reserve under count too: no task nobody could do.
+    const both = await t.post<{ items: { id: string }[] }>('/api/v1/inventory/counts', { siteId: site.id, locationIds: [second.id], sku }, 'manager');
+    expect(both.status).toBe(201);
+    const before = await movementCount(t);
+    const refused = await t.post('/api/v1/replenishments', { siteId: site.id, sku, locationId: face.id }, 'manager');
+    expect([refused.status, refused.body.code]).toEqual([409, 'NO_REPLENISHMENT_SOURCE']);
+    expect(refused.body.detail).toContain('under count');
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect(await movementCount(t)).toBe(before);
+    for (const c of [...opened.body.items, ...both.body.items]) {
+      expect((await t.post(`/api/v1/inventory/counts/${c.id}/reject`, { reason: 'later' }, 'manager')).status).toBe(200);
+    }
+    expect((await t.post('/api/v1/replenishments', { siteId: site.id, sku, locationId: face.id }, 'manager')).status).toBe(201);
+  });
+});

@@ -23,7 +23,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.shipped, OrderEvents.cancelled, OrderEvents.heldOnRequest, OrderEvents.holdReleased,
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
-  PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed,
+  PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -170,6 +170,25 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
             + 'promised to orders before it failed, and are still AVAILABLE (find them in the SKU\'s ledger and hold them: POST /inventory/holds)',
           details: {
             inspectionId: d.inspectionId, sku: d.sku, lot: d.lot, locationId: d.locationId, ownerId: d.ownerId ?? null,
+            requested: d.requested, held: d.held, shortfall: d.shortfall, movementId: d.movementId,
+          },
+        }, causedBy(event));
+        return;
+      }
+      // A lost LPN whose units were not all where it was lost to hold: the rest are still AVAILABLE on the books somewhere.
+      case InventoryEvents.lpnHoldPlaced: {
+        const d = event.data;
+        if (d.shortfall <= 0) return;
+        await clearCases(tx, run);
+        const lot = d.lot ?? '';
+        await exceptions.raise(tx, {
+          kind: 'LPN_HOLD_INCOMPLETE', caseKey: `${d.lossEventId}:${d.lpnId}:${d.ownerId ?? ''}:${d.sku}:${lot}`, subject: d.lpnId, siteId: d.siteId,
+          reason: `LPN ${d.lpnId} was lost at location ${d.locationId} holding ${d.requested} units of ${d.sku}${d.lot === null ? '' : ` lot ${d.lot}`}, `
+            + `but only ${d.held} were there to put on HOLD: ${d.shortfall} were counted or moved away, reserved for picking or promised to orders `
+            + 'before it was lost, and are still AVAILABLE on the books (find them in the SKU\'s ledger at that location; count the location, '
+            + 'or hold them: POST /inventory/holds)',
+          details: {
+            lpnId: d.lpnId, lossEventId: d.lossEventId, sku: d.sku, lot: d.lot, locationId: d.locationId, ownerId: d.ownerId ?? null,
             requested: d.requested, held: d.held, shortfall: d.shortfall, movementId: d.movementId,
           },
         }, causedBy(event));

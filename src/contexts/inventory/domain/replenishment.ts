@@ -27,16 +27,18 @@ export interface SourceBalance {
   readonly first_received_at: Date;
   readonly type: LocationType | null;
   readonly status: LocationStatus | null;
+  /** Open cycle counts at the location: while above 0 nothing moves from it (its confirm would be LOCATION_UNDER_COUNT). */
+  readonly count_locks?: number | undefined;
 }
 
 /**
  * The balance a replenishment takes its units from: free (unreserved), unexpired units at an ACTIVE or BLOCKED
  * (a blocked reserve is emptied into the face, as a move may do) reserve or storage location, first to expire first,
- * then the oldest receipt, then location and lot (FEFO, the wave's rotation). Undefined when none holds any.
+ * then the oldest receipt, then location and lot (FEFO, the wave's rotation). Undefined when none holds any. A location
+ * under count is skipped (no move leaves it until the count closes: a task from it could not be done).
  */
 export function chooseSource(balances: readonly SourceBalance[], today: string): SourceBalance | undefined {
-  const eligible = balances.filter((b) => b.type !== null && REPLENISHMENT_SOURCE_TYPES.includes(b.type)
-    && (b.status === 'ACTIVE' || b.status === 'BLOCKED') && b.on_hand > b.reserved && !isExpired(b.expires_on, today));
+  const eligible = sourcesFor(balances, today).filter((b) => (b.count_locks ?? 0) === 0);
   return [...eligible].sort((a, b) => {
     if (a.expires_on !== b.expires_on) {
       if (a.expires_on === null) return 1;
@@ -48,6 +50,12 @@ export function chooseSource(balances: readonly SourceBalance[], today: string):
     if (a.location_id !== b.location_id) return a.location_id < b.location_id ? -1 : 1;
     return a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0;
   })[0];
+}
+
+/** The balances a replenishment could take from but for open counts (the rule `chooseSource` applies, counts aside). */
+export function sourcesFor(balances: readonly SourceBalance[], today: string): SourceBalance[] {
+  return balances.filter((b) => b.type !== null && REPLENISHMENT_SOURCE_TYPES.includes(b.type)
+    && (b.status === 'ACTIVE' || b.status === 'BLOCKED') && b.on_hand > b.reserved && !isExpired(b.expires_on, today));
 }
 
 /** A face's min/max for a SKU. */

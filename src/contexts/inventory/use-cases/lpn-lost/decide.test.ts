@@ -9,7 +9,7 @@ const shelf = location({ id: 'loc_shelf', code: 'A-01' });
 const given: HoldState = { product: { sku: 'SKU-A' }, location: shelf, pickable: true, paused: false, balance: { on_hand: 10, reserved: 2 },
   skuStock: { on_hand_available: 10, unpickable: 0, allocated: 3 } };
 const lost = (quantity: number): LpnLostHoldCommand => ({
-  lpnId: 'lpn_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: '', quantity, movementId: 'mov_1',
+  lpnId: 'lpn_1', lossEventId: 'evt_1', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_shelf', lot: '', quantity, movementId: 'mov_1',
 });
 
 describe('a lost LPN (inventory side)', () => {
@@ -24,10 +24,16 @@ describe('a lost LPN (inventory side)', () => {
 
   it('holds no more than the hold rules allow: reserved units and units promised to orders stay with them', () => {
     // 10 − 2 reserved = 8 at the shelf; 10 − 3 allocated = 7 for the SKU: 7 held of the 10 the LPN had.
-    deciderSpec(decideLpnLostHold).given(given).when(lost(10)).then((d) => expect(d.held).toBe(7));
-    deciderSpec(decideLpnLostHold).given({ ...given, balance: undefined }).when(lost(10)).then({ held: 0, change: null });
+    deciderSpec(decideLpnLostHold).given(given).when(lost(10)).then((d) => {
+      expect(d.held).toBe(7);
+      expect(d.placed.data).toMatchObject({ lpnId: 'lpn_1', lossEventId: 'evt_1', requested: 10, held: 7, shortfall: 3, movementId: 'mov_1' });
+    });
+    deciderSpec(decideLpnLostHold).given({ ...given, balance: undefined }).when(lost(10)).then((d) => {
+      expect([d.held, d.change]).toEqual([0, null]);
+      expect(d.placed).toMatchObject({ type: 'inventory.lpn-hold.placed.v1', subject: 'lpn_1', data: { requested: 10, held: 0, shortfall: 10, movementId: null } });
+    });
     deciderSpec(decideLpnLostHold).given({ ...given, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 10 } }).when(lost(5))
-      .then({ held: 0, change: null });
+      .then((d) => expect([d.held, d.change, d.placed.data]).toEqual([0, null, expect.objectContaining({ shortfall: 5 })]));
   });
 });
 

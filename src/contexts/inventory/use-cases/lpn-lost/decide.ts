@@ -5,7 +5,7 @@
  * releases them there (RELEASE movements). Driven by events, so quantities are clamped rather than refused.
  */
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type StockMoved } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type LpnHoldPlaced, type StockMoved } from '../../../../contracts/inventory.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
@@ -17,6 +17,8 @@ export const LPN_LOST_STATUS = 'HOLD' as const;
 
 export interface LpnLostHoldCommand {
   readonly lpnId: string;
+  /** The `physical-tracking.lpn.lost` event answered. */
+  readonly lossEventId: string;
   readonly siteId: string;
   readonly ownerId: string;
   readonly sku: string;
@@ -27,17 +29,30 @@ export interface LpnLostHoldCommand {
   readonly movementId: string;
 }
 
-export type LpnLostHoldDecision = ClampedHoldDecision;
+/**
+ * What the loss puts on HOLD (or nothing), and `inventory.lpn-hold.placed`, which says how many of the LPN's units it
+ * could not hold: orchestration raises LPN_HOLD_INCOMPLETE for a shortfall, never silent.
+ */
+export type LpnLostHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent };
 
 /**
  * Holds as many of the lost LPN's units as the hold rules allow (`decideClampedHold`): reserved units keep their
  * picker (the short pick, NOT_FOUND, settles them), promised ones their order (a wave reserves other stock or shorts).
+ * Units it cannot hold (not on the books there any more, reserved, promised) stay AVAILABLE: said in the event.
  */
-export const decideLpnLostHold: Decide<HoldState, LpnLostHoldCommand, LpnLostHoldDecision, never> = (state, cmd, now) =>
-  decideClampedHold(state, {
+export const decideLpnLostHold: Decide<HoldState, LpnLostHoldCommand, LpnLostHoldDecision, never> = (state, cmd, now) => {
+  const clamped = decideClampedHold(state, {
     siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: fromLotKey(cmd.lot) ?? undefined, quantity: cmd.quantity,
     status: LPN_LOST_STATUS, reason: `LPN_LOST ${cmd.lpnId}`, movementId: cmd.movementId,
   }, now, `lost LPN ${cmd.lpnId}`);
+  if (!clamped.ok) return clamped;
+  const { held } = clamped.value;
+  const data: LpnHoldPlaced = {
+    lpnId: cmd.lpnId, lossEventId: cmd.lossEventId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId,
+    lot: fromLotKey(cmd.lot), requested: cmd.quantity, held, shortfall: cmd.quantity - held, movementId: held === 0 ? null : cmd.movementId,
+  };
+  return ok({ ...clamped.value, placed: { type: InventoryEvents.lpnHoldPlaced, subject: cmd.lpnId, siteId: cmd.siteId, data } });
+};
 
 export interface LpnFoundState {
   /** What the loss held, and where. */

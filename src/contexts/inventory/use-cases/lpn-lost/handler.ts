@@ -45,13 +45,11 @@ export function holdLostLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
       const skuStock = await store.lockExistingSkuStock(tx, lost.siteId, line.ownerId, line.sku);
       const movementId = deps.ids.next('mov');
       const d = decideLpnLostHold({ product: { sku: line.sku }, location: at(lost.siteId, locationId), ...where, balance, skuStock },
-        { ...line, siteId: lost.siteId, locationId, movementId }, deps.clock.now());
+        { ...line, lossEventId, siteId: lost.siteId, locationId, movementId }, deps.clock.now());
       if (!d.ok) continue;
-      const { held, change } = d.value;
-      if (change !== null) {
-        await writeStatusChange(tx, movementId, change);
-        await record(tx, deps, change.movements, change.events, meta);
-      }
+      const { held, change, placed } = d.value;
+      if (change !== null) await writeStatusChange(tx, movementId, change);
+      await record(tx, deps, change?.movements ?? [], [...change?.events ?? [], placed], meta);
       rows.push({ loss_event_id: lossEventId, lpn_id: line.lpnId, owner_id: line.ownerId, sku: line.sku, lot: line.lot, site_id: lost.siteId,
         location_id: locationId, requested: line.quantity, held });
     }

@@ -1,6 +1,7 @@
 import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import type { Executor } from '../../../../platform/db/database.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
@@ -61,7 +62,7 @@ export function inboundReceiptHandler(deps: PlatformDeps, apis: StockApis, count
     // A blind receipt of a deactivated product is refused; one against an ASN announced before still arrives (ADR 0045).
     const inactive = input.asnId === undefined ? inactiveProduct(product) : undefined;
     if (inactive !== undefined) return inactive;
-    const candidates = siteId === '' ? [] : await candidatesFor(siteId, putawayTargetTypes(input.status ?? 'AVAILABLE'));
+    const candidates = siteId === '' ? [] : await putawayCandidates(deps.db, apis, siteId, putawayTargetTypes(input.status ?? 'AVAILABLE'));
     const unit = product === undefined ? null : {
       volumeCm3: (product.lengthMm * product.widthMm * product.heightMm) / 1000, weightG: product.weightG,
     };
@@ -89,26 +90,31 @@ export function inboundReceiptHandler(deps: PlatformDeps, apis: StockApis, count
     if (result.ok) counters.received.inc(input.quantity);
     return result;
   };
+}
 
-  /** The site's locations of the types the units may go to, with what each holds now (units, volume, weight, SKUs). */
-  async function candidatesFor(siteId: string, types: readonly Location['type'][]): Promise<PutawayCandidate[]> {
-    const locations = await apis.locations.listLocations(siteId, types);
-    const held = await inbound.contentsAt(deps.db, siteId, locations.map((l) => l.id));
-    const products = await apis.catalog.getBySkus([...new Set(held.map((h) => h.sku))]);
-    const contents = new Map<string, { units: number; volumeCm3: number; weightG: number; skus: string[] }>();
-    for (const h of held) {
-      const c = contents.get(h.location_id) ?? { units: 0, volumeCm3: 0, weightG: 0, skus: [] };
-      const p = products.get(h.sku);
-      c.units += h.units;
-      if (p !== undefined) {
-        c.volumeCm3 += (h.units * p.lengthMm * p.widthMm * p.heightMm) / 1000;
-        c.weightG += h.units * p.weightG;
-      }
-      c.skus.push(h.sku);
-      contents.set(h.location_id, c);
+/**
+ * The site's locations of the types the units may go to, with what each holds now (units, volume, weight, SKUs): what
+ * the putaway strategy chooses among (a receipt's putaway, and one made when held units at the dock are released).
+ */
+export async function putawayCandidates(
+  db: Executor, apis: StockApis, siteId: string, types: readonly Location['type'][],
+): Promise<PutawayCandidate[]> {
+  const locations = await apis.locations.listLocations(siteId, types);
+  const held = await inbound.contentsAt(db, siteId, locations.map((l) => l.id));
+  const products = await apis.catalog.getBySkus([...new Set(held.map((h) => h.sku))]);
+  const contents = new Map<string, { units: number; volumeCm3: number; weightG: number; skus: string[] }>();
+  for (const h of held) {
+    const c = contents.get(h.location_id) ?? { units: 0, volumeCm3: 0, weightG: 0, skus: [] };
+    const p = products.get(h.sku);
+    c.units += h.units;
+    if (p !== undefined) {
+      c.volumeCm3 += (h.units * p.lengthMm * p.widthMm * p.heightMm) / 1000;
+      c.weightG += h.units * p.weightG;
     }
-    const none = { units: 0, volumeCm3: 0, weightG: 0, skus: [] };
-    // Location master carries no capacity yet: every candidate is unlimited (PutawayCandidate.capacity).
-    return locations.map((l) => ({ location: l, capacity: null, contents: contents.get(l.id) ?? none }));
+    c.skus.push(h.sku);
+    contents.set(h.location_id, c);
   }
+  const none = { units: 0, volumeCm3: 0, weightG: 0, skus: [] };
+  // Location master carries no capacity yet: every candidate is unlimited (PutawayCandidate.capacity).
+  return locations.map((l) => ({ location: l, capacity: null, contents: contents.get(l.id) ?? none }));
 }

@@ -12,15 +12,21 @@ import { locationRef } from '../receive/decide.ts';
 import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '../status-writes.ts';
 import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
 import { decideRelease, type ReleaseInput, type ReleaseRejection } from './decide.ts';
+import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
+import { putawayReleased, reputFacts } from '../reput-released/handler.ts';
 
 /**
  * POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert.
  * Read with the balances locked, the units open inspections keep there: a failed quality inspection's HOLD units, an
  * RMA's QUARANTINE units awaiting its inspection (an RMA receipt and inspection change that balance under the same lock).
+ * Units released at a RECEIVING location get a putaway (and a PUTAWAY task) for what no OPEN putaway covers there
+ * (`reput-released`): a putaway cancelled while they were held leaves them nowhere otherwise.
  */
-export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
+export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: PutawayPolicy = closestFreePolicy) {
   return async (input: ReleaseInput, meta: EventMeta): Promise<Outcome<StatusChangeResult, ReleaseRejection>> => {
     const { product, location } = await lookUp(apis, input.siteId, input.sku, locationRef(input));
+    // Released at the dock: the units get a putaway again, suggested as a receipt's is (read before the transaction).
+    const dock = await reputFacts(deps.db, apis, input.siteId, input.sku, location);
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
@@ -42,7 +48,10 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis) {
       const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
-      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events], meta);
+      const reput = dock === undefined ? [] : await putawayReleased(tx, deps, policy, dock, result.to.onHand - result.to.reserved, {
+        siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot), released: result.quantity, releaseMovementId: movementId,
+      });
+      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events, ...reput], meta);
       return ok(result);
     });
   };

@@ -4,7 +4,7 @@ import type { LocationStatus } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { assertNever, ok, reject } from '../../../../platform/errors.ts';
 import { isoDate } from '../../domain/ledger.ts';
-import { chooseSource, upToMax, type FaceSetting, type SourceBalance } from '../../domain/replenishment.ts';
+import { chooseSource, sourcesFor, upToMax, type FaceSetting, type SourceBalance } from '../../domain/replenishment.ts';
 import { fromLotKey } from '../../domain/stock.ts';
 import type { NewReplenishmentRow } from '../../replenishment-store.ts';
 
@@ -108,6 +108,11 @@ export const decideReplenishmentRequest: Decide<
   }
   const source = chooseSource(state.sources, isoDate(now));
   if (source === undefined) {
+    const counted = sourcesFor(state.sources, isoDate(now)).map((b) => b.location_id);
+    if (manual && counted.length > 0) {
+      return reject('NO_REPLENISHMENT_SOURCE', `The free units of ${cmd.sku} in reserve or storage are at locations under count (${[...new Set(counted)].join(', ')}): `
+        + 'nothing moves from them until the count closes; ask again then');
+    }
     if (manual) return reject('NO_REPLENISHMENT_SOURCE', `No reserve or storage location holds free units of ${cmd.sku}`);
     return ok({ kind: 'none', why: 'NO_SOURCE' });
   }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { closestFreePolicy, type PutawayCandidate } from '../../domain/putaway-policy.ts';
+import { location, SITE } from '../decider-fixtures.ts';
+import { decideReputReleased, type ReputCommand, type ReputState } from './decide.ts';
+
+const spec = deciderSpec(decideReputReleased);
+const dock = location({ id: 'loc_dock', type: 'RECEIVING', x: 0, y: 0 });
+const near: PutawayCandidate = { location: location({ id: 'loc_near', type: 'STORAGE', x: 3, y: 0 }), capacity: null,
+  contents: { units: 0, volumeCm3: 0, weightG: 0, skus: [] } };
+const state: ReputState = { dock, available: 6, covered: 0, unit: null, candidates: [near], policy: closestFreePolicy };
+const cmd: ReputCommand = { siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', lot: '', locationId: 'loc_dock', released: 4, releaseMovementId: 'mov_r', putawayId: 'put_1' };
+
+describe('held units released at the dock', () => {
+  it('given no OPEN putaway, when 4 are released at a receiving location, then a putaway of 4 to the nearest free location is requested', () => {
+    spec.given(state).when(cmd).then((d) => {
+      expect(d?.putaway).toMatchObject({ quantity: 4, from_location_id: 'loc_dock', suggested_location_id: 'loc_near', receipt_movement_id: 'mov_r', asn_id: null });
+      expect(d?.events.map((e) => e.type)).toEqual(['inventory.stock.putaway-requested.v1']);
+    });
+  });
+
+  it('requests no more than OPEN putaways leave uncovered, and nothing away from a receiving location', () => {
+    spec.given({ ...state, covered: 4 }).when(cmd).then((d) => expect(d?.putaway.quantity).toBe(2));
+    spec.given({ ...state, covered: 6 }).when(cmd).then((d) => expect(d).toBeNull());
+    spec.given({ ...state, dock: location({ id: 'loc_shelf', type: 'STORAGE' }) }).when(cmd).then((d) => expect(d).toBeNull());
+  });
+});

@@ -1,0 +1,43 @@
+import type { Location } from '../../../../contracts/location-master.ts';
+import type { PublishedEvent } from '../../../../contracts/events.ts';
+import type { Tx } from '../../../../platform/db/database.ts';
+import type { PlatformDeps } from '../../../../platform/module.ts';
+import { putawayTargetTypes } from '../../domain/inbound.ts';
+import type { PutawayCandidate, PutawayPolicy } from '../../domain/putaway-policy.ts';
+import * as inbound from '../../inbound-store.ts';
+import type { StockApis } from '../ledger-writes.ts';
+import { putawayCandidates } from '../receive-inbound/handler.ts';
+import { decideReputReleased, type ReputCommand } from './decide.ts';
+
+/** What a putaway of released units needs from other contexts, read before the transaction (as a receipt does). */
+export interface ReputFacts {
+  readonly dock: Pick<Location, 'id' | 'type' | 'x' | 'y'>;
+  readonly unit: { readonly volumeCm3: number; readonly weightG: number } | null;
+  readonly candidates: readonly PutawayCandidate[];
+}
+
+/** The facts when the units are released at a RECEIVING location; undefined elsewhere (nothing to put away). */
+export async function reputFacts(db: PlatformDeps['db'], apis: StockApis, siteId: string, sku: string, location: Location | undefined): Promise<ReputFacts | undefined> {
+  if (location?.type !== 'RECEIVING' || location.siteId !== siteId) return undefined;
+  const product = (await apis.catalog.getBySkus([sku])).get(sku);
+  const unit = product === undefined ? null : { volumeCm3: (product.lengthMm * product.widthMm * product.heightMm) / 1000, weightG: product.weightG };
+  return { dock: location, unit, candidates: await putawayCandidates(db, apis, siteId, putawayTargetTypes('AVAILABLE')) };
+}
+
+/**
+ * In the release's transaction, after its status change (both balances locked, so two releases there queue, and a
+ * putaway confirm, which moves these units under the same lock, is counted in or out whole): the units OPEN putaways
+ * of them still cover at the dock are read, and a putaway is made for the released units they do not cover. Returns
+ * its `inventory.stock.putaway-requested` (tasks queues the PUTAWAY task) for the caller to record with its own events.
+ */
+export async function putawayReleased(
+  tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'clock'>, policy: PutawayPolicy, facts: ReputFacts, available: number,
+  cmd: Omit<ReputCommand, 'putawayId' | 'locationId'>,
+): Promise<readonly PublishedEvent[]> {
+  const key = { siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: facts.dock.id, lot: cmd.lot };
+  const covered = await inbound.openPutawayUnits(tx, key);
+  const d = decideReputReleased({ ...facts, available, covered, policy }, { ...cmd, locationId: facts.dock.id, putawayId: deps.ids.next('put') }, deps.clock.now());
+  if (!d.ok || d.value === null) return [];
+  if (await inbound.insertPutawayOnce(tx, d.value.putaway, deps.clock.now()) === undefined) return [];
+  return d.value.events;
+}
