@@ -6,7 +6,7 @@
  */
 import { advance, defineSaga, finish, wait, type SagaDefinition, type SagaSignal, type StepContext, type StepResult } from '../../platform/saga/saga.ts';
 import type { OrderStatus } from '../../contracts/orders.ts';
-import type { ExceptionService } from './exceptions.ts';
+import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
 
 export const FULFILMENT = 'order-fulfilment';
 
@@ -108,8 +108,13 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
   const follow = (target: OrderStatus) => async (ctx: StepContext<FulfilmentData>): Promise<StepResult<FulfilmentData>> => {
     const before = ctx.data;
     const d = applySignals(before, ctx.signals);
-    // (The subscriptions clear the order's exceptions when it ships or is cancelled.)
-    if (d.outcome !== null) return finish(d);
+    if (d.outcome !== null) {
+      // The subscriptions clear the order's exceptions when it ships or is cancelled; an alarm this saga raised from
+      // facts that were already behind (its step ran while the shipment's event was being handled) came after that
+      // clear, so the saga's end clears what it raised. A saga that raised nothing does no exception work.
+      if (d.alerted === true) await exceptions.clearNow(ORDER_KINDS, d.orderId, `order ${d.outcome === 'SHIPPED' ? 'shipped' : 'cancelled'}`);
+      return finish(d);
+    }
     if (d.status !== before.status && d.alerted === true) {
       await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`);
       if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { ExceptionKind } from '../../contracts/orchestration.ts';
+import type { SagaSignal, StepContext } from '../../platform/saga/saga.ts';
+import type { ExceptionService } from './exceptions.ts';
+import { fulfilmentSaga, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
+
+/** The exception service as the saga uses it: what it raised and cleared, nothing stored. */
+function recordingExceptions() {
+  const raised: string[] = [];
+  const cleared: { kinds: readonly ExceptionKind[]; subject: string; why: string }[] = [];
+  const service = {
+    raiseNow: async (x: { kind: string }) => { raised.push(x.kind); return undefined; },
+    clearNow: async (kinds: readonly ExceptionKind[], subject: string, why: string) => { cleared.push({ kinds, subject, why }); return 0; },
+  } as unknown as ExceptionService;
+  return { service, raised, cleared };
+}
+
+const data = (over: Partial<FulfilmentData> = {}): FulfilmentData => ({
+  orderId: 'ord_1', siteId: 'sit_1', carrier: 'OWN_FLEET', skus: ['A'], status: 'PICKED', lastMoveAt: '2026-12-05T00:00:00.000Z',
+  shipBy: null, outcome: null, ...over,
+});
+const signal = (seq: number, m: OrderMoved): SagaSignal => ({ seq, name: m.status.toLowerCase(), data: m, receivedAt: new Date(m.at) });
+const ctx = (d: FulfilmentData, signals: readonly SagaSignal[], now: Date): StepContext<FulfilmentData> => ({
+  sagaId: 'sag_1', type: 'order-fulfilment', key: d.orderId, siteId: d.siteId, data: d, attempt: 1, idempotencyKey: 'k', signals, now,
+});
+
+describe('the fulfilment saga', () => {
+  const stallMs = 1_000;
+  const pack = () => fulfilmentSaga(recorder.service, { stallMs, cutoffMarginMs: 0 }).steps.find((s) => s.name === 'pack')!;
+  let recorder = recordingExceptions();
+
+  it('raises ORDER_NOT_MOVING from the facts it has, and clears what it raised when it hears the order shipped', async () => {
+    recorder = recordingExceptions();
+    // A step that runs past the stall limit with facts that are already behind (the shipment's event is being handled
+    // at that moment, and its clear of the order's exceptions commits before this alarm does).
+    const stalled = await pack().run(ctx(data(), [], new Date('2026-12-05T00:00:05.000Z')));
+    expect(recorder.raised).toEqual(['ORDER_NOT_MOVING']);
+    expect(stalled).toMatchObject({ kind: 'wait', data: { alerted: true } });
+    // The next run reads the shipment's signal: the saga ends and clears the order's exceptions (the late alarm).
+    const shipped = await pack().run(ctx(stalled.data, [signal(1, { status: 'SHIPPED', at: '2026-12-05T00:00:04.000Z' })], new Date('2026-12-05T00:00:06.000Z')));
+    expect(shipped).toMatchObject({ kind: 'finish', data: { outcome: 'SHIPPED' } });
+    expect(recorder.cleared).toEqual([{ kinds: ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE'], subject: 'ord_1', why: 'order shipped' }]);
+  });
+
+  it('does no exception work at its end when it raised nothing', async () => {
+    recorder = recordingExceptions();
+    const cancelled = await pack().run(ctx(data(), [signal(1, { status: 'CANCELLED', at: '2026-12-05T00:00:00.500Z' })], new Date('2026-12-05T00:00:00.600Z')));
+    expect(cancelled).toMatchObject({ kind: 'finish', data: { outcome: 'CANCELLED' } });
+    expect([recorder.raised, recorder.cleared]).toEqual([[], []]);
+  });
+});
