@@ -294,7 +294,7 @@ export const InventoryEventSchemas = {
     putAway: Type.Integer({ description: 'Units of the request put away before it was cancelled.' }),
     remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
     reason: Type.String(),
-  }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`): nothing moves; tasks withdraws its PUTAWAY task.' }),
+  }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status): nothing moves; tasks withdraws its PUTAWAY task.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),

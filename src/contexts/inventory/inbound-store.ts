@@ -150,13 +150,31 @@ export async function insertPutawayOnce(db: Executor, p: NewPutaway, now: Date):
   return rows[0];
 }
 
-/** Units OPEN putaways of these AVAILABLE units still have to move from this receiving location (quantity − put away). */
-export async function openPutawayUnits(db: Executor, k: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<number> {
+/** Units OPEN putaways of these units (AVAILABLE unless told) still have to move from this receiving location (quantity − put away). */
+export async function openPutawayUnits(db: Executor, k: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string; status?: StockStatus }): Promise<number> {
   const rows = await db.query<{ n: number }>(
     `SELECT coalesce(sum(quantity - put_away), 0)::int AS n FROM inventory.putaways
-     WHERE site_id = $1 AND status = 'OPEN' AND owner_id = $2 AND sku = $3 AND from_location_id = $4 AND lot = $5 AND stock_status = 'AVAILABLE'`,
-    [k.siteId, k.ownerId, k.sku, k.locationId, k.lot]);
+     WHERE site_id = $1 AND status = 'OPEN' AND owner_id = $2 AND sku = $3 AND from_location_id = $4 AND lot = $5 AND stock_status = $6`,
+    [k.siteId, k.ownerId, k.sku, k.locationId, k.lot, k.status ?? 'AVAILABLE']);
   return rows[0]?.n ?? 0;
+}
+
+/**
+ * The OPEN putaways of these units (owner, SKU, lot, status) waiting at this receiving location, locked FOR UPDATE in id
+ * order: a hold release takes them before its location and balance locks, the order a putaway confirm locks in (its
+ * putaway row, then the move's locations and balances), so the two queue instead of deadlocking.
+ */
+export async function lockOpenPutawaysAt(db: Executor, k: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string; status: StockStatus }): Promise<PutawayRow[]> {
+  return db.query<PutawayRow>(
+    `SELECT ${PUTAWAY_COLUMNS} FROM inventory.putaways
+     WHERE site_id = $1 AND status = 'OPEN' AND owner_id = $2 AND sku = $3 AND from_location_id = $4 AND lot = $5 AND stock_status = $6
+     ORDER BY id FOR UPDATE`,
+    [k.siteId, k.ownerId, k.sku, k.locationId, k.lot, k.status]);
+}
+
+/** An OPEN putaway covers fewer units (its units left the status it was for); still more than it put away (stays OPEN). */
+export async function reducePutaway(db: Executor, id: string, quantity: number, now: Date): Promise<void> {
+  await db.query(`UPDATE inventory.putaways SET quantity = $2, updated_at = $3 WHERE id = $1 AND status = 'OPEN' AND put_away < $2`, [id, quantity, now]);
 }
 
 export async function getPutaway(db: Executor, id: string, lock = false): Promise<PutawayRow | undefined> {

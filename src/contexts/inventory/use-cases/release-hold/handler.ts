@@ -13,14 +13,17 @@ import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '
 import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
 import { decideRelease, type ReleaseInput, type ReleaseRejection } from './decide.ts';
 import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
-import { putawayReleased, reputFacts } from '../reput-released/handler.ts';
+import { putawayReleased, reputFacts, withdrawReleased } from '../reput-released/handler.ts';
+import * as inbound from '../../inbound-store.ts';
 
 /**
  * POST /inventory/hold-releases: location row (FOR SHARE), both balances in status order, then the SKU row by its upsert.
  * Read with the balances locked, the units open inspections keep there: a failed quality inspection's HOLD units, an
  * RMA's QUARANTINE units awaiting its inspection (an RMA receipt and inspection change that balance under the same lock).
  * Units released at a RECEIVING location get a putaway (and a PUTAWAY task) for what no OPEN putaway covers there
- * (`reput-released`): a putaway cancelled while they were held leaves them nowhere otherwise.
+ * (`reput-released`): a putaway cancelled while they were held leaves them nowhere otherwise. OPEN putaways there of
+ * the status the units leave (a QUARANTINE receipt's) give those units up in the same transaction (reduced, or
+ * cancelled with their task withdrawn): locked first, before the location and balances, as a putaway confirm locks.
  */
 export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: PutawayPolicy = closestFreePolicy) {
   return async (input: ReleaseInput, meta: EventMeta): Promise<Outcome<StatusChangeResult, ReleaseRejection>> => {
@@ -29,6 +32,12 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: 
     const dock = await reputFacts(deps.db, apis, input.siteId, input.sku, location);
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
+      // At the dock, first (before the location and balances, the order a putaway confirm locks in): the OPEN putaways
+      // of the status the units leave, which give up the released units below.
+      const lotKey = toLotKey(input.lot);
+      const held = dock === undefined ? [] : await inbound.lockOpenPutawaysAt(tx, {
+        siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: dock.dock.id, lot: lotKey, status: input.fromStatus,
+      });
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
       let inspectionHolds: { inspectionId: string; held: number }[] = [];
@@ -48,10 +57,14 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: 
       const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
+      const withdrawn = dock === undefined ? [] : await withdrawReleased(tx, deps, held, result.from.onHand - result.from.reserved, {
+        siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: lotKey, locationId: dock.dock.id, status: input.fromStatus,
+        released: result.quantity, releaseMovementId: movementId,
+      });
       const reput = dock === undefined ? [] : await putawayReleased(tx, deps, policy, dock, result.to.onHand - result.to.reserved, {
         siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot), released: result.quantity, releaseMovementId: movementId,
       });
-      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events, ...reput], meta);
+      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events, ...withdrawn, ...reput], meta);
       return ok(result);
     });
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
 import { closestFreePolicy, type PutawayCandidate } from '../../domain/putaway-policy.ts';
 import { location, SITE } from '../decider-fixtures.ts';
-import { decideReputReleased, type ReputCommand, type ReputState } from './decide.ts';
+import { decideReputReleased, decideWithdrawReleased, type HeldPutaway, type ReputCommand, type ReputState } from './decide.ts';
 
 const spec = deciderSpec(decideReputReleased);
 const dock = location({ id: 'loc_dock', type: 'RECEIVING', x: 0, y: 0 });
@@ -23,5 +23,24 @@ describe('held units released at the dock', () => {
     spec.given({ ...state, covered: 4 }).when(cmd).then((d) => expect(d?.putaway.quantity).toBe(2));
     spec.given({ ...state, covered: 6 }).when(cmd).then((d) => expect(d).toBeNull());
     spec.given({ ...state, dock: location({ id: 'loc_shelf', type: 'STORAGE' }) }).when(cmd).then((d) => expect(d).toBeNull());
+  });
+});
+
+describe('a putaway of the status released units leave', () => {
+  const put = (id: string, quantity: number, putAway = 0): HeldPutaway => ({ id, site_id: SITE, owner_id: 'own_default', sku: 'SKU-A', lot: '',
+    stock_status: 'QUARANTINE', quantity, put_away: putAway, from_location_id: 'loc_dock' });
+  const cmd = { released: 4, releaseMovementId: 'mov_r' };
+
+  it('covering only the released units: cancelled (its task withdrawn), what it put away kept in the event', () => {
+    const steps = decideWithdrawReleased({ putaways: [put('put_1', 6, 2)], covered: 4, left: 0 }, cmd);
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.cancel?.data).toMatchObject({ putawayId: 'put_1', status: 'QUARANTINE', putAway: 2, remaining: 4 });
+  });
+
+  it('covering more: reduced to the units left in the status, newest first; none given up while the status still has them', () => {
+    expect(decideWithdrawReleased({ putaways: [put('put_1', 10)], covered: 10, left: 6 }, cmd)).toEqual([{ putawayId: 'put_1', quantity: 6, cancel: null }]);
+    const two = decideWithdrawReleased({ putaways: [put('put_1', 5), put('put_2', 3)], covered: 8, left: 4 }, cmd);
+    expect(two.map((s) => [s.putawayId, s.quantity, s.cancel === null])).toEqual([['put_2', 3, false], ['put_1', 4, true]]);
+    expect(decideWithdrawReleased({ putaways: [put('put_1', 3)], covered: 3, left: 5 }, cmd)).toEqual([]);
   });
 });

@@ -6,14 +6,14 @@
  * no OPEN putaway covers yet, as a receipt does (`inventory.stock.putaway-requested`: tasks queues its PUTAWAY task).
  */
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type PutawayRequested } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type PutawayCancelled, type PutawayRequested } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
 import { putawayTargetTypes } from '../../domain/inbound.ts';
 import type { PutawayCandidate, PutawayPolicy } from '../../domain/putaway-policy.ts';
 import { fromLotKey } from '../../domain/stock.ts';
-import type { NewPutaway } from '../../inbound-store.ts';
+import type { NewPutaway, PutawayRow } from '../../inbound-store.ts';
 
 export interface ReputState {
   /** The location the units were released at (location-master's data); undefined: unknown. */
@@ -66,3 +66,55 @@ export const decideReputReleased: Decide<ReputState, ReputCommand, ReputDecision
   };
   return ok({ putaway, events: [{ type: InventoryEvents.putawayRequested, subject: putaway.id, siteId: cmd.siteId, data }] });
 };
+
+/** An OPEN putaway of the released status at the dock, locked: what withdrawing its released units needs. */
+export type HeldPutaway = Pick<PutawayRow, 'id' | 'site_id' | 'owner_id' | 'sku' | 'lot' | 'stock_status' | 'quantity' | 'put_away' | 'from_location_id'>;
+
+export interface WithdrawState {
+  /** The OPEN putaways of the released status there, locked (id order). */
+  readonly putaways: readonly HeldPutaway[];
+  /** Units every OPEN putaway of that status there still covers (read under the balance lock). */
+  readonly covered: number;
+  /** Units of that status left there after the release (on hand − reserved). */
+  readonly left: number;
+}
+
+export interface WithdrawCommand {
+  /** Units the release moved out of the status. */
+  readonly released: number;
+  readonly releaseMovementId: string;
+}
+
+/** A putaway reduced to `quantity` (still OPEN), or cancelled with its `inventory.stock.putaway-cancelled` (task withdrawn). */
+export type WithdrawStep = { readonly putawayId: string; readonly quantity: number; readonly cancel: null }
+  | { readonly putawayId: string; readonly quantity: number; readonly cancel: PublishedEvent };
+
+/**
+ * Held units released at the dock leave the status their putaway was for (a QUARANTINE receipt's putaway, its units
+ * released to AVAILABLE): it could never be confirmed (409 INSUFFICIENT_STOCK) and its task would wait for a manager.
+ * The putaways of that status give up the units the status no longer has there — min(released, covered − left) — newest
+ * first: one covering only those is cancelled (its task withdrawn, `putAway` kept), one covering more is reduced. The
+ * released units are then covered by an AVAILABLE putaway (`decideReputReleased`), so exactly one OPEN putaway covers them.
+ */
+export function decideWithdrawReleased(state: WithdrawState, cmd: WithdrawCommand): WithdrawStep[] {
+  let excess = Math.min(cmd.released, state.covered - state.left);
+  const steps: WithdrawStep[] = [];
+  for (const p of [...state.putaways].sort((a, b) => (a.id < b.id ? 1 : -1))) {
+    if (excess <= 0) break;
+    const open = p.quantity - p.put_away;
+    if (open <= 0) continue;
+    if (open <= excess) {
+      const data: PutawayCancelled = {
+        putawayId: p.id, siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status,
+        fromLocationId: p.from_location_id, putAway: p.put_away, remaining: open,
+        reason: `units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
+      };
+      steps.push({ putawayId: p.id, quantity: p.quantity, cancel: { type: InventoryEvents.putawayCancelled, subject: p.id, siteId: p.site_id, data } });
+      excess -= open;
+    } else {
+      steps.push({ putawayId: p.id, quantity: p.quantity - excess, cancel: null });
+      excess = 0;
+    }
+  }
+  return steps;
+}

@@ -7,7 +7,8 @@ import type { PutawayCandidate, PutawayPolicy } from '../../domain/putaway-polic
 import * as inbound from '../../inbound-store.ts';
 import type { StockApis } from '../ledger-writes.ts';
 import { putawayCandidates } from '../receive-inbound/handler.ts';
-import { decideReputReleased, type ReputCommand } from './decide.ts';
+import { decideReputReleased, decideWithdrawReleased, type ReputCommand } from './decide.ts';
+import type { StockStatus } from '../../../../contracts/inventory.ts';
 
 /** What a putaway of released units needs from other contexts, read before the transaction (as a receipt does). */
 export interface ReputFacts {
@@ -40,4 +41,28 @@ export async function putawayReleased(
   if (!d.ok || d.value === null) return [];
   if (await inbound.insertPutawayOnce(tx, d.value.putaway, deps.clock.now()) === undefined) return [];
   return d.value.events;
+}
+
+/**
+ * In the release's transaction, after its status change: the OPEN putaways of the released status at the dock (locked
+ * by the caller before its location and balance locks, `lockOpenPutawaysAt`) give up the units that status no longer
+ * has there (`decideWithdrawReleased`): reduced, or cancelled with their PUTAWAY task withdrawn. Returns the
+ * `inventory.stock.putaway-cancelled` events for the caller to record.
+ */
+export async function withdrawReleased(
+  tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly inbound.PutawayRow[], left: number,
+  cmd: { siteId: string; ownerId: string; sku: string; lot: string; locationId: string; status: StockStatus; released: number; releaseMovementId: string },
+): Promise<readonly PublishedEvent[]> {
+  if (locked.length === 0) return [];
+  const covered = await inbound.openPutawayUnits(tx, cmd);
+  const events: PublishedEvent[] = [];
+  for (const step of decideWithdrawReleased({ putaways: locked, covered, left }, cmd)) {
+    if (step.cancel === null) {
+      await inbound.reducePutaway(tx, step.putawayId, step.quantity, deps.clock.now());
+    } else {
+      await inbound.setPutawayStatus(tx, step.putawayId, 'CANCELLED', deps.clock.now());
+      events.push(step.cancel);
+    }
+  }
+  return events;
 }
