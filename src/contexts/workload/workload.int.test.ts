@@ -428,6 +428,12 @@ describe('the roster\'s day and zones (found by the black-box hunt)', () => {
     expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/querystring/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
     expect((await whatIf('PACK')).status).toBe(200);
     expect((await whatIf('A')).status).toBe(200);
+    // Pick lists were made (work is placed in zones): the plan has no pool ALL, and heads added there changed nothing.
+    const plan = await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer');
+    expect(plan.body.zones.map((z: { zone: string }) => z.zone)).not.toContain('ALL');
+    const all = await whatIf('ALL');
+    expect([all.status, all.body.code, all.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_ZONE', '/querystring/zone']);
+    expect(all.body.detail).toMatch(/ALL is no pool.*A.*PACK/);
   });
 });
 
