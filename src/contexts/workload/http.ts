@@ -90,8 +90,8 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     schema: {
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
       description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
-        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\', '
-        + '`PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
+        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\' in use '
+        + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
         shifts: Type.Array(Type.Object({

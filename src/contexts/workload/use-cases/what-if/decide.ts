@@ -11,7 +11,7 @@ import { zoneAllowed } from '../set-roster/decide.ts';
 export const decideWhatIfZone: Decide<{ readonly zones: ReadonlySet<string> | null; readonly zoned?: boolean }, { readonly zone: string }, string, 'UNKNOWN_ZONE'> = (state, command) => {
   if (state.zones !== null && command.zone !== 'ALL' && !zoneAllowed(state.zones, command.zone)) {
     return reject('UNKNOWN_ZONE', `Unknown zone ${command.zone}: heads are added to a zone of the site's locations, PACK or ALL`,
-      [{ field: '/querystring/zone', message: `no location of the site is in zone ${command.zone}` }]);
+      [{ field: '/querystring/zone', message: `no location of the site in use is in zone ${command.zone}` }]);
   }
   if (command.zone === 'ALL' && state.zoned === true) {
     const names = [...(state.zones ?? [])].sort().concat('PACK').join(', ');
