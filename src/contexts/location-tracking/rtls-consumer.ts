@@ -76,7 +76,8 @@ export function rtlsConsumer(service: TrackingService, o: RtlsConsumerOptions) {
       return;
     }
     try {
-      const outcome = await service.report(parsed.site, parsed.kind, parsed.id, parsed.report);
+      // No caller to check the sites of: the topic's site must be the thing's home (the HTTP route checks its caller).
+      const outcome = await service.report(parsed.site, parsed.kind, parsed.id, parsed.report, {}, { atHomeOnly: true });
       if (!outcome.ok) refuse(topic, outcome.reason ?? 'malformed_payload', outcome.message);
     } catch (err) {
       service.counters.reports.inc({ outcome: 'failed' });

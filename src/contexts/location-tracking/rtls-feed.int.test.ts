@@ -40,7 +40,7 @@ describe.each([
   { store: 'memory', env: {} },
   { store: 'redis', env: { REDIS_URL } },
 ])('the RTLS feed over MQTT, positions in $store', ({ store, env }) => {
-  it('counts and logs malformed payloads, unknown kinds and ids, positions outside the site; keeps consuming; applies the good report after them', async (ctx) => {
+  it('counts and logs malformed payloads, unknown kinds and ids, positions outside the site, things of another site; keeps consuming; applies the good report after them', async (ctx) => {
     await mqttOrSkip(() => ctx.skip());
     if (store === 'redis') await redisOrSkip(() => ctx.skip());
     // A namespace of its own on the shared broker and Redis: a site code nobody else publishes to.
@@ -52,6 +52,11 @@ describe.each([
     await t.post(`/api/v1/sites/${site.id}/layout`, { aisles: 2, bays: 3, levels: 1, packStations: 1 });
     await t.settle();
     expect((await t.request('PUT', '/api/v1/tracked/equipment/FLT-7', { body: { siteId: site.id } })).status).toBe(200);
+    // Another site's forklift: a feed on this site's topic may not place it here (there is no caller to check).
+    const other = (await t.post('/api/v1/sites', { code: `${code}X`, name: 'Other RTLS site' })).body;
+    await t.post(`/api/v1/sites/${other.id}/layout`, { aisles: 2, bays: 3, levels: 1, packStations: 1 });
+    await t.settle();
+    expect((await t.request('PUT', '/api/v1/tracked/equipment/FLT-B', { body: { siteId: other.id } })).status).toBe(200);
     await until('the consumer subscribed', async () => m.rtls?.connected() ?? false, (c) => c);
 
     pub = await mqttPublisher();
@@ -68,6 +73,7 @@ describe.each([
       [topic('equipment', 'GHOST'), JSON.stringify({ x: 1, y: 2, timestamp: at(1) })],    // unknown id
       [topic('equipment', 'FLT-7'), JSON.stringify({ x: 9_999, y: -9_999, timestamp: at(1) })], // outside the site
       [`paklog/NOSUCHSITE${code}/positions/equipment/FLT-7`, JSON.stringify({ x: 1, y: 2, timestamp: at(1) })],
+      [topic('equipment', 'FLT-B'), JSON.stringify({ x: 1, y: 2, timestamp: at(1) })],    // registered at the other site
     ];
     for (const [tp, payload] of garbage) await pub.publishAsync(tp, payload, { qos: 1 });
     await pub.publishAsync(topic('equipment', 'FLT-7'), JSON.stringify({ x: 3, y: 2, zone: 'A', timestamp: at(5), seq: 42 }), { qos: 1 });
@@ -75,8 +81,13 @@ describe.each([
     const where = await until('the good report applied', async () => (await t!.get('/api/v1/where-is/equipment/FLT-7')).body, (b) => b.seq === 42);
     expect(where).toMatchObject({ siteId: site.id, x: 3, y: 2, zone: 'A', source: 'rtls', at: at(5) });
     const counts = await until('every refusal counted', () => rejected(t!), (c) => Object.values(c).reduce((a, b) => a + b, 0) >= garbage.length);
-    expect(counts).toEqual({ malformed_payload: 5, unknown_kind: 1, malformed_topic: 1, unknown_id: 1, outside_site: 1, unknown_site: 1 });
+    expect(counts).toEqual({ malformed_payload: 5, unknown_kind: 1, malformed_topic: 1, unknown_id: 1, outside_site: 1, unknown_site: 1, wrong_site: 1 });
     expect(m.rtls?.connected()).toBe(true);
+    expect((await t.get('/api/v1/where-is/equipment/FLT-B')).status).toBe(404);
+    // Re-homed to this site, the same report is taken.
+    expect((await t.request('PUT', '/api/v1/tracked/equipment/FLT-B', { body: { siteId: site.id } })).status).toBe(200);
+    await pub.publishAsync(topic('equipment', 'FLT-B'), JSON.stringify({ x: 1, y: 2, timestamp: at(2), seq: 7 }), { qos: 1 });
+    await until('the re-homed forklift placed', async () => (await t!.get('/api/v1/where-is/equipment/FLT-B')).body, (b) => b.seq === 7);
 
     // Still consuming: an older report loses to the held one, a newer one wins.
     await pub.publishAsync(topic('equipment', 'FLT-7'), JSON.stringify({ x: 1, y: 1, timestamp: at(4), seq: 41 }), { qos: 1 });
@@ -84,7 +95,7 @@ describe.each([
     await until('the newer report applied', async () => (await t!.get('/api/v1/where-is/equipment/FLT-7')).body.seq, (s) => s === 43);
     const metrics = (await t.get('/metrics', null)).body as string;
     expect(metrics).toMatch(/paklog_rtls_reports_total\{outcome="stale"\} 1\b/);
-    expect(metrics).toMatch(/paklog_rtls_reports_total\{outcome="applied"\} 2\b/);
+    expect(metrics).toMatch(/paklog_rtls_reports_total\{outcome="applied"\} 3\b/);
   });
 });
 

@@ -22,7 +22,7 @@ export interface TrackingSettings extends AlertLimits {
 }
 
 /** Why a report was refused: the reason label of `paklog_rtls_rejected_total`. */
-export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site' | 'future_timestamp';
+export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site' | 'future_timestamp' | 'wrong_site';
 
 /**
  * How far ahead of PakLog's clock a report's timestamp may be (a sender's clock running fast). Beyond, the report is
@@ -59,10 +59,11 @@ const LAST_WRITTEN_MAX = 100_000;
  */
 export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings, lpns: Pick<PhysicalTrackingApi, 'getLpn'>) {
   const reports = deps.metrics.counter('paklog_rtls_reports_total', 'Position reports and scans handled, by outcome (applied, stale: older than the held position, failed)', ['outcome']);
-  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp)', ['reason']);
+  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp, wrong_site)', ['reason']);
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
   const sites = new Map<string, { id: string | undefined; at: number }>();
-  const known = new Map<string, { yes: boolean; at: number }>();
+  /** Per tracked thing, its home site as last read (undefined: not tracked) and when: re-read after NEGATIVE_TTL_MS. */
+  const homes = new Map<string, { home: string | undefined; at: number }>();
   /** Per tracked thing, the tail of its observations being applied in this process. */
   const chains = new Map<string, Promise<void>>();
   /** The positions this process wrote last (bounded, oldest out first): the expected value of the next compare-and-set. */
@@ -85,14 +86,19 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     return id;
   };
 
-  const isTracked = async (kind: TrackedKind, id: string): Promise<boolean> => {
+  /**
+   * The site `kind`/`id` is registered at, undefined when it is not tracked. Cached for a few seconds: a thing re-homed by
+   * another process reports at its new home after at most NEGATIVE_TTL_MS (this process's own re-homing is seen at once).
+   */
+  const homeSite = async (kind: TrackedKind, id: string): Promise<string | undefined> => {
     const key = `${kind}:${id}`;
-    const hit = known.get(key);
-    if (hit !== undefined && (hit.yes || Date.now() - hit.at < NEGATIVE_TTL_MS)) return hit.yes;
-    const yes = (await trackingStore.findTracked(deps.db, kind, id)) !== undefined;
-    known.set(key, { yes, at: Date.now() });
-    return yes;
+    const hit = homes.get(key);
+    if (hit !== undefined && Date.now() - hit.at < NEGATIVE_TTL_MS) return hit.home;
+    const home = (await trackingStore.findTracked(deps.db, kind, id))?.siteId;
+    homes.set(key, { home, at: Date.now() });
+    return home;
   };
+  const isTracked = async (kind: TrackedKind, id: string): Promise<boolean> => (await homeSite(kind, id)) !== undefined;
 
   /**
    * A zone change's events. The exit is the exited zone's site's (a thing that moved to another site left a zone of the
@@ -188,16 +194,27 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     /**
      * An RTLS report for `kind`/`id` at the site named `siteRef` (its id or code): refused when the site, the kind or the
      * id is unknown or the point is outside the site; else applied (or stale, when a newer position is held).
+     * With `atHomeOnly` (the MQTT feed, which has no caller whose sites could be checked), a thing registered at another
+     * site is refused too (`wrong_site`): a feed on site A's topic may not place site B's forklift or LPN at A.
      */
-    async report(siteRef: string, kind: TrackedKind, id: string, r: PositionReport, meta: EventMeta = {}): Promise<Outcome<Applied> & { reason?: RejectReason }> {
+    async report(siteRef: string, kind: TrackedKind, id: string, r: PositionReport, meta: EventMeta = {}, o: { atHomeOnly?: boolean } = {}): Promise<Outcome<Applied> & { reason?: RejectReason }> {
       const siteId = await resolveSite(siteRef);
       if (siteId === undefined) {
         rejected.inc({ reason: 'unknown_site' });
         return { ...reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]), reason: 'unknown_site' };
       }
-      if (!(await isTracked(kind, id))) {
+      const home = await homeSite(kind, id);
+      if (home === undefined) {
         rejected.inc({ reason: 'unknown_id' });
         return { ...reject('UNKNOWN_TRACKED', `No ${kind} ${id} is tracked (register it with PUT /tracked/${kind}/${id})`, [{ field: '/id', message: 'is not tracked' }]), reason: 'unknown_id' };
+      }
+      if (o.atHomeOnly === true && home !== siteId) {
+        rejected.inc({ reason: 'wrong_site' });
+        return {
+          ...reject('FORBIDDEN_AT_SITE', `${kind} ${id} is registered at site ${home}, not at ${siteRef} (re-home it with PUT /tracked/${kind}/${id})`,
+            [{ field: '/id', message: 'is registered at another site' }]),
+          reason: 'wrong_site',
+        };
       }
       if (Date.parse(r.timestamp) > deps.clock.now().getTime() + FUTURE_SKEW_MS) {
         rejected.inc({ reason: 'future_timestamp' });
@@ -244,7 +261,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       for (const s of subjects) {
         if (!(await isTracked(s.kind, s.id))) {
           await trackingStore.track(deps.db, { ...s, siteId: scan.siteId, label: null, at: deps.clock.now() });
-          known.set(`${s.kind}:${s.id}`, { yes: true, at: Date.now() });
+          homes.set(`${s.kind}:${s.id}`, { home: scan.siteId, at: Date.now() });
         }
         const applied = await apply({
           siteId: scan.siteId, kind: s.kind, id: s.id, x: location.x, y: location.y, zone: location.zone, locationId: location.id,
@@ -269,7 +286,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         }
       }
       await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
-      known.set(`${kind}:${id}`, { yes: true, at: Date.now() });
+      homes.set(`${kind}:${id}`, { home: siteId, at: Date.now() });
       const saved = await trackingStore.findTracked(deps.db, kind, id);
       return ok({ kind, id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
     },
@@ -277,6 +294,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     /** A worker with a task profile may report positions (tasks.worker.profile-changed). */
     async learnWorker(tx: Executor, workerId: string, siteId: string): Promise<void> {
       await trackingStore.track(tx, { kind: 'worker', id: workerId, siteId, label: null, at: deps.clock.now() });
+      homes.delete(`worker:${workerId}`);
     },
 
     async learnSite(tx: Tx, site: { id: string; code: string }): Promise<void> {

@@ -90,8 +90,8 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     schema: {
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
       description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
-        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\', '
-        + '`PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
+        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\' in use '
+        + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
         shifts: Type.Array(Type.Object({
@@ -195,7 +195,8 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       operationId: 'getStaffingWhatIf', tags, summary: 'What if N more people worked a zone from an hour',
       description: 'The plan\'s finish times and cut-offs with the roster as it is (`before`) and with `add` more heads in `zone` from `fromHour` (`after`). '
         + 'The zone is one the plan names (a zone of the site\'s locations, `PACK`, or `ALL`): 422 UNKNOWN_ZONE otherwise. While no work is '
-        + 'placed in a zone yet (the plan\'s zones are ALL and PACK), heads added to a zone of the site join the pool ALL, as its rostered shifts do.',
+        + 'placed in a zone yet (the plan\'s zones are ALL and PACK), heads added to a zone of the site join the pool ALL, as its rostered shifts do; once work is placed in zones '
+        + 'there is no pool ALL, and `zone=ALL` is 422 UNKNOWN_ZONE naming the zones to choose from.',
       querystring: Type.Object({
         ...SiteQuery, zone: { ...Zone, examples: ['A'] }, add: Type.Integer({ minimum: -100, maximum: 100, examples: [3], description: 'Heads to add (negative: to take away)' }),
         fromHour: Type.Integer({ minimum: 0, maximum: 23, examples: [14], description: 'From this hour (UTC) to the end of the day' }),

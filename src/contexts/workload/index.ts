@@ -16,9 +16,10 @@ export interface WorkloadModule extends ContextModule {
 
 /** workload: labour standards, learned corrections, worker performance, the forecast of work and the staffing plan (issue 14). */
 export function workloadContext(deps: PlatformDeps, options: WorkloadOptions): WorkloadModule {
-  // A roster's zones are location-master's (the projection here may not have heard of a layout made a moment ago).
+  // A roster's zones are location-master's (the projection here may not have heard of a layout made a moment ago), of
+  // locations in use: a zone whose locations are all deactivated (out of use for good) has no work and no one to roster.
   const service = workloadService(deps, async (siteId) =>
-    new Set((await options.locations.listLocations(siteId)).flatMap((l) => (l.zone === null ? [] : [l.zone]))));
+    new Set((await options.locations.listLocations(siteId)).flatMap((l) => (l.zone === null || l.status === 'INACTIVE' ? [] : [l.zone]))));
   const module = defineContext({
     name: 'workload',
     schema: 'workload',

@@ -303,11 +303,15 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
   }
 
   async function whatIf(siteId: string, date: string | undefined, zone: string, add: number, fromHour: number) {
-    const known = decideWhatIfZone({ zones: await zonesOf(siteId) }, { zone }, deps.clock.now());
+    const zones = await zonesOf(siteId);
+    const known = decideWhatIfZone({ zones }, { zone }, deps.clock.now());
     if (!known.ok) return known;
     const m = await dayModel(siteId, date);
     if (!m.ok) return m;
     const { window: w, work, heads, zoned } = m.value;
+    // Once work is placed in zones the plan has no pool ALL: heads added there would change nothing.
+    const pooled = decideWhatIfZone({ zones, zoned }, { zone }, deps.clock.now());
+    if (!pooled.ok) return pooled;
     const fromMin = Math.max(w.fromMin, fromHour * 60);
     // While no work is placed in a zone the plan has one pool for the floor: heads added to a zone of the site join it,
     // as the roster's shifts in that zone do (added to the zone itself, they had no work and changed nothing).

@@ -413,7 +413,7 @@ describe('the roster\'s day and zones (found by the black-box hunt)', () => {
       Object.fromEntries(Object.entries(await tableFingerprint(t.app.db)).filter(([table]) => table.startsWith('workload.')));
     const before = await workloadTables();
     const unknown = await put(tomorrow, 'NO-SUCH-ZONE');
-    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/shifts/1/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/shifts/1/zone', message: 'no location of the site in use is in zone NO-SUCH-ZONE' }]]);
     const past = await put(yesterday, 'A');
     expect([past.status, past.body.code, past.body.errors?.[0]?.field]).toEqual([422, 'ROSTER_DAY_PAST', '/day']);
     expect(await workloadTables()).toEqual(before);
@@ -425,9 +425,25 @@ describe('the roster\'s day and zones (found by the black-box hunt)', () => {
     const tomorrow = new Date(clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
     const whatIf = (zone: string) => t.get(`/api/v1/workload/what-if?siteId=WKL&date=${tomorrow}&zone=${zone}&add=2&fromHour=6`, 'viewer');
     const unknown = await whatIf('NO-SUCH-ZONE');
-    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/querystring/zone', message: 'no location of the site is in zone NO-SUCH-ZONE' }]]);
+    expect([unknown.status, unknown.body.code, unknown.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/querystring/zone', message: 'no location of the site in use is in zone NO-SUCH-ZONE' }]]);
     expect((await whatIf('PACK')).status).toBe(200);
     expect((await whatIf('A')).status).toBe(200);
+    // A zone whose every location is deactivated is no zone to roster or add heads to (it was accepted, unlike an unknown one).
+    const loc = await t.request('POST', `/api/v1/sites/${w.siteId}/locations`, { body: { code: 'WKL-QC-01', type: 'QUARANTINE', zone: 'QC', x: 2, y: 2 }, role: 'admin' });
+    expect(loc.status).toBe(201);
+    expect((await whatIf('QC')).status).toBe(200);
+    expect((await t.request('POST', `/api/v1/locations/${loc.body.id}/deactivate`, { body: {}, role: 'admin' })).status).toBe(200);
+    const gone = await whatIf('QC');
+    expect([gone.status, gone.body.code, gone.body.errors]).toEqual([422, 'UNKNOWN_ZONE', [{ field: '/querystring/zone', message: 'no location of the site in use is in zone QC' }]]);
+    const far = new Date(clock.now().getTime() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const roster = await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day: far, shifts: [{ workerId: 'qa', zone: 'QC', from: '06:00', to: '14:00' }] }, role: 'manager' });
+    expect([roster.status, roster.body.code, roster.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_ZONE', '/shifts/0/zone']);
+    // Pick lists were made (work is placed in zones): the plan has no pool ALL, and heads added there changed nothing.
+    const plan = await t.get(`/api/v1/workload/plan?siteId=WKL&date=${tomorrow}`, 'viewer');
+    expect(plan.body.zones.map((z: { zone: string }) => z.zone)).not.toContain('ALL');
+    const all = await whatIf('ALL');
+    expect([all.status, all.body.code, all.body.errors?.[0]?.field]).toEqual([422, 'UNKNOWN_ZONE', '/querystring/zone']);
+    expect(all.body.detail).toMatch(/ALL is no pool.*A.*PACK/);
   });
 });
 

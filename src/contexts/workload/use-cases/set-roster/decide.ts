@@ -48,7 +48,7 @@ export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'S
   if (state?.zones != null) {
     const zones = state.zones;
     const allowed = (zone: string): boolean => zoneAllowed(zones, zone);
-    const unknown = command.shifts.flatMap((s, i) => (allowed(s.zone) ? [] : [{ field: `/shifts/${i}/zone`, message: `no location of the site is in zone ${s.zone}` }]));
+    const unknown = command.shifts.flatMap((s, i) => (allowed(s.zone) ? [] : [{ field: `/shifts/${i}/zone`, message: `no location of the site in use is in zone ${s.zone}` }]));
     if (unknown.length > 0) {
       const names = [...new Set(command.shifts.filter((s) => !allowed(s.zone)).map((s) => s.zone))];
       return reject('UNKNOWN_ZONE', `Unknown zone ${names.join(', ')}: a shift is in a zone of the site's locations, ${PACK}${zones.size === 0 ? ` or ${ALL}` : ''}`, unknown);
