@@ -1,6 +1,6 @@
 import type { ActorKind, EventMeta } from '../platform/bus/envelope.ts';
 
-/** The `EventMeta` message every contract package with commands declares (all fields proto3-optional). */
+/** `paklog.common.v1.EventMeta` (proto/paklog/common/v1/meta.proto), which every contract package with commands imports (all fields proto3-optional). */
 export interface EventMetaMessage {
   correlationId?: string;
   causationId?: string;

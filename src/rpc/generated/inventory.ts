@@ -10,13 +10,17 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   paklog: {
+    common: {
+      v1: {
+        EventMeta: MessageTypeDefinition
+      }
+    }
     inventory: {
       v1: {
         AtpRequest: MessageTypeDefinition
         AtpResponse: MessageTypeDefinition
         CandidateLocationsRequest: MessageTypeDefinition
         CandidateLocationsResponse: MessageTypeDefinition
-        EventMeta: MessageTypeDefinition
         GetOwnerRequest: MessageTypeDefinition
         GetOwnerResponse: MessageTypeDefinition
         /**

@@ -9,12 +9,16 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   paklog: {
+    common: {
+      v1: {
+        EventMeta: MessageTypeDefinition
+      }
+    }
     pack_ship: {
       v1: {
         AlreadyDispatched: MessageTypeDefinition
         BookableCarriersRequest: MessageTypeDefinition
         BookableCarriersResponse: MessageTypeDefinition
-        EventMeta: MessageTypeDefinition
         OpenPackWorkRequest: MessageTypeDefinition
         OpenPackWorkResponse: MessageTypeDefinition
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }

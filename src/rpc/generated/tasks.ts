@@ -9,9 +9,13 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   paklog: {
-    tasks: {
+    common: {
       v1: {
         EventMeta: MessageTypeDefinition
+      }
+    }
+    tasks: {
+      v1: {
         ReprioritiseRequest: MessageTypeDefinition
         RequeueRequest: MessageTypeDefinition
         TaskAnswer: MessageTypeDefinition

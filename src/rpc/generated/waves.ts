@@ -9,10 +9,14 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   paklog: {
+    common: {
+      v1: {
+        EventMeta: MessageTypeDefinition
+      }
+    }
     waves: {
       v1: {
         AlreadyWaved: MessageTypeDefinition
-        EventMeta: MessageTypeDefinition
         Held: MessageTypeDefinition
         HoldForChangeRequest: MessageTypeDefinition
         HoldForChangeResponse: MessageTypeDefinition

@@ -1,6 +1,6 @@
 // Original file: paklog/pack_ship/v1/pack_ship.proto
 
-import type { EventMeta as _paklog_pack_ship_v1_EventMeta, EventMeta__Output as _paklog_pack_ship_v1_EventMeta__Output } from '../../../paklog/pack_ship/v1/EventMeta.ts';
+import type { EventMeta as _paklog_common_v1_EventMeta, EventMeta__Output as _paklog_common_v1_EventMeta__Output } from '../../../paklog/common/v1/EventMeta.ts';
 
 export interface StopShippingRequest {
   'orderId'?: (string);
@@ -9,7 +9,7 @@ export interface StopShippingRequest {
    * Absent when no reason was given (null in the contract).
    */
   'reason'?: (string);
-  'meta'?: (_paklog_pack_ship_v1_EventMeta | null);
+  'meta'?: (_paklog_common_v1_EventMeta | null);
   '_reason'?: "reason";
 }
 
@@ -20,6 +20,6 @@ export interface StopShippingRequest__Output {
    * Absent when no reason was given (null in the contract).
    */
   'reason'?: (string);
-  'meta': (_paklog_pack_ship_v1_EventMeta__Output | null);
+  'meta': (_paklog_common_v1_EventMeta__Output | null);
   '_reason'?: "reason";
 }

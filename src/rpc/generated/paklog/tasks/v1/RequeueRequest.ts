@@ -1,6 +1,6 @@
 // Original file: paklog/tasks/v1/tasks.proto
 
-import type { EventMeta as _paklog_tasks_v1_EventMeta, EventMeta__Output as _paklog_tasks_v1_EventMeta__Output } from '../../../paklog/tasks/v1/EventMeta.ts';
+import type { EventMeta as _paklog_common_v1_EventMeta, EventMeta__Output as _paklog_common_v1_EventMeta__Output } from '../../../paklog/common/v1/EventMeta.ts';
 
 export interface RequeueRequest {
   'taskId'?: (string);
@@ -8,7 +8,7 @@ export interface RequeueRequest {
    * Who re-queued it, as the task's history records it.
    */
   'by'?: (string);
-  'meta'?: (_paklog_tasks_v1_EventMeta | null);
+  'meta'?: (_paklog_common_v1_EventMeta | null);
 }
 
 export interface RequeueRequest__Output {
@@ -17,5 +17,5 @@ export interface RequeueRequest__Output {
    * Who re-queued it, as the task's history records it.
    */
   'by': (string);
-  'meta': (_paklog_tasks_v1_EventMeta__Output | null);
+  'meta': (_paklog_common_v1_EventMeta__Output | null);
 }

@@ -1,6 +1,6 @@
 // Original file: paklog/waves/v1/waves.proto
 
-import type { EventMeta as _paklog_waves_v1_EventMeta, EventMeta__Output as _paklog_waves_v1_EventMeta__Output } from '../../../paklog/waves/v1/EventMeta.ts';
+import type { EventMeta as _paklog_common_v1_EventMeta, EventMeta__Output as _paklog_common_v1_EventMeta__Output } from '../../../paklog/common/v1/EventMeta.ts';
 
 export interface HoldForChangeRequest {
   'orderId'?: (string);
@@ -8,7 +8,7 @@ export interface HoldForChangeRequest {
   'carrier'?: (string);
   'priority'?: (number);
   'changeId'?: (string);
-  'meta'?: (_paklog_waves_v1_EventMeta | null);
+  'meta'?: (_paklog_common_v1_EventMeta | null);
 }
 
 export interface HoldForChangeRequest__Output {
@@ -17,5 +17,5 @@ export interface HoldForChangeRequest__Output {
   'carrier': (string);
   'priority': (number);
   'changeId': (string);
-  'meta': (_paklog_waves_v1_EventMeta__Output | null);
+  'meta': (_paklog_common_v1_EventMeta__Output | null);
 }

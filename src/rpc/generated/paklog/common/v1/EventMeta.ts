@@ -1,8 +1,8 @@
-// Original file: paklog/inventory/v1/inventory.proto
+// Original file: paklog/common/v1/meta.proto
 
 
 /**
- * Where the call came from (EventMeta in the platform): the events it announces carry these.
+ * Where a command came from (EventMeta in the platform): the events it announces carry these.
  */
 export interface EventMeta {
   'correlationId'?: (string);
@@ -26,7 +26,7 @@ export interface EventMeta {
 }
 
 /**
- * Where the call came from (EventMeta in the platform): the events it announces carry these.
+ * Where a command came from (EventMeta in the platform): the events it announces carry these.
  */
 export interface EventMeta__Output {
   'correlationId'?: (string);
