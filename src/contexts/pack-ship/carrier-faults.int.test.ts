@@ -126,3 +126,16 @@ describe('carrier faults at booking and voiding', () => {
     expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
   });
 });
+
+describe('closing a manifest', () => {
+  it('a carrier PakLog does not know answers 422 UNKNOWN_CARRIER with nothing written; a known carrier with nothing waiting stays 409 NOTHING_TO_MANIFEST', async () => {
+    const manifests = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pack_ship.manifests WHERE carrier = 'NOSUCHCO'`))[0]!.n;
+    const site = (await t.post('/api/v1/sites', { code: 'CFM', name: 'Manifest site' })).body.id as string;
+    const unknown = await t.post('/api/v1/manifests', { siteId: site, carrier: 'NOSUCHCO' }, 'operator');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_CARRIER']);
+    expect(unknown.body.detail).toContain('NOSUCHCO');
+    expect(await manifests()).toBe(0);
+    const own = await t.post('/api/v1/manifests', { siteId: site, carrier: 'RESTCO' }, 'operator');
+    expect([own.status, own.body.code]).toEqual([409, 'NOTHING_TO_MANIFEST']);
+  });
+});

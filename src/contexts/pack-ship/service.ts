@@ -635,6 +635,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     async closeManifest(input: { siteId: string; carrier: string }, meta: EventMeta): Promise<Outcome<Manifest>> {
       return deps.db.tx(async (tx) => {
         const shipments = await packStore.unmanifested(tx, input.siteId, input.carrier);
+        // A carrier PakLog cannot book is refused as such, not as an empty day; shipments still waiting under a
+        // carrier dropped from the configuration are handed over all the same (they were booked with it).
+        const bookable = bookableCarriers();
+        if (shipments.length === 0 && !bookable.includes(input.carrier)) {
+          return reject('UNKNOWN_CARRIER', `PakLog knows no carrier ${input.carrier}; bookable carriers: ${bookable.join(', ')}`, [
+            { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+          ]);
+        }
         if (shipments.length === 0) return reject('NOTHING_TO_MANIFEST', `No labelled ${input.carrier} shipment at site ${input.siteId} waits for a manifest`);
         const pkgs = await packStore.packages(tx, { shipmentIds: shipments.map((x) => x.id) });
         const shipTo = new Map<string, Address | null>();
