@@ -7,7 +7,7 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
@@ -258,15 +258,22 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
     // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
-    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested;
-    // one on a manifest closed already is listed there as withdrawn, not handed over: GET /manifests/{id}, its document).
+    // stands whatever the carrier answers, and the shipment is never manifested; one on a manifest closed already is
+    // listed there as withdrawn, not handed over: GET /manifests/{id}, its document). A failure is published
+    // (pack-ship.label.void-failed.v1): orchestration raises LABEL_VOID_FAILED, as the label may stay billed.
     const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
     for (const x of booked) {
       const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
       const tracking = x.trackingNumber;
       if (carrier?.void === undefined || tracking === null) continue;
       tx.afterCommit(() => {
-        carrier.void?.(tracking).catch((e: unknown) => deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: (e as Error).message }, 'pack-ship: could not void a cancelled order\'s label with its carrier'));
+        carrier.void?.(tracking).catch(async (e: unknown) => {
+          const error = e instanceof Error ? e.message : String(e);
+          deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: error }, 'pack-ship: could not void a cancelled order\'s label with its carrier');
+          const data: LabelVoidFailed = { shipmentId: x.id, orderId: x.orderId, siteId: order.siteId, carrier: x.carrier, trackingNumber: tracking, error };
+          await deps.db.tx((t2) => emit(t2, [{ type: PackShipEvents.labelVoidFailed, subject: x.id, siteId: order.siteId, data }], meta))
+            .catch((e2: unknown) => deps.log.error({ shipmentId: x.id, err: (e2 as Error).message }, 'pack-ship: could not record a failed label void'));
+        });
       });
     }
     return { stopped: true };
