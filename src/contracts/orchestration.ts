@@ -35,8 +35,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   QUALITY_HOLD_INCOMPLETE: ['acknowledge'],
   // A lost LPN's units were not all where it was lost to hold (counted or moved away, reserved, promised): someone finds them.
   LPN_HOLD_INCOMPLETE: ['acknowledge'],
-  // A cancelled order's label could not be voided with its carrier (it may stay billed): someone voids it in the carrier's portal.
-  LABEL_VOID_FAILED: ['acknowledge'],
+  // A cancelled order's label could not be voided with its carrier (it may stay billed): retry the void, or void it in the carrier's portal.
+  LABEL_VOID_FAILED: ['retry', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -78,7 +78,7 @@ export const PackShipEventSchemas = {
   [PackShipEvents.labelVoidFailed]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
     error: Type.String({ description: 'What the carrier (or the call to it) answered.' }),
-  }, { description: 'The label of a shipment voided by an order\'s cancellation could not be voided with its carrier: it may stay billed there. The shipment stays CANCELLED in PakLog; orchestration raises LABEL_VOID_FAILED for a supervisor to void it with the carrier.' }),
+  }, { description: 'The label of a shipment voided by an order\'s cancellation could not be voided with its carrier: it may stay billed there. The shipment stays CANCELLED in PakLog; orchestration raises LABEL_VOID_FAILED, whose retry asks the carrier again.' }),
   [PackShipEvents.packageRepacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), lines: List(LineQuantity),
     previousStatus: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('PACKED')], {
@@ -198,6 +198,11 @@ export interface PackShipCommands {
    * does: it moves forward (pack-ship.shipment.tracked.v1) or, repeated or late, is only recorded. Answers the status.
    */
   track(report: TrackingReport, meta: EventMeta): Promise<Outcome<{ readonly shipmentId: string; readonly status: ShipmentStatus }>>;
+  /**
+   * Asks the carrier again to void the label of a shipment cancelled with its order (after pack-ship.label.void-failed.v1).
+   * CARRIER_UNAVAILABLE when it still refuses; a label the carrier no longer knows counts as voided.
+   */
+  retryLabelVoid(shipmentId: string): Promise<Outcome<{ readonly shipmentId: string; readonly trackingNumber: string }>>;
 }
 
 /** What other contexts may ask of pack & ship synchronously. */

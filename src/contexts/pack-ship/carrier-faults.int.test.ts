@@ -128,7 +128,7 @@ describe('carrier faults at booking and voiding', () => {
 });
 
 describe('a cancelled order\'s label the carrier does not void', () => {
-  it('is not silent: pack-ship.label.void-failed, and LABEL_VOID_FAILED in the exception queue naming the label (acknowledge)', async () => {
+  it('is not silent: pack-ship.label.void-failed, and LABEL_VOID_FAILED in the exception queue naming the label, whose retry voids it once the carrier answers', async () => {
     await packedOrder('ord_cf_cancel_void');
     const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_cancel_void', service: 'SAVER' }, 'operator');
     expect(booked.status).toBe(201);
@@ -154,8 +154,16 @@ describe('a cancelled order\'s label the carrier does not void', () => {
     expect(raised[0]!.details).toMatchObject({ orderId: 'ord_cf_cancel_void', carrier: 'RESTCO', trackingNumber: booked.body.trackingNumber });
     const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.label.void-failed.v1' AND subject = $1`, [booked.body.id]);
     expect(events[0]!.n).toBe(1);
-    const ack = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/acknowledge`, {}, 'manager');
-    expect(ack.status).toBe(200);
+    expect(raised[0]!.actions).toEqual(['retry', 'acknowledge']);
+    // Retry while the carrier is still down: refused, the case stays open.
+    fake.failNext();
+    const still = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
+    expect([still.status, still.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+    // Retry once it is back: the label is voided at the carrier and the case resolved.
+    const retried = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
+    expect([retried.status, retried.body.status]).toEqual([200, 'RESOLVED']);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
   });
 });
 

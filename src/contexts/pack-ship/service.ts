@@ -598,6 +598,28 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       });
     },
 
+    /**
+     * Asks the carrier again to void the label of a shipment cancelled with its order (LABEL_VOID_FAILED's retry). A label
+     * the carrier no longer knows counts as voided; nothing is written in PakLog either way.
+     */
+    async retryLabelVoid(id: string): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
+      const shipment = await packStore.shipment(deps.db, id);
+      if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+      if (shipment.status !== 'CANCELLED' || shipment.trackingNumber === null) {
+        return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a cancelled order's booked label is voided again`);
+      }
+      const carrier = shipment.carrier === OWN_FLEET ? undefined : carrierOf(shipment.carrier, deps.db);
+      if (carrier?.void !== undefined) {
+        try {
+          await carrier.void(shipment.trackingNumber);
+        } catch (e) {
+          if (e instanceof CarrierUnavailable && !(e instanceof LabelUnknownToCarrier)) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
+          if (!(e instanceof LabelUnknownToCarrier)) throw e;
+        }
+      }
+      return ok({ shipmentId: id, trackingNumber: shipment.trackingNumber });
+    },
+
     /** Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). */
     async voidShipment(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
       return deps.db.tx(async (tx) => {
