@@ -9,6 +9,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
+  'LABEL_VOID_FAILED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -34,6 +35,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   QUALITY_HOLD_INCOMPLETE: ['acknowledge'],
   // A lost LPN's units were not all where it was lost to hold (counted or moved away, reserved, promised): someone finds them.
   LPN_HOLD_INCOMPLETE: ['acknowledge'],
+  // A cancelled order's label could not be voided with its carrier (it may stay billed): retry the void, or void it in the carrier's portal.
+  LABEL_VOID_FAILED: ['retry', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -28,6 +28,7 @@ export const PackShipEvents = {
   shippingStopped: 'pack-ship.order.shipping-stopped.v1',
   packageRepacked: 'pack-ship.package.repacked.v1',
   shipmentVoided: 'pack-ship.shipment.voided.v1',
+  labelVoidFailed: 'pack-ship.label.void-failed.v1',
   manifestClosed: 'pack-ship.manifest.closed.v1',
   shipmentTracked: 'pack-ship.shipment.tracked.v1',
   cartonUpdated: 'pack-ship.carton.updated.v1',
@@ -74,6 +75,10 @@ export const PackShipEventSchemas = {
     orderId: Type.String(), siteId: Type.String(), reason: Type.Union([Type.String(), Type.Null()]),
     voidedPackageIds: List(Type.String()), voidedShipmentIds: List(Type.String()),
   }, { description: 'Shipping stopped for good for a cancelled order: its packages and undispatched shipments are voided and no package or shipment will be made for it. Emitted once per order, by `PackShipApi.stopShipping`.' }),
+  [PackShipEvents.labelVoidFailed]: Type.Object({
+    shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    error: Type.String({ description: 'What the carrier (or the call to it) answered.' }),
+  }, { description: 'The label of a shipment voided by an order\'s cancellation could not be voided with its carrier: it may stay billed there. The shipment stays CANCELLED in PakLog; orchestration raises LABEL_VOID_FAILED, whose retry asks the carrier again.' }),
   [PackShipEvents.packageRepacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), lines: List(LineQuantity),
     previousStatus: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('PACKED')], {
@@ -129,6 +134,7 @@ export type OrderPacked = Payload<typeof PackShipEvents.orderPacked>;
 export type ShipmentCreated = Payload<typeof PackShipEvents.shipmentCreated>;
 export type ShipmentDispatched = Payload<typeof PackShipEvents.shipmentDispatched>;
 export type ShippingStopped = Payload<typeof PackShipEvents.shippingStopped>;
+export type LabelVoidFailed = Payload<typeof PackShipEvents.labelVoidFailed>;
 export type PackageRepacked = Payload<typeof PackShipEvents.packageRepacked>;
 export type ShipmentVoided = Payload<typeof PackShipEvents.shipmentVoided>;
 export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;
@@ -192,6 +198,11 @@ export interface PackShipCommands {
    * does: it moves forward (pack-ship.shipment.tracked.v1) or, repeated or late, is only recorded. Answers the status.
    */
   track(report: TrackingReport, meta: EventMeta): Promise<Outcome<{ readonly shipmentId: string; readonly status: ShipmentStatus }>>;
+  /**
+   * Asks the carrier again to void the label of a shipment cancelled with its order (after pack-ship.label.void-failed.v1).
+   * CARRIER_UNAVAILABLE when it still refuses; a label the carrier no longer knows counts as voided.
+   */
+  retryLabelVoid(shipmentId: string): Promise<Outcome<{ readonly shipmentId: string; readonly trackingNumber: string }>>;
 }
 
 /** What other contexts may ask of pack & ship synchronously. */

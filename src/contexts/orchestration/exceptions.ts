@@ -7,6 +7,7 @@ import {
   ACTIONS_OF, OrchestrationEvents, type ExceptionAction, type ExceptionKind,
 } from '../../contracts/orchestration.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
+import type { PackShipCommands } from '../../contracts/pack-ship.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { orchestrationStore as store, type ExceptionFilter, type SupervisorException } from './store.ts';
 
@@ -30,6 +31,8 @@ export interface ExceptionPorts {
   readonly orders?: OrderCommands | undefined;
   readonly inventory?: Pick<InventoryCommands, 'retryBackorders'> | undefined;
   readonly tasks?: TaskCommands | undefined;
+  /** In-process only: LABEL_VOID_FAILED's retry answers ACTION_UNAVAILABLE where pack & ship runs elsewhere. */
+  readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid'> | undefined;
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;
     replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
@@ -130,6 +133,12 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         return ok('cancel');
       }
       case 'retry': {
+        if (x.kind === 'LABEL_VOID_FAILED') {
+          if (ports.packShip === undefined) return unavailable('pack & ship');
+          const done = await ports.packShip.retryLabelVoid(x.subject);
+          if (!done.ok) return reject('ACTION_FAILED', `The label could not be voided: ${done.message}`);
+          return ok('retry');
+        }
         if (x.kind === 'SAGA_FAILED') {
           // The person fixed what made the compensation fail: it runs again; failing again escalates a new exception.
           const saga = await ports.retrySaga(x.subject);

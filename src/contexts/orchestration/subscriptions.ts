@@ -24,6 +24,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
+  PackShipEvents.labelVoidFailed,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -155,6 +156,18 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           reason: `${d.carrier} reported an exception for shipment ${d.shipmentId} of order ${d.orderId} (tracking ${d.trackingNumber}) at ${d.at}`
             + (d.detail === undefined ? '' : `: ${d.detail}`),
           details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, at: d.at, detail: d.detail ?? null },
+        }, causedBy(event));
+        return;
+      }
+      // A cancelled order's label the carrier did not void: it may stay billed until someone voids it with the carrier.
+      case PackShipEvents.labelVoidFailed: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'LABEL_VOID_FAILED', caseKey: `${d.shipmentId}:${d.trackingNumber}`, subject: d.shipmentId, siteId: d.siteId,
+          reason: `Order ${d.orderId} was cancelled after its label was booked, but ${d.carrier} did not void label ${d.trackingNumber} `
+            + `(shipment ${d.shipmentId}): ${d.error}. The label may stay billed: void it in the carrier's portal or by its support, then acknowledge`,
+          details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, error: d.error },
         }, causedBy(event));
         return;
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { OrderEvents, type OrderReceived } from '../../contracts/orders.ts';
+import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
 
 /** A REST carrier that fails, answers late or loses its answer: what the packer sees, and that a retry gets out. */
@@ -124,5 +124,58 @@ describe('carrier faults at booking and voiding', () => {
     expect(down.body.detail).toContain('the label stays valid');
     expect((await t.get(`/api/v1/shipments/${booked.body.id}`)).body.status).toBe('LABELLED');
     expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+  });
+});
+
+describe('a cancelled order\'s label the carrier does not void', () => {
+  it('is not silent: pack-ship.label.void-failed, and LABEL_VOID_FAILED in the exception queue naming the label, whose retry voids it once the carrier answers', async () => {
+    await packedOrder('ord_cf_cancel_void');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_cancel_void', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    fake.failNext();
+    const cancelled: OrderCancelled = {
+      orderId: 'ord_cf_cancel_void', siteId, previousStatus: 'PACKED', reason: 'customer changed their mind',
+      lines: [{ lineId: 'oln_ord_cf_cancel_void_1', lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+    };
+    await publish('orders', OrderEvents.cancelled, 'ord_cf_cancel_void', cancelled);
+    expect((await t.get(`/api/v1/shipments/${booked.body.id}`)).body.status).toBe('CANCELLED');
+    // The carrier refused the void: the label is still billed there.
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+    type Case = { id: string; subject: string; reason: string; details: Record<string, unknown>; actions: string[] };
+    let raised: Case[] = [];
+    for (let i = 0; i < 50 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_VOID_FAILED&status=OPEN', 'manager')).body.items as Case[])
+        .filter((c) => c.subject === booked.body.id);
+      if (raised.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toHaveLength(1);
+    expect(raised[0]!.reason).toContain(booked.body.trackingNumber);
+    expect(raised[0]!.details).toMatchObject({ orderId: 'ord_cf_cancel_void', carrier: 'RESTCO', trackingNumber: booked.body.trackingNumber });
+    const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.label.void-failed.v1' AND subject = $1`, [booked.body.id]);
+    expect(events[0]!.n).toBe(1);
+    expect(raised[0]!.actions).toEqual(['retry', 'acknowledge']);
+    // Retry while the carrier is still down: refused, the case stays open.
+    fake.failNext();
+    const still = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
+    expect([still.status, still.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+    // Retry once it is back: the label is voided at the carrier and the case resolved.
+    const retried = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
+    expect([retried.status, retried.body.status]).toEqual([200, 'RESOLVED']);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+  });
+});
+
+describe('closing a manifest', () => {
+  it('a carrier PakLog does not know answers 422 UNKNOWN_CARRIER with nothing written; a known carrier with nothing waiting stays 409 NOTHING_TO_MANIFEST', async () => {
+    const manifests = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pack_ship.manifests WHERE carrier = 'NOSUCHCO'`))[0]!.n;
+    const site = (await t.post('/api/v1/sites', { code: 'CFM', name: 'Manifest site' })).body.id as string;
+    const unknown = await t.post('/api/v1/manifests', { siteId: site, carrier: 'NOSUCHCO' }, 'operator');
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_CARRIER']);
+    expect(unknown.body.detail).toContain('NOSUCHCO');
+    expect(await manifests()).toBe(0);
+    const own = await t.post('/api/v1/manifests', { siteId: site, carrier: 'RESTCO' }, 'operator');
+    expect([own.status, own.body.code]).toEqual([409, 'NOTHING_TO_MANIFEST']);
   });
 });

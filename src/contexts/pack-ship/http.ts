@@ -448,11 +448,12 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'closeManifest', tags, summary: 'Close the end-of-day manifest of a carrier at a site',
       description: 'Every labelled shipment of the carrier not yet on a manifest is handed over (its packages MANIFESTED; labels can no '
-        + 'longer be voided). The JSON is the manifest\'s data; GET /manifests/{id}/document is its PDF. 409 NOTHING_TO_MANIFEST.',
+        + 'longer be voided). The JSON is the manifest\'s data; GET /manifests/{id}/document is its PDF. 409 NOTHING_TO_MANIFEST; '
+        + '422 UNKNOWN_CARRIER when PakLog knows no such carrier (nothing is written).',
       body: Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 100 }), carrier: Type.String({ minLength: 1, maxLength: 64 }) }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, carrier: 'OWN_FLEET' }],
       }),
-      response: { 201: ManifestSchema, ...problems('NOTHING_TO_MANIFEST', 'UNKNOWN_SITE', 'UNPROCESSABLE') },
+      response: { 201: ManifestSchema, ...problems('NOTHING_TO_MANIFEST', 'UNKNOWN_CARRIER', 'UNKNOWN_SITE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await packShip.closeManifest({ siteId: await siteIdOf(req.body.siteId), carrier: req.body.carrier }, requestMeta(req)))));

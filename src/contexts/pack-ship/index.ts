@@ -35,6 +35,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       const s = await packShip.tracked({ ...rest, ...(detail === undefined ? {} : { detail }) }, meta);
       return s.ok ? ok({ shipmentId: s.value.id, status: s.value.status }) : s;
     },
+    retryLabelVoid: (shipmentId) => packShip.retryLabelVoid(shipmentId),
   };
   const module: ContextWithApi<PackShipApi> = defineContext({
     name: 'pack-ship',

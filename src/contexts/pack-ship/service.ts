@@ -7,7 +7,7 @@ import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
@@ -258,15 +258,22 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
     // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
-    // stands whatever the carrier answers; a failure is logged for the supervisor, and the shipment is never manifested;
-    // one on a manifest closed already is listed there as withdrawn, not handed over: GET /manifests/{id}, its document).
+    // stands whatever the carrier answers, and the shipment is never manifested; one on a manifest closed already is
+    // listed there as withdrawn, not handed over: GET /manifests/{id}, its document). A failure is published
+    // (pack-ship.label.void-failed.v1): orchestration raises LABEL_VOID_FAILED, as the label may stay billed.
     const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
     for (const x of booked) {
       const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
       const tracking = x.trackingNumber;
       if (carrier?.void === undefined || tracking === null) continue;
       tx.afterCommit(() => {
-        carrier.void?.(tracking).catch((e: unknown) => deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: (e as Error).message }, 'pack-ship: could not void a cancelled order\'s label with its carrier'));
+        carrier.void?.(tracking).catch(async (e: unknown) => {
+          const error = e instanceof Error ? e.message : String(e);
+          deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: error }, 'pack-ship: could not void a cancelled order\'s label with its carrier');
+          const data: LabelVoidFailed = { shipmentId: x.id, orderId: x.orderId, siteId: order.siteId, carrier: x.carrier, trackingNumber: tracking, error };
+          await deps.db.tx((t2) => emit(t2, [{ type: PackShipEvents.labelVoidFailed, subject: x.id, siteId: order.siteId, data }], meta))
+            .catch((e2: unknown) => deps.log.error({ shipmentId: x.id, err: (e2 as Error).message }, 'pack-ship: could not record a failed label void'));
+        });
       });
     }
     return { stopped: true };
@@ -591,6 +598,28 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       });
     },
 
+    /**
+     * Asks the carrier again to void the label of a shipment cancelled with its order (LABEL_VOID_FAILED's retry). A label
+     * the carrier no longer knows counts as voided; nothing is written in PakLog either way.
+     */
+    async retryLabelVoid(id: string): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
+      const shipment = await packStore.shipment(deps.db, id);
+      if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+      if (shipment.status !== 'CANCELLED' || shipment.trackingNumber === null) {
+        return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a cancelled order's booked label is voided again`);
+      }
+      const carrier = shipment.carrier === OWN_FLEET ? undefined : carrierOf(shipment.carrier, deps.db);
+      if (carrier?.void !== undefined) {
+        try {
+          await carrier.void(shipment.trackingNumber);
+        } catch (e) {
+          if (e instanceof CarrierUnavailable && !(e instanceof LabelUnknownToCarrier)) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
+          if (!(e instanceof LabelUnknownToCarrier)) throw e;
+        }
+      }
+      return ok({ shipmentId: id, trackingNumber: shipment.trackingNumber });
+    },
+
     /** Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). */
     async voidShipment(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
       return deps.db.tx(async (tx) => {
@@ -635,6 +664,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     async closeManifest(input: { siteId: string; carrier: string }, meta: EventMeta): Promise<Outcome<Manifest>> {
       return deps.db.tx(async (tx) => {
         const shipments = await packStore.unmanifested(tx, input.siteId, input.carrier);
+        // A carrier PakLog cannot book is refused as such, not as an empty day; shipments still waiting under a
+        // carrier dropped from the configuration are handed over all the same (they were booked with it).
+        const bookable = bookableCarriers();
+        if (shipments.length === 0 && !bookable.includes(input.carrier)) {
+          return reject('UNKNOWN_CARRIER', `PakLog knows no carrier ${input.carrier}; bookable carriers: ${bookable.join(', ')}`, [
+            { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+          ]);
+        }
         if (shipments.length === 0) return reject('NOTHING_TO_MANIFEST', `No labelled ${input.carrier} shipment at site ${input.siteId} waits for a manifest`);
         const pkgs = await packStore.packages(tx, { shipmentIds: shipments.map((x) => x.id) });
         const shipTo = new Map<string, Address | null>();
