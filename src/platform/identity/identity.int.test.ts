@@ -54,7 +54,7 @@ describe('signing in with a password', () => {
     expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, userId: user.id });
     const who = await me(ok.body.accessToken);
     expect(who.status).toBe(200);
-    expect(who.body).toEqual({ kind: 'user', id: user.id, name: `Person ${n}`, role: 'operator', sites: { '*': 'operator' }, workerId: user.username });
+    expect(who.body).toEqual({ kind: 'user', id: user.id, name: `Person ${n}`, role: 'operator', sites: { '*': 'operator' }, workerId: user.username, ownerId: null });
     for (const [u, p] of [[user.username, `${password}!`], ['nobody', password]] as const) {
       const bad = await login(u, p);
       expect(bad.status).toBe(401);
