@@ -289,7 +289,7 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect((await admin('block', 'POST', `/api/v1/locations/${shelf.locationId}/block`, { reason: 'rack damaged' })).status).toBe(200);
       // Inventory (stock) hears of the block from location-master's event over the broker: the release waits for it, or
       // it could still reserve the shelf.
-      await until('inventory heard of the block', async () => ((await admin('summary', 'GET', `/api/v1/inventory/summary?siteId=${w.siteId}&sku=${shortSku}`)).body as { items: { sku: string; unpickable: number }[] })
+      await until('inventory heard of the block', async () => ((await admin('atp', 'GET', `/api/v1/inventory/atp?siteId=${w.siteId}&sku=${shortSku}`)).body as { items: { sku: string; unpickable: number }[] })
         .items.find((i) => i.sku === shortSku)?.unpickable ?? 0, (n) => n > 0, 60_000);
       expect((await admin('release', 'POST', `/api/v1/waves/${(wave.body as { id: string }).id}/release`)).status).toBe(200);
       await until('backordered', () => orderStatus(admin, shortOrder), (s) => s === 'BACKORDERED', 60_000);
