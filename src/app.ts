@@ -138,11 +138,11 @@ export { ALL_CONTEXTS, type ContextName };
 
 export const API_OWNERS: Readonly<Record<keyof ContractApis, ContextName>> = {
   catalog: 'catalog', locations: 'location-master', inventory: 'inventory', packShip: 'pack-ship', waves: 'waves', picking: 'picking',
-  physicalTracking: 'physical-tracking', inventoryCommands: 'inventory', taskCommands: 'tasks',
+  physicalTracking: 'physical-tracking', inventoryCommands: 'inventory', taskCommands: 'tasks', packShipCommands: 'pack-ship',
 };
 
 /** The contract APIs that are a context's commands (its module's `commands`), not its query API (its `api`). */
-const COMMAND_APIS: ReadonlySet<keyof ContractApis> = new Set(['inventoryCommands', 'taskCommands']);
+const COMMAND_APIS: ReadonlySet<keyof ContractApis> = new Set(['inventoryCommands', 'taskCommands', 'packShipCommands']);
 
 /** Where a process finds an API whose context runs in another process (gRPC clients in split mode). */
 export type RemoteApis = <K extends keyof ContractApis>(api: K, owner: ContextName) => ContractApis[K];
@@ -240,9 +240,10 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       locations: api('locations'),
       ports: {
         ...commands,
-        // Retry and reprioritise/requeue reach inventory and tasks over gRPC when they run in another process (ADR 0054).
+        // Retry (backorders, label voids) and reprioritise/requeue reach inventory, pack & ship and tasks over gRPC when they run in another process (ADR 0054).
         inventory: commands.inventory ?? (runs('inventory') ? undefined : peered('inventoryCommands')),
         tasks: commands.tasks ?? (runs('tasks') ? undefined : peered('taskCommands')),
+        packShip: commands.packShip ?? (runs('pack-ship') ? undefined : peered('packShipCommands')),
         deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, taskWorkStallS: config.taskWorkStallS, cutoffMarginMin: config.cutoffMarginMin,

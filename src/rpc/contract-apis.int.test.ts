@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogApi } from '../contracts/catalog.ts';
 import type { InventoryApi, InventoryCommands } from '../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../contracts/location-master.ts';
-import type { PackShipApi } from '../contracts/pack-ship.ts';
+import { PackShipEvents, type LabelVoidFailed, type PackShipApi, type PackShipCommands } from '../contracts/pack-ship.ts';
 import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
 import type { TaskCommands } from '../contracts/tasks.ts';
@@ -27,6 +27,7 @@ let server: RpcServer;
 let remote: ReturnType<typeof rpcClients>;
 let dispatched: { orderId: string; shipmentId: string };
 let tote: { id: string; code: string };
+let cancelledShipment: string;
 
 const SITE = 'RPC';
 const NO_GTIN_SKU = 'RPC-NO-GTIN';
@@ -60,6 +61,20 @@ beforeAll(async () => {
   await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
   dispatched = { orderId: order.id, shipmentId: (await packAndShip(call, order.id)).shipmentId };
   await t.settle();
+  // One order booked and then cancelled: its shipment CANCELLED with its label, for retryLabelVoid.
+  const second = await createOrder(call, w.siteId, { externalId: 'RPC-2', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+  await until('allocated', () => orderStatus(call, second.id), (s) => s === 'ALLOCATED');
+  await t.settle();
+  await planAndRelease(call, w.siteId, 10);
+  await t.settle();
+  await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
+  await until('picked', () => orderStatus(call, second.id), (s) => s === 'PICKED');
+  expect((await call('pack', 'POST', '/api/v1/packages', { orderId: second.id })).status).toBe(201);
+  const booked = await call<{ id: string }>('book', 'POST', '/api/v1/shipments', { orderId: second.id });
+  expect(booked.status).toBe(201);
+  expect((await call('cancel', 'POST', `/api/v1/orders/${second.id}/cancel`, { reason: 'customer changed their mind' })).status).toBeLessThan(300);
+  await t.settle();
+  cancelledShipment = booked.body.id;
   const lpn = await call<{ id: string; code: string }>('a tote', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'TOTE', code: 'RPC-TOTE-1' });
   expect(lpn.status).toBe(201);
   tote = { id: lpn.body.id, code: lpn.body.code };
@@ -69,6 +84,7 @@ beforeAll(async () => {
     packShip: apiOf<PackShipApi>('pack-ship'), waves: apiOf<WavesApi>('waves'), picking: apiOf<PickingApi>('picking'),
     physicalTracking: apiOf<PhysicalTrackingApi>('physical-tracking'),
     inventoryCommands: commandsOf<InventoryCommands>('inventory'), taskCommands: commandsOf<TaskCommands>('tasks'),
+    packShipCommands: commandsOf<PackShipCommands>('pack-ship'),
   };
   server = await serveRpc({ host: '127.0.0.1', port: 0, apis: local, log: pino({ level: 'silent' }) });
   remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
@@ -249,6 +265,15 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await orderStatus(call, order.id)).toBe('BACKORDERED');
   });
 
+  it('PackShipCommands.retryLabelVoid: a cancelled order\'s label voided again; a refusal comes back as the same refusal', async () => {
+    const again = await apis().packShipCommands.retryLabelVoid(cancelledShipment);
+    expect(again).toMatchObject({ ok: true, value: { shipmentId: cancelledShipment, trackingNumber: expect.any(String) } });
+    expect(await apis().packShipCommands.retryLabelVoid('shp_nope')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const shipped = await apis().packShipCommands.retryLabelVoid(dispatched.shipmentId);
+    expect(shipped).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(shipped).toEqual(await local.packShipCommands.retryLabelVoid(dispatched.shipmentId));
+  });
+
   it('PhysicalTrackingApi.getLpn: its site, code and status; undefined for an LPN physical tracking does not know', async () => {
     expect(await apis().physicalTracking.getLpn(tote.id)).toEqual({ id: tote.id, siteId: w.siteId, code: 'RPC-TOTE-1', status: 'OPEN' });
     expect(await apis().physicalTracking.getLpn('lpn_nope')).toBeUndefined();
@@ -272,6 +297,30 @@ describe('in-process and gRPC side by side', () => {
       await apis.physicalTracking.getLpn('lpn_nope'),
     ];
     expect(await ask(remote)).toEqual(await ask(local));
+  });
+});
+
+describe('a supervisor\'s action where the context runs in another process (ADR 0054)', () => {
+  it('LABEL_VOID_FAILED\'s retry in a process without pack & ship voids the label in pack & ship\'s process over gRPC (before: 409 ACTION_UNAVAILABLE)', async () => {
+    const shipment = (await call<{ orderId: string; carrier: string; trackingNumber: string }>('shipment', 'GET', `/api/v1/shipments/${cancelledShipment}`)).body;
+    const flow = await startTestApp({
+      env: { PAKLOG_CONTEXTS: 'orchestration', PAKLOG_RPC_PEERS: `location-master=127.0.0.1:${server.port},pack-ship=127.0.0.1:${server.port}` },
+      remoteApis: (api) => remote[api],
+    });
+    try {
+      const failed: LabelVoidFailed = {
+        shipmentId: cancelledShipment, orderId: shipment.orderId, siteId: w.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, error: 'carrier down',
+      };
+      await flow.app.db.tx((tx) => flow.app.bus.append(tx, 'pack-ship', [{ type: PackShipEvents.labelVoidFailed, subject: cancelledShipment, siteId: w.siteId, data: failed }]));
+      await flow.settle();
+      const open = (await flow.get(`/api/v1/exceptions?kind=LABEL_VOID_FAILED&status=OPEN`, 'manager')).body as { items: { id: string; subject: string }[] };
+      const raised = open.items.find((x) => x.subject === cancelledShipment);
+      expect(raised).toBeDefined();
+      const retried = await flow.post(`/api/v1/exceptions/${raised!.id}/actions/retry`, {}, 'manager');
+      expect([retried.status, retried.body.status, retried.body.code]).toEqual([200, 'RESOLVED', undefined]);
+    } finally {
+      await flow.close();
+    }
   });
 });
 

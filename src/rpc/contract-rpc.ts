@@ -8,7 +8,7 @@ import type { CatalogApi } from '../contracts/catalog.ts';
 import { contextErrors } from '../contracts/errors.ts';
 import type { InventoryApi, InventoryCommands } from '../contracts/inventory.ts';
 import type { LocationMasterApi } from '../contracts/location-master.ts';
-import type { PackShipApi } from '../contracts/pack-ship.ts';
+import type { PackShipApi, PackShipCommands } from '../contracts/pack-ship.ts';
 import type { PhysicalTrackingApi } from '../contracts/physical-tracking.ts';
 import type { PickingApi } from '../contracts/picking.ts';
 import type { TaskCommands } from '../contracts/tasks.ts';
@@ -19,7 +19,7 @@ import { startRpcServer, type RpcServer, type RpcService } from '../platform/rpc
 import { catalogClient, catalogService } from './catalog-rpc.ts';
 import { inventoryClient, inventoryCommandClient, inventoryCommandService, inventoryService } from './inventory-rpc.ts';
 import { locationMasterClient, locationMasterService } from './location-master-rpc.ts';
-import { packShipClient, packShipService } from './pack-ship-rpc.ts';
+import { packShipClient, packShipCommandClient, packShipCommandService, packShipService } from './pack-ship-rpc.ts';
 import { physicalTrackingClient, physicalTrackingService } from './physical-tracking-rpc.ts';
 import { pickingClient, pickingService } from './picking-rpc.ts';
 import { paklogProtos } from './protos.ts';
@@ -38,13 +38,14 @@ export interface ContractApis {
   /** Commands a supervisor's exception action runs in the owning context (ADR 0054). */
   readonly inventoryCommands: Pick<InventoryCommands, 'retryBackorders'>;
   readonly taskCommands: TaskCommands;
+  readonly packShipCommands: Pick<PackShipCommands, 'retryLabelVoid'>;
 }
 
 /** Serves the given implementations (the contexts this process runs) on `host:port` (0: any free port). */
 export async function serveRpc(o: { host: string; port: number; apis: Partial<ContractApis>; log: Logger }): Promise<RpcServer> {
   // The error trailers carry contract codes; the catalogue knows them however the process was composed.
   registerErrors(contextErrors());
-  const { catalog, locations, inventory, packShip, waves, picking, physicalTracking, inventoryCommands, taskCommands } = o.apis;
+  const { catalog, locations, inventory, packShip, waves, picking, physicalTracking, inventoryCommands, taskCommands, packShipCommands } = o.apis;
   const services: RpcService[] = [
     ...(catalog === undefined ? [] : [catalogService(catalog, o.log)]),
     ...(locations === undefined ? [] : [locationMasterService(locations, o.log)]),
@@ -55,6 +56,7 @@ export async function serveRpc(o: { host: string; port: number; apis: Partial<Co
     ...(physicalTracking === undefined ? [] : [physicalTrackingService(physicalTracking, o.log)]),
     ...(inventoryCommands === undefined ? [] : [inventoryCommandService(inventoryCommands, o.log)]),
     ...(taskCommands === undefined ? [] : [taskCommandService(taskCommands, o.log)]),
+    ...(packShipCommands === undefined ? [] : [packShipCommandService(packShipCommands, o.log)]),
   ];
   return startRpcServer({ host: o.host, port: o.port, services, protos: paklogProtos(), log: o.log });
 }
@@ -76,6 +78,7 @@ export function rpcClients(target: string, options: RpcCallPolicy = {}): Contrac
     physicalTracking: physicalTrackingClient(channel),
     inventoryCommands: inventoryCommandClient(channel),
     taskCommands: taskCommandClient(channel),
+    packShipCommands: packShipCommandClient(channel),
     close: () => channel.close(),
   };
 }

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { PACK_WORK_STATES, type PackShipApi, type PackWorkState } from '../contracts/pack-ship.ts';
-import { AppError, assertNever } from '../platform/errors.ts';
+import { PACK_WORK_STATES, type PackShipApi, type PackShipCommands, type PackWorkState } from '../contracts/pack-ship.ts';
+import { AppError, assertNever, errorSpec, reject, type Outcome } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
+import type { PackShipCommandServiceDefinition, PackShipCommandServiceHandlers } from './generated/paklog/pack_ship/v1/PackShipCommandService.ts';
 import type { PackShipServiceDefinition, PackShipServiceHandlers } from './generated/paklog/pack_ship/v1/PackShipService.ts';
 import { eventMeta, metaMessage } from './event-meta.ts';
 import { paklogServices } from './protos.ts';
@@ -61,6 +62,39 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       if (!res.found) return undefined;
       if (!isPackWorkState(res.state)) throw new AppError('INTERNAL', `PackWorkState answered an unknown state ${res.state}`);
       return res.state;
+    },
+  };
+}
+
+/** The pack & ship commands another process runs (LABEL_VOID_FAILED's retry) as `paklog.pack_ship.v1.PackShipCommandService`. */
+export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLabelVoid'>, log: Logger): RpcService {
+  const implementation: PackShipCommandServiceHandlers = {
+    RetryLabelVoid: unaryHandler(log, async (req) => {
+      const done = await commands.retryLabelVoid(req.shipmentId);
+      // A refused command is the call's error, with its contract code (the client turns it back into the refusal).
+      if (!done.ok) throw new AppError(done.code, done.message, done.errors === undefined ? {} : { errors: done.errors });
+      return done.value;
+    }),
+  };
+  return { name: 'paklog.pack_ship.v1.PackShipCommandService', definition: paklogServices().packShipCommands, implementation };
+}
+
+/**
+ * The same commands over gRPC. A refusal the remote answered (NOT_FOUND, ILLEGAL_TRANSITION, CARRIER_UNAVAILABLE)
+ * comes back as the same refusal; an unreachable remote stays an error (503 UNAVAILABLE for the caller).
+ */
+export function packShipCommandClient(
+  channel: RpcChannel, service: PackShipCommandServiceDefinition = paklogServices().packShipCommands,
+): Pick<PackShipCommands, 'retryLabelVoid'> {
+  return {
+    async retryLabelVoid(shipmentId): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
+      try {
+        const res = await channel.call(service.RetryLabelVoid, { shipmentId });
+        return { ok: true, value: { shipmentId: res.shipmentId, trackingNumber: res.trackingNumber } };
+      } catch (error) {
+        if (error instanceof AppError && errorSpec(error.code).status < 500) return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
+        throw error;
+      }
     },
   };
 }

@@ -55,6 +55,7 @@ function servicesOf(protos: PakLogProtos) {
     inventory: inventory.v1.InventoryService.service,
     inventoryCommands: inventory.v1.InventoryCommandService.service,
     packShip: packShip.v1.PackShipService.service,
+    packShipCommands: packShip.v1.PackShipCommandService.service,
     waves: waves.v1.WavesService.service,
     picking: picking.v1.PickingService.service,
     physicalTracking: physicalTracking.v1.PhysicalTrackingService.service,

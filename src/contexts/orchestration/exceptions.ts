@@ -23,7 +23,7 @@ export interface OpenDeadLetter {
 
 /**
  * What the exception actions act on. Each is there when its context runs in this process (orders, inventory and
- * tasks in-process; dead letters through this process's bus) or, for inventory and tasks, when PAKLOG_RPC_PEERS says
+ * tasks in-process; dead letters through this process's bus) or, for inventory, pack & ship and tasks, when PAKLOG_RPC_PEERS says
  * where it runs (their commands over gRPC, ADR 0054); a missing one makes its actions answer 409 ACTION_UNAVAILABLE
  * rather than pretend.
  */
@@ -31,7 +31,7 @@ export interface ExceptionPorts {
   readonly orders?: OrderCommands | undefined;
   readonly inventory?: Pick<InventoryCommands, 'retryBackorders'> | undefined;
   readonly tasks?: TaskCommands | undefined;
-  /** In-process only: LABEL_VOID_FAILED's retry answers ACTION_UNAVAILABLE where pack & ship runs elsewhere. */
+  /** LABEL_VOID_FAILED's retry: in-process, or over gRPC where PAKLOG_RPC_PEERS names pack & ship's process (ADR 0054). */
   readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid'> | undefined;
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { PackShipCommandServiceClient as _paklog_pack_ship_v1_PackShipCommandServiceClient, PackShipCommandServiceDefinition as _paklog_pack_ship_v1_PackShipCommandServiceDefinition } from './paklog/pack_ship/v1/PackShipCommandService.ts';
 import type { PackShipServiceClient as _paklog_pack_ship_v1_PackShipServiceClient, PackShipServiceDefinition as _paklog_pack_ship_v1_PackShipServiceDefinition } from './paklog/pack_ship/v1/PackShipService.ts';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -21,9 +22,17 @@ export interface ProtoGrpcType {
         BookableCarriersResponse: MessageTypeDefinition
         OpenPackWorkRequest: MessageTypeDefinition
         OpenPackWorkResponse: MessageTypeDefinition
+        /**
+         * Pack & ship's commands (src/contracts/pack-ship.ts, PackShipCommands) that another process runs: a supervisor's
+         * exception action in orchestration (LABEL_VOID_FAILED's retry, ADR 0054). A refusal (NOT_FOUND, ILLEGAL_TRANSITION,
+         * CARRIER_UNAVAILABLE) is the call's error, with its code.
+         */
+        PackShipCommandService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipCommandServiceClient> & { service: _paklog_pack_ship_v1_PackShipCommandServiceDefinition }
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }
         PackWorkStateRequest: MessageTypeDefinition
         PackWorkStateResponse: MessageTypeDefinition
+        RetryLabelVoidRequest: MessageTypeDefinition
+        RetryLabelVoidResponse: MessageTypeDefinition
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition
         Stopped: MessageTypeDefinition
