@@ -13,7 +13,7 @@ export interface CarrierCall {
  * A carrier speaking PakLog's generic carrier REST API (docs/dev/carriers.md) on a loopback port: prices by weight,
  * numbers shipments, forgets voided ones, and reports tracking events the test sets. `failNext` makes the next
  * request answer 503; `malformNext` makes it answer JSON of the wrong shape; `delayNext` carries the next request out
- * but answers it late.
+ * but answers it late; `holdNext` keeps the next request of a path waiting, not carried out, until released.
  */
 export async function startFakeCarrier(options: { apiKey?: string; prefix?: string } = {}) {
   const calls: CarrierCall[] = [];
@@ -26,6 +26,8 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
   /** The next request is carried out, but its answer comes this many ms late (a timeout that lost the answer). */
   let delayNext = 0;
   let delayPath: string | undefined;
+  /** The next request of this path waits here, not carried out, until the test releases it. */
+  let hold: { path: string; released: Promise<void> } | undefined;
   const readBody = async (req: IncomingMessage): Promise<unknown> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -37,6 +39,11 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
       calls.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      if (hold !== undefined && url.pathname.startsWith(hold.path)) {
+        const { released } = hold;
+        hold = undefined;
+        await released;
+      }
       const delay = delayPath === undefined || url.pathname.startsWith(delayPath) ? delayNext : 0;
       if (delay > 0) delayNext = 0;
       const send = (status: number, payload?: unknown): void => {
@@ -104,6 +111,12 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
     delayNext: (ms: number, path?: string) => {
       delayNext = ms;
       delayPath = path;
+    },
+    /** The next request of a path starting so waits, not carried out, until the returned function releases it. */
+    holdNext: (path: string): (() => void) => {
+      let release = (): void => undefined;
+      hold = { path, released: new Promise<void>((resolve) => { release = resolve; }) };
+      return () => release();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -19,7 +19,11 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'paklog-carrier-faults-'));
   const file = join(dir, 'carriers.json');
   writeFileSync(file, JSON.stringify({
-    carriers: [{ kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: TIMEOUT_MS, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] }],
+    carriers: [
+      { kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: TIMEOUT_MS, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] },
+      // The same carrier with a patient adapter: a request held at the carrier stays in flight for the whole test.
+      { kind: 'rest', code: 'PATIENTCO', baseUrl: fake.url, timeoutMs: 60_000, services: [{ code: 'SAVER', name: 'Saver', transitDays: 3 }] },
+    ],
   }));
   t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file } });
   await t.post('/api/v1/products', { sku: 'CF-BOOK', description: 'Paperback', lengthMm: 200, widthMm: 150, heightMm: 30, weightG: 300 });
@@ -34,9 +38,9 @@ async function publish(source: string, type: string, subject: string, data: unkn
   await t.settle();
 }
 /** An order heard of, picked whole and packed into one package: ready to book with RESTCO. */
-async function packedOrder(orderId: string): Promise<void> {
+async function packedOrder(orderId: string, carrier = 'RESTCO'): Promise<void> {
   const received: OrderReceived = {
-    orderId, externalId: orderId, siteId, carrier: 'RESTCO', priority: 0, shipTo: SHIP_TO,
+    orderId, externalId: orderId, siteId, carrier, priority: 0, shipTo: SHIP_TO,
     lines: [{ lineId: `oln_${orderId}_1`, lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
   };
   await publish('orders', OrderEvents.received, orderId, received);
@@ -154,6 +158,10 @@ describe('a cancelled order\'s label the carrier does not void', () => {
     expect(raised[0]!.details).toMatchObject({ orderId: 'ord_cf_cancel_void', carrier: 'RESTCO', trackingNumber: booked.body.trackingNumber });
     const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.label.void-failed.v1' AND subject = $1`, [booked.body.id]);
     expect(events[0]!.n).toBe(1);
+    const labelVoid = async (): Promise<string | null> =>
+      (await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [booked.body.id]))[0]!.v;
+    // Settled as refused: the label-voids job leaves it to the person (no second event, no silent retries).
+    expect(await labelVoid()).toBe('FAILED');
     expect(raised[0]!.actions).toEqual(['retry', 'acknowledge']);
     // Retry while the carrier is still down: refused, the case stays open.
     fake.failNext();
@@ -164,6 +172,51 @@ describe('a cancelled order\'s label the carrier does not void', () => {
     const retried = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
     expect([retried.status, retried.body.status]).toEqual([200, 'RESOLVED']);
     expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+    expect(await labelVoid()).toBe('DONE');
+  });
+});
+
+describe('a cancelled order\'s label void that never settles (the process stops before the carrier answers)', () => {
+  it('is owed from the cancellation\'s own commit, and the label-voids job voids it; the late first answer changes nothing', async () => {
+    await packedOrder('ord_cf_owed', 'PATIENTCO');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_owed', service: 'SAVER' }, 'operator');
+    expect([booked.status, booked.body.carrier]).toEqual([201, 'PATIENTCO']);
+    const tracking = booked.body.trackingNumber as string;
+    const voidsOf = (): number => fake.calls.filter((c) => c.method === 'DELETE' && c.path === `/shipments/${tracking}`).length;
+    const labelVoid = async (): Promise<string | null> =>
+      (await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [booked.body.id]))[0]!.v;
+    // The first attempt, after the commit, reaches the carrier and waits there: a process stopped now would never hear.
+    const release = fake.holdNext('/shipments/');
+    const cancelled: OrderCancelled = {
+      orderId: 'ord_cf_owed', siteId, previousStatus: 'PACKED', reason: 'customer changed their mind',
+      lines: [{ lineId: 'oln_ord_cf_owed_1', lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+    };
+    await publish('orders', OrderEvents.cancelled, 'ord_cf_owed', cancelled);
+    for (let i = 0; i < 50 && voidsOf() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(voidsOf()).toBe(1);
+    expect(fake.booked.has(tracking)).toBe(true);
+    // What is owed is in the database, not only in the stopped process's memory.
+    expect(await labelVoid()).toBe('OWED');
+    const job = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.label-voids');
+    expect(job).toBeDefined();
+    // Within its grace the job leaves the first attempt be; past it (the clock moved on), it asks the carrier again.
+    await job!.run();
+    expect(voidsOf()).toBe(1);
+    await t.app.db.query(`UPDATE pack_ship.shipments SET voided_at = voided_at - interval '5 minutes' WHERE id = $1`, [booked.body.id]);
+    await job!.run();
+    expect(voidsOf()).toBe(2);
+    expect(fake.booked.has(tracking)).toBe(false);
+    expect(await labelVoid()).toBe('DONE');
+    // The first attempt's answer comes at last: the carrier no longer knows the label, which counts as voided.
+    release();
+    for (let i = 0; i < 50 && fake.calls.filter((c) => c.path === `/shipments/${tracking}`).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    await t.settle();
+    expect(await labelVoid()).toBe('DONE');
+    const failed = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.label.void-failed.v1' AND subject = $1`, [booked.body.id]);
+    expect(failed[0]!.n).toBe(0);
+    await job!.run();
+    expect(voidsOf()).toBe(2);
   });
 });
 

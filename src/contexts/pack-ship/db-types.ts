@@ -128,6 +128,7 @@ export interface PackShipShipments {
   dispatched_at: Date | null;
   id: string;
   in_transit_at: Date | null;
+  label_void: string | null;
   label_zpl: string | null;
   labelled_at: Date | null;
   manifest_id: string | null;

@@ -49,6 +49,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       { name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } },
       // Orders picked before ADR 0049 and never announced ready to pack (after an upgrade): announced once.
       { name: 'pack-ship.ready-to-pack', everyMs: 60_000, run: async () => { await packShip.announceUnannounced(); } },
+      // Cancelled orders' labels whose void never got the carrier's answer (the process stopped): asked again.
+      { name: 'pack-ship.label-voids', everyMs: 60_000, run: async () => { await packShip.voidOwedLabels(); } },
     ],
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),

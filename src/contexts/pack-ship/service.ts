@@ -257,26 +257,47 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
-    // Booked labels of a remote carrier are voided with it too, once the cancel is committed (best effort: the decision
-    // stands whatever the carrier answers, and the shipment is never manifested; one on a manifest closed already is
-    // listed there as withdrawn, not handed over: GET /manifests/{id}, its document). A failure is published
-    // (pack-ship.label.void-failed.v1): orchestration raises LABEL_VOID_FAILED, as the label may stay billed.
-    const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId])).filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null);
+    // Booked labels of a remote carrier are voided with it too, once the cancel is committed (the decision stands
+    // whatever the carrier answers, and the shipment is never manifested; one on a manifest closed already is listed
+    // there as withdrawn, not handed over: GET /manifests/{id}, its document). The void is owed from this commit
+    // (label_void OWED): a process stopping before the carrier answers leaves it to the label-voids job. A refusal is
+    // published (pack-ship.label.void-failed.v1): orchestration raises LABEL_VOID_FAILED, as the label may stay billed.
+    const booked = (await packStore.shipmentsOfOrders(tx, [input.orderId]))
+      .filter((x) => voided.shipmentIds.includes(x.id) && x.trackingNumber !== null && x.carrier !== OWN_FLEET && carrierOf(x.carrier, deps.db)?.void !== undefined);
+    await packStore.oweLabelVoids(tx, booked.map((x) => x.id));
     for (const x of booked) {
-      const carrier = x.carrier === OWN_FLEET ? undefined : carrierOf(x.carrier, deps.db);
       const tracking = x.trackingNumber;
-      if (carrier?.void === undefined || tracking === null) continue;
+      if (tracking === null) continue;
       tx.afterCommit(() => {
-        carrier.void?.(tracking).catch(async (e: unknown) => {
-          const error = e instanceof Error ? e.message : String(e);
-          deps.log.warn({ carrier: x.carrier, trackingNumber: tracking, err: error }, 'pack-ship: could not void a cancelled order\'s label with its carrier');
-          const data: LabelVoidFailed = { shipmentId: x.id, orderId: x.orderId, siteId: order.siteId, carrier: x.carrier, trackingNumber: tracking, error };
-          await deps.db.tx((t2) => emit(t2, [{ type: PackShipEvents.labelVoidFailed, subject: x.id, siteId: order.siteId, data }], meta))
-            .catch((e2: unknown) => deps.log.error({ shipmentId: x.id, err: (e2 as Error).message }, 'pack-ship: could not record a failed label void'));
-        });
+        voidOwedLabel({ id: x.id, orderId: x.orderId, siteId: order.siteId, carrier: x.carrier, trackingNumber: tracking }, meta)
+          .catch((e: unknown) => deps.log.error({ shipmentId: x.id, err: (e as Error).message }, 'pack-ship: could not settle a cancelled order\'s label void; the label-voids job asks again'));
       });
     }
     return { stopped: true };
+  }
+
+  /**
+   * Voids an owed label with its carrier and settles it: DONE when voided (or the carrier no longer knows it), FAILED
+   * with pack-ship.label.void-failed when it refuses — published once, by whichever attempt settles it first.
+   */
+  async function voidOwedLabel(x: { id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }, meta: EventMeta): Promise<void> {
+    const carrier = carrierOf(x.carrier, deps.db);
+    try {
+      // A carrier taken out of the configuration since the booking cannot be asked: a person voids the label by hand.
+      if (carrier?.void === undefined) throw new Error(`carrier ${x.carrier} is no longer configured with voids here`);
+      await carrier.void(x.trackingNumber);
+    } catch (e) {
+      if (!(e instanceof LabelUnknownToCarrier)) {
+        const error = e instanceof Error ? e.message : String(e);
+        deps.log.warn({ carrier: x.carrier, trackingNumber: x.trackingNumber, err: error }, 'pack-ship: could not void a cancelled order\'s label with its carrier');
+        const data: LabelVoidFailed = { shipmentId: x.id, orderId: x.orderId, siteId: x.siteId, carrier: x.carrier, trackingNumber: x.trackingNumber, error };
+        await deps.db.tx(async (tx) => {
+          if (await packStore.settleLabelVoid(tx, x.id, 'FAILED')) await emit(tx, [{ type: PackShipEvents.labelVoidFailed, subject: x.id, siteId: x.siteId, data }], meta);
+        });
+        return;
+      }
+    }
+    await packStore.settleLabelVoid(deps.db, x.id, 'DONE');
   }
 
   /** What one package's label prints. */
@@ -599,6 +620,16 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     /**
+     * The label-voids job: asks the carriers again to void the labels owed for cancelled orders whose first attempt
+     * never settled (the process stopped before the carrier answered), `graceMs` after the cancellation. The number asked.
+     */
+    async voidOwedLabels(graceMs = 60_000, limit = 50): Promise<number> {
+      const owed = await packStore.owedLabelVoids(deps.db, new Date(deps.clock.now().getTime() - graceMs), limit);
+      for (const x of owed) await voidOwedLabel(x, {});
+      return owed.length;
+    },
+
+    /**
      * Asks the carrier again to void the label of a shipment cancelled with its order (LABEL_VOID_FAILED's retry). A label
      * the carrier no longer knows counts as voided; nothing is written in PakLog either way.
      */
@@ -617,6 +648,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           if (!(e instanceof LabelUnknownToCarrier)) throw e;
         }
       }
+      await packStore.settleLabelVoid(deps.db, id, 'DONE');
       return ok({ shipmentId: id, trackingNumber: shipment.trackingNumber });
     },
 

@@ -393,6 +393,33 @@ export const packStore = {
     return { packageIds: packages.map((p) => p.id).sort(), shipmentIds: shipments.map((s) => s.id).sort() };
   },
 
+  /** A cancelled order's booked labels whose void with the carrier is owed from this commit (label-voids job). */
+  async oweLabelVoids(db: Executor, shipmentIds: readonly string[]): Promise<void> {
+    if (shipmentIds.length === 0) return;
+    await db.query(`UPDATE pack_ship.shipments SET label_void = 'OWED' WHERE id = ANY($1::text[])`, [[...shipmentIds]]);
+  },
+
+  /**
+   * Settles an owed label void: true when this call settled it (it was OWED), false when another did first. DONE from
+   * FAILED too (a person's retry voided it).
+   */
+  async settleLabelVoid(db: Executor, shipmentId: string, to: 'DONE' | 'FAILED'): Promise<boolean> {
+    const rows = await db.query<{ id: string }>(
+      `UPDATE pack_ship.shipments SET label_void = $2 WHERE id = $1 AND label_void = ANY($3::text[]) RETURNING id`,
+      [shipmentId, to, to === 'DONE' ? ['OWED', 'FAILED'] : ['OWED']],
+    );
+    return rows.length > 0;
+  },
+
+  /** Owed label voids of shipments cancelled before `before` (their first attempt had its time), oldest first. */
+  async owedLabelVoids(db: Executor, before: Date, limit: number): Promise<{ id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }[]> {
+    return db.query(
+      `SELECT id, order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber"
+         FROM pack_ship.shipments WHERE label_void = 'OWED' AND voided_at < $1 AND tracking_number IS NOT NULL ORDER BY voided_at, id LIMIT $2`,
+      [before, limit],
+    );
+  },
+
   /** The order's lines with the units of each scanned into OPEN packages (not yet counted as packed), in one statement. */
   async orderLinesWithScanned(db: Executor, orderId: string): Promise<(PackOrderLine & { scanned: number })[]> {
     return db.query<PackOrderLine & { scanned: number }>(
