@@ -80,6 +80,7 @@ const Status = Type.Enum(ORDER_STATUSES);
 /** Payload of backordered, waved, unwaved, released, picking-started, picked and packed. */
 const OrderStatusChangedSchema = (description: string) => Type.Object({
   orderId: Type.String(), siteId: Type.String(), from: Status, to: Status,
+  ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
   reason: Type.Optional(Type.String({ description: 'Why, when the move is an exception: `RESERVATION_SHORTAGE` for an order sent back from its wave to allocation, `SHORT_PICK` for a shipComplete order waiting for stock after a short pick, `PACKING_REOPENED` for a packed order whose sealed package was opened again (PACKED → PICKED).' })),
 }, { description });
 
@@ -96,6 +97,7 @@ export const OrderEventSchemas = {
   }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
   [OrderEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
   }, { description: 'The order is ready for wave planning: every line allocated (RECEIVED or BACKORDERED → ALLOCATED).' }),
   [OrderEvents.backordered]: OrderStatusChangedSchema('Some line could not be allocated (→ BACKORDERED), a release could not reserve the order (`reason` RESERVATION_SHORTAGE), or a shipComplete order waits for stock after a short pick (`reason` SHORT_PICK).'),
   [OrderEvents.waved]: OrderStatusChangedSchema('The order was planned into a wave (→ WAVED).'),
@@ -106,10 +108,12 @@ export const OrderEventSchemas = {
   [OrderEvents.packed]: OrderStatusChangedSchema('Every picked unit of the order is packed (→ PACKED): once per packing round (again after a PACKED → PICKED `picked` with `reason` PACKING_REOPENED).'),
   [OrderEvents.shipped]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),
   }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
   [OrderEvents.delivered]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     deliveredAt: Type.String({ description: 'When the carrier delivered the last of its shipments (ISO-8601, as the carrier reported it).' }),
     shipmentIds: List(Type.String(), { description: 'The shipments that carried the order, every one delivered.' }),
   }, { description: 'The carrier delivered every shipment of the shipped order (`pack-ship.order.delivered`): SHIPPED → DELIVERED, final. A return goes through an RMA.' }),
@@ -123,10 +127,12 @@ export const OrderEventSchemas = {
   [OrderEvents.unwaved]: OrderStatusChangedSchema("WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again."),
   [OrderEvents.reprioritised]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     from: Type.Integer({ description: 'The priority it had (1 most urgent, 9 least).' }), to: Type.Integer({ description: 'Its priority now.' }),
   }, { description: "The order's priority changed (`POST /orders/{id}/reprioritise`, or a supervisor's expedite of an exception): the wave pool, its open pick lists and their tasks that are not started follow." }),
   [OrderEvents.updated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), externalId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     shipTo: Type.Object({
       name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
     }, { description: 'Where the order goes now (the fields `received` carries).' }),
@@ -145,12 +151,14 @@ export const OrderEventSchemas = {
   }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
   [OrderEvents.heldOnRequest]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     holdId: Type.String({ description: 'The hold, as waves held the order out of planning for it (`waves.order.held`).' }),
     from: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: where the order was when it was held.' }),
     reason: Type.String({ description: "The user's reason (credit check, address check, customer's request…)." }),
   }, { description: 'The order was put on hold before a wave took it (`POST /orders/{id}/hold`, ADR 0052): ON_HOLD; it keeps its allocation, is allocated while held if it was not, and no wave plans it until the hold is released or it is cancelled.' }),
   [OrderEvents.holdReleased]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), holdId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     to: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: where the order goes on, with what was allocated while it was held.' }),
   }, { description: 'The hold of an order was released (`POST /orders/{id}/release-hold`): the wave pool takes it again. When it was allocated (or backordered) while held, `orders.order.allocated` (or `backordered`) follows in the same transaction.' }),
   [OrderEvents.changeDropped]: Type.Object({

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { createOrder, injectClient, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
 
 /** A subscription whose receiver keeps failing is disabled after PAKLOG_WEBHOOK_MAX_FAILURES, with a notice; enabling it sends what waited. */
 let t: TestApp;
@@ -133,6 +133,35 @@ describe('webhook owner filters (found by the black-box hunt)', () => {
     // Both payloads name an owner other than the default one only: absent is the default owner (ADR 0028).
     expect(await types(defaultOwner)).toEqual(['inventory.stock.received.v1', 'orders.order.received.v1']);
     expect(await types(otherOwner)).toEqual([]);
+  }, 30_000);
+});
+
+describe('a 3PL client\'s subscription to its orders\' lifecycle', () => {
+  it('gets its own orders\' status events (here backordered: no stock of its own), not the default owner\'s; the default owner\'s gets none of them', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'OWNLIFECY', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const client = (await t.post('/api/v1/owners', { code: 'OWNL-CLIENT', name: 'A 3PL client' })).body.id as string;
+    const subscribe = async (ownerId: string): Promise<string> => {
+      const sub = await t.post('/api/v1/integrations/webhook-subscriptions', {
+        url: 'http://127.0.0.1:9/hook', eventTypes: ['orders.order.*'], siteId: 'OWNLIFECY', ownerId,
+      }, 'integration');
+      expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+      return sub.body.id as string;
+    };
+    const [mine, theirs] = [await subscribe(client), await subscribe('own_default')];
+    // The client has no stock at the site: its order is backordered (the default owner's stock is not its own).
+    await receiveStock(call, w, 5, 1);
+    const order = await call('order', 'POST', '/api/v1/orders', {
+      externalId: 'OWNL-1', siteId: w.siteId, ownerId: client, carrier: 'OWN_FLEET',
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' }, lines: [{ sku: w.products[0]!.sku, quantity: 1 }],
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    await until('backordered', () => orderStatus(call, (order.body as { id: string }).id), (st) => st === 'BACKORDERED');
+    await t.settle();
+    const types = async (id: string): Promise<string[]> =>
+      ((await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${id}`)).body.items as { eventType: string }[]).map((d) => d.eventType).sort();
+    expect(await types(mine)).toEqual(['orders.order.backordered.v1', 'orders.order.received.v1']);
+    expect(await types(theirs)).toEqual([]);
   }, 30_000);
 });
 

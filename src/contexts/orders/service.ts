@@ -26,6 +26,9 @@ import {
   takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
+/** An orders event's `ownerId`: the order's owner, left out for the default owner (as on `received`, ADR 0028). */
+const owned = (o: { readonly ownerId: string }): { ownerId?: string } => (o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId });
+
 export interface OrderPage {
   /** Summaries; with their lines when the list was asked `withLines`. */
   readonly items: (OrderSummary & { lines?: OrderLine[] })[];
@@ -237,7 +240,7 @@ export function orderService(
       if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${id} is cancelled`);
       if (o.priority === priority) return ok(null);
       await setPriority(tx, id, priority, deps.clock.now());
-      const data: OrderReprioritised = { orderId: id, siteId: o.siteId, from: o.priority, to: priority };
+      const data: OrderReprioritised = { orderId: id, siteId: o.siteId, ...owned(o), from: o.priority, to: priority };
       await deps.bus.append(tx, 'orders', [{ type: OrderEvents.reprioritised, subject: id, siteId: o.siteId, data }], meta);
       return ok(null);
     });
@@ -276,7 +279,7 @@ export function orderService(
         const now = deps.clock.now();
         await setShipTo(tx, id, input.shipTo, now);
         await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
-        const data: OrderUpdated = { orderId: id, siteId: o.siteId, externalId: o.externalId, shipTo: shipToData(input.shipTo) };
+        const data: OrderUpdated = { orderId: id, siteId: o.siteId, ...owned(o), externalId: o.externalId, shipTo: shipToData(input.shipTo) };
         await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
         return ok('ship-to');
       }
@@ -373,7 +376,7 @@ export function orderService(
     const from = o.status as HoldableStatus;
     orderLifecycle.assertCan(from, 'ON_HOLD');
     if (!(await putOnHold(tx, { id: orderId, version: o.version, from, hold: pending }, deps.clock.now()))) throw new Error(`order ${orderId} changed under its row lock`);
-    const data: OrderHeld = { orderId, siteId: o.siteId, holdId, from, reason: pending.reason };
+    const data: OrderHeld = { orderId, siteId: o.siteId, ...owned(o), holdId, from, reason: pending.reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.heldOnRequest, subject: orderId, siteId: o.siteId, data }], cause.meta);
     return ok(true);
   }
@@ -393,7 +396,7 @@ export function orderService(
       orderLifecycle.assertCan('ON_HOLD', to);
       const now = deps.clock.now();
       if (!(await releaseHoldOf(tx, { id, version: o.version, to, cause: 'hold released' }, now))) throw new Error(`order ${id} changed under its row lock`);
-      const released: OrderHoldReleased = { orderId: id, siteId: o.siteId, holdId, to };
+      const released: OrderHoldReleased = { orderId: id, siteId: o.siteId, ...owned(o), holdId, to };
       const events: PublishedEvent[] = [{ type: OrderEvents.holdReleased, subject: id, siteId: o.siteId, data: released }];
       if (to !== from && (to === 'ALLOCATED' || to === 'BACKORDERED')) {
         const event = arrivalEvent(o, 'ON_HOLD', to, await orderLines(tx, id));
@@ -490,7 +493,7 @@ export function orderService(
     const { lines } = await write(tx, o, {
       ...step(o.status, 'CANCELLED', reason === null ? 'cancelled' : `cancelled: ${reason}`), set: { cancelReason: reason }, readLines: true,
     });
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }), previousStatus: o.status, lines: lineData(lines ?? []), reason };
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...owned(o), previousStatus: o.status, lines: lineData(lines ?? []), reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;
@@ -556,7 +559,7 @@ export function orderService(
   async function reopenPacking(tx: Tx, o: OrderSummary, round: number, cause: Cause): Promise<void> {
     orderLifecycle.assertCan('PACKED', 'PICKED');
     await write(tx, o, step('PACKED', 'PICKED', `${cause.type}: round ${round}, ${PACKING_REOPENED}`));
-    const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: 'PACKED', to: 'PICKED', reason: PACKING_REOPENED };
+    const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: 'PACKED', to: 'PICKED', reason: PACKING_REOPENED };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.picked, subject: o.id, siteId: o.siteId, data }], cause.meta);
   }
 
@@ -576,7 +579,7 @@ export function orderService(
     if (o.status !== 'SHIPPED') throw new EventNotReady(`the carrier delivered ${o.id}, but orders has not heard of its dispatch yet (${o.status})`);
     orderLifecycle.assertCan(o.status, 'DELIVERED');
     await write(tx, o, step('SHIPPED', 'DELIVERED', cause.type));
-    const data: OrderDelivered = { orderId: o.id, siteId: o.siteId, deliveredAt: d.deliveredAt, shipmentIds: [...d.shipmentIds] };
+    const data: OrderDelivered = { orderId: o.id, siteId: o.siteId, ...owned(o), deliveredAt: d.deliveredAt, shipmentIds: [...d.shipmentIds] };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.delivered, subject: o.id, siteId: o.siteId, data }], cause.meta);
   }
 
@@ -593,7 +596,7 @@ export function orderService(
     }
     await setLineAllocated(tx, orderId, lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })));
     await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: RESERVATION_SHORTAGE`), set: { waveId: null } });
-    const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: 'RESERVATION_SHORTAGE' };
+    const data: OrderStatusChanged = { orderId, siteId: o.siteId, ...owned(o), from: o.status, to: 'BACKORDERED', reason: 'RESERVATION_SHORTAGE' };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
@@ -615,7 +618,7 @@ export function orderService(
         if (o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick) {
           orderLifecycle.assertCan(o.status, 'PICKING');
           await write(tx, o, step(o.status, 'PICKING', `${cause.type}: stock re-reserved`));
-          const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'PICKING' };
+          const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: o.status, to: 'PICKING' };
           await deps.bus.append(tx, 'orders', [{ type: OrderEvents.pickingStarted, subject: o.id, siteId: o.siteId, data }], cause.meta);
         } else {
           await write(tx, o, { bump: 1, history: [] });
@@ -625,7 +628,7 @@ export function orderService(
       case 'AWAITING_STOCK': {
         if (o.status === 'BACKORDERED' || o.status === 'ON_HOLD' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
         await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: SHORT_PICK`), set: { backorderReason: BACKORDER_REASONS.shortPick } });
-        const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
+        const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
         await deps.bus.append(tx, 'orders', [{ type: OrderEvents.backordered, subject: o.id, siteId: o.siteId, data }], cause.meta);
         return;
       }
@@ -810,7 +813,7 @@ export function orderService(
     }
     orderLifecycle.assertCan(o.status, 'ALLOCATED');
     await write(tx, o, { ...step('WAVED', 'ALLOCATED', cause.type), set: { waveId: null } });
-    const data: OrderStatusChanged = { orderId, siteId: o.siteId, from: 'WAVED', to: 'ALLOCATED' };
+    const data: OrderStatusChanged = { orderId, siteId: o.siteId, ...owned(o), from: 'WAVED', to: 'ALLOCATED' };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
@@ -872,10 +875,10 @@ export function orderService(
 
   function arrivalEvent(o: OrderSummary, from: OrderStatus, to: OrderStatus, lines: readonly OrderLine[]): PublishedEvent | undefined {
     const base = { subject: o.id, siteId: o.siteId };
-    const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, from, to };
+    const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from, to };
     switch (to) {
       case 'ALLOCATED': {
-        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, lines: lineData(lines) };
+        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, ...owned(o), carrier: o.carrier, priority: o.priority, lines: lineData(lines) };
         return { ...base, type: OrderEvents.allocated, data };
       }
       case 'BACKORDERED':
@@ -892,7 +895,7 @@ export function orderService(
         return { ...base, type: OrderEvents.packed, data: changed };
       case 'SHIPPED': {
         const data: OrderShipped = {
-          orderId: o.id, siteId: o.siteId, partial: isPartialShipment(lines),
+          orderId: o.id, siteId: o.siteId, ...owned(o), partial: isPartialShipment(lines),
           lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped })),
         };
         return { ...base, type: OrderEvents.shipped, data };
