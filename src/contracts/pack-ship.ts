@@ -64,11 +64,13 @@ export const PackShipEventSchemas = {
   }, { description: 'Every picked unit of the order is packed and its picking is done: emitted once per packing round (once per order unless a packed package was repacked, ADR 0035 addendum 2026-12-05).' }),
   [PackShipEvents.shipmentCreated]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
     packageIds: List(Type.String()),
     service: Type.Optional(Type.String({ description: "The carrier's service booked (absent in older events: the carrier's standard one)." })),
   }, { description: 'A shipment was booked with its carrier and labelled (`POST /shipments`).' }),
   [PackShipEvents.shipmentDispatched]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
     packageIds: List(Type.String()), lines: List(LineQuantity),
   }, { description: 'A shipment left the dock (`POST /shipments/{id}/dispatch`).' }),
   [PackShipEvents.shippingStopped]: Type.Object({
@@ -93,6 +95,7 @@ export const PackShipEventSchemas = {
   }, { description: "A carrier's end-of-day manifest was closed (`POST /manifests`): its shipments were handed over." }),
   [PackShipEvents.shipmentTracked]: Type.Object({
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
     status: Type.Enum(TRACKING_STATUSES), at: Type.String({ description: "When the carrier says it happened (ISO-8601)." }),
     detail: Type.Optional(Type.String({ description: "The carrier's own words, when it gave some (e.g. why an exception: `Recipient not at home`)." })),
   }, { description: 'The carrier reported a dispatched shipment in transit, delivered or in exception (webhook `POST /carrier-events` or the tracking poll); the shipment moved to that status. An exception can be followed by IN_TRANSIT or DELIVERED when the carrier resumes; an older report arriving after a newer one is recorded, not applied.' }),
@@ -117,6 +120,7 @@ export const PackShipEventSchemas = {
   }),
   [PackShipEvents.orderDelivered]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
     deliveredAt: Type.String({ description: 'When the carrier delivered the last of its shipments (ISO-8601, as the carrier reported it).' }),
     shipmentIds: List(Type.String(), { description: 'The shipments that carried the order, every one DELIVERED.' }),
   }, {

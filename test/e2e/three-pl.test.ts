@@ -56,6 +56,15 @@ describe('a 3PL site with two owners of the same SKU', () => {
     const [acmeLoc, betaLoc] = [w.storage[0]!, w.storage[1]!];
     const receive = (ownerId: string, locationId: string, quantity: number) =>
       call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, ownerId, sku, locationId, quantity });
+    // Each client's integration follows its own orders to the door, shipments and tracking numbers included.
+    const subscribe = async (ownerId: string): Promise<string> => {
+      const sub = await t.post('/api/v1/integrations/webhook-subscriptions', {
+        url: 'http://127.0.0.1:9/hook', eventTypes: ['orders.order.shipped.v1', 'pack-ship.shipment.*'], siteId: w.siteId, ownerId,
+      }, 'integration');
+      expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+      return sub.body.id as string;
+    };
+    const hooks = { acme: await subscribe(acme), beta: await subscribe(beta) };
     expect((await receive(acme, acmeLoc.id, 5)).status).toBe(201);
     expect((await receive(beta, betaLoc.id, 20)).status).toBe(201);
 
@@ -100,13 +109,22 @@ describe('a 3PL site with two owners of the same SKU', () => {
     expect((await reservations(acmeOrder.body.id)).map((r) => [r.locationId, r.quantity])).toEqual([[acmeLoc.id, 8]]);
     expect((await reservations(betaOrder.body.id)).map((r) => [r.locationId, r.quantity])).toEqual([[betaLoc.id, 6]]);
     await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 2 });
+    const shipments = new Map<string, string>();
     for (const id of [acmeOrder.body.id, betaOrder.body.id]) {
       await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
       await t.settle();
-      await packAndShip(call, id);
+      shipments.set(id, (await packAndShip(call, id)).shipmentId);
       await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
     }
     await t.settle();
+    const delivered = async (subscriptionId: string): Promise<string[]> =>
+      ((await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${subscriptionId}`)).body.items as { eventType: string; subject: string }[])
+        .map((d) => `${d.eventType} ${d.subject}`).sort();
+    for (const [hook, orderId] of [[hooks.acme, acmeOrder.body.id], [hooks.beta, betaOrder.body.id]] as const) {
+      expect(await delivered(hook)).toEqual([
+        `orders.order.shipped.v1 ${orderId}`, `pack-ship.shipment.created.v1 ${shipments.get(orderId)!}`, `pack-ship.shipment.dispatched.v1 ${shipments.get(orderId)!}`,
+      ]);
+    }
 
     // The ledger per owner: ACME received 8 and shipped 8, BETA received 30 and shipped 6; nothing crossed.
     const client = new pg.Client({ connectionString: t.databaseUrl });

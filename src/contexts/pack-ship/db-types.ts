@@ -68,6 +68,7 @@ export interface PackShipOrders {
   delivered_at: Date | null;
   external_id: string | null;
   order_id: string;
+  owner_id: string | null;
   pack_round: Generated<number>;
   packed_at: Date | null;
   picking_status: string | null;

@@ -6,6 +6,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
@@ -140,6 +141,10 @@ function cancelledRefusal(order: PackOrder): Outcome<never> | undefined {
 }
 
 /** Commands and queries of pack & ship. */
+/** A pack & ship event's `ownerId`: the order's owner, left out for the default owner (as the orders events do). */
+const owned = (order: { readonly ownerId: string | null } | undefined): { ownerId?: string } =>
+  (order?.ownerId == null || order.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: order.ownerId });
+
 export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const chooser = options.chooser ?? packerChooser;
 
@@ -370,7 +375,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       const id = await packStore.shipmentIdByTracking(tx, update.carrier, update.trackingNumber);
       if (id === undefined) return reject('NOT_FOUND', `No ${update.carrier} shipment with tracking number ${update.trackingNumber}`);
       // The order's row first, as dispatch takes it: the deliveries of two shipments of one order are decided in turn.
-      await packStore.lockOrderOfShipment(tx, id);
+      const order = await packStore.lockOrderOfShipment(tx, id);
       const shipment = await packStore.shipment(tx, id, true);
       if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
       o.mayActAt?.(shipment.siteId);
@@ -382,13 +387,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       if (newest && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
         await packStore.setTracked(tx, id, update.status, update.at);
         const data: ShipmentTracked = {
-          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: update.trackingNumber,
+          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, ...owned(order), carrier: shipment.carrier, trackingNumber: update.trackingNumber,
           status: update.status, at: new Date(update.at).toISOString(), ...(update.detail === undefined ? {} : { detail: update.detail }),
         };
         await emit(tx, [{ type: PackShipEvents.shipmentTracked, subject: id, siteId: shipment.siteId, data }], meta);
         const shipmentIds = update.status === 'DELIVERED' ? await packStore.markDelivered(tx, shipment.orderId, update.at) : undefined;
         if (shipmentIds !== undefined) {
-          const delivered: OrderDeliveredByCarrier = { orderId: shipment.orderId, siteId: shipment.siteId, deliveredAt: data.at, shipmentIds };
+          const delivered: OrderDeliveredByCarrier = { orderId: shipment.orderId, siteId: shipment.siteId, ...owned(order), deliveredAt: data.at, shipmentIds };
           await emit(tx, [{ type: PackShipEvents.orderDelivered, subject: shipment.orderId, siteId: shipment.siteId, data: delivered }], meta);
         }
       }
@@ -603,8 +608,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
           // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
           const data: ShipmentCreated = {
-            shipmentId: id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber, packageIds: packed.map((p) => p.id),
-            service: chosen.service,
+            shipmentId: id, orderId, siteId: order.siteId, ...owned(order), carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber,
+            packageIds: packed.map((p) => p.id), service: chosen.service,
           };
           // The shipment, its packages LABELLED and its event in one statement (ADR 0003 addendum 2026-12-03).
           const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
@@ -820,7 +825,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const now = deps.clock.now();
         const lines = byLine(packages.flatMap((p) => p.lines));
         const data: ShipmentDispatched = {
-          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier,
+          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, ...owned(order), carrier: shipment.carrier,
           trackingNumber: shipment.trackingNumber ?? '', packageIds: packages.map((p) => p.id), lines,
         };
         // Shipment, packages, shipped units and the event in one statement (ADR 0003 addendum 2026-12-03).

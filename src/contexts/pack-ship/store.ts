@@ -20,6 +20,8 @@ export interface PackOrder {
   /** From orders.order.received; null for orders received before issue 13. */
   readonly shipTo: Address | null;
   readonly externalId: string | null;
+  /** The order's owner (3PL client) from orders.order.received; null for the default owner (or heard of before it was kept). */
+  readonly ownerId: string | null;
 }
 
 export interface PackOrderLine {
@@ -156,7 +158,7 @@ const toPackage = (r: PackageWithLinesRow): Package => ({
   shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at), lines: r.lines,
   sscc: r.sscc, expectedWeightG: r.expected_weight_g, weighedG: r.weighed_g, toteId: r.tote_id,
 });
-type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id'>, {
+type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id' | 'owner_id'>, {
   picking_status: PackOrder['pickingStatus'];
   ship_to: Address | null;
 }>;
@@ -187,7 +189,7 @@ async function withdrawals(db: Executor, manifestIds: readonly string[]): Promis
 
 const toPackOrder = (r: OrderRow): PackOrder => ({
   orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
-  shipTo: r.ship_to, externalId: r.external_id,
+  shipTo: r.ship_to, externalId: r.external_id, ownerId: r.owner_id,
 });
 
 /** The database sequences tracking numbers are drawn from: the own fleet's, and the rate-table carriers' range. */
@@ -198,13 +200,13 @@ export type TrackingSequence = keyof typeof TRACKING_SEQUENCES;
 export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
   async orderReceived(db: Executor, o: {
-    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; ownerId: string | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo)],
+         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id`,
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId],
     );
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
@@ -219,7 +221,7 @@ export const packStore = {
    * so its lines are replaced by the new ones, and its ship-to too.
    */
   async linesChanged(db: Executor, o: {
-    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address; lines: readonly { lineId: string; sku: string; quantity: number }[];
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address; ownerId: string | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
     await db.query(`DELETE FROM pack_ship.order_lines WHERE order_id = $1 AND picked = 0`, [o.orderId]);
     await packStore.orderReceived(db, o);
@@ -347,7 +349,7 @@ export const packStore = {
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
-      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
   },
@@ -355,7 +357,7 @@ export const packStore = {
   /** The order of a shipment, its row locked (the shipment's order never changes); undefined with no such shipment or order. */
   async lockOrderOfShipment(db: Executor, shipmentId: string): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
-      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id FROM pack_ship.orders
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders
         WHERE order_id = (SELECT s.order_id FROM pack_ship.shipments s WHERE s.id = $1) FOR UPDATE`, [shipmentId],
     );
     return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
