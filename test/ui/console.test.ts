@@ -47,6 +47,24 @@ describe.runIf(browserTestsRun)('the web console', () => {
     expect((await fetch(`${base}/docs/json`)).status).toBe(200);
   });
 
+  it('the console and the handheld load with no request refused but the sign-in page\'s who-am-I (no 401 for a favicon in the browser\'s console)', async () => {
+    const fresh = await browser.newPage();
+    const refused: string[] = [];
+    // The browser's own requests (its icon) are not the page's: their refusals show only as console errors.
+    fresh.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/api/v1/auth/me')) refused.push(`${m.text()} ${m.location().url}`);
+    });
+    for (const path of ['/', '/rf/']) {
+      await fresh.goto(`${base}${path}`);
+      await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+      // A browser asks for the page's icon once it has loaded.
+      await fresh.waitForLoadState('load');
+      await fresh.waitForTimeout(500);
+    }
+    expect(refused).toEqual([]);
+    await fresh.close();
+  });
+
   it('a wrong key is refused on the sign-in screen; the right one opens the dashboard with live KPIs', async () => {
     await page.goto(`${base}/`);
     await page.getByLabel('API key', { exact: true }).fill('pk_not-a-key');
