@@ -240,6 +240,19 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await a11y('exceptions');
   });
 
+  it('a key scoped to one owner (a 3PL client\'s) is refused on the sign-in form, saying why, not let into screens that cannot read the sites', async () => {
+    const owner = (await t.post('/api/v1/owners', { code: 'UI-ACME', name: 'Acme for the console test' })).body;
+    const key = (await t.post('/api/v1/api-keys', { name: 'acme storefront', role: 'integration', ownerId: owner.id })).body.key as string;
+    const fresh = await browser.newPage();
+    await fresh.goto(`${base}/`);
+    await fresh.getByLabel('API key', { exact: true }).fill(key);
+    await fresh.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => fresh.getByRole('alert').textContent()).toContain(`This key belongs to owner ${owner.id}`);
+    expect(await fresh.evaluate("sessionStorage.getItem('paklog.credential')")).toBeNull();
+    await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+    await fresh.close();
+  });
+
   it('a person signs in with a username and password; signing out forgets the credential', async () => {
     expect((await t.post('/api/v1/users', { username: 'sam', displayName: 'Sam Supervisor', password: 'a-long-enough-password', grants: [{ siteId: 'DEMO', role: 'manager' }] })).status).toBe(201);
     await page.getByRole('button', { name: 'Sign out' }).click();
