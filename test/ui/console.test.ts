@@ -47,6 +47,24 @@ describe.runIf(browserTestsRun)('the web console', () => {
     expect((await fetch(`${base}/docs/json`)).status).toBe(200);
   });
 
+  it('the console and the handheld load with no request refused but the sign-in page\'s who-am-I (no 401 for a favicon in the browser\'s console)', async () => {
+    const fresh = await browser.newPage();
+    const refused: string[] = [];
+    // The browser's own requests (its icon) are not the page's: their refusals show only as console errors.
+    fresh.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/api/v1/auth/me')) refused.push(`${m.text()} ${m.location().url}`);
+    });
+    for (const path of ['/', '/rf/']) {
+      await fresh.goto(`${base}${path}`);
+      await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+      // A browser asks for the page's icon once it has loaded.
+      await fresh.waitForLoadState('load');
+      await fresh.waitForTimeout(500);
+    }
+    expect(refused).toEqual([]);
+    await fresh.close();
+  });
+
   it('a wrong key is refused on the sign-in screen; the right one opens the dashboard with live KPIs', async () => {
     await page.goto(`${base}/`);
     await page.getByLabel('API key', { exact: true }).fill('pk_not-a-key');
@@ -220,6 +238,19 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.locator('caption').textContent()).toMatch(/^\d+ exceptions$/);
     await screenshot(page, 'console-exceptions');
     await a11y('exceptions');
+  });
+
+  it('a key scoped to one owner (a 3PL client\'s) is refused on the sign-in form, saying why, not let into screens that cannot read the sites', async () => {
+    const owner = (await t.post('/api/v1/owners', { code: 'UI-ACME', name: 'Acme for the console test' })).body;
+    const key = (await t.post('/api/v1/api-keys', { name: 'acme storefront', role: 'integration', ownerId: owner.id })).body.key as string;
+    const fresh = await browser.newPage();
+    await fresh.goto(`${base}/`);
+    await fresh.getByLabel('API key', { exact: true }).fill(key);
+    await fresh.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => fresh.getByRole('alert').textContent()).toContain(`This key belongs to owner ${owner.id}`);
+    expect(await fresh.evaluate("sessionStorage.getItem('paklog.credential')")).toBeNull();
+    await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+    await fresh.close();
   });
 
   it('a person signs in with a username and password; signing out forgets the credential', async () => {

@@ -148,6 +148,64 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     await context.close();
   });
 
+  it('a packer who left a carton open (the phone died, a reload) scans the tote again: the carton is resumed, what is left counted right, and with every item in it, weighed and sealed', async () => {
+    const { orderId, task } = await pickedOrder('UI-PACK-BACK', [2, 1], 'TOTE-PKB');
+    const packOn = async (): Promise<{ context: BrowserContext; page: Page }> => {
+      const phoneNow = await phone();
+      await signIn(phoneNow.page, 'op-back');
+      await phoneNow.page.getByRole('radio', { name: 'Pack' }).check();
+      await phoneNow.page.getByRole('button', { name: 'Next task' }).click();
+      await phoneNow.page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+      return phoneNow;
+    };
+    const leftToPack = (page: Page) => page.getByRole('list', { name: 'Left to pack' }).getByRole('listitem').allTextContents();
+    // The first phone opens the carton and scans one unit in, then dies.
+    const first = await packOn();
+    await scan(first.page, 'TOTE-PKB');
+    await first.page.getByRole('button', { name: 'Open carton' }).click();
+    await first.page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    await scan(first.page, skus[0]!);
+    await first.page.getByRole('status').filter({ hasText: `Packed 1 × ${skus[0]}` }).waitFor();
+    await first.context.close();
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'IN_PROGRESS', workerId: 'op-back' });
+
+    // Signed in again: the tote scan finds the open carton; what is left is one of each, not less.
+    const second = await packOn();
+    await scan(second.page, 'TOTE-PKB');
+    await second.page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    expect((await leftToPack(second.page)).sort()).toEqual([`1 × ${skus[0]}`, `1 × ${skus[1]}`].sort());
+    for (const sku of [skus[0]!, skus[1]!]) {
+      await scan(second.page, sku);
+      await second.page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
+    }
+    await second.page.getByRole('heading', { name: 'Put the carton on the scale' }).waitFor();
+    await second.context.close();
+
+    // Every item is in the carton: the tote scan takes the third sign-in to the scale, not to "holds nothing to pack".
+    const third = await packOn();
+    await scan(third.page, 'TOTE-PKB');
+    await third.page.getByRole('heading', { name: 'Put the carton on the scale' }).waitFor();
+    const [open, ...none] = await packagesOf(orderId);
+    expect(none).toEqual([]);
+    expect(open!.status).toBe('OPEN');
+    await third.page.getByLabel('Weight (g)').fill('1');
+    await third.page.getByRole('button', { name: 'Record weight' }).click();
+    await expect.poll(() => third.page.getByRole('alert').textContent()).toMatch(/^Weighs 1 g; it should weigh \d+ g/);
+    const expected = (await packagesOf(orderId))[0]!.expectedWeightG!;
+    await third.page.getByLabel('Weight (g)').fill(String(expected));
+    await third.page.getByRole('button', { name: 'Record weight' }).click();
+    await third.page.getByRole('button', { name: 'Seal package' }).click();
+    await third.page.getByRole('heading', { name: 'Order packed' }).waitFor();
+    await third.page.getByRole('button', { name: 'Finish task' }).click();
+    await third.page.getByRole('heading', { name: 'Ready' }).waitFor();
+    const [sealed, ...others] = await packagesOf(orderId);
+    expect(others).toEqual([]);
+    expect(sealed!.status).toBe('PACKED');
+    expect(sealed!.lines.map((l) => [l.sku, l.quantity]).sort()).toEqual([[skus[0], 2], [skus[1], 1]].sort());
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'op-back' });
+    await third.context.close();
+  });
+
   it('an order cancelled while it is packed: the refused scan says so and the handheld goes back to Ready, the pack task withdrawn', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-GONE', [1, 1], 'TOTE-PK2');
     const { context, page } = await phone();

@@ -99,8 +99,15 @@ export async function signIn(input: { key: string } | { username: string; passwo
     const p = await res.json() as { code?: string; detail?: string };
     throw new ApiError(res.status, p.code ?? 'UNAUTHENTICATED', res.status === 401 ? 'PakLog does not know this key' : (p.detail ?? 'Sign-in failed'));
   }
+  const me = await res.json() as Me;
+  // The screens are the whole site's (its sites, waves, tasks), which a key scoped to one owner may not read: refused
+  // here, with why, instead of a console whose every screen says it could not read the sites.
+  if (typeof me.ownerId === 'string') {
+    throw new ApiError(403, 'OWNER_SCOPED_KEY', `This key belongs to owner ${me.ownerId}: a client's key reads that owner's orders and stock `
+      + 'through the API (docs/operations/owners.md), not the console or the handheld. Sign in with a staff key or as a person');
+  }
   saveCredential(credential);
-  return await res.json() as Me;
+  return me;
 }
 
 /**

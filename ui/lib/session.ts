@@ -14,6 +14,8 @@ export interface Me {
   readonly role: string;
   readonly sites: Record<string, string>;
   readonly workerId: string | null;
+  /** A client's key (3PL, docs/operations/owners.md) is scoped to its owner; a person or a staff key has none. */
+  readonly ownerId?: string | null;
 }
 
 const STORE_KEY = 'paklog.credential';

@@ -117,9 +117,25 @@ export function PackFlow(props: {
     // A carton this order already has open (a paused task, a reload) is filled on, not opened twice.
     const open = t.openPackageIds[0];
     if (open !== undefined) {
-      setPkg(await api<Pkg>('GET', `/packages/${open}`));
-      setStep('items');
-      props.inform(`Tote ${toteId}: carton ${open} is open, scan its items`);
+      const carton = await api<Pkg>('GET', `/packages/${open}`);
+      // The tote's units are those no carton holds yet: with the open carton's added back, what is left to scan into
+      // it is counted as when it was opened (none left: it waits to be weighed).
+      const units = t.units.map((u) => ({ ...u }));
+      for (const l of carton.lines) {
+        const unit = units.find((u) => u.lineId === l.lineId);
+        if (unit !== undefined) unit.quantity += l.quantity;
+        else units.push({ lineId: l.lineId, sku: l.sku, quantity: l.quantity, gtin: null });
+      }
+      const whole = { ...t, units };
+      setTote(whole);
+      setPkg(carton);
+      if (left(whole, carton).length === 0) {
+        setStep('weight');
+        props.inform(`Tote ${toteId}: carton ${carton.cartonCode} is open with every item in it: weigh it`);
+      } else {
+        setStep('items');
+        props.inform(`Tote ${toteId}: carton ${carton.cartonCode} is open, scan its items`);
+      }
     } else {
       setStep('carton');
       props.inform(`Tote ${toteId}: order ${label}`);

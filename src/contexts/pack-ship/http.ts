@@ -306,7 +306,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'scanTote', tags, summary: 'Scan a tote at the pack station: its order and what is left to pack',
       description: 'The order whose picked, unpacked units are in the tote, those units (with GTINs to scan), the packer\'s carton '
-        + 'suggestion and the order\'s open packages. Tote labels belong to a site: `siteId` (id or code) names the pack station\'s '
+        + 'suggestion and the order\'s open packages (an order whose units are all in a carton still open is answered with no '
+        + 'units and that carton, to weigh and seal it). Tote labels belong to a site: `siteId` (id or code) names the pack station\'s '
         + 'site, and a caller of some sites only must name one of its sites (403 SITE_REQUIRED otherwise). 404 TOTE_EMPTY; 409 '
         + 'TOTE_AT_SEVERAL_SITES (sites use the same label): name `siteId`; 409 TOTE_HOLDS_SEVERAL_ORDERS (batch picking): name `orderId`. Reads only.',
       params: Type.Object({ toteId: Type.String({ minLength: 1, maxLength: 100, examples: ['TOTE-7'] }) }, { additionalProperties: false }),

@@ -84,6 +84,10 @@ describe('pack station', () => {
     expect(await linesOf(pkg.id)).toEqual([expect.objectContaining({ sku: 'BOOK', quantity: 1 })]);
     // The units scanned into the open carton are no longer offered to POST /packages.
     expect((await t.post('/api/v1/packages', { orderId: 'ord_a' }, 'operator')).body.code).toBe('NOTHING_TO_PACK');
+    // Every unit is in the open carton: the tote scan still finds the order and that carton, to weigh and seal it.
+    expect((await t.get('/api/v1/pack-station/totes/T-MIX?orderId=ord_a', 'operator'))).toMatchObject({
+      status: 200, body: { orderId: 'ord_a', units: [], openPackageIds: [pkg.id] },
+    });
   });
 
   it('blocks sealing out of tolerance (the site may widen it), then seals with an SSCC; an empty carton cannot be weighed', async () => {

@@ -898,13 +898,16 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const order = await packStore.lockOrder(deps.db, id, false);
         // Tote labels are the site's own: another site's tote of the same label is another tote.
         if (order === undefined || (siteId !== undefined && order.siteId !== siteId)) continue;
-        if (order.cancelledAt === null && (await openUnits(deps.db, id)).length > 0) {
+        // Units scanned into a carton still open are not packed yet: the packer who comes back (a paused task, a
+        // reload) scans the tote to find that carton and weigh and seal it.
+        if (order.cancelledAt === null
+          && ((await openUnits(deps.db, id)).length > 0 || (await packStore.packages(deps.db, { orderId: id, status: 'OPEN' })).length > 0)) {
           candidates.push(id);
           sites.add(order.siteId);
         }
       }
       const where = `${orderId === undefined ? '' : ` of order ${orderId}`}${siteId === undefined ? '' : ` at site ${siteId}`}`;
-      if (candidates.length === 0) return reject('TOTE_EMPTY', `Tote ${toteId} holds no picked, unpacked unit${where}`);
+      if (candidates.length === 0) return reject('TOTE_EMPTY', `Tote ${toteId} holds no picked, unpacked unit${where}, nor a carton being packed`);
       if (sites.size > 1) {
         return reject('TOTE_AT_SEVERAL_SITES', `Sites ${[...sites].join(', ')} each have a tote ${toteId}; scan it again with the site`, [
           { field: '/siteId', message: `name one of ${[...sites].join(', ')}` },
