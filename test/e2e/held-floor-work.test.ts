@@ -75,3 +75,25 @@ describe('floor work held by another worker', () => {
     expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
   });
 });
+
+describe('an inspection\'s inspector', () => {
+  it('is the signed-in person: naming another is 403 ACTING_AS_ANOTHER_WORKER, nothing recorded; left out, it is the person', async () => {
+    const sku = w.products[0]!.sku;
+    const checklist = [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }];
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: w.siteId, name: 'Every lot', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist,
+    }, 'manager');
+    expect(plan.status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[2]!.id, quantity: 3 })).status).toBe(201);
+    await t.settle();
+    const inspection = (await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items[0] as { id: string };
+    expect(inspection).toBeDefined();
+
+    const items = [{ code: 'LABEL', passed: true }];
+    const refused = await xia('POST', `/api/v1/inspections/${inspection.id}/results`, { inspector: 'ines', items });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect((await t.get(`/api/v1/inspections/${inspection.id}`)).body.status).toBe('OPEN');
+    const recorded = await xia('POST', `/api/v1/inspections/${inspection.id}/results`, { items });
+    expect([recorded.status, recorded.body.status, recorded.body.inspector]).toEqual([200, 'PASSED', 'xia']);
+  });
+});

@@ -9,7 +9,7 @@ import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
 import type { Identity, UserLookup } from '../identity/identity.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
-import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, type Principal, type Role } from './roles.ts';
+import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, WORKER_FIELDS, type Principal, type Role } from './roles.ts';
 
 /**
  * API keys are random 32-byte secrets; only their SHA-256 is stored. A fast hash is right here because the secret
@@ -443,23 +443,24 @@ export const actingWorkerOf = (request: FastifyRequest): string | undefined =>
 
 /**
  * preValidation hook: on the floor the acting worker is the person signed in (ADR 0019). For a user, a body's
- * `workerId` must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in when absent.
- * Keys (integrations, shared handheld keys) name the worker as before.
+ * `workerId` (or `inspector`) must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in
+ * when absent. Keys (integrations, shared handheld keys) name the worker as before.
  */
 export async function actingWorkerHook(request: FastifyRequest): Promise<void> {
   const principal = request.principal;
   if (principal?.kind !== 'user' || principal.workerId === undefined) return;
   const schema = fieldsOf(request.routeOptions.schema?.body);
-  if (!Object.hasOwn(fieldsOf(schema.properties), 'workerId')) return;
+  const field = WORKER_FIELDS.find((f) => Object.hasOwn(fieldsOf(schema.properties), f));
+  if (field === undefined) return;
   if (request.body !== undefined && (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))) return;
   const body = fieldsOf(request.body);
-  if (body.workerId === undefined) {
-    request.body = { ...body, workerId: principal.workerId };
+  if (body[field] === undefined) {
+    request.body = { ...body, [field]: principal.workerId };
     return;
   }
-  if (body.workerId !== principal.workerId) {
-    throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body.workerId)}`, {
-      errors: [{ field: '/workerId', message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
+  if (body[field] !== principal.workerId) {
+    throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body[field])}`, {
+      errors: [{ field: `/${field}`, message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
     });
   }
 }
