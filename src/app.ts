@@ -106,6 +106,7 @@ export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' 
 export function siteLookups(modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined): Required<SiteLookups> {
   const byPrefix = new Map<string, (id: string) => Promise<string | undefined>>();
   for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
+  const holding = modules.flatMap((m) => (m.workerHolding === undefined ? [] : [m.workerHolding]));
   return {
     resolveSite: async (ref) => {
       try {
@@ -115,6 +116,13 @@ export function siteLookups(modules: readonly ContextModule[], locations: () => 
       }
     },
     siteOfResource: async (id) => byPrefix.get(id.slice(0, id.indexOf('_')))?.(id),
+    workerHolding: async (id) => {
+      for (const find of holding) {
+        const worker = await find(id);
+        if (worker !== undefined) return worker;
+      }
+      return undefined;
+    },
   };
 }
 

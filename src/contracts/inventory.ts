@@ -435,6 +435,7 @@ export const InventoryErrors = {
   HELD_BY_INSPECTION: { status: 409, title: 'An open quality inspection or RMA inspection holds the units; give its disposition instead' },
   COUNT_ATTEMPT_MISMATCH: { status: 409, title: 'The count is not at that attempt' },
   RECOUNT_BY_SAME_COUNTER: { status: 409, title: 'A recount needs another counter' },
+  OWN_COUNT_APPROVAL: { status: 403, title: 'A person who counted may not approve the count\'s variance' },
   NO_REPLENISHMENT_SOURCE: { status: 409, title: 'No reserve or storage location holds free units of the SKU' },
   AS_OF_IN_FUTURE: { status: 422, title: 'Stock is known up to the present, not beyond' },
   UNKNOWN_OWNER: { status: 422, title: 'Unknown owner' },

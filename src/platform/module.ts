@@ -47,7 +47,12 @@ export interface ContextModule<Api = unknown> {
   readonly api?: Api;
   /** The site of a resource of this context, by its id's prefix (`wav` → its wave's site): per-site roles (ADR 0019). */
   readonly sitesOf?: SitesOf;
+  /** The worker holding the live task about a resource (its `reference`): a person acts on it only as that worker. */
+  readonly workerHolding?: WorkerHolding;
 }
+
+/** The worker holding the live task (ASSIGNED, IN_PROGRESS, PAUSED) about a resource id; undefined when none holds one. */
+export type WorkerHolding = (reference: string) => Promise<string | undefined>;
 
 /** Id prefix → the site of the resource an id names (undefined when there is none). */
 export type SitesOf = Readonly<Partial<Record<IdPrefix, (id: string) => Promise<string | undefined>>>>;
@@ -90,6 +95,7 @@ export interface ContextDefinition<Api> {
   readonly jobs?: readonly Job[];
   readonly api?: Api;
   readonly sitesOf?: SitesOf;
+  readonly workerHolding?: WorkerHolding;
 }
 
 /**

@@ -54,10 +54,11 @@ const namesSite = (r: RouteRow): boolean =>
   'siteId' in props(r.schema.querystring) || 'siteId' in props(r.schema.body) || /\/sites\/:(id|siteId)(\/|$)/.test(r.url);
 const label = (r: RouteRow): string => `${r.method} ${r.url}`;
 
-/** The body as `caller` sends it: a person names itself as the worker (acting as another is its own test). */
+/** The body as `caller` sends it: a person names itself as the worker or inspector (acting as another is its own test). */
 function ownWorker(body: unknown, caller: Caller): unknown {
-  if (caller.worker === undefined || typeof body !== 'object' || body === null || !('workerId' in body)) return body;
-  return { ...body, workerId: caller.worker };
+  if (caller.worker === undefined || typeof body !== 'object' || body === null) return body;
+  const field = (['workerId', 'inspector'] as const).find((f) => f in body);
+  return field === undefined ? body : { ...body, [field]: caller.worker };
 }
 
 async function send(caller: Caller, method: string, url: string, body?: unknown): Promise<{ status: number; code?: string }> {

@@ -118,3 +118,35 @@ describe('holds', () => {
     await expectSkusConserved(t, w.siteId, [{ sku, received: 10, shipped: 0, adjusted: 0, allocated: 5 }]);
   });
 });
+
+describe('segregation of duties', () => {
+  it('a person who counted may not approve the variance (403 OWN_COUNT_APPROVAL, nothing applied); another manager may', async () => {
+    const sku = w.products[0]!.sku;
+    const shelf = w.storage[0]!;
+    const password = 'a long enough password for mia';
+    expect((await t.post('/api/v1/users', { username: 'mia', password, grants: [{ siteId: '*', role: 'manager' }] })).status).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'mia', password } });
+    const mia = (method: string, url: string, body?: unknown) =>
+      t.request(method, url, { role: null, headers: { authorization: `Bearer ${session.body.accessToken}` }, ...(body === undefined ? {} : { body }) });
+    const opened = await mia('POST', '/api/v1/inventory/counts', { siteId: w.siteId, locationIds: [shelf.id], sku });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id as string;
+    await t.settle();
+    // Mia counts 15 where the books say 17 (beyond the 1-unit tolerance); Bob recounts 15 too.
+    const first = await mia('POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 15 });
+    expect([first.status, first.body.status]).toEqual([200, 'RECOUNT']);
+    await t.settle();
+    const recount = await floor<{ status: string }>('recount', 'POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 2, quantity: 15, workerId: 'bob' });
+    expect(recount.body.status).toBe('AWAITING_APPROVAL');
+
+    const own = await mia('POST', `/api/v1/inventory/counts/${countId}/approve`, { reason: 'I counted it myself' });
+    expect([own.status, own.body.code]).toEqual([403, 'OWN_COUNT_APPROVAL']);
+    expect((await call<{ status: string }>('count', 'GET', `/api/v1/inventory/counts/${countId}`)).body.status).toBe('AWAITING_APPROVAL');
+    expect(await ledger(sku, 'COUNT')).toHaveLength(1);
+
+    const approved = await call<{ status: string; applied: number }>('approve', 'POST', `/api/v1/inventory/counts/${countId}/approve`, { reason: 'two units missing' });
+    expect(approved.body).toMatchObject({ status: 'COMPLETED', applied: -2 });
+    await t.settle();
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 20, shipped: 0, adjusted: -5 }]);
+  });
+});

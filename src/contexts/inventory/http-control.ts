@@ -238,7 +238,8 @@ export async function inventoryControlRoutes(
         operationId: approve ? 'approveCount' : 'rejectCount', tags,
         summary: approve ? "Approve a recount's variance: it is applied (COUNT movement)" : "Reject a recount's variance, or abandon an open count: nothing is adjusted",
         description: approve
-          ? 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise). The count closes and lets go '
+          ? 'Only a count AWAITING_APPROVAL (its recount was beyond tolerance; 409 ILLEGAL_TRANSITION otherwise), and not by a person who '
+            + 'submitted its count or recount (403 OWN_COUNT_APPROVAL: segregation of duties). The count closes and lets go '
             + 'of its location; the manager and the reason are recorded. A loss below the units reserved there or below what orders were '
             + 'promised is 409 INSUFFICIENT_STOCK; units found over the books by a count without a lot of a lot-controlled product are 422 '
             + 'UNPROCESSABLE (field /lot): reject the count and add them by an adjustment or a receipt naming their lot.'
@@ -248,10 +249,14 @@ export async function inventoryControlRoutes(
         params: CountParams,
         body: Type.Object({ reason: approve ? Type.Optional(Reason) : Reason },
           { additionalProperties: false, examples: [{ reason: approve ? 'recount confirmed, damaged units scrapped' : 'stock found behind the rack' }] }),
-        response: { 200: CountSchema, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE') },
+        response: {
+          200: CountSchema,
+          ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE', ...(approve ? ['OWN_COUNT_APPROVAL' as const] : [])),
+        },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.decideCount({
       countId: req.params.id, approve, reason: req.body.reason, decidedBy: requestMeta(req).actor?.id ?? null,
+      approver: req.principal?.kind === 'user' ? { userId: req.principal.id, workerId: actingWorkerOf(req) ?? null } : undefined,
     }, requestMeta(req)))));
   }
 }

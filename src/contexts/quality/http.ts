@@ -177,7 +177,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
         + '422 CHECKLIST_MISMATCH when the items do not match the checklist; 409 ILLEGAL_TRANSITION when already recorded.',
       params: InspectionParams,
       body: Type.Object({
-        inspector: Text(100),
+        inspector: Text(100, 'Who inspected; a signed-in person is the inspector (left out: filled in; another: 403 ACTING_AS_ANOTHER_WORKER)'),
         items: Type.Array(Type.Object({
           code: Text(40), passed: Type.Optional(Type.Boolean()), value: Type.Optional(Type.Number()),
           defects: Type.Optional(Type.Integer({ minimum: 0, description: 'Sampled units failing this item (default 1 when it fails)' })),

@@ -5,6 +5,7 @@ import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
+import { taskStore } from './store.ts';
 import { taskService, type TaskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
 
@@ -55,6 +56,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     requires: { locations: options.locations, picking: options.picking, inventory: options.inventory, packShip: options.packShip },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
+    workerHolding: (reference) => taskStore.holderOf(deps.db, reference),
     subscriptions: taskSubscriptions(tasks),
     jobs: [{
       name: 'tasks.assignment-timeout',

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { TaskFailureReason, TaskStatus, TaskType } from '../../contracts/tasks.ts';
+import { TASK_TYPES, type TaskFailureReason, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import type { TasksTasks, TasksWorkers } from './db-types.ts';
 import type { Eligibility } from './domain/eligibility.ts';
 
@@ -238,6 +238,18 @@ export const taskStore = {
       `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
         ORDER BY round DESC LIMIT 1 FOR UPDATE`, [type, reference, upToRound ?? null]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
+  },
+
+  /**
+   * The worker holding (ASSIGNED, IN_PROGRESS, PAUSED) the live task about a resource: its reference is the id, or the
+   * id and a suffix (`cnt_…:recount`). Undefined when no one holds one.
+   */
+  async holderOf(db: Executor, reference: string): Promise<string | undefined> {
+    const rows = await db.query<Pick<TaskRow, 'worker_id'>>(
+      `SELECT worker_id FROM tasks.tasks WHERE type = ANY($2::text[]) AND (reference = $1 OR left(reference, length($1) + 1) = $1 || ':')
+         AND status IN ('ASSIGNED', 'IN_PROGRESS', 'PAUSED') AND worker_id IS NOT NULL ORDER BY assigned_at DESC LIMIT 1`, [reference, [...TASK_TYPES]],
+    );
+    return rows[0]?.worker_id ?? undefined;
   },
 
   /** The tasks a worker holds and works on (ASSIGNED, IN_PROGRESS), oldest assignment first. Paused ones are not. */

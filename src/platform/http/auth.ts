@@ -9,7 +9,7 @@ import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
 import type { Identity, UserLookup } from '../identity/identity.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
-import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, type Principal, type Role } from './roles.ts';
+import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, WORKER_FIELDS, type Principal, type Role } from './roles.ts';
 
 /**
  * API keys are random 32-byte secrets; only their SHA-256 is stored. A fast hash is right here because the secret
@@ -343,20 +343,27 @@ export interface SiteLookups {
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
   /** The site of the resource an id names, when the id's kind is one the app knows (undefined otherwise). */
   readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
+  /** The worker holding the live task about the resource an id names (undefined: none, or tasks does not run here). */
+  readonly workerHolding?: ((id: string) => Promise<string | undefined>) | undefined;
 }
 
 /**
  * Body or query fields that name another resource whose site counts (`POST /packages { orderId }`,
- * `GET /pick-lists?waveId=`); `orderIds` is a comma-separated list (`GET /shipments?orderIds=`).
+ * `GET /pick-lists?waveId=`, `POST /lpns/{id}/move { locationId }`); `orderIds` is a comma-separated list
+ * (`GET /shipments?orderIds=`).
  */
-const RESOURCE_FIELDS = ['orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId', 'orderIds'] as const;
+const RESOURCE_FIELDS = [
+  'orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId', 'orderIds', 'locationId', 'fromLocationId', 'toLocationId',
+] as const;
 
 /**
  * preHandler hook (after validation): for a caller whose role differs by site (a user with per-site grants, a key
  * scoped to sites), the role at the site the request is about is the one the route's roles are checked against. The
- * site is the one the request names (`siteId` in path, query or body; `/sites/:id`), else the one of the resource
- * its path (or body) names (`/waves/:id/release`). A list that can be filtered by site must name one; a request about
- * no site is decided by the caller's overall role. A caller alike at every site (admins, unscoped keys) costs nothing.
+ * sites are the one the request names (`siteId` in path, query or body where the route declares it; `/sites/:id`)
+ * and those of the resources its path, body or query string names (`/waves/:id/release`, `{ orderId }`,
+ * `{ locationId }`): the caller needs the role at every one of them, so naming its own site never covers acting on
+ * another site's resource. A list that can be filtered by site must name one; a request about no site is decided by
+ * the caller's overall role. A caller alike at every site (admins, unscoped keys) costs nothing.
  */
 export function siteGuard(lookups: SiteLookups) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -394,11 +401,17 @@ async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): P
   const query = fieldsOf(request.query);
   const body = fieldsOf(request.body);
   const url = request.routeOptions.url ?? '';
-  const refs = [text(params.siteId), text(query.siteId), text(body.siteId), /\/sites\/:id(\/|$)/.test(url) ? text(params.id) : undefined]
+  // A site counts where the route takes one: `?siteId=` added to a route that has no such filter names nothing (it
+  // used to stand in for the site of the resource in the path: a caller of A blocked B's location with `?siteId=A`).
+  const schema = request.routeOptions.schema;
+  const declares = (part: unknown): boolean => Object.hasOwn(fieldsOf(fieldsOf(part).properties), 'siteId');
+  const refs = [text(params.siteId), declares(schema?.querystring) ? text(query.siteId) : undefined,
+    declares(schema?.body) ? text(body.siteId) : undefined, /\/sites\/:id(\/|$)/.test(url) ? text(params.id) : undefined]
     .filter((r): r is string => r !== undefined);
   const sites = new Set<string>();
   for (const ref of refs) sites.add((await lookups.resolveSite?.(ref)) ?? ref);
-  if (sites.size === 0 && lookups.siteOfResource !== undefined) {
+  // The resources named count as well as a named site: an order, location or task of another site is acted on there.
+  if (lookups.siteOfResource !== undefined) {
     const named = [...RESOURCE_FIELDS.map((f) => body[f]), ...RESOURCE_FIELDS.map((f) => query[f])].map(text).filter((v): v is string => v !== undefined);
     const ids = [...Object.values(params).map(text).filter((v): v is string => v !== undefined), ...named.flatMap((v) => v.split(','))];
     for (const id of ids) {
@@ -430,25 +443,46 @@ export const actingWorkerOf = (request: FastifyRequest): string | undefined =>
 
 /**
  * preValidation hook: on the floor the acting worker is the person signed in (ADR 0019). For a user, a body's
- * `workerId` must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in when absent.
- * Keys (integrations, shared handheld keys) name the worker as before.
+ * `workerId` (or `inspector`) must be the user's worker id (403 ACTING_AS_ANOTHER_WORKER otherwise) and is filled in
+ * when absent. Keys (integrations, shared handheld keys) name the worker as before.
  */
 export async function actingWorkerHook(request: FastifyRequest): Promise<void> {
   const principal = request.principal;
   if (principal?.kind !== 'user' || principal.workerId === undefined) return;
   const schema = fieldsOf(request.routeOptions.schema?.body);
-  if (!Object.hasOwn(fieldsOf(schema.properties), 'workerId')) return;
+  const field = WORKER_FIELDS.find((f) => Object.hasOwn(fieldsOf(schema.properties), f));
+  if (field === undefined) return;
   if (request.body !== undefined && (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))) return;
   const body = fieldsOf(request.body);
-  if (body.workerId === undefined) {
-    request.body = { ...body, workerId: principal.workerId };
+  if (body[field] === undefined) {
+    request.body = { ...body, [field]: principal.workerId };
     return;
   }
-  if (body.workerId !== principal.workerId) {
-    throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body.workerId)}`, {
-      errors: [{ field: '/workerId', message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
+  if (body[field] !== principal.workerId) {
+    throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body[field])}`, {
+      errors: [{ field: `/${field}`, message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
     });
   }
+}
+
+/**
+ * preHandler hook: a signed-in person confirms floor work (`POST /inventory/putaways/{id}/confirm`, a return's, a
+ * replenishment's, a count's submission: routes whose body names the worker) only on a resource whose live task they
+ * hold, or that no one holds: on another worker's it is 403 ACTING_AS_ANOTHER_WORKER, as a scan on another worker's pick
+ * list is (picking checks that itself). Keys name the worker in the body and are not checked here.
+ */
+export function heldTaskGuard(lookups: SiteLookups) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const worker = actingWorkerOf(request);
+    if (worker === undefined || lookups.workerHolding === undefined || request.method === 'GET') return;
+    if (!Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
+    const id = text(fieldsOf(request.params).id);
+    if (id === undefined) return;
+    const holder = await lookups.workerHolding(id);
+    if (holder !== undefined && holder !== worker) {
+      throw new AppError('ACTING_AS_ANOTHER_WORKER', `The task of ${id} is held by worker ${holder}, not ${worker}`);
+    }
+  };
 }
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);

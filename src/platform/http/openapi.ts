@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import type { RouteOptions } from 'fastify';
 import { errorSpec, type ErrorCode } from '../errors.ts';
+import { WORKER_FIELDS } from './roles.ts';
 
 /**
  * The pieces of the OpenAPI document every route shares: tags by warehouse process, problem+json responses with the
@@ -138,7 +139,7 @@ export function describeRoute(route: RouteOptions): void {
     // A caller with roles at some sites only must name one in a list that filters by site (siteGuard).
     if (hasProperty(schema.querystring, 'siteId')) codes.push('SITE_REQUIRED');
     // A signed-in person acts on the floor as its own worker (actingWorkerHook).
-    if (hasProperty(schema.body, 'workerId')) codes.push('ACTING_AS_ANOTHER_WORKER');
+    if (WORKER_FIELDS.some((f) => hasProperty(schema.body, f))) codes.push('ACTING_AS_ANOTHER_WORKER');
     // A key scoped to an owner reaches only the routes that keep owners apart (ADR 0028).
     if (config.owners !== true) codes.push('OWNER_SCOPED_KEY');
   }

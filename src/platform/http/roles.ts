@@ -22,6 +22,9 @@ export const CAN = {
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Body fields that name the worker doing floor work: `workerId`, and the `inspector` of quality's inspection results. */
+export const WORKER_FIELDS = ['workerId', 'inspector'] as const;
+
 /** Every site: a grant or key scope that is not limited to one site. */
 export const ALL_SITES = '*';
 

@@ -10,7 +10,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
 import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
-import { actingWorkerHook, authHook, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
+import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { cachedSerializers, partValidators } from './validation.ts';
@@ -260,7 +260,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
   // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.
   app.addHook('preValidation', actingWorkerHook);
-  if (options.siteLookups !== undefined) app.addHook('preHandler', siteGuard(options.siteLookups));
+  if (options.siteLookups !== undefined) {
+    app.addHook('preHandler', siteGuard(options.siteLookups));
+    app.addHook('preHandler', heldTaskGuard(options.siteLookups));
+  }
   if (limiter !== undefined) {
     const limit = limiter.hook();
     // Behind the gateway (a signed principal), the gateway has counted the request already.

@@ -46,6 +46,13 @@ describe('approve or reject a count', () => {
     spec.given({ ...given, count: { ...waiting, status: 'REJECTED' } }).when(cmd({ approve: false, reason: 'x' })).thenRejects('ILLEGAL_TRANSITION');
     spec.given({ ...given, count: { ...waiting, status: 'COMPLETED' } }).when(cmd({ approve: false, reason: 'x' })).thenRejects('ILLEGAL_TRANSITION');
     spec.given({ ...given, count: undefined }).when(cmd()).thenRejects('NOT_FOUND');
+    // Segregation of duties: a person who counted or recounted (by worker or by user) may not approve; another may, and
+    // the counter may still reject (nothing is applied).
+    const counted = { ...given, submittedBy: [{ workerId: 'alice', actorId: 'usr_alice' }, { workerId: 'bob', actorId: 'key_handheld' }] };
+    spec.given(counted).when(cmd({ approver: { userId: 'usr_bob', workerId: 'bob' } })).thenRejects('OWN_COUNT_APPROVAL', { message: /bob submitted a count/ });
+    spec.given(counted).when(cmd({ approver: { userId: 'usr_alice', workerId: 'alice-2' } })).thenRejects('OWN_COUNT_APPROVAL');
+    spec.given(counted).when(cmd({ approver: { userId: 'usr_carol', workerId: 'carol' } })).then((d) => expect(d.status).toBe('COMPLETED'));
+    spec.given(counted).when(cmd({ approver: { userId: 'usr_bob', workerId: 'bob' }, approve: false, reason: 'recount again' })).then((d) => expect(d.status).toBe('REJECTED'));
   });
 
   it('refuses to apply a loss the reserved or allocated units forbid', () => {

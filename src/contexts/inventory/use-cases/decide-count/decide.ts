@@ -7,6 +7,8 @@ export type CountApprovalState = CountedStock & {
   readonly count: CountFacts | undefined;
   /** The variance of the last count submitted (the recount's). */
   readonly variance: number | undefined;
+  /** Who submitted the count and the recount: the worker named and the caller (actor id) of each submission. */
+  readonly submittedBy?: readonly { readonly workerId: string | null; readonly actorId: string | null }[];
 };
 
 export interface CountApprovalInput {
@@ -15,6 +17,11 @@ export interface CountApprovalInput {
   readonly reason?: string | undefined;
   /** The manager deciding (the caller's actor id). */
   readonly decidedBy: string | null;
+  /**
+   * The person deciding, when a person signed in (a key names no one): their user id and worker id. Segregation of
+   * duties: a person who counted or recounted may not approve the variance they found.
+   */
+  readonly approver?: { readonly userId: string; readonly workerId: string | null } | undefined;
 }
 
 export type CountApprovalCommand = CountApprovalInput & { readonly movementId: string };
@@ -25,7 +32,7 @@ export interface CountApprovalDecision {
   readonly events: readonly PublishedEvent[];
 }
 
-export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE';
+export type CountApprovalRejection = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'INSUFFICIENT_STOCK' | 'UNPROCESSABLE' | 'OWN_COUNT_APPROVAL';
 
 /**
  * A manager's word on a count whose recount was beyond tolerance: approved, the recount's variance is applied (COUNT
@@ -47,6 +54,13 @@ export const decideCountApproval: Decide<CountApprovalState, CountApprovalComman
   if (cmd.approve && count.status !== 'AWAITING_APPROVAL') return reject('ILLEGAL_TRANSITION', message);
   const moved = countLifecycle.check(count.status, status, message);
   if (!moved.ok) return moved;
+  // Segregation of duties (docs/operations/counting.md): the counter's word on their own variance is not a second look.
+  // Rejecting applies nothing, so a counter may still abandon their own count.
+  const approver = cmd.approver;
+  if (cmd.approve && approver !== undefined && (state.submittedBy ?? []).some((s) =>
+    s.actorId === approver.userId || (approver.workerId !== null && s.workerId === approver.workerId))) {
+    return reject('OWN_COUNT_APPROVAL', `${approver.workerId ?? approver.userId} submitted a count of ${count.id}: another manager approves its variance`);
+  }
   // Abandoned before its count: nothing was submitted, so nothing differed.
   const variance = awaited === 1 ? 0 : state.variance;
   if (variance === undefined) throw new Error(`count ${count.id} is ${count.status} without a submission`);

@@ -20,7 +20,8 @@ async function decideCountIn(
     : { ...await lockCountedStock(tx, count), lotControlled: input.lotControlled };
   const submissions = count === undefined ? [] : await store.submissionsOf(tx, [count.id]);
   const now = deps.clock.now();
-  const decision = decideCountApproval({ ...stock, count, variance: submissions.at(-1)?.variance }, input, now);
+  const submittedBy = submissions.map((s) => ({ workerId: s.worker_id, actorId: s.actor_id }));
+  const decision = decideCountApproval({ ...stock, count, variance: submissions.at(-1)?.variance, submittedBy }, input, now);
   if (!decision.ok) return decision;
   const d = decision.value;
   const c = count!;

@@ -1,0 +1,99 @@
+/**
+ * A signed-in person confirms floor work only on a task they hold (ADR 0019): a putaway or a count another worker's
+ * task holds is refused with 403 ACTING_AS_ANOTHER_WORKER and nothing changes, as a scan on another worker's pick list
+ * is. Before, the body's worker defaulted to the signed-in person and no one compared it with the task's holder: a
+ * second operator put away the units (or counted the location) while the first still held the task.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectClient, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let w: Warehouse;
+type As = (method: string, url: string, body?: unknown) => Promise<{ status: number; body: any }>;
+let yan: As;
+let xia: As;
+
+async function person(username: string): Promise<As> {
+  const password = `a long enough password for ${username}`;
+  expect((await t.post('/api/v1/users', { username, password, grants: [{ siteId: '*', role: 'operator' }] })).status).toBe(201);
+  const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username, password } });
+  expect(session.status).toBe(200);
+  return (method, url, body) => t.request(method, url, { role: null, headers: { authorization: `Bearer ${session.body.accessToken}` }, ...(body === undefined ? {} : { body }) });
+}
+
+/** Yan claims the next task of `type` and starts it. */
+async function yanTakes(type: string): Promise<{ id: string; reference: string }> {
+  const next = await until(`a ${type} task`, () => yan('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: [type] }), (r) => r.status === 200);
+  expect((await yan('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+  return next.body;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'HFW', aisles: 1, bays: 3, levels: 1, skus: 2 });
+  yan = await person('yan');
+  xia = await person('xia');
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('floor work held by another worker', () => {
+  it('a putaway: another person\'s confirm is 403 ACTING_AS_ANOTHER_WORKER, nothing moves; its holder confirms', async () => {
+    const sku = w.products[0]!.sku;
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Stoneware Ltd', reference: 'HFW-ASN', lines: [{ sku, quantity: 4 }] }, 'manager');
+    expect(asn.status).toBe(201);
+    const received = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 4 }, 'operator');
+    expect(received.status).toBe(201);
+    await t.settle();
+    const task = await yanTakes('PUTAWAY');
+    const putaway = (await t.get(`/api/v1/inventory/putaways/${task.reference}`)).body;
+    const target = (await t.get(`/api/v1/locations/${putaway.suggestedLocationId}`)).body;
+
+    const refused = await xia('POST', `/api/v1/inventory/putaways/${task.reference}/confirm`, { locationCode: target.code });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect((await t.get(`/api/v1/inventory/putaways/${task.reference}`)).body.status).toBe('OPEN');
+    const confirmed = await yan('POST', `/api/v1/inventory/putaways/${task.reference}/confirm`, { locationCode: target.code });
+    expect([confirmed.status, confirmed.body.status]).toEqual([200, 'COMPLETED']);
+  });
+
+  it('a count: another person\'s submission is 403 ACTING_AS_ANOTHER_WORKER, nothing counted; its holder submits', async () => {
+    const sku = w.products[1]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[1]!.id, quantity: 5 })).status).toBe(201);
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [w.storage[1]!.id] }, 'manager');
+    expect(opened.status).toBe(201);
+    const countId: string = opened.body.items[0].id;
+    await t.settle();
+    const task = await yanTakes('COUNT');
+    expect(task.reference).toBe(countId);
+
+    const refused = await xia('POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 5 });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect((await t.get(`/api/v1/inventory/counts/${countId}`)).body.status).toBe('OPEN');
+    const submitted = await yan('POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 5 });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
+  });
+});
+
+describe('an inspection\'s inspector', () => {
+  it('is the signed-in person: naming another is 403 ACTING_AS_ANOTHER_WORKER, nothing recorded; left out, it is the person', async () => {
+    const sku = w.products[0]!.sku;
+    const checklist = [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }];
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: w.siteId, name: 'Every lot', stage: 'RECEIVING', sku, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist,
+    }, 'manager');
+    expect(plan.status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[2]!.id, quantity: 3 })).status).toBe(201);
+    await t.settle();
+    const inspection = (await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items[0] as { id: string };
+    expect(inspection).toBeDefined();
+
+    const items = [{ code: 'LABEL', passed: true }];
+    const refused = await xia('POST', `/api/v1/inspections/${inspection.id}/results`, { inspector: 'ines', items });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect((await t.get(`/api/v1/inspections/${inspection.id}`)).body.status).toBe('OPEN');
+    const recorded = await xia('POST', `/api/v1/inspections/${inspection.id}/results`, { items });
+    expect([recorded.status, recorded.body.status, recorded.body.inspector]).toEqual([200, 'PASSED', 'xia']);
+  });
+});
