@@ -73,6 +73,7 @@ export const InventoryEvents = {
   putawayRequested: 'inventory.stock.putaway-requested.v1',
   putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
   putawayCancelled: 'inventory.stock.putaway-cancelled.v1',
+  putawayReduced: 'inventory.stock.putaway-reduced.v1',
   returnCancelled: 'inventory.stock.return-cancelled.v1',
   held: 'inventory.stock.held.v1',
   holdReleased: 'inventory.stock.hold-released.v1',
@@ -295,6 +296,16 @@ export const InventoryEventSchemas = {
     remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
     reason: Type.String(),
   }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status): nothing moves; tasks withdraws its PUTAWAY task.' }),
+  [InventoryEvents.putawayReduced]: Type.Object({
+    putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
+    fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
+    previousQuantity: Type.Integer({ description: 'Units the request covered before.' }),
+    quantity: Type.Integer({ description: 'Units it covers now (still more than it put away: it stays OPEN, same PUTAWAY task).' }),
+    putAway: Type.Integer({ description: 'Units of the request put away so far.' }),
+    remaining: Type.Integer({ description: 'Units still to put away: quantity − putAway.' }),
+    reason: Type.String(),
+    movementId: Type.String({ description: 'The movement that took the units out of the status the request was for (the RELEASE).' }),
+  }, { description: 'An OPEN putaway was reduced: some of the units it covered at the receiving location left its status there (`POST /inventory/hold-releases` releasing QUARANTINE or DAMAGED units it covered; they get an AVAILABLE putaway of their own). Nothing moves; it stays OPEN with its PUTAWAY task.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
@@ -408,6 +419,7 @@ export type AsnCancelled = Payload<typeof InventoryEvents.asnCancelled>;
 export type AsnClosed = Payload<typeof InventoryEvents.asnClosed>;
 export type PutawayRequested = Payload<typeof InventoryEvents.putawayRequested>;
 export type PutawayCancelled = Payload<typeof InventoryEvents.putawayCancelled>;
+export type PutawayReduced = Payload<typeof InventoryEvents.putawayReduced>;
 export type PutawayConfirmed = Payload<typeof InventoryEvents.putawayConfirmed>;
 export type StockHeld = Payload<typeof InventoryEvents.held>;
 export type StockHoldReleased = Payload<typeof InventoryEvents.holdReleased>;

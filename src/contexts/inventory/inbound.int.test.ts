@@ -379,6 +379,9 @@ describe('units received into QUARANTINE and released at the dock: their putaway
     expect(open.map((p) => [p.stockStatus, p.open]).sort()).toEqual([['AVAILABLE', 4], ['QUARANTINE', 6]]);
     expect(open.find((p) => p.stockStatus === 'QUARANTINE')!.id).toBe(old);
     expect((await tasksFor(old)).map((x) => x.status)).toEqual(['QUEUED']);
+    // The reduction is said (audit, other contexts): one inventory.stock.putaway-reduced of the receipt's putaway.
+    expect((await eventsOf(t, InventoryEvents.putawayReduced, old)).map((e) => e.data)).toEqual([expect.objectContaining({
+      putawayId: old, status: 'QUARANTINE', previousQuantity: 10, quantity: 6, putAway: 0, remaining: 6, fromLocationId: dock.id })]);
     for (const p of open) {
       const to = p.stockStatus === 'AVAILABLE' ? near.id : quarantine.id;
       expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: to }, 'operator')).body.status).toBe('COMPLETED');

@@ -61,8 +61,8 @@ export async function putawayReleased(
 /**
  * In the release's transaction, after its status change: the OPEN putaways of the released status at the dock (locked
  * by the caller before its location and balance locks, `lockOpenPutawaysAt`) give up the units that status no longer
- * has there (`decideWithdrawReleased`): reduced, or cancelled with their PUTAWAY task withdrawn. Returns the
- * `inventory.stock.putaway-cancelled` events for the caller to record.
+ * has there (`decideWithdrawReleased`): reduced (`inventory.stock.putaway-reduced`), or cancelled with their PUTAWAY
+ * task withdrawn (`inventory.stock.putaway-cancelled`). Returns those events for the caller to record.
  */
 export async function withdrawReleased(
   tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly inbound.PutawayRow[], left: number,
@@ -72,12 +72,9 @@ export async function withdrawReleased(
   const covered = await inbound.openPutawayUnits(tx, cmd);
   const events: PublishedEvent[] = [];
   for (const step of decideWithdrawReleased({ putaways: locked, covered, left }, cmd)) {
-    if (step.cancel === null) {
-      await inbound.reducePutaway(tx, step.putawayId, step.quantity, deps.clock.now());
-    } else {
-      await inbound.setPutawayStatus(tx, step.putawayId, 'CANCELLED', deps.clock.now());
-      events.push(step.cancel);
-    }
+    if (step.kind === 'REDUCE') await inbound.reducePutaway(tx, step.putawayId, step.quantity, deps.clock.now());
+    else await inbound.setPutawayStatus(tx, step.putawayId, 'CANCELLED', deps.clock.now());
+    events.push(step.event);
   }
   return events;
 }
