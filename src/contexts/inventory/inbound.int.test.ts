@@ -323,6 +323,18 @@ describe('held units released at the dock by an event get a putaway too', () => 
     expect((await tasksFor(made!.id)).map((x) => [x.type, x.status])).toEqual([['PUTAWAY', 'QUEUED']]);
   });
 
+  it('a receipt\'s putaway kept OPEN while the units were held is enough: the RELEASE disposition makes no second one', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 3 }, 'operator');
+    const inspectionId = unique('ins_');
+    const target = { kind: 'STOCK' as const, sku, skus: [sku], locationId: dock.id, lot: null, quantity: 3, packageId: null, orderId: null };
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdPlaced, 'quality', inspectionId, { inspectionId, siteId: site.id, target, reason: 'failed' }))).toBe('handled');
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdDisposed, 'quality', inspectionId,
+      { inspectionId, siteId: site.id, target, disposition: 'RELEASE', note: null }))).toBe('handled');
+    await t.settle();
+    expect((await openPutaways(sku)).map((p) => p.id)).toEqual([receipt.body.putaway.id]);
+  });
+
   it('a SCRAP disposition at the dock makes no putaway', async () => {
     const sku = await newProduct(t);
     const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 3 }, 'operator');
