@@ -73,6 +73,7 @@ export const InventoryEvents = {
   putawayRequested: 'inventory.stock.putaway-requested.v1',
   putawayConfirmed: 'inventory.stock.putaway-confirmed.v1',
   putawayCancelled: 'inventory.stock.putaway-cancelled.v1',
+  putawayReduced: 'inventory.stock.putaway-reduced.v1',
   returnCancelled: 'inventory.stock.return-cancelled.v1',
   held: 'inventory.stock.held.v1',
   holdReleased: 'inventory.stock.hold-released.v1',
@@ -82,6 +83,8 @@ export const InventoryEvents = {
   replenishmentRequested: 'inventory.replenishment.requested.v1',
   replenishmentCompleted: 'inventory.replenishment.completed.v1',
   replenishmentCancelled: 'inventory.replenishment.cancelled.v1',
+  replenishmentWaiting: 'inventory.replenishment.waiting.v1',
+  replenishmentWaitEnded: 'inventory.replenishment.wait-ended.v1',
   rmaAuthorised: 'inventory.rma.authorised.v1',
   rmaReceived: 'inventory.rma.received.v1',
   rmaInspected: 'inventory.rma.inspected.v1',
@@ -295,6 +298,16 @@ export const InventoryEventSchemas = {
     remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
     reason: Type.String(),
   }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status): nothing moves; tasks withdraws its PUTAWAY task.' }),
+  [InventoryEvents.putawayReduced]: Type.Object({
+    putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
+    fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
+    previousQuantity: Type.Integer({ description: 'Units the request covered before.' }),
+    quantity: Type.Integer({ description: 'Units it covers now (still more than it put away: it stays OPEN, same PUTAWAY task).' }),
+    putAway: Type.Integer({ description: 'Units of the request put away so far.' }),
+    remaining: Type.Integer({ description: 'Units still to put away: quantity − putAway.' }),
+    reason: Type.String(),
+    movementId: Type.String({ description: 'The movement that took the units out of the status the request was for (the RELEASE).' }),
+  }, { description: 'An OPEN putaway was reduced: some of the units it covered at the receiving location left its status there (`POST /inventory/hold-releases` releasing QUARANTINE or DAMAGED units it covered; they get an AVAILABLE putaway of their own). Nothing moves; it stays OPEN with its PUTAWAY task.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
@@ -344,6 +357,18 @@ export const InventoryEventSchemas = {
   [InventoryEvents.replenishmentCancelled]: Type.Object({
     ...ReplenishmentProperties, reason: Type.String(),
   }, { description: 'An open replenishment was withdrawn (`POST /replenishments/{id}/cancel`): tasks withdraws its REPLENISH task.' }),
+  [InventoryEvents.replenishmentWaiting]: Type.Object({
+    waitId: Type.String({ description: 'The wait (one per face, owner and SKU at a time); its wait-ended names it.' }),
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(),
+    faceLocationId: Type.String({ description: 'The pick face that needs units.' }),
+    trigger: Type.Enum(REPLENISHMENT_TRIGGERS), triggerReference: Type.Union([Type.String(), Type.Null()]),
+    underCount: List(Type.String(), { description: 'Reserve/storage locations holding free units of the SKU that a cycle count holds (nothing moves from them until it closes); empty: no reserve or storage location holds free AVAILABLE units (held, quarantined, expired, or none).' }),
+  }, { description: 'A pick face needs units (below its min, a wave\'s demand, a short pick) but no reserve or storage location has free units to bring: no replenishment could be asked for. Said once per wait; orchestration raises NO_REPLENISHMENT_SOURCE. Inventory asks again each time stock of the SKU is freed.' }),
+  [InventoryEvents.replenishmentWaitEnded]: Type.Object({
+    waitId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), faceLocationId: Type.String(),
+    outcome: Type.Enum(['REQUESTED', 'NOT_NEEDED'] as const, { description: 'REQUESTED: a source was found and a replenishment asked for (or one is open); NOT_NEEDED: the face no longer needs units (above min, at max, no min/max, not ACTIVE).' }),
+    replenishmentId: Type.Union([Type.String(), Type.Null()], { description: 'REQUESTED: the open replenishment.' }),
+  }, { description: 'A face\'s wait for a replenishment source ended: orchestration resolves its NO_REPLENISHMENT_SOURCE.' }),
   [InventoryEvents.rmaAuthorised]: Type.Object({
     rmaId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, customerRef: Type.String(), orderRef: Type.Union([Type.String(), Type.Null()]),
     lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), quantity: Type.Integer(), reason: Type.String() })),
@@ -408,6 +433,9 @@ export type AsnCancelled = Payload<typeof InventoryEvents.asnCancelled>;
 export type AsnClosed = Payload<typeof InventoryEvents.asnClosed>;
 export type PutawayRequested = Payload<typeof InventoryEvents.putawayRequested>;
 export type PutawayCancelled = Payload<typeof InventoryEvents.putawayCancelled>;
+export type PutawayReduced = Payload<typeof InventoryEvents.putawayReduced>;
+export type ReplenishmentWaiting = Payload<typeof InventoryEvents.replenishmentWaiting>;
+export type ReplenishmentWaitEnded = Payload<typeof InventoryEvents.replenishmentWaitEnded>;
 export type PutawayConfirmed = Payload<typeof InventoryEvents.putawayConfirmed>;
 export type StockHeld = Payload<typeof InventoryEvents.held>;
 export type StockHoldReleased = Payload<typeof InventoryEvents.holdReleased>;

@@ -9,7 +9,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
-  'LABEL_VOID_FAILED',
+  'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -37,6 +37,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   LPN_HOLD_INCOMPLETE: ['acknowledge'],
   // A cancelled order's label could not be voided with its carrier (it may stay billed): retry the void, or void it in the carrier's portal.
   LABEL_VOID_FAILED: ['retry', 'acknowledge'],
+  // A pick face needs units and no reserve/storage location has free ones (under count, held, none): clears by itself when a source frees up or the need goes.
+  NO_REPLENISHMENT_SOURCE: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

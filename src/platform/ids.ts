@@ -26,6 +26,8 @@ export const ID_PREFIXES = [
   'chg',
   // Order holds waves keeps an order out of planning for (ADR 0052).
   'hld',
+  // A pick face's wait for a replenishment source (inventory, docs/operations/replenishment.md).
+  'rpw',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

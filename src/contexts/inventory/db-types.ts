@@ -269,6 +269,18 @@ export interface InventoryReplenishmentSettings {
   updated_at: Generated<Date>;
 }
 
+export interface InventoryReplenishmentWaits {
+  id: string;
+  location_id: string;
+  owner_id: string;
+  quantity: number | null;
+  since: Date;
+  site_id: string;
+  sku: string;
+  trigger: string;
+  trigger_reference: string | null;
+}
+
 export interface InventoryReservations {
   created_at: Generated<Date>;
   id: string;
@@ -429,6 +441,7 @@ export interface DB {
   "inventory.putaways": InventoryPutaways;
   "inventory.quality_holds": InventoryQualityHolds;
   "inventory.replenishment_settings": InventoryReplenishmentSettings;
+  "inventory.replenishment_waits": InventoryReplenishmentWaits;
   "inventory.replenishments": InventoryReplenishments;
   "inventory.reservations": InventoryReservations;
   "inventory.return_confirmations": InventoryReturnConfirmations;

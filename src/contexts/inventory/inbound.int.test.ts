@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { eventsOf, movementCount, newLocation, newProduct, newSite, summaryOf } from './test-fixtures.ts';
+import { envelope, eventsOf, movementCount, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
+import { PhysicalTrackingEvents, type LpnFound, type LpnLost } from '../../contracts/physical-tracking.ts';
+import { QualityEvents, type HoldDisposed, type HoldPlaced } from '../../contracts/quality.ts';
 
 let t: TestApp;
 let site: { id: string; code: string };
@@ -247,6 +249,106 @@ describe('held units released at the dock get a putaway again', () => {
   });
 });
 
+describe('held units released at the dock by an event get a putaway too', () => {
+  const openPutaways = async (sku: string) => (await t.getAll<{ id: string; sku: string; quantity: number; open: number; stockStatus: string; fromLocationId: string }>(
+    `/api/v1/inventory/putaways?siteId=${site.id}&status=OPEN`)).filter((p) => p.sku === sku);
+  /** Received at the dock, its putaway cancelled once the units were held by the event: units at the dock with no putaway. */
+  const cancelPutaway = async (put: string) => {
+    expect((await t.post(`/api/v1/inventory/putaways/${put}/confirm`, { locationId: near.id }, 'operator')).body.code).toBe('INSUFFICIENT_STOCK');
+    expect((await t.post(`/api/v1/inventory/putaways/${put}/cancel`, { reason: 'units on hold' }, 'manager')).status).toBe(200);
+    await t.settle();
+  };
+
+  it('a lost LPN found at the dock: its released units get a putaway and a PUTAWAY task; the find heard again makes none', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 5 }, 'operator');
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: dock.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 5 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    await cancelPutaway(receipt.body.putaway.id as string);
+    expect(await openPutaways(sku)).toEqual([]);
+    const found: LpnFound = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), locationId: dock.id, lostAtLocationId: dock.id,
+      lpns: [{ lpnId, code: lpnId, status: 'CLOSED' }],
+    };
+    const f = envelope(PhysicalTrackingEvents.lpnFound, 'physical-tracking', lpnId, found);
+    expect(await t.app.bus.deliver('inventory', f)).toBe('handled');
+    expect(await t.app.bus.deliver('inventory', { ...f, id: unique('evt_test_') })).toBe('handled');
+    await t.settle();
+    const [made, ...others] = await openPutaways(sku);
+    expect(others).toEqual([]);
+    expect(made).toMatchObject({ stockStatus: 'AVAILABLE', quantity: 5, open: 5, fromLocationId: dock.id });
+    expect((await tasksFor(made!.id)).map((x) => [x.type, x.status])).toEqual([['PUTAWAY', 'QUEUED']]);
+    expect((await t.post(`/api/v1/inventory/putaways/${made!.id}/confirm`, { locationId: near.id }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+    expect(await atp(sku)).toBe(5);
+  });
+
+  it('an LPN lost on a shelf and found there makes no putaway', async () => {
+    const sku = await newProduct(t);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: far.id, quantity: 2 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: far.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 2 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    const found: LpnFound = { lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), locationId: far.id, lostAtLocationId: far.id,
+      lpns: [{ lpnId, code: lpnId, status: 'CLOSED' }] };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnFound, 'physical-tracking', lpnId, found))).toBe('handled');
+    await t.settle();
+    expect(await openPutaways(sku)).toEqual([]);
+    expect(await atp(sku)).toBe(2);
+  });
+
+  it.each(['RELEASE', 'REWORK'] as const)('a failed inspection at the dock disposed of by %s: the released units get a putaway and a PUTAWAY task', async (disposition) => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 4 }, 'operator');
+    const inspectionId = unique('ins_');
+    const target = { kind: 'STOCK' as const, sku, skus: [sku], locationId: dock.id, lot: null, quantity: 4, packageId: null, orderId: null };
+    const placed: HoldPlaced = { inspectionId, siteId: site.id, target, reason: 'failed inspection' };
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdPlaced, 'quality', inspectionId, placed))).toBe('handled');
+    await cancelPutaway(receipt.body.putaway.id as string);
+    const disposed: HoldDisposed = { inspectionId, siteId: site.id, target, disposition, note: null };
+    const d = envelope(QualityEvents.holdDisposed, 'quality', inspectionId, disposed);
+    expect(await t.app.bus.deliver('inventory', d)).toBe('handled');
+    expect(await t.app.bus.deliver('inventory', { ...d, id: unique('evt_test_') })).toBe('handled');
+    await t.settle();
+    const [made, ...others] = await openPutaways(sku);
+    expect(others).toEqual([]);
+    expect(made).toMatchObject({ stockStatus: 'AVAILABLE', quantity: 4, open: 4, fromLocationId: dock.id });
+    expect((await tasksFor(made!.id)).map((x) => [x.type, x.status])).toEqual([['PUTAWAY', 'QUEUED']]);
+  });
+
+  it('a receipt\'s putaway kept OPEN while the units were held is enough: the RELEASE disposition makes no second one', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 3 }, 'operator');
+    const inspectionId = unique('ins_');
+    const target = { kind: 'STOCK' as const, sku, skus: [sku], locationId: dock.id, lot: null, quantity: 3, packageId: null, orderId: null };
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdPlaced, 'quality', inspectionId, { inspectionId, siteId: site.id, target, reason: 'failed' }))).toBe('handled');
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdDisposed, 'quality', inspectionId,
+      { inspectionId, siteId: site.id, target, disposition: 'RELEASE', note: null }))).toBe('handled');
+    await t.settle();
+    expect((await openPutaways(sku)).map((p) => p.id)).toEqual([receipt.body.putaway.id]);
+  });
+
+  it('a SCRAP disposition at the dock makes no putaway', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 3 }, 'operator');
+    const inspectionId = unique('ins_');
+    const target = { kind: 'STOCK' as const, sku, skus: [sku], locationId: dock.id, lot: null, quantity: 3, packageId: null, orderId: null };
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdPlaced, 'quality', inspectionId, { inspectionId, siteId: site.id, target, reason: 'failed' }))).toBe('handled');
+    await cancelPutaway(receipt.body.putaway.id as string);
+    expect(await t.app.bus.deliver('inventory', envelope(QualityEvents.holdDisposed, 'quality', inspectionId,
+      { inspectionId, siteId: site.id, target, disposition: 'SCRAP', note: null }))).toBe('handled');
+    await t.settle();
+    expect(await openPutaways(sku)).toEqual([]);
+  });
+});
+
 describe('units received into QUARANTINE and released at the dock: their putaway follows them', () => {
   const release = (sku: string, quantity: number) =>
     t.post('/api/v1/inventory/hold-releases', { siteId: site.id, sku, locationId: dock.id, quantity, fromStatus: 'QUARANTINE', reason: 'inspected' }, 'manager');
@@ -289,6 +391,9 @@ describe('units received into QUARANTINE and released at the dock: their putaway
     expect(open.map((p) => [p.stockStatus, p.open]).sort()).toEqual([['AVAILABLE', 4], ['QUARANTINE', 6]]);
     expect(open.find((p) => p.stockStatus === 'QUARANTINE')!.id).toBe(old);
     expect((await tasksFor(old)).map((x) => x.status)).toEqual(['QUEUED']);
+    // The reduction is said (audit, other contexts): one inventory.stock.putaway-reduced of the receipt's putaway.
+    expect((await eventsOf(t, InventoryEvents.putawayReduced, old)).map((e) => e.data)).toEqual([expect.objectContaining({
+      putawayId: old, status: 'QUARANTINE', previousQuantity: 10, quantity: 6, putAway: 0, remaining: 6, fromLocationId: dock.id })]);
     for (const p of open) {
       const to = p.stockStatus === 'AVAILABLE' ? near.id : quarantine.id;
       expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: to }, 'operator')).body.status).toBe('COMPLETED');

@@ -1,9 +1,9 @@
-/** SQL of replenishment (migration 008): min/max settings per pick face and SKU, and the replenishments themselves. */
+/** SQL of replenishment (migration 008): min/max settings per pick face and SKU, the replenishments themselves, and faces waiting for a source (021). */
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { ReplenishmentStatus, ReplenishmentTrigger } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
-import type { InventoryReplenishments, InventoryReplenishmentSettings } from './db-types.ts';
+import type { InventoryReplenishments, InventoryReplenishmentSettings, InventoryReplenishmentWaits } from './db-types.ts';
 
 const SETTING_COLUMN_NAMES = ['location_id', 'sku', 'site_id', 'min_quantity', 'max_quantity', 'updated_at'] as const;
 const SETTING_COLUMNS = columnList(SETTING_COLUMN_NAMES);
@@ -166,5 +166,36 @@ export async function sourceBalances(db: Executor, siteId: string, ownerId: stri
       WHERE b.site_id = $1 AND b.owner_id = $4 AND b.sku = $2 AND b.status = 'AVAILABLE' AND b.on_hand > b.reserved AND b.location_id <> $3
       ORDER BY b.expires_on NULLS LAST, b.first_received_at, b.location_id, b.lot`,
     [siteId, sku, exceptLocationId, ownerId],
+  );
+}
+
+const WAIT_COLUMN_NAMES = ['id', 'site_id', 'owner_id', 'sku', 'location_id', 'trigger', 'trigger_reference', 'quantity'] as const;
+const WAIT_COLUMNS = columnList(WAIT_COLUMN_NAMES);
+/** A face's wait for a replenishment source (migration 021): what asked, to ask again with it when stock is freed. */
+export type ReplenishmentWaitRow = Narrowed<Pick<Selectable<InventoryReplenishmentWaits>, (typeof WAIT_COLUMN_NAMES)[number]>, { trigger: ReplenishmentTrigger }>;
+
+/** Starts a wait (under the face and SKU's advisory lock); undefined when the face waits already (said once). */
+export async function startWait(db: Executor, w: ReplenishmentWaitRow, now: Date): Promise<ReplenishmentWaitRow | undefined> {
+  return (await db.query<ReplenishmentWaitRow>(
+    `INSERT INTO inventory.replenishment_waits (${WAIT_COLUMNS}, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (location_id, owner_id, sku) DO NOTHING RETURNING ${WAIT_COLUMNS}`,
+    [w.id, w.site_id, w.owner_id, w.sku, w.location_id, w.trigger, w.trigger_reference, w.quantity, now],
+  ))[0];
+}
+
+/** Ends the face's wait, if it waits (under the face and SKU's advisory lock): the ended row, to say so once. */
+export async function endWait(db: Executor, locationId: string, ownerId: string, sku: string): Promise<ReplenishmentWaitRow | undefined> {
+  return (await db.query<ReplenishmentWaitRow>(
+    `DELETE FROM inventory.replenishment_waits WHERE location_id = $1 AND owner_id = $2 AND sku = $3 RETURNING ${WAIT_COLUMNS}`,
+    [locationId, ownerId, sku],
+  ))[0];
+}
+
+/** The faces waiting for a source of these SKUs at a site, in face, owner and SKU order (the lock order of their asks). */
+export async function waitsOf(db: Executor, siteId: string, skus: readonly string[]): Promise<ReplenishmentWaitRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<ReplenishmentWaitRow>(
+    `SELECT ${WAIT_COLUMNS} FROM inventory.replenishment_waits WHERE site_id = $1 AND sku = ANY($2::text[]) ORDER BY location_id, owner_id, sku`,
+    [siteId, [...skus]],
   );
 }

@@ -218,3 +218,55 @@ describe('a source under count', () => {
     expect((await t.post('/api/v1/replenishments', { siteId: site.id, sku, locationId: face.id }, 'manager')).status).toBe(201);
   });
 });
+
+describe('a face that needs units with no source to bring them from', () => {
+  const exceptionsOf = async (sku: string, status: 'OPEN' | 'RESOLVED') => {
+    await t.settle();
+    const items = (await t.get(`/api/v1/exceptions?siteId=${site.id}&kind=NO_REPLENISHMENT_SOURCE&status=${status}&limit=200`, 'manager')).body.items as
+      { id: string; subject: string; actions: string[]; resolution: string | null; details: Record<string, unknown> }[];
+    return items.filter((x) => x.details['sku'] === sku);
+  };
+
+  it('every source under count: NO_REPLENISHMENT_SOURCE in the queue, raised once; the count closed, the replenishment is asked for by itself and the case resolves', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 5 });
+    const bin = await newLocation(t, site, { type: 'RESERVE', pickSequence: 6 });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 6);
+    await receive(sku, bin.id, 20);
+    const opened = await t.post<{ items: { id: string }[] }>('/api/v1/inventory/counts', { siteId: site.id, locationIds: [bin.id], sku }, 'manager');
+    expect(opened.status).toBe(201);
+    // The face falls below min twice: no replenishment, one visible case naming the count's location.
+    for (const q of [3, 1]) expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -q, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    const raised = await exceptionsOf(sku, 'OPEN');
+    expect(raised).toEqual([expect.objectContaining({ actions: ['acknowledge'], details: expect.objectContaining({ faceLocationId: bay.id, underCount: [bin.id], trigger: 'LOW_STOCK' }) })]);
+    // The count closes: the face asks again by itself, and the case resolves.
+    expect((await t.post(`/api/v1/inventory/counts/${opened.body.items[0]!.id}/reject`, { reason: 'later' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([expect.objectContaining({ fromLocationId: bin.id, toLocationId: bay.id, quantity: 8 })]);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
+  });
+
+  it('the only reserve units on HOLD: the case is raised; the need gone (units moved into the face), it resolves with no replenishment', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 7 });
+    const bin = await newLocation(t, site, { type: 'RESERVE', pickSequence: 8 });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 5);
+    await receive(sku, bin.id, 10);
+    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 10, status: 'HOLD', reason: 'check' }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -3, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([expect.objectContaining({ details: expect.objectContaining({ faceLocationId: bay.id, underCount: [] }) })]);
+    // Units found elsewhere and received straight into the face: above min, nothing to ask for, the case resolves.
+    await receive(sku, bay.id, 5);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toHaveLength(1);
+  });
+});

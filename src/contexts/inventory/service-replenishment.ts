@@ -41,6 +41,7 @@ export function replenishmentService(deps: PlatformDeps, apis: StockApis) {
     afterFaceChange: triggers.afterFaceChange,
     afterFacesChange: triggers.afterFacesChange,
     afterWaveReserved: triggers.afterWaveReserved,
+    retryWaits: triggers.retryWaits,
     confirm: confirmReplenishmentHandler(deps, apis),
     cancel: cancelReplenishmentHandler(deps),
     /** A face deactivated: its open replenishments are cancelled (`withdrawReplenishmentsAtDeactivatedHandler`). */

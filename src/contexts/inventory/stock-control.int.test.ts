@@ -145,6 +145,22 @@ describe('cycle counts', () => {
     expect((await t.post('/api/v1/inventory/moves', { siteId: site.id, sku, quantity: 1, fromLocationId: shelf.id, toLocationId: other.id }, 'operator')).status).toBe(201);
   });
 
+  it('the expected quantity is the ledger\'s when the count is submitted, not when it was opened: stock changes the count allows meanwhile (an adjustment, a receipt) make no false variance', async () => {
+    const sku = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    const [count] = (await requestCounts({ sku, locationIds: [shelf.id], toleranceUnits: 0 })).body.items;
+    // While the count is open: 2 written off as damaged, 3 received straight onto the shelf (both allowed under count).
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: shelf.id, delta: -2, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    await receive(sku, shelf, 3);
+    // The counter finds the 11 on the shelf: no variance (against 10 as opened it would be +1, and 1 unit made up).
+    expect((await submit(count.id, { attempt: 1, quantity: 11, workerId: 'alice' })).body.status).toBe('COMPLETED');
+    const closed = (await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body;
+    expect(closed).toMatchObject({ status: 'COMPLETED', applied: 0 });
+    expect(closed.submissions.map((x: { expected: number; variance: number }) => [x.expected, x.variance])).toEqual([[11, 0]]);
+    expect(await onHand(sku, shelf.id)).toBe(11);
+  });
+
   it('beyond tolerance: a recount by another counter, then a manager rejects and nothing is adjusted', async () => {
     const sku = await newProduct(t);
     const shelf = await newLocation(t, site);

@@ -9,14 +9,14 @@ import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { EventBus, Subscription } from '../../platform/bus/event-bus.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { freedStock } from './domain/stock.ts';
+import { freedStock, stockTouched } from './domain/stock.ts';
 import { onLocationCreated, onLocationStatusChanged } from './pickability.ts';
 import type { InventoryService } from './service.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
 
 /** What the stock ledger does when the rest of the warehouse moves (docs/dev/contexts.md, flow table). */
 export function inventorySubscriptions(
-  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFacesChange' | 'withdrawAtDeactivated'> },
+  service: InventoryService, deps: { bus: EventBus; locations: LocationMasterApi; replenishment: Pick<ReplenishmentService, 'afterFacesChange' | 'withdrawAtDeactivated' | 'retryWaits'> },
 ): Subscription[] {
   const project = async (tx: Tx, event: EventEnvelope, events: Promise<PublishedEvent[]>) => {
     await deps.bus.append(tx, 'inventory', await events, causedBy(event));
@@ -44,7 +44,7 @@ export function inventorySubscriptions(
       await service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change)));
     }),
     // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
-    // SKUs are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
+    // SKUs, then faces waiting for a replenishment source are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
     on(
       [
         InventoryEvents.received, InventoryEvents.adjusted, InventoryEvents.deallocated, InventoryEvents.moved, InventoryEvents.pickabilityChanged,
@@ -53,6 +53,8 @@ export function inventorySubscriptions(
       async (_data, event, tx) => {
         await service.retryShortRecoveries(tx, freedStock(event), causedBy(event));
         await service.retryBackorders(tx, freedStock(event), causedBy(event));
+        // Faces waiting for a replenishment source of those SKUs ask again (a counted source let go, held units released…).
+        await deps.replenishment.retryWaits(tx, stockTouched(event), causedBy(event));
       },
     ),
   ];

@@ -24,7 +24,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
-  PackShipEvents.labelVoidFailed,
+  PackShipEvents.labelVoidFailed, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -223,6 +223,27 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
             expected: d.held, found: d.disposed, shortfall: d.shortfall, movementId: d.movementId,
           },
         }, causedBy(event));
+        return;
+      }
+      // A pick face that needs units with no source to bring them from: the face would run dry with no task anywhere.
+      case InventoryEvents.replenishmentWaiting: {
+        const d = event.data;
+        await clearCases(tx, run);
+        const why = d.underCount.length > 0
+          ? `its free units in reserve or storage are at locations under count (${d.underCount.join(', ')}): nothing moves from them until the count closes (finish or reject the count)`
+          : 'no reserve or storage location holds free AVAILABLE units of it (held, quarantined, expired, reserved, or none): release held units, receive or move stock to reserve';
+        await exceptions.raise(tx, {
+          kind: 'NO_REPLENISHMENT_SOURCE', caseKey: d.waitId, subject: d.waitId, siteId: d.siteId,
+          reason: `Pick face ${d.faceLocationId} needs units of ${d.sku} (${d.trigger}) but no replenishment could be asked for: ${why}. `
+            + 'It is asked for by itself as soon as a source frees up',
+          details: { waitId: d.waitId, sku: d.sku, faceLocationId: d.faceLocationId, ownerId: d.ownerId ?? null, trigger: d.trigger,
+            triggerReference: d.triggerReference, underCount: d.underCount },
+        }, causedBy(event));
+        return;
+      }
+      case InventoryEvents.replenishmentWaitEnded: {
+        const d = event.data;
+        clear(['NO_REPLENISHMENT_SOURCE'], d.waitId, d.outcome === 'REQUESTED' ? `replenishment ${d.replenishmentId ?? ''} asked for` : 'the face no longer needs units');
         return;
       }
       case OrderEvents.waved:

@@ -154,3 +154,25 @@ export function freedStock(event: FreeingEvent): FreedStock | undefined {
       return assertNever(event, 'stock event');
   }
 }
+
+/**
+ * The SKUs an inventory event that may free stock is about, whatever its sign: what a face waiting for a replenishment
+ * source asks again for. Wider than `freedStock`: a count that closed with no variance still lets its location go (a
+ * source again), and a move into a reserve location from another one gives that source free units.
+ */
+export function stockTouched(event: FreeingEvent): FreedStock {
+  switch (event.type) {
+    case InventoryEvents.received:
+    case InventoryEvents.adjusted:
+    case InventoryEvents.moved:
+    case InventoryEvents.holdReleased:
+    case InventoryEvents.countClosed:
+      return { siteId: event.data.siteId, skus: [event.data.sku] };
+    case InventoryEvents.deallocated:
+    case InventoryEvents.returned:
+    case InventoryEvents.pickabilityChanged:
+      return { siteId: event.data.siteId, skus: [...new Set(event.data.lines.map((l) => l.sku))].sort() };
+    default:
+      return assertNever(event, 'stock event');
+  }
+}

@@ -10,6 +10,8 @@ import * as store from '../../store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
 import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
 import { decideLpnFound, decideLpnLostHold, LPN_LOST_STATUS } from './decide.ts';
+import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
+import { putawayReleased, reputFactsInTx } from '../reput-released/handler.ts';
 
 /** The location as the hold and release deciders read it: inventory's own projection knows ids, not codes. */
 const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, code: locationId });
@@ -71,9 +73,13 @@ export function holdLostLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
  * Where it was lost, only HOLD units leave: a count there never expected the LPN's units (`heldOnShelf` leaves the
  * HELD `lpn_holds` out), which were not there.
  */
-export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, policy: PutawayPolicy = closestFreePolicy) {
   return async (tx: Tx, found: LpnFound, meta: EventMeta): Promise<void> => {
     const rows = await holds.lockHeld(tx, found.lpns.map((l) => l.lpnId));
+    // Found at a RECEIVING location (the dock it was lost at, or another), its released units get a putaway (and a
+    // PUTAWAY task) for what no OPEN putaway covers there, as a release by hand does (`reput-released`): else they
+    // waited at the dock with no task. Read from inventory's projection before the balance locks.
+    const dock = rows.length === 0 ? undefined : await reputFactsInTx(tx, found.siteId, found.locationId);
     for (const row of rows) {
       const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
       const same = row.location_id === found.locationId;
@@ -98,8 +104,11 @@ export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'
         await record(tx, deps, move.movements, move.events, meta);
       }
       if (release !== null) {
-        await writeStatusChange(tx, releaseId, release);
-        await record(tx, deps, release.movements, release.events, meta);
+        const result = await writeStatusChange(tx, releaseId, release);
+        const reput = dock === undefined ? [] : await putawayReleased(tx, deps, policy, dock, result.to.onHand - result.to.reserved, {
+          siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, lot: row.lot, released: result.quantity, releaseMovementId: releaseId,
+        });
+        await record(tx, deps, release.movements, [...release.events, ...reput], meta);
       }
       await holds.markReleased(tx, row, quantity, found.locationId, deps.clock.now());
     }

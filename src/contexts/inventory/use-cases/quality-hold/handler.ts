@@ -10,6 +10,8 @@ import * as lpnHolds from '../../lpn-hold-store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
 import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
 import { decideQualityDisposition, decideQualityHold, QUALITY_HOLD_STATUS, type QualityHoldCommand } from './decide.ts';
+import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
+import { putawayReleased, reputFactsInTx } from '../reput-released/handler.ts';
 
 /** The location as the hold and release deciders read it: inventory's own projection knows ids, not codes. */
 const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, code: locationId });
@@ -41,11 +43,16 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
 /**
  * `quality.hold.disposed` heard: the hold row (FOR UPDATE), the location (FOR SHARE), the HOLD and AVAILABLE balances
  * in status order, then the release or the removal is decided and written; the row records what became of it.
+ * Units a RELEASE or REWORK brings back to AVAILABLE at a RECEIVING location get a putaway (and its PUTAWAY task) for
+ * what no OPEN putaway covers there, as a release by hand does (`reput-released`): else they waited at the dock with no
+ * task. Whether it is a RECEIVING location is read from inventory's projection after the hold row, before the balances.
  */
-export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, policy: PutawayPolicy = closestFreePolicy) {
   return async (tx: Tx, cmd: { inspectionId: string; disposition: Disposition }, meta: EventMeta): Promise<void> => {
     const row = await holds.lockQualityHold(tx, cmd.inspectionId);
     if (row === undefined || row.status !== 'HELD') return;
+    const releases = cmd.disposition === 'RELEASE' || cmd.disposition === 'REWORK';
+    const dock = releases ? await reputFactsInTx(tx, row.site_id, row.location_id) : undefined;
     const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
     const pickable = await lockPickable(tx, row.location_id);
     const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
@@ -58,8 +65,11 @@ export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clo
     if (!d.ok || d.value.kind === 'NONE') return;
     const v = d.value;
     if (v.kind === 'RELEASE' && v.change !== null) {
-      await writeStatusChange(tx, movementId, v.change);
-      await record(tx, deps, v.change.movements, [...v.change.events, v.disposed], meta);
+      const result = await writeStatusChange(tx, movementId, v.change);
+      const reput = dock === undefined ? [] : await putawayReleased(tx, deps, policy, dock, result.to.onHand - result.to.reserved, {
+        siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, lot: row.lot, released: result.quantity, releaseMovementId: movementId,
+      });
+      await record(tx, deps, v.change.movements, [...v.change.events, v.disposed, ...reput], meta);
     } else if (v.kind === 'REMOVE' && v.quantity > 0) {
       await changeBalanceOrFail(tx, v.key, -v.quantity, 0, `quality ${cmd.inspectionId}: held units vanished under lock`);
       await record(tx, deps, v.movements, [v.disposed], meta);

@@ -34,13 +34,17 @@ describe('a putaway of the status released units leave', () => {
   it('covering only the released units: cancelled (its task withdrawn), what it put away kept in the event', () => {
     const steps = decideWithdrawReleased({ putaways: [put('put_1', 6, 2)], covered: 4, left: 0 }, cmd);
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.cancel?.data).toMatchObject({ putawayId: 'put_1', status: 'QUARANTINE', putAway: 2, remaining: 4 });
+    expect(steps[0]!.kind).toBe('CANCEL');
+    expect(steps[0]!.event).toMatchObject({ type: 'inventory.stock.putaway-cancelled.v1', data: { putawayId: 'put_1', status: 'QUARANTINE', putAway: 2, remaining: 4 } });
   });
 
-  it('covering more: reduced to the units left in the status, newest first; none given up while the status still has them', () => {
-    expect(decideWithdrawReleased({ putaways: [put('put_1', 10)], covered: 10, left: 6 }, cmd)).toEqual([{ putawayId: 'put_1', quantity: 6, cancel: null }]);
+  it('covering more: reduced to the units left in the status, newest first, and said (putaway-reduced); none given up while the status still has them', () => {
+    const [reduced, ...more] = decideWithdrawReleased({ putaways: [put('put_1', 10, 1)], covered: 9, left: 5 }, cmd);
+    expect(more).toEqual([]);
+    expect(reduced).toMatchObject({ putawayId: 'put_1', kind: 'REDUCE', quantity: 6, event: { type: 'inventory.stock.putaway-reduced.v1', subject: 'put_1',
+      data: { putawayId: 'put_1', status: 'QUARANTINE', previousQuantity: 10, quantity: 6, putAway: 1, remaining: 5, movementId: 'mov_r', fromLocationId: 'loc_dock' } } });
     const two = decideWithdrawReleased({ putaways: [put('put_1', 5), put('put_2', 3)], covered: 8, left: 4 }, cmd);
-    expect(two.map((s) => [s.putawayId, s.quantity, s.cancel === null])).toEqual([['put_2', 3, false], ['put_1', 4, true]]);
+    expect(two.map((s) => [s.putawayId, s.quantity, s.kind])).toEqual([['put_2', 3, 'CANCEL'], ['put_1', 4, 'REDUCE']]);
     expect(decideWithdrawReleased({ putaways: [put('put_1', 3)], covered: 3, left: 5 }, cmd)).toEqual([]);
   });
 });

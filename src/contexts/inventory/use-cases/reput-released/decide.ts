@@ -6,7 +6,7 @@
  * no OPEN putaway covers yet, as a receipt does (`inventory.stock.putaway-requested`: tasks queues its PUTAWAY task).
  */
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { InventoryEvents, type PutawayCancelled, type PutawayRequested } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type PutawayCancelled, type PutawayReduced, type PutawayRequested } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok } from '../../../../platform/errors.ts';
@@ -85,9 +85,16 @@ export interface WithdrawCommand {
   readonly releaseMovementId: string;
 }
 
-/** A putaway reduced to `quantity` (still OPEN), or cancelled with its `inventory.stock.putaway-cancelled` (task withdrawn). */
-export type WithdrawStep = { readonly putawayId: string; readonly quantity: number; readonly cancel: null }
-  | { readonly putawayId: string; readonly quantity: number; readonly cancel: PublishedEvent };
+/**
+ * A putaway reduced to `quantity` (still OPEN, `inventory.stock.putaway-reduced`), or cancelled with its
+ * `inventory.stock.putaway-cancelled` (task withdrawn).
+ */
+export interface WithdrawStep {
+  readonly putawayId: string;
+  readonly kind: 'REDUCE' | 'CANCEL';
+  readonly quantity: number;
+  readonly event: PublishedEvent;
+}
 
 /**
  * Held units released at the dock leave the status their putaway was for (a QUARANTINE receipt's putaway, its units
@@ -109,10 +116,17 @@ export function decideWithdrawReleased(state: WithdrawState, cmd: WithdrawComman
         fromLocationId: p.from_location_id, putAway: p.put_away, remaining: open,
         reason: `units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
       };
-      steps.push({ putawayId: p.id, quantity: p.quantity, cancel: { type: InventoryEvents.putawayCancelled, subject: p.id, siteId: p.site_id, data } });
+      steps.push({ putawayId: p.id, kind: 'CANCEL', quantity: p.quantity, event: { type: InventoryEvents.putawayCancelled, subject: p.id, siteId: p.site_id, data } });
       excess -= open;
     } else {
-      steps.push({ putawayId: p.id, quantity: p.quantity - excess, cancel: null });
+      const quantity = p.quantity - excess;
+      const data: PutawayReduced = {
+        putawayId: p.id, siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status,
+        fromLocationId: p.from_location_id, previousQuantity: p.quantity, quantity, putAway: p.put_away, remaining: quantity - p.put_away,
+        reason: `${excess} units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
+        movementId: cmd.releaseMovementId,
+      };
+      steps.push({ putawayId: p.id, kind: 'REDUCE', quantity, event: { type: InventoryEvents.putawayReduced, subject: p.id, siteId: p.site_id, data } });
       excess = 0;
     }
   }

@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { putawayTargetTypes } from '../../domain/inbound.ts';
 import type { PutawayCandidate, PutawayPolicy } from '../../domain/putaway-policy.ts';
 import * as inbound from '../../inbound-store.ts';
+import * as store from '../../store.ts';
 import type { StockApis } from '../ledger-writes.ts';
 import { putawayCandidates } from '../receive-inbound/handler.ts';
 import { decideReputReleased, decideWithdrawReleased, type ReputCommand } from './decide.ts';
@@ -23,6 +24,20 @@ export async function reputFacts(db: PlatformDeps['db'], apis: StockApis, siteId
   const product = (await apis.catalog.getBySkus([sku])).get(sku);
   const unit = product === undefined ? null : { volumeCm3: (product.lengthMm * product.widthMm * product.heightMm) / 1000, weightG: product.weightG };
   return { dock: location, unit, candidates: await putawayCandidates(db, apis, siteId, putawayTargetTypes('AVAILABLE')) };
+}
+
+/**
+ * The facts for a release an event made (a found LPN, an inspection's RELEASE or REWORK disposition), read in the
+ * event's transaction from inventory's own projection of the location (`inventory.locations`, fed by location-master's
+ * events): an event handler may not ask location-master (a second connection while its transaction is open). So the
+ * putaway has no suggested location (no coordinates nor candidates here): its PUTAWAY task takes the worker to the dock
+ * and the confirm scan puts the units to any active storage location (the confirm checks the type). Undefined when the
+ * location is not a RECEIVING location of the site (nothing to put away).
+ */
+export async function reputFactsInTx(tx: Tx, siteId: string, locationId: string): Promise<ReputFacts | undefined> {
+  const row = await store.getLocation(tx, locationId);
+  if (row?.type !== 'RECEIVING' || row.site_id !== siteId) return undefined;
+  return { dock: { id: row.location_id, type: row.type, x: 0, y: 0 }, unit: null, candidates: [] };
 }
 
 /**
@@ -46,8 +61,8 @@ export async function putawayReleased(
 /**
  * In the release's transaction, after its status change: the OPEN putaways of the released status at the dock (locked
  * by the caller before its location and balance locks, `lockOpenPutawaysAt`) give up the units that status no longer
- * has there (`decideWithdrawReleased`): reduced, or cancelled with their PUTAWAY task withdrawn. Returns the
- * `inventory.stock.putaway-cancelled` events for the caller to record.
+ * has there (`decideWithdrawReleased`): reduced (`inventory.stock.putaway-reduced`), or cancelled with their PUTAWAY
+ * task withdrawn (`inventory.stock.putaway-cancelled`). Returns those events for the caller to record.
  */
 export async function withdrawReleased(
   tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly inbound.PutawayRow[], left: number,
@@ -57,12 +72,9 @@ export async function withdrawReleased(
   const covered = await inbound.openPutawayUnits(tx, cmd);
   const events: PublishedEvent[] = [];
   for (const step of decideWithdrawReleased({ putaways: locked, covered, left }, cmd)) {
-    if (step.cancel === null) {
-      await inbound.reducePutaway(tx, step.putawayId, step.quantity, deps.clock.now());
-    } else {
-      await inbound.setPutawayStatus(tx, step.putawayId, 'CANCELLED', deps.clock.now());
-      events.push(step.cancel);
-    }
+    if (step.kind === 'REDUCE') await inbound.reducePutaway(tx, step.putawayId, step.quantity, deps.clock.now());
+    else await inbound.setPutawayStatus(tx, step.putawayId, 'CANCELLED', deps.clock.now());
+    events.push(step.event);
   }
   return events;
 }

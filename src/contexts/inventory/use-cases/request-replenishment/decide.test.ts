@@ -77,7 +77,7 @@ describe('asking for a replenishment', () => {
   });
 
   it('a trigger with no source is nothing; a person\'s request is refused', () => {
-    spec.given(state({ sources: [] })).when(ask()).then((d) => expect(d).toEqual({ kind: 'none', why: 'NO_SOURCE' }));
+    spec.given(state({ sources: [] })).when(ask()).then((d) => expect(d).toEqual({ kind: 'none', why: 'NO_SOURCE', underCount: [] }));
     spec.given(state({ sources: [] })).when(ask({ trigger: 'MANUAL' })).thenRejects('NO_REPLENISHMENT_SOURCE');
   });
 

@@ -45,7 +45,9 @@ export interface ReplenishmentRequestCommand {
  * `new`: the row to insert and the event tasks queues the REPLENISH task on.
  */
 export type ReplenishmentRequestDecision =
-  | { readonly kind: 'none'; readonly why: 'FACE_NOT_ACTIVE' | 'NO_SETTING' | 'ABOVE_MIN' | 'AT_MAX' | 'NO_SOURCE' }
+  | { readonly kind: 'none'; readonly why: 'FACE_NOT_ACTIVE' | 'NO_SETTING' | 'ABOVE_MIN' | 'AT_MAX' }
+  /** The face needs units and no source has free ones to bring: `underCount`, the sources a count holds (empty: none at all). */
+  | { readonly kind: 'none'; readonly why: 'NO_SOURCE'; readonly underCount: readonly string[] }
   | { readonly kind: 'existing'; readonly id: string; readonly fromLocationId: string }
   | { readonly kind: 'new'; readonly row: NewReplenishmentRow; readonly events: readonly PublishedEvent[] };
 
@@ -114,7 +116,7 @@ export const decideReplenishmentRequest: Decide<
         + 'nothing moves from them until the count closes; ask again then');
     }
     if (manual) return reject('NO_REPLENISHMENT_SOURCE', `No reserve or storage location holds free units of ${cmd.sku}`);
-    return ok({ kind: 'none', why: 'NO_SOURCE' });
+    return ok({ kind: 'none', why: 'NO_SOURCE', underCount: [...new Set(counted)].sort() });
   }
   const quantity = Math.min(wanted, source.on_hand - source.reserved);
   const row: NewReplenishmentRow = {

@@ -6,7 +6,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, unwrap, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
-import { DEFAULT_OWNER_ID } from '../../../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents, type ReplenishmentWaitEnded, type ReplenishmentWaiting } from '../../../../contracts/inventory.ts';
 import { stockKey, withoutDefaultOwner } from '../../domain/ledger.ts';
 import * as store from '../../store.ts';
 import * as replenishments from '../../replenishment-store.ts';
@@ -39,7 +39,37 @@ export async function requestReplenishment(
     await replenishments.insertReplenishment(tx, decision.value.row);
     await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
   }
+  if (decision.ok) await noteWait(tx, deps, ask, decision.value, meta);
   return decision;
+}
+
+/**
+ * A face that needs units with no source to bring them from waits visibly: its first NO_SOURCE starts a wait
+ * (`inventory.replenishment.waiting`: orchestration raises NO_REPLENISHMENT_SOURCE), and the first later decision that
+ * finds a source or no need ends it (`inventory.replenishment.wait-ended`: resolved). Under the face and SKU's lock.
+ */
+async function noteWait(tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, d: ReplenishmentRequestDecision, meta: EventMeta): Promise<void> {
+  if (d.kind === 'none' && d.why === 'NO_SOURCE') {
+    const started = await replenishments.startWait(tx, {
+      id: deps.ids.next('rpw'), site_id: ask.siteId, owner_id: ask.ownerId, sku: ask.sku, location_id: ask.toLocationId, trigger: ask.trigger,
+      trigger_reference: ask.triggerReference, quantity: ask.quantity ?? null,
+    }, deps.clock.now());
+    if (started === undefined) return;
+    const data: ReplenishmentWaiting = {
+      waitId: started.id, siteId: ask.siteId, ownerId: ask.ownerId, sku: ask.sku, faceLocationId: ask.toLocationId, trigger: ask.trigger,
+      triggerReference: ask.triggerReference, underCount: [...d.underCount],
+    };
+    await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaiting, subject: started.id, siteId: ask.siteId, data }]), meta);
+    return;
+  }
+  const ended = await replenishments.endWait(tx, ask.toLocationId, ask.ownerId, ask.sku);
+  if (ended === undefined) return;
+  const replenishmentId = d.kind === 'new' ? d.row.id : d.kind === 'existing' ? d.id : null;
+  const data: ReplenishmentWaitEnded = {
+    waitId: ended.id, siteId: ask.siteId, ownerId: ask.ownerId, sku: ask.sku, faceLocationId: ask.toLocationId,
+    outcome: replenishmentId === null ? 'NOT_NEEDED' : 'REQUESTED', replenishmentId,
+  };
+  await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaitEnded, subject: ended.id, siteId: ask.siteId, data }]), meta);
 }
 
 /** Units left a location (pick, move, adjustment): the face and SKU, and the owner when one is known. */
@@ -113,6 +143,20 @@ export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
     }
   }
 
+  /**
+   * Stock of these SKUs was freed (a count closed, a hold released, a receipt, a move, a location unblocked): each face
+   * waiting for a source of them asks again with the trigger it waited with — a replenishment now, the wait kept, or
+   * ended when the face no longer needs units. Faces in location order (the order `waitsOf` reads them).
+   */
+  async function retryWaits(tx: Tx, freed: { siteId: string; skus: readonly string[] }, meta: EventMeta): Promise<void> {
+    for (const w of await replenishments.waitsOf(tx, freed.siteId, freed.skus)) {
+      unwrap(await requestReplenishment(tx, deps, {
+        siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, toLocationId: w.location_id, trigger: w.trigger, triggerReference: w.trigger_reference,
+        ...(w.quantity === null ? {} : { quantity: w.quantity }),
+      }, meta));
+    }
+  }
+
   /** POST /replenishments: a person asks for units at a face (default: up to its max). */
   async function requestByHand(input: {
     siteId: string; ownerId: string; sku: string; locationId?: string | undefined; locationCode?: string | undefined; quantity?: number | undefined;
@@ -135,5 +179,5 @@ export function replenishmentTriggers(deps: PlatformDeps, apis: StockApis) {
     });
   }
 
-  return { afterFaceChange, afterFacesChange, afterWaveReserved, requestByHand };
+  return { afterFaceChange, afterFacesChange, afterWaveReserved, retryWaits, requestByHand };
 }
