@@ -338,7 +338,7 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
         const body = res.body as { code?: string; status?: string };
         return res.status === 200 ? { status: res.status, ...(body.status === undefined ? {} : { orderStatus: body.status }) } : { status: res.status, ...(body.code === undefined ? {} : { code: body.code }) };
       };
-      const w = await setupWarehouse(admin, { siteCode: 'SPLITC', aisles: 1, bays: 4, levels: 1, skus: 2 });
+      const w = await setupWarehouse(admin, { siteCode: 'SPLITCC', aisles: 1, bays: 4, levels: 1, skus: 2 });
       expect(await receiveStock(admin, w, 40, 1)).toBe(80);
       const N = 8;
       const ids: string[] = [];
