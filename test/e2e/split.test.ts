@@ -320,5 +320,151 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
         (e) => e.items.filter((x) => x.subject === taskId).length === 3, 60_000);
       expect(events.items.filter((x) => x.subject === taskId).at(-1)).toMatchObject({ actorkind: 'key', actorrole: 'admin' });
     }, 180_000);
+
+    // Cancels cross the broker here: orders decides (pack & ship's stopShipping over gRPC), and the floor and inventory
+    // hear orders.order.cancelled late, possibly after the pick they race (the brief of 2026-12-05: cancel-moments.test.ts
+    // runs every moment all-in-one; this runs the two that cross the broker).
+    it('a cancel racing each order\'s dispatch, or landing mid-pick and right after its last pick, keeps every cancellation invariant', async (ctx) => {
+      if (!reachable) return ctx.skip();
+      const c = cluster!;
+      const admin = c.client(c.adminKey);
+      const get = async (url: string): Promise<any> => {
+        const res = await admin('get', 'GET', url);
+        expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(200);
+        return res.body;
+      };
+      const cancel = async (id: string): Promise<{ status: number; code?: string; orderStatus?: string }> => {
+        const res = await admin('cancel', 'POST', `/api/v1/orders/${id}/cancel`, { reason: 'split race' });
+        const body = res.body as { code?: string; status?: string };
+        return res.status === 200 ? { status: res.status, ...(body.status === undefined ? {} : { orderStatus: body.status }) } : { status: res.status, ...(body.code === undefined ? {} : { code: body.code }) };
+      };
+      const w = await setupWarehouse(admin, { siteCode: 'SPLITCC', aisles: 1, bays: 4, levels: 1, skus: 2 });
+      expect(await receiveStock(admin, w, 40, 1)).toBe(80);
+      const N = 8;
+      const ids: string[] = [];
+      // Two more are cancelled while their wave is released: picking and inventory hear the release (waves' topic) and
+      // the cancel (orders' topic) in either order.
+      for (let i = 0; i < N + 2; i++) ids.push((await createOrder(admin, w.siteId, { externalId: `SPLITC-${bus}-${i}`, lines: [{ sku: w.products[i % 2]!.sku, quantity: 2 }] })).id);
+      for (const id of ids) await until('allocated', () => orderStatus(admin, id), (s) => s === 'ALLOCATED', 60_000);
+      await until('pooled', async () => (await get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=50`)).items as { orderId: string }[],
+        (p) => ids.every((id) => p.some((x) => x.orderId === id)), 60_000);
+      const planned = await admin('plan', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 50 });
+      expect([...(planned.body as { orderIds: string[] }).orderIds].sort()).toEqual([...ids].sort());
+      const answers = new Map<string, { status: number; code?: string; orderStatus?: string }>();
+      const atRelease = ids.splice(N, 2);
+      const [released] = await Promise.all([
+        admin('release', 'POST', `/api/v1/waves/${(planned.body as { id: string }).id}/release`),
+        ...atRelease.map(async (id) => answers.set(id, await cancel(id))),
+      ]);
+      expect(released.status).toBe(200);
+      const listOf = new Map<string, { id: string; lines: { id: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; sku: string; quantity: number }[] }>();
+      for (const id of ids) listOf.set(id, await until('pick list', async () => (await get(`/api/v1/pick-lists?orderId=${id}`)).items[0], (l) => l !== undefined, 60_000));
+      // Each picker takes a task and starts it (which order's list each gets does not matter).
+      // A task of a list made for an order cancelled at release may still be offered until the floor hears of it: its
+      // start is refused (409), and the picker takes the next.
+      for (let k = 0, started = 0; started < N; k++) {
+        expect(k).toBeLessThan(N + 10);
+        const next = await until('a task', () => admin('next', 'POST', '/api/v1/tasks/next', { workerId: `sc-${bus}-${k}`, siteId: w.siteId, types: ['PICK'] }), (r) => r.status === 200, 60_000);
+        const start = await admin('start', 'POST', `/api/v1/tasks/${(next.body as { id: string }).id}/start`, { workerId: `sc-${bus}-${k}` });
+        expect([200, 409]).toContain(start.status);
+        if (start.status === 200) started++;
+      }
+      const confirm = (id: string, quantity: number) => {
+        const list = listOf.get(id)!;
+        const line = list.lines[0]!;
+        return admin('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+          locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity, toteId: `TOTE-SC-${id}`,
+        });
+      };
+      const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 15)));
+      // Orders 0-3: picked whole, packed, booked, then dispatch and cancel at once. Orders 4-7: one unit picked and
+      // cancelled (4, 6), or both picked and cancelled at once with the pick's answer (5, 7).
+      const racers = ids.slice(0, 4);
+      const pickers = ids.slice(4);
+      for (const id of racers) expect((await confirm(id, 2)).status).toBe(200);
+      await Promise.all(pickers.map(async (id, k) => {
+        if (k % 2 === 0) {
+          expect((await confirm(id, 1)).status).toBe(200);
+          answers.set(id, await cancel(id));
+        } else {
+          const [picked, cancelled] = await Promise.all([confirm(id, 2), cancel(id)]);
+          expect([200, 409]).toContain(picked.status);
+          answers.set(id, cancelled);
+        }
+      }));
+      const shipments = new Map<string, string>();
+      for (const id of racers) {
+        await until('picked', () => orderStatus(admin, id), (s) => s === 'PICKED', 60_000);
+        // Pack & ship hears of the picks on its own consumer: until it has, there is nothing (or not all) to pack.
+        await until('packed', async () => (await admin('pack', 'POST', '/api/v1/packages', { orderId: id })).status, (s) => s === 201, 60_000);
+        const shipment = await until('booked', () => admin('ship', 'POST', '/api/v1/shipments', { orderId: id }), (r) => r.status === 201, 60_000);
+        shipments.set(id, (shipment.body as { id: string }).id);
+      }
+      const dispatched = new Map<string, number>();
+      await Promise.all(racers.map(async (id) => {
+        const [d, cancelled] = await Promise.all([
+          pause().then(() => admin('dispatch', 'POST', `/api/v1/shipments/${shipments.get(id)!}/dispatch`)),
+          pause().then(() => cancel(id)),
+        ]);
+        dispatched.set(id, d.status);
+        answers.set(id, cancelled);
+      }));
+
+      // Each answer is clear, and exactly one of dispatch and cancel won.
+      const cancelledIds: string[] = [];
+      const shippedIds: string[] = [];
+      for (const id of ids) {
+        const a = answers.get(id)!;
+        if (a.status === 200) {
+          expect(a.orderStatus).toBe('CANCELLED');
+          cancelledIds.push(id);
+          if (racers.includes(id)) expect({ id, dispatch: dispatched.get(id) }).toEqual({ id, dispatch: 409 });
+        } else {
+          expect({ id, a }).toEqual({ id, a: { status: 409, code: 'ORDER_SHIPPED' } });
+          expect({ id, dispatch: dispatched.get(id) }).toEqual({ id, dispatch: 200 });
+          shippedIds.push(id);
+        }
+      }
+      expect(cancelledIds).toEqual(expect.arrayContaining(pickers));
+      for (const id of atRelease) {
+        expect(answers.get(id)).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+        // Whichever the floor heard first, no pick list of it stays open and nothing is left reserved (checked below).
+        await until('no open pick list', async () => ((await get(`/api/v1/pick-lists?orderId=${id}`)).items as { status: string }[]).filter((l) => l.status !== 'CANCELLED'),
+          (open) => open.length === 0, 60_000);
+        expect(await orderStatus(admin, id)).toBe('CANCELLED');
+      }
+      // Every order reaches its final state once the broker has carried everything (events may arrive late).
+      for (const id of shippedIds) await until('shipped', () => orderStatus(admin, id), (s) => s === 'SHIPPED', 60_000);
+      for (const id of cancelledIds) {
+        expect(await orderStatus(admin, id)).toBe('CANCELLED');
+        // Nothing of it ships: every package and shipment voided, none dispatched.
+        const ships = (await get(`/api/v1/shipments?orderIds=${id}`)).items as { status: string; dispatchedAt: string | null }[];
+        expect(ships.every((s) => s.status === 'CANCELLED' && s.dispatchedAt === null), JSON.stringify(ships)).toBe(true);
+        const packages = (await get(`/api/v1/packages?orderId=${id}`)).items as { status: string }[];
+        expect(packages.every((p) => p.status === 'CANCELLED'), JSON.stringify(packages)).toBe(true);
+        // Its pick list is closed and its units picked are in its tote under open returns, each with a queued MOVE task.
+        await until('pick list closed', async () => (await get(`/api/v1/pick-lists/${listOf.get(id)!.id}`)).status as string, (s) => s === 'CANCELLED' || s === 'COMPLETED', 60_000);
+        const inTote = async (): Promise<number> => ((await get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${encodeURIComponent(`IN_PROCESS:${id}`)}`)).items as { onHand: number }[])
+          .reduce((n, b) => n + b.onHand, 0);
+        const picked = await until('picks heard by inventory', inTote, (n) => n > 0, 60_000);
+        const returns = await until('returns opened', async () => (await get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).items as { id: string; open: number; status: string; suggestedLocationId: string }[],
+          (r) => r.filter((x) => x.status === 'OPEN').reduce((n, x) => n + x.open, 0) === picked, 60_000);
+        for (const r of returns) {
+          await until('return task', async () => ((await get(`/api/v1/tasks?siteId=${w.siteId}&type=MOVE&limit=500`)).items as { reference: string; status: string }[]).find((x) => x.reference === r.id)?.status,
+            (s) => s === 'QUEUED', 60_000);
+          const done = await admin('return', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId });
+          expect([done.status, (done.body as { status: string }).status]).toEqual([200, 'COMPLETED']);
+        }
+        await until('tote empty', inTote, (n) => n === 0, 60_000);
+      }
+      for (const id of shippedIds) expect((await get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).items).toEqual([]);
+      // Stock is conserved: nothing allocated or reserved is left, and what shipped is what the shipped orders ordered.
+      await until('stock settled', async () => (await get(`/api/v1/inventory/summary?siteId=${w.siteId}`)).items as Record<string, number>[],
+        (s) => s.every((x) => x.allocated === 0 && x.reserved === 0 && x.ledgerOnHand === x.onHand && x.received! - x.shipped! + x.adjusted! === x.onHand)
+          && s.reduce((n, x) => n + x.shipped!, 0) === shippedIds.length * 2, 60_000);
+      // Every task of the site is closed.
+      await until('tasks closed', async () => ((await get(`/api/v1/tasks?siteId=${w.siteId}&limit=500`)).items as { status: string }[]).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED'),
+        (open) => open.length === 0, 60_000);
+    }, 180_000);
   });
 }

@@ -154,6 +154,21 @@ export const pickStore = {
   },
 
   /**
+   * Serialises a cancel of orders against the lists built for them: building lists takes a shared lock on each of
+   * their orders (many builds may run at once), the cancel an exclusive one on its order, each in a statement of its own
+   * before it reads (a statement's snapshot is taken when it starts). Without it the two ran in their own consumers'
+   * transactions, each unseen by the other (split deployment, release and cancel heard on two topics): the build found
+   * no tombstone, the cancel no line, and the cancelled order's list stayed CREATED for good.
+   */
+  async lockOrdersForLists(db: Executor, orderIds: readonly string[], mode: 'shared' | 'exclusive'): Promise<void> {
+    const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+    await db.query(
+      `SELECT count(${fn}(hashtext('picking.order-lists'), hashtext(o.id))) FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) o`,
+      [[...orderIds]],
+    );
+  },
+
+  /**
    * Reservations that must not become pick lines, in one read: those already on a list (a wave reserved again must not
    * duplicate picks) and those of an order picking knows is cancelled (the release raced the cancel).
    */

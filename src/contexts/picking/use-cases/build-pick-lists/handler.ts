@@ -13,7 +13,7 @@ const distinct = (values: readonly string[]): string[] => [...new Set(values)];
 /**
  * On `inventory.stock.reserved`, inside its inbox transaction: everything the lists need comes from picking's own
  * tables (its projections of orders, catalog and location master, issue 8), never from another context's API. The
- * whole wave is three reads and three writes (its lists, their lines, their events), whatever its size.
+ * whole wave is a lock, three reads and three writes (its lists, their lines, their events), whatever its size.
  */
 export function buildPickListsHandler(
   deps: Pick<PlatformDeps, 'bus' | 'clock' | 'ids'>, sequencerFor: (tx: Tx, siteId: string) => Promise<PickSequencer>,
@@ -21,6 +21,9 @@ export function buildPickListsHandler(
   return async (tx: Tx, reserved: StockReserved, meta: EventMeta): Promise<PickList[]> => {
     const open = openReservations(reserved);
     if (open.length === 0) return [];
+    // Before the tombstone check: a cancel of one of these orders either committed its tombstone first (seen below)
+    // or waits until these lines are committed (and withdraws them).
+    await pickStore.lockOrdersForLists(tx, distinct(open.map((r) => r.orderId)), 'shared');
     const unlistable = await pickStore.unlistable(tx, open);
     const batches = await pickStore.waveBatches(tx, reserved.waveId);
     const facts = await pickStore.facts(tx, {

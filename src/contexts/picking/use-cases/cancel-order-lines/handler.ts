@@ -7,7 +7,8 @@ import { settleProgress } from '../order-progress.ts';
 import { decideCancelOrderLines } from './decide.ts';
 
 /**
- * On `orders.order.cancelled`, inside its inbox transaction. The tombstone first (reservations of the order that reach
+ * On `orders.order.cancelled`, inside its inbox transaction. The order's list lock (lists being built for it commit
+ * first), then the tombstone (reservations of the order that reach
  * picking later never become lines), then the order's open lines locked, then their lists (the lock order of the floor
  * actions: line, then list, so a racing confirm and this never wait on each other in a cycle), then the lists' lines
  * read — after the lists' locks, so every closer that got there first has committed.
@@ -15,6 +16,8 @@ import { decideCancelOrderLines } from './decide.ts';
 export function cancelOrderLinesHandler(deps: Pick<PlatformDeps, 'bus' | 'clock'>) {
   return async (tx: Tx, orderId: string, meta: EventMeta): Promise<void> => {
     const now = deps.clock.now();
+    // Lists being built for the order are committed before this goes on (and their lines are found below).
+    await pickStore.lockOrdersForLists(tx, [orderId], 'exclusive');
     await pickStore.markOrderCancelled(tx, orderId, now);
     await pickStore.dropRecoveriesOfOrder(tx, orderId);
     const lines = await pickStore.lockPendingLines(tx, orderId);

@@ -18,6 +18,8 @@ export function settleShortHandler(
 ) {
   return async (tx: Tx, r: ShortResolved, meta: EventMeta): Promise<void> => {
     const now = deps.clock.now();
+    // The order's list lock before its progress lock, as a cancel takes them (building the new list takes it again).
+    if (r.outcome === 'RE_RESERVED') await pickStore.lockOrdersForLists(tx, [r.orderId], 'shared');
     await pickStore.lockOrderProgress(tx, r.orderId);
     if (r.outcome === 'AWAITING_STOCK') return;
     if (r.outcome === 'RE_RESERVED') {
