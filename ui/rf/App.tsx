@@ -3,6 +3,7 @@ import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI }
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
+import { CountFlow, PutawayFlow, ReplenishFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
 import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
@@ -16,9 +17,13 @@ interface Task { id: string; type: string; reference: string; status: string }
 interface Shift { workerId: string; site: string }
 
 const SHIFT = 'paklog.rf.shift';
-/** The work the operator asked for on the Ready screen (kept for the tab): pick tasks or pack tasks. */
+/** The work the operator asked for on the Ready screen (kept for the tab): pick, pack, putaway, replenish or count tasks. */
 const WORK = 'paklog.rf.work';
-type Work = 'PICK' | 'PACK';
+const WORKS = [['PICK', 'Pick'], ['PACK', 'Pack'], ['PUTAWAY', 'Putaway'], ['REPLENISH', 'Replenish'], ['COUNT', 'Count']] as const;
+type Work = typeof WORKS[number][0];
+const isWork = (w: string | null): w is Work => WORKS.some(([code]) => code === w);
+/** Task types worked by a flow of their own beside the pick list (PackFlow, FloorWork.tsx). */
+const FLOWS = ['PACK', 'PUTAWAY', 'REPLENISH', 'COUNT'];
 const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
 /** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
 const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
@@ -100,13 +105,16 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
   const [paused, setPaused] = useState<Task[]>([]);
-  /** A task this handheld cannot work (not a pick nor a pack): the operator hands it back or leaves it to a supervisor. */
+  /** A task this handheld cannot work (a MOVE…): the operator hands it back or leaves it to a supervisor. */
   const [other, setOther] = useState<Task | undefined>(undefined);
-  /** The PACK task being worked (its reference is the order): PackFlow holds its steps. */
+  /** The PACK, PUTAWAY, REPLENISH or COUNT task being worked: its flow (PackFlow, FloorWork.tsx) holds its steps. */
   const [packTask, setPackTask] = useState<Task | undefined>(undefined);
-  /** The pack task's reject or cannot-do screen, shown over the pack flow (which stays mounted, its steps kept). */
+  /** That task's reject or cannot-do screen, shown over its flow (which stays mounted, its steps kept). */
   const [packAside, setPackAside] = useState<'reject' | 'cannot' | undefined>(undefined);
-  const [work, setWork] = useState<Work>(() => (sessionStorage.getItem(WORK) === 'PACK' ? 'PACK' : 'PICK'));
+  const [work, setWork] = useState<Work>(() => {
+    const kept = sessionStorage.getItem(WORK);
+    return isWork(kept) ? kept : 'PICK';
+  });
 
   const loadPaused = useCallback(async () => {
     try {
@@ -223,12 +231,12 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
    * rejected until then; a paused one is resumed); any other type is offered back.
    */
   const take = async (t: Task): Promise<void> => {
-    if (t.type !== 'PICK' && t.type !== 'PACK') {
+    if (t.type !== 'PICK' && !FLOWS.includes(t.type)) {
       setOther(t);
       return;
     }
     if (t.status === 'PAUSED') await api('POST', `/tasks/${t.id}/resume`, { body: { workerId: shift.workerId }, idempotencyKey: newKey() });
-    if (t.type === 'PACK') {
+    if (t.type !== 'PICK') {
       setTask(t);
       setPackTask(t);
       setPackAside(undefined);
@@ -429,7 +437,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
 
   const finish = async (): Promise<void> => {
     if (task === undefined) return;
-    const doneSays = task.type === 'PACK' ? 'Pack task done' : 'Pick list done';
+    const doneSays = task.type === 'PICK' ? 'Pick list done' : `${task.type.charAt(0)}${task.type.slice(1).toLowerCase()} task done`;
     setBusy(true);
     try {
       await send({ key: newKey(), method: 'POST', path: `/tasks/${task.id}/complete`, label: 'task done', body: { workerId: shift.workerId } });
@@ -448,6 +456,28 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       setBusy(false);
     }
   };
+
+  /**
+   * What a putaway, replenish or count flow needs: its start is sent once, with the first scan (a second call waits for
+   * that one), and its ways out are the pack task's (the reject or cannot-do screen over the flow, pause).
+   */
+  const floorProps = (t: Task): FloorProps => ({
+    task: t, workerId: shift.workerId, busy, started, newKey, setBusy,
+    start: async () => {
+      if (starting.current === undefined && !started) {
+        setStarted(true);
+        starting.current = startTask(t);
+      }
+      return startedOk();
+    },
+    send: (call) => send(call),
+    fail, inform: (m) => { setError(undefined); setInfo(m); },
+    abandon: (m) => { leaveTask(); fail(m); },
+    finish,
+    onReject: () => setPackAside('reject'),
+    onPause: () => void taskCommand(t, 'pause', {}, 'Task paused: resume it from this screen'),
+    onCannot: () => setPackAside('cannot'),
+  });
 
   const done = list !== undefined && line === undefined;
   return (
@@ -471,10 +501,10 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
         {other !== undefined ? (
           <section aria-labelledby="other-h">
             <h1 id="other-h">A {other.type.toLowerCase()} task is yours</h1>
-            <p>This handheld works pick and pack tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
+            <p>This handheld works pick, pack, putaway, replenish and count tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
             <div className="stack">
               {other.status === 'ASSIGNED'
-                ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: 'Not a pick or pack task: the handheld cannot work it' }, `Task ${other.id} handed back`)}>Hand it back</button>
+                ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: `A ${other.type} task: the handheld cannot work it` }, `Task ${other.id} handed back`)}>Hand it back</button>
                 : <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'pause', {}, `Task ${other.id} paused: a supervisor can take it over`)}>Pause it</button>}
               <button type="button" className="big secondary" onClick={() => setOther(undefined)}>Back</button>
             </div>
@@ -486,19 +516,21 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
                 onCommand={(action, reason, done) => void taskCommand(packTask, action, { reason }, done)} />
             )}
             <div hidden={packAside !== undefined}>
-              <PackFlow task={packTask} site={shift.site} busy={busy} started={started} newKey={newKey} setBusy={setBusy}
-                start={async () => {
-                  setStarted(true);
-                  starting.current = startTask(packTask);
-                  return starting.current;
-                }}
-                send={(call) => send(call)}
-                fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
-                abandon={(m) => { leaveTask(); fail(m); }}
-                finish={finish}
-                onReject={() => setPackAside('reject')}
-                onPause={() => void taskCommand(packTask, 'pause', {}, 'Task paused: resume it from this screen')}
-                onCannot={() => setPackAside('cannot')} />
+              {packTask.type === 'PACK' ? (
+                <PackFlow task={packTask} site={shift.site} busy={busy} started={started} newKey={newKey} setBusy={setBusy}
+                  start={async () => {
+                    setStarted(true);
+                    starting.current = startTask(packTask);
+                    return starting.current;
+                  }}
+                  send={(call) => send(call)}
+                  fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
+                  abandon={(m) => { leaveTask(); fail(m); }}
+                  finish={finish}
+                  onReject={() => setPackAside('reject')}
+                  onPause={() => void taskCommand(packTask, 'pause', {}, 'Task paused: resume it from this screen')}
+                  onCannot={() => setPackAside('cannot')} />
+              ) : <FloorFlow key={packTask.id} {...floorProps(packTask)} />}
             </div>
           </>
         ) : list === undefined ? (
@@ -506,10 +538,10 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
             <h1>Ready</h1>
             <fieldset className="segmented">
               <legend>Work</legend>
-              {(['PICK', 'PACK'] as const).map((w) => (
+              {WORKS.map(([w, label]) => (
                 <label key={w}>
                   <input type="radio" name="work" value={w} checked={work === w} onChange={() => { setWork(w); sessionStorage.setItem(WORK, w); }} />
-                  {w === 'PICK' ? 'Pick' : 'Pack'}
+                  {label}
                 </label>
               ))}
             </fieldset>
@@ -557,6 +589,16 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   );
 }
 
+/** What stays done when a started task is given up, by task type. */
+const DONE_STAYS: Record<string, string> = {
+  PACK: 'packages you sealed stay sealed', PUTAWAY: 'units you put away stay put away', REPLENISH: 'nothing was moved yet', COUNT: 'nothing was counted yet',
+};
+
+/** The flow of a putaway, replenish or count task (FloorWork.tsx). */
+function FloorFlow(props: FloorProps) {
+  return props.task.type === 'PUTAWAY' ? <PutawayFlow {...props} /> : props.task.type === 'REPLENISH' ? <ReplenishFlow {...props} /> : <CountFlow {...props} />;
+}
+
 /**
  * Why an operator gives a task up: "cannot do it" (fail, after it started; back to the queue or a supervisor) or
  * "not me" (reject, before; back to the queue, not offered to them for 5 minutes).
@@ -569,7 +611,7 @@ function TaskAside({ task, kind, busy, onBack, onCommand }: {
     return (
       <section aria-labelledby="cannot-h">
         <h1 id="cannot-h">Why can you not do this task?</h1>
-        <p>It goes back to the queue for someone else (or to a supervisor); {task.type === 'PACK' ? 'packages you sealed stay sealed' : 'picks you confirmed stay picked'}.</p>
+        <p>It goes back to the queue for someone else (or to a supervisor); {DONE_STAYS[task.type] ?? 'picks you confirmed stay picked'}.</p>
         <div className="stack">
           {TASK_FAILURES.map(([code, label], i) => (
             <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { until } from '../support/flow-driver.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { stockedSkus } from '../support/ui-orders.ts';
+
+interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
+interface Balance { sku: string; locationId: string; lot: string | null; status: string; onHand: number; available: number }
+interface Movement { type: string; locationId: string | null; sku: string; lot: string | null; deltaOnHand: number; reference: string | null; actor: { workerId?: string | null } | null }
+interface Location { id: string; code: string; type: string; status: string }
+
+/**
+ * The handheld's putaway and count flows: a PUTAWAY task worked to its end on the phone (a blocked location refused with
+ * PakLog's message, another scanned, a partial confirm, the rest), and a blind COUNT task submitted; the stock and the
+ * ledger are then read through the API.
+ */
+describe.runIf(browserTestsRun)('the handheld: putaway and count tasks', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let siteId: string;
+  let skus: string[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ t, siteId, base, browser } = await startDemoUi());
+    skus = await stockedSkus(t, siteId);
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  const tasksOf = (type: string) => t.getAll<Task>(`/api/v1/tasks?siteId=${siteId}&type=${type}`);
+  const balancesAt = (sku: string, location: string) => t.getAll<Balance>(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}&locationId=${location}`);
+  const onHandAt = async (sku: string, location: string, lot?: string | null): Promise<number> =>
+    (await balancesAt(sku, location)).filter((b) => lot === undefined || b.lot === lot).reduce((n, b) => n + b.onHand, 0);
+  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return { context, page };
+  };
+  const signIn = async (page: Page, worker: string): Promise<void> => {
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
+    await page.getByLabel('Site').fill('DEMO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Next task' }).waitFor();
+  };
+  const scan = async (page: Page, code: string): Promise<void> => {
+    const field = page.locator('input[name="scan"]');
+    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+  };
+
+  it('an operator puts received units away: a blocked location refused with its message, another scanned, 2 then the other 3', async () => {
+    const sku = skus[0]!;
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: 'DEMO', sku, quantity: 5, locationCode: 'DEMO-RCV-01' });
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    const putawayId = receipt.body.putaway.id as string;
+    const task = (await until('putaway task', () => tasksOf('PUTAWAY'), (ts) => ts.some((x) => x.reference === putawayId))).find((x) => x.reference === putawayId)!;
+    // Putaways queued before this one (the demo's) would be offered first.
+    for (const ahead of (await tasksOf('PUTAWAY')).filter((x) => x.status === 'QUEUED' && x.reference !== putawayId)) {
+      expect((await t.post(`/api/v1/inventory/putaways/${ahead.reference}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+    }
+    // Where good units may go: storage, pick faces, reserve (the demo's generated layout has pick faces).
+    const storage = (await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`)).filter((l) => ['STORAGE', 'PICK_FACE', 'RESERVE'].includes(l.type));
+    const suggestedId = (await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body.suggestedLocationId as string | null;
+    const target = storage.find((l) => l.id === suggestedId) ?? storage[0]!;
+    const blocked = storage.find((l) => l.id !== target.id)!;
+    expect((await t.post(`/api/v1/locations/${blocked.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    const before = await onHandAt(sku, target.id);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-put');
+    await page.getByRole('radio', { name: 'Putaway' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: /scan the location$/ }).waitFor();
+    await expect.poll(() => page.locator('.rf-card').textContent()).toContain(sku);
+    await expect.poll(() => page.locator('.rf-card').textContent()).toContain('5 to put away from DEMO-RCV-01');
+    if (suggestedId !== null) await expect.poll(() => page.locator('.rf-card').textContent()).toContain(target.code);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'ASSIGNED', workerId: 'op-put' });
+    expect(await seriousA11yViolations(page), 'axe on the putaway scan step').toEqual([]);
+
+    // The blocked location: PakLog refuses, its message is shown, nothing moves, and another location can be scanned.
+    await scan(page, blocked.code);
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Confirm putaway' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('LOCATION_NOT_ACTIVE');
+    await screenshot(page, 'rf-putaway-refused');
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body).toMatchObject({ status: 'OPEN', open: 5 });
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('IN_PROGRESS');
+
+    await scan(page, target.code);
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Confirm putaway' }).click();
+    await page.getByRole('status').filter({ hasText: '3 left to put away' }).waitFor();
+    await scan(page, target.code);
+    await expect.poll(() => page.getByLabel('Quantity').inputValue()).toBe('3');
+    await page.getByRole('button', { name: 'Confirm putaway' }).click();
+    await page.getByRole('status').filter({ hasText: 'Putaway task done' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await context.close();
+
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body).toMatchObject({ status: 'COMPLETED', open: 0, putAway: 5, confirmedBy: 'op-put' });
+    await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
+    expect(await onHandAt(sku, target.id)).toBe(before + 5);
+    const moves = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=PUTAWAY`)).filter((m) => m.locationId === target.id);
+    expect(moves.map((m) => m.deltaOnHand).slice(-2)).toEqual([2, 3]);
+    expect((await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=PUTAWAY`)).some((m) => m.locationId === blocked.id)).toBe(false);
+  });
+
+  it('a counter counts blind: the location scanned (a wrong one refused on the spot), the units entered, the variance in the ledger', async () => {
+    const sku = skus[1]!;
+    const balance = (await t.getAll<Balance>(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}`))
+      .find((b) => b.status === 'AVAILABLE' && b.available > 0 && !b.locationId.startsWith('IN_PROCESS'))!;
+    const opened = await t.post('/api/v1/inventory/counts', { siteId, locationIds: [balance.locationId], sku, toleranceUnits: 5 }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const count = opened.body.items[0] as { id: string; lot: string | null };
+    const task = (await until('count task', () => tasksOf('COUNT'), (ts) => ts.some((x) => x.reference === count.id))).find((x) => x.reference === count.id)!;
+    for (const ahead of (await tasksOf('COUNT')).filter((x) => x.status === 'QUEUED' && x.reference !== count.id)) {
+      expect((await t.post(`/api/v1/inventory/counts/${ahead.reference.replace(/:recount$/, '')}/reject`, { reason: 'out of the way of the handheld test' }, 'manager')).status).toBe(200);
+    }
+    const code = (await t.get(`/api/v1/locations/${balance.locationId}`)).body.code as string;
+    const expected = await onHandAt(sku, balance.locationId, count.lot);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-count');
+    await page.getByRole('radio', { name: 'Count' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: `Go to ${code} and scan it` }).waitFor();
+    const card = await page.locator('.rf-card').textContent();
+    expect(card).toContain(sku);
+    // Blind: nothing on the screen says how many the ledger expects.
+    expect(await page.locator('main').textContent()).not.toMatch(new RegExp(`\\b${expected}\\b`));
+    expect(await page.getByRole('button', { name: 'Not me: reject task' }).isVisible()).toBe(true);
+
+    await scan(page, 'DEMO-NOWHERE');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`Wrong location DEMO-NOWHERE: count ${code}`);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
+    await scan(page, code);
+    await page.getByRole('heading', { name: new RegExp(`^Count every ${sku}`) }).waitFor();
+    await page.getByRole('button', { name: 'Pause task' }).waitFor();
+    expect(await seriousA11yViolations(page), 'axe on the count step').toEqual([]);
+    await page.getByLabel('Units counted').fill(String(expected + 1));
+    await page.getByRole('button', { name: 'Submit count' }).click();
+    await page.getByRole('status').filter({ hasText: 'Count task done' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await context.close();
+
+    const closed = (await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body;
+    expect(closed).toMatchObject({ status: 'COMPLETED', applied: 1 });
+    expect(closed.submissions).toMatchObject([{ attempt: 1, counted: expected + 1, expected, variance: 1, workerId: 'op-count' }]);
+    expect(await onHandAt(sku, balance.locationId, count.lot)).toBe(expected + 1);
+    const counted = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=COUNT`)).filter((m) => m.locationId === balance.locationId);
+    expect(counted.map((m) => m.deltaOnHand)).toEqual([1]);
+    await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
+  });
+});

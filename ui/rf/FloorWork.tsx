@@ -1,0 +1,302 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../lib/api.ts';
+import { goodScanFeedback } from './feedback.ts';
+import { ScanInput } from './ScanInput.tsx';
+
+/** A PUTAWAY, REPLENISH or COUNT task: its reference names the inventory work (a putaway, replenishment or count id). */
+export interface FloorTask { id: string; type: string; reference: string; status: string }
+interface Putaway { id: string; sku: string; lot: string | null; stockStatus: string; quantity: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string | null }
+interface Replenishment { id: string; sku: string; lot: string | null; quantity: number; moved: number; status: string; fromLocationId: string; toLocationId: string }
+interface Count { id: string; sku: string; lot: string | null; ownerId: string; locationId: string; status: string; attempt: number | null }
+
+const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
+const describe = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+/** The code a location is scanned by (its id when the site's layout cannot be read). */
+const codeOf = async (locationId: string): Promise<string> => {
+  try {
+    return (await api<{ code: string }>('GET', `/locations/${locationId}`)).code;
+  } catch {
+    return locationId;
+  }
+};
+
+/** What every floor flow gets from the handheld (as PackFlow does): the task, the offline-aware send, the ways out. */
+export interface FloorProps {
+  task: FloorTask; workerId: string; busy: boolean; started: boolean;
+  /** Starts the claimed task with the first scan; false when PakLog refused it (the handheld is back on Ready then). */
+  start: () => Promise<boolean>;
+  send: <T>(call: { key: string; method: 'POST'; path: string; label: string; body: unknown }) => Promise<T | 'queued'>;
+  newKey: () => string;
+  setBusy: (b: boolean) => void;
+  fail: (message: string) => void;
+  inform: (message: string | undefined) => void;
+  /** The work is gone (cancelled, closed) or the task is no longer this operator's: back to Ready with the message. */
+  abandon: (message: string) => void;
+  finish: () => Promise<void>;
+  onReject: () => void;
+  onPause: () => void;
+  onCannot: () => void;
+}
+
+/**
+ * A refusal that means the work cannot go on from this handheld (withdrawn, done by someone else, not this
+ * operator's task): back to Ready. Anything else (a wrong or blocked location, a quantity) is shown and the step stays.
+ */
+const FINAL = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'ACTING_AS_ANOTHER_WORKER', 'COUNT_ATTEMPT_MISMATCH', 'RECOUNT_BY_SAME_COUNTER'];
+
+/** The ways out of a task, on every step: before the first scan "Not me", after it pause or "cannot do". */
+function WaysOut({ started, busy, onReject, onPause, onCannot }: Pick<FloorProps, 'started' | 'busy' | 'onReject' | 'onPause' | 'onCannot'>) {
+  return !started ? (
+    <div className="stack">
+      <button type="button" className="big secondary" disabled={busy} onClick={onReject}>Not me: reject task</button>
+    </div>
+  ) : (
+    <div className="stack">
+      <button type="button" className="big secondary" disabled={busy} onClick={onPause}>Pause task</button>
+      <button type="button" className="big secondary" disabled={busy} onClick={onCannot}>Cannot do this task</button>
+    </div>
+  );
+}
+
+/** Reads the task's work once; a read PakLog refuses is said on the screen, with the ways out. */
+function useWork<T>(path: string, props: FloorProps): [T | undefined, (t: T) => void, string | undefined] {
+  const [work, setWork] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    void (async () => {
+      try {
+        setWork(await api<T>('GET', path));
+      } catch (e) {
+        setError(describe(e));
+        props.fail(`${describe(e)}. Task ${props.task.id} cannot be worked here: hand it back or ask your supervisor`);
+      }
+    })();
+  }, [path]);
+  return [work, setWork, error];
+}
+
+/**
+ * Sends the work's confirm (or submit) through the handheld's queue. Answers the API's record, 'queued' (offline: the
+ * operator is told and sent back to Ready, the scan goes out when the connection returns), or undefined when refused
+ * (said on the screen; a final refusal ends the task on this handheld).
+ */
+async function confirmWork<T>(props: FloorProps, call: { path: string; label: string; body: Record<string, unknown> }): Promise<T | 'queued' | undefined> {
+  props.setBusy(true);
+  try {
+    if (!await props.start()) return undefined;
+    const key = props.newKey();
+    const answer = await props.send<T>({ key, method: 'POST', path: call.path, label: call.label, body: { ...call.body, workerId: props.workerId } });
+    if (answer === 'queued') props.abandon(`${call.label}: saved offline, will be sent when the connection returns`);
+    return answer;
+  } catch (e) {
+    if (e instanceof ApiError && FINAL.includes(e.code)) props.abandon(`${describe(e)}. Take the next task`);
+    else props.fail(describe(e));
+    return undefined;
+  } finally {
+    props.setBusy(false);
+  }
+}
+
+/**
+ * A PUTAWAY task: received units wait at the dock. The operator takes them to the suggested location (or any other
+ * valid one: the scan decides), scans it and confirms how many were put there; units left stay open for another scan.
+ * A location PakLog refuses (unknown, blocked, under count, not for these units) is said and another can be scanned.
+ */
+export function PutawayFlow(props: FloorProps) {
+  const [p, setP] = useWork<Putaway>(`/inventory/putaways/${props.task.reference}`, props);
+  const [codes, setCodes] = useState<{ from: string; suggested: string | null }>({ from: '', suggested: null });
+  const [scanned, setScanned] = useState<string | undefined>(undefined);
+  const [qty, setQty] = useState(0);
+  useEffect(() => {
+    if (p === undefined) return;
+    setQty(p.open);
+    void (async () => setCodes({ from: await codeOf(p.fromLocationId), suggested: p.suggestedLocationId === null ? null : await codeOf(p.suggestedLocationId) }))();
+  }, [p?.id, p?.open]);
+  if (p === undefined) return <WaysOut {...props} />;
+
+  const onScan = (value: string): void => {
+    if (value.trim() === '') return;
+    props.inform(undefined);
+    setScanned(value.trim());
+    goodScanFeedback();
+    // The first location scan starts the claimed task, as a pick's tote scan does.
+    if (!props.started) void props.start();
+  };
+  const confirm = async (): Promise<void> => {
+    if (scanned === undefined) return;
+    if (!Number.isInteger(qty) || qty < 1 || qty > p.open) return props.fail(`Quantity must be 1 to ${p.open}`);
+    const answer = await confirmWork<Putaway>(props, {
+      path: `/inventory/putaways/${p.id}/confirm`, label: `put away ${qty} × ${p.sku} at ${scanned}`, body: { locationCode: scanned, quantity: qty, scanId: props.newKey() },
+    });
+    if (answer === 'queued') return;
+    // Refused: the scan is dropped, so the operator scans another location.
+    setScanned(undefined);
+    if (answer === undefined) return;
+    setP(answer);
+    if (answer.open === 0) {
+      props.inform(`Put away ${qty} × ${p.sku} at ${scanned}`);
+      await props.finish();
+    } else {
+      props.inform(`Put away ${qty} × ${p.sku} at ${scanned}: ${answer.open} left to put away`);
+    }
+  };
+  const where = codes.suggested ?? 'any storage location';
+  return (
+    <>
+      <section aria-labelledby="putaway-h">
+        <p className="rf-pos">Putaway {p.id}{p.stockStatus === 'AVAILABLE' ? '' : ` · ${p.stockStatus.toLowerCase()} units`}</p>
+        <div className="rf-card">
+          <div className="rf-loc">{where}</div>
+          <div className="rf-sku">{p.sku}{p.lot === null ? '' : ` · lot ${p.lot}`}</div>
+          <div className="rf-qty">{p.open} to put away{codes.from === '' ? '' : ` from ${codes.from}`}</div>
+        </div>
+        <h1 id="putaway-h">{scanned === undefined ? (codes.suggested === null ? 'Put the units away and scan the location' : `Take them to ${codes.suggested} and scan the location`) : `Put away at ${scanned}`}</h1>
+        {scanned === undefined ? <ScanInput key={`${p.id}-${p.open}`} onScan={onScan} /> : (
+          <form onSubmit={(e) => { e.preventDefault(); void confirm(); }} className="stack">
+            <label className="field">Quantity
+              <input name="quantity" type="number" inputMode="numeric" min={1} max={p.open} value={qty} autoFocus
+                onFocus={(e) => e.currentTarget.select()} onChange={(e) => setQty(Number(e.target.value))} />
+              <small>Fewer than {p.open} leaves the rest to put away elsewhere</small>
+            </label>
+            <button type="submit" className="big primary" disabled={props.busy}>Confirm putaway</button>
+            <button type="button" className="big secondary" disabled={props.busy} onClick={() => setScanned(undefined)}>Scan another location</button>
+          </form>
+        )}
+      </section>
+      <WaysOut {...props} />
+    </>
+  );
+}
+
+/**
+ * A REPLENISH task: units from a reserve location to a pick face. Scan the source (checked here: nothing is sent for a
+ * wrong one), take the units, scan the face (PakLog checks it: 422 WRONG_LOCATION, a blocked face…) and confirm how
+ * many were brought (fewer when fewer were found).
+ */
+export function ReplenishFlow(props: FloorProps) {
+  const [r] = useWork<Replenishment>(`/replenishments/${props.task.reference}`, props);
+  const [codes, setCodes] = useState<{ from: string; to: string } | undefined>(undefined);
+  const [step, setStep] = useState<'from' | 'to' | 'quantity'>('from');
+  const [scanned, setScanned] = useState('');
+  const [qty, setQty] = useState(0);
+  useEffect(() => {
+    if (r === undefined) return;
+    setQty(r.quantity);
+    void (async () => setCodes({ from: await codeOf(r.fromLocationId), to: await codeOf(r.toLocationId) }))();
+  }, [r?.id]);
+  if (r === undefined || codes === undefined) return <WaysOut {...props} />;
+
+  const onScan = (value: string): void => {
+    if (value.trim() === '') return;
+    props.inform(undefined);
+    if (step === 'from') {
+      if (!same(value, codes.from) && !same(value, r.fromLocationId)) return props.fail(`Wrong location ${value.trim()}: take the units from ${codes.from}`);
+      setStep('to');
+      goodScanFeedback();
+      // The source scan starts the claimed task, as a pick's tote scan does.
+      if (!props.started) void props.start();
+      return;
+    }
+    setScanned(value.trim());
+    setStep('quantity');
+    goodScanFeedback();
+  };
+  const confirm = async (): Promise<void> => {
+    if (!Number.isInteger(qty) || qty < 1 || qty > r.quantity) return props.fail(`Quantity must be 1 to ${r.quantity}`);
+    const answer = await confirmWork<Replenishment>(props, {
+      path: `/replenishments/${r.id}/confirm`, label: `replenish ${qty} × ${r.sku} to ${scanned}`, body: { locationCode: scanned, quantity: qty },
+    });
+    if (answer === 'queued') return;
+    if (answer === undefined) {
+      setStep('to');
+      return;
+    }
+    props.inform(`Replenished ${answer.moved} × ${r.sku} into ${codes.to}`);
+    await props.finish();
+  };
+  const prompt = step === 'from' ? `Go to ${codes.from} and scan it` : step === 'to' ? `Take them to ${codes.to} and scan it` : `How many did you bring to ${scanned}?`;
+  return (
+    <>
+      <section aria-labelledby="replenish-h">
+        <p className="rf-pos">Replenishment {r.id}</p>
+        <div className="rf-card">
+          <div className="rf-loc">{step === 'from' ? codes.from : codes.to}</div>
+          <div className="rf-sku">{r.sku}{r.lot === null ? '' : ` · lot ${r.lot}`}</div>
+          <div className="rf-qty">{r.quantity} from {codes.from} to {codes.to}</div>
+        </div>
+        <h1 id="replenish-h">{prompt}</h1>
+        {step === 'quantity' ? (
+          <form onSubmit={(e) => { e.preventDefault(); void confirm(); }} className="stack">
+            <label className="field">Quantity
+              <input name="quantity" type="number" inputMode="numeric" min={1} max={r.quantity} value={qty} autoFocus
+                onFocus={(e) => e.currentTarget.select()} onChange={(e) => setQty(Number(e.target.value))} />
+            </label>
+            <button type="submit" className="big primary" disabled={props.busy}>Confirm replenishment</button>
+            <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('to')}>Scan another location</button>
+          </form>
+        ) : <ScanInput key={step} onScan={onScan} />}
+      </section>
+      <WaysOut {...props} />
+    </>
+  );
+}
+
+/**
+ * A COUNT task (reference: the count id, `<id>:recount` for the recount). Blind: the counter sees the location, SKU
+ * and lot, never the quantity the ledger expects. Scan the location (checked here), count every unit of the SKU and lot
+ * on the shelf, held ones included, and submit; PakLog completes the task with the submission.
+ */
+export function CountFlow(props: FloorProps) {
+  const countId = props.task.reference.replace(/:recount$/, '');
+  const [c] = useWork<Count>(`/inventory/counts/${countId}`, props);
+  const [code, setCode] = useState<string | undefined>(undefined);
+  const [step, setStep] = useState<'location' | 'quantity'>('location');
+  const [qty, setQty] = useState('');
+  useEffect(() => {
+    if (c !== undefined) void (async () => setCode(await codeOf(c.locationId)))();
+  }, [c?.id]);
+  if (c === undefined || code === undefined) return <WaysOut {...props} />;
+
+  const onScan = (value: string): void => {
+    if (value.trim() === '') return;
+    props.inform(undefined);
+    if (!same(value, code) && !same(value, c.locationId)) return props.fail(`Wrong location ${value.trim()}: count ${code}`);
+    setStep('quantity');
+    goodScanFeedback();
+    if (!props.started) void props.start();
+  };
+  const submit = async (): Promise<void> => {
+    const counted = Number(qty);
+    if (qty.trim() === '' || !Number.isInteger(counted) || counted < 0) return props.fail('Enter the units you counted: 0 or more');
+    if (c.attempt === null) return props.abandon(`Count ${c.id} is ${c.status.toLowerCase()}: nothing to count. Take the next task`);
+    const answer = await confirmWork<Count>(props, {
+      path: `/inventory/counts/${c.id}/submit`, label: `count ${counted} × ${c.sku} at ${code}`, body: { attempt: c.attempt, quantity: counted },
+    });
+    if (answer === 'queued' || answer === undefined) return;
+    props.inform(`Counted ${counted} × ${c.sku} at ${code}`);
+    await props.finish();
+  };
+  return (
+    <>
+      <section aria-labelledby="count-h">
+        <p className="rf-pos">{c.attempt === 2 ? 'Recount' : 'Count'} {c.id}</p>
+        <div className="rf-card">
+          <div className="rf-loc">{code}</div>
+          <div className="rf-sku">{c.sku}{c.lot === null ? '' : ` · lot ${c.lot}`}</div>
+          <div className="rf-qty">Owner {c.ownerId}</div>
+        </div>
+        <h1 id="count-h">{step === 'location' ? `Go to ${code} and scan it` : `Count every ${c.sku}${c.lot === null ? '' : ` of lot ${c.lot}`} on the shelf`}</h1>
+        {step === 'location' ? <ScanInput onScan={onScan} /> : (
+          <form onSubmit={(e) => { e.preventDefault(); void submit(); }} className="stack">
+            <label className="field">Units counted
+              <input name="quantity" type="number" inputMode="numeric" min={0} value={qty} autoFocus onChange={(e) => setQty(e.target.value)} />
+              <small>Held and damaged units on the shelf count too</small>
+            </label>
+            <button type="submit" className="big primary" disabled={props.busy}>Submit count</button>
+          </form>
+        )}
+      </section>
+      <WaysOut {...props} />
+    </>
+  );
+}
