@@ -7,7 +7,7 @@ import { stockedSkus } from '../support/ui-orders.ts';
 
 interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
 interface Balance { sku: string; locationId: string; lot: string | null; status: string; onHand: number; available: number }
-interface Movement { type: string; locationId: string | null; sku: string; lot: string | null; deltaOnHand: number; reference: string | null; actor: { workerId?: string | null } | null }
+interface Movement { type: string; locationId: string | null; sku: string; lot: string | null; deltaOnHand: number; reason: string | null; reference: string | null; actor: { workerId?: string | null } | null }
 interface Location { id: string; code: string; type: string; status: string }
 
 /**
@@ -15,7 +15,7 @@ interface Location { id: string; code: string; type: string; status: string }
  * PakLog's message, another scanned, a partial confirm, the rest), and a blind COUNT task submitted; the stock and the
  * ledger are then read through the API.
  */
-describe.runIf(browserTestsRun)('the handheld: putaway and count tasks', () => {
+describe.runIf(browserTestsRun)('the handheld: putaway, count and replenish tasks', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -160,6 +160,48 @@ describe.runIf(browserTestsRun)('the handheld: putaway and count tasks', () => {
     expect(await onHandAt(sku, balance.locationId, count.lot)).toBe(expected + 1);
     const counted = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=COUNT`)).filter((m) => m.locationId === balance.locationId);
     expect(counted.map((m) => m.deltaOnHand)).toEqual([1]);
+    await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
+  });
+
+  it('a replenisher brings units from reserve to the face: the source checked on the spot, a wrong face refused by PakLog, the move in the ledger', async () => {
+    // The demo keeps its stock on pick faces: 30 mugs go up to the reserve slot above their face first (replenishment.md).
+    const move = await t.post('/api/v1/inventory/moves', { siteId: 'DEMO', sku: 'MUG-CERAMIC', quantity: 30, fromLocationCode: 'DEMO-A-04-07-1', toLocationCode: 'DEMO-A-04-07-2' });
+    expect(move.status, JSON.stringify(move.body)).toBeLessThan(300);
+    expect((await t.request('PUT', '/api/v1/replenishment-settings', { body: { siteId: 'DEMO', sku: 'MUG-CERAMIC', locationCode: 'DEMO-A-03-05-1', min: 5, max: 60 } })).status).toBeLessThan(300);
+    const opened = await t.post('/api/v1/replenishments', { siteId: 'DEMO', sku: 'MUG-CERAMIC', locationCode: 'DEMO-A-03-05-1' });
+    expect(opened.status, JSON.stringify(opened.body)).toBeLessThan(300);
+    const rpl = opened.body as { id: string; quantity: number; toLocationId: string };
+    const task = (await until('replenish task', () => tasksOf('REPLENISH'), (ts) => ts.some((x) => x.reference === rpl.id))).find((x) => x.reference === rpl.id)!;
+    for (const ahead of (await tasksOf('REPLENISH')).filter((x) => x.status === 'QUEUED' && x.reference !== rpl.id)) {
+      expect((await t.post(`/api/v1/replenishments/${ahead.reference}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+    }
+    const before = await onHandAt('MUG-CERAMIC', rpl.toLocationId);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-rpl');
+    await page.getByRole('radio', { name: 'Replenish' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Go to DEMO-A-04-07-2 and scan it' }).waitFor();
+    await scan(page, 'DEMO-A-04-07-1');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong location DEMO-A-04-07-1: take the units from DEMO-A-04-07-2');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
+    await scan(page, 'DEMO-A-04-07-2');
+    await page.getByRole('heading', { name: 'Take them to DEMO-A-03-05-1 and scan it' }).waitFor();
+    await scan(page, 'DEMO-A-04-07-1');
+    await page.getByRole('button', { name: 'Confirm replenishment' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('WRONG_LOCATION');
+    await page.getByRole('heading', { name: 'Take them to DEMO-A-03-05-1 and scan it' }).waitFor();
+    await scan(page, 'DEMO-A-03-05-1');
+    await expect.poll(() => page.getByLabel('Quantity').inputValue()).toBe(String(rpl.quantity));
+    await page.getByRole('button', { name: 'Confirm replenishment' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replenish task done' }).waitFor();
+    await context.close();
+
+    expect((await t.get(`/api/v1/replenishments/${rpl.id}`)).body).toMatchObject({ status: 'COMPLETED', moved: rpl.quantity, confirmedBy: 'op-rpl' });
+    expect(await onHandAt('MUG-CERAMIC', rpl.toLocationId)).toBe(before + rpl.quantity);
+    const moved = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=MUG-CERAMIC&type=MOVE`))
+      .filter((m) => m.locationId === rpl.toLocationId && m.reason === 'REPLENISH');
+    expect(moved.map((m) => m.deltaOnHand)).toEqual([rpl.quantity]);
     await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
   });
 });
