@@ -280,8 +280,10 @@ describe.runIf(browserTestsRun)('the web console', () => {
     const expired = JSON.stringify({ ...stored, accessToken: `${stored.accessToken.slice(0, -4)}AAAA` });
     await page.evaluate(`sessionStorage.setItem('paklog.credential', ${JSON.stringify(expired)})`);
     await page.reload();
-    await page.getByText('Live', { exact: true }).waitFor();
-    await expect.poll(() => page.locator('.who').textContent()).toContain('Sam Supervisor');
+    // The reload, its 401s, the one renewal and the stream's reconnect: more round trips than a screen's, so a loaded CI
+    // machine gets longer than playwright's default 10 s (an outcome, not a timing, is checked; a CI run of 2026-12-05 timed out).
+    await page.getByText('Live', { exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.who').textContent(), { timeout: 30_000 }).toContain('Sam Supervisor');
     const renewed = JSON.parse(await page.evaluate("sessionStorage.getItem('paklog.credential')")) as { refreshToken: string };
     expect(renewed.refreshToken).not.toBe(stored.refreshToken);
   });
