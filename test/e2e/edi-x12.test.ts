@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
+import { OrderEvents, type OrderShipped } from '../../src/contracts/orders.ts';
+import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
+import { EventNotReady } from '../../src/platform/bus/not-ready.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { segmentsOf } from '../support/x12.ts';
 import { injectClient, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
@@ -108,6 +111,30 @@ describe('EDI X12', () => {
     expect(hl.map((h) => h[2])).toEqual(['S', 'O', 'P', ...hl.slice(3).map(() => 'I')]);
     expect(segmentsOf(notice, 'CTT')).toEqual([[String(hl.length)]]);
   }, 60_000);
+
+  // Split deployment: orders.order.shipped (orders' topic) may reach integrations before the pack-ship.shipment.dispatched
+  // it follows (pack & ship's topic, another consumer, behind). The 945 and 856 were then written with no shipment (no
+  // tracking number; the dispatch heard later changed nothing, advised_at set) or, with no package heard either, broke
+  // the segment rules: a failed attempt each time, then dead-lettered (seen before the fix). Now the shipped event waits.
+  it('an EDI order\'s shipped event heard before its dispatch waits (not ready); no 945 or 856 without the shipment', async () => {
+    const raw = interchange('000000599', [[
+      'W05*N*RC-ORD-9002*PO-4456~', 'N1*ST*Ada Lovelace~', 'N3*2 Engine Row~', 'N4*London**NW1 2AB*GB~',
+      'LX*1~', `W01*1*EA**VN*${w.products[0]!.sku}~`, 'W76*1~',
+    ]], { groupControl: '8' });
+    const received = await postX12(raw);
+    expect(received.body.transactionSets?.[0]?.status, JSON.stringify(received.body)).toBe('ACCEPTED');
+    const orderId = received.body.transactionSets[0].orderId as string;
+    await t.settle();
+    const integrations = t.app.modules.find((m) => m.name === 'integrations');
+    const sub = integrations?.subscriptions?.find((s) => s.types.includes(OrderEvents.shipped));
+    const shipped: EventEnvelope<OrderShipped> = {
+      specversion: '1.0', id: `evt_edi_early_${orderId}`, type: OrderEvents.shipped, source: 'orders', subject: orderId, time: new Date().toISOString(),
+      datacontenttype: 'application/json', data: { orderId, siteId: w.siteId, partial: false, lines: [] },
+    };
+    await expect(t.app.db.tx((tx) => sub!.handle(shipped, tx))).rejects.toThrow(EventNotReady);
+    const docs = await t.getAll<{ docType: string; direction: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration');
+    expect(docs.map((d) => `${d.direction} ${d.docType}`).sort()).toEqual(['IN 940', 'OUT 997']);
+  });
 
   it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
     const sku = w.products[0]!.sku;

@@ -39,9 +39,13 @@ export function inventorySubscriptions(
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
     // A deactivation that crossed a count being opened abandons the count (location-master asked before its commit); a
     // deactivated face's open replenishments are withdrawn first (their rows before the counts' and the location's).
+    // Withdrawn again once the location's row is locked and INACTIVE (the projection): a low-stock trigger that read the
+    // face ACTIVE under its FOR SHARE lock (another consumer: picks, moves) committed before that lock was granted, and
+    // its replenishment is found now; the first pass could not see it (write skew, docs/dev/contexts.md).
     on(LocationMasterEvents.locationStatusChanged, async (change, event, tx) => {
       await deps.replenishment.withdrawAtDeactivated(tx, change, causedBy(event));
       await service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change)));
+      await deps.replenishment.withdrawAtDeactivated(tx, change, causedBy(event));
     }),
     // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
     // SKUs, then faces waiting for a replenishment source are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).

@@ -105,3 +105,35 @@ describe('an order cancelled while its pick lists are built', () => {
     expect(await pendingLines(orderId)).toBe(2);
   });
 });
+
+const listPriority = async (orderId: string): Promise<number[]> =>
+  (await db.query<{ priority: number }>(`SELECT priority FROM picking.pick_lists WHERE $1 = ANY(order_ids) ORDER BY id`, [orderId])).map((r) => r.priority);
+
+/**
+ * The same write skew with a reprioritise (orders' topic) instead of a cancel: before the fix the build read the old
+ * priority (the reprioritise not yet committed) and the reprioritise found no open list (the build not yet committed),
+ * so the list and its PICK task kept the old priority for good.
+ */
+describe('an order reprioritised while its pick lists are built', () => {
+  it('reprioritise first (not yet committed), then the build: the list is built with the new priority', async () => {
+    const orderId = `ord_cr_d${Date.now()}`;
+    await db.tx((tx) => picking.savePriority(tx, orderId, 5));
+    const waited = !(await overlapped(
+      (tx) => picking.orderReprioritised(tx, orderId, 1, {}),
+      () => db.tx((tx) => picking.createFromReservations(tx, reservedFor(orderId), {})),
+    ));
+    expect(await listPriority(orderId)).toEqual([1]);
+    expect(waited).toBe(true);
+  });
+
+  it('build first (not yet committed), then the reprioritise: the built list takes the new priority', async () => {
+    const orderId = `ord_cr_e${Date.now()}`;
+    await db.tx((tx) => picking.savePriority(tx, orderId, 5));
+    const waited = !(await overlapped(
+      (tx) => picking.createFromReservations(tx, reservedFor(orderId), {}),
+      () => db.tx((tx) => picking.orderReprioritised(tx, orderId, 1, {})),
+    ));
+    expect(await listPriority(orderId)).toEqual([1]);
+    expect(waited).toBe(true);
+  });
+});

@@ -52,6 +52,10 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
 
     /** An order was reprioritised: its open lists take the most urgent priority of their orders, announced for their tasks. */
     async orderReprioritised(tx: Tx, orderId: string, priority: number, meta: EventMeta): Promise<void> {
+      // The order's list lock first, as a cancel takes it: a list being built for the order (another consumer, the
+      // release heard on another topic) either commits first and is found below, or waits and reads the new priority.
+      // Without it each missed the other's writes and the list kept the old priority for good (write skew).
+      await pickStore.lockOrdersForLists(tx, [orderId], 'exclusive');
       await pickStore.savePriority(tx, orderId, priority);
       const changed = await pickStore.reprioritiseOpenLists(tx, orderId);
       await deps.bus.append(tx, 'picking', changed.map((l) => {

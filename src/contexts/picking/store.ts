@@ -158,7 +158,8 @@ export const pickStore = {
    * their orders (many builds may run at once), the cancel an exclusive one on its order, each in a statement of its own
    * before it reads (a statement's snapshot is taken when it starts). Without it the two ran in their own consumers'
    * transactions, each unseen by the other (split deployment, release and cancel heard on two topics): the build found
-   * no tombstone, the cancel no line, and the cancelled order's list stayed CREATED for good.
+   * no tombstone, the cancel no line, and the cancelled order's list stayed CREATED for good. A reprioritise takes the
+   * exclusive one too (else the list kept the old priority: the build read it, the reprioritise found no list).
    */
   async lockOrdersForLists(db: Executor, orderIds: readonly string[], mode: 'shared' | 'exclusive'): Promise<void> {
     const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';

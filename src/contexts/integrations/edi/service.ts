@@ -5,6 +5,7 @@ import { resolveSiteId, type LocationMasterApi } from '../../../contracts/locati
 import type { OrderCommands, OrderShipped } from '../../../contracts/orders.ts';
 import type { PackagePacked, PackageRepacked, ShipmentDispatched } from '../../../contracts/pack-ship.ts';
 import type { EventMeta } from '../../../platform/bus/envelope.ts';
+import { EventNotReady } from '../../../platform/bus/not-ready.ts';
 import type { Tx } from '../../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
@@ -419,6 +420,9 @@ export function ediService(
   async function orderShipped(tx: Tx, shipped: OrderShipped, meta: EventMeta): Promise<void> {
     const o = await store.order(tx, shipped.orderId, true);
     if (o === undefined || o.advisedAt !== null) return;
+    // An order ships on a dispatched shipment, announced on pack & ship's topic: a split deployment may hear this (orders'
+    // topic) first. Written now, the 945 and 856 would name no shipment and fail or go out without it: wait for it.
+    if (o.shipments.length === 0) throw new EventNotReady(`EDI order ${o.orderId} shipped, but its dispatched shipment has not been heard of yet`);
     const partner = await store.partner(tx, o.partnerId);
     if (partner === undefined) return;
     const site = await apis.locations.getSite(o.siteId);

@@ -27,8 +27,11 @@ export async function requestReplenishment(
   tx: Tx, deps: PlatformDeps, ask: ReplenishmentAsk, meta: EventMeta, known?: Pick<Location, 'status'>,
 ): Promise<Outcome<ReplenishmentRequestDecision, ReplenishmentRequestRejection>> {
   await replenishments.lockFaceSku(tx, ask.toLocationId, ask.ownerId, ask.sku);
-  // A person's request carries location-master's answer; a trigger reads the status inventory learned from its events.
-  const faceStatus = known?.status ?? (await store.getLocation(tx, ask.toLocationId))?.status ?? null;
+  // A person's request carries location-master's answer; a trigger reads the status inventory learned from its events,
+  // FOR SHARE: a deactivation heard at the same moment (location-master's topic, another consumer) either committed
+  // first (INACTIVE here: nothing asked) or waits for this commit and withdraws what it asks (its second pass). Read
+  // plainly, each missed the other and a replenishment to the INACTIVE face stayed OPEN for good (write skew).
+  const faceStatus = known?.status ?? (await store.shareLocation(tx, ask.toLocationId))?.status ?? null;
   const setting = await replenishments.getSetting(tx, ask.toLocationId, ask.sku);
   // Each owner's units at a face are measured and topped up apart, from that owner's stock only (ADR 0028).
   const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.ownerId, ask.sku);
