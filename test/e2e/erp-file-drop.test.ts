@@ -150,4 +150,30 @@ describe('file-drop ERP', () => {
       await db.end();
     }
   });
+  it('a file imported but not yet moved (the process killed between the two) is neither imported nor logged again: it is moved once it can be', async () => {
+    // The state a SIGKILL after the import's commit and before the move to processed/ leaves, held for several polls:
+    // processed/ is not a folder, so the move fails and the file stays in inbox/ after its import committed.
+    rmSync(join(dir, 'processed'), { recursive: true, force: true });
+    writeFileSync(join(dir, 'processed'), 'not a folder');
+    const logged = async (): Promise<{ id: string; name: string; status: string; summary: Record<string, number> }[]> =>
+      (await t.getAll<{ id: string; name: string; status: string; summary: Record<string, number> }>('/api/v1/integrations/erp/inbound-files', 'integration'))
+        .filter((f) => f.name === 'items-0201.csv');
+    try {
+      drop('items-0201.csv', 'sku,description,lengthMm,widthMm,heightMm,weightG\nFD-KILL-1,Once,10,10,10,10\n');
+      await until('imported', logged, (files) => files.length > 0);
+      // Ten polls at least: each found the file still in inbox/.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(ls('inbox')).toEqual(['items-0201.csv']);
+      const files = await logged();
+      expect(files.map((f) => [f.status, f.summary])).toEqual([['PROCESSED', { created: 1, updated: 0, unchanged: 0 }]]);
+    } finally {
+      rmSync(join(dir, 'processed'));
+      mkdirSync(join(dir, 'processed'));
+    }
+    await until('moved', async () => ls('processed'), (names) => names.includes('items-0201.csv'));
+    expect(ls('inbox')).toEqual([]);
+    expect((await logged()).map((f) => [f.status, f.summary])).toEqual([['PROCESSED', { created: 1, updated: 0, unchanged: 0 }]]);
+    const created = (await t.get('/api/v1/events?type=catalog.product.created.v1&limit=500')).body.items as { data: { sku: string } }[];
+    expect(created.filter((e) => e.data.sku === 'FD-KILL-1')).toHaveLength(1);
+  });
 });

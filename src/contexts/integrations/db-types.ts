@@ -116,6 +116,7 @@ export interface IntegrationsErpAsns {
 
 export interface IntegrationsErpInboundFiles {
   errors: Generated<Json>;
+  fingerprint: string | null;
   id: string;
   kind: string;
   name: string;

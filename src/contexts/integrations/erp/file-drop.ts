@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PartnerUnavailable, type ErpPort, type InboundFile, type InboundOutcome } from '../ports/port.ts';
 
@@ -20,6 +21,15 @@ async function freeName(dir: string, name: string): Promise<string> {
       return candidate;
     }
   }
+}
+
+/**
+ * What names one dropped file across polls and restarts: its name, modification time and content. A file moved out of
+ * inbox/ keeps none of it in inbox/; one left there by a process that stopped before moving it is found with the same
+ * fingerprint, and the same content dropped again later has another modification time.
+ */
+function fingerprintOf(name: string, mtimeMs: number, bytes: Buffer): string {
+  return createHash('sha256').update(`${name}\0${mtimeMs}\0${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** Writes a file whole or not at all: a temp file (dot-named, so readers skip it) fsynced, then renamed into place. */
@@ -77,8 +87,9 @@ export function fileDropErp(dir: string): ErpPort {
       for (const name of names) {
         const from = join(dir, 'inbox', name);
         try {
-          const text = await readFile(from, 'utf8');
-          const outcome = await handle({ name, text });
+          const [bytes, seen] = await Promise.all([readFile(from), stat(from)]);
+          const text = bytes.toString('utf8');
+          const outcome = await handle({ name, text, fingerprint: fingerprintOf(name, seen.mtimeMs, bytes) });
           if (outcome.accepted) {
             await rename(from, await freeName(join(dir, 'processed'), name));
           } else {

@@ -56,6 +56,12 @@ export interface ErpPort {
 export interface InboundFile {
   readonly name: string;
   readonly text: string;
+  /**
+   * Names this dropped file (its name, modification time, size and content, hashed), when the adapter picks files up:
+   * a file found again with a fingerprint already logged was handled (its process stopped before moving it) and is
+   * answered as it was, not imported again.
+   */
+  readonly fingerprint?: string | undefined;
 }
 
 export interface RowError {

@@ -257,18 +257,30 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
    * answered 422 with its errors instead, and a refusal changes nothing.
    */
   async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
-    o: { readonly logRejected: boolean; readonly mayActAt?: (siteId: string) => void } = { logRejected: true }): Promise<InboundOutcome & { fileId: string | null }> {
+    o: { readonly logRejected: boolean; readonly mayActAt?: (siteId: string) => void; readonly fingerprint?: string | undefined } = { logRejected: true },
+  ): Promise<InboundOutcome & { fileId: string | null }> {
+    // A dropped file logged already was handled by a process that stopped before moving it out of inbox/ (or whose
+    // move failed): answered as it was then, so that it is moved now, not imported and logged a second time.
+    if (o.fingerprint !== undefined) {
+      const seen = await store.fileByFingerprint(deps.db, o.fingerprint);
+      if (seen !== undefined) {
+        deps.log.info({ file: name, fileId: seen.id, status: seen.status }, 'erp: inbound file handled already (not moved out of inbox/ then); moved now');
+        return { kind: seen.kind, accepted: seen.status === 'PROCESSED', rows: seen.rows, summary: seen.summary, errors: seen.errors, fileId: seen.id };
+      }
+    }
     const { siteIds = [], ...result }: InboundOutcome & { siteIds?: string[] } = kind === undefined
       ? outcome('unknown', 0, [{ row: 0, field: '', message: 'the file name must start with items or asns and end in .json or .csv' }], {})
       : kind === 'items' ? await importItems(text, format, meta, o.mayActAt) : await importAsns(text, format, meta, o.mayActAt);
     if (!result.accepted && !o.logRejected) return { ...result, fileId: null };
     const fileId = deps.ids.next('erf');
-    await store.insertFile(deps.db, {
+    const logged = await store.insertFile(deps.db, {
       id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
       errors: [...result.errors], siteIds, receivedAt: now(),
-    });
+    }, o.fingerprint ?? null);
     if (!result.accepted) deps.log.warn({ file: name, kind: result.kind, errors: result.errors.length }, 'erp: inbound file rejected');
-    return { ...result, fileId };
+    // Another process logged the same dropped file first: its record stands.
+    const first = logged || o.fingerprint === undefined ? undefined : await store.fileByFingerprint(deps.db, o.fingerprint);
+    return { ...result, fileId: first?.id ?? fileId };
   }
 
   /** The file-drop job: every file waiting in the inbox. */
@@ -276,7 +288,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     if (erp?.pickUp === undefined) return 0;
     return erp.pickUp(async (file) => {
       const k = kindOfFile(file.name);
-      return receive(file.name, k?.kind, k?.format ?? 'json', file.text, {});
+      return receive(file.name, k?.kind, k?.format ?? 'json', file.text, {}, { logRejected: true, fingerprint: file.fingerprint });
     });
   }
 

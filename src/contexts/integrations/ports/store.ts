@@ -21,7 +21,7 @@ export type PartnerMessage = Narrowed<Camelized<Pick<Selectable<IntegrationsPart
 
 export type MessageAttempt = Camelized<Pick<Selectable<IntegrationsPartnerMessageAttempts>, 'attempt' | 'at' | 'error' | 'duration_ms'>>;
 
-export type InboundFileRecord = Narrowed<Camelized<Selectable<IntegrationsErpInboundFiles>>,
+export type InboundFileRecord = Narrowed<Omit<Camelized<Selectable<IntegrationsErpInboundFiles>>, 'fingerprint'>,
   { kind: 'items' | 'asns' | 'unknown'; status: 'PROCESSED' | 'REJECTED'; summary: Record<string, number>; errors: RowError[] }>;
 
 export type TmsLoad = Camelized<Selectable<IntegrationsTmsLoads>>;
@@ -104,10 +104,20 @@ export const portsStore = {
        WHERE ($1::text IS NULL OR site_id = $1) GROUP BY partner, status ORDER BY partner, status`, [siteId ?? null]);
   },
 
-  async insertFile(db: Executor, f: InboundFileRecord): Promise<void> {
-    await db.query(
-      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, site_ids, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8)`,
-      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt, f.siteIds]);
+  /**
+   * Logs an inbound file; one with a `fingerprint` logged already (another process picked the same file up at once)
+   * is not logged twice: false then.
+   */
+  async insertFile(db: Executor, f: InboundFileRecord, fingerprint: string | null = null): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO integrations.erp_inbound_files (id, name, kind, status, rows, summary, errors, site_ids, received_at, fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $10) ON CONFLICT (fingerprint) WHERE fingerprint IS NOT NULL DO NOTHING RETURNING 1`,
+      [f.id, f.name, f.kind, f.status, f.rows, JSON.stringify(f.summary), JSON.stringify(f.errors), f.receivedAt, f.siteIds, fingerprint]);
+    return rows.length > 0;
+  },
+  /** The inbound file logged with this fingerprint (a dropped file handled already), if any. */
+  async fileByFingerprint(db: Executor, fingerprint: string): Promise<InboundFileRecord | undefined> {
+    return (await db.query<InboundFileRecord>(`SELECT ${FILE} FROM integrations.erp_inbound_files WHERE fingerprint = $1`, [fingerprint]))[0];
   },
   /** `siteId`: the documents that named that site (never an item master, which names none). */
   async files(db: Executor, f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number): Promise<InboundFileRecord[]> {
