@@ -24,7 +24,7 @@ import { platformRoutes } from './platform/http/platform-routes.ts';
 import { rateLimiterFor, type RateLimiter } from './platform/http/rate-limit.ts';
 import { createHttp, type HttpApp, type HttpOptions } from './platform/http/server.ts';
 import { uuidv7Ids, type IdGenerator } from './platform/ids.ts';
-import { jobRunner } from './platform/jobs.ts';
+import { databaseJobSchedule, jobRunner } from './platform/jobs.ts';
 import type { ContextModule, PlatformDeps } from './platform/module.ts';
 import { WorkerPool } from './platform/workers/worker-pool.ts';
 import type { Logger } from 'pino';
@@ -434,7 +434,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   // Split mode: the contract APIs of the contexts running here, served to the other processes.
   const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
-  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []));
+  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db));
   if (options.startJobs !== false) jobs.start();
 
   return {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jobRunner } from './jobs.ts';
+import { firstDelayMs, jobRunner, type JobSchedule } from './jobs.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -65,5 +65,38 @@ describe('the jobs runner', () => {
     await runner.stop();
     expect(signal.aborted).toBe(true);
     expect(stoppedCleanly).toBe(true);
+  });
+
+  it('schedules a periodic job\'s first run from its last run in any process: at once when overdue, else what is left of the period', async () => {
+    const now = new Date('2026-12-05T06:00:00Z');
+    expect(firstDelayMs(60_000, undefined, now)).toBe(60_000);
+    expect(firstDelayMs(60_000, new Date(now.getTime() - 70_000), now)).toBe(0);
+    expect(firstDelayMs(60_000, new Date(now.getTime() - 45_000), now)).toBe(15_000);
+    expect(firstDelayMs(7 * 86_400_000 * 5, now, now)).toBe(2 ** 31 - 1);
+
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(now);
+    const recorded: string[] = [];
+    const schedule: JobSchedule = {
+      lastRuns: async (names) => new Map(names.map((n) => [n, new Date(now.getTime() - (n === 'test.overdue' ? 90_000 : 50_000))])),
+      ran: async (name) => { recorded.push(name); },
+    };
+    const overdue = vi.fn(async () => undefined);
+    const due = vi.fn(async () => undefined);
+    const fast = vi.fn(async () => undefined);
+    const runner = jobRunner({ error: vi.fn() }, [
+      { name: 'test.overdue', everyMs: 60_000, run: overdue }, { name: 'test.due', everyMs: 60_000, run: due }, { name: 'test.fast', everyMs: 1_000, run: fast },
+    ], schedule);
+    runner.start();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(overdue).toHaveBeenCalledTimes(1); // a kill kept it from running for 90 s: at once
+    expect(due).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(due).toHaveBeenCalledTimes(1); // 50 s of its 60 s had passed: 10 s after the start
+    expect(fast).toHaveBeenCalledTimes(10); // a short period keeps its own ticks, unrecorded
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([overdue.mock.calls.length, due.mock.calls.length]).toEqual([2, 2]);
+    expect([...new Set(recorded)].sort()).toEqual(['test.due', 'test.overdue']);
+    await runner.stop();
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Executor } from './db/database.ts';
 
 /** Background work a context owns: periodic (a sweep, a timeout) or once at start (a backfill). */
 export interface Job {
@@ -21,12 +22,64 @@ export interface JobRunner {
 }
 
 /**
+ * Where periodic jobs' last runs are kept across processes (platform.job_runs): a process schedules each job's first
+ * run from it instead of a full period after its own start.
+ */
+export interface JobSchedule {
+  /** Each job's last run, recording `now` for a job never seen (its first run then comes a period later). */
+  lastRuns(names: readonly string[], now: Date): Promise<ReadonlyMap<string, Date>>;
+  /** A run of the job ended (done or failed) at `at`. */
+  ran(name: string, at: Date): Promise<void>;
+}
+
+/**
+ * Jobs of a shorter period are not scheduled from their last run: one restarted more often than that is restarted
+ * faster than a restart takes, and recording every run of a job that ticks each second would be a write a second.
+ */
+export const SCHEDULED_FROM_MS = 5_000;
+
+/** setTimeout's longest delay (about 24.8 days); a longer first wait is cut to it, and the job runs then. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The wait before a periodic job's first run in this process: what is left of its period since its last run (in any
+ * process), none once it is overdue. Without a last run known, a full period.
+ */
+export function firstDelayMs(everyMs: number, lastRun: Date | undefined, now: Date): number {
+  if (lastRun === undefined) return Math.min(MAX_DELAY_MS, everyMs);
+  return Math.min(MAX_DELAY_MS, Math.max(0, lastRun.getTime() + everyMs - now.getTime()));
+}
+
+/** The schedule kept in platform.job_runs (migration 007). */
+export function databaseJobSchedule(db: Executor): JobSchedule {
+  return {
+    async lastRuns(names, now) {
+      if (names.length === 0) return new Map();
+      await db.query(
+        `INSERT INTO platform.job_runs (name, last_run_at) SELECT n, $2 FROM unnest($1::text[]) AS n ON CONFLICT (name) DO NOTHING`, [names, now],
+      );
+      const rows = await db.query<{ name: string; last_run_at: Date }>(`SELECT name, last_run_at FROM platform.job_runs WHERE name = ANY($1::text[])`, [names]);
+      return new Map(rows.map((r) => [r.name, r.last_run_at]));
+    },
+    async ran(name, at) {
+      await db.query(
+        `INSERT INTO platform.job_runs (name, last_run_at) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last_run_at = GREATEST(job_runs.last_run_at, EXCLUDED.last_run_at)`,
+        [name, at],
+      );
+    },
+  };
+}
+
+/**
  * The platform's jobs runner, started by the composition root once the app is built and the bus runs, stopped on
  * close before the bus and the database. A run that fails is logged and the job runs again at its next tick; a run
  * still going when its next tick comes is not overtaken (no job ever overlaps itself). Timers are unref'd: the
- * HTTP server and the bus keep the process alive, not a job.
+ * HTTP server and the bus keep the process alive, not a job. With a `schedule`, a periodic job's first run in this
+ * process comes when its period since its last run (in any process) is up, at once when that is past: a server killed
+ * and restarted more often than a job's period still runs it about once a period. Without one (or when the schedule
+ * cannot be read), a full period after the start.
  */
-export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[]): JobRunner {
+export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[], schedule?: JobSchedule): JobRunner {
   const running = new Map<string, Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
   const closing = new AbortController();
@@ -34,29 +87,65 @@ export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[]): Job
 
   const tick = (job: Job): void => {
     if (running.has(job.name) || closing.signal.aborted) return;
-    const run = job.run(closing.signal)
-      .then(() => undefined, (err: unknown) => log.error({ err, job: job.name }, `job ${job.name} failed`))
-      .finally(() => running.delete(job.name));
+    const ran = job.run(closing.signal)
+      .then(() => undefined, (err: unknown) => log.error({ err, job: job.name }, `job ${job.name} failed`));
+    // A scheduled job's run is recorded once it ends (done or failed): a run a kill cut short is due again at the start.
+    const recorded = schedule === undefined || job.everyMs === undefined || job.everyMs < SCHEDULED_FROM_MS ? ran
+      : ran.then(() => schedule.ran(job.name, new Date())).catch((err: unknown) => log.error({ err, job: job.name }, `job ${job.name}: its run could not be recorded`));
+    const run = recorded.finally(() => running.delete(job.name));
     running.set(job.name, run);
+  };
+
+  const every = (job: Job, everyMs: number): void => {
+    const timer = setInterval(() => tick(job), everyMs);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  let scheduling: Promise<void> | undefined;
+  const startPeriodic = async (periodic: readonly (Job & { everyMs: number })[]): Promise<void> => {
+    let last: ReadonlyMap<string, Date> | undefined;
+    const now = new Date();
+    try {
+      last = await schedule?.lastRuns(periodic.map((j) => j.name), now);
+    } catch (err) {
+      if (closing.signal.aborted) return;
+      log.error({ err }, 'jobs: the last runs of the periodic jobs could not be read; each runs a full period after this start');
+    }
+    if (closing.signal.aborted) return;
+    for (const job of periodic) {
+      const delay = firstDelayMs(job.everyMs, last?.get(job.name), now);
+      if (delay >= job.everyMs) {
+        every(job, job.everyMs);
+        continue;
+      }
+      const first = setTimeout(() => {
+        if (closing.signal.aborted) return;
+        tick(job);
+        every(job, job.everyMs);
+      }, delay);
+      first.unref();
+      timers.push(first);
+    }
   };
 
   return {
     start() {
       if (started) return;
       started = true;
+      const periodic: (Job & { everyMs: number })[] = [];
       for (const job of jobs) {
-        if (job.everyMs === undefined) {
-          tick(job);
-          continue;
-        }
-        const timer = setInterval(() => tick(job), job.everyMs);
-        timer.unref();
-        timers.push(timer);
+        if (job.everyMs === undefined) tick(job);
+        else periodic.push(job as Job & { everyMs: number });
       }
+      const scheduled = schedule === undefined ? [] : periodic.filter((j) => j.everyMs >= SCHEDULED_FROM_MS);
+      for (const job of periodic) if (!scheduled.includes(job)) every(job, job.everyMs);
+      if (scheduled.length > 0) scheduling = startPeriodic(scheduled);
     },
     async stop() {
-      for (const timer of timers.splice(0)) clearInterval(timer);
       closing.abort();
+      await scheduling;
+      for (const timer of timers.splice(0)) clearInterval(timer);
       await Promise.all(running.values());
     },
   };

@@ -70,6 +70,11 @@ export interface PlatformIdempotencyKeys {
   status_code: number | null;
 }
 
+export interface PlatformJobRuns {
+  last_run_at: Date;
+  name: string;
+}
+
 export interface PlatformOutbox {
   created_at: Generated<Date>;
   dispatched_at: Date | null;
@@ -129,6 +134,7 @@ export interface DB {
   "platform.dead_letters": PlatformDeadLetters;
   "platform.events": PlatformEvents;
   "platform.idempotency_keys": PlatformIdempotencyKeys;
+  "platform.job_runs": PlatformJobRuns;
   "platform.outbox": PlatformOutbox;
   "platform.refresh_tokens": PlatformRefreshTokens;
   "platform.schema_migrations": PlatformSchemaMigrations;
