@@ -81,6 +81,18 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('a viewer key is refused on the form, saying the handheld needs a floor role, not "may not call POST /api/v1/tasks/next" later', async () => {
+    const { context, page } = await phone();
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByLabel('Worker id (API key sign-in)').fill('w-viewer');
+    await page.getByLabel('Site').fill('DEMO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('A viewer cannot do floor work at DEMO: sign in as an operator (or a manager)');
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('offline: scans made without a network are queued and each applied exactly once when it returns, a lost answer too', async () => {
     const list = await pickListFor('UI-OFFLINE-1', [2, 2, 2]);
     const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);

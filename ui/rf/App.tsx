@@ -35,6 +35,8 @@ const REJECT_REASONS = [['WRONG_ZONE', 'Not my zone'], ['EQUIPMENT', 'No equipme
 /** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done). */
 const CLOSED_LISTS = ['CANCELLED', 'COMPLETED'];
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
+/** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
+const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
 export function App() {
   const [me, setMe] = useState<Me | undefined | null>(null);
@@ -56,12 +58,16 @@ export function App() {
         // A key names no worker: without one every task call would be refused later, with a message about a JSON field.
         if (s.workerId === '') throw new ApiError(0, 'WORKER_ID_REQUIRED', 'Enter your worker id: a key sign-in needs it');
         // A mistyped site would be taken, and every Next task refused with "No site …": check it here, on the form.
+        let siteId: string;
         try {
-          await api('GET', `/sites/${encodeURIComponent(s.site)}`);
+          siteId = (await api<{ id: string }>('GET', `/sites/${encodeURIComponent(s.site)}`)).id;
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) throw new ApiError(0, 'UNKNOWN_SITE', `No site ${s.site}: check the site code`);
           throw e;
         }
+        // A viewer's or an integration's credential would be signed in, and its first Next task refused with a route name.
+        const role = who.sites[siteId] ?? who.role;
+        if (!FLOOR_ROLES.includes(role)) throw new ApiError(0, 'NOT_FLOOR_ROLE', `A${/^[aeiou]/.test(role) ? 'n' : ''} ${role} cannot do floor work at ${s.site}: sign in as an operator (or a manager)`);
         sessionStorage.setItem(SHIFT, JSON.stringify(s));
         setShift(s);
         setMe(who);
