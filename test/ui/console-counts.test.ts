@@ -18,7 +18,8 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
 
   beforeAll(async () => {
     ({ t, siteId, base, browser } = await startDemoUi());
-    page = await consolePage(browser, pageErrors);
+    // A product code with no stock is refused with 422 (the last test's step): the browser logs that answer.
+    page = await consolePage(browser, pageErrors, ['401', '422']);
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
@@ -100,6 +101,13 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
     const opened2 = (await t.get(`/api/v1/inventory/counts?siteId=${siteId}&sku=${target.sku}&status=OPEN`)).body.items as { id: string }[];
     expect(opened2.length).toBeGreaterThan(0);
     await page.locator('tr', { hasText: opened2[0]!.id }).waitFor();
+
+    // A product code with no stock here (mistyped, or another site's): the refusal says so of that SKU, not of
+    // "the locations named" (the manager named none).
+    await page.getByLabel('Product code to count now').fill('NO-SUCH-SKU');
+    await page.getByLabel('Product code to count now').press('Enter');
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('no AVAILABLE units of NO-SUCH-SKU anywhere at this site'));
+    expect((await page.getByRole('alert').allTextContents()).join(' ')).not.toContain('locations named');
   });
 
   it('a viewer sees the counts waiting, with no button that could only answer 403', async () => {

@@ -43,6 +43,19 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.unroute('**/api/v1/sites?*');
   });
 
+  it('no site at all (PakLog started without the demo): the console says so and how to make one, not "Loading…" for ever', async () => {
+    let none = true;
+    await page.route('**/api/v1/sites?*', async (route) => (none ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [], nextCursor: null }) }) : route.continue()));
+    await page.reload();
+    await expect.poll(() => page.locator('main').textContent()).toContain('No site yet');
+    expect(await page.locator('main').textContent()).toContain('POST /api/v1/sites');
+    expect(await page.getByText('Loading…').count()).toBe(0);
+    none = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    await page.unroute('**/api/v1/sites?*');
+  });
+
   it('the wave pool or the waves cannot be read: the Waves screen says so instead of empty tables', async () => {
     await page.route('**/api/v1/waves/pool?*', (route) => route.fulfill(broken));
     await page.route('**/api/v1/waves?*', (route) => route.fulfill(broken));

@@ -2,20 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
+import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
-import { stockedSkus } from '../support/ui-orders.ts';
+import { orderAndPickList, stockedSkus } from '../support/ui-orders.ts';
 
 interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
 interface Balance { sku: string; locationId: string; lot: string | null; status: string; onHand: number; available: number }
 interface Movement { type: string; locationId: string | null; sku: string; lot: string | null; deltaOnHand: number; reason: string | null; reference: string | null; actor: { workerId?: string | null } | null }
 interface Location { id: string; code: string; type: string; status: string }
+interface Return { id: string; sku: string; quantity: number; returned: number; open: number; status: string; suggestedLocationId: string; confirmedBy: string | null }
 
 /**
  * The handheld's putaway and count flows: a PUTAWAY task worked to its end on the phone (a blocked location refused with
  * PakLog's message, another scanned, a partial confirm, the rest), and a blind COUNT task submitted; the stock and the
- * ledger are then read through the API.
+ * ledger are then read through the API. A REPLENISH task and a MOVE task (a return to stock, DOMAIN.md "Cancellation")
+ * are worked the same way, by scans.
  */
-describe.runIf(browserTestsRun)('the handheld: putaway, count and replenish tasks', () => {
+describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and return-to-stock tasks', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -37,27 +40,8 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count and replenish task
   const balancesAt = (sku: string, location: string) => t.getAll<Balance>(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}&locationId=${location}`);
   const onHandAt = async (sku: string, location: string, lot?: string | null): Promise<number> =>
     (await balancesAt(sku, location)).filter((b) => lot === undefined || b.lot === lot).reduce((n, b) => n + b.onHand, 0);
-  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return { context, page };
-  };
-  const signIn = async (page: Page, worker: string): Promise<void> => {
-    await page.goto(`${base}/rf`);
-    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
-    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
-    await page.getByLabel('Site').fill('DEMO');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Next task' }).waitFor();
-  };
-  const scan = async (page: Page, code: string): Promise<void> => {
-    const field = page.locator('input[name="scan"]');
-    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
-  };
+  const phone = (): Promise<{ context: BrowserContext; page: Page }> => handheldPhone(browser, pageErrors);
+  const signIn = (page: Page, worker: string): Promise<void> => signInHandheld(page, { base, key: t.keys.operator, worker });
 
   it('an operator puts received units away: a blocked location refused with its message, another scanned, 2 then the other 3', async () => {
     const sku = skus[0]!;
@@ -202,6 +186,73 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count and replenish task
     const moved = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=MUG-CERAMIC&type=MOVE`))
       .filter((m) => m.locationId === rpl.toLocationId && m.reason === 'REPLENISH');
     expect(moved.map((m) => m.deltaOnHand)).toEqual([rpl.quantity]);
+    await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
+  });
+
+  it('a return to stock: the cancelled order\'s tote, the item and the location scanned (wrong ones refused), 2 then the last unit back on the shelf', async () => {
+    const sku = skus[2]!;
+    const { orderId, list } = await orderAndPickList(t, { siteId, skus: [sku], externalId: 'UI-RTN-1', quantities: [3] });
+    const line = list.lines[0]!;
+    const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+      { locationCode: line.locationCode, barcode: line.expectedBarcode ?? sku, quantity: 3, toteId: 'TOTE-RTN1' }, 'operator');
+    expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    await until('picked', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'PICKED');
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer changed their mind' })).status).toBe(200);
+    const ret = (await until('return to stock', () => t.getAll<Return>(`/api/v1/inventory/returns?siteId=${siteId}&orderId=${orderId}`), (rs) => rs.length === 1))[0]!;
+    expect(ret).toMatchObject({ sku, quantity: 3, open: 3, status: 'OPEN' });
+    const task = (await until('move task', () => tasksOf('MOVE'), (ts) => ts.some((x) => x.reference === ret.id))).find((x) => x.reference === ret.id)!;
+    for (const ahead of (await tasksOf('MOVE')).filter((x) => x.status === 'QUEUED' && x.reference !== ret.id)) {
+      expect((await t.post(`/api/v1/inventory/returns/${ahead.reference}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+    }
+    const shelf = (await t.get(`/api/v1/locations/${ret.suggestedLocationId}`)).body as Location;
+    const blocked = (await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`)).find((l) => ['STORAGE', 'PICK_FACE', 'RESERVE'].includes(l.type) && l.id !== shelf.id)!;
+    expect((await t.post(`/api/v1/locations/${blocked.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    const before = await onHandAt(sku, shelf.id);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-rtn');
+    await page.getByRole('radio', { name: 'Return to stock' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan tote TOTE-RTN1' }).waitFor();
+    await expect.poll(() => page.locator('.rf-card').textContent()).toContain('3 to put back from tote TOTE-RTN1');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'ASSIGNED', workerId: 'op-rtn' });
+    expect(await seriousA11yViolations(page), 'axe on the return tote step').toEqual([]);
+
+    // Wrong tote, wrong item: refused on the spot, nothing sent.
+    await scan(page, 'TOTE-NOPE');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong tote TOTE-NOPE: the units are in tote TOTE-RTN1');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
+    await scan(page, 'TOTE-RTN1');
+    await page.getByRole('heading', { name: `Scan ${sku} from the tote` }).waitFor();
+    await until('task started by the tote scan', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'IN_PROGRESS');
+    await scan(page, skus[0]!);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`Wrong item ${skus[0]}: take ${sku}`);
+    await scan(page, line.expectedBarcode ?? sku);
+    await page.getByRole('heading', { name: 'How many do you take out?' }).waitFor();
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Take them out' }).click();
+    await page.getByRole('heading', { name: `Put them back at ${shelf.code} and scan the location` }).waitFor();
+
+    // A blocked location: PakLog's refusal is shown, nothing moves, another location is scanned.
+    await scan(page, blocked.code);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('LOCATION_NOT_ACTIVE');
+    await screenshot(page, 'rf-return-refused');
+    expect((await t.get(`/api/v1/inventory/returns/${ret.id}`)).body).toMatchObject({ status: 'OPEN', open: 3 });
+    await scan(page, shelf.code);
+    await page.getByRole('status').filter({ hasText: '1 left in the tote' }).waitFor();
+    await page.getByRole('heading', { name: `Scan ${sku} from the tote` }).waitFor();
+    await scan(page, line.expectedBarcode ?? sku);
+    await expect.poll(() => page.getByLabel('Quantity').inputValue()).toBe('1');
+    await page.getByRole('button', { name: 'Take them out' }).click();
+    await scan(page, shelf.code);
+    await page.getByRole('status').filter({ hasText: 'Move task done' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await context.close();
+
+    expect((await t.get(`/api/v1/inventory/returns/${ret.id}`)).body).toMatchObject({ status: 'COMPLETED', open: 0, returned: 3, confirmedBy: 'op-rtn' });
+    expect(await onHandAt(sku, shelf.id)).toBe(before + 3);
+    const back = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=MOVE`)).filter((m) => m.locationId === shelf.id && m.reason === 'RETURN_TO_STOCK' && m.deltaOnHand > 0);
+    expect(back.map((m) => m.deltaOnHand).slice(-2)).toEqual([2, 1]);
     await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
+import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 import { orderAndPickList, stockedSkus, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
@@ -58,27 +59,8 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     return { orderId, list, task };
   };
 
-  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return { context, page };
-  };
-  const signIn = async (page: Page, worker: string): Promise<void> => {
-    await page.goto(`${base}/rf`);
-    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
-    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
-    await page.getByLabel('Site').fill('DEMO');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Next task' }).waitFor();
-  };
-  const scan = async (page: Page, code: string): Promise<void> => {
-    const field = page.locator('input[name="scan"]');
-    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
-  };
+  const phone = (): Promise<{ context: BrowserContext; page: Page }> => handheldPhone(browser, pageErrors);
+  const signIn = (page: Page, worker: string): Promise<void> => signInHandheld(page, { base, key: t.keys.operator, worker });
   const packagesOf = async (orderId: string): Promise<Pkg[]> => (await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items;
 
   it('a packer packs an order on the phone: Pack work, the PACK task, tote, carton, a wrong item refused, each item, weight, seal, task done', async () => {

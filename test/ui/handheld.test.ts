@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
+import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
 import { orderAndPickList, stockedSkus, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
@@ -40,32 +41,16 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
   const confirmations = async (listId: string): Promise<number[]> =>
     ((await t.get(`/api/v1/events?subject=${listId}&type=picking.line.picked.v1&limit=100`)).body.items as { data: { quantity: number } }[]).map((e) => e.data.quantity).sort();
 
-  const phone = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return { context, page };
-  };
+  const phone = (): Promise<{ context: BrowserContext; page: Page }> => handheldPhone(browser, pageErrors);
   const signIn = async (page: Page, worker: string, shot?: string): Promise<void> => {
-    await page.goto(`${base}/rf`);
-    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
-    await page.getByLabel('Worker id (API key sign-in)').fill(worker);
-    await page.getByLabel('Site').fill('DEMO');
-    if (shot !== undefined) {
-      await screenshot(page, shot);
-      expect(await seriousA11yViolations(page), 'axe on the handheld sign-in').toEqual([]);
-    }
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInHandheld(page, {
+      base, key: t.keys.operator, worker, beforeSubmit: shot === undefined ? undefined : async () => {
+        await screenshot(page, shot);
+        expect(await seriousA11yViolations(page), 'axe on the handheld sign-in').toEqual([]);
+      },
+    });
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
-  };
-  /** What a keyboard-wedge scanner does: types the code into the focused field and presses Enter. */
-  const scan = async (page: Page, code: string): Promise<void> => {
-    const field = page.locator('input[name="scan"]');
-    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
   };
   const pick = async (page: Page, line: Line, quantity: number, says = `Picked ${quantity} × ${line.sku}`): Promise<void> => {
     await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();
@@ -93,6 +78,18 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByLabel('Site').fill('DEMO');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Next task' }).waitFor();
+    await context.close();
+  });
+
+  it('a viewer key is refused on the form, saying the handheld needs a floor role, not "may not call POST /api/v1/tasks/next" later', async () => {
+    const { context, page } = await phone();
+    await page.goto(`${base}/rf`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByLabel('Worker id (API key sign-in)').fill('w-viewer');
+    await page.getByLabel('Site').fill('DEMO');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('A viewer cannot do floor work at DEMO: sign in as an operator (or a manager)');
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
     await context.close();
   });
 

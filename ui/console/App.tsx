@@ -34,7 +34,8 @@ export function App() {
 
 function Console(props: { me: Me; onSignOut: () => void }) {
   const [screen, setScreen] = useState<Screen>(screenOf(location.hash));
-  const [sites, setSites] = useState<{ id: string; code: string; name: string }[]>([]);
+  /** The sites, once read (undefined until then: "Loading…" only while they are being read). */
+  const [sites, setSites] = useState<{ id: string; code: string; name: string }[] | undefined>(undefined);
   const [siteId, setSiteId] = useState<string>('');
   /** The sites could not be read: said on the page (else it would only say "No site yet", which is not true). */
   const [sitesError, setSitesError] = useState<string | undefined>(undefined);
@@ -55,7 +56,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       setSiteId((current) => current || (items.find((s) => s.code === 'DEMO') ?? items[0])?.id || '');
     }, (e: unknown) => setSitesError(e instanceof Error ? e.message : String(e)));
   }, [sitesTry]);
-  const site = sites.find((s) => s.id === siteId);
+  const site = sites?.find((s) => s.id === siteId);
   const can = canAt(props.me, siteId);
   const ctx: Ctx = { siteId, siteCode: site?.code ?? '', live: hub.subscribe, me: props.me, can };
   // A role that may not read the exception queue does not see a screen that could only answer 403.
@@ -76,7 +77,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
         </nav>
         <label className="site">Site
           <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-            {sites.map((s) => <option key={s.id} value={s.id}>{s.code}</option>)}
+            {(sites ?? []).map((s) => <option key={s.id} value={s.id}>{s.code}</option>)}
           </select>
         </label>
         <span className={connected ? 'live on' : 'live off'} role="status" aria-live="polite">{connected ? 'Live' : 'Offline'}</span>
@@ -92,7 +93,14 @@ function Console(props: { me: Me; onSignOut: () => void }) {
             Could not read the sites: {sitesError}{' '}
             <button type="button" onClick={() => setSitesTry((n) => n + 1)}>Try again</button>
           </p>
-        ) : siteId === '' ? <p>{sites.length === 0 && sitesError === undefined ? 'Loading…' : 'No site yet.'}</p> : <ScreenView screen={shown} ctx={ctx} />}
+        ) : siteId === '' && sites === undefined ? <p>Loading…</p> : siteId === '' ? (
+          // PakLog started without the demo (PAKLOG_SEED_DEMO=false): nothing to show until an admin makes a site.
+          <p>
+            No site yet. An admin creates one with <code>POST /api/v1/sites</code> (and its locations, or a generated
+            layout; see the API docs at <a href="/docs">/docs</a>), or starts PakLog with the demo warehouse.{' '}
+            <button type="button" onClick={() => setSitesTry((n) => n + 1)}>Try again</button>
+          </p>
+        ) : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );

@@ -3,7 +3,7 @@ import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI }
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
-import { CountFlow, PutawayFlow, ReplenishFlow, type FloorProps } from './FloorWork.tsx';
+import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
 import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
@@ -17,13 +17,13 @@ interface Task { id: string; type: string; reference: string; status: string }
 interface Shift { workerId: string; site: string }
 
 const SHIFT = 'paklog.rf.shift';
-/** The work the operator asked for on the Ready screen (kept for the tab): pick, pack, putaway, replenish or count tasks. */
+/** The work the operator asked for on the Ready screen (kept for the tab): pick, pack, putaway, replenish, return-to-stock (MOVE) or count tasks. */
 const WORK = 'paklog.rf.work';
-const WORKS = [['PICK', 'Pick'], ['PACK', 'Pack'], ['PUTAWAY', 'Putaway'], ['REPLENISH', 'Replenish'], ['COUNT', 'Count']] as const;
+const WORKS = [['PICK', 'Pick'], ['PACK', 'Pack'], ['PUTAWAY', 'Putaway'], ['REPLENISH', 'Replenish'], ['MOVE', 'Return to stock'], ['COUNT', 'Count']] as const;
 type Work = typeof WORKS[number][0];
 const isWork = (w: string | null): w is Work => WORKS.some(([code]) => code === w);
 /** Task types worked by a flow of their own beside the pick list (PackFlow, FloorWork.tsx). */
-const FLOWS = ['PACK', 'PUTAWAY', 'REPLENISH', 'COUNT'];
+const FLOWS = ['PACK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT'];
 const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
 /** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
 const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
@@ -35,6 +35,8 @@ const REJECT_REASONS = [['WRONG_ZONE', 'Not my zone'], ['EQUIPMENT', 'No equipme
 /** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done). */
 const CLOSED_LISTS = ['CANCELLED', 'COMPLETED'];
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
+/** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
+const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
 export function App() {
   const [me, setMe] = useState<Me | undefined | null>(null);
@@ -56,12 +58,16 @@ export function App() {
         // A key names no worker: without one every task call would be refused later, with a message about a JSON field.
         if (s.workerId === '') throw new ApiError(0, 'WORKER_ID_REQUIRED', 'Enter your worker id: a key sign-in needs it');
         // A mistyped site would be taken, and every Next task refused with "No site …": check it here, on the form.
+        let siteId: string;
         try {
-          await api('GET', `/sites/${encodeURIComponent(s.site)}`);
+          siteId = (await api<{ id: string }>('GET', `/sites/${encodeURIComponent(s.site)}`)).id;
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) throw new ApiError(0, 'UNKNOWN_SITE', `No site ${s.site}: check the site code`);
           throw e;
         }
+        // A viewer's or an integration's credential would be signed in, and its first Next task refused with a route name.
+        const role = who.sites[siteId] ?? who.role;
+        if (!FLOOR_ROLES.includes(role)) throw new ApiError(0, 'NOT_FLOOR_ROLE', `A${/^[aeiou]/.test(role) ? 'n' : ''} ${role} cannot do floor work at ${s.site}: sign in as an operator (or a manager)`);
         sessionStorage.setItem(SHIFT, JSON.stringify(s));
         setShift(s);
         setMe(who);
@@ -105,9 +111,9 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
   const [paused, setPaused] = useState<Task[]>([]);
-  /** A task this handheld cannot work (a MOVE…): the operator hands it back or leaves it to a supervisor. */
+  /** A task this handheld cannot work (a LOAD…): the operator hands it back or leaves it to a supervisor. */
   const [other, setOther] = useState<Task | undefined>(undefined);
-  /** The PACK, PUTAWAY, REPLENISH or COUNT task being worked: its flow (PackFlow, FloorWork.tsx) holds its steps. */
+  /** The PACK, PUTAWAY, REPLENISH, MOVE or COUNT task being worked: its flow (PackFlow, FloorWork.tsx) holds its steps. */
   const [packTask, setPackTask] = useState<Task | undefined>(undefined);
   /** That task's reject or cannot-do screen, shown over its flow (which stays mounted, its steps kept). */
   const [packAside, setPackAside] = useState<'reject' | 'cannot' | undefined>(undefined);
@@ -501,7 +507,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
         {other !== undefined ? (
           <section aria-labelledby="other-h">
             <h1 id="other-h">A {other.type.toLowerCase()} task is yours</h1>
-            <p>This handheld works pick, pack, putaway, replenish and count tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
+            <p>This handheld works pick, pack, putaway, replenish, return-to-stock and count tasks only. Hand {other.id} back to the queue, or ask your supervisor.</p>
             <div className="stack">
               {other.status === 'ASSIGNED'
                 ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void taskCommand(other, 'reject', { reason: `A ${other.type} task: the handheld cannot work it` }, `Task ${other.id} handed back`)}>Hand it back</button>
@@ -591,12 +597,17 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
 
 /** What stays done when a started task is given up, by task type. */
 const DONE_STAYS: Record<string, string> = {
-  PACK: 'packages you sealed stay sealed', PUTAWAY: 'units you put away stay put away', REPLENISH: 'nothing was moved yet', COUNT: 'nothing was counted yet',
+  PACK: 'packages you sealed stay sealed', PUTAWAY: 'units you put away stay put away', REPLENISH: 'nothing was moved yet', MOVE: 'units you put back stay put back', COUNT: 'nothing was counted yet',
 };
 
-/** The flow of a putaway, replenish or count task (FloorWork.tsx). */
+/** The flow of a putaway, replenish, return-to-stock (MOVE) or count task (FloorWork.tsx). */
 function FloorFlow(props: FloorProps) {
-  return props.task.type === 'PUTAWAY' ? <PutawayFlow {...props} /> : props.task.type === 'REPLENISH' ? <ReplenishFlow {...props} /> : <CountFlow {...props} />;
+  switch (props.task.type) {
+    case 'PUTAWAY': return <PutawayFlow {...props} />;
+    case 'REPLENISH': return <ReplenishFlow {...props} />;
+    case 'MOVE': return <ReturnFlow {...props} />;
+    default: return <CountFlow {...props} />;
+  }
 }
 
 /**

@@ -3,10 +3,11 @@ import { api, ApiError } from '../lib/api.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
 
-/** A PUTAWAY, REPLENISH or COUNT task: its reference names the inventory work (a putaway, replenishment or count id). */
+/** A PUTAWAY, REPLENISH, MOVE or COUNT task: its reference names the inventory work (a putaway, replenishment, return or count id). */
 export interface FloorTask { id: string; type: string; reference: string; status: string }
 interface Putaway { id: string; sku: string; lot: string | null; stockStatus: string; quantity: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string | null }
 interface Replenishment { id: string; sku: string; lot: string | null; quantity: number; moved: number; status: string; fromLocationId: string; toLocationId: string }
+interface Return { id: string; orderId: string; sku: string; lot: string | null; quantity: number; returned: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string }
 interface Count { id: string; sku: string; lot: string | null; ownerId: string; locationId: string; status: string; attempt: number | null }
 
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
@@ -294,6 +295,132 @@ export function CountFlow(props: FloorProps) {
             </label>
             <button type="submit" className="big primary" disabled={props.busy}>Submit count</button>
           </form>
+        )}
+      </section>
+      <WaysOut {...props} />
+    </>
+  );
+}
+
+/**
+ * A MOVE task: a return to stock (reference: the return id), units of an order cancelled after picking, waiting in its
+ * tote. Scan the tote (one the order was picked into, or its in-process location; checked here), scan the item
+ * (its GTIN or SKU; checked here), say how many you take out, then scan where you put them: that scan sends the
+ * confirm (`POST /inventory/returns/{id}/confirm`), the suggested location or any other active one. A location PakLog
+ * refuses (unknown, blocked, under count, a tote) is said and another can be scanned; units left in the tote take the
+ * next item scan.
+ */
+export function ReturnFlow(props: FloorProps) {
+  const [r, setR] = useWork<Return>(`/inventory/returns/${props.task.reference}`, props);
+  const [where, setWhere] = useState<{ suggested: string; totes: string[]; barcodes: string[] } | undefined>(undefined);
+  const [step, setStep] = useState<'tote' | 'item' | 'quantity' | 'location'>('tote');
+  const [qty, setQty] = useState(0);
+  useEffect(() => {
+    if (r === undefined) return;
+    setQty(r.open);
+    void (async () => {
+      let totes: string[] = [];
+      let barcodes = [r.sku];
+      try {
+        // The totes the order was picked into: what the operator is told to look for, and what the source scan accepts.
+        const lists = await api<{ items: { lines: { orderId?: string; sku: string; toteId: string | null; picked: number }[] }[] }>('GET', `/pick-lists?orderId=${r.orderId}&limit=50`);
+        totes = [...new Set(lists.items.flatMap((l) => l.lines.filter((x) => (x.orderId === undefined || x.orderId === r.orderId) && x.sku === r.sku && x.picked > 0 && x.toteId !== null)
+          .map((x) => x.toteId!)))];
+      } catch {
+        // Without the list the tote's in-process location (or any tote the operator was handed) is scanned.
+      }
+      try {
+        const gtin = (await api<{ gtin: string | null }>('GET', `/products/${encodeURIComponent(r.sku)}`)).gtin;
+        if (gtin !== null) barcodes = [gtin, r.sku];
+      } catch {
+        // The SKU itself is accepted.
+      }
+      setWhere({ suggested: await codeOf(r.suggestedLocationId), totes, barcodes });
+    })();
+  }, [r?.id]);
+  if (r === undefined || where === undefined) return <WaysOut {...props} />;
+  if (r.open === 0) {
+    return (
+      <>
+        <p className="rf-msg">Return {r.id} is {r.status.toLowerCase()}: nothing left in the tote to put back.</p>
+        <button type="button" className="big primary" autoFocus disabled={props.busy} onClick={() => void props.finish()}>Finish task</button>
+        <WaysOut {...props} />
+      </>
+    );
+  }
+  const toteSays = where.totes.length === 0 ? `the tote of order ${r.orderId}` : `tote ${where.totes.join(' or ')}`;
+
+  const onScan = (value: string): void => {
+    const v = value.trim();
+    if (v === '') return;
+    props.inform(undefined);
+    if (step === 'tote') {
+      const known = where.totes.some((x) => same(x, v)) || same(v, r.fromLocationId);
+      // Without the order's totes on record, the tote the operator was handed is taken at their word.
+      if (!known && where.totes.length > 0) return props.fail(`Wrong tote ${v}: the units are in ${toteSays}`);
+      setStep('item');
+      goodScanFeedback();
+      // The tote scan starts the claimed task, as a pick's tote scan does.
+      if (!props.started) void props.start();
+      return;
+    }
+    if (step === 'item') {
+      if (!where.barcodes.some((b) => same(b, v))) return props.fail(`Wrong item ${v}: take ${r.sku}${r.lot === null ? '' : ` of lot ${r.lot}`} out of the tote`);
+      setQty(r.open);
+      setStep('quantity');
+      goodScanFeedback();
+      return;
+    }
+    void putBack(v);
+  };
+  const takeOut = (): void => {
+    if (!Number.isInteger(qty) || qty < 1 || qty > r.open) return props.fail(`Quantity must be 1 to ${r.open}`);
+    props.inform(undefined);
+    setStep('location');
+  };
+  const putBack = async (location: string): Promise<void> => {
+    const answer = await confirmWork<Return>(props, {
+      path: `/inventory/returns/${r.id}/confirm`, label: `put back ${qty} × ${r.sku} at ${location}`, body: { locationCode: location, quantity: qty, scanId: props.newKey() },
+    });
+    // Refused: the step stays, so the operator scans another location.
+    if (answer === 'queued' || answer === undefined) return;
+    setR(answer);
+    if (answer.open === 0) {
+      props.inform(`Put back ${qty} × ${r.sku} at ${location}`);
+      await props.finish();
+    } else {
+      props.inform(`Put back ${qty} × ${r.sku} at ${location}: ${answer.open} left in the tote`);
+      setQty(answer.open);
+      setStep('item');
+    }
+  };
+  const prompt = step === 'tote' ? `Scan ${toteSays}` : step === 'item' ? `Scan ${r.sku} from the tote`
+    : step === 'quantity' ? 'How many do you take out?' : `Put them back at ${where.suggested} and scan the location`;
+  return (
+    <>
+      <section aria-labelledby="return-h">
+        <p className="rf-pos">Return to stock {r.id}</p>
+        <div className="rf-card">
+          <div className="rf-loc">{step === 'tote' ? toteSays : where.suggested}</div>
+          <div className="rf-sku">{r.sku}{r.lot === null ? '' : ` · lot ${r.lot}`}</div>
+          <div className="rf-qty">{r.open} to put back from {toteSays}</div>
+        </div>
+        <h1 id="return-h">{prompt}</h1>
+        {step === 'quantity' ? (
+          <form onSubmit={(e) => { e.preventDefault(); takeOut(); }} className="stack">
+            <label className="field">Quantity
+              <input name="quantity" type="number" inputMode="numeric" min={1} max={r.open} value={qty} autoFocus
+                onFocus={(e) => e.currentTarget.select()} onChange={(e) => setQty(Number(e.target.value))} />
+              <small>Fewer than {r.open} leaves the rest in the tote for another scan</small>
+            </label>
+            <button type="submit" className="big primary" disabled={props.busy}>Take them out</button>
+            <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('item')}>Scan the item again</button>
+          </form>
+        ) : (
+          <>
+            <ScanInput key={`${step}-${r.open}`} onScan={onScan} />
+            {step === 'location' ? <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('quantity')}>Change the quantity ({qty})</button> : null}
+          </>
         )}
       </section>
       <WaysOut {...props} />

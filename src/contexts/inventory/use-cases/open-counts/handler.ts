@@ -109,7 +109,14 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
         siteId: input.siteId, origin: 'ON_DEMAND', locationIds, skus, countEmpty: named.length > 0 && skus !== null, tolerance, facts: known, named: named.length > 0,
       }, meta);
     });
-    if (!result.ok) return result;
+    if (!result.ok) {
+      // A SKU-wide count names no locations: "nothing at the locations named" would send the manager looking for some.
+      if (result.code === 'UNPROCESSABLE' && named.length === 0) {
+        return reject('UNPROCESSABLE', `Nothing to count: no AVAILABLE units of ${input.sku ?? ''} anywhere at this site (a SKU is matched exactly, case included)`,
+          [{ field: '/sku', message: 'no AVAILABLE units of it at this site' }]);
+      }
+      return result;
+    }
     const ids = [...result.value.opened, ...result.value.alreadyOpen];
     const rows = await store.countsByIds(deps.db, ids);
     return ok(rows.map((r) => countView(r, [], false)));
