@@ -55,22 +55,22 @@ describe('stock rules', () => {
   });
 
   it('receipts, positive adjustments and deallocations free stock worth a backorder retry', () => {
-    expect(freed('inventory.stock.received.v1', { siteId: 's', sku: 'A', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'] });
-    expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: 1 })).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freed('inventory.stock.received.v1', { siteId: 's', sku: 'A', locationId: 'p', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
+    expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', locationId: 'p', delta: 1 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
     expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: -1 })).toBeUndefined();
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [{ lineId: 'l1', sku: 'B', quantity: 1 }, { lineId: 'l2', sku: 'A', quantity: 2 }] }))
-      .toEqual({ siteId: 's', skus: ['A', 'B'] });
+      .toEqual({ siteId: 's', skus: ['A', 'B'], arrivedAt: [] });
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [] })).toBeUndefined();
     // Units of a cancelled order put back from its tote (where nobody could promise them).
     expect(freed('inventory.stock.returned.v1', { siteId: 's', orderId: 'o', lines: [{ sku: 'B', locationId: 'l', lot: null, quantity: 2 }] }))
-      .toEqual({ siteId: 's', skus: ['B'] });
+      .toEqual({ siteId: 's', skus: ['B'], arrivedAt: ['l'] });
     // Only the six freeing types reach it (typed at the subscription): anything else is a programming error.
     expect(() => freed('inventory.stock.shipped.v1', {})).toThrow();
   });
 
   it('a move frees stock only when AVAILABLE units go from a non-pickable location to a pickable one', () => {
     const move = { siteId: 's', sku: 'A', lot: null, status: 'AVAILABLE', quantity: 3, fromLocationId: 'r', toLocationId: 'p', fromPickable: false, toPickable: true, movementId: 'm' };
-    expect(freed('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freed('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
     expect(freed('inventory.stock.moved.v1', { ...move, fromPickable: true })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
@@ -78,7 +78,7 @@ describe('stock rules', () => {
 
   it('a location that becomes pickable frees the SKUs it holds; one that stops being pickable frees nothing', () => {
     const flip = { siteId: 's', locationId: 'l', pickable: true, lines: [{ sku: 'B', quantity: 2 }, { sku: 'A', quantity: 1 }, { sku: 'C', quantity: 0 }] };
-    expect(freed('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'] });
+    expect(freed('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'], arrivedAt: ['l'] });
     expect(freed('inventory.location.pickability-changed.v1', { ...flip, pickable: false })).toBeUndefined();
     expect(freed('inventory.location.pickability-changed.v1', { ...flip, lines: [] })).toBeUndefined();
   });
