@@ -298,6 +298,37 @@ describe('short-pick recovery', () => {
     await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: 0 }]);
   });
 
+  it('shorted for reason OTHER, then a planner moves the units from there to another pick face: the waiting short is served there', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S99999999', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-8', sku, 2, true);
+    await waveAndRelease(w, orderId);
+    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+    const line = list.lines[0]!;
+    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-8',
+    })).status).toBe(200);
+    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
+    await t.settle();
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+
+    // The unit left at a is moved to b (pick face to pick face: ATP does not change, but it is no longer where the picker could not take it).
+    const moved = await call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 1, fromLocationId: a.id, toLocationId: b.id });
+    expect(moved.status).toBe(201);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }]);
+  });
+
   it('a held shipComplete order can be cancelled: its picked units go back to stock and nothing is re-reserved for it later', async () => {
     const w = await setupWarehouse(call, { siteCode: 'S55555', aisles: 1, bays: 3, levels: 1, skus: 1 });
     const sku = w.products[0]!.sku;

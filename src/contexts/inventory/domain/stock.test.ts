@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, allocationLifecycle, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
-  openQuantity, RETURN_TRANSITIONS, returnLifecycle, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
+  openQuantity, recoverableStock, RETURN_TRANSITIONS, returnLifecycle, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
 } from './stock.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
@@ -74,6 +74,15 @@ describe('stock rules', () => {
     expect(freed('inventory.stock.moved.v1', { ...move, fromPickable: true })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
+  });
+
+  it('a waiting short is retried on freed stock and on AVAILABLE units moved into a pickable location from anywhere', () => {
+    const move = { siteId: 's', sku: 'A', lot: null, status: 'AVAILABLE', quantity: 3, fromLocationId: 'r', toLocationId: 'p', fromPickable: true, toPickable: true, movementId: 'm' };
+    const recoverable = (type: string, data: unknown) => recoverableStock({ type, data } as never);
+    expect(recoverable('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
+    expect(recoverable('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
+    expect(recoverable('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
+    expect(recoverable('inventory.stock.received.v1', { siteId: 's', sku: 'A', locationId: 'p', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
   });
 
   it('a location that becomes pickable frees the SKUs it holds; one that stops being pickable frees nothing', () => {

@@ -164,6 +164,19 @@ export function freedStock(event: FreeingEvent): FreedStock | undefined {
 }
 
 /**
+ * What a short waiting for stock may be retried on (ADR 0024 addendum 2026-12-05, second): freed stock, and AVAILABLE
+ * units moved into a pickable location from another pickable one. Such a move leaves ATP as it was (no backorder gains
+ * from it), but the units are no longer where a short for reason OTHER left them, which its retry does not go back to.
+ */
+export function recoverableStock(event: FreeingEvent): FreedStock | undefined {
+  if (event.type === InventoryEvents.moved) {
+    const d = event.data;
+    return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.toLocationId] } : undefined;
+  }
+  return freedStock(event);
+}
+
+/**
  * The SKUs an inventory event that may free stock is about, whatever its sign: what a face waiting for a replenishment
  * source asks again for. Wider than `freedStock`: a count that closed with no variance still lets its location go (a
  * source again), and a move into a reserve location from another one gives that source free units.
