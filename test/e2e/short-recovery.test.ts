@@ -199,6 +199,136 @@ describe('short-pick recovery', () => {
     await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 2, adjusted: -2 }]);
   });
 
+  it('shipComplete, two lines: held BACKORDERED while one short awaits stock, whatever its other lines do (picked, shorted and re-reserved, picked again)', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S666666', aisles: 1, bays: 4, levels: 1, skus: 2 });
+    const [s1, s2] = [w.products[0]!.sku, w.products[1]!.sku];
+    const [a, b, c, d] = [w.storage[0]!, w.storage[1]!, w.storage[2]!, w.storage[3]!];
+    await receive(w, s1, a.id, 2);
+    await receive(w, s2, b.id, 2);
+    await receive(w, s2, c.id, 2);
+    const created = await call<{ id: string }>('create order', 'POST', '/api/v1/orders', {
+      externalId: 'SR-6', siteId: w.siteId, carrier: 'OWN_FLEET', shipComplete: true,
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+      lines: [{ sku: s1, quantity: 2 }, { sku: s2, quantity: 2 }],
+    });
+    expect(created.status).toBe(201);
+    const orderId = created.body.id;
+    await until('order allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await waveAndRelease(w, orderId);
+
+    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+    const pickOne = async (sku: string, short: boolean): Promise<void> => {
+      const line = list.lines.find((l) => l.sku === sku)!;
+      const res = await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+        locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-6',
+      });
+      expect(res.status).toBe(200);
+      await t.settle();
+      if (short) expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' })).status).toBe(200);
+      await t.settle();
+    };
+    // s1: one unit picked, one shorted; no other location holds s1: the order waits for stock.
+    await pickOne(s1, true);
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    // s2: a unit picked on the same list, then the other shorted and re-reserved at c: s1 still waits, so does the order.
+    await pickOne(s2, false);
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    const line2 = list.lines.find((l) => l.sku === s2)!;
+    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line2.id}/short`, { reason: 'NOT_FOUND' })).status).toBe(200);
+    await t.settle();
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
+    await t.settle();
+    // The re-reserved s2 unit is picked at c: still waiting for s1.
+    const second = await workNextPick(w.siteId, 0);
+    expect(second.lines[0]).toMatchObject({ sku: s2, locationId: c.id, quantity: 1 });
+    const waiting = await getOrder(orderId);
+    expect(waiting).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    expect(waiting.lines.map((l) => [l.picked, l.shorted])).toEqual([[1, 1], [2, 0]]);
+    // s1 arrives: re-reserved, picked, and the order ships complete.
+    await receive(w, s1, d.id, 1);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    const third = await workNextPick(w.siteId, 0);
+    expect(third.lines[0]).toMatchObject({ sku: s1, locationId: d.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+    const shipped = await getOrder(orderId);
+    expect(shipped.lines.map((l) => [l.ordered, l.shipped, l.shorted])).toEqual([[2, 2, 0], [2, 2, 0]]);
+    expect(shipped.statusHistory.map((h) => h.to)).toEqual(
+      ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'BACKORDERED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+    await expectSkusConserved(t, w.siteId, [{ sku: s1, received: 3, shipped: 2, adjusted: -1 }, { sku: s2, received: 4, shipped: 2, adjusted: -1 }]);
+  });
+
+  it('shorted for another reason (OTHER, the units stay where they are): a shipComplete order waits, never sent back to the location it was shorted at', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S7777777', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-7', sku, 2, true);
+    await waveAndRelease(w, orderId);
+
+    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+    const line = list.lines[0]!;
+    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-7',
+    })).status).toBe(200);
+    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
+    await t.settle();
+
+    // The picker could not take the unit at a (it is still there, not adjusted away): no pick list sends anyone back there.
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    expect((await floor('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] })).status).toBe(204);
+
+    // Stock arriving elsewhere serves it there.
+    await receive(w, sku, b.id, 1);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: 0 }]);
+  });
+
+  it('shorted for reason OTHER, then a planner moves the units from there to another pick face: the waiting short is served there', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'S99999999', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-8', sku, 2, true);
+    await waveAndRelease(w, orderId);
+    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+    const line = list.lines[0]!;
+    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-8',
+    })).status).toBe(200);
+    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
+    await t.settle();
+    expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+
+    // The unit left at a is moved to b (pick face to pick face: ATP does not change, but it is no longer where the picker could not take it).
+    const moved = await call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 1, fromLocationId: a.id, toLocationId: b.id });
+    expect(moved.status).toBe(201);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }]);
+  });
+
   it('a held shipComplete order can be cancelled: its picked units go back to stock and nothing is re-reserved for it later', async () => {
     const w = await setupWarehouse(call, { siteCode: 'S55555', aisles: 1, bays: 3, levels: 1, skus: 1 });
     const sku = w.products[0]!.sku;

@@ -9,7 +9,7 @@ import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { EventBus, Subscription } from '../../platform/bus/event-bus.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { freedStock, stockTouched } from './domain/stock.ts';
+import { freedStock, recoverableStock, stockTouched } from './domain/stock.ts';
 import { onLocationCreated, onLocationStatusChanged } from './pickability.ts';
 import type { InventoryService } from './service.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
@@ -55,7 +55,7 @@ export function inventorySubscriptions(
         InventoryEvents.returned, InventoryEvents.holdReleased, InventoryEvents.countClosed,
       ],
       async (_data, event, tx) => {
-        await service.retryShortRecoveries(tx, freedStock(event), causedBy(event));
+        await service.retryShortRecoveries(tx, recoverableStock(event), causedBy(event));
         await service.retryBackorders(tx, freedStock(event), causedBy(event));
         // Faces waiting for a replenishment source of those SKUs ask again (a counted source let go, held units released…).
         await deps.replenishment.retryWaits(tx, stockTouched(event), causedBy(event));

@@ -23,7 +23,7 @@ import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder
 import {
   cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
-  takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
+  ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
 /** An orders event's `ownerId`: the order's owner, left out for the default owner (as on `received`, ADR 0028). */
@@ -615,7 +615,11 @@ export function orderService(
       case 'RE_RESERVED': {
         const clamped = await unshortLine(tx, r.orderId, r.lineId, r.quantity);
         if (clamped) deps.log.warn({ orderId: r.orderId, lineId: r.lineId, type: cause.type }, 're-reserved more units than the line counts shorted');
-        if (o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick) {
+        // Back to PICKING once no short of the order waits for stock any more: another line's may still (ADR 0024
+        // addendum 2026-12-05), and the order stays held until its own re-reservation.
+        const waiting = o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick
+          && (await ordersWithShorts(tx, [r.orderId])).size > 0;
+        if (o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick && !waiting) {
           orderLifecycle.assertCan(o.status, 'PICKING');
           await write(tx, o, step(o.status, 'PICKING', `${cause.type}: stock re-reserved`));
           const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: o.status, to: 'PICKING' };

@@ -401,6 +401,15 @@ export async function unshortLine(tx: Executor, orderId: string, lineId: string,
   return rows[0]?.clamped ?? false;
 }
 
+/** Of `ids`, the orders one of whose lines still counts shorted units (a shipComplete order's short waiting for stock). */
+export async function ordersWithShorts(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.query<{ order_id: string }>(
+    'SELECT DISTINCT order_id FROM orders.order_lines WHERE order_id = ANY($1::text[]) AND shorted > 0', [[...new Set(ids)]],
+  );
+  return new Set(rows.map((r) => r.order_id));
+}
+
 /** Sets the lines' allocated quantities to what inventory says they hold now (after a reservation shortage). */
 export async function setLineAllocated(tx: Executor, orderId: string, lines: readonly { readonly lineId: string; readonly quantity: number }[]): Promise<void> {
   if (lines.length === 0) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALLOCATION_TRANSITIONS, RESERVATION_TRANSITIONS, allocationLifecycle, freedStock, fromLotKey, inProcessLocation, isExpired, isInProcess,
-  openQuantity, RETURN_TRANSITIONS, returnLifecycle, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
+  openQuantity, recoverableStock, RETURN_TRANSITIONS, returnLifecycle, reservationLifecycle, reservationStatusAfter, shortRemovesStock, toLotKey, type FreedStock, type FreeingEvent,
 } from './stock.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
@@ -55,30 +55,39 @@ describe('stock rules', () => {
   });
 
   it('receipts, positive adjustments and deallocations free stock worth a backorder retry', () => {
-    expect(freed('inventory.stock.received.v1', { siteId: 's', sku: 'A', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'] });
-    expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: 1 })).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freed('inventory.stock.received.v1', { siteId: 's', sku: 'A', locationId: 'p', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
+    expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', locationId: 'p', delta: 1 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
     expect(freed('inventory.stock.adjusted.v1', { siteId: 's', sku: 'A', delta: -1 })).toBeUndefined();
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [{ lineId: 'l1', sku: 'B', quantity: 1 }, { lineId: 'l2', sku: 'A', quantity: 2 }] }))
-      .toEqual({ siteId: 's', skus: ['A', 'B'] });
+      .toEqual({ siteId: 's', skus: ['A', 'B'], arrivedAt: [] });
     expect(freed('inventory.stock.deallocated.v1', { siteId: 's', orderId: 'o', lines: [] })).toBeUndefined();
     // Units of a cancelled order put back from its tote (where nobody could promise them).
     expect(freed('inventory.stock.returned.v1', { siteId: 's', orderId: 'o', lines: [{ sku: 'B', locationId: 'l', lot: null, quantity: 2 }] }))
-      .toEqual({ siteId: 's', skus: ['B'] });
+      .toEqual({ siteId: 's', skus: ['B'], arrivedAt: ['l'] });
     // Only the six freeing types reach it (typed at the subscription): anything else is a programming error.
     expect(() => freed('inventory.stock.shipped.v1', {})).toThrow();
   });
 
   it('a move frees stock only when AVAILABLE units go from a non-pickable location to a pickable one', () => {
     const move = { siteId: 's', sku: 'A', lot: null, status: 'AVAILABLE', quantity: 3, fromLocationId: 'r', toLocationId: 'p', fromPickable: false, toPickable: true, movementId: 'm' };
-    expect(freed('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'] });
+    expect(freed('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
     expect(freed('inventory.stock.moved.v1', { ...move, fromPickable: true })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
     expect(freed('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
   });
 
+  it('a waiting short is retried on freed stock and on AVAILABLE units moved into a pickable location from anywhere', () => {
+    const move = { siteId: 's', sku: 'A', lot: null, status: 'AVAILABLE', quantity: 3, fromLocationId: 'r', toLocationId: 'p', fromPickable: true, toPickable: true, movementId: 'm' };
+    const recoverable = (type: string, data: unknown) => recoverableStock({ type, data } as never);
+    expect(recoverable('inventory.stock.moved.v1', move)).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
+    expect(recoverable('inventory.stock.moved.v1', { ...move, toPickable: false })).toBeUndefined();
+    expect(recoverable('inventory.stock.moved.v1', { ...move, status: 'HOLD' })).toBeUndefined();
+    expect(recoverable('inventory.stock.received.v1', { siteId: 's', sku: 'A', locationId: 'p', quantity: 2 })).toEqual({ siteId: 's', skus: ['A'], arrivedAt: ['p'] });
+  });
+
   it('a location that becomes pickable frees the SKUs it holds; one that stops being pickable frees nothing', () => {
     const flip = { siteId: 's', locationId: 'l', pickable: true, lines: [{ sku: 'B', quantity: 2 }, { sku: 'A', quantity: 1 }, { sku: 'C', quantity: 0 }] };
-    expect(freed('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'] });
+    expect(freed('inventory.location.pickability-changed.v1', flip)).toEqual({ siteId: 's', skus: ['A', 'B'], arrivedAt: ['l'] });
     expect(freed('inventory.location.pickability-changed.v1', { ...flip, pickable: false })).toBeUndefined();
     expect(freed('inventory.location.pickability-changed.v1', { ...flip, lines: [] })).toBeUndefined();
   });

@@ -99,6 +99,13 @@ export function isExpired(expiresOn: string | null, today: string): boolean {
 export interface FreedStock {
   readonly siteId: string;
   readonly skus: string[];
+  /**
+   * Where units arrived: the location of a receipt, adjustment, release, count, return or pickability flip, a move's
+   * target; `[]` for a deallocation (SKU-level promises let go, no unit moved anywhere). Absent: not known, anywhere. A
+   * short's waiting recovery is retried at the location it was shorted at only when units arrived there (ADR 0024
+   * addendum 2026-12-05, second).
+   */
+  readonly arrivedAt?: readonly string[];
 }
 
 /**
@@ -120,39 +127,53 @@ export function freedStock(event: FreeingEvent): FreedStock | undefined {
   switch (event.type) {
     case InventoryEvents.received: {
       const d = event.data;
-      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.locationId] } : undefined;
     }
     case InventoryEvents.adjusted: {
       const d = event.data;
-      return d.delta > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+      return d.delta > 0 ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.locationId] } : undefined;
     }
     case InventoryEvents.deallocated: {
       const skus = skusOf(event.data.lines);
-      return skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
+      return skus.length > 0 ? { siteId: event.data.siteId, skus, arrivedAt: [] } : undefined;
     }
     case InventoryEvents.moved: {
       const d = event.data;
-      return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable && !d.fromPickable ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+      return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable && !d.fromPickable ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.toLocationId] } : undefined;
     }
     case InventoryEvents.returned: {
       const skus = skusOf(event.data.lines);
-      return skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
+      const arrivedAt = [...new Set(event.data.lines.filter((l) => l.quantity > 0).map((l) => l.locationId))].sort();
+      return skus.length > 0 ? { siteId: event.data.siteId, skus, arrivedAt } : undefined;
     }
     case InventoryEvents.pickabilityChanged: {
       const skus = skusOf(event.data.lines);
-      return event.data.pickable && skus.length > 0 ? { siteId: event.data.siteId, skus } : undefined;
+      return event.data.pickable && skus.length > 0 ? { siteId: event.data.siteId, skus, arrivedAt: [event.data.locationId] } : undefined;
     }
     case InventoryEvents.holdReleased: {
       const d = event.data;
-      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+      return d.quantity > 0 ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.locationId] } : undefined;
     }
     case InventoryEvents.countClosed: {
       const d = event.data;
-      return d.applied > 0 ? { siteId: d.siteId, skus: [d.sku] } : undefined;
+      return d.applied > 0 ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.locationId] } : undefined;
     }
     default:
       return assertNever(event, 'stock event');
   }
+}
+
+/**
+ * What a short waiting for stock may be retried on (ADR 0024 addendum 2026-12-05, second): freed stock, and AVAILABLE
+ * units moved into a pickable location from another pickable one. Such a move leaves ATP as it was (no backorder gains
+ * from it), but the units are no longer where a short for reason OTHER left them, which its retry does not go back to.
+ */
+export function recoverableStock(event: FreeingEvent): FreedStock | undefined {
+  if (event.type === InventoryEvents.moved) {
+    const d = event.data;
+    return d.status === 'AVAILABLE' && d.quantity > 0 && d.toPickable ? { siteId: d.siteId, skus: [d.sku], arrivedAt: [d.toLocationId] } : undefined;
+  }
+  return freedStock(event);
 }
 
 /**

@@ -69,7 +69,8 @@ export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = 
   // Only its release moves a held order on (news of allocation is kept for then: `applyAllocation`).
   if (to !== 'CANCELLED' && (from === 'ON_HOLD' || to === 'ON_HOLD')) return [];
   if (from === 'CANCELLED' || to === 'CANCELLED' || to === 'BACKORDERED') return orderLifecycle.can(from, to) ? [to] : [];
-  // Held mid-pick for stock (BACKORDERED, reason SHORT_PICK): news of picking moves it on from PICKING, nothing else does.
+  // Held mid-pick for stock (BACKORDERED, reason SHORT_PICK): news of picking moves it on from PICKING, nothing else does
+  // (callers first keep it held while a short of it still waits: record-picks, shortResolved; ADR 0024 addendum 2026-12-05).
   if (from === 'BACKORDERED' && heldAtPicking) {
     const b = rank(to);
     return b < rank('PICKING') ? [] : MAIN_LINE.slice(rank('PICKING'), b + 1);

@@ -68,6 +68,16 @@ describe('recovering a short pick', () => {
     });
   });
 
+  it('a retry takes the shorted face only when units arrived there: not on a deallocation (arrived nowhere), nor on units that arrived elsewhere', () => {
+    const atShorted = state({ balances: [balance('loc_a', 6)], shipComplete: true });
+    spec.given(atShorted).when(short({ mode: 'retry', arrivedAt: [] })).then((d) => expect(d.outcome).toBeUndefined());
+    spec.given(atShorted).when(short({ mode: 'retry', arrivedAt: ['loc_b'] })).then((d) => expect(d.outcome).toBeUndefined());
+    spec.given(atShorted).when(short({ mode: 'retry', arrivedAt: ['loc_a'] })).then((d) => {
+      expect(d.outcome).toBe('RE_RESERVED');
+      expect(d.reservations).toEqual([expect.objectContaining({ location_id: 'loc_a', quantity: 2 })]);
+    });
+  });
+
   it('step 3: shipComplete waits for stock; its retry re-reserves once stock is there and says nothing until then', () => {
     spec.given(state({ balances: [], shipComplete: true })).when(short()).then((d) => expect(d.outcome).toBe('AWAITING_STOCK'));
     spec.given(state({ balances: [] })).when(short({ mode: 'retry' })).then((d) => {

@@ -47,6 +47,11 @@ export interface RecoveryState {
 export interface RecoverCommand extends ShortedUnits {
   /** `short`: decided with the short (step 1, then 2 and 3); `retry`: a recovery waiting for stock tries again. */
   readonly mode: 'short' | 'retry';
+  /**
+   * `retry`: where the units that triggered it arrived (`FreedStock.arrivedAt`); the shorted location is a candidate
+   * only when they arrived there, or when that is not known (absent).
+   */
+  readonly arrivedAt?: readonly string[] | undefined;
   readonly newReservationId: () => string;
 }
 
@@ -63,11 +68,14 @@ const NOTHING: RecoveryDecision = { outcome: undefined, reserve: [], reservation
 
 /**
  * The candidates for a recovery: a wave's (free, unexpired, pickable, of the site); never the shorted location when the
- * short is decided, but its retry may take it: a retry runs when stock arrived, and a replenishment of the shorted
- * face (issue 11) brings the units exactly there.
+ * short is decided, but its retry may take it when units arrived there: a replenishment of the shorted face (issue 11)
+ * brings them exactly there, so does a receipt or a count that found them. A retry that units arriving nowhere set off
+ * (a deallocation: the short's own, whose units a short for reason OTHER leaves where the picker could not take them)
+ * does not send the picker back there (ADR 0024 addendum 2026-12-05, second).
  */
-function recoveryCandidates(units: ShortedUnits, mode: RecoverCommand['mode'], state: RecoveryState, today: string): ReservationCandidate[] {
-  const balances = mode === 'short' ? state.balances.filter((b) => b.location_id !== units.shortedLocationId) : state.balances;
+function recoveryCandidates(units: ShortedUnits, cmd: RecoverCommand, state: RecoveryState, today: string): ReservationCandidate[] {
+  const shortedAllowed = cmd.mode === 'retry' && (cmd.arrivedAt === undefined || cmd.arrivedAt.includes(units.shortedLocationId));
+  const balances = shortedAllowed ? state.balances : state.balances.filter((b) => b.location_id !== units.shortedLocationId);
   return candidatesOf(units.siteId, balances, state.locations, today);
 }
 
@@ -93,7 +101,7 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
     return ok({ ...NOTHING, outcome: 'SHIPS_SHORT', events: [resolved({ ...base, outcome: 'SHIPS_SHORT', reservations: [], task: null })] });
   }
 
-  const candidates = recoveryCandidates(cmd, cmd.mode, state, isoDate(now));
+  const candidates = recoveryCandidates(cmd, cmd, state, isoDate(now));
   const policy = candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO';
   const takes = state.allocatable >= q ? planReservation(policy, q, candidates) : [];
   if (takes.reduce((n, t) => n + t.quantity, 0) === q) {

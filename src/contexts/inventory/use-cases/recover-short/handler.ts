@@ -32,7 +32,7 @@ export async function lockRecoverySupply(tx: Tx, siteId: string, ownerId: string
  */
 async function recover(
   tx: Tx, deps: PlatformDeps, units: ShortedUnits, mode: RecoverCommand['mode'],
-  supply: { balances: FreeBalance[]; locations: Map<string, LocationFacts> }, meta: EventMeta,
+  supply: { balances: FreeBalance[]; locations: Map<string, LocationFacts> }, meta: EventMeta, arrivedAt?: readonly string[],
 ): Promise<RecoveryDecision> {
   const today = isoDate(deps.clock.now());
   const sku = await store.lockExistingSkuStock(tx, units.siteId, units.ownerId, units.sku);
@@ -40,7 +40,7 @@ async function recover(
   const allocatable = sku === undefined ? 0 : sku.on_hand_available - sku.unpickable - sku.allocated - expired;
   const shipComplete = await store.shipsComplete(tx, units.orderId);
   const reserveStock = mode === 'short' ? await store.reserveStorageStock(tx, units.siteId, units.ownerId, units.sku, units.shortedLocationId) : [];
-  const command = { ...units, mode, newReservationId: () => deps.ids.next('rsv') };
+  const command = { ...units, mode, arrivedAt, newReservationId: () => deps.ids.next('rsv') };
   let d = unwrap(decideRecovery({ ...supply, allocatable, shipComplete, reserveStock }, command, deps.clock.now()));
   if (replenishes(d)) {
     // A REPLENISH becomes a real replenishment of the shorted face (issue 11): asked for now (or the face's open one),
@@ -117,7 +117,7 @@ export function retryShortRecoveriesHandler(deps: PlatformDeps, counters: Invent
         const d = await recover(tx, deps, {
           orderId: w.order_id, lineId: w.line_id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, waveId: w.wave_id, pickListId: w.pick_list_id,
           pickLineId: w.pick_line_id, shortedLocationId: w.shorted_location_id, quantity: w.quantity,
-        }, 'retry', supply, meta);
+        }, 'retry', supply, meta, freed.arrivedAt);
         if (d.outcome !== 'RE_RESERVED') continue;
         await store.setRecoveryStatus(tx, w.pick_line_id, 'RESERVED', now);
         units += w.quantity;

@@ -49,6 +49,16 @@ describe('recording a run of picks', () => {
     });
   });
 
+  it('keeps an order held mid-pick for stock BACKORDERED while a short of it still waits: its other lines\' units are counted', () => {
+    const held = order('ord_w', 'BACKORDERED', { backorderReason: 'SHORT_PICK' });
+    spec.given({ orders: new Map([[held.id, held]]), waitingForStock: new Set(['ord_w']) }).when([news('ord_w', 'l2', 1), news('ord_w', 'l2', 1)]).then((d) => {
+      expect(d.orders).toEqual([{ id: 'ord_w', version: 7, bump: 2, status: 'BACKORDERED', moved: false }]);
+      expect(d.history).toEqual([]);
+      expect(d.events).toEqual([]);
+      expect(d.lines).toHaveLength(2);
+    });
+  });
+
   it('does not move an order past picking or one backordered for allocation, but counts the units', () => {
     spec.given(state(order('ord_p', 'PICKED'), order('ord_r', 'BACKORDERED')))
       .when([news('ord_p', 'l1', 1), news('ord_r', 'l1', 1)])

@@ -18,6 +18,11 @@ export interface PickNews {
 export interface PicksState {
   /** The orders the run names, locked; an id missing here is unknown. */
   readonly orders: ReadonlyMap<string, OrderSummary>;
+  /**
+   * Orders held for stock mid-pick (BACKORDERED, SHORT_PICK) with a short still waiting (ADR 0024 addendum
+   * 2026-12-05): picks and shorts of their other lines add quantities and leave them held. Absent: none.
+   */
+  readonly waitingForStock?: ReadonlySet<string>;
 }
 
 export interface OrderWrite {
@@ -45,7 +50,8 @@ export interface PicksDecision {
 /**
  * Picking's reports on a run of lines (ADR 0043): each in turn has the effect of `progress(order, 'PICKING', quantities)`
  * on the order as the earlier reports left it. The first report of a released order moves it to PICKING (history and
- * `orders.order.picking-started`); the others only add quantities. Whatever the number of reports, the handler writes
+ * `orders.order.picking-started`); the others only add quantities. An order held for stock mid-pick moves back to
+ * PICKING only when no short of it waits any more (`waitingForStock`). Whatever the number of reports, the handler writes
  * each order once.
  */
 export const decidePicks: Decide<PicksState, readonly PickNews[], PicksDecision, never> = (state, news) => {
@@ -71,7 +77,9 @@ export const decidePicks: Decide<PicksState, readonly PickNews[], PicksDecision,
       continue;
     }
     lines.push({ orderId: o.id, lineId: n.lineId, quantity: n.quantity });
-    const path = forwardPath(start, 'PICKING', c.backorderReason === BACKORDER_REASONS.shortPick);
+    const heldAtPicking = c.backorderReason === BACKORDER_REASONS.shortPick;
+    const waiting = start === 'BACKORDERED' && heldAtPicking && state.waitingForStock?.has(o.id) === true;
+    const path = waiting ? [] : forwardPath(start, 'PICKING', heldAtPicking);
     if (path.length === 0) {
       c.bump++;
       continue;

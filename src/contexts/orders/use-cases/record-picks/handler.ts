@@ -1,7 +1,8 @@
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
-import { lockOrders, writePicks } from '../../store.ts';
+import { lockOrders, ordersWithShorts, writePicks } from '../../store.ts';
+import { BACKORDER_REASONS } from '../../../../contracts/orders.ts';
 import { decidePicks, type PickNews } from './decide.ts';
 
 /**
@@ -13,7 +14,11 @@ export function recordPicksHandler(deps: Pick<PlatformDeps, 'bus' | 'clock' | 'l
   return async (tx: Tx, column: 'picked' | 'shorted', news: readonly PickNews[]): Promise<void> => {
     if (news.length === 0) return;
     const orders = await lockOrders(tx, news.map((n) => n.orderId));
-    const d = unwrap(decidePicks({ orders }, news, deps.clock.now()));
+    // A shipComplete order held for stock (BACKORDERED, SHORT_PICK) stays held while a short of it waits: a short in
+    // this run is one; else a line that still counts shorted units (the re-reservation of each takes it off).
+    const held = [...orders.values()].filter((o) => o.status === 'BACKORDERED' && o.backorderReason === BACKORDER_REASONS.shortPick).map((o) => o.id);
+    const waitingForStock = column === 'shorted' ? new Set(held) : await ordersWithShorts(tx, held);
+    const d = unwrap(decidePicks({ orders, waitingForStock }, news, deps.clock.now()));
     for (const i of d.ignored) {
       deps.log.warn({ orderId: i.orderId, type: i.type }, i.why === 'unknown' ? 'event for an unknown order ignored' : 'event for a cancelled order ignored');
     }
