@@ -9,10 +9,14 @@ import * as store from '../../store.ts';
 import { putawayView, type PutawayView } from '../../inbound-views.ts';
 import { decideCancelPutaway, type CancelPutawayCommand, type CancelPutawayRejection } from './decide.ts';
 
-/** Units on hand at the putaway's receiving location (its owner, SKU, lot, status) that the other OPEN putaways there do not cover. */
+/**
+ * Units on hand at the putaway's receiving location (its owner, SKU, lot, status) that the other OPEN putaways there do
+ * not cover. The balance is locked (after the putaway row, the order a confirm takes them in): a move, adjustment or hold
+ * of those units in flight commits first and is counted, rather than the units it is taking away.
+ */
 async function uncoveredAtDock(tx: Tx, p: PutawayRow): Promise<number> {
   const key = { siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, locationId: p.from_location_id, lot: p.lot, status: p.stock_status };
-  const onHand = (await store.getBalance(tx, key))?.on_hand ?? 0;
+  const onHand = (await store.lockBalance(tx, key))?.on_hand ?? 0;
   const others = await inbound.openPutawayUnits(tx, key) - (p.status === 'OPEN' ? p.quantity - p.put_away : 0);
   return Math.max(0, onHand - others);
 }
