@@ -290,4 +290,17 @@ describe('a face that needs units with no source to bring them from', () => {
     expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
     expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
   });
+
+  it('the face\'s min/max removed while it waits: the wait ends and the case resolves by itself (the face asks for nothing any more)', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 11 });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 5);
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -5, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    const raised = await exceptionsOf(sku, 'OPEN');
+    expect(raised).toHaveLength(1);
+    expect((await t.request('DELETE', `/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}&locationId=${bay.id}`, { role: 'manager' })).status).toBe(200);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
+  });
 });
