@@ -297,6 +297,7 @@ export const InventoryEventSchemas = {
     putAway: Type.Integer({ description: 'Units of the request put away before it was cancelled.' }),
     remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
     reason: Type.String(),
+    leftAtDock: Type.Optional(Type.Integer({ description: 'An AVAILABLE putaway cancelled by a person: of its remaining units, those still at the receiving location in that status that no other OPEN putaway covers (0: they left the dock another way). Orchestration raises UNITS_LEFT_AT_DOCK when above 0. Added in place: absent in older events and when a hold release withdrew the putaway.' })),
   }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status): nothing moves; tasks withdraws its PUTAWAY task.' }),
   [InventoryEvents.putawayReduced]: Type.Object({
     putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),

@@ -9,7 +9,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
-  'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE',
+  'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -39,6 +39,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   LABEL_VOID_FAILED: ['retry', 'acknowledge'],
   // A pick face needs units and no reserve/storage location has free ones (under count, held, none): clears by itself when a source frees up or the need goes.
   NO_REPLENISHMENT_SOURCE: ['acknowledge'],
+  // A putaway was cancelled with AVAILABLE units still at the dock and no other putaway for them: someone moves them off by hand.
+  UNITS_LEFT_AT_DOCK: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -19,7 +19,7 @@ let seq = 0;
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 14 });
+  w = await setupWarehouse(call, { siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 15 });
   await receiveStock(call, w, 20, 1);
 });
 afterAll(async () => {
@@ -382,6 +382,41 @@ describe('putaways withdrawn', () => {
       const moved = await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: got.body.locationId, toLocationId: target.id, quantity: 3 }, 'operator');
       expect(moved.status, JSON.stringify(moved.body)).toBe(201);
     }
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
+describe('AVAILABLE units left at the dock by a cancelled putaway', () => {
+  const leftAtDock = async (putawayId: string) => {
+    await t.settle();
+    return ((await t.get(`/api/v1/exceptions?siteId=${w.siteId}&kind=UNITS_LEFT_AT_DOCK&limit=200`, 'manager')).body.items as
+      { id: string; subject: string; status: string; actions: string[]; details: Record<string, unknown> }[]).filter((x) => x.subject === putawayId);
+  };
+
+  it('are raised as UNITS_LEFT_AT_DOCK naming them (nobody else is told); moved off by hand, the case is acknowledged. Units that left the dock first raise nothing', async () => {
+    const sku = w.products[14]!.sku;
+    // Two receipts of the SKU at the dock: the second's putaway stays OPEN and covers its own units.
+    const first = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 5 }, 'operator');
+    const second = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 2 }, 'operator');
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const dock = first.body.locationId as string;
+    const target = shelfOf(14);
+    expect((await t.post(`/api/v1/inventory/putaways/${first.body.putaway.id}/confirm`, { locationCode: target.code, quantity: 1 }, 'operator')).body.status).toBe('OPEN');
+    expect((await t.post(`/api/v1/inventory/putaways/${first.body.putaway.id}/cancel`, { reason: 'forklift broke' }, 'manager')).body)
+      .toMatchObject({ status: 'CANCELLED', putAway: 1, open: 4 });
+    const [raised] = await leftAtDock(first.body.putaway.id as string);
+    expect(raised).toMatchObject({
+      status: 'OPEN', actions: ['acknowledge'],
+      details: expect.objectContaining({ putawayId: first.body.putaway.id, sku, locationId: dock, status: 'AVAILABLE', leftAtDock: 4 }),
+    });
+    // Moved off by hand: the way out; the supervisor closes the case.
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: target.id, quantity: 4 }, 'operator')).status).toBe(201);
+    expect((await t.post(`/api/v1/exceptions/${raised!.id}/actions/acknowledge`, {}, 'manager')).body.status).toBe('RESOLVED');
+
+    // The second's units moved off by hand before its putaway is cancelled: nothing is left at the dock, nothing raised.
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: target.id, quantity: 2 }, 'operator')).status).toBe(201);
+    expect((await t.post(`/api/v1/inventory/putaways/${second.body.putaway.id}/cancel`, { reason: 'moved by hand' }, 'manager')).status).toBe(200);
+    expect(await leftAtDock(second.body.putaway.id as string)).toEqual([]);
     await expectLedgerConserved(t, w.siteId);
   });
 });

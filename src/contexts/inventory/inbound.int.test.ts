@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { Database } from '../../platform/db/database.ts';
 import { envelope, eventsOf, movementCount, newLocation, newProduct, newSite, summaryOf, unique } from './test-fixtures.ts';
 import { PhysicalTrackingEvents, type LpnFound, type LpnLost } from '../../contracts/physical-tracking.ts';
 import { QualityEvents, type HoldDisposed, type HoldPlaced } from '../../contracts/quality.ts';
@@ -435,5 +436,41 @@ describe('units received into QUARANTINE and released at the dock: their putaway
       expect((await balances(sku)).reduce((n, [, , q]) => n + (q as number), 0)).toBe(8);
     }
     expect(t.app.db.retried.deadlock - deadlocks).toBe(0);
+  });
+});
+
+describe('a putaway cancelled while the units at its dock are being changed', () => {
+  it('counts what is left at the dock once the change in flight has committed (it waits for the balance), not what was there before', async () => {
+    const sku = await newProduct(t);
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 4 }, 'operator');
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    const putawayId = receipt.body.putaway.id as string;
+    const atDock = receipt.body.locationId as string;
+    const db = new Database(t.databaseUrl, { max: 2 });
+    try {
+      // Someone else holds the dock's balance (a command in flight); an adjustment taking the 4 units queues behind it.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => { locked = r; });
+      const holder = db.tx(async (tx) => {
+        await tx.query(`SELECT 1 FROM inventory.balances WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND status = 'AVAILABLE' FOR UPDATE`, [site.id, sku, atDock]);
+        locked();
+        await gate;
+      });
+      await isLocked;
+      const adjusted = t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: atDock, delta: -4, reason: 'DAMAGED' }, 'manager');
+      await new Promise((r) => setTimeout(r, 300));
+      const cancelled = t.post(`/api/v1/inventory/putaways/${putawayId}/cancel`, { reason: 'units gone' }, 'manager');
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await holder;
+      expect((await adjusted).status).toBe(201);
+      expect((await cancelled).status).toBe(200);
+    } finally {
+      await db.close();
+    }
+    const [event] = (await eventsOf(t, InventoryEvents.putawayCancelled)).filter((e) => (e.data as { putawayId: string }).putawayId === putawayId);
+    expect(event!.data).toMatchObject({ putawayId, remaining: 4, leftAtDock: 0 });
   });
 });

@@ -191,6 +191,17 @@ export async function endWait(db: Executor, locationId: string, ownerId: string,
   ))[0];
 }
 
+/**
+ * Ends every wait of a face (deactivated: it needs nothing, for good), or of one SKU there (its min/max removed), in
+ * owner and SKU order: the ended rows, to say so once. No advisory lock: the caller holds the face's location row, so a trigger that reads the face after it sees it
+ * INACTIVE and starts no wait.
+ */
+export async function endWaitsAt(db: Executor, locationId: string, sku?: string): Promise<ReplenishmentWaitRow[]> {
+  const ended = await db.query<ReplenishmentWaitRow>(
+    `DELETE FROM inventory.replenishment_waits WHERE location_id = $1 AND ($2::text IS NULL OR sku = $2) RETURNING ${WAIT_COLUMNS}`, [locationId, sku ?? null]);
+  return ended.sort((a, b) => (a.owner_id === b.owner_id ? (a.sku < b.sku ? -1 : 1) : a.owner_id < b.owner_id ? -1 : 1));
+}
+
 /** The faces waiting for a source of these SKUs at a site, in face, owner and SKU order (the lock order of their asks). */
 export async function waitsOf(db: Executor, siteId: string, skus: readonly string[]): Promise<ReplenishmentWaitRow[]> {
   if (skus.length === 0) return [];

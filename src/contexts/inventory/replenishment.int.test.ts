@@ -269,4 +269,38 @@ describe('a face that needs units with no source to bring them from', () => {
     expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
     expect(await exceptionsOf(sku, 'RESOLVED')).toHaveLength(1);
   });
+
+  it('the face deactivated while it waits: the wait ends and the case resolves by itself (nothing is ever put to an INACTIVE face)', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 9 });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 5);
+    // Run dry: no units left at the face to leave ATP with the deactivation.
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -5, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    const raised = await exceptionsOf(sku, 'OPEN');
+    expect(raised).toEqual([expect.objectContaining({ details: expect.objectContaining({ faceLocationId: bay.id }) })]);
+    expect((await t.post(`/api/v1/locations/${bay.id}/deactivate`, { reason: 'rack removed' }, 'manager')).status).toBe(200);
+    // No stock of the SKU needs to be freed for it: the deactivation itself ends the wait.
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    // Stock of the SKU arrives in reserve later: still nothing to ask for the INACTIVE face, nothing raised again.
+    const bin = await newLocation(t, site, { type: 'RESERVE', pickSequence: 10 });
+    await receive(sku, bin.id, 10);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([]);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
+  });
+
+  it('the face\'s min/max removed while it waits: the wait ends and the case resolves by itself (the face asks for nothing any more)', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 11 });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 5);
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -5, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    const raised = await exceptionsOf(sku, 'OPEN');
+    expect(raised).toHaveLength(1);
+    expect((await t.request('DELETE', `/api/v1/replenishment-settings?siteId=${site.id}&sku=${sku}&locationId=${bay.id}`, { role: 'manager' })).status).toBe(200);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
+  });
 });

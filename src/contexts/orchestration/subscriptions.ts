@@ -16,7 +16,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -25,6 +25,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
   PackShipEvents.labelVoidFailed, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
+  InventoryEvents.putawayCancelled,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -238,6 +239,21 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
             + 'It is asked for by itself as soon as a source frees up',
           details: { waitId: d.waitId, sku: d.sku, faceLocationId: d.faceLocationId, ownerId: d.ownerId ?? null, trigger: d.trigger,
             triggerReference: d.triggerReference, underCount: d.underCount },
+        }, causedBy(event));
+        return;
+      }
+      // A putaway cancelled with AVAILABLE units still at the dock and nothing else to put them away: nobody would be told.
+      case InventoryEvents.putawayCancelled: {
+        const d = event.data;
+        if ((d.leftAtDock ?? 0) <= 0) return;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'UNITS_LEFT_AT_DOCK', caseKey: d.putawayId, subject: d.putawayId, siteId: d.siteId,
+          reason: `Putaway ${d.putawayId} was cancelled (${d.reason}) with ${d.leftAtDock ?? 0} AVAILABLE units of ${d.sku}`
+            + `${d.lot === null ? '' : ` lot ${d.lot}`} still at receiving location ${d.fromLocationId} and no other putaway for them: no task will `
+            + 'move them and they are not pickable there. Move them to a storage location (POST /inventory/moves), then acknowledge',
+          details: { putawayId: d.putawayId, sku: d.sku, lot: d.lot, locationId: d.fromLocationId, ownerId: d.ownerId ?? null, status: d.status,
+            leftAtDock: d.leftAtDock ?? 0, putAway: d.putAway, remaining: d.remaining, reason: d.reason },
         }, causedBy(event));
         return;
       }

@@ -21,6 +21,16 @@ describe('cancelling a putaway', () => {
     });
   });
 
+  it('an AVAILABLE one names the units it leaves at the dock with no putaway: at most what it still covered, never below 0', () => {
+    const left = (d: { events: readonly { data: unknown }[] }) => (d.events[0]!.data as { leftAtDock?: number }).leftAtDock;
+    for (const [uncovered, expected] of [[7, 3], [2, 2], [0, 0], [-1, 0]] as const) {
+      spec.given({ ...putaway('OPEN'), uncoveredAtDock: uncovered }).when({ putawayId: 'put_1', reason: 'x' })
+        .then((d) => expect(left(d)).toBe(expected));
+    }
+    const held = { putaway: { ...putaway('OPEN').putaway, stock_status: 'HOLD' as const }, uncoveredAtDock: 3 };
+    spec.given(held).when({ putawayId: 'put_1', reason: 'x' }).then((d) => expect(d.events[0]!.data).not.toHaveProperty('leftAtDock'));
+  });
+
   it('refuses a blank reason, an unknown putaway, and one that ended', () => {
     spec.given(putaway('OPEN')).when({ putawayId: 'put_1', reason: '  ' }).thenRejects('VALIDATION_FAILED', { fields: ['/reason'] });
     spec.given({ putaway: undefined }).when({ putawayId: 'put_9', reason: 'x' }).thenRejects('NOT_FOUND');

@@ -1,4 +1,5 @@
 import { withoutDefaultOwner } from '../../domain/ledger.ts';
+import { InventoryEvents, type ReplenishmentWaitEnded } from '../../../../contracts/inventory.ts';
 import type { LocationStatusChanged } from '../../../../contracts/location-master.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
@@ -84,7 +85,9 @@ export function cancelReplenishmentHandler(deps: PlatformDeps) {
  * `location-master.location.status-changed` to INACTIVE heard (in the event's transaction, before the location projection
  * learns it): the face's OPEN replenishments can never be confirmed (nothing is put to an INACTIVE location, for good), so
  * each is cancelled as a planner would (its REPLENISH task withdrawn, whoever holds it), the reason naming the
- * deactivation. Rows locked in id order, before the location. A blocked face keeps them (it may be unblocked).
+ * deactivation. Rows locked in id order, before the location. A blocked face keeps them (it may be unblocked). The face's
+ * waits for a replenishment source end as well (`inventory.replenishment.wait-ended`, NOT_NEEDED): no stock freed later
+ * would ever ask for it again, and its NO_REPLENISHMENT_SOURCE would stay open for good.
  */
 export function withdrawReplenishmentsAtDeactivatedHandler(deps: PlatformDeps) {
   return async (tx: Tx, change: LocationStatusChanged, meta: EventMeta): Promise<string[]> => {
@@ -99,6 +102,13 @@ export function withdrawReplenishmentsAtDeactivatedHandler(deps: PlatformDeps) {
       await replenishments.finishReplenishment(tx, id, { status: 'CANCELLED', moved: 0, confirmedBy: null, at: null });
       await deps.bus.append(tx, 'inventory', withoutDefaultOwner(decision.value.events), meta);
       withdrawn.push(id);
+    }
+    // Its waits for a source end too: nothing will ever be asked for it, so NO_REPLENISHMENT_SOURCE resolves (NOT_NEEDED).
+    for (const w of await replenishments.endWaitsAt(tx, change.locationId)) {
+      const data: ReplenishmentWaitEnded = {
+        waitId: w.id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, faceLocationId: w.location_id, outcome: 'NOT_NEEDED', replenishmentId: null,
+      };
+      await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaitEnded, subject: w.id, siteId: w.site_id, data }]), meta);
     }
     return withdrawn;
   };

@@ -1,4 +1,6 @@
+import { InventoryEvents, type ReplenishmentWaitEnded } from '../../../../contracts/inventory.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
+import { withoutDefaultOwner } from '../../domain/ledger.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
@@ -26,8 +28,18 @@ export function replenishmentSettingsHandler(deps: PlatformDeps, apis: StockApis
     const ref = settingRef(input);
     const face = located(input.siteId, ref, await findLocation(apis.locations, input.siteId, ref));
     if (!face.ok) return face;
-    const gone = await replenishments.deleteSetting(deps.db, face.value.id, input.sku);
-    return gone ? ok(face.value.id) : reject('NOT_FOUND', `No min/max for ${input.sku} at ${face.value.code}`);
+    const faceId = face.value.id;
+    return decideInTx(deps.db, async (tx: Tx) => {
+      if (!await replenishments.deleteSetting(tx, faceId, input.sku)) return reject('NOT_FOUND', `No min/max for ${input.sku} at ${face.value.code}`);
+      // Without a min/max the face asks for nothing: a wait for a source of the SKU there ends (NO_REPLENISHMENT_SOURCE resolves).
+      for (const w of await replenishments.endWaitsAt(tx, faceId, input.sku)) {
+        const data: ReplenishmentWaitEnded = {
+          waitId: w.id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, faceLocationId: w.location_id, outcome: 'NOT_NEEDED', replenishmentId: null,
+        };
+        await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaitEnded, subject: w.id, siteId: w.site_id, data }]), {});
+      }
+      return ok(faceId);
+    });
   }
 
   return { put, remove };
