@@ -340,8 +340,32 @@ describe('saga runtime', () => {
     expect(ran).toBe(1);
     // The claim, then the record.
     expect(statements).toHaveLength(2);
-    expect(statements[1]).toMatch(/^WITH saved AS/);
+    expect(statements[1]).toMatch(/^WITH x AS[\s\S]*saved AS \(\s*UPDATE/);
     expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+  });
+
+  it('records the passes of a run of sagas in one statement whatever their number (issue 18 a)', async () => {
+    await rt.runDue(); // whatever earlier tests left due
+    const keys = ['order-14a', 'order-14b', 'order-14c'];
+    const ids = await db.tx(async (tx) => Promise.all(keys.map(async (k) => (await rt.start(tx, 'collects', k, { heard: [] })).id)));
+    const { value: ran, statements } = await db.countStatements(() => rt.runDue());
+    expect(ran).toBe(3);
+    // The claim, then one record for the three (was one each).
+    expect(statements).toHaveLength(2);
+    for (const id of ids) {
+      expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+    }
+    // Each consumes its own signals only, and goes on from them.
+    await db.tx((tx) => rt.signalMany(tx, 'collects', [{ key: 'order-14a', name: 'moved', data: { n: 1 } }, { key: 'order-14c', name: 'done', data: { n: 2 } }]));
+    const again = await db.countStatements(() => rt.runDue());
+    expect(again.value).toBe(2);
+    // A saga ended (order-14c): the claim, then BEGIN, one record for both, COMMIT (its owner's events go with it).
+    expect(again.statements).toHaveLength(4);
+    expect((await rt.byKey(db, 'collects', 'order-14a'))).toMatchObject({ status: 'RUNNING', data: { heard: ['moved:1'] } });
+    expect((await rt.byKey(db, 'collects', 'order-14b'))).toMatchObject({ status: 'RUNNING', data: { heard: [] } });
+    expect((await rt.byKey(db, 'collects', 'order-14c'))).toMatchObject({ status: 'COMPLETED', data: { heard: ['done:2'] } });
+    expect(await rt.pendingSignals(db, 'collects', 'order-14a')).toEqual([]);
+    expect(ended.filter((e) => ids.includes(e.saga.id)).map((e) => e.saga.key)).toEqual(['order-14c']);
   });
 
   it('starts a run of sagas in one statement: each key once, the first of the run wins, a key started before keeps its saga', async () => {
