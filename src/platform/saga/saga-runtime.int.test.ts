@@ -368,6 +368,27 @@ describe('saga runtime', () => {
     expect(ended.filter((e) => ids.includes(e.saga.id)).map((e) => e.saga.key)).toEqual(['order-14c']);
   });
 
+  it('records the others of a run when one of its sagas was taken over meanwhile: that one only is dropped', async () => {
+    await rt.runDue(); // whatever earlier tests left due
+    const [raced, other] = await db.tx(async (tx) => [
+      (await rt.start(tx, 'raced', 'order-15a', { picked: false })).id, (await rt.start(tx, 'collects', 'order-15b', { heard: [] })).id,
+    ]);
+    duringStep = async () => {
+      duringStep = undefined;
+      // Another runner took the raced saga over (its lease ran out): a new version.
+      await db.query(`UPDATE orchestration.sagas SET version = version + 1 WHERE id = $1`, [raced]);
+    };
+    expect(await rt.runDue()).toBe(2);
+    const held = async (id: string) => (await db.query<{ held: boolean; version: number }>(
+      `SELECT locked_until IS NOT NULL AS held, version FROM orchestration.sagas WHERE id = $1`, [id]))[0];
+    // The taken-over saga keeps the other runner's version and lease: nothing recorded by this one.
+    expect(await held(raced)).toEqual({ held: true, version: 3 });
+    expect(await rt.pendingSignals(db, 'raced', 'order-15a')).toEqual([]);
+    // The other one is recorded (its lease released, waiting for its signals).
+    expect(await held(other)).toEqual({ held: false, version: 3 });
+    expect((await rt.get(other))!.saga).toMatchObject({ status: 'RUNNING', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+  });
+
   it('starts a run of sagas in one statement: each key once, the first of the run wins, a key started before keeps its saga', async () => {
     const before = await rt.byKey(db, 'collects', 'order-13');
     expect(before).toBeDefined();
