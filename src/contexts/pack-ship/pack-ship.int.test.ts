@@ -348,6 +348,21 @@ describe('pack & ship', () => {
     expect((await t.post('/api/v1/packages', { orderId: 'ord_ready' }, 'operator')).body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([2, 1]);
   });
 
+  it('announces an order not packed yet with the round its status write returned: no read of the round, no reopen attempt (issue 18 a)', async () => {
+    await orderReceived('ord_round', [{ sku: 'BOOK', quantity: 1 }]);
+    await picked('ord_round', 1, 'BOOK', 1);
+    const tally = new Map<string, number>();
+    t.app.db.statementTally = tally;
+    try {
+      await pickingCompleted('ord_round', 'COMPLETED', 1);
+    } finally {
+      t.app.db.statementTally = undefined;
+    }
+    expect((await readyEvents('ord_round')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_round', siteId, status: 'COMPLETED', unitsPicked: 1, round: 1 }]);
+    const sent = [...tally.keys()].map((q) => q.replace(/\s+/g, ' '));
+    expect(sent.filter((q) => /pack_round = o\.pack_round \+ 1|SELECT pack_round FROM pack_ship\.orders/.test(q))).toEqual([]);
+  });
+
   it('an order packed, then picked more (a status change of end-of-picking events older than ordersDone): announced ready to pack with round 2, packed again with it', async () => {
     const packedEvents = async (): Promise<any[]> => (await t.get(`/api/v1/events?type=${PackShipEvents.orderPacked}&subject=ord_more`)).body.items;
     await orderReceived('ord_more', [{ sku: 'BOOK', quantity: 2 }]);

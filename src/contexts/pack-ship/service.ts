@@ -1160,18 +1160,19 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       for (const { orderId, unitsPicked } of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))) {
         // The status first: its upsert locks the order's row, so a pack in flight has committed before the lines are
         // read (or packs after, seeing picking done). Not ready rolls it back with the rest.
-        const changed = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+        const done = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
         const lines = await packStore.orderLines(tx, orderId);
         const heard = lines.reduce((n, l) => n + l.picked, 0);
         if (unitsPicked !== undefined && heard < unitsPicked) {
           throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
         }
         const events: PublishedEvent[] = [];
-        if (changed) {
+        if (done.announce) {
           // Packed already with units picked since (picking's status changed after the order was packed: events older
-          // than `ordersDone`), the order's packing starts again with the next round.
-          const reopened = await packStore.reopenPacking(tx, orderId, deps.clock.now());
-          const round = reopened?.round ?? await packStore.packRound(tx, orderId);
+          // than `ordersDone`), the order's packing starts again with the next round. Not packed: the round it is in,
+          // as the status write returned it (no statement of its own).
+          const reopened = done.packed ? await packStore.reopenPacking(tx, orderId, deps.clock.now()) : undefined;
+          const round = reopened?.round ?? done.round;
           const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard, round };
           events.push({ type: PackShipEvents.readyToPack, subject: orderId, siteId, data });
         }

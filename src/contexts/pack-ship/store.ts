@@ -270,16 +270,19 @@ export const packStore = {
    * whose shipping was not stopped: the caller announces the order ready to pack. A repeat of the same status writes
    * nothing and answers false, so the announcement is made once.
    */
-  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<boolean> {
-    const rows = await db.query<{ announce: boolean }>(
+  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<{ announce: boolean; packed: boolean; round: number }> {
+    // The row as this write left it: whether it was packed (then `reopenPacking` decides the next round) and its round
+    // otherwise (the announcement's), so an order not packed yet needs no read of its own (issue 18 a, 2026-12-05).
+    const rows = await db.query<{ announce: boolean; packed: boolean; pack_round: number }>(
       `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at, ready_announced_at) VALUES ($1, $2, $3, $4, $4)
        ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at,
          ready_announced_at = EXCLUDED.ready_announced_at
         WHERE orders.picking_status IS DISTINCT FROM EXCLUDED.picking_status
-       RETURNING cancelled_at IS NULL AS announce`,
+       RETURNING cancelled_at IS NULL AS announce, packed_at IS NOT NULL AS packed, pack_round`,
       [orderId, siteId, status, now],
     );
-    return rows[0]?.announce === true;
+    const r = rows[0];
+    return { announce: r?.announce === true, packed: r?.packed === true, round: r?.pack_round ?? 1 };
   },
 
   /**
@@ -326,12 +329,6 @@ export const packStore = {
     );
     const r = rows[0];
     return r === undefined ? undefined : { siteId: r.site_id, status: r.picking_status, round: r.pack_round, unitsPicked: r.units_picked };
-  },
-
-  /** The order's packing round (1 for an order pack & ship has not heard of). */
-  async packRound(db: Executor, orderId: string): Promise<number> {
-    const rows = await db.query<{ pack_round: number }>(`SELECT pack_round FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
-    return rows[0]?.pack_round ?? 1;
   },
 
   /**

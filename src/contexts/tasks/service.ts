@@ -3,7 +3,7 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
+import { TASK_STATUSES, TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import { TASK_WORK_TYPES, namesTaskWorkRecord, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
@@ -35,6 +35,22 @@ const EVENT_OF: Partial<Record<TaskStatus, ChangeType>> = {
 /** The event of a move: taking a paused task up again is a resume, not a second start. */
 const eventOf = (from: TaskStatus, to: TaskStatus): ChangeType | undefined =>
   (from === 'PAUSED' && to === 'IN_PROGRESS' ? TaskEvents.resumed : EVENT_OF[to]);
+
+/** The statuses from which `path` is one step the lifecycle allows, and that step (`moveByReference`). */
+const oneStepCache = new Map<(s: TaskStatus) => readonly TaskStatus[], Partial<Record<TaskStatus, TaskStatus>>>();
+function oneStepOf(path: (s: TaskStatus) => readonly TaskStatus[]): Partial<Record<TaskStatus, TaskStatus>> {
+  let map = oneStepCache.get(path);
+  if (map === undefined) {
+    map = {};
+    for (const from of TASK_STATUSES) {
+      const steps = path(from);
+      const to = steps[0];
+      if (steps.length === 1 && to !== undefined && taskLifecycle.check(from, to, '').ok) map[from] = to;
+    }
+    oneStepCache.set(path, map);
+  }
+  return map;
+}
 
 /** The task as it now is: the payload of every `TaskChanged` event, and the first fields of `tasks.task.failed`. */
 const taskNow = (task: Task) =>
@@ -159,9 +175,17 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
   async function walk(
     tx: Tx, type: TaskType, reference: string, path: (s: TaskStatus) => readonly TaskStatus[], meta: EventMeta, upToRound?: number,
   ): Promise<{ task: Task; completedNow: boolean } | undefined> {
-    let task = await taskStore.byReference(tx, type, reference, upToRound);
-    if (task === undefined) return undefined;
-    const before = task.status;
+    // A status whose path is one legal step moves in the statement that locks the task (the usual case: a queued
+    // PACK task cancelled by the packing, a list's task completed by its last line); longer paths walk step by step.
+    const found = await taskStore.moveByReference(tx, type, reference, upToRound, oneStepOf(path), deps.clock.now());
+    if (found === undefined) return undefined;
+    const before = found.before;
+    if (found.moved) {
+      const event = eventOf(before, found.task.status);
+      if (event !== undefined) await emit(tx, [changed(found.task, event)], meta);
+      return { task: found.task, completedNow: before !== 'COMPLETED' && found.task.status === 'COMPLETED' };
+    }
+    let task = found.task;
     for (const to of path(task.status)) {
       const moved = await move(tx, task, to, meta);
       if (!moved.ok) throw new Error(`task ${task.id} cannot go ${task.status} → ${to}: ${moved.message}`);

@@ -241,6 +241,34 @@ export const taskStore = {
   },
 
   /**
+   * `byReference` (locked) and, when its status is a key of `oneStep`, its move to that status, in one statement
+   * (issue 18 a, 2026-12-05: a work event's task was a locked read and a write). `moved`: whether it moved; `before`:
+   * its status as locked. The move is the one `setStatus` writes.
+   */
+  async moveByReference(
+    db: Executor, type: TaskType, reference: string, upToRound: number | undefined, oneStep: Readonly<Partial<Record<TaskStatus, TaskStatus>>>, now: Date,
+  ): Promise<{ task: Task; before: TaskStatus; moved: boolean } | undefined> {
+    const rows = await db.query<TaskRow & { moved: boolean; before: TaskStatus }>(
+      `WITH cur AS (
+         SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
+          ORDER BY round DESC LIMIT 1 FOR UPDATE),
+       moved AS (
+         UPDATE tasks.tasks t
+            SET status = $4::jsonb ->> cur.status, updated_at = $5, version = t.version + 1,
+                started_at = CASE WHEN $4::jsonb ->> cur.status = 'IN_PROGRESS' AND t.started_at IS NULL THEN $5 ELSE t.started_at END,
+                completed_at = CASE WHEN $4::jsonb ->> cur.status IN ('COMPLETED', 'CANCELLED') THEN $5 ELSE t.completed_at END
+           FROM cur WHERE t.id = cur.id AND $4::jsonb ? cur.status
+          RETURNING ${columnList(COLUMN_NAMES, 't')})
+       SELECT true AS moved, cur.status AS before, ${columnList(COLUMN_NAMES, 'moved')} FROM moved, cur
+       UNION ALL
+       SELECT false, cur.status, ${columnList(COLUMN_NAMES, 'cur')} FROM cur WHERE NOT EXISTS (SELECT 1 FROM moved)`,
+      [type, reference, upToRound ?? null, JSON.stringify(oneStep), now],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { task: toTask(r), before: r.before, moved: r.moved };
+  },
+
+  /**
    * The worker holding (ASSIGNED, IN_PROGRESS, PAUSED) the live task about a resource: its reference is the id, or the
    * id and a suffix (`cnt_…:recount`). Undefined when no one holds one.
    */

@@ -117,6 +117,36 @@ describe('tasks', () => {
     expect((await t.post(`/api/v1/tasks/${claimed.body.id}/complete`, { workerId: 'wrk_x' }, 'operator')).body.code).toBe('TASK_NOT_ASSIGNED_TO_WORKER');
   });
 
+  it('finishes a queued task by its work\'s event in one statement, with its event; a finished one again in one statement, no event (issue 18 a)', async () => {
+    const list = await listCreated(S.sit_c!, 3);
+    const task = await taskOf(list, S.sit_c!);
+    const completed = async (): Promise<Map<string, number>> => {
+      const tally = new Map<string, number>();
+      t.app.db.statementTally = tally;
+      try {
+        const data: PickListCompleted = { pickListId: list, waveId: 'wav_test', siteId: S.sit_c!, orderIds: [], status: 'COMPLETED' };
+        // Twice, as two events (a list's completion heard again after a replay): the second finds it finished.
+        await t.app.db.tx((tx) => t.app.bus.append(tx, 'picking', [{ type: PickingEvents.listCompleted, subject: list, siteId: S.sit_c!, data }]));
+        await t.settle();
+      } finally {
+        t.app.db.statementTally = undefined;
+      }
+      return tally;
+    };
+    const taskStatements = (tally: Map<string, number>) => [...tally.entries()]
+      .filter(([q]) => /FROM tasks\.tasks WHERE type = \$1 AND reference = \$2|^UPDATE tasks\.tasks\s+SET status = \$2/.test(q.trim()))
+      .map(([q, k]) => [q.trim().slice(0, 20), k]);
+    // One statement locks and moves it (was a locked read, then the write).
+    expect(taskStatements(await completed())).toEqual([['WITH cur AS (\n      ', 1]]);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'CANCELLED', version: task.version + 1 });
+    const cancelled = async () => (await t.get(`/api/v1/events?type=tasks.task.cancelled.v1&subject=${task.id}`)).body.items.length;
+    expect(await cancelled()).toBe(1);
+    // Finished already: the same one statement, which moves nothing; no second event.
+    expect(taskStatements(await completed())).toEqual([['WITH cur AS (\n      ', 1]]);
+    expect(await cancelled()).toBe(1);
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.version).toBe(task.version + 1);
+  });
+
   it('refuses another worker (409 TASK_NOT_ASSIGNED_TO_WORKER) and illegal moves (409 ILLEGAL_TRANSITION), changing nothing', async () => {
     await listCreated(S.sit_d!);
     const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_d', siteId: S.sit_d! }, 'operator');

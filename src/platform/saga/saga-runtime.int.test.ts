@@ -340,8 +340,53 @@ describe('saga runtime', () => {
     expect(ran).toBe(1);
     // The claim, then the record.
     expect(statements).toHaveLength(2);
-    expect(statements[1]).toMatch(/^WITH saved AS/);
+    expect(statements[1]).toMatch(/^WITH x AS[\s\S]*saved AS \(\s*UPDATE/);
     expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+  });
+
+  it('records the passes of a run of sagas in one statement whatever their number (issue 18 a)', async () => {
+    await rt.runDue(); // whatever earlier tests left due
+    const keys = ['order-14a', 'order-14b', 'order-14c'];
+    const ids = await db.tx(async (tx) => Promise.all(keys.map(async (k) => (await rt.start(tx, 'collects', k, { heard: [] })).id)));
+    const { value: ran, statements } = await db.countStatements(() => rt.runDue());
+    expect(ran).toBe(3);
+    // The claim, then one record for the three (was one each).
+    expect(statements).toHaveLength(2);
+    for (const id of ids) {
+      expect((await rt.get(id))!.saga).toMatchObject({ status: 'RUNNING', currentStep: 'listen', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+    }
+    // Each consumes its own signals only, and goes on from them.
+    await db.tx((tx) => rt.signalMany(tx, 'collects', [{ key: 'order-14a', name: 'moved', data: { n: 1 } }, { key: 'order-14c', name: 'done', data: { n: 2 } }]));
+    const again = await db.countStatements(() => rt.runDue());
+    expect(again.value).toBe(2);
+    // A saga ended (order-14c): the claim, then BEGIN, one record for both, COMMIT (its owner's events go with it).
+    expect(again.statements).toHaveLength(4);
+    expect((await rt.byKey(db, 'collects', 'order-14a'))).toMatchObject({ status: 'RUNNING', data: { heard: ['moved:1'] } });
+    expect((await rt.byKey(db, 'collects', 'order-14b'))).toMatchObject({ status: 'RUNNING', data: { heard: [] } });
+    expect((await rt.byKey(db, 'collects', 'order-14c'))).toMatchObject({ status: 'COMPLETED', data: { heard: ['done:2'] } });
+    expect(await rt.pendingSignals(db, 'collects', 'order-14a')).toEqual([]);
+    expect(ended.filter((e) => ids.includes(e.saga.id)).map((e) => e.saga.key)).toEqual(['order-14c']);
+  });
+
+  it('records the others of a run when one of its sagas was taken over meanwhile: that one only is dropped', async () => {
+    await rt.runDue(); // whatever earlier tests left due
+    const [raced, other] = await db.tx(async (tx) => [
+      (await rt.start(tx, 'raced', 'order-15a', { picked: false })).id, (await rt.start(tx, 'collects', 'order-15b', { heard: [] })).id,
+    ]);
+    duringStep = async () => {
+      duringStep = undefined;
+      // Another runner took the raced saga over (its lease ran out): a new version.
+      await db.query(`UPDATE orchestration.sagas SET version = version + 1 WHERE id = $1`, [raced]);
+    };
+    expect(await rt.runDue()).toBe(2);
+    const held = async (id: string) => (await db.query<{ held: boolean; version: number }>(
+      `SELECT locked_until IS NOT NULL AS held, version FROM orchestration.sagas WHERE id = $1`, [id]))[0];
+    // The taken-over saga keeps the other runner's version and lease: nothing recorded by this one.
+    expect(await held(raced)).toEqual({ held: true, version: 3 });
+    expect(await rt.pendingSignals(db, 'raced', 'order-15a')).toEqual([]);
+    // The other one is recorded (its lease released, waiting for its signals).
+    expect(await held(other)).toEqual({ held: false, version: 3 });
+    expect((await rt.get(other))!.saga).toMatchObject({ status: 'RUNNING', nextRunAt: new Date(clock.now().getTime() + 60_000) });
   });
 
   it('starts a run of sagas in one statement: each key once, the first of the run wins, a key started before keeps its saga', async () => {
