@@ -19,6 +19,8 @@ let failures: Record<string, number> = {};
 /** Failures of a step as an unreachable dependency (a lost database connection) instead of a broken step. */
 let outages: Record<string, number> = {};
 let duringStep: (() => Promise<void>) | undefined;
+/** The key of a saga whose owner's end hook throws (a poison saga). */
+let poisonKey: string | undefined;
 
 const act = (kind: 'run' | 'undo', name: string) => async (ctx: StepContext<unknown>) => {
   journal.push(`${kind} ${name} #${ctx.attempt} ${ctx.idempotencyKey}`);
@@ -89,7 +91,11 @@ beforeAll(async () => {
   await migrate(db, [{ schema: 'orchestration', migrations: loadMigrations(new URL('../../contexts/orchestration/migrations/', import.meta.url)) }]);
   rt = sagaRuntime({
     db, clock, ids: sequentialIds(), log, schema: 'orchestration', sagas, leaseGraceMs: 1_000,
-    onFinished: async (_tx, saga, escalate) => { ended.push({ saga, escalate }); },
+    // An owner's events commit with the record, or not at all: `ended` lists the committed ends only.
+    onFinished: async (tx, saga, escalate) => {
+      if (saga.key === poisonKey) throw new Error(`the end of ${saga.key} cannot be recorded`);
+      tx.afterCommit(() => ended.push({ saga, escalate }));
+    },
   });
 });
 afterAll(async () => {
@@ -387,6 +393,29 @@ describe('saga runtime', () => {
     // The other one is recorded (its lease released, waiting for its signals).
     expect(await held(other)).toEqual({ held: false, version: 3 });
     expect((await rt.get(other))!.saga).toMatchObject({ status: 'RUNNING', nextRunAt: new Date(clock.now().getTime() + 60_000) });
+  });
+
+  it('records the others of a run when the end of one of them cannot be recorded: that one only runs again after its lease', async () => {
+    await rt.runDue(); // whatever earlier tests left due
+    const keys = ['order-16a', 'order-16b', 'order-16c'];
+    const ids = await db.tx(async (tx) => Promise.all(keys.map(async (k) => (await rt.start(tx, 'collects', k, { heard: [] })).id)));
+    await rt.runDue();
+    poisonKey = 'order-16b';
+    try {
+      await db.tx((tx) => rt.signalMany(tx, 'collects', keys.map((key, n) => ({ key, name: 'done', data: { n } }))));
+      expect(await rt.runDue()).toBe(3);
+      // The two others ended, their owner's events with them; the poison saga is still held by its lease, unrecorded.
+      expect((await rt.byKey(db, 'collects', 'order-16a'))).toMatchObject({ status: 'COMPLETED', data: { heard: ['done:0'] } });
+      expect((await rt.byKey(db, 'collects', 'order-16c'))).toMatchObject({ status: 'COMPLETED', data: { heard: ['done:2'] } });
+      expect((await rt.byKey(db, 'collects', 'order-16b'))).toMatchObject({ status: 'RUNNING', data: { heard: [] } });
+      expect(ended.filter((e) => ids.includes(e.saga.id)).map((e) => e.saga.key).sort()).toEqual(['order-16a', 'order-16c']);
+    } finally {
+      poisonKey = undefined;
+    }
+    // Once its lease runs out it runs again, its signal still pending, and ends.
+    clock.advance(70_000);
+    await drain();
+    expect((await rt.byKey(db, 'collects', 'order-16b'))).toMatchObject({ status: 'COMPLETED', data: { heard: ['done:1'] } });
   });
 
   it('starts a run of sagas in one statement: each key once, the first of the run wins, a key started before keeps its saga', async () => {

@@ -433,7 +433,13 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
       if (pending.length === 0) return;
       const entries = pending;
       pending = [];
-      records.push(record(entries).catch((err: unknown) => { for (const e of entries) failed(err, e.r.id); }));
+      // A record that fails for a run of several (one saga's `onFinished` throws, say) is tried again saga by saga, so
+      // one saga that cannot be recorded never holds back the others of its run (their leases would run out each time).
+      const alone = (e: Pending) => record([e]).catch((err: unknown) => { failed(err, e.r.id); });
+      records.push(record(entries).catch(async (err: unknown) => {
+        if (entries.length === 1) failed(err, entries[0]!.r.id);
+        else await Promise.all(entries.map(alone));
+      }));
     };
     await Promise.all(claimed.map(async (r) => {
       let decided: Pending;
