@@ -153,6 +153,9 @@ describe.runIf(browserTestsRun)('the web console', () => {
     const section = page.getByRole('region', { name: `Planned wave ${waveId}` });
     await expect.poll(() => section.locator('tbody tr').count()).toBe(3);
     expect(await section.locator('tbody tr').first().textContent()).toContain('OWN_FLEET, priority 5, allocated');
+    // The pool's caption counts the orders still waiting apart from the three the planned wave now holds (still listed).
+    await expect.poll(() => page.getByRole('table').first().locator('caption').textContent())
+      .toMatch(/Waiting to be waved \(\d+ orders\); 3 more listed are in a planned wave/);
     await screenshot(page, 'console-wave-planned');
     await a11y('waves (planned)');
 

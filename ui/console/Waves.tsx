@@ -19,6 +19,13 @@ const POOL_MAX = 1000;
 const why = (o: { priority: number }, pool: PoolOrder | undefined, carrier: string): string =>
   `${carrier}, priority ${o.priority}${pool === undefined ? '' : `, allocated ${when(pool.allocatedAt)}`}`;
 
+/** The pool's caption: the orders no wave holds yet, and those of the list a planned wave holds (its Wave column). */
+function waitingCaption(items: readonly { waveId: string | null }[]): string {
+  const waiting = items.filter((o) => o.waveId === null).length;
+  const planned = items.length - waiting;
+  return `Waiting to be waved (${waiting} orders)${planned === 0 ? '' : `; ${planned} more listed are in a planned wave until it is released or cancelled`}`;
+}
+
 export function Waves({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['waves.', 'orders.', 'picking.']);
   const [maxOrders, setMaxOrders] = useState(5);
@@ -96,7 +103,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
           <caption>
             {pool.data === undefined ? 'Waiting to be waved (…)' : pool.data.more
               ? `Waiting to be waved: the first ${pool.data.items.length} orders shown, there are more`
-              : `Waiting to be waved (${pool.data.items.filter((o) => o.waveId === null).length} orders)`}, in planning order: priority 1 first, then the oldest
+              : waitingCaption(pool.data.items)}, in planning order: priority 1 first, then the oldest
           </caption>
           <thead><tr><th scope="col">Order</th><th scope="col">Carrier</th><th scope="col">Priority</th><th scope="col" className="num">Units</th><th scope="col">Allocated</th><th scope="col">Wave</th></tr></thead>
           <tbody>
