@@ -72,6 +72,15 @@ describe('bad input changes nothing', () => {
       expect([res.status, res.body.code], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED']);
       expect(res.body.errors, url).toEqual([{ field, message: 'must be well-formed Unicode (no lone surrogate)' }]);
     }
+    // GraphQL answers in its own shape: the REST operation behind the field refuses the argument.
+    const gql = await t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        query: 'mutation($i: CreateOrderInput!) { createOrder(input: $i) { __typename ... on BusinessError { code } } }',
+        variables: { i: { externalId: lone, siteId, shipTo: { name: 'A', line1: '1', city: 'C', postalCode: '1', country: 'GB' }, lines: [{ sku: 'NONE', quantity: 1 }] } },
+      }),
+    });
+    expect([gql.statusCode, JSON.parse(gql.body).data?.createOrder?.code], gql.body).toEqual([200, 'VALIDATION_FAILED']);
     expect(await fingerprint()).toEqual(before);
   });
 

@@ -161,6 +161,8 @@ function malformedString(value: unknown, pointer: string, depth = 0): string | u
  * one sent. 400 VALIDATION_FAILED naming the field (the body's fields as `/name`, the others as `/querystring/…`).
  */
 export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<void> {
+  // GraphQL answers in its own shape: the REST operations its fields run refuse such a string there.
+  if (request.routeOptions.url?.startsWith('/graphql') === true) return;
   const field = malformedString(request.body, '')
     ?? malformedString(request.query, '/querystring') ?? malformedString(request.params, '/params');
   if (field === undefined) return;
