@@ -54,6 +54,36 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('strings that are no Unicode (a lone surrogate, \\ud800 in JSON) are a 400 naming the field, not stored as U+FFFD (found by the black-box hunt)', async () => {
+    // JSON may escape a lone surrogate; UTF-8 cannot carry it, so the driver wrote U+FFFD: a 201/200 whose stored value
+    // was not the one sent (a worker's zone "\ud800" read back as "\ufffd").
+    const site = await t.post('/api/v1/sites', { code: 'SURR', name: 'Surrogates' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    const before = await fingerprint();
+    const lone = 'A\ud800B';
+    for (const [method, url, body, field] of [
+      ['POST', '/api/v1/sites', { code: 'SURR2', name: lone }, '/name'],
+      ['POST', '/api/v1/api-keys', { name: lone, role: 'viewer' }, '/name'],
+      ['PUT', '/api/v1/workers/surrogate-worker/profile', { siteId, zones: ['A', '\udc00'] }, '/zones/1'],
+      ['POST', '/api/v1/inspection-plans', { siteId, name: lone, stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }] }, '/name'],
+    ] as const) {
+      const res = await t.request(method, url, body === undefined ? {} : { body });
+      expect([res.status, res.body.code], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED']);
+      expect(res.body.errors, url).toEqual([{ field, message: 'must be well-formed Unicode (no lone surrogate)' }]);
+    }
+    // GraphQL answers in its own shape: the REST operation behind the field refuses the argument.
+    const gql = await t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        query: 'mutation($i: CreateOrderInput!) { createOrder(input: $i) { __typename ... on BusinessError { code } } }',
+        variables: { i: { externalId: lone, siteId, shipTo: { name: 'A', line1: '1', city: 'C', postalCode: '1', country: 'GB' }, lines: [{ sku: 'NONE', quantity: 1 }] } },
+      }),
+    });
+    expect([gql.statusCode, JSON.parse(gql.body).data?.createOrder?.code], gql.body).toEqual([200, 'VALIDATION_FAILED']);
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('blank (whitespace-only) strings are refused like empty ones: 400 naming the field, nothing written', async () => {
     const site = await t.post('/api/v1/sites', { code: 'BLANK', name: 'Blank strings' });
     expect(site.status).toBe(201);

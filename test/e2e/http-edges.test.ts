@@ -284,3 +284,13 @@ describe('a route that does not exist', () => {
     expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
   });
 });
+
+describe('a key naming one site twice (by code and by id, or twice alike; found by the black-box hunt)', () => {
+  it('keeps the site once, as a user\'s grants do: the key and GET /api-keys list each site once', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'TWICE', name: 'Named twice' });
+    const key = await t.post('/api/v1/api-keys', { name: 'twice', role: 'viewer', siteIds: ['TWICE', site.body.id, 'TWICE'] });
+    expect([key.status, key.body.siteIds]).toEqual([201, [site.body.id]]);
+    const listed = (await t.get('/api/v1/api-keys')).body.items.find((k: { id: string }) => k.id === key.body.id);
+    expect(listed.siteIds).toEqual([site.body.id]);
+  });
+});

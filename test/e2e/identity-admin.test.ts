@@ -262,3 +262,22 @@ describe('Idempotency-Key on creating users and API keys', () => {
     expect((await t.request('GET', '/api/v1/auth/me', { role: null, headers: { 'x-api-key': first.body.key } })).body.id).toBe(first.body.id);
   });
 });
+
+describe('a new user\'s grants naming one site twice (found by the black-box hunt)', () => {
+  it('with two roles is 400 VALIDATION_FAILED naming the later grant, and no user is made (the last role silently won before)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'TWOROLES', name: 'Two roles' });
+    expect(site.status).toBe(201);
+    for (const [username, grants] of [
+      ['two-roles-a', [{ siteId: 'TWOROLES', role: 'operator' }, { siteId: 'TWOROLES', role: 'manager' }]],
+      // The same site by its code and by its id is the same site.
+      ['two-roles-b', [{ siteId: site.body.id, role: 'manager' }, { siteId: 'TWOROLES', role: 'operator' }]],
+    ] as const) {
+      const res = await t.post('/api/v1/users', { username, password, grants });
+      expect([res.status, res.body.code, res.body.errors], username).toEqual([400, 'VALIDATION_FAILED', [{ field: '/grants/1/siteId', message: 'names a site grant 0 names with another role' }]]);
+      expect((await login(username, password)).status, username).toBe(401);
+    }
+    // The same grant twice is kept once, as before.
+    const same = await t.post('/api/v1/users', { username: 'same-grant-twice', password, grants: [{ siteId: 'TWOROLES', role: 'viewer' }, { siteId: site.body.id, role: 'viewer' }] });
+    expect([same.status, same.body.grants]).toEqual([201, [{ siteId: site.body.id, role: 'viewer' }]]);
+  });
+});

@@ -82,6 +82,12 @@ export interface WorkloadRosterShifts {
   zone: string;
 }
 
+export interface WorkloadRosterVersions {
+  day: Date;
+  site_id: string;
+  version: number;
+}
+
 export interface WorkloadStandards {
   fixed_s: number;
   per_line_s: number;
@@ -116,6 +122,7 @@ export interface DB {
   "workload.pick_lists": WorkloadPickLists;
   "workload.pick_shorts": WorkloadPickShorts;
   "workload.roster_shifts": WorkloadRosterShifts;
+  "workload.roster_versions": WorkloadRosterVersions;
   "workload.standards": WorkloadStandards;
   "workload.task_observations": WorkloadTaskObservations;
 }

@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { TASK_TYPES } from '../../contracts/tasks.ts';
 import { unwrap } from '../../platform/errors.ts';
+import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -79,11 +80,15 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     config: { roles: CAN.read },
     schema: {
       operationId: 'getRoster', tags, summary: "A site's roster for a day",
-      description: 'Who works which hours (UTC) in which zone.',
+      description: 'Who works which hours (UTC) in which zone. The ETag header carries the day\'s roster version (`"0"` for a day never set), for If-Match on PUT /workload/roster.',
       querystring: Type.Object(SiteQuery, { additionalProperties: false }),
       response: { 200: RosterSchema, ...problems('UNKNOWN_SITE') },
     },
-  }, async (req) => service.roster(await siteId(req.query.siteId, '/querystring/siteId'), req.query.date));
+  }, async (req, reply) => {
+    const { version, ...roster } = await service.roster(await siteId(req.query.siteId, '/querystring/siteId'), req.query.date);
+    void reply.header('etag', `"${version}"`);
+    return roster;
+  });
 
   app.put('/workload/roster', {
     config: { roles: CAN.plan },
@@ -91,7 +96,10 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
       description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
         + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\' in use '
-        + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone).',
+        + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone). '
+        + 'Each replacement moves the day to its next version, the ETag of GET /workload/roster and of this answer; without If-Match the last writer wins. '
+        + IF_MATCH_DOC,
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The roster version(s) of the day the replacement expects: `*`, `"<version>"` or a list of them' })) }),
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
         shifts: Type.Array(Type.Object({
@@ -101,9 +109,14 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
         { workerId: 'alice', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bob', zone: 'A', from: '10:00', to: '18:00' },
         { workerId: 'carol', zone: 'PACK', from: '08:00', to: '16:00' },
       ] }] }),
-      response: { 200: RosterSchema, ...problems('UNKNOWN_SITE', 'SHIFT_EMPTY', 'ROSTER_OVERLAP', 'UNKNOWN_ZONE', 'ROSTER_DAY_PAST') },
+      response: { 200: RosterSchema, ...problems('UNKNOWN_SITE', 'SHIFT_EMPTY', 'ROSTER_OVERLAP', 'UNKNOWN_ZONE', 'ROSTER_DAY_PAST', 'VERSION_MISMATCH', 'VALIDATION_FAILED') },
     },
-  }, async (req) => unwrap(await service.setRoster(await siteId(req.body.siteId, '/siteId'), req.body.day, req.body.shifts)));
+  }, async (req, reply) => {
+    const expected = parseIfMatch(req.headers['if-match']);
+    const { version, ...roster } = unwrap(await service.setRoster(await siteId(req.body.siteId, '/siteId'), req.body.day, req.body.shifts, expected));
+    void reply.header('etag', `"${version}"`);
+    return roster;
+  });
 
   app.get('/workload/performance', {
     config: { roles: CAN.read },

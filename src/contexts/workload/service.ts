@@ -1,7 +1,8 @@
 import { PLAN_UTILISATION } from '../../contracts/workload.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import { decideInTx } from '../../platform/decider.ts';
-import { ok, type Outcome } from '../../platform/errors.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import { ifMatchHolds, type IfMatch } from '../../platform/http/if-match.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { backtest, forecastSeries, type BacktestReport } from './domain/forecast.ts';
 import {
@@ -323,10 +324,14 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
 
   const today = (): string => deps.clock.now().toISOString().slice(0, 10);
 
+  /** A day's roster and its version (the ETag): the version is read first, so it is never newer than the shifts beside it. */
   async function roster(siteId: string, dayOrToday: string | undefined) {
     const day = dayOrToday ?? today();
-    return { siteId, day, shifts: (await store.roster(deps.db, siteId, day)).map((s) => ({ workerId: s.workerId, zone: s.zone, from: hhmm(s.fromMin), to: hhmm(s.toMin) })) };
+    const version = await store.rosterVersion(deps.db, siteId, day);
+    const shifts = (await store.roster(deps.db, siteId, day)).map((s) => ({ workerId: s.workerId, zone: s.zone, from: hhmm(s.fromMin), to: hhmm(s.toMin) }));
+    return { siteId, day, shifts, version };
   }
+
 
   return {
     standards,
@@ -335,11 +340,18 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
       return (await standards(siteId)).find((x) => x.taskType === s.taskType)!;
     },
     roster,
-    async setRoster(siteId: string, dayOrToday: string | undefined, shifts: readonly ShiftInput[]) {
+    /** Replaces a day's roster; an If-Match naming no current version of the day is VERSION_MISMATCH and changes nothing. */
+    async setRoster(siteId: string, dayOrToday: string | undefined, shifts: readonly ShiftInput[], ifMatch?: IfMatch) {
       const day = dayOrToday ?? today();
       // Sites carry no time zone yet: today is UTC's (a roster for today stays allowed).
       const state = { zones: await zonesOf(siteId), today: today() };
       const out = await decideInTx(deps.db, async (tx) => {
+        // The check and the replacement under the day's lock: two planners who read one version cannot both replace it.
+        await store.lockRosterDay(tx, siteId, day);
+        const version = await store.rosterVersion(tx, siteId, day);
+        if (!ifMatchHolds(ifMatch, version)) {
+          return reject('VERSION_MISMATCH', `The roster of ${siteId} on ${day} is at version ${version} ("${version}"), which If-Match ${ifMatch?.any === false ? ifMatch.header : '*'} does not match: read it again`);
+        }
         const decided = decideRoster(state, { day, shifts }, deps.clock.now());
         if (!decided.ok) return decided;
         await store.replaceRoster(tx, siteId, day, decided.value);

@@ -75,14 +75,31 @@ export const workloadStore = {
    * the transaction's end): without it each deleted only the rows committed before it and both inserted, so the day held
    * the union of two rosters (a worker in overlapping shifts) or one failed on the primary key.
    */
-  async replaceRoster(db: Executor, siteId: string, day: string, shifts: readonly Shift[]): Promise<void> {
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('workload.roster'), hashtext($1 || E'\\u0001' || $2))`, [siteId, day]);
+  async replaceRoster(db: Executor, siteId: string, day: string, shifts: readonly Shift[]): Promise<number> {
+    await workloadStore.lockRosterDay(db, siteId, day);
     await db.query(`DELETE FROM workload.roster_shifts WHERE site_id = $1 AND day = $2::date`, [siteId, day]);
-    if (shifts.length === 0) return;
-    await db.query(
-      `INSERT INTO workload.roster_shifts (site_id, day, worker_id, zone, from_min, to_min)
-       SELECT $1, $2::date, w, z, f, t FROM unnest($3::text[], $4::text[], $5::int[], $6::int[]) AS s(w, z, f, t)`,
-      [siteId, day, shifts.map((s) => s.workerId), shifts.map((s) => s.zone), shifts.map((s) => s.fromMin), shifts.map((s) => s.toMin)]);
+    if (shifts.length > 0) {
+      await db.query(
+        `INSERT INTO workload.roster_shifts (site_id, day, worker_id, zone, from_min, to_min)
+         SELECT $1, $2::date, w, z, f, t FROM unnest($3::text[], $4::text[], $5::int[], $6::int[]) AS s(w, z, f, t)`,
+        [siteId, day, shifts.map((s) => s.workerId), shifts.map((s) => s.zone), shifts.map((s) => s.fromMin), shifts.map((s) => s.toMin)]);
+    }
+    const [row] = await db.query<{ version: number }>(
+      `INSERT INTO workload.roster_versions (site_id, day, version) VALUES ($1, $2::date, 1)
+       ON CONFLICT (site_id, day) DO UPDATE SET version = workload.roster_versions.version + 1 RETURNING version`, [siteId, day]);
+    return row!.version;
+  },
+
+  /** Takes the day's lock (to the transaction's end): replacements of one day, and their If-Match checks, one at a time. */
+  async lockRosterDay(db: Executor, siteId: string, day: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('workload.roster'), hashtext($1 || E'\\u0001' || $2))`, [siteId, day]);
+  },
+
+  /** The day's roster version (0: never set), the roster's ETag. */
+  async rosterVersion(db: Executor, siteId: string, day: string): Promise<number> {
+    const [row] = await db.query<{ version: number }>(
+      `SELECT version FROM workload.roster_versions WHERE site_id = $1 AND day = $2::date`, [siteId, day]);
+    return row?.version ?? 0;
   },
 
   async cutoffs(db: Executor, siteId: string): Promise<Map<string, number>> {

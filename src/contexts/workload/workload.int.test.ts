@@ -77,6 +77,39 @@ describe('two planners replacing one day\'s roster at once (found by the black-b
   });
 });
 
+describe('the roster\'s optimistic concurrency: ETag and If-Match (the roster was last-writer-wins)', () => {
+  it('GET carries the day\'s version as ETag; a PUT whose If-Match names an older version is 412 VERSION_MISMATCH and changes nothing', async () => {
+    const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const url = `/api/v1/workload/roster?siteId=WKL&date=${day}`;
+    const put = (shifts: unknown[], headers: Record<string, string> = {}) =>
+      t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day, shifts }, role: 'manager', headers });
+    const never = await t.get(url, 'viewer');
+    expect([never.status, never.headers.etag]).toEqual([200, '"0"']);
+    const mine = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }];
+    const theirs = [{ workerId: 'bo', zone: 'PACK', from: '08:00', to: '16:00' }];
+    // Two planners read version 0; the first write wins and moves the day to version 1.
+    const first = await put(mine, { 'if-match': '"0"' });
+    expect([first.status, first.headers.etag]).toEqual([200, '"1"']);
+    const before = await tableFingerprint(t.app.db);
+    const stale = await put(theirs, { 'if-match': '"0"' });
+    expect([stale.status, stale.body.code]).toEqual([412, 'VERSION_MISMATCH']);
+    expect(typeof stale.body.detail).toBe('string');
+    const weak = await put(theirs, { 'if-match': 'W/"1"' });
+    expect([weak.status, weak.body.code]).toEqual([412, 'VERSION_MISMATCH']);
+    const garbage = await put(theirs, { 'if-match': 'not a tag' });
+    expect([garbage.status, garbage.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    const read = await t.get(url, 'viewer');
+    expect([read.body.shifts, read.headers.etag]).toEqual([mine, '"1"']);
+    // The current version, `*`, or no If-Match at all (as before) replace the day.
+    expect((await put(theirs, { 'if-match': '"1"' })).headers.etag).toBe('"2"');
+    expect((await put(mine, { 'if-match': '*' })).headers.etag).toBe('"3"');
+    const plain = await put(theirs);
+    expect([plain.status, plain.headers.etag]).toEqual([200, '"4"']);
+    expect((await t.get(url, 'viewer')).body.shifts).toEqual(theirs);
+  });
+});
+
 describe('a what-if before any work is placed in a zone (found by the black-box hunt)', () => {
   it('adds the heads of a zone of the site to the one pool the plan has (ALL), as the roster\'s shifts are: they finish the work sooner', async () => {
     const wz = await setupWarehouse(call, { siteCode: 'WKZONE', aisles: 1, bays: 2, levels: 1, skus: 1 });

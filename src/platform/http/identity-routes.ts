@@ -71,8 +71,24 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     if (id === undefined) throw new AppError('VALIDATION_FAILED', `No site ${ref}`, { errors: [{ field, message: 'is not the id or code of a site' }] });
     return id;
   };
-  const grantsOf = async (grants: readonly { siteId: string; role: Role }[] | undefined): Promise<{ siteId: string; role: Role }[]> =>
-    Promise.all((grants ?? []).map(async (g, i) => ({ siteId: await siteIdOf(g.siteId, `/grants/${i}/siteId`), role: g.role })));
+  /**
+   * A new user's grants by site id. One role per site: a site named again with another role (by its code and its id, say)
+   * is 400 naming the later grant, not the last role silently kept; the same grant twice is one.
+   */
+  const grantsOf = async (grants: readonly { siteId: string; role: Role }[] | undefined): Promise<{ siteId: string; role: Role }[]> => {
+    const resolved = await Promise.all((grants ?? []).map(async (g, i) => ({ siteId: await siteIdOf(g.siteId, `/grants/${i}/siteId`), role: g.role })));
+    const first = new Map<string, number>();
+    resolved.forEach((g, i) => {
+      const earlier = first.get(g.siteId);
+      if (earlier === undefined) first.set(g.siteId, i);
+      else if (resolved[earlier]!.role !== g.role) {
+        throw new AppError('VALIDATION_FAILED', `Grants ${earlier} and ${i} give site ${g.siteId} two roles (${resolved[earlier]!.role}, ${g.role}): a user has one role at a site`, {
+          errors: [{ field: `/grants/${i}/siteId`, message: `names a site grant ${earlier} names with another role` }],
+        });
+      }
+    });
+    return [...first.values()].map((i) => resolved[i]!);
+  };
   const found = (user: UserView | undefined, id: string): UserView => {
     if (user === undefined) throw new AppError('NOT_FOUND', `No user ${id}`);
     return user;
@@ -204,7 +220,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       tags, summary: 'Create a user', operationId: 'createUser',
       description: 'A person signs in with the password, or through the identity provider whose token names `oidcSubject`. '
         + '`workerId` is who the person acts as on the floor (the username by default). Grants name sites by id or code (400 '
-        + 'VALIDATION_FAILED when there is no such site); 409 DUPLICATE when the username or the subject is taken; 422 WEAK_PASSWORD when '
+        + 'VALIDATION_FAILED when there is no such site, or when two grants give one site two roles; the same grant twice is kept once); 409 DUPLICATE when the username or the subject is taken; 422 WEAK_PASSWORD when '
         + 'the password is too easy to guess (the username in it, a few characters repeated, a well-known password). A retry with the '
         + 'same Idempotency-Key gets the first answer again (the password is left out of the comparison of the two requests: PakLog '
         + 'keeps no fast hash of it).',

@@ -265,7 +265,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         name: Type.String({ minLength: 1, maxLength: 100 }),
         role: Type.Union(ROLES.map((r) => Type.Literal(r))),
         siteIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
-          minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at; absent: every site',
+          minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at, each kept once; absent: every site',
         })),
         ownerId: Type.Optional(Type.String({
           minLength: 1, maxLength: 100,
@@ -284,11 +284,12 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       },
     },
   }, async (req, reply) => {
-    const siteIds = req.body.siteIds === undefined ? null : await Promise.all(req.body.siteIds.map(async (ref, i) => {
+    // A site named twice (its code and its id, say) is kept once, as a user's grants are.
+    const siteIds = req.body.siteIds === undefined ? null : [...new Set(await Promise.all(req.body.siteIds.map(async (ref, i) => {
       const id = deps.resolveSite === undefined ? ref : await deps.resolveSite(ref);
       if (id === undefined) throw new AppError('VALIDATION_FAILED', `No site ${ref}`, { errors: [{ field: `/siteIds/${i}`, message: 'is not the id or code of a site' }] });
       return id;
-    }));
+    })))];
     const ownerId = req.body.ownerId ?? null;
     // A key for an owner nobody has would be refused at every owner-keeping route: it is never made.
     if (ownerId !== null && await deps.ownerExists?.(ownerId) === false) {

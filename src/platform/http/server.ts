@@ -13,7 +13,7 @@ import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, partValidators } from './validation.ts';
+import { cachedSerializers, partValidators, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -258,6 +258,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   }
   const limiter = options.rateLimiter;
   app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
+  // Before the schemas: a string no UTF-8 can carry is refused, not stored as U+FFFD (the driver's replacement).
+  app.addHook('preValidation', wellFormedUnicodeHook);
   // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.
   app.addHook('preValidation', actingWorkerHook);
   if (options.siteLookups !== undefined) {

@@ -1,6 +1,7 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import { AppError } from '../errors.ts';
 
 type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type BuildValidator = NonNullable<Compilers['buildValidator']>;
@@ -136,4 +137,36 @@ export function cachedSerializers(): BuildSerializer {
       return (data: unknown) => (real ??= build(route) as (data: unknown) => string)(data);
     });
   };
+}
+
+/** A surrogate code point alone: with the `u` flag a well-formed pair is one astral code point, so only a lone one matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The first string in `value` (a parsed body, query or params) that is no well-formed Unicode: its JSON pointer. */
+function malformedString(value: unknown, pointer: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? pointer : undefined;
+  // Bodies deeper than this are refused by their schemas anyway; the walk stays bounded whatever is sent.
+  if (depth > 64 || typeof value !== 'object' || value === null) return undefined;
+  for (const [key, member] of Object.entries(value)) {
+    const found = malformedString(member, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1);
+    if (found !== undefined) return found;
+    if (LONE_SURROGATE.test(key)) return `${pointer}/${key.replace(new RegExp(LONE_SURROGATE.source, 'gu'), '\ufffd')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a request carrying a string that is no well-formed Unicode (a lone surrogate such as JSON's `"\ud800"`): UTF-8
+ * cannot encode one, so the database driver stored U+FFFD instead and the write succeeded with a value that was not the
+ * one sent. 400 VALIDATION_FAILED naming the field (the body's fields as `/name`, the others as `/querystring/…`).
+ */
+export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<void> {
+  // GraphQL answers in its own shape: the REST operations its fields run refuse such a string there.
+  if (request.routeOptions.url?.startsWith('/graphql') === true) return;
+  const field = malformedString(request.body, '')
+    ?? malformedString(request.query, '/querystring') ?? malformedString(request.params, '/params');
+  if (field === undefined) return;
+  throw new AppError('VALIDATION_FAILED', `${field === '' ? 'The body' : field} is not well-formed Unicode (a lone surrogate)`, {
+    errors: [{ field, message: 'must be well-formed Unicode (no lone surrogate)' }],
+  });
 }
