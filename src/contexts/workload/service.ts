@@ -1,8 +1,8 @@
 import { PLAN_UTILISATION } from '../../contracts/workload.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import { decideInTx } from '../../platform/decider.ts';
-import { ok, reject, type Outcome } from '../../platform/errors.ts';
-import { ifMatchHolds, type IfMatch } from '../../platform/http/if-match.ts';
+import { ok, type Outcome } from '../../platform/errors.ts';
+import type { IfMatch } from '../../platform/http/if-match.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { backtest, forecastSeries, type BacktestReport } from './domain/forecast.ts';
 import {
@@ -349,10 +349,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
         // The check and the replacement under the day's lock: two planners who read one version cannot both replace it.
         await store.lockRosterDay(tx, siteId, day);
         const version = await store.rosterVersion(tx, siteId, day);
-        if (!ifMatchHolds(ifMatch, version)) {
-          return reject('VERSION_MISMATCH', `The roster of ${siteId} on ${day} is at version ${version} ("${version}"), which If-Match ${ifMatch?.any === false ? ifMatch.header : '*'} does not match: read it again`);
-        }
-        const decided = decideRoster(state, { day, shifts }, deps.clock.now());
+        const decided = decideRoster({ ...state, version }, { day, shifts, ifMatch }, deps.clock.now());
         if (!decided.ok) return decided;
         await store.replaceRoster(tx, siteId, day, decided.value);
         return ok(null);

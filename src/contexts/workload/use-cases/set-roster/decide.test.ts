@@ -25,4 +25,12 @@ describe('a roster', () => {
       .thenRejects('UNKNOWN_ZONE', { message: /Z9, ALL/, fields: ['/shifts/1/zone', '/shifts/2/zone'] });
     spec.given({ zones: new Set<string>(), today: '2026-06-02' }).when({ day: '2026-06-02', shifts: [{ ...shift, zone: 'ALL' }] }).then((s) => expect(s).toHaveLength(1));
   });
+  it('replaces the version an If-Match names (or any, for *), and refuses any other: VERSION_MISMATCH', () => {
+    const site = { zones: null, today: '2026-06-01', version: 3 };
+    const shifts = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }];
+    spec.given(site).when({ day: '2026-06-01', shifts, ifMatch: { any: false, versions: [2], header: '"2"' } }).thenRejects('VERSION_MISMATCH', { message: /version 3 \("3"\), which If-Match "2"/ });
+    spec.given(site).when({ day: '2026-06-01', shifts, ifMatch: { any: false, versions: [3, 4], header: '"3", "4"' } }).then((s) => expect(s).toHaveLength(1));
+    spec.given(site).when({ day: '2026-06-01', shifts, ifMatch: { any: true } }).then((s) => expect(s).toHaveLength(1));
+    spec.given(null).when({ day: '2026-06-01', shifts, ifMatch: { any: false, versions: [1], header: '"1"' } }).thenRejects('VERSION_MISMATCH');
+  });
 });

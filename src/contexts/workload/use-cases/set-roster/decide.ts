@@ -1,5 +1,6 @@
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
+import { ifMatchHolds, type IfMatch } from '../../../../platform/http/if-match.ts';
 import type { Shift } from '../../domain/staffing.ts';
 
 /** Pack stations' zone, and the one zone of a site without zones (as the plan names them). */
@@ -26,6 +27,8 @@ export interface RosterState {
   readonly zones: ReadonlySet<string> | null;
   /** Today at the site, YYYY-MM-DD (sites carry no time zone yet: UTC). */
   readonly today: string;
+  /** The day's roster version, read under the day's lock (0: never set); absent when not asked. */
+  readonly version?: number;
 }
 
 /** Whether a shift (or a what-if) may name `zone` at a site of `zones`: one of them, PACK, or ALL where there are none. */
@@ -34,14 +37,21 @@ export const zoneAllowed = (zones: ReadonlySet<string>, zone: string): boolean =
 export interface RosterCommand {
   readonly day: string;
   readonly shifts: readonly ShiftInput[];
+  /** The If-Match of the request: the version(s) of the day's roster the replacement expects. */
+  readonly ifMatch?: IfMatch | undefined;
 }
 
 /**
- * A day's roster replaces the last: it is for today or a later day (a past day's plan is history), every shift is in a
+ * A day's roster replaces the last one (the one an If-Match names, when it names one: VERSION_MISMATCH otherwise): it is for today or a later day (a past day's plan is history), every shift is in a
  * zone of the site, ends after it starts, and a worker is never in two shifts at once (two zones at the same minute would
  * count them twice).
  */
-export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST'> = (state, command) => {
+export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST' | 'VERSION_MISMATCH'> = (state, command) => {
+  const version = state?.version ?? 0;
+  if (!ifMatchHolds(command.ifMatch, version)) {
+    const named = command.ifMatch?.any === false ? command.ifMatch.header : '*';
+    return reject('VERSION_MISMATCH', `The roster of ${command.day} is at version ${version} ("${version}"), which If-Match ${named} does not match: read it again`);
+  }
   if (state !== null && command.day < state.today) {
     return reject('ROSTER_DAY_PAST', `${command.day} is past (today is ${state.today}): a roster is set for today or a later day`, [{ field: '/day', message: `must not be before ${state.today}` }]);
   }
