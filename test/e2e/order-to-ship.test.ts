@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { expectStockConserved } from '../support/conservation.ts';
@@ -5,6 +6,8 @@ import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, re
 
 /** Acceptance (b): the whole flow through HTTP only, ending with every order SHIPPED and the stock arithmetic intact. */
 let t: TestApp;
+/** Events that belong to no site: master data shared by every site. */
+const SITELESS = /^(catalog|identity)\./;
 let call: Call;
 let w: Warehouse;
 
@@ -84,5 +87,15 @@ describe('order to ship, end to end over HTTP', () => {
     expect((await t.get(`/api/v1/orders/${orders[0]!.id}`)).body.status).toBe('SHIPPED');
     // Nothing failed along the way.
     expect((await t.get('/api/v1/dead-letters')).body.items).toHaveLength(0);
+    // Every event of the flow names its site, but master data's (products and the site itself): a caller limited to
+    // other sites hears an event of no site on the live stream, so one of this site must never go without it.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ type: string }>(`SELECT DISTINCT type FROM platform.events WHERE site_id IS NULL ORDER BY type`);
+      expect(rows.map((r) => r.type).filter((type) => !SITELESS.test(type))).toEqual([]);
+    } finally {
+      await db.end();
+    }
   }, 120_000);
 });
