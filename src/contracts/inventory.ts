@@ -181,6 +181,7 @@ export const InventoryEventSchemas = {
   [InventoryEvents.adjusted]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
     reason: Type.Enum(ADJUSTMENT_REASONS), movementId: Type.String(),
+    uncoveredAtDock: Type.Optional(Type.Integer({ description: 'Set when the location is a receiving location (`POST /inventory/adjustments`): the AVAILABLE units of this owner, SKU and lot still on hand there after it that no OPEN putaway covers (orchestration resolves UNITS_LEFT_AT_DOCK at 0). Added in place: absent in older events and at other locations.' })),
   }, { description: 'On-hand at a location was adjusted with a reason (`POST /inventory/adjustments`, or SHORT_PICK when a short pick finds the units gone). A positive one frees stock for backorders.' }),
   [InventoryEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), lines: List(AllocationLineSchema),
@@ -235,6 +236,7 @@ export const InventoryEventSchemas = {
     fromPickable: Type.Boolean({ description: 'Pickability of the source when the move committed: AVAILABLE units moved from false to true grew ATP.' }),
     toPickable: Type.Boolean({ description: 'Pickability of the target when the move committed.' }),
     movementId: Type.String({ description: 'The MOVE movement at the source; the one at the target references it.' }),
+    uncoveredAtDock: Type.Optional(Type.Integer({ description: 'Set when AVAILABLE units moved off a receiving location by `POST /inventory/moves` (the source): the AVAILABLE units of this owner, SKU and lot still on hand there after it that no OPEN putaway covers (orchestration resolves UNITS_LEFT_AT_DOCK at 0). Added in place: absent in older events and at other locations.' })),
     purpose: Type.Optional(Type.Enum(MOVE_PURPOSES, {
       description: 'Why the units moved: a plain move (`POST /inventory/moves`), a putaway (`inventory.stock.putaway-confirmed` follows with the same `movementId`) or a replenishment; LPN_FOUND: the held units of a lost LPN follow it to where it was found (`physical-tracking.lpn.found.v1`; the LPN moved already). Added in place (issue 12): absent in older events.',
     })),
@@ -312,6 +314,7 @@ export const InventoryEventSchemas = {
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),
+    uncoveredAtDock: Type.Optional(Type.Integer({ description: 'Set when the units were held at a receiving location: the AVAILABLE units of this owner, SKU and lot still on hand there after it that no OPEN putaway covers (orchestration resolves UNITS_LEFT_AT_DOCK at 0). Added in place: absent in older events and at other locations.' })),
   }, { description: 'Units were put on HOLD, QUARANTINE or DAMAGED (`POST /inventory/holds`, HOLD movements): they left ATP at once and are never allocated nor reserved until released.' }),
   [InventoryEvents.holdReleased]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, fromStatus: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),

@@ -387,13 +387,18 @@ describe('putaways withdrawn', () => {
 });
 
 describe('AVAILABLE units left at the dock by a cancelled putaway', () => {
+  type Case = { id: string; subject: string; status: string; resolution: string | null; actions: string[]; details: Record<string, unknown> };
   const leftAtDock = async (putawayId: string) => {
     await t.settle();
-    return ((await t.get(`/api/v1/exceptions?siteId=${w.siteId}&kind=UNITS_LEFT_AT_DOCK&limit=200`, 'manager')).body.items as
-      { id: string; subject: string; status: string; actions: string[]; details: Record<string, unknown> }[]).filter((x) => x.subject === putawayId);
+    return ((await t.get(`/api/v1/exceptions?siteId=${w.siteId}&kind=UNITS_LEFT_AT_DOCK&limit=200`, 'manager')).body.items as Case[])
+      .filter((x) => x.subject === putawayId);
+  };
+  const statusOf = async (id: string) => {
+    await t.settle();
+    return (await t.get(`/api/v1/exceptions/${id}`, 'manager')).body as Case;
   };
 
-  it('are raised as UNITS_LEFT_AT_DOCK naming them (nobody else is told); moved off by hand, the case is acknowledged. Units that left the dock first raise nothing', async () => {
+  it('are raised as UNITS_LEFT_AT_DOCK naming them (nobody else is told); the case resolves by itself once none are left at the dock beyond what open putaways cover (moved, held, adjusted out). Units that left the dock first raise nothing', async () => {
     const sku = w.products[14]!.sku;
     // Two receipts of the SKU at the dock: the second's putaway stays OPEN and covers its own units.
     const first = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 5 }, 'operator');
@@ -409,14 +414,42 @@ describe('AVAILABLE units left at the dock by a cancelled putaway', () => {
       status: 'OPEN', actions: ['acknowledge'],
       details: expect.objectContaining({ putawayId: first.body.putaway.id, sku, locationId: dock, status: 'AVAILABLE', leftAtDock: 4 }),
     });
-    // Moved off by hand: the way out; the supervisor closes the case.
-    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: target.id, quantity: 4 }, 'operator')).status).toBe(201);
-    expect((await t.post(`/api/v1/exceptions/${raised!.id}/actions/acknowledge`, {}, 'manager')).body.status).toBe('RESOLVED');
+    // Moved off by hand, part by part: 2 of the 4 moved, then 1 held there, still leave one with no putaway (the
+    // second's 2 are covered by its OPEN putaway): the case stays open.
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: target.id, quantity: 2 }, 'operator')).status).toBe(201);
+    expect((await statusOf(raised!.id)).status).toBe('OPEN');
+    expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: dock, quantity: 1, status: 'DAMAGED', reason: 'crushed' }, 'manager')).status).toBe(201);
+    expect((await statusOf(raised!.id)).status).toBe('OPEN');
+    // The last one written off: only covered units are left at the dock; the case resolves by itself.
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: dock, delta: -1, reason: 'LOST' }, 'manager')).status).toBe(201);
+    const cleared = await statusOf(raised!.id);
+    expect(cleared.status).toBe('RESOLVED');
+    expect(cleared.resolution).toMatch(/^auto: no AVAILABLE units left at the dock without a putaway \(adjusted out\)/);
 
+    // The damaged unit released at the dock gets a putaway of its own (nothing held is left), and is put away.
+    expect((await t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, sku, locationId: dock, quantity: 1, fromStatus: 'DAMAGED', reason: 'fine after all' }, 'manager')).status).toBe(201);
+    const reput = ((await t.get(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN&limit=500`, 'manager')).body.items as { id: string; sku: string; quantity: number }[])
+      .filter((p) => p.sku === sku && p.id !== second.body.putaway.id);
+    expect(reput).toMatchObject([{ quantity: 1 }]);
+    expect((await t.post(`/api/v1/inventory/putaways/${reput[0]!.id}/confirm`, { locationCode: target.code, quantity: 1 }, 'operator')).body.status).toBe('COMPLETED');
     // The second's units moved off by hand before its putaway is cancelled: nothing is left at the dock, nothing raised.
     expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: target.id, quantity: 2 }, 'operator')).status).toBe(201);
     expect((await t.post(`/api/v1/inventory/putaways/${second.body.putaway.id}/cancel`, { reason: 'moved by hand' }, 'manager')).status).toBe(200);
     expect(await leftAtDock(second.body.putaway.id as string)).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('a supervisor may still acknowledge the case while the units are at the dock; moved off afterwards, nothing reopens', async () => {
+    const sku = w.products[14]!.sku;
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 3 }, 'operator');
+    expect(receipt.status).toBe(201);
+    const dock = receipt.body.locationId as string;
+    expect((await t.post(`/api/v1/inventory/putaways/${receipt.body.putaway.id}/cancel`, { reason: 'dock lead moves them' }, 'manager')).status).toBe(200);
+    const [raised] = await leftAtDock(receipt.body.putaway.id as string);
+    expect(raised).toMatchObject({ status: 'OPEN', details: expect.objectContaining({ leftAtDock: 3 }) });
+    expect((await t.post(`/api/v1/exceptions/${raised!.id}/actions/acknowledge`, {}, 'manager')).body).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock, toLocationId: shelfOf(14).id, quantity: 3 }, 'operator')).status).toBe(201);
+    expect(await statusOf(raised!.id)).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
     await expectLedgerConserved(t, w.siteId);
   });
 });

@@ -33,6 +33,15 @@ export async function deleteSetting(db: Executor, locationId: string, sku: strin
   return (await db.query(`DELETE FROM inventory.replenishment_settings WHERE location_id = $1 AND sku = $2 RETURNING 1`, [locationId, sku])).length === 1;
 }
 
+/**
+ * `getSetting` FOR SHARE, for a low-stock trigger: a removal of the setting (its DELETE locks the row) at the same moment
+ * either committed first (no row here) or waits for this commit and then ends the wait it started.
+ */
+export async function shareSetting(db: Executor, locationId: string, sku: string): Promise<SettingRow | undefined> {
+  return (await db.query<SettingRow>(`SELECT ${SETTING_COLUMNS} FROM inventory.replenishment_settings WHERE location_id = $1 AND sku = $2 FOR SHARE`,
+    [locationId, sku]))[0];
+}
+
 export async function getSetting(db: Executor, locationId: string, sku: string): Promise<SettingRow | undefined> {
   return (await db.query<SettingRow>(`SELECT ${SETTING_COLUMNS} FROM inventory.replenishment_settings WHERE location_id = $1 AND sku = $2`,
     [locationId, sku]))[0];

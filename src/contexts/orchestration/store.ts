@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList } from '../../platform/db/row-types.ts';
 import type { Narrowed, Selectable } from '../../platform/db/row-types.ts';
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import type { ExceptionAction, ExceptionKind, ExceptionStatus } from '../../contracts/orchestration.ts';
 import type { OrchestrationCarrierCutoffs, OrchestrationExceptions, OrchestrationQueuedTasks, OrchestrationWorkingTasks } from './db-types.ts';
 
@@ -90,6 +91,21 @@ export const orchestrationStore = {
     const rows = await db.query<ExceptionRow>(
       `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE subject = $1 AND kind = ANY($2::text[]) AND status = 'OPEN' ORDER BY id FOR UPDATE`,
       [subject, [...kinds]],
+    );
+    return rows.map(toException);
+  },
+
+  /**
+   * The open UNITS_LEFT_AT_DOCK exceptions about these units (owner, SKU, lot) at this receiving location, locked in id
+   * order: read from the details they were raised with (the putaway's), as the case is keyed by its putaway.
+   */
+  async openUnitsLeftAtDock(db: Executor, k: { siteId: string; locationId: string; ownerId: string; sku: string; lot: string | null }): Promise<SupervisorException[]> {
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+        WHERE kind = 'UNITS_LEFT_AT_DOCK' AND status = 'OPEN' AND site_id = $1 AND details->>'locationId' = $2
+          AND coalesce(details->>'ownerId', $6) = $3 AND details->>'sku' = $4 AND (details->>'lot') IS NOT DISTINCT FROM $5
+        ORDER BY id FOR UPDATE`,
+      [k.siteId, k.locationId, k.ownerId, k.sku, k.lot, DEFAULT_OWNER_ID],
     );
     return rows.map(toException);
   },

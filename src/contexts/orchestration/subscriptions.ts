@@ -1,5 +1,5 @@
 import { onMany, type EnvelopeFor } from '../../contracts/events.ts';
-import { InventoryEvents } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
@@ -16,7 +16,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -25,7 +25,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
   PackShipEvents.labelVoidFailed, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
-  InventoryEvents.putawayCancelled,
+  InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -255,6 +255,18 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           details: { putawayId: d.putawayId, sku: d.sku, lot: d.lot, locationId: d.fromLocationId, ownerId: d.ownerId ?? null, status: d.status,
             leftAtDock: d.leftAtDock ?? 0, putAway: d.putAway, remaining: d.remaining, reason: d.reason },
         }, causedBy(event));
+        return;
+      }
+      // Units taken off a dock (moved, adjusted, held) with none left there that no putaway covers: the cases about them clear.
+      case InventoryEvents.moved:
+      case InventoryEvents.adjusted:
+      case InventoryEvents.held: {
+        const d = event.data;
+        if (d.uncoveredAtDock !== 0) return;
+        const locationId = event.type === InventoryEvents.moved ? event.data.fromLocationId : event.data.locationId;
+        const why = event.type === InventoryEvents.moved ? 'moved off the dock' : event.type === InventoryEvents.adjusted ? 'adjusted out' : 'put on hold';
+        const open = await store.openUnitsLeftAtDock(tx, { siteId: d.siteId, locationId, ownerId: d.ownerId ?? DEFAULT_OWNER_ID, sku: d.sku, lot: d.lot });
+        for (const x of open) clear(['UNITS_LEFT_AT_DOCK'], x.subject, `no AVAILABLE units left at the dock without a putaway (${why})`);
         return;
       }
       case InventoryEvents.replenishmentWaitEnded: {

@@ -9,6 +9,8 @@ import { balanceView, type StockChangeResult } from '../../views.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail, lookUp, record, type StockApis } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
 import { locationRef } from '../receive/decide.ts';
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
+import { uncoveredAtDock, withUncoveredAtDock } from '../dock-leftovers.ts';
 import { decideAdjust, type AdjustmentInput, type AdjustRejection } from './decide.ts';
 
 /** POST /inventory/adjustments: the balance and the SKU row are locked (in that order) before deciding a removal. */
@@ -31,7 +33,9 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
         : await changeBalanceOrFail(tx, d.key, d.delta, 0, `adjustment of ${d.delta} refused at ${d.key.locationId}`);
       await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable,
         `adjustment of ${d.delta} ${d.key.sku} went below allocated`);
-      await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+      // Adjusted at a dock: the AVAILABLE units left there with no putaway, read after the write (the balance is locked).
+      const events = withUncoveredAtDock(d.events, InventoryEvents.adjusted, await uncoveredAtDock(tx, location, d.key));
+      await record(tx, deps, d.movements, [...learned.events, ...events], meta);
       const { siteId, sku, locationId, lot } = d.key;
       return ok({ movementId, siteId, sku, locationId, lot: fromLotKey(lot), quantity: d.delta, balance: balanceView(after) });
     });

@@ -8,6 +8,8 @@ import * as store from '../../store.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import { locationRef } from '../receive/decide.ts';
 import { lockStatusBalances, writeStatusChange, type StatusChangeResult } from '../status-writes.ts';
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
+import { uncoveredAtDock, withUncoveredAtDock } from '../dock-leftovers.ts';
 import { decideHold, type HoldInput, type HoldRejection } from './decide.ts';
 
 /** POST /inventory/holds: location row (FOR SHARE), both balances (status order), then the SKU row, before deciding. */
@@ -28,7 +30,10 @@ export function holdStockHandler(deps: PlatformDeps, apis: StockApis) {
         deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
-      await record(tx, deps, decision.value.movements, [...learned.events, ...decision.value.events], meta);
+      // Held at a dock: the AVAILABLE units left there with no putaway, read after the write (the balance is locked).
+      const key = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot) };
+      const events = withUncoveredAtDock(decision.value.events, InventoryEvents.held, await uncoveredAtDock(tx, location, key));
+      await record(tx, deps, decision.value.movements, [...learned.events, ...events], meta);
       return ok(result);
     });
   };

@@ -12,8 +12,9 @@ import * as rmas from '../../rma-store.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
+import { uncoveredAtDock, withUncoveredAtDock } from '../dock-leftovers.ts';
 import { decideMove, endRef, leavesPickable, type MoveDecision, type MoveInput, type MoveRejection } from './decide.ts';
-import type { StockStatus } from '../../../../contracts/inventory.ts';
+import { InventoryEvents, type StockStatus } from '../../../../contracts/inventory.ts';
 
 export interface MoveResult {
   readonly movementId: string;
@@ -92,7 +93,11 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
-      const { sourceAfter, target } = await writeMove(tx, deps, d, learned, d.events, meta);
+      // AVAILABLE units moved off a dock: how many are left there with no putaway (the source's balance is locked).
+      const events = d.fromKey.status === 'AVAILABLE' && d.from.type === 'RECEIVING'
+        ? withUncoveredAtDock(d.events, InventoryEvents.moved, Math.max(0, (await uncoveredAtDock(tx, d.from, d.fromKey) ?? 0) - d.quantity))
+        : d.events;
+      const { sourceAfter, target } = await writeMove(tx, deps, d, learned, events, meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({
         movementId, siteId, sku, lot: fromLotKey(lot), status, quantity: d.quantity, fromLocationId: d.from.id, toLocationId: d.to.id,

@@ -10,6 +10,24 @@ import { settingView, type ReplenishmentSettingView } from '../../views-replenis
 import { findLocation, type StockApis } from '../ledger-writes.ts';
 import { decideSetting, settingRef, type SettingInput, type SettingRejection } from './decide.ts';
 
+/**
+ * In `tx`: a face's min/max for the SKU deleted (false: there was none) and the face's waits for a source of it ended
+ * (`inventory.replenishment.wait-ended`, NOT_NEEDED: NO_REPLENISHMENT_SOURCE resolves). The DELETE locks the setting row
+ * first, the row a low-stock trigger reads FOR SHARE: a trigger at the same moment either waits for this commit and
+ * finds no min/max, or committed its wait before the DELETE got the row, and the waits are read after it.
+ */
+export async function removeSetting(tx: Tx, deps: Pick<PlatformDeps, 'bus'>, faceId: string, sku: string): Promise<boolean> {
+  if (!await replenishments.deleteSetting(tx, faceId, sku)) return false;
+  // Without a min/max the face asks for nothing: a wait for a source of the SKU there ends (NO_REPLENISHMENT_SOURCE resolves).
+  for (const w of await replenishments.endWaitsAt(tx, faceId, sku)) {
+    const data: ReplenishmentWaitEnded = {
+      waitId: w.id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, faceLocationId: w.location_id, outcome: 'NOT_NEEDED', replenishmentId: null,
+    };
+    await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaitEnded, subject: w.id, siteId: w.site_id, data }]), {});
+  }
+  return true;
+}
+
 /** PUT and DELETE /replenishment-settings: a pick face's min/max per SKU (catalog and location-master asked first). */
 export function replenishmentSettingsHandler(deps: PlatformDeps, apis: StockApis) {
   async function put(input: SettingInput): Promise<Outcome<ReplenishmentSettingView, SettingRejection>> {
@@ -29,17 +47,8 @@ export function replenishmentSettingsHandler(deps: PlatformDeps, apis: StockApis
     const face = located(input.siteId, ref, await findLocation(apis.locations, input.siteId, ref));
     if (!face.ok) return face;
     const faceId = face.value.id;
-    return decideInTx(deps.db, async (tx: Tx) => {
-      if (!await replenishments.deleteSetting(tx, faceId, input.sku)) return reject('NOT_FOUND', `No min/max for ${input.sku} at ${face.value.code}`);
-      // Without a min/max the face asks for nothing: a wait for a source of the SKU there ends (NO_REPLENISHMENT_SOURCE resolves).
-      for (const w of await replenishments.endWaitsAt(tx, faceId, input.sku)) {
-        const data: ReplenishmentWaitEnded = {
-          waitId: w.id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, faceLocationId: w.location_id, outcome: 'NOT_NEEDED', replenishmentId: null,
-        };
-        await deps.bus.append(tx, 'inventory', withoutDefaultOwner([{ type: InventoryEvents.replenishmentWaitEnded, subject: w.id, siteId: w.site_id, data }]), {});
-      }
-      return ok(faceId);
-    });
+    return decideInTx(deps.db, async (tx: Tx) => (await removeSetting(tx, deps, faceId, input.sku)
+      ? ok(faceId) : reject('NOT_FOUND', `No min/max for ${input.sku} at ${face.value.code}`)));
   }
 
   return { put, remove };

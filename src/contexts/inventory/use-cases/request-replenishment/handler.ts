@@ -32,7 +32,10 @@ export async function requestReplenishment(
   // first (INACTIVE here: nothing asked) or waits for this commit and withdraws what it asks (its second pass). Read
   // plainly, each missed the other and a replenishment to the INACTIVE face stayed OPEN for good (write skew).
   const faceStatus = known?.status ?? (await store.shareLocation(tx, ask.toLocationId))?.status ?? null;
-  const setting = await replenishments.getSetting(tx, ask.toLocationId, ask.sku);
+  // The setting FOR SHARE too (its removal's DELETE locks the row): read plainly, a trigger that read it just before a
+  // removal committed started a wait after the removal ended the face's waits, and NO_REPLENISHMENT_SOURCE stayed open
+  // for a face with no min/max (write skew, docs/dev/contexts.md).
+  const setting = await replenishments.shareSetting(tx, ask.toLocationId, ask.sku);
   // Each owner's units at a face are measured and topped up apart, from that owner's stock only (ADR 0028).
   const face = await replenishments.faceLevel(tx, ask.siteId, ask.toLocationId, ask.ownerId, ask.sku);
   const open = await replenishments.openReplenishmentFor(tx, ask.toLocationId, ask.ownerId, ask.sku);
