@@ -123,6 +123,45 @@ describe('bad input changes nothing', () => {
     }
   });
 
+  it('instants and days outside the accepted range are a 400 naming the field, not the database\'s "cannot be stored" nor an answer (found by the probe)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'DATERANGE', name: 'Date range' });
+    expect(site.status).toBe(201);
+    const before = await fingerprint();
+    const refused = async (method: 'GET' | 'PUT', url: string, field: string, body?: unknown): Promise<void> => {
+      const res = await t.request(method, url, body === undefined ? {} : { body });
+      expect([res.status, res.body.code, res.body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', field]);
+      expect(res.body.errors[0].message, url).toMatch(/1970 to 9999|must not be after/);
+    };
+    for (const path of ['/api/v1/events', '/api/v1/audit']) {
+      await refused('GET', `${path}?from=0000-01-01T00:00:00Z`, '/querystring/from');
+      await refused('GET', `${path}?to=1969-12-31T23:59:59Z`, '/querystring/to');
+      // Year 9999 in its own offset, year 10000 in UTC.
+      await refused('GET', `${path}?to=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`, '/querystring/to');
+      expect((await t.get(`${path}?from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z`)).status, path).toBe(200);
+    }
+    await refused('GET', `/api/v1/workload/performance?siteId=DATERANGE&from=0000-01-01T00:00:00Z`, '/querystring/from');
+    await refused('GET', `/api/v1/inventory/as-of?siteId=DATERANGE&at=0000-01-01T00:00:00Z`, '/querystring/at');
+    await refused('PUT', '/api/v1/workload/roster', '/day', { siteId: 'DATERANGE', day: '9999-12-31', shifts: [] });
+    await refused('PUT', '/api/v1/workload/roster', '/day', { siteId: 'DATERANGE', day: '0000-01-01', shifts: [] });
+    const inAYear = new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10);
+    expect((await t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'DATERANGE', day: inAYear, shifts: [] } })).status).toBe(200);
+    const tooFar = new Date(Date.now() + 368 * 86_400_000).toISOString().slice(0, 10);
+    await refused('PUT', '/api/v1/workload/roster', '/day', { siteId: 'DATERANGE', day: tooFar, shifts: [] });
+    const after = await fingerprint();
+    expect(Object.keys(after).filter((table) => after[table] !== before[table] && !table.startsWith('workload.'))).toEqual([]);
+  });
+
+  it('a cursor whose key has not the shape of the list\'s own cursors is a 400 naming it, not a page (found by the probe)', async () => {
+    const tampered = Buffer.from('[1,2,3]', 'utf8').toString('base64url');
+    for (const url of [`/api/v1/orders?cursor=${tampered}`, `/api/v1/waves?cursor=${tampered}`, '/api/v1/tasks?cursor=%00', '/api/v1/tasks?cursor=%5B1%2C2%5D']) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', '/querystring/cursor']);
+    }
+    // A key of the right shape still pages (past the last row: an empty page).
+    expect((await t.get(`/api/v1/orders?cursor=${Buffer.from('ord_zzzzzzzz', 'utf8').toString('base64url')}`)).body).toEqual({ items: [], nextCursor: null });
+    expect((await t.get('/api/v1/tasks?cursor=tsk_zzzzzzzz')).body).toEqual({ items: [], nextCursor: null });
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);

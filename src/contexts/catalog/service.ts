@@ -1,4 +1,4 @@
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CatalogEvents, type Product, type ProductActiveChanged, type ProductCreated, type ProductUpdated } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { ok, reject, type FieldError, type Outcome } from '../../platform/errors.ts';
@@ -102,7 +102,7 @@ export function catalogService(deps: PlatformDeps) {
 
     /** A page of products; `skus` narrows it to a batch (one statement, like the page itself). */
     async listProducts(q: { limit: number; cursor?: string | undefined; search?: string | undefined; skus?: readonly string[]; active?: boolean | undefined }): Promise<Outcome<ProductPage>> {
-      const after = cursorKey(q.cursor); // the last SKU of the previous page
+      const after = cursorKey(q.cursor, CURSOR_SHAPES.text); // the last SKU of the previous page
       if (!after.ok) return after;
       const search = q.search === undefined || q.search.trim() === '' ? null : q.search.trim();
       const items = await listProducts(deps.db, { limit: q.limit, afterSku: after.value, search, skus: q.skus ?? null, active: q.active ?? null });

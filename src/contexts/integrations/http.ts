@@ -4,7 +4,7 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { authorizeSiteOrAll, mayActEverywhere, type Principal } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -152,7 +152,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(SubscriptionSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map(subscriptionView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -230,7 +230,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor)), q.limit);
+      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
       return { items: rows.map(deliveryView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -310,7 +310,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(ChannelSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 

@@ -6,7 +6,7 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN, roleAt } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -150,7 +150,7 @@ export async function inventoryControlRoutes(
       response: { 200: Page(PolicySchema), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => counts.policies({ siteId: await siteId(req.query.siteId, '/querystring/siteId'), limit: req.query.limit,
-    after: unwrap(cursorKey(req.query.cursor)) }));
+    after: unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.text)) }));
 
   app.post('/inventory/counts', {
     config: { roles: CAN.plan, idempotent: true },
@@ -186,7 +186,7 @@ export async function inventoryControlRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
     return counts.counts({ siteId: site, status: q.status, locationId, sku: q.sku,
-      limit: q.limit, after: unwrap(cursorKey(q.cursor)) }, blindFor(req, site));
+      limit: q.limit, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)) }, blindFor(req, site));
   });
 
   const CountParams = Type.Object({ id: IdParam('count', 'POST /inventory/counts (items[].id), or a COUNT task\'s reference,') }, { additionalProperties: false });

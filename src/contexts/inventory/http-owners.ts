@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { resolveOwnerId, type InventoryApi } from '../../contracts/inventory.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { ownerScopeOf } from '../../platform/http/auth.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { Cursor, DateTime, Limit, Page } from '../../platform/http/schemas.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -86,7 +86,7 @@ export async function ownerRoutes(app: HttpApp, deps: PlatformDeps): Promise<voi
       const own = await owners.getOwner(deps.db, scope);
       return { items: own === undefined ? [] : [ownerView(own)], nextCursor: null };
     }
-    const after = unwrap(cursorKey(req.query.cursor));
+    const after = unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.text));
     const rows = await owners.listOwners(deps.db, { limit: req.query.limit, after });
     return { items: rows.map(ownerView), nextCursor: nextCursor(rows, req.query.limit, (o) => o.code) };
   });

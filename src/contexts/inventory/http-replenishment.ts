@@ -5,7 +5,13 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
+
+/** Whether a key is a settings page's: the face's id and the SKU, apart by U+0001 (service-replenishment.ts). */
+const settingKey = (key: string): boolean => {
+  const parts = key.split('\u0001');
+  return parts.length === 2 && CURSOR_SHAPES.id(parts[0]!) && parts[1] !== '' && CURSOR_SHAPES.text(parts[1]!);
+};
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -67,7 +73,7 @@ export async function replenishmentRoutes(
   }, async (req) => {
     const q = req.query;
     return unwrap(await replenishment.listSettings({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor)) }));
+      after: unwrap(cursorKey(q.cursor, settingKey)) }));
   });
 
   app.delete('/replenishment-settings', {
@@ -121,7 +127,7 @@ export async function replenishmentRoutes(
   }, async (req) => {
     const q = req.query;
     return replenishment.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, sku: q.sku, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor)) });
+      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)) });
   });
 
   const Params = Type.Object({ id: IdParam('replenishment', 'GET /replenishments (items[].id), or a REPLENISH task\'s reference,') },

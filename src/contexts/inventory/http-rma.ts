@@ -5,7 +5,7 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -69,7 +69,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     const q = req.query;
     return rmas.list({
       siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), status: q.status, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor)),
+      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)),
     });
   });
 

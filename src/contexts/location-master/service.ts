@@ -1,4 +1,4 @@
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
@@ -85,7 +85,7 @@ export function locationMasterService(
 
     /** A page of sites; `ids` (not null) keeps those only: a caller of some sites lists its own (ADR 0019). */
     async listSites(q: { limit: number; cursor?: string | undefined; active?: boolean | undefined; ids?: readonly string[] | null }): Promise<Outcome<Page<Site>>> {
-      const after = cursorKey(q.cursor);
+      const after = cursorKey(q.cursor, CURSOR_SHAPES.text);
       if (!after.ok) return after;
       return ok(page(await store.listSites(deps.db, { limit: q.limit, afterCode: after.value, active: q.active ?? null, ids: q.ids ?? null }), q.limit));
     },
@@ -200,7 +200,7 @@ export function locationMasterService(
     },
 
     async listLocations(site: string, q: { limit: number; cursor?: string | undefined; type?: LocationType | undefined; zone?: string | undefined; status?: LocationStatus | undefined }): Promise<Outcome<Page<Location>>> {
-      const after = cursorKey(q.cursor);
+      const after = cursorKey(q.cursor, CURSOR_SHAPES.text);
       if (!after.ok) return after;
       const siteId = (await store.siteByIdOrCode(deps.db, site))?.id;
       if (siteId === undefined) return reject('NOT_FOUND', `No site ${site}`);

@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { authorizeSite } from '../../platform/http/auth.ts';
-import { cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, Limit, LocationFilter, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
@@ -13,6 +13,8 @@ import type { Position } from './domain/position.ts';
 import type { TrackingService } from './service.ts';
 
 const tags: Tag[] = ['Location tracking'];
+/** A positions page's key: `<kind>:<tag id>` (the tag id is the client's, any text). */
+const POSITION_KEY = new RegExp(`^(?:${TRACKED_KINDS.join('|')}):[^\\p{Cc}]{1,100}$`, 'u');
 const Kind = Enum(TRACKED_KINDS, { description: 'worker, equipment or lpn' });
 const TrackedParams = Type.Object({
   kind: { ...Kind, examples: ['equipment'] },
@@ -144,7 +146,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor));
+    const after = unwrap(cursorKey(q.cursor, (key) => POSITION_KEY.test(key)));
     const site = await siteId(q.siteId, '/querystring/siteId');
     // Named by id or code as commands take it, kept as the id positions carry: a code matched against ids answered an
     // empty list, as if nothing were there.
@@ -200,7 +202,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
     const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
     const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
     const next = nextKey(items, q.limit, (a) => a.id);

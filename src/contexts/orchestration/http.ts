@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
@@ -63,7 +63,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       },
     }, async (req) => {
       const q = req.query;
-      const after = unwrap(cursorKey(q.cursor));
+      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
       const items = await service.sagas.list({
         limit: q.limit, ...(q.status === undefined ? {} : { status: q.status }), ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
@@ -99,7 +99,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       },
     }, async (req) => {
       const q = req.query;
-      const after = unwrap(cursorKey(q.cursor));
+      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
       const items = await service.exceptions.list({
         limit: q.limit, ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
         ...(q.status === undefined ? {} : { status: q.status }), ...(q.kind === undefined ? {} : { kind: q.kind }),

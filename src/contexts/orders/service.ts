@@ -1,5 +1,5 @@
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { inactiveSkuErrors, type CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
 import { activeSite, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -190,7 +190,7 @@ export function orderService(
     externalId?: string | undefined;
     ids?: readonly string[] | undefined; waveId?: string | undefined; withLines?: boolean | undefined;
   }): Promise<Outcome<OrderPage>> {
-    const after = cursorKey(q.cursor); // the last id of the previous page
+    const after = cursorKey(q.cursor, CURSOR_SHAPES.id); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
     const items = await listOrders(deps.db, {

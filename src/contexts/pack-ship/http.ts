@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -280,7 +280,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   }, async (req) => {
     const { siteId, status, orderIds, cursor } = req.query;
     const limit = req.query.limit ?? (orderIds === undefined ? 50 : undefined);
-    const after = unwrap(cursorKey(cursor));
+    const after = unwrap(cursorKey(cursor, CURSOR_SHAPES.id));
     const items = await packShip.listShipments({
       siteId: siteId === undefined ? undefined : await siteIdOf(siteId, '/querystring/siteId'),
       status, orderIds: orderIds === undefined ? undefined : splitList(orderIds), after, limit,

@@ -4,7 +4,7 @@ import { LPN_STATUSES, LPN_TYPES, SCAN_MEANINGS } from '../../contracts/physical
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -91,7 +91,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     },
   }, async (req) => {
     const q = req.query;
-    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor)), limit: q.limit });
+    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });
 

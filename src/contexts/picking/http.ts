@@ -1,4 +1,4 @@
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
@@ -74,7 +74,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor)); // the last id of the previous page
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)); // the last id of the previous page
     const items = await picking.list({
       limit: q.limit,
       ...(q.siteId === undefined ? {} : { siteId: q.siteId }),

@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -110,7 +110,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
   }, async (req) => {
     const q = req.query;
     const items = await quality.listPlans({ siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), stage: q.stage,
-      cursor: unwrap(cursorKey(q.cursor)), limit: q.limit });
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (p) => p.id) };
   });
 
@@ -150,7 +150,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
     const q = req.query;
     const items = await quality.listInspections({
       siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), status: q.status, stage: q.stage, holdStatus: q.holdStatus,
-      cursor: unwrap(cursorKey(q.cursor)), limit: q.limit,
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit,
     });
     return { items, nextCursor: nextCursor(items, q.limit, (i) => i.id) };
   });
@@ -219,7 +219,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
   }, async (req) => {
     const q = req.query;
     const items = await quality.listNonConformances({ siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), status: q.status,
-      cursor: unwrap(cursorKey(q.cursor)), limit: q.limit });
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (n) => n.id) };
   });
 

@@ -1,4 +1,4 @@
-import { nextKey } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, clearCursorKey, nextKey } from '../../platform/http/paging.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef } from '../../platform/http/schemas.ts';
 import { noContent, problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
@@ -315,13 +315,14 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     },
   }, async (req) => {
     const q = req.query;
+    const cursor = unwrap(clearCursorKey(q.cursor, CURSOR_SHAPES.id));
     const items = await tasks.list({
       limit: q.limit,
       ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
       ...(q.status === undefined ? {} : { status: q.status }),
       ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
       ...(q.type === undefined ? {} : { type: q.type }),
-      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      ...(cursor === null ? {} : { cursor }),
     });
     // The one list whose cursor is the last id in the clear: handhelds page the task list with it (tasks.int.test.ts).
     return { items, nextCursor: nextKey(items, q.limit, (l) => l.id) };

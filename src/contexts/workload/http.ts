@@ -4,7 +4,7 @@ import { TASK_TYPES } from '../../contracts/tasks.ts';
 import { unwrap } from '../../platform/errors.ts';
 import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -95,7 +95,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     schema: {
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
       description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
-        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day); a zone is one of the site\'s locations\' in use '
+        + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day) and at most 366 days ahead (400 VALIDATION_FAILED, field /day); a zone is one of the site\'s locations\' in use '
         + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone). '
         + 'Each replacement moves the day to its next version, the ETag of GET /workload/roster and of this answer; without If-Match the last writer wins. '
         + IF_MATCH_DOC,
@@ -147,7 +147,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
   }, async (req) => {
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
-    const after = unwrap(cursorKey(q.cursor));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.text));
     const items = unwrap(await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after));
     return { items, nextCursor: nextCursor(items, q.limit, (w) => w.workerId) };
   });

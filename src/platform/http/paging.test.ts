@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cursorKey, cursorSeq, decodeCursor, encodeCursor, nextCursor } from './paging.ts';
+import { clearCursorKey, CURSOR_SHAPES, cursorKey, cursorSeq, decodeCursor, encodeCursor, nextCursor } from './paging.ts';
 
 describe('the cursor codec', () => {
   it('round-trips a key and refuses what it did not make', () => {
@@ -10,13 +10,24 @@ describe('the cursor codec', () => {
   });
 
   it('text and sequence cursors: first page, next page, 400 for anything else', () => {
-    expect(cursorKey(undefined)).toEqual({ ok: true, value: null });
-    expect(cursorKey(encodeCursor('SKU-1'))).toEqual({ ok: true, value: 'SKU-1' });
-    expect(cursorKey('!!')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(cursorKey(undefined, CURSOR_SHAPES.text)).toEqual({ ok: true, value: null });
+    expect(cursorKey(encodeCursor('SKU-1'), CURSOR_SHAPES.text)).toEqual({ ok: true, value: 'SKU-1' });
+    expect(cursorKey('!!', CURSOR_SHAPES.text)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(cursorSeq(undefined)).toEqual({ ok: true, value: 0 });
     expect(cursorSeq(encodeCursor(17))).toEqual({ ok: true, value: 17 });
     expect(cursorSeq(encodeCursor('99999999999999999999'))).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(cursorSeq(encodeCursor('x1'))).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+  });
+
+  it('a key of another shape than the list\'s own is refused: a tampered base64 text, a NUL, a control character', () => {
+    expect(cursorKey(encodeCursor('ord_0190a1b2c3d4'), CURSOR_SHAPES.id)).toEqual({ ok: true, value: 'ord_0190a1b2c3d4' });
+    expect(cursorKey(encodeCursor('[1,2,3]'), CURSOR_SHAPES.id)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', errors: [{ field: '/querystring/cursor' }] });
+    expect(cursorKey(encodeCursor('xyz_1'), CURSOR_SHAPES.id)).toMatchObject({ ok: false });
+    expect(cursorKey(encodeCursor('SKU\u0000'), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
+    expect(cursorKey(encodeCursor('S'.repeat(101)), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
+    expect(clearCursorKey('tsk_000001', CURSOR_SHAPES.id)).toEqual({ ok: true, value: 'tsk_000001' });
+    expect(clearCursorKey('\u0000', CURSOR_SHAPES.id)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(clearCursorKey(undefined, CURSOR_SHAPES.id)).toEqual({ ok: true, value: null });
   });
 
   it('a next cursor only after a full page', () => {

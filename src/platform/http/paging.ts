@@ -1,4 +1,5 @@
 import { reject, ok, type Outcome } from '../errors.ts';
+import { ID_PREFIXES } from '../ids.ts';
 
 /**
  * The one cursor codec of every list. A cursor is opaque to clients: the page's last key (an id, a code, a SKU or a
@@ -18,11 +19,34 @@ export function decodeCursor(cursor: string): string | undefined {
 const refused = (): Outcome<never, 'VALIDATION_FAILED'> =>
   reject('VALIDATION_FAILED', 'The cursor is not valid', [{ field: '/querystring/cursor', message: 'is not a cursor this API returned' }]);
 
-/** `?cursor=` of a list keyed by text: null on the first page, a 400 rejection when it is no cursor of ours. */
-export function cursorKey(cursor: string | undefined): Outcome<string | null, 'VALIDATION_FAILED'> {
+/**
+ * What the keys of one list's cursors look like: a well-formed base64url text of any other shape (`[1,2,3]`, a NUL) is
+ * no cursor that list returned, so it is refused like a malformed one instead of paging from an arbitrary key.
+ */
+export type CursorShape = (key: string) => boolean;
+
+const CONTROL = /\p{Cc}/u;
+const TYPED_ID = new RegExp(`^(?:${ID_PREFIXES.join('|')})_[A-Za-z0-9_-]{1,96}$`);
+
+/** Shapes of the keys lists page by. */
+export const CURSOR_SHAPES = {
+  /** An id this API made (`ord_…`, `tsk_…`): a typed prefix, then letters, digits, `_` or `-`. */
+  id: (key: string): boolean => TYPED_ID.test(key),
+  /** A SKU, a code or a worker id: 1 to 100 characters, none a control character. */
+  text: (key: string): boolean => key.length <= 100 && !CONTROL.test(key),
+} as const satisfies Record<string, CursorShape>;
+
+/** `?cursor=` of a list keyed by text: null on the first page, a 400 rejection when it is no cursor of ours (or its key has not the list's shape). */
+export function cursorKey(cursor: string | undefined, shape: CursorShape): Outcome<string | null, 'VALIDATION_FAILED'> {
   if (cursor === undefined) return ok(null);
   const key = decodeCursor(cursor);
-  return key === undefined ? refused() : ok(key);
+  return key === undefined || !shape(key) ? refused() : ok(key);
+}
+
+/** `?cursor=` of the one list whose cursor is its last key in the clear (tasks): null on the first page, 400 when not of `shape`. */
+export function clearCursorKey(cursor: string | undefined, shape: CursorShape): Outcome<string | null, 'VALIDATION_FAILED'> {
+  if (cursor === undefined) return ok(null);
+  return shape(cursor) ? ok(cursor) : refused();
 }
 
 /** `?cursor=` of a list keyed by a sequence number (a bigint column): 0 on the first page, 400 beyond the safe integers. */

@@ -17,8 +17,14 @@ interface AjvError {
   instancePath?: string;
   message?: string;
   keyword?: string;
-  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string };
+  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string; format?: string };
 }
+
+/** What a `date-time` or `date` the validators refuse must be (schemas.ts, DATE_RANGE). */
+const FORMAT_MESSAGES: Readonly<Record<string, string>> = {
+  'date-time': 'must be an ISO 8601 date-time with an offset (2026-11-30T18:00:00Z), in the years 1970 to 9999 (UTC)',
+  date: 'must be a day YYYY-MM-DD in the years 1970 to 9999',
+};
 
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
@@ -30,7 +36,9 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
     const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
-      : notBlank(v) ? 'must not be blank' : (v.message ?? 'is invalid');
+      : notBlank(v) ? 'must not be blank'
+        : v.keyword === 'format' && v.params?.format !== undefined && FORMAT_MESSAGES[v.params.format] !== undefined ? FORMAT_MESSAGES[v.params.format]!
+          : (v.message ?? 'is invalid');
     return { field: field === '' ? '/' : field, message };
   });
 }

@@ -43,7 +43,29 @@ export const NullableEnum = <T extends string>(values: readonly T[]) => Type.Uns
 export const Enum = <T extends string>(values: readonly T[], options: { description?: string; default?: T; examples?: readonly T[] } = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
-/** An instant, ISO 8601 in UTC. */
+/**
+ * The instants and days the API takes, in UTC: years 1970 to 9999. Every `date-time` and `date` the API reads is checked
+ * against it by the validators (validation.ts), so a year 0000 or 10000 is a 400 naming the field at every route, not the
+ * database's refusal (it has no year zero) nor an answer about a time no warehouse saw. docs/api.md, "Dates and times".
+ */
+export const DATE_RANGE = { from: '1970-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999Z' } as const;
+const FIRST_MS = Date.parse(DATE_RANGE.from);
+const LAST_MS = Date.parse(DATE_RANGE.to);
+
+/** Whether a well-formed RFC 3339 date-time is an instant of {@link DATE_RANGE} (its offset applied: 9999-12-31T23:00-05:00 is not). */
+export function instantInRange(value: string): boolean {
+  // JavaScript has no leap second: 23:59:60 is read as :59 of the same minute, as near as it gets.
+  const ms = Date.parse(value.toUpperCase().replace(/:60(?=[.Z+-])/, ':59'));
+  return ms >= FIRST_MS && ms <= LAST_MS;
+}
+
+/** Whether a well-formed day (YYYY-MM-DD) is one of {@link DATE_RANGE}. */
+export function dayInRange(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= 1970 && year <= 9999;
+}
+
+/** An instant, ISO 8601 with an offset; years 1970 to 9999 ({@link DATE_RANGE}). */
 export const DateTime = Type.String({ format: 'date-time' });
 
 /** Who did something (ADR 0019): a person, an API key, or the app's own calls, with the role it acted in. */

@@ -2,6 +2,7 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors.ts';
+import { dayInRange, instantInRange } from './schemas.ts';
 
 type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type BuildValidator = NonNullable<Compilers['buildValidator']>;
@@ -90,6 +91,23 @@ export function refuseBlank(schema: unknown): unknown {
   return out;
 }
 
+interface FormatCheck { validate: (value: string) => boolean }
+interface Formats { formats: Record<string, unknown>; addFormat: (name: string, format: FormatCheck) => unknown }
+
+/**
+ * The `date-time` and `date` formats of ajv-formats, narrowed to the years the API takes (schemas.ts, DATE_RANGE): one
+ * place for every route's instants and days, whichever schema names the format.
+ */
+function limitDates(ajv: unknown): void {
+  const a = ajv as Formats;
+  for (const [name, inRange] of [['date-time', instantInRange], ['date', dayInRange]] as const) {
+    const given = a.formats[name] as FormatCheck | RegExp | undefined;
+    if (given === undefined) throw new Error(`ajv has no ${name} format to narrow`);
+    const wellFormed = given instanceof RegExp ? (v: string) => given.test(v) : given.validate;
+    a.addFormat(name, { validate: (value: string) => wellFormed(value) && inRange(value) });
+  }
+}
+
 /**
  * Validators per request part: query strings, path parameters and headers are text on the wire, so their numbers and
  * booleans are coerced (`?limit=10`); a JSON body already carries types, so `"quantity": true` or `[2]` is refused
@@ -102,8 +120,8 @@ export function partValidators(): BuildValidator {
   // The server's `ajv` option is not used: these are the only options, so no other part of the code can loosen them.
   return (externalSchemas) => {
     const shared = JSON.stringify(externalSchemas ?? null);
-    const text = coercing(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } });
-    const json = strict(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+    const text = coercing(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' }, onCreate: limitDates });
+    const json = strict(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false }, onCreate: limitDates });
     const compile = (route: Parameters<Compile>[0]): unknown =>
       once(`validator ${route.httpPart ?? ''} ${shared} ${JSON.stringify(route.schema)}`, () => lazyValidator(() => compileUncached(route) as Validate));
     const compileUncached = (given: Parameters<Compile>[0]): unknown => {

@@ -4,7 +4,7 @@ import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { unwrap } from '../../../platform/errors.ts';
 import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
@@ -93,7 +93,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? undefined : unwrap(await edi.resolveSite(req.query.siteId, '/querystring/siteId'));
-      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor)), req.query.limit, site);
+      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, site);
       return { items: rows.map(view), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -137,7 +137,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       const site = q.siteId === undefined ? undefined : unwrap(await edi.resolveSite(q.siteId, '/querystring/siteId'));
       const rows = await edi.listDocuments({
         partnerId: q.partnerId, docType: q.docType, direction: q.direction, orderId: q.orderId, reference: q.reference, siteId: site,
-      }, unwrap(cursorKey(q.cursor)), q.limit);
+      }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
       return { items: rows.map(view), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 

@@ -4,7 +4,7 @@ import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../../platform/errors.ts';
 import { authorizeSite, authorizeSiteOrAll, type Principal } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
-import { cursorKey, nextCursor } from '../../../platform/http/paging.ts';
+import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
@@ -104,7 +104,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
     }, async (req) => {
       const q = req.query;
       const site = q.siteId === undefined ? undefined : unwrap(await ports.resolveSite(q.siteId, '/querystring/siteId'));
-      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject, siteId: site }, unwrap(cursorKey(q.cursor)), q.limit);
+      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject, siteId: site }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
       return { items: rows.map(messageView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -199,7 +199,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'));
-      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit);
       return { items: rows.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -216,7 +216,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? {} : { siteId: unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId')) };
-      const rows = await ports.listLoads({ booked: req.query.booked, ...site }, unwrap(cursorKey(req.query.cursor)), req.query.limit);
+      const rows = await ports.listLoads({ booked: req.query.booked, ...site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit);
       return { items: rows.map(loadView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.shipmentId) };
     });
 

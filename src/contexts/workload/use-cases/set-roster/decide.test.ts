@@ -33,4 +33,11 @@ describe('a roster', () => {
     spec.given(site).when({ day: '2026-06-01', shifts, ifMatch: { any: true } }).then((s) => expect(s).toHaveLength(1));
     spec.given(null).when({ day: '2026-06-01', shifts, ifMatch: { any: false, versions: [1], header: '"1"' } }).thenRejects('VERSION_MISMATCH');
   });
+  it('refuses a day more than a year and a day ahead (9999-12-31 is a typo, not a roster), naming /day', () => {
+    const site = { zones: new Set(['A']), today: '2026-06-02' };
+    const shift = { workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' };
+    spec.given(site).when({ day: '2027-06-03', shifts: [shift] }).then((s) => expect(s).toHaveLength(1));
+    spec.given(site).when({ day: '2027-06-04', shifts: [shift] }).thenRejects('VALIDATION_FAILED', { message: /366 days ahead/, fields: ['/day'] });
+    spec.given(site).when({ day: '9999-12-31', shifts: [shift] }).thenRejects('VALIDATION_FAILED', { fields: ['/day'] });
+  });
 });

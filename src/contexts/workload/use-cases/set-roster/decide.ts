@@ -42,11 +42,22 @@ export interface RosterCommand {
 }
 
 /**
- * A day's roster replaces the last one (the one an If-Match names, when it names one: VERSION_MISMATCH otherwise): it is for today or a later day (a past day's plan is history), every shift is in a
+/**
+ * How far ahead a roster may be set: a year and a day (a leap year's same date). A plan further out is a typo (9999-12-31)
+ * rather than a roster, and would sit among the site's days for ever.
+ */
+export const ROSTER_DAYS_AHEAD = 366;
+
+/** `day` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD (UTC). */
+const addDays = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A day's roster replaces the last one (the one an If-Match names, when it names one: VERSION_MISMATCH otherwise): it is
+ * for today or a later day up to {@link ROSTER_DAYS_AHEAD} days ahead (a past day's plan is history), every shift is in a
  * zone of the site, ends after it starts, and a worker is never in two shifts at once (two zones at the same minute would
  * count them twice).
  */
-export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST' | 'VERSION_MISMATCH'> = (state, command) => {
+export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST' | 'VALIDATION_FAILED' | 'VERSION_MISMATCH'> = (state, command) => {
   const version = state?.version ?? 0;
   if (!ifMatchHolds(command.ifMatch, version)) {
     const named = command.ifMatch?.any === false ? command.ifMatch.header : '*';
@@ -54,6 +65,11 @@ export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'S
   }
   if (state !== null && command.day < state.today) {
     return reject('ROSTER_DAY_PAST', `${command.day} is past (today is ${state.today}): a roster is set for today or a later day`, [{ field: '/day', message: `must not be before ${state.today}` }]);
+  }
+  const last = state === null ? null : addDays(state.today, ROSTER_DAYS_AHEAD);
+  if (last !== null && command.day > last) {
+    return reject('VALIDATION_FAILED', `${command.day} is more than ${ROSTER_DAYS_AHEAD} days ahead (today is ${state?.today ?? ''}): a roster is set at most that far ahead`,
+      [{ field: '/day', message: `must not be after ${last}` }]);
   }
   if (state?.zones != null) {
     const zones = state.zones;
