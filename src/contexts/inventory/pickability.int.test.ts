@@ -103,6 +103,8 @@ describe('stock at non-pickable locations', () => {
     expect(event?.data).toEqual({
       siteId: site.id, sku, lot: null, status: 'AVAILABLE', quantity: 4, fromLocationId: dock.id, toLocationId: slot.id,
       fromPickable: false, toPickable: true, movementId: moved.body.movementId, purpose: 'MOVE',
+      // A move off a receiving dock says how many AVAILABLE units no putaway covers are left there (UNITS_LEFT_AT_DOCK).
+      uncoveredAtDock: 1,
     });
     const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=MOVE`);
     expect(ledger.body.items.map((m: { locationId: string; deltaOnHand: number }) => [m.locationId, m.deltaOnHand])).toEqual([[dock.id, -4], [slot.id, 4]]);
