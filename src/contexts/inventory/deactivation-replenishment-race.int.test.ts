@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelope as raceEnvelope, handlerOf as contextHandler, overlapped as heldOpen } from '../../../test/support/overlap.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents, type LocationStatusChanged } from '../../contracts/location-master.ts';
-import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { Database, type Tx } from '../../platform/db/database.ts';
 import { newLocation, newProduct, newSite } from './test-fixtures.ts';
 
@@ -29,21 +29,11 @@ afterAll(async () => {
   await t.close();
 });
 
-function handlerOf(type: string): (event: EventEnvelope, tx: Tx) => Promise<void> {
-  const inventory = t.app.modules.find((m) => m.name === 'inventory');
-  // The subscription to that type alone (the adjustment's low-stock check, not the retries several types share).
-  const sub = inventory?.subscriptions?.find((s) => s.types.length === 1 && s.types[0] === type);
-  if (sub === undefined) throw new Error(`inventory has no subscription to ${type}`);
-  return sub.handle;
-}
-
 let seq = 0;
-function envelope<T>(type: string, subject: string, data: T): EventEnvelope<T> {
-  return {
-    specversion: '1.0', id: `evt_dr${Date.now()}_${++seq}`, type, source: type.split('.')[0]!, subject, time: new Date().toISOString(),
-    datacontenttype: 'application/json', data, siteid: site.id,
-  };
-}
+const handlerOf = (type: string) => contextHandler(t, 'inventory', type);
+const envelope = <T>(type: string, subject: string, data: T) => raceEnvelope(type, subject, data, site.id);
+/** Runs `first` in a transaction kept open while `second` runs in its own (test/support/overlap.ts). */
+const overlapped = (first: (tx: Tx) => Promise<unknown>, second: (tx: Tx) => Promise<unknown>) => heldOpen(db, first, () => db.tx(second));
 
 /** A face with a min/max for a new SKU, holding fewer units than its min, and a reserve to replenish it from. */
 async function lowFace(): Promise<{ face: { id: string }; sku: string }> {
@@ -66,27 +56,6 @@ const lowered = (face: { id: string }, sku: string) => (tx: Tx) => handlerOf(Inv
 
 const openTo = async (face: { id: string }): Promise<number> =>
   (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.replenishments WHERE to_location_id = $1 AND status = 'OPEN'`, [face.id]))[0]!.n;
-
-/** Runs `first` in a transaction kept open until `second` (in its own) has run for 300 ms or finished, then commits both. */
-async function overlapped(first: (tx: Tx) => Promise<unknown>, second: (tx: Tx) => Promise<unknown>): Promise<boolean> {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
-  let ran!: () => void;
-  const firstRan = new Promise<void>((r) => { ran = r; });
-  const held = db.tx(async (tx) => {
-    await first(tx);
-    ran();
-    await gate;
-  });
-  await firstRan;
-  let secondDone = false;
-  const other = db.tx(second).then(() => { secondDone = true; });
-  await Promise.race([other, new Promise((r) => setTimeout(r, 300))]);
-  const finishedWhileOpen = secondDone;
-  release();
-  await Promise.all([held, other]);
-  return finishedWhileOpen;
-}
 
 describe('a face deactivated while a low-stock trigger asks for its replenishment', () => {
   it('deactivation first (not yet committed), then the trigger: no replenishment is asked for the INACTIVE face', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overlapped } from '../../../test/support/overlap.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { StockReserved } from '../../contracts/inventory.ts';
 import { systemClock } from '../../platform/clock.ts';
@@ -50,34 +51,10 @@ const pendingLines = async (orderId: string): Promise<number> =>
 const openLists = async (orderId: string): Promise<number> =>
   (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM picking.pick_lists WHERE $1 = ANY(order_ids) AND status IN ('CREATED', 'IN_PROGRESS')`, [orderId]))[0]!.n;
 
-/**
- * Runs `first` in a transaction kept open until `second` (in its own) has run for 300 ms or finished, then commits
- * both. Answers whether `second` finished while `first` was still open.
- */
-async function overlapped(first: (tx: Parameters<Parameters<Database['tx']>[0]>[0]) => Promise<unknown>, second: () => Promise<unknown>): Promise<boolean> {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
-  let ran!: () => void;
-  const firstRan = new Promise<void>((r) => { ran = r; });
-  const held = db.tx(async (tx) => {
-    await first(tx);
-    ran();
-    await gate;
-  });
-  await firstRan;
-  let secondDone = false;
-  const other = second().then(() => { secondDone = true; });
-  await Promise.race([other, new Promise((r) => setTimeout(r, 300))]);
-  const finishedWhileOpen = secondDone;
-  release();
-  await Promise.all([held, other]);
-  return finishedWhileOpen;
-}
-
 describe('an order cancelled while its pick lists are built', () => {
   it('cancel first (not yet committed), then the build: no line is made for the cancelled order', async () => {
     const orderId = `ord_cr_a${Date.now()}`;
-    const waited = !(await overlapped(
+    const waited = !(await overlapped(db,
       (tx) => picking.orderCancelled(tx, orderId, {}),
       () => db.tx((tx) => picking.createFromReservations(tx, reservedFor(orderId), {})),
     ));
@@ -87,7 +64,7 @@ describe('an order cancelled while its pick lists are built', () => {
 
   it('build first (not yet committed), then the cancel: the cancel withdraws the line once the build commits', async () => {
     const orderId = `ord_cr_b${Date.now()}`;
-    const waited = !(await overlapped(
+    const waited = !(await overlapped(db,
       (tx) => picking.createFromReservations(tx, reservedFor(orderId), {}),
       () => db.tx((tx) => picking.orderCancelled(tx, orderId, {})),
     ));
@@ -97,7 +74,7 @@ describe('an order cancelled while its pick lists are built', () => {
 
   it('two builds of one order at once (a short\'s re-reservation beside its wave) do not wait for each other', async () => {
     const orderId = `ord_cr_c${Date.now()}`;
-    const finished = await overlapped(
+    const finished = await overlapped(db,
       (tx) => picking.createFromReservations(tx, reservedFor(orderId), {}),
       () => db.tx((tx) => picking.createFromReservations(tx, reservedFor(orderId), {})),
     );
@@ -118,7 +95,7 @@ describe('an order reprioritised while its pick lists are built', () => {
   it('reprioritise first (not yet committed), then the build: the list is built with the new priority', async () => {
     const orderId = `ord_cr_d${Date.now()}`;
     await db.tx((tx) => picking.savePriority(tx, orderId, 5));
-    const waited = !(await overlapped(
+    const waited = !(await overlapped(db,
       (tx) => picking.orderReprioritised(tx, orderId, 1, {}),
       () => db.tx((tx) => picking.createFromReservations(tx, reservedFor(orderId), {})),
     ));
@@ -129,7 +106,7 @@ describe('an order reprioritised while its pick lists are built', () => {
   it('build first (not yet committed), then the reprioritise: the built list takes the new priority', async () => {
     const orderId = `ord_cr_e${Date.now()}`;
     await db.tx((tx) => picking.savePriority(tx, orderId, 5));
-    const waited = !(await overlapped(
+    const waited = !(await overlapped(db,
       (tx) => picking.createFromReservations(tx, reservedFor(orderId), {}),
       () => db.tx((tx) => picking.orderReprioritised(tx, orderId, 1, {})),
     ));
