@@ -105,6 +105,14 @@ class LongFirst extends BaseSequencer {
   }
 }
 
+/**
+ * `npm test` runs two vitest processes (scripts/test.ts): PAKLOG_TEST_LANE=alone runs the `alone` files one at a time
+ * in a worker of their own; =main runs the rest, the process files two at a time (the `alone` lane is the third file
+ * beside them). Unset (`npx vitest run`, one process), the `alone` files share the process files' group and workers.
+ */
+const LANE = process.env.PAKLOG_TEST_LANE;
+const GROUP_WORKERS = LANE === 'alone' ? 1 : LANE === 'main' ? 2 : 3;
+
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
@@ -115,10 +123,10 @@ export default defineConfig({
     sequence: { sequencer: LongFirst },
     projects: [
       { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'ui/lib/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } } },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts'], maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } },
+        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts'], maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
