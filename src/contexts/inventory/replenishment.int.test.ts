@@ -304,3 +304,34 @@ describe('a face that needs units with no source to bring them from', () => {
     expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
   });
 });
+
+describe('a replenishment to a location nobody picks from', () => {
+  it('is confirmed only with pickable units no order was promised: it never leaves allocations uncovered', async () => {
+    const sku = await newProduct(t);
+    const staging = await newLocation(t, site, { type: 'STAGING' });
+    await receive(sku, reserve.id, 5);
+    // An order is promised every unit the reserve holds.
+    const order = await t.post('/api/v1/orders', {
+      externalId: `RPL-COVER-${sku}`, siteId: site.id, carrier: 'OWN_FLEET',
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+      lines: [{ sku, quantity: 5 }],
+    }, 'manager');
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    await t.settle();
+    const atp = async () => (await t.get(`/api/v1/inventory/atp?siteId=${site.id}&sku=${sku}`)).body.items[0] as {
+      onHandAvailable: number; unpickable: number; allocated: number; atp: number;
+    };
+    expect(await atp()).toMatchObject({ onHandAvailable: 5, unpickable: 0, allocated: 5, atp: 0 });
+    // A planner asks for the units at a staging location by hand: the request names any location of the site.
+    const asked = await t.post('/api/v1/replenishments', { siteId: site.id, sku, locationId: staging.id, quantity: 3 }, 'manager');
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    const confirmed = await t.post(`/api/v1/replenishments/${asked.body.id}/confirm`, { locationId: staging.id, workerId: 'rpl-cover' }, 'operator');
+    expect([confirmed.status, confirmed.body.code], JSON.stringify(confirmed.body)).toEqual([409, 'INSUFFICIENT_STOCK']);
+    await t.settle();
+    // Nothing moved: the order's 5 units are still where a picker takes them.
+    const after = await atp();
+    expect(after.onHandAvailable - after.unpickable).toBeGreaterThanOrEqual(after.allocated);
+    expect(after).toMatchObject({ onHandAvailable: 5, unpickable: 0, allocated: 5 });
+    expect((await t.post(`/api/v1/replenishments/${asked.body.id}/cancel`, { reason: 'not a pick face' }, 'manager')).status).toBe(200);
+  });
+});

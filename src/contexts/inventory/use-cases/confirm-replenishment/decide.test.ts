@@ -39,6 +39,14 @@ describe('confirming a replenishment by scanning the face', () => {
     spec.given({ ...state, fromPickable: false }).when(confirm({ quantity: 3 })).then((d) => expect([d.quantity, d.unpickable]).toEqual([3, -3]));
   });
 
+  it('into a location nobody picks from, never leaves fewer pickable units than are allocated to orders', () => {
+    const toStaging = { ...state, toPickable: false };
+    spec.given({ ...toStaging, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 8 } }).when(confirm({ quantity: 3 }))
+      .thenRejects('INSUFFICIENT_STOCK', { message: /fewer pickable units than are allocated/ });
+    spec.given({ ...toStaging, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 7 } }).when(confirm({ quantity: 3 }))
+      .then((d) => expect([d.quantity, d.unpickable]).toEqual([3, 3]));
+  });
+
   it('refuses a scan of another location than the face, an unknown one, or a face not active', () => {
     spec.given({ ...state, scanned: location({ id: 'loc_b', code: 'B-01' }) }).when(confirm({ locationCode: 'B-01' })).thenRejects('WRONG_LOCATION');
     spec.given({ ...state, scanned: undefined }).when(confirm()).thenRejects('UNKNOWN_LOCATION');

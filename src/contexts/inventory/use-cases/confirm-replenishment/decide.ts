@@ -7,6 +7,7 @@ import { located, refField, type LocationRefOf } from '../../domain/command-chec
 import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
 import { REPLENISH, replenishmentLifecycle } from '../../domain/replenishment.ts';
 import { fromLotKey } from '../../domain/stock.ts';
+import { leavesPickable } from '../move-stock/decide.ts';
 import type { ReplenishmentRow } from '../../replenishment-store.ts';
 
 export interface ConfirmReplenishmentInput {
@@ -34,6 +35,11 @@ export interface ConfirmReplenishmentState {
   readonly toUnderCount?: boolean | undefined;
   /** The source balance (locked, with the face's, in location order). */
   readonly source: SourceBalance | undefined;
+  /**
+   * The SKU's row, locked after the balances, when the units go from a pickable source to a location nobody picks from
+   * (`leavesPickable`; a face asked for by hand may be any location of the site): what is allocated must stay covered.
+   */
+  readonly skuStock?: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
 }
 
 export interface ConfirmReplenishmentDecision {
@@ -101,6 +107,13 @@ export const decideConfirmReplenishment: Decide<
     const next = free === 0 ? 'nothing can be brought from it: a planner cancels the replenishment' : 'confirm what was found';
     return reject('INSUFFICIENT_STOCK', `The source holds ${free} free unit(s) of ${r.sku}, not ${quantity}: ${next}`, [{
       field: '/quantity', message: `more than the ${free} free at the source` }]);
+  }
+  // As a move's (move-stock): units leaving the pickable stock never leave fewer pickable units than are allocated.
+  const s = state.skuStock;
+  if (leavesPickable('AVAILABLE', state.fromPickable, state.toPickable) && s !== undefined && s.on_hand_available - s.unpickable - quantity < s.allocated) {
+    return reject('INSUFFICIENT_STOCK', `Bringing ${quantity} ${r.sku} to ${face.code}, where nobody picks, would leave fewer pickable units than are `
+      + 'allocated to orders: confirm fewer, or a planner cancels the replenishment', [{ field: '/quantity',
+      message: 'more than the pickable units not allocated to orders' }]);
   }
   const from: BalanceKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' };
   const at = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, lot: r.lot, reason: REPLENISH, reference: r.id } as const;

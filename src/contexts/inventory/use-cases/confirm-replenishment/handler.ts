@@ -15,6 +15,7 @@ import { changeBalanceOrFail, findLocation, record, type StockApis } from '../le
 import {
   decideCancelReplenishment, decideConfirmReplenishment, scannedFace, type ConfirmReplenishmentInput, type ConfirmReplenishmentRejection,
 } from './decide.ts';
+import { leavesPickable } from '../move-stock/decide.ts';
 
 /**
  * POST /replenishments/{id}/confirm. The replenishment's site is read first (to look the scan up there, before the
@@ -36,6 +37,7 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
       let toUnderCount = false;
       let learned = NOT_LEARNED;
       let source: store.BalanceRow | undefined;
+      let skuStock: store.SkuStockRow | undefined;
       if (r !== undefined && r.status === 'OPEN' && scanned !== undefined && scanned.id === r.to_location_id) {
         // The face is learned from the scan (if new); the source is known to the projection (a balance is there).
         const [first, second] = r.from_location_id < r.to_location_id ? ['from', 'to'] as const : ['to', 'from'] as const;
@@ -51,9 +53,11 @@ export function confirmReplenishmentHandler(deps: PlatformDeps, apis: StockApis)
         const fromKey = { siteId: r.site_id, ownerId: r.owner_id, sku: r.sku, locationId: r.from_location_id, lot: r.lot, status: 'AVAILABLE' as const };
         await store.lockBalances(tx, [fromKey, { ...fromKey, locationId: r.to_location_id }]);
         source = await store.getBalance(tx, fromKey);
+        // Out of the pickable stock: the SKU row, after the balances (as a move locks it), says how much is allocated.
+        if (leavesPickable('AVAILABLE', fromPickable, toPickable)) skuStock = await store.lockExistingSkuStock(tx, r.site_id, r.owner_id, r.sku);
       }
-      const decision = decideConfirmReplenishment({ replenishment: r, scanned, fromPickable, toPickable, fromUnderCount, toUnderCount, source }, { ...input, movementId },
-        deps.clock.now());
+      const decision = decideConfirmReplenishment({ replenishment: r, scanned, fromPickable, toPickable, fromUnderCount, toUnderCount, source, skuStock },
+        { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
       await changeBalanceOrFail(tx, d.from, -d.quantity, 0, `replenishment move of ${d.quantity} refused at ${d.from.locationId}`);
