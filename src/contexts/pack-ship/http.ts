@@ -10,7 +10,14 @@ import { authorizeSite } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import type { PackShipService } from './service.ts';
+import type { BookingChoice, PackShipService } from './service.ts';
+
+/** Gives up a booking's unit of work once its remote carrier is chosen: the carrier is asked outside it (ADR 0056). */
+class RemoteBookingAhead extends Error {
+  constructor() {
+    super('a remote carrier is asked outside the request\'s unit of work');
+  }
+}
 
 const tags: Tag[] = ['Pack & ship'];
 const OrderId = IdParam('order', 'POST /orders');
@@ -248,7 +255,43 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body, requestMeta(req)))));
+  }, async (req, reply) => {
+    const meta = requestMeta(req);
+    // A local carrier (the own fleet, a rate table) books and records in the request's unit of work with its
+    // Idempotency-Key's answer. A remote one only chooses there (nothing written; the unit is given up): its call is
+    // owed from its own commit and asked outside the unit, and its answer recorded in a second unit with the key's
+    // answer (ADR 0056). A process stopping in between leaves the call owed: the carrier-calls job settles it.
+    const plan: { remote?: BookingChoice } = {};
+    try {
+      return await deps.idempotency.run(req, reply, 201, async () => {
+        const planned = unwrap(await packShip.planShipment(req.body, meta));
+        if ('shipment' in planned) return planned.shipment;
+        plan.remote = planned.remote;
+        throw new RemoteBookingAhead();
+      });
+    } catch (e) {
+      if (!(e instanceof RemoteBookingAhead) || plan.remote === undefined) throw e;
+    }
+    const asked = await packShip.askRemote(req.body, meta, plan.remote);
+    // A refusal (or the carrier down: the call stays owed) is answered as such, unless the key has its answer already.
+    if (!asked.ok) return deps.idempotency.run(req, reply, 201, async () => unwrap(asked));
+    const answer: { settled: 'replayed' | 'ran' | 'recorded' } = { settled: 'replayed' };
+    try {
+      return await deps.idempotency.run(req, reply, 201, async () => {
+        answer.settled = 'ran';
+        const recorded = unwrap(await packShip.recordAnswered(asked.value, meta));
+        answer.settled = 'recorded';
+        return recorded;
+      });
+    } finally {
+      // Not recorded with the request (refused: its order cancelled or its packages changed meanwhile; a fault; or a
+      // replayed key whose answer is another): settled apart, recorded if it still can be, else voided.
+      if (answer.settled !== 'recorded') {
+        await packShip.settleAnswered(asked.value, meta, { unwanted: answer.settled === 'replayed' })
+          .catch((e: unknown) => deps.log.error({ shipmentId: asked.value.call.shipmentId, err: (e as Error).message }, 'pack-ship: could not settle a booking; the carrier-calls job will'));
+      }
+    }
+  });
 
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor, idempotent: true },
