@@ -410,3 +410,46 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
   });
 });
+
+describe('a label void the carrier carried out that PakLog never recorded (the commit failed, or the process stopped, after the carrier answered)', () => {
+  it('is owed from a commit made before the carrier was asked: the shipment is neither manifested nor dispatched meanwhile, and the label-voids job records it VOIDED', async () => {
+    await packedOrder('ord_cf_void_unrecorded');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_unrecorded', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    const id = booked.body.id as string;
+    // The commit that records the carrier's answer fails (as a killed process's never comes).
+    await t.app.db.query(`CREATE FUNCTION pack_ship.cf_void_abort() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id = '${id}' AND NEW.status = 'VOIDED' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $$`);
+    await t.app.db.query(`CREATE TRIGGER cf_void_abort BEFORE UPDATE ON pack_ship.shipments FOR EACH ROW EXECUTE FUNCTION pack_ship.cf_void_abort()`);
+    let failed;
+    try {
+      failed = await t.post(`/api/v1/shipments/${id}/void`, undefined, 'operator');
+    } finally {
+      await t.app.db.query(`DROP TRIGGER cf_void_abort ON pack_ship.shipments`);
+      await t.app.db.query(`DROP FUNCTION pack_ship.cf_void_abort()`);
+    }
+    expect(failed.status).toBe(500);
+    // The carrier voided the label; PakLog still shows it LABELLED, with the void owed.
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+    expect((await t.get(`/api/v1/shipments/${id}`)).body.status).toBe('LABELLED');
+    const labelVoid = async (): Promise<string | null> =>
+      (await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [id]))[0]!.v;
+    expect(await labelVoid()).toBe('OWED');
+    // A dead label is never handed over meanwhile.
+    const dispatch = await t.post(`/api/v1/shipments/${id}/dispatch`, undefined, 'operator');
+    expect([dispatch.status, dispatch.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const manifest = await t.post('/api/v1/manifests', { siteId, carrier: 'RESTCO' }, 'operator');
+    if (manifest.status === 201) expect(manifest.body.data.shipments.map((s: { shipmentId: string }) => s.shipmentId)).not.toContain(id);
+    // Nobody retries: the label-voids job asks again (the carrier no longer knows the label) and records it.
+    await t.app.db.query(`UPDATE pack_ship.shipments SET void_asked_at = void_asked_at - interval '5 minutes' WHERE id = $1`, [id]);
+    const job = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.label-voids');
+    await job!.run();
+    expect((await t.get(`/api/v1/shipments/${id}`)).body.status).toBe('VOIDED');
+    expect(await labelVoid()).toBe('DONE');
+    const voided = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.voided.v1' AND subject = $1`, [id]);
+    expect(voided[0]!.n).toBe(1);
+    // Its package is bookable again.
+    const rebooked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_unrecorded', service: 'SAVER' }, 'operator');
+    expect([rebooked.status, rebooked.body.status]).toEqual([201, 'LABELLED']);
+  });
+});

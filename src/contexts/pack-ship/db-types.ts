@@ -158,6 +158,7 @@ export interface PackShipShipments {
   site_id: string;
   status: string;
   tracking_number: string | null;
+  void_asked_at: Date | null;
   voided_at: Date | null;
 }
 

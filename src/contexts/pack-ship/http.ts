@@ -12,7 +12,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { BookingChoice, PackShipService } from './service.ts';
 
-/** Gives up a booking's unit of work once its remote carrier is chosen: the carrier is asked outside it (ADR 0056). */
+/** Gives up a booking's (or a void's) unit of work once its remote carrier is known: the carrier is asked outside it (ADR 0056). */
 class RemoteBookingAhead extends Error {
   constructor() {
     super('a remote carrier is asked outside the request\'s unit of work');
@@ -241,6 +241,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '422 UNKNOWN_CARRIER when `carrier` is not bookable. A named `service` is booked as named or refused (422 UNKNOWN_SERVICE, '
         + '409 SERVICE_NOT_AVAILABLE); without one, the carrier\'s cheapest service that meets `maxTransitDays`. `rateShop` picks the cheapest '
         + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE). Each package gets a GS1-128 label (SSCC). '
+        + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
+        + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. '
         + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
@@ -479,12 +481,31 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
-      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid); the packages are PACKED again and can be '
+      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
+        + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile); the packages are PACKED again and can be '
         + 'booked anew or repacked. 409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
       params: ShipmentParams,
       response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.voidShipment(req.params.id, requestMeta(req)))));
+  }, async (req, reply) => {
+    const meta = requestMeta(req);
+    // As a booking (ADR 0056): a remote carrier's void is owed from its own commit and asked outside the request's
+    // unit of work, and its answer recorded in a second unit with the Idempotency-Key's answer.
+    try {
+      return await deps.idempotency.run(req, reply, 200, async () => {
+        const planned = unwrap(await packShip.planVoid(req.params.id, meta));
+        if ('shipment' in planned) return planned.shipment;
+        throw new RemoteBookingAhead();
+      });
+    } catch (e) {
+      if (!(e instanceof RemoteBookingAhead)) throw e;
+    }
+    const asked = await packShip.askVoid(req.params.id, meta);
+    return deps.idempotency.run(req, reply, 200, async () => {
+      const done = unwrap(asked);
+      return 'shipment' in done ? done.shipment : unwrap(await packShip.recordVoid(req.params.id, meta));
+    });
+  });
 
   // --- manifests and tracking ---------------------------------------------------------------------------------
   app.post('/manifests', {

@@ -301,8 +301,24 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * Voids an owed label with its carrier and settles it: DONE when voided (or the carrier no longer knows it), FAILED
    * with pack-ship.label.void-failed when it refuses — published once, by whichever attempt settles it first.
    */
-  async function voidOwedLabel(x: { id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }, meta: EventMeta): Promise<void> {
+  async function voidOwedLabel(x: { id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string; labelled?: boolean }, meta: EventMeta): Promise<void> {
     const carrier = carrierOf(x.carrier, deps.db);
+    if (x.labelled === true) {
+      // A LABELLED shipment's void asked (POST /shipments/{id}/void) and never recorded (ADR 0056): asked again, and
+      // recorded VOIDED once the carrier voids it (or no longer knows it); refused, nothing is owed and the label stays valid.
+      try {
+        if (carrier?.void === undefined) throw new Error(`carrier ${x.carrier} is no longer configured with voids here`);
+        await carrier.void(x.trackingNumber);
+      } catch (e) {
+        if (!(e instanceof LabelUnknownToCarrier)) {
+          deps.log.warn({ shipmentId: x.id, carrier: x.carrier, err: e instanceof Error ? e.message : String(e) }, 'pack-ship: a label void asked and never recorded was refused; the label stays valid');
+          await packStore.dropLabelVoid(deps.db, x.id);
+          return;
+        }
+      }
+      await deps.db.tx((tx) => recordVoidIn(tx, x.id, meta));
+      return;
+    }
     try {
       // A carrier taken out of the configuration since the booking cannot be asked: a person voids the label by hand.
       if (carrier?.void === undefined) throw new Error(`carrier ${x.carrier} is no longer configured with voids here`);
@@ -417,6 +433,83 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       if (after === undefined) throw new Error(`shipment ${id} vanished`);
       return ok(after);
     });
+  }
+
+  /**
+   * A label void under the order's lock, the shipment's then: every check; a carrier with nothing to ask remotely (the
+   * own fleet, a rate table, no `void`, no tracking number) voids and records here. A remote one is answered `ask` with
+   * nothing written ('plan'), or with its void owed from this commit ('ask': label_void OWED since void_asked_at).
+   */
+  async function voidIn(tx: Tx, id: string, meta: EventMeta, phase: 'plan' | 'ask'): Promise<Outcome<{ shipment: Shipment } | { ask: true }>> {
+    const seen = await packStore.shipment(tx, id);
+    if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    await packStore.lockOrder(tx, seen.orderId);
+    const shipment = await packStore.shipment(tx, id, true);
+    if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    if (shipment.manifestId !== null && shipment.status === 'LABELLED') {
+      return reject('ALREADY_MANIFESTED', `Shipment ${id} was handed to ${shipment.carrier} on manifest ${shipment.manifestId}; its label cannot be voided`);
+    }
+    const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
+    if (!legal.ok) return legal;
+    const carrier = carrierOf(shipment.carrier, tx);
+    if (carrier?.void !== undefined && shipment.trackingNumber !== null && isRemote(shipment.carrier)) {
+      if (phase === 'ask') await packStore.askLabelVoid(tx, id, deps.clock.now());
+      return ok({ ask: true });
+    }
+    // Nothing outside the database to tell (a rate table's void is a no-op): voided and recorded in this transaction.
+    if (carrier?.void !== undefined && shipment.trackingNumber !== null) await carrier.void(shipment.trackingNumber);
+    const recorded = await recordVoidIn(tx, id, meta);
+    return recorded.ok ? ok({ shipment: recorded.value }) : recorded;
+  }
+
+  /**
+   * Asks the carrier to void a LABELLED shipment's label, its void owed from a commit made first (ADR 0056). A label
+   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; a refusal drops
+   * what was owed: the label stays valid (503).
+   */
+  async function askVoid(id: string, meta: EventMeta): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
+    if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s void cannot be asked inside a unit of work: it must be owed first (ADR 0056)');
+    const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'ask'));
+    if (!planned.ok || 'shipment' in planned.value) return planned;
+    const shipment = await packStore.shipment(deps.db, id);
+    if (shipment === undefined || shipment.trackingNumber === null) return reject('NOT_FOUND', `No shipment ${id}`);
+    const carrier = carrierOf(shipment.carrier, deps.db);
+    try {
+      if (carrier?.void === undefined) throw new CarrierUnavailable(shipment.carrier, 'no longer configured here with voids');
+      await carrier.void(shipment.trackingNumber);
+    } catch (e) {
+      if (e instanceof LabelUnknownToCarrier) {
+        // Nothing valid is left to void: voided here too; refusing would leave the shipment LABELLED for good.
+        deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
+        return ok({ ask: true });
+      }
+      await packStore.dropLabelVoid(deps.db, id);
+      if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
+      throw e;
+    }
+    return ok({ ask: true });
+  }
+
+  /**
+   * The label is void: the shipment VOIDED, its packages PACKED again, its event; a void owed settled DONE. One voided
+   * already (another attempt, the label-voids job) or cancelled with its order meanwhile is answered as it is.
+   */
+  async function recordVoidIn(tx: Tx, id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+    const seen = await packStore.shipment(tx, id);
+    if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    await packStore.lockOrder(tx, seen.orderId);
+    const shipment = await packStore.shipment(tx, id, true);
+    if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    if (shipment.status === 'LABELLED') {
+      await packStore.voidShipment(tx, id, deps.clock.now());
+      const data: ShipmentVoided = {
+        shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
+      };
+      await emit(tx, [{ type: PackShipEvents.shipmentVoided, subject: id, siteId: shipment.siteId, data }], meta);
+    }
+    const after = await packStore.shipment(tx, id);
+    if (after === undefined) throw new Error(`shipment ${id} vanished`);
+    return ok(after);
   }
 
   /** How long an attempt holds a remote booking while it asks the carrier (ADR 0056): longer than any adapter's timeout. */
@@ -916,45 +1009,25 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return ok({ shipmentId: id, trackingNumber: shipment.trackingNumber });
     },
 
-    /** Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). */
+    /**
+     * Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). A
+     * remote carrier's void is owed from its own commit and asked outside any transaction (ADR 0056): not inside a
+     * unit of work (the route plans with {@link planVoid} there, then {@link askVoid} and {@link recordVoid}).
+     */
     async voidShipment(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
-      return deps.db.tx(async (tx) => {
-        const seen = await packStore.shipment(tx, id);
-        if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        await packStore.lockOrder(tx, seen.orderId);
-        const shipment = await packStore.shipment(tx, id, true);
-        if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        if (shipment.manifestId !== null && shipment.status === 'LABELLED') {
-          return reject('ALREADY_MANIFESTED', `Shipment ${id} was handed to ${shipment.carrier} on manifest ${shipment.manifestId}; its label cannot be voided`);
-        }
-        const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
-        if (!legal.ok) return legal;
-        const carrier = carrierOf(shipment.carrier, tx);
-        if (carrier?.void !== undefined && shipment.trackingNumber !== null) {
-          try {
-            await carrier.void(shipment.trackingNumber);
-          } catch (e) {
-            // The carrier knows no such label (voided by an earlier attempt whose answer was lost): nothing valid is
-            // left to void, so it is voided here too; refusing would leave the shipment LABELLED for good.
-            if (e instanceof LabelUnknownToCarrier) {
-              deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
-            } else if (e instanceof CarrierUnavailable) {
-              return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
-            } else {
-              throw e;
-            }
-          }
-        }
-        await packStore.voidShipment(tx, id, deps.clock.now());
-        const data: ShipmentVoided = {
-          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
-        };
-        await emit(tx, [{ type: PackShipEvents.shipmentVoided, subject: id, siteId: shipment.siteId, data }], meta);
-        const after = await packStore.shipment(tx, id);
-        if (after === undefined) throw new Error(`shipment ${id} vanished`);
-        return ok(after);
-      });
+      const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'plan'));
+      if (!planned.ok) return planned;
+      if ('shipment' in planned.value) return ok(planned.value.shipment);
+      const asked = await askVoid(id, meta);
+      if (!asked.ok) return asked;
+      return 'shipment' in asked.value ? ok(asked.value.shipment) : deps.db.tx((tx) => recordVoidIn(tx, id, meta));
     },
+
+    /** The void as a request's unit of work plans it: done (no remote carrier to ask), or to ask outside the unit (nothing written). */
+    planVoid: (id: string, meta: EventMeta) => deps.db.tx((tx) => voidIn(tx, id, meta, 'plan')),
+    askVoid,
+    /** The carrier voided the label: recorded (VOIDED, packages PACKED again, its event) in the caller's transaction. */
+    recordVoid: (id: string, meta: EventMeta) => deps.db.tx((tx) => recordVoidIn(tx, id, meta)),
 
     /** Closes today's manifest of a carrier at a site: every labelled shipment not yet on one, handed over. */
     async closeManifest(input: { siteId: string; carrier: string }, meta: EventMeta): Promise<Outcome<Manifest>> {
@@ -1077,6 +1150,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const { shipment, packages } = found;
         const legal = shipmentLifecycle.check(shipment.status, 'DISPATCHED', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
         if (!legal.ok) return legal;
+        // Its label's void was asked of the carrier and not recorded yet (ADR 0056): the label may be dead already.
+        if (found.voidOwed) return reject('ILLEGAL_TRANSITION', `Shipment ${id}'s label is being voided with ${shipment.carrier}; it cannot be dispatched`);
         const blocked = packages.find((p) => !packageLifecycle.can(p.status, 'SHIPPED'));
         if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
         const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));

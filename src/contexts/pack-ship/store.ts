@@ -446,13 +446,30 @@ export const packStore = {
     return rows.length > 0;
   },
 
-  /** Owed label voids of shipments cancelled before `before` (their first attempt had its time), oldest first. */
-  async owedLabelVoids(db: Executor, before: Date, limit: number): Promise<{ id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }[]> {
+  /**
+   * Owed label voids, oldest first: of shipments cancelled (or voided unrecorded, ADR 0056) before `before` (their first
+   * attempt had its time), and of LABELLED shipments whose void was asked before `before` and never recorded
+   * (`labelled`: the process stopped between the carrier's answer and the commit that records it).
+   */
+  async owedLabelVoids(db: Executor, before: Date, limit: number): Promise<{ id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string; labelled: boolean }[]> {
     return db.query(
-      `SELECT id, order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber"
-         FROM pack_ship.shipments WHERE label_void = 'OWED' AND voided_at < $1 AND tracking_number IS NOT NULL ORDER BY voided_at, id LIMIT $2`,
+      `SELECT id, order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber", status = 'LABELLED' AS labelled
+         FROM pack_ship.shipments
+        WHERE label_void = 'OWED' AND tracking_number IS NOT NULL
+          AND ((status <> 'LABELLED' AND voided_at < $1) OR (status = 'LABELLED' AND void_asked_at < $1))
+        ORDER BY COALESCE(voided_at, void_asked_at), id LIMIT $2`,
       [before, limit],
     );
+  },
+
+  /** A LABELLED shipment's label void asked of its carrier, owed from this commit (ADR 0056). */
+  async askLabelVoid(db: Executor, id: string, now: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET label_void = 'OWED', void_asked_at = $2 WHERE id = $1 AND status = 'LABELLED'`, [id, now]);
+  },
+
+  /** The carrier refused a LABELLED shipment's label void: nothing is owed, the label stays valid. */
+  async dropLabelVoid(db: Executor, id: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET label_void = NULL, void_asked_at = NULL WHERE id = $1 AND status = 'LABELLED' AND label_void = 'OWED'`, [id]);
   },
 
   // --- carrier calls owed (ADR 0056) ------------------------------------------------------------------------
@@ -694,9 +711,9 @@ export const packStore = {
    * each from shipping), in one statement read under the order's row lock (which every change of a shipment's packages
    * takes first but the manifest's LABELLED → MANIFESTED, which changes nothing dispatching decides).
    */
-  async shipmentToDispatch(db: Executor, id: string): Promise<{ shipment: Shipment; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] } | undefined> {
-    const rows = await db.query<ShipmentRow & { packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] }>(
-      `SELECT ${SHIPMENT_COLUMNS_S},
+  async shipmentToDispatch(db: Executor, id: string): Promise<{ shipment: Shipment; voidOwed: boolean; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] } | undefined> {
+    const rows = await db.query<ShipmentRow & { void_owed: boolean; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] }>(
+      `SELECT ${SHIPMENT_COLUMNS_S}, s.label_void IS NOT DISTINCT FROM 'OWED' AS void_owed,
               COALESCE((SELECT json_agg(json_build_object('id', p.id, 'status', p.status, 'lines', ${PACKAGE_LINES_JSON}, 'hold', h.status) ORDER BY p.id)
                           FROM pack_ship.packages p LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
                          WHERE p.shipment_id = s.id), '[]'::json) AS packages
@@ -704,7 +721,7 @@ export const packStore = {
       [id],
     );
     const r = rows[0];
-    return r === undefined ? undefined : { shipment: toShipment(r, r.packages.map((p) => p.id)), packages: r.packages };
+    return r === undefined ? undefined : { shipment: toShipment(r, r.packages.map((p) => p.id)), voidOwed: r.void_owed, packages: r.packages };
   },
 
   /**
@@ -871,7 +888,7 @@ export const packStore = {
 
   /** The label is void: the shipment VOIDED, its packages PACKED again and free to be booked. */
   async voidShipment(db: Executor, id: string, now: Date): Promise<void> {
-    await db.query(`UPDATE pack_ship.shipments SET status = 'VOIDED', voided_at = $2 WHERE id = $1`, [id, now]);
+    await db.query(`UPDATE pack_ship.shipments SET status = 'VOIDED', voided_at = $2, label_void = CASE WHEN label_void = 'OWED' THEN 'DONE' ELSE label_void END WHERE id = $1`, [id, now]);
     await db.query(`UPDATE pack_ship.packages SET status = 'PACKED', shipment_id = NULL WHERE shipment_id = $1`, [id]);
   },
 
@@ -880,7 +897,7 @@ export const packStore = {
   async unmanifested(db: Executor, siteId: string, carrier: string): Promise<Shipment[]> {
     const rows = await db.query<ShipmentRow>(
       `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments
-        WHERE site_id = $1 AND carrier = $2 AND status = 'LABELLED' AND manifest_id IS NULL ORDER BY id FOR UPDATE`, [siteId, carrier],
+        WHERE site_id = $1 AND carrier = $2 AND status = 'LABELLED' AND manifest_id IS NULL AND label_void IS NULL ORDER BY id FOR UPDATE`, [siteId, carrier],
     );
     if (rows.length === 0) return [];
     const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id' | 'shipment_id'>>(

@@ -31,3 +31,10 @@ CREATE TABLE carrier_calls (
 -- One booking of an order asked at a time.
 CREATE UNIQUE INDEX carrier_calls_one_owed_booking_idx ON carrier_calls (order_id) WHERE state = 'OWED' AND kind = 'BOOK' AND wanted;
 CREATE INDEX carrier_calls_owed_idx ON carrier_calls (created_at) WHERE state = 'OWED';
+
+-- The void of a LABELLED shipment's label (POST /shipments/{id}/void) is owed from its own commit too: label_void OWED
+-- since void_asked_at, the shipment still LABELLED (never manifested nor dispatched meanwhile) until a second
+-- transaction records the carrier's answer (VOIDED). A process that stops in between leaves it to the label-voids job,
+-- which asks the carrier again (a label it no longer knows counts as voided) and records it.
+ALTER TABLE shipments ADD COLUMN void_asked_at timestamptz;
+CREATE INDEX shipments_void_asked_idx ON shipments (void_asked_at) WHERE label_void = 'OWED' AND status = 'LABELLED';
