@@ -51,6 +51,8 @@ const PROCESSES = [
   'test/e2e/crash-count-approval.test.ts',
   // `paklog start` SIGKILLed 2.5 s after each start for three periods of a 6 s job (some 20–60 s, mostly restarts): it still runs.
   'test/e2e/crash-job-cadence.test.ts',
+  // `paklog start` SIGKILLed once while a carrier holds the answer to a booking it made: the label recorded after the restart.
+  'test/e2e/crash-carrier-booking.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];

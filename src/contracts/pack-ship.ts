@@ -29,6 +29,7 @@ export const PackShipEvents = {
   packageRepacked: 'pack-ship.package.repacked.v1',
   shipmentVoided: 'pack-ship.shipment.voided.v1',
   labelVoidFailed: 'pack-ship.label.void-failed.v1',
+  labelBookingUnsettled: 'pack-ship.label.booking-unsettled.v1',
   manifestClosed: 'pack-ship.manifest.closed.v1',
   shipmentTracked: 'pack-ship.shipment.tracked.v1',
   cartonUpdated: 'pack-ship.carton.updated.v1',
@@ -81,6 +82,13 @@ export const PackShipEventSchemas = {
     shipmentId: Type.String(), orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), trackingNumber: Type.String(),
     error: Type.String({ description: 'What the carrier (or the call to it) answered.' }),
   }, { description: 'The label of a shipment voided by an order\'s cancellation could not be voided with its carrier: it may stay billed there. The shipment stays CANCELLED in PakLog; orchestration raises LABEL_VOID_FAILED, whose retry asks the carrier again.' }),
+  [PackShipEvents.labelBookingUnsettled]: Type.Object({
+    shipmentId: Type.String({ description: 'The id the shipment would have had: the owed call\'s.' }), orderId: Type.String(), siteId: Type.String(),
+    carrier: Type.String(), service: Type.String(),
+    bookingKey: Type.String({ description: 'The idempotency key every attempt sent the carrier (the REST adapter\'s Idempotency-Key): what to look the booking up by in its portal.' }),
+    attempts: Type.Integer({ minimum: 1 }),
+    error: Type.String({ description: 'What the carrier (or the call to it) answered last.' }),
+  }, { description: 'A booking with a remote carrier was asked for but the carrier never answered it, after every attempt of the request and of the carrier-calls job (ADR 0056): the carrier may hold a label PakLog does not know. Nothing is recorded; orchestration raises LABEL_BOOKING_UNSETTLED.' }),
   [PackShipEvents.packageRepacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), lines: List(LineQuantity),
     previousStatus: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('PACKED')], {
@@ -139,6 +147,7 @@ export type ShipmentCreated = Payload<typeof PackShipEvents.shipmentCreated>;
 export type ShipmentDispatched = Payload<typeof PackShipEvents.shipmentDispatched>;
 export type ShippingStopped = Payload<typeof PackShipEvents.shippingStopped>;
 export type LabelVoidFailed = Payload<typeof PackShipEvents.labelVoidFailed>;
+export type LabelBookingUnsettled = Payload<typeof PackShipEvents.labelBookingUnsettled>;
 export type PackageRepacked = Payload<typeof PackShipEvents.packageRepacked>;
 export type ShipmentVoided = Payload<typeof PackShipEvents.shipmentVoided>;
 export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;

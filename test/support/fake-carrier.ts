@@ -22,6 +22,7 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
   const tracking: { trackingNumber: string; status: string; at: string }[] = [];
   let seq = 0;
   let failNext = false;
+  let failPath: string | undefined;
   let malformNext = false;
   /** The next request is carried out, but its answer comes this many ms late (a timeout that lost the answer). */
   let delayNext = 0;
@@ -59,7 +60,7 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
         res.end(payload === undefined ? undefined : JSON.stringify(payload));
       };
       if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(401, { error: 'unauthorized' });
-      if (failNext) {
+      if (failNext && (failPath === undefined || url.pathname.startsWith(failPath))) {
         failNext = false;
         return send(503, { error: 'down' });
       }
@@ -105,7 +106,11 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
     calls,
     booked,
     addTracking: (trackingNumber: string, status: string, at: string) => { tracking.push({ trackingNumber, status, at }); },
-    failNext: () => { failNext = true; },
+    /** The next request (with `path`, the next request of a path starting so) answers 503, not carried out. */
+    failNext: (path?: string) => {
+      failNext = true;
+      failPath = path;
+    },
     malformNext: () => { malformNext = true; },
     /** The next request takes effect, but its answer is sent `ms` late (after the adapter's timeout: the answer is lost); with `path`, the next request of a path starting so. */
     delayNext: (ms: number, path?: string) => {

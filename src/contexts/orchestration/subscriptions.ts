@@ -24,7 +24,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
-  PackShipEvents.labelVoidFailed, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
+  PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
 ] as const;
 
@@ -169,6 +169,18 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           reason: `Order ${d.orderId} was cancelled after its label was booked, but ${d.carrier} did not void label ${d.trackingNumber} `
             + `(shipment ${d.shipmentId}): ${d.error}. The label may stay billed: void it in the carrier's portal or by its support, then acknowledge`,
           details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, error: d.error },
+        }, causedBy(event));
+        return;
+      }
+      // A booking with a remote carrier never answered (ADR 0056): the carrier may hold a label PakLog does not know.
+      case PackShipEvents.labelBookingUnsettled: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'LABEL_BOOKING_UNSETTLED', caseKey: d.shipmentId, subject: d.shipmentId, siteId: d.siteId,
+          reason: `${d.carrier} never answered the booking of order ${d.orderId} (${d.service}, key ${d.bookingKey}) after ${d.attempts} attempts: ${d.error}. `
+            + 'It may hold a label PakLog does not know: look the key up in the carrier\'s portal and void any label there, then acknowledge; the order\'s packages are still bookable',
+          details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, service: d.service, bookingKey: d.bookingKey, attempts: d.attempts, error: d.error },
         }, causedBy(event));
         return;
       }

@@ -232,3 +232,224 @@ describe('closing a manifest', () => {
     expect([own.status, own.body.code]).toEqual([409, 'NOTHING_TO_MANIFEST']);
   });
 });
+
+describe('a booking the carrier made that PakLog never recorded (the process stopped, or the commit failed, after the carrier answered)', () => {
+  type Call = { state: string; call_key: string; attempts: number; tracking_number: string | null };
+  const callsOf = async (orderId: string): Promise<Call[]> => t.app.db.query<Call>(
+    `SELECT state, call_key, attempts, tracking_number FROM pack_ship.carrier_calls WHERE order_id = $1 ORDER BY created_at`, [orderId],
+  );
+  const carrierCallsJob = () => t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.carrier-calls');
+  /** The attempt that asked is gone (its process stopped): its lease is over, and a minute has passed since it was asked. */
+  const attemptGone = async (orderId: string): Promise<void> => {
+    await t.app.db.query(`UPDATE pack_ship.carrier_calls SET leased_until = NULL, created_at = created_at - interval '5 minutes' WHERE order_id = $1`, [orderId]);
+  };
+  const until = async (what: () => boolean | Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 200 && !await what(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  const bookingsAtCarrier = (): number => fake.calls.filter((c) => c.method === 'POST' && c.path === '/shipments').length;
+
+  it('is owed from a commit made before the carrier was asked, and the carrier-calls job records it (the same key: one label) with no retry from the client; the late first answer gets that shipment', async () => {
+    await packedOrder('ord_cf_unrecorded', 'PATIENTCO');
+    const before = fake.booked.size;
+    // The carrier books at once but its answer comes late: meanwhile PakLog has recorded nothing (a process killed now never would).
+    fake.delayNext(2_000, '/shipments');
+    const first = t.post('/api/v1/shipments', { orderId: 'ord_cf_unrecorded', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-unrecorded-1' });
+    await until(() => fake.booked.size > before);
+    expect(fake.booked.size - before).toBe(1);
+    const label = [...fake.booked.keys()].at(-1)!;
+    expect(await shipmentsOf('ord_cf_unrecorded')).toEqual([]);
+    // What is owed is in the database, not only in the asking process's memory.
+    const owed = await callsOf('ord_cf_unrecorded');
+    expect(owed.map((c) => c.state)).toEqual(['OWED']);
+    const job = carrierCallsJob();
+    expect(job).toBeDefined();
+    // While the asking attempt holds it, the job leaves it be.
+    await job!.run();
+    expect(await shipmentsOf('ord_cf_unrecorded')).toEqual([]);
+    await attemptGone('ord_cf_unrecorded');
+    const asked = bookingsAtCarrier();
+    await job!.run();
+    // Asked again with the same key: the carrier answers the booking it made, which is recorded, labelled, announced.
+    expect(bookingsAtCarrier() - asked).toBe(1);
+    expect(fake.booked.size - before).toBe(1);
+    const recorded = await shipmentsOf('ord_cf_unrecorded');
+    expect(recorded.map((s) => [s.status, s.trackingNumber])).toEqual([['LABELLED', label]]);
+    expect((await callsOf('ord_cf_unrecorded')).map((c) => [c.state, c.tracking_number])).toEqual([['DONE', label]]);
+    const created = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.created.v1' AND subject = $1`, [recorded[0]!.id]);
+    expect(created[0]!.n).toBe(1);
+    // The first request's answer comes at last: it gets the shipment the job recorded, nothing twice.
+    const answered = await first;
+    expect([answered.status, answered.body.id, answered.body.trackingNumber]).toEqual([201, recorded[0]!.id, label]);
+    expect(await shipmentsOf('ord_cf_unrecorded')).toHaveLength(1);
+    await job!.run();
+    expect(fake.booked.size - before).toBe(1);
+  });
+
+  it('whose recording transaction failed after the carrier answered: the request fails, the call stays owed, and the carrier-calls job records the carrier\'s label', async () => {
+    await packedOrder('ord_cf_abort', 'RESTCO');
+    const before = fake.booked.size;
+    // The commit that records the carrier's answer fails (as a killed process's never comes).
+    await t.app.db.query(`CREATE FUNCTION pack_ship.cf_abort() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.order_id = 'ord_cf_abort' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $$`);
+    await t.app.db.query(`CREATE TRIGGER cf_abort BEFORE INSERT ON pack_ship.shipments FOR EACH ROW EXECUTE FUNCTION pack_ship.cf_abort()`);
+    let failed;
+    try {
+      failed = await t.post('/api/v1/shipments', { orderId: 'ord_cf_abort', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-abort-1' });
+    } finally {
+      await t.app.db.query(`DROP TRIGGER cf_abort ON pack_ship.shipments`);
+      await t.app.db.query(`DROP FUNCTION pack_ship.cf_abort()`);
+    }
+    expect(failed.status).toBe(500);
+    expect(fake.booked.size - before).toBe(1);
+    const label = [...fake.booked.keys()].at(-1)!;
+    expect(await shipmentsOf('ord_cf_abort')).toEqual([]);
+    expect((await callsOf('ord_cf_abort')).map((c) => c.state)).toEqual(['OWED']);
+    // Nobody retries: the job does.
+    await attemptGone('ord_cf_abort');
+    const job = carrierCallsJob();
+    expect(job).toBeDefined();
+    await job!.run();
+    expect((await shipmentsOf('ord_cf_abort')).map((s) => [s.status, s.trackingNumber])).toEqual([['LABELLED', label]]);
+    expect(fake.booked.size - before).toBe(1);
+  });
+
+  it('whose order was cancelled meanwhile: the carrier-calls job voids the label with the carrier and keeps it as a CANCELLED shipment (nothing billed, nothing hidden)', async () => {
+    await packedOrder('ord_cf_unrecorded_cancel', 'PATIENTCO');
+    const before = fake.booked.size;
+    fake.delayNext(2_000, '/shipments');
+    const first = t.post('/api/v1/shipments', { orderId: 'ord_cf_unrecorded_cancel', service: 'SAVER' }, 'operator');
+    await until(() => fake.booked.size > before);
+    const label = [...fake.booked.keys()].at(-1)!;
+    const cancelled: OrderCancelled = {
+      orderId: 'ord_cf_unrecorded_cancel', siteId, previousStatus: 'PACKED', reason: 'the client gave up',
+      lines: [{ lineId: 'oln_ord_cf_unrecorded_cancel_1', lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+    };
+    await publish('orders', OrderEvents.cancelled, 'ord_cf_unrecorded_cancel', cancelled);
+    await attemptGone('ord_cf_unrecorded_cancel');
+    const job = carrierCallsJob();
+    expect(job).toBeDefined();
+    await job!.run();
+    await until(() => !fake.booked.has(label));
+    expect(fake.booked.has(label)).toBe(false);
+    const kept = await shipmentsOf('ord_cf_unrecorded_cancel');
+    expect(kept.map((s) => [s.status, s.trackingNumber])).toEqual([['CANCELLED', label]]);
+    await until(async () => (await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [kept[0]!.id]))[0]!.v === 'DONE');
+    expect((await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [kept[0]!.id]))[0]!.v).toBe('DONE');
+    const answered = await first;
+    expect([answered.status, answered.body.code]).toEqual([409, 'ORDER_CANCELLED']);
+    expect(fake.booked.size - before).toBe(0);
+  });
+
+  it('a client\'s retry with the same key racing the carrier-calls job: one label at the carrier, one shipment', async () => {
+    await packedOrder('ord_cf_race_job', 'RESTCO');
+    const before = fake.booked.size;
+    fake.failNext('/shipments');
+    const down = await t.post('/api/v1/shipments', { orderId: 'ord_cf_race_job', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-race-job' });
+    expect([down.status, down.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect((await callsOf('ord_cf_race_job')).map((c) => c.state)).toEqual(['OWED']);
+    await attemptGone('ord_cf_race_job');
+    const job = carrierCallsJob();
+    expect(job).toBeDefined();
+    const [retry] = await Promise.all([
+      t.post('/api/v1/shipments', { orderId: 'ord_cf_race_job', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-race-job' }),
+      job!.run(),
+    ]);
+    const shipments = await shipmentsOf('ord_cf_race_job');
+    expect(shipments.map((s) => s.status)).toEqual(['LABELLED']);
+    expect(fake.booked.size - before).toBe(1);
+    expect(fake.booked.has(shipments[0]!.trackingNumber)).toBe(true);
+    // The retry got that booking, or found it booked by the job: never a second one.
+    if (retry.status === 201) expect(retry.body.id).toBe(shipments[0]!.id);
+    else expect([retry.status, retry.body.code]).toEqual([409, 'NOTHING_TO_SHIP']);
+    expect((await callsOf('ord_cf_race_job')).map((c) => c.state)).toEqual(['DONE']);
+  });
+
+  it('two retries of a booking left owed, at once: one asks the carrier, the other waits for it; one label, one shipment', async () => {
+    await packedOrder('ord_cf_race_two', 'RESTCO');
+    const before = fake.booked.size;
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_race_two', service: 'SAVER' }, 'operator')).status).toBe(503);
+    const asked = bookingsAtCarrier();
+    const [a, b] = await Promise.all([
+      t.post('/api/v1/shipments', { orderId: 'ord_cf_race_two', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-race-two-a' }),
+      t.post('/api/v1/shipments', { orderId: 'ord_cf_race_two', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-race-two-b' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a, b].find((r) => r.status === 409)?.body.code).toBe('NOTHING_TO_SHIP');
+    expect(bookingsAtCarrier() - asked).toBe(1);
+    expect(fake.booked.size - before).toBe(1);
+    expect(await shipmentsOf('ord_cf_race_two')).toHaveLength(1);
+  });
+
+  it('a carrier that never answers: after every attempt LABEL_BOOKING_UNSETTLED in the exception queue names the key, and the packages stay bookable', async () => {
+    await packedOrder('ord_cf_never', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_never', service: 'SAVER' }, 'operator')).status).toBe(503);
+    const job = carrierCallsJob();
+    expect(job).toBeDefined();
+    for (let i = 0; i < 4; i++) {
+      await attemptGone('ord_cf_never');
+      fake.failNext();
+      await job!.run();
+    }
+    const [call] = await callsOf('ord_cf_never');
+    expect([call!.state, call!.attempts]).toEqual(['FAILED', 5]);
+    type Case = { subject: string; reason: string; details: Record<string, unknown>; actions: string[] };
+    let raised: Case[] = [];
+    for (let i = 0; i < 50 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_BOOKING_UNSETTLED&status=OPEN', 'manager')).body.items as Case[])
+        .filter((c) => c.details.orderId === 'ord_cf_never');
+      if (raised.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toHaveLength(1);
+    expect(raised[0]!.reason).toContain(call!.call_key);
+    expect(raised[0]!.actions).toEqual(['acknowledge']);
+    // Given up, it stands in no one's way: the packages are booked again (the same key: a label the carrier made is answered, not doubled).
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_never', service: 'SAVER' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+  });
+});
+
+describe('a label void the carrier carried out that PakLog never recorded (the commit failed, or the process stopped, after the carrier answered)', () => {
+  it('is owed from a commit made before the carrier was asked: the shipment is neither manifested nor dispatched meanwhile, and the label-voids job records it VOIDED', async () => {
+    await packedOrder('ord_cf_void_unrecorded');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_unrecorded', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    const id = booked.body.id as string;
+    // The commit that records the carrier's answer fails (as a killed process's never comes).
+    await t.app.db.query(`CREATE FUNCTION pack_ship.cf_void_abort() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id = '${id}' AND NEW.status = 'VOIDED' THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $$`);
+    await t.app.db.query(`CREATE TRIGGER cf_void_abort BEFORE UPDATE ON pack_ship.shipments FOR EACH ROW EXECUTE FUNCTION pack_ship.cf_void_abort()`);
+    let failed;
+    try {
+      failed = await t.post(`/api/v1/shipments/${id}/void`, undefined, 'operator');
+    } finally {
+      await t.app.db.query(`DROP TRIGGER cf_void_abort ON pack_ship.shipments`);
+      await t.app.db.query(`DROP FUNCTION pack_ship.cf_void_abort()`);
+    }
+    expect(failed.status).toBe(500);
+    // The carrier voided the label; PakLog still shows it LABELLED, with the void owed.
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+    expect((await t.get(`/api/v1/shipments/${id}`)).body.status).toBe('LABELLED');
+    const labelVoid = async (): Promise<string | null> =>
+      (await t.app.db.query<{ v: string | null }>(`SELECT label_void AS v FROM pack_ship.shipments WHERE id = $1`, [id]))[0]!.v;
+    expect(await labelVoid()).toBe('OWED');
+    // A dead label is never handed over meanwhile.
+    const dispatch = await t.post(`/api/v1/shipments/${id}/dispatch`, undefined, 'operator');
+    expect([dispatch.status, dispatch.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    const manifest = await t.post('/api/v1/manifests', { siteId, carrier: 'RESTCO' }, 'operator');
+    if (manifest.status === 201) expect(manifest.body.data.shipments.map((s: { shipmentId: string }) => s.shipmentId)).not.toContain(id);
+    // Nobody retries: the label-voids job asks again (the carrier no longer knows the label) and records it.
+    await t.app.db.query(`UPDATE pack_ship.shipments SET void_asked_at = void_asked_at - interval '5 minutes' WHERE id = $1`, [id]);
+    const job = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.label-voids');
+    await job!.run();
+    expect((await t.get(`/api/v1/shipments/${id}`)).body.status).toBe('VOIDED');
+    expect(await labelVoid()).toBe('DONE');
+    const voided = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.voided.v1' AND subject = $1`, [id]);
+    expect(voided[0]!.n).toBe(1);
+    // Its package is bookable again.
+    const rebooked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_unrecorded', service: 'SAVER' }, 'operator');
+    expect([rebooked.status, rebooked.body.status]).toEqual([201, 'LABELLED']);
+  });
+});

@@ -23,6 +23,25 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export interface PackShipCarrierCalls {
+  attempts: Generated<number>;
+  call_key: string;
+  carrier: string;
+  created_at: Date;
+  kind: string;
+  last_error: string | null;
+  leased_until: Date | null;
+  order_id: string;
+  request: Json;
+  service: string;
+  settled_at: Date | null;
+  shipment_id: string;
+  site_id: string;
+  state: string;
+  tracking_number: string | null;
+  wanted: Generated<boolean>;
+}
+
 export interface PackShipCartons {
   active: Generated<boolean>;
   code: string;
@@ -139,6 +158,7 @@ export interface PackShipShipments {
   site_id: string;
   status: string;
   tracking_number: string | null;
+  void_asked_at: Date | null;
   voided_at: Date | null;
 }
 
@@ -166,6 +186,7 @@ export interface PackShipTrackingEvents {
 }
 
 export interface DB {
+  "pack_ship.carrier_calls": PackShipCarrierCalls;
   "pack_ship.cartons": PackShipCartons;
   "pack_ship.inbox": PackShipInbox;
   "pack_ship.manifests": PackShipManifests;

@@ -10,7 +10,14 @@ import { authorizeSite } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import type { PackShipService } from './service.ts';
+import type { BookingChoice, PackShipService } from './service.ts';
+
+/** Gives up a booking's (or a void's) unit of work once its remote carrier is known: the carrier is asked outside it (ADR 0056). */
+class RemoteBookingAhead extends Error {
+  constructor() {
+    super('a remote carrier is asked outside the request\'s unit of work');
+  }
+}
 
 const tags: Tag[] = ['Pack & ship'];
 const OrderId = IdParam('order', 'POST /orders');
@@ -234,6 +241,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '422 UNKNOWN_CARRIER when `carrier` is not bookable. A named `service` is booked as named or refused (422 UNKNOWN_SERVICE, '
         + '409 SERVICE_NOT_AVAILABLE); without one, the carrier\'s cheapest service that meets `maxTransitDays`. `rateShop` picks the cheapest '
         + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE). Each package gets a GS1-128 label (SSCC). '
+        + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
+        + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. '
         + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
@@ -248,7 +257,43 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createShipment(req.body, requestMeta(req)))));
+  }, async (req, reply) => {
+    const meta = requestMeta(req);
+    // A local carrier (the own fleet, a rate table) books and records in the request's unit of work with its
+    // Idempotency-Key's answer. A remote one only chooses there (nothing written; the unit is given up): its call is
+    // owed from its own commit and asked outside the unit, and its answer recorded in a second unit with the key's
+    // answer (ADR 0056). A process stopping in between leaves the call owed: the carrier-calls job settles it.
+    const plan: { remote?: BookingChoice } = {};
+    try {
+      return await deps.idempotency.run(req, reply, 201, async () => {
+        const planned = unwrap(await packShip.planShipment(req.body, meta));
+        if ('shipment' in planned) return planned.shipment;
+        plan.remote = planned.remote;
+        throw new RemoteBookingAhead();
+      });
+    } catch (e) {
+      if (!(e instanceof RemoteBookingAhead) || plan.remote === undefined) throw e;
+    }
+    const asked = await packShip.askRemote(req.body, meta, plan.remote);
+    // A refusal (or the carrier down: the call stays owed) is answered as such, unless the key has its answer already.
+    if (!asked.ok) return deps.idempotency.run(req, reply, 201, async () => unwrap(asked));
+    const answer: { settled: 'replayed' | 'ran' | 'recorded' } = { settled: 'replayed' };
+    try {
+      return await deps.idempotency.run(req, reply, 201, async () => {
+        answer.settled = 'ran';
+        const recorded = unwrap(await packShip.recordAnswered(asked.value, meta));
+        answer.settled = 'recorded';
+        return recorded;
+      });
+    } finally {
+      // Not recorded with the request (refused: its order cancelled or its packages changed meanwhile; a fault; or a
+      // replayed key whose answer is another): settled apart, recorded if it still can be, else voided.
+      if (answer.settled !== 'recorded') {
+        await packShip.settleAnswered(asked.value, meta, { unwanted: answer.settled === 'replayed' })
+          .catch((e: unknown) => deps.log.error({ shipmentId: asked.value.call.shipmentId, err: (e as Error).message }, 'pack-ship: could not settle a booking; the carrier-calls job will'));
+      }
+    }
+  });
 
   app.post('/shipments/:id/dispatch', {
     config: { roles: CAN.floor, idempotent: true },
@@ -436,12 +481,31 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
-      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid); the packages are PACKED again and can be '
+      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
+        + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile); the packages are PACKED again and can be '
         + 'booked anew or repacked. 409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
       params: ShipmentParams,
       response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.voidShipment(req.params.id, requestMeta(req)))));
+  }, async (req, reply) => {
+    const meta = requestMeta(req);
+    // As a booking (ADR 0056): a remote carrier's void is owed from its own commit and asked outside the request's
+    // unit of work, and its answer recorded in a second unit with the Idempotency-Key's answer.
+    try {
+      return await deps.idempotency.run(req, reply, 200, async () => {
+        const planned = unwrap(await packShip.planVoid(req.params.id, meta));
+        if ('shipment' in planned) return planned.shipment;
+        throw new RemoteBookingAhead();
+      });
+    } catch (e) {
+      if (!(e instanceof RemoteBookingAhead)) throw e;
+    }
+    const asked = await packShip.askVoid(req.params.id, meta);
+    return deps.idempotency.run(req, reply, 200, async () => {
+      const done = unwrap(asked);
+      return 'shipment' in done ? done.shipment : unwrap(await packShip.recordVoid(req.params.id, meta));
+    });
+  });
 
   // --- manifests and tracking ---------------------------------------------------------------------------------
   app.post('/manifests', {

@@ -51,6 +51,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       { name: 'pack-ship.ready-to-pack', everyMs: 60_000, run: async () => { await packShip.announceUnannounced(); } },
       // Cancelled orders' labels whose void never got the carrier's answer (the process stopped): asked again.
       { name: 'pack-ship.label-voids', everyMs: 60_000, run: async () => { await packShip.voidOwedLabels(); } },
+      // Bookings with remote carriers whose answer was never recorded (the process stopped, the commit failed, no answer): asked again (ADR 0056).
+      { name: 'pack-ship.carrier-calls', everyMs: 60_000, run: async () => { await packShip.settleOwedCarrierCalls(); } },
     ],
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),

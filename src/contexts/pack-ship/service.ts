@@ -8,7 +8,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
@@ -19,7 +19,7 @@ import type { ShippingLabelData } from './documents/layout.ts';
 import { manifestPdf, packingSlipPdf } from './documents/sheets.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import {
-  OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type Parcel, type RateQuote, type TrackingUpdate,
+  OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
@@ -28,7 +28,7 @@ import { qualityHoldStore } from './quality-hold-store.ts';
 import { cheapestMeetingPromise } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
-  packStore, type CartonFields, type CartonRecord, type Manifest, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings, type TrackingSequence,
+  packStore, type CartonFields, type CartonRecord, type Manifest, type OwedBooking, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings, type TrackingSequence,
 } from './store.ts';
 
 /** CARTON_INACTIVE for a deactivated carton a packer names or is suggested (ADR 0045), else undefined. */
@@ -59,6 +59,22 @@ export interface ShipmentRequest {
   /** The order's promise: delivered within this many working days of dispatch. */
   readonly maxTransitDays?: number;
 }
+
+/** A remote carrier and service chosen for a booking, with the quote it was chosen by (ADR 0056). */
+export interface BookingChoice {
+  readonly carrier: string;
+  readonly service: string;
+  readonly quote: RateQuote | undefined;
+}
+
+/** An owed booking the carrier answered, to record. */
+export interface AskedBooking {
+  readonly call: OwedBooking;
+  readonly booking: CarrierBooking;
+}
+
+/** A booking planned under the order's lock: recorded (local carrier), its remote carrier chosen, its call owed to the caller, or another attempt's to wait for. */
+type Planned = { readonly shipment: Shipment } | { readonly remote: BookingChoice } | { readonly call: OwedBooking } | { readonly wait: string };
 
 /** The pack station's view of a scanned tote: its order, what is left to pack, the packer's cartons, the open packages. */
 export interface ToteView {
@@ -285,8 +301,24 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * Voids an owed label with its carrier and settles it: DONE when voided (or the carrier no longer knows it), FAILED
    * with pack-ship.label.void-failed when it refuses — published once, by whichever attempt settles it first.
    */
-  async function voidOwedLabel(x: { id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }, meta: EventMeta): Promise<void> {
+  async function voidOwedLabel(x: { id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string; labelled?: boolean }, meta: EventMeta): Promise<void> {
     const carrier = carrierOf(x.carrier, deps.db);
+    if (x.labelled === true) {
+      // A LABELLED shipment's void asked (POST /shipments/{id}/void) and never recorded (ADR 0056): asked again, and
+      // recorded VOIDED once the carrier voids it (or no longer knows it); refused, nothing is owed and the label stays valid.
+      try {
+        if (carrier?.void === undefined) throw new Error(`carrier ${x.carrier} is no longer configured with voids here`);
+        await carrier.void(x.trackingNumber);
+      } catch (e) {
+        if (!(e instanceof LabelUnknownToCarrier)) {
+          deps.log.warn({ shipmentId: x.id, carrier: x.carrier, err: e instanceof Error ? e.message : String(e) }, 'pack-ship: a label void asked and never recorded was refused; the label stays valid');
+          await packStore.dropLabelVoid(deps.db, x.id);
+          return;
+        }
+      }
+      await deps.db.tx((tx) => recordVoidIn(tx, x.id, meta));
+      return;
+    }
     try {
       // A carrier taken out of the configuration since the booking cannot be asked: a person voids the label by hand.
       if (carrier?.void === undefined) throw new Error(`carrier ${x.carrier} is no longer configured with voids here`);
@@ -403,6 +435,408 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     });
   }
 
+  /**
+   * A label void under the order's lock, the shipment's then: every check; a carrier with nothing to ask remotely (the
+   * own fleet, a rate table, no `void`, no tracking number) voids and records here. A remote one is answered `ask` with
+   * nothing written ('plan'), or with its void owed from this commit ('ask': label_void OWED since void_asked_at).
+   */
+  async function voidIn(tx: Tx, id: string, meta: EventMeta, phase: 'plan' | 'ask'): Promise<Outcome<{ shipment: Shipment } | { ask: true }>> {
+    const seen = await packStore.shipment(tx, id);
+    if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    await packStore.lockOrder(tx, seen.orderId);
+    const shipment = await packStore.shipment(tx, id, true);
+    if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    if (shipment.manifestId !== null && shipment.status === 'LABELLED') {
+      return reject('ALREADY_MANIFESTED', `Shipment ${id} was handed to ${shipment.carrier} on manifest ${shipment.manifestId}; its label cannot be voided`);
+    }
+    const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
+    if (!legal.ok) return legal;
+    const carrier = carrierOf(shipment.carrier, tx);
+    if (carrier?.void !== undefined && shipment.trackingNumber !== null && isRemote(shipment.carrier)) {
+      if (phase === 'ask') await packStore.askLabelVoid(tx, id, deps.clock.now());
+      return ok({ ask: true });
+    }
+    // Nothing outside the database to tell (a rate table's void is a no-op): voided and recorded in this transaction.
+    if (carrier?.void !== undefined && shipment.trackingNumber !== null) await carrier.void(shipment.trackingNumber);
+    const recorded = await recordVoidIn(tx, id, meta);
+    return recorded.ok ? ok({ shipment: recorded.value }) : recorded;
+  }
+
+  /**
+   * Asks the carrier to void a LABELLED shipment's label, its void owed from a commit made first (ADR 0056). A label
+   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; a refusal drops
+   * what was owed: the label stays valid (503).
+   */
+  async function askVoid(id: string, meta: EventMeta): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
+    if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s void cannot be asked inside a unit of work: it must be owed first (ADR 0056)');
+    const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'ask'));
+    if (!planned.ok || 'shipment' in planned.value) return planned;
+    const shipment = await packStore.shipment(deps.db, id);
+    if (shipment === undefined || shipment.trackingNumber === null) return reject('NOT_FOUND', `No shipment ${id}`);
+    const carrier = carrierOf(shipment.carrier, deps.db);
+    try {
+      if (carrier?.void === undefined) throw new CarrierUnavailable(shipment.carrier, 'no longer configured here with voids');
+      await carrier.void(shipment.trackingNumber);
+    } catch (e) {
+      if (e instanceof LabelUnknownToCarrier) {
+        // Nothing valid is left to void: voided here too; refusing would leave the shipment LABELLED for good.
+        deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
+        return ok({ ask: true });
+      }
+      await packStore.dropLabelVoid(deps.db, id);
+      if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
+      throw e;
+    }
+    return ok({ ask: true });
+  }
+
+  /**
+   * The label is void: the shipment VOIDED, its packages PACKED again, its event; a void owed settled DONE. One voided
+   * already (another attempt, the label-voids job) or cancelled with its order meanwhile is answered as it is.
+   */
+  async function recordVoidIn(tx: Tx, id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
+    const seen = await packStore.shipment(tx, id);
+    if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    await packStore.lockOrder(tx, seen.orderId);
+    const shipment = await packStore.shipment(tx, id, true);
+    if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
+    if (shipment.status === 'LABELLED') {
+      await packStore.voidShipment(tx, id, deps.clock.now());
+      const data: ShipmentVoided = {
+        shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
+      };
+      await emit(tx, [{ type: PackShipEvents.shipmentVoided, subject: id, siteId: shipment.siteId, data }], meta);
+    }
+    const after = await packStore.shipment(tx, id);
+    if (after === undefined) throw new Error(`shipment ${id} vanished`);
+    return ok(after);
+  }
+
+  /** How long an attempt holds a remote booking while it asks the carrier (ADR 0056): longer than any adapter's timeout. */
+  const BOOKING_LEASE_MS = 30_000;
+  /** Attempts at an owed booking (the request's and the carrier-calls job's) before it is given to a person. */
+  const BOOKING_ATTEMPTS = 5;
+  const leaseEnd = (now: Date): Date => new Date(now.getTime() + BOOKING_LEASE_MS);
+  /** A carrier books remotely (an adapter): its booking is a call owed from its own commit. The own fleet and rate tables number locally. */
+  const isRemote = (code: string): boolean => numberingOf(code) === undefined;
+
+  /**
+   * The booking's planning under the order's lock: every check, the carrier and service. A local carrier is booked and
+   * recorded here (nothing leaves the database). A remote one, chosen (`fixed` undefined), is answered as such with
+   * nothing written; with `fixed` (that choice again) its call is written, owed and leased to the caller, or another
+   * attempt asking it now is named (`wait`).
+   */
+  async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice): Promise<Outcome<Planned>> {
+    const orderId = request.orderId;
+    const carrierOverride = request.carrier;
+    const bookable = bookableCarriers();
+    const order = await packStore.lockOrder(tx, orderId);
+    if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
+    const cancelled = cancelledRefusal(order);
+    if (cancelled !== undefined) return cancelled;
+    // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
+    if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
+    // The packages (locked), their holds and cartons, the unpacked units and the ship-from: one read.
+    // The carrier named or the order's, known now unless rate shopping picks one: its tracking number, if it draws
+    // one from a sequence, comes with this read (one statement fewer).
+    const planned = fixed?.carrier ?? (request.rateShop === true ? undefined : carrierOverride ?? order.carrier ?? OWN_FLEET);
+    const numbering = planned !== undefined && bookable.includes(planned) ? numberingOf(planned) : undefined;
+    const shippable = await packStore.shippable(tx, orderId, order.siteId, numbering);
+    const drawn = { serial: shippable.trackingSerial };
+    const packages = shippable.packages;
+    if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
+    const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
+    if (held !== undefined) return held;
+    // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).
+    const unpacked = shippable.unpacked;
+    if (unpacked > 0) {
+      return reject('UNITS_NOT_PACKED', `${unpacked} picked unit(s) of order ${orderId} are not packed yet; pack them (POST /api/v1/packages) before shipping`);
+    }
+    const shipFrom = shippable.shipFrom ?? unsetShipFrom(order.siteId);
+    const parcelsOf = (ps: typeof packages): Parcel[] => ps.map((p) => (
+      { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: p.carton?.lengthMm ?? 0, widthMm: p.carton?.widthMm ?? 0, heightMm: p.carton?.heightMm ?? 0 }
+    ));
+    const rateRequest = { siteId: order.siteId, shipFrom, shipTo: order.shipTo, packages: parcelsOf(packages) };
+    const promise = { maxTransitDays: request.maxTransitDays ?? null };
+
+    // Which carrier and service: decided before anything is written, so a refusal writes nothing.
+    let chosen: { carrier: Carrier; service: string; quote: RateQuote | undefined };
+    if (fixed !== undefined) {
+      const c = carrierOf(fixed.carrier, tx);
+      if (c === undefined) throw new Error(`carrier ${fixed.carrier} chosen but vanished`);
+      chosen = { carrier: c, service: fixed.service, quote: fixed.quote };
+    } else if (request.rateShop === true) {
+      if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address: carriers cannot quote it`);
+      const quotes: RateQuote[] = [];
+      for (const code of bookable) {
+        const c = carrierOf(code, tx);
+        if (c?.rate === undefined) continue;
+        try {
+          quotes.push(...await c.rate(rateRequest));
+        } catch (e) {
+          // One carrier down does not stop rate shopping among the others; it is logged.
+          if (!(e instanceof CarrierUnavailable)) throw e;
+          deps.log.warn({ carrier: code, err: e.message }, 'pack-ship: carrier could not quote');
+        }
+      }
+      const best = cheapestMeetingPromise(quotes, promise);
+      if (best === undefined) {
+        return reject('NO_SERVICE_MEETS_PROMISE', `No carrier quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} (${quotes.length} quote(s) considered)`);
+      }
+      const c = carrierOf(best.carrier, tx);
+      if (c === undefined) throw new Error(`carrier ${best.carrier} quoted but vanished`);
+      chosen = { carrier: c, service: best.service, quote: best };
+    } else {
+      // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
+      const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
+      const c = bookable.includes(code) ? carrierOf(code, tx, code === planned ? drawn : undefined) : undefined;
+      if (c === undefined) {
+        return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
+          { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },
+        ]);
+      }
+      const services = servicesOf(c);
+      if (request.service !== undefined && !services.includes(request.service)) {
+        return reject('UNKNOWN_SERVICE', `${c.code} offers no service ${request.service}; its services: ${services.join(', ')}`, [
+          { field: '/service', message: `is not a service of ${c.code} (${services.join(', ')})` },
+        ]);
+      }
+      if (c.rate === undefined) {
+        chosen = { carrier: c, service: request.service ?? services[0] ?? STANDARD_SERVICE, quote: undefined };
+      } else {
+        if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address; ${c.code} needs one`);
+        let quotes: readonly RateQuote[];
+        try {
+          quotes = await c.rate(rateRequest);
+        } catch (e) {
+          if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
+          throw e;
+        }
+        if (request.service !== undefined) {
+          const q = quotes.find((x) => x.service === request.service);
+          if (q === undefined) return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} cannot carry order ${orderId} (weight, size or destination); it is not replaced by another service`);
+          if (promise.maxTransitDays !== null && q.transitDays > promise.maxTransitDays) {
+            return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} takes ${q.transitDays} working day(s), more than the promised ${promise.maxTransitDays}; it is not replaced by another service`);
+          }
+          chosen = { carrier: c, service: q.service, quote: q };
+        } else {
+          const best = cheapestMeetingPromise(quotes, promise);
+          if (best === undefined) return reject('NO_SERVICE_MEETS_PROMISE', `No service of ${c.code} can carry order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}`);
+          chosen = { carrier: c, service: best.service, quote: best };
+        }
+      }
+    }
+    const remote = isRemote(chosen.carrier.code);
+    // A remote carrier chosen: its call is written by the caller's next transaction, outside any unit of work.
+    if (remote && fixed === undefined) return ok({ remote: { carrier: chosen.carrier.code, service: chosen.service, quote: chosen.quote } });
+
+    // Packages packed before SSCCs existed get theirs now, so every label carries one.
+    const packed: typeof packages = [];
+    for (const p of packages) {
+      if (p.sscc !== null) {
+        packed.push(p);
+        continue;
+      }
+      const code = await newSscc(tx);
+      await packStore.setSscc(tx, p.id, code);
+      packed.push({ ...p, sscc: code });
+    }
+    const key = bookingKey(orderId, shippable.bookedBefore, chosen, packed);
+    const now = deps.clock.now();
+
+    if (remote) {
+      // At most one booking of the order is asked at a time: one asked now is waited for; one left owed (its attempt
+      // ended without an answer, or its process stopped) is taken over when it is this one (same key: the carrier
+      // answers the booking it made), or gives way to this one (its booking, if the carrier made it, is voided).
+      const owed = await packStore.owedBookingOf(tx, orderId);
+      if (owed !== undefined) {
+        if (owed.callKey === key) {
+          return ok(await packStore.leaseCall(tx, owed.shipmentId, now, leaseEnd(now)) ? { call: owed } : { wait: owed.shipmentId });
+        }
+        if (owed.leasedUntil !== null && owed.leasedUntil > now) return ok({ wait: owed.shipmentId });
+        await packStore.supersedeCall(tx, owed.shipmentId);
+      }
+      const call: OwedBooking = {
+        shipmentId: deps.ids.next('shp'), orderId, siteId: order.siteId, carrier: chosen.carrier.code, service: chosen.service, callKey: key,
+        request: { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null },
+        state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
+      };
+      await packStore.oweBooking(tx, call, now);
+      return ok({ call });
+    }
+
+    // A local carrier numbers from a sequence in this transaction: nothing is asked outside it.
+    const id = deps.ids.next('shp');
+    const booking = await chosen.carrier.book({ ...rateRequest, packages: parcelsOf(packed), shipmentId: id, orderId, service: chosen.service, bookingKey: key });
+    shipmentLifecycle.assertCan('CREATED', 'LABELLED');
+    for (const p of packed) packageLifecycle.assertCan(p.status, 'LABELLED');
+    const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
+    const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
+    // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
+    const data: ShipmentCreated = {
+      shipmentId: id, orderId, siteId: order.siteId, ...owned(order), carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber,
+      packageIds: packed.map((p) => p.id), service: chosen.service,
+    };
+    // The shipment, its packages LABELLED and its event in one statement (ADR 0003 addendum 2026-12-03).
+    const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
+    const shipment = await packStore.insertLabelledShipment(deps.bus.writer(tx), { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
+      trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
+    }, packed.map((p) => p.id), events);
+    return ok({ shipment });
+  }
+
+  /**
+   * Asks the carrier for an owed booking the caller holds (outside any transaction). No answer (down, a timeout, the
+   * call refused) gives the lease back: the booking stays owed, asked again by a retry with the same key or by the
+   * carrier-calls job.
+   */
+  async function askCarrier(call: OwedBooking): Promise<Outcome<CarrierBooking>> {
+    const carrier = carrierOf(call.carrier, deps.db);
+    try {
+      if (carrier === undefined) throw new CarrierUnavailable(call.carrier, 'no longer configured here');
+      const r = call.request;
+      return ok(await carrier.book({
+        siteId: call.siteId, shipFrom: r.shipFrom, shipTo: r.shipTo, packages: r.parcels, shipmentId: call.shipmentId, orderId: call.orderId, service: call.service, bookingKey: call.callKey,
+      }));
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      await packStore.releaseCall(deps.db, call.shipmentId, error);
+      if (e instanceof CarrierUnavailable) {
+        return reject('CARRIER_UNAVAILABLE', `${e.message}; the booking stays owed: the same request again gets it (the carrier is asked with the same key), `
+          + 'and PakLog asks again by itself within minutes');
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Records the carrier's answer to an owed booking (under the order's lock, then the call's): the shipment LABELLED
+   * with its packages and its event, the call DONE. A booking that can no longer be recorded so — its order cancelled,
+   * its packages changed, a newer booking in its place — is refused with nothing written when `unrecordable` is
+   * 'refuse' (a request's unit of work: a refusal rolls it back), or with `void` kept as a shipment with no packages,
+   * CANCELLED or VOIDED, whose label void is owed and asked for after the commit. Settled by another attempt already:
+   * that shipment when it is labelled with this booking.
+   */
+  async function recordIn(tx: Tx, call: OwedBooking, booking: CarrierBooking, meta: EventMeta, unrecordable: 'refuse' | 'void'): Promise<Outcome<Shipment>> {
+    const order = await packStore.lockOrder(tx, call.orderId);
+    const current = await packStore.carrierCall(tx, call.shipmentId, true);
+    if (current === undefined) throw new Error(`carrier call ${call.shipmentId} vanished`);
+    if (current.state !== 'OWED') {
+      const stopped = order === undefined ? undefined : cancelledRefusal(order);
+      if (stopped !== undefined) return stopped;
+      const recorded = await packStore.shipment(tx, call.shipmentId);
+      if (recorded?.status === 'LABELLED' && recorded.trackingNumber === booking.trackingNumber) return ok(recorded);
+      return reject('NOTHING_TO_SHIP', `Order ${call.orderId} has no packed packages to ship: its booking ${call.shipmentId} was settled by another attempt`);
+    }
+    const now = deps.clock.now();
+    const waiting = order === undefined ? [] : (await packStore.packages(tx, { orderId: call.orderId, status: 'PACKED', unshipped: true }, true));
+    const lines = await packStore.orderLines(tx, call.orderId);
+    const same = waiting.length === call.request.packageIds.length && waiting.every((p) => call.request.packageIds.includes(p.id));
+    const whole = lines.every((l) => l.picked <= l.packed);
+    const why = order === undefined || order.cancelledAt !== null ? `order ${call.orderId} was cancelled meanwhile`
+      : !current.wanted ? 'a newer booking of the order took its place'
+        : !same || !whole ? `the packages of order ${call.orderId} changed meanwhile` : undefined;
+    if (why !== undefined || order === undefined) {
+      const detail = `${call.carrier} booked ${booking.trackingNumber} for order ${call.orderId}, but ${why ?? 'the order is unknown'}: the label is voided`;
+      if (unrecordable === 'refuse') return reject(order?.cancelledAt == null ? 'NOTHING_TO_SHIP' : 'ORDER_CANCELLED', detail);
+      const status = order === undefined || order.cancelledAt !== null ? 'CANCELLED' : 'VOIDED';
+      await packStore.insertUnrecordedBooking(tx, {
+        id: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, service: call.service, trackingNumber: booking.trackingNumber,
+        price: call.request.price, currency: call.request.currency,
+      }, status, now);
+      await packStore.settleCall(tx, call.shipmentId, 'DONE', now, booking.trackingNumber);
+      deps.log.warn({ shipmentId: call.shipmentId, carrier: call.carrier, trackingNumber: booking.trackingNumber }, `pack-ship: ${detail}`);
+      tx.afterCommit(() => {
+        voidOwedLabel({ id: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, trackingNumber: booking.trackingNumber }, meta)
+          .catch((e: unknown) => deps.log.error({ shipmentId: call.shipmentId, err: (e as Error).message }, 'pack-ship: could not settle an unrecorded booking\'s label void; the label-voids job asks again'));
+      });
+      return reject(status === 'CANCELLED' ? 'ORDER_CANCELLED' : 'NOTHING_TO_SHIP', detail);
+    }
+    shipmentLifecycle.assertCan('CREATED', 'LABELLED');
+    for (const p of waiting) packageLifecycle.assertCan(p.status, 'LABELLED');
+    const packed = call.request.packageIds.map((id) => waiting.find((p) => p.id === id)).filter((p): p is Package => p !== undefined);
+    const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, call.request.shipFrom, p, i + 1, packed.length, call.carrier, call.service, booking.trackingNumber, now)));
+    const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
+    const data: ShipmentCreated = {
+      shipmentId: call.shipmentId, orderId: call.orderId, siteId: order.siteId, ...owned(order), carrier: call.carrier, trackingNumber: booking.trackingNumber,
+      packageIds: packed.map((p) => p.id), service: call.service,
+    };
+    const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentCreated, subject: call.shipmentId, siteId: order.siteId, data }], meta);
+    const shipment = await packStore.insertLabelledShipment(deps.bus.writer(tx), { id: call.shipmentId, orderId: call.orderId, siteId: order.siteId, carrier: call.carrier, now }, {
+      trackingNumber: booking.trackingNumber, labelZpl, service: call.service, price: call.request.price, currency: call.request.currency,
+    }, packed.map((p) => p.id), events);
+    await packStore.settleCall(tx, call.shipmentId, 'DONE', now, booking.trackingNumber);
+    return ok(shipment);
+  }
+
+  /** Waits while another attempt asks the carrier for the order's booking (its lease), at most the lease. */
+  async function waitForCall(shipmentId: string): Promise<void> {
+    const until = Date.now() + BOOKING_LEASE_MS;
+    while (Date.now() < until) {
+      const c = await packStore.carrierCall(deps.db, shipmentId);
+      if (c === undefined || c.state !== 'OWED' || c.leasedUntil === null || c.leasedUntil <= deps.clock.now()) return;
+      // The database waits (a request, not background work): 25 ms between looks.
+      await packStore.pause(deps.db, 25);
+    }
+  }
+
+  /** Input checks of a booking request that need no reading (422s). */
+  function requestRefusal(request: ShipmentRequest): Outcome<never> | undefined {
+    const carrierOverride = request.carrier;
+    const bookable = bookableCarriers();
+    if (carrierOverride !== undefined && !bookable.includes(carrierOverride)) {
+      return reject('UNKNOWN_CARRIER', `PakLog cannot book ${carrierOverride}; bookable carriers: ${bookable.join(', ')}`, [
+        { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
+      ]);
+    }
+    if (request.rateShop === true && carrierOverride !== undefined) {
+      return reject('UNPROCESSABLE', 'Name a carrier or ask for rate shopping, not both', [{ field: '/rateShop', message: 'cannot go with carrier' }]);
+    }
+    if (request.rateShop === true && request.service !== undefined) {
+      return reject('UNPROCESSABLE', 'A service names a carrier\'s service; rate shopping picks both', [{ field: '/service', message: 'cannot go with rateShop' }]);
+    }
+    return undefined;
+  }
+
+  /**
+   * A remote carrier's booking, from its owed call's commit to the carrier's answer (never inside a unit of work: the
+   * call must be committed before the carrier is asked). Another attempt asking the carrier for the order now is
+   * waited for, then the booking is planned again (its packages labelled by then: NOTHING_TO_SHIP).
+   */
+  async function askRemote(request: ShipmentRequest, meta: EventMeta, choice: BookingChoice): Promise<Outcome<AskedBooking>> {
+    if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s booking cannot be asked inside a unit of work: its call must commit first (ADR 0056)');
+    for (;;) {
+      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta, choice));
+      if (!planned.ok) return planned;
+      const p = planned.value;
+      if ('wait' in p) {
+        await waitForCall(p.wait);
+        continue;
+      }
+      if (!('call' in p)) throw new Error('a remote booking was planned as local');
+      const booking = await askCarrier(p.call);
+      return booking.ok ? ok({ call: p.call, booking: booking.value }) : booking;
+    }
+  }
+
+  /**
+   * An owed booking the carrier answered, settled outside a request: recorded when it still can be, else kept voided
+   * with its label void owed (`recordIn` 'void'). Settled by another attempt already: nothing to do.
+   */
+  const settleAnswered = (asked: AskedBooking, meta: EventMeta): Promise<Outcome<Shipment>> => deps.db.tx((tx) => recordIn(tx, asked.call, asked.booking, meta, 'void'));
+
+  /** An owed booking the carrier never answered after every attempt: given to a person (LABEL_BOOKING_UNSETTLED). */
+  async function giveUpBooking(call: OwedBooking, error: string, meta: EventMeta): Promise<void> {
+    await deps.db.tx(async (tx) => {
+      if (!await packStore.settleCall(tx, call.shipmentId, 'FAILED', deps.clock.now(), null, error)) return;
+      const data: LabelBookingUnsettled = {
+        shipmentId: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, service: call.service, bookingKey: call.callKey,
+        attempts: call.attempts, error,
+      };
+      await emit(tx, [{ type: PackShipEvents.labelBookingUnsettled, subject: call.shipmentId, siteId: call.siteId, data }], meta);
+    });
+  }
+
   return {
     /** The cancellation's decision point (PackShipApi.stopShipping): stopped, or already dispatched. */
     stopShipping: (input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
@@ -468,160 +902,77 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * Books the order's packed, unshipped packages: one shipment, labelled (a GS1-128 label per package). The carrier is
      * the order's, or the one the caller names (`carrier`, which must be bookable), or the cheapest that meets the
      * promise (`rateShop`). A named carrier or service is booked as named or refused with its code; never replaced.
+     * A remote carrier's booking is a call owed from its own commit, asked outside any transaction and recorded by a
+     * second one (ADR 0056): not inside a unit of work (the route plans with {@link planShipment} there instead).
      */
     async createShipment(request: ShipmentRequest, meta: EventMeta): Promise<Outcome<Shipment>> {
-      const orderId = request.orderId;
-      const carrierOverride = request.carrier;
-      const bookable = bookableCarriers();
-      if (carrierOverride !== undefined && !bookable.includes(carrierOverride)) {
-        return reject('UNKNOWN_CARRIER', `PakLog cannot book ${carrierOverride}; bookable carriers: ${bookable.join(', ')}`, [
-          { field: '/carrier', message: `is not a bookable carrier (${bookable.join(', ')})` },
-        ]);
-      }
-      if (request.rateShop === true && carrierOverride !== undefined) {
-        return reject('UNPROCESSABLE', 'Name a carrier or ask for rate shopping, not both', [{ field: '/rateShop', message: 'cannot go with carrier' }]);
-      }
-      if (request.rateShop === true && request.service !== undefined) {
-        return reject('UNPROCESSABLE', 'A service names a carrier\'s service; rate shopping picks both', [{ field: '/service', message: 'cannot go with rateShop' }]);
-      }
-      return deps.db.tx(async (tx) => {
-        const order = await packStore.lockOrder(tx, orderId);
-        if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
-        const cancelled = cancelledRefusal(order);
-        if (cancelled !== undefined) return cancelled;
-        // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
-        if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
-        // The packages (locked), their holds and cartons, the unpacked units and the ship-from: one read.
-        // The carrier named or the order's, known now unless rate shopping picks one: its tracking number, if it draws
-        // one from a sequence, comes with this read (one statement fewer).
-        const planned = request.rateShop === true ? undefined : carrierOverride ?? order.carrier ?? OWN_FLEET;
-        const numbering = planned !== undefined && bookable.includes(planned) ? numberingOf(planned) : undefined;
-        const shippable = await packStore.shippable(tx, orderId, order.siteId, numbering);
-        const drawn = { serial: shippable.trackingSerial };
-        const packages = shippable.packages;
-        if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
-        const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
-        if (held !== undefined) return held;
-        // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).
-        const unpacked = shippable.unpacked;
-        if (unpacked > 0) {
-          return reject('UNITS_NOT_PACKED', `${unpacked} picked unit(s) of order ${orderId} are not packed yet; pack them (POST /api/v1/packages) before shipping`);
-        }
-        // Packages packed before SSCCs existed get theirs now, so every label carries one.
-        const packed: typeof packages = [];
-        for (const p of packages) {
-          if (p.sscc !== null) {
-            packed.push(p);
+      const refused = requestRefusal(request);
+      if (refused !== undefined) return refused;
+      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta));
+      if (!planned.ok) return planned;
+      const p = planned.value;
+      if ('shipment' in p) return ok(p.shipment);
+      if (!('remote' in p)) throw new Error('a booking was planned without its carrier');
+      const asked = await askRemote(request, meta, p.remote);
+      return asked.ok ? settleAnswered(asked.value, meta) : asked;
+    },
+
+    /**
+     * The booking as a request's unit of work plans it: a local carrier's shipment, booked and recorded in it, or the
+     * remote carrier chosen, with nothing written (the route then asks it with {@link askRemote} outside the unit).
+     */
+    async planShipment(request: ShipmentRequest, meta: EventMeta): Promise<Outcome<{ shipment: Shipment } | { remote: BookingChoice }>> {
+      const refused = requestRefusal(request);
+      if (refused !== undefined) return refused;
+      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta));
+      if (!planned.ok) return planned;
+      const p = planned.value;
+      if ('shipment' in p || 'remote' in p) return ok(p);
+      throw new Error('a booking was planned with its call before its carrier was chosen');
+    },
+
+    askRemote,
+
+    /** A remote booking's answer recorded in the caller's unit of work; refused with nothing written when it can no longer be (the caller settles it after). */
+    recordAnswered: (asked: AskedBooking, meta: EventMeta): Promise<Outcome<Shipment>> => deps.db.tx((tx) => recordIn(tx, asked.call, asked.booking, meta, 'refuse')),
+
+    /**
+     * A remote booking's answer not recorded with its request, settled apart: recorded when it still can be, else kept
+     * voided with its label void owed. `unwanted`: the request was answered otherwise (a replayed Idempotency-Key), so
+     * the booking is voided.
+     */
+    async settleAnswered(asked: AskedBooking, meta: EventMeta, o: { unwanted?: boolean } = {}): Promise<void> {
+      if (o.unwanted === true) await packStore.supersedeCall(deps.db, asked.call.shipmentId);
+      await settleAnswered(asked, meta);
+    },
+
+    /**
+     * The carrier-calls job (ADR 0056): owed bookings no attempt holds, made more than `graceMs` ago (a request's own
+     * retry comes first), are asked again with their key — the carrier answers the booking it made, or makes it — and
+     * recorded, or voided when their order was cancelled, their packages changed or a newer booking took their place.
+     * One the carrier does not answer after BOOKING_ATTEMPTS attempts is given to a person
+     * (pack-ship.label.booking-unsettled.v1: LABEL_BOOKING_UNSETTLED). The number asked.
+     */
+    async settleOwedCarrierCalls(graceMs = 60_000, limit = 20): Promise<number> {
+      const now = deps.clock.now();
+      const due = await packStore.claimOwedCalls(deps.db, now, new Date(now.getTime() - graceMs), leaseEnd(now), limit);
+      for (const call of due) {
+        let error: string;
+        try {
+          const booking = await askCarrier(call);
+          if (booking.ok) {
+            await settleAnswered({ call, booking: booking.value }, {});
             continue;
           }
-          const code = await newSscc(tx);
-          await packStore.setSscc(tx, p.id, code);
-          packed.push({ ...p, sscc: code });
-        }
-        const shipFrom = shippable.shipFrom ?? unsetShipFrom(order.siteId);
-        const parcels: Parcel[] = packed.map((p) => (
-          { packageId: p.id, sscc: p.sscc, cartonCode: p.cartonCode, weightG: p.weightG, lengthMm: p.carton?.lengthMm ?? 0, widthMm: p.carton?.widthMm ?? 0, heightMm: p.carton?.heightMm ?? 0 }
-        ));
-        const rateRequest = { siteId: order.siteId, shipFrom, shipTo: order.shipTo, packages: parcels };
-        const promise = { maxTransitDays: request.maxTransitDays ?? null };
-
-        // Which carrier and service: decided before anything is written, so a refusal writes nothing.
-        let chosen: { carrier: Carrier; service: string; quote: RateQuote | undefined };
-        if (request.rateShop === true) {
-          if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address: carriers cannot quote it`);
-          const quotes: RateQuote[] = [];
-          for (const code of bookable) {
-            const c = carrierOf(code, tx);
-            if (c?.rate === undefined) continue;
-            try {
-              quotes.push(...await c.rate(rateRequest));
-            } catch (e) {
-              // One carrier down does not stop rate shopping among the others; it is logged.
-              if (!(e instanceof CarrierUnavailable)) throw e;
-              deps.log.warn({ carrier: code, err: e.message }, 'pack-ship: carrier could not quote');
-            }
-          }
-          const best = cheapestMeetingPromise(quotes, promise);
-          if (best === undefined) {
-            return reject('NO_SERVICE_MEETS_PROMISE', `No carrier quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} (${quotes.length} quote(s) considered)`);
-          }
-          const c = carrierOf(best.carrier, tx);
-          if (c === undefined) throw new Error(`carrier ${best.carrier} quoted but vanished`);
-          chosen = { carrier: c, service: best.service, quote: best };
-        } else {
-          // An order pack-ship never saw received (no carrier known) goes with the own fleet, the orders default.
-          const code = carrierOverride ?? order.carrier ?? OWN_FLEET;
-          const c = bookable.includes(code) ? carrierOf(code, tx, code === planned ? drawn : undefined) : undefined;
-          if (c === undefined) {
-            return reject('CARRIER_NOT_BOOKABLE', `Order ${orderId} asks for carrier ${code}, which PakLog cannot book; name a bookable carrier (${bookable.join(', ')}) in "carrier" to ship it with another`, [
-              { field: '/carrier', message: `${code} is not bookable; give one of ${bookable.join(', ')}` },
-            ]);
-          }
-          const services = servicesOf(c);
-          if (request.service !== undefined && !services.includes(request.service)) {
-            return reject('UNKNOWN_SERVICE', `${c.code} offers no service ${request.service}; its services: ${services.join(', ')}`, [
-              { field: '/service', message: `is not a service of ${c.code} (${services.join(', ')})` },
-            ]);
-          }
-          if (c.rate === undefined) {
-            chosen = { carrier: c, service: request.service ?? services[0] ?? STANDARD_SERVICE, quote: undefined };
-          } else {
-            if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address; ${c.code} needs one`);
-            let quotes: readonly RateQuote[];
-            try {
-              quotes = await c.rate(rateRequest);
-            } catch (e) {
-              if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
-              throw e;
-            }
-            if (request.service !== undefined) {
-              const q = quotes.find((x) => x.service === request.service);
-              if (q === undefined) return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} cannot carry order ${orderId} (weight, size or destination); it is not replaced by another service`);
-              if (promise.maxTransitDays !== null && q.transitDays > promise.maxTransitDays) {
-                return reject('SERVICE_NOT_AVAILABLE', `${c.code} ${request.service} takes ${q.transitDays} working day(s), more than the promised ${promise.maxTransitDays}; it is not replaced by another service`);
-              }
-              chosen = { carrier: c, service: q.service, quote: q };
-            } else {
-              const best = cheapestMeetingPromise(quotes, promise);
-              if (best === undefined) return reject('NO_SERVICE_MEETS_PROMISE', `No service of ${c.code} can carry order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}`);
-              chosen = { carrier: c, service: best.service, quote: best };
-            }
-          }
-        }
-
-        const id = deps.ids.next('shp');
-        const now = deps.clock.now();
-        // A remote carrier is called inside the command's transaction (ADR 0032): a failure answers 503 with nothing
-        // written; a fault after the booking voids it again, best effort.
-        let booking;
-        try {
-          booking = await chosen.carrier.book({ ...rateRequest, shipmentId: id, orderId, service: chosen.service, bookingKey: bookingKey(orderId, shippable.bookedBefore, chosen, packed) });
+          error = booking.message;
         } catch (e) {
-          if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
-          throw e;
+          error = e instanceof Error ? e.message : String(e);
+          deps.log.error({ shipmentId: call.shipmentId, carrier: call.carrier, err: error }, 'pack-ship: an owed booking could not be settled');
+          await packStore.releaseCall(deps.db, call.shipmentId, error);
         }
-        let shipment: Shipment;
-        try {
-          shipmentLifecycle.assertCan('CREATED', 'LABELLED');
-          for (const p of packed) packageLifecycle.assertCan(p.status, 'LABELLED');
-          const labels = packed.map((p, i) => shippingLabelZpl(labelData(order, shipFrom, p, i + 1, packed.length, chosen.carrier.code, chosen.service, booking.trackingNumber, now)));
-          const labelZpl = [...labels, ...(booking.labelZpl === undefined ? [] : [booking.labelZpl])].join('\n');
-          // Created and labelled in one insert (the lifecycle steps checked above), its packages LABELLED with it.
-          const data: ShipmentCreated = {
-            shipmentId: id, orderId, siteId: order.siteId, ...owned(order), carrier: chosen.carrier.code, trackingNumber: booking.trackingNumber,
-            packageIds: packed.map((p) => p.id), service: chosen.service,
-          };
-          // The shipment, its packages LABELLED and its event in one statement (ADR 0003 addendum 2026-12-03).
-          const events = deps.bus.envelopes('pack-ship', [{ type: PackShipEvents.shipmentCreated, subject: id, siteId: order.siteId, data }], meta);
-          shipment = await packStore.insertLabelledShipment(deps.bus.writer(tx), { id, orderId, siteId: order.siteId, carrier: chosen.carrier.code, now }, {
-            trackingNumber: booking.trackingNumber, labelZpl, service: chosen.service, price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null,
-          }, packed.map((p) => p.id), events);
-        } catch (e) {
-          if (chosen.carrier.void !== undefined) await chosen.carrier.void(booking.trackingNumber).catch(() => undefined);
-          throw e;
-        }
-        return ok(shipment);
-      });
+        if (call.attempts >= BOOKING_ATTEMPTS) await giveUpBooking(call, error, {});
+      }
+      return due.length;
     },
 
     /**
@@ -641,7 +992,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     async retryLabelVoid(id: string): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
       const shipment = await packStore.shipment(deps.db, id);
       if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-      if (shipment.status !== 'CANCELLED' || shipment.trackingNumber === null) {
+      // VOIDED: a booking the carrier made that could not be recorded (ADR 0056), its label void owed like a cancelled one's.
+      if ((shipment.status !== 'CANCELLED' && shipment.status !== 'VOIDED') || shipment.trackingNumber === null) {
         return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a cancelled order's booked label is voided again`);
       }
       const carrier = shipment.carrier === OWN_FLEET ? undefined : carrierOf(shipment.carrier, deps.db);
@@ -657,45 +1009,25 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return ok({ shipmentId: id, trackingNumber: shipment.trackingNumber });
     },
 
-    /** Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). */
+    /**
+     * Voids a labelled shipment's label before it is handed over: VOIDED, its packages PACKED again (bookable anew). A
+     * remote carrier's void is owed from its own commit and asked outside any transaction (ADR 0056): not inside a
+     * unit of work (the route plans with {@link planVoid} there, then {@link askVoid} and {@link recordVoid}).
+     */
     async voidShipment(id: string, meta: EventMeta): Promise<Outcome<Shipment>> {
-      return deps.db.tx(async (tx) => {
-        const seen = await packStore.shipment(tx, id);
-        if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        await packStore.lockOrder(tx, seen.orderId);
-        const shipment = await packStore.shipment(tx, id, true);
-        if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
-        if (shipment.manifestId !== null && shipment.status === 'LABELLED') {
-          return reject('ALREADY_MANIFESTED', `Shipment ${id} was handed to ${shipment.carrier} on manifest ${shipment.manifestId}; its label cannot be voided`);
-        }
-        const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
-        if (!legal.ok) return legal;
-        const carrier = carrierOf(shipment.carrier, tx);
-        if (carrier?.void !== undefined && shipment.trackingNumber !== null) {
-          try {
-            await carrier.void(shipment.trackingNumber);
-          } catch (e) {
-            // The carrier knows no such label (voided by an earlier attempt whose answer was lost): nothing valid is
-            // left to void, so it is voided here too; refusing would leave the shipment LABELLED for good.
-            if (e instanceof LabelUnknownToCarrier) {
-              deps.log.warn({ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, err: e.message }, 'pack-ship: the carrier knows no such label; voided here');
-            } else if (e instanceof CarrierUnavailable) {
-              return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
-            } else {
-              throw e;
-            }
-          }
-        }
-        await packStore.voidShipment(tx, id, deps.clock.now());
-        const data: ShipmentVoided = {
-          shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
-        };
-        await emit(tx, [{ type: PackShipEvents.shipmentVoided, subject: id, siteId: shipment.siteId, data }], meta);
-        const after = await packStore.shipment(tx, id);
-        if (after === undefined) throw new Error(`shipment ${id} vanished`);
-        return ok(after);
-      });
+      const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'plan'));
+      if (!planned.ok) return planned;
+      if ('shipment' in planned.value) return ok(planned.value.shipment);
+      const asked = await askVoid(id, meta);
+      if (!asked.ok) return asked;
+      return 'shipment' in asked.value ? ok(asked.value.shipment) : deps.db.tx((tx) => recordVoidIn(tx, id, meta));
     },
+
+    /** The void as a request's unit of work plans it: done (no remote carrier to ask), or to ask outside the unit (nothing written). */
+    planVoid: (id: string, meta: EventMeta) => deps.db.tx((tx) => voidIn(tx, id, meta, 'plan')),
+    askVoid,
+    /** The carrier voided the label: recorded (VOIDED, packages PACKED again, its event) in the caller's transaction. */
+    recordVoid: (id: string, meta: EventMeta) => deps.db.tx((tx) => recordVoidIn(tx, id, meta)),
 
     /** Closes today's manifest of a carrier at a site: every labelled shipment not yet on one, handed over. */
     async closeManifest(input: { siteId: string; carrier: string }, meta: EventMeta): Promise<Outcome<Manifest>> {
@@ -818,6 +1150,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const { shipment, packages } = found;
         const legal = shipmentLifecycle.check(shipment.status, 'DISPATCHED', `Shipment ${id} is ${shipment.status}; it cannot be dispatched`);
         if (!legal.ok) return legal;
+        // Its label's void was asked of the carrier and not recorded yet (ADR 0056): the label may be dead already.
+        if (found.voidOwed) return reject('ILLEGAL_TRANSITION', `Shipment ${id}'s label is being voided with ${shipment.carrier}; it cannot be dispatched`);
         const blocked = packages.find((p) => !packageLifecycle.can(p.status, 'SHIPPED'));
         if (blocked !== undefined) return reject('ILLEGAL_TRANSITION', `Package ${blocked.id} is ${blocked.status}; it cannot ship`);
         const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));

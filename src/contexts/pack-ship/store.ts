@@ -3,10 +3,10 @@ import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, PackWorkState, ShipmentStatus } from '../../contracts/pack-ship.ts';
-import type { Address } from './domain/carrier.ts';
+import type { Address, Parcel } from './domain/carrier.ts';
 import type { Carton } from './domain/carton-chooser.ts';
 import type {
-  PackShipCartons, PackShipManifests, PackShipOrderLines, PackShipOrders, PackShipPackages, PackShipShipments, PackShipSiteSettings,
+  PackShipCarrierCalls, PackShipCartons, PackShipManifests, PackShipOrderLines, PackShipOrders, PackShipPackages, PackShipShipments, PackShipSiteSettings,
   PackShipToteUnits,
 } from './db-types.ts';
 
@@ -190,6 +190,42 @@ async function withdrawals(db: Executor, manifestIds: readonly string[]): Promis
 const toPackOrder = (r: OrderRow): PackOrder => ({
   orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
   shipTo: r.ship_to, externalId: r.external_id, ownerId: r.owner_id,
+});
+
+/** What a booking with a remote carrier sends it and books, kept with the call to ask again as asked (ADR 0056). */
+export interface BookingRequest {
+  readonly shipFrom: Address;
+  readonly shipTo: Address | null;
+  readonly parcels: readonly Parcel[];
+  readonly packageIds: readonly string[];
+  readonly price: number | null;
+  readonly currency: string | null;
+}
+
+/** A carrier call owed (pack_ship.carrier_calls). */
+export interface OwedBooking {
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly siteId: string;
+  readonly carrier: string;
+  readonly service: string;
+  readonly callKey: string;
+  readonly request: BookingRequest;
+  readonly state: 'OWED' | 'DONE' | 'FAILED';
+  readonly wanted: boolean;
+  readonly leasedUntil: Date | null;
+  readonly attempts: number;
+  readonly createdAt: string;
+}
+
+const CARRIER_CALL_COLUMN_NAMES = [
+  'shipment_id', 'order_id', 'site_id', 'carrier', 'service', 'call_key', 'request', 'state', 'wanted', 'leased_until', 'attempts', 'created_at',
+] as const;
+const CARRIER_CALL_COLUMNS = columnList(CARRIER_CALL_COLUMN_NAMES);
+type CarrierCallRow = Narrowed<Pick<Selectable<PackShipCarrierCalls>, (typeof CARRIER_CALL_COLUMN_NAMES)[number]>, { request: BookingRequest; state: OwedBooking['state'] }>;
+const toOwedBooking = (r: CarrierCallRow): OwedBooking => ({
+  shipmentId: r.shipment_id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, service: r.service, callKey: r.call_key, request: r.request,
+  state: r.state, wanted: r.wanted, leasedUntil: r.leased_until, attempts: r.attempts, createdAt: r.created_at.toISOString(),
 });
 
 /** The database sequences tracking numbers are drawn from: the own fleet's, and the rate-table carriers' range. */
@@ -410,12 +446,123 @@ export const packStore = {
     return rows.length > 0;
   },
 
-  /** Owed label voids of shipments cancelled before `before` (their first attempt had its time), oldest first. */
-  async owedLabelVoids(db: Executor, before: Date, limit: number): Promise<{ id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string }[]> {
+  /**
+   * Owed label voids, oldest first: of shipments cancelled (or voided unrecorded, ADR 0056) before `before` (their first
+   * attempt had its time), and of LABELLED shipments whose void was asked before `before` and never recorded
+   * (`labelled`: the process stopped between the carrier's answer and the commit that records it).
+   */
+  async owedLabelVoids(db: Executor, before: Date, limit: number): Promise<{ id: string; orderId: string; siteId: string; carrier: string; trackingNumber: string; labelled: boolean }[]> {
     return db.query(
-      `SELECT id, order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber"
-         FROM pack_ship.shipments WHERE label_void = 'OWED' AND voided_at < $1 AND tracking_number IS NOT NULL ORDER BY voided_at, id LIMIT $2`,
+      `SELECT id, order_id AS "orderId", site_id AS "siteId", carrier, tracking_number AS "trackingNumber", status = 'LABELLED' AS labelled
+         FROM pack_ship.shipments
+        WHERE label_void = 'OWED' AND tracking_number IS NOT NULL
+          AND ((status <> 'LABELLED' AND voided_at < $1) OR (status = 'LABELLED' AND void_asked_at < $1))
+        ORDER BY COALESCE(voided_at, void_asked_at), id LIMIT $2`,
       [before, limit],
+    );
+  },
+
+  /** A LABELLED shipment's label void asked of its carrier, owed from this commit (ADR 0056). */
+  async askLabelVoid(db: Executor, id: string, now: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET label_void = 'OWED', void_asked_at = $2 WHERE id = $1 AND status = 'LABELLED'`, [id, now]);
+  },
+
+  /** The carrier refused a LABELLED shipment's label void: nothing is owed, the label stays valid. */
+  async dropLabelVoid(db: Executor, id: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET label_void = NULL, void_asked_at = NULL WHERE id = $1 AND status = 'LABELLED' AND label_void = 'OWED'`, [id]);
+  },
+
+  // --- carrier calls owed (ADR 0056) ------------------------------------------------------------------------
+  /** A booking with a remote carrier, owed from this commit, leased to the attempt that writes it until `leasedUntil`. */
+  async oweBooking(db: Executor, c: Omit<OwedBooking, 'state' | 'wanted' | 'attempts'>, now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.carrier_calls (shipment_id, kind, order_id, site_id, carrier, service, call_key, request, state, leased_until, attempts, created_at)
+       VALUES ($1, 'BOOK', $2, $3, $4, $5, $6, $7, 'OWED', $8, 1, $9)`,
+      [c.shipmentId, c.orderId, c.siteId, c.carrier, c.service, c.callKey, JSON.stringify(c.request), c.leasedUntil, now],
+    );
+  },
+
+  /** The order's owed, wanted booking, if any (one at most: carrier_calls_one_owed_booking_idx). */
+  async owedBookingOf(db: Executor, orderId: string): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `SELECT ${CARRIER_CALL_COLUMNS} FROM pack_ship.carrier_calls WHERE order_id = $1 AND state = 'OWED' AND kind = 'BOOK' AND wanted`, [orderId],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
+  /** A carrier call, its row locked when `lock` (the order's row is locked first). */
+  async carrierCall(db: Executor, shipmentId: string, lock = false): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `SELECT ${CARRIER_CALL_COLUMNS} FROM pack_ship.carrier_calls WHERE shipment_id = $1${lock ? ' FOR UPDATE' : ''}`, [shipmentId],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
+  /** Waits `ms` in the database: a request that waits for another attempt's carrier call between two looks at it. */
+  async pause(db: Executor, ms: number): Promise<void> {
+    await db.query(`SELECT pg_sleep($1::float8)`, [ms / 1000]);
+  },
+
+  /** Leases an owed call whose lease is over to the caller (one more attempt); false when another holds it or it is settled. */
+  async leaseCall(db: Executor, shipmentId: string, now: Date, until: Date): Promise<boolean> {
+    const rows = await db.query<{ shipment_id: string }>(
+      `UPDATE pack_ship.carrier_calls SET leased_until = $3, attempts = attempts + 1
+        WHERE shipment_id = $1 AND state = 'OWED' AND (leased_until IS NULL OR leased_until <= $2) RETURNING shipment_id`,
+      [shipmentId, now, until],
+    );
+    return rows.length > 0;
+  },
+
+  /** The attempt that held the call ended without an answer: its lease is given back, with what the carrier said. */
+  async releaseCall(db: Executor, shipmentId: string, error: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.carrier_calls SET leased_until = NULL, last_error = $2 WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId, error]);
+  },
+
+  /** A newer booking of the order takes the place of this one: what the carrier booked for it is voided, not recorded. */
+  async supersedeCall(db: Executor, shipmentId: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.carrier_calls SET wanted = false WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId]);
+  },
+
+  /** Settles an owed call: true when this call settled it (it was OWED). */
+  async settleCall(db: Executor, shipmentId: string, to: 'DONE' | 'FAILED', now: Date, trackingNumber: string | null, error: string | null = null): Promise<boolean> {
+    const rows = await db.query<{ shipment_id: string }>(
+      `UPDATE pack_ship.carrier_calls SET state = $2, settled_at = $3, tracking_number = COALESCE($4, tracking_number), last_error = COALESCE($5, last_error), leased_until = NULL
+        WHERE shipment_id = $1 AND state = 'OWED' RETURNING shipment_id`,
+      [shipmentId, to, now, trackingNumber, error],
+    );
+    return rows.length > 0;
+  },
+
+  /**
+   * Owed calls no attempt holds (a process stopped while asking, or the carrier did not answer), made before
+   * `madeBefore`, oldest first, leased
+   * to the caller until `until` (one more attempt each); replicas running the job side by side take different ones.
+   */
+  async claimOwedCalls(db: Executor, now: Date, madeBefore: Date, until: Date, limit: number): Promise<OwedBooking[]> {
+    const rows = await db.query<CarrierCallRow>(
+      `WITH due AS (
+         SELECT shipment_id FROM pack_ship.carrier_calls WHERE state = 'OWED' AND (leased_until IS NULL OR leased_until <= $1) AND created_at <= $2
+          ORDER BY created_at, shipment_id LIMIT $4 FOR UPDATE SKIP LOCKED)
+       UPDATE pack_ship.carrier_calls c SET leased_until = $3, attempts = c.attempts + 1 FROM due WHERE c.shipment_id = due.shipment_id
+       RETURNING ${columnList(CARRIER_CALL_COLUMN_NAMES, 'c')}`,
+      [now, madeBefore, until, limit],
+    );
+    return rows.map(toOwedBooking).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  },
+
+  /**
+   * A booking the carrier made that can no longer be recorded as labelled (its order was cancelled, its packages
+   * changed, a newer booking took its place): kept as a shipment with no packages, CANCELLED (with its order) or
+   * VOIDED, whose label void is owed (label_void OWED; the label-voids job and LABEL_VOID_FAILED take it from there).
+   */
+  async insertUnrecordedBooking(
+    db: Executor, s: { id: string; orderId: string; siteId: string; carrier: string; service: string; trackingNumber: string; price: number | null; currency: string | null },
+    status: 'CANCELLED' | 'VOIDED', now: Date,
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.shipments (id, order_id, site_id, carrier, status, created_at, tracking_number, labelled_at, service, price, currency, voided_at, label_void)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8, $9, $10, $6, 'OWED')`,
+      [s.id, s.orderId, s.siteId, s.carrier, status, now, s.trackingNumber, s.service, s.price, s.currency],
     );
   },
 
@@ -564,9 +711,9 @@ export const packStore = {
    * each from shipping), in one statement read under the order's row lock (which every change of a shipment's packages
    * takes first but the manifest's LABELLED → MANIFESTED, which changes nothing dispatching decides).
    */
-  async shipmentToDispatch(db: Executor, id: string): Promise<{ shipment: Shipment; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] } | undefined> {
-    const rows = await db.query<ShipmentRow & { packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] }>(
-      `SELECT ${SHIPMENT_COLUMNS_S},
+  async shipmentToDispatch(db: Executor, id: string): Promise<{ shipment: Shipment; voidOwed: boolean; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] } | undefined> {
+    const rows = await db.query<ShipmentRow & { void_owed: boolean; packages: { id: string; status: PackageStatus; lines: PackageLine[]; hold: 'HELD' | 'SCRAPPED' | null }[] }>(
+      `SELECT ${SHIPMENT_COLUMNS_S}, s.label_void IS NOT DISTINCT FROM 'OWED' AS void_owed,
               COALESCE((SELECT json_agg(json_build_object('id', p.id, 'status', p.status, 'lines', ${PACKAGE_LINES_JSON}, 'hold', h.status) ORDER BY p.id)
                           FROM pack_ship.packages p LEFT JOIN pack_ship.quality_holds h ON h.package_id = p.id AND h.status <> 'RELEASED'
                          WHERE p.shipment_id = s.id), '[]'::json) AS packages
@@ -574,7 +721,7 @@ export const packStore = {
       [id],
     );
     const r = rows[0];
-    return r === undefined ? undefined : { shipment: toShipment(r, r.packages.map((p) => p.id)), packages: r.packages };
+    return r === undefined ? undefined : { shipment: toShipment(r, r.packages.map((p) => p.id)), voidOwed: r.void_owed, packages: r.packages };
   },
 
   /**
@@ -741,7 +888,7 @@ export const packStore = {
 
   /** The label is void: the shipment VOIDED, its packages PACKED again and free to be booked. */
   async voidShipment(db: Executor, id: string, now: Date): Promise<void> {
-    await db.query(`UPDATE pack_ship.shipments SET status = 'VOIDED', voided_at = $2 WHERE id = $1`, [id, now]);
+    await db.query(`UPDATE pack_ship.shipments SET status = 'VOIDED', voided_at = $2, label_void = CASE WHEN label_void = 'OWED' THEN 'DONE' ELSE label_void END WHERE id = $1`, [id, now]);
     await db.query(`UPDATE pack_ship.packages SET status = 'PACKED', shipment_id = NULL WHERE shipment_id = $1`, [id]);
   },
 
@@ -750,7 +897,7 @@ export const packStore = {
   async unmanifested(db: Executor, siteId: string, carrier: string): Promise<Shipment[]> {
     const rows = await db.query<ShipmentRow>(
       `SELECT ${columnList(SHIPMENT_COLUMN_NAMES)} FROM pack_ship.shipments
-        WHERE site_id = $1 AND carrier = $2 AND status = 'LABELLED' AND manifest_id IS NULL ORDER BY id FOR UPDATE`, [siteId, carrier],
+        WHERE site_id = $1 AND carrier = $2 AND status = 'LABELLED' AND manifest_id IS NULL AND label_void IS NULL ORDER BY id FOR UPDATE`, [siteId, carrier],
     );
     if (rows.length === 0) return [];
     const pkgs = await db.query<Pick<Selectable<PackShipPackages>, 'id' | 'shipment_id'>>(
