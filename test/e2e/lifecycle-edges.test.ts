@@ -327,6 +327,25 @@ describe('the exception queue: each action leads somewhere', () => {
     for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
   });
 
+  it('ORDER_NOT_MOVING on an order whose lines changed to a SKU out of stock: retry retries the SKUs it has now', async () => {
+    const created = await storefront('orders/create', 7101, [[0, 1]], { address1: '3 Main Street', city: 'Arlington' }, 'edges-c-3');
+    expect(created.status).toBe(201);
+    const id = created.body.orderId;
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const changed = await storefront('orders/updated', 7101, [[7, 1]], { address1: '3 Main Street', city: 'Arlington' }, 'edges-u-3');
+    expect({ status: changed.status, code: changed.body.code }).toEqual({ status: 200, code: undefined });
+    await until('backordered', () => status(id), (s) => s === 'BACKORDERED');
+    const stalled = async () => ((await t.get(`/api/v1/exceptions?kind=ORDER_NOT_MOVING&status=OPEN`)).body.items as { id: string; subject: string; reason: string }[])
+      .filter((x) => x.subject === id && x.reason.includes('BACKORDERED'));
+    const [x] = await until('ORDER_NOT_MOVING (BACKORDERED)', stalled, (l) => l.length > 0, 15_000);
+    const retry = await t.post(`/api/v1/exceptions/${x!.id}/actions/retry`, undefined, 'manager');
+    expect({ status: retry.status, code: retry.body.code }).toEqual({ status: 409, code: 'ACTION_FAILED' });
+    expect(retry.body.detail).toContain(w.products[7]!.sku);
+    expect(retry.body.detail).not.toContain(w.products[0]!.sku);
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
+    await expectSettled(id);
+  });
+
   it('stock is conserved and every order reads what its events announced', async () => {
     await t.settle();
     const ids = (await t.app.db.query<{ id: string }>('SELECT id FROM orders.orders ORDER BY id')).map((r) => r.id);

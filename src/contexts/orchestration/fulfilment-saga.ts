@@ -32,6 +32,8 @@ export interface OrderMoved {
   readonly status: OrderStatus;
   readonly at: string;
   readonly reason?: string | null;
+  /** The order's SKUs when its lines changed (`orders.order.lines-changed`, ADR 0046): what a retry re-drives since. */
+  readonly skus?: readonly string[];
 }
 
 /** How far along an order is (BACKORDERED is back at the start, waiting for stock; ON_HOLD waits for its release). */
@@ -62,6 +64,7 @@ export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]):
     const payload: unknown = s.data;
     const m = payload as OrderMoved;
     if (next.outcome !== null) break;
+    if (m.skus !== undefined) next = { ...next, skus: m.skus };
     if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
     else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };
   }
