@@ -231,6 +231,49 @@ describe('tasks off the happy path, then the order cancelled', () => {
   });
 });
 
+describe('an expedited order at the pack bench', () => {
+  const packTask = async (orderId: string) => {
+    const items = (await t.getAll<{ id: string; type: string; reference: string; status: string; priority: number }>(`/api/v1/tasks?siteId=${w.siteId}&type=PACK`));
+    return items.filter((x) => x.reference === orderId && x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
+  };
+
+  it('an order given priority 1 once picked: its PACK task not started yet becomes the most urgent', async () => {
+    const id = await newOrder([{ sku: w.products[0]!.sku, quantity: 1 }]);
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const list = (await release([id])).get(id)!;
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    const [queued] = await until('PACK task', () => packTask(id), (l) => l.length === 1);
+    expect(queued!.priority).toBe(5);
+    expect((await t.post(`/api/v1/orders/${id}/reprioritise`, { priority: 1 }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await packTask(id)).map((x) => x.priority)).toEqual([1]);
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
+    await expectSettled(id);
+  });
+
+  it('an order received with priority 1, or expedited while picked: its PACK task is queued most urgent', async () => {
+    const urgent = await newOrder([{ sku: w.products[1]!.sku, quantity: 1 }], { priority: 1 });
+    const expedited = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
+    for (const id of [urgent, expedited]) await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const lists = await release([urgent, expedited]);
+    expect((await t.post(`/api/v1/orders/${expedited}/reprioritise`, { priority: 2 }, 'manager')).status).toBe(200);
+    await t.settle();
+    for (const id of [urgent, expedited]) {
+      const list = lists.get(id)!;
+      expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+      await until('picked', () => status(id), (s) => s === 'PICKED');
+    }
+    await t.settle();
+    expect((await packTask(urgent)).map((x) => x.priority)).toEqual([1]);
+    expect((await packTask(expedited)).map((x) => x.priority)).toEqual([2]);
+    for (const id of [urgent, expedited]) {
+      expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
+      await expectSettled(id);
+    }
+  });
+});
+
 describe('several packages', () => {
   it('a shipment of two packages voided, one package repacked, booked again and dispatched: each unit ships once', async () => {
     const [a, c] = [w.products[3]!.sku, w.products[0]!.sku];
