@@ -274,6 +274,115 @@ describe('an expedited order at the pack bench', () => {
   });
 });
 
+describe('more moments off the happy path', () => {
+  const returnsOf = async (orderId: string) =>
+    (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+  const inTote = async (orderId: string): Promise<number> =>
+    (await t.app.db.query<{ n: number }>(`SELECT COALESCE(sum(on_hand), 0)::int AS n FROM inventory.balances WHERE location_id = 'IN_PROCESS:' || $1`, [orderId]))[0]!.n;
+
+  it('a pick task failed half-way, re-queued by a supervisor and finished by another picker; cancelled once packed: every unit returns once', async () => {
+    const sku = w.products[3]!.sku;
+    const id = await newOrder([{ sku, quantity: 4 }]);
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const list = (await release([id])).get(id)!;
+    const first = (await t.post('/api/v1/tasks/next', { workerId: 'edges-a', siteId: w.siteId, types: ['PICK'] })).body as { id: string; reference: string };
+    expect((await t.post(`/api/v1/tasks/${first.id}/start`, { workerId: 'edges-a' })).status).toBe(200);
+    const line = list.lines[0]!;
+    expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-EDGES-A',
+    })).status).toBe(200);
+    expect((await t.post(`/api/v1/tasks/${first.id}/fail`, { workerId: 'edges-a', reason: 'EQUIPMENT' })).body.status).toBe('FAILED');
+    expect((await t.post(`/api/v1/tasks/${first.id}/requeue`, { note: 'truck fixed' }, 'manager')).body.status).toBe('QUEUED');
+    const again = (await t.post('/api/v1/tasks/next', { workerId: 'edges-b', siteId: w.siteId, types: ['PICK'] })).body as { id: string };
+    expect(again.id).toBe(first.id);
+    expect((await t.post(`/api/v1/tasks/${first.id}/start`, { workerId: 'edges-b' })).status).toBe(200);
+    expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 3, toteId: 'TOTE-EDGES-B',
+    })).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: id }, 'operator')).status).toBe(201);
+    await until('packed', () => status(id), (s) => s === 'PACKED');
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
+    await expectSettled(id);
+    expect({ returned: (await returnsOf(id)).reduce((n, r) => n + r.quantity, 0), inTote: await inTote(id) }).toEqual({ returned: 4, inTote: 4 });
+    for (const r of await returnsOf(id)) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+    expect(await inTote(id)).toBe(0);
+  });
+
+  it('cancelled in its second packing round (a sealed package repacked): the round\'s PACK task is withdrawn, every unit returns once', async () => {
+    const sku = w.products[0]!.sku;
+    const id = await newOrder([{ sku, quantity: 2 }]);
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const list = (await release([id])).get(id)!;
+    expect((await confirm(list, list.lines[0]!, 2)).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    const pkg = await t.post('/api/v1/packages', { orderId: id }, 'operator');
+    await until('packed', () => status(id), (s) => s === 'PACKED');
+    expect((await t.post(`/api/v1/packages/${pkg.body.id}/repack`, undefined, 'operator')).status).toBe(200);
+    await until('picked again', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
+    await expectSettled(id);
+    const open = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks.tasks WHERE type = 'PACK' AND reference = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [id]);
+    expect(open[0]!.n).toBe(0);
+    expect({ returned: (await returnsOf(id)).reduce((n, r) => n + r.quantity, 0), inTote: await inTote(id) }).toEqual({ returned: 2, inTote: 2 });
+    for (const r of await returnsOf(id)) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+  });
+
+  it('delivered: cancel, hold and a changed ship-to are refused as shipped; the same content again is a no-op', async () => {
+    const created = await storefront('orders/create', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-c-5');
+    const id = created.body.orderId;
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    const list = (await release([id])).get(id)!;
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: id }, 'operator')).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: id }, 'operator');
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
+    expect((await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: shipment.body.trackingNumber, status: 'DELIVERED', at: new Date().toISOString() }, 'integration')).status).toBe(200);
+    await until('delivered', () => status(id), (s) => s === 'DELIVERED');
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'late' }, 'manager')).body.code).toBe('ORDER_SHIPPED');
+    expect((await t.post(`/api/v1/orders/${id}/hold`, { reason: 'late' }, 'manager')).body.code).toBe('ORDER_SHIPPED');
+    const same = await storefront('orders/updated', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-u-5');
+    expect({ status: same.status, code: same.body.code }).toEqual({ status: 200, code: undefined });
+    const moved = await storefront('orders/updated', 7201, [[1, 1]], { address1: '6 Main Street', city: 'Arlington' }, 'edges-u-6');
+    expect({ status: moved.status, code: moved.body.code }).toEqual({ status: 409, code: 'ORDER_SHIPPED' });
+    const cancelled = await storefront('orders/cancelled', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-x-5');
+    expect({ status: cancelled.status, code: cancelled.body.code }).toEqual({ status: 409, code: 'ORDER_SHIPPED' });
+    await expectSettled(id);
+  });
+
+  it('a wave planned with an order that must be held: the wave cancelled, the order held, released, planned again and shipped', async () => {
+    const id = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
+    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 100 });
+    expect(plan.body.orderIds).toEqual([id]);
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${id}/hold`, { reason: 'credit' }, 'manager')).body.code).toBe('ORDER_IN_FULFILMENT');
+    expect((await t.post(`/api/v1/waves/${plan.body.id}/cancel`, undefined, 'manager')).status).toBe(200);
+    await until('unwaved', () => status(id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${id}/hold`, { reason: 'credit' }, 'manager')).body.status).toBe('ON_HOLD');
+    await t.settle();
+    expect((await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 100 })).body.code).toBe('NOTHING_TO_PLAN');
+    expect((await t.post(`/api/v1/orders/${id}/release-hold`, undefined, 'manager')).body.status).toBe('ALLOCATED');
+    const list = (await release([id])).get(id)!;
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: id }, 'operator')).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: id }, 'operator');
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
+    await until('shipped', () => status(id), (s) => s === 'SHIPPED');
+    await expectSettled(id);
+    expect((await t.get(`/api/v1/waves/${plan.body.id}`)).body.status).toBe('CANCELLED');
+  });
+});
+
 describe('several packages', () => {
   it('a shipment of two packages voided, one package repacked, booked again and dispatched: each unit ships once', async () => {
     const [a, c] = [w.products[3]!.sku, w.products[0]!.sku];
@@ -342,9 +451,10 @@ describe('the exception queue: each action leads somewhere', () => {
     await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
     expect((await t.post(`/api/v1/orders/${id}/hold`, { reason: 'credit' }, 'manager')).status).toBe(200);
     const [x] = await until('ORDER_NOT_MOVING', () => exceptionsOf(id, 'ORDER_NOT_MOVING'), (l) => l.length > 0, 15_000);
-    // A held order is not re-driven by a retry: its release is its way on.
+    // A held order is not re-driven by a retry: the answer points at its release, its way on.
     const retry = await t.post(`/api/v1/exceptions/${x!.id}/actions/retry`, undefined, 'manager');
     expect({ status: retry.status, code: retry.body.code }).toEqual({ status: 409, code: 'ACTION_FAILED' });
+    expect(retry.body.detail).toContain(`/orders/${id}/release-hold`);
     expect((await t.post(`/api/v1/orders/${id}/release-hold`, undefined, 'manager')).status).toBe(200);
     await until('case cleared', async () => (await t.get(`/api/v1/exceptions/${x!.id}`)).body.status, (s) => s === 'RESOLVED', 10_000);
     expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
@@ -362,8 +472,11 @@ describe('the exception queue: each action leads somewhere', () => {
     await until('waiting for stock', () => order(id), (o) => o.status === 'BACKORDERED' && o.backorderReason === 'SHORT_PICK');
     const [x] = await until('ORDER_NOT_MOVING', () => exceptionsOf(id, 'ORDER_NOT_MOVING'), (l) => l.length > 0, 15_000);
     const retry = await t.post(`/api/v1/exceptions/${x!.id}/actions/retry`, undefined, 'manager');
-    // The units are still on the books where they were shorted (reason OTHER): a retry does not send the picker back there.
+    // The units are still on the books where they were shorted (reason OTHER): a retry does not send the picker back there,
+    // and says what the order waits for (not 'not enough stock to allocate': it is allocated).
     expect({ status: retry.status, code: retry.body.code }).toEqual({ status: 409, code: 'ACTION_FAILED' });
+    expect(retry.body.detail).toContain('SHORT_PICK');
+    expect(retry.body.detail).not.toContain('to allocate');
     expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
     await expectSettled(id);
     const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).body.items as { id: string; suggestedLocationId: string }[];

@@ -54,4 +54,13 @@ describe('the fulfilment saga', () => {
     expect(changed).toMatchObject({ status: 'RECEIVED', skus: ['B', 'C'] });
     expect(applySignals(changed, [signal(2, { status: 'BACKORDERED', at: '2026-12-05T00:00:02.000Z' })]).skus).toEqual(['B', 'C']);
   });
+
+  it('keeps why a backordered order waits (SHORT_PICK) until it moves on', () => {
+    const waiting = applySignals(data({ status: 'PICKING' }), [signal(1, { status: 'BACKORDERED', at: '2026-12-05T00:00:01.000Z', reason: 'SHORT_PICK' })]);
+    expect(waiting).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    const onAgain = applySignals(waiting, [signal(2, { status: 'PICKING', at: '2026-12-05T00:00:02.000Z' })]);
+    expect(onAgain.status).toBe('PICKING');
+    expect('backorderReason' in onAgain).toBe(false);
+  });
 });
+

@@ -25,6 +25,8 @@ export interface FulfilmentData {
   readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
   /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
   readonly alerted?: boolean;
+  /** Why it is BACKORDERED when that is not plain allocation (SHORT_PICK: a short waits for stock); absent otherwise. */
+  readonly backorderReason?: string;
 }
 
 /** The signal every orders event becomes: the status the order moved to, and when. */
@@ -67,6 +69,12 @@ export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]):
     if (m.skus !== undefined) next = { ...next, skus: m.skus };
     if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
     else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };
+    if (m.status === 'BACKORDERED' && typeof m.reason === 'string' && m.reason !== '') {
+      next = { ...next, backorderReason: m.reason };
+    } else if (next.backorderReason !== undefined && next.status !== 'BACKORDERED') {
+      const { backorderReason: _left, ...rest } = next;
+      next = rest;
+    }
   }
   return next;
 }
