@@ -120,6 +120,9 @@ export const PackShipEventSchemas = {
       minimum: 1,
       description: 'The packing round: 1 when picking is done; one more each time the order, packed already, has units to pack again (a packed package repacked). Absent in older events: 1.',
     })),
+    priority: Type.Optional(Type.Integer({
+      description: "The order's priority (1 most urgent) as pack & ship last heard it (received, lines changed, reprioritised): its PACK task's. Absent in older events and when pack & ship has not heard the order's intake yet.",
+    })),
   }, {
     description: "The order's picking is done and pack & ship has heard of every unit picked for it: it can be packed whole now (ADR 0049). "
       + 'Emitted when pack & ship first learns that picking is done (`picking.list.completed` `ordersDone`, `picking.order.picked`) and again if '

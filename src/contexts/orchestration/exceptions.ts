@@ -38,7 +38,7 @@ export interface ExceptionPorts {
     replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
   } | undefined;
   /** The order's current facts, as the fulfilment saga follows them (for retry). */
-  readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[] } | undefined>;
+  readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[]; backorderReason: string | null } | undefined>;
   /** A FAILED saga compensates again (SAGA_FAILED's retry): the saga after it, undefined when there is none. */
   readonly retrySaga: (sagaId: string) => Promise<{ status: string } | undefined>;
 }
@@ -148,8 +148,17 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         }
         const order = await ports.orderFacts(x.subject);
         if (order === undefined) return reject('ACTION_FAILED', `Orchestration does not follow order ${x.subject}`);
+        if (order.status === 'ON_HOLD') {
+          return reject('ACTION_FAILED', `Order ${x.subject} is ON_HOLD: a retry does not move a held order; release its hold (POST /orders/${x.subject}/release-hold), cancel it, or acknowledge`);
+        }
         if (order.status !== 'BACKORDERED') {
           return reject('ACTION_FAILED', `Order ${x.subject} is ${order.status}: only a backordered order can be re-driven (retry its allocation); cancel or acknowledge instead`);
+        }
+        if (order.backorderReason === 'SHORT_PICK') {
+          // Allocated already: it waits for a short's units, which no allocation retry brings (ADR 0024).
+          return reject('ACTION_FAILED', `Order ${x.subject} is allocated and waits for the units a short pick left missing (SHORT_PICK; it ships `
+            + 'complete): it moves on by itself when units arrive at a pickable location other than where they were shorted (receive, move, '
+            + 'replenish or count them there); cancel it, or acknowledge');
         }
         if (ports.inventory === undefined) return unavailable('inventory');
         const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExceptionKind } from '../../contracts/orchestration.ts';
 import type { SagaSignal, StepContext } from '../../platform/saga/saga.ts';
 import type { ExceptionService } from './exceptions.ts';
-import { fulfilmentSaga, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
+import { applySignals, fulfilmentSaga, type FulfilmentData, type OrderMoved } from './fulfilment-saga.ts';
 
 /** The exception service as the saga uses it: what it raised and cleared, nothing stored. */
 function recordingExceptions() {
@@ -48,4 +48,19 @@ describe('the fulfilment saga', () => {
     expect(cancelled).toMatchObject({ kind: 'finish', data: { outcome: 'CANCELLED' } });
     expect([recorder.raised, recorder.cleared]).toEqual([[], []]);
   });
+
+  it('follows the SKUs of a line change (what a retry re-drives), also when the status does not move', () => {
+    const changed = applySignals(data({ status: 'RECEIVED' }), [signal(1, { status: 'RECEIVED', at: '2026-12-05T00:00:01.000Z', skus: ['B', 'C'] })]);
+    expect(changed).toMatchObject({ status: 'RECEIVED', skus: ['B', 'C'] });
+    expect(applySignals(changed, [signal(2, { status: 'BACKORDERED', at: '2026-12-05T00:00:02.000Z' })]).skus).toEqual(['B', 'C']);
+  });
+
+  it('keeps why a backordered order waits (SHORT_PICK) until it moves on', () => {
+    const waiting = applySignals(data({ status: 'PICKING' }), [signal(1, { status: 'BACKORDERED', at: '2026-12-05T00:00:01.000Z', reason: 'SHORT_PICK' })]);
+    expect(waiting).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
+    const onAgain = applySignals(waiting, [signal(2, { status: 'PICKING', at: '2026-12-05T00:00:02.000Z' })]);
+    expect(onAgain.status).toBe('PICKING');
+    expect('backorderReason' in onAgain).toBe(false);
+  });
 });
+

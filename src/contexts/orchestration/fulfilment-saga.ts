@@ -25,6 +25,8 @@ export interface FulfilmentData {
   readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
   /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
   readonly alerted?: boolean;
+  /** Why it is BACKORDERED when that is not plain allocation (SHORT_PICK: a short waits for stock); absent otherwise. */
+  readonly backorderReason?: string;
 }
 
 /** The signal every orders event becomes: the status the order moved to, and when. */
@@ -32,6 +34,8 @@ export interface OrderMoved {
   readonly status: OrderStatus;
   readonly at: string;
   readonly reason?: string | null;
+  /** The order's SKUs when its lines changed (`orders.order.lines-changed`, ADR 0046): what a retry re-drives since. */
+  readonly skus?: readonly string[];
 }
 
 /** How far along an order is (BACKORDERED is back at the start, waiting for stock; ON_HOLD waits for its release). */
@@ -62,8 +66,15 @@ export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]):
     const payload: unknown = s.data;
     const m = payload as OrderMoved;
     if (next.outcome !== null) break;
+    if (m.skus !== undefined) next = { ...next, skus: m.skus };
     if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
     else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };
+    if (m.status === 'BACKORDERED' && typeof m.reason === 'string' && m.reason !== '') {
+      next = { ...next, backorderReason: m.reason };
+    } else if (next.backorderReason !== undefined && next.status !== 'BACKORDERED') {
+      const { backorderReason: _left, ...rest } = next;
+      next = rest;
+    }
   }
   return next;
 }

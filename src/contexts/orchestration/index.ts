@@ -57,7 +57,7 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
       // The order as orchestration has heard of it: the saga's data after the signals its next tick will read (the
       // exception a backordered event raised is visible before the saga's step has read that event's signal).
       const d = applySignals(stored as FulfilmentData, await late.sagas.pendingSignals(deps.db, FULFILMENT, orderId));
-      return { siteId: d.siteId, status: d.status, skus: d.skus };
+      return { siteId: d.siteId, status: d.status, skus: d.skus, backorderReason: d.backorderReason ?? null };
     },
     retrySaga: async (sagaId) => late.sagas?.retry(sagaId),
   });

@@ -101,8 +101,8 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
   }
 
   async function handleOne(event: EnvelopeFor<(typeof ORCHESTRATION_EVENT_TYPES)[number]>, tx: Tx, run: RunWrites): Promise<void> {
-    const moved = (orderId: string, status: OrderStatus, reason?: string | null) =>
-      run.signals.push({ key: orderId, name: status.toLowerCase(), data: { status, at: event.time, reason: reason ?? null } });
+    const moved = (orderId: string, status: OrderStatus, reason?: string | null, skus?: readonly string[]) =>
+      run.signals.push({ key: orderId, name: status.toLowerCase(), data: { status, at: event.time, reason: reason ?? null, ...(skus === undefined ? {} : { skus }) } });
     const clear = (kinds: readonly ExceptionKind[], subject: string, why: string) => run.clears.push({ kinds, subject, why, meta: causedBy(event) });
     switch (event.type) {
       case OrderEvents.received: {
@@ -116,9 +116,10 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         run.starts.push({ key: o.orderId, data, siteId: o.siteId });
         return;
       }
-      // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew.
+      // Lines changed before a wave (ADR 0046): the order is RECEIVED again, to be allocated anew, with its new SKUs
+      // (an ORDER_NOT_MOVING or RESERVATION_SHORTAGE retry re-drives the allocation of those, not of the first lines').
       case OrderEvents.linesChanged:
-        moved(event.data.orderId, 'RECEIVED');
+        moved(event.data.orderId, 'RECEIVED', null, [...new Set(event.data.lines.map((l) => l.sku))].sort());
         return;
       // Held (ADR 0052): the order waits for its release; ORDER_NOT_MOVING after the stall limit says it is still held.
       case OrderEvents.heldOnRequest:

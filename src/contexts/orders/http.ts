@@ -190,8 +190,8 @@ export function orderRoutes(
       config: { roles: CAN.plan, idempotent: true },
       schema: {
         operationId: 'reprioritiseOrder', tags, summary: 'Give an order another priority (1 expedites it)',
-        description: 'Until it ships: the wave pool orders by it, and its open pick lists and their tasks not started yet take it when it is more '
-          + 'urgent. 409 ORDER_SHIPPED / ORDER_CANCELLED for a final order; the same priority again answers 200 and changes nothing.',
+        description: 'Until it ships: the wave pool orders by it, its open pick lists and their tasks not started yet take it when it is more '
+          + 'urgent, and so does its PACK task not started yet (a PACK task queued later takes the order\'s priority). 409 ORDER_SHIPPED / ORDER_CANCELLED for a final order; the same priority again answers 200 and changes nothing.',
         params: IdParams,
         body: Type.Object({ priority: Type.Integer({ minimum: 1, maximum: 9, description: '1 is the most urgent, 9 the least' }) }, {
           additionalProperties: false, examples: [{ priority: 1 }],

@@ -250,7 +250,7 @@ export function orderService(
   /**
    * An order sent again with changes (storefront orders/updated, EDI 940 change; ADRs 0040, 0046), decided under the
    * order's row lock. Same content: unchanged, no event. Only while RECEIVED, BACKORDERED or ALLOCATED (nothing on the
-   * floor has read it yet): a ship-to alone is replaced at once (`orders.order.updated`); changed lines are recorded as
+   * floor has read it yet), and ON_HOLD for a ship-to alone: a ship-to alone is replaced at once (`orders.order.updated`); changed lines are recorded as
    * a pending change, waves is asked to hold the order out of planning (the one decision point, as pack & ship's is
    * for a cancel: a planner that has the order wins, and the answer is ORDER_IN_FULFILMENT), then the change is applied
    * (`orders.order.lines-changed`, the order RECEIVED again). Site, carrier and owner cannot change.
@@ -273,9 +273,10 @@ export function orderService(
         return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
       }
       if (differs.length === 0) return ok('unchanged');
-      const refused = changeRefusal(o);
+      const shipToOnly = !differs.some((d) => d.field === '/lines');
+      const refused = changeRefusal(o, shipToOnly);
       if (refused !== undefined) return refused;
-      if (!differs.some((d) => d.field === '/lines')) {
+      if (shipToOnly) {
         const now = deps.clock.now();
         await setShipTo(tx, id, input.shipTo, now);
         await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
@@ -408,11 +409,18 @@ export function orderService(
     return outcome.ok ? cancelledOrder(id) : outcome;
   }
 
-  /** Why the order can no longer change, if it cannot: it is final, or waved or further (the floor has it). */
-  function changeRefusal(o: OrderSummary): Outcome<never> | undefined {
+  /**
+   * Why the order can no longer change, if it cannot: it is final, or waved or further (the floor has it). A held order
+   * takes a new ship-to (`shipToOnly`): holding it to confirm the address is what a hold is for, and no wave can take it
+   * meanwhile (ADR 0052 addendum 2026-12-05); its lines change once the hold is released.
+   */
+  function changeRefusal(o: OrderSummary, shipToOnly = false): Outcome<never> | undefined {
     if (o.status === 'CANCELLED') return reject('ORDER_CANCELLED', `Order ${o.externalId} is cancelled`);
     if (hasShipped(o.status)) return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
-    if (o.status === 'ON_HOLD') return reject('ORDER_ON_HOLD', `Order ${o.externalId} is on hold (${o.hold?.reason ?? 'no reason'}): release the hold (POST /orders/${o.id}/release-hold) before changing it`);
+    if (o.status === 'ON_HOLD') {
+      return shipToOnly ? undefined
+        : reject('ORDER_ON_HOLD', `Order ${o.externalId} is on hold (${o.hold?.reason ?? 'no reason'}): release the hold (POST /orders/${o.id}/release-hold) before changing its lines`);
+    }
     if ((o.status !== 'RECEIVED' && o.status !== 'BACKORDERED' && o.status !== 'ALLOCATED') || o.backorderReason !== null) {
       return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: once waved an order can be cancelled, not changed`);
     }

@@ -91,6 +91,7 @@ export interface PackShipOrders {
   pack_round: Generated<number>;
   packed_at: Date | null;
   picking_status: string | null;
+  priority: number | null;
   ready_announced_at: Date | null;
   ready_to_pack_at: Date | null;
   ship_to: Json | null;

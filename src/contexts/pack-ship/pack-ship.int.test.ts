@@ -319,7 +319,7 @@ describe('pack & ship', () => {
     await picked('ord_late', 1, 'BOOK', 1);
     expect((await t.post(`/api/v1/dead-letters/${letter!.id}/replay`, {})).body.outcome).toBe('handled');
     await t.settle();
-    expect((await readyEvents('ord_late')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_late', siteId, status: 'COMPLETED', unitsPicked: 2, round: 1 }]);
+    expect((await readyEvents('ord_late')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_late', siteId, status: 'COMPLETED', unitsPicked: 2, round: 1, priority: 0 }]);
     expect((await t.post('/api/v1/packages', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_late' }, 'operator')).status).toBe(201);
   });
@@ -358,7 +358,7 @@ describe('pack & ship', () => {
     } finally {
       t.app.db.statementTally = undefined;
     }
-    expect((await readyEvents('ord_round')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_round', siteId, status: 'COMPLETED', unitsPicked: 1, round: 1 }]);
+    expect((await readyEvents('ord_round')).map((e: any) => e.data)).toEqual([{ orderId: 'ord_round', siteId, status: 'COMPLETED', unitsPicked: 1, round: 1, priority: 0 }]);
     const sent = [...tally.keys()].map((q) => q.replace(/\s+/g, ' '));
     expect(sent.filter((q) => /pack_round = o\.pack_round \+ 1|SELECT pack_round FROM pack_ship\.orders/.test(q))).toEqual([]);
   });

@@ -112,6 +112,9 @@ export interface PackingSuggestion {
   readonly cost: number;
 }
 
+/** The order's priority as `ready-to-pack` carries it: absent when pack & ship has not heard it (tasks takes the default). */
+const withPriority = (priority: number | null): { priority?: number } => (priority === null ? {} : { priority });
+
 /** The units to pack: all open ones, or the requested ones when each is open on its line. */
 function unitsToPack(open: readonly PackageLine[], requested: PackInput['units']): Outcome<PackageLine[]> {
   if (requested === undefined) return ok([...open]);
@@ -1129,7 +1132,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return deps.db.tx(async (tx) => {
         const due = await packStore.claimUnannounced(tx, deps.clock.now(), 200);
         const events: PublishedEvent[] = due.map((o) => {
-          const data: ReadyToPack = { orderId: o.orderId, siteId: o.siteId, status: o.status, unitsPicked: o.unitsPicked, round: o.round };
+          const data: ReadyToPack = { orderId: o.orderId, siteId: o.siteId, status: o.status, unitsPicked: o.unitsPicked, round: o.round, ...withPriority(o.priority) };
           return { type: PackShipEvents.readyToPack, subject: o.orderId, siteId: o.siteId, data };
         });
         if (events.length > 0) await emit(tx, events, {});
@@ -1405,7 +1408,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           // new PACK task; its last seal announces the order packed again (ADR 0035 addendum 2026-12-05).
           const reopened = await packStore.reopenPacking(tx, pkg.orderId, deps.clock.now());
           if (reopened !== undefined) {
-            const ready: ReadyToPack = { orderId: pkg.orderId, siteId: reopened.siteId, status: reopened.status, unitsPicked: reopened.unitsPicked, round: reopened.round };
+            const ready: ReadyToPack = {
+              orderId: pkg.orderId, siteId: reopened.siteId, status: reopened.status, unitsPicked: reopened.unitsPicked, round: reopened.round, ...withPriority(reopened.priority),
+            };
             events.push({ type: PackShipEvents.readyToPack, subject: pkg.orderId, siteId: reopened.siteId, data: ready });
           }
         }
@@ -1476,6 +1481,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     // --- projections (inside the handler's transaction) ---
     orderReceived: (tx: Tx, o: Parameters<typeof packStore.orderReceived>[1]) => packStore.orderReceived(tx, o),
     shipToChanged: (tx: Tx, o: Parameters<typeof packStore.shipToChanged>[1]) => packStore.shipToChanged(tx, o),
+    priorityChanged: (tx: Tx, o: Parameters<typeof packStore.priorityChanged>[1]) => packStore.priorityChanged(tx, o),
     linesChanged: (tx: Tx, o: Parameters<typeof packStore.linesChanged>[1]) => packStore.linesChanged(tx, o),
     picked: (tx: Tx, picks: Parameters<typeof packStore.addPicked>[1]) => packStore.addPicked(tx, picks),
     /**
@@ -1507,7 +1513,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           // as the status write returned it (no statement of its own).
           const reopened = done.packed ? await packStore.reopenPacking(tx, orderId, deps.clock.now()) : undefined;
           const round = reopened?.round ?? done.round;
-          const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard, round };
+          const data: ReadyToPack = { orderId, siteId, status, unitsPicked: heard, round, ...withPriority(reopened?.priority ?? done.priority) };
           events.push({ type: PackShipEvents.readyToPack, subject: orderId, siteId, data });
         }
         if (lines.some((l) => l.packed > 0) && lines.every((l) => l.picked <= l.packed)) {

@@ -236,13 +236,15 @@ export type TrackingSequence = keyof typeof TRACKING_SEQUENCES;
 export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
   async orderReceived(db: Executor, o: {
-    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; ownerId: string | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; ownerId: string | null; priority: number;
+    lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
+    // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept.
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId],
+         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority)`,
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority],
     );
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
@@ -257,10 +259,19 @@ export const packStore = {
    * so its lines are replaced by the new ones, and its ship-to too.
    */
   async linesChanged(db: Executor, o: {
-    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address; ownerId: string | null; lines: readonly { lineId: string; sku: string; quantity: number }[];
+    orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address; ownerId: string | null; priority: number;
+    lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
     await db.query(`DELETE FROM pack_ship.order_lines WHERE order_id = $1 AND picked = 0`, [o.orderId]);
     await packStore.orderReceived(db, o);
+  },
+
+  /** An order's new priority (`orders.order.reprioritised`); the order row may not be known yet. */
+  async priorityChanged(db: Executor, o: { orderId: string; siteId: string; priority: number }): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.orders (order_id, site_id, priority) VALUES ($1, $2, $3) ON CONFLICT (order_id) DO UPDATE SET priority = EXCLUDED.priority`,
+      [o.orderId, o.siteId, o.priority],
+    );
   },
 
   /** An order's new ship-to (`orders.order.updated`); the order row may not be known yet (events of other streams). */
@@ -306,36 +317,36 @@ export const packStore = {
    * whose shipping was not stopped: the caller announces the order ready to pack. A repeat of the same status writes
    * nothing and answers false, so the announcement is made once.
    */
-  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<{ announce: boolean; packed: boolean; round: number }> {
+  async pickingDone(db: Executor, orderId: string, siteId: string, status: 'COMPLETED' | 'PARTIAL', now: Date): Promise<{ announce: boolean; packed: boolean; round: number; priority: number | null }> {
     // The row as this write left it: whether it was packed (then `reopenPacking` decides the next round) and its round
     // otherwise (the announcement's), so an order not packed yet needs no read of its own (issue 18 a, 2026-12-05).
-    const rows = await db.query<{ announce: boolean; packed: boolean; pack_round: number }>(
+    const rows = await db.query<{ announce: boolean; packed: boolean; pack_round: number; priority: number | null }>(
       `INSERT INTO pack_ship.orders (order_id, site_id, picking_status, ready_to_pack_at, ready_announced_at) VALUES ($1, $2, $3, $4, $4)
        ON CONFLICT (order_id) DO UPDATE SET picking_status = EXCLUDED.picking_status, ready_to_pack_at = EXCLUDED.ready_to_pack_at,
          ready_announced_at = EXCLUDED.ready_announced_at
         WHERE orders.picking_status IS DISTINCT FROM EXCLUDED.picking_status
-       RETURNING cancelled_at IS NULL AS announce, packed_at IS NOT NULL AS packed, pack_round`,
+       RETURNING cancelled_at IS NULL AS announce, packed_at IS NOT NULL AS packed, pack_round, priority`,
       [orderId, siteId, status, now],
     );
     const r = rows[0];
-    return { announce: r?.announce === true, packed: r?.packed === true, round: r?.pack_round ?? 1 };
+    return { announce: r?.announce === true, packed: r?.packed === true, round: r?.pack_round ?? 1, priority: r?.priority ?? null };
   },
 
   /**
    * Up to `limit` orders whose picking is done but which were never announced ready to pack (their picking ended
    * before ADR 0049), marked announced now, with the units heard picked; locked, so two runs never announce one twice.
    */
-  async claimUnannounced(db: Executor, now: Date, limit: number): Promise<{ orderId: string; siteId: string; status: 'COMPLETED' | 'PARTIAL'; unitsPicked: number; round: number }[]> {
-    const rows = await db.query<{ order_id: string; site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; open: boolean; units_picked: number; pack_round: number }>(
+  async claimUnannounced(db: Executor, now: Date, limit: number): Promise<{ orderId: string; siteId: string; status: 'COMPLETED' | 'PARTIAL'; unitsPicked: number; round: number; priority: number | null }[]> {
+    const rows = await db.query<{ order_id: string; site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; open: boolean; units_picked: number; pack_round: number; priority: number | null }>(
       `WITH due AS (
          SELECT order_id FROM pack_ship.orders WHERE picking_status IS NOT NULL AND ready_announced_at IS NULL
           ORDER BY order_id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE pack_ship.orders o SET ready_announced_at = $1 FROM due WHERE o.order_id = due.order_id
-       RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open, o.pack_round,
+       RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open, o.pack_round, o.priority,
          (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
       [now, limit],
     );
-    return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked, round: r.pack_round }));
+    return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked, round: r.pack_round, priority: r.priority }));
   },
 
   // --- orders ------------------------------------------------------------------------------------------------
@@ -354,17 +365,17 @@ export const packStore = {
    * round's, not the first's; ADR 0049 addendum 2026-12-04). Answers the new round with what the announcement says, or
    * undefined when the order's packing was not done (its round still runs: nothing to announce).
    */
-  async reopenPacking(db: Executor, orderId: string, now: Date): Promise<{ siteId: string; status: 'COMPLETED' | 'PARTIAL'; round: number; unitsPicked: number } | undefined> {
-    const rows = await db.query<{ site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; pack_round: number; units_picked: number }>(
+  async reopenPacking(db: Executor, orderId: string, now: Date): Promise<{ siteId: string; status: 'COMPLETED' | 'PARTIAL'; round: number; unitsPicked: number; priority: number | null } | undefined> {
+    const rows = await db.query<{ site_id: string; picking_status: 'COMPLETED' | 'PARTIAL'; pack_round: number; units_picked: number; priority: number | null }>(
       `UPDATE pack_ship.orders o SET packed_at = NULL, pack_round = o.pack_round + 1, ready_to_pack_at = $2
         WHERE o.order_id = $1 AND o.packed_at IS NOT NULL AND o.cancelled_at IS NULL AND o.picking_status IS NOT NULL
           AND EXISTS (SELECT 1 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id AND l.picked > l.packed)
-       RETURNING o.site_id, o.picking_status, o.pack_round,
+       RETURNING o.site_id, o.picking_status, o.pack_round, o.priority,
          (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
       [orderId, now],
     );
     const r = rows[0];
-    return r === undefined ? undefined : { siteId: r.site_id, status: r.picking_status, round: r.pack_round, unitsPicked: r.units_picked };
+    return r === undefined ? undefined : { siteId: r.site_id, status: r.picking_status, round: r.pack_round, unitsPicked: r.units_picked, priority: r.priority };
   },
 
   /**

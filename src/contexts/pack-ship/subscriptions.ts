@@ -9,7 +9,11 @@ import type { PackShipService } from './service.ts';
 export function packShipSubscriptions(packShip: PackShipService): Subscription[] {
   return [
     on(OrderEvents.received, async (d, _event, tx) => {
-      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, ownerId: d.ownerId ?? null, lines: d.lines });
+      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, ownerId: d.ownerId ?? null, priority: d.priority, lines: d.lines });
+    }),
+    // Its PACK task is as urgent as the order: ready-to-pack carries the priority (an expedited order is packed first).
+    on(OrderEvents.reprioritised, async (d, _event, tx) => {
+      await packShip.priorityChanged(tx, { orderId: d.orderId, siteId: d.siteId, priority: d.to });
     }),
     // A storefront or EDI change before the order was waved: labels print the new address.
     on(OrderEvents.updated, async (d, _event, tx) => {
@@ -17,7 +21,7 @@ export function packShipSubscriptions(packShip: PackShipService): Subscription[]
     }),
     // Lines changed before the order was waved (ADR 0046): what to pack is the new lines.
     on(OrderEvents.linesChanged, async (d, _event, tx) => {
-      await packShip.linesChanged(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo, ownerId: d.ownerId ?? null, lines: d.lines });
+      await packShip.linesChanged(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo, ownerId: d.ownerId ?? null, priority: d.priority, lines: d.lines });
     }),
     on(OrderEvents.cancelled, async (d, event, tx) => {
       await packShip.orderCancelled(tx, { orderId: d.orderId, siteId: d.siteId, reason: d.reason }, causedBy(event));

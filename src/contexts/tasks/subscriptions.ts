@@ -1,6 +1,6 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
-import { ORDER_PRIORITY } from '../../contracts/orders.ts';
+import { ORDER_PRIORITY, OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
@@ -43,10 +43,16 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // An order packed and then given units to pack again (a packed package repacked) is announced with the next round:
     // a new PACK task of the same reference, the finished one left as it is (ADR 0035 addendum 2026-12-05). One task
     // per round: an announcement handed over again queues nothing, and a packed event finishes its own round only.
+    // As urgent as its order (the event's priority; older events have none: the default), and an order given another
+    // priority once its PACK task is queued takes it along while nobody has started it (an expedited order at the pack
+    // bench is packed first), as a PICK task follows its list's.
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
       if (d.unitsPicked === 0) return;
-      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: ORDER_PRIORITY.default, round: d.round ?? 1 },
+      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: d.priority ?? ORDER_PRIORITY.default, round: d.round ?? 1 },
         causedBy(event));
+    }),
+    on(OrderEvents.reprioritised, async (d, event, tx) => {
+      await tasks.workReprioritised(tx, 'PACK', d.orderId, d.to, causedBy(event));
     }),
     on(PackShipEvents.orderPacked, async (d, event, tx) => {
       await tasks.finishWork(tx, 'PACK', d.orderId, causedBy(event), d.round);
