@@ -97,6 +97,17 @@ describe('GraphQL authentication', () => {
     expect([query.statusCode, query.json().data]).toEqual([200, { __typename: 'Query' }]);
   });
 
+  it('refuses a blank or empty Idempotency-Key as REST does (400 VALIDATION_FAILED), running no mutation (found by the black-box hunt)', async () => {
+    // "   " became the key "   :m" of each mutation (REST refuses a blank key), and "" no key at all.
+    const before = (await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status as string;
+    for (const key of ['', '   ']) {
+      const res = await post({ query: `mutation { m: cancelOrder(id: "${orderIds[2]}", reason: "blank key") { __typename } }` }, { 'x-api-key': t.keys.manager, 'idempotency-key': key });
+      const body = res.json<{ code?: string; errors?: unknown[] }>();
+      expect([res.statusCode, body.code, body.errors], JSON.stringify(key)).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
+    }
+    expect((await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status).toBe(before);
+  });
+
   it('refuses variables of the wrong type with a code every time, the compiled (jit) document too (found by the black-box hunt)', async () => {
     // The first answer came from graphql's validation (400 VALIDATION_FAILED); the document, compiled after one use,
     // answered the same mistake 200 with an error that had no code.

@@ -148,7 +148,14 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
               errors: [{ field: '/method', message: 'use POST' }],
             });
           }
-          if (request.method === 'POST') refuseUnservedDocument(request.body);
+          if (request.method === 'POST') {
+            // A blank key derived blank keys for the mutations (REST refuses one), an empty one none at all: refused as REST does.
+            const key = request.headers['idempotency-key'];
+            if (typeof key === 'string' && key.trim() === '') {
+              throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
+            }
+            refuseUnservedDocument(request.body);
+          }
         },
       },
       subscription: {
